@@ -1,0 +1,106 @@
+import Gio from 'gi://Gio';
+import GLib from 'gi://GLib';
+
+import coreInterfaceXml from '../../dbus-interfaces/io.github.steward.Steward1.xml';
+import type { ServiceStatus } from './serviceStatus.js';
+
+const BUS_NAME = 'io.github.steward.Steward1';
+const OBJECT_PATH = '/io/github/steward/Steward1';
+
+// GJS adds newAsync() to proxy wrappers (1.75.2+); the type definitions lack it.
+interface ProxyWrapper {
+  newAsync(
+    bus: Gio.DBusConnection,
+    name: string,
+    objectPath: string,
+    cancellable: Gio.Cancellable | null,
+    flags: Gio.DBusProxyFlags,
+  ): Promise<Gio.DBusProxy>;
+}
+
+interface CoreProxy extends Gio.DBusProxy {
+  readonly Version: string | null;
+  readonly ApiVersion: number | null;
+  readonly State: string | null;
+  readonly StateReason: string | null;
+}
+
+/**
+ * Follows the Steward service on the session bus: its name appearing and
+ * vanishing, and its state. The proxy never starts the service by itself;
+ * only start() does, when the user asks for it.
+ */
+export class ServiceClient {
+  private _cancellable: Gio.Cancellable | null = new Gio.Cancellable();
+  private _proxy: CoreProxy | null = null;
+
+  constructor(private readonly _onChanged: (status: ServiceStatus) => void) {}
+
+  async connect(): Promise<void> {
+    const makeProxy = Gio.DBusProxy.makeProxyWrapper(coreInterfaceXml) as unknown as ProxyWrapper;
+    const proxy = (await makeProxy.newAsync(
+      Gio.DBus.session,
+      BUS_NAME,
+      OBJECT_PATH,
+      this._cancellable,
+      Gio.DBusProxyFlags.DO_NOT_AUTO_START_AT_CONSTRUCTION,
+    )) as unknown as CoreProxy;
+    this._proxy = proxy;
+    proxy.connectObject(
+      'notify::g-name-owner',
+      () => this._notify(),
+      'g-properties-changed',
+      () => this._notify(),
+      this,
+    );
+    this._notify();
+  }
+
+  get status(): ServiceStatus {
+    const proxy = this._proxy;
+    if (!proxy?.g_name_owner || proxy.ApiVersion === null) return { running: false };
+    return {
+      running: true,
+      state: proxy.State ?? 'starting',
+      reason: proxy.StateReason ?? '',
+      version: proxy.Version ?? '',
+      apiVersion: proxy.ApiVersion,
+    };
+  }
+
+  /** Starts the service through D-Bus activation (systemd, or the activation file's Exec=). */
+  start(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      Gio.DBus.session.call(
+        'org.freedesktop.DBus',
+        '/org/freedesktop/DBus',
+        'org.freedesktop.DBus',
+        'StartServiceByName',
+        new GLib.Variant('(su)', [BUS_NAME, 0]),
+        null,
+        Gio.DBusCallFlags.NONE,
+        -1,
+        this._cancellable,
+        (_connection, result) => {
+          try {
+            Gio.DBus.session.call_finish(result);
+            resolve();
+          } catch (error) {
+            reject(error);
+          }
+        },
+      );
+    });
+  }
+
+  destroy(): void {
+    this._cancellable?.cancel();
+    this._cancellable = null;
+    this._proxy?.disconnectObject(this);
+    this._proxy = null;
+  }
+
+  private _notify(): void {
+    this._onChanged(this.status);
+  }
+}

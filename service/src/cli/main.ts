@@ -1,0 +1,104 @@
+import { parseArgs } from 'node:util';
+import type { MessageBus, Variant } from '@jellybrick/dbus-next';
+import { callMethod } from '../dbus/client.js';
+import { connectBus } from '../dbus/connection.js';
+import { remoteErrorName, StewardError } from '../dbus/errors.js';
+import { BUS_NAME, CORE_INTERFACE, OBJECT_PATH } from '../interfaces.js';
+import { formatStatus, unpackStatus } from './statusReport.js';
+
+const USAGE = `Usage: steward <command> [options]
+
+Commands:
+  status     Show what the Steward service is doing (exit status 3 if it is not running)
+  start      Start the service through D-Bus activation
+
+Options:
+  --json     Print machine-readable JSON (status)
+  --version  Print the version of this tool
+  --help     Show this help
+`;
+
+// Exit statuses, following the LSB convention that `systemctl status` uses too.
+const EXIT_FAILURE = 1;
+const EXIT_USAGE = 2;
+const EXIT_NOT_RUNNING = 3;
+
+const NOT_RUNNING_ERRORS = ['org.freedesktop.DBus.Error.NameHasNoOwner', 'org.freedesktop.DBus.Error.ServiceUnknown'];
+
+async function status(bus: MessageBus, json: boolean): Promise<number> {
+  let reply: unknown[];
+  try {
+    reply = await callMethod(
+      bus,
+      { destination: BUS_NAME, path: OBJECT_PATH, interface: CORE_INTERFACE, member: 'GetStatus' },
+      { autoStart: false },
+    );
+  } catch (error) {
+    if (!NOT_RUNNING_ERRORS.includes(remoteErrorName(error) ?? '')) throw error;
+    if (json) process.stdout.write(`${JSON.stringify({ running: false })}\n`);
+    else process.stdout.write('Steward is not running. Start it with “steward start”.\n');
+    return EXIT_NOT_RUNNING;
+  }
+  const record = unpackStatus(reply[0] as Record<string, Variant>);
+  process.stdout.write(json ? `${JSON.stringify({ running: true, ...record })}\n` : formatStatus(record));
+  return 0;
+}
+
+async function start(bus: MessageBus): Promise<number> {
+  await callMethod(bus, {
+    destination: 'org.freedesktop.DBus',
+    path: '/org/freedesktop/DBus',
+    interface: 'org.freedesktop.DBus',
+    member: 'StartServiceByName',
+    signature: 'su',
+    body: [BUS_NAME, 0],
+  });
+  process.stdout.write('Steward is running.\n');
+  return 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { json: { type: 'boolean' }, version: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    });
+  } catch (error) {
+    process.stderr.write(`steward: ${(error as Error).message}\n\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (values.version) {
+    process.stdout.write(`steward ${STEWARD_VERSION}\n`);
+    return 0;
+  }
+  const [command, ...extra] = positionals;
+  if (!command || extra.length > 0 || !['status', 'start'].includes(command)) {
+    process.stderr.write(`${command ? `steward: unknown command “${positionals.join(' ')}”\n\n` : ''}${USAGE}`);
+    return EXIT_USAGE;
+  }
+  const bus = await connectBus('session');
+  try {
+    return command === 'status' ? await status(bus, values.json ?? false) : await start(bus);
+  } finally {
+    bus.disconnect();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const message =
+      error instanceof StewardError ? error.message : ((error as { text?: string }).text ?? (error as Error).message);
+    process.stderr.write(`steward: ${message}\n`);
+    process.exitCode = EXIT_FAILURE;
+  },
+);

@@ -1,0 +1,41 @@
+import { Variant } from '@jellybrick/dbus-next';
+import { z } from 'zod';
+import { method, type InterfaceImpl } from '../dbus/objectServer.js';
+import type { ServiceState } from './serviceState.js';
+
+export interface CoreInfo {
+  version: string;
+  apiVersion: number;
+  pid: number;
+  startedAt: Date;
+  configFile: string;
+  configValid: boolean;
+  stateDirectory: string;
+}
+
+/** io.github.steward.Steward1: identity and status. */
+export function createCoreInterface(info: CoreInfo, state: ServiceState): InterfaceImpl {
+  return {
+    properties: {
+      Version: () => info.version,
+      ApiVersion: () => info.apiVersion,
+      State: () => state.state,
+      StateReason: () => state.reason,
+      Capabilities: () => state.capabilities,
+    },
+    methods: {
+      GetStatus: method(z.tuple([]), () => ({
+        version: new Variant('s', info.version),
+        'api-version': new Variant('u', info.apiVersion),
+        state: new Variant('s', state.state),
+        'state-reason': new Variant('s', state.reason),
+        capabilities: new Variant('as', state.capabilities),
+        pid: new Variant('u', info.pid),
+        'started-at': new Variant('x', BigInt(info.startedAt.getTime()) * 1000n),
+        'config-file': new Variant('s', info.configFile),
+        'config-valid': new Variant('b', info.configValid),
+        'state-directory': new Variant('s', info.stateDirectory),
+      })),
+    },
+  };
+}

@@ -1,0 +1,63 @@
+import { EventEmitter } from 'node:events';
+
+export type State = 'starting' | 'idle' | 'busy' | 'attention' | 'degraded';
+
+interface Snapshot {
+  state: State;
+  reason: string;
+  capabilities: string[];
+}
+
+/**
+ * What the core interface reports. Parts of the service report problems here;
+ * the State shown is the most serious one, so a problem in one part is not
+ * hidden by another part becoming idle.
+ */
+export class ServiceState extends EventEmitter<{ changed: [names: ('State' | 'StateReason' | 'Capabilities')[]] }> {
+  private started = false;
+  private readonly problems = new Map<string, string>();
+  private caps: string[] = [];
+  private last: Snapshot = this.snapshot();
+
+  get state(): State {
+    return this.last.state;
+  }
+
+  get reason(): string {
+    return this.last.reason;
+  }
+
+  get capabilities(): string[] {
+    return this.caps;
+  }
+
+  markStarted(capabilities: string[]): void {
+    this.started = true;
+    this.caps = [...capabilities];
+    this.update();
+  }
+
+  /** Records (or with `null`, clears) a problem of part `source` that makes the service degraded. */
+  setProblem(source: string, problem: string | null): void {
+    if (problem === null) this.problems.delete(source);
+    else this.problems.set(source, problem);
+    this.update();
+  }
+
+  private snapshot(): Snapshot {
+    const reasons = [...this.problems.values()];
+    if (!this.started) return { state: 'starting', reason: '', capabilities: [] };
+    if (reasons.length > 0) return { state: 'degraded', reason: reasons.join(' '), capabilities: this.caps };
+    return { state: 'idle', reason: '', capabilities: this.caps };
+  }
+
+  private update(): void {
+    const next = this.snapshot();
+    const changed: ('State' | 'StateReason' | 'Capabilities')[] = [];
+    if (next.state !== this.last.state) changed.push('State');
+    if (next.reason !== this.last.reason) changed.push('StateReason');
+    if (next.capabilities.join() !== this.last.capabilities.join()) changed.push('Capabilities');
+    this.last = next;
+    if (changed.length > 0) this.emit('changed', changed);
+  }
+}

@@ -1,0 +1,33 @@
+import { DBusError } from '@jellybrick/dbus-next';
+
+export const ERROR_PREFIX = 'io.github.steward.Steward1.Error';
+
+export type StewardErrorName =
+  'InvalidArgs' | 'NotFound' | 'Busy' | 'NotAuthorized' | 'Unavailable' | 'Timeout' | 'Internal';
+
+/**
+ * An error meant for the D-Bus caller: its message is shown to people, so it
+ * says what went wrong in their terms and never carries a stack trace.
+ */
+export class StewardError extends Error {
+  constructor(
+    readonly errorName: StewardErrorName,
+    message: string,
+  ) {
+    super(message);
+    this.name = `StewardError.${errorName}`;
+  }
+
+  get dbusName(): string {
+    return `${ERROR_PREFIX}.${this.errorName}`;
+  }
+
+  toDBusError(): DBusError {
+    return new DBusError(this.dbusName, this.message);
+  }
+}
+
+/** The name of a remote error, or undefined when `error` did not come from the bus. */
+export function remoteErrorName(error: unknown): string | undefined {
+  return error instanceof DBusError ? error.type : undefined;
+}

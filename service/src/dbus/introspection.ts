@@ -1,0 +1,147 @@
+import { XMLParser } from 'fast-xml-parser';
+
+export interface ArgSpec {
+  name: string;
+  type: string;
+}
+
+export interface MethodSpec {
+  name: string;
+  inArgs: ArgSpec[];
+  outArgs: ArgSpec[];
+  inSignature: string;
+  outSignature: string;
+}
+
+export interface PropertySpec {
+  name: string;
+  type: string;
+  access: 'read' | 'write' | 'readwrite';
+}
+
+export interface SignalSpec {
+  name: string;
+  args: ArgSpec[];
+  signature: string;
+}
+
+export interface InterfaceSpec {
+  name: string;
+  methods: MethodSpec[];
+  properties: PropertySpec[];
+  signals: SignalSpec[];
+  annotations: Record<string, string>;
+}
+
+interface RawAnnotation {
+  '@_name': string;
+  '@_value': string;
+}
+interface RawArg {
+  '@_name'?: string;
+  '@_type': string;
+  '@_direction'?: 'in' | 'out';
+}
+interface RawMember {
+  '@_name': string;
+  '@_type'?: string;
+  '@_access'?: PropertySpec['access'];
+  arg?: RawArg[];
+  annotation?: RawAnnotation[];
+}
+interface RawInterface {
+  '@_name': string;
+  method?: RawMember[];
+  property?: RawMember[];
+  signal?: RawMember[];
+  annotation?: RawAnnotation[];
+}
+
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  isArray: (tagName) => ['interface', 'method', 'property', 'signal', 'arg', 'annotation', 'node'].includes(tagName),
+});
+
+/** Parses D-Bus introspection XML into the interfaces it declares, in document order. */
+export function parseIntrospection(xml: string): InterfaceSpec[] {
+  const document = parser.parse(xml) as { node?: { interface?: RawInterface[] }[] };
+  const node = document.node?.[0];
+  if (!node) throw new Error('introspection XML has no <node> element');
+  return (node.interface ?? []).map(toInterfaceSpec);
+}
+
+function toInterfaceSpec(raw: RawInterface): InterfaceSpec {
+  return {
+    name: raw['@_name'],
+    annotations: Object.fromEntries((raw.annotation ?? []).map((a) => [a['@_name'], a['@_value']])),
+    methods: (raw.method ?? []).map((m) => {
+      const args = (m.arg ?? []).map((a, index) => ({ ...toArg(a, index), direction: a['@_direction'] ?? 'in' }));
+      const inArgs = args.filter((a) => a.direction === 'in').map(({ name, type }) => ({ name, type }));
+      const outArgs = args.filter((a) => a.direction === 'out').map(({ name, type }) => ({ name, type }));
+      return {
+        name: m['@_name'],
+        inArgs,
+        outArgs,
+        inSignature: signatureOf(inArgs),
+        outSignature: signatureOf(outArgs),
+      };
+    }),
+    properties: (raw.property ?? []).map((p) => ({
+      name: p['@_name'],
+      type: p['@_type'] ?? '',
+      access: p['@_access'] ?? 'read',
+    })),
+    signals: (raw.signal ?? []).map((s) => {
+      const args = (s.arg ?? []).map(toArg);
+      return { name: s['@_name'], args, signature: signatureOf(args) };
+    }),
+  };
+}
+
+function toArg(raw: RawArg, index: number): ArgSpec {
+  return { name: raw['@_name'] ?? `arg${index}`, type: raw['@_type'] };
+}
+
+function signatureOf(args: ArgSpec[]): string {
+  return args.map((a) => a.type).join('');
+}
+
+const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+const escapeXml = (text: string) => text.replace(/[&<>"]/g, (c) => escapes[c] ?? c);
+
+function argXml(arg: ArgSpec, direction?: 'in' | 'out'): string {
+  const dir = direction ? ` direction="${direction}"` : '';
+  return `      <arg name="${escapeXml(arg.name)}" type="${escapeXml(arg.type)}"${dir}/>`;
+}
+
+/** Writes introspection XML for `interfaces` (and child node names), as Introspect() returns it. */
+export function toIntrospectionXml(interfaces: InterfaceSpec[], childNodes: string[] = []): string {
+  const lines = [
+    '<!DOCTYPE node PUBLIC "-//freedesktop//DTD D-BUS Object Introspection 1.0//EN"',
+    ' "http://www.freedesktop.org/standards/dbus/1.0/introspect.dtd">',
+    '<node>',
+  ];
+  for (const iface of interfaces) {
+    lines.push(`  <interface name="${escapeXml(iface.name)}">`);
+    for (const method of iface.methods) {
+      lines.push(`    <method name="${escapeXml(method.name)}">`);
+      lines.push(...method.inArgs.map((a) => argXml(a, 'in')), ...method.outArgs.map((a) => argXml(a, 'out')));
+      lines.push('    </method>');
+    }
+    for (const signal of iface.signals) {
+      lines.push(
+        `    <signal name="${escapeXml(signal.name)}">`,
+        ...signal.args.map((a) => argXml(a)),
+        '    </signal>',
+      );
+    }
+    for (const property of iface.properties) {
+      lines.push(
+        `    <property name="${escapeXml(property.name)}" type="${escapeXml(property.type)}" access="${property.access}"/>`,
+      );
+    }
+    lines.push('  </interface>');
+  }
+  lines.push(...childNodes.map((name) => `  <node name="${escapeXml(name)}"/>`), '</node>', '');
+  return lines.join('\n');
+}

@@ -1,0 +1,15 @@
+import coreXml from '../../dbus-interfaces/io.github.steward.Steward1.xml';
+import { parseIntrospection, type InterfaceSpec } from './dbus/introspection.js';
+
+export const BUS_NAME = 'io.github.steward.Steward1';
+export const OBJECT_PATH = '/io/github/steward/Steward1';
+export const CORE_INTERFACE = 'io.github.steward.Steward1';
+
+function single(xml: string, name: string): InterfaceSpec {
+  const spec = parseIntrospection(xml).find((i) => i.name === name);
+  if (!spec) throw new Error(`the interface XML does not declare ${name}`);
+  return spec;
+}
+
+export const coreSpec = single(coreXml, CORE_INTERFACE);
+export const API_VERSION = Number(coreSpec.annotations['io.github.steward.ApiVersion']);

@@ -1,0 +1,104 @@
+import type { MessageBus } from '@jellybrick/dbus-next';
+import { loadConfig, type ConfigLoad } from './config.js';
+import { currentGroupNames, probeCapabilities } from './core/capabilities.js';
+import { createCoreInterface } from './core/coreInterface.js';
+import { ServiceState } from './core/serviceState.js';
+import { connectBus, onBusError, ownName } from './dbus/connection.js';
+import { ObjectServer } from './dbus/objectServer.js';
+import { API_VERSION, BUS_NAME, CORE_INTERFACE, OBJECT_PATH, coreSpec } from './interfaces.js';
+import { createLogger, type Logger } from './logging.js';
+import { ensurePrivateDirectory, resolvePaths } from './paths.js';
+
+const log = createLogger();
+
+function applyConfig(load: ConfigLoad, state: ServiceState, logger: Logger): void {
+  logger.setLevel(load.config.logLevel);
+  if (load.status === 'invalid') {
+    logger.warning('configuration ignored, using defaults', { problem: load.problem });
+    state.setProblem('config', `The configuration file is invalid, so defaults are in use: ${load.problem}`);
+  } else {
+    state.setProblem('config', null);
+  }
+}
+
+async function main(): Promise<void> {
+  const paths = resolvePaths();
+  const state = new ServiceState();
+  let config = await loadConfig(paths.configFile);
+  applyConfig(config, state, log);
+  await ensurePrivateDirectory(paths.stateDirectory);
+
+  const bus = await connectBus('session');
+  const server = new ObjectServer(bus, log);
+  const core = createCoreInterface(
+    {
+      version: STEWARD_VERSION,
+      apiVersion: API_VERSION,
+      pid: process.pid,
+      startedAt: new Date(),
+      configFile: paths.configFile,
+      get configValid() {
+        return config.status !== 'invalid';
+      },
+      stateDirectory: paths.stateDirectory,
+    },
+    state,
+  );
+  server.export(OBJECT_PATH, coreSpec, core);
+  state.on('changed', (names) => {
+    server.emitPropertiesChanged(OBJECT_PATH, CORE_INTERFACE, names);
+    log.info('state changed', { state: state.state, reason: state.reason || undefined });
+  });
+
+  try {
+    await ownName(bus, BUS_NAME);
+  } catch (error) {
+    log.error('cannot start', { reason: (error as Error).message });
+    bus.disconnect();
+    process.exitCode = 1;
+    return;
+  }
+  log.info('service started', { version: STEWARD_VERSION, api: API_VERSION, name: BUS_NAME });
+
+  let systemBus: MessageBus | null = null;
+  try {
+    systemBus = await connectBus('system');
+  } catch (error) {
+    log.warning('system bus unavailable; system-wide capabilities are off', { reason: (error as Error).message });
+  }
+  const capabilities = await probeCapabilities({
+    sessionBus: bus,
+    systemBus,
+    groups: await currentGroupNames(),
+    uid: process.getuid?.() ?? -1,
+  });
+  state.markStarted(capabilities);
+  log.info('capabilities probed', { capabilities });
+
+  process.on('SIGHUP', () => {
+    void loadConfig(paths.configFile).then((load) => {
+      config = load;
+      applyConfig(load, state, log);
+      log.info('configuration reloaded', { file: paths.configFile });
+    });
+  });
+
+  const shutdown = async (signal: string) => {
+    log.info('stopping', { signal });
+    server.unexportAll();
+    await bus.releaseName(BUS_NAME).catch(() => undefined);
+    bus.disconnect();
+    systemBus?.disconnect();
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  onBusError(bus, (error) => {
+    log.error('session bus connection lost', { reason: error.message });
+    process.exit(1);
+  });
+}
+
+main().catch((error: unknown) => {
+  log.error('fatal error', { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  process.exit(1);
+});

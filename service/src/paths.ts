@@ -1,0 +1,30 @@
+import { mkdir, chmod } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+export interface StewardPaths {
+  configFile: string;
+  stateDirectory: string;
+}
+
+/** Where Steward keeps its files, following the XDG base directory specification. */
+export function resolvePaths(env: NodeJS.ProcessEnv = process.env): StewardPaths {
+  const home = env.HOME || homedir();
+  const configHome = absoluteOr(env.XDG_CONFIG_HOME, join(home, '.config'));
+  const stateHome = absoluteOr(env.XDG_STATE_HOME, join(home, '.local', 'state'));
+  return {
+    configFile: join(configHome, 'steward', 'config.json'),
+    stateDirectory: join(stateHome, 'steward'),
+  };
+}
+
+// The spec says relative values are invalid and must be ignored.
+function absoluteOr(value: string | undefined, fallback: string): string {
+  return value?.startsWith('/') ? value : fallback;
+}
+
+/** Creates `directory` private to the user; an existing one is tightened to 0700 too. */
+export async function ensurePrivateDirectory(directory: string): Promise<void> {
+  await mkdir(directory, { recursive: true, mode: 0o700 });
+  await chmod(directory, 0o700);
+}

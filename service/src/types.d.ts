@@ -1,0 +1,8 @@
+// esbuild's text loader turns the interface XML into a string at build time.
+declare module '*.xml' {
+  const text: string;
+  export default text;
+}
+
+// Set by esbuild from package.json.
+declare const STEWARD_VERSION: string;

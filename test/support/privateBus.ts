@@ -1,0 +1,73 @@
+import { spawn } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { sessionBus, type MessageBus } from '@jellybrick/dbus-next';
+import { makeTempDir, type TempDir } from './tempDir.js';
+
+export interface PrivateBus {
+  address: string;
+  /** Opens a new client connection to this bus; closed by stop(). */
+  connect(): Promise<MessageBus>;
+  stop(): Promise<void>;
+}
+
+export interface PrivateBusOptions {
+  /** Directories with D-Bus activation (.service) files. */
+  serviceDirs?: string[];
+  /** Environment of the bus, which activated services inherit. */
+  env?: NodeJS.ProcessEnv;
+}
+
+const config = (socketDir: string, serviceDirs: string[]) => `<!DOCTYPE busconfig PUBLIC
+ "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:dir=${socketDir}</listen>
+  <auth>EXTERNAL</auth>
+  ${serviceDirs.map((dir) => `<servicedir>${dir}</servicedir>`).join('\n  ')}
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+    <allow user="*"/>
+  </policy>
+</busconfig>
+`;
+
+/** Starts a dbus-daemon of our own, so tests never touch the user's session bus. */
+export async function startPrivateBus(options: PrivateBusOptions = {}): Promise<PrivateBus> {
+  const dir: TempDir = await makeTempDir('steward-bus-');
+  const configFile = join(dir.path, 'bus.conf');
+  await writeFile(configFile, config(dir.path, options.serviceDirs ?? []));
+  const daemon = spawn('dbus-daemon', [`--config-file=${configFile}`, '--nofork', '--print-address=1'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: options.env ?? process.env,
+  });
+  const address = await new Promise<string>((resolve, reject) => {
+    const lines = createInterface({ input: daemon.stdout });
+    lines.once('line', (line) => resolve(line.trim()));
+    daemon.once('error', reject);
+    daemon.once('exit', (code) => reject(new Error(`dbus-daemon exited with ${code}`)));
+  });
+  const clients: MessageBus[] = [];
+  return {
+    address,
+    async connect() {
+      const bus = sessionBus({ busAddress: address });
+      await new Promise<void>((resolve) => bus.once('connect', resolve));
+      clients.push(bus);
+      return bus;
+    },
+    async stop() {
+      for (const bus of clients) bus.disconnect();
+      if (daemon.exitCode === null) {
+        const exited = new Promise((resolve) => daemon.once('exit', resolve));
+        daemon.kill('SIGTERM');
+        await exited;
+      }
+      await dir.remove();
+    },
+  };
+}

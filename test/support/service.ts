@@ -1,0 +1,71 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import type { MessageBus } from '@jellybrick/dbus-next';
+import { callMethod } from '../../service/src/dbus/client.js';
+
+export const SERVICE_SCRIPT = join(process.cwd(), 'dist', 'service', 'steward-service.js');
+export const CLI_SCRIPT = join(process.cwd(), 'dist', 'service', 'steward.js');
+export const BUS_NAME = 'io.github.steward.Steward1';
+export const OBJECT_PATH = '/io/github/steward/Steward1';
+
+export interface RunningService {
+  process: ChildProcess;
+  /** Everything the service wrote to stderr so far. */
+  log(): string;
+  /** Sends `signal` and resolves with the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+  exited: Promise<number | null>;
+}
+
+/** Starts the built service with `env` (HOME and XDG paths from the test) on the bus at `address`. */
+export function spawnService(address: string, env: NodeJS.ProcessEnv): RunningService {
+  const child = spawn(process.execPath, [SERVICE_SCRIPT], {
+    env: { PATH: process.env.PATH, ...env, DBUS_SESSION_BUS_ADDRESS: address },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    process: child,
+    log: () => stderr,
+    exited,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+export async function nameHasOwner(bus: MessageBus, name: string): Promise<boolean> {
+  const [owned] = await callMethod(bus, {
+    destination: 'org.freedesktop.DBus',
+    path: '/org/freedesktop/DBus',
+    interface: 'org.freedesktop.DBus',
+    member: 'NameHasOwner',
+    signature: 's',
+    body: [name],
+  });
+  return owned as boolean;
+}
+
+/** Polls `condition` every 50 ms until it holds; fails after `timeoutMs` with `what` in the message. */
+export async function waitFor(
+  condition: () => Promise<boolean> | boolean,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Waits until the service owns its name and has finished starting. */
+export async function waitUntilReady(bus: MessageBus, service: RunningService): Promise<void> {
+  await waitFor(async () => {
+    if (service.process.exitCode !== null) throw new Error(`service exited early:\n${service.log()}`);
+    return (await nameHasOwner(bus, BUS_NAME)) && /state changed state=(idle|degraded)/.test(service.log());
+  }, 'the service to start');
+}
