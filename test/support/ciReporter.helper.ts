@@ -8,7 +8,7 @@ jasmine.getEnv().addReporter({
   specDone(result) {
     if (result.status === 'passed') passed += 1;
     else if (result.status === 'failed') failed += 1;
-    else skipped += 1;
+    else if (result.status === 'pending') skipped += 1;
   },
   jasmineDone() {
     process.stdout.write(`\njasmine: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);

@@ -42,8 +42,12 @@ export async function startPrivateBus(options: PrivateBusOptions = {}): Promise<
   const configFile = join(dir.path, 'bus.conf');
   await writeFile(configFile, config(dir.path, options.serviceDirs ?? []));
   const daemon = spawn('dbus-daemon', [`--config-file=${configFile}`, '--nofork', '--print-address=1'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
     env: options.env ?? process.env,
+  });
+  // Containers refuse the daemon's attempt to raise its fd limit; that warning is noise here.
+  createInterface({ input: daemon.stderr }).on('line', (line) => {
+    if (!line.includes('Failed to set fd limit')) process.stderr.write(`${line}\n`);
   });
   const address = await new Promise<string>((resolve, reject) => {
     const lines = createInterface({ input: daemon.stdout });

@@ -1,8 +1,11 @@
 import { XMLParser } from 'fast-xml-parser';
 
+export type Annotations = Record<string, string>;
+
 export interface ArgSpec {
   name: string;
   type: string;
+  annotations?: Annotations;
 }
 
 export interface MethodSpec {
@@ -11,18 +14,21 @@ export interface MethodSpec {
   outArgs: ArgSpec[];
   inSignature: string;
   outSignature: string;
+  annotations: Annotations;
 }
 
 export interface PropertySpec {
   name: string;
   type: string;
   access: 'read' | 'write' | 'readwrite';
+  annotations: Annotations;
 }
 
 export interface SignalSpec {
   name: string;
   args: ArgSpec[];
   signature: string;
+  annotations: Annotations;
 }
 
 export interface InterfaceSpec {
@@ -30,7 +36,7 @@ export interface InterfaceSpec {
   methods: MethodSpec[];
   properties: PropertySpec[];
   signals: SignalSpec[];
-  annotations: Record<string, string>;
+  annotations: Annotations;
 }
 
 interface RawAnnotation {
@@ -41,6 +47,7 @@ interface RawArg {
   '@_name'?: string;
   '@_type': string;
   '@_direction'?: 'in' | 'out';
+  annotation?: RawAnnotation[];
 }
 interface RawMember {
   '@_name': string;
@@ -73,33 +80,39 @@ export function parseIntrospection(xml: string): InterfaceSpec[] {
 function toInterfaceSpec(raw: RawInterface): InterfaceSpec {
   return {
     name: raw['@_name'],
-    annotations: Object.fromEntries((raw.annotation ?? []).map((a) => [a['@_name'], a['@_value']])),
+    annotations: toAnnotations(raw.annotation),
     methods: (raw.method ?? []).map((m) => {
-      const args = (m.arg ?? []).map((a, index) => ({ ...toArg(a, index), direction: a['@_direction'] ?? 'in' }));
-      const inArgs = args.filter((a) => a.direction === 'in').map(({ name, type }) => ({ name, type }));
-      const outArgs = args.filter((a) => a.direction === 'out').map(({ name, type }) => ({ name, type }));
+      const args = m.arg ?? [];
+      const inArgs = args.filter((a) => (a['@_direction'] ?? 'in') === 'in').map(toArg);
+      const outArgs = args.filter((a) => a['@_direction'] === 'out').map(toArg);
       return {
         name: m['@_name'],
         inArgs,
         outArgs,
         inSignature: signatureOf(inArgs),
         outSignature: signatureOf(outArgs),
+        annotations: toAnnotations(m.annotation),
       };
     }),
     properties: (raw.property ?? []).map((p) => ({
       name: p['@_name'],
       type: p['@_type'] ?? '',
       access: p['@_access'] ?? 'read',
+      annotations: toAnnotations(p.annotation),
     })),
     signals: (raw.signal ?? []).map((s) => {
       const args = (s.arg ?? []).map(toArg);
-      return { name: s['@_name'], args, signature: signatureOf(args) };
+      return { name: s['@_name'], args, signature: signatureOf(args), annotations: toAnnotations(s.annotation) };
     }),
   };
 }
 
+function toAnnotations(raw: RawAnnotation[] | undefined): Annotations {
+  return Object.fromEntries((raw ?? []).map((a) => [a['@_name'], a['@_value']]));
+}
+
 function toArg(raw: RawArg, index: number): ArgSpec {
-  return { name: raw['@_name'] ?? `arg${index}`, type: raw['@_type'] };
+  return { name: raw['@_name'] ?? `arg${index}`, type: raw['@_type'], annotations: toAnnotations(raw.annotation) };
 }
 
 function signatureOf(args: ArgSpec[]): string {

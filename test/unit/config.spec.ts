@@ -1,0 +1,77 @@
+import { readFile, writeFile, mkdir, chmod, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { defaultConfig, loadConfig } from '../../service/src/config.js';
+import { ensurePrivateDirectory, resolvePaths } from '../../service/src/paths.js';
+import { makeTempDir, type TempDir } from '../support/tempDir.js';
+
+describe('loadConfig', () => {
+  let dir: TempDir;
+  let file: string;
+
+  beforeEach(async () => {
+    dir = await makeTempDir();
+    file = join(dir.path, 'config.json');
+  });
+  afterEach(() => dir.remove());
+
+  it('gives the defaults when there is no file', async () => {
+    expect(await loadConfig(file)).toEqual({ status: 'missing', config: defaultConfig });
+  });
+
+  it('reads a valid file', async () => {
+    await writeFile(file, JSON.stringify({ logLevel: 'debug' }));
+    expect(await loadConfig(file)).toEqual({ status: 'loaded', config: { logLevel: 'debug' } });
+  });
+
+  it('falls back to the defaults on broken JSON, says where, and leaves the file alone', async () => {
+    await writeFile(file, '{ "logLevel": ');
+    const load = await loadConfig(file);
+    expect(load.status).toBe('invalid');
+    expect(load.config).toEqual(defaultConfig);
+    expect(load.status === 'invalid' && load.problem).toContain(`${file} is not valid JSON`);
+    expect(await readFile(file, 'utf8')).toBe('{ "logLevel": ');
+  });
+
+  it('names the offending key of a file that does not match the schema', async () => {
+    await writeFile(file, JSON.stringify({ logLevel: 'loud', colour: true }));
+    const load = await loadConfig(file);
+    expect(load.status).toBe('invalid');
+    expect(load.status === 'invalid' && load.problem).toMatch(/logLevel: .*"debug"/);
+    expect(load.status === 'invalid' && load.problem).toContain('colour');
+  });
+
+  it('reports a file it cannot read', async () => {
+    await mkdir(file);
+    const load = await loadConfig(file);
+    expect(load.status === 'invalid' && load.problem).toContain(`cannot read ${file}`);
+  });
+});
+
+describe('resolvePaths', () => {
+  it('follows the XDG variables', () => {
+    expect(resolvePaths({ HOME: '/home/a', XDG_CONFIG_HOME: '/cfg', XDG_STATE_HOME: '/st' })).toEqual({
+      configFile: '/cfg/steward/config.json',
+      stateDirectory: '/st/steward',
+    });
+  });
+
+  it('uses the defaults under HOME, ignoring relative XDG values as the spec says', () => {
+    expect(resolvePaths({ HOME: '/home/a', XDG_CONFIG_HOME: 'relative' })).toEqual({
+      configFile: '/home/a/.config/steward/config.json',
+      stateDirectory: '/home/a/.local/state/steward',
+    });
+  });
+});
+
+describe('ensurePrivateDirectory', () => {
+  it('creates the directory with mode 0700 and tightens an existing one', async () => {
+    const dir = await makeTempDir();
+    const target = join(dir.path, 'a', 'steward');
+    await ensurePrivateDirectory(target);
+    expect((await stat(target)).mode & 0o777).toBe(0o700);
+    await chmod(target, 0o755);
+    await ensurePrivateDirectory(target);
+    expect((await stat(target)).mode & 0o777).toBe(0o700);
+    await dir.remove();
+  });
+});

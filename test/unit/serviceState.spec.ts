@@ -1,0 +1,48 @@
+import { ServiceState } from '../../service/src/core/serviceState.js';
+
+describe('ServiceState', () => {
+  let state: ServiceState;
+  let changes: string[][];
+
+  beforeEach(() => {
+    state = new ServiceState();
+    changes = [];
+    state.on('changed', (names) => changes.push(names));
+  });
+
+  it('starts as "starting" with no capabilities, then becomes idle', () => {
+    expect(state.state).toBe('starting');
+    expect(state.capabilities).toEqual([]);
+    state.markStarted(['journal.user']);
+    expect(state.state).toBe('idle');
+    expect(changes).toEqual([['State', 'Capabilities']]);
+  });
+
+  it('is degraded while any part reports a problem, with all reasons', () => {
+    state.markStarted([]);
+    state.setProblem('config', 'Config is broken.');
+    state.setProblem('journal', 'Journal is gone.');
+    expect(state.state).toBe('degraded');
+    expect(state.reason).toBe('Config is broken. Journal is gone.');
+    state.setProblem('config', null);
+    expect(state.reason).toBe('Journal is gone.');
+    state.setProblem('journal', null);
+    expect(state.state).toBe('idle');
+    expect(state.reason).toBe('');
+  });
+
+  it('reports a problem found while starting once it has started', () => {
+    state.setProblem('config', 'Config is broken.');
+    expect(state.state).toBe('starting');
+    state.markStarted([]);
+    expect(state.state).toBe('degraded');
+  });
+
+  it('signals only real changes', () => {
+    state.markStarted(['a']);
+    changes = [];
+    state.setProblem('x', null);
+    state.markStarted(['a']);
+    expect(changes).toEqual([]);
+  });
+});
