@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# `npm test`: every check there is — style, types, build, unit and integration
+# tests on private D-Bus buses, and the end-to-end tests in a real GNOME Shell.
+#
+# On Debian as root it installs the packages it needs; otherwise it names the
+# missing ones and runs what it can. With CI=true nothing may be skipped.
+#
+# STEWARD_E2E_SUITES=trixie,forky,sid (or 48,50,51) picks the GNOME versions
+# for the end-to-end tests; the default is trixie (GNOME 48).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ci=${CI:-false}
+skipped=()
+
+# command → Debian package that provides it
+declare -A integration_needs=([dbus-daemon]=dbus-daemon [gdbus]=libglib2.0-bin)
+declare -A build_needs=([glib-compile-schemas]=libglib2.0-bin [xgettext]=gettext [msgfmt]=gettext)
+declare -A e2e_needs=([mmdebstrap]=mmdebstrap [unshare]=util-linux [chroot]=coreutils)
+
+missing_packages() {
+  local -n needs=$1
+  local command
+  for command in "${!needs[@]}"; do
+    command -v "$command" >/dev/null || echo "${needs[$command]}"
+  done | sort -u
+}
+
+mapfile -t missing < <(missing_packages build_needs; missing_packages integration_needs; missing_packages e2e_needs)
+if ((${#missing[@]} > 0)); then
+  if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+    echo "Installing ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "Missing packages: ${missing[*]} (install them with: sudo apt-get install ${missing[*]})"
+  fi
+fi
+
+if [[ ! -d node_modules || package-lock.json -nt node_modules ]]; then
+  npm ci --no-audit --no-fund
+fi
+
+echo '== lint'
+npx eslint .
+npx prettier --check . >/dev/null || { npx prettier --check .; exit 1; }
+echo '== types'
+npm run --silent typecheck
+echo '== build'
+if [[ -n $(missing_packages build_needs) ]]; then
+  echo "cannot build the extension without: $(missing_packages build_needs | xargs)" >&2
+  exit 1
+fi
+npm run --silent build
+
+specs=(dist/test/unit)
+for suite in integration e2e; do
+  mapfile -t lacking < <(missing_packages "${suite}_needs")
+  if ((${#lacking[@]} == 0)); then
+    specs+=("dist/test/$suite")
+  else
+    skipped+=("$suite tests (missing packages: ${lacking[*]})")
+  fi
+done
+if ((${#skipped[@]} > 0)); then
+  printf 'Skipping %s\n' "${skipped[@]}"
+  if [[ $ci == true ]]; then
+    echo 'CI=true: nothing may be skipped' >&2
+    exit 1
+  fi
+fi
+
+echo "== tests: ${specs[*]#dist/test/}"
+npx jasmine --config=test/jasmine.json "${specs[@]/%//**/*.spec.js}"
