@@ -8,6 +8,7 @@ import * as Main from 'resource:///org/gnome/shell/ui/main.js';
 import * as PanelMenu from 'resource:///org/gnome/shell/ui/panelMenu.js';
 import * as PopupMenu from 'resource:///org/gnome/shell/ui/popupMenu.js';
 
+import { API_VERSION } from './interfaces.js';
 import { present, type Presentation, type ServiceStatus } from './serviceStatus.js';
 
 const TOOLTIP_OFFSET = 6;
@@ -53,7 +54,7 @@ export const StewardIndicator = GObject.registerClass(
     }
 
     showStatus(status: ServiceStatus): void {
-      this._apply(present(status, STEWARD_API_VERSION, _));
+      this._apply(present(status, API_VERSION, _));
     }
 
     showError(message: string): void {

@@ -1,7 +1,7 @@
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 
-import coreInterfaceXml from '../../dbus-interfaces/io.github.steward.Steward1.xml';
+import { coreInterfaceXml } from './interfaces.js';
 import type { ServiceStatus } from './serviceStatus.js';
 
 const BUS_NAME = 'io.github.steward.Steward1';

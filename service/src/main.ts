@@ -3,7 +3,7 @@ import { loadConfig, type ConfigLoad } from './config.js';
 import { currentGroupNames, probeCapabilities } from './core/capabilities.js';
 import { createCoreInterface } from './core/coreInterface.js';
 import { ServiceState } from './core/serviceState.js';
-import { connectBus, onBusError, ownName } from './dbus/connection.js';
+import { connectBus, onBusError, ownName, releaseName } from './dbus/connection.js';
 import { ObjectServer } from './dbus/objectServer.js';
 import { API_VERSION, BUS_NAME, CORE_INTERFACE, OBJECT_PATH, coreSpec } from './interfaces.js';
 import { createLogger, type Logger } from './logging.js';
@@ -86,7 +86,9 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     log.info('stopping', { signal });
     server.unexportAll();
-    await bus.releaseName(BUS_NAME).catch(() => undefined);
+    await releaseName(bus, BUS_NAME).catch((error: Error) =>
+      log.warning('cannot release the bus name', { reason: error.message }),
+    );
     bus.disconnect();
     systemBus?.disconnect();
   };

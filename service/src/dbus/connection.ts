@@ -1,5 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import { NameFlag, RequestNameReply, sessionBus, systemBus, type MessageBus } from '@jellybrick/dbus-next';
+import { callMethod } from './client.js';
 import { StewardError } from './errors.js';
 
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -27,11 +28,24 @@ export async function connectBus(kind: 'session' | 'system'): Promise<MessageBus
   return bus;
 }
 
+const busDaemon = (member: string, signature: string, body: unknown[]) => ({
+  destination: 'org.freedesktop.DBus',
+  path: '/org/freedesktop/DBus',
+  interface: 'org.freedesktop.DBus',
+  member,
+  signature,
+  body,
+});
+
 /** Takes `name` without queueing; fails with a clear error when another process owns it. */
 export async function ownName(bus: MessageBus, name: string): Promise<void> {
-  const reply = await bus.requestName(name, NameFlag.DO_NOT_QUEUE);
+  const [reply] = await callMethod(bus, busDaemon('RequestName', 'su', [name, NameFlag.DO_NOT_QUEUE]));
   if (reply === RequestNameReply.PRIMARY_OWNER || reply === RequestNameReply.ALREADY_OWNER) return;
   throw new StewardError('Busy', `the bus name ${name} is already owned by another process`);
+}
+
+export async function releaseName(bus: MessageBus, name: string): Promise<void> {
+  await callMethod(bus, busDaemon('ReleaseName', 's', [name]));
 }
 
 /**

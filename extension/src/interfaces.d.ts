@@ -1,0 +1,7 @@
+// build/build.mjs writes interfaces.js from the XML in dbus-interfaces/.
+
+/** The revision of the D-Bus API this extension was built against. */
+export const API_VERSION: number;
+
+/** The io.github.steward.Steward1 interface, as introspection XML. */
+export const coreInterfaceXml: string;

@@ -1,0 +1,91 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+// Checks on the built extension against the extensions.gnome.org review rules.
+// `npm test` builds before it runs the specs.
+const UUID = 'steward@steward.github.io';
+const dir = join('dist', 'extension', UUID);
+const read = (file: string) => readFileSync(join(dir, file), 'utf8');
+
+describe('the built extension', () => {
+  it('has the metadata EGO and GNOME Shell need', () => {
+    const metadata = JSON.parse(read('metadata.json'));
+    expect(metadata.uuid).toBe(UUID);
+    expect(metadata['shell-version']).toEqual(['46', '47', '48', '49', '50', '51']);
+    expect(metadata['settings-schema']).toBe('org.gnome.shell.extensions.steward');
+    expect(metadata['gettext-domain']).toBe(UUID);
+    expect(metadata.description).toContain('Steward service');
+    expect(metadata['version-name']).toBe(JSON.parse(readFileSync('package.json', 'utf8')).version);
+    expect(metadata['session-modes']).toBeUndefined();
+    expect(metadata.version).toBeUndefined();
+  });
+
+  const scripts = () => readdirSync(dir).filter((f) => f.endsWith('.js'));
+
+  it('imports only what GJS provides and its own files', () => {
+    expect(scripts()).toContain('extension.js');
+    for (const script of scripts()) {
+      const code = read(script);
+      const specifiers = [...code.matchAll(/^import .* from '([^']+)';$/gm)].map((m) => m[1]!);
+      const unresolvable = specifiers.filter((s) =>
+        s.startsWith('./')
+          ? !existsSync(join(dir, s))
+          : !/^(gi|resource):\/\//.test(s) && !['gettext', 'system', 'cairo'].includes(s),
+      );
+      expect(unresolvable).withContext(script).toEqual([]);
+      expect(code)
+        .withContext(script)
+        .not.toMatch(/require\(|@girs\//);
+    }
+  });
+
+  it('is readable: one file per source, formatted, no transpiler helpers or source maps', () => {
+    expect(scripts().sort()).toEqual([
+      'extension.js',
+      'indicator.js',
+      'interfaces.js',
+      'serviceClient.js',
+      'serviceStatus.js',
+    ]);
+    for (const script of scripts()) {
+      const code = read(script);
+      expect(code.split('\n').filter((line) => line.length > 120))
+        .withContext(script)
+        .toEqual([]);
+      expect(code)
+        .withContext(script)
+        .not.toMatch(/__publicField|__decorate|__async|__awaiter|sourceMappingURL/);
+    }
+  });
+
+  it('builds its proxy from the interface XML, inlined at build time', () => {
+    const interfaces = read('interfaces.js');
+    expect(interfaces).toContain('<interface name="io.github.steward.Steward1">');
+    expect(interfaces).toContain('export const API_VERSION = 1;');
+    expect(read('serviceClient.js')).toContain('makeProxyWrapper(coreInterfaceXml)');
+  });
+
+  it('contains no build files, maps, TypeScript or translation sources', () => {
+    const files = readdirSync(dir, { recursive: true }).map(String);
+    expect(files.filter((f) => /\.(map|ts|po|pot)$|tsconfig|package\.json/.test(f))).toEqual([]);
+    expect(files).toContain(join('schemas', 'org.gnome.shell.extensions.steward.gschema.xml'));
+    expect(existsSync(join(dir, 'stylesheet.css'))).toBeTrue();
+  });
+
+  it('has every icon the indicator can show', () => {
+    for (const name of ['steward-symbolic', 'steward-attention-symbolic', 'steward-offline-symbolic']) {
+      expect(existsSync(join(dir, 'icons', `${name}.svg`)))
+        .withContext(name)
+        .toBeTrue();
+    }
+  });
+});
+
+describe('the translation template', () => {
+  it('is generated with the strings of the indicator and the schema', () => {
+    const pot = readFileSync(join('dist', 'po', `${UUID}.pot`), 'utf8');
+    expect(pot).toContain('msgid "Steward service is not running"');
+    expect(pot).toContain('msgid "Start Steward"');
+    expect(pot).toContain('msgid "Open quick chat"');
+  });
+});
