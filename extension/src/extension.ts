@@ -16,7 +16,7 @@ export default class StewardExtension extends Extension {
     Main.panel.addToStatusArea(this.uuid, this._indicator);
 
     this._client = new ServiceClient((status) => this._indicator?.showStatus(status));
-    this._client.connect().catch((error: unknown) => this._report(_('Cannot reach the session bus'), error));
+    this._client.watch().catch((error: unknown) => this._report(_('Cannot reach the session bus'), error));
   }
 
   override disable(): void {

@@ -36,7 +36,7 @@ export class ServiceClient {
 
   constructor(private readonly _onChanged: (status: ServiceStatus) => void) {}
 
-  async connect(): Promise<void> {
+  async watch(): Promise<void> {
     const makeProxy = Gio.DBusProxy.makeProxyWrapper(coreInterfaceXml) as unknown as ProxyWrapper;
     const proxy = (await makeProxy.newAsync(
       Gio.DBus.session,
