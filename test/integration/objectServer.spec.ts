@@ -137,7 +137,7 @@ describe('ObjectServer', () => {
       body: [IFACE, 'Level'],
     });
     expect((value as Variant).signature).toBe('u');
-    expect((value as Variant).value).toBe(1);
+    expect((value as Variant).value).toBe(level);
   });
 
   it('emits PropertiesChanged and declared signals', async () => {
