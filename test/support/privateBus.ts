@@ -45,9 +45,12 @@ export async function startPrivateBus(options: PrivateBusOptions = {}): Promise<
     stdio: ['ignore', 'pipe', 'pipe'],
     env: options.env ?? process.env,
   });
-  // Containers refuse the daemon's attempt to raise its fd limit; that warning is noise here.
+  // Keep real problems visible, but not the daemon's routine notes (activations,
+  // reloads) nor its complaint that a container will not raise its fd limit.
   createInterface({ input: daemon.stderr }).on('line', (line) => {
-    if (!line.includes('Failed to set fd limit')) process.stderr.write(`${line}\n`);
+    if (!/Failed to set fd limit|Activating service|Successfully activated|Reloaded configuration/.test(line)) {
+      process.stderr.write(`${line}\n`);
+    }
   });
   const address = await new Promise<string>((resolve, reject) => {
     const lines = createInterface({ input: daemon.stdout });
