@@ -30,13 +30,15 @@ const homeEnv = (home: string) => ({
   XDG_STATE_HOME: join(home, 'state'),
 });
 
-async function gdbus(address: string, ...args: string[]) {
-  return run('gdbus', args, { env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: address } });
+/** Calls a method of the core interface with the gdbus tool, as a script would. */
+async function gdbusCall(address: string, method: string, ...args: string[]) {
+  const command = ['call', '--session', '--dest', BUS_NAME, '--object-path', OBJECT_PATH, '--method', method, ...args];
+  return run('gdbus', command, { env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: address } });
 }
 
-async function gdbusError(address: string, ...args: string[]): Promise<string> {
+async function gdbusError(address: string, method: string, ...args: string[]): Promise<string> {
   try {
-    await gdbus(address, ...args);
+    await gdbusCall(address, method, ...args);
   } catch (error) {
     return (error as { stderr: string }).stderr;
   }
@@ -107,35 +109,14 @@ describe('the service on a private session bus', () => {
     );
     expect(new Map(entries)).toEqual(documented);
 
-    const { stdout } = await gdbus(
-      bus.address,
-      'call',
-      '--session',
-      '--dest',
-      BUS_NAME,
-      '--object-path',
-      OBJECT_PATH,
-      '--method',
-      `${CORE}.GetStatus`,
-    );
+    const { stdout } = await gdbusCall(bus.address, `${CORE}.GetStatus`);
     expect(stdout).toContain("'api-version': <uint32 1>");
     expect(stdout).toContain("'state': <'idle'>");
     expect(stdout).toContain(`'config-file': <'${join(home.path, 'config', 'steward', 'config.json')}'>`);
   });
 
   it('answers a call with wrong arguments with Error.InvalidArgs and a clear message', async () => {
-    const stderr = await gdbusError(
-      bus.address,
-      'call',
-      '--session',
-      '--dest',
-      BUS_NAME,
-      '--object-path',
-      OBJECT_PATH,
-      '--method',
-      `${CORE}.GetStatus`,
-      'unexpected',
-    );
+    const stderr = await gdbusError(bus.address, `${CORE}.GetStatus`, 'unexpected');
     expect(stderr).toContain(
       'GDBus.Error:io.github.steward.Steward1.Error.InvalidArgs: GetStatus takes arguments (), but was called with (s)',
     );
