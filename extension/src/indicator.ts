@@ -37,7 +37,15 @@ export const StewardIndicator = GObject.registerClass(
       this.connect('notify::hover', () => this._syncTooltip());
 
       const menu = this.menu as PopupMenu.PopupMenu;
-      this._titleItem = new PopupMenu.PopupMenuItem('', { reactive: false, style_class: 'steward-status-title' });
+      // Reactive but not activatable: the theme dims unreactive items, and the
+      // status line is a heading, not a disabled action.
+      this._titleItem = new PopupMenu.PopupMenuItem('', {
+        activate: false,
+        can_focus: false,
+        hover: false,
+        style_class: 'steward-status-title',
+      });
+      this._titleItem.remove_style_class_name('popup-inactive-menu-item');
       this._detailItem = new PopupMenu.PopupMenuItem('', { reactive: false, style_class: 'steward-status-detail' });
       this._detailItem.label.clutter_text.line_wrap = true;
       this._startItem = new PopupMenu.PopupMenuItem(_('Start Steward'));

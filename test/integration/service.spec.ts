@@ -10,6 +10,7 @@ import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
 import {
   BUS_NAME,
   CLI_SCRIPT,
+  homeEnv,
   nameHasOwner,
   OBJECT_PATH,
   spawnService,
@@ -22,13 +23,6 @@ import { makeTempDir, type TempDir } from '../support/tempDir.js';
 const run = promisify(execFile);
 const CORE = 'io.github.steward.Steward1';
 const coreXml = () => readFile(join('dbus-interfaces', `${CORE}.xml`), 'utf8');
-
-/** Environment that keeps the service's files inside `home`. */
-const homeEnv = (home: string) => ({
-  HOME: home,
-  XDG_CONFIG_HOME: join(home, 'config'),
-  XDG_STATE_HOME: join(home, 'state'),
-});
 
 /** Calls a method of the core interface with the gdbus tool, as a script would. */
 async function gdbusCall(address: string, method: string, ...args: string[]) {

@@ -8,6 +8,13 @@ export const CLI_SCRIPT = join(process.cwd(), 'dist', 'service', 'steward.js');
 export const BUS_NAME = 'io.github.steward.Steward1';
 export const OBJECT_PATH = '/io/github/steward/Steward1';
 
+/** Environment that keeps the service's files (configuration, state) inside `home`. */
+export const homeEnv = (home: string) => ({
+  HOME: home,
+  XDG_CONFIG_HOME: join(home, 'config'),
+  XDG_STATE_HOME: join(home, 'state'),
+});
+
 export interface RunningService {
   process: ChildProcess;
   /** Everything the service wrote to stderr so far. */

@@ -1,0 +1,203 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { homeEnv, spawnService, waitFor, waitUntilReady, type RunningService } from '../support/service.js';
+import { makeTempDir, type TempDir } from '../support/tempDir.js';
+import { mountsUnder } from './harness/mounts.js';
+import { packArgs } from './harness/packArgs.js';
+import { unmetRequirement } from './harness/requirements.js';
+import { ensureRootfs, TEST_USER } from './harness/rootfs.js';
+import { startShellSession, type ShellSession } from './harness/session.js';
+import {
+  ExtensionState,
+  extensionErrors,
+  extensionInfo,
+  setExtensionEnabled,
+  shellEval,
+  shellVersion,
+} from './harness/shell.js';
+import { selectedSuites } from './harness/suites.js';
+
+const UUID = 'steward@steward.github.io';
+const EXTENSION_DIR = join(process.cwd(), 'dist', 'extension', UUID);
+const IDLE = 'Steward is idle';
+const NOT_RUNNING = 'Steward service is not running';
+const TOGGLE_CYCLES = 20;
+const CLOSEUP = { x: 1280 - 480, y: 0, width: 480, height: 200 };
+
+const SETUP_TIMEOUT_MS = 15 * 60_000;
+const SPEC_TIMEOUT_MS = 2 * 60_000;
+const TEARDOWN_TIMEOUT_MS = 60_000;
+
+const unmet = unmetRequirement();
+
+// JavaScript evaluated inside the shell.
+const indicator = `Main.panel.statusArea[${JSON.stringify(UUID)}]`;
+const TITLE = `${indicator}?.accessible_name ?? null`;
+const VISIBLE_MENU_LABELS = `${indicator}.menu.box.get_children().filter((item) => item.visible).map((item) => item.label?.text)`;
+const SETTING = `Main.extensionManager.lookup(${JSON.stringify(UUID)}).stateObj.getSettings().get_strv('toggle-quick-chat')`;
+const CENSUS = `(() => {
+  const Indicator = ${indicator}.constructor;
+  const census = { actors: 0, indicators: 0 };
+  const visit = (actor) => {
+    census.actors += 1;
+    if (actor instanceof Indicator) census.indicators += 1;
+    actor.get_children().forEach(visit);
+  };
+  visit(global.stage);
+  return census;
+})()`;
+
+const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
+
+for (const suite of selectedSuites()) {
+  describe(`the extension in GNOME Shell ${suite.gnomeVersion} (Debian ${suite.name})`, () => {
+    const artifacts = join(process.cwd(), 'test-results', 'e2e', suite.name);
+    let rootfs: string;
+    let session: ShellSession;
+    let home: TempDir;
+    let service: RunningService | undefined;
+    const serviceLogs: string[] = [];
+
+    /** A spec that skips, or in CI fails through beforeAll, on a machine that cannot run it. */
+    const itInShell = (expectation: string, spec: () => Promise<void>) =>
+      it(
+        expectation,
+        async () => {
+          if (unmet) pending(unmet);
+          await spec();
+        },
+        SPEC_TIMEOUT_MS,
+      );
+
+    const startService = async () => {
+      service = spawnService(session.busAddress, homeEnv(home.path));
+      await waitUntilReady(session.bus, service);
+    };
+    const stopService = async () => {
+      if (!service) return;
+      await service.stop();
+      serviceLogs.push(service.log());
+      service = undefined;
+    };
+
+    const evaluate = (code: string) => shellEval(session.bus, code);
+    const waitForTitle = (title: string) =>
+      waitFor(async () => (await evaluate(TITLE)) === title, `the indicator to say "${title}"`, 20_000);
+    const waitForState = (state: number) =>
+      waitFor(async () => (await extensionInfo(session.bus, UUID)).state === state, `extension state ${state}`);
+
+    const screenshotWithMenu = async (name: string) => {
+      await evaluate(`${indicator}.menu.open(0)`);
+      await waitFor(async () => (await evaluate(`${indicator}.menu.isOpen`)) === true, 'the menu to open');
+      const labels = await evaluate(VISIBLE_MENU_LABELS);
+      await session.screenshot(join(artifacts, name));
+      // The top-right corner with the indicator and its menu, as the README shows it.
+      await session.screenshot(join(artifacts, name.replace('.png', '-closeup.png')), CLOSEUP);
+      await evaluate(`${indicator}.menu.close(0)`);
+      return labels;
+    };
+
+    /** Lines of the shell log so far with a JavaScript error, or an error or warning from the extension. */
+    const shellLogProblems = async () =>
+      (await readFile(session.shellLogPath, 'utf8')).split('\n').filter(
+        (line) =>
+          line.includes('JS ERROR') ||
+          // The extension logs its own failures with the prefix "Steward: ".
+          ((line.includes(UUID) || line.includes('Steward: ')) && /error|exception|warning|critical/i.test(line)),
+      );
+
+    beforeAll(async () => {
+      if (unmet) {
+        if (process.env.CI === 'true') throw new Error(`${unmet}; CI must run them`);
+        return;
+      }
+      if (!existsSync(EXTENSION_DIR)) throw new Error(`${EXTENSION_DIR} is missing; run npm run build first`);
+      await rm(artifacts, { recursive: true, force: true });
+      await mkdir(artifacts, { recursive: true });
+
+      let since = Date.now();
+      const cached = await ensureRootfs(suite.name);
+      rootfs = cached.path;
+      const rootfsTime = `${cached.built ? 'built' : 'found'} in ${seconds(since)}`;
+      since = Date.now();
+      session = await startShellSession({
+        rootfs,
+        extensionDir: EXTENSION_DIR,
+        packArgs: await packArgs(EXTENSION_DIR),
+        logDir: artifacts,
+      });
+      home = await makeTempDir('steward-e2e-home-');
+      await startService();
+      process.stderr.write(
+        `\n[e2e ${suite.name}] root filesystem ${rootfsTime}; shell and service ready in ${seconds(since)}\n`,
+      );
+    }, SETUP_TIMEOUT_MS);
+
+    afterAll(async () => {
+      if (unmet) return;
+      await stopService();
+      await writeFile(join(artifacts, 'service.log'), serviceLogs.join('\n--- restarted ---\n'));
+      await session?.stop();
+      if (rootfs) {
+        const leftOver = await mountsUnder(rootfs);
+        expect(leftOver).withContext('mounts left in the root filesystem').toEqual([]);
+      }
+      await home?.remove();
+    }, TEARDOWN_TIMEOUT_MS);
+
+    itInShell('is installed from its gnome-extensions pack bundle and runs without errors', async () => {
+      expect(await shellVersion(session.bus)).toMatch(new RegExp(`^${suite.gnomeVersion}\\.`));
+      const info = await extensionInfo(session.bus, UUID);
+      expect(info.state).withContext('extension state').toBe(ExtensionState.ACTIVE);
+      expect(info.error).toBe('');
+      expect(info.path).toBe(`${TEST_USER.home}/.local/share/gnome-shell/extensions/${UUID}`);
+      expect(await extensionErrors(session.bus, UUID)).toEqual([]);
+      expect(await evaluate(SETTING)).toEqual(['<Super>space']);
+      expect(await shellLogProblems()).toEqual([]);
+    });
+
+    itInShell('shows in the top bar that the service is idle', async () => {
+      await waitForTitle(IDLE);
+      const labels = await screenshotWithMenu('service-running-menu.png');
+      expect(labels).toContain(IDLE);
+      expect(labels).not.toContain('Start Steward');
+      await session.screenshot(join(artifacts, 'service-running.png'));
+    });
+
+    itInShell(
+      'shows that the service is not running when it stops, and that it is idle when it runs again',
+      async () => {
+        await waitForTitle(IDLE);
+        await stopService();
+        await waitForTitle(NOT_RUNNING);
+        const labels = await screenshotWithMenu('service-not-running-menu.png');
+        expect(labels).toContain(NOT_RUNNING);
+        expect(labels).toContain('Start Steward');
+
+        await startService();
+        await waitForTitle(IDLE);
+        expect(await shellLogProblems()).toEqual([]);
+      },
+    );
+
+    itInShell(`leaves no actors or errors behind after ${TOGGLE_CYCLES} disable/enable cycles`, async () => {
+      const cycle = async () => {
+        await setExtensionEnabled(session.bus, UUID, false);
+        await waitForState(ExtensionState.INACTIVE);
+        await setExtensionEnabled(session.bus, UUID, true);
+        await waitForState(ExtensionState.ACTIVE);
+        await waitForTitle(IDLE);
+      };
+      await cycle();
+      const before = await evaluate(CENSUS);
+      for (let i = 0; i < TOGGLE_CYCLES; i++) await cycle();
+
+      expect(await evaluate(CENSUS)).toEqual(before);
+      expect(before).toEqual(jasmine.objectContaining({ indicators: 1 }));
+      expect((await extensionInfo(session.bus, UUID)).state).toBe(ExtensionState.ACTIVE);
+      expect(await extensionErrors(session.bus, UUID)).toEqual([]);
+      expect(await shellLogProblems()).toEqual([]);
+    });
+  });
+}

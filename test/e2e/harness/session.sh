@@ -1,0 +1,18 @@
+#!/bin/sh
+# Runs as the test user inside the root filesystem, on the session bus of dbus-run-session:
+# installs the extension the way extensions.gnome.org delivers it, then becomes GNOME Shell.
+#   session.sh UUID PACK_ARGS...   (the extension's directory is /tmp/extension)
+set -eu
+uuid=$1
+shift
+
+gnome-extensions pack --force --out-dir=/tmp "$@" /tmp/extension
+gnome-extensions install --force "/tmp/$uuid.shell-extension.zip"
+
+gsettings set org.gnome.shell enabled-extensions "['$uuid']"
+gsettings set org.gnome.shell welcome-dialog-last-shown-version '999'
+# Without GDM there is no lock screen, and the shell says so in a notification once per user.
+mkdir -p "$HOME/.local/share/gnome-shell"
+touch "$HOME/.local/share/gnome-shell/lock-warning-shown"
+
+exec gnome-shell --headless --virtual-monitor 1280x800 --wayland --no-x11 --unsafe-mode >/tmp/shell.log 2>&1

@@ -1,0 +1,191 @@
+import { spawn } from 'node:child_process';
+import type { EventEmitter } from 'node:events';
+import { chmod, chown, copyFile, cp, mkdir, open, readdir, readFile, readlink } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { sessionBus, type DBusError, type MessageBus } from '@jellybrick/dbus-next';
+import { callMethod } from '../../../service/src/dbus/client.js';
+import { nameHasOwner, waitFor } from '../../support/service.js';
+import { makeTempDir } from '../../support/tempDir.js';
+import { mountsUnder, removeTree } from './mounts.js';
+import { SYSTEM_PATH } from './run.js';
+import { TEST_USER } from './rootfs.js';
+import { shellEval } from './shell.js';
+
+const HARNESS_DIR = join(process.cwd(), 'test', 'e2e', 'harness');
+const STARTUP_TIMEOUT_MS = 60_000;
+
+export interface SessionOptions {
+  rootfs: string;
+  /** A built extension directory, named after its UUID. */
+  extensionDir: string;
+  /** Arguments for gnome-extensions pack besides the source directory. */
+  packArgs: string[];
+  /** Where stop() leaves the shell's log and the session's output. */
+  logDir: string;
+}
+
+export interface ShellSession {
+  /** The session bus, reachable from the host. */
+  busAddress: string;
+  /** A connection to that bus, closed by stop(). */
+  bus: MessageBus;
+  /** The shell's stdout and stderr, as it runs. */
+  shellLogPath: string;
+  /** Saves a PNG of the whole screen at `destination`. */
+  /** Saves a PNG of the whole screen, or of `area` only. */
+  screenshot(destination: string, area?: { x: number; y: number; width: number; height: number }): Promise<void>;
+  /** Ends every process of the session; afterwards nothing of it is mounted or running. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts GNOME Shell headless in `rootfs` as the test user, with the extension installed and
+ * enabled, and resolves once the shell has finished starting up and shows the desktop.
+ */
+export async function startShellSession(options: SessionOptions): Promise<ShellSession> {
+  const share = await makeTempDir('steward-e2e-');
+  const tmp = join(share.path, 'tmp');
+  const home = join(share.path, 'home');
+  await mkdir(tmp, { mode: 0o1777 });
+  await chmod(tmp, 0o1777);
+  await mkdir(home);
+  await chown(home, TEST_USER.uid, TEST_USER.uid);
+  await cp(options.extensionDir, join(tmp, 'extension'), { recursive: true });
+  await copyFile(join(HARNESS_DIR, 'session-bus.conf'), join(tmp, 'session-bus.conf'));
+  await copyFile(join(HARNESS_DIR, 'session.sh'), join(tmp, 'session.sh'));
+
+  const outputPath = join(share.path, 'session.log');
+  const output = await open(outputPath, 'w');
+  const uuid = basename(options.extensionDir);
+  // The death signal ends unshare when this process dies; --kill-child then ends the namespace.
+  const namespace = spawn(
+    'setpriv',
+    [
+      '--pdeathsig=KILL',
+      '--',
+      ...['unshare', '--mount', '--pid', '--fork', '--kill-child', '--propagation=private', '--'],
+      ...['bash', join(HARNESS_DIR, 'namespace.sh'), options.rootfs, share.path, String(TEST_USER.uid)],
+      ...[uuid, ...options.packArgs],
+    ],
+    { stdio: ['ignore', output.fd, output.fd], env: { PATH: SYSTEM_PATH } },
+  );
+  await output.close();
+  const exited = new Promise<void>((resolve) => namespace.once('exit', () => resolve()));
+
+  const shellLogPath = join(tmp, 'shell.log');
+  const busAddress = `unix:path=${join(tmp, 'bus')}`;
+  let bus: MessageBus | undefined;
+
+  const saveLogs = async () => {
+    await mkdir(options.logDir, { recursive: true });
+    for (const [from, to] of [
+      [shellLogPath, 'shell.log'],
+      [outputPath, 'session.log'],
+    ] as const) {
+      await copyFile(from, join(options.logDir, to)).catch(() => undefined);
+    }
+  };
+
+  const stop = async () => {
+    bus?.disconnect();
+    const pidNamespace = await namespaceOf(namespace.pid);
+    if (namespace.exitCode === null && namespace.signalCode === null) namespace.kill('SIGKILL');
+    await exited;
+    // The kernel ends the other processes of a PID namespace once its first one is gone, a moment later.
+    if (pidNamespace) await waitFor(async () => !(await anyProcessIn(pidNamespace)), 'the session to end');
+    const mounted = await mountsUnder(options.rootfs);
+    if (mounted.length > 0) throw new Error(`the session left mounts behind: ${mounted.join(', ')}`);
+    await saveLogs();
+    await removeTree(share.path);
+  };
+
+  try {
+    const ended = () => namespace.exitCode !== null || namespace.signalCode !== null;
+    await waitFor(
+      async () => {
+        if (ended()) throw new Error('the session ended while starting');
+        if (!(await readdir(tmp)).includes('bus')) return false;
+        bus ??= await connect(busAddress);
+        return await nameHasOwner(bus, 'org.gnome.Shell');
+      },
+      'GNOME Shell to take its bus name',
+      STARTUP_TIMEOUT_MS,
+    );
+    const shellBus = bus as MessageBus;
+    await waitFor(
+      async () => (await shellEval(shellBus, 'Main.layoutManager._startingUp').catch(unlessUnexported)) === false,
+      'GNOME Shell to finish starting up',
+      STARTUP_TIMEOUT_MS,
+    );
+    // The shell starts in the overview when no window is open; the tests want the desktop.
+    await shellEval(shellBus, 'Main.overview.hide()');
+    await waitFor(
+      async () => (await shellEval(shellBus, 'Main.overview.visible || Main.overview.animationInProgress')) === false,
+      'the overview to close',
+    );
+    return {
+      busAddress,
+      bus: shellBus,
+      shellLogPath,
+      async screenshot(destination, area) {
+        const name = `screenshot-${Date.now()}.png`;
+        const call = area
+          ? { member: 'ScreenshotArea', signature: 'iiiibs', body: [area.x, area.y, area.width, area.height, false] }
+          : { member: 'Screenshot', signature: 'bbs', body: [false, false] };
+        await callMethod(shellBus, {
+          destination: 'org.gnome.Shell.Screenshot',
+          path: '/org/gnome/Shell/Screenshot',
+          interface: 'org.gnome.Shell.Screenshot',
+          member: call.member,
+          signature: call.signature,
+          body: [...call.body, `/tmp/${name}`],
+        });
+        await copyFile(join(tmp, name), destination);
+      },
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    const log = await readFile(join(options.logDir, 'session.log'), 'utf8');
+    const shellLog = await readFile(join(options.logDir, 'shell.log'), 'utf8').catch(() => '(none)');
+    throw new Error(`${(error as Error).message}\nsession output:\n${log}\nshell log:\n${shellLog}`, { cause: error });
+  }
+}
+
+async function connect(address: string): Promise<MessageBus> {
+  const bus = sessionBus({ busAddress: address });
+  // The library's types leave out the 'error' event that it emits.
+  const events = bus as unknown as EventEmitter;
+  await new Promise<void>((resolve, reject) => {
+    bus.once('connect', () => resolve());
+    events.once('error', reject);
+  });
+  // Should the session die under a test, calls time out; an unhandled 'error' would end the test run.
+  events.on('error', () => undefined);
+  return bus;
+}
+
+/** The shell takes its bus name before it exports its objects; calls to them fail until then. */
+function unlessUnexported(error: DBusError): undefined {
+  if (error.type === 'org.freedesktop.DBus.Error.UnknownMethod') return undefined;
+  throw error;
+}
+
+/** The PID namespace that unshare (`pid`) made for its child, once it has made it. */
+async function namespaceOf(pid: number | undefined): Promise<string | undefined> {
+  if (pid === undefined) return undefined;
+  const [own, childs] = await Promise.all([
+    readlink('/proc/self/ns/pid'),
+    readlink(`/proc/${pid}/ns/pid_for_children`).catch(() => undefined),
+  ]);
+  return childs === own ? undefined : childs;
+}
+
+/** Whether any process still runs in the PID namespace `namespace` ("pid:[inode]"). */
+async function anyProcessIn(namespace: string): Promise<boolean> {
+  const pids = (await readdir('/proc')).filter((entry) => /^\d+$/.test(entry));
+  for (const pid of pids) {
+    if ((await readlink(`/proc/${pid}/ns/pid`).catch(() => undefined)) === namespace) return true;
+  }
+  return false;
+}
