@@ -2,7 +2,7 @@
 // Builds everything into dist/: the service and CLI (Node), the extension
 // directory (GJS), the translation template, and the test bundles.
 //   node build/build.mjs [service|extension|tests ...]   (default: all)
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -117,20 +117,22 @@ function buildTranslations(extensionDir) {
   const sources = listFile(join(poDir, 'POTFILES'));
   mkdirSync(join(dist, 'po'), { recursive: true });
   const pot = join(dist, 'po', `${domain}.pot`);
-  const xgettext = (extraArgs, files) =>
-    execFileSync(
-      'xgettext',
-      [
-        '--from-code=UTF-8',
-        '--add-comments=Translators:',
-        `--package-name=${pkg.name}`,
-        `--package-version=${pkg.version}`,
-        `--output=${pot}`,
-        ...extraArgs,
-        ...files,
-      ],
-      { cwd: root },
-    );
+  const xgettext = (extraArgs, files) => {
+    const args = [
+      '--from-code=UTF-8',
+      '--add-comments=Translators:',
+      `--package-name=${pkg.name}`,
+      `--package-version=${pkg.version}`,
+      `--output=${pot}`,
+      ...extraArgs,
+      ...files,
+    ];
+    const result = spawnSync('xgettext', args, { cwd: root, encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`xgettext failed:\n${result.stderr}`);
+    // Debian's gettext notes on every run that it uses its own copy of the GSettings rules.
+    const warnings = result.stderr.split('\n').filter((line) => line && !line.includes('fallback ITS rule'));
+    for (const warning of warnings) console.warn(warning);
+  };
   // --language applies to all files of a run, so the schema (whose format
   // xgettext knows from its name) and the TypeScript sources take two runs.
   xgettext(
