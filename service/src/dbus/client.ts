@@ -1,7 +1,7 @@
 import { Message, MessageType, type MessageBus } from '@jellybrick/dbus-next';
 import { StewardError } from './errors.js';
 
-export const DEFAULT_CALL_TIMEOUT_MS = 25_000;
+const DEFAULT_CALL_TIMEOUT_MS = 25_000;
 
 // D-Bus message header flags (the library names only the first two).
 const NO_AUTO_START = 0x2;

@@ -1,6 +1,6 @@
 import { DBusError } from '@jellybrick/dbus-next';
 
-export const ERROR_PREFIX = 'io.github.steward.Steward1.Error';
+const ERROR_PREFIX = 'io.github.steward.Steward1.Error';
 
 export type StewardErrorName =
   'InvalidArgs' | 'NotFound' | 'Busy' | 'NotAuthorized' | 'Unavailable' | 'Timeout' | 'Internal';
@@ -22,9 +22,6 @@ export class StewardError extends Error {
     return `${ERROR_PREFIX}.${this.errorName}`;
   }
 
-  toDBusError(): DBusError {
-    return new DBusError(this.dbusName, this.message);
-  }
 }
 
 /** The name of a remote error, or undefined when `error` did not come from the bus. */
