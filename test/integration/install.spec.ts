@@ -208,8 +208,12 @@ describe('build/install.sh', () => {
     const modules = join(sandbox.libDir, 'node_modules');
     expect(existsSync(join(modules, '@jellybrick', 'dbus-next'))).toBeTrue();
     expect(existsSync(join(modules, 'zod'))).toBeTrue();
-    expect(existsSync(join(modules, 'jasmine'))).toBeFalse();
-    expect(existsSync(join(modules, 'typescript'))).toBeFalse();
+    // TypeScript may be there: node-llama-cpp takes it as an optional peer.
+    for (const tool of ['jasmine', 'esbuild', 'eslint']) {
+      expect(existsSync(join(modules, tool)))
+        .withContext(tool)
+        .toBeFalse();
+    }
 
     expect(firstOutput).toContain('Steward is running');
     expect(firstOutput).toContain('log out and back in');
