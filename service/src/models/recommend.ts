@@ -1,0 +1,140 @@
+import { assessFit, type FitAssessment, type Hardware } from './fit.js';
+
+export interface CatalogueEntry {
+  id: string;
+  name: string;
+  quantization: string;
+  /** A file URI the downloader resolves offline. */
+  uri: string;
+  /** The same model as node-llama-cpp's quantization URI, for tools that query the hub. */
+  hubUri: string;
+  /** Download size, approximate: hubs re-upload files now and then. */
+  approxBytes: number;
+  /** Memory while running with a 4k context, approximate. */
+  approxRequiredBytes: number;
+  why: string;
+}
+
+const GB = 1e9;
+
+/**
+ * Small instruct models that call functions reliably (node-llama-cpp's
+ * recommendations), best first: the first one that fits and runs at a usable
+ * speed wins. File names come from public projects using them; check them on
+ * the hub before release.
+ */
+export const CATALOGUE: readonly CatalogueEntry[] = [
+  {
+    id: 'qwen3.5-4b-q6_k',
+    name: 'Qwen 3.5 4B',
+    quantization: 'Q6_K',
+    uri: 'hf:unsloth/Qwen3.5-4B-GGUF/Qwen3.5-4B-Q6_K.gguf',
+    hubUri: 'hf:unsloth/Qwen3.5-4B-GGUF:Q6_K',
+    approxBytes: 3.53 * GB,
+    approxRequiredBytes: 4.4 * GB,
+    why: 'the best function calling of the small models, at a quantization that loses almost nothing',
+  },
+  {
+    id: 'qwen3.5-4b-q4_k_m',
+    name: 'Qwen 3.5 4B',
+    quantization: 'Q4_K_M',
+    uri: 'hf:unsloth/Qwen3.5-4B-GGUF/Qwen3.5-4B-Q4_K_M.gguf',
+    hubUri: 'hf:unsloth/Qwen3.5-4B-GGUF:Q4_K_M',
+    approxBytes: 2.74 * GB,
+    approxRequiredBytes: 3.5 * GB,
+    why: 'the best function calling of the small models, quantized to fit 4 GB of VRAM',
+  },
+  {
+    id: 'gemma-4-e2b-q6_k',
+    name: 'Gemma 4 E2B',
+    quantization: 'Q6_K',
+    uri: 'hf:giladgd/gemma-4-E2B-it-GGUF/gemma-4-E2B-it.Q6_K.gguf',
+    hubUri: 'hf:giladgd/gemma-4-E2B-it-GGUF:Q6_K',
+    approxBytes: 3.87 * GB,
+    approxRequiredBytes: 4.6 * GB,
+    why: "Google's smallest Gemma 4, made for laptops; a good second opinion to Qwen",
+  },
+  {
+    id: 'qwen3-4b-q4_k_m',
+    name: 'Qwen 3 4B',
+    quantization: 'Q4_K_M',
+    uri: 'hf:Qwen/Qwen3-4B-GGUF/Qwen3-4B-Q4_K_M.gguf',
+    hubUri: 'hf:Qwen/Qwen3-4B-GGUF:Q4_K_M',
+    approxBytes: 2.5 * GB,
+    approxRequiredBytes: 3.2 * GB,
+    why: 'the previous Qwen generation, well tested with tool calls',
+  },
+  {
+    id: 'llama-3.2-3b-q4_k_m',
+    name: 'Llama 3.2 3B Instruct',
+    quantization: 'Q4_K_M',
+    uri: 'hf:mradermacher/Llama-3.2-3B-Instruct-GGUF/Llama-3.2-3B-Instruct.Q4_K_M.gguf',
+    hubUri: 'hf:mradermacher/Llama-3.2-3B-Instruct-GGUF:Q4_K_M',
+    approxBytes: 2.02 * GB,
+    approxRequiredBytes: 2.7 * GB,
+    why: 'the classic small function-calling model, without a reasoning phase',
+  },
+  {
+    id: 'qwen3.5-0.8b-q8_0',
+    name: 'Qwen 3.5 0.8B',
+    quantization: 'Q8_0',
+    uri: 'hf:unsloth/Qwen3.5-0.8B-GGUF/Qwen3.5-0.8B-Q8_0.gguf',
+    hubUri: 'hf:unsloth/Qwen3.5-0.8B-GGUF:Q8_0',
+    approxBytes: 0.81 * GB,
+    approxRequiredBytes: 1.2 * GB,
+    why: 'small enough to answer quickly on a processor alone, and still calls functions',
+  },
+  {
+    id: 'qwen3-0.6b-q8_0',
+    name: 'Qwen 3 0.6B',
+    quantization: 'Q8_0',
+    uri: 'hf:Qwen/Qwen3-0.6B-GGUF/Qwen3-0.6B-Q8_0.gguf',
+    hubUri: 'hf:Qwen/Qwen3-0.6B-GGUF:Q8_0',
+    approxBytes: 0.64 * GB,
+    approxRequiredBytes: 0.95 * GB,
+    why: 'the smallest model that still calls functions, for machines with little memory',
+  },
+];
+
+export interface Recommendation {
+  entry: CatalogueEntry;
+  fit: FitAssessment;
+  /** One sentence for people: what was picked and why. */
+  reason: string;
+  /** Other catalogue models that fit, best first. */
+  alternatives: CatalogueEntry[];
+}
+
+/**
+ * The best catalogue model for this machine: the first that fits and runs at a
+ * usable speed on the GPU, or fast on the processor, where a slower model would
+ * make every answer a wait. Undefined when even the smallest does not fit.
+ */
+export function recommendModel(hardware: Hardware, catalogue = CATALOGUE): Recommendation | undefined {
+  const assessed = catalogue.map((entry) => ({
+    entry,
+    fit: assessFit(entry.approxRequiredBytes, entry.approxBytes, hardware),
+  }));
+  const acceptable = (fit: FitAssessment) =>
+    fit.placement === 'gpu' ? fit.speedClass !== 'slow' : fit.placement === 'cpu' && fit.speedClass === 'fast';
+  const chosen = assessed.find(({ fit }) => acceptable(fit)) ?? assessed.find(({ fit }) => fit.placement !== 'none');
+  if (!chosen) return undefined;
+  return {
+    ...chosen,
+    reason: reasonFor(chosen.entry, chosen.fit, hardware),
+    alternatives: assessed
+      .filter(({ entry, fit }) => entry !== chosen.entry && fit.placement !== 'none')
+      .map(({ entry }) => entry),
+  };
+}
+
+function reasonFor(entry: CatalogueEntry, fit: FitAssessment, hardware: Hardware): string {
+  const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
+  const where =
+    fit.placement === 'gpu'
+      ? `it fits in the ${gib(hardware.vramBytes)} of free VRAM (${hardware.backend})`
+      : hardware.vramBytes > 0
+        ? `the larger models do not fit in ${gib(hardware.vramBytes)} of VRAM, and on the processor it fits in ${gib(hardware.totalRamBytes)} of RAM`
+        : `there is no usable GPU, and it fits in ${gib(hardware.totalRamBytes)} of RAM`;
+  return `${entry.name} ${entry.quantization}: ${where}, at about ${Math.round(fit.estimatedTokensPerSecond)} tokens a second; ${entry.why}.`;
+}

@@ -1,0 +1,193 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { StewardError } from '../../service/src/dbus/errors.js';
+import type { Hardware } from '../../service/src/models/fit.js';
+import { resolveModelLocations } from '../../service/src/models/locations.js';
+import { ModelStore, type ModelStoreOptions } from '../../service/src/models/store.js';
+import { makeTempDir, type TempDir } from '../support/tempDir.js';
+import { tinyModel, writeTinyModel } from '../support/tinyModel.js';
+
+const GIB = 1024 ** 3;
+const laptop: Hardware = { totalRamBytes: 8 * GIB, freeRamBytes: 4 * GIB, vramBytes: 0, backend: 'cpu' };
+
+/** An Ollama store the way Ollama writes it: a manifest naming the model layer's blob by digest. */
+async function writeOllamaModel(root: string, manifestPath: string[], model: Buffer): Promise<string> {
+  const hex = createHash('sha256').update(model).digest('hex');
+  const blob = join(root, 'blobs', `sha256-${hex}`);
+  await mkdir(join(root, 'blobs'), { recursive: true });
+  await writeFile(blob, model);
+  await writeFile(join(root, 'blobs', 'sha256-0000'), 'template text');
+  const manifestDir = join(root, 'manifests', ...manifestPath.slice(0, -1));
+  await mkdir(manifestDir, { recursive: true });
+  const manifest = {
+    schemaVersion: 2,
+    mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+    config: { mediaType: 'application/vnd.docker.container.image.v1+json', digest: 'sha256:' + '1'.repeat(64) },
+    layers: [
+      { mediaType: 'application/vnd.ollama.image.template', digest: 'sha256:' + '0'.repeat(64), size: 13 },
+      { mediaType: 'application/vnd.ollama.image.model', digest: `sha256:${hex}`, size: model.length },
+    ],
+  };
+  await writeFile(join(manifestDir, manifestPath.at(-1)!), JSON.stringify(manifest));
+  return blob;
+}
+
+describe('the model store', () => {
+  let dir: TempDir;
+  let options: ModelStoreOptions;
+  let ollamaBlob: string;
+
+  beforeEach(async () => {
+    dir = await makeTempDir();
+    const ollamaRoot = join(dir.path, 'ollama');
+    ollamaBlob = await writeOllamaModel(
+      ollamaRoot,
+      ['registry.ollama.ai', 'library', 'tinyllama', 'latest'],
+      tinyModel({ name: 'ollama-tiny', seed: 9, contextLength: 2048 }),
+    );
+    options = {
+      storeDirectory: join(dir.path, 'data', 'steward', 'models'),
+      activeModelFile: join(dir.path, 'state', 'steward', 'active-model.json'),
+      ollamaDirectories: [ollamaRoot, join(dir.path, 'no-such-ollama')],
+      hardware: () => laptop,
+    };
+    await mkdir(options.storeDirectory, { recursive: true });
+    await writeTinyModel(join(options.storeDirectory, 'mine.gguf'), { name: 'my-tiny', contextLength: 8192 });
+  });
+
+  afterEach(() => dir.remove());
+
+  it('lists store and Ollama models with their metadata', async () => {
+    const models = await new ModelStore(options).list();
+
+    expect(models.map((m) => [m.id, m.source])).toEqual([
+      ['store:mine.gguf', 'store'],
+      ['ollama:tinyllama:latest', 'ollama'],
+    ]);
+    const [mine, ollama] = models;
+    expect(mine).toEqual(
+      jasmine.objectContaining({
+        displayName: 'my-tiny',
+        architecture: 'llama',
+        quantization: 'F32',
+        contextLength: 8192,
+        hasChatTemplate: true,
+        path: join(options.storeDirectory, 'mine.gguf'),
+      }),
+    );
+    expect(mine!.parameterCount).toBeGreaterThan(0);
+    expect(mine!.sizeLabel).toMatch(/^\d+(\.\d)?[KM]$/);
+    expect(mine!.fileBytes).toBe((await stat(mine!.path)).size);
+    expect(mine!.fit).toEqual(
+      jasmine.objectContaining({ fitsRam: true, fitsVram: false, placement: 'cpu', speedClass: 'fast' }),
+    );
+    // Ollama's blob is used in place, not copied
+    expect(ollama!.path).toBe(ollamaBlob);
+    expect(ollama!.displayName).toBe('tinyllama:latest');
+    expect(ollama!.contextLength).toBe(2048);
+  });
+
+  it('never lists partial downloads or files that are not GGUF', async () => {
+    await writeFile(join(options.storeDirectory, 'half.gguf.part'), tinyModel().subarray(0, 1000));
+    await writeFile(join(options.storeDirectory, 'fake.gguf'), 'not a model');
+    await writeFile(join(options.storeDirectory, 'notes.txt'), 'hello');
+
+    const ids = (await new ModelStore(options).list()).map((m) => m.id);
+
+    expect(ids).toEqual(['store:mine.gguf', 'ollama:tinyllama:latest']);
+  });
+
+  it('lists each Ollama blob once, names models from other registries in full and skips non-GGUF blobs', async () => {
+    const root = join(dir.path, 'ollama');
+    const shared = tinyModel({ seed: 21 });
+    await writeOllamaModel(root, ['registry.ollama.ai', 'library', 'qwen3', 'latest'], shared);
+    await writeOllamaModel(root, ['registry.ollama.ai', 'library', 'qwen3', '0.6b'], shared);
+    await writeOllamaModel(root, ['hf.co', 'someone', 'Some-GGUF', 'Q4_K_M'], tinyModel({ seed: 22 }));
+    await writeOllamaModel(
+      root,
+      ['registry.ollama.ai', 'library', 'safetensors', 'latest'],
+      Buffer.from('PK not gguf'),
+    );
+    await writeFile(join(root, 'manifests', 'registry.ollama.ai', 'library', 'qwen3', 'broken'), '{"layers": [');
+
+    const ids = (await new ModelStore(options).list()).filter((m) => m.source === 'ollama').map((m) => m.id);
+
+    expect(ids.sort()).toEqual([
+      'ollama:hf.co/someone/Some-GGUF:Q4_K_M',
+      'ollama:qwen3:0.6b',
+      'ollama:tinyllama:latest',
+    ]);
+  });
+
+  it('lists an empty store that does not exist yet', async () => {
+    const store = new ModelStore({ ...options, storeDirectory: join(dir.path, 'nothing'), ollamaDirectories: [] });
+    expect(await store.list()).toEqual([]);
+  });
+
+  it('says when a model does not fit the machine', async () => {
+    const tiny: Hardware = { totalRamBytes: 1 * GIB, freeRamBytes: 0.5 * GIB, vramBytes: 0, backend: 'cpu' };
+    const [mine] = await new ModelStore({ ...options, hardware: () => tiny }).list();
+    expect(mine!.fit).toEqual(jasmine.objectContaining({ fitsRam: false, placement: 'none', speedClass: 'too-large' }));
+  });
+
+  it('removes a store model', async () => {
+    const store = new ModelStore(options);
+
+    await store.remove('store:mine.gguf');
+
+    expect(await readdir(options.storeDirectory)).toEqual([]);
+    expect((await store.list()).map((m) => m.id)).toEqual(['ollama:tinyllama:latest']);
+  });
+
+  it("refuses to remove Ollama's models", async () => {
+    const error = await new ModelStore(options).remove('ollama:tinyllama:latest').catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(StewardError);
+    expect((error as StewardError).errorName).toBe('NotAuthorized');
+    expect((error as StewardError).message).toContain('ollama rm');
+    expect((await stat(ollamaBlob)).isFile()).toBeTrue();
+  });
+
+  it('says NotFound for an unknown model', async () => {
+    const error = await new ModelStore(options).setActive('store:nope.gguf').catch((e: unknown) => e);
+    expect((error as StewardError).errorName).toBe('NotFound');
+  });
+
+  it('remembers the active model across store instances', async () => {
+    expect(await new ModelStore(options).active()).toBeUndefined();
+
+    await new ModelStore(options).setActive('ollama:tinyllama:latest');
+
+    expect((await new ModelStore(options).active())?.id).toBe('ollama:tinyllama:latest');
+    expect(JSON.parse(await readFile(options.activeModelFile, 'utf8'))).toEqual({ id: 'ollama:tinyllama:latest' });
+    expect(await readdir(join(dir.path, 'state', 'steward'))).toEqual(['active-model.json']);
+  });
+
+  it('treats a damaged active model file as no choice', async () => {
+    await mkdir(join(dir.path, 'state', 'steward'), { recursive: true });
+    await writeFile(options.activeModelFile, '{"id": ');
+    expect(await new ModelStore(options).active()).toBeUndefined();
+  });
+
+  it('forgets the active model when it is removed', async () => {
+    const store = new ModelStore(options);
+    await store.setActive('store:mine.gguf');
+
+    await store.remove('store:mine.gguf');
+
+    expect(await store.active()).toBeUndefined();
+  });
+
+  it('finds its directories from the XDG variables and Ollama defaults', () => {
+    const locations = resolveModelLocations({ HOME: '/home/ada', XDG_DATA_HOME: '/data', XDG_STATE_HOME: 'relative' });
+    expect(locations).toEqual({
+      storeDirectory: '/data/steward/models',
+      activeModelFile: '/home/ada/.local/state/steward/active-model.json',
+      ollamaDirectories: ['/home/ada/.ollama/models', '/usr/share/ollama/.ollama/models'],
+    });
+    expect(resolveModelLocations({ HOME: '/h', OLLAMA_MODELS: '/srv/ollama' }).ollamaDirectories[0]).toBe(
+      '/srv/ollama',
+    );
+  });
+});
