@@ -5,8 +5,20 @@ import { createCoreInterface } from './core/coreInterface.js';
 import { ServiceState } from './core/serviceState.js';
 import { connectBus, onBusError, ownName, releaseName } from './dbus/connection.js';
 import { ObjectServer } from './dbus/objectServer.js';
-import { API_VERSION, BUS_NAME, CORE_INTERFACE, OBJECT_PATH, coreSpec } from './interfaces.js';
+import {
+  API_VERSION,
+  BUS_NAME,
+  CORE_INTERFACE,
+  MODELS_INTERFACE,
+  OBJECT_PATH,
+  coreSpec,
+  modelsSpec,
+} from './interfaces.js';
 import { createLogger, type Logger } from './logging.js';
+import { surveyHardware } from './models/fit.js';
+import { resolveModelLocations } from './models/locations.js';
+import { ModelsInterface } from './models/modelsInterface.js';
+import { ModelStore } from './models/store.js';
 import { ensurePrivateDirectory, resolvePaths } from './paths.js';
 
 const log = createLogger();
@@ -45,6 +57,31 @@ async function main(): Promise<void> {
     state,
   );
   server.export(OBJECT_PATH, coreSpec, core);
+  const store = new ModelStore({ ...resolveModelLocations(), hardware: () => surveyHardware(), logger: log });
+  const models = new ModelsInterface(
+    store,
+    {
+      activeModelChanged: () => server.emitPropertiesChanged(OBJECT_PATH, MODELS_INTERFACE, ['ActiveModel']),
+      pullProgress: (id, progress) =>
+        server.emitSignal(OBJECT_PATH, MODELS_INTERFACE, 'PullProgress', [
+          id,
+          BigInt(progress.bytesDone),
+          BigInt(progress.bytesTotal ?? 0),
+          progress.bytesPerSecond,
+          progress.etaSeconds ?? -1,
+        ]),
+      pullFinished: (id, status, modelId, error) =>
+        server.emitSignal(OBJECT_PATH, MODELS_INTERFACE, 'PullFinished', [
+          id,
+          status,
+          modelId,
+          error?.dbusName ?? '',
+          error?.message ?? '',
+        ]),
+    },
+    log,
+  );
+  server.export(OBJECT_PATH, modelsSpec, models.impl);
   state.on('changed', (names) => {
     server.emitPropertiesChanged(OBJECT_PATH, CORE_INTERFACE, names);
     log.info('state changed', { state: state.state, reason: state.reason || undefined });
@@ -73,6 +110,8 @@ async function main(): Promise<void> {
     uid: process.getuid?.() ?? -1,
   });
   state.markStarted(capabilities);
+  // After start-up: reading model metadata loads node-llama-cpp, which a status query should not wait for.
+  models.load().catch((error: Error) => log.warning('cannot read the active model', { reason: error.message }));
   log.info('capabilities probed', { capabilities });
 
   process.on('SIGHUP', () => {
@@ -85,6 +124,7 @@ async function main(): Promise<void> {
 
   const shutdown = async (signal: string) => {
     log.info('stopping', { signal });
+    models.cancelAll();
     server.unexportAll();
     await releaseName(bus, BUS_NAME).catch((error: Error) =>
       log.warning('cannot release the bus name', { reason: error.message }),

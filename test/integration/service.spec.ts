@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
-import { readFile, stat, writeFile, mkdir } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Variant, type DBusError, type MessageBus } from '@jellybrick/dbus-next';
 import { callMethod, SignalRouter } from '../../service/src/dbus/client.js';
 import { parseIntrospection } from '../../service/src/dbus/introspection.js';
+import { API_VERSION } from '../../service/src/interfaces.js';
 import { documentedKeys, interfaceDifferences } from '../support/contract.js';
 import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
 import {
@@ -23,6 +24,15 @@ import { makeTempDir, type TempDir } from '../support/tempDir.js';
 const run = promisify(execFile);
 const CORE = 'io.github.steward.Steward1';
 const coreXml = () => readFile(join('dbus-interfaces', `${CORE}.xml`), 'utf8');
+
+/** Every interface in dbus-interfaces/, core first: what the service must export. */
+async function declaredInterfaces() {
+  const files = (await readdir('dbus-interfaces')).filter((file) => file.endsWith('.xml')).sort();
+  const parsed = await Promise.all(
+    files.map(async (file) => parseIntrospection(await readFile(join('dbus-interfaces', file), 'utf8'))),
+  );
+  return parsed.flat().sort((a, b) => a.name.localeCompare(b.name));
+}
 
 /** Calls a method of the core interface with the gdbus tool, as a script would. */
 async function gdbusCall(address: string, method: string, ...args: string[]) {
@@ -62,34 +72,43 @@ describe('the service on a private session bus', () => {
     await home.remove();
   });
 
-  it('exports exactly the members and signatures the XML declares (contract)', async () => {
+  it('exports exactly the interfaces, members and signatures the XML files declare (contract)', async () => {
     const [xml] = await callCore(client, 'Introspect', 'org.freedesktop.DBus.Introspectable');
     const live = parseIntrospection(xml as string);
-    const declared = parseIntrospection(await coreXml());
+    const declared = await declaredInterfaces();
     expect(live.map((i) => i.name)).toEqual([
       'org.freedesktop.DBus.Peer',
       'org.freedesktop.DBus.Introspectable',
       'org.freedesktop.DBus.Properties',
-      CORE,
+      ...declared.map((i) => i.name),
     ]);
-    const liveCore = live.find((i) => i.name === CORE);
-    expect(liveCore?.methods.length).toBeGreaterThan(0);
-    expect(interfaceDifferences(declared[0]!, liveCore!)).toEqual([]);
+    for (const iface of declared) {
+      const exported = live.find((i) => i.name === iface.name)!;
+      expect(exported.methods.length).withContext(iface.name).toBeGreaterThan(0);
+      expect(interfaceDifferences(iface, exported)).withContext(iface.name).toEqual([]);
+    }
   });
 
   it('answers every declared property with its declared type', async () => {
-    const declared = parseIntrospection(await coreXml())[0]!;
-    const [all] = await callCore(client, 'GetAll', 'org.freedesktop.DBus.Properties', 's', [CORE]);
-    const values = all as Record<string, Variant>;
-    expect(Object.keys(values).sort()).toEqual(declared.properties.map((p) => p.name).sort());
-    for (const property of declared.properties) {
-      const [value] = await callCore(client, 'Get', 'org.freedesktop.DBus.Properties', 'ss', [CORE, property.name]);
-      expect((value as Variant).signature)
-        .withContext(property.name)
-        .toBe(property.type);
+    for (const iface of await declaredInterfaces()) {
+      const [all] = await callCore(client, 'GetAll', 'org.freedesktop.DBus.Properties', 's', [iface.name]);
+      expect(Object.keys(all as Record<string, Variant>).sort())
+        .withContext(iface.name)
+        .toEqual(iface.properties.map((p) => p.name).sort());
+      for (const property of iface.properties) {
+        const [value] = await callCore(client, 'Get', 'org.freedesktop.DBus.Properties', 'ss', [
+          iface.name,
+          property.name,
+        ]);
+        expect((value as Variant).signature)
+          .withContext(`${iface.name}.${property.name}`)
+          .toBe(property.type);
+      }
     }
-    expect(values.State?.value).toBe('idle');
-    expect(values.ApiVersion?.value).toBe(1);
+    const [state] = await callCore(client, 'Get', 'org.freedesktop.DBus.Properties', 'ss', [CORE, 'State']);
+    expect((state as Variant).value).toBe('idle');
+    const [apiVersion] = await callCore(client, 'Get', 'org.freedesktop.DBus.Properties', 'ss', [CORE, 'ApiVersion']);
+    expect((apiVersion as Variant).value).toBe(API_VERSION);
   });
 
   it('returns the documented status dictionary from GetStatus', async () => {
@@ -104,7 +123,7 @@ describe('the service on a private session bus', () => {
     expect(new Map(entries)).toEqual(documented);
 
     const { stdout } = await gdbusCall(bus.address, `${CORE}.GetStatus`);
-    expect(stdout).toContain("'api-version': <uint32 1>");
+    expect(stdout).toContain(`'api-version': <uint32 ${API_VERSION}>`);
     expect(stdout).toContain("'state': <'idle'>");
     expect(stdout).toContain(`'config-file': <'${join(home.path, 'config', 'steward', 'config.json')}'>`);
   });
@@ -161,10 +180,10 @@ describe('the service on a private session bus', () => {
   it('steward status prints the status, also as JSON', async () => {
     const env = { ...process.env, DBUS_SESSION_BUS_ADDRESS: bus.address };
     const human = await run(process.execPath, [CLI_SCRIPT, 'status'], { env });
-    expect(human.stdout).toMatch(/^Steward \d+\.\d+\.\d+ \(API 1\): idle\n/);
+    expect(human.stdout).toMatch(new RegExp(`^Steward \\d+\\.\\d+\\.\\d+ \\(API ${API_VERSION}\\): idle\n`));
     const json = await run(process.execPath, [CLI_SCRIPT, 'status', '--json'], { env });
     expect(JSON.parse(json.stdout)).toEqual(
-      jasmine.objectContaining({ running: true, state: 'idle', 'api-version': 1 }),
+      jasmine.objectContaining({ running: true, state: 'idle', 'api-version': API_VERSION }),
     );
   });
 });

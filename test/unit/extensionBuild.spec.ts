@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { API_VERSION } from '../../service/src/interfaces.js';
 
 // Checks on the built extension against the extensions.gnome.org review rules.
 // `npm test` builds before it runs the specs.
@@ -61,7 +62,7 @@ describe('the built extension', () => {
   it('builds its proxy from the interface XML, inlined at build time', () => {
     const interfaces = read('interfaces.js');
     expect(interfaces).toContain('<interface name="io.github.steward.Steward1">');
-    expect(interfaces).toContain('export const API_VERSION = 1;');
+    expect(interfaces).toContain(`export const API_VERSION = ${API_VERSION};`);
     expect(read('serviceClient.js')).toContain('makeProxyWrapper(coreInterfaceXml)');
   });
 

@@ -21,7 +21,6 @@ export class StewardError extends Error {
   get dbusName(): string {
     return `${ERROR_PREFIX}.${this.errorName}`;
   }
-
 }
 
 /** The name of a remote error, or undefined when `error` did not come from the bus. */

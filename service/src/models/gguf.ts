@@ -1,5 +1,4 @@
 import { open } from 'node:fs/promises';
-import { GgufFileType, readGgufFileInfo } from 'node-llama-cpp';
 
 const GGUF_MAGIC = Buffer.from('GGUF', 'ascii');
 
@@ -33,6 +32,8 @@ export interface ModelMetadata {
 type Numeric = number | bigint;
 
 export async function readModelMetadata(path: string): Promise<ModelMetadata> {
+  // Loaded on first use: node-llama-cpp is large, and most runs of the service never list models.
+  const { GgufFileType, readGgufFileInfo } = await import('node-llama-cpp');
   const info = await readGgufFileInfo(path, { readTensorInfo: true });
   const general = info.metadata.general;
   const arch = info.architectureMetadata as {
@@ -51,15 +52,14 @@ export async function readModelMetadata(path: string): Promise<ModelMetadata> {
     architecture: general.architecture,
     parameterCount,
     sizeLabel: general.size_label ?? (parameterCount ? formatParameterCount(parameterCount) : undefined),
-    quantization: fileType === undefined ? undefined : quantizationName(fileType),
+    quantization: fileType === undefined ? undefined : quantizationName(GgufFileType[fileType], fileType),
     contextLength: arch.context_length,
     hasChatTemplate: typeof info.metadata.tokenizer?.chat_template === 'string',
     kvCacheBytesPerToken: kvCacheBytesPerToken(arch),
   };
 }
 
-function quantizationName(fileType: number): string {
-  const name = GgufFileType[fileType];
+function quantizationName(name: string | undefined, fileType: number): string {
   // The enum spells them MOSTLY_Q4_K_M; people know them as Q4_K_M.
   return name ? name.replace(/^MOSTLY_/, '').replace(/^ALL_/, '') : `type ${fileType}`;
 }

@@ -1,0 +1,190 @@
+import { createHash } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { DBusError, MessageBus, Variant } from '@jellybrick/dbus-next';
+import { callMethod, SignalRouter } from '../../service/src/dbus/client.js';
+import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
+import {
+  BUS_NAME,
+  homeEnv,
+  OBJECT_PATH,
+  spawnService,
+  waitFor,
+  waitUntilReady,
+  type RunningService,
+} from '../support/service.js';
+import { makeTempDir, type TempDir } from '../support/tempDir.js';
+import { tinyModel, writeTinyModel } from '../support/tinyModel.js';
+import { startModelServer, type ModelServer } from './models/modelServer.js';
+
+const MODELS = 'io.github.steward.Steward1.Models';
+const INVALID_ARGS = 'io.github.steward.Steward1.Error.InvalidArgs';
+
+describe('the Models interface on the bus', () => {
+  let bus: PrivateBus;
+  let home: TempDir;
+  let service: RunningService;
+  let client: MessageBus;
+  let modelServer: ModelServer;
+  let storeDirectory: string;
+
+  const call = (member: string, signature = '', body: unknown[] = []) =>
+    callMethod(client, { destination: BUS_NAME, path: OBJECT_PATH, interface: MODELS, member, signature, body });
+
+  const errorOf = async (promise: Promise<unknown>) => {
+    try {
+      await promise;
+    } catch (error) {
+      return error as DBusError;
+    }
+    throw new Error('the call succeeded');
+  };
+
+  const listIds = async () => {
+    const [models] = await call('List');
+    return (models as Record<string, Variant>[]).map((model) => model.id!.value as string);
+  };
+
+  beforeAll(async () => {
+    bus = await startPrivateBus();
+    home = await makeTempDir();
+    client = await bus.connect();
+    const env = {
+      ...homeEnv(home.path),
+      XDG_DATA_HOME: join(home.path, 'data'),
+      OLLAMA_MODELS: join(home.path, 'none'),
+    };
+    storeDirectory = join(home.path, 'data', 'steward', 'models');
+    await mkdir(storeDirectory, { recursive: true });
+    await writeTinyModel(join(storeDirectory, 'tiny.gguf'), { name: 'Tiny Test' });
+    modelServer = await startModelServer();
+    service = spawnService(bus.address, env);
+    await waitUntilReady(client, service);
+  });
+
+  afterAll(async () => {
+    await service.stop();
+    await modelServer.close();
+    await bus.stop();
+    await home.remove();
+  });
+
+  it('lists the models of the store with their metadata', async () => {
+    const [models] = await call('List');
+    const tiny = (models as Record<string, Variant>[]).find((model) => model.id?.value === 'store:tiny.gguf');
+    expect(tiny?.name?.value).toBe('Tiny Test');
+    expect(tiny?.architecture?.value).toBe('llama');
+    expect(tiny?.source?.value).toBe('store');
+    expect(tiny?.['file-bytes']?.signature).toBe('t');
+    expect(tiny?.['has-chat-template']?.value).toBeTrue();
+    expect(tiny?.placement?.value).toBe('cpu');
+  });
+
+  it('selects the active model and says so in the property', async () => {
+    const changes: Record<string, Variant>[] = [];
+    const unsubscribe = await new SignalRouter(client).subscribe(
+      { path: OBJECT_PATH, interface: 'org.freedesktop.DBus.Properties', member: 'PropertiesChanged' },
+      (body) => changes.push(body[1] as Record<string, Variant>),
+    );
+    await call('SetActive', 's', ['store:tiny.gguf']);
+    await waitFor(() => changes.some((c) => c.ActiveModel?.value === 'store:tiny.gguf'), 'ActiveModel to change');
+    const [models] = await call('List');
+    expect((models as Record<string, Variant>[]).find((m) => m.active?.value)?.id?.value).toBe('store:tiny.gguf');
+    await unsubscribe();
+  });
+
+  it('pulls a model with progress signals, verified, and lists it afterwards', async () => {
+    const file = tinyModel({ seed: 3 });
+    modelServer.files.set('pulled.gguf', file);
+    const sha256 = createHash('sha256').update(file).digest('hex');
+    const router = new SignalRouter(client);
+    const progress: unknown[][] = [];
+    const finished: unknown[][] = [];
+    const stopProgress = await router.subscribe({ interface: MODELS, member: 'PullProgress' }, (b) => progress.push(b));
+    const stopFinished = await router.subscribe({ interface: MODELS, member: 'PullFinished' }, (b) => finished.push(b));
+
+    const [pullId] = await call('Pull', 'ss', [`${modelServer.baseUrl}/models/pulled.gguf`, sha256]);
+    await waitFor(() => finished.length > 0, 'PullFinished');
+    expect(finished[0]).toEqual([pullId, 'done', 'store:pulled.gguf', '', '']);
+    const last = progress.at(-1)!;
+    expect(last[0]).toBe(pullId);
+    expect(last[1]).toBe(BigInt(file.length));
+    expect(last[2]).toBe(BigInt(file.length));
+    expect(await listIds()).toContain('store:pulled.gguf');
+    await stopProgress();
+    await stopFinished();
+  });
+
+  it('reports a corrupt download as failed, with the named error, and lists nothing', async () => {
+    modelServer.files.set('corrupt.gguf', tinyModel({ seed: 4 }));
+    const finished: unknown[][] = [];
+    const stop = await new SignalRouter(client).subscribe({ interface: MODELS, member: 'PullFinished' }, (b) =>
+      finished.push(b),
+    );
+    const [pullId] = await call('Pull', 'ss', [`${modelServer.baseUrl}/models/corrupt.gguf`, 'ab'.repeat(32)]);
+    await waitFor(() => finished.length > 0, 'PullFinished');
+    const [id, status, modelId, errorName, message] = finished[0] as string[];
+    expect([id, status, modelId, errorName]).toEqual([
+      pullId as string,
+      'failed',
+      '',
+      'io.github.steward.Steward1.Error.Unavailable',
+    ]);
+    expect(message).toContain('arrived damaged');
+    expect(await listIds()).not.toContain('store:corrupt.gguf');
+    await stop();
+  });
+
+  it('removes a model, and clears the active one when it was that', async () => {
+    await writeTinyModel(join(storeDirectory, 'doomed.gguf'));
+    await call('SetActive', 's', ['store:doomed.gguf']);
+    await call('Remove', 's', ['store:doomed.gguf']);
+    expect(await listIds()).not.toContain('store:doomed.gguf');
+    const [active] = await callMethod(client, {
+      destination: BUS_NAME,
+      path: OBJECT_PATH,
+      interface: 'org.freedesktop.DBus.Properties',
+      member: 'Get',
+      signature: 'ss',
+      body: [MODELS, 'ActiveModel'],
+    });
+    expect((active as Variant).value).toBe('');
+  });
+
+  it('recommends a model from the catalogue with a reason', async () => {
+    const [recommendation] = await call('Recommend');
+    const values = recommendation as Record<string, Variant>;
+    expect(values.uri?.value).toMatch(/^hf:/);
+    expect(values.reason?.value).toContain(values.name?.value as string);
+  });
+
+  it('answers bad arguments of every method with a named error', async () => {
+    const cases: [string, string, unknown[], string, RegExp][] = [
+      ['SetActive', 's', [''], INVALID_ARGS, /argument “id”: a model id is needed/],
+      ['SetActive', 's', ['store:missing.gguf'], 'io.github.steward.Steward1.Error.NotFound', /missing\.gguf/],
+      ['Remove', 'u', [7], INVALID_ARGS, /Remove takes arguments \(s\)/],
+      ['Pull', 'ss', ['', ''], INVALID_ARGS, /argument “uri”/],
+      ['Pull', 'ss', ['https://example.org/m.gguf', 'xyz'], INVALID_ARGS, /argument “sha256”: not a SHA-256/],
+      ['Pull', 'ss', ['ftp://example.org/m.gguf', ''], INVALID_ARGS, /ftp/],
+      ['Pull', 'ss', ['hf:Qwen/Qwen3-0.6B-GGUF:Q8_0', ''], INVALID_ARGS, /hub/],
+      ['CancelPull', 's', ['nope'], INVALID_ARGS, /not a pull id/],
+      [
+        'CancelPull',
+        's',
+        ['00000000-0000-4000-8000-000000000000'],
+        'io.github.steward.Steward1.Error.NotFound',
+        /No download/,
+      ],
+      ['List', 's', ['x'], INVALID_ARGS, /List takes arguments \(\)/],
+    ];
+    for (const [member, signature, body, name, message] of cases) {
+      const error = await errorOf(call(member, signature, body));
+      expect(error.type)
+        .withContext(`${member}(${JSON.stringify(body)})`)
+        .toBe(name);
+      expect(error.text)
+        .withContext(`${member}(${JSON.stringify(body)})`)
+        .toMatch(message);
+    }
+  });
+});
