@@ -1,11 +1,14 @@
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { DBusError, MessageBus, Variant } from '@jellybrick/dbus-next';
 import { callMethod, SignalRouter } from '../../service/src/dbus/client.js';
 import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
 import {
   BUS_NAME,
+  CLI_SCRIPT,
   homeEnv,
   OBJECT_PATH,
   spawnService,
@@ -38,6 +41,15 @@ describe('the Models interface on the bus', () => {
       return error as DBusError;
     }
     throw new Error('the call succeeded');
+  };
+
+  /** Runs the steward command against the test bus; resolves with its exit code and output. */
+  const steward = async (...args: string[]) => {
+    const env = { ...process.env, DBUS_SESSION_BUS_ADDRESS: bus.address };
+    return promisify(execFile)(process.execPath, [CLI_SCRIPT, ...args], { env }).then(
+      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+      (error: { code: number; stdout: string; stderr: string }) => error,
+    );
   };
 
   const listIds = async () => {
@@ -186,5 +198,33 @@ describe('the Models interface on the bus', () => {
         .withContext(`${member}(${JSON.stringify(body)})`)
         .toMatch(message);
     }
+  });
+
+  it('steward models lists, recommends and pulls through the same interface', async () => {
+    const listed = await steward('models');
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(/^\* +store:tiny\.gguf|store:tiny\.gguf/m);
+    expect(JSON.parse((await steward('models', 'list', '--json')).stdout)).toContain(
+      jasmine.objectContaining({ id: 'store:tiny.gguf', architecture: 'llama' }),
+    );
+    expect((await steward('models', 'recommend')).stdout).toContain('steward models pull hf:');
+
+    modelServer.files.set('cli.gguf', tinyModel({ seed: 5 }));
+    const pulled = await steward('models', 'pull', `${modelServer.baseUrl}/models/cli.gguf`);
+    expect(pulled.code).toBe(0);
+    expect(pulled.stdout).toBe('Pulled store:cli.gguf. Use it with: steward models use store:cli.gguf\n');
+
+    const failed = await steward('models', 'pull', `${modelServer.baseUrl}/models/missing.gguf`);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain('404');
+  });
+
+  it('steward models refuses wrong usage and bad ids with clear messages', async () => {
+    const usage = await steward('models', 'use');
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('wrong arguments for “models use”');
+    const missing = await steward('models', 'rm', 'store:nothing.gguf');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('There is no installed model "store:nothing.gguf"');
   });
 });

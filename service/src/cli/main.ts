@@ -4,24 +4,21 @@ import { callMethod } from '../dbus/client.js';
 import { connectBus } from '../dbus/connection.js';
 import { remoteErrorName, StewardError } from '../dbus/errors.js';
 import { BUS_NAME, CORE_INTERFACE, OBJECT_PATH } from '../interfaces.js';
+import { EXIT_FAILURE, EXIT_NOT_RUNNING, EXIT_USAGE } from './exitCodes.js';
+import { MODELS_USAGE, modelsCommand } from './models.js';
 import { formatStatus, unpackStatus } from './statusReport.js';
 
 const USAGE = `Usage: steward <command> [options]
 
 Commands:
-  status     Show what the Steward service is doing (exit status 3 if it is not running)
-  start      Start the service through D-Bus activation
-
+  status                   Show what the Steward service is doing (exit status 3 if it is not running)
+  start                    Start the service through D-Bus activation
+${MODELS_USAGE}
 Options:
-  --json     Print machine-readable JSON (status)
-  --version  Print the version of this tool
-  --help     Show this help
+  --json                   Print machine-readable JSON (status, models list, models recommend)
+  --version                Print the version of this tool
+  --help                   Show this help
 `;
-
-// Exit statuses, following the LSB convention that `systemctl status` uses too.
-const EXIT_FAILURE = 1;
-const EXIT_USAGE = 2;
-const EXIT_NOT_RUNNING = 3;
 
 const NOT_RUNNING_ERRORS = ['org.freedesktop.DBus.Error.NameHasNoOwner', 'org.freedesktop.DBus.Error.ServiceUnknown'];
 
@@ -63,7 +60,12 @@ async function main(argv: string[]): Promise<number> {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { json: { type: 'boolean' }, version: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        json: { type: 'boolean' },
+        sha256: { type: 'string' },
+        version: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
     });
   } catch (error) {
     process.stderr.write(`steward: ${(error as Error).message}\n\n${USAGE}`);
@@ -78,13 +80,16 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`steward ${STEWARD_VERSION}\n`);
     return 0;
   }
-  const [command, ...extra] = positionals;
-  if (!command || extra.length > 0 || !['status', 'start'].includes(command)) {
+  const [command, ...rest] = positionals;
+  const known = command === 'models' || ((command === 'status' || command === 'start') && rest.length === 0);
+  if (!command || !known) {
     process.stderr.write(`${command ? `steward: unknown command “${positionals.join(' ')}”\n\n` : ''}${USAGE}`);
     return EXIT_USAGE;
   }
   const bus = await connectBus('session');
   try {
+    if (command === 'models')
+      return await modelsCommand(bus, rest, { json: values.json ?? false, sha256: values.sha256 });
     return command === 'status' ? await status(bus, values.json ?? false) : await start(bus);
   } finally {
     bus.disconnect();
