@@ -36,6 +36,7 @@ async function buildService() {
     entryPoints: {
       'steward-service': 'service/src/main.ts',
       steward: 'service/src/cli/main.ts',
+      'steward-engine': 'service/src/engine/worker.ts',
     },
     outdir: out,
     platform: 'node',

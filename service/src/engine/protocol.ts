@@ -1,0 +1,90 @@
+// The messages between the service (the supervisor) and the inference worker
+// process, sent over Node's IPC channel. Both sides parse what they receive:
+// the other side is a separate process, so its messages are data to check.
+import { z } from 'zod';
+
+export const gpuSettingSchema = z.union([z.enum(['auto', 'cuda', 'vulkan', 'metal']), z.literal(false)]);
+export type GpuSetting = z.infer<typeof gpuSettingSchema>;
+
+/** A finished turn of a conversation; the worker keeps no history between requests. */
+export const chatTurnSchema = z.object({
+  role: z.enum(['user', 'assistant']),
+  text: z.string(),
+});
+export type ChatTurn = z.infer<typeof chatTurnSchema>;
+
+export const chatRequestSchema = z.object({
+  systemPrompt: z.string().optional(),
+  history: z.array(chatTurnSchema).default([]),
+  prompt: z.string(),
+  maxTokens: z.number().int().positive(),
+  temperature: z.number().min(0).optional(),
+  seed: z.number().int().optional(),
+});
+export type ChatRequest = z.input<typeof chatRequestSchema>;
+
+export const usageSchema = z.object({
+  promptTokens: z.number().int().nonnegative(),
+  completionTokens: z.number().int().nonnegative(),
+  /** From the worker receiving the request to the first generated text; null when nothing was generated. */
+  timeToFirstTokenMs: z.number().nonnegative().nullable(),
+  tokensPerSecond: z.number().nonnegative(),
+});
+export type Usage = z.infer<typeof usageSchema>;
+
+export const vramSchema = z.object({
+  total: z.number().nonnegative(),
+  used: z.number().nonnegative(),
+  free: z.number().nonnegative(),
+});
+export type Vram = z.infer<typeof vramSchema>;
+
+/** What the worker actually got: llama.cpp may pick less than was asked for. */
+export const backendInfoSchema = z.object({
+  /** The GPU backend in use, or 'cpu'. */
+  backend: z.enum(['cuda', 'vulkan', 'metal', 'cpu']),
+  devices: z.array(z.string()),
+  vram: vramSchema,
+  /** Why a GPU that was asked for by name is not in use; null when nothing fell back. */
+  cpuFallbackReason: z.string().nullable(),
+  contextSize: z.number().int().positive(),
+  batchSize: z.number().int().positive(),
+  gpuLayers: z.number().int().nonnegative(),
+  threads: z.number().int().nonnegative(),
+  sequences: z.number().int().positive(),
+});
+export type BackendInfo = z.infer<typeof backendInfoSchema>;
+
+export const workerSettingsSchema = z.object({
+  modelPath: z.string(),
+  gpu: gpuSettingSchema,
+  sequences: z.number().int().positive(),
+  threads: z.number().int().positive(),
+  contextSize: z.union([z.literal('auto'), z.number().int().positive()]),
+  /** The worker exits on its own after this long without requests, so its memory returns to the system. */
+  idleTimeoutMs: z.number().int().positive(),
+});
+export type WorkerSettings = z.infer<typeof workerSettingsSchema>;
+
+export const toWorkerSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('start'), settings: workerSettingsSchema }),
+  z.object({ type: z.literal('chat'), id: z.string(), request: chatRequestSchema }),
+  z.object({ type: z.literal('cancel'), id: z.string() }),
+]);
+export type ToWorker = z.input<typeof toWorkerSchema>;
+
+export const fromWorkerSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready'), info: backendInfoSchema }),
+  z.object({ type: z.literal('loadFailed'), message: z.string() }),
+  z.object({ type: z.literal('chunk'), id: z.string(), text: z.string() }),
+  z.object({
+    type: z.literal('done'),
+    id: z.string(),
+    cancelled: z.boolean(),
+    text: z.string(),
+    usage: usageSchema,
+    vram: vramSchema,
+  }),
+  z.object({ type: z.literal('failed'), id: z.string(), message: z.string() }),
+]);
+export type FromWorker = z.infer<typeof fromWorkerSchema>;

@@ -1,0 +1,329 @@
+// The service's side of local inference: starts the worker process on the
+// first request, queues requests beyond its sequences, and survives its crashes.
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { EventEmitter, once } from 'node:events';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { StewardError } from '../dbus/errors.js';
+import type { Logger } from '../logging.js';
+import {
+  chatRequestSchema,
+  fromWorkerSchema,
+  type BackendInfo,
+  type ChatRequest,
+  type FromWorker,
+  type GpuSetting,
+  type ToWorker,
+  type Usage,
+  type WorkerSettings,
+} from './protocol.js';
+import { RestartPolicy, type RestartPolicyOptions } from './restartPolicy.js';
+
+export interface EngineOptions {
+  modelPath: string;
+  gpu: GpuSetting;
+  sequences: number;
+  threads: number;
+  contextSize: 'auto' | number;
+  idleTimeoutMs: number;
+  /** The built worker entry (dist/service/steward-engine.js). */
+  workerScript: string;
+  restart?: RestartPolicyOptions;
+  log: Logger;
+}
+
+export interface ChatCallbacks {
+  /** The request waits behind this many others (1 = next); called each time that changes while it waits. */
+  onQueuePosition?(position: number): void;
+  onChunk?(text: string): void;
+}
+
+export interface ChatOutcome {
+  status: 'done' | 'cancelled';
+  /** All text generated; when cancelled, what was generated up to then. */
+  text: string;
+  usage: Usage;
+}
+
+export interface ChatHandle {
+  id: string;
+  /** Resolves when the request ends; rejects with a StewardError when it fails. */
+  result: Promise<ChatOutcome>;
+  cancel(): void;
+}
+
+export type EngineState = 'unloaded' | 'loading' | 'ready' | 'paused';
+
+export interface EngineStatus {
+  state: EngineState;
+  modelPath: string;
+  workerPid: number | null;
+  /** What the loaded worker reported: backend, devices, VRAM, context; null unless loaded. */
+  backend: BackendInfo | null;
+  /** Why the engine runs on the CPU although the configuration allows a GPU; null when it does not. */
+  cpuFallbackReason: string | null;
+  /** The engine's latest failure (a model that would not load, a crash); cleared when a model loads. */
+  lastError: string | null;
+  activeRequests: number;
+  /** Requests waiting for a free sequence. */
+  queuedRequests: number;
+}
+
+interface PendingRequest {
+  id: string;
+  request: ChatRequest;
+  callbacks: ChatCallbacks;
+  queuePosition: number;
+  resolve(outcome: ChatOutcome): void;
+  reject(error: StewardError): void;
+}
+
+interface WorkerHandle {
+  process: ChildProcess;
+  gpu: GpuSetting;
+  info: BackendInfo | null;
+  /** Set when the service ends it on purpose (unload, pause, load failure): its exit is no crash. */
+  stopping: boolean;
+  running: Map<string, PendingRequest>;
+}
+
+const noUsage: Usage = { promptTokens: 0, completionTokens: 0, timeToFirstTokenMs: null, tokensPerSecond: 0 };
+
+const crashError = () =>
+  new StewardError(
+    'Unavailable',
+    'the inference engine stopped unexpectedly; the answer was not finished. Try again: the engine restarts on the next request.',
+  );
+
+export class Engine extends EventEmitter<{ status: [EngineStatus] }> {
+  private readonly queue: PendingRequest[] = [];
+  private readonly policy: RestartPolicy;
+  private worker: WorkerHandle | null = null;
+  private restartTimer: NodeJS.Timeout | null = null;
+  private paused = false;
+  private lastError: string | null = null;
+
+  constructor(private readonly options: EngineOptions) {
+    super();
+    this.policy = new RestartPolicy(options.restart);
+  }
+
+  status(): EngineStatus {
+    const worker = this.worker;
+    return {
+      state: this.paused ? 'paused' : !worker || worker.stopping ? 'unloaded' : worker.info ? 'ready' : 'loading',
+      modelPath: this.options.modelPath,
+      workerPid: worker?.process.pid ?? null,
+      backend: worker?.info ?? null,
+      cpuFallbackReason: this.policy.cpuFallbackReason ?? worker?.info?.cpuFallbackReason ?? null,
+      lastError: this.lastError,
+      activeRequests: worker?.running.size ?? 0,
+      queuedRequests: this.queue.filter((pending) => pending.queuePosition > 0).length,
+    };
+  }
+
+  /** Starts a request; throws a StewardError at once when the engine is paused or the request is invalid. */
+  chat(request: ChatRequest, callbacks: ChatCallbacks = {}): ChatHandle {
+    if (this.paused) throw new StewardError('Unavailable', 'local inference is paused; resume it to chat');
+    const parsed = chatRequestSchema.safeParse(request);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(request)'}: ${issue.message}`);
+      throw new StewardError('InvalidArgs', `invalid chat request: ${issues.join('; ')}`);
+    }
+    const id = randomUUID();
+    const result = new Promise<ChatOutcome>((resolve, reject) => {
+      this.queue.push({ id, request: parsed.data, callbacks, queuePosition: 0, resolve, reject });
+    });
+    this.pump();
+    return { id, result, cancel: () => this.cancel(id) };
+  }
+
+  /** Ends the worker now, failing the requests in progress; the next request loads the model again. */
+  async unload(): Promise<void> {
+    this.failQueued(new StewardError('Unavailable', 'the model was unloaded before the answer was finished'));
+    const worker = this.worker;
+    if (!worker) return;
+    worker.stopping = true;
+    for (const pending of worker.running.values()) {
+      pending.reject(new StewardError('Unavailable', 'the model was unloaded before the answer was finished'));
+    }
+    worker.running.clear();
+    const exited = once(worker.process, 'exit');
+    worker.process.kill('SIGTERM');
+    this.emitStatus();
+    await exited;
+  }
+
+  /** While paused, requests are refused and the model stays unloaded. */
+  async setPaused(paused: boolean): Promise<void> {
+    this.paused = paused;
+    if (paused) await this.unload();
+    this.emitStatus();
+  }
+
+  private cancel(id: string): void {
+    const queued = this.queue.find((pending) => pending.id === id);
+    if (queued) {
+      this.queue.splice(this.queue.indexOf(queued), 1);
+      queued.resolve({ status: 'cancelled', text: '', usage: noUsage });
+      this.pump();
+      return;
+    }
+    if (this.worker?.running.has(id)) this.send(this.worker, { type: 'cancel', id });
+  }
+
+  /** Moves queued requests onto free sequences, starting a worker when needed. */
+  private pump(): void {
+    if (this.queue.length > 0 && !this.worker) this.scheduleStart();
+    const worker = this.worker;
+    if (worker?.info && !worker.stopping) {
+      while (worker.running.size < worker.info.sequences) {
+        const pending = this.queue.shift();
+        if (!pending) break;
+        worker.running.set(pending.id, pending);
+        this.send(worker, { type: 'chat', id: pending.id, request: pending.request });
+      }
+    }
+    // Before the worker is ready, all its sequences count as free.
+    const free = this.options.sequences - (worker?.running.size ?? 0);
+    this.queue.forEach((pending, index) => {
+      const position = index + 1 - free;
+      if (position > 0 && position !== pending.queuePosition) pending.callbacks.onQueuePosition?.(position);
+      pending.queuePosition = position;
+    });
+    this.emitStatus();
+  }
+
+  private scheduleStart(): void {
+    if (this.restartTimer || this.paused) return;
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = null;
+      if (this.queue.length > 0 && !this.worker) this.startWorker();
+    }, this.policy.delayMs);
+  }
+
+  private startWorker(): void {
+    const gpu = this.policy.gpuSetting(this.options.gpu);
+    const settings: WorkerSettings = {
+      modelPath: this.options.modelPath,
+      gpu,
+      sequences: this.options.sequences,
+      threads: this.options.threads,
+      contextSize: this.options.contextSize,
+      idleTimeoutMs: this.options.idleTimeoutMs,
+    };
+    const child = fork(this.options.workerScript, [], {
+      serialization: 'advanced',
+      // The service's own Node flags (--inspect, say) are not meant for the worker.
+      execArgv: [],
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      // Never download llama.cpp at run time, whatever the user's environment says.
+      env: { ...process.env, NODE_LLAMA_CPP_SKIP_DOWNLOAD: 'true' },
+    });
+    const worker: WorkerHandle = { process: child, gpu, info: null, stopping: false, running: new Map() };
+    this.worker = worker;
+    createInterface({ input: child.stderr as Readable }).on('line', (line) =>
+      this.options.log.warning('inference engine', { pid: child.pid, output: line }),
+    );
+    child.on('message', (data) => this.receive(worker, data));
+    child.on('exit', (code, signal) => this.workerExited(worker, code, signal));
+    this.options.log.info('starting the inference engine', { pid: child.pid, model: settings.modelPath, gpu });
+    this.send(worker, { type: 'start', settings });
+    this.emitStatus();
+  }
+
+  private receive(worker: WorkerHandle, data: unknown): void {
+    const parsed = fromWorkerSchema.safeParse(data);
+    if (!parsed.success) {
+      this.options.log.error('the inference engine sent an invalid message; stopping it', {
+        problem: parsed.error.message,
+      });
+      worker.process.kill('SIGKILL');
+      return;
+    }
+    this.handle(worker, parsed.data);
+  }
+
+  private handle(worker: WorkerHandle, message: FromWorker): void {
+    switch (message.type) {
+      case 'ready':
+        worker.info = message.info;
+        this.lastError = null;
+        this.options.log.info('inference engine ready', { pid: worker.process.pid, ...message.info });
+        this.pump();
+        break;
+      case 'loadFailed':
+        worker.stopping = true;
+        this.lastError = `the model could not be loaded: ${message.message}`;
+        this.options.log.error('cannot load the model', { model: this.options.modelPath, reason: message.message });
+        this.failQueued(new StewardError('Unavailable', this.lastError));
+        break;
+      case 'chunk':
+        worker.running.get(message.id)?.callbacks.onChunk?.(message.text);
+        break;
+      case 'done': {
+        const pending = worker.running.get(message.id);
+        worker.running.delete(message.id);
+        if (worker.info) worker.info = { ...worker.info, vram: message.vram };
+        this.policy.recordSuccess();
+        pending?.resolve({
+          status: message.cancelled ? 'cancelled' : 'done',
+          text: message.text,
+          usage: message.usage,
+        });
+        this.pump();
+        break;
+      }
+      case 'failed': {
+        const pending = worker.running.get(message.id);
+        worker.running.delete(message.id);
+        pending?.reject(new StewardError('Internal', `the model could not answer: ${message.message}`));
+        this.pump();
+        break;
+      }
+    }
+  }
+
+  private workerExited(worker: WorkerHandle, code: number | null, signal: NodeJS.Signals | null): void {
+    this.worker = null;
+    const cleanExit = code === 0 && signal === null;
+    if (worker.stopping) {
+      this.options.log.info('inference engine stopped', { pid: worker.process.pid });
+    } else if (cleanExit) {
+      // An idle exit: the worker had nothing to do, so requests sent to it as it
+      // exited never started; they go first in line for the next worker.
+      this.options.log.info('inference engine exited after being idle', { pid: worker.process.pid });
+      this.queue.unshift(...worker.running.values());
+    } else {
+      const backend = worker.info?.backend ?? (worker.gpu === false ? 'cpu' : worker.gpu);
+      this.policy.recordCrash(backend);
+      this.lastError = `the inference engine stopped unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`})`;
+      this.options.log.error('inference engine stopped unexpectedly', {
+        pid: worker.process.pid,
+        code,
+        signal,
+        backend,
+        restartDelayMs: this.policy.delayMs,
+        cpuFallback: this.policy.cpuFallbackReason ?? undefined,
+      });
+      for (const pending of worker.running.values()) pending.reject(crashError());
+      // Waiting requests fail too, rather than wait through back-off for a worker that may crash again.
+      this.failQueued(crashError());
+    }
+    this.pump();
+  }
+
+  private failQueued(error: StewardError): void {
+    for (const pending of this.queue.splice(0)) pending.reject(error);
+  }
+
+  private send(worker: WorkerHandle, message: ToWorker): void {
+    // A worker that just died cannot take messages; its exit handler settles the requests.
+    if (worker.process.connected) worker.process.send(message);
+  }
+
+  private emitStatus(): void {
+    this.emit('status', this.status());
+  }
+}

@@ -1,0 +1,215 @@
+// The inference worker: a child process of the service that holds llama.cpp,
+// so a native crash ends this process and not the D-Bus service. It answers
+// one request per context sequence and keeps no state between requests.
+import {
+  getLlama,
+  LlamaChatSession,
+  LlamaLogLevel,
+  type ChatHistoryItem,
+  type Llama,
+  type LlamaContextSequence,
+} from 'node-llama-cpp';
+import {
+  fromWorkerSchema,
+  toWorkerSchema,
+  type BackendInfo,
+  type FromWorker,
+  type GpuSetting,
+  type Usage,
+  type Vram,
+  type WorkerSettings,
+} from './protocol.js';
+
+type Command = ReturnType<typeof toWorkerSchema.parse>;
+type ParsedChatRequest = Extract<Command, { type: 'chat' }>['request'];
+
+if (!process.send) throw new Error('steward-engine runs only as a child process of the Steward service');
+const sendToParent = process.send.bind(process);
+
+function send(message: FromWorker): Promise<void> {
+  fromWorkerSchema.parse(message);
+  return new Promise((resolve) => sendToParent(message, undefined, {}, () => resolve()));
+}
+
+async function openLlama(gpu: GpuSetting): Promise<{ llama: Llama; cpuFallbackReason: string | null }> {
+  // build 'never': compiling llama.cpp inside a desktop service could take an hour.
+  const options = { build: 'never', progressLogs: false, logLevel: LlamaLogLevel.error } as const;
+  if (gpu === 'auto' || gpu === false) return { llama: await getLlama({ ...options, gpu }), cpuFallbackReason: null };
+  let llama: Llama;
+  try {
+    llama = await getLlama({ ...options, gpu });
+  } catch (error) {
+    return {
+      llama: await getLlama({ ...options, gpu: false }),
+      cpuFallbackReason: `the ${gpu} backend cannot be used on this computer (${(error as Error).message}), so the CPU is used instead`,
+    };
+  }
+  // node-llama-cpp may also quietly give a CPU build for a backend this platform lacks (Metal on Linux).
+  const cpuFallbackReason =
+    llama.gpu === gpu ? null : `the ${gpu} backend is not available on this computer, so the CPU is used instead`;
+  return { llama, cpuFallbackReason };
+}
+
+async function vramOf(llama: Llama): Promise<Vram> {
+  const { total, used, free } = await llama.getVramState();
+  return { total, used, free };
+}
+
+function historyOf(request: ParsedChatRequest): ChatHistoryItem[] {
+  const system: ChatHistoryItem[] = request.systemPrompt ? [{ type: 'system', text: request.systemPrompt }] : [];
+  return [
+    ...system,
+    ...request.history.map((turn): ChatHistoryItem =>
+      turn.role === 'user' ? { type: 'user', text: turn.text } : { type: 'model', response: [turn.text] },
+    ),
+  ];
+}
+
+class Worker {
+  private readonly freeSequences: LlamaContextSequence[];
+  private readonly running = new Map<string, AbortController>();
+  private idleTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly llama: Llama,
+    sequences: LlamaContextSequence[],
+    private readonly idleTimeoutMs: number,
+  ) {
+    this.freeSequences = [...sequences];
+    this.armIdleTimer();
+  }
+
+  receive(message: Command): void {
+    switch (message.type) {
+      case 'chat':
+        void this.chat(message.id, message.request);
+        break;
+      case 'cancel':
+        this.running.get(message.id)?.abort();
+        break;
+      case 'start':
+        throw new Error('the model is already loaded');
+    }
+  }
+
+  private async chat(id: string, request: ParsedChatRequest): Promise<void> {
+    const sequence = this.freeSequences.pop();
+    if (!sequence) {
+      await send({ type: 'failed', id, message: 'no free context sequence' });
+      return;
+    }
+    const controller = new AbortController();
+    this.running.set(id, controller);
+    this.disarmIdleTimer();
+    const outcome = await this.generate(id, sequence, request, controller.signal);
+    // The sequence goes back to the pool only once it holds none of this
+    // request's tokens, and before the parent hears "done" and sends more work.
+    await sequence.clearHistory();
+    this.freeSequences.push(sequence);
+    this.running.delete(id);
+    if (this.running.size === 0) this.armIdleTimer();
+    await send(outcome.type === 'done' ? { ...outcome, vram: await vramOf(this.llama) } : outcome);
+  }
+
+  private async generate(
+    id: string,
+    sequence: LlamaContextSequence,
+    request: ParsedChatRequest,
+    signal: AbortSignal,
+  ): Promise<Omit<Extract<FromWorker, { type: 'done' }>, 'vram'> | Extract<FromWorker, { type: 'failed' }>> {
+    const started = performance.now();
+    let firstTextAt: number | null = null;
+    const meterBefore = sequence.tokenMeter.getState();
+    const session = new LlamaChatSession({ contextSequence: sequence });
+    session.setChatHistory(historyOf(request));
+    let text = '';
+    try {
+      const result = await session.promptWithMeta(request.prompt, {
+        maxTokens: request.maxTokens,
+        temperature: request.temperature,
+        seed: request.seed,
+        signal,
+        stopOnAbortSignal: true,
+        onTextChunk(chunk) {
+          firstTextAt ??= performance.now();
+          void send({ type: 'chunk', id, text: chunk });
+        },
+      });
+      text = result.responseText;
+    } catch (error) {
+      // An abort before the first token rejects even with stopOnAbortSignal.
+      if (!signal.aborted) return { type: 'failed', id, message: (error as Error).message };
+    } finally {
+      session.dispose();
+    }
+    const used = sequence.tokenMeter.diff(meterBefore);
+    return { type: 'done', id, cancelled: signal.aborted, text, usage: usageOf(used, started, firstTextAt) };
+  }
+
+  private armIdleTimer(): void {
+    // Exiting (rather than unloading the model) returns all memory to the system.
+    this.idleTimer = setTimeout(() => process.exit(0), this.idleTimeoutMs);
+  }
+
+  private disarmIdleTimer(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+  }
+}
+
+function usageOf(
+  used: { usedInputTokens: number; usedOutputTokens: number },
+  started: number,
+  firstTextAt: number | null,
+): Usage {
+  const generationSeconds = (performance.now() - (firstTextAt ?? started)) / 1000;
+  return {
+    promptTokens: used.usedInputTokens,
+    completionTokens: used.usedOutputTokens,
+    timeToFirstTokenMs: firstTextAt === null ? null : Math.round(firstTextAt - started),
+    tokensPerSecond: generationSeconds > 0 ? used.usedOutputTokens / generationSeconds : 0,
+  };
+}
+
+async function start(settings: WorkerSettings): Promise<{ worker: Worker; info: BackendInfo }> {
+  const { llama, cpuFallbackReason } = await openLlama(settings.gpu);
+  // gpuLayers and the context size stay 'auto': node-llama-cpp fits them to the model and free memory.
+  const model = await llama.loadModel({ modelPath: settings.modelPath });
+  const context = await model.createContext({
+    sequences: settings.sequences,
+    contextSize: settings.contextSize,
+    // Deliberate: node-llama-cpp's default overcommits small machines and runs ~200× slower.
+    threads: settings.threads,
+  });
+  const sequences = Array.from({ length: settings.sequences }, () => context.getSequence());
+  const info: BackendInfo = {
+    backend: llama.gpu === false ? 'cpu' : llama.gpu,
+    devices: await llama.getGpuDeviceNames(),
+    vram: await vramOf(llama),
+    cpuFallbackReason,
+    contextSize: context.contextSize,
+    batchSize: context.batchSize,
+    gpuLayers: model.gpuLayers,
+    threads: context.currentThreads,
+    sequences: settings.sequences,
+  };
+  return { worker: new Worker(llama, sequences, settings.idleTimeoutMs), info };
+}
+
+// The first message loads the model; the worker then takes requests.
+process.once('message', (data) => {
+  const message = toWorkerSchema.parse(data);
+  if (message.type !== 'start') throw new Error(`the first message must be "start", not "${message.type}"`);
+  start(message.settings).then(
+    async ({ worker, info }) => {
+      process.on('message', (next) => worker.receive(toWorkerSchema.parse(next)));
+      await send({ type: 'ready', info });
+    },
+    async (error: Error) => {
+      await send({ type: 'loadFailed', message: error.message });
+      process.exit(0);
+    },
+  );
+});
+// Without its parent nobody can use the model: go, and free the memory.
+process.on('disconnect', () => process.exit(0));

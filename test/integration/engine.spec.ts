@@ -1,0 +1,280 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { StewardError } from '../../service/src/dbus/errors.js';
+import { createLogger } from '../../service/src/logging.js';
+import { Engine, type ChatOutcome, type EngineOptions } from '../../service/src/engine/supervisor.js';
+import { waitFor } from '../support/service.js';
+import { makeTempDir, type TempDir } from '../support/tempDir.js';
+import { writeTinyModel } from '../support/tinyModel.js';
+
+const WORKER_SCRIPT = join(process.cwd(), 'dist', 'service', 'steward-engine.js');
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('the inference engine', () => {
+  let dir: TempDir;
+  let modelPath: string;
+  let engine: Engine;
+  let logLines: string[];
+
+  beforeAll(async () => {
+    dir = await makeTempDir();
+    modelPath = await writeTinyModel(join(dir.path, 'tiny.gguf'));
+  });
+
+  afterAll(async () => {
+    await dir.remove();
+  });
+
+  afterEach(async () => {
+    await engine.unload();
+  });
+
+  /**
+   * A request that runs long enough to interrupt: the tiny model stops after a
+   * few tokens when sampled greedily, and runs the full 400 with this seed.
+   */
+  function longChat() {
+    return chat('Tell me everything about the network', 400, { temperature: 1.5, seed: 16 });
+  }
+
+  function makeEngine(overrides: Partial<EngineOptions> = {}): Engine {
+    logLines = [];
+    engine = new Engine({
+      modelPath,
+      gpu: false,
+      sequences: 2,
+      threads: 1,
+      contextSize: 512,
+      idleTimeoutMs: 60_000,
+      workerScript: WORKER_SCRIPT,
+      restart: { initialDelayMs: 50, maxDelayMs: 200, gpuCrashLimit: 2 },
+      log: createLogger({ level: 'debug', journal: false, write: (line) => logLines.push(line) }),
+      ...overrides,
+    });
+    return engine;
+  }
+
+  /** Starts a request and records its chunks and queue positions. */
+  function chat(prompt: string, maxTokens = 16, sampling: { temperature?: number; seed?: number } = {}) {
+    const chunks: string[] = [];
+    const positions: number[] = [];
+    const handle = engine.chat(
+      { prompt, maxTokens, ...sampling },
+      { onChunk: (text) => chunks.push(text), onQueuePosition: (position) => positions.push(position) },
+    );
+    return { handle, chunks, positions };
+  }
+
+  it('starts no worker before the first request', async () => {
+    makeEngine();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(engine.status()).toEqual(
+      jasmine.objectContaining({ state: 'unloaded', workerPid: null, backend: null, activeRequests: 0 }),
+    );
+  });
+
+  it('streams a chat answer and reports usage and the backend', async () => {
+    makeEngine();
+    const states: string[] = [];
+    engine.on('status', (status) => states.push(status.state));
+    const { handle, chunks } = chat('Is the disk ok?');
+    const outcome = await handle.result;
+
+    expect(outcome.status).toBe('done');
+    expect(chunks.length).toBeGreaterThan(0);
+    expect(outcome.text).toBe(chunks.join(''));
+    expect(outcome.usage.promptTokens).toBeGreaterThan(0);
+    expect(outcome.usage.completionTokens).toBeGreaterThan(0);
+    expect(outcome.usage.completionTokens).toBeLessThanOrEqual(16);
+    expect(outcome.usage.timeToFirstTokenMs).toBeGreaterThanOrEqual(0);
+    expect(outcome.usage.tokensPerSecond).toBeGreaterThan(0);
+    expect(states).toContain('loading');
+    const status = engine.status();
+    expect(status.state).toBe('ready');
+    expect(status.workerPid).not.toBe(process.pid);
+    expect(processExists(status.workerPid!)).toBeTrue();
+    expect(status.backend).toEqual(
+      jasmine.objectContaining({ backend: 'cpu', threads: 1, sequences: 2, gpuLayers: 0, cpuFallbackReason: null }),
+    );
+    expect(status.backend!.contextSize).toBeGreaterThan(0);
+    expect(status.backend!.vram.total).toBeGreaterThanOrEqual(0);
+  });
+
+  it('cancels a request mid-generation and frees its sequence', async () => {
+    makeEngine({ sequences: 1 });
+    const { handle, chunks } = longChat();
+    await waitFor(() => chunks.length > 0, 'the first chunk');
+    handle.cancel();
+    const outcome = await handle.result;
+    expect(outcome.status).toBe('cancelled');
+    expect(outcome.usage.completionTokens).toBeLessThan(400);
+
+    const next = await chat('and the disk?').handle.result;
+    expect(next.status).toBe('done');
+  });
+
+  it('cancels a queued request without running it', async () => {
+    makeEngine({ sequences: 1 });
+    const first = chat('first', 8);
+    const second = chat('second', 8);
+    second.handle.cancel();
+    expect(await second.handle.result).toEqual(jasmine.objectContaining({ status: 'cancelled', text: '' }));
+    expect((await first.handle.result).status).toBe('done');
+    expect(second.chunks).toEqual([]);
+  });
+
+  it('answers two requests at once on two sequences, each with only its own text', async () => {
+    makeEngine({ sequences: 2 });
+    const first = chat('Is the disk ok?', 64);
+    const second = chat('Has the network failed?', 64);
+    await waitFor(() => engine.status().activeRequests === 2, 'both requests to run');
+    const outcomes: ChatOutcome[] = await Promise.all([first.handle.result, second.handle.result]);
+
+    expect(outcomes.map((o) => o.status)).toEqual(['done', 'done']);
+    expect(outcomes[0]!.text).toBe(first.chunks.join(''));
+    expect(outcomes[1]!.text).toBe(second.chunks.join(''));
+    expect(first.positions).toEqual([]);
+    expect(second.positions).toEqual([]);
+  });
+
+  it('queues a request beyond its sequences and reports its position', async () => {
+    makeEngine({ sequences: 1 });
+    const first = chat('Is the disk ok?');
+    const second = chat('Has the network failed?');
+    expect(second.positions).toEqual([1]);
+    expect(engine.status().queuedRequests).toBe(1);
+    expect((await first.handle.result).status).toBe('done');
+    expect((await second.handle.result).status).toBe('done');
+    expect(first.positions).toEqual([]);
+    expect(second.positions).toEqual([1]);
+  });
+
+  it('fails the request in progress when the worker is killed, and restarts it for the next', async () => {
+    makeEngine();
+    const { handle, chunks } = longChat();
+    await waitFor(() => chunks.length > 0, 'the first chunk');
+    const firstPid = engine.status().workerPid!;
+    process.kill(firstPid, 'SIGKILL');
+
+    const error = await handle.result.then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(StewardError);
+    expect((error as StewardError).errorName).toBe('Unavailable');
+    expect((error as StewardError).message).toMatch(/^the inference engine stopped unexpectedly; /);
+    expect(engine.status()).toEqual(jasmine.objectContaining({ state: 'unloaded', workerPid: null }));
+    expect(logLines.join('\n')).toMatch(/inference engine stopped unexpectedly .*signal=SIGKILL/);
+    expect(engine.status().lastError).toBe('the inference engine stopped unexpectedly (signal SIGKILL)');
+
+    const next = await chat('and now?').handle.result;
+    expect(next.status).toBe('done');
+    expect(engine.status().workerPid).not.toBe(firstPid);
+    expect(engine.status().cpuFallbackReason).toBeNull();
+    expect(engine.status().lastError).toBeNull();
+  });
+
+  it('lets the worker exit when idle, which is no crash', async () => {
+    makeEngine({ idleTimeoutMs: 1000 });
+    await chat('Is the disk ok?').handle.result;
+    const pid = engine.status().workerPid!;
+    await waitFor(() => engine.status().workerPid === null, 'the idle worker to exit', 5000);
+    expect(processExists(pid)).toBeFalse();
+    expect(engine.status()).toEqual(jasmine.objectContaining({ state: 'unloaded', backend: null }));
+    expect(logLines.join('\n')).not.toMatch(/stopped unexpectedly/);
+
+    expect((await chat('again').handle.result).status).toBe('done');
+  });
+
+  it('unloads at once on request, failing the request in progress', async () => {
+    makeEngine();
+    const { handle, chunks } = longChat();
+    await waitFor(() => chunks.length > 0, 'the first chunk');
+    const pid = engine.status().workerPid!;
+    const failed = expectAsync(handle.result).toBeRejectedWithError(StewardError, /unloaded/);
+    await engine.unload();
+
+    expect(processExists(pid)).toBeFalse();
+    expect(engine.status()).toEqual(jasmine.objectContaining({ state: 'unloaded', workerPid: null }));
+    await failed;
+    expect(logLines.join('\n')).not.toMatch(/stopped unexpectedly/);
+  });
+
+  it('refuses an invalid request at once, without starting a worker', () => {
+    makeEngine();
+    expect(() => engine.chat({ prompt: 'hello', maxTokens: 0 })).toThrowMatching(
+      (error: unknown) =>
+        error instanceof StewardError &&
+        error.errorName === 'InvalidArgs' &&
+        /^invalid chat request: maxTokens: /.test(error.message),
+    );
+    expect(engine.status().workerPid).toBeNull();
+  });
+
+  it('refuses requests while paused', async () => {
+    makeEngine();
+    await engine.setPaused(true);
+    expect(engine.status().state).toBe('paused');
+    expect(() => engine.chat({ prompt: 'hello', maxTokens: 4 })).toThrowMatching(
+      (error: unknown) =>
+        error instanceof StewardError && error.errorName === 'Unavailable' && /paused/.test(error.message),
+    );
+    expect(engine.status().workerPid).toBeNull();
+
+    await engine.setPaused(false);
+    expect((await chat('hello').handle.result).status).toBe('done');
+  });
+
+  it('uses the CPU and says why when the configured GPU backend cannot be used', async () => {
+    makeEngine({ gpu: 'metal' });
+    expect((await chat('hello').handle.result).status).toBe('done');
+    const status = engine.status();
+    expect(status.backend?.backend).toBe('cpu');
+    expect(status.cpuFallbackReason).toMatch(/^the metal backend .*, so the CPU is used instead$/);
+  });
+
+  it('has the worker exit when the service that started it is gone', async () => {
+    engine = makeEngine();
+    const settings = { modelPath, gpu: false, sequences: 1, threads: 1, contextSize: 512, idleTimeoutMs: 60_000 };
+    // A stand-in for the service: it starts a worker, prints its pid once the model is loaded, and exits.
+    const parent = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `import { fork } from 'node:child_process';
+         const worker = fork(${JSON.stringify(WORKER_SCRIPT)}, [], { serialization: 'advanced', execArgv: [], stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+         worker.on('message', (message) => {
+           if (message.type === 'ready') { console.log(worker.pid); process.exit(0); }
+         });
+         worker.send({ type: 'start', settings: ${JSON.stringify(settings)} });`,
+      ],
+      { encoding: 'utf8', timeout: 20_000 },
+    );
+    const pid = Number(parent.stdout.trim());
+    expect(pid).toBeGreaterThan(0);
+    await waitFor(() => !processExists(pid), 'the orphaned worker to exit', 5000);
+  });
+
+  it('fails requests with a clear error when the model cannot be loaded', async () => {
+    makeEngine({ modelPath: join(dir.path, 'missing.gguf') });
+    const error = await chat('hello').handle.result.then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(StewardError);
+    expect((error as StewardError).errorName).toBe('Unavailable');
+    expect((error as StewardError).message).toMatch(/^the model could not be loaded: /);
+    await waitFor(() => engine.status().workerPid === null, 'the worker to exit');
+    expect(engine.status().lastError).toMatch(/^the model could not be loaded: /);
+    expect(logLines.join('\n')).not.toMatch(/stopped unexpectedly/);
+  });
+});
