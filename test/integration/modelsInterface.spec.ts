@@ -3,8 +3,9 @@ import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { DBusError, MessageBus, Variant } from '@jellybrick/dbus-next';
+import type { MessageBus, Variant } from '@jellybrick/dbus-next';
 import { callMethod, SignalRouter } from '../../service/src/dbus/client.js';
+import { errorOf } from '../support/errors.js';
 import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
 import {
   BUS_NAME,
@@ -33,15 +34,6 @@ describe('the Models interface on the bus', () => {
 
   const call = (member: string, signature = '', body: unknown[] = []) =>
     callMethod(client, { destination: BUS_NAME, path: OBJECT_PATH, interface: MODELS, member, signature, body });
-
-  const errorOf = async (promise: Promise<unknown>) => {
-    try {
-      await promise;
-    } catch (error) {
-      return error as DBusError;
-    }
-    throw new Error('the call succeeded');
-  };
 
   /** Runs the steward command against the test bus; resolves with its exit code and output. */
   const steward = async (...args: string[]) => {

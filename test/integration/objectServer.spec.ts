@@ -1,10 +1,11 @@
-import { DBusError, Variant, type MessageBus } from '@jellybrick/dbus-next';
+import { Variant, type MessageBus } from '@jellybrick/dbus-next';
 import { z } from 'zod';
 import { callMethod, SignalRouter } from '../../service/src/dbus/client.js';
 import { StewardError } from '../../service/src/dbus/errors.js';
 import { parseIntrospection } from '../../service/src/dbus/introspection.js';
 import { method, ObjectServer, type InterfaceImpl } from '../../service/src/dbus/objectServer.js';
 import { createLogger } from '../../service/src/logging.js';
+import { errorOf } from '../support/errors.js';
 import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
 
 const [fixture] = parseIntrospection(`<node>
@@ -57,15 +58,6 @@ describe('ObjectServer', () => {
       { destination: serverBus.name as string, path: PATH, interface: IFACE, member, signature, body },
       { timeoutMs },
     );
-
-  const errorOf = async (promise: Promise<unknown>) => {
-    try {
-      await promise;
-    } catch (error) {
-      return error as DBusError;
-    }
-    throw new Error('the call succeeded');
-  };
 
   beforeAll(async () => {
     bus = await startPrivateBus();

@@ -1,0 +1,11 @@
+import type { DBusError } from '@jellybrick/dbus-next';
+
+/** The error a call fails with; fails the test when the call succeeds. */
+export async function errorOf(promise: Promise<unknown>): Promise<DBusError> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as DBusError;
+  }
+  throw new Error('the call succeeded');
+}
