@@ -20,6 +20,8 @@ export const chatRequestSchema = z.object({
   maxTokens: z.number().int().positive(),
   temperature: z.number().min(0).optional(),
   seed: z.number().int().optional(),
+  /** Constrains the answer to JSON of this schema (node-llama-cpp's grammar); the caller validates it again. */
+  jsonSchema: z.record(z.string(), z.unknown()).optional(),
 });
 export type ChatRequest = z.input<typeof chatRequestSchema>;
 
@@ -83,8 +85,15 @@ export const fromWorkerSchema = z.discriminatedUnion('type', [
     cancelled: z.boolean(),
     text: z.string(),
     usage: usageSchema,
+    droppedTurns: z.number().int().nonnegative(),
     vram: vramSchema,
   }),
-  z.object({ type: z.literal('failed'), id: z.string(), message: z.string() }),
+  z.object({
+    type: z.literal('failed'),
+    id: z.string(),
+    /** 'invalidRequest': the request cannot work with this model (too long, an unusable schema); retrying will not help. */
+    reason: z.enum(['invalidRequest', 'error']),
+    message: z.string(),
+  }),
 ]);
 export type FromWorker = z.infer<typeof fromWorkerSchema>;

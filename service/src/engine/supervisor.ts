@@ -18,6 +18,7 @@ import {
   type Usage,
   type WorkerSettings,
 } from './protocol.js';
+import type { ChatCallbacks, ChatEngine, ChatHandle, ChatOutcome, EngineStatus } from './chatEngine.js';
 import { RestartPolicy, type RestartPolicyOptions } from './restartPolicy.js';
 
 export interface EngineOptions {
@@ -31,43 +32,6 @@ export interface EngineOptions {
   workerScript: string;
   restart?: RestartPolicyOptions;
   log: Logger;
-}
-
-export interface ChatCallbacks {
-  /** The request waits behind this many others (1 = next); called each time that changes while it waits. */
-  onQueuePosition?(position: number): void;
-  onChunk?(text: string): void;
-}
-
-export interface ChatOutcome {
-  status: 'done' | 'cancelled';
-  /** All text generated; when cancelled, what was generated up to then. */
-  text: string;
-  usage: Usage;
-}
-
-export interface ChatHandle {
-  id: string;
-  /** Resolves when the request ends; rejects with a StewardError when it fails. */
-  result: Promise<ChatOutcome>;
-  cancel(): void;
-}
-
-export type EngineState = 'unloaded' | 'loading' | 'ready' | 'paused';
-
-export interface EngineStatus {
-  state: EngineState;
-  modelPath: string;
-  workerPid: number | null;
-  /** What the loaded worker reported: backend, devices, VRAM, context; null unless loaded. */
-  backend: BackendInfo | null;
-  /** Why the engine runs on the CPU although the configuration allows a GPU; null when it does not. */
-  cpuFallbackReason: string | null;
-  /** The engine's latest failure (a model that would not load, a crash); cleared when a model loads. */
-  lastError: string | null;
-  activeRequests: number;
-  /** Requests waiting for a free sequence. */
-  queuedRequests: number;
 }
 
 interface PendingRequest {
@@ -96,7 +60,7 @@ const crashError = () =>
     'the inference engine stopped unexpectedly; the answer was not finished. Try again: the engine restarts on the next request.',
   );
 
-export class Engine extends EventEmitter<{ status: [EngineStatus] }> {
+export class Engine extends EventEmitter<{ status: [EngineStatus] }> implements ChatEngine {
   private readonly queue: PendingRequest[] = [];
   private readonly policy: RestartPolicy;
   private worker: WorkerHandle | null = null;
@@ -113,7 +77,9 @@ export class Engine extends EventEmitter<{ status: [EngineStatus] }> {
     const worker = this.worker;
     return {
       state: this.paused ? 'paused' : !worker || worker.stopping ? 'unloaded' : worker.info ? 'ready' : 'loading',
-      modelPath: this.options.modelPath,
+      location: 'local',
+      model: this.options.modelPath,
+      endpoint: null,
       workerPid: worker?.process.pid ?? null,
       backend: worker?.info ?? null,
       cpuFallbackReason: this.policy.cpuFallbackReason ?? worker?.info?.cpuFallbackReason ?? null,
@@ -123,7 +89,6 @@ export class Engine extends EventEmitter<{ status: [EngineStatus] }> {
     };
   }
 
-  /** Starts a request; throws a StewardError at once when the engine is paused or the request is invalid. */
   chat(request: ChatRequest, callbacks: ChatCallbacks = {}): ChatHandle {
     if (this.paused) throw new StewardError('Unavailable', 'local inference is paused; resume it to chat');
     const parsed = chatRequestSchema.safeParse(request);
@@ -139,7 +104,7 @@ export class Engine extends EventEmitter<{ status: [EngineStatus] }> {
     return { id, result, cancel: () => this.cancel(id) };
   }
 
-  /** Ends the worker now, failing the requests in progress; the next request loads the model again. */
+  /** Ends the worker now; the next request loads the model again. */
   async unload(): Promise<void> {
     this.failQueued(new StewardError('Unavailable', 'the model was unloaded before the answer was finished'));
     const worker = this.worker;
@@ -155,7 +120,6 @@ export class Engine extends EventEmitter<{ status: [EngineStatus] }> {
     await exited;
   }
 
-  /** While paused, requests are refused and the model stays unloaded. */
   async setPaused(paused: boolean): Promise<void> {
     this.paused = paused;
     if (paused) await this.unload();
@@ -166,7 +130,7 @@ export class Engine extends EventEmitter<{ status: [EngineStatus] }> {
     const queued = this.queue.find((pending) => pending.id === id);
     if (queued) {
       this.queue.splice(this.queue.indexOf(queued), 1);
-      queued.resolve({ status: 'cancelled', text: '', usage: noUsage });
+      queued.resolve({ status: 'cancelled', text: '', usage: noUsage, droppedTurns: 0 });
       this.pump();
       return;
     }
@@ -271,6 +235,7 @@ export class Engine extends EventEmitter<{ status: [EngineStatus] }> {
           status: message.cancelled ? 'cancelled' : 'done',
           text: message.text,
           usage: message.usage,
+          droppedTurns: message.droppedTurns,
         });
         this.pump();
         break;
@@ -278,7 +243,11 @@ export class Engine extends EventEmitter<{ status: [EngineStatus] }> {
       case 'failed': {
         const pending = worker.running.get(message.id);
         worker.running.delete(message.id);
-        pending?.reject(new StewardError('Internal', `the model could not answer: ${message.message}`));
+        pending?.reject(
+          message.reason === 'invalidRequest'
+            ? new StewardError('InvalidArgs', message.message)
+            : new StewardError('Internal', `the model could not answer: ${message.message}`),
+        );
         this.pump();
         break;
       }

@@ -6,8 +6,10 @@ import {
   LlamaChatSession,
   LlamaLogLevel,
   type ChatHistoryItem,
+  type GbnfJsonSchema,
   type Llama,
   type LlamaContextSequence,
+  type LlamaGrammar,
 } from 'node-llama-cpp';
 import {
   fromWorkerSchema,
@@ -55,14 +57,61 @@ async function vramOf(llama: Llama): Promise<Vram> {
   return { total, used, free };
 }
 
-function historyOf(request: ParsedChatRequest): ChatHistoryItem[] {
-  const system: ChatHistoryItem[] = request.systemPrompt ? [{ type: 'system', text: request.systemPrompt }] : [];
+function historyOf(systemPrompt: string | undefined, turns: ParsedChatRequest['history']): ChatHistoryItem[] {
+  const system: ChatHistoryItem[] = systemPrompt ? [{ type: 'system', text: systemPrompt }] : [];
   return [
     ...system,
-    ...request.history.map((turn): ChatHistoryItem =>
+    ...turns.map((turn): ChatHistoryItem =>
       turn.role === 'user' ? { type: 'user', text: turn.text } : { type: 'model', response: [turn.text] },
     ),
   ];
+}
+
+class RequestInvalid extends Error {}
+
+interface FittedConversation {
+  history: ChatHistoryItem[];
+  droppedTurns: number;
+  /** The most the answer may grow to without pushing the conversation out of the context. */
+  maxTokens: number;
+}
+
+/**
+ * Leaves out the oldest turns until the conversation, with room for the answer,
+ * fits the sequence's context. node-llama-cpp would otherwise shift the context
+ * silently; this way the caller learns how much was dropped and can say so.
+ */
+function fitConversation(session: LlamaChatSession, request: ParsedChatRequest): FittedConversation {
+  const contextSize = session.sequence.contextSize;
+  const answerRoom = Math.min(request.maxTokens, Math.floor(contextSize / 4));
+  const tokensOf = (turns: ParsedChatRequest['history']) =>
+    session.chatWrapper
+      .generateContextState({
+        chatHistory: [
+          ...historyOf(request.systemPrompt, turns),
+          { type: 'user', text: request.prompt },
+          { type: 'model', response: [] },
+        ],
+      })
+      .contextText.tokenize(session.model.tokenizer).length;
+  let turns = request.history;
+  let tokens = tokensOf(turns);
+  while (tokens > contextSize - answerRoom && turns.length > 0) {
+    // Drop whole exchanges: a conversation that starts with an answer confuses models.
+    turns = turns.slice(1);
+    if (turns[0]?.role === 'assistant') turns = turns.slice(1);
+    tokens = tokensOf(turns);
+  }
+  if (tokens > contextSize - answerRoom) {
+    throw new RequestInvalid(
+      `the message is too long for this model: it takes ${tokens} tokens and at most ${contextSize - answerRoom} fit`,
+    );
+  }
+  return {
+    history: historyOf(request.systemPrompt, turns),
+    droppedTurns: request.history.length - turns.length,
+    maxTokens: Math.min(request.maxTokens, contextSize - tokens),
+  };
 }
 
 class Worker {
@@ -95,7 +144,7 @@ class Worker {
   private async chat(id: string, request: ParsedChatRequest): Promise<void> {
     const sequence = this.freeSequences.pop();
     if (!sequence) {
-      await send({ type: 'failed', id, message: 'no free context sequence' });
+      await send({ type: 'failed', id, reason: 'error', message: 'no free context sequence' });
       return;
     }
     const controller = new AbortController();
@@ -121,11 +170,16 @@ class Worker {
     let firstTextAt: number | null = null;
     const meterBefore = sequence.tokenMeter.getState();
     const session = new LlamaChatSession({ contextSequence: sequence });
-    session.setChatHistory(historyOf(request));
     let text = '';
+    let droppedTurns = 0;
     try {
+      const conversation = fitConversation(session, request);
+      droppedTurns = conversation.droppedTurns;
+      session.setChatHistory(conversation.history);
+      const grammar = request.jsonSchema ? await this.grammarFor(request.jsonSchema) : undefined;
       const result = await session.promptWithMeta(request.prompt, {
-        maxTokens: request.maxTokens,
+        maxTokens: conversation.maxTokens,
+        grammar,
         temperature: request.temperature,
         seed: request.seed,
         signal,
@@ -137,13 +191,31 @@ class Worker {
       });
       text = result.responseText;
     } catch (error) {
+      const reason = error instanceof RequestInvalid ? 'invalidRequest' : 'error';
       // An abort before the first token rejects even with stopOnAbortSignal.
-      if (!signal.aborted) return { type: 'failed', id, message: (error as Error).message };
+      if (!signal.aborted) return { type: 'failed', id, reason, message: (error as Error).message };
     } finally {
       session.dispose();
     }
     const used = sequence.tokenMeter.diff(meterBefore);
-    return { type: 'done', id, cancelled: signal.aborted, text, usage: usageOf(used, started, firstTextAt) };
+    return {
+      type: 'done',
+      id,
+      cancelled: signal.aborted,
+      text,
+      usage: usageOf(used, started, firstTextAt),
+      droppedTurns,
+    };
+  }
+
+  private async grammarFor(schema: Record<string, unknown>): Promise<LlamaGrammar> {
+    try {
+      return await this.llama.createGrammarForJsonSchema<GbnfJsonSchema, Record<string, GbnfJsonSchema>>(
+        schema as GbnfJsonSchema,
+      );
+    } catch (error) {
+      throw new RequestInvalid(`the JSON schema cannot be used: ${(error as Error).message}`);
+    }
   }
 
   private armIdleTimer(): void {

@@ -1,0 +1,62 @@
+// What the chat interface needs from an engine, local (a supervised worker
+// process) or remote (an OpenAI-compatible endpoint): one contract for both.
+import type { BackendInfo, ChatRequest, Usage } from './protocol.js';
+
+export interface ChatCallbacks {
+  /** The request waits behind this many others (1 = next); called each time that changes while it waits. */
+  onQueuePosition?(position: number): void;
+  onChunk?(text: string): void;
+}
+
+export interface ChatOutcome {
+  status: 'done' | 'cancelled';
+  /** All text generated; when cancelled, what was generated up to then. */
+  text: string;
+  usage: Usage;
+  /**
+   * How many of the oldest history turns were left out because the conversation
+   * no longer fit the context; the caller tells the user. 0 when all fit.
+   */
+  droppedTurns: number;
+}
+
+export interface ChatHandle {
+  id: string;
+  /** Resolves when the request ends; rejects with a StewardError when it fails. */
+  result: Promise<ChatOutcome>;
+  cancel(): void;
+}
+
+export type EngineState = 'unloaded' | 'loading' | 'ready' | 'paused';
+
+export interface EngineStatus {
+  state: EngineState;
+  /** 'remote' means prompts leave this computer. */
+  location: 'local' | 'remote';
+  /** The model file (local) or the model name the endpoint serves (remote). */
+  model: string;
+  /** The remote endpoint's URL; null for the local engine. */
+  endpoint: string | null;
+  workerPid: number | null;
+  /** What the loaded worker reported: backend, devices, VRAM, context; null unless loaded locally. */
+  backend: BackendInfo | null;
+  /** Why the engine runs on the CPU although the configuration allows a GPU; null when it does not. */
+  cpuFallbackReason: string | null;
+  /** The engine's latest failure (a model that would not load, a crash, an unreachable endpoint). */
+  lastError: string | null;
+  activeRequests: number;
+  /** Requests waiting for a free slot. */
+  queuedRequests: number;
+}
+
+export interface ChatEngine {
+  status(): EngineStatus;
+  /** Starts a request; throws a StewardError at once when the engine is paused or the request is invalid. */
+  chat(request: ChatRequest, callbacks?: ChatCallbacks): ChatHandle;
+  /** Frees what the engine holds (the model, connections); requests in progress fail. */
+  unload(): Promise<void>;
+  /** While paused, requests are refused and nothing stays loaded. */
+  setPaused(paused: boolean): Promise<void>;
+  on(event: 'status', listener: (status: EngineStatus) => void): this;
+  off(event: 'status', listener: (status: EngineStatus) => void): this;
+}
