@@ -1,13 +1,48 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 
+const remoteEndpointSchema = z
+  .object({
+    /** The OpenAI-compatible API's base URL, e.g. http://127.0.0.1:8080/v1. */
+    url: z.url({ protocol: /^https?$/ }),
+    model: z.string().min(1),
+    /** A file holding the API key (mode 0600); without it the key is looked up in the keyring. */
+    apiKeyFile: z.string().min(1).optional(),
+    requestTimeoutSeconds: z.number().int().min(5).max(3600).default(120),
+    concurrency: z.number().int().min(1).max(16).default(2),
+  })
+  .strict();
+
+const inferenceSchema = z
+  .object({
+    /** 'remote' sends prompts to `remote.url`; nothing leaves the computer otherwise. */
+    engine: z.enum(['local', 'remote']).default('local'),
+    gpu: z.enum(['auto', 'cuda', 'vulkan', 'metal', 'off']).default('auto'),
+    /** 'auto' is half the logical CPUs: llama.cpp slows down sharply when it competes for every core. */
+    threads: z.union([z.literal('auto'), z.number().int().min(1).max(256)]).default('auto'),
+    /** How many chats the local engine answers at once; more wait in line. */
+    sequences: z.number().int().min(1).max(8).default(2),
+    contextSize: z.union([z.literal('auto'), z.number().int().min(256)]).default('auto'),
+    /** The model is unloaded and its memory returned after this long without requests. */
+    idleUnloadSeconds: z.number().int().min(10).default(300),
+    maxAnswerTokens: z.number().int().min(16).max(32_768).default(1024),
+    remote: remoteEndpointSchema.optional(),
+  })
+  .strict()
+  .refine((inference) => inference.engine === 'local' || inference.remote, {
+    message: 'engine "remote" needs a "remote" section with the endpoint\'s url and model',
+    path: ['remote'],
+  });
+
 export const configSchema = z
   .object({
     logLevel: z.enum(['debug', 'info', 'warning', 'error']).default('info'),
+    inference: inferenceSchema.default(() => inferenceSchema.parse({})),
   })
   .strict();
 
 export type Config = z.infer<typeof configSchema>;
+export type InferenceConfig = Config['inference'];
 
 export const defaultConfig: Config = configSchema.parse({});
 

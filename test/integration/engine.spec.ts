@@ -265,6 +265,48 @@ describe('the inference engine', () => {
     await waitFor(() => !processExists(pid), 'the orphaned worker to exit', 5000);
   });
 
+  it('leaves out the oldest turns that no longer fit the context, and says how many', async () => {
+    makeEngine();
+    const turn = (role: 'user' | 'assistant', n: number) => ({
+      role,
+      text: `turn ${n}: ${'the disk is full '.repeat(12)}`,
+    });
+    const history = [
+      turn('user', 1),
+      turn('assistant', 2),
+      turn('user', 3),
+      turn('assistant', 4),
+      turn('user', 5),
+      turn('assistant', 6),
+    ];
+    const outcome = await engine.chat({ history, prompt: 'And now?', maxTokens: 8 }).result;
+    expect(outcome.status).toBe('done');
+    expect(outcome.droppedTurns).toBeGreaterThan(0);
+    expect(outcome.droppedTurns % 2).toBe(0);
+    expect(outcome.usage.promptTokens).toBeLessThanOrEqual(engine.status().backend!.contextSize);
+
+    const short = await engine.chat({ history: history.slice(4), prompt: 'And now?', maxTokens: 8 }).result;
+    expect(short.droppedTurns).toBe(0);
+  });
+
+  it('refuses a message that alone does not fit the context, naming the sizes', async () => {
+    makeEngine();
+    const error = await engine.chat({ prompt: 'disk '.repeat(600), maxTokens: 8 }).result.then(
+      () => null,
+      (e: unknown) => e as StewardError,
+    );
+    expect(error?.errorName).toBe('InvalidArgs');
+    expect(error?.message).toMatch(/^the message is too long for this model: it takes \d+ tokens and at most \d+ fit$/);
+  });
+
+  it('constrains the answer to a JSON schema', async () => {
+    makeEngine();
+    const jsonSchema = { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'] };
+    const outcome = await engine.chat({ prompt: 'Is the disk ok?', maxTokens: 64, jsonSchema }).result;
+    expect(outcome.status).toBe('done');
+    expect(JSON.parse(outcome.text)).toEqual({ ok: jasmine.any(Boolean) });
+  });
+
   it('fails requests with a clear error when the model cannot be loaded', async () => {
     makeEngine({ modelPath: join(dir.path, 'missing.gguf') });
     const error = await chat('hello').handle.result.then(

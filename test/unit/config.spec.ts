@@ -20,7 +20,33 @@ describe('loadConfig', () => {
 
   it('reads a valid file', async () => {
     await writeFile(file, JSON.stringify({ logLevel: 'debug' }));
-    expect(await loadConfig(file)).toEqual({ status: 'loaded', config: { logLevel: 'debug' } });
+    expect(await loadConfig(file)).toEqual({ status: 'loaded', config: { ...defaultConfig, logLevel: 'debug' } });
+  });
+
+  it('fills the inference defaults and keeps what the file sets', async () => {
+    await writeFile(file, JSON.stringify({ inference: { gpu: 'off', threads: 3 } }));
+    const load = await loadConfig(file);
+    expect(load.config.inference).toEqual({
+      engine: 'local',
+      gpu: 'off',
+      threads: 3,
+      sequences: 2,
+      contextSize: 'auto',
+      idleUnloadSeconds: 300,
+      maxAnswerTokens: 1024,
+    });
+  });
+
+  it('refuses a remote engine without an endpoint, and an endpoint that is not http(s)', async () => {
+    await writeFile(file, JSON.stringify({ inference: { engine: 'remote' } }));
+    const missing = await loadConfig(file);
+    expect(missing.status === 'invalid' && missing.problem).toContain('inference.remote: engine "remote" needs');
+    await writeFile(
+      file,
+      JSON.stringify({ inference: { engine: 'remote', remote: { url: 'file:///etc', model: 'm' } } }),
+    );
+    const wrongScheme = await loadConfig(file);
+    expect(wrongScheme.status === 'invalid' && wrongScheme.problem).toContain('inference.remote.url');
   });
 
   it('falls back to the defaults on broken JSON, says where, and leaves the file alone', async () => {

@@ -91,7 +91,7 @@ export const fromWorkerSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('failed'),
     id: z.string(),
-    /** 'invalidRequest': the request cannot work with this model (too long, an unusable schema); retrying will not help. */
+    /** 'invalidRequest': the request cannot work with this model (it is too long); retrying will not help. */
     reason: z.enum(['invalidRequest', 'error']),
     message: z.string(),
   }),

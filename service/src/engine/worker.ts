@@ -9,7 +9,6 @@ import {
   type GbnfJsonSchema,
   type Llama,
   type LlamaContextSequence,
-  type LlamaGrammar,
 } from 'node-llama-cpp';
 import {
   fromWorkerSchema,
@@ -176,7 +175,12 @@ class Worker {
       const conversation = fitConversation(session, request);
       droppedTurns = conversation.droppedTurns;
       session.setChatHistory(conversation.history);
-      const grammar = request.jsonSchema ? await this.grammarFor(request.jsonSchema) : undefined;
+      // node-llama-cpp turns what it cannot express into "any"; the service validates the answer again.
+      const grammar = request.jsonSchema
+        ? await this.llama.createGrammarForJsonSchema<GbnfJsonSchema, Record<string, GbnfJsonSchema>>(
+            request.jsonSchema as GbnfJsonSchema,
+          )
+        : undefined;
       const result = await session.promptWithMeta(request.prompt, {
         maxTokens: conversation.maxTokens,
         grammar,
@@ -206,16 +210,6 @@ class Worker {
       usage: usageOf(used, started, firstTextAt),
       droppedTurns,
     };
-  }
-
-  private async grammarFor(schema: Record<string, unknown>): Promise<LlamaGrammar> {
-    try {
-      return await this.llama.createGrammarForJsonSchema<GbnfJsonSchema, Record<string, GbnfJsonSchema>>(
-        schema as GbnfJsonSchema,
-      );
-    } catch (error) {
-      throw new RequestInvalid(`the JSON schema cannot be used: ${(error as Error).message}`);
-    }
   }
 
   private armIdleTimer(): void {

@@ -1,0 +1,51 @@
+import { ChunkCoalescer } from '../../service/src/chat/chunkCoalescer.js';
+
+describe('ChunkCoalescer', () => {
+  let emitted: string[];
+  let coalescer: ChunkCoalescer;
+
+  beforeEach(() => {
+    jasmine.clock().install();
+    emitted = [];
+    coalescer = new ChunkCoalescer((text) => emitted.push(text), 30, 64);
+  });
+  afterEach(() => jasmine.clock().uninstall());
+
+  it('gathers small chunks and passes them on together after the interval', () => {
+    for (const token of ['The', ' disk', ' is', ' full']) coalescer.push(token);
+    expect(emitted).toEqual([]);
+    jasmine.clock().tick(29);
+    expect(emitted).toEqual([]);
+    jasmine.clock().tick(1);
+    expect(emitted).toEqual(['The disk is full']);
+  });
+
+  it('passes text on at once when enough has gathered', () => {
+    coalescer.push('a'.repeat(40));
+    coalescer.push('b'.repeat(30));
+    expect(emitted).toEqual(['a'.repeat(40) + 'b'.repeat(30)]);
+    jasmine.clock().tick(100);
+    expect(emitted.length).toBe(1);
+  });
+
+  it('sends one signal per interval for a fast stream, losing nothing', () => {
+    const tokens = Array.from({ length: 200 }, (_, i) => `t${i % 10}`);
+    for (const token of tokens) {
+      coalescer.push(token);
+      jasmine.clock().tick(1);
+    }
+    coalescer.flush();
+    expect(emitted.join('')).toBe(tokens.join(''));
+    // 400 characters over 200 ms: the 64-character limit, not one signal per token.
+    expect(emitted.length).toBeLessThanOrEqual(8);
+  });
+
+  it('flushes what is left, and nothing when there is nothing', () => {
+    coalescer.flush();
+    expect(emitted).toEqual([]);
+    coalescer.push('end');
+    coalescer.flush();
+    jasmine.clock().tick(100);
+    expect(emitted).toEqual(['end']);
+  });
+});
