@@ -97,6 +97,36 @@ fill_template() {
   printf '%s' "$text"
 }
 
+# --- GPU builds of llama.cpp that this machine cannot use ---------------------
+
+have_nvidia() { [[ -e /dev/nvidiactl ]] || command -v nvidia-smi >/dev/null; }
+# A Vulkan driver manifest for real hardware: Mesa's llvmpipe (lvp_icd) runs on the CPU, slower than the CPU build.
+have_vulkan_driver() {
+  local file
+  for file in /etc/vulkan/icd.d/*.json /usr/local/share/vulkan/icd.d/*.json /usr/share/vulkan/icd.d/*.json; do
+    if [[ -e $file && $(basename "$file") != lvp_icd* ]]; then return 0; fi
+  done
+  return 1
+}
+
+# The CUDA builds are hundreds of MB: drops those (and the Vulkan one) that no device here can run, from
+# the installed copy $1 only. The service probes for what is left (capabilities gpu.cuda, gpu.vulkan).
+prune_gpu_prebuilts() {
+  local modules=$1 unused=() dir kib names
+  if [[ ${STEWARD_KEEP_GPU_PREBUILTS:-} == 1 || ! -d $modules ]]; then return 0; fi
+  if ! have_nvidia; then
+    for dir in "$modules"/linux-*-cuda*; do if [[ -d $dir ]]; then unused+=("$dir"); fi; done
+  fi
+  if ! have_vulkan_driver; then
+    for dir in "$modules"/linux-*-vulkan*; do if [[ -d $dir ]]; then unused+=("$dir"); fi; done
+  fi
+  if ((${#unused[@]} == 0)); then return 0; fi
+  kib=$(du -sck -- "${unused[@]}" | tail -n 1 | cut -f 1)
+  names=$(printf '%s, ' "${unused[@]#"$modules"/}")
+  rm -rf -- "${unused[@]}"
+  say "Removed the GPU builds of llama.cpp that no device here can use (${names%, }), freeing $((kib / 1024)) MB; after installing an NVIDIA or Vulkan driver, run this install again to get them back (STEWARD_KEEP_GPU_PREBUILTS=1 keeps them always)."
+}
+
 # --- the session bus, systemd and GNOME Shell, each of which may be absent ---
 
 # A bus only counts when it is named or at the standard place; gdbus would otherwise try X11 autolaunch.
@@ -196,6 +226,7 @@ node -e 'const p = require(process.argv[1]); delete p.scripts; console.log(JSON.
 # Runtime dependencies only, at the versions in the lock file. Install scripts stay on: native
 # modules (better-sqlite3) need theirs; node-llama-cpp is told to use its prebuilt binaries.
 (cd "$new_lib" && NODE_LLAMA_CPP_SKIP_DOWNLOAD=true npm ci --omit=dev --no-audit --no-fund --prefer-offline --loglevel=warn)
+prune_gpu_prebuilts "$new_lib/node_modules/@node-llama-cpp"
 
 # The manifest lists everything this script writes: "tree" directories belong to
 # Steward whole, "file"s are single files, "dir"s were created for them and are

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { MessageBus, Variant } from '@jellybrick/dbus-next';
 import { callMethod } from '../../service/src/dbus/client.js';
+import { prebuiltPackages, probeGpuFacts } from '../../service/src/core/gpuCapabilities.js';
 import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
 import { BUS_NAME, nameHasOwner, OBJECT_PATH, waitFor } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
@@ -167,6 +168,26 @@ async function enabledExtensions(sandbox: Sandbox): Promise<string> {
   return stdout.trim();
 }
 
+/** The node-llama-cpp prebuilts for this machine, and which of them the installer must keep: the same facts it reads. */
+async function expectedPrebuilts(): Promise<{ cpu: string[]; gpu: string[]; kept: Set<string> }> {
+  const packages = prebuiltPackages({ platform: process.platform, arch: process.arch });
+  const facts = probeGpuFacts();
+  const nvidiaSmi = await exec('bash', ['-c', 'command -v nvidia-smi']).then(
+    () => true,
+    () => false,
+  );
+  const kept = new Set([
+    ...packages.cpu,
+    ...(facts.nvidiaDevice || nvidiaSmi ? packages.cuda : []),
+    ...(facts.vulkanDriver ? packages.vulkan : []),
+  ]);
+  return { cpu: packages.cpu, gpu: [...packages.cuda, ...packages.vulkan], kept };
+}
+
+/** The prebuilts of `packages` that are in the node_modules folder under `root`. */
+const presentPackages = (root: string, packages: string[]) =>
+  packages.filter((name) => existsSync(join(root, 'node_modules', name)));
+
 const lines = async (file: string) => (await readFile(file, 'utf8')).split('\n');
 const packageVersion = async () =>
   (JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -218,6 +239,36 @@ describe('build/install.sh', () => {
     expect(firstOutput).toContain('Steward is running');
     expect(firstOutput).toContain('log out and back in');
     expect(firstOutput).toContain('status');
+  });
+
+  it('leaves out the GPU builds of llama.cpp that no device here can use, and still runs models on the CPU', async () => {
+    const { cpu, gpu, kept } = await expectedPrebuilts();
+    // The repository's copy keeps them all: only the installed tree is pruned.
+    const inRepository = presentPackages(ROOT, gpu);
+    // node-llama-cpp publishes CUDA and Vulkan builds for x64 Linux: without them here this test would prove nothing.
+    if (process.arch === 'x64') expect(inRepository.length).toBeGreaterThan(0);
+    expect(presentPackages(sandbox.libDir, [...cpu, ...inRepository])).toEqual([
+      ...cpu,
+      ...inRepository.filter((name) => kept.has(name)),
+    ]);
+    const pruned = inRepository.filter((name) => !kept.has(name));
+    if (pruned.length > 0) {
+      expect(firstOutput).toMatch(
+        /^Removed the GPU builds of llama\.cpp that no device here can use \(.+\), freeing \d+ MB;/m,
+      );
+      for (const name of pruned) expect(firstOutput).toContain(name.slice(name.indexOf('/') + 1));
+      expect(firstOutput).toContain('run this install again to get them back (STEWARD_KEEP_GPU_PREBUILTS=1');
+    }
+
+    // The service finds the CPU build where it was installed, and no CUDA where there is no NVIDIA device.
+    let capabilities: string[] = [];
+    await waitFor(async () => {
+      const status = await getStatus(sandbox.client);
+      capabilities = status.capabilities?.value as string[];
+      return status.state?.value !== 'starting';
+    }, 'the service to finish starting');
+    expect(capabilities).toContain('inference.local');
+    expect(capabilities.includes('gpu.cuda')).toBe(gpu.some((name) => name.includes('cuda') && kept.has(name)));
   });
 
   it('writes a bus-activated systemd user unit with the hardening that Node.js tolerates', async () => {
@@ -306,6 +357,26 @@ describe('build/install.sh', () => {
         .toBeTrue();
       expect(existsSync(path)).withContext(entry).toBeTrue();
     }
+  });
+});
+
+describe('build/install.sh with STEWARD_KEEP_GPU_PREBUILTS=1', () => {
+  let sandbox: Sandbox;
+  let output: string;
+
+  beforeAll(async () => {
+    sandbox = await makeSandbox();
+    sandbox.env.STEWARD_KEEP_GPU_PREBUILTS = '1';
+    output = await mustRun(sandbox, 'install.sh');
+  }, INSTALL_TIMEOUT_MS);
+
+  afterAll(() => removeSandbox(sandbox));
+
+  it('keeps every GPU build of llama.cpp that the repository has', async () => {
+    const { gpu } = await expectedPrebuilts();
+    const inRepository = presentPackages(ROOT, gpu);
+    expect(presentPackages(sandbox.libDir, inRepository)).toEqual(inRepository);
+    expect(output).not.toContain('Removed the GPU builds');
   });
 });
 

@@ -97,6 +97,32 @@ describe('the Models interface on the bus', () => {
     await unsubscribe();
   });
 
+  it('lists a model the bundled llama.cpp cannot load as unsupported, and SetActive and the CLI refuse it', async () => {
+    await writeTinyModel(join(storeDirectory, 'future.gguf'), { architecture: 'foo' });
+    const [models] = await call('List');
+    const byId = (id: string) => (models as Record<string, Variant>[]).find((model) => model.id?.value === id);
+    const future = byId('store:future.gguf');
+    const reason = future?.['unsupported-reason']?.value as string;
+    expect(future?.supported?.value).toBeFalse();
+    expect(reason).toMatch(
+      /^This model's architecture "foo" is newer than the bundled llama\.cpp \(node-llama-cpp [\d.]+\)/,
+    );
+    expect(byId('store:tiny.gguf')?.supported?.value).toBeTrue();
+    expect(byId('store:tiny.gguf')?.['unsupported-reason']).toBeUndefined();
+
+    const error = await errorOf(call('SetActive', 's', ['store:future.gguf']));
+    expect(error.type).toBe('io.github.steward.Steward1.Error.Unavailable');
+    expect(error.text).toBe(reason);
+
+    const listed = await steward('models');
+    expect(listed.stdout).toMatch(/^ +store:future\.gguf .*cannot run \(see below\)$/m);
+    expect(listed.stdout).toContain(`store:future.gguf: ${reason}\n`);
+    const refused = await steward('models', 'use', 'store:future.gguf');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(reason);
+    await call('Remove', 's', ['store:future.gguf']);
+  });
+
   it('pulls a model with progress signals, verified, and lists it afterwards', async () => {
     const file = tinyModel({ seed: 3 });
     modelServer.files.set('pulled.gguf', file);

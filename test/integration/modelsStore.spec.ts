@@ -76,6 +76,7 @@ describe('the model store', () => {
         path: join(options.storeDirectory, 'mine.gguf'),
       }),
     );
+    expect(mine!.support).toEqual({ supported: true });
     expect(mine!.parameterCount).toBeGreaterThan(0);
     expect(mine!.sizeLabel).toMatch(/^\d+(\.\d)?[KM]$/);
     expect(mine!.fileBytes).toBe((await stat(mine!.path)).size);
@@ -147,6 +148,26 @@ describe('the model store', () => {
     expect((error as StewardError).errorName).toBe('NotAuthorized');
     expect((error as StewardError).message).toContain('ollama rm');
     expect((await stat(ollamaBlob)).isFile()).toBeTrue();
+  });
+
+  it('lists a model whose architecture the bundled llama.cpp lacks as unsupported, and refuses to make it active', async () => {
+    await writeTinyModel(join(options.storeDirectory, 'future.gguf'), { architecture: 'foo' });
+    const store = new ModelStore(options);
+
+    const future = (await store.list()).find((m) => m.id === 'store:future.gguf');
+    const error = await store.setActive('store:future.gguf').catch((e: unknown) => e);
+
+    expect(future?.architecture).toBe('foo');
+    expect(future?.support).toEqual({
+      supported: false,
+      reason: jasmine.stringMatching(
+        /^This model's architecture "foo" is newer than the bundled llama\.cpp \(node-llama-cpp \d+\.\d+\.\d+\); update Steward/,
+      ),
+    });
+    expect(error).toBeInstanceOf(StewardError);
+    expect((error as StewardError).errorName).toBe('Unavailable');
+    expect((error as StewardError).message).toBe((future?.support as { reason: string }).reason);
+    expect(await store.active()).toBeUndefined();
   });
 
   it('says NotFound for an unknown model', async () => {

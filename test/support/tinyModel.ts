@@ -13,6 +13,8 @@ export interface TinyModelOptions {
   contextLength?: number;
   seed?: number;
   name?: string;
+  /** general.architecture and the prefix of the model's keys; anything but "llama" only suits metadata tests. */
+  architecture?: string;
 }
 
 // GGUF metadata value types (ggml docs/gguf.md).
@@ -127,20 +129,21 @@ export function tinyModel(options: TinyModelOptions = {}): Buffer {
   const headDimension = embedding / heads;
   const { tokens, types } = vocabulary();
   const next = random(options.seed ?? 1);
+  const arch = options.architecture ?? 'llama';
 
   const metadata: [string, Value][] = [
-    ['general.architecture', { type: GgufType.String, value: 'llama' }],
+    ['general.architecture', { type: GgufType.String, value: arch }],
     ['general.name', { type: GgufType.String, value: options.name ?? 'steward-tiny-test' }],
     ['general.alignment', { type: GgufType.Uint32, value: ALIGNMENT }],
     ['general.file_type', { type: GgufType.Uint32, value: 0 }],
-    ['llama.context_length', { type: GgufType.Uint32, value: options.contextLength ?? 4096 }],
-    ['llama.embedding_length', { type: GgufType.Uint32, value: embedding }],
-    ['llama.block_count', { type: GgufType.Uint32, value: layers }],
-    ['llama.feed_forward_length', { type: GgufType.Uint32, value: feedForward }],
-    ['llama.rope.dimension_count', { type: GgufType.Uint32, value: headDimension }],
-    ['llama.attention.head_count', { type: GgufType.Uint32, value: heads }],
-    ['llama.attention.head_count_kv', { type: GgufType.Uint32, value: kvHeads }],
-    ['llama.attention.layer_norm_rms_epsilon', { type: GgufType.Float32, value: 1e-5 }],
+    [`${arch}.context_length`, { type: GgufType.Uint32, value: options.contextLength ?? 4096 }],
+    [`${arch}.embedding_length`, { type: GgufType.Uint32, value: embedding }],
+    [`${arch}.block_count`, { type: GgufType.Uint32, value: layers }],
+    [`${arch}.feed_forward_length`, { type: GgufType.Uint32, value: feedForward }],
+    [`${arch}.rope.dimension_count`, { type: GgufType.Uint32, value: headDimension }],
+    [`${arch}.attention.head_count`, { type: GgufType.Uint32, value: heads }],
+    [`${arch}.attention.head_count_kv`, { type: GgufType.Uint32, value: kvHeads }],
+    [`${arch}.attention.layer_norm_rms_epsilon`, { type: GgufType.Float32, value: 1e-5 }],
     ['tokenizer.ggml.model', { type: GgufType.String, value: 'llama' }],
     ['tokenizer.ggml.pre', { type: GgufType.String, value: 'default' }],
     ['tokenizer.ggml.tokens', { type: GgufType.Array, itemType: GgufType.String, value: tokens }],

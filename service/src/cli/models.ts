@@ -66,7 +66,7 @@ async function list(bus: MessageBus, json: boolean): Promise<number> {
     String(model.id),
     [model['size-label'], model.quantization].filter(Boolean).join(' '),
     formatBytes(Number(model['file-bytes'])),
-    model.placement === 'none' ? 'does not fit' : `${String(model.placement)}, ${String(model['speed-class'])}`,
+    placementText(model),
   ]);
   const width = (column: number) => Math.max(...rows.map((row) => row[column]?.length ?? 0));
   for (const row of rows)
@@ -77,7 +77,16 @@ async function list(bus: MessageBus, json: boolean): Promise<number> {
         .trimEnd()}\n`,
     );
   write('(* = active)\n');
+  for (const model of models.filter((m) => m.supported === false))
+    write(`${String(model.id)}: ${String(model['unsupported-reason'])}\n`);
   return 0;
+}
+
+function placementText(model: StatusRecord): string {
+  // "supported" is absent from older services; only an explicit false means the model cannot run.
+  if (model.supported === false) return 'cannot run (see below)';
+  if (model.placement === 'none') return 'does not fit';
+  return `${String(model.placement)}, ${String(model['speed-class'])}`;
 }
 
 async function recommend(bus: MessageBus, json: boolean): Promise<number> {

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import type { MessageBus } from '@jellybrick/dbus-next';
 import { callMethod } from '../dbus/client.js';
+import { gpuCapabilities, probeGpuFacts, type GpuFacts } from './gpuCapabilities.js';
 
 const run = promisify(execFile);
 const PROBE_TIMEOUT_MS = 5_000;
@@ -14,6 +15,8 @@ export interface CapabilityProbeContext {
   /** Supplementary group names of this process. */
   groups: string[];
   uid: number;
+  /** GPU devices and installed prebuilts; read from this machine when not given. */
+  gpuFacts?: GpuFacts;
 }
 
 /**
@@ -58,6 +61,9 @@ export async function probeCapabilities(context: CapabilityProbeContext): Promis
       capabilities.push('journal.system');
     }
   }
+  capabilities.push(
+    ...gpuCapabilities(context.gpuFacts ?? probeGpuFacts(), { platform: process.platform, arch: process.arch }),
+  );
   return capabilities.sort();
 }
 

@@ -134,7 +134,9 @@ export class ModelsInterface {
       placement: new Variant('s', model.fit.placement),
       'speed-class': new Variant('s', model.fit.speedClass),
       active: new Variant('b', model.id === this.activeId),
+      supported: new Variant('b', model.support.supported),
     };
+    if (!model.support.supported) entry['unsupported-reason'] = new Variant('s', model.support.reason);
     if (model.sizeLabel !== undefined) entry['size-label'] = new Variant('s', model.sizeLabel);
     if (model.parameterCount !== undefined) entry['parameter-count'] = new Variant('t', BigInt(model.parameterCount));
     if (model.quantization !== undefined) entry.quantization = new Variant('s', model.quantization);

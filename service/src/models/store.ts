@@ -3,6 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { StewardError } from '../dbus/errors.js';
 import type { Logger } from '../logging.js';
 import { ensurePrivateDirectory } from '../paths.js';
+import { architectureSupport, type ArchitectureSupport } from './architectures.js';
 import { assessFit, estimateRequiredBytes, type FitAssessment, type Hardware } from './fit.js';
 import { hasGgufMagic, readModelMetadata, type ModelMetadata } from './gguf.js';
 import type { ModelLocations } from './locations.js';
@@ -19,6 +20,8 @@ export interface ModelInfo extends ModelMetadata {
   displayName: string;
   fileBytes: number;
   fit: FitAssessment;
+  /** Whether the bundled llama.cpp can load it at all. */
+  support: ArchitectureSupport;
 }
 
 export interface ModelStoreOptions extends ModelLocations {
@@ -76,6 +79,8 @@ export class ModelStore {
 
   async setActive(id: string): Promise<ModelInfo> {
     const model = await this.get(id);
+    // Refused now rather than when the first chat fails to load it.
+    if (!model.support.supported) throw new StewardError('Unavailable', model.support.reason);
     await writeFileAtomically(this.options.activeModelFile, `${JSON.stringify({ id: model.id })}\n`);
     return model;
   }
@@ -147,6 +152,7 @@ export class ModelStore {
         displayName: candidate.source === 'ollama' ? candidate.fallbackName : (metadata.name ?? candidate.fallbackName),
         fileBytes: file.size,
         fit: assessFit(required, file.size, hardware),
+        support: await architectureSupport(metadata.architecture),
       };
     } catch (error) {
       // One damaged or vanished file must not hide the others.
