@@ -14,7 +14,7 @@ ci=${CI:-false}
 skipped=()
 
 # command → Debian package that provides it
-declare -A integration_needs=([dbus-daemon]=dbus-daemon [gdbus]=libglib2.0-bin)
+declare -A integration_needs=([dbus-daemon]=dbus-daemon [gdbus]=libglib2.0-bin [gnome-keyring-daemon]=gnome-keyring)
 declare -A build_needs=([glib-compile-schemas]=libglib2.0-bin [xgettext]=gettext [msgfmt]=gettext)
 declare -A e2e_needs=([mmdebstrap]=mmdebstrap [unshare]=util-linux [chroot]=coreutils)
 

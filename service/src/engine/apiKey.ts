@@ -1,0 +1,184 @@
+// Where the remote endpoint's API key comes from: a file only its owner can
+// read, or the user's keyring through the Secret Service D-Bus API.
+import { open } from 'node:fs/promises';
+import { Variant, type MessageBus } from '@jellybrick/dbus-next';
+import { callMethod, SignalRouter, type CallTarget } from '../dbus/client.js';
+import { remoteErrorName, StewardError } from '../dbus/errors.js';
+
+const SECRETS = 'org.freedesktop.secrets';
+const SERVICE_PATH = '/org/freedesktop/secrets';
+const SERVICE = 'org.freedesktop.Secret.Service';
+const APPLICATION = 'io.github.steward.Steward1';
+/** The Secret Service's "no object" path: no prompt needed, no collection. */
+const NONE = '/';
+/** How long a person has to answer the keyring's unlock dialog. */
+const PROMPT_TIMEOUT_MS = 5 * 60_000;
+
+const NO_KEYRING_ERRORS = ['org.freedesktop.DBus.Error.ServiceUnknown', 'org.freedesktop.DBus.Error.NameHasNoOwner'];
+
+/** A secret as the Secret Service sends it: session, parameters, value, content type. */
+type Secret = [string, Buffer, Buffer, string];
+
+export interface ReadApiKeyOptions {
+  /** A file holding the key; it must not be readable by group or others. */
+  file?: string;
+  /** The user's session bus, for the keyring; without it (and without a file) there is no key. */
+  sessionBus?: MessageBus;
+  /** The endpoint the key belongs to. */
+  url: string;
+  /** Ask the keyring to unlock itself (it may show a password dialog) when the key is in a locked keyring. */
+  unlock?: boolean;
+}
+
+/** The API key for `url`, or null when there is none to use. */
+export async function readApiKey(options: ReadApiKeyOptions): Promise<string | null> {
+  if (options.file !== undefined) return readKeyFile(options.file);
+  if (!options.sessionBus) return null;
+  return readKeyringKey(options.sessionBus, options.url, options.unlock ?? false);
+}
+
+/** Saves `key` for `url` in the default keyring, replacing the one saved before. */
+export async function storeApiKey(bus: MessageBus, url: string, key: string): Promise<void> {
+  const secrets = new SecretService(bus);
+  const collection = (await secrets.call(SERVICE_PATH, SERVICE, 'ReadAlias', 's', ['default']))[0] as string;
+  if (collection === NONE) {
+    throw new StewardError('Unavailable', 'the keyring has no default collection to save the API key in');
+  }
+  const session = await secrets.openSession();
+  try {
+    const properties = {
+      'org.freedesktop.Secret.Item.Label': new Variant('s', `Steward API key for ${url}`),
+      'org.freedesktop.Secret.Item.Attributes': new Variant('a{ss}', attributesFor(url)),
+    };
+    const secret: Secret = [session, Buffer.alloc(0), Buffer.from(key, 'utf8'), 'text/plain'];
+    const [, prompt] = (await secrets.call(
+      collection,
+      'org.freedesktop.Secret.Collection',
+      'CreateItem',
+      'a{sv}(oayays)b',
+      [properties, secret, true],
+    )) as [string, string];
+    if (prompt !== NONE && (await secrets.prompt(prompt)).dismissed) {
+      throw new StewardError('NotAuthorized', 'the keyring was not unlocked, so the API key was not saved');
+    }
+  } finally {
+    await secrets.closeSession(session);
+  }
+}
+
+async function readKeyFile(file: string): Promise<string> {
+  const handle = await open(file, 'r').catch((error: NodeJS.ErrnoException) => {
+    const cause = { ENOENT: 'no such file', EACCES: 'permission denied' }[error.code ?? ''] ?? error.message;
+    throw new StewardError('NotFound', `cannot read the API key file ${file}: ${cause}`);
+  });
+  try {
+    // Checked on the open file, so the file read is the file checked.
+    const { mode } = await handle.stat();
+    if ((mode & 0o077) !== 0) {
+      throw new StewardError(
+        'NotAuthorized',
+        `the API key file ${file} can be read by other users; make it private with "chmod 600 ${file}"`,
+      );
+    }
+    const key = (await handle.readFile('utf8')).trim();
+    if (key === '') throw new StewardError('InvalidArgs', `the API key file ${file} is empty`);
+    return key;
+  } finally {
+    await handle.close();
+  }
+}
+
+async function readKeyringKey(bus: MessageBus, url: string, unlock: boolean): Promise<string | null> {
+  const secrets = new SecretService(bus);
+  let found: [string[], string[]];
+  try {
+    found = (await secrets.call(SERVICE_PATH, SERVICE, 'SearchItems', 'a{ss}', [attributesFor(url)])) as [
+      string[],
+      string[],
+    ];
+  } catch (error) {
+    if (NO_KEYRING_ERRORS.includes(remoteErrorName(error) ?? '')) return null;
+    throw error;
+  }
+  const [unlocked, locked] = found;
+  let items = unlocked;
+  if (items.length === 0 && locked.length > 0) {
+    if (!unlock) {
+      throw new StewardError(
+        'NotAuthorized',
+        `the API key for ${url} is in a locked keyring; unlock the keyring first`,
+      );
+    }
+    items = await secrets.unlock(locked, url);
+  }
+  const item = items[0];
+  if (item === undefined) return null;
+  const session = await secrets.openSession();
+  try {
+    const [secret] = (await secrets.call(item, 'org.freedesktop.Secret.Item', 'GetSecret', 'o', [session])) as [Secret];
+    return secret[2].toString('utf8').trim();
+  } finally {
+    await secrets.closeSession(session);
+  }
+}
+
+const attributesFor = (url: string) => ({ application: APPLICATION, endpoint: url });
+
+/** The few Secret Service calls Steward needs. */
+class SecretService {
+  constructor(private readonly bus: MessageBus) {}
+
+  call(path: string, iface: string, member: string, signature = '', body: unknown[] = []): Promise<unknown[]> {
+    const target: CallTarget = { destination: SECRETS, path, interface: iface, member, signature, body };
+    return callMethod(this.bus, target);
+  }
+
+  /** A session that passes secrets unencrypted: both ends are on this computer's session bus. */
+  async openSession(): Promise<string> {
+    const [, session] = (await this.call(SERVICE_PATH, SERVICE, 'OpenSession', 'sv', [
+      'plain',
+      new Variant('s', ''),
+    ])) as [Variant, string];
+    return session;
+  }
+
+  async closeSession(session: string): Promise<void> {
+    await this.call(session, 'org.freedesktop.Secret.Session', 'Close');
+  }
+
+  /** Unlocks the items, asking the person through the keyring's dialog when needed; the items now unlocked. */
+  async unlock(items: string[], url: string): Promise<string[]> {
+    const [unlocked, prompt] = (await this.call(SERVICE_PATH, SERVICE, 'Unlock', 'ao', [items])) as [string[], string];
+    if (prompt === NONE) return unlocked;
+    const completed = await this.prompt(prompt);
+    if (completed.dismissed) {
+      throw new StewardError('NotAuthorized', `the keyring holding the API key for ${url} was not unlocked`);
+    }
+    return completed.result.value as string[];
+  }
+
+  /** Shows a prompt the service asked for and waits for the person's answer. */
+  async prompt(path: string): Promise<{ dismissed: boolean; result: Variant }> {
+    const router = new SignalRouter(this.bus);
+    let settle!: (completed: { dismissed: boolean; result: Variant }) => void;
+    const completed = new Promise<{ dismissed: boolean; result: Variant }>((resolve) => (settle = resolve));
+    const unsubscribe = await router.subscribe(
+      { path, interface: 'org.freedesktop.Secret.Prompt', member: 'Completed' },
+      (body) => settle({ dismissed: body[0] as boolean, result: body[1] as Variant }),
+    );
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await this.call(path, 'org.freedesktop.Secret.Prompt', 'Prompt', 's', ['']);
+      const deadline = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new StewardError('Timeout', 'nobody answered the keyring dialog')),
+          PROMPT_TIMEOUT_MS,
+        );
+      });
+      return await Promise.race([completed, deadline]);
+    } finally {
+      clearTimeout(timer);
+      await unsubscribe();
+    }
+  }
+}

@@ -1,0 +1,324 @@
+// Inference on an OpenAI-compatible endpoint (vLLM, llama.cpp's server, Ollama,
+// LM Studio): streams chat completions, queues requests beyond the configured
+// concurrency, and turns the endpoint's failures into errors people can act on.
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import OpenAI from 'openai';
+import type {
+  ChatCompletionCreateParamsStreaming,
+  ChatCompletionMessageParam,
+} from 'openai/resources/chat/completions';
+import { StewardError } from '../dbus/errors.js';
+import type { Logger } from '../logging.js';
+import type { ChatCallbacks, ChatEngine, ChatHandle, ChatOutcome, EngineStatus } from './chatEngine.js';
+import { chatRequestSchema, type ChatRequest, type Usage } from './protocol.js';
+
+export interface RemoteEngineOptions {
+  /** The API's base URL, e.g. http://127.0.0.1:8080/v1. */
+  url: string;
+  model: string;
+  apiKey: string | null;
+  /** The longest a request may take, answer included. */
+  requestTimeoutMs: number;
+  /** How many requests run at once; more wait in line. */
+  concurrency: number;
+  log: Logger;
+}
+
+type ParsedRequest = ReturnType<typeof chatRequestSchema.parse>;
+
+/** Why a running request was aborted on purpose. */
+type AbortReason = 'cancelled' | 'unloaded' | 'timeout';
+
+interface PendingRequest {
+  id: string;
+  request: ParsedRequest;
+  callbacks: ChatCallbacks;
+  queuePosition: number;
+  abort: AbortController | null;
+  abortReason: AbortReason | null;
+  /** Settles once the request has ended and let go of its slot. */
+  finished: Promise<void> | null;
+  resolve(outcome: ChatOutcome): void;
+  reject(error: StewardError): void;
+}
+
+const noUsage: Usage = { promptTokens: 0, completionTokens: 0, timeToFirstTokenMs: null, tokensPerSecond: 0 };
+
+const unloadedError = () => new StewardError('Unavailable', 'the engine was unloaded before the answer was finished');
+
+// Node's fetch reports why a connection failed only as a system error code.
+const connectionCauses: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'the connection was reset',
+  ENOTFOUND: 'unknown host name',
+  EAI_AGAIN: 'the host name could not be looked up',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  ETIMEDOUT: 'the connection timed out',
+  UND_ERR_CONNECT_TIMEOUT: 'the connection timed out',
+  UND_ERR_SOCKET: 'the connection was closed',
+  CERT_HAS_EXPIRED: 'its TLS certificate has expired',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'its TLS certificate is self-signed',
+  SELF_SIGNED_CERT_IN_CHAIN: 'its TLS certificate is not trusted',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its TLS certificate is not trusted',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'its TLS certificate is for another host name',
+};
+
+/** The first system error code in an error's chain of causes. */
+function errorCode(error: unknown): string | undefined {
+  for (let current = error; current instanceof Error; current = current.cause) {
+    const code = (current as NodeJS.ErrnoException).code;
+    if (typeof code === 'string') return code;
+    // Node tries each address of a host name and reports all the failures together.
+    if (current instanceof AggregateError) return errorCode(current.errors[0]);
+  }
+  return undefined;
+}
+
+function toMessages(request: ParsedRequest): ChatCompletionMessageParam[] {
+  return [
+    ...(request.systemPrompt === undefined ? [] : [{ role: 'system' as const, content: request.systemPrompt }]),
+    ...request.history.map((turn) => ({ role: turn.role, content: turn.text })),
+    { role: 'user', content: request.prompt },
+  ];
+}
+
+function toParams(model: string, request: ParsedRequest): ChatCompletionCreateParamsStreaming {
+  return {
+    model,
+    messages: toMessages(request),
+    // Not max_completion_tokens: llama.cpp's server and Ollama know only max_tokens.
+    max_tokens: request.maxTokens,
+    temperature: request.temperature,
+    seed: request.seed,
+    response_format: request.jsonSchema && {
+      type: 'json_schema',
+      json_schema: { name: 'answer', schema: request.jsonSchema, strict: true },
+    },
+    stream: true,
+    stream_options: { include_usage: true },
+  };
+}
+
+export class RemoteEngine extends EventEmitter<{ status: [EngineStatus] }> implements ChatEngine {
+  private readonly client: OpenAI;
+  private readonly queue: PendingRequest[] = [];
+  private readonly running = new Map<string, PendingRequest>();
+  private paused = false;
+  private lastError: string | null = null;
+
+  constructor(private readonly options: RemoteEngineOptions) {
+    super();
+    this.client = new OpenAI({
+      baseURL: options.url,
+      apiKey: options.apiKey ?? 'none',
+      maxRetries: 0,
+      timeout: options.requestTimeoutMs,
+      // Otherwise the client adds OPENAI_ORG_ID and OPENAI_PROJECT_ID from the environment, meant for OpenAI only.
+      organization: null,
+      project: null,
+      logLevel: 'off',
+    });
+  }
+
+  status(): EngineStatus {
+    return {
+      state: this.paused ? 'paused' : 'ready',
+      location: 'remote',
+      model: this.options.model,
+      endpoint: this.options.url,
+      workerPid: null,
+      backend: null,
+      cpuFallbackReason: null,
+      lastError: this.lastError,
+      activeRequests: this.running.size,
+      queuedRequests: this.queue.length,
+    };
+  }
+
+  chat(request: ChatRequest, callbacks: ChatCallbacks = {}): ChatHandle {
+    if (this.paused) throw new StewardError('Unavailable', 'inference is paused; resume it to chat');
+    const parsed = chatRequestSchema.safeParse(request);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(request)'}: ${issue.message}`);
+      throw new StewardError('InvalidArgs', `invalid chat request: ${issues.join('; ')}`);
+    }
+    const id = randomUUID();
+    const result = new Promise<ChatOutcome>((resolve, reject) => {
+      this.queue.push({
+        id,
+        request: parsed.data,
+        callbacks,
+        queuePosition: 0,
+        abort: null,
+        abortReason: null,
+        finished: null,
+        resolve,
+        reject,
+      });
+    });
+    this.pump();
+    return { id, result, cancel: () => this.cancel(id) };
+  }
+
+  /** Ends every request; there is nothing else to free. */
+  async unload(): Promise<void> {
+    for (const pending of this.queue.splice(0)) pending.reject(unloadedError());
+    const running = [...this.running.values()];
+    for (const pending of running) this.abort(pending, 'unloaded');
+    this.emitStatus();
+    await Promise.all(running.map((pending) => pending.finished));
+  }
+
+  async setPaused(paused: boolean): Promise<void> {
+    this.paused = paused;
+    if (paused) await this.unload();
+    this.emitStatus();
+  }
+
+  private cancel(id: string): void {
+    const queued = this.queue.find((pending) => pending.id === id);
+    if (queued) {
+      this.queue.splice(this.queue.indexOf(queued), 1);
+      queued.resolve({ status: 'cancelled', text: '', usage: noUsage, droppedTurns: 0 });
+      this.pump();
+      return;
+    }
+    const running = this.running.get(id);
+    if (running) this.abort(running, 'cancelled');
+  }
+
+  private abort(pending: PendingRequest, reason: AbortReason): void {
+    pending.abortReason ??= reason;
+    pending.abort?.abort();
+  }
+
+  /** Starts queued requests while there are free slots and tells the rest where they stand. */
+  private pump(): void {
+    while (this.running.size < this.options.concurrency) {
+      const pending = this.queue.shift();
+      if (!pending) break;
+      this.running.set(pending.id, pending);
+      pending.finished = this.run(pending);
+    }
+    this.queue.forEach((pending, index) => {
+      const position = index + 1;
+      if (position !== pending.queuePosition) pending.callbacks.onQueuePosition?.(position);
+      pending.queuePosition = position;
+    });
+    this.emitStatus();
+  }
+
+  private async run(pending: PendingRequest): Promise<void> {
+    pending.abort = new AbortController();
+    // The client's own timeout ends only at the response headers; an answer that stalls midway needs this one.
+    const deadline = setTimeout(() => this.abort(pending, 'timeout'), this.options.requestTimeoutMs);
+    try {
+      const outcome = await this.stream(pending, pending.abort.signal);
+      if (pending.abortReason === 'unloaded') throw unloadedError();
+      if (pending.abortReason === 'timeout') throw this.timeoutError();
+      this.lastError = null;
+      pending.resolve(outcome);
+    } catch (error) {
+      // Cancelled before the endpoint began to answer, so there is no text yet.
+      if (pending.abortReason === 'cancelled' && error instanceof OpenAI.APIUserAbortError) {
+        pending.resolve({ status: 'cancelled', text: '', usage: noUsage, droppedTurns: 0 });
+        return;
+      }
+      const failure = this.describeFailure(pending, error);
+      if (pending.abortReason !== 'unloaded') {
+        this.lastError = failure.message;
+        this.options.log.warning('the remote endpoint could not answer', {
+          endpoint: this.options.url,
+          model: this.options.model,
+          problem: failure.message,
+        });
+      }
+      pending.reject(failure);
+    } finally {
+      clearTimeout(deadline);
+      this.running.delete(pending.id);
+      this.pump();
+    }
+  }
+
+  /** Resolves with what arrived, also when the request was aborted (the stream then just ends). */
+  private async stream(pending: PendingRequest, signal: AbortSignal): Promise<ChatOutcome> {
+    const started = performance.now();
+    let firstTokenAt: number | null = null;
+    let text = '';
+    let usage: OpenAI.CompletionUsage | undefined;
+    const stream = await this.client.chat.completions.create(toParams(this.options.model, pending.request), {
+      signal,
+    });
+    for await (const chunk of stream) {
+      usage = chunk.usage ?? usage;
+      const delta = chunk.choices[0]?.delta.content;
+      if (!delta) continue;
+      firstTokenAt ??= performance.now();
+      text += delta;
+      pending.callbacks.onChunk?.(delta);
+    }
+    const finished = performance.now();
+    const completionTokens = usage?.completion_tokens ?? 0;
+    const generationSeconds = firstTokenAt === null ? 0 : (finished - firstTokenAt) / 1000;
+    return {
+      status: pending.abortReason === 'cancelled' ? 'cancelled' : 'done',
+      text,
+      usage: {
+        promptTokens: usage?.prompt_tokens ?? 0,
+        completionTokens,
+        timeToFirstTokenMs: firstTokenAt === null ? null : Math.round(firstTokenAt - started),
+        tokensPerSecond: generationSeconds > 0 ? completionTokens / generationSeconds : 0,
+      },
+      droppedTurns: 0,
+    };
+  }
+
+  private describeFailure(pending: PendingRequest, error: unknown): StewardError {
+    if (error instanceof StewardError) return error;
+    if (pending.abortReason === 'unloaded') return unloadedError();
+    if (pending.abortReason === 'timeout' || error instanceof OpenAI.APIConnectionTimeoutError) {
+      return this.timeoutError();
+    }
+    const { url, model } = this.options;
+    if (error instanceof OpenAI.APIConnectionError) {
+      const code = errorCode(error);
+      const cause = (code && connectionCauses[code]) ?? code ?? error.message;
+      return new StewardError('Unavailable', this.redact(`cannot reach ${url}: ${cause}`));
+    }
+    if (error instanceof OpenAI.APIError && error.status !== undefined) {
+      const serverMessage = this.redact(error.message.replace(/^\d{3}\s*/, '') || 'no details');
+      if (error.status === 401 || error.status === 403) {
+        return new StewardError('NotAuthorized', `${url} refused the API key (${error.status}): ${serverMessage}`);
+      }
+      if (error.status === 404) {
+        return new StewardError(
+          'NotFound',
+          `${url} has no model "${model}", or the URL is not an OpenAI-compatible API (404): ${serverMessage}`,
+        );
+      }
+      return new StewardError('Unavailable', `${url} answered with an error (${error.status}): ${serverMessage}`);
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    return new StewardError('Unavailable', this.redact(`${url} failed while answering: ${message}`));
+  }
+
+  private timeoutError(): StewardError {
+    return new StewardError(
+      'Unavailable',
+      `cannot reach ${this.options.url}: no complete answer within ${this.options.requestTimeoutMs / 1000} s`,
+    );
+  }
+
+  /** Some servers quote the key they refused; it must never reach a message or the log. */
+  private redact(text: string): string {
+    const key = this.options.apiKey;
+    return key ? text.split(key).join('[API key]') : text;
+  }
+
+  private emitStatus(): void {
+    this.emit('status', this.status());
+  }
+}
