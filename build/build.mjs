@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Builds everything into dist/: the service and CLI (Node), the extension
 // directory (GJS), the translation template, and the test bundles.
-//   node build/build.mjs [service|extension|tests ...]   (default: all)
+//   node build/build.mjs [service|extension|tests|bench ...]   (default: all but bench)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -177,9 +177,25 @@ async function buildTests() {
   });
 }
 
-const targets = { service: buildService, extension: buildExtension, tests: buildTests };
+async function buildBench() {
+  const out = join(dist, 'bench');
+  rmSync(out, { recursive: true, force: true });
+  await esbuild.build({
+    ...shared,
+    entryPoints: ['test/bench/run.ts'],
+    outdir: out,
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: 'inline',
+  });
+}
+
+const targets = { service: buildService, extension: buildExtension, tests: buildTests, bench: buildBench };
+// The benchmarks take minutes and are run on their own (npm run bench).
+const defaults = ['service', 'extension', 'tests'];
 const requested = process.argv.slice(2);
-for (const name of requested.length > 0 ? requested : Object.keys(targets)) {
+for (const name of requested.length > 0 ? requested : defaults) {
   const build = targets[name];
   if (!build) throw new Error(`unknown build target ${name}; choose from ${Object.keys(targets).join(', ')}`);
   await build();

@@ -1,3 +1,4 @@
+import chatXml from '../../dbus-interfaces/io.github.steward.Steward1.Chat.xml';
 import coreXml from '../../dbus-interfaces/io.github.steward.Steward1.xml';
 import modelsXml from '../../dbus-interfaces/io.github.steward.Steward1.Models.xml';
 import { parseIntrospection, type InterfaceSpec } from './dbus/introspection.js';
@@ -6,6 +7,7 @@ export const BUS_NAME = 'io.github.steward.Steward1';
 export const OBJECT_PATH = '/io/github/steward/Steward1';
 export const CORE_INTERFACE = 'io.github.steward.Steward1';
 export const MODELS_INTERFACE = 'io.github.steward.Steward1.Models';
+export const CHAT_INTERFACE = 'io.github.steward.Steward1.Chat';
 
 function single(xml: string, name: string): InterfaceSpec {
   const spec = parseIntrospection(xml).find((i) => i.name === name);
@@ -15,4 +17,5 @@ function single(xml: string, name: string): InterfaceSpec {
 
 export const coreSpec = single(coreXml, CORE_INTERFACE);
 export const modelsSpec = single(modelsXml, MODELS_INTERFACE);
+export const chatSpec = single(chatXml, CHAT_INTERFACE);
 export const API_VERSION = Number(coreSpec.annotations['io.github.steward.ApiVersion']);

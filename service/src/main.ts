@@ -1,27 +1,40 @@
+import { fileURLToPath } from 'node:url';
 import type { MessageBus } from '@jellybrick/dbus-next';
+import { ChatInterface } from './chat/chatInterface.js';
+import { ChatSessions } from './chat/sessions.js';
 import { loadConfig, type ConfigLoad } from './config.js';
 import { currentGroupNames, probeCapabilities } from './core/capabilities.js';
 import { createCoreInterface } from './core/coreInterface.js';
 import { ServiceState } from './core/serviceState.js';
+import { SignalRouter } from './dbus/client.js';
 import { connectBus, onBusError, ownName, releaseName } from './dbus/connection.js';
+import { watchNameVanishing } from './dbus/nameWatch.js';
 import { ObjectServer } from './dbus/objectServer.js';
+import { readApiKey } from './engine/apiKey.js';
+import { EngineProvider } from './engine/engineProvider.js';
+import { RemoteEngine } from './engine/remote.js';
 import {
   API_VERSION,
   BUS_NAME,
+  CHAT_INTERFACE,
   CORE_INTERFACE,
   MODELS_INTERFACE,
   OBJECT_PATH,
+  chatSpec,
   coreSpec,
   modelsSpec,
 } from './interfaces.js';
 import { createLogger, type Logger } from './logging.js';
 import { surveyHardware } from './models/fit.js';
+import { assertLoadable } from './models/architectures.js';
 import { resolveModelLocations } from './models/locations.js';
 import { ModelsInterface } from './models/modelsInterface.js';
 import { ModelStore } from './models/store.js';
 import { ensurePrivateDirectory, resolvePaths } from './paths.js';
 
 const log = createLogger();
+// Built next to this file (dist/service/steward-engine.js), and installed the same way.
+const WORKER_SCRIPT = fileURLToPath(new URL('./steward-engine.js', import.meta.url));
 
 function applyConfig(load: ConfigLoad, state: ServiceState, logger: Logger): void {
   logger.setLevel(load.config.logLevel);
@@ -61,7 +74,10 @@ async function main(): Promise<void> {
   const models = new ModelsInterface(
     store,
     {
-      activeModelChanged: () => server.emitPropertiesChanged(OBJECT_PATH, MODELS_INTERFACE, ['ActiveModel']),
+      activeModelChanged: () => {
+        server.emitPropertiesChanged(OBJECT_PATH, MODELS_INTERFACE, ['ActiveModel']);
+        void engines.refresh();
+      },
       pullProgress: (id, progress) =>
         server.emitSignal(OBJECT_PATH, MODELS_INTERFACE, 'PullProgress', [
           id,
@@ -82,6 +98,48 @@ async function main(): Promise<void> {
     log,
   );
   server.export(OBJECT_PATH, modelsSpec, models.impl);
+
+  const engines = new EngineProvider({
+    config: () => config.config.inference,
+    activeModelPath: async () => (await store.active())?.path ?? null,
+    checkModel: assertLoadable,
+    createRemote: async (remote) =>
+      new RemoteEngine({
+        url: remote.url,
+        model: remote.model,
+        apiKey: await readApiKey({ file: remote.apiKeyFile, sessionBus: bus, url: remote.url }),
+        requestTimeoutMs: remote.requestTimeoutSeconds * 1000,
+        concurrency: remote.concurrency,
+        log,
+      }),
+    workerScript: WORKER_SCRIPT,
+    log,
+  });
+  const signals = new SignalRouter(bus);
+  const chat = new ChatInterface({
+    provider: engines,
+    sessions: new ChatSessions(),
+    maxAnswerTokens: () => config.config.inference.maxAnswerTokens,
+    watchCaller: (name, onGone) => watchNameVanishing(signals, name, onGone),
+    log,
+    signals: {
+      chunk: (id, text) => server.emitSignal(OBJECT_PATH, CHAT_INTERFACE, 'ResponseChunk', [id, text]),
+      queuePosition: (id, position) => server.emitSignal(OBJECT_PATH, CHAT_INTERFACE, 'QueuePosition', [id, position]),
+      done: (id, session, status, text, usage, notice, error) =>
+        server.emitSignal(OBJECT_PATH, CHAT_INTERFACE, 'ResponseDone', [
+          id,
+          session,
+          status,
+          text,
+          usage,
+          notice,
+          error?.dbusName ?? '',
+          error?.message ?? '',
+        ]),
+      propertiesChanged: (names) => server.emitPropertiesChanged(OBJECT_PATH, CHAT_INTERFACE, names),
+    },
+  });
+  server.export(OBJECT_PATH, chatSpec, chat.impl);
   state.on('changed', (names) => {
     server.emitPropertiesChanged(OBJECT_PATH, CORE_INTERFACE, names);
     log.info('state changed', { state: state.state, reason: state.reason || undefined });
@@ -112,19 +170,24 @@ async function main(): Promise<void> {
   state.markStarted(capabilities);
   // After start-up: reading model metadata loads node-llama-cpp, which a status query should not wait for.
   models.load().catch((error: Error) => log.warning('cannot read the active model', { reason: error.message }));
+  engines.refresh().catch((error: Error) => log.warning('cannot read the active model', { reason: error.message }));
   log.info('capabilities probed', { capabilities });
 
   process.on('SIGHUP', () => {
     void loadConfig(paths.configFile).then((load) => {
+      const inferenceChanged = JSON.stringify(load.config.inference) !== JSON.stringify(config.config.inference);
       config = load;
       applyConfig(load, state, log);
       log.info('configuration reloaded', { file: paths.configFile });
+      // Dropping the engine unloads the model; the new settings apply on the next request.
+      if (inferenceChanged) void engines.refresh();
     });
   });
 
   const shutdown = async (signal: string) => {
     log.info('stopping', { signal });
     models.cancelAll();
+    await engines.unload();
     server.unexportAll();
     await releaseName(bus, BUS_NAME).catch((error: Error) =>
       log.warning('cannot release the bus name', { reason: error.message }),

@@ -76,12 +76,14 @@ describe('the service on a private session bus', () => {
     const [xml] = await callCore(client, 'Introspect', 'org.freedesktop.DBus.Introspectable');
     const live = parseIntrospection(xml as string);
     const declared = await declaredInterfaces();
-    expect(live.map((i) => i.name)).toEqual([
-      'org.freedesktop.DBus.Peer',
-      'org.freedesktop.DBus.Introspectable',
-      'org.freedesktop.DBus.Properties',
-      ...declared.map((i) => i.name),
-    ]);
+    expect(live.map((i) => i.name).sort()).toEqual(
+      [
+        'org.freedesktop.DBus.Peer',
+        'org.freedesktop.DBus.Introspectable',
+        'org.freedesktop.DBus.Properties',
+        ...declared.map((i) => i.name),
+      ].sort(),
+    );
     for (const iface of declared) {
       const exported = live.find((i) => i.name === iface.name)!;
       expect(exported.methods.length).withContext(iface.name).toBeGreaterThan(0);

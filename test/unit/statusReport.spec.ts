@@ -1,5 +1,5 @@
 import { Variant } from '@jellybrick/dbus-next';
-import { formatStatus, unpackStatus } from '../../service/src/cli/statusReport.js';
+import { formatEngine, formatStatus, unpackStatus } from '../../service/src/cli/statusReport.js';
 
 describe('steward status output', () => {
   const record = unpackStatus({
@@ -26,5 +26,39 @@ describe('steward status output', () => {
     expect(text).toContain('Capabilities:  journal.user, packagekit');
     expect(text).toContain('(invalid, defaults in use)');
     expect(text).toContain('(pid 42)');
+  });
+
+  it('says which engine answers and on what', () => {
+    const loaded = unpackStatus({
+      state: new Variant('s', 'ready'),
+      location: new Variant('s', 'local'),
+      model: new Variant('s', '/models/qwen3-4b.gguf'),
+      backend: new Variant('s', 'cuda'),
+      devices: new Variant('as', ['NVIDIA H100']),
+      'context-size': new Variant('u', 8192),
+      threads: new Variant('u', 4),
+      sequences: new Variant('u', 2),
+      'vram-total': new Variant('t', 80n * 2n ** 30n),
+      'vram-used': new Variant('t', 3n * 2n ** 30n),
+    });
+    expect(formatEngine(loaded)).toEqual([
+      'Inference:     ready, qwen3-4b.gguf: CUDA (NVIDIA H100), context 8192 tokens, 4 threads, 2 chats at once, VRAM 3072 MiB of 81920 MiB',
+    ]);
+    const remote = unpackStatus({
+      state: new Variant('s', 'ready'),
+      location: new Variant('s', 'remote'),
+      model: new Variant('s', 'llama3'),
+      endpoint: new Variant('s', 'http://gpu-box:8080/v1'),
+    });
+    expect(formatEngine(remote)[0]).toContain('prompts leave this computer');
+    expect(formatEngine(unpackStatus({ state: new Variant('s', 'unconfigured') }))[0]).toContain('no model set up');
+    const fellBack = unpackStatus({
+      state: new Variant('s', 'unloaded'),
+      model: new Variant('s', '/m/a.gguf'),
+      'cpu-fallback-reason': new Variant('s', 'the cuda backend cannot be used'),
+    });
+    expect(formatStatus(record, fellBack)).toContain(
+      'Inference:     unloaded, a.gguf: loads on the next question\n  the cuda backend cannot be used\n',
+    );
   });
 });

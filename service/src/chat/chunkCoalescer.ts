@@ -1,11 +1,13 @@
 /**
- * Gathers streamed text and passes it on at most every `intervalMs`, or as soon
- * as `maxChars` have gathered, so a fast model does not flood the bus with a
- * signal per token.
+ * Passes streamed text on at most once every `intervalMs` (or sooner once
+ * `maxChars` have gathered), so a fast model does not flood the bus with a
+ * signal per token. Text that comes after a quiet spell goes out at once: the
+ * first words of an answer are never held back.
  */
 export class ChunkCoalescer {
   private pending = '';
   private timer: NodeJS.Timeout | null = null;
+  private lastEmit = -Infinity;
 
   constructor(
     private readonly emit: (text: string) => void,
@@ -15,8 +17,9 @@ export class ChunkCoalescer {
 
   push(text: string): void {
     this.pending += text;
-    if (this.pending.length >= this.maxChars) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), this.intervalMs);
+    const wait = this.lastEmit + this.intervalMs - Date.now();
+    if (wait <= 0 || this.pending.length >= this.maxChars) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), wait);
   }
 
   /** Passes on what has gathered now; call it before announcing the end of the text. */
@@ -26,6 +29,7 @@ export class ChunkCoalescer {
     if (this.pending === '') return;
     const text = this.pending;
     this.pending = '';
+    this.lastEmit = Date.now();
     this.emit(text);
   }
 }

@@ -3,7 +3,9 @@ import type { MessageBus, Variant } from '@jellybrick/dbus-next';
 import { callMethod } from '../dbus/client.js';
 import { connectBus } from '../dbus/connection.js';
 import { remoteErrorName, StewardError } from '../dbus/errors.js';
-import { BUS_NAME, CORE_INTERFACE, OBJECT_PATH } from '../interfaces.js';
+import { BUS_NAME, CHAT_INTERFACE, CORE_INTERFACE, OBJECT_PATH } from '../interfaces.js';
+import { API_KEY_USAGE, apiKeyCommand } from './apiKey.js';
+import { ASK_USAGE, askCommand, samplingOptions } from './ask.js';
 import { EXIT_FAILURE, EXIT_NOT_RUNNING, EXIT_USAGE } from './exitCodes.js';
 import { MODELS_USAGE, modelsCommand } from './models.js';
 import { formatStatus, unpackStatus } from './statusReport.js';
@@ -13,9 +15,9 @@ const USAGE = `Usage: steward <command> [options]
 Commands:
   status                   Show what the Steward service is doing (exit status 3 if it is not running)
   start                    Start the service through D-Bus activation
-${MODELS_USAGE}
+${ASK_USAGE}${MODELS_USAGE}${API_KEY_USAGE}
 Options:
-  --json                   Print machine-readable JSON (status, models list, models recommend)
+  --json                   Print machine-readable JSON (status, ask, models list, models recommend)
   --version                Print the version of this tool
   --help                   Show this help
 `;
@@ -37,7 +39,16 @@ async function status(bus: MessageBus, json: boolean): Promise<number> {
     return EXIT_NOT_RUNNING;
   }
   const record = unpackStatus(reply[0] as Record<string, Variant>);
-  process.stdout.write(json ? `${JSON.stringify({ running: true, ...record })}\n` : formatStatus(record));
+  const [engineReply] = await callMethod(bus, {
+    destination: BUS_NAME,
+    path: OBJECT_PATH,
+    interface: CHAT_INTERFACE,
+    member: 'GetEngineStatus',
+  });
+  const engine = unpackStatus(engineReply as Record<string, Variant>);
+  process.stdout.write(
+    json ? `${JSON.stringify({ running: true, ...record, engine })}\n` : formatStatus(record, engine),
+  );
   return 0;
 }
 
@@ -63,6 +74,10 @@ async function main(argv: string[]): Promise<number> {
       options: {
         json: { type: 'boolean' },
         sha256: { type: 'string' },
+        session: { type: 'string' },
+        'max-tokens': { type: 'string' },
+        temperature: { type: 'string' },
+        seed: { type: 'string' },
         version: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -81,13 +96,27 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const [command, ...rest] = positionals;
-  const known = command === 'models' || ((command === 'status' || command === 'start') && rest.length === 0);
+  const [target] = rest;
+  const known =
+    command === 'models' ||
+    command === 'ask' ||
+    (command === 'api-key' && rest.length === 1) ||
+    ((command === 'status' || command === 'start') && rest.length === 0);
   if (!command || !known) {
     process.stderr.write(`${command ? `steward: unknown command “${positionals.join(' ')}”\n\n` : ''}${USAGE}`);
     return EXIT_USAGE;
   }
   const bus = await connectBus('session');
   try {
+    if (command === 'api-key' && target) return await apiKeyCommand(bus, target);
+    if (command === 'ask') {
+      const sampling = samplingOptions(values);
+      if (typeof sampling === 'string') {
+        process.stderr.write(`steward: ${sampling}\n`);
+        return EXIT_USAGE;
+      }
+      return await askCommand(bus, rest, { session: values.session, json: values.json ?? false, sampling });
+    }
     if (command === 'models')
       return await modelsCommand(bus, rest, { json: values.json ?? false, sha256: values.sha256 });
     return command === 'status' ? await status(bus, values.json ?? false) : await start(bus);

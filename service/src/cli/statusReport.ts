@@ -14,8 +14,38 @@ export function unpackStatus(dictionary: Record<string, Variant>): StatusRecord 
 
 const str = (value: unknown) => (typeof value === 'string' ? value : '');
 
+const formatMiB = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
+
+/** The inference lines of `steward status`, from Chat.GetEngineStatus. */
+export function formatEngine(engine: StatusRecord): string[] {
+  const state = str(engine.state);
+  if (state === 'unconfigured') return ['Inference:     no model set up (see “steward models recommend”)'];
+  const model = str(engine.model).split('/').pop() ?? '';
+  const where =
+    engine.location === 'remote'
+      ? `remote ${str(engine.endpoint)} — prompts leave this computer`
+      : typeof engine.backend === 'string'
+        ? [
+            engine.backend === 'cpu'
+              ? 'CPU'
+              : `${engine.backend.toUpperCase()} (${(engine.devices as string[]).join(', ')})`,
+            `context ${String(engine['context-size'])} tokens`,
+            `${String(engine.threads)} ${engine.threads === 1 ? 'thread' : 'threads'}`,
+            `${String(engine.sequences)} chats at once`,
+            ...(Number(engine['vram-total']) > 0
+              ? [`VRAM ${formatMiB(Number(engine['vram-used']))} of ${formatMiB(Number(engine['vram-total']))}`]
+              : []),
+          ].join(', ')
+        : 'loads on the next question';
+  return [
+    `Inference:     ${state}, ${model}: ${where}`,
+    ...(str(engine['cpu-fallback-reason']) ? [`  ${str(engine['cpu-fallback-reason'])}`] : []),
+    ...(str(engine['last-error']) ? [`  Last error: ${str(engine['last-error'])}`] : []),
+  ];
+}
+
 /** The human-readable form of `steward status`. */
-export function formatStatus(status: StatusRecord): string {
+export function formatStatus(status: StatusRecord, engine?: StatusRecord): string {
   const capabilities = Array.isArray(status.capabilities) ? (status.capabilities as string[]) : [];
   const startedAt = typeof status['started-at'] === 'number' ? new Date(status['started-at'] / 1000) : undefined;
   const lines = [
@@ -25,6 +55,7 @@ export function formatStatus(status: StatusRecord): string {
     `Configuration: ${str(status['config-file'])}${status['config-valid'] === false ? ' (invalid, defaults in use)' : ''}`,
     `State:         ${str(status['state-directory'])}`,
     `Running since: ${startedAt ? startedAt.toLocaleString() : 'unknown'} (pid ${String(status.pid)})`,
+    ...(engine ? formatEngine(engine) : []),
   ];
   return `${lines.join('\n')}\n`;
 }

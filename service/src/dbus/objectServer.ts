@@ -113,7 +113,12 @@ export class ObjectServer {
   emitSignal(path: string, interfaceName: string, name: string, args: unknown[]): void {
     const signal = this.binding(path, interfaceName).spec.signals.find((s) => s.name === name);
     if (!signal) throw new Error(`${interfaceName} declares no signal ${name}`);
-    this.bus.send(Message.newSignal(path, interfaceName, name, signal.signature, args));
+    // Marshalling throws on values D-Bus cannot carry; one lost signal must not end the service.
+    try {
+      this.bus.send(Message.newSignal(path, interfaceName, name, signal.signature, args));
+    } catch (error) {
+      this.log.error('cannot send a signal', { signal: `${interfaceName}.${name}`, error: errorDetail(error) });
+    }
   }
 
   private binding(path: string, interfaceName: string): Binding {

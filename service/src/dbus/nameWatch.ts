@@ -1,0 +1,17 @@
+import type { SignalRouter } from './client.js';
+
+/**
+ * Calls `onGone` once the connection with the unique name `name` leaves the bus.
+ * Resolves, once the bus will report it, with a function that stops watching.
+ */
+export async function watchNameVanishing(router: SignalRouter, name: string, onGone: () => void): Promise<() => void> {
+  const unsubscribe = await router.subscribe(
+    { sender: 'org.freedesktop.DBus', interface: 'org.freedesktop.DBus', member: 'NameOwnerChanged' },
+    ([changedName, , newOwner]) => {
+      if (changedName !== name || newOwner !== '') return;
+      void unsubscribe();
+      onGone();
+    },
+  );
+  return () => void unsubscribe();
+}

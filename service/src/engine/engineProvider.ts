@@ -1,0 +1,134 @@
+// Decides which engine answers: the local worker for the active model, or the
+// remote endpoint from the configuration. Builds it on first use and drops it
+// when the model or the configuration changes.
+import { EventEmitter } from 'node:events';
+import { availableParallelism } from 'node:os';
+import type { InferenceConfig } from '../config.js';
+import { StewardError } from '../dbus/errors.js';
+import type { Logger } from '../logging.js';
+import type { ChatEngine, EngineState, EngineStatus } from './chatEngine.js';
+import { Engine, type EngineOptions } from './supervisor.js';
+
+export type RemoteEndpointConfig = NonNullable<InferenceConfig['remote']>;
+
+export interface EngineProviderOptions {
+  config(): InferenceConfig;
+  /** The active model's file, or null when none is chosen. */
+  activeModelPath(): Promise<string | null>;
+  /** Throws a StewardError for a model the bundled llama.cpp cannot load, so the worker never tries. */
+  checkModel(path: string): Promise<void>;
+  createRemote(remote: RemoteEndpointConfig): Promise<ChatEngine>;
+  createLocal?(options: EngineOptions): ChatEngine;
+  workerScript: string;
+  log: Logger;
+}
+
+const noModelMessage =
+  'no model is set up: run "steward models recommend" to see which model suits this computer, then "steward models pull"';
+
+/** 'auto' takes half the logical CPUs: llama.cpp runs far slower when it competes for all of them. */
+export function threadCount(setting: InferenceConfig['threads']): number {
+  return setting === 'auto' ? Math.max(1, Math.floor(availableParallelism() / 2)) : setting;
+}
+
+export class EngineProvider extends EventEmitter<{ changed: [] }> {
+  private current: Promise<ChatEngine> | null = null;
+  private built: ChatEngine | null = null;
+  private configured = false;
+  private paused = false;
+  /** Grows with every drop, so an engine that finished starting after its settings changed is not used. */
+  private generation = 0;
+  private readonly onStatus = () => this.emit('changed');
+
+  constructor(private readonly options: EngineProviderOptions) {
+    super();
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  state(): EngineState | 'unconfigured' {
+    if (this.paused) return 'paused';
+    if (this.built) return this.built.status().state;
+    return this.configured ? 'unloaded' : 'unconfigured';
+  }
+
+  /** The engine's status, or null when none has been built yet. */
+  status(): EngineStatus | null {
+    return this.built?.status() ?? null;
+  }
+
+  /** The engine to send a request to; Unavailable when paused or when nothing is set up. */
+  engine(): Promise<ChatEngine> {
+    if (this.paused) return Promise.reject(new StewardError('Unavailable', 'inference is paused; resume it to chat'));
+    this.current ??= this.build().catch((error: unknown) => {
+      this.current = null;
+      throw error;
+    });
+    return this.current;
+  }
+
+  /** Drops the engine (freeing its model) after the active model or the configuration changed. */
+  async refresh(): Promise<void> {
+    await this.drop();
+    const config = this.options.config();
+    this.configured = config.engine === 'remote' || (await this.options.activeModelPath()) !== null;
+    this.emit('changed');
+  }
+
+  async unload(): Promise<void> {
+    await this.built?.unload();
+  }
+
+  async setPaused(paused: boolean): Promise<void> {
+    this.paused = paused;
+    if (paused) await this.drop();
+    this.emit('changed');
+  }
+
+  private async build(): Promise<ChatEngine> {
+    const generation = this.generation;
+    const config = this.options.config();
+    const engine =
+      config.engine === 'remote' && config.remote
+        ? await this.options.createRemote(config.remote)
+        : await this.buildLocal(config);
+    if (generation !== this.generation) {
+      await engine.unload();
+      throw new StewardError('Unavailable', 'the model or the settings changed while the engine started; try again');
+    }
+    engine.on('status', this.onStatus);
+    this.built = engine;
+    this.configured = true;
+    this.emit('changed');
+    return engine;
+  }
+
+  private async buildLocal(config: InferenceConfig): Promise<ChatEngine> {
+    const modelPath = await this.options.activeModelPath();
+    if (!modelPath) throw new StewardError('Unavailable', noModelMessage);
+    await this.options.checkModel(modelPath);
+    const options: EngineOptions = {
+      modelPath,
+      gpu: config.gpu === 'off' ? false : config.gpu,
+      sequences: config.sequences,
+      threads: threadCount(config.threads),
+      contextSize: config.contextSize,
+      idleTimeoutMs: config.idleUnloadSeconds * 1000,
+      workerScript: this.options.workerScript,
+      log: this.options.log,
+    };
+    return this.options.createLocal?.(options) ?? new Engine(options);
+  }
+
+  private async drop(): Promise<void> {
+    const engine = this.built;
+    this.generation += 1;
+    this.current = null;
+    this.built = null;
+    if (!engine) return;
+    engine.off('status', this.onStatus);
+    await engine.unload();
+  }
+}
