@@ -1,4 +1,4 @@
-import { ChunkCoalescer } from '../../service/src/chat/chunkCoalescer.js';
+import { ChunkCoalescer } from '../../service/src/engine/chunkCoalescer.js';
 
 describe('ChunkCoalescer', () => {
   let emitted: string[];

@@ -5,7 +5,7 @@ import { method, type InterfaceImpl } from '../dbus/objectServer.js';
 import type { ChatHandle, ChatOutcome, EngineStatus } from '../engine/chatEngine.js';
 import type { EngineProvider } from '../engine/engineProvider.js';
 import type { Logger } from '../logging.js';
-import { ChunkCoalescer } from './chunkCoalescer.js';
+import { ChunkCoalescer } from '../engine/chunkCoalescer.js';
 import type { ChatSession, ChatSessions } from './sessions.js';
 import { parseJsonSchema, validateAnswer, type JsonSchemaRequest } from './structuredOutput.js';
 

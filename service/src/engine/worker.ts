@@ -5,7 +5,9 @@ import {
   getLlama,
   LlamaChatSession,
   LlamaLogLevel,
+  resolveChatWrapper,
   type ChatHistoryItem,
+  type ChatWrapper,
   type GbnfJsonSchema,
   type Llama,
   type LlamaContextSequence,
@@ -20,6 +22,7 @@ import {
   type Vram,
   type WorkerSettings,
 } from './protocol.js';
+import { ChunkCoalescer } from './chunkCoalescer.js';
 
 type Command = ReturnType<typeof toWorkerSchema.parse>;
 type ParsedChatRequest = Extract<Command, { type: 'chat' }>['request'];
@@ -120,6 +123,8 @@ class Worker {
 
   constructor(
     private readonly llama: Llama,
+    /** Resolved once at load: working it out from the model's template takes about half a second. */
+    private readonly chatWrapper: ChatWrapper,
     sequences: LlamaContextSequence[],
     private readonly idleTimeoutMs: number,
   ) {
@@ -168,7 +173,9 @@ class Worker {
     const started = performance.now();
     let firstTextAt: number | null = null;
     const meterBefore = sequence.tokenMeter.getState();
-    const session = new LlamaChatSession({ contextSequence: sequence });
+    const session = new LlamaChatSession({ contextSequence: sequence, chatWrapper: this.chatWrapper });
+    // One IPC message per token costs the generation loop measurably; a few per second cost nothing.
+    const chunks = new ChunkCoalescer((chunk) => void send({ type: 'chunk', id, text: chunk }), 10, 256);
     let text = '';
     let droppedTurns = 0;
     try {
@@ -190,7 +197,7 @@ class Worker {
         stopOnAbortSignal: true,
         onTextChunk(chunk) {
           firstTextAt ??= performance.now();
-          void send({ type: 'chunk', id, text: chunk });
+          chunks.push(chunk);
         },
       });
       text = result.responseText;
@@ -199,6 +206,7 @@ class Worker {
       // An abort before the first token rejects even with stopOnAbortSignal.
       if (!signal.aborted) return { type: 'failed', id, reason, message: (error as Error).message };
     } finally {
+      chunks.flush();
       session.dispose();
     }
     const used = sequence.tokenMeter.diff(meterBefore);
@@ -259,7 +267,8 @@ async function start(settings: WorkerSettings): Promise<{ worker: Worker; info: 
     threads: context.currentThreads,
     sequences: settings.sequences,
   };
-  return { worker: new Worker(llama, sequences, settings.idleTimeoutMs), info };
+  const chatWrapper = resolveChatWrapper(model);
+  return { worker: new Worker(llama, chatWrapper, sequences, settings.idleTimeoutMs), info };
 }
 
 // The first message loads the model; the worker then takes requests.
