@@ -37,6 +37,7 @@ async function buildService() {
       'steward-service': 'service/src/main.ts',
       steward: 'service/src/cli/main.ts',
       'steward-engine': 'service/src/engine/worker.ts',
+      'steward-model-inspector': 'service/src/models/inspector.ts',
     },
     outdir: out,
     platform: 'node',
@@ -192,7 +193,7 @@ async function buildBench() {
 }
 
 const targets = { service: buildService, extension: buildExtension, tests: buildTests, bench: buildBench };
-// The benchmarks take minutes and are run on their own (npm run bench).
+// The benchmarks are slow and timing-sensitive: they run on their own (npm run bench).
 const defaults = ['service', 'extension', 'tests'];
 const requested = process.argv.slice(2);
 for (const name of requested.length > 0 ? requested : defaults) {

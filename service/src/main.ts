@@ -26,7 +26,6 @@ import {
 } from './interfaces.js';
 import { createLogger, type Logger } from './logging.js';
 import { surveyHardware } from './models/fit.js';
-import { assertLoadable } from './models/architectures.js';
 import { resolveModelLocations } from './models/locations.js';
 import { ModelsInterface } from './models/modelsInterface.js';
 import { ModelStore } from './models/store.js';
@@ -35,6 +34,7 @@ import { ensurePrivateDirectory, resolvePaths } from './paths.js';
 const log = createLogger();
 // Built next to this file (dist/service/steward-engine.js), and installed the same way.
 const WORKER_SCRIPT = fileURLToPath(new URL('./steward-engine.js', import.meta.url));
+const INSPECTOR_SCRIPT = fileURLToPath(new URL('./steward-model-inspector.js', import.meta.url));
 
 function applyConfig(load: ConfigLoad, state: ServiceState, logger: Logger): void {
   logger.setLevel(load.config.logLevel);
@@ -70,7 +70,12 @@ async function main(): Promise<void> {
     state,
   );
   server.export(OBJECT_PATH, coreSpec, core);
-  const store = new ModelStore({ ...resolveModelLocations(), hardware: () => surveyHardware(), logger: log });
+  const store = new ModelStore({
+    ...resolveModelLocations(),
+    hardware: () => surveyHardware(),
+    inspectorScript: INSPECTOR_SCRIPT,
+    logger: log,
+  });
   const models = new ModelsInterface(
     store,
     {
@@ -101,8 +106,7 @@ async function main(): Promise<void> {
 
   const engines = new EngineProvider({
     config: () => config.config.inference,
-    activeModelPath: async () => (await store.active())?.path ?? null,
-    checkModel: assertLoadable,
+    activeModel: async () => (await store.active()) ?? null,
     createRemote: async (remote) =>
       new RemoteEngine({
         url: remote.url,

@@ -5,6 +5,7 @@ import { StewardError } from '../../service/src/dbus/errors.js';
 import { pullModel, type PullOptions } from '../../service/src/models/download.js';
 import type { PullProgress } from '../../service/src/models/progress.js';
 import { ModelStore } from '../../service/src/models/store.js';
+import { INSPECTOR_SCRIPT } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 import { tinyModel } from '../support/tinyModel.js';
 import { startModelServer, type ModelServer } from './models/modelServer.js';
@@ -35,6 +36,7 @@ describe('pulling a model', () => {
       activeModelFile: join(dir.path, 'state', 'active-model.json'),
       ollamaDirectories: [],
       hardware: () => ({ totalRamBytes: 8 * 1024 ** 3, freeRamBytes: 4 * 1024 ** 3, vramBytes: 0, backend: 'cpu' }),
+      inspectorScript: INSPECTOR_SCRIPT,
     });
   });
 

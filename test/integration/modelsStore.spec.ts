@@ -2,9 +2,11 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StewardError } from '../../service/src/dbus/errors.js';
+import { createLogger } from '../../service/src/logging.js';
 import type { Hardware } from '../../service/src/models/fit.js';
 import { resolveModelLocations } from '../../service/src/models/locations.js';
 import { ModelStore, type ModelStoreOptions } from '../../service/src/models/store.js';
+import { INSPECTOR_SCRIPT } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 import { tinyModel, writeTinyModel } from '../support/tinyModel.js';
 
@@ -51,6 +53,7 @@ describe('the model store', () => {
       activeModelFile: join(dir.path, 'state', 'steward', 'active-model.json'),
       ollamaDirectories: [ollamaRoot, join(dir.path, 'no-such-ollama')],
       hardware: () => laptop,
+      inspectorScript: INSPECTOR_SCRIPT,
     };
     await mkdir(options.storeDirectory, { recursive: true });
     await writeTinyModel(join(options.storeDirectory, 'mine.gguf'), { name: 'my-tiny', contextLength: 8192 });
@@ -119,6 +122,24 @@ describe('the model store', () => {
       'ollama:qwen3:0.6b',
       'ollama:tinyllama:latest',
     ]);
+  });
+
+  it('skips a damaged GGUF file, lists the rest, and reads each file version once', async () => {
+    const logged: string[] = [];
+    const logger = createLogger({ level: 'debug', journal: false, write: (line) => logged.push(line) });
+    await writeFile(
+      join(options.storeDirectory, 'broken.gguf'),
+      Buffer.concat([Buffer.from('GGUF'), Buffer.alloc(64, 0xff)]),
+    );
+    const store = new ModelStore({ ...options, logger });
+    const ids = (await store.list()).map((m) => m.id);
+    expect(ids).toContain('store:mine.gguf');
+    expect(ids).not.toContain('store:broken.gguf');
+    expect(logged.join('\n')).toContain('skipping a model file that cannot be read');
+
+    await store.list();
+    // Files that did not change are not read again, so the damaged one is not reported again.
+    expect(logged.filter((line) => line.includes('skipping a model file')).length).toBe(1);
   });
 
   it('lists an empty store that does not exist yet', async () => {

@@ -5,6 +5,7 @@ import { callMethod } from '../../service/src/dbus/client.js';
 
 export const SERVICE_SCRIPT = join(process.cwd(), 'dist', 'service', 'steward-service.js');
 export const CLI_SCRIPT = join(process.cwd(), 'dist', 'service', 'steward.js');
+export const INSPECTOR_SCRIPT = join(process.cwd(), 'dist', 'service', 'steward-model-inspector.js');
 export const BUS_NAME = 'io.github.steward.Steward1';
 export const OBJECT_PATH = '/io/github/steward/Steward1';
 

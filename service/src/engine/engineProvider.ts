@@ -6,17 +6,22 @@ import { availableParallelism } from 'node:os';
 import type { InferenceConfig } from '../config.js';
 import { StewardError } from '../dbus/errors.js';
 import type { Logger } from '../logging.js';
+import type { ArchitectureSupport } from '../models/architectures.js';
 import type { ChatEngine, EngineState, EngineStatus } from './chatEngine.js';
 import { Engine, type EngineOptions } from './supervisor.js';
+
+export interface ActiveModel {
+  path: string;
+  /** Whether the bundled llama.cpp can load it: the worker never tries a model it cannot. */
+  support: ArchitectureSupport;
+}
 
 export type RemoteEndpointConfig = NonNullable<InferenceConfig['remote']>;
 
 export interface EngineProviderOptions {
   config(): InferenceConfig;
-  /** The active model's file, or null when none is chosen. */
-  activeModelPath(): Promise<string | null>;
-  /** Throws a StewardError for a model the bundled llama.cpp cannot load, so the worker never tries. */
-  checkModel(path: string): Promise<void>;
+  /** The active model, or null when none is chosen. */
+  activeModel(): Promise<ActiveModel | null>;
   createRemote(remote: RemoteEndpointConfig): Promise<ChatEngine>;
   createLocal?(options: EngineOptions): ChatEngine;
   workerScript: string;
@@ -73,7 +78,7 @@ export class EngineProvider extends EventEmitter<{ changed: [] }> {
   async refresh(): Promise<void> {
     await this.drop();
     const config = this.options.config();
-    this.configured = config.engine === 'remote' || (await this.options.activeModelPath()) !== null;
+    this.configured = config.engine === 'remote' || (await this.options.activeModel()) !== null;
     this.emit('changed');
   }
 
@@ -106,11 +111,11 @@ export class EngineProvider extends EventEmitter<{ changed: [] }> {
   }
 
   private async buildLocal(config: InferenceConfig): Promise<ChatEngine> {
-    const modelPath = await this.options.activeModelPath();
-    if (!modelPath) throw new StewardError('Unavailable', noModelMessage);
-    await this.options.checkModel(modelPath);
+    const model = await this.options.activeModel();
+    if (!model) throw new StewardError('Unavailable', noModelMessage);
+    if (!model.support.supported) throw new StewardError('Unavailable', model.support.reason);
     const options: EngineOptions = {
-      modelPath,
+      modelPath: model.path,
       gpu: config.gpu === 'off' ? false : config.gpu,
       sequences: config.sequences,
       threads: threadCount(config.threads),

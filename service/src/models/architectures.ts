@@ -1,5 +1,3 @@
-import { StewardError } from '../dbus/errors.js';
-
 /** Whether the bundled llama.cpp can load models of an architecture, and if not, why in people's terms. */
 export type ArchitectureSupport = { supported: true } | { supported: false; reason: string };
 
@@ -40,33 +38,4 @@ export function judgeArchitecture(architecture: string, bundledLlama: BundledLla
 
 export async function architectureSupport(architecture: string): Promise<ArchitectureSupport> {
   return judgeArchitecture(architecture, await bundledLlama());
-}
-
-/**
- * Throws StewardError (Unavailable) when the bundled llama.cpp cannot load the model file: call it right
- * before starting an inference worker, which would otherwise die in llama.cpp with a less helpful message.
- */
-export async function assertLoadable(modelPath: string): Promise<void> {
-  const { readGgufFileInfo } = await import('node-llama-cpp');
-  const info = await readGgufFileInfo(modelPath, {
-    readTensorInfo: false,
-    // Only the architecture matters here; the vocabulary is most of the header.
-    ignoreKeys: [
-      'tokenizer.ggml.tokens',
-      'tokenizer.ggml.scores',
-      'tokenizer.ggml.token_type',
-      'tokenizer.ggml.merges',
-    ],
-    logWarnings: false,
-  }).catch((error: unknown) => {
-    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new StewardError(
-      missing ? 'NotFound' : 'Unavailable',
-      missing
-        ? `The model file ${modelPath} is gone.`
-        : `The model file ${modelPath} is not a GGUF model Steward can read.`,
-    );
-  });
-  const support = await architectureSupport(info.metadata.general.architecture);
-  if (!support.supported) throw new StewardError('Unavailable', support.reason);
 }

@@ -34,7 +34,17 @@ type Numeric = number | bigint;
 export async function readModelMetadata(path: string): Promise<ModelMetadata> {
   // Loaded on first use: node-llama-cpp is large, and most runs of the service never list models.
   const { GgufFileType, readGgufFileInfo } = await import('node-llama-cpp');
-  const info = await readGgufFileInfo(path, { readTensorInfo: true });
+  const info = await readGgufFileInfo(path, {
+    readTensorInfo: true,
+    // The vocabulary is most of the header, and the service needs none of it: reading it grows the heap for good.
+    ignoreKeys: [
+      'tokenizer.ggml.tokens',
+      'tokenizer.ggml.scores',
+      'tokenizer.ggml.token_type',
+      'tokenizer.ggml.merges',
+    ],
+    logWarnings: false,
+  });
   const general = info.metadata.general;
   const arch = info.architectureMetadata as {
     context_length?: number;

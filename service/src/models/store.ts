@@ -3,9 +3,10 @@ import { basename, dirname, join } from 'node:path';
 import { StewardError } from '../dbus/errors.js';
 import type { Logger } from '../logging.js';
 import { ensurePrivateDirectory } from '../paths.js';
-import { architectureSupport, type ArchitectureSupport } from './architectures.js';
+import type { ArchitectureSupport } from './architectures.js';
 import { assessFit, estimateRequiredBytes, type FitAssessment, type Hardware } from './fit.js';
-import { hasGgufMagic, readModelMetadata, type ModelMetadata } from './gguf.js';
+import { hasGgufMagic, type ModelMetadata } from './gguf.js';
+import { inspectModels } from './inspect.js';
 import type { ModelLocations } from './locations.js';
 import { listOllamaModels } from './ollama.js';
 
@@ -27,14 +28,15 @@ export interface ModelInfo extends ModelMetadata {
 export interface ModelStoreOptions extends ModelLocations {
   /** Asked on each listing, since free RAM and VRAM change. */
   hardware: () => Hardware | Promise<Hardware>;
+  /** The built model inspector (dist/service/steward-model-inspector.js), which reads the files. */
+  inspectorScript: string;
   logger?: Logger;
 }
 
-interface CachedMetadata {
-  size: number;
-  mtimeMs: number;
-  metadata: ModelMetadata;
-}
+/** What one version of a file held; a file that could not be read is remembered too, so it is not read again. */
+type Inspected = { size: number; mtimeMs: number } & (
+  { metadata: ModelMetadata; support: ArchitectureSupport } | { error: string }
+);
 
 interface Candidate {
   id: string;
@@ -43,10 +45,15 @@ interface Candidate {
   fallbackName: string;
 }
 
+interface CandidateFile extends Candidate {
+  size: number;
+  mtimeMs: number;
+}
+
 /** The installed models: Steward's own store plus Ollama's, used in place. */
 export class ModelStore {
   // Reading a real model's metadata parses its whole vocabulary; do it once per file version.
-  private readonly metadataCache = new Map<string, CachedMetadata>();
+  private readonly inspected = new Map<string, Inspected>();
 
   constructor(private readonly options: ModelStoreOptions) {}
 
@@ -57,12 +64,11 @@ export class ModelStore {
   async list(): Promise<ModelInfo[]> {
     const hardware = await this.options.hardware();
     const candidates = [...(await this.storeCandidates()), ...(await this.ollamaCandidates())];
-    const models: ModelInfo[] = [];
-    for (const candidate of candidates) {
-      const model = await this.describe(candidate, hardware);
-      if (model) models.push(model);
-    }
-    return models;
+    const files = (await Promise.all(candidates.map((candidate) => this.candidateFile(candidate)))).filter(
+      (file) => file !== undefined,
+    );
+    await this.inspect(files.filter((file) => !this.inspectionOf(file)));
+    return files.flatMap((file) => this.describe(file, hardware) ?? []);
   }
 
   async get(id: string): Promise<ModelInfo> {
@@ -93,7 +99,7 @@ export class ModelStore {
         `"${model.displayName}" belongs to Ollama; Steward only uses it in place. Remove it with "ollama rm".`,
       );
     await rm(model.path);
-    this.metadataCache.delete(model.path);
+    this.inspected.delete(model.path);
     if ((await this.activeId()) === id) await rm(this.options.activeModelFile, { force: true });
   }
 
@@ -137,39 +143,57 @@ export class ModelStore {
     }));
   }
 
-  private async describe(candidate: Candidate, hardware: Hardware): Promise<ModelInfo | undefined> {
+  /** The candidate with its size and age, or undefined when it is gone or not a GGUF file. */
+  private async candidateFile(candidate: Candidate): Promise<CandidateFile | undefined> {
     try {
       const file = await stat(candidate.path);
       if (!(await hasGgufMagic(candidate.path))) return undefined;
-      const metadata = await this.metadata(candidate.path, file.size, file.mtimeMs);
-      const required = estimateRequiredBytes(file.size, metadata.kvCacheBytesPerToken, metadata.contextLength);
-      return {
-        ...metadata,
-        id: candidate.id,
-        path: candidate.path,
-        source: candidate.source,
-        // Ollama users know their models by tag, not by the name inside the file.
-        displayName: candidate.source === 'ollama' ? candidate.fallbackName : (metadata.name ?? candidate.fallbackName),
-        fileBytes: file.size,
-        fit: assessFit(required, file.size, hardware),
-        support: await architectureSupport(metadata.architecture),
-      };
+      return { ...candidate, size: file.size, mtimeMs: file.mtimeMs };
     } catch (error) {
-      // One damaged or vanished file must not hide the others.
-      this.options.logger?.warning('skipping a model file that cannot be read', {
-        path: candidate.path,
-        error: String(error),
-      });
+      this.skip(candidate.path, error);
       return undefined;
     }
   }
 
-  private async metadata(path: string, size: number, mtimeMs: number): Promise<ModelMetadata> {
-    const cached = this.metadataCache.get(path);
-    if (cached && cached.size === size && cached.mtimeMs === mtimeMs) return cached.metadata;
-    const metadata = await readModelMetadata(path);
-    this.metadataCache.set(path, { size, mtimeMs, metadata });
-    return metadata;
+  private inspectionOf(file: CandidateFile): Inspected | undefined {
+    const inspected = this.inspected.get(file.path);
+    return inspected?.size === file.size && inspected.mtimeMs === file.mtimeMs ? inspected : undefined;
+  }
+
+  private async inspect(files: CandidateFile[]): Promise<void> {
+    if (files.length === 0) return;
+    const results = await inspectModels(
+      this.options.inspectorScript,
+      files.map((file) => file.path),
+    );
+    for (const file of files) {
+      const result = results[file.path] ?? { error: 'no answer from the model inspector' };
+      if ('error' in result) this.skip(file.path, result.error);
+      this.inspected.set(file.path, { size: file.size, mtimeMs: file.mtimeMs, ...result });
+    }
+  }
+
+  private describe(file: CandidateFile, hardware: Hardware): ModelInfo | undefined {
+    const inspected = this.inspectionOf(file);
+    if (!inspected || 'error' in inspected) return undefined;
+    const { metadata, support } = inspected;
+    const required = estimateRequiredBytes(file.size, metadata.kvCacheBytesPerToken, metadata.contextLength);
+    return {
+      ...metadata,
+      id: file.id,
+      path: file.path,
+      source: file.source,
+      // Ollama users know their models by tag, not by the name inside the file.
+      displayName: file.source === 'ollama' ? file.fallbackName : (metadata.name ?? file.fallbackName),
+      fileBytes: file.size,
+      fit: assessFit(required, file.size, hardware),
+      support,
+    };
+  }
+
+  /** One damaged or vanished file must not hide the others. */
+  private skip(path: string, error: unknown): void {
+    this.options.logger?.warning('skipping a model file that cannot be read', { path, error: String(error) });
   }
 }
 
