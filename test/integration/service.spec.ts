@@ -218,6 +218,15 @@ describe('the service lifecycle', () => {
     }
   });
 
+  it('stops when its bus goes away, rather than lingering without it', async () => {
+    const service = spawnService(bus.address, homeEnv(home.path));
+    await waitUntilReady(client, service);
+    await bus.stop();
+    expect(await service.exited).toBe(1);
+    expect(service.log()).toContain('the session bus closed the connection; stopping');
+    bus = await startPrivateBus();
+  });
+
   it('runs on defaults with a broken configuration, says why, keeps the file, and recovers on SIGHUP', async () => {
     const configDir = join(home.path, 'config', 'steward');
     const configFile = join(configDir, 'config.json');

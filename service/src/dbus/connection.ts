@@ -55,3 +55,11 @@ export async function releaseName(bus: MessageBus, name: string): Promise<void> 
 export function onBusError(bus: MessageBus, handler: (error: Error) => void): void {
   (bus as unknown as EventEmitter).on('error', handler);
 }
+
+/**
+ * Calls `handler` when the connection closes, e.g. because the bus daemon went away;
+ * dbus-next reports that nowhere else, and a service without its bus is of no use.
+ */
+export function onBusClosed(bus: MessageBus, handler: () => void): void {
+  (bus as unknown as { _connection: { stream: EventEmitter } })._connection.stream.once('close', handler);
+}
