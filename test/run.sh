@@ -13,8 +13,9 @@ cd "$(dirname "$0")/.."
 ci=${CI:-false}
 skipped=()
 
-# command → Debian package that provides it
-declare -A integration_needs=([dbus-daemon]=dbus-daemon [gdbus]=libglib2.0-bin [gnome-keyring-daemon]=gnome-keyring)
+# command → Debian package that provides it (a full path for commands not on PATH)
+declare -A integration_needs=([dbus-daemon]=dbus-daemon [gdbus]=libglib2.0-bin [gnome-keyring-daemon]=gnome-keyring
+  [/lib/systemd/systemd-journal-remote]=systemd-journal-remote)
 declare -A build_needs=([glib-compile-schemas]=libglib2.0-bin [xgettext]=gettext [msgfmt]=gettext)
 declare -A e2e_needs=([mmdebstrap]=mmdebstrap [unshare]=util-linux [chroot]=coreutils)
 

@@ -1,0 +1,72 @@
+// What the event sources see, in one shape per kind of event. Sources produce
+// these; detectors (service/src/findings/detectors/) turn them into findings.
+
+/** One journal entry, from `journalctl --output=json`, with the fields detectors use lifted out. */
+export interface JournalEntry {
+  /** __CURSOR: where to resume after a restart. */
+  cursor: string;
+  /** __REALTIME_TIMESTAMP, microseconds since the epoch. */
+  realtimeUs: bigint;
+  /** MESSAGE as text (byte-array messages decoded as UTF-8); '' when absent. */
+  message: string;
+  /** PRIORITY 0 (emerg) … 7 (debug); undefined when absent. */
+  priority?: number;
+  /** _SYSTEMD_UNIT, or UNIT for messages systemd writes about a unit. */
+  unit?: string;
+  /** _SYSTEMD_USER_UNIT, or USER_UNIT. */
+  userUnit?: string;
+  /** SYSLOG_IDENTIFIER, else _COMM. */
+  identifier?: string;
+  pid?: number;
+  /** _TRANSPORT: 'kernel' for the kernel log. */
+  transport?: string;
+  /** Whether it came from the system journal (true) or the user's (false). */
+  system: boolean;
+  /** Every field as text, for detectors that need more (COREDUMP_EXE, MESSAGE_ID…). */
+  fields: Record<string, string>;
+}
+
+export interface MountUsage {
+  /** The mount point, e.g. '/', '/home'. */
+  mount: string;
+  totalBytes: number;
+  /** Bytes available to unprivileged users (statfs f_bavail). */
+  availableBytes: number;
+  totalInodes: number;
+  freeInodes: number;
+}
+
+export interface UnitState {
+  /** 'system' or 'user' manager. */
+  scope: 'system' | 'user';
+  unit: string;
+  activeState: string;
+  /** Result property: 'exit-code', 'signal', 'core-dump', 'timeout', … */
+  result?: string;
+  exitCode?: number;
+  /** NRestarts, when the manager reports it. */
+  restarts?: number;
+}
+
+export interface LinkState {
+  name: string;
+  up: boolean;
+  /** Whether a default route exists (any interface). */
+  hasDefaultRoute: boolean;
+}
+
+export type WatchEvent =
+  | { type: 'journal'; at: Date; entry: JournalEntry }
+  | { type: 'disk'; at: Date; usage: MountUsage }
+  | { type: 'memoryPressure'; at: Date; someAvg10: number; fullAvg10: number }
+  | { type: 'unit'; at: Date; state: UnitState }
+  | { type: 'link'; at: Date; link: LinkState }
+  | { type: 'connectivity'; at: Date; state: 'none' | 'portal' | 'limited' | 'full' | 'unknown' }
+  | { type: 'fileChanged'; at: Date; path: string; previousHash: string | null; hash: string | null };
+
+/** An event source: started once, stopped on shutdown; reports events and its own health. */
+export interface EventSource {
+  readonly name: string;
+  start(emit: (event: WatchEvent) => void): Promise<void>;
+  stop(): Promise<void>;
+}

@@ -1,0 +1,168 @@
+// The journald source: a `journalctl --follow --output=json` child, restarted
+// with back-off from the last cursor seen. Cursors are persisted by the caller.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { promisify } from 'node:util';
+import type { Logger } from '../logging.js';
+import type { EventSource, WatchEvent } from './events.js';
+import { parseJournalLine } from './journalEntry.js';
+
+export interface JournalSourceOptions {
+  name: string;
+  /** Which journal: ['--system'], ['--user'], ['--directory', dir]. */
+  args: string[];
+  /** Where the previous run stopped; null on the first start (start at the tail). */
+  resumeCursor: string | null;
+  log: Logger;
+  restart?: { initialDelayMs: number; maxDelayMs: number };
+  /** The journalctl binary (tests). */
+  command?: string;
+}
+
+const COMMON_ARGS = ['--follow', '--output=json', '--no-pager', '--all'];
+const BAD_LINE_LOG_INTERVAL_MS = 60_000;
+const STDERR_KEPT = 2048;
+
+export class JournalSource implements EventSource {
+  readonly name: string;
+  readonly #options: JournalSourceOptions;
+  readonly #restart: { initialDelayMs: number; maxDelayMs: number };
+  readonly #system: boolean;
+  #cursor: string | null;
+  #emit: ((event: WatchEvent) => void) | null = null;
+  #child: ChildProcess | null = null;
+  #exited: Promise<void> = Promise.resolve();
+  #timer: NodeJS.Timeout | null = null;
+  #delayMs: number;
+  #stopped = true;
+  #badLines = 0;
+  #badLoggedAt = -Infinity;
+
+  constructor(options: JournalSourceOptions) {
+    this.name = options.name;
+    this.#options = options;
+    this.#restart = options.restart ?? { initialDelayMs: 1000, maxDelayMs: 60_000 };
+    this.#delayMs = this.#restart.initialDelayMs;
+    this.#system = !options.args.includes('--user');
+    this.#cursor = options.resumeCursor;
+  }
+
+  /** The cursor of the latest entry seen (or of the tail at the first start): where to resume. */
+  get lastCursor(): string | null {
+    return this.#cursor;
+  }
+
+  /** The running journalctl's process id, if one runs (for tests). */
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
+  async start(emit: (event: WatchEvent) => void): Promise<void> {
+    this.#emit = emit;
+    this.#stopped = false;
+    await this.#run();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    this.#child?.kill('SIGTERM');
+    await this.#exited;
+  }
+
+  async #run(): Promise<void> {
+    // Knowing the tail's cursor up front makes a restart before the first
+    // entry lossless, and appends made right after start() are never "past".
+    this.#cursor ??= await this.#tailCursor();
+    if (!this.#stopped) this.#spawn();
+  }
+
+  async #tailCursor(): Promise<string | null> {
+    const args = [...this.#options.args, '--lines=0', '--show-cursor', '--quiet', '--no-pager'];
+    const result = await promisify(execFile)(this.#command, args, { timeout: 10_000 }).catch((error: Error) => {
+      this.#options.log.warning('journalctl could not read the journal tail', {
+        source: this.name,
+        error: error.message,
+      });
+      return null;
+    });
+    return /^-- cursor: (.+)$/m.exec(result?.stdout ?? '')?.[1] ?? null;
+  }
+
+  get #command(): string {
+    return this.#options.command ?? 'journalctl';
+  }
+
+  #spawn(): void {
+    const position = this.#cursor ? `--after-cursor=${this.#cursor}` : '--lines=0';
+    const child = spawn(this.#command, [...COMMON_ARGS, ...this.#options.args, position], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.#child = child;
+    let stderr = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-STDERR_KEPT)));
+    createInterface({ input: child.stdout, crlfDelay: Infinity }).on('line', (line) => this.#line(line));
+    child.on('error', (error) => (stderr += `${error.message}\n`));
+    this.#exited = new Promise((resolve) =>
+      child.on('close', (code, signal) => {
+        this.#child = null;
+        resolve();
+        if (!this.#stopped) this.#scheduleRestart(code, signal, stderr.trim());
+      }),
+    );
+    this.#options.log.debug('journalctl started', { source: this.name, pid: child.pid, position });
+  }
+
+  #line(line: string): void {
+    const entry = parseJournalLine(line, this.#system);
+    if (entry instanceof Error) {
+      this.#badLine(line, entry);
+      return;
+    }
+    this.#cursor = entry.cursor;
+    this.#delayMs = this.#restart.initialDelayMs;
+    this.#emit?.({ type: 'journal', at: new Date(Number(entry.realtimeUs / 1000n)), entry });
+  }
+
+  /** Logs the first bad line of a burst, then at most one summary a minute. */
+  #badLine(line: string, error: Error): void {
+    this.#badLines++;
+    const now = Date.now();
+    if (now - this.#badLoggedAt < BAD_LINE_LOG_INTERVAL_MS) return;
+    this.#options.log.warning('skipped journalctl output that is not a journal entry', {
+      source: this.name,
+      lines: this.#badLines,
+      error: error.message,
+      sample: line.slice(0, 200),
+    });
+    this.#badLines = 0;
+    this.#badLoggedAt = now;
+  }
+
+  #scheduleRestart(code: number | null, signal: NodeJS.Signals | null, stderr: string): void {
+    // A cursor journalctl cannot seek to would fail every restart: start at the tail instead.
+    if (/Failed to seek to cursor/.test(stderr)) {
+      this.#options.log.warning('journalctl rejected the saved cursor; starting at the tail', {
+        source: this.name,
+        cursor: this.#cursor,
+      });
+      this.#cursor = null;
+    }
+    const delayMs = this.#delayMs;
+    this.#delayMs = Math.min(delayMs * 2, this.#restart.maxDelayMs);
+    this.#options.log.warning('journalctl exited; restarting', {
+      source: this.name,
+      code: code ?? undefined,
+      signal: signal ?? undefined,
+      stderr: stderr || undefined,
+      delayMs,
+      cursor: this.#cursor ?? undefined,
+    });
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      void this.#run();
+    }, delayMs);
+  }
+}

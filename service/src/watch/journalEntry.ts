@@ -1,0 +1,62 @@
+// One line of `journalctl --output=json` → a JournalEntry.
+import type { JournalEntry } from './events.js';
+
+/** Longest field text kept (in UTF-16 code units); longer values are cut and marked. */
+export const FIELD_CAP = 16 * 1024;
+
+type JsonValue = string | number | null | JsonValue[] | { [key: string]: JsonValue };
+
+/**
+ * journalctl prints a value as a string, as an array of byte numbers when it
+ * is not printable UTF-8, and as an array of those when the field repeats.
+ */
+function decodeValue(value: JsonValue): string {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) {
+    if (value.every((item) => typeof item === 'number')) return Buffer.from(value).toString('utf8');
+    return value.map(decodeValue).join('\n');
+  }
+  // null: a field over 4096 bytes without --all; numbers and objects do not occur
+  return value === null ? '' : JSON.stringify(value);
+}
+
+function cap(text: string): string {
+  if (text.length <= FIELD_CAP) return text;
+  return `${text.slice(0, FIELD_CAP)}… [truncated from ${text.length} characters]`;
+}
+
+function integer(text: string | undefined): number | undefined {
+  return text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined;
+}
+
+/** The entry on `line`, or an error saying why it is not one. */
+export function parseJournalLine(line: string, system: boolean): JournalEntry | Error {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(line);
+  } catch (error) {
+    return error as Error;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return new Error('not a JSON object');
+  const fields: Record<string, string> = {};
+  for (const [key, value] of Object.entries(parsed as Record<string, JsonValue>)) fields[key] = cap(decodeValue(value));
+  const cursor = fields.__CURSOR;
+  const realtime = fields.__REALTIME_TIMESTAMP;
+  if (!cursor || realtime === undefined || !/^\d+$/.test(realtime)) {
+    return new Error('an entry without __CURSOR or __REALTIME_TIMESTAMP');
+  }
+  const priority = integer(fields.PRIORITY);
+  return {
+    cursor,
+    realtimeUs: BigInt(realtime),
+    message: fields.MESSAGE ?? '',
+    priority: priority !== undefined && priority <= 7 ? priority : undefined,
+    unit: fields._SYSTEMD_UNIT ?? fields.UNIT,
+    userUnit: fields._SYSTEMD_USER_UNIT ?? fields.USER_UNIT,
+    identifier: fields.SYSLOG_IDENTIFIER ?? fields._COMM,
+    pid: integer(fields._PID),
+    transport: fields._TRANSPORT,
+    system,
+    fields,
+  };
+}
