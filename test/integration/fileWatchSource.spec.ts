@@ -1,0 +1,175 @@
+import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { appendFile, mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createLogger } from '../../service/src/logging.js';
+import type { WatchEvent } from '../../service/src/watch/events.js';
+import { FileWatchSource, knownGoodCopy, type FileWatchOptions } from '../../service/src/watch/files.js';
+import { waitFor } from '../support/service.js';
+import { makeTempDir, type TempDir } from '../support/tempDir.js';
+
+type FileChanged = Extract<WatchEvent, { type: 'fileChanged' }>;
+
+const sha256 = (content: string | Buffer) => createHash('sha256').update(content).digest('hex');
+const mode = async (path: string) => (await stat(path)).mode & 0o777;
+
+describe('the file watch source', () => {
+  let dir: TempDir;
+  let etc: string;
+  let confD: string;
+  let knownGood: string;
+  let source: FileWatchSource | undefined;
+  let events: FileChanged[];
+
+  beforeEach(async () => {
+    dir = await makeTempDir();
+    etc = join(dir.path, 'etc');
+    confD = join(etc, 'conf.d');
+    knownGood = join(dir.path, 'state', 'steward', 'known-good');
+    await mkdir(confD, { recursive: true });
+    events = [];
+  });
+
+  afterEach(async () => {
+    await source?.stop();
+    source = undefined;
+    await dir.remove();
+  });
+
+  async function start(options: Partial<FileWatchOptions> = {}): Promise<FileWatchSource> {
+    source = new FileWatchSource({
+      paths: [join(etc, 'app.conf'), confD, join(dir.path, 'absent', 'x.conf')],
+      knownGoodDirectory: knownGood,
+      log: createLogger({ level: 'error' }),
+      ...options,
+    });
+    await source.start((event) => {
+      if (event.type === 'fileChanged') events.push(event);
+    });
+    return source;
+  }
+
+  /** Waits for an event for `path` whose new hash is `hash`, and returns it. */
+  async function changeTo(path: string, hash: string | null): Promise<FileChanged> {
+    const match = () => events.find((event) => event.path === path && event.hash === hash);
+    await waitFor(() => match() !== undefined, `a fileChanged event for ${path} with hash ${hash}`);
+    return match()!;
+  }
+
+  it('reports edits, replacements by rename and deletion, keeping each version', async () => {
+    const path = join(etc, 'app.conf');
+    await writeFile(path, 'port = 1\n');
+    await start();
+
+    await writeFile(path, 'port = 2\n');
+    expect(await changeTo(path, sha256('port = 2\n'))).toEqual(
+      jasmine.objectContaining({ previousHash: sha256('port = 1\n') }),
+    );
+    expect(await knownGoodCopy(knownGood, path)).toEqual({
+      hash: sha256('port = 1\n'),
+      content: Buffer.from('port = 1\n'),
+    });
+    const copy = join(knownGood, sha256('port = 2\n'));
+    expect(await readFile(copy, 'utf8')).toBe('port = 2\n');
+    expect(await mode(copy)).toBe(0o600);
+    expect(await mode(knownGood)).toBe(0o700);
+    expect(await mode(join(knownGood, 'index.json'))).toBe(0o600);
+
+    // How editors save: write a new file, then rename it over the old one.
+    await writeFile(`${path}.swp`, 'port = 3\n');
+    await rename(`${path}.swp`, path);
+    expect((await changeTo(path, sha256('port = 3\n'))).previousHash).toBe(sha256('port = 2\n'));
+    expect((await knownGoodCopy(knownGood, path))?.content.toString()).toBe('port = 2\n');
+
+    await unlink(path);
+    expect((await changeTo(path, null)).previousHash).toBe(sha256('port = 3\n'));
+    expect((await knownGoodCopy(knownGood, path))?.content.toString()).toBe('port = 3\n');
+
+    await writeFile(path, 'port = 4\n');
+    expect((await changeTo(path, sha256('port = 4\n'))).previousHash).toBeNull();
+    expect(await knownGoodCopy(knownGood, path)).toBeNull();
+    expect(events.every((event) => event.path === path)).toBe(true);
+  });
+
+  it('watches the top level of a directory, new files included', async () => {
+    await writeFile(join(confD, 'a.conf'), 'a');
+    await start();
+    expect(source!.watchedDirectories.sort()).toEqual([confD, etc].sort());
+
+    await writeFile(join(confD, 'b.conf'), 'b');
+    expect((await changeTo(join(confD, 'b.conf'), sha256('b'))).previousHash).toBeNull();
+    await appendFile(join(confD, 'a.conf'), 'a');
+    expect((await changeTo(join(confD, 'a.conf'), sha256('aa'))).previousHash).toBe(sha256('a'));
+  });
+
+  it('picks up a watched directory that appears later', async () => {
+    const later = join(dir.path, 'later');
+    await start({ paths: [later] });
+    expect(source!.watchedDirectories).toEqual([dir.path]);
+
+    await mkdir(later);
+    await writeFile(join(later, 'core.1'), 'dump');
+    expect((await changeTo(join(later, 'core.1'), sha256('dump'))).previousHash).toBeNull();
+    await waitFor(() => source!.watchedDirectories.includes(later), 'a watch on the new directory');
+    await writeFile(join(later, 'core.2'), 'dump 2');
+    await changeTo(join(later, 'core.2'), sha256('dump 2'));
+  });
+
+  it('gives one event for a burst of writes', async () => {
+    const path = join(etc, 'app.conf');
+    await writeFile(path, 'start');
+    await start();
+
+    // Written synchronously, so the whole burst is in before the watcher hears of any of it.
+    let content = 'start';
+    for (let i = 0; i < 20; i++) {
+      content += ` ${i}`;
+      writeFileSync(path, content);
+    }
+    await changeTo(path, sha256(content));
+    // Changes to a path are handled in order: once this one is in, any other from the burst would be too.
+    await writeFile(path, 'after');
+    await changeTo(path, sha256('after'));
+    expect(events.map((event) => [event.previousHash, event.hash])).toEqual([
+      [sha256('start'), sha256(content)],
+      [sha256(content), sha256('after')],
+    ]);
+  });
+
+  it('keeps copies within the size bounds, evicting the oldest', async () => {
+    const path = join(confD, 'data');
+    const version = (n: number) => String(n).repeat(100);
+    await writeFile(path, version(1));
+    await start({ maxCopyBytes: 150, maxStoreBytes: 250 });
+
+    for (const n of [2, 3, 4]) {
+      await writeFile(path, version(n));
+      await changeTo(path, sha256(version(n)));
+    }
+    const copies = (await readdir(knownGood)).filter((name) => name !== 'index.json').sort();
+    expect(copies).toEqual([sha256(version(3)), sha256(version(4))].sort());
+    expect((await knownGoodCopy(knownGood, path))?.content.toString()).toBe(version(3));
+
+    // Too big to copy: still reported, with its hash.
+    const big = 'x'.repeat(151);
+    await writeFile(path, big);
+    expect((await changeTo(path, sha256(big))).previousHash).toBe(sha256(version(4)));
+    await expectAsync(stat(join(knownGood, sha256(big)))).toBeRejectedWithError(/ENOENT/);
+    expect((await knownGoodCopy(knownGood, path))?.content.toString()).toBe(version(4));
+  });
+
+  it('reports what changed while it was stopped, from its index', async () => {
+    const path = join(etc, 'app.conf');
+    await writeFile(path, 'v1');
+    await start();
+    await source!.stop();
+    expect(events).toEqual([]);
+
+    await writeFile(path, 'v2');
+    await start();
+    expect(events.map((event) => [event.path, event.previousHash, event.hash])).toEqual([
+      [path, sha256('v1'), sha256('v2')],
+    ]);
+    expect((await knownGoodCopy(knownGood, path))?.content.toString()).toBe('v1');
+  });
+});

@@ -1,0 +1,61 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createLogger } from '../../service/src/logging.js';
+import type { WatchEvent } from '../../service/src/watch/events.js';
+import { MemoryPressureSource, parsePressure } from '../../service/src/watch/memory.js';
+import { waitFor } from '../support/service.js';
+import { makeTempDir, type TempDir } from '../support/tempDir.js';
+
+const psi = (some: string, full: string) =>
+  `some avg10=${some} avg60=1.50 avg300=0.40 total=123456\nfull avg10=${full} avg60=0.75 avg300=0.20 total=65432\n`;
+
+describe('the memory pressure source', () => {
+  let dir: TempDir;
+  let source: MemoryPressureSource | undefined;
+  let events: WatchEvent[];
+  let lines: string[];
+  const log = () => createLogger({ level: 'debug', journal: true, write: (line) => lines.push(line) });
+
+  beforeEach(async () => {
+    dir = await makeTempDir();
+    events = [];
+    lines = [];
+  });
+
+  afterEach(async () => {
+    await source?.stop();
+    source = undefined;
+    await dir.remove();
+  });
+
+  it('parses the some and full averages over 10 s', () => {
+    expect(parsePressure(psi('12.34', '5.60'))).toEqual({ someAvg10: 12.34, fullAvg10: 5.6 });
+    expect(parsePressure('some avg10=0.00 avg60=0.00 avg300=0.00 total=0\n')).toEqual({ someAvg10: 0, fullAvg10: 0 });
+    expect(() => parsePressure('nonsense')).toThrowError(/not a pressure file/);
+  });
+
+  it('emits the pressure read from the file, and again as it changes', async () => {
+    const path = join(dir.path, 'memory');
+    await writeFile(path, psi('3.25', '1.00'));
+    source = new MemoryPressureSource({ path, intervalMs: 20, log: log() });
+    await source.start((event) => events.push(event));
+    expect(source.available).toBe(true);
+    expect(events[0]).toEqual(
+      jasmine.objectContaining({ type: 'memoryPressure', someAvg10: 3.25, fullAvg10: 1 }) as unknown as WatchEvent,
+    );
+    await writeFile(path, psi('40.00', '22.50'));
+    await waitFor(
+      () =>
+        events.some((event) => event.type === 'memoryPressure' && event.someAvg10 === 40 && event.fullAvg10 === 22.5),
+      'the new pressure',
+    );
+  });
+
+  it('is unavailable and silent where the kernel has no PSI, and says so once', async () => {
+    source = new MemoryPressureSource({ path: join(dir.path, 'no-such-file'), intervalMs: 20, log: log() });
+    await source.start((event) => events.push(event));
+    expect(source.available).toBe(false);
+    expect(events).toEqual([]);
+    expect(lines.filter((line) => line.includes('memory pressure is not available')).length).toBe(1);
+  });
+});
