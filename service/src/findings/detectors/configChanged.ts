@@ -1,0 +1,96 @@
+// config-changed-before-failure: a watched configuration file changed shortly
+// before a unit failed — the likely cause, and a change a fix can revert.
+import type { WatchEvent } from '../../watch/events.js';
+import type { Detector, DetectorOutput, Evidence } from '../types.js';
+import { parseUnitFailure } from './unitFailed.js';
+
+export const CONFIG_CHANGED_BEFORE_FAILURE = 'config-changed-before-failure';
+
+export interface ConfigChangedOptions {
+  /** How long before a failure a change counts (default 10 minutes). */
+  windowMs?: number;
+  /** Which changed paths are configuration (default: isConfigPath). */
+  isConfig?: (path: string) => boolean;
+}
+
+/**
+ * Files under /etc and ~/.config, and files with a configuration suffix. The
+ * inotify source also watches the coredump directory, whose files are not configuration.
+ */
+export function isConfigPath(path: string): boolean {
+  if (path.startsWith('/var/') || path.startsWith('/tmp/') || path.startsWith('/run/')) return false;
+  return (
+    path.startsWith('/etc/') ||
+    path.includes('/.config/') ||
+    /\.(?:conf|cfg|ini|toml|ya?ml|json|service|socket|timer|network|netdev|link|rules)$/.test(path)
+  );
+}
+
+const SAME_FAILURE_MS = 2000;
+
+interface Change {
+  path: string;
+  previousHash: string | null;
+  at: Date;
+}
+
+export class ConfigChangedDetector implements Detector {
+  readonly kinds = [CONFIG_CHANGED_BEFORE_FAILURE];
+  private readonly windowMs: number;
+  private readonly isConfig: (path: string) => boolean;
+  /** Recent changes, oldest first; the earliest change of each path in the window is kept (its hash is the good one). */
+  private changes: Change[] = [];
+  private readonly lastReport = new Map<string, number>();
+
+  constructor(options: ConfigChangedOptions = {}) {
+    this.windowMs = options.windowMs ?? 10 * 60_000;
+    this.isConfig = options.isConfig ?? isConfigPath;
+  }
+
+  detect(event: WatchEvent): DetectorOutput[] {
+    this.forgetBefore(event.at.getTime() - this.windowMs);
+    if (event.type === 'fileChanged') {
+      // Rewritten with the same content (touch, an editor saving unchanged): nothing changed.
+      if (event.previousHash === event.hash || !this.isConfig(event.path)) return [];
+      if (!this.changes.some((c) => c.path === event.path))
+        this.changes.push({ path: event.path, previousHash: event.previousHash, at: event.at });
+      return [];
+    }
+    const latest = this.changes.at(-1);
+    if (!latest) return [];
+    const failure = parseUnitFailure(event);
+    if (!failure || failure.jobMessage) return [];
+    // The journal and the manager's D-Bus signal report the same failure.
+    const previous = this.lastReport.get(failure.unit);
+    if (previous !== undefined && event.at.getTime() - previous < SAME_FAILURE_MS) return [];
+    this.lastReport.set(failure.unit, event.at.getTime());
+    const files = this.changes.map((c) => c.path);
+    const minutes = Math.max(1, Math.round((event.at.getTime() - latest.at.getTime()) / 60_000));
+    const evidence: Evidence[] = [
+      ...[...this.changes].reverse().map((c): Evidence => ({
+        kind: 'file',
+        text: `${c.path} changed${c.previousHash ? ` (previous version ${c.previousHash})` : ' (new file)'}`,
+        path: c.path,
+        at: c.at,
+      })),
+      failure.evidence,
+    ];
+    return [
+      {
+        report: {
+          kind: CONFIG_CHANGED_BEFORE_FAILURE,
+          severity: 'error',
+          subject: failure.unit,
+          title: `${failure.unit} failed ${minutes === 1 ? 'a minute' : `${minutes} minutes`} after ${files.length === 1 ? latest.path : `${files.length} configuration files`} changed`,
+          evidence,
+          at: event.at,
+        },
+      },
+    ];
+  }
+
+  private forgetBefore(time: number): void {
+    const oldest = this.changes[0];
+    if (oldest && oldest.at.getTime() < time) this.changes = this.changes.filter((c) => c.at.getTime() >= time);
+  }
+}

@@ -1,0 +1,43 @@
+// coredump: systemd-coredump caught a crashing process.
+import type { WatchEvent } from '../../watch/events.js';
+import type { Detector, DetectorOutput } from '../types.js';
+import { isJournal, journalEvidence } from './journal.js';
+
+export const COREDUMP = 'coredump';
+
+const MESSAGE_COREDUMP = 'fc2e22bc6ee647b6b90729ab34a250b1';
+// "Process 4242 (gnome-calculato) of user 1000 dumped core." followed by the stack trace. (Newer
+// versions first log "… terminated abnormally with signal 11/SEGV, processing...", without the ID: not a report.)
+const DUMPED_CORE = /^Process (\d+) \((.+?)\) of user (\d+) dumped core\./;
+
+export class CoredumpDetector implements Detector {
+  readonly kinds = [COREDUMP];
+
+  detect(event: WatchEvent): DetectorOutput[] {
+    if (!isJournal(event)) return [];
+    const { entry } = event;
+    const fields = entry.fields;
+    const parsed = entry.identifier === 'systemd-coredump' ? DUMPED_CORE.exec(entry.message) : null;
+    if (fields.MESSAGE_ID !== MESSAGE_COREDUMP && !parsed) return [];
+    const comm = fields.COREDUMP_COMM ?? parsed?.[2];
+    const subject = fields.COREDUMP_EXE ?? comm;
+    if (!subject) return [];
+    // COREDUMP_COMM is cut to 15 characters ("gnome-calculato"): prefer the executable's name.
+    const name = fields.COREDUMP_EXE ? subject.slice(subject.lastIndexOf('/') + 1) : subject;
+    const signal = fields.COREDUMP_SIGNAL_NAME ?? (fields.COREDUMP_SIGNAL && `signal ${fields.COREDUMP_SIGNAL}`);
+    const unit = fields.COREDUMP_USER_UNIT ?? fields.COREDUMP_UNIT;
+    const context = unit && !unit.endsWith('.scope') && !unit.endsWith('.slice') ? ` in ${unit}` : '';
+    return [
+      {
+        report: {
+          kind: COREDUMP,
+          severity: 'error',
+          subject,
+          title: `${name} crashed${signal ? ` (${signal})` : ''}${context}`,
+          evidence: [journalEvidence(event)],
+          at: event.at,
+        },
+      },
+    ];
+  }
+}

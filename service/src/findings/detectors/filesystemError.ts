@@ -1,0 +1,55 @@
+// filesystem-error: the kernel reports filesystem corruption or failing I/O on a block device.
+import type { WatchEvent } from '../../watch/events.js';
+import type { Detector, DetectorOutput } from '../types.js';
+import { isJournal, isKernel, journalEvidence } from './journal.js';
+
+export const FILESYSTEM_ERROR = 'filesystem-error';
+
+interface Pattern {
+  regex: RegExp;
+  title: (device: string) => string;
+}
+
+// Each regex captures the device in group 1. Kernel wording: fs/ext4/super.c,
+// fs/btrfs/messages.c ("BTRFS error (device sda2 state EA): …" since 6.x),
+// fs/xfs/xfs_message.c and xfs_buf.c, block/blk-core.c, fs/buffer.c.
+const PATTERNS: Pattern[] = [
+  { regex: /^EXT4-fs error \(device ([^)\s]+)\)/, title: (d) => `ext4 filesystem errors on ${d}` },
+  { regex: /^BTRFS (?:error|critical) \(device ([^)\s]+)/, title: (d) => `Btrfs filesystem errors on ${d}` },
+  {
+    regex:
+      /^XFS \(([^)\s]+)\): (?:metadata I\/O error|Corruption detected|Metadata corruption detected|Corruption of in-memory data)/,
+    title: (d) => `XFS filesystem errors on ${d}`,
+  },
+  // "I/O error, dev sda, sector 123 op 0x0:(READ) …", formerly prefixed "blk_update_request: ".
+  {
+    regex: /^(?:blk_update_request: )?(?:I\/O|critical medium|critical target) error, dev (\w+), sector \d+/,
+    title: (d) => `Disk read/write errors on ${d}`,
+  },
+  { regex: /^Buffer I\/O error on dev (\S+), logical block \d+/, title: (d) => `Disk read/write errors on ${d}` },
+];
+
+export class FilesystemErrorDetector implements Detector {
+  readonly kinds = [FILESYSTEM_ERROR];
+
+  detect(event: WatchEvent): DetectorOutput[] {
+    if (!isJournal(event) || !isKernel(event.entry)) return [];
+    for (const { regex, title } of PATTERNS) {
+      const device = regex.exec(event.entry.message)?.[1];
+      if (!device) continue;
+      return [
+        {
+          report: {
+            kind: FILESYSTEM_ERROR,
+            severity: 'critical',
+            subject: device,
+            title: title(device),
+            evidence: [journalEvidence(event)],
+            at: event.at,
+          },
+        },
+      ];
+    }
+    return [];
+  }
+}

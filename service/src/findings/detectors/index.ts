@@ -1,0 +1,83 @@
+// The detector registry: every detector, each with its own state, configured in one place.
+//
+// Kind                           Severity          From          Default threshold
+// unit-failed                    error             journal, unit "Failed with result" / "Failed to start"; resolves on start
+// crash-loop                     error             journal       ≥ 3 scheduled restarts in 10 min, or the start limit hit
+// coredump                       error             journal       every systemd-coredump entry
+// oom-kill                       error             journal       every kernel OOM kill and systemd-oomd kill
+// filesystem-error               critical          journal       ext4/btrfs/xfs errors, block I/O errors (kernel only)
+// dns-failure                    warning           journal       resolved degraded/DNSSEC, failed lookups
+// auth-failures                  warning           journal       ≥ 5 failures from one address/user in 10 min
+// package-manager-error          warning           journal       dpkg/apt, PackageKit, dnf failures
+// thermal-throttling             warning           journal       throttled; resolves when every CPU is normal
+// disk-low / disk-critical       warning/critical  disk          < min(10%, 5 GiB) / < min(3%, 1 GiB); resolve at 1.2×
+// inode-exhaustion               warning/critical  disk          < 10% / < 2% inodes free; resolve at 1.2×
+// memory-pressure                warning           PSI           full avg10 > 10%; resolves < 5%
+// link-down                      warning           link          an up interface went down (not lo/containers)
+// no-route                       warning           link          no default route
+// no-connectivity/captive-portal warning/info      connectivity  none or limited / portal; resolve on full
+// config-changed-before-failure  error             file + unit   a config change ≤ 10 min before a unit failure
+import type { Detector } from '../types.js';
+import { AuthFailuresDetector, type AuthFailuresOptions } from './authFailures.js';
+import { ConfigChangedDetector, type ConfigChangedOptions } from './configChanged.js';
+import { ConnectivityDetector } from './connectivity.js';
+import { CoredumpDetector } from './coredump.js';
+import { CrashLoopDetector, type CrashLoopOptions } from './crashLoop.js';
+import { DiskSpaceDetector, type DiskSpaceOptions } from './diskSpace.js';
+import { DnsFailureDetector } from './dnsFailure.js';
+import { FilesystemErrorDetector } from './filesystemError.js';
+import { InodeExhaustionDetector, type InodeOptions } from './inodes.js';
+import { LinkDownDetector, type LinkDownOptions } from './linkDown.js';
+import { MemoryPressureDetector, type MemoryPressureOptions } from './memoryPressure.js';
+import { NoRouteDetector } from './noRoute.js';
+import { OomKillDetector } from './oomKill.js';
+import { PackageManagerErrorDetector } from './packageManagerError.js';
+import { ThermalThrottlingDetector } from './thermalThrottling.js';
+import { UnitFailedDetector } from './unitFailed.js';
+
+export interface DetectorOptions {
+  disk?: DiskSpaceOptions;
+  inodes?: InodeOptions;
+  memoryPressure?: MemoryPressureOptions;
+  crashLoop?: CrashLoopOptions;
+  authFailures?: AuthFailuresOptions;
+  configChanged?: ConfigChangedOptions;
+  linkDown?: LinkDownOptions;
+}
+
+/** A fresh set of every detector. Each call gives new state: one set per findings pipeline. */
+export function createDetectors(options: DetectorOptions = {}): Detector[] {
+  return [
+    new UnitFailedDetector(),
+    new CrashLoopDetector(options.crashLoop),
+    new CoredumpDetector(),
+    new OomKillDetector(),
+    new FilesystemErrorDetector(),
+    new DnsFailureDetector(),
+    new AuthFailuresDetector(options.authFailures),
+    new PackageManagerErrorDetector(),
+    new ThermalThrottlingDetector(),
+    new DiskSpaceDetector(options.disk),
+    new InodeExhaustionDetector(options.inodes),
+    new MemoryPressureDetector(options.memoryPressure),
+    new LinkDownDetector(options.linkDown),
+    new NoRouteDetector(),
+    new ConnectivityDetector(),
+    new ConfigChangedDetector(options.configChanged),
+  ];
+}
+
+/** Every finding kind the registry can report. */
+export function detectorKinds(detectors: readonly Detector[] = createDetectors()): string[] {
+  return detectors.flatMap((d) => [...d.kinds]);
+}
+
+export { DISK_DEFAULTS, type DiskSpaceOptions } from './diskSpace.js';
+export type {
+  AuthFailuresOptions,
+  ConfigChangedOptions,
+  CrashLoopOptions,
+  InodeOptions,
+  LinkDownOptions,
+  MemoryPressureOptions,
+};

@@ -1,0 +1,62 @@
+// inode-exhaustion: a filesystem running out of inodes (many small files: caches,
+// mail spools, container layers) fails writes although space is left.
+import type { WatchEvent } from '../../watch/events.js';
+import type { Detector, DetectorOutput } from '../types.js';
+import { ConditionTracker } from './condition.js';
+import { formatPercent } from './format.js';
+import { nextLevel, type Level } from './levels.js';
+
+export const INODE_EXHAUSTION = 'inode-exhaustion';
+
+export interface InodeOptions {
+  /** Warning when less than this fraction of inodes is free (default 0.10). */
+  lowFraction?: number;
+  /** Critical below this fraction (default 0.02). */
+  criticalFraction?: number;
+  /** Resolves once free inodes are this many times the warning threshold (default 1.2). */
+  hysteresis?: number;
+}
+
+export class InodeExhaustionDetector implements Detector {
+  readonly kinds = [INODE_EXHAUSTION];
+  private readonly options: Required<InodeOptions>;
+  private readonly levels = new ConditionTracker<Level>();
+
+  constructor(options: InodeOptions = {}) {
+    this.options = { lowFraction: 0.1, criticalFraction: 0.02, hysteresis: 1.2, ...options };
+  }
+
+  detect(event: WatchEvent): DetectorOutput[] {
+    // Btrfs and some other filesystems allocate inodes dynamically and report 0 in total.
+    if (event.type !== 'disk' || event.usage.totalInodes <= 0) return [];
+    const { usage, at } = event;
+    const thresholds = {
+      low: usage.totalInodes * this.options.lowFraction,
+      critical: usage.totalInodes * this.options.criticalFraction,
+    };
+    const level = nextLevel(this.levels.get(usage.mount), usage.freeInodes, thresholds, this.options.hysteresis);
+    const change = this.levels.change(usage.mount, level);
+    if (!change) return [];
+    if (level === 'ok') return [{ resolve: { kind: INODE_EXHAUSTION, subject: usage.mount, at } }];
+    const percent = formatPercent(usage.freeInodes / usage.totalInodes);
+    return [
+      {
+        report: {
+          kind: INODE_EXHAUSTION,
+          severity: level === 'critical' ? 'critical' : 'warning',
+          subject: usage.mount,
+          title: `${usage.mount} is running out of inodes (${percent} free)`,
+          evidence: [
+            {
+              kind: 'metric',
+              text: `${usage.freeInodes.toLocaleString('en')} of ${usage.totalInodes.toLocaleString('en')} inodes free`,
+              path: usage.mount,
+              at,
+            },
+          ],
+          at,
+        },
+      },
+    ];
+  }
+}

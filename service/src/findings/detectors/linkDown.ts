@@ -1,0 +1,47 @@
+// link-down: a network interface that was up went down (cable pulled, Wi-Fi lost).
+import type { WatchEvent } from '../../watch/events.js';
+import type { Detector, DetectorOutput } from '../types.js';
+import { ConditionTracker } from './condition.js';
+
+export const LINK_DOWN = 'link-down';
+
+/** Loopback and the virtual interfaces of containers and VMs, which go up and down as they start and stop. */
+export const VIRTUAL_INTERFACES =
+  /^(?:lo|docker\d*|veth.*|br-[0-9a-f]+|virbr\d+(?:-nic)?|vnet\d+|podman\d+|cni\d+|flannel\..*|vboxnet\d+|vmnet\d+|lxcbr\d+|lxdbr\d+)$/;
+
+export interface LinkDownOptions {
+  /** Interfaces never reported (default VIRTUAL_INTERFACES). */
+  ignore?: RegExp;
+}
+
+export class LinkDownDetector implements Detector {
+  readonly kinds = [LINK_DOWN];
+  private readonly ignore: RegExp;
+  private readonly state = new ConditionTracker<'up' | 'down'>();
+
+  constructor(options: LinkDownOptions = {}) {
+    this.ignore = options.ignore ?? VIRTUAL_INTERFACES;
+  }
+
+  detect(event: WatchEvent): DetectorOutput[] {
+    if (event.type !== 'link' || this.ignore.test(event.link.name)) return [];
+    const { name, up } = event.link;
+    const change = this.state.change(name, up ? 'up' : 'down');
+    if (!change) return [];
+    if (up) return [{ resolve: { kind: LINK_DOWN, subject: name, at: event.at } }];
+    // An interface first seen down is one the user does not use (Wi-Fi off, no cable): only report losing a link.
+    if (change.previous !== 'up') return [];
+    return [
+      {
+        report: {
+          kind: LINK_DOWN,
+          severity: 'warning',
+          subject: name,
+          title: `Network interface ${name} went down`,
+          evidence: [{ kind: 'text', text: `${name}: link down`, at: event.at }],
+          at: event.at,
+        },
+      },
+    ];
+  }
+}

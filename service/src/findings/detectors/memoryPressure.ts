@@ -1,0 +1,54 @@
+// memory-pressure: tasks stall waiting for memory (PSI, /proc/pressure/memory).
+// "full" means every non-idle task was stalled at once: the desktop freezes.
+import type { WatchEvent } from '../../watch/events.js';
+import type { Detector, DetectorOutput } from '../types.js';
+import { ConditionTracker } from './condition.js';
+
+export const MEMORY_PRESSURE = 'memory-pressure';
+
+export interface MemoryPressureOptions {
+  /** Report when "full avg10" exceeds this percentage (default 10). */
+  reportAbove?: number;
+  /** Resolve when it falls below this percentage (default 5). */
+  resolveBelow?: number;
+}
+
+export class MemoryPressureDetector implements Detector {
+  readonly kinds = [MEMORY_PRESSURE];
+  private readonly reportAbove: number;
+  private readonly resolveBelow: number;
+  private readonly state = new ConditionTracker<'high' | 'normal'>();
+
+  constructor(options: MemoryPressureOptions = {}) {
+    this.reportAbove = options.reportAbove ?? 10;
+    this.resolveBelow = options.resolveBelow ?? 5;
+  }
+
+  detect(event: WatchEvent): DetectorOutput[] {
+    if (event.type !== 'memoryPressure') return [];
+    const { fullAvg10, someAvg10, at } = event;
+    const current = this.state.get('');
+    const high = fullAvg10 > this.reportAbove || (current === 'high' && fullAvg10 >= this.resolveBelow);
+    if (!this.state.change('', high ? 'high' : 'normal')) return [];
+    if (!high) return [{ resolve: { kind: MEMORY_PRESSURE, subject: '', at } }];
+    return [
+      {
+        report: {
+          kind: MEMORY_PRESSURE,
+          severity: 'warning',
+          subject: '',
+          title: `The system is short of memory (all tasks stalled ${fullAvg10.toFixed(0)}% of the time)`,
+          evidence: [
+            {
+              kind: 'metric',
+              text: `memory pressure: full avg10=${fullAvg10.toFixed(2)}, some avg10=${someAvg10.toFixed(2)}`,
+              path: '/proc/pressure/memory',
+              at,
+            },
+          ],
+          at,
+        },
+      },
+    ];
+  }
+}

@@ -1,0 +1,30 @@
+// no-route: the machine lost its default route, so nothing beyond the local network is reachable.
+import type { WatchEvent } from '../../watch/events.js';
+import type { Detector, DetectorOutput } from '../types.js';
+import { ConditionTracker } from './condition.js';
+
+export const NO_ROUTE = 'no-route';
+
+export class NoRouteDetector implements Detector {
+  readonly kinds = [NO_ROUTE];
+  private readonly state = new ConditionTracker<'route' | 'none'>();
+
+  detect(event: WatchEvent): DetectorOutput[] {
+    if (event.type !== 'link') return [];
+    const { hasDefaultRoute, name } = event.link;
+    if (!this.state.change('', hasDefaultRoute ? 'route' : 'none')) return [];
+    if (hasDefaultRoute) return [{ resolve: { kind: NO_ROUTE, subject: '', at: event.at } }];
+    return [
+      {
+        report: {
+          kind: NO_ROUTE,
+          severity: 'warning',
+          subject: '',
+          title: 'No default route: the internet is unreachable',
+          evidence: [{ kind: 'text', text: `no default route after a change on ${name}`, at: event.at }],
+          at: event.at,
+        },
+      },
+    ];
+  }
+}

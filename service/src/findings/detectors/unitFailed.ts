@@ -1,0 +1,188 @@
+// unit-failed: a systemd unit failed, seen in the journal (messages of PID 1 or
+// the user manager) or as a unit state change from the systemd1 D-Bus API.
+import { constants } from 'node:os';
+import type { JournalEntry, UnitState, WatchEvent } from '../../watch/events.js';
+import type { Detector, DetectorOutput, Evidence } from '../types.js';
+import { isServiceManager, journalEvidence, unitOf } from './journal.js';
+
+export const UNIT_FAILED = 'unit-failed';
+
+// Message IDs from systemd's catalog (src/systemd/sd-messages.h).
+const MESSAGE_UNIT_FAILURE_RESULT = 'd9b373ed55a64feb8242e02dbe79a49c';
+const MESSAGE_UNIT_PROCESS_EXIT = '98e322203f7a4ed290d09fe03c09fe15';
+const MESSAGE_JOB_FAILED = 'be02cf6855d2428ba40df7e9d022f03d';
+const MESSAGE_JOB_DONE = '39f53479d3a045ac8e11786248231fbf';
+
+// "foo.service: Failed with result 'exit-code'." (service.c, and the same for sockets, mounts…)
+const FAILED_WITH_RESULT = /^(\S+): Failed with result '([\w-]+)'\.$/;
+// "foo.service: Main process exited, code=exited, status=1/FAILURE"
+const PROCESS_EXITED = /^(\S+): (?:Main|Control) process exited, code=(exited|killed|dumped), status=(\d+)\/(\w+)$/;
+// "Failed to start foo.service - Foo Daemon." (253+) or "Failed to start Foo Daemon." (252)
+const FAILED_TO_START = /^Failed to start (.+)\.$/;
+const UNIT_NAME = /^[\w@:.\\-]+\.(?:service|socket|mount|automount|swap|target|path|timer|slice|scope|device)$/;
+// A unit's start job and its "Failed with result" line arrive together: count them once.
+const SAME_FAILURE_MS = 2000;
+const MAX_UNITS = 4096;
+
+/** A unit failure read from one event: what unit-failed and config-changed-before-failure look for. */
+export interface UnitFailure {
+  unit: string;
+  /** The unit's Result ('exit-code', 'signal', 'timeout'…) when the event says. */
+  result?: string;
+  /** "exit code 1", "signal SEGV": how the main process ended, when known. */
+  exit?: string;
+  evidence: Evidence;
+  /** Whether the event is systemd's "Failed to start" job message (which repeats the result line). */
+  jobMessage: boolean;
+}
+
+/** The unit failure an event reports, or null. */
+export function parseUnitFailure(event: WatchEvent): UnitFailure | null {
+  if (event.type === 'unit') return unitStateFailure(event.state, event.at);
+  if (event.type !== 'journal' || !isServiceManager(event.entry)) return null;
+  const entry = event.entry;
+  const result = FAILED_WITH_RESULT.exec(entry.message);
+  if (result || entry.fields.MESSAGE_ID === MESSAGE_UNIT_FAILURE_RESULT) {
+    const unit = unitOf(entry) ?? result?.[1];
+    const unitResult = entry.fields.UNIT_RESULT ?? result?.[2];
+    if (!unit) return null;
+    return { unit, result: unitResult, evidence: journalEvidence(event), jobMessage: false };
+  }
+  const started = FAILED_TO_START.exec(entry.message);
+  if (started && (entry.fields.MESSAGE_ID ?? MESSAGE_JOB_FAILED) === MESSAGE_JOB_FAILED) {
+    const unit = unitOf(entry) ?? (started[1] ?? '').replace(/ - .*/, '');
+    if (!UNIT_NAME.test(unit)) return null;
+    return { unit, result: entry.fields.JOB_RESULT, evidence: journalEvidence(event), jobMessage: true };
+  }
+  return null;
+}
+
+function unitStateFailure(state: UnitState, at: Date): UnitFailure | null {
+  if (state.activeState !== 'failed') return null;
+  let exit: string | undefined;
+  if (state.result === 'exit-code' && state.exitCode !== undefined) exit = `exit code ${state.exitCode}`;
+  if ((state.result === 'signal' || state.result === 'core-dump') && state.exitCode !== undefined)
+    exit = `signal ${signalName(state.exitCode)}`;
+  const detail = [state.result && `result ${state.result}`, exit].filter(Boolean).join(', ');
+  return {
+    unit: state.unit,
+    result: state.result,
+    exit,
+    evidence: { kind: 'text', text: `${state.scope} unit ${state.unit} is failed${detail ? ` (${detail})` : ''}`, at },
+    jobMessage: false,
+  };
+}
+
+function signalName(signal: number): string {
+  const found = Object.entries(constants.signals).find(([, number]) => number === signal);
+  return found ? found[0].replace(/^SIG/, '') : String(signal);
+}
+
+/** "(exit code 1)", "(timed out)": why, in the words a person would use. */
+function reason(result: string | undefined, exit: string | undefined): string {
+  switch (result) {
+    case 'exit-code':
+      return exit ?? 'exit code';
+    case 'signal':
+    case 'core-dump':
+      return exit ? exit.replace(/^signal /, 'killed by SIG') : 'killed by a signal';
+    case 'timeout':
+      return 'timed out';
+    case 'start-limit-hit':
+      return 'restarted too often';
+    case 'oom-kill':
+      return 'out of memory';
+    case 'watchdog':
+      return 'watchdog timeout';
+    case undefined:
+    case 'failed':
+    case 'resources':
+      return exit ?? (result === 'resources' ? 'could not set up its resources' : '');
+    default:
+      return exit ?? result;
+  }
+}
+
+export function unitFailureTitle(failure: Pick<UnitFailure, 'unit' | 'result' | 'exit'>): string {
+  const why = reason(failure.result, failure.exit);
+  return `${failure.unit} failed${why ? ` (${why})` : ''}`;
+}
+
+export class UnitFailedDetector implements Detector {
+  readonly kinds = [UNIT_FAILED];
+  /** How each unit's last process ended, from "Main process exited" lines, for the title. */
+  private readonly lastExit = new Map<string, string>();
+  private readonly lastReport = new Map<string, number>();
+  /** Units reported failed, so that "Started …" resolves only those and healthy logs stay silent. */
+  private readonly failed = new Set<string>();
+  /** Units the manager said are active, so that repeated state signals do not resolve again. */
+  private readonly active = new Set<string>();
+
+  detect(event: WatchEvent): DetectorOutput[] {
+    if (event.type === 'unit') return this.unitState(event.state, event.at, event);
+    if (event.type !== 'journal' || !isServiceManager(event.entry)) return [];
+    this.rememberExit(event.entry);
+    const started = this.startedUnit(event.entry);
+    if (started && this.failed.delete(started))
+      return [{ resolve: { kind: UNIT_FAILED, subject: started, at: event.at } }];
+    const failure = parseUnitFailure(event);
+    return failure ? this.report(failure, event.at) : [];
+  }
+
+  private unitState(state: UnitState, at: Date, event: WatchEvent): DetectorOutput[] {
+    if (state.activeState === 'active') {
+      this.lastReport.delete(state.unit);
+      // Resolve once per recovery; a unit first seen active may have a finding left from before a restart.
+      const known = this.active.has(state.unit) && !this.failed.has(state.unit);
+      this.failed.delete(state.unit);
+      if (this.active.size > MAX_UNITS) this.active.clear();
+      this.active.add(state.unit);
+      return known ? [] : [{ resolve: { kind: UNIT_FAILED, subject: state.unit, at } }];
+    }
+    const failure = parseUnitFailure(event);
+    return failure ? this.report(failure, at) : [];
+  }
+
+  private report(failure: UnitFailure, at: Date): DetectorOutput[] {
+    const previous = this.lastReport.get(failure.unit);
+    const repeat = previous !== undefined && at.getTime() - previous < SAME_FAILURE_MS;
+    // The result line comes first; the job message and the D-Bus state change repeat it.
+    if (repeat && (failure.jobMessage || failure.evidence.kind !== 'journal')) return [];
+    // Transient units (run-u123.service, app scopes) come and go: keep the memory bounded.
+    if (this.lastReport.size > MAX_UNITS) this.lastReport.clear();
+    this.lastReport.set(failure.unit, at.getTime());
+    if (this.failed.size > MAX_UNITS) this.failed.clear();
+    this.failed.add(failure.unit);
+    const exit = failure.exit ?? this.lastExit.get(failure.unit);
+    this.lastExit.delete(failure.unit);
+    const title =
+      failure.jobMessage && !exit ? `${failure.unit} failed to start` : unitFailureTitle({ ...failure, exit });
+    return [
+      {
+        report: {
+          kind: UNIT_FAILED,
+          severity: 'error',
+          subject: failure.unit,
+          title,
+          evidence: [failure.evidence],
+          at,
+        },
+      },
+    ];
+  }
+
+  private rememberExit(entry: JournalEntry): void {
+    const exited = PROCESS_EXITED.exec(entry.message);
+    if (!exited && entry.fields.MESSAGE_ID !== MESSAGE_UNIT_PROCESS_EXIT) return;
+    const unit = unitOf(entry) ?? exited?.[1];
+    const code = entry.fields.EXIT_CODE ?? exited?.[2];
+    const status = exited ? exited[code === 'exited' ? 3 : 4] : entry.fields.EXIT_STATUS;
+    if (this.lastExit.size > MAX_UNITS) this.lastExit.clear();
+    if (unit && code && status) this.lastExit.set(unit, code === 'exited' ? `exit code ${status}` : `signal ${status}`);
+  }
+
+  private startedUnit(entry: JournalEntry): string | undefined {
+    if (entry.fields.MESSAGE_ID !== MESSAGE_JOB_DONE || entry.fields.JOB_TYPE !== 'start') return undefined;
+    return entry.fields.JOB_RESULT === 'done' ? unitOf(entry) : undefined;
+  }
+}

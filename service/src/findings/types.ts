@@ -1,0 +1,49 @@
+// Findings: what Steward tells the user about. Detectors report them; the
+// store deduplicates them by (kind, subject) and keeps them across restarts.
+import type { WatchEvent } from '../watch/events.js';
+
+export const SEVERITIES = ['info', 'warning', 'error', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export interface Evidence {
+  /** What the evidence is, e.g. 'journal', 'file', 'metric'. */
+  kind: 'journal' | 'file' | 'metric' | 'text';
+  /** One line for people, e.g. the log line or "4.2 GB free of 250 GB". */
+  text: string;
+  /** The journal cursor of a log line, to find it again. */
+  cursor?: string;
+  path?: string;
+  /** When the evidence was seen. */
+  at: Date;
+}
+
+/** A detector saw a problem (again). */
+export interface FindingReport {
+  kind: string;
+  severity: Severity;
+  /** What the finding is about: a unit, a path, an interface, a mount; '' for the machine as a whole. */
+  subject: string;
+  /** One line for people, e.g. "bluetooth.service failed (exit code 1)". */
+  title: string;
+  evidence: Evidence[];
+  at: Date;
+}
+
+/** A detector saw that a problem's condition cleared (the unit is active again, space was freed). */
+export interface ResolutionReport {
+  kind: string;
+  subject: string;
+  at: Date;
+}
+
+export type DetectorOutput = { report: FindingReport } | { resolve: ResolutionReport };
+
+/**
+ * Turns events into findings. Each detector is small, has one job, and may keep
+ * state between events (counting restarts, remembering recent changes).
+ */
+export interface Detector {
+  /** The finding kinds it reports, e.g. ['unit-failed']. */
+  readonly kinds: readonly string[];
+  detect(event: WatchEvent): DetectorOutput[];
+}

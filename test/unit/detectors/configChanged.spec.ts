@@ -1,0 +1,83 @@
+import { ConfigChangedDetector, isConfigPath } from '../../../service/src/findings/detectors/configChanged.js';
+import type { WatchEvent } from '../../../service/src/watch/events.js';
+import { journalEvents, reportsOf, runDetector } from '../../support/journalEvents.js';
+
+// The nginx failure in the unit-failed corpus happens at this time.
+const nginxFailure = journalEvents('unit-failed').find(
+  (e) => e.type === 'journal' && e.entry.message.startsWith('nginx.service: Failed with result'),
+)!;
+const minutesBefore = (minutes: number) => new Date(nginxFailure.at.getTime() - minutes * 60_000);
+
+function changed(
+  path: string,
+  at: Date,
+  previousHash: string | null = 'sha256:5d41402a',
+  hash = 'sha256:7e240de7',
+): WatchEvent {
+  return { type: 'fileChanged', at, path, previousHash, hash };
+}
+
+describe('the config-changed-before-failure detector', () => {
+  it('reports a unit that failed within ten minutes of a configuration change, naming the file and its previous version', () => {
+    const detector = new ConfigChangedDetector();
+    const reports = reportsOf(
+      runDetector(detector, [changed('/etc/nginx/sites-enabled/default', minutesBefore(3)), nginxFailure]),
+    );
+    expect(reports.map((r) => [r.kind, r.severity, r.subject, r.title])).toEqual([
+      [
+        'config-changed-before-failure',
+        'error',
+        'nginx.service',
+        'nginx.service failed 3 minutes after /etc/nginx/sites-enabled/default changed',
+      ],
+    ]);
+    expect(reports[0]!.evidence.map((e) => [e.kind, e.text, e.path])).toEqual([
+      [
+        'file',
+        '/etc/nginx/sites-enabled/default changed (previous version sha256:5d41402a)',
+        '/etc/nginx/sites-enabled/default',
+      ],
+      ['journal', "nginx.service: Failed with result 'exit-code'.", undefined],
+    ]);
+  });
+
+  it('stays silent when the change is older than the window, unchanged, or not configuration', () => {
+    const detector = new ConfigChangedDetector();
+    const events = [
+      changed('/etc/nginx/nginx.conf', minutesBefore(11)),
+      changed('/etc/hosts', minutesBefore(2), 'sha256:aaaa', 'sha256:aaaa'),
+      changed('/var/lib/systemd/coredump/core.nginx.0.zst', minutesBefore(1), null),
+      nginxFailure,
+    ];
+    expect(runDetector(detector, events)).toEqual([]);
+  });
+
+  it('counts unit failures the manager reports over D-Bus too', () => {
+    const detector = new ConfigChangedDetector();
+    const at = new Date('2026-03-14T09:00:00Z');
+    const failure: WatchEvent = {
+      type: 'unit',
+      at,
+      state: { scope: 'user', unit: 'pipewire.service', activeState: 'failed', result: 'exit-code', exitCode: 1 },
+    };
+    const reports = reportsOf(
+      runDetector(detector, [
+        changed('/home/alice/.config/pipewire/pipewire.conf', new Date(at.getTime() - 30_000), null),
+        failure,
+      ]),
+    );
+    expect(reports.map((r) => r.title)).toEqual([
+      'pipewire.service failed a minute after /home/alice/.config/pipewire/pipewire.conf changed',
+    ]);
+    expect(reports[0]!.evidence[0]!.text).toBe('/home/alice/.config/pipewire/pipewire.conf changed (new file)');
+  });
+
+  it('knows configuration paths', () => {
+    expect(['/etc/fstab', '/home/alice/.config/monitors.xml', '/srv/app/settings.toml'].map(isConfigPath)).toEqual([
+      true,
+      true,
+      true,
+    ]);
+    expect(['/var/lib/systemd/coredump/core.x.zst', '/home/alice/notes.txt'].map(isConfigPath)).toEqual([false, false]);
+  });
+});

@@ -1,0 +1,176 @@
+import { ConnectivityDetector } from '../../../service/src/findings/detectors/connectivity.js';
+import { DiskSpaceDetector } from '../../../service/src/findings/detectors/diskSpace.js';
+import { InodeExhaustionDetector } from '../../../service/src/findings/detectors/inodes.js';
+import { LinkDownDetector } from '../../../service/src/findings/detectors/linkDown.js';
+import { MemoryPressureDetector } from '../../../service/src/findings/detectors/memoryPressure.js';
+import { NoRouteDetector } from '../../../service/src/findings/detectors/noRoute.js';
+import type { DetectorOutput } from '../../../service/src/findings/types.js';
+import type { WatchEvent } from '../../../service/src/watch/events.js';
+
+const GiB = 1024 ** 3;
+const at = new Date('2026-03-14T09:00:00Z');
+
+/** "report <kind> <severity> <subject>: <title>" / "resolve <kind> <subject>", one line per output. */
+function describeOutputs(outputs: DetectorOutput[]): string[] {
+  return outputs.map((o) =>
+    'report' in o
+      ? `report ${o.report.kind} ${o.report.severity} ${o.report.subject}: ${o.report.title}`
+      : `resolve ${o.resolve.kind} ${o.resolve.subject}`,
+  );
+}
+
+describe('the disk space detector', () => {
+  const disk = (availableGiB: number, totalGiB = 500, mount = '/home'): WatchEvent => ({
+    type: 'disk',
+    at,
+    usage: {
+      mount,
+      totalBytes: totalGiB * GiB,
+      availableBytes: availableGiB * GiB,
+      totalInodes: 1_000_000,
+      freeInodes: 900_000,
+    },
+  });
+
+  it('reports low (below 5 GiB on a large disk) and critical (below 1 GiB) space once per change, with hysteresis', () => {
+    const detector = new DiskSpaceDetector();
+    const steps = [100, 4.5, 4, 0.8, 1.1, 1.3, 5.5, 6.5, 7].map((gib) => describeOutputs(detector.detect(disk(gib))));
+    expect(steps).toEqual([
+      ['resolve disk-low /home', 'resolve disk-critical /home'],
+      ['report disk-low warning /home: Only 4.8 GB free on /home (0.9%)'],
+      [],
+      ['resolve disk-low /home', 'report disk-critical critical /home: Only 859 MB free on /home (0.2%)'],
+      // 1.1 GiB is above the critical threshold but not 20% above it: still critical.
+      [],
+      ['resolve disk-critical /home', 'report disk-low warning /home: Only 1.4 GB free on /home (0.3%)'],
+      // 5.5 GiB is above 5 GiB but not above 6 GiB: still low.
+      [],
+      ['resolve disk-low /home'],
+      [],
+    ]);
+  });
+
+  it('uses the percentage on small disks, and reports numbers as evidence', () => {
+    const detector = new DiskSpaceDetector();
+    // 20 GiB disk: low below 2 GiB (10%), critical below 0.6 GiB (3%).
+    expect(describeOutputs(detector.detect(disk(2.5, 20, '/')))).toEqual([
+      'resolve disk-low /',
+      'resolve disk-critical /',
+    ]);
+    const [output] = detector.detect(disk(1.5, 20, '/'));
+    expect(output).toEqual({
+      report: {
+        kind: 'disk-low',
+        severity: 'warning',
+        subject: '/',
+        title: 'Only 1.6 GB free on / (7.5%)',
+        evidence: [{ kind: 'metric', text: '1.6 GB free of 21 GB', path: '/', at }],
+        at,
+      },
+    });
+  });
+
+  it('takes its thresholds from options', () => {
+    const detector = new DiskSpaceDetector({ lowBytes: 50 * GiB, criticalBytes: 10 * GiB });
+    expect(describeOutputs(detector.detect(disk(40)))).toEqual([
+      'resolve disk-critical /home',
+      'report disk-low warning /home: Only 43 GB free on /home (8%)',
+    ]);
+  });
+});
+
+describe('the inode-exhaustion detector', () => {
+  const inodes = (free: number, total = 1_000_000): WatchEvent => ({
+    type: 'disk',
+    at,
+    usage: { mount: '/var', totalBytes: 100 * GiB, availableBytes: 50 * GiB, totalInodes: total, freeInodes: free },
+  });
+
+  it('reports few free inodes and resolves once well above the threshold', () => {
+    const detector = new InodeExhaustionDetector();
+    const steps = [500_000, 80_000, 15_000, 110_000, 130_000].map((free) =>
+      describeOutputs(detector.detect(inodes(free))),
+    );
+    expect(steps).toEqual([
+      ['resolve inode-exhaustion /var'],
+      ['report inode-exhaustion warning /var: /var is running out of inodes (8% free)'],
+      ['report inode-exhaustion critical /var: /var is running out of inodes (1.5% free)'],
+      ['report inode-exhaustion warning /var: /var is running out of inodes (11% free)'],
+      ['resolve inode-exhaustion /var'],
+    ]);
+  });
+
+  it('ignores filesystems without a fixed inode count (btrfs reports 0)', () => {
+    expect(new InodeExhaustionDetector().detect(inodes(0, 0))).toEqual([]);
+  });
+});
+
+describe('the memory-pressure detector', () => {
+  const psi = (full: number): WatchEvent => ({ type: 'memoryPressure', at, someAvg10: full * 2, fullAvg10: full });
+
+  it('reports full avg10 above 10% and resolves below 5%', () => {
+    const detector = new MemoryPressureDetector();
+    const steps = [0.5, 12, 30, 7, 4, 9].map((full) => describeOutputs(detector.detect(psi(full))));
+    expect(steps).toEqual([
+      ['resolve memory-pressure '],
+      ['report memory-pressure warning : The system is short of memory (all tasks stalled 12% of the time)'],
+      [],
+      [],
+      ['resolve memory-pressure '],
+      [],
+    ]);
+  });
+});
+
+describe('the network detectors', () => {
+  const link = (name: string, up: boolean, hasDefaultRoute = true): WatchEvent => ({
+    type: 'link',
+    at,
+    link: { name, up, hasDefaultRoute },
+  });
+
+  it('reports a link that goes down and resolves it when it comes back', () => {
+    const detector = new LinkDownDetector();
+    const steps = [link('wlp0s20f3', true), link('wlp0s20f3', true), link('wlp0s20f3', false), link('wlp0s20f3', true)];
+    expect(steps.map((e) => describeOutputs(detector.detect(e)))).toEqual([
+      ['resolve link-down wlp0s20f3'],
+      [],
+      ['report link-down warning wlp0s20f3: Network interface wlp0s20f3 went down'],
+      ['resolve link-down wlp0s20f3'],
+    ]);
+  });
+
+  it('ignores loopback, container interfaces, and interfaces that were never up', () => {
+    const detector = new LinkDownDetector();
+    const events = [link('lo', false), link('docker0', true), link('docker0', false), link('enp0s31f6', false)];
+    expect(events.flatMap((e) => detector.detect(e))).toEqual([]);
+  });
+
+  it('reports a lost default route and resolves it when one is back', () => {
+    const detector = new NoRouteDetector();
+    const steps = [link('wlp0s20f3', true, true), link('wlp0s20f3', false, false), link('enp0s31f6', true, false)];
+    steps.push(link('enp0s31f6', true, true));
+    expect(steps.map((e) => describeOutputs(detector.detect(e)))).toEqual([
+      ['resolve no-route '],
+      ['report no-route warning : No default route: the internet is unreachable'],
+      [],
+      ['resolve no-route '],
+    ]);
+  });
+
+  it('reports no connectivity and captive portals, and resolves both on full connectivity', () => {
+    const detector = new ConnectivityDetector();
+    const states = ['full', 'limited', 'none', 'unknown', 'portal', 'full'] as const;
+    expect(states.map((state) => describeOutputs(detector.detect({ type: 'connectivity', at, state })))).toEqual([
+      ['resolve no-connectivity ', 'resolve captive-portal '],
+      ['report no-connectivity warning : Connected to a network, but the internet is unreachable'],
+      ['report no-connectivity warning : No network connection'],
+      [],
+      [
+        'resolve no-connectivity ',
+        'report captive-portal info : A captive portal blocks the internet: sign in to the network',
+      ],
+      ['resolve captive-portal '],
+    ]);
+  });
+});

@@ -1,0 +1,58 @@
+import { createDetectors, detectorKinds } from '../../../service/src/findings/detectors/index.js';
+import type { Detector } from '../../../service/src/findings/types.js';
+import { journalEvents, readJournalFixture, reportsOf } from '../../support/journalEvents.js';
+
+const JOURNAL_KINDS = [
+  'unit-failed',
+  'crash-loop',
+  'coredump',
+  'oom-kill',
+  'filesystem-error',
+  'dns-failure',
+  'auth-failures',
+  'package-manager-error',
+  'thermal-throttling',
+];
+
+/** Every output of every detector, in event order, as the findings pipeline would see them. */
+function runAll(detectors: Detector[], fixture: string) {
+  return journalEvents(fixture).flatMap((event) => detectors.flatMap((detector) => detector.detect(event)));
+}
+
+describe('the detector registry', () => {
+  it('has one detector per finding kind, each kind once', () => {
+    const kinds = detectorKinds();
+    expect(new Set(kinds).size).toBe(kinds.length);
+    expect([...kinds].sort()).toEqual(
+      [
+        ...JOURNAL_KINDS,
+        'disk-low',
+        'disk-critical',
+        'inode-exhaustion',
+        'memory-pressure',
+        'link-down',
+        'no-route',
+        'no-connectivity',
+        'captive-portal',
+        'config-changed-before-failure',
+      ].sort(),
+    );
+  });
+
+  it('gives each call its own state', () => {
+    const [a, b] = [createDetectors(), createDetectors()];
+    expect(a[0]).not.toBe(b[0]);
+  });
+
+  it('stays silent on a corpus of healthy boot and desktop logs', () => {
+    expect(readJournalFixture('healthy').length).toBeGreaterThan(250);
+    expect(runAll(createDetectors(), 'healthy')).toEqual([]);
+  });
+
+  for (const kind of JOURNAL_KINDS) {
+    it(`fires ${kind} on its corpus excerpt`, () => {
+      const kinds = new Set(reportsOf(runAll(createDetectors(), kind)).map((r) => r.kind));
+      expect(kinds).toContain(kind);
+    });
+  }
+});
