@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { SEVERITIES } from './findings/types.js';
 
 const remoteEndpointSchema = z
   .object({
@@ -34,10 +35,50 @@ const inferenceSchema = z
     path: ['remote'],
   });
 
+const findingsSchema = z
+  .object({
+    /** The least severe finding that puts the service in the "attention" state (and later, notifies). */
+    attentionSeverity: z.enum(SEVERITIES).default('warning'),
+  })
+  .strict();
+
+const watchSchema = z
+  .object({
+    journal: z
+      .object({
+        /** Follow the system journal when this user may read it (systemd-journal or adm group). */
+        system: z.boolean().default(true),
+        user: z.boolean().default(true),
+        /** More journal directories to follow, e.g. a container's or a machine's exported journal. */
+        directories: z.array(z.string().startsWith('/', 'must be an absolute path')).default([]),
+      })
+      .strict()
+      .default({ system: true, user: true, directories: [] }),
+    disks: z
+      .object({
+        mounts: z.array(z.string().startsWith('/', 'must be an absolute path')).default(['/', '/home', '/var']),
+        intervalSeconds: z.number().int().min(5).default(60),
+      })
+      .strict()
+      .default({ mounts: ['/', '/home', '/var'], intervalSeconds: 60 }),
+    files: z
+      .object({
+        /** ~/.config (top level) and the coredump directory. */
+        watchDefaults: z.boolean().default(true),
+        /** More files or directories to watch, e.g. /etc/fstab; a copy of each good version is kept. */
+        paths: z.array(z.string().startsWith('/', 'must be an absolute path')).default([]),
+      })
+      .strict()
+      .default({ watchDefaults: true, paths: [] }),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     logLevel: z.enum(['debug', 'info', 'warning', 'error']).default('info'),
     inference: inferenceSchema.default(() => inferenceSchema.parse({})),
+    findings: findingsSchema.default(() => findingsSchema.parse({})),
+    watch: watchSchema.default(() => watchSchema.parse({})),
   })
   .strict();
 

@@ -1,4 +1,5 @@
 import chatXml from '../../dbus-interfaces/io.github.steward.Steward1.Chat.xml';
+import findingsXml from '../../dbus-interfaces/io.github.steward.Steward1.Findings.xml';
 import coreXml from '../../dbus-interfaces/io.github.steward.Steward1.xml';
 import modelsXml from '../../dbus-interfaces/io.github.steward.Steward1.Models.xml';
 import { parseIntrospection, type InterfaceSpec } from './dbus/introspection.js';
@@ -8,6 +9,7 @@ export const OBJECT_PATH = '/io/github/steward/Steward1';
 export const CORE_INTERFACE = 'io.github.steward.Steward1';
 export const MODELS_INTERFACE = 'io.github.steward.Steward1.Models';
 export const CHAT_INTERFACE = 'io.github.steward.Steward1.Chat';
+export const FINDINGS_INTERFACE = 'io.github.steward.Steward1.Findings';
 
 function single(xml: string, name: string): InterfaceSpec {
   const spec = parseIntrospection(xml).find((i) => i.name === name);
@@ -18,4 +20,5 @@ function single(xml: string, name: string): InterfaceSpec {
 export const coreSpec = single(coreXml, CORE_INTERFACE);
 export const modelsSpec = single(modelsXml, MODELS_INTERFACE);
 export const chatSpec = single(chatXml, CHAT_INTERFACE);
+export const findingsSpec = single(findingsXml, FINDINGS_INTERFACE);
 export const API_VERSION = Number(coreSpec.annotations['io.github.steward.ApiVersion']);

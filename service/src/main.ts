@@ -1,27 +1,34 @@
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MessageBus } from '@jellybrick/dbus-next';
 import { ChatInterface } from './chat/chatInterface.js';
 import { ChatSessions } from './chat/sessions.js';
-import { loadConfig, type ConfigLoad } from './config.js';
+import { loadConfig, type Config, type ConfigLoad } from './config.js';
 import { currentGroupNames, probeCapabilities } from './core/capabilities.js';
 import { createCoreInterface } from './core/coreInterface.js';
 import { ServiceState } from './core/serviceState.js';
 import { SignalRouter } from './dbus/client.js';
-import { connectBus, onBusError, ownName, releaseName } from './dbus/connection.js';
+import { connectBus, onBusClosed, onBusError, ownName, releaseName } from './dbus/connection.js';
 import { watchNameVanishing } from './dbus/nameWatch.js';
 import { ObjectServer } from './dbus/objectServer.js';
 import { readApiKey } from './engine/apiKey.js';
 import { EngineProvider } from './engine/engineProvider.js';
+import { createDetectors } from './findings/detectors/index.js';
+import { FindingsInterface } from './findings/findingsInterface.js';
+import { FindingsPipeline } from './findings/pipeline.js';
+import { FindingsStore } from './findings/store.js';
 import { RemoteEngine } from './engine/remote.js';
 import {
   API_VERSION,
   BUS_NAME,
   CHAT_INTERFACE,
   CORE_INTERFACE,
+  FINDINGS_INTERFACE,
   MODELS_INTERFACE,
   OBJECT_PATH,
   chatSpec,
   coreSpec,
+  findingsSpec,
   modelsSpec,
 } from './interfaces.js';
 import { createLogger, type Logger } from './logging.js';
@@ -30,11 +37,18 @@ import { resolveModelLocations } from './models/locations.js';
 import { ModelsInterface } from './models/modelsInterface.js';
 import { ModelStore } from './models/store.js';
 import { ensurePrivateDirectory, resolvePaths } from './paths.js';
+import { Watchers } from './watch/watchers.js';
 
 const log = createLogger();
 // Built next to this file (dist/service/steward-engine.js), and installed the same way.
 const WORKER_SCRIPT = fileURLToPath(new URL('./steward-engine.js', import.meta.url));
 const INSPECTOR_SCRIPT = fileURLToPath(new URL('./steward-model-inspector.js', import.meta.url));
+
+function attentionReason(store: FindingsStore, config: Config): string | null {
+  const count = store.list({ minSeverity: config.findings.attentionSeverity }).length;
+  if (count === 0) return null;
+  return count === 1 ? 'A problem needs attention.' : `${count} problems need attention.`;
+}
 
 function applyConfig(load: ConfigLoad, state: ServiceState, logger: Logger): void {
   logger.setLevel(load.config.logLevel);
@@ -144,6 +158,25 @@ async function main(): Promise<void> {
     },
   });
   server.export(OBJECT_PATH, chatSpec, chat.impl);
+  const findingsStore = new FindingsStore(join(paths.stateDirectory, 'findings.db'));
+  const findings = new FindingsInterface(findingsStore, {
+    added: (id, finding) => server.emitSignal(OBJECT_PATH, FINDINGS_INTERFACE, 'FindingAdded', [id, finding]),
+    updated: (id, finding) => server.emitSignal(OBJECT_PATH, FINDINGS_INTERFACE, 'FindingUpdated', [id, finding]),
+    resolved: (id) => server.emitSignal(OBJECT_PATH, FINDINGS_INTERFACE, 'FindingResolved', [id]),
+    activeCountChanged: () => server.emitPropertiesChanged(OBJECT_PATH, FINDINGS_INTERFACE, ['ActiveCount']),
+  });
+  server.export(OBJECT_PATH, findingsSpec, findings.impl);
+  const updateAttention = () => state.setAttention(attentionReason(findingsStore, config.config));
+  const pipeline = new FindingsPipeline({
+    store: findingsStore,
+    detectors: createDetectors(),
+    onChanges: (changes) => {
+      findings.announce(changes);
+      updateAttention();
+    },
+    log,
+  });
+
   state.on('changed', (names) => {
     server.emitPropertiesChanged(OBJECT_PATH, CORE_INTERFACE, names);
     log.info('state changed', { state: state.state, reason: state.reason || undefined });
@@ -171,26 +204,47 @@ async function main(): Promise<void> {
     groups: await currentGroupNames(),
     uid: process.getuid?.() ?? -1,
   });
-  state.markStarted(capabilities);
-  // After start-up: reading model metadata loads node-llama-cpp, which a status query should not wait for.
-  models.load().catch((error: Error) => log.warning('cannot read the active model', { reason: error.message }));
-  engines.refresh().catch((error: Error) => log.warning('cannot read the active model', { reason: error.message }));
-  log.info('capabilities probed', { capabilities });
+  const startWatchers = () => {
+    const started = new Watchers({
+      config: config.config.watch,
+      capabilities,
+      pipeline,
+      store: findingsStore,
+      configHome: paths.configHome,
+      stateDirectory: paths.stateDirectory,
+      log,
+    });
+    void started.start();
+    return started;
+  };
+  let watchers = startWatchers();
 
   process.on('SIGHUP', () => {
-    void loadConfig(paths.configFile).then((load) => {
-      const inferenceChanged = JSON.stringify(load.config.inference) !== JSON.stringify(config.config.inference);
+    void loadConfig(paths.configFile).then(async (load) => {
+      const changed = (key: 'inference' | 'watch') =>
+        JSON.stringify(load.config[key]) !== JSON.stringify(config.config[key]);
+      const [inferenceChanged, watchChanged] = [changed('inference'), changed('watch')];
       config = load;
       applyConfig(load, state, log);
+      updateAttention();
       log.info('configuration reloaded', { file: paths.configFile });
       // Dropping the engine unloads the model; the new settings apply on the next request.
       if (inferenceChanged) void engines.refresh();
+      if (watchChanged) {
+        await watchers.stop();
+        watchers = startWatchers();
+      }
     });
   });
 
+  let stopping = false;
   const shutdown = async (signal: string) => {
+    stopping = true;
     log.info('stopping', { signal });
     models.cancelAll();
+    await watchers.stop();
+    findings.stop();
+    findingsStore.close();
     await engines.unload();
     server.unexportAll();
     await releaseName(bus, BUS_NAME).catch((error: Error) =>
@@ -205,6 +259,19 @@ async function main(): Promise<void> {
     log.error('session bus connection lost', { reason: error.message });
     process.exit(1);
   });
+  onBusClosed(bus, () => {
+    if (stopping) return;
+    log.error('the session bus closed the connection; stopping');
+    process.exit(1);
+  });
+
+  // Last, with every signal handled: a client that sees the service started may reload or stop it at once.
+  state.markStarted(capabilities);
+  updateAttention();
+  // After start-up: reading model metadata starts a helper process, which a status query should not wait for.
+  models.load().catch((error: Error) => log.warning('cannot read the active model', { reason: error.message }));
+  engines.refresh().catch((error: Error) => log.warning('cannot read the active model', { reason: error.message }));
+  log.info('capabilities probed', { capabilities });
 }
 
 main().catch((error: unknown) => {

@@ -3,6 +3,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 export interface StewardPaths {
+  /** $XDG_CONFIG_HOME: the user's configuration, which Steward watches. */
+  configHome: string;
   configFile: string;
   stateDirectory: string;
 }
@@ -13,6 +15,7 @@ export function resolvePaths(env: NodeJS.ProcessEnv = process.env): StewardPaths
   const configHome = absoluteOr(env.XDG_CONFIG_HOME, join(home, '.config'));
   const stateHome = absoluteOr(env.XDG_STATE_HOME, join(home, '.local', 'state'));
   return {
+    configHome,
     configFile: join(configHome, 'steward', 'config.json'),
     stateDirectory: join(stateHome, 'steward'),
   };

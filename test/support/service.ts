@@ -74,6 +74,6 @@ export async function waitFor(
 export async function waitUntilReady(bus: MessageBus, service: RunningService): Promise<void> {
   await waitFor(async () => {
     if (service.process.exitCode !== null) throw new Error(`service exited early:\n${service.log()}`);
-    return (await nameHasOwner(bus, BUS_NAME)) && /state changed state=(idle|degraded)/.test(service.log());
+    return (await nameHasOwner(bus, BUS_NAME)) && /state changed state=(idle|degraded|attention)/.test(service.log());
   }, 'the service to start');
 }

@@ -76,6 +76,7 @@ describe('loadConfig', () => {
 describe('resolvePaths', () => {
   it('follows the XDG variables', () => {
     expect(resolvePaths({ HOME: '/home/a', XDG_CONFIG_HOME: '/cfg', XDG_STATE_HOME: '/st' })).toEqual({
+      configHome: '/cfg',
       configFile: '/cfg/steward/config.json',
       stateDirectory: '/st/steward',
     });
@@ -83,6 +84,7 @@ describe('resolvePaths', () => {
 
   it('uses the defaults under HOME, ignoring relative XDG values as the spec says', () => {
     expect(resolvePaths({ HOME: '/home/a', XDG_CONFIG_HOME: 'relative' })).toEqual({
+      configHome: '/home/a/.config',
       configFile: '/home/a/.config/steward/config.json',
       stateDirectory: '/home/a/.local/state/steward',
     });

@@ -45,4 +45,17 @@ describe('ServiceState', () => {
     state.markStarted(['a']);
     expect(changes).toEqual([]);
   });
+
+  it('asks for attention while findings need it, behind its own problems', () => {
+    state.markStarted([]);
+    state.setAttention('2 problems need attention.');
+    expect(state.state).toBe('attention');
+    expect(state.reason).toBe('2 problems need attention.');
+    state.setProblem('config', 'Config is broken.');
+    expect(state.state).toBe('degraded');
+    state.setProblem('config', null);
+    expect(state.state).toBe('attention');
+    state.setAttention(null);
+    expect(state.state).toBe('idle');
+  });
 });

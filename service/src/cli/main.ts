@@ -7,6 +7,7 @@ import { BUS_NAME, CHAT_INTERFACE, CORE_INTERFACE, OBJECT_PATH } from '../interf
 import { API_KEY_USAGE, apiKeyCommand } from './apiKey.js';
 import { ASK_USAGE, askCommand, samplingOptions } from './ask.js';
 import { EXIT_FAILURE, EXIT_NOT_RUNNING, EXIT_USAGE } from './exitCodes.js';
+import { FINDINGS_USAGE, findingsCommand } from './findings.js';
 import { MODELS_USAGE, modelsCommand } from './models.js';
 import { formatStatus, unpackStatus } from './statusReport.js';
 
@@ -15,9 +16,9 @@ const USAGE = `Usage: steward <command> [options]
 Commands:
   status                   Show what the Steward service is doing (exit status 3 if it is not running)
   start                    Start the service through D-Bus activation
-${ASK_USAGE}${MODELS_USAGE}${API_KEY_USAGE}
+${FINDINGS_USAGE}${ASK_USAGE}${MODELS_USAGE}${API_KEY_USAGE}
 Options:
-  --json                   Print machine-readable JSON (status, ask, models list, models recommend)
+  --json                   Print machine-readable JSON (status, findings, ask, models list, models recommend)
   --version                Print the version of this tool
   --help                   Show this help
 `;
@@ -75,6 +76,8 @@ async function main(argv: string[]): Promise<number> {
         json: { type: 'boolean' },
         sha256: { type: 'string' },
         session: { type: 'string' },
+        all: { type: 'boolean' },
+        'after-first': { type: 'boolean' },
         'max-tokens': { type: 'string' },
         temperature: { type: 'string' },
         seed: { type: 'string' },
@@ -99,6 +102,7 @@ async function main(argv: string[]): Promise<number> {
   const [target] = rest;
   const known =
     command === 'models' ||
+    command === 'findings' ||
     command === 'ask' ||
     (command === 'api-key' && rest.length === 1) ||
     ((command === 'status' || command === 'start') && rest.length === 0);
@@ -108,6 +112,13 @@ async function main(argv: string[]): Promise<number> {
   }
   const bus = await connectBus('session');
   try {
+    if (command === 'findings') {
+      return await findingsCommand(bus, rest, {
+        json: values.json ?? false,
+        all: values.all ?? false,
+        afterFirst: values['after-first'] ?? false,
+      });
+    }
     if (command === 'api-key' && target) return await apiKeyCommand(bus, target);
     if (command === 'ask') {
       const sampling = samplingOptions(values);

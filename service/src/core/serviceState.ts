@@ -16,6 +16,7 @@ interface Snapshot {
 export class ServiceState extends EventEmitter<{ changed: [names: ('State' | 'StateReason' | 'Capabilities')[]] }> {
   private started = false;
   private readonly problems = new Map<string, string>();
+  private attention: string | null = null;
   private caps: string[] = [];
   private last: Snapshot = this.snapshot();
 
@@ -44,10 +45,18 @@ export class ServiceState extends EventEmitter<{ changed: [names: ('State' | 'St
     this.update();
   }
 
+  /** Records (or with `null`, clears) something on the machine the user should look at, e.g. "2 problems found". */
+  setAttention(reason: string | null): void {
+    this.attention = reason;
+    this.update();
+  }
+
   private snapshot(): Snapshot {
     const reasons = [...this.problems.values()];
     if (!this.started) return { state: 'starting', reason: '', capabilities: [] };
+    // Steward's own problems come first: while it is degraded, its findings may be incomplete.
     if (reasons.length > 0) return { state: 'degraded', reason: reasons.join(' '), capabilities: this.caps };
+    if (this.attention) return { state: 'attention', reason: this.attention, capabilities: this.caps };
     return { state: 'idle', reason: '', capabilities: this.caps };
   }
 

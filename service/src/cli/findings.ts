@@ -1,0 +1,89 @@
+import { Variant, type MessageBus } from '@jellybrick/dbus-next';
+import { callMethod } from '../dbus/client.js';
+import { BUS_NAME, FINDINGS_INTERFACE, OBJECT_PATH } from '../interfaces.js';
+import { EXIT_USAGE } from './exitCodes.js';
+import { unpackStatus, type StatusRecord } from './statusReport.js';
+
+export const FINDINGS_USAGE = `  findings                 List what Steward noticed (--all includes resolved ones)
+  findings show ID         Show a finding with its evidence
+  findings ignore KIND [SUBJECT]
+                           Stop announcing a kind of finding (--after-first: once, then quiet)
+  findings unignore KIND [SUBJECT]
+`;
+
+const call = (bus: MessageBus, member: string, signature = '', body: unknown[] = []) =>
+  callMethod(bus, { destination: BUS_NAME, path: OBJECT_PATH, interface: FINDINGS_INTERFACE, member, signature, body });
+
+const write = (text: string) => process.stdout.write(text);
+const when = (micros: unknown) => new Date(Number(micros) / 1000).toLocaleString();
+
+export async function findingsCommand(
+  bus: MessageBus,
+  args: string[],
+  options: { json: boolean; all: boolean; afterFirst: boolean },
+): Promise<number> {
+  const [subcommand = 'list', target, subject = '', ...extra] = args;
+  const usage = (problem: string) => {
+    process.stderr.write(`steward: ${problem}\n\nUsage:\n${FINDINGS_USAGE}`);
+    return EXIT_USAGE;
+  };
+  if (extra.length > 0) return usage(`too many arguments for “findings ${subcommand}”`);
+  switch (subcommand) {
+    case 'list':
+      return list(bus, options);
+    case 'show':
+      if (!target || subject) return usage('“findings show” takes one finding id');
+      return show(bus, target, options.json);
+    case 'ignore':
+      if (!target) return usage('“findings ignore” needs a kind');
+      await call(bus, 'Ignore', 'sss', [target, subject, options.afterFirst ? 'after-first' : 'always']);
+      write(
+        `Ignoring ${target}${subject ? ` for ${subject}` : ''}${options.afterFirst ? ' after the first time' : ''}.\n`,
+      );
+      return 0;
+    case 'unignore':
+      if (!target) return usage('“findings unignore” needs a kind');
+      await call(bus, 'Unignore', 'ss', [target, subject]);
+      write(`No longer ignoring ${target}${subject ? ` for ${subject}` : ''}.\n`);
+      return 0;
+    default:
+      return usage(`unknown command “findings ${subcommand}”`);
+  }
+}
+
+async function list(bus: MessageBus, options: { json: boolean; all: boolean }): Promise<number> {
+  const [reply] = await call(bus, 'List', 'a{sv}', [options.all ? { state: new Variant('s', 'all') } : {}]);
+  const findings = (reply as Record<string, Variant>[]).map(unpackStatus);
+  if (options.json) {
+    write(`${JSON.stringify(findings)}\n`);
+    return 0;
+  }
+  if (findings.length === 0) {
+    write(options.all ? 'Steward has noticed nothing yet.\n' : 'Nothing needs attention.\n');
+    return 0;
+  }
+  for (const finding of findings) write(`${line(finding)}\n`);
+  return 0;
+}
+
+function line(finding: StatusRecord): string {
+  const count = Number(finding.count) > 1 ? ` (${String(finding.count)}×)` : '';
+  const resolved = finding.state === 'resolved' ? ' [resolved]' : '';
+  return `${String(finding.id).padStart(4)}  ${String(finding.severity).padEnd(8)}  ${String(finding.title)}${count}${resolved}  — ${when(finding['last-seen'])}`;
+}
+
+async function show(bus: MessageBus, id: string, json: boolean): Promise<number> {
+  const [reply] = await call(bus, 'Get', 's', [id]);
+  const finding = unpackStatus(reply as Record<string, Variant>);
+  const evidence = ((reply as Record<string, Variant>).evidence?.value as Record<string, Variant>[]).map(unpackStatus);
+  if (json) {
+    write(`${JSON.stringify({ ...finding, evidence })}\n`);
+    return 0;
+  }
+  write(`${line(finding)}\n`);
+  write(`Kind: ${String(finding.kind)}${finding.subject ? `, about ${String(finding.subject)}` : ''}\n`);
+  write(`First seen ${when(finding['first-seen'])}, ${String(finding.count)} time(s)\n`);
+  if (evidence.length > 0) write('Evidence:\n');
+  for (const item of evidence) write(`  ${when(item.time)}  ${String(item.text)}\n`);
+  return 0;
+}

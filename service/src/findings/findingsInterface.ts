@@ -1,0 +1,178 @@
+import { Variant } from '@jellybrick/dbus-next';
+import { z } from 'zod';
+import { StewardError } from '../dbus/errors.js';
+import { method, type InterfaceImpl } from '../dbus/objectServer.js';
+import type { Finding, FindingChange, FindingsStore } from './store.js';
+import { SEVERITIES } from './types.js';
+
+const findingId = z.string().regex(/^[1-9]\d{0,15}$/, 'not a finding id from List');
+const kind = z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, 'not a finding kind (lower-case words joined by "-")');
+const subject = z.string().max(1024);
+
+const variantOf = <T extends z.ZodType>(signature: string, value: T) =>
+  z
+    .instanceof(Variant)
+    .refine((variant) => variant.signature === signature, `must have the D-Bus type ${signature}`)
+    .transform((variant): unknown => variant.value)
+    .pipe(value);
+
+const listFilter = z
+  .object({
+    state: variantOf('s', z.enum(['active', 'resolved', 'all'])).optional(),
+    'min-severity': variantOf('s', z.enum(SEVERITIES)).optional(),
+    'include-ignored': variantOf('b', z.boolean()).optional(),
+  })
+  .strict();
+
+const micros = (date: Date) => new Variant('x', BigInt(date.getTime()) * 1000n);
+
+export function findingDict(finding: Finding): Record<string, Variant> {
+  return {
+    id: new Variant('s', String(finding.id)),
+    kind: new Variant('s', finding.kind),
+    subject: new Variant('s', finding.subject),
+    severity: new Variant('s', finding.severity),
+    title: new Variant('s', finding.title),
+    state: new Variant('s', finding.state),
+    'first-seen': micros(finding.firstSeen),
+    'last-seen': micros(finding.lastSeen),
+    count: new Variant('u', finding.count),
+    ignored: new Variant('b', finding.ignored),
+    ...(finding.resolvedAt ? { 'resolved-at': micros(finding.resolvedAt) } : {}),
+  };
+}
+
+export interface FindingsSignals {
+  added(id: string, finding: Record<string, Variant>): void;
+  updated(id: string, finding: Record<string, Variant>): void;
+  resolved(id: string): void;
+  activeCountChanged(): void;
+}
+
+/** io.github.steward.Steward1.Findings: what the watchers noticed, and what to keep quiet about. */
+export class FindingsInterface {
+  /** When each finding last had an update signal, and the update held back since. */
+  private readonly updates = new Map<number, { sentAt: number; held: Finding | null; timer: NodeJS.Timeout | null }>();
+  private activeCount: number;
+
+  constructor(
+    private readonly store: FindingsStore,
+    private readonly signals: FindingsSignals,
+    private readonly updateIntervalMs = 1000,
+  ) {
+    this.activeCount = store.list().length;
+  }
+
+  get active(): number {
+    return this.activeCount;
+  }
+
+  /** Announces what a batch changed; repeated updates of one finding are thinned to one per interval. */
+  announce(changes: FindingChange[]): void {
+    for (const { change, finding } of changes) {
+      if (finding.ignored) continue;
+      if (change === 'added') this.signals.added(String(finding.id), findingDict(finding));
+      if (change === 'resolved') this.signals.resolved(String(finding.id));
+      if (change === 'updated') this.update(finding);
+      if (change !== 'updated') this.forgetUpdates(finding.id);
+    }
+    this.refreshActiveCount();
+  }
+
+  stop(): void {
+    for (const id of this.updates.keys()) this.forgetUpdates(id);
+  }
+
+  get impl(): InterfaceImpl {
+    const { store } = this;
+    return {
+      properties: { ActiveCount: () => this.activeCount },
+      methods: {
+        List: method(z.tuple([listFilter]), ([filter]) =>
+          store
+            .list({
+              state: filter.state,
+              minSeverity: filter['min-severity'],
+              includeIgnored: filter['include-ignored'],
+            })
+            .map(findingDict),
+        ),
+        Get: method(z.tuple([findingId]), ([id]) => {
+          const finding = store.get(Number(id));
+          if (!finding) throw new StewardError('NotFound', `there is no finding ${id}`);
+          return {
+            ...findingDict(finding),
+            evidence: new Variant(
+              'aa{sv}',
+              finding.evidence.map((evidence) => ({
+                kind: new Variant('s', evidence.kind),
+                text: new Variant('s', evidence.text),
+                time: micros(evidence.at),
+                ...(evidence.cursor ? { cursor: new Variant('s', evidence.cursor) } : {}),
+                ...(evidence.path ? { path: new Variant('s', evidence.path) } : {}),
+              })),
+            ),
+          };
+        }),
+        Ignore: method(
+          z.tuple([kind, subject, z.enum(['always', 'after-first'], 'must be "always" or "after-first"')]),
+          ([ruleKind, ruleSubject, mode]) => {
+            store.ignore({ kind: ruleKind, subject: ruleSubject, mode });
+            this.refreshActiveCount();
+          },
+        ),
+        Unignore: method(z.tuple([kind, subject]), ([ruleKind, ruleSubject]) => {
+          if (!store.unignore(ruleKind, ruleSubject)) {
+            throw new StewardError(
+              'NotFound',
+              `no rule ignores ${ruleKind}${ruleSubject ? ` for ${ruleSubject}` : ''}`,
+            );
+          }
+          this.refreshActiveCount();
+        }),
+        ListIgnoreRules: method(z.tuple([]), () =>
+          store.ignoreRules().map((rule) => ({
+            kind: new Variant('s', rule.kind),
+            subject: new Variant('s', rule.subject),
+            mode: new Variant('s', rule.mode),
+          })),
+        ),
+      },
+    };
+  }
+
+  private update(finding: Finding): void {
+    const now = Date.now();
+    const entry = this.updates.get(finding.id) ?? { sentAt: -Infinity, held: null, timer: null };
+    this.updates.set(finding.id, entry);
+    if (now - entry.sentAt >= this.updateIntervalMs) {
+      entry.sentAt = now;
+      this.signals.updated(String(finding.id), findingDict(finding));
+      return;
+    }
+    entry.held = finding;
+    entry.timer ??= setTimeout(
+      () => {
+        entry.timer = null;
+        if (!entry.held) return;
+        entry.sentAt = Date.now();
+        this.signals.updated(String(entry.held.id), findingDict(entry.held));
+        entry.held = null;
+      },
+      entry.sentAt + this.updateIntervalMs - now,
+    );
+  }
+
+  private forgetUpdates(id: number): void {
+    const entry = this.updates.get(id);
+    if (entry?.timer) clearTimeout(entry.timer);
+    this.updates.delete(id);
+  }
+
+  private refreshActiveCount(): void {
+    const count = this.store.list().length;
+    if (count === this.activeCount) return;
+    this.activeCount = count;
+    this.signals.activeCountChanged();
+  }
+}

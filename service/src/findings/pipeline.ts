@@ -1,0 +1,78 @@
+// Runs every event through the detectors and stores what they report, in
+// batches: one transaction per batch holds the findings and the positions of
+// the sources that produced the events, so a crash repeats or loses nothing.
+import type { Logger } from '../logging.js';
+import type { WatchEvent } from '../watch/events.js';
+import type { FindingChange, FindingsStore } from './store.js';
+import type { Detector } from './types.js';
+
+export interface FindingsPipelineOptions {
+  store: FindingsStore;
+  detectors: Detector[];
+  /** The changes of one batch, at most one per finding. */
+  onChanges(changes: FindingChange[]): void;
+  log: Logger;
+  batchMs?: number;
+  maxBatch?: number;
+}
+
+interface PendingEvent {
+  source: string;
+  event: WatchEvent;
+  /** Where the source resumes after this event (a journal cursor), if it resumes at all. */
+  position?: string;
+}
+
+export class FindingsPipeline {
+  private pending: PendingEvent[] = [];
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly options: FindingsPipelineOptions) {}
+
+  accept(source: string, event: WatchEvent, position?: string): void {
+    this.pending.push({ source, event, position });
+    if (this.pending.length >= (this.options.maxBatch ?? 500)) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), this.options.batchMs ?? 50);
+  }
+
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    const { store } = this.options;
+    const changes = store.transaction(() => {
+      const changed = new Map<number, FindingChange>();
+      const positions = new Map<string, string>();
+      for (const { source, event, position } of batch) {
+        for (const output of this.detect(event)) {
+          const change = 'report' in output ? store.report(output.report) : store.resolve(output.resolve);
+          if (change) changed.set(change.finding.id, merge(changed.get(change.finding.id), change));
+        }
+        if (position !== undefined) positions.set(source, position);
+      }
+      for (const [source, position] of positions) store.setPosition(source, position);
+      return [...changed.values()];
+    });
+    if (changes.length > 0) this.options.onChanges(changes);
+  }
+
+  private detect(event: WatchEvent) {
+    return this.options.detectors.flatMap((detector) => {
+      try {
+        return detector.detect(event);
+      } catch (error) {
+        // A bug in one detector must not blind the others.
+        this.options.log.error('a detector failed', { kinds: detector.kinds.join(','), error: String(error) });
+        return [];
+      }
+    });
+  }
+}
+
+/** Within one batch a finding that was added and then updated is still news: keep "added". */
+function merge(previous: FindingChange | undefined, next: FindingChange): FindingChange {
+  if (previous?.change === 'added' && next.change === 'updated') return { ...next, change: 'added' };
+  return next;
+}

@@ -1,0 +1,291 @@
+// Findings in SQLite (WAL), one row per (kind, subject): a repeat updates the
+// count and last-seen time instead of adding a row, and a finding whose
+// condition cleared is marked resolved. The event sources' resume points are
+// stored in the same transactions, so a crash never loses or repeats one.
+import Database from 'better-sqlite3';
+import { SEVERITIES, type Evidence, type FindingReport, type ResolutionReport, type Severity } from './types.js';
+
+export type FindingState = 'active' | 'resolved';
+export type IgnoreMode = 'always' | 'after-first';
+
+export interface Finding {
+  id: number;
+  kind: string;
+  subject: string;
+  severity: Severity;
+  title: string;
+  state: FindingState;
+  firstSeen: Date;
+  lastSeen: Date;
+  resolvedAt: Date | null;
+  /** Occurrences, across resolutions. */
+  count: number;
+  /** Hidden by an ignore rule: stored and counted, but not announced. */
+  ignored: boolean;
+}
+
+export interface FindingWithEvidence extends Finding {
+  evidence: Evidence[];
+}
+
+export interface IgnoreRule {
+  kind: string;
+  /** '' matches every subject of the kind. */
+  subject: string;
+  mode: IgnoreMode;
+}
+
+/** What a batch changed, for the D-Bus signals. */
+export interface FindingChange {
+  change: 'added' | 'updated' | 'resolved';
+  finding: Finding;
+}
+
+export interface ListFilter {
+  state?: FindingState | 'all';
+  minSeverity?: Severity;
+  includeIgnored?: boolean;
+}
+
+interface FindingRow {
+  id: number;
+  kind: string;
+  subject: string;
+  severity: Severity;
+  title: string;
+  state: FindingState;
+  first_seen: number;
+  last_seen: number;
+  resolved_at: number | null;
+  count: number;
+}
+
+interface EvidenceRow {
+  kind: Evidence['kind'];
+  text: string;
+  cursor: string | null;
+  path: string | null;
+  at: number;
+}
+
+/** Evidence kept per finding: the first few lines show how it began, the latest how it goes. */
+const FIRST_EVIDENCE = 3;
+const LATEST_EVIDENCE = 10;
+const MAX_EVIDENCE_TEXT = 2000;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS findings (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  severity TEXT NOT NULL,
+  title TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('active', 'resolved')),
+  first_seen INTEGER NOT NULL,
+  last_seen INTEGER NOT NULL,
+  resolved_at INTEGER,
+  count INTEGER NOT NULL,
+  UNIQUE (kind, subject)
+);
+CREATE TABLE IF NOT EXISTS evidence (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  finding_id INTEGER NOT NULL REFERENCES findings (id) ON DELETE CASCADE,
+  kind TEXT NOT NULL,
+  text TEXT NOT NULL,
+  cursor TEXT,
+  path TEXT,
+  at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS evidence_by_finding ON evidence (finding_id, seq);
+CREATE TABLE IF NOT EXISTS ignore_rules (
+  kind TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  mode TEXT NOT NULL CHECK (mode IN ('always', 'after-first')),
+  PRIMARY KEY (kind, subject)
+);
+CREATE TABLE IF NOT EXISTS source_positions (
+  source TEXT PRIMARY KEY,
+  position TEXT NOT NULL
+);
+`;
+
+const severityRank = (severity: Severity) => SEVERITIES.indexOf(severity);
+
+function toFinding(row: FindingRow, ignored: boolean): Finding {
+  return {
+    id: row.id,
+    kind: row.kind,
+    subject: row.subject,
+    severity: row.severity,
+    title: row.title,
+    state: row.state,
+    firstSeen: new Date(row.first_seen),
+    lastSeen: new Date(row.last_seen),
+    resolvedAt: row.resolved_at === null ? null : new Date(row.resolved_at),
+    count: row.count,
+    ignored,
+  };
+}
+
+export class FindingsStore {
+  private readonly db: Database.Database;
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(file: string) {
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    // With WAL, NORMAL survives a crash of the process; only a power cut may lose the last commits.
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.exec(SCHEMA);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** Prepared once: a log flood runs the same few statements thousands of times. */
+  private sql(text: string): Database.Statement {
+    let statement = this.statements.get(text);
+    if (!statement) this.statements.set(text, (statement = this.db.prepare(text)));
+    return statement;
+  }
+
+  /** Runs `work` as one transaction: all of its changes are stored, or none. */
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work)();
+  }
+
+  position(source: string): string | null {
+    const row = this.sql('SELECT position FROM source_positions WHERE source = ?').get(source) as
+      { position: string } | undefined;
+    return row?.position ?? null;
+  }
+
+  setPosition(source: string, position: string): void {
+    this.sql(
+      'INSERT INTO source_positions (source, position) VALUES (?, ?) ON CONFLICT (source) DO UPDATE SET position = excluded.position',
+    ).run(source, position);
+  }
+
+  /** Records an occurrence; returns what changed, for the signals. */
+  report(report: FindingReport): FindingChange {
+    const at = report.at.getTime();
+    const existing = this.row(report.kind, report.subject);
+    let id: number;
+    let change: FindingChange['change'];
+    if (!existing) {
+      id = Number(
+        this.sql(
+          `INSERT INTO findings (kind, subject, severity, title, state, first_seen, last_seen, count)
+             VALUES (?, ?, ?, ?, 'active', ?, ?, 1)`,
+        ).run(report.kind, report.subject, report.severity, report.title, at, at).lastInsertRowid,
+      );
+      change = 'added';
+    } else {
+      id = existing.id;
+      // A resolved problem that comes back is news again; a repeat of an active one is not.
+      change = existing.state === 'resolved' ? 'added' : 'updated';
+      const severity =
+        existing.state === 'active' && severityRank(existing.severity) > severityRank(report.severity)
+          ? existing.severity
+          : report.severity;
+      this.sql(
+        `UPDATE findings SET severity = ?, title = ?, state = 'active', last_seen = MAX(last_seen, ?),
+             resolved_at = NULL, count = count + 1 WHERE id = ?`,
+      ).run(severity, report.title, at, id);
+    }
+    for (const evidence of report.evidence) this.addEvidence(id, evidence);
+    return { change, finding: this.finding(id) };
+  }
+
+  /** Marks the finding resolved; null when there is no active finding to resolve. */
+  resolve(resolution: ResolutionReport): FindingChange | null {
+    const existing = this.row(resolution.kind, resolution.subject);
+    if (existing?.state !== 'active') return null;
+    this.sql(`UPDATE findings SET state = 'resolved', resolved_at = ? WHERE id = ?`).run(
+      resolution.at.getTime(),
+      existing.id,
+    );
+    return { change: 'resolved', finding: this.finding(existing.id) };
+  }
+
+  list(filter: ListFilter = {}): Finding[] {
+    const state = filter.state ?? 'active';
+    const rows = this.sql(
+      `SELECT * FROM findings ${state === 'all' ? '' : 'WHERE state = ?'} ORDER BY last_seen DESC, id DESC`,
+    ).all(...(state === 'all' ? [] : [state])) as FindingRow[];
+    const minimum = severityRank(filter.minSeverity ?? 'info');
+    return rows
+      .map((row) => toFinding(row, this.isIgnored(row)))
+      .filter((finding) => severityRank(finding.severity) >= minimum)
+      .filter((finding) => filter.includeIgnored || !finding.ignored);
+  }
+
+  get(id: number): FindingWithEvidence | null {
+    const row = this.sql('SELECT * FROM findings WHERE id = ?').get(id) as FindingRow | undefined;
+    if (!row) return null;
+    const evidence = (
+      this.sql('SELECT kind, text, cursor, path, at FROM evidence WHERE finding_id = ? ORDER BY seq').all(
+        id,
+      ) as EvidenceRow[]
+    ).map((e): Evidence => ({
+      kind: e.kind,
+      text: e.text,
+      at: new Date(e.at),
+      ...(e.cursor === null ? {} : { cursor: e.cursor }),
+      ...(e.path === null ? {} : { path: e.path }),
+    }));
+    return { ...toFinding(row, this.isIgnored(row)), evidence };
+  }
+
+  ignore(rule: IgnoreRule): void {
+    this.sql(
+      'INSERT INTO ignore_rules (kind, subject, mode) VALUES (?, ?, ?) ON CONFLICT (kind, subject) DO UPDATE SET mode = excluded.mode',
+    ).run(rule.kind, rule.subject, rule.mode);
+  }
+
+  /** Removes a rule; false when there was none. */
+  unignore(kind: string, subject: string): boolean {
+    return this.sql('DELETE FROM ignore_rules WHERE kind = ? AND subject = ?').run(kind, subject).changes > 0;
+  }
+
+  ignoreRules(): IgnoreRule[] {
+    return this.sql('SELECT kind, subject, mode FROM ignore_rules ORDER BY kind, subject').all() as IgnoreRule[];
+  }
+
+  private isIgnored(row: FindingRow): boolean {
+    const rule = this.sql(
+      `SELECT mode FROM ignore_rules WHERE kind = ? AND subject IN (?, '') ORDER BY subject DESC LIMIT 1`,
+    ).get(row.kind, row.subject) as { mode: IgnoreMode } | undefined;
+    // "after the first": the first occurrence was shown; repeats are not.
+    return rule?.mode === 'always' || (rule?.mode === 'after-first' && row.count > 1);
+  }
+
+  private row(kind: string, subject: string): FindingRow | undefined {
+    return this.sql('SELECT * FROM findings WHERE kind = ? AND subject = ?').get(kind, subject) as
+      FindingRow | undefined;
+  }
+
+  private finding(id: number): Finding {
+    const row = this.sql('SELECT * FROM findings WHERE id = ?').get(id) as FindingRow;
+    return toFinding(row, this.isIgnored(row));
+  }
+
+  private addEvidence(findingId: number, evidence: Evidence): void {
+    this.sql('INSERT INTO evidence (finding_id, kind, text, cursor, path, at) VALUES (?, ?, ?, ?, ?, ?)').run(
+      findingId,
+      evidence.kind,
+      evidence.text.slice(0, MAX_EVIDENCE_TEXT),
+      evidence.cursor ?? null,
+      evidence.path ?? null,
+      evidence.at.getTime(),
+    );
+    // A flood of the same error keeps a bounded record: how it began and how it goes now.
+    this.sql(
+      `DELETE FROM evidence WHERE finding_id = @id
+           AND seq NOT IN (SELECT seq FROM evidence WHERE finding_id = @id ORDER BY seq ASC LIMIT @first)
+           AND seq NOT IN (SELECT seq FROM evidence WHERE finding_id = @id ORDER BY seq DESC LIMIT @latest)`,
+    ).run({ id: findingId, first: FIRST_EVIDENCE, latest: LATEST_EVIDENCE });
+  }
+}

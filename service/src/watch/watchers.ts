@@ -1,0 +1,111 @@
+// Builds the event sources the configuration and the machine allow, and feeds
+// their events to the findings pipeline with the positions to resume from.
+import { join } from 'node:path';
+import type { Config } from '../config.js';
+import type { FindingsPipeline } from '../findings/pipeline.js';
+import type { FindingsStore } from '../findings/store.js';
+import type { Logger } from '../logging.js';
+import { DiskSource } from './disks.js';
+import type { EventSource, WatchEvent } from './events.js';
+import { FileWatchSource } from './files.js';
+import { JournalSource } from './journal.js';
+import { MemoryPressureSource } from './memory.js';
+
+export interface WatchersOptions {
+  config: Config['watch'];
+  capabilities: string[];
+  pipeline: FindingsPipeline;
+  store: FindingsStore;
+  /** $XDG_CONFIG_HOME, watched at its top level. */
+  configHome: string;
+  stateDirectory: string;
+  log: Logger;
+}
+
+// systemd-coredump keeps the cores here; a new file is a crash worth knowing about.
+const COREDUMP_DIRECTORY = '/var/lib/systemd/coredump';
+
+export class Watchers {
+  private readonly sources: EventSource[];
+  private readonly journals: JournalSource[];
+  private readonly disks: DiskSource;
+
+  constructor(private readonly options: WatchersOptions) {
+    const { config, capabilities, store, log } = options;
+    const journals: { name: string; args: string[] }[] = [
+      ...(config.journal.system && capabilities.includes('journal.system')
+        ? [{ name: 'journal.system', args: ['--system'] }]
+        : []),
+      ...(config.journal.user && capabilities.includes('journal.user')
+        ? [{ name: 'journal.user', args: ['--user'] }]
+        : []),
+      ...config.journal.directories.map((dir) => ({ name: `journal:${dir}`, args: ['--directory', dir] })),
+    ];
+    this.disks = new DiskSource({
+      mounts: config.disks.mounts,
+      intervalMs: config.disks.intervalSeconds * 1000,
+      log,
+    });
+    this.journals = journals.map(
+      ({ name, args }) => new JournalSource({ name, args, resumeCursor: store.position(name), log }),
+    );
+    const filePaths = [
+      ...(config.files.watchDefaults ? [options.configHome, COREDUMP_DIRECTORY] : []),
+      ...config.files.paths,
+    ];
+    this.sources = [
+      ...this.journals,
+      ...(config.disks.mounts.length > 0 ? [this.disks] : []),
+      new MemoryPressureSource({ log }),
+      ...(filePaths.length > 0
+        ? [
+            new FileWatchSource({
+              paths: filePaths,
+              knownGoodDirectory: join(options.stateDirectory, 'known-good'),
+              log,
+            }),
+          ]
+        : []),
+    ];
+  }
+
+  private starting: Promise<void> = Promise.resolve();
+
+  start(): Promise<void> {
+    this.starting = this.startSources();
+    return this.starting;
+  }
+
+  private async startSources(): Promise<void> {
+    await Promise.all(
+      this.sources.map((source) =>
+        source
+          .start((event) => this.accept(source.name, event))
+          .catch((error: Error) =>
+            this.options.log.warning('an event source cannot start', { source: source.name, reason: error.message }),
+          ),
+      ),
+    );
+    // On a first start the journal is followed from its tail: keep that place, so entries written
+    // before the first event and a restart are still read after it.
+    for (const journal of this.journals) {
+      if (this.options.store.position(journal.name) === null && journal.lastCursor !== null) {
+        this.options.store.setPosition(journal.name, journal.lastCursor);
+      }
+    }
+    this.options.log.info('watching', { sources: this.sources.map((source) => source.name).join(',') });
+  }
+
+  async stop(): Promise<void> {
+    // A source stopped while it starts could start its process after being told to stop.
+    await this.starting;
+    await Promise.all(this.sources.map((source) => source.stop()));
+    this.options.pipeline.flush();
+  }
+
+  private accept(source: string, event: WatchEvent): void {
+    // Writes fill disks: look at free space sooner after files change.
+    if (event.type === 'fileChanged') this.disks.poke();
+    this.options.pipeline.accept(source, event, event.type === 'journal' ? event.entry.cursor : undefined);
+  }
+}

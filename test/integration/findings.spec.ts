@@ -1,0 +1,193 @@
+import { execFile, spawn } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { promisify } from 'node:util';
+import { Variant, type MessageBus } from '@jellybrick/dbus-next';
+import { callMethod } from '../../service/src/dbus/client.js';
+import { errorOf } from '../support/errors.js';
+import { appendToJournal, type ExportEntry } from '../support/journal.js';
+import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
+import {
+  BUS_NAME,
+  CLI_SCRIPT,
+  homeEnv,
+  OBJECT_PATH,
+  spawnService,
+  waitFor,
+  waitUntilReady,
+  type RunningService,
+} from '../support/service.js';
+import { makeTempDir, type TempDir } from '../support/tempDir.js';
+
+const FINDINGS = 'io.github.steward.Steward1.Findings';
+const ERROR = 'io.github.steward.Steward1.Error';
+const run = promisify(execFile);
+
+/** What systemd writes when a unit fails: the line the unit-failed detector knows. */
+const unitFailure = (unit: string): ExportEntry => ({
+  MESSAGE: `${unit}: Failed with result 'exit-code'.`,
+  PRIORITY: '4',
+  SYSLOG_IDENTIFIER: 'systemd',
+  _SYSTEMD_UNIT: 'init.scope',
+  UNIT: unit,
+  _TRANSPORT: 'journal',
+  _PID: '1',
+});
+
+const healthy: ExportEntry = {
+  MESSAGE: 'Started session-1.scope - Session 1 of User alice.',
+  PRIORITY: '6',
+  SYSLOG_IDENTIFIER: 'systemd',
+  _SYSTEMD_UNIT: 'init.scope',
+  _TRANSPORT: 'journal',
+};
+
+describe('findings from a followed journal, on the bus', () => {
+  let bus: PrivateBus;
+  let home: TempDir;
+  let journal: string;
+  let service: RunningService;
+  let client: MessageBus;
+  let env: NodeJS.ProcessEnv;
+
+  const call = (member: string, signature = '', body: unknown[] = []) =>
+    callMethod(client, { destination: BUS_NAME, path: OBJECT_PATH, interface: FINDINGS, member, signature, body });
+  const list = async (filter: Record<string, Variant> = {}) => {
+    const [findings] = await call('List', 'a{sv}', [filter]);
+    return (findings as Record<string, Variant>[]).map((finding) =>
+      Object.fromEntries(Object.entries(finding).map(([key, value]) => [key, value.value as unknown])),
+    );
+  };
+  const countOf = async (subject: string) =>
+    Number((await list({ state: new Variant('s', 'all') })).find((f) => f.subject === subject)?.count ?? 0);
+  const start = async () => {
+    service = spawnService(bus.address, env);
+    await waitUntilReady(client, service);
+  };
+
+  beforeAll(async () => {
+    bus = await startPrivateBus();
+    home = await makeTempDir();
+    client = await bus.connect();
+    journal = join(home.path, 'journal');
+    await mkdir(journal);
+    await appendToJournal(journal, [healthy]);
+    await mkdir(join(home.path, 'config', 'steward'), { recursive: true });
+    await writeFile(
+      join(home.path, 'config', 'steward', 'config.json'),
+      JSON.stringify({
+        watch: {
+          journal: { system: false, user: false, directories: [journal] },
+          disks: { mounts: [] },
+          files: { watchDefaults: false },
+        },
+      }),
+    );
+    env = { ...homeEnv(home.path), XDG_DATA_HOME: join(home.path, 'data'), OLLAMA_MODELS: join(home.path, 'none') };
+    await start();
+  });
+
+  afterAll(async () => {
+    await service.stop();
+    await bus.stop();
+    await home.remove();
+  });
+
+  it('announces a unit failure appended while it follows, and gdbus sees the signal', async () => {
+    const monitor = spawn('gdbus', ['monitor', '--session', '--dest', BUS_NAME, '--object-path', OBJECT_PATH], {
+      env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: bus.address },
+    });
+    const lines: string[] = [];
+    createInterface({ input: monitor.stdout }).on('line', (line) => lines.push(line));
+    await waitFor(() => lines.some((line) => line.startsWith('Monitoring signals')), 'gdbus monitor');
+    await appendToJournal(journal, [unitFailure('bluetooth.service')]);
+    await waitFor(
+      () => lines.some((line) => line.includes(`${FINDINGS}.FindingAdded`) && line.includes('bluetooth.service')),
+      'FindingAdded in gdbus monitor',
+    );
+    monitor.kill();
+
+    const [finding] = (await list()).filter((f) => f.subject === 'bluetooth.service');
+    expect(finding).toEqual(
+      jasmine.objectContaining({ kind: 'unit-failed', severity: 'error', state: 'active', count: 1, ignored: false }),
+    );
+    const [full] = await call('Get', 's', [finding!.id]);
+    const evidence = (full as Record<string, Variant>).evidence!.value as Record<string, Variant>[];
+    expect(evidence[0]?.text?.value).toBe("bluetooth.service: Failed with result 'exit-code'.");
+    expect(evidence[0]?.cursor?.value).toMatch(/^s=/);
+
+    const { stdout } = await run(process.execPath, [CLI_SCRIPT, 'findings'], {
+      env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: bus.address },
+    });
+    expect(stdout).toContain('bluetooth.service');
+    const core = await callMethod(client, {
+      destination: BUS_NAME,
+      path: OBJECT_PATH,
+      interface: 'org.freedesktop.DBus.Properties',
+      member: 'Get',
+      signature: 'ss',
+      body: ['io.github.steward.Steward1', 'State'],
+    });
+    expect((core[0] as Variant).value).toBe('attention');
+  });
+
+  it('turns a flood of the same failure into one finding with a count', async () => {
+    await appendToJournal(
+      journal,
+      Array.from({ length: 2000 }, () => unitFailure('flood.service')),
+    );
+    await waitFor(async () => (await countOf('flood.service')) === 2000, 'the flood to be counted', 30_000);
+    expect((await list()).filter((f) => f.subject === 'flood.service').length).toBe(1);
+  }, 40_000);
+
+  it('loses and repeats nothing across kill -9 and a restart, resuming at its cursor', async () => {
+    await appendToJournal(journal, [unitFailure('crashy.service')]);
+    await waitFor(async () => (await countOf('crashy.service')) === 1, 'the first failure');
+    const earlier = await list({ state: new Variant('s', 'all') });
+    await service.stop('SIGKILL');
+    await appendToJournal(journal, [unitFailure('crashy.service'), unitFailure('crashy.service')]);
+    await start();
+    await waitFor(async () => (await countOf('crashy.service')) === 3, 'the failures made while it was down');
+    await appendToJournal(journal, [healthy]);
+    // Nothing further may arrive: a repeat would push the count past 3.
+    await appendToJournal(journal, [unitFailure('marker.service')]);
+    await waitFor(async () => (await countOf('marker.service')) === 1, 'a later entry');
+    expect(await countOf('crashy.service')).toBe(3);
+    // Entries from before the crash were not read twice.
+    for (const finding of earlier.filter((f) => f.subject !== 'crashy.service')) {
+      expect(await countOf(String(finding.subject)))
+        .withContext(String(finding.subject))
+        .toBe(Number(finding.count));
+    }
+  }, 30_000);
+
+  it('ignores and unignores, and answers bad arguments with named errors', async () => {
+    await appendToJournal(journal, [unitFailure('noisy.service')]);
+    await waitFor(async () => (await countOf('noisy.service')) === 1, 'the failure to ignore');
+    await call('Ignore', 'sss', ['unit-failed', 'noisy.service', 'always']);
+    expect((await list()).some((f) => f.subject === 'noisy.service')).toBeFalse();
+    expect(
+      (await list({ 'include-ignored': new Variant('b', true) })).some((f) => f.subject === 'noisy.service'),
+    ).toBeTrue();
+    const [rules] = await call('ListIgnoreRules');
+    expect((rules as Record<string, Variant>[]).map((r) => r.subject?.value)).toEqual(['noisy.service']);
+    await call('Unignore', 'ss', ['unit-failed', 'noisy.service']);
+    expect((await list()).some((f) => f.subject === 'noisy.service')).toBeTrue();
+
+    const cases: [string, string, unknown[], string, RegExp][] = [
+      ['Get', 's', ['abc'], 'InvalidArgs', /id/],
+      ['Get', 's', ['999999'], 'NotFound', /999999/],
+      ['List', 'a{sv}', [{ state: new Variant('s', 'sleeping') }], 'InvalidArgs', /state/],
+      ['List', 'a{sv}', [{ colour: new Variant('s', 'red') }], 'InvalidArgs', /colour/],
+      ['Ignore', 'sss', ['Unit Failed', '', 'always'], 'InvalidArgs', /kind/],
+      ['Ignore', 'sss', ['unit-failed', '', 'sometimes'], 'InvalidArgs', /mode/],
+      ['Unignore', 'ss', ['unit-failed', 'never-ignored.service'], 'NotFound', /no rule/],
+    ];
+    for (const [member, signature, body, name, pattern] of cases) {
+      const error = await errorOf(call(member, signature, body));
+      expect(error.type).withContext(member).toBe(`${ERROR}.${name}`);
+      expect(error.text).withContext(member).toMatch(pattern);
+    }
+  });
+});

@@ -1,0 +1,116 @@
+import { join } from 'node:path';
+import { FindingsStore } from '../../service/src/findings/store.js';
+import type { FindingReport } from '../../service/src/findings/types.js';
+import { makeTempDir, type TempDir } from '../support/tempDir.js';
+
+const at = (seconds: number) => new Date(Date.UTC(2026, 10, 21, 12, 0, seconds));
+
+const failed = (seconds: number, line = 'bluetooth.service: Failed with result exit-code.'): FindingReport => ({
+  kind: 'unit-failed',
+  severity: 'error',
+  subject: 'bluetooth.service',
+  title: 'bluetooth.service failed (exit code 1)',
+  evidence: [{ kind: 'journal', text: line, cursor: `s=${seconds}`, at: at(seconds) }],
+  at: at(seconds),
+});
+
+describe('the findings store', () => {
+  let dir: TempDir;
+  let store: FindingsStore;
+
+  beforeEach(async () => {
+    dir = await makeTempDir();
+    store = new FindingsStore(join(dir.path, 'findings.db'));
+  });
+
+  afterEach(async () => {
+    store.close();
+    await dir.remove();
+  });
+
+  it('keeps one finding per kind and subject, counting repeats', () => {
+    expect(store.report(failed(1)).change).toBe('added');
+    const repeat = store.report(failed(5));
+    expect(repeat.change).toBe('updated');
+    expect(repeat.finding).toEqual(
+      jasmine.objectContaining({ count: 2, firstSeen: at(1), lastSeen: at(5), state: 'active', ignored: false }),
+    );
+    expect(store.list().length).toBe(1);
+  });
+
+  it('resolves a finding, and announces it again when the problem comes back', () => {
+    const { finding } = store.report(failed(1));
+    expect(store.resolve({ kind: 'unit-failed', subject: 'bluetooth.service', at: at(2) })?.finding).toEqual(
+      jasmine.objectContaining({ id: finding.id, state: 'resolved', resolvedAt: at(2) }),
+    );
+    expect(store.resolve({ kind: 'unit-failed', subject: 'bluetooth.service', at: at(3) })).toBeNull();
+    expect(store.list()).toEqual([]);
+    expect(store.list({ state: 'resolved' }).length).toBe(1);
+    const back = store.report(failed(4));
+    expect(back.change).toBe('added');
+    expect(back.finding).toEqual(
+      jasmine.objectContaining({ id: finding.id, count: 2, state: 'active', resolvedAt: null }),
+    );
+  });
+
+  it('keeps the first and the latest evidence of a flood, not all of it', () => {
+    for (let i = 0; i < 1000; i += 1) store.report(failed(i % 60, `line ${i}`));
+    const finding = store.get(store.list()[0]!.id)!;
+    expect(finding.count).toBe(1000);
+    expect(finding.evidence.map((e) => e.text)).toEqual([
+      'line 0',
+      'line 1',
+      'line 2',
+      ...Array.from({ length: 10 }, (_, i) => `line ${990 + i}`),
+    ]);
+  });
+
+  it('never lowers the severity of an active finding', () => {
+    store.report({ ...failed(1), severity: 'critical' });
+    expect(store.report(failed(2)).finding.severity).toBe('critical');
+  });
+
+  it('filters by state and severity', () => {
+    store.report(failed(1));
+    store.report({ ...failed(2), kind: 'disk-low', subject: '/home', severity: 'warning' });
+    expect(store.list({ minSeverity: 'error' }).map((f) => f.kind)).toEqual(['unit-failed']);
+    expect(store.list({ state: 'all' }).length).toBe(2);
+  });
+
+  it('ignores by kind and subject, always or after the first', () => {
+    store.report(failed(1));
+    store.ignore({ kind: 'unit-failed', subject: 'bluetooth.service', mode: 'after-first' });
+    expect(store.list().length).toBe(1);
+    store.report(failed(2));
+    expect(store.list()).toEqual([]);
+    expect(store.list({ includeIgnored: true })[0]?.ignored).toBeTrue();
+    store.ignore({ kind: 'disk-low', subject: '', mode: 'always' });
+    expect(store.report({ ...failed(3), kind: 'disk-low', subject: '/var' }).finding.ignored).toBeTrue();
+    expect(store.ignoreRules()).toEqual([
+      { kind: 'disk-low', subject: '', mode: 'always' },
+      { kind: 'unit-failed', subject: 'bluetooth.service', mode: 'after-first' },
+    ]);
+    expect(store.unignore('unit-failed', 'bluetooth.service')).toBeTrue();
+    expect(store.unignore('unit-failed', 'bluetooth.service')).toBeFalse();
+    expect(store.list().length).toBe(1);
+  });
+
+  it('keeps findings and source positions across reopening, and rolls back a failed transaction', () => {
+    store.transaction(() => {
+      store.report(failed(1));
+      store.setPosition('journal.system', 's=1');
+    });
+    expect(() =>
+      store.transaction(() => {
+        store.report(failed(2));
+        store.setPosition('journal.system', 's=2');
+        throw new Error('crash');
+      }),
+    ).toThrowError('crash');
+    store.close();
+    store = new FindingsStore(join(dir.path, 'findings.db'));
+    expect(store.position('journal.system')).toBe('s=1');
+    expect(store.list()[0]?.count).toBe(1);
+    expect(store.position('journal.user')).toBeNull();
+  });
+});
