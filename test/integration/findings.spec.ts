@@ -146,14 +146,15 @@ describe('findings from a followed journal, on the bus', () => {
     await waitFor(async () => (await countOf('crashy.service')) === 1, 'the first failure');
     const earlier = await list({ state: new Variant('s', 'all') });
     await service.stop('SIGKILL');
-    await appendToJournal(journal, [unitFailure('crashy.service'), unitFailure('crashy.service')]);
+    // More than the 10 entries journalctl shows by default when it follows.
+    await appendToJournal(journal, Array.from({ length: 12 }, () => unitFailure('crashy.service')));
     await start();
-    await waitFor(async () => (await countOf('crashy.service')) === 3, 'the failures made while it was down');
+    await waitFor(async () => (await countOf('crashy.service')) === 13, 'the failures made while it was down');
     await appendToJournal(journal, [healthy]);
-    // Nothing further may arrive: a repeat would push the count past 3.
+    // Nothing further may arrive: a repeat would push the count past 13.
     await appendToJournal(journal, [unitFailure('marker.service')]);
     await waitFor(async () => (await countOf('marker.service')) === 1, 'a later entry');
-    expect(await countOf('crashy.service')).toBe(3);
+    expect(await countOf('crashy.service')).toBe(13);
     // Entries from before the crash were not read twice.
     for (const finding of earlier.filter((f) => f.subject !== 'crashy.service')) {
       expect(await countOf(String(finding.subject)))

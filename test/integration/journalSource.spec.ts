@@ -105,13 +105,15 @@ describe('JournalSource', () => {
     const cursor = first.source.lastCursor;
     expect(cursor).toBe(first.entries[1]!.cursor);
 
-    await append('three', 'four');
+    // More than the 10 entries journalctl --follow shows by default, which a resume must not cut.
+    const missed = Array.from({ length: 25 }, (_, i) => `missed ${i}`);
+    await append(...missed);
     const second = follow(cursor);
     await second.started;
-    await append('five');
-    await second.until(3);
-    expect(second.messages()).toEqual(['three', 'four', 'five']);
-    expect(second.source.lastCursor).toBe(second.entries[2]!.cursor);
+    await append('after');
+    await second.until(26);
+    expect(second.messages()).toEqual([...missed, 'after']);
+    expect(second.source.lastCursor).toBe(second.entries[25]!.cursor);
   });
 
   it('decodes byte-array messages as UTF-8 and caps huge ones', async () => {

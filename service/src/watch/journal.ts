@@ -95,8 +95,9 @@ export class JournalSource implements EventSource {
   }
 
   #spawn(): void {
-    const position = this.#cursor ? `--after-cursor=${this.#cursor}` : '--lines=0';
-    const child = spawn(this.#command, [...COMMON_ARGS, ...this.#options.args, position], {
+    // --follow alone shows only the last 10 entries, even after a cursor: --lines=all keeps every missed one.
+    const position = this.#cursor ? [`--after-cursor=${this.#cursor}`, '--lines=all'] : ['--lines=0'];
+    const child = spawn(this.#command, [...COMMON_ARGS, ...this.#options.args, ...position], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.#child = child;
