@@ -13,9 +13,10 @@ cd "$(dirname "$0")/.."
 ci=${CI:-false}
 skipped=()
 
-# command → Debian package that provides it (a full path for commands not on PATH)
+# command → Debian package that provides it (a full path for commands not on PATH;
+# python3:MODULE for a module of Debian's /usr/bin/python3, such as the systemd mock)
 declare -A integration_needs=([dbus-daemon]=dbus-daemon [gdbus]=libglib2.0-bin [gnome-keyring-daemon]=gnome-keyring
-  [/lib/systemd/systemd-journal-remote]=systemd-journal-remote)
+  [/lib/systemd/systemd-journal-remote]=systemd-journal-remote [python3:dbusmock]=python3-dbusmock)
 declare -A build_needs=([glib-compile-schemas]=libglib2.0-bin [xgettext]=gettext [msgfmt]=gettext)
 declare -A e2e_needs=([mmdebstrap]=mmdebstrap [unshare]=util-linux [chroot]=coreutils)
 
@@ -23,7 +24,11 @@ missing_packages() {
   local -n needs=$1
   local command
   for command in "${!needs[@]}"; do
-    command -v "$command" >/dev/null || echo "${needs[$command]}"
+    if [[ $command == python3:* ]]; then
+      /usr/bin/python3 -c "import ${command#python3:}" 2>/dev/null || echo "${needs[$command]}"
+    else
+      command -v "$command" >/dev/null || echo "${needs[$command]}"
+    fi
   done | sort -u
 }
 

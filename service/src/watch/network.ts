@@ -1,0 +1,181 @@
+// The netlink source: `ip monitor` has no JSON mode, so its output is only a
+// trigger; after a debounce the state is re-read with `ip -json … show` and a
+// `link` event goes out for each interface whose state changed.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { promisify } from 'node:util';
+import type { Logger } from '../logging.js';
+import type { EventSource, LinkState, WatchEvent } from './events.js';
+
+export interface NetworkSourceOptions {
+  log: Logger;
+  /** How to run `ip`, e.g. ['ip', 'netns', 'exec', ns, 'ip'] in tests. */
+  command?: string[];
+  debounceMs?: number;
+  restart?: { initialDelayMs: number; maxDelayMs: number };
+}
+
+interface IpLink {
+  ifname: string;
+  flags?: string[];
+  operstate?: string;
+  link_type?: string;
+}
+
+const STDERR_KEPT = 2048;
+const run = promisify(execFile);
+
+/** Up: operstate UP, or UNKNOWN (drivers that report no state) with UP and LOWER_UP flags. */
+export function linkIsUp(link: IpLink): boolean {
+  const flags = link.flags ?? [];
+  return (
+    link.operstate === 'UP' || (link.operstate === 'UNKNOWN' && flags.includes('UP') && flags.includes('LOWER_UP'))
+  );
+}
+
+export class NetworkSource implements EventSource {
+  readonly name = 'network';
+  readonly #log: Logger;
+  readonly #program: string;
+  /** Arguments before the `ip` ones: ['netns', 'exec', ns, 'ip'] runs it in a namespace. */
+  readonly #prefix: string[];
+  readonly #debounceMs: number;
+  readonly #restart: { initialDelayMs: number; maxDelayMs: number };
+  #delayMs: number;
+  #emit: ((event: WatchEvent) => void) | null = null;
+  #child: ChildProcess | null = null;
+  #exited: Promise<void> = Promise.resolve();
+  #restartTimer: NodeJS.Timeout | null = null;
+  #debounceTimer: NodeJS.Timeout | null = null;
+  #reading: Promise<void> | null = null;
+  #readAgain = false;
+  #stopped = true;
+  /** The last state read, by interface name. */
+  #links = new Map<string, LinkState>();
+
+  constructor(options: NetworkSourceOptions) {
+    this.#log = options.log;
+    [this.#program = 'ip', ...this.#prefix] = options.command ?? ['ip'];
+    this.#debounceMs = options.debounceMs ?? 200;
+    this.#restart = options.restart ?? { initialDelayMs: 1000, maxDelayMs: 60_000 };
+    this.#delayMs = this.#restart.initialDelayMs;
+  }
+
+  /** The running `ip monitor`'s process id, if one runs (for tests). */
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
+  async start(emit: (event: WatchEvent) => void): Promise<void> {
+    this.#emit = emit;
+    this.#stopped = false;
+    this.#links.clear();
+    await this.#spawn();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    for (const timer of [this.#restartTimer, this.#debounceTimer]) if (timer) clearTimeout(timer);
+    this.#restartTimer = this.#debounceTimer = null;
+    this.#child?.kill('SIGTERM');
+    await Promise.all([this.#exited, this.#reading]);
+  }
+
+  async #spawn(): Promise<void> {
+    const child = spawn(this.#program, [...this.#prefix, 'monitor', 'link', 'address', 'route'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.#child = child;
+    let stderr = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-STDERR_KEPT)));
+    createInterface({ input: child.stdout, crlfDelay: Infinity }).on('line', () => this.#trigger());
+    child.on('error', (error) => (stderr += `${error.message}\n`));
+    this.#exited = new Promise((resolve) =>
+      child.on('close', (code, signal) => {
+        this.#child = null;
+        resolve();
+        if (!this.#stopped) this.#scheduleRestart(code, signal, stderr.trim());
+      }),
+    );
+    // Read only once the monitor is exec'd (it subscribes right after, well
+    // before the read's own `ip` runs), so a change lands in the snapshot or
+    // reaches the monitor. Also catches up on changes while a monitor was down.
+    await new Promise((resolve) => child.once('spawn', resolve).once('error', resolve));
+    this.#log.debug('ip monitor started', { source: this.name, pid: child.pid });
+    await this.#read();
+  }
+
+  #trigger(): void {
+    this.#delayMs = this.#restart.initialDelayMs;
+    // Not reset by later lines, so a steady stream of changes cannot postpone the read forever.
+    if (this.#debounceTimer) return;
+    this.#debounceTimer = setTimeout(() => {
+      this.#debounceTimer = null;
+      void this.#read();
+    }, this.#debounceMs);
+  }
+
+  /** Re-reads the state; a trigger during a read causes one more read after it. */
+  #read(): Promise<void> {
+    if (this.#reading) {
+      this.#readAgain = true;
+      return this.#reading;
+    }
+    this.#reading = (async () => {
+      do {
+        this.#readAgain = false;
+        await this.#readOnce();
+      } while (this.#readAgain && !this.#stopped);
+      this.#reading = null;
+    })();
+    return this.#reading;
+  }
+
+  async #readOnce(): Promise<void> {
+    const [links, routes4, routes6] = await Promise.all([
+      this.#ipJson<IpLink[]>(['-json', 'link', 'show']),
+      this.#ipJson<unknown[]>(['-json', 'route', 'show', 'default']),
+      this.#ipJson<unknown[]>(['-6', '-json', 'route', 'show', 'default']),
+    ]).catch((error: Error) => {
+      this.#log.warning('could not read the network state', { source: this.name, error: error.message });
+      return [];
+    });
+    if (!links || !routes4 || !routes6 || this.#stopped) return;
+    const hasDefaultRoute = routes4.length > 0 || routes6.length > 0;
+    const seen = new Set<string>();
+    for (const link of links) {
+      if (link.link_type === 'loopback' || link.flags?.includes('LOOPBACK')) continue;
+      seen.add(link.ifname);
+      const state: LinkState = { name: link.ifname, up: linkIsUp(link), hasDefaultRoute };
+      const previous = this.#links.get(link.ifname);
+      if (previous?.up === state.up && previous.hasDefaultRoute === state.hasDefaultRoute) continue;
+      this.#links.set(link.ifname, state);
+      this.#emit?.({ type: 'link', at: new Date(), link: state });
+    }
+    // A removed interface is forgotten, not reported down: unplugging is not a failure.
+    for (const name of this.#links.keys()) if (!seen.has(name)) this.#links.delete(name);
+  }
+
+  async #ipJson<T>(args: string[]): Promise<T> {
+    const { stdout } = await run(this.#program, [...this.#prefix, ...args], { timeout: 10_000 });
+    // Tolerate empty output, as for a command that found nothing to show.
+    return JSON.parse(stdout.trim() || '[]') as T;
+  }
+
+  #scheduleRestart(code: number | null, signal: NodeJS.Signals | null, stderr: string): void {
+    const delayMs = this.#delayMs;
+    this.#delayMs = Math.min(delayMs * 2, this.#restart.maxDelayMs);
+    this.#log.warning('ip monitor exited; restarting', {
+      source: this.name,
+      code: code ?? undefined,
+      signal: signal ?? undefined,
+      stderr: stderr || undefined,
+      delayMs,
+    });
+    this.#restartTimer = setTimeout(() => {
+      this.#restartTimer = null;
+      void this.#spawn();
+    }, delayMs);
+  }
+}
