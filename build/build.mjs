@@ -183,7 +183,7 @@ async function buildBench() {
   rmSync(out, { recursive: true, force: true });
   await esbuild.build({
     ...shared,
-    entryPoints: ['test/bench/run.ts'],
+    entryPoints: ['test/bench/run.ts', 'test/bench/findings.ts'],
     outdir: out,
     platform: 'node',
     target: 'node20',

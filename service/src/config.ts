@@ -54,6 +54,10 @@ const watchSchema = z
       })
       .strict()
       .default({ system: true, user: true, directories: [] }),
+    /** Failed units, from the user's and the system's service manager (signals, not polling). */
+    units: z.boolean().default(true),
+    /** Links and default routes, from netlink. */
+    network: z.boolean().default(true),
     disks: z
       .object({
         mounts: z.array(z.string().startsWith('/', 'must be an absolute path')).default(['/', '/home', '/var']),

@@ -212,6 +212,8 @@ async function main(): Promise<void> {
       store: findingsStore,
       configHome: paths.configHome,
       stateDirectory: paths.stateDirectory,
+      sessionBus: bus,
+      systemBus,
       log,
     });
     void started.start();

@@ -1,6 +1,7 @@
 // Builds the event sources the configuration and the machine allow, and feeds
 // their events to the findings pipeline with the positions to resume from.
 import { join } from 'node:path';
+import type { MessageBus } from '@jellybrick/dbus-next';
 import type { Config } from '../config.js';
 import type { FindingsPipeline } from '../findings/pipeline.js';
 import type { FindingsStore } from '../findings/store.js';
@@ -10,6 +11,8 @@ import type { EventSource, WatchEvent } from './events.js';
 import { FileWatchSource } from './files.js';
 import { JournalSource } from './journal.js';
 import { MemoryPressureSource } from './memory.js';
+import { NetworkSource } from './network.js';
+import { UnitSource } from './units.js';
 
 export interface WatchersOptions {
   config: Config['watch'];
@@ -19,6 +22,8 @@ export interface WatchersOptions {
   /** $XDG_CONFIG_HOME, watched at its top level. */
   configHome: string;
   stateDirectory: string;
+  sessionBus: MessageBus;
+  systemBus: MessageBus | null;
   log: Logger;
 }
 
@@ -55,6 +60,13 @@ export class Watchers {
     ];
     this.sources = [
       ...this.journals,
+      ...(config.units && capabilities.includes('systemd.user')
+        ? [new UnitSource({ name: 'units.user', bus: options.sessionBus, scope: 'user', log })]
+        : []),
+      ...(config.units && options.systemBus && capabilities.includes('systemd.system')
+        ? [new UnitSource({ name: 'units.system', bus: options.systemBus, scope: 'system', log })]
+        : []),
+      ...(config.network ? [new NetworkSource({ log })] : []),
       ...(config.disks.mounts.length > 0 ? [this.disks] : []),
       new MemoryPressureSource({ log }),
       ...(filePaths.length > 0

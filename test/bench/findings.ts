@@ -1,0 +1,276 @@
+// Benchmarks of the watchers: journal throughput through the journald source
+// and every detector against journalctl alone on the same journal, detection
+// latency from a written entry to the D-Bus signal, the idle cost of the
+// service, and a flood of identical errors. They report; they never fail on timing.
+//   npm run bench   (STEWARD_BENCH_IDLE_SECONDS=n for the idle window, default 120)
+import { spawn } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { availableParallelism, cpus } from 'node:os';
+import { join } from 'node:path';
+import { Variant } from '@jellybrick/dbus-next';
+import { callMethod, SignalRouter } from '../../service/src/dbus/client.js';
+import { createDetectors } from '../../service/src/findings/detectors/index.js';
+import { FindingsPipeline } from '../../service/src/findings/pipeline.js';
+import { FindingsStore } from '../../service/src/findings/store.js';
+import { createLogger } from '../../service/src/logging.js';
+import { JournalSource } from '../../service/src/watch/journal.js';
+import { appendToJournal, type ExportEntry } from '../support/journal.js';
+import { readJournalFixture } from '../support/journalEvents.js';
+import { startPrivateBus } from '../support/privateBus.js';
+import { BUS_NAME, homeEnv, OBJECT_PATH, spawnService, waitFor, waitUntilReady } from '../support/service.js';
+import { makeTempDir } from '../support/tempDir.js';
+import { mb, rssOf, settledRss } from './stats.js';
+
+const FINDINGS = 'io.github.steward.Steward1.Findings';
+const THROUGHPUT_ENTRIES = 50_000;
+const LATENCY_SAMPLES = 25;
+const FLOOD_LINES = 100_000;
+const IDLE_SECONDS = Number(process.env.STEWARD_BENCH_IDLE_SECONDS ?? 120);
+const RESULTS = join(process.cwd(), 'test-results', 'bench', 'findings.json');
+const TARGETS = { throughputRatio: 0.8, latencyP95Ms: 500, idleCpuSecondsPerHour: 5 };
+
+const log = createLogger({ level: 'error', journal: false, write: () => undefined });
+const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
+const verdict = (ok: boolean) => (ok ? 'ok' : 'MISSED');
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+};
+
+const unitFailure = (unit: string): ExportEntry => ({
+  MESSAGE: `${unit}: Failed with result 'exit-code'.`,
+  PRIORITY: '4',
+  SYSLOG_IDENTIFIER: 'systemd',
+  _SYSTEMD_UNIT: 'init.scope',
+  UNIT: unit,
+  _TRANSPORT: 'journal',
+});
+
+/** Healthy desktop logs with a failure now and then, as export entries. */
+function mixedEntries(count: number): ExportEntry[] {
+  const healthy = readJournalFixture('healthy').map((fields) => {
+    const entry: ExportEntry = { MESSAGE: fields.MESSAGE ?? '' };
+    for (const [key, value] of Object.entries(fields)) {
+      if (!key.startsWith('__') && key !== '_BOOT_ID') entry[key] = value;
+    }
+    return entry;
+  });
+  return Array.from({ length: count }, (_, i) =>
+    i % 100 === 99 ? unitFailure(`unit-${i % 7}.service`) : healthy[i % healthy.length]!,
+  );
+}
+
+async function timeJournalctl(dir: string): Promise<{ seconds: number; entries: number }> {
+  const started = performance.now();
+  let entries = 0;
+  const child = spawn('journalctl', ['--directory', dir, '--output=json', '--no-pager', '--all'], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  child.stdout.on('data', (chunk: Buffer) => {
+    for (const byte of chunk) if (byte === 0x0a) entries += 1;
+  });
+  await new Promise((resolve) => child.on('close', resolve));
+  return { seconds: (performance.now() - started) / 1000, entries };
+}
+
+async function firstCursor(dir: string): Promise<string> {
+  const child = spawn('journalctl', ['--directory', dir, '--output=json', '--no-pager', '--lines=1', '--reverse'], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  let text = '';
+  child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  await new Promise((resolve) => child.on('close', resolve));
+  return (JSON.parse(text) as { __CURSOR: string }).__CURSOR;
+}
+
+/** The journald source and all detectors, storing findings, from the first entry to the last. */
+async function timeSteward(dir: string, cursor: string, expected: number) {
+  const home = await makeTempDir('steward-bench-');
+  const store = new FindingsStore(join(home.path, 'findings.db'));
+  const pipeline = new FindingsPipeline({ store, detectors: createDetectors(), onChanges: () => undefined, log });
+  let seen = 0;
+  const source = new JournalSource({ name: 'bench', args: ['--directory', dir], resumeCursor: cursor, log });
+  const started = performance.now();
+  await source.start((event) => {
+    seen += 1;
+    pipeline.accept('bench', event, event.type === 'journal' ? event.entry.cursor : undefined);
+  });
+  await waitFor(() => seen >= expected, 'every entry', 600_000);
+  pipeline.flush();
+  const seconds = (performance.now() - started) / 1000;
+  await source.stop();
+  const findings = store.list({ state: 'all' }).length;
+  store.close();
+  await home.remove();
+  return { seconds, entries: seen, findings };
+}
+
+async function throughput() {
+  const dir = (await makeTempDir('steward-bench-journal-')).path;
+  await appendToJournal(dir, [unitFailure('start.service')]);
+  const cursor = await firstCursor(dir);
+  const entries = mixedEntries(THROUGHPUT_ENTRIES);
+  for (let i = 0; i < entries.length; i += 10_000) await appendToJournal(dir, entries.slice(i, i + 10_000));
+  const baseline = await timeJournalctl(dir);
+  const steward = await timeSteward(dir, cursor, THROUGHPUT_ENTRIES);
+  const baselineRate = baseline.entries / baseline.seconds;
+  const stewardRate = steward.entries / steward.seconds;
+  return {
+    entries: THROUGHPUT_ENTRIES,
+    journalctlEntriesPerSecond: round(baselineRate, 0),
+    stewardEntriesPerSecond: round(stewardRate, 0),
+    ratio: round(stewardRate / baselineRate, 3),
+    findings: steward.findings,
+  };
+}
+
+async function serviceRuns() {
+  const bus = await startPrivateBus();
+  const home = await makeTempDir('steward-bench-');
+  const journal = join(home.path, 'journal');
+  const watched = join(home.path, 'watched');
+  await mkdir(journal);
+  await mkdir(watched);
+  await appendToJournal(journal, [unitFailure('start.service')]);
+  await mkdir(join(home.path, 'config', 'steward'), { recursive: true });
+  await writeFile(
+    join(home.path, 'config', 'steward', 'config.json'),
+    JSON.stringify({
+      watch: {
+        journal: { system: false, user: false, directories: [journal] },
+        disks: { mounts: ['/'] },
+        files: { watchDefaults: false, paths: [watched] },
+      },
+    }),
+  );
+  const client = await bus.connect();
+  const service = spawnService(bus.address, { ...homeEnv(home.path), XDG_DATA_HOME: join(home.path, 'data') });
+  await waitUntilReady(client, service);
+  const pid = service.process.pid!;
+  const added = new Map<string, number>();
+  await new SignalRouter(client).subscribe({ interface: FINDINGS, member: 'FindingAdded' }, (body) => {
+    const finding = body[1] as Record<string, Variant>;
+    added.set(String(finding.subject?.value), performance.now());
+  });
+
+  // Detection latency: from the entry being in the journal file to FindingAdded on the bus.
+  const latencies: number[] = [];
+  for (let i = 0; i < LATENCY_SAMPLES; i += 1) {
+    const unit = `latency-${i}.service`;
+    await appendToJournal(journal, [unitFailure(unit)]);
+    const written = performance.now();
+    await waitFor(() => added.has(unit), `FindingAdded for ${unit}`);
+    latencies.push(added.get(unit)! - written);
+  }
+
+  // Idle cost: all sources on, nothing happening.
+  const cpuSeconds = async () => {
+    const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks (USER_HZ = 100)
+  };
+  const idleRssStart = await settledRss(pid);
+  const cpuStart = await cpuSeconds();
+  await new Promise((resolve) => setTimeout(resolve, IDLE_SECONDS * 1000));
+  const idleCpu = (await cpuSeconds()) - cpuStart;
+  const idleRssEnd = await rssOf(pid);
+
+  // Flood: identical failures become one finding, and memory stays bounded.
+  const floodRssBefore = await rssOf(pid);
+  for (let i = 0; i < FLOOD_LINES; i += 20_000) {
+    await appendToJournal(
+      journal,
+      Array.from({ length: 20_000 }, () => unitFailure('flood.service')),
+    );
+  }
+  const count = async () => {
+    const [list] = await callMethod(client, {
+      destination: BUS_NAME,
+      path: OBJECT_PATH,
+      interface: FINDINGS,
+      member: 'List',
+      signature: 'a{sv}',
+      body: [{}],
+    });
+    const flood = (list as Record<string, Variant>[]).filter((f) => f.subject?.value === 'flood.service');
+    return { findings: flood.length, count: Number(flood[0]?.count?.value ?? 0) };
+  };
+  const floodStarted = performance.now();
+  await waitFor(async () => (await count()).count >= FLOOD_LINES, 'the flood to be counted', 600_000);
+  const floodSeconds = (performance.now() - floodStarted) / 1000;
+  const flood = await count();
+  const floodRssAfter = await rssOf(pid);
+
+  await service.stop();
+  await bus.stop();
+  await home.remove();
+  return {
+    latency: {
+      samples: latencies.length,
+      p50Ms: round(percentile(latencies, 50)),
+      p95Ms: round(percentile(latencies, 95)),
+    },
+    idle: {
+      seconds: IDLE_SECONDS,
+      cpuSecondsPerHour: round((idleCpu / IDLE_SECONDS) * 3600, 2),
+      rssStartMb: round(mb(idleRssStart)),
+      rssEndMb: round(mb(idleRssEnd)),
+    },
+    flood: {
+      lines: FLOOD_LINES,
+      findings: flood.findings,
+      count: flood.count,
+      seconds: round(floodSeconds, 1),
+      rssBeforeMb: round(mb(floodRssBefore)),
+      rssAfterMb: round(mb(floodRssAfter)),
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  process.stdout.write('journal throughput…\n');
+  const journal = await throughput();
+  process.stdout.write(`detection latency, idle cost (${IDLE_SECONDS} s) and a flood…\n`);
+  const service = await serviceRuns();
+  const results = {
+    date: new Date().toISOString(),
+    machine: { cpus: availableParallelism(), cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version },
+    journal,
+    ...service,
+  };
+  await mkdir(join(RESULTS, '..'), { recursive: true });
+  await writeFile(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+  const rows: [string, string | number, string?][] = [
+    ['journal entries/s, journalctl -o json alone', journal.journalctlEntriesPerSecond],
+    ['journal entries/s, source + all detectors + store', journal.stewardEntriesPerSecond],
+    [
+      'throughput ratio',
+      journal.ratio,
+      `≥ ${TARGETS.throughputRatio}  ${verdict(journal.ratio >= TARGETS.throughputRatio)}`,
+    ],
+    ['detection latency p50 ms', service.latency.p50Ms],
+    [
+      'detection latency p95 ms',
+      service.latency.p95Ms,
+      `≤ ${TARGETS.latencyP95Ms}  ${verdict(service.latency.p95Ms <= TARGETS.latencyP95Ms)}`,
+    ],
+    [
+      'idle CPU s/hour',
+      service.idle.cpuSecondsPerHour,
+      `≤ ${TARGETS.idleCpuSecondsPerHour}  ${verdict(service.idle.cpuSecondsPerHour <= TARGETS.idleCpuSecondsPerHour)}`,
+    ],
+    ['idle RSS MB, start → end', `${service.idle.rssStartMb} → ${service.idle.rssEndMb}`],
+    ['flood: lines → findings (count)', `${service.flood.lines} → ${service.flood.findings} (${service.flood.count})`],
+    ['flood: seconds to count all', service.flood.seconds],
+    ['flood: RSS MB before → after', `${service.flood.rssBeforeMb} → ${service.flood.rssAfterMb}`],
+  ];
+  process.stdout.write(`\nSteward watcher benchmarks — ${results.machine.cpus} CPUs, Node ${process.version}\n\n`);
+  for (const [label, value, target] of rows) {
+    process.stdout.write(`${label.padEnd(52)}${String(value).padStart(16)}  ${target ?? ''}\n`);
+  }
+  process.stdout.write(`\nresults: ${RESULTS}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});
