@@ -147,7 +147,10 @@ describe('findings from a followed journal, on the bus', () => {
     const earlier = await list({ state: new Variant('s', 'all') });
     await service.stop('SIGKILL');
     // More than the 10 entries journalctl shows by default when it follows.
-    await appendToJournal(journal, Array.from({ length: 12 }, () => unitFailure('crashy.service')));
+    await appendToJournal(
+      journal,
+      Array.from({ length: 12 }, () => unitFailure('crashy.service')),
+    );
     await start();
     await waitFor(async () => (await countOf('crashy.service')) === 13, 'the failures made while it was down');
     await appendToJournal(journal, [healthy]);
