@@ -9,5 +9,6 @@ export interface TempDir {
 
 export async function makeTempDir(prefix = 'steward-test-'): Promise<TempDir> {
   const path = await mkdtemp(join(tmpdir(), prefix));
-  return { path, remove: () => rm(path, { recursive: true, force: true }) };
+  // A process that is still exiting (a stopped service, its journalctl) may write one last file meanwhile.
+  return { path, remove: () => rm(path, { recursive: true, force: true, maxRetries: 5 }) };
 }
