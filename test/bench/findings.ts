@@ -14,7 +14,7 @@ import { FindingsPipeline } from '../../service/src/findings/pipeline.js';
 import { FindingsStore } from '../../service/src/findings/store.js';
 import { createLogger } from '../../service/src/logging.js';
 import { JournalSource } from '../../service/src/watch/journal.js';
-import { appendToJournal, type ExportEntry } from '../support/journal.js';
+import { appendToJournal, unitFailure, type ExportEntry } from '../support/journal.js';
 import { readJournalFixture } from '../support/journalEvents.js';
 import { startPrivateBus } from '../support/privateBus.js';
 import { BUS_NAME, homeEnv, OBJECT_PATH, spawnService, waitFor, waitUntilReady } from '../support/service.js';
@@ -36,15 +36,6 @@ const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 };
-
-const unitFailure = (unit: string): ExportEntry => ({
-  MESSAGE: `${unit}: Failed with result 'exit-code'.`,
-  PRIORITY: '4',
-  SYSLOG_IDENTIFIER: 'systemd',
-  _SYSTEMD_UNIT: 'init.scope',
-  UNIT: unit,
-  _TRANSPORT: 'journal',
-});
 
 /** Healthy desktop logs with a failure now and then, as export entries. */
 function mixedEntries(count: number): ExportEntry[] {

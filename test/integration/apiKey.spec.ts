@@ -7,23 +7,11 @@ import { callMethod } from '../../service/src/dbus/client.js';
 import { StewardError } from '../../service/src/dbus/errors.js';
 import { readApiKey, storeApiKey } from '../../service/src/engine/apiKey.js';
 import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
-import { CLI_SCRIPT, waitFor } from '../support/service.js';
+import { CLI_SCRIPT, nameHasOwner, waitFor } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 
 const URL = 'http://127.0.0.1:8080/v1';
 const SECRETS = { destination: 'org.freedesktop.secrets', path: '/org/freedesktop/secrets' };
-
-async function nameHasOwner(bus: MessageBus, name: string): Promise<boolean> {
-  const [owned] = await callMethod(bus, {
-    destination: 'org.freedesktop.DBus',
-    path: '/org/freedesktop/DBus',
-    interface: 'org.freedesktop.DBus',
-    member: 'NameHasOwner',
-    signature: 's',
-    body: [name],
-  });
-  return owned as boolean;
-}
 
 async function searchItems(bus: MessageBus, attributes: Record<string, string>): Promise<string[][]> {
   return (await callMethod(bus, {

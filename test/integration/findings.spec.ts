@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { Variant, type MessageBus } from '@jellybrick/dbus-next';
 import { callMethod } from '../../service/src/dbus/client.js';
 import { errorOf } from '../support/errors.js';
-import { appendToJournal, type ExportEntry } from '../support/journal.js';
+import { appendToJournal, unitFailure, type ExportEntry } from '../support/journal.js';
 import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
 import {
   BUS_NAME,
@@ -23,17 +23,6 @@ import { makeTempDir, type TempDir } from '../support/tempDir.js';
 const FINDINGS = 'io.github.steward.Steward1.Findings';
 const ERROR = 'io.github.steward.Steward1.Error';
 const run = promisify(execFile);
-
-/** What systemd writes when a unit fails: the line the unit-failed detector knows. */
-const unitFailure = (unit: string): ExportEntry => ({
-  MESSAGE: `${unit}: Failed with result 'exit-code'.`,
-  PRIORITY: '4',
-  SYSLOG_IDENTIFIER: 'systemd',
-  _SYSTEMD_UNIT: 'init.scope',
-  UNIT: unit,
-  _TRANSPORT: 'journal',
-  _PID: '1',
-});
 
 const healthy: ExportEntry = {
   MESSAGE: 'Started session-1.scope - Session 1 of User alice.',

@@ -64,3 +64,13 @@ export async function appendToJournal(dir: string, entries: ExportEntry[]): Prom
   const code = await exited;
   if (code !== 0) throw new Error(`systemd-journal-remote exited with ${code}:\n${stderr}`);
 }
+
+/** What systemd writes when a unit fails: the line the unit-failed detector knows. */
+export const unitFailure = (unit: string): ExportEntry => ({
+  MESSAGE: `${unit}: Failed with result 'exit-code'.`,
+  PRIORITY: '4',
+  SYSLOG_IDENTIFIER: 'systemd',
+  _SYSTEMD_UNIT: 'init.scope',
+  UNIT: unit,
+  _TRANSPORT: 'journal',
+});

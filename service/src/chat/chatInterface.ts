@@ -2,6 +2,7 @@ import { Variant } from '@jellybrick/dbus-next';
 import { z } from 'zod';
 import { StewardError } from '../dbus/errors.js';
 import { method, type InterfaceImpl } from '../dbus/objectServer.js';
+import { variantOf } from '../dbus/variants.js';
 import type { ChatHandle, ChatOutcome, EngineStatus } from '../engine/chatEngine.js';
 import type { EngineProvider } from '../engine/engineProvider.js';
 import type { Logger } from '../logging.js';
@@ -17,13 +18,6 @@ const prompt = z
   .trim()
   .min(1, 'the message is empty')
   .max(100_000, 'the message is longer than 100000 characters');
-
-const variantOf = <T extends z.ZodType>(signature: string, value: T) =>
-  z
-    .instanceof(Variant)
-    .refine((variant) => variant.signature === signature, `must have the D-Bus type ${signature}`)
-    .transform((variant): unknown => variant.value)
-    .pipe(value);
 
 const sendOptions = z
   .object({
@@ -169,9 +163,6 @@ export class ChatInterface {
   private async send(id: string, text: string, options: SendOptions): Promise<[string, string]> {
     const structured = options['json-schema'] === undefined ? null : parseJsonSchema(options['json-schema']);
     const existing = id === '' ? null : this.options.sessions.get(id);
-    if (existing?.activeRequestId) {
-      throw new StewardError('Busy', `the session is still answering ${existing.activeRequestId}; wait or cancel it`);
-    }
     const engine = await this.options.provider.engine();
     const session = existing ?? this.options.sessions.create();
     if (session.activeRequestId) {

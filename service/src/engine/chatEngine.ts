@@ -1,6 +1,7 @@
 // What the chat interface needs from an engine, local (a supervised worker
 // process) or remote (an OpenAI-compatible endpoint): one contract for both.
-import type { BackendInfo, ChatRequest, Usage } from './protocol.js';
+import { StewardError } from '../dbus/errors.js';
+import { chatRequestSchema, type BackendInfo, type ChatRequest, type Usage } from './protocol.js';
 
 export interface ChatCallbacks {
   /** The request waits behind this many others (1 = next); called each time that changes while it waits. */
@@ -59,4 +60,14 @@ export interface ChatEngine {
   setPaused(paused: boolean): Promise<void>;
   on(event: 'status', listener: (status: EngineStatus) => void): this;
   off(event: 'status', listener: (status: EngineStatus) => void): this;
+}
+
+/** The request with its defaults filled in; InvalidArgs naming each bad field otherwise. */
+export function parseChatRequest(request: ChatRequest) {
+  const parsed = chatRequestSchema.safeParse(request);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(request)'}: ${issue.message}`);
+    throw new StewardError('InvalidArgs', `invalid chat request: ${issues.join('; ')}`);
+  }
+  return parsed.data;
 }

@@ -10,8 +10,15 @@ import type {
 } from 'openai/resources/chat/completions';
 import { StewardError } from '../dbus/errors.js';
 import type { Logger } from '../logging.js';
-import type { ChatCallbacks, ChatEngine, ChatHandle, ChatOutcome, EngineStatus } from './chatEngine.js';
-import { chatRequestSchema, type ChatRequest, type Usage } from './protocol.js';
+import {
+  parseChatRequest,
+  type ChatCallbacks,
+  type ChatEngine,
+  type ChatHandle,
+  type ChatOutcome,
+  type EngineStatus,
+} from './chatEngine.js';
+import type { ChatRequest, Usage } from './protocol.js';
 
 export interface RemoteEngineOptions {
   /** The API's base URL, e.g. http://127.0.0.1:8080/v1. */
@@ -25,7 +32,7 @@ export interface RemoteEngineOptions {
   log: Logger;
 }
 
-type ParsedRequest = ReturnType<typeof chatRequestSchema.parse>;
+type ParsedRequest = ReturnType<typeof parseChatRequest>;
 
 /** Why a running request was aborted on purpose. */
 type AbortReason = 'cancelled' | 'unloaded' | 'timeout';
@@ -139,16 +146,12 @@ export class RemoteEngine extends EventEmitter<{ status: [EngineStatus] }> imple
 
   chat(request: ChatRequest, callbacks: ChatCallbacks = {}): ChatHandle {
     if (this.paused) throw new StewardError('Unavailable', 'inference is paused; resume it to chat');
-    const parsed = chatRequestSchema.safeParse(request);
-    if (!parsed.success) {
-      const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(request)'}: ${issue.message}`);
-      throw new StewardError('InvalidArgs', `invalid chat request: ${issues.join('; ')}`);
-    }
+    const parsed = parseChatRequest(request);
     const id = randomUUID();
     const result = new Promise<ChatOutcome>((resolve, reject) => {
       this.queue.push({
         id,
-        request: parsed.data,
+        request: parsed,
         callbacks,
         queuePosition: 0,
         abort: null,

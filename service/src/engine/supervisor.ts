@@ -8,7 +8,6 @@ import type { Readable } from 'node:stream';
 import { StewardError } from '../dbus/errors.js';
 import type { Logger } from '../logging.js';
 import {
-  chatRequestSchema,
   fromWorkerSchema,
   type BackendInfo,
   type ChatRequest,
@@ -18,7 +17,14 @@ import {
   type Usage,
   type WorkerSettings,
 } from './protocol.js';
-import type { ChatCallbacks, ChatEngine, ChatHandle, ChatOutcome, EngineStatus } from './chatEngine.js';
+import {
+  parseChatRequest,
+  type ChatCallbacks,
+  type ChatEngine,
+  type ChatHandle,
+  type ChatOutcome,
+  type EngineStatus,
+} from './chatEngine.js';
 import { RestartPolicy, type RestartPolicyOptions } from './restartPolicy.js';
 
 export interface EngineOptions {
@@ -91,14 +97,10 @@ export class Engine extends EventEmitter<{ status: [EngineStatus] }> implements 
 
   chat(request: ChatRequest, callbacks: ChatCallbacks = {}): ChatHandle {
     if (this.paused) throw new StewardError('Unavailable', 'local inference is paused; resume it to chat');
-    const parsed = chatRequestSchema.safeParse(request);
-    if (!parsed.success) {
-      const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(request)'}: ${issue.message}`);
-      throw new StewardError('InvalidArgs', `invalid chat request: ${issues.join('; ')}`);
-    }
+    const parsed = parseChatRequest(request);
     const id = randomUUID();
     const result = new Promise<ChatOutcome>((resolve, reject) => {
-      this.queue.push({ id, request: parsed.data, callbacks, queuePosition: 0, resolve, reject });
+      this.queue.push({ id, request: parsed, callbacks, queuePosition: 0, resolve, reject });
     });
     this.pump();
     return { id, result, cancel: () => this.cancel(id) };

@@ -2,19 +2,13 @@ import { Variant } from '@jellybrick/dbus-next';
 import { z } from 'zod';
 import { StewardError } from '../dbus/errors.js';
 import { method, type InterfaceImpl } from '../dbus/objectServer.js';
+import { variantOf } from '../dbus/variants.js';
 import type { Finding, FindingChange, FindingsStore } from './store.js';
 import { SEVERITIES } from './types.js';
 
 const findingId = z.string().regex(/^[1-9]\d{0,15}$/, 'not a finding id from List');
 const kind = z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, 'not a finding kind (lower-case words joined by "-")');
 const subject = z.string().max(1024);
-
-const variantOf = <T extends z.ZodType>(signature: string, value: T) =>
-  z
-    .instanceof(Variant)
-    .refine((variant) => variant.signature === signature, `must have the D-Bus type ${signature}`)
-    .transform((variant): unknown => variant.value)
-    .pipe(value);
 
 const listFilter = z
   .object({
