@@ -90,7 +90,16 @@ describe('findings from a followed journal, on the bus', () => {
     const lines: string[] = [];
     createInterface({ input: monitor.stdout }).on('line', (line) => lines.push(line));
     await waitFor(() => lines.some((line) => line.startsWith('Monitoring signals')), 'gdbus monitor');
-    await appendToJournal(journal, [unitFailure('bluetooth.service')]);
+    await appendToJournal(journal, [
+      {
+        MESSAGE: 'src/main.c:main() Unable to get on D-Bus',
+        PRIORITY: '3',
+        SYSLOG_IDENTIFIER: 'bluetoothd',
+        _SYSTEMD_UNIT: 'bluetooth.service',
+        _TRANSPORT: 'stdout',
+      },
+      unitFailure('bluetooth.service'),
+    ]);
     await waitFor(
       () => lines.some((line) => line.includes(`${FINDINGS}.FindingAdded`) && line.includes('bluetooth.service')),
       'FindingAdded in gdbus monitor',
@@ -105,6 +114,7 @@ describe('findings from a followed journal, on the bus', () => {
     const evidence = (full as Record<string, Variant>).evidence!.value as Record<string, Variant>[];
     expect(evidence[0]?.text?.value).toBe("bluetooth.service: Failed with result 'exit-code'.");
     expect(evidence[0]?.cursor?.value).toMatch(/^s=/);
+    expect(evidence[1]?.text?.value).toBe('src/main.c:main() Unable to get on D-Bus');
 
     const { stdout } = await run(process.execPath, [CLI_SCRIPT, 'findings'], {
       env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: bus.address },

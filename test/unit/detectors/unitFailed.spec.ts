@@ -11,13 +11,22 @@ describe('the unit-failed detector', () => {
       ['unit-failed', 'error', 'tracker-miner-fs-3.service', 'tracker-miner-fs-3.service failed (timed out)'],
       ['unit-failed', 'error', 'nginx.service', 'nginx.service failed (exit code 1)'],
     ]);
+    const journalLine = (text: string) => ({
+      kind: 'journal' as const,
+      text,
+      cursor: jasmine.stringMatching(/^s=fixture;i=/),
+      at: jasmine.any(Date),
+    });
+    // The failure, then what the unit itself logged before it.
     expect(reports[0]!.evidence).toEqual([
-      {
-        kind: 'journal',
-        text: "bluetooth.service: Failed with result 'exit-code'.",
-        cursor: jasmine.stringMatching(/^s=fixture;i=/),
-        at: jasmine.any(Date),
-      },
+      journalLine("bluetooth.service: Failed with result 'exit-code'."),
+      journalLine('Bluetooth daemon 5.72'),
+      journalLine('src/main.c:main() Unable to get on D-Bus'),
+    ]);
+    expect(reports[2]!.evidence.map((e) => e.text)).toEqual([
+      "nginx.service: Failed with result 'exit-code'.",
+      'nginx: [emerg] unknown directive "proxy_passs" in /etc/nginx/sites-enabled/default:47',
+      'nginx: configuration file /etc/nginx/nginx.conf test failed',
     ]);
     expect(resolutionsOf(outputs).map((r) => [r.kind, r.subject])).toEqual([['unit-failed', 'bluetooth.service']]);
   });
@@ -67,5 +76,57 @@ describe('the unit-failed detector', () => {
     expect(reportsOf(detector.detect(unit('failed', { result: 'exit-code', exitCode: 2 })))[0]!.title).toBe(
       'cups.service failed (exit code 2)',
     );
+  });
+
+  it("keeps only each unit's last lines, for a bounded number of units", () => {
+    const detector = new UnitFailedDetector();
+    const logged = (unit: string, message: string, index: number) =>
+      journalEvent({ MESSAGE: message, _SYSTEMD_UNIT: unit, SYSLOG_IDENTIFIER: 'app', _PID: '4242' }, index);
+    const failed = (unit: string, index: number) =>
+      journalEvent(
+        { MESSAGE: `${unit}: Failed with result 'exit-code'.`, UNIT: unit, SYSLOG_IDENTIFIER: 'systemd', _PID: '1' },
+        index,
+      );
+    const events = [
+      ...Array.from({ length: 8 }, (_, i) => logged('app.service', `line ${i}`, i)),
+      ...Array.from({ length: 300 }, (_, i) => logged(`other${i}.service`, 'busy', 100 + i)),
+      logged('late.service', 'x'.repeat(10_000), 500),
+    ];
+    runDetector(detector, events);
+    const evidence = (unit: string, index: number) =>
+      reportsOf(detector.detect(failed(unit, index)))[0]!
+        .evidence.slice(1)
+        .map((e) => e.text);
+    // app.service logged before 300 other units did: it was forgotten first.
+    expect(evidence('app.service', 600)).toEqual([]);
+    expect(evidence('other299.service', 601)).toEqual(['busy']);
+    expect(evidence('late.service', 602)).toEqual([`${'x'.repeat(500)}…`]);
+  });
+
+  it('shows the last five lines a unit wrote before it failed', () => {
+    const detector = new UnitFailedDetector();
+    runDetector(
+      detector,
+      Array.from({ length: 8 }, (_, i) =>
+        journalEvent({ MESSAGE: `line ${i}`, _SYSTEMD_UNIT: 'app.service', SYSLOG_IDENTIFIER: 'app', _PID: '7' }, i),
+      ),
+    );
+    const failure = journalEvent(
+      {
+        MESSAGE: "app.service: Failed with result 'exit-code'.",
+        UNIT: 'app.service',
+        SYSLOG_IDENTIFIER: 'systemd',
+        _PID: '1',
+      },
+      9,
+    );
+    expect(reportsOf(detector.detect(failure))[0]!.evidence.map((e) => e.text)).toEqual([
+      "app.service: Failed with result 'exit-code'.",
+      'line 3',
+      'line 4',
+      'line 5',
+      'line 6',
+      'line 7',
+    ]);
   });
 });

@@ -4,6 +4,7 @@ import { constants } from 'node:os';
 import type { JournalEntry, UnitState, WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput, Evidence } from '../types.js';
 import { isServiceManager, journalEvidence, unitOf } from './journal.js';
+import { UnitLog } from './unitLog.js';
 
 export const UNIT_FAILED = 'unit-failed';
 
@@ -117,10 +118,15 @@ export class UnitFailedDetector implements Detector {
   private readonly failed = new Set<string>();
   /** Units the manager said are active, so that repeated state signals do not resolve again. */
   private readonly active = new Set<string>();
+  private readonly unitLog = new UnitLog();
 
   detect(event: WatchEvent): DetectorOutput[] {
     if (event.type === 'unit') return this.unitState(event.state, event.at, event);
-    if (event.type !== 'journal' || !isServiceManager(event.entry)) return [];
+    if (event.type !== 'journal') return [];
+    if (!isServiceManager(event.entry)) {
+      this.unitLog.remember(event);
+      return [];
+    }
     this.rememberExit(event.entry);
     const started = this.startedUnit(event.entry);
     if (started && this.failed.delete(started))
@@ -164,7 +170,7 @@ export class UnitFailedDetector implements Detector {
           severity: 'error',
           subject: failure.unit,
           title,
-          evidence: [failure.evidence],
+          evidence: [failure.evidence, ...this.unitLog.take(failure.unit)],
           at,
         },
       },

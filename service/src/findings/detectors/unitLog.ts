@@ -1,0 +1,50 @@
+// The last lines each unit logged, so that a unit-failed finding shows why the
+// unit failed (nginx's "unknown directive" line) and not only that it did.
+import type { Evidence } from '../types.js';
+import { firstLine, isServiceManager, type JournalEvent } from './journal.js';
+
+export interface UnitLogOptions {
+  linesPerUnit?: number;
+  /** Units remembered at once; the least recently logging one is forgotten first. */
+  maxUnits?: number;
+}
+
+const MAX_LINE = 500;
+
+export class UnitLog {
+  private readonly linesPerUnit: number;
+  private readonly maxUnits: number;
+  // A Map iterates in insertion order: re-inserting on each line makes it an LRU.
+  private readonly lines = new Map<string, Evidence[]>();
+
+  constructor(options: UnitLogOptions = {}) {
+    this.linesPerUnit = options.linesPerUnit ?? 5;
+    this.maxUnits = options.maxUnits ?? 256;
+  }
+
+  /** Keeps the line if a unit's own process wrote it (not systemd writing about the unit). */
+  remember(event: JournalEvent): void {
+    const entry = event.entry;
+    const unit = entry.userUnit ?? entry.unit;
+    if (!unit || isServiceManager(entry) || entry.message === '') return;
+    const kept = this.lines.get(unit) ?? [];
+    this.lines.delete(unit);
+    const text = firstLine(entry.message);
+    kept.push({
+      kind: 'journal',
+      text: text.length > MAX_LINE ? `${text.slice(0, MAX_LINE)}…` : text,
+      cursor: entry.cursor,
+      at: event.at,
+    });
+    if (kept.length > this.linesPerUnit) kept.shift();
+    this.lines.set(unit, kept);
+    if (this.lines.size > this.maxUnits) this.lines.delete(this.lines.keys().next().value as string);
+  }
+
+  /** The unit's last lines, oldest first; taking them starts the next failure afresh. */
+  take(unit: string): Evidence[] {
+    const kept = this.lines.get(unit) ?? [];
+    this.lines.delete(unit);
+    return kept;
+  }
+}

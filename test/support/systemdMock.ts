@@ -1,0 +1,91 @@
+// python3-dbusmock's systemd template as a fake service manager on a private
+// bus, with units that fail and recover the way systemd reports it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { Variant, type MessageBus } from '@jellybrick/dbus-next';
+import { callMethod } from '../../service/src/dbus/client.js';
+import type { PrivateBus } from './privateBus.js';
+import { nameHasOwner, waitFor } from './service.js';
+
+const SYSTEMD = 'org.freedesktop.systemd1';
+export const MANAGER_PATH = '/org/freedesktop/systemd1';
+const MANAGER = 'org.freedesktop.systemd1.Manager';
+export const UNIT = 'org.freedesktop.systemd1.Unit';
+export const SERVICE = 'org.freedesktop.systemd1.Service';
+const MOCK = 'org.freedesktop.DBus.Mock';
+/** The mock template's unit paths: '.' and '-' become '_'. */
+const unitPath = (unit: string) => `${MANAGER_PATH}/unit/${unit.replace(/[.-]/g, '_')}`;
+
+// The systemd template implements neither Subscribe nor ListUnitsFiltered;
+// the listing is read from the mock's unit objects (a loop: exec'd
+// comprehensions cannot see `args`).
+const LIST_UNITS_FILTERED = `
+ret = []
+for path, obj in objects.items():
+    unit = obj.props.get('${UNIT}')
+    if path.startswith('${MANAGER_PATH}/unit/') and unit and unit['ActiveState'] in args[0]:
+        ret.append((unit['Id'], '', 'loaded', unit['ActiveState'], '', '', path, 0, '', '/'))
+`;
+
+/** python3-dbusmock's systemd template: a fake manager on the private bus. */
+export async function startMockSystemd(bus: PrivateBus, client: MessageBus): Promise<ChildProcess> {
+  // /usr/bin/python3: the `python3` on PATH may be another interpreter without dbusmock.
+  const mock = spawn('/usr/bin/python3', ['-m', 'dbusmock', '--template', 'systemd', '--session'], {
+    env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: bus.address },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  await waitFor(async () => {
+    if (mock.exitCode !== null) throw new Error(`python3-dbusmock exited with ${mock.exitCode}`);
+    return nameHasOwner(client, SYSTEMD);
+  }, 'the systemd mock');
+  await mockCall(client, MANAGER_PATH, 'AddMethod', 'sssss', [MANAGER, 'Subscribe', '', '', '']);
+  await mockCall(client, MANAGER_PATH, 'AddMethod', 'sssss', [MANAGER, 'Unsubscribe', '', '', '']);
+  await mockCall(client, MANAGER_PATH, 'AddMethod', 'sssss', [
+    MANAGER,
+    'ListUnitsFiltered',
+    'as',
+    'a(ssssssouso)',
+    LIST_UNITS_FILTERED,
+  ]);
+  return mock;
+}
+
+export function mockCall(client: MessageBus, path: string, member: string, signature: string, body: unknown[]) {
+  return callMethod(client, { destination: SYSTEMD, path, interface: MOCK, member, signature, body });
+}
+
+/** A loaded, inactive service unit with the Service properties the source reads. */
+export async function addService(client: MessageBus, unit: string): Promise<void> {
+  await mockCall(client, MANAGER_PATH, 'AddMockUnit', 's', [unit]);
+  await mockCall(client, unitPath(unit), 'AddProperties', 'sa{sv}', [
+    SERVICE,
+    {
+      Result: new Variant('s', 'success'),
+      ExecMainCode: new Variant('i', 0),
+      ExecMainStatus: new Variant('i', 0),
+      NRestarts: new Variant('u', 0),
+    },
+  ]);
+}
+
+/** Sets properties and emits PropertiesChanged, as systemd does. */
+export const update = (client: MessageBus, unit: string, iface: string, properties: Record<string, Variant>) =>
+  mockCall(client, unitPath(unit), 'UpdateProperties', 'sa{sv}', [iface, properties]);
+
+/** The service's main process exited with `status`, or was killed by `signal`. */
+export async function fail(client: MessageBus, unit: string, how: { status: number } | { signal: number }) {
+  await update(client, unit, SERVICE, {
+    Result: new Variant('s', 'status' in how ? 'exit-code' : 'signal'),
+    ExecMainCode: new Variant('i', 'status' in how ? 1 : 2),
+    ExecMainStatus: new Variant('i', 'status' in how ? how.status : how.signal),
+    NRestarts: new Variant('u', 2),
+  });
+  await update(client, unit, UNIT, { ActiveState: new Variant('s', 'failed') });
+}
+
+/** Stops the mock and waits for it to exit. */
+export async function stopMockSystemd(mock: ChildProcess): Promise<void> {
+  if (mock.exitCode !== null) return;
+  const exited = new Promise((resolve) => mock.once('exit', resolve));
+  mock.kill('SIGTERM');
+  await exited;
+}
