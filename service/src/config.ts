@@ -56,7 +56,7 @@ const watchSchema = z
       .default({ system: true, user: true, directories: [] }),
     /** Failed units, from the user's and the system's service manager (signals, not polling). */
     units: z.boolean().default(true),
-    /** Links and default routes, from netlink. */
+    /** Links and default routes, from netlink; connectivity, from NetworkManager where it runs. */
     network: z.boolean().default(true),
     disks: z
       .object({

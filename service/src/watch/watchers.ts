@@ -12,6 +12,7 @@ import { FileWatchSource } from './files.js';
 import { JournalSource } from './journal.js';
 import { MemoryPressureSource } from './memory.js';
 import { NetworkSource } from './network.js';
+import { NetworkManagerSource } from './networkManager.js';
 import { UnitSource } from './units.js';
 
 export interface WatchersOptions {
@@ -67,6 +68,9 @@ export class Watchers {
         ? [new UnitSource({ name: 'units.system', bus: options.systemBus, scope: 'system', log })]
         : []),
       ...(config.network ? [new NetworkSource({ log })] : []),
+      ...(config.network && options.systemBus && capabilities.includes('network')
+        ? [new NetworkManagerSource({ name: 'network.manager', bus: options.systemBus, log })]
+        : []),
       ...(config.disks.mounts.length > 0 ? [this.disks] : []),
       new MemoryPressureSource({ log }),
       ...(filePaths.length > 0

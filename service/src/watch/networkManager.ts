@@ -1,0 +1,144 @@
+// The NetworkManager source: NM's connectivity check (Connectivity) and its
+// global State, read at start and followed through their change signals; a
+// `connectivity` event goes out whenever what they say together changes.
+import type { MessageBus, Variant } from '@jellybrick/dbus-next';
+import { callMethod, SignalRouter } from '../dbus/client.js';
+import { StewardError } from '../dbus/errors.js';
+import type { Logger } from '../logging.js';
+import type { EventSource, WatchEvent } from './events.js';
+
+export interface NetworkManagerSourceOptions {
+  name: string;
+  /** The system bus. */
+  bus: MessageBus;
+  log: Logger;
+}
+
+type Connectivity = Extract<WatchEvent, { type: 'connectivity' }>['state'];
+
+const NM = 'org.freedesktop.NetworkManager';
+const NM_PATH = '/org/freedesktop/NetworkManager';
+const PROPERTIES = 'org.freedesktop.DBus.Properties';
+const DBUS = 'org.freedesktop.DBus';
+/** NMConnectivityState, by value. */
+const CONNECTIVITY: readonly Connectivity[] = ['unknown', 'none', 'portal', 'limited', 'full'];
+/** NMState: networking is disabled, by the user or because the machine sleeps. */
+const NM_STATE_ASLEEP = 10;
+
+export class NetworkManagerSource implements EventSource {
+  readonly name: string;
+  readonly #options: NetworkManagerSourceOptions;
+  readonly #router: SignalRouter;
+  #emit: ((event: WatchEvent) => void) | null = null;
+  #unsubscribes: (() => Promise<void>)[] = [];
+  /** Reads are made one after the other, so an older one never lands after a newer one. */
+  #queue: Promise<void> = Promise.resolve();
+  #properties: { Connectivity?: number; State?: number } = {};
+  /** Properties a signal set while a read was under way: that read's values for them may be older. */
+  #signalled: Set<string> | null = null;
+  #last: Connectivity | null = null;
+
+  constructor(options: NetworkManagerSourceOptions) {
+    this.name = options.name;
+    this.#options = options;
+    this.#router = new SignalRouter(options.bus);
+  }
+
+  async start(emit: (event: WatchEvent) => void): Promise<void> {
+    this.#emit = emit;
+    if (!(await this.#nmOnBus())) throw new StewardError('Unavailable', `NetworkManager (${NM}) is not on the bus`);
+    // Subscribed before the first read, so a change meanwhile is not missed.
+    this.#unsubscribes = await Promise.all([
+      this.#router.subscribe(
+        { sender: NM, path: NM_PATH, interface: PROPERTIES, member: 'PropertiesChanged' },
+        ([iface, changed]) => {
+          if (iface === NM) this.#changed(changed as Record<string, Variant>);
+        },
+      ),
+      this.#router.subscribe({ sender: NM, path: NM_PATH, interface: NM, member: 'StateChanged' }, ([state]) =>
+        this.#changed({ State: { value: state } as Variant }),
+      ),
+      this.#router.subscribe({ sender: DBUS, interface: DBUS, member: 'NameOwnerChanged' }, ([name, , owner]) => {
+        if (name === NM) this.#ownerChanged(owner as string);
+      }),
+    ]);
+    this.#properties = {};
+    this.#last = null;
+    const first = this.#read();
+    this.#queue = first.catch(() => undefined);
+    await first;
+  }
+
+  async stop(): Promise<void> {
+    const unsubscribes = this.#unsubscribes;
+    this.#unsubscribes = [];
+    this.#emit = null;
+    await Promise.all(unsubscribes.map((unsubscribe) => unsubscribe()));
+    await this.#queue;
+  }
+
+  async #nmOnBus(): Promise<boolean> {
+    const [owned] = await callMethod(this.#options.bus, {
+      destination: DBUS,
+      path: '/org/freedesktop/DBus',
+      interface: DBUS,
+      member: 'NameHasOwner',
+      signature: 's',
+      body: [NM],
+    });
+    return owned as boolean;
+  }
+
+  #ownerChanged(owner: string): void {
+    if (owner !== '') {
+      // A restarted NetworkManager signals nothing about the state it starts in.
+      this.#enqueueRead();
+      return;
+    }
+    // Without NetworkManager nothing is known; an open finding stays open until it is back.
+    this.#properties = {};
+    this.#report();
+  }
+
+  #enqueueRead(): void {
+    this.#queue = this.#queue
+      .then(() => this.#read())
+      .catch((error: Error) =>
+        this.#options.log.warning('could not read NetworkManager’s state', { source: this.name, error: error.message }),
+      );
+  }
+
+  async #read(): Promise<void> {
+    const signalled = (this.#signalled = new Set<string>());
+    const [all] = (await callMethod(
+      this.#options.bus,
+      { destination: NM, path: NM_PATH, interface: PROPERTIES, member: 'GetAll', signature: 's', body: [NM] },
+      // Never activate: a NetworkManager the user stopped stays stopped.
+      { autoStart: false },
+    ).finally(() => (this.#signalled = null))) as [Record<string, Variant>];
+    this.#update(all, signalled);
+  }
+
+  #changed(changed: Record<string, Variant>): void {
+    for (const key of Object.keys(changed)) this.#signalled?.add(key);
+    this.#update(changed, new Set());
+  }
+
+  #update(values: Record<string, Variant>, skip: Set<string>): void {
+    for (const key of ['Connectivity', 'State'] as const) {
+      const value = values[key]?.value;
+      if (value !== undefined && !skip.has(key)) this.#properties[key] = Number(value);
+    }
+    this.#report();
+  }
+
+  #report(): void {
+    const { Connectivity: connectivity, State: state } = this.#properties;
+    // Networking switched off (NM_STATE_ASLEEP) makes Connectivity 'none', but
+    // that is the user's choice, not a fault: say nothing either way.
+    const current = state === NM_STATE_ASLEEP ? 'unknown' : (CONNECTIVITY[connectivity ?? 0] ?? 'unknown');
+    if (current === this.#last) return;
+    this.#last = current;
+    this.#emit?.({ type: 'connectivity', at: new Date(), state: current });
+  }
+}
