@@ -2,10 +2,12 @@ import { parseArgs } from 'node:util';
 import type { MessageBus, Variant } from '@jellybrick/dbus-next';
 import { callMethod } from '../dbus/client.js';
 import { connectBus } from '../dbus/connection.js';
-import { remoteErrorName, StewardError } from '../dbus/errors.js';
-import { BUS_NAME, CHAT_INTERFACE, CORE_INTERFACE, OBJECT_PATH } from '../interfaces.js';
+import { StewardError } from '../dbus/errors.js';
+import { BUS_NAME, CHAT_INTERFACE, OBJECT_PATH } from '../interfaces.js';
 import { API_KEY_USAGE, apiKeyCommand } from './apiKey.js';
 import { ASK_USAGE, askCommand, samplingOptions } from './ask.js';
+import { fetchStatus, NOT_RUNNING_MESSAGE } from './coreStatus.js';
+import { DOCTOR_USAGE, doctorCommand } from './doctor.js';
 import { EXIT_FAILURE, EXIT_NOT_RUNNING, EXIT_USAGE } from './exitCodes.js';
 import { FINDINGS_USAGE, findingsCommand } from './findings.js';
 import { MODELS_USAGE, modelsCommand } from './models.js';
@@ -16,30 +18,20 @@ const USAGE = `Usage: steward <command> [options]
 Commands:
   status                   Show what the Steward service is doing (exit status 3 if it is not running)
   start                    Start the service through D-Bus activation
-${FINDINGS_USAGE}${ASK_USAGE}${MODELS_USAGE}${API_KEY_USAGE}
+${DOCTOR_USAGE}${FINDINGS_USAGE}${ASK_USAGE}${MODELS_USAGE}${API_KEY_USAGE}
 Options:
-  --json                   Print machine-readable JSON (status, findings, ask, models list, models recommend)
+  --json                   Print machine-readable JSON (status, doctor, findings, ask, models list, models recommend)
   --version                Print the version of this tool
   --help                   Show this help
 `;
 
-const NOT_RUNNING_ERRORS = ['org.freedesktop.DBus.Error.NameHasNoOwner', 'org.freedesktop.DBus.Error.ServiceUnknown'];
-
 async function status(bus: MessageBus, json: boolean): Promise<number> {
-  let reply: unknown[];
-  try {
-    reply = await callMethod(
-      bus,
-      { destination: BUS_NAME, path: OBJECT_PATH, interface: CORE_INTERFACE, member: 'GetStatus' },
-      { autoStart: false },
-    );
-  } catch (error) {
-    if (!NOT_RUNNING_ERRORS.includes(remoteErrorName(error) ?? '')) throw error;
+  const record = await fetchStatus(bus);
+  if (!record) {
     if (json) process.stdout.write(`${JSON.stringify({ running: false })}\n`);
-    else process.stdout.write('Steward is not running. Start it with “steward start”.\n');
+    else process.stdout.write(NOT_RUNNING_MESSAGE);
     return EXIT_NOT_RUNNING;
   }
-  const record = unpackStatus(reply[0] as Record<string, Variant>);
   const [engineReply] = await callMethod(bus, {
     destination: BUS_NAME,
     path: OBJECT_PATH,
@@ -105,7 +97,7 @@ async function main(argv: string[]): Promise<number> {
     command === 'findings' ||
     command === 'ask' ||
     (command === 'api-key' && rest.length === 1) ||
-    ((command === 'status' || command === 'start') && rest.length === 0);
+    ((command === 'status' || command === 'start' || command === 'doctor') && rest.length === 0);
   if (!command || !known) {
     process.stderr.write(`${command ? `steward: unknown command “${positionals.join(' ')}”\n\n` : ''}${USAGE}`);
     return EXIT_USAGE;
@@ -128,6 +120,7 @@ async function main(argv: string[]): Promise<number> {
       }
       return await askCommand(bus, rest, { session: values.session, json: values.json ?? false, sampling });
     }
+    if (command === 'doctor') return await doctorCommand(bus, values.json ?? false);
     if (command === 'models')
       return await modelsCommand(bus, rest, { json: values.json ?? false, sha256: values.sha256 });
     return command === 'status' ? await status(bus, values.json ?? false) : await start(bus);

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import type { MessageBus } from '@jellybrick/dbus-next';
 import { callMethod } from '../dbus/client.js';
+import { JOURNAL_READER_GROUPS, type Capability } from './capabilityCatalogue.js';
 import { gpuCapabilities, probeGpuFacts, type GpuFacts } from './gpuCapabilities.js';
 
 const run = promisify(execFile);
@@ -25,7 +26,7 @@ export interface CapabilityProbeContext {
  * package while the daemon is disabled (or, for systemd, not the session's
  * manager). On-demand services count when they can be activated.
  */
-const busServices: { capability: string; bus: 'session' | 'system'; name: string; onDemand: boolean }[] = [
+const busServices: { capability: Capability; bus: 'session' | 'system'; name: string; onDemand: boolean }[] = [
   { capability: 'systemd.user', bus: 'session', name: 'org.freedesktop.systemd1', onDemand: false },
   { capability: 'systemd.system', bus: 'system', name: 'org.freedesktop.systemd1', onDemand: false },
   { capability: 'network', bus: 'system', name: 'org.freedesktop.NetworkManager', onDemand: false },
@@ -38,11 +39,8 @@ interface BusNames {
   activatable: Set<string>;
 }
 
-// journalctl(1): members of these groups may read the system journal.
-const JOURNAL_READER_GROUPS = ['systemd-journal', 'adm', 'wheel'];
-
 /** Finds out what this machine lets the service do; every probe is bounded in time and none throws. */
-export async function probeCapabilities(context: CapabilityProbeContext): Promise<string[]> {
+export async function probeCapabilities(context: CapabilityProbeContext): Promise<Capability[]> {
   const noNames: BusNames = { owned: new Set(), activatable: new Set() };
   const [sessionNames, systemNames, journalctl] = await Promise.all([
     busNames(context.sessionBus),

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import type { Capability } from './capabilityCatalogue.js';
 
 /**
  * What the machine shows of its GPUs and which node-llama-cpp prebuilts are
@@ -41,10 +42,10 @@ export function prebuiltPackages({ platform, arch }: Platform): { cpu: string[];
 }
 
 /** "inference.local", "gpu.cuda", "gpu.vulkan": each only when both the device and a build that can use it are here. */
-export function gpuCapabilities(facts: GpuFacts, platform: Platform): string[] {
+export function gpuCapabilities(facts: GpuFacts, platform: Platform): Capability[] {
   const packages = prebuiltPackages(platform);
   const any = (names: string[]) => names.some((name) => facts.installed(name));
-  const capabilities: string[] = [];
+  const capabilities: Capability[] = [];
   // Without the CPU build node-llama-cpp has nothing to fall back on, so no local inference at all.
   if (!any(packages.cpu)) return capabilities;
   capabilities.push('inference.local');

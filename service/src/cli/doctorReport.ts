@@ -1,0 +1,93 @@
+import type { Config } from '../config.js';
+import { CAPABILITY_CATALOGUE, type CapabilityInfo } from '../core/capabilityCatalogue.js';
+import type { StatusRecord } from './statusReport.js';
+
+export interface CapabilityCheck {
+  name: string;
+  present: boolean;
+  enables: string;
+  /** Only for a missing capability: what to do to get it. */
+  hint?: string;
+}
+
+export interface TurnedOff {
+  setting: string;
+  what: string;
+}
+
+export interface DoctorReport {
+  version: string;
+  state: string;
+  'state-reason': string;
+  'config-file': string;
+  capabilities: CapabilityCheck[];
+  /** Sources the configuration file turns off, whatever the machine allows. */
+  'turned-off': TurnedOff[];
+}
+
+const str = (value: unknown) => (typeof value === 'string' ? value : '');
+
+/** What the configuration's settings turn off; the defaults turn nothing off. */
+export function turnedOff(config: Config): TurnedOff[] {
+  const { watch, inference } = config;
+  return [
+    ...(watch.journal.system ? [] : [{ setting: 'watch.journal.system', what: 'the system journal' }]),
+    ...(watch.journal.user ? [] : [{ setting: 'watch.journal.user', what: 'your own journal' }]),
+    ...(watch.units ? [] : [{ setting: 'watch.units', what: 'failed units' }]),
+    ...(watch.network ? [] : [{ setting: 'watch.network', what: 'links, routes and connectivity' }]),
+    ...(watch.disks.mounts.length > 0 ? [] : [{ setting: 'watch.disks.mounts', what: 'free space checks' }]),
+    ...(watch.files.watchDefaults ? [] : [{ setting: 'watch.files.watchDefaults', what: '~/.config and core dumps' }]),
+    ...(inference.gpu === 'off' ? [{ setting: 'inference.gpu', what: 'models on the GPU' }] : []),
+  ];
+}
+
+/** Sets the service's Capabilities against every capability Steward knows, with a hint for each missing one. */
+export function doctorReport(status: StatusRecord, config?: Config): DoctorReport {
+  const present = new Set(Array.isArray(status.capabilities) ? (status.capabilities as string[]) : []);
+  const catalogue: readonly CapabilityInfo[] = CAPABILITY_CATALOGUE;
+  const known = new Set(catalogue.map(({ name }) => name));
+  const checks = catalogue.map(({ name, enables, hint, requires }): CapabilityCheck => {
+    if (present.has(name)) return { name, present: true, enables };
+    return { name, present: false, enables, hint: requires && !present.has(requires) ? `Needs ${requires}.` : hint };
+  });
+  // A newer service may report names this CLI does not know yet; they still show.
+  const unknown = [...present].filter((name) => !known.has(name)).map((name) => ({ name, present: true, enables: '' }));
+  return {
+    version: str(status.version),
+    state: str(status.state),
+    'state-reason': str(status['state-reason']),
+    'config-file': str(status['config-file']),
+    capabilities: [...checks, ...unknown],
+    'turned-off': config ? turnedOff(config) : [],
+  };
+}
+
+const RESTART = 'systemctl --user restart steward';
+
+/** The human-readable form of `steward doctor`. */
+export function formatDoctor(report: DoctorReport): string {
+  const width = Math.max(...report.capabilities.map(({ name }) => name.length));
+  const missing = report.capabilities.filter((check) => !check.present);
+  const lines = [
+    `Steward ${report.version}: ${report.state}`,
+    ...(report['state-reason'] ? [`  ${report['state-reason']}`] : []),
+    '',
+    ...report.capabilities.flatMap(({ name, present, enables, hint }) => [
+      `${present ? '✓' : '✗'} ${name.padEnd(width)}  ${enables}`.trimEnd(),
+      ...(hint ? [`  ${' '.repeat(width)}  ${hint}`] : []),
+    ]),
+    ...(report['turned-off'].length > 0
+      ? [
+          '',
+          `Turned off in ${report['config-file']}:`,
+          ...report['turned-off'].map(({ setting, what }) => `  ${setting}: ${what}`),
+        ]
+      : []),
+    '',
+    missing.length === 0
+      ? 'Every capability is present.'
+      : `${missing.length} of ${report.capabilities.length} capabilities missing; Steward works without them. ` +
+        `The service checks them when it starts: after a change, restart it with “${RESTART}”.`,
+  ];
+  return `${lines.join('\n')}\n`;
+}

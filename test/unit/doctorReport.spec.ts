@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import { doctorReport, formatDoctor, turnedOff } from '../../service/src/cli/doctorReport.js';
+import { configSchema, defaultConfig } from '../../service/src/config.js';
+import { CAPABILITY_CATALOGUE } from '../../service/src/core/capabilityCatalogue.js';
+
+describe('steward doctor output', () => {
+  const status = {
+    version: '0.1.0',
+    state: 'idle',
+    'state-reason': '',
+    'config-file': '/home/a/.config/steward/config.json',
+    capabilities: ['journal.user', 'network', 'systemd.user'],
+  };
+
+  it('lists every known capability once, present or missing', () => {
+    const report = doctorReport(status);
+    expect(report.capabilities.map(({ name }) => name)).toEqual(CAPABILITY_CATALOGUE.map(({ name }) => name));
+    expect(report.capabilities.filter(({ present }) => present).map(({ name }) => name)).toEqual([
+      'journal.user',
+      'systemd.user',
+      'network',
+    ]);
+  });
+
+  it('marks each line and puts the hint under a missing capability', () => {
+    const text = formatDoctor(doctorReport(status));
+    expect(text).toMatch(/^Steward 0\.1\.0: idle\n\n/);
+    expect(text).toContain('✓ journal.user     your own journal: errors of your apps and user services\n');
+    expect(text).toContain(
+      '✗ journal.system   the system journal: kernel, boot and system service errors\n' +
+        '                   Only root and members of systemd-journal, adm or wheel may read it: ' +
+        'run “sudo usermod -aG systemd-journal $USER”, then log out and back in',
+    );
+    expect(text).toMatch(/✗ packagekit .*\n {19}Install PackageKit: “sudo apt install packagekit” \(Debian, Ubuntu\)/);
+    expect(text).toContain(
+      '✗ gpu.cuda         running models on an NVIDIA GPU with CUDA\n                   Needs inference.local.\n',
+    );
+    expect(text).toMatch(
+      /\n\n7 of 10 capabilities missing; Steward works without them\. .*systemctl --user restart steward/,
+    );
+  });
+
+  it('gives the hint of a capability once the one it needs is present', () => {
+    const report = doctorReport({ ...status, capabilities: ['inference.local'] });
+    expect(report.capabilities.find(({ name }) => name === 'gpu.cuda')?.hint).toContain('/dev/nvidiactl');
+    expect(report.capabilities.find(({ name }) => name === 'gpu.cuda')?.hint).toContain('STEWARD_KEEP_GPU_PREBUILTS=1');
+  });
+
+  it('says when nothing is missing, and shows names it does not know', () => {
+    const all = [...CAPABILITY_CATALOGUE.map(({ name }) => name), 'future.thing'];
+    const text = formatDoctor(doctorReport({ ...status, capabilities: all }));
+    expect(text).toContain('✓ future.thing\n');
+    expect(text).not.toContain('✗');
+    expect(text).toMatch(/\nEvery capability is present\.\n$/);
+  });
+
+  it('shows the state reason and the sources the configuration turns off', () => {
+    const config = configSchema.parse({ watch: { journal: { system: false }, disks: { mounts: [] } } });
+    const text = formatDoctor(
+      doctorReport({ ...status, state: 'degraded', 'state-reason': 'The engine crashed.' }, config),
+    );
+    expect(text).toMatch(/^Steward 0\.1\.0: degraded\n {2}The engine crashed\.\n/);
+    expect(text).toContain(
+      'Turned off in /home/a/.config/steward/config.json:\n' +
+        '  watch.journal.system: the system journal\n' +
+        '  watch.disks.mounts: free space checks\n',
+    );
+  });
+
+  it('finds nothing turned off in the defaults', () => {
+    expect(turnedOff(defaultConfig)).toEqual([]);
+  });
+
+  it('covers the capabilities the D-Bus documentation names, and no others', () => {
+    const xml = readFileSync('dbus-interfaces/io.github.steward.Steward1.xml', 'utf8');
+    const doc = /<property name="Capabilities"[\s\S]*?value="([^"]*)"/.exec(xml)?.[1] ?? '';
+    const documented = [...doc.matchAll(/&quot;([a-z]+(?:\.[a-z]+)?)&quot;/g)].map(([, name]) => name);
+    expect(documented.filter((name) => name !== 'starting').sort()).toEqual(
+      CAPABILITY_CATALOGUE.map(({ name }) => name).sort(),
+    );
+  });
+});
