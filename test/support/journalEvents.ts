@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Detector, DetectorOutput, FindingReport, ResolutionReport } from '../../service/src/findings/types.js';
 import type { JournalEntry, WatchEvent } from '../../service/src/watch/events.js';
+import { parseJournalLine } from '../../service/src/watch/journalEntry.js';
 
 export type JournalFields = Record<string, string>;
 
@@ -13,22 +14,18 @@ export function readJournalFixture(name: string): JournalFields[] {
   return JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), 'utf8')) as JournalFields[];
 }
 
-/** The JournalEntry for one fixture entry; `index` makes up a cursor when the entry has none. */
+/** The JournalEntry for one fixture entry, read by the source's own parser; `index` makes up a cursor when the entry has none. */
 export function journalEntry(fields: JournalFields, index = 0): JournalEntry {
-  const number = (value: string | undefined) => (value === undefined ? undefined : Number(value));
-  return {
-    cursor: fields.__CURSOR ?? `s=fixture;i=${index.toString(16)}`,
-    realtimeUs: BigInt(fields.__REALTIME_TIMESTAMP ?? '0'),
-    message: fields.MESSAGE ?? '',
-    priority: number(fields.PRIORITY),
-    unit: fields.UNIT ?? fields._SYSTEMD_UNIT,
-    userUnit: fields.USER_UNIT ?? fields._SYSTEMD_USER_UNIT,
-    identifier: fields.SYSLOG_IDENTIFIER ?? fields._COMM,
-    pid: number(fields._PID ?? fields.SYSLOG_PID),
-    transport: fields._TRANSPORT,
-    system: fields._UID === undefined || Number(fields._UID) < 1000 || fields._TRANSPORT === 'kernel',
-    fields,
-  };
+  const line = JSON.stringify({
+    __CURSOR: `s=fixture;i=${index.toString(16)}`,
+    __REALTIME_TIMESTAMP: '0',
+    ...fields,
+  });
+  // Fixtures mix both journals: a user's own processes (uid ≥ 1000) wrote to the user journal.
+  const system = fields._UID === undefined || Number(fields._UID) < 1000 || fields._TRANSPORT === 'kernel';
+  const entry = parseJournalLine(line, system);
+  if (entry instanceof Error) throw entry;
+  return entry;
 }
 
 export function journalEvent(fields: JournalFields, index = 0): WatchEvent {

@@ -1,5 +1,8 @@
 // What the event sources see, in one shape per kind of event. Sources produce
 // these; detectors (service/src/findings/detectors/) turn them into findings.
+import type { JournalField } from './journalEntry.js';
+
+export type JournalFields = Partial<Record<JournalField, string>>;
 
 /** One journal entry, from `journalctl --output=json`, with the fields detectors use lifted out. */
 export interface JournalEntry {
@@ -22,8 +25,8 @@ export interface JournalEntry {
   transport?: string;
   /** Whether it came from the system journal (true) or the user's (false). */
   system: boolean;
-  /** Every field as text, for detectors that need more (COREDUMP_EXE, MESSAGE_ID…). */
-  fields: Record<string, string>;
+  /** The fields Steward reads (JOURNAL_FIELDS) as text, for detectors that need more (COREDUMP_EXE, MESSAGE_ID…). */
+  fields: JournalFields;
 }
 
 export interface MountUsage {

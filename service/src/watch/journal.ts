@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import type { Logger } from '../logging.js';
 import type { EventSource, WatchEvent } from './events.js';
-import { parseJournalLine } from './journalEntry.js';
+import { JOURNAL_FIELDS, parseJournalLine } from './journalEntry.js';
 
 export interface JournalSourceOptions {
   name: string;
@@ -19,7 +19,7 @@ export interface JournalSourceOptions {
   command?: string;
 }
 
-const COMMON_ARGS = ['--follow', '--output=json', '--no-pager', '--all'];
+const COMMON_ARGS = ['--follow', '--output=json', `--output-fields=${JOURNAL_FIELDS.join(',')}`, '--no-pager', '--all'];
 const BAD_LINE_LOG_INTERVAL_MS = 60_000;
 const STDERR_KEPT = 2048;
 

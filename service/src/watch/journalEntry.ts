@@ -1,5 +1,44 @@
 // One line of `journalctl --output=json` → a JournalEntry.
-import type { JournalEntry } from './events.js';
+import type { JournalEntry, JournalFields } from './events.js';
+
+/**
+ * The fields Steward reads. journalctl prints only these (--output-fields), and
+ * the parser keeps only these: a real entry carries twenty-odd more (_CMDLINE,
+ * _EXE, CODE_FILE…) that would be decoded for nothing. A detector that needs
+ * another field adds it here; the JournalField type makes it a compile error
+ * to read one that is not.
+ */
+export const JOURNAL_FIELDS = [
+  'MESSAGE',
+  'MESSAGE_ID',
+  'PRIORITY',
+  'SYSLOG_IDENTIFIER',
+  '_COMM',
+  '_PID',
+  '_TRANSPORT',
+  '_SYSTEMD_UNIT',
+  '_SYSTEMD_USER_UNIT',
+  'UNIT',
+  'USER_UNIT',
+  'UNIT_RESULT',
+  'JOB_TYPE',
+  'JOB_RESULT',
+  'EXIT_CODE',
+  'EXIT_STATUS',
+  'N_RESTARTS',
+  'COREDUMP_EXE',
+  'COREDUMP_COMM',
+  'COREDUMP_SIGNAL',
+  'COREDUMP_SIGNAL_NAME',
+  'COREDUMP_UNIT',
+  'COREDUMP_USER_UNIT',
+  'DNS_QUESTION',
+  'DNSSEC_RESULT',
+] as const;
+
+export type JournalField = (typeof JOURNAL_FIELDS)[number];
+
+const KEPT = new Set<string>(JOURNAL_FIELDS);
 
 /** Longest field text kept (in UTF-16 code units); longer values are cut and marked. */
 export const FIELD_CAP = 16 * 1024;
@@ -38,11 +77,12 @@ export function parseJournalLine(line: string, system: boolean): JournalEntry | 
     return error as Error;
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return new Error('not a JSON object');
-  const fields: Record<string, string> = {};
-  for (const [key, value] of Object.entries(parsed as Record<string, JsonValue>)) fields[key] = cap(decodeValue(value));
-  const cursor = fields.__CURSOR;
-  const realtime = fields.__REALTIME_TIMESTAMP;
-  if (!cursor || realtime === undefined || !/^\d+$/.test(realtime)) {
+  const raw = parsed as Record<string, JsonValue>;
+  const fields: JournalFields = {};
+  for (const key in raw) if (KEPT.has(key)) fields[key as JournalField] = cap(decodeValue(raw[key] as JsonValue));
+  const cursor = raw.__CURSOR;
+  const realtime = raw.__REALTIME_TIMESTAMP;
+  if (typeof cursor !== 'string' || !cursor || typeof realtime !== 'string' || !/^\d+$/.test(realtime)) {
     return new Error('an entry without __CURSOR or __REALTIME_TIMESTAMP');
   }
   const priority = integer(fields.PRIORITY);
