@@ -3,6 +3,7 @@ import { callMethod } from '../dbus/client.js';
 import { BUS_NAME, FINDINGS_INTERFACE, OBJECT_PATH } from '../interfaces.js';
 import { EXIT_USAGE } from './exitCodes.js';
 import { unpackStatus, type StatusRecord } from './statusReport.js';
+import { cleanLine } from '../untrustedText.js';
 
 export const FINDINGS_USAGE = `  findings                 List what Steward noticed (--all includes resolved ones)
   findings show ID         Show a finding with its evidence
@@ -81,7 +82,7 @@ async function show(bus: MessageBus, id: string, json: boolean): Promise<number>
     return 0;
   }
   write(`${line(finding)}\n`);
-  write(`Kind: ${String(finding.kind)}${finding.subject ? `, about ${String(finding.subject)}` : ''}\n`);
+  write(`Kind: ${String(finding.kind)}${finding.subject ? `, about ${cleanLine(String(finding.subject))}` : ''}\n`);
   write(`First seen ${when(finding['first-seen'])}, ${String(finding.count)} time(s)\n`);
   if (evidence.length > 0) write('Evidence:\n');
   for (const item of evidence) write(`  ${when(item.time)}  ${String(item.text)}\n`);

@@ -3,6 +3,7 @@
 // condition cleared is marked resolved. The event sources' resume points are
 // stored in the same transactions, so a crash never loses or repeats one.
 import Database from 'better-sqlite3';
+import { cleanLine } from '../untrustedText.js';
 import { SEVERITIES, type Evidence, type FindingReport, type ResolutionReport, type Severity } from './types.js';
 
 export type FindingState = 'active' | 'resolved';
@@ -179,7 +180,7 @@ export class FindingsStore {
         this.sql(
           `INSERT INTO findings (kind, subject, severity, title, state, first_seen, last_seen, count)
              VALUES (?, ?, ?, ?, 'active', ?, ?, 1)`,
-        ).run(report.kind, report.subject, report.severity, report.title, at, at).lastInsertRowid,
+        ).run(report.kind, report.subject, report.severity, cleanLine(report.title), at, at).lastInsertRowid,
       );
       change = 'added';
     } else {
@@ -193,7 +194,7 @@ export class FindingsStore {
       this.sql(
         `UPDATE findings SET severity = ?, title = ?, state = 'active', last_seen = MAX(last_seen, ?),
              resolved_at = NULL, count = count + 1 WHERE id = ?`,
-      ).run(severity, report.title, at, id);
+      ).run(severity, cleanLine(report.title), at, id);
     }
     for (const evidence of report.evidence) this.addEvidence(id, evidence);
     return { change, finding: this.finding(id) };
@@ -276,7 +277,8 @@ export class FindingsStore {
     this.sql('INSERT INTO evidence (finding_id, kind, text, cursor, path, at) VALUES (?, ?, ?, ?, ?, ?)').run(
       findingId,
       evidence.kind,
-      evidence.text.slice(0, MAX_EVIDENCE_TEXT),
+      // Log lines are untrusted: no terminal escapes or control characters reach a display or a model.
+      cleanLine(evidence.text, MAX_EVIDENCE_TEXT),
       evidence.cursor ?? null,
       evidence.path ?? null,
       evidence.at.getTime(),
