@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { sessionBus, type MessageBus } from '@jellybrick/dbus-next';
@@ -17,13 +17,18 @@ export interface PrivateBusOptions {
   serviceDirs?: string[];
   /** Environment of the bus, which activated services inherit. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * A system-type bus that other users can reach too, for system daemons
+   * (polkitd drops to its own user) and callers running as another user.
+   */
+  system?: boolean;
 }
 
-const config = (socketDir: string, serviceDirs: string[]) => `<!DOCTYPE busconfig PUBLIC
+const config = (socketDir: string, serviceDirs: string[], type: 'session' | 'system') => `<!DOCTYPE busconfig PUBLIC
  "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
 <busconfig>
-  <type>session</type>
+  <type>${type}</type>
   <listen>unix:dir=${socketDir}</listen>
   <auth>EXTERNAL</auth>
   ${serviceDirs.map((dir) => `<servicedir>${dir}</servicedir>`).join('\n  ')}
@@ -40,7 +45,8 @@ const config = (socketDir: string, serviceDirs: string[]) => `<!DOCTYPE busconfi
 export async function startPrivateBus(options: PrivateBusOptions = {}): Promise<PrivateBus> {
   const dir: TempDir = await makeTempDir('steward-bus-');
   const configFile = join(dir.path, 'bus.conf');
-  await writeFile(configFile, config(dir.path, options.serviceDirs ?? []));
+  await writeFile(configFile, config(dir.path, options.serviceDirs ?? [], options.system ? 'system' : 'session'));
+  if (options.system) await chmod(dir.path, 0o755);
   const daemon = spawn('dbus-daemon', [`--config-file=${configFile}`, '--nofork', '--print-address=1'], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: options.env ?? process.env,
@@ -48,7 +54,11 @@ export async function startPrivateBus(options: PrivateBusOptions = {}): Promise<
   // Keep real problems visible, but not the daemon's routine notes (activations,
   // reloads) nor its complaint that a container will not raise its fd limit.
   createInterface({ input: daemon.stderr }).on('line', (line) => {
-    if (!/Failed to set fd limit|Activating service|Successfully activated|Reloaded configuration/.test(line)) {
+    if (
+      !/Failed to set fd limit|Activating service|Successfully activated|Reloaded configuration|became a monitor|Monitoring connection/.test(
+        line,
+      )
+    ) {
       process.stderr.write(`${line}\n`);
     }
   });

@@ -26,6 +26,37 @@ for path, obj in objects.items():
         ret.append((unit['Id'], '', 'loaded', unit['ActiveState'], '', '', path, 0, '', '/'))
 `;
 
+// LoadUnit answers for any name, as systemd does: a unit it has no file for
+// comes back 'not-found'. The template's units lack UnitFileState, which
+// systemd's always have.
+const LOAD_UNIT = `
+if args[0] not in self.units:
+    self.AddMockUnit(args[0])
+    objects[self.units[args[0]]].props['${UNIT}'].update({'LoadState': 'not-found', 'UnitFileState': ''})
+objects[self.units[args[0]]].props['${UNIT}'].setdefault('UnitFileState', 'static')
+ret = self.units[args[0]]
+`;
+
+const unitFiles = (state: string, change: string) => `
+changes = []
+for name in args[0]:
+    objects[self.units[name]].UpdateProperties('${UNIT}', {'UnitFileState': '${state}'})
+    changes.append(${change})
+`;
+
+/**
+ * A job method that leaves the unit `activeState` and ends `result`. Unlike
+ * the template's StartUnit and StopUnit, which emit JobRemoved after their
+ * reply, it emits it before, as a job that finishes at once may.
+ */
+export const jobMethod = (activeState: string, result: string) => `
+self.next_job_id += 1
+job = '${MANAGER_PATH}/job/%d' % self.next_job_id
+objects[self.units[args[0]]].UpdateProperties('${UNIT}', {'ActiveState': '${activeState}'})
+self.EmitSignal('${MANAGER}', 'JobRemoved', 'uoss', [self.next_job_id, job, args[0], '${result}'])
+ret = job
+`;
+
 /** python3-dbusmock's systemd template: a fake manager on the private bus. */
 export async function startMockSystemd(bus: PrivateBus, client: MessageBus): Promise<ChildProcess> {
   // /usr/bin/python3: the `python3` on PATH may be another interpreter without dbusmock.
@@ -45,6 +76,14 @@ export async function startMockSystemd(bus: PrivateBus, client: MessageBus): Pro
     'as',
     'a(ssssssouso)',
     LIST_UNITS_FILTERED,
+  ]);
+  await mockCall(client, MANAGER_PATH, 'AddMethod', 'sssss', [MANAGER, 'LoadUnit', 's', 'o', LOAD_UNIT]);
+  await mockCall(client, MANAGER_PATH, 'AddMethod', 'sssss', [
+    MANAGER,
+    'RestartUnit',
+    'ss',
+    'o',
+    jobMethod('active', 'done'),
   ]);
   return mock;
 }
@@ -66,6 +105,39 @@ export async function addService(client: MessageBus, unit: string): Promise<void
     },
   ]);
 }
+
+/** Gives a unit the UnitFileState that the template's units lack ('enabled', 'disabled', 'static'…). */
+export const addUnitFileState = (client: MessageBus, unit: string, state: string) =>
+  mockCall(client, unitPath(unit), 'AddProperty', 'ssv', [UNIT, 'UnitFileState', new Variant('s', state)]);
+
+/** EnableUnitFiles, DisableUnitFiles and Reload, which the template lacks. */
+export async function addUnitManagement(client: MessageBus): Promise<void> {
+  const add = (name: string, inSignature: string, outSignature: string, code: string) =>
+    mockCall(client, MANAGER_PATH, 'AddMethod', 'sssss', [MANAGER, name, inSignature, outSignature, code]);
+  await add(
+    'EnableUnitFiles',
+    'asbb',
+    'ba(sss)',
+    `${unitFiles('enabled', "('symlink', '/etc/systemd/user/default.target.wants/' + name, '/usr/lib/systemd/user/' + name)")}ret = (True, changes)`,
+  );
+  await add(
+    'DisableUnitFiles',
+    'asb',
+    'a(sss)',
+    `${unitFiles('disabled', "('unlink', '/etc/systemd/user/default.target.wants/' + name, '')")}ret = changes`,
+  );
+  await add('Reload', '', '', '');
+}
+
+/** Makes a manager method fail with the D-Bus error `name`, as systemd does when polkit refuses. */
+export const refuse = (client: MessageBus, method: string, inSignature: string, name: string) =>
+  mockCall(client, MANAGER_PATH, 'AddMethod', 'sssss', [
+    MANAGER,
+    method,
+    inSignature,
+    '',
+    `raise dbus.exceptions.DBusException('Access denied', name='${name}')`,
+  ]);
 
 /** Sets properties and emits PropertiesChanged, as systemd does. */
 export const update = (client: MessageBus, unit: string, iface: string, properties: Record<string, Variant>) =>

@@ -63,14 +63,44 @@ export async function knownGoodCopy(
   knownGoodDirectory: string,
   path: string,
 ): Promise<{ hash: string; content: Buffer } | null> {
-  const hash = (await readIndex(knownGoodDirectory))?.files[resolve(path)]?.[1];
-  if (!hash || !HASH.test(hash)) return null;
+  const hash = (await watchedHistory(knownGoodDirectory, path))[1];
+  return hash ? readCopy(knownGoodDirectory, hash) : null;
+}
+
+/** The hashes `path` held, most recent first (null: it did not exist); [] for a path the watcher never saw. */
+export async function watchedHistory(knownGoodDirectory: string, path: string): Promise<(string | null)[]> {
+  return (await readIndex(knownGoodDirectory))?.files[resolve(path)] ?? [];
+}
+
+/** The copy named `hash` in the store; null when it is not kept. */
+export async function readCopy(
+  knownGoodDirectory: string,
+  hash: string,
+): Promise<{ hash: string; content: Buffer } | null> {
+  if (!HASH.test(hash)) return null;
   const content = await readFile(join(knownGoodDirectory, hash)).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return null;
     throw error;
   });
   // A copy that does not match its name is no known-good version.
   return content && sha256(content) === hash ? { hash, content } : null;
+}
+
+/**
+ * Keeps `content` as a copy in the store (a restore saves what it replaces this way) and returns its
+ * hash. The index does not list it until the watcher records that content for a path.
+ */
+export async function keepCopy(knownGoodDirectory: string, content: Buffer): Promise<string> {
+  const hash = sha256(content);
+  if (!(await readCopy(knownGoodDirectory, hash))) await writeAtomically(knownGoodDirectory, hash, content);
+  return hash;
+}
+
+// Readers (knownGoodCopy) never see a half-written file.
+async function writeAtomically(directory: string, name: string, content: string | Buffer): Promise<void> {
+  const temporary = join(directory, `${name}.${process.pid}.tmp`);
+  await writeFile(temporary, content, { mode: 0o600 });
+  await rename(temporary, join(directory, name));
 }
 
 /** Content-addressed copies `<directory>/<sha256>` (0600) and an index of each path's recent hashes. */
@@ -130,7 +160,7 @@ class KnownGoodStore {
       copies: Object.fromEntries(this.copies),
       clock: this.clock,
     };
-    await this.writeAtomically(INDEX_FILE, JSON.stringify(index));
+    await writeAtomically(this.directory, INDEX_FILE, JSON.stringify(index));
   }
 
   private async keep(hash: string, content: Buffer): Promise<void> {
@@ -140,7 +170,7 @@ class KnownGoodStore {
       known.used = used;
       return;
     }
-    await this.writeAtomically(hash, content);
+    await writeAtomically(this.directory, hash, content);
     this.copies.set(hash, { size: content.length, used });
   }
 
@@ -156,13 +186,6 @@ class KnownGoodStore {
       this.copies.delete(hash);
       total -= copy.size;
     }
-  }
-
-  // Readers (knownGoodCopy) never see a half-written file.
-  private async writeAtomically(name: string, content: string | Buffer): Promise<void> {
-    const temporary = join(this.directory, `${name}.${process.pid}.tmp`);
-    await writeFile(temporary, content, { mode: 0o600 });
-    await rename(temporary, join(this.directory, name));
   }
 }
 

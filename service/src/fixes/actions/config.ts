@@ -1,0 +1,135 @@
+// Puts back a known-good version of a watched configuration file, as the file watcher kept it.
+import { createHash } from 'node:crypto';
+import { access, chmod, constants, readFile, realpath, rename, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { z } from 'zod';
+import { StewardError } from '../../dbus/errors.js';
+import { keepCopy, knownGoodCopy, readCopy, watchedHistory } from '../../watch/files.js';
+import type { ActionContext, ActionDefinition } from '../action.js';
+import { absolutePath } from '../params.js';
+import { unifiedDiff } from '../unifiedDiff.js';
+import { cleanLine } from '../../untrustedText.js';
+
+const restoreParams = z.object({
+  path: absolutePath,
+  /** A copy in the known-good store, by the sha256 it is named after; the last known-good one when absent. */
+  copy: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, 'not a copy name (sha256)')
+    .optional(),
+});
+type RestoreParams = z.infer<typeof restoreParams>;
+
+const sha256 = (content: Buffer) => createHash('sha256').update(content).digest('hex');
+
+const notFound = (error: NodeJS.ErrnoException) => {
+  if (error.code === 'ENOENT') return null;
+  throw error;
+};
+
+/** The copy to put back; InvalidArgs for a path the watcher keeps nothing for. */
+async function copyToRestore({ path, copy }: RestoreParams, { knownGoodDirectory }: ActionContext) {
+  if ((await watchedHistory(knownGoodDirectory, path)).length === 0)
+    throw new StewardError('InvalidArgs', `${path} is not a file Steward watches, so it has no known-good copy.`);
+  const restored = copy ? await readCopy(knownGoodDirectory, copy) : await knownGoodCopy(knownGoodDirectory, path);
+  if (!restored)
+    throw new StewardError(
+      'InvalidArgs',
+      copy ? `Steward no longer keeps the copy ${copy} of ${path}.` : `Steward keeps no earlier version of ${path}.`,
+    );
+  return restored;
+}
+
+/** The file written to (a symlinked config file is restored where it points) and what it holds now. */
+async function currentFile(path: string) {
+  const target = (await realpath(path).catch(notFound)) ?? path;
+  const content = await readFile(target).catch(notFound);
+  return { target, content };
+}
+
+/** Only files the user can change are restored: replacing one means writing its directory. */
+async function ensureWritable(target: string, exists: boolean): Promise<void> {
+  const writable = await Promise.all([
+    access(dirname(target), constants.W_OK),
+    exists ? access(target, constants.W_OK) : undefined,
+  ]).then(
+    () => true,
+    () => false,
+  );
+  if (!writable)
+    throw new StewardError(
+      'Unavailable',
+      `${target} is a system file (you cannot write it); Steward does not restore system files yet.`,
+    );
+}
+
+const asText = (content: Buffer | null) => content?.toString('utf8') ?? '';
+
+// Temp file in the same directory, then rename: readers see the old file or the new, never half of one.
+async function writeAtomically(target: string, content: Buffer, mode: number): Promise<void> {
+  const temporary = join(dirname(target), `.${process.pid}.steward-restore.tmp`);
+  await writeFile(temporary, content, { mode });
+  await chmod(temporary, mode);
+  await rename(temporary, target);
+}
+
+export const restore: ActionDefinition<RestoreParams> = {
+  name: 'config.restore',
+  title: 'Restore a configuration file',
+  params: restoreParams,
+  risk: 'medium',
+  needsAuthorization: false,
+  readOnly: false,
+  async preview(params, context) {
+    const restored = await copyToRestore(params, context);
+    const { target, content } = await currentFile(params.path);
+    await ensureWritable(target, content !== null);
+    const binary = [restored.content, content].some((buffer) => buffer?.includes(0));
+    const diff = binary
+      ? ['(binary contents differ)']
+      : unifiedDiff(asText(content), asText(restored.content), [`${params.path} (now)`, `${params.path} (restored)`]);
+    const same = content !== null && sha256(content) === restored.hash;
+    return {
+      summary: `Restore the known-good version of ${params.path}`,
+      details: same ? [] : diff.map((line) => cleanLine(line)),
+      changesNothing: same,
+    };
+  },
+  async run(params, context) {
+    const restored = await copyToRestore(params, context);
+    const { target, content } = await currentFile(params.path);
+    await ensureWritable(target, content !== null);
+    // What is replaced goes into the same store first, so that undo can bring it back.
+    const saved = content && (await keepCopy(context.knownGoodDirectory, content));
+    const mode = (await stat(target).catch(notFound))?.mode ?? 0o644;
+    await writeAtomically(target, restored.content, mode & 0o7777);
+    context.log.info('restored a configuration file', { path: params.path, hash: restored.hash });
+    return {
+      summary: `Restored ${params.path}`,
+      undo: saved
+        ? {
+            action: 'config.restore',
+            params: { path: params.path, copy: saved },
+            summary: `Put back the version of ${params.path} from before the restore`,
+          }
+        : { impossible: `${params.path} did not exist before the restore; delete it to undo` },
+    };
+  },
+  async verify(params, { knownGoodDirectory }) {
+    const { content } = await currentFile(params.path);
+    if (content === null) return { ok: false, observed: `${params.path} does not exist` };
+    const hash = sha256(content);
+    const history = await watchedHistory(knownGoodDirectory, params.path);
+    // Without a named copy the restored one is the known-good version (history[1]) until the watcher
+    // records the restore; then the history reads [restored, replaced, restored, …].
+    const ok = params.copy ? hash === params.copy : hash === history[1] || (hash === history[0] && hash === history[2]);
+    return ok
+      ? { ok, observed: `${params.path} holds the restored version` }
+      : {
+          ok,
+          observed: `${params.path} holds other contents (sha256 ${hash.slice(0, 12)}…) than the restored version`,
+        };
+  },
+};
+
+export const configActions = [restore];

@@ -1,0 +1,31 @@
+// journalctl, run with a fixed argument vector (never a shell).
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { StewardError } from '../../dbus/errors.js';
+import { NotAuthorizedError } from '../action.js';
+import { cleanLine } from '../../untrustedText.js';
+
+const run = promisify(execFile);
+
+/** Where journalctl reads: the machine's journals, or (in tests) a journal directory of their own. */
+export interface JournalOptions {
+  directory?: string;
+}
+
+export const directoryArgs = ({ directory }: JournalOptions) => (directory ? ['--directory', directory] : []);
+
+/** stdout and stderr of `command args`; Unavailable when it cannot run or fails. */
+export async function journalctl(
+  args: string[],
+  command: string[] = ['journalctl'],
+): Promise<{ stdout: string; stderr: string }> {
+  const [file, ...prefix] = command as [string, ...string[]];
+  return run(file, [...prefix, ...args], { maxBuffer: 16 * 1024 * 1024, timeout: 60_000 }).catch(
+    (error: Omit<NodeJS.ErrnoException, 'code'> & { code?: string | number; stderr?: string }) => {
+      // pkexec: 126, the prompt was dismissed; 127, not authorized (or polkit failed).
+      if (file === 'pkexec' && (error.code === 126 || error.code === 127)) throw new NotAuthorizedError();
+      const reason = error.code === 'ENOENT' ? `${file} is not installed` : (error.stderr ?? error.message).trim();
+      throw new StewardError('Unavailable', `${file} failed: ${cleanLine(reason)}`);
+    },
+  );
+}

@@ -1,0 +1,124 @@
+// NetworkManager's active connections, as a reconnect needs them: which one
+// to take down, bringing it back, and whether the internet is reachable after.
+import type { MessageBus, Variant } from '@jellybrick/dbus-next';
+import { callMethod, SignalRouter } from '../../dbus/client.js';
+import { StewardError } from '../../dbus/errors.js';
+import { abortable } from './abortable.js';
+import { AUTHORIZED_CALL, systemCall } from './polkit.js';
+
+const NM = 'org.freedesktop.NetworkManager';
+const NM_PATH = '/org/freedesktop/NetworkManager';
+const ACTIVE = `${NM}.Connection.Active`;
+const PROPERTIES = 'org.freedesktop.DBus.Properties';
+const NO_OBJECT = '/';
+/** NMActiveConnectionState. */
+export const ACTIVATED = 2;
+const DEACTIVATED = 4;
+/** NMConnectivityState: the internet is reachable. */
+export const CONNECTIVITY_FULL = 4;
+
+export interface ActiveConnection {
+  /** The active connection object, which lasts as long as this activation. */
+  path: string;
+  /** The saved connection (settings) it activates. */
+  settings: string;
+  id: string;
+  uuid: string;
+  type: string;
+  state: number;
+  devices: string[];
+}
+
+/** Properties by name: those named are there (NetworkManager always sends them), others may be. */
+type Properties<Name extends string = never> = Record<Name, Variant> & Partial<Record<string, Variant>>;
+
+export class NetworkConnections {
+  constructor(private readonly bus: MessageBus) {}
+
+  /** The connection with `uuid`, or by default the primary one (the default route's), else the first active. */
+  async find(uuid?: string): Promise<ActiveConnection | null> {
+    const manager = await this.#all<'ActiveConnections'>(NM_PATH, NM);
+    const paths = manager.ActiveConnections.value as string[];
+    const connections = await Promise.all(paths.map((path) => this.#active(path)));
+    if (uuid !== undefined) return connections.find((connection) => connection.uuid === uuid) ?? null;
+    const primary = manager.PrimaryConnection?.value as string | undefined;
+    return connections.find((connection) => connection.path === primary) ?? connections[0] ?? null;
+  }
+
+  async connectivity(): Promise<number> {
+    return (await this.#all<'Connectivity'>(NM_PATH, NM)).Connectivity.value as number;
+  }
+
+  /** Takes the connection down and up again on the same device; resolves with the new activation once it is up. */
+  async reconnect(connection: ActiveConnection, signal: AbortSignal): Promise<ActiveConnection> {
+    // A state change may come before the reply that names the new activation, so every one is kept until then.
+    const states = new Map<string, number>();
+    let activation: string | undefined;
+    let settled: (state: number) => void = () => undefined;
+    const settledState = new Promise<number>((resolve) => (settled = resolve));
+    const check = () => {
+      const state = activation === undefined ? undefined : states.get(activation);
+      if (state === ACTIVATED || state === DEACTIVATED) settled(state);
+    };
+    // The new activation's path is not known before the call, so the rule takes every active connection's changes.
+    const unsubscribe = await new SignalRouter(this.bus).subscribe(
+      { sender: NM, interface: PROPERTIES, member: 'PropertiesChanged' },
+      ([iface, changed], message) => {
+        const state = (changed as Properties).State?.value as number | undefined;
+        if (iface !== ACTIVE || state === undefined) return;
+        states.set(message.path, state);
+        check();
+      },
+    );
+    try {
+      await this.#change('DeactivateConnection', 'o', [connection.path]);
+      [activation] = (await this.#change('ActivateConnection', 'ooo', [
+        connection.settings,
+        connection.devices[0] ?? NO_OBJECT,
+        NO_OBJECT,
+      ])) as [string];
+      const active = await this.#active(activation);
+      states.set(activation, states.get(activation) ?? active.state);
+      check();
+      const state = await abortable(settledState, signal);
+      if (state !== ACTIVATED) {
+        throw new StewardError('Unavailable', `NetworkManager could not bring "${connection.id}" back up`);
+      }
+      return { ...active, state };
+    } finally {
+      await unsubscribe();
+    }
+  }
+
+  async #active(path: string): Promise<ActiveConnection> {
+    const properties = await this.#all<'Connection' | 'Id' | 'Uuid' | 'Type' | 'State' | 'Devices'>(path, ACTIVE);
+    return {
+      path,
+      settings: properties.Connection.value as string,
+      id: properties.Id.value as string,
+      uuid: properties.Uuid.value as string,
+      type: properties.Type.value as string,
+      state: properties.State.value as number,
+      devices: properties.Devices.value as string[],
+    };
+  }
+
+  #change(member: string, signature: string, body: unknown[]): Promise<unknown[]> {
+    return systemCall(
+      callMethod(this.bus, { destination: NM, path: NM_PATH, interface: NM, member, signature, body }, AUTHORIZED_CALL),
+      'NetworkManager',
+    );
+  }
+
+  async #all<Name extends string>(path: string, iface: string): Promise<Properties<Name>> {
+    const [properties] = await systemCall(
+      callMethod(
+        this.bus,
+        { destination: NM, path, interface: PROPERTIES, member: 'GetAll', signature: 's', body: [iface] },
+        { autoStart: false },
+      ),
+      'NetworkManager',
+    );
+    return properties as Properties<Name>;
+  }
+}

@@ -1,0 +1,149 @@
+// A client for one systemd manager, the user's or the system's: a unit's
+// state, jobs run to their end, and unit files enabled or disabled.
+import type { MessageBus, Variant } from '@jellybrick/dbus-next';
+import { callMethod, SignalRouter, type CallOptions } from '../../dbus/client.js';
+import { remoteErrorName, StewardError } from '../../dbus/errors.js';
+import type { ActionContext } from '../action.js';
+import { abortable } from './abortable.js';
+import { AUTHORIZED_CALL, systemBusOf, systemCall } from './polkit.js';
+
+export type UnitScope = 'user' | 'system';
+
+const SYSTEMD = 'org.freedesktop.systemd1';
+const MANAGER_PATH = '/org/freedesktop/systemd1';
+const MANAGER = `${SYSTEMD}.Manager`;
+const UNIT = `${SYSTEMD}.Unit`;
+const SERVICE = `${SYSTEMD}.Service`;
+const PROPERTIES = 'org.freedesktop.DBus.Properties';
+const SYSTEMD_IN_WORDS = "systemd's service manager";
+/** ExecMainCode for a main process that exited (as opposed to killed or dumped). */
+const CLD_EXITED = 1;
+// Never activate: the session bus may name a systemd1 service that cannot start.
+const READ: CallOptions = { autoStart: false };
+
+export interface UnitStatus {
+  unit: string;
+  activeState: string;
+  /** 'enabled', 'disabled', 'static'…; empty for units without a unit file. */
+  unitFileState: string;
+  /** For services: how the last run ended ('exit-code', 'signal'…) and the main process's exit status. */
+  result?: string;
+  exitCode?: number;
+}
+
+/** (type 'symlink' | 'unlink', file, destination), as EnableUnitFiles and DisableUnitFiles report them. */
+export type UnitFileChange = [string, string, string];
+
+export type JobMethod = 'StartUnit' | 'StopUnit' | 'RestartUnit';
+
+/** "backup.service is failed (exit code 3)". */
+export function describeStatus(status: UnitStatus): string {
+  const { unit, activeState, result, exitCode } = status;
+  if (activeState !== 'failed' || result === undefined) return `${unit} is ${activeState}`;
+  const why = result === 'exit-code' && exitCode !== undefined ? `exit code ${exitCode}` : result;
+  return `${unit} is failed (${why})`;
+}
+
+export class UnitManager {
+  readonly #bus: MessageBus;
+  /** Changing calls on the system manager ask polkit, which may show a dialog. */
+  readonly #change: CallOptions;
+
+  constructor(context: ActionContext, scope: UnitScope) {
+    this.#bus = scope === 'user' ? context.sessionBus : systemBusOf(context);
+    this.#change = scope === 'system' ? AUTHORIZED_CALL : READ;
+  }
+
+  /** The unit's state; InvalidArgs when systemd knows no such unit. */
+  async status(unit: string): Promise<UnitStatus> {
+    // LoadUnit, unlike GetUnit, also answers for a unit that is not loaded right now.
+    const [path] = (await systemCall(this.#manager('LoadUnit', 's', [unit]), SYSTEMD_IN_WORDS)) as [string];
+    const get = (iface: string, name: string) => this.#property(path, iface, name);
+    const [loadState, activeState, unitFileState] = await Promise.all([
+      get(UNIT, 'LoadState'),
+      get(UNIT, 'ActiveState'),
+      get(UNIT, 'UnitFileState'),
+    ]);
+    if (loadState === 'not-found') throw new StewardError('InvalidArgs', `no unit named ${unit}`);
+    const status: UnitStatus = { unit, activeState: String(activeState), unitFileState: String(unitFileState) };
+    if (!unit.endsWith('.service')) return status;
+    const [result, code, exitStatus] = await Promise.all([
+      get(SERVICE, 'Result'),
+      get(SERVICE, 'ExecMainCode'),
+      get(SERVICE, 'ExecMainStatus'),
+    ]);
+    // For a killed main process ExecMainStatus is the signal number, not an exit code.
+    return { ...status, result: String(result), ...(code === CLD_EXITED && { exitCode: Number(exitStatus) }) };
+  }
+
+  /** Queues a job for the unit and waits until systemd removes it; fails unless it ended 'done'. */
+  async runJob(method: JobMethod, unit: string, signal: AbortSignal): Promise<void> {
+    // JobRemoved may come before the reply that names the job, so every result is kept until then.
+    const results = new Map<string, string>();
+    let job: string | undefined;
+    let ended: (result: string) => void = () => undefined;
+    const end = new Promise<string>((resolve) => (ended = resolve));
+    const check = () => {
+      const result = job === undefined ? undefined : results.get(job);
+      if (result !== undefined) ended(result);
+    };
+    const unsubscribe = await new SignalRouter(this.#bus, READ).subscribe(
+      { sender: SYSTEMD, path: MANAGER_PATH, interface: MANAGER, member: 'JobRemoved' },
+      ([, path, , result]) => {
+        results.set(path as string, result as string);
+        check();
+      },
+    );
+    try {
+      await this.#subscribe();
+      [job] = (await this.#changing(method, 'ss', [unit, 'replace'])) as [string];
+      check();
+      const result = await abortable(end, signal);
+      if (result !== 'done')
+        throw new Error(`systemd could not ${JOB_VERBS[method]} ${unit}: its job ended "${result}"`);
+    } finally {
+      await unsubscribe();
+    }
+  }
+
+  /** Enables or disables the unit's file and reloads the manager, as `systemctl enable` does. */
+  async setEnabled(unit: string, enabled: boolean): Promise<UnitFileChange[]> {
+    const changes = enabled
+      ? ((await this.#changing('EnableUnitFiles', 'asbb', [[unit], false, false]))[1] as UnitFileChange[])
+      : ((await this.#changing('DisableUnitFiles', 'asb', [[unit], false]))[0] as UnitFileChange[]);
+    await this.#changing('Reload');
+    return changes;
+  }
+
+  // systemd sends job signals only to subscribers. Subscriptions are counted
+  // per connection, which may also carry the units watcher's, so this one is
+  // left for systemd to drop when the connection closes.
+  async #subscribe(): Promise<void> {
+    await this.#manager('Subscribe').catch((error: unknown) => {
+      if (remoteErrorName(error) !== `${SYSTEMD}.AlreadySubscribed`) throw error;
+    });
+  }
+
+  #changing(member: string, signature = '', body: unknown[] = []): Promise<unknown[]> {
+    return systemCall(this.#manager(member, signature, body, this.#change), SYSTEMD_IN_WORDS);
+  }
+
+  #manager(member: string, signature = '', body: unknown[] = [], options = READ): Promise<unknown[]> {
+    return callMethod(
+      this.#bus,
+      { destination: SYSTEMD, path: MANAGER_PATH, interface: MANAGER, member, signature, body },
+      options,
+    );
+  }
+
+  async #property(path: string, iface: string, name: string): Promise<unknown> {
+    const [value] = (await callMethod(
+      this.#bus,
+      { destination: SYSTEMD, path, interface: PROPERTIES, member: 'Get', signature: 'ss', body: [iface, name] },
+      READ,
+    )) as [Variant];
+    return value.value;
+  }
+}
+
+const JOB_VERBS: Record<JobMethod, string> = { StartUnit: 'start', StopUnit: 'stop', RestartUnit: 'restart' };

@@ -1,0 +1,215 @@
+import type { ChildProcess } from 'node:child_process';
+import type { MessageBus } from '@jellybrick/dbus-next';
+import { StewardError } from '../../service/src/dbus/errors.js';
+import { NotAuthorizedError, type ActionContext, type RunOptions } from '../../service/src/fixes/action.js';
+import { networkActions } from '../../service/src/fixes/actions/network.js';
+import { createLogger } from '../../service/src/logging.js';
+import { ALLOW_INTERACTIVE_AUTHORIZATION, monitorCalls } from '../support/busMonitor.js';
+import {
+  ACTIVATED,
+  DEACTIVATED,
+  NetworkManagerMock,
+  NM,
+  NM_PATH,
+  RESOLVED,
+  refuseOn,
+  startMockResolved,
+  stopMock,
+} from '../support/networkMocks.js';
+import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
+import { waitFor } from '../support/service.js';
+
+const UUID = '5f0ba6d2-3c4e-4b7a-9d61-0c2f1e8a7b35';
+const NM_CONNECTIVITY_NONE = 1;
+const reconnect = networkActions.find(({ name }) => name === 'network.reconnect')!;
+const flushDns = networkActions.find(({ name }) => name === 'network.flush_dns')!;
+
+describe('network actions', () => {
+  let bus: PrivateBus;
+  let client: MessageBus;
+  let mocks: ChildProcess[];
+  let context: ActionContext;
+  let options: RunOptions;
+
+  beforeEach(async () => {
+    bus = await startPrivateBus();
+    client = await bus.connect();
+    mocks = [];
+    context = {
+      sessionBus: await bus.connect(),
+      systemBus: await bus.connect(),
+      home: '/nonexistent',
+      cacheHome: '/nonexistent',
+      dataHome: '/nonexistent',
+      knownGoodDirectory: '/nonexistent',
+      log: createLogger({ level: 'debug', journal: false, write: () => undefined }),
+    };
+    options = { progress: () => undefined, signal: new AbortController().signal };
+  });
+
+  afterEach(async () => {
+    await Promise.all(mocks.map(stopMock));
+    await bus.stop();
+  });
+
+  async function startNetworkManager() {
+    const nm = await NetworkManagerMock.start(bus, client);
+    mocks.push(nm.process);
+    return nm;
+  }
+
+  describe('network.reconnect', () => {
+    it('takes the active connection down and up again on its device, and sees the internet reachable', async () => {
+      const nm = await startNetworkManager();
+      await nm.addWiredConnection('Wired connection 1', UUID);
+
+      expect(await reconnect.preview({}, context)).toEqual({
+        summary: 'Reconnect "Wired connection 1"',
+        details: [
+          `Disconnect "Wired connection 1" (802-3-ethernet, UUID ${UUID}) and connect it again`,
+          'The network is down for a few seconds meanwhile',
+        ],
+        changesNothing: false,
+      });
+      const monitor = await monitorCalls(bus.address, `interface='${NM}',path='${NM_PATH}'`);
+      try {
+        expect(await reconnect.run({}, context, options)).toEqual({
+          summary: 'Reconnected "Wired connection 1"',
+          undo: { impossible: 'a reconnect cannot be undone: the connection was only taken down and brought back up' },
+        });
+        await waitFor(() => monitor.callFlags().length === 2, 'the monitor to see both calls');
+        expect(monitor.callFlags().every((flags) => (flags & ALLOW_INTERACTIVE_AUTHORIZATION) !== 0)).toBeTrue();
+      } finally {
+        await monitor.stop();
+      }
+      expect(await nm.calls('DeactivateConnection')).toEqual([[`${NM_PATH}/ActiveConnection/wired`]]);
+      expect(await nm.calls('ActivateConnection')).toEqual([[`${NM_PATH}/Settings/0`, `${NM_PATH}/Devices/eth0`, '/']]);
+      expect(await reconnect.verify({ connection: UUID }, context)).toEqual({
+        ok: true,
+        observed: '"Wired connection 1" is connected and the internet is reachable',
+      });
+    });
+
+    it('waits for the new activation, and says so when NetworkManager gives it up', async () => {
+      const nm = await startNetworkManager();
+      await nm.addWiredConnection('Wired connection 1', UUID);
+      await nm.activateSlowly();
+
+      let settled = false;
+      const first = reconnect.run({ connection: UUID }, context, options).finally(() => (settled = true));
+      await waitFor(async () => (await nm.calls('ActivateConnection')).length === 1, 'the activation');
+      expect(settled).toBeFalse();
+      await nm.setActiveState(`${NM_PATH}/ActiveConnection/0`, ACTIVATED);
+      await first;
+
+      const second = expectAsync(reconnect.run({ connection: UUID }, context, options)).toBeRejectedWith(
+        new StewardError('Unavailable', 'NetworkManager could not bring "Wired connection 1" back up'),
+      );
+      await waitFor(async () => (await nm.calls('ActivateConnection')).length === 2, 'the second activation');
+      await nm.setActiveState(`${NM_PATH}/ActiveConnection/0`, DEACTIVATED);
+      await second;
+    });
+
+    it('verifies a connection that is up without the internet, and says which', async () => {
+      const nm = await startNetworkManager();
+      await nm.addWiredConnection('Wired connection 1', UUID);
+      await nm.mock('SetConnectivity', 'u', [NM_CONNECTIVITY_NONE]);
+
+      expect(await reconnect.verify({}, context)).toEqual({
+        ok: true,
+        observed: '"Wired connection 1" is connected, but NetworkManager does not report the internet as reachable',
+      });
+    });
+
+    it('says there is nothing to reconnect, and refuses to run, without a connection', async () => {
+      await startNetworkManager();
+
+      expect(await reconnect.preview({}, context)).toEqual({
+        summary: 'There is no active network connection',
+        details: [],
+        changesNothing: true,
+      });
+      await expectAsync(reconnect.run({}, context, options)).toBeRejectedWith(
+        new StewardError('NotFound', 'There is no active network connection to reconnect.'),
+      );
+      await expectAsync(reconnect.run({ connection: UUID }, context, options)).toBeRejectedWith(
+        new StewardError('NotFound', `No active network connection has UUID ${UUID} to reconnect.`),
+      );
+    });
+
+    it('turns a refusal by polkit into NotAuthorizedError', async () => {
+      const nm = await startNetworkManager();
+      await nm.addWiredConnection('Wired connection 1', UUID);
+      await refuseOn(client, NM, NM_PATH, NM, 'DeactivateConnection', 'o', `${NM}.PermissionDenied`);
+
+      await expectAsync(reconnect.run({}, context, options)).toBeRejectedWithError(NotAuthorizedError);
+    });
+
+    it('is unavailable without NetworkManager or without a system bus', async () => {
+      await expectAsync(reconnect.preview({}, context)).toBeRejectedWith(
+        new StewardError('Unavailable', 'NetworkManager is not running.'),
+      );
+      context.systemBus = null;
+      await expectAsync(reconnect.run({}, context, options)).toBeRejectedWith(
+        new StewardError('Unavailable', 'There is no system bus on this machine.'),
+      );
+    });
+
+    it('takes only a UUID as the connection', () => {
+      expect(reconnect.params.safeParse({ connection: UUID }).success).toBeTrue();
+      expect(reconnect.params.safeParse({ connection: 'Wired connection 1' }).success).toBeFalse();
+    });
+  });
+
+  describe('network.flush_dns', () => {
+    const RESOLVED_PATH = '/org/freedesktop/resolve1';
+    const RESOLVED_MANAGER = `${RESOLVED}.Manager`;
+
+    it("empties systemd-resolved's cache, asking polkit interactively", async () => {
+      mocks.push(await startMockResolved(bus, client, 12));
+
+      expect(await flushDns.preview({}, context)).toEqual({
+        summary: 'Forget every cached DNS answer (systemd-resolved)',
+        details: ['systemd-resolved holds 12 cached answers; names are looked up afresh after this'],
+        changesNothing: false,
+      });
+      const monitor = await monitorCalls(bus.address, `member='FlushCaches'`);
+      try {
+        expect(await flushDns.run({}, context, options)).toEqual({
+          summary: 'Flushed the DNS cache',
+          undo: { impossible: 'forgotten DNS answers cannot be restored; they are looked up again when needed' },
+        });
+        await waitFor(() => monitor.callFlags().length === 1, 'the monitor to see FlushCaches');
+        expect(monitor.callFlags()[0]! & ALLOW_INTERACTIVE_AUTHORIZATION).toBe(ALLOW_INTERACTIVE_AUTHORIZATION);
+      } finally {
+        await monitor.stop();
+      }
+      expect(await flushDns.verify({}, context)).toEqual({
+        ok: true,
+        observed: 'systemd-resolved took the flush and now holds 0 cached answers (lookups since refill it)',
+      });
+      expect((await flushDns.preview({}, context)).changesNothing).toBeTrue();
+    });
+
+    it('turns a refusal by polkit into NotAuthorizedError', async () => {
+      mocks.push(await startMockResolved(bus, client, 12));
+      await refuseOn(
+        client,
+        RESOLVED,
+        RESOLVED_PATH,
+        RESOLVED_MANAGER,
+        'FlushCaches',
+        '',
+        'org.freedesktop.DBus.Error.InteractiveAuthorizationRequired',
+      );
+
+      await expectAsync(flushDns.run({}, context, options)).toBeRejectedWithError(NotAuthorizedError);
+    });
+
+    it('is unavailable when systemd-resolved is not running', async () => {
+      const unavailable = new StewardError('Unavailable', 'systemd-resolved (the DNS resolver) is not running.');
+      await expectAsync(flushDns.preview({}, context)).toBeRejectedWith(unavailable);
+      await expectAsync(flushDns.run({}, context, options)).toBeRejectedWith(unavailable);
+    });
+  });
+});

@@ -1,0 +1,260 @@
+import type { ChildProcess } from 'node:child_process';
+import type { MessageBus } from '@jellybrick/dbus-next';
+import { StewardError } from '../../service/src/dbus/errors.js';
+import {
+  needsAuthorization,
+  NotAuthorizedError,
+  riskOf,
+  type ActionContext,
+  type RunOptions,
+} from '../../service/src/fixes/action.js';
+import { systemdActions } from '../../service/src/fixes/actions/systemd.js';
+import { createLogger } from '../../service/src/logging.js';
+import { ALLOW_INTERACTIVE_AUTHORIZATION, monitorCalls } from '../support/busMonitor.js';
+import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
+import { waitFor } from '../support/service.js';
+import {
+  addService,
+  addUnitFileState,
+  addUnitManagement,
+  fail,
+  jobMethod,
+  MANAGER_PATH,
+  mockCall,
+  refuse,
+  startMockSystemd,
+  stopMockSystemd,
+} from '../support/systemdMock.js';
+
+const MANAGER = 'org.freedesktop.systemd1.Manager';
+const action = (name: string) => systemdActions.find((candidate) => candidate.name === `systemd.${name}`)!;
+
+describe('systemd actions', () => {
+  let bus: PrivateBus;
+  let client: MessageBus;
+  let mock: ChildProcess | null;
+  let context: ActionContext;
+  let progress: [number | null, string][];
+  let options: RunOptions;
+
+  beforeEach(async () => {
+    bus = await startPrivateBus();
+    client = await bus.connect();
+    mock = null;
+    const connection = await bus.connect();
+    // The one private bus stands in for both: the scope picks which the action uses.
+    context = {
+      sessionBus: connection,
+      systemBus: connection,
+      home: '/nonexistent',
+      cacheHome: '/nonexistent',
+      dataHome: '/nonexistent',
+      knownGoodDirectory: '/nonexistent',
+      log: createLogger({ level: 'debug', journal: false, write: () => undefined }),
+    };
+    progress = [];
+    options = { progress: (fraction, text) => progress.push([fraction, text]), signal: new AbortController().signal };
+  });
+
+  afterEach(async () => {
+    if (mock) await stopMockSystemd(mock);
+    await bus.stop();
+  });
+
+  async function startSystemd(...units: string[]) {
+    mock = await startMockSystemd(bus, client);
+    await addUnitManagement(client);
+    for (const unit of units) {
+      await addService(client, unit);
+      await addUnitFileState(client, unit, 'disabled');
+    }
+  }
+
+  const user = (unit: string) => ({ unit, scope: 'user' as const });
+  const system = (unit: string) => ({ unit, scope: 'system' as const });
+
+  it('restarts a failed unit, sees it active, and offers to stop it again', async () => {
+    await startSystemd('backup.service');
+    await fail(client, 'backup.service', { status: 3 });
+    const restart = action('restart_unit');
+
+    const preview = await restart.preview(user('backup.service'), context);
+    expect(preview).toEqual({
+      summary: 'Restart backup.service',
+      details: ['backup.service is failed (exit code 3)', "Restart it in your user's service manager"],
+      changesNothing: false,
+    });
+    const outcome = await restart.run(user('backup.service'), context, options);
+    expect(outcome).toEqual({
+      summary: 'Restarted backup.service',
+      undo: { action: 'systemd.stop_unit', params: user('backup.service'), summary: 'Stop backup.service' },
+    });
+    expect(progress).toEqual([
+      [null, 'Restart backup.service…'],
+      [1, 'Restarted backup.service'],
+    ]);
+    expect(await restart.verify(user('backup.service'), context)).toEqual({
+      ok: true,
+      observed: 'backup.service is active',
+    });
+  });
+
+  it('restarts an active unit, which is a change, but one that cannot be undone', async () => {
+    await startSystemd('web.service');
+    await action('start_unit').run(user('web.service'), context, options);
+    const restart = action('restart_unit');
+
+    expect((await restart.preview(user('web.service'), context)).changesNothing).toBeFalse();
+    const { undo } = await restart.run(user('web.service'), context, options);
+    expect(undo).toEqual({
+      impossible: 'a restart cannot be undone: web.service was running before and is running again',
+    });
+  });
+
+  it('reports a job that did not end "done", and verification sees the unit failed', async () => {
+    await startSystemd('backup.service');
+    await fail(client, 'backup.service', { status: 3 });
+    await mockCall(client, MANAGER_PATH, 'AddMethod', 'sssss', [
+      MANAGER,
+      'RestartUnit',
+      'ss',
+      'o',
+      jobMethod('failed', 'failed'),
+    ]);
+    const restart = action('restart_unit');
+
+    await expectAsync(restart.run(user('backup.service'), context, options)).toBeRejectedWithError(
+      'systemd could not restart backup.service: its job ended "failed"',
+    );
+    expect(await restart.verify(user('backup.service'), context)).toEqual({
+      ok: false,
+      observed: 'backup.service is failed (exit code 3)',
+    });
+  });
+
+  it('starts and stops a unit, each undoing the other', async () => {
+    await startSystemd('web.service');
+    const [start, stop] = [action('start_unit'), action('stop_unit')];
+
+    expect((await start.preview(user('web.service'), context)).changesNothing).toBeFalse();
+    expect((await stop.preview(user('web.service'), context)).changesNothing).toBeTrue();
+    const started = await start.run(user('web.service'), context, options);
+    expect(await start.verify(user('web.service'), context)).toEqual({ ok: true, observed: 'web.service is active' });
+    expect(started.undo).toEqual({
+      action: 'systemd.stop_unit',
+      params: user('web.service'),
+      summary: 'Stop web.service',
+    });
+    expect((await start.preview(user('web.service'), context)).changesNothing).toBeTrue();
+
+    const stopped = await stop.run(user('web.service'), context, options);
+    expect(stopped.summary).toBe('Stopped web.service');
+    expect(await stop.verify(user('web.service'), context)).toEqual({ ok: true, observed: 'web.service is inactive' });
+    expect(stopped.undo).toEqual({
+      action: 'systemd.start_unit',
+      params: user('web.service'),
+      summary: 'Start web.service',
+    });
+  });
+
+  it('enables and disables a unit file, each undoing the other', async () => {
+    await startSystemd('sync.service');
+    const [enable, disable] = [action('enable_unit'), action('disable_unit')];
+
+    expect(await enable.preview(user('sync.service'), context)).toEqual({
+      summary: 'Enable sync.service',
+      details: ['sync.service is disabled', "Enable it in your user's service manager"],
+      changesNothing: false,
+    });
+    expect((await disable.preview(user('sync.service'), context)).changesNothing).toBeTrue();
+    expect(await enable.run(user('sync.service'), context, options)).toEqual({
+      summary: 'Enabled sync.service: created /etc/systemd/user/default.target.wants/sync.service',
+      undo: { action: 'systemd.disable_unit', params: user('sync.service'), summary: 'Disable sync.service' },
+    });
+    expect(await enable.verify(user('sync.service'), context)).toEqual({
+      ok: true,
+      observed: 'sync.service is enabled',
+    });
+    expect((await enable.preview(user('sync.service'), context)).changesNothing).toBeTrue();
+
+    expect(await disable.run(user('sync.service'), context, options)).toEqual({
+      summary: 'Disabled sync.service: removed /etc/systemd/user/default.target.wants/sync.service',
+      undo: { action: 'systemd.enable_unit', params: user('sync.service'), summary: 'Enable sync.service' },
+    });
+    expect(await disable.verify(user('sync.service'), context)).toEqual({
+      ok: true,
+      observed: 'sync.service is disabled',
+    });
+    const reloads = (await mockCall(client, MANAGER_PATH, 'GetMethodCalls', 's', ['Reload']))[0] as unknown[];
+    expect(reloads.length).toBe(2);
+  });
+
+  it('refuses a unit systemd does not know, in the preview and in the run', async () => {
+    await startSystemd();
+    for (const name of ['restart_unit', 'enable_unit']) {
+      const unknown = action(name);
+      const invalid = jasmine.objectContaining({ errorName: 'InvalidArgs', message: 'no unit named ghost.service' });
+      await expectAsync(unknown.preview(user('ghost.service'), context)).toBeRejectedWith(invalid);
+      await expectAsync(unknown.run(user('ghost.service'), context, options)).toBeRejectedWith(invalid);
+    }
+  });
+
+  it('says systemd is unavailable when no manager is on the bus', async () => {
+    await expectAsync(action('start_unit').preview(user('web.service'), context)).toBeRejectedWith(
+      new StewardError('Unavailable', "systemd's service manager is not running."),
+    );
+  });
+
+  it('asks polkit for system units only, and lets it ask interactively', async () => {
+    await startSystemd('web.service');
+    const start = action('start_unit');
+    expect([needsAuthorization(start, user('web.service')), needsAuthorization(start, system('web.service'))]).toEqual([
+      false,
+      true,
+    ]);
+    expect(
+      systemdActions.map((each) => [each.name, riskOf(each, user('a.service')), riskOf(each, system('a.service'))]),
+    ).toEqual([
+      ['systemd.restart_unit', 'low', 'medium'],
+      ['systemd.start_unit', 'low', 'medium'],
+      ['systemd.stop_unit', 'medium', 'high'],
+      ['systemd.enable_unit', 'medium', 'medium'],
+      ['systemd.disable_unit', 'medium', 'high'],
+    ]);
+
+    const monitor = await monitorCalls(bus.address, `interface='${MANAGER}',member='StartUnit'`);
+    try {
+      await start.run(user('web.service'), context, options);
+      await action('stop_unit').run(user('web.service'), context, options);
+      await start.run(system('web.service'), context, options);
+      await waitFor(() => monitor.callFlags().length === 2, 'the monitor to see both StartUnit calls');
+      expect(monitor.callFlags().map((flags) => flags & ALLOW_INTERACTIVE_AUTHORIZATION)).toEqual([
+        0,
+        ALLOW_INTERACTIVE_AUTHORIZATION,
+      ]);
+    } finally {
+      await monitor.stop();
+    }
+  });
+
+  it('turns a refusal by polkit into NotAuthorizedError', async () => {
+    await startSystemd('web.service');
+    await refuse(client, 'StartUnit', 'ss', 'org.freedesktop.DBus.Error.AccessDenied');
+    await refuse(client, 'EnableUnitFiles', 'asbb', 'org.freedesktop.DBus.Error.InteractiveAuthorizationRequired');
+
+    await expectAsync(action('start_unit').run(system('web.service'), context, options)).toBeRejectedWithError(
+      NotAuthorizedError,
+    );
+    await expectAsync(action('enable_unit').run(system('web.service'), context, options)).toBeRejectedWithError(
+      NotAuthorizedError,
+    );
+  });
+
+  it('refuses system units where there is no system bus', async () => {
+    await startSystemd('web.service');
+    context.systemBus = null;
+    await expectAsync(action('stop_unit').preview(system('web.service'), context)).toBeRejectedWith(
+      jasmine.objectContaining({ errorName: 'Unavailable' }),
+    );
+  });
+});

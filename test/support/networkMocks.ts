@@ -1,0 +1,149 @@
+// python3-dbusmock as NetworkManager (its template) and as systemd-resolved
+// (a bare mock with FlushCaches and CacheStatistics) on a private bus.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { Variant, type MessageBus } from '@jellybrick/dbus-next';
+import { callMethod } from '../../service/src/dbus/client.js';
+import type { PrivateBus } from './privateBus.js';
+import { nameHasOwner, waitFor } from './service.js';
+
+export const NM = 'org.freedesktop.NetworkManager';
+export const NM_PATH = '/org/freedesktop/NetworkManager';
+export const ACTIVE = `${NM}.Connection.Active`;
+/** The NetworkManager template's main object, which carries its mock methods. */
+const NM_MOCK_PATH = '/org/freedesktop';
+export const RESOLVED = 'org.freedesktop.resolve1';
+const RESOLVED_PATH = '/org/freedesktop/resolve1';
+const RESOLVED_MANAGER = `${RESOLVED}.Manager`;
+const MOCK = 'org.freedesktop.DBus.Mock';
+/** NMDeviceState and NMActiveConnectionState values the tests use. */
+export const DEVICE_ACTIVATED = 100;
+export const ACTIVATING = 1;
+export const ACTIVATED = 2;
+export const DEACTIVATED = 4;
+
+/** Starts `python3 -m dbusmock args…` on the private bus and waits until it owns `name`. */
+async function startDbusmock(bus: PrivateBus, client: MessageBus, name: string, args: string[]) {
+  // /usr/bin/python3: the `python3` on PATH may be another interpreter without dbusmock.
+  const mock = spawn('/usr/bin/python3', ['-m', 'dbusmock', '--session', ...args], {
+    env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: bus.address },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  await waitFor(async () => {
+    if (mock.exitCode !== null) throw new Error(`python3-dbusmock exited with ${mock.exitCode}`);
+    return nameHasOwner(client, name);
+  }, `the ${name} mock`);
+  return mock;
+}
+
+/** Stops a mock and waits for it to exit. */
+export async function stopMock(mock: ChildProcess): Promise<void> {
+  if (mock.exitCode !== null) return;
+  const exited = new Promise((resolve) => mock.once('exit', resolve));
+  mock.kill('SIGTERM');
+  await exited;
+}
+
+export class NetworkManagerMock {
+  private constructor(
+    readonly process: ChildProcess,
+    private readonly client: MessageBus,
+  ) {}
+
+  static async start(bus: PrivateBus, client: MessageBus): Promise<NetworkManagerMock> {
+    return new NetworkManagerMock(await startDbusmock(bus, client, NM, ['--template', 'networkmanager']), client);
+  }
+
+  mock(member: string, signature: string, body: unknown[], path = NM_MOCK_PATH) {
+    return callMethod(this.client, { destination: NM, path, interface: MOCK, member, signature, body });
+  }
+
+  /** An ethernet device with a saved connection active on it, at ActiveConnection/wired. */
+  async addWiredConnection(id: string, uuid: string): Promise<void> {
+    const [device] = (await this.mock('AddEthernetDevice', 'ssi', ['eth0', 'eth0', DEVICE_ACTIVATED])) as [string];
+    const [settings] = (await callMethod(this.client, {
+      destination: NM,
+      path: `${NM_PATH}/Settings`,
+      interface: `${NM}.Settings`,
+      member: 'AddConnection',
+      signature: 'a{sa{sv}}',
+      body: [
+        {
+          connection: {
+            id: new Variant('s', id),
+            uuid: new Variant('s', uuid),
+            type: new Variant('s', '802-3-ethernet'),
+          },
+        },
+      ],
+    })) as [string];
+    await this.mock('AddActiveConnection', 'assssu', [[device], settings, '/', 'wired', ACTIVATED]);
+  }
+
+  /** ActivateConnection leaves the new activation 'activating' until the test moves it on. */
+  async activateSlowly(): Promise<void> {
+    await this.mock(
+      'AddMethod',
+      'sssss',
+      [
+        NM,
+        'ActivateConnection',
+        'ooo',
+        'o',
+        `ret = self.activate_connection(self, args[0], args[1], args[2])
+objects[ret].props['${ACTIVE}']['State'] = dbus.UInt32(${ACTIVATING})`,
+      ],
+      NM_PATH,
+    );
+  }
+
+  async setActiveState(path: string, state: number): Promise<void> {
+    await this.mock('SetProperty', 'sssv', [path, ACTIVE, 'State', new Variant('u', state)]);
+  }
+
+  /** The arguments of each call of `method` on NetworkManager's main object. */
+  async calls(method: string): Promise<unknown[][]> {
+    const [calls] = (await this.mock('GetMethodCalls', 's', [method], NM_PATH)) as [[number, Variant[]][]];
+    return calls.map(([, args]) => args.map((arg) => arg.value as unknown));
+  }
+}
+
+/** A stand-in for systemd-resolved whose cache holds `cached` answers until FlushCaches empties it. */
+export async function startMockResolved(bus: PrivateBus, client: MessageBus, cached: number): Promise<ChildProcess> {
+  const mock = await startDbusmock(bus, client, RESOLVED, [RESOLVED, RESOLVED_PATH, RESOLVED_MANAGER]);
+  const call = (member: string, signature: string, body: unknown[]) =>
+    callMethod(client, { destination: RESOLVED, path: RESOLVED_PATH, interface: MOCK, member, signature, body });
+  // (size, hits, misses)
+  await call('AddProperty', 'ssv', [
+    RESOLVED_MANAGER,
+    'CacheStatistics',
+    new Variant('(ttt)', [BigInt(cached), 40n, 7n]),
+  ]);
+  await call('AddMethod', 'sssss', [
+    RESOLVED_MANAGER,
+    'FlushCaches',
+    '',
+    '',
+    // Set directly: the mock's UpdateProperties cannot wrap a struct. resolved sends no signal for it either.
+    `self.props['${RESOLVED_MANAGER}']['CacheStatistics'] = dbus.Struct((dbus.UInt64(0), dbus.UInt64(40), dbus.UInt64(7)), signature='ttt')`,
+  ]);
+  return mock;
+}
+
+/** Makes a mock method of `destination` fail with the D-Bus error `name`, as a daemon does when polkit refuses. */
+export const refuseOn = (
+  client: MessageBus,
+  destination: string,
+  path: string,
+  iface: string,
+  method: string,
+  inSignature: string,
+  name: string,
+) =>
+  callMethod(client, {
+    destination,
+    path,
+    interface: MOCK,
+    member: 'AddMethod',
+    signature: 'sssss',
+    body: [iface, method, inSignature, '', `raise dbus.exceptions.DBusException('Not authorized', name='${name}')`],
+  });

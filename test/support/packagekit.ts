@@ -1,0 +1,60 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { MessageBus } from '@jellybrick/dbus-next';
+import { startPrivateBus, type PrivateBus } from './privateBus.js';
+import { nameHasOwner, waitFor } from './service.js';
+
+export const POLKITD = '/usr/lib/polkit-1/polkitd';
+export const PACKAGEKITD = '/usr/libexec/packagekitd';
+
+export interface PackageKit {
+  /** The private system bus that polkitd and packagekitd are on. */
+  bus: PrivateBus;
+  /** A client connection to that bus, as root. */
+  client: MessageBus;
+  /** Everything packagekitd wrote so far, for failure messages. */
+  log(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * polkitd and packagekitd with its dummy backend (a fixed, stateless set of
+ * fake packages) on a private system bus, so tests never touch the machine's
+ * packages nor its real daemons.
+ */
+export async function startPackageKit(): Promise<PackageKit> {
+  const bus = await startPrivateBus({ system: true });
+  const env = { ...process.env, DBUS_SYSTEM_BUS_ADDRESS: bus.address };
+  const daemons: ChildProcess[] = [];
+  let output = '';
+  const start = (command: string, args: string[]) => {
+    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    daemons.push(child);
+    return child;
+  };
+  const stop = async () => {
+    for (const child of daemons.reverse()) {
+      if (child.exitCode !== null || child.signalCode !== null) continue;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    await bus.stop();
+  };
+  try {
+    const client = await bus.connect();
+    const running = (child: ChildProcess, name: string) => async () => {
+      if (child.exitCode !== null) throw new Error(`${child.spawnfile} exited with ${child.exitCode}:\n${output}`);
+      return nameHasOwner(client, name);
+    };
+    const polkitd = start(POLKITD, ['--no-debug']);
+    await waitFor(running(polkitd, 'org.freedesktop.PolicyKit1'), 'polkitd');
+    const packagekitd = start(PACKAGEKITD, ['--backend=dummy', '--keep-environment', '--disable-timer']);
+    await waitFor(running(packagekitd, 'org.freedesktop.PackageKit'), 'packagekitd');
+    return { bus, client, log: () => output, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

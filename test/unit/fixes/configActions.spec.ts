@@ -1,0 +1,74 @@
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { restore } from '../../../service/src/fixes/actions/config.js';
+import { FileWatchSource, watchedHistory } from '../../../service/src/watch/files.js';
+import { waitFor } from '../../support/service.js';
+import { makeTempDir, type TempDir } from '../../support/tempDir.js';
+import { homeContext, runOptions } from './actionContext.js';
+
+describe('config.restore', () => {
+  let temp: TempDir;
+  let watcher: FileWatchSource;
+  let file: string;
+  const context = () => homeContext(temp.path);
+
+  beforeEach(async () => {
+    temp = await makeTempDir();
+    file = join(temp.path, 'settings.ini');
+    await writeFile(file, 'a=1\nb=2\nc=3\n', { mode: 0o640 });
+    watcher = new FileWatchSource({
+      paths: [file],
+      knownGoodDirectory: context().knownGoodDirectory,
+      debounceMs: 20,
+      log: context().log,
+    });
+    await watcher.start(() => undefined);
+    await writeFile(file, 'a=1\nb=broken\nc=3\n');
+    await waitFor(async () => (await watchedHistory(context().knownGoodDirectory, file)).length === 2, 'the change');
+  });
+  afterEach(async () => {
+    await watcher.stop();
+    await temp.remove();
+  });
+
+  it('previews a diff, restores, verifies, and undoes', async () => {
+    const preview = await restore.preview({ path: file }, context());
+    expect(preview.changesNothing).toBeFalse();
+    expect(preview.details).toEqual([
+      `--- ${file} (now)`,
+      `+++ ${file} (restored)`,
+      '@@ -1,3 +1,3 @@',
+      ' a=1',
+      '-b=broken',
+      '+b=2',
+      ' c=3',
+    ]);
+    const outcome = await restore.run({ path: file }, context(), runOptions());
+    expect(await readFile(file, 'utf8')).toBe('a=1\nb=2\nc=3\n');
+    expect((await stat(file)).mode & 0o777).toBe(0o640);
+    expect((await restore.verify({ path: file }, context())).ok).toBeTrue();
+    await waitFor(async () => (await watchedHistory(context().knownGoodDirectory, file)).length === 3, 'the restore');
+    expect((await restore.verify({ path: file }, context())).ok).toBeTrue();
+    if (!('action' in outcome.undo)) throw new Error('expected an undo plan');
+    expect(outcome.undo.action).toBe('config.restore');
+    const undo = restore.params.parse(outcome.undo.params);
+    expect((await restore.preview(undo, context())).details).toContain('+b=broken');
+    await restore.run(undo, context(), runOptions());
+    expect(await readFile(file, 'utf8')).toBe('a=1\nb=broken\nc=3\n');
+    expect((await restore.verify(undo, context())).ok).toBeTrue();
+  });
+
+  it('fails verification when the file changed again after the restore', async () => {
+    await restore.run({ path: file }, context(), runOptions());
+    await writeFile(file, 'something else\n');
+    const verification = await restore.verify({ path: file }, context());
+    expect(verification.ok).toBeFalse();
+    expect(verification.observed).toContain('holds other contents');
+  });
+
+  it('refuses a path the watcher keeps no copy for', async () => {
+    await expectAsync(restore.preview({ path: join(temp.path, 'other.ini') }, context())).toBeRejectedWith(
+      jasmine.objectContaining({ errorName: 'InvalidArgs' }),
+    );
+  });
+});
