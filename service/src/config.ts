@@ -42,6 +42,19 @@ const findingsSchema = z
   })
   .strict();
 
+const fixesSchema = z
+  .object({
+    /**
+     * Per action name ('systemd.restart_unit'…): 'ask' (the default) waits for
+     * the user's Apply, 'never' blocks the action, 'auto' runs it without
+     * asking, honoured only for low-risk actions that need no authorization.
+     */
+    policy: z.record(z.string().regex(/^[a-z]+\.[a-z_]+$/), z.enum(['ask', 'never', 'auto'])).default({}),
+    /** An action still running after this long is stopped and reported failed. */
+    actionTimeoutSeconds: z.number().int().min(10).max(7200).default(600),
+  })
+  .strict();
+
 const watchSchema = z
   .object({
     journal: z
@@ -83,6 +96,7 @@ export const configSchema = z
     inference: inferenceSchema.default(() => inferenceSchema.parse({})),
     findings: findingsSchema.default(() => findingsSchema.parse({})),
     watch: watchSchema.default(() => watchSchema.parse({})),
+    fixes: fixesSchema.default(() => fixesSchema.parse({})),
   })
   .strict();
 

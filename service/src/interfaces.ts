@@ -2,6 +2,7 @@ import chatXml from '../../dbus-interfaces/io.github.steward.Steward1.Chat.xml';
 import findingsXml from '../../dbus-interfaces/io.github.steward.Steward1.Findings.xml';
 import coreXml from '../../dbus-interfaces/io.github.steward.Steward1.xml';
 import modelsXml from '../../dbus-interfaces/io.github.steward.Steward1.Models.xml';
+import proposalsXml from '../../dbus-interfaces/io.github.steward.Steward1.Proposals.xml';
 import { parseIntrospection, type InterfaceSpec } from './dbus/introspection.js';
 
 export const BUS_NAME = 'io.github.steward.Steward1';
@@ -10,6 +11,7 @@ export const CORE_INTERFACE = 'io.github.steward.Steward1';
 export const MODELS_INTERFACE = 'io.github.steward.Steward1.Models';
 export const CHAT_INTERFACE = 'io.github.steward.Steward1.Chat';
 export const FINDINGS_INTERFACE = 'io.github.steward.Steward1.Findings';
+export const PROPOSALS_INTERFACE = 'io.github.steward.Steward1.Proposals';
 
 function single(xml: string, name: string): InterfaceSpec {
   const spec = parseIntrospection(xml).find((i) => i.name === name);
@@ -21,4 +23,5 @@ export const coreSpec = single(coreXml, CORE_INTERFACE);
 export const modelsSpec = single(modelsXml, MODELS_INTERFACE);
 export const chatSpec = single(chatXml, CHAT_INTERFACE);
 export const findingsSpec = single(findingsXml, FINDINGS_INTERFACE);
+export const proposalsSpec = single(proposalsXml, PROPOSALS_INTERFACE);
 export const API_VERSION = Number(coreSpec.annotations['io.github.steward.ApiVersion']);

@@ -17,6 +17,7 @@ import { createDetectors } from './findings/detectors/index.js';
 import { FindingsInterface } from './findings/findingsInterface.js';
 import { FindingsPipeline } from './findings/pipeline.js';
 import { FindingsStore } from './findings/store.js';
+import { Fixes } from './fixes/fixes.js';
 import { RemoteEngine } from './engine/remote.js';
 import {
   API_VERSION,
@@ -30,6 +31,7 @@ import {
   coreSpec,
   findingsSpec,
   modelsSpec,
+  proposalsSpec,
 } from './interfaces.js';
 import { createLogger, type Logger } from './logging.js';
 import { surveyHardware } from './models/fit.js';
@@ -166,12 +168,22 @@ async function main(): Promise<void> {
     activeCountChanged: () => server.emitPropertiesChanged(OBJECT_PATH, FINDINGS_INTERFACE, ['ActiveCount']),
   });
   server.export(OBJECT_PATH, findingsSpec, findings.impl);
+  const fixes = new Fixes({
+    paths,
+    sessionBus: bus,
+    server,
+    findings: findingsStore,
+    config: () => config.config.fixes,
+    log,
+  });
+  server.export(OBJECT_PATH, proposalsSpec, fixes.interface.impl);
   const updateAttention = () => state.setAttention(attentionReason(findingsStore, config.config));
   const pipeline = new FindingsPipeline({
     store: findingsStore,
     detectors: createDetectors(),
     onChanges: (changes) => {
       findings.announce(changes);
+      fixes.considerFindings(changes);
       updateAttention();
     },
     log,
@@ -198,6 +210,7 @@ async function main(): Promise<void> {
   } catch (error) {
     log.warning('system bus unavailable; system-wide capabilities are off', { reason: (error as Error).message });
   }
+  fixes.setSystemBus(systemBus);
   const capabilities = await probeCapabilities({
     sessionBus: bus,
     systemBus,
@@ -246,6 +259,7 @@ async function main(): Promise<void> {
     models.cancelAll();
     await watchers.stop();
     findings.stop();
+    await fixes.stop();
     findingsStore.close();
     await engines.unload();
     server.unexportAll();

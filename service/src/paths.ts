@@ -3,6 +3,10 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 export interface StewardPaths {
+  home: string;
+  /** $XDG_CACHE_HOME and $XDG_DATA_HOME: where fixes clear caches and empty the trash. */
+  cacheHome: string;
+  dataHome: string;
   /** $XDG_CONFIG_HOME: the user's configuration, which Steward watches. */
   configHome: string;
   configFile: string;
@@ -15,6 +19,9 @@ export function resolvePaths(env: NodeJS.ProcessEnv = process.env): StewardPaths
   const configHome = absoluteOr(env.XDG_CONFIG_HOME, join(home, '.config'));
   const stateHome = absoluteOr(env.XDG_STATE_HOME, join(home, '.local', 'state'));
   return {
+    home,
+    cacheHome: absoluteOr(env.XDG_CACHE_HOME, join(home, '.cache')),
+    dataHome: absoluteOr(env.XDG_DATA_HOME, join(home, '.local', 'share')),
     configHome,
     configFile: join(configHome, 'steward', 'config.json'),
     stateDirectory: join(stateHome, 'steward'),

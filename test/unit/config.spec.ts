@@ -75,7 +75,18 @@ describe('loadConfig', () => {
 
 describe('resolvePaths', () => {
   it('follows the XDG variables', () => {
-    expect(resolvePaths({ HOME: '/home/a', XDG_CONFIG_HOME: '/cfg', XDG_STATE_HOME: '/st' })).toEqual({
+    expect(
+      resolvePaths({
+        HOME: '/home/a',
+        XDG_CONFIG_HOME: '/cfg',
+        XDG_STATE_HOME: '/st',
+        XDG_CACHE_HOME: '/cache',
+        XDG_DATA_HOME: '/data',
+      }),
+    ).toEqual({
+      home: '/home/a',
+      cacheHome: '/cache',
+      dataHome: '/data',
       configHome: '/cfg',
       configFile: '/cfg/steward/config.json',
       stateDirectory: '/st/steward',
@@ -84,6 +95,9 @@ describe('resolvePaths', () => {
 
   it('uses the defaults under HOME, ignoring relative XDG values as the spec says', () => {
     expect(resolvePaths({ HOME: '/home/a', XDG_CONFIG_HOME: 'relative' })).toEqual({
+      home: '/home/a',
+      cacheHome: '/home/a/.cache',
+      dataHome: '/home/a/.local/share',
       configHome: '/home/a/.config',
       configFile: '/home/a/.config/steward/config.json',
       stateDirectory: '/home/a/.local/state/steward',

@@ -4,7 +4,7 @@ import { StewardError } from '../dbus/errors.js';
 import { method, type InterfaceImpl } from '../dbus/objectServer.js';
 import { variantOf } from '../dbus/variants.js';
 import type { Finding, FindingChange, FindingsStore } from './store.js';
-import { SEVERITIES } from './types.js';
+import { SEVERITIES, type Evidence } from './types.js';
 
 const findingId = z.string().regex(/^[1-9]\d{0,15}$/, 'not a finding id from List');
 const kind = z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, 'not a finding kind (lower-case words joined by "-")');
@@ -18,7 +18,21 @@ const listFilter = z
   })
   .strict();
 
-const micros = (date: Date) => new Variant('x', BigInt(date.getTime()) * 1000n);
+export const micros = (date: Date) => new Variant('x', BigInt(date.getTime()) * 1000n);
+
+/** Evidence as Findings.Get (and Proposals.Get) give it. */
+export function evidenceVariant(evidence: readonly Evidence[]): Variant {
+  return new Variant(
+    'aa{sv}',
+    evidence.map((item) => ({
+      kind: new Variant('s', item.kind),
+      text: new Variant('s', item.text),
+      time: micros(item.at),
+      ...(item.cursor ? { cursor: new Variant('s', item.cursor) } : {}),
+      ...(item.path ? { path: new Variant('s', item.path) } : {}),
+    })),
+  );
+}
 
 export function findingDict(finding: Finding): Record<string, Variant> {
   return {
@@ -96,16 +110,7 @@ export class FindingsInterface {
           if (!finding) throw new StewardError('NotFound', `there is no finding ${id}`);
           return {
             ...findingDict(finding),
-            evidence: new Variant(
-              'aa{sv}',
-              finding.evidence.map((evidence) => ({
-                kind: new Variant('s', evidence.kind),
-                text: new Variant('s', evidence.text),
-                time: micros(evidence.at),
-                ...(evidence.cursor ? { cursor: new Variant('s', evidence.cursor) } : {}),
-                ...(evidence.path ? { path: new Variant('s', evidence.path) } : {}),
-              })),
-            ),
+            evidence: evidenceVariant(finding.evidence),
           };
         }),
         Ignore: method(

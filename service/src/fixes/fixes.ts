@@ -1,0 +1,111 @@
+// Puts the fixes together: catalog, store, executor, proposer and the D-Bus
+// interface, sharing one action context whose system bus arrives later.
+import { join } from 'node:path';
+import type { MessageBus } from '@jellybrick/dbus-next';
+import type { Config } from '../config.js';
+import type { ObjectServer } from '../dbus/objectServer.js';
+import type { FindingChange, FindingsStore } from '../findings/store.js';
+import { OBJECT_PATH, PROPOSALS_INTERFACE } from '../interfaces.js';
+import type { Logger } from '../logging.js';
+import type { StewardPaths } from '../paths.js';
+import type { ActionContext } from './action.js';
+import { createCatalog } from './catalog.js';
+import { Executor } from './executor.js';
+import { jobDict, proposalDict, ProposalsInterface } from './proposalsInterface.js';
+import { Proposer } from './proposer.js';
+import { FixesStore } from './store.js';
+
+export interface FixesOptions {
+  paths: StewardPaths;
+  sessionBus: MessageBus;
+  server: ObjectServer;
+  findings: FindingsStore;
+  config: () => Config['fixes'];
+  log: Logger;
+}
+
+export class Fixes {
+  readonly store: FixesStore;
+  readonly interface: ProposalsInterface;
+  private readonly context: ActionContext;
+  private readonly executor: Executor;
+  private readonly proposer: Proposer;
+
+  constructor({ paths, sessionBus, server, findings, config, log }: FixesOptions) {
+    this.store = new FixesStore(join(paths.stateDirectory, 'fixes.db'));
+    this.context = {
+      sessionBus,
+      systemBus: null,
+      home: paths.home,
+      cacheHome: paths.cacheHome,
+      dataHome: paths.dataHome,
+      knownGoodDirectory: join(paths.stateDirectory, 'known-good'),
+      log,
+    };
+    const catalog = createCatalog();
+    const emit = (member: string, body: unknown[]) => server.emitSignal(OBJECT_PATH, PROPOSALS_INTERFACE, member, body);
+    const openCountChanged = () => server.emitPropertiesChanged(OBJECT_PATH, PROPOSALS_INTERFACE, ['OpenCount']);
+    const proposalChanged = (id: number) => {
+      const proposal = this.store.proposal(id);
+      if (proposal) emit('ProposalChanged', [String(id), proposalDict(proposal)]);
+      openCountChanged();
+    };
+    const policy = () => config().policy;
+    this.executor = new Executor({
+      catalog,
+      store: this.store,
+      context: this.context,
+      policy,
+      timeoutMs: () => config().actionTimeoutSeconds * 1000,
+      signals: {
+        jobProgress: (job, fraction, text) => emit('JobProgress', [String(job.id), fraction ?? -1, text]),
+        jobFinished: (job) => emit('JobFinished', [String(job.id), jobDict(job)]),
+        proposalChanged,
+      },
+      log,
+    });
+    const removed = (id: number) => emit('ProposalRemoved', [String(id)]);
+    this.proposer = new Proposer({
+      catalog,
+      store: this.store,
+      findings,
+      executor: this.executor,
+      context: this.context,
+      policy,
+      signals: {
+        proposalAdded: (proposal) => {
+          emit('ProposalAdded', [String(proposal.id), proposalDict(proposal)]);
+          openCountChanged();
+        },
+        proposalChanged,
+        proposalRemoved: (id) => {
+          removed(id);
+          openCountChanged();
+        },
+      },
+      log,
+    });
+    this.interface = new ProposalsInterface({
+      store: this.store,
+      findings,
+      executor: this.executor,
+      bus: sessionBus,
+      signals: { removed, openCountChanged },
+    });
+  }
+
+  /** The system bus connects after the service owns its name; system-scope actions wait for it. */
+  setSystemBus(bus: MessageBus | null): void {
+    this.context.systemBus = bus;
+  }
+
+  considerFindings(changes: readonly FindingChange[]): void {
+    void this.proposer.consider(changes);
+  }
+
+  async stop(): Promise<void> {
+    this.executor.cancelAll();
+    await this.executor.idle();
+    this.store.close();
+  }
+}

@@ -1,0 +1,141 @@
+// Deterministic playbooks: for each finding kind Steward knows, the fixes worth
+// offering, so that it is useful without any model. A playbook only names
+// catalog actions with parameters; the proposer validates and previews them
+// and drops those that would change nothing.
+import { stat } from 'node:fs/promises';
+import type { FindingWithEvidence } from '../findings/store.js';
+import type { ActionContext, Preview } from './action.js';
+import { largestCacheDirectories } from './actions/files.js';
+
+export interface CandidateAction {
+  name: string;
+  params: Record<string, unknown>;
+}
+
+export interface ProposalDraft {
+  title: string;
+  explanation: string;
+  actions: CandidateAction[];
+}
+
+export interface PlaybookTools {
+  context: ActionContext;
+  /** The action's preview, or null when its parameters do not fit this machine (no such unit, no such package). */
+  preview(candidate: CandidateAction): Promise<Preview | null>;
+}
+
+type Playbook = (finding: FindingWithEvidence, tools: PlaybookTools) => Promise<ProposalDraft | null>;
+
+const CACHE_DIRECTORIES_OFFERED = 5;
+
+/** Whether the unit lives in the user's manager or the system's: the one that knows it. */
+async function unitScope(unit: string, tools: PlaybookTools): Promise<'user' | 'system' | null> {
+  for (const scope of ['user', 'system'] as const) {
+    if (await tools.preview({ name: 'systemd.start_unit', params: { unit, scope } })) return scope;
+  }
+  return null;
+}
+
+const unitFailed: Playbook = async (finding, tools) => {
+  const unit = finding.subject;
+  const scope = await unitScope(unit, tools);
+  if (!scope) return null;
+  return {
+    title: `Restart ${unit}`,
+    explanation:
+      `${finding.title}. Its last log lines are in the evidence and in "Show the logs". ` +
+      'Restarting it helps when the cause was temporary (a device or network that was not ready); ' +
+      'if it fails again, the logs say what to change.',
+    actions: [
+      { name: 'info.show_logs', params: { unit, scope } },
+      { name: 'systemd.restart_unit', params: { unit, scope } },
+    ],
+  };
+};
+
+const crashLoop: Playbook = async (finding, tools) => {
+  const unit = finding.subject;
+  const scope = await unitScope(unit, tools);
+  if (!scope) return null;
+  return {
+    title: `Stop ${unit} restarting in a loop`,
+    explanation:
+      `${finding.title}. Each restart fails the same way, so restarting again will not help. ` +
+      'Read the logs for the cause; stopping the unit ends the loop until you start it again.',
+    actions: [
+      { name: 'info.show_logs', params: { unit, scope } },
+      { name: 'systemd.stop_unit', params: { unit, scope } },
+    ],
+  };
+};
+
+/** Whether two paths are on the same file system, so freeing one frees the other's mount. */
+async function sameDevice(a: string, b: string): Promise<boolean> {
+  const [first, second] = await Promise.all([stat(a).catch(() => null), stat(b).catch(() => null)]);
+  return first !== null && second !== null && first.dev === second.dev;
+}
+
+const diskSpace: Playbook = async (finding, tools) => {
+  const mount = finding.subject;
+  const { context } = tools;
+  const actions: CandidateAction[] = [];
+  if (await sameDevice(mount, context.cacheHome)) {
+    const biggest = (await largestCacheDirectories(context.cacheHome)).slice(0, CACHE_DIRECTORIES_OFFERED);
+    if (biggest.length > 0) {
+      actions.push({ name: 'files.clear_cache', params: { directories: biggest.map((entry) => entry.name) } });
+    }
+  }
+  if (await sameDevice(mount, context.dataHome)) actions.push({ name: 'files.empty_trash', params: {} });
+  if (await sameDevice(mount, '/var/log/journal')) {
+    actions.push({ name: 'journal.vacuum', params: { scope: 'system' } });
+  }
+  if (actions.length === 0) return null;
+  return {
+    title: `Free space on ${mount}`,
+    explanation:
+      `${finding.title}. Programs fail in odd ways when a disk fills up. ` +
+      'Each step below says how much it frees; caches are rebuilt when needed, the trash and old logs are gone for good.',
+    actions,
+  };
+};
+
+const noConnectivity: Playbook = async (finding) => ({
+  title: 'Reconnect to the network',
+  explanation: `${finding.title}. Reconnecting renews the address and the route, which fixes most stalled connections.`,
+  actions: [{ name: 'network.reconnect', params: {} }],
+});
+
+const dnsFailure: Playbook = async (finding) => ({
+  title: 'Forget cached DNS answers',
+  explanation: `${finding.title}. A stale or failed answer can stay cached; flushing makes the next lookup ask again.`,
+  actions: [{ name: 'network.flush_dns', params: {} }],
+});
+
+const configChanged: Playbook = async (finding) => {
+  const paths = [...new Set(finding.evidence.flatMap((evidence) => (evidence.path ? [evidence.path] : [])))];
+  if (paths.length === 0) return null;
+  return {
+    title: `Put back the configuration ${finding.subject} worked with`,
+    explanation:
+      `${finding.title}. The file changed shortly before the failure; Steward kept the version from before. ` +
+      'Restoring it shows the difference first, and can be undone.',
+    actions: paths.map((path) => ({ name: 'config.restore', params: { path } })),
+  };
+};
+
+const PLAYBOOKS: Record<string, Playbook> = {
+  'unit-failed': unitFailed,
+  'crash-loop': crashLoop,
+  'disk-low': diskSpace,
+  'disk-critical': diskSpace,
+  'no-connectivity': noConnectivity,
+  'dns-failure': dnsFailure,
+  'config-changed-before-failure': configChanged,
+};
+
+/** The playbook's draft for a finding, or null when Steward knows no fix for it. */
+export async function draftFor(finding: FindingWithEvidence, tools: PlaybookTools): Promise<ProposalDraft | null> {
+  return (await PLAYBOOKS[finding.kind]?.(finding, tools)) ?? null;
+}
+
+export const PLAYBOOK_KINDS = Object.keys(PLAYBOOKS);

@@ -1,0 +1,194 @@
+// io.github.steward.Steward1.Proposals: proposed fixes, Apply / Dismiss /
+// Undo, jobs and the audit trail, in the shape the XML documents.
+import { readFile } from 'node:fs/promises';
+import { Variant, type MessageBus } from '@jellybrick/dbus-next';
+import { z } from 'zod';
+import { callMethod } from '../dbus/client.js';
+import { StewardError } from '../dbus/errors.js';
+import { method, type InterfaceImpl } from '../dbus/objectServer.js';
+import { variantOf } from '../dbus/variants.js';
+import { evidenceVariant, micros } from '../findings/findingsInterface.js';
+import type { FindingsStore } from '../findings/store.js';
+import type { Executor } from './executor.js';
+import type { AuditRecord, FixesStore, Job, Proposal, ProposedAction } from './store.js';
+
+const id = (what: string) => z.string().regex(/^[1-9]\d{0,15}$/, `not a ${what} id`);
+const actionName = z.string().regex(/^[a-z]+\.[a-z_]+$/, 'not an action name like "systemd.restart_unit"');
+
+const listFilter = z.object({ state: variantOf('s', z.enum(['open', 'all'])).optional() }).strict();
+const jobsFilter = z
+  .object({
+    undoable: variantOf('b', z.boolean()).optional(),
+    limit: variantOf('u', z.number().int().min(1).max(1000)).optional(),
+  })
+  .strict();
+const historyFilter = z
+  .object({
+    limit: variantOf('u', z.number().int().min(1).max(10_000)).optional(),
+    after: variantOf('t', z.bigint().min(0n)).optional(),
+  })
+  .strict();
+
+const WAITING = ['open', 'not-fixed'] as const;
+
+function actionDict(action: ProposedAction): Record<string, Variant> {
+  return {
+    name: new Variant('s', action.name),
+    title: new Variant('s', action.title),
+    params: new Variant('s', JSON.stringify(action.params)),
+    risk: new Variant('s', action.risk),
+    'needs-authorization': new Variant('b', action.needsAuthorization),
+    'read-only': new Variant('b', action.readOnly),
+    policy: new Variant('s', action.policy),
+    preview: new Variant('s', action.preview.summary),
+    details: new Variant('as', action.preview.details),
+    ...(action.preview.bytes === undefined ? {} : { bytes: new Variant('t', BigInt(action.preview.bytes)) }),
+  };
+}
+
+export function proposalDict(proposal: Proposal): Record<string, Variant> {
+  return {
+    id: new Variant('s', String(proposal.id)),
+    'finding-id': new Variant('s', proposal.findingId === null ? '' : String(proposal.findingId)),
+    kind: new Variant('s', proposal.kind),
+    subject: new Variant('s', proposal.subject),
+    title: new Variant('s', proposal.title),
+    explanation: new Variant('s', proposal.explanation),
+    state: new Variant('s', proposal.state),
+    created: micros(proposal.createdAt),
+    updated: micros(proposal.updatedAt),
+    actions: new Variant('aa{sv}', proposal.actions.map(actionDict)),
+  };
+}
+
+export function jobDict(job: Job): Record<string, Variant> {
+  const plan = job.undo;
+  const canUndo = plan !== null && !('impossible' in plan) && job.undoneBy === null;
+  return {
+    id: new Variant('s', String(job.id)),
+    'proposal-id': new Variant('s', job.proposalId === null ? '' : String(job.proposalId)),
+    action: new Variant('s', job.action),
+    params: new Variant('s', JSON.stringify(job.params)),
+    subject: new Variant('s', job.subject),
+    state: new Variant('s', job.state),
+    summary: new Variant('s', job.summary),
+    'can-undo': new Variant('b', canUndo),
+    undo: new Variant('s', plan === null ? '' : 'impossible' in plan ? plan.impossible : plan.summary),
+    'undo-of': new Variant('s', job.undoOf === null ? '' : String(job.undoOf)),
+    'undone-by': new Variant('s', job.undoneBy === null ? '' : String(job.undoneBy)),
+    caller: new Variant('s', job.caller),
+    created: micros(job.createdAt),
+    ...(job.finishedAt ? { finished: micros(job.finishedAt) } : {}),
+  };
+}
+
+function auditDict(record: AuditRecord): Record<string, Variant> {
+  return {
+    seq: new Variant('t', BigInt(record.seq)),
+    time: micros(record.at),
+    event: new Variant('s', record.event),
+    'proposal-id': new Variant('s', record.proposalId === null ? '' : String(record.proposalId)),
+    'job-id': new Variant('s', record.jobId === null ? '' : String(record.jobId)),
+    action: new Variant('s', record.action ?? ''),
+    params: new Variant('s', record.params === null ? '' : JSON.stringify(record.params)),
+    caller: new Variant('s', record.caller),
+    result: new Variant('s', record.result),
+  };
+}
+
+const MAX_COMMAND = 200;
+
+/** ":1.42 (pid 4242, node /usr/lib/steward/steward.js apply 3)": who asked, for the audit trail. */
+async function describeCaller(bus: MessageBus, sender: string): Promise<string> {
+  const pid = await callMethod(bus, {
+    destination: 'org.freedesktop.DBus',
+    path: '/org/freedesktop/DBus',
+    interface: 'org.freedesktop.DBus',
+    member: 'GetConnectionUnixProcessID',
+    signature: 's',
+    body: [sender],
+  })
+    .then(([value]) => value as number)
+    .catch(() => null);
+  if (pid === null) return sender;
+  // The command line, not comm: the CLI's comm is just "node".
+  const command = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => ''))
+    .split('\0')
+    .filter(Boolean)
+    .join(' ')
+    .slice(0, MAX_COMMAND);
+  return `${sender} (pid ${pid}${command ? `, ${command}` : ''})`;
+}
+
+export interface ProposalsInterfaceOptions {
+  store: FixesStore;
+  findings: FindingsStore;
+  executor: Executor;
+  bus: MessageBus;
+  signals: { removed(id: number): void; openCountChanged(): void };
+}
+
+export class ProposalsInterface {
+  constructor(private readonly options: ProposalsInterfaceOptions) {}
+
+  get openCount(): number {
+    return this.options.store.proposals(WAITING).length;
+  }
+
+  get impl(): InterfaceImpl {
+    const { store, findings, executor, bus, signals } = this.options;
+    const proposalOf = (proposalId: string) => {
+      const proposal = store.proposal(Number(proposalId));
+      if (!proposal) throw new StewardError('NotFound', `there is no proposal ${proposalId}`);
+      return proposal;
+    };
+    return {
+      properties: { OpenCount: () => this.openCount },
+      methods: {
+        List: method(z.tuple([listFilter]), ([filter]) =>
+          store.proposals(filter.state === 'all' ? 'all' : WAITING).map(proposalDict),
+        ),
+        Get: method(z.tuple([id('proposal')]), ([proposalId]) => {
+          const proposal = proposalOf(proposalId);
+          const finding = proposal.findingId === null ? null : findings.get(proposal.findingId);
+          return { ...proposalDict(proposal), evidence: evidenceVariant(finding?.evidence ?? []) };
+        }),
+        Apply: method(z.tuple([id('proposal'), actionName]), async ([proposalId, action], { sender }) => {
+          proposalOf(proposalId);
+          const job = executor.apply(Number(proposalId), action, await describeCaller(bus, sender));
+          return String(job.id);
+        }),
+        Dismiss: method(
+          z.tuple([id('proposal'), z.enum(['once', 'never'], 'must be "once" or "never"')]),
+          async ([proposalId, mode], { sender }) => {
+            const proposal = proposalOf(proposalId);
+            if (mode === 'never') store.dismissForever(proposal.kind, proposal.subject);
+            store.setProposalState(proposal.id, 'dismissed');
+            store.audit({
+              event: 'dismissed',
+              proposalId: proposal.id,
+              jobId: null,
+              action: null,
+              params: null,
+              caller: await describeCaller(bus, sender),
+              result: mode === 'never' ? `never again for ${proposal.kind} ${proposal.subject}` : 'once',
+            });
+            signals.removed(proposal.id);
+            signals.openCountChanged();
+          },
+        ),
+        Undo: method(z.tuple([id('job')]), async ([jobId], { sender }) =>
+          String(executor.undo(Number(jobId), await describeCaller(bus, sender)).id),
+        ),
+        ListJobs: method(z.tuple([jobsFilter]), ([filter]) =>
+          (filter.undoable ? store.undoableJobs() : store.jobs(filter.limit ?? 100)).map(jobDict),
+        ),
+        History: method(z.tuple([historyFilter]), ([filter]) =>
+          store
+            .history({ limit: filter.limit, sinceSeq: filter.after === undefined ? undefined : Number(filter.after) })
+            .map(auditDict),
+        ),
+      },
+    };
+  }
+}

@@ -1,0 +1,142 @@
+// Turns findings into proposals: the playbook's candidate actions, each
+// validated against the catalog and previewed; those that would change
+// nothing or do not fit this machine are not offered.
+import { remoteErrorName, StewardError } from '../dbus/errors.js';
+import type { FindingChange, FindingsStore } from '../findings/store.js';
+import type { Logger } from '../logging.js';
+import { needsAuthorization, riskOf, type ActionContext, type Preview } from './action.js';
+import type { Catalog } from './catalog.js';
+import type { Executor } from './executor.js';
+import { draftFor, type CandidateAction, type ProposalDraft } from './playbooks.js';
+import { policyFor, type PolicyRules } from './policy.js';
+import type { FixesStore, Proposal, ProposedAction } from './store.js';
+
+export interface ProposerSignals {
+  proposalAdded(proposal: Proposal): void;
+  proposalChanged(proposalId: number): void;
+  proposalRemoved(proposalId: number): void;
+}
+
+export interface ProposerOptions {
+  catalog: Catalog;
+  store: FixesStore;
+  findings: FindingsStore;
+  executor: Executor;
+  context: ActionContext;
+  policy: () => PolicyRules;
+  signals: ProposerSignals;
+  log: Logger;
+}
+
+export class Proposer {
+  /** Findings are considered one at a time, so a burst cannot propose the same fix twice. */
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: ProposerOptions) {}
+
+  consider(changes: readonly FindingChange[]): Promise<void> {
+    this.queue = this.queue.then(async () => {
+      for (const change of changes) {
+        await this.considerOne(change).catch((error: Error) =>
+          this.options.log.warning('could not propose a fix', { finding: change.finding.id, error: error.message }),
+        );
+      }
+    });
+    return this.queue;
+  }
+
+  private async considerOne({ change, finding }: FindingChange): Promise<void> {
+    const { store, signals } = this.options;
+    const current = store.proposalForFinding(finding.id);
+    if (change === 'resolved') {
+      if (current && (current.state === 'open' || current.state === 'not-fixed')) {
+        store.setProposalState(current.id, 'resolved');
+        signals.proposalRemoved(current.id);
+      }
+      return;
+    }
+    // Repeats of an active finding keep its proposal; only news (new, or back after resolving) proposes again.
+    if (change === 'updated' || finding.ignored || store.isDismissedForever(finding.kind, finding.subject)) return;
+    if (current && (current.state === 'open' || current.state === 'applying')) return;
+    const full = this.options.findings.get(finding.id);
+    if (!full) return;
+    const draft = await draftFor(full, { context: this.options.context, preview: (c) => this.previewOrNull(c) });
+    if (!draft) return;
+    const actions = await this.offered(draft);
+    if (actions.length === 0) return;
+    const proposal = store.addProposal({
+      findingId: finding.id,
+      kind: finding.kind,
+      subject: finding.subject,
+      title: draft.title,
+      explanation: draft.explanation,
+      actions,
+    });
+    store.audit({
+      event: 'proposed',
+      proposalId: proposal.id,
+      jobId: null,
+      action: null,
+      params: { actions: actions.map((action) => action.name) },
+      caller: 'playbook',
+      result: proposal.title,
+    });
+    signals.proposalAdded(proposal);
+    for (const action of actions.filter((a) => a.policy === 'auto')) {
+      this.options.executor.apply(proposal.id, action.name, 'policy:auto');
+    }
+  }
+
+  /** The draft's actions that are in the catalog, fit their schema, fit this machine and would change something. */
+  private async offered(draft: ProposalDraft): Promise<ProposedAction[]> {
+    const offered: ProposedAction[] = [];
+    for (const candidate of draft.actions) {
+      const validated = this.validate(candidate);
+      if (!validated) continue;
+      const preview = await this.previewOrNull(candidate);
+      if (!preview || preview.changesNothing) continue;
+      const { action, params } = validated;
+      offered.push({
+        name: action.name,
+        params,
+        title: action.title,
+        risk: riskOf(action, params),
+        needsAuthorization: needsAuthorization(action, params),
+        readOnly: action.readOnly,
+        preview,
+        policy: policyFor(this.options.policy(), action, params),
+      });
+    }
+    return offered;
+  }
+
+  private validate(candidate: CandidateAction) {
+    try {
+      return this.options.catalog.validate(candidate.name, candidate.params);
+    } catch (error) {
+      // Playbooks are code, but model drafts are not: whatever is outside the catalog is dropped and logged.
+      this.options.log.warning('dropped a proposed action', {
+        action: candidate.name,
+        reason: (error as Error).message,
+      });
+      return null;
+    }
+  }
+
+  private async previewOrNull(candidate: CandidateAction): Promise<Preview | null> {
+    const validated = this.validate(candidate);
+    if (!validated) return null;
+    try {
+      return await validated.action.preview(validated.params, this.options.context);
+    } catch (error) {
+      const name = error instanceof StewardError ? error.errorName : remoteErrorName(error);
+      if (name !== 'InvalidArgs' && name !== 'Unavailable') {
+        this.options.log.warning('could not preview an action', {
+          action: candidate.name,
+          error: (error as Error).message,
+        });
+      }
+      return null;
+    }
+  }
+}

@@ -1,0 +1,388 @@
+// Proposals, jobs and the audit trail in SQLite. The audit table is
+// append-only: triggers refuse UPDATE and DELETE, so a record once written
+// stays as it was.
+import Database from 'better-sqlite3';
+import type { Preview, Risk, UndoPlan } from './action.js';
+
+export type Policy = 'ask' | 'auto' | 'never';
+
+export interface ProposedAction {
+  /** Catalog name; unique within its proposal. */
+  name: string;
+  params: Record<string, unknown>;
+  title: string;
+  risk: Risk;
+  needsAuthorization: boolean;
+  readOnly: boolean;
+  preview: Preview;
+  policy: Policy;
+}
+
+export type ProposalState = 'open' | 'applying' | 'fixed' | 'not-fixed' | 'failed' | 'dismissed' | 'resolved';
+
+export interface Proposal {
+  id: number;
+  /** The finding it answers; null for one made from a chat request. */
+  findingId: number | null;
+  kind: string;
+  subject: string;
+  title: string;
+  explanation: string;
+  state: ProposalState;
+  actions: ProposedAction[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type JobState =
+  'queued' | 'running' | 'fixed' | 'not-fixed' | 'done' | 'failed' | 'not-authorized' | 'cancelled';
+
+export const FINISHED_JOB_STATES: readonly JobState[] = [
+  'fixed',
+  'not-fixed',
+  'done',
+  'failed',
+  'not-authorized',
+  'cancelled',
+];
+
+export interface Job {
+  id: number;
+  proposalId: number | null;
+  action: string;
+  params: Record<string, unknown>;
+  subject: string;
+  state: JobState;
+  /** What happened, in one line: the run's summary, the verification, or the error. */
+  summary: string;
+  undo: UndoPlan | null;
+  /** The job this one undoes, and the job that undid this one. */
+  undoOf: number | null;
+  undoneBy: number | null;
+  caller: string;
+  createdAt: Date;
+  finishedAt: Date | null;
+}
+
+export interface AuditRecord {
+  seq: number;
+  at: Date;
+  event: string;
+  proposalId: number | null;
+  jobId: number | null;
+  action: string | null;
+  params: Record<string, unknown> | null;
+  caller: string;
+  result: string;
+}
+
+export type AuditEntry = Omit<AuditRecord, 'seq' | 'at'>;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS proposals (
+  id INTEGER PRIMARY KEY,
+  finding_id INTEGER,
+  kind TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  title TEXT NOT NULL,
+  explanation TEXT NOT NULL,
+  state TEXT NOT NULL,
+  actions TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS proposals_by_finding ON proposals (finding_id);
+CREATE TABLE IF NOT EXISTS jobs (
+  id INTEGER PRIMARY KEY,
+  proposal_id INTEGER,
+  action TEXT NOT NULL,
+  params TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  state TEXT NOT NULL,
+  summary TEXT NOT NULL,
+  undo TEXT,
+  undo_of INTEGER,
+  undone_by INTEGER,
+  caller TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  finished_at INTEGER
+);
+CREATE TABLE IF NOT EXISTS dismissals (
+  kind TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  PRIMARY KEY (kind, subject)
+);
+CREATE TABLE IF NOT EXISTS audit (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  at INTEGER NOT NULL,
+  event TEXT NOT NULL,
+  proposal_id INTEGER,
+  job_id INTEGER,
+  action TEXT,
+  params TEXT,
+  caller TEXT NOT NULL,
+  result TEXT NOT NULL
+);
+CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
+  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
+  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+`;
+
+interface ProposalRow {
+  id: number;
+  finding_id: number | null;
+  kind: string;
+  subject: string;
+  title: string;
+  explanation: string;
+  state: ProposalState;
+  actions: string;
+  created_at: number;
+  updated_at: number;
+}
+
+interface JobRow {
+  id: number;
+  proposal_id: number | null;
+  action: string;
+  params: string;
+  subject: string;
+  state: JobState;
+  summary: string;
+  undo: string | null;
+  undo_of: number | null;
+  undone_by: number | null;
+  caller: string;
+  created_at: number;
+  finished_at: number | null;
+}
+
+interface AuditRow {
+  seq: number;
+  at: number;
+  event: string;
+  proposal_id: number | null;
+  job_id: number | null;
+  action: string | null;
+  params: string | null;
+  caller: string;
+  result: string;
+}
+
+const toProposal = (row: ProposalRow): Proposal => ({
+  id: row.id,
+  findingId: row.finding_id,
+  kind: row.kind,
+  subject: row.subject,
+  title: row.title,
+  explanation: row.explanation,
+  state: row.state,
+  actions: JSON.parse(row.actions) as ProposedAction[],
+  createdAt: new Date(row.created_at),
+  updatedAt: new Date(row.updated_at),
+});
+
+const toJob = (row: JobRow): Job => ({
+  id: row.id,
+  proposalId: row.proposal_id,
+  action: row.action,
+  params: JSON.parse(row.params) as Record<string, unknown>,
+  subject: row.subject,
+  state: row.state,
+  summary: row.summary,
+  undo: row.undo === null ? null : (JSON.parse(row.undo) as UndoPlan),
+  undoOf: row.undo_of,
+  undoneBy: row.undone_by,
+  caller: row.caller,
+  createdAt: new Date(row.created_at),
+  finishedAt: row.finished_at === null ? null : new Date(row.finished_at),
+});
+
+export type NewProposal = Omit<Proposal, 'id' | 'state' | 'createdAt' | 'updatedAt'>;
+
+export class FixesStore {
+  private readonly db: Database.Database;
+
+  constructor(file: string) {
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.exec(SCHEMA);
+    // Jobs cut off by a crash or a restart did not finish; say so rather than leave them running forever.
+    this.db
+      .prepare(
+        `UPDATE jobs SET state = 'failed', summary = 'Interrupted: Steward stopped while it ran.', finished_at = ?
+           WHERE state IN ('queued', 'running')`,
+      )
+      .run(Date.now());
+    this.db.prepare(`UPDATE proposals SET state = 'open' WHERE state = 'applying'`).run();
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  addProposal(proposal: NewProposal): Proposal {
+    const now = Date.now();
+    const id = Number(
+      this.db
+        .prepare(
+          `INSERT INTO proposals (finding_id, kind, subject, title, explanation, state, actions, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?)`,
+        )
+        .run(
+          proposal.findingId,
+          proposal.kind,
+          proposal.subject,
+          proposal.title,
+          proposal.explanation,
+          JSON.stringify(proposal.actions),
+          now,
+          now,
+        ).lastInsertRowid,
+    );
+    return this.stored(this.proposal(id), 'proposal', id);
+  }
+
+  /** Replaces an open proposal's explanation and actions (a finding came back with new evidence). */
+  refreshProposal(id: number, explanation: string, actions: ProposedAction[]): Proposal {
+    this.db
+      .prepare('UPDATE proposals SET explanation = ?, actions = ?, updated_at = ? WHERE id = ?')
+      .run(explanation, JSON.stringify(actions), Date.now(), id);
+    return this.stored(this.proposal(id), 'proposal', id);
+  }
+
+  setProposalState(id: number, state: ProposalState): Proposal {
+    this.db.prepare('UPDATE proposals SET state = ?, updated_at = ? WHERE id = ?').run(state, Date.now(), id);
+    return this.stored(this.proposal(id), 'proposal', id);
+  }
+
+  proposal(id: number): Proposal | null {
+    const row = this.db.prepare('SELECT * FROM proposals WHERE id = ?').get(id) as ProposalRow | undefined;
+    return row ? toProposal(row) : null;
+  }
+
+  /** The latest proposal for a finding, whatever its state. */
+  proposalForFinding(findingId: number): Proposal | null {
+    const row = this.db
+      .prepare('SELECT * FROM proposals WHERE finding_id = ? ORDER BY id DESC LIMIT 1')
+      .get(findingId) as ProposalRow | undefined;
+    return row ? toProposal(row) : null;
+  }
+
+  proposals(states: readonly ProposalState[] | 'all'): Proposal[] {
+    const rows = (
+      states === 'all'
+        ? this.db.prepare('SELECT * FROM proposals ORDER BY id DESC').all()
+        : this.db
+            .prepare(`SELECT * FROM proposals WHERE state IN (${states.map(() => '?').join(',')}) ORDER BY id DESC`)
+            .all(...states)
+    ) as ProposalRow[];
+    return rows.map(toProposal);
+  }
+
+  dismissForever(kind: string, subject: string): void {
+    this.db.prepare('INSERT OR IGNORE INTO dismissals (kind, subject) VALUES (?, ?)').run(kind, subject);
+  }
+
+  isDismissedForever(kind: string, subject: string): boolean {
+    return (
+      this.db.prepare(`SELECT 1 FROM dismissals WHERE kind = ? AND subject IN (?, '')`).get(kind, subject) !== undefined
+    );
+  }
+
+  addJob(job: Pick<Job, 'proposalId' | 'action' | 'params' | 'subject' | 'undoOf' | 'caller'>): Job {
+    const id = Number(
+      this.db
+        .prepare(
+          `INSERT INTO jobs (proposal_id, action, params, subject, state, summary, undo_of, caller, created_at)
+             VALUES (?, ?, ?, ?, 'queued', '', ?, ?, ?)`,
+        )
+        .run(job.proposalId, job.action, JSON.stringify(job.params), job.subject, job.undoOf, job.caller, Date.now())
+        .lastInsertRowid,
+    );
+    return this.stored(this.job(id), 'job', id);
+  }
+
+  updateJob(id: number, change: { state: JobState; summary?: string; undo?: UndoPlan | null }): Job {
+    const finished = FINISHED_JOB_STATES.includes(change.state) ? Date.now() : null;
+    this.db
+      .prepare(
+        `UPDATE jobs SET state = ?, summary = COALESCE(?, summary), undo = COALESCE(?, undo),
+             finished_at = COALESCE(?, finished_at) WHERE id = ?`,
+      )
+      .run(change.state, change.summary ?? null, change.undo ? JSON.stringify(change.undo) : null, finished, id);
+    return this.stored(this.job(id), 'job', id);
+  }
+
+  markUndone(id: number, undoneBy: number): void {
+    this.db.prepare('UPDATE jobs SET undone_by = ? WHERE id = ?').run(undoneBy, id);
+  }
+
+  job(id: number): Job | null {
+    const row = this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
+    return row ? toJob(row) : null;
+  }
+
+  jobs(limit = 100): Job[] {
+    return (this.db.prepare('SELECT * FROM jobs ORDER BY id DESC LIMIT ?').all(limit) as JobRow[]).map(toJob);
+  }
+
+  /** Jobs that ran, have an undo plan, and were not undone yet. */
+  undoableJobs(): Job[] {
+    return (
+      this.db
+        .prepare(
+          `SELECT * FROM jobs WHERE undone_by IS NULL AND undo IS NOT NULL AND undo NOT LIKE '{"impossible"%'
+             AND state IN ('fixed', 'not-fixed', 'done') ORDER BY id DESC`,
+        )
+        .all() as JobRow[]
+    ).map(toJob);
+  }
+
+  audit(entry: AuditEntry): AuditRecord {
+    const at = Date.now();
+    const seq = Number(
+      this.db
+        .prepare(
+          `INSERT INTO audit (at, event, proposal_id, job_id, action, params, caller, result)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          at,
+          entry.event,
+          entry.proposalId,
+          entry.jobId,
+          entry.action,
+          entry.params === null ? null : JSON.stringify(entry.params),
+          entry.caller,
+          entry.result,
+        ).lastInsertRowid,
+    );
+    return { ...entry, seq, at: new Date(at) };
+  }
+
+  /** A row just written is there to read back; its absence would be a broken database. */
+  private stored<T>(row: T | null, what: string, id: number): T {
+    if (row === null) throw new Error(`${what} ${id} vanished from the database`);
+    return row;
+  }
+
+  history(options: { limit?: number; sinceSeq?: number } = {}): AuditRecord[] {
+    const rows = this.db
+      .prepare('SELECT * FROM audit WHERE seq > ? ORDER BY seq DESC LIMIT ?')
+      .all(options.sinceSeq ?? 0, options.limit ?? 100) as AuditRow[];
+    return rows.map((row) => ({
+      seq: row.seq,
+      at: new Date(row.at),
+      event: row.event,
+      proposalId: row.proposal_id,
+      jobId: row.job_id,
+      action: row.action,
+      params: row.params === null ? null : (JSON.parse(row.params) as Record<string, unknown>),
+      caller: row.caller,
+      result: row.result,
+    }));
+  }
+}

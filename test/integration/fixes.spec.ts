@@ -1,0 +1,207 @@
+import { execFile, type ChildProcess } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Variant, type MessageBus } from '@jellybrick/dbus-next';
+import { callMethod } from '../../service/src/dbus/client.js';
+import { createCatalog } from '../../service/src/fixes/catalog.js';
+import { hostileJournal } from '../fixtures/hostileJournal.js';
+import { errorOf } from '../support/errors.js';
+import { appendToJournal, unitFailure } from '../support/journal.js';
+import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
+import {
+  BUS_NAME,
+  homeEnv,
+  OBJECT_PATH,
+  spawnService,
+  waitFor,
+  waitUntilReady,
+  type RunningService,
+} from '../support/service.js';
+import { addService, fail, startMockSystemd, stopMockSystemd, UNIT } from '../support/systemdMock.js';
+import { makeTempDir, type TempDir } from '../support/tempDir.js';
+
+const PROPOSALS = 'io.github.steward.Steward1.Proposals';
+const ERROR = 'io.github.steward.Steward1.Error';
+const run = promisify(execFile);
+
+type Dict = Record<string, unknown>;
+const plain = (dict: Record<string, Variant>): Dict =>
+  Object.fromEntries(Object.entries(dict).map(([key, value]) => [key, value.value as unknown]));
+
+// From a unit failure written into a real journal to a proposal, Apply over
+// gdbus, a verified fix, the audit trail and Undo — on private buses, no model.
+describe('fixes on the bus', () => {
+  let bus: PrivateBus;
+  let home: TempDir;
+  let journal: string;
+  let systemd: ChildProcess;
+  let service: RunningService;
+  let client: MessageBus;
+
+  const call = (member: string, signature = '', body: unknown[] = []) =>
+    callMethod(client, { destination: BUS_NAME, path: OBJECT_PATH, interface: PROPOSALS, member, signature, body });
+  const proposals = async () =>
+    ((await call('List', 'a{sv}', [{ state: new Variant('s', 'all') }]))[0] as Record<string, Variant>[]).map(plain);
+  const proposalFor = async (unit: string) => (await proposals()).find((p) => p.subject === unit);
+  const jobs = async () => ((await call('ListJobs', 'a{sv}', [{}]))[0] as Record<string, Variant>[]).map(plain);
+  const job = async (id: string) => (await jobs()).find((j) => j.id === id);
+  const history = async () => ((await call('History', 'a{sv}', [{}]))[0] as Record<string, Variant>[]).map(plain);
+  const finished = (id: string) =>
+    waitFor(async () => !['queued', 'running'].includes(String((await job(id))?.state)), `job ${id} to finish`);
+  const gdbus = async (method: string, ...args: string[]) => {
+    const { stdout } = await run(
+      'gdbus',
+      [
+        'call',
+        '--session',
+        '--dest',
+        BUS_NAME,
+        '--object-path',
+        OBJECT_PATH,
+        '--method',
+        `${PROPOSALS}.${method}`,
+        ...args,
+      ],
+      { env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: bus.address } },
+    );
+    return stdout;
+  };
+
+  beforeAll(async () => {
+    bus = await startPrivateBus();
+    client = await bus.connect();
+    systemd = await startMockSystemd(bus, client);
+    await addService(client, 'backup.service');
+    await addService(client, 'marker.service');
+    home = await makeTempDir();
+    journal = join(home.path, 'journal');
+    await mkdir(journal);
+    await appendToJournal(journal, [unitFailure('start.service')]);
+    await mkdir(join(home.path, 'config', 'steward'), { recursive: true });
+    await writeFile(
+      join(home.path, 'config', 'steward', 'config.json'),
+      JSON.stringify({
+        watch: {
+          journal: { system: false, user: false, directories: [journal] },
+          units: false,
+          network: false,
+          disks: { mounts: [] },
+          files: { watchDefaults: false },
+        },
+      }),
+    );
+    service = spawnService(bus.address, {
+      ...homeEnv(home.path),
+      XDG_DATA_HOME: join(home.path, 'data'),
+      OLLAMA_MODELS: join(home.path, 'none'),
+    });
+    await waitUntilReady(client, service);
+  });
+
+  afterAll(async () => {
+    await service.stop();
+    await stopMockSystemd(systemd);
+    await bus.stop();
+    await home.remove();
+  });
+
+  it('proposes a restart for a failed unit, applies it when asked, verifies it, records it and undoes it', async () => {
+    await fail(client, 'backup.service', { status: 3 });
+    await appendToJournal(journal, [unitFailure('backup.service')]);
+    await waitFor(async () => (await proposalFor('backup.service')) !== undefined, 'a proposal for backup.service');
+    const proposal = (await proposalFor('backup.service'))!;
+    expect(proposal).toEqual(
+      jasmine.objectContaining({ kind: 'unit-failed', state: 'open', title: 'Restart backup.service' }),
+    );
+    const actions = (proposal.actions as Record<string, Variant>[]).map(plain);
+    expect(actions.map((a) => [a.name, a.risk, a['needs-authorization'], a.policy])).toEqual([
+      ['info.show_logs', 'low', false, 'ask'],
+      ['systemd.restart_unit', 'low', false, 'ask'],
+    ]);
+    expect(JSON.parse(String(actions[1]!.params))).toEqual({ unit: 'backup.service', scope: 'user' });
+    // Proposed, not run: nothing happens without Apply.
+    expect(await jobs()).toEqual([]);
+
+    const reply = await gdbus('Apply', String(proposal.id), 'systemd.restart_unit');
+    const jobId = /'(\d+)'/.exec(reply)?.[1] ?? '';
+    await finished(jobId);
+    const restart = (await job(jobId))!;
+    expect(restart).toEqual(
+      jasmine.objectContaining({ action: 'systemd.restart_unit', state: 'fixed', 'can-undo': true }),
+    );
+    expect(String(restart.caller)).toMatch(/pid \d+, gdbus/);
+    expect((await proposalFor('backup.service'))?.state).toBe('fixed');
+
+    const undoJob = String((await call('Undo', 's', [jobId]))[0]);
+    await finished(undoJob);
+    expect(await job(undoJob)).toEqual(
+      jasmine.objectContaining({ action: 'systemd.stop_unit', state: 'fixed', 'undo-of': jobId }),
+    );
+    expect((await job(jobId))?.['undone-by']).toBe(undoJob);
+    const [activeState] = await callMethod(client, {
+      destination: 'org.freedesktop.systemd1',
+      path: '/org/freedesktop/systemd1/unit/backup_service',
+      interface: 'org.freedesktop.DBus.Properties',
+      member: 'Get',
+      signature: 'ss',
+      body: [UNIT, 'ActiveState'],
+    });
+    expect((activeState as Variant).value).toBe('inactive');
+
+    const events = (await history()).reverse().filter((record) => record['proposal-id'] === String(proposal.id));
+    expect(events.map((record) => record.event)).toEqual([
+      'proposed',
+      'approved',
+      'finished',
+      'undo-approved',
+      'finished',
+    ]);
+    expect(String(events[1]!.caller)).toContain('gdbus');
+  }, 30_000);
+
+  it('answers bad arguments and unknown ids with named errors', async () => {
+    const cases: [string, string, unknown[], string][] = [
+      ['Apply', 'ss', ['999999', 'systemd.restart_unit'], 'NotFound'],
+      ['Apply', 'ss', ['abc', 'systemd.restart_unit'], 'InvalidArgs'],
+      ['Apply', 'ss', ['1', 'rm -rf /'], 'InvalidArgs'],
+      ['Get', 's', ['999999'], 'NotFound'],
+      ['Undo', 's', ['999999'], 'NotFound'],
+      ['Dismiss', 'ss', ['1', 'sometimes'], 'InvalidArgs'],
+      ['List', 'a{sv}', [{ state: new Variant('s', 'everything') }], 'InvalidArgs'],
+      ['History', 'a{sv}', [{ limit: new Variant('s', 'ten') }], 'InvalidArgs'],
+    ];
+    for (const [member, signature, body, error] of cases) {
+      const failure = await errorOf(call(member, signature, body));
+      expect(failure.type)
+        .withContext(`${member}(${JSON.stringify(body)})`)
+        .toBe(`${ERROR}.${error}`);
+    }
+  });
+
+  it('turns a hostile journal into nothing outside the catalog, and runs nothing without Apply', async () => {
+    const jobsBefore = (await jobs()).length;
+    const approvals = async () => (await history()).filter((record) => record.event === 'approved').length;
+    const approvalsBefore = await approvals();
+    await appendToJournal(journal, [...hostileJournal, unitFailure('marker.service')]);
+    // Findings are proposed in order: once the marker has its proposal, every hostile line was considered.
+    await waitFor(async () => (await proposalFor('marker.service')) !== undefined, 'the marker proposal', 20_000);
+
+    const catalog = createCatalog();
+    const all = await proposals();
+    for (const proposal of all) {
+      for (const action of (proposal.actions as Record<string, Variant>[]).map(plain)) {
+        expect(() => catalog.validate(String(action.name), JSON.parse(String(action.params))))
+          .withContext(`${String(proposal.title)}: ${String(action.name)}`)
+          .not.toThrow();
+      }
+    }
+    // Only units that exist got proposals; the names made of shell, escapes and paths got none.
+    const subjects = new Set(all.map((p) => p.subject));
+    expect(subjects).toContain('marker.service');
+    expect([...subjects].every((subject) => ['backup.service', 'marker.service'].includes(String(subject)))).toBeTrue();
+    expect((await jobs()).length).toBe(jobsBefore);
+    expect(await approvals()).toBe(approvalsBefore);
+    expect(service.process.exitCode).toBeNull();
+  }, 30_000);
+});
