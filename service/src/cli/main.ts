@@ -5,12 +5,14 @@ import { connectBus } from '../dbus/connection.js';
 import { StewardError } from '../dbus/errors.js';
 import { BUS_NAME, CHAT_INTERFACE, OBJECT_PATH } from '../interfaces.js';
 import { API_KEY_USAGE, apiKeyCommand } from './apiKey.js';
+import { applyCommand, undoCommand } from './apply.js';
 import { ASK_USAGE, askCommand, samplingOptions } from './ask.js';
 import { fetchStatus, NOT_RUNNING_MESSAGE } from './coreStatus.js';
 import { DOCTOR_USAGE, doctorCommand } from './doctor.js';
 import { EXIT_FAILURE, EXIT_NOT_RUNNING, EXIT_USAGE } from './exitCodes.js';
 import { FINDINGS_USAGE, findingsCommand } from './findings.js';
 import { MODELS_USAGE, modelsCommand } from './models.js';
+import { historyCommand, jobsCommand, parseLimit, PROPOSALS_USAGE, proposalsCommand } from './proposals.js';
 import { formatStatus, unpackStatus } from './statusReport.js';
 
 const USAGE = `Usage: steward <command> [options]
@@ -18,9 +20,10 @@ const USAGE = `Usage: steward <command> [options]
 Commands:
   status                   Show what the Steward service is doing (exit status 3 if it is not running)
   start                    Start the service through D-Bus activation
-${DOCTOR_USAGE}${FINDINGS_USAGE}${ASK_USAGE}${MODELS_USAGE}${API_KEY_USAGE}
+${DOCTOR_USAGE}${FINDINGS_USAGE}${PROPOSALS_USAGE}${ASK_USAGE}${MODELS_USAGE}${API_KEY_USAGE}
 Options:
-  --json                   Print machine-readable JSON (status, doctor, findings, ask, models list, models recommend)
+  --json                   Print machine-readable JSON (status, doctor, findings, proposals, jobs, history, ask,
+                           models list, models recommend)
   --version                Print the version of this tool
   --help                   Show this help
 `;
@@ -69,6 +72,9 @@ async function main(argv: string[]): Promise<number> {
         sha256: { type: 'string' },
         session: { type: 'string' },
         all: { type: 'boolean' },
+        yes: { type: 'boolean', short: 'y' },
+        undoable: { type: 'boolean' },
+        limit: { type: 'string' },
         'after-first': { type: 'boolean' },
         'max-tokens': { type: 'string' },
         temperature: { type: 'string' },
@@ -96,10 +102,19 @@ async function main(argv: string[]): Promise<number> {
     command === 'models' ||
     command === 'findings' ||
     command === 'ask' ||
+    command === 'proposals' ||
+    command === 'apply' ||
+    command === 'undo' ||
+    ((command === 'jobs' || command === 'history') && rest.length === 0) ||
     (command === 'api-key' && rest.length === 1) ||
     ((command === 'status' || command === 'start' || command === 'doctor') && rest.length === 0);
   if (!command || !known) {
     process.stderr.write(`${command ? `steward: unknown command “${positionals.join(' ')}”\n\n` : ''}${USAGE}`);
+    return EXIT_USAGE;
+  }
+  const limit = parseLimit(values.limit);
+  if (typeof limit === 'string') {
+    process.stderr.write(`steward: ${limit}\n`);
     return EXIT_USAGE;
   }
   const bus = await connectBus('session');
@@ -111,6 +126,13 @@ async function main(argv: string[]): Promise<number> {
         afterFirst: values['after-first'] ?? false,
       });
     }
+    if (command === 'proposals')
+      return await proposalsCommand(bus, rest, { json: values.json ?? false, all: values.all ?? false });
+    if (command === 'apply') return await applyCommand(bus, rest, { yes: values.yes ?? false });
+    if (command === 'undo') return await undoCommand(bus, rest, { yes: values.yes ?? false });
+    if (command === 'jobs')
+      return await jobsCommand(bus, { json: values.json ?? false, undoable: values.undoable ?? false });
+    if (command === 'history') return await historyCommand(bus, { json: values.json ?? false, limit });
     if (command === 'api-key' && target) return await apiKeyCommand(bus, target);
     if (command === 'ask') {
       const sampling = samplingOptions(values);

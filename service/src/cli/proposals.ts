@@ -1,0 +1,91 @@
+import { Variant, type MessageBus } from '@jellybrick/dbus-next';
+import { callMethod } from '../dbus/client.js';
+import { BUS_NAME, OBJECT_PATH, PROPOSALS_INTERFACE } from '../interfaces.js';
+import { EXIT_USAGE } from './exitCodes.js';
+import { formatHistory, formatJobs, formatProposal, formatProposals, unpack, type Dict } from './proposalsReport.js';
+
+export const PROPOSALS_USAGE = `  proposals                Fixes waiting for your approval (--all: past ones too)
+  proposals show ID        A proposal with the exact effect of each action and its evidence
+  apply ID [ACTION]        Apply a proposed fix, after showing what it does (--yes: do not ask)
+  undo JOB                 Undo a fix that ran (--yes: do not ask)
+  jobs                     Fixes that ran, and how they ended (--undoable: only those that can be undone)
+  history                  The audit trail of every proposal, approval and fix (--limit N)
+`;
+
+export const MAX_HISTORY = 10_000;
+
+export const callProposals = (bus: MessageBus, member: string, signature = '', body: unknown[] = []) =>
+  callMethod(bus, {
+    destination: BUS_NAME,
+    path: OBJECT_PATH,
+    interface: PROPOSALS_INTERFACE,
+    member,
+    signature,
+    body,
+  });
+
+export async function getProposal(bus: MessageBus, id: string): Promise<Dict> {
+  const [reply] = await callProposals(bus, 'Get', 's', [id]);
+  return unpack(reply) as Dict;
+}
+
+export async function listJobs(bus: MessageBus, filter: Record<string, Variant>): Promise<Dict[]> {
+  const [reply] = await callProposals(bus, 'ListJobs', 'a{sv}', [filter]);
+  return unpack(reply) as Dict[];
+}
+
+const write = (text: string) => process.stdout.write(text);
+const json = (value: unknown) => write(`${JSON.stringify(value)}\n`);
+
+function usage(problem: string): number {
+  process.stderr.write(`steward: ${problem}\n\nUsage:\n${PROPOSALS_USAGE}`);
+  return EXIT_USAGE;
+}
+
+export async function proposalsCommand(
+  bus: MessageBus,
+  args: string[],
+  options: { json: boolean; all: boolean },
+): Promise<number> {
+  const [subcommand = 'list', id, ...extra] = args;
+  if (subcommand === 'list' && !id) {
+    const [reply] = await callProposals(bus, 'List', 'a{sv}', [options.all ? { state: new Variant('s', 'all') } : {}]);
+    const proposals = unpack(reply) as Dict[];
+    if (options.json) json(proposals);
+    else write(formatProposals(proposals, options.all));
+    return 0;
+  }
+  if (subcommand === 'show') {
+    if (!id || extra.length > 0) return usage('“proposals show” takes one proposal id');
+    const proposal = await getProposal(bus, id);
+    if (options.json) json(proposal);
+    else write(formatProposal(proposal));
+    return 0;
+  }
+  return usage(`unknown command “proposals ${args.join(' ')}”`);
+}
+
+export async function jobsCommand(bus: MessageBus, options: { json: boolean; undoable: boolean }): Promise<number> {
+  const jobs = await listJobs(bus, options.undoable ? { undoable: new Variant('b', true) } : {});
+  if (options.json) json(jobs);
+  else write(formatJobs(jobs, options.undoable));
+  return 0;
+}
+
+export async function historyCommand(bus: MessageBus, options: { json: boolean; limit?: number }): Promise<number> {
+  const filter = options.limit === undefined ? {} : { limit: new Variant('u', options.limit) };
+  const [reply] = await callProposals(bus, 'History', 'a{sv}', [filter]);
+  const records = unpack(reply) as Dict[];
+  if (options.json) json(records);
+  else write(formatHistory(records));
+  return 0;
+}
+
+/** The value of --limit, or a problem to report. */
+export function parseLimit(text: string | undefined): number | undefined | string {
+  if (text === undefined) return undefined;
+  const limit = Number(text);
+  return /^\d+$/.test(text) && limit >= 1 && limit <= MAX_HISTORY
+    ? limit
+    : `--limit must be a whole number from 1 to ${MAX_HISTORY}`;
+}

@@ -1,0 +1,149 @@
+import { execFile, type ChildProcess } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { MessageBus } from '@jellybrick/dbus-next';
+import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
+import { CLI_SCRIPT, homeEnv, spawnService, waitFor, waitUntilReady, type RunningService } from '../support/service.js';
+import { addService, fail, startMockSystemd, stopMockSystemd } from '../support/systemdMock.js';
+import { makeTempDir, type TempDir } from '../support/tempDir.js';
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+// The real CLI against the real service, with systemd's user manager played
+// by python3-dbusmock, from a failed unit to its fix and back.
+describe('steward proposals, apply, undo, jobs and history', () => {
+  let bus: PrivateBus;
+  let home: TempDir;
+  let systemd: ChildProcess;
+  let service: RunningService;
+  let client: MessageBus;
+
+  const cli = (...args: string[]): Promise<Result> =>
+    promisify(execFile)(process.execPath, [CLI_SCRIPT, ...args], {
+      env: { PATH: process.env.PATH, HOME: home.path, DBUS_SESSION_BUS_ADDRESS: bus.address },
+    }).then(
+      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+      (error: { code: number; stdout: string; stderr: string }) => ({
+        code: error.code,
+        stdout: error.stdout,
+        stderr: error.stderr,
+      }),
+    );
+  const json = async (...args: string[]) => {
+    const result = await cli(...args, '--json');
+    expect(result.stderr).toBe('');
+    return JSON.parse(result.stdout) as Record<string, unknown>[];
+  };
+
+  beforeAll(async () => {
+    bus = await startPrivateBus();
+    client = await bus.connect();
+    systemd = await startMockSystemd(bus, client);
+    await addService(client, 'backup.service');
+    home = await makeTempDir();
+    await mkdir(join(home.path, 'config', 'steward'), { recursive: true });
+    await writeFile(
+      join(home.path, 'config', 'steward', 'config.json'),
+      JSON.stringify({
+        watch: {
+          journal: { system: false, user: false, directories: [] },
+          units: true,
+          network: false,
+          disks: { mounts: [] },
+          files: { watchDefaults: false },
+        },
+      }),
+    );
+    service = spawnService(bus.address, {
+      ...homeEnv(home.path),
+      XDG_DATA_HOME: join(home.path, 'data'),
+      OLLAMA_MODELS: join(home.path, 'none'),
+    });
+    await waitUntilReady(client, service);
+  });
+
+  afterAll(async () => {
+    await service.stop();
+    await stopMockSystemd(systemd);
+    await bus.stop();
+    await home.remove();
+  });
+
+  it('prints the service’s message for unknown ids, without a stack trace', async () => {
+    expect(await cli('proposals', 'show', '999')).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'steward: there is no proposal 999\n',
+    });
+    expect(await cli('apply', '999', '--yes')).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'steward: there is no proposal 999\n',
+    });
+    const notAnId = await cli('proposals', 'show', 'abc');
+    expect(notAnId.code).toBe(1);
+    expect(notAnId.stderr).toMatch(/^steward: .*not a proposal id.*\n$/);
+    const undo = await cli('undo', '999', '--yes');
+    expect(undo.code).toBe(1);
+    expect(undo.stderr).toMatch(/^steward: [^\n]*999\n$/);
+    expect((await cli('history', '--limit', '0')).code).toBe(2);
+  });
+
+  // One story in order: nothing at first, then the failed unit's proposal, its job and its undo.
+  it('proposes a restart for a failed unit, applies it only when told to, and undoes it', async () => {
+    expect(await cli('proposals')).toEqual({ code: 0, stdout: 'No fixes are waiting.\n', stderr: '' });
+    expect(await json('proposals', '--all')).toEqual([]);
+    expect(await json('jobs')).toEqual([]);
+    expect(await cli('jobs', '--undoable')).toEqual({ code: 0, stdout: 'Nothing can be undone.\n', stderr: '' });
+    expect(Array.isArray(await json('history'))).toBeTrue();
+
+    await fail(client, 'backup.service', { status: 3 });
+    let proposal: Record<string, unknown> | undefined;
+    await waitFor(async () => {
+      proposal = (await json('proposals')).find((p) => p.subject === 'backup.service');
+      return proposal !== undefined;
+    }, 'a proposal for backup.service');
+    const id = String(proposal?.id);
+    const actions = (proposal?.actions as Record<string, unknown>[]).map((action) => action.name);
+    expect(actions).toContain('systemd.restart_unit');
+
+    const listed = await cli('proposals');
+    expect(listed.stdout).toContain(`${id}  open       Restart backup.service\n`);
+    expect(listed.stdout).toMatch(/ {8}systemd\.restart_unit +\w+ risk — Restart backup\.service\n/);
+
+    const shown = await cli('proposals', 'show', id);
+    expect(shown.stdout).toContain('Restarting it helps when the cause was temporary');
+    expect(shown.stdout).toContain('  systemd.restart_unit: ');
+    expect(shown.stdout).toContain("in your user's service manager");
+
+    // Without a terminal to ask at, only --yes approves.
+    const refused = await cli('apply', id, 'systemd.restart_unit');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('add --yes');
+    expect(await json('jobs')).toEqual([]);
+
+    const applied = await cli('apply', id, 'systemd.restart_unit', '--yes');
+    expect(applied.stderr).toBe('');
+    expect(applied.stdout).toContain('Restart backup.service');
+    const job = /Started job (\d+)\./.exec(applied.stdout)?.[1] ?? '';
+    expect(applied.stdout).toContain(`Job ${job} fixed: `);
+    expect(applied.code).toBe(0);
+
+    const [ran] = await json('jobs', '--undoable');
+    expect(ran).toEqual(jasmine.objectContaining({ id: job, action: 'systemd.restart_unit', state: 'fixed' }));
+    const history = await json('history', '--limit', '50');
+    expect(history.map((record) => record.event)).toContain('approved');
+    expect((await cli('history')).stdout).toMatch(/ approved +systemd\.restart_unit /);
+
+    expect((await cli('undo', job)).code).toBe(2);
+    const undone = await cli('undo', job, '--yes');
+    expect(undone.stderr).toBe('');
+    expect(undone.stdout).toMatch(/Job \d+ fixed: /);
+    expect(undone.code).toBe(0);
+  }, 30_000);
+});
