@@ -39,17 +39,19 @@ export const CAPABILITY_CATALOGUE = [
   },
   {
     name: 'network',
-    enables: 'findings about internet connectivity from NetworkManager (links and routes are watched without it)',
+    enables:
+      'findings about internet connectivity from NetworkManager, and the reconnect fix (links and routes are watched without it)',
     hint: 'NetworkManager is not running: “sudo systemctl enable --now NetworkManager” (package network-manager on Debian and Ubuntu, NetworkManager on Fedora).',
   },
   {
     name: 'packagekit',
-    enables: 'installing and updating packages through PackageKit for fixes you approve (planned)',
+    enables: 'installing and removing packages through PackageKit, for fixes you approve',
     hint: 'Install PackageKit: “sudo apt install packagekit” (Debian, Ubuntu) or “sudo dnf install PackageKit” (Fedora).',
   },
   {
     name: 'polkit',
-    enables: 'asking for your permission before a fix changes the system (planned)',
+    enables:
+      'fixes that change the system (system units, packages, the system journal), after GNOME asks for your password',
     hint: 'Install polkit: “sudo apt install polkitd” (Debian 12, Ubuntu 24.04; policykit-1 on older releases) or “sudo dnf install polkit” (Fedora).',
   },
   {
