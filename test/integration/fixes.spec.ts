@@ -1,5 +1,5 @@
 import { execFile, type ChildProcess } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Variant, type MessageBus } from '@jellybrick/dbus-next';
@@ -11,12 +11,11 @@ import { appendToJournal, unitFailure } from '../support/journal.js';
 import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
 import {
   BUS_NAME,
-  homeEnv,
   OBJECT_PATH,
-  spawnService,
-  waitFor,
-  waitUntilReady,
+  quietWatch,
   type RunningService,
+  startConfiguredService,
+  waitFor,
 } from '../support/service.js';
 import { addService, fail, startMockSystemd, stopMockSystemd, UNIT } from '../support/systemdMock.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
@@ -78,25 +77,9 @@ describe('fixes on the bus', () => {
     journal = join(home.path, 'journal');
     await mkdir(journal);
     await appendToJournal(journal, [unitFailure('start.service')]);
-    await mkdir(join(home.path, 'config', 'steward'), { recursive: true });
-    await writeFile(
-      join(home.path, 'config', 'steward', 'config.json'),
-      JSON.stringify({
-        watch: {
-          journal: { system: false, user: false, directories: [journal] },
-          units: false,
-          network: false,
-          disks: { mounts: [] },
-          files: { watchDefaults: false },
-        },
-      }),
-    );
-    service = spawnService(bus.address, {
-      ...homeEnv(home.path),
-      XDG_DATA_HOME: join(home.path, 'data'),
-      OLLAMA_MODELS: join(home.path, 'none'),
+    service = await startConfiguredService(bus, client, home.path, {
+      watch: quietWatch({ journal: { system: false, user: false, directories: [journal] } }),
     });
-    await waitUntilReady(client, service);
   });
 
   afterAll(async () => {

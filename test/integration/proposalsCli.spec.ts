@@ -1,10 +1,8 @@
 import { execFile, type ChildProcess } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { MessageBus } from '@jellybrick/dbus-next';
 import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
-import { CLI_SCRIPT, homeEnv, spawnService, waitFor, waitUntilReady, type RunningService } from '../support/service.js';
+import { CLI_SCRIPT, quietWatch, type RunningService, startConfiguredService, waitFor } from '../support/service.js';
 import { addService, fail, startMockSystemd, stopMockSystemd } from '../support/systemdMock.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 
@@ -46,25 +44,7 @@ describe('steward proposals, apply, undo, jobs and history', () => {
     systemd = await startMockSystemd(bus, client);
     await addService(client, 'backup.service');
     home = await makeTempDir();
-    await mkdir(join(home.path, 'config', 'steward'), { recursive: true });
-    await writeFile(
-      join(home.path, 'config', 'steward', 'config.json'),
-      JSON.stringify({
-        watch: {
-          journal: { system: false, user: false, directories: [] },
-          units: true,
-          network: false,
-          disks: { mounts: [] },
-          files: { watchDefaults: false },
-        },
-      }),
-    );
-    service = spawnService(bus.address, {
-      ...homeEnv(home.path),
-      XDG_DATA_HOME: join(home.path, 'data'),
-      OLLAMA_MODELS: join(home.path, 'none'),
-    });
-    await waitUntilReady(client, service);
+    service = await startConfiguredService(bus, client, home.path, { watch: quietWatch({ units: true }) });
   });
 
   afterAll(async () => {

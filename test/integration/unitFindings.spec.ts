@@ -1,17 +1,14 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { Variant, type MessageBus } from '@jellybrick/dbus-next';
 import { callMethod } from '../../service/src/dbus/client.js';
 import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
 import {
   BUS_NAME,
-  homeEnv,
   OBJECT_PATH,
-  spawnService,
-  waitFor,
-  waitUntilReady,
+  quietWatch,
   type RunningService,
+  startConfiguredService,
+  waitFor,
 } from '../support/service.js';
 import { addService, fail, startMockSystemd, stopMockSystemd, UNIT, update } from '../support/systemdMock.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
@@ -48,25 +45,7 @@ describe('findings from systemd unit states, on the bus', () => {
     systemd = await startMockSystemd(bus, client);
     await addService(client, 'backup.service');
     home = await makeTempDir();
-    await mkdir(join(home.path, 'config', 'steward'), { recursive: true });
-    await writeFile(
-      join(home.path, 'config', 'steward', 'config.json'),
-      JSON.stringify({
-        watch: {
-          journal: { system: false, user: false, directories: [] },
-          units: true,
-          network: false,
-          disks: { mounts: [] },
-          files: { watchDefaults: false },
-        },
-      }),
-    );
-    service = spawnService(bus.address, {
-      ...homeEnv(home.path),
-      XDG_DATA_HOME: join(home.path, 'data'),
-      OLLAMA_MODELS: join(home.path, 'none'),
-    });
-    await waitUntilReady(client, service);
+    service = await startConfiguredService(bus, client, home.path, { watch: quietWatch({ units: true }) });
   });
 
   afterAll(async () => {

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MessageBus } from '@jellybrick/dbus-next';
 import { callMethod } from '../../service/src/dbus/client.js';
@@ -76,4 +77,32 @@ export async function waitUntilReady(bus: MessageBus, service: RunningService): 
     if (service.process.exitCode !== null) throw new Error(`service exited early:\n${service.log()}`);
     return (await nameHasOwner(bus, BUS_NAME)) && /state changed state=(idle|degraded|attention)/.test(service.log());
   }, 'the service to start');
+}
+
+/** Watch settings with every source off; a test turns on the ones it exercises. */
+export const quietWatch = (watch: Record<string, unknown> = {}) => ({
+  journal: { system: false, user: false, directories: [] },
+  units: false,
+  network: false,
+  disks: { mounts: [] },
+  files: { watchDefaults: false },
+  ...watch,
+});
+
+/** Writes `config` as the configuration of a service kept inside `home`, starts it and waits until it is ready. */
+export async function startConfiguredService(
+  bus: { address: string },
+  client: MessageBus,
+  home: string,
+  config: unknown,
+): Promise<RunningService> {
+  await mkdir(join(home, 'config', 'steward'), { recursive: true });
+  await writeFile(join(home, 'config', 'steward', 'config.json'), JSON.stringify(config));
+  const service = spawnService(bus.address, {
+    ...homeEnv(home),
+    XDG_DATA_HOME: join(home, 'data'),
+    OLLAMA_MODELS: join(home, 'none'),
+  });
+  await waitUntilReady(client, service);
+  return service;
 }
