@@ -174,6 +174,7 @@ async function main(): Promise<void> {
     server,
     findings: findingsStore,
     config: () => config.config.fixes,
+    engines,
     log,
   });
   server.export(OBJECT_PATH, proposalsSpec, fixes.interface.impl);

@@ -11,6 +11,7 @@ import type { StewardPaths } from '../paths.js';
 import type { ActionContext } from './action.js';
 import { createCatalog } from './catalog.js';
 import { Executor } from './executor.js';
+import { ModelAdvisor, type EngineSource } from './modelAdvisor.js';
 import { jobDict, proposalDict, ProposalsInterface } from './proposalsInterface.js';
 import { Proposer } from './proposer.js';
 import { FixesStore } from './store.js';
@@ -21,6 +22,8 @@ export interface FixesOptions {
   server: ObjectServer;
   findings: FindingsStore;
   config: () => Config['fixes'];
+  /** The chat engines; with a model set up, it explains proposals and suggests fixes for unknown kinds. */
+  engines: EngineSource;
   log: Logger;
 }
 
@@ -31,7 +34,7 @@ export class Fixes {
   private readonly executor: Executor;
   private readonly proposer: Proposer;
 
-  constructor({ paths, sessionBus, server, findings, config, log }: FixesOptions) {
+  constructor({ paths, sessionBus, server, findings, config, engines, log }: FixesOptions) {
     this.store = new FixesStore(join(paths.stateDirectory, 'fixes.db'));
     this.context = {
       sessionBus,
@@ -72,6 +75,7 @@ export class Fixes {
       executor: this.executor,
       context: this.context,
       policy,
+      advisor: new ModelAdvisor({ engines, catalog, log, actionNames: () => catalog.names() }),
       signals: {
         proposalAdded: (proposal) => {
           emit('ProposalAdded', [String(proposal.id), proposalDict(proposal)]);

@@ -2,11 +2,12 @@
 // validated against the catalog and previewed; those that would change
 // nothing or do not fit this machine are not offered.
 import { remoteErrorName, StewardError } from '../dbus/errors.js';
-import type { FindingChange, FindingsStore } from '../findings/store.js';
+import type { FindingChange, FindingsStore, FindingWithEvidence } from '../findings/store.js';
 import type { Logger } from '../logging.js';
 import { needsAuthorization, riskOf, type ActionContext, type Preview } from './action.js';
 import type { Catalog } from './catalog.js';
 import type { Executor } from './executor.js';
+import type { ModelAdvisor } from './modelAdvisor.js';
 import { draftFor, type CandidateAction, type ProposalDraft } from './playbooks.js';
 import { policyFor, type PolicyRules } from './policy.js';
 import type { FixesStore, Proposal, ProposedAction } from './store.js';
@@ -25,12 +26,16 @@ export interface ProposerOptions {
   context: ActionContext;
   policy: () => PolicyRules;
   signals: ProposerSignals;
+  /** Explains proposals in plain words, and suggests actions for kinds no playbook knows, where a model is set up. */
+  advisor?: ModelAdvisor;
   log: Logger;
 }
 
 export class Proposer {
   /** Findings are considered one at a time, so a burst cannot propose the same fix twice. */
   private queue: Promise<void> = Promise.resolve();
+  /** Model requests, one at a time and apart from the queue: a slow model must not hold back the playbooks. */
+  private advice: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: ProposerOptions) {}
 
@@ -61,9 +66,19 @@ export class Proposer {
     const full = this.options.findings.get(finding.id);
     if (!full) return;
     const draft = await draftFor(full, { context: this.options.context, preview: (c) => this.previewOrNull(c) });
-    if (!draft) return;
+    const advisor = this.options.advisor;
+    if (draft) {
+      const proposal = await this.propose(full, draft, 'playbook');
+      if (proposal && advisor?.available) this.later(() => this.explain(advisor, proposal, full));
+    } else if (advisor?.available) {
+      this.later(() => this.adviseUnknown(advisor, full));
+    }
+  }
+
+  private async propose(finding: FindingWithEvidence, draft: ProposalDraft, by: string): Promise<Proposal | null> {
+    const { store, signals } = this.options;
     const actions = await this.offered(draft);
-    if (actions.length === 0) return;
+    if (actions.length === 0) return null;
     const proposal = store.addProposal({
       findingId: finding.id,
       kind: finding.kind,
@@ -78,13 +93,54 @@ export class Proposer {
       jobId: null,
       action: null,
       params: { actions: actions.map((action) => action.name) },
-      caller: 'playbook',
+      caller: by,
       result: proposal.title,
     });
     signals.proposalAdded(proposal);
     for (const action of actions.filter((a) => a.policy === 'auto')) {
       this.options.executor.apply(proposal.id, action.name, 'policy:auto');
     }
+    return proposal;
+  }
+
+  private later(work: () => Promise<void>): void {
+    this.advice = this.advice
+      .then(work)
+      .catch((error: Error) =>
+        this.options.log.warning('the model could not advise on a finding', { error: error.message }),
+      );
+  }
+
+  /** Replaces the playbook's explanation with the model's, while the proposal still waits. */
+  private async explain(advisor: ModelAdvisor, proposal: Proposal, finding: FindingWithEvidence): Promise<void> {
+    const advice = await advisor.advise(
+      finding,
+      proposal.actions.map((action) => action.preview.summary),
+      false,
+    );
+    this.options.log.info('model advice', { finding: finding.id, explained: advice !== null });
+    const current = this.options.store.proposal(proposal.id);
+    if (!advice || current?.state !== 'open') return;
+    this.options.store.refreshProposal(proposal.id, advice.explanation, current.actions);
+    this.options.signals.proposalChanged(proposal.id);
+  }
+
+  private async adviseUnknown(advisor: ModelAdvisor, finding: FindingWithEvidence): Promise<void> {
+    const advice = await advisor.advise(finding, [], true);
+    this.options.log.info('model advice', { finding: finding.id, actions: advice?.actions.length ?? 0 });
+    if (!advice || advice.actions.length === 0) return;
+    const current = this.options.store.proposalForFinding(finding.id);
+    if (current && (current.state === 'open' || current.state === 'applying')) return;
+    await this.propose(
+      finding,
+      { title: `Suggested for: ${finding.title}`, explanation: advice.explanation, actions: advice.actions },
+      'model',
+    );
+  }
+
+  /** Waits for pending model advice (tests, shutdown). */
+  idle(): Promise<void> {
+    return this.queue.then(() => this.advice);
   }
 
   /** The draft's actions that are in the catalog, fit their schema, fit this machine and would change something. */
