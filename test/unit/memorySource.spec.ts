@@ -49,6 +49,14 @@ describe('the memory pressure source', () => {
         events.some((event) => event.type === 'memoryPressure' && event.someAvg10 === 40 && event.fullAvg10 === 22.5),
       'the new pressure',
     );
+    // Unchanged readings are not news: a marker change after several polls arrives right after the last change.
+    const seen = events.length;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await writeFile(path, psi('0.00', '0.00'));
+    await waitFor(() => events.length > seen, 'the marker');
+    expect(events.slice(seen)).toEqual([
+      jasmine.objectContaining({ someAvg10: 0, fullAvg10: 0 }) as unknown as WatchEvent,
+    ]);
   });
 
   it('is unavailable and silent where the kernel has no PSI, and says so once', async () => {

@@ -38,6 +38,7 @@ export class MemoryPressureSource implements EventSource {
   private timer?: NodeJS.Timeout;
   private polling?: Promise<void>;
   private failing = false;
+  private last?: MemoryPressure;
 
   constructor(private readonly options: MemoryPressureOptions) {
     this.path = options.path ?? '/proc/pressure/memory';
@@ -53,6 +54,7 @@ export class MemoryPressureSource implements EventSource {
     this.available = first !== undefined;
     if (!first) return;
     this.emit = emit;
+    this.last = undefined;
     this.report(first);
     this.schedule();
   }
@@ -88,6 +90,10 @@ export class MemoryPressureSource implements EventSource {
   }
 
   private report(pressure: MemoryPressure): void {
+    // An idle desktop reads 0.00 for hours: only a change is news, and saying nothing keeps idle cost down.
+    const last = this.last;
+    if (last && last.someAvg10 === pressure.someAvg10 && last.fullAvg10 === pressure.fullAvg10) return;
+    this.last = pressure;
     this.emit?.({ type: 'memoryPressure', at: new Date(), ...pressure });
   }
 }
