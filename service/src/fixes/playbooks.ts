@@ -5,7 +5,9 @@
 import { stat } from 'node:fs/promises';
 import type { FindingWithEvidence } from '../findings/store.js';
 import type { ActionContext, Preview } from './action.js';
+import { missingExecutableIn } from '../findings/detectors/unitFailed.js';
 import { largestCacheDirectories } from './actions/files.js';
+import { packagesProviding } from './actions/packageKit.js';
 
 export interface CandidateAction {
   name: string;
@@ -36,10 +38,35 @@ async function unitScope(unit: string, tools: PlaybookTools): Promise<'user' | '
   return null;
 }
 
+/** The package that would provide the program a unit could not find, when the evidence names one and PackageKit knows it. */
+async function missingPackage(finding: FindingWithEvidence, tools: PlaybookTools) {
+  const executable = finding.evidence.map((evidence) => missingExecutableIn(evidence.text)).find(Boolean);
+  if (!executable || !tools.context.systemBus) return null;
+  const [name] = await packagesProviding(tools.context, executable).catch((error: Error) => {
+    tools.context.log.debug('no package lookup for a missing program', { executable, error: error.message });
+    return [];
+  });
+  return name ? { executable, name } : null;
+}
+
 const unitFailed: Playbook = async (finding, tools) => {
   const unit = finding.subject;
   const scope = await unitScope(unit, tools);
   if (!scope) return null;
+  const missing = await missingPackage(finding, tools);
+  if (missing) {
+    return {
+      title: `Install ${missing.name} for ${unit}`,
+      explanation:
+        `${finding.title}: it cannot start because ${missing.executable} is missing. ` +
+        `The package ${missing.name} provides it; once it is installed, restart the unit.`,
+      actions: [
+        { name: 'packages.install', params: { packages: [missing.name] } },
+        { name: 'systemd.restart_unit', params: { unit, scope } },
+        { name: 'info.show_logs', params: { unit, scope } },
+      ],
+    };
+  }
   return {
     title: `Restart ${unit}`,
     explanation:

@@ -1,4 +1,4 @@
-import { UnitFailedDetector } from '../../../service/src/findings/detectors/unitFailed.js';
+import { missingExecutableIn, UnitFailedDetector } from '../../../service/src/findings/detectors/unitFailed.js';
 import type { WatchEvent } from '../../../service/src/watch/events.js';
 import { journalEvent, journalEvents, reportsOf, resolutionsOf, runDetector } from '../../support/journalEvents.js';
 
@@ -128,5 +128,33 @@ describe('the unit-failed detector', () => {
       'line 6',
       'line 7',
     ]);
+  });
+
+  it("keeps systemd's word that a unit's program is missing with the unit's lines", () => {
+    const detector = new UnitFailedDetector();
+    const fromSystemd = (message: string, index: number) =>
+      journalEvent({ MESSAGE: message, UNIT: 'backup.service', SYSLOG_IDENTIFIER: 'systemd', _PID: '1' }, index);
+    runDetector(detector, [
+      fromSystemd('backup.service: Failed to locate executable /usr/bin/restic: No such file or directory', 1),
+      fromSystemd('backup.service: Failed at step EXEC spawning /usr/bin/restic: No such file or directory', 2),
+      fromSystemd('backup.service: Main process exited, code=exited, status=203/EXEC', 3),
+    ]);
+    const [report] = reportsOf(detector.detect(fromSystemd("backup.service: Failed with result 'exit-code'.", 4)));
+    expect(report?.title).toBe('backup.service failed (exit code 203)');
+    expect(report?.evidence.map((e) => missingExecutableIn(e.text))).toEqual([
+      null,
+      '/usr/bin/restic',
+      '/usr/bin/restic',
+    ]);
+  });
+
+  it('reads the missing program in the wordings of systemd 252 to 257', () => {
+    expect(
+      missingExecutableIn("x.service: Unable to locate executable '/opt/app/bin/run': No such file or directory"),
+    ).toBe('/opt/app/bin/run');
+    expect(missingExecutableIn('x.service: Failed to locate executable /usr/bin/a: Permission denied')).toBeNull();
+    expect(
+      missingExecutableIn('restic: Failed to locate executable relative/path: No such file or directory'),
+    ).toBeNull();
   });
 });

@@ -20,10 +20,19 @@ const FAILED_WITH_RESULT = /^(\S+): Failed with result '([\w-]+)'\.$/;
 const PROCESS_EXITED = /^(\S+): (?:Main|Control) process exited, code=(exited|killed|dumped), status=(\d+)\/(\w+)$/;
 // "Failed to start foo.service - Foo Daemon." (253+) or "Failed to start Foo Daemon." (252)
 const FAILED_TO_START = /^Failed to start (.+)\.$/;
+// "Failed to locate executable /usr/bin/foo: No such file or directory" (252), "Unable to locate
+// executable '/usr/bin/foo': …" (254+), "Failed at step EXEC spawning /usr/bin/foo: …" (older).
+const MISSING_EXECUTABLE =
+  /(?:Failed to locate executable|Unable to locate executable|Failed at step EXEC spawning) '?(\/[^\s':]+)'?: No such file or directory/;
 const UNIT_NAME = /^[\w@:.\\-]+\.(?:service|socket|mount|automount|swap|target|path|timer|slice|scope|device)$/;
 // A unit's start job and its "Failed with result" line arrive together: count them once.
 const SAME_FAILURE_MS = 2000;
 const MAX_UNITS = 4096;
+
+/** The executable a unit could not start because it is missing, from systemd's line saying so. */
+export function missingExecutableIn(text: string): string | null {
+  return MISSING_EXECUTABLE.exec(text)?.[1] ?? null;
+}
 
 /** A unit failure read from one event: what unit-failed and config-changed-before-failure look for. */
 export interface UnitFailure {
@@ -127,6 +136,9 @@ export class UnitFailedDetector implements Detector {
       this.unitLog.remember(event);
       return [];
     }
+    // systemd's own word that the program is missing belongs with the unit's lines: it says what to install.
+    const unit = unitOf(event.entry);
+    if (unit && missingExecutableIn(event.entry.message)) this.unitLog.remember(event, unit);
     this.rememberExit(event.entry);
     const started = this.startedUnit(event.entry);
     if (started && this.failed.delete(started))

@@ -22,11 +22,10 @@ export class UnitLog {
     this.maxUnits = options.maxUnits ?? 256;
   }
 
-  /** Keeps the line if a unit's own process wrote it (not systemd writing about the unit). */
-  remember(event: JournalEvent): void {
+  /** Keeps the line for `unit`, by default the unit whose own process wrote it (not systemd writing about it). */
+  remember(event: JournalEvent, unit = this.writer(event)): void {
     const entry = event.entry;
-    const unit = entry.userUnit ?? entry.unit;
-    if (!unit || isServiceManager(entry) || entry.message === '') return;
+    if (!unit || entry.message === '') return;
     const kept = this.lines.get(unit) ?? [];
     this.lines.delete(unit);
     const text = firstLine(entry.message);
@@ -39,6 +38,10 @@ export class UnitLog {
     if (kept.length > this.linesPerUnit) kept.shift();
     this.lines.set(unit, kept);
     if (this.lines.size > this.maxUnits) this.lines.delete(this.lines.keys().next().value as string);
+  }
+
+  private writer({ entry }: JournalEvent): string | undefined {
+    return isServiceManager(entry) ? undefined : (entry.userUnit ?? entry.unit);
   }
 
   /** The unit's last lines, oldest first; taking them starts the next failure afresh. */

@@ -192,3 +192,10 @@ export async function resolve(context: ActionContext, names: string[], filter: n
   const { packages } = await transaction(context, 'Resolve', 'tas', [BigInt(filter), names]);
   return packages;
 }
+
+/** Names of the packages, not installed yet, that would provide the file at `path`. */
+export async function packagesProviding(context: ActionContext, path: string): Promise<string[]> {
+  const filter = FILTER.notInstalled | FILTER.newest | FILTER.arch;
+  const { packages } = await transaction(context, 'SearchFiles', 'tas', [BigInt(filter), [path]]);
+  return [...new Set(packages.map((ref) => ref.name))];
+}

@@ -1,0 +1,75 @@
+import { createLogger } from '../../service/src/logging.js';
+import type { ActionContext } from '../../service/src/fixes/action.js';
+import { draftFor, type CandidateAction } from '../../service/src/fixes/playbooks.js';
+import type { FindingWithEvidence } from '../../service/src/findings/store.js';
+import { startPackageKit, type PackageKit } from '../support/packagekit.js';
+
+const failedUnit = (lines: string[]): FindingWithEvidence => ({
+  id: 1,
+  kind: 'unit-failed',
+  subject: 'backup.service',
+  severity: 'error',
+  title: 'backup.service failed (exit code 203)',
+  state: 'active',
+  firstSeen: new Date(),
+  lastSeen: new Date(),
+  resolvedAt: null,
+  count: 1,
+  ignored: false,
+  evidence: lines.map((text) => ({ kind: 'journal', text, at: new Date() })),
+});
+
+// A unit that fails because its program is missing: the playbook asks the real
+// PackageKit (dummy backend) which package provides it and offers to install it.
+describe('the unit-failed playbook with PackageKit', () => {
+  let packageKit: PackageKit;
+  let context: ActionContext;
+
+  beforeAll(async () => {
+    packageKit = await startPackageKit();
+    context = {
+      sessionBus: packageKit.client,
+      systemBus: packageKit.client,
+      home: '/nonexistent',
+      cacheHome: '/nonexistent',
+      dataHome: '/nonexistent',
+      knownGoodDirectory: '/nonexistent',
+      log: createLogger({ level: 'error', journal: false, write: () => undefined }),
+    };
+  }, 30_000);
+
+  afterAll(async () => {
+    await packageKit.stop();
+  }, 30_000);
+
+  // The unit is the user manager's: that is where a start would go.
+  const preview = async (candidate: CandidateAction) =>
+    candidate.params.scope === 'user' ? { summary: '', details: [], changesNothing: false } : null;
+
+  it('offers to install the package that provides a missing program, then to restart the unit', async () => {
+    const draft = await draftFor(
+      failedUnit([
+        "backup.service: Failed with result 'exit-code'.",
+        'backup.service: Failed to locate executable /usr/bin/vips-doc-viewer: No such file or directory',
+      ]),
+      { context, preview },
+    );
+    expect(draft?.title).toBe('Install vips-doc for backup.service');
+    expect(draft?.explanation).toContain('/usr/bin/vips-doc-viewer is missing');
+    expect(draft?.actions).toEqual([
+      { name: 'packages.install', params: { packages: ['vips-doc'] } },
+      { name: 'systemd.restart_unit', params: { unit: 'backup.service', scope: 'user' } },
+      { name: 'info.show_logs', params: { unit: 'backup.service', scope: 'user' } },
+    ]);
+  });
+
+  it('offers a restart when nothing is missing, or when there is no system bus to ask', async () => {
+    const plain = await draftFor(failedUnit(["backup.service: Failed with result 'exit-code'."]), { context, preview });
+    expect(plain?.actions.map((action) => action.name)).toEqual(['info.show_logs', 'systemd.restart_unit']);
+    const offline = await draftFor(
+      failedUnit(['backup.service: Failed to locate executable /usr/bin/x: No such file or directory']),
+      { context: { ...context, systemBus: null }, preview },
+    );
+    expect(offline?.title).toBe('Restart backup.service');
+  });
+});
