@@ -1,51 +1,34 @@
-import { execFile, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Variant, type MessageBus } from '@jellybrick/dbus-next';
+import { Variant } from '@jellybrick/dbus-next';
 import { callMethod } from '../../service/src/dbus/client.js';
 import { createCatalog } from '../../service/src/fixes/catalog.js';
 import { hostileJournal } from '../fixtures/hostileJournal.js';
 import { errorOf } from '../support/errors.js';
 import { appendToJournal, unitFailure } from '../support/journal.js';
-import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
-import {
-  BUS_NAME,
-  OBJECT_PATH,
-  quietWatch,
-  type RunningService,
-  startConfiguredService,
-  waitFor,
-} from '../support/service.js';
-import { addService, fail, startMockSystemd, stopMockSystemd, UNIT } from '../support/systemdMock.js';
-import { makeTempDir, type TempDir } from '../support/tempDir.js';
+import { BUS_NAME, OBJECT_PATH, quietWatch, waitFor } from '../support/service.js';
+import { fail, UNIT } from '../support/systemdMock.js';
+import { plain, startUnitScenario, type UnitScenario } from '../support/unitScenario.js';
 
 const PROPOSALS = 'io.github.steward.Steward1.Proposals';
 const ERROR = 'io.github.steward.Steward1.Error';
 const run = promisify(execFile);
 
-type Dict = Record<string, unknown>;
-const plain = (dict: Record<string, Variant>): Dict =>
-  Object.fromEntries(Object.entries(dict).map(([key, value]) => [key, value.value as unknown]));
-
 // From a unit failure written into a real journal to a proposal, Apply over
 // gdbus, a verified fix, the audit trail and Undo — on private buses, no model.
 describe('fixes on the bus', () => {
-  let bus: PrivateBus;
-  let home: TempDir;
+  let scenario: UnitScenario;
   let journal: string;
-  let systemd: ChildProcess;
-  let service: RunningService;
-  let client: MessageBus;
 
   const call = (member: string, signature = '', body: unknown[] = []) =>
-    callMethod(client, { destination: BUS_NAME, path: OBJECT_PATH, interface: PROPOSALS, member, signature, body });
-  const proposals = async () =>
-    ((await call('List', 'a{sv}', [{ state: new Variant('s', 'all') }]))[0] as Record<string, Variant>[]).map(plain);
+    scenario.call(PROPOSALS, member, signature, body);
+  const proposals = () => scenario.list(PROPOSALS, 'List', { state: new Variant('s', 'all') });
   const proposalFor = async (unit: string) => (await proposals()).find((p) => p.subject === unit);
-  const jobs = async () => ((await call('ListJobs', 'a{sv}', [{}]))[0] as Record<string, Variant>[]).map(plain);
+  const jobs = () => scenario.list(PROPOSALS, 'ListJobs');
   const job = async (id: string) => (await jobs()).find((j) => j.id === id);
-  const history = async () => ((await call('History', 'a{sv}', [{}]))[0] as Record<string, Variant>[]).map(plain);
+  const history = () => scenario.list(PROPOSALS, 'History');
   const finished = (id: string) =>
     waitFor(async () => !['queued', 'running'].includes(String((await job(id))?.state)), `job ${id} to finish`);
   const gdbus = async (method: string, ...args: string[]) => {
@@ -62,35 +45,24 @@ describe('fixes on the bus', () => {
         `${PROPOSALS}.${method}`,
         ...args,
       ],
-      { env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: bus.address } },
+      { env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: scenario.bus.address } },
     );
     return stdout;
   };
 
   beforeAll(async () => {
-    bus = await startPrivateBus();
-    client = await bus.connect();
-    systemd = await startMockSystemd(bus, client);
-    await addService(client, 'backup.service');
-    await addService(client, 'marker.service');
-    home = await makeTempDir();
-    journal = join(home.path, 'journal');
-    await mkdir(journal);
-    await appendToJournal(journal, [unitFailure('start.service')]);
-    service = await startConfiguredService(bus, client, home.path, {
-      watch: quietWatch({ journal: { system: false, user: false, directories: [journal] } }),
+    scenario = await startUnitScenario(['backup.service', 'marker.service'], async (home) => {
+      journal = join(home, 'journal');
+      await mkdir(journal);
+      await appendToJournal(journal, [unitFailure('start.service')]);
+      return { watch: quietWatch({ journal: { system: false, user: false, directories: [journal] } }) };
     });
   });
 
-  afterAll(async () => {
-    await service.stop();
-    await stopMockSystemd(systemd);
-    await bus.stop();
-    await home.remove();
-  });
+  afterAll(() => scenario.stop());
 
   it('proposes a restart for a failed unit, applies it when asked, verifies it, records it and undoes it', async () => {
-    await fail(client, 'backup.service', { status: 3 });
+    await fail(scenario.client, 'backup.service', { status: 3 });
     await appendToJournal(journal, [unitFailure('backup.service')]);
     await waitFor(async () => (await proposalFor('backup.service')) !== undefined, 'a proposal for backup.service');
     const proposal = (await proposalFor('backup.service'))!;
@@ -122,7 +94,7 @@ describe('fixes on the bus', () => {
       jasmine.objectContaining({ action: 'systemd.stop_unit', state: 'fixed', 'undo-of': jobId }),
     );
     expect((await job(jobId))?.['undone-by']).toBe(undoJob);
-    const [activeState] = await callMethod(client, {
+    const [activeState] = await callMethod(scenario.client, {
       destination: 'org.freedesktop.systemd1',
       path: '/org/freedesktop/systemd1/unit/backup_service',
       interface: 'org.freedesktop.DBus.Properties',
@@ -185,6 +157,6 @@ describe('fixes on the bus', () => {
     expect([...subjects].every((subject) => ['backup.service', 'marker.service'].includes(String(subject)))).toBeTrue();
     expect((await jobs()).length).toBe(jobsBefore);
     expect(await approvals()).toBe(approvalsBefore);
-    expect(service.process.exitCode).toBeNull();
+    expect(scenario.service.process.exitCode).toBeNull();
   }, 30_000);
 });

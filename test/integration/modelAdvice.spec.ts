@@ -1,23 +1,13 @@
-import type { ChildProcess } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Variant, type MessageBus } from '@jellybrick/dbus-next';
-import { callMethod } from '../../service/src/dbus/client.js';
+import { Variant } from '@jellybrick/dbus-next';
 import { createCatalog } from '../../service/src/fixes/catalog.js';
 import { appendToJournal, unitFailure, type ExportEntry } from '../support/journal.js';
 import { readJournalFixture } from '../support/journalEvents.js';
-import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
-import {
-  BUS_NAME,
-  OBJECT_PATH,
-  quietWatch,
-  startConfiguredService,
-  waitFor,
-  type RunningService,
-} from '../support/service.js';
-import { addService, fail, startMockSystemd, stopMockSystemd } from '../support/systemdMock.js';
-import { makeTempDir, type TempDir } from '../support/tempDir.js';
+import { quietWatch, waitFor } from '../support/service.js';
+import { fail } from '../support/systemdMock.js';
 import { writeTinyModel } from '../support/tinyModel.js';
+import { startUnitScenario, type UnitScenario } from '../support/unitScenario.js';
 
 const PROPOSALS = 'io.github.steward.Steward1.Proposals';
 
@@ -26,55 +16,31 @@ const PROPOSALS = 'io.github.steward.Steward1.Proposals';
 // a JSON schema. Whatever it says, only catalog actions with valid parameters
 // come out, and nothing runs without Apply.
 describe('model advice on proposals', () => {
-  let bus: PrivateBus;
-  let home: TempDir;
+  let scenario: UnitScenario;
   let journal: string;
-  let systemd: ChildProcess;
-  let service: RunningService;
-  let client: MessageBus;
 
-  const call = (member: string, signature = '', body: unknown[] = []) =>
-    callMethod(client, { destination: BUS_NAME, path: OBJECT_PATH, interface: PROPOSALS, member, signature, body });
-  const proposals = async () =>
-    ((await call('List', 'a{sv}', [{ state: new Variant('s', 'all') }]))[0] as Record<string, Variant>[]).map((dict) =>
-      Object.fromEntries(Object.entries(dict).map(([key, value]) => [key, value.value as unknown])),
-    );
-  const adviceCount = () => (service.log().match(/INFO model advice /g) ?? []).length;
+  const proposals = () => scenario.list(PROPOSALS, 'List', { state: new Variant('s', 'all') });
+  const adviceCount = () => (scenario.service.log().match(/INFO model advice /g) ?? []).length;
 
   beforeAll(async () => {
-    bus = await startPrivateBus();
-    client = await bus.connect();
-    systemd = await startMockSystemd(bus, client);
-    await addService(client, 'backup.service');
-    home = await makeTempDir();
-    journal = join(home.path, 'journal');
-    await mkdir(journal);
-    await appendToJournal(journal, [unitFailure('start.service')]);
-    await mkdir(join(home.path, 'data', 'steward', 'models'), { recursive: true });
-    await writeTinyModel(join(home.path, 'data', 'steward', 'models', 'tiny.gguf'));
-    service = await startConfiguredService(bus, client, home.path, {
-      inference: { gpu: 'off', threads: 1, contextSize: 2048, maxAnswerTokens: 400 },
-      watch: quietWatch({ journal: { system: false, user: false, directories: [journal] } }),
+    scenario = await startUnitScenario(['backup.service'], async (home) => {
+      journal = join(home, 'journal');
+      await mkdir(journal);
+      await appendToJournal(journal, [unitFailure('start.service')]);
+      await mkdir(join(home, 'data', 'steward', 'models'), { recursive: true });
+      await writeTinyModel(join(home, 'data', 'steward', 'models', 'tiny.gguf'));
+      return {
+        inference: { gpu: 'off', threads: 1, contextSize: 2048, maxAnswerTokens: 400 },
+        watch: quietWatch({ journal: { system: false, user: false, directories: [journal] } }),
+      };
     });
-    await callMethod(client, {
-      destination: BUS_NAME,
-      path: OBJECT_PATH,
-      interface: 'io.github.steward.Steward1.Models',
-      member: 'SetActive',
-      signature: 's',
-      body: ['store:tiny.gguf'],
-    });
+    await scenario.call('io.github.steward.Steward1.Models', 'SetActive', 's', ['store:tiny.gguf']);
   });
 
-  afterAll(async () => {
-    await service.stop();
-    await stopMockSystemd(systemd);
-    await bus.stop();
-    await home.remove();
-  });
+  afterAll(() => scenario.stop());
 
   it('asks the model about playbook proposals and unknown kinds, and keeps only catalog actions', async () => {
-    await fail(client, 'backup.service', { status: 3 });
+    await fail(scenario.client, 'backup.service', { status: 3 });
     const coredump = readJournalFixture('coredump').map((fields): ExportEntry => {
       const entry: ExportEntry = { MESSAGE: fields.MESSAGE ?? '' };
       for (const [key, value] of Object.entries(fields))
@@ -97,8 +63,8 @@ describe('model advice on proposals', () => {
           .not.toThrow();
       }
     }
-    const [jobs] = await call('ListJobs', 'a{sv}', [{}]);
+    const jobs = await scenario.list(PROPOSALS, 'ListJobs');
     expect(jobs).toEqual([]);
-    expect(service.process.exitCode).toBeNull();
+    expect(scenario.service.process.exitCode).toBeNull();
   }, 150_000);
 });

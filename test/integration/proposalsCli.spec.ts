@@ -1,10 +1,8 @@
-import { execFile, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { MessageBus } from '@jellybrick/dbus-next';
-import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
-import { CLI_SCRIPT, quietWatch, type RunningService, startConfiguredService, waitFor } from '../support/service.js';
-import { addService, fail, startMockSystemd, stopMockSystemd } from '../support/systemdMock.js';
-import { makeTempDir, type TempDir } from '../support/tempDir.js';
+import { CLI_SCRIPT, quietWatch, waitFor } from '../support/service.js';
+import { fail } from '../support/systemdMock.js';
+import { startUnitScenario, type UnitScenario } from '../support/unitScenario.js';
 
 interface Result {
   code: number;
@@ -15,15 +13,11 @@ interface Result {
 // The real CLI against the real service, with systemd's user manager played
 // by python3-dbusmock, from a failed unit to its fix and back.
 describe('steward proposals, apply, undo, jobs and history', () => {
-  let bus: PrivateBus;
-  let home: TempDir;
-  let systemd: ChildProcess;
-  let service: RunningService;
-  let client: MessageBus;
+  let scenario: UnitScenario;
 
   const cli = (...args: string[]): Promise<Result> =>
     promisify(execFile)(process.execPath, [CLI_SCRIPT, ...args], {
-      env: { PATH: process.env.PATH, HOME: home.path, DBUS_SESSION_BUS_ADDRESS: bus.address },
+      env: { PATH: process.env.PATH, HOME: scenario.home.path, DBUS_SESSION_BUS_ADDRESS: scenario.bus.address },
     }).then(
       ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
       (error: { code: number; stdout: string; stderr: string }) => ({
@@ -39,20 +33,10 @@ describe('steward proposals, apply, undo, jobs and history', () => {
   };
 
   beforeAll(async () => {
-    bus = await startPrivateBus();
-    client = await bus.connect();
-    systemd = await startMockSystemd(bus, client);
-    await addService(client, 'backup.service');
-    home = await makeTempDir();
-    service = await startConfiguredService(bus, client, home.path, { watch: quietWatch({ units: true }) });
+    scenario = await startUnitScenario(['backup.service'], async () => ({ watch: quietWatch({ units: true }) }));
   });
 
-  afterAll(async () => {
-    await service.stop();
-    await stopMockSystemd(systemd);
-    await bus.stop();
-    await home.remove();
-  });
+  afterAll(() => scenario.stop());
 
   it('prints the service’s message for unknown ids, without a stack trace', async () => {
     expect(await cli('proposals', 'show', '999')).toEqual({
@@ -82,7 +66,7 @@ describe('steward proposals, apply, undo, jobs and history', () => {
     expect(await cli('jobs', '--undoable')).toEqual({ code: 0, stdout: 'Nothing can be undone.\n', stderr: '' });
     expect(Array.isArray(await json('history'))).toBeTrue();
 
-    await fail(client, 'backup.service', { status: 3 });
+    await fail(scenario.client, 'backup.service', { status: 3 });
     let proposal: Record<string, unknown> | undefined;
     await waitFor(async () => {
       proposal = (await json('proposals')).find((p) => p.subject === 'backup.service');
