@@ -119,6 +119,22 @@ describe('the remote inference engine', () => {
     expect(body.response_format).toBeUndefined();
   });
 
+  it('takes secrets out of everything it sends', async () => {
+    await setUp();
+    await chat({
+      systemPrompt: 'Config: password = hunter2hunter2',
+      history: [{ role: 'user', text: 'my repo is https://alice:s3cretpw@git.example.com/x.git' }],
+      prompt: 'journal says: Authorization: Bearer abcdefghijklmnop0123 was refused',
+      maxTokens: 3,
+    }).handle.result;
+
+    expect(sent(0).body.messages.map((message) => message.content)).toEqual([
+      'Config: password = [REDACTED]',
+      'my repo is https://alice:[REDACTED]@git.example.com/x.git',
+      'journal says: Authorization: Bearer [REDACTED] was refused',
+    ]);
+  });
+
   it('stops at the token limit', async () => {
     await setUp({ answer: () => 'one two three four five six' });
     const outcome = await chat({ maxTokens: 3 }).handle.result;

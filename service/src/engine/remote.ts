@@ -19,6 +19,7 @@ import {
   type EngineStatus,
 } from './chatEngine.js';
 import type { ChatRequest, Usage } from './protocol.js';
+import { redactSecrets } from './redact.js';
 
 export interface RemoteEngineOptions {
   /** The API's base URL, e.g. http://127.0.0.1:8080/v1. */
@@ -83,11 +84,13 @@ function errorCode(error: unknown): string | undefined {
   return undefined;
 }
 
+// Everything sent leaves the computer: secrets quoted from logs and configs are taken out first.
 function toMessages(request: ParsedRequest): ChatCompletionMessageParam[] {
+  const clean = (text: string) => redactSecrets(text).text;
   return [
-    ...(request.systemPrompt === undefined ? [] : [{ role: 'system' as const, content: request.systemPrompt }]),
-    ...request.history.map((turn) => ({ role: turn.role, content: turn.text })),
-    { role: 'user', content: request.prompt },
+    ...(request.systemPrompt === undefined ? [] : [{ role: 'system' as const, content: clean(request.systemPrompt) }]),
+    ...request.history.map((turn) => ({ role: turn.role, content: clean(turn.text) })),
+    { role: 'user', content: clean(request.prompt) },
   ];
 }
 
