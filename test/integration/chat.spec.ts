@@ -1,8 +1,7 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { promisify } from 'node:util';
 import { Variant, type MessageBus } from '@jellybrick/dbus-next';
 import { z } from 'zod';
 import { callMethod, SignalRouter } from '../../service/src/dbus/client.js';
@@ -12,19 +11,19 @@ import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
 import {
   BUS_NAME,
   CLI_SCRIPT,
+  gdbusCall,
   homeEnv,
   OBJECT_PATH,
+  type RunningService,
   spawnService,
   waitFor,
   waitUntilReady,
-  type RunningService,
 } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 import { writeTinyModel } from '../support/tinyModel.js';
 
 const CHAT = 'io.github.steward.Steward1.Chat';
 const ERROR = 'io.github.steward.Steward1.Error';
-const run = promisify(execFile);
 
 interface Response {
   chunks: string[];
@@ -239,23 +238,7 @@ describe('the Chat interface on the bus', () => {
   }, 30_000);
 
   it('answers Ask with the whole answer, as scripts use it through gdbus', async () => {
-    const { stdout } = await run(
-      'gdbus',
-      [
-        'call',
-        '--session',
-        '--timeout',
-        '120',
-        '--dest',
-        BUS_NAME,
-        '--object-path',
-        OBJECT_PATH,
-        '--method',
-        `${CHAT}.Ask`,
-        'Why is it slow?',
-      ],
-      { env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: bus.address } },
-    );
+    const { stdout } = await gdbusCall(bus.address, `${CHAT}.Ask`, 'Why is it slow?');
     expect(stdout).toMatch(/^\('.*',\)\n$/s);
   }, 30_000);
 
@@ -265,23 +248,7 @@ describe('the Chat interface on the bus', () => {
     const lines: string[] = [];
     createInterface({ input: monitor.stdout }).on('line', (line) => lines.push(line));
     await waitFor(() => lines.some((line) => line.startsWith('Monitoring signals')), 'gdbus monitor');
-    const { stdout } = await run(
-      'gdbus',
-      [
-        'call',
-        '--session',
-        '--dest',
-        BUS_NAME,
-        '--object-path',
-        OBJECT_PATH,
-        '--method',
-        `${CHAT}.Send`,
-        '',
-        'Hello',
-        '{}',
-      ],
-      { env },
-    );
+    const { stdout } = await gdbusCall(bus.address, `${CHAT}.Send`, '', 'Hello', '{}');
     const requestId = /^\('[0-9a-f-]+', '([0-9a-f-]+)'\)$/.exec(stdout.trim())?.[1];
     expect(requestId).toBeDefined();
     await waitFor(

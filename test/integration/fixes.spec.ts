@@ -1,20 +1,17 @@
-import { execFile } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { Variant } from '@jellybrick/dbus-next';
 import { callMethod } from '../../service/src/dbus/client.js';
 import { createCatalog } from '../../service/src/fixes/catalog.js';
 import { hostileJournal } from '../fixtures/hostileJournal.js';
 import { errorOf } from '../support/errors.js';
 import { appendToJournal, unitFailure } from '../support/journal.js';
-import { BUS_NAME, OBJECT_PATH, quietWatch, waitFor } from '../support/service.js';
+import { gdbusCall, quietWatch, waitFor } from '../support/service.js';
 import { fail, UNIT } from '../support/systemdMock.js';
 import { plain, startUnitScenario, type UnitScenario } from '../support/unitScenario.js';
 
 const PROPOSALS = 'io.github.steward.Steward1.Proposals';
 const ERROR = 'io.github.steward.Steward1.Error';
-const run = promisify(execFile);
 
 // From a unit failure written into a real journal to a proposal, Apply over
 // gdbus, a verified fix, the audit trail and Undo — on private buses, no model.
@@ -31,24 +28,6 @@ describe('fixes on the bus', () => {
   const history = () => scenario.list(PROPOSALS, 'History');
   const finished = (id: string) =>
     waitFor(async () => !['queued', 'running'].includes(String((await job(id))?.state)), `job ${id} to finish`);
-  const gdbus = async (method: string, ...args: string[]) => {
-    const { stdout } = await run(
-      'gdbus',
-      [
-        'call',
-        '--session',
-        '--dest',
-        BUS_NAME,
-        '--object-path',
-        OBJECT_PATH,
-        '--method',
-        `${PROPOSALS}.${method}`,
-        ...args,
-      ],
-      { env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: scenario.bus.address } },
-    );
-    return stdout;
-  };
 
   beforeAll(async () => {
     scenario = await startUnitScenario(['backup.service', 'marker.service'], async (home) => {
@@ -78,7 +57,12 @@ describe('fixes on the bus', () => {
     // Proposed, not run: nothing happens without Apply.
     expect(await jobs()).toEqual([]);
 
-    const reply = await gdbus('Apply', String(proposal.id), 'systemd.restart_unit');
+    const { stdout: reply } = await gdbusCall(
+      scenario.bus.address,
+      `${PROPOSALS}.Apply`,
+      String(proposal.id),
+      'systemd.restart_unit',
+    );
     const jobId = /'(\d+)'/.exec(reply)?.[1] ?? '';
     await finished(jobId);
     const restart = (await job(jobId))!;

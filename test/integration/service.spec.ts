@@ -11,13 +11,14 @@ import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
 import {
   BUS_NAME,
   CLI_SCRIPT,
+  gdbusCall,
   homeEnv,
   nameHasOwner,
   OBJECT_PATH,
+  type RunningService,
   spawnService,
   waitFor,
   waitUntilReady,
-  type RunningService,
 } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 
@@ -32,12 +33,6 @@ async function declaredInterfaces() {
     files.map(async (file) => parseIntrospection(await readFile(join('dbus-interfaces', file), 'utf8'))),
   );
   return parsed.flat().sort((a, b) => a.name.localeCompare(b.name));
-}
-
-/** Calls a method of the core interface with the gdbus tool, as a script would. */
-async function gdbusCall(address: string, method: string, ...args: string[]) {
-  const command = ['call', '--session', '--dest', BUS_NAME, '--object-path', OBJECT_PATH, '--method', method, ...args];
-  return run('gdbus', command, { env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: address } });
 }
 
 async function gdbusError(address: string, method: string, ...args: string[]): Promise<string> {

@@ -1,6 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { MessageBus } from '@jellybrick/dbus-next';
 import { callMethod } from '../../service/src/dbus/client.js';
 
@@ -105,4 +106,13 @@ export async function startConfiguredService(
   });
   await waitUntilReady(client, service);
   return service;
+}
+
+/** Calls `method` (interface.Member) on the service with the gdbus tool, as a script would. */
+export function gdbusCall(address: string, method: string, ...args: string[]) {
+  // Longer than gdbus's default 25 s: Chat.Ask waits for a whole answer.
+  const command = ['call', '--session', '--timeout', '120', '--dest', BUS_NAME, '--object-path', OBJECT_PATH];
+  return promisify(execFile)('gdbus', [...command, '--method', method, ...args], {
+    env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: address },
+  });
 }

@@ -71,3 +71,38 @@ export function parseChatRequest(request: ChatRequest) {
   }
   return parsed.data;
 }
+
+/** What a request cancelled before it produced anything ends with. */
+export const CANCELLED_UNSTARTED: ChatOutcome = {
+  status: 'cancelled',
+  text: '',
+  usage: { promptTokens: 0, completionTokens: 0, timeToFirstTokenMs: null, tokensPerSecond: 0 },
+  droppedTurns: 0,
+};
+
+/** A request waiting for a free slot, as both engines keep them. */
+export interface WaitingRequest {
+  id: string;
+  callbacks: ChatCallbacks;
+  /** The place last announced; 0 before any. */
+  queuePosition: number;
+  resolve(outcome: ChatOutcome): void;
+}
+
+/** Takes a waiting request out of line and ends it as cancelled; false when it is not waiting. */
+export function cancelWaiting(queue: WaitingRequest[], id: string): boolean {
+  const index = queue.findIndex((pending) => pending.id === id);
+  if (index < 0) return false;
+  const [cancelled] = queue.splice(index, 1);
+  cancelled?.resolve(CANCELLED_UNSTARTED);
+  return true;
+}
+
+/** Tells each waiting request its place when it changed; the first `free` of them will start without waiting. */
+export function announcePositions(queue: WaitingRequest[], free = 0): void {
+  queue.forEach((pending, index) => {
+    const position = index + 1 - free;
+    if (position > 0 && position !== pending.queuePosition) pending.callbacks.onQueuePosition?.(position);
+    pending.queuePosition = position;
+  });
+}

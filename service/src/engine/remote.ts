@@ -11,6 +11,9 @@ import type {
 import { StewardError } from '../dbus/errors.js';
 import type { Logger } from '../logging.js';
 import {
+  announcePositions,
+  cancelWaiting,
+  CANCELLED_UNSTARTED,
   parseChatRequest,
   type ChatCallbacks,
   type ChatEngine,
@@ -18,7 +21,7 @@ import {
   type ChatOutcome,
   type EngineStatus,
 } from './chatEngine.js';
-import type { ChatRequest, Usage } from './protocol.js';
+import type { ChatRequest } from './protocol.js';
 import { redactSecrets } from './redact.js';
 
 export interface RemoteEngineOptions {
@@ -50,8 +53,6 @@ interface PendingRequest {
   resolve(outcome: ChatOutcome): void;
   reject(error: StewardError): void;
 }
-
-const noUsage: Usage = { promptTokens: 0, completionTokens: 0, timeToFirstTokenMs: null, tokensPerSecond: 0 };
 
 const unloadedError = () => new StewardError('Unavailable', 'the engine was unloaded before the answer was finished');
 
@@ -184,10 +185,7 @@ export class RemoteEngine extends EventEmitter<{ status: [EngineStatus] }> imple
   }
 
   private cancel(id: string): void {
-    const queued = this.queue.find((pending) => pending.id === id);
-    if (queued) {
-      this.queue.splice(this.queue.indexOf(queued), 1);
-      queued.resolve({ status: 'cancelled', text: '', usage: noUsage, droppedTurns: 0 });
+    if (cancelWaiting(this.queue, id)) {
       this.pump();
       return;
     }
@@ -208,11 +206,7 @@ export class RemoteEngine extends EventEmitter<{ status: [EngineStatus] }> imple
       this.running.set(pending.id, pending);
       pending.finished = this.run(pending);
     }
-    this.queue.forEach((pending, index) => {
-      const position = index + 1;
-      if (position !== pending.queuePosition) pending.callbacks.onQueuePosition?.(position);
-      pending.queuePosition = position;
-    });
+    announcePositions(this.queue);
     this.emitStatus();
   }
 
@@ -229,7 +223,7 @@ export class RemoteEngine extends EventEmitter<{ status: [EngineStatus] }> imple
     } catch (error) {
       // Cancelled before the endpoint began to answer, so there is no text yet.
       if (pending.abortReason === 'cancelled' && error instanceof OpenAI.APIUserAbortError) {
-        pending.resolve({ status: 'cancelled', text: '', usage: noUsage, droppedTurns: 0 });
+        pending.resolve(CANCELLED_UNSTARTED);
         return;
       }
       const failure = this.describeFailure(pending, error);

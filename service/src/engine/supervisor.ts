@@ -14,10 +14,11 @@ import {
   type FromWorker,
   type GpuSetting,
   type ToWorker,
-  type Usage,
   type WorkerSettings,
 } from './protocol.js';
 import {
+  announcePositions,
+  cancelWaiting,
   parseChatRequest,
   type ChatCallbacks,
   type ChatEngine,
@@ -57,8 +58,6 @@ interface WorkerHandle {
   stopping: boolean;
   running: Map<string, PendingRequest>;
 }
-
-const noUsage: Usage = { promptTokens: 0, completionTokens: 0, timeToFirstTokenMs: null, tokensPerSecond: 0 };
 
 const crashError = () =>
   new StewardError(
@@ -129,10 +128,7 @@ export class Engine extends EventEmitter<{ status: [EngineStatus] }> implements 
   }
 
   private cancel(id: string): void {
-    const queued = this.queue.find((pending) => pending.id === id);
-    if (queued) {
-      this.queue.splice(this.queue.indexOf(queued), 1);
-      queued.resolve({ status: 'cancelled', text: '', usage: noUsage, droppedTurns: 0 });
+    if (cancelWaiting(this.queue, id)) {
       this.pump();
       return;
     }
@@ -152,12 +148,7 @@ export class Engine extends EventEmitter<{ status: [EngineStatus] }> implements 
       }
     }
     // Before the worker is ready, all its sequences count as free.
-    const free = this.options.sequences - (worker?.running.size ?? 0);
-    this.queue.forEach((pending, index) => {
-      const position = index + 1 - free;
-      if (position > 0 && position !== pending.queuePosition) pending.callbacks.onQueuePosition?.(position);
-      pending.queuePosition = position;
-    });
+    announcePositions(this.queue, this.options.sequences - (worker?.running.size ?? 0));
     this.emitStatus();
   }
 

@@ -75,7 +75,7 @@ export class Fixes {
       executor: this.executor,
       context: this.context,
       policy,
-      advisor: new ModelAdvisor({ engines, catalog, log, actionNames: () => catalog.names() }),
+      advisor: new ModelAdvisor({ engines, catalog, log }),
       signals: {
         proposalAdded: (proposal) => {
           emit('ProposalAdded', [String(proposal.id), proposalDict(proposal)]);

@@ -41,9 +41,7 @@ const answerSchema = z.object({
 });
 
 export class ModelAdvisor {
-  constructor(
-    private readonly options: { engines: EngineSource; catalog: Catalog; log: Logger; actionNames: () => string[] },
-  ) {}
+  constructor(private readonly options: { engines: EngineSource; catalog: Catalog; log: Logger }) {}
 
   get available(): boolean {
     const state = this.options.engines.state();
@@ -55,7 +53,7 @@ export class ModelAdvisor {
    * playbook knows); null when it has nothing usable to say.
    */
   async advise(finding: FindingWithEvidence, offered: string[], suggestActions: boolean): Promise<Advice | null> {
-    const names = suggestActions ? this.options.actionNames() : [];
+    const names = suggestActions ? this.options.catalog.names() : [];
     const engine = await this.options.engines.engine();
     const handle = engine.chat({
       systemPrompt: SYSTEM_PROMPT,

@@ -5,7 +5,7 @@ import { remoteErrorName, StewardError } from '../dbus/errors.js';
 import type { FindingChange, FindingsStore, FindingWithEvidence } from '../findings/store.js';
 import type { Logger } from '../logging.js';
 import { needsAuthorization, riskOf, type ActionContext, type Preview } from './action.js';
-import type { Catalog } from './catalog.js';
+import type { Catalog, ValidatedCall } from './catalog.js';
 import type { Executor } from './executor.js';
 import type { ModelAdvisor } from './modelAdvisor.js';
 import { draftFor, type CandidateAction, type ProposalDraft } from './playbooks.js';
@@ -52,6 +52,8 @@ export class Proposer {
 
   private async considerOne({ change, finding }: FindingChange): Promise<void> {
     const { store, signals } = this.options;
+    // Repeats of an active finding keep its proposal; only news (new, or back after resolving) proposes again.
+    if (change === 'updated') return;
     const current = store.proposalForFinding(finding.id);
     if (change === 'resolved') {
       if (current && (current.state === 'open' || current.state === 'not-fixed')) {
@@ -60,8 +62,7 @@ export class Proposer {
       }
       return;
     }
-    // Repeats of an active finding keep its proposal; only news (new, or back after resolving) proposes again.
-    if (change === 'updated' || finding.ignored || store.isDismissedForever(finding.kind, finding.subject)) return;
+    if (finding.ignored || store.isDismissedForever(finding.kind, finding.subject)) return;
     if (current && (current.state === 'open' || current.state === 'applying')) return;
     const full = this.options.findings.get(finding.id);
     if (!full) return;
@@ -148,9 +149,8 @@ export class Proposer {
     const offered: ProposedAction[] = [];
     for (const candidate of draft.actions) {
       const validated = this.validate(candidate);
-      if (!validated) continue;
-      const preview = await this.previewOrNull(candidate);
-      if (!preview || preview.changesNothing) continue;
+      const preview = validated && (await this.previewOf(validated));
+      if (!validated || !preview || preview.changesNothing) continue;
       const { action, params } = validated;
       offered.push({
         name: action.name,
@@ -181,14 +181,18 @@ export class Proposer {
 
   private async previewOrNull(candidate: CandidateAction): Promise<Preview | null> {
     const validated = this.validate(candidate);
-    if (!validated) return null;
+    return validated && this.previewOf(validated);
+  }
+
+  /** The preview, or null when the action does not fit this machine (no such unit, no PackageKit). */
+  private async previewOf({ action, params }: ValidatedCall): Promise<Preview | null> {
     try {
-      return await validated.action.preview(validated.params, this.options.context);
+      return await action.preview(params, this.options.context);
     } catch (error) {
       const name = error instanceof StewardError ? error.errorName : remoteErrorName(error);
       if (name !== 'InvalidArgs' && name !== 'Unavailable') {
         this.options.log.warning('could not preview an action', {
-          action: candidate.name,
+          action: action.name,
           error: (error as Error).message,
         });
       }

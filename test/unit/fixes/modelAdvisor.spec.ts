@@ -47,7 +47,6 @@ describe('the model advisor', () => {
       engines: engineAnswering('{"explanation":"It crashed.","actions":[]}', requests),
       catalog,
       log,
-      actionNames: () => catalog.names(),
     });
     await advisor.advise(finding, [], true);
     const [request] = requests;
@@ -71,7 +70,6 @@ describe('the model advisor', () => {
       engines: engineAnswering(answer, []),
       catalog,
       log,
-      actionNames: () => catalog.names(),
     });
     expect(await advisor.advise(finding, [], true)).toEqual({
       explanation: 'The calculator crashed.',
@@ -88,7 +86,7 @@ describe('the model advisor', () => {
       '{"explanation":""}',
       JSON.stringify({ explanation: 'x'.repeat(601), actions: [] }),
     ]) {
-      const advisor = new ModelAdvisor({ engines: engineAnswering(text, []), catalog, log, actionNames: () => [] });
+      const advisor = new ModelAdvisor({ engines: engineAnswering(text, []), catalog, log });
       expect(await advisor.advise(finding, [], false))
         .withContext(text.slice(0, 40))
         .toBeNull();
@@ -101,7 +99,6 @@ describe('the model advisor', () => {
         engines: { state: () => state, engine: () => Promise.reject(new Error('no')) },
         catalog,
         log,
-        actionNames: () => [],
       });
       expect(advisor.available).toBeFalse();
     }
