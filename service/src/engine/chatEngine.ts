@@ -1,7 +1,7 @@
 // What the chat interface needs from an engine, local (a supervised worker
 // process) or remote (an OpenAI-compatible endpoint): one contract for both.
 import { StewardError } from '../dbus/errors.js';
-import { chatRequestSchema, type BackendInfo, type ChatRequest, type Usage } from './protocol.js';
+import { chatRequestSchema, type BackendInfo, type ChatRequest, type RequestedCall, type Usage } from './protocol.js';
 
 export interface ChatCallbacks {
   /** The request waits behind this many others (1 = next); called each time that changes while it waits. */
@@ -19,6 +19,8 @@ export interface ChatOutcome {
    * no longer fit the context; the caller tells the user. 0 when all fit.
    */
   droppedTurns: number;
+  /** Tools the model asked to call (only when the request offered tools); run them and ask again. */
+  toolCalls: RequestedCall[];
 }
 
 export interface ChatHandle {
@@ -78,6 +80,7 @@ export const CANCELLED_UNSTARTED: ChatOutcome = {
   text: '',
   usage: { promptTokens: 0, completionTokens: 0, timeToFirstTokenMs: null, tokensPerSecond: 0 },
   droppedTurns: 0,
+  toolCalls: [],
 };
 
 /** A request waiting for a free slot, as both engines keep them. */

@@ -6,12 +6,42 @@ import { z } from 'zod';
 export const gpuSettingSchema = z.union([z.enum(['auto', 'cuda', 'vulkan', 'metal']), z.literal(false)]);
 export type GpuSetting = z.infer<typeof gpuSettingSchema>;
 
-/** A finished turn of a conversation; the worker keeps no history between requests. */
+/** A tool call the model made, with the result it was given. */
+export const toolCallSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  arguments: z.record(z.string(), z.unknown()),
+  result: z.string(),
+});
+export type ToolCall = z.infer<typeof toolCallSchema>;
+
+/**
+ * A finished turn of a conversation; the worker keeps no history between requests.
+ * An assistant turn may have consulted tools before its text.
+ */
 export const chatTurnSchema = z.object({
   role: z.enum(['user', 'assistant']),
   text: z.string(),
+  toolCalls: z.array(toolCallSchema).optional(),
 });
-export type ChatTurn = z.infer<typeof chatTurnSchema>;
+export type ChatTurn = z.input<typeof chatTurnSchema>;
+
+/** A function the model may call; `parameters` is a JSON Schema of an object. */
+export const toolSpecSchema = z.object({
+  name: z.string().regex(/^[a-z][a-z0-9_]*$/),
+  description: z.string(),
+  parameters: z.record(z.string(), z.unknown()),
+});
+export type ToolSpec = z.infer<typeof toolSpecSchema>;
+
+/** A call the model asks for; the service runs it and sends the result in the next request. */
+export const requestedCallSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** Parsed JSON as the model wrote it: the service validates it against the tool's schema. */
+  arguments: z.unknown(),
+});
+export type RequestedCall = z.infer<typeof requestedCallSchema>;
 
 export const chatRequestSchema = z.object({
   systemPrompt: z.string().optional(),
@@ -22,6 +52,12 @@ export const chatRequestSchema = z.object({
   seed: z.number().int().optional(),
   /** Constrains the answer to JSON of this schema (node-llama-cpp's grammar); the caller validates it again. */
   jsonSchema: z.record(z.string(), z.unknown()).optional(),
+  /** Functions the model may call; it then stops and the outcome lists the calls. */
+  tools: z.array(toolSpecSchema).default([]),
+  /** 'required': the model must call one of `tools` now (grammar-constrained locally). */
+  toolChoice: z.enum(['auto', 'required']).default('auto'),
+  /** The calls this turn already made, with their results: the model continues after them. */
+  turnToolCalls: z.array(toolCallSchema).default([]),
 });
 export type ChatRequest = z.input<typeof chatRequestSchema>;
 
@@ -86,6 +122,8 @@ export const fromWorkerSchema = z.discriminatedUnion('type', [
     text: z.string(),
     usage: usageSchema,
     droppedTurns: z.number().int().nonnegative(),
+    /** Calls the model asked for; the text (if any) came before them. */
+    toolCalls: z.array(requestedCallSchema),
     vram: vramSchema,
   }),
   z.object({

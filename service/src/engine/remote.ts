@@ -8,6 +8,7 @@ import type {
   ChatCompletionCreateParamsStreaming,
   ChatCompletionMessageParam,
 } from 'openai/resources/chat/completions';
+import type { RequestedCall, ToolCall } from './protocol.js';
 import { StewardError } from '../dbus/errors.js';
 import type { Logger } from '../logging.js';
 import {
@@ -85,14 +86,74 @@ function errorCode(error: unknown): string | undefined {
   return undefined;
 }
 
-// Everything sent leaves the computer: secrets quoted from logs and configs are taken out first.
+const clean = (text: string) => redactSecrets(text).text;
+
+/** One assistant message per call and its tool message: the shape every OpenAI-compatible server accepts. */
+function callMessages(calls: readonly ToolCall[]): ChatCompletionMessageParam[] {
+  return calls.flatMap((call): ChatCompletionMessageParam[] => [
+    {
+      role: 'assistant',
+      content: null,
+      tool_calls: [
+        {
+          id: call.id,
+          type: 'function',
+          function: { name: call.name, arguments: clean(JSON.stringify(call.arguments)) },
+        },
+      ],
+    },
+    { role: 'tool', tool_call_id: call.id, content: clean(call.result) },
+  ]);
+}
+
+// Everything sent leaves the computer: secrets quoted from logs, configs and tool results are taken out first.
 function toMessages(request: ParsedRequest): ChatCompletionMessageParam[] {
-  const clean = (text: string) => redactSecrets(text).text;
   return [
     ...(request.systemPrompt === undefined ? [] : [{ role: 'system' as const, content: clean(request.systemPrompt) }]),
-    ...request.history.map((turn) => ({ role: turn.role, content: clean(turn.text) })),
+    ...request.history.flatMap((turn): ChatCompletionMessageParam[] =>
+      turn.role === 'user'
+        ? [{ role: 'user', content: clean(turn.text) }]
+        : [
+            ...callMessages(turn.toolCalls ?? []),
+            ...(turn.text ? [{ role: 'assistant' as const, content: clean(turn.text) }] : []),
+          ],
+    ),
     { role: 'user', content: clean(request.prompt) },
+    ...callMessages(request.turnToolCalls),
   ];
+}
+
+/**
+ * The calls of a streamed answer arrive in pieces: by index, the name first, then the arguments' text.
+ * Each gets an id of ours: servers' ids need not be unique across requests, and the history we send back is ours.
+ */
+class StreamedCalls {
+  private readonly calls: { name: string; arguments: string }[] = [];
+
+  add(deltas: OpenAI.ChatCompletionChunk.Choice.Delta.ToolCall[]): void {
+    for (const delta of deltas) {
+      const call = (this.calls[delta.index] ??= { name: '', arguments: '' });
+      call.name += delta.function?.name ?? '';
+      call.arguments += delta.function?.arguments ?? '';
+    }
+  }
+
+  /** Arguments that are not JSON are passed on as text: the service tells the model the call was unreadable. */
+  finish(): RequestedCall[] {
+    return this.calls.map((call) => ({
+      id: randomUUID(),
+      name: call.name,
+      arguments: parseArguments(call.arguments),
+    }));
+  }
+}
+
+function parseArguments(text: string): unknown {
+  try {
+    return JSON.parse(text || '{}');
+  } catch {
+    return text;
+  }
 }
 
 function toParams(model: string, request: ParsedRequest): ChatCompletionCreateParamsStreaming {
@@ -107,6 +168,13 @@ function toParams(model: string, request: ParsedRequest): ChatCompletionCreatePa
       type: 'json_schema',
       json_schema: { name: 'answer', schema: request.jsonSchema, strict: true },
     },
+    ...(request.tools.length > 0 && {
+      tools: request.tools.map((tool) => ({
+        type: 'function' as const,
+        function: { name: tool.name, description: tool.description, parameters: tool.parameters },
+      })),
+      tool_choice: request.toolChoice,
+    }),
     stream: true,
     stream_options: { include_usage: true },
   };
@@ -249,11 +317,13 @@ export class RemoteEngine extends EventEmitter<{ status: [EngineStatus] }> imple
     let firstTokenAt: number | null = null;
     let text = '';
     let usage: OpenAI.CompletionUsage | undefined;
+    const calls = new StreamedCalls();
     const stream = await this.client.chat.completions.create(toParams(this.options.model, pending.request), {
       signal,
     });
     for await (const chunk of stream) {
       usage = chunk.usage ?? usage;
+      calls.add(chunk.choices[0]?.delta.tool_calls ?? []);
       const delta = chunk.choices[0]?.delta.content;
       if (!delta) continue;
       firstTokenAt ??= performance.now();
@@ -273,6 +343,7 @@ export class RemoteEngine extends EventEmitter<{ status: [EngineStatus] }> imple
         tokensPerSecond: generationSeconds > 0 ? completionTokens / generationSeconds : 0,
       },
       droppedTurns: 0,
+      toolCalls: calls.finish(),
     };
   }
 

@@ -229,6 +229,7 @@ export class Engine extends EventEmitter<{ status: [EngineStatus] }> implements 
           text: message.text,
           usage: message.usage,
           droppedTurns: message.droppedTurns,
+          toolCalls: message.toolCalls,
         });
         this.pump();
         break;

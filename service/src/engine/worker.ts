@@ -1,16 +1,22 @@
 // The inference worker: a child process of the service that holds llama.cpp,
 // so a native crash ends this process and not the D-Bus service. It answers
 // one request per context sequence and keeps no state between requests.
+import { randomUUID } from 'node:crypto';
 import {
   getLlama,
-  LlamaChatSession,
+  LlamaChat,
+  LlamaCompletion,
   LlamaLogLevel,
   resolveChatWrapper,
   type ChatHistoryItem,
+  type ChatModelFunctionCall,
+  type ChatModelFunctions,
   type ChatWrapper,
   type GbnfJsonSchema,
   type Llama,
   type LlamaContextSequence,
+  type LlamaCompletionGenerationOptions,
+  type LlamaGrammar,
 } from 'node-llama-cpp';
 import {
   fromWorkerSchema,
@@ -18,6 +24,8 @@ import {
   type BackendInfo,
   type FromWorker,
   type GpuSetting,
+  type RequestedCall,
+  type ToolCall,
   type Usage,
   type Vram,
   type WorkerSettings,
@@ -59,14 +67,71 @@ async function vramOf(llama: Llama): Promise<Vram> {
   return { total, used, free };
 }
 
-function historyOf(systemPrompt: string | undefined, turns: ParsedChatRequest['history']): ChatHistoryItem[] {
+const functionCall = (call: ToolCall): ChatModelFunctionCall => ({
+  type: 'functionCall',
+  name: call.name,
+  params: call.arguments,
+  result: call.result,
+});
+
+function turnsOf(systemPrompt: string | undefined, turns: ParsedChatRequest['history']): ChatHistoryItem[] {
   const system: ChatHistoryItem[] = systemPrompt ? [{ type: 'system', text: systemPrompt }] : [];
   return [
     ...system,
     ...turns.map((turn): ChatHistoryItem =>
-      turn.role === 'user' ? { type: 'user', text: turn.text } : { type: 'model', response: [turn.text] },
+      turn.role === 'user'
+        ? { type: 'user', text: turn.text }
+        : { type: 'model', response: [...(turn.toolCalls ?? []).map(functionCall), ...(turn.text ? [turn.text] : [])] },
     ),
   ];
+}
+
+/** The conversation up to the answer being generated: the new message, then the calls this turn already made. */
+function historyOf(request: ParsedChatRequest, turns: ParsedChatRequest['history']): ChatHistoryItem[] {
+  return [
+    ...turnsOf(request.systemPrompt, turns),
+    { type: 'user', text: request.prompt },
+    { type: 'model', response: request.turnToolCalls.map(functionCall) },
+  ];
+}
+
+function functionsOf(request: ParsedChatRequest): ChatModelFunctions | undefined {
+  if (request.tools.length === 0 || request.toolChoice === 'required') return undefined;
+  return Object.fromEntries(
+    request.tools.map((tool) => [
+      tool.name,
+      { description: tool.description, params: tool.parameters as GbnfJsonSchema },
+    ]),
+  );
+}
+
+/**
+ * A call the model must make: JSON of one of the tools' shapes, constrained by
+ * a grammar. This is how a small model that would not call a function on its
+ * own is made to consult the machine before it answers.
+ */
+function requiredCallSchema(request: ParsedChatRequest): GbnfJsonSchema {
+  return {
+    oneOf: request.tools.map((tool) => ({
+      type: 'object',
+      properties: { name: { const: tool.name }, arguments: tool.parameters as GbnfJsonSchema },
+    })),
+  } as GbnfJsonSchema;
+}
+
+function requiredCallPrompt(request: ParsedChatRequest): string {
+  const list = request.tools.map((tool) => `- ${tool.name}: ${tool.description}`).join('\n');
+  return `${request.systemPrompt ?? ''}\n\nBefore answering, call one of these tools, written as JSON {"name": …, "arguments": {…}}:\n${list}`;
+}
+
+/** The forced call as the model wrote it; cut short by maxTokens it is not JSON, and the service tells the model so. */
+function forcedCall(text: string): RequestedCall {
+  try {
+    const call = JSON.parse(text) as { name: string; arguments: unknown };
+    return { id: randomUUID(), name: call.name, arguments: call.arguments };
+  } catch {
+    return { id: randomUUID(), name: '', arguments: text };
+  }
 }
 
 class RequestInvalid extends Error {}
@@ -83,19 +148,17 @@ interface FittedConversation {
  * fits the sequence's context. node-llama-cpp would otherwise shift the context
  * silently; this way the caller learns how much was dropped and can say so.
  */
-function fitConversation(session: LlamaChatSession, request: ParsedChatRequest): FittedConversation {
-  const contextSize = session.sequence.contextSize;
+function fitConversation(
+  chat: LlamaChat,
+  request: ParsedChatRequest,
+  functions: ChatModelFunctions | undefined,
+): FittedConversation {
+  const contextSize = chat.sequence.contextSize;
   const answerRoom = Math.min(request.maxTokens, Math.floor(contextSize / 4));
   const tokensOf = (turns: ParsedChatRequest['history']) =>
-    session.chatWrapper
-      .generateContextState({
-        chatHistory: [
-          ...historyOf(request.systemPrompt, turns),
-          { type: 'user', text: request.prompt },
-          { type: 'model', response: [] },
-        ],
-      })
-      .contextText.tokenize(session.model.tokenizer).length;
+    chat.chatWrapper
+      .generateContextState({ chatHistory: historyOf(request, turns), availableFunctions: functions })
+      .contextText.tokenize(chat.model.tokenizer).length;
   let turns = request.history;
   let tokens = tokensOf(turns);
   while (tokens > contextSize - answerRoom && turns.length > 0) {
@@ -110,7 +173,7 @@ function fitConversation(session: LlamaChatSession, request: ParsedChatRequest):
     );
   }
   return {
-    history: historyOf(request.systemPrompt, turns),
+    history: historyOf(request, turns),
     droppedTurns: request.history.length - turns.length,
     maxTokens: Math.min(request.maxTokens, contextSize - tokens),
   };
@@ -173,41 +236,65 @@ class Worker {
     const started = performance.now();
     let firstTextAt: number | null = null;
     const meterBefore = sequence.tokenMeter.getState();
-    const session = new LlamaChatSession({ contextSequence: sequence, chatWrapper: this.chatWrapper });
+    const chat = new LlamaChat({ contextSequence: sequence, chatWrapper: this.chatWrapper });
     // One IPC message per token costs the generation loop measurably; a few per second cost nothing.
     const chunks = new ChunkCoalescer((chunk) => void send({ type: 'chunk', id, text: chunk }), 10, 256);
+    const required = request.tools.length > 0 && request.toolChoice === 'required';
+    const functions = functionsOf(request);
     let text = '';
+    let toolCalls: RequestedCall[] = [];
     let droppedTurns = 0;
     try {
-      const conversation = fitConversation(session, request);
+      const conversation = fitConversation(
+        chat,
+        required ? { ...request, systemPrompt: requiredCallPrompt(request) } : request,
+        functions,
+      );
       droppedTurns = conversation.droppedTurns;
-      session.setChatHistory(conversation.history);
+      const schema = required ? requiredCallSchema(request) : request.jsonSchema;
       // node-llama-cpp turns what it cannot express into "any"; the service validates the answer again.
-      const grammar = request.jsonSchema
+      const grammar: LlamaGrammar | undefined = schema
         ? await this.llama.createGrammarForJsonSchema<GbnfJsonSchema, Record<string, GbnfJsonSchema>>(
-            request.jsonSchema as GbnfJsonSchema,
+            schema as GbnfJsonSchema,
           )
         : undefined;
-      const result = await session.promptWithMeta(request.prompt, {
+      const onTextChunk = (chunk: string) => {
+        firstTextAt ??= performance.now();
+        // A forced call is JSON for the service, not text for the reader.
+        if (!required) chunks.push(chunk);
+      };
+      const options = {
         maxTokens: conversation.maxTokens,
-        grammar,
         temperature: request.temperature,
         seed: request.seed,
         signal,
         stopOnAbortSignal: true,
-        onTextChunk(chunk) {
-          firstTextAt ??= performance.now();
-          chunks.push(chunk);
-        },
-      });
-      text = result.responseText;
+        onTextChunk,
+      };
+      if (required) {
+        toolCalls = signal.aborted
+          ? []
+          : [forcedCall(await this.complete(chat, conversation.history, grammar, options))];
+      } else if (grammar) {
+        text = await this.complete(chat, conversation.history, grammar, options);
+      } else {
+        const result = functions
+          ? await chat.generateResponse(conversation.history, { ...options, functions })
+          : await chat.generateResponse(conversation.history, options);
+        text = result.response;
+        toolCalls = (result.functionCalls ?? []).map((call) => ({
+          id: randomUUID(),
+          name: call.functionName,
+          arguments: call.params,
+        }));
+      }
     } catch (error) {
       const reason = error instanceof RequestInvalid ? 'invalidRequest' : 'error';
       // An abort before the first token rejects even with stopOnAbortSignal.
       if (!signal.aborted) return { type: 'failed', id, reason, message: (error as Error).message };
     } finally {
       chunks.flush();
-      session.dispose();
+      chat.dispose({ disposeSequence: false });
     }
     const used = sequence.tokenMeter.diff(meterBefore);
     return {
@@ -217,7 +304,29 @@ class Worker {
       text,
       usage: usageOf(used, started, firstTextAt),
       droppedTurns,
+      toolCalls,
     };
+  }
+
+  /**
+   * JSON (a forced call, or a schema's answer) as a plain completion of the
+   * rendered conversation: a chat would stop at the template's end-of-message
+   * text, which can occur inside JSON (a newline, for simple templates), and
+   * cut it short; the grammar alone decides where it ends.
+   */
+  private async complete(
+    chat: LlamaChat,
+    history: ChatHistoryItem[],
+    grammar: LlamaGrammar | undefined,
+    options: Omit<LlamaCompletionGenerationOptions, 'grammar'>,
+  ): Promise<string> {
+    const { contextText } = chat.chatWrapper.generateContextState({ chatHistory: history });
+    const completion = new LlamaCompletion({ contextSequence: chat.sequence });
+    try {
+      return await completion.generateCompletion(contextText.tokenize(chat.model.tokenizer), { ...options, grammar });
+    } finally {
+      completion.dispose({ disposeSequence: false });
+    }
   }
 
   private armIdleTimer(): void {
