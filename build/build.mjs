@@ -2,15 +2,18 @@
 // Builds everything into dist/: the service and CLI (Node), the extension
 // directory (GJS), the translation template, and the test bundles.
 //   node build/build.mjs [service|extension|tests|bench ...]   (default: all but bench)
+// STEWARD_DIST=DIR builds into DIR instead, and STEWARD_SPECS=REGEX bundles only
+// the matching spec files: for working on one part while another build runs.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import * as prettier from 'prettier';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const dist = join(root, 'dist');
+const dist = process.env.STEWARD_DIST ? resolve(process.env.STEWARD_DIST) : join(root, 'dist');
+const specFilter = new RegExp(process.env.STEWARD_SPECS ?? '');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const metadataTemplate = JSON.parse(readFileSync(join(root, 'extension', 'metadata.json'), 'utf8'));
 const UUID = metadataTemplate.uuid;
@@ -45,6 +48,8 @@ async function buildService() {
     packages: 'external',
     sourcemap: 'linked',
   });
+  // steward eval reads its scenarios from beside the CLI.
+  cpSync(join(root, 'service', 'eval', 'scenarios'), join(out, 'eval', 'scenarios'), { recursive: true });
 }
 
 async function buildExtension() {
@@ -164,7 +169,7 @@ async function buildTests() {
   const out = join(dist, 'test');
   rmSync(out, { recursive: true, force: true });
   const entryPoints = readdirSync(join(root, 'test'), { recursive: true })
-    .filter((file) => file.endsWith('.spec.ts') || file.endsWith('.helper.ts'))
+    .filter((file) => file.endsWith('.helper.ts') || (file.endsWith('.spec.ts') && specFilter.test(file)))
     .map((file) => join('test', file));
   await esbuild.build({
     ...shared,
@@ -183,7 +188,7 @@ async function buildBench() {
   rmSync(out, { recursive: true, force: true });
   await esbuild.build({
     ...shared,
-    entryPoints: ['test/bench/run.ts', 'test/bench/findings.ts'],
+    entryPoints: ['test/bench/run.ts', 'test/bench/findings.ts', 'test/bench/assistant.ts'],
     outdir: out,
     platform: 'node',
     target: 'node20',
