@@ -26,6 +26,11 @@ export class Catalog {
     return [...this.actions.keys()].sort();
   }
 
+  /** Every action, sorted by name. */
+  all(): ActionDefinition[] {
+    return [...this.actions.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
   get(name: string): ActionDefinition | undefined {
     return this.actions.get(name);
   }

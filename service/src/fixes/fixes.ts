@@ -9,12 +9,12 @@ import { OBJECT_PATH, PROPOSALS_INTERFACE } from '../interfaces.js';
 import type { Logger } from '../logging.js';
 import type { StewardPaths } from '../paths.js';
 import type { ActionContext } from './action.js';
-import { createCatalog } from './catalog.js';
+import { createCatalog, type Catalog } from './catalog.js';
 import { Executor } from './executor.js';
 import { ModelAdvisor, type EngineSource } from './modelAdvisor.js';
 import { jobDict, proposalDict, ProposalsInterface } from './proposalsInterface.js';
 import { Proposer } from './proposer.js';
-import { FixesStore } from './store.js';
+import { FixesStore, type Proposal } from './store.js';
 
 export interface FixesOptions {
   paths: StewardPaths;
@@ -33,6 +33,7 @@ export class Fixes {
   private readonly context: ActionContext;
   private readonly executor: Executor;
   private readonly proposer: Proposer;
+  readonly catalog: Catalog;
 
   constructor({ paths, sessionBus, server, findings, config, engines, log }: FixesOptions) {
     this.store = new FixesStore(join(paths.stateDirectory, 'fixes.db'));
@@ -46,6 +47,7 @@ export class Fixes {
       log,
     };
     const catalog = createCatalog();
+    this.catalog = catalog;
     const emit = (member: string, body: unknown[]) => server.emitSignal(OBJECT_PATH, PROPOSALS_INTERFACE, member, body);
     const openCountChanged = () => server.emitPropertiesChanged(OBJECT_PATH, PROPOSALS_INTERFACE, ['OpenCount']);
     const proposalChanged = (id: number) => {
@@ -101,6 +103,11 @@ export class Fixes {
   /** The system bus connects after the service owns its name; system-scope actions wait for it. */
   setSystemBus(bus: MessageBus | null): void {
     this.context.systemBus = bus;
+  }
+
+  /** A proposal the assistant made in a chat; see Proposer.proposeFromChat. */
+  proposeFromChat(name: string, params: Record<string, unknown>, reason: string): Promise<Proposal> {
+    return this.proposer.proposeFromChat(name, params, reason);
   }
 
   considerFindings(changes: readonly FindingChange[]): void {

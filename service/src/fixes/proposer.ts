@@ -4,6 +4,7 @@
 import { remoteErrorName, StewardError } from '../dbus/errors.js';
 import type { FindingChange, FindingsStore, FindingWithEvidence } from '../findings/store.js';
 import type { Logger } from '../logging.js';
+import { cleanLine } from '../untrustedText.js';
 import { needsAuthorization, riskOf, type ActionContext, type Preview } from './action.js';
 import type { Catalog, ValidatedCall } from './catalog.js';
 import type { Executor } from './executor.js';
@@ -137,6 +138,45 @@ export class Proposer {
       { title: `Suggested for: ${finding.title}`, explanation: advice.explanation, actions: advice.actions },
       'model',
     );
+  }
+
+  /**
+   * A proposal the assistant made in a chat: one catalog action, validated and
+   * previewed like a playbook's. Throws a StewardError whose message the model
+   * is given when the action is unknown, invalid, unfit for this machine or
+   * would change nothing. Policy 'auto' does not apply: a chat proposal always
+   * waits for the user, who asked a question and did not ask for a change.
+   */
+  async proposeFromChat(name: string, params: Record<string, unknown>, reason: string): Promise<Proposal> {
+    const validated = this.options.catalog.validate(name, params);
+    const preview = await validated.action.preview(validated.params, this.options.context);
+    if (preview.changesNothing) {
+      throw new StewardError('InvalidArgs', `${name} would change nothing here: ${preview.summary}`);
+    }
+    const [offered] = await this.offered({ title: '', explanation: '', actions: [{ name, params: validated.params }] });
+    if (!offered) throw new StewardError('Unavailable', `${name} cannot be offered on this computer now`);
+    const action = { ...offered, policy: offered.policy === 'auto' ? ('ask' as const) : offered.policy };
+    if (action.policy === 'never') throw new StewardError('NotAuthorized', `the user does not allow ${name}`);
+    const { store, signals } = this.options;
+    const proposal = store.addProposal({
+      findingId: null,
+      kind: 'chat',
+      subject: `${name} ${JSON.stringify(validated.params)}`,
+      title: preview.summary,
+      explanation: cleanLine(reason, 300),
+      actions: [action],
+    });
+    store.audit({
+      event: 'proposed',
+      proposalId: proposal.id,
+      jobId: null,
+      action: name,
+      params: validated.params,
+      caller: 'chat',
+      result: proposal.title,
+    });
+    signals.proposalAdded(proposal);
+    return proposal;
   }
 
   /** Waits for pending model advice (tests, shutdown). */

@@ -1,0 +1,120 @@
+// Prepares and starts one answer: the system prompt with a fresh snapshot of
+// the machine, the conversation fitted to the model's context, redaction where
+// the settings ask for it, and the tool loop.
+import type { AssistantConfig } from '../config.js';
+import type { ChatEngine } from '../engine/chatEngine.js';
+import { modelRedactor } from '../engine/redact.js';
+import type { Logger } from '../logging.js';
+import { estimateTokens, fitContext, type ContextMessage } from './context.js';
+import type { Machine } from './machine.js';
+import { buildSystemPrompt } from './systemPrompt.js';
+import type { AssistantTool, ProposalSink } from './tool.js';
+import { runAssistantTurn, toolSpec } from './toolLoop.js';
+import { assistantTools } from './tools/index.js';
+import type { TurnCallbacks, TurnHandle } from './turn.js';
+
+/** Assumed before a local model is loaded and for remote endpoints, which do not say; the worker trims further if needed. */
+const DEFAULT_CONTEXT_TOKENS = 8192;
+/** Tools whose descriptions would take more of the context than this leave too little for the conversation. */
+const TOOLS_MAX_SHARE = 0.5;
+
+export const NO_ROOM_FOR_TOOLS =
+  "This model's context is too small for Steward's tools, so it answered without looking at the computer.";
+
+export interface AssistantOptions {
+  machine: Machine;
+  proposals: ProposalSink;
+  settings: () => AssistantConfig;
+  /** The configured context size of the local model, known before it loads; null for 'auto'. */
+  contextSize: () => number | null;
+  log: Logger;
+  tools?: AssistantTool[];
+}
+
+export interface QuestionInput {
+  engine: ChatEngine;
+  /** The conversation so far, oldest first. */
+  messages: readonly ContextMessage[];
+  prompt: string;
+  maxTokens: number;
+  temperature?: number;
+  seed?: number;
+  /** false: the model answers from the conversation alone, with no system prompt and no tools. */
+  useTools: boolean;
+  toolChoice: 'auto' | 'required';
+  callbacks: TurnCallbacks;
+}
+
+export interface StartedAnswer {
+  handle: TurnHandle;
+  summarizedMessages: number;
+  summary: string | null;
+  /** For the user, e.g. that the model had no room for tools; '' when there is nothing to say. */
+  notice: string;
+}
+
+export class Assistant {
+  private readonly tools: AssistantTool[];
+  private readonly toolTokens: number;
+
+  constructor(private readonly options: AssistantOptions) {
+    this.tools = options.tools ?? assistantTools();
+    this.toolTokens = estimateTokens(JSON.stringify(this.tools.map(toolSpec)));
+  }
+
+  async start(input: QuestionInput): Promise<StartedAnswer> {
+    const { proposals, settings } = this.options;
+    const config = settings();
+    const status = input.engine.status();
+    const redact = modelRedactor(settings, () => status.location === 'remote');
+    const contextTokens = status.backend?.contextSize ?? this.options.contextSize() ?? DEFAULT_CONTEXT_TOKENS;
+    const systemPrompt = input.useTools
+      ? buildSystemPrompt({ summary: await this.summary(), catalog: proposals.catalog(), now: new Date() })
+      : '';
+    const roomForTools = estimateTokens(systemPrompt) + this.toolTokens <= contextTokens * TOOLS_MAX_SHARE;
+    const useTools = input.useTools && roomForTools;
+    const fitted = fitContext({
+      systemPrompt: useTools ? systemPrompt : '',
+      messages: input.messages,
+      prompt: input.prompt,
+      budget: { contextTokens, answerTokens: input.maxTokens },
+    });
+    const handle = runAssistantTurn({
+      engine: input.engine,
+      tools: useTools ? this.tools : [],
+      context: {
+        machine: this.options.machine,
+        proposals,
+        signal: new AbortController().signal,
+        readableRoots: config.readableRoots,
+      },
+      systemPrompt: fitted.systemPrompt ? redact(fitted.systemPrompt) : undefined,
+      history: fitted.history.map((turn) => ({
+        ...turn,
+        text: redact(turn.text),
+        toolCalls: turn.toolCalls?.map((call) => ({ ...call, result: redact(call.result) })),
+      })),
+      prompt: redact(input.prompt),
+      maxTokens: input.maxTokens,
+      maxToolCalls: config.maxToolCalls,
+      toolChoice: input.toolChoice,
+      temperature: input.temperature,
+      seed: input.seed,
+      redact,
+      callbacks: input.callbacks,
+    });
+    return {
+      handle,
+      summarizedMessages: fitted.summarizedMessages,
+      summary: fitted.summary,
+      notice: input.useTools && !roomForTools ? NO_ROOM_FOR_TOOLS : '',
+    };
+  }
+
+  private async summary() {
+    return this.options.machine.systemSummary().catch((error: Error) => {
+      this.options.log.debug('no system summary for the prompt', { reason: error.message });
+      return null;
+    });
+  }
+}

@@ -1,0 +1,50 @@
+// The Machine the service's assistant reads: this computer, through the same
+// system APIs the watchers and fixes use, and Steward's own stores.
+import { homedir } from 'node:os';
+import type { MessageBus } from '@jellybrick/dbus-next';
+import type { FindingsStore } from '../../findings/store.js';
+import type { FixesStore } from '../../fixes/store.js';
+import type { Machine } from '../machine.js';
+import { readMounts, scanLargestDirectories } from './disks.js';
+import { readFileBounded } from './files.js';
+import { searchJournal, type JournalSource } from './journal.js';
+import { readNetworkStatus } from './network.js';
+import { packageStatus, searchPackages } from './packages.js';
+import { readProcesses } from './processes.js';
+import { auditSummaries, findingSummaries, proposalSummaries } from './records.js';
+import { readSystemSummary } from './system.js';
+import { readUnit } from './units.js';
+
+export interface LiveMachineOptions {
+  sessionBus: MessageBus;
+  /** Read when asked: the system bus connects after the service starts, and may be missing. */
+  systemBus: () => MessageBus | null;
+  journal: () => JournalSource;
+  findings: FindingsStore;
+  fixes: FixesStore;
+  home?: string;
+}
+
+export function liveMachine(options: LiveMachineOptions): Machine {
+  const home = options.home ?? homedir();
+  return {
+    systemSummary: () => readSystemSummary(),
+    mounts: () => readMounts(),
+    largestDirectories: (root, limit, entryBudget) => scanLargestDirectories(root, limit, entryBudget),
+    processes: () => readProcesses(),
+    unit: async (name, scope) => {
+      const bus = scope === 'user' ? options.sessionBus : options.systemBus();
+      if (!bus) throw new Error('the system bus is not available, so system services cannot be read');
+      return readUnit(bus, name, scope);
+    },
+    journal: (query) => searchJournal(query, options.journal()),
+    network: () => readNetworkStatus(options.systemBus()),
+    searchPackages: (query, limit) => searchPackages(options.systemBus(), query, limit),
+    packageStatus: (name) => packageStatus(options.systemBus(), name),
+    findings: async (includeResolved) => findingSummaries(options.findings, includeResolved),
+    proposals: async (includeClosed) => proposalSummaries(options.fixes, includeClosed),
+    auditHistory: async (limit) => auditSummaries(options.fixes, limit),
+    home: () => home,
+    readFile: (path, maxBytes) => readFileBounded(path, maxBytes),
+  };
+}

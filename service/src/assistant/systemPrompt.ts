@@ -1,0 +1,45 @@
+// What the model is told before the conversation: who it is, what it may do,
+// the rule about untrusted data, the catalog it may propose from, and a
+// compact, fresh snapshot of the machine so that simple questions need no tool.
+import type { SystemSummary } from './machine.js';
+import type { ProposalSink } from './tool.js';
+import { UNTRUSTED_DATA_RULE } from './untrustedData.js';
+
+export interface SystemPromptInput {
+  summary: SystemSummary | null;
+  catalog: ReturnType<ProposalSink['catalog']>;
+  now: Date;
+}
+
+const ROLE = `You are Steward, the assistant that looks after this Linux desktop for the person using it.
+Answer in plain, short sentences. Find out before you answer: use the tools to look at the
+computer instead of guessing, and say what you saw. You cannot run commands and you never
+tell the user to paste commands they do not understand. When something should change, call
+propose_action with an action from the catalog below: the user sees its exact effect and
+applies it or not. Never claim a fix was made; say it is waiting for their approval.`;
+
+const GIB = 1024 ** 3;
+
+function snapshot(summary: SystemSummary, now: Date): string {
+  const memory = summary.memory;
+  const used = (memory.totalBytes - memory.availableBytes) / GIB;
+  const lines = [
+    `Now: ${now.toISOString()}`,
+    `System: ${summary.os}, kernel ${summary.kernel}, host ${summary.hostname}, up ${Math.round(summary.uptimeSeconds / 3600)} h`,
+    `CPU: ${summary.cpu.model} × ${summary.cpu.cores}, load ${summary.cpu.load.map((load) => load.toFixed(2)).join(' ')}`,
+    `Memory: ${used.toFixed(1)} of ${(memory.totalBytes / GIB).toFixed(1)} GB in use`,
+  ];
+  if (summary.gpus.length > 0) lines.push(`GPU: ${summary.gpus.join(', ')}`);
+  if (summary.battery) lines.push(`Battery: ${summary.battery.percent}% (${summary.battery.state})`);
+  return lines.join('\n');
+}
+
+export function buildSystemPrompt({ summary, catalog, now }: SystemPromptInput): string {
+  const actions = catalog.map((entry) => `- ${entry.name} (risk ${entry.risk}): ${entry.description}`).join('\n');
+  return [
+    ROLE,
+    UNTRUSTED_DATA_RULE,
+    summary ? `The computer right now:\n${snapshot(summary, now)}` : `Now: ${now.toISOString()}`,
+    `Actions you may propose:\n${actions}`,
+  ].join('\n\n');
+}

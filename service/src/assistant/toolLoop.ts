@@ -1,0 +1,178 @@
+// One assistant turn: the model answers, and whenever it asks for tools the
+// loop runs them and asks again with their results, until it answers in words
+// or has used its budget of calls. Arguments are validated here, whatever the
+// engine did; a bad call becomes a message to the model, never an exception.
+import { z } from 'zod';
+import type { ChatOutcome } from '../engine/chatEngine.js';
+import type { RequestedCall, ToolSpec, Usage } from '../engine/protocol.js';
+import { MAX_TOOL_OUTPUT, type AssistantTool, type ToolContext } from './tool.js';
+import type { ToolCallRecord, TurnHandle, TurnOutcome, TurnRequest } from './turn.js';
+import { untrustedData } from './untrustedData.js';
+
+/** A tool that takes longer is stopped and the model told so: the user is waiting. */
+const TOOL_TIMEOUT_MS = 30_000;
+
+/** The tool's parameters as the JSON Schema models and grammars read. */
+export function toolSpec(tool: AssistantTool): ToolSpec {
+  const { $schema: _schema, ...parameters } = z.toJSONSchema(tool.params, { io: 'input', unrepresentable: 'any' });
+  return { name: tool.name, description: tool.description, parameters };
+}
+
+function addUsage(total: Usage, more: Usage): Usage {
+  return {
+    promptTokens: total.promptTokens + more.promptTokens,
+    completionTokens: total.completionTokens + more.completionTokens,
+    timeToFirstTokenMs: total.timeToFirstTokenMs ?? more.timeToFirstTokenMs,
+    tokensPerSecond: more.completionTokens > 0 ? more.tokensPerSecond : total.tokensPerSecond,
+  };
+}
+
+function bounded(text: string): string {
+  if (text.length <= MAX_TOOL_OUTPUT) return text;
+  return `${text.slice(0, MAX_TOOL_OUTPUT)}\n… (${text.length - MAX_TOOL_OUTPUT} more characters left out)`;
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues.map((issue) => `${issue.path.join('.') || 'arguments'}: ${issue.message}`).join('; ');
+}
+
+function withTimeout<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the tool took too long and was stopped')), TOOL_TIMEOUT_MS);
+    signal.addEventListener('abort', () => reject(new Error('cancelled')), { once: true });
+    work.then(resolve, reject).finally(() => clearTimeout(timer));
+  });
+}
+
+export function runAssistantTurn(request: TurnRequest): TurnHandle {
+  const abort = new AbortController();
+  let current: { cancel(): void } | null = null;
+  const result = runTurn(request, abort.signal, (handle) => (current = handle));
+  return {
+    result,
+    cancel: () => {
+      abort.abort();
+      current?.cancel();
+    },
+  };
+}
+
+async function runTurn(
+  request: TurnRequest,
+  signal: AbortSignal,
+  track: (handle: { cancel(): void }) => void,
+): Promise<TurnOutcome> {
+  const specs = request.tools.map(toolSpec);
+  const calls: ToolCallRecord[] = [];
+  const proposalIds: number[] = [];
+  const context: ToolContext = {
+    ...request.context,
+    signal,
+    proposals: {
+      catalog: () => request.context.proposals.catalog(),
+      propose: async (proposal) => {
+        const made = await request.context.proposals.propose(proposal);
+        proposalIds.push(made.id);
+        return made;
+      },
+    },
+  };
+  let usage: Usage = { promptTokens: 0, completionTokens: 0, timeToFirstTokenMs: null, tokensPerSecond: 0 };
+  let text = '';
+  let droppedTurns = 0;
+  const finish = (status: TurnOutcome['status']): TurnOutcome => ({
+    status,
+    text,
+    toolCalls: calls,
+    proposalIds,
+    usage,
+    droppedTurns,
+  });
+  for (let round = 0; ; round++) {
+    const mayCall = specs.length > 0 && calls.length < request.maxToolCalls;
+    const handle = request.engine.chat(
+      {
+        systemPrompt: request.systemPrompt,
+        history: request.history,
+        prompt: request.prompt,
+        maxTokens: request.maxTokens,
+        temperature: request.temperature,
+        seed: request.seed,
+        tools: mayCall ? specs : [],
+        toolChoice: round === 0 && request.toolChoice === 'required' ? 'required' : 'auto',
+        turnToolCalls: calls.map(({ id, name, arguments: args, result }) => ({ id, name, arguments: args, result })),
+      },
+      { onChunk: request.callbacks?.onChunk, onQueuePosition: request.callbacks?.onQueuePosition },
+    );
+    track(handle);
+    const outcome: ChatOutcome = await handle.result;
+    usage = addUsage(usage, outcome.usage);
+    droppedTurns = Math.max(droppedTurns, outcome.droppedTurns);
+    text += outcome.text;
+    if (outcome.status === 'cancelled' || signal.aborted) return finish('cancelled');
+    if (outcome.toolCalls.length === 0) return finish('done');
+    for (const call of outcome.toolCalls) {
+      if (signal.aborted) return finish('cancelled');
+      calls.push(
+        calls.length < request.maxToolCalls
+          ? await runCall(request, call, context)
+          : refused(call, 'No more tool calls are allowed for this answer: answer with what you have.'),
+      );
+    }
+  }
+}
+
+function refused(call: RequestedCall, reason: string): ToolCallRecord {
+  return { id: call.id, name: call.name, arguments: {}, result: reason, status: 'failed' };
+}
+
+async function runCall(request: TurnRequest, call: RequestedCall, context: ToolContext): Promise<ToolCallRecord> {
+  const tool = request.tools.find((candidate) => candidate.name === call.name);
+  const onStep = request.callbacks?.onToolStep;
+  const step = (status: 'running' | 'done' | 'failed') =>
+    onStep?.({ stepId: call.id, tool: call.name, description: tool?.progress ?? 'consulting a tool…', status });
+  step('running');
+  const record = await attempt(tool, call, context, request.redact ?? ((text) => text));
+  step(record.status);
+  return record;
+}
+
+async function attempt(
+  tool: AssistantTool | undefined,
+  call: RequestedCall,
+  context: ToolContext,
+  redact: (text: string) => string,
+): Promise<ToolCallRecord> {
+  if (!tool) {
+    const reason = call.name
+      ? `There is no tool named "${call.name.slice(0, 60)}".`
+      : 'The tool call could not be read: it was not valid JSON.';
+    return refused(call, reason);
+  }
+  const parsed = tool.params.safeParse(call.arguments ?? {});
+  if (!parsed.success) {
+    return refused(
+      call,
+      `The arguments for ${tool.name} are not valid (${describeIssues(parsed.error)}). Call it again with valid arguments.`,
+    );
+  }
+  const args = parsed.data as Record<string, unknown>;
+  try {
+    const output = await withTimeout(tool.run(args, context), context.signal);
+    return {
+      id: call.id,
+      name: tool.name,
+      arguments: args,
+      result: untrustedData(tool.name, redact(bounded(output))),
+      status: 'done',
+    };
+  } catch (error) {
+    return {
+      id: call.id,
+      name: tool.name,
+      arguments: args,
+      result: `${tool.name} failed: ${redact((error as Error).message)}`,
+      status: 'failed',
+    };
+  }
+}

@@ -1,0 +1,66 @@
+// read_file: the start of a text file in the user's home or another allowed root.
+import { realpath } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { z } from 'zod';
+import { absolutePath } from '../../fixes/params.js';
+import { defineTool } from '../tool.js';
+
+// What this tool reads may be sent to a remote model, so places that hold
+// secrets are refused even inside the allowed roots.
+const HOME_SECRETS = ['.ssh', '.gnupg', '.password-store', '.local/share/keyrings'];
+const SYSTEM_SECRETS = ['/etc/shadow', '/etc/shadow-', '/etc/gshadow', '/etc/gshadow-', '/etc/ssl/private'];
+const SECRET_NAMES = new Set(['.netrc', '.pgpass', '.git-credentials']);
+const KEY_FILE = /\.(pem|key)$/i;
+const PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
+
+const isUnder = (path: string, root: string) =>
+  path === root || path.startsWith(root.endsWith('/') ? root : `${root}/`);
+
+/** Why `path` is a secret, or null. */
+export function secretReason(path: string, home: string): string | null {
+  const name = basename(path);
+  if (
+    HOME_SECRETS.some((place) => isUnder(path, join(home, place))) ||
+    SYSTEM_SECRETS.some((place) => isUnder(path, place))
+  )
+    return 'it is in a place that keeps passwords or keys';
+  if (isUnder(path, join(home, '.config/steward')) && /key/i.test(name)) return "it holds Steward's keys";
+  if (SECRET_NAMES.has(name)) return 'it holds passwords';
+  if (KEY_FILE.test(name)) return 'it may hold a private key';
+  return null;
+}
+
+/** The path with symlinks resolved, or null where nothing is there. */
+async function resolved(path: string): Promise<string | null> {
+  return realpath(path).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return null;
+    throw error;
+  });
+}
+
+export const readFileTool = defineTool({
+  name: 'read_file',
+  description:
+    "Reads the start of a text file in the user's home or another allowed folder, e.g. a configuration file or an application's log. Files that hold passwords or keys are refused.",
+  params: z.object({
+    path: absolutePath.describe('The absolute path of the file, e.g. "/home/ana/.config/app/settings.ini"'),
+    max_bytes: z.number().int().min(256).max(16384).default(8192).describe('How many bytes at most to read'),
+  }),
+  progress: 'reading a file…',
+  async run({ path, max_bytes: maxBytes }, { machine, readableRoots }) {
+    const home = machine.home();
+    const allowed = [home, ...readableRoots];
+    const target = await resolved(path);
+    if (!target) return `There is no file ${path}.`;
+    // A symlink must not lead out of the roots nor into a secret; the roots and the home may be symlinks too.
+    const [realHome, ...roots] = await Promise.all([home, ...allowed].map(resolved));
+    if (!roots.some((root) => root !== null && isUnder(target, root)))
+      return `Refused: ${path} is outside the folders you may read (${allowed.join(', ')}).`;
+    const secret = secretReason(path, home) ?? secretReason(target, realHome ?? home);
+    if (secret) return `Refused: ${path} is not shown because ${secret}.`;
+    const read = await machine.readFile(target, maxBytes);
+    if (PRIVATE_KEY.test(read.text)) return `Refused: ${path} is not shown because it holds a private key.`;
+    const shown = read.truncated ? `, first ${maxBytes} shown` : '';
+    return `${read.path} (${read.sizeBytes} bytes${shown})\n${read.text}`;
+  },
+});

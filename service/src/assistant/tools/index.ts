@@ -1,0 +1,31 @@
+// Every tool the model may call, in the order it sees them.
+import { createCatalog } from '../../fixes/catalog.js';
+import type { AssistantTool } from '../tool.js';
+import { diskUsageTool } from './disk.js';
+import { readFileTool } from './files.js';
+import { searchJournalTool } from './journal.js';
+import { networkStatusTool } from './network.js';
+import { packageStatusTool, searchPackagesTool } from './packages.js';
+import { topProcessesTool } from './processes.js';
+import { proposeActionTool } from './propose.js';
+import { auditHistoryTool, listFindingsTool, listProposalsTool } from './steward.js';
+import { systemSummaryTool } from './system.js';
+import { unitStatusTool } from './units.js';
+
+export function assistantTools(actions: readonly string[] = createCatalog().names()): AssistantTool[] {
+  return [
+    systemSummaryTool,
+    diskUsageTool,
+    topProcessesTool,
+    unitStatusTool,
+    searchJournalTool,
+    networkStatusTool,
+    searchPackagesTool,
+    packageStatusTool,
+    listFindingsTool,
+    listProposalsTool,
+    auditHistoryTool,
+    readFileTool,
+    proposeActionTool(actions),
+  ];
+}

@@ -1,0 +1,44 @@
+// search_packages and package_status: what the package manager offers and has installed.
+import { z } from 'zod';
+import type { PackageInfo } from '../machine.js';
+import { defineTool } from '../tool.js';
+import { packageName } from '../../fixes/params.js';
+
+const describePackage = (info: PackageInfo) =>
+  `${info.name} ${info.version}${info.installed ? ' (installed)' : ''}${info.summary ? `: ${info.summary}` : ''}`;
+
+export const searchPackagesTool = defineTool({
+  name: 'search_packages',
+  description:
+    "Searches the distribution's packages by name and says which are installed. Use it to find the package that provides a program.",
+  params: z.object({
+    query: z
+      .string()
+      .min(2)
+      .max(64)
+      .regex(/^[a-z0-9+.-]+$/, 'lower-case letters, digits and + . - only')
+      .describe('Part of a package name, e.g. "blender"'),
+    limit: z.number().int().min(1).max(20).default(10).describe('How many packages at most'),
+  }),
+  progress: 'searching packages…',
+  async run({ query, limit }, { machine }) {
+    const found = await machine.searchPackages(query, limit);
+    return found.length === 0 ? `No package name contains "${query}".` : found.map(describePackage).join('\n');
+  },
+});
+
+export const packageStatusTool = defineTool({
+  name: 'package_status',
+  description: 'Says whether a package is installed, in which version, or which version could be installed.',
+  params: z.object({
+    name: packageName.describe('The exact package name, e.g. "blender"'),
+  }),
+  progress: 'checking a package…',
+  async run({ name }, { machine }) {
+    const info = await machine.packageStatus(name);
+    if (!info) return `No package named ${name} is known`;
+    return info.installed
+      ? `${info.name} ${info.version} is installed`
+      : `${info.name} is not installed; ${info.version} is available`;
+  },
+});
