@@ -55,6 +55,32 @@ const fixesSchema = z
   })
   .strict();
 
+const assistantSchema = z
+  .object({
+    /** Take secrets out of what a local model sees too; what goes to a remote endpoint is always redacted. */
+    redactLocal: z.boolean().default(false),
+    /** More secrets to take out, as regular expressions (JavaScript syntax), e.g. an internal token's form. */
+    redactPatterns: z
+      .array(
+        z.string().refine((pattern) => {
+          try {
+            new RegExp(pattern, 'g');
+            return true;
+          } catch {
+            return false;
+          }
+        }, 'not a valid regular expression'),
+      )
+      .default([]),
+    /** Directories (besides the home directory) whose files the assistant may read when asked. */
+    readableRoots: z.array(z.string().startsWith('/', 'must be an absolute path')).default(['/etc']),
+    /** The most tool calls one answer may make before the model must answer with what it has. */
+    maxToolCalls: z.number().int().min(0).max(32).default(6),
+    /** With a model set up, each new finding gets a short explanation and its likely cause. */
+    explainFindings: z.boolean().default(true),
+  })
+  .strict();
+
 const watchSchema = z
   .object({
     journal: z
@@ -97,11 +123,13 @@ export const configSchema = z
     findings: findingsSchema.default(() => findingsSchema.parse({})),
     watch: watchSchema.default(() => watchSchema.parse({})),
     fixes: fixesSchema.default(() => fixesSchema.parse({})),
+    assistant: assistantSchema.default(() => assistantSchema.parse({})),
   })
   .strict();
 
 export type Config = z.infer<typeof configSchema>;
 export type InferenceConfig = Config['inference'];
+export type AssistantConfig = Config['assistant'];
 
 export const defaultConfig: Config = configSchema.parse({});
 

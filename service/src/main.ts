@@ -2,7 +2,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MessageBus } from '@jellybrick/dbus-next';
 import { ChatInterface } from './chat/chatInterface.js';
-import { ChatSessions } from './chat/sessions.js';
+import { Assistant } from './assistant/assistant.js';
+import { liveMachine } from './assistant/live/liveMachine.js';
+import { proposalSink } from './assistant/proposalSink.js';
+import { ChatSessionStore } from './chat/sessionStore.js';
 import { loadConfig, type Config, type ConfigLoad } from './config.js';
 import { currentGroupNames, probeCapabilities } from './core/capabilities.js';
 import { createCoreInterface } from './core/coreInterface.js';
@@ -16,7 +19,9 @@ import { EngineProvider } from './engine/engineProvider.js';
 import { createDetectors } from './findings/detectors/index.js';
 import { FindingsInterface } from './findings/findingsInterface.js';
 import { FindingsPipeline } from './findings/pipeline.js';
+import { FindingExplainer } from './findings/explainer.js';
 import { FindingsStore } from './findings/store.js';
+import { modelRedactor } from './engine/redact.js';
 import { Fixes } from './fixes/fixes.js';
 import { RemoteEngine } from './engine/remote.js';
 import {
@@ -45,6 +50,8 @@ const log = createLogger();
 // Built next to this file (dist/service/steward-engine.js), and installed the same way.
 const WORKER_SCRIPT = fileURLToPath(new URL('./steward-engine.js', import.meta.url));
 const INSPECTOR_SCRIPT = fileURLToPath(new URL('./steward-model-inspector.js', import.meta.url));
+// A model that takes longer than this to explain a finding is cancelled, and the finding keeps its title.
+const EXPLANATION_TIMEOUT_MS = 120_000;
 
 function attentionReason(store: FindingsStore, config: Config): string | null {
   const count = store.list({ minSeverity: config.findings.attentionSeverity }).length;
@@ -135,31 +142,6 @@ async function main(): Promise<void> {
     workerScript: WORKER_SCRIPT,
     log,
   });
-  const signals = new SignalRouter(bus);
-  const chat = new ChatInterface({
-    provider: engines,
-    sessions: new ChatSessions(),
-    maxAnswerTokens: () => config.config.inference.maxAnswerTokens,
-    watchCaller: (name, onGone) => watchNameVanishing(signals, name, onGone),
-    log,
-    signals: {
-      chunk: (id, text) => server.emitSignal(OBJECT_PATH, CHAT_INTERFACE, 'ResponseChunk', [id, text]),
-      queuePosition: (id, position) => server.emitSignal(OBJECT_PATH, CHAT_INTERFACE, 'QueuePosition', [id, position]),
-      done: (id, session, status, text, usage, notice, error) =>
-        server.emitSignal(OBJECT_PATH, CHAT_INTERFACE, 'ResponseDone', [
-          id,
-          session,
-          status,
-          text,
-          usage,
-          notice,
-          error?.dbusName ?? '',
-          error?.message ?? '',
-        ]),
-      propertiesChanged: (names) => server.emitPropertiesChanged(OBJECT_PATH, CHAT_INTERFACE, names),
-    },
-  });
-  server.export(OBJECT_PATH, chatSpec, chat.impl);
   const findingsStore = new FindingsStore(join(paths.stateDirectory, 'findings.db'));
   const findings = new FindingsInterface(findingsStore, {
     added: (id, finding) => server.emitSignal(OBJECT_PATH, FINDINGS_INTERFACE, 'FindingAdded', [id, finding]),
@@ -178,6 +160,70 @@ async function main(): Promise<void> {
     log,
   });
   server.export(OBJECT_PATH, proposalsSpec, fixes.interface.impl);
+  const chatSessions = new ChatSessionStore(join(paths.stateDirectory, 'chat.db'));
+  const signals = new SignalRouter(bus);
+  const chat = new ChatInterface({
+    provider: engines,
+    sessions: chatSessions,
+    assistant: new Assistant({
+      machine: liveMachine({
+        sessionBus: bus,
+        systemBus: () => systemBus,
+        journal: () => ({ ...config.config.watch.journal }),
+        findings: findingsStore,
+        fixes: fixes.store,
+        home: paths.home,
+      }),
+      proposals: proposalSink(fixes),
+      settings: () => config.config.assistant,
+      contextSize: () => {
+        const size = config.config.inference.contextSize;
+        return size === 'auto' ? null : size;
+      },
+      log,
+    }),
+    maxAnswerTokens: () => config.config.inference.maxAnswerTokens,
+    watchCaller: (name, onGone) => watchNameVanishing(signals, name, onGone),
+    log,
+    signals: {
+      chunk: (id, text) => server.emitSignal(OBJECT_PATH, CHAT_INTERFACE, 'ResponseChunk', [id, text]),
+      queuePosition: (id, position) => server.emitSignal(OBJECT_PATH, CHAT_INTERFACE, 'QueuePosition', [id, position]),
+      toolStep: (id, step) =>
+        server.emitSignal(OBJECT_PATH, CHAT_INTERFACE, 'ToolStep', [
+          id,
+          step.stepId,
+          step.tool,
+          step.description,
+          step.status,
+        ]),
+      done: (id, session, status, text, usage, notice, proposalIds, error) =>
+        server.emitSignal(OBJECT_PATH, CHAT_INTERFACE, 'ResponseDone', [
+          id,
+          session,
+          status,
+          text,
+          usage,
+          notice,
+          error?.dbusName ?? '',
+          error?.message ?? '',
+          proposalIds.map(String),
+        ]),
+      propertiesChanged: (names) => server.emitPropertiesChanged(OBJECT_PATH, CHAT_INTERFACE, names),
+    },
+  });
+  server.export(OBJECT_PATH, chatSpec, chat.impl);
+  const explainer = new FindingExplainer({
+    engines,
+    store: findingsStore,
+    enabled: () => config.config.assistant.explainFindings,
+    redact: modelRedactor(
+      () => config.config.assistant,
+      () => config.config.inference.engine === 'remote',
+    ),
+    timeoutMs: EXPLANATION_TIMEOUT_MS,
+    log,
+    onExplained: (finding) => findings.explained(finding),
+  });
   const updateAttention = () => state.setAttention(attentionReason(findingsStore, config.config));
   const pipeline = new FindingsPipeline({
     store: findingsStore,
@@ -185,6 +231,7 @@ async function main(): Promise<void> {
     onChanges: (changes) => {
       findings.announce(changes);
       fixes.considerFindings(changes);
+      explainer.consider(changes);
       updateAttention();
     },
     log,
@@ -260,9 +307,11 @@ async function main(): Promise<void> {
     models.cancelAll();
     await watchers.stop();
     findings.stop();
+    await explainer.stop();
     await fixes.stop();
     findingsStore.close();
     await engines.unload();
+    chatSessions.close();
     server.unexportAll();
     await releaseName(bus, BUS_NAME).catch((error: Error) =>
       log.warning('cannot release the bus name', { reason: error.message }),

@@ -3,14 +3,32 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+export interface ToolCallMessage {
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string };
+}
+
 export interface ChatMessage {
   role: string;
-  content: string;
+  /** null on an assistant message that only calls tools. */
+  content: string | null;
+  /** An assistant message's calls. */
+  tool_calls?: ToolCallMessage[];
+  /** A tool result's call. */
+  tool_call_id?: string;
+}
+
+export interface ToolDefinition {
+  type: 'function';
+  function: { name: string; description?: string; parameters?: Record<string, unknown> };
 }
 
 export interface CompletionRequestBody {
   model: string;
   messages: ChatMessage[];
+  tools?: ToolDefinition[];
+  tool_choice?: string | { type: 'function'; function: { name: string } };
   stream?: boolean;
   stream_options?: { include_usage?: boolean };
   max_tokens?: number;
@@ -38,6 +56,13 @@ export interface OpenAIServerOptions {
   answer?(body: CompletionRequestBody): string;
   /** Leave out the usage chunk even when the client asks for it, as some servers do. */
   omitUsage?: boolean;
+  /** A scripted model turn: text, and tools to call (arguments as the JSON text a model writes); overrides `answer`. */
+  reply?(body: CompletionRequestBody): ScriptedReply;
+}
+
+export interface ScriptedReply {
+  content?: string;
+  toolCalls?: { name: string; arguments: string }[];
 }
 
 export interface OpenAIServer {
@@ -82,6 +107,12 @@ function exampleOf(schema: JsonSchema): unknown {
 /** Splits text into word-sized pieces that join back into it. */
 export function tokenize(text: string): string[] {
   return text.match(/\S+\s*|\s+/g) ?? [];
+}
+
+/** A call's JSON arguments in three pieces, so that clients must join the deltas. */
+function argumentPieces(text: string): string[] {
+  const third = Math.ceil(text.length / 3);
+  return [text.slice(0, third), text.slice(third, 2 * third), text.slice(2 * third)].filter(Boolean);
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -147,27 +178,44 @@ export async function startOpenAIServer(options: OpenAIServerOptions = {}): Prom
 
   async function stream(body: CompletionRequestBody, response: ServerResponse): Promise<void> {
     const schema = body.response_format?.type === 'json_schema' ? body.response_format.json_schema?.schema : undefined;
-    const answer = schema
-      ? JSON.stringify(exampleOf(schema), null, 1)
-      : (options.answer?.(body) ?? `You said: ${body.messages.at(-1)?.content ?? ''}`);
-    const allTokens = tokenize(answer);
+    const reply: ScriptedReply = schema
+      ? { content: JSON.stringify(exampleOf(schema), null, 1) }
+      : (options.reply?.(body) ?? {
+          content: options.answer?.(body) ?? `You said: ${body.messages.at(-1)?.content ?? ''}`,
+        });
+    const allTokens = tokenize(reply.content ?? '');
     const tokens = allTokens.slice(0, body.max_tokens ?? allTokens.length);
+    const toolCalls = reply.toolCalls ?? [];
     const base = { id: 'chatcmpl-test', object: 'chat.completion.chunk', created: 0, model: body.model };
     const send = (chunk: object) => response.write(`data: ${JSON.stringify({ ...base, ...chunk })}\n\n`);
+    const sendDelta = (delta: object) => send({ choices: [{ index: 0, delta, finish_reason: null }] });
 
     response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-    send({ choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] });
+    sendDelta({ role: 'assistant', content: '' });
     for (const token of tokens) {
       await sleep(options.chunkDelayMs ?? 0);
       if (response.destroyed) return;
-      send({ choices: [{ index: 0, delta: { content: token }, finish_reason: null }] });
+      sendDelta({ content: token });
     }
-    const finishReason = tokens.length < allTokens.length ? 'length' : 'stop';
+    // As OpenAI streams calls: the id and name first, then the arguments in pieces the client joins.
+    for (const [index, call] of toolCalls.entries()) {
+      sendDelta({
+        tool_calls: [{ index, id: `call_${index}`, type: 'function', function: { name: call.name, arguments: '' } }],
+      });
+      for (const piece of argumentPieces(call.arguments)) {
+        await sleep(options.chunkDelayMs ?? 0);
+        if (response.destroyed) return;
+        sendDelta({ tool_calls: [{ index, function: { arguments: piece } }] });
+      }
+    }
+    const finishReason = toolCalls.length > 0 ? 'tool_calls' : tokens.length < allTokens.length ? 'length' : 'stop';
     send({ choices: [{ index: 0, delta: {}, finish_reason: finishReason }] });
     if (body.stream_options?.include_usage && !options.omitUsage) {
-      const promptTokens = body.messages.reduce((sum, message) => sum + tokenize(message.content).length, 0);
-      const usage = { prompt_tokens: promptTokens, completion_tokens: tokens.length };
-      send({ choices: [], usage: { ...usage, total_tokens: promptTokens + tokens.length } });
+      const promptTokens = body.messages.reduce((sum, message) => sum + tokenize(message.content ?? '').length, 0);
+      const completionTokens =
+        tokens.length + toolCalls.reduce((sum, call) => sum + argumentPieces(call.arguments).length, 0);
+      const usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens };
+      send({ choices: [], usage: { ...usage, total_tokens: promptTokens + completionTokens } });
     }
     response.end('data: [DONE]\n\n');
   }

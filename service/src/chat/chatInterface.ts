@@ -1,13 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import { Variant } from '@jellybrick/dbus-next';
 import { z } from 'zod';
 import { StewardError } from '../dbus/errors.js';
 import { method, type InterfaceImpl } from '../dbus/objectServer.js';
 import { variantOf } from '../dbus/variants.js';
-import type { ChatHandle, ChatOutcome, EngineStatus } from '../engine/chatEngine.js';
+import type { Assistant } from '../assistant/assistant.js';
+import type { ToolStepEvent, TurnOutcome } from '../assistant/turn.js';
+import type { ChatEngine, EngineStatus } from '../engine/chatEngine.js';
 import type { EngineProvider } from '../engine/engineProvider.js';
 import type { Logger } from '../logging.js';
 import { ChunkCoalescer } from '../engine/chunkCoalescer.js';
-import type { ChatSession, ChatSessions } from './sessions.js';
+import type { ChatSessionStore, SessionInfo, StoredMessage } from './sessionStore.js';
 import { parseJsonSchema, validateAnswer, type JsonSchemaRequest } from './structuredOutput.js';
 
 const sessionId = z.union([z.literal(''), z.uuid('not a session id from Send')]);
@@ -25,8 +28,11 @@ const sendOptions = z
     temperature: variantOf('d', z.number().min(0).max(5)).optional(),
     seed: variantOf('u', z.number().int()).optional(),
     'json-schema': variantOf('s', z.string().max(100_000)).optional(),
+    tools: variantOf('b', z.boolean()).optional(),
+    'tool-choice': variantOf('s', z.enum(['auto', 'required'])).optional(),
   })
   .strict();
+const title = z.string().trim().min(1, 'the title is empty').max(200, 'the title is longer than 200 characters');
 type SendOptions = z.infer<typeof sendOptions>;
 
 export type ResponseStatus = 'done' | 'cancelled' | 'failed';
@@ -34,6 +40,7 @@ export type ResponseStatus = 'done' | 'cancelled' | 'failed';
 export interface ChatSignals {
   chunk(requestId: string, text: string): void;
   queuePosition(requestId: string, position: number): void;
+  toolStep(requestId: string, step: ToolStepEvent): void;
   done(
     requestId: string,
     sessionId: string,
@@ -41,6 +48,7 @@ export interface ChatSignals {
     text: string,
     usage: Record<string, Variant>,
     notice: string,
+    proposalIds: number[],
     error?: StewardError,
   ): void;
   propertiesChanged(names: string[]): void;
@@ -48,7 +56,8 @@ export interface ChatSignals {
 
 export interface ChatInterfaceOptions {
   provider: EngineProvider;
-  sessions: ChatSessions;
+  sessions: ChatSessionStore;
+  assistant: Assistant;
   signals: ChatSignals;
   /** Calls `onGone` once the bus connection `name` closes; resolves with a function that stops watching. */
   watchCaller(name: string, onGone: () => void): Promise<() => void>;
@@ -57,20 +66,30 @@ export interface ChatInterfaceOptions {
 }
 
 interface RunningRequest {
-  handle: ChatHandle;
-  session: ChatSession;
+  cancel(): void;
+  sessionId: string;
+}
+
+/** What an answer ended with, however it was made (the assistant's turn, or a structured answer). */
+interface Answer {
+  outcome: TurnOutcome;
+  summarizedMessages: number;
+  notice: string;
 }
 
 /** D-Bus strings cannot hold NUL, which a model can generate; it carries nothing a reader needs. */
 const busText = (text: string) => text.replaceAll('\0', '');
 
-function usageDict(outcome: ChatOutcome | null): Record<string, Variant> {
+function usageDict(answer: Answer | null): Record<string, Variant> {
+  const outcome = answer?.outcome;
   const usage = outcome?.usage;
   const dict: Record<string, Variant> = {
     'prompt-tokens': new Variant('u', usage?.promptTokens ?? 0),
     'completion-tokens': new Variant('u', usage?.completionTokens ?? 0),
     'tokens-per-second': new Variant('d', usage?.tokensPerSecond ?? 0),
     'dropped-turns': new Variant('u', outcome?.droppedTurns ?? 0),
+    'summarized-turns': new Variant('u', answer?.summarizedMessages ?? 0),
+    'tool-calls': new Variant('u', outcome?.toolCalls.length ?? 0),
   };
   if (usage?.timeToFirstTokenMs != null) dict['time-to-first-token-ms'] = new Variant('d', usage.timeToFirstTokenMs);
   return dict;
@@ -81,6 +100,35 @@ function droppedNotice(droppedTurns: number): string {
   return droppedTurns === 1
     ? "The oldest message was left out: the conversation no longer fits the model's context."
     : `The ${droppedTurns} oldest messages were left out: the conversation no longer fits the model's context.`;
+}
+
+/** Said once, when more of the conversation than before is seen only as a summary. */
+function summaryNotice(summarized: number, before: number): string {
+  if (summarized <= before) return '';
+  return `The model now sees the ${summarized} oldest messages of this conversation only as a summary, to fit its context.`;
+}
+
+const microseconds = (time: Date) => BigInt(time.getTime()) * 1000n;
+
+function messageDict(message: StoredMessage): Record<string, Variant> {
+  const dict: Record<string, Variant> = {
+    role: new Variant('s', message.role),
+    text: new Variant('s', message.text),
+    time: new Variant('x', microseconds(message.time)),
+  };
+  if (message.role === 'assistant') {
+    dict['tool-steps'] = new Variant(
+      'aa{sv}',
+      message.toolCalls.map((call) => ({
+        tool: new Variant('s', call.name),
+        status: new Variant('s', call.status),
+        arguments: new Variant('s', JSON.stringify(call.arguments)),
+        result: new Variant('s', call.result),
+      })),
+    );
+    dict.proposals = new Variant('as', message.proposalIds.map(String));
+  }
+  return dict;
 }
 
 export function engineStatusDict(state: string, status: EngineStatus | null): Record<string, Variant> {
@@ -114,9 +162,11 @@ export function engineStatusDict(state: string, status: EngineStatus | null): Re
   return dict;
 }
 
-/** io.github.steward.Steward1.Chat: streamed answers, conversations and the engine switch. */
+/** io.github.steward.Steward1.Chat: streamed answers with tools, conversations and the engine switch. */
 export class ChatInterface {
   private readonly running = new Map<string, RunningRequest>();
+  /** Session id → the request answering in it: one at a time, so the history stays in order. */
+  private readonly answering = new Map<string, string>();
   private reportedState = '';
   private reportedPaused = false;
 
@@ -139,19 +189,21 @@ export class ChatInterface {
         Cancel: method(z.tuple([requestId]), ([id]) => {
           const request = this.running.get(id);
           if (!request) throw new StewardError('NotFound', `no answer ${id} is in progress`);
-          request.handle.cancel();
+          request.cancel();
         }),
         Ask: method(z.tuple([prompt]), ([text], { sender }) => this.ask(text, sender)),
-        GetHistory: method(z.tuple([existingSessionId]), ([id]) =>
-          sessions.get(id).messages.map((message) => ({
-            role: new Variant('s', message.role),
-            text: new Variant('s', message.text),
-            time: new Variant('x', BigInt(message.time.getTime()) * 1000n),
-          })),
-        ),
+        GetHistory: method(z.tuple([existingSessionId]), ([id]) => {
+          sessions.get(id);
+          return sessions.messages(id).map(messageDict);
+        }),
+        ListSessions: method(z.tuple([]), () => sessions.list().map((info) => this.sessionDict(info))),
+        RenameSession: method(z.tuple([existingSessionId, title]), ([id, name]) => {
+          sessions.rename(id, name);
+        }),
         DeleteSession: method(z.tuple([existingSessionId]), ([id]) => {
-          const session = sessions.delete(id);
-          if (session.activeRequestId) this.running.get(session.activeRequestId)?.handle.cancel();
+          sessions.delete(id);
+          const answering = this.answering.get(id);
+          if (answering) this.running.get(answering)?.cancel();
         }),
         GetEngineStatus: method(z.tuple([]), () => engineStatusDict(provider.state(), provider.status())),
         Unload: method(z.tuple([]), () => provider.unload()),
@@ -160,83 +212,183 @@ export class ChatInterface {
     };
   }
 
+  private sessionDict(info: SessionInfo): Record<string, Variant> {
+    return {
+      id: new Variant('s', info.id),
+      title: new Variant('s', info.title),
+      created: new Variant('x', microseconds(info.createdAt)),
+      updated: new Variant('x', microseconds(info.updatedAt)),
+      messages: new Variant('u', info.messageCount),
+      answering: new Variant('b', this.answering.has(info.id)),
+    };
+  }
+
   private async send(id: string, text: string, options: SendOptions): Promise<[string, string]> {
+    const { sessions, signals } = this.options;
     const structured = options['json-schema'] === undefined ? null : parseJsonSchema(options['json-schema']);
-    const existing = id === '' ? null : this.options.sessions.get(id);
-    const engine = await this.options.provider.engine();
-    const session = existing ?? this.options.sessions.create();
-    if (session.activeRequestId) {
-      throw new StewardError('Busy', `the session is still answering ${session.activeRequestId}; wait or cancel it`);
+    if (id !== '') sessions.get(id);
+    if (id !== '' && this.answering.has(id)) {
+      throw new StewardError('Busy', `the session is still answering ${this.answering.get(id)}; wait or cancel it`);
     }
-    const { signals } = this.options;
-    let requestId = '';
+    const engine = await this.options.provider.engine();
+    const session = id === '' ? sessions.create().id : id;
+    const requestId = randomUUID();
     const coalescer = new ChunkCoalescer((chunk) => signals.chunk(requestId, chunk));
-    const handle = engine.chat(
-      {
-        history: session.messages.map(({ role, text }) => ({ role, text })),
-        prompt: text,
-        maxTokens: options['max-tokens'] ?? this.options.maxAnswerTokens(),
-        temperature: options.temperature,
-        seed: options.seed,
-        jsonSchema: structured?.schema,
+    const callbacks = {
+      onChunk: (chunk: string) => coalescer.push(busText(chunk)),
+      onQueuePosition: (position: number) => signals.queuePosition(requestId, position),
+      onToolStep: (step: ToolStepEvent) => {
+        // A step's signal must not overtake the text streamed before it.
+        coalescer.flush();
+        signals.toolStep(requestId, step);
       },
-      {
-        onChunk: (chunk) => coalescer.push(busText(chunk)),
-        // The first position is known inside chat(), before the request has its id: report it a turn later.
-        onQueuePosition: (position) => setImmediate(() => signals.queuePosition(requestId, position)),
-      },
-    );
-    requestId = handle.id;
-    session.activeRequestId = requestId;
-    this.running.set(requestId, { handle, session });
+    };
+    const before = sessions.summary(session)?.coveredMessages ?? 0;
+    // Taken before the first await, so a second Send to this session is refused rather than interleaved.
+    this.answering.set(session, requestId);
+    const started = await (
+      structured
+        ? Promise.resolve(this.startStructured(engine, text, options, structured, callbacks.onChunk))
+        : this.startTurn(engine, session, text, options, callbacks)
+    ).catch((error: unknown) => {
+      this.answering.delete(session);
+      throw error;
+    });
+    this.running.set(requestId, { cancel: started.cancel, sessionId: session });
     const asked = new Date();
-    void handle.result
-      .then((outcome) => ({ ...outcome, text: busText(outcome.text) }))
-      .then((outcome) => this.finish(session, text, asked, outcome, structured))
+    void started.answer
+      .then((answer) => this.record(session, text, asked, answer))
       .then(
-        ({ outcome, notice }) => {
+        (answer) => {
           coalescer.flush();
-          signals.done(requestId, session.id, outcome.status, outcome.text, usageDict(outcome), notice);
+          const notice = [
+            answer.notice,
+            droppedNotice(answer.outcome.droppedTurns),
+            summaryNotice(answer.summarizedMessages, before),
+          ]
+            .filter(Boolean)
+            .join(' ');
+          const { outcome } = answer;
+          signals.done(
+            requestId,
+            session,
+            outcome.status,
+            outcome.text,
+            usageDict(answer),
+            notice,
+            outcome.proposalIds,
+          );
         },
         (error: unknown) => {
           coalescer.flush();
           const failure = this.asStewardError(error, requestId);
-          signals.done(requestId, session.id, 'failed', '', usageDict(null), '', failure);
+          signals.done(requestId, session, 'failed', '', usageDict(null), '', [], failure);
         },
       )
       .finally(() => {
-        session.activeRequestId = null;
+        this.answering.delete(session);
         this.running.delete(requestId);
       });
-    return [session.id, requestId];
+    return [session, requestId];
   }
 
-  /** Checks a structured answer and records the exchange; what is appended is what the user saw. */
-  private finish(
-    session: ChatSession,
-    prompt: string,
-    asked: Date,
-    outcome: ChatOutcome,
-    structured: JsonSchemaRequest | null,
-  ): { outcome: ChatOutcome; notice: string } {
-    if (structured && outcome.status === 'done') validateAnswer(outcome.text, structured.validator);
-    if (outcome.status === 'done' || outcome.text !== '') {
-      this.options.sessions.append(
+  private async startTurn(
+    engine: ChatEngine,
+    session: string,
+    text: string,
+    options: SendOptions,
+    callbacks: Parameters<Assistant['start']>[0]['callbacks'],
+  ): Promise<{ answer: Promise<Answer>; cancel(): void }> {
+    const started = await this.options.assistant.start({
+      engine,
+      messages: this.options.sessions.messages(session),
+      prompt: text,
+      maxTokens: options['max-tokens'] ?? this.options.maxAnswerTokens(),
+      temperature: options.temperature,
+      seed: options.seed,
+      useTools: options.tools ?? true,
+      toolChoice: options['tool-choice'] ?? 'auto',
+      callbacks,
+    });
+    if (started.summary !== null) {
+      this.options.sessions.setSummary(session, { text: started.summary, coveredMessages: started.summarizedMessages });
+    }
+    return {
+      answer: started.handle.result.then((outcome) => ({
+        outcome: { ...outcome, text: busText(outcome.text) },
+        summarizedMessages: started.summarizedMessages,
+        notice: started.notice,
+      })),
+      cancel: () => started.handle.cancel(),
+    };
+  }
+
+  /** An answer constrained to the client's JSON schema: no tools, no history, validated before it is reported done. */
+  private startStructured(
+    engine: ChatEngine,
+    text: string,
+    options: SendOptions,
+    structured: JsonSchemaRequest,
+    onChunk: (chunk: string) => void,
+  ): { answer: Promise<Answer>; cancel(): void } {
+    const handle = engine.chat(
+      {
+        prompt: text,
+        maxTokens: options['max-tokens'] ?? this.options.maxAnswerTokens(),
+        temperature: options.temperature,
+        seed: options.seed,
+        jsonSchema: structured.schema,
+      },
+      { onChunk },
+    );
+    const answer = handle.result.then((outcome): Answer => {
+      const answerText = busText(outcome.text);
+      if (outcome.status === 'done') validateAnswer(answerText, structured.validator);
+      return {
+        outcome: { ...outcome, text: answerText, toolCalls: [], proposalIds: [] },
+        summarizedMessages: 0,
+        notice: '',
+      };
+    });
+    return { answer, cancel: () => handle.cancel() };
+  }
+
+  /** Keeps the exchange; what is stored is what the user saw. */
+  private record(session: string, prompt: string, asked: Date, answer: Answer): Answer {
+    const { outcome } = answer;
+    const { sessions } = this.options;
+    // The session may have been deleted while it answered; then there is nothing to keep.
+    if ((outcome.status === 'done' || outcome.text !== '' || outcome.toolCalls.length > 0) && sessions.has(session)) {
+      sessions.append(
         session,
-        { role: 'user', text: prompt, time: asked },
-        { role: 'assistant', text: outcome.text, time: new Date() },
+        { role: 'user', text: prompt, time: asked, toolCalls: [], proposalIds: [] },
+        {
+          role: 'assistant',
+          text: outcome.text,
+          time: new Date(),
+          toolCalls: outcome.toolCalls,
+          proposalIds: outcome.proposalIds,
+        },
       );
     }
-    return { outcome, notice: droppedNotice(outcome.droppedTurns) };
+    return answer;
   }
 
   private async ask(text: string, caller: string): Promise<string> {
     const engine = await this.options.provider.engine();
-    const handle = engine.chat({ history: [], prompt: text, maxTokens: this.options.maxAnswerTokens() });
+    const started = await this.options.assistant.start({
+      engine,
+      messages: [],
+      prompt: text,
+      maxTokens: this.options.maxAnswerTokens(),
+      useTools: true,
+      toolChoice: 'auto',
+      callbacks: {},
+    });
     // A script that gave up (its --timeout passed, or it was interrupted) should not keep the model busy.
-    const stopWatching = await this.options.watchCaller(caller, () => handle.cancel());
+    const stopWatching = await this.options.watchCaller(caller, () => started.handle.cancel());
     try {
-      const outcome = await handle.result;
+      const outcome = await started.handle.result;
       if (outcome.status === 'cancelled') throw new StewardError('Unavailable', 'the answer was cancelled');
       return busText(outcome.text);
     } finally {

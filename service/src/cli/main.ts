@@ -6,9 +6,10 @@ import { StewardError } from '../dbus/errors.js';
 import { BUS_NAME, CHAT_INTERFACE, OBJECT_PATH } from '../interfaces.js';
 import { API_KEY_USAGE, apiKeyCommand } from './apiKey.js';
 import { applyCommand, undoCommand } from './apply.js';
-import { ASK_USAGE, askCommand, samplingOptions } from './ask.js';
+import { ASK_USAGE, askCommand, CHAT_USAGE, chatCommand, samplingOptions, toolOptions } from './chat.js';
 import { fetchStatus, NOT_RUNNING_MESSAGE } from './coreStatus.js';
 import { DOCTOR_USAGE, doctorCommand } from './doctor.js';
+import { builtSetup, EVAL_USAGE, evalCommand } from './eval.js';
 import { EXIT_FAILURE, EXIT_NOT_RUNNING, EXIT_USAGE } from './exitCodes.js';
 import { FINDINGS_USAGE, findingsCommand } from './findings.js';
 import { MODELS_USAGE, modelsCommand } from './models.js';
@@ -20,9 +21,9 @@ const USAGE = `Usage: steward <command> [options]
 Commands:
   status                   Show what the Steward service is doing (exit status 3 if it is not running)
   start                    Start the service through D-Bus activation
-${DOCTOR_USAGE}${FINDINGS_USAGE}${PROPOSALS_USAGE}${ASK_USAGE}${MODELS_USAGE}${API_KEY_USAGE}
+${DOCTOR_USAGE}${FINDINGS_USAGE}${PROPOSALS_USAGE}${CHAT_USAGE}${ASK_USAGE}${MODELS_USAGE}${API_KEY_USAGE}${EVAL_USAGE}
 Options:
-  --json                   Print machine-readable JSON (status, doctor, findings, proposals, jobs, history, ask,
+  --json                   Print machine-readable JSON (status, doctor, findings, proposals, jobs, history, chat, ask, eval,
                            models list, models recommend)
   --version                Print the version of this tool
   --help                   Show this help
@@ -79,6 +80,14 @@ async function main(argv: string[]): Promise<number> {
         'max-tokens': { type: 'string' },
         temperature: { type: 'string' },
         seed: { type: 'string' },
+        new: { type: 'boolean' },
+        model: { type: 'string' },
+        'remote-model': { type: 'string' },
+        corpus: { type: 'string' },
+        category: { type: 'string' },
+        verbose: { type: 'boolean' },
+        'no-tools': { type: 'boolean' },
+        'require-tool': { type: 'boolean' },
         version: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -102,6 +111,8 @@ async function main(argv: string[]): Promise<number> {
     command === 'models' ||
     command === 'findings' ||
     command === 'ask' ||
+    (command === 'chat' && rest.length === 0) ||
+    (command === 'eval' && rest.length === 0) ||
     command === 'proposals' ||
     command === 'apply' ||
     command === 'undo' ||
@@ -117,6 +128,8 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`steward: ${limit}\n`);
     return EXIT_USAGE;
   }
+  // The evaluation runs in this process, with its own engine: no service needed.
+  if (command === 'eval') return evalCommand(values, builtSetup(import.meta.url));
   const bus = await connectBus('session');
   try {
     if (command === 'findings') {
@@ -134,13 +147,18 @@ async function main(argv: string[]): Promise<number> {
       return await jobsCommand(bus, { json: values.json ?? false, undoable: values.undoable ?? false });
     if (command === 'history') return await historyCommand(bus, { json: values.json ?? false, limit });
     if (command === 'api-key' && target) return await apiKeyCommand(bus, target);
+    if (command === 'chat') {
+      return await chatCommand(bus, { session: values.session, new: values.new ?? false, json: values.json ?? false });
+    }
     if (command === 'ask') {
       const sampling = samplingOptions(values);
-      if (typeof sampling === 'string') {
-        process.stderr.write(`steward: ${sampling}\n`);
+      const tools = toolOptions(values);
+      if (typeof sampling === 'string' || typeof tools === 'string') {
+        process.stderr.write(`steward: ${typeof sampling === 'string' ? sampling : tools}\n`);
         return EXIT_USAGE;
       }
-      return await askCommand(bus, rest, { session: values.session, json: values.json ?? false, sampling });
+      const sendOptions = { ...sampling, ...tools };
+      return await askCommand(bus, rest, { session: values.session, json: values.json ?? false, sendOptions });
     }
     if (command === 'doctor') return await doctorCommand(bus, values.json ?? false);
     if (command === 'models')

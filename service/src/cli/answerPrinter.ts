@@ -1,0 +1,71 @@
+// Prints an answer as it streams, with the tool steps and the place in line
+// around it. On a terminal a running step or the waiting notice stays on one
+// line that the next output replaces; elsewhere only finished steps are
+// printed, each on a line of its own, so a log or a test reads cleanly.
+import { toolStepLine } from './chatReport.js';
+import type { ProgressEvent } from './chatStream.js';
+
+export interface PrinterOutput {
+  text(chunk: string): void;
+  steps(line: string): void;
+  /** Steps and text show on one screen (one stream, or stdout and stderr on one terminal). */
+  shared: boolean;
+  /** The steps' stream is a terminal, where a line can be replaced. */
+  live: boolean;
+}
+
+const ERASE_LINE = '\r\u001b[K';
+
+export class AnswerPrinter {
+  /** The step whose running line is on screen, or 'position' for the waiting notice. */
+  private transient: string | null = null;
+  private textMidLine = false;
+
+  constructor(private readonly output: PrinterOutput) {}
+
+  print(event: ProgressEvent): void {
+    if (event.kind === 'chunk') return this.text(event.text);
+    if (!this.output.live && (event.kind === 'position' || event.status === 'running')) return;
+    const replaces = event.kind === 'tool-step' && this.transient === event.stepId;
+    this.eraseTransient();
+    if (this.output.shared && this.textMidLine && !replaces) {
+      this.output.steps('\n');
+      this.textMidLine = false;
+    }
+    if (event.kind === 'position') {
+      this.showTransient(
+        'position',
+        `  (waiting: ${event.position} ${event.position === 1 ? 'answer' : 'answers'} ahead)`,
+      );
+    } else if (event.status === 'running') {
+      this.showTransient(event.stepId, toolStepLine(event));
+    } else {
+      this.output.steps(`${toolStepLine(event)}\n`);
+    }
+  }
+
+  /** Ends the answer's last line. */
+  finish(): void {
+    this.eraseTransient();
+    if (this.textMidLine) this.output.text('\n');
+    this.textMidLine = false;
+  }
+
+  private text(chunk: string): void {
+    if (chunk === '') return;
+    this.eraseTransient();
+    this.output.text(chunk);
+    this.textMidLine = !chunk.endsWith('\n');
+  }
+
+  private showTransient(key: string, line: string): void {
+    this.output.steps(line);
+    this.transient = key;
+  }
+
+  private eraseTransient(): void {
+    if (this.transient === null) return;
+    this.output.steps(ERASE_LINE);
+    this.transient = null;
+  }
+}
