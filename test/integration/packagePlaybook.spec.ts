@@ -16,6 +16,8 @@ const failedUnit = (lines: string[]): FindingWithEvidence => ({
   resolvedAt: null,
   count: 1,
   ignored: false,
+  explanation: null,
+  likelyCause: null,
   evidence: lines.map((text) => ({ kind: 'journal', text, at: new Date() })),
 });
 

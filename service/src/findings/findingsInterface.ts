@@ -47,6 +47,8 @@ export function findingDict(finding: Finding): Record<string, Variant> {
     count: new Variant('u', finding.count),
     ignored: new Variant('b', finding.ignored),
     ...(finding.resolvedAt ? { 'resolved-at': micros(finding.resolvedAt) } : {}),
+    ...(finding.explanation ? { explanation: new Variant('s', finding.explanation) } : {}),
+    ...(finding.likelyCause ? { 'likely-cause': new Variant('s', finding.likelyCause) } : {}),
   };
 }
 
@@ -85,6 +87,11 @@ export class FindingsInterface {
       if (change !== 'updated') this.forgetUpdates(finding.id);
     }
     this.refreshActiveCount();
+  }
+
+  /** Announces that the model's explanation of a finding arrived, as an update of the finding. */
+  explained(finding: Finding): void {
+    if (!finding.ignored) this.update(finding);
   }
 
   stop(): void {

@@ -23,6 +23,9 @@ export interface Finding {
   count: number;
   /** Hidden by an ignore rule: stored and counted, but not announced. */
   ignored: boolean;
+  /** The model's plain-words explanation; null until one arrives (or without a model). */
+  explanation: string | null;
+  likelyCause: string | null;
 }
 
 export interface FindingWithEvidence extends Finding {
@@ -59,6 +62,8 @@ interface FindingRow {
   last_seen: number;
   resolved_at: number | null;
   count: number;
+  explanation: string | null;
+  likely_cause: string | null;
 }
 
 interface EvidenceRow {
@@ -73,6 +78,8 @@ interface EvidenceRow {
 const FIRST_EVIDENCE = 3;
 const LATEST_EVIDENCE = 10;
 const MAX_EVIDENCE_TEXT = 2000;
+const MAX_EXPLANATION = 600;
+const MAX_LIKELY_CAUSE = 300;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS findings (
@@ -86,6 +93,8 @@ CREATE TABLE IF NOT EXISTS findings (
   last_seen INTEGER NOT NULL,
   resolved_at INTEGER,
   count INTEGER NOT NULL,
+  explanation TEXT,
+  likely_cause TEXT,
   UNIQUE (kind, subject)
 );
 CREATE TABLE IF NOT EXISTS evidence (
@@ -110,6 +119,9 @@ CREATE TABLE IF NOT EXISTS source_positions (
 );
 `;
 
+/** Columns added to findings after its first release, which a database made before lacks. */
+const ADDED_COLUMNS = { explanation: 'TEXT', likely_cause: 'TEXT' };
+
 const severityRank = (severity: Severity) => SEVERITIES.indexOf(severity);
 
 function toFinding(row: FindingRow, ignored: boolean): Finding {
@@ -125,6 +137,8 @@ function toFinding(row: FindingRow, ignored: boolean): Finding {
     resolvedAt: row.resolved_at === null ? null : new Date(row.resolved_at),
     count: row.count,
     ignored,
+    explanation: row.explanation,
+    likelyCause: row.likely_cause,
   };
 }
 
@@ -139,6 +153,7 @@ export class FindingsStore {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     this.db.exec(SCHEMA);
+    this.addMissingColumns();
   }
 
   close(): void {
@@ -211,6 +226,16 @@ export class FindingsStore {
     return { change: 'resolved', finding: this.finding(existing.id) };
   }
 
+  /** Stores the model's explanation (cleaned and bounded); null when there is no such finding. */
+  setExplanation(id: number, explanation: string, likelyCause: string): Finding | null {
+    const { changes } = this.sql('UPDATE findings SET explanation = ?, likely_cause = ? WHERE id = ?').run(
+      cleanLine(explanation, MAX_EXPLANATION),
+      cleanLine(likelyCause, MAX_LIKELY_CAUSE),
+      id,
+    );
+    return changes === 0 ? null : this.finding(id);
+  }
+
   list(filter: ListFilter = {}): Finding[] {
     const state = filter.state ?? 'active';
     const rows = this.sql(
@@ -253,6 +278,13 @@ export class FindingsStore {
 
   ignoreRules(): IgnoreRule[] {
     return this.sql('SELECT kind, subject, mode FROM ignore_rules ORDER BY kind, subject').all() as IgnoreRule[];
+  }
+
+  private addMissingColumns(): void {
+    const present = new Set((this.db.pragma('table_info(findings)') as { name: string }[]).map((c) => c.name));
+    for (const [name, type] of Object.entries(ADDED_COLUMNS)) {
+      if (!present.has(name)) this.db.exec(`ALTER TABLE findings ADD COLUMN ${name} ${type}`);
+    }
   }
 
   private isIgnored(row: FindingRow): boolean {
