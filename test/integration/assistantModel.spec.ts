@@ -5,6 +5,7 @@ import { callMethod, SignalRouter } from '../../service/src/dbus/client.js';
 import { assistantTools } from '../../service/src/assistant/tools/index.js';
 import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
 import {
+  activateModel,
   BUS_NAME,
   OBJECT_PATH,
   quietWatch,
@@ -47,14 +48,7 @@ describe('the assistant with a real model (tiny, generated)', () => {
       watch: quietWatch(),
       inference: { gpu: 'off', threads: 1, contextSize: 16384, maxAnswerTokens: 32 },
     });
-    await callMethod(client, {
-      destination: BUS_NAME,
-      path: OBJECT_PATH,
-      interface: 'io.github.steward.Steward1.Models',
-      member: 'SetActive',
-      signature: 's',
-      body: ['store:tiny.gguf'],
-    });
+    await activateModel(client, 'store:tiny.gguf');
   }, 60_000);
 
   afterAll(async () => {

@@ -9,6 +9,7 @@ import { errorOf } from '../support/errors.js';
 import { startOpenAIServer, type OpenAIServer } from '../support/openaiServer.js';
 import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
 import {
+  activateModel,
   BUS_NAME,
   CLI_SCRIPT,
   gdbusCall,
@@ -123,14 +124,7 @@ describe('the Chat interface on the bus', () => {
     await writeTinyModel(join(home.path, 'data', 'steward', 'models', 'tiny.gguf'));
     service = await startChatService(home.path, bus, {});
     await waitUntilReady(client, service);
-    await callMethod(client, {
-      destination: BUS_NAME,
-      path: OBJECT_PATH,
-      interface: 'io.github.steward.Steward1.Models',
-      member: 'SetActive',
-      signature: 's',
-      body: ['store:tiny.gguf'],
-    });
+    await activateModel(client, 'store:tiny.gguf');
   });
 
   afterAll(async () => {

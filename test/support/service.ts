@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { MessageBus } from '@jellybrick/dbus-next';
-import { callMethod } from '../../service/src/dbus/client.js';
+import { callMethod, nameHasOwner } from '../../service/src/dbus/client.js';
 
 export const SERVICE_SCRIPT = join(process.cwd(), 'dist', 'service', 'steward-service.js');
 export const CLI_SCRIPT = join(process.cwd(), 'dist', 'service', 'steward.js');
@@ -47,17 +47,7 @@ export function spawnService(address: string, env: NodeJS.ProcessEnv): RunningSe
   };
 }
 
-export async function nameHasOwner(bus: MessageBus, name: string): Promise<boolean> {
-  const [owned] = await callMethod(bus, {
-    destination: 'org.freedesktop.DBus',
-    path: '/org/freedesktop/DBus',
-    interface: 'org.freedesktop.DBus',
-    member: 'NameHasOwner',
-    signature: 's',
-    body: [name],
-  });
-  return owned as boolean;
-}
+export { nameHasOwner };
 
 /** Polls `condition` every 50 ms until it holds; fails after `timeoutMs` with `what` in the message. */
 export async function waitFor(
@@ -73,6 +63,18 @@ export async function waitFor(
 }
 
 /** Waits until the service owns its name and has finished starting. */
+/** Makes `model` (e.g. "store:tiny.gguf") the one the service answers with. */
+export async function activateModel(bus: MessageBus, model: string): Promise<void> {
+  await callMethod(bus, {
+    destination: BUS_NAME,
+    path: OBJECT_PATH,
+    interface: 'io.github.steward.Steward1.Models',
+    member: 'SetActive',
+    signature: 's',
+    body: [model],
+  });
+}
+
 export async function waitUntilReady(bus: MessageBus, service: RunningService): Promise<void> {
   await waitFor(async () => {
     if (service.process.exitCode !== null) throw new Error(`service exited early:\n${service.log()}`);

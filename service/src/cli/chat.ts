@@ -225,6 +225,16 @@ class ChatLoop {
       write(sessionList(await listSessions(this.bus), this.session));
     } else if (name === '/rename') {
       await this.rename(line.slice(name.length).trim());
+    } else if (name === '/delete') {
+      const [id = this.session, ...extra] = args;
+      if (id === '' || extra.length > 0)
+        return this.problem('/delete takes one conversation id (or none, for this one)');
+      await callChat(this.bus, 'DeleteSession', 's', [id]);
+      const current = id === this.session;
+      if (current) this.session = '';
+      write(
+        current ? 'Deleted this conversation; the next message starts a new one.\n' : `Deleted conversation ${id}.\n`,
+      );
     } else if (name === '/apply') {
       // apply prints its own outcome, the refusals included.
       await applyCommand(this.bus, args, { yes: false });

@@ -82,6 +82,7 @@ export const CHAT_HELP = `Commands:
   /new                 Start a new conversation
   /sessions            List the conversations
   /rename TITLE        Name this conversation
+  /delete [ID]         Delete a conversation (this one without an ID)
   /help                Show this help
   /quit                Leave (or Ctrl+D); Ctrl+C stops an answer
 `;

@@ -57,6 +57,19 @@ export async function callMethod(bus: MessageBus, target: CallTarget, options: C
   }
 }
 
+/** Whether some connection owns `name` now; asking never starts a bus-activatable service. */
+export async function nameHasOwner(bus: MessageBus, name: string): Promise<boolean> {
+  const [owned] = await callMethod(bus, {
+    destination: 'org.freedesktop.DBus',
+    path: '/org/freedesktop/DBus',
+    interface: 'org.freedesktop.DBus',
+    member: 'NameHasOwner',
+    signature: 's',
+    body: [name],
+  });
+  return owned as boolean;
+}
+
 export interface SignalFilter {
   sender?: string;
   path?: string;

@@ -8,7 +8,7 @@ import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { MessageBus, Variant } from '@jellybrick/dbus-next';
-import { callMethod } from '../../dbus/client.js';
+import { callMethod, nameHasOwner } from '../../dbus/client.js';
 import type { NetworkLink, NetworkStatus } from '../machine.js';
 
 const run = promisify(execFile);
@@ -75,18 +75,6 @@ async function readRoutes(): Promise<NetworkStatus['routes']> {
   }));
 }
 
-async function hasOwner(bus: MessageBus, name: string): Promise<boolean> {
-  const [owned] = await callMethod(bus, {
-    destination: 'org.freedesktop.DBus',
-    path: '/org/freedesktop/DBus',
-    interface: 'org.freedesktop.DBus',
-    member: 'NameHasOwner',
-    signature: 's',
-    body: [name],
-  });
-  return owned as boolean;
-}
-
 /** A property of a daemon that is running; never activates one the user stopped. */
 async function readProperty(
   bus: MessageBus,
@@ -131,13 +119,13 @@ async function resolvConfServers(): Promise<string[]> {
 }
 
 async function readDnsServers(bus: MessageBus | null): Promise<string[]> {
-  const fromResolved = bus && (await hasOwner(bus, RESOLVED.destination)) ? await resolvedDnsServers(bus) : [];
+  const fromResolved = bus && (await nameHasOwner(bus, RESOLVED.destination)) ? await resolvedDnsServers(bus) : [];
   // With resolved, resolv.conf names only its stub (127.0.0.53): the real servers are resolved's.
   return fromResolved.length > 0 ? fromResolved : resolvConfServers();
 }
 
 async function readConnectivity(bus: MessageBus | null): Promise<string> {
-  if (!bus || !(await hasOwner(bus, NM.destination))) return 'unknown';
+  if (!bus || !(await nameHasOwner(bus, NM.destination))) return 'unknown';
   const value = Number(await readProperty(bus, NM, 'Connectivity'));
   return CONNECTIVITY[value] ?? 'unknown';
 }
