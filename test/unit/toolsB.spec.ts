@@ -1,6 +1,6 @@
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readFileBounded } from '../../service/src/assistant/live/files.js';
+import { readFileBounded, resolvePath } from '../../service/src/assistant/live/files.js';
 import type {
   AuditSummary,
   FindingSummary,
@@ -256,7 +256,7 @@ describe('read_file', () => {
     root = join(temp.path, 'logs');
     outside = join(temp.path, 'outside');
     await Promise.all([mkdir(home), mkdir(root), mkdir(outside)]);
-    machine = { home: () => home, readFile: readFileBounded };
+    machine = { home: () => home, realPath: resolvePath, readFile: readFileBounded };
   });
   afterEach(() => temp.remove());
 
@@ -309,7 +309,7 @@ describe('read_file', () => {
   it("refuses secrets under the home's real path when the home is a symlink", async () => {
     const linkedHome = join(temp.path, 'linked-home');
     await symlink(home, linkedHome);
-    machine = { home: () => linkedHome, readFile: readFileBounded };
+    machine = { home: () => linkedHome, realPath: resolvePath, readFile: readFileBounded };
     const key = await put(join(home, '.gnupg', 'secring.gpg'), 'key');
     await symlink(key, join(root, 'notes.txt'));
     expect(await read(join(root, 'notes.txt'))).toMatch(/^Refused: .* because it is in a place that keeps/);

@@ -165,6 +165,8 @@ export interface Machine {
   auditHistory(limit: number): Promise<AuditSummary[]>;
   /** The home directory, for "under $HOME" scans and the allowed roots of readFile. */
   home(): string;
+  /** The path with symlinks resolved, or null where nothing is there. */
+  realPath(path: string): Promise<string | null>;
   /** Reads at most `maxBytes` of a regular file; the caller has checked the path against the allowed roots. */
   readFile(path: string, maxBytes: number): Promise<FileRead>;
 }

@@ -145,6 +145,14 @@ export class ScenarioMachine implements Machine {
     return this.recorded.home;
   }
 
+  /** A recorded file, or a folder above one (the home included), is there as it is: recordings have no links. */
+  async realPath(path: string): Promise<string | null> {
+    const files = Object.keys(this.recorded.files ?? {});
+    const folder = path.endsWith('/') ? path : `${path}/`;
+    const there = path === this.recorded.home || files.some((file) => file === path || file.startsWith(folder));
+    return there ? path : null;
+  }
+
   async readFile(path: string, maxBytes: number): Promise<FileRead> {
     const content = this.part('files', 'files')[path];
     if (content === undefined) throw new Error(`${path}: not recorded in this scenario`);

@@ -1,10 +1,18 @@
 // A bounded read of one text file, for the assistant's read_file.
-import { lstat, open } from 'node:fs/promises';
+import { lstat, open, realpath } from 'node:fs/promises';
 import { cleanLine } from '../../untrustedText.js';
 import type { FileRead } from '../machine.js';
 
 /** A NUL byte in the first 8 KB marks a file as binary, as git and grep decide it. */
 const BINARY_SNIFF_BYTES = 8192;
+
+/** The path with symlinks resolved, or null where nothing is there. */
+export async function resolvePath(path: string): Promise<string | null> {
+  return realpath(path).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return null;
+    throw error;
+  });
+}
 
 /** At most `maxBytes` of the regular file at `path` (symlinks already resolved), as cleaned UTF-8 text. */
 export async function readFileBounded(path: string, maxBytes: number): Promise<FileRead> {

@@ -6,7 +6,7 @@ import type { FindingsStore } from '../../findings/store.js';
 import type { FixesStore } from '../../fixes/store.js';
 import type { Machine } from '../machine.js';
 import { readMounts, scanLargestDirectories } from './disks.js';
-import { readFileBounded } from './files.js';
+import { readFileBounded, resolvePath } from './files.js';
 import { searchJournal, type JournalSource } from './journal.js';
 import { readNetworkStatus } from './network.js';
 import { packageStatus, searchPackages } from './packages.js';
@@ -45,6 +45,7 @@ export function liveMachine(options: LiveMachineOptions): Machine {
     proposals: async (includeClosed) => proposalSummaries(options.fixes, includeClosed),
     auditHistory: async (limit) => auditSummaries(options.fixes, limit),
     home: () => home,
+    realPath: (path) => resolvePath(path),
     readFile: (path, maxBytes) => readFileBounded(path, maxBytes),
   };
 }

@@ -1,5 +1,4 @@
 // read_file: the start of a text file in the user's home or another allowed root.
-import { realpath } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { absolutePath } from '../../fixes/params.js';
@@ -30,14 +29,6 @@ export function secretReason(path: string, home: string): string | null {
   return null;
 }
 
-/** The path with symlinks resolved, or null where nothing is there. */
-async function resolved(path: string): Promise<string | null> {
-  return realpath(path).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return null;
-    throw error;
-  });
-}
-
 export const readFileTool = defineTool({
   name: 'read_file',
   description:
@@ -50,6 +41,7 @@ export const readFileTool = defineTool({
   async run({ path, max_bytes: maxBytes }, { machine, readableRoots }) {
     const home = machine.home();
     const allowed = [home, ...readableRoots];
+    const resolved = (candidate: string) => machine.realPath(candidate);
     const target = await resolved(path);
     if (!target) return `There is no file ${path}.`;
     // A symlink must not lead out of the roots nor into a secret; the roots and the home may be symlinks too.
