@@ -222,7 +222,10 @@ async function main(): Promise<void> {
     ),
     timeoutMs: EXPLANATION_TIMEOUT_MS,
     log,
-    onExplained: (finding) => findings.explained(finding),
+    onExplained: (finding) => {
+      findings.explained(finding);
+      fixes.attachExplanation(finding);
+    },
   });
   const updateAttention = () => state.setAttention(attentionReason(findingsStore, config.config));
   const pipeline = new FindingsPipeline({

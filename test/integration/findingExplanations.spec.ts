@@ -1,83 +1,15 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Variant, type MessageBus } from '@jellybrick/dbus-next';
-import { callMethod, SignalRouter } from '../../service/src/dbus/client.js';
+import type { Variant } from '@jellybrick/dbus-next';
+import { SignalRouter } from '../../service/src/dbus/client.js';
 import { appendToJournal, unitFailure, type ExportEntry } from '../support/journal.js';
 import { startOpenAIServer, type OpenAIServer } from '../support/openaiServer.js';
-import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
-import {
-  BUS_NAME,
-  OBJECT_PATH,
-  quietWatch,
-  startConfiguredService,
-  waitFor,
-  type RunningService,
-} from '../support/service.js';
-import { makeTempDir, type TempDir } from '../support/tempDir.js';
-import { plain } from '../support/unitScenario.js';
+import { OBJECT_PATH, quietWatch, waitFor } from '../support/service.js';
+import { fail } from '../support/systemdMock.js';
+import { plain, startUnitScenario, type UnitScenario } from '../support/unitScenario.js';
 
 const FINDINGS = 'io.github.steward.Steward1.Findings';
-
-/** The service with a journal to follow, set up by `configure` (which may write files into the home first). */
-class ExplainingService {
-  bus!: PrivateBus;
-  client!: MessageBus;
-  home!: TempDir;
-  journal!: string;
-  service!: RunningService;
-  /** Every FindingUpdated, as plain dictionaries. */
-  readonly updates: Record<string, unknown>[] = [];
-
-  async start(configure: (home: string) => Promise<Record<string, unknown>>): Promise<void> {
-    this.bus = await startPrivateBus();
-    this.client = await this.bus.connect();
-    this.home = await makeTempDir();
-    this.journal = join(this.home.path, 'journal');
-    await mkdir(this.journal);
-    await appendToJournal(this.journal, [
-      { MESSAGE: 'Started session-1.scope.', PRIORITY: '6', SYSLOG_IDENTIFIER: 'systemd', _TRANSPORT: 'journal' },
-    ]);
-    const config = await configure(this.home.path);
-    this.service = await startConfiguredService(this.bus, this.client, this.home.path, {
-      ...config,
-      watch: quietWatch({ journal: { system: false, user: false, directories: [this.journal] } }),
-    });
-    await new SignalRouter(this.client).subscribe(
-      { path: OBJECT_PATH, interface: FINDINGS, member: 'FindingUpdated' },
-      (body) => this.updates.push(plain(body[1] as Record<string, Variant>)),
-    );
-  }
-
-  call(iface: string, member: string, signature = '', body: unknown[] = []): Promise<unknown[]> {
-    return callMethod(this.client, {
-      destination: BUS_NAME,
-      path: OBJECT_PATH,
-      interface: iface,
-      member,
-      signature,
-      body,
-    });
-  }
-
-  /** Waits until a FindingUpdated for `subject` carries an explanation, and returns it with the listed finding. */
-  async explained(subject: string, timeoutMs: number) {
-    const explainedUpdate = () => this.updates.find((f) => f.subject === subject && 'explanation' in f);
-    await waitFor(
-      () => explainedUpdate() !== undefined,
-      `FindingUpdated with the explanation of ${subject}`,
-      timeoutMs,
-    );
-    const [listed] = await this.call(FINDINGS, 'List', 'a{sv}', [{}]);
-    const finding = (listed as Record<string, Variant>[]).map(plain).find((f) => f.subject === subject);
-    return { update: explainedUpdate()!, finding: finding! };
-  }
-
-  async stop(): Promise<void> {
-    await this.service.stop();
-    await this.bus.stop();
-    await this.home.remove();
-  }
-}
+const PROPOSALS = 'io.github.steward.Steward1.Proposals';
 
 // The test server answers a request with a JSON schema with an example of the schema: "ok" for each string.
 const EXPLANATION = 'ok';
@@ -88,27 +20,38 @@ const isExplainerRequest = (schema: unknown) =>
   Boolean((schema as { properties?: Record<string, unknown> } | undefined)?.properties?.likelyCause);
 
 describe('finding explanations from a remote model', () => {
-  const steward = new ExplainingService();
+  let scenario: UnitScenario;
+  let journal: string;
   let server: OpenAIServer;
+  /** Every FindingUpdated, as plain dictionaries. */
+  const updates: Record<string, unknown>[] = [];
 
   beforeAll(async () => {
     server = await startOpenAIServer();
-    await steward.start(async (home) => {
+    scenario = await startUnitScenario(['backup.service'], async (home) => {
+      journal = join(home, 'journal');
+      await mkdir(journal);
+      await appendToJournal(journal, [unitFailure('start.service')]);
       const apiKeyFile = join(home, 'api-key');
       await writeFile(apiKeyFile, 'sk-test-key', { mode: 0o600 });
       return {
         inference: { engine: 'remote', remote: { url: server.url, model: 'test-model', apiKeyFile } },
         assistant: { explainFindings: true, redactPatterns: [String.raw`ACME-[0-9a-f]{16}`] },
+        watch: quietWatch({ journal: { system: false, user: false, directories: [journal] } }),
       };
     });
-  });
+    await new SignalRouter(scenario.client).subscribe(
+      { path: OBJECT_PATH, interface: FINDINGS, member: 'FindingUpdated' },
+      (body) => updates.push(plain(body[1] as Record<string, Variant>)),
+    );
+  }, 60_000);
 
   afterAll(async () => {
-    await steward.stop();
+    await scenario.stop();
     await server.close();
   });
 
-  it('adds the explanation and likely cause to the finding, announced with FindingUpdated', async () => {
+  it('adds the explanation and likely cause to the finding and its proposal, announced with FindingUpdated', async () => {
     const backupLine: ExportEntry = {
       MESSAGE: 'login to https://backup:hunter22@nas.local refused; ticket ACME-0123456789abcdef',
       PRIORITY: '3',
@@ -116,9 +59,15 @@ describe('finding explanations from a remote model', () => {
       _SYSTEMD_UNIT: 'backup.service',
       _TRANSPORT: 'stdout',
     };
-    await appendToJournal(steward.journal, [backupLine, unitFailure('backup.service')]);
+    await fail(scenario.client, 'backup.service', { status: 3 });
+    await appendToJournal(journal, [backupLine, unitFailure('backup.service')]);
 
-    const { update, finding } = await steward.explained('backup.service', 30_000);
+    const explainedUpdate = () => updates.find((f) => f.subject === 'backup.service' && 'explanation' in f);
+    await waitFor(() => explainedUpdate() !== undefined, 'FindingUpdated with the explanation', 30_000);
+    expect(explainedUpdate()).toEqual(
+      jasmine.objectContaining({ explanation: EXPLANATION, 'likely-cause': LIKELY_CAUSE }),
+    );
+    const finding = (await scenario.list(FINDINGS, 'List')).find((f) => f.subject === 'backup.service')!;
     expect(finding).toEqual(
       jasmine.objectContaining({
         kind: 'unit-failed',
@@ -127,14 +76,19 @@ describe('finding explanations from a remote model', () => {
         'likely-cause': LIKELY_CAUSE,
       }),
     );
-    expect(update).toEqual(jasmine.objectContaining({ explanation: EXPLANATION, 'likely-cause': LIKELY_CAUSE }));
-    const [full] = await steward.call(FINDINGS, 'Get', 's', [finding.id]);
-    expect(plain(full as Record<string, Variant>)).toEqual(
-      jasmine.objectContaining({ explanation: EXPLANATION, 'likely-cause': LIKELY_CAUSE }),
+
+    // The proposal says the same, from the same single request.
+    const proposalFor = async () =>
+      (await scenario.list(PROPOSALS, 'List')).find((proposal) => proposal.subject === 'backup.service');
+    await waitFor(
+      async () => (await proposalFor())?.explanation === `${EXPLANATION} Likely cause: ${LIKELY_CAUSE}`,
+      "the explanation on the finding's proposal",
     );
+    const modelRequests = server.requests.filter((request) => request.body.response_format !== undefined);
+    expect(modelRequests.length).toBe(1);
 
     // What left the computer: the evidence, quoted, without the password or the user's own secret form.
-    const asked = server.requests.filter((request) =>
+    const asked = modelRequests.filter((request) =>
       isExplainerRequest(request.body.response_format?.json_schema?.schema),
     );
     expect(asked.length).toBe(1);
@@ -143,5 +97,5 @@ describe('finding explanations from a remote model', () => {
     expect(sent).not.toContain('hunter22');
     expect(sent).not.toContain('ACME-0123456789abcdef');
     expect(asked[0]!.body.max_tokens).toBe(300);
-  });
+  }, 60_000);
 });

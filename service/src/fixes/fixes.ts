@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { MessageBus } from '@jellybrick/dbus-next';
 import type { Config } from '../config.js';
 import type { ObjectServer } from '../dbus/objectServer.js';
-import type { FindingChange, FindingsStore } from '../findings/store.js';
+import type { Finding, FindingChange, FindingsStore } from '../findings/store.js';
 import { OBJECT_PATH, PROPOSALS_INTERFACE } from '../interfaces.js';
 import type { Logger } from '../logging.js';
 import type { StewardPaths } from '../paths.js';
@@ -108,6 +108,11 @@ export class Fixes {
   /** A proposal the assistant made in a chat; see Proposer.proposeFromChat. */
   proposeFromChat(name: string, params: Record<string, unknown>, reason: string): Promise<Proposal> {
     return this.proposer.proposeFromChat(name, params, reason);
+  }
+
+  /** A finding's explanation arrived: its waiting proposal says the same. */
+  attachExplanation(finding: Finding): void {
+    this.proposer.attachExplanation(finding);
   }
 
   considerFindings(changes: readonly FindingChange[]): void {

@@ -2,7 +2,7 @@
 // validated against the catalog and previewed; those that would change
 // nothing or do not fit this machine are not offered.
 import { remoteErrorName, StewardError } from '../dbus/errors.js';
-import type { FindingChange, FindingsStore, FindingWithEvidence } from '../findings/store.js';
+import type { Finding, FindingChange, FindingsStore, FindingWithEvidence } from '../findings/store.js';
 import type { Logger } from '../logging.js';
 import { cleanLine } from '../untrustedText.js';
 import { needsAuthorization, riskOf, type ActionContext, type Preview } from './action.js';
@@ -31,6 +31,9 @@ export interface ProposerOptions {
   advisor?: ModelAdvisor;
   log: Logger;
 }
+
+const explanationOf = (finding: Finding) =>
+  [finding.explanation, finding.likelyCause && `Likely cause: ${finding.likelyCause}`].filter(Boolean).join(' ');
 
 export class Proposer {
   /** Findings are considered one at a time, so a burst cannot propose the same fix twice. */
@@ -70,8 +73,8 @@ export class Proposer {
     const draft = await draftFor(full, { context: this.options.context, preview: (c) => this.previewOrNull(c) });
     const advisor = this.options.advisor;
     if (draft) {
-      const proposal = await this.propose(full, draft, 'playbook');
-      if (proposal && advisor?.available) this.later(() => this.explain(advisor, proposal, full));
+      // The model's words come from the finding's explanation (see attachExplanation), not from a second request.
+      await this.propose(full, draft, 'playbook');
     } else if (advisor?.available) {
       this.later(() => this.adviseUnknown(advisor, full));
     }
@@ -86,7 +89,7 @@ export class Proposer {
       kind: finding.kind,
       subject: finding.subject,
       title: draft.title,
-      explanation: draft.explanation,
+      explanation: finding.explanation ? explanationOf(finding) : draft.explanation,
       actions,
     });
     store.audit({
@@ -113,18 +116,12 @@ export class Proposer {
       );
   }
 
-  /** Replaces the playbook's explanation with the model's, while the proposal still waits. */
-  private async explain(advisor: ModelAdvisor, proposal: Proposal, finding: FindingWithEvidence): Promise<void> {
-    const advice = await advisor.advise(
-      finding,
-      proposal.actions.map((action) => action.preview.summary),
-      false,
-    );
-    this.options.log.info('model advice', { finding: finding.id, explained: advice !== null });
-    const current = this.options.store.proposal(proposal.id);
-    if (!advice || current?.state !== 'open') return;
-    this.options.store.refreshProposal(proposal.id, advice.explanation, current.actions);
-    this.options.signals.proposalChanged(proposal.id);
+  /** The finding's explanation from the model, on its proposal while that still waits. */
+  attachExplanation(finding: Finding): void {
+    const current = this.options.store.proposalForFinding(finding.id);
+    if (!finding.explanation || current?.state !== 'open') return;
+    this.options.store.refreshProposal(current.id, explanationOf(finding), current.actions);
+    this.options.signals.proposalChanged(current.id);
   }
 
   private async adviseUnknown(advisor: ModelAdvisor, finding: FindingWithEvidence): Promise<void> {
