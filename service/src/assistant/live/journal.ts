@@ -1,6 +1,5 @@
 // Searching the journal with journalctl's own export format (-o json), for the
 // assistant's search_journal and unit_status.
-import { StewardError } from '../../dbus/errors.js';
 import { cleanLine } from '../../untrustedText.js';
 import { directoryArgs, journalctl } from '../../fixes/actions/journalctl.js';
 import { JOURNAL_FIELDS, parseJournalLine } from '../../watch/journalEntry.js';
@@ -67,16 +66,9 @@ function toLine(json: string): JournalLine | null {
   };
 }
 
-// journalctl --grep exits 1 without a word on stderr when nothing matches, as grep does;
-// journalctl() then reports "journalctl failed: " with nothing after it.
-const isNoMatch = (error: unknown) =>
-  error instanceof StewardError && error.errorName === 'Unavailable' && error.message.endsWith('failed: ');
-
 async function readOne(journal: string[], query: JournalQuery): Promise<JournalLine[]> {
-  const { stdout } = await journalctl([...journal, ...queryArgs(query)]).catch((error: unknown) => {
-    if (query.text && isNoMatch(error)) return { stdout: '' };
-    throw error;
-  });
+  // journalctl --grep exits 1, as grep does, when nothing matches.
+  const { stdout } = await journalctl([...journal, ...queryArgs(query)], undefined, query.text ? 1 : undefined);
   return stdout
     .split('\n')
     .filter((line) => line.trim())

@@ -14,14 +14,21 @@ export interface JournalOptions {
 
 export const directoryArgs = ({ directory }: JournalOptions) => (directory ? ['--directory', directory] : []);
 
-/** stdout and stderr of `command args`; Unavailable when it cannot run or fails. */
+/**
+ * stdout and stderr of `command args`; Unavailable when it cannot run or fails.
+ * `silentExit`: an exit status that means "nothing found" when journalctl says nothing on stderr (--grep exits 1).
+ */
 export async function journalctl(
   args: string[],
   command: string[] = ['journalctl'],
+  silentExit?: number,
 ): Promise<{ stdout: string; stderr: string }> {
   const [file, ...prefix] = command as [string, ...string[]];
   return run(file, [...prefix, ...args], { maxBuffer: 16 * 1024 * 1024, timeout: 60_000 }).catch(
-    (error: Omit<NodeJS.ErrnoException, 'code'> & { code?: string | number; stderr?: string }) => {
+    (error: Omit<NodeJS.ErrnoException, 'code'> & { code?: string | number; stdout?: string; stderr?: string }) => {
+      if (silentExit !== undefined && error.code === silentExit && !error.stderr?.trim()) {
+        return { stdout: error.stdout ?? '', stderr: '' };
+      }
       // pkexec: 126, the prompt was dismissed; 127, not authorized (or polkit failed).
       if (file === 'pkexec' && (error.code === 126 || error.code === 127)) throw new NotAuthorizedError();
       const reason = error.code === 'ENOENT' ? `${file} is not installed` : (error.stderr ?? error.message).trim();
