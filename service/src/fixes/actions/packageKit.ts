@@ -46,12 +46,17 @@ export interface PackageRef {
   /** The repository, or "installed" (some backends: "installed:repo"). */
   data: string;
   info: number;
+  /** One line from the package's description, as the Package signal gives it (untrusted text). */
+  summary: string;
 }
 
-export function parsePackageId(id: string, info: number): PackageRef {
+export function parsePackageId(id: string, info: number, summary = ''): PackageRef {
   const [name = id, version = '', arch = '', data = ''] = id.split(';');
-  return { id, name, version, arch, data, info };
+  return { id, name, version, arch, data, info, summary };
 }
+
+/** What PackageKit's calls need: the system bus, and a log for a transaction that would not cancel. */
+export type PackageKitContext = Pick<ActionContext, 'systemBus' | 'log'>;
 
 export interface TransactionResult {
   packages: PackageRef[];
@@ -73,7 +78,7 @@ export interface TransactionOptions {
  * StewardError with PackageKit's own words.
  */
 export async function transaction(
-  context: ActionContext,
+  context: PackageKitContext,
   method: string,
   signature: string,
   body: unknown[],
@@ -101,8 +106,8 @@ export async function transaction(
     router.subscribe({ path, interface: TRANSACTION }, (signalBody, message) => {
       switch (message.member) {
         case 'Package': {
-          const [info, id] = signalBody as [number, string];
-          const ref = parsePackageId(id, info);
+          const [info, id, summary] = signalBody as [number, string, string];
+          const ref = parsePackageId(id, info, summary);
           result.packages.push(ref);
           text = `${verbOf(info)} ${ref.name}`;
           return report();
@@ -188,13 +193,13 @@ const VERBS: Record<number, string> = {
 const verbOf = (info: number) => VERBS[info] ?? 'Processing';
 
 /** Resolves package names with `filter`: what PackageKit knows by those names. */
-export async function resolve(context: ActionContext, names: string[], filter: number): Promise<PackageRef[]> {
+export async function resolve(context: PackageKitContext, names: string[], filter: number): Promise<PackageRef[]> {
   const { packages } = await transaction(context, 'Resolve', 'tas', [BigInt(filter), names]);
   return packages;
 }
 
 /** Names of the packages, not installed yet, that would provide the file at `path`. */
-export async function packagesProviding(context: ActionContext, path: string): Promise<string[]> {
+export async function packagesProviding(context: PackageKitContext, path: string): Promise<string[]> {
   const filter = FILTER.notInstalled | FILTER.newest | FILTER.arch;
   const { packages } = await transaction(context, 'SearchFiles', 'tas', [BigInt(filter), [path]]);
   return [...new Set(packages.map((ref) => ref.name))];

@@ -21,7 +21,7 @@ const REFUSALS = new Set([
 // The name has no owner and, with activation off, nothing starts it.
 const ABSENT = new Set(['org.freedesktop.DBus.Error.ServiceUnknown', 'org.freedesktop.DBus.Error.NameHasNoOwner']);
 
-export function systemBusOf(context: ActionContext): MessageBus {
+export function systemBusOf(context: Pick<ActionContext, 'systemBus'>): MessageBus {
   if (!context.systemBus) throw new StewardError('Unavailable', 'There is no system bus on this machine.');
   return context.systemBus;
 }
