@@ -5,25 +5,95 @@ import { Extension, gettext as _ } from 'resource:///org/gnome/shell/extensions/
 import * as Main from 'resource:///org/gnome/shell/ui/main.js';
 
 import { StewardIndicator } from './indicator.js';
+import { StewardNotifications } from './notifications.js';
+import { primaryAction, type Proposal } from './notificationPolicy.js';
+import { StewardProxies } from './stewardProxies.js';
 import { ServiceClient } from './serviceClient.js';
+import { QuickChat } from './quickChat.js';
+import { QuickChatShortcut } from './shortcut.js';
 
 export default class StewardExtension extends Extension {
   private _indicator: StewardIndicator | null = null;
+  private _steward: StewardProxies | null = null;
+  private _notifications: StewardNotifications | null = null;
   private _client: ServiceClient | null = null;
+  private _quickChat: QuickChat | null = null;
+  private _shortcut: QuickChatShortcut | null = null;
 
   override enable(): void {
-    this._indicator = new StewardIndicator(this.dir.get_child('icons'), () => this._startService());
+    this._steward = new StewardProxies({
+      changed: () => this._indicator?.sync(),
+      proposalAdded: (proposal) =>
+        this._notifications?.tell({
+          kind: 'proposal',
+          proposal,
+          severity: this._steward?.severityOf(proposal.findingId) ?? 'warning',
+        }),
+      findingAdded: (finding) => this._notifications?.tell({ kind: 'finding', finding }),
+      jobFinished: (job) => this._notifications?.jobFinished(job),
+      failed: (summary, error) => this._report(summary, error),
+    });
+    this._indicator = new StewardIndicator(this.dir.get_child('icons'), this._steward, {
+      startService: () => this._startService(),
+      takeShortcut: () => this._shortcut?.takeFromSwitcher(),
+      openChat: (proposalId) => this.openChat(proposalId),
+      openPreferences: () => this.openPreferences(),
+      apply: (proposal) => this._apply(proposal),
+    });
     Main.panel.addToStatusArea(this.uuid, this._indicator);
+    this._notifications = new StewardNotifications(
+      this.getSettings(),
+      new Gio.FileIcon({ file: this.dir.get_child('icons').get_child('steward-symbolic.svg') }),
+      {
+        apply: (proposal) => this._apply(proposal),
+        review: (proposal) => this.openChat(proposal.id),
+        dismiss: (proposal) => void this._steward?.dismiss(proposal.id),
+        undo: (job) => void this._steward?.undo(job.id),
+        open: () => this._indicator?.showProposal(),
+      },
+    );
+    this._steward.connect().catch((error: unknown) => this._report(_('Cannot reach the session bus'), error));
 
     this._client = new ServiceClient((status) => this._indicator?.showStatus(status));
     this._client.watch().catch((error: unknown) => this._report(_('Cannot reach the session bus'), error));
+
+    this._quickChat = new QuickChat();
+    // The shortcut reports its conflict from its constructor on, before it is assigned here.
+    const showConflict = (shortcut: QuickChatShortcut) =>
+      this._indicator?.showShortcutConflict(shortcut.conflict, shortcut.canTakeFromSwitcher);
+    this._shortcut = new QuickChatShortcut(
+      this.getSettings(),
+      () => this._quickChat?.toggle(),
+      () => {
+        if (this._shortcut) showConflict(this._shortcut);
+      },
+    );
+    showConflict(this._shortcut);
+  }
+
+  /** Opens the quick chat; with a proposal's id, shows that proposal's card in it. */
+  openChat(proposalId?: string): void {
+    this._quickChat?.open(proposalId);
   }
 
   override disable(): void {
+    this._shortcut?.destroy();
+    this._shortcut = null;
+    this._quickChat?.destroy();
+    this._quickChat = null;
     this._client?.destroy();
     this._client = null;
+    this._notifications?.destroy();
+    this._notifications = null;
+    this._steward?.destroy();
+    this._steward = null;
     this._indicator?.destroy();
     this._indicator = null;
+  }
+
+  private _apply(proposal: Proposal): void {
+    const action = primaryAction(proposal);
+    if (action) void this._steward?.apply(proposal.id, action.name);
   }
 
   private _startService(): void {

@@ -8,10 +8,29 @@ import * as Main from 'resource:///org/gnome/shell/ui/main.js';
 import * as PanelMenu from 'resource:///org/gnome/shell/ui/panelMenu.js';
 import * as PopupMenu from 'resource:///org/gnome/shell/ui/popupMenu.js';
 
+import { FindingsSection, ProposalsSection } from './indicatorMenu.js';
 import { API_VERSION } from './interfaces.js';
-import { present, type Presentation, type ServiceStatus } from './serviceStatus.js';
+import type { Proposal } from './notificationPolicy.js';
+import { engineSummary, present, type Presentation, type ServiceStatus } from './serviceStatus.js';
+import type { StewardProxies } from './stewardProxies.js';
 
 const TOOLTIP_OFFSET = 6;
+const PULSE_OPACITY = 110;
+const PULSE_MS = 900;
+
+// GNOME Shell adds ease() to actors; the type definitions declare it for another Clutter version.
+interface Easing {
+  ease(params: Record<string, unknown>): void;
+}
+
+export interface IndicatorHandlers {
+  startService(): void;
+  /** Gives the keys of GNOME's input-source shortcut to the quick chat (offered only with a single layout). */
+  takeShortcut(): void;
+  openChat(proposalId?: string): void;
+  openPreferences(): void;
+  apply(proposal: Proposal): void;
+}
 
 /** The top-bar button: an icon for the service state, a tooltip, and a menu with the details. */
 export const StewardIndicator = GObject.registerClass(
@@ -21,13 +40,24 @@ export const StewardIndicator = GObject.registerClass(
     private _tooltip!: St.Label;
     private _titleItem!: PopupMenu.PopupMenuItem;
     private _detailItem!: PopupMenu.PopupMenuItem;
+    private _engineItem!: PopupMenu.PopupMenuItem;
     private _startItem!: PopupMenu.PopupMenuItem;
-    private _startService!: () => void;
+    private _proposalsSection!: ProposalsSection;
+    private _findingsSection!: FindingsSection;
+    private _actionsSection!: PopupMenu.PopupMenuSection;
+    private _pauseItem!: PopupMenu.PopupSwitchMenuItem;
+    private _conflictItem!: PopupMenu.PopupMenuItem;
+    private _takeShortcutItem!: PopupMenu.PopupMenuItem;
+    private _handlers!: IndicatorHandlers;
+    private _steward!: StewardProxies;
+    private _status: ServiceStatus = { running: false };
+    private _iconName = '';
 
-    constructor(iconsDir: Gio.File, startService: () => void) {
+    constructor(iconsDir: Gio.File, steward: StewardProxies, handlers: IndicatorHandlers) {
       super(0.5, _('Steward'));
       this._iconsDir = iconsDir;
-      this._startService = startService;
+      this._steward = steward;
+      this._handlers = handlers;
 
       this._icon = new St.Icon({ style_class: 'system-status-icon' });
       this.add_child(this._icon);
@@ -48,11 +78,45 @@ export const StewardIndicator = GObject.registerClass(
       this._titleItem.remove_style_class_name('popup-inactive-menu-item');
       this._detailItem = new PopupMenu.PopupMenuItem('', { reactive: false, style_class: 'steward-status-detail' });
       this._detailItem.label.clutter_text.line_wrap = true;
+      this._engineItem = new PopupMenu.PopupMenuItem('', { reactive: false, style_class: 'steward-status-detail' });
       this._startItem = new PopupMenu.PopupMenuItem(_('Start Steward'));
-      this._startItem.connect('activate', () => this._startService());
+      this._startItem.connect('activate', () => this._handlers.startService());
       menu.addMenuItem(this._titleItem);
       menu.addMenuItem(this._detailItem);
+      menu.addMenuItem(this._engineItem);
       menu.addMenuItem(this._startItem);
+
+      this._proposalsSection = new ProposalsSection({
+        apply: (proposal) => this._handlers.apply(proposal),
+        dismiss: (proposal) => void this._steward.dismiss(proposal.id),
+      });
+      this._findingsSection = new FindingsSection();
+      menu.addMenuItem(this._proposalsSection);
+      menu.addMenuItem(this._findingsSection);
+
+      this._actionsSection = new PopupMenu.PopupMenuSection();
+      this._actionsSection.addMenuItem(new PopupMenu.PopupSeparatorMenuItem());
+      this._pauseItem = new PopupMenu.PopupSwitchMenuItem(_('Pause Steward'), false);
+      this._pauseItem.connect('toggled', (_item, paused: boolean) => void this._steward.setPaused(paused));
+      this._actionsSection.addMenuItem(this._pauseItem);
+      this._actionsSection.addAction(_('Unload model'), () => void this._steward.unload());
+      this._actionsSection.addAction(_('Open chat'), () => this._handlers.openChat());
+      this._conflictItem = new PopupMenu.PopupMenuItem('', { reactive: false, style_class: 'steward-status-detail' });
+      this._conflictItem.label.clutter_text.line_wrap = true;
+      this._takeShortcutItem = new PopupMenu.PopupMenuItem(_('Use this shortcut for Steward'));
+      this._takeShortcutItem.connect('activate', () => this._handlers.takeShortcut());
+      this._actionsSection.addMenuItem(this._conflictItem);
+      this._actionsSection.addMenuItem(this._takeShortcutItem);
+      this.showShortcutConflict(null, false);
+      menu.addMenuItem(this._actionsSection);
+      menu.addAction(_('Preferences'), () => this._handlers.openPreferences());
+      menu.connectObject(
+        'open-state-changed',
+        (_menu: unknown, open: boolean) => {
+          if (open) void this._syncEngine();
+        },
+        this,
+      );
       this.connect('button-press-event', () => {
         this._tooltip.hide();
         return Clutter.EVENT_PROPAGATE;
@@ -62,7 +126,33 @@ export const StewardIndicator = GObject.registerClass(
     }
 
     showStatus(status: ServiceStatus): void {
-      this._apply(present(status, API_VERSION, _));
+      this._status = status;
+      this.sync();
+    }
+
+    /** Shows the service's state, what waits for the user and the engine, as they are now. */
+    sync(): void {
+      const running = this._status.running;
+      const activity = this._steward.activity;
+      this._apply(present(this._status, API_VERSION, _, activity));
+      this._proposalsSection.show(running ? this._steward.proposals : []);
+      this._findingsSection.show(running ? this._steward.findings : []);
+      this._actionsSection.actor.visible = running;
+      this._engineItem.visible = running && this._engineItem.label.text !== '';
+      this._pauseItem.setToggleState(activity.paused);
+    }
+
+    /** Opens the menu with the proposal's exact effect shown. */
+    showProposal(proposalId?: string): void {
+      if (proposalId) this._proposalsSection.show(this._steward.proposals, proposalId);
+      (this.menu as PopupMenu.PopupMenu).open();
+    }
+
+    /** Says why the quick chat's shortcut does not open it, and offers the fix where one is safe. */
+    showShortcutConflict(conflict: string | null, canTake: boolean): void {
+      this._conflictItem.label.text = conflict ?? '';
+      this._conflictItem.visible = conflict !== null;
+      this._takeShortcutItem.visible = conflict !== null && canTake;
     }
 
     showError(message: string): void {
@@ -70,14 +160,40 @@ export const StewardIndicator = GObject.registerClass(
       this._detailItem.visible = true;
     }
 
+    private async _syncEngine(): Promise<void> {
+      const engine = await this._steward.engineStatus();
+      this._engineItem.label.text = engine ? engineSummary(engine, _) : '';
+      this._engineItem.visible = this._status.running && engine !== null;
+    }
+
     private _apply(presentation: Presentation): void {
-      this._icon.gicon = new Gio.FileIcon({ file: this._iconsDir.get_child(`${presentation.iconName}.svg`) });
+      if (presentation.iconName !== this._iconName) {
+        this._iconName = presentation.iconName;
+        this._icon.gicon = new Gio.FileIcon({ file: this._iconsDir.get_child(`${presentation.iconName}.svg`) });
+      }
+      this._pulse(presentation.animate);
       this.accessible_name = presentation.title;
       this._tooltip.text = presentation.title;
       this._titleItem.label.text = presentation.title;
       this._detailItem.label.text = presentation.detail;
       this._detailItem.visible = presentation.detail !== '';
       this._startItem.visible = presentation.canStart;
+    }
+
+    private _pulse(animate: boolean): void {
+      const pulsing = this._icon.get_transition('opacity') !== null;
+      if (animate && !pulsing) {
+        (this._icon as unknown as Easing).ease({
+          opacity: PULSE_OPACITY,
+          duration: PULSE_MS,
+          mode: Clutter.AnimationMode.EASE_IN_OUT_SINE,
+          repeatCount: -1,
+          autoReverse: true,
+        });
+      } else if (!animate && pulsing) {
+        this._icon.remove_transition('opacity');
+        this._icon.opacity = 255;
+      }
     }
 
     private _syncTooltip(): void {
@@ -98,6 +214,8 @@ export const StewardIndicator = GObject.registerClass(
     }
 
     override destroy(): void {
+      this._icon.remove_all_transitions();
+      (this.menu as PopupMenu.PopupMenu).disconnectObject(this);
       this._tooltip.destroy();
       super.destroy();
     }

@@ -8,8 +8,26 @@ export type ServiceStatus =
 
 export type Compatibility = 'compatible' | 'service-older' | 'service-newer';
 
+/** What the other interfaces add to the core state: the engine and what waits for the user. */
+export interface Activity {
+  /** Chat.EngineState, or '' while unknown. */
+  engineState: string;
+  paused: boolean;
+  openProposals: number;
+  activeFindings: number;
+}
+
+export const NO_ACTIVITY: Activity = { engineState: '', paused: false, openProposals: 0, activeFindings: 0 };
+
 export interface Presentation {
-  iconName: 'steward-symbolic' | 'steward-attention-symbolic' | 'steward-offline-symbolic';
+  iconName:
+    | 'steward-symbolic'
+    | 'steward-attention-symbolic'
+    | 'steward-offline-symbolic'
+    | 'steward-paused-symbolic'
+    | 'steward-thinking-symbolic';
+  /** Pulse the icon: a model is loading or Steward is working. */
+  animate: boolean;
   /** Short sentence for the tooltip, the accessible name and the menu's status line. */
   title: string;
   /** Longer explanation for the menu, may be empty. */
@@ -33,7 +51,21 @@ export function compatibility(serviceApiVersion: number, extensionApiVersion: nu
 const format = (template: string, values: Record<string, string | number>) =>
   template.replace(/\{(\w+)\}/g, (match, key: string) => String(values[key] ?? match));
 
-export function present(status: ServiceStatus, extensionApiVersion: number, _: Gettext): Presentation {
+export function present(
+  status: ServiceStatus,
+  extensionApiVersion: number,
+  _: Gettext,
+  activity: Activity = NO_ACTIVITY,
+): Presentation {
+  return { animate: false, ...presentState(status, extensionApiVersion, _, activity) };
+}
+
+function presentState(
+  status: ServiceStatus,
+  extensionApiVersion: number,
+  _: Gettext,
+  activity: Activity,
+): Omit<Presentation, 'animate'> & { animate?: boolean } {
   if (!status.running) {
     return {
       iconName: 'steward-offline-symbolic',
@@ -62,16 +94,46 @@ export function present(status: ServiceStatus, extensionApiVersion: number, _: G
       ? _('The service is newer than this extension; update the extension to use everything it offers.')
       : '';
   const join = (...parts: string[]) => parts.filter(Boolean).join(' ');
+  const waiting = Math.max(activity.openProposals, activity.activeFindings);
+  if (status.state !== 'degraded' && status.state !== 'starting') {
+    if (activity.paused || activity.engineState === 'paused') {
+      return {
+        iconName: 'steward-paused-symbolic',
+        title: _('Steward is paused'),
+        detail: join(_('The model is unloaded until you resume.'), status.reason, newer),
+        canStart: false,
+      };
+    }
+    if (status.state === 'attention' || waiting > 0) {
+      return {
+        iconName: 'steward-attention-symbolic',
+        title:
+          waiting > 0
+            ? format(_('Steward needs your attention ({count})'), { count: waiting })
+            : _('Steward needs your attention'),
+        detail: join(status.reason, newer),
+        canStart: false,
+      };
+    }
+    if (activity.engineState === 'loading') {
+      return {
+        iconName: 'steward-thinking-symbolic',
+        animate: true,
+        title: _('Steward is loading a model'),
+        detail: newer,
+        canStart: false,
+      };
+    }
+  }
   switch (status.state) {
     case 'starting':
       return { iconName: 'steward-symbolic', title: _('Steward is starting'), detail: newer, canStart: false };
     case 'busy':
-      return { iconName: 'steward-symbolic', title: _('Steward is working'), detail: newer, canStart: false };
-    case 'attention':
       return {
-        iconName: 'steward-attention-symbolic',
-        title: _('Steward needs your attention'),
-        detail: join(status.reason, newer),
+        iconName: 'steward-thinking-symbolic',
+        animate: true,
+        title: _('Steward is working'),
+        detail: newer,
         canStart: false,
       };
     case 'degraded':
@@ -92,4 +154,28 @@ export function present(status: ServiceStatus, extensionApiVersion: number, _: G
         canStart: false,
       };
   }
+}
+
+const GB = 1024 ** 3;
+
+/**
+ * The menu's engine line from Chat.GetEngineStatus (unpacked): the model, where
+ * it runs, and the video memory it uses; empty when no model is set up.
+ */
+export function engineSummary(engine: Record<string, unknown>, _: Gettext): string {
+  const model = typeof engine.model === 'string' ? (engine.model.split('/').pop() ?? '') : '';
+  if (model === '' || engine.state === 'unconfigured') return _('No model is set up');
+  const backends: Record<string, string> = { cuda: 'CUDA', vulkan: 'Vulkan', metal: 'Metal', cpu: 'CPU' };
+  const parts = [model];
+  if (engine.location === 'remote') parts.push(_('remote'));
+  else if (typeof engine.backend === 'string') parts.push(backends[engine.backend] ?? engine.backend);
+  else parts.push(engine.state === 'loading' ? _('loading') : _('not loaded'));
+  const used = Number(engine['vram-used'] ?? 0);
+  const total = Number(engine['vram-total'] ?? 0);
+  if (used > 0 && total > 0) {
+    parts.push(
+      format(_('{used} of {total} GB video memory'), { used: (used / GB).toFixed(1), total: (total / GB).toFixed(1) }),
+    );
+  }
+  return parts.join(' · ');
 }

@@ -42,11 +42,20 @@ describe('the built extension', () => {
 
   it('is readable: one file per source, formatted, no transpiler helpers or source maps', () => {
     expect(scripts().sort()).toEqual([
+      'chatClient.js',
+      'chatTranscript.js',
       'extension.js',
       'indicator.js',
+      'indicatorMenu.js',
       'interfaces.js',
+      'layout.js',
+      'notificationPolicy.js',
+      'notifications.js',
+      'quickChat.js',
       'serviceClient.js',
       'serviceStatus.js',
+      'shortcut.js',
+      'stewardProxies.js',
     ]);
     for (const script of scripts()) {
       const code = read(script);
@@ -74,7 +83,13 @@ describe('the built extension', () => {
   });
 
   it('has every icon the indicator can show', () => {
-    for (const name of ['steward-symbolic', 'steward-attention-symbolic', 'steward-offline-symbolic']) {
+    for (const name of [
+      'steward-symbolic',
+      'steward-attention-symbolic',
+      'steward-offline-symbolic',
+      'steward-paused-symbolic',
+      'steward-thinking-symbolic',
+    ]) {
       expect(existsSync(join(dir, 'icons', `${name}.svg`)))
         .withContext(name)
         .toBeTrue();
@@ -88,5 +103,7 @@ describe('the translation template', () => {
     expect(pot).toContain('msgid "Steward service is not running"');
     expect(pot).toContain('msgid "Start Steward"');
     expect(pot).toContain('msgid "Open quick chat"');
+    expect(pot).toContain('msgid "Pause Steward"');
+    expect(pot).toContain('msgid "Apply"');
   });
 });

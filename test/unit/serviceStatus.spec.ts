@@ -1,4 +1,10 @@
-import { compatibility, present, type ServiceStatus } from '../../extension/src/serviceStatus.js';
+import {
+  compatibility,
+  engineSummary,
+  NO_ACTIVITY,
+  present,
+  type ServiceStatus,
+} from '../../extension/src/serviceStatus.js';
 
 const _ = (text: string) => text;
 const running = (state: string, apiVersion = 1, reason = ''): ServiceStatus => ({
@@ -57,5 +63,75 @@ describe('the indicator presentation', () => {
     expect(compatibility(1, 1)).toBe('compatible');
     expect(compatibility(1, 2)).toBe('service-older');
     expect(compatibility(2, 1)).toBe('service-newer');
+  });
+
+  describe('with the engine and what waits for the user', () => {
+    const activity = (changes: Partial<typeof NO_ACTIVITY>) => ({ ...NO_ACTIVITY, ...changes });
+
+    it('counts what waits in the attention title', () => {
+      const shown = present(
+        running('attention', 1, 'A problem needs attention.'),
+        1,
+        _,
+        activity({ openProposals: 1, activeFindings: 1 }),
+      );
+      expect(shown).toEqual(
+        jasmine.objectContaining({
+          iconName: 'steward-attention-symbolic',
+          title: 'Steward needs your attention (1)',
+          detail: 'A problem needs attention.',
+          animate: false,
+        }),
+      );
+      expect(present(running('idle'), 1, _, activity({ openProposals: 2, activeFindings: 3 })).title).toBe(
+        'Steward needs your attention (3)',
+      );
+      expect(present(running('attention'), 1, _).title).toBe('Steward needs your attention');
+    });
+
+    it('pulses the icon while a model loads or Steward works', () => {
+      expect(present(running('idle'), 1, _, activity({ engineState: 'loading' }))).toEqual(
+        jasmine.objectContaining({
+          iconName: 'steward-thinking-symbolic',
+          title: 'Steward is loading a model',
+          animate: true,
+        }),
+      );
+      expect(present(running('busy'), 1, _)).toEqual(
+        jasmine.objectContaining({ iconName: 'steward-thinking-symbolic', animate: true }),
+      );
+      expect(present(running('idle'), 1, _).animate).toBeFalse();
+    });
+
+    it('says when Steward is paused, before anything else but its own problems', () => {
+      expect(present(running('attention'), 1, _, activity({ paused: true, openProposals: 1 }))).toEqual(
+        jasmine.objectContaining({ iconName: 'steward-paused-symbolic', title: 'Steward is paused' }),
+      );
+      expect(present(running('degraded', 1, 'Config is broken.'), 1, _, activity({ paused: true })).title).toBe(
+        'Steward is running with problems',
+      );
+      expect(present({ running: false }, 1, _, activity({ paused: true })).iconName).toBe('steward-offline-symbolic');
+    });
+
+    it('describes the engine: model, backend and video memory', () => {
+      expect(
+        engineSummary(
+          {
+            state: 'ready',
+            location: 'local',
+            model: '/models/qwen2.5-3b.gguf',
+            backend: 'cuda',
+            'vram-used': 2 * 1024 ** 3,
+            'vram-total': 8 * 1024 ** 3,
+          },
+          _,
+        ),
+      ).toBe('qwen2.5-3b.gguf · CUDA · 2.0 of 8.0 GB video memory');
+      expect(engineSummary({ state: 'unloaded', location: 'local', model: 'tiny.gguf' }, _)).toBe(
+        'tiny.gguf · not loaded',
+      );
+      expect(engineSummary({ state: 'ready', location: 'remote', model: 'gpt-x' }, _)).toBe('gpt-x · remote');
+      expect(engineSummary({ state: 'unconfigured', model: '' }, _)).toBe('No model is set up');
+    });
   });
 });

@@ -1,0 +1,15 @@
+import Clutter from 'gi://Clutter';
+import St from 'gi://St';
+
+import * as Config from 'resource:///org/gnome/shell/misc/config.js';
+
+/**
+ * A box that stacks its children. St.BoxLayout took `orientation` in GNOME 48
+ * and dropped `vertical` in 51, which 46 and 47 still need.
+ */
+export function verticalBox(params: Partial<St.BoxLayout.ConstructorProps> = {}): St.BoxLayout {
+  const major = Number(Config.PACKAGE_VERSION.split('.')[0]);
+  return major >= 48
+    ? new St.BoxLayout({ ...params, orientation: Clutter.Orientation.VERTICAL })
+    : new St.BoxLayout({ ...params, vertical: true });
+}

@@ -1,0 +1,235 @@
+// Which findings and proposals become notifications, how a burst of them is
+// coalesced, and the words they carry. Pure logic, no GNOME imports, so it
+// runs under Node in the unit tests.
+
+export type Severity = 'info' | 'warning' | 'error' | 'critical';
+export type Risk = 'low' | 'medium' | 'high';
+export type NotificationLevel = 'all' | 'warnings' | 'errors' | 'none';
+export type Urgency = 'low' | 'normal' | 'high' | 'critical';
+
+export interface ProposalAction {
+  name: string;
+  title: string;
+  risk: Risk;
+  readOnly: boolean;
+  preview: string;
+  details: string[];
+}
+
+export interface Proposal {
+  id: string;
+  findingId: string;
+  title: string;
+  explanation: string;
+  state: string;
+  actions: ProposalAction[];
+}
+
+export interface Finding {
+  id: string;
+  severity: Severity;
+  title: string;
+  explanation: string;
+}
+
+export interface Job {
+  id: string;
+  proposalId: string;
+  state: string;
+  summary: string;
+  canUndo: boolean;
+}
+
+/** Something new to tell the user about. */
+export type News = { kind: 'proposal'; proposal: Proposal; severity: Severity } | { kind: 'finding'; finding: Finding };
+
+export type NotificationButton = 'apply' | 'review' | 'dismiss' | 'undo' | 'open';
+
+export interface NotificationText {
+  title: string;
+  body: string;
+  urgency: Urgency;
+  buttons: NotificationButton[];
+}
+
+type Gettext = (text: string) => string;
+type NGettext = (singular: string, plural: string, n: number) => string;
+
+export interface Translations {
+  _: Gettext;
+  ngettext: NGettext;
+}
+
+const SEVERITIES: readonly Severity[] = ['info', 'warning', 'error', 'critical'];
+const RISKS: readonly Risk[] = ['low', 'medium', 'high'];
+const LEAST_SEVERITY: Record<NotificationLevel, number> = { all: 0, warnings: 1, errors: 2, none: SEVERITIES.length };
+const URGENCY: Record<Severity, Urgency> = { info: 'low', warning: 'normal', error: 'high', critical: 'critical' };
+
+const text = (value: unknown) => (typeof value === 'string' ? value : '');
+function oneOf<T extends string>(values: readonly T[], value: unknown, fallback: T): T {
+  return values.includes(value as T) ? (value as T) : fallback;
+}
+
+export const format = (template: string, values: Record<string, string | number>) =>
+  template.replace(/\{(\w+)\}/g, (match, key: string) => String(values[key] ?? match));
+
+/** A proposal from its D-Bus dictionary (Proposals.List, ProposalAdded), already unpacked. */
+export function proposalFrom(dict: Record<string, unknown>): Proposal {
+  const actions = Array.isArray(dict.actions) ? (dict.actions as Record<string, unknown>[]) : [];
+  return {
+    id: text(dict.id),
+    findingId: text(dict['finding-id']),
+    title: text(dict.title),
+    explanation: text(dict.explanation),
+    state: text(dict.state),
+    actions: actions.map((action) => ({
+      name: text(action.name),
+      title: text(action.title),
+      risk: oneOf(RISKS, action.risk, 'high'),
+      readOnly: action['read-only'] === true,
+      preview: text(action.preview),
+      details: Array.isArray(action.details) ? action.details.map(text) : [],
+    })),
+  };
+}
+
+/** A finding from its D-Bus dictionary (Findings.List, FindingAdded), already unpacked. */
+export function findingFrom(dict: Record<string, unknown>): Finding {
+  return {
+    id: text(dict.id),
+    severity: oneOf(SEVERITIES, dict.severity, 'warning'),
+    title: text(dict.title),
+    explanation: text(dict.explanation),
+  };
+}
+
+/** A job from its D-Bus dictionary (JobFinished, ListJobs), already unpacked. */
+export function jobFrom(dict: Record<string, unknown>): Job {
+  return {
+    id: text(dict.id),
+    proposalId: text(dict['proposal-id']),
+    state: text(dict.state),
+    summary: text(dict.summary),
+    canUndo: dict['can-undo'] === true,
+  };
+}
+
+/** The action Apply runs: the first one that changes something, else the first. */
+export function primaryAction(proposal: Proposal): ProposalAction | undefined {
+  return proposal.actions.find((action) => !action.readOnly) ?? proposal.actions[0];
+}
+
+/** Low-risk fixes may be applied from a notification; others are reviewed first. */
+export function canApplyDirectly(proposal: Proposal): boolean {
+  return primaryAction(proposal)?.risk === 'low';
+}
+
+export function meetsLevel(severity: Severity, level: NotificationLevel): boolean {
+  return SEVERITIES.indexOf(severity) >= LEAST_SEVERITY[level];
+}
+
+export const severityOf = (news: News): Severity => (news.kind === 'proposal' ? news.severity : news.finding.severity);
+
+/** The first sentence or line of `explanation`, for a notification's single line. */
+export function oneLine(explanation: string, maxLength = 160): string {
+  const line = (explanation.split('\n').find((l) => l.trim() !== '') ?? '').trim();
+  const sentence = /^.*?[.!?](?=\s|$)/.exec(line)?.[0] ?? line;
+  return sentence.length > maxLength ? `${sentence.slice(0, maxLength - 1).trimEnd()}…` : sentence;
+}
+
+/**
+ * What is worth a notification in a burst: a finding with a proposal is told
+ * through its proposal, and only what reaches the user's level counts.
+ */
+export function worthTelling(burst: News[], level: NotificationLevel): News[] {
+  const proposed = new Set(burst.flatMap((news) => (news.kind === 'proposal' ? [news.proposal.findingId] : [])));
+  return burst.filter(
+    (news) => meetsLevel(severityOf(news), level) && !(news.kind === 'finding' && proposed.has(news.finding.id)),
+  );
+}
+
+/** The notification for what `worthTelling` kept: one item in full, or a count for several. */
+export function notificationFor(items: News[], { _, ngettext }: Translations): NotificationText {
+  const urgency =
+    URGENCY[items.map(severityOf).reduce((a, b) => (SEVERITIES.indexOf(a) >= SEVERITIES.indexOf(b) ? a : b))];
+  if (items.length > 1) {
+    const proposals = items.filter((news) => news.kind === 'proposal').length;
+    return {
+      title:
+        proposals > 0
+          ? format(ngettext('Steward found {n} problem', 'Steward found {n} problems', items.length), {
+              n: items.length,
+            })
+          : format(ngettext('{n} new problem', '{n} new problems', items.length), { n: items.length }),
+      body: items.map((news) => (news.kind === 'proposal' ? news.proposal.title : news.finding.title)).join(' · '),
+      urgency,
+      buttons: ['open', 'dismiss'],
+    };
+  }
+  const [news] = items as [News];
+  if (news.kind === 'finding') {
+    return {
+      title: news.finding.title,
+      body: oneLine(news.finding.explanation),
+      urgency,
+      buttons: ['open', 'dismiss'],
+    };
+  }
+  const { proposal } = news;
+  return {
+    title: proposal.title,
+    body: oneLine(proposal.explanation) || (primaryAction(proposal)?.preview ?? ''),
+    urgency,
+    buttons: [canApplyDirectly(proposal) ? 'apply' : 'review', 'dismiss'],
+  };
+}
+
+/** The follow-up notification when a job ends. */
+export function resultNotification(job: Job, { _ }: Translations): NotificationText {
+  const templates: Record<string, string> = {
+    fixed: _('Fixed: {summary}'),
+    'not-fixed': _('Not fixed: {summary}'),
+    done: _('Done: {summary}'),
+    'not-authorized': _('Not allowed: {summary}'),
+    cancelled: _('Cancelled: {summary}'),
+  };
+  const first = oneLine(job.summary);
+  return {
+    title: format(templates[job.state] ?? _('Failed: {summary}'), { summary: first.replace(/\.$/, '') }),
+    body: job.summary.startsWith(first) ? job.summary.slice(first.length).trim() : '',
+    urgency: job.state === 'fixed' || job.state === 'done' ? 'normal' : 'high',
+    buttons: job.canUndo && job.state === 'fixed' ? ['undo'] : [],
+  };
+}
+
+/**
+ * Gathers news into bursts: the first item waits `windowMs` for others, and
+ * bursts are at least `minIntervalMs` apart, so a flood gives one notification
+ * that says how many. The caller runs the timer: add() says when to flush.
+ */
+export class Coalescer<T> {
+  private _pending: T[] = [];
+  private _scheduled = false;
+  private _lastFlush = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly _windowMs: number,
+    private readonly _minIntervalMs: number,
+  ) {}
+
+  /** Queues `item`; returns the delay after which to call flush(), or null when a flush is already due. */
+  add(item: T, now: number): number | null {
+    this._pending.push(item);
+    if (this._scheduled) return null;
+    this._scheduled = true;
+    return Math.max(this._windowMs, this._lastFlush + this._minIntervalMs - now);
+  }
+
+  flush(now: number): T[] {
+    const items = this._pending;
+    this._pending = [];
+    this._scheduled = false;
+    this._lastFlush = now;
+    return items;
+  }
+}

@@ -1,0 +1,233 @@
+import type { ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Variant } from '@jellybrick/dbus-next';
+import { callMethod } from '../../service/src/dbus/client.js';
+import { appendToJournal, unitFailure } from '../support/journal.js';
+import {
+  BUS_NAME,
+  OBJECT_PATH,
+  quietWatch,
+  startConfiguredService,
+  waitFor,
+  type RunningService,
+} from '../support/service.js';
+import { addService, fail, startMockSystemd, stopMockSystemd, UNIT } from '../support/systemdMock.js';
+import { makeTempDir, type TempDir } from '../support/tempDir.js';
+import { mountsUnder } from './harness/mounts.js';
+import { packArgs } from './harness/packArgs.js';
+import { unmetRequirement } from './harness/requirements.js';
+import { ensureRootfs } from './harness/rootfs.js';
+import { startShellSession, type ShellSession } from './harness/session.js';
+import { shellEval } from './harness/shell.js';
+import { selectedSuites } from './harness/suites.js';
+
+const UUID = 'steward@steward.github.io';
+const EXTENSION_DIR = join(process.cwd(), 'dist', 'extension', UUID);
+const UNIT_NAME = 'backup.service';
+const PROPOSAL_TITLE = `Restart ${UNIT_NAME}`;
+const ATTENTION = 'Steward needs your attention (1)';
+const IDLE = 'Steward is idle';
+const BANNER = { x: 1280 / 2 - 300, y: 0, width: 600, height: 200 };
+const CLOSEUP = { x: 1280 - 560, y: 0, width: 560, height: 480 };
+
+const SETUP_TIMEOUT_MS = 15 * 60_000;
+const SPEC_TIMEOUT_MS = 3 * 60_000;
+const TEARDOWN_TIMEOUT_MS = 60_000;
+
+const unmet = unmetRequirement();
+
+// JavaScript evaluated inside the shell.
+const indicator = `Main.panel.statusArea[${JSON.stringify(UUID)}]`;
+const TITLE = `${indicator}?.accessible_name ?? null`;
+const NOTIFICATIONS = `Main.messageTray.getSources().filter((source) => source.title === 'Steward')
+  .flatMap((source) => source.notifications.map((n) => ({
+    title: n.title, body: n.body, urgency: n.urgency, actions: n.actions.map((action) => action.label),
+  })))`;
+const MENU_TEXTS = `(() => {
+  const texts = [];
+  const visit = (actor) => {
+    if (!actor.visible) return;
+    const type = actor.constructor.$gtype?.name;
+    if (type === 'StLabel' && actor.text) texts.push(actor.text);
+    if (type === 'StButton' && actor.label) texts.push(actor.label);
+    actor.get_children().forEach(visit);
+  };
+  visit(${indicator}.menu.box);
+  return texts;
+})()`;
+const activate = (title: string, label: string) => `(() => {
+  const notification = Main.messageTray.getSources()
+    .filter((source) => source.title === 'Steward')
+    .flatMap((source) => source.notifications)
+    .find((n) => n.title === ${JSON.stringify(title)});
+  notification.actions.find((action) => action.label === ${JSON.stringify(label)}).activate();
+  return true;
+})()`;
+
+interface ShownNotification {
+  title: string;
+  body: string;
+  urgency: number;
+  actions: string[];
+}
+
+for (const suite of selectedSuites()) {
+  describe(`notifications and the indicator menu in GNOME Shell ${suite.gnomeVersion} (Debian ${suite.name})`, () => {
+    const artifacts = join(process.cwd(), 'test-results', 'e2e', `${suite.name}-notifications`);
+    let rootfs: string;
+    let session: ShellSession;
+    let home: TempDir;
+    let journal: string;
+    let systemd: ChildProcess | undefined;
+    let service: RunningService | undefined;
+
+    const itInShell = (expectation: string, spec: () => Promise<void>) =>
+      it(
+        expectation,
+        async () => {
+          if (unmet) pending(unmet);
+          await spec();
+        },
+        SPEC_TIMEOUT_MS,
+      );
+
+    const evaluate = (code: string) => shellEval(session.bus, code);
+    const notifications = async () => (await evaluate(NOTIFICATIONS)) as ShownNotification[];
+    const waitForTitle = (title: string) =>
+      waitFor(async () => (await evaluate(TITLE)) === title, `the indicator to say "${title}"`, 30_000);
+    const waitForNotification = async (matches: (n: ShownNotification) => boolean, what: string) => {
+      await waitFor(async () => (await notifications()).some(matches), what, 30_000);
+      return (await notifications()).find(matches)!;
+    };
+    const proposals = async (member: 'List' | 'ListJobs') => {
+      const [list] = await callMethod(session.bus, {
+        destination: BUS_NAME,
+        path: OBJECT_PATH,
+        interface: 'io.github.steward.Steward1.Proposals',
+        member,
+        signature: 'a{sv}',
+        body: [{}],
+      });
+      return (list as Record<string, Variant>[]).map((dict) =>
+        Object.fromEntries(Object.entries(dict).map(([key, value]) => [key, value.value as unknown])),
+      );
+    };
+    const unitState = async () => {
+      const [state] = await callMethod(session.bus, {
+        destination: 'org.freedesktop.systemd1',
+        path: `/org/freedesktop/systemd1/unit/${UNIT_NAME.replace(/[.-]/g, '_')}`,
+        interface: 'org.freedesktop.DBus.Properties',
+        member: 'Get',
+        signature: 'ss',
+        body: [UNIT, 'ActiveState'],
+      });
+      return (state as Variant<string>).value;
+    };
+    const shellLogProblems = async () =>
+      (await readFile(session.shellLogPath, 'utf8'))
+        .split('\n')
+        .filter(
+          (line) =>
+            line.includes('JS ERROR') ||
+            ((line.includes(UUID) || line.includes('Steward: ')) && /error|exception|warning|critical/i.test(line)),
+        );
+
+    beforeAll(async () => {
+      if (unmet) {
+        if (process.env.CI === 'true') throw new Error(`${unmet}; CI must run them`);
+        return;
+      }
+      if (!existsSync(EXTENSION_DIR)) throw new Error(`${EXTENSION_DIR} is missing; run npm run build first`);
+      await rm(artifacts, { recursive: true, force: true });
+      await mkdir(artifacts, { recursive: true });
+      rootfs = (await ensureRootfs(suite.name)).path;
+      session = await startShellSession({
+        rootfs,
+        extensionDir: EXTENSION_DIR,
+        packArgs: await packArgs(EXTENSION_DIR),
+        logDir: artifacts,
+      });
+      // The user's service manager, mocked on the shell's session bus before the service probes it.
+      const bus = { address: session.busAddress, connect: async () => session.bus, stop: async () => undefined };
+      systemd = await startMockSystemd(bus, session.bus);
+      await addService(session.bus, UNIT_NAME);
+      home = await makeTempDir('steward-e2e-home-');
+      journal = join(home.path, 'journal');
+      await mkdir(journal);
+      await appendToJournal(journal, [unitFailure('start.service')]);
+      service = await startConfiguredService(bus, session.bus, home.path, {
+        watch: quietWatch({ journal: { system: false, user: false, directories: [journal] }, units: true }),
+      });
+    }, SETUP_TIMEOUT_MS);
+
+    afterAll(async () => {
+      if (unmet) return;
+      await service?.stop();
+      await writeFile(join(artifacts, 'service.log'), service?.log() ?? '');
+      if (systemd) await stopMockSystemd(systemd);
+      await session?.stop();
+      if (rootfs) {
+        const leftOver = await mountsUnder(rootfs);
+        expect(leftOver).withContext('mounts left in the root filesystem').toEqual([]);
+      }
+      await home?.remove();
+    }, TEARDOWN_TIMEOUT_MS);
+
+    itInShell(
+      'raises a notification for a failed unit whose Apply runs the fix, and the indicator follows',
+      async () => {
+        await waitForTitle(IDLE);
+        expect(await notifications()).toEqual([]);
+
+        await fail(session.bus, UNIT_NAME, { status: 3 });
+        await appendToJournal(journal, [unitFailure(UNIT_NAME)]);
+
+        const shown = await waitForNotification(
+          (n) => n.title === PROPOSAL_TITLE,
+          `a notification "${PROPOSAL_TITLE}"`,
+        );
+        // Expanded, as under the pointer, the banner shows its buttons.
+        await evaluate('Main.messageTray._banner?.expand(false)');
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        await session.screenshot(join(artifacts, 'notification-proposal.png'));
+        await session.screenshot(join(artifacts, 'notification-proposal-closeup.png'), BANNER);
+        expect(shown.actions).toEqual(['Apply', 'Dismiss']);
+        expect(shown.body).not.toBe('');
+        // The finding behind the proposal does not raise a notification of its own.
+        expect((await notifications()).length).toBe(1);
+
+        await waitForTitle(ATTENTION);
+        await evaluate(`${indicator}.menu.open()`);
+        await waitFor(async () => (await evaluate(`${indicator}.menu.isOpen`)) === true, 'the menu to open');
+        const texts = (await evaluate(MENU_TEXTS)) as string[];
+        await session.screenshot(join(artifacts, 'menu-pending-proposal.png'));
+        await session.screenshot(join(artifacts, 'menu-pending-proposal-closeup.png'), CLOSEUP);
+        await evaluate(`${indicator}.menu.close()`);
+        expect(texts).toContain(ATTENTION);
+        expect(texts).toContain(`${PROPOSAL_TITLE} (low risk)`);
+        expect(texts).toEqual(jasmine.arrayContaining(['Apply', 'Details', 'Dismiss', 'Pause Steward', 'Preferences']));
+        expect(texts).not.toContain('Start Steward');
+
+        expect(await evaluate(activate(PROPOSAL_TITLE, 'Apply'))).toBeTrue();
+        await waitFor(
+          async () => (await proposals('ListJobs')).some((job) => job.state === 'fixed'),
+          'the restart job to finish fixed',
+          30_000,
+        );
+        const [job] = await proposals('ListJobs');
+        expect(job).toEqual(jasmine.objectContaining({ action: 'systemd.restart_unit', subject: UNIT_NAME }));
+        expect(await unitState()).toBe('active');
+        expect(await proposals('List')).toEqual([]);
+
+        await waitForTitle(IDLE);
+        const fixed = await waitForNotification((n) => n.title.startsWith('Fixed: '), 'a "Fixed: …" notification');
+        await session.screenshot(join(artifacts, 'notification-fixed.png'));
+        expect(fixed.title).toContain(UNIT_NAME);
+        expect(fixed.actions).toEqual(['Undo']);
+        expect(await shellLogProblems()).toEqual([]);
+      },
+    );
+  });
+}

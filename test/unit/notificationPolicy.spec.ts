@@ -1,0 +1,196 @@
+import {
+  Coalescer,
+  canApplyDirectly,
+  findingFrom,
+  jobFrom,
+  meetsLevel,
+  notificationFor,
+  oneLine,
+  primaryAction,
+  proposalFrom,
+  resultNotification,
+  worthTelling,
+  type Finding,
+  type News,
+  type Proposal,
+} from '../../extension/src/notificationPolicy.js';
+
+const translations = {
+  _: (text: string) => text,
+  ngettext: (singular: string, plural: string, n: number) => (n === 1 ? singular : plural),
+};
+
+const restart = (risk = 'low'): Proposal =>
+  proposalFrom({
+    id: '7',
+    'finding-id': '3',
+    kind: 'unit-failed',
+    subject: 'backup.service',
+    title: 'Restart backup.service',
+    explanation: 'backup.service stopped with exit code 3. Restarting it usually helps.\nMore text.',
+    state: 'open',
+    actions: [
+      {
+        name: 'info.show_logs',
+        title: 'Show its logs',
+        risk: 'low',
+        'read-only': true,
+        preview: 'Shows logs',
+        details: [],
+      },
+      {
+        name: 'systemd.restart_unit',
+        title: 'Restart the unit',
+        risk,
+        'read-only': false,
+        preview: 'Restarts backup.service',
+        details: ['systemctl --user restart backup.service'],
+      },
+    ],
+  });
+
+const finding = (id: string, severity: string, title = `problem ${id}`): Finding =>
+  findingFrom({ id, severity, title, explanation: '' });
+
+const proposalNews = (proposal: Proposal, severity: Finding['severity'] = 'error'): News => ({
+  kind: 'proposal',
+  proposal,
+  severity,
+});
+const findingNews = (f: Finding): News => ({ kind: 'finding', finding: f });
+
+describe('notification policy', () => {
+  describe('reading the D-Bus dictionaries', () => {
+    it('reads a proposal with its actions, and picks the action that changes something', () => {
+      const proposal = restart();
+      expect(proposal).toEqual(
+        jasmine.objectContaining({ id: '7', findingId: '3', title: 'Restart backup.service', state: 'open' }),
+      );
+      expect(primaryAction(proposal)?.name).toBe('systemd.restart_unit');
+      expect(primaryAction(proposal)?.details).toEqual(['systemctl --user restart backup.service']);
+    });
+
+    it('treats an unknown risk as high and an unknown severity as a warning', () => {
+      const proposal = proposalFrom({ id: '1', actions: [{ name: 'x', risk: 'weird' }] });
+      expect(primaryAction(proposal)?.risk).toBe('high');
+      expect(findingFrom({ id: '1', severity: 'dreadful' }).severity).toBe('warning');
+    });
+
+    it('reads a job', () => {
+      expect(
+        jobFrom({ id: '4', 'proposal-id': '7', state: 'fixed', summary: 'Restarted x', 'can-undo': true }),
+      ).toEqual({ id: '4', proposalId: '7', state: 'fixed', summary: 'Restarted x', canUndo: true });
+    });
+  });
+
+  it('offers Apply only for low-risk fixes', () => {
+    expect(canApplyDirectly(restart('low'))).toBeTrue();
+    expect(canApplyDirectly(restart('medium'))).toBeFalse();
+    expect(canApplyDirectly(restart('high'))).toBeFalse();
+    expect(canApplyDirectly(proposalFrom({ id: '1', actions: [] }))).toBeFalse();
+  });
+
+  it('compares severities with the user’s level', () => {
+    expect(meetsLevel('info', 'all')).toBeTrue();
+    expect(meetsLevel('info', 'warnings')).toBeFalse();
+    expect(meetsLevel('warning', 'warnings')).toBeTrue();
+    expect(meetsLevel('warning', 'errors')).toBeFalse();
+    expect(meetsLevel('critical', 'errors')).toBeTrue();
+    expect(meetsLevel('critical', 'none')).toBeFalse();
+  });
+
+  it('tells a finding with a proposal through the proposal, and drops what is below the level', () => {
+    const kept = worthTelling(
+      [findingNews(finding('3', 'error')), proposalNews(restart()), findingNews(finding('9', 'info'))],
+      'warnings',
+    );
+    expect(kept.map((news) => news.kind)).toEqual(['proposal']);
+    expect(worthTelling([proposalNews(restart(), 'error')], 'none')).toEqual([]);
+  });
+
+  describe('texts', () => {
+    it('gives one proposal its title, one line of explanation, Apply and Dismiss', () => {
+      expect(notificationFor([proposalNews(restart())], translations)).toEqual({
+        title: 'Restart backup.service',
+        body: 'backup.service stopped with exit code 3.',
+        urgency: 'high',
+        buttons: ['apply', 'dismiss'],
+      });
+    });
+
+    it('asks for a review of a medium- or high-risk fix', () => {
+      expect(notificationFor([proposalNews(restart('medium'))], translations).buttons).toEqual(['review', 'dismiss']);
+    });
+
+    it('takes the urgency from the severity', () => {
+      const urgency = (severity: Finding['severity']) =>
+        notificationFor([findingNews(finding('1', severity))], translations).urgency;
+      expect(['info', 'warning', 'error', 'critical'].map((s) => urgency(s as Finding['severity']))).toEqual([
+        'low',
+        'normal',
+        'high',
+        'critical',
+      ]);
+    });
+
+    it('says how many for a burst, with the most severe urgency', () => {
+      const text = notificationFor(
+        [findingNews(finding('1', 'warning', 'Disk almost full')), proposalNews(restart(), 'critical')],
+        translations,
+      );
+      expect(text.title).toBe('Steward found 2 problems');
+      expect(text.body).toBe('Disk almost full · Restart backup.service');
+      expect(text.urgency).toBe('critical');
+      expect(text.buttons).toEqual(['open', 'dismiss']);
+      expect(
+        notificationFor([findingNews(finding('1', 'warning')), findingNews(finding('2', 'error'))], translations).title,
+      ).toBe('2 new problems');
+    });
+
+    it('keeps a single line short', () => {
+      expect(oneLine('First. Second.')).toBe('First.');
+      expect(oneLine('\n\nno full stop here')).toBe('no full stop here');
+      expect(oneLine('x'.repeat(300), 20)).toBe(`${'x'.repeat(19)}…`);
+    });
+
+    it('reports a job’s result, with Undo for a fix that can be undone', () => {
+      const job = {
+        id: '4',
+        proposalId: '7',
+        summary: 'Restarted backup.service. backup.service is active',
+        canUndo: true,
+      };
+      expect(resultNotification({ ...job, state: 'fixed' }, translations)).toEqual({
+        title: 'Fixed: Restarted backup.service',
+        body: 'backup.service is active',
+        urgency: 'normal',
+        buttons: ['undo'],
+      });
+      expect(resultNotification({ ...job, state: 'not-fixed', summary: 'It failed again' }, translations)).toEqual(
+        jasmine.objectContaining({ title: 'Not fixed: It failed again', urgency: 'high', buttons: [] }),
+      );
+      expect(resultNotification({ ...job, state: 'failed', summary: 'boom' }, translations).title).toBe('Failed: boom');
+    });
+  });
+
+  describe('coalescing', () => {
+    it('waits a short window for the rest of a burst, then hands it over at once', () => {
+      const coalescer = new Coalescer<string>(1000, 20_000);
+      expect(coalescer.add('a', 0)).toBe(1000);
+      expect(coalescer.add('b', 200)).toBeNull();
+      expect(coalescer.add('c', 900)).toBeNull();
+      expect(coalescer.flush(1000)).toEqual(['a', 'b', 'c']);
+      expect(coalescer.flush(1001)).toEqual([]);
+    });
+
+    it('keeps bursts at least the minimum interval apart', () => {
+      const coalescer = new Coalescer<string>(1000, 20_000);
+      coalescer.add('a', 0);
+      coalescer.flush(1000);
+      expect(coalescer.add('b', 5000)).toBe(16_000);
+      expect(coalescer.add('c', 6000)).toBeNull();
+      expect(coalescer.flush(21_000)).toEqual(['b', 'c']);
+      expect(coalescer.add('d', 60_000)).toBe(1000);
+    });
+  });
+});
