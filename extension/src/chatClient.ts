@@ -1,8 +1,8 @@
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 
-const BUS_NAME = 'io.github.steward.Steward1';
-const OBJECT_PATH = '/io/github/steward/Steward1';
+import { BUS_NAME, OBJECT_PATH } from './stewardBus.js';
+
 const CHAT = 'io.github.steward.Steward1.Chat';
 const MODELS = 'io.github.steward.Steward1.Models';
 const PROPOSALS = 'io.github.steward.Steward1.Proposals';

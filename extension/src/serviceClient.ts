@@ -3,20 +3,7 @@ import GLib from 'gi://GLib';
 
 import { coreInterfaceXml } from './interfaces.js';
 import type { ServiceStatus } from './serviceStatus.js';
-
-const BUS_NAME = 'io.github.steward.Steward1';
-const OBJECT_PATH = '/io/github/steward/Steward1';
-
-// GJS adds newAsync() to proxy wrappers (1.75.2+); the type definitions lack it.
-interface ProxyWrapper {
-  newAsync(
-    bus: Gio.DBusConnection,
-    name: string,
-    objectPath: string,
-    cancellable: Gio.Cancellable | null,
-    flags: Gio.DBusProxyFlags,
-  ): Promise<Gio.DBusProxy>;
-}
+import { BUS_NAME, stewardProxy } from './stewardBus.js';
 
 interface CoreProxy extends Gio.DBusProxy {
   readonly Version: string | null;
@@ -37,14 +24,7 @@ export class ServiceClient {
   constructor(private readonly _onChanged: (status: ServiceStatus) => void) {}
 
   async watch(): Promise<void> {
-    const makeProxy = Gio.DBusProxy.makeProxyWrapper(coreInterfaceXml) as unknown as ProxyWrapper;
-    const proxy = (await makeProxy.newAsync(
-      Gio.DBus.session,
-      BUS_NAME,
-      OBJECT_PATH,
-      this._cancellable,
-      Gio.DBusProxyFlags.DO_NOT_AUTO_START_AT_CONSTRUCTION,
-    )) as unknown as CoreProxy;
+    const proxy = await stewardProxy<CoreProxy>(coreInterfaceXml, this._cancellable);
     this._proxy = proxy;
     proxy.connectObject(
       'notify::g-name-owner',

@@ -14,23 +14,11 @@ import {
   type Severity,
 } from './notificationPolicy.js';
 import type { Activity } from './serviceStatus.js';
-
-const BUS_NAME = 'io.github.steward.Steward1';
-const OBJECT_PATH = '/io/github/steward/Steward1';
+import { stewardProxy } from './stewardBus.js';
 
 type Dict = Record<string, GLib.Variant>;
 
-// GJS adds newAsync() and the …Async methods to proxy wrappers; the type definitions lack them.
-interface ProxyWrapper<P> {
-  newAsync(
-    bus: Gio.DBusConnection,
-    name: string,
-    objectPath: string,
-    cancellable: Gio.Cancellable | null,
-    flags: Gio.DBusProxyFlags,
-  ): Promise<P>;
-}
-
+// GJS adds the …Async methods to proxies; the type definitions lack them.
 interface SignalProxy extends Omit<Gio.DBusProxy, 'connectSignal' | 'disconnectSignal'> {
   connectSignal(name: string, callback: (proxy: unknown, sender: string, args: unknown[]) => void): number;
   disconnectSignal(id: number): void;
@@ -91,14 +79,7 @@ export class StewardProxies {
   constructor(private readonly _events: StewardEvents) {}
 
   async connect(): Promise<void> {
-    const make = <P>(xml: string) =>
-      (Gio.DBusProxy.makeProxyWrapper(xml) as unknown as ProxyWrapper<P>).newAsync(
-        Gio.DBus.session,
-        BUS_NAME,
-        OBJECT_PATH,
-        this._cancellable,
-        Gio.DBusProxyFlags.DO_NOT_AUTO_START_AT_CONSTRUCTION,
-      );
+    const make = <P>(xml: string) => stewardProxy<P>(xml, this._cancellable);
     const [chat, findings, proposals] = await Promise.all([
       make<ChatProxy>(chatInterfaceXml),
       make<FindingsProxy>(findingsInterfaceXml),

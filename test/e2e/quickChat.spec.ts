@@ -60,7 +60,9 @@ const setInputSources = (layouts: string[]) =>
 /** Presses and releases `keys` (Clutter key names) together on a virtual keyboard, as a person would. */
 const pressKeys = (...keys: string[]) => `(() => {
   const { Clutter, GLib } = imports.gi;
-  globalThis.stewardTestKeyboard ??= Clutter.get_default_backend().get_default_seat()
+  // Mutter 48 reaches the backend through the stage's context; 51 no longer has Clutter.get_default_backend().
+  const backend = global.stage.context?.get_backend() ?? Clutter.get_default_backend();
+  globalThis.stewardTestKeyboard ??= backend.get_default_seat()
     .create_virtual_device(Clutter.InputDeviceType.KEYBOARD_DEVICE);
   const keys = ${JSON.stringify(keys)}.map((name) => Clutter[name]);
   let time = GLib.get_monotonic_time();

@@ -55,6 +55,7 @@ describe('the built extension', () => {
       'serviceClient.js',
       'serviceStatus.js',
       'shortcut.js',
+      'stewardBus.js',
       'stewardProxies.js',
     ]);
     for (const script of scripts()) {
@@ -72,7 +73,8 @@ describe('the built extension', () => {
     const interfaces = read('interfaces.js');
     expect(interfaces).toContain('<interface name="io.github.steward.Steward1">');
     expect(interfaces).toContain(`export const API_VERSION = ${API_VERSION};`);
-    expect(read('serviceClient.js')).toContain('makeProxyWrapper(coreInterfaceXml)');
+    expect(read('serviceClient.js')).toContain('stewardProxy(coreInterfaceXml');
+    expect(read('stewardBus.js')).toContain('Gio.DBusProxy.makeProxyWrapper(interfaceXml)');
   });
 
   it('contains no build files, maps, TypeScript or translation sources', () => {
