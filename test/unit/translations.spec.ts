@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const listed = readFileSync(join('po', 'POTFILES'), 'utf8')
@@ -24,4 +24,93 @@ describe('po/POTFILES', () => {
   it('lists the settings schema, whose summaries are shown in the preferences', () => {
     expect(listed).toContain('schemas/org.gnome.shell.extensions.steward.gschema.xml');
   });
+});
+
+// Every string of the template (built from the sources by `npm test`'s build)
+// must be translated in every language, with the same placeholders.
+const UUID = 'steward@steward.github.io';
+
+interface Entry {
+  msgid: string;
+  msgidPlural?: string;
+  msgstr: string[];
+  fuzzy: boolean;
+}
+
+/** The entries of a .po/.pot file: msgid, msgid_plural, msgstr / msgstr[n], with their continuation lines. */
+function parsePo(text: string): Entry[] {
+  const entries: Entry[] = [];
+  for (const block of text.split(/\n\s*\n/)) {
+    const fields = new Map<string, string>();
+    let current = '';
+    for (const line of block.split('\n')) {
+      const start = /^(msgid|msgid_plural|msgstr(?:\[\d+\])?) "(.*)"$/.exec(line);
+      const more = /^"(.*)"$/.exec(line);
+      if (start) {
+        current = start[1]!;
+        fields.set(current, start[2]!);
+      } else if (more && current) {
+        fields.set(current, fields.get(current)! + more[1]!);
+      }
+    }
+    const msgid = fields.get('msgid');
+    if (msgid === undefined || msgid === '') continue;
+    const msgstr = [...fields].filter(([key]) => key.startsWith('msgstr')).map(([, value]) => value);
+    entries.push({ msgid, msgidPlural: fields.get('msgid_plural'), msgstr, fuzzy: /^#,.*\bfuzzy\b/m.test(block) });
+  }
+  return entries;
+}
+
+const placeholders = (text: string) =>
+  [...text.matchAll(/\{\w+\}|%[-+ #0]*\d*(?:\.\d+)?[sdifx%]/g)].map((m) => m[0]).sort();
+
+const languages = readFileSync(join('po', 'LINGUAS'), 'utf8')
+  .split('\n')
+  .map((line) => line.replace(/#.*/, '').trim())
+  .filter(Boolean);
+const template = parsePo(readFileSync(join('dist', 'po', `${UUID}.pot`), 'utf8'));
+
+describe('the translations', () => {
+  it('include German and French', () => {
+    expect(languages).toEqual(jasmine.arrayContaining(['de', 'fr']));
+  });
+
+  for (const language of languages) {
+    it(`translate every string of the extension into ${language}, keeping its placeholders`, () => {
+      const translated = new Map(parsePo(readFileSync(join('po', `${language}.po`), 'utf8')).map((e) => [e.msgid, e]));
+      expect(template.length).toBeGreaterThan(20);
+      for (const { msgid, msgidPlural } of template) {
+        const entry = translated.get(msgid);
+        expect(entry).withContext(`${language}: "${msgid}" is missing`).toBeDefined();
+        if (!entry) continue;
+        expect(entry.fuzzy).withContext(`${language}: "${msgid}" is fuzzy`).toBeFalse();
+        expect(entry.msgstr.length).withContext(`${language}: "${msgid}"`).toBeGreaterThan(0);
+        for (const msgstr of entry.msgstr) {
+          expect(msgstr).withContext(`${language}: "${msgid}" is untranslated`).not.toBe('');
+        }
+        const context = `${language}: placeholders of "${msgid}"`;
+        if (msgidPlural === undefined) {
+          for (const msgstr of entry.msgstr)
+            expect(placeholders(msgstr)).withContext(context).toEqual(placeholders(msgid));
+          continue;
+        }
+        // A language's forms need not match English's two: a form for exactly one
+        // may spell out the number, but the last, general form must keep them all.
+        const allowed = new Set([...placeholders(msgid), ...placeholders(msgidPlural)]);
+        for (const msgstr of entry.msgstr) {
+          expect(placeholders(msgstr).filter((p) => !allowed.has(p)))
+            .withContext(context)
+            .toEqual([]);
+        }
+        expect(placeholders(entry.msgstr.at(-1)!))
+          .withContext(context)
+          .toEqual(placeholders(msgidPlural));
+      }
+    });
+
+    it(`are compiled into the built extension for ${language}`, () => {
+      const mo = join('dist', 'extension', UUID, 'locale', language, 'LC_MESSAGES', `${UUID}.mo`);
+      expect(existsSync(mo)).withContext(mo).toBeTrue();
+    });
+  }
 });
