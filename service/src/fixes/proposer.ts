@@ -84,12 +84,14 @@ export class Proposer {
     const { store, signals } = this.options;
     const actions = await this.offered(draft);
     if (actions.length === 0) return null;
+    // The model's explanation may have arrived while the actions were previewed.
+    const explained = this.options.findings.get(finding.id) ?? finding;
     const proposal = store.addProposal({
       findingId: finding.id,
       kind: finding.kind,
       subject: finding.subject,
       title: draft.title,
-      explanation: finding.explanation ? explanationOf(finding) : draft.explanation,
+      explanation: explained.explanation ? explanationOf(explained) : draft.explanation,
       actions,
     });
     store.audit({
