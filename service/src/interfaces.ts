@@ -3,6 +3,7 @@ import findingsXml from '../../dbus-interfaces/io.github.steward.Steward1.Findin
 import coreXml from '../../dbus-interfaces/io.github.steward.Steward1.xml';
 import modelsXml from '../../dbus-interfaces/io.github.steward.Steward1.Models.xml';
 import proposalsXml from '../../dbus-interfaces/io.github.steward.Steward1.Proposals.xml';
+import settingsXml from '../../dbus-interfaces/io.github.steward.Steward1.Settings.xml';
 import { parseIntrospection, type InterfaceSpec } from './dbus/introspection.js';
 
 export const BUS_NAME = 'io.github.steward.Steward1';
@@ -12,6 +13,7 @@ export const MODELS_INTERFACE = 'io.github.steward.Steward1.Models';
 export const CHAT_INTERFACE = 'io.github.steward.Steward1.Chat';
 export const FINDINGS_INTERFACE = 'io.github.steward.Steward1.Findings';
 export const PROPOSALS_INTERFACE = 'io.github.steward.Steward1.Proposals';
+export const SETTINGS_INTERFACE = 'io.github.steward.Steward1.Settings';
 
 function single(xml: string, name: string): InterfaceSpec {
   const spec = parseIntrospection(xml).find((i) => i.name === name);
@@ -24,4 +26,5 @@ export const modelsSpec = single(modelsXml, MODELS_INTERFACE);
 export const chatSpec = single(chatXml, CHAT_INTERFACE);
 export const findingsSpec = single(findingsXml, FINDINGS_INTERFACE);
 export const proposalsSpec = single(proposalsXml, PROPOSALS_INTERFACE);
+export const settingsSpec = single(settingsXml, SETTINGS_INTERFACE);
 export const API_VERSION = Number(coreSpec.annotations['io.github.steward.ApiVersion']);

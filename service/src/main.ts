@@ -14,7 +14,7 @@ import { SignalRouter } from './dbus/client.js';
 import { connectBus, onBusClosed, onBusError, ownName, releaseName } from './dbus/connection.js';
 import { watchNameVanishing } from './dbus/nameWatch.js';
 import { ObjectServer } from './dbus/objectServer.js';
-import { readApiKey } from './engine/apiKey.js';
+import { readApiKey, storeApiKey } from './engine/apiKey.js';
 import { EngineProvider } from './engine/engineProvider.js';
 import { createDetectors } from './findings/detectors/index.js';
 import { FindingsInterface } from './findings/findingsInterface.js';
@@ -32,11 +32,13 @@ import {
   FINDINGS_INTERFACE,
   MODELS_INTERFACE,
   OBJECT_PATH,
+  SETTINGS_INTERFACE,
   chatSpec,
   coreSpec,
   findingsSpec,
   modelsSpec,
   proposalsSpec,
+  settingsSpec,
 } from './interfaces.js';
 import { createLogger, type Logger } from './logging.js';
 import { surveyHardware } from './models/fit.js';
@@ -44,6 +46,7 @@ import { resolveModelLocations } from './models/locations.js';
 import { ModelsInterface } from './models/modelsInterface.js';
 import { ModelStore } from './models/store.js';
 import { ensurePrivateDirectory, resolvePaths } from './paths.js';
+import { configJson, SettingsInterface } from './settings/settingsInterface.js';
 import { Watchers } from './watch/watchers.js';
 
 const log = createLogger();
@@ -239,6 +242,34 @@ async function main(): Promise<void> {
     },
     log,
   });
+  // Undefined until the watchers start; they start with the configuration in effect then.
+  let watchers: Watchers | undefined;
+  // What SIGHUP and Settings.UpdateConfig do: read the file again and apply it.
+  const reloadConfig = async (): Promise<ConfigLoad> => {
+    const load = await loadConfig(paths.configFile);
+    const changed = (key: 'inference' | 'watch') =>
+      JSON.stringify(load.config[key]) !== JSON.stringify(config.config[key]);
+    const [inferenceChanged, watchChanged] = [changed('inference'), changed('watch')];
+    config = load;
+    applyConfig(load, state, log);
+    updateAttention();
+    log.info('configuration reloaded', { file: paths.configFile });
+    // Dropping the engine unloads the model; the new settings apply on the next request.
+    if (inferenceChanged) void engines.refresh();
+    if (watchChanged && watchers) {
+      await watchers.stop();
+      watchers = startWatchers();
+    }
+    server.emitSignal(OBJECT_PATH, SETTINGS_INTERFACE, 'ConfigChanged', [configJson(load.config)]);
+    return load;
+  };
+  const settings = new SettingsInterface({
+    configFile: paths.configFile,
+    current: () => config,
+    reload: reloadConfig,
+    storeApiKey: (url, key) => storeApiKey(bus, url, key),
+  });
+  server.export(OBJECT_PATH, settingsSpec, settings.impl);
 
   state.on('changed', (names) => {
     server.emitPropertiesChanged(OBJECT_PATH, CORE_INTERFACE, names);
@@ -283,32 +314,16 @@ async function main(): Promise<void> {
     void started.start();
     return started;
   };
-  let watchers = startWatchers();
+  watchers = startWatchers();
 
-  process.on('SIGHUP', () => {
-    void loadConfig(paths.configFile).then(async (load) => {
-      const changed = (key: 'inference' | 'watch') =>
-        JSON.stringify(load.config[key]) !== JSON.stringify(config.config[key]);
-      const [inferenceChanged, watchChanged] = [changed('inference'), changed('watch')];
-      config = load;
-      applyConfig(load, state, log);
-      updateAttention();
-      log.info('configuration reloaded', { file: paths.configFile });
-      // Dropping the engine unloads the model; the new settings apply on the next request.
-      if (inferenceChanged) void engines.refresh();
-      if (watchChanged) {
-        await watchers.stop();
-        watchers = startWatchers();
-      }
-    });
-  });
+  process.on('SIGHUP', () => void reloadConfig());
 
   let stopping = false;
   const shutdown = async (signal: string) => {
     stopping = true;
     log.info('stopping', { signal });
     models.cancelAll();
-    await watchers.stop();
+    await watchers?.stop();
     findings.stop();
     await explainer.stop();
     await fixes.stop();

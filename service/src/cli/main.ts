@@ -6,6 +6,7 @@ import { StewardError } from '../dbus/errors.js';
 import { BUS_NAME, CHAT_INTERFACE, OBJECT_PATH } from '../interfaces.js';
 import { API_KEY_USAGE, apiKeyCommand } from './apiKey.js';
 import { applyCommand, undoCommand } from './apply.js';
+import { CONFIG_USAGE, configCommand } from './config.js';
 import { ASK_USAGE, askCommand, CHAT_USAGE, chatCommand, samplingOptions, toolOptions } from './chat.js';
 import { fetchStatus, NOT_RUNNING_MESSAGE } from './coreStatus.js';
 import { DOCTOR_USAGE, doctorCommand } from './doctor.js';
@@ -21,7 +22,7 @@ const USAGE = `Usage: steward <command> [options]
 Commands:
   status                   Show what the Steward service is doing (exit status 3 if it is not running)
   start                    Start the service through D-Bus activation
-${DOCTOR_USAGE}${FINDINGS_USAGE}${PROPOSALS_USAGE}${CHAT_USAGE}${ASK_USAGE}${MODELS_USAGE}${API_KEY_USAGE}${EVAL_USAGE}
+${DOCTOR_USAGE}${FINDINGS_USAGE}${PROPOSALS_USAGE}${CHAT_USAGE}${ASK_USAGE}${MODELS_USAGE}${API_KEY_USAGE}${CONFIG_USAGE}${EVAL_USAGE}
 Options:
   --json                   Print machine-readable JSON (status, doctor, findings, proposals, jobs, history, chat, ask, eval,
                            models list, models recommend)
@@ -113,6 +114,7 @@ async function main(argv: string[]): Promise<number> {
     command === 'ask' ||
     (command === 'chat' && rest.length === 0) ||
     (command === 'eval' && rest.length === 0) ||
+    command === 'config' ||
     command === 'proposals' ||
     command === 'apply' ||
     command === 'undo' ||
@@ -146,6 +148,7 @@ async function main(argv: string[]): Promise<number> {
     if (command === 'jobs')
       return await jobsCommand(bus, { json: values.json ?? false, undoable: values.undoable ?? false });
     if (command === 'history') return await historyCommand(bus, { json: values.json ?? false, limit });
+    if (command === 'config') return await configCommand(bus, rest);
     if (command === 'api-key' && target) return await apiKeyCommand(bus, target);
     if (command === 'chat') {
       return await chatCommand(bus, { session: values.session, new: values.new ?? false, json: values.json ?? false });

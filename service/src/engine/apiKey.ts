@@ -14,7 +14,10 @@ const NONE = '/';
 /** How long a person has to answer the keyring's unlock dialog. */
 const PROMPT_TIMEOUT_MS = 5 * 60_000;
 
-const NO_KEYRING_ERRORS = ['org.freedesktop.DBus.Error.ServiceUnknown', 'org.freedesktop.DBus.Error.NameHasNoOwner'];
+export const NO_KEYRING_ERRORS = [
+  'org.freedesktop.DBus.Error.ServiceUnknown',
+  'org.freedesktop.DBus.Error.NameHasNoOwner',
+];
 
 /** A secret as the Secret Service sends it: session, parameters, value, content type. */
 type Secret = [string, Buffer, Buffer, string];

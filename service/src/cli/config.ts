@@ -1,0 +1,71 @@
+import type { MessageBus } from '@jellybrick/dbus-next';
+import { callMethod } from '../dbus/client.js';
+import { BUS_NAME, OBJECT_PATH, SETTINGS_INTERFACE } from '../interfaces.js';
+import { cleanLine } from '../untrustedText.js';
+import { EXIT_USAGE } from './exitCodes.js';
+
+export const CONFIG_USAGE = `  config                   Show the configuration in effect, defaults included, as JSON
+  config set PATH VALUE    Change a setting, e.g. "config set inference.threads 2"; VALUE is JSON, or else text
+  config unset PATH        Remove a setting, so that its default applies
+`;
+
+const call = (bus: MessageBus, member: string, signature = '', body: unknown[] = []) =>
+  callMethod(bus, { destination: BUS_NAME, path: OBJECT_PATH, interface: SETTINGS_INTERFACE, member, signature, body });
+
+/** VALUE as JSON when it is JSON ("2", "true", '{"a":1}'), else as the text itself ("debug"). */
+export function parseValue(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+/** The merge patch that sets the dotted `path` to `value` (null removes it), or null when the path has an empty name. */
+export function patchFor(path: string, value: unknown): Record<string, unknown> | null {
+  const names = path.split('.');
+  if (names.some((name) => name === '')) return null;
+  return names.reduceRight<unknown>((inner, name) => ({ [name]: inner }), value) as Record<string, unknown>;
+}
+
+function valueAt(config: unknown, path: string): unknown {
+  return path.split('.').reduce<unknown>((node, name) => (node as Record<string, unknown> | undefined)?.[name], config);
+}
+
+export async function configCommand(bus: MessageBus, args: string[]): Promise<number> {
+  const [subcommand, path, value, ...extra] = args;
+  const usage = (problem: string) => {
+    process.stderr.write(`steward: ${problem}\n\nUsage:\n${CONFIG_USAGE}`);
+    return EXIT_USAGE;
+  };
+  if (subcommand === undefined) return show(bus);
+  if (subcommand === 'set' && path !== undefined && value !== undefined && extra.length === 0) {
+    return update(bus, path, parseValue(value), usage);
+  }
+  if (subcommand === 'unset' && path !== undefined && value === undefined) return update(bus, path, null, usage);
+  if (subcommand === 'set') return usage('“config set” takes a PATH and a VALUE');
+  if (subcommand === 'unset') return usage('“config unset” takes a PATH');
+  return usage(`unknown command “config ${subcommand}”`);
+}
+
+async function update(
+  bus: MessageBus,
+  path: string,
+  value: unknown,
+  usage: (problem: string) => number,
+): Promise<number> {
+  const patch = patchFor(path, value);
+  if (!patch) return usage(`“${path}” is not a setting’s path, e.g. inference.threads`);
+  const [reply] = await call(bus, 'UpdateConfig', 's', [JSON.stringify(patch)]);
+  const current = valueAt(JSON.parse(reply as string), path);
+  process.stdout.write(`${path} = ${current === undefined ? '(not set)' : JSON.stringify(current)}\n`);
+  return 0;
+}
+
+async function show(bus: MessageBus): Promise<number> {
+  const [config, file, valid, problem] = (await call(bus, 'GetConfig')) as [string, string, boolean, string];
+  if (!valid)
+    process.stderr.write(`steward: ${file} is not valid, so the defaults are in use: ${cleanLine(problem)}\n`);
+  process.stdout.write(`${JSON.stringify(JSON.parse(config), null, 2)}\n`);
+  return 0;
+}

@@ -1,0 +1,103 @@
+// Changes to the configuration file: what the user set, patched, checked, and
+// written so that the service never reads a half-written file.
+import { randomUUID } from 'node:crypto';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { z } from 'zod';
+import { configSchema, type Config } from '../config.js';
+import { StewardError } from '../dbus/errors.js';
+
+export type JsonObject = { [key: string]: unknown };
+
+const isObject = (value: unknown): value is JsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** RFC 7386 JSON Merge Patch: objects merge key by key, null removes a key, anything else replaces. */
+export function mergePatch(target: unknown, patch: unknown): unknown {
+  if (!isObject(patch)) return patch;
+  // A Map, not an object: a "__proto__" key in the patch stays a plain key.
+  const result = new Map(Object.entries(isObject(target) ? target : {}));
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) result.delete(key);
+    else result.set(key, mergePatch(result.get(key), value));
+  }
+  return Object.fromEntries(result);
+}
+
+/** A patch as UpdateConfig receives it: JSON text holding an object. */
+export function parsePatch(text: string): JsonObject {
+  let patch: unknown;
+  try {
+    patch = JSON.parse(text);
+  } catch (error) {
+    throw new StewardError('InvalidArgs', `the patch is not valid JSON: ${(error as Error).message}`);
+  }
+  if (!isObject(patch)) throw new StewardError('InvalidArgs', 'the patch must be a JSON object');
+  return patch;
+}
+
+/** "inference.remote.url: Invalid URL", one per problem. */
+export function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+  return issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(top level)'}: ${issue.message}`);
+}
+
+/** The configuration `content` gives, or InvalidArgs naming each bad setting. */
+export function validateConfig(content: unknown): Config {
+  const parsed = configSchema.safeParse(content);
+  if (!parsed.success) throw new StewardError('InvalidArgs', describeIssues(parsed.error.issues).join('; '));
+  return parsed.data;
+}
+
+/** What the user set: the file's object, or {} when there is no file. A broken file is refused, never replaced. */
+export async function readOwnSettings(file: string): Promise<JsonObject> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw error;
+  }
+  let content: unknown;
+  try {
+    content = JSON.parse(text);
+  } catch {
+    content = undefined;
+  }
+  if (!isObject(content)) {
+    throw new StewardError(
+      'InvalidArgs',
+      `${file} does not hold a JSON object, so it was left as it is; fix or remove it, then try again`,
+    );
+  }
+  return content;
+}
+
+/** Replaces `file` with `text` in one step: a private temporary file beside it, synced, then renamed over it. */
+export async function writeFileAtomically(file: string, text: string): Promise<void> {
+  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+  const temporary = join(dirname(file), `.${basename(file)}.${randomUUID()}.tmp`);
+  try {
+    const handle = await open(temporary, 'wx', 0o600);
+    try {
+      await handle.writeFile(text, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temporary, file);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * Applies `patch` to the file's own settings and writes the result when it is
+ * valid; the file is untouched otherwise. Returns the new effective configuration.
+ */
+export async function updateConfigFile(file: string, patch: JsonObject): Promise<Config> {
+  const settings = mergePatch(await readOwnSettings(file), patch);
+  const config = validateConfig(settings);
+  await writeFileAtomically(file, `${JSON.stringify(settings, null, 2)}\n`);
+  return config;
+}

@@ -1,0 +1,156 @@
+import { readdir, readFile, stat, writeFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseValue, patchFor } from '../../service/src/cli/config.js';
+import { defaultConfig } from '../../service/src/config.js';
+import { StewardError } from '../../service/src/dbus/errors.js';
+import {
+  mergePatch,
+  parsePatch,
+  readOwnSettings,
+  updateConfigFile,
+  writeFileAtomically,
+} from '../../service/src/settings/configFile.js';
+import { makeTempDir, type TempDir } from '../support/tempDir.js';
+
+async function refusal(promise: Promise<unknown>): Promise<StewardError> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as StewardError;
+  }
+  throw new Error('it succeeded');
+}
+
+describe('mergePatch (RFC 7386)', () => {
+  it('merges nested objects and leaves the keys the patch does not name', () => {
+    const target = { logLevel: 'debug', inference: { threads: 4, gpu: 'off' } };
+    expect(mergePatch(target, { inference: { threads: 2 } })).toEqual({
+      logLevel: 'debug',
+      inference: { threads: 2, gpu: 'off' },
+    });
+    expect(target.inference.threads).withContext('the target is not changed').toBe(4);
+  });
+
+  it('removes a key given null, nested ones too, and ignores null for a key that is not there', () => {
+    const target = { logLevel: 'debug', inference: { threads: 4, gpu: 'off' } };
+    expect(mergePatch(target, { logLevel: null, inference: { gpu: null }, findings: null })).toEqual({
+      inference: { threads: 4 },
+    });
+  });
+
+  it('replaces arrays and values whole, and an object where there was none', () => {
+    expect(mergePatch({ mounts: ['/', '/home'], n: 1 }, { mounts: ['/var'], n: { a: 1 } })).toEqual({
+      mounts: ['/var'],
+      n: { a: 1 },
+    });
+    expect(mergePatch({ fixes: 'x' }, { fixes: { policy: { 'files.clear_cache': 'auto' } } })).toEqual({
+      fixes: { policy: { 'files.clear_cache': 'auto' } },
+    });
+  });
+
+  it('keeps "__proto__" a plain key instead of changing the prototype', () => {
+    const merged = mergePatch({}, JSON.parse('{"__proto__": {"polluted": true}}')) as Record<string, unknown>;
+    expect(Object.keys(merged)).toEqual(['__proto__']);
+    expect((merged as { polluted?: boolean }).polluted).toBeUndefined();
+  });
+});
+
+describe('parsePatch', () => {
+  it('accepts a JSON object and refuses other JSON or text', () => {
+    expect(parsePatch('{"logLevel":"debug"}')).toEqual({ logLevel: 'debug' });
+    for (const text of ['[1]', 'null', '"text"', '{']) {
+      expect(() => parsePatch(text))
+        .withContext(text)
+        .toThrowMatching((error: unknown) => (error as StewardError).errorName === 'InvalidArgs');
+    }
+  });
+});
+
+describe('the configuration file', () => {
+  let dir: TempDir;
+  let file: string;
+
+  beforeEach(async () => {
+    dir = await makeTempDir();
+    file = join(dir.path, 'config', 'steward', 'config.json');
+  });
+
+  afterEach(() => dir.remove());
+
+  it('is written whole, private, in a directory created private, with no temporary file left', async () => {
+    await writeFileAtomically(file, '{"a": 1}\n');
+    expect(await readFile(file, 'utf8')).toBe('{"a": 1}\n');
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    expect((await stat(join(dir.path, 'config', 'steward'))).mode & 0o777).toBe(0o700);
+    await writeFileAtomically(file, '{"a": 2}\n');
+    expect(await readFile(file, 'utf8')).toBe('{"a": 2}\n');
+    expect(await readdir(join(dir.path, 'config', 'steward'))).toEqual(['config.json']);
+  });
+
+  it('is patched from what the user set, not from the defaults', async () => {
+    const config = await updateConfigFile(file, { inference: { threads: 2 } });
+    expect(config.inference.threads).toBe(2);
+    expect(config.logLevel).toBe(defaultConfig.logLevel);
+    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ inference: { threads: 2 } });
+
+    await updateConfigFile(file, { findings: { attentionSeverity: 'error' }, inference: { threads: null } });
+    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({
+      inference: {},
+      findings: { attentionSeverity: 'error' },
+    });
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+  });
+
+  it('is left byte for byte as it was when the result is invalid, and the error names each bad setting', async () => {
+    const original = '{ "logLevel": "debug" }';
+    await mkdir(join(dir.path, 'config', 'steward'), { recursive: true });
+    await writeFile(file, original);
+    const error = await refusal(
+      updateConfigFile(file, {
+        inference: { engine: 'remote', remote: { url: 'ftp://example.org', model: 'm' }, threads: 0 },
+      }),
+    );
+    expect(error.errorName).toBe('InvalidArgs');
+    expect(error.message).toContain('inference.remote.url: Invalid URL');
+    expect(error.message).toContain('inference.threads: ');
+    expect(await readFile(file, 'utf8')).toBe(original);
+  });
+
+  it('is never overwritten when it holds no JSON object', async () => {
+    await mkdir(join(dir.path, 'config', 'steward'), { recursive: true });
+    for (const broken of ['{ "logLevel": ', '[]']) {
+      await writeFile(file, broken);
+      const error = await refusal(updateConfigFile(file, { logLevel: 'debug' }));
+      expect(error.errorName).withContext(broken).toBe('InvalidArgs');
+      expect(error.message).toContain('fix or remove it');
+      expect(await readFile(file, 'utf8')).toBe(broken);
+    }
+  });
+
+  it('counts as empty when it does not exist', async () => {
+    expect(await readOwnSettings(file)).toEqual({});
+  });
+});
+
+describe('the patch of "steward config set" and "unset"', () => {
+  it('nests the value under each name of the dotted path', () => {
+    expect(patchFor('inference.threads', 2)).toEqual({ inference: { threads: 2 } });
+    expect(patchFor('logLevel', null)).toEqual({ logLevel: null });
+    expect(patchFor('fixes.policy', { 'files.clear_cache': 'auto' })).toEqual({
+      fixes: { policy: { 'files.clear_cache': 'auto' } },
+    });
+  });
+
+  it('refuses a path with an empty name', () => {
+    expect(patchFor('inference..threads', 2)).toBeNull();
+    expect(patchFor('', 2)).toBeNull();
+  });
+
+  it('reads the value as JSON when it is JSON, else as text', () => {
+    expect(parseValue('2')).toBe(2);
+    expect(parseValue('false')).toBeFalse();
+    expect(parseValue('["/", "/home"]')).toEqual(['/', '/home']);
+    expect(parseValue('debug')).toBe('debug');
+    expect(parseValue('http://127.0.0.1:8080/v1')).toBe('http://127.0.0.1:8080/v1');
+  });
+});
