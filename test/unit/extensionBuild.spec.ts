@@ -51,6 +51,10 @@ describe('the built extension', () => {
       'layout.js',
       'notificationPolicy.js',
       'notifications.js',
+      'prefs.js',
+      'prefsModel.js',
+      'prefsService.js',
+      'prefsShortcut.js',
       'quickChat.js',
       'serviceClient.js',
       'serviceStatus.js',
@@ -107,5 +111,6 @@ describe('the translation template', () => {
     expect(pot).toContain('msgid "Open quick chat"');
     expect(pot).toContain('msgid "Pause Steward"');
     expect(pot).toContain('msgid "Apply"');
+    expect(pot).toContain('msgid "Copy diagnostics"');
   });
 });

@@ -1,0 +1,246 @@
+// The preferences' logic that needs no GTK: the service's configuration as
+// rows and back as JSON Merge Patches, the choices of a fix policy, the models'
+// rows and the diagnostics text. Runs under Node in the unit tests.
+
+type Gettext = (text: string) => string;
+
+export type Risk = 'low' | 'medium' | 'high';
+export type Policy = 'ask' | 'never' | 'auto';
+
+export interface CatalogAction {
+  name: string;
+  risk: Risk;
+  title: (_: Gettext) => string;
+}
+
+/**
+ * The actions of the service's catalog (service/src/fixes/actions/*.ts), which
+ * has no D-Bus method to list them. An action whose risk depends on its
+ * parameters counts as 'medium' here. A unit test keeps the two the same.
+ */
+export const CATALOG_ACTIONS: readonly CatalogAction[] = [
+  { name: 'config.restore', risk: 'medium', title: (_) => _('Restore a configuration file') },
+  { name: 'files.clear_cache', risk: 'low', title: (_) => _('Clear caches') },
+  { name: 'files.empty_trash', risk: 'medium', title: (_) => _('Empty the trash') },
+  { name: 'info.show_logs', risk: 'low', title: (_) => _('Show logs') },
+  { name: 'journal.vacuum', risk: 'low', title: (_) => _('Shrink the journal') },
+  { name: 'network.flush_dns', risk: 'low', title: (_) => _('Forget cached DNS answers') },
+  { name: 'network.reconnect', risk: 'low', title: (_) => _('Reconnect to the network') },
+  { name: 'packages.install', risk: 'medium', title: (_) => _('Install packages') },
+  { name: 'packages.remove', risk: 'high', title: (_) => _('Remove packages') },
+  { name: 'systemd.disable_unit', risk: 'medium', title: (_) => _('Stop starting a service automatically') },
+  { name: 'systemd.enable_unit', risk: 'medium', title: (_) => _('Start a service automatically') },
+  { name: 'systemd.restart_unit', risk: 'medium', title: (_) => _('Restart a service') },
+  { name: 'systemd.start_unit', risk: 'medium', title: (_) => _('Start a service') },
+  { name: 'systemd.stop_unit', risk: 'medium', title: (_) => _('Stop a service') },
+];
+
+/** The part of the service's configuration (service/src/config.ts) that the preferences show. */
+export interface ServiceConfig {
+  inference: {
+    engine: 'local' | 'remote';
+    remote?: { url: string; model: string; apiKeyFile?: string };
+  };
+  watch: {
+    journal: { system: boolean; user: boolean; directories: string[] };
+    units: boolean;
+    network: boolean;
+    disks: { mounts: string[]; intervalSeconds: number };
+    files: { watchDefaults: boolean; paths: string[] };
+  };
+  fixes: { policy: Record<string, Policy> };
+  assistant: { redactLocal: boolean };
+}
+
+/** The configuration from GetConfig or ConfigChanged; the service sends it with every default filled in. */
+export function parseConfig(json: string): ServiceConfig {
+  return JSON.parse(json) as ServiceConfig;
+}
+
+/** A JSON Merge Patch that sets one value, e.g. mergePatch(['watch', 'units'], false). */
+export function mergePatch(path: readonly string[], value: unknown): string {
+  const patch = path.reduceRight<unknown>((inner, key) => ({ [key]: inner }), value);
+  return JSON.stringify(patch);
+}
+
+/** The choices for an action: 'auto' only for low-risk ones, as the service honours it only for those. */
+export function policyChoices(risk: Risk): Policy[] {
+  return risk === 'low' ? ['ask', 'never', 'auto'] : ['ask', 'never'];
+}
+
+export function policyLabel(policy: Policy, _: Gettext): string {
+  switch (policy) {
+    case 'ask':
+      return _('Ask');
+    case 'never':
+      return _('Never');
+    case 'auto':
+      return _('Automatically');
+  }
+}
+
+export interface PolicyRow {
+  name: string;
+  title: string;
+  choices: Policy[];
+  /** Index into choices. */
+  selected: number;
+}
+
+/** Which of a row's choices a policy is; one the service would not honour shows as what it does, "ask". */
+export function policyIndex(policies: ServiceConfig['fixes']['policy'], row: Omit<PolicyRow, 'selected'>): number {
+  return Math.max(row.choices.indexOf(policies[row.name] ?? 'ask'), 0);
+}
+
+/** A row per catalog action. */
+export function policyRows(policies: ServiceConfig['fixes']['policy'], _: Gettext): PolicyRow[] {
+  return CATALOG_ACTIONS.map((action) => {
+    const row = { name: action.name, title: action.title(_), choices: policyChoices(action.risk) };
+    return { ...row, selected: policyIndex(policies, row) };
+  });
+}
+
+/** The patch for a policy; "ask" is the default, so it removes the entry. */
+export function policyPatch(name: string, policy: Policy): string {
+  return mergePatch(['fixes', 'policy', name], policy === 'ask' ? null : policy);
+}
+
+/** The patch that chooses the engine; a remote one needs its endpoint in the same patch. */
+export function enginePatch(engine: 'local' | 'remote', url: string, model: string): string {
+  if (engine === 'local') return mergePatch(['inference', 'engine'], 'local');
+  return JSON.stringify({ inference: { engine: 'remote', remote: { url: url.trim(), model: model.trim() } } });
+}
+
+/** A list of paths as one line, for an entry row. */
+export function listText(items: readonly string[]): string {
+  return items.join(', ');
+}
+
+/** The paths of an entry row: separated by commas or spaces, empty ones left out. */
+export function parseList(text: string): string[] {
+  return text
+    .split(/[,\s]+/)
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
+export const NOTIFICATION_LEVELS = ['all', 'warnings', 'errors', 'none'] as const;
+
+export function notificationLevelLabel(level: string, _: Gettext): string {
+  switch (level) {
+    case 'all':
+      return _('Every problem');
+    case 'warnings':
+      return _('Warnings and worse');
+    case 'errors':
+      return _('Errors only');
+    default:
+      return _('Never');
+  }
+}
+
+export interface ModelRow {
+  id: string;
+  title: string;
+  subtitle: string;
+  active: boolean;
+  usable: boolean;
+}
+
+const UNITS = ['B', 'kB', 'MB', 'GB', 'TB'];
+
+function formatBytes(bytes: number): string {
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < UNITS.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${UNITS[unit]}`;
+}
+
+function speedLabel(speedClass: unknown, _: Gettext): string {
+  switch (speedClass) {
+    case 'fast':
+      return _('fast');
+    case 'usable':
+      return _('usable');
+    case 'slow':
+      return _('slow');
+    default:
+      return _('too large for this computer');
+  }
+}
+
+function placementLabel(placement: unknown, _: Gettext): string {
+  switch (placement) {
+    case 'gpu':
+      return _('runs on the GPU');
+    case 'cpu':
+      return _('runs on the CPU');
+    default:
+      return _('does not fit in memory');
+  }
+}
+
+/** A row per installed model, from Models.List's dictionaries (unpacked). */
+export function modelRows(models: readonly Record<string, unknown>[], _: Gettext): ModelRow[] {
+  return models.map((model) => {
+    const supported = model['supported'] !== false;
+    const details = supported
+      ? [placementLabel(model['placement'], _), speedLabel(model['speed-class'], _)]
+      : [String(model['unsupported-reason'] ?? _('not supported'))];
+    const size = Number(model['file-bytes'] ?? 0);
+    if (size > 0) details.push(formatBytes(size));
+    const label = [model['size-label'], model['quantization']].filter(Boolean).join(' ');
+    return {
+      id: String(model['id']),
+      title: label ? `${String(model['name'])} (${label})` : String(model['name']),
+      subtitle: details.join(' · '),
+      active: model['active'] === true,
+      usable: supported && model['placement'] !== 'none',
+    };
+  });
+}
+
+const format = (template: string, values: Record<string, string | number>) =>
+  template.replace(/\{(\w+)\}/g, (match, key: string) => String(values[key] ?? match));
+
+/** The recommended model and its download size, from Models.Recommend; null when nothing fits. */
+export function recommendationTitle(recommendation: Record<string, unknown>, _: Gettext): string | null {
+  if (!recommendation['uri']) return null;
+  return format(_('{name} ({size} download)'), {
+    name: `${String(recommendation['name'])} ${String(recommendation['quantization'] ?? '')}`.trim(),
+    size: formatBytes(Number(recommendation['approx-bytes'] ?? 0)),
+  });
+}
+
+export interface Diagnostics {
+  extensionVersion: string;
+  shellVersion: string;
+  /** GetStatus's dictionary, unpacked; null when the service is not running. */
+  service: Record<string, unknown> | null;
+  engine: Record<string, unknown> | null;
+}
+
+function dictionaryLines(dictionary: Record<string, unknown>): string[] {
+  return Object.keys(dictionary)
+    .sort()
+    .map((key) => {
+      const value = dictionary[key];
+      return `  ${key}: ${Array.isArray(value) ? value.join(', ') : String(value)}`;
+    });
+}
+
+/** What "Copy diagnostics" puts on the clipboard: plain text to paste into a bug report. */
+export function diagnosticsText(diagnostics: Diagnostics): string {
+  return [
+    `Steward extension: ${diagnostics.extensionVersion}`,
+    `GNOME Shell: ${diagnostics.shellVersion}`,
+    'Service:',
+    ...(diagnostics.service ? dictionaryLines(diagnostics.service) : ['  not running']),
+    'Engine:',
+    ...(diagnostics.engine ? dictionaryLines(diagnostics.engine) : ['  unknown']),
+    '',
+  ].join('\n');
+}

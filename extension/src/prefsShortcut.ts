@@ -1,0 +1,101 @@
+import Adw from 'gi://Adw';
+import Gdk from 'gi://Gdk';
+import Gio from 'gi://Gio';
+import Gtk from 'gi://Gtk';
+
+import { gettext as _ } from 'resource:///org/gnome/Shell/Extensions/js/extensions/prefs.js';
+
+import { canTakeFromSwitcher, conflictSentence, switcherWithout, type ShortcutSettings } from './chatTranscript.js';
+
+const KEY = 'toggle-quick-chat';
+
+/**
+ * The quick chat's shortcut: the keys, why they do nothing when GNOME's
+ * input-source switcher has them too, and the ways out (taking them from the
+ * switcher with a single layout, or another shortcut).
+ */
+export class ShortcutGroup {
+  readonly group = new Adw.PreferencesGroup({ title: _('Quick chat') });
+  private readonly _inputSources = new Gio.Settings({ schema_id: 'org.gnome.desktop.input-sources' });
+  private readonly _wmKeybindings = new Gio.Settings({ schema_id: 'org.gnome.desktop.wm.keybindings' });
+  private readonly _handlers: [Gio.Settings, number][];
+  private readonly _label = new Gtk.ShortcutLabel({ valign: Gtk.Align.CENTER, disabled_text: _('None') });
+  private readonly _conflictRow = new Adw.ActionRow({ title: _('This shortcut does nothing yet') });
+  private readonly _takeButton = new Gtk.Button({
+    label: _('Use this shortcut for Steward'),
+    valign: Gtk.Align.CENTER,
+  });
+
+  constructor(
+    private readonly _settings: Gio.Settings,
+    private readonly _window: Adw.PreferencesWindow,
+  ) {
+    const row = new Adw.ActionRow({ title: _('Open quick chat') });
+    row.add_suffix(this._label);
+    const change = new Gtk.Button({ label: _('Change…'), valign: Gtk.Align.CENTER });
+    change.connect('clicked', () => this._capture());
+    row.add_suffix(change);
+    this.group.add(row);
+
+    this._conflictRow.add_prefix(new Gtk.Image({ icon_name: 'dialog-warning-symbolic' }));
+    this._takeButton.add_css_class('suggested-action');
+    this._takeButton.connect('clicked', () =>
+      this._wmKeybindings.set_strv('switch-input-source', switcherWithout(this._read())),
+    );
+    this._conflictRow.add_suffix(this._takeButton);
+    this.group.add(this._conflictRow);
+
+    this._handlers = [
+      [this._inputSources, this._inputSources.connect('changed::sources', () => this._sync())],
+      [this._wmKeybindings, this._wmKeybindings.connect('changed::switch-input-source', () => this._sync())],
+      [this._settings, this._settings.connect(`changed::${KEY}`, () => this._sync())],
+    ];
+    this._sync();
+  }
+
+  destroy(): void {
+    for (const [settings, id] of this._handlers) settings.disconnect(id);
+  }
+
+  private _read(): ShortcutSettings {
+    return {
+      accelerators: this._settings.get_strv(KEY),
+      switchInputSource: this._wmKeybindings.get_strv('switch-input-source'),
+      inputSources: this._inputSources.get_value('sources').n_children(),
+    };
+  }
+
+  private _sync(): void {
+    const settings = this._read();
+    this._label.accelerator = settings.accelerators.join(' ');
+    const conflict = conflictSentence(settings, _);
+    this._conflictRow.visible = conflict !== null;
+    this._conflictRow.subtitle = conflict ?? '';
+    this._takeButton.visible = canTakeFromSwitcher(settings);
+  }
+
+  /** A dialog that takes the next key combination as the shortcut; Backspace removes it, Escape cancels. */
+  private _capture(): void {
+    const dialog = new Adw.AlertDialog({
+      heading: _('Press the new shortcut'),
+      body: _('Press Escape to cancel or Backspace to remove the shortcut.'),
+    });
+    dialog.add_response('cancel', _('Cancel'));
+    const keys = new Gtk.EventControllerKey({ propagation_phase: Gtk.PropagationPhase.CAPTURE });
+    keys.connect('key-pressed', (_controller, keyval: number, _keycode: number, state: Gdk.ModifierType) => {
+      const modifiers = state & Gtk.accelerator_get_default_mod_mask();
+      if (modifiers === 0 && keyval === Gdk.KEY_Escape) {
+        dialog.close();
+      } else if (modifiers === 0 && keyval === Gdk.KEY_BackSpace) {
+        this._settings.set_strv(KEY, []);
+        dialog.close();
+      } else if (modifiers !== 0 && Gtk.accelerator_valid(Gdk.keyval_to_lower(keyval), modifiers)) {
+        this._settings.set_strv(KEY, [Gtk.accelerator_name(Gdk.keyval_to_lower(keyval), modifiers)]);
+        dialog.close();
+      }
+      return Gdk.EVENT_STOP;
+    });
+    dialog.add_controller(keys);
+    dialog.present(this._window);
+  }
+}
