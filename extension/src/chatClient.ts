@@ -1,7 +1,7 @@
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 
-import { BUS_NAME, OBJECT_PATH } from './stewardBus.js';
+import { callSteward, OBJECT_PATH } from './stewardBus.js';
 
 const CHAT = 'io.github.steward.Steward1.Chat';
 const MODELS = 'io.github.steward.Steward1.Models';
@@ -207,26 +207,6 @@ export class ChatClient {
   }
 
   private _call(iface: string, method: string, parameters: GLib.Variant | null): Promise<unknown[]> {
-    return new Promise((resolve, reject) => {
-      Gio.DBus.session.call(
-        BUS_NAME,
-        OBJECT_PATH,
-        iface,
-        method,
-        parameters,
-        null,
-        Gio.DBusCallFlags.NO_AUTO_START,
-        -1,
-        this._cancellable,
-        (_connection, result) => {
-          try {
-            resolve(Gio.DBus.session.call_finish(result).recursiveUnpack() as unknown[]);
-          } catch (error) {
-            if (error instanceof GLib.Error) Gio.DBusError.strip_remote_error(error);
-            reject(error);
-          }
-        },
-      );
-    });
+    return callSteward(iface, method, parameters, null, this._cancellable);
   }
 }

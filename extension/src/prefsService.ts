@@ -1,7 +1,7 @@
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 
-import { BUS_NAME, OBJECT_PATH } from './stewardBus.js';
+import { BUS_NAME, callSteward, OBJECT_PATH } from './stewardBus.js';
 
 export const SETTINGS_INTERFACE = 'io.github.steward.Steward1.Settings';
 export const MODELS_INTERFACE = 'io.github.steward.Steward1.Models';
@@ -30,27 +30,7 @@ export class PrefsService {
 
   /** Calls a method; resolves with its unpacked out arguments. D-Bus errors lose their remote prefix. */
   call(iface: string, method: string, args: GLib.Variant | null, replyType: string): Promise<unknown[]> {
-    return new Promise((resolve, reject) => {
-      Gio.DBus.session.call(
-        BUS_NAME,
-        OBJECT_PATH,
-        iface,
-        method,
-        args,
-        new GLib.VariantType(replyType),
-        Gio.DBusCallFlags.NO_AUTO_START,
-        -1,
-        this._cancellable,
-        (_connection, result) => {
-          try {
-            resolve(Gio.DBus.session.call_finish(result).recursiveUnpack() as unknown[]);
-          } catch (error) {
-            if (error instanceof GLib.Error) Gio.DBusError.strip_remote_error(error);
-            reject(error as Error);
-          }
-        },
-      );
-    });
+    return callSteward(iface, method, args, replyType, this._cancellable);
   }
 
   /** The GNOME Shell version, from the shell itself. */

@@ -1,4 +1,5 @@
 import Gio from 'gi://Gio';
+import GLib from 'gi://GLib';
 
 /** Where the Steward service is on the session bus. */
 export const BUS_NAME = 'io.github.steward.Steward1';
@@ -25,4 +26,38 @@ export function stewardProxy<P>(interfaceXml: string, cancellable: Gio.Cancellab
     cancellable,
     Gio.DBusProxyFlags.DO_NOT_AUTO_START_AT_CONSTRUCTION,
   );
+}
+
+/**
+ * Calls a method of the service without starting it; resolves with its unpacked
+ * out arguments. D-Bus errors lose their remote prefix, so their message reads well.
+ */
+export function callSteward(
+  iface: string,
+  method: string,
+  args: GLib.Variant | null,
+  replyType: string | null,
+  cancellable: Gio.Cancellable | null,
+): Promise<unknown[]> {
+  return new Promise((resolve, reject) => {
+    Gio.DBus.session.call(
+      BUS_NAME,
+      OBJECT_PATH,
+      iface,
+      method,
+      args,
+      replyType === null ? null : new GLib.VariantType(replyType),
+      Gio.DBusCallFlags.NO_AUTO_START,
+      -1,
+      cancellable,
+      (_connection, result) => {
+        try {
+          resolve(Gio.DBus.session.call_finish(result).recursiveUnpack() as unknown[]);
+        } catch (error) {
+          if (error instanceof GLib.Error) Gio.DBusError.strip_remote_error(error);
+          reject(error as Error);
+        }
+      },
+    );
+  });
 }

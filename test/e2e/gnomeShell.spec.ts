@@ -1,13 +1,20 @@
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { homeEnv, spawnService, waitFor, waitUntilReady, type RunningService } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
-import { mountsUnder } from './harness/mounts.js';
-import { packArgs } from './harness/packArgs.js';
-import { unmetRequirement } from './harness/requirements.js';
-import { ensureRootfs, TEST_USER } from './harness/rootfs.js';
-import { startShellSession, type ShellSession } from './harness/session.js';
+import {
+  cannotRunShell,
+  expectNoMountsLeft,
+  itInShell,
+  openShell,
+  SETUP_TIMEOUT_MS,
+  shellLogProblems as shellLog,
+  TEARDOWN_TIMEOUT_MS,
+  unmet,
+  UUID,
+} from './harness/extensionShell.js';
+import { TEST_USER } from './harness/rootfs.js';
+import type { ShellSession } from './harness/session.js';
 import {
   ExtensionState,
   extensionErrors,
@@ -18,18 +25,10 @@ import {
 } from './harness/shell.js';
 import { selectedSuites } from './harness/suites.js';
 
-const UUID = 'steward@steward.github.io';
-const EXTENSION_DIR = join(process.cwd(), 'dist', 'extension', UUID);
 const IDLE = 'Steward is idle';
 const NOT_RUNNING = 'Steward service is not running';
 const TOGGLE_CYCLES = 20;
 const CLOSEUP = { x: 1280 - 480, y: 0, width: 480, height: 200 };
-
-const SETUP_TIMEOUT_MS = 15 * 60_000;
-const SPEC_TIMEOUT_MS = 2 * 60_000;
-const TEARDOWN_TIMEOUT_MS = 60_000;
-
-const unmet = unmetRequirement();
 
 // JavaScript evaluated inside the shell.
 const indicator = `Main.panel.statusArea[${JSON.stringify(UUID)}]`;
@@ -79,17 +78,6 @@ for (const suite of selectedSuites()) {
     let service: RunningService | undefined;
     const serviceLogs: string[] = [];
 
-    /** A spec that skips, or in CI fails through beforeAll, on a machine that cannot run it. */
-    const itInShell = (expectation: string, spec: () => Promise<void>) =>
-      it(
-        expectation,
-        async () => {
-          if (unmet) pending(unmet);
-          await spec();
-        },
-        SPEC_TIMEOUT_MS,
-      );
-
     const startService = async () => {
       service = spawnService(session.busAddress, homeEnv(home.path));
       await waitUntilReady(session.bus, service);
@@ -126,39 +114,18 @@ for (const suite of selectedSuites()) {
       return labels;
     };
 
-    /** Lines of the shell log so far with a JavaScript error, or an error or warning from the extension. */
-    const shellLogProblems = async () =>
-      (await readFile(session.shellLogPath, 'utf8')).split('\n').filter(
-        (line) =>
-          line.includes('JS ERROR') ||
-          // The extension logs its own failures with the prefix "Steward: ".
-          ((line.includes(UUID) || line.includes('Steward: ')) && /error|exception|warning|critical/i.test(line)),
-      );
+    const shellLogProblems = () => shellLog(session.shellLogPath);
 
     beforeAll(async () => {
-      if (unmet) {
-        if (process.env.CI === 'true') throw new Error(`${unmet}; CI must run them`);
-        return;
-      }
-      if (!existsSync(EXTENSION_DIR)) throw new Error(`${EXTENSION_DIR} is missing; run npm run build first`);
-      await rm(artifacts, { recursive: true, force: true });
-      await mkdir(artifacts, { recursive: true });
-
-      let since = Date.now();
-      const cached = await ensureRootfs(suite.name);
-      rootfs = cached.path;
-      const rootfsTime = `${cached.built ? 'built' : 'found'} in ${seconds(since)}`;
-      since = Date.now();
-      session = await startShellSession({
-        rootfs,
-        extensionDir: EXTENSION_DIR,
-        packArgs: await packArgs(EXTENSION_DIR),
-        logDir: artifacts,
-      });
+      if (cannotRunShell()) return;
+      const since = Date.now();
+      const opened = await openShell(suite.name, artifacts);
+      ({ rootfs, session } = opened);
       home = await makeTempDir('steward-e2e-home-');
       await startService();
       process.stderr.write(
-        `\n[e2e ${suite.name}] root filesystem ${rootfsTime}; shell and service ready in ${seconds(since)}\n`,
+        `\n[e2e ${suite.name}] root filesystem ${opened.built ? 'built' : 'found'}; ` +
+          `shell and service ready in ${seconds(since)}\n`,
       );
     }, SETUP_TIMEOUT_MS);
 
@@ -167,10 +134,7 @@ for (const suite of selectedSuites()) {
       await stopService();
       await writeFile(join(artifacts, 'service.log'), serviceLogs.join('\n--- restarted ---\n'));
       await session?.stop();
-      if (rootfs) {
-        const leftOver = await mountsUnder(rootfs);
-        expect(leftOver).withContext('mounts left in the root filesystem').toEqual([]);
-      }
+      await expectNoMountsLeft(rootfs);
       await home?.remove();
     }, TEARDOWN_TIMEOUT_MS);
 

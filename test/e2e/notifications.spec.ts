@@ -1,6 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Variant } from '@jellybrick/dbus-next';
 import { callMethod } from '../../service/src/dbus/client.js';
@@ -15,16 +14,21 @@ import {
 } from '../support/service.js';
 import { addService, fail, startMockSystemd, stopMockSystemd, UNIT } from '../support/systemdMock.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
-import { mountsUnder } from './harness/mounts.js';
-import { packArgs } from './harness/packArgs.js';
-import { unmetRequirement } from './harness/requirements.js';
-import { ensureRootfs } from './harness/rootfs.js';
-import { startShellSession, type ShellSession } from './harness/session.js';
+import {
+  cannotRunShell,
+  expectNoMountsLeft,
+  itInShell,
+  openShell,
+  SETUP_TIMEOUT_MS,
+  shellLogProblems as shellLog,
+  TEARDOWN_TIMEOUT_MS,
+  unmet,
+  UUID,
+} from './harness/extensionShell.js';
+import type { ShellSession } from './harness/session.js';
 import { shellEval } from './harness/shell.js';
 import { selectedSuites } from './harness/suites.js';
 
-const UUID = 'steward@steward.github.io';
-const EXTENSION_DIR = join(process.cwd(), 'dist', 'extension', UUID);
 const UNIT_NAME = 'backup.service';
 const PROPOSAL_TITLE = `Restart ${UNIT_NAME}`;
 const ATTENTION = 'Steward needs your attention (1)';
@@ -32,11 +36,7 @@ const IDLE = 'Steward is idle';
 const BANNER = { x: 1280 / 2 - 300, y: 0, width: 600, height: 200 };
 const CLOSEUP = { x: 1280 - 560, y: 0, width: 560, height: 480 };
 
-const SETUP_TIMEOUT_MS = 15 * 60_000;
 const SPEC_TIMEOUT_MS = 3 * 60_000;
-const TEARDOWN_TIMEOUT_MS = 60_000;
-
-const unmet = unmetRequirement();
 
 // JavaScript evaluated inside the shell.
 const indicator = `Main.panel.statusArea[${JSON.stringify(UUID)}]`;
@@ -83,16 +83,6 @@ for (const suite of selectedSuites()) {
     let systemd: ChildProcess | undefined;
     let service: RunningService | undefined;
 
-    const itInShell = (expectation: string, spec: () => Promise<void>) =>
-      it(
-        expectation,
-        async () => {
-          if (unmet) pending(unmet);
-          await spec();
-        },
-        SPEC_TIMEOUT_MS,
-      );
-
     const evaluate = (code: string) => shellEval(session.bus, code);
     const notifications = async () => (await evaluate(NOTIFICATIONS)) as ShownNotification[];
     const waitForTitle = (title: string) =>
@@ -125,30 +115,11 @@ for (const suite of selectedSuites()) {
       });
       return (state as Variant<string>).value;
     };
-    const shellLogProblems = async () =>
-      (await readFile(session.shellLogPath, 'utf8'))
-        .split('\n')
-        .filter(
-          (line) =>
-            line.includes('JS ERROR') ||
-            ((line.includes(UUID) || line.includes('Steward: ')) && /error|exception|warning|critical/i.test(line)),
-        );
+    const shellLogProblems = () => shellLog(session.shellLogPath);
 
     beforeAll(async () => {
-      if (unmet) {
-        if (process.env.CI === 'true') throw new Error(`${unmet}; CI must run them`);
-        return;
-      }
-      if (!existsSync(EXTENSION_DIR)) throw new Error(`${EXTENSION_DIR} is missing; run npm run build first`);
-      await rm(artifacts, { recursive: true, force: true });
-      await mkdir(artifacts, { recursive: true });
-      rootfs = (await ensureRootfs(suite.name)).path;
-      session = await startShellSession({
-        rootfs,
-        extensionDir: EXTENSION_DIR,
-        packArgs: await packArgs(EXTENSION_DIR),
-        logDir: artifacts,
-      });
+      if (cannotRunShell()) return;
+      ({ rootfs, session } = await openShell(suite.name, artifacts));
       // The user's service manager, mocked on the shell's session bus before the service probes it.
       const bus = { address: session.busAddress, connect: async () => session.bus, stop: async () => undefined };
       systemd = await startMockSystemd(bus, session.bus);
@@ -168,10 +139,7 @@ for (const suite of selectedSuites()) {
       await writeFile(join(artifacts, 'service.log'), service?.log() ?? '');
       if (systemd) await stopMockSystemd(systemd);
       await session?.stop();
-      if (rootfs) {
-        const leftOver = await mountsUnder(rootfs);
-        expect(leftOver).withContext('mounts left in the root filesystem').toEqual([]);
-      }
+      await expectNoMountsLeft(rootfs);
       await home?.remove();
     }, TEARDOWN_TIMEOUT_MS);
 
@@ -228,6 +196,7 @@ for (const suite of selectedSuites()) {
         expect(fixed.actions).toEqual(['Undo']);
         expect(await shellLogProblems()).toEqual([]);
       },
+      SPEC_TIMEOUT_MS,
     );
   });
 }

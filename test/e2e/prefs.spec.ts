@@ -1,39 +1,25 @@
-import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { quietWatch, startConfiguredService, waitFor, type RunningService } from '../support/service.js';
 import { makeTempDir } from '../support/tempDir.js';
 import { writeTinyModel } from '../support/tinyModel.js';
-import { mountsUnder } from './harness/mounts.js';
-import { packArgs } from './harness/packArgs.js';
-import { unmetRequirement } from './harness/requirements.js';
-import { ensureRootfs } from './harness/rootfs.js';
-import { startShellSession, type ShellSession } from './harness/session.js';
+import {
+  cannotRunShell,
+  expectNoMountsLeft,
+  itInShell,
+  openShell,
+  pressKeys,
+  SETUP_TIMEOUT_MS,
+  TEARDOWN_TIMEOUT_MS,
+  UUID,
+} from './harness/extensionShell.js';
+import type { ShellSession } from './harness/session.js';
 import { shellEval } from './harness/shell.js';
 import { selectedSuites } from './harness/suites.js';
 
-const UUID = 'steward@steward.github.io';
-const EXTENSION_DIR = join(process.cwd(), 'dist', 'extension', UUID);
-
-const SETUP_TIMEOUT_MS = 15 * 60_000;
 const SPEC_TIMEOUT_MS = 3 * 60_000;
-const TEARDOWN_TIMEOUT_MS = 60_000;
-
-const unmet = unmetRequirement();
 
 const WINDOW_TITLES = `global.display.list_all_windows().map((window) => window.get_title() ?? '')`;
-
-/** Presses and releases `keys` (Clutter key names) together on a virtual keyboard. */
-const pressKeys = (...keys: string[]) => `(() => {
-  const { Clutter, GLib } = imports.gi;
-  const backend = global.stage.context?.get_backend() ?? Clutter.get_default_backend();
-  globalThis.stewardTestKeyboard ??= backend.get_default_seat()
-    .create_virtual_device(Clutter.InputDeviceType.KEYBOARD_DEVICE);
-  const keys = ${JSON.stringify(keys)}.map((name) => Clutter[name]);
-  let time = GLib.get_monotonic_time();
-  for (const key of keys) globalThis.stewardTestKeyboard.notify_keyval(time++, key, Clutter.KeyState.PRESSED);
-  for (const key of keys.reverse()) globalThis.stewardTestKeyboard.notify_keyval(time++, key, Clutter.KeyState.RELEASED);
-})()`;
 
 /** Lines of a log that tell of a problem in JavaScript, GTK or libadwaita. */
 const problems = (log: string) =>
@@ -48,24 +34,14 @@ const problems = (log: string) =>
 for (const suite of selectedSuites()) {
   describe(`the preferences in GNOME Shell ${suite.gnomeVersion} (Debian ${suite.name})`, () => {
     const artifacts = join(process.cwd(), 'test-results', 'e2e', suite.name, 'prefs');
-    let rootfs: string;
+    let rootfs: string | undefined;
 
     beforeAll(async () => {
-      if (unmet) {
-        if (process.env.CI === 'true') throw new Error(`${unmet}; CI must run them`);
-        return;
-      }
-      if (!existsSync(EXTENSION_DIR)) throw new Error(`${EXTENSION_DIR} is missing; run npm run build first`);
+      if (cannotRunShell()) return;
       await rm(artifacts, { recursive: true, force: true });
-      rootfs = (await ensureRootfs(suite.name)).path;
     }, SETUP_TIMEOUT_MS);
 
-    afterAll(async () => {
-      if (rootfs)
-        expect(await mountsUnder(rootfs))
-          .withContext('mounts left behind')
-          .toEqual([]);
-    }, TEARDOWN_TIMEOUT_MS);
+    afterAll(() => expectNoMountsLeft(rootfs), TEARDOWN_TIMEOUT_MS);
 
     /**
      * Starts a shell session, runs `prepare` (which may start the service), opens the
@@ -74,13 +50,9 @@ for (const suite of selectedSuites()) {
      */
     const openPreferences = async (name: string, prepare: (session: ShellSession) => Promise<() => Promise<void>>) => {
       const logDir = join(artifacts, name);
-      await mkdir(logDir, { recursive: true });
-      const session = await startShellSession({
-        rootfs,
-        extensionDir: EXTENSION_DIR,
-        packArgs: await packArgs(EXTENSION_DIR),
-        logDir,
-      });
+      const opened = await openShell(suite.name, logDir);
+      rootfs = opened.rootfs;
+      const session = opened.session;
       let cleanUp = async () => {};
       try {
         cleanUp = await prepare(session);
@@ -114,19 +86,15 @@ for (const suite of selectedSuites()) {
         .toEqual([]);
     };
 
-    it(
+    itInShell(
       'open without errors when the service is not running',
-      async () => {
-        if (unmet) pending(unmet);
-        await openPreferences('prefs-not-running', async () => async () => {});
-      },
+      () => openPreferences('prefs-not-running', async () => async () => {}),
       SPEC_TIMEOUT_MS,
     );
 
-    it(
+    itInShell(
       "open without errors with the service's configuration and models",
       async () => {
-        if (unmet) pending(unmet);
         const home = await makeTempDir('steward-e2e-prefs-');
         let service: RunningService | undefined;
         await openPreferences('prefs-running', async (session) => {

@@ -1,38 +1,37 @@
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Variant } from '@jellybrick/dbus-next';
 import { callMethod, SignalRouter } from '../../service/src/dbus/client.js';
 import {
   activateModel,
   BUS_NAME,
-  homeEnv,
   OBJECT_PATH,
-  spawnService,
+  startConfiguredService,
   waitFor,
-  waitUntilReady,
   type RunningService,
 } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 import { writeTinyModel } from '../support/tinyModel.js';
-import { mountsUnder } from './harness/mounts.js';
-import { packArgs } from './harness/packArgs.js';
-import { unmetRequirement } from './harness/requirements.js';
-import { ensureRootfs } from './harness/rootfs.js';
-import { startShellSession, type ShellSession } from './harness/session.js';
+import {
+  cannotRunShell,
+  expectNoMountsLeft,
+  itInShell,
+  openShell,
+  pressKeys,
+  SETUP_TIMEOUT_MS,
+  shellLogProblems as shellLog,
+  TEARDOWN_TIMEOUT_MS,
+  unmet,
+  UUID,
+} from './harness/extensionShell.js';
+import type { ShellSession } from './harness/session.js';
 import { ExtensionState, extensionInfo, setExtensionEnabled, shellEval } from './harness/shell.js';
 import { selectedSuites } from './harness/suites.js';
 
-const UUID = 'steward@steward.github.io';
-const EXTENSION_DIR = join(process.cwd(), 'dist', 'extension', UUID);
 const CHAT = 'io.github.steward.Steward1.Chat';
 const TIMED_OPENINGS = 5;
 
-const SETUP_TIMEOUT_MS = 15 * 60_000;
 const SPEC_TIMEOUT_MS = 3 * 60_000;
-const TEARDOWN_TIMEOUT_MS = 60_000;
-
-const unmet = unmetRequirement();
 
 // JavaScript evaluated inside the shell.
 const EXTENSION = `Main.extensionManager.lookup(${JSON.stringify(UUID)}).stateObj`;
@@ -56,19 +55,6 @@ const SWITCH_INPUT_SOURCE = `new imports.gi.Gio.Settings({ schema_id: 'org.gnome
 const setInputSources = (layouts: string[]) =>
   `new imports.gi.Gio.Settings({ schema_id: 'org.gnome.desktop.input-sources' }).set_value('sources',
     new imports.gi.GLib.Variant('a(ss)', ${JSON.stringify(layouts.map((layout) => ['xkb', layout]))}))`;
-
-/** Presses and releases `keys` (Clutter key names) together on a virtual keyboard, as a person would. */
-const pressKeys = (...keys: string[]) => `(() => {
-  const { Clutter, GLib } = imports.gi;
-  // Mutter 48 reaches the backend through the stage's context; 51 no longer has Clutter.get_default_backend().
-  const backend = global.stage.context?.get_backend() ?? Clutter.get_default_backend();
-  globalThis.stewardTestKeyboard ??= backend.get_default_seat()
-    .create_virtual_device(Clutter.InputDeviceType.KEYBOARD_DEVICE);
-  const keys = ${JSON.stringify(keys)}.map((name) => Clutter[name]);
-  let time = GLib.get_monotonic_time();
-  for (const key of keys) globalThis.stewardTestKeyboard.notify_keyval(time++, key, Clutter.KeyState.PRESSED);
-  for (const key of keys.reverse()) globalThis.stewardTestKeyboard.notify_keyval(time++, key, Clutter.KeyState.RELEASED);
-})()`;
 
 /**
  * Presses Super+Space and records, in the shell's own clock, when the panel becomes
@@ -103,15 +89,7 @@ for (const suite of selectedSuites()) {
     const chunks = new Map<string, number>();
     const finished = new Map<string, { session: string; status: string; text: string }>();
 
-    const itInShell = (expectation: string, spec: () => Promise<void>) =>
-      it(
-        expectation,
-        async () => {
-          if (unmet) pending(unmet);
-          await spec();
-        },
-        SPEC_TIMEOUT_MS,
-      );
+    const itInChat = (expectation: string, spec: () => Promise<void>) => itInShell(expectation, spec, SPEC_TIMEOUT_MS);
 
     const evaluate = (code: string) => shellEval(session.bus, code);
     const waitForShell = (code: string, what: string, timeoutMs = 10_000) =>
@@ -155,30 +133,11 @@ for (const suite of selectedSuites()) {
       await setExtensionEnabled(session.bus, UUID, true);
       await waitFor(async () => (await extensionInfo(session.bus, UUID)).state === ExtensionState.ACTIVE, 'on');
     };
-    const shellLogProblems = async () =>
-      (await readFile(session.shellLogPath, 'utf8'))
-        .split('\n')
-        .filter(
-          (line) =>
-            line.includes('JS ERROR') ||
-            ((line.includes(UUID) || line.includes('Steward: ')) && /error|exception|warning|critical/i.test(line)),
-        );
+    const shellLogProblems = () => shellLog(session.shellLogPath);
 
     beforeAll(async () => {
-      if (unmet) {
-        if (process.env.CI === 'true') throw new Error(`${unmet}; CI must run them`);
-        return;
-      }
-      if (!existsSync(EXTENSION_DIR)) throw new Error(`${EXTENSION_DIR} is missing; run npm run build first`);
-      await rm(artifacts, { recursive: true, force: true });
-      await mkdir(artifacts, { recursive: true });
-      rootfs = (await ensureRootfs(suite.name)).path;
-      session = await startShellSession({
-        rootfs,
-        extensionDir: EXTENSION_DIR,
-        packArgs: await packArgs(EXTENSION_DIR),
-        logDir: artifacts,
-      });
+      if (cannotRunShell()) return;
+      ({ rootfs, session } = await openShell(suite.name, artifacts));
       // GNOME's defaults give Super+Space to the input-source switcher; with one layout
       // there is nothing to switch, and the user lets the quick chat have the keys.
       await evaluate(setInputSources(['us']));
@@ -190,17 +149,9 @@ for (const suite of selectedSuites()) {
       home = await makeTempDir('steward-e2e-chat-');
       await mkdir(join(home.path, 'data', 'steward', 'models'), { recursive: true });
       await writeTinyModel(join(home.path, 'data', 'steward', 'models', 'tiny.gguf'));
-      await mkdir(join(home.path, 'config', 'steward'), { recursive: true });
-      await writeFile(
-        join(home.path, 'config', 'steward', 'config.json'),
-        JSON.stringify({ inference: { gpu: 'off', threads: 1, contextSize: 1024, maxAnswerTokens: 24 } }),
-      );
-      service = spawnService(session.busAddress, {
-        ...homeEnv(home.path),
-        XDG_DATA_HOME: join(home.path, 'data'),
-        OLLAMA_MODELS: join(home.path, 'none'),
+      service = await startConfiguredService({ address: session.busAddress }, session.bus, home.path, {
+        inference: { gpu: 'off', threads: 1, contextSize: 1024, maxAnswerTokens: 24 },
       });
-      await waitUntilReady(session.bus, service);
       await activateModel(session.bus, 'store:tiny.gguf');
 
       router = new SignalRouter(session.bus);
@@ -219,14 +170,11 @@ for (const suite of selectedSuites()) {
       await service?.stop();
       await writeFile(join(artifacts, 'service.log'), service?.log() ?? '');
       await session?.stop();
-      if (rootfs)
-        expect(await mountsUnder(rootfs))
-          .withContext('mounts left behind')
-          .toEqual([]);
+      await expectNoMountsLeft(rootfs);
       await home?.remove();
     }, TEARDOWN_TIMEOUT_MS);
 
-    itInShell('opens with Super+Space, focuses the entry, and closes with Escape', async () => {
+    itInChat('opens with Super+Space, focuses the entry, and closes with Escape', async () => {
       expect(await evaluate(SHORTCUT)).toEqual({ bound: true, conflict: null, registered: true });
       const timings: { visibleMs: number; paintedMs: number }[] = [];
       for (let i = 0; i < TIMED_OPENINGS; i++) {
@@ -259,7 +207,7 @@ for (const suite of selectedSuites()) {
       );
     });
 
-    itInShell('streams the answer to a question into the transcript', async () => {
+    itInChat('streams the answer to a question into the transcript', async () => {
       await openWithShortcut();
       await evaluate(`${CHAT_PANEL}._newConversation()`);
       const answered = finished.size;
@@ -286,7 +234,7 @@ for (const suite of selectedSuites()) {
       expect(await shellLogProblems()).toEqual([]);
     });
 
-    itInShell('shows the same conversation after a disable/enable cycle, as after a screen lock', async () => {
+    itInChat('shows the same conversation after a disable/enable cycle, as after a screen lock', async () => {
       await openWithShortcut();
       await ask('Is the network up?');
       await waitForShell(`!(${ANSWERING})`, 'the first answer to end', 60_000);
@@ -313,7 +261,7 @@ for (const suite of selectedSuites()) {
       expect(await shellLogProblems()).toEqual([]);
     });
 
-    itInShell('leaves Super+Space to the input-source switcher until the user gives it to the quick chat', async () => {
+    itInChat('leaves Super+Space to the input-source switcher until the user gives it to the quick chat', async () => {
       expect(shortcutAtStart).toEqual({
         bound: false,
         registered: false,
