@@ -2,6 +2,7 @@
 // rows and back as JSON Merge Patches, the choices of a fix policy, the models'
 // rows and the diagnostics text. Runs under Node in the unit tests.
 
+import { formatBytes } from './chatTranscript.js';
 type Gettext = (text: string) => string;
 
 export type Risk = 'low' | 'medium' | 'high';
@@ -145,18 +146,6 @@ export interface ModelRow {
   subtitle: string;
   active: boolean;
   usable: boolean;
-}
-
-const UNITS = ['B', 'kB', 'MB', 'GB', 'TB'];
-
-function formatBytes(bytes: number): string {
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < UNITS.length - 1) {
-    value /= 1000;
-    unit += 1;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${UNITS[unit]}`;
 }
 
 function speedLabel(speedClass: unknown, _: Gettext): string {
