@@ -52,6 +52,11 @@ const fixesSchema = z
     policy: z.record(z.string().regex(/^[a-z]+\.[a-z_]+$/), z.enum(['ask', 'never', 'auto'])).default({}),
     /** An action still running after this long is stopped and reported failed. */
     actionTimeoutSeconds: z.number().int().min(10).max(7200).default(600),
+    /**
+     * Lets proposals include `shell.run`: a command (an argv, never a shell string) run in a
+     * read-only sandbox without network, always high risk, always asked. Off unless the user turns it on.
+     */
+    expertShell: z.boolean().default(false),
   })
   .strict();
 
@@ -81,6 +86,22 @@ const assistantSchema = z
   })
   .strict();
 
+const diskWatchSchema = z
+  .object({
+    mounts: z.array(z.string().startsWith('/', 'must be an absolute path')).default(['/', '/home', '/var']),
+    intervalSeconds: z.number().int().min(5).default(60),
+    // A mount is low on space below the percentage or the size, whichever is smaller:
+    // 10 % of a 2 TB disk is far more than anyone needs free.
+    lowPercent: z.number().min(1).max(50).default(10),
+    lowGiB: z.number().min(0.5).max(10_000).default(5),
+    criticalPercent: z.number().min(0.5).max(25).default(3),
+    criticalGiB: z.number().min(0.1).max(1000).default(1),
+  })
+  .strict()
+  .refine((disks) => disks.criticalPercent < disks.lowPercent && disks.criticalGiB < disks.lowGiB, {
+    message: 'the critical thresholds must be below the low ones',
+  });
+
 const watchSchema = z
   .object({
     journal: z
@@ -97,13 +118,7 @@ const watchSchema = z
     units: z.boolean().default(true),
     /** Links and default routes, from netlink; connectivity, from NetworkManager where it runs. */
     network: z.boolean().default(true),
-    disks: z
-      .object({
-        mounts: z.array(z.string().startsWith('/', 'must be an absolute path')).default(['/', '/home', '/var']),
-        intervalSeconds: z.number().int().min(5).default(60),
-      })
-      .strict()
-      .default({ mounts: ['/', '/home', '/var'], intervalSeconds: 60 }),
+    disks: diskWatchSchema.default(() => diskWatchSchema.parse({})),
     files: z
       .object({
         /** ~/.config (top level) and the coredump directory. */

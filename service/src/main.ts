@@ -16,7 +16,7 @@ import { watchNameVanishing } from './dbus/nameWatch.js';
 import { ObjectServer } from './dbus/objectServer.js';
 import { readApiKey, storeApiKey } from './engine/apiKey.js';
 import { EngineProvider } from './engine/engineProvider.js';
-import { createDetectors } from './findings/detectors/index.js';
+import { createDetectors, diskThresholds } from './findings/detectors/index.js';
 import { FindingsInterface } from './findings/findingsInterface.js';
 import { FindingsPipeline } from './findings/pipeline.js';
 import { FindingExplainer } from './findings/explainer.js';
@@ -233,7 +233,7 @@ async function main(): Promise<void> {
   const updateAttention = () => state.setAttention(attentionReason(findingsStore, config.config));
   const pipeline = new FindingsPipeline({
     store: findingsStore,
-    detectors: createDetectors(),
+    detectors: createDetectors({ disk: () => diskThresholds(config.config.watch.disks) }),
     onChanges: (changes) => {
       findings.announce(changes);
       fixes.considerFindings(changes);

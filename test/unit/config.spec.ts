@@ -37,6 +37,16 @@ describe('loadConfig', () => {
     });
   });
 
+  it('gives disk thresholds in percent and GiB, and refuses critical ones above the low ones', async () => {
+    expect(defaultConfig.watch.disks).toEqual(
+      jasmine.objectContaining({ lowPercent: 10, lowGiB: 5, criticalPercent: 3, criticalGiB: 1 }),
+    );
+    await writeFile(file, JSON.stringify({ watch: { disks: { lowPercent: 5, criticalPercent: 8 } } }));
+    const load = await loadConfig(file);
+    expect(load.status).toBe('invalid');
+    expect(load.status === 'invalid' && load.problem).toContain('the critical thresholds must be below the low ones');
+  });
+
   it('refuses a remote engine without an endpoint, and an endpoint that is not http(s)', async () => {
     await writeFile(file, JSON.stringify({ inference: { engine: 'remote' } }));
     const missing = await loadConfig(file);

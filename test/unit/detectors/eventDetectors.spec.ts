@@ -1,5 +1,5 @@
 import { ConnectivityDetector } from '../../../service/src/findings/detectors/connectivity.js';
-import { DiskSpaceDetector } from '../../../service/src/findings/detectors/diskSpace.js';
+import { DiskSpaceDetector, diskThresholds } from '../../../service/src/findings/detectors/diskSpace.js';
 import { InodeExhaustionDetector } from '../../../service/src/findings/detectors/inodes.js';
 import { LinkDownDetector } from '../../../service/src/findings/detectors/linkDown.js';
 import { MemoryPressureDetector } from '../../../service/src/findings/detectors/memoryPressure.js';
@@ -74,6 +74,19 @@ describe('the disk space detector', () => {
     const detector = new DiskSpaceDetector({ lowBytes: 50 * GiB, criticalBytes: 10 * GiB });
     expect(describeOutputs(detector.detect(disk(40)))).toEqual([
       'resolve disk-critical /home',
+      'report disk-low warning /home: Only 43 GB free on /home (8%)',
+    ]);
+  });
+
+  it("follows the settings' thresholds as they change, without a restart", () => {
+    let settings = { lowPercent: 10, lowGiB: 5, criticalPercent: 3, criticalGiB: 1 };
+    const detector = new DiskSpaceDetector(() => diskThresholds(settings));
+    expect(describeOutputs(detector.detect(disk(40)))).toEqual([
+      'resolve disk-low /home',
+      'resolve disk-critical /home',
+    ]);
+    settings = { lowPercent: 20, lowGiB: 50, criticalPercent: 3, criticalGiB: 1 };
+    expect(describeOutputs(detector.detect(disk(40)))).toEqual([
       'report disk-low warning /home: Only 43 GB free on /home (8%)',
     ]);
   });

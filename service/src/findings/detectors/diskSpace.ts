@@ -29,19 +29,35 @@ export const DISK_DEFAULTS: Required<DiskSpaceOptions> = {
   hysteresis: 1.2,
 };
 
+/** The thresholds as the settings give them (watch.disks): percentages and GiB. */
+export interface DiskThresholdSettings {
+  lowPercent: number;
+  lowGiB: number;
+  criticalPercent: number;
+  criticalGiB: number;
+}
+
+export const diskThresholds = (settings: DiskThresholdSettings): DiskSpaceOptions => ({
+  lowFraction: settings.lowPercent / 100,
+  lowBytes: settings.lowGiB * GiB,
+  criticalFraction: settings.criticalPercent / 100,
+  criticalBytes: settings.criticalGiB * GiB,
+});
+
 export class DiskSpaceDetector implements Detector {
   readonly kinds = [DISK_LOW, DISK_CRITICAL];
-  private readonly options: Required<DiskSpaceOptions>;
+  private readonly options: () => DiskSpaceOptions;
   private readonly levels = new ConditionTracker<Level>();
 
-  constructor(options: DiskSpaceOptions = {}) {
-    this.options = { ...DISK_DEFAULTS, ...options };
+  /** A function gives the thresholds in effect at each measurement, so that changed settings apply at once. */
+  constructor(options: DiskSpaceOptions | (() => DiskSpaceOptions) = {}) {
+    this.options = typeof options === 'function' ? options : () => options;
   }
 
   detect(event: WatchEvent): DetectorOutput[] {
     if (event.type !== 'disk' || event.usage.totalBytes <= 0) return [];
     const { usage, at } = event;
-    const o = this.options;
+    const o = { ...DISK_DEFAULTS, ...this.options() };
     const thresholds = {
       low: Math.min(usage.totalBytes * o.lowFraction, o.lowBytes),
       critical: Math.min(usage.totalBytes * o.criticalFraction, o.criticalBytes),

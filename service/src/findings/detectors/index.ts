@@ -36,7 +36,7 @@ import { ThermalThrottlingDetector } from './thermalThrottling.js';
 import { UnitFailedDetector } from './unitFailed.js';
 
 export interface DetectorOptions {
-  disk?: DiskSpaceOptions;
+  disk?: DiskSpaceOptions | (() => DiskSpaceOptions);
   inodes?: InodeOptions;
   memoryPressure?: MemoryPressureOptions;
   crashLoop?: CrashLoopOptions;
@@ -72,7 +72,7 @@ export function detectorKinds(detectors: readonly Detector[] = createDetectors()
   return detectors.flatMap((d) => [...d.kinds]);
 }
 
-export { DISK_DEFAULTS, type DiskSpaceOptions } from './diskSpace.js';
+export { DISK_DEFAULTS, diskThresholds, type DiskSpaceOptions } from './diskSpace.js';
 export type {
   AuthFailuresOptions,
   ConfigChangedOptions,
