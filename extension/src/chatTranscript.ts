@@ -3,6 +3,8 @@
 // whether its shortcut clashes with the input-source switcher. Runs under Node
 // in the unit tests.
 
+import { format, formatBytes } from './text.js';
+
 export type Block = { kind: 'text'; text: string } | { kind: 'code'; language: string; text: string };
 
 type Gettext = (text: string) => string;
@@ -162,9 +164,6 @@ export function acceleratorLabel(accelerator: string): string {
   return [...modifiers, key.charAt(0).toUpperCase() + key.slice(1)].join('+');
 }
 
-const format = (template: string, values: Record<string, string | number>) =>
-  template.replace(/\{(\w+)\}/g, (match, key: string) => String(values[key] ?? match));
-
 /** Why the shortcut is not bound, for people; null when it is free. */
 export function conflictSentence(settings: ShortcutSettings, _: Gettext): string | null {
   const clashing = clashingAccelerators(settings);
@@ -184,29 +183,18 @@ export function conflictSentence(settings: ShortcutSettings, _: Gettext): string
 export function toolStepText(description: string, status: string, _: Gettext): string {
   const text = description.replace(/(…|\.\.\.)$/, '');
   if (status === 'running') return `${text}…`;
+  // Translators: a step of the assistant that failed, e.g. "Checking disk usage (failed)".
   if (status === 'failed') return format(_('{step} (failed)'), { step: text });
   return text;
 }
 
-const UNITS = ['B', 'kB', 'MB', 'GB', 'TB'];
-
-/** A size in bytes as people read it: "1.2 GB". */
-export function formatBytes(bytes: number): string {
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < UNITS.length - 1) {
-    value /= 1000;
-    unit += 1;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${UNITS[unit]}`;
-}
-
 /** A download's progress: "312.0 MB of 1.1 GB (27 %)", or what is known of it. */
 export function pullProgressText(done: number, total: number, _: Gettext): string {
-  if (total <= 0) return format(_('{done} downloaded'), { done: formatBytes(done) });
+  if (total <= 0) return format(_('{done} downloaded'), { done: formatBytes(done, _) });
+  // Translators: a download's progress, e.g. "312.0 MB of 1.1 GB (27 %)".
   return format(_('{done} of {total} ({percent} %)'), {
-    done: formatBytes(done),
-    total: formatBytes(total),
+    done: formatBytes(done, _),
+    total: formatBytes(total, _),
     percent: Math.floor((done / total) * 100),
   });
 }

@@ -3,7 +3,8 @@ import St from 'gi://St';
 import { gettext as _ } from 'resource:///org/gnome/shell/extensions/extension.js';
 import * as PopupMenu from 'resource:///org/gnome/shell/ui/popupMenu.js';
 
-import { format, primaryAction, type Finding, type Proposal } from './notificationPolicy.js';
+import { primaryAction, type Finding, type Proposal } from './notificationPolicy.js';
+import { format } from './text.js';
 
 export interface ProposalHandlers {
   apply(proposal: Proposal): void;

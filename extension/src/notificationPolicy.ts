@@ -2,6 +2,8 @@
 // coalesced, and the words they carry. Pure logic, no GNOME imports, so it
 // runs under Node in the unit tests.
 
+import { format } from './text.js';
+
 export type Severity = 'info' | 'warning' | 'error' | 'critical';
 export type Risk = 'low' | 'medium' | 'high';
 export type NotificationLevel = 'all' | 'warnings' | 'errors' | 'none';
@@ -69,9 +71,6 @@ const text = (value: unknown) => (typeof value === 'string' ? value : '');
 function oneOf<T extends string>(values: readonly T[], value: unknown, fallback: T): T {
   return values.includes(value as T) ? (value as T) : fallback;
 }
-
-export const format = (template: string, values: Record<string, string | number>) =>
-  template.replace(/\{(\w+)\}/g, (match, key: string) => String(values[key] ?? match));
 
 /** A proposal from its D-Bus dictionary (Proposals.List, ProposalAdded), already unpacked. */
 export function proposalFrom(dict: Record<string, unknown>): Proposal {

@@ -21,6 +21,7 @@ import {
   policyPatch,
   policyRows,
   recommendationTitle,
+  type DiskSettings,
   type ServiceConfig,
 } from './prefsModel.js';
 import { CHAT_INTERFACE, CORE_INTERFACE, MODELS_INTERFACE, PrefsService, SETTINGS_INTERFACE } from './prefsService.js';
@@ -200,6 +201,25 @@ class PreferencesWindow {
     );
     disks.add(mounts);
     disks.add(interval);
+    const thresholds = new Adw.ExpanderRow({
+      title: _('When to warn'),
+      subtitle: _('Below the percentage or the size, whichever is smaller'),
+    });
+    const thresholdRows: [string, keyof DiskSettings, number, number, number][] = [
+      [_('Low: free space below (%)'), 'lowPercent', 1, 50, 1],
+      [_('Low: free space below (GB)'), 'lowGB', 0.5, 10_000, 0.5],
+      [_('Critical: free space below (%)'), 'criticalPercent', 0.5, 25, 0.5],
+      [_('Critical: free space below (GB)'), 'criticalGB', 0.1, 1000, 0.1],
+    ];
+    for (const [title, key, min, max, step] of thresholdRows) {
+      const row = Adw.SpinRow.new_with_range(min, max, step);
+      row.title = title;
+      row.digits = 1;
+      row.connect('notify::value', () => this._update(mergePatch(['watch', 'disks', key], row.value)));
+      thresholds.add_row(row);
+      this._fillers.push((config) => (row.value = config.watch.disks[key] as number));
+    }
+    disks.add(thresholds);
 
     const files = this._serviceGroup(
       page,
@@ -257,6 +277,18 @@ class PreferencesWindow {
       for (const [row, policy] of rows) row.selected = policyIndex(config.fixes.policy, policy);
     });
 
+    const expert = this._serviceGroup(page, _('Expert'));
+    const shell = new Adw.SwitchRow({
+      title: _('Allow diagnostic commands'),
+      subtitle: _('The assistant may propose commands. One runs only after you approve it, in a sandbox.'),
+    });
+    shell.connect('notify::active', () => {
+      if (this._filling || !shell.active) this._update(mergePatch(['fixes', 'expertShell'], shell.active));
+      else this._confirmExpertShell(shell);
+    });
+    expert.add(shell);
+    this._fillers.push((config) => (shell.active = config.fixes.expertShell));
+
     const privacy = this._serviceGroup(page, _('Privacy'));
     const redact = new Adw.SwitchRow({
       title: _('Hide secrets from local models too'),
@@ -266,6 +298,27 @@ class PreferencesWindow {
     privacy.add(redact);
     this._fillers.push((config) => (redact.active = config.assistant.redactLocal));
     return page;
+  }
+
+  /** Turning on commands is the one setting that widens what a fix can be: it asks first. */
+  private _confirmExpertShell(row: Adw.SwitchRow): void {
+    const dialog = new Adw.AlertDialog({
+      heading: _('Allow diagnostic commands?'),
+      body: _('A command runs without network and cannot change files, but it can read them.'),
+      close_response: 'cancel',
+    });
+    dialog.add_response('cancel', _('_Cancel'));
+    dialog.add_response('allow', _('_Allow'));
+    dialog.set_response_appearance('allow', Adw.ResponseAppearance.DESTRUCTIVE);
+    dialog.connect('response', (_dialog, response) => {
+      if (response === 'allow') this._update(mergePatch(['fixes', 'expertShell'], true));
+      else {
+        this._filling = true;
+        row.active = false;
+        this._filling = false;
+      }
+    });
+    dialog.present(this._window);
   }
 
   private _shortcutPage(): Adw.PreferencesPage {
@@ -304,7 +357,7 @@ class PreferencesWindow {
     this._call(MODELS_INTERFACE, 'Recommend', null, '(a{sv})').then(([recommendation]) => {
       const title = recommendationTitle(recommendation as Dictionary, _);
       this._recommendedUri = String((recommendation as Dictionary)['uri'] ?? '');
-      this._recommendRow.title = title ?? _('No model in the catalogue fits this computer');
+      this._recommendRow.title = title ?? _('No model in the catalog fits this computer');
       this._recommendRow.subtitle = String((recommendation as Dictionary)['reason'] ?? '');
       this._recommendRow.sensitive = title !== null;
     });

@@ -2,7 +2,7 @@
 // rows and back as JSON Merge Patches, the choices of a fix policy, the models'
 // rows and the diagnostics text. Runs under Node in the unit tests.
 
-import { formatBytes } from './chatTranscript.js';
+import { format, formatBytes } from './text.js';
 type Gettext = (text: string) => string;
 
 export type Risk = 'low' | 'medium' | 'high';
@@ -46,11 +46,20 @@ export interface ServiceConfig {
     journal: { system: boolean; user: boolean; directories: string[] };
     units: boolean;
     network: boolean;
-    disks: { mounts: string[]; intervalSeconds: number };
+    disks: DiskSettings;
     files: { watchDefaults: boolean; paths: string[] };
   };
-  fixes: { policy: Record<string, Policy> };
+  fixes: { policy: Record<string, Policy>; expertShell: boolean };
   assistant: { redactLocal: boolean };
+}
+
+export interface DiskSettings {
+  mounts: string[];
+  intervalSeconds: number;
+  lowPercent: number;
+  lowGB: number;
+  criticalPercent: number;
+  criticalGB: number;
 }
 
 /** The configuration from GetConfig or ConfigChanged; the service sends it with every default filled in. */
@@ -180,7 +189,7 @@ export function modelRows(models: readonly Record<string, unknown>[], _: Gettext
       ? [placementLabel(model['placement'], _), speedLabel(model['speed-class'], _)]
       : [String(model['unsupported-reason'] ?? _('not supported'))];
     const size = Number(model['file-bytes'] ?? 0);
-    if (size > 0) details.push(formatBytes(size));
+    if (size > 0) details.push(formatBytes(size, _));
     const label = [model['size-label'], model['quantization']].filter(Boolean).join(' ');
     return {
       id: String(model['id']),
@@ -192,15 +201,12 @@ export function modelRows(models: readonly Record<string, unknown>[], _: Gettext
   });
 }
 
-const format = (template: string, values: Record<string, string | number>) =>
-  template.replace(/\{(\w+)\}/g, (match, key: string) => String(values[key] ?? match));
-
 /** The recommended model and its download size, from Models.Recommend; null when nothing fits. */
 export function recommendationTitle(recommendation: Record<string, unknown>, _: Gettext): string | null {
   if (!recommendation['uri']) return null;
   return format(_('{name} ({size} download)'), {
     name: `${String(recommendation['name'])} ${String(recommendation['quantization'] ?? '')}`.trim(),
-    size: formatBytes(Number(recommendation['approx-bytes'] ?? 0)),
+    size: formatBytes(Number(recommendation['approx-bytes'] ?? 0), _),
   });
 }
 

@@ -10,18 +10,9 @@ import type { Monitor } from 'resource:///org/gnome/shell/ui/layout.js';
 import * as Main from 'resource:///org/gnome/shell/ui/main.js';
 
 import { ChatClient, type ChatMessage, type Proposal, type ResponseEnd, type ToolStep } from './chatClient.js';
-import {
-  formatBytes,
-  InputHistory,
-  pullProgressText,
-  splitBlocks,
-  toolStepText,
-  type Block,
-} from './chatTranscript.js';
+import { InputHistory, pullProgressText, splitBlocks, toolStepText, type Block } from './chatTranscript.js';
 import { verticalBox } from './layout.js';
-
-const format = (template: string, values: Record<string, string>) =>
-  template.replace(/\{(\w+)\}/g, (match, key: string) => values[key] ?? match);
+import { format, formatBytes } from './text.js';
 
 const RISKS: Record<string, () => string> = {
   low: () => _('Low risk'),
@@ -321,10 +312,10 @@ export class QuickChat {
     this._setupText.text = recommendation
       ? format(_('Recommended for this computer: {name} ({size}). {reason}'), {
           name: recommendation.name,
-          size: formatBytes(recommendation.bytes),
+          size: formatBytes(recommendation.bytes, _),
           reason: recommendation.reason,
         })
-      : _('No model in Steward’s catalogue fits this computer’s memory.');
+      : _('No model in Steward’s catalog fits this computer’s memory.');
   }
 
   private async _pullAsync(): Promise<void> {

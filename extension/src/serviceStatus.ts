@@ -1,6 +1,8 @@
 // What the indicator shows for each state of the service. Pure logic, no GNOME
 // imports, so it runs under Node in the unit tests.
 
+import { format, formatBytes } from './text.js';
+
 export type ServiceState = 'starting' | 'idle' | 'busy' | 'attention' | 'degraded';
 
 export type ServiceStatus =
@@ -47,9 +49,6 @@ export function compatibility(serviceApiVersion: number, extensionApiVersion: nu
   if (serviceApiVersion > extensionApiVersion) return 'service-newer';
   return 'compatible';
 }
-
-const format = (template: string, values: Record<string, string | number>) =>
-  template.replace(/\{(\w+)\}/g, (match, key: string) => String(values[key] ?? match));
 
 export function present(
   status: ServiceStatus,
@@ -146,17 +145,15 @@ function presentState(
     case 'idle':
       return { iconName: 'steward-symbolic', title: _('Steward is idle'), detail: newer, canStart: false };
     default:
-      // A newer service may report states this extension does not know yet.
+      // A newer service may report states this extension does not know yet; its reason says more.
       return {
         iconName: 'steward-symbolic',
-        title: format(_('Steward is {state}'), { state: status.state }),
-        detail: newer,
+        title: _('Steward is running'),
+        detail: join(status.reason, newer),
         canStart: false,
       };
   }
 }
-
-const GB = 1024 ** 3;
 
 /**
  * The menu's engine line from Chat.GetEngineStatus (unpacked): the model, where
@@ -167,14 +164,17 @@ export function engineSummary(engine: Record<string, unknown>, _: Gettext): stri
   if (model === '' || engine.state === 'unconfigured') return _('No model is set up');
   const backends: Record<string, string> = { cuda: 'CUDA', vulkan: 'Vulkan', metal: 'Metal', cpu: 'CPU' };
   const parts = [model];
+  // Translators: where the model runs, shown as "model · remote" in the menu.
   if (engine.location === 'remote') parts.push(_('remote'));
   else if (typeof engine.backend === 'string') parts.push(backends[engine.backend] ?? engine.backend);
+  // Translators: the model's state, shown as "model · loading" in the menu.
   else parts.push(engine.state === 'loading' ? _('loading') : _('not loaded'));
   const used = Number(engine['vram-used'] ?? 0);
   const total = Number(engine['vram-total'] ?? 0);
   if (used > 0 && total > 0) {
+    // Translators: {used} and {total} are sizes such as "3.1 GB".
     parts.push(
-      format(_('{used} of {total} GB video memory'), { used: (used / GB).toFixed(1), total: (total / GB).toFixed(1) }),
+      format(_('{used} of {total} video memory'), { used: formatBytes(used, _), total: formatBytes(total, _) }),
     );
   }
   return parts.join(' · ');

@@ -61,6 +61,7 @@ describe('the built extension', () => {
       'shortcut.js',
       'stewardBus.js',
       'stewardProxies.js',
+      'text.js',
     ]);
     for (const script of scripts()) {
       const code = read(script);

@@ -38,8 +38,10 @@ describe('the indicator presentation', () => {
     );
   });
 
-  it('shows a state it does not know rather than failing', () => {
-    expect(present(running('dreaming'), 1, _).title).toBe('Steward is dreaming');
+  it('shows a state it does not know as running, with its reason, rather than failing', () => {
+    expect(present(running('dreaming', 1, 'Counting sheep'), 1, _)).toEqual(
+      jasmine.objectContaining({ title: 'Steward is running', detail: 'Counting sheep' }),
+    );
   });
 
   it('asks for an update when the service is older than the extension', () => {
@@ -126,7 +128,7 @@ describe('the indicator presentation', () => {
           },
           _,
         ),
-      ).toBe('qwen2.5-3b.gguf · CUDA · 2.0 of 8.0 GB video memory');
+      ).toBe('qwen2.5-3b.gguf · CUDA · 2.1 GB of 8.6 GB video memory');
       expect(engineSummary({ state: 'unloaded', location: 'local', model: 'tiny.gguf' }, _)).toBe(
         'tiny.gguf · not loaded',
       );
