@@ -5,7 +5,6 @@ import { callSteward, OBJECT_PATH } from './stewardBus.js';
 
 const CHAT = 'io.github.steward.Steward1.Chat';
 const MODELS = 'io.github.steward.Steward1.Models';
-const PROPOSALS = 'io.github.steward.Steward1.Proposals';
 
 export interface ChatSession {
   id: string;
@@ -22,22 +21,6 @@ export interface ChatMessage {
   role: string;
   text: string;
   proposals: string[];
-}
-
-export interface ProposalAction {
-  name: string;
-  title: string;
-  risk: string;
-  preview: string;
-  details: string[];
-}
-
-export interface Proposal {
-  id: string;
-  title: string;
-  explanation: string;
-  state: string;
-  actions: ProposalAction[];
 }
 
 export interface Recommendation {
@@ -68,9 +51,9 @@ export interface ChatEvents {
 type Dict = Record<string, unknown>;
 
 /**
- * The quick chat's side of the service: the Chat interface's calls and signals,
- * a proposal's details for its card, and the Models calls for setting up a
- * model. Calls never start the service; the indicator offers that.
+ * The quick chat's side of the service: the Chat interface's calls and
+ * streaming signals, and the Models calls for setting up a model. Proposals
+ * go through StewardProxies. Calls never start the service; the indicator offers that.
  */
 export class ChatClient {
   private _cancellable = new Gio.Cancellable();
@@ -153,31 +136,6 @@ export class ChatClient {
       new GLib.Variant('(ss)', [CHAT, 'EngineState']),
     )) as [string];
     return state;
-  }
-
-  async proposal(id: string): Promise<Proposal> {
-    const [proposal] = (await this._call(PROPOSALS, 'Get', new GLib.Variant('(s)', [id]))) as [Dict];
-    return {
-      id,
-      title: proposal.title as string,
-      explanation: proposal.explanation as string,
-      state: proposal.state as string,
-      actions: (proposal.actions as Dict[]).map((action) => ({
-        name: action.name as string,
-        title: action.title as string,
-        risk: action.risk as string,
-        preview: action.preview as string,
-        details: (action.details as string[] | undefined) ?? [],
-      })),
-    };
-  }
-
-  async apply(proposalId: string, action: string): Promise<void> {
-    await this._call(PROPOSALS, 'Apply', new GLib.Variant('(ss)', [proposalId, action]));
-  }
-
-  async dismiss(proposalId: string): Promise<void> {
-    await this._call(PROPOSALS, 'Dismiss', new GLib.Variant('(ss)', [proposalId, 'once']));
   }
 
   /** The model the service recommends for this machine, or null when none fits. */

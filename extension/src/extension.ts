@@ -57,7 +57,7 @@ export default class StewardExtension extends Extension {
     this._client = new ServiceClient((status) => this._indicator?.showStatus(status));
     this._client.watch().catch((error: unknown) => this._report(_('Cannot reach the session bus'), error));
 
-    this._quickChat = new QuickChat();
+    this._quickChat = new QuickChat(this._steward);
     // The shortcut reports its conflict from its constructor on, before it is assigned here.
     const showConflict = (shortcut: QuickChatShortcut) =>
       this._indicator?.showShortcutConflict(shortcut.conflict, shortcut.canTakeFromSwitcher);
@@ -109,5 +109,6 @@ export default class StewardExtension extends Extension {
     const message = error instanceof Error || error instanceof GLib.Error ? error.message : String(error);
     console.warn(`Steward: ${summary}: ${message}`);
     this._indicator?.showError(`${summary}: ${message}`);
+    this._quickChat?.showError(`${summary}: ${message}`);
   }
 }

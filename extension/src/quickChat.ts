@@ -9,7 +9,9 @@ import { gettext as _ } from 'resource:///org/gnome/shell/extensions/extension.j
 import type { Monitor } from 'resource:///org/gnome/shell/ui/layout.js';
 import * as Main from 'resource:///org/gnome/shell/ui/main.js';
 
-import { ChatClient, type ChatMessage, type Proposal, type ResponseEnd, type ToolStep } from './chatClient.js';
+import { ChatClient, type ChatMessage, type ResponseEnd, type ToolStep } from './chatClient.js';
+import type { Proposal } from './notificationPolicy.js';
+import type { StewardProxies } from './stewardProxies.js';
 import { InputHistory, pullProgressText, splitBlocks, toolStepText, type Block } from './chatTranscript.js';
 import { verticalBox } from './layout.js';
 import { format, formatBytes } from './text.js';
@@ -135,7 +137,7 @@ export class QuickChat {
   private _pullId: string | null = null;
   private _followEnd = true;
 
-  constructor() {
+  constructor(private readonly _steward: StewardProxies) {
     this._client = new ChatClient({
       chunk: (requestId, text) => {
         if (requestId === this._requestId) this._answer?.append(text);
@@ -452,10 +454,10 @@ export class QuickChat {
   }
 
   private _addProposalCard(parent: St.BoxLayout, id: string, onlyOpen = false): void {
-    this._client
+    this._steward
       .proposal(id)
       .then((proposal) => {
-        if (onlyOpen && proposal.state !== 'open' && proposal.state !== 'not-fixed') return;
+        if (!proposal || (onlyOpen && proposal.state !== 'open' && proposal.state !== 'not-fixed')) return;
         parent.add_child(this._proposalCard(proposal));
       })
       .catch((error: unknown) => this._fail(error));
@@ -487,25 +489,25 @@ export class QuickChat {
         style_class: 'button steward-chat-suggested',
         can_focus: true,
       });
-      apply.connect('clicked', () =>
-        this._client
-          .apply(proposal.id, action.name)
-          .then(() => settle(_('Applying… Steward checks the result afterwards.')))
-          .catch((error: unknown) => this._fail(error)),
-      );
+      apply.connect('clicked', async () => {
+        if (await this._steward.apply(proposal.id, action.name))
+          settle(_('Applying… Steward checks the result afterwards.'));
+      });
       buttons.add_child(apply);
     }
     const dismiss = new St.Button({ label: _('Dismiss'), style_class: 'button', can_focus: true });
-    dismiss.connect('clicked', () =>
-      this._client
-        .dismiss(proposal.id)
-        .then(() => settle(_('Dismissed.')))
-        .catch((error: unknown) => this._fail(error)),
-    );
+    dismiss.connect('clicked', async () => {
+      if (await this._steward.dismiss(proposal.id)) settle(_('Dismissed.'));
+    });
     buttons.add_child(dismiss);
     card.add_child(result);
     card.add_child(buttons);
     return card;
+  }
+
+  /** A failure reported elsewhere (a fix that could not start), shown where the user is looking. */
+  showError(text: string): void {
+    if (this.isOpen) this._showStatus(text);
   }
 
   private _showStatus(text: string): void {

@@ -40,6 +40,7 @@ interface FindingsProxy extends SignalProxy {
 interface ProposalsProxy extends SignalProxy {
   readonly OpenCount: number | null;
   ListAsync(filter: Dict, cancellable: Gio.Cancellable | null): Promise<[Dict[]]>;
+  GetAsync(proposal: string, cancellable: Gio.Cancellable | null): Promise<[Dict]>;
   ApplyAsync(proposal: string, action: string, cancellable: Gio.Cancellable | null): Promise<[string]>;
   DismissAsync(proposal: string, mode: string, cancellable: Gio.Cancellable | null): Promise<[]>;
   UndoAsync(job: string, cancellable: Gio.Cancellable | null): Promise<[string]>;
@@ -63,8 +64,10 @@ const isCancelled = (error: unknown) =>
 
 /**
  * The service's Chat, Findings and Proposals interfaces: pending proposals,
- * active findings and the engine, kept up to date from their signals. Like the
- * core client, the proxies never start the service.
+ * active findings and the engine, kept up to date from their signals, and the
+ * calls on them for the menu, the notifications and the quick chat's cards.
+ * Like the core client, the proxies never start the service. The chat's
+ * streaming has its own client (chatClient.ts).
  */
 export class StewardProxies {
   proposals: Proposal[] = [];
@@ -175,25 +178,32 @@ export class StewardProxies {
     }
   }
 
-  apply(proposal: string, action: string): Promise<void> {
+  /** A proposal in whatever state it is, e.g. one a chat answer made; null before the proxies are connected. */
+  async proposal(id: string): Promise<Proposal | null> {
+    const reply = await this._proposals?.GetAsync(id, this._cancellable);
+    return reply ? proposalFrom(unpack(reply[0])) : null;
+  }
+
+  /** Resolves to whether the call went through; a failure is reported through `failed`. */
+  apply(proposal: string, action: string): Promise<boolean> {
     return this._run(_('Cannot apply the fix'), () => this._proposals?.ApplyAsync(proposal, action, this._cancellable));
   }
 
-  dismiss(proposal: string): Promise<void> {
+  dismiss(proposal: string): Promise<boolean> {
     return this._run(_('Cannot dismiss the proposal'), () =>
       this._proposals?.DismissAsync(proposal, 'once', this._cancellable),
     );
   }
 
-  undo(job: string): Promise<void> {
+  undo(job: string): Promise<boolean> {
     return this._run(_('Cannot undo the fix'), () => this._proposals?.UndoAsync(job, this._cancellable));
   }
 
-  setPaused(paused: boolean): Promise<void> {
+  setPaused(paused: boolean): Promise<boolean> {
     return this._run(_('Cannot pause Steward'), () => this._chat?.SetPausedAsync(paused, this._cancellable));
   }
 
-  unload(): Promise<void> {
+  unload(): Promise<boolean> {
     return this._run(_('Cannot unload the model'), () => this._chat?.UnloadAsync(this._cancellable));
   }
 
@@ -212,11 +222,13 @@ export class StewardProxies {
     this._signalIds.push([proxy, proxy.connectSignal(signal, (_proxy, _sender, args) => handler(args))]);
   }
 
-  private async _run(summary: string, call: () => Promise<unknown> | undefined): Promise<void> {
+  private async _run(summary: string, call: () => Promise<unknown> | undefined): Promise<boolean> {
     try {
       await call();
+      return true;
     } catch (error) {
       this._fail(summary, error);
+      return false;
     }
   }
 
