@@ -50,6 +50,7 @@ async function buildService() {
   });
   // steward eval reads its scenarios from beside the CLI.
   cpSync(join(root, 'service', 'eval', 'scenarios'), join(out, 'eval', 'scenarios'), { recursive: true });
+  compileCatalogs(join(out, 'locale'), 'steward');
 }
 
 async function buildExtension() {
@@ -158,11 +159,24 @@ function buildTranslations(extensionDir) {
     sources.filter((source) => !source.endsWith('.ts')),
   );
   xgettext(
-    ['--join-existing', '--language=JavaScript', '--keyword=_', '--keyword=ngettext:1,2', '--keyword=pgettext:1c,2'],
+    [
+      '--join-existing',
+      '--language=JavaScript',
+      '--keyword=_',
+      '--keyword=N_',
+      '--keyword=ngettext:1,2',
+      '--keyword=pgettext:1c,2',
+    ],
     sources.filter((source) => source.endsWith('.ts')),
   );
+  compileCatalogs(join(extensionDir, 'locale'), domain);
+}
+
+/** Compiles each po/LANG.po into LOCALE_DIR/LANG/LC_MESSAGES/DOMAIN.mo: the extension and the service share one set. */
+function compileCatalogs(localeDir, domain) {
+  const poDir = join(root, 'po');
   for (const lang of listFile(join(poDir, 'LINGUAS'))) {
-    const target = join(extensionDir, 'locale', lang, 'LC_MESSAGES');
+    const target = join(localeDir, lang, 'LC_MESSAGES');
     mkdirSync(target, { recursive: true });
     execFileSync('msgfmt', ['--check', '-o', join(target, `${domain}.mo`), join(poDir, `${lang}.po`)]);
   }

@@ -91,14 +91,14 @@ const diskWatchSchema = z
     mounts: z.array(z.string().startsWith('/', 'must be an absolute path')).default(['/', '/home', '/var']),
     intervalSeconds: z.number().int().min(5).default(60),
     // A mount is low on space below the percentage or the size, whichever is smaller:
-    // 10 % of a 2 TB disk is far more than anyone needs free.
+    // 10 % of a 2 TB disk is far more than anyone needs free. Sizes in GB (10^9 bytes), as GNOME shows them.
     lowPercent: z.number().min(1).max(50).default(10),
-    lowGiB: z.number().min(0.5).max(10_000).default(5),
+    lowGB: z.number().min(0.5).max(10_000).default(5),
     criticalPercent: z.number().min(0.5).max(25).default(3),
-    criticalGiB: z.number().min(0.1).max(1000).default(1),
+    criticalGB: z.number().min(0.1).max(1000).default(1),
   })
   .strict()
-  .refine((disks) => disks.criticalPercent < disks.lowPercent && disks.criticalGiB < disks.lowGiB, {
+  .refine((disks) => disks.criticalPercent < disks.lowPercent && disks.criticalGB < disks.lowGB, {
     message: 'the critical thresholds must be below the low ones',
   });
 

@@ -48,6 +48,7 @@ import { ModelStore } from './models/store.js';
 import { ensurePrivateDirectory, resolvePaths } from './paths.js';
 import { configJson, SettingsInterface } from './settings/settingsInterface.js';
 import { Watchers } from './watch/watchers.js';
+import { _, format, ngettext } from './i18n.js';
 
 const log = createLogger();
 // Built next to this file (dist/service/steward-engine.js), and installed the same way.
@@ -59,14 +60,17 @@ const EXPLANATION_TIMEOUT_MS = 120_000;
 function attentionReason(store: FindingsStore, config: Config): string | null {
   const count = store.list({ minSeverity: config.findings.attentionSeverity }).length;
   if (count === 0) return null;
-  return count === 1 ? 'A problem needs attention.' : `${count} problems need attention.`;
+  return format(ngettext('A problem needs attention.', '{count} problems need attention.', count), { count });
 }
 
 function applyConfig(load: ConfigLoad, state: ServiceState, logger: Logger): void {
   logger.setLevel(load.config.logLevel);
   if (load.status === 'invalid') {
     logger.warning('configuration ignored, using defaults', { problem: load.problem });
-    state.setProblem('config', `The configuration file is invalid, so defaults are in use: ${load.problem}`);
+    state.setProblem(
+      'config',
+      format(_('The configuration file is invalid, so defaults are in use: {problem}'), { problem: load.problem }),
+    );
   } else {
     state.setProblem('config', null);
   }

@@ -37,9 +37,9 @@ describe('loadConfig', () => {
     });
   });
 
-  it('gives disk thresholds in percent and GiB, and refuses critical ones above the low ones', async () => {
+  it('gives disk thresholds in percent and GB, and refuses critical ones above the low ones', async () => {
     expect(defaultConfig.watch.disks).toEqual(
-      jasmine.objectContaining({ lowPercent: 10, lowGiB: 5, criticalPercent: 3, criticalGiB: 1 }),
+      jasmine.objectContaining({ lowPercent: 10, lowGB: 5, criticalPercent: 3, criticalGB: 1 }),
     );
     await writeFile(file, JSON.stringify({ watch: { disks: { lowPercent: 5, criticalPercent: 8 } } }));
     const load = await loadConfig(file);

@@ -14,6 +14,15 @@ describe('po/POTFILES', () => {
     expect(sources.filter((file) => !listed.includes(file))).toEqual([]);
   });
 
+  it('lists every service source whose strings reach people', () => {
+    const sources = readdirSync(join('service', 'src'), { recursive: true })
+      .map((file) => join('service', 'src', String(file)))
+      .filter((file) => file.endsWith('.ts') && !file.endsWith('i18n.ts'))
+      .filter((file) => /\b(_|N_|ngettext|pgettext)\(/.test(readFileSync(file, 'utf8')));
+    expect(sources.length).toBeGreaterThan(0);
+    expect(sources.filter((file) => !listed.includes(file))).toEqual([]);
+  });
+
   it('lists only files that exist', () => {
     for (const file of listed)
       expect(() => readFileSync(file))

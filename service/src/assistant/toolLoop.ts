@@ -8,6 +8,7 @@ import type { RequestedCall, ToolSpec, Usage } from '../engine/protocol.js';
 import { MAX_TOOL_OUTPUT, type AssistantTool, type ToolContext } from './tool.js';
 import type { ToolCallRecord, TurnHandle, TurnOutcome, TurnRequest } from './turn.js';
 import { untrustedData } from './untrustedData.js';
+import { _ } from '../i18n.js';
 
 /** A tool that takes longer is stopped and the model told so: the user is waiting. */
 const TOOL_TIMEOUT_MS = 30_000;
@@ -130,7 +131,12 @@ async function runCall(request: TurnRequest, call: RequestedCall, context: ToolC
   const tool = request.tools.find((candidate) => candidate.name === call.name);
   const onStep = request.callbacks?.onToolStep;
   const step = (status: 'running' | 'done' | 'failed') =>
-    onStep?.({ stepId: call.id, tool: call.name, description: tool?.progress ?? 'consulting a tool…', status });
+    onStep?.({
+      stepId: call.id,
+      tool: call.name,
+      description: tool ? _(tool.progress) : _('consulting a tool…'),
+      status,
+    });
   step('running');
   const record = await attempt(tool, call, context, request.redact ?? ((text) => text));
   step(record.status);

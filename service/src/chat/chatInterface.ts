@@ -12,6 +12,7 @@ import type { Logger } from '../logging.js';
 import { ChunkCoalescer } from '../engine/chunkCoalescer.js';
 import type { ChatSessionStore, SessionInfo, StoredMessage } from './sessionStore.js';
 import { parseJsonSchema, validateAnswer, type JsonSchemaRequest } from './structuredOutput.js';
+import { _, format, ngettext } from '../i18n.js';
 
 const sessionId = z.union([z.literal(''), z.uuid('not a session id from Send')]);
 const existingSessionId = z.uuid('not a session id from Send');
@@ -97,15 +98,27 @@ function usageDict(answer: Answer | null): Record<string, Variant> {
 
 function droppedNotice(droppedTurns: number): string {
   if (droppedTurns === 0) return '';
-  return droppedTurns === 1
-    ? "The oldest message was left out: the conversation no longer fits the model's context."
-    : `The ${droppedTurns} oldest messages were left out: the conversation no longer fits the model's context.`;
+  return format(
+    ngettext(
+      "The oldest message was left out: the conversation no longer fits the model's context.",
+      "The {count} oldest messages were left out: the conversation no longer fits the model's context.",
+      droppedTurns,
+    ),
+    { count: droppedTurns },
+  );
 }
 
 /** Said once, when more of the conversation than before is seen only as a summary. */
 function summaryNotice(summarized: number, before: number): string {
   if (summarized <= before) return '';
-  return `The model now sees the ${summarized} oldest messages of this conversation only as a summary, to fit its context.`;
+  return format(
+    ngettext(
+      'The model now sees the oldest message of this conversation only as a summary, to fit its context.',
+      'The model now sees the {count} oldest messages of this conversation only as a summary, to fit its context.',
+      summarized,
+    ),
+    { count: summarized },
+  );
 }
 
 const microseconds = (time: Date) => BigInt(time.getTime()) * 1000n;
@@ -389,7 +402,7 @@ export class ChatInterface {
     const stopWatching = await this.options.watchCaller(caller, () => started.handle.cancel());
     try {
       const outcome = await started.handle.result;
-      if (outcome.status === 'cancelled') throw new StewardError('Unavailable', 'the answer was cancelled');
+      if (outcome.status === 'cancelled') throw new StewardError('Unavailable', _('the answer was cancelled'));
       return busText(outcome.text);
     } finally {
       stopWatching();
@@ -399,7 +412,10 @@ export class ChatInterface {
   private asStewardError(error: unknown, requestId: string): StewardError {
     if (error instanceof StewardError) return error;
     this.options.log.error('chat request failed', { request: requestId, error: String(error) });
-    return new StewardError('Internal', 'the answer failed because of a bug in Steward; the service log has details');
+    return new StewardError(
+      'Internal',
+      _('the answer failed because of a bug in Steward; the service log has details'),
+    );
   }
 
   private reportChanges(): void {

@@ -9,6 +9,7 @@ import type { Logger } from '../logging.js';
 import type { ArchitectureSupport } from '../models/architectures.js';
 import type { ChatEngine, EngineState, EngineStatus } from './chatEngine.js';
 import { Engine, type EngineOptions } from './supervisor.js';
+import { _ } from '../i18n.js';
 
 export interface ActiveModel {
   path: string;
@@ -28,8 +29,10 @@ export interface EngineProviderOptions {
   log: Logger;
 }
 
-const noModelMessage =
-  'no model is set up: run "steward models recommend" to see which model suits this computer, then "steward models pull"';
+const noModelMessage = () =>
+  _(
+    'no model is set up: run "steward models recommend" to see which model suits this computer, then "steward models pull"',
+  );
 
 /** 'auto' takes half the logical CPUs: llama.cpp runs far slower when it competes for all of them. */
 export function threadCount(setting: InferenceConfig['threads']): number {
@@ -66,7 +69,8 @@ export class EngineProvider extends EventEmitter<{ changed: [] }> {
 
   /** The engine to send a request to; Unavailable when paused or when nothing is set up. */
   engine(): Promise<ChatEngine> {
-    if (this.paused) return Promise.reject(new StewardError('Unavailable', 'inference is paused; resume it to chat'));
+    if (this.paused)
+      return Promise.reject(new StewardError('Unavailable', _('inference is paused; resume it to chat')));
     this.current ??= this.build().catch((error: unknown) => {
       this.current = null;
       throw error;
@@ -101,7 +105,7 @@ export class EngineProvider extends EventEmitter<{ changed: [] }> {
         : await this.buildLocal(config);
     if (generation !== this.generation) {
       await engine.unload();
-      throw new StewardError('Unavailable', 'the model or the settings changed while the engine started; try again');
+      throw new StewardError('Unavailable', _('the model or the settings changed while the engine started; try again'));
     }
     engine.on('status', this.onStatus);
     this.built = engine;
@@ -112,7 +116,7 @@ export class EngineProvider extends EventEmitter<{ changed: [] }> {
 
   private async buildLocal(config: InferenceConfig): Promise<ChatEngine> {
     const model = await this.options.activeModel();
-    if (!model) throw new StewardError('Unavailable', noModelMessage);
+    if (!model) throw new StewardError('Unavailable', noModelMessage());
     if (!model.support.supported) throw new StewardError('Unavailable', model.support.reason);
     const options: EngineOptions = {
       modelPath: model.path,

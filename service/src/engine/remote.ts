@@ -24,6 +24,7 @@ import {
 } from './chatEngine.js';
 import type { ChatRequest } from './protocol.js';
 import { redactSecrets } from './redact.js';
+import { _ } from '../i18n.js';
 
 export interface RemoteEngineOptions {
   /** The API's base URL, e.g. http://127.0.0.1:8080/v1. */
@@ -55,7 +56,8 @@ interface PendingRequest {
   reject(error: StewardError): void;
 }
 
-const unloadedError = () => new StewardError('Unavailable', 'the engine was unloaded before the answer was finished');
+const unloadedError = () =>
+  new StewardError('Unavailable', _('the engine was unloaded before the answer was finished'));
 
 // Node's fetch reports why a connection failed only as a system error code.
 const connectionCauses: Record<string, string> = {
@@ -217,7 +219,7 @@ export class RemoteEngine extends EventEmitter<{ status: [EngineStatus] }> imple
   }
 
   chat(request: ChatRequest, callbacks: ChatCallbacks = {}): ChatHandle {
-    if (this.paused) throw new StewardError('Unavailable', 'inference is paused; resume it to chat');
+    if (this.paused) throw new StewardError('Unavailable', _('inference is paused; resume it to chat'));
     const parsed = parseChatRequest(request);
     const id = randomUUID();
     const result = new Promise<ChatOutcome>((resolve, reject) => {

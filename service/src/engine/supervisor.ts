@@ -27,6 +27,7 @@ import {
   type EngineStatus,
 } from './chatEngine.js';
 import { RestartPolicy, type RestartPolicyOptions } from './restartPolicy.js';
+import { _ } from '../i18n.js';
 
 export interface EngineOptions {
   modelPath: string;
@@ -62,7 +63,9 @@ interface WorkerHandle {
 const crashError = () =>
   new StewardError(
     'Unavailable',
-    'the inference engine stopped unexpectedly; the answer was not finished. Try again: the engine restarts on the next request.',
+    _(
+      'the inference engine stopped unexpectedly; the answer was not finished. Try again: the engine restarts on the next request.',
+    ),
   );
 
 export class Engine extends EventEmitter<{ status: [EngineStatus] }> implements ChatEngine {
@@ -95,7 +98,7 @@ export class Engine extends EventEmitter<{ status: [EngineStatus] }> implements 
   }
 
   chat(request: ChatRequest, callbacks: ChatCallbacks = {}): ChatHandle {
-    if (this.paused) throw new StewardError('Unavailable', 'local inference is paused; resume it to chat');
+    if (this.paused) throw new StewardError('Unavailable', _('local inference is paused; resume it to chat'));
     const parsed = parseChatRequest(request);
     const id = randomUUID();
     const result = new Promise<ChatOutcome>((resolve, reject) => {
@@ -107,12 +110,12 @@ export class Engine extends EventEmitter<{ status: [EngineStatus] }> implements 
 
   /** Ends the worker now; the next request loads the model again. */
   async unload(): Promise<void> {
-    this.failQueued(new StewardError('Unavailable', 'the model was unloaded before the answer was finished'));
+    this.failQueued(new StewardError('Unavailable', _('the model was unloaded before the answer was finished')));
     const worker = this.worker;
     if (!worker) return;
     worker.stopping = true;
     for (const pending of worker.running.values()) {
-      pending.reject(new StewardError('Unavailable', 'the model was unloaded before the answer was finished'));
+      pending.reject(new StewardError('Unavailable', _('the model was unloaded before the answer was finished')));
     }
     worker.running.clear();
     const exited = once(worker.process, 'exit');

@@ -5,6 +5,7 @@
 import type { MessageBus } from '@jellybrick/dbus-next';
 import type { z } from 'zod';
 import type { Logger } from '../logging.js';
+import { _ } from '../i18n.js';
 
 export const RISKS = ['low', 'medium', 'high'] as const;
 export type Risk = (typeof RISKS)[number];
@@ -86,7 +87,7 @@ export interface ActionDefinition<Params extends Record<string, unknown> = Recor
 
 /** An action that asked polkit and was refused (or the prompt was dismissed). */
 export class NotAuthorizedError extends Error {
-  constructor(message = 'The system did not authorize this action.') {
+  constructor(message = _('The system did not authorize this action.')) {
     super(message);
     this.name = 'NotAuthorizedError';
   }

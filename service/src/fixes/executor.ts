@@ -7,6 +7,7 @@ import { NotAuthorizedError, type ActionContext, type ActionDefinition, type Und
 import type { Catalog } from './catalog.js';
 import { policyFor, type PolicyRules } from './policy.js';
 import type { AuditEntry, FixesStore, Job, JobState, ProposalState } from './store.js';
+import { _, format } from '../i18n.js';
 
 export interface ExecutorSignals {
   jobProgress(job: Job, fraction: number | null, text: string): void;
@@ -106,7 +107,7 @@ export class Executor {
 
   /** Stops every running action (service shutdown); their jobs end as cancelled. */
   cancelAll(): void {
-    for (const controller of this.running) controller.abort(new Error('Steward is stopping'));
+    for (const controller of this.running) controller.abort(new Error(_('Steward is stopping')));
   }
 
   async idle(): Promise<void> {
@@ -145,10 +146,10 @@ export class Executor {
     const { store, context, signals } = this.options;
     const controller = new AbortController();
     const timeoutMs = this.options.timeoutMs();
-    const timer = setTimeout(() => controller.abort(new Error(`it ran longer than ${timeoutMs / 1000} s`)), timeoutMs);
+    const timer = setTimeout(() => controller.abort(new RunTimeout(timeoutMs)), timeoutMs);
     this.running.add(controller);
     let running = store.updateJob(job.id, { state: 'running' });
-    signals.jobProgress(running, 0, 'Started');
+    signals.jobProgress(running, 0, _('Started'));
     let state: JobState;
     let summary: string;
     let undo: UndoPlan | null = null;
@@ -212,11 +213,22 @@ export class Executor {
   }
 }
 
+/** Aborts a run that took too long: a failure, where other aborts are cancellations. */
+class RunTimeout extends Error {
+  constructor(timeoutMs: number) {
+    super(format(_('it ran longer than {seconds} s'), { seconds: timeoutMs / 1000 }));
+  }
+}
+
 function failure(error: unknown, signal: AbortSignal): { state: JobState; summary: string } {
   if (error instanceof NotAuthorizedError) return { state: 'not-authorized', summary: error.message };
   if (signal.aborted) {
-    const reason = signal.reason instanceof Error ? signal.reason.message : 'it was stopped';
-    return { state: reason.startsWith('it ran longer') ? 'failed' : 'cancelled', summary: `Stopped: ${reason}` };
+    const reason = signal.reason instanceof Error ? signal.reason.message : _('it was stopped');
+    return {
+      state: signal.reason instanceof RunTimeout ? 'failed' : 'cancelled',
+      // Translators: {reason} says why, such as "it ran longer than 300 s".
+      summary: format(_('Stopped: {reason}'), { reason }),
+    };
   }
   return { state: 'failed', summary: error instanceof Error ? error.message : String(error) };
 }

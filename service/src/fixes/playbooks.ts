@@ -8,6 +8,7 @@ import type { ActionContext, Preview } from './action.js';
 import { missingExecutableIn } from '../findings/detectors/unitFailed.js';
 import { largestCacheDirectories } from './actions/files.js';
 import { packagesProviding } from './actions/packageKit.js';
+import { _, format } from '../i18n.js';
 
 export interface CandidateAction {
   name: string;
@@ -56,10 +57,14 @@ const unitFailed: Playbook = async (finding, tools) => {
   const missing = await missingPackage(finding, tools);
   if (missing) {
     return {
-      title: `Install ${missing.name} for ${unit}`,
-      explanation:
-        `${finding.title}: it cannot start because ${missing.executable} is missing. ` +
-        `The package ${missing.name} provides it; once it is installed, restart the unit.`,
+      title: format(_('Install {package} for {unit}'), { package: missing.name, unit }),
+      explanation: format(
+        _(
+          '{title}: it cannot start because {program} is missing. ' +
+            'The package {package} provides it; once it is installed, restart the unit.',
+        ),
+        { title: finding.title, program: missing.executable, package: missing.name },
+      ),
       actions: [
         { name: 'packages.install', params: { packages: [missing.name] } },
         { name: 'systemd.restart_unit', params: { unit, scope } },
@@ -68,11 +73,16 @@ const unitFailed: Playbook = async (finding, tools) => {
     };
   }
   return {
-    title: `Restart ${unit}`,
-    explanation:
-      `${finding.title}. Its last log lines are in the evidence and in "Show the logs". ` +
-      'Restarting it helps when the cause was temporary (a device or network that was not ready); ' +
-      'if it fails again, the logs say what to change.',
+    title: format(_('Restart {unit}'), { unit }),
+    explanation: format(
+      // Translators: {title} is the finding's title; "Show the logs" is the title of a step of the fix.
+      _(
+        '{title}. Its last log lines are in the evidence and in “Show the logs”. ' +
+          'Restarting it helps when the cause was temporary (a device or network that was not ready); ' +
+          'if it fails again, the logs say what to change.',
+      ),
+      { title: finding.title },
+    ),
     actions: [
       { name: 'info.show_logs', params: { unit, scope } },
       { name: 'systemd.restart_unit', params: { unit, scope } },
@@ -85,10 +95,14 @@ const crashLoop: Playbook = async (finding, tools) => {
   const scope = await unitScope(unit, tools);
   if (!scope) return null;
   return {
-    title: `Stop ${unit} restarting in a loop`,
-    explanation:
-      `${finding.title}. Each restart fails the same way, so restarting again will not help. ` +
-      'Read the logs for the cause; stopping the unit ends the loop until you start it again.',
+    title: format(_('Stop {unit} restarting in a loop'), { unit }),
+    explanation: format(
+      _(
+        '{title}. Each restart fails the same way, so restarting again will not help. ' +
+          'Read the logs for the cause; stopping the unit ends the loop until you start it again.',
+      ),
+      { title: finding.title },
+    ),
     actions: [
       { name: 'info.show_logs', params: { unit, scope } },
       { name: 'systemd.stop_unit', params: { unit, scope } },
@@ -118,23 +132,33 @@ const diskSpace: Playbook = async (finding, tools) => {
   }
   if (actions.length === 0) return null;
   return {
-    title: `Free space on ${mount}`,
-    explanation:
-      `${finding.title}. Programs fail in odd ways when a disk fills up. ` +
-      'Each step below says how much it frees; caches are rebuilt when needed, the trash and old logs are gone for good.',
+    title: format(_('Free space on {mount}'), { mount }),
+    explanation: format(
+      _(
+        '{title}. Programs fail in odd ways when a disk fills up. ' +
+          'Each step below says how much it frees; caches are rebuilt when needed, the trash and old logs are gone for good.',
+      ),
+      { title: finding.title },
+    ),
     actions,
   };
 };
 
 const noConnectivity: Playbook = async (finding) => ({
-  title: 'Reconnect to the network',
-  explanation: `${finding.title}. Reconnecting renews the address and the route, which fixes most stalled connections.`,
+  title: _('Reconnect to the network'),
+  explanation: format(
+    _('{title}. Reconnecting renews the address and the route, which fixes most stalled connections.'),
+    { title: finding.title },
+  ),
   actions: [{ name: 'network.reconnect', params: {} }],
 });
 
 const dnsFailure: Playbook = async (finding) => ({
-  title: 'Forget cached DNS answers',
-  explanation: `${finding.title}. A stale or failed answer can stay cached; flushing makes the next lookup ask again.`,
+  title: _('Forget cached DNS answers'),
+  explanation: format(
+    _('{title}. A stale or failed answer can stay cached; flushing makes the next lookup ask again.'),
+    { title: finding.title },
+  ),
   actions: [{ name: 'network.flush_dns', params: {} }],
 });
 
@@ -142,10 +166,14 @@ const configChanged: Playbook = async (finding) => {
   const paths = [...new Set(finding.evidence.flatMap((evidence) => (evidence.path ? [evidence.path] : [])))];
   if (paths.length === 0) return null;
   return {
-    title: `Put back the configuration ${finding.subject} worked with`,
-    explanation:
-      `${finding.title}. The file changed shortly before the failure; Steward kept the version from before. ` +
-      'Restoring it shows the difference first, and can be undone.',
+    title: format(_('Put back the configuration {unit} worked with'), { unit: finding.subject }),
+    explanation: format(
+      _(
+        '{title}. The file changed shortly before the failure; Steward kept the version from before. ' +
+          'Restoring it shows the difference first, and can be undone.',
+      ),
+      { title: finding.title },
+    ),
     actions: paths.map((path) => ({ name: 'config.restore', params: { path } })),
   };
 };

@@ -32,7 +32,7 @@ describe('the disk space detector', () => {
     },
   });
 
-  it('reports low (below 5 GiB on a large disk) and critical (below 1 GiB) space once per change, with hysteresis', () => {
+  it('reports low (below 5 GB on a large disk) and critical (below 1 GB) space once per change, with hysteresis', () => {
     const detector = new DiskSpaceDetector();
     const steps = [100, 4.5, 4, 0.8, 1.1, 1.3, 5.5, 6.5, 7].map((gib) => describeOutputs(detector.detect(disk(gib))));
     expect(steps).toEqual([
@@ -40,10 +40,10 @@ describe('the disk space detector', () => {
       ['report disk-low warning /home: Only 4.8 GB free on /home (0.9%)'],
       [],
       ['resolve disk-low /home', 'report disk-critical critical /home: Only 859 MB free on /home (0.2%)'],
-      // 1.1 GiB is above the critical threshold but not 20% above it: still critical.
+      // 1.1 GiB (1.18 GB) is above the critical threshold but not 20% above it: still critical.
       [],
       ['resolve disk-critical /home', 'report disk-low warning /home: Only 1.4 GB free on /home (0.3%)'],
-      // 5.5 GiB is above 5 GiB but not above 6 GiB: still low.
+      // 5.5 GiB (5.9 GB) is above 5 GB but not above 6 GB: still low.
       [],
       ['resolve disk-low /home'],
       [],
@@ -79,13 +79,13 @@ describe('the disk space detector', () => {
   });
 
   it("follows the settings' thresholds as they change, without a restart", () => {
-    let settings = { lowPercent: 10, lowGiB: 5, criticalPercent: 3, criticalGiB: 1 };
+    let settings = { lowPercent: 10, lowGB: 5, criticalPercent: 3, criticalGB: 1 };
     const detector = new DiskSpaceDetector(() => diskThresholds(settings));
     expect(describeOutputs(detector.detect(disk(40)))).toEqual([
       'resolve disk-low /home',
       'resolve disk-critical /home',
     ]);
-    settings = { lowPercent: 20, lowGiB: 50, criticalPercent: 3, criticalGiB: 1 };
+    settings = { lowPercent: 20, lowGB: 50, criticalPercent: 3, criticalGB: 1 };
     expect(describeOutputs(detector.detect(disk(40)))).toEqual([
       'report disk-low warning /home: Only 43 GB free on /home (8%)',
     ]);

@@ -5,6 +5,7 @@ import { cleanLine } from '../../untrustedText.js';
 import type { DirectoryScan, MountUsage } from '../machine.js';
 import { defineTool } from '../tool.js';
 import { formatPercent } from './format.js';
+import { N_ } from '../../i18n.js';
 
 /** More mounts than this are only counted: the output stays short on machines with many disks. */
 const MAX_MOUNTS = 20;
@@ -52,7 +53,7 @@ export const diskUsageTool = defineTool({
       .default(false)
       .describe("Also list the largest directories in the user's home directory (takes a few seconds)"),
   }),
-  progress: 'checking disk usage…',
+  progress: N_('checking disk usage…'),
   async run({ mount, largest_in_home: largestInHome }, { machine }) {
     let mounts = await machine.mounts();
     if (mount !== undefined) {

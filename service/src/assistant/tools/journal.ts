@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { unitName } from '../../fixes/params.js';
 import type { JournalLine } from '../machine.js';
 import { defineTool } from '../tool.js';
+import { N_ } from '../../i18n.js';
 
 /** syslog's priority names, 0 … 7. */
 export const PRIORITIES = ['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug'] as const;
@@ -79,7 +80,7 @@ export const searchJournalTool = defineTool({
     text: z.string().min(1).max(200).optional().describe('Text the message must contain (not case-sensitive)'),
     limit: z.number().int().min(1).max(50).default(20).describe('How many lines at most'),
   }),
-  progress: 'searching the logs…',
+  progress: N_('searching the logs…'),
   async run(params, { machine }) {
     const now = new Date();
     const lines = await machine.journal({

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { cleanLine } from '../../untrustedText.js';
 import type { NetworkStatus } from '../machine.js';
 import { defineTool } from '../tool.js';
+import { N_ } from '../../i18n.js';
 
 /** Bounds for machines with many virtual links (containers, VMs). */
 const MAX_LINKS = 16;
@@ -36,7 +37,7 @@ export const networkStatusTool = defineTool({
   description:
     "Shows whether the internet is reachable (NetworkManager's check), each network link with its state and addresses, the default routes and the DNS servers. Use it when something cannot connect.",
   params: z.object({}),
-  progress: 'checking the network…',
+  progress: N_('checking the network…'),
   async run(_params, { machine }) {
     return describeNetwork(await machine.network()).join('\n');
   },

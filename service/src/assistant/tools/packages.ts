@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { PackageInfo } from '../machine.js';
 import { defineTool } from '../tool.js';
 import { packageName } from '../../fixes/params.js';
+import { N_ } from '../../i18n.js';
 
 const describePackage = (info: PackageInfo) =>
   `${info.name} ${info.version}${info.installed ? ' (installed)' : ''}${info.summary ? `: ${info.summary}` : ''}`;
@@ -20,7 +21,7 @@ export const searchPackagesTool = defineTool({
       .describe('Part of a package name, e.g. "blender"'),
     limit: z.number().int().min(1).max(20).default(10).describe('How many packages at most'),
   }),
-  progress: 'searching packages…',
+  progress: N_('searching packages…'),
   async run({ query, limit }, { machine }) {
     const found = await machine.searchPackages(query, limit);
     return found.length === 0 ? `No package name contains "${query}".` : found.map(describePackage).join('\n');
@@ -33,7 +34,7 @@ export const packageStatusTool = defineTool({
   params: z.object({
     name: packageName.describe('The exact package name, e.g. "blender"'),
   }),
-  progress: 'checking a package…',
+  progress: N_('checking a package…'),
   async run({ name }, { machine }) {
     const info = await machine.packageStatus(name);
     if (!info) return `No package named ${name} is known`;

@@ -4,6 +4,7 @@ import { formatBytes } from '../../models/progress.js';
 import { cleanLine } from '../../untrustedText.js';
 import type { ProcessInfo } from '../machine.js';
 import { defineTool } from '../tool.js';
+import { N_ } from '../../i18n.js';
 
 const COMMAND_LENGTH = 120;
 
@@ -29,7 +30,7 @@ export const topProcessesTool = defineTool({
     sort_by: z.enum(['cpu', 'memory']).default('cpu').describe('Rank by CPU use or by memory use'),
     limit: z.number().int().min(1).max(20).default(8).describe('How many programs to list'),
   }),
-  progress: 'looking at running programs…',
+  progress: N_('looking at running programs…'),
   async run({ sort_by: sortBy, limit }, { machine }) {
     const processes = await machine.processes();
     const top = processes.toSorted(sortBy === 'cpu' ? byCpu : byMemory).slice(0, limit);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineTool } from '../tool.js';
+import { N_ } from '../../i18n.js';
 
 /** The one tool that leads to a change, and only after the user applies the proposal it makes. */
 export function proposeActionTool(actions: readonly string[]) {
@@ -12,7 +13,7 @@ export function proposeActionTool(actions: readonly string[]) {
       params: z.record(z.string(), z.unknown()).describe("The action's parameters, as the catalog lists them"),
       reason: z.string().min(1).max(300).describe('Why this helps, in one sentence for the user'),
     }),
-    progress: 'preparing a fix for you to review…',
+    progress: N_('preparing a fix for you to review…'),
     async run({ action, params, reason }, { proposals }) {
       const made = await proposals.propose({ action, params, reason });
       return `Proposal ${made.id} is ready for the user to review: ${made.title}. It runs only if they apply it; tell them so.`;

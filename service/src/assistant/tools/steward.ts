@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AuditSummary, FindingSummary, ProposalSummary } from '../machine.js';
 import { defineTool } from '../tool.js';
 import { formatTime } from './journal.js';
+import { N_ } from '../../i18n.js';
 
 /** The most records listed; the model asks again with narrower options when it needs more. */
 const MAX_LISTED = 30;
@@ -40,7 +41,7 @@ export const listFindingsTool = defineTool({
   params: z.object({
     include_resolved: z.boolean().optional().describe('Also list problems that have gone away'),
   }),
-  progress: 'reviewing what Steward found…',
+  progress: N_('reviewing what Steward found…'),
   async run({ include_resolved: includeResolved = false }, { machine }) {
     const findings = await machine.findings(includeResolved);
     return listed(
@@ -57,7 +58,7 @@ export const listProposalsTool = defineTool({
   params: z.object({
     include_closed: z.boolean().optional().describe('Also list fixes that were applied, failed or dismissed'),
   }),
-  progress: 'reviewing proposed fixes…',
+  progress: N_('reviewing proposed fixes…'),
   async run({ include_closed: includeClosed = false }, { machine }) {
     const proposals = await machine.proposals(includeClosed);
     return listed(
@@ -75,7 +76,7 @@ export const auditHistoryTool = defineTool({
   params: z.object({
     limit: z.number().int().min(1).max(50).default(15).describe('How many entries at most'),
   }),
-  progress: 'reading the audit trail…',
+  progress: N_('reading the audit trail…'),
   async run({ limit }, { machine }) {
     return listed(await machine.auditHistory(limit), describeAudit, 'The audit trail is empty.');
   },

@@ -4,6 +4,7 @@ import { cleanLine } from '../../untrustedText.js';
 import type { SystemSummary } from '../machine.js';
 import { defineTool } from '../tool.js';
 import { formatGigabytes, formatUptime } from './format.js';
+import { N_ } from '../../i18n.js';
 
 function describeSystem({ os, kernel, hostname, uptimeSeconds, cpu, memory, gpus, battery }: SystemSummary): string[] {
   const swapUsed = memory.swapTotalBytes - memory.swapFreeBytes;
@@ -25,7 +26,7 @@ export const systemSummaryTool = defineTool({
   description:
     'Describes this computer: OS and kernel, uptime, CPU and load, memory and swap use, GPUs and battery. Use it first when a question depends on the hardware or on how busy the machine is.',
   params: z.object({}),
-  progress: 'reading the system summary…',
+  progress: N_('reading the system summary…'),
   async run(_params, { machine }) {
     return describeSystem(await machine.systemSummary()).join('\n');
   },

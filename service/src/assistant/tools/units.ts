@@ -4,6 +4,7 @@ import { unitName, unitScope } from '../../fixes/params.js';
 import type { UnitStatus } from '../machine.js';
 import { defineTool } from '../tool.js';
 import { formatJournalLine, formatTime } from './journal.js';
+import { N_ } from '../../i18n.js';
 
 function describeUnit(unit: UnitStatus): string[] {
   const since = unit.since ? ` since ${formatTime(unit.since)}` : '';
@@ -28,7 +29,7 @@ export const unitStatusTool = defineTool({
       .describe('"system" for the computer\'s units, "user" for the units of the user\'s own session'),
     log_lines: z.number().int().min(0).max(50).default(10).describe('How many of its latest log lines to include'),
   }),
-  progress: 'checking a service…',
+  progress: N_('checking a service…'),
   async run({ unit: name, scope, log_lines: logLines }, { machine }) {
     const unit = await machine.unit(name, scope);
     if (!unit) return `There is no unit ${name} (${scope}).`;

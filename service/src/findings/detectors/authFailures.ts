@@ -4,6 +4,7 @@ import type { WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput } from '../types.js';
 import { isJournal, journalEvidence } from './journal.js';
 import { SlidingWindow } from './window.js';
+import { format, ngettext } from '../../i18n.js';
 
 export const AUTH_FAILURES = 'auth-failures';
 
@@ -75,14 +76,24 @@ export class AuthFailuresDetector implements Detector {
     const count = this.window.add(failure.source, event.at, failure.count);
     if (count < this.threshold) return [];
     const minutes = Math.round(this.windowMs / 60_000);
-    const who = failure.remote ? `from ${failure.source}` : `for user ${failure.source}`;
+    const template = failure.remote
+      ? ngettext(
+          '{count} failed login attempts from {source} within {minutes} minute',
+          '{count} failed login attempts from {source} within {minutes} minutes',
+          minutes,
+        )
+      : ngettext(
+          '{count} failed login attempts for user {source} within {minutes} minute',
+          '{count} failed login attempts for user {source} within {minutes} minutes',
+          minutes,
+        );
     return [
       {
         report: {
           kind: AUTH_FAILURES,
           severity: 'warning',
           subject: failure.source,
-          title: `${count} failed login attempts ${who} within ${minutes} minutes`,
+          title: format(template, { count, source: failure.source, minutes }),
           evidence: [journalEvidence(event)],
           at: event.at,
         },

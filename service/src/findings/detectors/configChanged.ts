@@ -3,6 +3,7 @@
 import type { WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput, Evidence } from '../types.js';
 import { parseUnitFailure } from './unitFailed.js';
+import { _, format, ngettext } from '../../i18n.js';
 
 export const CONFIG_CHANGED_BEFORE_FAILURE = 'config-changed-before-failure';
 
@@ -69,7 +70,9 @@ export class ConfigChangedDetector implements Detector {
     const evidence: Evidence[] = [
       ...[...this.changes].reverse().map((c): Evidence => ({
         kind: 'file',
-        text: `${c.path} changed${c.previousHash ? ` (previous version ${c.previousHash})` : ' (new file)'}`,
+        text: c.previousHash
+          ? format(_('{path} changed (previous version {hash})'), { path: c.path, hash: c.previousHash })
+          : format(_('{path} changed (new file)'), { path: c.path }),
         path: c.path,
         at: c.at,
       })),
@@ -81,7 +84,25 @@ export class ConfigChangedDetector implements Detector {
           kind: CONFIG_CHANGED_BEFORE_FAILURE,
           severity: 'error',
           subject: failure.unit,
-          title: `${failure.unit} failed ${minutes === 1 ? 'a minute' : `${minutes} minutes`} after ${files.length === 1 ? latest.path : `${files.length} configuration files`} changed`,
+          title:
+            files.length === 1
+              ? format(
+                  ngettext(
+                    '{unit} failed a minute after {path} changed',
+                    '{unit} failed {minutes} minutes after {path} changed',
+                    minutes,
+                  ),
+                  { unit: failure.unit, minutes, path: latest.path },
+                )
+              : format(
+                  ngettext(
+                    // Translators: {files} is a number of files, always more than one.
+                    '{unit} failed a minute after {files} configuration files changed',
+                    '{unit} failed {minutes} minutes after {files} configuration files changed',
+                    minutes,
+                  ),
+                  { unit: failure.unit, minutes, files: files.length },
+                ),
           evidence,
           at: event.at,
         },

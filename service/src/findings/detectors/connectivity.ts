@@ -3,6 +3,7 @@
 import type { WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput } from '../types.js';
 import { ConditionTracker } from './condition.js';
+import { _, format } from '../../i18n.js';
 
 export const NO_CONNECTIVITY = 'no-connectivity';
 export const CAPTIVE_PORTAL = 'captive-portal';
@@ -27,10 +28,12 @@ export class ConnectivityDetector implements Detector {
     if ((was === undefined || was === 'portal') && state !== 'portal')
       outputs.push({ resolve: { kind: CAPTIVE_PORTAL, subject: '', at } });
     if (state === 'portal') {
-      outputs.push(report(CAPTIVE_PORTAL, 'A captive portal blocks the internet: sign in to the network', at, state));
+      outputs.push(
+        report(CAPTIVE_PORTAL, _('A captive portal blocks the internet: sign in to the network'), at, state),
+      );
     } else if (state !== 'full') {
       const title =
-        state === 'none' ? 'No network connection' : 'Connected to a network, but the internet is unreachable';
+        state === 'none' ? _('No network connection') : _('Connected to a network, but the internet is unreachable');
       outputs.push(report(NO_CONNECTIVITY, title, at, state));
     }
     return outputs;
@@ -44,7 +47,7 @@ function report(kind: string, title: string, at: Date, state: State): DetectorOu
       severity: kind === CAPTIVE_PORTAL ? 'info' : 'warning',
       subject: '',
       title,
-      evidence: [{ kind: 'text', text: `NetworkManager connectivity: ${state}`, at }],
+      evidence: [{ kind: 'text', text: format(_('NetworkManager connectivity: {state}'), { state }), at }],
       at,
     },
   };

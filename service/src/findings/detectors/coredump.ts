@@ -2,6 +2,7 @@
 import type { WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput } from '../types.js';
 import { isJournal, journalEvidence } from './journal.js';
+import { _, format } from '../../i18n.js';
 
 export const COREDUMP = 'coredump';
 
@@ -26,18 +27,25 @@ export class CoredumpDetector implements Detector {
     const name = fields.COREDUMP_EXE ? subject.slice(subject.lastIndexOf('/') + 1) : subject;
     const signal = fields.COREDUMP_SIGNAL_NAME ?? (fields.COREDUMP_SIGNAL && `signal ${fields.COREDUMP_SIGNAL}`);
     const unit = fields.COREDUMP_USER_UNIT ?? fields.COREDUMP_UNIT;
-    const context = unit && !unit.endsWith('.scope') && !unit.endsWith('.slice') ? ` in ${unit}` : '';
+    const inUnit = unit && !unit.endsWith('.scope') && !unit.endsWith('.slice') ? unit : undefined;
     return [
       {
         report: {
           kind: COREDUMP,
           severity: 'error',
           subject,
-          title: `${name} crashed${signal ? ` (${signal})` : ''}${context}`,
+          title: crashTitle(name, signal, inUnit),
           evidence: [journalEvidence(event)],
           at: event.at,
         },
       },
     ];
   }
+}
+
+function crashTitle(name: string, signal: string | undefined, unit: string | undefined): string {
+  if (signal && unit) return format(_('{name} crashed ({signal}) in {unit}'), { name, signal, unit });
+  if (signal) return format(_('{name} crashed ({signal})'), { name, signal });
+  if (unit) return format(_('{name} crashed in {unit}'), { name, unit });
+  return format(_('{name} crashed'), { name });
 }

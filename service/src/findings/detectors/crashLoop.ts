@@ -4,6 +4,7 @@ import type { WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput } from '../types.js';
 import { isJournal, isServiceManager, journalEvidence, unitOf } from './journal.js';
 import { SlidingWindow } from './window.js';
+import { _, format, ngettext } from '../../i18n.js';
 
 export const CRASH_LOOP = 'crash-loop';
 
@@ -36,7 +37,7 @@ export class CrashLoopDetector implements Detector {
     const gaveUp = REPEATED_TOO_QUICKLY.exec(entry.message);
     if (gaveUp) {
       const unit = unitOf(entry) ?? gaveUp[1] ?? '';
-      return this.report(event, unit, `${unit} keeps failing; systemd stopped restarting it`);
+      return this.report(event, unit, format(_('{unit} keeps failing; systemd stopped restarting it'), { unit }));
     }
     const restart = SCHEDULED_RESTART.exec(entry.message);
     if (!restart && entry.fields.MESSAGE_ID !== MESSAGE_RESTART_SCHEDULED) return [];
@@ -46,7 +47,12 @@ export class CrashLoopDetector implements Detector {
     // A service restarted once a day has a high counter but is no loop: count restarts in the window too.
     const recent = this.window.add(unit, event.at);
     if (counter < this.threshold || recent < this.threshold) return [];
-    return this.report(event, unit, `${unit} is crash-looping (restarted ${counter} times)`);
+    const title = ngettext(
+      '{unit} is crash-looping (restarted {count} time)',
+      '{unit} is crash-looping (restarted {count} times)',
+      counter,
+    );
+    return this.report(event, unit, format(title, { unit, count: counter }));
   }
 
   private report(event: Extract<WatchEvent, { type: 'journal' }>, unit: string, title: string): DetectorOutput[] {

@@ -2,8 +2,9 @@
 import type { MountUsage, WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput } from '../types.js';
 import { ConditionTracker } from './condition.js';
-import { formatBytes, formatPercent, GiB } from './format.js';
+import { formatBytes, formatPercent } from './format.js';
 import { nextLevel, type Level } from './levels.js';
+import { _, format } from '../../i18n.js';
 
 export const DISK_LOW = 'disk-low';
 export const DISK_CRITICAL = 'disk-critical';
@@ -11,37 +12,39 @@ export const DISK_CRITICAL = 'disk-critical';
 export interface DiskSpaceOptions {
   /** Low when less than this fraction of the filesystem is available… (default 0.10) */
   lowFraction?: number;
-  /** …or less than this many bytes, whichever is smaller (default 5 GiB): 10% of a 2 TB disk is plenty. */
+  /** …or less than this many bytes, whichever is smaller (default 5 GB): 10% of a 2 TB disk is plenty. */
   lowBytes?: number;
   /** Critical below this fraction (default 0.03)… */
   criticalFraction?: number;
-  /** …or below this many bytes, whichever is smaller (default 1 GiB). */
+  /** …or below this many bytes, whichever is smaller (default 1 GB). */
   criticalBytes?: number;
   /** A finding resolves once available space is this many times its threshold (default 1.2). */
   hysteresis?: number;
 }
 
+const GB = 1e9;
+
 export const DISK_DEFAULTS: Required<DiskSpaceOptions> = {
   lowFraction: 0.1,
-  lowBytes: 5 * GiB,
+  lowBytes: 5 * GB,
   criticalFraction: 0.03,
-  criticalBytes: 1 * GiB,
+  criticalBytes: 1 * GB,
   hysteresis: 1.2,
 };
 
-/** The thresholds as the settings give them (watch.disks): percentages and GiB. */
+/** The thresholds as the settings give them (watch.disks): percentages and GB. */
 export interface DiskThresholdSettings {
   lowPercent: number;
-  lowGiB: number;
+  lowGB: number;
   criticalPercent: number;
-  criticalGiB: number;
+  criticalGB: number;
 }
 
 export const diskThresholds = (settings: DiskThresholdSettings): DiskSpaceOptions => ({
   lowFraction: settings.lowPercent / 100,
-  lowBytes: settings.lowGiB * GiB,
+  lowBytes: settings.lowGB * GB,
   criticalFraction: settings.criticalPercent / 100,
-  criticalBytes: settings.criticalGiB * GiB,
+  criticalBytes: settings.criticalGB * GB,
 });
 
 export class DiskSpaceDetector implements Detector {
@@ -81,8 +84,19 @@ export class DiskSpaceDetector implements Detector {
         kind: level === 'critical' ? DISK_CRITICAL : DISK_LOW,
         severity: level === 'critical' ? 'critical' : 'warning',
         subject: usage.mount,
-        title: `Only ${free} free on ${usage.mount} (${formatPercent(usage.availableBytes / usage.totalBytes)})`,
-        evidence: [{ kind: 'metric', text: `${free} free of ${formatBytes(usage.totalBytes)}`, path: usage.mount, at }],
+        title: format(_('Only {free} free on {mount} ({percent})'), {
+          free,
+          mount: usage.mount,
+          percent: formatPercent(usage.availableBytes / usage.totalBytes),
+        }),
+        evidence: [
+          {
+            kind: 'metric',
+            text: format(_('{free} free of {total}'), { free, total: formatBytes(usage.totalBytes) }),
+            path: usage.mount,
+            at,
+          },
+        ],
         at,
       },
     };

@@ -3,6 +3,7 @@
 import type { WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput } from '../types.js';
 import { isJournal, journalEvidence, type JournalEvent } from './journal.js';
+import { _, format } from '../../i18n.js';
 
 export const DNS_FAILURE = 'dns-failure';
 
@@ -32,23 +33,31 @@ export class DnsFailureDetector implements Detector {
       const degraded = DEGRADED.exec(message);
       if (degraded) {
         this.degraded.add(degraded[3] ?? '');
-        return report(event, degraded[3] ?? '', `DNS server ${degraded[3]} is not answering properly`);
+        const server = degraded[3] ?? '';
+        return report(event, server, format(_('DNS server {server} is not answering properly'), { server }));
       }
       const resumed = RESUMED.exec(message);
       if (resumed && this.degraded.delete(resumed[1] ?? ''))
         return [{ resolve: { kind: DNS_FAILURE, subject: resumed[1] ?? '', at: event.at } }];
       const dnssec = DNSSEC_FAILED.exec(message);
       if (dnssec || entry.fields.MESSAGE_ID === MESSAGE_DNSSEC_FAILURE) {
-        const question = entry.fields.DNS_QUESTION ?? dnssec?.[1] ?? 'a name';
+        const question = entry.fields.DNS_QUESTION ?? dnssec?.[1];
         const result = entry.fields.DNSSEC_RESULT ?? dnssec?.[2];
-        return report(event, '', `DNSSEC validation failed for ${question}${result ? ` (${result})` : ''}`);
+        return report(event, '', dnssecTitle(question, result));
       }
       return [];
     }
     const temporary = TEMPORARY_FAILURE.exec(message);
-    if (temporary) return report(event, '', `Name resolution failed${temporary[1] ? ` for ${temporary[1]}` : ''}`);
+    if (temporary)
+      return report(
+        event,
+        '',
+        temporary[1]
+          ? format(_('Name resolution failed for {name}'), { name: temporary[1] })
+          : _('Name resolution failed'),
+      );
     const failed = FAILED_TO_RESOLVE.exec(message) ?? COULD_NOT_RESOLVE.exec(message);
-    if (failed) return report(event, '', `Name resolution failed for ${failed[1]}`);
+    if (failed) return report(event, '', format(_('Name resolution failed for {name}'), { name: failed[1] ?? '' }));
     return [];
   }
 }
@@ -66,4 +75,13 @@ function report(event: JournalEvent, subject: string, title: string): DetectorOu
       },
     },
   ];
+}
+
+function dnssecTitle(question: string | undefined, result: string | undefined): string {
+  // Translators: {result} is DNSSEC's own word for the failure, such as "signature-expired".
+  if (question && result)
+    return format(_('DNSSEC validation failed for {name} ({result})'), { name: question, result });
+  if (question) return format(_('DNSSEC validation failed for {name}'), { name: question });
+  if (result) return format(_('DNSSEC validation failed for a name ({result})'), { result });
+  return _('DNSSEC validation failed for a name');
 }

@@ -2,6 +2,7 @@
 import type { WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput } from '../types.js';
 import { isJournal, isKernel, journalEvidence } from './journal.js';
+import { _, format } from '../../i18n.js';
 
 export const FILESYSTEM_ERROR = 'filesystem-error';
 
@@ -13,20 +14,28 @@ interface Pattern {
 // Each regex captures the device in group 1. Kernel wording: fs/ext4/super.c,
 // fs/btrfs/messages.c ("BTRFS error (device sda2 state EA): …" since 6.x),
 // fs/xfs/xfs_message.c and xfs_buf.c, block/blk-core.c, fs/buffer.c.
+const diskErrors = (device: string) => format(_('Disk read/write errors on {device}'), { device });
+
 const PATTERNS: Pattern[] = [
-  { regex: /^EXT4-fs error \(device ([^)\s]+)\)/, title: (d) => `ext4 filesystem errors on ${d}` },
-  { regex: /^BTRFS (?:error|critical) \(device ([^)\s]+)/, title: (d) => `Btrfs filesystem errors on ${d}` },
+  {
+    regex: /^EXT4-fs error \(device ([^)\s]+)\)/,
+    title: (device) => format(_('ext4 filesystem errors on {device}'), { device }),
+  },
+  {
+    regex: /^BTRFS (?:error|critical) \(device ([^)\s]+)/,
+    title: (device) => format(_('Btrfs filesystem errors on {device}'), { device }),
+  },
   {
     regex:
       /^XFS \(([^)\s]+)\): (?:metadata I\/O error|Corruption detected|Metadata corruption detected|Corruption of in-memory data)/,
-    title: (d) => `XFS filesystem errors on ${d}`,
+    title: (device) => format(_('XFS filesystem errors on {device}'), { device }),
   },
   // "I/O error, dev sda, sector 123 op 0x0:(READ) …", formerly prefixed "blk_update_request: ".
   {
     regex: /^(?:blk_update_request: )?(?:I\/O|critical medium|critical target) error, dev (\w+), sector \d+/,
-    title: (d) => `Disk read/write errors on ${d}`,
+    title: diskErrors,
   },
-  { regex: /^Buffer I\/O error on dev (\S+), logical block \d+/, title: (d) => `Disk read/write errors on ${d}` },
+  { regex: /^Buffer I\/O error on dev (\S+), logical block \d+/, title: diskErrors },
 ];
 
 export class FilesystemErrorDetector implements Detector {

@@ -1,6 +1,5 @@
 // Numbers for titles: people read "1.2 GB", not 1288490188.
 
-export const GiB = 1024 ** 3;
 export const MiB = 1024 ** 2;
 
 /** Decimal units as GNOME shows them (Files, Disk Usage Analyzer). */

@@ -10,7 +10,7 @@
 // auth-failures                  warning           journal       ≥ 5 failures from one address/user in 10 min
 // package-manager-error          warning           journal       dpkg/apt, PackageKit, dnf failures
 // thermal-throttling             warning           journal       throttled; resolves when every CPU is normal
-// disk-low / disk-critical       warning/critical  disk          < min(10%, 5 GiB) / < min(3%, 1 GiB); resolve at 1.2×
+// disk-low / disk-critical       warning/critical  disk          < min(10%, 5 GB) / < min(3%, 1 GB); resolve at 1.2×
 // inode-exhaustion               warning/critical  disk          < 10% / < 2% inodes free; resolve at 1.2×
 // memory-pressure                warning           PSI           full avg10 > 10%; resolves < 5%
 // link-down                      warning           link          an up interface went down (not lo/containers)

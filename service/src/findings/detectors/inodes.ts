@@ -5,6 +5,7 @@ import type { Detector, DetectorOutput } from '../types.js';
 import { ConditionTracker } from './condition.js';
 import { formatPercent } from './format.js';
 import { nextLevel, type Level } from './levels.js';
+import { _, format } from '../../i18n.js';
 
 export const INODE_EXHAUSTION = 'inode-exhaustion';
 
@@ -45,11 +46,14 @@ export class InodeExhaustionDetector implements Detector {
           kind: INODE_EXHAUSTION,
           severity: level === 'critical' ? 'critical' : 'warning',
           subject: usage.mount,
-          title: `${usage.mount} is running out of inodes (${percent} free)`,
+          title: format(_('{mount} is running out of inodes ({percent} free)'), { mount: usage.mount, percent }),
           evidence: [
             {
               kind: 'metric',
-              text: `${usage.freeInodes.toLocaleString('en')} of ${usage.totalInodes.toLocaleString('en')} inodes free`,
+              text: format(_('{free} of {total} inodes free'), {
+                free: usage.freeInodes.toLocaleString('en'),
+                total: usage.totalInodes.toLocaleString('en'),
+              }),
               path: usage.mount,
               at,
             },

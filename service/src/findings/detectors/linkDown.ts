@@ -2,6 +2,7 @@
 import type { WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput } from '../types.js';
 import { ConditionTracker } from './condition.js';
+import { _, format } from '../../i18n.js';
 
 export const LINK_DOWN = 'link-down';
 
@@ -37,8 +38,8 @@ export class LinkDownDetector implements Detector {
           kind: LINK_DOWN,
           severity: 'warning',
           subject: name,
-          title: `Network interface ${name} went down`,
-          evidence: [{ kind: 'text', text: `${name}: link down`, at: event.at }],
+          title: format(_('Network interface {name} went down'), { name }),
+          evidence: [{ kind: 'text', text: format(_('{name}: link down'), { name }), at: event.at }],
           at: event.at,
         },
       },

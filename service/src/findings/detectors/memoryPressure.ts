@@ -3,6 +3,7 @@
 import type { WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput } from '../types.js';
 import { ConditionTracker } from './condition.js';
+import { _, format } from '../../i18n.js';
 
 export const MEMORY_PRESSURE = 'memory-pressure';
 
@@ -37,7 +38,9 @@ export class MemoryPressureDetector implements Detector {
           kind: MEMORY_PRESSURE,
           severity: 'warning',
           subject: '',
-          title: `The system is short of memory (all tasks stalled ${fullAvg10.toFixed(0)}% of the time)`,
+          title: format(_('The system is short of memory (all tasks stalled {percent}% of the time)'), {
+            percent: fullAvg10.toFixed(0),
+          }),
           evidence: [
             {
               kind: 'metric',

@@ -2,6 +2,7 @@
 import type { WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput } from '../types.js';
 import { ConditionTracker } from './condition.js';
+import { _, format } from '../../i18n.js';
 
 export const NO_ROUTE = 'no-route';
 
@@ -20,8 +21,10 @@ export class NoRouteDetector implements Detector {
           kind: NO_ROUTE,
           severity: 'warning',
           subject: '',
-          title: 'No default route: the internet is unreachable',
-          evidence: [{ kind: 'text', text: `no default route after a change on ${name}`, at: event.at }],
+          title: _('No default route: the internet is unreachable'),
+          evidence: [
+            { kind: 'text', text: format(_('no default route after a change on {name}'), { name }), at: event.at },
+          ],
           at: event.at,
         },
       },

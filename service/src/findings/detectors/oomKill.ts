@@ -2,6 +2,7 @@
 import type { WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput } from '../types.js';
 import { isJournal, isKernel, journalEvidence, type JournalEvent } from './journal.js';
+import { _, format } from '../../i18n.js';
 
 export const OOM_KILL = 'oom-kill';
 
@@ -15,12 +16,22 @@ const OOM_KILL_LINE = /^oom-kill:constraint=(\w+),.*,task=(.+?),pid=(\d+),uid=\d
 const OOMD_KILLED = /^Killed (\/\S+) due to (memory pressure|memory used|swap used)/;
 
 // The kernel's oom_constraint names.
-const OUT_OF: Record<string, string> = {
-  CONSTRAINT_NONE: 'the system ran out of memory',
-  CONSTRAINT_MEMCG: 'it reached its memory limit',
-  CONSTRAINT_CPUSET: 'its CPU set ran out of memory',
-  CONSTRAINT_MEMORY_POLICY: 'its memory policy ran out of memory',
-};
+/** Why the kernel killed, from the oom-kill line's constraint. */
+function outOf(constraint: string): string {
+  switch (constraint) {
+    case 'CONSTRAINT_MEMCG':
+      return _('it reached its memory limit');
+    case 'CONSTRAINT_CPUSET':
+      return _('its CPU set ran out of memory');
+    case 'CONSTRAINT_MEMORY_POLICY':
+      return _('its memory policy ran out of memory');
+    default:
+      return _('the system ran out of memory');
+  }
+}
+
+// Translators: {reason} says why, such as "the system ran out of memory".
+const killedTitle = (name: string, reason: string) => format(_('{name} was killed: {reason}'), { name, reason });
 
 export class OomKillDetector implements Detector {
   readonly kinds = [OOM_KILL];
@@ -35,21 +46,24 @@ export class OomKillDetector implements Detector {
       if (line) {
         const [, constraint = '', name = '', pid] = line;
         this.lastPid = pid;
-        return this.report(event, name, `${name} was killed: ${OUT_OF[constraint] ?? OUT_OF.CONSTRAINT_NONE}`);
+        return this.report(event, name, killedTitle(name, outOf(constraint)));
       }
       const killed = KILLED_PROCESS.exec(entry.message);
       if (!killed) return [];
       const repeat = killed[1] === this.lastPid;
       this.lastPid = undefined;
       if (repeat) return [];
-      const why = entry.message.startsWith('Memory cgroup') ? OUT_OF.CONSTRAINT_MEMCG : OUT_OF.CONSTRAINT_NONE;
-      return this.report(event, killed[2] ?? '', `${killed[2]} was killed: ${why}`);
+      const constraint = entry.message.startsWith('Memory cgroup') ? 'CONSTRAINT_MEMCG' : 'CONSTRAINT_NONE';
+      return this.report(event, killed[2] ?? '', killedTitle(killed[2] ?? '', outOf(constraint)));
     }
     const oomd = entry.identifier === 'systemd-oomd' ? OOMD_KILLED.exec(entry.message) : null;
     if (!oomd) return [];
     const name = cgroupName(oomd[1] ?? '');
-    const why = oomd[2] === 'memory pressure' ? 'under memory pressure' : 'memory and swap were nearly full';
-    return this.report(event, name, `systemd-oomd killed ${name}: ${why}`);
+    const title =
+      oomd[2] === 'memory pressure'
+        ? _('systemd-oomd killed {name}: under memory pressure')
+        : _('systemd-oomd killed {name}: memory and swap were nearly full');
+    return this.report(event, name, format(title, { name }));
   }
 
   private report(event: JournalEvent, subject: string, title: string): DetectorOutput[] {

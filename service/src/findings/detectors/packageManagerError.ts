@@ -2,6 +2,7 @@
 import type { WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput } from '../types.js';
 import { isJournal, journalEvidence } from './journal.js';
+import { _, format } from '../../i18n.js';
 
 export const PACKAGE_MANAGER_ERROR = 'package-manager-error';
 
@@ -23,31 +24,38 @@ const PATTERNS: Pattern[] = [
   {
     regex: /^dpkg: error processing (?:package|archive) (\S+) \((--[\w-]+)\):?/,
     subject: (m) => packageName(m[1] ?? ''),
-    title: (m) => `dpkg could not ${m[2] === '--configure' ? 'configure' : 'install'} ${packageName(m[1] ?? '')}`,
+    title: (m) =>
+      format(m[2] === '--configure' ? _('dpkg could not configure {package}') : _('dpkg could not install {package}'), {
+        package: packageName(m[1] ?? ''),
+      }),
   },
   // apt: "E: Sub-process /usr/bin/dpkg returned an error code (1)"
   {
     regex: /^E: Sub-process \/usr\/bin\/dpkg returned an error code \((\d+)\)/,
     subject: () => 'dpkg',
-    title: (m) => `Installing packages failed: dpkg returned error code ${m[1]}`,
+    title: (m) => format(_('Installing packages failed: dpkg returned error code {code}'), { code: m[1] ?? '' }),
   },
   // apt: "E: Unable to locate package foo"
   {
     regex: /^E: Unable to locate package (\S+)/,
     subject: (m) => m[1] ?? '',
-    title: (m) => `apt could not find the package ${m[1]}`,
+    title: (m) => format(_('apt could not find the package {package}'), { package: m[1] ?? '' }),
   },
   // apt: "E: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 1234 (unattended-upgr)"
   {
     regex: /^E: Could not get lock (\/\S+?)[.,]?(?: It is held by process \d+ \(([^)]+)\)| - |$)/,
     subject: () => 'apt',
-    title: (m) => `apt could not lock the package database${m[2] ? ` (held by ${m[2]})` : ''}`,
+    title: (m) =>
+      m[2]
+        ? format(_('apt could not lock the package database (held by {process})'), { process: m[2] })
+        : _('apt could not lock the package database'),
   },
   // PackageKit (pk-transaction.c): "update-packages transaction /123_abcdef from uid 1000 finished with failed after 5123ms"
   {
     regex: /^([\w-]+) transaction (\/\S+) from uid \d+ finished with failed after \d+ms$/,
     subject: () => 'PackageKit',
-    title: (m) => `PackageKit could not ${(m[1] ?? '').replace(/-/g, ' ')}`,
+    // Translators: {action} is PackageKit's English name for the transaction, such as "update packages".
+    title: (m) => format(_('PackageKit could not {action}'), { action: (m[1] ?? '').replace(/-/g, ' ') }),
   },
   // dnf / dnf-makecache / dnf-automatic: "Error: Failed to download metadata for repo 'updates': …"
   {
@@ -57,10 +65,11 @@ const PATTERNS: Pattern[] = [
     subject: () => 'dnf',
     title: (m) =>
       m[2]
-        ? `dnf could not download metadata for the repository ${m[2]}`
+        ? format(_('dnf could not download metadata for the repository {repository}'), { repository: m[2] })
         : m[3]
-          ? `dnf could not find ${m[3]}`
-          : `dnf transaction failed: ${(m[1] ?? '').toLowerCase()}`,
+          ? format(_('dnf could not find {package}'), { package: m[3] })
+          : // Translators: {error} is dnf's own English words, such as "transaction test error".
+            format(_('dnf transaction failed: {error}'), { error: (m[1] ?? '').toLowerCase() }),
   },
 ];
 

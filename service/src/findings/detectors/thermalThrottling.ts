@@ -3,6 +3,7 @@
 import type { WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput } from '../types.js';
 import { isJournal, isKernel, journalEvidence } from './journal.js';
+import { _, format } from '../../i18n.js';
 
 export const THERMAL_THROTTLING = 'thermal-throttling';
 
@@ -24,14 +25,17 @@ export class ThermalThrottlingDetector implements Detector {
     const hot = THROTTLED.exec(message);
     if (hot) {
       this.throttled.add(`CPU${hot[1]} ${hot[2]}`);
-      const what = hot[2] === 'Package' ? 'CPU package' : `CPU core ${hot[1]}`;
+      const what =
+        hot[2] === 'Package'
+          ? _('The CPU is overheating and slowed down (CPU package above its temperature limit)')
+          : _('The CPU is overheating and slowed down (CPU core {core} above its temperature limit)');
       return [
         {
           report: {
             kind: THERMAL_THROTTLING,
             severity: 'warning',
             subject: '',
-            title: `The CPU is overheating and slowed down (${what} above its temperature limit)`,
+            title: format(what, { core: hot[1] ?? '' }),
             evidence: [journalEvidence(event)],
             at: event.at,
           },

@@ -5,6 +5,7 @@ import type { JournalEntry, UnitState, WatchEvent } from '../../watch/events.js'
 import type { Detector, DetectorOutput, Evidence } from '../types.js';
 import { isServiceManager, journalEvidence, unitOf } from './journal.js';
 import { UnitLog } from './unitLog.js';
+import { _, format } from '../../i18n.js';
 
 export const UNIT_FAILED = 'unit-failed';
 
@@ -78,9 +79,20 @@ function unitStateFailure(state: UnitState, at: Date): UnitFailure | null {
     unit: state.unit,
     result: state.result,
     exit,
-    evidence: { kind: 'text', text: `${state.scope} unit ${state.unit} is failed${detail ? ` (${detail})` : ''}`, at },
+    evidence: {
+      kind: 'text',
+      text: format(failedUnitTemplate(state.scope, detail !== ''), { unit: state.unit, detail }),
+      at,
+    },
     jobMessage: false,
   };
+}
+
+function failedUnitTemplate(scope: UnitState['scope'], withDetail: boolean): string {
+  // Translators: {detail} is systemd's own words, such as "result exit-code, exit code 1".
+  if (scope === 'user')
+    return withDetail ? _('user unit {unit} is failed ({detail})') : _('user unit {unit} is failed');
+  return withDetail ? _('system unit {unit} is failed ({detail})') : _('system unit {unit} is failed');
 }
 
 function signalName(signal: number): string {
@@ -92,30 +104,41 @@ function signalName(signal: number): string {
 function reason(result: string | undefined, exit: string | undefined): string {
   switch (result) {
     case 'exit-code':
-      return exit ?? 'exit code';
+      return exit ? describeExit(exit) : _('exit code');
     case 'signal':
     case 'core-dump':
-      return exit ? exit.replace(/^signal /, 'killed by SIG') : 'killed by a signal';
+      return exit ? describeExit(exit, true) : _('killed by a signal');
     case 'timeout':
-      return 'timed out';
+      return _('timed out');
     case 'start-limit-hit':
-      return 'restarted too often';
+      return _('restarted too often');
     case 'oom-kill':
-      return 'out of memory';
+      return _('out of memory');
     case 'watchdog':
-      return 'watchdog timeout';
+      return _('watchdog timeout');
     case undefined:
     case 'failed':
     case 'resources':
-      return exit ?? (result === 'resources' ? 'could not set up its resources' : '');
+      return exit ? describeExit(exit) : result === 'resources' ? _('could not set up its resources') : '';
     default:
-      return exit ?? result;
+      return exit ? describeExit(exit) : result;
   }
+}
+
+/** "exit code 1", "signal KILL" (kept in English in the evidence) in the user's words. */
+function describeExit(exit: string, killed = false): string {
+  const signal = /^signal (\S+)$/.exec(exit)?.[1];
+  if (signal !== undefined) return format(killed ? _('killed by SIG{signal}') : _('signal {signal}'), { signal });
+  const code = /^exit code (\S+)$/.exec(exit)?.[1];
+  return code === undefined ? exit : format(_('exit code {code}'), { code });
 }
 
 export function unitFailureTitle(failure: Pick<UnitFailure, 'unit' | 'result' | 'exit'>): string {
   const why = reason(failure.result, failure.exit);
-  return `${failure.unit} failed${why ? ` (${why})` : ''}`;
+  // Translators: {reason} says how, such as "exit code 1" or "timed out".
+  return why
+    ? format(_('{unit} failed ({reason})'), { unit: failure.unit, reason: why })
+    : format(_('{unit} failed'), { unit: failure.unit });
 }
 
 export class UnitFailedDetector implements Detector {
@@ -174,7 +197,9 @@ export class UnitFailedDetector implements Detector {
     const exit = failure.exit ?? this.lastExit.get(failure.unit);
     this.lastExit.delete(failure.unit);
     const title =
-      failure.jobMessage && !exit ? `${failure.unit} failed to start` : unitFailureTitle({ ...failure, exit });
+      failure.jobMessage && !exit
+        ? format(_('{unit} failed to start'), { unit: failure.unit })
+        : unitFailureTitle({ ...failure, exit });
     return [
       {
         report: {

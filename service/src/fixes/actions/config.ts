@@ -9,6 +9,7 @@ import type { ActionContext, ActionDefinition } from '../action.js';
 import { absolutePath } from '../params.js';
 import { unifiedDiff } from '../unifiedDiff.js';
 import { cleanLine } from '../../untrustedText.js';
+import { _, format, N_ } from '../../i18n.js';
 
 const restoreParams = z.object({
   path: absolutePath,
@@ -30,12 +31,17 @@ const notFound = (error: NodeJS.ErrnoException) => {
 /** The copy to put back; InvalidArgs for a path the watcher keeps nothing for. */
 async function copyToRestore({ path, copy }: RestoreParams, { knownGoodDirectory }: ActionContext) {
   if ((await watchedHistory(knownGoodDirectory, path)).length === 0)
-    throw new StewardError('InvalidArgs', `${path} is not a file Steward watches, so it has no known-good copy.`);
+    throw new StewardError(
+      'InvalidArgs',
+      format(_('{path} is not a file Steward watches, so it has no known-good copy.'), { path }),
+    );
   const restored = copy ? await readCopy(knownGoodDirectory, copy) : await knownGoodCopy(knownGoodDirectory, path);
   if (!restored)
     throw new StewardError(
       'InvalidArgs',
-      copy ? `Steward no longer keeps the copy ${copy} of ${path}.` : `Steward keeps no earlier version of ${path}.`,
+      copy
+        ? format(_('Steward no longer keeps the copy {copy} of {path}.'), { copy, path })
+        : format(_('Steward keeps no earlier version of {path}.'), { path }),
     );
   return restored;
 }
@@ -59,7 +65,9 @@ async function ensureWritable(target: string, exists: boolean): Promise<void> {
   if (!writable)
     throw new StewardError(
       'Unavailable',
-      `${target} is a system file (you cannot write it); Steward does not restore system files yet.`,
+      format(_('{path} is a system file (you cannot write it); Steward does not restore system files yet.'), {
+        path: target,
+      }),
     );
 }
 
@@ -75,7 +83,7 @@ async function writeAtomically(target: string, content: Buffer, mode: number): P
 
 export const restore: ActionDefinition<RestoreParams> = {
   name: 'config.restore',
-  title: 'Restore a configuration file',
+  title: N_('Restore a configuration file'),
   params: restoreParams,
   risk: 'medium',
   needsAuthorization: false,
@@ -90,7 +98,7 @@ export const restore: ActionDefinition<RestoreParams> = {
       : unifiedDiff(asText(content), asText(restored.content), [`${params.path} (now)`, `${params.path} (restored)`]);
     const same = content !== null && sha256(content) === restored.hash;
     return {
-      summary: `Restore the known-good version of ${params.path}`,
+      summary: format(_('Restore the known-good version of {path}'), params),
       details: same ? [] : diff.map((line) => cleanLine(line)),
       changesNothing: same,
     };
@@ -105,29 +113,32 @@ export const restore: ActionDefinition<RestoreParams> = {
     await writeAtomically(target, restored.content, mode & 0o7777);
     context.log.info('restored a configuration file', { path: params.path, hash: restored.hash });
     return {
-      summary: `Restored ${params.path}`,
+      summary: format(_('Restored {path}'), params),
       undo: saved
         ? {
             action: 'config.restore',
             params: { path: params.path, copy: saved },
-            summary: `Put back the version of ${params.path} from before the restore`,
+            summary: format(_('Put back the version of {path} from before the restore'), params),
           }
-        : { impossible: `${params.path} did not exist before the restore; delete it to undo` },
+        : { impossible: format(_('{path} did not exist before the restore; delete it to undo'), params) },
     };
   },
   async verify(params, { knownGoodDirectory }) {
     const { content } = await currentFile(params.path);
-    if (content === null) return { ok: false, observed: `${params.path} does not exist` };
+    if (content === null) return { ok: false, observed: format(_('{path} does not exist'), params) };
     const hash = sha256(content);
     const history = await watchedHistory(knownGoodDirectory, params.path);
     // Without a named copy the restored one is the known-good version (history[1]) until the watcher
     // records the restore; then the history reads [restored, replaced, restored, …].
     const ok = params.copy ? hash === params.copy : hash === history[1] || (hash === history[0] && hash === history[2]);
     return ok
-      ? { ok, observed: `${params.path} holds the restored version` }
+      ? { ok, observed: format(_('{path} holds the restored version'), params) }
       : {
           ok,
-          observed: `${params.path} holds other contents (sha256 ${hash.slice(0, 12)}…) than the restored version`,
+          observed: format(_('{path} holds other contents (sha256 {hash}…) than the restored version'), {
+            path: params.path,
+            hash: hash.slice(0, 12),
+          }),
         };
   },
 };

@@ -6,6 +6,7 @@ import { formatBytes } from '../../findings/detectors/format.js';
 import type { ActionDefinition } from '../action.js';
 import { pathComponent } from '../params.js';
 import { confinedDirectory, diskUsage, emptyDirectory, entriesOf } from './tree.js';
+import { _, format, N_, ngettext } from '../../i18n.js';
 
 const clearCacheParams = z.object({ directories: z.array(pathComponent).min(1).max(20) });
 type ClearCacheParams = z.infer<typeof clearCacheParams>;
@@ -20,11 +21,11 @@ async function measureCaches(cacheHome: string, names: string[]) {
   return caches;
 }
 
-const NOT_RESTORABLE = 'caches are rebuilt by the programs that use them; the deleted files cannot be restored';
+const notRestorable = () => _('caches are rebuilt by the programs that use them; the deleted files cannot be restored');
 
 export const clearCache: ActionDefinition<ClearCacheParams> = {
   name: 'files.clear_cache',
-  title: 'Clear caches',
+  title: N_('Clear caches'),
   params: clearCacheParams,
   risk: 'low',
   needsAuthorization: false,
@@ -32,11 +33,20 @@ export const clearCache: ActionDefinition<ClearCacheParams> = {
   async preview({ directories }, { cacheHome }) {
     const caches = await measureCaches(cacheHome, directories);
     const bytes = caches.reduce((sum, cache) => sum + cache.bytes, 0);
-    const where = directories.length === 1 ? `~/.cache/${directories[0]}` : `${directories.length} folders in ~/.cache`;
+    const summary =
+      directories.length === 1
+        ? format(_('Free {size} in ~/.cache/{folder}'), { size: formatBytes(bytes), folder: directories[0] ?? '' })
+        : // Translators: {count} is always more than one.
+          format(_('Free {size} in {count} folders in ~/.cache'), {
+            size: formatBytes(bytes),
+            count: directories.length,
+          });
     return {
-      summary: `Free ${formatBytes(bytes)} in ${where}`,
+      summary,
       details: caches.map(({ name, directory, bytes }) =>
-        directory === null ? `~/.cache/${name}: not there` : `~/.cache/${name}: ${formatBytes(bytes)}`,
+        directory === null
+          ? format(_('~/.cache/{folder}: not there'), { folder: name })
+          : `~/.cache/${name}: ${formatBytes(bytes)}`,
       ),
       bytes,
       changesNothing: caches.every((cache) => cache.entries === 0),
@@ -45,21 +55,28 @@ export const clearCache: ActionDefinition<ClearCacheParams> = {
   async run({ directories }, { cacheHome }, { progress, signal }) {
     const caches = await measureCaches(cacheHome, directories);
     for (const [index, cache] of caches.entries()) {
-      progress(index / caches.length, `Clearing ~/.cache/${cache.name}`);
+      progress(index / caches.length, format(_('Clearing ~/.cache/{folder}'), { folder: cache.name }));
       await emptyDirectory(cache.directory, signal);
     }
-    progress(1, 'Done');
+    progress(1, _('Done'));
     const freed = caches.reduce((sum, cache) => sum + cache.bytes, 0);
-    return { summary: `Freed ${formatBytes(freed)} in ~/.cache`, undo: { impossible: NOT_RESTORABLE } };
+    return {
+      summary: format(_('Freed {size} in ~/.cache'), { size: formatBytes(freed) }),
+      undo: { impossible: notRestorable() },
+    };
   },
   async verify({ directories }, { cacheHome }) {
     const left = (await measureCaches(cacheHome, directories)).filter((cache) => cache.entries > 0);
     const remaining = left.reduce((sum, cache) => sum + cache.bytes, 0);
     return left.length === 0
-      ? { ok: true, observed: `${directories.length === 1 ? 'the cache is' : 'the caches are'} empty` }
+      ? { ok: true, observed: directories.length === 1 ? _('the cache is empty') : _('the caches are empty') }
       : {
           ok: false,
-          observed: `${formatBytes(remaining)} (${remaining} bytes) remain in ${left.map((c) => `~/.cache/${c.name}`).join(', ')}`,
+          observed: format(_('{size} ({bytes} bytes) remain in {folders}'), {
+            size: formatBytes(remaining),
+            bytes: remaining,
+            folders: left.map((c) => `~/.cache/${c.name}`).join(', '),
+          }),
         };
   },
 };
@@ -95,7 +112,7 @@ async function homeTrash(dataHome: string) {
 
 export const emptyTrash: ActionDefinition<Record<string, never>> = {
   name: 'files.empty_trash',
-  title: 'Empty the trash',
+  title: N_('Empty the trash'),
   params: z.object({}).strict(),
   risk: 'medium',
   needsAuthorization: false,
@@ -103,30 +120,59 @@ export const emptyTrash: ActionDefinition<Record<string, never>> = {
   async preview(_params, { dataHome }) {
     const { items, bytes, infoEntries } = await homeTrash(dataHome);
     return {
-      summary: `Permanently delete ${items} ${items === 1 ? 'item' : 'items'} (${formatBytes(bytes)}) in the trash`,
-      details: [`${items} ${items === 1 ? 'item' : 'items'} in ~/.local/share/Trash, ${formatBytes(bytes)} on disk`],
+      summary: format(
+        ngettext(
+          'Permanently delete {count} item ({size}) in the trash',
+          'Permanently delete {count} items ({size}) in the trash',
+          items,
+        ),
+        { count: items, size: formatBytes(bytes) },
+      ),
+      details: [
+        format(
+          ngettext(
+            '{count} item in ~/.local/share/Trash, {size} on disk',
+            '{count} items in ~/.local/share/Trash, {size} on disk',
+            items,
+          ),
+          { count: items, size: formatBytes(bytes) },
+        ),
+      ],
       bytes,
       changesNothing: items === 0 && infoEntries === 0,
     };
   },
   async run(_params, { dataHome }, { progress, signal }) {
     const trash = await homeTrash(dataHome);
-    progress(0, `Deleting ${trash.items} items`);
+    progress(
+      0,
+      format(ngettext('Deleting {count} item', 'Deleting {count} items', trash.items), { count: trash.items }),
+    );
     await emptyDirectory(trash.files, signal);
-    progress(0.9, 'Deleting the trash records');
+    progress(0.9, _('Deleting the trash records'));
     await emptyDirectory(trash.info, signal);
     if (trash.sizes) await rm(trash.sizes, { force: true });
-    progress(1, 'Done');
+    progress(1, _('Done'));
     return {
-      summary: `Emptied the trash (${formatBytes(trash.bytes)})`,
-      undo: { impossible: 'emptying the trash deletes its files for good; they cannot be restored' },
+      summary: format(_('Emptied the trash ({size})'), { size: formatBytes(trash.bytes) }),
+      undo: { impossible: _('emptying the trash deletes its files for good; they cannot be restored') },
     };
   },
   async verify(_params, { dataHome }) {
     const { items, infoEntries, bytes } = await homeTrash(dataHome);
     return items === 0 && infoEntries === 0
-      ? { ok: true, observed: 'the trash is empty' }
-      : { ok: false, observed: `${items} items (${formatBytes(bytes)}) are still in the trash` };
+      ? { ok: true, observed: _('the trash is empty') }
+      : {
+          ok: false,
+          observed: format(
+            ngettext(
+              '{count} item ({size}) is still in the trash',
+              '{count} items ({size}) are still in the trash',
+              items,
+            ),
+            { count: items, size: formatBytes(bytes) },
+          ),
+        };
   },
 };
 

@@ -4,6 +4,7 @@ import type { ActionDefinition } from '../action.js';
 import { unitName, unitScope } from '../params.js';
 import { directoryArgs, journalctl, type JournalOptions } from './journalctl.js';
 import { cleanLine } from '../../untrustedText.js';
+import { _, format, N_, ngettext } from '../../i18n.js';
 
 const showLogsParams = z.object({
   unit: unitName.optional(),
@@ -46,13 +47,13 @@ async function readLog({ unit, scope, lines, since }: ShowLogsParams, options: J
 }
 
 const whose = ({ unit, scope }: ShowLogsParams) =>
-  unit ? `${unit}'s log` : scope === 'user' ? 'your journal' : 'the system journal';
+  unit ? format(_("{unit}'s log"), { unit }) : scope === 'user' ? _('your journal') : _('the system journal');
 
 /** info.show_logs; `options.directory` points it at a journal directory of the tests' own. */
 export function showLogsAction(options: JournalOptions = {}): ActionDefinition<ShowLogsParams> {
   return {
     name: 'info.show_logs',
-    title: 'Show logs',
+    title: N_('Show logs'),
     params: showLogsParams,
     risk: 'low',
     needsAuthorization: false,
@@ -60,7 +61,11 @@ export function showLogsAction(options: JournalOptions = {}): ActionDefinition<S
     // The preview is the result: it shows the lines themselves.
     async preview(params) {
       return {
-        summary: `Show the last ${params.lines} lines of ${whose(params)}`,
+        // Translators: {log} is "the system journal", "your journal" or "backup.service's log".
+        summary: format(ngettext('Show the last line of {log}', 'Show the last {count} lines of {log}', params.lines), {
+          count: params.lines,
+          log: whose(params),
+        }),
         details: await readLog(params, options),
         changesNothing: false,
       };
@@ -68,12 +73,18 @@ export function showLogsAction(options: JournalOptions = {}): ActionDefinition<S
     async run(params) {
       const lines = await readLog(params, options);
       return {
-        summary: [`${lines.length} lines of ${whose(params)}`, ...lines].join('\n'),
-        undo: { impossible: 'showing logs changes nothing' },
+        summary: [
+          format(ngettext('{count} line of {log}', '{count} lines of {log}', lines.length), {
+            count: lines.length,
+            log: whose(params),
+          }),
+          ...lines,
+        ].join('\n'),
+        undo: { impossible: _('showing logs changes nothing') },
       };
     },
     async verify(params) {
-      return { ok: true, observed: `read ${whose(params)}` };
+      return { ok: true, observed: format(_('read {log}'), { log: whose(params) }) };
     },
   };
 }

@@ -13,6 +13,7 @@ import { StewardError } from '../../dbus/errors.js';
 import { formatBytes, MiB } from '../../findings/detectors/format.js';
 import type { ActionDefinition } from '../action.js';
 import { directoryArgs, journalctl, type JournalOptions } from './journalctl.js';
+import { _, format, N_ } from '../../i18n.js';
 
 const vacuumParams = z.object({
   scope: z.enum(['user', 'system']),
@@ -53,9 +54,11 @@ async function userJournalDirectories(options: JournalOptions): Promise<string[]
   return [`/var/log/journal/${machineId}`, `/run/log/journal/${machineId}`];
 }
 
-const NOT_YOURS =
-  'journald keeps your journal in a directory only the system can change, so it cannot be vacuumed ' +
-  'on its own; vacuum the system journal instead (with authorization), which holds your entries too.';
+const notYours = () =>
+  _(
+    'journald keeps your journal in a directory only the system can change, so it cannot be vacuumed ' +
+      'on its own; vacuum the system journal instead (with authorization), which holds your entries too.',
+  );
 
 /** Unavailable unless the user can delete files where their journal is kept. */
 async function ensureUserCanVacuum(options: JournalOptions): Promise<void> {
@@ -64,17 +67,17 @@ async function ensureUserCanVacuum(options: JournalOptions): Promise<void> {
       () => true,
       (error: NodeJS.ErrnoException) => error.code === 'ENOENT',
     );
-    if (!writable) throw new StewardError('Unavailable', NOT_YOURS);
+    if (!writable) throw new StewardError('Unavailable', notYours());
   }
 }
 
-const describe = (scope: VacuumParams['scope']) => (scope === 'user' ? 'your journal' : 'the system journal');
+const describe = (scope: VacuumParams['scope']) => (scope === 'user' ? _('your journal') : _('the system journal'));
 
 /** journal.vacuum; `options.directory` points it at a journal directory of the tests' own. */
 export function journalVacuumAction(options: JournalOptions = {}): ActionDefinition<VacuumParams> {
   return {
     name: 'journal.vacuum',
-    title: 'Shrink the journal',
+    title: N_('Shrink the journal'),
     params: vacuumParams,
     risk: 'low',
     needsAuthorization: ({ scope }) => scope === 'system',
@@ -84,36 +87,50 @@ export function journalVacuumAction(options: JournalOptions = {}): ActionDefinit
       const bytes = Math.max(0, used - keepBytes);
       if (bytes > 0 && scope === 'user') await ensureUserCanVacuum(options);
       return {
-        summary: `Free about ${formatBytes(bytes)} of ${describe(scope)} (keeping ${formatBytes(keepBytes)})`,
+        // Translators: {journal} is "your journal" or "the system journal".
+        summary: format(_('Free about {size} of {journal} (keeping {kept})'), {
+          size: formatBytes(bytes),
+          journal: describe(scope),
+          kept: formatBytes(keepBytes),
+        }),
         details: [
-          `${describe(scope)} uses ${formatBytes(used)} on disk`,
-          `the oldest archived journal files are deleted until ${formatBytes(keepBytes)} remain; the files in use stay`,
+          format(_('{journal} uses {size} on disk'), { journal: describe(scope), size: formatBytes(used) }),
+          format(_('the oldest archived journal files are deleted until {kept} remain; the files in use stay'), {
+            kept: formatBytes(keepBytes),
+          }),
         ],
         bytes,
         changesNothing: bytes === 0,
       };
     },
     async run({ scope, keepBytes }, _context, { progress }) {
-      progress(null, `Vacuuming ${describe(scope)}`);
+      progress(null, format(_('Vacuuming {journal}'), { journal: describe(scope) }));
       const args = [...directoryArgs(options), `--vacuum-size=${keepBytes}`];
       if (scope === 'system') await journalctl(args, ['pkexec', 'journalctl']);
       else {
         await ensureUserCanVacuum(options);
         const { stderr } = await journalctl(['--user', ...args]);
         // journalctl exits 0 even when it could delete nothing.
-        if (/Failed to delete/.test(stderr)) throw new StewardError('Unavailable', NOT_YOURS);
+        if (/Failed to delete/.test(stderr)) throw new StewardError('Unavailable', notYours());
       }
-      progress(1, 'Done');
+      progress(1, _('Done'));
       return {
-        summary: `Vacuumed ${describe(scope)} to ${formatBytes(await usage(scope, options))}`,
-        undo: { impossible: 'deleted journal files cannot be restored' },
+        summary: format(_('Vacuumed {journal} to {size}'), {
+          journal: describe(scope),
+          size: formatBytes(await usage(scope, options)),
+        }),
+        undo: { impossible: _('deleted journal files cannot be restored') },
       };
     },
     async verify({ scope, keepBytes }) {
       const used = await usage(scope, options);
       return {
         ok: used <= keepBytes + ACTIVE_FILES_SLACK,
-        observed: `${describe(scope)} uses ${formatBytes(used)} (${used} bytes) on disk`,
+        observed: format(_('{journal} uses {size} ({bytes} bytes) on disk'), {
+          journal: describe(scope),
+          size: formatBytes(used),
+          bytes: used,
+        }),
       };
     },
   };

@@ -7,6 +7,7 @@ import { StewardError } from '../../dbus/errors.js';
 import type { ActionContext, ActionDefinition } from '../action.js';
 import { ACTIVATED, CONNECTIVITY_FULL, NetworkConnections, type ActiveConnection } from './networkConnections.js';
 import { AUTHORIZED_CALL, systemBusOf, systemCall } from './polkit.js';
+import { _, format, N_, ngettext } from '../../i18n.js';
 
 const reconnectParams = z.object({ connection: z.uuid().optional() });
 type ReconnectParams = z.infer<typeof reconnectParams>;
@@ -18,14 +19,20 @@ async function findConnection({ connection }: ReconnectParams, context: ActionCo
 
 const noConnection = ({ connection }: ReconnectParams) =>
   connection === undefined
-    ? 'There is no active network connection'
-    : `No active network connection has UUID ${connection}`;
+    ? _('There is no active network connection')
+    : format(_('No active network connection has UUID {uuid}'), { uuid: connection });
 
-const named = (connection: ActiveConnection) => `"${connection.id}"`;
+const noConnectionToReconnect = ({ connection }: ReconnectParams) =>
+  connection === undefined
+    ? _('There is no active network connection to reconnect.')
+    : format(_('No active network connection has UUID {uuid} to reconnect.'), { uuid: connection });
+
+/** `template` with the connection's name in `{name}`. */
+const named = (template: string, connection: ActiveConnection) => format(template, { name: connection.id });
 
 const reconnect: ActionDefinition<ReconnectParams> = {
   name: 'network.reconnect',
-  title: 'Reconnect to the network',
+  title: N_('Reconnect to the network'),
   params: reconnectParams,
   risk: 'low',
   // polkit's network-control, which active local sessions usually have without a password.
@@ -35,36 +42,40 @@ const reconnect: ActionDefinition<ReconnectParams> = {
     const { active } = await findConnection(params, context);
     if (!active) return { summary: noConnection(params), details: [], changesNothing: true };
     return {
-      summary: `Reconnect ${named(active)}`,
+      summary: named(_('Reconnect "{name}"'), active),
       details: [
-        `Disconnect ${named(active)} (${active.type}, UUID ${active.uuid}) and connect it again`,
-        'The network is down for a few seconds meanwhile',
+        format(_('Disconnect "{name}" ({type}, UUID {uuid}) and connect it again'), {
+          name: active.id,
+          type: active.type,
+          uuid: active.uuid,
+        }),
+        _('The network is down for a few seconds meanwhile'),
       ],
       changesNothing: false,
     };
   },
   async run(params, context, { progress, signal }) {
     const { connections, active } = await findConnection(params, context);
-    if (!active) throw new StewardError('NotFound', `${noConnection(params)} to reconnect.`);
-    progress(null, `Reconnecting ${named(active)}…`);
+    if (!active) throw new StewardError('NotFound', noConnectionToReconnect(params));
+    progress(null, named(_('Reconnecting "{name}"…'), active));
     await connections.reconnect(active, signal);
-    progress(1, `Reconnected ${named(active)}`);
+    progress(1, named(_('Reconnected "{name}"'), active));
     return {
-      summary: `Reconnected ${named(active)}`,
-      undo: { impossible: 'a reconnect cannot be undone: the connection was only taken down and brought back up' },
+      summary: named(_('Reconnected "{name}"'), active),
+      undo: { impossible: _('a reconnect cannot be undone: the connection was only taken down and brought back up') },
     };
   },
   async verify(params, context) {
     const { connections, active } = await findConnection(params, context);
     if (!active || active.state !== ACTIVATED) {
-      return { ok: false, observed: active ? `${named(active)} is not connected yet` : noConnection(params) };
+      return { ok: false, observed: active ? named(_('"{name}" is not connected yet'), active) : noConnection(params) };
     }
     if ((await connections.connectivity()) === CONNECTIVITY_FULL) {
-      return { ok: true, observed: `${named(active)} is connected and the internet is reachable` };
+      return { ok: true, observed: named(_('"{name}" is connected and the internet is reachable'), active) };
     }
     return {
       ok: true,
-      observed: `${named(active)} is connected, but NetworkManager does not report the internet as reachable`,
+      observed: named(_('"{name}" is connected, but NetworkManager does not report the internet as reachable'), active),
     };
   },
 };
@@ -72,7 +83,7 @@ const reconnect: ActionDefinition<ReconnectParams> = {
 const RESOLVED = 'org.freedesktop.resolve1';
 const RESOLVED_PATH = '/org/freedesktop/resolve1';
 const RESOLVED_MANAGER = `${RESOLVED}.Manager`;
-const RESOLVED_IN_WORDS = 'systemd-resolved (the DNS resolver)';
+const resolvedInWords = () => _('systemd-resolved (the DNS resolver)');
 
 /** How many answers systemd-resolved holds in its caches. */
 async function cachedAnswers(context: ActionContext): Promise<number> {
@@ -89,14 +100,14 @@ async function cachedAnswers(context: ActionContext): Promise<number> {
       },
       { autoStart: false },
     ),
-    RESOLVED_IN_WORDS,
+    resolvedInWords(),
   )) as [Variant<[bigint, bigint, bigint]>];
   return Number(statistics.value[0]);
 }
 
 const flushDns: ActionDefinition = {
   name: 'network.flush_dns',
-  title: 'Forget cached DNS answers',
+  title: N_('Forget cached DNS answers'),
   params: z.object({}),
   risk: 'low',
   needsAuthorization: true,
@@ -104,25 +115,34 @@ const flushDns: ActionDefinition = {
   async preview(_params, context) {
     const cached = await cachedAnswers(context);
     return {
-      summary: 'Forget every cached DNS answer (systemd-resolved)',
-      details: [`systemd-resolved holds ${cached} cached answers; names are looked up afresh after this`],
+      summary: _('Forget every cached DNS answer (systemd-resolved)'),
+      details: [
+        format(
+          ngettext(
+            'systemd-resolved holds {count} cached answer; names are looked up afresh after this',
+            'systemd-resolved holds {count} cached answers; names are looked up afresh after this',
+            cached,
+          ),
+          { count: cached },
+        ),
+      ],
       changesNothing: cached === 0,
     };
   },
   async run(_params, context, { progress }) {
-    progress(null, 'Flushing the DNS cache…');
+    progress(null, _('Flushing the DNS cache…'));
     await systemCall(
       callMethod(
         systemBusOf(context),
         { destination: RESOLVED, path: RESOLVED_PATH, interface: RESOLVED_MANAGER, member: 'FlushCaches' },
         AUTHORIZED_CALL,
       ),
-      RESOLVED_IN_WORDS,
+      resolvedInWords(),
     );
-    progress(1, 'Flushed the DNS cache');
+    progress(1, _('Flushed the DNS cache'));
     return {
-      summary: 'Flushed the DNS cache',
-      undo: { impossible: 'forgotten DNS answers cannot be restored; they are looked up again when needed' },
+      summary: _('Flushed the DNS cache'),
+      undo: { impossible: _('forgotten DNS answers cannot be restored; they are looked up again when needed') },
     };
   },
   async verify(_params, context) {
@@ -130,7 +150,14 @@ const flushDns: ActionDefinition = {
     const cached = await cachedAnswers(context);
     return {
       ok: true,
-      observed: `systemd-resolved took the flush and now holds ${cached} cached answers (lookups since refill it)`,
+      observed: format(
+        ngettext(
+          'systemd-resolved took the flush and now holds {count} cached answer (lookups since refill it)',
+          'systemd-resolved took the flush and now holds {count} cached answers (lookups since refill it)',
+          cached,
+        ),
+        { count: cached },
+      ),
     };
   },
 };

@@ -5,6 +5,7 @@ import { callMethod, SignalRouter } from '../../dbus/client.js';
 import { StewardError } from '../../dbus/errors.js';
 import { abortable } from './abortable.js';
 import { AUTHORIZED_CALL, systemCall } from './polkit.js';
+import { _, format } from '../../i18n.js';
 
 const NM = 'org.freedesktop.NetworkManager';
 const NM_PATH = '/org/freedesktop/NetworkManager';
@@ -82,7 +83,10 @@ export class NetworkConnections {
       check();
       const state = await abortable(settledState, signal);
       if (state !== ACTIVATED) {
-        throw new StewardError('Unavailable', `NetworkManager could not bring "${connection.id}" back up`);
+        throw new StewardError(
+          'Unavailable',
+          format(_('NetworkManager could not bring "{name}" back up'), { name: connection.id }),
+        );
       }
       return { ...active, state };
     } finally {

@@ -5,6 +5,7 @@ import { callMethod, SignalRouter, type CallOptions } from '../../dbus/client.js
 import { StewardError } from '../../dbus/errors.js';
 import { NotAuthorizedError, type ActionContext } from '../action.js';
 import { AUTHORIZED_CALL, systemBusOf, systemCall } from './polkit.js';
+import { _, format } from '../../i18n.js';
 
 const PACKAGEKIT = 'org.freedesktop.PackageKit';
 const PACKAGEKIT_PATH = '/org/freedesktop/PackageKit';
@@ -109,7 +110,7 @@ export async function transaction(
           const [info, id, summary] = signalBody as [number, string, string];
           const ref = parsePackageId(id, info, summary);
           result.packages.push(ref);
-          text = `${verbOf(info)} ${ref.name}`;
+          text = format(verbOf(info), { package: ref.name });
           return report();
         }
         case 'ItemProgress': {
@@ -159,12 +160,17 @@ export async function transaction(
     await systemCall(call(method, signature, body, options.authorized ? AUTHORIZED_CALL : undefined), 'PackageKit');
     const exit = await finished;
     if (error?.code === ERROR.notAuthorized)
-      throw new NotAuthorizedError(`The system did not authorize this: ${error.details}`);
+      throw new NotAuthorizedError(
+        format(_('The system did not authorize this: {details}'), { details: error.details }),
+      );
     if (exit !== EXIT_SUCCESS) {
       options.signal?.throwIfAborted();
       throw new StewardError(
         errorNameOf(error?.code),
-        `PackageKit could not do it: ${error?.details ?? `exit status ${exit}`}`,
+        // Translators: {details} is PackageKit's own message, often in English.
+        format(_('PackageKit could not do it: {details}'), {
+          details: error?.details ?? format(_('exit status {status}'), { status: exit }),
+        }),
       );
     }
     return result;
@@ -180,17 +186,27 @@ function errorNameOf(code: number | undefined) {
   return 'Unavailable';
 }
 
-const VERBS: Record<number, string> = {
-  [INFO.downloading]: 'Downloading',
-  [INFO.updating]: 'Updating',
-  [INFO.installing]: 'Installing',
-  [INFO.removing]: 'Removing',
-  [INFO.obsoleting]: 'Replacing',
-  [INFO.reinstalling]: 'Reinstalling',
-  [INFO.downgrading]: 'Downgrading',
-};
-
-const verbOf = (info: number) => VERBS[info] ?? 'Processing';
+/** The progress line for a package (`{package}`), by PackageKit's info. */
+function verbOf(info: number): string {
+  switch (info) {
+    case INFO.downloading:
+      return _('Downloading {package}');
+    case INFO.updating:
+      return _('Updating {package}');
+    case INFO.installing:
+      return _('Installing {package}');
+    case INFO.removing:
+      return _('Removing {package}');
+    case INFO.obsoleting:
+      return _('Replacing {package}');
+    case INFO.reinstalling:
+      return _('Reinstalling {package}');
+    case INFO.downgrading:
+      return _('Downgrading {package}');
+    default:
+      return _('Processing {package}');
+  }
+}
 
 /** Resolves package names with `filter`: what PackageKit knows by those names. */
 export async function resolve(context: PackageKitContext, names: string[], filter: number): Promise<PackageRef[]> {

@@ -6,36 +6,64 @@ import { formatBytes } from '../../findings/detectors/format.js';
 import type { ActionContext, ActionDefinition, Preview, UndoPlan, Verification } from '../action.js';
 import { packageName } from '../params.js';
 import { FILTER, FLAG, INFO, resolve, transaction, type PackageRef } from './packageKit.js';
+import { _, format, N_, ngettext } from '../../i18n.js';
 
 const MAX_PACKAGES = 50;
 const packagesParams = z.object({ packages: z.array(packageName).min(1).max(MAX_PACKAGES) });
 type PackagesParams = z.infer<typeof packagesParams>;
 
-const CHANGE_VERBS: Record<number, string> = {
-  [INFO.installing]: 'install',
-  [INFO.updating]: 'update',
-  [INFO.removing]: 'remove',
-  [INFO.obsoleting]: 'replace',
-  [INFO.reinstalling]: 'reinstall',
-  [INFO.downgrading]: 'downgrade',
-};
+/** What a change does to `{package}` ("vips-doc 8.15.1-1 (fedora)"), by PackageKit's info. */
+function changeTemplate(info: number): string {
+  switch (info) {
+    case INFO.installing:
+      return _('install {package}');
+    case INFO.updating:
+      return _('update {package}');
+    case INFO.removing:
+      return _('remove {package}');
+    case INFO.obsoleting:
+      return _('replace {package}');
+    case INFO.reinstalling:
+      return _('reinstall {package}');
+    case INFO.downgrading:
+      return _('downgrade {package}');
+    default:
+      return _('change {package}');
+  }
+}
+/** The infos of a simulated transaction's packages that say what would change. */
+const CHANGES = new Set<number>([
+  INFO.installing,
+  INFO.updating,
+  INFO.removing,
+  INFO.obsoleting,
+  INFO.reinstalling,
+  INFO.downgrading,
+]);
 const REMOVED = new Set<number>([INFO.removing, INFO.obsoleting]);
 
 /** "install vips-doc 8.15.1-1 (fedora)". */
 function describe({ name, version, data, info }: PackageRef): string {
   const repository = data && data !== 'installed' ? ` (${data})` : '';
-  return `${CHANGE_VERBS[info] ?? 'change'} ${name} ${version}${repository}`;
+  return format(changeTemplate(info), { package: `${name} ${version}${repository}` });
 }
 
 const unique = (names: string[]) => [...new Set(names)];
 const list = (names: string[]) =>
-  names.length <= 3 ? names.join(', ') : `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`;
+  names.length <= 3
+    ? names.join(', ')
+    : format(ngettext('{names} and {count} more', '{names} and {count} more', names.length - 3), {
+        names: names.slice(0, 3).join(', '),
+        count: names.length - 3,
+      });
+/** `template` with the listed names in `{names}`. */
+const aboutNames = (names: string[], template: string) => format(template, { names: list(names) });
 const namesOf = (packages: PackageRef[]) => unique(packages.map(({ name }) => name));
 
 /** The changes a simulated transaction reported, once each. */
 function changesIn(packages: PackageRef[]): PackageRef[] {
   const changes = new Map<string, PackageRef>();
-  for (const ref of packages) if (ref.info in CHANGE_VERBS) changes.set(ref.id, ref);
+  for (const ref of packages) if (CHANGES.has(ref.info)) changes.set(ref.id, ref);
   return [...changes.values()];
 }
 
@@ -50,7 +78,8 @@ async function candidatesOf(context: ActionContext, names: string[]): Promise<Pa
     if (!found.has(ref.name)) found.set(ref.name, ref);
   }
   const unknown = names.filter((name) => !found.has(name));
-  if (unknown.length > 0) throw new StewardError('InvalidArgs', `no package named ${unknown.join(', ')}`);
+  if (unknown.length > 0)
+    throw new StewardError('InvalidArgs', format(_('no package named {names}'), { names: unknown.join(', ') }));
   return [...found.values()];
 }
 
@@ -98,8 +127,9 @@ async function sizeOf(context: ActionContext, changes: PackageRef[], key: 'downl
   }
 }
 
-function sizeLine(bytes: number | undefined, what: string): string[] {
-  return bytes === undefined ? [] : [`${what}: ${formatBytes(bytes)}`];
+/** `template` is "download: {size}" or "frees: {size}". */
+function sizeLine(bytes: number | undefined, template: string): string[] {
+  return bytes === undefined ? [] : [format(template, { size: formatBytes(bytes) })];
 }
 
 async function simulate(
@@ -121,13 +151,17 @@ async function simulate(
 
 function undoOf(action: string, names: string[], summary: string): UndoPlan {
   if (names.length > MAX_PACKAGES)
-    return { impossible: `it changed ${names.length} packages, more than one action can take back` };
+    return {
+      impossible: format(_('it changed {count} packages, more than one action can take back'), {
+        count: names.length,
+      }),
+    };
   return { action, params: { packages: names }, summary };
 }
 
 const installPackages: ActionDefinition<PackagesParams> = {
   name: 'packages.install',
-  title: 'Install packages',
+  title: N_('Install packages'),
   params: packagesParams,
   risk: 'medium',
   needsAuthorization: true,
@@ -136,8 +170,13 @@ const installPackages: ActionDefinition<PackagesParams> = {
     const { installed, missing } = await installPlan(context, names);
     if (missing.length === 0) {
       return {
-        summary: `${list(names)} ${names.length === 1 ? 'is' : 'are'} already installed`,
-        details: installed.map(({ name, version }) => `${name} ${version} is installed`),
+        summary: aboutNames(
+          names,
+          ngettext('{names} is already installed', '{names} are already installed', names.length),
+        ),
+        details: installed.map(({ name, version }) =>
+          format(_('{package} {version} is installed'), { package: name, version }),
+        ),
         changesNothing: true,
       };
     }
@@ -149,8 +188,18 @@ const installPackages: ActionDefinition<PackagesParams> = {
       'download-size',
     );
     return {
-      summary: `Install ${list(namesOf(missing))}${others > 0 ? ` and change ${others} other packages` : ''}`,
-      details: [...changes.map(describe), ...sizeLine(bytes, 'download')],
+      summary:
+        others > 0
+          ? format(
+              ngettext(
+                'Install {names} and change {count} other package',
+                'Install {names} and change {count} other packages',
+                others,
+              ),
+              { names: list(namesOf(missing)), count: others },
+            )
+          : format(_('Install {names}'), { names: list(namesOf(missing)) }),
+      details: [...changes.map(describe), ...sizeLine(bytes, _('download: {size}'))],
       bytes,
       changesNothing: false,
     };
@@ -158,7 +207,10 @@ const installPackages: ActionDefinition<PackagesParams> = {
   async run({ packages: names }, context, { progress, signal }) {
     const { missing } = await installPlan(context, names);
     if (missing.length === 0)
-      return { summary: `${list(names)} already installed`, undo: { impossible: 'nothing was installed' } };
+      return {
+        summary: format(_('{names} already installed'), { names: list(names) }),
+        undo: { impossible: _('nothing was installed') },
+      };
     const { packages } = await transaction(
       context,
       'InstallPackages',
@@ -172,22 +224,31 @@ const installPackages: ActionDefinition<PackagesParams> = {
       ...namesOf(packages.filter(({ info }) => info === INFO.installing)),
     ]);
     return {
-      summary: `Installed ${list(installed)}`,
-      undo: undoOf('packages.remove', installed, `Remove ${list(installed)}`),
+      summary: format(_('Installed {names}'), { names: list(installed) }),
+      undo: undoOf('packages.remove', installed, format(_('Remove {names}'), { names: list(installed) })),
     };
   },
   async verify({ packages: names }, context): Promise<Verification> {
     const present = new Set(namesOf(await installedOf(context, names)));
     const absent = names.filter((name) => !present.has(name));
     return absent.length === 0
-      ? { ok: true, observed: `${list(names)} ${names.length === 1 ? 'is' : 'are'} installed` }
-      : { ok: false, observed: `${list(absent)} ${absent.length === 1 ? 'is' : 'are'} not installed` };
+      ? {
+          ok: true,
+          observed: aboutNames(names, ngettext('{names} is installed', '{names} are installed', names.length)),
+        }
+      : {
+          ok: false,
+          observed: aboutNames(
+            absent,
+            ngettext('{names} is not installed', '{names} are not installed', absent.length),
+          ),
+        };
   },
 };
 
 const removePackages: ActionDefinition<PackagesParams> = {
   name: 'packages.remove',
-  title: 'Remove packages',
+  title: N_('Remove packages'),
   params: packagesParams,
   risk: 'high',
   needsAuthorization: true,
@@ -196,7 +257,7 @@ const removePackages: ActionDefinition<PackagesParams> = {
     const installed = await removePlan(context, names);
     if (installed.length === 0) {
       return {
-        summary: `${list(names)} ${names.length === 1 ? 'is' : 'are'} not installed`,
+        summary: aboutNames(names, ngettext('{names} is not installed', '{names} are not installed', names.length)),
         details: [],
         changesNothing: true,
       };
@@ -209,8 +270,18 @@ const removePackages: ActionDefinition<PackagesParams> = {
       'size',
     );
     return {
-      summary: `Remove ${list(namesOf(installed))}${others > 0 ? ` and ${others} packages that need them` : ''}`,
-      details: [...changes.map(describe), ...sizeLine(bytes, 'frees')],
+      summary:
+        others > 0
+          ? format(
+              ngettext(
+                'Remove {names} and {count} package that needs them',
+                'Remove {names} and {count} packages that need them',
+                others,
+              ),
+              { names: list(namesOf(installed)), count: others },
+            )
+          : format(_('Remove {names}'), { names: list(namesOf(installed)) }),
+      details: [...changes.map(describe), ...sizeLine(bytes, _('frees: {size}'))],
       bytes,
       changesNothing: false,
     };
@@ -218,7 +289,10 @@ const removePackages: ActionDefinition<PackagesParams> = {
   async run({ packages: names }, context, { progress, signal }) {
     const installed = await removePlan(context, names);
     if (installed.length === 0)
-      return { summary: `${list(names)} not installed`, undo: { impossible: 'nothing was removed' } };
+      return {
+        summary: format(_('{names} not installed'), { names: list(names) }),
+        undo: { impossible: _('nothing was removed') },
+      };
     const { packages } = await transaction(
       context,
       'RemovePackages',
@@ -229,15 +303,28 @@ const removePackages: ActionDefinition<PackagesParams> = {
     );
     const removed = unique([...namesOf(installed), ...namesOf(packages.filter(({ info }) => info === INFO.removing))]);
     return {
-      summary: `Removed ${list(removed)}`,
-      undo: undoOf('packages.install', removed, `Install ${list(removed)} again (the newest versions)`),
+      summary: format(_('Removed {names}'), { names: list(removed) }),
+      undo: undoOf(
+        'packages.install',
+        removed,
+        format(_('Install {names} again (the newest versions)'), { names: list(removed) }),
+      ),
     };
   },
   async verify({ packages: names }, context): Promise<Verification> {
     const present = namesOf(await installedOf(context, names));
     return present.length === 0
-      ? { ok: true, observed: `${list(names)} ${names.length === 1 ? 'is' : 'are'} not installed` }
-      : { ok: false, observed: `${list(present)} ${present.length === 1 ? 'is' : 'are'} still installed` };
+      ? {
+          ok: true,
+          observed: aboutNames(names, ngettext('{names} is not installed', '{names} are not installed', names.length)),
+        }
+      : {
+          ok: false,
+          observed: aboutNames(
+            present,
+            ngettext('{names} is still installed', '{names} are still installed', present.length),
+          ),
+        };
   },
 };
 

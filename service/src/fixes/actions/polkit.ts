@@ -5,6 +5,7 @@ import type { MessageBus } from '@jellybrick/dbus-next';
 import type { CallOptions } from '../../dbus/client.js';
 import { remoteErrorName, StewardError } from '../../dbus/errors.js';
 import { NotAuthorizedError, type ActionContext } from '../action.js';
+import { _, format } from '../../i18n.js';
 
 /** A polkit prompt waits for the user, so a call that may raise one gets minutes, not the default 25 s. */
 export const AUTHORIZED_CALL: CallOptions = { interactive: true, timeoutMs: 5 * 60_000, autoStart: false };
@@ -22,7 +23,7 @@ const REFUSALS = new Set([
 const ABSENT = new Set(['org.freedesktop.DBus.Error.ServiceUnknown', 'org.freedesktop.DBus.Error.NameHasNoOwner']);
 
 export function systemBusOf(context: Pick<ActionContext, 'systemBus'>): MessageBus {
-  if (!context.systemBus) throw new StewardError('Unavailable', 'There is no system bus on this machine.');
+  if (!context.systemBus) throw new StewardError('Unavailable', _('There is no system bus on this machine.'));
   return context.systemBus;
 }
 
@@ -36,7 +37,8 @@ export async function systemCall<T>(call: Promise<T>, service: string): Promise<
   } catch (error) {
     const name = remoteErrorName(error);
     if (name && REFUSALS.has(name)) throw new NotAuthorizedError();
-    if (name && ABSENT.has(name)) throw new StewardError('Unavailable', `${service} is not running.`);
+    if (name && ABSENT.has(name))
+      throw new StewardError('Unavailable', format(_('{service} is not running.'), { service }));
     throw error;
   }
 }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { ActionDefinition, Risk, UndoPlan, Verification } from '../action.js';
 import { unitName, unitScope } from '../params.js';
 import { describeStatus, UnitManager, type JobMethod, type UnitFileChange, type UnitStatus } from './systemdUnits.js';
+import { _, format, N_ } from '../../i18n.js';
 
 const unitParams = z.object({ unit: unitName, scope: unitScope });
 type UnitParams = z.infer<typeof unitParams>;
@@ -13,23 +14,28 @@ const byScope =
   ({ scope }: UnitParams): Risk =>
     scope === 'user' ? user : system;
 
-const whose = ({ scope }: UnitParams) =>
-  scope === 'user'
-    ? "in your user's service manager"
-    : "in the system's service manager; the system asks for authorization";
+/** An operation's words for people, in their language: each takes `{unit}`. */
+interface UnitTexts {
+  /** "Restart {unit}". */
+  summary: string;
+  /** "Restarted {unit}". */
+  done: string;
+  /** Where it happens: "Restart it in your user's service manager". */
+  user: string;
+  system: string;
+}
 
-const undo = (action: string, verb: string, unit: string, scope: UnitParams['scope']): UndoPlan => ({
+const undo = (action: string, summary: string, unit: string, scope: UnitParams['scope']): UndoPlan => ({
   action,
   params: { unit, scope },
-  summary: `${verb} ${unit}`,
+  summary: format(summary, { unit }),
 });
 
 /** The part that differs between the actions; the rest is shared by unitAction. */
 interface UnitOperation {
   name: string;
   title: string;
-  /** "Restart", "Restarted". */
-  verb: [string, string];
+  texts(): UnitTexts;
   risk: Risk | ((params: UnitParams) => Risk);
   changesNothing(before: UnitStatus): boolean;
   /** Changes the unit; resolves with what changed beyond the verb, or ''. */
@@ -41,7 +47,6 @@ interface UnitOperation {
 }
 
 function unitAction(operation: UnitOperation): ActionDefinition<UnitParams> {
-  const [verb, done] = operation.verb;
   return {
     name: operation.name,
     title: operation.title,
@@ -51,20 +56,23 @@ function unitAction(operation: UnitOperation): ActionDefinition<UnitParams> {
     readOnly: false,
     async preview(params, context) {
       const before = await new UnitManager(context, params.scope).status(params.unit);
+      const texts = operation.texts();
       return {
-        summary: `${verb} ${params.unit}`,
-        details: [operation.observe(before), `${verb} it ${whose(params)}`],
+        summary: format(texts.summary, params),
+        details: [operation.observe(before), format(texts[params.scope], params)],
         changesNothing: operation.changesNothing(before),
       };
     },
     async run(params, context, { progress, signal }) {
       const manager = new UnitManager(context, params.scope);
       const before = await manager.status(params.unit);
-      progress(null, `${verb} ${params.unit}…`);
+      const texts = operation.texts();
+      progress(null, `${format(texts.summary, params)}…`);
       const changed = await operation.apply(manager, params.unit, signal);
-      progress(1, `${done} ${params.unit}`);
+      const done = format(texts.done, params);
+      progress(1, done);
       return {
-        summary: `${done} ${params.unit}${changed ? `: ${changed}` : ''}`,
+        summary: changed ? `${done}: ${changed}` : done,
         undo: operation.undo(before, params),
       };
     },
@@ -78,7 +86,11 @@ function unitAction(operation: UnitOperation): ActionDefinition<UnitParams> {
 const isActive = (status: UnitStatus) => status.activeState === 'active';
 // A stop whose process exits non-zero on SIGTERM leaves the unit failed: not running either way.
 const isStopped = (status: UnitStatus) => status.activeState === 'inactive' || status.activeState === 'failed';
-const fileState = (status: UnitStatus) => `${status.unit} is ${status.unitFileState || 'without a unit file'}`;
+const fileState = (status: UnitStatus) =>
+  status.unitFileState
+    ? // Translators: {state} is systemd's word for the unit file's state, such as "enabled" or "static".
+      format(_('{unit} is {state}'), { unit: status.unit, state: status.unitFileState })
+    : format(_('{unit} is without a unit file'), { unit: status.unit });
 
 function job(method: JobMethod) {
   return (manager: UnitManager, unit: string, signal: AbortSignal) =>
@@ -88,80 +100,124 @@ function job(method: JobMethod) {
 /** "created ~/.config/systemd/user/default.target.wants/backup.service": the links systemd changed. */
 const describeChanges = (changes: UnitFileChange[]) =>
   changes.length === 0
-    ? 'no links changed'
-    : changes.map(([type, file]) => `${type === 'symlink' ? 'created' : 'removed'} ${file}`).join(', ');
+    ? _('no links changed')
+    : changes
+        .map(([type, file]) => format(type === 'symlink' ? _('created {file}') : _('removed {file}'), { file }))
+        .join(', ');
 
-const nothingToUndo = (status: UnitStatus, how: string): UndoPlan => ({
-  impossible: `nothing to undo: ${status.unit} was already ${how}`,
+/** `why` is a template with `{unit}`: "nothing to undo: {unit} was already running". */
+const nothingToUndo = (status: UnitStatus, why: string): UndoPlan => ({
+  impossible: format(why, { unit: status.unit }),
+});
+
+const stopTexts = (): UnitTexts => ({
+  summary: _('Stop {unit}'),
+  done: _('Stopped {unit}'),
+  user: _("Stop it in your user's service manager"),
+  system: _("Stop it in the system's service manager; the system asks for authorization"),
+});
+
+const startTexts = (): UnitTexts => ({
+  summary: _('Start {unit}'),
+  done: _('Started {unit}'),
+  user: _("Start it in your user's service manager"),
+  system: _("Start it in the system's service manager; the system asks for authorization"),
+});
+
+const enableTexts = (): UnitTexts => ({
+  summary: _('Enable {unit}'),
+  done: _('Enabled {unit}'),
+  user: _("Enable it in your user's service manager"),
+  system: _("Enable it in the system's service manager; the system asks for authorization"),
+});
+
+const disableTexts = (): UnitTexts => ({
+  summary: _('Disable {unit}'),
+  done: _('Disabled {unit}'),
+  user: _("Disable it in your user's service manager"),
+  system: _("Disable it in the system's service manager; the system asks for authorization"),
 });
 
 const restart = unitAction({
   name: 'systemd.restart_unit',
-  title: 'Restart a service',
-  verb: ['Restart', 'Restarted'],
+  title: N_('Restart a service'),
+  texts: () => ({
+    summary: _('Restart {unit}'),
+    done: _('Restarted {unit}'),
+    user: _("Restart it in your user's service manager"),
+    system: _("Restart it in the system's service manager; the system asks for authorization"),
+  }),
   risk: byScope('low', 'medium'),
   changesNothing: () => false,
   apply: job('RestartUnit'),
   undo: (before, { unit, scope }) =>
     isActive(before)
-      ? { impossible: `a restart cannot be undone: ${unit} was running before and is running again` }
-      : undo('systemd.stop_unit', 'Stop', unit, scope),
+      ? {
+          impossible: format(_('a restart cannot be undone: {unit} was running before and is running again'), {
+            unit,
+          }),
+        }
+      : undo('systemd.stop_unit', stopTexts().summary, unit, scope),
   verified: isActive,
   observe: describeStatus,
 });
 
 const start = unitAction({
   name: 'systemd.start_unit',
-  title: 'Start a service',
-  verb: ['Start', 'Started'],
+  title: N_('Start a service'),
+  texts: startTexts,
   risk: byScope('low', 'medium'),
   changesNothing: isActive,
   apply: job('StartUnit'),
   undo: (before, { unit, scope }) =>
-    isActive(before) ? nothingToUndo(before, 'running') : undo('systemd.stop_unit', 'Stop', unit, scope),
+    isActive(before)
+      ? nothingToUndo(before, _('nothing to undo: {unit} was already running'))
+      : undo('systemd.stop_unit', stopTexts().summary, unit, scope),
   verified: isActive,
   observe: describeStatus,
 });
 
 const stop = unitAction({
   name: 'systemd.stop_unit',
-  title: 'Stop a service',
-  verb: ['Stop', 'Stopped'],
+  title: N_('Stop a service'),
+  texts: stopTexts,
   risk: byScope('medium', 'high'),
   changesNothing: (before) => before.activeState === 'inactive',
   apply: job('StopUnit'),
   undo: (before, { unit, scope }) =>
-    isStopped(before) ? nothingToUndo(before, 'stopped') : undo('systemd.start_unit', 'Start', unit, scope),
+    isStopped(before)
+      ? nothingToUndo(before, _('nothing to undo: {unit} was already stopped'))
+      : undo('systemd.start_unit', startTexts().summary, unit, scope),
   verified: isStopped,
   observe: describeStatus,
 });
 
 const enable = unitAction({
   name: 'systemd.enable_unit',
-  title: 'Start a service automatically',
-  verb: ['Enable', 'Enabled'],
+  title: N_('Start a service automatically'),
+  texts: enableTexts,
   risk: 'medium',
   changesNothing: (before) => before.unitFileState === 'enabled',
   apply: (manager, unit) => manager.setEnabled(unit, true).then(describeChanges),
   undo: (before, { unit, scope }) =>
     before.unitFileState === 'enabled'
-      ? nothingToUndo(before, 'enabled')
-      : undo('systemd.disable_unit', 'Disable', unit, scope),
+      ? nothingToUndo(before, _('nothing to undo: {unit} was already enabled'))
+      : undo('systemd.disable_unit', disableTexts().summary, unit, scope),
   verified: (after) => after.unitFileState === 'enabled',
   observe: fileState,
 });
 
 const disable = unitAction({
   name: 'systemd.disable_unit',
-  title: 'Stop starting a service automatically',
-  verb: ['Disable', 'Disabled'],
+  title: N_('Stop starting a service automatically'),
+  texts: disableTexts,
   risk: byScope('medium', 'high'),
   changesNothing: (before) => before.unitFileState === 'disabled',
   apply: (manager, unit) => manager.setEnabled(unit, false).then(describeChanges),
   undo: (before, { unit, scope }) =>
     before.unitFileState === 'disabled'
-      ? nothingToUndo(before, 'disabled')
-      : undo('systemd.enable_unit', 'Enable', unit, scope),
+      ? nothingToUndo(before, _('nothing to undo: {unit} was already disabled'))
+      : undo('systemd.enable_unit', enableTexts().summary, unit, scope),
   verified: (after) => after.unitFileState === 'disabled',
   observe: fileState,
 });

@@ -6,6 +6,7 @@ import { remoteErrorName, StewardError } from '../../dbus/errors.js';
 import type { ActionContext } from '../action.js';
 import { abortable } from './abortable.js';
 import { AUTHORIZED_CALL, systemBusOf, systemCall } from './polkit.js';
+import { _, format } from '../../i18n.js';
 
 export type UnitScope = 'user' | 'system';
 
@@ -39,9 +40,13 @@ export type JobMethod = 'StartUnit' | 'StopUnit' | 'RestartUnit';
 /** "backup.service is failed (exit code 3)". */
 export function describeStatus(status: UnitStatus): string {
   const { unit, activeState, result, exitCode } = status;
-  if (activeState !== 'failed' || result === undefined) return `${unit} is ${activeState}`;
-  const why = result === 'exit-code' && exitCode !== undefined ? `exit code ${exitCode}` : result;
-  return `${unit} is failed (${why})`;
+  // Translators: {state} is systemd's word for the unit's state, such as "active" or "inactive".
+  if (activeState !== 'failed' || result === undefined)
+    return format(_('{unit} is {state}'), { unit, state: activeState });
+  return result === 'exit-code' && exitCode !== undefined
+    ? format(_('{unit} is failed (exit code {code})'), { unit, code: exitCode })
+    : // Translators: {result} is systemd's word for how the unit failed, such as "timeout".
+      format(_('{unit} is failed ({result})'), { unit, result });
 }
 
 export class UnitManager {

@@ -2,6 +2,7 @@
 import { lstat, readdir, realpath, rm } from 'node:fs/promises';
 import { join, relative, isAbsolute, sep } from 'node:path';
 import { StewardError } from '../../dbus/errors.js';
+import { _, format } from '../../i18n.js';
 
 const isMissing = (error: NodeJS.ErrnoException) => error.code === 'ENOENT' || error.code === 'ENOTDIR';
 
@@ -18,9 +19,9 @@ export async function confinedDirectory(root: string, name: string): Promise<str
   if (target === null) return null;
   const inside = relative(base, target);
   if (inside === '' || inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside))
-    throw new StewardError('InvalidArgs', `${join(root, name)} is not inside ${root}.`);
+    throw new StewardError('InvalidArgs', format(_('{path} is not inside {root}.'), { path: join(root, name), root }));
   if (!(await lstat(target)).isDirectory())
-    throw new StewardError('InvalidArgs', `${join(root, name)} is not a directory.`);
+    throw new StewardError('InvalidArgs', format(_('{path} is not a directory.'), { path: join(root, name) }));
   return target;
 }
 
