@@ -36,7 +36,7 @@ describe('steward doctor output', () => {
       '✗ gpu.cuda         running models on an NVIDIA GPU with CUDA\n                   Needs inference.local.\n',
     );
     expect(text).toMatch(
-      /\n\n7 of 10 capabilities missing; Steward works without them\. .*systemctl --user restart steward/,
+      /\n\n8 of 11 capabilities missing; Steward works without them\. .*systemctl --user restart steward/,
     );
   });
 

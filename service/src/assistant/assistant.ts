@@ -12,14 +12,15 @@ import type { AssistantTool, ProposalSink } from './tool.js';
 import { runAssistantTurn, toolSpec } from './toolLoop.js';
 import { assistantTools } from './tools/index.js';
 import type { TurnCallbacks, TurnHandle } from './turn.js';
+import { _ } from '../i18n.js';
 
 /** Assumed before a local model is loaded and for remote endpoints, which do not say; the worker trims further if needed. */
 const DEFAULT_CONTEXT_TOKENS = 8192;
 /** Tools whose descriptions would take more of the context than this leave too little for the conversation. */
 const TOOLS_MAX_SHARE = 0.5;
 
-export const NO_ROOM_FOR_TOOLS =
-  "This model's context is too small for Steward's tools, so it answered without looking at the computer.";
+const noRoomForTools = () =>
+  _("This model's context is too small for Steward's tools, so it answered without looking at the computer.");
 
 export interface AssistantOptions {
   machine: Machine;
@@ -54,13 +55,7 @@ export interface StartedAnswer {
 }
 
 export class Assistant {
-  private readonly tools: AssistantTool[];
-  private readonly toolTokens: number;
-
-  constructor(private readonly options: AssistantOptions) {
-    this.tools = options.tools ?? assistantTools();
-    this.toolTokens = estimateTokens(JSON.stringify(this.tools.map(toolSpec)));
-  }
+  constructor(private readonly options: AssistantOptions) {}
 
   async start(input: QuestionInput): Promise<StartedAnswer> {
     const { proposals, settings } = this.options;
@@ -71,7 +66,10 @@ export class Assistant {
     const systemPrompt = input.useTools
       ? buildSystemPrompt({ summary: await this.summary(), catalog: proposals.catalog(), now: new Date() })
       : '';
-    const roomForTools = estimateTokens(systemPrompt) + this.toolTokens <= contextTokens * TOOLS_MAX_SHARE;
+    // propose_action names the actions switched on now, so the tools are built for each answer.
+    const tools = this.options.tools ?? assistantTools(proposals.catalog().map((entry) => entry.name));
+    const toolTokens = estimateTokens(JSON.stringify(tools.map(toolSpec)));
+    const roomForTools = estimateTokens(systemPrompt) + toolTokens <= contextTokens * TOOLS_MAX_SHARE;
     const useTools = input.useTools && roomForTools;
     const fitted = fitContext({
       systemPrompt: useTools ? systemPrompt : '',
@@ -81,7 +79,7 @@ export class Assistant {
     });
     const handle = runAssistantTurn({
       engine: input.engine,
-      tools: useTools ? this.tools : [],
+      tools: useTools ? tools : [],
       context: {
         machine: this.options.machine,
         proposals,
@@ -107,7 +105,7 @@ export class Assistant {
       handle,
       summarizedMessages: fitted.summarizedMessages,
       summary: fitted.summary,
-      notice: input.useTools && !roomForTools ? NO_ROOM_FOR_TOOLS : '',
+      notice: input.useTools && !roomForTools ? noRoomForTools() : '',
     };
   }
 

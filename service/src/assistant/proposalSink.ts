@@ -44,9 +44,9 @@ export function catalogEntries(catalog: Catalog): ReturnType<ProposalSink['catal
 }
 
 export function proposalSink(proposer: ChatProposer): ProposalSink {
-  const entries = catalogEntries(proposer.catalog);
   return {
-    catalog: () => entries,
+    // Read at each turn: the settings switch actions on and off (fixes.expertShell).
+    catalog: () => catalogEntries(proposer.catalog),
     propose: async ({ action, params, reason }) => {
       const proposal = await proposer.proposeFromChat(action, params, reason);
       return { id: proposal.id, title: proposal.title };

@@ -42,10 +42,12 @@ interface BusNames {
 /** Finds out what this machine lets the service do; every probe is bounded in time and none throws. */
 export async function probeCapabilities(context: CapabilityProbeContext): Promise<Capability[]> {
   const noNames: BusNames = { owned: new Set(), activatable: new Set() };
-  const [sessionNames, systemNames, journalctl] = await Promise.all([
+  const [sessionNames, systemNames, journalctl, sandbox] = await Promise.all([
     busNames(context.sessionBus),
     context.systemBus ? busNames(context.systemBus) : noNames,
-    hasJournalctl(),
+    succeeds('journalctl', ['--version']),
+    // The sandbox shell.run uses, made for real: bwrap alone says nothing about user namespaces.
+    succeeds('bwrap', ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--unshare-all', '--', 'true']),
   ]);
   const capabilities = busServices
     .filter(({ bus, name, onDemand }) => {
@@ -59,6 +61,7 @@ export async function probeCapabilities(context: CapabilityProbeContext): Promis
       capabilities.push('journal.system');
     }
   }
+  if (sandbox) capabilities.push('sandbox');
   capabilities.push(
     ...gpuCapabilities(context.gpuFacts ?? probeGpuFacts(), { platform: process.platform, arch: process.arch }),
   );
@@ -88,9 +91,9 @@ async function busNames(bus: MessageBus): Promise<BusNames> {
   return { owned, activatable };
 }
 
-async function hasJournalctl(): Promise<boolean> {
+async function succeeds(command: string, args: string[]): Promise<boolean> {
   try {
-    await run('journalctl', ['--version'], { timeout: PROBE_TIMEOUT_MS });
+    await run(command, args, { timeout: PROBE_TIMEOUT_MS });
     return true;
   } catch {
     return false;

@@ -55,6 +55,11 @@ export const CAPABILITY_CATALOGUE = [
     hint: 'Install polkit: “sudo apt install polkitd” (Debian 12, Ubuntu 24.04; policykit-1 on older releases) or “sudo dnf install polkit” (Fedora).',
   },
   {
+    name: 'sandbox',
+    enables: 'the expert shell, if you turn it on: commands you approve, run in a read-only sandbox without network',
+    hint: 'bubblewrap is missing or cannot make its sandbox here: “sudo apt install bubblewrap” (Debian, Ubuntu) or “sudo dnf install bubblewrap” (Fedora); in containers it may lack the user namespaces it needs.',
+  },
+  {
     name: 'inference.local',
     enables: 'running models on this computer, on the CPU at least',
     hint: 'Steward’s node-llama-cpp lacks its build for this CPU (@node-llama-cpp/linux-x64, -arm64, -armv7l or -riscv64): run “bash build/install.sh” again. Where no build exists for the CPU, set inference.engine to “remote”.',

@@ -8,6 +8,7 @@ import { infoActions } from './actions/info.js';
 import { journalActions } from './actions/journal.js';
 import { networkActions } from './actions/network.js';
 import { packageActions } from './actions/packages.js';
+import { SHELL_RUN, shellRunAction } from './actions/shell.js';
 import { systemdActions } from './actions/systemd.js';
 
 export interface ValidatedCall {
@@ -15,30 +16,47 @@ export interface ValidatedCall {
   params: Record<string, unknown>;
 }
 
+/**
+ * Why an action is switched off now ("the expert shell is turned off…"), or null while it is on; asked at each
+ * use, so a settings change applies at once.
+ */
+export type ActionGate = (name: string) => string | null;
+
 export class Catalog {
   private readonly actions: Map<string, ActionDefinition>;
 
-  constructor(actions: readonly ActionDefinition[]) {
+  constructor(
+    actions: readonly ActionDefinition[],
+    private readonly offReason: ActionGate = () => null,
+  ) {
     this.actions = new Map(actions.map((action) => [action.name, action]));
   }
 
+  /** The names of the actions switched on now. */
   names(): string[] {
-    return [...this.actions.keys()].sort();
+    return this.all().map((action) => action.name);
   }
 
-  /** Every action, sorted by name. */
+  /** Every action switched on now, sorted by name. */
   all(): ActionDefinition[] {
-    return [...this.actions.values()].sort((a, b) => a.name.localeCompare(b.name));
+    return [...this.actions.values()]
+      .filter((action) => this.offReason(action.name) === null)
+      .sort((a, b) => a.name.localeCompare(b.name));
   }
 
   get(name: string): ActionDefinition | undefined {
-    return this.actions.get(name);
+    return this.offReason(name) === null ? this.actions.get(name) : undefined;
   }
 
-  /** The action and its parsed parameters; InvalidArgs for an unknown action or parameters outside its schema. */
+  /**
+   * The action and its parsed parameters; InvalidArgs for an unknown action or parameters outside its schema,
+   * NotAuthorized for an action the user's settings switch off.
+   */
   validate(name: string, params: unknown): ValidatedCall {
     const action = this.actions.get(name);
     if (!action) throw new StewardError('InvalidArgs', `"${name.slice(0, 100)}" is not an action Steward knows`);
+    const off = this.offReason(name);
+    if (off !== null) throw new StewardError('NotAuthorized', `"${name}" is not an action Steward knows while ${off}`);
     const parsed = action.params.safeParse(params);
     if (!parsed.success) {
       const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'parameters'}: ${issue.message}`);
@@ -48,14 +66,34 @@ export class Catalog {
   }
 }
 
-export function createCatalog(): Catalog {
-  return new Catalog([
-    ...systemdActions,
-    ...packageActions,
-    ...networkActions,
-    ...fileActions,
-    ...journalActions,
-    ...configActions,
-    ...infoActions,
-  ] as ActionDefinition[]);
+const findingActions = [
+  ...systemdActions,
+  ...packageActions,
+  ...networkActions,
+  ...fileActions,
+  ...journalActions,
+  ...configActions,
+  ...infoActions,
+] as ActionDefinition[];
+
+export const EXPERT_SHELL_OFF = 'the expert shell is turned off in the settings (fixes.expertShell)';
+
+export interface CatalogOptions {
+  /** fixes.expertShell, read at each use; without it the expert shell stays off. */
+  expertShell?: () => boolean;
+}
+
+/** Every action; shell.run only while the user has turned the expert shell on. */
+export function createCatalog({ expertShell = () => false }: CatalogOptions = {}): Catalog {
+  return new Catalog([...findingActions, shellRunAction()] as ActionDefinition[], (name) =>
+    name === SHELL_RUN && !expertShell() ? EXPERT_SHELL_OFF : null,
+  );
+}
+
+/**
+ * The actions a finding may lead to, for playbooks and the model that advises on findings: a
+ * finding's text comes from logs any program can write, so the expert shell is never among them.
+ */
+export function createFindingsCatalog(): Catalog {
+  return new Catalog(findingActions);
 }

@@ -9,7 +9,7 @@ import { OBJECT_PATH, PROPOSALS_INTERFACE } from '../interfaces.js';
 import type { Logger } from '../logging.js';
 import type { StewardPaths } from '../paths.js';
 import type { ActionContext } from './action.js';
-import { createCatalog, type Catalog } from './catalog.js';
+import { createCatalog, createFindingsCatalog, type Catalog } from './catalog.js';
 import { Executor } from './executor.js';
 import { ModelAdvisor, type EngineSource } from './modelAdvisor.js';
 import { jobDict, proposalDict, ProposalsInterface } from './proposalsInterface.js';
@@ -33,6 +33,7 @@ export class Fixes {
   private readonly context: ActionContext;
   private readonly executor: Executor;
   private readonly proposer: Proposer;
+  /** Every action switched on now: what the chat may propose and Apply may run. */
   readonly catalog: Catalog;
 
   constructor({ paths, sessionBus, server, findings, config, engines, log }: FixesOptions) {
@@ -46,7 +47,8 @@ export class Fixes {
       knownGoodDirectory: join(paths.stateDirectory, 'known-good'),
       log,
     };
-    const catalog = createCatalog();
+    const catalog = createCatalog({ expertShell: () => config().expertShell });
+    const findingsCatalog = createFindingsCatalog();
     this.catalog = catalog;
     const emit = (member: string, body: unknown[]) => server.emitSignal(OBJECT_PATH, PROPOSALS_INTERFACE, member, body);
     const openCountChanged = () => server.emitPropertiesChanged(OBJECT_PATH, PROPOSALS_INTERFACE, ['OpenCount']);
@@ -71,13 +73,14 @@ export class Fixes {
     });
     const removed = (id: number) => emit('ProposalRemoved', [String(id)]);
     this.proposer = new Proposer({
-      catalog,
+      catalog: findingsCatalog,
+      chatCatalog: catalog,
       store: this.store,
       findings,
       executor: this.executor,
       context: this.context,
       policy,
-      advisor: new ModelAdvisor({ engines, catalog, log }),
+      advisor: new ModelAdvisor({ engines, catalog: findingsCatalog, log }),
       signals: {
         proposalAdded: (proposal) => {
           emit('ProposalAdded', [String(proposal.id), proposalDict(proposal)]);

@@ -12,6 +12,7 @@ import type { ModelAdvisor } from './modelAdvisor.js';
 import { draftFor, type CandidateAction, type ProposalDraft } from './playbooks.js';
 import { policyFor, type PolicyRules } from './policy.js';
 import type { FixesStore, Proposal, ProposedAction } from './store.js';
+import { _, format } from '../i18n.js';
 
 export interface ProposerSignals {
   proposalAdded(proposal: Proposal): void;
@@ -20,7 +21,10 @@ export interface ProposerSignals {
 }
 
 export interface ProposerOptions {
+  /** What playbooks and model advice may propose for a finding. */
   catalog: Catalog;
+  /** What the chat's propose_action may propose: the same, and the expert shell while the user allows it. */
+  chatCatalog: Catalog;
   store: FixesStore;
   findings: FindingsStore;
   executor: Executor;
@@ -33,7 +37,9 @@ export interface ProposerOptions {
 }
 
 const explanationOf = (finding: Finding) =>
-  [finding.explanation, finding.likelyCause && `Likely cause: ${finding.likelyCause}`].filter(Boolean).join(' ');
+  [finding.explanation, finding.likelyCause && format(_('Likely cause: {cause}'), { cause: finding.likelyCause })]
+    .filter(Boolean)
+    .join(' ');
 
 export class Proposer {
   /** Findings are considered one at a time, so a burst cannot propose the same fix twice. */
@@ -134,7 +140,11 @@ export class Proposer {
     if (current && (current.state === 'open' || current.state === 'applying')) return;
     await this.propose(
       finding,
-      { title: `Suggested for: ${finding.title}`, explanation: advice.explanation, actions: advice.actions },
+      {
+        title: format(_('Suggested for: {title}'), { title: finding.title }),
+        explanation: advice.explanation,
+        actions: advice.actions,
+      },
       'model',
     );
   }
@@ -147,12 +157,14 @@ export class Proposer {
    * waits for the user, who asked a question and did not ask for a change.
    */
   async proposeFromChat(name: string, params: Record<string, unknown>, reason: string): Promise<Proposal> {
-    const validated = this.options.catalog.validate(name, params);
+    const { chatCatalog } = this.options;
+    const validated = chatCatalog.validate(name, params);
     const preview = await validated.action.preview(validated.params, this.options.context);
     if (preview.changesNothing) {
       throw new StewardError('InvalidArgs', `${name} would change nothing here: ${preview.summary}`);
     }
-    const [offered] = await this.offered({ title: '', explanation: '', actions: [{ name, params: validated.params }] });
+    const draft = { title: '', explanation: '', actions: [{ name, params: validated.params }] };
+    const [offered] = await this.offered(draft, chatCatalog);
     if (!offered) throw new StewardError('Unavailable', `${name} cannot be offered on this computer now`);
     const action = { ...offered, policy: offered.policy === 'auto' ? ('ask' as const) : offered.policy };
     if (action.policy === 'never') throw new StewardError('NotAuthorized', `the user does not allow ${name}`);
@@ -184,17 +196,18 @@ export class Proposer {
   }
 
   /** The draft's actions that are in the catalog, fit their schema, fit this machine and would change something. */
-  private async offered(draft: ProposalDraft): Promise<ProposedAction[]> {
+  private async offered(draft: ProposalDraft, catalog = this.options.catalog): Promise<ProposedAction[]> {
     const offered: ProposedAction[] = [];
     for (const candidate of draft.actions) {
-      const validated = this.validate(candidate);
+      const validated = this.validate(candidate, catalog);
       const preview = validated && (await this.previewOf(validated));
       if (!validated || !preview || preview.changesNothing) continue;
       const { action, params } = validated;
       offered.push({
         name: action.name,
         params,
-        title: action.title,
+        // The catalog keeps its titles in English for the model; the proposal is for people.
+        title: _(action.title),
         risk: riskOf(action, params),
         needsAuthorization: needsAuthorization(action, params),
         readOnly: action.readOnly,
@@ -205,9 +218,9 @@ export class Proposer {
     return offered;
   }
 
-  private validate(candidate: CandidateAction) {
+  private validate(candidate: CandidateAction, catalog = this.options.catalog) {
     try {
-      return this.options.catalog.validate(candidate.name, candidate.params);
+      return catalog.validate(candidate.name, candidate.params);
     } catch (error) {
       // Playbooks are code, but model drafts are not: whatever is outside the catalog is dropped and logged.
       this.options.log.warning('dropped a proposed action', {

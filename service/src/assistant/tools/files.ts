@@ -2,11 +2,12 @@
 import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { absolutePath } from '../../fixes/params.js';
+import { HOME_SECRETS } from '../../secretPlaces.js';
 import { defineTool } from '../tool.js';
+import { N_ } from '../../i18n.js';
 
 // What this tool reads may be sent to a remote model, so places that hold
 // secrets are refused even inside the allowed roots.
-const HOME_SECRETS = ['.ssh', '.gnupg', '.password-store', '.local/share/keyrings'];
 const SYSTEM_SECRETS = ['/etc/shadow', '/etc/shadow-', '/etc/gshadow', '/etc/gshadow-', '/etc/ssl/private'];
 const SECRET_NAMES = new Set(['.netrc', '.pgpass', '.git-credentials']);
 const KEY_FILE = /\.(pem|key)$/i;
@@ -37,7 +38,7 @@ export const readFileTool = defineTool({
     path: absolutePath.describe('The absolute path of the file, e.g. "/home/ana/.config/app/settings.ini"'),
     max_bytes: z.number().int().min(256).max(16384).default(8192).describe('How many bytes at most to read'),
   }),
-  progress: 'reading a file…',
+  progress: N_('reading a file…'),
   async run({ path, max_bytes: maxBytes }, { machine, readableRoots }) {
     const home = machine.home();
     const allowed = [home, ...readableRoots];

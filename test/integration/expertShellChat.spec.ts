@@ -1,0 +1,87 @@
+// The expert shell through the running service: the chat's model proposes shell.run only
+// while fixes.expertShell is on, Apply runs it, and turning the setting off stops a waiting one.
+import { Variant } from '@jellybrick/dbus-next';
+import { startOpenAIServer, type OpenAIServer } from '../support/openaiServer.js';
+import { scriptedReply, type Script } from '../support/replayModel.js';
+import { quietWatch, waitFor } from '../support/service.js';
+import { plain, startUnitScenario, type UnitScenario } from '../support/unitScenario.js';
+
+const CHAT = 'io.github.steward.Steward1.Chat';
+const PROPOSALS = 'io.github.steward.Steward1.Proposals';
+const SETTINGS = 'io.github.steward.Steward1.Settings';
+const QUESTION = 'Which kernel is this?';
+
+const proposeUname = {
+  name: 'propose_action',
+  arguments: { action: 'shell.run', params: { argv: ['uname', '-s'], cwd: '/' }, reason: 'to see the kernel' },
+};
+const scripts: Script[] = [
+  { question: QUESTION, turns: [{ toolCalls: [proposeUname] }, { text: 'Apply it to see.' }] },
+];
+
+describe('the expert shell in the service', () => {
+  let scenario: UnitScenario;
+  let server: OpenAIServer;
+
+  const setExpertShell = (on: boolean) =>
+    scenario.call(SETTINGS, 'UpdateConfig', 's', [JSON.stringify({ fixes: { expertShell: on } })]);
+  const ask = async () => {
+    const [session] = (await scenario.call(CHAT, 'Send', 'ssa{sv}', ['', QUESTION, {}])) as [string];
+    await waitFor(async () => {
+      const [sessions] = (await scenario.call(CHAT, 'ListSessions')) as [Record<string, Variant>[]];
+      const info = sessions.map(plain).find((s) => s.id === session);
+      return info?.answering === false && info.messages === 2;
+    }, 'the answer to end');
+    const [history] = (await scenario.call(CHAT, 'GetHistory', 's', [session])) as [Record<string, Variant>[]];
+    return plain(history[1]!);
+  };
+  const lastTools = () => server.requests.at(-1)?.body.tools?.find((tool) => tool.function.name === 'propose_action');
+
+  beforeAll(async () => {
+    server = await startOpenAIServer({ reply: scriptedReply(scripts) });
+    scenario = await startUnitScenario([], async () => ({
+      watch: quietWatch(),
+      inference: { engine: 'remote', remote: { url: server.url, model: 'test-model' } },
+      fixes: { policy: { 'shell.run': 'auto' } },
+    }));
+  }, 60_000);
+
+  afterAll(async () => {
+    await scenario.stop();
+    await server.close();
+  });
+
+  it('is refused while off: the tool does not offer it', async () => {
+    await setExpertShell(false);
+    const answer = await ask();
+    expect(JSON.stringify(lastTools())).not.toContain('shell.run');
+    const steps = (answer['tool-steps'] as Record<string, Variant>[]).map(plain);
+    expect(steps.map((step) => [step.tool, step.status])).toEqual([['propose_action', 'failed']]);
+    expect(answer.proposals).toEqual([]);
+  });
+
+  it('once on, makes a proposal that waits for Apply, runs it, and refuses it once turned off again', async () => {
+    await setExpertShell(true);
+    const answer = await ask();
+    expect(JSON.stringify(lastTools())).toContain('shell.run');
+    const [id] = answer.proposals as string[];
+    expect(id).toBeDefined();
+    const [proposal] = (await scenario.call(PROPOSALS, 'Get', 's', [id])) as [Record<string, Variant>];
+    const [action] = (proposal.actions!.value as Record<string, Variant>[]).map(plain);
+    expect(action).toEqual(jasmine.objectContaining({ name: 'shell.run', risk: 'high', policy: 'ask' }));
+    expect(await scenario.list(PROPOSALS, 'ListJobs')).toEqual([]);
+
+    const [job] = (await scenario.call(PROPOSALS, 'Apply', 'ss', [id, 'shell.run'])) as [string];
+    await waitFor(
+      async () => (await scenario.list(PROPOSALS, 'ListJobs')).some((j) => j.id === job && j.state === 'done'),
+      'the job',
+    );
+    const done = (await scenario.list(PROPOSALS, 'ListJobs')).find((j) => j.id === job);
+    expect(done?.summary).toBe('uname -s exited with 0\nLinux');
+
+    await setExpertShell(false);
+    await expectAsync(scenario.call(PROPOSALS, 'Apply', 'ss', [id, 'shell.run'])).toBeRejectedWith(
+      jasmine.objectContaining({ type: 'io.github.steward.Steward1.Error.NotAuthorized' }),
+    );
+  });
+});
