@@ -88,6 +88,8 @@ export class StewardProxies {
       make<FindingsProxy>(findingsInterfaceXml),
       make<ProposalsProxy>(proposalsInterfaceXml),
     ]);
+    // disable() destroyed this while the proxies were being made.
+    if (!this._cancellable) return;
     this._chat = chat;
     this._findings = findings;
     this._proposals = proposals;
