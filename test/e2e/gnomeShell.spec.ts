@@ -1,12 +1,25 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { homeEnv, spawnService, waitFor, waitUntilReady, type RunningService } from '../support/service.js';
+import {
+  BUS_NAME,
+  homeEnv,
+  quietWatch,
+  spawnService,
+  waitFor,
+  waitUntilReady,
+  type RunningService,
+} from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
+import {
+  ACTIVATED_COMMAND,
+  activatedServiceLog,
+  openShellWithActivation,
+  sessionOwnerOf,
+} from './harness/activation.js';
 import {
   cannotRunShell,
   expectNoMountsLeft,
   itInShell,
-  openShell,
   SETUP_TIMEOUT_MS,
   shellLogProblems as shellLog,
   TEARDOWN_TIMEOUT_MS,
@@ -34,6 +47,10 @@ const CLOSEUP = { x: 1280 - 480, y: 0, width: 480, height: 200 };
 const indicator = `Main.panel.statusArea[${JSON.stringify(UUID)}]`;
 const TITLE = `${indicator}?.accessible_name ?? null`;
 const VISIBLE_MENU_LABELS = `${indicator}.menu.box.get_children().filter((item) => item.visible).map((item) => item.label?.text)`;
+// What a click on the item does (PopupBaseMenuItem's ClickAction).
+const ACTIVATE_START_ITEM = `${indicator}.menu.box.get_children()
+  .find((item) => item.visible && item.label?.text === 'Start Steward')
+  .activate(imports.gi.Clutter.get_current_event())`;
 const SETTING = `Main.extensionManager.lookup(${JSON.stringify(UUID)}).stateObj.getSettings().get_strv('toggle-quick-chat')`;
 const CENSUS = `(() => {
   const Indicator = ${indicator}.constructor;
@@ -76,6 +93,8 @@ for (const suite of selectedSuites()) {
     let session: ShellSession;
     let home: TempDir;
     let service: RunningService | undefined;
+    // Set once the session bus has started the service, which then runs until the session ends.
+    let activated = false;
     const serviceLogs: string[] = [];
 
     const startService = async () => {
@@ -103,9 +122,12 @@ for (const suite of selectedSuites()) {
     const waitForState = (state: number) =>
       waitFor(async () => (await extensionInfo(session.bus, UUID)).state === state, `extension state ${state}`);
 
-    const screenshotWithMenu = async (name: string) => {
+    const openMenu = async () => {
       await evaluate(`${indicator}.menu.open(0)`);
       await waitFor(async () => (await evaluate(`${indicator}.menu.isOpen`)) === true, 'the menu to open');
+    };
+    const screenshotWithMenu = async (name: string) => {
+      await openMenu();
       const labels = await evaluate(VISIBLE_MENU_LABELS);
       await session.screenshot(join(artifacts, name));
       // The top-right corner with the indicator and its menu, as the README shows it.
@@ -119,7 +141,7 @@ for (const suite of selectedSuites()) {
     beforeAll(async () => {
       if (cannotRunShell()) return;
       const since = Date.now();
-      const opened = await openShell(suite.name, artifacts);
+      const opened = await openShellWithActivation(suite.name, artifacts, { watch: quietWatch() });
       ({ rootfs, session } = opened);
       home = await makeTempDir('steward-e2e-home-');
       await startService();
@@ -132,6 +154,7 @@ for (const suite of selectedSuites()) {
     afterAll(async () => {
       if (unmet) return;
       await stopService();
+      if (activated) serviceLogs.push(`(started by the session bus)\n${await activatedServiceLog(session)}`);
       await writeFile(join(artifacts, 'service.log'), serviceLogs.join('\n--- restarted ---\n'));
       await session?.stop();
       await expectNoMountsLeft(rootfs);
@@ -158,7 +181,7 @@ for (const suite of selectedSuites()) {
     });
 
     itInShell(
-      'shows that the service is not running when it stops, and that it is idle when it runs again',
+      'shows that the service is not running when it stops, and Start Steward has the session bus start it again',
       async () => {
         await waitForTitle(IDLE);
         await stopService();
@@ -167,8 +190,21 @@ for (const suite of selectedSuites()) {
         expect(labels).toContain(NOT_RUNNING);
         expect(labels).toContain('Start Steward');
 
-        await startService();
+        await openMenu();
+        await evaluate(ACTIVATE_START_ITEM);
+        activated = true;
         await waitForTitle(IDLE);
+        // The service that runs now is the one the bus started from the activation file, for the shell.
+        const owner = await sessionOwnerOf(session, BUS_NAME);
+        expect(owner.command).toEqual(ACTIVATED_COMMAND);
+        const shell = await sessionOwnerOf(session, 'org.gnome.Shell');
+        const activations = (await readFile(session.outputPath, 'utf8'))
+          .split('\n')
+          .filter((line) => line.includes(`Activating service name='${BUS_NAME}'`));
+        expect(activations).toEqual([jasmine.stringContaining(` pid=${shell.sessionPid} comm="gnome-shell`)]);
+        const started = await screenshotWithMenu('service-started.png');
+        expect(started).toContain(IDLE);
+        expect(started).not.toContain('Start Steward');
         expect(await shellLogProblems()).toEqual([]);
       },
     );

@@ -8,7 +8,7 @@ import { mountsUnder } from './mounts.js';
 import { packArgs } from './packArgs.js';
 import { unmetRequirement } from './requirements.js';
 import { ensureRootfs } from './rootfs.js';
-import { startShellSession, type ShellSession } from './session.js';
+import { startShellSession, type SessionOptions, type ShellSession } from './session.js';
 
 export const UUID = 'steward@steward.github.io';
 export const EXTENSION_DIR = join(process.cwd(), 'dist', 'extension', UUID);
@@ -43,8 +43,15 @@ export interface OpenedShell {
   session: ShellSession;
 }
 
-/** A shell session of the suite with the packed extension installed; `artifacts` starts empty. */
-export async function openShell(suite: string, artifacts: string): Promise<OpenedShell> {
+/**
+ * A shell session of the suite with the packed extension installed; `artifacts` starts empty.
+ * With `activation`, the session bus can also start the service (see activation.ts).
+ */
+export async function openShell(
+  suite: string,
+  artifacts: string,
+  activation?: SessionOptions['activation'],
+): Promise<OpenedShell> {
   if (!existsSync(EXTENSION_DIR)) throw new Error(`${EXTENSION_DIR} is missing; run npm run build first`);
   await rm(artifacts, { recursive: true, force: true });
   await mkdir(artifacts, { recursive: true });
@@ -54,6 +61,7 @@ export async function openShell(suite: string, artifacts: string): Promise<Opene
     extensionDir: EXTENSION_DIR,
     packArgs: await packArgs(EXTENSION_DIR),
     logDir: artifacts,
+    activation,
   });
   return { rootfs, built, session };
 }

@@ -4,6 +4,8 @@
 #   namespace.sh ROOTFS SHARE UID SESSION_ARGS...
 # SHARE/tmp and SHARE/home become the session's /tmp and home, which keeps the cached root
 # filesystem unchanged and leaves the bus socket, logs and screenshots where the host can read them.
+# With STEWARD_SERVICE_ROOT (a built checkout) and STEWARD_SERVICE_NODE (a Node.js binary) set, the
+# session bus can start that checkout's service (D-Bus activation).
 set -euo pipefail
 rootfs=$1 share=$2 uid=$3
 shift 3
@@ -16,6 +18,29 @@ mount -t tmpfs tmpfs "$rootfs/run"
 mount -t tmpfs tmpfs "$rootfs/var/tmp"
 mount --bind "$share/tmp" "$rootfs/tmp"
 mount --bind "$share/home" "$rootfs$home"
+
+# The host's Node.js and the built service, read-only under /opt (a tmpfs: the root filesystem stays
+# untouched), and the activation file that build/install.sh writes, with an Exec= of the same form.
+# Each part of the checkout is mounted from its real path, since a checkout may link them from elsewhere.
+service_root=${STEWARD_SERVICE_ROOT:-}
+if [[ -n $service_root ]]; then
+  bind_ro() {
+    if [[ -d $1 ]]; then mkdir -p "$2"; else touch "$2"; fi
+    mount --bind "$1" "$2"
+    mount -o remount,bind,ro "$2"
+  }
+  mount -t tmpfs -o mode=0755 tmpfs "$rootfs/opt"
+  mkdir "$rootfs/opt/steward"
+  bind_ro "$(readlink -f "$STEWARD_SERVICE_NODE")" "$rootfs/opt/steward/node"
+  for part in dist node_modules package.json; do
+    bind_ro "$(readlink -f "$service_root/$part")" "$rootfs/opt/steward/$part"
+  done
+  exec_start='/opt/steward/node /opt/steward/dist/service/steward-service.js'
+  template=$(<"$service_root/build/templates/io.github.steward.Steward1.service.in")
+  services=$rootfs$home/.local/share/dbus-1/services
+  setpriv --reuid="$uid" --regid="$gid" --clear-groups mkdir -p "$services"
+  printf '%s\n' "${template//@EXEC_START@/$exec_start}" >"$services/io.github.steward.Steward1.service"
+fi
 
 mkdir "$rootfs/run/dbus"
 chroot "$rootfs" dbus-daemon --system --fork

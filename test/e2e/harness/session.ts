@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { EventEmitter } from 'node:events';
-import { chmod, chown, copyFile, cp, mkdir, open, readdir, readFile, readlink } from 'node:fs/promises';
+import { chmod, chown, copyFile, cp, mkdir, open, readdir, readFile, readlink, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { sessionBus, type DBusError, type MessageBus } from '@jellybrick/dbus-next';
 import { callMethod } from '../../../service/src/dbus/client.js';
@@ -22,6 +22,11 @@ export interface SessionOptions {
   packArgs: string[];
   /** Where stop() leaves the shell's log and the session's output. */
   logDir: string;
+  /**
+   * A built checkout (dist/, node_modules/) whose service the session bus starts when asked for its
+   * name, through an activation file like build/install.sh's; `config` is the test user's config.json.
+   */
+  activation?: { root: string; config: unknown };
 }
 
 export interface ShellSession {
@@ -31,6 +36,10 @@ export interface ShellSession {
   bus: MessageBus;
   /** The shell's stdout and stderr, as it runs. */
   shellLogPath: string;
+  /** The session's output, as it runs: the bus's messages and what the services it starts write. */
+  outputPath: string;
+  /** The session's PID namespace ("pid:[inode]"), where every process of the session runs. */
+  pidNamespace: string;
   /** Saves a PNG of the whole screen at `destination`. */
   /** Saves a PNG of the whole screen, or of `area` only. */
   screenshot(destination: string, area?: { x: number; y: number; width: number; height: number }): Promise<void>;
@@ -53,6 +62,7 @@ export async function startShellSession(options: SessionOptions): Promise<ShellS
   await cp(options.extensionDir, join(tmp, 'extension'), { recursive: true });
   await copyFile(join(HARNESS_DIR, 'session-bus.conf'), join(tmp, 'session-bus.conf'));
   await copyFile(join(HARNESS_DIR, 'session.sh'), join(tmp, 'session.sh'));
+  if (options.activation) await writeServiceConfig(home, options.activation.config);
 
   const outputPath = join(share.path, 'session.log');
   const output = await open(outputPath, 'w');
@@ -67,7 +77,16 @@ export async function startShellSession(options: SessionOptions): Promise<ShellS
       ...['bash', join(HARNESS_DIR, 'namespace.sh'), options.rootfs, share.path, String(TEST_USER.uid)],
       ...[uuid, ...options.packArgs],
     ],
-    { stdio: ['ignore', output.fd, output.fd], env: { PATH: SYSTEM_PATH } },
+    {
+      stdio: ['ignore', output.fd, output.fd],
+      env: {
+        PATH: SYSTEM_PATH,
+        ...(options.activation && {
+          STEWARD_SERVICE_ROOT: options.activation.root,
+          STEWARD_SERVICE_NODE: process.execPath,
+        }),
+      },
+    },
   );
   await output.close();
   const exited = new Promise<void>((resolve) => namespace.once('exit', () => resolve()));
@@ -123,10 +142,14 @@ export async function startShellSession(options: SessionOptions): Promise<ShellS
       async () => (await shellEval(shellBus, 'Main.overview.visible || Main.overview.animationInProgress')) === false,
       'the overview to close',
     );
+    const pidNamespace = await namespaceOf(namespace.pid);
+    if (!pidNamespace) throw new Error('the session has no PID namespace of its own');
     return {
       busAddress,
       bus: shellBus,
       shellLogPath,
+      outputPath,
+      pidNamespace,
       async screenshot(destination, area) {
         const name = `screenshot-${Date.now()}.png`;
         const call = area
@@ -149,6 +172,16 @@ export async function startShellSession(options: SessionOptions): Promise<ShellS
     const log = await readFile(join(options.logDir, 'session.log'), 'utf8');
     const shellLog = await readFile(join(options.logDir, 'shell.log'), 'utf8').catch(() => '(none)');
     throw new Error(`${(error as Error).message}\nsession output:\n${log}\nshell log:\n${shellLog}`, { cause: error });
+  }
+}
+
+/** Writes `config` as the test user's Steward configuration into `home`, owned by that user. */
+async function writeServiceConfig(home: string, config: unknown): Promise<void> {
+  const dir = join(home, '.config', 'steward');
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'config.json'), JSON.stringify(config));
+  for (const path of [join(home, '.config'), dir, join(dir, 'config.json')]) {
+    await chown(path, TEST_USER.uid, TEST_USER.uid);
   }
 }
 
