@@ -64,26 +64,6 @@ const CENSUS = `(() => {
   return census;
 })()`;
 
-const MEASURED_CYCLES = 50;
-// Times the extension's own disable() and enable() inside the shell, and the
-// shell's resident memory after a garbage collection, in kB.
-const TIMED_CYCLE = `(() => {
-  const { GLib } = imports.gi;
-  const extension = Main.extensionManager.lookup(${JSON.stringify(UUID)}).stateObj;
-  const started = GLib.get_monotonic_time();
-  extension.disable();
-  const disabled = GLib.get_monotonic_time();
-  extension.enable();
-  return { disableUs: disabled - started, enableUs: GLib.get_monotonic_time() - disabled };
-})()`;
-const SHELL_RSS_KB = `(() => {
-  imports.system.gc();
-  const [, bytes] = imports.gi.GLib.file_get_contents('/proc/self/status');
-  return Number(/VmRSS:\\s+(\\d+)/.exec(new TextDecoder().decode(bytes))[1]);
-})()`;
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
-
 const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
 
 for (const suite of selectedSuites()) {
@@ -224,34 +204,6 @@ for (const suite of selectedSuites()) {
       expect(await evaluate(CENSUS)).toEqual(before);
       expect(before).toEqual(jasmine.objectContaining({ indicators: 1 }));
       expect((await extensionInfo(session.bus, UUID)).state).toBe(ExtensionState.ACTIVE);
-      expect(await extensionErrors(session.bus, UUID)).toEqual([]);
-      expect(await shellLogProblems()).toEqual([]);
-    });
-
-    // A benchmark riding on the shell the tests start: the figures are reported, not asserted.
-    itInShell(`times enable() and disable(), and the shell's memory over ${MEASURED_CYCLES} cycles`, async () => {
-      await waitForTitle(IDLE);
-      await evaluate(TIMED_CYCLE);
-      const rssBeforeKb = (await evaluate(SHELL_RSS_KB)) as number;
-      const timings: { disableUs: number; enableUs: number }[] = [];
-      for (let i = 0; i < MEASURED_CYCLES; i++) {
-        timings.push((await evaluate(TIMED_CYCLE)) as { disableUs: number; enableUs: number });
-        await waitForTitle(IDLE);
-      }
-      const rssAfterKb = (await evaluate(SHELL_RSS_KB)) as number;
-      const figures = {
-        gnomeShell: suite.gnomeVersion,
-        cycles: MEASURED_CYCLES,
-        enableMedianMs: median(timings.map((t) => t.enableUs)) / 1000,
-        enableMaxMs: Math.max(...timings.map((t) => t.enableUs)) / 1000,
-        disableMedianMs: median(timings.map((t) => t.disableUs)) / 1000,
-        disableMaxMs: Math.max(...timings.map((t) => t.disableUs)) / 1000,
-        rssBeforeKb,
-        rssAfterKb,
-      };
-      await writeFile(join(artifacts, 'enable-disable.json'), `${JSON.stringify(figures, null, 2)}\n`);
-      process.stderr.write(`\n[e2e ${suite.name}] ${JSON.stringify(figures)}\n`);
-      expect(timings.length).toBe(MEASURED_CYCLES);
       expect(await extensionErrors(session.bus, UUID)).toEqual([]);
       expect(await shellLogProblems()).toEqual([]);
     });
