@@ -111,7 +111,7 @@ async function main(): Promise<void> {
     {
       activeModelChanged: () => {
         server.emitPropertiesChanged(OBJECT_PATH, MODELS_INTERFACE, ['ActiveModel']);
-        void engines.refresh();
+        return engines.refresh();
       },
       pullProgress: (id, progress) =>
         server.emitSignal(OBJECT_PATH, MODELS_INTERFACE, 'PullProgress', [

@@ -17,7 +17,8 @@ const sha256 = z.union([z.literal(''), z.string().regex(/^[0-9a-fA-F]{64}$/, 'no
 const uri = z.string().min(1, 'a URL or hf: URI is needed').max(4096);
 
 export interface ModelsEvents {
-  activeModelChanged(): void;
+  /** Resolves once the engine follows the new model, so that SetActive's reply means "set up". */
+  activeModelChanged(): Promise<void>;
   pullProgress(id: string, progress: PullProgress): void;
   pullFinished(id: string, status: 'done' | 'cancelled' | 'failed', modelId: string, error?: StewardError): void;
 }
@@ -35,7 +36,7 @@ export class ModelsInterface {
 
   /** Reads the active model, so the property can answer without touching the disk. */
   async load(): Promise<void> {
-    this.setActiveId((await this.store.active())?.id ?? '');
+    await this.setActiveId((await this.store.active())?.id ?? '');
   }
 
   /** Stops every download; the .part files stay for the next pull to resume. */
@@ -53,11 +54,11 @@ export class ModelsInterface {
         List: method(z.tuple([]), async () => (await this.store.list()).map((model) => this.describe(model))),
         SetActive: method(z.tuple([modelId]), async ([id]) => {
           await this.store.setActive(id);
-          this.setActiveId(id);
+          await this.setActiveId(id);
         }),
         Remove: method(z.tuple([modelId]), async ([id]) => {
           await this.store.remove(id);
-          if (this.activeId === id) this.setActiveId('');
+          if (this.activeId === id) await this.setActiveId('');
         }),
         Pull: method(z.tuple([uri, sha256]), ([source, checksum]) => this.startPull(source, checksum)),
         CancelPull: method(z.tuple([pullId]), ([id]) => {
@@ -115,10 +116,10 @@ export class ModelsInterface {
     return id;
   }
 
-  private setActiveId(id: string): void {
+  private async setActiveId(id: string): Promise<void> {
     if (id === this.activeId) return;
     this.activeId = id;
-    this.events.activeModelChanged();
+    await this.events.activeModelChanged();
   }
 
   private describe(model: ModelInfo): Record<string, Variant> {
