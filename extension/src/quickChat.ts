@@ -136,16 +136,20 @@ export class QuickChat {
   private _recommendedUri = '';
   private _pullId: string | null = null;
   private _followEnd = true;
+  /** Signals that came while Send's reply, which names their request, was still on its way. */
+  private _early: (() => void)[] | null = null;
 
   constructor(private readonly _steward: StewardProxies) {
     this._client = new ChatClient({
-      chunk: (requestId, text) => {
-        if (requestId === this._requestId) this._answer?.append(text);
-      },
-      toolStep: (requestId, stepId, step) => {
-        if (requestId === this._requestId) this._answer?.showStep(stepId, step);
-      },
-      done: (end) => this._finish(end),
+      chunk: (requestId, text) =>
+        this._whenSent(() => {
+          if (requestId === this._requestId) this._answer?.append(text);
+        }),
+      toolStep: (requestId, stepId, step) =>
+        this._whenSent(() => {
+          if (requestId === this._requestId) this._answer?.showStep(stepId, step);
+        }),
+      done: (end) => this._whenSent(() => this._finish(end)),
       pullProgress: (pullId, done, total) => {
         if (pullId === this._pullId) this._setupText.text = pullProgressText(done, total, _);
       },
@@ -389,6 +393,7 @@ export class QuickChat {
   }
 
   private _newConversation(): void {
+    this._early = null;
     this._sessionId = '';
     this._requestId = null;
     this._answer = null;
@@ -407,14 +412,19 @@ export class QuickChat {
     this._transcript.add_child(wrappedLabel(prompt, 'steward-chat-question'));
     this._startAnswer('');
     this._followEnd = true;
+    this._early = [];
     this._client
       .send(this._sessionId, prompt)
       .then(({ sessionId, requestId }) => {
         this._sessionId = sessionId;
         this._requestId = requestId;
         this._setAnswering(true);
+        const early = this._early ?? [];
+        this._early = null;
+        for (const handle of early) handle();
       })
       .catch((error: unknown) => {
+        this._early = null;
         if (cancelled(error)) return;
         this._answer?.actor.destroy();
         this._answer = null;
@@ -427,6 +437,12 @@ export class QuickChat {
     this._answer = new AnswerView(placeholder);
     this._answer.actor.add_style_class_name('steward-chat-answering');
     this._transcript.add_child(this._answer.actor);
+  }
+
+  /** A fast model can answer before Send's reply arrives; its signals wait for that reply. */
+  private _whenSent(handle: () => void): void {
+    if (this._early) this._early.push(handle);
+    else handle();
   }
 
   private _cancel(): void {
@@ -476,7 +492,8 @@ export class QuickChat {
       buttons.visible = false;
     };
     for (const action of proposal.actions) {
-      card.add_child(wrappedLabel(action.preview || action.title, 'steward-chat-card-action'));
+      const effect = action.preview || action.title;
+      if (effect !== proposal.title) card.add_child(wrappedLabel(effect, 'steward-chat-card-action'));
       for (const detail of action.details) card.add_child(wrappedLabel(detail, 'steward-chat-card-detail'));
       card.add_child(
         wrappedLabel(
