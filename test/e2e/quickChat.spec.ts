@@ -1,17 +1,24 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Variant } from '@jellybrick/dbus-next';
 import { callMethod, SignalRouter } from '../../service/src/dbus/client.js';
+import { startModelServer, type ModelServer } from '../integration/models/modelServer.js';
+import { startOpenAIServer, type CompletionRequestBody, type OpenAIServer } from '../support/openaiServer.js';
+import { scriptedReply, type Script } from '../support/replayModel.js';
 import {
   activateModel,
   BUS_NAME,
+  homeEnv,
   OBJECT_PATH,
+  quietWatch,
+  spawnService,
   startConfiguredService,
   waitFor,
+  waitUntilReady,
   type RunningService,
 } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
-import { writeTinyModel } from '../support/tinyModel.js';
+import { tinyModel, writeTinyModel } from '../support/tinyModel.js';
 import {
   cannotRunShell,
   expectNoMountsLeft,
@@ -29,6 +36,8 @@ import { ExtensionState, extensionInfo, setExtensionEnabled, shellEval } from '.
 import { selectedSuites } from './harness/suites.js';
 
 const CHAT = 'io.github.steward.Steward1.Chat';
+const PROPOSALS = 'io.github.steward.Steward1.Proposals';
+const MODELS = 'io.github.steward.Steward1.Models';
 const TIMED_OPENINGS = 5;
 
 const SPEC_TIMEOUT_MS = 3 * 60_000;
@@ -49,6 +58,57 @@ const TRANSCRIPT = `(() => {
   visit(${CHAT_PANEL}._transcript);
   return texts;
 })()`;
+/** The proposal cards in the transcript: their visible labels (text and style class) and buttons. */
+const CARDS = `(() => {
+  const { St } = imports.gi;
+  const cards = [];
+  const visit = (actor) => {
+    if (actor instanceof St.Widget && actor.has_style_class_name('steward-chat-card')) {
+      const card = { labels: [], buttons: [] };
+      const collect = (child) => {
+        if (!child.visible) return;
+        if (child instanceof St.Button) card.buttons.push(child.label);
+        else if (child instanceof St.Label) card.labels.push({ text: child.text, style: child.style_class });
+        else child.get_children().forEach(collect);
+      };
+      actor.get_children().forEach(collect);
+      cards.push(card);
+      return;
+    }
+    actor.get_children().forEach(visit);
+  };
+  visit(${CHAT_PANEL}._transcript);
+  return cards;
+})()`;
+/** Clicks the button labelled `label` of the last proposal card, as a click does: St.Button's "clicked". */
+const clickCardButton = (label: string) => `(() => {
+  const { St } = imports.gi;
+  let found = null;
+  const visit = (actor) => {
+    if (actor instanceof St.Button && actor.visible && actor.label === ${JSON.stringify(label)}) found = actor;
+    actor.get_children().forEach(visit);
+  };
+  const cards = [];
+  const findCards = (actor) => {
+    if (actor instanceof St.Widget && actor.has_style_class_name('steward-chat-card')) cards.push(actor);
+    else actor.get_children().forEach(findCards);
+  };
+  findCards(${CHAT_PANEL}._transcript);
+  visit(cards.at(-1));
+  found?.emit('clicked', 1);
+  return found !== null;
+})()`;
+const STATUS = `${CHAT_PANEL}._status.visible ? ${CHAT_PANEL}._status.text : null`;
+const SETUP = `({ visible: ${CHAT_PANEL}._setup.visible, input: ${CHAT_PANEL}._inputRow.visible,
+  button: ${CHAT_PANEL}._setupButton.visible ? ${CHAT_PANEL}._setupButton.label : null,
+  texts: ${CHAT_PANEL}._setup.get_children().filter((child) => child instanceof imports.gi.St.Label).map((label) => label.text) })`;
+/** Records every text the setup's detail line shows, as the download goes on. */
+const RECORD_SETUP_TEXT = `(() => {
+  const detail = ${CHAT_PANEL}._setupText;
+  globalThis.stewardTestSetupTexts = [detail.text];
+  globalThis.stewardTestSetupWatch = detail.connect('notify::text', () => globalThis.stewardTestSetupTexts.push(detail.text));
+})()`;
+const STOP_RECORDING_SETUP_TEXT = `${CHAT_PANEL}._setupText.disconnect(globalThis.stewardTestSetupWatch)`;
 const SHORTCUT = `({ bound: ${EXTENSION}._shortcut.bound, conflict: ${EXTENSION}._shortcut.conflict,
   registered: (Main.wm._allowedKeybindings['toggle-quick-chat'] ?? 0) !== 0 })`;
 const SWITCH_INPUT_SOURCE = `new imports.gi.Gio.Settings({ schema_id: 'org.gnome.desktop.wm.keybindings' })`;
@@ -75,6 +135,53 @@ const PRESS_SHORTCUT_TIMED = `(() => {
   ${pressKeys('KEY_Super_L', 'KEY_space')};
 })()`;
 
+const DISK_QUESTION = 'My disk is full, what can I free?';
+const LONG_QUESTION = 'Tell me everything about this computer, slowly.';
+const LONG_ANSWER = 'Here is one more thing about this computer that you may want to know. '.repeat(40);
+
+/** The scripted model: it checks the disk and proposes clearing the thumbnails, as in the assistant's spec. */
+const scripts: Script[] = [
+  {
+    question: DISK_QUESTION,
+    turns: [
+      { toolCalls: [{ name: 'disk_usage', arguments: { largest_in_home: true } }] },
+      {
+        toolCalls: [
+          {
+            name: 'propose_action',
+            arguments: {
+              action: 'files.clear_cache',
+              params: { directories: ['thumbnails'] },
+              reason: 'The thumbnail cache is the largest thing you can safely remove.',
+            },
+          },
+        ],
+      },
+      { text: 'Your thumbnail cache is the biggest item. I proposed clearing it; apply it if you agree.' },
+    ],
+  },
+];
+const scripted = scriptedReply(scripts);
+const reply = (body: CompletionRequestBody) =>
+  body.messages.some((message) => message.role === 'user' && message.content?.includes(LONG_QUESTION))
+    ? { content: LONG_ANSWER }
+    : scripted(body);
+
+/** A thumbnail cache worth clearing: 8 files of 256 KB. */
+async function fillThumbnails(home: string): Promise<void> {
+  const thumbnails = join(home, '.cache', 'thumbnails', 'large');
+  await mkdir(thumbnails, { recursive: true });
+  for (let n = 0; n < 8; n++) await writeFile(join(thumbnails, `${n}.png`), Buffer.alloc(256 * 1024, n));
+}
+
+/**
+ * The scripted model streams at once: its first tool step and even its whole answer can come
+ * before the reply to Send, which the panel must handle. The Stop spec slows it down.
+ */
+const MODEL_PACE_MS = 0;
+
+const TINY_CONFIG = { inference: { gpu: 'off', threads: 1, contextSize: 1024, maxAnswerTokens: 24 } };
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 for (const suite of selectedSuites()) {
@@ -86,8 +193,12 @@ for (const suite of selectedSuites()) {
     let service: RunningService | undefined;
     let router: SignalRouter;
     let shortcutAtStart: unknown;
+    const serviceLogs: string[] = [];
     const chunks = new Map<string, number>();
-    const finished = new Map<string, { session: string; status: string; text: string }>();
+    const finished = new Map<string, { session: string; status: string; text: string; proposals: string[] }>();
+    const toolSteps = new Map<string, { tool: string; description: string; status: string }[]>();
+    const jobs = new Map<string, string>();
+    const pulls: { event: string; id: string; values: unknown[] }[] = [];
 
     const itInChat = (expectation: string, spec: () => Promise<void>) => itInShell(expectation, spec, SPEC_TIMEOUT_MS);
 
@@ -134,6 +245,36 @@ for (const suite of selectedSuites()) {
       await waitFor(async () => (await extensionInfo(session.bus, UUID)).state === ExtensionState.ACTIVE, 'on');
     };
     const shellLogProblems = () => shellLog(session.shellLogPath);
+    /** Stops the service and starts another in its place; the panel starts a new conversation. */
+    const replaceService = async (start: () => Promise<RunningService>) => {
+      await service?.stop();
+      serviceLogs.push(service?.log() ?? '');
+      service = undefined;
+      service = await start();
+      await evaluate(`${CHAT_PANEL}._newConversation()`);
+    };
+    const startTinyService = async () => {
+      const started = await startConfiguredService(
+        { address: session.busAddress },
+        session.bus,
+        home.path,
+        TINY_CONFIG,
+      );
+      await activateModel(session.bus, 'store:tiny.gguf');
+      return started;
+    };
+    const lastFinished = () => [...finished].at(-1)!;
+    const activeModel = async () => {
+      const [model] = (await callMethod(session.bus, {
+        destination: BUS_NAME,
+        path: OBJECT_PATH,
+        interface: 'org.freedesktop.DBus.Properties',
+        member: 'Get',
+        signature: 'ss',
+        body: [MODELS, 'ActiveModel'],
+      })) as [Variant<string>];
+      return model.value;
+    };
 
     beforeAll(async () => {
       if (cannotRunShell()) return;
@@ -149,26 +290,39 @@ for (const suite of selectedSuites()) {
       home = await makeTempDir('steward-e2e-chat-');
       await mkdir(join(home.path, 'data', 'steward', 'models'), { recursive: true });
       await writeTinyModel(join(home.path, 'data', 'steward', 'models', 'tiny.gguf'));
-      service = await startConfiguredService({ address: session.busAddress }, session.bus, home.path, {
-        inference: { gpu: 'off', threads: 1, contextSize: 1024, maxAnswerTokens: 24 },
-      });
-      await activateModel(session.bus, 'store:tiny.gguf');
+      service = await startTinyService();
 
       router = new SignalRouter(session.bus);
       await router.subscribe({ interface: CHAT, path: OBJECT_PATH }, (body, message) => {
         const [id] = body as [string];
         if (message.member === 'ResponseChunk') chunks.set(id, (chunks.get(id) ?? 0) + 1);
+        if (message.member === 'ToolStep') {
+          const [, , tool, description, status] = body as string[];
+          toolSteps.set(id, [
+            ...(toolSteps.get(id) ?? []),
+            { tool: tool!, description: description!, status: status! },
+          ]);
+        }
         if (message.member === 'ResponseDone') {
           const [, sessionId, status, text] = body as string[];
-          finished.set(id, { session: sessionId!, status: status!, text: text! });
+          const proposals = body[8] as string[];
+          finished.set(id, { session: sessionId!, status: status!, text: text!, proposals });
         }
+      });
+      await router.subscribe({ interface: PROPOSALS, path: OBJECT_PATH, member: 'JobFinished' }, (body) => {
+        const [id, result] = body as [string, Record<string, Variant>];
+        jobs.set(id, result.state!.value as string);
+      });
+      await router.subscribe({ interface: MODELS, path: OBJECT_PATH }, (body, message) => {
+        if (message.member === 'PullProgress' || message.member === 'PullFinished')
+          pulls.push({ event: message.member, id: body[0] as string, values: body.slice(1) });
       });
     }, SETUP_TIMEOUT_MS);
 
     afterAll(async () => {
       if (unmet) return;
       await service?.stop();
-      await writeFile(join(artifacts, 'service.log'), service?.log() ?? '');
+      await writeFile(join(artifacts, 'service.log'), [...serviceLogs, service?.log() ?? ''].join('\n'));
       await session?.stop();
       await expectNoMountsLeft(rootfs);
       await home?.remove();
@@ -294,6 +448,272 @@ for (const suite of selectedSuites()) {
       await openWithShortcut();
       await closeWithEscape();
       expect(await shellLogProblems()).toEqual([]);
+    });
+
+    describe('with a scripted model behind the OpenAI-compatible API', () => {
+      let server: OpenAIServer;
+
+      beforeAll(async () => {
+        if (unmet) return;
+        server = await startOpenAIServer({ reply, apiKey: 'sk-test-quick-chat', chunkDelayMs: MODEL_PACE_MS });
+        await fillThumbnails(home.path);
+        const keyFile = join(home.path, 'config', 'steward', 'api-key');
+        await mkdir(join(home.path, 'config', 'steward'), { recursive: true });
+        await writeFile(keyFile, 'sk-test-quick-chat\n', { mode: 0o600 });
+        await replaceService(() =>
+          startConfiguredService({ address: session.busAddress }, session.bus, home.path, {
+            watch: quietWatch(),
+            inference: { engine: 'remote', remote: { url: server.url, model: 'test-model', apiKeyFile: keyFile } },
+          }),
+        );
+        // Known race: the service reads the active model (the tiny one, in this home) only after it is ready,
+        // and that drops the engine, with an answer it is writing. Ask nothing before it has.
+        await waitFor(async () => (await activeModel()) === 'store:tiny.gguf', 'the service to read the active model');
+      }, SETUP_TIMEOUT_MS);
+
+      afterAll(async () => {
+        if (unmet) return;
+        await replaceService(startTinyService);
+        await server.close();
+      }, TEARDOWN_TIMEOUT_MS);
+
+      itInChat('shows the tool steps and the proposal of an answer, and Apply on its card runs the fix', async () => {
+        await openWithShortcut();
+        await evaluate(`${CHAT_PANEL}._newConversation()`);
+        const answered = finished.size;
+        await ask(DISK_QUESTION);
+        await waitFor(async () => {
+          const labels = (await evaluate(TRANSCRIPT)) as string[];
+          return labels.some((text) => text.startsWith('checking disk usage'));
+        }, 'the disk tool step in the transcript').catch(async (error: Error) => {
+          const requests = server.requests.map((r) => ({ aborted: r.aborted, asked: r.body.messages.at(-1) }));
+          const ended = [...finished].slice(answered);
+          throw new Error(
+            `${error.message}; the model got ${JSON.stringify(requests)}, ended ${JSON.stringify(ended)}, ` +
+              `shown ${JSON.stringify(await evaluate(TRANSCRIPT))}, status ${JSON.stringify(await evaluate(STATUS))}`,
+          );
+        });
+        await waitFor(() => finished.size > answered, 'ResponseDone', 60_000);
+        const [request, end] = lastFinished();
+        expect(end.status).toBe('done');
+        expect(end.proposals.length).withContext('proposals in ResponseDone').toBe(1);
+        expect(
+          toolSteps
+            .get(request)
+            ?.filter((step) => step.status !== 'running')
+            .map((step) => step.tool),
+        ).toEqual(['disk_usage', 'propose_action']);
+        await waitFor(async () => ((await evaluate(CARDS)) as unknown[]).length === 1, 'the proposal card');
+
+        // The transcript: the question, the finished tool steps as the signals described them, the answer, the card.
+        const transcript = (await evaluate(TRANSCRIPT)) as string[];
+        expect(transcript[0]).toBe(DISK_QUESTION);
+        for (const step of toolSteps.get(request)!.filter((s) => s.status === 'done'))
+          expect(transcript).toContain(step.description.replace(/(…|\.\.\.)$/, ''));
+        expect(transcript).toContain(
+          'Your thumbnail cache is the biggest item. I proposed clearing it; apply it if you agree.',
+        );
+
+        const [proposal] = (await callMethod(session.bus, {
+          destination: BUS_NAME,
+          path: OBJECT_PATH,
+          interface: PROPOSALS,
+          member: 'Get',
+          signature: 's',
+          body: [end.proposals[0]],
+        })) as [Record<string, Variant>];
+        const [action] = (proposal.actions!.value as Record<string, Variant>[]).map((a) => ({
+          name: a.name!.value as string,
+          title: a.title!.value as string,
+          risk: a.risk!.value as string,
+          preview: a.preview!.value as string,
+        }));
+        expect(action).toEqual(jasmine.objectContaining({ name: 'files.clear_cache', risk: 'low' }));
+        const [card] = (await evaluate(CARDS)) as { labels: { text: string; style: string }[]; buttons: string[] }[];
+        const labelOf = (style: string) => card!.labels.filter((label) => label.style.split(' ').includes(style));
+        expect(labelOf('steward-chat-card-title').map((label) => label.text)).toEqual([
+          proposal.title!.value as string,
+        ]);
+        // The exact effect shows once: as the title when the proposal is named after it, else below it.
+        const effect = action!.preview || action!.title;
+        const shown = [...labelOf('steward-chat-card-title'), ...labelOf('steward-chat-card-action')].map(
+          (l) => l.text,
+        );
+        expect(shown.filter((text) => text === effect).length)
+          .withContext(shown.join(' | '))
+          .toBe(1);
+        expect(effect).toContain('thumbnails');
+        expect(labelOf('steward-chat-risk').map((label) => label.text)).toEqual(['Low risk']);
+        expect(card!.buttons).toEqual(['Apply', 'Dismiss']);
+        await session.screenshot(join(artifacts, 'quick-chat-proposal.png'));
+
+        // Proposed, never run, until the user applies it.
+        expect((await readdir(join(home.path, '.cache', 'thumbnails', 'large'))).length).toBe(8);
+        const jobsBefore = jobs.size;
+        expect(await evaluate(clickCardButton('Apply'))).toBe(true);
+        await waitFor(
+          async () => (await readdir(join(home.path, '.cache', 'thumbnails'))).length === 0,
+          'the thumbnail cache to be cleared',
+          30_000,
+        );
+        await waitFor(() => jobs.size > jobsBefore, 'JobFinished', 30_000);
+        expect([...jobs.values()].at(-1)).toBe('fixed');
+        const [settled] = (await evaluate(CARDS)) as { labels: { text: string; style: string }[]; buttons: string[] }[];
+        expect(settled!.buttons).toEqual([]);
+        expect(settled!.labels.map((label) => label.text)).toContain('Applying… Steward checks the result afterwards.');
+        expect(await evaluate(STATUS)).toBeNull();
+        await closeWithEscape();
+        expect(await shellLogProblems()).toEqual([]);
+      });
+
+      itInChat('stops an answer with Stop, keeps what was written, and takes the next question', async () => {
+        server.options.chunkDelayMs = 100;
+        try {
+          await openWithShortcut();
+          await evaluate(`${CHAT_PANEL}._newConversation()`);
+          const answered = finished.size;
+          const chunksBefore = new Map(chunks);
+          await ask(LONG_QUESTION);
+          await waitForShell(STOP_VISIBLE, 'the Stop button while it answers', 30_000);
+          await waitFor(
+            () => [...chunks].some(([id, count]) => count - (chunksBefore.get(id) ?? 0) >= 3),
+            'a few chunks of the answer',
+            30_000,
+          ).catch((error: Error) => {
+            const requests = server.requests.map((r) => ({ aborted: r.aborted, asked: r.body.messages.at(-1) }));
+            const ended = [...finished].slice(answered);
+            throw new Error(
+              `${error.message}; the model got ${JSON.stringify(requests)}, ended ${JSON.stringify(ended)}`,
+            );
+          });
+          expect(finished.size).withContext('the answer is still being written').toBe(answered);
+          const requests = server.requests.length;
+          await evaluate(`${CHAT_PANEL}._stop.emit('clicked', 1)`);
+          await waitFor(() => finished.size > answered, 'ResponseDone', 30_000);
+          const [, end] = lastFinished();
+          expect(end.status).toBe('cancelled');
+          expect(end.text.length).toBeGreaterThan(0);
+          expect(LONG_ANSWER.startsWith(end.text)).withContext(end.text).toBeTrue();
+          expect(end.text.length).toBeLessThan(LONG_ANSWER.length);
+          await waitForShell(`!(${ANSWERING})`, 'the panel to end the answer');
+          expect(server.requests.length).toBe(requests);
+          await waitFor(() => server.requests.at(-1)!.aborted, 'the service to hang up on the model');
+
+          expect(await evaluate(STOP_VISIBLE)).toBe(false);
+          expect(await evaluate(STATUS)).toBe('Stopped.');
+          const transcript = (await evaluate(TRANSCRIPT)) as string[];
+          expect(transcript).toEqual([LONG_QUESTION, end.text.trim()]);
+          await session.screenshot(join(artifacts, 'quick-chat-stopped.png'));
+
+          // The entry takes the next question, answered in full.
+          expect(await evaluate(ENTRY_FOCUSED)).toBe(true);
+          server.options.chunkDelayMs = MODEL_PACE_MS;
+          await ask('Thanks, that is enough.');
+          await waitFor(() => finished.size > answered + 1, 'the next ResponseDone', 60_000);
+          expect(lastFinished()[1].status).toBe('done');
+          await waitForShell(`!(${ANSWERING})`, 'the next answer to end');
+          expect(await evaluate(STATUS)).toBeNull();
+          await closeWithEscape();
+          expect(await shellLogProblems()).toEqual([]);
+        } finally {
+          server.options.chunkDelayMs = MODEL_PACE_MS;
+        }
+      });
+    });
+
+    describe('with no model set up', () => {
+      let modelServer: ModelServer;
+      let bare: TempDir;
+
+      beforeAll(async () => {
+        if (unmet) return;
+        modelServer = await startModelServer();
+        bare = await makeTempDir('steward-e2e-chat-bare-');
+        await mkdir(join(bare.path, 'config', 'steward'), { recursive: true });
+        await writeFile(join(bare.path, 'config', 'steward', 'config.json'), JSON.stringify(TINY_CONFIG));
+        await replaceService(async () => {
+          const started = spawnService(session.busAddress, {
+            ...homeEnv(bare.path),
+            XDG_DATA_HOME: join(bare.path, 'data'),
+            OLLAMA_MODELS: join(bare.path, 'none'),
+            // The catalogue's hf: URIs resolve against this stand-in for the Hugging Face hub.
+            HF_ENDPOINT: modelServer.baseUrl,
+          });
+          await waitUntilReady(session.bus, started);
+          return started;
+        });
+      }, SETUP_TIMEOUT_MS);
+
+      afterAll(async () => {
+        if (unmet) return;
+        await replaceService(startTinyService);
+        await modelServer.close();
+        await bare.remove();
+      }, TEARDOWN_TIMEOUT_MS);
+
+      itInChat('offers the recommended model, downloads it with progress, and then answers', async () => {
+        const [recommendation] = (await callMethod(session.bus, {
+          destination: BUS_NAME,
+          path: OBJECT_PATH,
+          interface: MODELS,
+          member: 'Recommend',
+        })) as [Record<string, Variant>];
+        const uri = recommendation.uri?.value as string | undefined;
+        expect(uri).withContext('a catalogue model fits this machine').toBeDefined();
+        const fileName = uri!.split('/').at(-1)!;
+        const model = tinyModel();
+        modelServer.files.set(fileName, model);
+
+        await openWithShortcut();
+        await waitForShell(
+          `${CHAT_PANEL}._setup.visible && ${CHAT_PANEL}._setupText.text.startsWith('Recommended')`,
+          'the model offer',
+        );
+        const offer = (await evaluate(SETUP)) as { visible: boolean; input: boolean; button: string; texts: string[] };
+        expect(offer.input).withContext('the entry is hidden while no model is set up').toBe(false);
+        expect(offer.button).toBe('Download and Use It');
+        expect(offer.texts[0]).toBe(
+          'No model is set up yet. Steward needs a language model on this computer to answer.',
+        );
+        expect(offer.texts[1]).toContain(`Recommended for this computer: ${recommendation.name!.value as string} (`);
+        expect(offer.texts[1]).toContain(recommendation.reason!.value as string);
+        await session.screenshot(join(artifacts, 'quick-chat-no-model.png'));
+
+        await evaluate(RECORD_SETUP_TEXT);
+        await evaluate(`${CHAT_PANEL}._setupButton.emit('clicked', 1)`);
+        await waitFor(() => pulls.some((pull) => pull.event === 'PullFinished'), 'PullFinished', 60_000);
+        await evaluate(STOP_RECORDING_SETUP_TEXT);
+        const finishedPull = pulls.find((pull) => pull.event === 'PullFinished')!;
+        expect(finishedPull.values.slice(0, 2)).toEqual(['done', `store:${fileName}`]);
+        const progress = pulls.filter((pull) => pull.event === 'PullProgress' && pull.id === finishedPull.id);
+        expect(progress.length).withContext('PullProgress signals').toBeGreaterThan(0);
+        expect(Number(progress.at(-1)!.values[0])).toBe(model.length);
+        expect(modelServer.requests.map((request) => request.path)).toContain(`/models/${fileName}`);
+        const shown = (await evaluate('globalThis.stewardTestSetupTexts')) as string[];
+        expect(shown).toContain('Starting the download…');
+        expect(shown.some((text) => /\(\d+ %\)$/.test(text)))
+          .withContext(shown.join('\n'))
+          .toBeTrue();
+
+        // Models.SetActive answers once the engine follows the model, so the panel's look at
+        // EngineState right after it finds the model set up.
+        await waitForShell(`!${CHAT_PANEL}._setup.visible && ${CHAT_PANEL}._inputRow.visible`, 'the entry to return');
+        await waitForShell(ENTRY_FOCUSED, 'the entry to have the focus');
+        const answered = finished.size;
+        await ask('Why is my disk full?');
+        await waitFor(() => finished.size > answered, 'ResponseDone', 60_000);
+        const [request, end] = lastFinished();
+        expect(end.status).toBe('done');
+        expect(end.text.trim()).withContext('the answer').not.toBe('');
+        expect(chunks.get(request)).withContext('ResponseChunk signals').toBeGreaterThan(0);
+        await waitForShell(`!(${ANSWERING})`, 'the answer to end');
+        const transcript = (await evaluate(TRANSCRIPT)) as string[];
+        expect(transcript[0]).toBe('Why is my disk full?');
+        expect(transcript.slice(1).join('\n\n').replace(/\s+/g, ' ').trim()).toBe(end.text.replace(/\s+/g, ' ').trim());
+        await session.screenshot(join(artifacts, 'quick-chat-downloaded.png'));
+        await closeWithEscape();
+        expect(await shellLogProblems()).toEqual([]);
+      });
     });
   });
 }
