@@ -4,7 +4,7 @@ import type { Variant } from '@jellybrick/dbus-next';
 import { callMethod, SignalRouter } from '../../service/src/dbus/client.js';
 import { startModelServer, type ModelServer } from '../integration/models/modelServer.js';
 import { startOpenAIServer, type CompletionRequestBody, type OpenAIServer } from '../support/openaiServer.js';
-import { scriptedReply, type Script } from '../support/replayModel.js';
+import { DISK_FULL_SCRIPT, scriptedReply } from '../support/replayModel.js';
 import {
   activateModel,
   BUS_NAME,
@@ -135,33 +135,11 @@ const PRESS_SHORTCUT_TIMED = `(() => {
   ${pressKeys('KEY_Super_L', 'KEY_space')};
 })()`;
 
-const DISK_QUESTION = 'My disk is full, what can I free?';
+const DISK_QUESTION = DISK_FULL_SCRIPT.question;
 const LONG_QUESTION = 'Tell me everything about this computer, slowly.';
 const LONG_ANSWER = 'Here is one more thing about this computer that you may want to know. '.repeat(40);
 
-/** The scripted model: it checks the disk and proposes clearing the thumbnails, as in the assistant's spec. */
-const scripts: Script[] = [
-  {
-    question: DISK_QUESTION,
-    turns: [
-      { toolCalls: [{ name: 'disk_usage', arguments: { largest_in_home: true } }] },
-      {
-        toolCalls: [
-          {
-            name: 'propose_action',
-            arguments: {
-              action: 'files.clear_cache',
-              params: { directories: ['thumbnails'] },
-              reason: 'The thumbnail cache is the largest thing you can safely remove.',
-            },
-          },
-        ],
-      },
-      { text: 'Your thumbnail cache is the biggest item. I proposed clearing it; apply it if you agree.' },
-    ],
-  },
-];
-const scripted = scriptedReply(scripts);
+const scripted = scriptedReply([DISK_FULL_SCRIPT]);
 const reply = (body: CompletionRequestBody) =>
   body.messages.some((message) => message.role === 'user' && message.content?.includes(LONG_QUESTION))
     ? { content: LONG_ANSWER }

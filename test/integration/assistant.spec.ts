@@ -5,7 +5,7 @@ import { Variant } from '@jellybrick/dbus-next';
 import { hostileJournal } from '../fixtures/hostileJournal.js';
 import { appendToJournal } from '../support/journal.js';
 import { startOpenAIServer, type OpenAIServer } from '../support/openaiServer.js';
-import { scriptedReply, type Script } from '../support/replayModel.js';
+import { DISK_FULL_SCRIPT, scriptedReply, type Script } from '../support/replayModel.js';
 import { CLI_SCRIPT, homeEnv, quietWatch, startConfiguredService, waitFor } from '../support/service.js';
 import { plain, startUnitScenario, type UnitScenario } from '../support/unitScenario.js';
 
@@ -14,25 +14,7 @@ const PROPOSALS = 'io.github.steward.Steward1.Proposals';
 
 // The model's turns for each question: it checks, proposes, then answers.
 const scripts: Script[] = [
-  {
-    question: 'My disk is full, what can I free?',
-    turns: [
-      { toolCalls: [{ name: 'disk_usage', arguments: { largest_in_home: true } }] },
-      {
-        toolCalls: [
-          {
-            name: 'propose_action',
-            arguments: {
-              action: 'files.clear_cache',
-              params: { directories: ['thumbnails'] },
-              reason: 'The thumbnail cache is the largest thing you can safely remove.',
-            },
-          },
-        ],
-      },
-      { text: 'Your thumbnail cache is the biggest item. I proposed clearing it; apply it if you agree.' },
-    ],
-  },
+  DISK_FULL_SCRIPT,
   {
     // A model that does what the log lines tell it to.
     question: 'What failed at boot?',

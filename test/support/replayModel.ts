@@ -35,3 +35,24 @@ export function scriptedReply(scripts: readonly Script[]): (body: CompletionRequ
 
 export const replayReply = (scenarios: readonly Scenario[]) =>
   scriptedReply(scenarios.map((scenario) => ({ question: scenario.question, turns: scenario.replay })));
+
+/** The model of the "disk is full" conversation: it checks the disk, proposes clearing the thumbnails, then answers. */
+export const DISK_FULL_SCRIPT: Script = {
+  question: 'My disk is full, what can I free?',
+  turns: [
+    { toolCalls: [{ name: 'disk_usage', arguments: { largest_in_home: true } }] },
+    {
+      toolCalls: [
+        {
+          name: 'propose_action',
+          arguments: {
+            action: 'files.clear_cache',
+            params: { directories: ['thumbnails'] },
+            reason: 'The thumbnail cache is the largest thing you can safely remove.',
+          },
+        },
+      ],
+    },
+    { text: 'Your thumbnail cache is the biggest item. I proposed clearing it; apply it if you agree.' },
+  ],
+};

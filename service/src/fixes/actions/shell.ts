@@ -72,7 +72,7 @@ function quoteWord(text: string): string {
     .replaceAll('\\', '\\\\')
     .replaceAll("'", "\\'")
     .replace(new RegExp(HIDDEN_CHARACTER, 'gu'), (char) => {
-      const code = char.codePointAt(0) ?? 0;
+      const code = char.codePointAt(0) as number;
       return code > 0xffff ? `\\U${code.toString(16).padStart(8, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
     });
   return `$'${escaped}'`;
@@ -180,7 +180,7 @@ async function runSandboxed(
 const ended = (argv: readonly string[], { code, signal }: SandboxResult) =>
   code === null
     ? // Translators: {signal} is a signal's name, e.g. SIGKILL.
-      format(_('{command} was stopped by {signal}'), { command: showArgv(argv), signal: signal ?? '' })
+      format(_('{command} was stopped by {signal}'), { command: showArgv(argv), signal: String(signal) })
     : format(_('{command} exited with {code}'), { command: showArgv(argv), code });
 
 /** shell.run; `options` point it at another bwrap or shorten its time limit (tests). */
