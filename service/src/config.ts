@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { userPatternProblem } from './engine/redact.js';
 import { SEVERITIES } from './findings/types.js';
 
 const remoteEndpointSchema = z
@@ -67,14 +68,14 @@ const assistantSchema = z
     /** More secrets to take out, as regular expressions (JavaScript syntax), e.g. an internal token's form. */
     redactPatterns: z
       .array(
-        z.string().refine((pattern) => {
-          try {
-            new RegExp(pattern, 'g');
-            return true;
-          } catch {
-            return false;
-          }
-        }, 'not a valid regular expression'),
+        z.string().superRefine((pattern, context) => {
+          const problem = userPatternProblem(pattern);
+          if (problem !== null)
+            context.addIssue({
+              code: 'custom',
+              message: `not a regular expression Steward can run in linear time (${problem}); backreferences and lookaround are not supported`,
+            });
+        }),
       )
       .default([]),
     /** Directories (besides the home directory) whose files the assistant may read when asked. */

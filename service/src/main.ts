@@ -21,7 +21,7 @@ import { FindingsInterface } from './findings/findingsInterface.js';
 import { FindingsPipeline } from './findings/pipeline.js';
 import { FindingExplainer } from './findings/explainer.js';
 import { FindingsStore } from './findings/store.js';
-import { modelRedactor } from './engine/redact.js';
+import { modelRedactor, settingsRedactor } from './engine/redact.js';
 import { Fixes } from './fixes/fixes.js';
 import { RemoteEngine } from './engine/remote.js';
 import {
@@ -145,6 +145,7 @@ async function main(): Promise<void> {
         requestTimeoutMs: remote.requestTimeoutSeconds * 1000,
         concurrency: remote.concurrency,
         log,
+        redact: settingsRedactor(() => config.config.assistant.redactPatterns),
       }),
     workerScript: WORKER_SCRIPT,
     log,
@@ -157,6 +158,11 @@ async function main(): Promise<void> {
     activeCountChanged: () => server.emitPropertiesChanged(OBJECT_PATH, FINDINGS_INTERFACE, ['ActiveCount']),
   });
   server.export(OBJECT_PATH, findingsSpec, findings.impl);
+  // What goes to a model: the built-in rules and the user's patterns, for a remote endpoint always.
+  const modelRedact = modelRedactor(
+    () => config.config.assistant,
+    () => config.config.inference.engine === 'remote',
+  );
   const fixes = new Fixes({
     paths,
     sessionBus: bus,
@@ -164,6 +170,7 @@ async function main(): Promise<void> {
     findings: findingsStore,
     config: () => config.config.fixes,
     engines,
+    redact: modelRedact,
     log,
   });
   server.export(OBJECT_PATH, proposalsSpec, fixes.interface.impl);
@@ -223,10 +230,7 @@ async function main(): Promise<void> {
     engines,
     store: findingsStore,
     enabled: () => config.config.assistant.explainFindings,
-    redact: modelRedactor(
-      () => config.config.assistant,
-      () => config.config.inference.engine === 'remote',
-    ),
+    redact: modelRedact,
     timeoutMs: EXPLANATION_TIMEOUT_MS,
     log,
     onExplained: (finding) => {

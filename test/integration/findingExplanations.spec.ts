@@ -97,5 +97,10 @@ describe('finding explanations from a remote model', () => {
     expect(sent).not.toContain('hunter22');
     expect(sent).not.toContain('ACME-0123456789abcdef');
     expect(asked[0]!.body.max_tokens).toBe(300);
+    // Nothing the service sent, whichever part of it asked, carries the password or the user's own form.
+    for (const request of server.requests) {
+      expect(JSON.stringify(request.body)).not.toContain('hunter22');
+      expect(JSON.stringify(request.body)).not.toContain('ACME-0123456789abcdef');
+    }
   }, 60_000);
 });

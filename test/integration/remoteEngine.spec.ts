@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { StewardError } from '../../service/src/dbus/errors.js';
 import type { ChatCallbacks } from '../../service/src/engine/chatEngine.js';
 import type { ChatRequest } from '../../service/src/engine/protocol.js';
+import { settingsRedactor } from '../../service/src/engine/redact.js';
 import { RemoteEngine, type RemoteEngineOptions } from '../../service/src/engine/remote.js';
 import { createLogger } from '../../service/src/logging.js';
 import {
@@ -132,6 +133,22 @@ describe('the remote inference engine', () => {
       'Config: password = [REDACTED]',
       'my repo is https://alice:[REDACTED]@git.example.com/x.git',
       'journal says: Authorization: Bearer [REDACTED] was refused',
+    ]);
+  });
+
+  it("takes out the user's own patterns too, from every message, when given its redactor", async () => {
+    await setUp({}, { redact: settingsRedactor(() => [String.raw`ACME-[0-9a-f]{16}`]) });
+    await chat({
+      systemPrompt: 'ticket ACME-0123456789abcdef',
+      history: [{ role: 'user', text: 'see ACME-fedcba9876543210' }],
+      prompt: 'ACME-00112233445566aa: password = hunter2hunter2',
+      maxTokens: 3,
+    }).handle.result;
+
+    expect(sent(0).body.messages.map((message) => message.content)).toEqual([
+      'ticket [REDACTED]',
+      'see [REDACTED]',
+      '[REDACTED]: password = [REDACTED]',
     ]);
   });
 

@@ -1,4 +1,5 @@
-import { createRedactor, REDACTED, redactSecrets } from '../../service/src/engine/redact.js';
+import { configSchema } from '../../service/src/config.js';
+import { createRedactor, REDACTED, redactSecrets, userPatternProblem } from '../../service/src/engine/redact.js';
 import { innocentLines, secrets } from '../fixtures/secrets.js';
 
 describe('redactSecrets', () => {
@@ -60,5 +61,25 @@ describe('createRedactor', () => {
   it('works with no user patterns as redactSecrets does', () => {
     const plain = createRedactor([]);
     for (const { text } of secrets) expect(plain(text)).withContext(text).toEqual(redactSecrets(text));
+  });
+});
+
+describe("the user's patterns", () => {
+  it('run in time linear in the text: a backtracking pattern on a long line cannot freeze the service', () => {
+    // (a+)+$ takes exponential time in a backtracking engine on "aaa…a!"; RE2's engine scans it once.
+    const redact = createRedactor(['(a+)+$', String.raw`(x+x+)+y`]);
+    const line = `${'a'.repeat(50_000)}!`;
+    expect(redact(line)).toEqual({ text: line, count: 0 });
+    expect(redact(`${'x'.repeat(50_000)}`).count).toBe(0);
+    expect(redact('aaaa').text).toBe(REDACTED);
+  });
+
+  it('are refused when RE2 cannot run them, with its reason', () => {
+    expect(userPatternProblem(String.raw`(\w+)\1`)).toContain('invalid escape sequence');
+    expect(userPatternProblem('(?<=token=)\\w+')).not.toBeNull();
+    expect(userPatternProblem(String.raw`(?<ticket>ACME-\d+)`)).toBeNull();
+    expect(() => configSchema.parse({ assistant: { redactPatterns: [String.raw`(a)\1`] } })).toThrowError(
+      /linear time.*backreferences and lookaround are not supported/s,
+    );
   });
 });

@@ -4,7 +4,10 @@ import { fileURLToPath } from 'node:url';
 import type { ChatEngine } from '../engine/chatEngine.js';
 import { threadCount } from '../engine/engineProvider.js';
 import type { GpuSetting } from '../engine/protocol.js';
+import { settingsRedactor } from '../engine/redact.js';
 import { RemoteEngine } from '../engine/remote.js';
+import { loadConfig } from '../config.js';
+import { resolvePaths } from '../paths.js';
 import { Engine } from '../engine/supervisor.js';
 import { formatScenarioLine, formatTable, reportJson } from '../eval/report.js';
 import { runEval } from '../eval/runner.js';
@@ -59,9 +62,20 @@ export function builtSetup(moduleUrl: string): EvalSetup {
   };
 }
 
-function createEngine(model: string, values: EvalValues, setup: EvalSetup, output: EvalOutput): ChatEngine {
+/** The user's own redaction patterns: what they asked to keep from any remote model, eval's included. */
+async function userRedactPatterns(): Promise<string[]> {
+  return (await loadConfig(resolvePaths().configFile)).config.assistant.redactPatterns;
+}
+
+async function createEngine(
+  model: string,
+  values: EvalValues,
+  setup: EvalSetup,
+  output: EvalOutput,
+): Promise<ChatEngine> {
   const log = createLogger({ level: 'warning', journal: false, write: (line) => output.stderr(`${line}\n`) });
   if (/^https?:\/\//.test(model)) {
+    const patterns = await userRedactPatterns();
     return new RemoteEngine({
       url: model,
       model: values['remote-model'] ?? 'default',
@@ -69,6 +83,7 @@ function createEngine(model: string, values: EvalValues, setup: EvalSetup, outpu
       requestTimeoutMs: REMOTE_TIMEOUT_MS,
       concurrency: 1,
       log,
+      redact: settingsRedactor(() => patterns),
     });
   }
   return new Engine({
@@ -110,7 +125,7 @@ export async function evalCommand(
   }
   const all = await loadScenarios(values.corpus ?? setup.corpus);
   const scenarios = parsed.category ? all.filter((scenario) => scenario.category === parsed.category) : all;
-  const engine = createEngine(parsed.model, values, setup, output);
+  const engine = await createEngine(parsed.model, values, setup, output);
   try {
     // --verbose lists the scenarios before the table; otherwise the list is progress on stderr.
     const listLine = values.verbose && !values.json ? output.stdout : output.stderr;

@@ -3,20 +3,39 @@
 // Each rule keeps what identifies the line (the key name, the URL's host) and
 // replaces only the secret, so the model can still reason about it.
 
+import { RE2JS } from 're2js';
+
 export const REDACTED = '[REDACTED]';
 
 interface Rule {
   pattern: RegExp;
-  /** The replacement; `$<keep>` keeps the named group in front of the secret. */
-  replace: string;
+  /** The replacement; `$<keep>` keeps the named group in front of the secret. A function gets the match. */
+  replace: string | ((match: string, groups: Record<string, string | undefined>) => string);
 }
 
 // Key names whose values are secrets: db_password, client_secret, GITHUB_TOKEN, smtp_pass, psk,
-// wpa_passphrase, Azure's AccountKey and SharedAccessKey, NetworkManager's wep-key0…
-const SECRET_KEY = String.raw`(?:[A-Za-z0-9_.-]*(?:passw(?:or)?d|passphrase|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|account[_-]?key|private[_-]?key|credentials?|session[_-]?key|psk|wep[_-]?key\d*)[A-Za-z0-9_.-]*|(?:[A-Za-z0-9]*[_.-])?pass)`;
+// wpa_passphrase, Azure's AccountKey and SharedAccessKey, NetworkManager's wep-key0, MAILGUN_KEY,
+// kubeconfig's client-key-data, npm's _auth…
+const SECRET_KEY = String.raw`(?:[A-Za-z0-9_.-]*(?:passw(?:or)?d|passphrase|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|account[_-]?key|private[_-]?key|credentials?|session[_-]?key|psk|wep[_-]?key\d*|key[_-]?data)[A-Za-z0-9_.-]*|(?:[A-Za-z0-9]*[_.-])?pass|[A-Za-z0-9_.-]*[_-]key|_auth)`;
 
 // A value after its key: double-quoted, single-quoted (each after the quote the key rule kept), or bare.
 const SECRET_VALUE = String.raw`(?:(?<=")(?:[^"\\\n]|\\.){3,}(?=")|(?<=')[^'\n]{3,}(?=')|[^\s"',;}]{3,})`;
+
+// Names of lines whose whole value is a secret, in YAML, INI and env files: "password: two words".
+const SECRET_LINE_KEY = String.raw`[\w.-]*(?:passw(?:or)?d|passphrase|secret|psk|pwd|token)[\w.-]*`;
+
+const keep = (pattern: RegExp): Rule => ({ pattern, replace: `$<keep>${REDACTED}` });
+const whole = (pattern: RegExp): Rule => ({ pattern, replace: REDACTED });
+
+// Cookie attributes are not secrets; every other name=value in a cookie header is.
+const COOKIE_ATTRIBUTE = /^(?:path|domain|expires|max-age|samesite|secure|httponly|priority|partitioned)$/i;
+
+function redactCookies(match: string, groups: Record<string, string | undefined>): string {
+  const values = (groups.cookies ?? '').replace(/([^\s=;]+)=([^;\s]+)/g, (pair, name: string) =>
+    COOKIE_ATTRIBUTE.test(name) ? pair : `${name}=${REDACTED}`,
+  );
+  return `${groups.keep ?? ''}${values}`;
+}
 
 const RULES: Rule[] = [
   // Private key blocks, whole: PEM of every kind (RSA, EC, PKCS#8, OpenSSH's own format for
@@ -25,59 +44,155 @@ const RULES: Rule[] = [
     pattern: /-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?)-----[\s\S]*?(?:-----END \1-----|$)/g,
     replace: `-----BEGIN $1----- ${REDACTED} -----END $1-----`,
   },
-  // user:password@ in URLs (https, postgres, redis, amqp…).
-  { pattern: /(?<keep>\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+(?=@)/gi, replace: `$<keep>${REDACTED}` },
+  // The SSH2 (RFC 4716) private key format of ssh.com and older PuTTYgen exports.
+  {
+    pattern:
+      /---- BEGIN SSH2 (ENCRYPTED )?PRIVATE KEY ----[\s\S]*?(?:---- END SSH2 (?:ENCRYPTED )?PRIVATE KEY ----|$)/g,
+    replace: `---- BEGIN SSH2 $1PRIVATE KEY ---- ${REDACTED} ---- END SSH2 $1PRIVATE KEY ----`,
+  },
+  // PuTTY's .ppk: the private lines and their MAC.
+  keep(/(?<keep>Private-Lines:\s*\d+\s*)[\s\S]*?(?:Private-MAC:\s*[0-9a-fA-F]+|$)/g),
+  // age identities.
+  whole(/\bAGE-SECRET-KEY-1[0-9A-Z]{20,}/g),
+  // A JSON Web Key's private members.
+  keep(/(?<keep>"(?:d|p|q|dp|dq|qi|k)"\s*:\s*")[A-Za-z0-9_-]{16,}(?=")/g),
+  // Bare key material: DER keys start "MII" in base64, OpenSSH's own format "b3BlbnNzaC1rZXktdjE".
+  whole(/\b(?:MII[A-Za-z0-9+/]{56,}|b3BlbnNzaC1rZXktdjE[A-Za-z0-9+/]{20,})={0,2}/g),
+  // WireGuard keys handed to wg on the command line.
+  keep(/(?<keep>\bprivate-?key\b[^A-Za-z0-9+/\n]{0,20}(?:echo\s+)?)[A-Za-z0-9+/]{42,43}=/gi),
+  // user:password@ in URLs (https, postgres, redis, amqp…): the password may hold "@" and "/".
+  keep(/(?<keep>\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)[^\s?#]+(?=@[^\s@/]+(?:[/:?#]|\s|$))/gi),
+  // A token as the URL's user name: Sentry DSNs, git remotes with a token.
+  keep(/(?<keep>\b[a-z][a-z0-9+.-]*:\/\/)[A-Za-z0-9_-]{20,}(?=@)/gi),
   // HTTP authorization headers and bearer tokens.
-  {
-    pattern: /(?<keep>\bAuthorization\s*:\s*(?:Basic|Bearer|Token|Digest)?\s*)[^\s"',;]+/gi,
-    replace: `$<keep>${REDACTED}`,
-  },
-  { pattern: /(?<keep>\bBearer\s+)[A-Za-z0-9._~+/=-]{8,}/g, replace: `$<keep>${REDACTED}` },
+  keep(/(?<keep>\b(?:Proxy-)?Authorization\s*:\s*(?:Basic|Bearer|Token|Digest)?\s*)[^\s"',;]+/gi),
+  keep(/(?<keep>\bBearer\s+)[A-Za-z0-9._~+/=-]{8,}/g),
+  // Cookie headers, and cookie jars in Netscape's format (name and value last).
+  { pattern: /(?<keep>\b(?:Set-)?Cookie:[ \t]*)(?<cookies>[^\n]*)/gi, replace: redactCookies },
+  keep(/^(?<keep>\S+\t(?:TRUE|FALSE)\t\S+\t(?:TRUE|FALSE)\t\d+\t[^\t\n]+\t)[^\t\n]+$/gm),
+  // Signatures and tokens in query strings: Azure SAS "sig", AWS and Google signed URLs, access tokens.
+  keep(
+    /(?<keep>[?&](?:sig|signature|x-goog-signature|x-amz-signature|x-amz-security-token|token|access_token|id_token|refresh_token|api_key|apikey|key|auth|client_secret|password|secret)=)[^&\s#"']+/gi,
+  ),
   // Docker's config.json: "auth" holds base64 of user:password.
-  { pattern: /(?<keep>"auth"\s*:\s*")[A-Za-z0-9+/=]{4,}(?=")/g, replace: `$<keep>${REDACTED}` },
+  keep(/(?<keep>"auth"\s*:\s*")[A-Za-z0-9+/=]{4,}(?=")/g),
   // .netrc: "machine host login user password secret", on one line or several.
-  { pattern: /(?<keep>\b(?:machine|login)\s+\S+\s+password\s+)\S+/g, replace: `$<keep>${REDACTED}` },
+  keep(/(?<keep>\b(?:machine|login)\s+\S+\s+password\s+)\S+/g),
+  // .pgpass: host:port:database:user:password.
+  keep(/^(?<keep>[^:\s]+:(?:\d+|\*):[^:\s]+:[^:\s]+:)\S+$/gm),
   // The wpa_passphrase command: wpa_passphrase SSID PASSPHRASE.
-  {
-    pattern: /(?<keep>\bwpa_passphrase\s+(?:"[^"]*"|'[^']*'|\S+)\s+)(?:"[^"]*"|'[^']*'|\S+)/g,
-    replace: `$<keep>${REDACTED}`,
-  },
+  keep(/(?<keep>\bwpa_passphrase\s+(?:"[^"]*"|'[^']*'|\S+)\s+)(?:"[^"]*"|'[^']*'|\S+)/g),
+  // Passwords on command lines: curl -u user:pass, mysql -pPASS, sshpass -p, docker login -p, openssl pass:,
+  // smbclient -U user%pass, ldapsearch -w, redis-cli -a, htpasswd -b, nmcli … password X, echo X | sudo -S.
+  keep(/(?<keep>(?:^|\s)(?:-u|--user)[\s=]['"]?[^\s:'"]+:)[^\s'"]+/g),
+  keep(/(?<keep>\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)\b[^\n|;]*?\s-p)[^\s'"-][^\s'"]*/g),
+  keep(/(?<keep>\bsshpass\s+(?:-[a-oq-z]\S*\s+)*-p\s*)\S+/g),
+  keep(
+    /(?<keep>\b(?:docker|podman|buildah|skopeo|helm)\s+(?:registry\s+)?login\b[^\n|;]*?\s(?:-p|--password)[\s=])\S+/g,
+  ),
+  keep(/(?<keep>-pass(?:in|out)?\s+pass:)\S+/g),
+  keep(/(?<keep>\s(?:-U|--user(?:name)?)[\s=]['"]?[^\s%'"]+%)[^\s'"]+/g),
+  keep(/(?<keep>\bldap\w+\b[^\n|;]*?\s-w\s+)\S+/g),
+  keep(/(?<keep>\bredis-cli\b[^\n|;]*?\s-a\s+)\S+/g),
+  keep(/(?<keep>\bhtpasswd\s+(?:-\w+\s+)*-\w*b\w*\s+(?:-\w+\s+)*\S+\s+\S+\s+)\S+/g),
+  keep(
+    /(?<keep>\bnmcli\b[^\n|;]*?\b(?:password|wifi-sec\.psk|802-11-wireless-security\.psk)\s+)(?:"[^"]*"|'[^']*'|\S+)/g,
+  ),
+  keep(/(?<keep>\becho\s+)(?:"[^"]*"|'[^']*'|\S+)(?=\s*\|\s*sudo\s+(?:-\w+\s+)*-S)/g),
+  // A secret's name and value separated by a space on a command line: "secret_access_key VALUE".
+  keep(/(?<keep>\b[a-z_]*(?:secret|password|token)[a-z_]*\s+)[A-Za-z0-9/+=_-]{16,}/g),
+  // Server directives: requirepass, masterauth.
+  keep(/^(?<keep>\s*(?:requirepass|masterauth|masteruser-password)\s+)(?:"[^"]*"|'[^']*'|\S+)/gm),
+  // XML elements and .NET appSettings whose name says secret.
+  keep(/(?<keep><(?<tag>[\w:.-]*(?:passw(?:or)?d|secret|token|api[_-]?key|apikey|pass))>)[^<\n]+(?=<\/\k<tag>>)/gi),
+  keep(/(?<keep>\bkey\s*=\s*"[^"]*(?:secret|password|passwd|token|pwd|key)[^"]*"\s+value\s*=\s*")[^"]+/gi),
+  // PHP's define('DB_PASSWORD', '…') and WordPress's keys and salts.
+  keep(
+    /(?<keep>\bdefine\s*\(\s*['"][A-Z0-9_]*(?:PASSWORD|PASS|KEY|SALT|SECRET|TOKEN)[A-Z0-9_]*['"]\s*,\s*['"])[^'"\n]+/g,
+  ),
+  // OpenVPN's inline credentials: the second line is the password.
+  keep(/(?<keep><auth-user-pass>\s*\n[^\n]*\n)[^\n]+/g),
   // Webhook URLs, whose path is the secret: Slack's and Discord's.
-  {
-    pattern: /(?<keep>\bhttps:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/)[A-Za-z0-9_/-]+/g,
-    replace: `$<keep>${REDACTED}`,
-  },
-  {
-    pattern: /(?<keep>\bhttps:\/\/(?:(?:ptb|canary)\.)?discord(?:app)?\.com\/api\/webhooks\/\d+\/)[A-Za-z0-9_-]+/g,
-    replace: `$<keep>${REDACTED}`,
-  },
+  keep(/(?<keep>\bhttps:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/)[A-Za-z0-9_/-]+/g),
+  keep(/(?<keep>\bhttps:\/\/(?:(?:ptb|canary)\.)?discord(?:app)?\.com\/api\/webhooks\/\d+\/)[A-Za-z0-9_-]+/g),
+  // A YAML key whose value is on the following indented lines (plain, literal | or folded >).
+  keep(
+    new RegExp(
+      String.raw`(?<keep>^[ \t]*-?[ \t]*${SECRET_LINE_KEY}:[ \t]*(?:[|>][-+]?)?[ \t]*\n)(?:[ \t]+\S[^\n]*(?:\n|$))+`,
+      'gim',
+    ),
+  ),
+  // A whole line's value in YAML ("password: two words") and INI ("password = two words"); not after a bare "=",
+  // which in a log line is followed by prose ("psk=… in NetworkManager").
+  keep(
+    new RegExp(
+      String.raw`^(?<keep>[ \t]*-?[ \t]*["']?${SECRET_LINE_KEY}["']?(?::|[ \t]+=)[ \t]+)(?![ \t"'|>\[{])(?=[^\n]*\S[ \t]+\S)[^\n#]{3,}?(?=[ \t]*$)`,
+      'gim',
+    ),
+  ),
   // key = value, key: value, "key": "value", KEY=value in configs, env files, JSON and command lines.
   // A quoted value is taken to its closing quote, spaces and JSON escapes included (psk="two words").
   // After a colon comes a space or a quote, as in YAML and JSON: "pam_unix(passwd:chauthtok)" is no secret.
-  {
-    pattern: new RegExp(
+  keep(
+    new RegExp(
       String.raw`(?<keep>(?:["']?\b${SECRET_KEY}["']?\s*(?:=|:(?=[\s"']))\s*|--${SECRET_KEY}[= ])["']?)(?!\[REDACTED\]|-----BEGIN )${SECRET_VALUE}`,
       'gi',
     ),
-    replace: `$<keep>${REDACTED}`,
-  },
+  ),
   // Tokens recognisable by their form alone.
-  { pattern: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g, replace: REDACTED },
-  { pattern: /\bgh[pousr]_[A-Za-z0-9]{30,}\b|\bgithub_pat_[A-Za-z0-9_]{40,}\b/g, replace: REDACTED },
-  { pattern: /\bglpat-[A-Za-z0-9_-]{20,}\b/g, replace: REDACTED },
-  { pattern: /\bsk-(?:proj-|ant-)?[A-Za-z0-9_-]{20,}\b/g, replace: REDACTED },
-  { pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,}\b/g, replace: REDACTED },
-  { pattern: /\bAIza[0-9A-Za-z_-]{35}\b/g, replace: REDACTED },
+  whole(/\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g),
+  whole(/\bgh[pousr]_[A-Za-z0-9]{30,}\b|\bgithub_pat_[A-Za-z0-9_]{40,}\b/g),
+  whole(/\bgl(?:pat|rt|ptt|dt|oas|cbt|imt|ft|soat|agent)-[A-Za-z0-9_-]{20,}/g),
+  whole(/\bsk-(?:proj-|ant-)?[A-Za-z0-9_-]{20,}\b/g),
+  whole(/\bxox[abposr]-[A-Za-z0-9-]{10,}\b|\bxapp-\d-[A-Za-z0-9-]{20,}/g),
+  whole(/\bAIza[0-9A-Za-z_-]{35}\b/g),
+  whole(/\bGOCSPX-[A-Za-z0-9_-]{20,}/g),
   // Stripe secret and restricted keys (publishable pk_ keys are public by design).
-  { pattern: /\b[sr]k_(?:live|test)_[A-Za-z0-9]{16,}\b/g, replace: REDACTED },
-  // npm access tokens, Hugging Face tokens.
-  { pattern: /\bnpm_[A-Za-z0-9]{36}\b/g, replace: REDACTED },
-  { pattern: /\bhf_[A-Za-z0-9]{30,}\b/g, replace: REDACTED },
+  whole(/\b[sr]k_(?:live|test)_[A-Za-z0-9]{16,}\b/g),
+  // npm, Hugging Face, PyPI, Docker Hub, Vault, Tailscale, DigitalOcean, Shopify, Grafana, Linear, Postman,
+  // Atlassian, Notion, Doppler, Mailgun, SendGrid, Twilio API keys.
+  whole(/\bnpm_[A-Za-z0-9]{36}\b/g),
+  whole(/\bhf_[A-Za-z0-9]{30,}\b/g),
+  whole(/\bpypi-AgE[A-Za-z0-9_-]{40,}/g),
+  whole(/\bdckr_pat_[A-Za-z0-9_-]{20,}/g),
+  whole(/\bhv[sbr]\.[A-Za-z0-9_-]{24,}/g),
+  whole(/\btskey-[A-Za-z0-9-]{20,}/g),
+  whole(/\bdo[por]_v1_[a-f0-9]{64}\b/g),
+  whole(/\bshp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}\b/g),
+  whole(/\bgl(?:sa|c)_[A-Za-z0-9_+/=-]{32,}/g),
+  whole(/\blin_(?:api|oauth)_[A-Za-z0-9]{32,}\b/g),
+  whole(/\bPMAK-[a-f0-9]{24}-[a-f0-9]{34}\b/g),
+  whole(/\bATATT3[A-Za-z0-9_=-]{20,}/g),
+  whole(/\b(?:secret|ntn)_[A-Za-z0-9]{40,}\b/g),
+  whole(/\bdp\.(?:st|ct|sa|scim|audit|pt)\.[A-Za-z0-9._-]{20,}/g),
+  whole(/\bkey-[a-z0-9]{32}\b/g),
+  whole(/\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}/g),
+  whole(/\bSK[0-9a-f]{32}\b/g),
   // Telegram bot tokens: the bot's numeric id, a colon, 35 characters starting with AA (also inside api URLs: /bot<token>/).
-  { pattern: /(?<!\d)\d{8,10}:AA[A-Za-z0-9_-]{33}(?![A-Za-z0-9_-])/g, replace: REDACTED },
+  whole(/(?<!\d)\d{8,10}:AA[A-Za-z0-9_-]{33}(?![A-Za-z0-9_-])/g),
   // JSON Web Tokens: header.payload.signature, base64url.
-  { pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b/g, replace: REDACTED },
+  whole(/\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b/g),
 ];
+
+// Base64 runs long enough to wrap a secret: a Kubernetes secret, a docker config, an encoded key.
+const BASE64_RUN = /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{16,}={0,2}(?![A-Za-z0-9+/=_-])/g;
+const PRINTABLE = /^[\t\n\r\x20-\x7e]*$/;
+const SECRET_WORDS = /PRIVATE KEY|passw(?:or)?d|secret|token|"auth"\s*:/i;
+
+/** A base64 run whose decoded text holds a secret, replaced whole. */
+function redactWrapped(text: string, rules: readonly Rule[]): Redaction {
+  let count = 0;
+  const result = text.replace(BASE64_RUN, (run) => {
+    const decoded = Buffer.from(run, run.includes('-') || run.includes('_') ? 'base64url' : 'base64').toString(
+      'latin1',
+    );
+    if (decoded.length < 8 || !PRINTABLE.test(decoded)) return run;
+    if (!SECRET_WORDS.test(decoded) && applyRules(rules, decoded).count === 0) return run;
+    count += 1;
+    return REDACTED;
+  });
+  return { text: result, count };
+}
 
 export interface Redaction {
   text: string;
@@ -87,7 +202,26 @@ export interface Redaction {
 
 /** `text` with every secret the rules recognise replaced by [REDACTED]. */
 export function redactSecrets(text: string): Redaction {
-  return applyRules(RULES, text);
+  return redactWith(RULES, [], text);
+}
+
+/**
+ * A user's pattern (JavaScript syntax) compiled for RE2's engine, whose time is linear in the text whatever
+ * the pattern: a backtracking pattern cannot freeze the service. Throws for what RE2 cannot run (backreferences,
+ * lookaround) with RE2's reason.
+ */
+export function compileUserPattern(source: string): RE2JS {
+  return RE2JS.compile(RE2JS.translateRegExp(source));
+}
+
+/** Why a user's pattern cannot be used, or null when it can. */
+export function userPatternProblem(source: string): string | null {
+  try {
+    compileUserPattern(source);
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  }
 }
 
 /**
@@ -95,11 +229,36 @@ export function redactSecrets(text: string): Redaction {
  * (assistant.redactPatterns, already validated), compiled once; each whole match becomes [REDACTED].
  */
 export function createRedactor(userPatterns: string[]): (text: string) => Redaction {
-  const rules = [
-    ...RULES,
-    ...userPatterns.map((source): Rule => ({ pattern: new RegExp(source, 'g'), replace: REDACTED })),
-  ];
-  return (text) => applyRules(rules, text);
+  const compiled = userPatterns.map(compileUserPattern);
+  return (text) => redactWith(RULES, compiled, text);
+}
+
+function redactWith(rules: readonly Rule[], userPatterns: readonly RE2JS[], text: string): Redaction {
+  const built = applyRules(rules, text);
+  const wrapped = redactWrapped(built.text, rules);
+  let count = built.count + wrapped.count;
+  let result = wrapped.text;
+  for (const pattern of userPatterns) {
+    const matched = replaceMatches(pattern, result);
+    count += matched.count;
+    result = matched.text;
+  }
+  return { text: result, count };
+}
+
+function replaceMatches(pattern: RE2JS, text: string): Redaction {
+  const matcher = pattern.matcher(text);
+  let result = '';
+  let from = 0;
+  let count = 0;
+  while (matcher.find()) {
+    // A pattern that matches the empty string (a*) hides nothing, and would only garble the text.
+    if (matcher.end() === matcher.start()) continue;
+    result += text.slice(from, matcher.start()) + REDACTED;
+    from = matcher.end();
+    count += 1;
+  }
+  return { text: result + text.slice(from), count };
 }
 
 function applyRules(rules: readonly Rule[], text: string): Redaction {
@@ -107,12 +266,11 @@ function applyRules(rules: readonly Rule[], text: string): Redaction {
   let result = text;
   for (const { pattern, replace } of rules) {
     result = result.replace(pattern, (...args: unknown[]) => {
-      // A user's pattern may match the empty string (a*): that hides nothing, and would only garble the text.
-      if (args[0] === '') return '';
       count += 1;
-      const groups = args.at(-1) as Record<string, string> | undefined;
+      const groups = (typeof args.at(-1) === 'object' ? args.at(-1) : {}) as Record<string, string | undefined>;
+      if (typeof replace === 'function') return replace(args[0] as string, groups);
       const groupOne = typeof args[1] === 'string' ? args[1] : '';
-      return replace.replace('$<keep>', groups?.keep ?? '').replaceAll('$1', groupOne);
+      return replace.replace('$<keep>', groups.keep ?? '').replaceAll('$1', groupOne);
     });
   }
   return { text: result, count };
@@ -123,18 +281,21 @@ export interface RedactionSettings {
   redactPatterns: string[];
 }
 
+/** The built-in rules and the user's patterns as they are now; the patterns are compiled again only when they change. */
+export function settingsRedactor(patterns: () => string[]): (text: string) => string {
+  let compiled: { patterns: string[]; redact: (text: string) => Redaction } | null = null;
+  return (text) => {
+    const current = patterns();
+    if (compiled?.patterns !== current) compiled = { patterns: current, redact: createRedactor(current) };
+    return compiled.redact(text).text;
+  };
+}
+
 /**
  * What text bound for a model goes through: the rules and the user's patterns
  * for a remote endpoint always, for a local model when the user asked.
- * The patterns are compiled again only when the settings changed.
  */
 export function modelRedactor(settings: () => RedactionSettings, remote: () => boolean): (text: string) => string {
-  let compiled: { patterns: string[]; redact: (text: string) => Redaction } | null = null;
-  return (text) => {
-    const { redactLocal, redactPatterns } = settings();
-    if (!redactLocal && !remote()) return text;
-    if (compiled?.patterns !== redactPatterns)
-      compiled = { patterns: redactPatterns, redact: createRedactor(redactPatterns) };
-    return compiled.redact(text).text;
-  };
+  const redact = settingsRedactor(() => settings().redactPatterns);
+  return (text) => (settings().redactLocal || remote() ? redact(text) : text);
 }

@@ -36,9 +36,16 @@ export interface RemoteEngineOptions {
   /** How many requests run at once; more wait in line. */
   concurrency: number;
   log: Logger;
+  /**
+   * Takes secrets out of everything sent: the built-in rules and the user's patterns (assistant.redactPatterns);
+   * the built-in rules alone when not given.
+   */
+  redact?: (text: string) => string;
 }
 
 type ParsedRequest = ReturnType<typeof parseChatRequest>;
+
+type Redact = (text: string) => string;
 
 /** Why a running request was aborted on purpose. */
 type AbortReason = 'cancelled' | 'unloaded' | 'timeout';
@@ -88,10 +95,10 @@ function errorCode(error: unknown): string | undefined {
   return undefined;
 }
 
-const clean = (text: string) => redactSecrets(text).text;
+const builtInRedaction = (text: string) => redactSecrets(text).text;
 
 /** One assistant message per call and its tool message: the shape every OpenAI-compatible server accepts. */
-function callMessages(calls: readonly ToolCall[]): ChatCompletionMessageParam[] {
+function callMessages(calls: readonly ToolCall[], clean: Redact): ChatCompletionMessageParam[] {
   return calls.flatMap((call): ChatCompletionMessageParam[] => [
     {
       role: 'assistant',
@@ -109,19 +116,19 @@ function callMessages(calls: readonly ToolCall[]): ChatCompletionMessageParam[] 
 }
 
 // Everything sent leaves the computer: secrets quoted from logs, configs and tool results are taken out first.
-function toMessages(request: ParsedRequest): ChatCompletionMessageParam[] {
+function toMessages(request: ParsedRequest, clean: Redact): ChatCompletionMessageParam[] {
   return [
     ...(request.systemPrompt === undefined ? [] : [{ role: 'system' as const, content: clean(request.systemPrompt) }]),
     ...request.history.flatMap((turn): ChatCompletionMessageParam[] =>
       turn.role === 'user'
         ? [{ role: 'user', content: clean(turn.text) }]
         : [
-            ...callMessages(turn.toolCalls ?? []),
+            ...callMessages(turn.toolCalls ?? [], clean),
             ...(turn.text ? [{ role: 'assistant' as const, content: clean(turn.text) }] : []),
           ],
     ),
     { role: 'user', content: clean(request.prompt) },
-    ...callMessages(request.turnToolCalls),
+    ...callMessages(request.turnToolCalls, clean),
   ];
 }
 
@@ -158,10 +165,10 @@ function parseArguments(text: string): unknown {
   }
 }
 
-function toParams(model: string, request: ParsedRequest): ChatCompletionCreateParamsStreaming {
+function toParams(model: string, request: ParsedRequest, clean: Redact): ChatCompletionCreateParamsStreaming {
   return {
     model,
-    messages: toMessages(request),
+    messages: toMessages(request, clean),
     // Not max_completion_tokens: llama.cpp's server and Ollama know only max_tokens.
     max_tokens: request.maxTokens,
     temperature: request.temperature,
@@ -320,9 +327,12 @@ export class RemoteEngine extends EventEmitter<{ status: [EngineStatus] }> imple
     let text = '';
     let usage: OpenAI.CompletionUsage | undefined;
     const calls = new StreamedCalls();
-    const stream = await this.client.chat.completions.create(toParams(this.options.model, pending.request), {
-      signal,
-    });
+    const stream = await this.client.chat.completions.create(
+      toParams(this.options.model, pending.request, this.options.redact ?? builtInRedaction),
+      {
+        signal,
+      },
+    );
     for await (const chunk of stream) {
       usage = chunk.usage ?? usage;
       calls.add(chunk.choices[0]?.delta.tool_calls ?? []);

@@ -24,6 +24,8 @@ export interface FixesOptions {
   config: () => Config['fixes'];
   /** The chat engines; with a model set up, it explains proposals and suggests fixes for unknown kinds. */
   engines: EngineSource;
+  /** What the advisor's request goes through: redaction with the user's patterns, as for every model request. */
+  redact?: (text: string) => string;
   log: Logger;
 }
 
@@ -36,7 +38,7 @@ export class Fixes {
   /** Every action switched on now: what the chat may propose and Apply may run. */
   readonly catalog: Catalog;
 
-  constructor({ paths, sessionBus, server, findings, config, engines, log }: FixesOptions) {
+  constructor({ paths, sessionBus, server, findings, config, engines, redact, log }: FixesOptions) {
     this.store = new FixesStore(join(paths.stateDirectory, 'fixes.db'));
     this.context = {
       sessionBus,
@@ -80,7 +82,7 @@ export class Fixes {
       executor: this.executor,
       context: this.context,
       policy,
-      advisor: new ModelAdvisor({ engines, catalog: findingsCatalog, log }),
+      advisor: new ModelAdvisor({ engines, catalog: findingsCatalog, log, redact }),
       signals: {
         proposalAdded: (proposal) => {
           emit('ProposalAdded', [String(proposal.id), proposalDict(proposal)]);

@@ -41,7 +41,15 @@ const answerSchema = z.object({
 });
 
 export class ModelAdvisor {
-  constructor(private readonly options: { engines: EngineSource; catalog: Catalog; log: Logger }) {}
+  constructor(
+    private readonly options: {
+      engines: EngineSource;
+      catalog: Catalog;
+      log: Logger;
+      /** What the request goes through before it reaches the model: redaction with the user's patterns. */
+      redact?: (text: string) => string;
+    },
+  ) {}
 
   get available(): boolean {
     const state = this.options.engines.state();
@@ -57,7 +65,7 @@ export class ModelAdvisor {
     const engine = await this.options.engines.engine();
     const handle = engine.chat({
       systemPrompt: SYSTEM_PROMPT,
-      prompt: this.prompt(finding, offered, names),
+      prompt: (this.options.redact ?? ((text: string) => text))(this.prompt(finding, offered, names)),
       maxTokens: ANSWER_TOKENS,
       temperature: 0.2,
       jsonSchema: jsonSchema(names),
