@@ -163,6 +163,7 @@ async function main(): Promise<void> {
     server,
     findings: findingsStore,
     config: () => config.config.fixes,
+    journalDirectories: () => config.config.watch.journal.directories,
     engines,
     log,
   });
