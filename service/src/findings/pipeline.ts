@@ -79,7 +79,8 @@ export class FindingsPipeline {
  */
 function stampJournal(report: FindingReport, source: string): void {
   const journal = source.startsWith('journal:') ? source.slice('journal:'.length) : source.replace(/^journal\./, '');
-  for (const evidence of report.evidence) if (evidence.kind === 'journal' && evidence.cursor) evidence.journal ??= journal;
+  for (const evidence of report.evidence)
+    if (evidence.kind === 'journal' && evidence.cursor) evidence.journal ??= journal;
 }
 
 /** Within one batch a finding that was added and then updated is still news: keep "added". */

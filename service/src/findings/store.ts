@@ -257,9 +257,9 @@ export class FindingsStore {
     const row = this.sql('SELECT * FROM findings WHERE id = ?').get(id) as FindingRow | undefined;
     if (!row) return null;
     const evidence = (
-      this.sql('SELECT kind, text, cursor, path, at, journal, line FROM evidence WHERE finding_id = ? ORDER BY seq').all(
-        id,
-      ) as EvidenceRow[]
+      this.sql(
+        'SELECT kind, text, cursor, path, at, journal, line FROM evidence WHERE finding_id = ? ORDER BY seq',
+      ).all(id) as EvidenceRow[]
     ).map((e): Evidence => ({
       kind: e.kind,
       text: e.text,

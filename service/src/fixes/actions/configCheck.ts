@@ -49,7 +49,8 @@ async function linesAround(path: string, line: number): Promise<string[]> {
   try {
     for await (const text of reader) {
       number += 1;
-      if (number >= first) shown.push(`${number === line ? '>' : ' '}${String(number).padStart(6)}  ${cleanLine(text)}`);
+      if (number >= first)
+        shown.push(`${number === line ? '>' : ' '}${String(number).padStart(6)}  ${cleanLine(text)}`);
       if (number >= last) break;
     }
   } catch {
@@ -58,8 +59,7 @@ async function linesAround(path: string, line: number): Promise<string[]> {
     reader.close();
     stream.destroy();
   }
-  if (number < line)
-    throw new StewardError('InvalidArgs', format(_('{path} has no line {line} now'), { path, line }));
+  if (number < line) throw new StewardError('InvalidArgs', format(_('{path} has no line {line} now'), { path, line }));
   return shown;
 }
 
@@ -105,7 +105,10 @@ const UNIT_FILE = /\/systemd\/(?:system|user)\/[^/]+\.(?:service|socket|timer|pa
  * that covers the path is used.
  */
 export const VALIDATORS: readonly Validator[] = [
-  { covers: UNIT_FILE, argv: (path) => ['systemd-analyze', 'verify', ...(/\/user\//.test(path) ? ['--user'] : []), path] },
+  {
+    covers: UNIT_FILE,
+    argv: (path) => ['systemd-analyze', 'verify', ...(/\/user\//.test(path) ? ['--user'] : []), path],
+  },
   { covers: /^\/etc\/nginx\//, argv: () => ['nginx', '-t', '-q'] },
   // sshd -t reads the main file, which includes the drop-ins.
   { covers: /^\/etc\/ssh\/sshd_config(?:\.d\/[^/]+)?$/, argv: () => ['sshd', '-t'] },
@@ -127,13 +130,19 @@ const VALIDATE_TIMEOUT_MS = 15_000;
 const MAX_OUTPUT_LINES = 60;
 
 /** The validator for `path` with its program's absolute path; Unavailable when none covers it or it is not installed. */
-export async function validatorFor(path: string): Promise<string[]> {
+export async function validatorFor(path: string): Promise<[string, ...string[]]> {
   const validator = VALIDATORS.find(({ covers }) => covers.test(path));
   if (!validator) throw new StewardError('Unavailable', `no validator is known for ${path}`);
   const [program, ...args] = validator.argv(path);
   for (const directory of PROGRAM_DIRECTORIES) {
     const file = join(directory, program);
-    if (await access(file, constants.X_OK).then(() => true, () => false)) return [file, ...args];
+    if (
+      await access(file, constants.X_OK).then(
+        () => true,
+        () => false,
+      )
+    )
+      return [file, ...args];
   }
   throw new StewardError('Unavailable', `${program} is not installed`);
 }
@@ -144,10 +153,10 @@ interface ValidatorResult {
   output: string[];
 }
 
-function runValidator([file, ...args]: string[], signal?: AbortSignal): Promise<ValidatorResult> {
+function runValidator([file, ...args]: [string, ...string[]], signal?: AbortSignal): Promise<ValidatorResult> {
   return new Promise((resolve, reject) => {
     execFile(
-      file!,
+      file,
       args,
       {
         timeout: VALIDATE_TIMEOUT_MS,
@@ -186,7 +195,7 @@ export function validateAction(): ActionDefinition<ValidateParams> {
     async preview({ path }) {
       const argv = await validatorFor(path);
       return {
-        summary: format(_('Check {path} with {program}'), { path, program: argv[0]! }),
+        summary: format(_('Check {path} with {program}'), { path, program: argv[0] }),
         details: [
           format(_('runs: {command}'), { command: argv.join(' ') }),
           format(
@@ -205,13 +214,13 @@ export function validateAction(): ActionDefinition<ValidateParams> {
       const { status, output } = await runValidator(argv, signal);
       const verdict =
         status === 0
-          ? format(_('{program} finds no error in {path}'), { program: argv[0]!, path })
+          ? format(_('{program} finds no error in {path}'), { program: argv[0], path })
           : status === null
             ? format(_('{program} did not finish within {seconds} s'), {
-                program: argv[0]!,
+                program: argv[0],
                 seconds: VALIDATE_TIMEOUT_MS / 1000,
               })
-            : format(_('{program} reports a problem (exit status {status})'), { program: argv[0]!, status });
+            : format(_('{program} reports a problem (exit status {status})'), { program: argv[0], status });
       progress(1, verdict);
       return { summary: [verdict, ...output].join('\n'), undo: { impossible: _('checking changes nothing') } };
     },

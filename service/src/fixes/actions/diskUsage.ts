@@ -49,8 +49,8 @@ export async function measureUsage(root: string, limits: WalkLimits = LIMITS): P
   const first = new Map<string, DirectoryUsage>();
   const report: UsageReport = { top: [], entries: 0, complete: true, unreadable: 0 };
   const stack: { path: string; owners: DirectoryUsage[] }[] = [{ path: root, owners: [] }];
-  while (stack.length > 0) {
-    const { path, owners } = stack.pop()!;
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    const { path, owners } = next;
     const directory = await opendir(path).catch(() => null);
     if (!directory) {
       report.unreadable += 1;
@@ -71,14 +71,13 @@ export async function measureUsage(root: string, limits: WalkLimits = LIMITS): P
       if (!stats.isDirectory() || stats.dev !== rootStat.dev) continue;
       const level = owners.length;
       const usage: DirectoryUsage = { path: child, bytes, children: [] };
-      if (level === 0) first.set(child, usage);
-      else if (level === 1) owners[0]!.children.push(usage);
+      const [parent] = owners;
+      if (!parent) first.set(child, usage);
+      else if (level === 1) parent.children.push(usage);
       stack.push({ path: child, owners: level < 2 ? [...owners, usage] : owners });
     }
-    if (!report.complete) {
-      await directory.close().catch(() => undefined);
-      break;
-    }
+    // Leaving the for-await loop closed the directory.
+    if (!report.complete) break;
   }
   const bySize = (a: DirectoryUsage, b: DirectoryUsage) => b.bytes - a.bytes;
   report.top = [...first.values()]
@@ -94,7 +93,9 @@ function describe(report: UsageReport): string[] {
     ...usage.children.map((child) => `    ${formatBytes(child.bytes)}  ${cleanLine(child.path)}`),
   ]);
   if (!report.complete)
-    lines.push(format(_('counted the first {count} entries only; the rest was not measured'), { count: report.entries }));
+    lines.push(
+      format(_('counted the first {count} entries only; the rest was not measured'), { count: report.entries }),
+    );
   if (report.unreadable > 0)
     lines.push(format(_('{count} directories you cannot read are not counted'), { count: report.unreadable }));
   return lines;

@@ -115,10 +115,13 @@ export function showLogsAction(options: ShowLogsOptions = {}): ActionDefinition<
       const details = await readLog(params, options);
       return {
         // Translators: {log} is "the system journal", "your journal" or "backup.service's log".
-        summary: params.cursor && !params.unit ? _('Show the journal around the reported line') : format(ngettext('Show the last line of {log}', 'Show the last {count} lines of {log}', params.lines), {
-          count: params.lines,
-          log: whose(params),
-        }),
+        summary:
+          params.cursor && !params.unit
+            ? _('Show the journal around the reported line')
+            : format(ngettext('Show the last line of {log}', 'Show the last {count} lines of {log}', params.lines), {
+                count: params.lines,
+                log: whose(params),
+              }),
         details,
         changesNothing: details.length === 0,
       };
