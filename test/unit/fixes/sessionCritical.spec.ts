@@ -1,9 +1,10 @@
-import { riskOf } from '../../../service/src/fixes/action.js';
+import { riskOf, type ActionDefinition } from '../../../service/src/fixes/action.js';
 import { systemdActions } from '../../../service/src/fixes/actions/systemd.js';
 import { policyFor } from '../../../service/src/fixes/policy.js';
 import { isSessionCritical } from '../../../service/src/fixes/sessionCritical.js';
 
-const action = (name: string) => systemdActions.find((candidate) => candidate.name === `systemd.${name}`)!;
+const action = (name: string) =>
+  systemdActions.find((candidate) => candidate.name === `systemd.${name}`) as unknown as ActionDefinition;
 
 describe('session-critical units and processes', () => {
   it('names the units and processes the session stands on', () => {

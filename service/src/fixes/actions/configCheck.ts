@@ -162,7 +162,13 @@ function runValidator([file, ...args]: [string, ...string[]], signal?: AbortSign
         timeout: VALIDATE_TIMEOUT_MS,
         maxBuffer: 256 * 1024,
         signal,
-        env: { PATH: PROGRAM_DIRECTORIES.join(':'), LC_ALL: 'C' },
+        // A user unit's check needs the user's runtime directory; nothing else of the service's environment.
+        env: {
+          PATH: PROGRAM_DIRECTORIES.join(':'),
+          LC_ALL: 'C',
+          ...(process.env.HOME && { HOME: process.env.HOME }),
+          ...(process.env.XDG_RUNTIME_DIR && { XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR }),
+        },
       },
       (error, stdout, stderr) => {
         const failure = error as (NodeJS.ErrnoException & { code?: number | string; killed?: boolean }) | null;
@@ -213,14 +219,16 @@ export function validateAction(): ActionDefinition<ValidateParams> {
       progress(null, format(_('Running {command}'), { command: argv.join(' ') }));
       const { status, output } = await runValidator(argv, signal);
       const verdict =
-        status === 0
-          ? format(_('{program} finds no error in {path}'), { program: argv[0], path })
-          : status === null
-            ? format(_('{program} did not finish within {seconds} s'), {
-                program: argv[0],
-                seconds: VALIDATE_TIMEOUT_MS / 1000,
-              })
-            : format(_('{program} reports a problem (exit status {status})'), { program: argv[0], status });
+        status === null
+          ? format(_('{program} did not finish within {seconds} s'), {
+              program: argv[0],
+              seconds: VALIDATE_TIMEOUT_MS / 1000,
+            })
+          : status !== 0
+            ? format(_('{program} reports a problem (exit status {status})'), { program: argv[0], status })
+            : output.length > 0
+              ? format(_('{program} accepts {path}, with remarks'), { program: argv[0], path })
+              : format(_('{program} finds no error in {path}'), { program: argv[0], path });
       progress(1, verdict);
       return { summary: [verdict, ...output].join('\n'), undo: { impossible: _('checking changes nothing') } };
     },
