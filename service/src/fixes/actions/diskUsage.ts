@@ -10,7 +10,7 @@ import { formatBytes } from '../../findings/detectors/format.js';
 import type { ActionDefinition } from '../action.js';
 import { absolutePath } from '../params.js';
 import { cleanLine } from '../../untrustedText.js';
-import { _, format, N_ } from '../../i18n.js';
+import { _, format, N_, ngettext } from '../../i18n.js';
 
 const diskUsageParams = z.object({ path: absolutePath });
 type DiskUsageParams = z.infer<typeof diskUsageParams>;
@@ -97,7 +97,16 @@ function describe(report: UsageReport): string[] {
       format(_('counted the first {count} entries only; the rest was not measured'), { count: report.entries }),
     );
   if (report.unreadable > 0)
-    lines.push(format(_('{count} directories you cannot read are not counted'), { count: report.unreadable }));
+    lines.push(
+      format(
+        ngettext(
+          '{count} directory you cannot read is not counted',
+          '{count} directories you cannot read are not counted',
+          report.unreadable,
+        ),
+        { count: report.unreadable },
+      ),
+    );
   return lines;
 }
 
