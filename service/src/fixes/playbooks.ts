@@ -89,41 +89,27 @@ function logsStep(finding: FindingWithEvidence, unit?: { unit: string; scope: 'u
 /** The unit and the manager that knows it, when the subject is a unit this machine's systemd knows. */
 async function knownUnit(finding: FindingWithEvidence, tools: PlaybookTools) {
   const unit = finding.subject;
-  // A unit seen in an extra journal directory (a container's, another machine's) is not this machine's.
-  if (!isActionableUnit(unit) || journalPlace(finding).directory) return null;
+  if (!isActionableUnit(unit)) return null;
   const scope = await unitScope(unit, tools);
   return scope ? { unit, scope } : null;
 }
 
-/** The unit's log: the manager that knows it, or else the journal the finding came from. */
-function unitLogs(finding: FindingWithEvidence, known: { unit: string; scope: 'user' | 'system' } | null) {
-  if (known) return logsStep(finding, known);
-  if (isActionableUnit(finding.subject))
-    return logsStep(finding, { unit: finding.subject, scope: journalPlace(finding).scope });
-  return logsStep(finding);
-}
-
-/** A proposal whose only step is reading the logs, with the finding's title leading its explanation. */
+/** A proposal whose only step is reading the logs: the subject's when it is a unit, else around the evidence. */
 function readLogs(finding: FindingWithEvidence, title: string, advice: string): ProposalDraft {
-  const known = isActionableUnit(finding.subject)
+  const unit = isActionableUnit(finding.subject)
     ? { unit: finding.subject, scope: journalPlace(finding).scope }
-    : null;
+    : undefined;
   return {
     title,
     explanation: format(_('{title}. {advice}'), { title: finding.title, advice }),
-    actions: [unitLogs(finding, known)],
+    actions: [logsStep(finding, unit)],
   };
 }
 
 const unitFailed: Playbook = async (finding, tools) => {
+  // A unit this machine's systemd does not know is a forged or foreign name: nothing is proposed about it.
   const known = await knownUnit(finding, tools);
-  if (!known) {
-    return readLogs(
-      finding,
-      _('Read the log of what failed'),
-      _('The log lines around the failure say what went wrong.'),
-    );
-  }
+  if (!known) return null;
   const { unit, scope } = known;
   const missing = await missingPackage(finding, tools);
   if (missing) {
@@ -163,13 +149,7 @@ const unitFailed: Playbook = async (finding, tools) => {
 // cause is fixed, the failed state cleared and one start.
 const crashLoop: Playbook = async (finding, tools) => {
   const known = await knownUnit(finding, tools);
-  if (!known) {
-    return readLogs(
-      finding,
-      format(_('Find out why {unit} keeps failing'), { unit: finding.subject }),
-      _('Each restart failed the same way; the logs say why.'),
-    );
-  }
+  if (!known) return null;
   return {
     title: format(_('Find out why {unit} keeps failing'), { unit: known.unit }),
     explanation: format(

@@ -116,34 +116,36 @@ describe('playbooks', () => {
     );
   });
 
-  it('never names init.scope or any scope as a target: only the lines around the evidence', async () => {
-    for (const subject of ['init.scope', 'session-2.scope']) {
-      userUnits.push(subject);
-      for (const kind of ['unit-failed', 'crash-loop']) {
-        const result = await draft(kind, subject);
-        expect(result?.actions)
+  it('never names init.scope or any scope as a target, nor a unit systemd does not know', async () => {
+    userUnits.push('init.scope', 'session-2.scope');
+    for (const subject of ['init.scope', 'session-2.scope', 'gone.service', '$(reboot).service'])
+      for (const kind of ['unit-failed', 'crash-loop'])
+        expect(await draft(kind, subject))
           .withContext(`${kind} ${subject}`)
-          .toEqual([{ name: 'info.show_logs', params: { scope: 'system', cursor: CURSOR } }]);
-      }
-    }
+          .toBeNull();
+    // Other kinds read the lines around the evidence instead of a scope's log.
+    expect((await draft('oom-kill', 'init.scope'))?.actions).toEqual([
+      { name: 'info.show_logs', params: { scope: 'system', cursor: CURSOR } },
+    ]);
     expect(isActionableUnit('init.scope')).toBeFalse();
     expect(isActionableUnit('app-gnome-x-1.scope')).toBeFalse();
     expect(isActionableUnit('(resolved')).toBeFalse();
     expect(isActionableUnit('backup.service')).toBeTrue();
   });
 
-  it('shows the logs of a unit systemd does not know from its own journal, without acting on it', async () => {
-    expect((await draft('unit-failed', 'gone.service'))?.actions).toEqual([
-      { name: 'info.show_logs', params: { unit: 'gone.service', scope: 'system' } },
+  it('reads the log of a unit named by another kind of finding', async () => {
+    expect((await draft('oom-kill', 'build.service', [{ journal: 'user' }]))?.actions).toEqual([
+      { name: 'info.show_logs', params: { unit: 'build.service', scope: 'user' } },
     ]);
   });
 
-  it('reads a finding from an extra journal directory there, and acts on no unit of this machine', async () => {
+  it('reads a finding from an extra journal directory there', async () => {
     const directory = '/var/lib/machines/box/journal';
     const result = await draft('crash-loop', 'backup.service', [{ journal: directory }]);
-    expect(result?.actions).toEqual([
-      { name: 'info.show_logs', params: { unit: 'backup.service', scope: 'system', directory } },
-    ]);
+    expect(result?.actions[0]).toEqual({
+      name: 'info.show_logs',
+      params: { unit: 'backup.service', scope: 'user', directory },
+    });
     expect((await draft('oom-kill', 'firefox', [{ journal: directory }]))?.actions).toEqual([
       { name: 'info.show_logs', params: { scope: 'system', cursor: CURSOR, directory } },
     ]);
