@@ -54,6 +54,16 @@ describe('fixes on the bus', () => {
       ['systemd.restart_unit', 'low', false, 'ask'],
     ]);
     expect(JSON.parse(String(actions[1]!.params))).toEqual({ unit: 'backup.service', scope: 'user' });
+    // The logs come from the journal the finding came from: the extra directory the service follows.
+    expect(JSON.parse(String(actions[0]!.params))).toEqual({
+      unit: 'backup.service',
+      scope: 'user',
+      directory: journal,
+      lines: 50,
+    });
+    expect(actions[0]!.details).toEqual([
+      jasmine.stringMatching(/ backup\.service: Failed with result 'exit-code'\.$/),
+    ]);
     // Proposed, not run: nothing happens without Apply.
     expect(await jobs()).toEqual([]);
 
