@@ -61,9 +61,8 @@ describe('fixes on the bus', () => {
       directory: journal,
       lines: 50,
     });
-    expect(actions[0]!.details).toEqual([
-      jasmine.stringMatching(/ backup\.service: Failed with result 'exit-code'\.$/),
-    ]);
+    // Its latest line is the failure (the hostile test may have written lines for the unit before).
+    expect((actions[0]!.details as string[]).at(-1)).toMatch(/ backup\.service: Failed with result 'exit-code'\.$/);
     // Proposed, not run: nothing happens without Apply.
     expect(await jobs()).toEqual([]);
 

@@ -201,6 +201,8 @@ describe('systemd actions', () => {
     const reset = action('reset_failed');
     expect((await reset.preview(user('backup.service'), context)).changesNothing).toBeTrue();
     await fail(client, 'backup.service', { status: 3 });
+    // Stopping a failed unit would change nothing: it is not offered.
+    expect((await action('stop_unit').preview(user('backup.service'), context)).changesNothing).toBeTrue();
     expect(await reset.preview(user('backup.service'), context)).toEqual({
       summary: 'Clear the failed state of backup.service',
       details: [

@@ -184,7 +184,8 @@ const stop = unitAction({
   title: N_('Stop a service'),
   texts: stopTexts,
   risk: byScope('medium', 'high'),
-  changesNothing: (before) => before.activeState === 'inactive',
+  // A failed unit runs nothing: stopping it would change nothing (it stays failed), so it is not offered.
+  changesNothing: isStopped,
   apply: job('StopUnit'),
   undo: (before, { unit, scope }) =>
     isStopped(before)
