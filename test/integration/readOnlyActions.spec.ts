@@ -23,8 +23,8 @@ describe('read-only steps', () => {
 
   describe('config.show_error', () => {
     it('shows the reported line in context, numbered and marked, from a real file', async () => {
-      const file = join(temp.path, '.config', 'app', 'app.conf');
-      await mkdir(join(temp.path, '.config', 'app'), { recursive: true });
+      const file = join(temp.path, '.config', 'systemd', 'user', 'app.service');
+      await mkdir(join(temp.path, '.config', 'systemd', 'user'), { recursive: true });
       await writeFile(file, Array.from({ length: 20 }, (_, i) => `setting${i + 1} = ${i + 1}`).join('\n') + '\n');
       const params = showError!.params.parse({ path: file, line: 10 });
       const preview = await showError!.preview(params, homeContext(temp.path));
@@ -46,8 +46,8 @@ describe('read-only steps', () => {
     });
 
     it('strips escape sequences from the file, and refuses a line past its end', async () => {
-      const file = join(temp.path, '.config', 'evil.conf');
-      await mkdir(join(temp.path, '.config'), { recursive: true });
+      const file = join(temp.path, '.config', 'systemd', 'evil.conf');
+      await mkdir(join(temp.path, '.config', 'systemd'), { recursive: true });
       await writeFile(file, 'ok\n\u001b[31mred\u001b[0m = 1\n');
       const preview = await showError!.preview({ path: file, line: 2 }, homeContext(temp.path));
       expect(preview.details).toEqual(['      1  ok', '>     2  red = 1']);
@@ -56,15 +56,18 @@ describe('read-only steps', () => {
       );
     });
 
-    it('shows only configuration places: not the key stores, not a symlink out of them, not elsewhere', async () => {
+    it('shows only configuration places: not the key stores, not a symlink to them, not other programs’ tokens', async () => {
       await mkdir(join(temp.path, '.ssh'), { recursive: true });
-      await mkdir(join(temp.path, '.config'), { recursive: true });
+      await mkdir(join(temp.path, '.config', 'systemd'), { recursive: true });
+      await mkdir(join(temp.path, '.config', 'rclone'), { recursive: true });
       await writeFile(join(temp.path, '.ssh', 'id_ed25519'), 'PRIVATE\n');
-      await symlink(join(temp.path, '.ssh', 'id_ed25519'), join(temp.path, '.config', 'innocent.conf'));
+      await symlink(join(temp.path, '.ssh', 'id_ed25519'), join(temp.path, '.config', 'systemd', 'innocent.conf'));
+      await writeFile(join(temp.path, '.config', 'rclone', 'rclone.conf'), 'token = secret\n');
       await writeFile(join(temp.path, 'notes.txt'), 'private notes\n');
       for (const path of [
         join(temp.path, '.ssh', 'id_ed25519'),
-        join(temp.path, '.config', 'innocent.conf'),
+        join(temp.path, '.config', 'systemd', 'innocent.conf'),
+        join(temp.path, '.config', 'rclone', 'rclone.conf'),
         join(temp.path, 'notes.txt'),
       ])
         await expectAsync(showError!.preview({ path, line: 1 }, homeContext(temp.path)))

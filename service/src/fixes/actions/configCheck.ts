@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { StewardError } from '../../dbus/errors.js';
-import { HOME_SECRETS } from '../../secretPlaces.js';
 import type { ActionContext, ActionDefinition } from '../action.js';
 import { absolutePath } from '../params.js';
 import { cleanLine } from '../../untrustedText.js';
@@ -19,19 +18,23 @@ const CONTEXT_LINES = 4;
 /** A config file is read this far at most: a line number beyond it is not shown. */
 const MAX_LINES_READ = 100_000;
 
-/** Where daemons keep configuration; the home's own config only outside its secret stores. */
-const SYSTEM_CONFIG_ROOTS = ['/etc/', '/usr/lib/', '/usr/share/', '/usr/local/etc/', '/lib/', '/run/', '/opt/'];
+/** Where daemons keep configuration. */
+// Not all of /run: the user's runtime directory there holds registry credentials (containers/auth.json).
+const SYSTEM_CONFIG_ROOTS = ['/etc/', '/usr/lib/', '/usr/share/', '/usr/local/etc/', '/lib/', '/run/systemd/', '/opt/'];
+/**
+ * In the home, only the user's service manager's configuration: the file comes from log text anyone can write,
+ * and the rest of ~/.config holds tokens (rclone, gh, cloud CLIs) that must not be shown on a forged line's word.
+ */
+const HOME_CONFIG_ROOTS = ['.config/systemd', '.config/environment.d'];
 
 /** InvalidArgs unless `path` (after symlinks) is a configuration file Steward may show. */
 async function ensureConfigPlace(path: string, { home }: ActionContext): Promise<string> {
   const real = await realpath(path).catch(() => {
     throw new StewardError('Unavailable', format(_('{path} cannot be read'), { path }));
   });
-  const homeConfig = [join(home, '.config') + '/', join(home, '.local/share') + '/'];
-  const inHomeSecrets = HOME_SECRETS.some((secret) => real.startsWith(join(home, secret) + '/'));
+  const homeConfig = HOME_CONFIG_ROOTS.map((root) => `${join(home, root)}/`);
   const allowed = [...SYSTEM_CONFIG_ROOTS, ...homeConfig].some((root) => real.startsWith(root));
-  if (!allowed || inHomeSecrets)
-    throw new StewardError('InvalidArgs', `${path} is not a configuration file Steward shows`);
+  if (!allowed) throw new StewardError('InvalidArgs', `${path} is not a configuration file Steward shows`);
   return real;
 }
 
