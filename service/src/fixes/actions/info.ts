@@ -80,7 +80,8 @@ async function readLog(params: ShowLogsParams, options: ShowLogsOptions): Promis
     ]);
     return [...parseEntries(earlier.stdout).reverse(), ...parseEntries(later.stdout)];
   }
-  // An extra directory holds one machine's journal: the unit is matched in whichever manager ran it.
+  // In an extra directory --user-unit would also demand Steward's own UID of the lines; --unit finds what
+  // PID 1 wrote about the unit and what the unit wrote itself.
   const unitArgs = unit ? [scope === 'user' && !params.directory ? '--user-unit' : '--unit', unit] : [];
   const args = [
     ...common,
