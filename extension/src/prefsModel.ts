@@ -21,8 +21,15 @@ export interface CatalogAction {
  */
 export const CATALOG_ACTIONS: readonly CatalogAction[] = [
   { name: 'config.restore', risk: 'medium', title: (_) => _('Restore a configuration file') },
+  { name: 'config.show_error', risk: 'low', title: (_) => _('Show the line a program complained about') },
+  {
+    name: 'config.validate',
+    risk: 'low',
+    title: (_) => _("Check a configuration with its program's own validator"),
+  },
   { name: 'files.clear_cache', risk: 'low', title: (_) => _('Clear caches') },
   { name: 'files.empty_trash', risk: 'medium', title: (_) => _('Empty the trash') },
+  { name: 'info.disk_usage', risk: 'low', title: (_) => _('Show what fills a disk') },
   { name: 'info.show_logs', risk: 'low', title: (_) => _('Show logs') },
   { name: 'journal.vacuum', risk: 'low', title: (_) => _('Shrink the journal') },
   { name: 'network.flush_dns', risk: 'low', title: (_) => _('Forget cached DNS answers') },
@@ -31,6 +38,7 @@ export const CATALOG_ACTIONS: readonly CatalogAction[] = [
   { name: 'packages.remove', risk: 'high', title: (_) => _('Remove packages') },
   { name: 'systemd.disable_unit', risk: 'medium', title: (_) => _('Stop starting a service automatically') },
   { name: 'systemd.enable_unit', risk: 'medium', title: (_) => _('Start a service automatically') },
+  { name: 'systemd.reset_failed', risk: 'medium', title: (_) => _("Clear a service's failed state") },
   { name: 'systemd.restart_unit', risk: 'medium', title: (_) => _('Restart a service') },
   { name: 'systemd.start_unit', risk: 'medium', title: (_) => _('Start a service') },
   { name: 'systemd.stop_unit', risk: 'medium', title: (_) => _('Stop a service') },

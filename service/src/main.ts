@@ -169,6 +169,7 @@ async function main(): Promise<void> {
     server,
     findings: findingsStore,
     config: () => config.config.fixes,
+    journalDirectories: () => config.config.watch.journal.directories,
     engines,
     redact: modelRedact,
     log,

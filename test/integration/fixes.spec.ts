@@ -54,6 +54,15 @@ describe('fixes on the bus', () => {
       ['systemd.restart_unit', 'low', false, 'ask'],
     ]);
     expect(JSON.parse(String(actions[1]!.params))).toEqual({ unit: 'backup.service', scope: 'user' });
+    // The logs come from the journal the finding came from: the extra directory the service follows.
+    expect(JSON.parse(String(actions[0]!.params))).toEqual({
+      unit: 'backup.service',
+      scope: 'user',
+      directory: journal,
+      lines: 50,
+    });
+    // Its latest line is the failure (the hostile test may have written lines for the unit before).
+    expect((actions[0]!.details as string[]).at(-1)).toMatch(/ backup\.service: Failed with result 'exit-code'\.$/);
     // Proposed, not run: nothing happens without Apply.
     expect(await jobs()).toEqual([]);
 
@@ -135,10 +144,17 @@ describe('fixes on the bus', () => {
           .not.toThrow();
       }
     }
-    // Only units that exist got proposals; the names made of shell, escapes and paths got none.
-    const subjects = new Set(all.map((p) => p.subject));
-    expect(subjects).toContain('marker.service');
-    expect([...subjects].every((subject) => ['backup.service', 'marker.service'].includes(String(subject)))).toBeTrue();
+    // Only units that exist got proposals about units; the names made of shell, escapes and paths got none. Other
+    // kinds (a forged file system error) get at most a look at the journal around their own line, by its cursor.
+    const known = ['backup.service', 'marker.service'];
+    expect(all.map((p) => p.subject)).toContain('marker.service');
+    for (const proposal of all.filter((p) => !known.includes(String(p.subject)))) {
+      const actions = (proposal.actions as Record<string, Variant>[]).map(plain);
+      expect(proposal.kind).withContext(String(proposal.subject)).not.toBe('unit-failed');
+      expect(actions.map((a) => [a.name, Object.keys(JSON.parse(String(a.params))).sort()]))
+        .withContext(String(proposal.subject))
+        .toEqual([['info.show_logs', ['cursor', 'directory', 'lines', 'scope']]]);
+    }
     expect((await jobs()).length).toBe(jobsBefore);
     expect(await approvals()).toBe(approvalsBefore);
     expect(scenario.service.process.exitCode).toBeNull();

@@ -2,8 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Variant } from '@jellybrick/dbus-next';
 import { createCatalog } from '../../service/src/fixes/catalog.js';
-import { appendToJournal, unitFailure, type ExportEntry } from '../support/journal.js';
-import { readJournalFixture } from '../support/journalEvents.js';
+import { appendToJournal, unitFailure } from '../support/journal.js';
 import { quietWatch, waitFor } from '../support/service.js';
 import { fail } from '../support/systemdMock.js';
 import { writeTinyModel } from '../support/tinyModel.js';
@@ -30,7 +29,8 @@ describe('model advice on proposals', () => {
       await mkdir(join(home, 'data', 'steward', 'models'), { recursive: true });
       await writeTinyModel(join(home, 'data', 'steward', 'models', 'tiny.gguf'));
       return {
-        inference: { gpu: 'off', threads: 1, contextSize: 2048, maxAnswerTokens: 400 },
+        // The advisor's request carries the whole catalog, parameters included.
+        inference: { gpu: 'off', threads: 1, contextSize: 3072, maxAnswerTokens: 400 },
         watch: quietWatch({ journal: { system: false, user: false, directories: [journal] } }),
       };
     });
@@ -41,16 +41,11 @@ describe('model advice on proposals', () => {
 
   it('asks the model about unknown kinds, and keeps only catalog actions', async () => {
     await fail(scenario.client, 'backup.service', { status: 3 });
-    const coredump = readJournalFixture('coredump').map((fields): ExportEntry => {
-      const entry: ExportEntry = { MESSAGE: fields.MESSAGE ?? '' };
-      for (const [key, value] of Object.entries(fields))
-        if (!key.startsWith('__') && key !== '_BOOT_ID') entry[key] = value;
-      return entry;
-    });
-    await appendToJournal(journal, [unitFailure('backup.service'), ...coredump]);
+    // ghost.service is no unit systemd knows: no playbook acts on it, so the model is asked.
+    await appendToJournal(journal, [unitFailure('backup.service'), unitFailure('ghost.service')]);
 
-    // Advice for the core dump, which no playbook knows; the unit's proposal takes its words from the finding's explanation.
-    await waitFor(() => adviceCount() >= 1, 'the model to advise on the core dump', 120_000);
+    // Advice for the unknown unit; the known unit's proposal takes its words from the finding's explanation.
+    await waitFor(() => adviceCount() >= 1, 'the model to advise on the unknown unit', 120_000);
     const all = await proposals();
     const restart = all.find((proposal) => proposal.subject === 'backup.service');
     expect(restart?.title).toBe('Restart backup.service');

@@ -189,6 +189,42 @@ describe('systemd actions', () => {
     expect(reloads.length).toBe(2);
   });
 
+  it('clears a failed unit’s failed state (reset-failed), and is not offered for a unit that is not failed', async () => {
+    await startSystemd('backup.service');
+    await mockCall(client, MANAGER_PATH, 'AddMethod', 'sssss', [
+      MANAGER,
+      'ResetFailedUnit',
+      's',
+      '',
+      "objects[self.units[args[0]]].UpdateProperties('org.freedesktop.systemd1.Unit', {'ActiveState': 'inactive'})",
+    ]);
+    const reset = action('reset_failed');
+    expect((await reset.preview(user('backup.service'), context)).changesNothing).toBeTrue();
+    await fail(client, 'backup.service', { status: 3 });
+    // Stopping a failed unit would change nothing: it is not offered.
+    expect((await action('stop_unit').preview(user('backup.service'), context)).changesNothing).toBeTrue();
+    expect(await reset.preview(user('backup.service'), context)).toEqual({
+      summary: 'Clear the failed state of backup.service',
+      details: [
+        'backup.service is failed (exit code 3)',
+        "Forget its failures and start limit in your user's service manager, as systemctl reset-failed does",
+      ],
+      changesNothing: false,
+    });
+    expect(riskOf(reset, user('backup.service'))).toBe('low');
+    expect(needsAuthorization(reset, system('backup.service'))).toBeTrue();
+    expect(await reset.run(user('backup.service'), context, options)).toEqual({
+      summary: 'Cleared the failed state of backup.service',
+      undo: { impossible: 'a cleared failed state cannot be put back: backup.service was failed' },
+    });
+    expect(await reset.verify(user('backup.service'), context)).toEqual({
+      ok: true,
+      observed: 'backup.service is inactive',
+    });
+    const calls = (await mockCall(client, MANAGER_PATH, 'GetMethodCalls', 's', ['ResetFailedUnit']))[0] as unknown[];
+    expect(calls.length).toBe(1);
+  });
+
   it('refuses a unit systemd does not know, in the preview and in the run', async () => {
     await startSystemd();
     for (const name of ['restart_unit', 'enable_unit']) {
@@ -220,6 +256,7 @@ describe('systemd actions', () => {
       ['systemd.stop_unit', 'medium', 'high'],
       ['systemd.enable_unit', 'medium', 'medium'],
       ['systemd.disable_unit', 'medium', 'high'],
+      ['systemd.reset_failed', 'low', 'medium'],
     ]);
 
     const monitor = await monitorCalls(bus.address, `interface='${MANAGER}',member='StartUnit'`);

@@ -70,6 +70,10 @@ export const unitFailure = (unit: string): ExportEntry => ({
   MESSAGE: `${unit}: Failed with result 'exit-code'.`,
   PRIORITY: '4',
   SYSLOG_IDENTIFIER: 'systemd',
+  // PID 1's trusted fields, as journald stores them: journalctl --unit finds the line by them.
+  _PID: '1',
+  _UID: '0',
+  _COMM: 'systemd',
   _SYSTEMD_UNIT: 'init.scope',
   UNIT: unit,
   _TRANSPORT: 'journal',

@@ -4,7 +4,7 @@
 import type { Logger } from '../logging.js';
 import type { WatchEvent } from '../watch/events.js';
 import type { FindingChange, FindingsStore } from './store.js';
-import type { Detector } from './types.js';
+import type { Detector, FindingReport } from './types.js';
 
 export interface FindingsPipelineOptions {
   store: FindingsStore;
@@ -47,6 +47,7 @@ export class FindingsPipeline {
       const positions = new Map<string, string>();
       for (const { source, event, position } of batch) {
         for (const output of this.detect(event)) {
+          if ('report' in output && event.type === 'journal') stampJournal(output.report, source);
           const change = 'report' in output ? store.report(output.report) : store.resolve(output.resolve);
           if (change) changed.set(change.finding.id, merge(changed.get(change.finding.id), change));
         }
@@ -69,6 +70,17 @@ export class FindingsPipeline {
       }
     });
   }
+}
+
+/**
+ * Journal evidence records which journal it is in ('system', 'user' or the extra directory), from the source
+ * that read it (watchers.ts names them journal.system, journal.user and journal:<directory>), so a fix can show
+ * the lines from the same journal.
+ */
+function stampJournal(report: FindingReport, source: string): void {
+  const journal = source.startsWith('journal:') ? source.slice('journal:'.length) : source.replace(/^journal\./, '');
+  for (const evidence of report.evidence)
+    if (evidence.kind === 'journal' && evidence.cursor) evidence.journal ??= journal;
 }
 
 /** Within one batch a finding that was added and then updated is still news: keep "added". */

@@ -72,6 +72,8 @@ interface EvidenceRow {
   cursor: string | null;
   path: string | null;
   at: number;
+  journal: string | null;
+  line: number | null;
 }
 
 /** Evidence kept per finding: the first few lines show how it began, the latest how it goes. */
@@ -104,7 +106,9 @@ CREATE TABLE IF NOT EXISTS evidence (
   text TEXT NOT NULL,
   cursor TEXT,
   path TEXT,
-  at INTEGER NOT NULL
+  at INTEGER NOT NULL,
+  journal TEXT,
+  line INTEGER
 );
 CREATE INDEX IF NOT EXISTS evidence_by_finding ON evidence (finding_id, seq);
 CREATE TABLE IF NOT EXISTS ignore_rules (
@@ -121,6 +125,7 @@ CREATE TABLE IF NOT EXISTS source_positions (
 
 /** Columns added to findings after its first release, which a database made before lacks. */
 const ADDED_COLUMNS = { explanation: 'TEXT', likely_cause: 'TEXT' };
+const ADDED_EVIDENCE_COLUMNS = { journal: 'TEXT', line: 'INTEGER' };
 
 const severityRank = (severity: Severity) => SEVERITIES.indexOf(severity);
 
@@ -252,15 +257,17 @@ export class FindingsStore {
     const row = this.sql('SELECT * FROM findings WHERE id = ?').get(id) as FindingRow | undefined;
     if (!row) return null;
     const evidence = (
-      this.sql('SELECT kind, text, cursor, path, at FROM evidence WHERE finding_id = ? ORDER BY seq').all(
-        id,
-      ) as EvidenceRow[]
+      this.sql(
+        'SELECT kind, text, cursor, path, at, journal, line FROM evidence WHERE finding_id = ? ORDER BY seq',
+      ).all(id) as EvidenceRow[]
     ).map((e): Evidence => ({
       kind: e.kind,
       text: e.text,
       at: new Date(e.at),
       ...(e.cursor === null ? {} : { cursor: e.cursor }),
       ...(e.path === null ? {} : { path: e.path }),
+      ...(e.journal === null ? {} : { journal: e.journal }),
+      ...(e.line === null ? {} : { line: e.line }),
     }));
     return { ...toFinding(row, this.isIgnored(row)), evidence };
   }
@@ -285,6 +292,10 @@ export class FindingsStore {
     for (const [name, type] of Object.entries(ADDED_COLUMNS)) {
       if (!present.has(name)) this.db.exec(`ALTER TABLE findings ADD COLUMN ${name} ${type}`);
     }
+    const evidence = new Set((this.db.pragma('table_info(evidence)') as { name: string }[]).map((c) => c.name));
+    for (const [name, type] of Object.entries(ADDED_EVIDENCE_COLUMNS)) {
+      if (!evidence.has(name)) this.db.exec(`ALTER TABLE evidence ADD COLUMN ${name} ${type}`);
+    }
   }
 
   private isIgnored(row: FindingRow): boolean {
@@ -306,7 +317,9 @@ export class FindingsStore {
   }
 
   private addEvidence(findingId: number, evidence: Evidence): void {
-    this.sql('INSERT INTO evidence (finding_id, kind, text, cursor, path, at) VALUES (?, ?, ?, ?, ?, ?)').run(
+    this.sql(
+      'INSERT INTO evidence (finding_id, kind, text, cursor, path, at, journal, line) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    ).run(
       findingId,
       evidence.kind,
       // Log lines are untrusted: no terminal escapes or control characters reach a display or a model.
@@ -314,6 +327,8 @@ export class FindingsStore {
       evidence.cursor ?? null,
       evidence.path ?? null,
       evidence.at.getTime(),
+      evidence.journal ?? null,
+      evidence.line ?? null,
     );
     // A flood of the same error keeps a bounded record: how it began and how it goes now.
     this.sql(

@@ -12,7 +12,15 @@ export interface Evidence {
   text: string;
   /** The journal cursor of a log line, to find it again. */
   cursor?: string;
+  /**
+   * Which journal the line is in: 'system', 'user', or an extra journal directory the service follows
+   * (watch.journal.directories); set by the pipeline from the source that read it.
+   */
+  journal?: string;
+  /** A file the evidence names: the changed file, the configuration file a daemon complained about. */
   path?: string;
+  /** The line of `path` the evidence names (1-based). */
+  line?: number;
   /** When the evidence was seen. */
   at: Date;
 }

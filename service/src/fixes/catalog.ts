@@ -3,6 +3,7 @@
 import { StewardError } from '../dbus/errors.js';
 import type { ActionDefinition } from './action.js';
 import { configActions } from './actions/config.js';
+import { configCheckActions } from './actions/configCheck.js';
 import { fileActions } from './actions/files.js';
 import { infoActions } from './actions/info.js';
 import { journalActions } from './actions/journal.js';
@@ -66,26 +67,33 @@ export class Catalog {
   }
 }
 
-const findingActions = [
-  ...systemdActions,
-  ...packageActions,
-  ...networkActions,
-  ...fileActions,
-  ...journalActions,
-  ...configActions,
-  ...infoActions,
-] as ActionDefinition[];
+export interface FindingActionsOptions {
+  /** watch.journal.directories, read at each use: the extra journals info.show_logs may read. */
+  journalDirectories?: () => readonly string[];
+}
+
+const findingActions = ({ journalDirectories = () => [] }: FindingActionsOptions) =>
+  [
+    ...systemdActions,
+    ...packageActions,
+    ...networkActions,
+    ...fileActions,
+    ...journalActions,
+    ...configActions,
+    ...configCheckActions,
+    ...infoActions({ directories: journalDirectories }),
+  ] as ActionDefinition[];
 
 export const EXPERT_SHELL_OFF = 'the expert shell is turned off in the settings (fixes.expertShell)';
 
-export interface CatalogOptions {
+export interface CatalogOptions extends FindingActionsOptions {
   /** fixes.expertShell, read at each use; without it the expert shell stays off. */
   expertShell?: () => boolean;
 }
 
 /** Every action; shell.run only while the user has turned the expert shell on. */
-export function createCatalog({ expertShell = () => false }: CatalogOptions = {}): Catalog {
-  return new Catalog([...findingActions, shellRunAction()] as ActionDefinition[], (name) =>
+export function createCatalog({ expertShell = () => false, ...options }: CatalogOptions = {}): Catalog {
+  return new Catalog([...findingActions(options), shellRunAction()] as ActionDefinition[], (name) =>
     name === SHELL_RUN && !expertShell() ? EXPERT_SHELL_OFF : null,
   );
 }
@@ -94,6 +102,6 @@ export function createCatalog({ expertShell = () => false }: CatalogOptions = {}
  * The actions a finding may lead to, for playbooks and the model that advises on findings: a
  * finding's text comes from logs any program can write, so the expert shell is never among them.
  */
-export function createFindingsCatalog(): Catalog {
-  return new Catalog(findingActions);
+export function createFindingsCatalog(options: FindingActionsOptions = {}): Catalog {
+  return new Catalog(findingActions(options));
 }

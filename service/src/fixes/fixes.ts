@@ -22,6 +22,8 @@ export interface FixesOptions {
   server: ObjectServer;
   findings: FindingsStore;
   config: () => Config['fixes'];
+  /** watch.journal.directories: the extra journals info.show_logs may read. */
+  journalDirectories?: () => readonly string[];
   /** The chat engines; with a model set up, it explains proposals and suggests fixes for unknown kinds. */
   engines: EngineSource;
   /** What the advisor's request goes through: redaction with the user's patterns, as for every model request. */
@@ -38,7 +40,7 @@ export class Fixes {
   /** Every action switched on now: what the chat may propose and Apply may run. */
   readonly catalog: Catalog;
 
-  constructor({ paths, sessionBus, server, findings, config, engines, redact, log }: FixesOptions) {
+  constructor({ paths, sessionBus, server, findings, config, journalDirectories, engines, redact, log }: FixesOptions) {
     this.store = new FixesStore(join(paths.stateDirectory, 'fixes.db'));
     this.context = {
       sessionBus,
@@ -49,8 +51,8 @@ export class Fixes {
       knownGoodDirectory: join(paths.stateDirectory, 'known-good'),
       log,
     };
-    const catalog = createCatalog({ expertShell: () => config().expertShell });
-    const findingsCatalog = createFindingsCatalog();
+    const catalog = createCatalog({ expertShell: () => config().expertShell, journalDirectories });
+    const findingsCatalog = createFindingsCatalog({ journalDirectories });
     this.catalog = catalog;
     const emit = (member: string, body: unknown[]) => server.emitSignal(OBJECT_PATH, PROPOSALS_INTERFACE, member, body);
     const openCountChanged = () => server.emitPropertiesChanged(OBJECT_PATH, PROPOSALS_INTERFACE, ['OpenCount']);

@@ -1,14 +1,26 @@
 // Read-only steps: what the user (and the model) look at before deciding on a fix.
 import { z } from 'zod';
 import type { ActionDefinition } from '../action.js';
-import { unitName, unitScope } from '../params.js';
+import { StewardError } from '../../dbus/errors.js';
+import { absolutePath, unitName, unitScope } from '../params.js';
 import { directoryArgs, journalctl, type JournalOptions } from './journalctl.js';
 import { cleanLine } from '../../untrustedText.js';
+import { diskUsageAction } from './diskUsage.js';
 import { _, format, N_, ngettext } from '../../i18n.js';
+
+/** A journal cursor as journalctl prints it: "s=…;i=…;b=…;m=…;t=…;x=…". */
+const journalCursor = z
+  .string()
+  .max(256)
+  .regex(/^[a-z]=[0-9a-f]+(?:;[a-z]=[0-9a-f]+)*$/, 'not a journal cursor');
 
 const showLogsParams = z.object({
   unit: unitName.optional(),
   scope: unitScope.default('system'),
+  /** An extra journal directory the journal watcher follows (watch.journal.directories), instead of the machine's. */
+  directory: absolutePath.optional(),
+  /** Without a unit: the lines around this entry (a finding's own evidence), instead of the latest. */
+  cursor: journalCursor.optional(),
   lines: z.number().int().min(1).max(200).default(50),
   since: z.iso.datetime({ offset: true }).optional(),
 });
@@ -19,20 +31,24 @@ interface JsonEntry {
   __REALTIME_TIMESTAMP?: string;
 }
 
-/** The entries as lines "time message", made safe to show. */
-async function readLog({ unit, scope, lines, since }: ShowLogsParams, options: JournalOptions): Promise<string[]> {
-  const args = [
-    ...directoryArgs(options),
-    '--quiet',
-    '--no-pager',
-    '--output=json',
-    '--output-fields=MESSAGE,PRIORITY,__REALTIME_TIMESTAMP',
-    `--lines=${lines}`,
-    ...(unit ? [scope === 'user' ? '--user-unit' : '--unit', unit] : [scope === 'user' ? '--user' : '--system']),
-    ...(since ? [`--since=@${Math.floor(Date.parse(since) / 1000)}`] : []),
-  ];
-  const { stdout } = await journalctl(args);
-  return stdout
+export interface ShowLogsOptions extends JournalOptions {
+  /** The extra journal directories the service follows: the only ones a `directory` parameter may name. */
+  directories?: () => readonly string[];
+}
+
+/** Which journal: the tests' own directory, the extra directory asked for, or the system's or the user's. */
+function sourceArgs({ scope, directory }: ShowLogsParams, options: ShowLogsOptions): string[] {
+  if (options.directory) return directoryArgs(options);
+  if (directory) {
+    if (!options.directories?.().includes(directory))
+      throw new StewardError('InvalidArgs', `${directory} is not a journal directory Steward follows`);
+    return directoryArgs({ directory });
+  }
+  return [scope === 'user' ? '--user' : '--system'];
+}
+
+const parseEntries = (stdout: string): string[] =>
+  stdout
     .split('\n')
     .filter(Boolean)
     .map((line) => {
@@ -44,13 +60,50 @@ async function readLog({ unit, scope, lines, since }: ShowLogsParams, options: J
       const time = new Date(Number(entry.__REALTIME_TIMESTAMP ?? 0) / 1000).toISOString();
       return `${time} ${cleanLine(message)}`;
     });
+
+/** The entries as lines "time message", made safe to show. */
+async function readLog(params: ShowLogsParams, options: ShowLogsOptions): Promise<string[]> {
+  const { unit, scope, cursor, lines, since } = params;
+  const common = [
+    ...sourceArgs(params, options),
+    '--quiet',
+    '--no-pager',
+    '--output=json',
+    '--output-fields=MESSAGE,PRIORITY,__REALTIME_TIMESTAMP',
+  ];
+  if (cursor && !unit) {
+    // The entry and what came before it (read backwards), then what followed.
+    const before = Math.ceil(lines / 2);
+    const [earlier, later] = await Promise.all([
+      journalctl([...common, `--cursor=${cursor}`, '--reverse', `--lines=${before}`]),
+      journalctl([...common, `--after-cursor=${cursor}`, `--lines=${lines - before}`]),
+    ]);
+    return [...parseEntries(earlier.stdout).reverse(), ...parseEntries(later.stdout)];
+  }
+  // In an extra directory --user-unit would also demand Steward's own UID of the lines; --unit finds what
+  // PID 1 wrote about the unit and what the unit wrote itself.
+  const unitArgs = unit ? [scope === 'user' && !params.directory ? '--user-unit' : '--unit', unit] : [];
+  const args = [
+    ...common,
+    `--lines=${lines}`,
+    ...unitArgs,
+    ...(since ? [`--since=@${Math.floor(Date.parse(since) / 1000)}`] : []),
+  ];
+  return parseEntries((await journalctl(args)).stdout);
 }
 
-const whose = ({ unit, scope }: ShowLogsParams) =>
-  unit ? format(_("{unit}'s log"), { unit }) : scope === 'user' ? _('your journal') : _('the system journal');
+const whose = ({ unit, scope, directory, cursor }: ShowLogsParams) => {
+  if (unit) return format(_("{unit}'s log"), { unit });
+  if (cursor) return _('the journal around the reported line');
+  if (directory) return format(_('the journal in {directory}'), { directory });
+  return scope === 'user' ? _('your journal') : _('the system journal');
+};
 
-/** info.show_logs; `options.directory` points it at a journal directory of the tests' own. */
-export function showLogsAction(options: JournalOptions = {}): ActionDefinition<ShowLogsParams> {
+/**
+ * info.show_logs; `options.directories` are the extra journal directories it may read, and `options.directory`
+ * points it at a journal directory of the tests' own.
+ */
+export function showLogsAction(options: ShowLogsOptions = {}): ActionDefinition<ShowLogsParams> {
   return {
     name: 'info.show_logs',
     title: N_('Show logs'),
@@ -58,16 +111,20 @@ export function showLogsAction(options: JournalOptions = {}): ActionDefinition<S
     risk: 'low',
     needsAuthorization: false,
     readOnly: true,
-    // The preview is the result: it shows the lines themselves.
+    // The preview is the result: it shows the lines themselves, and with none there is nothing to offer.
     async preview(params) {
+      const details = await readLog(params, options);
       return {
         // Translators: {log} is "the system journal", "your journal" or "backup.service's log".
-        summary: format(ngettext('Show the last line of {log}', 'Show the last {count} lines of {log}', params.lines), {
-          count: params.lines,
-          log: whose(params),
-        }),
-        details: await readLog(params, options),
-        changesNothing: false,
+        summary:
+          params.cursor && !params.unit
+            ? _('Show the journal around the reported line')
+            : format(ngettext('Show the last line of {log}', 'Show the last {count} lines of {log}', params.lines), {
+                count: params.lines,
+                log: whose(params),
+              }),
+        details,
+        changesNothing: details.length === 0,
       };
     },
     async run(params) {
@@ -89,4 +146,5 @@ export function showLogsAction(options: JournalOptions = {}): ActionDefinition<S
   };
 }
 
-export const infoActions = [showLogsAction()];
+/** The read-only steps; `options.directories` names the extra journal directories the service follows. */
+export const infoActions = (options: ShowLogsOptions = {}) => [showLogsAction(options), diskUsageAction()];

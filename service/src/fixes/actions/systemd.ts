@@ -3,16 +3,18 @@
 import { z } from 'zod';
 import type { ActionDefinition, Risk, UndoPlan, Verification } from '../action.js';
 import { unitName, unitScope } from '../params.js';
+import { isSessionCritical } from '../sessionCritical.js';
 import { describeStatus, UnitManager, type JobMethod, type UnitFileChange, type UnitStatus } from './systemdUnits.js';
 import { _, format, N_ } from '../../i18n.js';
 
 const unitParams = z.object({ unit: unitName, scope: unitScope });
 type UnitParams = z.infer<typeof unitParams>;
 
+/** The risk by scope, and high for any unit the session stands on (sessionCritical.ts). */
 const byScope =
   (user: Risk, system: Risk) =>
-  ({ scope }: UnitParams): Risk =>
-    scope === 'user' ? user : system;
+  ({ unit, scope }: UnitParams): Risk =>
+    isSessionCritical(unit) ? 'high' : scope === 'user' ? user : system;
 
 /** An operation's words for people, in their language: each takes `{unit}`. */
 interface UnitTexts {
@@ -182,7 +184,8 @@ const stop = unitAction({
   title: N_('Stop a service'),
   texts: stopTexts,
   risk: byScope('medium', 'high'),
-  changesNothing: (before) => before.activeState === 'inactive',
+  // A failed unit runs nothing: stopping it would change nothing (it stays failed), so it is not offered.
+  changesNothing: isStopped,
   apply: job('StopUnit'),
   undo: (before, { unit, scope }) =>
     isStopped(before)
@@ -196,7 +199,7 @@ const enable = unitAction({
   name: 'systemd.enable_unit',
   title: N_('Start a service automatically'),
   texts: enableTexts,
-  risk: 'medium',
+  risk: byScope('medium', 'medium'),
   changesNothing: (before) => before.unitFileState === 'enabled',
   apply: (manager, unit) => manager.setEnabled(unit, true).then(describeChanges),
   undo: (before, { unit, scope }) =>
@@ -222,4 +225,26 @@ const disable = unitAction({
   observe: fileState,
 });
 
-export const systemdActions = [restart, start, stop, enable, disable];
+// A crash loop ends with the unit failed and its start limit hit: a start is refused until the failure is
+// cleared, as `systemctl reset-failed` does. Clearing it alone changes nothing else.
+const resetFailed = unitAction({
+  name: 'systemd.reset_failed',
+  title: N_("Clear a service's failed state"),
+  texts: () => ({
+    summary: _('Clear the failed state of {unit}'),
+    done: _('Cleared the failed state of {unit}'),
+    user: _("Forget its failures and start limit in your user's service manager, as systemctl reset-failed does"),
+    system: _(
+      "Forget its failures and start limit in the system's service manager, as systemctl reset-failed does; " +
+        'the system asks for authorization',
+    ),
+  }),
+  risk: byScope('low', 'medium'),
+  changesNothing: (before) => before.activeState !== 'failed',
+  apply: (manager, unit) => manager.resetFailed(unit).then(() => ''),
+  undo: (before) => nothingToUndo(before, _('a cleared failed state cannot be put back: {unit} was failed')),
+  verified: (after) => after.activeState !== 'failed',
+  observe: describeStatus,
+});
+
+export const systemdActions = [restart, start, stop, enable, disable, resetFailed];

@@ -111,6 +111,11 @@ export class UnitManager {
     }
   }
 
+  /** Clears the unit's failed state and start-limit counter (ResetFailedUnit). */
+  async resetFailed(unit: string): Promise<void> {
+    await this.#changing('ResetFailedUnit', 's', [unit]);
+  }
+
   /** Enables or disables the unit's file and reloads the manager, as `systemctl enable` does. */
   async setEnabled(unit: string, enabled: boolean): Promise<UnitFileChange[]> {
     const changes = enabled
