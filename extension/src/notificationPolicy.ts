@@ -25,6 +25,12 @@ export interface Proposal {
   explanation: string;
   state: string;
   actions: ProposalAction[];
+  /** Whether it may be applied from a notification: a playbook's, about what the system itself vouches for. */
+  oneClick: boolean;
+  /** Who reported the problem when only a program's own log line says so; '' when the system vouches for it. */
+  unconfirmedReporter: string;
+  /** Whether the explanation is the model's words rather than Steward's. */
+  explainedByModel: boolean;
 }
 
 export interface Finding {
@@ -89,6 +95,9 @@ export function proposalFrom(dict: Record<string, unknown>): Proposal {
       preview: text(action.preview),
       details: Array.isArray(action.details) ? action.details.map(text) : [],
     })),
+    oneClick: dict['one-click'] === true,
+    unconfirmedReporter: dict['vouched-by'] === '' ? text(dict['reported-by']) : '',
+    explainedByModel: dict['explanation-by'] === 'model',
   };
 }
 
@@ -118,9 +127,24 @@ export function primaryAction(proposal: Proposal): ProposalAction | undefined {
   return proposal.actions.find((action) => !action.readOnly) ?? proposal.actions[0];
 }
 
-/** Low-risk fixes may be applied from a notification; others are reviewed first. */
+/**
+ * Low-risk fixes of one-click proposals may be applied from a notification; others are reviewed first: a
+ * problem only a program's own log line reports, or a fix the model suggested, is looked at before it runs.
+ */
 export function canApplyDirectly(proposal: Proposal): boolean {
-  return primaryAction(proposal)?.risk === 'low';
+  return proposal.oneClick && primaryAction(proposal)?.risk === 'low';
+}
+
+/** The notification's line: who reported an unconfirmed problem, and the model's words marked as the model's. */
+function proposalBody(proposal: Proposal, _: Gettext): string {
+  if (proposal.unconfirmedReporter)
+    // Translators: {reporter} is a program as the journal names it, such as "python3 (uid 1000, /usr/bin/python3)".
+    return format(_('Reported by {reporter}; the system has not confirmed it.'), {
+      reporter: proposal.unconfirmedReporter,
+    });
+  const line = oneLine(proposal.explanation);
+  if (!line) return primaryAction(proposal)?.preview ?? '';
+  return proposal.explainedByModel ? format(_('The model says: {explanation}'), { explanation: line }) : line;
 }
 
 export function meetsLevel(severity: Severity, level: NotificationLevel): boolean {
@@ -177,7 +201,7 @@ export function notificationFor(items: News[], { _, ngettext }: Translations): N
   const { proposal } = news;
   return {
     title: proposal.title,
-    body: oneLine(proposal.explanation) || (primaryAction(proposal)?.preview ?? ''),
+    body: proposalBody(proposal, _),
     urgency,
     buttons: [canApplyDirectly(proposal) ? 'apply' : 'review', 'dismiss'],
   };

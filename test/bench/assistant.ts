@@ -137,6 +137,7 @@ function fillStores(findings: FindingsStore, fixes: FixesStore): void {
       title: `Restart ${unit}`,
       explanation: `${unit} stopped with an error; a restart usually brings it back.`,
       actions: [action],
+      trust: { origin: 'playbook', vouchedBy: 'steward', reportedBy: 'Steward', explanationBy: 'steward' },
     });
     for (const [event, result] of [
       ['proposed', 'open'],

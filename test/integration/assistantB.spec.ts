@@ -430,6 +430,7 @@ describe("the assistant reading Steward's records", () => {
         title: `Restart ${subject}`,
         explanation: '',
         actions: [restart],
+        trust: { origin: 'playbook', vouchedBy: 'steward', reportedBy: 'Steward', explanationBy: 'steward' },
       });
     const open = propose('backup.service', 7);
     fixes.setProposalState(propose('web.service', null).id, 'fixed');

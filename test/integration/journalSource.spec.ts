@@ -64,6 +64,7 @@ describe('JournalSource', () => {
         UNIT: 'nginx.service',
         SYSLOG_IDENTIFIER: 'systemd',
         _PID: '1',
+        _UID: '0',
         _TRANSPORT: 'journal',
         MESSAGE_ID: 'be02cf6855d2428ba40df7e9d022f03d',
         realtime: 1_700_000_000_123_456n,

@@ -18,6 +18,8 @@ const failedUnit = (lines: string[]): FindingWithEvidence => ({
   ignored: false,
   explanation: null,
   likelyCause: null,
+  vouchedBy: 'system-manager',
+  reportedBy: 'systemd',
   evidence: lines.map((text) => ({ kind: 'journal', text, at: new Date() })),
 });
 

@@ -20,8 +20,13 @@ const translations = {
   ngettext: (singular: string, plural: string, n: number) => (n === 1 ? singular : plural),
 };
 
-const restart = (risk = 'low'): Proposal =>
+const restart = (risk = 'low', trust: Record<string, unknown> = {}): Proposal =>
   proposalFrom({
+    'one-click': true,
+    'vouched-by': 'system-manager',
+    'reported-by': 'systemd',
+    'explanation-by': 'steward',
+    ...trust,
     id: '7',
     'finding-id': '3',
     kind: 'unit-failed',
@@ -88,6 +93,26 @@ describe('notification policy', () => {
     expect(canApplyDirectly(restart('medium'))).toBeFalse();
     expect(canApplyDirectly(restart('high'))).toBeFalse();
     expect(canApplyDirectly(proposalFrom({ id: '1', actions: [] }))).toBeFalse();
+  });
+
+  it('offers Review, never Apply, for what only a program says or what the model suggested', () => {
+    const claimed = restart('low', { 'one-click': false, 'vouched-by': '', 'reported-by': 'python3 (uid 1000)' });
+    expect(canApplyDirectly(claimed)).toBeFalse();
+    expect(notificationFor([proposalNews(claimed)], translations)).toEqual(
+      jasmine.objectContaining({
+        body: 'Reported by python3 (uid 1000); the system has not confirmed it.',
+        buttons: ['review', 'dismiss'],
+      }),
+    );
+    // An older service names no origin: nothing from it is applied in one click.
+    expect(canApplyDirectly(proposalFrom({ id: '1', actions: [{ name: 'x', risk: 'low' }] }))).toBeFalse();
+  });
+
+  it("shows the model's explanation as the model's", () => {
+    const explained = restart('low', { 'explanation-by': 'model' });
+    expect(notificationFor([proposalNews(explained)], translations).body).toBe(
+      'The model says: backup.service stopped with exit code 3.',
+    );
   });
 
   it('compares severities with the user’s level', () => {

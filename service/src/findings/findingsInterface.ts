@@ -46,6 +46,8 @@ export function findingDict(finding: Finding): Record<string, Variant> {
     'last-seen': micros(finding.lastSeen),
     count: new Variant('u', finding.count),
     ignored: new Variant('b', finding.ignored),
+    'vouched-by': new Variant('s', finding.vouchedBy ?? ''),
+    'reported-by': new Variant('s', finding.reportedBy),
     ...(finding.resolvedAt ? { 'resolved-at': micros(finding.resolvedAt) } : {}),
     ...(finding.explanation ? { explanation: new Variant('s', finding.explanation) } : {}),
     ...(finding.likelyCause ? { 'likely-cause': new Variant('s', finding.likelyCause) } : {}),

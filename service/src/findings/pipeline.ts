@@ -2,6 +2,7 @@
 // batches: one transaction per batch holds the findings and the positions of
 // the sources that produced the events, so a crash repeats or loses nothing.
 import type { Logger } from '../logging.js';
+import { attributionOf } from './attribution.js';
 import type { WatchEvent } from '../watch/events.js';
 import type { FindingChange, FindingsStore } from './store.js';
 import type { Detector, FindingReport } from './types.js';
@@ -48,6 +49,7 @@ export class FindingsPipeline {
       for (const { source, event, position } of batch) {
         for (const output of this.detect(event)) {
           if ('report' in output && event.type === 'journal') stampJournal(output.report, source);
+          if ('report' in output) output.report.attribution ??= attributionOf(event);
           const change = 'report' in output ? store.report(output.report) : store.resolve(output.resolve);
           if (change) changed.set(change.finding.id, merge(changed.get(change.finding.id), change));
         }

@@ -4,6 +4,7 @@
 // stored in the same transactions, so a crash never loses or repeats one.
 import Database from 'better-sqlite3';
 import { cleanLine } from '../untrustedText.js';
+import { strongerAttribution, VOUCHERS, type Attribution, type Voucher } from './attribution.js';
 import { SEVERITIES, type Evidence, type FindingReport, type ResolutionReport, type Severity } from './types.js';
 
 export type FindingState = 'active' | 'resolved';
@@ -26,6 +27,10 @@ export interface Finding {
   /** The model's plain-words explanation; null until one arrives (or without a model). */
   explanation: string | null;
   likelyCause: string | null;
+  /** Who vouches for it (the kernel, systemd, Steward's own reading); null when only a program's own log line does. */
+  vouchedBy: Voucher;
+  /** Who reported it, for people: "systemd", "python3 (uid 1001, /usr/bin/python3.12)". */
+  reportedBy: string;
 }
 
 export interface FindingWithEvidence extends Finding {
@@ -64,6 +69,8 @@ interface FindingRow {
   count: number;
   explanation: string | null;
   likely_cause: string | null;
+  vouched_by: string | null;
+  reported_by: string | null;
 }
 
 interface EvidenceRow {
@@ -124,7 +131,10 @@ CREATE TABLE IF NOT EXISTS source_positions (
 `;
 
 /** Columns added to findings after its first release, which a database made before lacks. */
-const ADDED_COLUMNS = { explanation: 'TEXT', likely_cause: 'TEXT' };
+/** What a detector's report that names no source is: Steward's own reading. */
+const STEWARD_ATTRIBUTION: Attribution = { vouchedBy: 'steward', reportedBy: 'Steward' };
+
+const ADDED_COLUMNS = { explanation: 'TEXT', likely_cause: 'TEXT', vouched_by: 'TEXT', reported_by: 'TEXT' };
 const ADDED_EVIDENCE_COLUMNS = { journal: 'TEXT', line: 'INTEGER' };
 
 const severityRank = (severity: Severity) => SEVERITIES.indexOf(severity);
@@ -144,6 +154,8 @@ function toFinding(row: FindingRow, ignored: boolean): Finding {
     ignored,
     explanation: row.explanation,
     likelyCause: row.likely_cause,
+    vouchedBy: VOUCHERS.find((voucher) => voucher === row.vouched_by) ?? null,
+    reportedBy: row.reported_by ?? 'Steward',
   };
 }
 
@@ -192,15 +204,25 @@ export class FindingsStore {
   /** Records an occurrence; returns what changed, for the signals. */
   report(report: FindingReport): FindingChange {
     const at = report.at.getTime();
+    const attribution = report.attribution ?? STEWARD_ATTRIBUTION;
     const existing = this.row(report.kind, report.subject);
     let id: number;
     let change: FindingChange['change'];
     if (!existing) {
       id = Number(
         this.sql(
-          `INSERT INTO findings (kind, subject, severity, title, state, first_seen, last_seen, count)
-             VALUES (?, ?, ?, ?, 'active', ?, ?, 1)`,
-        ).run(report.kind, report.subject, report.severity, cleanLine(report.title), at, at).lastInsertRowid,
+          `INSERT INTO findings (kind, subject, severity, title, state, first_seen, last_seen, count, vouched_by, reported_by)
+             VALUES (?, ?, ?, ?, 'active', ?, ?, 1, ?, ?)`,
+        ).run(
+          report.kind,
+          report.subject,
+          report.severity,
+          cleanLine(report.title),
+          at,
+          at,
+          attribution.vouchedBy,
+          cleanLine(attribution.reportedBy),
+        ).lastInsertRowid,
       );
       change = 'added';
     } else {
@@ -211,10 +233,16 @@ export class FindingsStore {
         existing.state === 'active' && severityRank(existing.severity) > severityRank(report.severity)
           ? existing.severity
           : report.severity;
+      // A problem that comes back is attributed anew; while active, a vouched report outweighs a program's word.
+      const previous = toFinding(existing, false);
+      const kept =
+        existing.state === 'resolved'
+          ? attribution
+          : strongerAttribution({ vouchedBy: previous.vouchedBy, reportedBy: previous.reportedBy }, attribution);
       this.sql(
         `UPDATE findings SET severity = ?, title = ?, state = 'active', last_seen = MAX(last_seen, ?),
-             resolved_at = NULL, count = count + 1 WHERE id = ?`,
-      ).run(severity, cleanLine(report.title), at, id);
+             resolved_at = NULL, count = count + 1, vouched_by = ?, reported_by = ? WHERE id = ?`,
+      ).run(severity, cleanLine(report.title), at, kept.vouchedBy, cleanLine(kept.reportedBy), id);
     }
     for (const evidence of report.evidence) this.addEvidence(id, evidence);
     return { change, finding: this.finding(id) };

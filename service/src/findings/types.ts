@@ -1,6 +1,7 @@
 // Findings: what Steward tells the user about. Detectors report them; the
 // store deduplicates them by (kind, subject) and keeps them across restarts.
 import type { WatchEvent } from '../watch/events.js';
+import type { Attribution } from './attribution.js';
 
 export const SEVERITIES = ['info', 'warning', 'error', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -35,6 +36,8 @@ export interface FindingReport {
   title: string;
   evidence: Evidence[];
   at: Date;
+  /** Who vouches for it; the pipeline sets it from the event the detector read. */
+  attribution?: Attribution;
 }
 
 /** A detector saw that a problem's condition cleared (the unit is active again, space was freed). */

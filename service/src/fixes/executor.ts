@@ -120,7 +120,8 @@ export class Executor {
     caller: string,
     proposalId: number | null,
   ): void {
-    if (policyFor(this.options.policy(), action, params) !== 'never') return;
+    // 'never' is the user's rule whatever the proposal: one-click or not does not matter here.
+    if (policyFor(this.options.policy(), action, params, false) !== 'never') return;
     this.audit({
       event: 'refused',
       proposalId,

@@ -10,7 +10,14 @@ import { variantOf } from '../dbus/variants.js';
 import { evidenceVariant, micros } from '../findings/findingsInterface.js';
 import type { FindingsStore } from '../findings/store.js';
 import type { Executor } from './executor.js';
-import type { AuditRecord, FixesStore, Job, Proposal, ProposedAction } from './store.js';
+import {
+  isOneClick,
+  type AuditRecord,
+  type FixesStore,
+  type Job,
+  type Proposal,
+  type ProposedAction,
+} from './store.js';
 
 const id = (what: string) => z.string().regex(/^[1-9]\d{0,15}$/, `not a ${what} id`);
 const actionName = z.string().regex(/^[a-z]+\.[a-z_]+$/, 'not an action name like "systemd.restart_unit"');
@@ -58,6 +65,11 @@ export function proposalDict(proposal: Proposal): Record<string, Variant> {
     created: micros(proposal.createdAt),
     updated: micros(proposal.updatedAt),
     actions: new Variant('aa{sv}', proposal.actions.map(actionDict)),
+    origin: new Variant('s', proposal.trust.origin),
+    'one-click': new Variant('b', isOneClick(proposal.trust)),
+    'vouched-by': new Variant('s', proposal.trust.vouchedBy ?? ''),
+    'reported-by': new Variant('s', proposal.trust.reportedBy),
+    'explanation-by': new Variant('s', proposal.trust.explanationBy),
   };
 }
 

@@ -11,7 +11,9 @@ import type { Executor } from './executor.js';
 import type { ModelAdvisor } from './modelAdvisor.js';
 import { draftFor, type CandidateAction, type ProposalDraft } from './playbooks.js';
 import { policyFor, type PolicyRules } from './policy.js';
-import type { FixesStore, Proposal, ProposedAction } from './store.js';
+import { UnitManager } from './actions/systemdUnits.js';
+import { withoutSafetyClaims } from './modelWords.js';
+import { isOneClick, type FixesStore, type Proposal, type ProposalTrust, type ProposedAction } from './store.js';
 import { _, format } from '../i18n.js';
 
 export interface ProposerSignals {
@@ -36,10 +38,31 @@ export interface ProposerOptions {
   log: Logger;
 }
 
+/** The model's explanation of a finding, without what the model may not claim. */
 const explanationOf = (finding: Finding) =>
-  [finding.explanation, finding.likelyCause && format(_('Likely cause: {cause}'), { cause: finding.likelyCause })]
-    .filter(Boolean)
-    .join(' ');
+  withoutSafetyClaims(
+    [finding.explanation, finding.likelyCause && format(_('Likely cause: {cause}'), { cause: finding.likelyCause })]
+      .filter(Boolean)
+      .join(' '),
+  );
+
+// Unit actions that bring a unit up: pointless on an active unit, and never for what systemd does not know.
+const STARTS_UNIT = new Set(['systemd.restart_unit', 'systemd.start_unit', 'systemd.reset_failed']);
+const RUNNING_STATES = new Set(['active', 'activating', 'reloading']);
+
+/** PID 1's own scope and any scope (a session's, an app's) are never a unit action's target. */
+const isScope = (unit: string) => unit.endsWith('.scope');
+
+interface UnitTarget {
+  unit: string;
+  scope: 'user' | 'system';
+}
+
+function unitTarget(candidate: CandidateAction): UnitTarget | null {
+  if (!candidate.name.startsWith('systemd.')) return null;
+  const { unit, scope } = candidate.params;
+  return typeof unit === 'string' ? { unit, scope: scope === 'user' ? 'user' : 'system' } : null;
+}
 
 export class Proposer {
   /** Findings are considered one at a time, so a burst cannot propose the same fix twice. */
@@ -81,24 +104,43 @@ export class Proposer {
     if (draft) {
       // The model's words come from the finding's explanation (see attachExplanation), not from a second request.
       await this.propose(full, draft, 'playbook');
-    } else if (advisor?.available) {
+    } else if (advisor?.available && full.vouchedBy !== null) {
       this.later(() => this.adviseUnknown(advisor, full));
     }
   }
 
-  private async propose(finding: FindingWithEvidence, draft: ProposalDraft, by: string): Promise<Proposal | null> {
+  private async propose(
+    finding: FindingWithEvidence,
+    draft: ProposalDraft,
+    origin: 'playbook' | 'model',
+  ): Promise<Proposal | null> {
     const { store, signals } = this.options;
-    const actions = await this.offered(draft);
-    if (actions.length === 0) return null;
+    const checked = await this.checkedWithSystemd(finding, draft.actions);
+    if (checked === null) return null;
     // The model's explanation may have arrived while the actions were previewed.
     const explained = this.options.findings.get(finding.id) ?? finding;
+    const byModel = origin === 'model' || Boolean(explained.explanation);
+    const trust: ProposalTrust = {
+      origin,
+      vouchedBy: finding.vouchedBy,
+      reportedBy: finding.reportedBy,
+      explanationBy: byModel ? 'model' : 'steward',
+    };
+    const actions = await this.offered({ ...draft, actions: checked }, this.options.catalog, trust);
+    if (actions.length === 0) return null;
+    const explanation = explained.explanation
+      ? explanationOf(explained)
+      : byModel
+        ? withoutSafetyClaims(draft.explanation)
+        : draft.explanation;
     const proposal = store.addProposal({
       findingId: finding.id,
       kind: finding.kind,
       subject: finding.subject,
       title: draft.title,
-      explanation: explained.explanation ? explanationOf(explained) : draft.explanation,
+      explanation,
       actions,
+      trust,
     });
     store.audit({
       event: 'proposed',
@@ -106,10 +148,11 @@ export class Proposer {
       jobId: null,
       action: null,
       params: { actions: actions.map((action) => action.name) },
-      caller: by,
+      caller: origin,
       result: proposal.title,
     });
     signals.proposalAdded(proposal);
+    // offered() leaves 'auto' only on a one-click proposal (a playbook's, about what is vouched for).
     for (const action of actions.filter((a) => a.policy === 'auto')) {
       this.options.executor.apply(proposal.id, action.name, 'policy:auto');
     }
@@ -128,7 +171,10 @@ export class Proposer {
   attachExplanation(finding: Finding): void {
     const current = this.options.store.proposalForFinding(finding.id);
     if (!finding.explanation || current?.state !== 'open') return;
-    this.options.store.refreshProposal(current.id, explanationOf(finding), current.actions);
+    this.options.store.refreshProposal(current.id, explanationOf(finding), current.actions, {
+      ...current.trust,
+      explanationBy: 'model',
+    });
     this.options.signals.proposalChanged(current.id);
   }
 
@@ -164,9 +210,10 @@ export class Proposer {
       throw new StewardError('InvalidArgs', `${name} would change nothing here: ${preview.summary}`);
     }
     const draft = { title: '', explanation: '', actions: [{ name, params: validated.params }] };
-    const [offered] = await this.offered(draft, chatCatalog);
+    const trust: ProposalTrust = { origin: 'chat', vouchedBy: null, reportedBy: 'chat', explanationBy: 'model' };
+    const [offered] = await this.offered(draft, chatCatalog, trust);
     if (!offered) throw new StewardError('Unavailable', `${name} cannot be offered on this computer now`);
-    const action = { ...offered, policy: offered.policy === 'auto' ? ('ask' as const) : offered.policy };
+    const action = offered;
     if (action.policy === 'never') throw new StewardError('NotAuthorized', `the user does not allow ${name}`);
     const { store, signals } = this.options;
     const proposal = store.addProposal({
@@ -174,8 +221,9 @@ export class Proposer {
       kind: 'chat',
       subject: `${name} ${JSON.stringify(validated.params)}`,
       title: preview.summary,
-      explanation: cleanLine(reason, 300),
+      explanation: withoutSafetyClaims(cleanLine(reason, 300)),
       actions: [action],
+      trust,
     });
     store.audit({
       event: 'proposed',
@@ -196,7 +244,48 @@ export class Proposer {
   }
 
   /** The draft's actions that are in the catalog, fit their schema, fit this machine and would change something. */
-  private async offered(draft: ProposalDraft, catalog = this.options.catalog): Promise<ProposedAction[]> {
+  /**
+   * The draft's actions after asking systemd itself about the units they name: none on a scope or a unit
+   * systemd does not know, no (re)start of a running unit; null — no proposal at all — when only a program's
+   * own log line says a unit failed and systemd does not see it failed.
+   */
+  private async checkedWithSystemd(
+    finding: FindingWithEvidence,
+    actions: readonly CandidateAction[],
+  ): Promise<CandidateAction[] | null> {
+    const kept: CandidateAction[] = [];
+    for (const candidate of actions) {
+      const target = unitTarget(candidate);
+      if (!target) {
+        kept.push(candidate);
+        continue;
+      }
+      const state = isScope(target.unit) ? null : await this.unitState(target);
+      if (state === null) continue;
+      if (finding.vouchedBy === null && target.unit === finding.subject && state !== 'failed') {
+        this.options.log.info('a program claims a unit failed that systemd does not see failed', {
+          unit: target.unit,
+          reportedBy: finding.reportedBy,
+          state,
+        });
+        return null;
+      }
+      if (STARTS_UNIT.has(candidate.name) && RUNNING_STATES.has(state)) continue;
+      kept.push(candidate);
+    }
+    return kept;
+  }
+
+  /** The unit's ActiveState from its manager, or null when that manager knows no such unit. */
+  private async unitState({ unit, scope }: UnitTarget): Promise<string | null> {
+    try {
+      return (await new UnitManager(this.options.context, scope).status(unit)).activeState;
+    } catch {
+      return null;
+    }
+  }
+
+  private async offered(draft: ProposalDraft, catalog: Catalog, trust: ProposalTrust): Promise<ProposedAction[]> {
     const offered: ProposedAction[] = [];
     for (const candidate of draft.actions) {
       const validated = this.validate(candidate, catalog);
@@ -212,7 +301,7 @@ export class Proposer {
         needsAuthorization: needsAuthorization(action, params),
         readOnly: action.readOnly,
         preview,
-        policy: policyFor(this.options.policy(), action, params),
+        policy: policyFor(this.options.policy(), action, params, isOneClick(trust)),
       });
     }
     return offered;

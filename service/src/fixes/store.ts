@@ -1,6 +1,7 @@
 // Proposals, jobs and the audit trail in SQLite. The audit table is
 // append-only: triggers refuse UPDATE and DELETE, so a record once written
 // stays as it was.
+import type { Voucher } from '../findings/attribution.js';
 import Database from 'better-sqlite3';
 import type { Preview, Risk, UndoPlan } from './action.js';
 
@@ -30,8 +31,38 @@ export interface Proposal {
   explanation: string;
   state: ProposalState;
   actions: ProposedAction[];
+  /** Where it came from and who vouches for what it is about; decides one-click Apply and `auto` rules. */
+  trust: ProposalTrust;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/**
+ * playbook: Steward's own playbook for a finding; model: the model's advice on a finding; chat: the assistant in
+ * a conversation.
+ */
+export type ProposalOrigin = 'playbook' | 'model' | 'chat';
+
+export interface ProposalTrust {
+  origin: ProposalOrigin;
+  /** The finding's voucher (see findings/attribution.ts); null when only a program's own log line says so. */
+  vouchedBy: Voucher;
+  reportedBy: string;
+  /** Whose words the explanation is: Steward's playbook, or the model's (shown as the model's). */
+  explanationBy: 'steward' | 'model';
+}
+
+/** Older rows, from before proposals recorded their origin: a playbook's, vouched for by Steward's own reading. */
+const LEGACY_TRUST: ProposalTrust = {
+  origin: 'playbook',
+  vouchedBy: 'steward',
+  reportedBy: 'Steward',
+  explanationBy: 'steward',
+};
+
+/** One-click Apply (and `auto` rules) only for a playbook's proposal about what systemd, the kernel or Steward vouch for. */
+export function isOneClick(trust: ProposalTrust): boolean {
+  return trust.origin === 'playbook' && trust.vouchedBy !== null;
 }
 
 export type JobState =
@@ -138,6 +169,7 @@ interface ProposalRow {
   explanation: string;
   state: ProposalState;
   actions: string;
+  trust: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -179,6 +211,7 @@ const toProposal = (row: ProposalRow): Proposal => ({
   explanation: row.explanation,
   state: row.state,
   actions: JSON.parse(row.actions) as ProposedAction[],
+  trust: row.trust ? (JSON.parse(row.trust) as ProposalTrust) : LEGACY_TRUST,
   createdAt: new Date(row.created_at),
   updatedAt: new Date(row.updated_at),
 });
@@ -209,6 +242,8 @@ export class FixesStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.exec(SCHEMA);
+    const columns = (this.db.pragma('table_info(proposals)') as { name: string }[]).map((column) => column.name);
+    if (!columns.includes('trust')) this.db.exec('ALTER TABLE proposals ADD COLUMN trust TEXT');
     // Jobs cut off by a crash or a restart did not finish; say so rather than leave them running forever.
     this.db
       .prepare(
@@ -228,8 +263,8 @@ export class FixesStore {
     const id = Number(
       this.db
         .prepare(
-          `INSERT INTO proposals (finding_id, kind, subject, title, explanation, state, actions, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?)`,
+          `INSERT INTO proposals (finding_id, kind, subject, title, explanation, state, actions, trust, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?, ?)`,
         )
         .run(
           proposal.findingId,
@@ -238,6 +273,7 @@ export class FixesStore {
           proposal.title,
           proposal.explanation,
           JSON.stringify(proposal.actions),
+          JSON.stringify(proposal.trust),
           now,
           now,
         ).lastInsertRowid,
@@ -246,10 +282,10 @@ export class FixesStore {
   }
 
   /** Replaces an open proposal's explanation and actions (a finding came back with new evidence). */
-  refreshProposal(id: number, explanation: string, actions: ProposedAction[]): Proposal {
+  refreshProposal(id: number, explanation: string, actions: ProposedAction[], trust: ProposalTrust): Proposal {
     this.db
-      .prepare('UPDATE proposals SET explanation = ?, actions = ?, updated_at = ? WHERE id = ?')
-      .run(explanation, JSON.stringify(actions), Date.now(), id);
+      .prepare('UPDATE proposals SET explanation = ?, actions = ?, trust = ?, updated_at = ? WHERE id = ?')
+      .run(explanation, JSON.stringify(actions), JSON.stringify(trust), Date.now(), id);
     return this.stored(this.proposal(id), 'proposal', id);
   }
 

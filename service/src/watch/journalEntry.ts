@@ -13,8 +13,12 @@ export const JOURNAL_FIELDS = [
   'MESSAGE_ID',
   'PRIORITY',
   'SYSLOG_IDENTIFIER',
+  // journald's trusted fields: set by journald from the writer's credentials, never by the writer.
   '_COMM',
   '_PID',
+  '_UID',
+  '_EXE',
+  '_SYSTEMD_CGROUP',
   '_TRANSPORT',
   '_SYSTEMD_UNIT',
   '_SYSTEMD_USER_UNIT',

@@ -42,6 +42,7 @@ describe('the crash-loop detector', () => {
         UNIT: 'backup.service',
         SYSLOG_IDENTIFIER: 'systemd',
         _PID: '1',
+        _UID: '0',
       }),
     );
     expect(runDetector(detector, restarts)).toEqual([]);

@@ -40,6 +40,7 @@ describe('the unit-failed detector', () => {
       JOB_RESULT: 'failed',
       SYSLOG_IDENTIFIER: 'systemd',
       _PID: '1',
+      _UID: '0',
       __REALTIME_TIMESTAMP: '1773479523000000',
     });
     expect(reportsOf(new UnitFailedDetector().detect(event)).map((r) => r.title)).toEqual([
@@ -47,13 +48,18 @@ describe('the unit-failed detector', () => {
     ]);
   });
 
-  it('ignores messages from other programs that look alike', () => {
-    const event = journalEvent({
-      MESSAGE: "foo.service: Failed with result 'exit-code'.",
-      SYSLOG_IDENTIFIER: 'logger',
-      _PID: '4242',
-    });
-    expect(new UnitFailedDetector().detect(event)).toEqual([]);
+  it("takes the same words from another program as that program's claim, never as systemd's", () => {
+    const forged = (fields: Record<string, string>) =>
+      journalEvent({ MESSAGE: "foo.service: Failed with result 'exit-code'.", _PID: '4242', _UID: '1000', ...fields });
+    for (const event of [
+      forged({ SYSLOG_IDENTIFIER: 'logger' }),
+      // Claiming to be systemd in the fields a process sets itself changes nothing.
+      forged({ SYSLOG_IDENTIFIER: 'systemd', UNIT: 'foo.service', _COMM: 'systemd' }),
+    ]) {
+      expect(reportsOf(new UnitFailedDetector().detect(event)).map((r) => [r.severity, r.title])).toEqual([
+        ['warning', 'A program says foo.service failed'],
+      ]);
+    }
   });
 
   it('reports units the manager says failed, and resolves them when active', () => {
@@ -84,7 +90,13 @@ describe('the unit-failed detector', () => {
       journalEvent({ MESSAGE: message, _SYSTEMD_UNIT: unit, SYSLOG_IDENTIFIER: 'app', _PID: '4242' }, index);
     const failed = (unit: string, index: number) =>
       journalEvent(
-        { MESSAGE: `${unit}: Failed with result 'exit-code'.`, UNIT: unit, SYSLOG_IDENTIFIER: 'systemd', _PID: '1' },
+        {
+          MESSAGE: `${unit}: Failed with result 'exit-code'.`,
+          UNIT: unit,
+          SYSLOG_IDENTIFIER: 'systemd',
+          _PID: '1',
+          _UID: '0',
+        },
         index,
       );
     const events = [
@@ -117,6 +129,7 @@ describe('the unit-failed detector', () => {
         UNIT: 'app.service',
         SYSLOG_IDENTIFIER: 'systemd',
         _PID: '1',
+        _UID: '0',
       },
       9,
     );
@@ -133,7 +146,10 @@ describe('the unit-failed detector', () => {
   it("keeps systemd's word that a unit's program is missing with the unit's lines", () => {
     const detector = new UnitFailedDetector();
     const fromSystemd = (message: string, index: number) =>
-      journalEvent({ MESSAGE: message, UNIT: 'backup.service', SYSLOG_IDENTIFIER: 'systemd', _PID: '1' }, index);
+      journalEvent(
+        { MESSAGE: message, UNIT: 'backup.service', SYSLOG_IDENTIFIER: 'systemd', _PID: '1', _UID: '0' },
+        index,
+      );
     runDetector(detector, [
       fromSystemd('backup.service: Failed to locate executable /usr/bin/restic: No such file or directory', 1),
       fromSystemd('backup.service: Failed at step EXEC spawning /usr/bin/restic: No such file or directory', 2),

@@ -103,6 +103,7 @@ describe('the executor', () => {
           policy: 'ask',
         },
       ],
+      trust: { origin: 'playbook', vouchedBy: 'steward', reportedBy: 'Steward', explanationBy: 'steward' },
     });
   }
 

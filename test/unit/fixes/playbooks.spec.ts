@@ -25,6 +25,8 @@ const finding = (kind: string, subject: string, evidence: Partial<Evidence>[] = 
   ignored: false,
   explanation: null,
   likelyCause: null,
+  vouchedBy: 'system-manager',
+  reportedBy: 'systemd',
   evidence: evidence.map((fields) => ({
     kind: 'journal',
     text: 'a log line',

@@ -59,12 +59,12 @@ describe('session-critical units and processes', () => {
       expect(riskOf(action(name), shell))
         .withContext(name)
         .toBe('high');
-      expect(policyFor({ [`systemd.${name}`]: 'auto' }, action(name), shell))
+      expect(policyFor({ [`systemd.${name}`]: 'auto' }, action(name), shell, true))
         .withContext(name)
         .toBe('ask');
     }
     expect(riskOf(action('restart_unit'), backup)).toBe('low');
-    expect(policyFor({ 'systemd.restart_unit': 'auto' }, action('restart_unit'), backup)).toBe('auto');
+    expect(policyFor({ 'systemd.restart_unit': 'auto' }, action('restart_unit'), backup, true)).toBe('auto');
     expect(riskOf(action('restart_unit'), { unit: 'gdm.service', scope: 'system' })).toBe('high');
     expect(riskOf(action('stop_unit'), { unit: 'backup.service', scope: 'system' })).toBe('high');
     expect(riskOf(action('start_unit'), { unit: 'backup.service', scope: 'system' })).toBe('medium');

@@ -2,6 +2,7 @@
 //
 // Kind                           Severity          From          Default threshold
 // unit-failed                    error             journal, unit "Failed with result" / "Failed to start"; resolves on start
+//                                warning           journal       the same words from a program that is not a manager: its claim
 // crash-loop                     error             journal       ≥ 3 scheduled restarts in 10 min, or the start limit hit
 // coredump                       error             journal       every systemd-coredump entry
 // oom-kill                       error             journal       every kernel OOM kill and systemd-oomd kill

@@ -8,9 +8,12 @@ export function isJournal(event: WatchEvent): event is JournalEvent {
   return event.type === 'journal';
 }
 
-/** The kernel log: _TRANSPORT=kernel, or forwarded kernel lines whose identifier is "kernel". */
+/**
+ * The kernel's own ring buffer: journald sets _TRANSPORT=kernel only for what it reads from /dev/kmsg. A line
+ * that merely calls itself "kernel" (SYSLOG_IDENTIFIER, which any process sets) is not the kernel's.
+ */
 export function isKernel(entry: JournalEntry): boolean {
-  return entry.transport === 'kernel' || entry.identifier === 'kernel';
+  return entry.transport === 'kernel';
 }
 
 /** The first line of a message: coredump messages carry whole stack traces. */
@@ -24,15 +27,44 @@ export function journalEvidence(event: JournalEvent): Evidence {
 }
 
 /**
- * The unit a message from a service manager is about. PID 1 and the user
- * manager name it in UNIT= / USER_UNIT=; _SYSTEMD_UNIT would be init.scope or
- * user@1000.service there.
+ * The unit a message is about. A service manager names it in UNIT= / USER_UNIT= (its own _SYSTEMD_UNIT is
+ * init.scope or user@1000.service, never the subject); any other program speaks of its own unit.
  */
 export function unitOf(entry: JournalEntry): string | undefined {
-  return entry.fields.UNIT ?? entry.fields.USER_UNIT ?? entry.unit ?? entry.userUnit;
+  const named = entry.fields.UNIT ?? entry.fields.USER_UNIT;
+  if (named !== undefined || isServiceManager(entry)) return named;
+  return entry.fields._SYSTEMD_USER_UNIT ?? entry.fields._SYSTEMD_UNIT;
 }
 
-/** Messages written by a systemd service manager (PID 1 or a user's systemd). */
+/** PID 1 as root: journald's _PID and _UID come from the writer's credentials, which no other process has. */
+export function isSystemManager(entry: JournalEntry): boolean {
+  return entry.fields._PID === '1' && entry.fields._UID === '0';
+}
+
+/**
+ * A user's own service manager: systemd running in the init.scope of that user's user@UID.service. Another
+ * process of the user's could claim the name "systemd" (_COMM) but runs in an app or session scope instead.
+ */
+export function isUserManager(entry: JournalEntry): boolean {
+  const { _UID: uid, _COMM: comm, _SYSTEMD_UNIT: unit, _SYSTEMD_CGROUP: cgroup } = entry.fields;
+  return (
+    uid !== undefined &&
+    comm === 'systemd' &&
+    unit === `user@${uid}.service` &&
+    (cgroup === undefined ? entry.fields._SYSTEMD_USER_UNIT === 'init.scope' : cgroup.endsWith('/init.scope'))
+  );
+}
+
+/** Messages written by a systemd service manager (PID 1, or a user's systemd), by journald's trusted fields. */
 export function isServiceManager(entry: JournalEntry): boolean {
-  return entry.identifier === 'systemd' || entry.fields._PID === '1' || entry.pid === 1;
+  return isSystemManager(entry) || isUserManager(entry);
+}
+
+/**
+ * A system daemon speaking for itself: a process of the daemon's own system unit (only root can start one),
+ * running the daemon's program. `name` is the program and unit name, e.g. "systemd-resolved".
+ */
+export function isDaemon(entry: JournalEntry, name: string): boolean {
+  const { _SYSTEMD_UNIT: unit, _EXE: exe } = entry.fields;
+  return unit === `${name}.service` && (exe === undefined || exe.slice(exe.lastIndexOf('/') + 1) === name);
 }

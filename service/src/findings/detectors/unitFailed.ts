@@ -3,7 +3,7 @@
 import { constants } from 'node:os';
 import type { JournalEntry, UnitState, WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput, Evidence } from '../types.js';
-import { isServiceManager, journalEvidence, unitOf } from './journal.js';
+import { isKernel, isServiceManager, journalEvidence, unitOf, type JournalEvent } from './journal.js';
 import { UnitLog } from './unitLog.js';
 import { _, format } from '../../i18n.js';
 
@@ -141,6 +141,38 @@ export function unitFailureTitle(failure: Pick<UnitFailure, 'unit' | 'result' | 
     : format(_('{unit} failed'), { unit: failure.unit });
 }
 
+// systemd's words for a failure, written by a process that is not a service manager.
+const CLAIMED_UNIT = String.raw`[\w@:.\\-]+\.(?:service|socket|mount|automount|swap|target|path|timer|slice|device)`;
+const CLAIMS = [
+  new RegExp(String.raw`^(${CLAIMED_UNIT}): Failed with result '[\w-]+'\.?$`),
+  new RegExp(String.raw`^Failed to start (${CLAIMED_UNIT})(?: - .*)?\.?$`),
+];
+
+/**
+ * A program other than systemd writing that a unit failed: its claim, not systemd's word. The pipeline
+ * attributes the finding to that program, and the proposer asks systemd before proposing anything for it.
+ */
+function claimedFailure(event: JournalEvent): DetectorOutput[] {
+  const { entry } = event;
+  if (isKernel(entry) || !entry.message.includes('ailed')) return [];
+  const unit = CLAIMS.map((claim) => claim.exec(entry.message)?.[1]).find(Boolean);
+  if (!unit) return [];
+  // Translators: a program other than systemd wrote that a unit failed; systemd has not confirmed it.
+  const title = format(_('A program says {unit} failed'), { unit });
+  return [
+    {
+      report: {
+        kind: UNIT_FAILED,
+        severity: 'warning',
+        subject: unit,
+        title,
+        evidence: [journalEvidence(event)],
+        at: event.at,
+      },
+    },
+  ];
+}
+
 export class UnitFailedDetector implements Detector {
   readonly kinds = [UNIT_FAILED];
   /** How each unit's last process ended, from "Main process exited" lines, for the title. */
@@ -157,7 +189,7 @@ export class UnitFailedDetector implements Detector {
     if (event.type !== 'journal') return [];
     if (!isServiceManager(event.entry)) {
       this.unitLog.remember(event);
-      return [];
+      return claimedFailure(event);
     }
     // systemd's own word that the program is missing belongs with the unit's lines: it says what to install.
     const unit = unitOf(event.entry);

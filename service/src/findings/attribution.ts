@@ -1,0 +1,72 @@
+// Who vouches for a finding: journald's trusted fields (those beginning with
+// "_", which journald sets from the writer's credentials) say which process
+// wrote a log line; the text and SYSLOG_IDENTIFIER are whatever that process
+// chose to write. Only the kernel, the service managers, systemd's own daemons
+// and Steward's own readings (statfs, netlink, systemd's D-Bus API) are
+// believed about the system; everything else is what a program says.
+import type { JournalEntry, WatchEvent } from '../watch/events.js';
+import { isKernel, isSystemManager, isUserManager } from './detectors/journal.js';
+
+export const VOUCHERS = ['kernel', 'system-manager', 'user-manager', 'systemd-daemon', 'steward'] as const;
+/** Who vouches for a finding; null when only the program that wrote the line does. */
+export type Voucher = (typeof VOUCHERS)[number] | null;
+
+export interface Attribution {
+  vouchedBy: Voucher;
+  /** Who reported it, for people: "the kernel", "systemd", "python3 (uid 1001, /usr/bin/python3.12)". */
+  reportedBy: string;
+}
+
+// systemd's own daemons, trusted like the manager when their line comes from their own system unit.
+const SYSTEMD_DAEMONS = new Set([
+  'systemd-coredump',
+  'systemd-journald',
+  'systemd-logind',
+  'systemd-networkd',
+  'systemd-oomd',
+  'systemd-resolved',
+  'systemd-timesyncd',
+  'systemd-udevd',
+]);
+
+const STEWARD: Attribution = { vouchedBy: 'steward', reportedBy: 'Steward' };
+
+/** Who vouches for what a detector concluded from `event`. */
+export function attributionOf(event: WatchEvent): Attribution {
+  return event.type === 'journal' ? journalAttribution(event.entry) : STEWARD;
+}
+
+function journalAttribution(entry: JournalEntry): Attribution {
+  if (isKernel(entry)) return { vouchedBy: 'kernel', reportedBy: 'the kernel' };
+  if (isSystemManager(entry)) return { vouchedBy: 'system-manager', reportedBy: 'systemd' };
+  if (isUserManager(entry)) return { vouchedBy: 'user-manager', reportedBy: 'your systemd' };
+  const daemon = systemdDaemon(entry);
+  if (daemon) return { vouchedBy: 'systemd-daemon', reportedBy: daemon };
+  return { vouchedBy: null, reportedBy: describeWriter(entry) };
+}
+
+/** The systemd daemon that wrote the line from its own system unit, running its own program. */
+function systemdDaemon(entry: JournalEntry): string | null {
+  const unit = entry.fields._SYSTEMD_UNIT ?? '';
+  const name = unit.endsWith('.service') ? unit.slice(0, -'.service'.length) : '';
+  const exe = entry.fields._EXE ?? '';
+  return SYSTEMD_DAEMONS.has(name) && exe.slice(exe.lastIndexOf('/') + 1) === name ? name : null;
+}
+
+/** "python3 (uid 1001, /usr/bin/python3.12, backup.service)": the writer as journald saw it. */
+function describeWriter(entry: JournalEntry): string {
+  const { _COMM: comm, _UID: uid, _EXE: exe, _SYSTEMD_USER_UNIT: userUnit, _SYSTEMD_UNIT: unit } = entry.fields;
+  const details = [uid !== undefined && `uid ${uid}`, exe, userUnit ?? unit].filter(Boolean);
+  const name = comm ?? (exe ? exe.slice(exe.lastIndexOf('/') + 1) : 'an unknown program');
+  return details.length > 0 ? `${name} (${details.join(', ')})` : name;
+}
+
+/** Whether the finding's source is one Steward believes about the system: not only a program's own word. */
+export function isVouched(vouchedBy: Voucher): boolean {
+  return vouchedBy !== null;
+}
+
+/** The stronger of two attributions of one finding: a line systemd wrote outweighs any program's. */
+export function strongerAttribution(a: Attribution, b: Attribution): Attribution {
+  return a.vouchedBy === null && b.vouchedBy !== null ? b : a;
+}
