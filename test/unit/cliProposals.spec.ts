@@ -94,6 +94,24 @@ describe('steward proposals output', () => {
     );
   });
 
+  it("says who reported a problem the system does not vouch for, and marks the model's words", () => {
+    const claimed = {
+      ...proposal,
+      actions: [],
+      'vouched-by': '',
+      'reported-by': 'python3 (uid 1000)',
+      origin: 'model',
+      'explanation-by': 'model',
+    };
+    expect(formatProposal(claimed)).toBe(
+      '   7  open       Restart backup.service\n' +
+        `About: unit-failed backup.service (finding 3), proposed ${when(proposal.created)}\n` +
+        'Reported by python3 (uid 1000); the system has not confirmed it. Review before applying.\n' +
+        'Suggested by the model, not by a Steward playbook.\n' +
+        '\nThe model says: It failed.\n\nActions:\n',
+    );
+  });
+
   it('lists jobs with what undoes them', () => {
     const job = {
       id: '4',

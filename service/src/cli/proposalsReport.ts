@@ -77,14 +77,29 @@ export function formatAction(action: Dict, indent = '  '): string {
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * Who reported the problem when the system does not vouch for it, and whose words the explanation is: a
+ * program's own log line is its claim, and the model's explanation is its opinion.
+ */
+function provenance(proposal: Dict): string[] {
+  return [
+    proposal['vouched-by'] === '' && proposal['reported-by']
+      ? `Reported by ${str(proposal['reported-by'])}; the system has not confirmed it. Review before applying.\n`
+      : '',
+    proposal.origin === 'model' ? 'Suggested by the model, not by a Steward playbook.\n' : '',
+  ];
+}
+
 export function formatProposal(proposal: Dict): string {
   const about = [str(proposal.kind), str(proposal.subject)].filter(Boolean).join(' ');
   const finding = str(proposal['finding-id']);
   const evidence = list(proposal.evidence) as Dict[];
+  const explanation = str(proposal.explanation);
   return [
     `${heading(proposal)}\n`,
     `About: ${about}${finding ? ` (finding ${finding})` : ''}, proposed ${when(proposal.created)}\n`,
-    `\n${str(proposal.explanation)}\n\nActions:\n`,
+    ...provenance(proposal),
+    `\n${proposal['explanation-by'] === 'model' && explanation ? `The model says: ${explanation}` : explanation}\n\nActions:\n`,
     ...actionsOf(proposal).map((action) => formatAction(action)),
     evidence.length > 0 ? 'Evidence:\n' : '',
     ...evidence.map((item) => `  ${when(item.time)}  ${str(item.text)}\n`),

@@ -117,17 +117,17 @@ export class Proposer {
     const { store, signals } = this.options;
     const checked = await this.checkedWithSystemd(finding, draft.actions);
     if (checked === null) return null;
+    const base = { origin, vouchedBy: finding.vouchedBy, reportedBy: finding.reportedBy };
+    // Whether the actions may run in one click does not depend on whose words explain them.
+    const actions = await this.offered({ ...draft, actions: checked }, this.options.catalog, {
+      ...base,
+      explanationBy: 'steward',
+    });
+    if (actions.length === 0) return null;
     // The model's explanation may have arrived while the actions were previewed.
     const explained = this.options.findings.get(finding.id) ?? finding;
     const byModel = origin === 'model' || Boolean(explained.explanation);
-    const trust: ProposalTrust = {
-      origin,
-      vouchedBy: finding.vouchedBy,
-      reportedBy: finding.reportedBy,
-      explanationBy: byModel ? 'model' : 'steward',
-    };
-    const actions = await this.offered({ ...draft, actions: checked }, this.options.catalog, trust);
-    if (actions.length === 0) return null;
+    const trust: ProposalTrust = { ...base, explanationBy: byModel ? 'model' : 'steward' };
     const explanation = explained.explanation
       ? explanationOf(explained)
       : byModel
