@@ -115,17 +115,27 @@ describe('the unrecognised-errors detector', () => {
     expect(runDetector(new UnrecognisedErrorsDetector(), scattered)).toEqual([]);
   });
 
-  it('names the kernel for kernel lines, and only trusted fields name a program', () => {
-    const kernel = (s: number) =>
+  it('names the kernel for kernel lines, leaves firmware defects alone, and lets only trusted fields name a program', () => {
+    const kernel = (s: number, message = `Bluetooth: hci0: unexpected event for opcode 0x2005`) =>
       journalEvent({
-        MESSAGE: `ACPI Error: Aborting method \\_SB.PCI0.LPCB.EC0._Q${s}0 due to previous error (AE_NOT_FOUND)`,
+        MESSAGE: message,
         PRIORITY: '3',
         _TRANSPORT: 'kernel',
         SYSLOG_IDENTIFIER: 'kernel',
         __REALTIME_TIMESTAMP: String((START + s * 1000) * 1000),
       });
-    const reports = reportsOf(runDetector(new UnrecognisedErrorsDetector(), [0, 1, 2, 3, 4].map(kernel)));
+    const reports = reportsOf(
+      runDetector(
+        new UnrecognisedErrorsDetector(),
+        [0, 1, 2, 3, 4].map((s) => kernel(s)),
+      ),
+    );
     expect(reports.map((r) => r.subject)).toEqual(['kernel']);
+    // Firmware defects, which the kernel marks as such, are nothing the machine can act on.
+    const firmware = [0, 1, 2, 3, 4].map((s) =>
+      kernel(s, `ACPI BIOS Error (bug): Could not resolve symbol [\\_SB.PC00.LPCB.Q_EC._STA.ECON], AE_NOT_FOUND`),
+    );
+    expect(runDetector(new UnrecognisedErrorsDetector(), firmware)).toEqual([]);
     const anonymous = [0, 1, 2, 3, 4].map((s) =>
       journalEvent({ MESSAGE: 'boom', PRIORITY: '3', SYSLOG_IDENTIFIER: 'systemd', __REALTIME_TIMESTAMP: String(s) }),
     );

@@ -12,6 +12,9 @@ export const UNRECOGNISED_ERRORS = 'unrecognised-errors';
 
 /** syslog's err: emerg, alert, crit and err are errors. */
 const ERROR_PRIORITY = 3;
+// The kernel's own marks for firmware defects (printk.h's FW_BUG/FW_WARN/FW_INFO,
+// ACPICA's BIOS error prefix): nothing on the machine can act on them.
+const FIRMWARE = /^(?:\[Firmware (?:Bug|Warn|Info)\]|ACPI (?:BIOS )?(?:Error|Exception|Warning))/;
 
 export interface UnrecognisedOptions {
   /** Lines of one template that make a burst… */
@@ -45,7 +48,9 @@ export class UnrecognisedErrorsDetector implements Detector {
     const { entry } = event;
     if (entry.priority === undefined || entry.priority > ERROR_PRIORITY) return [];
     // Trusted fields only: SYSLOG_IDENTIFIER is whatever the process chose to call itself.
-    const program = entry.transport === 'kernel' ? 'kernel' : entry.fields._COMM;
+    const kernel = entry.transport === 'kernel';
+    if (kernel && FIRMWARE.test(entry.message)) return [];
+    const program = kernel ? 'kernel' : entry.fields._COMM;
     if (!program) return [];
     const template = this.miner.add(program, entry.message, event.at.getTime());
     if (!this.inBurst(template.recent.slice(-this.burst))) return [];
