@@ -79,3 +79,14 @@ fi
 
 echo "== tests: ${specs[*]#dist/test/}"
 npx jasmine --config=test/jasmine.json "${specs[@]/%//**/*.spec.js}"
+
+# The detection corpus through the real service: recall, precision and right
+# first step per class, failing below test/corpus/baseline.json.
+echo '== corpus'
+if [[ -n $(missing_packages integration_needs) ]]; then
+  echo "Skipping the corpus (missing packages: $(missing_packages integration_needs | xargs))"
+  [[ $ci == true ]] && { echo 'CI=true: nothing may be skipped' >&2; exit 1; }
+else
+  node build/build.mjs corpus
+  node dist/corpus/run.js
+fi

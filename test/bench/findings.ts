@@ -1,18 +1,23 @@
 // Benchmarks of the watchers: journal throughput through the journald source
 // and every detector against journalctl alone on the same journal, detection
 // latency from a written entry to the D-Bus signal, the idle cost of the
-// service, and a flood of identical errors. They report; they never fail on timing.
+// service, a flood of identical errors, and the template miner's memory under
+// floods of distinct errors. They report; they never fail on timing.
 //   npm run bench   (STEWARD_BENCH_IDLE_SECONDS=n for the idle window, default 600)
 import { spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus } from 'node:os';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { Variant } from '@jellybrick/dbus-next';
 import { callMethod, SignalRouter } from '../../service/src/dbus/client.js';
 import { createDetectors } from '../../service/src/findings/detectors/index.js';
+import { UnrecognisedErrorsDetector } from '../../service/src/findings/detectors/unrecognised.js';
 import { FindingsPipeline } from '../../service/src/findings/pipeline.js';
 import { FindingsStore } from '../../service/src/findings/store.js';
 import { createLogger } from '../../service/src/logging.js';
+import type { JournalEntry } from '../../service/src/watch/events.js';
 import { JournalSource } from '../../service/src/watch/journal.js';
 import { appendToJournal, unitFailure, type ExportEntry } from '../support/journal.js';
 import { readJournalFixture } from '../support/journalEvents.js';
@@ -25,6 +30,7 @@ const FINDINGS = 'io.github.steward.Steward1.Findings';
 const THROUGHPUT_ENTRIES = 50_000;
 const LATENCY_SAMPLES = 25;
 const FLOOD_LINES = 100_000;
+const MINER_FLOOD_LINES = 100_000;
 const IDLE_SECONDS = Number(process.env.STEWARD_BENCH_IDLE_SECONDS ?? 600);
 // /proc/PID/stat counts CPU time in ticks of 1/USER_HZ = 10 ms: over a short
 // window one tick more or less reads as seconds per hour.
@@ -52,8 +58,76 @@ function mixedEntries(count: number): ExportEntry[] {
     return entry;
   });
   return Array.from({ length: count }, (_, i) =>
-    i % 100 === 99 ? unitFailure(`unit-${i % 7}.service`) : healthy[i % healthy.length]!,
+    i % 100 === 99
+      ? unitFailure(`unit-${i % 7}.service`)
+      : i % 50 === 49
+        ? unclaimedError(i)
+        : healthy[i % healthy.length]!,
   );
+}
+
+/** An error line that no detector but the template miner takes: a few templates with variable parts. */
+function unclaimedError(i: number): ExportEntry {
+  const messages = [
+    `worker ${i % 13}: request 0x${i.toString(16)} failed after ${i % 997} ms`,
+    `Could not open /var/lib/bench/${i}.db: Resource temporarily unavailable`,
+    `upstream 10.0.${i % 255}.${i % 253}:8080 closed the connection`,
+  ];
+  return {
+    MESSAGE: messages[i % messages.length]!,
+    PRIORITY: '3',
+    SYSLOG_IDENTIFIER: 'bench-app',
+    _COMM: 'bench-app',
+    _PID: '4321',
+    _UID: '1000',
+    _TRANSPORT: 'syslog',
+  };
+}
+
+/**
+ * The template miner alone under floods of distinct error lines (no two share a
+ * template): its templates and the heap after each flood, after a full GC.
+ */
+function minerMemory() {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const heap = () => {
+    gc();
+    return process.memoryUsage().heapUsed;
+  };
+  // Letters only, so that no token is masked and every line starts a template of its own.
+  const word = (n: number) => n.toString(36).replace(/\d/g, (d) => 'qrstuvwxyz'[Number(d)]!);
+  const detector = new UnrecognisedErrorsDetector();
+  const feed = (from: number) => {
+    const started = performance.now();
+    for (let i = from; i < from + MINER_FLOOD_LINES; i += 1) {
+      const entry: JournalEntry = {
+        cursor: `s=bench;i=${i}`,
+        realtimeUs: BigInt(i) * 1000n,
+        message: `${word(i)} ${word(i * 31 + 7)} failed: ${word(i * 17 + 3)} ${word(i * 13)}`,
+        priority: 3,
+        transport: 'syslog',
+        system: true,
+        fields: { _COMM: `app-${i % 50}` },
+      };
+      detector.detect({ type: 'journal', at: new Date(i), entry });
+    }
+    return (performance.now() - started) / MINER_FLOOD_LINES;
+  };
+  const before = heap();
+  const heapMb: number[] = [];
+  const msPerLine: number[] = [];
+  for (let flood = 0; flood < FLOODS; flood += 1) {
+    msPerLine.push(feed(flood * MINER_FLOOD_LINES));
+    heapMb.push(round(mb(heap() - before), 2));
+  }
+  return {
+    lines: MINER_FLOOD_LINES,
+    floods: FLOODS,
+    templates: detector.templates,
+    heapGrowthMb: heapMb,
+    microsPerLine: msPerLine.map((ms) => round(ms * 1000, 2)),
+  };
 }
 
 async function timeJournalctl(dir: string): Promise<{ seconds: number; entries: number }> {
@@ -235,6 +309,8 @@ async function serviceRuns() {
 }
 
 async function main(): Promise<void> {
+  process.stdout.write('template miner under distinct errors…\n');
+  const miner = minerMemory();
   process.stdout.write('journal throughput…\n');
   const journal = await throughput();
   process.stdout.write(`detection latency, idle cost (${IDLE_SECONDS} s) and a flood…\n`);
@@ -243,6 +319,7 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     machine: { cpus: availableParallelism(), cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version },
     journal,
+    miner,
     ...service,
   };
   await mkdir(join(RESULTS, '..'), { recursive: true });
@@ -255,6 +332,9 @@ async function main(): Promise<void> {
       journal.ratio,
       `≥ ${TARGETS.throughputRatio}  ${verdict(journal.ratio >= TARGETS.throughputRatio)}`,
     ],
+    [`miner: ${FLOODS} × distinct error lines → templates`, `${miner.lines} → ${miner.templates}`],
+    ['miner: heap growth MB after each (after GC)', miner.heapGrowthMb.join(' → ')],
+    ['miner: µs per line, each flood', miner.microsPerLine.join(', ')],
     ['detection latency p50 ms', service.latency.p50Ms],
     [
       'detection latency p95 ms',

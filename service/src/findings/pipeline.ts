@@ -28,7 +28,13 @@ export class FindingsPipeline {
   private pending: PendingEvent[] = [];
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly options: FindingsPipelineOptions) {}
+  private readonly first: Detector[];
+  private readonly last: Detector[];
+
+  constructor(private readonly options: FindingsPipelineOptions) {
+    this.first = options.detectors.filter((d) => !d.runsLast);
+    this.last = options.detectors.filter((d) => d.runsLast);
+  }
 
   accept(source: string, event: WatchEvent, position?: string): void {
     this.pending.push({ source, event, position });
@@ -62,9 +68,14 @@ export class FindingsPipeline {
   }
 
   private detect(event: WatchEvent) {
-    return this.options.detectors.flatMap((detector) => {
+    const outputs = this.run(this.first, event);
+    return [...outputs, ...this.run(this.last, event, outputs.length > 0)];
+  }
+
+  private run(detectors: Detector[], event: WatchEvent, claimed?: boolean) {
+    return detectors.flatMap((detector) => {
       try {
-        return detector.detect(event);
+        return detector.detect(event, claimed);
       } catch (error) {
         // A bug in one detector must not blind the others.
         this.options.log.error('a detector failed', { kinds: detector.kinds.join(','), error: String(error) });

@@ -56,5 +56,7 @@ export type DetectorOutput = { report: FindingReport } | { resolve: ResolutionRe
 export interface Detector {
   /** The finding kinds it reports, e.g. ['unit-failed']. */
   readonly kinds: readonly string[];
-  detect(event: WatchEvent): DetectorOutput[];
+  /** Runs after every other detector, told whether any of them had output for the event (it claimed it). */
+  readonly runsLast?: boolean;
+  detect(event: WatchEvent, claimed?: boolean): DetectorOutput[];
 }

@@ -35,6 +35,7 @@ describe('the detector registry', () => {
         'no-connectivity',
         'captive-portal',
         'config-changed-before-failure',
+        'unrecognised-errors',
       ].sort(),
     );
   });

@@ -18,6 +18,7 @@
 // no-route                       warning           link          no default route
 // no-connectivity/captive-portal warning/info      connectivity  none or limited / portal; resolve on full
 // config-changed-before-failure  error             file + unit   a config change ≤ 10 min before a unit failure
+// unrecognised-errors            warning           journal       ≥ 5 unclaimed errors of one template and program in 10 min (runs last)
 import type { Detector } from '../types.js';
 import { AuthFailuresDetector, type AuthFailuresOptions } from './authFailures.js';
 import { ConfigChangedDetector, type ConfigChangedOptions } from './configChanged.js';
@@ -35,6 +36,7 @@ import { OomKillDetector } from './oomKill.js';
 import { PackageManagerErrorDetector } from './packageManagerError.js';
 import { ThermalThrottlingDetector } from './thermalThrottling.js';
 import { UnitFailedDetector } from './unitFailed.js';
+import { UnrecognisedErrorsDetector } from './unrecognised.js';
 
 export interface DetectorOptions {
   disk?: DiskSpaceOptions | (() => DiskSpaceOptions);
@@ -65,6 +67,7 @@ export function createDetectors(options: DetectorOptions = {}): Detector[] {
     new NoRouteDetector(),
     new ConnectivityDetector(),
     new ConfigChangedDetector(options.configChanged),
+    new UnrecognisedErrorsDetector(),
   ];
 }
 

@@ -1,0 +1,68 @@
+// The committed minimums (test/corpus/baseline.json) and the table people read.
+import { z } from 'zod';
+import { CLASSES, type CorpusClass } from './cases.js';
+import type { ClassScore, Score } from './score.js';
+
+const figures = z.strictObject({
+  recall: z.number().min(0).max(1),
+  precision: z.number().min(0).max(1),
+  firstStep: z.number().min(0).max(1),
+});
+export const baselineSchema = z.strictObject({
+  classes: z.partialRecord(z.enum(CLASSES), figures),
+  total: figures,
+  /** The most benign cases that may raise anything (a share). */
+  benignRaised: z.number().min(0).max(1),
+});
+export type Baseline = z.infer<typeof baselineSchema>;
+
+const METRICS = ['recall', 'precision', 'firstStep'] as const;
+// Rounding down keeps a baseline written from a run reachable by the same run.
+const floor = (value: number | null) => Math.floor((value ?? 0) * 1000) / 1000;
+
+export function baselineOf(result: Score): Baseline {
+  const of = (s: ClassScore) => ({
+    recall: floor(s.recall),
+    precision: floor(s.precision),
+    firstStep: floor(s.firstStep),
+  });
+  const classes: Baseline['classes'] = {};
+  for (const [name, s] of Object.entries(result.classes) as [CorpusClass, ClassScore][]) classes[name] = of(s);
+  return { classes, total: of(result.total), benignRaised: Math.ceil((result.benign.raised ?? 0) * 1000) / 1000 };
+}
+
+/** Every figure below its minimum (or benign share above its maximum), in words; empty when the run holds. */
+export function shortfalls(result: Score, baseline: Baseline): string[] {
+  const below: string[] = [];
+  const check = (where: string, s: ClassScore | undefined, min: z.infer<typeof figures>) => {
+    for (const metric of METRICS) {
+      const value = s?.[metric] ?? 0;
+      if (value < min[metric]) below.push(`${where} ${metric} ${percent(value)} < baseline ${percent(min[metric])}`);
+    }
+  };
+  for (const [name, min] of Object.entries(baseline.classes) as [CorpusClass, z.infer<typeof figures>][]) {
+    check(name, result.classes[name], min);
+  }
+  check('total', result.total, baseline.total);
+  const raised = result.benign.raised ?? 0;
+  if (raised > baseline.benignRaised) {
+    below.push(`benign raised ${percent(raised)} > baseline ${percent(baseline.benignRaised)}`);
+  }
+  return below;
+}
+
+export const percent = (value: number | null) => (value === null ? '–' : `${(value * 100).toFixed(1)}%`);
+
+/** The per-class table in Markdown, for the terminal and the README alike. */
+export function table(result: Score): string {
+  const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  const line = (name: string, s: ClassScore) =>
+    row([name, String(s.cases), percent(s.recall), percent(s.precision), percent(s.firstStep)]);
+  return [
+    row(['class', 'cases', 'recall', 'precision', 'right first step']),
+    row(['---', '---:', '---:', '---:', '---:'].map((c) => c)),
+    ...(Object.entries(result.classes) as [CorpusClass, ClassScore][]).map(([name, s]) => line(name, s)),
+    line('**total**', result.total),
+    row(['benign (raised anything)', String(result.benign.cases), percent(result.benign.raised), '', '']),
+  ].join('\n');
+}

@@ -1,0 +1,142 @@
+// Replays corpus cases through the real service: one private bus, one systemd
+// mock, one service following one journal directory, for the whole corpus.
+//
+// The cases are written an hour apart (so no detector window joins two) into
+// the past, in waves that each end with a marker line from PID 1: once the
+// marker's finding is listed, the service has read the wave, and the runner
+// reads the evidence of every new or grown finding before later lines can push
+// it out of the store's first-and-latest window.
+// The units that a case's service-manager lines name exist in the systemd mock
+// in the `failed` state, as they were on the reporter's machine when it logged them.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Variant } from '@jellybrick/dbus-next';
+import { callMethod } from '../../service/src/dbus/client.js';
+import { appendToJournal, type ExportEntry } from '../support/journal.js';
+import { startPrivateBus } from '../support/privateBus.js';
+import { BUS_NAME, OBJECT_PATH, quietWatch, startConfiguredService, waitFor } from '../support/service.js';
+import { addService, fail, startMockSystemd, stopMockSystemd } from '../support/systemdMock.js';
+import { makeTempDir } from '../support/tempDir.js';
+import type { CorpusCase } from './cases.js';
+import type { PlacedCase, SeenFinding, SeenProposal } from './score.js';
+import { failedUnits, TrustedFields } from './writer.js';
+
+const HOUR_US = 3_600_000_000n;
+const LINE_US = 1_000_000n;
+const WAVE = 40;
+const markerUnit = (wave: number) => `steward-corpus-wave-${wave}.service`;
+
+type Dict = Record<string, Variant>;
+const plain = (dict: Dict) => Object.fromEntries(Object.entries(dict).map(([k, v]) => [k, v.value as unknown]));
+export const json = (value: unknown, space?: number) =>
+  JSON.stringify(value, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v), space);
+
+export interface Replay {
+  placed: PlacedCase[];
+  findings: SeenFinding[];
+  proposals: SeenProposal[];
+}
+
+export async function replayCorpus(cases: CorpusCase[]): Promise<Replay> {
+  const waves = Array.from({ length: Math.ceil(cases.length / WAVE) }, (_, i) => cases.slice(i * WAVE, (i + 1) * WAVE));
+  // Case i owns hour i, each wave's marker the hour after its last case, and the last hour ends now.
+  const slots = BigInt(cases.length + waves.length + 1);
+  const base = ((BigInt(Date.now()) * 1000n) / HOUR_US) * HOUR_US - slots * HOUR_US;
+
+  const bus = await startPrivateBus();
+  const client = await bus.connect();
+  const systemd = await startMockSystemd(bus, client);
+  const home = await makeTempDir('steward-corpus-');
+  try {
+    const units = new Set([...cases.flatMap((c) => failedUnits(c.lines)), ...waves.map((_, i) => markerUnit(i))]);
+    // The mock's object paths take only these characters: template and escaped units stay unknown to it.
+    for (const unit of [...units].filter((u) => /^[A-Za-z0-9._-]+$/.test(u))) {
+      await addService(client, unit);
+      await fail(client, unit, { status: 1 });
+    }
+    const journal = join(home.path, 'journal');
+    await mkdir(journal);
+    const fields = new TrustedFields();
+    // The service starts following at the journal's tail, so the journal must exist first.
+    await appendToJournal(journal, [
+      fields.entry(
+        { writer: 'systemd', message: 'Reached target multi-user.target - Multi-User System.' },
+        base - HOUR_US,
+      ),
+    ]);
+    const service = await startConfiguredService(bus, client, home.path, {
+      watch: quietWatch({ journal: { system: false, user: false, directories: [journal] } }),
+    });
+    const call = async (iface: string, member: string, signature = '', body: unknown[] = []) =>
+      callMethod(client, {
+        destination: BUS_NAME,
+        path: OBJECT_PATH,
+        interface: `${BUS_NAME}.${iface}`,
+        member,
+        signature,
+        body,
+      });
+    const list = async (iface: string) =>
+      ((await call(iface, 'List', 'a{sv}', [{ state: new Variant('s', 'all') }]))[0] as Dict[]).map(plain);
+
+    const placed: PlacedCase[] = [];
+    const seen = new Map<string, SeenFinding & { count: number; lastSeen: bigint }>();
+    /** Adds the evidence of every finding that is new or grew since the last look. */
+    const readEvidence = async () => {
+      for (const f of await list('Findings')) {
+        const id = String(f.id);
+        const count = Number(f.count);
+        const lastSeen = BigInt(f['last-seen'] as bigint);
+        const known = seen.get(id);
+        if (known?.count === count && known.lastSeen === lastSeen) continue;
+        const [finding] = (await call('Findings', 'Get', 's', [id])) as [Dict];
+        const evidence = (finding.evidence!.value as Dict[]).map((e) => BigInt(e.time!.value as bigint));
+        const evidenceUs = [...new Set([...(known?.evidenceUs ?? []), ...evidence])];
+        seen.set(id, { id, kind: String(f.kind), subject: String(f.subject), evidenceUs, count, lastSeen });
+      }
+    };
+
+    let slot = 0n;
+    for (const [w, wave] of waves.entries()) {
+      const entries: ExportEntry[] = [];
+      for (const corpusCase of wave) {
+        const startUs = base + slot++ * HOUR_US;
+        placed.push({ corpusCase, startUs, endUs: startUs + HOUR_US });
+        corpusCase.lines.forEach((line, i) => entries.push(fields.entry(line, startUs + BigInt(i) * LINE_US)));
+      }
+      const marker = markerUnit(w);
+      const failure = { writer: 'systemd', message: `${marker}: Failed with result 'exit-code'.` } as const;
+      entries.push(fields.entry(failure, base + slot++ * HOUR_US));
+      await appendToJournal(journal, entries);
+      const read = async () => (await list('Findings')).some((f) => f.subject === marker);
+      await waitFor(read, `the service to read wave ${w + 1}`, 60_000);
+      await readEvidence();
+    }
+    // Proposals follow findings asynchronously: settled when two looks a second apart agree.
+    let last = '';
+    const settled = async () => {
+      const now = json(await list('Proposals'));
+      if (now === last) return true;
+      last = now;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      return false;
+    };
+    await waitFor(settled, 'the proposals to settle', 120_000);
+    const markers = new Set(waves.map((_, i) => markerUnit(i)));
+    const findings = [...seen.values()].filter((f) => !markers.has(f.subject));
+    const ids = new Set(findings.map((f) => f.id));
+    const proposals = (await list('Proposals'))
+      .map((p) => ({
+        findingId: String(p['finding-id']),
+        createdUs: BigInt(p.created as bigint),
+        actions: (p.actions as Dict[]).map((a) => String(a.name!.value)),
+      }))
+      .filter((p) => ids.has(p.findingId));
+    await service.stop();
+    return { placed, findings, proposals };
+  } finally {
+    await stopMockSystemd(systemd);
+    await bus.stop();
+    await home.remove();
+  }
+}

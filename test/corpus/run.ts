@@ -1,0 +1,40 @@
+// `npm run corpus`: every case of test/corpus/cases/ through the real service
+// (test/corpus/README.md, replay.ts), scored per class against test/corpus/baseline.json.
+//   node dist/corpus/run.js [--update-baseline] [--cases DIR]
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { baselineOf, baselineSchema, shortfalls, table } from './baseline.js';
+import { CASES_DIR, loadCases } from './cases.js';
+import { json, replayCorpus } from './replay.js';
+import { score } from './score.js';
+
+const BASELINE = join(process.cwd(), 'test', 'corpus', 'baseline.json');
+const RESULTS = join(process.cwd(), 'test-results', 'corpus.json');
+
+const { values } = parseArgs({ options: { 'update-baseline': { type: 'boolean' }, cases: { type: 'string' } } });
+const started = Date.now();
+const cases = loadCases(values.cases ?? CASES_DIR);
+const { placed, findings, proposals } = await replayCorpus(cases);
+const result = score(placed, findings, proposals);
+const seconds = ((Date.now() - started) / 1000).toFixed(1);
+console.log(
+  `${table(result)}\n\n${cases.length} cases, ${findings.length} findings, ${proposals.length} proposals in ${seconds} s`,
+);
+if (result.unplaced.length > 0) {
+  console.log(`findings outside every case: ${result.unplaced.map((f) => `${f.kind} ${f.subject}`).join(', ')}`);
+}
+await mkdir(dirname(RESULTS), { recursive: true });
+await writeFile(RESULTS, `${json(result, 2)}\n`);
+console.log(`details: ${RESULTS}`);
+
+if (values['update-baseline']) {
+  await writeFile(BASELINE, `${JSON.stringify(baselineOf(result), null, 2)}\n`);
+  console.log(`wrote ${BASELINE}`);
+} else {
+  const below = shortfalls(result, baselineSchema.parse(JSON.parse(await readFile(BASELINE, 'utf8'))));
+  if (below.length > 0) {
+    console.error(`below the baseline (test/corpus/baseline.json):\n${below.join('\n')}`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,119 @@
+// Scores what the service raised against what each case expects: every finding
+// goes back to the case whose hour its evidence falls in, every proposal to its finding.
+import { CLASS_KINDS, CLASSES, type CorpusCase, type CorpusClass } from './cases.js';
+
+/** A case as it was written: its entries lie in [startUs, endUs). */
+export interface PlacedCase {
+  corpusCase: CorpusCase;
+  startUs: bigint;
+  endUs: bigint;
+}
+
+export interface SeenFinding {
+  id: string;
+  kind: string;
+  subject: string;
+  /** The times (µs) of every evidence line seen for it. */
+  evidenceUs: bigint[];
+}
+
+export interface SeenProposal {
+  findingId: string;
+  createdUs: bigint;
+  /** The names of its actions, in order. */
+  actions: string[];
+}
+
+export interface ClassScore {
+  cases: number;
+  /** Cases of the class with a finding of one of its kinds. */
+  recall: number | null;
+  /** Of the findings of the class's kinds, the share raised by cases of the class. */
+  precision: number | null;
+  /** Cases whose first proposal starts with the expected action (or, for null, proposes none). */
+  firstStep: number | null;
+}
+
+export interface CaseOutcome {
+  id: string;
+  expected: CorpusClass | null;
+  kinds: string[];
+  firstStep: string | null;
+  expectedFirstStep: string | null;
+}
+
+export interface Score {
+  classes: Partial<Record<CorpusClass, ClassScore>>;
+  total: ClassScore;
+  benign: { cases: number; raised: number | null };
+  outcomes: CaseOutcome[];
+  /** Findings whose evidence lies in no case's hour. */
+  unplaced: SeenFinding[];
+}
+
+const share = (hits: number, of: number) => (of === 0 ? null : hits / of);
+
+export function score(placed: PlacedCase[], findings: SeenFinding[], proposals: SeenProposal[]): Score {
+  const caseAt = (us: bigint) => placed.find((p) => us >= p.startUs && us < p.endUs)?.corpusCase;
+  const findingsOf = new Map<string, SeenFinding[]>();
+  const unplaced: SeenFinding[] = [];
+  for (const finding of findings) {
+    const ids = new Set(finding.evidenceUs.map((us) => caseAt(us)?.id).filter((id) => id !== undefined));
+    if (ids.size === 0) unplaced.push(finding);
+    for (const id of ids) findingsOf.set(id, [...(findingsOf.get(id) ?? []), finding]);
+  }
+  const proposalsOf = (finding: SeenFinding) => proposals.filter((p) => p.findingId === finding.id);
+
+  const outcomes = placed.map(({ corpusCase }): CaseOutcome => {
+    const raised = findingsOf.get(corpusCase.id) ?? [];
+    const first = raised
+      .flatMap(proposalsOf)
+      .filter((p) => p.actions.length > 0)
+      .sort((a, b) => (a.createdUs < b.createdUs ? -1 : a.createdUs > b.createdUs ? 1 : 0))[0];
+    return {
+      id: corpusCase.id,
+      expected: corpusCase.expect.class,
+      kinds: raised.map((f) => f.kind),
+      firstStep: first?.actions[0] ?? null,
+      expectedFirstStep: corpusCase.expect.firstStep,
+    };
+  });
+
+  const classScore = (ofClass: CaseOutcome[], kinds: readonly string[], raisedFor: CaseOutcome[]): ClassScore => {
+    const counted = raisedFor.flatMap((o) => o.kinds.filter((k) => kinds.includes(k)).map(() => o));
+    return {
+      cases: ofClass.length,
+      recall: share(ofClass.filter((o) => o.kinds.some((k) => kinds.includes(k))).length, ofClass.length),
+      precision: share(counted.filter((o) => ofClass.includes(o)).length, counted.length),
+      firstStep: share(ofClass.filter((o) => o.firstStep === o.expectedFirstStep).length, ofClass.length),
+    };
+  };
+
+  const classes: Partial<Record<CorpusClass, ClassScore>> = {};
+  for (const name of CLASSES) {
+    const ofClass = outcomes.filter((o) => o.expected === name);
+    if (ofClass.length > 0) classes[name] = classScore(ofClass, CLASS_KINDS[name], outcomes);
+  }
+  const problems = outcomes.filter((o) => o.expected !== null);
+  const hits = (o: CaseOutcome) => o.expected !== null && o.kinds.some((k) => kindsOf(o.expected!).includes(k));
+  const allKinds = new Set(CLASSES.flatMap((c) => kindsOf(c)));
+  const counted = outcomes.flatMap((o) => o.kinds.filter((k) => allKinds.has(k)).map((k) => ({ o, k })));
+  const benign = outcomes.filter((o) => o.expected === null);
+  return {
+    classes,
+    total: {
+      cases: problems.length,
+      recall: share(problems.filter(hits).length, problems.length),
+      precision: share(
+        counted.filter(({ o, k }) => o.expected !== null && kindsOf(o.expected).includes(k)).length,
+        counted.length,
+      ),
+      firstStep: share(problems.filter((o) => o.firstStep === o.expectedFirstStep).length, problems.length),
+    },
+    benign: { cases: benign.length, raised: share(benign.filter((o) => o.kinds.length > 0).length, benign.length) },
+    outcomes,
+    unplaced,
+  };
+}
+
+const kindsOf = (name: CorpusClass): readonly string[] => CLASS_KINDS[name];

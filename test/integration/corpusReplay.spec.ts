@@ -1,0 +1,44 @@
+import { join } from 'node:path';
+import { loadCases } from '../corpus/cases.js';
+import { replayCorpus, type Replay } from '../corpus/replay.js';
+import { score } from '../corpus/score.js';
+
+// The corpus runner's path on three real cases (test/fixtures/corpus): journal
+// files written by systemd-journal-remote, the service following them on a
+// private bus, and every finding traced back to the case that caused it.
+describe('replaying corpus cases through the service', () => {
+  let replay: Replay;
+
+  beforeAll(async () => {
+    replay = await replayCorpus(loadCases(join(process.cwd(), 'test', 'fixtures', 'corpus')));
+  }, 60_000);
+
+  const raisedBy = (id: string) => {
+    const placed = replay.placed.find((p) => p.corpusCase.id === id)!;
+    return replay.findings.filter((f) => f.evidenceUs.some((us) => us >= placed.startUs && us < placed.endUs));
+  };
+
+  it('places each case in an hour of its own, in order', () => {
+    expect(replay.placed.map((p) => p.corpusCase.id)).toEqual(['benign-001', 'config-error-001', 'dns-004']);
+    const [a, b] = replay.placed;
+    expect(b!.startUs - a!.startUs).toBe(3_600_000_000n);
+  });
+
+  it("traces nginx's failure, written by PID 1, to its case, and DNSSEC failures to theirs", () => {
+    expect(raisedBy('config-error-001').map((f) => f.subject)).toContain('nginx.service');
+    expect(raisedBy('dns-004').map((f) => f.kind)).toContain('dns-failure');
+  });
+
+  it('raises nothing for the benign power-limit notices, and leaves out its own wave markers', () => {
+    expect(raisedBy('benign-001')).toEqual([]);
+    expect(replay.findings.filter((f) => f.subject.startsWith('steward-corpus-wave'))).toEqual([]);
+    expect(score(replay.placed, replay.findings, replay.proposals).unplaced).toEqual([]);
+  });
+
+  it("keeps the proposals of the cases' findings, with their actions", () => {
+    const nginx = raisedBy('config-error-001').find((f) => f.subject === 'nginx.service')!;
+    const ids = new Set(replay.findings.map((f) => f.id));
+    expect(replay.proposals.every((p) => ids.has(p.findingId))).toBeTrue();
+    expect(replay.proposals.find((p) => p.findingId === nginx.id)?.actions[0]).toMatch(/^[a-z_]+\.[a-z_]+$/);
+  });
+});

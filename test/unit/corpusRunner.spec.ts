@@ -1,0 +1,175 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { baselineOf, shortfalls, table } from '../corpus/baseline.js';
+import { loadCases, type CorpusCase } from '../corpus/cases.js';
+import { score, type PlacedCase } from '../corpus/score.js';
+import { failedUnits, TrustedFields, USER_MANAGER_PID, USER_UID } from '../corpus/writer.js';
+
+const FIXTURES = join(process.cwd(), 'test', 'fixtures', 'corpus');
+
+describe('the corpus runner', () => {
+  describe('writes each line with the fields journald would have set', () => {
+    const fields = new TrustedFields();
+
+    it('for the kernel: the kernel transport and no process', () => {
+      const entry = fields.entry({ writer: 'kernel', message: 'nvme0n1: I/O error, dev nvme0n1, sector 42' }, 7n);
+      expect(entry).toEqual(
+        jasmine.objectContaining({ _TRANSPORT: 'kernel', SYSLOG_IDENTIFIER: 'kernel', PRIORITY: '3', realtime: 7n }),
+      );
+      expect(entry._PID).toBeUndefined();
+      expect(fields.entry({ writer: 'kernel', message: 'usb 1-1: new high-speed USB device' }, 7n).PRIORITY).toBe('6');
+    });
+
+    it("for PID 1: its process, and UNIT= with the catalogue's MESSAGE_ID on its unit messages", () => {
+      const entry = fields.entry({ writer: 'systemd', message: "nginx.service: Failed with result 'exit-code'." }, 1n);
+      expect(entry).toEqual(
+        jasmine.objectContaining({
+          _PID: '1',
+          _UID: '0',
+          _COMM: 'systemd',
+          _SYSTEMD_UNIT: 'init.scope',
+          _TRANSPORT: 'journal',
+          SYSLOG_IDENTIFIER: 'systemd',
+          UNIT: 'nginx.service',
+          MESSAGE_ID: 'd9b373ed55a64feb8242e02dbe79a49c',
+          UNIT_RESULT: 'exit-code',
+        }),
+      );
+      // A description names no unit: PID 1 sets UNIT= there too, but the excerpt does not show which.
+      const described = fields.entry(
+        { writer: 'systemd', message: 'Failed to start A high performance web server.' },
+        1n,
+      );
+      expect(described.UNIT).toBeUndefined();
+    });
+
+    it("for the user's manager: its own process in user@UID.service, and USER_UNIT=", () => {
+      const entry = fields.entry(
+        { writer: 'user-manager', message: 'app-x.service: Main process exited, code=exited, status=1/FAILURE' },
+        1n,
+      );
+      expect(entry).toEqual(
+        jasmine.objectContaining({
+          _PID: String(USER_MANAGER_PID),
+          _UID: String(USER_UID),
+          _COMM: 'systemd',
+          _SYSTEMD_UNIT: `user@${USER_UID}.service`,
+          USER_UNIT: 'app-x.service',
+          MESSAGE_ID: '98e322203f7a4ed290d09fe03c09fe15',
+          EXIT_CODE: 'exited',
+          EXIT_STATUS: '1',
+        }),
+      );
+      expect(entry.UNIT).toBeUndefined();
+    });
+
+    it('for a program: what it is, where it runs, and a fresh PID; a line may not forge trusted fields', () => {
+      const sshd = { comm: 'sshd', exe: '/usr/sbin/sshd', unit: 'ssh.service' };
+      const first = fields.entry({ writer: sshd, message: 'error: kex_exchange_identification' }, 1n);
+      const second = fields.entry({ writer: sshd, message: 'error: kex_exchange_identification' }, 2n);
+      expect(first).toEqual(
+        jasmine.objectContaining({
+          _COMM: 'sshd',
+          _EXE: '/usr/sbin/sshd',
+          _UID: '0',
+          _SYSTEMD_UNIT: 'ssh.service',
+          _TRANSPORT: 'syslog',
+          SYSLOG_IDENTIFIER: 'sshd',
+          PRIORITY: '6',
+        }),
+      );
+      expect(second._PID).not.toBe(first._PID);
+      const app = { comm: 'gjs', identifier: 'org.gnome.Shell', exe: '/usr/bin/gjs', userUnit: 'app.service' };
+      expect(fields.entry({ writer: app, message: 'x', priority: 4 }, 1n)).toEqual(
+        jasmine.objectContaining({
+          _UID: String(USER_UID),
+          _SYSTEMD_UNIT: `user@${USER_UID}.service`,
+          _SYSTEMD_USER_UNIT: 'app.service',
+          SYSLOG_IDENTIFIER: 'org.gnome.Shell',
+          PRIORITY: '4',
+        }),
+      );
+      const forged = { writer: 'kernel', message: 'x', fields: { _PID: '1' } };
+      expect(() => loadCasesFrom('benign', [{ ...caseOf('benign-x', null), lines: [forged] }])).toThrowError(/fields/);
+    });
+
+    it('names the units a case says failed, for the systemd mock', () => {
+      const lines = [
+        { writer: 'systemd' as const, message: "nginx.service: Failed with result 'exit-code'." },
+        { writer: 'systemd' as const, message: 'Failed to start Foo.', fields: { UNIT: 'foo.service' } },
+        { writer: 'kernel' as const, message: 'bar.service: nothing' },
+      ];
+      expect(failedUnits(lines)).toEqual(['nginx.service', 'foo.service']);
+    });
+  });
+
+  it('loads the fixture cases and rejects a case whose class is not its file’s', () => {
+    expect(loadCases(FIXTURES).map((c) => c.id)).toEqual(['benign-001', 'config-error-001', 'dns-004']);
+    expect(() => loadCasesFrom('dns', [caseOf('dns-1', 'oom')])).toThrowError(/expects oom/);
+  });
+
+  describe('scores', () => {
+    const hour = 3_600_000_000n;
+    const place = (cases: CorpusCase[]): PlacedCase[] =>
+      cases.map((corpusCase, i) => ({ corpusCase, startUs: BigInt(i) * hour, endUs: BigInt(i + 1) * hour }));
+    const cases = [
+      caseOf('oom-1', 'oom', 'info.show_logs'),
+      caseOf('oom-2', 'oom', 'info.show_logs'),
+      caseOf('dns-1', 'dns', 'network.flush_dns'),
+      caseOf('benign-1', null),
+      caseOf('benign-2', null),
+    ];
+    const findings = [
+      { id: '1', kind: 'oom-kill', subject: 'firefox', evidenceUs: [10n] },
+      // One finding for two cases (the store keeps one per kind and subject): it counts for both.
+      { id: '2', kind: 'dns-failure', subject: '', evidenceUs: [2n * hour + 5n, 3n * hour + 5n] },
+      { id: '3', kind: 'oom-kill', subject: 'java', evidenceUs: [9n * hour] },
+    ];
+    const proposals = [
+      { findingId: '1', createdUs: 2n, actions: ['info.show_logs', 'systemd.restart'] },
+      { findingId: '2', createdUs: 1n, actions: ['network.flush_dns'] },
+    ];
+    const result = score(place(cases), findings, proposals);
+
+    it('per class: recall, precision and right first step', () => {
+      expect(result.classes.oom).toEqual({ cases: 2, recall: 0.5, precision: 1, firstStep: 0.5 });
+      expect(result.classes.dns).toEqual({ cases: 1, recall: 1, precision: 0.5, firstStep: 1 });
+      expect(result.total).toEqual({ cases: 3, recall: 2 / 3, precision: 2 / 3, firstStep: 2 / 3 });
+      expect(result.benign).toEqual({ cases: 2, raised: 0.5 });
+      expect(result.unplaced.map((f) => f.id)).toEqual(['3']);
+      expect(table(result)).toContain('| oom | 2 | 50.0% | 100.0% | 50.0% |');
+    });
+
+    it('and compares them to a baseline, which the same run always meets', () => {
+      const baseline = baselineOf(result);
+      expect(shortfalls(result, baseline)).toEqual([]);
+      const stricter = { ...baseline, total: { ...baseline.total, recall: 0.9 }, benignRaised: 0.02 };
+      expect(shortfalls(result, stricter)).toEqual([
+        'total recall 66.7% < baseline 90.0%',
+        'benign raised 50.0% > baseline 2.0%',
+      ]);
+      expect(shortfalls(score(place(cases.slice(2)), [], []), baseline)).toContain('oom recall 0.0% < baseline 50.0%');
+    });
+  });
+});
+
+function caseOf(id: string, expected: CorpusCase['expect']['class'], firstStep: string | null = null): CorpusCase {
+  return {
+    id,
+    source: { url: 'https://example.org/bug/1', title: 'a report' },
+    expect: { class: expected, firstStep },
+    lines: [{ writer: 'kernel', message: 'x' }],
+  };
+}
+
+/** loadCases on a directory holding `cases` as one file of class `fileClass`. */
+function loadCasesFrom(fileClass: string, cases: unknown[]) {
+  const dir = mkdtempSync(join(tmpdir(), 'corpus-'));
+  writeFileSync(join(dir, 'x.json'), JSON.stringify({ class: fileClass, cases }));
+  try {
+    return loadCases(dir);
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+}

@@ -1,0 +1,180 @@
+import { join } from 'node:path';
+import { createDetectors } from '../../../service/src/findings/detectors/index.js';
+import { maskTokens, TemplateMiner, templateText } from '../../../service/src/findings/detectors/templateMiner.js';
+import { UnrecognisedErrorsDetector } from '../../../service/src/findings/detectors/unrecognised.js';
+import { FindingsPipeline } from '../../../service/src/findings/pipeline.js';
+import { FindingsStore } from '../../../service/src/findings/store.js';
+import { createLogger } from '../../../service/src/logging.js';
+import type { WatchEvent } from '../../../service/src/watch/events.js';
+import { journalEvent, reportsOf, runDetector } from '../../support/journalEvents.js';
+import { makeTempDir } from '../../support/tempDir.js';
+
+const START = Date.UTC(2026, 2, 3, 10, 0, 0);
+
+/** An error line of `comm` (its trusted _COMM) `seconds` after START. */
+function errorLine(comm: string, message: string, seconds: number, priority = '3'): WatchEvent {
+  return journalEvent({
+    MESSAGE: message,
+    PRIORITY: priority,
+    _COMM: comm,
+    SYSLOG_IDENTIFIER: comm,
+    _PID: '4242',
+    _UID: '0',
+    _TRANSPORT: 'syslog',
+    __REALTIME_TIMESTAMP: String((START + seconds * 1000) * 1000),
+  });
+}
+
+// Real wordings: GDM's and wireplumber's complaints as posted in bug reports.
+const gdm = (n: number) => `Failed to open /dev/dri/card${n % 2}: Permission denied (errno ${n})`;
+const wireplumber = (n: number) => `spa.alsa: hw:${n},0: snd_pcm_avail after recover: Broken pipe`;
+
+describe('the template miner', () => {
+  it('masks numbers, hex, addresses and paths, keeping punctuation', () => {
+    expect(maskTokens('Failed to open /dev/dri/card0: Permission denied (errno 13)')).toEqual([
+      'Failed',
+      'to',
+      'open',
+      '<path>:',
+      'Permission',
+      'denied',
+      '(errno',
+      '<num>)',
+    ]);
+    expect(
+      maskTokens('peer 192.168.1.20:443 mac 3c:22:fb:01:02:03 at 0x7ffd1a2b id 5f0c1e2d-3a4b-4c6d-8e9f-a0b1c2d3e4f5'),
+    ).toEqual(['peer', '<ip>', 'mac', '<mac>', 'at', '<hex>', 'id', '<uuid>']);
+    expect(maskTokens('from [fe80::1]:22 took 12ms, 3.5%')).toEqual(['from', '[<ip>', 'took', '<num>,', '<num>']);
+  });
+
+  it('groups lines of one program that differ in their variable tokens into one template', () => {
+    const miner = new TemplateMiner();
+    const first = miner.add('wireplumber', wireplumber(0), START);
+    for (let n = 1; n < 5; n++) expect(miner.add('wireplumber', wireplumber(n), START + n).id).toBe(first.id);
+    expect(templateText(first)).toBe('spa.alsa: <*> snd_pcm_avail after recover: Broken pipe');
+    expect(first.examples.length).toBe(3);
+    // The same words from another program are another group.
+    expect(miner.add('pipewire', wireplumber(1), START).id).not.toBe(first.id);
+    // A line of other words and the same length is another template.
+    expect(miner.add('wireplumber', 'spa.alsa: hw:0,0: device busy, try again later', START).id).not.toBe(first.id);
+    expect(miner.size).toBe(3);
+  });
+
+  it('keeps its memory bounded under 100 000 distinct lines, dropping the least recently used templates', () => {
+    const miner = new TemplateMiner({ maxTemplates: 500 });
+    const kept = miner.add('app', 'database is locked', START);
+    const words = (n: number) => n.toString(36).replace(/\d/g, (d) => 'qrstuvwxyz'[Number(d)]!);
+    for (let n = 0; n < 100_000; n++) {
+      miner.add(`app${n % 7}`, `${words(n)} unexpected ${words(n * 7)} in ${words(n * 13)}`, START + n);
+      if (n % 100 === 0) miner.add('app', 'database is locked', START + n);
+      expect(miner.size).toBeLessThanOrEqual(500);
+    }
+    // Used often, it survived the flood.
+    expect(miner.add('app', 'database is locked', START).id).toBe(kept.id);
+  });
+});
+
+describe('the unrecognised-errors detector', () => {
+  it('reports a burst of five errors of one template from one program as one finding with the template and examples', () => {
+    const detector = new UnrecognisedErrorsDetector();
+    const reports = reportsOf(
+      runDetector(
+        detector,
+        [0, 60, 120, 180, 240, 300].map((s, n) => errorLine('gdm-session-wor', gdm(n), s)),
+      ),
+    );
+    expect(reports.length).toBe(2);
+    const [burst, next] = reports;
+    expect([burst!.kind, burst!.severity, burst!.subject, burst!.title]).toEqual([
+      'unrecognised-errors',
+      'warning',
+      'gdm-session-wor',
+      'Unrecognised errors from gdm-session-wor',
+    ]);
+    expect(burst!.evidence.map((e) => e.text)).toEqual([
+      '5 errors in 10 minutes like: Failed to open <path>: Permission denied (errno <num>)',
+      gdm(2),
+      gdm(3),
+      gdm(4),
+    ]);
+    expect(burst!.evidence.at(-1)?.cursor).toBeDefined();
+    // Later lines of the burst count on the same finding, with their own line as evidence.
+    expect(next!.evidence.map((e) => e.text)).toEqual([gdm(5)]);
+  });
+
+  it('needs the burst within ten minutes, error priority, and lines no other detector claimed', () => {
+    const spread = [0, 200, 400, 600, 800].map((s, n) => errorLine('gdm-session-wor', gdm(n), s));
+    expect(runDetector(new UnrecognisedErrorsDetector(), spread)).toEqual([]);
+    const warnings = [0, 1, 2, 3, 4].map((s, n) => errorLine('gdm-session-wor', gdm(n), s, '4'));
+    expect(runDetector(new UnrecognisedErrorsDetector(), warnings)).toEqual([]);
+    const claimed = new UnrecognisedErrorsDetector();
+    const burst = [0, 1, 2, 3, 4].map((s, n) => errorLine('gdm-session-wor', gdm(n), s));
+    expect(burst.flatMap((event) => claimed.detect(event, true))).toEqual([]);
+    // Five lines from five programs are no burst either.
+    const scattered = [0, 1, 2, 3, 4].map((s) => errorLine(`prog${s}`, gdm(s), s));
+    expect(runDetector(new UnrecognisedErrorsDetector(), scattered)).toEqual([]);
+  });
+
+  it('names the kernel for kernel lines, leaves firmware defects alone, and lets only trusted fields name a program', () => {
+    const kernel = (s: number, message = `Bluetooth: hci0: unexpected event for opcode 0x2005`) =>
+      journalEvent({
+        MESSAGE: message,
+        PRIORITY: '3',
+        _TRANSPORT: 'kernel',
+        SYSLOG_IDENTIFIER: 'kernel',
+        __REALTIME_TIMESTAMP: String((START + s * 1000) * 1000),
+      });
+    const reports = reportsOf(
+      runDetector(
+        new UnrecognisedErrorsDetector(),
+        [0, 1, 2, 3, 4].map((s) => kernel(s)),
+      ),
+    );
+    expect(reports.map((r) => r.subject)).toEqual(['kernel']);
+    // Firmware defects, which the kernel marks as such, are nothing the machine can act on.
+    const firmware = [0, 1, 2, 3, 4].map((s) =>
+      kernel(s, `ACPI BIOS Error (bug): Could not resolve symbol [\\_SB.PC00.LPCB.Q_EC._STA.ECON], AE_NOT_FOUND`),
+    );
+    expect(runDetector(new UnrecognisedErrorsDetector(), firmware)).toEqual([]);
+    const anonymous = [0, 1, 2, 3, 4].map((s) =>
+      journalEvent({ MESSAGE: 'boom', PRIORITY: '3', SYSLOG_IDENTIFIER: 'systemd', __REALTIME_TIMESTAMP: String(s) }),
+    );
+    expect(runDetector(new UnrecognisedErrorsDetector(), anonymous)).toEqual([]);
+  });
+
+  it('runs last in the pipeline, and stays silent on errors another detector reported', async () => {
+    const dir = await makeTempDir();
+    const store = new FindingsStore(join(dir.path, 'findings.db'));
+    const pipeline = new FindingsPipeline({
+      store,
+      detectors: createDetectors(),
+      onChanges: () => undefined,
+      log: createLogger({ journal: false, write: () => undefined }),
+    });
+    // The kernel's ext4 errors are filesystem-error's; GDM's are nobody's.
+    const ext4 = (s: number) =>
+      journalEvent({
+        MESSAGE: `EXT4-fs error (device sda2): ext4_find_entry:1455: inode #${s + 2}: comm gnome-shell: reading directory lblock 0`,
+        PRIORITY: '3',
+        _TRANSPORT: 'kernel',
+        SYSLOG_IDENTIFIER: 'kernel',
+        __REALTIME_TIMESTAMP: String((START + s * 1000) * 1000),
+      });
+    for (let s = 0; s < 6; s++) {
+      pipeline.accept('journal', ext4(s));
+      pipeline.accept('journal', errorLine('gdm-session-wor', gdm(s), s));
+    }
+    pipeline.flush();
+    expect(
+      store
+        .list({ state: 'all' })
+        .map((f) => [f.kind, f.subject])
+        .sort(),
+    ).toEqual([
+      ['filesystem-error', jasmine.any(String) as unknown as string],
+      ['unrecognised-errors', 'gdm-session-wor'],
+    ]);
+    store.close();
+    await dir.remove();
+  });
+});
