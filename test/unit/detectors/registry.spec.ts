@@ -36,6 +36,9 @@ describe('the detector registry', () => {
         'captive-portal',
         'config-changed-before-failure',
         'unrecognised-errors',
+        'config-error',
+        'network-failure',
+        'wifi-secrets',
       ].sort(),
     );
   });

@@ -4,7 +4,7 @@ import type { WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput } from '../types.js';
 import { isJournal, journalEvidence } from './journal.js';
 import { SlidingWindow } from './window.js';
-import { format, ngettext } from '../../i18n.js';
+import { _, format, ngettext } from '../../i18n.js';
 
 export const AUTH_FAILURES = 'auth-failures';
 
@@ -22,7 +22,10 @@ const SSHD_INVALID_USER = /^Invalid user (.*?) from (\S+) port \d+/;
 // pam_unix (pam_unix_auth.c): "pam_unix(gdm-password:auth): authentication failure; logname= uid=0 … rhost=  user=alice"
 const PAM_UNIX = /^pam_unix\(([\w.-]+):auth\): authentication failure; (.*)$/;
 // sudo: "alice : 3 incorrect password attempts ; TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/bin/apt"
-const SUDO_ATTEMPTS = /^\s*(\S+) : (\d+) incorrect password attempts? ;/;
+const SUDO_ATTEMPTS = /^\s*(.+?) : (\d+) incorrect password attempts? ;/;
+// pam_faillock locked an account: as many failures as its deny= setting, in one line.
+const FAILLOCK = /^pam_faillock\([\w.-]+:auth\): Consecutive login failures for user (\S+) account temporarily locked/;
+const LOCKED_OUT = 100;
 
 interface Failure {
   /** The remote address, or the user for local logins. */
@@ -32,6 +35,8 @@ interface Failure {
 }
 
 function parse(identifier: string | undefined, message: string): Failure | null {
+  const locked = FAILLOCK.exec(message);
+  if (locked) return { source: locked[1] ?? '', remote: false, count: LOCKED_OUT };
   if (identifier === 'sshd' || identifier === 'sshd-session') {
     const failed = SSHD_FAILED.exec(message);
     // "Invalid user" came first for the same attempt: count it once.
@@ -64,7 +69,8 @@ export class AuthFailuresDetector implements Detector {
   private readonly window: SlidingWindow;
 
   constructor(options: AuthFailuresOptions = {}) {
-    this.threshold = options.threshold ?? 5;
+    // Three failures in a row is worth telling (sudo gives up after three); one typo is not.
+    this.threshold = options.threshold ?? 3;
     this.windowMs = options.windowMs ?? 10 * 60_000;
     this.window = new SlidingWindow(this.windowMs);
   }
@@ -93,7 +99,10 @@ export class AuthFailuresDetector implements Detector {
           kind: AUTH_FAILURES,
           severity: 'warning',
           subject: failure.source,
-          title: format(template, { count, source: failure.source, minutes }),
+          title:
+            failure.count === LOCKED_OUT
+              ? format(_('The account {user} was locked after repeated failed logins'), { user: failure.source })
+              : format(template, { count, source: failure.source, minutes }),
           evidence: [journalEvidence(event)],
           at: event.at,
         },

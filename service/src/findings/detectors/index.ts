@@ -17,11 +17,14 @@
 // link-down                      warning           link          an up interface went down (not lo/containers)
 // no-route                       warning           link          no default route
 // no-connectivity/captive-portal warning/info      connectivity  none or limited / portal; resolve on full
+// config-error                   error             journal       a program names a configuration file and line
+// network-failure/wifi-secrets   warning           journal       NM/networkd/dhclient failures, NIC link down or hangs, 3 Wi-Fi drops in 10 min; no secrets
 // config-changed-before-failure  error             file + unit   a config change ≤ 10 min before a unit failure
 // unrecognised-errors            warning           journal       ≥ 5 unclaimed errors of one template and program in 10 min (runs last)
 import type { Detector } from '../types.js';
 import { AuthFailuresDetector, type AuthFailuresOptions } from './authFailures.js';
 import { ConfigChangedDetector, type ConfigChangedOptions } from './configChanged.js';
+import { ConfigErrorDetector } from './configError.js';
 import { ConnectivityDetector } from './connectivity.js';
 import { CoredumpDetector } from './coredump.js';
 import { CrashLoopDetector, type CrashLoopOptions } from './crashLoop.js';
@@ -31,6 +34,7 @@ import { FilesystemErrorDetector } from './filesystemError.js';
 import { InodeExhaustionDetector, type InodeOptions } from './inodes.js';
 import { LinkDownDetector, type LinkDownOptions } from './linkDown.js';
 import { MemoryPressureDetector, type MemoryPressureOptions } from './memoryPressure.js';
+import { NetworkFailureDetector } from './networkFailure.js';
 import { NoRouteDetector } from './noRoute.js';
 import { OomKillDetector } from './oomKill.js';
 import { PackageManagerErrorDetector } from './packageManagerError.js';
@@ -60,6 +64,8 @@ export function createDetectors(options: DetectorOptions = {}): Detector[] {
     new AuthFailuresDetector(options.authFailures),
     new PackageManagerErrorDetector(),
     new ThermalThrottlingDetector(),
+    new ConfigErrorDetector(),
+    new NetworkFailureDetector(),
     new DiskSpaceDetector(options.disk),
     new InodeExhaustionDetector(options.inodes),
     new MemoryPressureDetector(options.memoryPressure),

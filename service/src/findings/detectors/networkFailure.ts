@@ -1,0 +1,88 @@
+// network-failure and wifi-secrets, as the journal tells them: NetworkManager's
+// failed activations and DHCP timeouts, systemd-networkd's lost carrier and
+// leases, NIC drivers' hangs and links that go down, and a Wi-Fi that keeps
+// dropping. wifi-secrets: the network needs a password nobody gave.
+import type { WatchEvent } from '../../watch/events.js';
+import type { Detector, DetectorOutput } from '../types.js';
+import { isJournal, journalEvidence, type JournalEvent } from './journal.js';
+import { SlidingWindow } from './window.js';
+import { _, format } from '../../i18n.js';
+
+export const NETWORK_FAILURE = 'network-failure';
+export const WIFI_SECRETS = 'wifi-secrets';
+
+const IFACE = String.raw`([\w.:@-]+)`;
+
+// NetworkManager names the device in parentheses: "device (wlo1): …", "dhcp4 (eth0): …", "(eth1): …".
+const NM_SECRETS = [
+  new RegExp(String.raw`device \(${IFACE}\): no secrets`),
+  new RegExp(String.raw`device \(${IFACE}\): state change: .* -> failed \(reason 'no-secrets'`),
+  new RegExp(String.raw`\(${IFACE}\): Activation: \(wifi\) asking for new secrets`),
+];
+const NM_FAILURES = [
+  new RegExp(String.raw`device \(${IFACE}\): Activation: failed for connection`),
+  new RegExp(String.raw`device \(${IFACE}\): state change: .* -> failed \(reason '`),
+  new RegExp(String.raw`\(${IFACE}\): DHCPv[46] request timed out`),
+  new RegExp(String.raw`dhcp[46] \(${IFACE}\): request timed out`),
+];
+// systemd-networkd: "enp0s5: Lost carrier", "enp0s5: DHCP lease lost", "eth0: Could not set route: …", "eth0: Failed".
+const NETWORKD = new RegExp(String.raw`^${IFACE}: (?:Lost carrier|DHCP lease lost|Could not set \w+|Failed)\b`);
+// NIC drivers: "e1000e: eth0 NIC Link is Down", "r8169 0000:02:00.0 eth1: Link is Down", "r8168: eth0: link down",
+// and transmit hangs: "e1000e 0000:00:19.0 eth0: Detected Hardware Unit Hang", "igb 0000:09:00.0: Detected Tx Unit Hang".
+const LINK_DOWN = new RegExp(String.raw`\b${IFACE}:? (?:NIC )?[Ll]ink (?:is )?[Dd]own\b`);
+const UNIT_HANG = new RegExp(String.raw`^\S+ ${IFACE}:? Detected (?:Hardware|Tx) Unit Hang`);
+// dhclient, with the interface of its last DISCOVER: "No DHCPOFFERS received."
+const DHCP_DISCOVER = new RegExp(String.raw`^DHCPDISCOVER on ${IFACE}`);
+// wpa_supplicant: "wlan0: CTRL-EVENT-DISCONNECTED bssid=… reason=16" — once is a roam, three times is a problem.
+const WPA_DISCONNECTED = new RegExp(String.raw`^${IFACE}: CTRL-EVENT-DISCONNECTED`);
+const DROPS = 3;
+const DROP_WINDOW_MS = 10 * 60_000;
+
+export class NetworkFailureDetector implements Detector {
+  readonly kinds = [NETWORK_FAILURE, WIFI_SECRETS];
+  private dhcpInterface = '';
+  private readonly drops = new SlidingWindow(DROP_WINDOW_MS);
+
+  detect(event: WatchEvent): DetectorOutput[] {
+    if (!isJournal(event)) return [];
+    const message = event.entry.message;
+    const secrets = first(NM_SECRETS, message);
+    if (secrets !== null)
+      return this.report(event, WIFI_SECRETS, secrets, _('{iface} could not connect: the network needs a password'));
+    const failure = first(NM_FAILURES, message) ?? NETWORKD.exec(message)?.[1] ?? UNIT_HANG.exec(message)?.[1];
+    if (failure) return this.report(event, NETWORK_FAILURE, failure, _('{iface} lost its network connection'));
+    const down = LINK_DOWN.exec(message)?.[1];
+    if (down) return this.report(event, NETWORK_FAILURE, down, _('{iface} lost its link'));
+    const discover = DHCP_DISCOVER.exec(message)?.[1];
+    if (discover) this.dhcpInterface = discover;
+    if (message.startsWith('No DHCPOFFERS received'))
+      return this.report(event, NETWORK_FAILURE, this.dhcpInterface, _('{iface} got no address from DHCP'));
+    const dropped = WPA_DISCONNECTED.exec(message)?.[1];
+    if (dropped && this.drops.add(dropped, event.at) >= DROPS)
+      return this.report(event, NETWORK_FAILURE, dropped, _('{iface} keeps dropping its Wi-Fi connection'));
+    return [];
+  }
+
+  private report(event: JournalEvent, kind: string, iface: string, template: string): DetectorOutput[] {
+    return [
+      {
+        report: {
+          kind,
+          severity: 'warning',
+          subject: iface,
+          title: format(template, { iface: iface || _('The network') }),
+          evidence: [journalEvidence(event)],
+          at: event.at,
+        },
+      },
+    ];
+  }
+}
+
+function first(patterns: readonly RegExp[], message: string): string | null {
+  for (const pattern of patterns) {
+    const match = pattern.exec(message);
+    if (match) return match[1] ?? '';
+  }
+  return null;
+}

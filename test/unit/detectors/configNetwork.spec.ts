@@ -1,0 +1,77 @@
+import { ConfigErrorDetector } from '../../../service/src/findings/detectors/configError.js';
+import { NetworkFailureDetector } from '../../../service/src/findings/detectors/networkFailure.js';
+import { journalEvent, reportsOf, runDetector } from '../../support/journalEvents.js';
+
+// Lines as real journals hold them (the corpus in test/corpus/cases has their sources).
+describe('the config-error detector', () => {
+  const found = (message: string) =>
+    reportsOf(new ConfigErrorDetector().detect(journalEvent({ MESSAGE: message }))).map((report) => [
+      report.subject,
+      report.evidence[0]?.line,
+    ]);
+
+  it('takes the file and line from the wordings of nginx, sshd, systemd, Apache, sudo and Dovecot', () => {
+    expect(found('nginx: [emerg] unknown directive "Settings" in /etc/nginx/nginx.conf:58')).toEqual([
+      ['/etc/nginx/nginx.conf', 58],
+    ]);
+    expect(found('/etc/ssh/sshd_config: line 156: Bad configuration option: StrictHostKeyChecking')).toEqual([
+      ['/etc/ssh/sshd_config', 156],
+    ]);
+    expect(found('/etc/ssh/sshd_config line 88: Bad yes/no argument: yesUseDNS')).toEqual([
+      ['/etc/ssh/sshd_config', 88],
+    ]);
+    expect(
+      found("/etc/systemd/system/sectora.service:16: Unknown key name 'Requires' in section 'Install', ignoring."),
+    ).toEqual([['/etc/systemd/system/sectora.service', 16]]);
+    expect(
+      found("[/usr/lib/systemd/system/anaconda-pre.service:18] Unknown lvalue 'StardardInput' in section 'Service'"),
+    ).toEqual([['/usr/lib/systemd/system/anaconda-pre.service', 18]]);
+    expect(found('AH00526: Syntax error on line 3 of /etc/apache2/sites-enabled/graphite.conf:')).toEqual([
+      ['/etc/apache2/sites-enabled/graphite.conf', 3],
+    ]);
+    expect(found('>>> /etc/sudoers.d/linuxfabrik: syntax error near line 2 <<<')).toEqual([
+      ['/etc/sudoers.d/linuxfabrik', 2],
+    ]);
+    expect(
+      found('doveconf: Fatal: Error in configuration file /etc/dovecot/dovecot.conf line 12: Unknown setting: x'),
+    ).toEqual([['/etc/dovecot/dovecot.conf', 12]]);
+  });
+
+  it('leaves alone lines that only mention a file', () => {
+    expect(
+      found("JS ERROR: !!!   WARNING: file '/usr/share/gnome-shell/extensions/x/extension.js' line 593 exception 0"),
+    ).toEqual([]);
+    expect(found('Reloading configuration from /etc/nginx/nginx.conf')).toEqual([]);
+  });
+});
+
+describe('the network-failure detector', () => {
+  const kinds = (...messages: string[]) =>
+    reportsOf(
+      runDetector(
+        new NetworkFailureDetector(),
+        messages.map((MESSAGE, i) => journalEvent({ MESSAGE }, i)),
+      ),
+    ).map((report) => [report.kind, report.subject]);
+
+  it('reads NetworkManager, networkd, dhclient and NIC drivers', () => {
+    expect(kinds("<warn>  [1736441301.0994] device (wlo1): Activation: failed for connection 'BTHub5'")).toEqual([
+      ['network-failure', 'wlo1'],
+    ]);
+    expect(
+      kinds('<warn>  [1729150156.5795] device (wlan0): no secrets: No agents were available for this request.'),
+    ).toEqual([['wifi-secrets', 'wlan0']]);
+    expect(kinds('<warn>  (eth1): DHCPv4 request timed out.')).toEqual([['network-failure', 'eth1']]);
+    expect(kinds('enp0s5: Lost carrier')).toEqual([['network-failure', 'enp0s5']]);
+    expect(kinds('e1000e: eth0 NIC Link is Down')).toEqual([['network-failure', 'eth0']]);
+    expect(kinds('DHCPDISCOVER on eth1 to 255.255.255.255 port 67 interval 12', 'No DHCPOFFERS received.')).toEqual([
+      ['network-failure', 'eth1'],
+    ]);
+  });
+
+  it('takes a dropped Wi-Fi for a problem only when it keeps dropping', () => {
+    const drop = 'wlan0: CTRL-EVENT-DISCONNECTED bssid=e0:63:da:18:43:db reason=16';
+    expect(kinds(drop, drop)).toEqual([]);
+    expect(kinds(drop, drop, drop)).toEqual([['network-failure', 'wlan0']]);
+  });
+});
