@@ -66,6 +66,29 @@ describe('config.restore', () => {
     expect(verification.observed).toContain('holds other contents');
   });
 
+  it("refuses another file's copy: one file cannot be replaced with another's content", async () => {
+    // A second watched file whose copy is in the same store: ~/.pgpass, say.
+    const secret = join(temp.path, 'credentials');
+    await writeFile(secret, 'db:5432:app:app:Pgp4ss-Line-99\n');
+    const other = new FileWatchSource({
+      paths: [secret],
+      knownGoodDirectory: context().knownGoodDirectory,
+      debounceMs: 20,
+      log: context().log,
+    });
+    await other.start(() => undefined);
+    await waitFor(async () => (await watchedHistory(context().knownGoodDirectory, secret)).length === 1, 'its copy');
+    const [secretCopy] = await watchedHistory(context().knownGoodDirectory, secret);
+    await other.stop();
+    await expectAsync(restore.preview({ path: file, copy: secretCopy! }, context())).toBeRejectedWithError(
+      /is not a version of/,
+    );
+    await expectAsync(restore.run({ path: file, copy: secretCopy! }, context(), runOptions())).toBeRejectedWithError(
+      /is not a version of/,
+    );
+    expect(await readFile(file, 'utf8')).toBe('a=1\nb=broken\nc=3\n');
+  });
+
   it('refuses a path the watcher keeps no copy for', async () => {
     await expectAsync(restore.preview({ path: join(temp.path, 'other.ini') }, context())).toBeRejectedWith(
       jasmine.objectContaining({ errorName: 'InvalidArgs' }),

@@ -30,11 +30,15 @@ const notFound = (error: NodeJS.ErrnoException) => {
 
 /** The copy to put back; InvalidArgs for a path the watcher keeps nothing for. */
 async function copyToRestore({ path, copy }: RestoreParams, { knownGoodDirectory }: ActionContext) {
-  if ((await watchedHistory(knownGoodDirectory, path)).length === 0)
+  const history = await watchedHistory(knownGoodDirectory, path);
+  if (history.length === 0)
     throw new StewardError(
       'InvalidArgs',
       format(_('{path} is not a file Steward watches, so it has no known-good copy.'), { path }),
     );
+  // The store holds copies of every watched file: only one of this file's own versions may replace it.
+  if (copy && !history.includes(copy))
+    throw new StewardError('InvalidArgs', format(_('The copy {copy} is not a version of {path}.'), { copy, path }));
   const restored = copy ? await readCopy(knownGoodDirectory, copy) : await knownGoodCopy(knownGoodDirectory, path);
   if (!restored)
     throw new StewardError(
