@@ -78,7 +78,7 @@ describe('fixes on the bus', () => {
     expect(restart).toEqual(
       jasmine.objectContaining({ action: 'systemd.restart_unit', state: 'fixed', 'can-undo': true }),
     );
-    expect(String(restart.caller)).toMatch(/pid \d+, gdbus/);
+    expect(String(restart.caller)).toMatch(/pid \d+, uid \d+, \S*\/gdbus/);
     expect((await proposalFor('backup.service'))?.state).toBe('fixed');
 
     const undoJob = String((await call('Undo', 's', [jobId]))[0]);

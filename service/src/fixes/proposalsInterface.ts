@@ -1,13 +1,12 @@
 // io.github.steward.Steward1.Proposals: proposed fixes, Apply / Dismiss /
 // Undo, jobs and the audit trail, in the shape the XML documents.
-import { readFile } from 'node:fs/promises';
 import { Variant, type MessageBus } from '@jellybrick/dbus-next';
 import { z } from 'zod';
-import { callMethod } from '../dbus/client.js';
 import { StewardError } from '../dbus/errors.js';
 import { method, type InterfaceImpl } from '../dbus/objectServer.js';
 import { variantOf } from '../dbus/variants.js';
 import { evidenceVariant, micros } from '../findings/findingsInterface.js';
+import { callerIdentity, describeIdentity } from '../dbus/callerIdentity.js';
 import type { FindingsStore } from '../findings/store.js';
 import type { Executor } from './executor.js';
 import {
@@ -108,28 +107,9 @@ function auditDict(record: AuditRecord): Record<string, Variant> {
   };
 }
 
-const MAX_COMMAND = 200;
-
-/** ":1.42 (pid 4242, node /usr/lib/steward/steward.js apply 3)": who asked, for the audit trail. */
+/** Who asked, for the audit trail: the bus's credentials and the executable, not what the caller says it is. */
 async function describeCaller(bus: MessageBus, sender: string): Promise<string> {
-  const pid = await callMethod(bus, {
-    destination: 'org.freedesktop.DBus',
-    path: '/org/freedesktop/DBus',
-    interface: 'org.freedesktop.DBus',
-    member: 'GetConnectionUnixProcessID',
-    signature: 's',
-    body: [sender],
-  })
-    .then(([value]) => value as number)
-    .catch(() => null);
-  if (pid === null) return sender;
-  // The command line, not comm: the CLI's comm is just "node".
-  const command = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => ''))
-    .split('\0')
-    .filter(Boolean)
-    .join(' ')
-    .slice(0, MAX_COMMAND);
-  return `${sender} (pid ${pid}${command ? `, ${command}` : ''})`;
+  return describeIdentity(await callerIdentity(bus, sender));
 }
 
 export interface ProposalsInterfaceOptions {
