@@ -85,9 +85,10 @@ export class Proposer {
 
   private async considerOne({ change, finding }: FindingChange): Promise<void> {
     const { store, signals } = this.options;
-    // Repeats of an active finding keep its proposal; only news (new, or back after resolving) proposes again.
-    if (change === 'updated') return;
     const current = store.proposalForFinding(finding.id);
+    // Repeats of an active finding keep its proposal; only news (new, or back after resolving) proposes again —
+    // and a finding that had none because only a program claimed it, once systemd or the kernel vouch for it.
+    if (change === 'updated' && (current !== null || finding.vouchedBy === null)) return;
     if (change === 'resolved') {
       if (current && (current.state === 'open' || current.state === 'not-fixed')) {
         store.setProposalState(current.id, 'resolved');

@@ -75,3 +75,11 @@ describe('the network-failure detector', () => {
     expect(kinds(drop, drop, drop)).toEqual([['network-failure', 'wlan0']]);
   });
 });
+
+describe('the network-failure detector and unit lines', () => {
+  it("does not take a unit's failure for an interface's", () => {
+    const detector = new NetworkFailureDetector();
+    expect(detector.detect(journalEvent({ MESSAGE: "backup.service: Failed with result 'exit-code'." }))).toEqual([]);
+    expect(detector.detect(journalEvent({ MESSAGE: 'eth0: Failed' })).length).toBe(1);
+  });
+});

@@ -26,7 +26,7 @@ const NM_FAILURES = [
   new RegExp(String.raw`dhcp[46] \(${IFACE}\): request timed out`),
 ];
 // systemd-networkd: "enp0s5: Lost carrier", "enp0s5: DHCP lease lost", "eth0: Could not set route: …", "eth0: Failed".
-const NETWORKD = new RegExp(String.raw`^${IFACE}: (?:Lost carrier|DHCP lease lost|Could not set \w+|Failed)\b`);
+const NETWORKD = new RegExp(String.raw`^${IFACE}: (?:Lost carrier$|DHCP lease lost$|Could not set \w+: |Failed$)`);
 // NIC drivers: "e1000e: eth0 NIC Link is Down", "r8169 0000:02:00.0 eth1: Link is Down", "r8168: eth0: link down",
 // and transmit hangs: "e1000e 0000:00:19.0 eth0: Detected Hardware Unit Hang", "igb 0000:09:00.0: Detected Tx Unit Hang".
 const LINK_DOWN = new RegExp(String.raw`\b${IFACE}:? (?:NIC )?[Ll]ink (?:is )?[Dd]own\b`);
