@@ -1,4 +1,4 @@
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readFileBounded, resolvePath } from '../../service/src/assistant/live/files.js';
 import type {
@@ -322,6 +322,47 @@ describe('read_file', () => {
     expect(await read(join(root, 'harmless.txt'))).toMatch(/^Refused: .* because it is in a place that keeps/);
     const stray = await put(join(home, 'backup', 'id_old'), '-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n');
     expect(await read(stray)).toBe(`Refused: ${stray} is not shown because it holds a private key.`);
+  });
+
+  it('refuses private keys by content in every common format, credential stores, hard links and Steward’s state', async () => {
+    const keys: Record<string, string> = {
+      'work.ppk': 'PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nPrivate-Lines: 1\nAAAAIDq9Zx3\n',
+      'notes/age.txt': '# created: 2024\nAGE-SECRET-KEY-1QYQSZQGPQYQSZQGPQYQSZQGPQYQSZQGPQYQSZQGPQYQS\n',
+      'exported.asc': '-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nlQOYBGVxq1c\n-----END PGP PRIVATE KEY BLOCK-----\n',
+      'ssh2.txt': '---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----\nP2/56wAAA+w\n',
+      'cluster.yaml': 'users:\n- name: admin\n  user:\n    client-key-data: LS0tLS1CRUdJTi\n',
+      'jwk.json': '{"kty":"OKP","crv":"Ed25519","x":"11qYAYKx","d":"nWGxne_9WmC6hEr0kuws"}',
+    };
+    for (const [name, content] of Object.entries(keys)) {
+      const path = await put(join(home, name), content);
+      expect(await read(path))
+        .withContext(name)
+        .toMatch(/^Refused: .* is not shown because/);
+    }
+    for (const place of [
+      '.aws/credentials',
+      '.kube/config',
+      '.docker/config.json',
+      '.netrc',
+      '.pgpass',
+      '.git-credentials',
+      '.mozilla/firefox/x.default/cookies.sqlite',
+      '.config/google-chrome/Default/Cookies',
+      '.local/state/steward/chat.db',
+      'vault.kdbx',
+    ]) {
+      const path = await put(join(home, place), 'x');
+      expect(await read(path))
+        .withContext(place)
+        .toMatch(/^Refused: .* is not shown because/);
+    }
+    // Another name for ~/.ssh/id_ed25519 (a hard link needs no private-key text at its start to be one).
+    const key = await put(join(home, '.ssh', 'id_ed25519'), 'anything\n');
+    const alias = join(home, 'backup-of-something.txt');
+    await link(key, alias);
+    expect(await read(alias)).toBe(
+      `Refused: ${alias} is not shown because it is another name for a file that keeps passwords or keys.`,
+    );
   });
 
   it("names the system's secret files as secrets", () => {

@@ -1,34 +1,17 @@
 // read_file: the start of a text file in the user's home or another allowed root.
-import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { absolutePath } from '../../fixes/params.js';
-import { HOME_SECRETS } from '../../secretPlaces.js';
+import { holdsPrivateKey, isHardLinkToSecret, secretPlaceReason } from '../../secretPlaces.js';
 import { defineTool } from '../tool.js';
 import { N_ } from '../../i18n.js';
 
 // What this tool reads may be sent to a remote model, so places that hold
 // secrets are refused even inside the allowed roots.
-const SYSTEM_SECRETS = ['/etc/shadow', '/etc/shadow-', '/etc/gshadow', '/etc/gshadow-', '/etc/ssl/private'];
-const SECRET_NAMES = new Set(['.netrc', '.pgpass', '.git-credentials']);
-const KEY_FILE = /\.(pem|key)$/i;
-const PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
-
 const isUnder = (path: string, root: string) =>
   path === root || path.startsWith(root.endsWith('/') ? root : `${root}/`);
 
 /** Why `path` is a secret, or null. */
-export function secretReason(path: string, home: string): string | null {
-  const name = basename(path);
-  if (
-    HOME_SECRETS.some((place) => isUnder(path, join(home, place))) ||
-    SYSTEM_SECRETS.some((place) => isUnder(path, place))
-  )
-    return 'it is in a place that keeps passwords or keys';
-  if (isUnder(path, join(home, '.config/steward')) && /key/i.test(name)) return "it holds Steward's keys";
-  if (SECRET_NAMES.has(name)) return 'it holds passwords';
-  if (KEY_FILE.test(name)) return 'it may hold a private key';
-  return null;
-}
+export const secretReason = secretPlaceReason;
 
 export const readFileTool = defineTool({
   name: 'read_file',
@@ -51,8 +34,10 @@ export const readFileTool = defineTool({
       return `Refused: ${path} is outside the folders you may read (${allowed.join(', ')}).`;
     const secret = secretReason(path, home) ?? secretReason(target, realHome ?? home);
     if (secret) return `Refused: ${path} is not shown because ${secret}.`;
+    if (await isHardLinkToSecret(target, realHome ?? home))
+      return `Refused: ${path} is not shown because it is another name for a file that keeps passwords or keys.`;
     const read = await machine.readFile(target, maxBytes);
-    if (PRIVATE_KEY.test(read.text)) return `Refused: ${path} is not shown because it holds a private key.`;
+    if (holdsPrivateKey(read.text)) return `Refused: ${path} is not shown because it holds a private key.`;
     const shown = read.truncated ? `, first ${maxBytes} shown` : '';
     return `${read.path} (${read.sizeBytes} bytes${shown})\n${read.text}`;
   },
