@@ -254,6 +254,21 @@ describe('the Chat interface on the bus', () => {
     expect(lines.find((line) => line.includes('ResponseDone'))).toContain("'done'");
   }, 30_000);
 
+  it('refuses an Ask longer than the context by name, and keeps serving', async () => {
+    // From just past the context to the longest message Send takes: the rejection's timing varies with the size.
+    const sizes = [140, 400, 1000, 2800];
+    const asked = await Promise.all(
+      sizes.map((n) => errorOf(call('Ask', 's', ['Why does the disk fill up so fast? '.repeat(n)]))),
+    );
+    for (const error of asked) {
+      expect(error.type).toBe(`${ERROR}.InvalidArgs`);
+      expect(error.text).toContain('too long for this model');
+    }
+    expect(service.process.exitCode).toBeNull();
+    const [answer] = (await call('Ask', 's', ['Hello?'])) as [string];
+    expect(typeof answer).toBe('string');
+  }, 30_000);
+
   it('drops an Ask whose caller has gone', async () => {
     const busy = [await send('', LONG_PROMPT, LONG), await send('', LONG_PROMPT, LONG)];
     await waitFor(async () => (await engineStatus())['active-requests'] === 2, 'both sequences to be busy');

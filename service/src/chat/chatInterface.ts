@@ -388,19 +388,28 @@ export class ChatInterface {
   }
 
   private async ask(text: string, caller: string): Promise<string> {
-    const engine = await this.options.provider.engine();
-    const started = await this.options.assistant.start({
-      engine,
-      messages: [],
-      prompt: text,
-      maxTokens: this.options.maxAnswerTokens(),
-      useTools: true,
-      toolChoice: 'auto',
-      callbacks: {},
-    });
+    // The caller is watched before the answer starts: awaiting the watch while the answer ran left its
+    // rejection (a question longer than the context) without a handler, and that ended the service.
     // A script that gave up (its --timeout passed, or it was interrupted) should not keep the model busy.
-    const stopWatching = await this.options.watchCaller(caller, () => started.handle.cancel());
+    let callerGone = false;
+    let cancel = () => {};
+    const stopWatching = await this.options.watchCaller(caller, () => {
+      callerGone = true;
+      cancel();
+    });
     try {
+      const engine = await this.options.provider.engine();
+      const started = await this.options.assistant.start({
+        engine,
+        messages: [],
+        prompt: text,
+        maxTokens: this.options.maxAnswerTokens(),
+        useTools: true,
+        toolChoice: 'auto',
+        callbacks: {},
+      });
+      cancel = () => started.handle.cancel();
+      if (callerGone) cancel();
       const outcome = await started.handle.result;
       if (outcome.status === 'cancelled') throw new StewardError('Unavailable', _('the answer was cancelled'));
       return busText(outcome.text);
