@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MessageBus } from '@jellybrick/dbus-next';
 import { ChatInterface } from './chat/chatInterface.js';
@@ -73,6 +73,21 @@ function applyConfig(load: ConfigLoad, state: ServiceState, logger: Logger): voi
     );
   } else {
     state.setProblem('config', null);
+  }
+}
+
+/** A store that had to start afresh says so in the status, with where its old file was kept. */
+function reportSetAside(stores: { file: string; setAside: string | null }[], state: ServiceState, log: Logger): void {
+  for (const { file, setAside } of stores) {
+    if (setAside === null) continue;
+    log.warning('a damaged database was set aside; a new one was started', { file, kept: setAside });
+    state.setProblem(
+      `storage:${basename(file)}`,
+      format(_('{file} was damaged. Steward kept it as {copy} and started a new one.'), {
+        file: basename(file),
+        copy: setAside,
+      }),
+    );
   }
 }
 
@@ -176,6 +191,15 @@ async function main(): Promise<void> {
   });
   server.export(OBJECT_PATH, proposalsSpec, fixes.interface.impl);
   const chatSessions = new ChatSessionStore(join(paths.stateDirectory, 'chat.db'));
+  reportSetAside(
+    [
+      { file: join(paths.stateDirectory, 'findings.db'), setAside: findingsStore.setAside },
+      { file: join(paths.stateDirectory, 'fixes.db'), setAside: fixes.store.setAside },
+      { file: join(paths.stateDirectory, 'chat.db'), setAside: chatSessions.setAside },
+    ],
+    state,
+    log,
+  );
   const signals = new SignalRouter(bus);
   const chat = new ChatInterface({
     provider: engines,

@@ -2,8 +2,8 @@
 // and proposal ids are JSON columns, checked when read: the file is ours, but a
 // row written by an older or broken version must not take the service down.
 import { randomUUID } from 'node:crypto';
-import { chmodSync, closeSync, openSync } from 'node:fs';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openDatabase } from '../storage/database.js';
 import { z } from 'zod';
 import type { ToolCallRecord } from '../assistant/turn.js';
 import { StewardError } from '../dbus/errors.js';
@@ -135,22 +135,21 @@ const SELECT_SESSIONS = `
 
 export class ChatSessionStore {
   private readonly db: Database.Database;
+  /** Where a damaged chat.db was kept when this one was started afresh; null when it was not. */
+  readonly setAside: string | null;
   private readonly maxSessions: number;
   private readonly maxMessages: number;
 
   constructor(file: string, limits: SessionLimits = {}) {
     this.maxSessions = limits.maxSessions ?? 200;
     this.maxMessages = limits.maxMessagesPerSession ?? 1000;
-    // Conversations can quote logs and files: private from the first byte,
-    // and tightened if an older file was not. SQLite gives its -wal and -shm
-    // files the database file's mode.
-    closeSync(openSync(file, 'a', 0o600));
-    chmodSync(file, 0o600);
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('foreign_keys = ON');
-    this.db.exec(SCHEMA);
+    // Conversations can quote logs and files: openDatabase makes the file private from the first byte.
+    ({ db: this.db, setAside: this.setAside } = openDatabase(file, (db) => {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+      db.exec(SCHEMA);
+    }));
   }
 
   close(): void {

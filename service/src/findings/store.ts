@@ -2,7 +2,8 @@
 // count and last-seen time instead of adding a row, and a finding whose
 // condition cleared is marked resolved. The event sources' resume points are
 // stored in the same transactions, so a crash never loses or repeats one.
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openDatabase } from '../storage/database.js';
 import { cleanLine } from '../untrustedText.js';
 import { strongerAttribution, VOUCHERS, type Attribution, type Voucher } from './attribution.js';
 import { SEVERITIES, type Evidence, type FindingReport, type ResolutionReport, type Severity } from './types.js';
@@ -163,14 +164,18 @@ export class FindingsStore {
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
 
+  /** Where a damaged findings.db was kept when this one was started afresh; null when it was not. */
+  readonly setAside: string | null;
+
   constructor(file: string) {
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    // With WAL, NORMAL survives a crash of the process; only a power cut may lose the last commits.
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('foreign_keys = ON');
-    this.db.exec(SCHEMA);
-    this.addMissingColumns();
+    ({ db: this.db, setAside: this.setAside } = openDatabase(file, (db) => {
+      db.pragma('journal_mode = WAL');
+      // With WAL, NORMAL survives a crash of the process; only a power cut may lose the last commits.
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+      db.exec(SCHEMA);
+      addMissingColumns(db);
+    }));
   }
 
   close(): void {
@@ -315,17 +320,6 @@ export class FindingsStore {
     return this.sql('SELECT kind, subject, mode FROM ignore_rules ORDER BY kind, subject').all() as IgnoreRule[];
   }
 
-  private addMissingColumns(): void {
-    const present = new Set((this.db.pragma('table_info(findings)') as { name: string }[]).map((c) => c.name));
-    for (const [name, type] of Object.entries(ADDED_COLUMNS)) {
-      if (!present.has(name)) this.db.exec(`ALTER TABLE findings ADD COLUMN ${name} ${type}`);
-    }
-    const evidence = new Set((this.db.pragma('table_info(evidence)') as { name: string }[]).map((c) => c.name));
-    for (const [name, type] of Object.entries(ADDED_EVIDENCE_COLUMNS)) {
-      if (!evidence.has(name)) this.db.exec(`ALTER TABLE evidence ADD COLUMN ${name} ${type}`);
-    }
-  }
-
   private isIgnored(row: FindingRow): boolean {
     const rule = this.sql(
       `SELECT mode FROM ignore_rules WHERE kind = ? AND subject IN (?, '') ORDER BY subject DESC LIMIT 1`,
@@ -364,5 +358,17 @@ export class FindingsStore {
            AND seq NOT IN (SELECT seq FROM evidence WHERE finding_id = @id ORDER BY seq ASC LIMIT @first)
            AND seq NOT IN (SELECT seq FROM evidence WHERE finding_id = @id ORDER BY seq DESC LIMIT @latest)`,
     ).run({ id: findingId, first: FIRST_EVIDENCE, latest: LATEST_EVIDENCE });
+  }
+}
+
+/** Columns added since the first version, for a database an older Steward made. */
+function addMissingColumns(db: Database.Database): void {
+  const present = new Set((db.pragma('table_info(findings)') as { name: string }[]).map((c) => c.name));
+  for (const [name, type] of Object.entries(ADDED_COLUMNS)) {
+    if (!present.has(name)) db.exec(`ALTER TABLE findings ADD COLUMN ${name} ${type}`);
+  }
+  const evidence = new Set((db.pragma('table_info(evidence)') as { name: string }[]).map((c) => c.name));
+  for (const [name, type] of Object.entries(ADDED_EVIDENCE_COLUMNS)) {
+    if (!evidence.has(name)) db.exec(`ALTER TABLE evidence ADD COLUMN ${name} ${type}`);
   }
 }

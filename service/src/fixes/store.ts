@@ -2,7 +2,8 @@
 // append-only: triggers refuse UPDATE and DELETE, so a record once written
 // stays as it was.
 import type { Voucher } from '../findings/attribution.js';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openDatabase } from '../storage/database.js';
 import type { Preview, Risk, UndoPlan } from './action.js';
 
 export type Policy = 'ask' | 'auto' | 'never';
@@ -237,13 +238,17 @@ export type NewProposal = Omit<Proposal, 'id' | 'state' | 'createdAt' | 'updated
 export class FixesStore {
   private readonly db: Database.Database;
 
+  /** Where a damaged fixes.db was kept when this one was started afresh; null when it was not. */
+  readonly setAside: string | null;
+
   constructor(file: string) {
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.exec(SCHEMA);
-    const columns = (this.db.pragma('table_info(proposals)') as { name: string }[]).map((column) => column.name);
-    if (!columns.includes('trust')) this.db.exec('ALTER TABLE proposals ADD COLUMN trust TEXT');
+    ({ db: this.db, setAside: this.setAside } = openDatabase(file, (db) => {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.exec(SCHEMA);
+      const columns = (db.pragma('table_info(proposals)') as { name: string }[]).map((column) => column.name);
+      if (!columns.includes('trust')) db.exec('ALTER TABLE proposals ADD COLUMN trust TEXT');
+    }));
     // Jobs cut off by a crash or a restart did not finish; say so rather than leave them running forever.
     this.db
       .prepare(

@@ -1,0 +1,65 @@
+// Opening a store's SQLite file so that a damaged one never stops start-up: it is kept aside, under a
+// name the status gives, and the store starts afresh.
+import { chmodSync, closeSync, openSync, renameSync, statSync } from 'node:fs';
+import Database from 'better-sqlite3';
+
+export interface OpenedDatabase {
+  db: Database.Database;
+  /** Where a damaged or empty file was moved before a fresh one was made; null when none was. */
+  setAside: string | null;
+}
+
+// SQLite's answers for a file that is not a database, or one whose pages are broken.
+const isDamage = (error: unknown) =>
+  error instanceof Database.SqliteError && (error.code === 'SQLITE_NOTADB' || error.code.startsWith('SQLITE_CORRUPT'));
+
+/**
+ * Opens `file` private to the user (0600 from the first byte; SQLite gives its -wal and -shm files the
+ * same mode) and runs `prepare` (schema, migrations). A file that is empty, not a database, or fails
+ * SQLite's quick check is renamed with its -wal and -shm to `FILE.damaged-TIME`, and a new one is made.
+ */
+export function openDatabase(file: string, prepare: (db: Database.Database) => void): OpenedDatabase {
+  let setAside: string | null = null;
+  if (sizeOf(file) === 0) setAside = moveAside(file);
+  try {
+    return { db: open(file, prepare), setAside };
+  } catch (error) {
+    if (!isDamage(error)) throw error;
+    const aside = moveAside(file);
+    return { db: open(file, prepare), setAside: aside };
+  }
+}
+
+function open(file: string, prepare: (db: Database.Database) => void): Database.Database {
+  closeSync(openSync(file, 'a', 0o600));
+  chmodSync(file, 0o600);
+  const db = new Database(file);
+  try {
+    const [check] = db.pragma('quick_check(1)') as { quick_check: string }[];
+    if (check?.quick_check !== 'ok') {
+      throw new Database.SqliteError(`quick_check: ${check?.quick_check ?? 'no answer'}`, 'SQLITE_CORRUPT');
+    }
+    prepare(db);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+function sizeOf(file: string): number | null {
+  try {
+    return statSync(file).size;
+  } catch {
+    return null;
+  }
+}
+
+function moveAside(file: string): string {
+  const aside = `${file}.damaged-${new Date().toISOString().replaceAll(':', '')}`;
+  renameSync(file, aside);
+  for (const suffix of ['-wal', '-shm']) {
+    if (sizeOf(file + suffix) !== null) renameSync(file + suffix, aside + suffix);
+  }
+  return aside;
+}

@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Variant, type MessageBus } from '@jellybrick/dbus-next';
+import { callMethod } from '../../service/src/dbus/client.js';
+import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
+import { BUS_NAME, OBJECT_PATH, quietWatch, type RunningService, startConfiguredService } from '../support/service.js';
+import { makeTempDir, type TempDir } from '../support/tempDir.js';
+
+// A damaged database once stopped start-up (or was silently replaced when empty): now it is kept
+// aside, named in the status, and the service runs on a fresh one.
+describe('the service with damaged databases', () => {
+  let bus: PrivateBus;
+  let home: TempDir;
+  let client: MessageBus;
+  let service: RunningService;
+  let state: string;
+  const damaged = { 'findings.db': randomBytes(20_000), 'chat.db': Buffer.alloc(0), 'fixes.db': randomBytes(4096) };
+
+  beforeAll(async () => {
+    bus = await startPrivateBus();
+    home = await makeTempDir();
+    client = await bus.connect();
+    state = join(home.path, 'state', 'steward');
+    await mkdir(state, { recursive: true, mode: 0o700 });
+    for (const [name, bytes] of Object.entries(damaged)) await writeFile(join(state, name), bytes, { mode: 0o644 });
+    service = await startConfiguredService(bus, client, home.path, { watch: quietWatch() });
+  });
+
+  afterAll(async () => {
+    await service.stop();
+    await bus.stop();
+    await home.remove();
+  });
+
+  it('starts, says which files it set aside, and keeps them byte for byte', async () => {
+    const [status] = (await callMethod(client, {
+      destination: BUS_NAME,
+      path: OBJECT_PATH,
+      interface: BUS_NAME,
+      member: 'GetStatus',
+    })) as [Record<string, Variant>];
+    expect(status.state?.value).toBe('degraded');
+    const files = await readdir(state);
+    for (const [name, bytes] of Object.entries(damaged)) {
+      const copy = files.find((file) => file.startsWith(`${name}.damaged-`) && !/-(wal|shm)$/.test(file));
+      expect(copy).withContext(name).toBeDefined();
+      expect(await readFile(join(state, copy!))).toEqual(bytes);
+      expect(status['state-reason']?.value).toContain(`${name} was damaged. Steward kept it as ${join(state, copy!)}`);
+      expect((await stat(join(state, name))).mode & 0o777)
+        .withContext(name)
+        .toBe(0o600);
+    }
+  });
+
+  it('works on the fresh databases', async () => {
+    const [findings] = (await callMethod(client, {
+      destination: BUS_NAME,
+      path: OBJECT_PATH,
+      interface: `${BUS_NAME}.Findings`,
+      member: 'List',
+      signature: 'a{sv}',
+      body: [{}],
+    })) as [unknown[]];
+    expect(findings).toEqual([]);
+    expect(service.process.exitCode).toBeNull();
+  });
+});
