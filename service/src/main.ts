@@ -9,6 +9,7 @@ import { ChatSessionStore } from './chat/sessionStore.js';
 import { loadConfig, type Config, type ConfigLoad } from './config.js';
 import { currentGroupNames, probeCapabilities } from './core/capabilities.js';
 import { createCoreInterface } from './core/coreInterface.js';
+import { guardProcess } from './core/processGuard.js';
 import { ServiceState } from './core/serviceState.js';
 import { SignalRouter } from './dbus/client.js';
 import { connectBus, onBusClosed, onBusError, ownName, releaseName } from './dbus/connection.js';
@@ -94,6 +95,7 @@ function reportSetAside(stores: { file: string; setAside: string | null }[], sta
 async function main(): Promise<void> {
   const paths = resolvePaths();
   const state = new ServiceState();
+  guardProcess(state, log);
   let config = await loadConfig(paths.configFile);
   applyConfig(config, state, log);
   await ensurePrivateDirectory(paths.stateDirectory);
