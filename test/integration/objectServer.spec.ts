@@ -1,7 +1,7 @@
 import { Variant, type MessageBus } from '@jellybrick/dbus-next';
 import { z } from 'zod';
 import { callMethod, SignalRouter } from '../../service/src/dbus/client.js';
-import { StewardError } from '../../service/src/dbus/errors.js';
+import { MAX_ERROR_MESSAGE, StewardError } from '../../service/src/dbus/errors.js';
 import { parseIntrospection } from '../../service/src/dbus/introspection.js';
 import { method, ObjectServer, type InterfaceImpl } from '../../service/src/dbus/objectServer.js';
 import { createLogger } from '../../service/src/logging.js';
@@ -102,6 +102,15 @@ describe('ObjectServer', () => {
     const error = await errorOf(call('Missing', 's', ['p1']));
     expect(error.type).toBe('io.github.steward.Steward1.Error.NotFound');
     expect(error.text).toBe('no proposal p1');
+  });
+
+  it('cuts an error message that echoes a huge argument, and logs no more of it', async () => {
+    logLines.length = 0;
+    const error = await errorOf(call('Missing', 's', ['p'.repeat(1_000_000)]));
+    expect(error.type).toBe('io.github.steward.Steward1.Error.NotFound');
+    expect(error.text.length).toBeLessThanOrEqual(MAX_ERROR_MESSAGE);
+    expect(error.text).toMatch(/^no proposal p+… \(\d+ more characters\)$/);
+    expect(logLines.join('\n').length).toBeLessThan(10_000);
   });
 
   it('turns any other exception into Internal without leaking the stack, and logs it', async () => {

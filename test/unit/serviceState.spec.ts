@@ -18,6 +18,13 @@ describe('ServiceState', () => {
     expect(changes).toEqual([['State', 'Capabilities']]);
   });
 
+  it('keeps a problem that quotes a huge input short', () => {
+    state.markStarted([]);
+    state.setProblem('config', `Unknown keys: ${'k, '.repeat(1_000_000)}`);
+    expect(state.reason.length).toBeLessThanOrEqual(500);
+    expect(state.reason).toMatch(/^Unknown keys: k, .*… \(\d+ more characters\)$/);
+  });
+
   it('is degraded while any part reports a problem, with all reasons', () => {
     state.markStarted([]);
     state.setProblem('config', 'Config is broken.');

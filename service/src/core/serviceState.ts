@@ -1,4 +1,7 @@
 import { EventEmitter } from 'node:events';
+import { bounded } from '../dbus/errors.js';
+
+const MAX_PROBLEM = 500;
 
 export type State = 'starting' | 'idle' | 'busy' | 'attention' | 'degraded';
 
@@ -41,7 +44,8 @@ export class ServiceState extends EventEmitter<{ changed: [names: ('State' | 'St
   /** Records (or with `null`, clears) a problem of part `source` that makes the service degraded. */
   setProblem(source: string, problem: string | null): void {
     if (problem === null) this.problems.delete(source);
-    else this.problems.set(source, problem);
+    // A problem can quote what it found (an invalid configuration's keys): the status stays readable.
+    else this.problems.set(source, bounded(problem, MAX_PROBLEM));
     this.update();
   }
 

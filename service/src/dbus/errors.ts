@@ -23,6 +23,17 @@ export class StewardError extends Error {
   }
 }
 
+/** Error messages can quote what the caller sent; a reply or a log line never carries more than this. */
+export const MAX_ERROR_MESSAGE = 1000;
+
+/** `text` cut to `max` characters, saying how much was left out. */
+export function bounded(text: string, max = MAX_ERROR_MESSAGE): string {
+  if (text.length <= max) return text;
+  const rest = (left: number) => `… (${left} more characters)`;
+  const keep = max - rest(text.length).length;
+  return text.slice(0, keep) + rest(text.length - keep);
+}
+
 /** The name of a remote error, or undefined when `error` did not come from the bus. */
 export function remoteErrorName(error: unknown): string | undefined {
   return error instanceof DBusError ? error.type : undefined;

@@ -1,7 +1,7 @@
 import { Message, MessageType, Variant, type MessageBus } from '@jellybrick/dbus-next';
 import type { z } from 'zod';
 import type { Logger } from '../logging.js';
-import { StewardError } from './errors.js';
+import { bounded, StewardError } from './errors.js';
 import { parseIntrospection, toIntrospectionXml, type InterfaceSpec, type MethodSpec } from './introspection.js';
 
 export interface CallContext {
@@ -227,8 +227,9 @@ export class ObjectServer {
     const sendError = (error: unknown) => {
       if (error instanceof StewardError || error instanceof DBusReplyError) {
         const name = error instanceof StewardError ? error.dbusName : error.errorName;
-        this.log.debug('call refused', { method, sender: message.sender, error: name, reason: error.message });
-        this.bus.send(Message.newError(message, name, error.message));
+        const reason = bounded(error.message);
+        this.log.debug('call refused', { method, sender: message.sender, error: name, reason });
+        this.bus.send(Message.newError(message, name, reason));
         return;
       }
       this.log.error('call failed', { method, sender: message.sender, error: errorDetail(error) });
