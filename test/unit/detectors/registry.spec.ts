@@ -39,6 +39,7 @@ describe('the detector registry', () => {
         'config-error',
         'network-failure',
         'wifi-secrets',
+        'storage-error',
       ].sort(),
     );
   });

@@ -6,7 +6,8 @@
 // crash-loop                     error             journal       ≥ 3 scheduled restarts in 10 min, or the start limit hit
 // coredump                       error             journal       every systemd-coredump entry
 // oom-kill                       error             journal       every kernel OOM kill and systemd-oomd kill
-// filesystem-error               critical          journal       ext4/btrfs/xfs errors, block I/O errors (kernel only)
+// filesystem-error               critical          journal       ext4/btrfs/xfs errors (kernel only)
+// storage-error                  error/critical    journal       libata, SCSI, block-layer and NVMe errors (kernel only); once per disk per burst
 // dns-failure                    warning           journal       resolved degraded/DNSSEC, failed lookups
 // auth-failures                  warning           journal       ≥ 5 failures from one address/user in 10 min
 // package-manager-error          warning           journal       dpkg/apt, PackageKit, dnf failures
@@ -38,6 +39,7 @@ import { NetworkFailureDetector } from './networkFailure.js';
 import { NoRouteDetector } from './noRoute.js';
 import { OomKillDetector } from './oomKill.js';
 import { PackageManagerErrorDetector } from './packageManagerError.js';
+import { StorageErrorDetector } from './storageError.js';
 import { ThermalThrottlingDetector } from './thermalThrottling.js';
 import { UnitFailedDetector } from './unitFailed.js';
 import { UnrecognisedErrorsDetector } from './unrecognised.js';
@@ -60,6 +62,7 @@ export function createDetectors(options: DetectorOptions = {}): Detector[] {
     new CoredumpDetector(),
     new OomKillDetector(),
     new FilesystemErrorDetector(),
+    new StorageErrorDetector(),
     new DnsFailureDetector(),
     new AuthFailuresDetector(options.authFailures),
     new PackageManagerErrorDetector(),

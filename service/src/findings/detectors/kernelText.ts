@@ -1,0 +1,8 @@
+// Kernel lines as the detectors read them. journald strips the "[ 1234.567890] " time that dmesg prints, but
+// lines pasted from dmesg or an old syslog keep it: the detectors read both the same way.
+const DMESG_TIME = /^\[\s*\d+\.\d+\]\s*/;
+
+/** The message without a leading dmesg time stamp. */
+export function withoutDmesgTime(message: string): string {
+  return message.replace(DMESG_TIME, '');
+}
