@@ -40,6 +40,7 @@ describe('the detector registry', () => {
         'network-failure',
         'wifi-secrets',
         'storage-error',
+        'gpu-fault',
       ].sort(),
     );
   });

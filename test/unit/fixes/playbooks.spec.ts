@@ -205,6 +205,20 @@ describe('playbooks', () => {
     expect(hot?.explanation).toContain('slows down to cool off');
   });
 
+  it('says a restart loads the new NVIDIA module when the driver and its libraries differ, and reads the logs of a GPU fault', async () => {
+    const mismatch = await draft('gpu-fault', 'nvidia', [
+      { text: 'Failed to initialize NVML: Driver/library version mismatch' },
+    ]);
+    expect(mismatch?.title).toBe('See which NVIDIA driver versions differ');
+    expect(mismatch?.explanation).toContain('Restarting the computer loads the new module');
+    expect(mismatch?.actions).toEqual([{ name: 'info.show_logs', params: { scope: 'system', cursor: CURSOR } }]);
+    const hang = await draft('gpu-fault', 'amdgpu 0000:03:00.0', [
+      { text: 'amdgpu 0000:03:00.0: amdgpu: ring gfx_0.0.0 timeout, signaled seq=1212, emitted seq=1214' },
+    ]);
+    expect(hang?.title).toBe('See what the graphics driver reported');
+    expect(hang?.actions).toEqual([{ name: 'info.show_logs', params: { scope: 'system', cursor: CURSOR } }]);
+  });
+
   it('explains backups and SMART for storage and file system errors', async () => {
     for (const kind of ['storage-error', 'filesystem-error']) {
       const result = await draft(kind, 'sda');

@@ -8,6 +8,8 @@
 // oom-kill                       error             journal       every kernel OOM kill and systemd-oomd kill
 // filesystem-error               critical          journal       ext4/btrfs/xfs errors (kernel only)
 // storage-error                  error/critical    journal       libata, SCSI, block-layer and NVMe errors (kernel only); once per disk per burst
+// gpu-fault                      error/critical    journal       NVIDIA Xid (fallen off the bus: critical), amdgpu/i915/xe hangs and resets (kernel only),
+//                                                                 NVIDIA driver/library mismatch (any program); once per GPU per burst
 // dns-failure                    warning           journal       resolved degraded/DNSSEC, failed lookups
 // auth-failures                  warning           journal       ≥ 5 failures from one address/user in 10 min
 // package-manager-error          warning           journal       dpkg/apt, PackageKit, dnf failures
@@ -32,6 +34,7 @@ import { CrashLoopDetector, type CrashLoopOptions } from './crashLoop.js';
 import { DiskSpaceDetector, type DiskSpaceOptions } from './diskSpace.js';
 import { DnsFailureDetector } from './dnsFailure.js';
 import { FilesystemErrorDetector } from './filesystemError.js';
+import { GpuFaultDetector } from './gpuFault.js';
 import { InodeExhaustionDetector, type InodeOptions } from './inodes.js';
 import { LinkDownDetector, type LinkDownOptions } from './linkDown.js';
 import { MemoryPressureDetector, type MemoryPressureOptions } from './memoryPressure.js';
@@ -63,6 +66,7 @@ export function createDetectors(options: DetectorOptions = {}): Detector[] {
     new OomKillDetector(),
     new FilesystemErrorDetector(),
     new StorageErrorDetector(),
+    new GpuFaultDetector(),
     new DnsFailureDetector(),
     new AuthFailuresDetector(options.authFailures),
     new PackageManagerErrorDetector(),
