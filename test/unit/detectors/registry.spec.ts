@@ -41,6 +41,7 @@ describe('the detector registry', () => {
         'wifi-secrets',
         'storage-error',
         'gpu-fault',
+        'no-space',
       ].sort(),
     );
   });

@@ -179,6 +179,11 @@ describe('playbooks', () => {
     expect(result?.actions.map((action) => action.name)).toContain('files.empty_trash');
   });
 
+  it('measures the root for a full disk a program reported without naming a path', async () => {
+    const result = await draft('no-space', 'node', [{ text: 'Error: ENOSPC: no space left on device, write' }]);
+    expect(result?.actions[0]).toEqual({ name: 'info.disk_usage', params: { path: '/' } });
+  });
+
   it('shows a configuration error’s line, runs the validator, and offers the known-good copy', async () => {
     const result = await draft('config-error', 'nginx.service', [
       {

@@ -10,6 +10,7 @@
 // storage-error                  error/critical    journal       libata, SCSI, block-layer and NVMe errors (kernel only); once per disk per burst
 // gpu-fault                      error/critical    journal       NVIDIA Xid (fallen off the bus: critical), amdgpu/i915/xe hangs and resets (kernel only),
 //                                                                 NVIDIA driver/library mismatch (any program); once per GPU per burst
+// no-space                       error             journal       ENOSPC from any program or journald; per mount (or program) per 10 min
 // dns-failure                    warning           journal       resolved degraded/DNSSEC, failed lookups
 // auth-failures                  warning           journal       ≥ 5 failures from one address/user in 10 min
 // package-manager-error          warning           journal       dpkg/apt, PackageKit, dnf failures
@@ -40,6 +41,7 @@ import { LinkDownDetector, type LinkDownOptions } from './linkDown.js';
 import { MemoryPressureDetector, type MemoryPressureOptions } from './memoryPressure.js';
 import { NetworkFailureDetector } from './networkFailure.js';
 import { NoRouteDetector } from './noRoute.js';
+import { NoSpaceDetector } from './noSpace.js';
 import { OomKillDetector } from './oomKill.js';
 import { PackageManagerErrorDetector } from './packageManagerError.js';
 import { StorageErrorDetector } from './storageError.js';
@@ -67,6 +69,7 @@ export function createDetectors(options: DetectorOptions = {}): Detector[] {
     new FilesystemErrorDetector(),
     new StorageErrorDetector(),
     new GpuFaultDetector(),
+    new NoSpaceDetector(),
     new DnsFailureDetector(),
     new AuthFailuresDetector(options.authFailures),
     new PackageManagerErrorDetector(),
