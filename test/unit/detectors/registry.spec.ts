@@ -42,6 +42,7 @@ describe('the detector registry', () => {
         'storage-error',
         'gpu-fault',
         'no-space',
+        'crash',
       ].sort(),
     );
   });

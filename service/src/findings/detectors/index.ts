@@ -5,6 +5,7 @@
 //                                warning           journal       the same words from a program that is not a manager: its claim
 // crash-loop                     error             journal       ≥ 3 scheduled restarts in 10 min, or the start limit hit
 // coredump                       error             journal       every systemd-coredump entry
+// crash                          error             journal       kernel segfaults and traps; a unit's main process dumped or killed by SEGV/ABRT/… (PID 1)
 // oom-kill                       error             journal       every kernel OOM kill and systemd-oomd kill
 // filesystem-error               critical          journal       ext4/btrfs/xfs errors (kernel only)
 // storage-error                  error/critical    journal       libata, SCSI, block-layer and NVMe errors (kernel only); once per disk per burst
@@ -31,6 +32,7 @@ import { ConfigChangedDetector, type ConfigChangedOptions } from './configChange
 import { ConfigErrorDetector } from './configError.js';
 import { ConnectivityDetector } from './connectivity.js';
 import { CoredumpDetector } from './coredump.js';
+import { CrashDetector } from './crash.js';
 import { CrashLoopDetector, type CrashLoopOptions } from './crashLoop.js';
 import { DiskSpaceDetector, type DiskSpaceOptions } from './diskSpace.js';
 import { DnsFailureDetector } from './dnsFailure.js';
@@ -65,6 +67,7 @@ export function createDetectors(options: DetectorOptions = {}): Detector[] {
     new UnitFailedDetector(),
     new CrashLoopDetector(options.crashLoop),
     new CoredumpDetector(),
+    new CrashDetector(),
     new OomKillDetector(),
     new FilesystemErrorDetector(),
     new StorageErrorDetector(),
