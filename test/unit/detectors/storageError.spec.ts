@@ -29,10 +29,11 @@ describe('the storage-error detector', () => {
 
   it('reads libata, SCSI, block-layer and NVMe lines of several kernel versions', () => {
     const lines: [string, string, string][] = [
-      ['ata1.00: exception Emask 0x0 SAct 0x40000 SErr 0x0 action 0x0', 'ata1', 'error'],
-      ['ata3.00: exception Emask 0x10 SAct 0x0 SErr 0x4050000 action 0xe frozen', 'ata3', 'error'],
       ['ata1.00: failed command: READ FPDMA QUEUED', 'ata1', 'error'],
-      ['ata1.00: status: { DRDY ERR }', 'ata1', 'error'],
+      ['ata3.00: failed command: WRITE DMA EXT', 'ata3', 'error'],
+      ['ata1.00: error: { ICRC ABRT }', 'ata1', 'error'],
+      ['ata1: SError: { UnrecovData Proto 10B8B BadCRC TrStaTrns }', 'ata1', 'error'],
+      ['ata1.00: irq_stat 0x08000000, interface fatal error', 'ata1', 'error'],
       ['ata1.00: error: { UNC }', 'ata1', 'critical'],
       ['ata2: hard resetting link', 'ata2', 'error'],
       ['sd 0:0:0:0: [sda] tag#0 Sense Key : Medium Error [current]', 'sda', 'critical'],
@@ -77,6 +78,12 @@ describe('the storage-error detector', () => {
 
   it('stays silent on healthy disks, empty drives and other programs', () => {
     const quiet = [
+      // A drive refusing a SET FEATURES at boot: the exception and its status, then configured as usual.
+      'ata1.00: exception Emask 0x0 SAct 0x0 SErr 0x0 action 0x0',
+      'ata1.00: status: { DRDY ERR }',
+      'ata1.00: error: { ABRT }',
+      // A disk plugged in.
+      'ata2: SError: { PHYRdyChg CommWake }',
       'ata1: SATA link up 6.0 Gbps (SStatus 133 SControl 300)',
       'ata1.00: configured for UDMA/133',
       'ata1: EH complete',

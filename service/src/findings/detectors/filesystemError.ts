@@ -22,7 +22,8 @@ const PATTERNS: Pattern[] = [
     title: (device) => format(_('ext4 filesystem errors on {device}'), { device }),
   },
   {
-    regex: /^BTRFS (?:error|critical) \(device ([^)\s]+)/,
+    // "(device nvme0n1p5: state E)" since 6.x: the device ends at the colon.
+    regex: /^BTRFS (?:error|critical) \(device ([^)\s:]+)/,
     title: (device) => format(_('Btrfs filesystem errors on {device}'), { device }),
   },
   {

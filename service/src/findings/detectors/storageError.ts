@@ -29,9 +29,13 @@ const nvmeGone = (device: string) => format(_('NVMe drive {device} stopped respo
 const PATTERNS: Pattern[] = [
   // "ata1.00: error: { UNC }": an uncorrectable read, the medium itself.
   { regex: /^(ata\d+)(?:\.\d+)?: error: \{[^}]*\bUNC\b/, severity: 'critical', title: unreadable },
+  // The exception and status lines alone are not enough: a drive refusing a SET FEATURES at boot writes them
+  // too ("exception Emask 0x0 … action 0x0", "res 51/04:…", then "configured for UDMA/133"). A failed read or
+  // write, a bad cable's CRC errors, a link's transmission errors (not a hot-plug's PHYRdyChg or CommWake) and a
+  // link that needs resetting are.
   {
     regex:
-      /^(ata\d+)(?:\.\d+)?: (?:exception Emask|failed command: |status: \{|error: \{|hard resetting link|SError: \{|COMRESET failed|limiting SATA link speed)/,
+      /^(ata\d+)(?:\.\d+)?: (?:failed command: (?:READ|WRITE|FLUSH|VERIFY|SEND FPDMA|RECEIVE FPDMA)|error: \{[^}]*\b(?:ICRC|IDNF|AMNF)\b|SError: \{[^}]*\b(?:UnrecovData|BadCRC|Handshk|LinkSeq|TrStaTrns|UnrecFIS|10B8B|Dispar|HostInt)\b|irq_stat 0x[0-9a-f]+, interface fatal error|hard resetting link|COMRESET failed|limiting SATA link speed)/,
     severity: 'error',
     title: diskErrors,
   },
