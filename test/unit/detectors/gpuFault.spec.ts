@@ -129,6 +129,11 @@ describe('the gpu-fault detector', () => {
         'amdgpu 0000:03:00.0',
         'AMD GPU 0000:03:00.0: its reset failed',
       ],
+      [
+        'amdgpu 0000:09:00.0: [gfxhub] VMC page fault (src_id:0 ring:24 vmid:1 pasid:32769)',
+        'amdgpu 0000:09:00.0',
+        'AMD GPU 0000:09:00.0: memory page fault',
+      ],
     ];
     for (const [line, subject, title] of lines) {
       expect(verdict(line))
@@ -168,6 +173,16 @@ describe('the gpu-fault detector', () => {
         'xe 0000:00:02.0: [drm] Timedout job: seqno=1234, guc_id=5, flags=0x0',
         'xe 0000:00:02.0',
         'Intel GPU 0000:00:02.0: a job timed out',
+      ],
+      [
+        'xe 0000:3d:00.0: [drm] Tile0: GT0: Timedout job: seqno=1523, lrc_seqno=1523, guc_id=9, flags=0x20 in python [2693]',
+        'xe 0000:3d:00.0',
+        'Intel GPU 0000:3d:00.0: timed out running python',
+      ],
+      [
+        'xe 0000:3d:00.0: [drm] Tile0: GT0: Engine reset: engine_class=ccs, logical_mask: 0x1, guc_id=9, state=0x29',
+        'xe 0000:3d:00.0',
+        'Intel GPU 0000:3d:00.0: hung and was reset',
       ],
       ['xe 0000:00:02.0: [drm] GT0: reset started', 'xe 0000:00:02.0', 'Intel GPU 0000:00:02.0: reset by its driver'],
       ['xe 0000:03:00.0: [drm] GT reset started', 'xe 0000:03:00.0', 'Intel GPU 0000:03:00.0: reset by its driver'],
@@ -210,6 +225,12 @@ describe('the gpu-fault detector', () => {
     ).toEqual([
       ['nvidia', 'error', 'NVIDIA driver libraries 535.171.04 differ from the loaded kernel module 535.161.07'],
     ]);
+    // Drivers since about 560 name the client, and break the lines elsewhere.
+    expect(
+      verdict(
+        "[    9.424670] NVRM: API mismatch: the client 'kwin_wayland' (pid 1005)\nNVRM: has the version 595.84, but this kernel module has\nNVRM: the version 595.80.  Please make sure that this\nNVRM: kernel module and all NVIDIA driver components\nNVRM: have the same version.",
+      ),
+    ).toEqual([['nvidia', 'error', 'NVIDIA driver libraries 595.84 differ from the loaded kernel module 595.80']]);
     // Older kernels log each line on its own.
     expect(verdict('NVRM: API mismatch: the client has the version 352.79, but')).toEqual([
       ['nvidia', 'error', 'NVIDIA driver libraries 352.79 differ from the loaded kernel module'],

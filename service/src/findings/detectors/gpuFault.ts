@@ -81,9 +81,11 @@ const XID = new RegExp(String.raw`^NVRM: Xid \((?:PCI:)?${PCI}\): (\d+)(?:, pid=
 // installed in this system has\nNVRM: fallen off the bus and is not responding to commands."
 const FALLEN_OFF = new RegExp(String.raw`^NVRM: (?:[^\n]*?${PCI})?[\s\S]*\bfallen off the bus`);
 // "NVRM: API mismatch: the client has the version 535.171.04, but\nNVRM: this kernel module has the version
-// 535.161.07.  Please …" (one record with newlines, or one per line on older kernels).
+// 535.161.07.  Please …" (one record with newlines, or one per line on older kernels); since about 560 the
+// client is named: "NVRM: API mismatch: the client 'kwin_wayland' (pid 1005)\nNVRM: has the version 595.84, but
+// this kernel module has\nNVRM: the version 595.80.  Please …".
 const API_MISMATCH =
-  /^NVRM: API mismatch: the client has the version (\S+?),? but(?:\s+(?:NVRM: )?this kernel module has the version (\S+?)\.?(?:\s|$))?/;
+  /^NVRM: API mismatch: the client (?:'[^']*' \(pid \d+\)\s+(?:NVRM: )?)?has the version (\S+?),? but(?:\s+(?:NVRM: )?this kernel module has\s+(?:NVRM: )?the version (\S+?)\.?(?:\s|$))?/;
 // nvidia-smi and every NVML user: "Failed to initialize NVML: Driver/library version mismatch"; the container
 // toolkit: "nvidia-container-cli: initialization error: nvml error: driver/library version mismatch".
 const NVML_MISMATCH = /(?:Failed to initialize NVML|nvml error): Driver\/library version mismatch/i;
@@ -91,7 +93,7 @@ const NVML_MISMATCH = /(?:Failed to initialize NVML|nvml error): Driver\/library
 // The DRM drivers' prefixes: "amdgpu 0000:03:00.0: amdgpu: …", "i915 0000:00:02.0: [drm] …", "xe 0000:00:02.0:
 // [drm] GT0: …" (dev_err, drm_err), and before them "[drm:amdgpu_job_timedout [amdgpu]] *ERROR* …" (DRM_ERROR).
 const DEVICE_PREFIX =
-  /^(amdgpu|i915|xe) ([0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7]): (?:amdgpu: )?(?:\[drm(?::\S+)?\] )?(?:\*ERROR\* )?(?:GT\d+: )?/;
+  /^(amdgpu|i915|xe) ([0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7]): (?:amdgpu: )?(?:\[drm(?::\S+)?\] )?(?:\*ERROR\* )?(?:Tile\d+: )?(?:GT\d+: )?/;
 const DRM_PREFIX = /^\[drm(?::\S+ \[(\w+)\])?\] (?:\*ERROR\* )?|^(amdgpu): /;
 
 interface DrmPattern {
@@ -114,6 +116,12 @@ const DRM_PATTERNS: DrmPattern[] = [
     driver: 'amdgpu',
     what: (match) => format(_('ring {ring} timed out'), { ring: match[1] ?? '' }),
   },
+  // "amdgpu 0000:09:00.0: [gfxhub] VMC page fault (src_id:0 ring:24 …)", "[mmhub0] no-retry page fault (…)".
+  {
+    regex: /^\[(?:gfxhub|mmhub)\d*\] (?:(?:no-)?retry )?(?:VMC )?page fault/,
+    driver: 'amdgpu',
+    what: () => _('memory page fault'),
+  },
   { regex: /^GPU reset begin!/, driver: 'amdgpu', what: () => _('reset by its driver') },
   { regex: /^GPU reset\(\d+\) failed/, driver: 'amdgpu', what: () => _('its reset failed') },
   { regex: /^GPU Recovery Failed/i, driver: 'amdgpu', what: () => _('its reset failed') },
@@ -135,8 +143,9 @@ const DRM_PATTERNS: DrmPattern[] = [
     what: (match) => inProgram(match, _('timed out running {program}'), _('a job timed out')),
   },
 ];
-// xe's "GT0: reset started" is too plain to read without the xe prefix.
+// xe's "GT0: reset started" and "Engine reset: engine_class=ccs, …" are too plain to read without the xe prefix.
 const XE_RESET = /^(?:GT )?reset (?:started|failed)/;
+const XE_ENGINE_RESET = /^Engine reset: engine_class=/;
 
 function nvidiaFault(text: string): Fault | null {
   const xid = XID.exec(text);
@@ -180,6 +189,8 @@ function drmFault(text: string): Fault | null {
   }
   if (named === 'xe' && XE_RESET.test(rest))
     return { driver: 'xe', address: device?.[2], severity: 'error', what: _('reset by its driver') };
+  if (named === 'xe' && XE_ENGINE_RESET.test(rest))
+    return { driver: 'xe', address: device?.[2], severity: 'error', what: _('hung and was reset') };
   return null;
 }
 
