@@ -74,6 +74,13 @@ describe('the no-space detector', () => {
         'postgres',
         'postgres ran out of disk space',
       ],
+      // flatpak, from OSTree.
+      [
+        'error: Failed to install org.gnome.Platform/x86_64/40: While pulling runtime/org.gnome.Platform/x86_64/40 from remote flathub: Writing content object: min-free-space-size 500MB would be exceeded, at least 8,8 MB requested',
+        'flatpak',
+        'flatpak ran out of disk space',
+      ],
+      ['Error: Not enough disk space to complete this operation', 'flatpak', 'flatpak ran out of disk space'],
     ];
     for (const [message, comm, title] of cases) {
       expect(verdict(message, comm))
@@ -82,19 +89,40 @@ describe('the no-space detector', () => {
     }
   });
 
-  it('reads journald’s own failure as the journal’s mount, and a kernel line with its dmesg time', () => {
-    const journald = journalEvent({
-      MESSAGE: 'Failed to write entry (23 items, 712 bytes), ignoring: No space left on device',
-      SYSLOG_IDENTIFIER: 'systemd-journald',
-      _COMM: 'systemd-journal',
-      _EXE: '/usr/lib/systemd/systemd-journald',
-      _SYSTEMD_UNIT: 'systemd-journald.service',
-      _UID: '0',
-      _PID: '312',
-    });
-    const detector = new NoSpaceDetector(() => ['/', '/var/log']);
-    expect(reportsOf(detector.detect(journald)).map((r) => [r.subject, r.title])).toEqual([
+  it('reads journald’s own failures as the journal’s mount, and a kernel line with its dmesg time', () => {
+    const journald = (message: string) =>
+      journalEvent({
+        MESSAGE: message,
+        SYSLOG_IDENTIFIER: 'systemd-journald',
+        _COMM: 'systemd-journal',
+        _EXE: '/usr/lib/systemd/systemd-journald',
+        _SYSTEMD_UNIT: 'systemd-journald.service',
+        _UID: '0',
+        _PID: '312',
+      });
+    const subjects = (message: string) =>
+      reportsOf(new NoSpaceDetector(() => ['/', '/run', '/var/log']).detect(journald(message))).map((r) => [
+        r.subject,
+        r.title,
+      ]);
+    expect(subjects('Failed to write entry (23 items, 712 bytes), ignoring: No space left on device')).toEqual([
       ['/var/log', 'The journal could not be written: no space left on /var/log'],
+    ]);
+    expect(subjects('Failed to open system journal: No space left on device')).toEqual([
+      ['/var/log', 'The journal could not be written: no space left on /var/log'],
+    ]);
+    expect(subjects('Failed to open runtime journal: No space left on device')).toEqual([
+      ['/run', 'The journal could not be written: no space left on /run'],
+    ]);
+    expect(
+      subjects(
+        'Failed to rotate /var/log/journal/dae9a2341321bbb6224dafc6561f8eb1/system.journal: No space left on device',
+      ),
+    ).toEqual([['/var/log', 'The journal could not be written: no space left on /var/log']]);
+    // Another program saying the same words is not journald.
+    const claimed = line('Failed to write entry (23 items, 712 bytes), ignoring: No space left on device', 'logger');
+    expect(reportsOf(new NoSpaceDetector(() => ['/', '/var/log']).detect(claimed)).map((r) => r.title)).toEqual([
+      'logger ran out of disk space',
     ]);
     // fs/btrfs/messages.c: "BTRFS: error (device %s%s) in %s:%d: errno=%d %s", "No space left" for -ENOSPC.
     const btrfs = 'BTRFS: error (device dm-0 state EA) in __btrfs_free_extent:3077: errno=-28 No space left';

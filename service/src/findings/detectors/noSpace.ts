@@ -15,8 +15,9 @@ const QUIET_MS = 10 * 60_000;
 
 // strerror(ENOSPC) in C, Python ("[Errno 28] No space left on device: '/tmp/x'"), Go and Node ("ENOSPC: no space
 // left on device, write"), MySQL ("(OS errno 28 - No space left on device)"), Btrfs ("errno=-28 No space left"),
-// and plain words.
-const FULL = /No space left on device|\bENOSPC\b|\berrno[:=]? ?-?28\b|\bout of (?:disk|storage) space\b/i;
+// OSTree under flatpak ("min-free-space-size 500MB would be exceeded"), and plain words.
+const FULL =
+  /No space left on device|\bENOSPC\b|\berrno[:=]? ?-?28\b|\b(?:out of|not enough) (?:free )?(?:disk|storage) space\b|\bmin-free-space-(?:size|percent) \S+ would be exceeded/i;
 // The kernel names the file system's device: "BTRFS: error (device dm-0 state EA) in …: errno=-28 No space left".
 const KERNEL_DEVICE = /\(device ([^)\s]+)/;
 // ENOSPC also means a kernel table is full, not a disk: inotify watches ("ENOSPC: System limit for number of file
@@ -27,9 +28,9 @@ const NOT_A_DISK =
 // The first absolute path the line names, quoted or bare; not a URL's "//host", nor a device or kernel file.
 const PATH = /(?:^|[\s'"`(=:[])(\/(?!\/)[^\s'"`:;,)\]]*)/;
 const PSEUDO = /^\/(?:dev|proc|sys)(?:\/|$)/;
-// journald's own: "Failed to write entry (23 items, 712 bytes), ignoring: No space left on device".
-const JOURNALD_WRITE = /^Failed to write entry .*No space left on device/;
-const JOURNAL_DIRECTORY = '/var/log/journal';
+// journald's own lines are about the journal's files: "Failed to write entry (23 items, 712 bytes), ignoring: No
+// space left on device", "Failed to open system journal: …", "Failed to open runtime journal: …" (in /run).
+const RUNTIME_JOURNAL = /\bruntime journal\b/;
 
 /** Mount points from /proc/self/mountinfo (the fifth field, with the kernel's octal escapes undone). */
 export function readMountPoints(mountinfo = '/proc/self/mountinfo'): string[] {
@@ -53,6 +54,11 @@ export function mountOf(path: string, mountPoints: readonly string[]): string {
   return above.sort((a, b) => b.length - a.length)[0] ?? '/';
 }
 
+/** Where journald keeps the journal its line is about: the volatile one in /run, or the persistent one. */
+function journalDirectory(text: string): string {
+  return RUNTIME_JOURNAL.test(text) ? '/run/log/journal' : '/var/log/journal';
+}
+
 /** The program that wrote the line, by journald's trusted fields. */
 function writer(entry: JournalEntry): string {
   if (isKernel(entry)) return 'kernel';
@@ -72,8 +78,8 @@ export class NoSpaceDetector implements Detector {
     const { entry } = event;
     const text = withoutDmesgTime(entry.message);
     if (!FULL.test(text) || NOT_A_DISK.test(text)) return [];
-    const journald = isDaemon(entry, 'systemd-journald') && JOURNALD_WRITE.test(text);
-    const named = journald ? JOURNAL_DIRECTORY : PATH.exec(text)?.[1];
+    const journald = isDaemon(entry, 'systemd-journald');
+    const named = PATH.exec(text)?.[1] ?? (journald ? journalDirectory(text) : undefined);
     const path = named && !PSEUDO.test(named) ? named : undefined;
     const mount = path ? mountOf(path, this.mountPoints()) : undefined;
     const program = writer(entry);
