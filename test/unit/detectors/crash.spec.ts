@@ -47,6 +47,18 @@ describe('the crash detector', () => {
         'foo',
         'foo crashed (segmentation fault in foo)',
       ],
+      // dmesg -T, as pasted into a bug report.
+      [
+        '[Mon Jun 20 09:18:02 2016] systemd-network[19241]: segfault at 89 ip 000056362604cf6f sp 00007ffc1d2125c0 error 4 in systemd-networkd[56362600d000+c2000]',
+        'systemd-network',
+        'systemd-network crashed (segmentation fault in systemd-networkd)',
+      ],
+      // Cut after the stack pointer in the report it came from.
+      [
+        'traps: chrome[2979] trap invalid opcode ip:55911b28dba3 sp:7ffea558a3e0',
+        'chrome',
+        'chrome crashed (invalid instruction)',
+      ],
       // A jump to nowhere: no mapping to name.
       [
         'foo[1234]: segfault at 0 ip 0000000000000000 sp 00007ffd3c0e1e80 error 14',
@@ -120,6 +132,10 @@ describe('the crash detector', () => {
         systemd('backup.service: Main process exited, code=killed, status=6/ABRT', 'backup.service', 'killed', '6'),
       ),
     ).toEqual([['backup.service', 'backup.service crashed (SIGABRT)', 'error']]);
+    // systemd before 209, lower case, and no structured fields.
+    expect(
+      verdict({ MESSAGE: 'iot.service: main process exited, code=dumped, status=11/SEGV', _PID: '1', _UID: '0' }),
+    ).toEqual([['iot.service', 'iot.service crashed (SIGSEGV)', 'error']]);
     // A pasted line with a full stop, no structured fields.
     expect(
       verdict({

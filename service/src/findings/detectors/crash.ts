@@ -22,7 +22,8 @@ const TRAP = /^(?:traps: )?(.+)\[(\d+)\] (general protection fault|trap ([\w ]+?
 // " in libc.so.6[7f2b3c4d5000+1a5000]"; 6.13+: " in libc.so.6[28a3e,7f2b3c4d5000+1a5000]".
 const IN_OBJECT = / in ([^\s[]+)\[[0-9a-f,]+\+[0-9a-f]+\]/;
 // systemd: "foo.service: Main process exited, code=dumped, status=11/SEGV" (code=killed when cores are off).
-const PROCESS_EXITED = /^(\S+): Main process exited, code=(dumped|killed), status=\d+\/(\w+)\.?$/;
+// systemd before 209 wrote "main process exited" in lower case.
+const PROCESS_EXITED = /^(\S+): [Mm]ain process exited, code=(dumped|killed), status=\d+\/(\w+)\.?$/;
 // The signals of a program's own fault; KILL, TERM and the like are someone ending it.
 const CRASH_SIGNALS = new Set(['SEGV', 'BUS', 'FPE', 'ILL', 'ABRT', 'SYS', 'TRAP']);
 
