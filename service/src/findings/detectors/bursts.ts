@@ -20,10 +20,12 @@ export class Bursts {
   starts(key: string, at: Date): boolean {
     const now = at.getTime();
     const previous = this.last.get(key);
-    const fresh = previous === undefined || now - previous >= this.quietMs || now < previous;
-    if (fresh || this.sliding) {
+    // The system and user journals are read apart: a line may come a little before one already seen.
+    const fresh = previous === undefined || Math.abs(now - previous) >= this.quietMs;
+    if (fresh || (this.sliding && now > previous)) {
       if (this.last.size >= MAX_KEYS && !this.last.has(key)) this.last.clear();
-      this.last.set(key, now);
+      // An old line (a replay) is its own burst, but the current one goes on.
+      this.last.set(key, previous === undefined ? now : Math.max(previous, now));
     }
     return fresh;
   }
