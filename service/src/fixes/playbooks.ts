@@ -336,15 +336,27 @@ const filesystemError: Playbook = async (finding) =>
     ),
   );
 
+/** NVIDIA's words for libraries newer (or older) than the kernel module still loaded. */
+const DRIVER_MISMATCH = /API mismatch|version mismatch/i;
+
 const gpuFault: Playbook = async (finding) =>
-  readLogs(
-    finding,
-    _('See what the graphics driver reported'),
-    _(
-      'The graphics driver reported a fault. After a driver update, a restart of the computer loads the matching driver; ' +
-        'a fault that repeats is worth reporting with these log lines.',
-    ),
-  );
+  finding.evidence.some((evidence) => DRIVER_MISMATCH.test(evidence.text))
+    ? readLogs(
+        finding,
+        _('See which NVIDIA driver versions differ'),
+        _(
+          'The driver was updated, but the kernel still runs its old module, so programs that use the GPU fail. ' +
+            'Restarting the computer loads the new module; the log shows both versions.',
+        ),
+      )
+    : readLogs(
+        finding,
+        _('See what the graphics driver reported'),
+        _(
+          'The graphics driver reported a fault. After a driver update, a restart of the computer loads the matching driver; ' +
+            'a fault that repeats is worth reporting with these log lines.',
+        ),
+      );
 
 const authFailures: Playbook = async (finding) =>
   readLogs(

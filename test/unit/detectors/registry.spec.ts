@@ -39,6 +39,10 @@ describe('the detector registry', () => {
         'config-error',
         'network-failure',
         'wifi-secrets',
+        'storage-error',
+        'gpu-fault',
+        'no-space',
+        'crash',
       ].sort(),
     );
   });

@@ -179,6 +179,11 @@ describe('playbooks', () => {
     expect(result?.actions.map((action) => action.name)).toContain('files.empty_trash');
   });
 
+  it('measures the root for a full disk a program reported without naming a path', async () => {
+    const result = await draft('no-space', 'node', [{ text: 'Error: ENOSPC: no space left on device, write' }]);
+    expect(result?.actions[0]).toEqual({ name: 'info.disk_usage', params: { path: '/' } });
+  });
+
   it('shows a configuration error’s line, runs the validator, and offers the known-good copy', async () => {
     const result = await draft('config-error', 'nginx.service', [
       {
@@ -203,6 +208,20 @@ describe('playbooks', () => {
     const hot = await draft('thermal-throttling', '');
     expect(hot?.actions).toEqual([]);
     expect(hot?.explanation).toContain('slows down to cool off');
+  });
+
+  it('says a restart loads the new NVIDIA module when the driver and its libraries differ, and reads the logs of a GPU fault', async () => {
+    const mismatch = await draft('gpu-fault', 'nvidia', [
+      { text: 'Failed to initialize NVML: Driver/library version mismatch' },
+    ]);
+    expect(mismatch?.title).toBe('See which NVIDIA driver versions differ');
+    expect(mismatch?.explanation).toContain('Restarting the computer loads the new module');
+    expect(mismatch?.actions).toEqual([{ name: 'info.show_logs', params: { scope: 'system', cursor: CURSOR } }]);
+    const hang = await draft('gpu-fault', 'amdgpu 0000:03:00.0', [
+      { text: 'amdgpu 0000:03:00.0: amdgpu: ring gfx_0.0.0 timeout, signaled seq=1212, emitted seq=1214' },
+    ]);
+    expect(hang?.title).toBe('See what the graphics driver reported');
+    expect(hang?.actions).toEqual([{ name: 'info.show_logs', params: { scope: 'system', cursor: CURSOR } }]);
   });
 
   it('explains backups and SMART for storage and file system errors', async () => {

@@ -1,7 +1,8 @@
-// filesystem-error: the kernel reports filesystem corruption or failing I/O on a block device.
+// filesystem-error: the kernel reports a damaged file system. (A disk failing to read or write is storage-error's.)
 import type { WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput } from '../types.js';
 import { isJournal, isKernel, journalEvidence } from './journal.js';
+import { withoutDmesgTime } from './kernelText.js';
 import { _, format } from '../../i18n.js';
 
 export const FILESYSTEM_ERROR = 'filesystem-error';
@@ -13,8 +14,7 @@ interface Pattern {
 
 // Each regex captures the device in group 1. Kernel wording: fs/ext4/super.c,
 // fs/btrfs/messages.c ("BTRFS error (device sda2 state EA): …" since 6.x),
-// fs/xfs/xfs_message.c and xfs_buf.c, block/blk-core.c, fs/buffer.c.
-const diskErrors = (device: string) => format(_('Disk read/write errors on {device}'), { device });
+// fs/xfs/xfs_message.c and xfs_buf.c.
 
 const PATTERNS: Pattern[] = [
   {
@@ -22,7 +22,8 @@ const PATTERNS: Pattern[] = [
     title: (device) => format(_('ext4 filesystem errors on {device}'), { device }),
   },
   {
-    regex: /^BTRFS (?:error|critical) \(device ([^)\s]+)/,
+    // "(device nvme0n1p5: state E)" since 6.x: the device ends at the colon.
+    regex: /^BTRFS (?:error|critical) \(device ([^)\s:]+)/,
     title: (device) => format(_('Btrfs filesystem errors on {device}'), { device }),
   },
   {
@@ -30,12 +31,6 @@ const PATTERNS: Pattern[] = [
       /^XFS \(([^)\s]+)\): (?:metadata I\/O error|Corruption detected|Metadata corruption detected|Corruption of in-memory data)/,
     title: (device) => format(_('XFS filesystem errors on {device}'), { device }),
   },
-  // "I/O error, dev sda, sector 123 op 0x0:(READ) …", formerly prefixed "blk_update_request: ".
-  {
-    regex: /^(?:blk_update_request: )?(?:I\/O|critical medium|critical target) error, dev (\w+), sector \d+/,
-    title: diskErrors,
-  },
-  { regex: /^Buffer I\/O error on dev (\S+), logical block \d+/, title: diskErrors },
 ];
 
 export class FilesystemErrorDetector implements Detector {
@@ -44,7 +39,7 @@ export class FilesystemErrorDetector implements Detector {
   detect(event: WatchEvent): DetectorOutput[] {
     if (!isJournal(event) || !isKernel(event.entry)) return [];
     for (const { regex, title } of PATTERNS) {
-      const device = regex.exec(event.entry.message)?.[1];
+      const device = regex.exec(withoutDmesgTime(event.entry.message))?.[1];
       if (!device) continue;
       return [
         {

@@ -5,8 +5,13 @@
 //                                warning           journal       the same words from a program that is not a manager: its claim
 // crash-loop                     error             journal       ≥ 3 scheduled restarts in 10 min, or the start limit hit
 // coredump                       error             journal       every systemd-coredump entry
+// crash                          error             journal       kernel segfaults and traps; a unit's main process dumped or killed by SEGV/ABRT/… (PID 1)
 // oom-kill                       error             journal       every kernel OOM kill and systemd-oomd kill
-// filesystem-error               critical          journal       ext4/btrfs/xfs errors, block I/O errors (kernel only)
+// filesystem-error               critical          journal       ext4/btrfs/xfs errors (kernel only)
+// storage-error                  error/critical    journal       libata, SCSI, block-layer and NVMe errors (kernel only); once per disk per burst
+// gpu-fault                      error/critical    journal       NVIDIA Xid (fallen off the bus: critical), amdgpu/i915/xe hangs and resets (kernel only),
+//                                                                 NVIDIA driver/library mismatch (any program); once per GPU per burst
+// no-space                       error             journal       ENOSPC from any program or journald; per mount (or program) per 10 min
 // dns-failure                    warning           journal       resolved degraded/DNSSEC, failed lookups
 // auth-failures                  warning           journal       ≥ 5 failures from one address/user in 10 min
 // package-manager-error          warning           journal       dpkg/apt, PackageKit, dnf failures
@@ -27,17 +32,21 @@ import { ConfigChangedDetector, type ConfigChangedOptions } from './configChange
 import { ConfigErrorDetector } from './configError.js';
 import { ConnectivityDetector } from './connectivity.js';
 import { CoredumpDetector } from './coredump.js';
+import { CrashDetector } from './crash.js';
 import { CrashLoopDetector, type CrashLoopOptions } from './crashLoop.js';
 import { DiskSpaceDetector, type DiskSpaceOptions } from './diskSpace.js';
 import { DnsFailureDetector } from './dnsFailure.js';
 import { FilesystemErrorDetector } from './filesystemError.js';
+import { GpuFaultDetector } from './gpuFault.js';
 import { InodeExhaustionDetector, type InodeOptions } from './inodes.js';
 import { LinkDownDetector, type LinkDownOptions } from './linkDown.js';
 import { MemoryPressureDetector, type MemoryPressureOptions } from './memoryPressure.js';
 import { NetworkFailureDetector } from './networkFailure.js';
 import { NoRouteDetector } from './noRoute.js';
+import { NoSpaceDetector } from './noSpace.js';
 import { OomKillDetector } from './oomKill.js';
 import { PackageManagerErrorDetector } from './packageManagerError.js';
+import { StorageErrorDetector } from './storageError.js';
 import { ThermalThrottlingDetector } from './thermalThrottling.js';
 import { UnitFailedDetector } from './unitFailed.js';
 import { UnrecognisedErrorsDetector } from './unrecognised.js';
@@ -58,8 +67,12 @@ export function createDetectors(options: DetectorOptions = {}): Detector[] {
     new UnitFailedDetector(),
     new CrashLoopDetector(options.crashLoop),
     new CoredumpDetector(),
+    new CrashDetector(),
     new OomKillDetector(),
     new FilesystemErrorDetector(),
+    new StorageErrorDetector(),
+    new GpuFaultDetector(),
+    new NoSpaceDetector(),
     new DnsFailureDetector(),
     new AuthFailuresDetector(options.authFailures),
     new PackageManagerErrorDetector(),

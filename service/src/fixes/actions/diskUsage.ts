@@ -12,7 +12,8 @@ import { absolutePath } from '../params.js';
 import { cleanLine } from '../../untrustedText.js';
 import { _, format, N_, ngettext } from '../../i18n.js';
 
-const diskUsageParams = z.object({ path: absolutePath });
+// The root is a mount like any other (absolutePath alone refuses "/", for the actions that change files).
+const diskUsageParams = z.object({ path: z.literal('/').or(absolutePath) });
 type DiskUsageParams = z.infer<typeof diskUsageParams>;
 
 export interface WalkLimits {

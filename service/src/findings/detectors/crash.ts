@@ -1,0 +1,111 @@
+// crash: the kernel saw a program fault (segfault, general protection fault, invalid instruction, division by
+// zero), or systemd saw a service's main process die of such a signal. Coredump's findings are systemd-coredump's:
+// both can fire for one crash, on purpose (see the class comment).
+import { constants } from 'node:os';
+import type { WatchEvent } from '../../watch/events.js';
+import type { Detector, DetectorOutput } from '../types.js';
+import { isJournal, isKernel, isServiceManager, journalEvidence, unitOf, type JournalEvent } from './journal.js';
+import { withoutDmesgTime } from './kernelText.js';
+import { _, format } from '../../i18n.js';
+
+export const CRASH = 'crash';
+
+const MESSAGE_UNIT_PROCESS_EXIT = '98e322203f7a4ed290d09fe03c09fe15';
+
+// arch/x86/mm/fault.c: "foo[1234]: segfault at 0 ip 00007f… sp 00007ff… error 4 in libc.so.6[7f…+1a5000]" (6.x
+// adds " likely on CPU 3 (core 3, socket 0)"). The name is the thread's comm, which may hold spaces and brackets:
+// the greedy match takes the last "[pid]: segfault" of the line.
+const SEGFAULT = /^(.+)\[(\d+)\]: segfault at /;
+// arch/x86/kernel/traps.c: "traps: foo[1234] general protection fault ip:… sp:… error:0 in …",
+// "traps: foo[1234] trap invalid opcode ip:…", "traps: foo[1234] trap divide error ip:…".
+const TRAP = /^(?:traps: )?(.+)\[(\d+)\] (general protection fault|trap ([\w ]+?)) ip:/;
+// " in libc.so.6[7f2b3c4d5000+1a5000]"; 6.13+: " in libc.so.6[28a3e,7f2b3c4d5000+1a5000]".
+const IN_OBJECT = / in ([^\s[]+)\[[0-9a-f,]+\+[0-9a-f]+\]/;
+// systemd: "foo.service: Main process exited, code=dumped, status=11/SEGV" (code=killed when cores are off).
+// systemd before 209 wrote "main process exited" in lower case.
+const PROCESS_EXITED = /^(\S+): [Mm]ain process exited, code=(dumped|killed), status=\d+\/(\w+)\.?$/;
+// The signals of a program's own fault; KILL, TERM and the like are someone ending it.
+const CRASH_SIGNALS = new Set(['SEGV', 'BUS', 'FPE', 'ILL', 'ABRT', 'SYS', 'TRAP']);
+
+/**
+ * "(resolved)" → "resolved": systemd names a process it has forked but not yet executed after its program, in
+ * parentheses; the name is what is inside them, all of it.
+ */
+export function programName(comm: string): string {
+  let name = comm.trim();
+  while (name.length > 2 && name.startsWith('(') && name.endsWith(')')) name = name.slice(1, -1).trim();
+  return name;
+}
+
+function trapReason(trap: string): string {
+  switch (trap) {
+    case 'general protection fault':
+      return _('general protection fault');
+    case 'trap invalid opcode':
+      return _('invalid instruction');
+    case 'trap divide error':
+      return _('division by zero');
+    default:
+      return trap.replace(/^trap /, '');
+  }
+}
+
+// Translators: {reason} says how, such as "segmentation fault"; {object} is the library or program it was in.
+const crashTitle = (program: string, reason: string, object: string | undefined) =>
+  object
+    ? format(_('{program} crashed ({reason} in {object})'), { program, reason, object })
+    : format(_('{program} crashed ({reason})'), { program, reason });
+
+/**
+ * Both this detector and coredump report one crash where systemd-coredump runs: the kernel's line comes first,
+ * seconds before systemd-coredump has written the core and its stack trace, so waiting for it would need a timer
+ * the detectors do not have. Each says something the other does not (where it faulted; that a core was kept),
+ * and where systemd-coredump is absent or cores are off (apport, LimitCORE=0) this detector is the only word.
+ */
+export class CrashDetector implements Detector {
+  readonly kinds = [CRASH];
+
+  detect(event: WatchEvent): DetectorOutput[] {
+    if (!isJournal(event)) return [];
+    if (isKernel(event.entry)) return this.kernelCrash(event);
+    if (isServiceManager(event.entry)) return this.unitCrash(event);
+    return [];
+  }
+
+  private kernelCrash(event: JournalEvent): DetectorOutput[] {
+    const text = withoutDmesgTime(event.entry.message);
+    const segfault = SEGFAULT.exec(text);
+    const trap = segfault ? null : TRAP.exec(text);
+    const comm = (segfault ?? trap)?.[1];
+    if (comm === undefined) return [];
+    const program = programName(comm);
+    if (!program) return [];
+    const reason = trap ? trapReason(trap[3] ?? '') : _('segmentation fault');
+    return report(event, program, crashTitle(program, reason, IN_OBJECT.exec(text)?.[1]));
+  }
+
+  private unitCrash(event: JournalEvent): DetectorOutput[] {
+    const { entry } = event;
+    const exited = PROCESS_EXITED.exec(entry.message);
+    if (!exited && entry.fields.MESSAGE_ID !== MESSAGE_UNIT_PROCESS_EXIT) return [];
+    const code = entry.fields.EXIT_CODE ?? exited?.[2];
+    const signal = exited?.[3] ?? signalName(entry.fields.EXIT_STATUS);
+    const unit = unitOf(entry) ?? exited?.[1];
+    if (!unit || (code !== 'dumped' && code !== 'killed') || !signal || !CRASH_SIGNALS.has(signal)) return [];
+    return report(event, unit, format(_('{name} crashed ({signal})'), { name: unit, signal: `SIG${signal}` }));
+  }
+}
+
+/** EXIT_STATUS=11 → "SEGV". */
+function signalName(status: string | undefined): string | undefined {
+  const found = Object.entries(constants.signals).find(([, number]) => String(number) === status);
+  return found?.[0].replace(/^SIG/, '');
+}
+
+function report(event: JournalEvent, subject: string, title: string): DetectorOutput[] {
+  return [
+    {
+      report: { kind: CRASH, severity: 'error', subject, title, evidence: [journalEvidence(event)], at: event.at },
+    },
+  ];
+}

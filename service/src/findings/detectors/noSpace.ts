@@ -1,0 +1,109 @@
+// no-space: a program (any program: a full disk is a fact about the machine) or journald itself could not write
+// because a file system is full. Tied to the mount that holds the path the line names, else to the program.
+import { readFileSync } from 'node:fs';
+import type { JournalEntry, WatchEvent } from '../../watch/events.js';
+import type { Detector, DetectorOutput } from '../types.js';
+import { Bursts } from './bursts.js';
+import { isDaemon, isJournal, isKernel, journalEvidence } from './journal.js';
+import { withoutDmesgTime } from './kernelText.js';
+import { _, format } from '../../i18n.js';
+
+export const NO_SPACE = 'no-space';
+
+/** A full disk makes a program fail on every write: one report per mount (or program) in 10 minutes. */
+const QUIET_MS = 10 * 60_000;
+
+// strerror(ENOSPC) in C, Python ("[Errno 28] No space left on device: '/tmp/x'"), Go and Node ("ENOSPC: no space
+// left on device, write"), MySQL ("(OS errno 28 - No space left on device)"), Btrfs ("errno=-28 No space left"),
+// OSTree under flatpak ("min-free-space-size 500MB would be exceeded"), and plain words.
+const FULL =
+  /No space left on device|\bENOSPC\b|\berrno[:=]? ?-?28\b|\b(?:out of|not enough) (?:free )?(?:disk|storage) space\b|\bmin-free-space-(?:size|percent) \S+ would be exceeded/i;
+// The kernel names the file system's device: "BTRFS: error (device dm-0 state EA) in …: errno=-28 No space left".
+const KERNEL_DEVICE = /\(device ([^)\s]+)/;
+// ENOSPC also means a kernel table is full, not a disk: inotify watches ("ENOSPC: System limit for number of file
+// watchers reached"), System V semaphores (Apache: "(28)No space left on device: AH00023: Couldn't create the
+// proxy mutex") and message queues, cgroups, keyrings.
+const NOT_A_DISK =
+  /inotify|\bwatch(?:es|ers)?\b|\bsem(?:get|aphores?)\b|\bmutex\b|\bmsgget\b|\bmqueue\b|\bcgroup|\bkeyring/i;
+// The first absolute path the line names, quoted or bare; not a URL's "//host", nor a device or kernel file.
+const PATH = /(?:^|[\s'"`(=:[])(\/(?!\/)[^\s'"`:;,)\]]*)/;
+const PSEUDO = /^\/(?:dev|proc|sys)(?:\/|$)/;
+// journald's own lines are about the journal's files: "Failed to write entry (23 items, 712 bytes), ignoring: No
+// space left on device", "Failed to open system journal: …", "Failed to open runtime journal: …" (in /run).
+const RUNTIME_JOURNAL = /\bruntime journal\b/;
+
+/** Mount points from /proc/self/mountinfo (the fifth field, with the kernel's octal escapes undone). */
+export function readMountPoints(mountinfo = '/proc/self/mountinfo'): string[] {
+  let text: string;
+  try {
+    text = readFileSync(mountinfo, 'utf8');
+  } catch {
+    // Without a mount table every path counts as the root's.
+    return ['/'];
+  }
+  return text
+    .split('\n')
+    .map((line) => line.split(' ')[4] ?? '')
+    .filter(Boolean)
+    .map((point) => point.replace(/\\([0-7]{3})/g, (_match, octal: string) => String.fromCharCode(parseInt(octal, 8))));
+}
+
+/** The mount that holds `path`: the longest mount point above it. */
+export function mountOf(path: string, mountPoints: readonly string[]): string {
+  const above = mountPoints.filter((point) => point === '/' || path === point || path.startsWith(`${point}/`));
+  return above.sort((a, b) => b.length - a.length)[0] ?? '/';
+}
+
+/** Where journald keeps the journal its line is about: the volatile one in /run, or the persistent one. */
+function journalDirectory(text: string): string {
+  return RUNTIME_JOURNAL.test(text) ? '/run/log/journal' : '/var/log/journal';
+}
+
+/** The program that wrote the line, by journald's trusted fields. */
+function writer(entry: JournalEntry): string {
+  if (isKernel(entry)) return 'kernel';
+  const exe = entry.fields._EXE;
+  return entry.fields._COMM ?? (exe ? exe.slice(exe.lastIndexOf('/') + 1) : (entry.identifier ?? ''));
+}
+
+export class NoSpaceDetector implements Detector {
+  readonly kinds = [NO_SPACE];
+  private readonly reported = new Bursts(QUIET_MS, false);
+
+  /** `mountPoints` is read when a line says a disk is full (rarely): mounts come and go. */
+  constructor(private readonly mountPoints: () => readonly string[] = readMountPoints) {}
+
+  detect(event: WatchEvent): DetectorOutput[] {
+    if (!isJournal(event)) return [];
+    const { entry } = event;
+    const text = withoutDmesgTime(entry.message);
+    if (!FULL.test(text) || NOT_A_DISK.test(text)) return [];
+    const journald = isDaemon(entry, 'systemd-journald');
+    const named = PATH.exec(text)?.[1] ?? (journald ? journalDirectory(text) : undefined);
+    const path = named && !PSEUDO.test(named) ? named : undefined;
+    const mount = path ? mountOf(path, this.mountPoints()) : undefined;
+    const program = writer(entry);
+    const device = isKernel(entry) ? KERNEL_DEVICE.exec(text)?.[1] : undefined;
+    const subject = mount ?? device ?? program;
+    if (!this.reported.starts(subject, event.at)) return [];
+    const title = journald
+      ? format(_('The journal could not be written: no space left on {mount}'), { mount: mount ?? '/' })
+      : mount
+        ? format(_('No space left on {mount}'), { mount })
+        : device
+          ? format(_('The file system on {device} is full'), { device })
+          : format(_('{program} ran out of disk space'), { program: program || _('A program') });
+    return [
+      {
+        report: {
+          kind: NO_SPACE,
+          severity: 'error',
+          subject,
+          title,
+          evidence: [{ ...journalEvidence(event), ...(path && { path }) }],
+          at: event.at,
+        },
+      },
+    ];
+  }
+}

@@ -1,0 +1,186 @@
+import { CrashDetector, programName } from '../../../service/src/findings/detectors/crash.js';
+import type { JournalFields } from '../../support/journalEvents.js';
+import { journalEvent, reportsOf } from '../../support/journalEvents.js';
+
+const kernel = (message: string) =>
+  journalEvent({ MESSAGE: message, _TRANSPORT: 'kernel', SYSLOG_IDENTIFIER: 'kernel' });
+
+/** [subject, title] of what the detector reports for one event. */
+const verdict = (fields: JournalFields) =>
+  reportsOf(new CrashDetector().detect(journalEvent(fields))).map((r) => [r.subject, r.title, r.severity]);
+
+/** PID 1 writing about `unit`, with the structured fields systemd adds. */
+const systemd = (message: string, unit: string, code: string, status: string): JournalFields => ({
+  MESSAGE: message,
+  MESSAGE_ID: '98e322203f7a4ed290d09fe03c09fe15',
+  UNIT: unit,
+  EXIT_CODE: code,
+  EXIT_STATUS: status,
+  SYSLOG_IDENTIFIER: 'systemd',
+  _PID: '1',
+  _UID: '0',
+  _COMM: 'systemd',
+});
+
+describe('the crash detector', () => {
+  it('reads the kernel’s segfault and trap lines of several kernel versions, with and without the dmesg time', () => {
+    const lines: [string, string, string][] = [
+      [
+        'gnome-shell[2145]: segfault at 0 ip 00007f3a1c2b4e10 sp 00007ffd5a3c1e88 error 4 in libc.so.6[7f3a1c228000+195000] likely on CPU 3 (core 3, socket 0)',
+        'gnome-shell',
+        'gnome-shell crashed (segmentation fault in libc.so.6)',
+      ],
+      [
+        'python3[4242]: segfault at 8 ip 00007f9d2c1a3b40 sp 00007ffe0d6c2f10 error 4 in libpython3.8.so.1.0[7f9d2c0b0000+2c3000]',
+        'python3',
+        'python3 crashed (segmentation fault in libpython3.8.so.1.0)',
+      ],
+      // Firefox's content threads are named with a space; the kernel prints the thread's name.
+      [
+        'Web Content[12345]: segfault at 0 ip 00007f1e4a6b2c10 sp 00007ffc8e2d1a40 error 6 in libxul.so[7f1e47c00000+5a2c000]',
+        'Web Content',
+        'Web Content crashed (segmentation fault in libxul.so)',
+      ],
+      // 6.13 and later print the offset before the mapping.
+      [
+        'foo[1234]: segfault at 0 ip 000055d1c0a0b1c2 sp 00007ffd3c0e1e80 error 4 in foo[1b1c2,55d1c0a00000+12000] likely on CPU 0 (core 0, socket 0)',
+        'foo',
+        'foo crashed (segmentation fault in foo)',
+      ],
+      // dmesg -T, as pasted into a bug report.
+      [
+        '[Mon Jun 20 09:18:02 2016] systemd-network[19241]: segfault at 89 ip 000056362604cf6f sp 00007ffc1d2125c0 error 4 in systemd-networkd[56362600d000+c2000]',
+        'systemd-network',
+        'systemd-network crashed (segmentation fault in systemd-networkd)',
+      ],
+      // Cut after the stack pointer in the report it came from.
+      [
+        'traps: chrome[2979] trap invalid opcode ip:55911b28dba3 sp:7ffea558a3e0',
+        'chrome',
+        'chrome crashed (invalid instruction)',
+      ],
+      // A jump to nowhere: no mapping to name.
+      [
+        'foo[1234]: segfault at 0 ip 0000000000000000 sp 00007ffd3c0e1e80 error 14',
+        'foo',
+        'foo crashed (segmentation fault)',
+      ],
+      // A process systemd forked but had not yet executed: named in parentheses.
+      [
+        '(resolved)[812]: segfault at 0 ip 00007f3a1c2b4e10 sp 00007ffd5a3c1e88 error 4 in libsystemd-shared-255.so[7f3a1c000000+1d2000]',
+        'resolved',
+        'resolved crashed (segmentation fault in libsystemd-shared-255.so)',
+      ],
+      [
+        'traps: foo[1234] general protection fault ip:7f3a1c2b4e10 sp:7ffd5a3c1e88 error:0 in libc.so.6[7f3a1c228000+195000]',
+        'foo',
+        'foo crashed (general protection fault in libc.so.6)',
+      ],
+      [
+        'traps: foo[1234] trap invalid opcode ip:55d1c0a0b1c2 sp:7ffd3c0e1e80 error:0 in foo[55d1c0a00000+12000]',
+        'foo',
+        'foo crashed (invalid instruction in foo)',
+      ],
+      [
+        'traps: foo[1234] trap divide error ip:55d1c0a0b1c2 sp:7ffd3c0e1e80 error:0 in foo[55d1c0a00000+12000]',
+        'foo',
+        'foo crashed (division by zero in foo)',
+      ],
+      // Kernels before 3.x had no "traps: " prefix.
+      [
+        'foo[1234] trap invalid opcode ip:55d1c0a0b1c2 sp:7ffd3c0e1e80 error:0 in foo[55d1c0a00000+12000]',
+        'foo',
+        'foo crashed (invalid instruction in foo)',
+      ],
+      [
+        'traps: gjs[3456] trap int3 ip:7f8e2a1b3c4d sp:7ffd1e2f3a40 error:0 in libglib-2.0.so.0.7800.0[7f8e2a15e000+8f000]',
+        'gjs',
+        'gjs crashed (int3 in libglib-2.0.so.0.7800.0)',
+      ],
+    ];
+    for (const [line, subject, title] of lines) {
+      const expected = [[subject, title, 'error']];
+      expect(verdict({ MESSAGE: line, _TRANSPORT: 'kernel' }))
+        .withContext(line)
+        .toEqual(expected);
+      expect(verdict({ MESSAGE: `[ 1234.567890] ${line}`, _TRANSPORT: 'kernel' }))
+        .withContext(`dmesg: ${line}`)
+        .toEqual(expected);
+    }
+  });
+
+  it('believes segfault lines only from the kernel', () => {
+    const quoted = {
+      MESSAGE: 'foo[1234]: segfault at 0 ip 0000000000000000 sp 00007ffd3c0e1e80 error 14',
+      SYSLOG_IDENTIFIER: 'kernel',
+      _COMM: 'logger',
+      _TRANSPORT: 'syslog',
+    };
+    expect(verdict(quoted)).toEqual([]);
+    expect(reportsOf(new CrashDetector().detect(kernel('foo[1234]: new interface')))).toEqual([]);
+  });
+
+  it('reports a unit whose main process died of a fault, on systemd’s word', () => {
+    expect(
+      verdict(
+        systemd('backup.service: Main process exited, code=dumped, status=11/SEGV', 'backup.service', 'dumped', '11'),
+      ),
+    ).toEqual([['backup.service', 'backup.service crashed (SIGSEGV)', 'error']]);
+    // Cores off (LimitCORE=0): killed by the same signal.
+    expect(
+      verdict(
+        systemd('backup.service: Main process exited, code=killed, status=6/ABRT', 'backup.service', 'killed', '6'),
+      ),
+    ).toEqual([['backup.service', 'backup.service crashed (SIGABRT)', 'error']]);
+    // systemd before 209, lower case, and no structured fields.
+    expect(
+      verdict({ MESSAGE: 'iot.service: main process exited, code=dumped, status=11/SEGV', _PID: '1', _UID: '0' }),
+    ).toEqual([['iot.service', 'iot.service crashed (SIGSEGV)', 'error']]);
+    // A pasted line with a full stop, no structured fields.
+    expect(
+      verdict({
+        MESSAGE: 'foo.service: Main process exited, code=dumped, status=11/SEGV.',
+        _PID: '1',
+        _UID: '0',
+      }),
+    ).toEqual([['foo.service', 'foo.service crashed (SIGSEGV)', 'error']]);
+    // The user's own manager.
+    expect(
+      verdict({
+        MESSAGE: 'app.service: Main process exited, code=dumped, status=7/BUS',
+        USER_UNIT: 'app.service',
+        _UID: '1000',
+        _COMM: 'systemd',
+        _SYSTEMD_UNIT: 'user@1000.service',
+        _SYSTEMD_USER_UNIT: 'init.scope',
+      }),
+    ).toEqual([['app.service', 'app.service crashed (SIGBUS)', 'error']]);
+  });
+
+  it('leaves ordinary exits, kills and other programs’ claims alone', () => {
+    const quiet = [
+      systemd('backup.service: Main process exited, code=exited, status=1/FAILURE', 'backup.service', 'exited', '1'),
+      systemd('backup.service: Main process exited, code=killed, status=9/KILL', 'backup.service', 'killed', '9'),
+      systemd('backup.service: Main process exited, code=killed, status=15/TERM', 'backup.service', 'killed', '15'),
+      {
+        MESSAGE: 'backup.service: Main process exited, code=dumped, status=11/SEGV',
+        SYSLOG_IDENTIFIER: 'systemd',
+        _PID: '4242',
+        _UID: '1000',
+        _COMM: 'python3',
+      },
+    ];
+    for (const fields of quiet) expect(verdict(fields)).withContext(fields.MESSAGE!).toEqual([]);
+  });
+
+  it('takes the whole name out of systemd’s parentheses, never a fragment', () => {
+    expect(['(resolved)', '((resolved))', '(sd-pam)', 'foo (bar)', 'Web Content', '()'].map(programName)).toEqual([
+      'resolved',
+      'resolved',
+      'sd-pam',
+      'foo (bar)',
+      'Web Content',
+      '()',
+    ]);
+  });
+});

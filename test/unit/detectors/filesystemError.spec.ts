@@ -1,0 +1,29 @@
+import { FilesystemErrorDetector } from '../../../service/src/findings/detectors/filesystemError.js';
+import { journalEvent, reportsOf } from '../../support/journalEvents.js';
+
+const subjects = (message: string) =>
+  reportsOf(new FilesystemErrorDetector().detect(journalEvent({ MESSAGE: message, _TRANSPORT: 'kernel' }))).map((r) => [
+    r.subject,
+    r.title,
+  ]);
+
+describe('the filesystem-error detector on newer and pasted wordings', () => {
+  it('names the device of a Btrfs 6.x line, whose state follows a colon, with or without the dmesg time', () => {
+    for (const message of [
+      'BTRFS error (device nvme0n1p5: state E): open_ctree failed',
+      '[  184.120547] BTRFS error (device nvme0n1p5: state E): open_ctree failed',
+    ])
+      expect(subjects(message))
+        .withContext(message)
+        .toEqual([['nvme0n1p5', 'Btrfs filesystem errors on nvme0n1p5']]);
+  });
+
+  it('leaves failing disks to storage-error and mounts alone', () => {
+    for (const message of [
+      'I/O error, dev sdb, sector 1953521664 op 0x0:(READ) flags 0x80700 phys_seg 1 prio class 2',
+      'Buffer I/O error on dev sdb1, logical block 244190208, async page read',
+      'EXT4-fs (sda1): mounted filesystem with ordered data mode. Opts: (null)',
+    ])
+      expect(subjects(message)).withContext(message).toEqual([]);
+  });
+});
