@@ -328,3 +328,30 @@ describe('the unit-failed detector on the catalogue and the wordings of each sys
     expect(new UnitFailedDetector().detect(sdPam)).toEqual([]);
   });
 });
+
+describe("the unit-failed detector and a unit's old lines", () => {
+  it('leaves out what the unit logged long before it failed', () => {
+    const START = 1_773_479_523_000_000;
+    const line = (message: string, minutes: number, fields: Record<string, string>, index: number) =>
+      journalEvent({ __REALTIME_TIMESTAMP: String(START + minutes * 60_000_000), MESSAGE: message, ...fields }, index);
+    const sshd = { _SYSTEMD_UNIT: 'sshd.service', SYSLOG_IDENTIFIER: 'sshd', _PID: '812' };
+    const reports = reportsOf(
+      runDetector(new UnitFailedDetector(), [
+        line('Failed password for brent from 192.168.92.1 port 50176 ssh2', 0, sshd, 0),
+        line('/etc/ssh/sshd_config line 12: Bad configuration option: PermitRootLogn', 180, sshd, 1),
+        line(
+          "sshd.service: Failed with result 'exit-code'.",
+          181,
+          { UNIT: 'sshd.service', SYSLOG_IDENTIFIER: 'systemd', _PID: '1', _UID: '0' },
+          2,
+        ),
+      ]),
+    );
+    expect(reports.map((r) => r.evidence.map((e) => e.text))).toEqual([
+      [
+        "sshd.service: Failed with result 'exit-code'.",
+        '/etc/ssh/sshd_config line 12: Bad configuration option: PermitRootLogn',
+      ],
+    ]);
+  });
+});

@@ -33,6 +33,8 @@ const UNIT_NAME = /^[\w@:.\\-]+\.(?:service|socket|mount|automount|swap|target|p
 // A unit's start job and its "Failed with result" line arrive together: count them once.
 const SAME_FAILURE_MS = 2000;
 const MAX_UNITS = 4096;
+// What a unit logged an hour before it failed says nothing of why: a unit that ran quietly for days keeps its last lines.
+const UNIT_LINES_MAX_AGE_MS = 10 * 60_000;
 
 /** The executable a unit could not start because it is missing, from systemd's line saying so. */
 export function missingExecutableIn(text: string): string | null {
@@ -257,11 +259,15 @@ export class UnitFailedDetector implements Detector {
           severity: 'error',
           subject: failure.unit,
           title,
-          evidence: [failure.evidence, ...this.unitLog.take(failure.unit)],
+          evidence: [failure.evidence, ...this.recentLines(failure.unit, at)],
           at,
         },
       },
     ];
+  }
+
+  private recentLines(unit: string, at: Date): Evidence[] {
+    return this.unitLog.take(unit).filter((line) => at.getTime() - line.at.getTime() <= UNIT_LINES_MAX_AGE_MS);
   }
 
   private rememberExit(entry: JournalEntry): void {
