@@ -61,16 +61,6 @@ describe('the dns-failure detector on the wordings of each resolver', () => {
     ]);
   });
 
-  it("reports systemd-resolved 237's DVE-2018-0001 workaround for a server that answers wrongly", () => {
-    expect(
-      titles([
-        resolved(
-          'Server returned error NXDOMAIN, mitigating potential DNS violation DVE-2018-0001, retrying transaction with reduced feature level UDP.',
-        ),
-      ]),
-    ).toEqual([['', 'A DNS server gives wrong answers']]);
-  });
-
   it('reads glibc, apt, curl, dnsmasq and BIND failing to resolve', () => {
     expect(
       titles([
@@ -105,6 +95,10 @@ describe('the dns-failure detector on the wordings of each resolver', () => {
         }),
         resolved('Failed to send hostname reply: Transport endpoint is not connected'),
         resolved('Using DNS server 2620:fe::fe for transaction 1.'),
+        // resolved working around a server's wrong NXDOMAIN, and succeeding: noise on a healthy desktop
+        resolved(
+          'Server returned error NXDOMAIN, mitigating potential DNS violation DVE-2018-0001, retrying transaction with reduced feature level UDP.',
+        ),
         program(
           'NetworkManager',
           '<info>  [1665129461.3149] dns-mgr[0x55c1879e2430]: init: dns=default,systemd-resolved rc-manager=netconfig (auto)',

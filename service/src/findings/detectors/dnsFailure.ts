@@ -19,9 +19,6 @@ const RESUMED = /^Grace period over, resuming full feature set \(?[\w+-]+\)? for
 // systemd-resolved: "DNSSEC validation failed for question example.com IN A: signature-expired" (newer versions
 // add the extended error after the result).
 const DNSSEC_FAILED = /^DNSSEC validation failed for question (.+?): ([\w-]+)/;
-// systemd-resolved 237–238 working around a server that answers NXDOMAIN to EDNS0 queries: "Server returned error
-// NXDOMAIN, mitigating potential DNS violation DVE-2018-0001, retrying transaction with reduced feature level UDP."
-const DVE_2018_0001 = /^Server returned error (\S+), mitigating potential DNS violation DVE-2018-0001/;
 // glibc's gai_strerror(EAI_AGAIN) as programs log it, apt's "Temporary failure resolving 'deb.debian.org'",
 // and systemd-timesyncd/NetworkManager's "Failed to resolve <host>: …".
 const TEMPORARY_FAILURE = /Temporary failure (?:in name resolution|resolving '([^']+)')/;
@@ -67,7 +64,6 @@ export class DnsFailureDetector implements Detector {
     const resumed = RESUMED.exec(message);
     if (resumed && this.degraded.delete(resumed[1] ?? ''))
       return [{ resolve: { kind: DNS_FAILURE, subject: resumed[1] ?? '', at: event.at } }];
-    if (DVE_2018_0001.test(message)) return report(event, '', _('A DNS server gives wrong answers'));
     return [];
   }
 }
