@@ -94,7 +94,7 @@ describe('the oom-kill detector on the wordings of each kernel and systemd', () 
       ['vte-spawn-f6518140.scope', 'systemd-oomd killed vte-spawn-f6518140.scope: under memory pressure'],
     ]);
     expect(titles([oomdKill(0)])).toEqual([
-      ['vte-spawn-f6518140.scope', 'systemd-oomd killed vte-spawn-f6518140.scope: under memory pressure'],
+      ['vte-spawn-f6518140.scope', 'systemd-oomd killed vte-spawn-f6518140.scope to free memory'],
     ]);
   });
 

@@ -119,7 +119,8 @@ export class OomKillDetector implements Detector {
     const told = this.lastOomdKill.get(unit);
     this.rememberOomd(unit, event.at);
     if (told !== undefined && now - told < SAME_KILL_MS) return [];
-    return this.report(event, unit, format(_('systemd-oomd killed {name}: under memory pressure'), { name: unit }));
+    // The manager's line does not say whether pressure or swap decided it.
+    return this.report(event, unit, format(_('systemd-oomd killed {name} to free memory'), { name: unit }));
   }
 
   private rememberOomd(unit: string, at: Date): void {
