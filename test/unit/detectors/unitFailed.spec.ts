@@ -266,7 +266,8 @@ describe('the unit-failed detector on the catalogue and the wordings of each sys
           // systemd 233+, the full stop lost by a relay
           { MESSAGE: 'smbd.service: main process exited, code=exited, status=1/FAILURE' },
           { MESSAGE: "smbd.service: Failed with result 'exit-code'" },
-          // before 233
+          // before 233; systemd 219 (CentOS 7) without the comma and the status's name
+          { MESSAGE: 'nmbd.service: control process exited, code=exited status=1' },
           { MESSAGE: 'Unit nmbd.service entered failed state.' },
           { MESSAGE: 'winbind.service: Unit entered failed state.' },
           // 253+, no UNIT= kept: the name comes from the words
@@ -275,7 +276,7 @@ describe('the unit-failed detector on the catalogue and the wordings of each sys
       ),
     ).toEqual([
       ['smbd.service', 'smbd.service failed (exit code 1)'],
-      ['nmbd.service', 'nmbd.service failed'],
+      ['nmbd.service', 'nmbd.service failed (exit code 1)'],
       ['winbind.service', 'winbind.service failed'],
       ['rsync.service', 'rsync.service failed to start'],
     ]);

@@ -19,8 +19,10 @@ const MESSAGE_JOB_DONE = '39f53479d3a045ac8e11786248231fbf'; // "A start job …
 const FAILED_WITH_RESULT = /^(\S+): Failed with result '([\w-]+)'\.?$/;
 // Before systemd 233: "Unit foo.service entered failed state." and "foo.service: Unit entered failed state."
 const ENTERED_FAILED_STATE = /^(?:Unit (\S+) entered failed state|(\S+): Unit entered failed state)\.?$/;
-// "foo.service: Main process exited, code=exited, status=1/FAILURE" ("main process" before systemd 233)
-const PROCESS_EXITED = /^(\S+): (?:Main|Control) process exited, code=(exited|killed|dumped), status=(\d+)\/(\w+)/i;
+// "foo.service: Main process exited, code=exited, status=1/FAILURE" ("main process" before systemd 233; systemd
+// 219 of CentOS 7 also wrote "control process exited, code=exited status=1", no comma and no name)
+const PROCESS_EXITED =
+  /^(\S+): (?:Main|Control) process exited, code=(exited|killed|dumped),? status=(\d+)(?:\/(\w+))?/i;
 // "Failed to start foo.service - Foo Daemon." (253+) or "Failed to start Foo Daemon." (252 and before)
 const FAILED_TO_START = /^Failed to start (.+?)\.?$/;
 // The start job results that mean the unit itself did not start ("dependency" blames another unit, reported there).
@@ -278,7 +280,11 @@ export class UnitFailedDetector implements Detector {
     const unit = unitOf(entry) ?? exited?.[1];
     const code = exitCode ?? exited?.[2];
     // EXIT_STATUS is a number: the exit status, or the signal when killed; the text adds the signal's name.
-    const status = exited ? exited[code === 'exited' ? 3 : 4] : exitStatus && signalOrStatus(code, exitStatus);
+    const status = exited
+      ? code === 'exited'
+        ? exited[3]
+        : (exited[4] ?? signalOrStatus(code, exited[3] ?? ''))
+      : exitStatus && signalOrStatus(code, exitStatus);
     if (this.lastExit.size > MAX_UNITS) this.lastExit.clear();
     if (unit && code && status) this.lastExit.set(unit, code === 'exited' ? `exit code ${status}` : `signal ${status}`);
   }
