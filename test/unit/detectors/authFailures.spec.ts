@@ -77,6 +77,11 @@ describe('the auth-failures detector on the wordings of each program', () => {
         'PAM 4 more authentication failures; logname= uid=0 euid=0 tty=ssh ruser= rhost=45.148.10.151  user=root',
       ]),
     ).toEqual([['45.148.10.151', '5 failed login attempts from 45.148.10.151 within 10 minutes']]);
+    expect(
+      titles('sshd', [
+        'pam_unix(sshd:auth): 2 more authentication failures; logname= uid=0 euid=0 tty=ssh ruser= rhost=198.51.100.20  user=root',
+      ]),
+    ).toEqual([['198.51.100.20', '3 failed login attempts from 198.51.100.20 within 10 minutes']]);
   });
 
   it('tells of guessing from many addresses, a few tries each, as one finding about the service', () => {

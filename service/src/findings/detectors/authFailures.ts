@@ -10,7 +10,7 @@ import { _, format, ngettext } from '../../i18n.js';
 export const AUTH_FAILURES = 'auth-failures';
 
 export interface AuthFailuresOptions {
-  /** Failures from one source within the window that make a finding (default 5). */
+  /** Failures from one source within the window that make a finding (default 3). */
   threshold?: number;
   /** Default 10 minutes. */
   windowMs?: number;
@@ -38,15 +38,16 @@ const SSHD_MAX_TRIES =
   /^error: maximum authentication attempts exceeded for (?:invalid user )?(.*?) from (\S+) port (\d+)/;
 // sshd_config(5): "MaxAuthTries … The default is 6."
 const MAX_AUTH_TRIES = 6;
-// pam_unix on closing a PAM handle after several failures (support.c): "PAM 4 more authentication failures;
-// logname= uid=0 euid=0 tty=ssh ruser= rhost=45.148.10.151  user=root": the first failure and N more.
-const PAM_MORE = /^PAM (\d+) more authentication failures?;.*\brhost=(\S+)/;
+// pam_unix on closing a PAM handle after several failures (support.c), through pam_syslog: "pam_unix(sshd:auth):
+// 4 more authentication failures; logname= uid=0 euid=0 tty=ssh ruser= rhost=45.148.10.151  user=root", which
+// sshd's log also shows as "PAM 4 more authentication failures; …" (Debian 13): the first failure and N more.
+const PAM_MORE = /^(?:PAM|pam_unix\([\w.-]+:auth\):) (\d+) more authentication failures?;.*\brhost=(\S+)/;
 // pam_unix (pam_unix_auth.c), one line per failure of every PAM service (su, login, gdm-password, polkit-1…):
-// the programs' own words for the same failure (unix_chkpwd's "password check failed", su's "FAILED SU",
-// polkitd's "FAILED to authenticate") would count it twice. "pam_unix(gdm-password:auth): authentication failure; logname= uid=0 … rhost=  user=alice"
+// "pam_unix(gdm-password:auth): authentication failure; logname= uid=0 … rhost=  user=alice". The programs' own
+// words for the same failure (unix_chkpwd's "password check failed", su's "FAILED SU", polkitd's "FAILED to
+// authenticate") would count it twice.
 const PAM_UNIX = /^pam_unix\(([\w.-]+):auth\): authentication failure; (.*)$/;
-// sudo (logging.c): "alice : 3 incorrect password attempts ; TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=…",
-// sudo 1.9.8+ may print "alice : 3 incorrect password attempts ; TTY=…" with the host too; both start the same.
+// sudo (logging.c): "alice : 3 incorrect password attempts ; TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=…"
 const SUDO_ATTEMPTS = /^\s*(.+?) : (\d+) incorrect password attempts? ;/;
 // pam_faillock locked an account: as many failures as its deny= setting, in one line.
 const FAILLOCK = /^pam_faillock\([\w.-]+:auth\): Consecutive login failures for user (\S+) account temporarily locked/;
