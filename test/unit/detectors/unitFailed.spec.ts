@@ -174,3 +174,185 @@ describe('the unit-failed detector', () => {
     ).toBeNull();
   });
 });
+
+describe('the unit-failed detector on the catalogue and the wordings of each systemd', () => {
+  const START = 1_773_479_523_000_000;
+  /** PID 1's lines, `apart` µs from each other. */
+  const pid1 = (lines: Record<string, string>[], apart = 10_000_000) =>
+    lines.map((fields, i) =>
+      journalEvent(
+        {
+          __REALTIME_TIMESTAMP: String(START + i * apart),
+          SYSLOG_IDENTIFIER: 'systemd',
+          _PID: '1',
+          _UID: '0',
+          ...fields,
+        },
+        i,
+      ),
+    );
+  const titles = (events: WatchEvent[]) =>
+    reportsOf(runDetector(new UnitFailedDetector(), events)).map((r) => [r.subject, r.title]);
+
+  it('takes the unit and result from the catalogued fields, whatever the words', () => {
+    expect(
+      titles(
+        pid1([
+          {
+            MESSAGE: 'exit status 2',
+            MESSAGE_ID: '98e322203f7a4ed290d09fe03c09fe15',
+            UNIT: 'cups.service',
+            EXIT_CODE: 'exited',
+            EXIT_STATUS: '2',
+          },
+          // a localised or future wording of "Failed with result"
+          {
+            MESSAGE: 'cups.service: échec',
+            MESSAGE_ID: 'd9b373ed55a64feb8242e02dbe79a49c',
+            UNIT: 'cups.service',
+            UNIT_RESULT: 'exit-code',
+          },
+          {
+            MESSAGE: 'gdm.service: Main process exited, code=killed, status=6/ABRT',
+            MESSAGE_ID: '98e322203f7a4ed290d09fe03c09fe15',
+            UNIT: 'gdm.service',
+            EXIT_CODE: 'killed',
+            EXIT_STATUS: '6',
+          },
+          {
+            MESSAGE: 'gdm.service: Failed',
+            MESSAGE_ID: 'd9b373ed55a64feb8242e02dbe79a49c',
+            UNIT: 'gdm.service',
+            UNIT_RESULT: 'signal',
+          },
+        ]),
+      ),
+    ).toEqual([
+      ['cups.service', 'cups.service failed (exit code 2)'],
+      ['gdm.service', 'gdm.service failed (killed by SIGABRT)'],
+    ]);
+  });
+
+  it('reads a start job that timed out from its catalogued result (a missing disk in fstab)', () => {
+    expect(
+      titles(
+        pid1([
+          {
+            MESSAGE: 'Timed out waiting for device /dev/disk/by-uuid/1234-ABCD.',
+            MESSAGE_ID: 'be02cf6855d2428ba40df7e9d022f03d',
+            UNIT: 'dev-disk-by\\x2duuid-1234\\x2dABCD.device',
+            JOB_TYPE: 'start',
+            JOB_RESULT: 'timeout',
+          },
+          // a dependency's failure is reported on the unit that failed, not on each one waiting for it
+          {
+            MESSAGE: 'Dependency failed for /boot/efi.',
+            MESSAGE_ID: 'be02cf6855d2428ba40df7e9d022f03d',
+            UNIT: 'boot-efi.mount',
+            JOB_TYPE: 'start',
+            JOB_RESULT: 'dependency',
+          },
+        ]),
+      ),
+    ).toEqual([
+      ['dev-disk-by\\x2duuid-1234\\x2dABCD.device', 'dev-disk-by\\x2duuid-1234\\x2dABCD.device failed (timed out)'],
+    ]);
+  });
+
+  it('reads the words alone, with or without the full stop, in the wordings before and after systemd 233', () => {
+    expect(
+      titles(
+        pid1([
+          // systemd 233+, the full stop lost by a relay
+          { MESSAGE: 'smbd.service: main process exited, code=exited, status=1/FAILURE' },
+          { MESSAGE: "smbd.service: Failed with result 'exit-code'" },
+          // before 233; systemd 219 (CentOS 7) without the comma and the status's name
+          { MESSAGE: 'nmbd.service: control process exited, code=exited status=1' },
+          { MESSAGE: 'Unit nmbd.service entered failed state.' },
+          { MESSAGE: 'winbind.service: Unit entered failed state.' },
+          // 253+, no UNIT= kept: the name comes from the words
+          { MESSAGE: 'Failed to start rsync.service - fast remote file copy program daemon' },
+        ]),
+      ),
+    ).toEqual([
+      ['smbd.service', 'smbd.service failed (exit code 1)'],
+      ['nmbd.service', 'nmbd.service failed (exit code 1)'],
+      ['winbind.service', 'winbind.service failed'],
+      ['rsync.service', 'rsync.service failed to start'],
+    ]);
+  });
+
+  it('counts an old "entered failed state" and the job line beside it once', () => {
+    expect(
+      titles(
+        pid1(
+          [
+            {
+              MESSAGE: 'Failed to start Samba SMB Daemon.',
+              UNIT: 'smbd.service',
+              MESSAGE_ID: 'be02cf6855d2428ba40df7e9d022f03d',
+              JOB_TYPE: 'start',
+              JOB_RESULT: 'failed',
+            },
+            { MESSAGE: 'Unit smbd.service entered failed state.', UNIT: 'smbd.service' },
+          ],
+          100_000,
+        ),
+      ),
+    ).toEqual([['smbd.service', 'smbd.service failed to start']]);
+  });
+
+  it('never names init.scope, the manager itself, as the failed unit', () => {
+    expect(
+      titles(
+        pid1([
+          // the failing start of a unit whose name the line does not give, from PID 1 in init.scope
+          { MESSAGE: 'Failed to start Load Kernel Modules.' },
+          {
+            MESSAGE: 'Failed to start Load Kernel Modules',
+            MESSAGE_ID: 'be02cf6855d2428ba40df7e9d022f03d',
+            JOB_TYPE: 'start',
+            JOB_RESULT: 'failed',
+          },
+        ]),
+      ),
+    ).toEqual([]);
+    // a program in a user manager's init.scope ("(sd-pam)") repeating systemd's words claims nothing for init.scope
+    const sdPam = journalEvent({
+      MESSAGE: "Failed with result 'exit-code'.",
+      _PID: '1211',
+      _UID: '1000',
+      _COMM: '(sd-pam)',
+      _SYSTEMD_UNIT: 'user@1000.service',
+      _SYSTEMD_USER_UNIT: 'init.scope',
+    });
+    expect(new UnitFailedDetector().detect(sdPam)).toEqual([]);
+  });
+});
+
+describe("the unit-failed detector and a unit's old lines", () => {
+  it('leaves out what the unit logged long before it failed', () => {
+    const START = 1_773_479_523_000_000;
+    const line = (message: string, minutes: number, fields: Record<string, string>, index: number) =>
+      journalEvent({ __REALTIME_TIMESTAMP: String(START + minutes * 60_000_000), MESSAGE: message, ...fields }, index);
+    const sshd = { _SYSTEMD_UNIT: 'sshd.service', SYSLOG_IDENTIFIER: 'sshd', _PID: '812' };
+    const reports = reportsOf(
+      runDetector(new UnitFailedDetector(), [
+        line('Failed password for brent from 192.168.92.1 port 50176 ssh2', 0, sshd, 0),
+        line('/etc/ssh/sshd_config line 12: Bad configuration option: PermitRootLogn', 180, sshd, 1),
+        line(
+          "sshd.service: Failed with result 'exit-code'.",
+          181,
+          { UNIT: 'sshd.service', SYSLOG_IDENTIFIER: 'systemd', _PID: '1', _UID: '0' },
+          2,
+        ),
+      ]),
+    );
+    expect(reports.map((r) => r.evidence.map((e) => e.text))).toEqual([
+      [
+        "sshd.service: Failed with result 'exit-code'.",
+        '/etc/ssh/sshd_config line 12: Bad configuration option: PermitRootLogn',
+      ],
+    ]);
+  });
+});

@@ -1,15 +1,19 @@
 // coredump: systemd-coredump caught a crashing process.
 import type { WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput } from '../types.js';
-import { isJournal, journalEvidence } from './journal.js';
+import { bareProcessName, isJournal, journalEvidence } from './journal.js';
 import { _, format } from '../../i18n.js';
 
 export const COREDUMP = 'coredump';
 
+// Message IDs from systemd's catalog (catalog/systemd.catalog.in): "Process @COREDUMP_PID@ (@COREDUMP_COMM@)
+// dumped core", and "… terminated abnormally" for a crash handed to systemd-coredump --backtrace with its trace.
 const MESSAGE_COREDUMP = 'fc2e22bc6ee647b6b90729ab34a250b1';
-// "Process 4242 (gnome-calculato) of user 1000 dumped core." followed by the stack trace. (Newer
-// versions first log "… terminated abnormally with signal 11/SEGV, processing...", without the ID: not a report.)
-const DUMPED_CORE = /^Process (\d+) \((.+?)\) of user (\d+) dumped core\./;
+const MESSAGE_BACKTRACE = '1f4e0a44a88649939aaea34fc6da8c95';
+// "Process 4242 (gnome-calculato) of user 1000 dumped core." followed by the stack trace; the name may itself be in
+// parentheses, "Process 1211 ((sd-pam)) of user 1000 dumped core.". (Newer versions first log "… terminated
+// abnormally with signal 11/SEGV, processing...", without the ID: not a report.)
+const DUMPED_CORE = /^Process (\d+) \((.+?)\) of user (\d+) dumped core\.?/;
 
 export class CoredumpDetector implements Detector {
   readonly kinds = [COREDUMP];
@@ -18,10 +22,11 @@ export class CoredumpDetector implements Detector {
     if (!isJournal(event)) return [];
     const { entry } = event;
     const fields = entry.fields;
-    const parsed = entry.identifier === 'systemd-coredump' ? DUMPED_CORE.exec(entry.message) : null;
-    if (fields.MESSAGE_ID !== MESSAGE_COREDUMP && !parsed) return [];
+    const catalogued = fields.MESSAGE_ID === MESSAGE_COREDUMP || fields.MESSAGE_ID === MESSAGE_BACKTRACE;
+    const parsed = catalogued || entry.identifier === 'systemd-coredump' ? DUMPED_CORE.exec(entry.message) : null;
+    if (!catalogued && !parsed) return [];
     const comm = fields.COREDUMP_COMM ?? parsed?.[2];
-    const subject = fields.COREDUMP_EXE ?? comm;
+    const subject = fields.COREDUMP_EXE ?? (comm && bareProcessName(comm));
     if (!subject) return [];
     // COREDUMP_COMM is cut to 15 characters ("gnome-calculato"): prefer the executable's name.
     const name = fields.COREDUMP_EXE ? subject.slice(subject.lastIndexOf('/') + 1) : subject;

@@ -16,6 +16,25 @@ export function isKernel(entry: JournalEntry): boolean {
   return entry.transport === 'kernel';
 }
 
+/**
+ * A kernel line as the kernel wrote it. Lines that went through dmesg or a syslog relay keep printk's
+ * "[  123.456789] " time stamp in MESSAGE; the words that follow are the same.
+ */
+export function kernelText(entry: JournalEntry): string {
+  return entry.message.replace(/^\[\s*\d+\.\d+\]\s*/, '');
+}
+
+/**
+ * A process name without the parentheses around it, all of them: the kernel and systemd-coredump print
+ * "(%s)" around a name that may itself be "(sd-pam)" or "(resolved)" (systemd's name for a child before
+ * it executes the service's program), so "((sd-pam))" is "sd-pam", never "(sd-pam".
+ */
+export function bareProcessName(name: string): string {
+  let bare = name.trim();
+  while (bare.length > 2 && bare.startsWith('(') && bare.endsWith(')')) bare = bare.slice(1, -1).trim();
+  return bare;
+}
+
 /** The first line of a message: coredump messages carry whole stack traces. */
 export function firstLine(message: string): string {
   const end = message.indexOf('\n');
@@ -32,8 +51,13 @@ export function journalEvidence(event: JournalEvent): Evidence {
  */
 export function unitOf(entry: JournalEntry): string | undefined {
   const named = entry.fields.UNIT ?? entry.fields.USER_UNIT;
-  if (named !== undefined || isServiceManager(entry)) return named;
-  return entry.fields._SYSTEMD_USER_UNIT ?? entry.fields._SYSTEMD_UNIT;
+  if (named !== undefined || isServiceManager(entry)) return subjectUnit(named);
+  return subjectUnit(entry.fields._SYSTEMD_USER_UNIT ?? entry.fields._SYSTEMD_UNIT);
+}
+
+/** init.scope holds a service manager itself (and its helpers such as "(sd-pam)"): never what a finding is about. */
+function subjectUnit(unit: string | undefined): string | undefined {
+  return unit === 'init.scope' ? undefined : unit;
 }
 
 /** PID 1 as root: journald's _PID and _UID come from the writer's credentials, which no other process has. */

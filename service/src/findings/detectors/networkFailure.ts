@@ -4,7 +4,7 @@
 // dropping. wifi-secrets: the network needs a password nobody gave.
 import type { WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput } from '../types.js';
-import { isJournal, journalEvidence, type JournalEvent } from './journal.js';
+import { isJournal, isKernel, journalEvidence, kernelText, type JournalEvent } from './journal.js';
 import { SlidingWindow } from './window.js';
 import { _, format } from '../../i18n.js';
 
@@ -30,8 +30,17 @@ const NETWORKD = new RegExp(String.raw`^${IFACE}: (?:Lost carrier$|DHCP lease lo
 // NIC drivers: "e1000e: eth0 NIC Link is Down", "r8169 0000:02:00.0 eth1: Link is Down", "r8168: eth0: link down",
 // and transmit hangs: "e1000e 0000:00:19.0 eth0: Detected Hardware Unit Hang", "igb 0000:09:00.0: Detected Tx Unit Hang".
 const LINK_DOWN = new RegExp(String.raw`\b${IFACE}:? (?:NIC )?[Ll]ink (?:is )?[Dd]own\b`);
-const UNIT_HANG = new RegExp(String.raw`^\S+ ${IFACE}:? Detected (?:Hardware|Tx) Unit Hang`);
-// dhclient, with the interface of its last DISCOVER: "No DHCPOFFERS received."
+// The driver, the PCI device, then the interface when it has one: "e1000e 0000:00:19.0 eth0: …", "igb 0000:09:00.0: …".
+const UNIT_HANG =
+  /^[\w-]+:? (?:([\da-f]{4}:[\da-f]{2}:[\da-f]{2}\.\d):? )?(?:([\w.@-]+): )?Detected (?:Hardware|Tx) Unit Hang/;
+// NetworkManager when the cable or the radio link goes while connected: "device (eth0): state change: activated ->
+// unavailable (reason 'carrier-changed', sys-iface-state: 'managed')". Coming back up passes through "unavailable ->
+// disconnected" with the same reason: not a loss.
+const NM_CARRIER_LOST = new RegExp(
+  String.raw`device \(${IFACE}\): state change: activated -> unavailable \(reason 'carrier-changed'`,
+);
+// dhclient, with the interface of its last DISCOVER: "No DHCPOFFERS received.", then "No working leases in
+// persistent database - sleeping."
 const DHCP_DISCOVER = new RegExp(String.raw`^DHCPDISCOVER on ${IFACE}`);
 // wpa_supplicant: "wlan0: CTRL-EVENT-DISCONNECTED bssid=… reason=16" — once is a roam, three times is a problem.
 const WPA_DISCONNECTED = new RegExp(String.raw`^${IFACE}: CTRL-EVENT-DISCONNECTED`);
@@ -45,17 +54,19 @@ export class NetworkFailureDetector implements Detector {
 
   detect(event: WatchEvent): DetectorOutput[] {
     if (!isJournal(event)) return [];
-    const message = event.entry.message;
+    const message = isKernel(event.entry) ? kernelText(event.entry) : event.entry.message;
     const secrets = first(NM_SECRETS, message);
     if (secrets !== null)
       return this.report(event, WIFI_SECRETS, secrets, _('{iface} could not connect: the network needs a password'));
-    const failure = first(NM_FAILURES, message) ?? NETWORKD.exec(message)?.[1] ?? UNIT_HANG.exec(message)?.[1];
-    if (failure) return this.report(event, NETWORK_FAILURE, failure, _('{iface} lost its network connection'));
-    const down = LINK_DOWN.exec(message)?.[1];
+    const hang = UNIT_HANG.exec(message);
+    const failure = first(NM_FAILURES, message) ?? NETWORKD.exec(message)?.[1] ?? (hang && (hang[2] ?? hang[1] ?? ''));
+    if (failure !== null && failure !== undefined)
+      return this.report(event, NETWORK_FAILURE, failure, _('{iface} lost its network connection'));
+    const down = LINK_DOWN.exec(message)?.[1] ?? NM_CARRIER_LOST.exec(message)?.[1];
     if (down) return this.report(event, NETWORK_FAILURE, down, _('{iface} lost its link'));
     const discover = DHCP_DISCOVER.exec(message)?.[1];
     if (discover) this.dhcpInterface = discover;
-    if (message.startsWith('No DHCPOFFERS received'))
+    if (/^No (?:DHCPOFFERS received|working leases in persistent database)/.test(message))
       return this.report(event, NETWORK_FAILURE, this.dhcpInterface, _('{iface} got no address from DHCP'));
     const dropped = WPA_DISCONNECTED.exec(message)?.[1];
     if (dropped && this.drops.add(dropped, event.at) >= DROPS)

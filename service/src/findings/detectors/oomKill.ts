@@ -1,19 +1,41 @@
 // oom-kill: the kernel's OOM killer or systemd-oomd killed something.
 import type { WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput } from '../types.js';
-import { isJournal, isKernel, journalEvidence, type JournalEvent } from './journal.js';
+import {
+  bareProcessName,
+  isJournal,
+  isKernel,
+  isServiceManager,
+  journalEvidence,
+  kernelText,
+  unitOf,
+  type JournalEvent,
+} from './journal.js';
 import { _, format } from '../../i18n.js';
 
 export const OOM_KILL = 'oom-kill';
 
-// Kernel (mm/oom_kill.c): "Out of memory: Killed process 4242 (firefox) total-vm:…",
-// "Memory cgroup out of memory: Killed process 4242 (node) …".
-const KILLED_PROCESS = /^(?:Memory cgroup )?Out of memory(?: \([^)]*\))?: Killed process (\d+) \((.+?)\)/i;
+// Kernel (mm/oom_kill.c): "Out of memory: Killed process 4242 (firefox) total-vm:…", "Memory cgroup out of
+// memory: Killed process 4242 (node) …"; before 5.x the decision came first, "Out of memory: Kill process 4242
+// (firefox) score 900 or sacrifice child", then "Killed process 4242 (firefox) total-vm:…" on its own. The name is
+// the task's comm, which may itself be in parentheses: "((sd-pam))".
+const KILLED_PROCESS =
+  /^(?:(?:Memory cgroup )?Out of memory(?: \([^)]*\))?: )?Kill(?:ed)? process (\d+) \((.+)\)(?= total-vm:| score |,|$)/i;
 // Kernel, just before: "oom-kill:constraint=CONSTRAINT_NONE,…,task=firefox,pid=4242,uid=1000"
 const OOM_KILL_LINE = /^oom-kill:constraint=(\w+),.*,task=(.+?),pid=(\d+),uid=\d+/;
 // systemd-oomd: "Killed /user.slice/…/app-firefox-4242.scope due to memory pressure for … being 78.19% > 50.00% …"
 // and "Killed … due to memory used (…) / total (…) and swap used (…) / total (…) being more than 90.00%".
 const OOMD_KILLED = /^Killed (\/\S+) due to (memory pressure|memory used|swap used)/;
+// The service manager about a unit (catalog/systemd.catalog.in): "A process of @UNIT@ unit has been killed by the
+// OOM killer." ("foo.service: A process of this unit has been killed by the OOM killer.", systemd 248+) and
+// "systemd-oomd killed one or more processes in unit @UNIT@" ("foo.scope: systemd-oomd killed 3 process(es) in
+// this unit.", 252+).
+const MESSAGE_UNIT_OUT_OF_MEMORY = 'fe6faa94e7774663a0da52717891d8ef';
+const MESSAGE_UNIT_OOMD_KILL = 'd989611b15e44c9dbf31e3c81256e4ed';
+const UNIT_OUT_OF_MEMORY = /^(\S+): A process of this unit has been killed by the OOM killer\.?$/;
+const UNIT_OOMD_KILL = /^(\S+): systemd-oomd killed \d+ process\(es\) in this unit\.?$/;
+// The kernel's or oomd's line and the manager's about the same kill come within moments of each other.
+const SAME_KILL_MS = 2000;
 
 // The kernel's oom_constraint names.
 /** Why the kernel killed, from the oom-kill line's constraint. */
@@ -37,33 +59,73 @@ export class OomKillDetector implements Detector {
   readonly kinds = [OOM_KILL];
   /** The pid from the last "oom-kill:" line: the "Killed process" line that follows is the same kill. */
   private lastPid: string | undefined;
+  /** When the kernel last killed, and when oomd last killed each unit: the manager's line repeats them. */
+  private lastKernelKill = -Infinity;
+  private readonly lastOomdKill = new Map<string, number>();
 
   detect(event: WatchEvent): DetectorOutput[] {
     if (!isJournal(event)) return [];
     const { entry } = event;
-    if (isKernel(entry)) {
-      const line = OOM_KILL_LINE.exec(entry.message);
-      if (line) {
-        const [, constraint = '', name = '', pid] = line;
-        this.lastPid = pid;
-        return this.report(event, name, killedTitle(name, outOf(constraint)));
-      }
-      const killed = KILLED_PROCESS.exec(entry.message);
-      if (!killed) return [];
-      const repeat = killed[1] === this.lastPid;
-      this.lastPid = undefined;
-      if (repeat) return [];
-      const constraint = entry.message.startsWith('Memory cgroup') ? 'CONSTRAINT_MEMCG' : 'CONSTRAINT_NONE';
-      return this.report(event, killed[2] ?? '', killedTitle(killed[2] ?? '', outOf(constraint)));
-    }
+    if (isKernel(entry)) return this.kernel(event);
+    if (isServiceManager(entry)) return this.manager(event);
     const oomd = entry.identifier === 'systemd-oomd' ? OOMD_KILLED.exec(entry.message) : null;
     if (!oomd) return [];
     const name = cgroupName(oomd[1] ?? '');
+    if (name === 'init.scope') return [];
+    this.rememberOomd(name, event.at);
     const title =
       oomd[2] === 'memory pressure'
         ? _('systemd-oomd killed {name}: under memory pressure')
         : _('systemd-oomd killed {name}: memory and swap were nearly full');
     return this.report(event, name, format(title, { name }));
+  }
+
+  private kernel(event: JournalEvent): DetectorOutput[] {
+    const message = kernelText(event.entry);
+    const line = OOM_KILL_LINE.exec(message);
+    if (line) {
+      const [, constraint = '', task = '', pid] = line;
+      this.lastPid = pid;
+      this.lastKernelKill = event.at.getTime();
+      const name = bareProcessName(task);
+      return this.report(event, name, killedTitle(name, outOf(constraint)));
+    }
+    const killed = KILLED_PROCESS.exec(message);
+    if (!killed) return [];
+    const repeat = killed[1] === this.lastPid;
+    // Before 5.x "Kill process" comes first and "Killed process" repeats it.
+    this.lastPid = /Kill process/i.test(message) ? killed[1] : undefined;
+    if (repeat) return [];
+    this.lastKernelKill = event.at.getTime();
+    const name = bareProcessName(killed[2] ?? '');
+    const constraint = /^Memory cgroup/i.test(message) ? 'CONSTRAINT_MEMCG' : 'CONSTRAINT_NONE';
+    return this.report(event, name, killedTitle(name, outOf(constraint)));
+  }
+
+  /** The manager's word on a unit's kill: reported only when the kernel's or oomd's line did not come with it. */
+  private manager(event: JournalEvent): DetectorOutput[] {
+    const { fields, message } = event.entry;
+    const oom = fields.MESSAGE_ID === MESSAGE_UNIT_OUT_OF_MEMORY ? null : UNIT_OUT_OF_MEMORY.exec(message);
+    const oomd = fields.MESSAGE_ID === MESSAGE_UNIT_OOMD_KILL ? null : UNIT_OOMD_KILL.exec(message);
+    const byKernel = fields.MESSAGE_ID === MESSAGE_UNIT_OUT_OF_MEMORY || oom !== null;
+    if (!byKernel && fields.MESSAGE_ID !== MESSAGE_UNIT_OOMD_KILL && !oomd) return [];
+    const unit = unitOf(event.entry) ?? oom?.[1] ?? oomd?.[1];
+    if (!unit) return [];
+    const now = event.at.getTime();
+    if (byKernel) {
+      if (now - this.lastKernelKill < SAME_KILL_MS) return [];
+      return this.report(event, unit, killedTitle(unit, _('the system ran out of memory')));
+    }
+    const told = this.lastOomdKill.get(unit);
+    this.rememberOomd(unit, event.at);
+    if (told !== undefined && now - told < SAME_KILL_MS) return [];
+    // The manager's line does not say whether pressure or swap decided it.
+    return this.report(event, unit, format(_('systemd-oomd killed {name} to free memory'), { name: unit }));
+  }
+
+  private rememberOomd(unit: string, at: Date): void {
+    if (this.lastOomdKill.size > 1024) this.lastOomdKill.clear();
+    this.lastOomdKill.set(unit, at.getTime());
   }
 
   private report(event: JournalEvent, subject: string, title: string): DetectorOutput[] {

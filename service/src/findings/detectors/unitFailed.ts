@@ -9,18 +9,24 @@ import { _, format } from '../../i18n.js';
 
 export const UNIT_FAILED = 'unit-failed';
 
-// Message IDs from systemd's catalog (src/systemd/sd-messages.h).
-const MESSAGE_UNIT_FAILURE_RESULT = 'd9b373ed55a64feb8242e02dbe79a49c';
-const MESSAGE_UNIT_PROCESS_EXIT = '98e322203f7a4ed290d09fe03c09fe15';
-const MESSAGE_JOB_FAILED = 'be02cf6855d2428ba40df7e9d022f03d';
-const MESSAGE_JOB_DONE = '39f53479d3a045ac8e11786248231fbf';
+// Message IDs from systemd's catalog (catalog/systemd.catalog.in; src/systemd/sd-messages.h).
+const MESSAGE_UNIT_FAILURE_RESULT = 'd9b373ed55a64feb8242e02dbe79a49c'; // "Unit failed", UNIT_RESULT=
+const MESSAGE_UNIT_PROCESS_EXIT = '98e322203f7a4ed290d09fe03c09fe15'; // "Unit process exited", EXIT_CODE= EXIT_STATUS=
+const MESSAGE_JOB_FAILED = 'be02cf6855d2428ba40df7e9d022f03d'; // "A start job for unit @UNIT@ has failed", JOB_RESULT=
+const MESSAGE_JOB_DONE = '39f53479d3a045ac8e11786248231fbf'; // "A start job … has finished successfully"
 
-// "foo.service: Failed with result 'exit-code'." (service.c, and the same for sockets, mounts…)
-const FAILED_WITH_RESULT = /^(\S+): Failed with result '([\w-]+)'\.$/;
-// "foo.service: Main process exited, code=exited, status=1/FAILURE"
-const PROCESS_EXITED = /^(\S+): (?:Main|Control) process exited, code=(exited|killed|dumped), status=(\d+)\/(\w+)$/;
-// "Failed to start foo.service - Foo Daemon." (253+) or "Failed to start Foo Daemon." (252)
-const FAILED_TO_START = /^Failed to start (.+)\.$/;
+// "foo.service: Failed with result 'exit-code'." (systemd 233+: service.c, and the same for sockets, mounts…)
+const FAILED_WITH_RESULT = /^(\S+): Failed with result '([\w-]+)'\.?$/;
+// Before systemd 233: "Unit foo.service entered failed state." and "foo.service: Unit entered failed state."
+const ENTERED_FAILED_STATE = /^(?:Unit (\S+) entered failed state|(\S+): Unit entered failed state)\.?$/;
+// "foo.service: Main process exited, code=exited, status=1/FAILURE" ("main process" before systemd 233; systemd
+// 219 of CentOS 7 also wrote "control process exited, code=exited status=1", no comma and no name)
+const PROCESS_EXITED =
+  /^(\S+): (?:Main|Control) process exited, code=(exited|killed|dumped),? status=(\d+)(?:\/(\w+))?/i;
+// "Failed to start foo.service - Foo Daemon." (253+) or "Failed to start Foo Daemon." (252 and before)
+const FAILED_TO_START = /^Failed to start (.+?)\.?$/;
+// The start job results that mean the unit itself did not start ("dependency" blames another unit, reported there).
+const FAILED_JOB_RESULTS = new Set(['failed', 'timeout']);
 // "Failed to locate executable /usr/bin/foo: No such file or directory" (252), "Unable to locate
 // executable '/usr/bin/foo': …" (254+), "Failed at step EXEC spawning /usr/bin/foo: …" (older).
 const MISSING_EXECUTABLE =
@@ -29,6 +35,8 @@ const UNIT_NAME = /^[\w@:.\\-]+\.(?:service|socket|mount|automount|swap|target|p
 // A unit's start job and its "Failed with result" line arrive together: count them once.
 const SAME_FAILURE_MS = 2000;
 const MAX_UNITS = 4096;
+// What a unit logged an hour before it failed says nothing of why: a unit that ran quietly for days keeps its last lines.
+const UNIT_LINES_MAX_AGE_MS = 10 * 60_000;
 
 /** The executable a unit could not start because it is missing, from systemd's line saying so. */
 export function missingExecutableIn(text: string): string | null {
@@ -45,27 +53,37 @@ export interface UnitFailure {
   evidence: Evidence;
   /** Whether the event is systemd's "Failed to start" job message (which repeats the result line). */
   jobMessage: boolean;
+  /** Whether the line only restates a failure another line of the same moment tells (old "entered failed state"). */
+  restates?: boolean;
 }
 
-/** The unit failure an event reports, or null. */
+/** The unit failure an event reports, or null. Structure first: the catalogued message and its fields, then the words. */
 export function parseUnitFailure(event: WatchEvent): UnitFailure | null {
   if (event.type === 'unit') return unitStateFailure(event.state, event.at);
   if (event.type !== 'journal' || !isServiceManager(event.entry)) return null;
   const entry = event.entry;
-  const result = FAILED_WITH_RESULT.exec(entry.message);
-  if (result || entry.fields.MESSAGE_ID === MESSAGE_UNIT_FAILURE_RESULT) {
+  const { MESSAGE_ID: id, UNIT_RESULT: unitResult, JOB_TYPE: jobType, JOB_RESULT: jobResult } = entry.fields;
+  const result = id === MESSAGE_UNIT_FAILURE_RESULT ? null : FAILED_WITH_RESULT.exec(entry.message);
+  if (id === MESSAGE_UNIT_FAILURE_RESULT || result) {
     const unit = unitOf(entry) ?? result?.[1];
-    const unitResult = entry.fields.UNIT_RESULT ?? result?.[2];
     if (!unit) return null;
-    return { unit, result: unitResult, evidence: journalEvidence(event), jobMessage: false };
+    return { unit, result: unitResult ?? result?.[2], evidence: journalEvidence(event), jobMessage: false };
   }
-  const started = FAILED_TO_START.exec(entry.message);
-  if (started && (entry.fields.MESSAGE_ID ?? MESSAGE_JOB_FAILED) === MESSAGE_JOB_FAILED) {
-    const unit = unitOf(entry) ?? (started[1] ?? '').replace(/ - .*/, '');
-    if (!UNIT_NAME.test(unit)) return null;
-    return { unit, result: entry.fields.JOB_RESULT, evidence: journalEvidence(event), jobMessage: true };
+  const entered = ENTERED_FAILED_STATE.exec(entry.message);
+  if (entered) {
+    const unit = unitOf(entry) ?? entered[1] ?? entered[2];
+    // Old systemd wrote it with the job's "Failed to start": count the pair once, as for the result line.
+    return unit ? { unit, evidence: journalEvidence(event), jobMessage: false, restates: true } : null;
   }
-  return null;
+  if (id === MESSAGE_JOB_FAILED) {
+    if (jobType !== undefined && jobType !== 'start') return null;
+    if (jobResult !== undefined && !FAILED_JOB_RESULTS.has(jobResult)) return null;
+  } else if (id !== undefined) return null;
+  const started = id === MESSAGE_JOB_FAILED ? null : FAILED_TO_START.exec(entry.message);
+  if (id !== MESSAGE_JOB_FAILED && !started) return null;
+  const unit = unitOf(entry) ?? (started?.[1] ?? '').replace(/ - .*/, '');
+  if (!UNIT_NAME.test(unit)) return null;
+  return { unit, result: jobResult, evidence: journalEvidence(event), jobMessage: true };
 }
 
 function unitStateFailure(state: UnitState, at: Date): UnitFailure | null {
@@ -93,6 +111,10 @@ function failedUnitTemplate(scope: UnitState['scope'], withDetail: boolean): str
   if (scope === 'user')
     return withDetail ? _('user unit {unit} is failed ({detail})') : _('user unit {unit} is failed');
   return withDetail ? _('system unit {unit} is failed ({detail})') : _('system unit {unit} is failed');
+}
+
+function signalOrStatus(code: string | undefined, status: string): string {
+  return code === 'exited' || !/^\d+$/.test(status) ? status : signalName(Number(status));
 }
 
 function signalName(signal: number): string {
@@ -220,7 +242,7 @@ export class UnitFailedDetector implements Detector {
     const previous = this.lastReport.get(failure.unit);
     const repeat = previous !== undefined && at.getTime() - previous < SAME_FAILURE_MS;
     // The result line comes first; the job message and the D-Bus state change repeat it.
-    if (repeat && (failure.jobMessage || failure.evidence.kind !== 'journal')) return [];
+    if (repeat && (failure.jobMessage || failure.restates || failure.evidence.kind !== 'journal')) return [];
     // Transient units (run-u123.service, app scopes) come and go: keep the memory bounded.
     if (this.lastReport.size > MAX_UNITS) this.lastReport.clear();
     this.lastReport.set(failure.unit, at.getTime());
@@ -229,7 +251,7 @@ export class UnitFailedDetector implements Detector {
     const exit = failure.exit ?? this.lastExit.get(failure.unit);
     this.lastExit.delete(failure.unit);
     const title =
-      failure.jobMessage && !exit
+      failure.jobMessage && !exit && failure.result !== 'timeout'
         ? format(_('{unit} failed to start'), { unit: failure.unit })
         : unitFailureTitle({ ...failure, exit });
     return [
@@ -239,19 +261,30 @@ export class UnitFailedDetector implements Detector {
           severity: 'error',
           subject: failure.unit,
           title,
-          evidence: [failure.evidence, ...this.unitLog.take(failure.unit)],
+          evidence: [failure.evidence, ...this.recentLines(failure.unit, at)],
           at,
         },
       },
     ];
   }
 
+  private recentLines(unit: string, at: Date): Evidence[] {
+    return this.unitLog.take(unit).filter((line) => at.getTime() - line.at.getTime() <= UNIT_LINES_MAX_AGE_MS);
+  }
+
   private rememberExit(entry: JournalEntry): void {
-    const exited = PROCESS_EXITED.exec(entry.message);
-    if (!exited && entry.fields.MESSAGE_ID !== MESSAGE_UNIT_PROCESS_EXIT) return;
+    const { MESSAGE_ID: id, EXIT_CODE: exitCode, EXIT_STATUS: exitStatus } = entry.fields;
+    const exited =
+      id === MESSAGE_UNIT_PROCESS_EXIT && exitCode && exitStatus ? null : PROCESS_EXITED.exec(entry.message);
+    if (!exited && id !== MESSAGE_UNIT_PROCESS_EXIT) return;
     const unit = unitOf(entry) ?? exited?.[1];
-    const code = entry.fields.EXIT_CODE ?? exited?.[2];
-    const status = exited ? exited[code === 'exited' ? 3 : 4] : entry.fields.EXIT_STATUS;
+    const code = exitCode ?? exited?.[2];
+    // EXIT_STATUS is a number: the exit status, or the signal when killed; the text adds the signal's name.
+    const status = exited
+      ? code === 'exited'
+        ? exited[3]
+        : (exited[4] ?? signalOrStatus(code, exited[3] ?? ''))
+      : exitStatus && signalOrStatus(code, exitStatus);
     if (this.lastExit.size > MAX_UNITS) this.lastExit.clear();
     if (unit && code && status) this.lastExit.set(unit, code === 'exited' ? `exit code ${status}` : `signal ${status}`);
   }

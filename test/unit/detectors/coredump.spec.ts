@@ -1,0 +1,68 @@
+import { CoredumpDetector } from '../../../service/src/findings/detectors/coredump.js';
+import type { WatchEvent } from '../../../service/src/watch/events.js';
+import { journalEvent, reportsOf, runDetector } from '../../support/journalEvents.js';
+
+const coredump = (fields: Record<string, string>) =>
+  journalEvent({
+    SYSLOG_IDENTIFIER: 'systemd-coredump',
+    _COMM: 'systemd-coredum',
+    _EXE: '/usr/lib/systemd/systemd-coredump',
+    _SYSTEMD_UNIT: 'systemd-coredump@0-4242-0.service',
+    _PID: '4250',
+    _UID: '0',
+    ...fields,
+  });
+const titles = (events: WatchEvent[]) =>
+  reportsOf(runDetector(new CoredumpDetector(), events)).map((r) => [r.subject, r.title]);
+
+describe('the coredump detector on the catalogue and the words', () => {
+  it('takes the crash from the catalogued fields, whatever the words', () => {
+    expect(
+      titles([
+        coredump({
+          MESSAGE: 'Process 2211 (gnome-shell) of user 1000 dumped core.\n\nStack trace of thread 2211:\n#0  0x00007f…',
+          MESSAGE_ID: 'fc2e22bc6ee647b6b90729ab34a250b1',
+          COREDUMP_EXE: '/usr/bin/gnome-shell',
+          COREDUMP_COMM: 'gnome-shell',
+          COREDUMP_SIGNAL_NAME: 'SIGSEGV',
+          COREDUMP_USER_UNIT: 'org.gnome.Shell@wayland.service',
+        }),
+        // systemd-coredump --backtrace: a crash handed over with its own trace
+        coredump({
+          MESSAGE: 'Process 3120 (python3) of user 1000 failed with 11',
+          MESSAGE_ID: '1f4e0a44a88649939aaea34fc6da8c95',
+          COREDUMP_EXE: '/usr/bin/python3.12',
+          COREDUMP_SIGNAL: '11',
+        }),
+      ]),
+    ).toEqual([
+      ['/usr/bin/gnome-shell', 'gnome-shell crashed (SIGSEGV) in org.gnome.Shell@wayland.service'],
+      ['/usr/bin/python3.12', 'python3.12 crashed (signal 11)'],
+    ]);
+  });
+
+  it('reads the words alone, and keeps a name in parentheses whole', () => {
+    expect(
+      titles([
+        coredump({ MESSAGE: 'Process 1211 ((sd-pam)) of user 1000 dumped core.' }),
+        coredump({ MESSAGE: 'Process 48213 (gnome-calculato) of user 1000 dumped core' }),
+      ]),
+    ).toEqual([
+      ['sd-pam', 'sd-pam crashed'],
+      ['gnome-calculato', 'gnome-calculato crashed'],
+    ]);
+  });
+
+  it('stays silent on the line before the dump and on the words from another program', () => {
+    expect(
+      titles([
+        coredump({
+          MESSAGE:
+            'Process 48213 (gnome-calculato) of user 1000 terminated abnormally with signal 11/SEGV, processing...',
+        }),
+        coredump({ MESSAGE: 'Removed old coredump core.gnome-calculato.1000.…' }),
+        journalEvent({ MESSAGE: 'Process 1 (init) of user 0 dumped core.', SYSLOG_IDENTIFIER: 'logger', _PID: '9' }),
+      ]),
+    ).toEqual([]);
+  });
+});

@@ -1,0 +1,58 @@
+import { NetworkFailureDetector } from '../../../service/src/findings/detectors/networkFailure.js';
+import { journalEvent, reportsOf, runDetector } from '../../support/journalEvents.js';
+
+const kernel = (message: string) =>
+  journalEvent({ MESSAGE: message, _TRANSPORT: 'kernel', SYSLOG_IDENTIFIER: 'kernel' });
+const program = (identifier: string, message: string) =>
+  journalEvent({ MESSAGE: message, SYSLOG_IDENTIFIER: identifier, _COMM: identifier, _PID: '812' });
+const said = (events: ReturnType<typeof journalEvent>[]) =>
+  reportsOf(runDetector(new NetworkFailureDetector(), events)).map((r) => [r.kind, r.subject, r.title]);
+
+describe('the network-failure detector on more wordings', () => {
+  it('reads a NIC transmit hang by the interface, or by the device when the driver names no interface', () => {
+    expect(
+      said([
+        kernel('e1000e 0000:00:19.0 eth0: Detected Hardware Unit Hang:'),
+        kernel('igb 0000:09:00.0: Detected Tx Unit Hang'),
+        kernel('[ 8812.123456] e1000e 0000:00:1f.6 enp0s31f6: Detected Hardware Unit Hang:'),
+      ]),
+    ).toEqual([
+      ['network-failure', 'eth0', 'eth0 lost its network connection'],
+      ['network-failure', '0000:09:00.0', '0000:09:00.0 lost its network connection'],
+      ['network-failure', 'enp0s31f6', 'enp0s31f6 lost its network connection'],
+    ]);
+  });
+
+  it("reads NetworkManager losing the carrier of a connected device, and dhclient's lease search giving up", () => {
+    expect(
+      said([
+        program(
+          'NetworkManager',
+          "<info>  [1675449299.9318] device (eth0): state change: activated -> unavailable (reason 'carrier-changed', sys-iface-state: 'managed')",
+        ),
+        program('dhclient', 'DHCPDISCOVER on wlan0 to 255.255.255.255 port 67 interval 8'),
+        program('dhclient', 'No working leases in persistent database - sleeping.'),
+      ]),
+    ).toEqual([
+      ['network-failure', 'eth0', 'eth0 lost its link'],
+      ['network-failure', 'wlan0', 'wlan0 got no address from DHCP'],
+    ]);
+  });
+
+  it('stays silent when a link comes up or is taken down on purpose', () => {
+    expect(
+      said([
+        program('NetworkManager', '<info>  [1637623461.8104] device (ens33): carrier: link connected'),
+        program(
+          'NetworkManager',
+          "<info>  [1637623461.8127] device (ens33): state change: unavailable -> disconnected (reason 'carrier-changed', sys-iface-state: 'managed')",
+        ),
+        program(
+          'NetworkManager',
+          "<info>  [1637623461.9000] device (wlp2s0): state change: activated -> deactivating (reason 'user-requested', sys-iface-state: 'managed')",
+        ),
+        kernel('e1000e 0000:00:19.0 eth0: NIC Link is Up 1000 Mbps Full Duplex, Flow Control: Rx/Tx'),
+      ]),
+    ).toEqual([]);
+  });
+});
