@@ -1,7 +1,7 @@
 // One policy for what holds passwords and keys: read_file refuses it, shell.run
 // hides it, as what either shows may reach a remote model.
 import { lstat, readdir, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 
 /**
  * Places in the home directory that keep passwords, keys, tokens or cookies: the key stores, cloud and
@@ -30,6 +30,26 @@ export const HOME_SECRETS = [
   '.config/google-chrome',
   '.config/chromium',
   '.config/BraveSoftware',
+  '.config/microsoft-edge',
+  '.config/vivaldi',
+  '.config/opera',
+  '.local/share/epiphany',
+  // Messengers' desktop apps keep their session tokens and database keys in their profiles.
+  '.config/Signal',
+  '.config/discord',
+  '.config/Slack',
+  // Browsers installed as Flatpaks and snaps keep their profiles (cookies, saved passwords) in their own homes.
+  '.var/app/org.mozilla.firefox',
+  '.var/app/org.mozilla.Thunderbird',
+  '.var/app/org.chromium.Chromium',
+  '.var/app/com.google.Chrome',
+  '.var/app/com.brave.Browser',
+  '.var/app/com.microsoft.Edge',
+  '.var/app/com.vivaldi.Vivaldi',
+  '.var/app/org.gnome.Epiphany',
+  'snap/firefox',
+  'snap/chromium',
+  'snap/thunderbird',
   '.config/Bitwarden',
   '.config/keepassxc',
   '.local/share/KeePassXC',
@@ -50,8 +70,21 @@ const PRIVATE_KEY_CONTENT =
 const isUnder = (path: string, root: string) =>
   path === root || path.startsWith(root.endsWith('/') ? root : `${root}/`);
 
-/** Why `path` is a secret by where it is or what it is called, or null. */
-export function secretPlaceReason(path: string, home: string): string | null {
+/**
+ * Steward's own secrets wherever the settings put them: its state directory (chat history, known-good copies of
+ * watched files, the audit trail), which XDG_STATE_HOME may move out of ~/.local/state, and the API key file
+ * named by inference.remote.apiKeyFile, whatever its name. A relative key file is where the service opens it.
+ */
+export function stewardSecretPaths(stateDirectory: string, apiKeyFile: string | undefined): string[] {
+  return [stateDirectory, ...(apiKeyFile === undefined ? [] : [resolve(apiKeyFile)])];
+}
+
+/**
+ * Why `path` is a secret by where it is or what it is called, or null; `stewardSecrets` are the paths of
+ * stewardSecretPaths (a file, or a directory and all it holds).
+ */
+export function secretPlaceReason(path: string, home: string, stewardSecrets: readonly string[] = []): string | null {
+  if (stewardSecrets.some((place) => isUnder(path, place))) return "it holds Steward's keys or private state";
   if (
     HOME_SECRETS.some((place) => isUnder(path, join(home, place))) ||
     SYSTEM_SECRETS.some((place) => isUnder(path, place))

@@ -1,16 +1,19 @@
 // shell.run: the expert shell. An argument vector (never a shell string), shown
 // verbatim and always high risk, run by bubblewrap in a sandbox whose root is
-// read-only, with no network, an empty /tmp and /run, and the user's key
-// stores hidden. The catalog offers it only while fixes.expertShell is on.
+// read-only, with no network, an empty /tmp and /run, the secret places hidden,
+// and a seccomp filter that keeps it from Unix sockets. The catalog offers it
+// only while fixes.expertShell is on.
 import { spawn } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access, realpath, stat } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
 import { z } from 'zod';
 import { _, format, N_ } from '../../i18n.js';
 import { StewardError } from '../../dbus/errors.js';
 import { HOME_SECRETS } from '../../secretPlaces.js';
 import { cleanLine } from '../../untrustedText.js';
+import { shellSeccompProgram } from './seccomp.js';
 import type { ActionDefinition } from '../action.js';
 import { absolutePath } from '../params.js';
 
@@ -50,6 +53,8 @@ export interface ShellRunOptions {
   /** The bubblewrap binary: a name looked up on PATH, or a path. */
   bwrap?: string;
   timeoutMs?: number;
+  /** Steward's own secrets as the settings place them now (see stewardSecretPaths): hidden like the key stores. */
+  stewardSecrets?: () => readonly string[];
 }
 
 interface SandboxResult {
@@ -108,25 +113,38 @@ async function requireBwrap(name: string): Promise<string> {
   return path;
 }
 
-/** bwrap's arguments that cover each key store in the home: an empty tmpfs over a directory, /dev/null over a file. */
-async function hideSecrets(home: string): Promise<string[]> {
-  const hidden = await Promise.all(
-    HOME_SECRETS.map(async (place) => {
-      // The mount lands on the real path: a symlinked ~/.ssh is hidden where it points.
-      const path = await realpath(join(home, place)).catch(() => null);
-      if (!path) return [];
-      return (await stat(path)).isDirectory() ? ['--tmpfs', path] : ['--ro-bind', '/dev/null', path];
+const isUnder = (path: string, root: string) => path === root || path.startsWith(`${root}/`);
+
+/**
+ * bwrap's arguments that cover each secret place: an empty tmpfs over a directory, /dev/null over a file. The
+ * mounts land on the real paths (a symlinked ~/.ssh is hidden where it points); one inside another is left out.
+ */
+async function hideSecrets(home: string, stewardSecrets: readonly string[]): Promise<string[]> {
+  const places = [...HOME_SECRETS.map((place) => join(home, place)), ...stewardSecrets];
+  const found = await Promise.all(
+    places.map(async (place) => {
+      const path = await realpath(place).catch(() => null);
+      if (path === null) return null;
+      return { path, directory: (await stat(path)).isDirectory() };
     }),
   );
-  return hidden.flat();
+  const hidden = found.filter((place) => place !== null).sort((a, b) => a.path.localeCompare(b.path));
+  const outermost = hidden.filter(
+    (place, index) => !hidden.slice(0, index).some((other) => other.directory && isUnder(place.path, other.path)),
+  );
+  return outermost.flatMap(({ path, directory }) => (directory ? ['--tmpfs', path] : ['--ro-bind', '/dev/null', path]));
 }
 
-async function sandboxArgs({ argv, cwd }: ShellRunParams, home: string): Promise<string[]> {
+/** The file descriptor bwrap reads the seccomp program from: the fourth of the child's stdio. */
+const SECCOMP_FD = 3;
+
+async function sandboxArgs({ argv, cwd }: ShellRunParams, home: string, stewardSecrets: readonly string[]) {
   const environment = { PATH: SANDBOX_PATH, HOME: home, LANG: 'C.UTF-8', TERM: 'dumb' };
   return [
     ...['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp', '--tmpfs', '/run'],
-    ...(await hideSecrets(home)),
+    ...(await hideSecrets(home, stewardSecrets)),
     ...['--unshare-all', '--die-with-parent', '--new-session', '--clearenv'],
+    ...['--seccomp', String(SECCOMP_FD)],
     ...Object.entries(environment).flatMap(([name, value]) => ['--setenv', name, value]),
     ...['--chdir', cwd ?? home, '--', ...argv],
   ];
@@ -155,21 +173,25 @@ function capture(stream: NodeJS.ReadableStream): () => string[] {
 /** Runs `params.argv` in the sandbox; rejects when `signal` aborts (the sandbox is killed) or bwrap cannot start. */
 async function runSandboxed(
   params: ShellRunParams,
-  home: string,
-  bwrap: string,
+  sandbox: { home: string; bwrap: string; stewardSecrets: readonly string[] },
   signal: AbortSignal,
 ): Promise<SandboxResult> {
-  const args = await sandboxArgs(params, home);
+  const args = await sandboxArgs(params, sandbox.home, sandbox.stewardSecrets);
   signal.throwIfAborted();
   return new Promise((resolve, reject) => {
-    const child = spawn(bwrap, args, {
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const child = spawn(sandbox.bwrap, args, {
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
       env: { PATH: SANDBOX_PATH },
       signal,
       killSignal: 'SIGKILL',
     });
-    const stdout = capture(child.stdout);
-    const stderr = capture(child.stderr);
+    // bwrap reads the program to its end before it starts the command; a bwrap that fails first closes the pipe.
+    const seccomp = child.stdio[SECCOMP_FD] as Writable;
+    seccomp.on('error', () => undefined);
+    seccomp.end(shellSeccompProgram());
+    // Pipes, as stdio asks: never null.
+    const stdout = capture(child.stdout as Readable);
+    const stderr = capture(child.stderr as Readable);
     child.on('error', (error) => reject(signal.aborted ? (signal.reason as Error) : error));
     child.on('close', (code, killedBy) => {
       if (!signal.aborted) resolve({ code, signal: killedBy, stdout: stdout(), stderr: stderr() });
@@ -190,8 +212,9 @@ export function shellRunAction(options: ShellRunOptions = {}): ActionDefinition<
   const run = async (params: ShellRunParams, home: string, signal: AbortSignal) => {
     const bwrapPath = await requireBwrap(bwrap);
     const limit = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
+    const stewardSecrets = options.stewardSecrets?.() ?? [];
     try {
-      return await runSandboxed(params, home, bwrapPath, limit);
+      return await runSandboxed(params, { home, bwrap: bwrapPath, stewardSecrets }, limit);
     } catch (error) {
       if (limit.aborted && !signal.aborted) {
         throw new StewardError(
