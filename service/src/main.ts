@@ -322,6 +322,7 @@ async function main(): Promise<void> {
       store: findingsStore,
       configHome: paths.configHome,
       stateDirectory: paths.stateDirectory,
+      secrets: { home: paths.home, stewardSecrets: stewardSecrets() },
       sessionBus: bus,
       systemBus,
       log,
