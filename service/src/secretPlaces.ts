@@ -1,6 +1,6 @@
 // One policy for what holds passwords and keys: read_file refuses it, shell.run
 // hides it, as what either shows may reach a remote model.
-import { lstat, readdir, stat } from 'node:fs/promises';
+import { lstat, open, readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 
 /**
@@ -24,6 +24,8 @@ export const HOME_SECRETS = [
   '.config/gcloud',
   '.kube',
   '.docker',
+  '.cargo/credentials',
+  '.cargo/credentials.toml',
   '.config/containers',
   '.mozilla',
   '.thunderbird',
@@ -124,4 +126,64 @@ export async function isHardLinkToSecret(path: string, home: string): Promise<bo
   };
   for (const place of HOME_SECRETS) if (await search(join(home, place))) return true;
   return false;
+}
+
+/** Entries a search of the home looks at, at most: a few seconds' worth on a cold disk. */
+const MAX_ENTRIES_SCANNED = 100_000;
+// Trees of downloaded packages and caches: many files, none the user's secrets by name.
+const SKIPPED_DIRECTORIES = new Set(['node_modules', '.cache', '.npm', '.rustup', 'site-packages', '__pycache__']);
+// Copies of SSH keys keep their names (id_ed25519, id_rsa.bak): their content says whether they are keys.
+const KEY_LIKE_NAME = /^id_[a-z0-9]+(?:[._-]|$)|\.asc$/i;
+const KEY_READ_BYTES = 4096;
+const PARALLEL_DIRECTORIES = 16;
+
+async function startOf(path: string): Promise<string> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(KEY_READ_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, KEY_READ_BYTES, 0);
+    return buffer.subarray(0, bytesRead).toString('utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * The files in the home that the policy names as secrets outside the fixed places: by name or extension
+ * (a .netrc in a project, a server.key in a backup, cookies.sqlite in another browser's profile), and key-like
+ * names holding a private key. Symlinks are not followed; the fixed places are not searched (they are hidden
+ * whole). `complete` is false when the home held more than the search looks at.
+ */
+export async function findSecretFiles(
+  home: string,
+  stewardSecrets: readonly string[] = [],
+): Promise<{ files: string[]; complete: boolean }> {
+  const files: string[] = [];
+  // Reached on the way down, so an exact match suffices.
+  const hiddenWhole = new Set([...HOME_SECRETS.map((place) => join(home, place)), ...stewardSecrets]);
+  const pending = [home];
+  let budget = MAX_ENTRIES_SCANNED;
+  while (pending.length > 0) {
+    // Several directories at a time: the disk answers them in parallel.
+    const directories = pending.splice(0, PARALLEL_DIRECTORIES);
+    const listings = await Promise.all(
+      directories.map((directory) => readdir(directory, { withFileTypes: true }).catch(() => [])),
+    );
+    for (const [index, entries] of listings.entries()) {
+      for (const entry of entries) {
+        if (--budget < 0) return { files, complete: false };
+        const path = join(directories[index] as string, entry.name);
+        if (hiddenWhole.has(path)) continue;
+        if (entry.isDirectory()) {
+          if (!SKIPPED_DIRECTORIES.has(entry.name)) pending.push(path);
+        } else if (entry.isFile()) {
+          const named = secretPlaceReason(path, home) !== null;
+          if (named || (KEY_LIKE_NAME.test(entry.name) && holdsPrivateKey(await startOf(path).catch(() => '')))) {
+            files.push(path);
+          }
+        }
+      }
+    }
+  }
+  return { files, complete: true };
 }

@@ -48,6 +48,13 @@ describe('shell.run and secrets', () => {
       'SQLite format 3 cookie-7777\n',
     );
     await plant(join(home, '.config/google-chrome/Default/Cookies'), 'SQLite format 3 cookie-8888\n');
+    // Secret files outside the fixed places, found by name or, for a key-like name, by content.
+    await plant(join(home, 'projects/site/.netrc'), 'machine ci.example.org login bot password netrc-1212\n');
+    await plant(join(home, 'backup/2024/server.key'), 'tls-key-1313\n');
+    await plant(join(home, 'backup/id_ed25519.old'), '-----BEGIN OPENSSH PRIVATE KEY-----\nsshkey-1414\n');
+    await plant(join(home, '.config/newbrowser/Default/Cookies'), 'SQLite format 3 cookie-1515\n');
+    await plant(join(home, '.local/share/Trash/files/.pgpass'), 'db:5432:*:ana:trashed-1616\n');
+    await writeFile(join(home, 'backup/2024/readme.txt'), 'visible backup notes\n');
     await writeFile(join(home, 'notes.txt'), 'visible notes\n');
 
     agentSocket = join(home, '.agent.sock');
@@ -84,6 +91,7 @@ describe('shell.run and secrets', () => {
     const inet = 'import socket\nsocket.socket(socket.AF_INET, socket.SOCK_STREAM)\nprint("made")';
     expect(await run(python(inet))).toMatch(/exited with 0\nmade$/);
     expect(await run({ argv: ['cat', 'notes.txt'] })).toBe('cat notes.txt exited with 0\nvisible notes');
+    expect(await run({ argv: ['cat', 'backup/2024/readme.txt'] })).toMatch(/exited with 0\nvisible backup notes$/);
   });
 
   it('cannot use io_uring (which opens sockets without socket()) nor the x32 ABI', async () => {

@@ -11,10 +11,11 @@ import type { Readable, Writable } from 'node:stream';
 import { z } from 'zod';
 import { _, format, N_ } from '../../i18n.js';
 import { StewardError } from '../../dbus/errors.js';
-import { HOME_SECRETS } from '../../secretPlaces.js';
+import type { Logger } from '../../logging.js';
+import { findSecretFiles, HOME_SECRETS } from '../../secretPlaces.js';
 import { cleanLine } from '../../untrustedText.js';
 import { shellSeccompProgram } from './seccomp.js';
-import type { ActionDefinition } from '../action.js';
+import type { ActionContext, ActionDefinition } from '../action.js';
 import { absolutePath } from '../params.js';
 
 export const SHELL_RUN = 'shell.run';
@@ -116,19 +117,22 @@ async function requireBwrap(name: string): Promise<string> {
 const isUnder = (path: string, root: string) => path === root || path.startsWith(`${root}/`);
 
 /**
- * bwrap's arguments that cover each secret place: an empty tmpfs over a directory, /dev/null over a file. The
- * mounts land on the real paths (a symlinked ~/.ssh is hidden where it points); one inside another is left out.
+ * bwrap's arguments that cover each secret place: an empty tmpfs over a directory, /dev/null over a file; the
+ * secret files found elsewhere in the home too. The mounts land on the real paths (a symlinked ~/.ssh is hidden
+ * where it points); one inside another is left out.
  */
-async function hideSecrets(home: string, stewardSecrets: readonly string[]): Promise<string[]> {
-  const places = [...HOME_SECRETS.map((place) => join(home, place)), ...stewardSecrets];
-  const found = await Promise.all(
+async function hideSecrets(home: string, stewardSecrets: readonly string[], log: Logger): Promise<string[]> {
+  const found = await findSecretFiles(home, stewardSecrets);
+  if (!found.complete) log.warning('the home is too large to search whole for files that hold secrets', { home });
+  const places = [...HOME_SECRETS.map((place) => join(home, place)), ...stewardSecrets, ...found.files];
+  const resolved = await Promise.all(
     places.map(async (place) => {
       const path = await realpath(place).catch(() => null);
       if (path === null) return null;
       return { path, directory: (await stat(path)).isDirectory() };
     }),
   );
-  const hidden = found.filter((place) => place !== null).sort((a, b) => a.path.localeCompare(b.path));
+  const hidden = resolved.filter((place) => place !== null).sort((a, b) => a.path.localeCompare(b.path));
   const outermost = hidden.filter(
     (place, index) => !hidden.slice(0, index).some((other) => other.directory && isUnder(place.path, other.path)),
   );
@@ -138,11 +142,12 @@ async function hideSecrets(home: string, stewardSecrets: readonly string[]): Pro
 /** The file descriptor bwrap reads the seccomp program from: the fourth of the child's stdio. */
 const SECCOMP_FD = 3;
 
-async function sandboxArgs({ argv, cwd }: ShellRunParams, home: string, stewardSecrets: readonly string[]) {
+async function sandboxArgs({ argv, cwd }: ShellRunParams, sandbox: Sandbox) {
+  const { home } = sandbox;
   const environment = { PATH: SANDBOX_PATH, HOME: home, LANG: 'C.UTF-8', TERM: 'dumb' };
   return [
     ...['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp', '--tmpfs', '/run'],
-    ...(await hideSecrets(home, stewardSecrets)),
+    ...(await hideSecrets(home, sandbox.stewardSecrets, sandbox.log)),
     ...['--unshare-all', '--die-with-parent', '--new-session', '--clearenv'],
     ...['--seccomp', String(SECCOMP_FD)],
     ...Object.entries(environment).flatMap(([name, value]) => ['--setenv', name, value]),
@@ -171,12 +176,15 @@ function capture(stream: NodeJS.ReadableStream): () => string[] {
 }
 
 /** Runs `params.argv` in the sandbox; rejects when `signal` aborts (the sandbox is killed) or bwrap cannot start. */
-async function runSandboxed(
-  params: ShellRunParams,
-  sandbox: { home: string; bwrap: string; stewardSecrets: readonly string[] },
-  signal: AbortSignal,
-): Promise<SandboxResult> {
-  const args = await sandboxArgs(params, sandbox.home, sandbox.stewardSecrets);
+interface Sandbox {
+  home: string;
+  bwrap: string;
+  stewardSecrets: readonly string[];
+  log: Logger;
+}
+
+async function runSandboxed(params: ShellRunParams, sandbox: Sandbox, signal: AbortSignal): Promise<SandboxResult> {
+  const args = await sandboxArgs(params, sandbox);
   signal.throwIfAborted();
   return new Promise((resolve, reject) => {
     const child = spawn(sandbox.bwrap, args, {
@@ -209,12 +217,12 @@ const ended = (argv: readonly string[], { code, signal }: SandboxResult) =>
 export function shellRunAction(options: ShellRunOptions = {}): ActionDefinition<ShellRunParams> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const bwrap = options.bwrap ?? 'bwrap';
-  const run = async (params: ShellRunParams, home: string, signal: AbortSignal) => {
+  const run = async (params: ShellRunParams, { home, log }: ActionContext, signal: AbortSignal) => {
     const bwrapPath = await requireBwrap(bwrap);
     const limit = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
     const stewardSecrets = options.stewardSecrets?.() ?? [];
     try {
-      return await runSandboxed(params, { home, bwrap: bwrapPath, stewardSecrets }, limit);
+      return await runSandboxed(params, { home, bwrap: bwrapPath, stewardSecrets, log }, limit);
     } catch (error) {
       if (limit.aborted && !signal.aborted) {
         throw new StewardError(
@@ -250,7 +258,7 @@ export function shellRunAction(options: ShellRunOptions = {}): ActionDefinition<
     },
     async run(params, context, { signal, progress }) {
       progress(null, format(_('Running {command}'), { command: showArgv(params.argv) }));
-      const result = await run(params, context.home, signal);
+      const result = await run(params, context, signal);
       const stderr = result.stderr.length > 0 ? ['stderr:', ...result.stderr] : [];
       return {
         summary: [ended(params.argv, result), ...result.stdout, ...stderr].join('\n'),
@@ -259,7 +267,7 @@ export function shellRunAction(options: ShellRunOptions = {}): ActionDefinition<
     },
     // The sandbox changes nothing, so running the command again is the check.
     async verify(params, context) {
-      const result = await run(params, context.home, new AbortController().signal);
+      const result = await run(params, context, new AbortController().signal);
       return { ok: result.code === 0, observed: ended(params.argv, result) };
     },
   };
