@@ -1,14 +1,14 @@
 // The known-good store keeps no copy of a file the secret-places policy covers:
 // a restore preview's diff, a tool or a backup of the state directory could show it.
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { restore } from '../../service/src/fixes/actions/config.js';
 import { createLogger } from '../../service/src/logging.js';
 import { FileWatchSource, readCopy, watchedHistory } from '../../service/src/watch/files.js';
 import { waitFor } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
-import { homeContext } from './fixes/actionContext.js';
+import { homeContext, runOptions } from './fixes/actionContext.js';
 
 const sha256 = (content: string) => createHash('sha256').update(content).digest('hex');
 
@@ -92,6 +92,24 @@ describe('the known-good store and secret files', () => {
       }),
     );
     expect(await copies()).toEqual([]);
+  });
+
+  it('restores a file that now holds a private key without showing the key or keeping a copy of it', async () => {
+    const tlsConf = join(home, '.config', 'app', 'tls.conf');
+    await plant(tlsConf, 'certificate=/etc/ssl/app.pem\n');
+    await watch([tlsConf]);
+    const pasted =
+      'certificate=/etc/ssl/app.pem\n-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIBkg4LVWM9nuwNSk3yByxZpYRTBn\n';
+    await writeFile(tlsConf, pasted);
+    await waitFor(async () => (await watchedHistory(knownGood, tlsConf)).length === 2, 'the change to be recorded');
+    expect(await copies()).toEqual([sha256('certificate=/etc/ssl/app.pem\n')]);
+
+    const preview = await restore.preview({ path: tlsConf }, homeContext(home));
+    expect(preview.details).toEqual(['(the file now holds a password or a key; its contents are not shown)']);
+    const outcome = await restore.run({ path: tlsConf }, homeContext(home), runOptions());
+    expect(outcome.undo).toEqual({ impossible: jasmine.stringContaining('Steward keeps no copies of those') });
+    expect(await readFile(tlsConf, 'utf8')).toBe('certificate=/etc/ssl/app.pem\n');
+    expect(await copies()).toEqual([sha256('certificate=/etc/ssl/app.pem\n')]);
   });
 
   it('deletes the copies of secret files an older version kept, and keeps their hashes', async () => {
