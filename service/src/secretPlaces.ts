@@ -58,8 +58,15 @@ export const HOME_SECRETS = [
   '.local/state/steward',
 ];
 
-/** System places that hold secrets. */
-export const SYSTEM_SECRETS = ['/etc/shadow', '/etc/shadow-', '/etc/gshadow', '/etc/gshadow-', '/etc/ssl/private'];
+/** System places that hold secrets; a crashed program's core dump holds whatever it had in memory. */
+export const SYSTEM_SECRETS = [
+  '/etc/shadow',
+  '/etc/shadow-',
+  '/etc/gshadow',
+  '/etc/gshadow-',
+  '/etc/ssl/private',
+  '/var/lib/systemd/coredump',
+];
 
 // File names that hold secrets wherever they are: credential files, cookie stores, password databases, keys.
 const SECRET_NAMES = new Set(['.netrc', '.pgpass', '.git-credentials', 'credentials', 'Cookies', 'cookies.sqlite']);

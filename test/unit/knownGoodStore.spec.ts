@@ -5,7 +5,7 @@ import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { restore } from '../../service/src/fixes/actions/config.js';
 import { createLogger } from '../../service/src/logging.js';
-import { FileWatchSource, readCopy, watchedHistory } from '../../service/src/watch/files.js';
+import { FileWatchSource, isSecretFile, readCopy, watchedHistory } from '../../service/src/watch/files.js';
 import { waitFor } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 import { homeContext, runOptions } from './fixes/actionContext.js';
@@ -110,6 +110,12 @@ describe('the known-good store and secret files', () => {
     expect(outcome.undo).toEqual({ impossible: jasmine.stringContaining('Steward keeps no copies of those') });
     expect(await readFile(tlsConf, 'utf8')).toBe('certificate=/etc/ssl/app.pem\n');
     expect(await copies()).toEqual([sha256('certificate=/etc/ssl/app.pem\n')]);
+  });
+
+  it('judges a core dump a secret: it holds what the crashed program had in memory', async () => {
+    const core = '/var/lib/systemd/coredump/core.firefox.1000.0a1b.4242.1700000000000000.zst';
+    expect(await isSecretFile(core, Buffer.from('(a compressed core)'), { home })).toBeTrue();
+    expect(await isSecretFile(join(home, '.config', 'app.conf'), Buffer.from('volume=3\n'), { home })).toBeFalse();
   });
 
   it('deletes the copies of secret files an older version kept, and keeps their hashes', async () => {

@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { _, format, N_ } from '../../i18n.js';
 import { StewardError } from '../../dbus/errors.js';
 import type { Logger } from '../../logging.js';
-import { findSecretFiles, HOME_SECRETS } from '../../secretPlaces.js';
+import { findSecretFiles, HOME_SECRETS, SYSTEM_SECRETS } from '../../secretPlaces.js';
 import { cleanLine } from '../../untrustedText.js';
 import { shellSeccompProgram } from './seccomp.js';
 import type { ActionContext, ActionDefinition } from '../action.js';
@@ -124,7 +124,12 @@ const isUnder = (path: string, root: string) => path === root || path.startsWith
 async function hideSecrets(home: string, stewardSecrets: readonly string[], log: Logger): Promise<string[]> {
   const found = await findSecretFiles(home, stewardSecrets);
   if (!found.complete) log.warning('the home is too large to search whole for files that hold secrets', { home });
-  const places = [...HOME_SECRETS.map((place) => join(home, place)), ...stewardSecrets, ...found.files];
+  const places = [
+    ...HOME_SECRETS.map((place) => join(home, place)),
+    ...SYSTEM_SECRETS,
+    ...stewardSecrets,
+    ...found.files,
+  ];
   const resolved = await Promise.all(
     places.map(async (place) => {
       const path = await realpath(place).catch(() => null);
