@@ -1,6 +1,6 @@
 // The expert shell's gate: shell.run exists for the chat, the assistant and Apply
 // only while fixes.expertShell is on, and never comes out of a finding.
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MessageBus } from '@jellybrick/dbus-next';
 import { catalogEntries } from '../../service/src/assistant/proposalSink.js';
@@ -162,6 +162,16 @@ describe('the expert shell (fixes.expertShell)', () => {
     expect(finished?.result.length).toBeLessThanOrEqual(MAX_AUDIT_RESULT + AUDIT_CUT_MARKER.length);
     // The journal line quotes the result: its newlines take two characters there.
     expect(journalLine.length).toBeLessThan(2 * MAX_AUDIT_RESULT);
+  });
+
+  it("hides Steward's state directory from the command: its audit trail, proposals and copies", async () => {
+    setExpertShell(true);
+    const state = join(root, 'state');
+    expect(await readdir(state)).toContain('fixes.db');
+    const proposal = await fixes.proposeFromChat(SHELL, { argv: ['ls', '-A', state] }, 'to look');
+    const [jobId] = (await apply(proposal.id)) as [string];
+    await waitFor(() => fixes.store.job(Number(jobId))?.state === 'done', 'the command to finish');
+    expect(fixes.store.job(Number(jobId))?.summary).toBe(`ls -A ${state} exited with 0`);
   });
 
   it('refuses to apply a waiting shell.run proposal once the expert shell is turned off', async () => {
