@@ -137,7 +137,8 @@ async function hideSecrets(home: string, stewardSecrets: readonly string[], log:
       return { path, directory: (await stat(path)).isDirectory() };
     }),
   );
-  const hidden = resolved.filter((place) => place !== null).sort((a, b) => a.path.localeCompare(b.path));
+  // By code unit, so that a directory comes before everything in it.
+  const hidden = resolved.filter((place) => place !== null).sort((a, b) => (a.path < b.path ? -1 : 1));
   const outermost = hidden.filter(
     (place, index) => !hidden.slice(0, index).some((other) => other.directory && isUnder(place.path, other.path)),
   );
@@ -180,7 +181,7 @@ function capture(stream: NodeJS.ReadableStream): () => string[] {
   };
 }
 
-/** Runs `params.argv` in the sandbox; rejects when `signal` aborts (the sandbox is killed) or bwrap cannot start. */
+/** Where and how a command runs. */
 interface Sandbox {
   home: string;
   bwrap: string;
@@ -188,6 +189,7 @@ interface Sandbox {
   log: Logger;
 }
 
+/** Runs `params.argv` in the sandbox; rejects when `signal` aborts (the sandbox is killed) or bwrap cannot start. */
 async function runSandboxed(params: ShellRunParams, sandbox: Sandbox, signal: AbortSignal): Promise<SandboxResult> {
   const args = await sandboxArgs(params, sandbox);
   signal.throwIfAborted();
