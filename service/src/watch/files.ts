@@ -161,8 +161,9 @@ class KnownGoodStore {
     const secret = new Set<string>();
     for (const [path, history] of this.files) {
       for (const hash of history) {
-        const copy = hash && this.copies.has(hash) ? await readCopy(this.directory, hash) : null;
-        if (copy && (await isSecretFile(path, copy.content, this.secrets))) secret.add(hash as string);
+        if (hash === null || !this.copies.has(hash)) continue;
+        const copy = await readCopy(this.directory, hash);
+        if (copy && (await isSecretFile(path, copy.content, this.secrets))) secret.add(hash);
       }
     }
     for (const hash of secret) await this.forget(hash);
