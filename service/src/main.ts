@@ -47,6 +47,7 @@ import { resolveModelLocations } from './models/locations.js';
 import { ModelsInterface } from './models/modelsInterface.js';
 import { ModelStore } from './models/store.js';
 import { ensurePrivateDirectory, resolvePaths } from './paths.js';
+import { stewardSecretPaths } from './secretPlaces.js';
 import { configJson, SettingsInterface } from './settings/settingsInterface.js';
 import { Watchers } from './watch/watchers.js';
 import { _, format, ngettext } from './i18n.js';
@@ -180,6 +181,8 @@ async function main(): Promise<void> {
     () => config.config.assistant,
     () => config.config.inference.engine === 'remote',
   );
+  // Steward's state and its API key file, hidden from read_file and the expert shell wherever the settings put them.
+  const stewardSecrets = () => stewardSecretPaths(paths.stateDirectory, config.config.inference.remote?.apiKeyFile);
   const fixes = new Fixes({
     paths,
     sessionBus: bus,
@@ -189,6 +192,8 @@ async function main(): Promise<void> {
     journalDirectories: () => config.config.watch.journal.directories,
     engines,
     redact: modelRedact,
+    auditRedact: settingsRedactor(() => config.config.assistant.redactPatterns),
+    stewardSecrets,
     log,
   });
   server.export(OBJECT_PATH, proposalsSpec, fixes.interface.impl);
@@ -217,6 +222,7 @@ async function main(): Promise<void> {
       }),
       proposals: proposalSink(fixes),
       settings: () => config.config.assistant,
+      stewardSecrets,
       contextSize: () => {
         const size = config.config.inference.contextSize;
         return size === 'auto' ? null : size;
@@ -342,6 +348,7 @@ async function main(): Promise<void> {
       store: findingsStore,
       configHome: paths.configHome,
       stateDirectory: paths.stateDirectory,
+      secrets: { home: paths.home, stewardSecrets: stewardSecrets() },
       sessionBus: bus,
       systemBus,
       log,

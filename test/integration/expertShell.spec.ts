@@ -1,6 +1,6 @@
 // The expert shell's gate: shell.run exists for the chat, the assistant and Apply
 // only while fixes.expertShell is on, and never comes out of a finding.
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MessageBus } from '@jellybrick/dbus-next';
 import { catalogEntries } from '../../service/src/assistant/proposalSink.js';
@@ -8,8 +8,10 @@ import { assistantTools } from '../../service/src/assistant/tools/index.js';
 import { defaultConfig, type Config } from '../../service/src/config.js';
 import { callMethod } from '../../service/src/dbus/client.js';
 import { remoteErrorName } from '../../service/src/dbus/errors.js';
+import { settingsRedactor } from '../../service/src/engine/redact.js';
 import { ObjectServer } from '../../service/src/dbus/objectServer.js';
 import { FindingsStore } from '../../service/src/findings/store.js';
+import { AUDIT_CUT_MARKER, MAX_AUDIT_RESULT } from '../../service/src/fixes/executor.js';
 import { Fixes } from '../../service/src/fixes/fixes.js';
 import { OBJECT_PATH, PROPOSALS_INTERFACE, proposalsSpec } from '../../service/src/interfaces.js';
 import { createLogger } from '../../service/src/logging.js';
@@ -59,6 +61,7 @@ describe('the expert shell (fixes.expertShell)', () => {
     root = await mkdtemp('/var/tmp/steward-expert-');
     const home = join(root, 'home');
     await mkdir(home);
+    await mkdir(join(root, 'state'));
     bus = await startPrivateBus();
     serviceBus = await bus.connect();
     client = await bus.connect();
@@ -74,13 +77,15 @@ describe('the expert shell (fixes.expertShell)', () => {
         dataHome: join(home, '.local', 'share'),
         configHome: join(home, '.config'),
         configFile: join(home, '.config', 'steward', 'config.json'),
-        stateDirectory: root,
+        stateDirectory: join(root, 'state'),
       },
       sessionBus: serviceBus,
       server,
       findings,
       config: () => settings,
       engines: { state: () => 'ready', engine: () => Promise.resolve(advisor) },
+      // The user's own pattern, besides the built-in rules.
+      auditRedact: settingsRedactor(() => ['acme-internal-[0-9]+']),
       log,
     });
     server.export(OBJECT_PATH, proposalsSpec, fixes.interface.impl);
@@ -126,6 +131,47 @@ describe('the expert shell (fixes.expertShell)', () => {
     const [jobId] = (await apply(proposal.id)) as [string];
     await waitFor(() => fixes.store.job(Number(jobId))?.state === 'done', 'the command to finish');
     expect(fixes.store.job(Number(jobId))?.summary).toBe('uname -s exited with 0\nLinux');
+  });
+
+  it('keeps in the audit trail and the journal a redacted, cut copy of the output, the whole output in the job', async () => {
+    setExpertShell(true);
+    // Written where the sandbox reads it, so that the command line itself names no secret.
+    const secrets = 'password=hunter2-horse-battery\nghp_0123456789abcdefghijABCDEFGHIJ012345\nacme-internal-7731\n';
+    await writeFile(join(root, 'home', 'output.txt'), secrets);
+    const argv = ['sh', '-c', 'cat output.txt; seq 1 3000'];
+    const proposal = await fixes.proposeFromChat(SHELL, { argv }, 'to look at the output');
+    const [jobId] = (await apply(proposal.id)) as [string];
+    await waitFor(() => fixes.store.job(Number(jobId))?.state === 'done', 'the command to finish');
+    // The user sees what ran, whole.
+    const summary = fixes.store.job(Number(jobId))?.summary ?? '';
+    expect(summary).toContain(`\n${secrets}1\n2\n`);
+    expect(summary).toContain('\n2999\n');
+
+    const [finished] = fixes.store.history({ limit: 10 }).filter((record) => record.jobId === Number(jobId));
+    expect(finished?.event).toBe('finished');
+    const journalLine =
+      logLines.find((line) => line.includes(' audit event=finished ') && line.includes(` job=${jobId} `)) ?? '';
+    for (const kept of [finished?.result ?? '', journalLine]) {
+      expect(kept).toContain('exited with 0');
+      expect(kept).toContain('password=[REDACTED]');
+      for (const secret of ['hunter2', 'ghp_0123456789', 'acme-internal']) expect(kept).not.toContain(secret);
+      // A newline, or as the journal line quotes it.
+      expect(kept).not.toMatch(/(?:\n|\\n)2999\b/);
+      expect(kept).toContain('…(cut)');
+    }
+    expect(finished?.result.length).toBeLessThanOrEqual(MAX_AUDIT_RESULT + AUDIT_CUT_MARKER.length);
+    // The journal line quotes the result: its newlines take two characters there.
+    expect(journalLine.length).toBeLessThan(2 * MAX_AUDIT_RESULT);
+  });
+
+  it("hides Steward's state directory from the command: its audit trail, proposals and copies", async () => {
+    setExpertShell(true);
+    const state = join(root, 'state');
+    expect(await readdir(state)).toContain('fixes.db');
+    const proposal = await fixes.proposeFromChat(SHELL, { argv: ['ls', '-A', state] }, 'to look');
+    const [jobId] = (await apply(proposal.id)) as [string];
+    await waitFor(() => fixes.store.job(Number(jobId))?.state === 'done', 'the command to finish');
+    expect(fixes.store.job(Number(jobId))?.summary).toBe(`ls -A ${state} exited with 0`);
   });
 
   it('refuses to apply a waiting shell.run proposal once the expert shell is turned off', async () => {

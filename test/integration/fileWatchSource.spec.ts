@@ -40,6 +40,7 @@ describe('the file watch source', () => {
     source = new FileWatchSource({
       paths: [join(etc, 'app.conf'), confD, join(dir.path, 'absent', 'x.conf')],
       knownGoodDirectory: knownGood,
+      secrets: { home: dir.path },
       log: createLogger({ level: 'error' }),
       ...options,
     });

@@ -13,6 +13,7 @@ import type {
 } from '../../service/src/assistant/machine.js';
 import type { AssistantTool, ProposalSink, ToolContext } from '../../service/src/assistant/tool.js';
 import { readFileTool, secretReason } from '../../service/src/assistant/tools/files.js';
+import { stewardSecretPaths } from '../../service/src/secretPlaces.js';
 import { parseTime, searchJournalTool } from '../../service/src/assistant/tools/journal.js';
 import { packageStatusTool, searchPackagesTool } from '../../service/src/assistant/tools/packages.js';
 import { auditHistoryTool, listFindingsTool, listProposalsTool } from '../../service/src/assistant/tools/steward.js';
@@ -363,6 +364,37 @@ describe('read_file', () => {
     expect(await read(alias)).toBe(
       `Refused: ${alias} is not shown because it is another name for a file that keeps passwords or keys.`,
     );
+  });
+
+  it("refuses Steward's API key file and state wherever the settings put them, and browsers' Flatpak and snap profiles", async () => {
+    // A key file whose name says nothing, a state directory moved by XDG_STATE_HOME into an allowed root.
+    const apiKey = await put(join(home, 'work', 'endpoint'), 'sk-endpoint-token-0000\n');
+    const state = join(root, 'state', 'steward');
+    const chat = await put(join(state, 'chat.db'), 'SQLite format 3');
+    const copy = await put(join(state, 'known-good', 'a'.repeat(64)), 'db:5432:*:ana:Pgp4ss\n');
+    const stewardSecrets = stewardSecretPaths(state, apiKey);
+    const readSecret = (path: string) =>
+      readFileTool.run(readFileTool.params.parse({ path }), { ...context(machine, [root]), stewardSecrets });
+    const alias = join(home, 'shortcut');
+    await symlink(apiKey, alias);
+    for (const path of [apiKey, alias, chat, copy])
+      expect(await readSecret(path))
+        .withContext(path)
+        .toMatch(/^Refused: .* is not shown because it holds Steward's keys or private state\.$/);
+    for (const place of [
+      '.var/app/org.mozilla.firefox/.mozilla/firefox/x.default/cookies.sqlite',
+      '.var/app/com.google.Chrome/config/google-chrome/Default/Login Data',
+      'snap/firefox/common/.mozilla/firefox/x.default/logins.json',
+      'snap/chromium/common/chromium/Default/Cookies',
+    ]) {
+      const path = await put(join(home, place), 'x');
+      expect(await readSecret(path))
+        .withContext(place)
+        .toMatch(/^Refused: .* is not shown because/);
+    }
+    // What the settings do not name stays readable.
+    const notes = await put(join(home, 'work', 'notes.txt'), 'hello');
+    expect(await readSecret(notes)).toBe(`${notes} (5 bytes)\nhello`);
   });
 
   it("names the system's secret files as secrets", () => {

@@ -30,6 +30,8 @@ export interface AssistantOptions {
   contextSize: () => number | null;
   log: Logger;
   tools?: AssistantTool[];
+  /** Steward's own secrets as the settings place them now (see stewardSecretPaths); read_file refuses them. */
+  stewardSecrets?: () => string[];
 }
 
 export interface QuestionInput {
@@ -85,6 +87,7 @@ export class Assistant {
         proposals,
         signal: new AbortController().signal,
         readableRoots: config.readableRoots,
+        stewardSecrets: this.options.stewardSecrets?.() ?? [],
       },
       systemPrompt: fitted.systemPrompt ? redact(fitted.systemPrompt) : undefined,
       history: fitted.history.map((turn) => ({

@@ -25,6 +25,8 @@ export interface ToolContext {
   signal: AbortSignal;
   /** Where read_file may read: the home directory and the configured roots. */
   readableRoots: string[];
+  /** Steward's own secrets (its state directory, the API key file): refused wherever they are. */
+  stewardSecrets?: readonly string[];
 }
 
 export interface AssistantTool<Params extends z.ZodObject = z.ZodObject> {

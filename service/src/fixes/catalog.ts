@@ -89,11 +89,14 @@ export const EXPERT_SHELL_OFF = 'the expert shell is turned off in the settings 
 export interface CatalogOptions extends FindingActionsOptions {
   /** fixes.expertShell, read at each use; without it the expert shell stays off. */
   expertShell?: () => boolean;
+  /** Steward's own secrets as the settings place them now; the expert shell hides them. */
+  stewardSecrets?: () => string[];
 }
 
 /** Every action; shell.run only while the user has turned the expert shell on. */
-export function createCatalog({ expertShell = () => false, ...options }: CatalogOptions = {}): Catalog {
-  return new Catalog([...findingActions(options), shellRunAction()] as ActionDefinition[], (name) =>
+export function createCatalog({ expertShell = () => false, stewardSecrets, ...options }: CatalogOptions = {}): Catalog {
+  const shell = shellRunAction({ stewardSecrets });
+  return new Catalog([...findingActions(options), shell] as ActionDefinition[], (name) =>
     name === SHELL_RUN && !expertShell() ? EXPERT_SHELL_OFF : null,
   );
 }

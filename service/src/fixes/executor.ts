@@ -2,6 +2,7 @@
 // progress; then verifies the effect, records everything in the audit trail,
 // and keeps what it takes to undo it.
 import { StewardError } from '../dbus/errors.js';
+import { redactSecrets } from '../engine/redact.js';
 import type { Logger } from '../logging.js';
 import { NotAuthorizedError, type ActionContext, type ActionDefinition, type UndoPlan } from './action.js';
 import type { Catalog } from './catalog.js';
@@ -22,8 +23,19 @@ export interface ExecutorOptions {
   policy: () => PolicyRules;
   timeoutMs: () => number;
   signals: ExecutorSignals;
+  /**
+   * What an audit result goes through before the trail and the journal keep it: the built-in rules and the user's
+   * patterns (a command's output may quote a secret). The built-in rules when absent.
+   */
+  redact?: (text: string) => string;
   log: Logger;
 }
+
+/** The most characters of one result the audit trail keeps; the job itself keeps the whole output for the user. */
+export const MAX_AUDIT_RESULT = 4096;
+export const AUDIT_CUT_MARKER = '…(cut)';
+
+const builtInRedaction = (text: string) => redactSecrets(text).text;
 
 const proposalStateAfter: Partial<Record<JobState, ProposalState>> = {
   fixed: 'fixed',
@@ -201,7 +213,11 @@ export class Executor {
   }
 
   private audit(entry: AuditEntry): void {
-    const record = this.options.store.audit(entry);
+    // Redacted whole, then cut: a cut could leave a secret too short for its rule to recognise.
+    const redacted = (this.options.redact ?? builtInRedaction)(entry.result);
+    const result =
+      redacted.length > MAX_AUDIT_RESULT ? `${redacted.slice(0, MAX_AUDIT_RESULT)}${AUDIT_CUT_MARKER}` : redacted;
+    const record = this.options.store.audit({ ...entry, result });
     // Also a journal line, so the trail outlives a deleted state directory.
     this.options.log.info('audit', {
       event: record.event,

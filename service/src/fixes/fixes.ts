@@ -28,6 +28,10 @@ export interface FixesOptions {
   engines: EngineSource;
   /** What the advisor's request goes through: redaction with the user's patterns, as for every model request. */
   redact?: (text: string) => string;
+  /** What the audit trail's results go through, whatever model is in use: the built-in rules and the user's patterns. */
+  auditRedact?: (text: string) => string;
+  /** Steward's own secrets as the settings place them now (see stewardSecretPaths); the expert shell hides them. */
+  stewardSecrets?: () => string[];
   log: Logger;
 }
 
@@ -40,7 +44,8 @@ export class Fixes {
   /** Every action switched on now: what the chat may propose and Apply may run. */
   readonly catalog: Catalog;
 
-  constructor({ paths, sessionBus, server, findings, config, journalDirectories, engines, redact, log }: FixesOptions) {
+  constructor(options: FixesOptions) {
+    const { paths, sessionBus, server, findings, config, journalDirectories, engines, redact, log } = options;
     this.store = new FixesStore(join(paths.stateDirectory, 'fixes.db'));
     this.context = {
       sessionBus,
@@ -51,7 +56,8 @@ export class Fixes {
       knownGoodDirectory: join(paths.stateDirectory, 'known-good'),
       log,
     };
-    const catalog = createCatalog({ expertShell: () => config().expertShell, journalDirectories });
+    const stewardSecrets = options.stewardSecrets ?? (() => [paths.stateDirectory]);
+    const catalog = createCatalog({ expertShell: () => config().expertShell, journalDirectories, stewardSecrets });
     const findingsCatalog = createFindingsCatalog({ journalDirectories });
     this.catalog = catalog;
     const emit = (member: string, body: unknown[]) => server.emitSignal(OBJECT_PATH, PROPOSALS_INTERFACE, member, body);
@@ -68,6 +74,7 @@ export class Fixes {
       context: this.context,
       policy,
       timeoutMs: () => config().actionTimeoutSeconds * 1000,
+      redact: options.auditRedact,
       signals: {
         jobProgress: (job, fraction, text) => emit('JobProgress', [String(job.id), fraction ?? -1, text]),
         jobFinished: (job) => emit('JobFinished', [String(job.id), jobDict(job)]),

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, watch, type FSWatcher } from 'node:fs';
-import { readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { readdir, readFile, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Logger } from '../logging.js';
 import { ensurePrivateDirectory } from '../paths.js';
+import { holdsPrivateKey, isHardLinkToSecret, secretPlaceReason } from '../secretPlaces.js';
 import type { EventSource, WatchEvent } from './events.js';
 
 const MIB = 1024 * 1024;
@@ -19,6 +20,8 @@ export interface FileWatchOptions {
   paths: string[];
   /** Where the content-addressed copies and their index live (under the state directory). */
   knownGoodDirectory: string;
+  /** The secret-places policy's view: copies of what it covers are never kept. */
+  secrets: SecretPolicy;
   /** Larger files are hashed but not copied. */
   maxCopyBytes?: number;
   /** The oldest copies go once all copies together exceed this. */
@@ -54,6 +57,23 @@ async function readIndex(directory: string): Promise<StoreIndex | undefined> {
 }
 
 const sha256 = (content: Buffer) => createHash('sha256').update(content).digest('hex');
+
+/** What the secret-places policy needs to judge a watched file: the home, and Steward's own secret paths. */
+export interface SecretPolicy {
+  home: string;
+  stewardSecrets?: readonly string[];
+}
+
+/**
+ * Whether `path` holding `content` is a file the secret-places policy covers: by its place or name (where it
+ * points too, for a symlink), a private key in it, or a hard link into a key store. The store keeps no copy of
+ * it, so that no restore preview, tool or backup of the state directory can show its contents.
+ */
+export async function isSecretFile(path: string, content: Buffer, policy: SecretPolicy): Promise<boolean> {
+  const real = await realpath(path).catch(() => path);
+  const placed = [path, real].some((place) => secretPlaceReason(place, policy.home, policy.stewardSecrets) !== null);
+  return placed || holdsPrivateKey(content.toString('utf8')) || (await isHardLinkToSecret(real, policy.home));
+}
 
 /**
  * The version of `path` before its latest change, as kept by a FileWatchSource using
@@ -111,6 +131,7 @@ class KnownGoodStore {
 
   constructor(
     private readonly directory: string,
+    private readonly secrets: SecretPolicy,
     private readonly maxStoreBytes: number,
     private readonly maxHistory: number,
     private readonly log: Logger,
@@ -132,6 +153,24 @@ class KnownGoodStore {
       const stray = STORE_NAME.test(name) && name !== INDEX_FILE && !this.copies.has(name);
       if (stray) await unlink(join(this.directory, name));
     }
+    await this.forgetSecretCopies();
+  }
+
+  /** Deletes the copies an older Steward kept of secret files; their hashes stay, so changes are still seen. */
+  private async forgetSecretCopies(): Promise<void> {
+    const secret = new Set<string>();
+    for (const [path, history] of this.files) {
+      for (const hash of history) {
+        if (hash === null || !this.copies.has(hash)) continue;
+        const copy = await readCopy(this.directory, hash);
+        if (copy && (await isSecretFile(path, copy.content, this.secrets))) secret.add(hash);
+      }
+    }
+    for (const hash of secret) await this.forget(hash);
+    if (secret.size > 0) {
+      this.log.info('deleted known-good copies of files that hold passwords or keys', { copies: secret.size });
+      await this.writeIndex();
+    }
   }
 
   history(path: string): (string | null)[] {
@@ -142,7 +181,10 @@ class KnownGoodStore {
     return [...this.files.keys()];
   }
 
-  /** Records that `path` now holds `hash` (null: deleted), keeping `content` as its copy when given. */
+  /**
+   * Records that `path` now holds `hash` (null: deleted), keeping `content` as its copy when given, unless it is
+   * a secret file: then only its hash is recorded.
+   */
   async record(path: string, hash: string | null, content?: Buffer): Promise<void> {
     const history = [hash, ...this.history(path)].slice(0, this.maxHistory);
     // Most recently changed last, so that the paths forgotten first are those quiet the longest.
@@ -152,8 +194,12 @@ class KnownGoodStore {
       if (this.files.size <= MAX_PATHS) break;
       this.files.delete(oldest);
     }
-    if (hash && content) await this.keep(hash, content);
+    if (hash && content && !(await isSecretFile(path, content, this.secrets))) await this.keep(hash, content);
     await this.evict(hash);
+    await this.writeIndex();
+  }
+
+  private async writeIndex(): Promise<void> {
     const index: StoreIndex = {
       version: 1,
       files: Object.fromEntries(this.files),
@@ -180,12 +226,16 @@ class KnownGoodStore {
     for (const [hash, copy] of copies) {
       if (total <= this.maxStoreBytes) break;
       if (hash === keep) continue;
-      await unlink(join(this.directory, hash)).catch((error: NodeJS.ErrnoException) => {
-        if (error.code !== 'ENOENT') throw error;
-      });
-      this.copies.delete(hash);
+      await this.forget(hash);
       total -= copy.size;
     }
+  }
+
+  private async forget(hash: string): Promise<void> {
+    await unlink(join(this.directory, hash)).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
+    this.copies.delete(hash);
   }
 }
 
@@ -225,6 +275,7 @@ export class FileWatchSource implements EventSource {
     this.log = options.log;
     this.store = new KnownGoodStore(
       options.knownGoodDirectory,
+      options.secrets,
       options.maxStoreBytes ?? 50 * MIB,
       options.maxHistory ?? 10,
       options.log,

@@ -8,7 +8,7 @@ import type { FindingsStore } from '../findings/store.js';
 import type { Logger } from '../logging.js';
 import { DiskSource } from './disks.js';
 import type { EventSource, WatchEvent } from './events.js';
-import { FileWatchSource } from './files.js';
+import { FileWatchSource, type SecretPolicy } from './files.js';
 import { JournalSource } from './journal.js';
 import { MemoryPressureSource } from './memory.js';
 import { NetworkSource } from './network.js';
@@ -23,6 +23,8 @@ export interface WatchersOptions {
   /** $XDG_CONFIG_HOME, watched at its top level. */
   configHome: string;
   stateDirectory: string;
+  /** The secret-places policy's view, for the file watcher: it keeps no copy of a secret file. */
+  secrets: SecretPolicy;
   sessionBus: MessageBus;
   systemBus: MessageBus | null;
   log: Logger;
@@ -78,6 +80,7 @@ export class Watchers {
             new FileWatchSource({
               paths: filePaths,
               knownGoodDirectory: join(options.stateDirectory, 'known-good'),
+              secrets: options.secrets,
               log,
             }),
           ]

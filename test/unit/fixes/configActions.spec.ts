@@ -19,6 +19,7 @@ describe('config.restore', () => {
     watcher = new FileWatchSource({
       paths: [file],
       knownGoodDirectory: context().knownGoodDirectory,
+      secrets: { home: temp.path },
       debounceMs: 20,
       log: context().log,
     });
@@ -73,6 +74,7 @@ describe('config.restore', () => {
     const other = new FileWatchSource({
       paths: [secret],
       knownGoodDirectory: context().knownGoodDirectory,
+      secrets: { home: temp.path },
       debounceMs: 20,
       log: context().log,
     });

@@ -22,7 +22,7 @@ export const readFileTool = defineTool({
     max_bytes: z.number().int().min(256).max(16384).default(8192).describe('How many bytes at most to read'),
   }),
   progress: N_('reading a file…'),
-  async run({ path, max_bytes: maxBytes }, { machine, readableRoots }) {
+  async run({ path, max_bytes: maxBytes }, { machine, readableRoots, stewardSecrets = [] }) {
     const home = machine.home();
     const allowed = [home, ...readableRoots];
     const resolved = (candidate: string) => machine.realPath(candidate);
@@ -32,7 +32,10 @@ export const readFileTool = defineTool({
     const [realHome, ...roots] = await Promise.all([home, ...allowed].map(resolved));
     if (!roots.some((root) => root !== null && isUnder(target, root)))
       return `Refused: ${path} is outside the folders you may read (${allowed.join(', ')}).`;
-    const secret = secretReason(path, home) ?? secretReason(target, realHome ?? home);
+    // Steward's secrets are compared where they really are too: the key file may be a symlink.
+    const realSecrets = (await Promise.all(stewardSecrets.map(resolved))).filter((real) => real !== null);
+    const secrets = [...stewardSecrets, ...realSecrets];
+    const secret = secretReason(path, home, secrets) ?? secretReason(target, realHome ?? home, secrets);
     if (secret) return `Refused: ${path} is not shown because ${secret}.`;
     if (await isHardLinkToSecret(target, realHome ?? home))
       return `Refused: ${path} is not shown because it is another name for a file that keeps passwords or keys.`;

@@ -4,7 +4,7 @@ import { access, chmod, constants, readFile, realpath, rename, stat, writeFile }
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { StewardError } from '../../dbus/errors.js';
-import { keepCopy, knownGoodCopy, readCopy, watchedHistory } from '../../watch/files.js';
+import { isSecretFile, keepCopy, knownGoodCopy, readCopy, watchedHistory } from '../../watch/files.js';
 import type { ActionContext, ActionDefinition } from '../action.js';
 import { absolutePath } from '../params.js';
 import { unifiedDiff } from '../unifiedDiff.js';
@@ -97,9 +97,13 @@ export const restore: ActionDefinition<RestoreParams> = {
     const { target, content } = await currentFile(params.path);
     await ensureWritable(target, content !== null);
     const binary = [restored.content, content].some((buffer) => buffer?.includes(0));
-    const diff = binary
-      ? ['(binary contents differ)']
-      : unifiedDiff(asText(content), asText(restored.content), [`${params.path} (now)`, `${params.path} (restored)`]);
+    // What the file holds now may have become a secret since its copy was kept: the diff would show it.
+    const secret = content !== null && (await isSecretFile(params.path, content, { home: context.home }));
+    const diff = secret
+      ? [_('(the file now holds a password or a key; its contents are not shown)')]
+      : binary
+        ? ['(binary contents differ)']
+        : unifiedDiff(asText(content), asText(restored.content), [`${params.path} (now)`, `${params.path} (restored)`]);
     const same = content !== null && sha256(content) === restored.hash;
     return {
       summary: format(_('Restore the known-good version of {path}'), params),
@@ -111,8 +115,9 @@ export const restore: ActionDefinition<RestoreParams> = {
     const restored = await copyToRestore(params, context);
     const { target, content } = await currentFile(params.path);
     await ensureWritable(target, content !== null);
-    // What is replaced goes into the same store first, so that undo can bring it back.
-    const saved = content && (await keepCopy(context.knownGoodDirectory, content));
+    // What is replaced goes into the same store first, so that undo can bring it back; a secret is not kept.
+    const secret = content !== null && (await isSecretFile(params.path, content, { home: context.home }));
+    const saved = content && !secret && (await keepCopy(context.knownGoodDirectory, content));
     const mode = (await stat(target).catch(notFound))?.mode ?? 0o644;
     await writeAtomically(target, restored.content, mode & 0o7777);
     context.log.info('restored a configuration file', { path: params.path, hash: restored.hash });
@@ -124,7 +129,14 @@ export const restore: ActionDefinition<RestoreParams> = {
             params: { path: params.path, copy: saved },
             summary: format(_('Put back the version of {path} from before the restore'), params),
           }
-        : { impossible: format(_('{path} did not exist before the restore; delete it to undo'), params) },
+        : secret
+          ? {
+              impossible: format(
+                _('{path} held a password or a key before the restore, and Steward keeps no copies of those'),
+                params,
+              ),
+            }
+          : { impossible: format(_('{path} did not exist before the restore; delete it to undo'), params) },
     };
   },
   async verify(params, { knownGoodDirectory }) {

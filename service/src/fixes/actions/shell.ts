@@ -1,17 +1,21 @@
 // shell.run: the expert shell. An argument vector (never a shell string), shown
 // verbatim and always high risk, run by bubblewrap in a sandbox whose root is
-// read-only, with no network, an empty /tmp and /run, and the user's key
-// stores hidden. The catalog offers it only while fixes.expertShell is on.
+// read-only, with no network, an empty /tmp and /run, the secret places hidden,
+// and a seccomp filter that keeps it from Unix sockets. The catalog offers it
+// only while fixes.expertShell is on.
 import { spawn } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access, realpath, stat } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
 import { z } from 'zod';
 import { _, format, N_ } from '../../i18n.js';
 import { StewardError } from '../../dbus/errors.js';
-import { HOME_SECRETS } from '../../secretPlaces.js';
+import type { Logger } from '../../logging.js';
+import { findSecretFiles, HOME_SECRETS, SYSTEM_SECRETS } from '../../secretPlaces.js';
 import { cleanLine } from '../../untrustedText.js';
-import type { ActionDefinition } from '../action.js';
+import { shellSeccompProgram } from './seccomp.js';
+import type { ActionContext, ActionDefinition } from '../action.js';
 import { absolutePath } from '../params.js';
 
 export const SHELL_RUN = 'shell.run';
@@ -50,6 +54,8 @@ export interface ShellRunOptions {
   /** The bubblewrap binary: a name looked up on PATH, or a path. */
   bwrap?: string;
   timeoutMs?: number;
+  /** Steward's own secrets as the settings place them now (see stewardSecretPaths): hidden like the key stores. */
+  stewardSecrets?: () => readonly string[];
 }
 
 interface SandboxResult {
@@ -108,25 +114,48 @@ async function requireBwrap(name: string): Promise<string> {
   return path;
 }
 
-/** bwrap's arguments that cover each key store in the home: an empty tmpfs over a directory, /dev/null over a file. */
-async function hideSecrets(home: string): Promise<string[]> {
-  const hidden = await Promise.all(
-    HOME_SECRETS.map(async (place) => {
-      // The mount lands on the real path: a symlinked ~/.ssh is hidden where it points.
-      const path = await realpath(join(home, place)).catch(() => null);
-      if (!path) return [];
-      return (await stat(path)).isDirectory() ? ['--tmpfs', path] : ['--ro-bind', '/dev/null', path];
+const isUnder = (path: string, root: string) => path === root || path.startsWith(`${root}/`);
+
+/**
+ * bwrap's arguments that cover each secret place: an empty tmpfs over a directory, /dev/null over a file; the
+ * secret files found elsewhere in the home too. The mounts land on the real paths (a symlinked ~/.ssh is hidden
+ * where it points); one inside another is left out.
+ */
+async function hideSecrets(home: string, stewardSecrets: readonly string[], log: Logger): Promise<string[]> {
+  const found = await findSecretFiles(home, stewardSecrets);
+  if (!found.complete) log.warning('the home is too large to search whole for files that hold secrets', { home });
+  const places = [
+    ...HOME_SECRETS.map((place) => join(home, place)),
+    ...SYSTEM_SECRETS,
+    ...stewardSecrets,
+    ...found.files,
+  ];
+  const resolved = await Promise.all(
+    places.map(async (place) => {
+      const path = await realpath(place).catch(() => null);
+      if (path === null) return null;
+      return { path, directory: (await stat(path)).isDirectory() };
     }),
   );
-  return hidden.flat();
+  // By code unit, so that a directory comes before everything in it.
+  const hidden = resolved.filter((place) => place !== null).sort((a, b) => (a.path < b.path ? -1 : 1));
+  const outermost = hidden.filter(
+    (place, index) => !hidden.slice(0, index).some((other) => other.directory && isUnder(place.path, other.path)),
+  );
+  return outermost.flatMap(({ path, directory }) => (directory ? ['--tmpfs', path] : ['--ro-bind', '/dev/null', path]));
 }
 
-async function sandboxArgs({ argv, cwd }: ShellRunParams, home: string): Promise<string[]> {
+/** The file descriptor bwrap reads the seccomp program from: the fourth of the child's stdio. */
+const SECCOMP_FD = 3;
+
+async function sandboxArgs({ argv, cwd }: ShellRunParams, sandbox: Sandbox) {
+  const { home } = sandbox;
   const environment = { PATH: SANDBOX_PATH, HOME: home, LANG: 'C.UTF-8', TERM: 'dumb' };
   return [
     ...['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp', '--tmpfs', '/run'],
-    ...(await hideSecrets(home)),
+    ...(await hideSecrets(home, sandbox.stewardSecrets, sandbox.log)),
     ...['--unshare-all', '--die-with-parent', '--new-session', '--clearenv'],
+    ...['--seccomp', String(SECCOMP_FD)],
     ...Object.entries(environment).flatMap(([name, value]) => ['--setenv', name, value]),
     ...['--chdir', cwd ?? home, '--', ...argv],
   ];
@@ -152,24 +181,32 @@ function capture(stream: NodeJS.ReadableStream): () => string[] {
   };
 }
 
+/** Where and how a command runs. */
+interface Sandbox {
+  home: string;
+  bwrap: string;
+  stewardSecrets: readonly string[];
+  log: Logger;
+}
+
 /** Runs `params.argv` in the sandbox; rejects when `signal` aborts (the sandbox is killed) or bwrap cannot start. */
-async function runSandboxed(
-  params: ShellRunParams,
-  home: string,
-  bwrap: string,
-  signal: AbortSignal,
-): Promise<SandboxResult> {
-  const args = await sandboxArgs(params, home);
+async function runSandboxed(params: ShellRunParams, sandbox: Sandbox, signal: AbortSignal): Promise<SandboxResult> {
+  const args = await sandboxArgs(params, sandbox);
   signal.throwIfAborted();
   return new Promise((resolve, reject) => {
-    const child = spawn(bwrap, args, {
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const child = spawn(sandbox.bwrap, args, {
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
       env: { PATH: SANDBOX_PATH },
       signal,
       killSignal: 'SIGKILL',
     });
-    const stdout = capture(child.stdout);
-    const stderr = capture(child.stderr);
+    // bwrap reads the program to its end before it starts the command; a bwrap that fails first closes the pipe.
+    const seccomp = child.stdio[SECCOMP_FD] as Writable;
+    seccomp.on('error', () => undefined);
+    seccomp.end(shellSeccompProgram());
+    // Pipes, as stdio asks: never null.
+    const stdout = capture(child.stdout as Readable);
+    const stderr = capture(child.stderr as Readable);
     child.on('error', (error) => reject(signal.aborted ? (signal.reason as Error) : error));
     child.on('close', (code, killedBy) => {
       if (!signal.aborted) resolve({ code, signal: killedBy, stdout: stdout(), stderr: stderr() });
@@ -187,11 +224,12 @@ const ended = (argv: readonly string[], { code, signal }: SandboxResult) =>
 export function shellRunAction(options: ShellRunOptions = {}): ActionDefinition<ShellRunParams> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const bwrap = options.bwrap ?? 'bwrap';
-  const run = async (params: ShellRunParams, home: string, signal: AbortSignal) => {
+  const run = async (params: ShellRunParams, { home, log }: ActionContext, signal: AbortSignal) => {
     const bwrapPath = await requireBwrap(bwrap);
     const limit = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
+    const stewardSecrets = options.stewardSecrets?.() ?? [];
     try {
-      return await runSandboxed(params, home, bwrapPath, limit);
+      return await runSandboxed(params, { home, bwrap: bwrapPath, stewardSecrets, log }, limit);
     } catch (error) {
       if (limit.aborted && !signal.aborted) {
         throw new StewardError(
@@ -227,7 +265,7 @@ export function shellRunAction(options: ShellRunOptions = {}): ActionDefinition<
     },
     async run(params, context, { signal, progress }) {
       progress(null, format(_('Running {command}'), { command: showArgv(params.argv) }));
-      const result = await run(params, context.home, signal);
+      const result = await run(params, context, signal);
       const stderr = result.stderr.length > 0 ? ['stderr:', ...result.stderr] : [];
       return {
         summary: [ended(params.argv, result), ...result.stdout, ...stderr].join('\n'),
@@ -236,7 +274,7 @@ export function shellRunAction(options: ShellRunOptions = {}): ActionDefinition<
     },
     // The sandbox changes nothing, so running the command again is the check.
     async verify(params, context) {
-      const result = await run(params, context.home, new AbortController().signal);
+      const result = await run(params, context, new AbortController().signal);
       return { ok: result.code === 0, observed: ended(params.argv, result) };
     },
   };
