@@ -1,29 +1,34 @@
-// Replays corpus cases through the real service: one private bus, one systemd
-// mock, one service following one journal directory, for the whole corpus.
+// Replays corpus cases through the real service: one simulated machine
+// (simulatedMachine.ts: private buses, mocks of the user's and PID 1's systemd,
+// NetworkManager and systemd-resolved) and one service following one journal
+// directory, for the whole corpus.
 //
 // The cases are written an hour apart (so no detector window joins two) into
 // the past, in waves that each end with a marker line from PID 1: once the
 // marker's finding is listed, the service has read the wave, and the runner
 // reads the evidence of every new or grown finding before later lines can push
 // it out of the store's first-and-latest window.
-// The units that a case's service-manager lines name exist in the systemd mock
-// in the `failed` state, as they were on the reporter's machine when it logged them.
+// Before each wave is written, the units its cases' lines show are loaded into
+// the managers in the state those lines leave them in (machine.ts).
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Variant } from '@jellybrick/dbus-next';
 import { callMethod } from '../../service/src/dbus/client.js';
 import { appendToJournal, type ExportEntry } from '../support/journal.js';
-import { startPrivateBus } from '../support/privateBus.js';
 import { BUS_NAME, OBJECT_PATH, quietWatch, startConfiguredService, waitFor } from '../support/service.js';
-import { addService, fail, startMockSystemd, stopMockSystemd } from '../support/systemdMock.js';
 import { makeTempDir } from '../support/tempDir.js';
 import type { CorpusCase } from './cases.js';
+import { machineWaves } from './machine.js';
 import type { PlacedCase, SeenFinding, SeenProposal } from './score.js';
-import { failedUnits, TrustedFields } from './writer.js';
+import { SimulatedMachine } from './simulatedMachine.js';
+import { TrustedFields } from './writer.js';
 
 const HOUR_US = 3_600_000_000n;
 const LINE_US = 1_000_000n;
-const WAVE = 40;
+// One case a wave: a finding that two cases of a wave share (a CPU's throttling, a resolver's failures)
+// keeps only its first and latest evidence, so the cases between would lose theirs; and each case gets
+// exactly its own machine's units. Larger waves are faster but score those cases as missed.
+const WAVE = 1;
 const markerUnit = (wave: number) => `steward-corpus-wave-${wave}.service`;
 
 type Dict = Record<string, Variant>;
@@ -38,22 +43,15 @@ export interface Replay {
 }
 
 export async function replayCorpus(cases: CorpusCase[]): Promise<Replay> {
-  const waves = Array.from({ length: Math.ceil(cases.length / WAVE) }, (_, i) => cases.slice(i * WAVE, (i + 1) * WAVE));
+  const waves = machineWaves(cases, WAVE);
   // Case i owns hour i, each wave's marker the hour after its last case, and the last hour ends now.
   const slots = BigInt(cases.length + waves.length + 1);
   const base = ((BigInt(Date.now()) * 1000n) / HOUR_US) * HOUR_US - slots * HOUR_US;
 
-  const bus = await startPrivateBus();
-  const client = await bus.connect();
-  const systemd = await startMockSystemd(bus, client);
+  const machine = await SimulatedMachine.start();
+  const { client } = machine;
   const home = await makeTempDir('steward-corpus-');
   try {
-    const units = new Set([...cases.flatMap((c) => failedUnits(c.lines)), ...waves.map((_, i) => markerUnit(i))]);
-    // The mock's object paths take only these characters: template and escaped units stay unknown to it.
-    for (const unit of [...units].filter((u) => /^[A-Za-z0-9._-]+$/.test(u))) {
-      await addService(client, unit);
-      await fail(client, unit, { status: 1 });
-    }
     const journal = join(home.path, 'journal');
     await mkdir(journal);
     const fields = new TrustedFields();
@@ -64,9 +62,13 @@ export async function replayCorpus(cases: CorpusCase[]): Promise<Replay> {
         base - HOUR_US,
       ),
     ]);
-    const service = await startConfiguredService(bus, client, home.path, {
-      watch: quietWatch({ journal: { system: false, user: false, directories: [journal] } }),
-    });
+    const service = await startConfiguredService(
+      machine.session,
+      client,
+      home.path,
+      { watch: quietWatch({ journal: { system: false, user: false, directories: [journal] } }) },
+      machine.env,
+    );
     const call = async (iface: string, member: string, signature = '', body: unknown[] = []) =>
       callMethod(client, {
         destination: BUS_NAME,
@@ -97,20 +99,28 @@ export async function replayCorpus(cases: CorpusCase[]): Promise<Replay> {
     };
 
     let slot = 0n;
-    for (const [w, wave] of waves.entries()) {
+    for (const [w, { cases: wave, units }] of waves.entries()) {
       const entries: ExportEntry[] = [];
       for (const corpusCase of wave) {
         const startUs = base + slot++ * HOUR_US;
         placed.push({ corpusCase, startUs, endUs: startUs + HOUR_US });
         corpusCase.lines.forEach((line, i) => entries.push(fields.entry(line, startUs + BigInt(i) * LINE_US)));
       }
+      await machine.setUnits(units);
       const marker = markerUnit(w);
+      await machine.setSystemUnit(marker, 'failed');
       const failure = { writer: 'systemd', message: `${marker}: Failed with result 'exit-code'.` } as const;
       entries.push(fields.entry(failure, base + slot++ * HOUR_US));
       await appendToJournal(journal, entries);
-      const read = async () => (await list('Findings')).some((f) => f.subject === marker);
+      let markerId: unknown;
+      const read = async () =>
+        (markerId = (await list('Findings')).find((f) => f.subject === marker)?.id) !== undefined;
       await waitFor(read, `the service to read wave ${w + 1}`, 60_000);
       await readEvidence();
+      // The proposer takes findings in order: once the marker has its proposal, the wave's findings had theirs
+      // considered, while the units were in this wave's states.
+      const proposed = async () => (await list('Proposals')).some((p) => p['finding-id'] === markerId);
+      await waitFor(proposed, `the proposals of wave ${w + 1}`, 60_000);
     }
     // Proposals follow findings asynchronously: settled when two looks a second apart agree.
     let last = '';
@@ -135,8 +145,7 @@ export async function replayCorpus(cases: CorpusCase[]): Promise<Replay> {
     await service.stop();
     return { placed, findings, proposals };
   } finally {
-    await stopMockSystemd(systemd);
-    await bus.stop();
+    await machine.stop();
     await home.remove();
   }
 }

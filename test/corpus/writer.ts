@@ -118,14 +118,3 @@ export class TrustedFields {
     return fields;
   }
 }
-
-/** The units a case's service-manager lines name (UNIT= / USER_UNIT=): on the reporter's machine they had failed. */
-export function failedUnits(lines: readonly CorpusLine[]): string[] {
-  const units = new Set<string>();
-  for (const line of lines) {
-    if (line.writer !== 'systemd' && line.writer !== 'user-manager') continue;
-    const unit = line.fields?.UNIT ?? line.fields?.USER_UNIT ?? UNIT_PREFIX.exec(line.message)?.[1];
-    if (unit) units.add(unit);
-  }
-  return [...units];
-}
