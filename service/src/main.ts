@@ -47,6 +47,7 @@ import { ModelsInterface } from './models/modelsInterface.js';
 import { ModelStore } from './models/store.js';
 import { ensurePrivateDirectory, resolvePaths } from './paths.js';
 import { configJson, SettingsInterface } from './settings/settingsInterface.js';
+import { testHooks } from './testHooks.js';
 import { Watchers } from './watch/watchers.js';
 import { _, format, ngettext } from './i18n.js';
 
@@ -78,6 +79,8 @@ function applyConfig(load: ConfigLoad, state: ServiceState, logger: Logger): voi
 
 async function main(): Promise<void> {
   const paths = resolvePaths();
+  const hooks = testHooks();
+  for (const [hook, value] of Object.entries(hooks)) log.warning('a test hook is set', { hook, value });
   const state = new ServiceState();
   let config = await loadConfig(paths.configFile);
   applyConfig(config, state, log);
@@ -170,6 +173,7 @@ async function main(): Promise<void> {
     findings: findingsStore,
     config: () => config.config.fixes,
     journalDirectories: () => config.config.watch.journal.directories,
+    testHooks: hooks,
     engines,
     redact: modelRedact,
     log,
@@ -318,6 +322,7 @@ async function main(): Promise<void> {
       stateDirectory: paths.stateDirectory,
       sessionBus: bus,
       systemBus,
+      systemJournal: hooks.systemJournal,
       log,
     });
     void started.start();

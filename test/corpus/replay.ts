@@ -62,12 +62,13 @@ export async function replayCorpus(cases: CorpusCase[]): Promise<Replay> {
         base - HOUR_US,
       ),
     ]);
+    // The replayed journal is this machine's system journal, not an extra directory: the test hook says so.
     const service = await startConfiguredService(
       machine.session,
       client,
       home.path,
-      { watch: quietWatch({ journal: { system: false, user: false, directories: [journal] } }) },
-      machine.env,
+      { watch: quietWatch({ journal: { system: true, user: false, directories: [] } }) },
+      { ...machine.env, STEWARD_TEST_SYSTEM_JOURNAL: journal },
     );
     const call = async (iface: string, member: string, signature = '', body: unknown[] = []) =>
       callMethod(client, {
@@ -107,6 +108,7 @@ export async function replayCorpus(cases: CorpusCase[]): Promise<Replay> {
         corpusCase.lines.forEach((line, i) => entries.push(fields.entry(line, startUs + BigInt(i) * LINE_US)));
       }
       await machine.setUnits(units);
+      await machine.setFiles(wave.flatMap((c) => c.files ?? []));
       const marker = markerUnit(w);
       await machine.setSystemUnit(marker, 'failed');
       const failure = { writer: 'systemd', message: `${marker}: Failed with result 'exit-code'.` } as const;

@@ -25,6 +25,8 @@ export interface WatchersOptions {
   stateDirectory: string;
   sessionBus: MessageBus;
   systemBus: MessageBus | null;
+  /** A journal directory that stands for the system journal (the corpus's test hook, testHooks.ts). */
+  systemJournal?: string;
   log: Logger;
 }
 
@@ -39,9 +41,11 @@ export class Watchers {
   constructor(private readonly options: WatchersOptions) {
     const { config, capabilities, store, log } = options;
     const journals: { name: string; args: string[] }[] = [
-      ...(config.journal.system && capabilities.includes('journal.system')
-        ? [{ name: 'journal.system', args: ['--system'] }]
-        : []),
+      ...(config.journal.system && options.systemJournal
+        ? [{ name: 'journal.system', args: ['--directory', options.systemJournal] }]
+        : config.journal.system && capabilities.includes('journal.system')
+          ? [{ name: 'journal.system', args: ['--system'] }]
+          : []),
       ...(config.journal.user && capabilities.includes('journal.user')
         ? [{ name: 'journal.user', args: ['--user'] }]
         : []),

@@ -34,6 +34,8 @@ interface JsonEntry {
 export interface ShowLogsOptions extends JournalOptions {
   /** The extra journal directories the service follows: the only ones a `directory` parameter may name. */
   directories?: () => readonly string[];
+  /** A journal directory that stands for the system journal (the corpus's test hook, testHooks.ts). */
+  systemJournal?: string;
 }
 
 /** Which journal: the tests' own directory, the extra directory asked for, or the system's or the user's. */
@@ -44,7 +46,8 @@ function sourceArgs({ scope, directory }: ShowLogsParams, options: ShowLogsOptio
       throw new StewardError('InvalidArgs', `${directory} is not a journal directory Steward follows`);
     return directoryArgs({ directory });
   }
-  return [scope === 'user' ? '--user' : '--system'];
+  if (scope === 'user') return ['--user'];
+  return options.systemJournal ? directoryArgs({ directory: options.systemJournal }) : ['--system'];
 }
 
 const parseEntries = (stdout: string): string[] =>

@@ -1,0 +1,11 @@
+import { testHooks } from '../../service/src/testHooks.js';
+
+describe('test hooks', () => {
+  it('are off in a real session, and take only absolute directories', () => {
+    expect(testHooks({ HOME: '/home/user' })).toEqual({});
+    expect(testHooks({ STEWARD_TEST_SYSTEM_JOURNAL: 'journal', STEWARD_TEST_CONFIG_ROOT: '/' })).toEqual({});
+    expect(
+      testHooks({ STEWARD_TEST_SYSTEM_JOURNAL: '/tmp/corpus/journal', STEWARD_TEST_CONFIG_ROOT: '/tmp/corpus/root' }),
+    ).toEqual({ systemJournal: '/tmp/corpus/journal', configRoot: '/tmp/corpus/root' });
+  });
+});
