@@ -14,7 +14,7 @@ export interface MachineUnits {
 }
 
 const UNIT_SUFFIX = '(?:service|socket|mount|automount|swap|target|timer|path|slice|device)';
-const UNIT = `[^\\s:]+\\.${UNIT_SUFFIX}`;
+const UNIT = `[^\\s:/]+\\.${UNIT_SUFFIX}`;
 /** How a manager's line names its unit: UNIT=/USER_UNIT= (log_unit_*()), or the unit in its text, old formats included. */
 const NAMED = [
   new RegExp(`^(${UNIT}): `),
