@@ -323,6 +323,7 @@ async function main(): Promise<void> {
       sessionBus: bus,
       systemBus,
       systemJournal: hooks.systemJournal,
+      userJournal: hooks.userJournal,
       log,
     });
     void started.start();

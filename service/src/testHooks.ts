@@ -10,6 +10,11 @@ export interface TestHooks {
    */
   systemJournal?: string;
   /**
+   * STEWARD_TEST_USER_JOURNAL: a journal directory that stands for the user's journal, holding only the user's
+   * own lines. The journal.user source follows it, and info.show_logs reads it where it would read `--user`.
+   */
+  userJournal?: string;
+  /**
    * STEWARD_TEST_CONFIG_ROOT: a directory that stands for the machine's `/` where config.show_error reads a
    * configuration file (/etc/nginx/nginx.conf is read as <root>/etc/nginx/nginx.conf); its rules on which
    * files it shows apply to the path as the program named it.
@@ -21,6 +26,11 @@ const absolute = (value: string | undefined) => (value?.startsWith('/') && value
 
 export function testHooks(env: NodeJS.ProcessEnv = process.env): TestHooks {
   const systemJournal = absolute(env.STEWARD_TEST_SYSTEM_JOURNAL);
+  const userJournal = absolute(env.STEWARD_TEST_USER_JOURNAL);
   const configRoot = absolute(env.STEWARD_TEST_CONFIG_ROOT);
-  return { ...(systemJournal && { systemJournal }), ...(configRoot && { configRoot }) };
+  return {
+    ...(systemJournal && { systemJournal }),
+    ...(userJournal && { userJournal }),
+    ...(configRoot && { configRoot }),
+  };
 }

@@ -17,11 +17,11 @@ import { callMethod } from '../../service/src/dbus/client.js';
 import { appendToJournal, type ExportEntry } from '../support/journal.js';
 import { BUS_NAME, OBJECT_PATH, quietWatch, startConfiguredService, waitFor } from '../support/service.js';
 import { makeTempDir } from '../support/tempDir.js';
-import type { CorpusCase } from './cases.js';
+import type { CorpusCase, CorpusLine } from './cases.js';
 import { machineWaves } from './machine.js';
 import type { PlacedCase, SeenFinding, SeenProposal } from './score.js';
 import { SimulatedMachine } from './simulatedMachine.js';
-import { TrustedFields } from './writer.js';
+import { journalOf, TrustedFields } from './writer.js';
 
 const HOUR_US = 3_600_000_000n;
 const LINE_US = 1_000_000n;
@@ -29,7 +29,9 @@ const LINE_US = 1_000_000n;
 // keeps only its first and latest evidence, so the cases between would lose theirs; and each case gets
 // exactly its own machine's units. Larger waves are faster but score those cases as missed.
 const WAVE = 1;
-const markerUnit = (wave: number) => `steward-corpus-wave-${wave}.service`;
+const markerUnit = (wave: number, manager: 'system' | 'user' = 'system') =>
+  `steward-corpus-wave-${wave}${manager === 'user' ? '-user' : ''}.service`;
+const markerFailed = (unit: string) => `${unit}: Failed with result 'exit-code'.`;
 
 type Dict = Record<string, Variant>;
 const plain = (dict: Dict) => Object.fromEntries(Object.entries(dict).map(([k, v]) => [k, v.value as unknown]));
@@ -52,23 +54,25 @@ export async function replayCorpus(cases: CorpusCase[]): Promise<Replay> {
   const { client } = machine;
   const home = await makeTempDir('steward-corpus-');
   try {
-    const journal = join(home.path, 'journal');
-    await mkdir(journal);
+    // The replayed journals are this machine's system and user journals, not extra directories: the test hooks
+    // say so. journald keeps a user's lines in that user's journal, the rest in the system's.
+    const journals = { system: join(home.path, 'system-journal'), user: join(home.path, 'user-journal') };
     const fields = new TrustedFields();
-    // The service starts following at the journal's tail, so the journal must exist first.
-    await appendToJournal(journal, [
-      fields.entry(
-        { writer: 'systemd', message: 'Reached target multi-user.target - Multi-User System.' },
-        base - HOUR_US,
-      ),
-    ]);
-    // The replayed journal is this machine's system journal, not an extra directory: the test hook says so.
+    // The service starts following at each journal's tail, so the journals must exist first.
+    const booted: Record<keyof typeof journals, CorpusLine> = {
+      system: { writer: 'systemd', message: 'Reached target multi-user.target - Multi-User System.' },
+      user: { writer: 'user-manager', message: 'Reached target default.target - Main User Target.' },
+    };
+    for (const which of ['system', 'user'] as const) {
+      await mkdir(journals[which]);
+      await appendToJournal(journals[which], [fields.entry(booted[which], base - HOUR_US)]);
+    }
     const service = await startConfiguredService(
       machine.session,
       client,
       home.path,
-      { watch: quietWatch({ journal: { system: true, user: false, directories: [] } }) },
-      { ...machine.env, STEWARD_TEST_SYSTEM_JOURNAL: journal },
+      { watch: quietWatch({ journal: { system: true, user: true, directories: [] } }) },
+      { ...machine.env, STEWARD_TEST_SYSTEM_JOURNAL: journals.system, STEWARD_TEST_USER_JOURNAL: journals.user },
     );
     const call = async (iface: string, member: string, signature = '', body: unknown[] = []) =>
       callMethod(client, {
@@ -109,19 +113,33 @@ export async function replayCorpus(cases: CorpusCase[]): Promise<Replay> {
       }
       await machine.setUnits(units);
       await machine.setFiles(wave.flatMap((c) => c.files ?? []));
-      const marker = markerUnit(w);
-      await machine.setSystemUnit(marker, 'failed');
-      const failure = { writer: 'systemd', message: `${marker}: Failed with result 'exit-code'.` } as const;
-      entries.push(fields.entry(failure, base + slot++ * HOUR_US));
-      await appendToJournal(journal, entries);
-      let markerId: unknown;
-      const read = async () =>
-        (markerId = (await list('Findings')).find((f) => f.subject === marker)?.id) !== undefined;
+      // A marker in each journal the wave wrote to (the system's always), an hour after the wave: the service
+      // follows the two journals apart.
+      const markerUs = base + slot++ * HOUR_US;
+      const written = new Set(['system' as const, ...entries.map(journalOf)]);
+      const subjects: string[] = [];
+      for (const which of written) {
+        const marker = markerUnit(w, which);
+        subjects.push(marker);
+        await machine.setUnit(which, marker, 'failed');
+        const writer = which === 'system' ? 'systemd' : 'user-manager';
+        const lines = entries.filter((entry) => journalOf(entry) === which);
+        lines.push(fields.entry({ writer, message: markerFailed(marker) }, markerUs));
+        await appendToJournal(journals[which], lines);
+      }
+      let markerIds: unknown[] = [];
+      const read = async () => {
+        markerIds = (await list('Findings')).filter((f) => subjects.includes(String(f.subject))).map((f) => f.id);
+        return markerIds.length === subjects.length;
+      };
       await waitFor(read, `the service to read wave ${w + 1}`, 60_000);
       await readEvidence();
-      // The proposer takes findings in order: once the marker has its proposal, the wave's findings had theirs
-      // considered, while the units were in this wave's states.
-      const proposed = async () => (await list('Proposals')).some((p) => p['finding-id'] === markerId);
+      // The proposer takes findings in order: once the markers have their proposals, the wave's findings had
+      // theirs considered, while the units were in this wave's states.
+      const proposed = async () => {
+        const findingIds = new Set((await list('Proposals')).map((p) => p['finding-id']));
+        return markerIds.every((id) => findingIds.has(id));
+      };
       await waitFor(proposed, `the proposals of wave ${w + 1}`, 60_000);
     }
     // Proposals follow findings asynchronously: settled when two looks a second apart agree.
@@ -134,7 +152,7 @@ export async function replayCorpus(cases: CorpusCase[]): Promise<Replay> {
       return false;
     };
     await waitFor(settled, 'the proposals to settle', 120_000);
-    const markers = new Set(waves.map((_, i) => markerUnit(i)));
+    const markers = new Set(waves.flatMap((_, i) => [markerUnit(i), markerUnit(i, 'user')]));
     const findings = [...seen.values()].filter((f) => !markers.has(f.subject));
     const ids = new Set(findings.map((f) => f.id));
     const proposals = (await list('Proposals'))

@@ -63,12 +63,12 @@ export class SimulatedMachine {
 
   /** Loads each unit (where it is not yet) into its manager, in its state. */
   async setUnits(units: MachineUnits): Promise<void> {
-    for (const [unit, state] of units.system) await setUnitState(this.systemClient, unit, state);
-    for (const [unit, state] of units.user) await setUnitState(this.client, unit, state);
+    for (const [unit, state] of units.system) await this.setUnit('system', unit, state);
+    for (const [unit, state] of units.user) await this.setUnit('user', unit, state);
   }
 
-  async setSystemUnit(unit: string, state: UnitState): Promise<void> {
-    await setUnitState(this.systemClient, unit, state);
+  async setUnit(manager: 'system' | 'user', unit: string, state: UnitState): Promise<void> {
+    await setUnitState(manager === 'system' ? this.systemClient : this.client, unit, state);
   }
 
   async stop(): Promise<void> {

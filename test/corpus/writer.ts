@@ -118,3 +118,13 @@ export class TrustedFields {
     return fields;
   }
 }
+
+/**
+ * The journal journald keeps an entry in: a user's lines (a UID above the system range, not a dynamic user's
+ * nor nobody's) in that user's journal, everything else (the kernel's, PID 1's, system services') in the system's.
+ */
+export function journalOf(entry: ExportEntry): 'system' | 'user' {
+  const uid = typeof entry._UID === 'string' ? Number(entry._UID) : NaN;
+  const dynamic = uid >= 61184 && uid <= 65519;
+  return uid >= 1000 && uid !== 65534 && !dynamic ? 'user' : 'system';
+}

@@ -285,6 +285,24 @@ describe('read-only steps', () => {
       expect(preview.details.map((line) => line.replace(/^\S+ /, ''))).toEqual(['line 9', 'line 11']);
     });
 
+    it('reads a user unit’s lines from a stand-in for the user journal (STEWARD_TEST_USER_JOURNAL)', async () => {
+      const userJournal = join(temp.path, 'user-journal');
+      await mkdir(userJournal);
+      const user = { _UID: '1000', _SYSTEMD_UNIT: 'user@1000.service' };
+      await appendToJournal(userJournal, [
+        { MESSAGE: 'syncing', ...user, _SYSTEMD_USER_UNIT: 'sync.service' },
+        { MESSAGE: 'other', ...user, _SYSTEMD_USER_UNIT: 'other.service' },
+        { MESSAGE: "sync.service: Failed with result 'exit-code'.", ...user, USER_UNIT: 'sync.service', _PID: '1210' },
+      ]);
+      const catalog = createFindingsCatalog({ testHooks: { userJournal } });
+      const { action, params } = catalog.validate('info.show_logs', { unit: 'sync.service', scope: 'user' });
+      const preview = await action.preview(params, homeContext(temp.path));
+      expect(preview.details.map((line) => line.replace(/^\S+ /, ''))).toEqual([
+        'syncing',
+        "sync.service: Failed with result 'exit-code'.",
+      ]);
+    });
+
     it('refuses a directory the service does not follow, and a malformed cursor', async () => {
       const { action, params } = showLogs([]).validate('info.show_logs', { directory });
       await expectAsync(action.preview(params, homeContext(temp.path))).toBeRejectedWith(

@@ -5,7 +5,7 @@ import { baselineOf, shortfalls, table } from '../corpus/baseline.js';
 import { loadCases, type CorpusCase } from '../corpus/cases.js';
 import { score, type PlacedCase } from '../corpus/score.js';
 import { machineUnits, machineWaves } from '../corpus/machine.js';
-import { TrustedFields, USER_MANAGER_PID, USER_UID } from '../corpus/writer.js';
+import { journalOf, TrustedFields, USER_MANAGER_PID, USER_UID } from '../corpus/writer.js';
 
 const FIXTURES = join(process.cwd(), 'test', 'fixtures', 'corpus');
 
@@ -93,6 +93,22 @@ describe('the corpus runner', () => {
       );
       const forged = { writer: 'kernel', message: 'x', fields: { _PID: '1' } };
       expect(() => loadCasesFrom('benign', [{ ...caseOf('benign-x', null), lines: [forged] }])).toThrowError(/fields/);
+    });
+
+    it("keeps the user's lines in the user's journal and the rest in the system's, as journald does", () => {
+      const fields = new TrustedFields();
+      const program = (uid: number) => ({ comm: 'p', exe: '/usr/bin/p', uid });
+      const journals = [
+        { writer: 'user-manager' as const, message: 'x' },
+        { writer: { comm: 'gjs', exe: '/usr/bin/gjs', userUnit: 'app.service' }, message: 'x' },
+        { writer: program(1000), message: 'x' },
+        { writer: 'systemd' as const, message: 'x' },
+        { writer: 'kernel' as const, message: 'x' },
+        { writer: { comm: 'sshd', exe: '/usr/sbin/sshd', unit: 'ssh.service' }, message: 'x' },
+        { writer: program(65534), message: 'x' },
+        { writer: program(61200), message: 'x' },
+      ].map((line) => journalOf(fields.entry(line, 1n)));
+      expect(journals).toEqual(['user', 'user', 'user', 'system', 'system', 'system', 'system', 'system']);
     });
 
     it('loads the units a case shows, in the state its service managers leave them in', () => {

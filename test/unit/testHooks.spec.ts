@@ -5,7 +5,11 @@ describe('test hooks', () => {
     expect(testHooks({ HOME: '/home/user' })).toEqual({});
     expect(testHooks({ STEWARD_TEST_SYSTEM_JOURNAL: 'journal', STEWARD_TEST_CONFIG_ROOT: '/' })).toEqual({});
     expect(
-      testHooks({ STEWARD_TEST_SYSTEM_JOURNAL: '/tmp/corpus/journal', STEWARD_TEST_CONFIG_ROOT: '/tmp/corpus/root' }),
-    ).toEqual({ systemJournal: '/tmp/corpus/journal', configRoot: '/tmp/corpus/root' });
+      testHooks({
+        STEWARD_TEST_SYSTEM_JOURNAL: '/tmp/corpus/system',
+        STEWARD_TEST_USER_JOURNAL: '/tmp/corpus/user',
+        STEWARD_TEST_CONFIG_ROOT: '/tmp/corpus/root',
+      }),
+    ).toEqual({ systemJournal: '/tmp/corpus/system', userJournal: '/tmp/corpus/user', configRoot: '/tmp/corpus/root' });
   });
 });

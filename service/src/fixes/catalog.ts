@@ -71,7 +71,7 @@ export class Catalog {
 export interface FindingActionsOptions {
   /** watch.journal.directories, read at each use: the extra journals info.show_logs may read. */
   journalDirectories?: () => readonly string[];
-  /** The corpus's stand-ins for the machine's system journal and `/` (testHooks.ts); unset in real use. */
+  /** The corpus's stand-ins for the machine's journals and `/` (testHooks.ts); unset in real use. */
   testHooks?: TestHooks;
 }
 
@@ -85,7 +85,11 @@ const findingActions = ({ journalDirectories = () => [], testHooks = {} }: Findi
     ...configActions,
     showErrorAction({ root: testHooks.configRoot }),
     validateAction(),
-    ...infoActions({ directories: journalDirectories, systemJournal: testHooks.systemJournal }),
+    ...infoActions({
+      directories: journalDirectories,
+      systemJournal: testHooks.systemJournal,
+      userJournal: testHooks.userJournal,
+    }),
   ] as ActionDefinition[];
 
 export const EXPERT_SHELL_OFF = 'the expert shell is turned off in the settings (fixes.expertShell)';

@@ -25,8 +25,9 @@ export interface WatchersOptions {
   stateDirectory: string;
   sessionBus: MessageBus;
   systemBus: MessageBus | null;
-  /** A journal directory that stands for the system journal (the corpus's test hook, testHooks.ts). */
+  /** Journal directories that stand for the system's and the user's journals (the corpus's test hooks, testHooks.ts). */
   systemJournal?: string;
+  userJournal?: string;
   log: Logger;
 }
 
@@ -46,9 +47,11 @@ export class Watchers {
         : config.journal.system && capabilities.includes('journal.system')
           ? [{ name: 'journal.system', args: ['--system'] }]
           : []),
-      ...(config.journal.user && capabilities.includes('journal.user')
-        ? [{ name: 'journal.user', args: ['--user'] }]
-        : []),
+      ...(config.journal.user && options.userJournal
+        ? [{ name: 'journal.user', args: ['--directory', options.userJournal] }]
+        : config.journal.user && capabilities.includes('journal.user')
+          ? [{ name: 'journal.user', args: ['--user'] }]
+          : []),
       ...config.journal.directories.map((dir) => ({ name: `journal:${dir}`, args: ['--directory', dir] })),
     ];
     this.disks = new DiskSource({
