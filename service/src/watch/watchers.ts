@@ -41,14 +41,14 @@ export class Watchers {
 
   constructor(private readonly options: WatchersOptions) {
     const { config, capabilities, store, log } = options;
-    const journals: { name: string; args: string[] }[] = [
+    const journals: { name: string; args: string[]; system?: boolean }[] = [
       ...(config.journal.system && options.systemJournal
         ? [{ name: 'journal.system', args: ['--directory', options.systemJournal] }]
         : config.journal.system && capabilities.includes('journal.system')
           ? [{ name: 'journal.system', args: ['--system'] }]
           : []),
       ...(config.journal.user && options.userJournal
-        ? [{ name: 'journal.user', args: ['--directory', options.userJournal] }]
+        ? [{ name: 'journal.user', args: ['--directory', options.userJournal], system: false }]
         : config.journal.user && capabilities.includes('journal.user')
           ? [{ name: 'journal.user', args: ['--user'] }]
           : []),
@@ -60,7 +60,7 @@ export class Watchers {
       log,
     });
     this.journals = journals.map(
-      ({ name, args }) => new JournalSource({ name, args, resumeCursor: store.position(name), log }),
+      ({ name, args, system }) => new JournalSource({ name, args, system, resumeCursor: store.position(name), log }),
     );
     const filePaths = [
       ...(config.files.watchDefaults ? [options.configHome, COREDUMP_DIRECTORY] : []),
