@@ -48,8 +48,8 @@ function managerUnit(line: CorpusLine): string | undefined {
 /** The units `lines` show on their machine, in the state the managers' lines leave them in. */
 export function machineUnits(lines: readonly CorpusLine[]): MachineUnits {
   const units: MachineUnits = { system: new Map(), user: new Map() };
-  const known = (units: Map<string, UnitState>, unit: string | undefined) => {
-    if (unit && isUnit(unit) && !units.has(unit)) units.set(unit, 'active');
+  const known = (manager: Map<string, UnitState>, unit: string | undefined) => {
+    if (unit && isUnit(unit) && !manager.has(unit)) manager.set(unit, 'active');
   };
   for (const line of lines) {
     const { writer } = line;

@@ -1,15 +1,17 @@
 // Replays corpus cases through the real service: one simulated machine
 // (simulatedMachine.ts: private buses, mocks of the user's and PID 1's systemd,
-// NetworkManager and systemd-resolved) and one service following one journal
-// directory, for the whole corpus.
+// NetworkManager and systemd-resolved) and one service following its system
+// and user journals (stand-ins, through the service's test hooks), for the
+// whole corpus.
 //
 // The cases are written an hour apart (so no detector window joins two) into
-// the past, in waves that each end with a marker line from PID 1: once the
-// marker's finding is listed, the service has read the wave, and the runner
-// reads the evidence of every new or grown finding before later lines can push
-// it out of the store's first-and-latest window.
-// Before each wave is written, the units its cases' lines show are loaded into
-// the managers in the state those lines leave them in (machine.ts).
+// the past, in waves that each end with a marker line in each journal written
+// to: once the markers' findings and proposals are listed, the service has
+// read the wave and proposed on it, and the runner reads the evidence of every
+// new or grown finding before later lines can push it out of the store's
+// first-and-latest window. Before each wave is written, the units its cases'
+// lines show are loaded into the managers in the state those lines leave them
+// in (machine.ts), and its files put in place.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Variant } from '@jellybrick/dbus-next';
