@@ -49,6 +49,7 @@ import { ModelStore } from './models/store.js';
 import { ensurePrivateDirectory, resolvePaths } from './paths.js';
 import { stewardSecretPaths } from './secretPlaces.js';
 import { configJson, SettingsInterface } from './settings/settingsInterface.js';
+import { testHooks } from './testHooks.js';
 import { Watchers } from './watch/watchers.js';
 import { _, format, ngettext } from './i18n.js';
 
@@ -95,6 +96,8 @@ function reportSetAside(stores: { file: string; setAside: string | null }[], sta
 
 async function main(): Promise<void> {
   const paths = resolvePaths();
+  const hooks = testHooks();
+  for (const [hook, value] of Object.entries(hooks)) log.warning('a test hook is set', { hook, value });
   const state = new ServiceState();
   guardProcess(state, log);
   let config = await loadConfig(paths.configFile);
@@ -190,6 +193,7 @@ async function main(): Promise<void> {
     findings: findingsStore,
     config: () => config.config.fixes,
     journalDirectories: () => config.config.watch.journal.directories,
+    testHooks: hooks,
     engines,
     redact: modelRedact,
     auditRedact: settingsRedactor(() => config.config.assistant.redactPatterns),
@@ -351,6 +355,8 @@ async function main(): Promise<void> {
       secrets: { home: paths.home, stewardSecrets: stewardSecrets() },
       sessionBus: bus,
       systemBus,
+      systemJournal: hooks.systemJournal,
+      userJournal: hooks.userJournal,
       log,
     });
     void started.start();

@@ -45,6 +45,15 @@ export const lineSchema = z.strictObject({
   fields: z.record(z.string().regex(/^[A-Z0-9][A-Z0-9_]*$/), z.string()).optional(),
 });
 
+/** A file of the reporter's machine, whole, as the source shows it: where a program's complaint points. */
+const fileSchema = z.strictObject({
+  path: z
+    .string()
+    .startsWith('/')
+    .refine((path) => !path.split('/').includes('..'), 'a path without ".."'),
+  content: z.string(),
+});
+
 export const caseSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9-]+$/),
   source: z.strictObject({ url: z.url({ protocol: /^https?$/ }), title: z.string().min(1) }),
@@ -57,6 +66,7 @@ export const caseSchema = z.strictObject({
       .nullable(),
   }),
   lines: z.array(lineSchema).min(1),
+  files: z.array(fileSchema).optional(),
 });
 
 export const caseFileSchema = z.strictObject({
@@ -66,6 +76,7 @@ export const caseFileSchema = z.strictObject({
 
 export type CorpusLine = z.infer<typeof lineSchema>;
 export type CorpusCase = z.infer<typeof caseSchema>;
+export type CorpusFile = z.infer<typeof fileSchema>;
 export type Writer = CorpusLine['writer'];
 
 export const CASES_DIR = join(process.cwd(), 'test', 'corpus', 'cases');

@@ -1,30 +1,39 @@
-// Replays corpus cases through the real service: one private bus, one systemd
-// mock, one service following one journal directory, for the whole corpus.
+// Replays corpus cases through the real service: one simulated machine
+// (simulatedMachine.ts: private buses, mocks of the user's and PID 1's systemd,
+// NetworkManager and systemd-resolved) and one service following its system
+// and user journals (stand-ins, through the service's test hooks), for the
+// whole corpus.
 //
 // The cases are written an hour apart (so no detector window joins two) into
-// the past, in waves that each end with a marker line from PID 1: once the
-// marker's finding is listed, the service has read the wave, and the runner
-// reads the evidence of every new or grown finding before later lines can push
-// it out of the store's first-and-latest window.
-// The units that a case's service-manager lines name exist in the systemd mock
-// in the `failed` state, as they were on the reporter's machine when it logged them.
+// the past, in waves that each end with a marker line in each journal written
+// to: once the markers' findings and proposals are listed, the service has
+// read the wave and proposed on it, and the runner reads the evidence of every
+// new or grown finding before later lines can push it out of the store's
+// first-and-latest window. Before each wave is written, the units its cases'
+// lines show are loaded into the managers in the state those lines leave them
+// in (machine.ts), and its files put in place.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Variant } from '@jellybrick/dbus-next';
 import { callMethod } from '../../service/src/dbus/client.js';
 import { appendToJournal, type ExportEntry } from '../support/journal.js';
-import { startPrivateBus } from '../support/privateBus.js';
 import { BUS_NAME, OBJECT_PATH, quietWatch, startConfiguredService, waitFor } from '../support/service.js';
-import { addService, fail, startMockSystemd, stopMockSystemd } from '../support/systemdMock.js';
 import { makeTempDir } from '../support/tempDir.js';
-import type { CorpusCase } from './cases.js';
+import type { CorpusCase, CorpusLine } from './cases.js';
+import { machineWaves } from './machine.js';
 import type { PlacedCase, SeenFinding, SeenProposal } from './score.js';
-import { failedUnits, TrustedFields } from './writer.js';
+import { SimulatedMachine } from './simulatedMachine.js';
+import { journalOf, TrustedFields } from './writer.js';
 
 const HOUR_US = 3_600_000_000n;
 const LINE_US = 1_000_000n;
-const WAVE = 40;
-const markerUnit = (wave: number) => `steward-corpus-wave-${wave}.service`;
+// One case a wave: a finding that two cases of a wave share (a CPU's throttling, a resolver's failures)
+// keeps only its first and latest evidence, so the cases between would lose theirs; and each case gets
+// exactly its own machine's units. Larger waves are faster but score those cases as missed.
+const WAVE = 1;
+const markerUnit = (wave: number, manager: 'system' | 'user' = 'system') =>
+  `steward-corpus-wave-${wave}${manager === 'user' ? '-user' : ''}.service`;
+const markerFailed = (unit: string) => `${unit}: Failed with result 'exit-code'.`;
 
 type Dict = Record<string, Variant>;
 const plain = (dict: Dict) => Object.fromEntries(Object.entries(dict).map(([k, v]) => [k, v.value as unknown]));
@@ -38,35 +47,35 @@ export interface Replay {
 }
 
 export async function replayCorpus(cases: CorpusCase[]): Promise<Replay> {
-  const waves = Array.from({ length: Math.ceil(cases.length / WAVE) }, (_, i) => cases.slice(i * WAVE, (i + 1) * WAVE));
+  const waves = machineWaves(cases, WAVE);
   // Case i owns hour i, each wave's marker the hour after its last case, and the last hour ends now.
   const slots = BigInt(cases.length + waves.length + 1);
   const base = ((BigInt(Date.now()) * 1000n) / HOUR_US) * HOUR_US - slots * HOUR_US;
 
-  const bus = await startPrivateBus();
-  const client = await bus.connect();
-  const systemd = await startMockSystemd(bus, client);
+  const machine = await SimulatedMachine.start();
+  const { client } = machine;
   const home = await makeTempDir('steward-corpus-');
   try {
-    const units = new Set([...cases.flatMap((c) => failedUnits(c.lines)), ...waves.map((_, i) => markerUnit(i))]);
-    // The mock's object paths take only these characters: template and escaped units stay unknown to it.
-    for (const unit of [...units].filter((u) => /^[A-Za-z0-9._-]+$/.test(u))) {
-      await addService(client, unit);
-      await fail(client, unit, { status: 1 });
-    }
-    const journal = join(home.path, 'journal');
-    await mkdir(journal);
+    // The replayed journals are this machine's system and user journals, not extra directories: the test hooks
+    // say so. journald keeps a user's lines in that user's journal, the rest in the system's.
+    const journals = { system: join(home.path, 'system-journal'), user: join(home.path, 'user-journal') };
     const fields = new TrustedFields();
-    // The service starts following at the journal's tail, so the journal must exist first.
-    await appendToJournal(journal, [
-      fields.entry(
-        { writer: 'systemd', message: 'Reached target multi-user.target - Multi-User System.' },
-        base - HOUR_US,
-      ),
-    ]);
-    const service = await startConfiguredService(bus, client, home.path, {
-      watch: quietWatch({ journal: { system: false, user: false, directories: [journal] } }),
-    });
+    // The service starts following at each journal's tail, so the journals must exist first.
+    const booted: Record<keyof typeof journals, CorpusLine> = {
+      system: { writer: 'systemd', message: 'Reached target multi-user.target - Multi-User System.' },
+      user: { writer: 'user-manager', message: 'Reached target default.target - Main User Target.' },
+    };
+    for (const which of ['system', 'user'] as const) {
+      await mkdir(journals[which]);
+      await appendToJournal(journals[which], [fields.entry(booted[which], base - HOUR_US)]);
+    }
+    const service = await startConfiguredService(
+      machine.session,
+      client,
+      home.path,
+      { watch: quietWatch({ journal: { system: true, user: true, directories: [] } }) },
+      { ...machine.env, STEWARD_TEST_SYSTEM_JOURNAL: journals.system, STEWARD_TEST_USER_JOURNAL: journals.user },
+    );
     const call = async (iface: string, member: string, signature = '', body: unknown[] = []) =>
       callMethod(client, {
         destination: BUS_NAME,
@@ -97,20 +106,43 @@ export async function replayCorpus(cases: CorpusCase[]): Promise<Replay> {
     };
 
     let slot = 0n;
-    for (const [w, wave] of waves.entries()) {
+    for (const [w, { cases: wave, units }] of waves.entries()) {
       const entries: ExportEntry[] = [];
       for (const corpusCase of wave) {
         const startUs = base + slot++ * HOUR_US;
         placed.push({ corpusCase, startUs, endUs: startUs + HOUR_US });
         corpusCase.lines.forEach((line, i) => entries.push(fields.entry(line, startUs + BigInt(i) * LINE_US)));
       }
-      const marker = markerUnit(w);
-      const failure = { writer: 'systemd', message: `${marker}: Failed with result 'exit-code'.` } as const;
-      entries.push(fields.entry(failure, base + slot++ * HOUR_US));
-      await appendToJournal(journal, entries);
-      const read = async () => (await list('Findings')).some((f) => f.subject === marker);
+      await machine.setUnits(units);
+      await machine.setFiles(wave.flatMap((c) => c.files ?? []));
+      // A marker in each journal the wave wrote to (the system's always), an hour after the wave: the service
+      // follows the two journals apart.
+      const markerUs = base + slot++ * HOUR_US;
+      const written = new Set(['system' as const, ...entries.map(journalOf)]);
+      const subjects: string[] = [];
+      for (const which of written) {
+        const marker = markerUnit(w, which);
+        subjects.push(marker);
+        await machine.setUnit(which, marker, 'failed');
+        const writer = which === 'system' ? 'systemd' : 'user-manager';
+        const lines = entries.filter((entry) => journalOf(entry) === which);
+        lines.push(fields.entry({ writer, message: markerFailed(marker) }, markerUs));
+        await appendToJournal(journals[which], lines);
+      }
+      let markerIds: unknown[] = [];
+      const read = async () => {
+        markerIds = (await list('Findings')).filter((f) => subjects.includes(String(f.subject))).map((f) => f.id);
+        return markerIds.length === subjects.length;
+      };
       await waitFor(read, `the service to read wave ${w + 1}`, 60_000);
       await readEvidence();
+      // The proposer takes findings in order: once the markers have their proposals, the wave's findings had
+      // theirs considered, while the units were in this wave's states.
+      const proposed = async () => {
+        const findingIds = new Set((await list('Proposals')).map((p) => p['finding-id']));
+        return markerIds.every((id) => findingIds.has(id));
+      };
+      await waitFor(proposed, `the proposals of wave ${w + 1}`, 60_000);
     }
     // Proposals follow findings asynchronously: settled when two looks a second apart agree.
     let last = '';
@@ -122,7 +154,7 @@ export async function replayCorpus(cases: CorpusCase[]): Promise<Replay> {
       return false;
     };
     await waitFor(settled, 'the proposals to settle', 120_000);
-    const markers = new Set(waves.map((_, i) => markerUnit(i)));
+    const markers = new Set(waves.flatMap((_, i) => [markerUnit(i), markerUnit(i, 'user')]));
     const findings = [...seen.values()].filter((f) => !markers.has(f.subject));
     const ids = new Set(findings.map((f) => f.id));
     const proposals = (await list('Proposals'))
@@ -135,8 +167,7 @@ export async function replayCorpus(cases: CorpusCase[]): Promise<Replay> {
     await service.stop();
     return { placed, findings, proposals };
   } finally {
-    await stopMockSystemd(systemd);
-    await bus.stop();
+    await machine.stop();
     await home.remove();
   }
 }

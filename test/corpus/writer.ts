@@ -119,13 +119,12 @@ export class TrustedFields {
   }
 }
 
-/** The units a case's service-manager lines name (UNIT= / USER_UNIT=): on the reporter's machine they had failed. */
-export function failedUnits(lines: readonly CorpusLine[]): string[] {
-  const units = new Set<string>();
-  for (const line of lines) {
-    if (line.writer !== 'systemd' && line.writer !== 'user-manager') continue;
-    const unit = line.fields?.UNIT ?? line.fields?.USER_UNIT ?? UNIT_PREFIX.exec(line.message)?.[1];
-    if (unit) units.add(unit);
-  }
-  return [...units];
+/**
+ * The journal journald keeps an entry in: a user's lines (a UID above the system range, not a dynamic user's
+ * nor nobody's) in that user's journal, everything else (the kernel's, PID 1's, system services') in the system's.
+ */
+export function journalOf(entry: ExportEntry): 'system' | 'user' {
+  const uid = typeof entry._UID === 'string' ? Number(entry._UID) : NaN;
+  const dynamic = uid >= 61184 && uid <= 65519;
+  return uid >= 1000 && uid !== 65534 && !dynamic ? 'user' : 'system';
 }

@@ -20,8 +20,10 @@ describe('replaying corpus cases through the service', () => {
 
   it('places each case in an hour of its own, in order', () => {
     expect(replay.placed.map((p) => p.corpusCase.id)).toEqual(['benign-001', 'config-error-001', 'dns-004']);
+    // One case a wave, and each wave's marker in the hour after its case.
     const [a, b] = replay.placed;
-    expect(b!.startUs - a!.startUs).toBe(3_600_000_000n);
+    expect(b!.startUs - a!.startUs).toBe(2n * 3_600_000_000n);
+    expect(a!.endUs - a!.startUs).toBe(3_600_000_000n);
   });
 
   it("traces nginx's failure, written by PID 1, to its case, and DNSSEC failures to theirs", () => {
@@ -33,6 +35,15 @@ describe('replaying corpus cases through the service', () => {
     expect(raisedBy('benign-001')).toEqual([]);
     expect(replay.findings.filter((f) => f.subject.startsWith('steward-corpus-wave'))).toEqual([]);
     expect(score(replay.placed, replay.findings, replay.proposals).unplaced).toEqual([]);
+  });
+
+  it("proposes what the case's machine allows: a restart of the unit PID 1 failed, a flush of resolved's cache", () => {
+    const actionsOf = (id: string, kind: string) => {
+      const finding = raisedBy(id).find((f) => f.kind === kind)!;
+      return replay.proposals.find((p) => p.findingId === finding.id)?.actions;
+    };
+    expect(actionsOf('config-error-001', 'unit-failed')).toEqual(['info.show_logs', 'systemd.restart_unit']);
+    expect(actionsOf('dns-004', 'dns-failure')).toEqual(['network.flush_dns']);
   });
 
   it("keeps the proposals of the cases' findings, with their actions", () => {

@@ -76,6 +76,35 @@ describe('read-only steps', () => {
     });
   });
 
+  describe('config.show_error under the corpus’s stand-in root (STEWARD_TEST_CONFIG_ROOT)', () => {
+    const showErrorIn = (root: string) => createFindingsCatalog({ testHooks: { configRoot: root } });
+
+    it('reads the file the program named below the root, with the path as the program named it', async () => {
+      await mkdir(join(temp.path, 'etc', 'ssh'), { recursive: true });
+      await writeFile(join(temp.path, 'etc', 'ssh', 'sshd_config'), 'Port 22\nPrintMotd no yes\n');
+      const { action, params } = showErrorIn(temp.path).validate('config.show_error', {
+        path: '/etc/ssh/sshd_config',
+        line: 2,
+      });
+      const preview = await action.preview(params, homeContext('/nonexistent'));
+      expect(preview.summary).toBe('Show line 2 of /etc/ssh/sshd_config');
+      expect(preview.details).toEqual(['      1  Port 22', '>     2  PrintMotd no yes']);
+    });
+
+    it('never reads the machine’s own file, a place outside the configuration ones, nor a symlink out of the root', async () => {
+      await mkdir(join(temp.path, 'etc'), { recursive: true });
+      await mkdir(join(temp.path, 'secret'), { recursive: true });
+      await writeFile(join(temp.path, 'secret', 'key'), 'PRIVATE\n');
+      await symlink('/etc/hostname', join(temp.path, 'etc', 'outside.conf'));
+      for (const path of ['/etc/passwd', '/secret/key', '/etc/outside.conf']) {
+        const { action, params } = showErrorIn(temp.path).validate('config.show_error', { path, line: 1 });
+        await expectAsync(action.preview(params, homeContext('/nonexistent')))
+          .withContext(path)
+          .toBeRejectedWith(jasmine.objectContaining({ errorName: jasmine.stringMatching(/InvalidArgs|Unavailable/) }));
+      }
+    });
+  });
+
   describe('config.validate', () => {
     it('runs systemd-analyze verify on a unit file with an error, with a preview that says exactly what runs', async () => {
       const directory = join(temp.path, 'etc', 'systemd', 'system');
@@ -246,6 +275,32 @@ describe('read-only steps', () => {
       const preview = await action.preview(params, homeContext(temp.path));
       expect(preview.details).toEqual([]);
       expect(preview.changesNothing).toBeTrue();
+    });
+
+    it('reads a stand-in for the system journal (STEWARD_TEST_SYSTEM_JOURNAL) where it would read --system', async () => {
+      const catalog = createFindingsCatalog({ testHooks: { systemJournal: directory } });
+      const { action, params } = catalog.validate('info.show_logs', { unit: 'even.service', lines: 2 });
+      const preview = await action.preview(params, homeContext(temp.path));
+      expect(preview.summary).toBe("Show the last 2 lines of even.service's log");
+      expect(preview.details.map((line) => line.replace(/^\S+ /, ''))).toEqual(['line 9', 'line 11']);
+    });
+
+    it('reads a user unit’s lines from a stand-in for the user journal (STEWARD_TEST_USER_JOURNAL)', async () => {
+      const userJournal = join(temp.path, 'user-journal');
+      await mkdir(userJournal);
+      const user = { _UID: '1000', _SYSTEMD_UNIT: 'user@1000.service' };
+      await appendToJournal(userJournal, [
+        { MESSAGE: 'syncing', ...user, _SYSTEMD_USER_UNIT: 'sync.service' },
+        { MESSAGE: 'other', ...user, _SYSTEMD_USER_UNIT: 'other.service' },
+        { MESSAGE: "sync.service: Failed with result 'exit-code'.", ...user, USER_UNIT: 'sync.service', _PID: '1210' },
+      ]);
+      const catalog = createFindingsCatalog({ testHooks: { userJournal } });
+      const { action, params } = catalog.validate('info.show_logs', { unit: 'sync.service', scope: 'user' });
+      const preview = await action.preview(params, homeContext(temp.path));
+      expect(preview.details.map((line) => line.replace(/^\S+ /, ''))).toEqual([
+        'syncing',
+        "sync.service: Failed with result 'exit-code'.",
+      ]);
     });
 
     it('refuses a directory the service does not follow, and a malformed cursor', async () => {

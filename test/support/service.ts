@@ -92,12 +92,16 @@ export const quietWatch = (watch: Record<string, unknown> = {}) => ({
   ...watch,
 });
 
-/** Writes `config` as the configuration of a service kept inside `home`, starts it and waits until it is ready. */
+/**
+ * Writes `config` as the configuration of a service kept inside `home`, starts it (with `env` added to its
+ * environment: a system bus, a test hook) and waits until it is ready.
+ */
 export async function startConfiguredService(
   bus: { address: string },
   client: MessageBus,
   home: string,
   config: unknown,
+  env: NodeJS.ProcessEnv = {},
 ): Promise<RunningService> {
   await mkdir(join(home, 'config', 'steward'), { recursive: true });
   await writeFile(join(home, 'config', 'steward', 'config.json'), JSON.stringify(config));
@@ -105,6 +109,7 @@ export async function startConfiguredService(
     ...homeEnv(home),
     XDG_DATA_HOME: join(home, 'data'),
     OLLAMA_MODELS: join(home, 'none'),
+    ...env,
   });
   await waitUntilReady(client, service);
   return service;

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Variant, type MessageBus } from '@jellybrick/dbus-next';
 import { callMethod } from '../../service/src/dbus/client.js';
+import { remoteErrorName } from '../../service/src/dbus/errors.js';
 import type { PrivateBus } from './privateBus.js';
 import { nameHasOwner, waitFor } from './service.js';
 
@@ -28,10 +29,23 @@ for path, obj in objects.items():
 
 // LoadUnit answers for any name, as systemd does: a unit it has no file for
 // comes back 'not-found'. The template's units lack UnitFileState, which
-// systemd's always have.
+// systemd's always have. The template's AddMockUnit only turns '.' and '-'
+// into '_'; other names (templates' '@', '\x2d' escapes) get systemd's own
+// object path escaping, every byte but [A-Za-z0-9] as _XX.
 const LOAD_UNIT = `
 if args[0] not in self.units:
-    self.AddMockUnit(args[0])
+    plain = True
+    for c in args[0]:
+        if not (c.isascii() and (c.isalnum() or c in '._-')):
+            plain = False
+    if plain:
+        self.AddMockUnit(args[0])
+    else:
+        label = ''
+        for b in args[0].encode():
+            label += chr(b) if chr(b).isascii() and chr(b).isalnum() else '_%02x' % b
+        self.units[args[0]] = '${MANAGER_PATH}/unit/' + label
+        self.AddObject(self.units[args[0]], '${UNIT}', {'Id': args[0], 'Names': [args[0]], 'LoadState': 'loaded', 'ActiveState': 'inactive'}, [])
     objects[self.units[args[0]]].props['${UNIT}'].update({'LoadState': 'not-found', 'UnitFileState': ''})
 objects[self.units[args[0]]].props['${UNIT}'].setdefault('UnitFileState', 'static')
 ret = self.units[args[0]]
@@ -104,6 +118,50 @@ export async function addService(client: MessageBus, unit: string): Promise<void
       NRestarts: new Variant('u', 0),
     },
   ]);
+}
+
+/**
+ * Makes `unit` a loaded unit in `activeState`, whatever its name: through LoadUnit, which (unlike
+ * AddMockUnit) takes template instances and escaped names too. A service also gets the Service properties
+ * the source reads; `result` is how its last run ended ('success', 'exit-code'…).
+ */
+export async function setUnitState(
+  client: MessageBus,
+  unit: string,
+  activeState: string,
+  result = activeState === 'failed' ? 'exit-code' : 'success',
+): Promise<void> {
+  const [path] = (await callMethod(client, {
+    destination: SYSTEMD,
+    path: MANAGER_PATH,
+    interface: MANAGER,
+    member: 'LoadUnit',
+    signature: 's',
+    body: [unit],
+  })) as [string];
+  await mockCall(client, path, 'UpdateProperties', 'sa{sv}', [
+    UNIT,
+    {
+      LoadState: new Variant('s', 'loaded'),
+      ActiveState: new Variant('s', activeState),
+      UnitFileState: new Variant('s', 'enabled'),
+    },
+  ]);
+  if (!unit.endsWith('.service')) return;
+  const service = { Result: new Variant('s', result) };
+  // The first time the unit has no Service properties yet: they are added, later they are updated.
+  await mockCall(client, path, 'UpdateProperties', 'sa{sv}', [SERVICE, service]).catch(async (error: unknown) => {
+    if (remoteErrorName(error) !== `${SERVICE}.NoSuchProperty`) throw error;
+    await mockCall(client, path, 'AddProperties', 'sa{sv}', [
+      SERVICE,
+      {
+        ...service,
+        ExecMainCode: new Variant('i', 0),
+        ExecMainStatus: new Variant('i', 0),
+        NRestarts: new Variant('u', 0),
+      },
+    ]);
+  });
 }
 
 /** Gives a unit the UnitFileState that the template's units lack ('enabled', 'disabled', 'static'…). */

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { baselineOf, shortfalls, table } from '../corpus/baseline.js';
 import { loadCases, type CorpusCase } from '../corpus/cases.js';
 import { score, type PlacedCase } from '../corpus/score.js';
-import { failedUnits, TrustedFields, USER_MANAGER_PID, USER_UID } from '../corpus/writer.js';
+import { machineUnits, machineWaves } from '../corpus/machine.js';
+import { journalOf, TrustedFields, USER_MANAGER_PID, USER_UID } from '../corpus/writer.js';
 
 const FIXTURES = join(process.cwd(), 'test', 'fixtures', 'corpus');
 
@@ -94,13 +95,63 @@ describe('the corpus runner', () => {
       expect(() => loadCasesFrom('benign', [{ ...caseOf('benign-x', null), lines: [forged] }])).toThrowError(/fields/);
     });
 
-    it('names the units a case says failed, for the systemd mock', () => {
-      const lines = [
-        { writer: 'systemd' as const, message: "nginx.service: Failed with result 'exit-code'." },
-        { writer: 'systemd' as const, message: 'Failed to start Foo.', fields: { UNIT: 'foo.service' } },
-        { writer: 'kernel' as const, message: 'bar.service: nothing' },
-      ];
-      expect(failedUnits(lines)).toEqual(['nginx.service', 'foo.service']);
+    it("keeps the user's lines in the user's journal and the rest in the system's, as journald does", () => {
+      const fields = new TrustedFields();
+      const program = (uid: number) => ({ comm: 'p', exe: '/usr/bin/p', uid });
+      const journals = [
+        { writer: 'user-manager' as const, message: 'x' },
+        { writer: { comm: 'gjs', exe: '/usr/bin/gjs', userUnit: 'app.service' }, message: 'x' },
+        { writer: program(1000), message: 'x' },
+        { writer: 'systemd' as const, message: 'x' },
+        { writer: 'kernel' as const, message: 'x' },
+        { writer: { comm: 'sshd', exe: '/usr/sbin/sshd', unit: 'ssh.service' }, message: 'x' },
+        { writer: program(65534), message: 'x' },
+        { writer: program(61200), message: 'x' },
+      ].map((line) => journalOf(fields.entry(line, 1n)));
+      expect(journals).toEqual(['user', 'user', 'user', 'system', 'system', 'system', 'system', 'system']);
+    });
+
+    it('loads the units a case shows, in the state its service managers leave them in', () => {
+      const nginx = { comm: 'nginx', exe: '/usr/sbin/nginx', unit: 'nginx.service' };
+      const app = { comm: 'gjs', exe: '/usr/bin/gjs', userUnit: 'app.service' };
+      const units = machineUnits([
+        { writer: nginx, message: 'nginx: [emerg] unknown directive "x"' },
+        { writer: 'systemd', message: "nginx.service: Failed with result 'exit-code'." },
+        { writer: 'systemd', message: 'Failed to start Foo.', fields: { UNIT: 'foo.service' } },
+        { writer: 'systemd', message: 'Unit bar.service entered failed state.' },
+        { writer: 'systemd', message: "web.service: Failed with result 'exit-code'." },
+        { writer: 'systemd', message: 'web.service: Scheduled restart job, restart counter is at 1.' },
+        { writer: 'systemd', message: 'Started Ok.', fields: { UNIT: 'ok.service' } },
+        { writer: 'systemd', message: 'session-2.scope: Deactivated successfully.' },
+        { writer: 'user-manager', message: 'tracker.service: Main process exited, code=exited, status=1/FAILURE' },
+        { writer: app, message: 'app.service failed' },
+        { writer: 'kernel', message: 'baz.service: Failed with result x' },
+      ]);
+      expect([...units.system]).toEqual([
+        ['nginx.service', 'failed'],
+        ['foo.service', 'failed'],
+        ['bar.service', 'failed'],
+        ['web.service', 'activating'],
+        ['ok.service', 'active'],
+      ]);
+      // A program's own words never fail a unit; scopes and the kernel's words name none.
+      expect([...units.user]).toEqual([
+        ['tracker.service', 'active'],
+        ['app.service', 'active'],
+      ]);
+    });
+
+    it('starts a new wave where a case disagrees with its wave about a unit, or the wave is full', () => {
+      const failed = [{ writer: 'systemd' as const, message: "a.service: Failed with result 'exit-code'." }];
+      const running = [{ writer: { comm: 'a', exe: '/usr/bin/a', unit: 'a.service' }, message: 'x' }];
+      const other = [{ writer: { comm: 'b', exe: '/usr/bin/b', unit: 'b.service' }, message: 'x' }];
+      const cases = [running, running, failed, other, other, other].map((lines, id) => ({ id, lines }));
+      const waves = machineWaves(cases, 3);
+      expect(waves.map((w) => w.cases.map((c) => c.id))).toEqual([[0, 1], [2, 3, 4], [5]]);
+      expect([...waves[1]!.units.system]).toEqual([
+        ['a.service', 'failed'],
+        ['b.service', 'active'],
+      ]);
     });
   });
 

@@ -3,7 +3,7 @@
 import { StewardError } from '../dbus/errors.js';
 import type { ActionDefinition } from './action.js';
 import { configActions } from './actions/config.js';
-import { configCheckActions } from './actions/configCheck.js';
+import { showErrorAction, validateAction } from './actions/configCheck.js';
 import { fileActions } from './actions/files.js';
 import { infoActions } from './actions/info.js';
 import { journalActions } from './actions/journal.js';
@@ -11,6 +11,7 @@ import { networkActions } from './actions/network.js';
 import { packageActions } from './actions/packages.js';
 import { SHELL_RUN, shellRunAction } from './actions/shell.js';
 import { systemdActions } from './actions/systemd.js';
+import type { TestHooks } from '../testHooks.js';
 
 export interface ValidatedCall {
   action: ActionDefinition;
@@ -70,9 +71,11 @@ export class Catalog {
 export interface FindingActionsOptions {
   /** watch.journal.directories, read at each use: the extra journals info.show_logs may read. */
   journalDirectories?: () => readonly string[];
+  /** The corpus's stand-ins for the machine's journals and `/` (testHooks.ts); unset in real use. */
+  testHooks?: TestHooks;
 }
 
-const findingActions = ({ journalDirectories = () => [] }: FindingActionsOptions) =>
+const findingActions = ({ journalDirectories = () => [], testHooks = {} }: FindingActionsOptions) =>
   [
     ...systemdActions,
     ...packageActions,
@@ -80,8 +83,13 @@ const findingActions = ({ journalDirectories = () => [] }: FindingActionsOptions
     ...fileActions,
     ...journalActions,
     ...configActions,
-    ...configCheckActions,
-    ...infoActions({ directories: journalDirectories }),
+    showErrorAction({ root: testHooks.configRoot }),
+    validateAction(),
+    ...infoActions({
+      directories: journalDirectories,
+      systemJournal: testHooks.systemJournal,
+      userJournal: testHooks.userJournal,
+    }),
   ] as ActionDefinition[];
 
 export const EXPERT_SHELL_OFF = 'the expert shell is turned off in the settings (fixes.expertShell)';

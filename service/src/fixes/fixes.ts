@@ -8,6 +8,7 @@ import type { Finding, FindingChange, FindingsStore } from '../findings/store.js
 import { OBJECT_PATH, PROPOSALS_INTERFACE } from '../interfaces.js';
 import type { Logger } from '../logging.js';
 import type { StewardPaths } from '../paths.js';
+import type { TestHooks } from '../testHooks.js';
 import type { ActionContext } from './action.js';
 import { createCatalog, createFindingsCatalog, type Catalog } from './catalog.js';
 import { Executor } from './executor.js';
@@ -24,6 +25,8 @@ export interface FixesOptions {
   config: () => Config['fixes'];
   /** watch.journal.directories: the extra journals info.show_logs may read. */
   journalDirectories?: () => readonly string[];
+  /** The corpus's stand-ins for parts of the machine (testHooks.ts); unset in real use. */
+  testHooks?: TestHooks;
   /** The chat engines; with a model set up, it explains proposals and suggests fixes for unknown kinds. */
   engines: EngineSource;
   /** What the advisor's request goes through: redaction with the user's patterns, as for every model request. */
@@ -45,7 +48,8 @@ export class Fixes {
   readonly catalog: Catalog;
 
   constructor(options: FixesOptions) {
-    const { paths, sessionBus, server, findings, config, journalDirectories, engines, redact, log } = options;
+    const { paths, sessionBus, server, findings, config, journalDirectories, testHooks, engines, redact, log } =
+      options;
     this.store = new FixesStore(join(paths.stateDirectory, 'fixes.db'));
     this.context = {
       sessionBus,
@@ -57,8 +61,13 @@ export class Fixes {
       log,
     };
     const stewardSecrets = options.stewardSecrets ?? (() => [paths.stateDirectory]);
-    const catalog = createCatalog({ expertShell: () => config().expertShell, journalDirectories, stewardSecrets });
-    const findingsCatalog = createFindingsCatalog({ journalDirectories });
+    const catalog = createCatalog({
+      expertShell: () => config().expertShell,
+      journalDirectories,
+      stewardSecrets,
+      testHooks,
+    });
+    const findingsCatalog = createFindingsCatalog({ journalDirectories, testHooks });
     this.catalog = catalog;
     const emit = (member: string, body: unknown[]) => server.emitSignal(OBJECT_PATH, PROPOSALS_INTERFACE, member, body);
     const openCountChanged = () => server.emitPropertiesChanged(OBJECT_PATH, PROPOSALS_INTERFACE, ['OpenCount']);

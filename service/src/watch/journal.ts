@@ -11,6 +11,8 @@ export interface JournalSourceOptions {
   name: string;
   /** Which journal: ['--system'], ['--user'], ['--directory', dir]. */
   args: string[];
+  /** Whether it is the system journal; without it, any journal but `--user`'s (a stand-in user journal is not). */
+  system?: boolean;
   /** Where the previous run stopped; null on the first start (start at the tail). */
   resumeCursor: string | null;
   log: Logger;
@@ -43,7 +45,7 @@ export class JournalSource implements EventSource {
     this.#options = options;
     this.#restart = options.restart ?? { initialDelayMs: 1000, maxDelayMs: 60_000 };
     this.#delayMs = this.#restart.initialDelayMs;
-    this.#system = !options.args.includes('--user');
+    this.#system = options.system ?? !options.args.includes('--user');
     this.#cursor = options.resumeCursor;
   }
 

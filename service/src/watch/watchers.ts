@@ -27,6 +27,9 @@ export interface WatchersOptions {
   secrets: SecretPolicy;
   sessionBus: MessageBus;
   systemBus: MessageBus | null;
+  /** Journal directories that stand for the system's and the user's journals (the corpus's test hooks, testHooks.ts). */
+  systemJournal?: string;
+  userJournal?: string;
   log: Logger;
 }
 
@@ -40,13 +43,17 @@ export class Watchers {
 
   constructor(private readonly options: WatchersOptions) {
     const { config, capabilities, store, log } = options;
-    const journals: { name: string; args: string[] }[] = [
-      ...(config.journal.system && capabilities.includes('journal.system')
-        ? [{ name: 'journal.system', args: ['--system'] }]
-        : []),
-      ...(config.journal.user && capabilities.includes('journal.user')
-        ? [{ name: 'journal.user', args: ['--user'] }]
-        : []),
+    const journals: { name: string; args: string[]; system?: boolean }[] = [
+      ...(config.journal.system && options.systemJournal
+        ? [{ name: 'journal.system', args: ['--directory', options.systemJournal] }]
+        : config.journal.system && capabilities.includes('journal.system')
+          ? [{ name: 'journal.system', args: ['--system'] }]
+          : []),
+      ...(config.journal.user && options.userJournal
+        ? [{ name: 'journal.user', args: ['--directory', options.userJournal], system: false }]
+        : config.journal.user && capabilities.includes('journal.user')
+          ? [{ name: 'journal.user', args: ['--user'] }]
+          : []),
       ...config.journal.directories.map((dir) => ({ name: `journal:${dir}`, args: ['--directory', dir] })),
     ];
     this.disks = new DiskSource({
@@ -55,7 +62,7 @@ export class Watchers {
       log,
     });
     this.journals = journals.map(
-      ({ name, args }) => new JournalSource({ name, args, resumeCursor: store.position(name), log }),
+      ({ name, args, system }) => new JournalSource({ name, args, system, resumeCursor: store.position(name), log }),
     );
     const filePaths = [
       ...(config.files.watchDefaults ? [options.configHome, COREDUMP_DIRECTORY] : []),

@@ -27,13 +27,17 @@ const SYSTEM_CONFIG_ROOTS = ['/etc/', '/usr/lib/', '/usr/share/', '/usr/local/et
  */
 const HOME_CONFIG_ROOTS = ['.config/systemd', '.config/environment.d'];
 
-/** InvalidArgs unless `path` (after symlinks) is a configuration file Steward may show. */
-async function ensureConfigPlace(path: string, { home }: ActionContext): Promise<string> {
-  const real = await realpath(path).catch(() => {
+/**
+ * The file to read for `path`, after symlinks; InvalidArgs unless it is a configuration file Steward may show.
+ * Under a test root (testHooks.ts) `path` is looked up below it, and must stay below it.
+ */
+async function ensureConfigPlace(path: string, { home }: ActionContext, root?: string): Promise<string> {
+  const real = await realpath(root ? join(root, path) : path).catch(() => {
     throw new StewardError('Unavailable', format(_('{path} cannot be read'), { path }));
   });
-  const homeConfig = HOME_CONFIG_ROOTS.map((root) => `${join(home, root)}/`);
-  const allowed = [...SYSTEM_CONFIG_ROOTS, ...homeConfig].some((root) => real.startsWith(root));
+  const seen = root ? (real.startsWith(`${root}/`) ? real.slice(root.length) : '') : real;
+  const homeConfig = HOME_CONFIG_ROOTS.map((place) => `${join(home, place)}/`);
+  const allowed = [...SYSTEM_CONFIG_ROOTS, ...homeConfig].some((place) => seen.startsWith(place));
   if (!allowed) throw new StewardError('InvalidArgs', `${path} is not a configuration file Steward shows`);
   return real;
 }
@@ -66,7 +70,12 @@ async function linesAround(path: string, line: number): Promise<string[]> {
   return shown;
 }
 
-export function showErrorAction(): ActionDefinition<ShowErrorParams> {
+export interface ShowErrorOptions {
+  /** A directory that stands for `/` (the corpus's test hook, testHooks.ts). */
+  root?: string;
+}
+
+export function showErrorAction({ root }: ShowErrorOptions = {}): ActionDefinition<ShowErrorParams> {
   return {
     name: 'config.show_error',
     title: N_('Show the line a program complained about'),
@@ -75,7 +84,7 @@ export function showErrorAction(): ActionDefinition<ShowErrorParams> {
     needsAuthorization: false,
     readOnly: true,
     async preview({ path, line }, context) {
-      const lines = await linesAround(await ensureConfigPlace(path, context), line);
+      const lines = await linesAround(await ensureConfigPlace(path, context, root), line);
       return {
         summary: format(_('Show line {line} of {path}'), { path, line }),
         details: lines,
@@ -83,7 +92,7 @@ export function showErrorAction(): ActionDefinition<ShowErrorParams> {
       };
     },
     async run({ path, line }, context) {
-      const lines = await linesAround(await ensureConfigPlace(path, context), line);
+      const lines = await linesAround(await ensureConfigPlace(path, context, root), line);
       return {
         summary: [format(_('Line {line} of {path}'), { path, line }), ...lines].join('\n'),
         undo: { impossible: _('showing a file changes nothing') },

@@ -34,6 +34,9 @@ interface JsonEntry {
 export interface ShowLogsOptions extends JournalOptions {
   /** The extra journal directories the service follows: the only ones a `directory` parameter may name. */
   directories?: () => readonly string[];
+  /** Journal directories that stand for the system's and the user's journals (the corpus's test hooks, testHooks.ts). */
+  systemJournal?: string;
+  userJournal?: string;
 }
 
 /** Which journal: the tests' own directory, the extra directory asked for, or the system's or the user's. */
@@ -44,7 +47,23 @@ function sourceArgs({ scope, directory }: ShowLogsParams, options: ShowLogsOptio
       throw new StewardError('InvalidArgs', `${directory} is not a journal directory Steward follows`);
     return directoryArgs({ directory });
   }
+  const standIn = scope === 'user' ? options.userJournal : options.systemJournal;
+  if (standIn) return directoryArgs({ directory: standIn });
   return [scope === 'user' ? '--user' : '--system'];
+}
+
+/**
+ * The matches for a unit's lines. --user-unit also demands journalctl's own UID of them, which a stand-in user
+ * journal (holding only the user's lines, testHooks.ts) need not share: there its fields are matched alone.
+ */
+function unitArgs({ unit, scope, directory }: ShowLogsParams, options: ShowLogsOptions): string[] {
+  if (!unit) return [];
+  if (scope === 'user' && !directory && options.userJournal && !options.directory) {
+    return [`_SYSTEMD_USER_UNIT=${unit}`, '+', `USER_UNIT=${unit}`, '+', `COREDUMP_USER_UNIT=${unit}`];
+  }
+  // In an extra directory --user-unit would also demand Steward's own UID of the lines; --unit finds what
+  // PID 1 wrote about the unit and what the unit wrote itself.
+  return [scope === 'user' && !directory ? '--user-unit' : '--unit', unit];
 }
 
 const parseEntries = (stdout: string): string[] =>
@@ -63,7 +82,7 @@ const parseEntries = (stdout: string): string[] =>
 
 /** The entries as lines "time message", made safe to show. */
 async function readLog(params: ShowLogsParams, options: ShowLogsOptions): Promise<string[]> {
-  const { unit, scope, cursor, lines, since } = params;
+  const { unit, cursor, lines, since } = params;
   const common = [
     ...sourceArgs(params, options),
     '--quiet',
@@ -80,13 +99,10 @@ async function readLog(params: ShowLogsParams, options: ShowLogsOptions): Promis
     ]);
     return [...parseEntries(earlier.stdout).reverse(), ...parseEntries(later.stdout)];
   }
-  // In an extra directory --user-unit would also demand Steward's own UID of the lines; --unit finds what
-  // PID 1 wrote about the unit and what the unit wrote itself.
-  const unitArgs = unit ? [scope === 'user' && !params.directory ? '--user-unit' : '--unit', unit] : [];
   const args = [
     ...common,
     `--lines=${lines}`,
-    ...unitArgs,
+    ...unitArgs(params, options),
     ...(since ? [`--since=@${Math.floor(Date.parse(since) / 1000)}`] : []),
   ];
   return parseEntries((await journalctl(args)).stdout);

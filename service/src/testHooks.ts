@@ -1,0 +1,36 @@
+// Test hooks: environment variables with which the detection corpus
+// (test/corpus) makes a machine of its own the service's, where that machine
+// cannot be a real one. Unset in every real session; the service logs each one
+// that is set, so that one never goes unnoticed.
+
+export interface TestHooks {
+  /**
+   * STEWARD_TEST_SYSTEM_JOURNAL: a journal directory that stands for the machine's system journal. The
+   * journal.system source follows it, and info.show_logs reads it where it would read `--system`.
+   */
+  systemJournal?: string;
+  /**
+   * STEWARD_TEST_USER_JOURNAL: a journal directory that stands for the user's journal, holding only the user's
+   * own lines. The journal.user source follows it, and info.show_logs reads it where it would read `--user`.
+   */
+  userJournal?: string;
+  /**
+   * STEWARD_TEST_CONFIG_ROOT: a directory that stands for the machine's `/` where config.show_error reads a
+   * configuration file (/etc/nginx/nginx.conf is read as <root>/etc/nginx/nginx.conf); its rules on which
+   * files it shows apply to the path as the program named it.
+   */
+  configRoot?: string;
+}
+
+const absolute = (value: string | undefined) => (value?.startsWith('/') && value.length > 1 ? value : undefined);
+
+export function testHooks(env: NodeJS.ProcessEnv = process.env): TestHooks {
+  const systemJournal = absolute(env.STEWARD_TEST_SYSTEM_JOURNAL);
+  const userJournal = absolute(env.STEWARD_TEST_USER_JOURNAL);
+  const configRoot = absolute(env.STEWARD_TEST_CONFIG_ROOT);
+  return {
+    ...(systemJournal && { systemJournal }),
+    ...(userJournal && { userJournal }),
+    ...(configRoot && { configRoot }),
+  };
+}

@@ -1,0 +1,15 @@
+import { testHooks } from '../../service/src/testHooks.js';
+
+describe('test hooks', () => {
+  it('are off in a real session, and take only absolute directories', () => {
+    expect(testHooks({ HOME: '/home/user' })).toEqual({});
+    expect(testHooks({ STEWARD_TEST_SYSTEM_JOURNAL: 'journal', STEWARD_TEST_CONFIG_ROOT: '/' })).toEqual({});
+    expect(
+      testHooks({
+        STEWARD_TEST_SYSTEM_JOURNAL: '/tmp/corpus/system',
+        STEWARD_TEST_USER_JOURNAL: '/tmp/corpus/user',
+        STEWARD_TEST_CONFIG_ROOT: '/tmp/corpus/root',
+      }),
+    ).toEqual({ systemJournal: '/tmp/corpus/system', userJournal: '/tmp/corpus/user', configRoot: '/tmp/corpus/root' });
+  });
+});
