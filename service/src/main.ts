@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { MessageBus } from '@jellybrick/dbus-next';
+import { Message, type MessageBus } from '@jellybrick/dbus-next';
 import { ChatInterface } from './chat/chatInterface.js';
 import { Assistant } from './assistant/assistant.js';
 import { liveMachine } from './assistant/live/liveMachine.js';
@@ -46,7 +46,9 @@ import { resolveModelLocations } from './models/locations.js';
 import { ModelsInterface } from './models/modelsInterface.js';
 import { ModelStore } from './models/store.js';
 import { ensurePrivateDirectory, resolvePaths } from './paths.js';
+import { TrustConfirmation } from './settings/confirmation.js';
 import { configJson, SettingsInterface } from './settings/settingsInterface.js';
+import { ShellAgent } from './settings/shellAgent.js';
 import { Watchers } from './watch/watchers.js';
 import { _, format, ngettext } from './i18n.js';
 
@@ -272,11 +274,29 @@ async function main(): Promise<void> {
     server.emitSignal(OBJECT_PATH, SETTINGS_INTERFACE, 'ConfigChanged', [configJson(load.config)]);
     return load;
   };
+  const shell = new ShellAgent({
+    bus,
+    ownUid: process.getuid?.() ?? -1,
+    request: (destination, id, changes) => {
+      // To the shell's connection alone: other peers must not see, let alone answer, the request.
+      const signal = Message.newSignal(OBJECT_PATH, SETTINGS_INTERFACE, 'ConfirmationRequested', 'uas', [id, changes]);
+      signal.destination = destination;
+      bus.send(signal);
+    },
+  });
   const settings = new SettingsInterface({
     configFile: paths.configFile,
     current: () => config,
     reload: reloadConfig,
     storeApiKey: (url, key) => storeApiKey(bus, url, key),
+    confirmation: new TrustConfirmation({
+      bus,
+      systemBus: () => systemBus,
+      shell,
+      configFile: paths.configFile,
+      log,
+    }),
+    shell,
   });
   server.export(OBJECT_PATH, settingsSpec, settings.impl);
 

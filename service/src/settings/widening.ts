@@ -1,0 +1,63 @@
+// Which configuration changes widen what Steward may do or send: these need the
+// user's own confirmation when they come over D-Bus (see confirmation.ts), because
+// any bus peer could otherwise ask for them silently.
+import type { Config } from '../config.js';
+import { _, format } from '../i18n.js';
+
+export interface Widening {
+  /** The setting's dotted path, e.g. "assistant.readableRoots". */
+  setting: string;
+  /** The change in the user's words, e.g. "let the assistant read files under /". */
+  description: string;
+}
+
+/** Every widening step from `before` to `after`; empty when the change only narrows or keeps trust. */
+export function wideningChanges(before: Config, after: Config): Widening[] {
+  const changes: Widening[] = [];
+  if (!before.fixes.expertShell && after.fixes.expertShell) {
+    changes.push({
+      setting: 'fixes.expertShell',
+      description: _('turn on the expert shell, so that proposals may include commands to run'),
+    });
+  }
+  // Any root not listed before counts, even one below a listed root: a symbolic link may lead anywhere.
+  for (const root of after.assistant.readableRoots) {
+    if (!before.assistant.readableRoots.includes(root)) {
+      changes.push({
+        setting: 'assistant.readableRoots',
+        description: format(_('let the assistant read files under {root}'), { root }),
+      });
+    }
+  }
+  for (const [action, policy] of Object.entries(after.fixes.policy)) {
+    if (policy === 'auto' && before.fixes.policy[action] !== 'auto') {
+      changes.push({
+        setting: `fixes.policy.${action}`,
+        description: format(_('run {action} without asking'), { action }),
+      });
+    }
+  }
+  const [was, will] = [before.inference.remote, after.inference.remote];
+  if (will && will.url !== was?.url) {
+    changes.push({
+      setting: 'inference.remote.url',
+      description: format(_('send questions and logs to {url} when the remote engine is on'), { url: will.url }),
+    });
+  }
+  if (will && before.inference.engine !== 'remote' && after.inference.engine === 'remote') {
+    changes.push({
+      setting: 'inference.engine',
+      description: format(_('send questions and logs to {url}'), { url: will.url }),
+    });
+  }
+  if (will?.apiKeyFile !== undefined && (will.apiKeyFile !== was?.apiKeyFile || will.url !== was?.url)) {
+    changes.push({
+      setting: 'inference.remote.apiKeyFile',
+      description: format(_('send the content of {file} to {url} as the API key'), {
+        file: will.apiKeyFile,
+        url: will.url,
+      }),
+    });
+  }
+  return changes;
+}
