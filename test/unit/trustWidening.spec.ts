@@ -24,7 +24,7 @@ describe('wideningChanges', () => {
     const [description] = wideningChanges(config({}), config({ assistant: { readableRoots: ['/etc', '/'] } })).map(
       (change) => change.description,
     );
-    expect(description).toBe('let the assistant read files under /');
+    expect(description).toBe('let the assistant read files under “/”');
     expect(widened({}, { assistant: { readableRoots: ['/etc/ssl', '/srv'] } })).toEqual([
       'assistant.readableRoots',
       'assistant.readableRoots',
@@ -78,8 +78,9 @@ describe('wideningChanges', () => {
         { inference: { remote: keyed } },
         { inference: { remote: { ...keyed, url: 'https://evil.example/v1' } } },
       ),
-      'the same key file sent to a new place',
-    ).toEqual(['inference.remote.url', 'inference.remote.apiKeyFile']);
+    )
+      .withContext('the same key file sent to a new place')
+      .toEqual(['inference.remote.url', 'inference.remote.apiKeyFile']);
     expect(widened({ inference: { remote: keyed } }, { inference: { remote: REMOTE } })).toEqual([]);
     expect(widened({ inference: { remote: keyed } }, {})).toEqual([]);
   });

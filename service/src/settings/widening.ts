@@ -3,6 +3,7 @@
 // any bus peer could otherwise ask for them silently.
 import type { Config } from '../config.js';
 import { _, format } from '../i18n.js';
+import { cleanLine } from '../untrustedText.js';
 
 export interface Widening {
   /** The setting's dotted path, e.g. "assistant.readableRoots". */
@@ -10,6 +11,9 @@ export interface Widening {
   /** The change in the user's words, e.g. "let the assistant read files under /". */
   description: string;
 }
+
+// The values come from the caller: one line each in the dialog, in quotes, so they cannot pass for its own words.
+const shown = (value: string) => `“${cleanLine(value, 200)}”`;
 
 /** Every widening step from `before` to `after`; empty when the change only narrows or keeps trust. */
 export function wideningChanges(before: Config, after: Config): Widening[] {
@@ -25,7 +29,7 @@ export function wideningChanges(before: Config, after: Config): Widening[] {
     if (!before.assistant.readableRoots.includes(root)) {
       changes.push({
         setting: 'assistant.readableRoots',
-        description: format(_('let the assistant read files under {root}'), { root }),
+        description: format(_('let the assistant read files under {root}'), { root: shown(root) }),
       });
     }
   }
@@ -33,7 +37,7 @@ export function wideningChanges(before: Config, after: Config): Widening[] {
     if (policy === 'auto' && before.fixes.policy[action] !== 'auto') {
       changes.push({
         setting: `fixes.policy.${action}`,
-        description: format(_('run {action} without asking'), { action }),
+        description: format(_('run {action} without asking'), { action: shown(action) }),
       });
     }
   }
@@ -41,21 +45,21 @@ export function wideningChanges(before: Config, after: Config): Widening[] {
   if (will && will.url !== was?.url) {
     changes.push({
       setting: 'inference.remote.url',
-      description: format(_('send questions and logs to {url} when the remote engine is on'), { url: will.url }),
+      description: format(_('send questions and logs to {url} when the remote engine is on'), { url: shown(will.url) }),
     });
   }
   if (will && before.inference.engine !== 'remote' && after.inference.engine === 'remote') {
     changes.push({
       setting: 'inference.engine',
-      description: format(_('send questions and logs to {url}'), { url: will.url }),
+      description: format(_('send questions and logs to {url}'), { url: shown(will.url) }),
     });
   }
   if (will?.apiKeyFile !== undefined && (will.apiKeyFile !== was?.apiKeyFile || will.url !== was?.url)) {
     changes.push({
       setting: 'inference.remote.apiKeyFile',
       description: format(_('send the content of {file} to {url} as the API key'), {
-        file: will.apiKeyFile,
-        url: will.url,
+        file: shown(will.apiKeyFile),
+        url: shown(will.url),
       }),
     });
   }
