@@ -85,6 +85,16 @@ describe('wideningChanges', () => {
     expect(widened({ inference: { remote: keyed } }, {})).toEqual([]);
   });
 
+  it('finds a watched file or journal directory added, and a redaction pattern taken away', () => {
+    expect(widened({}, { watch: { files: { paths: ['/home/u/.ssh/config'] } } })).toEqual(['watch.files.paths']);
+    expect(widened({ watch: { files: { paths: ['/etc/fstab'] } } }, {})).toEqual([]);
+    expect(widened({}, { watch: { journal: { directories: ['/var/log/journal/remote'] } } })).toEqual([
+      'watch.journal.directories',
+    ]);
+    expect(widened({ assistant: { redactPatterns: ['tok_[a-z]+'] } }, {})).toEqual(['assistant.redactPatterns']);
+    expect(widened({}, { assistant: { redactPatterns: ['tok_[a-z]+'] } })).toEqual([]);
+  });
+
   it('finds nothing in changes that keep trust', () => {
     expect(widened({}, { logLevel: 'debug', inference: { threads: 2 }, assistant: { maxToolCalls: 2 } })).toEqual([]);
   });

@@ -15,6 +15,8 @@ export interface Widening {
 // The values come from the caller: one line each in the dialog, in quotes, so they cannot pass for its own words.
 const shown = (value: string) => `“${cleanLine(value, 200)}”`;
 
+const added = (before: readonly string[], after: readonly string[]) => after.filter((item) => !before.includes(item));
+
 /** Every widening step from `before` to `after`; empty when the change only narrows or keeps trust. */
 export function wideningChanges(before: Config, after: Config): Widening[] {
   const changes: Widening[] = [];
@@ -25,13 +27,31 @@ export function wideningChanges(before: Config, after: Config): Widening[] {
     });
   }
   // Any root not listed before counts, even one below a listed root: a symbolic link may lead anywhere.
-  for (const root of after.assistant.readableRoots) {
-    if (!before.assistant.readableRoots.includes(root)) {
-      changes.push({
-        setting: 'assistant.readableRoots',
-        description: format(_('let the assistant read files under {root}'), { root: shown(root) }),
-      });
-    }
+  for (const root of added(before.assistant.readableRoots, after.assistant.readableRoots)) {
+    changes.push({
+      setting: 'assistant.readableRoots',
+      description: format(_('let the assistant read files under {root}'), { root: shown(root) }),
+    });
+  }
+  // A watched file's versions are copied and its changes shown as evidence, which may reach the model.
+  for (const path of added(before.watch.files.paths, after.watch.files.paths)) {
+    changes.push({
+      setting: 'watch.files.paths',
+      description: format(_('watch {path} and keep copies of it'), { path: shown(path) }),
+    });
+  }
+  for (const directory of added(before.watch.journal.directories, after.watch.journal.directories)) {
+    changes.push({
+      setting: 'watch.journal.directories',
+      description: format(_('read the journal in {directory}'), { directory: shown(directory) }),
+    });
+  }
+  // A pattern taken away lets what it matched reach the model, the remote one included.
+  for (const pattern of added(after.assistant.redactPatterns, before.assistant.redactPatterns)) {
+    changes.push({
+      setting: 'assistant.redactPatterns',
+      description: format(_('stop taking {pattern} out of what the model sees'), { pattern: shown(pattern) }),
+    });
   }
   for (const [action, policy] of Object.entries(after.fixes.policy)) {
     if (policy === 'auto' && before.fixes.policy[action] !== 'auto') {
