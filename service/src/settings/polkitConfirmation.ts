@@ -4,6 +4,7 @@
 // can neither answer that dialog nor skip it.
 import { Variant, type MessageBus } from '@jellybrick/dbus-next';
 import { callMethod } from '../dbus/client.js';
+import { remoteErrorName } from '../dbus/errors.js';
 import { AUTHORIZED_CALL } from '../fixes/actions/polkit.js';
 import type { CallerIdentity } from '../dbus/callerIdentity.js';
 import { processStat } from './processStat.js';
@@ -44,6 +45,7 @@ export async function polkitConfirms(systemBus: MessageBus, caller: CallerIdenti
       uid: new Variant('i', caller.uid),
     },
   ];
+  // polkitd's own failures (the process is gone, the subject is refused) confirm nothing.
   const [result] = await callMethod(
     systemBus,
     {
@@ -53,7 +55,10 @@ export async function polkitConfirms(systemBus: MessageBus, caller: CallerIdenti
       body: [subject, WIDEN_TRUST_ACTION, { change }, ALLOW_USER_INTERACTION, ''],
     },
     AUTHORIZED_CALL,
-  );
+  ).catch((error: unknown) => {
+    if (remoteErrorName(error) === undefined) throw error;
+    return [[false, false, {}]];
+  });
   const [authorized] = result as [boolean, boolean, Record<string, string>];
   return authorized;
 }

@@ -2,11 +2,13 @@
 // terminal (/proc/PID/stat) is open on its standard input, output or error.
 //
 // What this proves is limited, and the service trusts it only where neither
-// polkit nor GNOME Shell can ask (see confirmation.ts): any program of the
-// user's can make a pseudo-terminal of its own (script(1), a pty library),
-// make it its controlling terminal and type "y" into it. It keeps out callers
-// without one (a sandboxed app's or a daemon's plain bus connection, a script
-// piped into the CLI), not a program set on faking one.
+// polkit nor GNOME Shell can ask (see confirmation.ts). The service cannot see
+// who typed the answer, or whether anyone did: any program started from a
+// terminal may call UpdateConfigFromTerminal without asking, and any program of
+// the user's can make a pseudo-terminal of its own (script(1), a pty library)
+// and type "y" into it. Such a program could as well edit the configuration
+// file, which is the user's to edit. What it keeps out is a caller without a
+// terminal: a sandboxed app's or a background daemon's bus connection.
 import { stat } from 'node:fs/promises';
 import { processStat } from './processStat.js';
 
