@@ -10,6 +10,7 @@ import { callMethod } from '../../service/src/dbus/client.js';
 import { WIDEN_TRUST_ACTION } from '../../service/src/settings/polkitConfirmation.js';
 import { errorOf } from '../support/errors.js';
 import { startPolkit, type Polkit } from '../support/polkit.js';
+import { startShellStandIn, type ShellStandIn } from '../support/shellStandIn.js';
 import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
 import {
   BUS_NAME,
@@ -18,6 +19,7 @@ import {
   OBJECT_PATH,
   quietWatch,
   spawnService,
+  waitFor,
   waitUntilReady,
   type RunningService,
 } from '../support/service.js';
@@ -265,6 +267,72 @@ describe('widening trust over D-Bus', () => {
         expect(outcome.stderr).toContain('needs your confirmation');
         expect(JSON.parse(await readFile(setup.file, 'utf8'))).toEqual(BASE);
       });
+    });
+  });
+
+  describe('where GNOME Shell registered as the agent', () => {
+    let setup: Setup;
+    let shell: ShellStandIn;
+    const seenByOthers: Message[] = [];
+    const update = (patch: unknown) => callOn(setup.client, 'UpdateConfig', 's', [JSON.stringify(patch)]);
+    /** The next request the shell gets after the `seen` reports so far. */
+    const nextRequest = async (seen: number) => {
+      await waitFor(() => shell.reports.slice(seen).some((line) => 'request' in line), 'the request');
+      return shell.reports.slice(seen).find((line) => 'request' in line) as { request: number; changes: string[] };
+    };
+
+    beforeAll(async () => {
+      setup = await startSetup('unix:path=/nonexistent/system_bus_socket');
+      setup.client.on('message', (message: Message) => {
+        if (message.member === 'ConfirmationRequested') seenByOthers.push(message);
+      });
+      shell = await startShellStandIn(setup.bus.address);
+      await waitFor(() => shell.reports.length > 0, 'the shell to register');
+    });
+
+    beforeEach(() => writeFile(setup.file, JSON.stringify(BASE)));
+
+    afterAll(async () => {
+      await shell?.stop();
+      await stopSetup(setup);
+    });
+
+    it('lets the connection that owns org.gnome.Shell and runs /usr/bin/gnome-shell register', () => {
+      expect(shell.reports[0]).toEqual({ registered: jasmine.stringMatching(/^:/) });
+    });
+
+    it('shows the change to the shell alone, takes no answer from another peer, and applies it once the user allows it', async () => {
+      const seen = shell.reports.length;
+      const reply = update({ fixes: { expertShell: true } });
+      const request = await nextRequest(seen);
+      expect(request.changes).toEqual(['turn on the expert shell, so that proposals may include commands to run']);
+      const impostor = await errorOf(callOn(setup.client, 'AnswerConfirmation', 'ub', [request.request, true]));
+      expect(impostor.type).toBe(`${ERROR}.NotFound`);
+      shell.answer(request.request, true);
+      const [config] = (await reply) as [string];
+      expect(JSON.parse(config).fixes.expertShell).toBeTrue();
+      expect(JSON.parse(await readFile(setup.file, 'utf8')).fixes).toEqual({ expertShell: true });
+      expect(seenByOthers).toEqual([]);
+      expect(setup.service.log()).toContain('confirmedBy="GNOME Shell"');
+    });
+
+    it('changes nothing when the user denies it', async () => {
+      const seen = shell.reports.length;
+      const reply = errorOf(update({ assistant: { readableRoots: ['/etc', '/'] } }));
+      const request = await nextRequest(seen);
+      expect(request.changes).toEqual(['let the assistant read files under “/”']);
+      shell.answer(request.request, false);
+      const error = await reply;
+      expect(error.type).toBe(`${ERROR}.NotAuthorized`);
+      expect(JSON.parse(await readFile(setup.file, 'utf8'))).toEqual(BASE);
+    });
+
+    it('does not take a terminal’s word instead of the shell’s', async () => {
+      const outcome = await gdbusAs(setup.bus.address, 'UpdateConfigFromTerminal', [
+        JSON.stringify({ fixes: { expertShell: true } }),
+      ]);
+      expect(outcome.stderr).toContain(`${ERROR}.NotAuthorized`);
+      expect(JSON.parse(await readFile(setup.file, 'utf8'))).toEqual(BASE);
     });
   });
 
