@@ -2,7 +2,8 @@ import { configSchema, type Config } from '../../service/src/config.js';
 import type { CallerIdentity } from '../../service/src/dbus/callerIdentity.js';
 import { planConfigUpdate } from '../../service/src/settings/configFile.js';
 import { parseProcessStat } from '../../service/src/settings/processStat.js';
-import { isGnomeShell } from '../../service/src/settings/shellAgent.js';
+import { isGnomeShell, ShellAgent } from '../../service/src/settings/shellAgent.js';
+import type { StewardError } from '../../service/src/dbus/errors.js';
 import { wideningChanges } from '../../service/src/settings/widening.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 import { join } from 'node:path';
@@ -147,5 +148,34 @@ describe('isGnomeShell', () => {
     expect(isGnomeShell({ ...shell, executable: '/usr/bin/node' }, ':1.7', 1000)).toBeFalse();
     expect(isGnomeShell({ ...shell, executable: null }, ':1.7', 1000)).toBeFalse();
     expect(isGnomeShell({ ...shell, sandboxedApp: 'flatpak org.example.App' }, ':1.7', 1000)).toBeFalse();
+  });
+});
+
+describe('ShellAgent requests', () => {
+  const sent: [string, number, string[]][] = [];
+  // ask() and answer() never touch the bus; register() and current() do, and the integration spec covers them.
+  const agent = new ShellAgent({
+    bus: undefined as never,
+    ownUid: 1000,
+    request: (destination, id, changes) => sent.push([destination, id, changes]),
+    answerTimeoutMs: 50,
+  });
+
+  it('go to the agent alone and take the answer from it alone', async () => {
+    const allowed = agent.ask(':1.7', ['turn on the expert shell']);
+    const [destination, id, changes] = sent.at(-1)!;
+    expect([destination, changes]).toEqual([':1.7', ['turn on the expert shell']]);
+    expect(() => agent.answer(':1.8', id, true)).toThrowMatching(
+      (error) => (error as StewardError).errorName === 'NotFound',
+    );
+    agent.answer(':1.7', id, true);
+    expect(await allowed).toBeTrue();
+    expect(() => agent.answer(':1.7', id, true))
+      .withContext('answered once')
+      .toThrow();
+  });
+
+  it('count as refused when unanswered in time', async () => {
+    expect(await agent.ask(':1.7', ['let the assistant read files under “/”'])).toBeFalse();
   });
 });

@@ -8,7 +8,8 @@ import { cleanLine } from '../untrustedText.js';
 import { EXIT_FAILURE, EXIT_USAGE } from './exitCodes.js';
 
 export const CONFIG_USAGE = `  config                   Show the configuration in effect, defaults included, as JSON
-  config set PATH VALUE    Change a setting, e.g. "config set inference.threads 2"; VALUE is JSON, or else text
+  config set PATH VALUE    Change a setting, e.g. "config set inference.threads 2"; VALUE is JSON, or else text.
+                           A change that lets Steward do or send more asks you to confirm it first
   config unset PATH        Remove a setting, so that its default applies
 `;
 
