@@ -7,11 +7,13 @@ import * as Dialog from 'resource:///org/gnome/shell/ui/dialog.js';
 import * as ModalDialog from 'resource:///org/gnome/shell/ui/modalDialog.js';
 
 import { BUS_NAME, callSteward, OBJECT_PATH } from './stewardBus.js';
+import { format } from './text.js';
 
 const SETTINGS_INTERFACE = 'io.github.steward.Steward1.Settings';
 
 interface Request {
   id: number;
+  caller: string;
   changes: string[];
 }
 
@@ -65,8 +67,8 @@ export class ConfirmationAgent {
 
   private _onRequest(sender: string | null, parameters: GLib.Variant): void {
     if (sender === null || sender !== this._serviceOwner) return;
-    const [id, changes] = parameters.recursiveUnpack() as [number, string[]];
-    this._queue.push({ id, changes });
+    const [id, caller, changes] = parameters.recursiveUnpack() as [number, string, string[]];
+    this._queue.push({ id, caller, changes });
     if (!this._shown) this._showNext();
   }
 
@@ -78,7 +80,10 @@ export class ConfirmationAgent {
     dialog.contentLayout.add_child(
       new Dialog.MessageDialogContent({
         title: _('Allow Steward to do more?'),
-        description: [_('A program asked Steward to:'), ...request.changes.map((change) => `• ${change}`)].join('\n'),
+        description: [
+          format(_('{program} asked Steward to:'), { program: request.caller }),
+          ...request.changes.map((change) => `• ${change}`),
+        ].join('\n'),
       }),
     );
     dialog.setButtons([

@@ -277,9 +277,13 @@ async function main(): Promise<void> {
   const shell = new ShellAgent({
     bus,
     ownUid: process.getuid?.() ?? -1,
-    request: (destination, id, changes) => {
+    request: (destination, id, caller, changes) => {
       // To the shell's connection alone: other peers must not see, let alone answer, the request.
-      const signal = Message.newSignal(OBJECT_PATH, SETTINGS_INTERFACE, 'ConfirmationRequested', 'uas', [id, changes]);
+      const signal = Message.newSignal(OBJECT_PATH, SETTINGS_INTERFACE, 'ConfirmationRequested', 'usas', [
+        id,
+        caller,
+        changes,
+      ]);
       signal.destination = destination;
       bus.send(signal);
     },

@@ -278,7 +278,11 @@ describe('widening trust over D-Bus', () => {
     /** The next request the shell gets after the `seen` reports so far. */
     const nextRequest = async (seen: number) => {
       await waitFor(() => shell.reports.slice(seen).some((line) => 'request' in line), 'the request');
-      return shell.reports.slice(seen).find((line) => 'request' in line) as { request: number; changes: string[] };
+      return shell.reports.slice(seen).find((line) => 'request' in line) as {
+        request: number;
+        caller: string;
+        changes: string[];
+      };
     };
 
     beforeAll(async () => {
@@ -306,6 +310,9 @@ describe('widening trust over D-Bus', () => {
       const reply = update({ fixes: { expertShell: true } });
       const request = await nextRequest(seen);
       expect(request.changes).toEqual(['turn on the expert shell, so that proposals may include commands to run']);
+      expect(request.caller)
+        .withContext('named by /proc, not by itself')
+        .toBe(`${process.execPath} (pid ${process.pid})`);
       const impostor = await errorOf(callOn(setup.client, 'AnswerConfirmation', 'ub', [request.request, true]));
       expect(impostor.type).toBe(`${ERROR}.NotFound`);
       shell.answer(request.request, true);

@@ -16,7 +16,7 @@ const SCRIPT = `
       interface: SETTINGS, member, signature, body }));
   bus.on('message', (message) => {
     if (message.member === 'ConfirmationRequested')
-      say({ request: message.body[0], changes: message.body[1], from: message.sender });
+      say({ request: message.body[0], caller: message.body[1], changes: message.body[2], from: message.sender });
   });
   await bus.requestName('org.gnome.Shell', 4);
   await call('RegisterConfirmationAgent').then(() => say({ registered: bus.name }), (e) => say({ refused: e.type }));

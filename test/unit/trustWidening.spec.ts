@@ -152,19 +152,19 @@ describe('isGnomeShell', () => {
 });
 
 describe('ShellAgent requests', () => {
-  const sent: [string, number, string[]][] = [];
+  const sent: [string, number, string, string[]][] = [];
   // ask() and answer() never touch the bus; register() and current() do, and the integration spec covers them.
   const agent = new ShellAgent({
     bus: undefined as never,
     ownUid: 1000,
-    request: (destination, id, changes) => sent.push([destination, id, changes]),
+    request: (destination, id, caller, changes) => sent.push([destination, id, caller, changes]),
     answerTimeoutMs: 50,
   });
 
   it('go to the agent alone and take the answer from it alone', async () => {
-    const allowed = agent.ask(':1.7', ['turn on the expert shell']);
-    const [destination, id, changes] = sent.at(-1)!;
-    expect([destination, changes]).toEqual([':1.7', ['turn on the expert shell']]);
+    const allowed = agent.ask(':1.7', '/usr/bin/python3 (pid 42)', ['turn on the expert shell']);
+    const [destination, id, caller, changes] = sent.at(-1)!;
+    expect([destination, caller, changes]).toEqual([':1.7', '/usr/bin/python3 (pid 42)', ['turn on the expert shell']]);
     expect(() => agent.answer(':1.8', id, true)).toThrowMatching(
       (error) => (error as StewardError).errorName === 'NotFound',
     );
@@ -176,6 +176,6 @@ describe('ShellAgent requests', () => {
   });
 
   it('count as refused when unanswered in time', async () => {
-    expect(await agent.ask(':1.7', ['let the assistant read files under “/”'])).toBeFalse();
+    expect(await agent.ask(':1.7', 'gdbus', ['let the assistant read files under “/”'])).toBeFalse();
   });
 });

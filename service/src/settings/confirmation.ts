@@ -4,7 +4,7 @@
 // terminal's word counts only where neither exists. Editing the file by hand
 // needs none of this: that is the user's own act.
 import type { MessageBus } from '@jellybrick/dbus-next';
-import { callerIdentity, describeIdentity } from '../dbus/callerIdentity.js';
+import { callerIdentity, describeIdentity, type CallerIdentity } from '../dbus/callerIdentity.js';
 import { StewardError } from '../dbus/errors.js';
 import { _, format } from '../i18n.js';
 import type { Logger } from '../logging.js';
@@ -20,6 +20,12 @@ export interface ConfirmationDependencies {
   configFile: string;
   log: Logger;
 }
+
+/** "/usr/bin/python3.12 (pid 4242)": who asked, by the kernel's word, for the dialog. */
+const callerInWords = (caller: CallerIdentity) =>
+  [caller.sandboxedApp ?? caller.executable ?? caller.sender, caller.pid !== null && `(pid ${caller.pid})`]
+    .filter(Boolean)
+    .join(' ');
 
 const listed = (changes: readonly Widening[]) => changes.map((change) => change.description).join('; ');
 
@@ -40,6 +46,7 @@ export class TrustConfirmation {
       if (
         !(await this.deps.shell.ask(
           shell,
+          callerInWords(caller),
           changes.map((change) => change.description),
         ))
       )

@@ -49,7 +49,7 @@ export interface ShellAgentDependencies {
   bus: MessageBus;
   ownUid: number;
   /** Sends ConfirmationRequested to `destination` alone. */
-  request(destination: string, id: number, changes: string[]): void;
+  request(destination: string, id: number, caller: string, changes: string[]): void;
   answerTimeoutMs?: number;
 }
 
@@ -84,8 +84,8 @@ export class ShellAgent {
     return this.agent;
   }
 
-  /** Asks `agent` to show `changes`; true when the user allowed them, false when refused or unanswered in time. */
-  ask(agent: string, changes: string[]): Promise<boolean> {
+  /** Asks `agent` to show `changes` that `caller` asked for; true when the user allowed them, false when refused or unanswered in time. */
+  ask(agent: string, caller: string, changes: string[]): Promise<boolean> {
     const id = this.nextId++;
     return new Promise((resolve) => {
       const settle = (allowed: boolean) => {
@@ -95,7 +95,7 @@ export class ShellAgent {
       };
       const timer = setTimeout(() => settle(false), this.deps.answerTimeoutMs ?? ANSWER_TIMEOUT_MS);
       this.waiting.set(id, { agent, settle });
-      this.deps.request(agent, id, changes);
+      this.deps.request(agent, id, caller, changes);
     });
   }
 
