@@ -4,6 +4,7 @@ import GLib from 'gi://GLib';
 import { Extension, gettext as _ } from 'resource:///org/gnome/shell/extensions/extension.js';
 import * as Main from 'resource:///org/gnome/shell/ui/main.js';
 
+import { ConfirmationAgent } from './confirmationAgent.js';
 import { StewardIndicator } from './indicator.js';
 import { StewardNotifications } from './notifications.js';
 import { primaryAction, type Proposal } from './notificationPolicy.js';
@@ -19,6 +20,7 @@ export default class StewardExtension extends Extension {
   private _client: ServiceClient | null = null;
   private _quickChat: QuickChat | null = null;
   private _shortcut: QuickChatShortcut | null = null;
+  private _confirmations: ConfirmationAgent | null = null;
 
   override enable(): void {
     this._steward = new StewardProxies({
@@ -69,6 +71,10 @@ export default class StewardExtension extends Extension {
       },
     );
     showConflict(this._shortcut);
+
+    this._confirmations = new ConfirmationAgent((error) =>
+      this._report(_('Steward cannot ask you to confirm changes'), error),
+    );
   }
 
   /** Opens the quick chat; with a proposal's id, shows that proposal's card in it. */
@@ -77,6 +83,8 @@ export default class StewardExtension extends Extension {
   }
 
   override disable(): void {
+    this._confirmations?.destroy();
+    this._confirmations = null;
     this._shortcut?.destroy();
     this._shortcut = null;
     this._quickChat?.destroy();

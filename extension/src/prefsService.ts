@@ -30,7 +30,9 @@ export class PrefsService {
 
   /** Calls a method; resolves with its unpacked out arguments. D-Bus errors lose their remote prefix. */
   call(iface: string, method: string, args: GLib.Variant | null, replyType: string): Promise<unknown[]> {
-    return callSteward(iface, method, args, replyType, this._cancellable);
+    // A change that widens trust waits while the user answers the confirmation dialog.
+    const timeoutMs = method === 'UpdateConfig' ? 5 * 60_000 : -1;
+    return callSteward(iface, method, args, replyType, this._cancellable, timeoutMs);
   }
 
   /** The GNOME Shell version, from the shell itself. */

@@ -31,6 +31,7 @@ export function stewardProxy<P>(interfaceXml: string, cancellable: Gio.Cancellab
 /**
  * Calls a method of the service without starting it; resolves with its unpacked
  * out arguments. D-Bus errors lose their remote prefix, so their message reads well.
+ * `timeoutMs` -1 is D-Bus's default (25 s).
  */
 export function callSteward(
   iface: string,
@@ -38,6 +39,7 @@ export function callSteward(
   args: GLib.Variant | null,
   replyType: string | null,
   cancellable: Gio.Cancellable | null,
+  timeoutMs = -1,
 ): Promise<unknown[]> {
   return new Promise((resolve, reject) => {
     Gio.DBus.session.call(
@@ -48,7 +50,7 @@ export function callSteward(
       args,
       replyType === null ? null : new GLib.VariantType(replyType),
       Gio.DBusCallFlags.NO_AUTO_START,
-      -1,
+      timeoutMs,
       cancellable,
       (_connection, result) => {
         try {

@@ -1,6 +1,6 @@
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { MessageBus } from '@jellybrick/dbus-next';
+import { Message, type MessageBus } from '@jellybrick/dbus-next';
 import { ChatInterface } from './chat/chatInterface.js';
 import { Assistant } from './assistant/assistant.js';
 import { liveMachine } from './assistant/live/liveMachine.js';
@@ -48,7 +48,9 @@ import { ModelsInterface } from './models/modelsInterface.js';
 import { ModelStore } from './models/store.js';
 import { ensurePrivateDirectory, resolvePaths } from './paths.js';
 import { stewardSecretPaths } from './secretPlaces.js';
+import { TrustConfirmation } from './settings/confirmation.js';
 import { configJson, SettingsInterface } from './settings/settingsInterface.js';
+import { ShellAgent } from './settings/shellAgent.js';
 import { testHooks } from './testHooks.js';
 import { Watchers } from './watch/watchers.js';
 import { _, format, ngettext } from './i18n.js';
@@ -308,11 +310,33 @@ async function main(): Promise<void> {
     server.emitSignal(OBJECT_PATH, SETTINGS_INTERFACE, 'ConfigChanged', [configJson(load.config)]);
     return load;
   };
+  const shell = new ShellAgent({
+    bus,
+    ownUid: process.getuid?.() ?? -1,
+    request: (destination, id, caller, changes) => {
+      // To the shell's connection alone: other peers must not see, let alone answer, the request.
+      const signal = Message.newSignal(OBJECT_PATH, SETTINGS_INTERFACE, 'ConfirmationRequested', 'usas', [
+        id,
+        caller,
+        changes,
+      ]);
+      signal.destination = destination;
+      bus.send(signal);
+    },
+  });
   const settings = new SettingsInterface({
     configFile: paths.configFile,
     current: () => config,
     reload: reloadConfig,
     storeApiKey: (url, key) => storeApiKey(bus, url, key),
+    confirmation: new TrustConfirmation({
+      bus,
+      systemBus: () => systemBus,
+      shell,
+      configFile: paths.configFile,
+      log,
+    }),
+    shell,
   });
   server.export(OBJECT_PATH, settingsSpec, settings.impl);
 

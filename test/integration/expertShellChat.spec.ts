@@ -1,5 +1,7 @@
 // The expert shell through the running service: the chat's model proposes shell.run only
 // while fixes.expertShell is on, Apply runs it, and turning the setting off stops a waiting one.
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Variant } from '@jellybrick/dbus-next';
 import { startOpenAIServer, type OpenAIServer } from '../support/openaiServer.js';
 import { scriptedReply, type Script } from '../support/replayModel.js';
@@ -23,8 +25,18 @@ describe('the expert shell in the service', () => {
   let scenario: UnitScenario;
   let server: OpenAIServer;
 
-  const setExpertShell = (on: boolean) =>
-    scenario.call(SETTINGS, 'UpdateConfig', 's', [JSON.stringify({ fixes: { expertShell: on } })]);
+  const setExpertShell = async (on: boolean) => {
+    if (!on) return scenario.call(SETTINGS, 'UpdateConfig', 's', [JSON.stringify({ fixes: { expertShell: false } })]);
+    // Turning it on widens trust, which a bus peer may not do unasked: the user edits the file and reloads.
+    const file = join(scenario.home.path, 'config', 'steward', 'config.json');
+    const settings = JSON.parse(await readFile(file, 'utf8')) as { fixes?: Record<string, unknown> };
+    await writeFile(file, JSON.stringify({ ...settings, fixes: { ...settings.fixes, expertShell: true } }));
+    scenario.service.process.kill('SIGHUP');
+    return waitFor(async () => {
+      const [config] = (await scenario.call(SETTINGS, 'GetConfig')) as [string];
+      return (JSON.parse(config) as { fixes: { expertShell: boolean } }).fixes.expertShell;
+    }, 'the reload');
+  };
   const ask = async () => {
     const [session] = (await scenario.call(CHAT, 'Send', 'ssa{sv}', ['', QUESTION, {}])) as [string];
     await waitFor(async () => {

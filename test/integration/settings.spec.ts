@@ -186,15 +186,15 @@ describe('the Settings interface', () => {
 
     it('sets a value given as JSON or as text, and unsets it', async () => {
       expect(await configCommand(client, ['set', 'inference.threads', '2'])).toBe(0);
-      expect(await configCommand(client, ['set', 'fixes.policy', '{"files.clear_cache":"auto"}'])).toBe(0);
+      expect(await configCommand(client, ['set', 'fixes.policy', '{"files.clear_cache":"never"}'])).toBe(0);
       expect(await configCommand(client, ['set', 'findings.attentionSeverity', 'error'])).toBe(0);
       expect(stdout).toBe(
-        'inference.threads = 2\nfixes.policy = {"files.clear_cache":"auto"}\nfindings.attentionSeverity = "error"\n',
+        'inference.threads = 2\nfixes.policy = {"files.clear_cache":"never"}\nfindings.attentionSeverity = "error"\n',
       );
       expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({
         ...BASE,
         inference: { threads: 2 },
-        fixes: { policy: { 'files.clear_cache': 'auto' } },
+        fixes: { policy: { 'files.clear_cache': 'never' } },
         findings: { attentionSeverity: 'error' },
       });
 

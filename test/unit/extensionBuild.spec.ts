@@ -44,6 +44,7 @@ describe('the built extension', () => {
     expect(scripts().sort()).toEqual([
       'chatClient.js',
       'chatTranscript.js',
+      'confirmationAgent.js',
       'extension.js',
       'indicator.js',
       'indicatorMenu.js',

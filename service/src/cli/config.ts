@@ -1,16 +1,47 @@
+import { open } from 'node:fs/promises';
+import { createInterface } from 'node:readline/promises';
 import type { MessageBus } from '@jellybrick/dbus-next';
 import { callMethod } from '../dbus/client.js';
+import { remoteErrorName } from '../dbus/errors.js';
 import { BUS_NAME, OBJECT_PATH, SETTINGS_INTERFACE } from '../interfaces.js';
 import { cleanLine } from '../untrustedText.js';
-import { EXIT_USAGE } from './exitCodes.js';
+import { EXIT_FAILURE, EXIT_USAGE } from './exitCodes.js';
 
 export const CONFIG_USAGE = `  config                   Show the configuration in effect, defaults included, as JSON
-  config set PATH VALUE    Change a setting, e.g. "config set inference.threads 2"; VALUE is JSON, or else text
+  config set PATH VALUE    Change a setting, e.g. "config set inference.threads 2"; VALUE is JSON, or else text.
+                           A change that lets Steward do or send more asks you to confirm it first
   config unset PATH        Remove a setting, so that its default applies
 `;
 
+// A change that widens trust waits for the user's answer in a dialog (polkit's or GNOME Shell's).
+const ANSWER_TIMEOUT_MS = 5 * 60_000;
+const CONFIRMATION_REQUIRED = 'io.github.steward.Steward1.Error.ConfirmationRequired';
+
 const call = (bus: MessageBus, member: string, signature = '', body: unknown[] = []) =>
-  callMethod(bus, { destination: BUS_NAME, path: OBJECT_PATH, interface: SETTINGS_INTERFACE, member, signature, body });
+  callMethod(
+    bus,
+    { destination: BUS_NAME, path: OBJECT_PATH, interface: SETTINGS_INTERFACE, member, signature, body },
+    { timeoutMs: ANSWER_TIMEOUT_MS },
+  );
+
+/**
+ * Shows `question` on the controlling terminal and reads the answer there, never from
+ * stdin, which a pipe may fill; null when the process has no terminal.
+ */
+async function askOnTerminal(question: string): Promise<string | null> {
+  const terminal = await open('/dev/tty', 'r+').catch(() => null);
+  if (!terminal) return null;
+  const lines = createInterface({
+    input: terminal.createReadStream({ autoClose: false }),
+    output: terminal.createWriteStream({ autoClose: false }),
+  });
+  try {
+    return await lines.question(question);
+  } finally {
+    lines.close();
+    await terminal.close();
+  }
+}
 
 /** VALUE as JSON when it is JSON ("2", "true", '{"a":1}'), else as the text itself ("debug"). */
 export function parseValue(text: string): unknown {
@@ -56,7 +87,22 @@ async function update(
 ): Promise<number> {
   const patch = patchFor(path, value);
   if (!patch) return usage(`“${path}” is not a setting’s path, e.g. inference.threads`);
-  const [reply] = await call(bus, 'UpdateConfig', 's', [JSON.stringify(patch)]);
+  const text = JSON.stringify(patch);
+  let reply: unknown;
+  try {
+    [reply] = await call(bus, 'UpdateConfig', 's', [text]);
+  } catch (error) {
+    // Nothing in the session could ask the user, so this terminal does: the service checks that there is one.
+    if (remoteErrorName(error) !== CONFIRMATION_REQUIRED) throw error;
+    const reason = cleanLine((error as { text?: string }).text ?? '', 2000);
+    const answer = await askOnTerminal(`${reason}\nAllow it? [y/N] `);
+    if (answer === null) throw error;
+    if (!/^y(es)?$/i.test(answer.trim())) {
+      process.stderr.write('steward: not confirmed; nothing changed\n');
+      return EXIT_FAILURE;
+    }
+    [reply] = await call(bus, 'UpdateConfigFromTerminal', 's', [text]);
+  }
   const current = valueAt(JSON.parse(reply as string), path);
   process.stdout.write(`${path} = ${current === undefined ? '(not set)' : JSON.stringify(current)}\n`);
   return 0;

@@ -3,7 +3,15 @@ import { DBusError } from '@jellybrick/dbus-next';
 const ERROR_PREFIX = 'io.github.steward.Steward1.Error';
 
 export type StewardErrorName =
-  'InvalidArgs' | 'NotFound' | 'Busy' | 'NotAuthorized' | 'Unavailable' | 'Timeout' | 'InvalidOutput' | 'Internal';
+  | 'InvalidArgs'
+  | 'NotFound'
+  | 'Busy'
+  | 'NotAuthorized'
+  | 'ConfirmationRequired'
+  | 'Unavailable'
+  | 'Timeout'
+  | 'InvalidOutput'
+  | 'Internal';
 
 /**
  * An error meant for the D-Bus caller: its message is shown to people, so it

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { z } from 'zod';
-import { configSchema, type Config } from '../config.js';
+import { configSchema, defaultConfig, type Config } from '../config.js';
 import { StewardError } from '../dbus/errors.js';
 
 export type JsonObject = { [key: string]: unknown };
@@ -91,13 +91,36 @@ export async function writeFileAtomically(file: string, text: string): Promise<v
   }
 }
 
+/** A change to the file, checked but not yet written: its new content and the configuration before and after. */
+export interface ConfigUpdate {
+  settings: unknown;
+  before: Config;
+  after: Config;
+}
+
+/**
+ * Applies `patch` to the file's own settings and checks the result; InvalidArgs
+ * when it is not valid. A file that is not valid now counts as the defaults, the
+ * narrowest trust, so nothing it held is taken as already granted.
+ */
+export async function planConfigUpdate(file: string, patch: JsonObject): Promise<ConfigUpdate> {
+  const own = await readOwnSettings(file);
+  const settings = mergePatch(own, patch);
+  const after = validateConfig(settings);
+  const current = configSchema.safeParse(own);
+  return { settings, before: current.success ? current.data : defaultConfig, after };
+}
+
+/** Writes what planConfigUpdate checked. */
+export async function writeConfigUpdate(file: string, update: ConfigUpdate): Promise<Config> {
+  await writeFileAtomically(file, `${JSON.stringify(update.settings, null, 2)}\n`);
+  return update.after;
+}
+
 /**
  * Applies `patch` to the file's own settings and writes the result when it is
  * valid; the file is untouched otherwise. Returns the new effective configuration.
  */
 export async function updateConfigFile(file: string, patch: JsonObject): Promise<Config> {
-  const settings = mergePatch(await readOwnSettings(file), patch);
-  const config = validateConfig(settings);
-  await writeFileAtomically(file, `${JSON.stringify(settings, null, 2)}\n`);
-  return config;
+  return writeConfigUpdate(file, await planConfigUpdate(file, patch));
 }

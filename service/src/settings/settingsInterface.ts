@@ -4,7 +4,10 @@ import { remoteErrorName, StewardError } from '../dbus/errors.js';
 import { method, type InterfaceImpl } from '../dbus/objectServer.js';
 import { NO_KEYRING_ERRORS } from '../engine/apiKey.js';
 import { cleanLine } from '../untrustedText.js';
-import { parsePatch, updateConfigFile } from './configFile.js';
+import { parsePatch, planConfigUpdate, writeConfigUpdate, type JsonObject } from './configFile.js';
+import type { TrustConfirmation } from './confirmation.js';
+import type { ShellAgent } from './shellAgent.js';
+import { wideningChanges, type Widening } from './widening.js';
 
 // Far more than any real configuration; a bound on what one call makes the service parse.
 const MAX_PATCH_LENGTH = 64 * 1024;
@@ -18,7 +21,12 @@ export interface SettingsDependencies {
   /** Reads the file again and applies it as a reload does (ConfigChanged included). */
   reload(): Promise<ConfigLoad>;
   storeApiKey(url: string, key: string): Promise<void>;
+  /** Asks the user to confirm a change that widens trust. */
+  confirmation: TrustConfirmation;
+  shell: ShellAgent;
 }
+
+type Confirm = (sender: string, changes: readonly Widening[]) => Promise<void>;
 
 /** The effective configuration as GetConfig and ConfigChanged carry it. */
 export const configJson = (config: Config): string => JSON.stringify(config);
@@ -37,7 +45,18 @@ export class SettingsInterface {
         const problem = load.status === 'invalid' ? cleanLine(load.problem, MAX_PROBLEM_LENGTH) : '';
         return [configJson(load.config), this.deps.configFile, load.status !== 'invalid', problem];
       }),
-      UpdateConfig: method(z.tuple([z.string().max(MAX_PATCH_LENGTH)]), ([patch]) => this.update(parsePatch(patch))),
+      UpdateConfig: method(z.tuple([z.string().max(MAX_PATCH_LENGTH)]), ([patch], { sender }) =>
+        this.update(parsePatch(patch), sender, (caller, changes) => this.deps.confirmation.confirm(caller, changes)),
+      ),
+      UpdateConfigFromTerminal: method(z.tuple([z.string().max(MAX_PATCH_LENGTH)]), ([patch], { sender }) =>
+        this.update(parsePatch(patch), sender, (caller, changes) =>
+          this.deps.confirmation.confirmOnTerminal(caller, changes),
+        ),
+      ),
+      RegisterConfirmationAgent: method(z.tuple([]), (_args, { sender }) => this.deps.shell.register(sender)),
+      AnswerConfirmation: method(z.tuple([z.number().int(), z.boolean()]), ([request, allowed], { sender }) =>
+        this.deps.shell.answer(sender, request, allowed),
+      ),
       SetApiKey: method(
         z.tuple([
           z.url({ protocol: /^https?$/, error: 'not an http(s) URL' }),
@@ -49,9 +68,24 @@ export class SettingsInterface {
     properties: {},
   };
 
-  private update(patch: Record<string, unknown>): Promise<string> {
+  /**
+   * Writes `patch` to the file and applies it. A change that widens trust is written only
+   * after `confirm` resolves, and only if the file, read again then, asks for no more than was confirmed.
+   */
+  private update(patch: JsonObject, sender: string, confirm: Confirm): Promise<string> {
     const next = this.updates.then(async () => {
-      await updateConfigFile(this.deps.configFile, patch);
+      let plan = await planConfigUpdate(this.deps.configFile, patch);
+      const changes = wideningChanges(plan.before, plan.after);
+      if (changes.length > 0) {
+        await confirm(sender, changes);
+        plan = await planConfigUpdate(this.deps.configFile, patch);
+        const confirmed = new Set(changes.map((change) => change.description));
+        const unconfirmed = wideningChanges(plan.before, plan.after).filter((c) => !confirmed.has(c.description));
+        if (unconfirmed.length > 0) {
+          throw new StewardError('Busy', 'the file changed while the change was being confirmed; try again');
+        }
+      }
+      await writeConfigUpdate(this.deps.configFile, plan);
       return configJson((await this.deps.reload()).config);
     });
     this.updates = next.catch(() => undefined);
