@@ -47,6 +47,7 @@ import { resolveModelLocations } from './models/locations.js';
 import { ModelsInterface } from './models/modelsInterface.js';
 import { ModelStore } from './models/store.js';
 import { ensurePrivateDirectory, resolvePaths } from './paths.js';
+import { StorageHealth } from './storage/storageHealth.js';
 import { configJson, SettingsInterface } from './settings/settingsInterface.js';
 import { Watchers } from './watch/watchers.js';
 import { _, format, ngettext } from './i18n.js';
@@ -98,7 +99,11 @@ async function main(): Promise<void> {
   guardProcess(state, log);
   let config = await loadConfig(paths.configFile);
   applyConfig(config, state, log);
-  await ensurePrivateDirectory(paths.stateDirectory);
+  // A full or read-only state disk makes the service degraded, not stopped: the stores wait for it.
+  const storage = new StorageHealth({ directory: paths.stateDirectory, state, log });
+  await ensurePrivateDirectory(paths.stateDirectory).catch((error: unknown) => {
+    if (storage.report(error) === null) throw error;
+  });
 
   const bus = await connectBus('session');
   const server = new ObjectServer(bus, log);
@@ -167,7 +172,7 @@ async function main(): Promise<void> {
     workerScript: WORKER_SCRIPT,
     log,
   });
-  const findingsStore = new FindingsStore(join(paths.stateDirectory, 'findings.db'));
+  const findingsStore = new FindingsStore(join(paths.stateDirectory, 'findings.db'), storage);
   const findings = new FindingsInterface(findingsStore, {
     added: (id, finding) => server.emitSignal(OBJECT_PATH, FINDINGS_INTERFACE, 'FindingAdded', [id, finding]),
     updated: (id, finding) => server.emitSignal(OBJECT_PATH, FINDINGS_INTERFACE, 'FindingUpdated', [id, finding]),
@@ -189,10 +194,11 @@ async function main(): Promise<void> {
     journalDirectories: () => config.config.watch.journal.directories,
     engines,
     redact: modelRedact,
+    storage,
     log,
   });
   server.export(OBJECT_PATH, proposalsSpec, fixes.interface.impl);
-  const chatSessions = new ChatSessionStore(join(paths.stateDirectory, 'chat.db'));
+  const chatSessions = new ChatSessionStore(join(paths.stateDirectory, 'chat.db'), {}, storage);
   reportSetAside(
     [
       { file: join(paths.stateDirectory, 'findings.db'), setAside: findingsStore.setAside },
@@ -362,6 +368,7 @@ async function main(): Promise<void> {
     findings.stop();
     await explainer.stop();
     await fixes.stop();
+    storage.stop();
     findingsStore.close();
     await engines.unload();
     chatSessions.close();

@@ -1,4 +1,4 @@
-import { mkdir, chmod } from 'node:fs/promises';
+import { mkdir, chmod, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -36,5 +36,6 @@ function absoluteOr(value: string | undefined, fallback: string): string {
 /** Creates `directory` private to the user; an existing one is tightened to 0700 too. */
 export async function ensurePrivateDirectory(directory: string): Promise<void> {
   await mkdir(directory, { recursive: true, mode: 0o700 });
-  await chmod(directory, 0o700);
+  // Only when needed: a directory that is already private may be on a read-only disk, which refuses chmod.
+  if (((await stat(directory)).mode & 0o777) !== 0o700) await chmod(directory, 0o700);
 }

@@ -8,6 +8,7 @@ import type { Finding, FindingChange, FindingsStore } from '../findings/store.js
 import { OBJECT_PATH, PROPOSALS_INTERFACE } from '../interfaces.js';
 import type { Logger } from '../logging.js';
 import type { StewardPaths } from '../paths.js';
+import type { StorageHealth } from '../storage/storageHealth.js';
 import type { ActionContext } from './action.js';
 import { createCatalog, createFindingsCatalog, type Catalog } from './catalog.js';
 import { Executor } from './executor.js';
@@ -28,6 +29,8 @@ export interface FixesOptions {
   engines: EngineSource;
   /** What the advisor's request goes through: redaction with the user's patterns, as for every model request. */
   redact?: (text: string) => string;
+  /** Where a full or read-only state disk is reported; by default only the store's callers hear of it. */
+  storage?: StorageHealth;
   log: Logger;
 }
 
@@ -40,8 +43,9 @@ export class Fixes {
   /** Every action switched on now: what the chat may propose and Apply may run. */
   readonly catalog: Catalog;
 
-  constructor({ paths, sessionBus, server, findings, config, journalDirectories, engines, redact, log }: FixesOptions) {
-    this.store = new FixesStore(join(paths.stateDirectory, 'fixes.db'));
+  constructor(options: FixesOptions) {
+    const { paths, sessionBus, server, findings, config, journalDirectories, engines, redact, storage, log } = options;
+    this.store = new FixesStore(join(paths.stateDirectory, 'fixes.db'), storage);
     this.context = {
       sessionBus,
       systemBus: null,
