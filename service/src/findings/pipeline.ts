@@ -104,6 +104,7 @@ export class FindingsPipeline {
       });
     } catch (error) {
       if (error instanceof StorageUnavailable) {
+        if (!this.blocked) this.options.log.warning('findings wait for the disk', { waiting: this.unwritten.length });
         this.blocked = true;
         this.options.store.whenWritable(this.retryWrite);
         return false;

@@ -2,12 +2,13 @@
 // read-only makes the service degraded, never ends it: the failure is reported here, the status says why,
 // and the parts that wait to write (queued findings, a store opened read-only) are retried with back-off
 // until the disk takes writes again.
-import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ServiceState } from '../core/serviceState.js';
 import { StewardError } from '../dbus/errors.js';
 import { _ } from '../i18n.js';
+import { makeDirectories } from '../paths.js';
 import type { Logger } from '../logging.js';
 
 export type StorageFault = 'full' | 'read-only';
@@ -46,7 +47,7 @@ function mayBeStorage(error: unknown): boolean {
 export function probeDirectory(directory: string): StorageFault | null {
   const probe = join(directory, `.steward-probe-${process.pid}`);
   try {
-    mkdirSync(directory, { recursive: true, mode: 0o700 });
+    makeDirectories(directory);
     writeFileSync(probe, Buffer.alloc(PROBE_BYTES), { mode: 0o600 });
     return null;
   } catch (error) {
