@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Variant, type MessageBus } from '@jellybrick/dbus-next';
@@ -63,7 +63,9 @@ describe('the service on a full or read-only state disk', () => {
     service = await startConfiguredService(bus, client, home.path, { watch });
   };
   const stateBecomes = (wanted: (state: string) => boolean, what: string) =>
-    waitFor(async () => wanted((await status()).state), what, 40_000);
+    waitFor(async () => wanted((await status()).state), what, 40_000).catch((error: Error) => {
+      throw new Error(`${error.message}; the service said:\n${service?.log()}`);
+    });
 
   beforeAll(async () => {
     if (process.getuid?.() !== 0) throw new Error('these tests mount a tmpfs: run them as root');
@@ -86,7 +88,7 @@ describe('the service on a full or read-only state disk', () => {
     service = undefined;
     await run('umount', [stateDisk]).catch(() => run('umount', ['--lazy', stateDisk]));
     await home.remove();
-  });
+  }, 30_000);
 
   afterAll(async () => {
     await bus.stop();
@@ -150,5 +152,24 @@ describe('the service on a full or read-only state disk', () => {
     await stateBecomes((state) => state !== 'degraded', 'the status to leave degraded');
     expect(await subjects()).toEqual(jasmine.arrayWithExactContents(['before.service', 'while-read-only.service']));
     expect(service!.process.exitCode).toBeNull();
+    expect(service!.log()).not.toContain('failed unexpectedly');
+  }, 90_000);
+
+  it('starts on a read-only disk with nothing stored yet, and makes its files once it is writable', async () => {
+    await run('mount', ['-o', 'remount,ro', stateDisk]);
+    try {
+      await start();
+      expect((await status()).state).toBe('degraded');
+      expect(await subjects()).toEqual([]);
+    } finally {
+      await run('mount', ['-o', 'remount,rw', stateDisk]);
+    }
+    await stateBecomes((state) => state !== 'degraded', 'the status to leave degraded');
+    await appendToJournal(journal, [unitFailure('after.service')]);
+    await waitFor(async () => (await subjects()).includes('after.service'), 'the finding after the disk recovered');
+    const files = await readdir(join(stateDisk, 'steward'));
+    expect(files).toEqual(jasmine.arrayContaining(['findings.db', 'fixes.db', 'chat.db']));
+    expect(files.filter((file) => file.includes('.damaged-'))).toEqual([]);
+    expect(service!.log()).not.toContain('failed unexpectedly');
   }, 90_000);
 });

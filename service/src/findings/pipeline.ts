@@ -77,6 +77,12 @@ export class FindingsPipeline {
     if (!this.blocked) this.write();
   }
 
+  /** Stores where `source` resumes, with what waits for the disk if anything does. */
+  keepPosition(source: string, position: string): void {
+    this.positions.set(source, position);
+    if (!this.blocked) this.write();
+  }
+
   private queue(source: string, output: DetectorOutput): void {
     if (this.unwritten.length < (this.options.maxUnwritten ?? MAX_UNWRITTEN)) {
       this.unwritten.push(output);

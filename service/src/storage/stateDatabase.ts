@@ -55,6 +55,8 @@ export class StateDatabase {
   /** Opens the file for real if the disk takes writes now; true when the file is open. */
   private reopen(): boolean {
     if (this.fallback === null) return true;
+    // The probe also makes the directory, which a start on a read-only disk could not.
+    if (this.health.probe() !== null) return false;
     let opened: Database.Database;
     try {
       opened = openDatabase(this.file, this.prepare).db;

@@ -40,7 +40,8 @@ const errnoCode = (error: unknown) => (error as NodeJS.ErrnoException | null)?.c
 function mayBeStorage(error: unknown): boolean {
   if (error instanceof Database.SqliteError) return /^SQLITE_(FULL|READONLY|IOERR|CANTOPEN)/.test(error.code);
   const code = errnoCode(error);
-  return code !== undefined && (FULL_CODES.has(code) || READ_ONLY_CODES.has(code));
+  // ENOENT: the state directory could not be made, on a read-only disk.
+  return code !== undefined && (FULL_CODES.has(code) || READ_ONLY_CODES.has(code) || code === 'ENOENT');
 }
 
 /** Whether `directory` takes a write now: it is made if missing, and a probe file is written and removed. */
@@ -95,10 +96,15 @@ export class StorageHealth {
     return this.current;
   }
 
+  /** Whether the state directory takes a write now. */
+  probe(): StorageFault | null {
+    return probeDirectory(this.options.directory);
+  }
+
   /** The fault behind `error`, reported (status, retries); null when `error` is not the disk's doing. */
   report(error: unknown): StorageFault | null {
     if (!mayBeStorage(error)) return null;
-    const fault = probeDirectory(this.options.directory) ?? (isFull(error) ? 'full' : null);
+    const fault = this.probe() ?? (isFull(error) ? 'full' : null);
     if (fault === null) return null;
     if (fault !== this.current) {
       this.options.log?.warning('the state directory cannot be written; Steward keeps running', {
@@ -127,7 +133,7 @@ export class StorageHealth {
   /** Tries again now, as a retry would; true when the disk takes writes and nothing waits any more. */
   retry(): boolean {
     this.timer = null;
-    const fault = probeDirectory(this.options.directory);
+    const fault = this.probe();
     if (fault === null) {
       for (const recovery of [...this.recoveries]) if (recovery()) this.recoveries.delete(recovery);
     }
