@@ -15,6 +15,7 @@ import {
   waitFor,
   type RunningService,
 } from '../support/service.js';
+import { startOpenAIServer } from '../support/openaiServer.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 
 const run = promisify(execFile);
@@ -58,9 +59,22 @@ describe('the service on a full or read-only state disk', () => {
     })) as [Record<string, Variant>[]];
     return findings.map((finding) => finding.subject?.value as string);
   };
-  const start = async () => {
+  const start = async (config: Record<string, unknown> = {}) => {
     const watch = quietWatch({ journal: { system: false, user: false, directories: [journal] } });
-    service = await startConfiguredService(bus, client, home.path, { watch });
+    service = await startConfiguredService(bus, client, home.path, { watch, ...config });
+  };
+  const chat = (member: string, signature = '', body: unknown[] = []) =>
+    callMethod(client, {
+      destination: BUS_NAME,
+      path: OBJECT_PATH,
+      interface: `${BUS_NAME}.Chat`,
+      member,
+      signature,
+      body,
+    });
+  const sessions = async () => {
+    const [list] = (await chat('ListSessions')) as [Record<string, Variant>[]];
+    return list.map((session) => ({ id: session.id?.value as string, messages: session.messages?.value as number }));
   };
   const stateBecomes = (wanted: (state: string) => boolean, what: string) =>
     waitFor(async () => wanted((await status()).state), what, 40_000).catch((error: Error) => {
@@ -171,5 +185,31 @@ describe('the service on a full or read-only state disk', () => {
     expect(files).toEqual(jasmine.arrayContaining(['findings.db', 'fixes.db', 'chat.db']));
     expect(files.filter((file) => file.includes('.damaged-'))).toEqual([]);
     expect(service!.log()).not.toContain('failed unexpectedly');
+  }, 90_000);
+
+  it('refuses a conversation it cannot keep with Unavailable, and keeps serving the ones it has', async () => {
+    const model = await startOpenAIServer({ answer: () => 'All is well.' });
+    try {
+      await start({ inference: { engine: 'remote', remote: { url: model.url, model: 'test-model' } } });
+      await chat('Send', 'ssa{sv}', ['', 'How is my machine?', {}]);
+      await waitFor(async () => (await sessions())[0]?.messages === 2, 'the first exchange to be kept');
+      const [kept] = await sessions();
+      await errorOf(writeFile(join(stateDisk, 'filler'), Buffer.alloc(8 * MIB, 1)));
+
+      const refused = await errorOf(chat('Send', 'ssa{sv}', ['', 'And now?', {}]));
+      expect(refused.type).toBe(`${BUS_NAME}.Error.Unavailable`);
+      expect(refused.text).toContain("The disk holding Steward's state is full");
+      const rename = await errorOf(chat('RenameSession', 'ss', [kept!.id, 'Renamed']));
+      expect(rename.type).toBe(`${BUS_NAME}.Error.Unavailable`);
+      expect(await sessions()).toEqual([kept!]);
+      expect((await status()).reason).toContain("The disk holding Steward's state is full");
+
+      await rm(join(stateDisk, 'filler'));
+      await stateBecomes((state) => state !== 'degraded', 'the status to leave degraded');
+      await chat('RenameSession', 'ss', [kept!.id, 'Renamed']);
+      expect(service!.log()).not.toContain('failed unexpectedly');
+    } finally {
+      await model.close();
+    }
   }, 90_000);
 });
