@@ -34,8 +34,10 @@ describe('the findings pipeline on a full state disk', () => {
       log,
       maxUnwritten,
     });
+  // The journal fields systemd writes when a unit fails (all text), as the journal source reads them.
+  const failure = (unit: string) => unitFailure(unit) as Record<string, string>;
   const feed = (pipeline: FindingsPipeline, units: string[]) => {
-    units.forEach((unit, index) => pipeline.accept(SOURCE, journalEvent(unitFailure(unit), index), `cursor-${unit}`));
+    units.forEach((unit, index) => pipeline.accept(SOURCE, journalEvent(failure(unit), index), `cursor-${unit}`));
     pipeline.flush();
   };
   const fill = async () => {
