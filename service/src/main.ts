@@ -379,8 +379,16 @@ async function main(): Promise<void> {
     bus.disconnect();
     systemBus?.disconnect();
   };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  // A part that fails while stopping must not leave the service half-stopped and holding its name.
+  const stop = (signal: string) =>
+    shutdown(signal).catch((error: unknown) => {
+      log.error('cannot stop cleanly', {
+        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      });
+      process.exit(1);
+    });
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
   onBusError(bus, (error) => {
     log.error('session bus connection lost', { reason: error.message });
     process.exit(1);

@@ -187,6 +187,19 @@ describe('the service on a full or read-only state disk', () => {
     expect(service!.log()).not.toContain('failed unexpectedly');
   }, 90_000);
 
+  it('stops cleanly while the disk is still read-only', async () => {
+    await run('mount', ['-o', 'remount,ro', stateDisk]);
+    try {
+      await start();
+      expect((await status()).state).toBe('degraded');
+      const running = service!;
+      service = undefined;
+      expect(await running.stop()).toBe(0);
+    } finally {
+      await run('mount', ['-o', 'remount,rw', stateDisk]);
+    }
+  }, 60_000);
+
   it('refuses a conversation it cannot keep with Unavailable, and keeps serving the ones it has', async () => {
     const model = await startOpenAIServer({ answer: () => 'All is well.' });
     try {
