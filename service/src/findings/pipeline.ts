@@ -97,6 +97,7 @@ export class FindingsPipeline {
   /** Stores what waits in one transaction; false when the disk cannot take it yet (it stays queued). */
   private write(): boolean {
     const { store } = this.options;
+    if (this.unwritten.length === 0 && this.positions.size === 0) return true;
     let changes: FindingChange[];
     try {
       changes = store.transaction(() => {
@@ -120,7 +121,7 @@ export class FindingsPipeline {
       throw error;
     }
     this.clearQueue();
-    if (changes.length > 0) this.announce(changes);
+    if (changes.length > 0) this.options.onChanges(changes);
     return true;
   }
 
@@ -129,18 +130,6 @@ export class FindingsPipeline {
     this.positions = new Map();
     this.dropped.clear();
     this.blocked = false;
-  }
-
-  /** The changes are stored; a part that cannot store what it makes of them (a proposal) does not undo that. */
-  private announce(changes: FindingChange[]): void {
-    try {
-      this.options.onChanges(changes);
-    } catch (error) {
-      if (!(error instanceof StorageUnavailable)) throw error;
-      this.options.log.warning('findings were stored, but what follows from them could not be', {
-        reason: error.message,
-      });
-    }
   }
 
   private detect(event: WatchEvent) {
