@@ -75,16 +75,32 @@ export class StateDatabase {
 // from the file's bytes, marked as a rollback-journal database (header bytes 18 and 19), and prepared like
 // the file (schema, migrations) before it is made read-only. A file that cannot be read gives an empty copy.
 function readOnlyCopy(file: string, prepare: (db: Database.Database) => void): Database.Database {
-  let db: Database.Database;
-  try {
-    const bytes = readFileSync(file);
-    if (bytes.length >= 100) bytes.writeUInt16BE(0x0101, 18);
-    db = new Database(bytes);
-    prepare(db);
-  } catch {
-    db = new Database(':memory:');
-    prepare(db);
-  }
+  const db = copyOf(file, prepare) ?? emptyCopy(prepare);
   db.pragma('query_only = ON');
   return db;
+}
+
+function emptyCopy(prepare: (db: Database.Database) => void): Database.Database {
+  const db = new Database(':memory:');
+  prepare(db);
+  return db;
+}
+
+function copyOf(file: string, prepare: (db: Database.Database) => void): Database.Database | null {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch {
+    return null;
+  }
+  if (bytes.length < 100) return null;
+  bytes.writeUInt16BE(0x0101, 18);
+  const db = new Database(bytes);
+  try {
+    prepare(db);
+    return db;
+  } catch {
+    db.close();
+    return null;
+  }
 }

@@ -2,7 +2,7 @@
 // read-only makes the service degraded, never ends it: the failure is reported here, the status says why,
 // and the parts that wait to write (queued findings, a store opened read-only) are retried with back-off
 // until the disk takes writes again.
-import { unlinkSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ServiceState } from '../core/serviceState.js';
@@ -57,11 +57,8 @@ export function probeDirectory(directory: string): StorageFault | null {
     if (READ_ONLY_CODES.has(code)) return 'read-only';
     throw error;
   } finally {
-    try {
-      unlinkSync(probe);
-    } catch {
-      // Never made (the write failed before creating it), or already gone: nothing to remove.
-    }
+    // Also when the write failed part-way (a full disk keeps what fit).
+    rmSync(probe, { force: true });
   }
 }
 
