@@ -187,6 +187,23 @@ describe('the service on a full or read-only state disk', () => {
     expect(service!.log()).not.toContain('failed unexpectedly');
   }, 90_000);
 
+  it('starts on a full disk with nothing stored yet, stores findings once space returns, and leaves no half-made file', async () => {
+    await errorOf(writeFile(join(stateDisk, 'filler'), Buffer.alloc(8 * MIB, 1)));
+    await start();
+    const degraded = await status();
+    expect(degraded.state).toBe('degraded');
+    expect(degraded.reason).toContain("The disk holding Steward's state is full");
+    expect(await subjects()).toEqual([]);
+    await waitFor(() => service!.log().includes(' watching '), 'the journal to be followed');
+    await appendToJournal(journal, [unitFailure('while-full.service')]);
+
+    await rm(join(stateDisk, 'filler'));
+    await stateBecomes((state) => state !== 'degraded', 'the status to leave degraded');
+    expect(await subjects()).toEqual(['while-full.service']);
+    expect((await readdir(join(stateDisk, 'steward'))).filter((file) => file.includes('.damaged-'))).toEqual([]);
+    expect(service!.log()).not.toContain('failed unexpectedly');
+  }, 90_000);
+
   it('stops cleanly while the disk is still read-only', async () => {
     await run('mount', ['-o', 'remount,ro', stateDisk]);
     try {
