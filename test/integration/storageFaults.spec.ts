@@ -229,6 +229,11 @@ describe('the service on a full or read-only state disk', () => {
       const refused = await errorOf(chat('Send', 'ssa{sv}', ['', 'And now?', {}]));
       expect(refused.type).toBe(`${BUS_NAME}.Error.Unavailable`);
       expect(refused.text).toContain("The disk holding Steward's state is full");
+      // Known now, the fault refuses an answer in a kept conversation before the model works on it.
+      const requests = model.requests.length;
+      const answer = await errorOf(chat('Send', 'ssa{sv}', [kept!.id, 'And now?', {}]));
+      expect(answer.type).toBe(`${BUS_NAME}.Error.Unavailable`);
+      expect(model.requests.length).toBe(requests);
       const rename = await errorOf(chat('RenameSession', 'ss', [kept!.id, 'Renamed']));
       expect(rename.type).toBe(`${BUS_NAME}.Error.Unavailable`);
       expect(await sessions()).toEqual([kept!]);

@@ -169,6 +169,11 @@ export class ChatSessionStore {
     this.database.close();
   }
 
+  /** Throws StorageUnavailable while a known fault of the state disk would keep an exchange from being stored. */
+  assertWritable(): void {
+    this.database.assertWritable();
+  }
+
   create(): SessionInfo {
     const id = randomUUID();
     const now = Date.now();

@@ -48,6 +48,16 @@ export class StateDatabase {
     }
   }
 
+  /**
+   * Answers StorageUnavailable now if a write would fail for a fault already known and still there: a request
+   * that ends in a write (a chat answer) is refused before the work rather than after it.
+   */
+  assertWritable(): void {
+    if (this.fallback !== null && !this.reopen()) throw new StorageUnavailable(this.health.fault ?? this.fallback);
+    const fault = this.health.fault === null ? null : this.health.probe();
+    if (fault !== null) throw new StorageUnavailable(fault);
+  }
+
   close(): void {
     this.connection.close();
   }
