@@ -85,10 +85,6 @@ export class StorageHealth {
     this.delay = options.firstRetryMs ?? 1000;
   }
 
-  get directory(): string {
-    return this.options.directory;
-  }
-
   get fault(): StorageFault | null {
     return this.current;
   }
@@ -127,8 +123,8 @@ export class StorageHealth {
     this.timer = null;
   }
 
-  /** Tries again now, as a retry would; true when the disk takes writes and nothing waits any more. */
-  retry(): boolean {
+  /** Once the disk takes writes, the waiting parts try again; the fault clears when none waits any more. */
+  private retry(): void {
     this.timer = null;
     const fault = this.probe();
     if (fault === null) {
@@ -139,10 +135,9 @@ export class StorageHealth {
       this.current = null;
       this.delay = this.options.firstRetryMs ?? 1000;
       this.options.state?.setProblem('storage', null);
-      return true;
+      return;
     }
     this.schedule();
-    return false;
   }
 
   private schedule(): void {
