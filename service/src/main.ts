@@ -49,6 +49,7 @@ import { ModelStore } from './models/store.js';
 import { ensurePrivateDirectory, resolvePaths } from './paths.js';
 import { stewardSecretPaths } from './secretPlaces.js';
 import { TrustConfirmation } from './settings/confirmation.js';
+import { StorageHealth } from './storage/storageHealth.js';
 import { configJson, SettingsInterface } from './settings/settingsInterface.js';
 import { ShellAgent } from './settings/shellAgent.js';
 import { testHooks } from './testHooks.js';
@@ -104,7 +105,11 @@ async function main(): Promise<void> {
   guardProcess(state, log);
   let config = await loadConfig(paths.configFile);
   applyConfig(config, state, log);
-  await ensurePrivateDirectory(paths.stateDirectory);
+  // A full or read-only state disk makes the service degraded, not stopped: the stores wait for it.
+  const storage = new StorageHealth({ directory: paths.stateDirectory, state, log });
+  await ensurePrivateDirectory(paths.stateDirectory).catch((error: unknown) => {
+    if (storage.report(error) === null) throw error;
+  });
 
   const bus = await connectBus('session');
   const server = new ObjectServer(bus, log);
@@ -173,7 +178,7 @@ async function main(): Promise<void> {
     workerScript: WORKER_SCRIPT,
     log,
   });
-  const findingsStore = new FindingsStore(join(paths.stateDirectory, 'findings.db'));
+  const findingsStore = new FindingsStore(join(paths.stateDirectory, 'findings.db'), storage);
   const findings = new FindingsInterface(findingsStore, {
     added: (id, finding) => server.emitSignal(OBJECT_PATH, FINDINGS_INTERFACE, 'FindingAdded', [id, finding]),
     updated: (id, finding) => server.emitSignal(OBJECT_PATH, FINDINGS_INTERFACE, 'FindingUpdated', [id, finding]),
@@ -200,10 +205,11 @@ async function main(): Promise<void> {
     redact: modelRedact,
     auditRedact: settingsRedactor(() => config.config.assistant.redactPatterns),
     stewardSecrets,
+    storage,
     log,
   });
   server.export(OBJECT_PATH, proposalsSpec, fixes.interface.impl);
-  const chatSessions = new ChatSessionStore(join(paths.stateDirectory, 'chat.db'));
+  const chatSessions = new ChatSessionStore(join(paths.stateDirectory, 'chat.db'), {}, storage);
   reportSetAside(
     [
       { file: join(paths.stateDirectory, 'findings.db'), setAside: findingsStore.setAside },
@@ -399,6 +405,7 @@ async function main(): Promise<void> {
     findings.stop();
     await explainer.stop();
     await fixes.stop();
+    storage.stop();
     findingsStore.close();
     await engines.unload();
     chatSessions.close();
@@ -409,8 +416,16 @@ async function main(): Promise<void> {
     bus.disconnect();
     systemBus?.disconnect();
   };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  // A part that fails while stopping must not leave the service half-stopped and holding its name.
+  const stop = (signal: string) =>
+    shutdown(signal).catch((error: unknown) => {
+      log.error('cannot stop cleanly', {
+        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      });
+      process.exit(1);
+    });
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
   onBusError(bus, (error) => {
     log.error('session bus connection lost', { reason: error.message });
     process.exit(1);

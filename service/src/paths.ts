@@ -1,6 +1,7 @@
-import { mkdir, chmod } from 'node:fs/promises';
+import { existsSync, mkdirSync } from 'node:fs';
+import { chmod, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export interface StewardPaths {
   home: string;
@@ -35,6 +36,21 @@ function absoluteOr(value: string | undefined, fallback: string): string {
 
 /** Creates `directory` private to the user; an existing one is tightened to 0700 too. */
 export async function ensurePrivateDirectory(directory: string): Promise<void> {
-  await mkdir(directory, { recursive: true, mode: 0o700 });
-  await chmod(directory, 0o700);
+  makeDirectories(directory);
+  // Only when needed: a directory that is already private may be on a read-only disk, which refuses chmod.
+  if (((await stat(directory)).mode & 0o777) !== 0o700) await chmod(directory, 0o700);
+}
+
+/**
+ * `mkdir -p` with mode 0700, one level at a time: Node's recursive mkdir answers ENOENT where the disk said
+ * EROFS, and a read-only disk must be told apart from a missing directory.
+ */
+export function makeDirectories(directory: string): void {
+  const parent = dirname(directory);
+  if (parent !== directory && !existsSync(parent)) makeDirectories(parent);
+  try {
+    mkdirSync(directory, { mode: 0o700 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
 }

@@ -240,6 +240,8 @@ export class ChatInterface {
     const { sessions, signals } = this.options;
     const structured = options['json-schema'] === undefined ? null : parseJsonSchema(options['json-schema']);
     if (id !== '') sessions.get(id);
+    // An answer that could not be kept is refused before the model works on it.
+    sessions.assertWritable();
     if (id !== '' && this.answering.has(id)) {
       throw new StewardError('Busy', `the session is still answering ${this.answering.get(id)}; wait or cancel it`);
     }

@@ -2,8 +2,10 @@
 // and proposal ids are JSON columns, checked when read: the file is ours, but a
 // row written by an older or broken version must not take the service down.
 import { randomUUID } from 'node:crypto';
+import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
-import { openDatabase } from '../storage/database.js';
+import { StateDatabase } from '../storage/stateDatabase.js';
+import { StorageHealth } from '../storage/storageHealth.js';
 import { z } from 'zod';
 import type { ToolCallRecord } from '../assistant/turn.js';
 import { StewardError } from '../dbus/errors.js';
@@ -133,33 +135,49 @@ const SELECT_SESSIONS = `
     (SELECT COUNT(*) FROM messages m WHERE m.session_id = s.id) AS message_count
   FROM sessions s`;
 
+// Writes answer StorageUnavailable while the state disk is full or read-only: a conversation is the
+// caller's, who hears that it was not kept, rather than holding it in memory where a restart loses it.
 export class ChatSessionStore {
-  private readonly db: Database.Database;
+  private readonly database: StateDatabase;
   /** Where a damaged chat.db was kept when this one was started afresh; null when it was not. */
   readonly setAside: string | null;
   private readonly maxSessions: number;
   private readonly maxMessages: number;
 
-  constructor(file: string, limits: SessionLimits = {}) {
+  constructor(file: string, limits: SessionLimits = {}, health = new StorageHealth({ directory: dirname(file) })) {
     this.maxSessions = limits.maxSessions ?? 200;
     this.maxMessages = limits.maxMessagesPerSession ?? 1000;
     // Conversations can quote logs and files: openDatabase makes the file private from the first byte.
-    ({ db: this.db, setAside: this.setAside } = openDatabase(file, (db) => {
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = NORMAL');
-      db.pragma('foreign_keys = ON');
-      db.exec(SCHEMA);
-    }));
+    this.database = new StateDatabase(
+      file,
+      (db) => {
+        db.pragma('journal_mode = WAL');
+        db.pragma('synchronous = NORMAL');
+        db.pragma('foreign_keys = ON');
+        db.exec(SCHEMA);
+      },
+      health,
+    );
+    this.setAside = this.database.setAside;
+  }
+
+  private get db(): Database.Database {
+    return this.database.db;
   }
 
   close(): void {
-    this.db.close();
+    this.database.close();
+  }
+
+  /** Throws StorageUnavailable while a known fault of the state disk would keep an exchange from being stored. */
+  assertWritable(): void {
+    this.database.assertWritable();
   }
 
   create(): SessionInfo {
     const id = randomUUID();
     const now = Date.now();
-    this.db.transaction(() => {
+    this.write(() => {
       this.db
         .prepare(
           `INSERT INTO sessions (id, title, created_at, updated_at, touched)
@@ -169,7 +187,7 @@ export class ChatSessionStore {
       this.db
         .prepare('DELETE FROM sessions WHERE id IN (SELECT id FROM sessions ORDER BY touched DESC LIMIT -1 OFFSET ?)')
         .run(this.maxSessions);
-    })();
+    });
     return this.get(id);
   }
 
@@ -191,20 +209,20 @@ export class ChatSessionStore {
 
   rename(id: string, title: string): SessionInfo {
     this.get(id);
-    this.db.prepare('UPDATE sessions SET title = ? WHERE id = ?').run(title, id);
+    this.write(() => this.db.prepare('UPDATE sessions SET title = ? WHERE id = ?').run(title, id));
     return this.get(id);
   }
 
   delete(id: string): void {
     this.get(id);
-    this.db.prepare('DELETE FROM sessions WHERE id = ?').run(id);
+    this.write(() => this.db.prepare('DELETE FROM sessions WHERE id = ?').run(id));
   }
 
   /** Adds messages in one transaction, names an untitled session after its first question, and keeps the newest messages within the limit. */
   append(id: string, ...messages: StoredMessage[]): void {
     const session = this.get(id);
     const firstQuestion = messages.find((message) => message.role === 'user');
-    this.db.transaction(() => {
+    this.write(() => {
       const insert = this.db.prepare(
         'INSERT INTO messages (session_id, role, text, time, tool_calls, proposal_ids) VALUES (?, ?, ?, ?, ?, ?)',
       );
@@ -231,7 +249,7 @@ export class ChatSessionStore {
           'DELETE FROM messages WHERE seq IN (SELECT seq FROM messages WHERE session_id = ? ORDER BY seq LIMIT ?)',
         )
         .run(id, excess);
-    })();
+    });
   }
 
   /** The messages, oldest first. */
@@ -254,8 +272,15 @@ export class ChatSessionStore {
 
   setSummary(id: string, summary: SessionSummary): void {
     this.get(id);
-    this.db
-      .prepare('UPDATE sessions SET summary = ?, summary_covers = ? WHERE id = ?')
-      .run(summary.text, summary.coveredMessages, id);
+    this.write(() =>
+      this.db
+        .prepare('UPDATE sessions SET summary = ?, summary_covers = ? WHERE id = ?')
+        .run(summary.text, summary.coveredMessages, id),
+    );
+  }
+
+  /** Runs `work` as one transaction; a full or read-only state disk answers StorageUnavailable. */
+  private write(work: () => unknown): void {
+    this.database.write(() => this.db.transaction(work)());
   }
 }

@@ -1,11 +1,18 @@
 // Runs every event through the detectors and stores what they report, in
 // batches: one transaction per batch holds the findings and the positions of
 // the sources that produced the events, so a crash repeats or loses nothing.
+// While the state disk is full or read-only, what the detectors reported waits
+// in a bounded queue (the detectors count repeats, so they are not run twice)
+// and is stored, in order, when the disk takes writes again.
 import type { Logger } from '../logging.js';
+import { StorageUnavailable } from '../storage/storageHealth.js';
 import { attributionOf } from './attribution.js';
 import type { WatchEvent } from '../watch/events.js';
 import type { FindingChange, FindingsStore } from './store.js';
-import type { Detector, FindingReport } from './types.js';
+import type { Detector, DetectorOutput, FindingReport } from './types.js';
+
+/** Detector outputs kept while the disk cannot take them: a flood while it is full must not fill memory too. */
+const MAX_UNWRITTEN = 10_000;
 
 export interface FindingsPipelineOptions {
   store: FindingsStore;
@@ -15,6 +22,7 @@ export interface FindingsPipelineOptions {
   log: Logger;
   batchMs?: number;
   maxBatch?: number;
+  maxUnwritten?: number;
 }
 
 interface PendingEvent {
@@ -27,6 +35,15 @@ interface PendingEvent {
 export class FindingsPipeline {
   private pending: PendingEvent[] = [];
   private timer: NodeJS.Timeout | null = null;
+  /** Detected but not stored yet, oldest first. */
+  private unwritten: DetectorOutput[] = [];
+  /** Where each source resumes once `unwritten` is stored. */
+  private positions = new Map<string, string>();
+  /** Sources whose outputs were dropped from a full queue: their stored position stays before the loss. */
+  private readonly dropped = new Set<string>();
+  /** True while a write failed for the disk and the storage health retries it. */
+  private blocked = false;
+  private readonly retryWrite = () => this.write();
 
   private readonly first: Detector[];
   private readonly last: Detector[];
@@ -48,23 +65,71 @@ export class FindingsPipeline {
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return;
+    for (const { source, event, position } of batch) {
+      for (const output of this.detect(event)) {
+        if ('report' in output && event.type === 'journal') stampJournal(output.report, source);
+        if ('report' in output) output.report.attribution ??= attributionOf(event);
+        this.queue(source, output);
+      }
+      if (position !== undefined && !this.dropped.has(source)) this.positions.set(source, position);
+    }
+    // While earlier outputs wait for the disk, the retries store these with them.
+    if (!this.blocked) this.write();
+  }
+
+  /** Stores where `source` resumes, with what waits for the disk if anything does. */
+  keepPosition(source: string, position: string): void {
+    this.positions.set(source, position);
+    if (!this.blocked) this.write();
+  }
+
+  private queue(source: string, output: DetectorOutput): void {
+    if (this.unwritten.length < (this.options.maxUnwritten ?? MAX_UNWRITTEN)) {
+      this.unwritten.push(output);
+      return;
+    }
+    if (!this.dropped.has(source)) {
+      this.options.log.warning('too many findings wait for the disk; newer ones are dropped', { source });
+      this.dropped.add(source);
+    }
+  }
+
+  /** Stores what waits in one transaction; false when the disk cannot take it yet (it stays queued). */
+  private write(): boolean {
     const { store } = this.options;
-    const changes = store.transaction(() => {
-      const changed = new Map<number, FindingChange>();
-      const positions = new Map<string, string>();
-      for (const { source, event, position } of batch) {
-        for (const output of this.detect(event)) {
-          if ('report' in output && event.type === 'journal') stampJournal(output.report, source);
-          if ('report' in output) output.report.attribution ??= attributionOf(event);
+    if (this.unwritten.length === 0 && this.positions.size === 0) return true;
+    let changes: FindingChange[];
+    try {
+      changes = store.transaction(() => {
+        const changed = new Map<number, FindingChange>();
+        for (const output of this.unwritten) {
           const change = 'report' in output ? store.report(output.report) : store.resolve(output.resolve);
           if (change) changed.set(change.finding.id, merge(changed.get(change.finding.id), change));
         }
-        if (position !== undefined) positions.set(source, position);
+        for (const [source, position] of this.positions) store.setPosition(source, position);
+        return [...changed.values()];
+      });
+    } catch (error) {
+      if (error instanceof StorageUnavailable) {
+        if (!this.blocked) this.options.log.warning('findings wait for the disk', { waiting: this.unwritten.length });
+        this.blocked = true;
+        this.options.store.whenWritable(this.retryWrite);
+        return false;
       }
-      for (const [source, position] of positions) store.setPosition(source, position);
-      return [...changed.values()];
-    });
+      // Not the disk's doing: retrying would fail the same way, so the batch goes, as it always did.
+      this.clearQueue();
+      throw error;
+    }
+    this.clearQueue();
     if (changes.length > 0) this.options.onChanges(changes);
+    return true;
+  }
+
+  private clearQueue(): void {
+    this.unwritten = [];
+    this.positions = new Map();
+    this.dropped.clear();
+    this.blocked = false;
   }
 
   private detect(event: WatchEvent) {

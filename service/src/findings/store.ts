@@ -2,8 +2,10 @@
 // count and last-seen time instead of adding a row, and a finding whose
 // condition cleared is marked resolved. The event sources' resume points are
 // stored in the same transactions, so a crash never loses or repeats one.
+import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
-import { openDatabase } from '../storage/database.js';
+import { StateDatabase } from '../storage/stateDatabase.js';
+import { StorageHealth, type Recovery } from '../storage/storageHealth.js';
 import { cleanLine } from '../untrustedText.js';
 import { strongerAttribution, VOUCHERS, type Attribution, type Voucher } from './attribution.js';
 import { SEVERITIES, type Evidence, type FindingReport, type ResolutionReport, type Severity } from './types.js';
@@ -161,37 +163,63 @@ function toFinding(row: FindingRow, ignored: boolean): Finding {
 }
 
 export class FindingsStore {
-  private readonly db: Database.Database;
+  private readonly database: StateDatabase;
   private readonly statements = new Map<string, Database.Statement>();
+  /** The connection the statements were prepared on: the file replaces a read-only copy when the disk recovers. */
+  private preparedOn: Database.Database | null = null;
 
   /** Where a damaged findings.db was kept when this one was started afresh; null when it was not. */
   readonly setAside: string | null;
 
-  constructor(file: string) {
-    ({ db: this.db, setAside: this.setAside } = openDatabase(file, (db) => {
-      db.pragma('journal_mode = WAL');
-      // With WAL, NORMAL survives a crash of the process; only a power cut may lose the last commits.
-      db.pragma('synchronous = NORMAL');
-      db.pragma('foreign_keys = ON');
-      db.exec(SCHEMA);
-      addMissingColumns(db);
-    }));
+  constructor(
+    file: string,
+    private readonly health = new StorageHealth({ directory: dirname(file) }),
+  ) {
+    this.database = new StateDatabase(
+      file,
+      (db) => {
+        db.pragma('journal_mode = WAL');
+        // With WAL, NORMAL survives a crash of the process; only a power cut may lose the last commits.
+        db.pragma('synchronous = NORMAL');
+        db.pragma('foreign_keys = ON');
+        db.exec(SCHEMA);
+        addMissingColumns(db);
+      },
+      health,
+    );
+    this.setAside = this.database.setAside;
   }
 
   close(): void {
-    this.db.close();
+    this.database.close();
+  }
+
+  private get db(): Database.Database {
+    return this.database.db;
   }
 
   /** Prepared once: a log flood runs the same few statements thousands of times. */
   private sql(text: string): Database.Statement {
+    if (this.preparedOn !== this.db) {
+      this.statements.clear();
+      this.preparedOn = this.db;
+    }
     let statement = this.statements.get(text);
     if (!statement) this.statements.set(text, (statement = this.db.prepare(text)));
     return statement;
   }
 
-  /** Runs `work` as one transaction: all of its changes are stored, or none. */
+  /**
+   * Runs `work` as one transaction: all of its changes are stored, or none. A full or read-only state disk
+   * answers StorageUnavailable.
+   */
   transaction<T>(work: () => T): T {
-    return this.db.transaction(work)();
+    return this.database.write(() => this.db.transaction(work)());
+  }
+
+  /** Calls `recovery` on each retry for the state disk until it returns true. */
+  whenWritable(recovery: Recovery): void {
+    this.health.waitFor(recovery);
   }
 
   position(source: string): string | null {
@@ -266,10 +294,12 @@ export class FindingsStore {
 
   /** Stores the model's explanation (cleaned and bounded); null when there is no such finding. */
   setExplanation(id: number, explanation: string, likelyCause: string): Finding | null {
-    const { changes } = this.sql('UPDATE findings SET explanation = ?, likely_cause = ? WHERE id = ?').run(
-      cleanLine(explanation, MAX_EXPLANATION),
-      cleanLine(likelyCause, MAX_LIKELY_CAUSE),
-      id,
+    const { changes } = this.database.write(() =>
+      this.sql('UPDATE findings SET explanation = ?, likely_cause = ? WHERE id = ?').run(
+        cleanLine(explanation, MAX_EXPLANATION),
+        cleanLine(likelyCause, MAX_LIKELY_CAUSE),
+        id,
+      ),
     );
     return changes === 0 ? null : this.finding(id);
   }
@@ -306,14 +336,18 @@ export class FindingsStore {
   }
 
   ignore(rule: IgnoreRule): void {
-    this.sql(
-      'INSERT INTO ignore_rules (kind, subject, mode) VALUES (?, ?, ?) ON CONFLICT (kind, subject) DO UPDATE SET mode = excluded.mode',
-    ).run(rule.kind, rule.subject, rule.mode);
+    this.database.write(() =>
+      this.sql(
+        'INSERT INTO ignore_rules (kind, subject, mode) VALUES (?, ?, ?) ON CONFLICT (kind, subject) DO UPDATE SET mode = excluded.mode',
+      ).run(rule.kind, rule.subject, rule.mode),
+    );
   }
 
   /** Removes a rule; false when there was none. */
   unignore(kind: string, subject: string): boolean {
-    return this.sql('DELETE FROM ignore_rules WHERE kind = ? AND subject = ?').run(kind, subject).changes > 0;
+    return this.database.write(
+      () => this.sql('DELETE FROM ignore_rules WHERE kind = ? AND subject = ?').run(kind, subject).changes > 0,
+    );
   }
 
   ignoreRules(): IgnoreRule[] {

@@ -9,6 +9,7 @@ import { OBJECT_PATH, PROPOSALS_INTERFACE } from '../interfaces.js';
 import type { Logger } from '../logging.js';
 import type { StewardPaths } from '../paths.js';
 import type { TestHooks } from '../testHooks.js';
+import type { StorageHealth } from '../storage/storageHealth.js';
 import type { ActionContext } from './action.js';
 import { createCatalog, createFindingsCatalog, type Catalog } from './catalog.js';
 import { Executor } from './executor.js';
@@ -35,6 +36,8 @@ export interface FixesOptions {
   auditRedact?: (text: string) => string;
   /** Steward's own secrets as the settings place them now (see stewardSecretPaths); the expert shell hides them. */
   stewardSecrets?: () => string[];
+  /** Where a full or read-only state disk is reported; by default only the store's callers hear of it. */
+  storage?: StorageHealth;
   log: Logger;
 }
 
@@ -48,9 +51,20 @@ export class Fixes {
   readonly catalog: Catalog;
 
   constructor(options: FixesOptions) {
-    const { paths, sessionBus, server, findings, config, journalDirectories, testHooks, engines, redact, log } =
-      options;
-    this.store = new FixesStore(join(paths.stateDirectory, 'fixes.db'));
+    const {
+      paths,
+      sessionBus,
+      server,
+      findings,
+      config,
+      journalDirectories,
+      testHooks,
+      engines,
+      redact,
+      storage,
+      log,
+    } = options;
+    this.store = new FixesStore(join(paths.stateDirectory, 'fixes.db'), storage);
     this.context = {
       sessionBus,
       systemBus: null,

@@ -2,8 +2,10 @@
 // append-only: triggers refuse UPDATE and DELETE, so a record once written
 // stays as it was.
 import type { Voucher } from '../findings/attribution.js';
+import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
-import { openDatabase } from '../storage/database.js';
+import { StateDatabase } from '../storage/stateDatabase.js';
+import { StorageHealth } from '../storage/storageHealth.js';
 import type { Preview, Risk, UndoPlan } from './action.js';
 
 export type Policy = 'ask' | 'auto' | 'never';
@@ -235,67 +237,87 @@ const toJob = (row: JobRow): Job => ({
 
 export type NewProposal = Omit<Proposal, 'id' | 'state' | 'createdAt' | 'updatedAt'>;
 
+// Writes answer StorageUnavailable while the state disk is full or read-only: no fix may run without its
+// audit record, and a proposal the user cannot apply is better not shown than shown and forgotten.
 export class FixesStore {
-  private readonly db: Database.Database;
+  private readonly database: StateDatabase;
 
   /** Where a damaged fixes.db was kept when this one was started afresh; null when it was not. */
   readonly setAside: string | null;
 
-  constructor(file: string) {
-    ({ db: this.db, setAside: this.setAside } = openDatabase(file, (db) => {
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = NORMAL');
-      db.exec(SCHEMA);
-      const columns = (db.pragma('table_info(proposals)') as { name: string }[]).map((column) => column.name);
-      if (!columns.includes('trust')) db.exec('ALTER TABLE proposals ADD COLUMN trust TEXT');
-    }));
-    // Jobs cut off by a crash or a restart did not finish; say so rather than leave them running forever.
-    this.db
-      .prepare(
-        `UPDATE jobs SET state = 'failed', summary = 'Interrupted: Steward stopped while it ran.', finished_at = ?
-           WHERE state IN ('queued', 'running')`,
-      )
-      .run(Date.now());
-    this.db.prepare(`UPDATE proposals SET state = 'open' WHERE state = 'applying'`).run();
+  constructor(file: string, health = new StorageHealth({ directory: dirname(file) })) {
+    this.database = new StateDatabase(
+      file,
+      (db) => {
+        db.pragma('journal_mode = WAL');
+        db.pragma('synchronous = NORMAL');
+        db.exec(SCHEMA);
+        const columns = (db.pragma('table_info(proposals)') as { name: string }[]).map((column) => column.name);
+        if (!columns.includes('trust')) db.exec('ALTER TABLE proposals ADD COLUMN trust TEXT');
+        // Jobs cut off by a crash or a restart did not finish; say so rather than leave them running forever.
+        db.prepare(
+          `UPDATE jobs SET state = 'failed', summary = 'Interrupted: Steward stopped while it ran.', finished_at = ?
+             WHERE state IN ('queued', 'running')`,
+        ).run(Date.now());
+        db.prepare(`UPDATE proposals SET state = 'open' WHERE state = 'applying'`).run();
+      },
+      health,
+    );
+    this.setAside = this.database.setAside;
+  }
+
+  private get db(): Database.Database {
+    return this.database.db;
   }
 
   close(): void {
-    this.db.close();
+    this.database.close();
+  }
+
+  /** Runs `work`, which writes; a full or read-only state disk answers StorageUnavailable. */
+  private write<T>(work: () => T): T {
+    return this.database.write(work);
   }
 
   addProposal(proposal: NewProposal): Proposal {
     const now = Date.now();
-    const id = Number(
-      this.db
-        .prepare(
-          `INSERT INTO proposals (finding_id, kind, subject, title, explanation, state, actions, trust, created_at, updated_at)
+    const id = this.write(() =>
+      Number(
+        this.db
+          .prepare(
+            `INSERT INTO proposals (finding_id, kind, subject, title, explanation, state, actions, trust, created_at, updated_at)
              VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?, ?)`,
-        )
-        .run(
-          proposal.findingId,
-          proposal.kind,
-          proposal.subject,
-          proposal.title,
-          proposal.explanation,
-          JSON.stringify(proposal.actions),
-          JSON.stringify(proposal.trust),
-          now,
-          now,
-        ).lastInsertRowid,
+          )
+          .run(
+            proposal.findingId,
+            proposal.kind,
+            proposal.subject,
+            proposal.title,
+            proposal.explanation,
+            JSON.stringify(proposal.actions),
+            JSON.stringify(proposal.trust),
+            now,
+            now,
+          ).lastInsertRowid,
+      ),
     );
     return this.stored(this.proposal(id), 'proposal', id);
   }
 
   /** Replaces an open proposal's explanation and actions (a finding came back with new evidence). */
   refreshProposal(id: number, explanation: string, actions: ProposedAction[], trust: ProposalTrust): Proposal {
-    this.db
-      .prepare('UPDATE proposals SET explanation = ?, actions = ?, trust = ?, updated_at = ? WHERE id = ?')
-      .run(explanation, JSON.stringify(actions), JSON.stringify(trust), Date.now(), id);
+    this.write(() =>
+      this.db
+        .prepare('UPDATE proposals SET explanation = ?, actions = ?, trust = ?, updated_at = ? WHERE id = ?')
+        .run(explanation, JSON.stringify(actions), JSON.stringify(trust), Date.now(), id),
+    );
     return this.stored(this.proposal(id), 'proposal', id);
   }
 
   setProposalState(id: number, state: ProposalState): Proposal {
-    this.db.prepare('UPDATE proposals SET state = ?, updated_at = ? WHERE id = ?').run(state, Date.now(), id);
+    this.write(() =>
+      this.db.prepare('UPDATE proposals SET state = ?, updated_at = ? WHERE id = ?').run(state, Date.now(), id),
+    );
     return this.stored(this.proposal(id), 'proposal', id);
   }
 
@@ -324,7 +346,9 @@ export class FixesStore {
   }
 
   dismissForever(kind: string, subject: string): void {
-    this.db.prepare('INSERT OR IGNORE INTO dismissals (kind, subject) VALUES (?, ?)').run(kind, subject);
+    this.write(() =>
+      this.db.prepare('INSERT OR IGNORE INTO dismissals (kind, subject) VALUES (?, ?)').run(kind, subject),
+    );
   }
 
   isDismissedForever(kind: string, subject: string): boolean {
@@ -334,31 +358,35 @@ export class FixesStore {
   }
 
   addJob(job: Pick<Job, 'proposalId' | 'action' | 'params' | 'subject' | 'undoOf' | 'caller'>): Job {
-    const id = Number(
-      this.db
-        .prepare(
-          `INSERT INTO jobs (proposal_id, action, params, subject, state, summary, undo_of, caller, created_at)
+    const id = this.write(() =>
+      Number(
+        this.db
+          .prepare(
+            `INSERT INTO jobs (proposal_id, action, params, subject, state, summary, undo_of, caller, created_at)
              VALUES (?, ?, ?, ?, 'queued', '', ?, ?, ?)`,
-        )
-        .run(job.proposalId, job.action, JSON.stringify(job.params), job.subject, job.undoOf, job.caller, Date.now())
-        .lastInsertRowid,
+          )
+          .run(job.proposalId, job.action, JSON.stringify(job.params), job.subject, job.undoOf, job.caller, Date.now())
+          .lastInsertRowid,
+      ),
     );
     return this.stored(this.job(id), 'job', id);
   }
 
   updateJob(id: number, change: { state: JobState; summary?: string; undo?: UndoPlan | null }): Job {
     const finished = FINISHED_JOB_STATES.includes(change.state) ? Date.now() : null;
-    this.db
-      .prepare(
-        `UPDATE jobs SET state = ?, summary = COALESCE(?, summary), undo = COALESCE(?, undo),
+    this.write(() =>
+      this.db
+        .prepare(
+          `UPDATE jobs SET state = ?, summary = COALESCE(?, summary), undo = COALESCE(?, undo),
              finished_at = COALESCE(?, finished_at) WHERE id = ?`,
-      )
-      .run(change.state, change.summary ?? null, change.undo ? JSON.stringify(change.undo) : null, finished, id);
+        )
+        .run(change.state, change.summary ?? null, change.undo ? JSON.stringify(change.undo) : null, finished, id),
+    );
     return this.stored(this.job(id), 'job', id);
   }
 
   markUndone(id: number, undoneBy: number): void {
-    this.db.prepare('UPDATE jobs SET undone_by = ? WHERE id = ?').run(undoneBy, id);
+    this.write(() => this.db.prepare('UPDATE jobs SET undone_by = ? WHERE id = ?').run(undoneBy, id));
   }
 
   job(id: number): Job | null {
@@ -384,22 +412,24 @@ export class FixesStore {
 
   audit(entry: AuditEntry): AuditRecord {
     const at = Date.now();
-    const seq = Number(
-      this.db
-        .prepare(
-          `INSERT INTO audit (at, event, proposal_id, job_id, action, params, caller, result)
+    const seq = this.write(() =>
+      Number(
+        this.db
+          .prepare(
+            `INSERT INTO audit (at, event, proposal_id, job_id, action, params, caller, result)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          at,
-          entry.event,
-          entry.proposalId,
-          entry.jobId,
-          entry.action,
-          entry.params === null ? null : JSON.stringify(entry.params),
-          entry.caller,
-          entry.result,
-        ).lastInsertRowid,
+          )
+          .run(
+            at,
+            entry.event,
+            entry.proposalId,
+            entry.jobId,
+            entry.action,
+            entry.params === null ? null : JSON.stringify(entry.params),
+            entry.caller,
+            entry.result,
+          ).lastInsertRowid,
+      ),
     );
     return { ...entry, seq, at: new Date(at) };
   }

@@ -1,6 +1,6 @@
 // Opening a store's SQLite file so that a damaged one never stops start-up: it is kept aside, under a
 // name the status gives, and the store starts afresh.
-import { chmodSync, closeSync, openSync, renameSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 
 export interface OpenedDatabase {
@@ -31,6 +31,7 @@ export function openDatabase(file: string, prepare: (db: Database.Database) => v
 }
 
 function open(file: string, prepare: (db: Database.Database) => void): Database.Database {
+  const created = sizeOf(file) === null;
   closeSync(openSync(file, 'a', 0o600));
   chmodSync(file, 0o600);
   const db = new Database(file);
@@ -43,8 +44,14 @@ function open(file: string, prepare: (db: Database.Database) => void): Database.
     return db;
   } catch (error) {
     db.close();
+    // A file made here that could not be set up (the disk is full) would look damaged at the next start.
+    if (created) removeWithCompanions(file);
     throw error;
   }
+}
+
+function removeWithCompanions(file: string): void {
+  for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
 }
 
 function sizeOf(file: string): number | null {

@@ -116,7 +116,7 @@ export class Watchers {
     // before the first event and a restart are still read after it.
     for (const journal of this.journals) {
       if (this.options.store.position(journal.name) === null && journal.lastCursor !== null) {
-        this.options.store.setPosition(journal.name, journal.lastCursor);
+        this.options.pipeline.keepPosition(journal.name, journal.lastCursor);
       }
     }
     this.options.log.info('watching', { sources: this.sources.map((source) => source.name).join(',') });
