@@ -162,6 +162,10 @@ export async function replayCorpus(cases: CorpusCase[]): Promise<Replay> {
         findingId: String(p['finding-id']),
         createdUs: BigInt(p.created as bigint),
         actions: (p.actions as Dict[]).map((a) => String(a.name!.value)),
+        steps: (p.actions as Dict[]).map((a) => ({
+          name: String(a.name!.value),
+          params: JSON.parse(String(a.params!.value)) as unknown,
+        })),
       }))
       .filter((p) => ids.has(p.findingId));
     await service.stop();

@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { baselineOf, baselineSchema, shortfalls, table } from './baseline.js';
 import { CASES_DIR, loadCases } from './cases.js';
+import { incoherence } from './coherence.js';
 import { json, replayCorpus } from './replay.js';
 import { score } from './score.js';
 
@@ -24,10 +25,19 @@ console.log(
 if (result.unplaced.length > 0) {
   console.log(`findings outside every case: ${result.unplaced.map((f) => `${f.kind} ${f.subject}`).join(', ')}`);
 }
+const incoherent = incoherence(placed, findings, proposals);
+console.log(
+  `subjects and proposals: ${incoherent.length === 0 ? 'no bad subject, no contradictory or repeated proposal' : ''}`,
+);
+for (const { caseId, problem } of incoherent) console.log(`  ${caseId}: ${problem}`);
 await mkdir(dirname(RESULTS), { recursive: true });
-await writeFile(RESULTS, `${json(result, 2)}\n`);
+await writeFile(RESULTS, `${json({ ...result, incoherent }, 2)}\n`);
 console.log(`details: ${RESULTS}`);
 
+if (incoherent.length > 0) {
+  console.error(`${incoherent.length} bad subjects or contradictory proposals (listed above)`);
+  process.exitCode = 1;
+}
 if (values['update-baseline']) {
   await writeFile(BASELINE, `${JSON.stringify(baselineOf(result), null, 2)}\n`);
   console.log(`wrote ${BASELINE}`);

@@ -22,6 +22,8 @@ export interface SeenProposal {
   createdUs: bigint;
   /** The names of its actions, in order. */
   actions: string[];
+  /** Its actions with their parameters, in order. */
+  steps: { name: string; params: unknown }[];
 }
 
 export interface ClassScore {

@@ -125,6 +125,12 @@ export class Proposer {
       explanationBy: 'steward',
     });
     if (actions.length === 0) return null;
+    // Two findings of one incident (a link failure and missing Wi-Fi secrets, two resolver complaints) can lead
+    // to the same fix: one proposal waiting for the user is enough.
+    const steps = (list: readonly { name: string; params: unknown }[]) =>
+      JSON.stringify(list.map(({ name, params }) => [name, params]));
+    const waiting = store.proposals(['open', 'applying']).find((p) => steps(p.actions) === steps(actions));
+    if (waiting) return null;
     // The model's explanation may have arrived while the actions were previewed.
     const explained = this.options.findings.get(finding.id) ?? finding;
     const byModel = origin === 'model' || Boolean(explained.explanation);
