@@ -1,6 +1,7 @@
 // What the issue asks of every finding and proposal, checked on the whole corpus: no subject is
 // init.scope or a fragment of a process name, and no case gets proposals that contradict or repeat
-// each other (a stop beside a start or restart of the same unit, one proposal twice).
+// each other (a stop beside a start or restart of the same unit, two proposals about one unit, one
+// proposal twice).
 import type { PlacedCase, SeenFinding, SeenProposal } from './score.js';
 
 export interface Incoherence {
@@ -37,8 +38,16 @@ export function incoherence(placed: PlacedCase[], findings: SeenFinding[], propo
     const id = caseOf(finding);
     byCase.set(id, [...(byCase.get(id) ?? []), proposal]);
   }
-  for (const [caseId, ofCase] of byCase) {
+  for (const [caseId, all] of byCase) {
+    // What the user sees side by side: proposals not taken back.
+    const ofCase = all.filter((p) => p.state !== 'resolved');
     const steps = ofCase.flatMap((p) => p.steps);
+    const unitsOf = (p: SeenProposal) => new Set(p.steps.map((s) => unitOf(s.params)).filter((u) => u !== null));
+    const proposing = new Map<string, number>();
+    for (const unit of ofCase.flatMap((p) => [...unitsOf(p)])) proposing.set(unit, (proposing.get(unit) ?? 0) + 1);
+    for (const [unit, count] of proposing) {
+      if (count > 1) problems.push({ caseId, problem: `${count} proposals act on ${unit}` });
+    }
     const stopped = new Set(steps.filter((s) => STOPS.has(s.name)).map((s) => unitOf(s.params)));
     for (const step of steps) {
       if (STARTS.has(step.name) && stopped.has(unitOf(step.params))) {

@@ -166,6 +166,7 @@ export async function replayCorpus(cases: CorpusCase[]): Promise<Replay> {
           name: String(a.name!.value),
           params: JSON.parse(String(a.params!.value)) as unknown,
         })),
+        state: String(p.state),
       }))
       .filter((p) => ids.has(p.findingId));
     await service.stop();

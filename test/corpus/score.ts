@@ -24,6 +24,8 @@ export interface SeenProposal {
   actions: string[];
   /** Its actions with their parameters, in order. */
   steps: { name: string; params: unknown }[];
+  /** "open", "fixed", … or "resolved" once its finding resolved or another finding's proposal covered it. */
+  state: string;
 }
 
 export interface ClassScore {

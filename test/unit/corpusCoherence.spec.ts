@@ -13,6 +13,7 @@ const proposal = (findingId: string, ...steps: [string, unknown][]): SeenProposa
   createdUs: 0n,
   actions: steps.map(([name]) => name),
   steps: steps.map(([name, params]) => ({ name, params })),
+  state: 'open',
 });
 
 describe('the corpus coherence check', () => {
@@ -39,8 +40,20 @@ describe('the corpus coherence check', () => {
       proposal('3', ['network.flush_dns', {}]),
       proposal('4', ['network.flush_dns', {}]),
     ]);
-    expect(problems.map((p) => p.caseId).sort()).toEqual(['crash-loop-1', 'dns-1', 'dns-1']);
-    expect(problems.find((p) => p.caseId === 'crash-loop-1')?.problem).toContain('stop of web.service');
+    expect(problems.map((p) => p.caseId).sort()).toEqual(['crash-loop-1', 'crash-loop-1', 'dns-1', 'dns-1']);
+    expect(problems.map((p) => p.problem)).toContain('2 proposals act on web.service');
+    expect(problems.map((p) => p.problem)).toContain('systemd.restart_unit and a stop of web.service side by side');
+  });
+
+  it('leaves out a proposal that was taken back', () => {
+    const findings = [
+      { id: '1', kind: 'crash-loop', subject: 'web.service', evidenceUs: [5n] },
+      { id: '2', kind: 'unit-failed', subject: 'web.service', evidenceUs: [6n] },
+    ];
+    const withdrawn = { ...proposal('2', ['systemd.restart_unit', { unit: 'web.service' }]), state: 'resolved' };
+    expect(
+      incoherence(placed, findings, [proposal('1', ['info.show_logs', { unit: 'web.service' }]), withdrawn]),
+    ).toEqual([]);
   });
 
   it('passes one coherent proposal per finding', () => {

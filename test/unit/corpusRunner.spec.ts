@@ -180,7 +180,7 @@ describe('the corpus runner', () => {
     const proposals = [
       { findingId: '1', createdUs: 2n, actions: ['info.show_logs', 'systemd.restart'] },
       { findingId: '2', createdUs: 1n, actions: ['network.flush_dns'] },
-    ].map((p) => ({ ...p, steps: p.actions.map((name) => ({ name, params: {} })) }));
+    ].map((p) => ({ ...p, steps: p.actions.map((name) => ({ name, params: {} })), state: 'open' }));
     const result = score(place(cases), findings, proposals);
 
     it('per class: recall, precision and right first step', () => {

@@ -367,6 +367,12 @@ export class FindingsStore {
       FindingRow | undefined;
   }
 
+  /** The active finding of `kind` about `subject`, if there is one (findings are unique by kind and subject). */
+  activeFinding(kind: string, subject: string): Finding | null {
+    const row = this.row(kind, subject);
+    return row?.state === 'active' ? toFinding(row, this.isIgnored(row)) : null;
+  }
+
   private finding(id: number): Finding {
     const row = this.sql('SELECT * FROM findings WHERE id = ?').get(id) as FindingRow;
     return toFinding(row, this.isIgnored(row));

@@ -50,6 +50,11 @@ const explanationOf = (finding: Finding) =>
 const STARTS_UNIT = new Set(['systemd.restart_unit', 'systemd.start_unit', 'systemd.reset_failed']);
 const RUNNING_STATES = new Set(['active', 'activating', 'reloading']);
 
+// One incident, one proposal. A unit in a crash loop has failed too: "Restart it" beside "find out why it keeps
+// failing" would contradict itself, so the more specific finding's proposal stands and the other is withdrawn.
+const SUPERSEDES: Readonly<Record<string, readonly string[]>> = { 'crash-loop': ['unit-failed'] };
+const SUPERSEDED_BY: Readonly<Record<string, readonly string[]>> = { 'unit-failed': ['crash-loop'] };
+
 /** PID 1's own scope and any scope (a session's, an app's) are never a unit action's target. */
 const isScope = (unit: string) => unit.endsWith('.scope');
 
@@ -98,6 +103,9 @@ export class Proposer {
     }
     if (finding.ignored || store.isDismissedForever(finding.kind, finding.subject)) return;
     if (current && (current.state === 'open' || current.state === 'applying')) return;
+    const { findings } = this.options;
+    if ((SUPERSEDED_BY[finding.kind] ?? []).some((kind) => findings.activeFinding(kind, finding.subject))) return;
+    for (const kind of SUPERSEDES[finding.kind] ?? []) this.withdraw(kind, finding.subject);
     const full = this.options.findings.get(finding.id);
     if (!full) return;
     const draft = await draftFor(full, { context: this.options.context, preview: (c) => this.previewOrNull(c) });
@@ -107,6 +115,17 @@ export class Proposer {
       await this.propose(full, draft, 'playbook');
     } else if (advisor?.available && full.vouchedBy !== null) {
       this.later(() => this.adviseUnknown(advisor, full));
+    }
+  }
+
+  /** Takes back the waiting proposal of the active `kind` finding about `subject`: another finding covers it. */
+  private withdraw(kind: string, subject: string): void {
+    const { store, signals } = this.options;
+    const superseded = this.options.findings.activeFinding(kind, subject);
+    const proposal = superseded && store.proposalForFinding(superseded.id);
+    if (proposal && (proposal.state === 'open' || proposal.state === 'not-fixed')) {
+      store.setProposalState(proposal.id, 'resolved');
+      signals.proposalRemoved(proposal.id);
     }
   }
 
