@@ -10,6 +10,9 @@ import { DirectoryHandle, isGone, isNotDirectory, withDirectory } from './dirHan
 /** Deeper than this a walk stops: each level holds a descriptor open. */
 export const MAX_DEPTH = 256;
 
+/** A swapper may turn an entry from a file into a directory and back; after this many turns it is left. */
+const ATTEMPTS = 4;
+
 /** How many plain files of one directory are removed at once. */
 const PARALLEL_UNLINKS = 16;
 
@@ -101,21 +104,22 @@ export async function emptyDirectory(directory: DirectoryHandle | null, signal?:
 
 async function emptyBelow(directory: DirectoryHandle, depth: number, signal?: AbortSignal): Promise<void> {
   if (depth > MAX_DEPTH) tooDeep(directory);
-  const entries = await entriesIn(directory);
-  const files = entries.filter((entry) => !entry.isDirectory());
-  for (let start = 0; start < files.length; start += PARALLEL_UNLINKS) {
-    signal?.throwIfAborted();
-    const batch = files.slice(start, start + PARALLEL_UNLINKS);
-    await Promise.all(batch.map((entry) => removeEntry(directory, entry.name, false, depth, signal)));
-  }
-  for (const entry of entries.filter((entry) => entry.isDirectory())) {
-    signal?.throwIfAborted();
-    await removeEntry(directory, entry.name, true, depth, signal);
+  // Entries renamed while the directory is read may be missed: it is read again until it is empty.
+  for (let pass = 0; pass < ATTEMPTS; pass++) {
+    const entries = await entriesIn(directory);
+    if (entries.length === 0) return;
+    const files = entries.filter((entry) => !entry.isDirectory());
+    for (let start = 0; start < files.length; start += PARALLEL_UNLINKS) {
+      signal?.throwIfAborted();
+      const batch = files.slice(start, start + PARALLEL_UNLINKS);
+      await Promise.all(batch.map((entry) => removeEntry(directory, entry.name, false, depth, signal)));
+    }
+    for (const entry of entries.filter((entry) => entry.isDirectory())) {
+      signal?.throwIfAborted();
+      await removeEntry(directory, entry.name, true, depth, signal);
+    }
   }
 }
-
-/** A swapper may turn an entry from a file into a directory and back; after this many turns it is left. */
-const ATTEMPTS = 4;
 
 /**
  * Removes `name` from `parent`, whatever it has become since it was listed: a directory is opened

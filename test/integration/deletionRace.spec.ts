@@ -1,0 +1,185 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { lstat, mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Variant } from '@jellybrick/dbus-next';
+import { startOpenAIServer, type OpenAIServer } from '../support/openaiServer.js';
+import { scriptedReply } from '../support/replayModel.js';
+import { quietWatch, waitFor } from '../support/service.js';
+import { plain, startUnitScenario, type UnitScenario } from '../support/unitScenario.js';
+
+const CHAT = 'io.github.steward.Steward1.Chat';
+const PROPOSALS = 'io.github.steward.Steward1.Proposals';
+const QUESTION = 'Clear my caches and empty the trash';
+
+const SUBDIRECTORIES = 40;
+const FILES_EACH = 25;
+const RUNS = 4;
+
+/**
+ * Another process of the user's, for the whole run: over and over it moves each subdirectory of
+ * `root` aside, puts a symlink to `victim` in its place, then puts the directory back.
+ */
+const SWAPPER = `
+const { renameSync, symlinkSync, unlinkSync } = require('node:fs');
+const { join } = require('node:path');
+const [root, victim, count] = process.argv.slice(1);
+const quietly = (step) => { try { step(); } catch {} };
+process.stdout.write('swapping\\n');
+for (;;) {
+  for (let n = 0; n < Number(count); n++) {
+    const directory = join(root, 'sub' + n);
+    const aside = join(root, '.aside' + n);
+    quietly(() => renameSync(directory, aside));
+    quietly(() => symlinkSync(victim, directory));
+    for (let spin = 0; spin < 2000; spin++);
+    quietly(() => unlinkSync(directory));
+    quietly(() => renameSync(aside, directory));
+  }
+}`;
+
+async function startSwapper(root: string, victim: string): Promise<ChildProcess> {
+  const swapper = spawn(process.execPath, ['-e', SWAPPER, root, victim, String(SUBDIRECTORIES)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise((resolve) => swapper.stdout!.once('data', resolve));
+  return swapper;
+}
+
+/** Stops the swapper and undoes a swap it was in the middle of: no symlink to the victim is left. */
+async function stopSwapper(swapper: ChildProcess, root: string): Promise<void> {
+  const exited = new Promise((resolve) => swapper.once('exit', resolve));
+  swapper.kill('SIGKILL');
+  await exited;
+  for (let n = 0; n < SUBDIRECTORIES; n++) {
+    const directory = join(root, `sub${n}`);
+    if ((await lstat(directory).catch(() => null))?.isSymbolicLink()) await unlink(directory);
+    await rename(join(root, `.aside${n}`), directory).catch(() => undefined);
+  }
+}
+
+/** Subdirectories full of files: many places for a swapped-in symlink to be followed. */
+async function fill(root: string): Promise<void> {
+  for (let n = 0; n < SUBDIRECTORIES; n++) {
+    await mkdir(join(root, `sub${n}`), { recursive: true });
+    for (let f = 0; f < FILES_EACH; f++) await writeFile(join(root, `sub${n}`, `cached${f}`), 'cache');
+  }
+}
+
+/** The files below `directory`, relative to it. */
+async function filesBelow(directory: string): Promise<string[]> {
+  const entries = await readdir(directory, { recursive: true, withFileTypes: true });
+  return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
+}
+
+// The user's documents must survive a clean-up that another process races by swapping the
+// directories being emptied for symlinks to them: through the real service, on a private bus.
+describe('deleting caches and the trash while another process swaps directories for symlinks', () => {
+  let scenario: UnitScenario;
+  let server: OpenAIServer;
+  let victim: string;
+  let documents: string[];
+
+  const cache = () => join(scenario.home.path, '.cache', 'race');
+  const trashFiles = () => join(scenario.home.path, 'data', 'Trash', 'files');
+
+  /** Asks the scripted model, which proposes both clean-ups; their proposal ids. */
+  async function propose(): Promise<Record<string, string>> {
+    const [session] = (await scenario.call(CHAT, 'Send', 'ssa{sv}', ['', QUESTION, {}])) as [string];
+    await waitFor(async () => {
+      const [sessions] = (await scenario.call(CHAT, 'ListSessions')) as [Record<string, Variant>[]];
+      const info = sessions.map(plain).find((s) => s.id === session);
+      return info?.answering === false && info.messages === 2;
+    }, 'the answer to end');
+    const open = await scenario.list(PROPOSALS, 'List', { state: new Variant('s', 'open') });
+    const idOf = (action: string) =>
+      String(
+        open.find((proposal) => (proposal.actions as Record<string, Variant>[]).some((a) => plain(a).name === action))
+          ?.id,
+      );
+    return { 'files.clear_cache': idOf('files.clear_cache'), 'files.empty_trash': idOf('files.empty_trash') };
+  }
+
+  /** Applies `action` while a swapper races it; the job's end state. */
+  async function applyDuringSwaps(proposal: string, action: string, root: string): Promise<string> {
+    const swapper = await startSwapper(root, victim);
+    try {
+      const [job] = (await scenario.call(PROPOSALS, 'Apply', 'ss', [proposal, action])) as [string];
+      let state = '';
+      await waitFor(
+        async () => {
+          const jobs = await scenario.list(PROPOSALS, 'ListJobs');
+          state = String(jobs.find((j) => j.id === job)?.state);
+          return !['queued', 'running', 'undefined'].includes(state);
+        },
+        `the ${action} job to end`,
+        30_000,
+      );
+      return state;
+    } finally {
+      await stopSwapper(swapper, root);
+    }
+  }
+
+  beforeAll(async () => {
+    server = await startOpenAIServer({
+      reply: scriptedReply([
+        {
+          question: QUESTION,
+          turns: [
+            {
+              toolCalls: [
+                {
+                  name: 'propose_action',
+                  arguments: { action: 'files.clear_cache', params: { directories: ['race'] }, reason: 'asked' },
+                },
+                { name: 'propose_action', arguments: { action: 'files.empty_trash', params: {}, reason: 'asked' } },
+              ],
+            },
+            { text: 'I proposed both; apply them if you agree.' },
+          ],
+        },
+      ]),
+    });
+    scenario = await startUnitScenario([], async (home) => {
+      victim = join(home, 'Documents');
+      await mkdir(join(victim, 'taxes'), { recursive: true });
+      for (let n = 0; n < 20; n++) await writeFile(join(victim, `letter${n}.txt`), `letter ${n}`);
+      await writeFile(join(victim, 'taxes', '2025.pdf'), 'keep me');
+      return {
+        watch: quietWatch(),
+        inference: { engine: 'remote', remote: { url: server.url, model: 'test-model' } },
+      };
+    });
+    documents = (await filesBelow(victim)).sort();
+    expect(documents.length).toBe(21);
+  }, 60_000);
+
+  afterAll(async () => {
+    await scenario?.stop();
+    await server?.close();
+  });
+
+  it(`leaves every document alone over ${RUNS} raced runs of each, and still deletes the caches and the trash`, async () => {
+    for (let run = 0; run < RUNS; run++) {
+      await fill(cache());
+      await fill(trashFiles());
+      const proposals = await propose();
+      for (const [action, root] of [
+        ['files.clear_cache', cache()],
+        ['files.empty_trash', trashFiles()],
+      ] as const) {
+        const state = await applyDuringSwaps(proposals[action]!, action, root);
+        const context = `run ${run}, ${action} (job ${state})`;
+        expect((await filesBelow(victim)).sort())
+          .withContext(context)
+          .toEqual(documents);
+        expect(await readFile(join(victim, 'taxes', '2025.pdf'), 'utf8')).toBe('keep me');
+        // The race may leave an emptied directory behind, never what it held.
+        expect(await filesBelow(root))
+          .withContext(context)
+          .toEqual([]);
+      }
+    }
+    expect(scenario.service.process.exitCode).toBeNull();
+  }, 180_000);
+});
