@@ -16,25 +16,28 @@ const FILES_EACH = 25;
 const RUNS = 4;
 
 /**
- * Another process of the user's, for the whole run: over and over it moves each subdirectory of
- * `root` aside, puts a symlink to `victim` in its place, then puts the directory back.
+ * Another process of the user's, for the whole run: over and over it moves every subdirectory of
+ * `root` aside and puts a symlink to `victim` in its place, waits, then puts the directories back.
  */
 const SWAPPER = `
 const { renameSync, symlinkSync, unlinkSync } = require('node:fs');
 const { join } = require('node:path');
 const [root, victim, count] = process.argv.slice(1);
 const quietly = (step) => { try { step(); } catch {} };
+const pause = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+const names = Array.from({ length: Number(count) }, (_, n) => [join(root, 'sub' + n), join(root, '.aside' + n)]);
 process.stdout.write('swapping\\n');
 for (;;) {
-  for (let n = 0; n < Number(count); n++) {
-    const directory = join(root, 'sub' + n);
-    const aside = join(root, '.aside' + n);
+  for (const [directory, aside] of names) {
     quietly(() => renameSync(directory, aside));
     quietly(() => symlinkSync(victim, directory));
-    for (let spin = 0; spin < 2000; spin++);
+  }
+  pause(1);
+  for (const [directory, aside] of names) {
     quietly(() => unlinkSync(directory));
     quietly(() => renameSync(aside, directory));
   }
+  pause(1);
 }`;
 
 async function startSwapper(root: string, victim: string): Promise<ChildProcess> {
@@ -99,26 +102,36 @@ describe('deleting caches and the trash while another process swaps directories 
     return { 'files.clear_cache': idOf('files.clear_cache'), 'files.empty_trash': idOf('files.empty_trash') };
   }
 
-  /** Applies `action` while a swapper races it; the job's end state. */
+  /** Applies `action` and waits for its job: "state: summary". */
+  async function apply(proposal: string, action: string): Promise<string> {
+    const [job] = (await scenario.call(PROPOSALS, 'Apply', 'ss', [proposal, action])) as [string];
+    let outcome = '';
+    await waitFor(
+      async () => {
+        const found = (await scenario.list(PROPOSALS, 'ListJobs')).find((j) => j.id === job);
+        outcome = `${String(found?.state)}: ${String(found?.summary)}`;
+        return found !== undefined && !['queued', 'running'].includes(String(found.state));
+      },
+      `the ${action} job to end`,
+      30_000,
+    );
+    return outcome;
+  }
+
   async function applyDuringSwaps(proposal: string, action: string, root: string): Promise<string> {
     const swapper = await startSwapper(root, victim);
     try {
-      const [job] = (await scenario.call(PROPOSALS, 'Apply', 'ss', [proposal, action])) as [string];
-      let state = '';
-      await waitFor(
-        async () => {
-          const jobs = await scenario.list(PROPOSALS, 'ListJobs');
-          state = String(jobs.find((j) => j.id === job)?.state);
-          return !['queued', 'running', 'undefined'].includes(state);
-        },
-        `the ${action} job to end`,
-        30_000,
-      );
-      return state;
+      return await apply(proposal, action);
     } finally {
       await stopSwapper(swapper, root);
     }
   }
+
+  const cleanUps = () =>
+    [
+      ['files.clear_cache', cache()],
+      ['files.empty_trash', trashFiles()],
+    ] as const;
 
   beforeAll(async () => {
     server = await startOpenAIServer({
@@ -159,27 +172,42 @@ describe('deleting caches and the trash while another process swaps directories 
     await server?.close();
   });
 
-  it(`leaves every document alone over ${RUNS} raced runs of each, and still deletes the caches and the trash`, async () => {
+  it(`leaves every document alone over ${RUNS} raced runs of each clean-up`, async () => {
+    const filled = SUBDIRECTORIES * FILES_EACH;
     for (let run = 0; run < RUNS; run++) {
       await fill(cache());
       await fill(trashFiles());
       const proposals = await propose();
-      for (const [action, root] of [
-        ['files.clear_cache', cache()],
-        ['files.empty_trash', trashFiles()],
-      ] as const) {
-        const state = await applyDuringSwaps(proposals[action]!, action, root);
-        const context = `run ${run}, ${action} (job ${state})`;
+      for (const [action, root] of cleanUps()) {
+        const outcome = await applyDuringSwaps(proposals[action]!, action, root);
+        const context = `run ${run}, ${action} (${outcome})`;
         expect((await filesBelow(victim)).sort())
           .withContext(context)
           .toEqual(documents);
         expect(await readFile(join(victim, 'taxes', '2025.pdf'), 'utf8')).toBe('keep me');
-        // The race may leave an emptied directory behind, never what it held.
-        expect(await filesBelow(root))
+        // Against a process that keeps moving directories, a run may end before all is gone: it then
+        // says so (not fixed, or failed naming what kept changing), but it did delete what it could.
+        expect(outcome)
           .withContext(context)
-          .toEqual([]);
+          .toMatch(/^(fixed|not-fixed): |^failed: \S+ kept changing while Steward deleted it/);
+        expect((await filesBelow(root)).length)
+          .withContext(context)
+          .toBeLessThan(filled);
       }
     }
     expect(scenario.service.process.exitCode).toBeNull();
   }, 180_000);
+
+  it('empties both completely once nothing races it', async () => {
+    await fill(cache());
+    await fill(trashFiles());
+    const proposals = await propose();
+    for (const [action, root] of cleanUps()) {
+      expect(await apply(proposals[action]!, action)).toMatch(/^fixed: /);
+      expect(await filesBelow(root))
+        .withContext(action)
+        .toEqual([]);
+    }
+    expect((await filesBelow(victim)).sort()).toEqual(documents);
+  }, 60_000);
 });
