@@ -72,14 +72,19 @@ export class DirectoryHandle {
     return current;
   }
 
+  /** The path that reaches this very directory, wherever it is now. */
+  itself(): string {
+    return `/proc/self/fd/${this.handle.fd}`;
+  }
+
   /** The path that reaches `name` in this directory and nowhere else. */
   at(name: string): string {
-    return `/proc/self/fd/${this.handle.fd}/${checkedName(name)}`;
+    return `${this.itself()}/${checkedName(name)}`;
   }
 
   /** Its entries with their types as the directory read them (they may change before they are used). */
   entries(): Promise<Dirent[]> {
-    return readdir(`/proc/self/fd/${this.handle.fd}`, { withFileTypes: true });
+    return readdir(this.itself(), { withFileTypes: true });
   }
 
   /** The child directory `name`, never through a symlink: null when it is gone, ENOTDIR/ELOOP when no directory. */
