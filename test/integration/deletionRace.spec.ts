@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { lstat, mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { Variant } from '@jellybrick/dbus-next';
 import { startOpenAIServer, type OpenAIServer } from '../support/openaiServer.js';
 import { scriptedReply } from '../support/replayModel.js';
@@ -12,59 +12,69 @@ const PROPOSALS = 'io.github.steward.Steward1.Proposals';
 const QUESTION = 'Clear my caches and empty the trash';
 
 const SUBDIRECTORIES = 40;
-const FILES_EACH = 25;
+/** The victim's documents; the attacker's cache files carry the same names, so that a path through a swapped-in symlink names a document. */
+const DOCUMENTS = [...Array.from({ length: 20 }, (_, n) => `letter${n}.txt`), join('taxes', '2025.pdf')];
 const RUNS = 4;
 
+/** Where the swapper keeps `directory` while a symlink has its name. */
+const asideOf = (directory: string) => join(dirname(directory), `.aside-${basename(directory)}`);
+
 /**
- * Another process of the user's, for the whole run: over and over it moves every subdirectory of
- * `root` aside and puts a symlink to `victim` in its place, waits, then puts the directories back.
+ * Another process of the user's, for the whole run: over and over it moves each directory aside and
+ * puts a symlink to the victim in its place, waits a millisecond, then puts the directories back.
  */
 const SWAPPER = `
 const { renameSync, symlinkSync, unlinkSync } = require('node:fs');
-const { join } = require('node:path');
-const [root, victim, count] = process.argv.slice(1);
+const { basename, dirname, join } = require('node:path');
+const [victim, ...directories] = process.argv.slice(1);
 const quietly = (step) => { try { step(); } catch {} };
 const pause = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-const names = Array.from({ length: Number(count) }, (_, n) => [join(root, 'sub' + n), join(root, '.aside' + n)]);
+const pairs = directories.map((directory) => [directory, join(dirname(directory), '.aside-' + basename(directory))]);
 process.stdout.write('swapping\\n');
 for (;;) {
-  for (const [directory, aside] of names) {
+  for (const [directory, aside] of pairs) {
     quietly(() => renameSync(directory, aside));
     quietly(() => symlinkSync(victim, directory));
   }
   pause(1);
-  for (const [directory, aside] of names) {
+  for (const [directory, aside] of pairs) {
     quietly(() => unlinkSync(directory));
     quietly(() => renameSync(aside, directory));
   }
   pause(1);
 }`;
 
-async function startSwapper(root: string, victim: string): Promise<ChildProcess> {
-  const swapper = spawn(process.execPath, ['-e', SWAPPER, root, victim, String(SUBDIRECTORIES)], {
+interface Swapper {
+  process: ChildProcess;
+  directories: string[];
+}
+
+async function startSwapper(victim: string, directories: string[]): Promise<Swapper> {
+  const swapper = spawn(process.execPath, ['-e', SWAPPER, victim, ...directories], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise((resolve) => swapper.stdout!.once('data', resolve));
-  return swapper;
+  return { process: swapper, directories };
 }
 
 /** Stops the swapper and undoes a swap it was in the middle of: no symlink to the victim is left. */
-async function stopSwapper(swapper: ChildProcess, root: string): Promise<void> {
+async function stopSwapper({ process: swapper, directories }: Swapper): Promise<void> {
   const exited = new Promise((resolve) => swapper.once('exit', resolve));
   swapper.kill('SIGKILL');
   await exited;
-  for (let n = 0; n < SUBDIRECTORIES; n++) {
-    const directory = join(root, `sub${n}`);
+  for (const directory of directories) {
     if ((await lstat(directory).catch(() => null))?.isSymbolicLink()) await unlink(directory);
-    await rename(join(root, `.aside${n}`), directory).catch(() => undefined);
+    await rename(asideOf(directory), directory).catch(() => undefined);
   }
 }
 
-/** Subdirectories full of files: many places for a swapped-in symlink to be followed. */
+const subdirectories = (root: string) => Array.from({ length: SUBDIRECTORIES }, (_, n) => join(root, `sub${n}`));
+
+/** Subdirectories full of files named like the documents: many places for a swapped-in symlink to be followed. */
 async function fill(root: string): Promise<void> {
   for (let n = 0; n < SUBDIRECTORIES; n++) {
-    await mkdir(join(root, `sub${n}`), { recursive: true });
-    for (let f = 0; f < FILES_EACH; f++) await writeFile(join(root, `sub${n}`, `cached${f}`), 'cache');
+    await mkdir(join(root, `sub${n}`, 'taxes'), { recursive: true });
+    for (const name of DOCUMENTS) await writeFile(join(root, `sub${n}`, name), 'cache');
   }
 }
 
@@ -118,12 +128,13 @@ describe('deleting caches and the trash while another process swaps directories 
     return outcome;
   }
 
-  async function applyDuringSwaps(proposal: string, action: string, root: string): Promise<string> {
-    const swapper = await startSwapper(root, victim);
+  /** Applies `action` while a swapper swaps `directories` for symlinks to the victim. */
+  async function applyDuringSwaps(proposal: string, action: string, directories: string[]): Promise<string> {
+    const swapper = await startSwapper(victim, directories);
     try {
       return await apply(proposal, action);
     } finally {
-      await stopSwapper(swapper, root);
+      await stopSwapper(swapper);
     }
   }
 
@@ -156,8 +167,7 @@ describe('deleting caches and the trash while another process swaps directories 
     scenario = await startUnitScenario([], async (home) => {
       victim = join(home, 'Documents');
       await mkdir(join(victim, 'taxes'), { recursive: true });
-      for (let n = 0; n < 20; n++) await writeFile(join(victim, `letter${n}.txt`), `letter ${n}`);
-      await writeFile(join(victim, 'taxes', '2025.pdf'), 'keep me');
+      for (const name of DOCUMENTS) await writeFile(join(victim, name), 'keep me');
       return {
         watch: quietWatch(),
         inference: { engine: 'remote', remote: { url: server.url, model: 'test-model' } },
@@ -173,13 +183,13 @@ describe('deleting caches and the trash while another process swaps directories 
   });
 
   it(`leaves every document alone over ${RUNS} raced runs of each clean-up`, async () => {
-    const filled = SUBDIRECTORIES * FILES_EACH;
+    const filled = SUBDIRECTORIES * DOCUMENTS.length;
     for (let run = 0; run < RUNS; run++) {
       await fill(cache());
       await fill(trashFiles());
       const proposals = await propose();
       for (const [action, root] of cleanUps()) {
-        const outcome = await applyDuringSwaps(proposals[action]!, action, root);
+        const outcome = await applyDuringSwaps(proposals[action]!, action, subdirectories(root));
         const context = `run ${run}, ${action} (${outcome})`;
         expect((await filesBelow(victim)).sort())
           .withContext(context)
@@ -193,6 +203,27 @@ describe('deleting caches and the trash while another process swaps directories 
         expect((await filesBelow(root)).length)
           .withContext(context)
           .toBeLessThan(filled);
+      }
+    }
+    expect(scenario.service.process.exitCode).toBeNull();
+  }, 180_000);
+
+  it(`leaves every document alone over ${RUNS} runs of each where the directory being emptied is swapped itself`, async () => {
+    for (let run = 0; run < RUNS; run++) {
+      await fill(cache());
+      await fill(trashFiles());
+      const proposals = await propose();
+      for (const [action, root] of cleanUps()) {
+        const outcome = await applyDuringSwaps(proposals[action]!, action, [root]);
+        const context = `run ${run}, ${action} (${outcome})`;
+        expect((await filesBelow(victim)).sort())
+          .withContext(context)
+          .toEqual(documents);
+        expect(await readFile(join(victim, 'taxes', '2025.pdf'), 'utf8')).toBe('keep me');
+        // Found as a symlink when opened, it is refused; found as the directory, that directory is emptied.
+        expect(outcome)
+          .withContext(context)
+          .toMatch(/^(fixed|not-fixed): |^failed: \S+ (is a symbolic link|is not a directory|kept changing)/);
       }
     }
     expect(scenario.service.process.exitCode).toBeNull();
