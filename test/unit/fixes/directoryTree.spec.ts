@@ -159,6 +159,20 @@ describe('emptying a directory tree by descriptor', () => {
     expect(await DirectoryHandle.openEachStep(join(temp.path, 'absent', 'sub'))).toBeNull();
   });
 
+  it('stops once the signal is aborted, deleting nothing more', async () => {
+    const controller = new AbortController();
+    controller.abort(new Error('cancelled'));
+    const directory = await openConfined(root, 'thumbnails');
+    try {
+      await expectAsync(emptyDirectory(directory, controller.signal)).toBeRejectedWithError('cancelled');
+    } finally {
+      await directory?.close();
+    }
+    expect(await readdir(join(root, 'thumbnails'), { recursive: true })).toEqual(
+      jasmine.arrayWithExactContents(['a.png', 'sub', 'sub/b.png', 'sub/deeper', 'sub/deeper/c.png']),
+    );
+  });
+
   it('refuses names that are not a single entry', async () => {
     const directory = await openConfined(root, 'thumbnails');
     try {
