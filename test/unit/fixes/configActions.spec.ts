@@ -1,6 +1,7 @@
-import { readFile, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { lstat, mkdir, readdir, readFile, rename, stat, symlink, unlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { restore } from '../../../service/src/fixes/actions/config.js';
+import { DirectoryHandle } from '../../../service/src/fixes/actions/dirHandle.js';
 import { FileWatchSource, watchedHistory } from '../../../service/src/watch/files.js';
 import { waitFor } from '../../support/service.js';
 import { makeTempDir, type TempDir } from '../../support/tempDir.js';
@@ -95,5 +96,102 @@ describe('config.restore', () => {
     await expectAsync(restore.preview({ path: join(temp.path, 'other.ini') }, context())).toBeRejectedWith(
       jasmine.objectContaining({ errorName: 'InvalidArgs' }),
     );
+  });
+
+  describe('while another process swaps what it writes', () => {
+    let victim: string;
+    const victimFile = () => join(victim, 'settings.ini');
+
+    beforeEach(async () => {
+      victim = join(temp.path, 'Documents');
+      await mkdir(victim);
+      await writeFile(victimFile(), 'the victim\n');
+    });
+
+    /** Runs `swap` once, just before the first call of `method` whose first argument is `name`. */
+    function swapBefore(
+      method: 'openDirectory' | 'openFile',
+      matches: (name: string) => boolean,
+      swap: () => Promise<void>,
+    ) {
+      const original = DirectoryHandle.prototype[method] as (this: DirectoryHandle, ...args: unknown[]) => unknown;
+      let done = false;
+      spyOn(DirectoryHandle.prototype, method).and.callFake(async function (this: DirectoryHandle, ...args: unknown[]) {
+        if (!done && matches(String(args[0]))) {
+          done = true;
+          await swap();
+        }
+        return original.apply(this, args);
+      } as never);
+      return () => done;
+    }
+
+    it('refuses when a directory on the way becomes a symlink after the path was resolved', async () => {
+      const folder = temp.path;
+      const aside = `${folder}.aside`;
+      const swapped = swapBefore(
+        'openDirectory',
+        (name) => name === basename(folder),
+        async () => {
+          await rename(folder, aside);
+          await symlink(join(aside, 'Documents'), folder);
+        },
+      );
+      try {
+        await expectAsync(restore.run({ path: file }, context(), runOptions())).toBeRejectedWith(
+          jasmine.objectContaining({ errorName: 'Busy' }),
+        );
+        expect(swapped()).toBeTrue();
+        expect(await readdir(join(aside, 'Documents'))).toEqual(['settings.ini']);
+        expect(await readFile(join(aside, 'Documents', 'settings.ini'), 'utf8')).toBe('the victim\n');
+      } finally {
+        if ((await lstat(folder).catch(() => null))?.isSymbolicLink()) await unlink(folder);
+        await rename(aside, folder).catch(() => undefined);
+      }
+      expect(await readFile(file, 'utf8')).toBe('a=1\nb=broken\nc=3\n');
+    });
+
+    it('refuses when the file becomes a symlink before it is read', async () => {
+      const swapped = swapBefore(
+        'openFile',
+        (name) => name === basename(file),
+        async () => {
+          await unlink(file);
+          await symlink(victimFile(), file);
+        },
+      );
+      await expectAsync(restore.run({ path: file }, context(), runOptions())).toBeRejectedWith(
+        jasmine.objectContaining({ errorName: 'Busy' }),
+      );
+      expect(swapped()).toBeTrue();
+      expect(await readFile(victimFile(), 'utf8')).toBe('the victim\n');
+    });
+
+    it('replaces a symlink put in the place of the file before the rename, never what it points to', async () => {
+      const swapped = swapBefore(
+        'openFile',
+        (name) => name.startsWith('.steward-restore.'),
+        async () => {
+          await unlink(file);
+          await symlink(victimFile(), file);
+        },
+      );
+      await restore.run({ path: file }, context(), runOptions());
+      expect(swapped()).toBeTrue();
+      expect(await readFile(victimFile(), 'utf8')).toBe('the victim\n');
+      expect((await lstat(file)).isFile()).toBeTrue();
+      expect(await readFile(file, 'utf8')).toBe('a=1\nb=2\nc=3\n');
+      expect((await readdir(dirname(file))).filter((name) => name.includes('steward-restore'))).toEqual([]);
+    });
+
+    it('restores a config file that is a symlink where it points, resolved once', async () => {
+      const dotfiles = join(temp.path, 'dotfiles');
+      await mkdir(dotfiles);
+      await rename(file, join(dotfiles, 'settings.ini'));
+      await symlink(join(dotfiles, 'settings.ini'), file);
+      await restore.run({ path: file }, context(), runOptions());
+      expect((await lstat(file)).isSymbolicLink()).toBeTrue();
+      expect(await readFile(join(dotfiles, 'settings.ini'), 'utf8')).toBe('a=1\nb=2\nc=3\n');
+    });
   });
 });

@@ -1,12 +1,14 @@
 // Puts back a known-good version of a watched configuration file, as the file watcher kept it.
-import { createHash } from 'node:crypto';
-import { access, chmod, constants, readFile, realpath, rename, stat, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { createHash, randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { access, realpath } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { StewardError } from '../../dbus/errors.js';
 import { isSecretFile, keepCopy, knownGoodCopy, readCopy, watchedHistory } from '../../watch/files.js';
 import type { ActionContext, ActionDefinition } from '../action.js';
 import { absolutePath } from '../params.js';
+import { DirectoryHandle, unlessGone } from './dirHandle.js';
 import { unifiedDiff } from '../unifiedDiff.js';
 import { cleanLine } from '../../untrustedText.js';
 import { _, format, N_ } from '../../i18n.js';
@@ -22,11 +24,6 @@ const restoreParams = z.object({
 type RestoreParams = z.infer<typeof restoreParams>;
 
 const sha256 = (content: Buffer) => createHash('sha256').update(content).digest('hex');
-
-const notFound = (error: NodeJS.ErrnoException) => {
-  if (error.code === 'ENOENT') return null;
-  throw error;
-};
 
 /** The copy to put back; InvalidArgs for a path the watcher keeps nothing for. */
 async function copyToRestore({ path, copy }: RestoreParams, { knownGoodDirectory }: ActionContext) {
@@ -50,22 +47,79 @@ async function copyToRestore({ path, copy }: RestoreParams, { knownGoodDirectory
   return restored;
 }
 
-/** The file written to (a symlinked config file is restored where it points) and what it holds now. */
-async function currentFile(path: string) {
-  const target = (await realpath(path).catch(notFound)) ?? path;
-  const content = await readFile(target).catch(notFound);
-  return { target, content };
+/**
+ * The file a restore reads and replaces: a symlinked config file is restored where it points, as
+ * resolved once here. Its directory is then opened one component at a time without following a
+ * link, and the file is reached only through that descriptor: nothing swapped meanwhile (a
+ * directory on the way, the file itself) can send the write anywhere else.
+ */
+interface RestoreTarget {
+  /** The resolved path, for messages. */
+  target: string;
+  /** Its directory, opened; null when that does not exist. */
+  directory: DirectoryHandle | null;
+  name: string;
+  /** What it holds now, and its permissions; null when there is no such file. */
+  content: Buffer | null;
+  mode: number | null;
+}
+
+async function resolved(path: string): Promise<string> {
+  const whole = await realpath(path).catch(unlessGone);
+  if (whole !== null) return whole;
+  const folder = await realpath(dirname(path)).catch(unlessGone);
+  return folder === null ? path : join(folder, basename(path));
+}
+
+const changedMeanwhile = (path: string) =>
+  new StewardError('Busy', format(_('{path} changed while Steward was restoring it; nothing was written.'), { path }));
+
+/** Reads the file through the open directory: never through a symlink, never a FIFO or device. */
+async function readTarget(directory: DirectoryHandle, name: string, target: string) {
+  const file = await directory
+    .openFile(name, constants.O_RDONLY | constants.O_NONBLOCK)
+    .catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ELOOP') throw changedMeanwhile(target);
+      return unlessGone(error);
+    });
+  if (file === null) return { content: null, mode: null };
+  try {
+    const info = await file.stat();
+    if (!info.isFile())
+      throw new StewardError('InvalidArgs', format(_('{path} is not a regular file.'), { path: target }));
+    return { content: await file.readFile(), mode: info.mode & 0o7777 };
+  } finally {
+    await file.close();
+  }
+}
+
+/** Runs `use` with the file opened as RestoreTarget says, then closes its directory. */
+async function withTarget<T>(path: string, use: (target: RestoreTarget) => Promise<T>): Promise<T> {
+  const target = await resolved(path);
+  const name = basename(target);
+  const directory = await DirectoryHandle.openEachStep(dirname(target)).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOTDIR' || error.code === 'ELOOP') throw changedMeanwhile(target);
+    throw error;
+  });
+  try {
+    const current = directory ? await readTarget(directory, name, target) : { content: null, mode: null };
+    return await use({ target, directory, name, ...current });
+  } finally {
+    await directory?.close();
+  }
 }
 
 /** Only files the user can change are restored: replacing one means writing its directory. */
-async function ensureWritable(target: string, exists: boolean): Promise<void> {
-  const writable = await Promise.all([
-    access(dirname(target), constants.W_OK),
-    exists ? access(target, constants.W_OK) : undefined,
-  ]).then(
-    () => true,
-    () => false,
-  );
+async function ensureWritable({ target, directory, name, content }: RestoreTarget): Promise<DirectoryHandle> {
+  const writable =
+    directory !== null &&
+    (await Promise.all([
+      access(directory.itself(), constants.W_OK),
+      content !== null ? access(directory.at(name), constants.W_OK) : undefined,
+    ]).then(
+      () => true,
+      () => false,
+    ));
   if (!writable)
     throw new StewardError(
       'Unavailable',
@@ -73,16 +127,28 @@ async function ensureWritable(target: string, exists: boolean): Promise<void> {
         path: target,
       }),
     );
+  return directory;
 }
 
 const asText = (content: Buffer | null) => content?.toString('utf8') ?? '';
 
-// Temp file in the same directory, then rename: readers see the old file or the new, never half of one.
-async function writeAtomically(target: string, content: Buffer, mode: number): Promise<void> {
-  const temporary = join(dirname(target), `.${process.pid}.steward-restore.tmp`);
-  await writeFile(temporary, content, { mode });
-  await chmod(temporary, mode);
-  await rename(temporary, target);
+// A new temp file in the same directory, then rename: readers see the old file or the new, never half
+// of one. Both are reached through the open directory, and the rename replaces whatever now has the
+// name (a symlink as a link), never what a link points to.
+async function writeAtomically(directory: DirectoryHandle, name: string, content: Buffer, mode: number) {
+  const temporary = `.steward-restore.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  const file = await directory.openFile(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
+  try {
+    await file.writeFile(content);
+    await file.chmod(mode);
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+  await directory.rename(temporary, name).catch(async (error: unknown) => {
+    await directory.unlink(temporary);
+    throw error;
+  });
 }
 
 export const restore: ActionDefinition<RestoreParams> = {
@@ -94,8 +160,10 @@ export const restore: ActionDefinition<RestoreParams> = {
   readOnly: false,
   async preview(params, context) {
     const restored = await copyToRestore(params, context);
-    const { target, content } = await currentFile(params.path);
-    await ensureWritable(target, content !== null);
+    const { content } = await withTarget(params.path, async (target) => {
+      await ensureWritable(target);
+      return target;
+    });
     const binary = [restored.content, content].some((buffer) => buffer?.includes(0));
     // What the file holds now may have become a secret since its copy was kept: the diff would show it.
     const secret = content !== null && (await isSecretFile(params.path, content, { home: context.home }));
@@ -113,13 +181,15 @@ export const restore: ActionDefinition<RestoreParams> = {
   },
   async run(params, context) {
     const restored = await copyToRestore(params, context);
-    const { target, content } = await currentFile(params.path);
-    await ensureWritable(target, content !== null);
-    // What is replaced goes into the same store first, so that undo can bring it back; a secret is not kept.
-    const secret = content !== null && (await isSecretFile(params.path, content, { home: context.home }));
-    const saved = content && !secret && (await keepCopy(context.knownGoodDirectory, content));
-    const mode = (await stat(target).catch(notFound))?.mode ?? 0o644;
-    await writeAtomically(target, restored.content, mode & 0o7777);
+    let secret = false;
+    const saved = await withTarget(params.path, async (target) => {
+      const directory = await ensureWritable(target);
+      // What is replaced goes into the same store first, so that undo can bring it back; a secret is not kept.
+      secret = target.content !== null && (await isSecretFile(params.path, target.content, { home: context.home }));
+      const saved = target.content && !secret && (await keepCopy(context.knownGoodDirectory, target.content));
+      await writeAtomically(directory, target.name, restored.content, target.mode ?? 0o644);
+      return saved;
+    });
     context.log.info('restored a configuration file', { path: params.path, hash: restored.hash });
     return {
       summary: format(_('Restored {path}'), params),
@@ -140,7 +210,7 @@ export const restore: ActionDefinition<RestoreParams> = {
     };
   },
   async verify(params, { knownGoodDirectory }) {
-    const { content } = await currentFile(params.path);
+    const { content } = await withTarget(params.path, async (target) => target);
     if (content === null) return { ok: false, observed: format(_('{path} does not exist'), params) };
     const hash = sha256(content);
     const history = await watchedHistory(knownGoodDirectory, params.path);
