@@ -50,10 +50,16 @@ const explanationOf = (finding: Finding) =>
 const STARTS_UNIT = new Set(['systemd.restart_unit', 'systemd.start_unit', 'systemd.reset_failed']);
 const RUNNING_STATES = new Set(['active', 'activating', 'reloading']);
 
-// One incident, one proposal. A unit in a crash loop has failed too: "Restart it" beside "find out why it keeps
-// failing" would contradict itself, so the more specific finding's proposal stands and the other is withdrawn.
-const SUPERSEDES: Readonly<Record<string, readonly string[]>> = { 'crash-loop': ['unit-failed'] };
-const SUPERSEDED_BY: Readonly<Record<string, readonly string[]>> = { 'unit-failed': ['crash-loop'] };
+// One incident, one proposal. A unit in a crash loop, or one that crashed or ran out of memory, has failed too:
+// "Restart it" beside "find out why it keeps failing" would contradict itself, so the more specific finding's
+// proposal stands and the failed unit's is withdrawn.
+const SPECIFIC_UNIT_FAILURES = ['crash-loop', 'crash', 'coredump', 'oom-kill'];
+const SUPERSEDES: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
+  SPECIFIC_UNIT_FAILURES.map((kind) => [kind, ['unit-failed']]),
+);
+const SUPERSEDED_BY: Readonly<Record<string, readonly string[]>> = { 'unit-failed': SPECIFIC_UNIT_FAILURES };
+// Findings this close together in the log are one incident: their identical fixes are one proposal.
+const SAME_INCIDENT_MS = 10 * 60_000;
 
 /** PID 1's own scope and any scope (a session's, an app's) are never a unit action's target. */
 const isScope = (unit: string) => unit.endsWith('.scope');
@@ -148,8 +154,12 @@ export class Proposer {
     // to the same fix: one proposal waiting for the user is enough.
     const steps = (list: readonly { name: string; params: unknown }[]) =>
       JSON.stringify(list.map(({ name, params }) => [name, params]));
-    const waiting = store.proposals(['open', 'applying']).find((p) => steps(p.actions) === steps(actions));
-    if (waiting) return null;
+    const sameIncident = (p: Proposal) => {
+      const other = p.findingId === null ? null : this.options.findings.get(p.findingId);
+      return other !== null && Math.abs(other.lastSeen.getTime() - finding.firstSeen.getTime()) <= SAME_INCIDENT_MS;
+    };
+    const waiting = store.proposals(['open', 'applying']);
+    if (waiting.some((p) => steps(p.actions) === steps(actions) && sameIncident(p))) return null;
     // The model's explanation may have arrived while the actions were previewed.
     const explained = this.options.findings.get(finding.id) ?? finding;
     const byModel = origin === 'model' || Boolean(explained.explanation);
