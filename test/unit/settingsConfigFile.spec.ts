@@ -64,6 +64,18 @@ describe('parsePatch', () => {
         .toThrowMatching((error: unknown) => (error as StewardError).errorName === 'InvalidArgs');
     }
   });
+
+  it('refuses a patch nested deeper than any setting, which overflowed the stack while merging', () => {
+    const deep = `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`;
+    expect(() => parsePatch(deep)).toThrowMatching(
+      (error: unknown) =>
+        (error as StewardError).errorName === 'InvalidArgs' &&
+        (error as StewardError).message === 'the patch nests deeper than 32 levels',
+    );
+    expect(parsePatch('{"fixes":{"policy":{"rules":[{"action":"x"}]}}}')).toEqual({
+      fixes: { policy: { rules: [{ action: 'x' }] } },
+    });
+  });
 });
 
 describe('the configuration file', () => {

@@ -6,8 +6,13 @@ import { basename, dirname, join } from 'node:path';
 import type { z } from 'zod';
 import { configSchema, type Config } from '../config.js';
 import { StewardError } from '../dbus/errors.js';
+import { _, format } from '../i18n.js';
+import { nestsDeeperThan } from '../jsonShape.js';
 
 export type JsonObject = { [key: string]: unknown };
+
+// Far deeper than the configuration goes; merging recurses once per level.
+const MAX_PATCH_DEPTH = 32;
 
 const isObject = (value: unknown): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -33,6 +38,12 @@ export function parsePatch(text: string): JsonObject {
     throw new StewardError('InvalidArgs', `the patch is not valid JSON: ${(error as Error).message}`);
   }
   if (!isObject(patch)) throw new StewardError('InvalidArgs', 'the patch must be a JSON object');
+  if (nestsDeeperThan(patch, MAX_PATCH_DEPTH)) {
+    throw new StewardError(
+      'InvalidArgs',
+      format(_('the patch nests deeper than {depth} levels'), { depth: MAX_PATCH_DEPTH }),
+    );
+  }
   return patch;
 }
 
