@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { userPatternProblem } from './engine/redact.js';
 import { SEVERITIES } from './findings/types.js';
+import { readConfigText } from './settings/configText.js';
 
 const remoteEndpointSchema = z
   .object({
@@ -162,7 +162,7 @@ export type ConfigLoad =
 export async function loadConfig(file: string): Promise<ConfigLoad> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readConfigText(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { status: 'missing', config: defaultConfig };
     return { status: 'invalid', config: defaultConfig, problem: `cannot read ${file}: ${(error as Error).message}` };

@@ -1,3 +1,5 @@
+import { mkdir, symlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { Variant, type MessageBus } from '@jellybrick/dbus-next';
 import { callMethod } from '../../service/src/dbus/client.js';
 import {
@@ -10,8 +12,18 @@ import {
   type FuzzCall,
 } from '../support/fuzz.js';
 import { runFuzzCalls, type FuzzReport } from '../support/fuzzRun.js';
+import { errorOf } from '../support/errors.js';
 import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
-import { BUS_NAME, OBJECT_PATH, quietWatch, startConfiguredService, type RunningService } from '../support/service.js';
+import {
+  BUS_NAME,
+  homeEnv,
+  OBJECT_PATH,
+  quietWatch,
+  spawnService,
+  startConfiguredService,
+  waitUntilReady,
+  type RunningService,
+} from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 
 // STEWARD_FUZZ_SEED=N replays a run; without it each run takes a fresh seed, printed when it fails.
@@ -117,4 +129,47 @@ describe('the service under fuzzing', () => {
       .toBe(calls.length);
     await expectHealthy(report, 'regressions');
   }, 60_000);
+});
+
+// The configuration file's path holds something that is no file: the service
+// starts on the defaults and answers Settings calls by name.
+describe('the service whose configuration is a link to /dev/zero or a directory', () => {
+  let bus: PrivateBus;
+  let client: MessageBus;
+  const homes: TempDir[] = [];
+  afterAll(async () => {
+    await bus?.stop();
+    for (const home of homes) await home.remove();
+  });
+
+  const settings = (member: string, signature = '', body: unknown[] = []) =>
+    callMethod(client, { destination: BUS_NAME, path: OBJECT_PATH, interface: SETTINGS, member, signature, body });
+
+  for (const [what, place] of [
+    ['a link to /dev/zero', (file: string) => symlink('/dev/zero', file)],
+    ['a directory', (file: string) => mkdir(file)],
+  ] as const) {
+    it(`starts on the defaults and refuses updates by name when it is ${what}`, async () => {
+      bus ??= await startPrivateBus();
+      client ??= await bus.connect();
+      const home = await makeTempDir();
+      homes.push(home);
+      const file = join(home.path, 'config', 'steward', 'config.json');
+      await mkdir(dirname(file), { recursive: true });
+      await place(file);
+      const service = spawnService(bus.address, { ...homeEnv(home.path), XDG_DATA_HOME: join(home.path, 'data') });
+      try {
+        await waitUntilReady(client, service);
+        const [, , valid, problem] = await settings('GetConfig');
+        expect(valid).toBe(false);
+        expect(problem).toContain('it is not a regular file');
+        const error = await errorOf(settings('UpdateConfig', 's', ['{"logLevel":"debug"}']));
+        expect(error.type).toBe('io.github.steward.Steward1.Error.InvalidArgs');
+        expect(error.text).toContain('it is not a regular file');
+        expect(service.log()).not.toContain('call failed');
+      } finally {
+        await service.stop();
+      }
+    }, 60_000);
+  }
 });

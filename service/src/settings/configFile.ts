@@ -1,13 +1,14 @@
 // Changes to the configuration file: what the user set, patched, checked, and
 // written so that the service never reads a half-written file.
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { z } from 'zod';
 import { configSchema, type Config } from '../config.js';
 import { StewardError } from '../dbus/errors.js';
 import { _, format } from '../i18n.js';
 import { nestsDeeperThan } from '../jsonShape.js';
+import { readConfigText } from './configText.js';
 
 export type JsonObject = { [key: string]: unknown };
 
@@ -63,10 +64,13 @@ export function validateConfig(content: unknown): Config {
 export async function readOwnSettings(file: string): Promise<JsonObject> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readConfigText(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw error;
+    throw new StewardError(
+      'InvalidArgs',
+      `${file} cannot be read (${(error as Error).message}), so it was left as it is; fix or remove it, then try again`,
+    );
   }
   let content: unknown;
   try {
