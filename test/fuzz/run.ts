@@ -1,0 +1,75 @@
+// `npm run fuzz`: a long fuzz run against the real service on a private bus
+// (quiet watchers, no model): every method of every interface, hostile values
+// and wrong signatures, seeded so a failure can be replayed.
+//   node dist/fuzz/run.js [--calls 10000] [--seed N]
+// Exits 1 when any answer was Internal, carried a stack trace, was huge, or
+// never came, or when the service crashed or logged a failed call.
+import { parseArgs } from 'node:util';
+import { callMethod } from '../../service/src/dbus/client.js';
+import { freshSeed, loadTargets, makeCalls } from '../support/fuzz.js';
+import { runFuzzCalls, slowestMethod } from '../support/fuzzRun.js';
+import { startPrivateBus } from '../support/privateBus.js';
+import { BUS_NAME, OBJECT_PATH, quietWatch, startConfiguredService } from '../support/service.js';
+import { makeTempDir } from '../support/tempDir.js';
+
+const { values } = parseArgs({ options: { calls: { type: 'string' }, seed: { type: 'string' } } });
+const count = Number(values.calls ?? 10_000);
+const seed = Number(values.seed ?? freshSeed());
+if (!Number.isSafeInteger(count) || count < 1 || !Number.isSafeInteger(seed)) {
+  throw new Error('--calls and --seed take whole numbers');
+}
+
+const bus = await startPrivateBus();
+const home = await makeTempDir('steward-fuzz-');
+const client = await bus.connect();
+const service = await startConfiguredService(bus, client, home.path, { logLevel: 'debug', watch: quietWatch() });
+const targets = loadTargets();
+console.log(`fuzzing ${targets.length} methods with ${count} calls, seed ${seed}`);
+
+const started = Date.now();
+const report = await runFuzzCalls(client, makeCalls(targets, seed, count), {
+  seed,
+  onOutcome: ({ index }) => {
+    if ((index + 1) % 1000 === 0) console.log(`  ${index + 1} calls, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  },
+});
+const seconds = (Date.now() - started) / 1000;
+// Nothing restarts the service here, so it crashed at most once.
+const crashes = service.process.exitCode === null && service.process.signalCode === null ? 0 : 1;
+
+let answersStatus = false;
+if (crashes === 0) {
+  const [status] = await callMethod(client, {
+    destination: BUS_NAME,
+    path: OBJECT_PATH,
+    interface: 'io.github.steward.Steward1',
+    member: 'GetStatus',
+  }).catch(() => [undefined]);
+  answersStatus = status !== undefined;
+}
+const failedLines = service
+  .log()
+  .split('\n')
+  .filter((line) => /call failed|Steward keeps running/.test(line));
+
+console.log(`\n${report.calls} calls in ${seconds.toFixed(1)} s (${(report.calls / seconds).toFixed(0)} calls/s)`);
+console.log('answers by name:');
+for (const [name, n] of [...report.results].sort((a, b) => b[1] - a[1])) console.log(`  ${name.padEnd(28)} ${n}`);
+console.log(`crashes: ${crashes}; the service ${answersStatus ? 'still answers GetStatus' : 'NO LONGER ANSWERS'}`);
+const slowest = slowestMethod(report);
+if (slowest) {
+  console.log(
+    `slowest method: ${slowest.method} (${slowest.maxMs.toFixed(0)} ms at worst, ${slowest.meanMs.toFixed(1)} ms on average)`,
+  );
+}
+console.log(`problems: ${report.problems.length}; 'call failed' lines in the service log: ${failedLines.length}`);
+for (const problem of report.problems.slice(0, 50)) console.log(`  ${problem.slice(0, 400)}`);
+for (const line of failedLines.slice(0, 10)) console.log(`  ${line.slice(0, 400)}`);
+
+await service.stop();
+await bus.stop();
+await home.remove();
+if (report.problems.length > 0 || failedLines.length > 0 || crashes > 0 || !answersStatus) {
+  console.log(`\nreplay with: node dist/fuzz/run.js --calls ${count} --seed ${seed}`);
+  process.exitCode = 1;
+}
