@@ -6,7 +6,7 @@
 // never came, or when the service crashed or logged a failed call.
 import { parseArgs } from 'node:util';
 import { callMethod } from '../../service/src/dbus/client.js';
-import { freshSeed, loadTargets, makeCalls } from '../support/fuzz.js';
+import { freshSeed, Fuzzer, loadInterfaces } from '../support/fuzz.js';
 import { runFuzzCalls, slowestMethod } from '../support/fuzzRun.js';
 import { startPrivateBus } from '../support/privateBus.js';
 import { BUS_NAME, OBJECT_PATH, quietWatch, startConfiguredService } from '../support/service.js';
@@ -23,12 +23,13 @@ const bus = await startPrivateBus();
 const home = await makeTempDir('steward-fuzz-');
 const client = await bus.connect();
 const service = await startConfiguredService(bus, client, home.path, { logLevel: 'debug', watch: quietWatch() });
-const targets = loadTargets();
-console.log(`fuzzing ${targets.length} methods with ${count} calls, seed ${seed}`);
+const fuzzer = new Fuzzer(loadInterfaces(), seed);
+console.log(`fuzzing ${fuzzer.targets.length} methods with ${count} calls, seed ${seed}`);
 
 const started = Date.now();
-const report = await runFuzzCalls(client, makeCalls(targets, seed, count), {
+const report = await runFuzzCalls(client, fuzzer.calls(count), {
   seed,
+  onReply: (reply) => fuzzer.learn(reply),
   onOutcome: ({ index }) => {
     if ((index + 1) % 1000 === 0) console.log(`  ${index + 1} calls, ${((Date.now() - started) / 1000).toFixed(1)} s`);
   },
@@ -47,10 +48,9 @@ if (crashes === 0) {
   }).catch(() => [undefined]);
   answersStatus = status !== undefined;
 }
-const failedLines = service
-  .log()
-  .split('\n')
-  .filter((line) => /call failed|Steward keeps running/.test(line));
+const logLines = service.log().split('\n');
+const longestLogLine = Math.max(...logLines.map((line) => line.length));
+const failedLines = logLines.filter((line) => /call failed|Steward keeps running/.test(line));
 
 console.log(`\n${report.calls} calls in ${seconds.toFixed(1)} s (${(report.calls / seconds).toFixed(0)} calls/s)`);
 console.log('answers by name:');
@@ -62,6 +62,7 @@ if (slowest) {
     `slowest method: ${slowest.method} (${slowest.maxMs.toFixed(0)} ms at worst, ${slowest.meanMs.toFixed(1)} ms on average)`,
   );
 }
+console.log(`service log: ${logLines.length} lines, the longest ${longestLogLine} characters`);
 console.log(`problems: ${report.problems.length}; 'call failed' lines in the service log: ${failedLines.length}`);
 for (const problem of report.problems.slice(0, 50)) console.log(`  ${problem.slice(0, 400)}`);
 for (const line of failedLines.slice(0, 10)) console.log(`  ${line.slice(0, 400)}`);

@@ -5,8 +5,8 @@ import { callMethod } from '../../service/src/dbus/client.js';
 import {
   deepJson,
   freshSeed,
-  loadTargets,
-  makeCalls,
+  Fuzzer,
+  loadInterfaces,
   RECURSIVE_SCHEMAS,
   Random,
   type FuzzCall,
@@ -103,19 +103,19 @@ describe('the service under fuzzing', () => {
   });
 
   it(`answers ${CALLS} hostile calls by name, without a crash or a stack (seed ${SEED}; replay with STEWARD_FUZZ_SEED=${SEED})`, async () => {
-    const targets = loadTargets();
-    expect(targets.length).toBeGreaterThan(20);
-    const report = await runFuzzCalls(client, makeCalls(targets, SEED, CALLS), { seed: SEED });
+    const fuzzer = new Fuzzer(loadInterfaces(), SEED);
+    expect(fuzzer.targets.length).toBeGreaterThan(30);
+    const report = await runFuzzCalls(client, fuzzer.calls(CALLS), { seed: SEED, onReply: (r) => fuzzer.learn(r) });
     expect(report.calls).toBe(CALLS);
     // Every declared method was called.
-    expect(report.methods.size).toBe(targets.length);
+    expect(report.methods.size).toBe(fuzzer.targets.length);
     await expectHealthy(report, `seed ${SEED}`);
   }, 120_000);
 
   it('answers the fixed seeds', async () => {
-    const targets = loadTargets();
     for (const seed of FIXED_SEEDS) {
-      const report = await runFuzzCalls(client, makeCalls(targets, seed, FIXED_CALLS), { seed });
+      const fuzzer = new Fuzzer(loadInterfaces(), seed);
+      const report = await runFuzzCalls(client, fuzzer.calls(FIXED_CALLS), { seed, onReply: (r) => fuzzer.learn(r) });
       await expectHealthy(report, `seed ${seed}`);
     }
   }, 120_000);

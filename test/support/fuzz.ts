@@ -25,6 +25,8 @@ export function mulberry32(seed: number): () => number {
 
 export class Random {
   private readonly next: () => number;
+  /** Strings worth sending back: names from the XML, and ids and values the service answered with. */
+  readonly remembered: string[] = [];
   constructor(readonly seed: number) {
     this.next = mulberry32(seed);
   }
@@ -102,12 +104,37 @@ const POISON: Record<string, (random: Random) => string> = {
     r.pick(['', 'ftp://example.invalid', 'file:///etc/passwd', 'not a url', 'http://', 'x'.repeat(5000)]),
 };
 
-/** Every method of every interface in `dir` (dbus-interfaces/), with the keys its a{sv} arguments document. */
-export function loadTargets(dir = join(process.cwd(), 'dbus-interfaces')): FuzzTarget[] {
-  const interfaces: InterfaceSpec[] = readdirSync(dir)
+/** The standard interfaces every object of the service answers besides its own. */
+const STANDARD_XML = `<node>
+  <interface name="org.freedesktop.DBus.Properties">
+    <method name="Get"><arg type="s" direction="in"/><arg type="s" direction="in"/><arg type="v" direction="out"/></method>
+    <method name="GetAll"><arg type="s" direction="in"/><arg type="a{sv}" direction="out"/></method>
+    <method name="Set"><arg type="s" direction="in"/><arg type="s" direction="in"/><arg type="v" direction="in"/></method>
+  </interface>
+  <interface name="org.freedesktop.DBus.Introspectable">
+    <method name="Introspect"><arg type="s" direction="out"/></method>
+  </interface>
+  <interface name="org.freedesktop.DBus.Peer">
+    <method name="Ping"/>
+    <method name="GetMachineId"><arg type="s" direction="out"/></method>
+  </interface>
+</node>`;
+
+/** The interfaces in `dir` (dbus-interfaces/), then the standard ones. */
+export function loadInterfaces(dir = join(process.cwd(), 'dbus-interfaces')): InterfaceSpec[] {
+  const own = readdirSync(dir)
     .filter((file) => file.endsWith('.xml'))
     .sort()
     .flatMap((file) => parseIntrospection(readFileSync(join(dir, file), 'utf8')));
+  return [...own, ...parseIntrospection(STANDARD_XML)];
+}
+
+/** The names an interface declares (its own, its members'), to send back where a call takes a name. */
+const declaredNames = (interfaces: InterfaceSpec[]): string[] =>
+  interfaces.flatMap((i) => [i.name, ...[...i.methods, ...i.properties, ...i.signals].map((m) => m.name)]);
+
+/** Every method of every interface, with the keys its a{sv} arguments document. */
+function targetsOf(interfaces: InterfaceSpec[]): FuzzTarget[] {
   return interfaces.flatMap((iface) =>
     iface.methods.map((method) => {
       const keys = new Map<number, Map<string, string>>();
@@ -166,6 +193,7 @@ const ODD_UNICODE = [
 const CONTROLS = Array.from({ length: 31 }, (_, i) => String.fromCharCode(i + 1)).join('') + '\u007f\u0085';
 
 function hostileString(random: Random): string {
+  if (random.remembered.length > 0 && random.chance(0.15)) return random.pick(random.remembered);
   return random.pick([
     () => '',
     () => ' ',
@@ -373,12 +401,69 @@ export function makeCall(target: FuzzTarget, random: Random): FuzzCall {
   return { ...base, signature: method.inSignature, body, kind: 'hostile values' };
 }
 
-/** `count` calls spread evenly over the targets (every method gets its share), in a seeded order. */
-export function makeCalls(targets: FuzzTarget[], seed: number, count: number): FuzzCall[] {
-  const random = new Random(seed);
-  return Array.from({ length: count }, (_, i) =>
-    makeCall(i < targets.length ? targets[i]! : random.pick(targets), random),
-  );
+/** Every string in a reply (inside arrays, dictionaries and variants), up to `limit` characters long. */
+function stringsIn(value: unknown, limit: number, found: string[] = []): string[] {
+  if (typeof value === 'string') {
+    if (value.length > 0 && value.length <= limit) found.push(value);
+  } else if (value instanceof Variant) stringsIn(value.value, limit, found);
+  else if (Array.isArray(value)) for (const item of value) stringsIn(item, limit, found);
+  else if (typeof value === 'object' && value !== null)
+    for (const item of Object.values(value)) stringsIn(item, limit, found);
+  return found;
+}
+
+const REMEMBER_AT_MOST = 500;
+
+/**
+ * Makes the calls of one seeded run. Calls are made one at a time, so that
+ * strings the service answered with (ids of sessions, rules, jobs) come back
+ * in later calls and reach the code for things that exist; the same seed
+ * makes the same choices.
+ */
+export class Fuzzer {
+  private readonly random: Random;
+  readonly targets: FuzzTarget[];
+
+  constructor(
+    private readonly interfaces: InterfaceSpec[],
+    readonly seed: number,
+  ) {
+    this.targets = targetsOf(interfaces);
+    this.random = new Random(seed);
+    this.random.remembered.push(...new Set(declaredNames(interfaces)));
+  }
+
+  /** `count` calls; every method is called once first, then methods are picked at random. */
+  *calls(count: number): Generator<FuzzCall> {
+    for (let i = 0; i < count; i += 1) {
+      const call = makeCall(i < this.targets.length ? this.targets[i]! : this.random.pick(this.targets), this.random);
+      yield this.aimAtProperties(call);
+    }
+  }
+
+  /** Most Properties calls name a declared interface and property, so that every getter is called too. */
+  private aimAtProperties(call: FuzzCall): FuzzCall {
+    if (
+      call.interface !== 'org.freedesktop.DBus.Properties' ||
+      !call.signature.startsWith('s') ||
+      this.random.chance(0.3)
+    )
+      return call;
+    const iface = this.random.pick(this.interfaces.filter((i) => i.properties.length > 0));
+    const body = [iface.name, ...call.body.slice(1)];
+    if (call.signature.startsWith('ss')) body[1] = this.random.pick(iface.properties).name;
+    return { ...call, body };
+  }
+
+  /** Keeps the short strings of a successful reply, to send back later. */
+  learn(reply: unknown[]): void {
+    const remembered = this.random.remembered;
+    for (const text of stringsIn(reply, 256)) {
+      if (remembered.includes(text)) continue;
+      if (remembered.length >= REMEMBER_AT_MOST) remembered.splice(this.random.below(remembered.length), 1);
+      remembered.push(text);
+    }
+  }
 }
 
 /** A seed for a run that was not given one; printed, so the run can be replayed. */

@@ -78,15 +78,22 @@ export function judge(reply: unknown[] | undefined, error: unknown): { result: s
 
 export interface RunOptions {
   seed: number;
+  /** Called with the body of each successful reply. */
+  onReply?(reply: unknown[]): void;
   timeoutMs?: number;
   /** Called after each call, for progress. */
   onOutcome?(outcome: FuzzOutcome): void;
 }
 
 /** Sends `calls` one at a time and collects what came back. */
-export async function runFuzzCalls(client: MessageBus, calls: FuzzCall[], options: RunOptions): Promise<FuzzReport> {
+export async function runFuzzCalls(
+  client: MessageBus,
+  calls: Iterable<FuzzCall>,
+  options: RunOptions,
+): Promise<FuzzReport> {
   const report: FuzzReport = { calls: 0, results: new Map(), problems: [], methods: new Map() };
-  for (const [index, call] of calls.entries()) {
+  for (const call of calls) {
+    const index = report.calls;
     const started = performance.now();
     let reply: unknown[] | undefined;
     let failure: unknown;
@@ -101,6 +108,7 @@ export async function runFuzzCalls(client: MessageBus, calls: FuzzCall[], option
     }
     const ms = performance.now() - started;
     const { result, problems } = judge(reply, failure);
+    if (reply) options.onReply?.(reply);
     const method = `${call.interface}.${call.member}`;
     report.calls += 1;
     report.results.set(result, (report.results.get(result) ?? 0) + 1);
