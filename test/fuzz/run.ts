@@ -1,7 +1,7 @@
 // `npm run fuzz`: a long fuzz run against the real service on a private bus
 // (quiet watchers, no model): every method of every interface, hostile values
 // and wrong signatures, seeded so a failure can be replayed.
-//   node dist/fuzz/run.js [--calls 10000] [--seed N]
+//   node dist/fuzz/run.js [--calls 10000] [--seed N] [--parallel N (calls in flight at once, default 1)]
 // Exits 1 when any answer was Internal, carried a stack trace, was huge, or
 // never came, or when the service crashed or logged a failed call.
 import { parseArgs } from 'node:util';
@@ -12,11 +12,14 @@ import { startPrivateBus } from '../support/privateBus.js';
 import { BUS_NAME, OBJECT_PATH, quietWatch, startConfiguredService } from '../support/service.js';
 import { makeTempDir } from '../support/tempDir.js';
 
-const { values } = parseArgs({ options: { calls: { type: 'string' }, seed: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { calls: { type: 'string' }, seed: { type: 'string' }, parallel: { type: 'string' } },
+});
 const count = Number(values.calls ?? 10_000);
 const seed = Number(values.seed ?? freshSeed());
-if (!Number.isSafeInteger(count) || count < 1 || !Number.isSafeInteger(seed)) {
-  throw new Error('--calls and --seed take whole numbers');
+const concurrency = Number(values.parallel ?? 1);
+if (![count, seed, concurrency].every(Number.isSafeInteger) || count < 1 || concurrency < 1) {
+  throw new Error('--calls, --seed and --parallel take whole numbers');
 }
 
 const bus = await startPrivateBus();
@@ -24,11 +27,12 @@ const home = await makeTempDir('steward-fuzz-');
 const client = await bus.connect();
 const service = await startConfiguredService(bus, client, home.path, { logLevel: 'debug', watch: quietWatch() });
 const fuzzer = new Fuzzer(loadInterfaces(), seed);
-console.log(`fuzzing ${fuzzer.targets.length} methods with ${count} calls, seed ${seed}`);
+console.log(`fuzzing ${fuzzer.targets.length} methods with ${count} calls, seed ${seed}, ${concurrency} at a time`);
 
 const started = Date.now();
 const report = await runFuzzCalls(client, fuzzer.calls(count), {
   seed,
+  concurrency,
   onReply: (reply) => fuzzer.learn(reply),
   onOutcome: ({ index }) => {
     if ((index + 1) % 1000 === 0) console.log(`  ${index + 1} calls, ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -71,6 +75,6 @@ await service.stop();
 await bus.stop();
 await home.remove();
 if (report.problems.length > 0 || failedLines.length > 0 || crashes > 0 || !answersStatus) {
-  console.log(`\nreplay with: node dist/fuzz/run.js --calls ${count} --seed ${seed}`);
+  console.log(`\nreplay with: node dist/fuzz/run.js --calls ${count} --seed ${seed} --parallel ${concurrency}`);
   process.exitCode = 1;
 }

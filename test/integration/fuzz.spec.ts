@@ -112,10 +112,14 @@ describe('the service under fuzzing', () => {
     await expectHealthy(report, `seed ${SEED}`);
   }, 120_000);
 
-  it('answers the fixed seeds', async () => {
+  it('answers the fixed seeds, with several calls in flight at once', async () => {
     for (const seed of FIXED_SEEDS) {
       const fuzzer = new Fuzzer(loadInterfaces(), seed);
-      const report = await runFuzzCalls(client, fuzzer.calls(FIXED_CALLS), { seed, onReply: (r) => fuzzer.learn(r) });
+      const report = await runFuzzCalls(client, fuzzer.calls(FIXED_CALLS), {
+        seed,
+        concurrency: 8,
+        onReply: (r) => fuzzer.learn(r),
+      });
       await expectHealthy(report, `seed ${seed}`);
     }
   }, 120_000);

@@ -83,17 +83,20 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Called after each call, for progress. */
   onOutcome?(outcome: FuzzOutcome): void;
+  /** How many calls are in flight at once (1 unless given): more finds races between calls. */
+  concurrency?: number;
 }
 
-/** Sends `calls` one at a time and collects what came back. */
+/** Sends `calls`, `concurrency` at a time, and collects what came back. */
 export async function runFuzzCalls(
   client: MessageBus,
   calls: Iterable<FuzzCall>,
   options: RunOptions,
 ): Promise<FuzzReport> {
   const report: FuzzReport = { calls: 0, results: new Map(), problems: [], methods: new Map() };
-  for (const call of calls) {
-    const index = report.calls;
+  let sent = 0;
+  const send = async (call: FuzzCall) => {
+    const index = sent++;
     const started = performance.now();
     let reply: unknown[] | undefined;
     let failure: unknown;
@@ -124,7 +127,13 @@ export async function runFuzzCalls(
       );
     }
     options.onOutcome?.({ call, index, ms, result, problems });
-  }
+  };
+  // Each lane takes the next call when its last one was answered; the generator is shared.
+  const pending = calls[Symbol.iterator]();
+  const lane = async () => {
+    for (let next = pending.next(); !next.done; next = pending.next()) await send(next.value);
+  };
+  await Promise.all(Array.from({ length: options.concurrency ?? 1 }, lane));
   return report;
 }
 
