@@ -11,6 +11,7 @@ import { runFuzzCalls, slowestMethod } from '../support/fuzzRun.js';
 import { startPrivateBus } from '../support/privateBus.js';
 import { BUS_NAME, OBJECT_PATH, quietWatch, startConfiguredService } from '../support/service.js';
 import { makeTempDir } from '../support/tempDir.js';
+import { mb, rssOf } from '../bench/stats.js';
 
 const { values } = parseArgs({
   options: { calls: { type: 'string' }, seed: { type: 'string' }, parallel: { type: 'string' } },
@@ -29,6 +30,7 @@ const service = await startConfiguredService(bus, client, home.path, { logLevel:
 const fuzzer = new Fuzzer(loadInterfaces(), seed);
 console.log(`fuzzing ${fuzzer.targets.length} methods with ${count} calls, seed ${seed}, ${concurrency} at a time`);
 
+const rssBefore = await rssOf(service.process.pid!);
 const started = Date.now();
 const report = await runFuzzCalls(client, fuzzer.calls(count), {
   seed,
@@ -42,6 +44,7 @@ const seconds = (Date.now() - started) / 1000;
 // Nothing restarts the service here, so it crashed at most once.
 const crashes = service.process.exitCode === null && service.process.signalCode === null ? 0 : 1;
 
+const rssAfter = crashes === 0 ? await rssOf(service.process.pid!) : NaN;
 let answersStatus = false;
 if (crashes === 0) {
   const [status] = await callMethod(client, {
@@ -66,6 +69,7 @@ if (slowest) {
     `slowest method: ${slowest.method} (${slowest.maxMs.toFixed(0)} ms at worst, ${slowest.meanMs.toFixed(1)} ms on average)`,
   );
 }
+console.log(`service memory (RSS): ${mb(rssBefore).toFixed(0)} MB before, ${mb(rssAfter).toFixed(0)} MB after`);
 console.log(`service log: ${logLines.length} lines, the longest ${longestLogLine} characters`);
 console.log(`problems: ${report.problems.length}; 'call failed' lines in the service log: ${failedLines.length}`);
 for (const problem of report.problems.slice(0, 50)) console.log(`  ${problem.slice(0, 400)}`);
