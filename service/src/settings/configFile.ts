@@ -4,11 +4,11 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { z } from 'zod';
-import { configSchema, type Config } from '../config.js';
+import { configSchema, MAX_CONFIG_BYTES, type Config } from '../config.js';
 import { StewardError } from '../dbus/errors.js';
 import { _, format } from '../i18n.js';
 import { nestsDeeperThan } from '../jsonShape.js';
-import { readConfigText } from './configText.js';
+import { readSmallFile } from '../smallFile.js';
 
 export type JsonObject = { [key: string]: unknown };
 
@@ -64,7 +64,7 @@ export function validateConfig(content: unknown): Config {
 export async function readOwnSettings(file: string): Promise<JsonObject> {
   let text: string;
   try {
-    text = await readConfigText(file);
+    text = await readSmallFile(file, MAX_CONFIG_BYTES);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
     throw new StewardError(
