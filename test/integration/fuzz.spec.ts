@@ -1,4 +1,4 @@
-import { mkdir, symlink } from 'node:fs/promises';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Variant, type MessageBus } from '@jellybrick/dbus-next';
 import { callMethod } from '../../service/src/dbus/client.js';
@@ -13,6 +13,7 @@ import {
 } from '../support/fuzz.js';
 import { runFuzzCalls, type FuzzReport } from '../support/fuzzRun.js';
 import { errorOf } from '../support/errors.js';
+import { oddOllamaDirectory, placeOddFiles } from '../support/oddFiles.js';
 import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
 import {
   BUS_NAME,
@@ -61,6 +62,24 @@ const regressions = (): FuzzCall[] => [
   sendWithSchema(`${'{"type":"array","items":'.repeat(5_000)}{}${'}'.repeat(5_000)}`),
 ];
 
+/** The run found nothing wrong, and the service still runs, answers, and logged no failed call. */
+async function expectHealthy(client: MessageBus, service: RunningService, report: FuzzReport, what: string) {
+  expect(report.problems).withContext(what).toEqual([]);
+  expect(service.process.exitCode).withContext(`${what}: the service exited`).toBeNull();
+  const [status] = await callMethod(client, {
+    destination: BUS_NAME,
+    path: OBJECT_PATH,
+    interface: 'io.github.steward.Steward1',
+    member: 'GetStatus',
+  });
+  expect(status).withContext(`${what}: GetStatus`).toEqual(jasmine.any(Object));
+  const failed = service
+    .log()
+    .split('\n')
+    .filter((line) => /call failed|Steward keeps running/.test(line));
+  expect(failed).withContext(`${what}: the service log`).toEqual([]);
+}
+
 // The real service on a private bus (quiet watchers, no model), called with
 // every method of every interface, hostile values and wrong signatures.
 describe('the service under fuzzing', () => {
@@ -68,26 +87,6 @@ describe('the service under fuzzing', () => {
   let home: TempDir;
   let client: MessageBus;
   let service: RunningService;
-
-  const expectHealthy = async (report: FuzzReport, what: string) => {
-    expect(report.problems).withContext(what).toEqual([]);
-    expect(service.process.exitCode).withContext(`${what}: the service exited`).toBeNull();
-    const [status] = await callMethod(client, {
-      destination: BUS_NAME,
-      path: OBJECT_PATH,
-      interface: 'io.github.steward.Steward1',
-      member: 'GetStatus',
-    });
-    expect(status).withContext(`${what}: GetStatus`).toEqual(jasmine.any(Object));
-    expect(
-      service
-        .log()
-        .split('\n')
-        .filter((line) => /call failed|Steward keeps running/.test(line)),
-    )
-      .withContext(`${what}: the service log`)
-      .toEqual([]);
-  };
 
   beforeAll(async () => {
     bus = await startPrivateBus();
@@ -109,7 +108,7 @@ describe('the service under fuzzing', () => {
     expect(report.calls).toBe(CALLS);
     // Every declared method was called.
     expect(report.methods.size).toBe(fuzzer.targets.length);
-    await expectHealthy(report, `seed ${SEED}`);
+    await expectHealthy(client, service, report, `seed ${SEED}`);
   }, 120_000);
 
   it('answers the fixed seeds, with several calls in flight at once', async () => {
@@ -120,7 +119,7 @@ describe('the service under fuzzing', () => {
         concurrency: 8,
         onReply: (r) => fuzzer.learn(r),
       });
-      await expectHealthy(report, `seed ${seed}`);
+      await expectHealthy(client, service, report, `seed ${seed}`);
     }
   }, 120_000);
 
@@ -131,7 +130,7 @@ describe('the service under fuzzing', () => {
     expect(report.results.get('InvalidArgs'))
       .withContext([...report.results].join())
       .toBe(calls.length);
-    await expectHealthy(report, 'regressions');
+    await expectHealthy(client, service, report, 'regressions');
   }, 60_000);
 });
 
@@ -176,4 +175,55 @@ describe('the service whose configuration is a link to /dev/zero or a directory'
       }
     }, 60_000);
   }
+});
+
+// What a careless user, a crashed download or another program may leave where
+// the service looks for models and its state: FIFOs, links to /dev/zero,
+// directories, manifests of the wrong shape (test/support/oddFiles.ts).
+describe('the service among odd files', () => {
+  let bus: PrivateBus;
+  let home: TempDir;
+  let client: MessageBus;
+  let service: RunningService;
+
+  beforeAll(async () => {
+    bus = await startPrivateBus();
+    home = await makeTempDir();
+    client = await bus.connect();
+    await placeOddFiles(home.path);
+    await mkdir(join(home.path, 'config', 'steward'), { recursive: true });
+    await writeFile(
+      join(home.path, 'config', 'steward', 'config.json'),
+      JSON.stringify({ logLevel: 'debug', watch: quietWatch() }),
+    );
+    service = spawnService(bus.address, {
+      ...homeEnv(home.path),
+      XDG_DATA_HOME: join(home.path, 'data'),
+      OLLAMA_MODELS: oddOllamaDirectory(home.path),
+    });
+    await waitUntilReady(client, service);
+  });
+
+  afterAll(async () => {
+    await service?.stop();
+    await bus?.stop();
+    await home?.remove();
+  });
+
+  it(`lists no model at once, and answers hostile calls by name (seed ${SEED})`, async () => {
+    // A FIFO in the store once left Models.List waiting for ever.
+    const [models] = await callMethod(
+      client,
+      { destination: BUS_NAME, path: OBJECT_PATH, interface: 'io.github.steward.Steward1.Models', member: 'List' },
+      { timeoutMs: 10_000 },
+    );
+    expect(models).toEqual([]);
+    const fuzzer = new Fuzzer(loadInterfaces(), SEED);
+    const report = await runFuzzCalls(client, fuzzer.calls(200), {
+      seed: SEED,
+      timeoutMs: 10_000,
+      onReply: (r) => fuzzer.learn(r),
+    });
+    await expectHealthy(client, service, report, `odd files, seed ${SEED}`);
+  }, 120_000);
 });
