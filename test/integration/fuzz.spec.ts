@@ -1,4 +1,4 @@
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, symlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Variant, type MessageBus } from '@jellybrick/dbus-next';
 import { callMethod } from '../../service/src/dbus/client.js';
@@ -13,7 +13,7 @@ import {
 } from '../support/fuzz.js';
 import { runFuzzCalls, type FuzzReport } from '../support/fuzzRun.js';
 import { errorOf } from '../support/errors.js';
-import { oddOllamaDirectory, placeOddFiles } from '../support/oddFiles.js';
+import { startServiceAmongOddFiles } from '../support/oddFiles.js';
 import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
 import {
   BUS_NAME,
@@ -190,18 +190,7 @@ describe('the service among odd files', () => {
     bus = await startPrivateBus();
     home = await makeTempDir();
     client = await bus.connect();
-    await placeOddFiles(home.path);
-    await mkdir(join(home.path, 'config', 'steward'), { recursive: true });
-    await writeFile(
-      join(home.path, 'config', 'steward', 'config.json'),
-      JSON.stringify({ logLevel: 'debug', watch: quietWatch() }),
-    );
-    service = spawnService(bus.address, {
-      ...homeEnv(home.path),
-      XDG_DATA_HOME: join(home.path, 'data'),
-      OLLAMA_MODELS: oddOllamaDirectory(home.path),
-    });
-    await waitUntilReady(client, service);
+    service = await startServiceAmongOddFiles(bus, client, home.path);
   });
 
   afterAll(async () => {

@@ -4,9 +4,11 @@ import { execFile } from 'node:child_process';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type { MessageBus } from '@jellybrick/dbus-next';
+import { homeEnv, quietWatch, spawnService, waitUntilReady, type RunningService } from './service.js';
 
 /** Fills the model store, the Ollama directory and the state directory of a service kept in `home` with odd files. */
-export async function placeOddFiles(home: string): Promise<void> {
+async function placeOddFiles(home: string): Promise<void> {
   const store = join(home, 'data', 'steward', 'models');
   const ollama = join(home, 'ollama');
   const state = join(home, 'state', 'steward');
@@ -40,5 +42,23 @@ export async function placeOddFiles(home: string): Promise<void> {
   await mkdir(join(manifests, 'dir'));
 }
 
-/** Where placeOddFiles put the Ollama directory, for OLLAMA_MODELS. */
-export const oddOllamaDirectory = (home: string) => join(home, 'ollama');
+/** Starts a quiet service (no watchers, no model) kept in `home`, among odd files; resolves when it is ready. */
+export async function startServiceAmongOddFiles(
+  bus: { address: string },
+  client: MessageBus,
+  home: string,
+): Promise<RunningService> {
+  await placeOddFiles(home);
+  await mkdir(join(home, 'config', 'steward'), { recursive: true });
+  await writeFile(
+    join(home, 'config', 'steward', 'config.json'),
+    JSON.stringify({ logLevel: 'debug', watch: quietWatch() }),
+  );
+  const service = spawnService(bus.address, {
+    ...homeEnv(home),
+    XDG_DATA_HOME: join(home, 'data'),
+    OLLAMA_MODELS: join(home, 'ollama'),
+  });
+  await waitUntilReady(client, service);
+  return service;
+}
