@@ -14,6 +14,9 @@ const ALLOWED_ERRORS =
   /^(io\.github\.steward\.Steward1\.Error\.(?!Internal$)\w+|org\.freedesktop\.DBus\.Error\.(UnknownMethod|InvalidArgs|UnknownInterface|UnknownProperty|PropertyReadOnly))$/;
 // What a leaked stack or source location looks like.
 const STACK = /^\s+at |\bdist\/|\/src\/\S+\.ts\b|\.m?js:\d+/m;
+// What a JavaScript error passed on as the message of a named error looks like.
+const JS_ERROR =
+  /\b(TypeError|RangeError|ReferenceError)\b|Cannot read properties|is not a function|Maximum call stack|Invalid string length/;
 
 export interface FuzzOutcome {
   call: FuzzCall;
@@ -72,6 +75,7 @@ export function judge(reply: unknown[] | undefined, error: unknown): { result: s
   const text = error.text ?? '';
   if (!ALLOWED_ERRORS.test(error.type)) problems.push(`error ${error.type}: ${text.slice(0, 200)}`);
   if (STACK.test(text)) problems.push(`a stack trace or source path in the error: ${text.slice(0, 300)}`);
+  if (JS_ERROR.test(text)) problems.push(`a JavaScript error's text in the error: ${text.slice(0, 300)}`);
   if (text.length > MAX_ERROR_MESSAGE) problems.push(`an error message of ${text.length} characters`);
   return { result: error.type.replace(/^.*\.Error\./, ''), problems };
 }
