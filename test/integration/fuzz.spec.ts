@@ -73,11 +73,14 @@ async function expectHealthy(client: MessageBus, service: RunningService, report
     member: 'GetStatus',
   });
   expect(status).withContext(`${what}: GetStatus`).toEqual(jasmine.any(Object));
-  const failed = service
-    .log()
-    .split('\n')
-    .filter((line) => /call failed|Steward keeps running/.test(line));
+  const lines = service.log().split('\n');
+  const failed = lines.filter((line) => /call failed|Steward keeps running/.test(line));
   expect(failed).withContext(`${what}: the service log`).toEqual([]);
+  // The calls carry strings of up to 1 MB; a log line that echoes one would be far longer.
+  const longest = lines.reduce((a, b) => (b.length > a.length ? b : a), '');
+  expect(longest.length)
+    .withContext(`${what}: the longest log line: ${longest.slice(0, 300)}`)
+    .toBeLessThan(8_000);
 }
 
 // The real service on a private bus (quiet watchers, no model), called with
