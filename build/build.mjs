@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Builds everything into dist/: the service and CLI (Node), the extension
 // directory (GJS), the translation template, and the test bundles.
-//   node build/build.mjs [service|extension|tests|bench|corpus ...]   (default: all but bench and corpus)
+//   node build/build.mjs [service|extension|tests|bench|corpus|fuzz ...]   (default: all but bench, corpus and fuzz)
 // STEWARD_DIST=DIR builds into DIR instead, and STEWARD_SPECS=REGEX bundles only
 // the matching spec files: for working on one part while another build runs.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -236,12 +236,27 @@ async function buildCorpus() {
   });
 }
 
+async function buildFuzz() {
+  const out = join(dist, 'fuzz');
+  rmSync(out, { recursive: true, force: true });
+  await esbuild.build({
+    ...shared,
+    entryPoints: ['test/fuzz/run.ts'],
+    outdir: out,
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: 'inline',
+  });
+}
+
 const targets = {
   service: buildService,
   extension: buildExtension,
   tests: buildTests,
   bench: buildBench,
   corpus: buildCorpus,
+  fuzz: buildFuzz,
 };
 // The benchmarks are slow and timing-sensitive: they run on their own (npm run bench).
 const defaults = ['service', 'extension', 'tests'];

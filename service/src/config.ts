@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { userPatternProblem } from './engine/redact.js';
 import { SEVERITIES } from './findings/types.js';
+import { readSmallFile } from './smallFile.js';
 
 const remoteEndpointSchema = z
   .object({
@@ -154,6 +154,9 @@ export type ConfigLoad =
   | { status: 'loaded'; config: Config }
   | { status: 'invalid'; config: Config; problem: string };
 
+/** Far larger than any configuration. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
 /**
  * Reads the configuration file. A missing file means defaults; a broken one
  * also gives the defaults plus a description of the problem, and the file is
@@ -162,7 +165,7 @@ export type ConfigLoad =
 export async function loadConfig(file: string): Promise<ConfigLoad> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readSmallFile(file, MAX_CONFIG_BYTES);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { status: 'missing', config: defaultConfig };
     return { status: 'invalid', config: defaultConfig, problem: `cannot read ${file}: ${(error as Error).message}` };

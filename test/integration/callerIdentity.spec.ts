@@ -1,7 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { callerIdentity, describeIdentity } from '../../service/src/dbus/callerIdentity.js';
 import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
+import { makeTempDir, type TempDir } from '../support/tempDir.js';
 
 // A bus peer that pretends to be GNOME Shell in everything it controls: its process title (which is also what
 // /proc/PID/cmdline shows) and its comm.
@@ -44,4 +49,66 @@ describe("the audit trail's caller", () => {
     expect(described).toBe(`${name} (pid ${pretender.pid}, uid ${process.getuid!()}, ${process.execPath})`);
     expect(described).not.toContain('gnome-shell');
   });
+});
+
+// A peer in a bubblewrap sandbox of its own, whose root holds `flatpakInfo` at /.flatpak-info.
+describe("the audit trail's caller in a sandbox", () => {
+  let bus: PrivateBus;
+  let dir: TempDir;
+  const peers: ChildProcess[] = [];
+
+  beforeAll(async () => {
+    bus = await startPrivateBus();
+    dir = await makeTempDir();
+  });
+  afterAll(async () => {
+    for (const peer of peers) peer.kill();
+    await bus.stop();
+    await dir.remove();
+  });
+
+  async function sandboxedPeer(flatpakInfo: string): Promise<{ peer: ChildProcess; name: string }> {
+    // --die-with-parent: the peer ends with bwrap when the test kills it.
+    const sandbox = ['--die-with-parent', '--tmpfs', '/', '--ro-bind', '/usr', '/usr', '--symlink', 'usr/lib', '/lib'];
+    sandbox.push(
+      '--symlink',
+      'usr/lib64',
+      '/lib64',
+      '--symlink',
+      'usr/bin',
+      '/bin',
+      '--proc',
+      '/proc',
+      '--dev',
+      '/dev',
+    );
+    // The bus socket (under the temporary directory) and the built code with its node_modules.
+    sandbox.push('--bind', tmpdir(), tmpdir(), '--ro-bind', '/work', '/work', '--chdir', process.cwd());
+    sandbox.push('--bind', flatpakInfo, '/.flatpak-info');
+    const peer = spawn('bwrap', [...sandbox, process.execPath, '--input-type=module', '-e', PRETENDER], {
+      env: { ...process.env, BUS: bus.address },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    peers.push(peer);
+    const [chunk] = (await once(peer.stdout!, 'data')) as [Buffer];
+    return { peer, name: chunk.toString().trim() };
+  }
+
+  it('is named by the Flatpak app its sandbox declares', async () => {
+    const info = join(dir.path, 'flatpak-info');
+    await writeFile(info, '[Application]\nname=org.example.App\nruntime=runtime/org.gnome.Platform/x86_64/48\n');
+    const { name } = await sandboxedPeer(info);
+    const identity = await callerIdentity(await bus.connect(), name);
+    expect(identity.sandboxedApp).toBe('flatpak org.example.App');
+  });
+
+  it('is described at once when its /.flatpak-info is a FIFO, which no one writes', async () => {
+    const fifo = join(dir.path, 'fifo');
+    await promisify(execFile)('mkfifo', [fifo]);
+    const { name } = await sandboxedPeer(fifo);
+    const started = Date.now();
+    const identity = await callerIdentity(await bus.connect(), name);
+    expect(identity.sandboxedApp).toBeNull();
+    expect(Date.now() - started).toBeLessThan(2_000);
+  }, 10_000);
 });

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { StewardError } from '../../service/src/dbus/errors.js';
 import { createLogger } from '../../service/src/logging.js';
 import type { Hardware } from '../../service/src/models/fit.js';
@@ -140,6 +142,52 @@ describe('the model store', () => {
     await store.list();
     // Files that did not change are not read again, so the damaged one is not reported again.
     expect(logged.filter((line) => line.includes('skipping a model file')).length).toBe(1);
+  });
+
+  it('lists the models at once beside a FIFO, a link to /dev/zero, directories and odd manifests', async () => {
+    const root = join(dir.path, 'ollama');
+    const manifests = join(root, 'manifests', 'registry.ollama.ai', 'library', 'odd');
+    await mkdir(manifests, { recursive: true });
+    await promisify(execFile)('mkfifo', [join(options.storeDirectory, 'fifo.gguf')]);
+    await symlink('/dev/zero', join(options.storeDirectory, 'zero.gguf'));
+    await mkdir(join(options.storeDirectory, 'dir.gguf'));
+    await promisify(execFile)('mkfifo', [join(manifests, 'fifo')]);
+    await symlink('/dev/zero', join(manifests, 'zero'));
+    for (const [tag, text] of [
+      ['null', 'null'],
+      ['number', '{"layers":5}'],
+      ['nulls', '{"layers":[null]}'],
+    ]) {
+      await writeFile(join(manifests, tag!), text!);
+    }
+    // A blob that is a FIFO, named by a well-formed manifest.
+    const fifoHex = 'f'.repeat(64);
+    await promisify(execFile)('mkfifo', [join(root, 'blobs', `sha256-${fifoHex}`)]);
+    const layers = [{ mediaType: 'application/vnd.ollama.image.model', digest: `sha256:${fifoHex}` }];
+    await writeFile(join(manifests, 'fifo-blob'), JSON.stringify({ layers }));
+    await mkdir(join(dir.path, 'state', 'steward'), { recursive: true });
+    await symlink('/dev/zero', options.activeModelFile);
+    // A header that counts 2^62 tensors made the inspector grow to gigabytes until it was killed.
+    const header = Buffer.alloc(64);
+    header.write('GGUF', 0, 'ascii');
+    header.writeUInt32LE(3, 4);
+    header.writeBigUInt64LE(2n ** 62n, 8);
+    await writeFile(join(options.storeDirectory, 'bomb.gguf'), header);
+
+    const store = new ModelStore(options);
+    const ids = (await store.list()).map((m) => m.id);
+    expect(ids).toEqual(['store:mine.gguf', 'ollama:tinyllama:latest']);
+    expect(await store.active()).toBeUndefined();
+  }, 10_000);
+
+  it('lists no model, rather than failing, when the inspector stops', async () => {
+    const script = join(dir.path, 'crashing-inspector.js');
+    await writeFile(script, 'process.exit(3);\n');
+    const logged: string[] = [];
+    const logger = createLogger({ level: 'debug', journal: false, write: (line) => logged.push(line) });
+    expect(await new ModelStore({ ...options, inspectorScript: script, logger }).list()).toEqual([]);
+    // Each file was tried on its own before it was given up.
+    expect(logged.filter((line) => line.includes('the model inspector stopped (exit code 3)')).length).toBe(2);
   });
 
   it('lists an empty store that does not exist yet', async () => {

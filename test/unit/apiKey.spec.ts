@@ -1,5 +1,7 @@
-import { chmod, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { StewardError } from '../../service/src/dbus/errors.js';
 import { readApiKey } from '../../service/src/engine/apiKey.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
@@ -64,6 +66,19 @@ describe('reading the API key from a file', () => {
   it('refuses an empty key file', async () => {
     const file = await keyFile('\n', 0o600);
     expect((await failureOf(readApiKey({ file, url: URL }))).errorName).toBe('InvalidArgs');
+  });
+
+  it('refuses at once a key file that is a FIFO, a directory or too large, naming it', async () => {
+    const fifo = join(dir.path, 'fifo');
+    await promisify(execFile)('mkfifo', ['-m', '600', fifo]);
+    const directory = join(dir.path, 'directory');
+    await mkdir(directory, { mode: 0o700 });
+    const large = await keyFile('k'.repeat(64 * 1024 + 1), 0o600);
+    for (const file of [fifo, directory, large]) {
+      const error = await failureOf(readApiKey({ file, url: URL }));
+      expect(error.errorName).withContext(file).toBe('NotFound');
+      expect(error.message).toBe(`the API key file ${file} is not a regular file of at most 64 KB`);
+    }
   });
 
   it('has no key without a file or a session bus', async () => {

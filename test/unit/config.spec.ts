@@ -1,4 +1,4 @@
-import { readFile, writeFile, mkdir, chmod, stat } from 'node:fs/promises';
+import { readFile, writeFile, mkdir, chmod, stat, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { defaultConfig, loadConfig } from '../../service/src/config.js';
 import { ensurePrivateDirectory, resolvePaths } from '../../service/src/paths.js';
@@ -80,6 +80,12 @@ describe('loadConfig', () => {
     await mkdir(file);
     const load = await loadConfig(file);
     expect(load.status === 'invalid' && load.problem).toContain(`cannot read ${file}`);
+  });
+
+  it('refuses a link to a device that never ends, rather than reading it', async () => {
+    await symlink('/dev/zero', file);
+    const load = await loadConfig(file);
+    expect(load.status === 'invalid' && load.problem).toBe(`cannot read ${file}: it is not a regular file`);
   });
 });
 

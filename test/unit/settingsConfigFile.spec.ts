@@ -1,4 +1,4 @@
-import { readdir, readFile, stat, writeFile, mkdir } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile, mkdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseValue, patchFor } from '../../service/src/cli/config.js';
 import { defaultConfig } from '../../service/src/config.js';
@@ -63,6 +63,18 @@ describe('parsePatch', () => {
         .withContext(text)
         .toThrowMatching((error: unknown) => (error as StewardError).errorName === 'InvalidArgs');
     }
+  });
+
+  it('refuses a patch nested deeper than any setting, which overflowed the stack while merging', () => {
+    const deep = `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`;
+    expect(() => parsePatch(deep)).toThrowMatching(
+      (error: unknown) =>
+        (error as StewardError).errorName === 'InvalidArgs' &&
+        (error as StewardError).message === 'the patch nests deeper than 32 levels',
+    );
+    expect(parsePatch('{"fixes":{"policy":{"rules":[{"action":"x"}]}}}')).toEqual({
+      fixes: { policy: { rules: [{ action: 'x' }] } },
+    });
   });
 });
 
@@ -129,6 +141,19 @@ describe('the configuration file', () => {
 
   it('counts as empty when it does not exist', async () => {
     expect(await readOwnSettings(file)).toEqual({});
+  });
+
+  it('refuses a directory or a link to /dev/zero in its place as InvalidArgs, leaving it there', async () => {
+    await mkdir(file, { recursive: true });
+    const directory = await refusal(readOwnSettings(file));
+    expect(directory.errorName).toBe('InvalidArgs');
+    expect(directory.message).toContain('it is not a regular file');
+    expect((await stat(file)).isDirectory()).toBe(true);
+    const link = join(dir.path, 'zero.json');
+    await symlink('/dev/zero', link);
+    const zero = await refusal(updateConfigFile(link, { logLevel: 'debug' }));
+    expect(zero.errorName).toBe('InvalidArgs');
+    expect(zero.message).toContain('it is not a regular file');
   });
 });
 

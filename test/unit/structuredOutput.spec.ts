@@ -44,4 +44,34 @@ describe('structured answers', () => {
     expect(failure(() => parseJsonSchema('[1]')).message).toBe('json-schema must be a JSON Schema object');
     expect(failure(() => parseJsonSchema('"string"')).errorName).toBe('InvalidArgs');
   });
+
+  it('refuses schemas that refer to themselves, which overflowed the stack when an answer was checked', () => {
+    const recursive = [
+      '{"$ref":"#"}',
+      '{"allOf":[{"$ref":"#"}]}',
+      '{"type":"object","properties":{"self":{"$ref":"#"}}}',
+      '{"$defs":{"a":{"$ref":"#/$defs/b"},"b":{"$ref":"#/$defs/a"}},"$ref":"#/$defs/a"}',
+      '{"$defs":{"n":{"type":"array","items":{"$ref":"#//$defs//n"}}},"$ref":"#/$defs/n"}',
+    ];
+    for (const text of recursive) {
+      expect(failure(() => parseJsonSchema(text)).message)
+        .withContext(text)
+        .toBe('json-schema refers to itself; recursive schemas are not supported');
+    }
+    // Definitions used from several places are no recursion.
+    const shared =
+      '{"$defs":{"id":{"type":"string"}},"type":"object","properties":{"a":{"$ref":"#/$defs/id"},"b":{"$ref":"#/$defs/id"}}}';
+    expect(parseJsonSchema(shared).validator.safeParse({ a: 'x', b: 'y' }).success).toBe(true);
+  });
+
+  it('refuses schemas nested deeper than it checks, before converting them', () => {
+    const deep = `${'{"type":"array","items":'.repeat(5_000)}{}${'}'.repeat(5_000)}`;
+    expect(failure(() => parseJsonSchema(deep)).message).toBe('json-schema nests deeper than 64 levels');
+    const manyRefs = JSON.stringify({
+      $defs: { s: { type: 'string' } },
+      type: 'object',
+      properties: Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`p${i}`, { $ref: '#/$defs/s' }])),
+    });
+    expect(failure(() => parseJsonSchema(manyRefs)).message).toBe('json-schema has more than 256 $refs');
+  });
 });

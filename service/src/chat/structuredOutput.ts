@@ -3,6 +3,12 @@
 // so the answer is validated again here before anyone relies on it.
 import { z, type core } from 'zod';
 import { StewardError } from '../dbus/errors.js';
+import { _, format } from '../i18n.js';
+import { nestsDeeperThan } from '../jsonShape.js';
+
+// Far more than an answer's schema needs; converting and validating recurse once per level and per $ref.
+const MAX_SCHEMA_DEPTH = 64;
+const MAX_SCHEMA_REFS = 256;
 
 export interface JsonSchemaRequest {
   schema: Record<string, unknown>;
@@ -20,6 +26,22 @@ export function parseJsonSchema(text: string): JsonSchemaRequest {
   if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
     throw new StewardError('InvalidArgs', 'json-schema must be a JSON Schema object');
   }
+  if (nestsDeeperThan(schema, MAX_SCHEMA_DEPTH)) {
+    throw new StewardError(
+      'InvalidArgs',
+      format(_('json-schema nests deeper than {depth} levels'), { depth: MAX_SCHEMA_DEPTH }),
+    );
+  }
+  const refs = localRefs(schema);
+  if (refs.length > MAX_SCHEMA_REFS) {
+    throw new StewardError(
+      'InvalidArgs',
+      format(_('json-schema has more than {count} $refs'), { count: MAX_SCHEMA_REFS }),
+    );
+  }
+  // Validating against a schema that contains itself recursed until the stack ran out.
+  if (refersToItself(refs))
+    throw new StewardError('InvalidArgs', _('json-schema refers to itself; recursive schemas are not supported'));
   try {
     return {
       schema: schema as Record<string, unknown>,
@@ -44,4 +66,62 @@ export function validateAnswer(text: string, validator: z.ZodType): unknown {
     throw new StewardError('InvalidOutput', `the answer does not match the JSON schema: ${issues.join('; ')}`);
   }
   return result.data;
+}
+
+/** A "$ref" to a place in the same document: where it stands and where it points, as JSON Pointer segments. */
+interface LocalRef {
+  at: string[];
+  target: string[];
+}
+
+/** Every local "$ref" ("#…") in `schema`, found without recursion. */
+function localRefs(schema: object): LocalRef[] {
+  const refs: LocalRef[] = [];
+  const pending: [unknown, string[]][] = [[schema, []]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [node, at] = next;
+    if (typeof node !== 'object' || node === null) continue;
+    for (const [key, value] of Object.entries(node)) {
+      if (key === '$ref' && typeof value === 'string' && value.startsWith('#')) {
+        refs.push({ at, target: pointerSegments(value) });
+      }
+      pending.push([value, [...at, key]]);
+    }
+  }
+  return refs;
+}
+
+/** Where zod's fromJSONSchema resolves a local ref: the root, or a whole definition ("#/$defs/name/…" is "name"). */
+function pointerSegments(ref: string): string[] {
+  const path = ref.slice(1).split('/').filter(Boolean);
+  return path.slice(0, 2).map((segment) => segment.replaceAll('~1', '/').replaceAll('~0', '~'));
+}
+
+const within = (path: string[], prefix: string[]) => prefix.every((segment, i) => path[i] === segment);
+
+/** Whether following $refs can lead back to where it started: a ref leads to every ref inside its target. */
+function refersToItself(refs: LocalRef[]): boolean {
+  const leadsTo = refs.map((ref) => refs.flatMap((other, j) => (within(other.at, ref.target) ? [j] : [])));
+  const state = new Array<'new' | 'open' | 'done'>(refs.length).fill('new');
+  for (let start = 0; start < refs.length; start += 1) {
+    if (state[start] !== 'new') continue;
+    // Depth-first with an explicit stack: each ref with the index of its next successor.
+    const stack: { ref: number; next: number }[] = [{ ref: start, next: 0 }];
+    state[start] = 'open';
+    for (let top = stack.at(-1); top; top = stack.at(-1)) {
+      const successor = leadsTo[top.ref]?.[top.next];
+      if (successor === undefined) {
+        state[top.ref] = 'done';
+        stack.pop();
+        continue;
+      }
+      top.next += 1;
+      if (state[successor] === 'open') return true;
+      if (state[successor] === 'new') {
+        state[successor] = 'open';
+        stack.push({ ref: successor, next: 0 });
+      }
+    }
+  }
+  return false;
 }

@@ -1,8 +1,9 @@
 // Who called: from the bus daemon's word (GetConnectionCredentials) and the
 // kernel's (/proc/PID/exe, a sandbox's own marker), never from what the caller
 // says of itself — its command line and process title are its to set.
-import { readFile, readlink } from 'node:fs/promises';
+import { readlink } from 'node:fs/promises';
 import type { MessageBus } from '@jellybrick/dbus-next';
+import { readSmallFile } from '../smallFile.js';
 import { callMethod } from './client.js';
 
 export interface CallerIdentity {
@@ -47,7 +48,8 @@ async function sandboxedApp(pid: number | null, label: string | null): Promise<s
   const snap = /^snap\.([^.\s]+)\./.exec(label ?? '')?.[1];
   if (snap) return `snap ${snap}`;
   if (pid === null) return null;
-  const info = await readFile(`/proc/${pid}/root/.flatpak-info`, 'utf8').catch(() => null);
+  // The caller's own root: in a sandbox it made itself, this may be a FIFO or a link to /dev/zero.
+  const info = await readSmallFile(`/proc/${pid}/root/.flatpak-info`, 64 * 1024).catch(() => null);
   const name = info && /^\[Application\][^[]*?^name=(\S+)/m.exec(info)?.[1];
   return name ? `flatpak ${name}` : null;
 }

@@ -1,5 +1,6 @@
 // Where the remote endpoint's API key comes from: a file only its owner can
 // read, or the user's keyring through the Secret Service D-Bus API.
+import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Variant, type MessageBus } from '@jellybrick/dbus-next';
 import { callMethod, SignalRouter, type CallTarget } from '../dbus/client.js';
@@ -69,14 +70,22 @@ export async function storeApiKey(bus: MessageBus, url: string, key: string): Pr
   }
 }
 
+// Far more than any API key.
+const MAX_KEY_FILE_BYTES = 64 * 1024;
+
 async function readKeyFile(file: string): Promise<string> {
-  const handle = await open(file, 'r').catch((error: NodeJS.ErrnoException) => {
+  // O_NONBLOCK: opening a FIFO would otherwise wait for a writer for ever.
+  const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK).catch((error: NodeJS.ErrnoException) => {
     const cause = { ENOENT: 'no such file', EACCES: 'permission denied' }[error.code ?? ''] ?? error.message;
     throw new StewardError('NotFound', `cannot read the API key file ${file}: ${cause}`);
   });
   try {
     // Checked on the open file, so the file read is the file checked.
-    const { mode } = await handle.stat();
+    const info = await handle.stat();
+    if (!info.isFile() || info.size > MAX_KEY_FILE_BYTES) {
+      throw new StewardError('NotFound', `the API key file ${file} is not a regular file of at most 64 KB`);
+    }
+    const { mode } = info;
     if ((mode & 0o077) !== 0) {
       throw new StewardError(
         'NotAuthorized',

@@ -1,11 +1,14 @@
+import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 
 const GGUF_MAGIC = Buffer.from('GGUF', 'ascii');
 
-/** True when the file starts with the GGUF magic; cheap enough to run on every listing. */
+/** True when the file is a regular file that starts with the GGUF magic; cheap enough to run on every listing. */
 export async function hasGgufMagic(path: string): Promise<boolean> {
-  const handle = await open(path, 'r');
+  // O_NONBLOCK: opening a FIFO would otherwise wait for a writer for ever. A device (a link to /dev/zero) is no model.
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
+    if (!(await handle.stat()).isFile()) return false;
     const head = Buffer.alloc(GGUF_MAGIC.length);
     const { bytesRead } = await handle.read(head, 0, head.length, 0);
     return bytesRead === head.length && head.equals(GGUF_MAGIC);
@@ -31,7 +34,38 @@ export interface ModelMetadata {
 
 type Numeric = number | bigint;
 
+// magic, version (u32), tensor count (u64), metadata key count (u64)
+const HEADER_BYTES = 24;
+// Each tensor info and each key-value pair takes at least a string (u64 length and a byte) and a u32 type.
+const MIN_ENTRY_BYTES = 13n;
+
+/**
+ * Refuses a file whose header counts more tensors and keys than the file could
+ * hold: the GGUF reader believes the counts, and a damaged header made it grow
+ * to gigabytes without end.
+ */
+async function checkHeaderCounts(path: string): Promise<void> {
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const { size } = await handle.stat();
+    const header = Buffer.alloc(HEADER_BYTES);
+    const { bytesRead } = await handle.read(header, 0, HEADER_BYTES, 0);
+    if (bytesRead < HEADER_BYTES) throw new Error('the file ends inside the GGUF header');
+    const version = header.readUInt32LE(4);
+    // Version 1 counted in u32, and a big-endian file reads as a huge version: the reader judges those itself.
+    if (version < 2 || version > 3) return;
+    const tensors = header.readBigUInt64LE(8);
+    const keys = header.readBigUInt64LE(16);
+    if ((tensors + keys) * MIN_ENTRY_BYTES > BigInt(size)) {
+      throw new Error(`the GGUF header counts ${tensors} tensors and ${keys} keys, more than the file can hold`);
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
 export async function readModelMetadata(path: string): Promise<ModelMetadata> {
+  await checkHeaderCounts(path);
   // Loaded on first use: node-llama-cpp is large, and most runs of the service never list models.
   const { GgufFileType, readGgufFileInfo } = await import('node-llama-cpp');
   const info = await readGgufFileInfo(path, {

@@ -1,5 +1,7 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join, sep } from 'node:path';
+import { z } from 'zod';
+import { readSmallFile } from '../smallFile.js';
 import { hasGgufMagic } from './gguf.js';
 
 export interface OllamaModel {
@@ -13,9 +15,11 @@ export interface OllamaModel {
 const MODEL_MEDIA_TYPE = 'application/vnd.ollama.image.model';
 const DEFAULT_PREFIX = ['registry.ollama.ai', 'library'];
 
-interface Manifest {
-  layers?: { mediaType?: string; digest?: string }[];
-}
+// Manifests are a few hundred bytes; other programs write them, so their shape is checked.
+const MAX_MANIFEST_BYTES = 1024 * 1024;
+const manifestSchema = z.object({
+  layers: z.array(z.object({ mediaType: z.string().optional(), digest: z.string().optional() })).optional(),
+});
 
 /**
  * The GGUF models in Ollama stores: manifests/<registry>/<namespace>/<name>/<tag>
@@ -50,9 +54,9 @@ async function listStore(directory: string): Promise<OllamaModel[]> {
 }
 
 async function modelBlob(directory: string, manifestPath: string): Promise<string | undefined> {
-  let manifest: Manifest;
+  let manifest: z.infer<typeof manifestSchema>;
   try {
-    manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as Manifest;
+    manifest = manifestSchema.parse(JSON.parse(await readSmallFile(manifestPath, MAX_MANIFEST_BYTES)));
   } catch {
     return undefined; // a manifest Ollama is writing, or not one at all
   }

@@ -1,12 +1,13 @@
-import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { StewardError } from '../dbus/errors.js';
 import type { Logger } from '../logging.js';
 import { ensurePrivateDirectory } from '../paths.js';
+import { readSmallFile } from '../smallFile.js';
 import type { ArchitectureSupport } from './architectures.js';
 import { assessFit, estimateRequiredBytes, type FitAssessment, type Hardware } from './fit.js';
 import { hasGgufMagic, type ModelMetadata } from './gguf.js';
-import { inspectModels } from './inspect.js';
+import { inspectModels, type Inspection } from './inspect.js';
 import type { ModelLocations } from './locations.js';
 import { listOllamaModels } from './ollama.js';
 
@@ -105,7 +106,7 @@ export class ModelStore {
 
   private async activeId(): Promise<string | undefined> {
     try {
-      const { id } = JSON.parse(await readFile(this.options.activeModelFile, 'utf8')) as { id?: unknown };
+      const { id } = JSON.parse(await readSmallFile(this.options.activeModelFile, 64 * 1024)) as { id?: unknown };
       return typeof id === 'string' ? id : undefined;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
@@ -162,10 +163,20 @@ export class ModelStore {
 
   private async inspect(files: CandidateFile[]): Promise<void> {
     if (files.length === 0) return;
-    const results = await inspectModels(
-      this.options.inspectorScript,
-      files.map((file) => file.path),
-    );
+    let results: Record<string, Inspection>;
+    try {
+      results = await inspectModels(
+        this.options.inspectorScript,
+        files.map((file) => file.path),
+      );
+    } catch (error) {
+      if (files.length > 1) {
+        // One file that stopped the inspector (killed when it ran too long) must not hide the others.
+        for (const file of files) await this.inspect([file]);
+        return;
+      }
+      results = Object.fromEntries(files.map((file) => [file.path, { error: String(error) }]));
+    }
     for (const file of files) {
       const result = results[file.path] ?? { error: 'no answer from the model inspector' };
       if ('error' in result) this.skip(file.path, result.error);

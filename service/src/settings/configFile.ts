@@ -1,13 +1,19 @@
 // Changes to the configuration file: what the user set, patched, checked, and
 // written so that the service never reads a half-written file.
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { z } from 'zod';
-import { configSchema, defaultConfig, type Config } from '../config.js';
+import { configSchema, defaultConfig, MAX_CONFIG_BYTES, type Config } from '../config.js';
 import { StewardError } from '../dbus/errors.js';
+import { _, format } from '../i18n.js';
+import { nestsDeeperThan } from '../jsonShape.js';
+import { readSmallFile } from '../smallFile.js';
 
 export type JsonObject = { [key: string]: unknown };
+
+// Far deeper than the configuration goes; merging recurses once per level.
+const MAX_PATCH_DEPTH = 32;
 
 const isObject = (value: unknown): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -33,6 +39,12 @@ export function parsePatch(text: string): JsonObject {
     throw new StewardError('InvalidArgs', `the patch is not valid JSON: ${(error as Error).message}`);
   }
   if (!isObject(patch)) throw new StewardError('InvalidArgs', 'the patch must be a JSON object');
+  if (nestsDeeperThan(patch, MAX_PATCH_DEPTH)) {
+    throw new StewardError(
+      'InvalidArgs',
+      format(_('the patch nests deeper than {depth} levels'), { depth: MAX_PATCH_DEPTH }),
+    );
+  }
   return patch;
 }
 
@@ -52,10 +64,13 @@ export function validateConfig(content: unknown): Config {
 export async function readOwnSettings(file: string): Promise<JsonObject> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readSmallFile(file, MAX_CONFIG_BYTES);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw error;
+    throw new StewardError(
+      'InvalidArgs',
+      `${file} cannot be read (${(error as Error).message}), so it was left as it is; fix or remove it, then try again`,
+    );
   }
   let content: unknown;
   try {
