@@ -6,10 +6,11 @@ import { gettext as _ } from 'resource:///org/gnome/shell/extensions/extension.j
 import * as Dialog from 'resource:///org/gnome/shell/ui/dialog.js';
 import * as ModalDialog from 'resource:///org/gnome/shell/ui/modalDialog.js';
 
-import { BUS_NAME, callSteward, OBJECT_PATH } from './stewardBus.js';
+import { BUS_NAME, callSteward, OBJECT_PATH, StewardError } from './stewardBus.js';
 import { format } from './text.js';
 
 const SETTINGS_INTERFACE = 'io.github.steward.Steward1.Settings';
+const NOT_AUTHORIZED = 'io.github.steward.Steward1.Error.NotAuthorized';
 
 interface Request {
   id: number;
@@ -54,7 +55,17 @@ export class ConfirmationAgent {
   /** Registers again with each service that starts: a new service knows no agent. */
   private _onServiceAppeared(owner: string): void {
     this._serviceOwner = owner;
-    callSteward(SETTINGS_INTERFACE, 'RegisterConfirmationAgent', null, '()', this._cancellable).catch(this._failed);
+    callSteward(SETTINGS_INTERFACE, 'RegisterConfirmationAgent', null, '()', this._cancellable).catch(
+      (error: unknown) => {
+        // A service that cannot verify this shell (one installed outside /usr/bin, one in another PID
+        // namespace) asks through polkit or the terminal instead: nothing the user must act on.
+        if (error instanceof StewardError && error.errorName === NOT_AUTHORIZED) {
+          console.debug(`Steward: changes are confirmed elsewhere: ${error.message}`);
+        } else {
+          this._failed(error);
+        }
+      },
+    );
   }
 
   private _onServiceVanished(): void {

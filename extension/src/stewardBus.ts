@@ -33,6 +33,17 @@ export function stewardProxy<P>(interfaceXml: string, cancellable: Gio.Cancellab
  * out arguments. D-Bus errors lose their remote prefix, so their message reads well.
  * `timeoutMs` -1 is D-Bus's default (25 s).
  */
+/** An error the service named ("io.github.steward.Steward1.Error.NotAuthorized"), with its message for people. */
+export class StewardError extends Error {
+  constructor(
+    readonly errorName: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'StewardError';
+  }
+}
+
 export function callSteward(
   iface: string,
   method: string,
@@ -56,7 +67,14 @@ export function callSteward(
         try {
           resolve(Gio.DBus.session.call_finish(result).recursiveUnpack() as unknown[]);
         } catch (error) {
-          if (error instanceof GLib.Error) Gio.DBusError.strip_remote_error(error);
+          if (error instanceof GLib.Error) {
+            const name = Gio.DBusError.get_remote_error(error);
+            Gio.DBusError.strip_remote_error(error);
+            if (name?.startsWith(`${BUS_NAME}.Error.`)) {
+              reject(new StewardError(name, error.message));
+              return;
+            }
+          }
           reject(error as Error);
         }
       },
