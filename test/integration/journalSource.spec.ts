@@ -26,13 +26,13 @@ describe('JournalSource', () => {
     await dir.remove();
   });
 
-  function follow(resumeCursor: string | null = null, command?: string) {
+  function follow(resumeCursor: string | null = null, command?: string, directory = dir.path) {
     const source = new JournalSource({
       name: 'journal.test',
-      args: ['--directory', dir.path],
+      args: ['--directory', directory],
       resumeCursor,
       log: createLogger({ level: 'debug', journal: false, write: (line) => logLines.push(line) }),
-      restart: { initialDelayMs: 50, maxDelayMs: 400 },
+      restart: { initialDelayMs: 50, maxDelayMs: 400, healthyRunMs: 1000 },
       command,
     });
     sources.push(source);
@@ -169,6 +169,41 @@ describe('JournalSource', () => {
       .map((line) => /delayMs=(\d+)/.exec(line)?.[1]);
     expect(delays).toEqual(['50', '50', '100']);
     expect(logLines.find((line) => line.includes('journalctl exited'))).toContain('signal=SIGKILL');
+  });
+
+  it('reads a journal directory that was empty at start from its very first entry', async () => {
+    const empty = await makeTempDir('steward-journal-empty-');
+    try {
+      const { messages, until, started } = follow(null, undefined, empty.path);
+      await started;
+      // journalctl ends at once on a directory without journal files; the source keeps trying.
+      await waitFor(() => logLines.some((line) => line.includes('journalctl exited; restarting')), 'a restart');
+      await appendToJournal(empty.path, [{ MESSAGE: 'first' }, { MESSAGE: 'second' }]);
+      await until(2);
+      expect(messages()).toEqual(['first', 'second']);
+    } finally {
+      await Promise.all(sources.map((source) => source.stop()));
+      await empty.remove();
+    }
+  });
+
+  it('starts the back-off again after a quiet run that went well', async () => {
+    const { source, started } = follow();
+    await started;
+    const restarted = async () => {
+      const pid = source.pid!;
+      process.kill(pid, 'SIGKILL');
+      await waitFor(() => source.pid !== undefined && source.pid !== pid, 'journalctl to be restarted');
+    };
+    await restarted();
+    await restarted();
+    // No entry arrives (an entry alone resets the delay): a second of running well does.
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    await restarted();
+    const delays = logLines
+      .filter((line) => line.includes('journalctl exited; restarting'))
+      .map((line) => /delayMs=(\d+)/.exec(line)?.[1]);
+    expect(delays).toEqual(['50', '100', '50']);
   });
 
   it('starts at the tail when journalctl rejects the saved cursor', async () => {

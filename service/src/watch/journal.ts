@@ -16,21 +16,27 @@ export interface JournalSourceOptions {
   /** Where the previous run stopped; null on the first start (start at the tail). */
   resumeCursor: string | null;
   log: Logger;
-  restart?: { initialDelayMs: number; maxDelayMs: number };
+  /** Back-off between restarts; a run of `healthyRunMs` (default a minute) starts it again from the first delay. */
+  restart?: { initialDelayMs: number; maxDelayMs: number; healthyRunMs?: number };
   /** The journalctl binary (tests). */
   command?: string;
 }
 
 const COMMON_ARGS = ['--follow', '--output=json', `--output-fields=${JOURNAL_FIELDS.join(',')}`, '--no-pager', '--all'];
 const BAD_LINE_LOG_INTERVAL_MS = 60_000;
+const HEALTHY_RUN_MS = 60_000;
+const EMPTY = Symbol('an empty journal');
 const STDERR_KEPT = 2048;
 
 export class JournalSource implements EventSource {
   readonly name: string;
   readonly #options: JournalSourceOptions;
-  readonly #restart: { initialDelayMs: number; maxDelayMs: number };
+  readonly #restart: { initialDelayMs: number; maxDelayMs: number; healthyRunMs?: number };
   readonly #system: boolean;
   #cursor: string | null;
+  /** The journal had no entries when first read: whatever appears is new, and is read from its start. */
+  #fromStart = false;
+  #spawnedAt = 0;
   #emit: ((event: WatchEvent) => void) | null = null;
   #child: ChildProcess | null = null;
   #exited: Promise<void> = Promise.resolve();
@@ -76,19 +82,30 @@ export class JournalSource implements EventSource {
   async #run(): Promise<void> {
     // Knowing the tail's cursor up front makes a restart before the first
     // entry lossless, and appends made right after start() are never "past".
-    this.#cursor ??= await this.#tailCursor();
+    if (this.#cursor === null && !this.#fromStart) {
+      const tail = await this.#tailCursor();
+      if (tail === EMPTY) this.#fromStart = true;
+      else this.#cursor = tail;
+    }
     if (!this.#stopped) this.#spawn();
   }
 
-  async #tailCursor(): Promise<string | null> {
-    const args = [...this.#options.args, '--lines=0', '--show-cursor', '--quiet', '--no-pager'];
-    const result = await promisify(execFile)(this.#command, args, { timeout: 10_000 }).catch((error: Error) => {
-      this.#options.log.warning('journalctl could not read the journal tail', {
-        source: this.name,
-        error: error.message,
-      });
-      return null;
-    });
+  /** The cursor of the journal's last entry; EMPTY when it has none yet (a directory without files). */
+  async #tailCursor(): Promise<string | null | typeof EMPTY> {
+    const args = [...this.#options.args, '--lines=0', '--show-cursor', '--no-pager'];
+    const result = await promisify(execFile)(this.#command, args, { timeout: 10_000 }).catch(
+      (error: Error & { stdout?: string; stderr?: string }) => {
+        if (/^-- No entries --$|No journal files were found/m.test(`${error.stdout ?? ''}${error.stderr ?? ''}`)) {
+          return EMPTY;
+        }
+        this.#options.log.warning('journalctl could not read the journal tail', {
+          source: this.name,
+          error: error.message,
+        });
+        return null;
+      },
+    );
+    if (result === EMPTY) return EMPTY;
     return /^-- cursor: (.+)$/m.exec(result?.stdout ?? '')?.[1] ?? null;
   }
 
@@ -98,11 +115,14 @@ export class JournalSource implements EventSource {
 
   #spawn(): void {
     // --follow alone shows only the last 10 entries, even after a cursor: --lines=all keeps every missed one.
-    const position = this.#cursor ? [`--after-cursor=${this.#cursor}`, '--lines=all'] : ['--lines=0'];
+    const position = this.#cursor
+      ? [`--after-cursor=${this.#cursor}`, '--lines=all']
+      : [this.#fromStart ? '--lines=all' : '--lines=0'];
     const child = spawn(this.#command, [...COMMON_ARGS, ...this.#options.args, ...position], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.#child = child;
+    this.#spawnedAt = Date.now();
     let stderr = '';
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-STDERR_KEPT)));
@@ -145,6 +165,10 @@ export class JournalSource implements EventSource {
   }
 
   #scheduleRestart(code: number | null, signal: NodeJS.Signals | null, stderr: string): void {
+    // A journalctl that ran well for a while and then ended is a new trouble, not the old one going on.
+    if (Date.now() - this.#spawnedAt >= (this.#restart.healthyRunMs ?? HEALTHY_RUN_MS)) {
+      this.#delayMs = this.#restart.initialDelayMs;
+    }
     // A cursor journalctl cannot seek to would fail every restart: start at the tail instead.
     if (/Failed to seek to cursor/.test(stderr)) {
       this.#options.log.warning('journalctl rejected the saved cursor; starting at the tail', {
