@@ -151,8 +151,6 @@ export class ChatSessionStore {
     this.database = new StateDatabase(
       file,
       (db) => {
-        db.pragma('journal_mode = WAL');
-        db.pragma('synchronous = NORMAL');
         db.pragma('foreign_keys = ON');
         db.exec(SCHEMA);
       },

@@ -178,9 +178,6 @@ export class FindingsStore {
     this.database = new StateDatabase(
       file,
       (db) => {
-        db.pragma('journal_mode = WAL');
-        // With WAL, NORMAL survives a crash of the process; only a power cut may lose the last commits.
-        db.pragma('synchronous = NORMAL');
         db.pragma('foreign_keys = ON');
         db.exec(SCHEMA);
         addMissingColumns(db);

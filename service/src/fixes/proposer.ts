@@ -54,10 +54,6 @@ const RUNNING_STATES = new Set(['active', 'activating', 'reloading']);
 // "Restart it" beside "find out why it keeps failing" would contradict itself, so the more specific finding's
 // proposal stands and the failed unit's is withdrawn.
 const SPECIFIC_UNIT_FAILURES = ['crash-loop', 'crash', 'coredump', 'oom-kill'];
-const SUPERSEDES: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
-  SPECIFIC_UNIT_FAILURES.map((kind) => [kind, ['unit-failed']]),
-);
-const SUPERSEDED_BY: Readonly<Record<string, readonly string[]>> = { 'unit-failed': SPECIFIC_UNIT_FAILURES };
 // Findings this close together in the log are one incident: their identical fixes are one proposal.
 const SAME_INCIDENT_MS = 10 * 60_000;
 
@@ -110,8 +106,11 @@ export class Proposer {
     if (finding.ignored || store.isDismissedForever(finding.kind, finding.subject)) return;
     if (current && (current.state === 'open' || current.state === 'applying')) return;
     const { findings } = this.options;
-    if ((SUPERSEDED_BY[finding.kind] ?? []).some((kind) => findings.activeFinding(kind, finding.subject))) return;
-    for (const kind of SUPERSEDES[finding.kind] ?? []) this.withdraw(kind, finding.subject);
+    if (finding.kind === 'unit-failed') {
+      if (SPECIFIC_UNIT_FAILURES.some((kind) => findings.activeFinding(kind, finding.subject))) return;
+    } else if (SPECIFIC_UNIT_FAILURES.includes(finding.kind)) {
+      this.withdrawUnitFailed(finding.subject);
+    }
     const full = this.options.findings.get(finding.id);
     if (!full) return;
     const draft = await draftFor(full, { context: this.options.context, preview: (c) => this.previewOrNull(c) });
@@ -124,10 +123,10 @@ export class Proposer {
     }
   }
 
-  /** Takes back the waiting proposal of the active `kind` finding about `subject`: another finding covers it. */
-  private withdraw(kind: string, subject: string): void {
+  /** Takes back the waiting proposal of the failed unit `subject`: a more specific finding covers it. */
+  private withdrawUnitFailed(subject: string): void {
     const { store, signals } = this.options;
-    const superseded = this.options.findings.activeFinding(kind, subject);
+    const superseded = this.options.findings.activeFinding('unit-failed', subject);
     const proposal = superseded && store.proposalForFinding(superseded.id);
     if (proposal && (proposal.state === 'open' || proposal.state === 'not-fixed')) {
       store.setProposalState(proposal.id, 'resolved');

@@ -249,8 +249,6 @@ export class FixesStore {
     this.database = new StateDatabase(
       file,
       (db) => {
-        db.pragma('journal_mode = WAL');
-        db.pragma('synchronous = NORMAL');
         db.exec(SCHEMA);
         const columns = (db.pragma('table_info(proposals)') as { name: string }[]).map((column) => column.name);
         if (!columns.includes('trust')) db.exec('ALTER TABLE proposals ADD COLUMN trust TEXT');

@@ -15,7 +15,7 @@ const isDamage = (error: unknown) =>
 
 /**
  * Opens `file` private to the user (0600 from the first byte; SQLite gives its -wal and -shm files the
- * same mode) and runs `prepare` (schema, migrations). A file that is empty, not a database, or fails
+ * same mode) in WAL mode and runs `prepare` (schema, migrations). A file that is empty, not a database, or fails
  * SQLite's quick check is renamed with its -wal and -shm to `FILE.damaged-TIME`, and a new one is made.
  */
 export function openDatabase(file: string, prepare: (db: Database.Database) => void): OpenedDatabase {
@@ -40,6 +40,9 @@ function open(file: string, prepare: (db: Database.Database) => void): Database.
     if (check?.quick_check !== 'ok') {
       throw new Database.SqliteError(`quick_check: ${check?.quick_check ?? 'no answer'}`, 'SQLITE_CORRUPT');
     }
+    db.pragma('journal_mode = WAL');
+    // With WAL, NORMAL survives a crash of the process; only a power cut may lose the last commits.
+    db.pragma('synchronous = NORMAL');
     prepare(db);
     return db;
   } catch (error) {

@@ -4,8 +4,15 @@
 import { constants } from 'node:os';
 import type { WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput } from '../types.js';
-import { isJournal, isKernel, isServiceManager, journalEvidence, unitOf, type JournalEvent } from './journal.js';
-import { withoutDmesgTime } from './kernelText.js';
+import {
+  isJournal,
+  isKernel,
+  isServiceManager,
+  type JournalEvent,
+  journalEvidence,
+  unitOf,
+  withoutDmesgTime,
+} from './journal.js';
 import { _, format } from '../../i18n.js';
 
 export const CRASH = 'crash';

@@ -1,8 +1,7 @@
 // filesystem-error: the kernel reports a damaged file system. (A disk failing to read or write is storage-error's.)
 import type { WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput } from '../types.js';
-import { isJournal, isKernel, journalEvidence } from './journal.js';
-import { withoutDmesgTime } from './kernelText.js';
+import { isJournal, isKernel, journalEvidence, withoutDmesgTime } from './journal.js';
 import { _, format } from '../../i18n.js';
 
 export const FILESYSTEM_ERROR = 'filesystem-error';

@@ -16,12 +16,19 @@ export function isKernel(entry: JournalEntry): boolean {
   return entry.transport === 'kernel';
 }
 
-/**
- * A kernel line as the kernel wrote it. Lines that went through dmesg or a syslog relay keep printk's
- * "[  123.456789] " time stamp in MESSAGE; the words that follow are the same.
- */
+// Kernel lines as the detectors read them. journald strips the "[ 1234.567890] " time that dmesg prints, but
+// lines pasted from dmesg (or dmesg -T: "[Mon Jun 20 09:18:02 2016] ") or an old syslog relay keep it: the
+// detectors read both the same way.
+const DMESG_TIME = /^(?:\[\s*(?:\d+\.\d+|[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2} \d{4})\]\s*)+/;
+
+/** The message without a leading dmesg time stamp. */
+export function withoutDmesgTime(message: string): string {
+  return message.replace(DMESG_TIME, '');
+}
+
+/** A kernel line as the kernel wrote it, without the time stamp dmesg or a syslog relay may have kept. */
 export function kernelText(entry: JournalEntry): string {
-  return entry.message.replace(/^\[\s*\d+\.\d+\]\s*/, '');
+  return withoutDmesgTime(entry.message);
 }
 
 /**

@@ -4,8 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { JournalEntry, WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput } from '../types.js';
 import { Bursts } from './bursts.js';
-import { isDaemon, isJournal, isKernel, journalEvidence } from './journal.js';
-import { withoutDmesgTime } from './kernelText.js';
+import { isDaemon, isJournal, isKernel, journalEvidence, withoutDmesgTime } from './journal.js';
 import { _, format } from '../../i18n.js';
 
 export const NO_SPACE = 'no-space';

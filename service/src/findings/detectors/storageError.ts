@@ -2,8 +2,7 @@
 import type { WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput, Severity } from '../types.js';
 import { Bursts } from './bursts.js';
-import { isJournal, isKernel, journalEvidence } from './journal.js';
-import { withoutDmesgTime } from './kernelText.js';
+import { isJournal, isKernel, journalEvidence, withoutDmesgTime } from './journal.js';
 import { _, format } from '../../i18n.js';
 
 export const STORAGE_ERROR = 'storage-error';
