@@ -1,5 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { realpathSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,8 +83,13 @@ describe("the audit trail's caller in a sandbox", () => {
       '--dev',
       '/dev',
     );
-    // The bus socket (under the temporary directory) and the built code with its node_modules.
-    sandbox.push('--bind', tmpdir(), tmpdir(), '--ro-bind', '/work', '/work', '--chdir', process.cwd());
+    // The bus socket (under the temporary directory) and the built code with its node_modules, wherever the
+    // checkout and its node_modules lie.
+    sandbox.push('--bind', tmpdir(), tmpdir());
+    for (const path of new Set([process.cwd(), realpathSync(join(process.cwd(), 'node_modules'))])) {
+      sandbox.push('--ro-bind', path, path);
+    }
+    sandbox.push('--chdir', process.cwd());
     sandbox.push('--bind', flatpakInfo, '/.flatpak-info');
     const peer = spawn('bwrap', [...sandbox, process.execPath, '--input-type=module', '-e', PRETENDER], {
       env: { ...process.env, BUS: bus.address },
