@@ -18,6 +18,13 @@ describe('redactSecrets', () => {
     }
   });
 
+  it("takes a keyfile's value of several words, under its [section] header only", () => {
+    const keyfile = '[wifi-security]\nkey-mgmt=wpa-psk\npsk=Home Wifi 2024!\n';
+    expect(redactSecrets(keyfile).text).toBe(`[wifi-security]\nkey-mgmt=wpa-psk\npsk=${REDACTED}\n`);
+    const logLine = 'psk=hunter2 in NetworkManager was rejected';
+    expect(redactSecrets(logLine).text).toBe(`psk=${REDACTED} in NetworkManager was rejected`);
+  });
+
   it('finds every secret in a text that holds many', () => {
     const text = secrets.map((sample) => sample.text).join('\n');
     const { text: redacted } = redactSecrets(text);

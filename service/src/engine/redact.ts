@@ -130,6 +130,14 @@ const RULES: Rule[] = [
       'gim',
     ),
   ),
+  // A keyfile's line ("psk=Home Wifi 2024!" under [wifi-security] in a NetworkManager connection): only up to 40 lines below a
+  // [section] header, since a log line such as "psk=… in NetworkManager" has prose after the value.
+  keep(
+    new RegExp(
+      String.raw`^(?<keep>${SECRET_LINE_KEY}=)(?<=^\[[^\]\n]+\][ \t]*\n(?:[^\n]*\n){0,40}[^\n]*)(?![ \t"'])(?=[^\n]*\S[ \t]+\S)[^\n]{3,}?(?=[ \t]*$)`,
+      'gim',
+    ),
+  ),
   // key = value, key: value, "key": "value", KEY=value in configs, env files, JSON and command lines.
   // A quoted value is taken to its closing quote, spaces and JSON escapes included (psk="two words").
   // After a colon comes a space or a quote, as in YAML and JSON: "pam_unix(passwd:chauthtok)" is no secret.
