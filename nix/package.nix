@@ -53,6 +53,7 @@ buildNpmPackage {
 
   npmDeps = importNpmLock {
     npmRoot = src;
+    package = manifest;
     packageLock = steward.withRegistryUrls (lib.importJSON ../package-lock.json);
   };
   npmConfigHook = importNpmLock.npmConfigHook;
