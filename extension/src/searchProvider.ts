@@ -1,6 +1,7 @@
 import Clutter from 'gi://Clutter';
 import Gio from 'gi://Gio';
 import GObject from 'gi://GObject';
+import Pango from 'gi://Pango';
 import St from 'gi://St';
 
 import { gettext as _ } from 'resource:///org/gnome/shell/extensions/extension.js';
@@ -51,6 +52,7 @@ const SearchResultRow = GObject.registerClass(
       content.add_child(meta.createIcon(ICON_SIZE));
       const details = verticalBox({ y_align: Clutter.ActorAlign.CENTER });
       const title = new St.Label({ text: meta.name, style_class: 'list-search-result-title' });
+      title.clutter_text.ellipsize = Pango.EllipsizeMode.END;
       details.add_child(title);
       details.add_child(new St.Label({ text: meta.description, style_class: 'list-search-result-description' }));
       content.add_child(details);
