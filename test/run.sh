@@ -18,7 +18,7 @@ skipped=()
 declare -A integration_needs=([dbus-daemon]=dbus-daemon [gdbus]=libglib2.0-bin [gnome-keyring-daemon]=gnome-keyring
   [/lib/systemd/systemd-journal-remote]=systemd-journal-remote [python3:dbusmock]=python3-dbusmock
   [/usr/libexec/packagekitd]=packagekit [/usr/lib/polkit-1/polkitd]=polkitd [bwrap]=bubblewrap
-  [unshare]=util-linux [setsid]=util-linux [script]=bsdutils)
+  [unshare]=util-linux [setsid]=util-linux [script]=bsdutils [nix-instantiate]=nix-bin)
 declare -A build_needs=([glib-compile-schemas]=libglib2.0-bin [xgettext]=gettext [msgfmt]=gettext)
 declare -A e2e_needs=([mmdebstrap]=mmdebstrap [unshare]=util-linux [chroot]=coreutils)
 

@@ -12,6 +12,7 @@ import { StewardProxies } from './stewardProxies.js';
 import { ServiceClient } from './serviceClient.js';
 import { QuickChat } from './quickChat.js';
 import { QuickChatShortcut } from './shortcut.js';
+import { StewardSearchProvider } from './searchProvider.js';
 
 export default class StewardExtension extends Extension {
   private _indicator: StewardIndicator | null = null;
@@ -21,6 +22,7 @@ export default class StewardExtension extends Extension {
   private _quickChat: QuickChat | null = null;
   private _shortcut: QuickChatShortcut | null = null;
   private _confirmations: ConfirmationAgent | null = null;
+  private _search: StewardSearchProvider | null = null;
 
   override enable(): void {
     this._steward = new StewardProxies({
@@ -75,6 +77,24 @@ export default class StewardExtension extends Extension {
     this._confirmations = new ConfirmationAgent((error) =>
       this._report(_('Steward cannot ask you to confirm changes'), error),
     );
+
+    const steward = this._steward;
+    this._search = new StewardSearchProvider(
+      this.uuid,
+      new Gio.FileIcon({ file: this.dir.get_child('icons').get_child('steward-symbolic.svg') }),
+      steward,
+      {
+        ask: (question) => this._quickChat?.ask(question),
+        openProposal: (proposalId) => this.openChat(proposalId),
+        // A finding's proposal, when it has one, else the menu that lists the findings.
+        openFinding: (findingId) => {
+          const proposal = steward.proposals.find((p) => p.findingId === findingId);
+          if (proposal) this.openChat(proposal.id);
+          else this._indicator?.showProposal();
+        },
+      },
+    );
+    this._search.register();
   }
 
   /** Opens the quick chat; with a proposal's id, shows that proposal's card in it. */
@@ -83,6 +103,8 @@ export default class StewardExtension extends Extension {
   }
 
   override disable(): void {
+    this._search?.destroy();
+    this._search = null;
     this._confirmations?.destroy();
     this._confirmations = null;
     this._shortcut?.destroy();

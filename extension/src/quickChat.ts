@@ -270,6 +270,23 @@ export class QuickChat {
     if (proposalId) this._addProposalCard(this._transcript, proposalId);
   }
 
+  /**
+   * Opens the panel and sends `question` in a new conversation (the overview's "Ask Steward").
+   * While an answer is still being written the question waits in the entry instead.
+   */
+  ask(question: string): void {
+    // The new conversation takes the place of the one the panel would resume.
+    this._loaded = true;
+    this.open();
+    if (this._answer) {
+      this._setEntryText(question);
+      return;
+    }
+    this._newConversation();
+    this._setEntryText(question);
+    this._send();
+  }
+
   close(): void {
     if (!this._grab) return;
     Main.popModal(this._grab);

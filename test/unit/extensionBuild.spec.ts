@@ -57,6 +57,8 @@ describe('the built extension', () => {
       'prefsService.js',
       'prefsShortcut.js',
       'quickChat.js',
+      'searchProvider.js',
+      'searchResults.js',
       'serviceClient.js',
       'serviceStatus.js',
       'shortcut.js',
