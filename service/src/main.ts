@@ -42,6 +42,7 @@ import {
   settingsSpec,
 } from './interfaces.js';
 import { createLogger, type Logger } from './logging.js';
+import { serviceLogSink } from './logSinks.js';
 import { surveyHardware } from './models/fit.js';
 import { resolveModelLocations } from './models/locations.js';
 import { ModelsInterface } from './models/modelsInterface.js';
@@ -56,7 +57,10 @@ import { testHooks } from './testHooks.js';
 import { Watchers } from './watch/watchers.js';
 import { _, format, ngettext } from './i18n.js';
 
-const log = createLogger();
+// Not only stderr: when the bus starts the service directly, stderr is /dev/null.
+const log = createLogger({
+  sink: serviceLogSink({ stateDirectory: resolvePaths().stateDirectory, journalSocket: testHooks().journalSocket }),
+});
 // Built next to this file (dist/service/steward-engine.js), and installed the same way.
 const WORKER_SCRIPT = fileURLToPath(new URL('./steward-engine.js', import.meta.url));
 const INSPECTOR_SCRIPT = fileURLToPath(new URL('./steward-model-inspector.js', import.meta.url));

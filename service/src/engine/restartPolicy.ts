@@ -13,11 +13,13 @@ export interface RestartPolicyOptions {
   waitingCrashLimit?: number;
 }
 
+const DEFAULT_WAITING_CRASH_LIMIT = 3;
+
 export const defaultRestartPolicy: RestartPolicyOptions = {
   initialDelayMs: 1000,
   maxDelayMs: 30_000,
   gpuCrashLimit: 2,
-  waitingCrashLimit: 3,
+  waitingCrashLimit: DEFAULT_WAITING_CRASH_LIMIT,
 };
 
 /**
@@ -50,7 +52,7 @@ export class RestartPolicy {
 
   /** True once the worker crashed so often in a row that waiting requests should fail rather than wait on. */
   get givesUpOnWaiting(): boolean {
-    return this.crashesInARow >= (this.options.waitingCrashLimit ?? defaultRestartPolicy.waitingCrashLimit!);
+    return this.crashesInARow >= (this.options.waitingCrashLimit ?? DEFAULT_WAITING_CRASH_LIMIT);
   }
 
   /** How long to wait before starting the next worker. */
