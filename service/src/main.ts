@@ -372,11 +372,16 @@ async function main(): Promise<void> {
     log.warning('system bus unavailable; system-wide capabilities are off', { reason: (error as Error).message });
   }
   fixes.setSystemBus(systemBus);
-  const capabilities = await probeCapabilities({
+  const { capabilities, problems: capabilityProblems } = await probeCapabilities({
     sessionBus: bus,
     systemBus,
     groups: await currentGroupNames(),
     uid: process.getuid?.() ?? -1,
+    // Read as the watchers will read them.
+    journals: {
+      user: hooks.userJournal ? ['--directory', hooks.userJournal] : ['--user'],
+      system: hooks.systemJournal ? ['--directory', hooks.systemJournal] : ['--system'],
+    },
   });
   const startWatchers = () => {
     const started = new Watchers({
@@ -441,12 +446,15 @@ async function main(): Promise<void> {
   });
 
   // Last, with every signal handled: a client that sees the service started may reload or stop it at once.
-  state.markStarted(capabilities);
+  state.markStarted(capabilities, capabilityProblems);
   updateAttention();
   // After start-up: reading model metadata starts a helper process, which a status query should not wait for.
   models.load().catch((error: Error) => log.warning('cannot read the active model', { reason: error.message }));
   engines.refresh().catch((error: Error) => log.warning('cannot read the active model', { reason: error.message }));
   log.info('capabilities probed', { capabilities });
+  for (const [capability, problem] of Object.entries(capabilityProblems)) {
+    log.info('a capability is missing', { capability, problem });
+  }
 }
 
 main().catch((error: unknown) => {
