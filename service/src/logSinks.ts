@@ -14,6 +14,8 @@ export const LOG_FILE_MAX_BYTES = 1024 * 1024;
 /** Older files kept besides the current one: steward.log.1, steward.log.2. */
 export const LOG_FILE_GENERATIONS = 2;
 
+const MAX_UNSENT_BYTES = 4 * 1024 * 1024;
+
 /** A line per entry, however the text came: a raw newline would split one entry into two. */
 const oneLine = (text: string) => text.replaceAll('\n', '\\n');
 
@@ -96,8 +98,10 @@ export class JournalStreamSink implements LogSink {
 
   write(level: LogLevel, text: string): void {
     if (this.failed) return this.fallback.write(level, text);
-    if (this.connected) {
-      this.socket?.write(`<${syslogPriority[level]}>${oneLine(text)}\n`);
+    if (this.connected && this.socket) {
+      // A journald that stops reading must not make the service hold the log in memory without end.
+      if (this.socket.writableLength < MAX_UNSENT_BYTES)
+        this.socket.write(`<${syslogPriority[level]}>${oneLine(text)}\n`);
       return;
     }
     // A burst while connecting is kept in order; past this many lines the oldest are dropped.
