@@ -13,7 +13,7 @@ export interface Logger {
 
 const severity: Record<LogLevel, number> = { debug: 0, info: 1, warning: 2, error: 3 };
 // syslog priorities, which journald reads from a "<N>" prefix on each line
-const syslogPriority: Record<LogLevel, number> = { debug: 7, info: 6, warning: 4, error: 3 };
+export const syslogPriority: Record<LogLevel, number> = { debug: 7, info: 6, warning: 4, error: 3 };
 
 /**
  * True when stderr is the journal stream systemd set up for this service
@@ -36,6 +36,16 @@ export function formatFields(fields: LogFields): string {
     .join(' ');
 }
 
+const entryText = (message: string, fields: LogFields) => {
+  const tail = formatFields(fields);
+  return tail ? `${message} ${tail}` : message;
+};
+
+/** A line for a reader without the journal: when and how severe, then the text. */
+export function timestamped(level: LogLevel, text: string, now = new Date()): string {
+  return `${now.toISOString()} ${level.toUpperCase()} ${text}`;
+}
+
 export function formatLine(
   level: LogLevel,
   message: string,
@@ -43,21 +53,28 @@ export function formatLine(
   journal: boolean,
   now = new Date(),
 ): string {
-  const tail = formatFields(fields);
-  const text = tail ? `${message} ${tail}` : message;
-  return journal ? `<${syslogPriority[level]}>${text}` : `${now.toISOString()} ${level.toUpperCase()} ${text}`;
+  const text = entryText(message, fields);
+  return journal ? `<${syslogPriority[level]}>${text}` : timestamped(level, text, now);
+}
+
+/** Somewhere else each entry goes besides `write` (see logSinks.ts). */
+export interface LogSink {
+  write(level: LogLevel, text: string): void;
 }
 
 export function createLogger(
-  options: { level?: LogLevel; journal?: boolean; write?: (line: string) => void } = {},
+  options: { level?: LogLevel; journal?: boolean; write?: (line: string) => void; sink?: LogSink | null } = {},
 ): Logger {
   let threshold = options.level ?? 'info';
   const journal = options.journal ?? stderrIsJournal();
   const write = options.write ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const sink = options.sink ?? null;
   const emit =
     (level: LogLevel) =>
     (message: string, fields: LogFields = {}) => {
-      if (severity[level] >= severity[threshold]) write(formatLine(level, message, fields, journal));
+      if (severity[level] < severity[threshold]) return;
+      write(formatLine(level, message, fields, journal));
+      sink?.write(level, entryText(message, fields));
     };
   return {
     debug: emit('debug'),

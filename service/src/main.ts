@@ -42,6 +42,7 @@ import {
   settingsSpec,
 } from './interfaces.js';
 import { createLogger, type Logger } from './logging.js';
+import { serviceLogSink } from './logSinks.js';
 import { surveyHardware } from './models/fit.js';
 import { resolveModelLocations } from './models/locations.js';
 import { ModelsInterface } from './models/modelsInterface.js';
@@ -56,7 +57,10 @@ import { testHooks } from './testHooks.js';
 import { Watchers } from './watch/watchers.js';
 import { _, format, ngettext } from './i18n.js';
 
-const log = createLogger();
+// Not only stderr: when the bus starts the service directly, stderr is /dev/null.
+const log = createLogger({
+  sink: serviceLogSink({ stateDirectory: resolvePaths().stateDirectory, journalSocket: testHooks().journalSocket }),
+});
 // Built next to this file (dist/service/steward-engine.js), and installed the same way.
 const WORKER_SCRIPT = fileURLToPath(new URL('./steward-engine.js', import.meta.url));
 const INSPECTOR_SCRIPT = fileURLToPath(new URL('./steward-model-inspector.js', import.meta.url));
@@ -368,11 +372,16 @@ async function main(): Promise<void> {
     log.warning('system bus unavailable; system-wide capabilities are off', { reason: (error as Error).message });
   }
   fixes.setSystemBus(systemBus);
-  const capabilities = await probeCapabilities({
+  const { capabilities, problems: capabilityProblems } = await probeCapabilities({
     sessionBus: bus,
     systemBus,
     groups: await currentGroupNames(),
     uid: process.getuid?.() ?? -1,
+    // Read as the watchers will read them.
+    journals: {
+      user: hooks.userJournal ? ['--directory', hooks.userJournal] : ['--user'],
+      system: hooks.systemJournal ? ['--directory', hooks.systemJournal] : ['--system'],
+    },
   });
   const startWatchers = () => {
     const started = new Watchers({
@@ -437,12 +446,15 @@ async function main(): Promise<void> {
   });
 
   // Last, with every signal handled: a client that sees the service started may reload or stop it at once.
-  state.markStarted(capabilities);
+  state.markStarted(capabilities, capabilityProblems);
   updateAttention();
   // After start-up: reading model metadata starts a helper process, which a status query should not wait for.
   models.load().catch((error: Error) => log.warning('cannot read the active model', { reason: error.message }));
   engines.refresh().catch((error: Error) => log.warning('cannot read the active model', { reason: error.message }));
   log.info('capabilities probed', { capabilities });
+  for (const [capability, problem] of Object.entries(capabilityProblems)) {
+    log.info('a capability is missing', { capability, problem });
+  }
 }
 
 main().catch((error: unknown) => {

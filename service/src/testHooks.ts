@@ -20,6 +20,12 @@ export interface TestHooks {
    * files it shows apply to the path as the program named it.
    */
   configRoot?: string;
+  /**
+   * STEWARD_TEST_JOURNAL_SOCKET: a Unix stream socket that stands for journald's /run/systemd/journal/stdout,
+   * where the service sends its log when stderr is not the journal; a path with no socket stands for a machine
+   * without journald, so the log goes to steward.log in the state directory.
+   */
+  journalSocket?: string;
 }
 
 const absolute = (value: string | undefined) => (value?.startsWith('/') && value.length > 1 ? value : undefined);
@@ -28,9 +34,11 @@ export function testHooks(env: NodeJS.ProcessEnv = process.env): TestHooks {
   const systemJournal = absolute(env.STEWARD_TEST_SYSTEM_JOURNAL);
   const userJournal = absolute(env.STEWARD_TEST_USER_JOURNAL);
   const configRoot = absolute(env.STEWARD_TEST_CONFIG_ROOT);
+  const journalSocket = absolute(env.STEWARD_TEST_JOURNAL_SOCKET);
   return {
     ...(systemJournal && { systemJournal }),
     ...(userJournal && { userJournal }),
     ...(configRoot && { configRoot }),
+    ...(journalSocket && { journalSocket }),
   };
 }

@@ -289,14 +289,32 @@ describe('the Chat interface on the bus', () => {
     }
   }, 30_000);
 
-  it('survives the worker being killed mid-answer: the answer fails, the next one works', async () => {
-    const { requestId } = await send('', LONG_PROMPT, LONG);
-    await waitFor(() => response(requestId).chunks.length > 0, 'the first chunk');
+  it('survives the worker being killed mid-answer: the answers in progress fail with their text kept, those in line are answered', async () => {
+    const running = [await send('', LONG_PROMPT, LONG), await send('', LONG_PROMPT, LONG)];
+    const waiting = [await send('', 'Three'), await send('', 'Four')];
+    await waitFor(() => response(running[0]!.requestId).chunks.length > 0, 'the first chunk');
+    await waitFor(() => response(waiting[1]!.requestId).positions.length > 0, 'a queue position');
     process.kill((await engineStatus())['worker-pid'] as number, 'SIGKILL');
-    const { done } = await finished(requestId);
-    expect(done?.status).toBe('failed');
-    expect(done?.error).toBe(`${ERROR}.Unavailable`);
-    expect(done?.message).toContain('stopped unexpectedly');
+    for (const { requestId } of running) {
+      const { done, chunks } = await finished(requestId);
+      expect(done?.status).toBe('failed');
+      expect(done?.error).toBe(`${ERROR}.Unavailable`);
+      expect(done?.message).toContain('stopped unexpectedly');
+      expect(done?.text).toBe(chunks.join(''));
+    }
+    const first = await finished(running[0]!.requestId);
+    expect(first.done?.text).not.toBe('');
+    expect(first.done?.notice).toBe('The answer was cut short: it failed before it was finished.');
+    const [history] = await call('GetHistory', 's', [running[0]!.sessionId]);
+    expect((history as Record<string, Variant>[]).map((m) => [m.role?.value, m.text?.value])).toEqual([
+      ['user', LONG_PROMPT],
+      ['assistant', first.done?.text],
+    ]);
+    for (const { requestId } of waiting) {
+      const { done, chunks } = await finished(requestId);
+      expect(done?.status).toBe('done');
+      expect(done?.text).toBe(chunks.join(''));
+    }
     expect(service.process.exitCode).toBeNull();
     const next = await send('', 'Hello again');
     expect((await finished(next.requestId)).done?.status).toBe('done');

@@ -1,11 +1,23 @@
-import { execFile } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { chmod, chown, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { MessageBus } from '@jellybrick/dbus-next';
 import type { CapabilityCheck } from '../../service/src/cli/doctorReport.js';
 import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
-import { CLI_SCRIPT, homeEnv, spawnService, waitUntilReady, type RunningService } from '../support/service.js';
+import { appendToJournal } from '../support/journal.js';
+import {
+  BUS_NAME,
+  CLI_SCRIPT,
+  homeEnv,
+  nameHasOwner,
+  SERVICE_SCRIPT,
+  spawnService,
+  waitFor,
+  waitUntilReady,
+  type RunningService,
+} from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 
 const run = promisify(execFile);
@@ -70,6 +82,92 @@ describe('steward doctor against the service on private buses', () => {
       jasmine.objectContaining({ 'turned-off': [{ setting: 'watch.units', what: 'failed units' }] }),
     );
   });
+});
+
+// The journal checks read the journal, as the watchers will: journalctl being installed is not enough. The service
+// runs as nobody (in none of the journal reader groups), so permissions apply, as for a desktop user.
+describe("steward doctor's journal checks", () => {
+  const NOBODY = 65534;
+  let bus: PrivateBus;
+  let home: TempDir;
+  let service: ChildProcess | undefined;
+  let stderr = '';
+
+  beforeAll(async () => {
+    home = await makeTempDir();
+    await chmod(home.path, 0o755);
+    // Readable by anyone: a system journal this user may read although it is in no reader group.
+    const readable = join(home.path, 'readable');
+    await mkdir(readable);
+    await appendToJournal(readable, [{ MESSAGE: 'a readable entry', PRIORITY: '6' }]);
+    await chmod(readable, 0o755);
+    await chmod(join(readable, 'remote.journal'), 0o644);
+    // Root's alone: this user cannot open it.
+    const unreadable = join(home.path, 'unreadable');
+    await mkdir(unreadable);
+    await appendToJournal(unreadable, [{ MESSAGE: 'a private entry', PRIORITY: '6' }]);
+    await chmod(unreadable, 0o700);
+    const serviceHome = join(home.path, 'home');
+    await mkdir(serviceHome);
+    await chown(serviceHome, NOBODY, NOBODY);
+    bus = await startPrivateBus({ system: true });
+    const child = spawn(process.execPath, [SERVICE_SCRIPT], {
+      uid: NOBODY,
+      gid: NOBODY,
+      cwd: '/',
+      env: {
+        PATH: process.env.PATH,
+        ...homeEnv(serviceHome),
+        DBUS_SESSION_BUS_ADDRESS: bus.address,
+        STEWARD_TEST_SYSTEM_JOURNAL: readable,
+        STEWARD_TEST_USER_JOURNAL: unreadable,
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    service = child;
+    child.stderr.on('data', (data: Buffer) => (stderr += data));
+    const client = await bus.connect();
+    await waitFor(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`the service exited:\n${stderr}`);
+        return (await nameHasOwner(client, BUS_NAME)) && /state changed state=(idle|degraded|attention)/.test(stderr);
+      },
+      'the service to start',
+      30_000,
+    );
+  }, 60_000);
+
+  afterAll(async () => {
+    if (service && service.exitCode === null) {
+      const exited = once(service, 'exit');
+      service.kill('SIGTERM');
+      await exited;
+    }
+    await bus.stop();
+    await home.remove();
+  });
+
+  it('marks a journal it can read, and says why it cannot read another', async () => {
+    const env = { ...process.env, DBUS_SESSION_BUS_ADDRESS: bus.address };
+    // Degraded (exit status 1) is possible: the user journal's watcher fails too.
+    const { stdout } = (await run(process.execPath, [CLI_SCRIPT, 'doctor'], { env }).catch(
+      (error: { stdout: string }) => error,
+    )) as { stdout: string };
+    expect(stdout).toMatch(/^✓ journal\.system +the system journal/m);
+    expect(stdout).toMatch(
+      new RegExp(
+        '^✗ journal\\.user .*\\n +journalctl --directory \\S+/unreadable could not read it: .*Permission denied\\n +Steward reads',
+        'm',
+      ),
+    );
+
+    const json = (await run(process.execPath, [CLI_SCRIPT, 'doctor', '--json'], { env }).catch(
+      (error: { stdout: string }) => error,
+    )) as { stdout: string };
+    const report = JSON.parse(json.stdout) as { capabilities: CapabilityCheck[] };
+    expect(report.capabilities.find(({ name }) => name === 'journal.user')?.problem).toMatch(/Permission denied/);
+    expect(report.capabilities.find(({ name }) => name === 'journal.system')?.present).toBeTrue();
+  }, 30_000);
 });
 
 describe('steward doctor without the service', () => {

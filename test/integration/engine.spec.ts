@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { StewardError } from '../../service/src/dbus/errors.js';
 import { createLogger } from '../../service/src/logging.js';
-import type { ChatOutcome } from '../../service/src/engine/chatEngine.js';
+import { CutShortAnswer, type ChatOutcome } from '../../service/src/engine/chatEngine.js';
 import { Engine, type EngineOptions } from '../../service/src/engine/supervisor.js';
 import { waitFor } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
@@ -182,6 +182,32 @@ describe('the inference engine', () => {
     expect(engine.status().cpuFallbackReason).toBeNull();
     expect(engine.status().lastError).toBeNull();
   });
+
+  it('fails only the answer in progress when the worker is killed, keeping its text; those in line move to the new worker', async () => {
+    makeEngine({ sequences: 1 });
+    const running = longChat();
+    const waiting = [chat('Is the disk ok?'), chat('Has the network failed?')];
+    await waitFor(() => running.chunks.length > 0, 'the first chunk');
+    expect(engine.status()).toEqual(jasmine.objectContaining({ activeRequests: 1, queuedRequests: 2 }));
+    const firstPid = engine.status().workerPid!;
+    process.kill(firstPid, 'SIGKILL');
+
+    const error = await running.handle.result.then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(CutShortAnswer);
+    expect((error as CutShortAnswer).errorName).toBe('Unavailable');
+    expect((error as CutShortAnswer).message).toMatch(/^the inference engine stopped unexpectedly; /);
+    expect((error as CutShortAnswer).partialText).toBe(running.chunks.join(''));
+    expect((error as CutShortAnswer).partialText).not.toBe('');
+
+    const outcomes = await Promise.all(waiting.map(({ handle }) => handle.result));
+    expect(outcomes.map(({ status }) => status)).toEqual(['done', 'done']);
+    expect(outcomes.map(({ text }) => text)).toEqual(waiting.map(({ chunks }) => chunks.join('')));
+    expect(engine.status().workerPid).not.toBe(firstPid);
+    expect(processExists(engine.status().workerPid!)).toBeTrue();
+  }, 30_000);
 
   it('lets the worker exit when idle, which is no crash', async () => {
     makeEngine({ idleTimeoutMs: 1000 });

@@ -40,6 +40,20 @@ describe('steward doctor output', () => {
     );
   });
 
+  it('says why the service found a capability missing, above how to get it', () => {
+    const problem =
+      'journalctl --system could not read it: No journal files were opened due to insufficient permissions. ' +
+      '(this user is in none of the groups systemd-journal, adm, wheel that may read it)';
+    const report = doctorReport({ ...status, 'capability-problems': { 'journal.system': problem } });
+    expect(report.capabilities.find(({ name }) => name === 'journal.system')).toEqual(
+      jasmine.objectContaining({ present: false, problem, hint: jasmine.stringContaining('usermod') }),
+    );
+    expect(report.capabilities.find(({ name }) => name === 'polkit')?.problem).toBeUndefined();
+    expect(formatDoctor(report)).toContain(
+      `✗ journal.system   the system journal: kernel, boot and system service errors\n                   ${problem}\n                   Only root`,
+    );
+  });
+
   it('gives the hint of a capability once the one it needs is present', () => {
     const report = doctorReport({ ...status, capabilities: ['inference.local'] });
     expect(report.capabilities.find(({ name }) => name === 'gpu.cuda')?.hint).toContain('/dev/nvidiactl');

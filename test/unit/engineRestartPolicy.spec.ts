@@ -51,4 +51,15 @@ describe('the inference engine restart policy', () => {
     policy.recordCrash('auto');
     expect(policy.cpuFallbackReason).toMatch(/^the GPU backend stopped unexpectedly/);
   });
+
+  it('keeps requests waiting through a crash, and gives up on them once crashes repeat', () => {
+    const policy = new RestartPolicy({ ...options, waitingCrashLimit: 3 });
+    policy.recordCrash('cpu');
+    policy.recordCrash('cpu');
+    expect(policy.givesUpOnWaiting).toBeFalse();
+    policy.recordCrash('cpu');
+    expect(policy.givesUpOnWaiting).toBeTrue();
+    policy.recordSuccess();
+    expect(policy.givesUpOnWaiting).toBeFalse();
+  });
 });

@@ -249,8 +249,13 @@ export class ChatInterface {
     const session = id === '' ? sessions.create().id : id;
     const requestId = randomUUID();
     const coalescer = new ChunkCoalescer((chunk) => signals.chunk(requestId, chunk));
+    // What the reader has seen: an answer that fails keeps it.
+    let streamed = '';
     const callbacks = {
-      onChunk: (chunk: string) => coalescer.push(busText(chunk)),
+      onChunk: (chunk: string) => {
+        streamed += busText(chunk);
+        coalescer.push(busText(chunk));
+      },
       onQueuePosition: (position: number) => signals.queuePosition(requestId, position),
       onToolStep: (step: ToolStepEvent) => {
         // A step's signal must not overtake the text streamed before it.
@@ -297,7 +302,9 @@ export class ChatInterface {
         (error: unknown) => {
           coalescer.flush();
           const failure = this.asStewardError(error, requestId);
-          signals.done(requestId, session, 'failed', '', usageDict(null), '', [], failure);
+          if (streamed !== '') this.recordCutShort(session, text, asked, streamed);
+          const notice = streamed === '' ? '' : _('The answer was cut short: it failed before it was finished.');
+          signals.done(requestId, session, 'failed', streamed, usageDict(null), notice, [], failure);
         },
       )
       .finally(() => {
@@ -387,6 +394,21 @@ export class ChatInterface {
       );
     }
     return answer;
+  }
+
+  /** Keeps the text a failed answer streamed, as a cancelled answer's is kept; a store that cannot write only loses it. */
+  private recordCutShort(session: string, prompt: string, asked: Date, partial: string): void {
+    const { sessions, log } = this.options;
+    if (!sessions.has(session)) return;
+    try {
+      sessions.append(
+        session,
+        { role: 'user', text: prompt, time: asked, toolCalls: [], proposalIds: [] },
+        { role: 'assistant', text: partial, time: new Date(), toolCalls: [], proposalIds: [] },
+      );
+    } catch (error) {
+      log.warning('cannot keep the text of a failed answer', { session, reason: String(error) });
+    }
   }
 
   private async ask(text: string, caller: string): Promise<string> {

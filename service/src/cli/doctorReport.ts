@@ -6,6 +6,8 @@ export interface CapabilityCheck {
   name: string;
   present: boolean;
   enables: string;
+  /** Only for a missing capability the service found out about: why it is missing (e.g. why the journal could not be read). */
+  problem?: string;
   /** Only for a missing capability: what to do to get it. */
   hint?: string;
 }
@@ -27,6 +29,12 @@ export interface DoctorReport {
 
 const str = (value: unknown) => (typeof value === 'string' ? value : '');
 
+/** The service's reasons by capability; an older service sends none. */
+function problemsOf(value: unknown): Map<string, string> {
+  if (typeof value !== 'object' || value === null) return new Map();
+  return new Map(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+}
+
 /** What the configuration's settings turn off; the defaults turn nothing off. */
 export function turnedOff(config: Config): TurnedOff[] {
   const { watch, inference } = config;
@@ -44,11 +52,19 @@ export function turnedOff(config: Config): TurnedOff[] {
 /** Sets the service's Capabilities against every capability Steward knows, with a hint for each missing one. */
 export function doctorReport(status: StatusRecord, config?: Config): DoctorReport {
   const present = new Set(Array.isArray(status.capabilities) ? (status.capabilities as string[]) : []);
+  const problems = problemsOf(status['capability-problems']);
   const catalogue: readonly CapabilityInfo[] = CAPABILITY_CATALOGUE;
   const known = new Set(catalogue.map(({ name }) => name));
   const checks = catalogue.map(({ name, enables, hint, requires }): CapabilityCheck => {
     if (present.has(name)) return { name, present: true, enables };
-    return { name, present: false, enables, hint: requires && !present.has(requires) ? `Needs ${requires}.` : hint };
+    const problem = problems.get(name);
+    return {
+      name,
+      present: false,
+      enables,
+      ...(problem && { problem }),
+      hint: requires && !present.has(requires) ? `Needs ${requires}.` : hint,
+    };
   });
   // A newer service may report names this CLI does not know yet; they still show.
   const unknown = [...present].filter((name) => !known.has(name)).map((name) => ({ name, present: true, enables: '' }));
@@ -72,8 +88,9 @@ export function formatDoctor(report: DoctorReport): string {
     `Steward ${report.version}: ${report.state}`,
     ...(report['state-reason'] ? [`  ${report['state-reason']}`] : []),
     '',
-    ...report.capabilities.flatMap(({ name, present, enables, hint }) => [
+    ...report.capabilities.flatMap(({ name, present, enables, problem, hint }) => [
       `${present ? '✓' : '✗'} ${name.padEnd(width)}  ${enables}`.trimEnd(),
+      ...(problem ? [`  ${' '.repeat(width)}  ${problem}`] : []),
       ...(hint ? [`  ${' '.repeat(width)}  ${hint}`] : []),
     ]),
     ...(report['turned-off'].length > 0

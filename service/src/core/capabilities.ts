@@ -5,6 +5,7 @@ import type { MessageBus } from '@jellybrick/dbus-next';
 import { callMethod } from '../dbus/client.js';
 import { JOURNAL_READER_GROUPS, type Capability } from './capabilityCatalogue.js';
 import { gpuCapabilities, probeGpuFacts, type GpuFacts } from './gpuCapabilities.js';
+import { _, format } from '../i18n.js';
 
 const run = promisify(execFile);
 const PROBE_TIMEOUT_MS = 5_000;
@@ -18,6 +19,14 @@ export interface CapabilityProbeContext {
   uid: number;
   /** GPU devices and installed prebuilts; read from this machine when not given. */
   gpuFacts?: GpuFacts;
+  /** The journalctl arguments that select each journal, as the watchers read them (a test hook's directory). */
+  journals?: { user: string[]; system: string[] };
+}
+
+export interface ProbedCapabilities {
+  capabilities: Capability[];
+  /** Why a capability the service probed for is missing, in words, where the probe found out. */
+  problems: Partial<Record<Capability, string>>;
 }
 
 /**
@@ -40,12 +49,14 @@ interface BusNames {
 }
 
 /** Finds out what this machine lets the service do; every probe is bounded in time and none throws. */
-export async function probeCapabilities(context: CapabilityProbeContext): Promise<Capability[]> {
+export async function probeCapabilities(context: CapabilityProbeContext): Promise<ProbedCapabilities> {
   const noNames: BusNames = { owned: new Set(), activatable: new Set() };
-  const [sessionNames, systemNames, journalctl, sandbox] = await Promise.all([
+  const journals = context.journals ?? { user: ['--user'], system: ['--system'] };
+  const [sessionNames, systemNames, userJournal, systemJournal, sandbox] = await Promise.all([
     busNames(context.sessionBus),
     context.systemBus ? busNames(context.systemBus) : noNames,
-    succeeds('journalctl', ['--version']),
+    journalReadProblem(journals.user),
+    journalReadProblem(journals.system),
     // The sandbox shell.run uses, made for real: bwrap alone says nothing about user namespaces.
     succeeds('bwrap', ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--unshare-all', '--', 'true']),
   ]);
@@ -55,17 +66,48 @@ export async function probeCapabilities(context: CapabilityProbeContext): Promis
       return names.owned.has(name) || (onDemand && names.activatable.has(name));
     })
     .map(({ capability }) => capability);
-  if (journalctl) {
-    capabilities.push('journal.user');
-    if (context.uid === 0 || context.groups.some((g) => JOURNAL_READER_GROUPS.includes(g))) {
-      capabilities.push('journal.system');
-    }
+  const problems: ProbedCapabilities['problems'] = {};
+  if (userJournal === null) capabilities.push('journal.user');
+  else problems['journal.user'] = userJournal;
+  if (systemJournal === null) capabilities.push('journal.system');
+  else {
+    const reader = context.uid === 0 || context.groups.some((g) => JOURNAL_READER_GROUPS.includes(g));
+    problems['journal.system'] = reader
+      ? systemJournal
+      : format(_('{problem} (this user is in none of the groups {groups} that may read it)'), {
+          problem: systemJournal,
+          groups: JOURNAL_READER_GROUPS.join(', '),
+        });
   }
   if (sandbox) capabilities.push('sandbox');
   capabilities.push(
     ...gpuCapabilities(context.gpuFacts ?? probeGpuFacts(), { platform: process.platform, arch: process.arch }),
   );
-  return capabilities.sort();
+  return { capabilities: capabilities.sort(), problems };
+}
+
+/**
+ * Null when journalctl reads an entry of the journal `args` select (or finds it empty), as the watcher
+ * will; otherwise why not, in words. Being installed is not enough: the files may be unreadable to this user.
+ */
+export async function journalReadProblem(args: string[]): Promise<string | null> {
+  try {
+    await run('journalctl', [...args, '--lines=1', '--output=json', '--no-pager', '--quiet'], {
+      timeout: PROBE_TIMEOUT_MS,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    return null;
+  } catch (error) {
+    const failure = error as NodeJS.ErrnoException & { stderr?: string; killed?: boolean };
+    if (failure.code === 'ENOENT') return _('journalctl is not installed');
+    if (failure.killed) return _('journalctl did not answer within 5 seconds');
+    // journalctl's last line says why ("No journal files were opened due to insufficient permissions.").
+    const said = (failure.stderr ?? '').trim().split('\n').at(-1) ?? '';
+    return format(_('journalctl {args} could not read it: {reason}'), {
+      args: args.join(' '),
+      reason: said || format(_('exit status {code}'), { code: String(failure.code) }),
+    });
+  }
 }
 
 async function busNames(bus: MessageBus): Promise<BusNames> {

@@ -19,7 +19,7 @@ export const CAPABILITY_CATALOGUE = [
   {
     name: 'journal.user',
     enables: 'your own journal: errors of your apps and user services',
-    hint: 'journalctl is not on the service’s PATH; it comes with systemd (package “systemd” on Debian, Ubuntu and Fedora).',
+    hint: 'Steward reads the journal with journalctl, which comes with systemd (package “systemd” on Debian, Ubuntu and Fedora).',
   },
   {
     name: 'journal.system',

@@ -30,6 +30,7 @@ export function createCoreInterface(info: CoreInfo, state: ServiceState): Interf
         state: new Variant('s', state.state),
         'state-reason': new Variant('s', state.reason),
         capabilities: new Variant('as', state.capabilities),
+        'capability-problems': new Variant('a{ss}', state.capabilityProblems),
         pid: new Variant('u', info.pid),
         'started-at': new Variant('x', BigInt(info.startedAt.getTime()) * 1000n),
         'config-file': new Variant('s', info.configFile),

@@ -21,6 +21,7 @@ export class ServiceState extends EventEmitter<{ changed: [names: ('State' | 'St
   private readonly problems = new Map<string, string>();
   private attention: string | null = null;
   private caps: string[] = [];
+  private capProblems: Record<string, string> = {};
   private last: Snapshot = this.snapshot();
 
   get state(): State {
@@ -35,9 +36,15 @@ export class ServiceState extends EventEmitter<{ changed: [names: ('State' | 'St
     return this.caps;
   }
 
-  markStarted(capabilities: string[]): void {
+  /** Why probed capabilities are missing, by name; empty before start. */
+  get capabilityProblems(): Record<string, string> {
+    return this.capProblems;
+  }
+
+  markStarted(capabilities: string[], problems: Record<string, string> = {}): void {
     this.started = true;
     this.caps = [...capabilities];
+    this.capProblems = { ...problems };
     this.update();
   }
 

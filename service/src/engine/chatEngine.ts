@@ -64,6 +64,24 @@ export interface ChatEngine {
   off(event: 'status', listener: (status: EngineStatus) => void): this;
 }
 
+/**
+ * An answer that failed after some of its text was streamed: the error says why, `partialText` keeps
+ * what the reader already saw, so the failure need not take it back.
+ */
+export class CutShortAnswer extends StewardError {
+  constructor(
+    cause: StewardError,
+    readonly partialText: string,
+  ) {
+    super(cause.errorName, cause.message);
+  }
+}
+
+/** `error` with the text streamed before it, when there was any. */
+export function cutShort(error: StewardError, streamed: string): StewardError {
+  return streamed === '' ? error : new CutShortAnswer(error, streamed);
+}
+
 /** The request with its defaults filled in; InvalidArgs naming each bad field otherwise. */
 export function parseChatRequest(request: ChatRequest) {
   const parsed = chatRequestSchema.safeParse(request);

@@ -6,12 +6,20 @@ export interface RestartPolicyOptions {
   maxDelayMs: number;
   /** Crashes in a row with a GPU backend after which the engine uses the CPU only. */
   gpuCrashLimit: number;
+  /**
+   * Crashes in a row after which requests waiting in line fail rather than wait for yet another
+   * worker: one crash moves them to the next worker, a worker that keeps crashing must not hold them forever.
+   */
+  waitingCrashLimit?: number;
 }
+
+const DEFAULT_WAITING_CRASH_LIMIT = 3;
 
 export const defaultRestartPolicy: RestartPolicyOptions = {
   initialDelayMs: 1000,
   maxDelayMs: 30_000,
   gpuCrashLimit: 2,
+  waitingCrashLimit: DEFAULT_WAITING_CRASH_LIMIT,
 };
 
 /**
@@ -40,6 +48,11 @@ export class RestartPolicy {
   recordSuccess(): void {
     this.crashesInARow = 0;
     this.gpuCrashesInARow = 0;
+  }
+
+  /** True once the worker crashed so often in a row that waiting requests should fail rather than wait on. */
+  get givesUpOnWaiting(): boolean {
+    return this.crashesInARow >= (this.options.waitingCrashLimit ?? DEFAULT_WAITING_CRASH_LIMIT);
   }
 
   /** How long to wait before starting the next worker. */

@@ -19,6 +19,7 @@ import {
 import {
   announcePositions,
   cancelWaiting,
+  cutShort,
   parseChatRequest,
   type ChatCallbacks,
   type ChatEngine,
@@ -47,6 +48,8 @@ interface PendingRequest {
   request: ChatRequest;
   callbacks: ChatCallbacks;
   queuePosition: number;
+  /** The text sent to onChunk so far: a failed answer keeps it. */
+  streamed: string;
   resolve(outcome: ChatOutcome): void;
   reject(error: StewardError): void;
 }
@@ -102,7 +105,7 @@ export class Engine extends EventEmitter<{ status: [EngineStatus] }> implements 
     const parsed = parseChatRequest(request);
     const id = randomUUID();
     const result = new Promise<ChatOutcome>((resolve, reject) => {
-      this.queue.push({ id, request: parsed, callbacks, queuePosition: 0, resolve, reject });
+      this.queue.push({ id, request: parsed, callbacks, queuePosition: 0, streamed: '', resolve, reject });
     });
     this.pump();
     return { id, result, cancel: () => this.cancel(id) };
@@ -115,7 +118,12 @@ export class Engine extends EventEmitter<{ status: [EngineStatus] }> implements 
     if (!worker) return;
     worker.stopping = true;
     for (const pending of worker.running.values()) {
-      pending.reject(new StewardError('Unavailable', _('the model was unloaded before the answer was finished')));
+      pending.reject(
+        cutShort(
+          new StewardError('Unavailable', _('the model was unloaded before the answer was finished')),
+          pending.streamed,
+        ),
+      );
     }
     worker.running.clear();
     const exited = once(worker.process, 'exit');
@@ -219,9 +227,13 @@ export class Engine extends EventEmitter<{ status: [EngineStatus] }> implements 
         this.options.log.error('cannot load the model', { model: this.options.modelPath, reason: message.message });
         this.failQueued(new StewardError('Unavailable', this.lastError));
         break;
-      case 'chunk':
-        worker.running.get(message.id)?.callbacks.onChunk?.(message.text);
+      case 'chunk': {
+        const pending = worker.running.get(message.id);
+        if (!pending) break;
+        pending.streamed += message.text;
+        pending.callbacks.onChunk?.(message.text);
         break;
+      }
       case 'done': {
         const pending = worker.running.get(message.id);
         worker.running.delete(message.id);
@@ -241,9 +253,12 @@ export class Engine extends EventEmitter<{ status: [EngineStatus] }> implements 
         const pending = worker.running.get(message.id);
         worker.running.delete(message.id);
         pending?.reject(
-          message.reason === 'invalidRequest'
-            ? new StewardError('InvalidArgs', message.message)
-            : new StewardError('Internal', `the model could not answer: ${message.message}`),
+          cutShort(
+            message.reason === 'invalidRequest'
+              ? new StewardError('InvalidArgs', message.message)
+              : new StewardError('Internal', `the model could not answer: ${message.message}`),
+            pending.streamed,
+          ),
         );
         this.pump();
         break;
@@ -273,9 +288,10 @@ export class Engine extends EventEmitter<{ status: [EngineStatus] }> implements 
         restartDelayMs: this.policy.delayMs,
         cpuFallback: this.policy.cpuFallbackReason ?? undefined,
       });
-      for (const pending of worker.running.values()) pending.reject(crashError());
-      // Waiting requests fail too, rather than wait through back-off for a worker that may crash again.
-      this.failQueued(crashError());
+      // Only the answers the worker was generating are lost; those in line wait for the next worker,
+      // unless workers keep crashing.
+      for (const pending of worker.running.values()) pending.reject(cutShort(crashError(), pending.streamed));
+      if (this.policy.givesUpOnWaiting) this.failQueued(crashError());
     }
     this.pump();
   }
