@@ -237,7 +237,40 @@ export class Proposer {
    * would change nothing. Policy 'auto' does not apply: a chat proposal always
    * waits for the user, who asked a question and did not ask for a change.
    */
-  async proposeFromChat(name: string, params: Record<string, unknown>, reason: string): Promise<Proposal> {
+  proposeFromChat(name: string, params: Record<string, unknown>, reason: string): Promise<Proposal> {
+    return this.proposeOne(name, params, reason, {
+      trust: { origin: 'chat', vouchedBy: null, reportedBy: 'chat', explanationBy: 'model' },
+      kind: 'chat',
+      title: (summary) => summary,
+      caller: 'chat',
+    });
+  }
+
+  /**
+   * A proposal an outside agent made through the Agents interface (`steward mcp`): validated, previewed and
+   * always asked, exactly like a chat proposal; its title names the agent, and the audit trail who it really is.
+   */
+  proposeFromAgent(
+    name: string,
+    params: Record<string, unknown>,
+    reason: string,
+    agent: { client: string; caller: string },
+  ): Promise<Proposal> {
+    const client = cleanLine(agent.client, 80);
+    return this.proposeOne(name, params, reason, {
+      trust: { origin: 'agent', vouchedBy: null, reportedBy: client, explanationBy: 'model' },
+      kind: 'agent',
+      title: (summary) => format(_('{client} proposes: {summary}'), { client, summary }),
+      caller: agent.caller,
+    });
+  }
+
+  private async proposeOne(
+    name: string,
+    params: Record<string, unknown>,
+    reason: string,
+    from: { trust: ProposalTrust; kind: string; title: (summary: string) => string; caller: string },
+  ): Promise<Proposal> {
     const { chatCatalog } = this.options;
     const validated = chatCatalog.validate(name, params);
     const preview = await validated.action.preview(validated.params, this.options.context);
@@ -245,20 +278,19 @@ export class Proposer {
       throw new StewardError('InvalidArgs', `${name} would change nothing here: ${preview.summary}`);
     }
     const draft = { title: '', explanation: '', actions: [{ name, params: validated.params }] };
-    const trust: ProposalTrust = { origin: 'chat', vouchedBy: null, reportedBy: 'chat', explanationBy: 'model' };
-    const [offered] = await this.offered(draft, chatCatalog, trust);
+    const [offered] = await this.offered(draft, chatCatalog, from.trust);
     if (!offered) throw new StewardError('Unavailable', `${name} cannot be offered on this computer now`);
     const action = offered;
     if (action.policy === 'never') throw new StewardError('NotAuthorized', `the user does not allow ${name}`);
     const { store, signals } = this.options;
     const proposal = store.addProposal({
       findingId: null,
-      kind: 'chat',
+      kind: from.kind,
       subject: `${name} ${JSON.stringify(validated.params)}`,
-      title: preview.summary,
+      title: from.title(preview.summary),
       explanation: withoutSafetyClaims(cleanLine(reason, 300)),
       actions: [action],
-      trust,
+      trust: from.trust,
     });
     store.audit({
       event: 'proposed',
@@ -266,7 +298,7 @@ export class Proposer {
       jobId: null,
       action: name,
       params: validated.params,
-      caller: 'chat',
+      caller: from.caller,
       result: proposal.title,
     });
     signals.proposalAdded(proposal);
