@@ -91,6 +91,19 @@ export function createMcpServer(steward: StewardAgentClient, openProposalIds: ()
     return (info?.title ?? info?.name ?? '').trim().slice(0, 80) || 'an unnamed agent';
   };
 
+  // The service's read-only tools are fixed while it runs; asked once, and again after a failed answer.
+  let toolNames: Promise<Set<string>> | null = null;
+  const readOnlyNames = () => {
+    toolNames ??= steward.tools().then(
+      (tools) => new Set(tools.map((tool) => tool.name)),
+      (error: unknown) => {
+        toolNames = null;
+        throw error;
+      },
+    );
+    return toolNames;
+  };
+
   server.setRequestHandler(ListToolsRequestSchema, async () => {
     const [tools, actions] = await Promise.all([steward.tools(), steward.actions()]);
     const readOnly: Tool[] = tools.map((tool) => ({
@@ -207,15 +220,14 @@ export function createMcpServer(steward: StewardAgentClient, openProposalIds: ()
         const text = `Proposal ${status.id} (${status.title}): ${status.decision}, state ${status.state}.${ran}`;
         return { content: [{ type: 'text', text }], structuredContent: structured };
       }
+      if (!(await readOnlyNames()).has(name))
+        throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name.slice(0, 60)}`);
       return { content: [{ type: 'text', text: await steward.runTool(client(), name, args) }] };
     } catch (error) {
-      if ((error as { type?: string }).type === 'io.github.steward.Steward1.Error.NotFound' && !isOwnTool(name))
-        throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name.slice(0, 60)}`);
+      if (error instanceof McpError) throw error;
       return fail(messageOf(error));
     }
   });
-
-  const isOwnTool = (name: string) => name === 'propose_fix' || name === 'proposal_status';
 
   server.setRequestHandler(ListResourcesRequestSchema, async () => ({
     resources: [
