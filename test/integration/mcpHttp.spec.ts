@@ -127,7 +127,9 @@ describe('steward mcp --http', () => {
     if (child?.exitCode === null) {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
-      await exited;
+      expect(await exited).toBe(0);
+      // The token goes with the server.
+      expect(await stat(join(runtime, 'steward', 'mcp-http.json')).catch(() => null)).toBeNull();
     }
     await scenario?.stop();
   });
