@@ -125,7 +125,9 @@ describe('steward mcp over stdio', () => {
       })) as CallToolResult,
     );
     expect(unit).toContain('backup.service (user)');
-    expect(unit).toContain('state: inactive');
+    // Inactive, or active once the proposal spec below has applied its restart.
+    expect(unit).toMatch(/\nstate: (in)?active /);
+    expect(unit).toContain('loaded: loaded');
   });
 
   it('answers invalid arguments and unknown actions with isError and a clear message', async () => {

@@ -57,6 +57,9 @@ const SPECIFIC_UNIT_FAILURES = ['crash-loop', 'crash', 'coredump', 'oom-kill'];
 // Findings this close together in the log are one incident: their identical fixes are one proposal.
 const SAME_INCIDENT_MS = 10 * 60_000;
 
+/** The most proposals from outside agents that may wait for the user at once. */
+export const MAX_WAITING_AGENT_PROPOSALS = 10;
+
 /** PID 1's own scope and any scope (a session's, an app's) are never a unit action's target. */
 const isScope = (unit: string) => unit.endsWith('.scope');
 
@@ -257,6 +260,15 @@ export class Proposer {
     agent: { client: string; caller: string },
   ): Promise<Proposal> {
     const client = cleanLine(agent.client, 80);
+    // Invalid arguments are told as such first; then an agent in a loop must not bury the user in proposals.
+    this.options.chatCatalog.validate(name, params);
+    const waiting = this.options.store.proposals(['open', 'not-fixed']).filter((p) => p.trust.origin === 'agent');
+    if (waiting.length >= MAX_WAITING_AGENT_PROPOSALS) {
+      throw new StewardError(
+        'Busy',
+        `${waiting.length} proposals from agents already wait for the user; wait for their decision before proposing more`,
+      );
+    }
     return this.proposeOne(name, params, reason, {
       trust: { origin: 'agent', vouchedBy: null, reportedBy: client, explanationBy: 'model' },
       kind: 'agent',
