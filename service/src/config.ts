@@ -80,6 +80,11 @@ const assistantSchema = z
       .default([]),
     /** Directories (besides the home directory) whose files the assistant may read when asked. */
     readableRoots: z.array(z.string().startsWith('/', 'must be an absolute path')).default(['/etc']),
+    /**
+     * MCP clients (by the name they declare, e.g. "Claude Desktop") whose tool results through `steward mcp` are
+     * not redacted; every other agent's are, since its model is usually remote.
+     */
+    unredactedAgents: z.array(z.string().min(1).max(80)).default([]),
     /** The most tool calls one answer may make before the model must answer with what it has. */
     maxToolCalls: z.number().int().min(0).max(32).default(6),
     /** With a model set up, each new finding gets a short explanation and its likely cause. */

@@ -1,3 +1,4 @@
+import agentsXml from '../../dbus-interfaces/io.github.steward.Steward1.Agents.xml';
 import chatXml from '../../dbus-interfaces/io.github.steward.Steward1.Chat.xml';
 import findingsXml from '../../dbus-interfaces/io.github.steward.Steward1.Findings.xml';
 import coreXml from '../../dbus-interfaces/io.github.steward.Steward1.xml';
@@ -14,6 +15,7 @@ export const CHAT_INTERFACE = 'io.github.steward.Steward1.Chat';
 export const FINDINGS_INTERFACE = 'io.github.steward.Steward1.Findings';
 export const PROPOSALS_INTERFACE = 'io.github.steward.Steward1.Proposals';
 export const SETTINGS_INTERFACE = 'io.github.steward.Steward1.Settings';
+export const AGENTS_INTERFACE = 'io.github.steward.Steward1.Agents';
 
 function single(xml: string, name: string): InterfaceSpec {
   const spec = parseIntrospection(xml).find((i) => i.name === name);
@@ -27,4 +29,5 @@ export const chatSpec = single(chatXml, CHAT_INTERFACE);
 export const findingsSpec = single(findingsXml, FINDINGS_INTERFACE);
 export const proposalsSpec = single(proposalsXml, PROPOSALS_INTERFACE);
 export const settingsSpec = single(settingsXml, SETTINGS_INTERFACE);
+export const agentsSpec = single(agentsXml, AGENTS_INTERFACE);
 export const API_VERSION = Number(coreSpec.annotations['io.github.steward.ApiVersion']);

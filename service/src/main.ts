@@ -1,9 +1,11 @@
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Message, type MessageBus } from '@jellybrick/dbus-next';
+import { AgentsInterface } from './agents/agentsInterface.js';
 import { ChatInterface } from './chat/chatInterface.js';
 import { Assistant } from './assistant/assistant.js';
 import { liveMachine } from './assistant/live/liveMachine.js';
+import { readOnlyTools } from './assistant/tools/index.js';
 import { proposalSink } from './assistant/proposalSink.js';
 import { ChatSessionStore } from './chat/sessionStore.js';
 import { loadConfig, type Config, type ConfigLoad } from './config.js';
@@ -40,6 +42,7 @@ import {
   modelsSpec,
   proposalsSpec,
   settingsSpec,
+  agentsSpec,
 } from './interfaces.js';
 import { createLogger, type Logger } from './logging.js';
 import { serviceLogSink } from './logSinks.js';
@@ -224,18 +227,19 @@ async function main(): Promise<void> {
     log,
   );
   const signals = new SignalRouter(bus);
+  const machine = liveMachine({
+    sessionBus: bus,
+    systemBus: () => systemBus,
+    journal: () => ({ ...config.config.watch.journal }),
+    findings: findingsStore,
+    fixes: fixes.store,
+    home: paths.home,
+  });
   const chat = new ChatInterface({
     provider: engines,
     sessions: chatSessions,
     assistant: new Assistant({
-      machine: liveMachine({
-        sessionBus: bus,
-        systemBus: () => systemBus,
-        journal: () => ({ ...config.config.watch.journal }),
-        findings: findingsStore,
-        fixes: fixes.store,
-        home: paths.home,
-      }),
+      machine,
       proposals: proposalSink(fixes),
       settings: () => config.config.assistant,
       stewardSecrets,
@@ -275,6 +279,23 @@ async function main(): Promise<void> {
     },
   });
   server.export(OBJECT_PATH, chatSpec, chat.impl);
+  // Outside agents (steward mcp) get the chat's read-only tools; always redacted unless the user named the client.
+  const agents = new AgentsInterface({
+    tools: readOnlyTools(),
+    toolContext: () => ({
+      machine,
+      proposals: proposalSink(fixes),
+      readableRoots: config.config.assistant.readableRoots,
+      stewardSecrets: stewardSecrets(),
+    }),
+    catalog: () => fixes.catalog,
+    store: fixes.store,
+    propose: (name, params, reason, agent) => fixes.proposeFromAgent(name, params, reason, agent),
+    redact: settingsRedactor(() => config.config.assistant.redactPatterns),
+    unredactedClients: () => config.config.assistant.unredactedAgents,
+    bus,
+  });
+  server.export(OBJECT_PATH, agentsSpec, agents.impl);
   const explainer = new FindingExplainer({
     engines,
     store: findingsStore,

@@ -4,6 +4,9 @@ import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { MessageBus, Variant } from '@jellybrick/dbus-next';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { callMethod } from '../../service/src/dbus/client.js';
 import { prebuiltPackages, probeGpuFacts } from '../../service/src/core/gpuCapabilities.js';
 import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
@@ -340,6 +343,24 @@ describe('build/install.sh', () => {
     const report = JSON.parse(stdout) as { running: boolean; version: string };
     expect(report.running).toBeTrue();
     expect(report.version).toBe(await packageVersion());
+  });
+
+  it('serves an MCP client through the installed steward mcp, as the README configures it', async () => {
+    const agent = new Client({ name: 'Install Check', version: '1.0.0' });
+    await agent.connect(
+      new StdioClientTransport({
+        command: join(sandbox.home, '.local', 'bin', 'steward'),
+        args: ['mcp'],
+        env: sandbox.env as Record<string, string>,
+        stderr: 'pipe',
+      }),
+    );
+    const { tools } = await agent.listTools();
+    expect(tools.map((tool) => tool.name)).toContain('propose_fix');
+    const summary = (await agent.callTool({ name: 'system_summary', arguments: {} })) as CallToolResult;
+    expect(summary.isError).toBeFalsy();
+    expect(JSON.stringify(summary.content)).toContain('OS: ');
+    await agent.close();
   });
 
   it('can run again: the same files, and the service restarted to run the new code', async () => {

@@ -36,6 +36,17 @@ describe('wideningChanges', () => {
     expect(widened({}, { assistant: { readableRoots: [] } })).toEqual([]);
   });
 
+  it('finds each agent added to those that see tool results unredacted, not one taken away', () => {
+    const [change] = wideningChanges(config({}), config({ assistant: { unredactedAgents: ['Zed'] } }));
+    expect(change).toEqual({
+      setting: 'assistant.unredactedAgents',
+      description: 'stop taking secrets out of what the agent “Zed” sees',
+    });
+    expect(
+      widened({ assistant: { unredactedAgents: ['Zed', 'Goose'] } }, { assistant: { unredactedAgents: ['Goose'] } }),
+    ).toEqual([]);
+  });
+
   it('finds a rule that becomes auto or a new auto rule, not ask or never', () => {
     expect(widened({}, { fixes: { policy: { 'files.clear_cache': 'auto' } } })).toEqual([
       'fixes.policy.files.clear_cache',

@@ -14,6 +14,7 @@ import { builtSetup, EVAL_USAGE, evalCommand } from './eval.js';
 import { EXIT_FAILURE, EXIT_NOT_RUNNING, EXIT_USAGE } from './exitCodes.js';
 import { FINDINGS_USAGE, findingsCommand } from './findings.js';
 import { MODELS_USAGE, modelsCommand } from './models.js';
+import { MCP_USAGE, mcpCommand, mcpOptions } from '../mcp/command.js';
 import { historyCommand, jobsCommand, parseLimit, PROPOSALS_USAGE, proposalsCommand } from './proposals.js';
 import { formatStatus, unpackStatus } from './statusReport.js';
 
@@ -22,7 +23,7 @@ const USAGE = `Usage: steward <command> [options]
 Commands:
   status                   Show what the Steward service is doing (exit status 3 if it is not running)
   start                    Start the service through D-Bus activation
-${DOCTOR_USAGE}${FINDINGS_USAGE}${PROPOSALS_USAGE}${CHAT_USAGE}${ASK_USAGE}${MODELS_USAGE}${API_KEY_USAGE}${CONFIG_USAGE}${EVAL_USAGE}
+${DOCTOR_USAGE}${FINDINGS_USAGE}${PROPOSALS_USAGE}${CHAT_USAGE}${ASK_USAGE}${MODELS_USAGE}${API_KEY_USAGE}${CONFIG_USAGE}${EVAL_USAGE}${MCP_USAGE}
 Options:
   --json                   Print machine-readable JSON (status, doctor, findings, proposals, jobs, history, chat, ask, eval,
                            models list, models recommend)
@@ -89,6 +90,8 @@ async function main(argv: string[]): Promise<number> {
         verbose: { type: 'boolean' },
         'no-tools': { type: 'boolean' },
         'require-tool': { type: 'boolean' },
+        http: { type: 'boolean' },
+        port: { type: 'string' },
         version: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -115,6 +118,7 @@ async function main(argv: string[]): Promise<number> {
     (command === 'chat' && rest.length === 0) ||
     (command === 'eval' && rest.length === 0) ||
     command === 'config' ||
+    (command === 'mcp' && rest.length === 0) ||
     command === 'proposals' ||
     command === 'apply' ||
     command === 'undo' ||
@@ -128,6 +132,11 @@ async function main(argv: string[]): Promise<number> {
   const limit = parseLimit(values.limit);
   if (typeof limit === 'string') {
     process.stderr.write(`steward: ${limit}\n`);
+    return EXIT_USAGE;
+  }
+  const mcp = command === 'mcp' ? mcpOptions(values) : null;
+  if (typeof mcp === 'string') {
+    process.stderr.write(`steward: ${mcp}\n`);
     return EXIT_USAGE;
   }
   // The evaluation runs in this process, with its own engine: no service needed.
@@ -149,6 +158,7 @@ async function main(argv: string[]): Promise<number> {
       return await jobsCommand(bus, { json: values.json ?? false, undoable: values.undoable ?? false });
     if (command === 'history') return await historyCommand(bus, { json: values.json ?? false, limit });
     if (command === 'config') return await configCommand(bus, rest);
+    if (mcp) return await mcpCommand(bus, mcp);
     if (command === 'api-key' && target) return await apiKeyCommand(bus, target);
     if (command === 'chat') {
       return await chatCommand(bus, { session: values.session, new: values.new ?? false, json: values.json ?? false });

@@ -147,6 +147,16 @@ export class Fixes {
     return this.proposer.proposeFromChat(name, params, reason);
   }
 
+  /** A proposal an outside agent made; see Proposer.proposeFromAgent. */
+  proposeFromAgent(
+    name: string,
+    params: Record<string, unknown>,
+    reason: string,
+    agent: { client: string; caller: string },
+  ): Promise<Proposal> {
+    return this.proposer.proposeFromAgent(name, params, reason, agent);
+  }
+
   /** A finding's explanation arrived: its waiting proposal says the same. */
   attachExplanation(finding: Finding): void {
     this.proposer.attachExplanation(finding);

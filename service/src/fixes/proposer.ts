@@ -57,6 +57,9 @@ const SPECIFIC_UNIT_FAILURES = ['crash-loop', 'crash', 'coredump', 'oom-kill'];
 // Findings this close together in the log are one incident: their identical fixes are one proposal.
 const SAME_INCIDENT_MS = 10 * 60_000;
 
+/** The most proposals from outside agents that may wait for the user at once. */
+export const MAX_WAITING_AGENT_PROPOSALS = 10;
+
 /** PID 1's own scope and any scope (a session's, an app's) are never a unit action's target. */
 const isScope = (unit: string) => unit.endsWith('.scope');
 
@@ -237,7 +240,49 @@ export class Proposer {
    * would change nothing. Policy 'auto' does not apply: a chat proposal always
    * waits for the user, who asked a question and did not ask for a change.
    */
-  async proposeFromChat(name: string, params: Record<string, unknown>, reason: string): Promise<Proposal> {
+  proposeFromChat(name: string, params: Record<string, unknown>, reason: string): Promise<Proposal> {
+    return this.proposeOne(name, params, reason, {
+      trust: { origin: 'chat', vouchedBy: null, reportedBy: 'chat', explanationBy: 'model' },
+      kind: 'chat',
+      title: (summary) => summary,
+      caller: 'chat',
+    });
+  }
+
+  /**
+   * A proposal an outside agent made through the Agents interface (`steward mcp`): validated, previewed and
+   * always asked, exactly like a chat proposal; its title names the agent, and the audit trail who it really is.
+   */
+  proposeFromAgent(
+    name: string,
+    params: Record<string, unknown>,
+    reason: string,
+    agent: { client: string; caller: string },
+  ): Promise<Proposal> {
+    const client = cleanLine(agent.client, 80);
+    // Invalid arguments are told as such first; then an agent in a loop must not bury the user in proposals.
+    this.options.chatCatalog.validate(name, params);
+    const waiting = this.options.store.proposals(['open', 'not-fixed']).filter((p) => p.trust.origin === 'agent');
+    if (waiting.length >= MAX_WAITING_AGENT_PROPOSALS) {
+      throw new StewardError(
+        'Busy',
+        `${waiting.length} proposals from agents already wait for the user; wait for their decision before proposing more`,
+      );
+    }
+    return this.proposeOne(name, params, reason, {
+      trust: { origin: 'agent', vouchedBy: null, reportedBy: client, explanationBy: 'model' },
+      kind: 'agent',
+      title: (summary) => format(_('{client} proposes: {summary}'), { client, summary }),
+      caller: agent.caller,
+    });
+  }
+
+  private async proposeOne(
+    name: string,
+    params: Record<string, unknown>,
+    reason: string,
+    from: { trust: ProposalTrust; kind: string; title: (summary: string) => string; caller: string },
+  ): Promise<Proposal> {
     const { chatCatalog } = this.options;
     const validated = chatCatalog.validate(name, params);
     const preview = await validated.action.preview(validated.params, this.options.context);
@@ -245,20 +290,19 @@ export class Proposer {
       throw new StewardError('InvalidArgs', `${name} would change nothing here: ${preview.summary}`);
     }
     const draft = { title: '', explanation: '', actions: [{ name, params: validated.params }] };
-    const trust: ProposalTrust = { origin: 'chat', vouchedBy: null, reportedBy: 'chat', explanationBy: 'model' };
-    const [offered] = await this.offered(draft, chatCatalog, trust);
+    const [offered] = await this.offered(draft, chatCatalog, from.trust);
     if (!offered) throw new StewardError('Unavailable', `${name} cannot be offered on this computer now`);
     const action = offered;
     if (action.policy === 'never') throw new StewardError('NotAuthorized', `the user does not allow ${name}`);
     const { store, signals } = this.options;
     const proposal = store.addProposal({
       findingId: null,
-      kind: 'chat',
+      kind: from.kind,
       subject: `${name} ${JSON.stringify(validated.params)}`,
-      title: preview.summary,
+      title: from.title(preview.summary),
       explanation: withoutSafetyClaims(cleanLine(reason, 300)),
       actions: [action],
-      trust,
+      trust: from.trust,
     });
     store.audit({
       event: 'proposed',
@@ -266,7 +310,7 @@ export class Proposer {
       jobId: null,
       action: name,
       params: validated.params,
-      caller: 'chat',
+      caller: from.caller,
       result: proposal.title,
     });
     signals.proposalAdded(proposal);

@@ -42,9 +42,9 @@ export interface Proposal {
 
 /**
  * playbook: Steward's own playbook for a finding; model: the model's advice on a finding; chat: the assistant in
- * a conversation.
+ * a conversation; agent: an outside agent through the Agents interface (`steward mcp`).
  */
-export type ProposalOrigin = 'playbook' | 'model' | 'chat';
+export type ProposalOrigin = 'playbook' | 'model' | 'chat' | 'agent';
 
 export interface ProposalTrust {
   origin: ProposalOrigin;

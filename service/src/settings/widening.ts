@@ -53,6 +53,12 @@ export function wideningChanges(before: Config, after: Config): Widening[] {
       description: format(_('stop taking {pattern} out of what the model sees'), { pattern: shown(pattern) }),
     });
   }
+  for (const client of added(before.assistant.unredactedAgents, after.assistant.unredactedAgents)) {
+    changes.push({
+      setting: 'assistant.unredactedAgents',
+      description: format(_('stop taking secrets out of what the agent {client} sees'), { client: shown(client) }),
+    });
+  }
   for (const [action, policy] of Object.entries(after.fixes.policy)) {
     if (policy === 'auto' && before.fixes.policy[action] !== 'auto') {
       changes.push({

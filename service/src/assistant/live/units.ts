@@ -43,8 +43,9 @@ export async function readUnit(bus: MessageBus, name: string, scope: UnitScope):
   const unit = await properties(bus, path, UNIT);
   if (unit.LoadState?.value === 'not-found') return null;
   const service = name.endsWith('.service') ? await properties(bus, path, SERVICE) : null;
-  // Microseconds since the epoch; 0 when the unit has not changed state since systemd started.
-  const changedUs = unit.StateChangeTimestamp?.value as bigint;
+  // Microseconds since the epoch; 0 when the unit has not changed state since systemd started, absent from a
+  // manager that does not keep it (python3-dbusmock's).
+  const changedUs = unit.StateChangeTimestamp?.value;
   return {
     name,
     scope,
@@ -54,6 +55,6 @@ export async function readUnit(bus: MessageBus, name: string, scope: UnitScope):
     subState: String(unit.SubState?.value),
     result: service ? String(service.Result?.value) : '',
     mainPid: service ? Number(service.MainPID?.value) : 0,
-    since: changedUs === 0n ? null : new Date(Number(changedUs / 1000n)),
+    since: typeof changedUs === 'bigint' && changedUs !== 0n ? new Date(Number(changedUs / 1000n)) : null,
   };
 }

@@ -29,3 +29,8 @@ export function assistantTools(actions: readonly string[] = createCatalog().name
     proposeActionTool(actions),
   ];
 }
+
+/** The tools that only read: what outside agents may run (Agents.RunTool); they propose through Agents.Propose. */
+export function readOnlyTools(): AssistantTool[] {
+  return assistantTools().filter((tool) => tool.name !== 'propose_action');
+}
