@@ -179,7 +179,7 @@ describe('steward mcp over stdio', () => {
     const id = structured.proposal_id as string;
     expect(structured).toEqual(
       jasmine.objectContaining({
-        title: 'Spec Agent proposes: Restart backup.service',
+        title: 'Agent “Spec Agent” proposes: Restart backup.service',
         decision: 'waiting',
         state: 'open',
         action: 'systemd.restart_unit',
@@ -193,7 +193,7 @@ describe('steward mcp over stdio', () => {
 
     // On D-Bus, as the extension and `steward proposals` see it: the agent's name, always asked.
     const [dict] = (await scenario.call(PROPOSALS_INTERFACE, 'Get', 's', [id])) as [Record<string, Variant>];
-    expect(dict.title?.value).toBe('Spec Agent proposes: Restart backup.service');
+    expect(dict.title?.value).toBe('Agent “Spec Agent” proposes: Restart backup.service');
     expect(dict.origin?.value).toBe('agent');
     expect(dict['reported-by']?.value).toBe('Spec Agent');
     expect(dict['one-click']?.value).toBeFalse();

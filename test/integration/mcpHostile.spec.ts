@@ -195,7 +195,7 @@ describe('steward mcp against a hostile agent', () => {
     const id = (made.structuredContent as { proposal_id: string }).proposal_id;
     const proposal = (await scenario.list(PROPOSALS_INTERFACE, 'List')).find((listed) => listed.id === id);
     expect(proposal).toEqual(
-      jasmine.objectContaining({ id, state: 'open', title: 'Hostile Agent proposes: Restart backup.service' }),
+      jasmine.objectContaining({ id, state: 'open', title: 'Agent “Hostile Agent” proposes: Restart backup.service' }),
     );
     // The reason is shown as the agent's words: one line, without safety claims, the markers defused.
     expect(proposal?.explanation).not.toContain('\n');

@@ -272,7 +272,7 @@ export class Proposer {
     return this.proposeOne(name, params, reason, {
       trust: { origin: 'agent', vouchedBy: null, reportedBy: client, explanationBy: 'model' },
       kind: 'agent',
-      title: (summary) => format(_('{client} proposes: {summary}'), { client, summary }),
+      title: (summary) => format(_('Agent “{client}” proposes: {summary}'), { client, summary }),
       caller: agent.caller,
     });
   }
