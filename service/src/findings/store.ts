@@ -149,11 +149,13 @@ const ADDED_EVIDENCE_COLUMNS = { journal: 'TEXT', line: 'INTEGER' };
 
 const severityRank = (severity: Severity) => SEVERITIES.indexOf(severity);
 
-/** The mode of the ignore rule for a finding row: its subject's own, else the kind's; NULL when none. */
-const RULE_MODE = `(SELECT mode FROM ignore_rules r WHERE r.kind = findings.kind AND r.subject IN (findings.subject, '')
-  ORDER BY r.subject DESC LIMIT 1)`;
-/** As isIgnored, in SQL, so that a page is filtered before it is cut. "after the first": repeats are hidden. */
-const IGNORED = `COALESCE(${RULE_MODE} = 'always' OR (${RULE_MODE} = 'after-first' AND findings.count > 1), 0)`;
+/** Findings with the ignore rules for their subject ("own") and for their whole kind ("every"), when there are. */
+const WITH_RULES = `findings
+  LEFT JOIN ignore_rules own ON own.kind = findings.kind AND own.subject = findings.subject
+  LEFT JOIN ignore_rules every ON every.kind = findings.kind AND every.subject = ''`;
+/** As isIgnored, in SQL, so that a page is filtered before it is cut: the subject's own rule comes first. */
+const RULE_MODE = `COALESCE(own.mode, every.mode, '')`;
+const IGNORED = `(${RULE_MODE} = 'always' OR (${RULE_MODE} = 'after-first' AND findings.count > 1))`;
 
 function toFinding(row: FindingRow, ignored: boolean): Finding {
   return {
@@ -318,7 +320,8 @@ export class FindingsStore {
   list(filter: ListFilter = {}, page?: ListPage): Finding[] {
     const { where, params } = this.matching(filter);
     const rows = this.sql(
-      `SELECT *, ${IGNORED} AS ignored_now FROM findings ${where} ORDER BY last_seen DESC, id DESC LIMIT ? OFFSET ?`,
+      `SELECT findings.*, ${IGNORED} AS ignored_now FROM ${WITH_RULES} ${where}
+         ORDER BY findings.last_seen DESC, findings.id DESC LIMIT ? OFFSET ?`,
     ).all(...params, page?.limit ?? -1, page?.offset ?? 0) as (FindingRow & { ignored_now: number })[];
     return rows.map((row) => toFinding(row, row.ignored_now === 1));
   }
@@ -326,7 +329,7 @@ export class FindingsStore {
   /** How many findings pass `filter`. */
   count(filter: ListFilter = {}): number {
     const { where, params } = this.matching(filter);
-    return (this.sql(`SELECT COUNT(*) AS n FROM findings ${where}`).get(...params) as { n: number }).n;
+    return (this.sql(`SELECT COUNT(*) AS n FROM ${WITH_RULES} ${where}`).get(...params) as { n: number }).n;
   }
 
   private matching(filter: ListFilter): { where: string; params: string[] } {
@@ -334,13 +337,13 @@ export class FindingsStore {
     const params: string[] = [];
     const state = filter.state ?? 'active';
     if (state !== 'all') {
-      conditions.push('state = ?');
+      conditions.push('findings.state = ?');
       params.push(state);
     }
     const minimum = severityRank(filter.minSeverity ?? 'info');
     if (minimum > 0) {
       const severities = SEVERITIES.slice(minimum);
-      conditions.push(`severity IN (${severities.map(() => '?').join(', ')})`);
+      conditions.push(`findings.severity IN (${severities.map(() => '?').join(', ')})`);
       params.push(...severities);
     }
     if (!filter.includeIgnored) conditions.push(`NOT ${IGNORED}`);
