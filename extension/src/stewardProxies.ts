@@ -32,14 +32,17 @@ interface ChatProxy extends SignalProxy {
   UnloadAsync(cancellable: Gio.Cancellable | null): Promise<[]>;
 }
 
+/** A list method that answers one page and how many there are in all. */
+type PagedList = (filter: Dict, cancellable: Gio.Cancellable | null) => Promise<[Dict[], number]>;
+
 interface FindingsProxy extends SignalProxy {
   readonly ActiveCount: number | null;
-  ListAsync(filter: Dict, cancellable: Gio.Cancellable | null): Promise<[Dict[]]>;
+  ListAsync: PagedList;
 }
 
 interface ProposalsProxy extends SignalProxy {
   readonly OpenCount: number | null;
-  ListAsync(filter: Dict, cancellable: Gio.Cancellable | null): Promise<[Dict[]]>;
+  ListAsync: PagedList;
   GetAsync(proposal: string, cancellable: Gio.Cancellable | null): Promise<[Dict]>;
   ApplyAsync(proposal: string, action: string, cancellable: Gio.Cancellable | null): Promise<[string]>;
   DismissAsync(proposal: string, mode: string, cancellable: Gio.Cancellable | null): Promise<[]>;
@@ -58,6 +61,20 @@ export interface StewardEvents {
 
 const unpack = (dict: Dict): Record<string, unknown> =>
   Object.fromEntries(Object.entries(dict).map(([key, value]) => [key, value.recursiveUnpack()]));
+
+/** The service's largest page. */
+const PAGE_SIZE = 500;
+
+/** Every item of a paged list, page by page; a short page ends it, as items may go while it reads. */
+async function readAllPages(list: PagedList, cancellable: Gio.Cancellable | null): Promise<Dict[]> {
+  const items: Dict[] = [];
+  for (;;) {
+    const filter = { offset: new GLib.Variant('u', items.length), limit: new GLib.Variant('u', PAGE_SIZE) };
+    const [page, total] = await list(filter, cancellable);
+    items.push(...page);
+    if (page.length < PAGE_SIZE || items.length >= total) return items;
+  }
+}
 
 const isCancelled = (error: unknown) =>
   error instanceof GLib.Error && error.matches(Gio.IOErrorEnum, Gio.IOErrorEnum.CANCELLED);
@@ -156,9 +173,11 @@ export class StewardProxies {
       return;
     }
     try {
-      const [[proposals], [findings]] = await Promise.all([
-        this._proposals.ListAsync({}, this._cancellable),
-        this._findings.ListAsync({}, this._cancellable),
+      const proposalsProxy = this._proposals;
+      const findingsProxy = this._findings;
+      const [proposals, findings] = await Promise.all([
+        readAllPages((filter, cancellable) => proposalsProxy.ListAsync(filter, cancellable), this._cancellable),
+        readAllPages((filter, cancellable) => findingsProxy.ListAsync(filter, cancellable), this._cancellable),
       ]);
       this.proposals = proposals.map((dict) => proposalFrom(unpack(dict)));
       this.findings = findings.map((dict) => findingFrom(unpack(dict)));

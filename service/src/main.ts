@@ -71,7 +71,7 @@ const INSPECTOR_SCRIPT = fileURLToPath(new URL('./steward-model-inspector.js', i
 const EXPLANATION_TIMEOUT_MS = 120_000;
 
 function attentionReason(store: FindingsStore, config: Config): string | null {
-  const count = store.list({ minSeverity: config.findings.attentionSeverity }).length;
+  const count = store.count({ minSeverity: config.findings.attentionSeverity });
   if (count === 0) return null;
   return format(ngettext('A problem needs attention.', '{count} problems need attention.', count), { count });
 }

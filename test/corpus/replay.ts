@@ -15,6 +15,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Variant } from '@jellybrick/dbus-next';
+import { readAllPages } from '../../service/src/cli/paging.js';
 import { callMethod } from '../../service/src/dbus/client.js';
 import { appendToJournal, type ExportEntry } from '../support/journal.js';
 import { BUS_NAME, OBJECT_PATH, quietWatch, startConfiguredService, waitFor } from '../support/service.js';
@@ -86,7 +87,9 @@ export async function replayCorpus(cases: CorpusCase[]): Promise<Replay> {
         body,
       });
     const list = async (iface: string) =>
-      ((await call(iface, 'List', 'a{sv}', [{ state: new Variant('s', 'all') }]))[0] as Dict[]).map(plain);
+      (await readAllPages((page) => call(iface, 'List', 'a{sv}', [page]), { state: new Variant('s', 'all') })).map(
+        plain,
+      );
 
     const placed: PlacedCase[] = [];
     const seen = new Map<string, SeenFinding & { count: number; lastSeen: bigint }>();

@@ -95,6 +95,32 @@ describe('the findings store', () => {
     expect(store.list().length).toBe(1);
   });
 
+  it('cuts pages and counts in SQL with the same filters and ignore rules as a whole listing', () => {
+    const report = (kind: string, subject: string, seconds: number, severity: FindingReport['severity'] = 'error') =>
+      store.report({ ...failed(seconds), kind, subject, severity });
+    for (let i = 0; i < 12; i += 1) report('unit-failed', `unit-${i}.service`, i, i % 3 === 0 ? 'warning' : 'error');
+    for (let i = 0; i < 5; i += 1) report('disk-low', `/mnt/${i}`, 20 + i);
+    report('disk-low', '/mnt/0', 30);
+    store.ignore({ kind: 'disk-low', subject: '', mode: 'always' });
+    // A subject's own rule comes before its kind's: /mnt/1 shows, once; /mnt/0 came back, so it is hidden.
+    store.ignore({ kind: 'disk-low', subject: '/mnt/1', mode: 'after-first' });
+    store.ignore({ kind: 'disk-low', subject: '/mnt/0', mode: 'after-first' });
+    store.ignore({ kind: 'unit-failed', subject: 'unit-4.service', mode: 'always' });
+    for (const filter of [{}, { includeIgnored: true }, { minSeverity: 'error' as const }, { state: 'all' as const }]) {
+      const whole = store.list(filter);
+      expect(store.count(filter)).withContext(JSON.stringify(filter)).toBe(whole.length);
+      const pages = [0, 5, 10, 15].map((offset) => store.list(filter, { offset, limit: 5 }));
+      expect(pages.flat()).withContext(JSON.stringify(filter)).toEqual(whole);
+    }
+    expect(store.list().map((f) => f.subject)).toEqual([
+      '/mnt/1',
+      ...[11, 10, 9, 8, 7, 6, 5, 3, 2, 1, 0].map((i) => `unit-${i}.service`),
+    ]);
+    const ignored = store.list({ includeIgnored: true }).filter((f) => f.ignored);
+    expect(ignored.map((f) => f.subject).sort()).toEqual(['/mnt/0', '/mnt/2', '/mnt/3', '/mnt/4', 'unit-4.service']);
+    expect(store.list({ minSeverity: 'error' }).length).toBe(8);
+  });
+
   it('keeps findings and source positions across reopening, and rolls back a failed transaction', () => {
     store.transaction(() => {
       store.report(failed(1));

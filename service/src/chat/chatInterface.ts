@@ -3,6 +3,7 @@ import { Variant } from '@jellybrick/dbus-next';
 import { z } from 'zod';
 import { StewardError } from '../dbus/errors.js';
 import { method, type InterfaceImpl } from '../dbus/objectServer.js';
+import { pageKeys, pageOf } from '../dbus/paging.js';
 import { variantOf } from '../dbus/variants.js';
 import type { Assistant } from '../assistant/assistant.js';
 import type { ToolStepEvent, TurnOutcome } from '../assistant/turn.js';
@@ -210,6 +211,10 @@ export class ChatInterface {
           return sessions.messages(id).map(messageDict);
         }),
         ListSessions: method(z.tuple([]), () => sessions.list().map((info) => this.sessionDict(info))),
+        ListSessionsPage: method(z.tuple([z.object(pageKeys).strict()]), ([options]) => {
+          const { offset, limit } = pageOf(options);
+          return [sessions.list(limit, offset).map((info) => this.sessionDict(info)), sessions.count()];
+        }),
         RenameSession: method(z.tuple([existingSessionId, title]), ([id, name]) => {
           sessions.rename(id, name);
         }),

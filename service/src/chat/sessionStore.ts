@@ -200,9 +200,15 @@ export class ChatSessionStore {
   }
 
   /** The conversations, most recently updated first. */
-  list(limit = this.maxSessions): SessionInfo[] {
-    const rows = this.db.prepare(`${SELECT_SESSIONS} ORDER BY s.touched DESC LIMIT ?`).all(limit) as SessionRow[];
+  list(limit = this.maxSessions, offset = 0): SessionInfo[] {
+    const rows = this.db
+      .prepare(`${SELECT_SESSIONS} ORDER BY s.touched DESC LIMIT ? OFFSET ?`)
+      .all(limit, offset) as SessionRow[];
     return rows.map(toInfo);
+  }
+
+  count(): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM sessions').get() as { n: number }).n;
   }
 
   rename(id: string, title: string): SessionInfo {

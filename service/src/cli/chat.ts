@@ -24,6 +24,7 @@ import {
 } from './chatReport.js';
 import { ChatStream, type ProgressEvent } from './chatStream.js';
 import { EXIT_FAILURE, EXIT_INTERRUPTED } from './exitCodes.js';
+import { readAllPages } from './paging.js';
 import { callProposals, getProposal } from './proposals.js';
 import { unpack, type Dict } from './proposalsReport.js';
 
@@ -93,8 +94,7 @@ function errorText(error: unknown): string {
 const fetchProposals = (bus: MessageBus, ids: string[]) => Promise.all(ids.map((id) => getProposal(bus, id)));
 
 async function listSessions(bus: MessageBus): Promise<Dict[]> {
-  const [sessions] = await callChat(bus, 'ListSessions');
-  return unpack(sessions) as Dict[];
+  return unpack(await readAllPages((page) => callChat(bus, 'ListSessionsPage', 'a{sv}', [page]))) as Dict[];
 }
 
 /** Runs one answer: Ctrl+C while it streams cancels it rather than leaving. */

@@ -2,6 +2,7 @@ import { Variant, type MessageBus } from '@jellybrick/dbus-next';
 import { callMethod } from '../dbus/client.js';
 import { BUS_NAME, FINDINGS_INTERFACE, OBJECT_PATH } from '../interfaces.js';
 import { EXIT_USAGE } from './exitCodes.js';
+import { readAllPages } from './paging.js';
 import { unpackStatus, type StatusRecord } from './statusReport.js';
 import { cleanLine } from '../untrustedText.js';
 
@@ -53,8 +54,8 @@ export async function findingsCommand(
 }
 
 async function list(bus: MessageBus, options: { json: boolean; all: boolean }): Promise<number> {
-  const [reply] = await call(bus, 'List', 'a{sv}', [options.all ? { state: new Variant('s', 'all') } : {}]);
-  const findings = (reply as Record<string, Variant>[]).map(unpackStatus);
+  const filter: Record<string, Variant> = options.all ? { state: new Variant('s', 'all') } : {};
+  const findings = (await readAllPages((page) => call(bus, 'List', 'a{sv}', [page]), filter)).map(unpackStatus);
   if (options.json) {
     write(`${JSON.stringify(findings)}\n`);
     return 0;

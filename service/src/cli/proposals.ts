@@ -2,6 +2,7 @@ import { Variant, type MessageBus } from '@jellybrick/dbus-next';
 import { callMethod } from '../dbus/client.js';
 import { BUS_NAME, OBJECT_PATH, PROPOSALS_INTERFACE } from '../interfaces.js';
 import { EXIT_USAGE } from './exitCodes.js';
+import { readAllPages } from './paging.js';
 import { formatHistory, formatJobs, formatProposal, formatProposals, unpack, type Dict } from './proposalsReport.js';
 
 export const PROPOSALS_USAGE = `  proposals                Fixes waiting for your approval (--all: past ones too)
@@ -13,6 +14,7 @@ export const PROPOSALS_USAGE = `  proposals                Fixes waiting for you
 `;
 
 export const MAX_HISTORY = 10_000;
+const DEFAULT_HISTORY = 100;
 
 export const callProposals = (bus: MessageBus, member: string, signature = '', body: unknown[] = []) =>
   callMethod(bus, {
@@ -29,9 +31,9 @@ export async function getProposal(bus: MessageBus, id: string): Promise<Dict> {
   return unpack(reply) as Dict;
 }
 
+/** The jobs `filter` asks for, page by page: its "limit" is how many in all. */
 export async function listJobs(bus: MessageBus, filter: Record<string, Variant>): Promise<Dict[]> {
-  const [reply] = await callProposals(bus, 'ListJobs', 'a{sv}', [filter]);
-  return unpack(reply) as Dict[];
+  return unpack(await readAllPages((page) => callProposals(bus, 'ListJobs', 'a{sv}', [page]), filter)) as Dict[];
 }
 
 const write = (text: string) => process.stdout.write(text);
@@ -49,8 +51,10 @@ export async function proposalsCommand(
 ): Promise<number> {
   const [subcommand = 'list', id, ...extra] = args;
   if (subcommand === 'list' && !id) {
-    const [reply] = await callProposals(bus, 'List', 'a{sv}', [options.all ? { state: new Variant('s', 'all') } : {}]);
-    const proposals = unpack(reply) as Dict[];
+    const filter: Record<string, Variant> = options.all ? { state: new Variant('s', 'all') } : {};
+    const proposals = unpack(
+      await readAllPages((page) => callProposals(bus, 'List', 'a{sv}', [page]), filter),
+    ) as Dict[];
     if (options.json) json(proposals);
     else write(formatProposals(proposals, options.all));
     return 0;
@@ -73,9 +77,10 @@ export async function jobsCommand(bus: MessageBus, options: { json: boolean; und
 }
 
 export async function historyCommand(bus: MessageBus, options: { json: boolean; limit?: number }): Promise<number> {
-  const filter = options.limit === undefined ? {} : { limit: new Variant('u', options.limit) };
-  const [reply] = await callProposals(bus, 'History', 'a{sv}', [filter]);
-  const records = unpack(reply) as Dict[];
+  const filter = { limit: new Variant('u', options.limit ?? DEFAULT_HISTORY) };
+  const records = unpack(
+    await readAllPages((page) => callProposals(bus, 'History', 'a{sv}', [page]), filter),
+  ) as Dict[];
   if (options.json) json(records);
   else write(formatHistory(records));
   return 0;

@@ -2,6 +2,7 @@ import { Variant } from '@jellybrick/dbus-next';
 import { z } from 'zod';
 import { StewardError } from '../dbus/errors.js';
 import { method, type InterfaceImpl } from '../dbus/objectServer.js';
+import { pageKeys, pageOf } from '../dbus/paging.js';
 import { variantOf } from '../dbus/variants.js';
 import type { Finding, FindingChange, FindingsStore } from './store.js';
 import { SEVERITIES, type Evidence } from './types.js';
@@ -15,6 +16,7 @@ const listFilter = z
     state: variantOf('s', z.enum(['active', 'resolved', 'all'])).optional(),
     'min-severity': variantOf('s', z.enum(SEVERITIES)).optional(),
     'include-ignored': variantOf('b', z.boolean()).optional(),
+    ...pageKeys,
   })
   .strict();
 
@@ -72,7 +74,7 @@ export class FindingsInterface {
     private readonly signals: FindingsSignals,
     private readonly updateIntervalMs = 1000,
   ) {
-    this.activeCount = store.list().length;
+    this.activeCount = store.count();
   }
 
   get active(): number {
@@ -105,15 +107,14 @@ export class FindingsInterface {
     return {
       properties: { ActiveCount: () => this.activeCount },
       methods: {
-        List: method(z.tuple([listFilter]), ([filter]) =>
-          store
-            .list({
-              state: filter.state,
-              minSeverity: filter['min-severity'],
-              includeIgnored: filter['include-ignored'],
-            })
-            .map(findingDict),
-        ),
+        List: method(z.tuple([listFilter]), ([filter]) => {
+          const matching = {
+            state: filter.state,
+            minSeverity: filter['min-severity'],
+            includeIgnored: filter['include-ignored'],
+          };
+          return [store.list(matching, pageOf(filter)).map(findingDict), store.count(matching)];
+        }),
         Get: method(z.tuple([findingId]), ([id]) => {
           const finding = store.get(Number(id));
           if (!finding) throw new StewardError('NotFound', `there is no finding ${id}`);
@@ -178,7 +179,7 @@ export class FindingsInterface {
   }
 
   private refreshActiveCount(): void {
-    const count = this.store.list().length;
+    const count = this.store.count();
     if (count === this.activeCount) return;
     this.activeCount = count;
     this.signals.activeCountChanged();

@@ -59,6 +59,12 @@ export interface ListFilter {
   includeIgnored?: boolean;
 }
 
+/** Which part of a listing to read; all of it when absent. */
+export interface ListPage {
+  offset: number;
+  limit: number;
+}
+
 interface FindingRow {
   id: number;
   kind: string;
@@ -121,6 +127,7 @@ CREATE TABLE IF NOT EXISTS evidence (
   line INTEGER
 );
 CREATE INDEX IF NOT EXISTS evidence_by_finding ON evidence (finding_id, seq);
+CREATE INDEX IF NOT EXISTS findings_by_last_seen ON findings (last_seen DESC, id DESC);
 CREATE TABLE IF NOT EXISTS ignore_rules (
   kind TEXT NOT NULL,
   subject TEXT NOT NULL,
@@ -141,6 +148,14 @@ const ADDED_COLUMNS = { explanation: 'TEXT', likely_cause: 'TEXT', vouched_by: '
 const ADDED_EVIDENCE_COLUMNS = { journal: 'TEXT', line: 'INTEGER' };
 
 const severityRank = (severity: Severity) => SEVERITIES.indexOf(severity);
+
+/** Findings with the ignore rules for their subject ("own") and for their whole kind ("every"), when there are. */
+const WITH_RULES = `findings
+  LEFT JOIN ignore_rules own ON own.kind = findings.kind AND own.subject = findings.subject
+  LEFT JOIN ignore_rules every ON every.kind = findings.kind AND every.subject = ''`;
+/** As isIgnored, in SQL, so that a page is filtered before it is cut: the subject's own rule comes first. */
+const RULE_MODE = `COALESCE(own.mode, every.mode, '')`;
+const IGNORED = `(${RULE_MODE} = 'always' OR (${RULE_MODE} = 'after-first' AND findings.count > 1))`;
 
 function toFinding(row: FindingRow, ignored: boolean): Finding {
   return {
@@ -301,16 +316,38 @@ export class FindingsStore {
     return changes === 0 ? null : this.finding(id);
   }
 
-  list(filter: ListFilter = {}): Finding[] {
-    const state = filter.state ?? 'active';
+  /** The findings that pass `filter`, most recently seen first: all of them, or the part `page` names. */
+  list(filter: ListFilter = {}, page?: ListPage): Finding[] {
+    const { where, params } = this.matching(filter);
     const rows = this.sql(
-      `SELECT * FROM findings ${state === 'all' ? '' : 'WHERE state = ?'} ORDER BY last_seen DESC, id DESC`,
-    ).all(...(state === 'all' ? [] : [state])) as FindingRow[];
+      `SELECT findings.*, ${IGNORED} AS ignored_now FROM ${WITH_RULES} ${where}
+         ORDER BY findings.last_seen DESC, findings.id DESC LIMIT ? OFFSET ?`,
+    ).all(...params, page?.limit ?? -1, page?.offset ?? 0) as (FindingRow & { ignored_now: number })[];
+    return rows.map((row) => toFinding(row, row.ignored_now === 1));
+  }
+
+  /** How many findings pass `filter`. */
+  count(filter: ListFilter = {}): number {
+    const { where, params } = this.matching(filter);
+    return (this.sql(`SELECT COUNT(*) AS n FROM ${WITH_RULES} ${where}`).get(...params) as { n: number }).n;
+  }
+
+  private matching(filter: ListFilter): { where: string; params: string[] } {
+    const conditions: string[] = [];
+    const params: string[] = [];
+    const state = filter.state ?? 'active';
+    if (state !== 'all') {
+      conditions.push('findings.state = ?');
+      params.push(state);
+    }
     const minimum = severityRank(filter.minSeverity ?? 'info');
-    return rows
-      .map((row) => toFinding(row, this.isIgnored(row)))
-      .filter((finding) => severityRank(finding.severity) >= minimum)
-      .filter((finding) => filter.includeIgnored || !finding.ignored);
+    if (minimum > 0) {
+      const severities = SEVERITIES.slice(minimum);
+      conditions.push(`findings.severity IN (${severities.map(() => '?').join(', ')})`);
+      params.push(...severities);
+    }
+    if (!filter.includeIgnored) conditions.push(`NOT ${IGNORED}`);
+    return { where: conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`, params };
   }
 
   get(id: number): FindingWithEvidence | null {

@@ -4,6 +4,7 @@ import { Variant, type MessageBus } from '@jellybrick/dbus-next';
 import { z } from 'zod';
 import { StewardError } from '../dbus/errors.js';
 import { method, type InterfaceImpl } from '../dbus/objectServer.js';
+import { pageKeys, pageOf } from '../dbus/paging.js';
 import { variantOf } from '../dbus/variants.js';
 import { evidenceVariant, micros } from '../findings/findingsInterface.js';
 import { callerIdentity, describeIdentity } from '../dbus/callerIdentity.js';
@@ -21,19 +22,9 @@ import {
 const id = (what: string) => z.string().regex(/^[1-9]\d{0,15}$/, `not a ${what} id`);
 const actionName = z.string().regex(/^[a-z]+\.[a-z_]+$/, 'not an action name like "systemd.restart_unit"');
 
-const listFilter = z.object({ state: variantOf('s', z.enum(['open', 'all'])).optional() }).strict();
-const jobsFilter = z
-  .object({
-    undoable: variantOf('b', z.boolean()).optional(),
-    limit: variantOf('u', z.number().int().min(1).max(1000)).optional(),
-  })
-  .strict();
-const historyFilter = z
-  .object({
-    limit: variantOf('u', z.number().int().min(1).max(10_000)).optional(),
-    after: variantOf('t', z.bigint().min(0n)).optional(),
-  })
-  .strict();
+const listFilter = z.object({ state: variantOf('s', z.enum(['open', 'all'])).optional(), ...pageKeys }).strict();
+const jobsFilter = z.object({ undoable: variantOf('b', z.boolean()).optional(), ...pageKeys }).strict();
+const historyFilter = z.object({ after: variantOf('t', z.bigint().min(0n)).optional(), ...pageKeys }).strict();
 
 const WAITING = ['open', 'not-fixed'] as const;
 
@@ -124,7 +115,7 @@ export class ProposalsInterface {
   constructor(private readonly options: ProposalsInterfaceOptions) {}
 
   get openCount(): number {
-    return this.options.store.proposals(WAITING).length;
+    return this.options.store.countProposals(WAITING);
   }
 
   get impl(): InterfaceImpl {
@@ -137,9 +128,10 @@ export class ProposalsInterface {
     return {
       properties: { OpenCount: () => this.openCount },
       methods: {
-        List: method(z.tuple([listFilter]), ([filter]) =>
-          store.proposals(filter.state === 'all' ? 'all' : WAITING).map(proposalDict),
-        ),
+        List: method(z.tuple([listFilter]), ([filter]) => {
+          const states = filter.state === 'all' ? 'all' : WAITING;
+          return [store.proposals(states, pageOf(filter)).map(proposalDict), store.countProposals(states)];
+        }),
         Get: method(z.tuple([id('proposal')]), ([proposalId]) => {
           const proposal = proposalOf(proposalId);
           const finding = proposal.findingId === null ? null : findings.get(proposal.findingId);
@@ -172,14 +164,15 @@ export class ProposalsInterface {
         Undo: method(z.tuple([id('job')]), async ([jobId], { sender }) =>
           String(executor.undo(Number(jobId), await describeCaller(bus, sender)).id),
         ),
-        ListJobs: method(z.tuple([jobsFilter]), ([filter]) =>
-          (filter.undoable ? store.undoableJobs() : store.jobs(filter.limit ?? 100)).map(jobDict),
-        ),
-        History: method(z.tuple([historyFilter]), ([filter]) =>
-          store
-            .history({ limit: filter.limit, sinceSeq: filter.after === undefined ? undefined : Number(filter.after) })
-            .map(auditDict),
-        ),
+        ListJobs: method(z.tuple([jobsFilter]), ([filter]) => {
+          const page = pageOf(filter);
+          const jobs = filter.undoable ? store.undoableJobs(page) : store.jobs(page.limit, page.offset);
+          return [jobs.map(jobDict), store.countJobs(filter.undoable ? 'undoable' : 'all')];
+        }),
+        History: method(z.tuple([historyFilter]), ([filter]) => {
+          const sinceSeq = filter.after === undefined ? 0 : Number(filter.after);
+          return [store.history({ ...pageOf(filter), sinceSeq }).map(auditDict), store.countHistory(sinceSeq)];
+        }),
       },
     };
   }

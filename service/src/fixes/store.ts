@@ -237,6 +237,24 @@ const toJob = (row: JobRow): Job => ({
 
 export type NewProposal = Omit<Proposal, 'id' | 'state' | 'createdAt' | 'updatedAt'>;
 
+/** Which part of a listing to read; a limit of -1 reads to the end. */
+export interface ListPage {
+  offset: number;
+  limit: number;
+}
+
+const limitOffset = (page: ListPage = { offset: 0, limit: -1 }) => [page.limit, page.offset];
+const count = (row: unknown) => (row as { n: number }).n;
+
+const inStates = (states: readonly ProposalState[] | 'all') =>
+  states === 'all'
+    ? { where: '', params: [] }
+    : { where: `WHERE state IN (${states.map(() => '?').join(',')})`, params: [...states] };
+
+/** Jobs that ran, have an undo plan, and were not undone yet. */
+const UNDOABLE = `WHERE undone_by IS NULL AND undo IS NOT NULL AND undo NOT LIKE '{"impossible"%'
+  AND state IN ('fixed', 'not-fixed', 'done')`;
+
 // Writes answer StorageUnavailable while the state disk is full or read-only: no fix may run without its
 // audit record, and a proposal the user cannot apply is better not shown than shown and forgotten.
 export class FixesStore {
@@ -332,15 +350,19 @@ export class FixesStore {
     return row ? toProposal(row) : null;
   }
 
-  proposals(states: readonly ProposalState[] | 'all'): Proposal[] {
-    const rows = (
-      states === 'all'
-        ? this.db.prepare('SELECT * FROM proposals ORDER BY id DESC').all()
-        : this.db
-            .prepare(`SELECT * FROM proposals WHERE state IN (${states.map(() => '?').join(',')}) ORDER BY id DESC`)
-            .all(...states)
-    ) as ProposalRow[];
-    return rows.map(toProposal);
+  /** The proposals in `states`, newest first: all of them, or the part `page` names. */
+  proposals(states: readonly ProposalState[] | 'all', page?: ListPage): Proposal[] {
+    const { where, params } = inStates(states);
+    return (
+      this.db
+        .prepare(`SELECT * FROM proposals ${where} ORDER BY id DESC LIMIT ? OFFSET ?`)
+        .all(...params, ...limitOffset(page)) as ProposalRow[]
+    ).map(toProposal);
+  }
+
+  countProposals(states: readonly ProposalState[] | 'all'): number {
+    const { where, params } = inStates(states);
+    return count(this.db.prepare(`SELECT COUNT(*) AS n FROM proposals ${where}`).get(...params));
   }
 
   dismissForever(kind: string, subject: string): void {
@@ -392,19 +414,25 @@ export class FixesStore {
     return row ? toJob(row) : null;
   }
 
-  jobs(limit = 100): Job[] {
-    return (this.db.prepare('SELECT * FROM jobs ORDER BY id DESC LIMIT ?').all(limit) as JobRow[]).map(toJob);
+  /** The jobs, newest first. */
+  jobs(limit = 100, offset = 0): Job[] {
+    return this.jobsWhere('', { offset, limit });
   }
 
-  /** Jobs that ran, have an undo plan, and were not undone yet. */
-  undoableJobs(): Job[] {
+  /** Jobs that ran, have an undo plan, and were not undone yet: all of them, or the part `page` names. */
+  undoableJobs(page?: ListPage): Job[] {
+    return this.jobsWhere(UNDOABLE, page);
+  }
+
+  countJobs(only: 'all' | 'undoable' = 'all'): number {
+    return count(this.db.prepare(`SELECT COUNT(*) AS n FROM jobs ${only === 'undoable' ? UNDOABLE : ''}`).get());
+  }
+
+  private jobsWhere(where: string, page?: ListPage): Job[] {
     return (
       this.db
-        .prepare(
-          `SELECT * FROM jobs WHERE undone_by IS NULL AND undo IS NOT NULL AND undo NOT LIKE '{"impossible"%'
-             AND state IN ('fixed', 'not-fixed', 'done') ORDER BY id DESC`,
-        )
-        .all() as JobRow[]
+        .prepare(`SELECT * FROM jobs ${where} ORDER BY id DESC LIMIT ? OFFSET ?`)
+        .all(...limitOffset(page)) as JobRow[]
     ).map(toJob);
   }
 
@@ -438,10 +466,11 @@ export class FixesStore {
     return row;
   }
 
-  history(options: { limit?: number; sinceSeq?: number } = {}): AuditRecord[] {
+  /** The audit records after `sinceSeq`, newest first, skipping `offset` of them. */
+  history(options: { limit?: number; sinceSeq?: number; offset?: number } = {}): AuditRecord[] {
     const rows = this.db
-      .prepare('SELECT * FROM audit WHERE seq > ? ORDER BY seq DESC LIMIT ?')
-      .all(options.sinceSeq ?? 0, options.limit ?? 100) as AuditRow[];
+      .prepare('SELECT * FROM audit WHERE seq > ? ORDER BY seq DESC LIMIT ? OFFSET ?')
+      .all(options.sinceSeq ?? 0, options.limit ?? 100, options.offset ?? 0) as AuditRow[];
     return rows.map((row) => ({
       seq: row.seq,
       at: new Date(row.at),
@@ -453,5 +482,9 @@ export class FixesStore {
       caller: row.caller,
       result: row.result,
     }));
+  }
+
+  countHistory(sinceSeq = 0): number {
+    return count(this.db.prepare('SELECT COUNT(*) AS n FROM audit WHERE seq > ?').get(sinceSeq));
   }
 }
