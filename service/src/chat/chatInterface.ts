@@ -144,12 +144,12 @@ function messageDict(message: StoredMessage): Record<string, Variant> {
   return dict;
 }
 
-export function engineStatusDict(state: string, status: EngineStatus | null): Record<string, Variant> {
+export function engineStatusDict(state: string, status: EngineStatus | null, modelName = ''): Record<string, Variant> {
   const dict: Record<string, Variant> = {
     state: new Variant('s', state),
     location: new Variant('s', status?.location ?? 'local'),
     'data-leaves-computer': new Variant('b', status?.location === 'remote'),
-    model: new Variant('s', status?.model ?? ''),
+    model: new Variant('s', status?.model ?? modelName),
     'active-requests': new Variant('u', status?.activeRequests ?? 0),
     'queued-requests': new Variant('u', status?.queuedRequests ?? 0),
   };
@@ -218,7 +218,9 @@ export class ChatInterface {
           const answering = this.answering.get(id);
           if (answering) this.running.get(answering)?.cancel();
         }),
-        GetEngineStatus: method(z.tuple([]), () => engineStatusDict(provider.state(), provider.status())),
+        GetEngineStatus: method(z.tuple([]), () =>
+          engineStatusDict(provider.state(), provider.status(), provider.modelName()),
+        ),
         Unload: method(z.tuple([]), () => provider.unload()),
         SetPaused: method(z.tuple([z.boolean()]), ([paused]) => provider.setPaused(paused)),
       },

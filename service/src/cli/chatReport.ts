@@ -3,17 +3,9 @@
 // over the bus passes cleanLine, since a model chose some of it.
 import { cleanLine } from '../untrustedText.js';
 import { actionsOf, actionTraits, when, type Dict } from './proposalsReport.js';
+import type { Style } from './terminal.js';
 
-export interface Style {
-  bold(text: string): string;
-  dim(text: string): string;
-}
-
-export const PLAIN: Style = { bold: (text) => text, dim: (text) => text };
-export const COLOURED: Style = {
-  bold: (text) => `\u001b[1m${text}\u001b[22m`,
-  dim: (text) => `\u001b[2m${text}\u001b[22m`,
-};
+export { COLOURED, PLAIN, type Style } from './terminal.js';
 
 const str = (value: unknown) => (typeof value === 'string' ? cleanLine(value) : '');
 

@@ -3,15 +3,9 @@ import { callMethod, SignalRouter } from '../dbus/client.js';
 import { StewardError } from '../dbus/errors.js';
 import { BUS_NAME, MODELS_INTERFACE, OBJECT_PATH } from '../interfaces.js';
 import { formatBytes, formatProgressLine } from '../models/progress.js';
-import { EXIT_INTERRUPTED, EXIT_USAGE } from './exitCodes.js';
+import { EXIT_INTERRUPTED } from './exitCodes.js';
 import { unpackStatus, type StatusRecord } from './statusReport.js';
-
-export const MODELS_USAGE = `  models [list]            List the installed models (Steward's and Ollama's)
-  models pull URI          Download a model (an https URL or hf:USER/REPO/FILE.gguf); --sha256 HEX to verify
-  models use ID            Make a model the active one
-  models rm ID             Delete a model from Steward's store
-  models recommend         Recommend a model for this machine
-`;
+import { UsageError } from './argv.js';
 
 const call = (bus: MessageBus, member: string, signature = '', body: unknown[] = []) =>
   callMethod(bus, { destination: BUS_NAME, path: OBJECT_PATH, interface: MODELS_INTERFACE, member, signature, body });
@@ -25,11 +19,8 @@ export async function modelsCommand(
 ): Promise<number> {
   const [subcommand = 'list', target = '', ...extra] = args;
   const needsTarget = ['pull', 'use', 'rm'].includes(subcommand);
-  const usage = (problem: string) => {
-    process.stderr.write(`steward: ${problem}\n\nUsage:\n${MODELS_USAGE}`);
-    return EXIT_USAGE;
-  };
-  if (extra.length > 0 || needsTarget !== (target !== '')) return usage(`wrong arguments for “models ${subcommand}”`);
+  if (extra.length > 0 || needsTarget !== (target !== ''))
+    throw new UsageError(`wrong arguments for “models ${subcommand}”`);
   switch (subcommand) {
     case 'list':
       return list(bus, options.json);
@@ -46,7 +37,7 @@ export async function modelsCommand(
     case 'recommend':
       return recommend(bus, options.json);
     default:
-      return usage(`unknown command “models ${subcommand}”`);
+      throw new UsageError(`unknown command “models ${subcommand}”`);
   }
 }
 

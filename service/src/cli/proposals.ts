@@ -1,16 +1,8 @@
 import { Variant, type MessageBus } from '@jellybrick/dbus-next';
 import { callMethod } from '../dbus/client.js';
 import { BUS_NAME, OBJECT_PATH, PROPOSALS_INTERFACE } from '../interfaces.js';
-import { EXIT_USAGE } from './exitCodes.js';
 import { formatHistory, formatJobs, formatProposal, formatProposals, unpack, type Dict } from './proposalsReport.js';
-
-export const PROPOSALS_USAGE = `  proposals                Fixes waiting for your approval (--all: past ones too)
-  proposals show ID        A proposal with the exact effect of each action and its evidence
-  apply ID [ACTION]        Apply a proposed fix, after showing what it does (--yes: do not ask)
-  undo JOB                 Undo a fix that ran (--yes: do not ask)
-  jobs                     Fixes that ran, and how they ended (--undoable: only those that can be undone)
-  history                  The audit trail of every proposal, approval and fix (--limit N)
-`;
+import { UsageError } from './argv.js';
 
 export const MAX_HISTORY = 10_000;
 
@@ -37,11 +29,6 @@ export async function listJobs(bus: MessageBus, filter: Record<string, Variant>)
 const write = (text: string) => process.stdout.write(text);
 const json = (value: unknown) => write(`${JSON.stringify(value)}\n`);
 
-function usage(problem: string): number {
-  process.stderr.write(`steward: ${problem}\n\nUsage:\n${PROPOSALS_USAGE}`);
-  return EXIT_USAGE;
-}
-
 export async function proposalsCommand(
   bus: MessageBus,
   args: string[],
@@ -56,13 +43,13 @@ export async function proposalsCommand(
     return 0;
   }
   if (subcommand === 'show') {
-    if (!id || extra.length > 0) return usage('“proposals show” takes one proposal id');
+    if (!id || extra.length > 0) throw new UsageError('“proposals show” takes one proposal id');
     const proposal = await getProposal(bus, id);
     if (options.json) json(proposal);
     else write(formatProposal(proposal));
     return 0;
   }
-  return usage(`unknown command “proposals ${args.join(' ')}”`);
+  throw new UsageError(`unknown command “proposals ${args.join(' ')}”`);
 }
 
 export async function jobsCommand(bus: MessageBus, options: { json: boolean; undoable: boolean }): Promise<number> {

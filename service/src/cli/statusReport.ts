@@ -1,4 +1,5 @@
 import { Variant } from '@jellybrick/dbus-next';
+import { _ } from '../i18n.js';
 
 export type StatusRecord = Record<string, unknown>;
 
@@ -38,7 +39,7 @@ export function formatEngine(engine: StatusRecord): string[] {
           ].join(', ')
         : 'loads on the next question';
   return [
-    `Inference:     ${state}, ${model}: ${where}`,
+    `Inference:     ${state}${model ? `, ${model}` : ''}: ${where}`,
     ...(str(engine['cpu-fallback-reason']) ? [`  ${str(engine['cpu-fallback-reason'])}`] : []),
     ...(str(engine['last-error']) ? [`  Last error: ${str(engine['last-error'])}`] : []),
   ];
@@ -51,6 +52,8 @@ export function formatStatus(status: StatusRecord, engine?: StatusRecord): strin
   const lines = [
     `Steward ${str(status.version)} (API ${String(status['api-version'])}): ${str(status.state)}`,
     ...(str(status['state-reason']) ? [`  ${str(status['state-reason'])}`] : []),
+    // Attention is about findings; say where they are.
+    ...(status.state === 'attention' ? [`  ${_('See what needs it with “steward findings”.')}`] : []),
     `Capabilities:  ${capabilities.length > 0 ? capabilities.join(', ') : 'none yet'}`,
     `Configuration: ${str(status['config-file'])}${status['config-valid'] === false ? ' (invalid, defaults in use)' : ''}`,
     `State:         ${str(status['state-directory'])}`,
