@@ -53,12 +53,6 @@ export function suggestion(word: string, candidates: readonly string[], prefix =
 export class UsageError extends Error {}
 
 const NAMES = Object.keys(OPTIONS) as OptionName[];
-const SHORT = new Map(
-  NAMES.flatMap((name): [string, OptionName][] => {
-    const short = (OPTIONS[name] as OptionDefinition).short;
-    return short ? [[short, name]] : [];
-  }),
-);
 
 /** The words and options of `argv`; a UsageError says what is wrong with them. */
 export function parseLine(argv: string[]): ParsedLine {
@@ -76,8 +70,9 @@ export function parseLine(argv: string[]): ParsedLine {
   for (const token of tokens) {
     if (token.kind === 'positional') words.push(token.value);
     if (token.kind !== 'option') continue;
-    const name = (token.rawName.startsWith('--') ? token.name : SHORT.get(token.name)) as OptionName | undefined;
-    if (name === undefined || !(name in OPTIONS)) {
+    // The parser names a known short option by its long name.
+    const name = token.name as OptionName;
+    if (!(name in OPTIONS)) {
       throw new UsageError(
         format(_('there is no option {option}'), { option: token.rawName }) +
           (token.rawName.startsWith('--') ? suggestion(token.name, NAMES, '--') : ''),
