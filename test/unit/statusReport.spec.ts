@@ -28,6 +28,15 @@ describe('steward status output', () => {
     expect(text).toContain('(pid 42)');
   });
 
+  it('points from "attention" to the findings, and leaves out a model name it does not have', () => {
+    expect(formatStatus({ ...record, state: 'attention', 'state-reason': '2 findings' })).toContain(
+      ': attention\n  2 findings\n  “steward findings” shows what needs your attention.\n',
+    );
+    expect(formatEngine(unpackStatus({ state: new Variant('s', 'unloaded'), model: new Variant('s', '') }))[0]).toBe(
+      'Inference:     unloaded: loads on the next question',
+    );
+  });
+
   it('says which engine answers and on what', () => {
     const loaded = unpackStatus({
       state: new Variant('s', 'ready'),

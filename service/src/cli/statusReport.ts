@@ -53,7 +53,7 @@ export function formatStatus(status: StatusRecord, engine?: StatusRecord): strin
     `Steward ${str(status.version)} (API ${String(status['api-version'])}): ${str(status.state)}`,
     ...(str(status['state-reason']) ? [`  ${str(status['state-reason'])}`] : []),
     // Attention is about findings; say where they are.
-    ...(status.state === 'attention' ? [`  ${_('See what needs it with “steward findings”.')}`] : []),
+    ...(status.state === 'attention' ? [`  ${_('“steward findings” shows what needs your attention.')}`] : []),
     `Capabilities:  ${capabilities.length > 0 ? capabilities.join(', ') : 'none yet'}`,
     `Configuration: ${str(status['config-file'])}${status['config-valid'] === false ? ' (invalid, defaults in use)' : ''}`,
     `State:         ${str(status['state-directory'])}`,
