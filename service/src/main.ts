@@ -17,7 +17,7 @@ import { watchNameVanishing } from './dbus/nameWatch.js';
 import { ObjectServer } from './dbus/objectServer.js';
 import { readApiKey, storeApiKey } from './engine/apiKey.js';
 import { EngineProvider } from './engine/engineProvider.js';
-import { createDetectors, diskThresholds } from './findings/detectors/index.js';
+import { createDetectors, detectorKinds, diskThresholds } from './findings/detectors/index.js';
 import { FindingsInterface } from './findings/findingsInterface.js';
 import { FindingsPipeline } from './findings/pipeline.js';
 import { FindingExplainer } from './findings/explainer.js';
@@ -179,12 +179,17 @@ async function main(): Promise<void> {
     log,
   });
   const findingsStore = new FindingsStore(join(paths.stateDirectory, 'findings.db'), storage);
-  const findings = new FindingsInterface(findingsStore, {
-    added: (id, finding) => server.emitSignal(OBJECT_PATH, FINDINGS_INTERFACE, 'FindingAdded', [id, finding]),
-    updated: (id, finding) => server.emitSignal(OBJECT_PATH, FINDINGS_INTERFACE, 'FindingUpdated', [id, finding]),
-    resolved: (id) => server.emitSignal(OBJECT_PATH, FINDINGS_INTERFACE, 'FindingResolved', [id]),
-    activeCountChanged: () => server.emitPropertiesChanged(OBJECT_PATH, FINDINGS_INTERFACE, ['ActiveCount']),
-  });
+  const findings = new FindingsInterface(
+    findingsStore,
+    {
+      added: (id, finding) => server.emitSignal(OBJECT_PATH, FINDINGS_INTERFACE, 'FindingAdded', [id, finding]),
+      updated: (id, finding) => server.emitSignal(OBJECT_PATH, FINDINGS_INTERFACE, 'FindingUpdated', [id, finding]),
+      resolved: (id) => server.emitSignal(OBJECT_PATH, FINDINGS_INTERFACE, 'FindingResolved', [id]),
+      activeCountChanged: () => server.emitPropertiesChanged(OBJECT_PATH, FINDINGS_INTERFACE, ['ActiveCount']),
+    },
+    undefined,
+    detectorKinds(),
+  );
   server.export(OBJECT_PATH, findingsSpec, findings.impl);
   // What goes to a model: the built-in rules and the user's patterns, for a remote endpoint always.
   const modelRedact = modelRedactor(

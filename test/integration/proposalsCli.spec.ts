@@ -49,14 +49,43 @@ describe('steward proposals, apply, undo, jobs and history', () => {
       stdout: '',
       stderr: 'steward: there is no proposal 999\n',
     });
-    const notAnId = await cli('proposals', 'show', 'abc');
-    expect(notAnId.code).toBe(1);
-    expect(notAnId.stderr).toMatch(/^steward: .*not a proposal id.*\n$/);
+    expect(await cli('proposals', 'show', 'abc')).toEqual({
+      code: 2,
+      stdout: '',
+      stderr:
+        'steward: “abc” is not a proposal id; “steward proposals” lists them\n“steward help proposals” shows how to use it.\n',
+    });
+    expect(await cli('findings', 'show', 'abc', '--json')).toEqual({
+      code: 2,
+      stdout: `${JSON.stringify({ error: { name: 'usage', message: '“abc” is not a finding id; “steward findings” lists them' } })}\n`,
+      stderr: '',
+    });
+    const missing = await cli('findings', 'show', '999', '--json');
+    expect(missing.code).toBe(1);
+    expect(JSON.parse(missing.stdout)).toEqual({
+      error: { name: 'io.github.steward.Steward1.Error.NotFound', message: 'there is no finding 999' },
+    });
+    const unknownKind = await cli('findings', 'ignore', 'unit-faild');
+    expect(unknownKind.code).toBe(1);
+    expect(unknownKind.stderr).toMatch(
+      /^steward: Steward reports no finding of the kind “unit-faild”; the kinds are: .*unit-failed/,
+    );
+    expect((await cli('findings', 'ignore', 'unit-failed', 'noisy.service')).stdout).toBe(
+      'Ignoring unit-failed for noisy.service.\n',
+    );
+    expect((await cli('findings', 'unignore', 'unit-failed', 'noisy.service')).code).toBe(0);
+    const typo = await cli('porposals');
+    expect(typo).toEqual({
+      code: 2,
+      stdout: '',
+      stderr:
+        'steward: there is no command “porposals”; did you mean “proposals”?\n“steward help” lists the commands.\n',
+    });
     const undo = await cli('undo', '999', '--yes');
     expect(undo.code).toBe(1);
     expect(undo.stderr).toMatch(/^steward: [^\n]*999\n$/);
     expect((await cli('history', '--limit', '0')).code).toBe(2);
-  });
+  }, 30_000);
 
   // One story in order: nothing at first, then the failed unit's proposal, its job and its undo.
   it('proposes a restart for a failed unit, applies it only when told to, and undoes it', async () => {

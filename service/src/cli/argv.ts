@@ -94,3 +94,12 @@ export function parseLine(argv: string[]): ParsedLine {
   }
   return { words, values: values as OptionValues, given };
 }
+
+/**
+ * `text` when it is a numeric id (of a finding, proposal or job), checked here so that the user reads
+ * which word was wrong rather than the bus's complaint about an argument; `invalid` says so, with {id}.
+ */
+export function numericId(text: string, invalid: string): string {
+  if (/^[1-9]\d{0,15}$/.test(text)) return text;
+  throw new UsageError(format(invalid, { id: text }));
+}

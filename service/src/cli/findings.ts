@@ -3,7 +3,8 @@ import { callMethod } from '../dbus/client.js';
 import { BUS_NAME, FINDINGS_INTERFACE, OBJECT_PATH } from '../interfaces.js';
 import { unpackStatus, type StatusRecord } from './statusReport.js';
 import { cleanLine } from '../untrustedText.js';
-import { UsageError } from './argv.js';
+import { numericId, UsageError } from './argv.js';
+import { _ } from '../i18n.js';
 
 const call = (bus: MessageBus, member: string, signature = '', body: unknown[] = []) =>
   callMethod(bus, { destination: BUS_NAME, path: OBJECT_PATH, interface: FINDINGS_INTERFACE, member, signature, body });
@@ -23,7 +24,7 @@ export async function findingsCommand(
       return list(bus, options);
     case 'show':
       if (!target || subject) throw new UsageError('“findings show” takes one finding id');
-      return show(bus, target, options.json);
+      return show(bus, numericId(target, _('“{id}” is not a finding id; “steward findings” lists them')), options.json);
     case 'ignore':
       if (!target) throw new UsageError('“findings ignore” needs a kind');
       await call(bus, 'Ignore', 'sss', [target, subject, options.afterFirst ? 'after-first' : 'always']);

@@ -2,7 +2,10 @@ import { Variant, type MessageBus } from '@jellybrick/dbus-next';
 import { callMethod } from '../dbus/client.js';
 import { BUS_NAME, OBJECT_PATH, PROPOSALS_INTERFACE } from '../interfaces.js';
 import { formatHistory, formatJobs, formatProposal, formatProposals, unpack, type Dict } from './proposalsReport.js';
-import { UsageError } from './argv.js';
+import { numericId, UsageError } from './argv.js';
+import { _ } from '../i18n.js';
+
+export const invalidProposal = () => _('“{id}” is not a proposal id; “steward proposals” lists them');
 
 export const MAX_HISTORY = 10_000;
 
@@ -44,7 +47,7 @@ export async function proposalsCommand(
   }
   if (subcommand === 'show') {
     if (!id || extra.length > 0) throw new UsageError('“proposals show” takes one proposal id');
-    const proposal = await getProposal(bus, id);
+    const proposal = await getProposal(bus, numericId(id, invalidProposal()));
     if (options.json) json(proposal);
     else write(formatProposal(proposal));
     return 0;
