@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { CLI_SCRIPT, quietWatch, waitFor } from '../support/service.js';
 import { fail } from '../support/systemdMock.js';
+import { inTerminal } from '../support/terminal.js';
 import { startUnitScenario, type UnitScenario } from '../support/unitScenario.js';
 
 interface Result {
@@ -109,10 +110,26 @@ describe('steward proposals, apply, undo, jobs and history', () => {
     expect(listed.stdout).toContain(`${id}  open       Restart backup.service\n`);
     expect(listed.stdout).toMatch(/ {8}systemd\.restart_unit +\w+ risk — Restart backup\.service\n/);
 
+    // On a terminal the risk is coloured, unless NO_COLOR or --no-color says not to; piped it never is.
+    const terminalEnv = {
+      PATH: process.env.PATH,
+      HOME: scenario.home.path,
+      DBUS_SESSION_BUS_ADDRESS: scenario.bus.address,
+    };
+    const onTerminal = await inTerminal([process.execPath, CLI_SCRIPT, 'proposals'], terminalEnv);
+    expect(onTerminal.output).toContain('\u001b[32mlow risk\u001b[39m');
+    const noColor = await inTerminal([process.execPath, CLI_SCRIPT, 'proposals'], { ...terminalEnv, NO_COLOR: '1' });
+    expect(noColor.output).toContain('low risk');
+    expect(noColor.output).not.toContain('\u001b[');
+    const flag = await inTerminal([process.execPath, CLI_SCRIPT, 'proposals', '--no-color'], terminalEnv);
+    expect(flag.output).not.toContain('\u001b[');
+    expect(listed.stdout).not.toContain('\u001b[');
+
     const shown = await cli('proposals', 'show', id);
     expect(shown.stdout).toContain('Restarting it helps when the cause was temporary');
     expect(shown.stdout).toContain('  systemd.restart_unit: ');
     expect(shown.stdout).toContain("in your user's service manager");
+    expect(shown.stdout).toMatch(new RegExp(`\\nApply it with: steward apply ${id}\\n$`));
 
     // Without a terminal to ask at, only --yes approves.
     const refused = await cli('apply', id, 'systemd.restart_unit');
@@ -131,12 +148,15 @@ describe('steward proposals, apply, undo, jobs and history', () => {
     expect(ran).toEqual(jasmine.objectContaining({ id: job, action: 'systemd.restart_unit', state: 'fixed' }));
     const history = await json('history', '--limit', '50');
     expect(history.map((record) => record.event)).toContain('approved');
-    expect((await cli('history')).stdout).toMatch(/ approved +systemd\.restart_unit /);
+    expect((await cli('history')).stdout).toMatch(
+      new RegExp(` approved +#${id} +job ${job} +systemd\\.restart_unit +:`),
+    );
 
     expect((await cli('undo', job)).code).toBe(2);
     const undone = await cli('undo', job, '--yes');
     expect(undone.stderr).toBe('');
-    expect(undone.stdout).toMatch(/Job \d+ fixed: /);
+    expect(undone.stdout).toMatch(new RegExp(`Job \\d+ undid job ${job}: `));
+    expect(undone.stdout).not.toContain('steward undo');
     expect(undone.code).toBe(0);
   }, 30_000);
 });

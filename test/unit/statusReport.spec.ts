@@ -51,7 +51,7 @@ describe('steward status output', () => {
       'vram-used': new Variant('t', 3n * 2n ** 30n),
     });
     expect(formatEngine(loaded)).toEqual([
-      'Inference:     ready, qwen3-4b.gguf: CUDA (NVIDIA H100), context 8192 tokens, 4 threads, 2 chats at once, VRAM 3072 MiB of 81920 MiB',
+      'Inference:     ready, qwen3-4b.gguf: CUDA (NVIDIA H100), context 8192 tokens, 4 threads, 2 chats at once, VRAM 3.2 GB of 86 GB',
     ]);
     const remote = unpackStatus({
       state: new Variant('s', 'ready'),

@@ -6,7 +6,8 @@ import { SignalRouter } from '../dbus/client.js';
 import { remoteErrorName } from '../dbus/errors.js';
 import { BUS_NAME, OBJECT_PATH, PROPOSALS_INTERFACE } from '../interfaces.js';
 import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_NOT_AUTHORIZED, EXIT_NOT_FIXED } from './exitCodes.js';
-import { _ } from '../i18n.js';
+import { _, format } from '../i18n.js';
+import { styleFor } from './terminal.js';
 import { numericId, UsageError } from './argv.js';
 import { callProposals, getProposal, invalidProposal, listJobs } from './proposals.js';
 import { actionsOf, formatAction, unpack, type Dict } from './proposalsReport.js';
@@ -64,7 +65,7 @@ export async function applyCommand(bus: MessageBus, args: string[], options: { y
   const proposal = await getProposal(bus, numericId(id, invalidProposal()));
   const action = chooseAction(proposal, name);
   if (typeof action === 'string') throw new UsageError(action);
-  write(`${str(proposal.title)}\n${formatAction(action)}`);
+  write(`${str(proposal.title)}\n${formatAction(action, '  ', styleFor())}`);
   // Read-only actions change nothing, so there is nothing to approve.
   const answer = action['read-only'] ? true : await approved(options.yes, 'Apply? [y/N] ');
   if (answer !== true) return answer === false ? declined() : usageErrorOf(answer);
@@ -111,6 +112,9 @@ export function progressLine(fraction: number, text: string): string {
 }
 
 export function finishedLines(job: Dict): string {
+  // An undo is not itself undone: it reports what it restored, without a hint to undo it again.
+  if (job['undo-of'])
+    return `${format(_('Job {id} undid job {undone}: {summary}'), { id: str(job.id), undone: str(job['undo-of']), summary: str(job.summary) })}\n`;
   const undo = job['can-undo'] ? `Undo it with: steward undo ${str(job.id)} (${str(job.undo)})\n` : '';
   return `Job ${str(job.id)} ${str(job.state)}: ${str(job.summary)}\n${undo}`;
 }

@@ -34,7 +34,7 @@ const hintLine = (id: string, hints: Hints) =>
 export function proposalCard(proposal: Dict, style: Style, hints: Hints): string {
   const id = str(proposal.id);
   const actions = actionsOf(proposal).map(
-    (action) => `  ${str(action.name)} (${actionTraits(action)}): ${str(action.preview)}`,
+    (action) => `  ${str(action.name)} (${actionTraits(action, style)}): ${str(action.preview)}`,
   );
   return [style.bold(`Proposal ${id}: ${str(proposal.title)}`), ...actions, style.dim(`  ${hintLine(id, hints)}`)]
     .map((line) => `${line}\n`)

@@ -4,7 +4,7 @@ import { BUS_NAME, FINDINGS_INTERFACE, OBJECT_PATH } from '../interfaces.js';
 import { unpackStatus, type StatusRecord } from './statusReport.js';
 import { cleanLine } from '../untrustedText.js';
 import { numericId, UsageError } from './argv.js';
-import { _ } from '../i18n.js';
+import { _, format, ngettext } from '../i18n.js';
 
 const call = (bus: MessageBus, member: string, signature = '', body: unknown[] = []) =>
   callMethod(bus, { destination: BUS_NAME, path: OBJECT_PATH, interface: FINDINGS_INTERFACE, member, signature, body });
@@ -73,7 +73,10 @@ async function show(bus: MessageBus, id: string, json: boolean): Promise<number>
   }
   write(`${line(finding)}\n`);
   write(`Kind: ${String(finding.kind)}${finding.subject ? `, about ${cleanLine(String(finding.subject))}` : ''}\n`);
-  write(`First seen ${when(finding['first-seen'])}, ${String(finding.count)} time(s)\n`);
+  const count = Number(finding.count);
+  write(
+    `${format(ngettext('First seen {when}, once', 'First seen {when}, {count} times', count), { when: when(finding['first-seen']), count })}\n`,
+  );
   if (evidence.length > 0) write('Evidence:\n');
   for (const item of evidence) write(`  ${when(item.time)}  ${String(item.text)}\n`);
   return 0;

@@ -3,6 +3,7 @@ import { callMethod } from '../dbus/client.js';
 import { BUS_NAME, OBJECT_PATH, PROPOSALS_INTERFACE } from '../interfaces.js';
 import { formatHistory, formatJobs, formatProposal, formatProposals, unpack, type Dict } from './proposalsReport.js';
 import { numericId, UsageError } from './argv.js';
+import { styleFor } from './terminal.js';
 import { _ } from '../i18n.js';
 
 export const invalidProposal = () => _('“{id}” is not a proposal id; “steward proposals” lists them');
@@ -42,14 +43,14 @@ export async function proposalsCommand(
     const [reply] = await callProposals(bus, 'List', 'a{sv}', [options.all ? { state: new Variant('s', 'all') } : {}]);
     const proposals = unpack(reply) as Dict[];
     if (options.json) json(proposals);
-    else write(formatProposals(proposals, options.all));
+    else write(formatProposals(proposals, options.all, styleFor()));
     return 0;
   }
   if (subcommand === 'show') {
     if (!id || extra.length > 0) throw new UsageError('“proposals show” takes one proposal id');
     const proposal = await getProposal(bus, numericId(id, invalidProposal()));
     if (options.json) json(proposal);
-    else write(formatProposal(proposal));
+    else write(formatProposal(proposal, styleFor()));
     return 0;
   }
   throw new UsageError(`unknown command “proposals ${args.join(' ')}”`);
@@ -67,7 +68,7 @@ export async function historyCommand(bus: MessageBus, options: { json: boolean; 
   const [reply] = await callProposals(bus, 'History', 'a{sv}', [filter]);
   const records = unpack(reply) as Dict[];
   if (options.json) json(records);
-  else write(formatHistory(records));
+  else write(formatHistory(records, styleFor()));
   return 0;
 }
 

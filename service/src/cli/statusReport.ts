@@ -1,4 +1,5 @@
 import { Variant } from '@jellybrick/dbus-next';
+import { formatBytes } from '../findings/detectors/format.js';
 import { _ } from '../i18n.js';
 
 export type StatusRecord = Record<string, unknown>;
@@ -14,8 +15,6 @@ export function unpackStatus(dictionary: Record<string, Variant>): StatusRecord 
 }
 
 const str = (value: unknown) => (typeof value === 'string' ? value : '');
-
-const formatMiB = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
 
 /** The inference lines of `steward status`, from Chat.GetEngineStatus. */
 export function formatEngine(engine: StatusRecord): string[] {
@@ -34,7 +33,7 @@ export function formatEngine(engine: StatusRecord): string[] {
             `${String(engine.threads)} ${engine.threads === 1 ? 'thread' : 'threads'}`,
             `${String(engine.sequences)} chats at once`,
             ...(Number(engine['vram-total']) > 0
-              ? [`VRAM ${formatMiB(Number(engine['vram-used']))} of ${formatMiB(Number(engine['vram-total']))}`]
+              ? [`VRAM ${formatBytes(Number(engine['vram-used']))} of ${formatBytes(Number(engine['vram-total']))}`]
               : []),
           ].join(', ')
         : 'loads on the next question';
