@@ -147,6 +147,19 @@ describe('steward ask, chat and sessions', () => {
     expect(piped.stdout + piped.stderr).not.toContain('waiting for the model');
   }, 20_000);
 
+  it('lists no conversation whose only question failed', async () => {
+    const before = await sessions();
+    endpoint.failWith({ status: 500, message: 'overloaded' });
+    try {
+      const asked = await steward(['ask', 'this one fails']);
+      expect(asked.code).toBe(1);
+      expect(asked.stderr).toMatch(/^steward: .+\n$/);
+    } finally {
+      endpoint.failWith(null);
+    }
+    expect(await sessions()).toEqual(before);
+  }, 20_000);
+
   it('starts a conversation for each ask unless told to continue, and names them by prefix', async () => {
     const before = (await sessions()).length;
     await steward(['ask', 'first question']);

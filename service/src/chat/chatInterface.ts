@@ -209,7 +209,14 @@ export class ChatInterface {
           sessions.get(id);
           return sessions.messages(id).map(messageDict);
         }),
-        ListSessions: method(z.tuple([]), () => sessions.list().map((info) => this.sessionDict(info))),
+        // A conversation whose only question was cancelled or failed holds nothing to resume: it is not
+        // listed (its id stays valid for the client that holds it, and the oldest are pruned).
+        ListSessions: method(z.tuple([]), () =>
+          sessions
+            .list()
+            .filter((info) => info.messageCount > 0 || this.answering.has(info.id))
+            .map((info) => this.sessionDict(info)),
+        ),
         RenameSession: method(z.tuple([existingSessionId, title]), ([id, name]) => {
           sessions.rename(id, name);
         }),
