@@ -41,7 +41,7 @@ export function chooseAction(proposal: Dict, name: string | undefined): Dict | s
 }
 
 /** Whether the user approves: --yes, or "y" typed at a terminal. */
-async function approved(yes: boolean, question: string): Promise<boolean | string> {
+export async function approved(yes: boolean, question: string): Promise<boolean | string> {
   if (yes) return true;
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     return 'not confirmed: run this in a terminal to be asked, or add --yes to approve it';

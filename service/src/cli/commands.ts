@@ -182,13 +182,22 @@ export const COMMANDS: readonly CommandDefinition[] = [
     forms: [
       { args: '[list]', summary: "List the installed models (Steward's and Ollama's)" },
       { args: 'pull URI', summary: 'Download a model (an https URL or hf:USER/REPO/FILE.gguf)' },
+      { args: 'import FILE', summary: 'Copy a GGUF file you already have into the store (--link: link it instead)' },
       { args: 'use ID', summary: 'Make a model the active one' },
-      { args: 'rm ID', summary: "Delete a model from Steward's store" },
+      { args: 'rm ID', summary: "Delete a model from Steward's store (asks first for the active one)" },
       { args: 'recommend', summary: 'Recommend a model for this machine' },
     ],
-    options: ['json', 'sha256', 'yes'],
+    details:
+      'The first model pulled or imported becomes the active one, unless one already is. Pulls and imports are checked the same way: a GGUF file, with the SHA-256 given by --sha256 or the server.',
+    options: ['json', 'sha256', 'link', 'yes'],
     maxArgs: 2,
-    run: async ({ bus, args, values, json }) => modelsCommand(await bus(), args, { json, sha256: values.sha256 }),
+    run: async ({ bus, args, values, json }) =>
+      modelsCommand(await bus(), args, {
+        json,
+        sha256: values.sha256,
+        link: values.link ?? false,
+        yes: values.yes ?? false,
+      }),
   },
   {
     name: 'api-key',
