@@ -340,4 +340,4 @@ fi
 say '  • Get a model for the chat: steward models recommend, then steward models pull (or models import FILE.gguf)'
 say '  • Read the manual: man steward (completions for bash and fish are in place; zsh: add'
 say "    $(dirname "${shell_files[2]}") to your fpath)"
-say "  • Remove it: bash $lib_dir/uninstall.sh (add --purge to delete the configuration and state too)"
+say "  • Remove it: bash $lib_dir/uninstall.sh (add --purge to delete the configuration, state and downloaded models too)"
