@@ -17,6 +17,7 @@ import { watchNameVanishing } from './dbus/nameWatch.js';
 import { ObjectServer } from './dbus/objectServer.js';
 import { readApiKey, storeApiKey } from './engine/apiKey.js';
 import { EngineProvider } from './engine/engineProvider.js';
+import { watchConfigFile } from './settings/configWatcher.js';
 import { createDetectors, detectorKinds, diskThresholds } from './findings/detectors/index.js';
 import { FindingsInterface } from './findings/findingsInterface.js';
 import { FindingsPipeline } from './findings/pipeline.js';
@@ -400,11 +401,22 @@ async function main(): Promise<void> {
   watchers = startWatchers();
 
   process.on('SIGHUP', () => void reloadConfig());
+  // A hand edit applies by itself; a change that leaves the configuration as it is (our own
+  // UpdateConfig, an editor's second write) reloads nothing.
+  const configWatch = watchConfigFile(
+    paths.configFile,
+    () =>
+      void loadConfig(paths.configFile).then((load) => {
+        if (JSON.stringify(load) !== JSON.stringify(config)) return reloadConfig();
+      }),
+    log,
+  );
 
   let stopping = false;
   const shutdown = async (signal: string) => {
     stopping = true;
     log.info('stopping', { signal });
+    configWatch.stop();
     models.cancelAll();
     await watchers?.stop();
     findings.stop();

@@ -13,7 +13,14 @@ import { helpCommand } from './help.js';
 import { modelsCommand } from './models.js';
 import type { OptionName, OptionValues } from './options.js';
 import { historyCommand, jobsCommand, parseLimit, proposalsCommand } from './proposals.js';
-import { startCommand, statusCommand } from './serviceControl.js';
+import {
+  logsCommand,
+  reloadCommand,
+  restartCommand,
+  startCommand,
+  statusCommand,
+  stopCommand,
+} from './serviceControl.js';
 import { sessionsCommand } from './sessions.js';
 import { UsageError } from './argv.js';
 
@@ -76,6 +83,37 @@ export const COMMANDS: readonly CommandDefinition[] = [
     options: [],
     maxArgs: 0,
     run: async ({ bus }) => startCommand(await bus()),
+  },
+  {
+    name: 'stop',
+    forms: [{ args: '', summary: 'Stop the service (it starts again when it is next needed)' }],
+    details: 'Through systemd when it runs the service, else by signalling the process the bus names.',
+    options: [],
+    maxArgs: 0,
+    run: async ({ bus }) => stopCommand(await bus()),
+  },
+  {
+    name: 'restart',
+    forms: [{ args: '', summary: 'Stop the service and start it again' }],
+    options: [],
+    maxArgs: 0,
+    run: async ({ bus }) => restartCommand(await bus()),
+  },
+  {
+    name: 'reload',
+    forms: [{ args: '', summary: 'Read the configuration file again' }],
+    details: 'A hand edit of the file applies by itself within a second; this is for when it did not.',
+    options: [],
+    maxArgs: 0,
+    run: async ({ bus }) => reloadCommand(await bus()),
+  },
+  {
+    name: 'logs',
+    forms: [{ args: '', summary: "Show the service's log" }],
+    details: "Its unit's journal under systemd, else the journal lines of its process.",
+    options: ['follow', 'lines'],
+    maxArgs: 0,
+    run: async ({ bus, values }) => logsCommand(await bus(), { follow: values.follow ?? false, lines: values.lines }),
   },
   {
     name: 'doctor',
