@@ -100,8 +100,13 @@ describe('steward models import, list, use and rm', () => {
   it('asks before removing the active model', async () => {
     const third = await writeTinyModel(join(home.path, 'downloads', 'third.gguf'));
     expect((await steward('models', 'import', third)).code).toBe(0);
-    expect((await steward('models', 'use', 'store:third.gguf')).code).toBe(0);
-    const refused = await steward('models', 'rm', 'store:third.gguf');
+    // A unique prefix of an id names the model, with or without its "store:".
+    expect(await steward('models', 'use', 'thi')).toEqual({
+      code: 0,
+      stdout: 'Steward now uses store:third.gguf.\n',
+      stderr: '',
+    });
+    const refused = await steward('models', 'rm', 'store:thi');
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('add --yes');
     expect(await steward('models', 'rm', 'store:third.gguf', '--yes')).toEqual({

@@ -45,8 +45,11 @@ export async function modelsCommand(
             },
           ),
         );
-      await call(bus, 'SetActive', 's', [target]);
-      write(`Steward now uses ${target}.\n`);
+      {
+        const id = modelIdFor(await listModels(bus), target);
+        await call(bus, 'SetActive', 's', [id]);
+        write(`Steward now uses ${id}.\n`);
+      }
       return 0;
     case 'rm':
       return remove(bus, target, options.yes);
@@ -109,8 +112,26 @@ async function activateIfFirst(bus: MessageBus, id: string): Promise<boolean> {
   return true;
 }
 
-async function remove(bus: MessageBus, id: string, yes: boolean): Promise<number> {
-  const model = (await listModels(bus)).find((candidate) => candidate.id === id);
+/**
+ * The id a user meant: the id itself, or a unique prefix of it with or without its "store:" or
+ * "ollama:" part ("Qwen3.5" for store:Qwen3.5-0.8B-Q8_0.gguf). Unknown text is passed on, for the
+ * service to refuse in its words.
+ */
+export function modelIdFor(models: StatusRecord[], text: string): string {
+  const ids = models.map((model) => String(model.id));
+  if (ids.includes(text) || text === '') return text;
+  const matches = ids.filter((id) => id.startsWith(text) || id.replace(/^[a-z]+:/, '').startsWith(text));
+  if (matches.length > 1)
+    throw new UsageError(
+      format(_('“{text}” could be any of {ids}; give more of the id'), { text, ids: matches.join(', ') }),
+    );
+  return matches[0] ?? text;
+}
+
+async function remove(bus: MessageBus, text: string, yes: boolean): Promise<number> {
+  const models = await listModels(bus);
+  const id = modelIdFor(models, text);
+  const model = models.find((candidate) => candidate.id === id);
   if (model?.active) {
     const answer = await approved(
       yes,
