@@ -51,6 +51,30 @@ async function buildService() {
   // steward eval reads its scenarios from beside the CLI.
   cpSync(join(root, 'service', 'eval', 'scenarios'), join(out, 'eval', 'scenarios'), { recursive: true });
   compileCatalogs(join(out, 'locale'), 'steward');
+  await buildShellFiles();
+}
+
+/**
+ * The man page and the shell completions, made from the CLI's command table, under dist/share
+ * as a package installs them below /usr (build/install.sh copies them below ~/.local).
+ */
+async function buildShellFiles() {
+  const generator = join(dist, 'build', 'shell-files.mjs');
+  await esbuild.build({
+    ...shared,
+    entryPoints: ['service/src/cli/shellFiles.ts'],
+    outfile: generator,
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+  });
+  const { shellFiles } = await import(generator);
+  rmSync(join(dist, 'share'), { recursive: true, force: true });
+  for (const [path, text] of Object.entries(shellFiles(pkg.version))) {
+    mkdirSync(dirname(join(dist, path)), { recursive: true });
+    writeFileSync(join(dist, path), text);
+  }
+  rmSync(join(dist, 'build'), { recursive: true, force: true });
 }
 
 async function buildExtension() {

@@ -33,6 +33,10 @@ unit_file=$config_home/systemd/user/steward.service
 activation_file=$data_home/dbus-1/services/$BUS_NAME.service
 interface_file=$data_home/dbus-1/interfaces/$BUS_NAME.xml
 extension_dir=$data_home/gnome-shell/extensions/$UUID
+# The man page and the shell completions, made by the build from the CLI's commands: dist/share/X goes to $data_home/X.
+man_file=$data_home/man/man1/steward.1
+shell_files=("$man_file" "$data_home/bash-completion/completions/steward" "$data_home/zsh/site-functions/_steward"
+  "$data_home/fish/vendor_completions.d/steward.fish")
 
 # Staging directories of an interrupted run are removed on exit.
 staging=()
@@ -213,6 +217,7 @@ for dir in "$(dirname "$lib_dir")" "$(dirname "$bin_file")" "$(dirname "$unit_fi
   "$(dirname "$interface_file")" "$(dirname "$extension_dir")"; do
   make_dir "$dir"
 done
+for file in "${shell_files[@]}"; do make_dir "$(dirname "$file")"; done
 
 new_lib=$(mktemp -d "$lib_dir.new-XXXXXX")
 staging+=("$new_lib")
@@ -235,6 +240,7 @@ old_entries=()
 if [[ -f $manifest ]]; then mapfile -t old_entries < <(grep -v '^#' "$manifest"); fi
 entries=("tree $lib_dir" "file $bin_file" "file $unit_file" "file $activation_file" "file $interface_file"
   "tree $extension_dir")
+for file in "${shell_files[@]}"; do entries+=("file $file"); done
 for dir in "${created_dirs[@]}"; do entries+=("dir $dir"); done
 for entry in "${old_entries[@]}"; do if [[ $entry == 'dir '* ]]; then entries+=("$entry"); fi; done
 {
@@ -255,6 +261,12 @@ write_file "$bin_file" "#!/bin/sh
 # Written by Steward's build/install.sh: runs the installed command-line tool with the Node.js it was installed with.
 exec $(sh_quote "$node_bin") $(sh_quote "$lib_dir/service/steward.js") \"\$@\""
 chmod 755 "$bin_file"
+
+step 'Installing the man page and the bash, zsh and fish completions'
+for file in "${shell_files[@]}"; do
+  cp "$root/dist/share/${file#"$data_home/"}" "$file.new"
+  mv -f "$file.new" "$file"
+done
 
 step 'Writing the systemd user unit and the D-Bus activation file'
 write_file "$unit_file" "$(fill_template steward.service.in)"
@@ -325,4 +337,7 @@ if [[ :$PATH: == *":$(dirname "$bin_file"):"* ]]; then
 else
   say "  • See what it is doing: $bin_file status (just steward status once $(dirname "$bin_file") is on your PATH)"
 fi
-say "  • Remove it: bash $lib_dir/uninstall.sh (add --purge to delete the configuration and state too)"
+say '  • Get a model for the chat: steward models recommend, then steward models pull (or models import FILE.gguf)'
+say '  • Read the manual: man steward (completions for bash and fish are in place; zsh: add'
+say "    $(dirname "${shell_files[2]}") to your fpath)"
+say "  • Remove it: bash $lib_dir/uninstall.sh (add --purge to delete the configuration, state and downloaded models too)"

@@ -22,7 +22,7 @@ case ${1:-} in
   '') ;;
   --purge) purge=true ;;
   -h | --help)
-    say 'Usage: uninstall.sh [--purge]   (--purge also deletes the configuration and state)'
+    say 'Usage: uninstall.sh [--purge]   (--purge also deletes the configuration, state and downloaded models)'
     exit 0
     ;;
   *) die "unknown argument '$1'; usage: uninstall.sh [--purge]" ;;
@@ -134,13 +134,19 @@ if $bus; then bus_call ReloadConfig >/dev/null; fi
 
 config_dir=$config_home/steward
 state_dir=$state_home/steward
+# The models Steward downloaded or imported (Ollama's own models are never touched: they stay in Ollama's store).
+models_dir=$data_home/steward/models
 if $purge; then
-  step 'Removing the configuration and state (--purge)'
-  rm -rf -- "$config_dir" "$state_dir"
-  say 'Done: Steward is uninstalled and its configuration and state are deleted.'
+  step 'Removing the configuration, state and downloaded models (--purge)'
+  rm -rf -- "$config_dir" "$state_dir" "$models_dir"
+  if [[ -d $data_home/steward ]]; then rmdir --ignore-fail-on-non-empty -- "$data_home/steward"; fi
+  say 'Done: Steward is uninstalled and its configuration, state and downloaded models are deleted.'
 else
   say 'Done: Steward is uninstalled.'
   for dir in "$config_dir" "$state_dir"; do
     if [[ -e $dir ]]; then say "Kept $dir; run with --purge to delete it too."; fi
   done
+  if [[ -d $models_dir ]]; then
+    say "Kept the downloaded models in $models_dir ($(du -s --apparent-size -B1 -- "$models_dir" | cut -f1 | numfmt --to=si --suffix=B)); run with --purge to delete them too."
+  fi
 fi

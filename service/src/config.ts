@@ -163,6 +163,19 @@ export type ConfigLoad =
 export const MAX_CONFIG_BYTES = 1024 * 1024;
 
 /**
+ * A JSON syntax error as people find it in an editor: "line 3, column 5: Expected ',' or '}' after
+ * property value" rather than a character position.
+ */
+export function jsonErrorWhere(text: string, error: Error): string {
+  const position = /at position (\d+)/.exec(error.message);
+  const reason = error.message.replace(/ in JSON at position \d+.*$/s, '').replace(/ \(line \d+ column \d+\)$/, '');
+  const offset = position ? Number(position[1]) : /Unexpected end of JSON input/.test(error.message) ? text.length : -1;
+  if (offset < 0) return reason;
+  const before = text.slice(0, offset).split('\n');
+  return `line ${before.length}, column ${(before.at(-1)?.length ?? 0) + 1}: ${reason}`;
+}
+
+/**
  * Reads the configuration file. A missing file means defaults; a broken one
  * also gives the defaults plus a description of the problem, and the file is
  * left as it is so the user can fix it.
@@ -182,7 +195,7 @@ export async function loadConfig(file: string): Promise<ConfigLoad> {
     return {
       status: 'invalid',
       config: defaultConfig,
-      problem: `${file} is not valid JSON: ${(error as Error).message}`,
+      problem: `${file} is not valid JSON: ${jsonErrorWhere(text, error as Error)}`,
     };
   }
   const parsed = configSchema.safeParse(data);

@@ -19,7 +19,8 @@ import { watchNameVanishing } from './dbus/nameWatch.js';
 import { ObjectServer } from './dbus/objectServer.js';
 import { readApiKey, storeApiKey } from './engine/apiKey.js';
 import { EngineProvider } from './engine/engineProvider.js';
-import { createDetectors, diskThresholds } from './findings/detectors/index.js';
+import { watchConfigFile } from './settings/configWatcher.js';
+import { createDetectors, detectorKinds, diskThresholds } from './findings/detectors/index.js';
 import { FindingsInterface } from './findings/findingsInterface.js';
 import { FindingsPipeline } from './findings/pipeline.js';
 import { FindingExplainer } from './findings/explainer.js';
@@ -186,12 +187,17 @@ async function main(): Promise<void> {
     log,
   });
   const findingsStore = new FindingsStore(join(paths.stateDirectory, 'findings.db'), storage);
-  const findings = new FindingsInterface(findingsStore, {
-    added: (id, finding) => server.emitSignal(OBJECT_PATH, FINDINGS_INTERFACE, 'FindingAdded', [id, finding]),
-    updated: (id, finding) => server.emitSignal(OBJECT_PATH, FINDINGS_INTERFACE, 'FindingUpdated', [id, finding]),
-    resolved: (id) => server.emitSignal(OBJECT_PATH, FINDINGS_INTERFACE, 'FindingResolved', [id]),
-    activeCountChanged: () => server.emitPropertiesChanged(OBJECT_PATH, FINDINGS_INTERFACE, ['ActiveCount']),
-  });
+  const findings = new FindingsInterface(
+    findingsStore,
+    {
+      added: (id, finding) => server.emitSignal(OBJECT_PATH, FINDINGS_INTERFACE, 'FindingAdded', [id, finding]),
+      updated: (id, finding) => server.emitSignal(OBJECT_PATH, FINDINGS_INTERFACE, 'FindingUpdated', [id, finding]),
+      resolved: (id) => server.emitSignal(OBJECT_PATH, FINDINGS_INTERFACE, 'FindingResolved', [id]),
+      activeCountChanged: () => server.emitPropertiesChanged(OBJECT_PATH, FINDINGS_INTERFACE, ['ActiveCount']),
+    },
+    undefined,
+    detectorKinds(),
+  );
   server.export(OBJECT_PATH, findingsSpec, findings.impl);
   // What goes to a model: the built-in rules and the user's patterns, for a remote endpoint always.
   const modelRedact = modelRedactor(
@@ -425,11 +431,22 @@ async function main(): Promise<void> {
   watchers = startWatchers();
 
   process.on('SIGHUP', () => void reloadConfig());
+  // A hand edit applies by itself; a change that leaves the configuration as it is (our own
+  // UpdateConfig, an editor's second write) reloads nothing.
+  const configWatch = watchConfigFile(
+    paths.configFile,
+    () =>
+      void loadConfig(paths.configFile).then((load) => {
+        if (JSON.stringify(load) !== JSON.stringify(config)) return reloadConfig();
+      }),
+    log,
+  );
 
   let stopping = false;
   const shutdown = async (signal: string) => {
     stopping = true;
     log.info('stopping', { signal });
+    configWatch.stop();
     models.cancelAll();
     await watchers?.stop();
     findings.stop();

@@ -18,3 +18,14 @@ export function cleanLine(text: string, max = MAX_LINE_LENGTH): string {
     .replace(CONTROL, '');
   return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
 }
+
+// eslint-disable-next-line no-control-regex
+const CONTROL_BUT_LINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Untrusted text of many lines (a model's answer) made safe for a terminal, by the same rules as
+ * cleanLine but keeping newlines and tabs, and without a length limit.
+ */
+export function cleanText(text: string): string {
+  return text.replace(ESCAPE, '').replace(/\r/g, '').replace(CONTROL_BUT_LINES, '');
+}

@@ -185,6 +185,13 @@ describe('findings from a followed journal, on the bus', () => {
       ['List', 'a{sv}', [{ colour: new Variant('s', 'red') }], 'InvalidArgs', /colour/],
       ['Ignore', 'sss', ['Unit Failed', '', 'always'], 'InvalidArgs', /kind/],
       ['Ignore', 'sss', ['unit-failed', '', 'sometimes'], 'InvalidArgs', /mode/],
+      [
+        'Ignore',
+        'sss',
+        ['unit-faild', '', 'always'],
+        'InvalidArgs',
+        /no finding of the kind “unit-faild”.*unit-failed/,
+      ],
       ['Unignore', 'ss', ['unit-failed', 'never-ignored.service'], 'NotFound', /no rule/],
     ];
     for (const [member, signature, body, name, pattern] of cases) {

@@ -363,6 +363,30 @@ describe('build/install.sh', () => {
     await agent.close();
   });
 
+  it('installs the man page and the bash, zsh and fish completions, listed for the uninstaller', async () => {
+    const data = sandbox.dataHome;
+    const files = [
+      join(data, 'man', 'man1', 'steward.1'),
+      join(data, 'bash-completion', 'completions', 'steward'),
+      join(data, 'zsh', 'site-functions', '_steward'),
+      join(data, 'fish', 'vendor_completions.d', 'steward.fish'),
+    ];
+    for (const file of files) expect(firstManifest).toContain(`file ${file}\n`);
+    expect(await readFile(files[0]!, 'utf8')).toContain('.SH EXIT STATUS');
+    const completed = await exec(
+      'bash',
+      [
+        '-c',
+        'source "$1"; COMP_WORDS=(steward fin); COMP_CWORD=1; _steward; echo "${COMPREPLY[@]}"',
+        'bash',
+        files[1]!,
+      ],
+      { env: sandbox.env },
+    );
+    expect(completed.stdout).toBe('findings\n');
+    expect(firstOutput).toContain('steward models recommend');
+  });
+
   it('can run again: the same files, and the service restarted to run the new code', async () => {
     expect(secondManifest).toBe(firstManifest);
     expect(secondFiles).toEqual(firstFiles);

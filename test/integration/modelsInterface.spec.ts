@@ -228,14 +228,20 @@ describe('the Models interface on the bus', () => {
     expect((await steward('models', 'recommend')).stdout).toContain('steward models pull hf:');
 
     modelServer.files.set('cli.gguf', tinyModel({ seed: 5 }));
+    // The first model pulled becomes the active one; with one active already, the pull says how to switch.
+    const models = JSON.parse((await steward('models', 'list', '--json')).stdout) as { active: boolean }[];
     const pulled = await steward('models', 'pull', `${modelServer.baseUrl}/models/cli.gguf`);
     expect(pulled.code).toBe(0);
-    expect(pulled.stdout).toBe('Pulled store:cli.gguf. Use it with: steward models use store:cli.gguf\n');
+    expect(pulled.stdout).toBe(
+      models.some((model) => model.active)
+        ? 'Pulled store:cli.gguf. Use it with: steward models use store:cli.gguf\n'
+        : 'Pulled store:cli.gguf. It is the active model now.\n',
+    );
 
     const failed = await steward('models', 'pull', `${modelServer.baseUrl}/models/missing.gguf`);
     expect(failed.code).toBe(1);
     expect(failed.stderr).toContain('404');
-  });
+  }, 30_000);
 
   it('steward models refuses wrong usage and bad ids with clear messages', async () => {
     const usage = await steward('models', 'use');

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { CLI_SCRIPT, quietWatch, waitFor } from '../support/service.js';
 import { fail } from '../support/systemdMock.js';
+import { inTerminal } from '../support/terminal.js';
 import { startUnitScenario, type UnitScenario } from '../support/unitScenario.js';
 
 interface Result {
@@ -49,14 +50,43 @@ describe('steward proposals, apply, undo, jobs and history', () => {
       stdout: '',
       stderr: 'steward: there is no proposal 999\n',
     });
-    const notAnId = await cli('proposals', 'show', 'abc');
-    expect(notAnId.code).toBe(1);
-    expect(notAnId.stderr).toMatch(/^steward: .*not a proposal id.*\n$/);
+    expect(await cli('proposals', 'show', 'abc')).toEqual({
+      code: 2,
+      stdout: '',
+      stderr:
+        'steward: “abc” is not a proposal id; “steward proposals” lists them\n“steward help proposals” shows how to use it.\n',
+    });
+    expect(await cli('findings', 'show', 'abc', '--json')).toEqual({
+      code: 2,
+      stdout: `${JSON.stringify({ error: { name: 'usage', message: '“abc” is not a finding id; “steward findings” lists them' } })}\n`,
+      stderr: '',
+    });
+    const missing = await cli('findings', 'show', '999', '--json');
+    expect(missing.code).toBe(1);
+    expect(JSON.parse(missing.stdout)).toEqual({
+      error: { name: 'io.github.steward.Steward1.Error.NotFound', message: 'there is no finding 999' },
+    });
+    const unknownKind = await cli('findings', 'ignore', 'unit-faild');
+    expect(unknownKind.code).toBe(1);
+    expect(unknownKind.stderr).toMatch(
+      /^steward: Steward reports no finding of the kind “unit-faild”; the kinds are: .*unit-failed/,
+    );
+    expect((await cli('findings', 'ignore', 'unit-failed', 'noisy.service')).stdout).toBe(
+      'Ignoring unit-failed for noisy.service.\n',
+    );
+    expect((await cli('findings', 'unignore', 'unit-failed', 'noisy.service')).code).toBe(0);
+    const typo = await cli('porposals');
+    expect(typo).toEqual({
+      code: 2,
+      stdout: '',
+      stderr:
+        'steward: there is no command “porposals”; did you mean “proposals”?\n“steward help” lists the commands.\n',
+    });
     const undo = await cli('undo', '999', '--yes');
     expect(undo.code).toBe(1);
     expect(undo.stderr).toMatch(/^steward: [^\n]*999\n$/);
     expect((await cli('history', '--limit', '0')).code).toBe(2);
-  });
+  }, 30_000);
 
   // One story in order: nothing at first, then the failed unit's proposal, its job and its undo.
   it('proposes a restart for a failed unit, applies it only when told to, and undoes it', async () => {
@@ -80,10 +110,26 @@ describe('steward proposals, apply, undo, jobs and history', () => {
     expect(listed.stdout).toContain(`${id}  open       Restart backup.service\n`);
     expect(listed.stdout).toMatch(/ {8}systemd\.restart_unit +\w+ risk — Restart backup\.service\n/);
 
+    // On a terminal the risk is coloured, unless NO_COLOR or --no-color says not to; piped it never is.
+    const terminalEnv = {
+      PATH: process.env.PATH,
+      HOME: scenario.home.path,
+      DBUS_SESSION_BUS_ADDRESS: scenario.bus.address,
+    };
+    const onTerminal = await inTerminal([process.execPath, CLI_SCRIPT, 'proposals'], terminalEnv);
+    expect(onTerminal.output).toContain('\u001b[32mlow risk\u001b[39m');
+    const noColor = await inTerminal([process.execPath, CLI_SCRIPT, 'proposals'], { ...terminalEnv, NO_COLOR: '1' });
+    expect(noColor.output).toContain('low risk');
+    expect(noColor.output).not.toContain('\u001b[');
+    const flag = await inTerminal([process.execPath, CLI_SCRIPT, 'proposals', '--no-color'], terminalEnv);
+    expect(flag.output).not.toContain('\u001b[');
+    expect(listed.stdout).not.toContain('\u001b[');
+
     const shown = await cli('proposals', 'show', id);
     expect(shown.stdout).toContain('Restarting it helps when the cause was temporary');
     expect(shown.stdout).toContain('  systemd.restart_unit: ');
     expect(shown.stdout).toContain("in your user's service manager");
+    expect(shown.stdout).toMatch(new RegExp(`\\nApply it with: steward apply ${id}\\n$`));
 
     // Without a terminal to ask at, only --yes approves.
     const refused = await cli('apply', id, 'systemd.restart_unit');
@@ -102,12 +148,15 @@ describe('steward proposals, apply, undo, jobs and history', () => {
     expect(ran).toEqual(jasmine.objectContaining({ id: job, action: 'systemd.restart_unit', state: 'fixed' }));
     const history = await json('history', '--limit', '50');
     expect(history.map((record) => record.event)).toContain('approved');
-    expect((await cli('history')).stdout).toMatch(/ approved +systemd\.restart_unit /);
+    expect((await cli('history')).stdout).toMatch(
+      new RegExp(` approved +#${id} +job ${job} +systemd\\.restart_unit +:`),
+    );
 
     expect((await cli('undo', job)).code).toBe(2);
     const undone = await cli('undo', job, '--yes');
     expect(undone.stderr).toBe('');
-    expect(undone.stdout).toMatch(/Job \d+ fixed: /);
+    expect(undone.stdout).toMatch(new RegExp(`Job \\d+ undid job ${job}: `));
+    expect(undone.stdout).not.toContain('steward undo');
     expect(undone.code).toBe(0);
   }, 30_000);
 });

@@ -3,6 +3,7 @@ import { chooseAction, exitCodeFor, finishedLines, progressLine } from '../../se
 import { EXIT_FAILURE, EXIT_NOT_AUTHORIZED, EXIT_NOT_FIXED } from '../../service/src/cli/exitCodes.js';
 import { parseLimit } from '../../service/src/cli/proposals.js';
 import {
+  formatAction,
   formatHistory,
   formatJobs,
   formatProposal,
@@ -11,6 +12,7 @@ import {
   unpack,
   when,
 } from '../../service/src/cli/proposalsReport.js';
+import { COLOURED } from '../../service/src/cli/terminal.js';
 
 const showLogs = {
   name: 'info.show_logs',
@@ -53,12 +55,12 @@ describe('steward proposals output', () => {
     expect(unpack(reply)).toEqual({ id: '7', actions: [{ name: 'files.clear', bytes: 1536 }] });
   });
 
-  it('gives sizes in binary units', () => {
+  it('gives sizes in decimal units, as GNOME and the service’s previews do', () => {
     expect(humanBytes(1)).toBe('1 byte');
-    expect(humanBytes(1000)).toBe('1000 bytes');
-    expect(humanBytes(1536)).toBe('1.5 KiB');
-    expect(humanBytes(300 * 2 ** 20)).toBe('300 MiB');
-    expect(humanBytes(5.25 * 2 ** 30)).toBe('5.3 GiB');
+    expect(humanBytes(999)).toBe('999 bytes');
+    expect(humanBytes(1536)).toBe('1.5 kB');
+    expect(humanBytes(300_000_000)).toBe('300 MB');
+    expect(humanBytes(5_250_000_000)).toBe('5.3 GB');
   });
 
   it('lists each proposal with its actions, their risk, password and policy', () => {
@@ -88,10 +90,27 @@ describe('steward proposals output', () => {
         '  files.clear_cache: Show the logs (low risk)\n' +
         '    The last lines of backup.service\n' +
         '      journalctl --user -u backup.service\n' +
-        '      Size: 3.0 GiB\n' +
+        '      Size: 3.2 GB\n' +
         'Evidence:\n' +
-        `  ${when(evidence[0]?.time)}  backup.service: exit code 3\n`,
+        `  ${when(evidence[0]?.time)}  backup.service: exit code 3\n` +
+        '\nApply one with: steward apply 7 ACTION (one of systemd.restart_unit, files.clear_cache)\n',
     );
+    expect(formatProposal({ ...proposal, actions: [restart] })).toMatch(/\nApply it with: steward apply 7\n$/);
+    expect(formatProposal({ ...proposal, state: 'applied', actions: [restart] })).not.toContain('steward apply');
+  });
+
+  it('colours risk and diffs only when given a colour style', () => {
+    const config = {
+      ...restart,
+      risk: 'high',
+      details: ['--- a/x.conf', '+++ b/x.conf', '@@ -1 +1 @@', '-old', '+new', ' same'],
+    };
+    const coloured = formatAction(config, '  ', COLOURED);
+    expect(coloured).toContain('\u001b[31mhigh risk\u001b[39m');
+    expect(coloured).toContain('    \u001b[31m-old\u001b[39m\n');
+    expect(coloured).toContain('    \u001b[32m+new\u001b[39m\n');
+    expect(coloured).toContain('     same\n');
+    expect(formatAction(config)).not.toContain('\u001b');
   });
 
   it("says who reported a problem the system does not vouch for, and marks the model's words", () => {
@@ -133,14 +152,43 @@ describe('steward proposals output', () => {
     expect(formatJobs([], true)).toBe('Nothing can be undone.\n');
   });
 
-  it('writes one history line per record', () => {
-    const record = { time: 1_700_000_000_000_000, event: 'approved', action: 'systemd.restart_unit' };
-    expect(formatHistory([{ ...record, caller: ':1.5 (pid 42, steward)', result: '' }])).toBe(
-      `${when(record.time)}  approved    systemd.restart_unit  :1.5 (pid 42, steward)\n`,
+  it('writes the history as aligned columns with proposal and job ids, the caller last', () => {
+    const records = [
+      {
+        time: 1_700_000_000_000_000,
+        event: 'approved',
+        'proposal-id': '7',
+        'job-id': '',
+        action: 'systemd.restart_unit',
+        caller: ':1.5 (pid 42, steward)',
+        result: '',
+      },
+      {
+        time: 1_700_000_000_000_000,
+        event: 'verified',
+        'proposal-id': '7',
+        'job-id': '12',
+        action: 'systemd.restart_unit',
+        caller: 'playbook',
+        result: 'fixed',
+      },
+      {
+        time: 1_700_000_000_000_000,
+        event: 'proposed',
+        'proposal-id': '10',
+        'job-id': '',
+        action: '',
+        caller: 'playbook',
+        result: 'open',
+      },
+    ];
+    const time = when(records[0]!.time);
+    expect(formatHistory(records)).toBe(
+      `${time}  approved  #7           systemd.restart_unit         :1.5 (pid 42, steward)\n` +
+        `${time}  verified  #7   job 12  systemd.restart_unit  fixed  playbook\n` +
+        `${time}  proposed  #10          -                     open   playbook\n`,
     );
-    expect(formatHistory([{ ...record, event: 'proposed', action: '', caller: 'playbook', result: 'open' }])).toBe(
-      `${when(record.time)}  proposed    -  playbook  open\n`,
-    );
+    expect(formatHistory(records, COLOURED)).toContain('\u001b[32mapproved\u001b[39m');
   });
 });
 
@@ -162,6 +210,9 @@ describe('steward apply', () => {
     expect(progressLine(-1, 'Waiting for systemd')).toBe('  … Waiting for systemd\n');
     expect(finishedLines({ id: '4', state: 'fixed', summary: 'Active again', 'can-undo': true, undo: 'Stop it' })).toBe(
       'Job 4 fixed: Active again\nUndo it with: steward undo 4 (Stop it)\n',
+    );
+    expect(finishedLines({ id: '5', state: 'fixed', summary: 'Stopped it', 'can-undo': true, 'undo-of': '4' })).toBe(
+      'Job 5 undid job 4: Stopped it\n',
     );
     expect(exitCodeFor('fixed')).toBe(0);
     expect(exitCodeFor('done')).toBe(0);

@@ -64,8 +64,12 @@ describe('loadConfig', () => {
     const load = await loadConfig(file);
     expect(load.status).toBe('invalid');
     expect(load.config).toEqual(defaultConfig);
-    expect(load.status === 'invalid' && load.problem).toContain(`${file} is not valid JSON`);
+    expect(load.status === 'invalid' && load.problem).toContain(`${file} is not valid JSON: line 1, column 15: `);
     expect(await readFile(file, 'utf8')).toBe('{ "logLevel": ');
+    await writeFile(file, '{\n  "logLevel": "info"\n  "watch": {}\n}\n');
+    const second = await loadConfig(file);
+    expect(second.status === 'invalid' && second.problem).toMatch(/ is not valid JSON: line 3, column 3: /);
+    expect(second.status === 'invalid' && second.problem).not.toContain('position');
   });
 
   it('names the offending key of a file that does not match the schema', async () => {

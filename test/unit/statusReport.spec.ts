@@ -28,6 +28,15 @@ describe('steward status output', () => {
     expect(text).toContain('(pid 42)');
   });
 
+  it('points from "attention" to the findings, and leaves out a model name it does not have', () => {
+    expect(formatStatus({ ...record, state: 'attention', 'state-reason': '2 findings' })).toContain(
+      ': attention\n  2 findings\n  “steward findings” shows what needs your attention.\n',
+    );
+    expect(formatEngine(unpackStatus({ state: new Variant('s', 'unloaded'), model: new Variant('s', '') }))[0]).toBe(
+      'Inference:     unloaded: loads on the next question',
+    );
+  });
+
   it('says which engine answers and on what', () => {
     const loaded = unpackStatus({
       state: new Variant('s', 'ready'),
@@ -42,7 +51,7 @@ describe('steward status output', () => {
       'vram-used': new Variant('t', 3n * 2n ** 30n),
     });
     expect(formatEngine(loaded)).toEqual([
-      'Inference:     ready, qwen3-4b.gguf: CUDA (NVIDIA H100), context 8192 tokens, 4 threads, 2 chats at once, VRAM 3072 MiB of 81920 MiB',
+      'Inference:     ready, qwen3-4b.gguf: CUDA (NVIDIA H100), context 8192 tokens, 4 threads, 2 chats at once, VRAM 3.2 GB of 86 GB',
     ]);
     const remote = unpackStatus({
       state: new Variant('s', 'ready'),

@@ -8,7 +8,7 @@ import type { RequestedCall, ToolSpec, Usage } from '../engine/protocol.js';
 import { MAX_TOOL_OUTPUT, type AssistantTool, type ToolContext } from './tool.js';
 import type { ToolCallRecord, TurnHandle, TurnOutcome, TurnRequest } from './turn.js';
 import { untrustedData } from './untrustedData.js';
-import { _ } from '../i18n.js';
+import { _, format } from '../i18n.js';
 
 /** A tool that takes longer is stopped and the model told so: the user is waiting. */
 const TOOL_TIMEOUT_MS = 30_000;
@@ -130,55 +130,63 @@ function refused(call: RequestedCall, reason: string): ToolCallRecord {
 async function runCall(request: TurnRequest, call: RequestedCall, context: ToolContext): Promise<ToolCallRecord> {
   const tool = request.tools.find((candidate) => candidate.name === call.name);
   const onStep = request.callbacks?.onToolStep;
-  const step = (status: 'running' | 'done' | 'failed') =>
-    onStep?.({
-      stepId: call.id,
-      tool: call.name,
-      description: tool ? _(tool.progress) : _('consulting a tool…'),
-      status,
-    });
+  const progress = tool ? _(tool.progress) : _('consulting a tool…');
+  const step = (status: 'running' | 'done' | 'failed', description = progress) =>
+    onStep?.({ stepId: call.id, tool: call.name, description, status });
   step('running');
-  const record = await attempt(tool, call, context, request.redact ?? ((text) => text));
-  step(record.status);
+  const { record, failure } = await attempt(tool, call, context, request.redact ?? ((text) => text));
+  // A failed step says why, so that "--require-tool" and the chat do not show a bare ✗.
+  if (failure === undefined) step(record.status);
+  else step('failed', format(_('{step}: {reason}'), { step: progress.replace(/(…|\.\.\.)$/, ''), reason: failure }));
   return record;
 }
 
+/** The call's record for the model, and, when it failed, why in the user's words. */
 async function attempt(
   tool: AssistantTool | undefined,
   call: RequestedCall,
   context: ToolContext,
   redact: (text: string) => string,
-): Promise<ToolCallRecord> {
+): Promise<{ record: ToolCallRecord; failure?: string }> {
   if (!tool) {
     const reason = call.name
       ? `There is no tool named "${call.name.slice(0, 60)}".`
       : 'The tool call could not be read: it was not valid JSON.';
-    return refused(call, reason);
+    return { record: refused(call, reason), failure: _('the model asked for a tool that does not exist') };
   }
   const parsed = tool.params.safeParse(call.arguments ?? {});
   if (!parsed.success) {
-    return refused(
-      call,
-      `The arguments for ${tool.name} are not valid (${describeIssues(parsed.error)}). Call it again with valid arguments.`,
-    );
+    return {
+      record: refused(
+        call,
+        `The arguments for ${tool.name} are not valid (${describeIssues(parsed.error)}). Call it again with valid arguments.`,
+      ),
+      failure: _('the model gave the tool arguments it does not take'),
+    };
   }
   const args = parsed.data as Record<string, unknown>;
   try {
     const output = await withTimeout(tool.run(args, context), context.signal);
     return {
-      id: call.id,
-      name: tool.name,
-      arguments: args,
-      result: untrustedData(tool.name, redact(bounded(output))),
-      status: 'done',
+      record: {
+        id: call.id,
+        name: tool.name,
+        arguments: args,
+        result: untrustedData(tool.name, redact(bounded(output))),
+        status: 'done',
+      },
     };
   } catch (error) {
+    const message = redact((error as Error).message);
     return {
-      id: call.id,
-      name: tool.name,
-      arguments: args,
-      result: `${tool.name} failed: ${redact((error as Error).message)}`,
-      status: 'failed',
+      record: {
+        id: call.id,
+        name: tool.name,
+        arguments: args,
+        result: `${tool.name} failed: ${message}`,
+        status: 'failed',
+      },
+      failure: message,
     };
   }
 }

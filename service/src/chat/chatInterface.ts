@@ -145,12 +145,12 @@ function messageDict(message: StoredMessage): Record<string, Variant> {
   return dict;
 }
 
-export function engineStatusDict(state: string, status: EngineStatus | null): Record<string, Variant> {
+export function engineStatusDict(state: string, status: EngineStatus | null, modelName = ''): Record<string, Variant> {
   const dict: Record<string, Variant> = {
     state: new Variant('s', state),
     location: new Variant('s', status?.location ?? 'local'),
     'data-leaves-computer': new Variant('b', status?.location === 'remote'),
-    model: new Variant('s', status?.model ?? ''),
+    model: new Variant('s', status?.model ?? modelName),
     'active-requests': new Variant('u', status?.activeRequests ?? 0),
     'queued-requests': new Variant('u', status?.queuedRequests ?? 0),
   };
@@ -210,10 +210,14 @@ export class ChatInterface {
           sessions.get(id);
           return sessions.messages(id).map(messageDict);
         }),
-        ListSessions: method(z.tuple([]), () => sessions.list().map((info) => this.sessionDict(info))),
+        // A conversation whose only question was cancelled or failed holds nothing to resume: it is not
+        // listed (its id stays valid for the client that holds it, and the oldest are pruned).
+        ListSessions: method(z.tuple([]), () => this.resumableSessions().map((info) => this.sessionDict(info))),
         ListSessionsPage: method(z.tuple([z.object(pageKeys).strict()]), ([options]) => {
           const { offset, limit } = pageOf(options);
-          return [sessions.list(limit, offset).map((info) => this.sessionDict(info)), sessions.count()];
+          // The store keeps a bounded number of conversations, so the page is cut from the filtered list.
+          const resumable = this.resumableSessions();
+          return [resumable.slice(offset, offset + limit).map((info) => this.sessionDict(info)), resumable.length];
         }),
         RenameSession: method(z.tuple([existingSessionId, title]), ([id, name]) => {
           sessions.rename(id, name);
@@ -223,11 +227,17 @@ export class ChatInterface {
           const answering = this.answering.get(id);
           if (answering) this.running.get(answering)?.cancel();
         }),
-        GetEngineStatus: method(z.tuple([]), () => engineStatusDict(provider.state(), provider.status())),
+        GetEngineStatus: method(z.tuple([]), () =>
+          engineStatusDict(provider.state(), provider.status(), provider.modelName()),
+        ),
         Unload: method(z.tuple([]), () => provider.unload()),
         SetPaused: method(z.tuple([z.boolean()]), ([paused]) => provider.setPaused(paused)),
       },
     };
+  }
+
+  private resumableSessions(): SessionInfo[] {
+    return this.options.sessions.list().filter((info) => info.messageCount > 0 || this.answering.has(info.id));
   }
 
   private sessionDict(info: SessionInfo): Record<string, Variant> {

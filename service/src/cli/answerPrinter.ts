@@ -2,6 +2,7 @@
 // around it. On a terminal a running step or the waiting notice stays on one
 // line that the next output replaces; elsewhere only finished steps are
 // printed, each on a line of its own, so a log or a test reads cleanly.
+import { cleanText } from '../untrustedText.js';
 import { toolStepLine } from './chatReport.js';
 import type { ProgressEvent } from './chatStream.js';
 
@@ -15,13 +16,32 @@ export interface PrinterOutput {
 }
 
 const ERASE_LINE = '\r\u001b[K';
+const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+const SPINNER_INTERVAL_MS = 100;
 
 export class AnswerPrinter {
   /** The step whose running line is on screen, or 'position' for the waiting notice. */
   private transient: string | null = null;
   private textMidLine = false;
+  private spinner: NodeJS.Timeout | undefined;
 
   constructor(private readonly output: PrinterOutput) {}
+
+  /**
+   * Spins with `label` until the first output: a model that loads takes seconds before its first
+   * token. Only where a line can be replaced.
+   */
+  waitForModel(label: string): void {
+    if (!this.output.live) return;
+    let frame = 0;
+    const draw = () => {
+      this.output.steps(`${ERASE_LINE}  ${SPINNER[frame++ % SPINNER.length]} ${label}`);
+      this.transient = 'spinner';
+    };
+    draw();
+    this.spinner = setInterval(draw, SPINNER_INTERVAL_MS);
+    this.spinner.unref();
+  }
 
   print(event: ProgressEvent): void {
     if (event.kind === 'chunk') return this.text(event.text);
@@ -54,8 +74,10 @@ export class AnswerPrinter {
   private text(chunk: string): void {
     if (chunk === '') return;
     this.eraseTransient();
-    this.output.text(chunk);
-    this.textMidLine = !chunk.endsWith('\n');
+    // A model's words are untrusted: no escape sequence of its reaches the terminal.
+    const clean = cleanText(chunk);
+    this.output.text(clean);
+    if (clean !== '') this.textMidLine = !clean.endsWith('\n');
   }
 
   private showTransient(key: string, line: string): void {
@@ -64,6 +86,8 @@ export class AnswerPrinter {
   }
 
   private eraseTransient(): void {
+    clearInterval(this.spinner);
+    this.spinner = undefined;
     if (this.transient === null) return;
     this.output.steps(ERASE_LINE);
     this.transient = null;

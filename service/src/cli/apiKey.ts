@@ -2,9 +2,6 @@ import type { MessageBus } from '@jellybrick/dbus-next';
 import { storeApiKey } from '../engine/apiKey.js';
 import { EXIT_USAGE } from './exitCodes.js';
 
-export const API_KEY_USAGE = `  api-key URL              Save the API key of a remote endpoint in your keyring (reads the key from stdin)
-`;
-
 async function readLine(): Promise<string> {
   if (process.stdin.isTTY) process.stderr.write('API key (not shown): ');
   const chunks: Buffer[] = [];

@@ -5,8 +5,11 @@ import { Variant, type MessageBus } from '@jellybrick/dbus-next';
 import { SignalRouter } from '../dbus/client.js';
 import { remoteErrorName } from '../dbus/errors.js';
 import { BUS_NAME, OBJECT_PATH, PROPOSALS_INTERFACE } from '../interfaces.js';
-import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_NOT_AUTHORIZED, EXIT_NOT_FIXED, EXIT_USAGE } from './exitCodes.js';
-import { callProposals, getProposal, listJobs } from './proposals.js';
+import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_NOT_AUTHORIZED, EXIT_NOT_FIXED } from './exitCodes.js';
+import { _, format } from '../i18n.js';
+import { styleFor } from './terminal.js';
+import { numericId, UsageError } from './argv.js';
+import { callProposals, getProposal, invalidProposal, listJobs } from './proposals.js';
 import { actionsOf, formatAction, unpack, type Dict } from './proposalsReport.js';
 
 const write = (text: string) => process.stdout.write(text);
@@ -38,7 +41,7 @@ export function chooseAction(proposal: Dict, name: string | undefined): Dict | s
 }
 
 /** Whether the user approves: --yes, or "y" typed at a terminal. */
-async function approved(yes: boolean, question: string): Promise<boolean | string> {
+export async function approved(yes: boolean, question: string): Promise<boolean | string> {
   if (yes) return true;
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     return 'not confirmed: run this in a terminal to be asked, or add --yes to approve it';
@@ -58,25 +61,26 @@ async function approved(yes: boolean, question: string): Promise<boolean | strin
 
 export async function applyCommand(bus: MessageBus, args: string[], options: { yes: boolean }): Promise<number> {
   const [id, name, ...extra] = args;
-  if (!id || extra.length > 0) return usageError('“apply” takes a proposal id and, optionally, an action');
-  const proposal = await getProposal(bus, id);
+  if (!id || extra.length > 0) throw new UsageError('“apply” takes a proposal id and, optionally, an action');
+  const proposal = await getProposal(bus, numericId(id, invalidProposal()));
   const action = chooseAction(proposal, name);
-  if (typeof action === 'string') return usageError(action);
-  write(`${str(proposal.title)}\n${formatAction(action)}`);
+  if (typeof action === 'string') throw new UsageError(action);
+  write(`${str(proposal.title)}\n${formatAction(action, '  ', styleFor())}`);
   // Read-only actions change nothing, so there is nothing to approve.
   const answer = action['read-only'] ? true : await approved(options.yes, 'Apply? [y/N] ');
-  if (answer !== true) return answer === false ? declined() : usageError(answer);
+  if (answer !== true) return answer === false ? declined() : usageErrorOf(answer);
   return follow(bus, () => callProposals(bus, 'Apply', 'ss', [id, str(action.name)]));
 }
 
 export async function undoCommand(bus: MessageBus, args: string[], options: { yes: boolean }): Promise<number> {
   const [id, ...extra] = args;
-  if (!id || extra.length > 0) return usageError('“undo” takes one job id');
+  if (!id || extra.length > 0) throw new UsageError('“undo” takes one job id');
+  numericId(id, _('“{id}” is not a job id; “steward jobs” lists them'));
   const job = (await listJobs(bus, { undoable: new Variant('b', true) })).find((candidate) => candidate.id === id);
   if (job) {
     write(`Job ${id}: ${str(job.action)} ${str(job.subject)}: ${str(job.summary)}\nUndo: ${str(job.undo)}\n`);
     const answer = await approved(options.yes, 'Undo? [y/N] ');
-    if (answer !== true) return answer === false ? declined() : usageError(answer);
+    if (answer !== true) return answer === false ? declined() : usageErrorOf(answer);
   } else {
     const known = (await listJobs(bus, { limit: new Variant('u', 1000) })).find((candidate) => candidate.id === id);
     // A job that is still running may become undoable while we ask the service; the user never approved that.
@@ -89,9 +93,8 @@ export async function undoCommand(bus: MessageBus, args: string[], options: { ye
   return follow(bus, () => callProposals(bus, 'Undo', 's', [id]));
 }
 
-function usageError(problem: string): number {
-  process.stderr.write(`steward: ${problem}\n`);
-  return EXIT_USAGE;
+function usageErrorOf(problem: string): never {
+  throw new UsageError(problem);
 }
 
 function declined(): number {
@@ -109,6 +112,9 @@ export function progressLine(fraction: number, text: string): string {
 }
 
 export function finishedLines(job: Dict): string {
+  // An undo is not itself undone: it reports what it restored, without a hint to undo it again.
+  if (job['undo-of'])
+    return `${format(_('Job {id} undid job {undone}: {summary}'), { id: str(job.id), undone: str(job['undo-of']), summary: str(job.summary) })}\n`;
   const undo = job['can-undo'] ? `Undo it with: steward undo ${str(job.id)} (${str(job.undo)})\n` : '';
   return `Job ${str(job.id)} ${str(job.state)}: ${str(job.summary)}\n${undo}`;
 }

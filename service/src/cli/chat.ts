@@ -6,13 +6,17 @@ import { Variant, type MessageBus } from '@jellybrick/dbus-next';
 import { callMethod } from '../dbus/client.js';
 import { StewardError, type StewardErrorName } from '../dbus/errors.js';
 import { BUS_NAME, CHAT_INTERFACE, OBJECT_PATH } from '../interfaces.js';
+import { _, format } from '../i18n.js';
 import { cleanLine } from '../untrustedText.js';
+import { UsageError } from './argv.js';
+import { describeError } from './errors.js';
+import { listSessions, SESSION_PREFIX, sessionByPrefix } from './sessions.js';
+import { styleFor } from './terminal.js';
 import { AnswerPrinter } from './answerPrinter.js';
 import { applyCommand } from './apply.js';
 import {
   CHAT_HELP,
   chunkJson,
-  COLOURED,
   doneJson,
   PLAIN,
   proposalCard,
@@ -24,21 +28,8 @@ import {
 } from './chatReport.js';
 import { ChatStream, type ProgressEvent } from './chatStream.js';
 import { EXIT_FAILURE, EXIT_INTERRUPTED } from './exitCodes.js';
-import { readAllPages } from './paging.js';
 import { callProposals, getProposal } from './proposals.js';
 import { unpack, type Dict } from './proposalsReport.js';
-
-export const CHAT_USAGE = `  chat                     Talk with Steward, continuing the latest conversation (--new starts another,
-                           --session ID continues that one; /help lists the commands). Piped, it reads one
-                           question a line from stdin; --json prints one event a line
-`;
-
-export const ASK_USAGE = `  ask QUESTION             Ask the model; the answer is printed as it is generated, the tools it consults
-                           on stderr, the fixes it proposes at the end (--session ID continues a conversation;
-                           without QUESTION, reads it from stdin; --no-tools answers without consulting the
-                           system, --require-tool makes it consult one first; --max-tokens N, --temperature T
-                           and --seed N tune the generation)
-`;
 
 const write = (text: string) => process.stdout.write(text);
 const writeJson = (value: unknown) => write(`${JSON.stringify(value)}\n`);
@@ -69,6 +60,15 @@ export function samplingOptions(values: {
   return options;
 }
 
+/** Every Send option given on the command line; a UsageError says what is wrong with one. */
+export function sendOptions(values: Parameters<typeof samplingOptions>[0] & Parameters<typeof toolOptions>[0]) {
+  const sampling = samplingOptions(values);
+  const tools = toolOptions(values);
+  if (typeof sampling === 'string') throw new UsageError(sampling);
+  if (typeof tools === 'string') throw new UsageError(tools);
+  return { ...sampling, ...tools };
+}
+
 /** The Send options for --no-tools and --require-tool, or what is wrong with them. */
 export function toolOptions(values: {
   'no-tools'?: boolean;
@@ -85,17 +85,16 @@ function answerError(done: DoneEvent): StewardError {
   return new StewardError(done.error.replace(/^.*\./, '') as StewardErrorName, done.message);
 }
 
-function errorText(error: unknown): string {
-  return error instanceof StewardError
-    ? error.message
-    : ((error as { text?: string }).text ?? (error as Error).message);
-}
+const errorText = (error: unknown) => describeError(error).message;
+
+/** An answer that ended well but said nothing and proposed nothing: the user must hear of it. */
+const isEmpty = (done: DoneEvent) => done.status === 'done' && done.text.trim() === '' && done.proposalIds.length === 0;
+
+const emptyAnswerMessage = () => _('the model gave an empty answer; ask again, perhaps in other words');
+
+const stoppedMessage = () => _('Stopped; the answer above is incomplete.');
 
 const fetchProposals = (bus: MessageBus, ids: string[]) => Promise.all(ids.map((id) => getProposal(bus, id)));
-
-async function listSessions(bus: MessageBus): Promise<Dict[]> {
-  return unpack(await readAllPages((page) => callChat(bus, 'ListSessionsPage', 'a{sv}', [page]))) as Dict[];
-}
 
 /** Runs one answer: Ctrl+C while it streams cancels it rather than leaving. */
 async function streamAnswer(
@@ -168,6 +167,7 @@ class ChatLoop {
     private session: string,
     private readonly style: Style,
     private readonly json: boolean,
+    private readonly send: Record<string, Variant>,
   ) {}
 
   async run(reader: LineReader, live: boolean): Promise<number> {
@@ -193,22 +193,25 @@ class ChatLoop {
 
   private async answer(prompt: string, live: boolean): Promise<void> {
     const printer = new AnswerPrinter({ text: write, steps: write, shared: true, live });
+    if (!this.json) printer.waitForModel(_('waiting for the model…'));
     const onProgress = (event: ProgressEvent) => {
       if (!this.json) printer.print(event);
       else if (event.kind === 'chunk') writeJson(chunkJson(event.text));
       else if (event.kind === 'tool-step') writeJson(toolStepJson(event));
     };
-    const done = await streamAnswer(this.stream, this.session, prompt, {}, onProgress);
-    printer.finish();
+    const done = await streamAnswer(this.stream, this.session, prompt, this.send, onProgress).finally(() =>
+      printer.finish(),
+    );
     this.session = done.session;
     const proposals = await fetchProposals(this.bus, done.proposalIds);
     if (this.json) {
       writeJson(doneJson(done, proposals));
-      if (done.status === 'failed') this.failures += 1;
+      if (done.status === 'failed' || isEmpty(done)) this.failures += 1;
       return;
     }
     if (done.status === 'failed') throw answerError(done);
-    if (done.status === 'cancelled') write(`${this.style.dim('(stopped)')}\n`);
+    if (isEmpty(done)) this.problem(emptyAnswerMessage());
+    if (done.status === 'cancelled') write(`${this.style.dim(stoppedMessage())}\n`);
     if (done.notice) write(`${this.style.dim(cleanLine(done.notice))}\n`);
     for (const proposal of proposals) write(`\n${proposalCard(proposal, this.style, 'chat')}`);
     if (live) write('\n');
@@ -226,9 +229,10 @@ class ChatLoop {
     } else if (name === '/rename') {
       await this.rename(line.slice(name.length).trim());
     } else if (name === '/delete') {
-      const [id = this.session, ...extra] = args;
-      if (id === '' || extra.length > 0)
+      const [prefix, ...extra] = args;
+      if ((prefix === undefined && this.session === '') || extra.length > 0)
         return this.problem('/delete takes one conversation id (or none, for this one)');
+      const id = prefix === undefined ? this.session : String(sessionByPrefix(await listSessions(this.bus), prefix).id);
       await callChat(this.bus, 'DeleteSession', 's', [id]);
       const current = id === this.session;
       if (current) this.session = '';
@@ -262,18 +266,16 @@ async function startingSession(bus: MessageBus, options: { session?: string; new
   if (options.new) return null;
   const sessions = await listSessions(bus);
   if (options.session === undefined) return sessions[0] ?? null;
-  const named = sessions.find((session) => session.id === options.session);
-  if (!named) throw new StewardError('NotFound', `there is no conversation ${options.session}; /sessions lists them`);
-  return named;
+  return sessionByPrefix(sessions, options.session);
 }
 
 export async function chatCommand(
   bus: MessageBus,
-  options: { session?: string; new: boolean; json: boolean },
+  options: { session?: string; new: boolean; json: boolean; send: Record<string, Variant> },
 ): Promise<number> {
   const terminal = process.stdin.isTTY === true;
   const live = process.stdout.isTTY === true && !options.json;
-  const style = live ? COLOURED : PLAIN;
+  const style = live ? styleFor(process.stdout) : PLAIN;
   const session = await startingSession(bus, options);
   const id = typeof session?.id === 'string' ? session.id : '';
   if (terminal && !options.json) {
@@ -288,7 +290,7 @@ export async function chatCommand(
   const stream = await ChatStream.open(bus);
   const reader = terminal ? terminalLines(style.bold('› ')) : pipedLines();
   try {
-    return await new ChatLoop(bus, stream, id, style, options.json).run(reader, live);
+    return await new ChatLoop(bus, stream, id, style, options.json, options.send).run(reader, live);
   } finally {
     reader.close();
     await stream.close();
@@ -305,9 +307,17 @@ async function readStdin(): Promise<string> {
 export async function askCommand(
   bus: MessageBus,
   words: string[],
-  options: { session?: string; json: boolean; sendOptions: Record<string, Variant> },
+  options: { session?: string; continueLatest: boolean; json: boolean; sendOptions: Record<string, Variant> },
 ): Promise<number> {
   const question = words.length > 0 ? words.join(' ') : process.stdin.isTTY ? '' : await readStdin();
+  if (question.trim() === '') throw new UsageError(_('“ask” needs a question, as words or on standard input'));
+  if (options.session !== undefined && options.continueLatest)
+    throw new UsageError(_('--session and --continue contradict each other'));
+  const session = options.continueLatest
+    ? await startingSession(bus, { new: false })
+    : options.session === undefined
+      ? null
+      : await startingSession(bus, { session: options.session, new: false });
   const stderrLive = process.stderr.isTTY === true;
   const printer = new AnswerPrinter({
     text: (chunk) => (options.json ? undefined : write(chunk)),
@@ -315,12 +325,16 @@ export async function askCommand(
     shared: !options.json && stderrLive && process.stdout.isTTY === true,
     live: stderrLive,
   });
+  printer.waitForModel(_('waiting for the model…'));
   const stream = await ChatStream.open(bus);
   try {
-    const done = await streamAnswer(stream, options.session ?? '', question, options.sendOptions, (event) =>
-      printer.print(event),
-    );
-    printer.finish();
+    const done = await streamAnswer(
+      stream,
+      typeof session?.id === 'string' ? session.id : '',
+      question,
+      options.sendOptions,
+      (event) => printer.print(event),
+    ).finally(() => printer.finish());
     if (done.status === 'failed') throw answerError(done);
     return report(done, await fetchProposals(bus, done.proposalIds), options.json);
   } finally {
@@ -333,10 +347,21 @@ function report(done: DoneEvent, proposals: Dict[], json: boolean): number {
     const { session, status, text, notice, usage } = done;
     writeJson({ session, status, text, notice: notice || undefined, usage, proposals });
   } else {
-    const style = process.stdout.isTTY ? COLOURED : PLAIN;
+    const style = styleFor(process.stdout);
     for (const proposal of proposals) write(`\n${proposalCard(proposal, style, 'shell')}`);
   }
   if (done.notice) process.stderr.write(`${cleanLine(done.notice)}\n`);
-  if (process.stderr.isTTY && !json) process.stderr.write(`(continue with: steward ask --session ${done.session} …)\n`);
-  return done.status === 'cancelled' ? EXIT_INTERRUPTED : 0;
+  if (done.status === 'cancelled') {
+    process.stderr.write(`${stoppedMessage()}\n`);
+    return EXIT_INTERRUPTED;
+  }
+  if (isEmpty(done)) {
+    process.stderr.write(`steward: ${emptyAnswerMessage()}\n`);
+    return EXIT_FAILURE;
+  }
+  if (process.stderr.isTTY && !json)
+    process.stderr.write(
+      `${format(_('(continue with: steward ask --session {session} …)'), { session: done.session.slice(0, SESSION_PREFIX) })}\n`,
+    );
+  return 0;
 }

@@ -3,17 +3,9 @@
 // over the bus passes cleanLine, since a model chose some of it.
 import { cleanLine } from '../untrustedText.js';
 import { actionsOf, actionTraits, when, type Dict } from './proposalsReport.js';
+import type { Style } from './terminal.js';
 
-export interface Style {
-  bold(text: string): string;
-  dim(text: string): string;
-}
-
-export const PLAIN: Style = { bold: (text) => text, dim: (text) => text };
-export const COLOURED: Style = {
-  bold: (text) => `\u001b[1m${text}\u001b[22m`,
-  dim: (text) => `\u001b[2m${text}\u001b[22m`,
-};
+export { COLOURED, PLAIN, type Style } from './terminal.js';
 
 const str = (value: unknown) => (typeof value === 'string' ? cleanLine(value) : '');
 
@@ -42,7 +34,7 @@ const hintLine = (id: string, hints: Hints) =>
 export function proposalCard(proposal: Dict, style: Style, hints: Hints): string {
   const id = str(proposal.id);
   const actions = actionsOf(proposal).map(
-    (action) => `  ${str(action.name)} (${actionTraits(action)}): ${str(action.preview)}`,
+    (action) => `  ${str(action.name)} (${actionTraits(action, style)}): ${str(action.preview)}`,
   );
   return [style.bold(`Proposal ${id}: ${str(proposal.title)}`), ...actions, style.dim(`  ${hintLine(id, hints)}`)]
     .map((line) => `${line}\n`)

@@ -5,13 +5,8 @@ import { callMethod } from '../dbus/client.js';
 import { remoteErrorName } from '../dbus/errors.js';
 import { BUS_NAME, OBJECT_PATH, SETTINGS_INTERFACE } from '../interfaces.js';
 import { cleanLine } from '../untrustedText.js';
-import { EXIT_FAILURE, EXIT_USAGE } from './exitCodes.js';
-
-export const CONFIG_USAGE = `  config                   Show the configuration in effect, defaults included, as JSON
-  config set PATH VALUE    Change a setting, e.g. "config set inference.threads 2"; VALUE is JSON, or else text.
-                           A change that lets Steward do or send more asks you to confirm it first
-  config unset PATH        Remove a setting, so that its default applies
-`;
+import { EXIT_FAILURE } from './exitCodes.js';
+import { UsageError } from './argv.js';
 
 // A change that widens trust waits for the user's answer in a dialog (polkit's or GNOME Shell's).
 const ANSWER_TIMEOUT_MS = 5 * 60_000;
@@ -65,28 +60,19 @@ function valueAt(config: unknown, path: string): unknown {
 
 export async function configCommand(bus: MessageBus, args: string[]): Promise<number> {
   const [subcommand, path, value, ...extra] = args;
-  const usage = (problem: string) => {
-    process.stderr.write(`steward: ${problem}\n\nUsage:\n${CONFIG_USAGE}`);
-    return EXIT_USAGE;
-  };
   if (subcommand === undefined) return show(bus);
   if (subcommand === 'set' && path !== undefined && value !== undefined && extra.length === 0) {
-    return update(bus, path, parseValue(value), usage);
+    return update(bus, path, parseValue(value));
   }
-  if (subcommand === 'unset' && path !== undefined && value === undefined) return update(bus, path, null, usage);
-  if (subcommand === 'set') return usage('“config set” takes a PATH and a VALUE');
-  if (subcommand === 'unset') return usage('“config unset” takes a PATH');
-  return usage(`unknown command “config ${subcommand}”`);
+  if (subcommand === 'unset' && path !== undefined && value === undefined) return update(bus, path, null);
+  if (subcommand === 'set') throw new UsageError('“config set” takes a PATH and a VALUE');
+  if (subcommand === 'unset') throw new UsageError('“config unset” takes a PATH');
+  throw new UsageError(`unknown command “config ${subcommand}”`);
 }
 
-async function update(
-  bus: MessageBus,
-  path: string,
-  value: unknown,
-  usage: (problem: string) => number,
-): Promise<number> {
+async function update(bus: MessageBus, path: string, value: unknown): Promise<number> {
   const patch = patchFor(path, value);
-  if (!patch) return usage(`“${path}” is not a setting’s path, e.g. inference.threads`);
+  if (!patch) throw new UsageError(`“${path}” is not a setting’s path, e.g. inference.threads`);
   const text = JSON.stringify(patch);
   let reply: unknown;
   try {

@@ -7,11 +7,6 @@ import { doctorReport, formatDoctor } from './doctorReport.js';
 import { EXIT_FAILURE, EXIT_NOT_RUNNING } from './exitCodes.js';
 import type { StatusRecord } from './statusReport.js';
 
-export const DOCTOR_USAGE = `  doctor                   Check what this machine lets Steward do, and how to get what is missing
-                           (exit status 0 even with capabilities missing, 1 if the service is
-                           degraded or still starting, 3 if it is not running)
-`;
-
 // The probes run after the service owns its name, each bounded at 5 s: this leaves them ample time.
 const STARTING_WAIT_MS = 30_000;
 

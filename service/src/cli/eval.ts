@@ -15,11 +15,6 @@ import { CATEGORIES, loadScenarios, type Category } from '../eval/scenario.js';
 import { createLogger } from '../logging.js';
 import { EXIT_FAILURE, EXIT_USAGE } from './exitCodes.js';
 
-export const EVAL_USAGE = `  eval --model PATH|URL     Score a model on the evaluation scenarios, without the service: a GGUF file runs
-                           locally, an http(s)://…/v1 URL is an OpenAI-compatible endpoint (--remote-model NAME,
-                           API key from STEWARD_EVAL_API_KEY); --corpus DIR, --category C, --verbose, --max-tokens N
-`;
-
 export interface EvalValues {
   model?: string;
   'remote-model'?: string;

@@ -1,17 +1,11 @@
 import { Variant, type MessageBus } from '@jellybrick/dbus-next';
 import { callMethod } from '../dbus/client.js';
 import { BUS_NAME, FINDINGS_INTERFACE, OBJECT_PATH } from '../interfaces.js';
-import { EXIT_USAGE } from './exitCodes.js';
 import { readAllPages } from './paging.js';
 import { unpackStatus, type StatusRecord } from './statusReport.js';
 import { cleanLine } from '../untrustedText.js';
-
-export const FINDINGS_USAGE = `  findings                 List what Steward noticed (--all includes resolved ones)
-  findings show ID         Show a finding with its evidence
-  findings ignore KIND [SUBJECT]
-                           Stop announcing a kind of finding (--after-first: once, then quiet)
-  findings unignore KIND [SUBJECT]
-`;
+import { numericId, UsageError } from './argv.js';
+import { _, format, ngettext } from '../i18n.js';
 
 const call = (bus: MessageBus, member: string, signature = '', body: unknown[] = []) =>
   callMethod(bus, { destination: BUS_NAME, path: OBJECT_PATH, interface: FINDINGS_INTERFACE, member, signature, body });
@@ -25,31 +19,27 @@ export async function findingsCommand(
   options: { json: boolean; all: boolean; afterFirst: boolean },
 ): Promise<number> {
   const [subcommand = 'list', target, subject = '', ...extra] = args;
-  const usage = (problem: string) => {
-    process.stderr.write(`steward: ${problem}\n\nUsage:\n${FINDINGS_USAGE}`);
-    return EXIT_USAGE;
-  };
-  if (extra.length > 0) return usage(`too many arguments for “findings ${subcommand}”`);
+  if (extra.length > 0) throw new UsageError(`too many arguments for “findings ${subcommand}”`);
   switch (subcommand) {
     case 'list':
       return list(bus, options);
     case 'show':
-      if (!target || subject) return usage('“findings show” takes one finding id');
-      return show(bus, target, options.json);
+      if (!target || subject) throw new UsageError('“findings show” takes one finding id');
+      return show(bus, numericId(target, _('“{id}” is not a finding id; “steward findings” lists them')), options.json);
     case 'ignore':
-      if (!target) return usage('“findings ignore” needs a kind');
+      if (!target) throw new UsageError('“findings ignore” needs a kind');
       await call(bus, 'Ignore', 'sss', [target, subject, options.afterFirst ? 'after-first' : 'always']);
       write(
         `Ignoring ${target}${subject ? ` for ${subject}` : ''}${options.afterFirst ? ' after the first time' : ''}.\n`,
       );
       return 0;
     case 'unignore':
-      if (!target) return usage('“findings unignore” needs a kind');
+      if (!target) throw new UsageError('“findings unignore” needs a kind');
       await call(bus, 'Unignore', 'ss', [target, subject]);
       write(`No longer ignoring ${target}${subject ? ` for ${subject}` : ''}.\n`);
       return 0;
     default:
-      return usage(`unknown command “findings ${subcommand}”`);
+      throw new UsageError(`unknown command “findings ${subcommand}”`);
   }
 }
 
@@ -84,7 +74,10 @@ async function show(bus: MessageBus, id: string, json: boolean): Promise<number>
   }
   write(`${line(finding)}\n`);
   write(`Kind: ${String(finding.kind)}${finding.subject ? `, about ${cleanLine(String(finding.subject))}` : ''}\n`);
-  write(`First seen ${when(finding['first-seen'])}, ${String(finding.count)} time(s)\n`);
+  const count = Number(finding.count);
+  write(
+    `${format(ngettext('First seen {when}, once', 'First seen {when}, {count} times', count), { when: when(finding['first-seen']), count })}\n`,
+  );
   if (evidence.length > 0) write('Evidence:\n');
   for (const item of evidence) write(`  ${when(item.time)}  ${String(item.text)}\n`);
   return 0;

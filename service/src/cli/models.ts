@@ -3,15 +3,14 @@ import { callMethod, SignalRouter } from '../dbus/client.js';
 import { StewardError } from '../dbus/errors.js';
 import { BUS_NAME, MODELS_INTERFACE, OBJECT_PATH } from '../interfaces.js';
 import { formatBytes, formatProgressLine } from '../models/progress.js';
-import { EXIT_INTERRUPTED, EXIT_USAGE } from './exitCodes.js';
+import { EXIT_FAILURE, EXIT_INTERRUPTED } from './exitCodes.js';
 import { unpackStatus, type StatusRecord } from './statusReport.js';
-
-export const MODELS_USAGE = `  models [list]            List the installed models (Steward's and Ollama's)
-  models pull URI          Download a model (an https URL or hf:USER/REPO/FILE.gguf); --sha256 HEX to verify
-  models use ID            Make a model the active one
-  models rm ID             Delete a model from Steward's store
-  models recommend         Recommend a model for this machine
-`;
+import { homedir } from 'node:os';
+import { _, format } from '../i18n.js';
+import { UsageError } from './argv.js';
+import { approved } from './apply.js';
+import { importModel } from './modelImport.js';
+import { styleFor } from './terminal.js';
 
 const call = (bus: MessageBus, member: string, signature = '', body: unknown[] = []) =>
   callMethod(bus, { destination: BUS_NAME, path: OBJECT_PATH, interface: MODELS_INTERFACE, member, signature, body });
@@ -21,38 +20,138 @@ const write = (text: string) => process.stdout.write(text);
 export async function modelsCommand(
   bus: MessageBus,
   args: string[],
-  options: { json: boolean; sha256?: string },
+  options: { json: boolean; sha256?: string; link: boolean; yes: boolean },
 ): Promise<number> {
   const [subcommand = 'list', target = '', ...extra] = args;
-  const needsTarget = ['pull', 'use', 'rm'].includes(subcommand);
-  const usage = (problem: string) => {
-    process.stderr.write(`steward: ${problem}\n\nUsage:\n${MODELS_USAGE}`);
-    return EXIT_USAGE;
-  };
-  if (extra.length > 0 || needsTarget !== (target !== '')) return usage(`wrong arguments for “models ${subcommand}”`);
+  const needsTarget = ['pull', 'import', 'use', 'rm'].includes(subcommand);
+  if (extra.length > 0 || needsTarget !== (target !== ''))
+    throw new UsageError(`wrong arguments for “models ${subcommand}”`);
   switch (subcommand) {
     case 'list':
       return list(bus, options.json);
     case 'pull':
+      // A file on this computer is imported, not downloaded.
+      if (isLocalPath(target)) return importCommand(bus, target, options);
       return pull(bus, target, options.sha256 ?? '');
+    case 'import':
+      return importCommand(bus, target, options);
     case 'use':
-      await call(bus, 'SetActive', 's', [target]);
-      write(`Steward now uses ${target}.\n`);
+      if (isLocalPath(target))
+        throw new UsageError(
+          format(
+            _('“models use” takes the id of an installed model; import a file first: steward models import {path}'),
+            {
+              path: target,
+            },
+          ),
+        );
+      {
+        const id = modelIdFor(await listModels(bus), target);
+        await call(bus, 'SetActive', 's', [id]);
+        write(`Steward now uses ${id}.\n`);
+      }
       return 0;
     case 'rm':
-      await call(bus, 'Remove', 's', [target]);
-      write(`Removed ${target}.\n`);
-      return 0;
+      return remove(bus, target, options.yes);
     case 'recommend':
       return recommend(bus, options.json);
     default:
-      return usage(`unknown command “models ${subcommand}”`);
+      throw new UsageError(`unknown command “models ${subcommand}”`);
   }
 }
 
-async function list(bus: MessageBus, json: boolean): Promise<number> {
+/** "./x.gguf", "/models/x.gguf", "file:///…" or "x.gguf": a file here rather than a URL or an id. */
+const isLocalPath = (text: string) =>
+  text.startsWith('/') ||
+  text.startsWith('./') ||
+  text.startsWith('../') ||
+  text.startsWith('~/') ||
+  text.startsWith('file://') ||
+  (!text.includes(':') && text.endsWith('.gguf'));
+
+async function listModels(bus: MessageBus): Promise<StatusRecord[]> {
   const [reply] = await call(bus, 'List');
-  const models = (reply as Record<string, Variant>[]).map(unpackStatus);
+  return (reply as Record<string, Variant>[]).map(unpackStatus);
+}
+
+async function importCommand(
+  bus: MessageBus,
+  file: string,
+  options: { json: boolean; sha256?: string; link: boolean },
+): Promise<number> {
+  const [storeDirectory] = (await callMethod(bus, {
+    destination: BUS_NAME,
+    path: OBJECT_PATH,
+    interface: 'org.freedesktop.DBus.Properties',
+    member: 'Get',
+    signature: 'ss',
+    body: [MODELS_INTERFACE, 'StoreDirectory'],
+  })) as [Variant];
+  const name = await importModel(file.replace(/^~\//, `${homedir()}/`), {
+    storeDirectory: String(storeDirectory.value),
+    link: options.link,
+    sha256: options.sha256,
+  });
+  const id = `store:${name}`;
+  const activated = await activateIfFirst(bus, id);
+  if (options.json) write(`${JSON.stringify({ id, active: activated })}\n`);
+  else
+    write(
+      `${format(_('Imported {id}.'), { id })} ${activated ? _('It is the active model now.') : format(_('Use it with: steward models use {id}'), { id })}\n`,
+    );
+  return 0;
+}
+
+/** The first model pulled or imported becomes the active one, unless one already is; whether it did. */
+async function activateIfFirst(bus: MessageBus, id: string): Promise<boolean> {
+  const models = await listModels(bus);
+  if (models.some((model) => model.active)) return false;
+  const model = models.find((candidate) => candidate.id === id);
+  if (model?.supported === false) return false;
+  await call(bus, 'SetActive', 's', [id]);
+  return true;
+}
+
+/**
+ * The id a user meant: the id itself, or a unique prefix of it with or without its "store:" or
+ * "ollama:" part ("Qwen3.5" for store:Qwen3.5-0.8B-Q8_0.gguf). Unknown text is passed on, for the
+ * service to refuse in its words.
+ */
+export function modelIdFor(models: StatusRecord[], text: string): string {
+  const ids = models.map((model) => String(model.id));
+  if (ids.includes(text) || text === '') return text;
+  const matches = ids.filter((id) => id.startsWith(text) || id.replace(/^[a-z]+:/, '').startsWith(text));
+  if (matches.length > 1)
+    throw new UsageError(
+      format(_('“{text}” could be any of {ids}; give more of the id'), { text, ids: matches.join(', ') }),
+    );
+  return matches[0] ?? text;
+}
+
+async function remove(bus: MessageBus, text: string, yes: boolean): Promise<number> {
+  const models = await listModels(bus);
+  const id = modelIdFor(models, text);
+  const model = models.find((candidate) => candidate.id === id);
+  if (model?.active) {
+    const answer = await approved(
+      yes,
+      format(_('{id} is the model Steward uses; without it the chat has no model. Remove it? [y/N] '), { id }),
+    );
+    if (answer !== true) {
+      if (answer === false) {
+        write('Nothing was changed.\n');
+        return EXIT_FAILURE;
+      }
+      throw new UsageError(answer);
+    }
+  }
+  await call(bus, 'Remove', 's', [id]);
+  write(`Removed ${id}.\n`);
+  return 0;
+}
+
+async function list(bus: MessageBus, json: boolean): Promise<number> {
+  const models = await listModels(bus);
   if (json) {
     write(`${JSON.stringify(models)}\n`);
     return 0;
@@ -61,21 +160,25 @@ async function list(bus: MessageBus, json: boolean): Promise<number> {
     write('No models are installed. “steward models recommend” suggests one for this machine.\n');
     return 0;
   }
+  const header = ['', _('ID'), _('PARAMETERS'), _('QUANTIZATION'), _('SIZE'), _('RUNS ON')];
   const rows = models.map((model) => [
     model.active ? '*' : ' ',
     String(model.id),
-    [model['size-label'], model.quantization].filter(Boolean).join(' '),
+    String(model['size-label'] ?? ''),
+    String(model.quantization ?? ''),
     formatBytes(Number(model['file-bytes'])),
     placementText(model),
   ]);
-  const width = (column: number) => Math.max(...rows.map((row) => row[column]?.length ?? 0));
-  for (const row of rows)
-    write(
-      `${row
-        .map((cell, column) => cell.padEnd(width(column)))
-        .join('  ')
-        .trimEnd()}\n`,
-    );
+  const table = [header, ...rows];
+  const width = (column: number) => Math.max(...table.map((row) => row[column]?.length ?? 0));
+  const style = styleFor();
+  table.forEach((row, index) => {
+    const line = row
+      .map((cell, column) => cell.padEnd(width(column)))
+      .join('  ')
+      .trimEnd();
+    write(`${index === 0 ? style.bold(line) : line}\n`);
+  });
   write('(* = active)\n');
   for (const model of models.filter((m) => m.supported === false))
     write(`${String(model.id)}: ${String(model['unsupported-reason'])}\n`);
@@ -128,7 +231,10 @@ async function pull(bus: MessageBus, uri: string, sha256: string): Promise<numbe
     const [, status, modelId, , message] = await finished;
     if (tty) process.stderr.write('\n');
     if (status === 'done') {
-      write(`Pulled ${modelId}. Use it with: steward models use ${modelId}\n`);
+      const activated = await activateIfFirst(bus, modelId ?? '');
+      write(
+        `Pulled ${modelId}. ${activated ? _('It is the active model now.') : format(_('Use it with: steward models use {id}'), { id: modelId ?? '' })}\n`,
+      );
       return 0;
     }
     if (status === 'cancelled') {

@@ -1,17 +1,13 @@
 import { Variant, type MessageBus } from '@jellybrick/dbus-next';
 import { callMethod } from '../dbus/client.js';
 import { BUS_NAME, OBJECT_PATH, PROPOSALS_INTERFACE } from '../interfaces.js';
-import { EXIT_USAGE } from './exitCodes.js';
 import { readAllPages } from './paging.js';
 import { formatHistory, formatJobs, formatProposal, formatProposals, unpack, type Dict } from './proposalsReport.js';
+import { numericId, UsageError } from './argv.js';
+import { styleFor } from './terminal.js';
+import { _ } from '../i18n.js';
 
-export const PROPOSALS_USAGE = `  proposals                Fixes waiting for your approval (--all: past ones too)
-  proposals show ID        A proposal with the exact effect of each action and its evidence
-  apply ID [ACTION]        Apply a proposed fix, after showing what it does (--yes: do not ask)
-  undo JOB                 Undo a fix that ran (--yes: do not ask)
-  jobs                     Fixes that ran, and how they ended (--undoable: only those that can be undone)
-  history                  The audit trail of every proposal, approval and fix (--limit N)
-`;
+export const invalidProposal = () => _('“{id}” is not a proposal id; “steward proposals” lists them');
 
 export const MAX_HISTORY = 10_000;
 const DEFAULT_HISTORY = 100;
@@ -39,11 +35,6 @@ export async function listJobs(bus: MessageBus, filter: Record<string, Variant>)
 const write = (text: string) => process.stdout.write(text);
 const json = (value: unknown) => write(`${JSON.stringify(value)}\n`);
 
-function usage(problem: string): number {
-  process.stderr.write(`steward: ${problem}\n\nUsage:\n${PROPOSALS_USAGE}`);
-  return EXIT_USAGE;
-}
-
 export async function proposalsCommand(
   bus: MessageBus,
   args: string[],
@@ -56,17 +47,17 @@ export async function proposalsCommand(
       await readAllPages((page) => callProposals(bus, 'List', 'a{sv}', [page]), filter),
     ) as Dict[];
     if (options.json) json(proposals);
-    else write(formatProposals(proposals, options.all));
+    else write(formatProposals(proposals, options.all, styleFor()));
     return 0;
   }
   if (subcommand === 'show') {
-    if (!id || extra.length > 0) return usage('“proposals show” takes one proposal id');
-    const proposal = await getProposal(bus, id);
+    if (!id || extra.length > 0) throw new UsageError('“proposals show” takes one proposal id');
+    const proposal = await getProposal(bus, numericId(id, invalidProposal()));
     if (options.json) json(proposal);
-    else write(formatProposal(proposal));
+    else write(formatProposal(proposal, styleFor()));
     return 0;
   }
-  return usage(`unknown command “proposals ${args.join(' ')}”`);
+  throw new UsageError(`unknown command “proposals ${args.join(' ')}”`);
 }
 
 export async function jobsCommand(bus: MessageBus, options: { json: boolean; undoable: boolean }): Promise<number> {
@@ -82,7 +73,7 @@ export async function historyCommand(bus: MessageBus, options: { json: boolean; 
     await readAllPages((page) => callProposals(bus, 'History', 'a{sv}', [page]), filter),
   ) as Dict[];
   if (options.json) json(records);
-  else write(formatHistory(records));
+  else write(formatHistory(records, styleFor()));
   return 0;
 }
 

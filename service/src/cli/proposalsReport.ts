@@ -1,6 +1,9 @@
 // Text for `steward proposals`, `jobs` and `history`, from the replies of the
 // Proposals interface after unpack().
 import { Variant } from '@jellybrick/dbus-next';
+import { formatBytes } from '../findings/detectors/format.js';
+import { _, format } from '../i18n.js';
+import { PLAIN, type Style } from './terminal.js';
 
 export type Dict = Record<string, unknown>;
 
@@ -21,24 +24,19 @@ export const actionsOf = (proposal: Dict) => list(proposal.actions) as Dict[];
 
 export const when = (micros: unknown) => new Date(Number(micros) / 1000).toLocaleString();
 
-const UNITS = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
-
-/** 1536 → "1.5 KiB": binary units, one decimal below 10 of a unit. */
+/** 1536 → "1.5 kB": decimal units, as GNOME shows sizes, the same as the service's previews. */
 export function humanBytes(bytes: number): string {
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < UNITS.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  if (unit === 0) return `${bytes} ${bytes === 1 ? 'byte' : 'bytes'}`;
-  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${UNITS[unit]}`;
+  return bytes === 1 ? '1 byte' : formatBytes(bytes);
 }
 
+const RISK_COLOURS: Record<string, keyof Style> = { low: 'green', medium: 'yellow', high: 'red' };
+
 /** "medium risk, needs your password": what the user weighs before approving. */
-export function actionTraits(action: Dict): string {
+export function actionTraits(action: Dict, style: Style = PLAIN): string {
+  const risk = `${str(action.risk)} risk`;
+  const colour = RISK_COLOURS[str(action.risk)];
   return [
-    `${str(action.risk)} risk`,
+    colour ? style[colour](risk) : risk,
     action['read-only'] ? 'read-only' : '',
     action['needs-authorization'] ? 'needs your password' : '',
     action.policy === 'never' ? 'blocked by your settings' : action.policy === 'auto' ? 'applied automatically' : '',
@@ -50,7 +48,7 @@ export function actionTraits(action: Dict): string {
 const heading = (proposal: Dict) =>
   `${str(proposal.id).padStart(4)}  ${str(proposal.state).padEnd(9)}  ${str(proposal.title)}`;
 
-export function formatProposals(proposals: Dict[], all: boolean): string {
+export function formatProposals(proposals: Dict[], all: boolean, style: Style = PLAIN): string {
   if (proposals.length === 0) return all ? 'Steward has proposed nothing yet.\n' : 'No fixes are waiting.\n';
   const width = Math.max(...proposals.flatMap(actionsOf).map((action) => str(action.name).length));
   return proposals
@@ -58,7 +56,8 @@ export function formatProposals(proposals: Dict[], all: boolean): string {
       [
         heading(proposal),
         ...actionsOf(proposal).map(
-          (action) => `        ${str(action.name).padEnd(width)}  ${actionTraits(action)} — ${str(action.preview)}`,
+          (action) =>
+            `        ${str(action.name).padEnd(width)}  ${actionTraits(action, style)} — ${str(action.preview)}`,
         ),
       ].join('\n'),
     )
@@ -66,12 +65,21 @@ export function formatProposals(proposals: Dict[], all: boolean): string {
     .join('');
 }
 
+/** A line of a unified diff in its colour: added green, removed red, hunk headers dim. */
+export function diffLine(line: string, style: Style): string {
+  if (/^(\+\+\+|---) /.test(line)) return style.bold(line);
+  if (line.startsWith('@@')) return style.dim(line);
+  if (line.startsWith('+')) return style.green(line);
+  if (line.startsWith('-')) return style.red(line);
+  return line;
+}
+
 /** One action with its exact effect, indented by `indent`. */
-export function formatAction(action: Dict, indent = '  '): string {
+export function formatAction(action: Dict, indent = '  ', style: Style = PLAIN): string {
   const lines = [
-    `${indent}${str(action.name)}: ${str(action.title)} (${actionTraits(action)})`,
+    `${indent}${style.bold(str(action.name))}: ${str(action.title)} (${actionTraits(action, style)})`,
     `${indent}  ${str(action.preview)}`,
-    ...list(action.details).map((line) => `${indent}    ${str(line)}`),
+    ...list(action.details).map((line) => `${indent}    ${diffLine(str(line), style)}`),
   ];
   if (typeof action.bytes === 'number') lines.push(`${indent}    Size: ${humanBytes(action.bytes)}`);
   return `${lines.join('\n')}\n`;
@@ -90,7 +98,18 @@ function provenance(proposal: Dict): string[] {
   ];
 }
 
-export function formatProposal(proposal: Dict): string {
+/** The command that applies an open proposal: the shell's next step after reading it. */
+function applyHint(proposal: Dict): string {
+  if (proposal.state !== 'open') return '';
+  const id = str(proposal.id);
+  const changing = actionsOf(proposal).filter((action) => !action['read-only'] && action.policy !== 'never');
+  if (changing.length === 0) return '';
+  if (changing.length === 1) return `\n${format(_('Apply it with: steward apply {id}'), { id })}\n`;
+  const names = changing.map((action) => str(action.name)).join(', ');
+  return `\n${format(_('Apply one with: steward apply {id} ACTION (one of {names})'), { id, names })}\n`;
+}
+
+export function formatProposal(proposal: Dict, style: Style = PLAIN): string {
   const about = [str(proposal.kind), str(proposal.subject)].filter(Boolean).join(' ');
   const finding = str(proposal['finding-id']);
   const evidence = list(proposal.evidence) as Dict[];
@@ -100,9 +119,10 @@ export function formatProposal(proposal: Dict): string {
     `About: ${about}${finding ? ` (finding ${finding})` : ''}, proposed ${when(proposal.created)}\n`,
     ...provenance(proposal),
     `\n${proposal['explanation-by'] === 'model' && explanation ? `The model says: ${explanation}` : explanation}\n\nActions:\n`,
-    ...actionsOf(proposal).map((action) => formatAction(action)),
+    ...actionsOf(proposal).map((action) => formatAction(action, '  ', style)),
     evidence.length > 0 ? 'Evidence:\n' : '',
     ...evidence.map((item) => `  ${when(item.time)}  ${str(item.text)}\n`),
+    style.bold(applyHint(proposal)),
   ].join('');
 }
 
@@ -123,13 +143,38 @@ export function jobLine(job: Dict): string {
   );
 }
 
-export function formatHistory(records: Dict[]): string {
+const EVENT_COLOURS: Record<string, keyof Style> = {
+  approved: 'green',
+  verified: 'green',
+  refused: 'red',
+  failed: 'red',
+  undone: 'yellow',
+};
+
+/**
+ * The audit trail as a table: when, what happened, to which proposal and job, the action and its
+ * result, then who asked (dim: it is long and rarely what one looks for).
+ */
+export function formatHistory(records: Dict[], style: Style = PLAIN): string {
   if (records.length === 0) return 'Nothing has happened yet.\n';
-  return records
-    .map(
-      (record) =>
-        `${when(record.time)}  ${str(record.event).padEnd(10)}  ${str(record.action) || '-'}  ${str(record.caller)}` +
-        `${record.result ? `  ${str(record.result)}` : ''}\n`,
-    )
+  const rows = records.map((record) => [
+    when(record.time),
+    str(record.event),
+    record['proposal-id'] ? `#${str(record['proposal-id'])}` : '',
+    record['job-id'] ? format(_('job {id}'), { id: str(record['job-id']) }) : '',
+    str(record.action) || '-',
+    str(record.result),
+  ]);
+  const widths = rows[0]?.map((_cell, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0))) ?? [];
+  return rows
+    .map((row, index) => {
+      const cells = row.map((cell, column) => {
+        const padded = cell.padEnd(widths[column] ?? 0);
+        const colour = column === 1 ? EVENT_COLOURS[cell] : undefined;
+        return colour ? style[colour](padded) : padded;
+      });
+      const caller = str(records[index]?.caller);
+      return `${cells.join('  ')}${caller ? `  ${style.dim(caller)}` : ''}`.trimEnd() + '\n';
+    })
     .join('');
 }

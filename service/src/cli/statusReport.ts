@@ -1,4 +1,6 @@
 import { Variant } from '@jellybrick/dbus-next';
+import { formatBytes } from '../findings/detectors/format.js';
+import { _ } from '../i18n.js';
 
 export type StatusRecord = Record<string, unknown>;
 
@@ -13,8 +15,6 @@ export function unpackStatus(dictionary: Record<string, Variant>): StatusRecord 
 }
 
 const str = (value: unknown) => (typeof value === 'string' ? value : '');
-
-const formatMiB = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
 
 /** The inference lines of `steward status`, from Chat.GetEngineStatus. */
 export function formatEngine(engine: StatusRecord): string[] {
@@ -33,12 +33,12 @@ export function formatEngine(engine: StatusRecord): string[] {
             `${String(engine.threads)} ${engine.threads === 1 ? 'thread' : 'threads'}`,
             `${String(engine.sequences)} chats at once`,
             ...(Number(engine['vram-total']) > 0
-              ? [`VRAM ${formatMiB(Number(engine['vram-used']))} of ${formatMiB(Number(engine['vram-total']))}`]
+              ? [`VRAM ${formatBytes(Number(engine['vram-used']))} of ${formatBytes(Number(engine['vram-total']))}`]
               : []),
           ].join(', ')
         : 'loads on the next question';
   return [
-    `Inference:     ${state}, ${model}: ${where}`,
+    `Inference:     ${state}${model ? `, ${model}` : ''}: ${where}`,
     ...(str(engine['cpu-fallback-reason']) ? [`  ${str(engine['cpu-fallback-reason'])}`] : []),
     ...(str(engine['last-error']) ? [`  Last error: ${str(engine['last-error'])}`] : []),
   ];
@@ -51,6 +51,8 @@ export function formatStatus(status: StatusRecord, engine?: StatusRecord): strin
   const lines = [
     `Steward ${str(status.version)} (API ${String(status['api-version'])}): ${str(status.state)}`,
     ...(str(status['state-reason']) ? [`  ${str(status['state-reason'])}`] : []),
+    // Attention is about findings; say where they are.
+    ...(status.state === 'attention' ? [`  ${_('“steward findings” shows what needs your attention.')}`] : []),
     `Capabilities:  ${capabilities.length > 0 ? capabilities.join(', ') : 'none yet'}`,
     `Configuration: ${str(status['config-file'])}${status['config-valid'] === false ? ' (invalid, defaults in use)' : ''}`,
     `State:         ${str(status['state-directory'])}`,

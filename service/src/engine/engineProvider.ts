@@ -43,6 +43,8 @@ export class EngineProvider extends EventEmitter<{ changed: [] }> {
   private current: Promise<ChatEngine> | null = null;
   private built: ChatEngine | null = null;
   private configured = false;
+  /** The model the next engine will load (a file path or the remote model's name): status names it before it loads. */
+  private configuredModel = '';
   private paused = false;
   /** Grows with every drop, so an engine that finished starting after its settings changed is not used. */
   private generation = 0;
@@ -60,6 +62,11 @@ export class EngineProvider extends EventEmitter<{ changed: [] }> {
     if (this.paused) return 'paused';
     if (this.built) return this.built.status().state;
     return this.configured ? 'unloaded' : 'unconfigured';
+  }
+
+  /** The model in use, or the one that loads on the next question; '' when none is set up. */
+  modelName(): string {
+    return this.built?.status().model ?? this.configuredModel;
   }
 
   /** The engine's status, or null when none has been built yet. */
@@ -82,7 +89,9 @@ export class EngineProvider extends EventEmitter<{ changed: [] }> {
   async refresh(): Promise<void> {
     await this.drop();
     const config = this.options.config();
-    this.configured = config.engine === 'remote' || (await this.options.activeModel()) !== null;
+    const model = config.engine === 'remote' ? null : await this.options.activeModel();
+    this.configuredModel = config.engine === 'remote' ? (config.remote?.model ?? '') : (model?.path ?? '');
+    this.configured = config.engine === 'remote' || model !== null;
     this.emit('changed');
   }
 

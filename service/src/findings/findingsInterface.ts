@@ -1,5 +1,6 @@
 import { Variant } from '@jellybrick/dbus-next';
 import { z } from 'zod';
+import { _, format } from '../i18n.js';
 import { StewardError } from '../dbus/errors.js';
 import { method, type InterfaceImpl } from '../dbus/objectServer.js';
 import { pageKeys, pageOf } from '../dbus/paging.js';
@@ -73,6 +74,8 @@ export class FindingsInterface {
     private readonly store: FindingsStore,
     private readonly signals: FindingsSignals,
     private readonly updateIntervalMs = 1000,
+    /** The kinds the detectors report; Ignore refuses others, which could never match. Empty: any. */
+    private readonly kinds: readonly string[] = [],
   ) {
     this.activeCount = store.count();
   }
@@ -126,6 +129,14 @@ export class FindingsInterface {
         Ignore: method(
           z.tuple([kind, subject, z.enum(['always', 'after-first'], 'must be "always" or "after-first"')]),
           ([ruleKind, ruleSubject, mode]) => {
+            if (this.kinds.length > 0 && !this.kinds.includes(ruleKind))
+              throw new StewardError(
+                'InvalidArgs',
+                format(_('Steward reports no finding of the kind “{kind}”; the kinds are: {kinds}'), {
+                  kind: ruleKind,
+                  kinds: [...this.kinds].sort().join(', '),
+                }),
+              );
             store.ignore({ kind: ruleKind, subject: ruleSubject, mode });
             this.refreshActiveCount();
           },

@@ -7,10 +7,6 @@ import { serveHttp } from './http.js';
 import { createMcpServer, type ServedAgent } from './server.js';
 import { StewardAgentClient } from './stewardClient.js';
 
-export const MCP_USAGE = `  mcp [--http [--port N]]   Serve Steward's read-only tools and propose_fix to an AI agent over MCP (stdio;
-                           --http: Streamable HTTP on 127.0.0.1, token in $XDG_RUNTIME_DIR/steward/mcp-http.json)
-`;
-
 export interface McpOptions {
   http: boolean;
   /** 0: any free port. */

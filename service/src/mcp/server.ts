@@ -42,7 +42,10 @@ const statusSchema = {
   type: 'object' as const,
   properties: {
     proposal_id: { type: 'string' },
-    title: { type: 'string', description: 'What the user sees, e.g. "Agent “Claude” proposes: Restart backup.service"' },
+    title: {
+      type: 'string',
+      description: 'What the user sees, e.g. "Agent “Claude” proposes: Restart backup.service"',
+    },
     state: { type: 'string', description: 'open, applying, fixed, not-fixed, failed, dismissed or resolved' },
     decision: {
       type: 'string',

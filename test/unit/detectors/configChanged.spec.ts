@@ -67,7 +67,7 @@ describe('the config-changed-before-failure detector', () => {
       ]),
     );
     expect(reports.map((r) => r.title)).toEqual([
-      'pipewire.service failed a minute after /home/alice/.config/pipewire/pipewire.conf changed',
+      'pipewire.service failed 30 seconds after /home/alice/.config/pipewire/pipewire.conf changed',
     ]);
     expect(reports[0]!.evidence[0]!.text).toBe('/home/alice/.config/pipewire/pipewire.conf changed (new file)');
   });

@@ -131,7 +131,7 @@ describe('the executor', () => {
     const proposal = propose('lamp');
     const job = await finishedJob(executor.apply(proposal.id, 'test.turn_on', 'tester').id);
     expect(job).toEqual(
-      jasmine.objectContaining({ state: 'fixed', summary: 'Turned on lamp. lamp is on', caller: 'tester' }),
+      jasmine.objectContaining({ state: 'fixed', summary: 'Turned on lamp; lamp is on', caller: 'tester' }),
     );
     expect(store.proposal(proposal.id)?.state).toBe('fixed');
 
@@ -157,7 +157,7 @@ describe('the executor', () => {
     );
     const job = await finishedJob(executor.apply(propose('fan').id, 'test.turn_on', 'tester').id);
     expect(job.state).toBe('not-fixed');
-    expect(job.summary).toBe('Tried. fan is off');
+    expect(job.summary).toBe('Tried; fan is off');
     expect(() => executor.undo(job.id, 'tester')).toThrowError(/cannot be undone: nothing changed/);
   });
 

@@ -66,7 +66,6 @@ export class ConfigChangedDetector implements Detector {
     if (previous !== undefined && event.at.getTime() - previous < SAME_FAILURE_MS) return [];
     this.lastReport.set(failure.unit, event.at.getTime());
     const files = this.changes.map((c) => c.path);
-    const minutes = Math.max(1, Math.round((event.at.getTime() - latest.at.getTime()) / 60_000));
     const evidence: Evidence[] = [
       ...[...this.changes].reverse().map((c): Evidence => ({
         kind: 'file',
@@ -84,25 +83,7 @@ export class ConfigChangedDetector implements Detector {
           kind: CONFIG_CHANGED_BEFORE_FAILURE,
           severity: 'error',
           subject: failure.unit,
-          title:
-            files.length === 1
-              ? format(
-                  ngettext(
-                    '{unit} failed a minute after {path} changed',
-                    '{unit} failed {minutes} minutes after {path} changed',
-                    minutes,
-                  ),
-                  { unit: failure.unit, minutes, path: latest.path },
-                )
-              : format(
-                  ngettext(
-                    // Translators: {files} is a number of files, always more than one.
-                    '{unit} failed a minute after {files} configuration files changed',
-                    '{unit} failed {minutes} minutes after {files} configuration files changed',
-                    minutes,
-                  ),
-                  { unit: failure.unit, minutes, files: files.length },
-                ),
+          title: failureTitle(failure.unit, event.at.getTime() - latest.at.getTime(), files.length, latest.path),
           evidence,
           at: event.at,
         },
@@ -114,4 +95,42 @@ export class ConfigChangedDetector implements Detector {
     const oldest = this.changes[0];
     if (oldest && oldest.at.getTime() < time) this.changes = this.changes.filter((c) => c.at.getTime() >= time);
   }
+}
+
+/** "x.service failed 30 seconds after /etc/x.conf changed": the delay in words that match it. */
+function failureTitle(unit: string, elapsedMs: number, fileCount: number, path: string): string {
+  const seconds = Math.max(1, Math.round(elapsedMs / 1000));
+  const minutes = Math.max(1, Math.round(elapsedMs / 60_000));
+  const values = { unit, seconds, minutes, path, files: fileCount };
+  if (fileCount === 1)
+    return format(
+      seconds < 60
+        ? ngettext(
+            '{unit} failed a second after {path} changed',
+            '{unit} failed {seconds} seconds after {path} changed',
+            seconds,
+          )
+        : ngettext(
+            '{unit} failed a minute after {path} changed',
+            '{unit} failed {minutes} minutes after {path} changed',
+            minutes,
+          ),
+      values,
+    );
+  return format(
+    seconds < 60
+      ? ngettext(
+          // Translators: {files} is a number of files, always more than one.
+          '{unit} failed a second after {files} configuration files changed',
+          '{unit} failed {seconds} seconds after {files} configuration files changed',
+          seconds,
+        )
+      : ngettext(
+          // Translators: {files} is a number of files, always more than one.
+          '{unit} failed a minute after {files} configuration files changed',
+          '{unit} failed {minutes} minutes after {files} configuration files changed',
+          minutes,
+        ),
+    values,
+  );
 }

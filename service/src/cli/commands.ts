@@ -1,0 +1,295 @@
+// The commands of `steward`, one entry each: the dispatcher, `steward help`,
+// the man page and the shell completions are all made from this table.
+// Adding a command is adding an entry here.
+import type { MessageBus } from '@jellybrick/dbus-next';
+import { apiKeyCommand } from './apiKey.js';
+import { applyCommand, undoCommand } from './apply.js';
+import { askCommand, chatCommand, sendOptions } from './chat.js';
+import { configCommand } from './config.js';
+import { doctorCommand } from './doctor.js';
+import { builtSetup, evalCommand } from './eval.js';
+import { findingsCommand } from './findings.js';
+import { helpCommand } from './help.js';
+import { mcpCommand, mcpOptions } from '../mcp/command.js';
+import { modelsCommand } from './models.js';
+import type { OptionName, OptionValues } from './options.js';
+import { historyCommand, jobsCommand, parseLimit, proposalsCommand } from './proposals.js';
+import {
+  logsCommand,
+  reloadCommand,
+  restartCommand,
+  startCommand,
+  statusCommand,
+  stopCommand,
+} from './serviceControl.js';
+import { sessionsCommand } from './sessions.js';
+import { UsageError } from './argv.js';
+
+export interface CommandContext {
+  /** The words after the command's name. */
+  args: string[];
+  values: OptionValues;
+  json: boolean;
+  /** The session bus, connected on first use and closed when the command ends. */
+  bus(): Promise<MessageBus>;
+}
+
+/** One way to call a command: its arguments, as the help shows them, and what it does. */
+export interface CommandForm {
+  args: string;
+  summary: string;
+}
+
+export interface CommandDefinition {
+  name: string;
+  /** The first form is the command's own; the others are its subcommands. */
+  forms: readonly CommandForm[];
+  /** More about the command, for `steward help NAME` and the man page. */
+  details?: string;
+  options: readonly OptionName[];
+  /** The most words the command takes after its name (the parser refuses more). */
+  maxArgs?: number;
+  run(context: CommandContext): Promise<number>;
+}
+
+/**
+ * The subcommands of a command: the first word of each form that is not a placeholder ("[list]" counts
+ * as "list"), and "list" for a command that lists when it is given none.
+ */
+export function subcommandsOf(command: CommandDefinition): string[] {
+  const words = command.forms
+    .map((form) => (form.args.split(' ')[0] ?? '').replace(/^\[(.*)\]$/, '$1'))
+    .filter((word) => /^[a-z][a-z-]*$/.test(word));
+  return words.length > 0 && command.forms[0]?.args === '' ? ['list', ...words] : words;
+}
+
+const limitOf = (text: string | undefined) => {
+  const limit = parseLimit(text);
+  if (typeof limit === 'string') throw new UsageError(limit);
+  return limit;
+};
+
+export const COMMANDS: readonly CommandDefinition[] = [
+  {
+    name: 'status',
+    forms: [{ args: '', summary: 'Show what the Steward service is doing' }],
+    details: 'The exit status is 3 when the service is not running.',
+    options: ['json'],
+    maxArgs: 0,
+    run: async ({ bus, json }) => statusCommand(await bus(), json),
+  },
+  {
+    name: 'start',
+    forms: [{ args: '', summary: 'Start the service' }],
+    options: [],
+    maxArgs: 0,
+    run: async ({ bus }) => startCommand(await bus()),
+  },
+  {
+    name: 'stop',
+    forms: [{ args: '', summary: 'Stop the service (it starts again when it is next needed)' }],
+    details: 'Through systemd when it runs the service, else by signalling the process the bus names.',
+    options: [],
+    maxArgs: 0,
+    run: async ({ bus }) => stopCommand(await bus()),
+  },
+  {
+    name: 'restart',
+    forms: [{ args: '', summary: 'Stop the service and start it again' }],
+    options: [],
+    maxArgs: 0,
+    run: async ({ bus }) => restartCommand(await bus()),
+  },
+  {
+    name: 'reload',
+    forms: [{ args: '', summary: 'Read the configuration file again' }],
+    details: 'A hand edit of the file applies by itself within a second; this is for when it did not.',
+    options: [],
+    maxArgs: 0,
+    run: async ({ bus }) => reloadCommand(await bus()),
+  },
+  {
+    name: 'logs',
+    forms: [{ args: '', summary: "Show the service's log" }],
+    details: "Its unit's journal under systemd, else the journal lines of its process.",
+    options: ['follow', 'lines'],
+    maxArgs: 0,
+    run: async ({ bus, values }) => logsCommand(await bus(), { follow: values.follow ?? false, lines: values.lines }),
+  },
+  {
+    name: 'doctor',
+    forms: [{ args: '', summary: 'Check what this machine lets Steward do, and how to get what is missing' }],
+    details:
+      'The exit status is 0 even with capabilities missing, 1 if the service is degraded or still starting, 3 if it is not running.',
+    options: ['json'],
+    maxArgs: 0,
+    run: async ({ bus, json }) => doctorCommand(await bus(), json),
+  },
+  {
+    name: 'findings',
+    forms: [
+      { args: '', summary: 'List what Steward noticed' },
+      { args: 'show ID', summary: 'Show a finding with its evidence' },
+      { args: 'ignore KIND [SUBJECT]', summary: 'Stop announcing a kind of finding' },
+      { args: 'unignore KIND [SUBJECT]', summary: 'Announce a kind of finding again' },
+    ],
+    options: ['json', 'all', 'after-first'],
+    maxArgs: 3,
+    run: async ({ bus, args, values, json }) =>
+      findingsCommand(await bus(), args, {
+        json,
+        all: values.all ?? false,
+        afterFirst: values['after-first'] ?? false,
+      }),
+  },
+  {
+    name: 'proposals',
+    forms: [
+      { args: '', summary: 'List the fixes waiting for your approval' },
+      { args: 'show ID', summary: 'Show a proposal with the exact effect of each action and its evidence' },
+    ],
+    options: ['json', 'all'],
+    maxArgs: 2,
+    run: async ({ bus, args, values, json }) => proposalsCommand(await bus(), args, { json, all: values.all ?? false }),
+  },
+  {
+    name: 'apply',
+    forms: [{ args: 'ID [ACTION]', summary: 'Apply a proposed fix, after showing what it does' }],
+    options: ['yes'],
+    maxArgs: 2,
+    run: async ({ bus, args, values }) => applyCommand(await bus(), args, { yes: values.yes ?? false }),
+  },
+  {
+    name: 'undo',
+    forms: [{ args: 'JOB', summary: 'Undo a fix that ran' }],
+    options: ['yes'],
+    maxArgs: 1,
+    run: async ({ bus, args, values }) => undoCommand(await bus(), args, { yes: values.yes ?? false }),
+  },
+  {
+    name: 'jobs',
+    forms: [{ args: '', summary: 'List the fixes that ran, and how they ended' }],
+    options: ['json', 'undoable'],
+    maxArgs: 0,
+    run: async ({ bus, values, json }) => jobsCommand(await bus(), { json, undoable: values.undoable ?? false }),
+  },
+  {
+    name: 'history',
+    forms: [{ args: '', summary: 'Show the audit trail of every proposal, approval and fix' }],
+    options: ['json', 'limit'],
+    maxArgs: 0,
+    run: async ({ bus, values, json }) => historyCommand(await bus(), { json, limit: limitOf(values.limit) }),
+  },
+  {
+    name: 'chat',
+    forms: [{ args: '', summary: 'Talk with Steward, continuing the latest conversation' }],
+    details:
+      'At a terminal, /help lists the commands of the conversation. Piped, it reads one question a line from standard input; --json prints one event a line.',
+    options: ['json', 'new', 'session', 'max-tokens', 'temperature', 'seed', 'no-tools', 'require-tool'],
+    maxArgs: 0,
+    run: async ({ bus, values, json }) =>
+      chatCommand(await bus(), { session: values.session, new: values.new ?? false, json, send: sendOptions(values) }),
+  },
+  {
+    name: 'ask',
+    forms: [{ args: '[QUESTION]', summary: 'Ask one question; the answer is printed as it is generated' }],
+    details:
+      'Each question starts a new conversation unless --session or --continue says which to continue. Without QUESTION, it is read from standard input. The tools consulted are shown on standard error, the fixes proposed at the end. Ctrl+C stops the answer (exit status 130).',
+    options: ['json', 'session', 'continue', 'max-tokens', 'temperature', 'seed', 'no-tools', 'require-tool'],
+    run: async ({ bus, args, values, json }) =>
+      askCommand(await bus(), args, {
+        session: values.session,
+        continueLatest: values.continue ?? false,
+        json,
+        sendOptions: sendOptions(values),
+      }),
+  },
+  {
+    name: 'sessions',
+    forms: [
+      { args: '', summary: 'List the conversations, the latest first' },
+      { args: 'show ID', summary: 'Show a conversation' },
+      { args: 'rm ID', summary: 'Delete a conversation' },
+    ],
+    details: 'ID can be any unique prefix of a conversation’s id, such as the eight characters the list shows.',
+    options: ['json'],
+    maxArgs: 2,
+    run: async ({ bus, args, json }) => sessionsCommand(await bus(), args, json),
+  },
+  {
+    name: 'models',
+    forms: [
+      { args: '[list]', summary: "List the installed models (Steward's and Ollama's)" },
+      { args: 'pull URI', summary: 'Download a model (an https URL or hf:USER/REPO/FILE.gguf)' },
+      { args: 'import FILE', summary: 'Copy a GGUF file you already have into the store (--link: link it instead)' },
+      { args: 'use ID', summary: 'Make a model the active one' },
+      { args: 'rm ID', summary: "Delete a model from Steward's store (asks first for the active one)" },
+      { args: 'recommend', summary: 'Recommend a model for this machine' },
+    ],
+    details:
+      'The first model pulled or imported becomes the active one, unless one already is. Pulls and imports are checked the same way: a GGUF file, with the SHA-256 given by --sha256 or the server.',
+    options: ['json', 'sha256', 'link', 'yes'],
+    maxArgs: 2,
+    run: async ({ bus, args, values, json }) =>
+      modelsCommand(await bus(), args, {
+        json,
+        sha256: values.sha256,
+        link: values.link ?? false,
+        yes: values.yes ?? false,
+      }),
+  },
+  {
+    name: 'api-key',
+    forms: [{ args: 'URL', summary: 'Save the API key of a remote endpoint in your keyring (read from stdin)' }],
+    options: [],
+    maxArgs: 1,
+    run: async ({ bus, args }) => {
+      const [url] = args;
+      if (url === undefined) throw new UsageError('“api-key” takes the URL of the endpoint');
+      return apiKeyCommand(await bus(), url);
+    },
+  },
+  {
+    name: 'config',
+    forms: [
+      { args: '', summary: 'Show the configuration in effect, defaults included, as JSON' },
+      { args: 'set PATH VALUE', summary: 'Change a setting, e.g. “config set inference.threads 2”' },
+      { args: 'unset PATH', summary: 'Remove a setting, so that its default applies' },
+    ],
+    details: 'VALUE is JSON, or else text. A change that lets Steward do or send more asks you to confirm it first.',
+    options: [],
+    maxArgs: 3,
+    run: async ({ bus, args }) => configCommand(await bus(), args),
+  },
+  {
+    name: 'eval',
+    forms: [{ args: '--model PATH|URL', summary: 'Score a model on the evaluation scenarios, without the service' }],
+    details:
+      'A GGUF file runs locally; an http(s)://…/v1 URL is an OpenAI-compatible endpoint (its API key from STEWARD_EVAL_API_KEY).',
+    options: ['model', 'remote-model', 'corpus', 'category', 'verbose', 'max-tokens', 'json'],
+    maxArgs: 0,
+    run: ({ values }) => evalCommand(values, builtSetup(import.meta.url)),
+  },
+  {
+    name: 'mcp',
+    forms: [{ args: '', summary: "Serve Steward's read-only tools and propose_fix to an AI agent over MCP" }],
+    details:
+      'Speaks MCP on standard input and output, as agents start it; with --http, Streamable HTTP on 127.0.0.1 with a bearer token written to $XDG_RUNTIME_DIR/steward/mcp-http.json. No tool applies, dismisses or undoes anything: an agent proposes, you decide.',
+    options: ['http', 'port'],
+    maxArgs: 0,
+    run: async ({ bus, values }) => {
+      const options = mcpOptions(values);
+      if (typeof options === 'string') throw new UsageError(options);
+      return mcpCommand(await bus(), options);
+    },
+  },
+  {
+    name: 'help',
+    forms: [{ args: '[COMMAND]', summary: 'Show the help of a command, or this overview' }],
+    options: [],
+    maxArgs: 1,
+    run: ({ args }) => Promise.resolve(helpCommand(COMMANDS, args)),
+  },
+];
+
+export const commandNamed = (name: string) => COMMANDS.find((command) => command.name === name);
