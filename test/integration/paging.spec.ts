@@ -85,7 +85,11 @@ function fillFixes(file: string): void {
 
 function fillSessions(file: string): void {
   const store = new ChatSessionStore(file);
-  for (let i = 0; i < SESSIONS; i += 1) store.create();
+  // Conversations with a question in them: an empty one is not listed.
+  for (let i = 0; i < SESSIONS; i += 1) {
+    const { id } = store.create();
+    store.append(id, { role: 'user', text: `question ${i}`, time: new Date(), toolCalls: [], proposalIds: [] });
+  }
   store.close();
 }
 
