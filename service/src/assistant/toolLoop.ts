@@ -8,7 +8,10 @@ import type { RequestedCall, ToolSpec, Usage } from '../engine/protocol.js';
 import { MAX_TOOL_OUTPUT, type AssistantTool, type ToolContext } from './tool.js';
 import type { ToolCallRecord, TurnHandle, TurnOutcome, TurnRequest } from './turn.js';
 import { untrustedData } from './untrustedData.js';
-import { _ } from '../i18n.js';
+import { _, format } from '../i18n.js';
+
+/** The sources a finished step names, at most: the step is one line. */
+const MAX_SOURCES_SHOWN = 3;
 
 /** A tool that takes longer is stopped and the model told so: the user is waiting. */
 const TOOL_TIMEOUT_MS = 30_000;
@@ -130,17 +133,27 @@ function refused(call: RequestedCall, reason: string): ToolCallRecord {
 async function runCall(request: TurnRequest, call: RequestedCall, context: ToolContext): Promise<ToolCallRecord> {
   const tool = request.tools.find((candidate) => candidate.name === call.name);
   const onStep = request.callbacks?.onToolStep;
-  const step = (status: 'running' | 'done' | 'failed') =>
+  const step = (status: 'running' | 'done' | 'failed', description?: string) =>
     onStep?.({
       stepId: call.id,
       tool: call.name,
-      description: tool ? _(tool.progress) : _('consulting a tool…'),
+      description: description ?? (tool ? _(tool.progress) : _('consulting a tool…')),
       status,
     });
   step('running');
   const record = await attempt(tool, call, context, request.redact ?? ((text) => text));
-  step(record.status);
+  step(record.status, record.status === 'done' ? sourcesStep(tool, record.result) : undefined);
   return record;
+}
+
+/** "read sshd_config(5), section AuthenticationMethods; …" for a tool that cites its sources, else undefined. */
+function sourcesStep(tool: AssistantTool | undefined, result: string): string | undefined {
+  const sources = tool?.sources?.(result) ?? [];
+  if (sources.length === 0) return undefined;
+  const shown = sources.slice(0, MAX_SOURCES_SHOWN).map((source) => source.slice(0, 100));
+  const more = sources.length > MAX_SOURCES_SHOWN ? ' …' : '';
+  // Translators: the sources a step of the assistant read, e.g. "read ls(1), section --sort=WORD; …".
+  return format(_('read {sources}'), { sources: shown.join('; ') + more });
 }
 
 async function attempt(

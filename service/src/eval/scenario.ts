@@ -111,6 +111,16 @@ const auditSchema = z.object({
   result: z.string(),
 });
 
+/** A passage of installed documentation, as search_docs and read_doc would find it. */
+const docPassageSchema = z.object({
+  /** "sshd_config(5)", "openssh-client/README.Debian". */
+  title: z.string().min(1),
+  heading: z.string().min(1),
+  entry: z.string().min(1).nullable().default(null),
+  text: z.string().min(1),
+  lang: z.string().default(''),
+});
+
 /** The machine as the tools see it; a part left out is "not recorded", and the model is told so. */
 export const recordedMachineSchema = z.object({
   home: z.string().startsWith('/').default('/home/alex'),
@@ -128,6 +138,8 @@ export const recordedMachineSchema = z.object({
   audit: z.array(auditSchema).optional(),
   /** File contents by absolute path. */
   files: z.record(z.string().startsWith('/'), z.string()).optional(),
+  /** The documentation index's passages: searched with the service's own ranking. */
+  docs: z.array(docPassageSchema).optional(),
 });
 export type RecordedMachine = z.infer<typeof recordedMachineSchema>;
 

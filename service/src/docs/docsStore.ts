@@ -1,0 +1,267 @@
+// The documentation index: passages of man pages and documents in SQLite FTS5,
+// ranked with bm25, and the files they came from with the mtime and size they
+// had, so that a later scan reads again only what changed.
+import Database from 'better-sqlite3';
+import { openDatabase, type OpenedDatabase } from '../storage/database.js';
+
+export type DocKind = 'man' | 'doc' | 'nixos';
+
+/** One document read from one file: a man page, a README, the NixOS options. */
+export interface IndexedDocument {
+  /** How it is cited: "sshd_config(5)", "openssh-client/README.Debian", "NixOS options". */
+  title: string;
+  /** The language of a translated man page ("de"); "" for the original. */
+  lang: string;
+  kind: DocKind;
+  passages: { heading: string; entry: string | null; text: string }[];
+}
+
+export interface DocHit {
+  /** What read_doc takes: "sshd_config(5)#AuthenticationMethods". */
+  ref: string;
+  title: string;
+  heading: string;
+  entry: string | null;
+  lang: string;
+  kind: DocKind;
+  /** The matching words in their context. */
+  snippet: string;
+}
+
+export interface DocSection {
+  ref: string;
+  title: string;
+  heading: string;
+  entry: string | null;
+  lang: string;
+  text: string;
+  /** The file it was read from. */
+  path: string;
+}
+
+export interface FileState {
+  mtimeMs: number;
+  size: number;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS files (
+  id INTEGER PRIMARY KEY,
+  path TEXT NOT NULL UNIQUE,
+  mtime_ms INTEGER NOT NULL,
+  size INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS passages (
+  id INTEGER PRIMARY KEY,
+  file_id INTEGER NOT NULL,
+  title TEXT NOT NULL,
+  heading TEXT NOT NULL,
+  entry TEXT,
+  lang TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  body TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS passages_file ON passages(file_id);
+CREATE INDEX IF NOT EXISTS passages_title ON passages(title COLLATE NOCASE);
+CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
+  title, heading, entry, body, content='passages', content_rowid='id', tokenize='porter unicode61'
+);
+CREATE TRIGGER IF NOT EXISTS passages_added AFTER INSERT ON passages BEGIN
+  INSERT INTO passages_fts(rowid, title, heading, entry, body) VALUES (new.id, new.title, new.heading, new.entry, new.body);
+END;
+CREATE TRIGGER IF NOT EXISTS passages_removed AFTER DELETE ON passages BEGIN
+  INSERT INTO passages_fts(passages_fts, rowid, title, heading, entry, body)
+    VALUES ('delete', old.id, old.title, old.heading, old.entry, old.body);
+END;
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+`;
+
+/** A name in the title weighs most, then an entry's tag (an option's name), then the heading, then the text. */
+const RANK = 'bm25(passages_fts, 10.0, 2.0, 6.0, 1.0)';
+const SNIPPET_WORDS = 40;
+/** Words of a query past this many are ignored: a question, not a document, is expected. */
+const MAX_QUERY_WORDS = 12;
+
+export const refOf = (title: string, entry: string | null, heading: string): string => `${title}#${entry ?? heading}`;
+
+// Words of a question that every page has: they slow a search down and rank nothing.
+const STOPWORDS = new Set(
+  'a an and are as at be by can do does for from how i in is it me my of on or so that the this to what when where which who why with you'.split(
+    ' ',
+  ),
+);
+
+/** The query's words as FTS5 strings, each quoted so that no word is read as FTS5 syntax; common words dropped. */
+export function queryWords(query: string): string[] {
+  const words = [...new Set(query.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [])];
+  const meaningful = words.filter((word) => !STOPWORDS.has(word));
+  return (meaningful.length > 0 ? meaningful : words).slice(0, MAX_QUERY_WORDS).map((word) => `"${word}"`);
+}
+
+interface HitRow {
+  title: string;
+  heading: string;
+  entry: string | null;
+  lang: string;
+  kind: DocKind;
+  snippet: string;
+}
+
+export class DocsStore {
+  readonly setAside: string | null;
+
+  private constructor(
+    readonly db: Database.Database,
+    opened?: OpenedDatabase,
+  ) {
+    this.setAside = opened?.setAside ?? null;
+  }
+
+  /** The index in `file` (made private to the user, set aside and started afresh when damaged). */
+  static open(file: string): DocsStore {
+    const opened = openDatabase(file, (db) => db.exec(SCHEMA));
+    return new DocsStore(opened.db, opened);
+  }
+
+  /** An index in memory: for a scenario's recorded documents and for tests. */
+  static inMemory(): DocsStore {
+    const db = new Database(':memory:');
+    db.exec(SCHEMA);
+    return new DocsStore(db);
+  }
+
+  fileStates(): Map<string, FileState> {
+    const rows = this.db.prepare('SELECT path, mtime_ms AS mtimeMs, size FROM files').all() as ({
+      path: string;
+    } & FileState)[];
+    return new Map(rows.map(({ path, ...state }) => [path, state]));
+  }
+
+  /** Replaces what `path` said with `documents` (none for a file that holds nothing to index). */
+  replaceFile(path: string, state: FileState, documents: readonly IndexedDocument[]): void {
+    this.removeFile(path);
+    const { lastInsertRowid: fileId } = this.db
+      .prepare('INSERT INTO files (path, mtime_ms, size) VALUES (?, ?, ?)')
+      .run(path, Math.round(state.mtimeMs), state.size);
+    const insert = this.db.prepare(
+      'INSERT INTO passages (file_id, title, heading, entry, lang, kind, body) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    for (const document of documents) {
+      for (const passage of document.passages) {
+        insert.run(fileId, document.title, passage.heading, passage.entry, document.lang, document.kind, passage.text);
+      }
+    }
+  }
+
+  removeFile(path: string): void {
+    const file = this.db.prepare('SELECT id FROM files WHERE path = ?').get(path) as { id: number } | undefined;
+    if (!file) return;
+    this.db.prepare('DELETE FROM passages WHERE file_id = ?').run(file.id);
+    this.db.prepare('DELETE FROM files WHERE id = ?').run(file.id);
+  }
+
+  /** Runs `work` in one transaction: a batch of files is written at once, far faster than file by file. */
+  transaction(work: () => void): void {
+    this.db.transaction(work)();
+  }
+
+  /**
+   * The best passages for `query`: those with all its words first, then those with some. Among equal
+   * ranks, the passage in the first of `languages` wins ("" is the untranslated original).
+   */
+  search(query: string, limit: number, languages: readonly string[] = []): DocHit[] {
+    const words = queryWords(query);
+    if (words.length === 0) return [];
+    const statement = this.db.prepare(
+      `SELECT p.title, p.heading, p.entry, p.lang, p.kind,
+              snippet(passages_fts, 3, '', '', '…', ${SNIPPET_WORDS}) AS snippet
+         FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid
+        WHERE passages_fts MATCH ? ORDER BY ${RANK} LIMIT ?`,
+    );
+    const rows = statement.all(words.join(' AND '), limit * 2) as HitRow[];
+    if (rows.length < limit && words.length > 1)
+      rows.push(...(statement.all(words.join(' OR '), limit * 2) as HitRow[]));
+    const seen = new Set<string>();
+    const preferred = (row: { lang: string }) => {
+      const index = languages.indexOf(row.lang);
+      return index === -1 ? languages.length : index;
+    };
+    const hits: DocHit[] = [];
+    for (const row of rows) {
+      const ref = refOf(row.title, row.entry, row.heading);
+      if (seen.has(ref)) {
+        // The same section in another language: keep the one the user reads first.
+        const index = hits.findIndex((hit) => hit.ref === ref);
+        const existing = hits[index];
+        if (existing && preferred(row) < preferred(existing)) hits[index] = { ref, ...row };
+        continue;
+      }
+      seen.add(ref);
+      hits.push({ ref, ...row });
+    }
+    return hits.slice(0, limit);
+  }
+
+  /**
+   * The section `ref` names ("ls(1)#--all", "sshd_config(5)#AuthenticationMethods", "ls(1)#DESCRIPTION"),
+   * matched without regard to case, an entry's tag also by its start ("ProtectHome" finds "ProtectHome=");
+   * null when there is none.
+   */
+  read(ref: string, languages: readonly string[] = []): DocSection | null {
+    const cut = ref.indexOf('#');
+    const title = (cut === -1 ? ref : ref.slice(0, cut)).trim();
+    const section = cut === -1 ? '' : ref.slice(cut + 1).trim();
+    const rows = this.db
+      .prepare(
+        `SELECT p.title, p.heading, p.entry, p.lang, p.body AS text, f.path
+           FROM passages p JOIN files f ON f.id = p.file_id
+          WHERE p.title = ? COLLATE NOCASE ORDER BY p.id`,
+      )
+      .all(title) as Omit<DocSection, 'ref'>[];
+    if (rows.length === 0) return null;
+    const wanted = section.toLowerCase();
+    const exact = (row: Omit<DocSection, 'ref'>) =>
+      wanted === '' ? row.entry === null : (row.entry ?? row.heading).toLowerCase() === wanted;
+    const loose = (row: Omit<DocSection, 'ref'>) =>
+      row.entry?.toLowerCase().startsWith(wanted) === true || row.entry?.toLowerCase().includes(`${wanted},`) === true;
+    const order = (row: Omit<DocSection, 'ref'>) => {
+      const index = languages.indexOf(row.lang);
+      return index === -1 ? languages.length : index;
+    };
+    const candidates = rows.filter(exact).length > 0 ? rows.filter(exact) : wanted ? rows.filter(loose) : [];
+    const found = [...candidates].sort((a, b) => order(a) - order(b))[0];
+    return found ? { ref: refOf(found.title, found.entry, found.heading), ...found } : null;
+  }
+
+  /** The sections and entries of a page, in order: what read_doc can be asked for. */
+  contents(title: string): string[] {
+    const rows = this.db
+      .prepare('SELECT DISTINCT heading, entry FROM passages WHERE title = ? COLLATE NOCASE ORDER BY id')
+      .all(title) as { heading: string; entry: string | null }[];
+    return rows.map((row) => row.entry ?? row.heading);
+  }
+
+  counts(): { files: number; passages: number; bytes: number } {
+    const files = (this.db.prepare('SELECT count(*) AS n FROM files').get() as { n: number }).n;
+    const passages = (this.db.prepare('SELECT count(*) AS n FROM passages').get() as { n: number }).n;
+    const pages = this.db.pragma('page_count', { simple: true }) as number;
+    const pageSize = this.db.pragma('page_size', { simple: true }) as number;
+    return { files, passages, bytes: pages * pageSize };
+  }
+
+  meta(key: string): string | null {
+    return (
+      (this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value ?? null
+    );
+  }
+
+  setMeta(key: string, value: string): void {
+    this.db
+      .prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
+      .run(key, value);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
