@@ -9,6 +9,7 @@ import { applyCommand, undoCommand } from './apply.js';
 import { CONFIG_USAGE, configCommand } from './config.js';
 import { ASK_USAGE, askCommand, CHAT_USAGE, chatCommand, samplingOptions, toolOptions } from './chat.js';
 import { fetchStatus, NOT_RUNNING_MESSAGE } from './coreStatus.js';
+import { DOCS_USAGE, docsCommand } from './docs.js';
 import { DOCTOR_USAGE, doctorCommand } from './doctor.js';
 import { builtSetup, EVAL_USAGE, evalCommand } from './eval.js';
 import { EXIT_FAILURE, EXIT_NOT_RUNNING, EXIT_USAGE } from './exitCodes.js';
@@ -22,7 +23,7 @@ const USAGE = `Usage: steward <command> [options]
 Commands:
   status                   Show what the Steward service is doing (exit status 3 if it is not running)
   start                    Start the service through D-Bus activation
-${DOCTOR_USAGE}${FINDINGS_USAGE}${PROPOSALS_USAGE}${CHAT_USAGE}${ASK_USAGE}${MODELS_USAGE}${API_KEY_USAGE}${CONFIG_USAGE}${EVAL_USAGE}
+${DOCTOR_USAGE}${FINDINGS_USAGE}${PROPOSALS_USAGE}${CHAT_USAGE}${ASK_USAGE}${MODELS_USAGE}${API_KEY_USAGE}${CONFIG_USAGE}${EVAL_USAGE}${DOCS_USAGE}
 Options:
   --json                   Print machine-readable JSON (status, doctor, findings, proposals, jobs, history, chat, ask, eval,
                            models list, models recommend)
@@ -114,6 +115,7 @@ async function main(argv: string[]): Promise<number> {
     command === 'ask' ||
     (command === 'chat' && rest.length === 0) ||
     (command === 'eval' && rest.length === 0) ||
+    command === 'docs' ||
     command === 'config' ||
     command === 'proposals' ||
     command === 'apply' ||
@@ -132,6 +134,8 @@ async function main(argv: string[]): Promise<number> {
   }
   // The evaluation runs in this process, with its own engine: no service needed.
   if (command === 'eval') return evalCommand(values, builtSetup(import.meta.url));
+  // The index is a file the service keeps; reading it needs no service either.
+  if (command === 'docs') return docsCommand(rest, { json: values.json ?? false, limit });
   const bus = await connectBus('session');
   try {
     if (command === 'findings') {

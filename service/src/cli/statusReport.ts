@@ -1,4 +1,5 @@
 import { Variant } from '@jellybrick/dbus-next';
+import { docsStatusLines } from './docs.js';
 
 export type StatusRecord = Record<string, unknown>;
 
@@ -56,6 +57,7 @@ export function formatStatus(status: StatusRecord, engine?: StatusRecord): strin
     `State:         ${str(status['state-directory'])}`,
     `Running since: ${startedAt ? startedAt.toLocaleString() : 'unknown'} (pid ${String(status.pid)})`,
     ...(engine ? formatEngine(engine) : []),
+    ...docsStatusLines(status),
   ];
   return `${lines.join('\n')}\n`;
 }

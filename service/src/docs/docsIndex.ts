@@ -45,9 +45,12 @@ export class DocsIndex {
   private running: Promise<void> | null = null;
   private stopping = false;
   private sliceStart = performance.now();
+  /** Counted after each update: a status query must not count a quarter of a million rows. */
+  private counts: ReturnType<DocsStore['counts']>;
 
   constructor(private readonly options: DocsIndexOptions) {
     if (options.store.meta(UPDATED_KEY)) this.state = 'ready';
+    this.counts = options.store.counts();
   }
 
   /** Starts the first update after the start delay, then checks for changes at the interval. */
@@ -68,10 +71,12 @@ export class DocsIndex {
     return this.running;
   }
 
+  /** Ends the update under way at the next file (what was written stays) and closes the index. */
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.timer) clearTimeout(this.timer);
     await this.running;
+    this.options.store.close();
   }
 
   status(): DocsStatus {
@@ -79,7 +84,7 @@ export class DocsIndex {
     return {
       state: this.state,
       ...this.progress,
-      ...this.options.store.counts(),
+      ...this.counts,
       updatedAt: updated ? new Date(updated) : null,
     };
   }
@@ -116,6 +121,7 @@ export class DocsIndex {
         pause: () => this.breathe(),
         stopped: () => this.stopping,
       });
+      this.counts = store.counts();
       if (this.stopping) return;
       store.setMeta(SIGNATURE_KEY, signature);
       store.setMeta(UPDATED_KEY, new Date().toISOString());

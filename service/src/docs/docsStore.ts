@@ -123,6 +123,16 @@ export class DocsStore {
     return new DocsStore(opened.db, opened);
   }
 
+  /** The index in `file` for reading alone (the command line), or null when there is none yet. */
+  static openReadOnly(file: string): DocsStore | null {
+    try {
+      return new DocsStore(new Database(file, { readonly: true, fileMustExist: true }));
+    } catch (error) {
+      if (error instanceof Database.SqliteError && error.code === 'SQLITE_CANTOPEN') return null;
+      throw error;
+    }
+  }
+
   /** An index in memory: for a scenario's recorded documents and for tests. */
   static inMemory(): DocsStore {
     const db = new Database(':memory:');
