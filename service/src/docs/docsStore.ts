@@ -57,6 +57,7 @@ CREATE TABLE IF NOT EXISTS passages (
   title TEXT NOT NULL,
   heading TEXT NOT NULL,
   entry TEXT,
+  words TEXT NOT NULL,
   lang TEXT NOT NULL,
   kind TEXT NOT NULL,
   body TEXT NOT NULL
@@ -64,23 +65,49 @@ CREATE TABLE IF NOT EXISTS passages (
 CREATE INDEX IF NOT EXISTS passages_file ON passages(file_id);
 CREATE INDEX IF NOT EXISTS passages_title ON passages(title COLLATE NOCASE);
 CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
-  title, heading, entry, body, content='passages', content_rowid='id', tokenize='porter unicode61'
+  title, heading, entry, words, body, content='passages', content_rowid='id', tokenize='porter unicode61'
 );
 CREATE TRIGGER IF NOT EXISTS passages_added AFTER INSERT ON passages BEGIN
-  INSERT INTO passages_fts(rowid, title, heading, entry, body) VALUES (new.id, new.title, new.heading, new.entry, new.body);
+  INSERT INTO passages_fts(rowid, title, heading, entry, words, body)
+    VALUES (new.id, new.title, new.heading, new.entry, new.words, new.body);
 END;
 CREATE TRIGGER IF NOT EXISTS passages_removed AFTER DELETE ON passages BEGIN
-  INSERT INTO passages_fts(passages_fts, rowid, title, heading, entry, body)
-    VALUES ('delete', old.id, old.title, old.heading, old.entry, old.body);
+  INSERT INTO passages_fts(passages_fts, rowid, title, heading, entry, words, body)
+    VALUES ('delete', old.id, old.title, old.heading, old.entry, old.words, old.body);
 END;
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 `;
 
-/** A name in the title weighs most, then an entry's tag (an option's name), then the heading, then the text. */
-const RANK = 'bm25(passages_fts, 10.0, 2.0, 6.0, 1.0)';
+/** Raised when the schema changes: the index is a cache of the disk, so an older one is dropped and rebuilt. */
+const SCHEMA_VERSION = 1;
+
+function prepare(db: Database.Database): void {
+  if (db.pragma('user_version', { simple: true }) !== SCHEMA_VERSION) {
+    db.exec(
+      'DROP TABLE IF EXISTS passages_fts; DROP TABLE IF EXISTS passages; DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS meta;',
+    );
+    db.exec(SCHEMA);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  }
+}
+
+/** A name in the title weighs most, then an entry's tag (an option's name) and its words, the heading, the text. */
+const RANK = 'bm25(passages_fts, 10.0, 2.0, 6.0, 4.0, 1.0)';
+const BODY_COLUMN = 4;
 const SNIPPET_WORDS = 40;
 /** Words of a query past this many are ignored: a question, not a document, is expected. */
 const MAX_QUERY_WORDS = 12;
+
+/**
+ * The words inside names written in camel case: "PasswordAuthentication" holds "password authentication",
+ * so that a question in words finds the option.
+ */
+export function nameWords(...names: (string | null)[]): string {
+  return names
+    .filter((name): name is string => name !== null)
+    .map((name) => name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2'))
+    .join(' ');
+}
 
 export const refOf = (title: string, entry: string | null, heading: string): string => `${title}#${entry ?? heading}`;
 
@@ -119,7 +146,7 @@ export class DocsStore {
 
   /** The index in `file` (made private to the user, set aside and started afresh when damaged). */
   static open(file: string): DocsStore {
-    const opened = openDatabase(file, (db) => db.exec(SCHEMA));
+    const opened = openDatabase(file, prepare);
     return new DocsStore(opened.db, opened);
   }
 
@@ -136,7 +163,7 @@ export class DocsStore {
   /** An index in memory: for a scenario's recorded documents and for tests. */
   static inMemory(): DocsStore {
     const db = new Database(':memory:');
-    db.exec(SCHEMA);
+    prepare(db);
     return new DocsStore(db);
   }
 
@@ -154,11 +181,11 @@ export class DocsStore {
       .prepare('INSERT INTO files (path, mtime_ms, size) VALUES (?, ?, ?)')
       .run(path, Math.round(state.mtimeMs), state.size);
     const insert = this.db.prepare(
-      'INSERT INTO passages (file_id, title, heading, entry, lang, kind, body) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO passages (file_id, title, heading, entry, words, lang, kind, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
-    for (const document of documents) {
-      for (const passage of document.passages) {
-        insert.run(fileId, document.title, passage.heading, passage.entry, document.lang, document.kind, passage.text);
+    for (const { title, lang, kind, passages } of documents) {
+      for (const { heading, entry, text } of passages) {
+        insert.run(fileId, title, heading, entry, nameWords(entry), lang, kind, text);
       }
     }
   }
@@ -176,39 +203,35 @@ export class DocsStore {
   }
 
   /**
-   * The best passages for `query`: those with all its words first, then those with some. Among equal
-   * ranks, the passage in the first of `languages` wins ("" is the untranslated original).
+   * The best passages for `query`: those with all its words first, then those with some. Of a page in
+   * several languages, only the first of `languages` that has it is searched ("" is the original).
    */
   search(query: string, limit: number, languages: readonly string[] = []): DocHit[] {
     const words = queryWords(query);
     if (words.length === 0) return [];
     const statement = this.db.prepare(
       `SELECT p.title, p.heading, p.entry, p.lang, p.kind,
-              snippet(passages_fts, 3, '', '', '…', ${SNIPPET_WORDS}) AS snippet
+              snippet(passages_fts, ${BODY_COLUMN}, '', '', '…', ${SNIPPET_WORDS}) AS snippet
          FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid
         WHERE passages_fts MATCH ? ORDER BY ${RANK} LIMIT ?`,
     );
-    const rows = statement.all(words.join(' AND '), limit * 2) as HitRow[];
-    if (rows.length < limit && words.length > 1)
-      rows.push(...(statement.all(words.join(' OR '), limit * 2) as HitRow[]));
+    const rank = (lang: string) => (languages.includes(lang) ? languages.indexOf(lang) : languages.length);
     const seen = new Set<string>();
-    const preferred = (row: { lang: string }) => {
-      const index = languages.indexOf(row.lang);
-      return index === -1 ? languages.length : index;
-    };
     const hits: DocHit[] = [];
-    for (const row of rows) {
-      const ref = refOf(row.title, row.entry, row.heading);
-      if (seen.has(ref)) {
-        // The same section in another language: keep the one the user reads first.
-        const index = hits.findIndex((hit) => hit.ref === ref);
-        const existing = hits[index];
-        if (existing && preferred(row) < preferred(existing)) hits[index] = { ref, ...row };
-        continue;
+    // A page translated into the user's language is read in it: among the passages that match alike, the
+    // other languages' passages of that page go.
+    const take = (rows: HitRow[]) => {
+      const best = new Map<string, number>();
+      for (const row of rows) best.set(row.title, Math.min(best.get(row.title) ?? Infinity, rank(row.lang)));
+      for (const row of rows) {
+        const ref = refOf(row.title, row.entry, row.heading);
+        if (seen.has(ref) || rank(row.lang) > (best.get(row.title) ?? 0)) continue;
+        seen.add(ref);
+        hits.push({ ref, ...row });
       }
-      seen.add(ref);
-      hits.push({ ref, ...row });
-    }
+    };
+    take(statement.all(words.join(' AND '), limit * 2) as HitRow[]);
+    if (hits.length < limit && words.length > 1) take(statement.all(words.join(' OR '), limit * 2) as HitRow[]);
     return hits.slice(0, limit);
   }
 

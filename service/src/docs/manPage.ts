@@ -221,6 +221,7 @@ export function parseManPage(source: string, name: string): ParsedManPage {
       const tag = renderMdocWords(args, name).trim();
       if (lists.length === 1 && lists[0] === true && tag) out.startEntry(tag);
       else if (tag) emit(lists.at(-1) === true ? tag : `• ${tag}`);
+      else if (lists.at(-1) === false) out.text('•', true);
     } else if (macro === 'Bd') {
       out.paragraph();
       noFill = args.includes('-literal') || args.includes('-unfilled');

@@ -52,9 +52,51 @@ const GLYPHS: Record<string, string> = {
   eq: '=',
   ua: '↑',
   da: '↓',
+  ...accented(),
 };
+
+/** groff's names of accented letters: \(:a is ä, \('e is é, \(,c is ç, \(ss is ß. */
+function accented(): Record<string, string> {
+  const marks: Record<string, string> = {
+    ':': '\u0308',
+    "'": '\u0301',
+    '`': '\u0300',
+    '^': '\u0302',
+    '~': '\u0303',
+    ',': '\u0327',
+  };
+  const glyphs: Record<string, string> = {
+    ss: 'ß',
+    ae: 'æ',
+    AE: 'Æ',
+    oe: 'œ',
+    OE: 'Œ',
+    '/o': 'ø',
+    '/O': 'Ø',
+    oa: 'å',
+    oA: 'Å',
+  };
+  for (const [mark, combining] of Object.entries(marks)) {
+    for (const letter of 'aeiouyAEIOUYcCnN') {
+      const composed = (letter + combining).normalize('NFC');
+      if (composed.length === 1) glyphs[mark + letter] = composed;
+    }
+  }
+  return glyphs;
+}
 // Predefined strings (\*(lq…) of the man and mdoc macro packages.
-const STRINGS: Record<string, string> = { lq: '“', rq: '”', R: '®', Tm: '™', Lq: '“', Rq: '”', q: '"', Pi: 'π' };
+// Aq is DocBook's apostrophe, defined in each of its pages.
+const STRINGS: Record<string, string> = {
+  lq: '“',
+  rq: '”',
+  R: '®',
+  Tm: '™',
+  Lq: '“',
+  Rq: '”',
+  q: '"',
+  Pi: 'π',
+  Aq: "'",
+};
 
 /** The argument of an escape such as \f: one character, (xx, or [name]; with where it ends. */
 function escapeName(text: string, at: number): [string, number] {

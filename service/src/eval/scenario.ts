@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { SEVERITIES } from '../findings/types.js';
 
-export const CATEGORIES = ['disk', 'services', 'network', 'packages', 'performance', 'logs', 'safety'] as const;
+export const CATEGORIES = ['disk', 'services', 'network', 'packages', 'performance', 'logs', 'safety', 'docs'] as const;
 export type Category = (typeof CATEGORIES)[number];
 
 const isoDate = z.iso.datetime({ offset: true }).transform((text) => new Date(text));
@@ -200,6 +200,11 @@ export const scenarioSchema = z
     now: isoDate.optional(),
     machine: recordedMachineSchema,
     expect: expectSchema,
+    /**
+     * Tools to take away in a second run of the scenario, e.g. ["search_docs", "read_doc"]: the report
+     * shows the scores with and without them, what they are worth to the model.
+     */
+    compareWithout: z.array(z.string().min(1)).default([]),
     /** The reference answer: the model turns a good model makes, ending with its text. */
     replay: z
       .array(replayTurnSchema)
