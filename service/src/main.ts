@@ -114,7 +114,12 @@ async function main(): Promise<void> {
 
   const bus = await connectBus('session');
   const server = new ObjectServer(bus, log);
-  const docs = openDocsIndex({ file: join(paths.stateDirectory, 'docs.db'), home: paths.home, log });
+  const docs = openDocsIndex({
+    file: join(paths.stateDirectory, 'docs.db'),
+    home: paths.home,
+    log,
+    root: hooks.docsRoot,
+  });
   const core = createCoreInterface(
     {
       version: STEWARD_VERSION,

@@ -20,6 +20,12 @@ export interface TestHooks {
    * files it shows apply to the path as the program named it.
    */
   configRoot?: string;
+  /**
+   * STEWARD_TEST_DOCS_ROOT: a directory that stands for the machine's `/` where the documentation index looks
+   * for man pages and documents (/usr/share/man is read as <root>/usr/share/man), so that a test's service
+   * does not index the test machine's documentation in the background.
+   */
+  docsRoot?: string;
 }
 
 const absolute = (value: string | undefined) => (value?.startsWith('/') && value.length > 1 ? value : undefined);
@@ -28,9 +34,11 @@ export function testHooks(env: NodeJS.ProcessEnv = process.env): TestHooks {
   const systemJournal = absolute(env.STEWARD_TEST_SYSTEM_JOURNAL);
   const userJournal = absolute(env.STEWARD_TEST_USER_JOURNAL);
   const configRoot = absolute(env.STEWARD_TEST_CONFIG_ROOT);
+  const docsRoot = absolute(env.STEWARD_TEST_DOCS_ROOT);
   return {
     ...(systemJournal && { systemJournal }),
     ...(userJournal && { userJournal }),
     ...(configRoot && { configRoot }),
+    ...(docsRoot && { docsRoot }),
   };
 }

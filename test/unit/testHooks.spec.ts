@@ -9,7 +9,13 @@ describe('test hooks', () => {
         STEWARD_TEST_SYSTEM_JOURNAL: '/tmp/corpus/system',
         STEWARD_TEST_USER_JOURNAL: '/tmp/corpus/user',
         STEWARD_TEST_CONFIG_ROOT: '/tmp/corpus/root',
+        STEWARD_TEST_DOCS_ROOT: '/tmp/docs',
       }),
-    ).toEqual({ systemJournal: '/tmp/corpus/system', userJournal: '/tmp/corpus/user', configRoot: '/tmp/corpus/root' });
+    ).toEqual({
+      systemJournal: '/tmp/corpus/system',
+      userJournal: '/tmp/corpus/user',
+      configRoot: '/tmp/corpus/root',
+      docsRoot: '/tmp/docs',
+    });
   });
 });

@@ -4,9 +4,28 @@
 import type { Logger } from '../logging.js';
 import { DocsIndex } from './docsIndex.js';
 import { DocsStore } from './docsStore.js';
-import { defaultSources } from './indexer.js';
+import { join } from 'node:path';
+import { defaultSources, type DocsSources } from './indexer.js';
 
-export function openDocsIndex(options: { file: string; home: string; log: Logger }): DocsIndex | undefined {
+/** The sources with every place moved under `root` (a test's stand-in for the machine's `/`). */
+function under(root: string, sources: DocsSources): DocsSources {
+  const move = (paths: string[]) => paths.map((path) => join(root, path));
+  return {
+    ...sources,
+    manRoots: move(sources.manRoots),
+    docRoots: move(sources.docRoots),
+    nixosOptions: move(sources.nixosOptions),
+    packageDatabases: move(sources.packageDatabases),
+  };
+}
+
+export function openDocsIndex(options: {
+  file: string;
+  home: string;
+  log: Logger;
+  /** The test hook STEWARD_TEST_DOCS_ROOT. */
+  root?: string;
+}): DocsIndex | undefined {
   let store: DocsStore;
   try {
     store = DocsStore.open(options.file);
@@ -18,5 +37,6 @@ export function openDocsIndex(options: { file: string; home: string; log: Logger
     return undefined;
   }
   if (store.setAside) options.log.warning('the damaged documentation index was set aside', { kept: store.setAside });
-  return new DocsIndex({ store, sources: defaultSources(options.home), log: options.log });
+  const sources = defaultSources(options.home);
+  return new DocsIndex({ store, sources: options.root ? under(options.root, sources) : sources, log: options.log });
 }
