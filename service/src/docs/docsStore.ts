@@ -94,6 +94,11 @@ function prepare(db: Database.Database): void {
 /** A name in the title weighs most, then an entry's tag (an option's name) and its words, the heading, the text. */
 const RANK = 'bm25(passages_fts, 10.0, 2.0, 6.0, 4.0, 1.0)';
 const BODY_COLUMN = 4;
+/**
+ * READMEs and NEWS rank below reference pages that match alike (bm25 is negative, lower is better): a NEWS
+ * file mentions every option once, when it changed, and the page says what it does now.
+ */
+const DOC_WEIGHT = 0.5;
 const SNIPPET_WORDS = 40;
 /** Words of a query past this many are ignored: a question, not a document, is expected. */
 const MAX_QUERY_WORDS = 12;
@@ -213,7 +218,7 @@ export class DocsStore {
       `SELECT p.title, p.heading, p.entry, p.lang, p.kind,
               snippet(passages_fts, ${BODY_COLUMN}, '', '', '…', ${SNIPPET_WORDS}) AS snippet
          FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid
-        WHERE passages_fts MATCH ? ORDER BY ${RANK} LIMIT ?`,
+        WHERE passages_fts MATCH ? ORDER BY ${RANK} * (CASE p.kind WHEN 'doc' THEN ${DOC_WEIGHT} ELSE 1 END) LIMIT ?`,
     );
     const rank = (lang: string) => (languages.includes(lang) ? languages.indexOf(lang) : languages.length);
     const seen = new Set<string>();
@@ -230,7 +235,10 @@ export class DocsStore {
         hits.push({ ref, ...row });
       }
     };
-    take(statement.all(words.join(' AND '), limit * 2) as HitRow[]);
+    // Two words written as one name ("identity file", IdentityFile) also match that name, and rank higher for it.
+    const names = words.slice(1).map((word, index) => `"${words[index]?.slice(1, -1)}${word.slice(1, -1)}"`);
+    const all = names.length > 0 ? `(${words.join(' AND ')}) OR ${names.join(' OR ')}` : words.join(' AND ');
+    take(statement.all(all, limit * 2) as HitRow[]);
     if (hits.length < limit && words.length > 1) take(statement.all(words.join(' OR '), limit * 2) as HitRow[]);
     return hits.slice(0, limit);
   }

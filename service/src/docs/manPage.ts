@@ -45,7 +45,10 @@ class PassageBuilder {
 
   /** Filled words join the line before; a no-fill line (an example, a table row) stays a line. */
   text(line: string, filled: boolean): void {
-    if (filled && this.filling) this.lines[this.lines.length - 1] += ` ${line.trim()}`;
+    if (filled && line.trim() === '') return;
+    // Punctuation on a line of its own (mdoc's ".Xc ." ) closes the words before it.
+    const glued = /^[.,:;)\]]/.test(line.trim());
+    if (filled && this.filling) this.lines[this.lines.length - 1] += `${glued ? '' : ' '}${line.trim()}`;
     else this.lines.push(filled ? line.trim() : line);
     this.filling = filled;
   }
@@ -61,6 +64,13 @@ class PassageBuilder {
     if (last.length > MAX_TAG || /[.:]$/.test(last)) return;
     this.lines.pop();
     this.startEntry(last);
+  }
+
+  /** Text that continues the last line without a space (mdoc's .Sm off). */
+  append(text: string): void {
+    if (this.filling) this.lines[this.lines.length - 1] += text;
+    else this.lines.push(text);
+    this.filling = true;
   }
 
   paragraph(): void {
@@ -133,6 +143,10 @@ export function parseManPage(source: string, name: string): ParsedManPage {
   let table: 'options' | 'rows' | null = null;
   let nameLine = '';
   let inName = false;
+  // mdoc's .Sm off: words and lines follow each other without spaces until .Sm on.
+  let spacing = true;
+  let firstUnspaced = false;
+  const mdoc = (args: string[]) => renderMdocWords(args, name, spacing);
 
   const emit = (text: string) => {
     if (headingNext) {
@@ -151,7 +165,9 @@ export function parseManPage(source: string, name: string): ParsedManPage {
       }
     }
     if (inName) nameLine += `${nameLine ? ' ' : ''}${text.trim()}`;
-    out.text(text, !noFill);
+    if (spacing || firstUnspaced) out.text(text, !noFill);
+    else out.append(text.trim());
+    firstUnspaced = false;
   };
 
   for (const raw of lines) {
@@ -180,14 +196,14 @@ export function parseManPage(source: string, name: string): ParsedManPage {
       if (args.length === 0) headingNext = 'section';
       else {
         headingNext = 'section';
-        emit(macro === 'Sh' ? renderMdocWords(args, name) : args.map(unescape).join(' '));
+        emit(macro === 'Sh' ? mdoc(args) : args.map(unescape).join(' '));
       }
       rsDepth = 0;
       lists.length = 0;
       tagNext = false;
     } else if (macro === 'SS' || macro === 'Ss') {
       headingNext = 'entry';
-      if (args.length > 0) emit(macro === 'Ss' ? renderMdocWords(args, name) : args.map(unescape).join(' '));
+      if (args.length > 0) emit(macro === 'Ss' ? mdoc(args) : args.map(unescape).join(' '));
     } else if (macro === 'TP' || macro === 'TQ') {
       out.paragraph();
       tagNext = true;
@@ -212,13 +228,17 @@ export function parseManPage(source: string, name: string): ParsedManPage {
     else if (macro === 'SY') emit(args.map(unescape).join(' '));
     else if (macro === 'UR' || macro === 'MT') {
       // The link's words follow; the address itself is kept after them by .UE.
+    } else if (macro === 'Sm') {
+      spacing = args[0] === 'on' || (args[0] !== 'off' && !spacing);
+      // The words after .Sm off are apart from those before it, only not from each other.
+      firstUnspaced = !spacing;
     } else if (macro === 'Bl') lists.push(args.some((arg) => TAGGED_LISTS.has(arg)));
     else if (macro === 'El') {
       lists.pop();
       out.paragraph();
     } else if (macro === 'It') {
       out.paragraph();
-      const tag = renderMdocWords(args, name).trim();
+      const tag = mdoc(args).trim();
       if (lists.length === 1 && lists[0] === true && tag) out.startEntry(tag);
       else if (tag) emit(lists.at(-1) === true ? tag : `• ${tag}`);
       else if (lists.at(-1) === false) out.text('•', true);
@@ -228,13 +248,13 @@ export function parseManPage(source: string, name: string): ParsedManPage {
     } else if (macro === 'Ed') {
       noFill = false;
       out.paragraph();
-    } else if (macro === 'Nd') emit(`— ${renderMdocWords(args, name)}`);
+    } else if (macro === 'Nd') emit(`— ${mdoc(args)}`);
     else if (macro === 'D1' || macro === 'Dl') {
       out.paragraph();
-      emit(`    ${renderMdocWords(args, name)}`);
+      emit(`    ${mdoc(args)}`);
       out.paragraph();
     } else if (BREAKS.has(macro)) out.paragraph();
-    else if (MDOC_LINE.test(macro) && !MDOC_QUIET.has(macro)) emit(renderMdocWords([macro, ...args], name));
+    else if (MDOC_LINE.test(macro) && !MDOC_QUIET.has(macro)) emit(mdoc([macro, ...args]));
   }
   out.flush();
   const summary = unescape(nameLine).replace(/\s+/g, ' ').trim();

@@ -281,16 +281,28 @@ const ENCLOSING: Record<string, [string, string]> = {
 };
 const OPENING: Record<string, string> = { Ao: '<', Bo: '[', Bro: '{', Do: '“', Oo: '[', Po: '(', Qo: '"', So: '‘' };
 const CLOSING: Record<string, string> = { Ac: '>', Bc: ']', Brc: '}', Dc: '”', Oc: ']', Pc: ')', Qc: '"', Sc: '’' };
+// Macros that print the name of a system.
+const SYSTEM_NAMES: Record<string, string> = {
+  Ux: 'UNIX',
+  Bx: 'BSD',
+  Ox: 'OpenBSD',
+  Nx: 'NetBSD',
+  Fx: 'FreeBSD',
+  Bsx: 'BSD/OS',
+  Dx: 'DragonFly',
+  At: 'AT&T UNIX',
+};
 const CLOSING_PUNCTUATION = /^[.,:;)\]?!]+$/;
 
 /** An mdoc line's words (after its macro) as text: `Fl o Ar file` reads "-o file", `Xr ssh 1` reads "ssh(1)". */
-export function renderMdocWords(words: string[], pageName: string): string {
+export function renderMdocWords(words: string[], pageName: string, spacing = true): string {
   let out = '';
   let glue = false;
   const closers: string[] = [];
   const put = (text: string) => {
     if (text === '') return;
-    const attach = glue || out === '' || out.endsWith('(') || out.endsWith('[') || CLOSING_PUNCTUATION.test(text);
+    const attach =
+      !spacing || glue || out === '' || out.endsWith('(') || out.endsWith('[') || CLOSING_PUNCTUATION.test(text);
     out += (attach || /[“‘<{]$/.test(out) ? '' : ' ') + text;
     glue = false;
   };
@@ -310,6 +322,7 @@ export function renderMdocWords(words: string[], pageName: string): string {
       put(section !== undefined && /^\d\w*$/.test(section) ? `${unescape(next)}(${section})` : unescape(next));
       index += section !== undefined && /^\d\w*$/.test(section) ? 2 : 1;
     } else if (word === 'Nm' && !nextIsWord) put(pageName);
+    else if (SYSTEM_NAMES[word]) put(SYSTEM_NAMES[word]);
     else if (word === 'Ns' || word === 'Ap') glue = true;
     else if (word === 'Pf' && nextIsWord) {
       put(unescape(next));
@@ -329,7 +342,7 @@ export function renderMdocWords(words: string[], pageName: string): string {
     }
   }
   // The enclosing macros close before trailing punctuation, as mandoc places it.
-  const trailing = /[.,:;]+$/.exec(out)?.[0] ?? '';
+  const trailing = /[.,:;)\]?!]+$/.exec(out)?.[0] ?? '';
   if (closers.length > 0 && trailing) out = out.slice(0, -trailing.length);
   return out + closers.reverse().join('') + (closers.length > 0 ? trailing : '');
 }
