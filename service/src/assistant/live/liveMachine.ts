@@ -32,6 +32,8 @@ export interface LiveMachineOptions {
 function usableIndex(docs: DocsIndex | undefined): DocsIndex {
   if (!docs) throw new Error('there is no documentation index on this computer');
   const status = docs.status();
+  if (status.passages === 0 && status.state === 'ready')
+    throw new Error('no documentation is installed on this computer');
   if (status.passages === 0) {
     const progress = status.total > 0 ? ` (${Math.floor((status.done / status.total) * 100)}% done)` : '';
     throw new Error(`the documentation index is still being built${progress}: answer without it and say so`);
