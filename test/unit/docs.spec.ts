@@ -1,7 +1,11 @@
 import { cp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import type { MessageBus } from '@jellybrick/dbus-next';
+import { liveMachine } from '../../service/src/assistant/live/liveMachine.js';
 import type { Machine } from '../../service/src/assistant/machine.js';
+import type { FindingsStore } from '../../service/src/findings/store.js';
+import type { FixesStore } from '../../service/src/fixes/store.js';
 import { runAssistantTurn } from '../../service/src/assistant/toolLoop.js';
 import { readDocTool, searchDocsTool } from '../../service/src/assistant/tools/docs.js';
 import type { ToolStepEvent } from '../../service/src/assistant/turn.js';
@@ -200,6 +204,33 @@ describe('the documentation index', () => {
     expect(index.read('demo-daemon(8)#--listen')).toBeNull();
     await index.stop();
     store = DocsStore.open(join(dir.path, 'docs.db'));
+  });
+
+  it("tells the assistant while the index is being built, and when there is nothing in it, what it can't answer", async () => {
+    const live = (docs?: DocsIndex) =>
+      liveMachine({
+        sessionBus: {} as MessageBus,
+        systemBus: () => null,
+        journal: () => ({ directories: [] }) as never,
+        findings: {} as FindingsStore,
+        fixes: {} as FixesStore,
+        docs,
+      });
+    await expectAsync(live().searchDocs('x', 1)).toBeRejectedWithError(/there is no documentation index/);
+    const index = new DocsIndex({ store, sources, log: quiet });
+    await expectAsync(live(index).searchDocs('x', 1)).toBeRejectedWithError(/still being built/);
+    await index.refresh();
+    expect((await live(index).searchDocs('GreetingStyle', 1))[0]?.ref).toBe('demo.conf(5)#GreetingStyle');
+    expect((await live(index).readDoc('demo.conf(5)#GreetingStyle'))?.entry).toBe('GreetingStyle');
+    const empty = DocsStore.open(join(dir.path, 'empty.db'));
+    const nothing = new DocsIndex({
+      store: empty,
+      sources: { ...sources, manRoots: [], docRoots: [], nixosOptions: [] },
+      log: quiet,
+    });
+    await nothing.refresh();
+    await expectAsync(live(nothing).searchDocs('x', 1)).toBeRejectedWithError(/no documentation is installed/);
+    empty.close();
   });
 
   it('names the languages to index from the locale, the originals left to the end', () => {
