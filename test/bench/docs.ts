@@ -84,7 +84,13 @@ async function idleService(file: string, home: string) {
   const bus = await startPrivateBus();
   const client = await bus.connect();
   // The service indexes the machine's documentation, found already up to date in its state.
-  const service = spawnService(bus.address, { ...homeEnv(home), STEWARD_TEST_DOCS_ROOT: '/' });
+  // The bench's own locale, so that the service wants the languages the index was built for.
+  const locale = Object.fromEntries(
+    ['LANG', 'LANGUAGE', 'LC_ALL', 'LC_MESSAGES'].flatMap((name) =>
+      process.env[name] ? [[name, process.env[name]]] : [],
+    ),
+  );
+  const service = spawnService(bus.address, { ...homeEnv(home), ...locale, STEWARD_TEST_DOCS_ROOT: '/' });
   try {
     await waitUntilReady(client, service);
     const pid = service.process.pid!;
@@ -116,9 +122,11 @@ async function main(): Promise<void> {
   try {
     const file = join(dir.path, 'docs.db');
     process.stdout.write('indexing the installed documentation…\n');
-    const built = await buildIndex(file, process.env.HOME ?? dir.path);
+    // The service's home: the sources (and so the index's record of them) are the service's own.
+    const home = join(dir.path, 'home');
+    const built = await buildIndex(file, home);
     process.stdout.write(`the service idle with the index present (${IDLE_SECONDS} s)…\n`);
-    const idle = await idleService(file, join(dir.path, 'home'));
+    const idle = await idleService(file, home);
     const results = {
       date: new Date().toISOString(),
       machine: { cpus: availableParallelism(), cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version },

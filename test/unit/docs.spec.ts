@@ -124,6 +124,9 @@ describe('the documentation index', () => {
     expect(top('replaces columns option')).toBe('demo-pkg/NEWS#demo-pkg 1.0');
     expect(top('services.demo greetingStyle')).toBe('NixOS options#services.demo.greetingStyle');
     expect(top('STEWARD_DEMO_COLOR')).toBe('steward-demo(1)#STEWARD_DEMO_COLOR');
+    // A question naming a page, its words joined as page names join them, is about that page first.
+    expect(top('demo daemon listen')).toBe('demo-daemon(8)#--listen=ADDRESS');
+    expect(top('demo.conf')).toBe('demo.conf(5)#NAME');
     const hit = store.search('quiet errors', 1)[0]!;
     expect(hit).toEqual(
       jasmine.objectContaining({ title: 'steward-demo(1)', heading: 'DESCRIPTION', entry: '-q, --quiet', kind: 'man' }),

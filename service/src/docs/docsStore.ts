@@ -64,6 +64,7 @@ CREATE TABLE IF NOT EXISTS passages (
 );
 CREATE INDEX IF NOT EXISTS passages_file ON passages(file_id);
 CREATE INDEX IF NOT EXISTS passages_title ON passages(title COLLATE NOCASE);
+CREATE INDEX IF NOT EXISTS passages_title_exact ON passages(title);
 CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
   title, heading, entry, words, body, content='passages', content_rowid='id', tokenize='porter unicode61'
 );
@@ -79,7 +80,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 `;
 
 /** Raised when the schema changes: the index is a cache of the disk, so an older one is dropped and rebuilt. */
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 function prepare(db: Database.Database): void {
   if (db.pragma('user_version', { simple: true }) !== SCHEMA_VERSION) {
@@ -99,6 +100,9 @@ const BODY_COLUMN = 4;
  * file mentions every option once, when it changed, and the page says what it does now.
  */
 const DOC_WEIGHT = 0.5;
+/** Library calls (2, 3) rank below commands, files and concepts: a desktop's questions are seldom about them. */
+const LIBRARY_WEIGHT = 0.6;
+const WEIGHT = `(CASE WHEN p.kind = 'doc' THEN ${DOC_WEIGHT} WHEN p.title GLOB '*([23]*)' THEN ${LIBRARY_WEIGHT} ELSE 1 END)`;
 const SNIPPET_WORDS = 40;
 /** Words of a query past this many are ignored: a question, not a document, is expected. */
 const MAX_QUERY_WORDS = 12;
@@ -123,12 +127,28 @@ const STOPWORDS = new Set(
   ),
 );
 
-/** The query's words as FTS5 strings, each quoted so that no word is read as FTS5 syntax; common words dropped. */
-export function queryWords(query: string): string[] {
+/** The query's words, lower case, common words dropped (unless that leaves none), at most MAX_QUERY_WORDS. */
+export function queryTerms(query: string): string[] {
   const words = [...new Set(query.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [])];
   const meaningful = words.filter((word) => !STOPWORDS.has(word));
-  return (meaningful.length > 0 ? meaningful : words).slice(0, MAX_QUERY_WORDS).map((word) => `"${word}"`);
+  return (meaningful.length > 0 ? meaningful : words).slice(0, MAX_QUERY_WORDS);
 }
+
+/** Words as FTS5 strings, each quoted so that no word is read as FTS5 syntax. */
+const quoted = (words: readonly string[]) => words.map((word) => `"${word}"`);
+
+/**
+ * FTS5 for all of `words`, or for two neighbours written as one name ("identity file" as IdentityFile),
+ * which then also ranks higher.
+ */
+function allOrJoined(words: readonly string[]): string {
+  const names = quoted(words.slice(1).map((word, index) => `${words[index]}${word}`));
+  const all = quoted(words).join(' AND ');
+  return names.length > 0 ? `(${all}) OR ${names.join(' OR ')}` : all;
+}
+
+// How page names join words: git-config, ssh_config, systemd.service, dpkg-query.
+const NAME_JOINS = ['-', '_', '.', ''];
 
 interface HitRow {
   title: string;
@@ -212,14 +232,8 @@ export class DocsStore {
    * several languages, only the first of `languages` that has it is searched ("" is the original).
    */
   search(query: string, limit: number, languages: readonly string[] = []): DocHit[] {
-    const words = queryWords(query);
+    const words = queryTerms(query);
     if (words.length === 0) return [];
-    const statement = this.db.prepare(
-      `SELECT p.title, p.heading, p.entry, p.lang, p.kind,
-              snippet(passages_fts, ${BODY_COLUMN}, '', '', '…', ${SNIPPET_WORDS}) AS snippet
-         FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid
-        WHERE passages_fts MATCH ? ORDER BY ${RANK} * (CASE p.kind WHEN 'doc' THEN ${DOC_WEIGHT} ELSE 1 END) LIMIT ?`,
-    );
     const rank = (lang: string) => (languages.includes(lang) ? languages.indexOf(lang) : languages.length);
     const seen = new Set<string>();
     const hits: DocHit[] = [];
@@ -235,12 +249,51 @@ export class DocsStore {
         hits.push({ ref, ...row });
       }
     };
-    // Two words written as one name ("identity file", IdentityFile) also match that name, and rank higher for it.
-    const names = words.slice(1).map((word, index) => `"${words[index]?.slice(1, -1)}${word.slice(1, -1)}"`);
-    const all = names.length > 0 ? `(${words.join(' AND ')}) OR ${names.join(' OR ')}` : words.join(' AND ');
-    take(statement.all(all, limit * 2) as HitRow[]);
-    if (hits.length < limit && words.length > 1) take(statement.all(words.join(' OR '), limit * 2) as HitRow[]);
+    // A question that names a page ("grep recursive", "git config email") is about that page first.
+    const named = this.pageNamed(words);
+    if (named) {
+      const rest = words.filter((word) => !named.words.includes(word));
+      const onPage = `title : (${quoted(named.words).join(' AND ')})`;
+      const inPage = (rows: HitRow[]) => rows.filter((row) => named.titles.includes(row.title));
+      if (rest.length > 0) {
+        take(inPage(this.matches(`${onPage} AND (${allOrJoined(rest)})`, limit * 2)));
+        if (hits.length < limit) take(inPage(this.matches(`${onPage} AND (${quoted(rest).join(' OR ')})`, limit * 2)));
+      } else take(inPage(this.matches(onPage, limit * 2, 'p.id')));
+    }
+    if (hits.length < limit) take(this.matches(allOrJoined(words), limit * 2));
+    if (hits.length < limit && words.length > 1) take(this.matches(quoted(words).join(' OR '), limit * 2));
     return hits.slice(0, limit);
+  }
+
+  private matches(expression: string, limit: number, order = `${RANK} * ${WEIGHT}`): HitRow[] {
+    return this.db
+      .prepare(
+        `SELECT p.title, p.heading, p.entry, p.lang, p.kind,
+                snippet(passages_fts, ${BODY_COLUMN}, '', '', '…', ${SNIPPET_WORDS}) AS snippet
+           FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid
+          WHERE passages_fts MATCH ? ORDER BY ${order} LIMIT ?`,
+      )
+      .all(expression, limit) as HitRow[];
+  }
+
+  /**
+   * The installed page that the most neighbouring words of the query name, joined as page names join them
+   * ("git config" is git-config(1)), with those words; null when the query names none.
+   */
+  private pageNamed(words: readonly string[]): { titles: string[]; words: string[] } | null {
+    const titles = this.db.prepare('SELECT DISTINCT title FROM passages WHERE title >= ? AND title < ? LIMIT 20');
+    for (let span = Math.min(3, words.length); span >= 1; span--) {
+      for (let start = 0; start + span <= words.length; start++) {
+        const part = words.slice(start, start + span);
+        for (const join of span === 1 ? [''] : NAME_JOINS) {
+          const name = part.join(join);
+          const found = (titles.all(`${name}(`, `${name})`) as { title: string }[]).map((row) => row.title);
+          // The name's words as the index splits them: "ssh_config" is "ssh" and "config".
+          if (found.length > 0) return { titles: found, words: name.match(/[\p{L}\p{N}]+/gu) ?? [] };
+        }
+      }
+    }
+    return null;
   }
 
   /**
