@@ -10,6 +10,8 @@ const gunzipAsync = promisify(gunzip);
 
 /** Documents longer than this are read only this far: the start of a NEWS file is what is current. */
 const MAX_TEXT_CHARS = 256 * 1024;
+/** Man pages are read whole up to this: gcc(1) is about 1.3 MB of roff. */
+const MAX_PAGE_CHARS = 4 * 1024 * 1024;
 const PART_CHARS = 2000;
 
 /** A man page file's name read: "sshd_config.5.gz" is sshd_config of section 5; null for other files. */
@@ -31,7 +33,7 @@ export async function readText(path: string): Promise<string> {
 export async function readManPage(path: string, lang: string): Promise<IndexedDocument[]> {
   const file = manPageName(path.slice(path.lastIndexOf('/') + 1));
   if (!file) return [];
-  const parsed = parseManPage(await readText(path), file.name);
+  const parsed = parseManPage(await readText(path, MAX_PAGE_CHARS), file.name);
   if (parsed.kind === 'alias' || parsed.passages.length === 0) return [];
   return [{ title: `${file.name}(${file.section})`, lang, kind: 'man', passages: parsed.passages }];
 }
