@@ -147,6 +147,9 @@ function allOrJoined(words: readonly string[]): string {
   return names.length > 0 ? `(${all}) OR ${names.join(' OR ')}` : all;
 }
 
+/** Rows asked for when searching the page a question names, before the other pages' rows are left out. */
+const PAGE_ROWS = 200;
+
 // How page names join words: git-config, ssh_config, systemd.service, dpkg-query.
 const NAME_JOINS = ['-', '_', '.', ''];
 
@@ -255,10 +258,13 @@ export class DocsStore {
       const rest = words.filter((word) => !named.words.includes(word));
       const onPage = `title : (${quoted(named.words).join(' AND ')})`;
       const inPage = (rows: HitRow[]) => rows.filter((row) => named.titles.includes(row.title));
+      // Other pages share the name's words ("man" is in man-pages(7)): more rows are asked for, then filtered.
+      const rows = PAGE_ROWS;
       if (rest.length > 0) {
-        take(inPage(this.matches(`${onPage} AND (${allOrJoined(rest)})`, limit * 2)));
-        if (hits.length < limit) take(inPage(this.matches(`${onPage} AND (${quoted(rest).join(' OR ')})`, limit * 2)));
-      } else take(inPage(this.matches(onPage, limit * 2, 'p.id')));
+        take(inPage(this.matches(`${onPage} AND (${allOrJoined(rest)})`, rows)));
+        if (hits.length < limit) take(inPage(this.matches(`${onPage} AND (${quoted(rest).join(' OR ')})`, rows)));
+      } else take(inPage(this.matches(onPage, rows, 'p.id')));
+      hits.splice(limit);
     }
     if (hits.length < limit) take(this.matches(allOrJoined(words), limit * 2));
     if (hits.length < limit && words.length > 1) take(this.matches(quoted(words).join(' OR '), limit * 2));

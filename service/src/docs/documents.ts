@@ -20,13 +20,13 @@ export function manPageName(file: string): { name: string; section: string } | n
   return match?.[1] && match[2] ? { name: match[1], section: match[2] } : null;
 }
 
-export async function readText(path: string): Promise<string> {
+export async function readText(path: string, maxChars = MAX_TEXT_CHARS): Promise<string> {
   const raw = await readFile(path);
   const bytes = path.endsWith('.gz') ? await gunzipAsync(raw) : raw;
   return bytes
-    .subarray(0, MAX_TEXT_CHARS * 2)
+    .subarray(0, maxChars * 2)
     .toString('utf8')
-    .slice(0, MAX_TEXT_CHARS);
+    .slice(0, maxChars);
 }
 
 /** A man page, or nothing for an alias (.so): the page it points to is indexed under its own name. */
