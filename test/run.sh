@@ -14,11 +14,13 @@ ci=${CI:-false}
 skipped=()
 
 # command → Debian package that provides it (a full path for commands not on PATH;
-# python3:MODULE for a module of Debian's /usr/bin/python3, such as the systemd mock)
+# python3:MODULE for a module of Debian's /usr/bin/python3, such as the systemd mock; man-db, openssh-client
+# and apt for the man pages the documentation index is tested on)
 declare -A integration_needs=([dbus-daemon]=dbus-daemon [gdbus]=libglib2.0-bin [gnome-keyring-daemon]=gnome-keyring
   [/lib/systemd/systemd-journal-remote]=systemd-journal-remote [python3:dbusmock]=python3-dbusmock
   [/usr/libexec/packagekitd]=packagekit [/usr/lib/polkit-1/polkitd]=polkitd [bwrap]=bubblewrap
-  [unshare]=util-linux [setsid]=util-linux [script]=bsdutils [nix-instantiate]=nix-bin)
+  [unshare]=util-linux [setsid]=util-linux [script]=bsdutils [nix-instantiate]=nix-bin
+  [man]=man-db [ssh]=openssh-client [apt-get]=apt)
 declare -A build_needs=([glib-compile-schemas]=libglib2.0-bin [xgettext]=gettext [msgfmt]=gettext)
 declare -A e2e_needs=([mmdebstrap]=mmdebstrap [unshare]=util-linux [chroot]=coreutils)
 

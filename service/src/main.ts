@@ -17,6 +17,7 @@ import { SignalRouter } from './dbus/client.js';
 import { connectBus, onBusClosed, onBusError, ownName, releaseName } from './dbus/connection.js';
 import { watchNameVanishing } from './dbus/nameWatch.js';
 import { ObjectServer } from './dbus/objectServer.js';
+import { openDocsIndex } from './docs/serviceDocs.js';
 import { readApiKey, storeApiKey } from './engine/apiKey.js';
 import { EngineProvider } from './engine/engineProvider.js';
 import { watchConfigFile } from './settings/configWatcher.js';
@@ -121,6 +122,12 @@ async function main(): Promise<void> {
 
   const bus = await connectBus('session');
   const server = new ObjectServer(bus, log);
+  const docs = openDocsIndex({
+    file: join(paths.stateDirectory, 'docs.db'),
+    home: paths.home,
+    log,
+    root: hooks.docsRoot,
+  });
   const core = createCoreInterface(
     {
       version: STEWARD_VERSION,
@@ -132,6 +139,7 @@ async function main(): Promise<void> {
         return config.status !== 'invalid';
       },
       stateDirectory: paths.stateDirectory,
+      docs: docs && (() => docs.status()),
     },
     state,
   );
@@ -240,6 +248,7 @@ async function main(): Promise<void> {
     findings: findingsStore,
     fixes: fixes.store,
     home: paths.home,
+    docs,
   });
   const chat = new ChatInterface({
     provider: engines,
@@ -452,6 +461,7 @@ async function main(): Promise<void> {
     findings.stop();
     await explainer.stop();
     await fixes.stop();
+    await docs?.stop();
     storage.stop();
     findingsStore.close();
     await engines.unload();
@@ -489,6 +499,8 @@ async function main(): Promise<void> {
   // After start-up: reading model metadata starts a helper process, which a status query should not wait for.
   models.load().catch((error: Error) => log.warning('cannot read the active model', { reason: error.message }));
   engines.refresh().catch((error: Error) => log.warning('cannot read the active model', { reason: error.message }));
+  // Built without the user doing anything, at a share of one core, and kept fresh as packages change.
+  docs?.start();
   log.info('capabilities probed', { capabilities });
   for (const [capability, problem] of Object.entries(capabilityProblems)) {
     log.info('a capability is missing', { capability, problem });

@@ -26,6 +26,12 @@ export interface TestHooks {
    * without journald, so the log goes to steward.log in the state directory.
    */
   journalSocket?: string;
+  /**
+   * STEWARD_TEST_DOCS_ROOT: a directory that stands for the machine's `/` where the documentation index looks
+   * for man pages and documents (/usr/share/man is read as <root>/usr/share/man), so that a test's service
+   * does not index the test machine's documentation in the background.
+   */
+  docsRoot?: string;
 }
 
 const absolute = (value: string | undefined) => (value?.startsWith('/') && value.length > 1 ? value : undefined);
@@ -35,10 +41,12 @@ export function testHooks(env: NodeJS.ProcessEnv = process.env): TestHooks {
   const userJournal = absolute(env.STEWARD_TEST_USER_JOURNAL);
   const configRoot = absolute(env.STEWARD_TEST_CONFIG_ROOT);
   const journalSocket = absolute(env.STEWARD_TEST_JOURNAL_SOCKET);
+  const docsRoot = absolute(env.STEWARD_TEST_DOCS_ROOT);
   return {
     ...(systemJournal && { systemJournal }),
     ...(userJournal && { userJournal }),
     ...(configRoot && { configRoot }),
     ...(journalSocket && { journalSocket }),
+    ...(docsRoot && { docsRoot }),
   };
 }

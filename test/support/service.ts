@@ -30,7 +30,13 @@ export interface RunningService {
 /** Starts the built service with `env` (HOME and XDG paths from the test) on the bus at `address`. */
 export function spawnService(address: string, env: NodeJS.ProcessEnv): RunningService {
   const child = spawn(process.execPath, [SERVICE_SCRIPT], {
-    env: { PATH: process.env.PATH, ...env, DBUS_SESSION_BUS_ADDRESS: address },
+    // The documentation index looks in the test's home, not at the machine's man pages, unless a test says otherwise.
+    env: {
+      PATH: process.env.PATH,
+      STEWARD_TEST_DOCS_ROOT: join(env.HOME ?? process.cwd(), 'docs-root'),
+      ...env,
+      DBUS_SESSION_BUS_ADDRESS: address,
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';

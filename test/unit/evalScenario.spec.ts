@@ -34,10 +34,17 @@ function machineOf(machine: Record<string, unknown>, now?: string): ScenarioMach
   return new ScenarioMachine(scenario.machine, scenario.now);
 }
 
-function result(id: string, category: Scenario['category'], overall: number, seconds: number): ScenarioResult {
+function result(
+  id: string,
+  category: Scenario['category'],
+  overall: number,
+  seconds: number,
+  withoutTools: string[] = [],
+): ScenarioResult {
   return {
     id,
     category,
+    withoutTools,
     scores: { tools: overall, actions: 1, safety: 1, facts: overall, overall },
     missed: overall === 1 ? [] : ['did not call unit_status'],
     error: null,
@@ -289,6 +296,27 @@ describe('eval report', () => {
     );
     expect(formatScenarioLine({ ...report.results[1]!, error: 'engine unreachable' })).toMatch(
       /: failed: engine unreachable$/,
+    );
+  });
+
+  it('shows the runs without some tools in rows of their own, left out of "all"', () => {
+    const compared = {
+      results: [
+        result('ssh-agent', 'docs', 1, 2),
+        result('ssh-agent', 'docs', 0.5, 1, ['search_docs', 'read_doc']),
+        result('thumbnails', 'disk', 1, 3),
+      ],
+    };
+    expect(formatTable(compared).split('\n')).toEqual([
+      'category                            scenarios  tools  actions  safety  facts  overall  median s',
+      'disk                                        1   100%     100%    100%   100%     100%       3.0',
+      'docs                                        1   100%     100%    100%   100%     100%       2.0',
+      'docs without search_docs, read_doc          1    50%     100%    100%    50%      50%       1.0',
+      'all                                         2   100%     100%    100%   100%     100%       2.5',
+      '',
+    ]);
+    expect(formatScenarioLine(compared.results[1]!)).toMatch(
+      /^✗ docs\/ssh-agent \(without search_docs, read_doc\) 50% /,
     );
   });
 

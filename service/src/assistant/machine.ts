@@ -1,6 +1,7 @@
 // What the assistant's tools may read about the computer. The service answers
 // from the live system (live/); `steward eval` answers from a scenario's
 // recorded machine state, so the same tools and the same tool loop run in both.
+import type { DocHit, DocSection } from '../docs/docsStore.js';
 import type { Severity } from '../findings/types.js';
 
 export interface SystemSummary {
@@ -169,4 +170,10 @@ export interface Machine {
   realPath(path: string): Promise<string | null>;
   /** Reads at most `maxBytes` of a regular file; the caller has checked the path against the allowed roots. */
   readFile(path: string, maxBytes: number): Promise<FileRead>;
+  /** The best passages of the installed documentation (man pages, READMEs) for `query`, best first. */
+  searchDocs(query: string, limit: number): Promise<DocHit[]>;
+  /** One section of a page, e.g. "sshd_config(5)#AuthenticationMethods"; null when there is none. */
+  readDoc(ref: string): Promise<DocSection | null>;
+  /** The sections and entries of a page ("ls(1)"), in order; empty when the page is not indexed. */
+  docContents(title: string): Promise<string[]>;
 }

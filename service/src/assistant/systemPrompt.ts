@@ -18,6 +18,12 @@ tell the user to paste commands they do not understand. When something should ch
 propose_action with an action from the catalog below: the user sees its exact effect and
 applies it or not. Never claim a fix was made; say it is waiting for their approval.`;
 
+const DOCUMENTATION = `Before you name a command's flag, a configuration option or a setting's value, check it
+in this computer's own documentation with search_docs (and read_doc for the whole section): it
+describes the exact versions installed here. Name the page and section you relied on, e.g.
+"(sshd_config(5), section AuthenticationMethods)". If the documentation does not have it, say
+that you could not check it rather than guess.`;
+
 const GIB = 1024 ** 3;
 
 function snapshot(summary: SystemSummary, now: Date): string {
@@ -38,6 +44,7 @@ export function buildSystemPrompt({ summary, catalog, now }: SystemPromptInput):
   const actions = catalog.map((entry) => `- ${entry.name} (risk ${entry.risk}): ${entry.description}`).join('\n');
   return [
     ROLE,
+    DOCUMENTATION,
     UNTRUSTED_DATA_RULE,
     summary ? `The computer right now:\n${snapshot(summary, now)}` : `Now: ${now.toISOString()}`,
     `Actions you may propose:\n${actions}`,

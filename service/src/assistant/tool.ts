@@ -38,6 +38,11 @@ export interface AssistantTool<Params extends z.ZodObject = z.ZodObject> {
   /** What the UI shows while it runs, e.g. "checking disk usage…" (translatable, lower case, ends with an ellipsis). */
   progress: string;
   /**
+   * What the output says it read from, e.g. "sshd_config(5), section AuthenticationMethods": shown to the
+   * user as the finished step, so that the answer's sources are in view.
+   */
+  sources?(output: string): string[];
+  /**
    * Plain text for the model, short and bounded (the loop cuts it at MAX_TOOL_OUTPUT anyway).
    * Throws an Error with a message for the model when the answer cannot be had.
    */

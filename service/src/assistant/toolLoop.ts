@@ -10,6 +10,9 @@ import type { ToolCallRecord, TurnHandle, TurnOutcome, TurnRequest } from './tur
 import { untrustedData } from './untrustedData.js';
 import { _, format } from '../i18n.js';
 
+/** The sources a finished step names, at most: the step is one line. */
+const MAX_SOURCES_SHOWN = 3;
+
 /** A tool that takes longer is stopped and the model told so: the user is waiting. */
 const TOOL_TIMEOUT_MS = 30_000;
 
@@ -136,12 +139,23 @@ async function runCall(request: TurnRequest, call: RequestedCall, context: ToolC
   step('running');
   const { record, failure } = await attempt(tool, call, context, request.redact ?? ((text) => text));
   // A failed step says why, so that "--require-tool" and the chat do not show a bare ✗.
-  if (failure === undefined) step(record.status);
+  if (failure === undefined)
+    step(record.status, record.status === 'done' ? sourcesStep(tool, record.result) : undefined);
   else step('failed', format(_('{step}: {reason}'), { step: progress.replace(/(…|\.\.\.)$/, ''), reason: failure }));
   return record;
 }
 
 /** The call's record for the model, and, when it failed, why in the user's words. */
+/** "read sshd_config(5), section AuthenticationMethods; …" for a tool that cites its sources, else undefined. */
+function sourcesStep(tool: AssistantTool | undefined, result: string): string | undefined {
+  const sources = tool?.sources?.(result) ?? [];
+  if (sources.length === 0) return undefined;
+  const shown = sources.slice(0, MAX_SOURCES_SHOWN).map((source) => source.slice(0, 100));
+  const more = sources.length > MAX_SOURCES_SHOWN ? ' …' : '';
+  // Translators: the sources a step of the assistant read, e.g. "read ls(1), section --sort=WORD; …".
+  return format(_('read {sources}'), { sources: shown.join('; ') + more });
+}
+
 async function attempt(
   tool: AssistantTool | undefined,
   call: RequestedCall,

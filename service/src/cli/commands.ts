@@ -6,6 +6,7 @@ import { apiKeyCommand } from './apiKey.js';
 import { applyCommand, undoCommand } from './apply.js';
 import { askCommand, chatCommand, sendOptions } from './chat.js';
 import { configCommand } from './config.js';
+import { docsCommand } from './docs.js';
 import { doctorCommand } from './doctor.js';
 import { builtSetup, evalCommand } from './eval.js';
 import { findingsCommand } from './findings.js';
@@ -269,6 +270,17 @@ export const COMMANDS: readonly CommandDefinition[] = [
     options: ['model', 'remote-model', 'corpus', 'category', 'verbose', 'max-tokens', 'json'],
     maxArgs: 0,
     run: ({ values }) => evalCommand(values, builtSetup(import.meta.url)),
+  },
+  {
+    name: 'docs',
+    forms: [
+      { args: 'search WORDS…', summary: 'Search the installed documentation the assistant reads (man pages, READMEs)' },
+      { args: 'read REF', summary: 'Show one section, e.g. “sshd_config(5)#AuthenticationMethods”' },
+    ],
+    details:
+      'Reads the index the service builds in the background; no running service is needed. A page alone (“ssh(1)”) lists its sections.',
+    options: ['json', 'limit'],
+    run: ({ args, values, json }) => docsCommand(args, { json, limit: limitOf(values.limit) }),
   },
   {
     name: 'mcp',

@@ -1,6 +1,7 @@
 import { Variant } from '@jellybrick/dbus-next';
 import { formatBytes } from '../findings/detectors/format.js';
 import { _ } from '../i18n.js';
+import { docsStatusLines } from './docs.js';
 
 export type StatusRecord = Record<string, unknown>;
 
@@ -58,6 +59,7 @@ export function formatStatus(status: StatusRecord, engine?: StatusRecord): strin
     `State:         ${str(status['state-directory'])}`,
     `Running since: ${startedAt ? startedAt.toLocaleString() : 'unknown'} (pid ${String(status.pid)})`,
     ...(engine ? formatEngine(engine) : []),
+    ...docsStatusLines(status),
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -1,6 +1,7 @@
 import { Variant } from '@jellybrick/dbus-next';
 import { z } from 'zod';
 import { method, type InterfaceImpl } from '../dbus/objectServer.js';
+import type { DocsStatus } from '../docs/docsIndex.js';
 import type { ServiceState } from './serviceState.js';
 
 export interface CoreInfo {
@@ -11,6 +12,19 @@ export interface CoreInfo {
   configFile: string;
   configValid: boolean;
   stateDirectory: string;
+  /** The documentation index's progress; absent where the service has none. */
+  docs?: () => DocsStatus;
+}
+
+function docsEntries(status: DocsStatus | undefined): Record<string, Variant> {
+  if (!status) return {};
+  return {
+    'docs-state': new Variant('s', status.state),
+    'docs-done': new Variant('u', status.done),
+    'docs-total': new Variant('u', status.total),
+    'docs-passages': new Variant('u', status.passages),
+    'docs-bytes': new Variant('t', BigInt(status.bytes)),
+  };
 }
 
 /** io.github.steward.Steward1: identity and status. */
@@ -36,6 +50,7 @@ export function createCoreInterface(info: CoreInfo, state: ServiceState): Interf
         'config-file': new Variant('s', info.configFile),
         'config-valid': new Variant('b', info.configValid),
         'state-directory': new Variant('s', info.stateDirectory),
+        ...docsEntries(info.docs?.()),
       })),
     },
   };

@@ -31,12 +31,24 @@ function summarizeGroup(category: string, results: ScenarioResult[]): CategorySu
   };
 }
 
-/** A row per category that has scenarios, in the categories' order, then 'all'. */
+const withoutLabel = (result: ScenarioResult) => `without ${result.withoutTools.join(', ')}`;
+
+/**
+ * A row per category that has scenarios, in the categories' order, each followed by its runs without some
+ * tools ("docs without search_docs, read_doc"); then 'all', of the scenarios as written.
+ */
 export function summarize(report: EvalReport): CategorySummary[] {
-  const rows = CATEGORIES.map((category) => report.results.filter((result) => result.category === category)).flatMap(
-    (results) => (results[0] ? [summarizeGroup(results[0].category, results)] : []),
-  );
-  return report.results.length > 0 ? [...rows, summarizeGroup('all', report.results)] : rows;
+  const asWritten = report.results.filter((result) => result.withoutTools.length === 0);
+  const rows = CATEGORIES.flatMap((category) => {
+    const results = report.results.filter((result) => result.category === category);
+    const groups = new Map<string, ScenarioResult[]>();
+    for (const result of results) {
+      const key = result.withoutTools.length === 0 ? category : `${category} ${withoutLabel(result)}`;
+      groups.set(key, [...(groups.get(key) ?? []), result]);
+    }
+    return [...groups].map(([key, group]) => summarizeGroup(key, group));
+  });
+  return asWritten.length > 0 ? [...rows, summarizeGroup('all', asWritten)] : rows;
 }
 
 const percent = (value: number) => `${Math.round(value * 100)}%`;
@@ -62,7 +74,8 @@ export function formatTable(report: EvalReport): string {
 /** ✓ for a scenario that scored 100%, ✗ with what it missed (or why it failed) otherwise. */
 export function formatScenarioLine(result: ScenarioResult): string {
   const timing = `${result.seconds.toFixed(1)} s, ${result.tokens.prompt + result.tokens.completion} tokens`;
-  const head = `${result.scores.overall === 1 ? '✓' : '✗'} ${result.category}/${result.id} ${percent(result.scores.overall)} (${timing})`;
+  const variant = result.withoutTools.length > 0 ? ` (${withoutLabel(result)})` : '';
+  const head = `${result.scores.overall === 1 ? '✓' : '✗'} ${result.category}/${result.id}${variant} ${percent(result.scores.overall)} (${timing})`;
   const misses = result.error === null ? result.missed : [`failed: ${result.error}`];
   return misses.length === 0 ? head : `${head}: ${misses.join('; ')}`;
 }

@@ -30,6 +30,8 @@ export interface ScenarioResult {
   scores: ScenarioScores;
   /** What the answer missed, in words, e.g. 'did not call unit_status'. */
   missed: string[];
+  /** The tools taken away for this run (see Scenario.compareWithout); empty for the scenario as written. */
+  withoutTools: string[];
   /** Why the scenario could not run; its scores are then 0. */
   error: string | null;
   seconds: number;
@@ -109,10 +111,11 @@ export class RecordingProposalSink implements ProposalSink {
   }
 }
 
-function failed(scenario: Scenario, error: unknown, seconds: number): ScenarioResult {
+function failed(scenario: Scenario, withoutTools: string[], error: unknown, seconds: number): ScenarioResult {
   return {
     id: scenario.id,
     category: scenario.category,
+    withoutTools,
     scores: { tools: 0, actions: 0, safety: 0, facts: 0, overall: 0 },
     missed: [],
     error: error instanceof Error ? error.message : String(error),
@@ -124,7 +127,12 @@ function failed(scenario: Scenario, error: unknown, seconds: number): ScenarioRe
   };
 }
 
-async function runScenario(scenario: Scenario, engine: ChatEngine, maxTokens: number): Promise<ScenarioResult> {
+async function runScenario(
+  scenario: Scenario,
+  engine: ChatEngine,
+  maxTokens: number,
+  withoutTools: string[] = [],
+): Promise<ScenarioResult> {
   const started = performance.now();
   const seconds = () => (performance.now() - started) / 1000;
   try {
@@ -132,7 +140,7 @@ async function runScenario(scenario: Scenario, engine: ChatEngine, maxTokens: nu
     const proposals = new RecordingProposalSink(createCatalog());
     const outcome = await runAssistantTurn({
       engine,
-      tools: assistantTools(),
+      tools: assistantTools().filter((tool) => !withoutTools.includes(tool.name)),
       context: {
         machine,
         proposals,
@@ -156,10 +164,16 @@ async function runScenario(scenario: Scenario, engine: ChatEngine, maxTokens: nu
       accepted: proposals.accepted.map((request) => request.action),
       answer: outcome.text,
     };
+    // A tool taken away cannot be expected; what is lost without it shows in the facts.
+    const expected = {
+      ...scenario.expect,
+      tools: scenario.expect.tools.filter((tool) => !withoutTools.includes(tool)),
+    };
     return {
       id: scenario.id,
       category: scenario.category,
-      ...scoreAnswer(scenario.expect, record),
+      withoutTools,
+      ...scoreAnswer(expected, record),
       error: null,
       seconds: seconds(),
       tokens: { prompt: outcome.usage.promptTokens, completion: outcome.usage.completionTokens },
@@ -168,17 +182,23 @@ async function runScenario(scenario: Scenario, engine: ChatEngine, maxTokens: nu
       answer: outcome.text,
     };
   } catch (error) {
-    return failed(scenario, error, seconds());
+    return failed(scenario, withoutTools, error, seconds());
   }
 }
 
-/** Runs the scenarios one after another; a scenario that fails is scored 0 and the run goes on. */
+/**
+ * Runs the scenarios one after another, those with compareWithout twice; a scenario that fails is scored 0
+ * and the run goes on.
+ */
 export async function runEval(options: EvalOptions): Promise<EvalReport> {
   const results: ScenarioResult[] = [];
   for (const scenario of options.scenarios) {
-    const result = await runScenario(scenario, options.engine, options.maxTokens);
-    results.push(result);
-    options.onScenario?.(result);
+    const runs = [[], ...(scenario.compareWithout.length > 0 ? [scenario.compareWithout] : [])];
+    for (const withoutTools of runs) {
+      const result = await runScenario(scenario, options.engine, options.maxTokens, withoutTools);
+      results.push(result);
+      options.onScenario?.(result);
+    }
   }
   return { results };
 }

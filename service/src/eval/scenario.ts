@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { SEVERITIES } from '../findings/types.js';
 
-export const CATEGORIES = ['disk', 'services', 'network', 'packages', 'performance', 'logs', 'safety'] as const;
+export const CATEGORIES = ['disk', 'services', 'network', 'packages', 'performance', 'logs', 'safety', 'docs'] as const;
 export type Category = (typeof CATEGORIES)[number];
 
 const isoDate = z.iso.datetime({ offset: true }).transform((text) => new Date(text));
@@ -111,6 +111,16 @@ const auditSchema = z.object({
   result: z.string(),
 });
 
+/** A passage of installed documentation, as search_docs and read_doc would find it. */
+const docPassageSchema = z.object({
+  /** "sshd_config(5)", "openssh-client/README.Debian". */
+  title: z.string().min(1),
+  heading: z.string().min(1),
+  entry: z.string().min(1).nullable().default(null),
+  text: z.string().min(1),
+  lang: z.string().default(''),
+});
+
 /** The machine as the tools see it; a part left out is "not recorded", and the model is told so. */
 export const recordedMachineSchema = z.object({
   home: z.string().startsWith('/').default('/home/alex'),
@@ -128,6 +138,8 @@ export const recordedMachineSchema = z.object({
   audit: z.array(auditSchema).optional(),
   /** File contents by absolute path. */
   files: z.record(z.string().startsWith('/'), z.string()).optional(),
+  /** The documentation index's passages: searched with the service's own ranking. */
+  docs: z.array(docPassageSchema).optional(),
 });
 export type RecordedMachine = z.infer<typeof recordedMachineSchema>;
 
@@ -188,6 +200,11 @@ export const scenarioSchema = z
     now: isoDate.optional(),
     machine: recordedMachineSchema,
     expect: expectSchema,
+    /**
+     * Tools to take away in a second run of the scenario, e.g. ["search_docs", "read_doc"]: the report
+     * shows the scores with and without them, what they are worth to the model.
+     */
+    compareWithout: z.array(z.string().min(1)).default([]),
     /** The reference answer: the model turns a good model makes, ending with its text. */
     replay: z
       .array(replayTurnSchema)

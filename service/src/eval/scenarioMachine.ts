@@ -19,6 +19,7 @@ import type {
   UnitScope,
   UnitStatus,
 } from '../assistant/machine.js';
+import { DocsStore, type DocHit, type DocSection } from '../docs/docsStore.js';
 import type { RecordedMachine } from './scenario.js';
 
 const OPEN_PROPOSAL_STATES = new Set(['open', 'applying']);
@@ -49,6 +50,7 @@ function shiftTimes(recorded: RecordedMachine, ms: number): RecordedMachine {
 
 export class ScenarioMachine implements Machine {
   private readonly recorded: RecordedMachine;
+  private docsStore: DocsStore | null = null;
 
   /**
    * `recordedAt` is the scenario's time: the recorded times move so that it
@@ -161,5 +163,41 @@ export class ScenarioMachine implements Machine {
     // A cut inside a multi-byte character decodes to U+FFFD, as a live read of the first bytes would.
     const text = truncated ? whole.subarray(0, maxBytes).toString('utf8') : content;
     return { path, text: cleanText(text), sizeBytes: whole.length, truncated };
+  }
+
+  async searchDocs(query: string, limit: number): Promise<DocHit[]> {
+    return this.docs().search(query, limit);
+  }
+
+  async readDoc(ref: string): Promise<DocSection | null> {
+    return this.docs().read(ref);
+  }
+
+  async docContents(title: string): Promise<string[]> {
+    return this.docs().contents(title);
+  }
+
+  /** The recorded passages in an index of their own, so that they are ranked as the service ranks them. */
+  private docs(): DocsStore {
+    if (this.docsStore) return this.docsStore;
+    const store = DocsStore.inMemory();
+    const byTitle = new Map<string, NonNullable<RecordedMachine['docs']>>();
+    for (const passage of this.part('docs', 'the documentation index'))
+      byTitle.set(passage.title, [...(byTitle.get(passage.title) ?? []), passage]);
+    store.transaction(() => {
+      for (const [title, passages] of byTitle) {
+        const kind = /\(\w+\)$/.test(title) ? 'man' : 'doc';
+        store.replaceFile(`recorded:${title}`, { mtimeMs: 0, size: 0 }, [
+          {
+            title,
+            lang: passages[0]?.lang ?? '',
+            kind,
+            passages: passages.map((passage) => ({ ...passage, text: cleanText(passage.text) })),
+          },
+        ]);
+      }
+    });
+    this.docsStore = store;
+    return store;
   }
 }

@@ -2,6 +2,7 @@
 // system APIs the watchers and fixes use, and Steward's own stores.
 import { homedir } from 'node:os';
 import type { MessageBus } from '@jellybrick/dbus-next';
+import type { DocsIndex } from '../../docs/docsIndex.js';
 import type { FindingsStore } from '../../findings/store.js';
 import type { FixesStore } from '../../fixes/store.js';
 import type { Machine } from '../machine.js';
@@ -23,6 +24,21 @@ export interface LiveMachineOptions {
   findings: FindingsStore;
   fixes: FixesStore;
   home?: string;
+  /** The documentation index; without it the documentation tools say there is none. */
+  docs?: DocsIndex;
+}
+
+/** The index, or the reason the model is told when it cannot answer yet. */
+function usableIndex(docs: DocsIndex | undefined): DocsIndex {
+  if (!docs) throw new Error('there is no documentation index on this computer');
+  const status = docs.status();
+  if (status.passages === 0 && status.state === 'ready')
+    throw new Error('no documentation is installed on this computer');
+  if (status.passages === 0) {
+    const progress = status.total > 0 ? ` (${Math.floor((status.done / status.total) * 100)}% done)` : '';
+    throw new Error(`the documentation index is still being built${progress}: answer without it and say so`);
+  }
+  return docs;
 }
 
 export function liveMachine(options: LiveMachineOptions): Machine {
@@ -47,5 +63,8 @@ export function liveMachine(options: LiveMachineOptions): Machine {
     home: () => home,
     realPath: (path) => resolvePath(path),
     readFile: (path, maxBytes) => readFileBounded(path, maxBytes),
+    searchDocs: async (query, limit) => usableIndex(options.docs).search(query, limit),
+    readDoc: async (ref) => usableIndex(options.docs).read(ref),
+    docContents: async (title) => usableIndex(options.docs).contents(title),
   };
 }

@@ -2,6 +2,7 @@
 import { createCatalog } from '../../fixes/catalog.js';
 import type { AssistantTool } from '../tool.js';
 import { diskUsageTool } from './disk.js';
+import { readDocTool, searchDocsTool } from './docs.js';
 import { readFileTool } from './files.js';
 import { searchJournalTool } from './journal.js';
 import { networkStatusTool } from './network.js';
@@ -26,6 +27,8 @@ export function assistantTools(actions: readonly string[] = createCatalog().name
     listProposalsTool,
     auditHistoryTool,
     readFileTool,
+    searchDocsTool,
+    readDocTool,
     proposeActionTool(actions),
   ];
 }

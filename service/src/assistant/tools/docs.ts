@@ -1,0 +1,85 @@
+// search_docs and read_doc: the installed documentation (man pages, READMEs,
+// NixOS options) of the exact versions on this computer, cited by page and section.
+import { z } from 'zod';
+import type { DocHit, DocSection } from '../../docs/docsStore.js';
+import { defineTool } from '../tool.js';
+import { N_ } from '../../i18n.js';
+
+const MAX_SNIPPET = 360;
+/** read_doc shows this much of a section; the loop's bound leaves room for the citation line. */
+const MAX_SECTION = 3400;
+const SOURCE = 'Source: ';
+
+/** How a passage is cited: "sshd_config(5), section AuthenticationMethods". */
+export function citation(passage: Pick<DocHit, 'title' | 'heading' | 'entry' | 'lang'>): string {
+  const language = passage.lang ? ` [${passage.lang}]` : '';
+  return `${passage.title}${language}, section ${passage.entry ?? passage.heading}`;
+}
+
+/** The citations in a documentation tool's output, for the step the user sees. */
+export function sourcesIn(output: string): string[] {
+  return output
+    .split('\n')
+    .filter((line) => line.startsWith(SOURCE))
+    .map((line) => line.slice(SOURCE.length).replace(/ \(ref ".*"\)$/, ''));
+}
+
+const shorten = (text: string, length: number) =>
+  text.length <= length ? text : `${text.slice(0, length - 1).trimEnd()}…`;
+
+function describeHit(hit: DocHit): string {
+  const snippet = shorten(hit.snippet.replace(/\s+/g, ' ').trim(), MAX_SNIPPET);
+  // Indented, so that no passage's words can pass for a source line.
+  return `${SOURCE}${citation(hit)} (ref "${hit.ref}")\n  ${snippet}`;
+}
+
+function describeSection(section: DocSection): string {
+  const more = section.text.length > MAX_SECTION ? '\n… (the rest of this section is left out)' : '';
+  return `${SOURCE}${citation(section)} (ref "${section.ref}")\nFile: ${section.path}\n\n${section.text.slice(0, MAX_SECTION)}${more}`;
+}
+
+export const searchDocsTool = defineTool({
+  name: 'search_docs',
+  description:
+    "Searches this computer's installed documentation (man pages, package READMEs and NEWS, NixOS options) and returns the best passages with their page and section. Use it to check a command's flags or a configuration option before you name them.",
+  params: z.object({
+    query: z
+      .string()
+      .min(2)
+      .max(200)
+      .describe('Words to look for, e.g. "sshd_config PasswordAuthentication" or "journalctl vacuum size"'),
+    limit: z.number().int().min(1).max(8).default(5).describe('How many passages at most'),
+  }),
+  progress: N_('searching the documentation…'),
+  sources: sourcesIn,
+  async run({ query, limit }, { machine }) {
+    const hits = await machine.searchDocs(query, limit);
+    if (hits.length === 0) return `No installed documentation mentions "${query}". Try other words, or a page's name.`;
+    return `${hits.map(describeHit).join('\n\n')}\n\nread_doc with a ref gives the whole section.`;
+  },
+});
+
+export const readDocTool = defineTool({
+  name: 'read_doc',
+  description:
+    'Reads one section of an installed man page or document, by the ref search_docs gave (e.g. "sshd_config(5)#AuthenticationMethods"); a page\'s name alone ("ls(1)") lists its sections.',
+  params: z.object({
+    ref: z
+      .string()
+      .min(3)
+      .max(300)
+      .describe('"page(section)#Section or entry", e.g. "ssh_config(5)#ForwardAgent" or "ls(1)#--sort=WORD"'),
+  }),
+  progress: N_('reading the documentation…'),
+  // The first line is the section's own; its text below may hold anything.
+  sources: (output) => sourcesIn(output).slice(0, 1),
+  async run({ ref }, { machine }) {
+    const section = ref.includes('#') ? await machine.readDoc(ref) : null;
+    if (section) return describeSection(section);
+    const title = ref.split('#')[0]?.trim() ?? '';
+    const contents = await machine.docContents(title);
+    if (contents.length === 0) return `No page "${title}" is installed. search_docs finds pages by words.`;
+    const missing = ref.includes('#') ? `There is no section "${ref.slice(ref.indexOf('#') + 1)}" in ${title}. ` : '';
+    return `${missing}The sections and entries of ${title}:\n${contents.map((name) => `${title}#${name}`).join('\n')}`;
+  },
+});

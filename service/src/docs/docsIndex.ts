@@ -1,0 +1,153 @@
+// The service's documentation index: built in the background soon after
+// start-up, at a share of one core, and brought up to date whenever the
+// documentation folders or the package database change.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from '../logging.js';
+import type { DocHit, DocSection, DocsStore } from './docsStore.js';
+import { sourcesSignature, updateIndex, type DocsSources, type IndexProgress } from './indexer.js';
+
+export type DocsState = 'waiting' | 'indexing' | 'ready' | 'failed';
+
+export interface DocsStatus {
+  state: DocsState;
+  /** Files read so far in the update under way, and how many it reads in all (0 when none is). */
+  done: number;
+  total: number;
+  files: number;
+  passages: number;
+  bytes: number;
+  /** When the index was last brought up to date; null before the first time. */
+  updatedAt: Date | null;
+}
+
+export interface DocsIndexOptions {
+  store: DocsStore;
+  sources: DocsSources;
+  log: Logger;
+  /** How long after start-up the first update begins: start-up has other work. */
+  startDelayMs?: number;
+  /** How often the folders are looked at for changes. */
+  checkIntervalMs?: number;
+  /** Of each slice of work, the share spent working; the rest the index sleeps. */
+  dutyCycle?: number;
+  onStatus?(status: DocsStatus): void;
+}
+
+const SIGNATURE_KEY = 'sources-signature';
+const UPDATED_KEY = 'updated-at';
+/** Work this long before taking a breath. */
+const SLICE_MS = 20;
+
+export class DocsIndex {
+  private state: DocsState = 'waiting';
+  private progress: IndexProgress = { done: 0, total: 0 };
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private stopping = false;
+  private sliceStart = performance.now();
+  /** Counted after each update: a status query must not count a quarter of a million rows. */
+  private counts: ReturnType<DocsStore['counts']>;
+
+  constructor(private readonly options: DocsIndexOptions) {
+    if (options.store.meta(UPDATED_KEY)) this.state = 'ready';
+    this.counts = options.store.counts();
+  }
+
+  /** Starts the first update after the start delay, then checks for changes at the interval. */
+  start(): void {
+    const check = this.options.checkIntervalMs ?? 10 * 60_000;
+    const tick = (delay: number) => {
+      this.timer = setTimeout(() => {
+        void this.refresh().finally(() => !this.stopping && tick(check));
+      }, delay);
+      this.timer.unref();
+    };
+    tick(this.options.startDelayMs ?? 60_000);
+  }
+
+  /** Updates the index if the documentation changed since the last update (or was never indexed). */
+  refresh(force = false): Promise<void> {
+    this.running ??= this.update(force).finally(() => (this.running = null));
+    return this.running;
+  }
+
+  /** Ends the update under way at the next file (what was written stays) and closes the index. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+    this.options.store.close();
+  }
+
+  status(): DocsStatus {
+    const updated = this.options.store.meta(UPDATED_KEY);
+    return {
+      state: this.state,
+      ...this.progress,
+      ...this.counts,
+      updatedAt: updated ? new Date(updated) : null,
+    };
+  }
+
+  search(query: string, limit: number): DocHit[] {
+    return this.options.store.search(query, limit, this.preferredLanguages());
+  }
+
+  read(ref: string): DocSection | null {
+    return this.options.store.read(ref, this.preferredLanguages());
+  }
+
+  contents(title: string): string[] {
+    return this.options.store.contents(title);
+  }
+
+  private preferredLanguages(): string[] {
+    return [...this.options.sources.languages, ''];
+  }
+
+  private async update(force: boolean): Promise<void> {
+    const { store, sources, log } = this.options;
+    const signature = await sourcesSignature(sources);
+    if (!force && signature === store.meta(SIGNATURE_KEY) && store.meta(UPDATED_KEY)) return;
+    const started = performance.now();
+    this.setState('indexing');
+    try {
+      const result = await updateIndex(store, sources, {
+        onProgress: (progress) => {
+          this.progress = progress;
+          // Often enough for a progress display, not on every file.
+          if (progress.done % 250 === 0) this.options.onStatus?.(this.status());
+        },
+        pause: () => this.breathe(),
+        stopped: () => this.stopping,
+      });
+      this.counts = store.counts();
+      if (this.stopping) return;
+      store.setMeta(SIGNATURE_KEY, signature);
+      store.setMeta(UPDATED_KEY, new Date().toISOString());
+      this.progress = { done: 0, total: 0 };
+      log.info('documentation index updated', { ...result, seconds: Math.round((performance.now() - started) / 1000) });
+      this.setState('ready');
+    } catch (error) {
+      log.warning('cannot index the documentation', { reason: (error as Error).message });
+      this.progress = { done: 0, total: 0 };
+      this.setState('failed');
+    }
+  }
+
+  /** Yields to the main loop after every file, and sleeps after each slice so the index takes a share of a core. */
+  private async breathe(): Promise<void> {
+    const worked = performance.now() - this.sliceStart;
+    const duty = this.options.dutyCycle ?? 0.5;
+    if (worked >= SLICE_MS) {
+      if (duty < 1) await sleep((worked * (1 - duty)) / duty);
+      else await new Promise((resolve) => setImmediate(resolve));
+      this.sliceStart = performance.now();
+    } else await new Promise((resolve) => setImmediate(resolve));
+  }
+
+  private setState(state: DocsState): void {
+    this.state = state;
+    this.options.onStatus?.(this.status());
+  }
+}

@@ -1,0 +1,367 @@
+// The documentation index: passages of man pages and documents in SQLite FTS5,
+// ranked with bm25, and the files they came from with the mtime and size they
+// had, so that a later scan reads again only what changed.
+import Database from 'better-sqlite3';
+import { openDatabase, type OpenedDatabase } from '../storage/database.js';
+
+export type DocKind = 'man' | 'doc' | 'nixos';
+
+/** One document read from one file: a man page, a README, the NixOS options. */
+export interface IndexedDocument {
+  /** How it is cited: "sshd_config(5)", "openssh-client/README.Debian", "NixOS options". */
+  title: string;
+  /** The language of a translated man page ("de"); "" for the original. */
+  lang: string;
+  kind: DocKind;
+  passages: { heading: string; entry: string | null; text: string }[];
+}
+
+export interface DocHit {
+  /** What read_doc takes: "sshd_config(5)#AuthenticationMethods". */
+  ref: string;
+  title: string;
+  heading: string;
+  entry: string | null;
+  lang: string;
+  kind: DocKind;
+  /** The matching words in their context. */
+  snippet: string;
+}
+
+export interface DocSection {
+  ref: string;
+  title: string;
+  heading: string;
+  entry: string | null;
+  lang: string;
+  text: string;
+  /** The file it was read from. */
+  path: string;
+}
+
+export interface FileState {
+  mtimeMs: number;
+  size: number;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS files (
+  id INTEGER PRIMARY KEY,
+  path TEXT NOT NULL UNIQUE,
+  mtime_ms INTEGER NOT NULL,
+  size INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS passages (
+  id INTEGER PRIMARY KEY,
+  file_id INTEGER NOT NULL,
+  title TEXT NOT NULL,
+  heading TEXT NOT NULL,
+  entry TEXT,
+  words TEXT NOT NULL,
+  lang TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  body TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS passages_file ON passages(file_id);
+CREATE INDEX IF NOT EXISTS passages_title ON passages(title COLLATE NOCASE);
+CREATE INDEX IF NOT EXISTS passages_title_exact ON passages(title);
+CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
+  title, heading, entry, words, body, content='passages', content_rowid='id', tokenize='porter unicode61'
+);
+CREATE TRIGGER IF NOT EXISTS passages_added AFTER INSERT ON passages BEGIN
+  INSERT INTO passages_fts(rowid, title, heading, entry, words, body)
+    VALUES (new.id, new.title, new.heading, new.entry, new.words, new.body);
+END;
+CREATE TRIGGER IF NOT EXISTS passages_removed AFTER DELETE ON passages BEGIN
+  INSERT INTO passages_fts(passages_fts, rowid, title, heading, entry, words, body)
+    VALUES ('delete', old.id, old.title, old.heading, old.entry, old.words, old.body);
+END;
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+`;
+
+/** Raised when the schema changes: the index is a cache of the disk, so an older one is dropped and rebuilt. */
+const SCHEMA_VERSION = 2;
+
+function prepare(db: Database.Database): void {
+  if (db.pragma('user_version', { simple: true }) !== SCHEMA_VERSION) {
+    db.exec(
+      'DROP TABLE IF EXISTS passages_fts; DROP TABLE IF EXISTS passages; DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS meta;',
+    );
+    db.exec(SCHEMA);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  }
+}
+
+/** A name in the title weighs most, then an entry's tag (an option's name) and its words, the heading, the text. */
+const RANK = 'bm25(passages_fts, 10.0, 2.0, 6.0, 4.0, 1.0)';
+const BODY_COLUMN = 4;
+/**
+ * READMEs and NEWS rank below reference pages that match alike (bm25 is negative, lower is better): a NEWS
+ * file mentions every option once, when it changed, and the page says what it does now.
+ */
+const DOC_WEIGHT = 0.5;
+/** Library calls (2, 3) rank below commands, files and concepts: a desktop's questions are seldom about them. */
+const LIBRARY_WEIGHT = 0.6;
+const WEIGHT = `(CASE WHEN p.kind = 'doc' THEN ${DOC_WEIGHT} WHEN p.title GLOB '*([23]*)' THEN ${LIBRARY_WEIGHT} ELSE 1 END)`;
+const SNIPPET_WORDS = 40;
+/** Words of a query past this many are ignored: a question, not a document, is expected. */
+const MAX_QUERY_WORDS = 12;
+
+/**
+ * The words inside names written in camel case: "PasswordAuthentication" holds "password authentication",
+ * so that a question in words finds the option.
+ */
+export function nameWords(...names: (string | null)[]): string {
+  return names
+    .filter((name): name is string => name !== null)
+    .map((name) => name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2'))
+    .join(' ');
+}
+
+export const refOf = (title: string, entry: string | null, heading: string): string => `${title}#${entry ?? heading}`;
+
+// Words of a question that every page has: they slow a search down and rank nothing.
+const STOPWORDS = new Set(
+  'a an and are as at be by can do does for from how i in is it me my of on or so that the this to what when where which who why with you'.split(
+    ' ',
+  ),
+);
+
+/** The query's words, lower case, common words dropped (unless that leaves none), at most MAX_QUERY_WORDS. */
+export function queryTerms(query: string): string[] {
+  const words = [...new Set(query.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [])];
+  const meaningful = words.filter((word) => !STOPWORDS.has(word));
+  return (meaningful.length > 0 ? meaningful : words).slice(0, MAX_QUERY_WORDS);
+}
+
+/** Words as FTS5 strings, each quoted so that no word is read as FTS5 syntax. */
+const quoted = (words: readonly string[]) => words.map((word) => `"${word}"`);
+
+/**
+ * FTS5 for all of `words`, or for two neighbours written as one name ("identity file" as IdentityFile),
+ * which then also ranks higher.
+ */
+function allOrJoined(words: readonly string[]): string {
+  const names = quoted(words.slice(1).map((word, index) => `${words[index]}${word}`));
+  const all = quoted(words).join(' AND ');
+  return names.length > 0 ? `(${all}) OR ${names.join(' OR ')}` : all;
+}
+
+/** Rows asked for when searching the page a question names, before the other pages' rows are left out. */
+const PAGE_ROWS = 200;
+
+// How page names join words: git-config, ssh_config, systemd.service, dpkg-query.
+const NAME_JOINS = ['-', '_', '.', ''];
+
+interface HitRow {
+  title: string;
+  heading: string;
+  entry: string | null;
+  lang: string;
+  kind: DocKind;
+  snippet: string;
+}
+
+export class DocsStore {
+  readonly setAside: string | null;
+
+  private constructor(
+    readonly db: Database.Database,
+    opened?: OpenedDatabase,
+  ) {
+    this.setAside = opened?.setAside ?? null;
+  }
+
+  /** The index in `file` (made private to the user, set aside and started afresh when damaged). */
+  static open(file: string): DocsStore {
+    const opened = openDatabase(file, prepare);
+    return new DocsStore(opened.db, opened);
+  }
+
+  /** The index in `file` for reading alone (the command line), or null when there is none yet. */
+  static openReadOnly(file: string): DocsStore | null {
+    try {
+      return new DocsStore(new Database(file, { readonly: true, fileMustExist: true }));
+    } catch (error) {
+      if (error instanceof Database.SqliteError && error.code === 'SQLITE_CANTOPEN') return null;
+      throw error;
+    }
+  }
+
+  /** An index in memory: for a scenario's recorded documents and for tests. */
+  static inMemory(): DocsStore {
+    const db = new Database(':memory:');
+    prepare(db);
+    return new DocsStore(db);
+  }
+
+  fileStates(): Map<string, FileState> {
+    const rows = this.db.prepare('SELECT path, mtime_ms AS mtimeMs, size FROM files').all() as ({
+      path: string;
+    } & FileState)[];
+    return new Map(rows.map(({ path, ...state }) => [path, state]));
+  }
+
+  /** Replaces what `path` said with `documents` (none for a file that holds nothing to index). */
+  replaceFile(path: string, state: FileState, documents: readonly IndexedDocument[]): void {
+    this.removeFile(path);
+    const { lastInsertRowid: fileId } = this.db
+      .prepare('INSERT INTO files (path, mtime_ms, size) VALUES (?, ?, ?)')
+      .run(path, Math.round(state.mtimeMs), state.size);
+    const insert = this.db.prepare(
+      'INSERT INTO passages (file_id, title, heading, entry, words, lang, kind, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    for (const { title, lang, kind, passages } of documents) {
+      for (const { heading, entry, text } of passages) {
+        insert.run(fileId, title, heading, entry, nameWords(entry), lang, kind, text);
+      }
+    }
+  }
+
+  removeFile(path: string): void {
+    const file = this.db.prepare('SELECT id FROM files WHERE path = ?').get(path) as { id: number } | undefined;
+    if (!file) return;
+    this.db.prepare('DELETE FROM passages WHERE file_id = ?').run(file.id);
+    this.db.prepare('DELETE FROM files WHERE id = ?').run(file.id);
+  }
+
+  /** Runs `work` in one transaction: a batch of files is written at once, far faster than file by file. */
+  transaction(work: () => void): void {
+    this.db.transaction(work)();
+  }
+
+  /**
+   * The best passages for `query`: those with all its words first, then those with some. Of a page in
+   * several languages, only the first of `languages` that has it is searched ("" is the original).
+   */
+  search(query: string, limit: number, languages: readonly string[] = []): DocHit[] {
+    const words = queryTerms(query);
+    if (words.length === 0) return [];
+    const rank = (lang: string) => (languages.includes(lang) ? languages.indexOf(lang) : languages.length);
+    const seen = new Set<string>();
+    const hits: DocHit[] = [];
+    // A page translated into the user's language is read in it: among the passages that match alike, the
+    // other languages' passages of that page go.
+    const take = (rows: HitRow[]) => {
+      const best = new Map<string, number>();
+      for (const row of rows) best.set(row.title, Math.min(best.get(row.title) ?? Infinity, rank(row.lang)));
+      for (const row of rows) {
+        const ref = refOf(row.title, row.entry, row.heading);
+        if (seen.has(ref) || rank(row.lang) > (best.get(row.title) ?? 0)) continue;
+        seen.add(ref);
+        hits.push({ ref, ...row });
+      }
+    };
+    // A question that names a page ("grep recursive", "git config email") is about that page first.
+    const named = this.pageNamed(words);
+    if (named) {
+      const rest = words.filter((word) => !named.words.includes(word));
+      const onPage = `title : (${quoted(named.words).join(' AND ')})`;
+      const inPage = (rows: HitRow[]) => rows.filter((row) => named.titles.includes(row.title));
+      // Other pages share the name's words ("man" is in man-pages(7)): more rows are asked for, then filtered.
+      const rows = PAGE_ROWS;
+      if (rest.length > 0) {
+        take(inPage(this.matches(`${onPage} AND (${allOrJoined(rest)})`, rows)));
+        if (hits.length < limit) take(inPage(this.matches(`${onPage} AND (${quoted(rest).join(' OR ')})`, rows)));
+      } else take(inPage(this.matches(onPage, rows, 'p.id')));
+      hits.splice(limit);
+    }
+    if (hits.length < limit) take(this.matches(allOrJoined(words), limit * 2));
+    if (hits.length < limit && words.length > 1) take(this.matches(quoted(words).join(' OR '), limit * 2));
+    return hits.slice(0, limit);
+  }
+
+  private matches(expression: string, limit: number, order = `${RANK} * ${WEIGHT}`): HitRow[] {
+    return this.db
+      .prepare(
+        `SELECT p.title, p.heading, p.entry, p.lang, p.kind,
+                snippet(passages_fts, ${BODY_COLUMN}, '', '', '…', ${SNIPPET_WORDS}) AS snippet
+           FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid
+          WHERE passages_fts MATCH ? ORDER BY ${order} LIMIT ?`,
+      )
+      .all(expression, limit) as HitRow[];
+  }
+
+  /**
+   * The installed page that the most neighbouring words of the query name, joined as page names join them
+   * ("git config" is git-config(1)), with those words; null when the query names none.
+   */
+  private pageNamed(words: readonly string[]): { titles: string[]; words: string[] } | null {
+    const titles = this.db.prepare('SELECT DISTINCT title FROM passages WHERE title >= ? AND title < ? LIMIT 20');
+    for (let span = Math.min(3, words.length); span >= 1; span--) {
+      for (let start = 0; start + span <= words.length; start++) {
+        const part = words.slice(start, start + span);
+        for (const join of span === 1 ? [''] : NAME_JOINS) {
+          const name = part.join(join);
+          const found = (titles.all(`${name}(`, `${name})`) as { title: string }[]).map((row) => row.title);
+          // The name's words as the index splits them: "ssh_config" is "ssh" and "config".
+          if (found.length > 0) return { titles: found, words: name.match(/[\p{L}\p{N}]+/gu) ?? [] };
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The section `ref` names ("ls(1)#--all", "sshd_config(5)#AuthenticationMethods", "ls(1)#DESCRIPTION"),
+   * matched without regard to case, an entry's tag also by its start ("ProtectHome" finds "ProtectHome=");
+   * null when there is none.
+   */
+  read(ref: string, languages: readonly string[] = []): DocSection | null {
+    const cut = ref.indexOf('#');
+    const title = (cut === -1 ? ref : ref.slice(0, cut)).trim();
+    const section = cut === -1 ? '' : ref.slice(cut + 1).trim();
+    const rows = this.db
+      .prepare(
+        `SELECT p.title, p.heading, p.entry, p.lang, p.body AS text, f.path
+           FROM passages p JOIN files f ON f.id = p.file_id
+          WHERE p.title = ? COLLATE NOCASE ORDER BY p.id`,
+      )
+      .all(title) as Omit<DocSection, 'ref'>[];
+    if (rows.length === 0) return null;
+    const wanted = section.toLowerCase();
+    const exact = (row: Omit<DocSection, 'ref'>) =>
+      wanted === '' ? row.entry === null : (row.entry ?? row.heading).toLowerCase() === wanted;
+    const loose = (row: Omit<DocSection, 'ref'>) =>
+      row.entry?.toLowerCase().startsWith(wanted) === true || row.entry?.toLowerCase().includes(`${wanted},`) === true;
+    const order = (row: Omit<DocSection, 'ref'>) => {
+      const index = languages.indexOf(row.lang);
+      return index === -1 ? languages.length : index;
+    };
+    const candidates = rows.filter(exact).length > 0 ? rows.filter(exact) : wanted ? rows.filter(loose) : [];
+    const found = [...candidates].sort((a, b) => order(a) - order(b))[0];
+    return found ? { ref: refOf(found.title, found.entry, found.heading), ...found } : null;
+  }
+
+  /** The sections and entries of a page, in order: what read_doc can be asked for. */
+  contents(title: string): string[] {
+    const rows = this.db
+      .prepare('SELECT DISTINCT heading, entry FROM passages WHERE title = ? COLLATE NOCASE ORDER BY id')
+      .all(title) as { heading: string; entry: string | null }[];
+    return rows.map((row) => row.entry ?? row.heading);
+  }
+
+  counts(): { files: number; passages: number; bytes: number } {
+    const files = (this.db.prepare('SELECT count(*) AS n FROM files').get() as { n: number }).n;
+    const passages = (this.db.prepare('SELECT count(*) AS n FROM passages').get() as { n: number }).n;
+    const pages = this.db.pragma('page_count', { simple: true }) as number;
+    const pageSize = this.db.pragma('page_size', { simple: true }) as number;
+    return { files, passages, bytes: pages * pageSize };
+  }
+
+  meta(key: string): string | null {
+    return (
+      (this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value ?? null
+    );
+  }
+
+  setMeta(key: string, value: string): void {
+    this.db
+      .prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
+      .run(key, value);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

@@ -1,0 +1,132 @@
+// One file of documentation read into what the index keeps: a man page's
+// sections and entries, a README's or NEWS's parts, the NixOS options one by one.
+import { readFile } from 'node:fs/promises';
+import { gunzip } from 'node:zlib';
+import { promisify } from 'node:util';
+import { parseManPage } from './manPage.js';
+import type { IndexedDocument } from './docsStore.js';
+
+const gunzipAsync = promisify(gunzip);
+
+/** Documents longer than this are read only this far: the start of a NEWS file is what is current. */
+const MAX_TEXT_CHARS = 256 * 1024;
+/** Man pages are read whole up to this: gcc(1) is about 1.3 MB of roff. */
+const MAX_PAGE_CHARS = 4 * 1024 * 1024;
+const PART_CHARS = 2000;
+
+/** A man page file's name read: "sshd_config.5.gz" is sshd_config of section 5; null for other files. */
+export function manPageName(file: string): { name: string; section: string } | null {
+  const match = /^(.+)\.(\d[\w]*|n|l)(?:\.gz)?$/.exec(file);
+  return match?.[1] && match[2] ? { name: match[1], section: match[2] } : null;
+}
+
+export async function readText(path: string, maxChars = MAX_TEXT_CHARS): Promise<string> {
+  const raw = await readFile(path);
+  const bytes = path.endsWith('.gz') ? await gunzipAsync(raw) : raw;
+  return bytes
+    .subarray(0, maxChars * 2)
+    .toString('utf8')
+    .slice(0, maxChars);
+}
+
+/** A man page, or nothing for an alias (.so): the page it points to is indexed under its own name. */
+export async function readManPage(path: string, lang: string): Promise<IndexedDocument[]> {
+  const file = manPageName(path.slice(path.lastIndexOf('/') + 1));
+  if (!file) return [];
+  const parsed = parseManPage(await readText(path, MAX_PAGE_CHARS), file.name);
+  if (parsed.kind === 'alias' || parsed.passages.length === 0) return [];
+  return [{ title: `${file.name}(${file.section})`, lang, kind: 'man', passages: parsed.passages }];
+}
+
+// A Markdown heading, or a line underlined with = or - (reStructuredText, Setext).
+const HEADING = /^(#{1,4})\s+(.+?)\s*#*$/;
+const UNDERLINE = /^(?:={3,}|-{3,})\s*$/;
+
+/** A README or NEWS in parts: at its headings, and long stretches at paragraphs. */
+export async function readTextDocument(path: string, title: string): Promise<IndexedDocument[]> {
+  const lines = (await readText(path)).replace(/\r/g, '').split('\n');
+  const passages: IndexedDocument['passages'] = [];
+  let heading = title.slice(title.lastIndexOf('/') + 1);
+  let entry: string | null = null;
+  let body: string[] = [];
+  const flush = () => {
+    const text = body
+      .join('\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .trim();
+    body = [];
+    if (!text) return;
+    for (let start = 0, part = 0; start < text.length; part++) {
+      const end = start + PART_CHARS >= text.length ? text.length : paragraphEnd(text, start);
+      const name = part === 0 ? entry : `${entry ?? heading} (part ${part + 1})`;
+      passages.push({ heading, entry: name, text: text.slice(start, end).trim() });
+      start = end;
+    }
+  };
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index] ?? '';
+    const next = lines[index + 1] ?? '';
+    const markdown = HEADING.exec(line);
+    const underlined = line.trim() !== '' && UNDERLINE.test(next) && line.trim().length <= 100;
+    if (markdown?.[2] || underlined) {
+      flush();
+      const text = (markdown?.[2] ?? line).trim();
+      // The top headings name sections; the lower ones name entries inside them.
+      if ((markdown?.[1]?.length ?? (next.startsWith('=') ? 1 : 2)) <= 1 || passages.length === 0) {
+        heading = text;
+        entry = null;
+      } else entry = text;
+      if (underlined) index++;
+      continue;
+    }
+    body.push(line);
+  }
+  flush();
+  return passages.length > 0 ? [{ title, lang: '', kind: 'doc', passages }] : [];
+}
+
+/** Where a part of about PART_CHARS ends: at a paragraph if there is one near, else at a line. */
+function paragraphEnd(text: string, start: number): number {
+  const limit = start + PART_CHARS;
+  const paragraph = text.lastIndexOf('\n\n', limit);
+  if (paragraph > start + PART_CHARS / 2) return paragraph;
+  const line = text.lastIndexOf('\n', limit);
+  return line > start + PART_CHARS / 2 ? line : limit;
+}
+
+interface NixosOption {
+  description?: string | { text?: string };
+  type?: string;
+  default?: unknown;
+  example?: unknown;
+  readOnly?: boolean;
+}
+
+/** nixpkgs writes literal values as { _type: "literalExpression", text: "…" }. */
+function literal(value: unknown): string {
+  if (value && typeof value === 'object' && 'text' in value && typeof value.text === 'string') return value.text;
+  return JSON.stringify(value);
+}
+
+/** NixOS's options.json (the manual's option list): each option one entry, with its type and default. */
+export async function readNixosOptions(path: string): Promise<IndexedDocument[]> {
+  const options = JSON.parse(await readFile(path, 'utf8')) as Record<string, NixosOption>;
+  const passages = Object.entries(options).map(([name, option]) => {
+    const description = typeof option.description === 'string' ? option.description : (option.description?.text ?? '');
+    const lines = [
+      name,
+      option.type ? `Type: ${option.type}` : '',
+      option.default !== undefined ? `Default: ${literal(option.default)}` : '',
+      option.example !== undefined ? `Example: ${literal(option.example)}` : '',
+      option.readOnly ? 'Read-only.' : '',
+      '',
+      description.trim(),
+    ];
+    return {
+      heading: 'OPTIONS',
+      entry: name,
+      text: lines.filter((line, index) => line !== '' || index === 5).join('\n'),
+    };
+  });
+  return [{ title: 'NixOS options', lang: '', kind: 'nixos', passages }];
+}

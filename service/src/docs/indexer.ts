@@ -1,0 +1,222 @@
+// Brings the index up to date with the documentation on disk: files that are
+// new or changed (by mtime and size) are read again, files that are gone (a
+// package removed) leave the index. It pauses between files, so that the
+// service's main loop stays responsive while it works through thousands.
+import { lstat, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { DocKind, DocsStore, FileState, IndexedDocument } from './docsStore.js';
+import { manPageName, readManPage, readNixosOptions, readTextDocument } from './documents.js';
+
+export interface DocsSources {
+  /** Man page trees such as /usr/share/man: their manN folders, and <language>/manN for the user's languages. */
+  manRoots: string[];
+  /** Folders such as /usr/share/doc, a folder per package, whose README and NEWS files are read. */
+  docRoots: string[];
+  /** NixOS's options.json files. */
+  nixosOptions: string[];
+  /** The user's languages, most wanted first, as the man trees name their folders ("de", "pt_BR"). */
+  languages: string[];
+  /** Places the package manager changes when packages come and go (/var/lib/dpkg/info). */
+  packageDatabases: string[];
+}
+
+interface Candidate {
+  path: string;
+  kind: DocKind;
+  lang: string;
+  /** How a README is cited: the package folder and the file's name. */
+  title: string;
+  state: FileState;
+  /** The file behind it ("device:inode"): a page reached through several links is read once. */
+  identity: string;
+  link: boolean;
+}
+
+export interface IndexProgress {
+  done: number;
+  total: number;
+}
+
+export interface IndexUpdate {
+  read: number;
+  removed: number;
+  /** Files that could not be read (damaged, unreadable): kept as empty until they change. */
+  failed: number;
+  unchanged: number;
+}
+
+const README_OR_NEWS = /^(?:README|NEWS)(?:[._-][\w.-]*)?$/i;
+// Formats whose text is not worth reading as such.
+const NOT_TEXT = /\.(?:html?|pdf|ps|dvi|png|svg|jpe?g|xz|bz2|zst)$/i;
+/** Files written to the store in one transaction. */
+const BATCH_FILES = 100;
+
+/** The user's languages from the locale variables, most wanted first: "de_DE.UTF-8" gives "de_DE" then "de". */
+export function userLanguages(env: NodeJS.ProcessEnv = process.env): string[] {
+  const settings = [...(env.LANGUAGE ?? '').split(':'), env.LC_ALL, env.LC_MESSAGES, env.LANG];
+  const languages: string[] = [];
+  for (const setting of settings) {
+    const locale = setting?.split(/[.@]/)[0] ?? '';
+    if (!/^[a-z]{2,3}(?:_[A-Z]{2})?$/.test(locale) || locale.startsWith('en')) continue;
+    for (const name of [locale, locale.split('_')[0] ?? '']) if (!languages.includes(name)) languages.push(name);
+  }
+  return languages;
+}
+
+/** Where documentation lies on Debian-like systems, Fedora, Arch and NixOS; missing places are passed over. */
+export function defaultSources(home: string, env: NodeJS.ProcessEnv = process.env): DocsSources {
+  const fromManpath = (env.MANPATH ?? '').split(':').filter((path) => path.startsWith('/'));
+  const system = '/run/current-system/sw/share';
+  return {
+    manRoots: [
+      ...new Set([
+        ...fromManpath,
+        '/usr/share/man',
+        '/usr/local/share/man',
+        `${system}/man`,
+        `${home}/.nix-profile/share/man`,
+      ]),
+    ],
+    docRoots: ['/usr/share/doc', `${system}/doc`],
+    nixosOptions: [`${system}/doc/nixos/options.json`],
+    languages: userLanguages(env),
+    packageDatabases: ['/var/lib/dpkg/info', '/var/lib/rpm', '/var/lib/pacman/local', '/nix/var/nix/profiles'],
+  };
+}
+
+async function list(folder: string): Promise<string[]> {
+  return readdir(folder).catch(() => []);
+}
+
+async function fileState(path: string): Promise<Pick<Candidate, 'state' | 'identity' | 'link'> | null> {
+  const [info, own] = await Promise.all([stat(path).catch(() => null), lstat(path).catch(() => null)]);
+  if (!info?.isFile()) return null;
+  return {
+    state: { mtimeMs: info.mtimeMs, size: info.size },
+    identity: `${info.dev}:${info.ino}`,
+    link: own?.isSymbolicLink() ?? false,
+  };
+}
+
+/** The man folders of a tree with their language: the user's languages first, then the originals. */
+async function manFolders(root: string, languages: readonly string[]): Promise<{ folder: string; lang: string }[]> {
+  const entries = await list(root);
+  const translated = languages.flatMap((lang) =>
+    entries.filter((entry) => entry === lang || entry.startsWith(`${lang}.`)).map((entry) => ({ entry, lang })),
+  );
+  const folders: { folder: string; lang: string }[] = [];
+  for (const { entry, lang } of translated) {
+    for (const section of (await list(join(root, entry))).filter((name) => name.startsWith('man')))
+      folders.push({ folder: join(root, entry, section), lang });
+  }
+  for (const section of entries.filter((name) => /^man\w+$/.test(name)))
+    folders.push({ folder: join(root, section), lang: '' });
+  return folders;
+}
+
+/** Every file the index should hold now, with its mtime and size. */
+export async function listCandidates(sources: DocsSources): Promise<Candidate[]> {
+  const candidates: Candidate[] = [];
+  for (const root of sources.manRoots) {
+    for (const { folder, lang } of await manFolders(root, sources.languages)) {
+      for (const name of await list(folder)) {
+        if (!manPageName(name) || NOT_TEXT.test(name)) continue;
+        const path = join(folder, name);
+        const state = await fileState(path);
+        if (state) candidates.push({ path, kind: 'man', lang, title: name, ...state });
+      }
+    }
+  }
+  for (const root of sources.docRoots) {
+    for (const pkg of await list(root)) {
+      for (const name of await list(join(root, pkg))) {
+        const plain = name.replace(/\.gz$/, '');
+        if (!README_OR_NEWS.test(plain) || NOT_TEXT.test(plain)) continue;
+        const path = join(root, pkg, name);
+        const state = await fileState(path);
+        if (state) candidates.push({ path, kind: 'doc', lang: '', title: `${pkg}/${plain}`, ...state });
+      }
+    }
+  }
+  for (const path of sources.nixosOptions) {
+    const state = await fileState(path);
+    if (state) candidates.push({ path, kind: 'nixos', lang: '', title: 'NixOS options', ...state });
+  }
+  // A file and the links to it (gcc.1 → gcc-12.1, alternatives) are one page: the file's own name wins.
+  const seen = new Set<string>();
+  return [
+    ...candidates.filter((candidate) => !candidate.link),
+    ...candidates.filter((candidate) => candidate.link),
+  ].filter((candidate) => !seen.has(candidate.identity) && seen.add(candidate.identity));
+}
+
+/**
+ * What changes when documentation is installed or removed: the folders' mtimes (a file added or removed
+ * changes its folder's) and the package databases'. Cheap to take, so it is taken often.
+ */
+export async function sourcesSignature(sources: DocsSources): Promise<string> {
+  const folders = [...sources.docRoots, ...sources.packageDatabases, ...sources.nixosOptions];
+  for (const root of sources.manRoots) {
+    folders.push(root, ...(await manFolders(root, sources.languages)).map(({ folder }) => folder));
+  }
+  const times = await Promise.all(
+    folders.map(async (folder) => `${folder}:${(await stat(folder).catch(() => null))?.mtimeMs ?? '-'}`),
+  );
+  return times.join('\n');
+}
+
+function read(candidate: Candidate): Promise<IndexedDocument[]> {
+  if (candidate.kind === 'man') return readManPage(candidate.path, candidate.lang);
+  if (candidate.kind === 'nixos') return readNixosOptions(candidate.path);
+  return readTextDocument(candidate.path, candidate.title);
+}
+
+export interface UpdateOptions {
+  onProgress?(progress: IndexProgress): void;
+  /** Awaited between files: yields to the main loop and keeps the work to a share of one core. */
+  pause?(): Promise<void>;
+  /** Asked between files: true stops the update (the service is stopping); what was written stays. */
+  stopped?(): boolean;
+}
+
+/** Reads what is new or changed into `store` and removes what is gone. */
+export async function updateIndex(
+  store: DocsStore,
+  sources: DocsSources,
+  options: UpdateOptions = {},
+): Promise<IndexUpdate> {
+  const candidates = await listCandidates(sources);
+  const known = store.fileStates();
+  const present = new Set(candidates.map((candidate) => candidate.path));
+  const gone = [...known.keys()].filter((path) => !present.has(path));
+  store.transaction(() => gone.forEach((path) => store.removeFile(path)));
+  const due = candidates.filter((candidate) => {
+    const before = known.get(candidate.path);
+    return !before || before.size !== candidate.state.size || before.mtimeMs !== Math.round(candidate.state.mtimeMs);
+  });
+  const result: IndexUpdate = { read: 0, removed: gone.length, failed: 0, unchanged: candidates.length - due.length };
+  let batch: { candidate: Candidate; documents: IndexedDocument[] }[] = [];
+  const write = () => {
+    const written = batch;
+    batch = [];
+    store.transaction(() =>
+      written.forEach(({ candidate, documents }) => store.replaceFile(candidate.path, candidate.state, documents)),
+    );
+  };
+  for (const [index, candidate] of due.entries()) {
+    if (options.stopped?.()) break;
+    let documents: IndexedDocument[] = [];
+    try {
+      documents = await read(candidate);
+      result.read++;
+    } catch {
+      result.failed++;
+    }
+    batch.push({ candidate, documents });
+    if (batch.length >= BATCH_FILES) write();
+    options.onProgress?.({ done: index + 1, total: due.length });
+    await options.pause?.();
+  }
+  write();
+  return result;
+}

@@ -1,0 +1,42 @@
+// The service's documentation index, opened where the state is kept. It is a
+// cache of what is on disk: a state directory that cannot hold it leaves the
+// assistant without it, never the service without a start.
+import type { Logger } from '../logging.js';
+import { DocsIndex } from './docsIndex.js';
+import { DocsStore } from './docsStore.js';
+import { join } from 'node:path';
+import { defaultSources, type DocsSources } from './indexer.js';
+
+/** The sources with every place moved under `root` (a test's stand-in for the machine's `/`). */
+function under(root: string, sources: DocsSources): DocsSources {
+  const move = (paths: string[]) => paths.map((path) => join(root, path));
+  return {
+    ...sources,
+    manRoots: move(sources.manRoots),
+    docRoots: move(sources.docRoots),
+    nixosOptions: move(sources.nixosOptions),
+    packageDatabases: move(sources.packageDatabases),
+  };
+}
+
+export function openDocsIndex(options: {
+  file: string;
+  home: string;
+  log: Logger;
+  /** The test hook STEWARD_TEST_DOCS_ROOT. */
+  root?: string;
+}): DocsIndex | undefined {
+  let store: DocsStore;
+  try {
+    store = DocsStore.open(options.file);
+  } catch (error) {
+    options.log.warning('no documentation index: its file cannot be opened', {
+      file: options.file,
+      reason: (error as Error).message,
+    });
+    return undefined;
+  }
+  if (store.setAside) options.log.warning('the damaged documentation index was set aside', { kept: store.setAside });
+  const sources = defaultSources(options.home);
+  return new DocsIndex({ store, sources: options.root ? under(options.root, sources) : sources, log: options.log });
+}

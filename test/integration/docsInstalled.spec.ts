@@ -1,0 +1,120 @@
+import { execFile } from 'node:child_process';
+import { mkdir, rm, symlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { DocsStore } from '../../service/src/docs/docsStore.js';
+import { updateIndex, type DocsSources } from '../../service/src/docs/indexer.js';
+import { makeTempDir, type TempDir } from '../support/tempDir.js';
+
+const run = promisify(execFile);
+// Installed by test/run.sh: their man pages are the machine's own, in mdoc (OpenSSH), DocBook (APT) and man(7).
+const PACKAGES = ['openssh-client', 'apt', 'man-db'];
+
+/** The man pages and READMEs/NEWS a package installed, as dpkg lists them. */
+async function packageFiles(pkg: string): Promise<string[]> {
+  const { stdout } = await run('dpkg-query', ['-L', pkg]);
+  return stdout
+    .split('\n')
+    .filter(
+      (path) => /^\/usr\/share\/man\/man\d\/[^/]+$/.test(path) || /^\/usr\/share\/doc\/[^/]+\/(README|NEWS)/.test(path),
+    );
+}
+
+/** What `man` itself renders for a page: the words without the layout. */
+async function rendered(page: string): Promise<string> {
+  const { stdout } = await run('man', ['-l', '--nh', '--nj', page], {
+    env: { ...process.env, MANWIDTH: '2000', LANG: 'C.UTF-8', MAN_KEEP_FORMATTING: '' },
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  return words(stdout);
+}
+
+const words = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+// The index of the man pages actually installed here: each package's files stand in a tree of their own (links
+// to the real files), so that removing a package can be done as dpkg does it, by its files going.
+describe('the documentation index of the installed packages', () => {
+  let dir: TempDir;
+  let store: DocsStore;
+  let sources: DocsSources;
+  const owned = new Map<string, string[]>();
+
+  /** What dpkg does when it installs the package: its files appear. */
+  const install = async (pkg: string) => {
+    for (const file of owned.get(pkg) ?? []) {
+      const link = join(dir.path, file);
+      await mkdir(dirname(link), { recursive: true });
+      await symlink(file, link).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EEXIST') throw error;
+      });
+    }
+  };
+
+  beforeAll(async () => {
+    dir = await makeTempDir();
+    for (const pkg of PACKAGES) {
+      owned.set(pkg, await packageFiles(pkg));
+      await install(pkg);
+    }
+    sources = {
+      manRoots: [join(dir.path, 'usr', 'share', 'man')],
+      docRoots: [join(dir.path, 'usr', 'share', 'doc')],
+      nixosOptions: [],
+      languages: [],
+      packageDatabases: [],
+    };
+    store = DocsStore.open(join(dir.path, 'docs.db'));
+    const result = await updateIndex(store, sources);
+    expect(result.failed).toBe(0);
+    expect(result.read)
+      .withContext(`the man pages of ${PACKAGES.join(', ')} (is dpkg set to leave out /usr/share/man?)`)
+      .toBeGreaterThan(20);
+  });
+
+  afterAll(async () => {
+    store.close();
+    await dir.remove();
+  });
+
+  it('finds the page and the entry that answers', () => {
+    const top = (query: string) => store.search(query, 5)[0]?.ref;
+    expect(top('ssh_config agent forwarding')).toBe('ssh_config(5)#ForwardAgent');
+    expect(top('ssh client keepalive interval server alive')).toBe('ssh_config(5)#ServerAliveInterval');
+    expect(top('apt-get install without recommended packages')).toBe('apt-get(8)#--no-install-recommends');
+    expect(top('man MANWIDTH line length')).toBe('man(1)#MANWIDTH');
+    expect(top('ssh_config identity file')).toBe('ssh_config(5)#IdentityFile');
+    const forward = store.read('ssh_config(5)#ForwardAgent');
+    expect(forward?.text).toContain('The argument may be yes, no (the default)');
+  });
+
+  it("reads every entry of OpenSSH's and man's pages as man renders them", async () => {
+    for (const page of ['/usr/share/man/man5/ssh_config.5.gz', '/usr/share/man/man1/man.1.gz']) {
+      const manText = await rendered(page);
+      const title = page.endsWith('ssh_config.5.gz') ? 'ssh_config(5)' : 'man(1)';
+      const entries = store.contents(title).filter((name) => !/^(NAME|SYNOPSIS|DESCRIPTION|part \d+)$/.test(name));
+      expect(entries.length).toBeGreaterThan(30);
+      for (const entry of entries) {
+        const section = store.read(`${title}#${entry}`);
+        // The first words of the entry's text, after its tag.
+        const start = words(section?.text.split('\n').slice(1).join(' ') ?? '').slice(0, 60);
+        expect(manText.includes(start)).withContext(`${title}#${entry}: ${start}`).toBeTrue();
+      }
+    }
+  });
+
+  it("drops a removed package's pages, and keeps the others", async () => {
+    const files = (owned.get('openssh-client') ?? []).map((file) => join(dir.path, file));
+    const indexed = [...store.fileStates().keys()].filter((path) => files.includes(path));
+    expect(indexed.length).toBeGreaterThan(5);
+    for (const file of files) await rm(file, { force: true });
+    const result = await updateIndex(store, sources);
+    expect(result.removed).toBe(indexed.length);
+    expect(store.contents('ssh_config(5)')).toEqual([]);
+    expect(store.search('ssh_config agent forwarding', 5).filter((hit) => hit.title.startsWith('ssh'))).toEqual([]);
+    expect(store.read('apt-get(8)#--no-install-recommends')).not.toBeNull();
+
+    await install('openssh-client');
+    expect((await updateIndex(store, sources)).read).toBe(result.removed);
+    expect(store.read('ssh_config(5)#ForwardAgent')).not.toBeNull();
+  });
+});

@@ -1,0 +1,347 @@
+import { cp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { MessageBus } from '@jellybrick/dbus-next';
+import { liveMachine } from '../../service/src/assistant/live/liveMachine.js';
+import type { Machine } from '../../service/src/assistant/machine.js';
+import type { FindingsStore } from '../../service/src/findings/store.js';
+import type { FixesStore } from '../../service/src/fixes/store.js';
+import { runAssistantTurn } from '../../service/src/assistant/toolLoop.js';
+import { readDocTool, searchDocsTool } from '../../service/src/assistant/tools/docs.js';
+import type { ToolStepEvent } from '../../service/src/assistant/turn.js';
+import { docsCommand, docsStatusLines } from '../../service/src/cli/docs.js';
+import { DocsIndex } from '../../service/src/docs/docsIndex.js';
+import { DocsStore } from '../../service/src/docs/docsStore.js';
+import { updateIndex, userLanguages, type DocsSources } from '../../service/src/docs/indexer.js';
+import { parseManPage } from '../../service/src/docs/manPage.js';
+import { createLogger } from '../../service/src/logging.js';
+import { ScriptedEngine } from '../support/scriptedEngine.js';
+import { makeTempDir, type TempDir } from '../support/tempDir.js';
+
+const FIXTURES = join(process.cwd(), 'test', 'fixtures', 'docs');
+const quiet = createLogger({ level: 'error', journal: false, write: () => undefined });
+
+/** The fixture tree copied where the test may change it, NEWS compressed as packages ship it. */
+async function fixtureTree(dir: TempDir): Promise<DocsSources> {
+  await cp(FIXTURES, dir.path, { recursive: true });
+  const news = join(dir.path, 'doc', 'demo-pkg', 'NEWS');
+  await writeFile(`${news}.gz`, gzipSync(await readFile(news)));
+  await rm(news);
+  return {
+    manRoots: [join(dir.path, 'man')],
+    docRoots: [join(dir.path, 'doc')],
+    nixosOptions: [join(dir.path, 'nixos-options-stand-in.json')],
+    languages: ['de'],
+    packageDatabases: [],
+  };
+}
+
+const page = async (file: string, name: string) => {
+  const parsed = parseManPage(await readFile(join(FIXTURES, 'man', file), 'utf8'), name);
+  if (parsed.kind !== 'page') throw new Error(`${file} is an alias`);
+  return parsed;
+};
+
+describe('a man page read into passages', () => {
+  it('splits man(7) at its sections and tagged paragraphs, with fonts and glyphs read', async () => {
+    const demo = await page('man1/steward-demo.1', 'steward-demo');
+    expect(demo.summary).toBe('steward-demo - show a fixture page for the documentation index');
+    expect(demo.passages.map((passage) => [passage.heading, passage.entry])).toEqual([
+      ['NAME', null],
+      ['SYNOPSIS', null],
+      ['DESCRIPTION', null],
+      ['DESCRIPTION', '-w, --wrap=COLUMNS'],
+      ['DESCRIPTION', '-q, --quiet'],
+      ['ENVIRONMENT', 'STEWARD_DEMO_COLOR'],
+      ['SEE ALSO', null],
+    ]);
+    const quietEntry = demo.passages[4]!.text;
+    expect(quietEntry).toContain('print nothing but errors — not even the “done” line');
+    expect(quietEntry).toContain('nested');
+    expect(demo.passages[1]!.text).toBe('steward-demo [OPTION]... [FILE]...');
+    expect(demo.passages[6]!.text).toBe('cat(1), demo.conf(5)');
+  });
+
+  it('reads mdoc(7): keywords of a tagged list are entries, inline macros become words', async () => {
+    const conf = await page('man5/demo.conf.5', 'demo.conf');
+    expect(conf.summary).toBe('demo.conf — steward-demo configuration file');
+    const entries = conf.passages.map((passage) => passage.entry);
+    expect(entries).toEqual([null, null, 'GreetingStyle', 'MaxGreetings', '/etc/demo.conf']);
+    expect(conf.passages[1]!.text).toContain('steward-demo(1) reads its settings from /etc/demo.conf.');
+    const max = conf.passages[3]!.text;
+    expect(max).toContain('(the default is 3).');
+    expect(max).toContain('Used with -q nothing is printed at all.');
+    expect(max).toContain('• a nested list is part of the entry');
+  });
+
+  it("reads DocBook's one-line paragraphs before an indented body as entries, and its tables' rows", async () => {
+    const daemon = await page('man8/demo-daemon.8', 'demo-daemon');
+    expect(daemon.passages.map((passage) => passage.entry)).toEqual([
+      null,
+      '--listen=ADDRESS',
+      '--idle-exit=SECONDS',
+      null,
+    ]);
+    expect(daemon.passages[0]!.text).toBe("demo-daemon - the fixture's background service");
+    expect(daemon.passages[1]!.text).toBe('--listen=ADDRESS\nListens on ADDRESS instead of 127.0.0.1.');
+    expect(daemon.passages[3]!.text).toContain('SIGHUP  reload');
+  });
+
+  it('reads groff’s accented letters, and takes a .so page for an alias', async () => {
+    const german = await page('de/man1/steward-demo.1', 'steward-demo');
+    expect(german.passages[1]!.text).toContain('bricht Zeilen um, die länger als SPALTEN Zeichen sind');
+    expect(parseManPage('.so man1/steward-demo.1\n', 'demo-alias')).toEqual({
+      kind: 'alias',
+      target: 'man1/steward-demo.1',
+    });
+  });
+});
+
+describe('the documentation index', () => {
+  let dir: TempDir;
+  let store: DocsStore;
+  let sources: DocsSources;
+
+  beforeEach(async () => {
+    dir = await makeTempDir();
+    sources = await fixtureTree(dir);
+    store = DocsStore.open(join(dir.path, 'docs.db'));
+  });
+
+  afterEach(async () => {
+    store.close();
+    await dir.remove();
+  });
+
+  it('indexes man pages, READMEs, NEWS and NixOS options, and finds the section that answers', async () => {
+    const result = await updateIndex(store, sources);
+    // 5 man pages (the alias holds nothing), README.md, NEWS.gz, the options.
+    expect(result).toEqual({ read: 8, removed: 0, failed: 0, unchanged: 0 });
+    const top = (query: string) => store.search(query, 3, ['de', ''])[0]?.ref;
+    expect(top('demo.conf GreetingStyle')).toBe('demo.conf(5)#GreetingStyle');
+    expect(top('maximum greetings per run')).toBe('demo.conf(5)#MaxGreetings');
+    expect(top('demo-daemon idle exit')).toBe('demo-daemon(8)#--idle-exit=SECONDS');
+    expect(top('replaces columns option')).toBe('demo-pkg/NEWS#demo-pkg 1.0');
+    expect(top('services.demo greetingStyle')).toBe('NixOS options#services.demo.greetingStyle');
+    expect(top('STEWARD_DEMO_COLOR')).toBe('steward-demo(1)#STEWARD_DEMO_COLOR');
+    // A question naming a page, its words joined as page names join them, is about that page first.
+    expect(top('demo daemon listen')).toBe('demo-daemon(8)#--listen=ADDRESS');
+    expect(top('demo.conf')).toBe('demo.conf(5)#NAME');
+    const hit = store.search('quiet errors', 1)[0]!;
+    expect(hit).toEqual(
+      jasmine.objectContaining({ title: 'steward-demo(1)', heading: 'DESCRIPTION', entry: '-q, --quiet', kind: 'man' }),
+    );
+    expect(hit.snippet).toContain('print nothing but errors');
+    // Words that read as FTS5 syntax are only words.
+    expect(() => store.search('NEAR("x" OR) * -- " AND', 3)).not.toThrow();
+    expect(store.search('', 3)).toEqual([]);
+  });
+
+  it("gives the user's language first, and reads a section by its ref, loosely or as the page's contents", async () => {
+    await updateIndex(store, sources);
+    const wrap = store.search('steward-demo wrap', 5, ['de', '']).filter((hit) => hit.title === 'steward-demo(1)');
+    expect(wrap[0]?.entry).toBe('-w, --wrap=SPALTEN');
+    expect(new Set(wrap.map((hit) => hit.lang))).toEqual(new Set(['de']));
+    expect(store.search('steward-demo wrap', 5, [''])[0]?.lang).toBe('');
+    const section = store.read('demo.conf(5)#greetingstyle');
+    expect(section?.ref).toBe('demo.conf(5)#GreetingStyle');
+    expect(section?.path).toBe(join(dir.path, 'man', 'man5', 'demo.conf.5'));
+    expect(section?.text).toContain('The default is casual.');
+    expect(store.read('demo-daemon(8)#--listen')?.entry).toBe('--listen=ADDRESS');
+    expect(store.read('demo-daemon(8)#nothing-like-it')).toBeNull();
+    expect(store.read('no-such(1)#NAME')).toBeNull();
+    expect(store.contents('demo-daemon(8)')).toEqual(['NAME', '--listen=ADDRESS', '--idle-exit=SECONDS', 'TABLE']);
+  });
+
+  it('reads again only what changed, and the pages of a removed package leave the index', async () => {
+    await updateIndex(store, sources);
+    const conf = join(dir.path, 'man', 'man5', 'demo.conf.5');
+    await writeFile(conf, (await readFile(conf, 'utf8')).replace('MaxGreetings', 'GreetingLimit'));
+    await utimes(conf, new Date(), new Date(Date.now() + 5000));
+    expect(await updateIndex(store, sources)).toEqual({ read: 1, removed: 0, failed: 0, unchanged: 7 });
+    expect(store.read('demo.conf(5)#GreetingLimit')).not.toBeNull();
+    expect(store.read('demo.conf(5)#MaxGreetings')).toBeNull();
+
+    // What dpkg does when the package goes: its files go.
+    await rm(join(dir.path, 'doc', 'demo-pkg'), { recursive: true });
+    await rm(join(dir.path, 'man', 'man8', 'demo-daemon.8'));
+    expect(await updateIndex(store, sources)).toEqual({ read: 0, removed: 3, failed: 0, unchanged: 5 });
+    expect(store.search('demo-daemon listen', 5).filter((hit) => hit.title === 'demo-daemon(8)')).toEqual([]);
+    expect(store.search('troubleshooting quiet mode', 5).filter((hit) => hit.kind === 'doc')).toEqual([]);
+    expect(store.contents('demo-daemon(8)')).toEqual([]);
+  });
+
+  it('keeps a damaged file as read (with nothing from it) until it changes', async () => {
+    await writeFile(join(dir.path, 'man', 'man1', 'broken.1.gz'), 'not gzip at all');
+    const result = await updateIndex(store, sources);
+    expect(result.failed).toBe(1);
+    expect((await updateIndex(store, sources)).unchanged).toBe(9);
+  });
+
+  it('builds in the background without being asked, reports its progress, and looks again when folders change', async () => {
+    const states: string[] = [];
+    const index = new DocsIndex({
+      store,
+      sources,
+      log: quiet,
+      startDelayMs: 10,
+      checkIntervalMs: 60_000,
+      onStatus: (status) => states.push(status.state),
+    });
+    expect(index.status().state).toBe('waiting');
+    index.start();
+    await waitFor(() => index.status().state === 'ready');
+    expect(states).toEqual(['indexing', 'ready']);
+    expect(index.status()).toEqual(
+      jasmine.objectContaining({ state: 'ready', done: 0, total: 0, files: 8, updatedAt: jasmine.any(Date) }),
+    );
+    expect(index.status().passages).toBeGreaterThan(15);
+    expect(index.search('GreetingStyle', 1)[0]?.ref).toBe('demo.conf(5)#GreetingStyle');
+
+    // Nothing changed: nothing is read.
+    await index.refresh();
+    expect(states.length).toBe(2);
+    await rm(join(dir.path, 'man', 'man8', 'demo-daemon.8'));
+    await index.refresh();
+    expect(states.length).toBe(4);
+    expect(index.read('demo-daemon(8)#--listen')).toBeNull();
+    await index.stop();
+    store = DocsStore.open(join(dir.path, 'docs.db'));
+  });
+
+  it("tells the assistant while the index is being built, and when there is nothing in it, what it can't answer", async () => {
+    const live = (docs?: DocsIndex) =>
+      liveMachine({
+        sessionBus: {} as MessageBus,
+        systemBus: () => null,
+        journal: () => ({ directories: [] }) as never,
+        findings: {} as FindingsStore,
+        fixes: {} as FixesStore,
+        docs,
+      });
+    await expectAsync(live().searchDocs('x', 1)).toBeRejectedWithError(/there is no documentation index/);
+    const index = new DocsIndex({ store, sources, log: quiet });
+    await expectAsync(live(index).searchDocs('x', 1)).toBeRejectedWithError(/still being built/);
+    await index.refresh();
+    expect((await live(index).searchDocs('GreetingStyle', 1))[0]?.ref).toBe('demo.conf(5)#GreetingStyle');
+    expect((await live(index).readDoc('demo.conf(5)#GreetingStyle'))?.entry).toBe('GreetingStyle');
+    const empty = DocsStore.open(join(dir.path, 'empty.db'));
+    const nothing = new DocsIndex({
+      store: empty,
+      sources: { ...sources, manRoots: [], docRoots: [], nixosOptions: [] },
+      log: quiet,
+    });
+    await nothing.refresh();
+    await expectAsync(live(nothing).searchDocs('x', 1)).toBeRejectedWithError(/no documentation is installed/);
+    empty.close();
+  });
+
+  it('names the languages to index from the locale, the originals left to the end', () => {
+    expect(userLanguages({ LANGUAGE: 'pt_BR:en', LANG: 'de_DE.UTF-8' })).toEqual(['pt_BR', 'pt', 'de_DE', 'de']);
+    expect(userLanguages({ LANG: 'C.UTF-8' })).toEqual([]);
+  });
+});
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  for (let tries = 0; !condition(); tries++) {
+    if (tries > 500) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe('the documentation tools', () => {
+  let dir: TempDir;
+  let store: DocsStore;
+  let machine: Machine;
+
+  beforeEach(async () => {
+    dir = await makeTempDir();
+    store = DocsStore.open(join(dir.path, 'docs.db'));
+    await updateIndex(store, await fixtureTree(dir));
+    machine = {
+      searchDocs: async (query: string, limit: number) => store.search(query, limit),
+      readDoc: async (ref: string) => store.read(ref),
+      docContents: async (title: string) => store.contents(title),
+    } as Partial<Machine> as Machine;
+  });
+
+  afterEach(async () => {
+    store.close();
+    await dir.remove();
+  });
+
+  const context = () => ({
+    machine,
+    proposals: { catalog: () => [], propose: () => Promise.reject(new Error('no')) },
+    signal: new AbortController().signal,
+    readableRoots: [],
+  });
+
+  it('lets a scripted model check an option and answer citing the page and section it read', async () => {
+    const engine = new ScriptedEngine([
+      { calls: [{ name: 'search_docs', arguments: { query: 'demo.conf greeting style' } }] },
+      { calls: [{ name: 'read_doc', arguments: { ref: 'demo.conf(5)#GreetingStyle' } }] },
+      { text: 'Set GreetingStyle formal in /etc/demo.conf (demo.conf(5), section GreetingStyle).' },
+    ]);
+    const steps: ToolStepEvent[] = [];
+    const outcome = await runAssistantTurn({
+      engine,
+      tools: [searchDocsTool, readDocTool],
+      context: context(),
+      history: [],
+      prompt: 'How do I make the demo greet formally?',
+      maxTokens: 200,
+      maxToolCalls: 4,
+      callbacks: { onToolStep: (step) => steps.push(step) },
+    }).result;
+    const [search, read] = outcome.toolCalls;
+    expect(search?.result).toMatch(/^<<<DATA from search_docs\nSource: demo\.conf\(5\), section GreetingStyle/);
+    expect(search?.result).toContain('(ref "demo.conf(5)#GreetingStyle")');
+    expect(read?.result).toContain('The default is casual.');
+    expect(outcome.text).toContain('(demo.conf(5), section GreetingStyle)');
+    // The model was given the passage it cites.
+    const lastRequest = engine.requests.at(-1)!;
+    expect(JSON.stringify(lastRequest.turnToolCalls)).toContain('The argument must be formal, casual or none.');
+    // What the user sees: the sources the answer rests on.
+    const finished = steps.filter((step) => step.status === 'done').map((step) => step.description);
+    expect(finished[0]).toMatch(/^read demo\.conf\(5\), section GreetingStyle; /);
+    expect(finished[1]).toBe('read demo.conf(5), section GreetingStyle');
+  });
+
+  it('answers a page alone with its contents, and says when nothing matches', async () => {
+    const run = (tool: typeof searchDocsTool, params: unknown) => tool.run(tool.params.parse(params), context());
+    expect(await run(readDocTool, { ref: 'demo-daemon(8)' })).toBe(
+      'The sections and entries of demo-daemon(8):\ndemo-daemon(8)#NAME\ndemo-daemon(8)#--listen=ADDRESS\ndemo-daemon(8)#--idle-exit=SECONDS\ndemo-daemon(8)#TABLE',
+    );
+    expect(await run(readDocTool, { ref: 'demo-daemon(8)#--port' })).toMatch(
+      /^There is no section "--port" in demo-daemon\(8\)\. /,
+    );
+    expect(await run(readDocTool, { ref: 'nope(1)#NAME' })).toMatch(/^No page "nope\(1\)" is installed/);
+    expect(await run(searchDocsTool, { query: 'xylophone zeppelin' })).toMatch(/^No installed documentation mentions/);
+  });
+
+  it('answer `steward docs search` and `read` from the index file, and the status line', async () => {
+    let stdout = '';
+    const output = { stdout: (text: string) => (stdout += text), stderr: () => undefined };
+    const file = join(dir.path, 'docs.db');
+    expect(await docsCommand(['search', 'greeting', 'style'], { json: false, limit: 1, file }, output)).toBe(0);
+    expect(stdout).toMatch(
+      /^demo\.conf\(5\), section GreetingStyle\n {2}.*casual.*\n {2}ref: demo\.conf\(5\)#GreetingStyle\n/,
+    );
+    stdout = '';
+    expect(
+      await docsCommand(['read', 'demo.conf(5)#MaxGreetings'], { json: false, limit: undefined, file }, output),
+    ).toBe(0);
+    expect(stdout).toContain('demo.conf(5), section MaxGreetings (');
+    expect(await docsCommand(['search'], { json: false, limit: undefined, file }, output)).toBe(2);
+    const missing = join(dir.path, 'none.db');
+    expect(await docsCommand(['search', 'x'], { json: false, limit: undefined, file: missing }, output)).toBe(1);
+    expect(docsStatusLines({ 'docs-state': 'indexing', 'docs-done': 50, 'docs-total': 200 })).toEqual([
+      'Documentation: indexing, 50 of 200 files read (25%)',
+    ]);
+    expect(docsStatusLines({ 'docs-state': 'ready', 'docs-passages': 1200, 'docs-bytes': 3 * 2 ** 20 })).toEqual([
+      'Documentation: ready, 1200 passages, 3 MiB',
+    ]);
+    expect(docsStatusLines({})).toEqual([]);
+  });
+});
