@@ -20,6 +20,7 @@ import { EngineProvider } from './engine/engineProvider.js';
 import { createDetectors, diskThresholds } from './findings/detectors/index.js';
 import { FindingsInterface } from './findings/findingsInterface.js';
 import { FindingsPipeline } from './findings/pipeline.js';
+import { FindingsRetention } from './findings/retention.js';
 import { FindingExplainer } from './findings/explainer.js';
 import { FindingsStore } from './findings/store.js';
 import { modelRedactor, settingsRedactor } from './engine/redact.js';
@@ -64,7 +65,7 @@ const INSPECTOR_SCRIPT = fileURLToPath(new URL('./steward-model-inspector.js', i
 const EXPLANATION_TIMEOUT_MS = 120_000;
 
 function attentionReason(store: FindingsStore, config: Config): string | null {
-  const count = store.list({ minSeverity: config.findings.attentionSeverity }).length;
+  const count = store.activeCount(config.findings.attentionSeverity);
   if (count === 0) return null;
   return format(ngettext('A problem needs attention.', '{count} problems need attention.', count), { count });
 }
@@ -393,6 +394,12 @@ async function main(): Promise<void> {
     return started;
   };
   watchers = startWatchers();
+  const retention = new FindingsRetention({
+    store: findingsStore,
+    retentionDays: () => config.config.findings.retentionDays,
+    log,
+  });
+  retention.start();
 
   process.on('SIGHUP', () => void reloadConfig());
 
@@ -403,6 +410,7 @@ async function main(): Promise<void> {
     models.cancelAll();
     await watchers?.stop();
     findings.stop();
+    retention.stop();
     await explainer.stop();
     await fixes.stop();
     storage.stop();

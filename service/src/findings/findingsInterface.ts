@@ -72,7 +72,7 @@ export class FindingsInterface {
     private readonly signals: FindingsSignals,
     private readonly updateIntervalMs = 1000,
   ) {
-    this.activeCount = store.list().length;
+    this.activeCount = store.activeCount();
   }
 
   get active(): number {
@@ -178,7 +178,7 @@ export class FindingsInterface {
   }
 
   private refreshActiveCount(): void {
-    const count = this.store.list().length;
+    const count = this.store.activeCount();
     if (count === this.activeCount) return;
     this.activeCount = count;
     this.signals.activeCountChanged();

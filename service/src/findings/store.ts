@@ -121,6 +121,7 @@ CREATE TABLE IF NOT EXISTS evidence (
   line INTEGER
 );
 CREATE INDEX IF NOT EXISTS evidence_by_finding ON evidence (finding_id, seq);
+CREATE INDEX IF NOT EXISTS findings_by_state ON findings (state, resolved_at);
 CREATE TABLE IF NOT EXISTS ignore_rules (
   kind TEXT NOT NULL,
   subject TEXT NOT NULL,
@@ -299,6 +300,35 @@ export class FindingsStore {
       ),
     );
     return changes === 0 ? null : this.finding(id);
+  }
+
+  /**
+   * How many active findings at least as severe as `minSeverity` no rule hides: what List would count,
+   * counted by SQLite, as a flood of distinct findings recounts it after every batch.
+   */
+  activeCount(minSeverity: Severity = 'info'): number {
+    const severities = SEVERITIES.slice(severityRank(minSeverity));
+    const row = this.sql(
+      `SELECT COUNT(*) AS count FROM findings f
+         WHERE f.state = 'active' AND f.severity IN (SELECT value FROM json_each(?))
+           AND COALESCE((SELECT r.mode = 'always' OR (r.mode = 'after-first' AND f.count > 1) FROM ignore_rules r
+                           WHERE r.kind = f.kind AND r.subject IN (f.subject, '') ORDER BY r.subject DESC LIMIT 1), 0) = 0`,
+    ).get(JSON.stringify(severities)) as { count: number };
+    return row.count;
+  }
+
+  /**
+   * Deletes up to `limit` findings resolved before `before`, with their evidence; returns how many went.
+   * Bounded, so a large backlog is pruned in steps that leave the main loop free in between.
+   */
+  pruneResolved(before: Date, limit: number): number {
+    return this.database.write(
+      () =>
+        this.sql(
+          `DELETE FROM findings WHERE id IN
+             (SELECT id FROM findings WHERE state = 'resolved' AND resolved_at < ? ORDER BY resolved_at LIMIT ?)`,
+        ).run(before.getTime(), limit).changes,
+    );
   }
 
   list(filter: ListFilter = {}): Finding[] {
