@@ -13,6 +13,8 @@ import type { Detector, DetectorOutput, FindingReport } from './types.js';
 
 /** Detector outputs kept while the disk cannot take them: a flood while it is full must not fill memory too. */
 const MAX_UNWRITTEN = 10_000;
+/** Events per batch: a batch holds the main loop, so D-Bus calls wait at most one batch under a flood. */
+const MAX_BATCH = 200;
 /** Full batches that may wait for their turn; a source faster than that waits for the detectors instead. */
 const MAX_BACKLOG_BATCHES = 20;
 
@@ -58,7 +60,7 @@ export class FindingsPipeline {
 
   accept(source: string, event: WatchEvent, position?: string): void {
     this.pending.push({ source, event, position });
-    const maxBatch = this.options.maxBatch ?? 500;
+    const maxBatch = this.options.maxBatch ?? MAX_BATCH;
     // A source that outruns the detectors is held to them: past a bounded backlog a batch runs at once.
     if (this.pending.length >= maxBatch * MAX_BACKLOG_BATCHES) this.runBatch();
     else if (this.pending.length >= maxBatch) this.batchSoon();
@@ -82,7 +84,7 @@ export class FindingsPipeline {
   private runBatch(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    const batch = this.pending.splice(0, this.options.maxBatch ?? 500);
+    const batch = this.pending.splice(0, this.options.maxBatch ?? MAX_BATCH);
     if (this.pending.length > 0) this.batchSoon();
     if (batch.length === 0) return;
     for (const { source, event, position } of batch) {

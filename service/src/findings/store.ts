@@ -121,7 +121,7 @@ CREATE TABLE IF NOT EXISTS evidence (
   line INTEGER
 );
 CREATE INDEX IF NOT EXISTS evidence_by_finding ON evidence (finding_id, seq);
-CREATE INDEX IF NOT EXISTS findings_by_state ON findings (state, resolved_at);
+CREATE INDEX IF NOT EXISTS findings_by_state ON findings (state, severity);
 CREATE TABLE IF NOT EXISTS ignore_rules (
   kind TEXT NOT NULL,
   subject TEXT NOT NULL,
@@ -308,13 +308,20 @@ export class FindingsStore {
    */
   activeCount(minSeverity: Severity = 'info'): number {
     const severities = SEVERITIES.slice(severityRank(minSeverity));
-    const row = this.sql(
+    const among = `f.state = 'active' AND f.severity IN (${severities.map(() => '?').join(', ')})`;
+    // Counted off the index; only the findings of kinds a rule names are checked one by one.
+    const all = this.sql(`SELECT COUNT(*) AS count FROM findings f WHERE ${among}`).get(...severities) as {
+      count: number;
+    };
+    const kinds = (this.sql('SELECT DISTINCT kind FROM ignore_rules').all() as { kind: string }[]).map((r) => r.kind);
+    if (kinds.length === 0) return all.count;
+    const hidden = this.sql(
       `SELECT COUNT(*) AS count FROM findings f
-         WHERE f.state = 'active' AND f.severity IN (SELECT value FROM json_each(?))
-           AND COALESCE((SELECT r.mode = 'always' OR (r.mode = 'after-first' AND f.count > 1) FROM ignore_rules r
-                           WHERE r.kind = f.kind AND r.subject IN (f.subject, '') ORDER BY r.subject DESC LIMIT 1), 0) = 0`,
-    ).get(JSON.stringify(severities)) as { count: number };
-    return row.count;
+         WHERE ${among} AND f.kind IN (${kinds.map(() => '?').join(', ')})
+           AND (SELECT r.mode = 'always' OR (r.mode = 'after-first' AND f.count > 1) FROM ignore_rules r
+                  WHERE r.kind = f.kind AND r.subject IN (f.subject, '') ORDER BY r.subject DESC LIMIT 1)`,
+    ).get(...severities, ...kinds) as { count: number };
+    return all.count - hidden.count;
   }
 
   /**
