@@ -12,7 +12,7 @@ import { appendToJournal, unitFailure } from '../support/journal.js';
 import { startPrivateBus } from '../support/privateBus.js';
 import { BUS_NAME, homeEnv, OBJECT_PATH, spawnService, waitFor, waitUntilReady } from '../support/service.js';
 import { makeTempDir } from '../support/tempDir.js';
-import { mb, median, settledRss } from './stats.js';
+import { mb, settledRss } from './stats.js';
 
 const CORE = 'io.github.steward.Steward1';
 const FINDINGS = 'io.github.steward.Steward1.Findings';
