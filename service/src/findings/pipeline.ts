@@ -14,7 +14,7 @@ import type { Detector, DetectorOutput, FindingReport } from './types.js';
 /** Detector outputs kept while the disk cannot take them: a flood while it is full must not fill memory too. */
 const MAX_UNWRITTEN = 10_000;
 /** Events per batch: a batch holds the main loop, so D-Bus calls wait at most one batch under a flood. */
-const MAX_BATCH = 200;
+const MAX_BATCH = 500;
 /** Full batches that may wait for their turn; a source faster than that waits for the detectors instead. */
 const MAX_BACKLOG_BATCHES = 20;
 
