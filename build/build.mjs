@@ -240,6 +240,7 @@ async function buildBench() {
     entryPoints: [
       'test/bench/run.ts',
       'test/bench/findings.ts',
+      'test/bench/flood.ts',
       'test/bench/assistant.ts',
       'test/bench/extension.ts',
       'test/bench/docs.ts',

@@ -40,6 +40,8 @@ const findingsSchema = z
   .object({
     /** The least severe finding that puts the service in the "attention" state (and later, notifies). */
     attentionSeverity: z.enum(SEVERITIES).default('warning'),
+    /** Resolved findings older than this many days are deleted with their evidence, so findings.db levels off. */
+    retentionDays: z.number().int().min(1).max(3650).default(30),
   })
   .strict();
 

@@ -24,6 +24,7 @@ import { watchConfigFile } from './settings/configWatcher.js';
 import { createDetectors, detectorKinds, diskThresholds } from './findings/detectors/index.js';
 import { FindingsInterface } from './findings/findingsInterface.js';
 import { FindingsPipeline } from './findings/pipeline.js';
+import { FindingsRetention } from './findings/retention.js';
 import { FindingExplainer } from './findings/explainer.js';
 import { FindingsStore } from './findings/store.js';
 import { modelRedactor, settingsRedactor } from './engine/redact.js';
@@ -438,6 +439,12 @@ async function main(): Promise<void> {
     return started;
   };
   watchers = startWatchers();
+  const retention = new FindingsRetention({
+    store: findingsStore,
+    retentionDays: () => config.config.findings.retentionDays,
+    log,
+  });
+  retention.start();
 
   process.on('SIGHUP', () => void reloadConfig());
   // A hand edit applies by itself; a change that leaves the configuration as it is (our own
@@ -459,6 +466,7 @@ async function main(): Promise<void> {
     models.cancelAll();
     await watchers?.stop();
     findings.stop();
+    retention.stop();
     await explainer.stop();
     await fixes.stop();
     await docs?.stop();

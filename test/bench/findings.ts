@@ -176,13 +176,15 @@ async function timeSteward(dir: string, cursor: string, expected: number) {
 }
 
 async function throughput() {
-  const dir = (await makeTempDir('steward-bench-journal-')).path;
+  const journal = await makeTempDir('steward-bench-journal-');
+  const dir = journal.path;
   await appendToJournal(dir, [unitFailure('start.service')]);
   const cursor = await firstCursor(dir);
   const entries = mixedEntries(THROUGHPUT_ENTRIES);
   for (let i = 0; i < entries.length; i += 10_000) await appendToJournal(dir, entries.slice(i, i + 10_000));
   const baseline = await timeJournalctl(dir);
   const steward = await timeSteward(dir, cursor, THROUGHPUT_ENTRIES);
+  await journal.remove();
   const baselineRate = baseline.entries / baseline.seconds;
   const stewardRate = steward.entries / steward.seconds;
   return {

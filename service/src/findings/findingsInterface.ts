@@ -67,7 +67,7 @@ export interface FindingsSignals {
 /** io.github.steward.Steward1.Findings: what the watchers noticed, and what to keep quiet about. */
 export class FindingsInterface {
   /** When each finding last had an update signal, and the update held back since. */
-  private readonly updates = new Map<number, { sentAt: number; held: Finding | null; timer: NodeJS.Timeout | null }>();
+  private readonly updates = new Map<number, { held: Finding | null; timer: NodeJS.Timeout }>();
   private activeCount: number;
 
   constructor(
@@ -162,30 +162,31 @@ export class FindingsInterface {
   }
 
   private update(finding: Finding): void {
-    const now = Date.now();
-    const entry = this.updates.get(finding.id) ?? { sentAt: -Infinity, held: null, timer: null };
-    this.updates.set(finding.id, entry);
-    if (now - entry.sentAt >= this.updateIntervalMs) {
-      entry.sentAt = now;
-      this.signals.updated(String(finding.id), findingDict(finding));
+    const entry = this.updates.get(finding.id);
+    if (entry) {
+      entry.held = finding;
       return;
     }
-    entry.held = finding;
-    entry.timer ??= setTimeout(
-      () => {
-        entry.timer = null;
-        if (!entry.held) return;
-        entry.sentAt = Date.now();
-        this.signals.updated(String(entry.held.id), findingDict(entry.held));
-        entry.held = null;
-      },
-      entry.sentAt + this.updateIntervalMs - now,
-    );
+    this.signals.updated(String(finding.id), findingDict(finding));
+    this.holdUpdates(finding.id);
+  }
+
+  /**
+   * Holds back the finding's updates for an interval, then sends the latest held one if any. The entry goes
+   * when an interval passes without one: a flood of distinct findings must not leave one behind for each.
+   */
+  private holdUpdates(id: number): void {
+    const timer = setTimeout(() => {
+      const held = this.updates.get(id)?.held;
+      this.updates.delete(id);
+      if (held) this.update(held);
+    }, this.updateIntervalMs);
+    this.updates.set(id, { held: null, timer });
   }
 
   private forgetUpdates(id: number): void {
     const entry = this.updates.get(id);
-    if (entry?.timer) clearTimeout(entry.timer);
+    if (entry) clearTimeout(entry.timer);
     this.updates.delete(id);
   }
 

@@ -13,6 +13,10 @@ import type { Detector, DetectorOutput, FindingReport } from './types.js';
 
 /** Detector outputs kept while the disk cannot take them: a flood while it is full must not fill memory too. */
 const MAX_UNWRITTEN = 10_000;
+/** Events per batch: a batch holds the main loop, so D-Bus calls wait at most one batch under a flood. */
+const MAX_BATCH = 500;
+/** Full batches that may wait for their turn; a source faster than that waits for the detectors instead. */
+const MAX_BACKLOG_BATCHES = 20;
 
 export interface FindingsPipelineOptions {
   store: FindingsStore;
@@ -35,6 +39,7 @@ interface PendingEvent {
 export class FindingsPipeline {
   private pending: PendingEvent[] = [];
   private timer: NodeJS.Timeout | null = null;
+  private immediate: NodeJS.Immediate | null = null;
   /** Detected but not stored yet, oldest first. */
   private unwritten: DetectorOutput[] = [];
   /** Where each source resumes once `unwritten` is stored. */
@@ -55,15 +60,32 @@ export class FindingsPipeline {
 
   accept(source: string, event: WatchEvent, position?: string): void {
     this.pending.push({ source, event, position });
-    if (this.pending.length >= (this.options.maxBatch ?? 500)) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), this.options.batchMs ?? 50);
+    const maxBatch = this.options.maxBatch ?? MAX_BATCH;
+    // A source that outruns the detectors is held to them: past a bounded backlog a batch runs at once.
+    if (this.pending.length >= maxBatch * MAX_BACKLOG_BATCHES) this.runBatch();
+    else if (this.pending.length >= maxBatch) this.batchSoon();
+    else this.timer ??= setTimeout(() => this.runBatch(), this.options.batchMs ?? 50);
   }
 
+  /** Runs everything pending now (shutdown, tests). */
   flush(): void {
+    while (this.pending.length > 0) this.runBatch();
+  }
+
+  /** A full batch runs on the next turn of the event loop, so D-Bus calls and timers are served between batches. */
+  private batchSoon(): void {
+    this.immediate ??= setImmediate(() => {
+      this.immediate = null;
+      this.runBatch();
+    });
+  }
+
+  /** Detects and stores one batch; what is left waits for the next turn. */
+  private runBatch(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    const batch = this.pending;
-    this.pending = [];
+    const batch = this.pending.splice(0, this.options.maxBatch ?? MAX_BATCH);
+    if (this.pending.length > 0) this.batchSoon();
     if (batch.length === 0) return;
     for (const { source, event, position } of batch) {
       for (const output of this.detect(event)) {

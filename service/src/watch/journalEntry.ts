@@ -1,10 +1,11 @@
 // One line of `journalctl --output=json` → a JournalEntry.
 import type { JournalEntry, JournalFields } from './events.js';
+import { scanJournalLine } from './journalLine.js';
 
 /**
- * The fields Steward reads. journalctl prints only these (--output-fields), and
- * the parser keeps only these: a real entry carries twenty-odd more (_CMDLINE,
- * _EXE, CODE_FILE…) that would be decoded for nothing. A detector that needs
+ * The fields Steward reads. The parser decodes only these: a real entry carries
+ * twenty-odd more (_CMDLINE, CODE_FILE…) that the line scanner skips (the live
+ * assistant's journal tool has journalctl print only these). A detector that needs
  * another field adds it here; the JournalField type makes it a compile error
  * to read one that is not.
  */
@@ -43,6 +44,7 @@ export const JOURNAL_FIELDS = [
 export type JournalField = (typeof JOURNAL_FIELDS)[number];
 
 const KEPT = new Set<string>(JOURNAL_FIELDS);
+const READ = new Set<string>([...JOURNAL_FIELDS, '__CURSOR', '__REALTIME_TIMESTAMP']);
 
 /** Longest field text kept (in UTF-16 code units); longer values are cut and marked. */
 export const FIELD_CAP = 16 * 1024;
@@ -72,16 +74,21 @@ function integer(text: string | undefined): number | undefined {
   return text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined;
 }
 
+/** The whole line as an object: what the scanner leaves to JSON.parse (binary and repeated fields). */
+function parseObject(line: string): Record<string, JsonValue> {
+  const parsed = JSON.parse(line) as unknown;
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not a JSON object');
+  return parsed as Record<string, JsonValue>;
+}
+
 /** The entry on `line`, or an error saying why it is not one. */
 export function parseJournalLine(line: string, system: boolean): JournalEntry | Error {
-  let parsed: unknown;
+  let raw: Record<string, JsonValue>;
   try {
-    parsed = JSON.parse(line);
+    raw = scanJournalLine(line, READ) ?? parseObject(line);
   } catch (error) {
     return error as Error;
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return new Error('not a JSON object');
-  const raw = parsed as Record<string, JsonValue>;
   const fields: JournalFields = {};
   for (const key in raw) if (KEPT.has(key)) fields[key as JournalField] = cap(decodeValue(raw[key] as JsonValue));
   const cursor = raw.__CURSOR;
