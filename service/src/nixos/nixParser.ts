@@ -21,7 +21,7 @@ export type NixNode = Span &
     | { type: 'attrs'; rec: boolean; bindings: Binding[] }
     | { type: 'let'; bindings: Binding[]; body: NixNode }
     | { type: 'with'; scope: NixNode; body: NixNode }
-    | { type: 'lambda'; body: NixNode }
+    | { type: 'lambda'; formals: string[] | null; body: NixNode }
     | { type: 'list'; items: NixNode[] }
     | { type: 'ident'; name: string }
     | { type: 'select'; target: NixNode; path: AttrName[] }
@@ -191,20 +191,20 @@ class Parser {
       const uri = this.match(URI);
       if (uri !== null && uri.length > word.length + 1) return null;
       this.pos = after;
-      if (this.eat(':')) return this.lambdaBody(start);
+      if (this.eat(':')) return this.lambdaBody(start, null);
       if (this.eat('@')) {
-        this.formals();
+        const formals = this.formals();
         this.expect(':');
-        return this.lambdaBody(start);
+        return this.lambdaBody(start, formals);
       }
       this.pos = start;
       return null;
     }
     if (!this.peek('{')) return null;
     try {
-      this.formals();
+      const formals = this.formals();
       if (this.eat('@')) this.identifier();
-      if (this.eat(':')) return this.lambdaBody(start);
+      if (this.eat(':')) return this.lambdaBody(start, formals);
     } catch (error) {
       if (!(error instanceof NixParseError)) throw error;
     }
@@ -212,22 +212,26 @@ class Parser {
     return null;
   }
 
-  private lambdaBody(start: number): NixNode {
+  private lambdaBody(start: number, formals: string[] | null): NixNode {
     const body = this.expr();
-    return { type: 'lambda', body, start, end: body.end };
+    return { type: 'lambda', formals, body, start, end: body.end };
   }
 
-  private formals(): void {
+  /** The names a `{ a, b ? d, ... }` header binds. */
+  private formals(): string[] {
+    const names: string[] = [];
     this.expect('{');
     while (!this.eat('}')) {
       if (this.eat('...')) continue;
-      this.identifier();
+      const { name } = this.identifier();
+      if (name !== null) names.push(name);
       if (this.eat('?')) this.expr();
       if (!this.eat(',')) {
         this.expect('}');
-        return;
+        break;
       }
     }
+    return names;
   }
 
   private binary(level: number): NixNode {

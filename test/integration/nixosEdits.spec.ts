@@ -1,0 +1,123 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { editNixModule, type NixEdit } from '../../service/src/nixos/nixEdits.js';
+import { nixParseProblem, proposeNixEdit } from '../../service/src/nixos/nixProposal.js';
+
+// Real configuration files (test/fixtures/nixos/README.md says where each comes from); every result is
+// checked by Debian's nix-instantiate --parse.
+const FIXTURES = join(process.cwd(), 'test', 'fixtures', 'nixos');
+
+interface Case {
+  edit: NixEdit;
+  /** The diff's changed lines, '+'/'-' and the text. */
+  changes: string[];
+}
+
+const FILES: { file: string; path: string; cases: Case[] }[] = [
+  {
+    file: 'chaosdorf-laptops-configuration.nix',
+    path: '/etc/nixos/configuration.nix',
+    cases: [
+      { edit: { kind: 'add-package', list: 'environment.systemPackages', name: 'blender' }, changes: ['+    blender'] },
+      { edit: { kind: 'remove-package', list: 'environment.systemPackages', name: 'vlc' }, changes: ['-    vlc'] },
+      {
+        edit: { kind: 'set-service', service: 'openssh', enable: true },
+        changes: ['+  services.openssh.enable = true;'],
+      },
+      {
+        edit: { kind: 'set-service', service: 'printing', enable: false },
+        changes: ['-  services.printing.enable = true;', '+  services.printing.enable = false;'],
+      },
+    ],
+  },
+];
+
+const changedLines = (diff: string[]) =>
+  diff.slice(2).filter((line) => (line.startsWith('+') || line.startsWith('-')) && !line.startsWith('\\'));
+
+describe('structural edits of real NixOS and Home Manager files', () => {
+  for (const { file, path, cases } of FILES) {
+    describe(file, () => {
+      let before = '';
+      beforeAll(async () => {
+        before = await readFile(join(FIXTURES, file), 'utf8');
+      });
+
+      it('is valid Nix as committed', async () => {
+        expect(await nixParseProblem(before)).toBeNull();
+      });
+
+      for (const { edit, changes } of cases) {
+        it(`${JSON.stringify(edit)}: parses, changes only the expected lines, and is idempotent`, async () => {
+          const proposal = await proposeNixEdit(path, before, edit);
+          if (proposal.status !== 'changed') throw new Error(`${proposal.status}: ${proposal.why}`);
+          expect(await nixParseProblem(proposal.after)).toBeNull();
+          expect(changedLines(proposal.diff)).toEqual(changes);
+          expect(editNixModule(proposal.after, edit).status).toBe('unchanged');
+        });
+      }
+    });
+  }
+});
+
+describe('structural edits of module shapes', () => {
+  const apply = (text: string, edit: NixEdit) => {
+    const result = editNixModule(text, edit);
+    return result.status === 'changed' ? result.text : result.status;
+  };
+  const ssh = (enable: boolean): NixEdit => ({ kind: 'set-service', service: 'openssh', enable });
+  const add = (name: string): NixEdit => ({ kind: 'add-package', list: 'environment.systemPackages', name });
+
+  it('sets enable inside a nested services set, keeping its layout', () => {
+    const text =
+      '{ pkgs, ... }:\n{\n  services = {\n    openssh.enable = false;\n    printing.enable = true;\n  };\n}\n';
+    expect(apply(text, ssh(true))).toBe(text.replace('openssh.enable = false', 'openssh.enable = true'));
+  });
+
+  it('adds enable to an existing services.X set rather than beside it', () => {
+    const text = '{ ... }:\n{\n  services.openssh = {\n    ports = [ 22 ];\n  };\n}\n';
+    expect(apply(text, ssh(true))).toBe(
+      '{ ... }:\n{\n  services.openssh = {\n    ports = [ 22 ];\n    enable = true;\n  };\n}\n',
+    );
+  });
+
+  it('creates the attribute in an empty module', () => {
+    expect(apply('{ ... }: { }\n', ssh(true))).toBe('{ ... }: { services.openssh.enable = true; }\n');
+  });
+
+  it('refuses to rewrite an enable set by an expression', () => {
+    const result = editNixModule('{ lib, ... }: { services.openssh.enable = lib.mkDefault true; }', ssh(false));
+    expect(result.status).toBe('refused');
+  });
+
+  it('spells a package as the list does: pkgs.x in a list without with', () => {
+    const text = '{ pkgs, ... }: {\n  environment.systemPackages = [ pkgs.git pkgs.htop ];\n}\n';
+    expect(apply(text, add('blender'))).toBe(text.replace('pkgs.htop', 'pkgs.htop pkgs.blender'));
+  });
+
+  it('creates the list where the module has none, only when pkgs is bound', () => {
+    expect(apply('{ pkgs, ... }: {\n  networking.hostName = "x";\n}\n', add('vim'))).toBe(
+      '{ pkgs, ... }: {\n  networking.hostName = "x";\n  environment.systemPackages = [ pkgs.vim ];\n}\n',
+    );
+    expect(editNixModule('{ config, ... }: { }', add('vim')).status).toBe('refused');
+  });
+
+  it('removes a package with its trailing comment, and one from a one-line list', () => {
+    const text = '{ pkgs, ... }: {\n  home.packages = with pkgs; [\n    ripgrep # search\n    fd\n  ];\n}\n';
+    const edit: NixEdit = { kind: 'remove-package', list: 'home.packages', name: 'ripgrep' };
+    expect(apply(text, edit)).toBe('{ pkgs, ... }: {\n  home.packages = with pkgs; [\n    fd\n  ];\n}\n');
+    expect(apply('{ pkgs, ... }: { home.packages = [ pkgs.fd pkgs.ripgrep ]; }', edit)).toBe(
+      '{ pkgs, ... }: { home.packages = [ pkgs.fd ]; }',
+    );
+  });
+
+  it('refuses names that are not plain attribute paths', () => {
+    expect(editNixModule('{ pkgs, ... }: { }', add('vim ]; x = [')).status).toBe('refused');
+    expect(editNixModule('{ ... }: { }', { kind: 'set-service', service: 'a"b', enable: true }).status).toBe('refused');
+  });
+
+  it('refuses a list built by an expression rather than guessing where to add', () => {
+    const text = '{ pkgs, lib, ... }: { environment.systemPackages = lib.optionals true [ pkgs.vim ]; }';
+    expect(editNixModule(text, add('git')).status).toBe('refused');
+  });
+});
