@@ -9,9 +9,11 @@ const FIXTURES = join(process.cwd(), 'test', 'fixtures', 'nixos');
 
 interface Case {
   edit: NixEdit;
-  /** The diff's changed lines, '+'/'-' and the text. */
+  /** The diff's changed lines, '+'/'-' and the text; [] where the file needs no change. */
   changes: string[];
 }
+
+const SYSTEM = 'environment.systemPackages' as const;
 
 const FILES: { file: string; path: string; cases: Case[] }[] = [
   {
@@ -27,6 +29,58 @@ const FILES: { file: string; path: string; cases: Case[] }[] = [
       {
         edit: { kind: 'set-service', service: 'printing', enable: false },
         changes: ['-  services.printing.enable = true;', '+  services.printing.enable = false;'],
+      },
+    ],
+  },
+  {
+    // `[ pkgs.x # comment ]` style, no `with`.
+    file: 'nixpkgs-profiles-base.nix',
+    path: '/etc/nixos/base.nix',
+    cases: [
+      { edit: { kind: 'add-package', list: SYSTEM, name: 'blender' }, changes: ['+    pkgs.blender'] },
+      {
+        edit: { kind: 'remove-package', list: SYSTEM, name: 'mssys' },
+        changes: ['-    pkgs.mssys # for writing Microsoft boot sectors / MBRs'],
+      },
+      {
+        edit: { kind: 'set-service', service: 'openssh', enable: true },
+        changes: ['+  services.openssh.enable = true;'],
+      },
+    ],
+  },
+  {
+    // A flake's NixOS module: multi-line function header, nested `services.openssh = { enable = …; }`, no package list.
+    file: 'starter-standard-configuration.nix',
+    path: '/etc/nixos/nixos/configuration.nix',
+    cases: [
+      {
+        edit: { kind: 'add-package', list: SYSTEM, name: 'blender' },
+        changes: ['+  environment.systemPackages = [ pkgs.blender ];'],
+      },
+      { edit: { kind: 'remove-package', list: SYSTEM, name: 'vim' }, changes: [] },
+      {
+        edit: { kind: 'set-service', service: 'openssh', enable: false },
+        changes: ['-    enable = true;', '+    enable = false;'],
+      },
+      {
+        edit: { kind: 'set-service', service: 'printing', enable: true },
+        changes: ['+  services.printing.enable = true;'],
+      },
+    ],
+  },
+  {
+    // Home Manager, with `home = { … };` nested: the package list goes inside it.
+    file: 'starter-standard-home.nix',
+    path: '/home/you/.config/home-manager/home.nix',
+    cases: [
+      {
+        edit: { kind: 'add-package', list: 'home.packages', name: 'ripgrep' },
+        changes: ['+    packages = [ pkgs.ripgrep ];'],
+      },
+      { edit: { kind: 'remove-package', list: 'home.packages', name: 'ripgrep' }, changes: [] },
+      {
+        edit: { kind: 'set-service', service: 'syncthing', enable: true },
+        changes: ['+  services.syncthing.enable = true;'],
       },
     ],
   },
@@ -50,6 +104,10 @@ describe('structural edits of real NixOS and Home Manager files', () => {
       for (const { edit, changes } of cases) {
         it(`${JSON.stringify(edit)}: parses, changes only the expected lines, and is idempotent`, async () => {
           const proposal = await proposeNixEdit(path, before, edit);
+          if (changes.length === 0) {
+            expect(proposal.status).toBe('unchanged');
+            return;
+          }
           if (proposal.status !== 'changed') throw new Error(`${proposal.status}: ${proposal.why}`);
           expect(await nixParseProblem(proposal.after)).toBeNull();
           expect(changedLines(proposal.diff)).toEqual(changes);
@@ -58,6 +116,15 @@ describe('structural edits of real NixOS and Home Manager files', () => {
       }
     });
   }
+});
+
+describe('a flake', () => {
+  it('is refused as a place for module edits', async () => {
+    const text = await readFile(join(FIXTURES, 'starter-standard-flake.nix'), 'utf8');
+    expect(await nixParseProblem(text)).toBeNull();
+    const result = editNixModule(text, { kind: 'set-service', service: 'openssh', enable: true });
+    expect(result.status).toBe('refused');
+  });
 });
 
 describe('structural edits of module shapes', () => {

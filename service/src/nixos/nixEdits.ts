@@ -201,6 +201,10 @@ function serviceEdit(text: string, module: Module, edit: Extract<NixEdit, { kind
   return { status: 'changed', text: splice(text, value.start, value.end, wanted) };
 }
 
+/** A flake's top level names its `outputs` (a module never sets an option called that). */
+const isFlake = (attrs: Attrs) =>
+  attrs.bindings.some((binding) => binding.kind === 'attr' && binding.path[0]?.name === 'outputs');
+
 /**
  * Applies `edit` to the module `text`; throws NixParseError when the text is not Nix the parser knows.
  * Refuses (with the reason) where the file's shape is one it cannot edit without rewriting the user's code.
@@ -208,5 +212,7 @@ function serviceEdit(text: string, module: Module, edit: Extract<NixEdit, { kind
 export function editNixModule(text: string, edit: NixEdit): NixEditResult {
   const module = moduleOf(parseNix(text));
   if (!module) return { status: 'refused', why: 'the file is not a module that evaluates to an attribute set' };
+  if (isFlake(module.attrs))
+    return { status: 'refused', why: 'the file is a flake: the edit belongs in a module it lists' };
   return edit.kind === 'set-service' ? serviceEdit(text, module, edit) : packageEdit(text, module, edit);
 }
