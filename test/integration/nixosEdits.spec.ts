@@ -1,7 +1,13 @@
-import { readFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { editNixModule, type NixEdit } from '../../service/src/nixos/nixEdits.js';
 import { nixParseProblem, proposeNixEdit } from '../../service/src/nixos/nixProposal.js';
+import { makeTempDir, type TempDir } from '../support/tempDir.js';
+
+const exec = promisify(execFile);
 
 // Real configuration files (test/fixtures/nixos/README.md says where each comes from); every result is
 // checked by Debian's nix-instantiate --parse.
@@ -86,6 +92,73 @@ const FILES: { file: string; path: string; cases: Case[] }[] = [
   },
 ];
 
+/** nixpkgs' lib beside the checkout, as test/integration/nixModules.spec.ts finds it (STEWARD_NIXPKGS_LIB overrides). */
+function nixpkgsLib(): string {
+  const snapshot = process.env.STEWARD_NIXPKGS_LIB ?? join(process.cwd(), '..', 'shared', 'vendor', 'nixpkgs-lib');
+  const lib = join(snapshot, 'lib');
+  if (!existsSync(join(lib, 'default.nix'))) {
+    throw new Error(
+      `nixpkgs' lib is missing: ${lib}/default.nix does not exist (name a copy with STEWARD_NIXPKGS_LIB)`,
+    );
+  }
+  return lib;
+}
+
+interface Evaluated {
+  enable: Record<string, boolean | null>;
+  packages: number | null;
+}
+
+/**
+ * The module in `file` called with nixpkgs' real lib and empty `config`, `pkgs` and `inputs`: Nix is lazy, so
+ * reading an enable flag or counting a list's items needs no package. The merge of dotted and nested bindings
+ * (`services.x.enable` beside `services = { … }`) is Nix's own.
+ */
+async function evaluateModule(dir: string, file: string, services: string[]): Promise<Evaluated> {
+  await mkdir(join(dir, 'conf'), { recursive: true });
+  await writeFile(join(dir, 'conf', 'nix.conf'), 'build-users-group =\nexperimental-features =\n');
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NIX_STORE_DIR: join(dir, 'store'),
+    NIX_STATE_DIR: join(dir, 'state'),
+    NIX_LOG_DIR: join(dir, 'log'),
+    NIX_CONF_DIR: join(dir, 'conf'),
+    XDG_CACHE_HOME: join(dir, 'cache'),
+  };
+  delete env.NIX_REMOTE;
+  delete env.NIX_PATH;
+  const expression = `
+    { file, lib, services }:
+    let
+      module = import (/. + file);
+      args = { lib = import (/. + lib); config = { }; pkgs = { }; inputs = { }; options = { }; modulesPath = "/"; };
+      value = if builtins.isFunction module then module (builtins.intersectAttrs (builtins.functionArgs module) args) else module;
+      list = value.environment.systemPackages or value.home.packages or null;
+    in {
+      enable = builtins.listToAttrs (map (name: { inherit name; value = value.services.\${name}.enable or null; }) services);
+      packages = if list == null then null else builtins.length list;
+    }`;
+  const serviceList = `[ ${services.map((name) => JSON.stringify(name)).join(' ')} ]`;
+  const { stdout } = await exec(
+    'nix-instantiate',
+    [
+      '--eval',
+      '--strict',
+      '--json',
+      '-E',
+      expression,
+      '--argstr',
+      'file',
+      file,
+      '--argstr',
+      'lib',
+      nixpkgsLib(),
+    ].concat(['--arg', 'services', serviceList]),
+    { env },
+  );
+  return JSON.parse(stdout) as Evaluated;
+}
+
 const changedLines = (diff: string[]) =>
   diff.slice(2).filter((line) => (line.startsWith('+') || line.startsWith('-')) && !line.startsWith('\\'));
 
@@ -93,9 +166,12 @@ describe('structural edits of real NixOS and Home Manager files', () => {
   for (const { file, path, cases } of FILES) {
     describe(file, () => {
       let before = '';
+      let temp: TempDir;
       beforeAll(async () => {
         before = await readFile(join(FIXTURES, file), 'utf8');
+        temp = await makeTempDir('steward-nixos-');
       });
+      afterAll(() => temp.remove());
 
       it('is valid Nix as committed', async () => {
         expect(await nixParseProblem(before)).toBeNull();
@@ -112,6 +188,15 @@ describe('structural edits of real NixOS and Home Manager files', () => {
           expect(await nixParseProblem(proposal.after)).toBeNull();
           expect(changedLines(proposal.diff)).toEqual(changes);
           expect(editNixModule(proposal.after, edit).status).toBe('unchanged');
+
+          // What the edit means, as Nix evaluates the file with nixpkgs' lib.
+          const service = edit.kind === 'set-service' ? [edit.service] : [];
+          await writeFile(join(temp.path, 'before.nix'), before);
+          await writeFile(join(temp.path, 'after.nix'), proposal.after);
+          const was = await evaluateModule(temp.path, join(temp.path, 'before.nix'), service);
+          const is = await evaluateModule(temp.path, join(temp.path, 'after.nix'), service);
+          if (edit.kind === 'set-service') expect(is.enable[edit.service]).toBe(edit.enable);
+          else expect(is.packages).toBe((was.packages ?? 0) + (edit.kind === 'add-package' ? 1 : -1));
         });
       }
     });
