@@ -26,6 +26,11 @@ export interface TestHooks {
    * without journald, so the log goes to steward.log in the state directory.
    */
   journalSocket?: string;
+  /**
+   * STEWARD_TEST_NIXOS_ROOT: a directory that stands for the machine's `/` where the service looks for NixOS
+   * (<root>/etc/NIXOS, <root>/run/current-system) and its configuration (<root>/etc/nixos).
+   */
+  nixosRoot?: string;
 }
 
 const absolute = (value: string | undefined) => (value?.startsWith('/') && value.length > 1 ? value : undefined);
@@ -35,10 +40,12 @@ export function testHooks(env: NodeJS.ProcessEnv = process.env): TestHooks {
   const userJournal = absolute(env.STEWARD_TEST_USER_JOURNAL);
   const configRoot = absolute(env.STEWARD_TEST_CONFIG_ROOT);
   const journalSocket = absolute(env.STEWARD_TEST_JOURNAL_SOCKET);
+  const nixosRoot = absolute(env.STEWARD_TEST_NIXOS_ROOT);
   return {
     ...(systemJournal && { systemJournal }),
     ...(userJournal && { userJournal }),
     ...(configRoot && { configRoot }),
     ...(journalSocket && { journalSocket }),
+    ...(nixosRoot && { nixosRoot }),
   };
 }

@@ -10,12 +10,14 @@ describe('test hooks', () => {
         STEWARD_TEST_USER_JOURNAL: '/tmp/corpus/user',
         STEWARD_TEST_CONFIG_ROOT: '/tmp/corpus/root',
         STEWARD_TEST_JOURNAL_SOCKET: '/tmp/corpus/journal',
+        STEWARD_TEST_NIXOS_ROOT: '/tmp/corpus/nixos',
       }),
     ).toEqual({
       systemJournal: '/tmp/corpus/system',
       userJournal: '/tmp/corpus/user',
       configRoot: '/tmp/corpus/root',
       journalSocket: '/tmp/corpus/journal',
+      nixosRoot: '/tmp/corpus/nixos',
     });
   });
 });
