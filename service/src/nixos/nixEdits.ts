@@ -2,6 +2,7 @@
 // edit replaces or inserts text at the spans of the nodes it concerns, and every
 // other byte stays as the user wrote it.
 
+import { _, format } from '../i18n.js';
 import { parseNix, type Binding, type NixNode } from './nixParser.js';
 
 export type PackageList = 'environment.systemPackages' | 'home.packages';
@@ -132,12 +133,12 @@ function packageSite(value: NixNode, withPkgs: boolean): PackageSite | string {
     if (node.type === 'paren') node = node.inner;
     else if (node.type === 'with') {
       if (node.scope.type !== 'ident' || node.scope.name !== 'pkgs')
-        return 'the list is inside a `with` other than `with pkgs;`';
+        return _('the list is inside a “with” other than “with pkgs;”');
       bare = true;
       node = node.body;
     } else break;
   }
-  if (node.type !== 'list') return 'its value is an expression, not a plain list';
+  if (node.type !== 'list') return _('its value is an expression, not a plain list');
   // A list that already spells pkgs.x keeps that style even inside `with pkgs;`.
   if (node.items.some((item) => dottedName(item)?.startsWith('pkgs.'))) bare = false;
   return { list: node, bare };
@@ -146,30 +147,41 @@ function packageSite(value: NixNode, withPkgs: boolean): PackageSite | string {
 function packageEdit(text: string, module: Module, edit: Extract<NixEdit, { list: PackageList }>): NixEditResult {
   const path = edit.list.split('.');
   const name = attributePath(edit.name);
-  if (!name) return { status: 'refused', why: `“${edit.name}” is not a package attribute name` };
+  if (!name)
+    return { status: 'refused', why: format(_('“{name}” is not a package attribute name'), { name: edit.name }) };
   const found = locate(module.attrs, path);
   const matches = (item: NixNode) => {
     const spelt = dottedName(item);
     return spelt === edit.name || spelt === `pkgs.${edit.name}`;
   };
   if (!('binding' in found)) {
-    if (edit.kind === 'remove-package') return { status: 'unchanged', why: `the file sets no ${edit.list}` };
-    if (!module.pkgsBound) return { status: 'refused', why: 'the module’s function header does not bind `pkgs`' };
+    if (edit.kind === 'remove-package')
+      return { status: 'unchanged', why: format(_('the file sets no {list}'), { list: edit.list }) };
+    if (!module.pkgsBound) return { status: 'refused', why: _('the module’s function header does not bind “pkgs”') };
     return { status: 'changed', text: addBinding(text, found.container, found.rest, `[ pkgs.${edit.name} ]`) };
   }
   const site = packageSite(found.binding.value, module.withPkgs);
-  if (typeof site === 'string') return { status: 'refused', why: `${edit.list} cannot be edited: ${site}` };
+  if (typeof site === 'string')
+    return {
+      status: 'refused',
+      why: format(_('{list} cannot be edited: {reason}'), { list: edit.list, reason: site }),
+    };
   const { list, bare } = site;
   const present = list.items.filter(matches);
   if (edit.kind === 'add-package') {
-    if (present.length > 0) return { status: 'unchanged', why: `${edit.name} is already in ${edit.list}` };
+    if (present.length > 0)
+      return {
+        status: 'unchanged',
+        why: format(_('{name} is already in {list}'), { name: edit.name, list: edit.list }),
+      };
     if (!bare && !module.pkgsBound)
-      return { status: 'refused', why: 'the module’s function header does not bind `pkgs`' };
+      return { status: 'refused', why: _('the module’s function header does not bind “pkgs”') };
     const item = bare ? edit.name : `pkgs.${edit.name}`;
     const last = list.items.at(-1);
     return { status: 'changed', text: last ? insertAfter(text, last, item) : fillEmpty(text, list, item) };
   }
-  if (present.length === 0) return { status: 'unchanged', why: `${edit.name} is not in ${edit.list}` };
+  if (present.length === 0)
+    return { status: 'unchanged', why: format(_('{name} is not in {list}'), { name: edit.name, list: edit.list }) };
   let result = text;
   // From the end, so that earlier offsets stay valid.
   for (const item of [...present].reverse()) {
@@ -186,7 +198,8 @@ function packageEdit(text: string, module: Module, edit: Extract<NixEdit, { list
 
 function serviceEdit(text: string, module: Module, edit: Extract<NixEdit, { kind: 'set-service' }>): NixEditResult {
   const service = attributePath(edit.service);
-  if (!service) return { status: 'refused', why: `“${edit.service}” is not a service option name` };
+  if (!service)
+    return { status: 'refused', why: format(_('“{name}” is not a service option name'), { name: edit.service }) };
   const path = ['services', ...service, 'enable'];
   const wanted = String(edit.enable);
   const found = locate(module.attrs, path);
@@ -195,9 +208,16 @@ function serviceEdit(text: string, module: Module, edit: Extract<NixEdit, { kind
   }
   const value = found.binding.value;
   if (value.type !== 'ident' || (value.name !== 'true' && value.name !== 'false')) {
-    return { status: 'refused', why: `${path.join('.')} is set by an expression, not a plain true or false` };
+    return {
+      status: 'refused',
+      why: format(_('{option} is set by an expression, not a plain true or false'), { option: path.join('.') }),
+    };
   }
-  if (value.name === wanted) return { status: 'unchanged', why: `${path.join('.')} is already ${wanted}` };
+  if (value.name === wanted)
+    return {
+      status: 'unchanged',
+      why: format(_('{option} is already {value}'), { option: path.join('.'), value: wanted }),
+    };
   return { status: 'changed', text: splice(text, value.start, value.end, wanted) };
 }
 
@@ -211,8 +231,8 @@ const isFlake = (attrs: Attrs) =>
  */
 export function editNixModule(text: string, edit: NixEdit): NixEditResult {
   const module = moduleOf(parseNix(text));
-  if (!module) return { status: 'refused', why: 'the file is not a module that evaluates to an attribute set' };
+  if (!module) return { status: 'refused', why: _('the file is not a module that evaluates to an attribute set') };
   if (isFlake(module.attrs))
-    return { status: 'refused', why: 'the file is a flake: the edit belongs in a module it lists' };
+    return { status: 'refused', why: _('the file is a flake: the edit belongs in a module it lists') };
   return edit.kind === 'set-service' ? serviceEdit(text, module, edit) : packageEdit(text, module, edit);
 }

@@ -3,6 +3,7 @@
 
 import { spawn } from 'node:child_process';
 import { unifiedDiff } from '../fixes/unifiedDiff.js';
+import { _, format } from '../i18n.js';
 import { editNixModule, type NixEdit } from './nixEdits.js';
 import { NixParseError } from './nixParser.js';
 
@@ -32,11 +33,15 @@ export async function proposeNixEdit(path: string, before: string, edit: NixEdit
     result = editNixModule(before, edit);
   } catch (error) {
     if (error instanceof NixParseError)
-      return { status: 'refused', why: `${path} could not be read as Nix: ${error.message}` };
+      return {
+        status: 'refused',
+        why: format(_('{file} could not be read as Nix: {reason}'), { file: path, reason: error.message }),
+      };
     throw error;
   }
   if (result.status !== 'changed') return result;
   const problem = await nixParseProblem(result.text);
-  if (problem !== null) return { status: 'refused', why: `the edited file would not parse: ${problem}` };
+  if (problem !== null)
+    return { status: 'refused', why: format(_('the edited file would not parse: {reason}'), { reason: problem }) };
   return { status: 'changed', after: result.text, diff: unifiedDiff(before, result.text, [`a${path}`, `b${path}`]) };
 }
