@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { editNixModule, type NixEdit } from '../../service/src/nixos/nixEdits.js';
+import { NixParseError, parseNix } from '../../service/src/nixos/nixParser.js';
 import { nixParseProblem, proposeNixEdit } from '../../service/src/nixos/nixProposal.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 
@@ -201,6 +202,30 @@ describe('structural edits of real NixOS and Home Manager files', () => {
       }
     });
   }
+});
+
+describe('the Nix parser', () => {
+  it('reads every file of nixpkgs’ lib, spanning each whole file', async () => {
+    const lib = nixpkgsLib();
+    const files = (await readdir(lib, { recursive: true })).filter((name) => name.endsWith('.nix'));
+    expect(files.length).toBeGreaterThan(100);
+    for (const name of files) {
+      const text = await readFile(join(lib, name), 'utf8');
+      const tree = parseNix(text);
+      expect(text.slice(tree.end).trim().replace(/#.*$/gm, '').trim()).withContext(name).toBe('');
+    }
+  });
+
+  it('refuses what Nix refuses', async () => {
+    for (const text of ['{ a = 1 }', '[ 1 ', '{ a = "x; }', "''unterminated", 'let a = 1; a']) {
+      expect(await nixParseProblem(text))
+        .withContext(text)
+        .not.toBeNull();
+      expect(() => parseNix(text))
+        .withContext(text)
+        .toThrowError(NixParseError);
+    }
+  });
 });
 
 describe('a flake', () => {
