@@ -409,7 +409,11 @@ async function main(): Promise<void> {
     log.warning('system bus unavailable; system-wide capabilities are off', { reason: (error as Error).message });
   }
   fixes.setSystemBus(systemBus);
-  const { capabilities, problems: capabilityProblems } = await probeCapabilities({
+  const {
+    capabilities,
+    problems: capabilityProblems,
+    details: capabilityDetails,
+  } = await probeCapabilities({
     sessionBus: bus,
     systemBus,
     groups: await currentGroupNames(),
@@ -419,6 +423,7 @@ async function main(): Promise<void> {
       user: hooks.userJournal ? ['--directory', hooks.userJournal] : ['--user'],
       system: hooks.systemJournal ? ['--directory', hooks.systemJournal] : ['--system'],
     },
+    ...(hooks.nixosRoot && { nixosRoot: hooks.nixosRoot }),
   });
   const startWatchers = () => {
     const started = new Watchers({
@@ -502,7 +507,7 @@ async function main(): Promise<void> {
   });
 
   // Last, with every signal handled: a client that sees the service started may reload or stop it at once.
-  state.markStarted(capabilities, capabilityProblems);
+  state.markStarted(capabilities, capabilityProblems, capabilityDetails);
   updateAttention();
   // After start-up: reading model metadata starts a helper process, which a status query should not wait for.
   models.load().catch((error: Error) => log.warning('cannot read the active model', { reason: error.message }));

@@ -32,6 +32,11 @@ export interface TestHooks {
    * does not index the test machine's documentation in the background.
    */
   docsRoot?: string;
+  /**
+   * STEWARD_TEST_NIXOS_ROOT: a directory that stands for the machine's `/` where the service looks for NixOS
+   * (<root>/etc/NIXOS, <root>/run/current-system) and its configuration (<root>/etc/nixos).
+   */
+  nixosRoot?: string;
 }
 
 const absolute = (value: string | undefined) => (value?.startsWith('/') && value.length > 1 ? value : undefined);
@@ -42,11 +47,13 @@ export function testHooks(env: NodeJS.ProcessEnv = process.env): TestHooks {
   const configRoot = absolute(env.STEWARD_TEST_CONFIG_ROOT);
   const journalSocket = absolute(env.STEWARD_TEST_JOURNAL_SOCKET);
   const docsRoot = absolute(env.STEWARD_TEST_DOCS_ROOT);
+  const nixosRoot = absolute(env.STEWARD_TEST_NIXOS_ROOT);
   return {
     ...(systemJournal && { systemJournal }),
     ...(userJournal && { userJournal }),
     ...(configRoot && { configRoot }),
     ...(journalSocket && { journalSocket }),
     ...(docsRoot && { docsRoot }),
+    ...(nixosRoot && { nixosRoot }),
   };
 }

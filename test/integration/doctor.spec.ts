@@ -40,8 +40,17 @@ describe('steward doctor against the service on private buses', () => {
     const configDir = join(home.path, 'config', 'steward');
     await mkdir(configDir, { recursive: true });
     await writeFile(join(configDir, 'config.json'), JSON.stringify({ watch: { units: false } }));
+    // A NixOS layout for the nixos capability: the marker file and the system's configuration.
+    const nixosRoot = join(home.path, 'nixos-root');
+    await mkdir(join(nixosRoot, 'etc', 'nixos'), { recursive: true });
+    await writeFile(join(nixosRoot, 'etc', 'NIXOS'), '');
+    await writeFile(join(nixosRoot, 'etc', 'nixos', 'configuration.nix'), '{ ... }: { }\n');
     const client = await sessionBus.connect();
-    service = spawnService(sessionBus.address, { ...homeEnv(home.path), DBUS_SYSTEM_BUS_ADDRESS: systemBus.address });
+    service = spawnService(sessionBus.address, {
+      ...homeEnv(home.path),
+      DBUS_SYSTEM_BUS_ADDRESS: systemBus.address,
+      STEWARD_TEST_NIXOS_ROOT: nixosRoot,
+    });
     await waitUntilReady(client, service);
     env = { ...process.env, DBUS_SESSION_BUS_ADDRESS: sessionBus.address };
   });
@@ -57,6 +66,9 @@ describe('steward doctor against the service on private buses', () => {
     const { stdout } = await run(process.execPath, [CLI_SCRIPT, 'doctor'], { env });
     expect(stdout).toMatch(/^Steward \d+\.\d+\.\d+: idle\n/);
     expect(stdout).toMatch(/^✓ network +findings about internet connectivity/m);
+    expect(stdout).toMatch(
+      /^✓ nixos +on NixOS: .*\n +system: \S*\/nixos-root\/etc\/nixos\/configuration\.nix \(writable by you\)/m,
+    );
     expect(stdout).toMatch(/^✗ systemd\.user +findings for failed user units.*\n +No systemd user manager owns/m);
     expect(stdout).toMatch(/^✗ systemd\.system .*\n +systemd is not the init system here/m);
     expect(stdout).toMatch(/^✗ packagekit .*\n +Install PackageKit: “sudo apt install packagekit”/m);

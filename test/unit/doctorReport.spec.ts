@@ -22,6 +22,19 @@ describe('steward doctor output', () => {
     ]);
   });
 
+  it('puts what the service found under a present capability (the files it edits on NixOS)', () => {
+    const detail = 'system: /etc/nixos/configuration.nix (root’s: changes need the privileged helper)';
+    const report = doctorReport({
+      ...status,
+      capabilities: [...status.capabilities, 'nixos'],
+      'capability-details': { nixos: detail },
+    });
+    expect(report.capabilities.find(({ name }) => name === 'nixos')).toEqual(jasmine.objectContaining({ detail }));
+    expect(formatDoctor(report)).toMatch(
+      /✓ nixos +on NixOS: .*\n {19}system: \/etc\/nixos\/configuration\.nix \(root’s/,
+    );
+  });
+
   it('marks each line and puts the hint under a missing capability', () => {
     const text = formatDoctor(doctorReport(status));
     expect(text).toMatch(/^Steward 0\.1\.0: idle\n\n/);
@@ -36,7 +49,7 @@ describe('steward doctor output', () => {
       '✗ gpu.cuda         running models on an NVIDIA GPU with CUDA\n                   Needs inference.local.\n',
     );
     expect(text).toMatch(
-      /\n\n8 of 11 capabilities missing; Steward works without them\. .*systemctl --user restart steward/,
+      /\n\n9 of 12 capabilities missing; Steward works without them\. .*systemctl --user restart steward/,
     );
   });
 

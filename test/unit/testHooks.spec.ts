@@ -11,6 +11,8 @@ describe('test hooks', () => {
         STEWARD_TEST_CONFIG_ROOT: '/tmp/corpus/root',
         STEWARD_TEST_JOURNAL_SOCKET: '/tmp/corpus/journal',
         STEWARD_TEST_DOCS_ROOT: '/tmp/docs',
+
+        STEWARD_TEST_NIXOS_ROOT: '/tmp/corpus/nixos',
       }),
     ).toEqual({
       systemJournal: '/tmp/corpus/system',
@@ -18,6 +20,8 @@ describe('test hooks', () => {
       configRoot: '/tmp/corpus/root',
       journalSocket: '/tmp/corpus/journal',
       docsRoot: '/tmp/docs',
+
+      nixosRoot: '/tmp/corpus/nixos',
     });
   });
 });

@@ -6,6 +6,8 @@ export interface CapabilityCheck {
   name: string;
   present: boolean;
   enables: string;
+  /** Only for a present capability: what the service found behind it (on NixOS, the files it edits). */
+  detail?: string;
   /** Only for a missing capability the service found out about: why it is missing (e.g. why the journal could not be read). */
   problem?: string;
   /** Only for a missing capability: what to do to get it. */
@@ -29,7 +31,7 @@ export interface DoctorReport {
 
 const str = (value: unknown) => (typeof value === 'string' ? value : '');
 
-/** The service's reasons by capability; an older service sends none. */
+/** The service's words by capability (reasons, details); an older service sends none. */
 function problemsOf(value: unknown): Map<string, string> {
   if (typeof value !== 'object' || value === null) return new Map();
   return new Map(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
@@ -53,10 +55,14 @@ export function turnedOff(config: Config): TurnedOff[] {
 export function doctorReport(status: StatusRecord, config?: Config): DoctorReport {
   const present = new Set(Array.isArray(status.capabilities) ? (status.capabilities as string[]) : []);
   const problems = problemsOf(status['capability-problems']);
+  const details = problemsOf(status['capability-details']);
   const catalogue: readonly CapabilityInfo[] = CAPABILITY_CATALOGUE;
   const known = new Set(catalogue.map(({ name }) => name));
   const checks = catalogue.map(({ name, enables, hint, requires }): CapabilityCheck => {
-    if (present.has(name)) return { name, present: true, enables };
+    if (present.has(name)) {
+      const detail = details.get(name);
+      return { name, present: true, enables, ...(detail && { detail }) };
+    }
     const problem = problems.get(name);
     return {
       name,
@@ -88,8 +94,9 @@ export function formatDoctor(report: DoctorReport): string {
     `Steward ${report.version}: ${report.state}`,
     ...(report['state-reason'] ? [`  ${report['state-reason']}`] : []),
     '',
-    ...report.capabilities.flatMap(({ name, present, enables, problem, hint }) => [
+    ...report.capabilities.flatMap(({ name, present, enables, detail, problem, hint }) => [
       `${present ? '✓' : '✗'} ${name.padEnd(width)}  ${enables}`.trimEnd(),
+      ...(detail ? [`  ${' '.repeat(width)}  ${detail}`] : []),
       ...(problem ? [`  ${' '.repeat(width)}  ${problem}`] : []),
       ...(hint ? [`  ${' '.repeat(width)}  ${hint}`] : []),
     ]),

@@ -1,11 +1,13 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { promisify } from 'node:util';
 import type { MessageBus } from '@jellybrick/dbus-next';
 import { callMethod } from '../dbus/client.js';
 import { JOURNAL_READER_GROUPS, type Capability } from './capabilityCatalogue.js';
 import { gpuCapabilities, probeGpuFacts, type GpuFacts } from './gpuCapabilities.js';
 import { _, format } from '../i18n.js';
+import { describeNixos, detectNixos } from '../nixos/platform.js';
 
 const run = promisify(execFile);
 const PROBE_TIMEOUT_MS = 5_000;
@@ -21,12 +23,16 @@ export interface CapabilityProbeContext {
   gpuFacts?: GpuFacts;
   /** The journalctl arguments that select each journal, as the watchers read them (a test hook's directory). */
   journals?: { user: string[]; system: string[] };
+  /** A directory that stands for `/` where NixOS is detected (a test hook's). */
+  nixosRoot?: string;
 }
 
 export interface ProbedCapabilities {
   capabilities: Capability[];
   /** Why a capability the service probed for is missing, in words, where the probe found out. */
   problems: Partial<Record<Capability, string>>;
+  /** What the probe found behind a present capability, in words (for NixOS: the files Steward manages). */
+  details: Partial<Record<Capability, string>>;
 }
 
 /**
@@ -52,13 +58,14 @@ interface BusNames {
 export async function probeCapabilities(context: CapabilityProbeContext): Promise<ProbedCapabilities> {
   const noNames: BusNames = { owned: new Set(), activatable: new Set() };
   const journals = context.journals ?? { user: ['--user'], system: ['--system'] };
-  const [sessionNames, systemNames, userJournal, systemJournal, sandbox] = await Promise.all([
+  const [sessionNames, systemNames, userJournal, systemJournal, sandbox, nixos] = await Promise.all([
     busNames(context.sessionBus),
     context.systemBus ? busNames(context.systemBus) : noNames,
     journalReadProblem(journals.user),
     journalReadProblem(journals.system),
     // The sandbox shell.run uses, made for real: bwrap alone says nothing about user namespaces.
     succeeds('bwrap', ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--unshare-all', '--', 'true']),
+    detectNixos({ ...(context.nixosRoot && { root: context.nixosRoot }), home: homedir() }),
   ]);
   const capabilities = busServices
     .filter(({ bus, name, onDemand }) => {
@@ -80,10 +87,16 @@ export async function probeCapabilities(context: CapabilityProbeContext): Promis
         });
   }
   if (sandbox) capabilities.push('sandbox');
+  const details: ProbedCapabilities['details'] = {};
+  if (nixos?.system || nixos?.home) {
+    capabilities.push('nixos');
+    details.nixos = describeNixos(nixos);
+  } else if (nixos)
+    problems.nixos = _('this is NixOS, but there is no /etc/nixos/configuration.nix, flake.nix or home.nix');
   capabilities.push(
     ...gpuCapabilities(context.gpuFacts ?? probeGpuFacts(), { platform: process.platform, arch: process.arch }),
   );
-  return { capabilities: capabilities.sort(), problems };
+  return { capabilities: capabilities.sort(), problems, details };
 }
 
 /**

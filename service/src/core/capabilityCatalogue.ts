@@ -76,6 +76,12 @@ export const CAPABILITY_CATALOGUE = [
     hint: `Needs a GPU render node (/dev/dri/renderD*), its Vulkan driver (mesa-vulkan-drivers on Debian, Ubuntu and Fedora, or the NVIDIA driver; llvmpipe, which runs on the CPU, does not count) and the Vulkan build of llama.cpp, which build/install.sh leaves out when it finds no Vulkan driver: after installing one, run the install again (${keepPrebuilts}).`,
     requires: 'inference.local',
   },
+  {
+    name: 'nixos',
+    enables:
+      'on NixOS: package and service changes proposed as edits of configuration.nix or Home Manager’s home.nix, shown as a diff',
+    hint: 'Only on NixOS (/etc/NIXOS or /run/current-system), with /etc/nixos/configuration.nix, /etc/nixos/flake.nix or ~/.config/home-manager/home.nix; elsewhere packages go through PackageKit.',
+  },
 ] as const satisfies readonly CapabilityInfo[];
 
 export type Capability = (typeof CAPABILITY_CATALOGUE)[number]['name'];

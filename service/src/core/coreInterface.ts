@@ -45,6 +45,7 @@ export function createCoreInterface(info: CoreInfo, state: ServiceState): Interf
         'state-reason': new Variant('s', state.reason),
         capabilities: new Variant('as', state.capabilities),
         'capability-problems': new Variant('a{ss}', state.capabilityProblems),
+        'capability-details': new Variant('a{ss}', state.capabilityDetails),
         pid: new Variant('u', info.pid),
         'started-at': new Variant('x', BigInt(info.startedAt.getTime()) * 1000n),
         'config-file': new Variant('s', info.configFile),

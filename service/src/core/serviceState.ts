@@ -22,6 +22,7 @@ export class ServiceState extends EventEmitter<{ changed: [names: ('State' | 'St
   private attention: string | null = null;
   private caps: string[] = [];
   private capProblems: Record<string, string> = {};
+  private capDetails: Record<string, string> = {};
   private last: Snapshot = this.snapshot();
 
   get state(): State {
@@ -41,10 +42,20 @@ export class ServiceState extends EventEmitter<{ changed: [names: ('State' | 'St
     return this.capProblems;
   }
 
-  markStarted(capabilities: string[], problems: Record<string, string> = {}): void {
+  /** What the probes found behind present capabilities, by name; empty before start. */
+  get capabilityDetails(): Record<string, string> {
+    return this.capDetails;
+  }
+
+  markStarted(
+    capabilities: string[],
+    problems: Record<string, string> = {},
+    details: Record<string, string> = {},
+  ): void {
     this.started = true;
     this.caps = [...capabilities];
     this.capProblems = { ...problems };
+    this.capDetails = { ...details };
     this.update();
   }
 
