@@ -11,7 +11,6 @@ describe('test hooks', () => {
         STEWARD_TEST_CONFIG_ROOT: '/tmp/corpus/root',
         STEWARD_TEST_JOURNAL_SOCKET: '/tmp/corpus/journal',
         STEWARD_TEST_DOCS_ROOT: '/tmp/docs',
-
         STEWARD_TEST_NIXOS_ROOT: '/tmp/corpus/nixos',
       }),
     ).toEqual({
@@ -20,7 +19,6 @@ describe('test hooks', () => {
       configRoot: '/tmp/corpus/root',
       journalSocket: '/tmp/corpus/journal',
       docsRoot: '/tmp/docs',
-
       nixosRoot: '/tmp/corpus/nixos',
     });
   });
