@@ -1,8 +1,8 @@
 // The main loop under a flood of distinct failures: GetStatus latency from 20
 // concurrent clients while 100k distinct units fail, as a ratio to GetStatus
 // on an idle service in the same run; the service's RSS and findings.db size
-// after the flood and after the same flood again. It reports; it never fails on timing.
-//   node dist/bench/flood.js   (STEWARD_BENCH_FLOOD_UNITS=n for a smaller flood)
+// after the flood and after the same flood again, twice. It reports; it never fails on timing.
+//   node dist/bench/flood.js   (STEWARD_BENCH_FLOOD_UNITS=n for a smaller flood, STEWARD_BENCH_FLOODS=n rounds)
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,8 @@ import { mb, settledRss } from './stats.js';
 const CORE = 'io.github.steward.Steward1';
 const FINDINGS = 'io.github.steward.Steward1.Findings';
 const UNITS = Number(process.env.STEWARD_BENCH_FLOOD_UNITS ?? 100_000);
+// Three rounds of the same flood: memory and the database must level off after the first.
+const FLOODS = Number(process.env.STEWARD_BENCH_FLOODS ?? 3);
 const CLIENTS = 20;
 const IDLE_MS = 5000;
 const APPEND_CHUNK = 10_000;
@@ -113,7 +115,7 @@ async function main(): Promise<void> {
   };
   const floods: { seconds: number; status: ReturnType<typeof summary>; rssMb: number; databaseMb: number }[] = [];
   const rssBefore = round(mb(await settledRss(pid)));
-  for (const round_ of [1, 2]) {
+  for (let round_ = 1; round_ <= FLOODS; round_ += 1) {
     process.stdout.write(`flood ${round_}: ${UNITS} distinct units fail…\n`);
     const started = performance.now();
     const flood = (async () => {
