@@ -2,12 +2,13 @@
 // `npm run package`: the Debian package dist/packages/steward_VERSION_ARCH.deb and the upload zip
 // for extensions.gnome.org, dist/packages/steward@steward.github.io.shell-extension.zip.
 //   node build/package/package.mjs [--skip-build]
-// STEWARD_PACKAGE_VERSION overrides the version from package.json (the upgrade test builds two).
+// STEWARD_BUILD_VERSION replaces package.json's version (the upgrade test builds two); STEWARD_DIST
+// builds into another directory than dist/; STEWARD_DEB_COMPRESSION=gzip packs faster than xz.
 // Needs root on first use: better-sqlite3 is compiled per Node.js ABI in Debian root filesystems
 // (see native.mjs), cached beside the e2e root filesystems.
 import { execFileSync } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { betterSqliteBinary, DEBIAN_ABIS } from './native.mjs';
 import { productionPackages } from './productionPackages.mjs';
@@ -18,9 +19,10 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const metadata = JSON.parse(readFileSync(join(root, 'extension', 'metadata.json'), 'utf8'));
 const UUID = metadata.uuid;
 const BUS_NAME = 'io.github.steward.Steward1';
-const version = process.env.STEWARD_PACKAGE_VERSION ?? pkg.version;
+const version = process.env.STEWARD_BUILD_VERSION ?? pkg.version;
 const maintainer = process.env.STEWARD_MAINTAINER ?? 'Steward maintainers <steward@steward.github.io>';
-const out = join(root, 'dist', 'packages');
+const dist = process.env.STEWARD_DIST ? resolve(process.env.STEWARD_DIST) : join(root, 'dist');
+const out = join(dist, 'packages');
 
 /** The llama.cpp builds in the package: the CPU one and Vulkan's; CUDA's (over 500 MB) is left out. */
 const LLAMA_PREBUILTS = { amd64: ['linux-x64', 'linux-x64-vulkan'], arm64: ['linux-arm64'] };
@@ -34,7 +36,7 @@ const arch = execFileSync('dpkg', ['--print-architecture'], { encoding: 'utf8' }
 if (!LLAMA_PREBUILTS[arch])
   throw new Error(`no package for ${arch}: node-llama-cpp has no prebuilt binaries chosen for it`);
 
-const stage = join(root, 'dist', 'package-root');
+const stage = join(dist, 'package-root');
 rmSync(stage, { recursive: true, force: true });
 const into = (path) => join(stage, path);
 const put = (from, to, mode = 0o644) => {
@@ -51,7 +53,7 @@ const write = (to, text, mode = 0o644) => {
 // --- the service and the command-line tool -------------------------------------
 
 const lib = '/usr/lib/steward';
-cpSync(join(root, 'dist', 'service'), into(`${lib}/service`), { recursive: true });
+cpSync(join(dist, 'service'), into(`${lib}/service`), { recursive: true });
 // The service's catalogs live in /usr/share/locale; the service looks beside its code.
 const serviceLocale = into(`${lib}/service/locale`);
 for (const lang of readdirSync(serviceLocale)) {
@@ -107,7 +109,7 @@ for (const file of readdirSync(join(root, 'build', 'polkit'))) {
 // --- the extension ----------------------------------------------------------------
 
 const extension = `/usr/share/gnome-shell/extensions/${UUID}`;
-const builtExtension = join(root, 'dist', 'extension', UUID);
+const builtExtension = join(dist, 'extension', UUID);
 cpSync(builtExtension, into(extension), { recursive: true });
 // GLib's trigger compiles /usr/share/glib-2.0/schemas; the shell reads system extensions' schemas there.
 rmSync(into(`${extension}/schemas`), { recursive: true });
@@ -123,7 +125,7 @@ rmSync(extensionLocale, { recursive: true });
 
 // --- documentation: man page, completion, copyright, changelog ---------------------
 
-const help = execFileSync('node', [join(root, 'dist', 'service', 'steward.js'), '--help'], { encoding: 'utf8' });
+const help = execFileSync('node', [join(dist, 'service', 'steward.js'), '--help'], { encoding: 'utf8' });
 write('/usr/share/man/man1/steward.1.gz', gzip(manPage(help)));
 write('/usr/share/bash-completion/completions/steward', bashCompletion(help));
 write('/usr/share/doc/steward/copyright', copyright());
@@ -151,7 +153,10 @@ run('find', [stage, '-type', 'd', '-exec', 'chmod', '0755', '{}', '+']);
 run('find', [stage, '-type', 'f', '!', '-perm', '/111', '-exec', 'chmod', '0644', '{}', '+']);
 
 const deb = join(out, `steward_${version}_${arch}.deb`);
-run('dpkg-deb', ['--root-owner-group', '-Zxz', '--build', stage, deb], { stdio: ['ignore', 'ignore', 'inherit'] });
+const compression = process.env.STEWARD_DEB_COMPRESSION ?? 'xz';
+run('dpkg-deb', ['--root-owner-group', `-Z${compression}`, '--build', stage, deb], {
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
 console.log(`packaged ${relative(root, deb)}`);
 
 // --- the extensions.gnome.org zip: what gnome-extensions pack makes --------------------
