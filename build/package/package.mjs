@@ -148,7 +148,7 @@ write(
     .replace('@SHELL_MIN@', String(Math.min(...shellVersions)))
     .replace('@SHELL_NEXT@', String(Math.max(...shellVersions) + 1)),
 );
-put(join(here, 'debian', 'postinst'), 'DEBIAN/postinst', 0o755);
+for (const script of ['postinst', 'prerm']) put(join(here, 'debian', script), `DEBIAN/${script}`, 0o755);
 run('find', [stage, '-type', 'd', '-exec', 'chmod', '0755', '{}', '+']);
 run('find', [stage, '-type', 'f', '!', '-perm', '/111', '-exec', 'chmod', '0644', '{}', '+']);
 
