@@ -20,9 +20,9 @@ declare -A integration_needs=([dbus-daemon]=dbus-daemon [gdbus]=libglib2.0-bin [
   [/usr/libexec/packagekitd]=packagekit [/usr/lib/polkit-1/polkitd]=polkitd [bwrap]=bubblewrap
   [unshare]=util-linux [setsid]=util-linux [script]=bsdutils)
 declare -A build_needs=([glib-compile-schemas]=libglib2.0-bin [xgettext]=gettext [msgfmt]=gettext [zip]=zip [unzip]=unzip)
-# The Debian package's test builds it (dpkg-deb, zip), checks it with lintian and upgrades it in a session (nsenter).
+# The Debian package's test builds it (dpkg-deb, strip, patchelf, zip), checks it with lintian and upgrades it in a session (nsenter).
 declare -A e2e_needs=([mmdebstrap]=mmdebstrap [unshare]=util-linux [chroot]=coreutils [nsenter]=util-linux
-  [lintian]=lintian [dpkg-deb]=dpkg [zip]=zip [unzip]=unzip)
+  [lintian]=lintian [dpkg-deb]=dpkg [zip]=zip [unzip]=unzip [patchelf]=patchelf [strip]=binutils)
 
 missing_packages() {
   local -n needs=$1

@@ -12,6 +12,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { betterSqliteBinary, DEBIAN_ABIS } from './native.mjs';
 import { productionPackages } from './productionPackages.mjs';
+import { glibcNeeded, tidyModules } from './tidyModules.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const here = join(root, 'build', 'package');
@@ -60,7 +61,7 @@ for (const lang of readdirSync(serviceLocale)) {
   put(join(serviceLocale, lang, 'LC_MESSAGES', 'steward.mo'), `/usr/share/locale/${lang}/LC_MESSAGES/steward.mo`);
 }
 rmSync(serviceLocale, { recursive: true });
-run('ln', ['-s', '/usr/share/locale', serviceLocale]);
+run('ln', ['-s', '../../../share/locale', serviceLocale]);
 for (const file of readdirSync(into(`${lib}/service`)).filter((f) => f.endsWith('.js.map'))) {
   rmSync(into(`${lib}/service/${file}`));
 }
@@ -86,6 +87,8 @@ for (const target of DEBIAN_ABIS) {
     relative(stage, join(sqlite, 'lib', 'binding', `node-v${target.abi}-linux-${nodeArch}`, 'better_sqlite3.node')),
   );
 }
+
+const binaries = tidyModules(modules);
 
 const node = '/usr/bin/node';
 const execStart = `${node} ${lib}/service/steward-service.js`;
@@ -129,8 +132,7 @@ const help = execFileSync('node', [join(dist, 'service', 'steward.js'), '--help'
 write('/usr/share/man/man1/steward.1.gz', gzip(manPage(help)));
 write('/usr/share/bash-completion/completions/steward', bashCompletion(help));
 write('/usr/share/doc/steward/copyright', copyright());
-write('/usr/share/doc/steward/changelog.Debian.gz', gzip(changelog()));
-write('/usr/share/lintian/overrides/steward', readFileSync(join(here, 'debian', 'lintian-overrides'), 'utf8'));
+write('/usr/share/doc/steward/changelog.gz', gzip(changelog()));
 
 // --- control --------------------------------------------------------------------------
 
@@ -145,6 +147,7 @@ write(
     .replace('@MAINTAINER@', maintainer)
     .replace('@INSTALLED_SIZE@', String(installedKiB))
     .replace('@LIBNODE@', DEBIAN_ABIS.map(({ abi }) => `libnode${abi}`).join(' | '))
+    .replace('@GLIBC@', glibcNeeded(binaries))
     .replace('@SHELL_MIN@', String(Math.min(...shellVersions)))
     .replace('@SHELL_NEXT@', String(Math.max(...shellVersions) + 1)),
 );
@@ -226,7 +229,7 @@ Upstream-Name: steward
 Source: https://github.com/steward/steward
 
 Files: *
-Copyright: Steward contributors
+Copyright: ${firstYear()} Steward contributors
 License: GPL-2.0-or-later
 
 Files: usr/lib/steward/node_modules/*
@@ -249,6 +252,13 @@ function changelog() {
 
  -- ${maintainer}  ${date}
 `;
+}
+
+function firstYear() {
+  return execFileSync('git', ['log', '--reverse', '--format=%cd', '--date=format:%Y'], {
+    cwd: root,
+    encoding: 'utf8',
+  }).split('\n')[0];
 }
 
 /** The time of the last commit, so that two builds of one commit give the same changelog. */
