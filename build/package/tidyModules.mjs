@@ -24,9 +24,10 @@ export function tidyModules(dir) {
     if (head.equals(Buffer.from('\x7fELF', 'latin1'))) {
       elf.push(path);
       execFileSync('strip', ['--strip-unneeded', '--remove-section=.comment', path]);
-      const rpath = execFileSync('patchelf', ['--print-rpath', path], { encoding: 'utf8' }).trim();
-      // A path of the machine that built it (e.g. /opt/vulkan-sdk): the system's library path serves.
-      if (rpath && !rpath.includes('$ORIGIN')) execFileSync('patchelf', ['--remove-rpath', path]);
+      // Paths of the machine that built it (e.g. /opt/vulkan-sdk) go; $ORIGIN's, to the libraries beside it, stay.
+      const rpath = execFileSync('patchelf', ['--print-rpath', path], { encoding: 'utf8' }).trim().split(':');
+      const own = rpath.filter((dir) => dir.startsWith('$ORIGIN'));
+      if (own.length < rpath.filter(Boolean).length) execFileSync('patchelf', ['--set-rpath', own.join(':'), path]);
       chmodSync(path, 0o644);
     } else {
       chmodSync(path, head.subarray(0, 2).toString('latin1') === '#!' ? 0o755 : 0o644);
