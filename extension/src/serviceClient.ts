@@ -30,7 +30,7 @@ export class ServiceClient {
     this._proxy = proxy;
     proxy.connectObject(
       'notify::g-name-owner',
-      () => this._onOwnerChanged(),
+      () => void this._onOwnerChanged(),
       'g-properties-changed',
       () => this._notify(),
       this,
@@ -85,7 +85,8 @@ export class ServiceClient {
   private async _onOwnerChanged(): Promise<void> {
     if (!this._proxy?.g_name_owner) {
       const cancellable = this._cancellable;
-      const activatable = await serviceActivatable(cancellable);
+      // Cancelled by destroy(), or the bus did not answer: the last answer stands.
+      const activatable = await serviceActivatable(cancellable).catch(() => this._activatable);
       if (cancellable?.is_cancelled() !== false) return;
       this._activatable = activatable;
     }
