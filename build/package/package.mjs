@@ -128,7 +128,8 @@ rmSync(extensionLocale, { recursive: true });
 
 // --- documentation: man page, completion, copyright, changelog ---------------------
 
-const help = execFileSync('node', [join(dist, 'service', 'steward.js'), '--help'], { encoding: 'utf8' });
+// The staged copy, which finds its modules wherever the build went (STEWARD_DIST).
+const help = execFileSync('node', [into(`${lib}/service/steward.js`), '--help'], { encoding: 'utf8' });
 write('/usr/share/man/man1/steward.1.gz', gzip(manPage(help)));
 write('/usr/share/bash-completion/completions/steward', bashCompletion(help));
 write('/usr/share/doc/steward/copyright', copyright());
