@@ -1,7 +1,7 @@
 // The Debian package, as a user gets it: built by npm run package, installed with apt into the suite's root
 // filesystem, and run from where it installs (the extension and the activation file from /usr/share).
 import { execFile } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Variant } from '@jellybrick/dbus-next';
@@ -75,6 +75,7 @@ for (const suite of selectedSuites()) {
 
     beforeAll(async () => {
       if (cannotRunShell()) return;
+      await mkdir(artifacts, { recursive: true });
       work = await makeTempDir('steward-e2e-package-');
       olderDeb = await buildPackage(join(work.path, VERSIONS[0]), VERSIONS[0]);
       newerDeb = await buildPackage(join(work.path, VERSIONS[1]), VERSIONS[1]);
@@ -182,14 +183,20 @@ report() {
   for path in $files; do if [ ! -d "$path" ] && { [ -e "$path" ] || [ -L "$path" ]; }; then echo "$1, left $path"; fi; done
   for file in ${data.join(' ')}; do if [ -f "$file" ]; then echo "$1, kept $file"; fi; done
 }
+forgotten() {
+  if dpkg-query -W steward >/dev/null 2>&1; then echo "$1, dpkg still knows steward"; fi
+  if grep -q org.gnome.shell.extensions.steward /usr/share/glib-2.0/schemas/gschemas.compiled; then
+    echo "$1, the schema is still compiled in"
+  fi
+}
 apt-get remove -y -qq steward >/dev/null
 report 'after remove'
+forgotten 'after remove'
+apt-get install -y -qq --no-install-recommends /tmp/debs/*.deb >/dev/null
 apt-get purge -y -qq steward >/dev/null
 report 'after purge'
-if dpkg-query -W steward >/dev/null 2>&1; then echo 'after purge, dpkg still knows steward'; fi
-if grep -q org.gnome.shell.extensions.steward /usr/share/glib-2.0/schemas/gschemas.compiled; then
-  echo 'after purge, the schema is still compiled in'
-fi`,
+forgotten 'after purge'`,
+            [olderDeb],
           );
           expect(output.trim().split('\n')).toEqual([...kept('after remove'), ...kept('after purge')]);
         } finally {
