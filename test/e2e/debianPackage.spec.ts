@@ -100,15 +100,19 @@ for (const suite of selectedSuites()) {
       await work?.remove();
     }, TEARDOWN_TIMEOUT_MS);
 
-    itInShell('passes lintian without errors', async () => {
-      const { stdout } = await exec('lintian', ['--fail-on', 'error', '--allow-root', olderDeb], {
-        env: { PATH: SYSTEM_PATH },
-      }).catch((error: { stdout?: string }) => {
-        throw new Error(`lintian found errors:\n${error.stdout ?? String(error)}`);
-      });
-      await writeFile(join(artifacts, 'lintian.txt'), stdout);
-      expect(stdout).not.toMatch(/^E: /m);
-    });
+    itInShell(
+      'passes lintian without errors',
+      async () => {
+        const { stdout } = await exec('lintian', ['--fail-on', 'error', '--allow-root', olderDeb], {
+          env: { PATH: SYSTEM_PATH },
+        }).catch((error: { stdout?: string }) => {
+          throw new Error(`lintian found errors:\n${error.stdout ?? String(error)}`);
+        });
+        await writeFile(join(artifacts, 'lintian.txt'), stdout);
+        expect(stdout).not.toMatch(/^E: /m);
+      },
+      SPEC_TIMEOUT_MS,
+    );
 
     itInShell(
       'runs from where apt installed it, and an upgrade restarts the running service onto the new code',
