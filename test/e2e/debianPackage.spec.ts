@@ -2,7 +2,7 @@
 // filesystem, and run from where it installs (the extension and the activation file from /usr/share).
 import { execFile } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Variant } from '@jellybrick/dbus-next';
 import { callMethod } from '../../service/src/dbus/client.js';
@@ -113,6 +113,12 @@ for (const suite of selectedSuites()) {
       },
       SPEC_TIMEOUT_MS,
     );
+
+    itInShell('writes the extensions.gnome.org zip beside it, which passes the review checks', async () => {
+      const zip = join(dirname(olderDeb), `${UUID}.shell-extension.zip`);
+      const { stdout } = await exec('node', ['build/ego-check.mjs', zip]);
+      expect(stdout).toContain('passes the mechanical review checks');
+    });
 
     itInShell(
       'runs from where apt installed it, and an upgrade restarts the running service onto the new code',
