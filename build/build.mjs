@@ -3,7 +3,8 @@
 // directory (GJS), the translation template, and the test bundles.
 //   node build/build.mjs [service|extension|tests|bench|corpus|fuzz ...]   (default: all but bench, corpus and fuzz)
 // STEWARD_DIST=DIR builds into DIR instead, and STEWARD_SPECS=REGEX bundles only
-// the matching spec files: for working on one part while another build runs.
+// the matching spec files: for working on one part while another build runs. STEWARD_BUILD_VERSION
+// replaces package.json's version (the package upgrade test builds two versions).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -15,6 +16,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = process.env.STEWARD_DIST ? resolve(process.env.STEWARD_DIST) : join(root, 'dist');
 const specFilter = new RegExp(process.env.STEWARD_SPECS ?? '');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+pkg.version = process.env.STEWARD_BUILD_VERSION ?? pkg.version;
 const metadataTemplate = JSON.parse(readFileSync(join(root, 'extension', 'metadata.json'), 'utf8'));
 const UUID = metadataTemplate.uuid;
 

@@ -26,6 +26,8 @@ import {
 } from './prefsModel.js';
 import { CHAT_INTERFACE, CORE_INTERFACE, MODELS_INTERFACE, PrefsService, SETTINGS_INTERFACE } from './prefsService.js';
 import { ShortcutGroup } from './prefsShortcut.js';
+import { INSTALL_URL } from './serviceStatus.js';
+import { format } from './text.js';
 
 type Dictionary = Record<string, unknown>;
 
@@ -56,6 +58,7 @@ class PreferencesWindow {
   private _filling = false;
   private readonly _serviceGroups: Adw.PreferencesGroup[] = [];
   private readonly _notRunningGroups: Adw.PreferencesGroup[] = [];
+  private readonly _notRunningRows: Adw.ActionRow[] = [];
   private readonly _fillers: ((config: ServiceConfig) => void)[] = [];
   private readonly _modelsGroup = new Adw.PreferencesGroup({
     title: _('Installed models'),
@@ -101,6 +104,7 @@ class PreferencesWindow {
       subtitle: _('Start it from the Steward menu in the top bar to change these settings.'),
     });
     notRunning.add_prefix(new Gtk.Image({ icon_name: 'dialog-warning-symbolic' }));
+    this._notRunningRows.push(notRunning);
     const group = new Adw.PreferencesGroup();
     group.add(notRunning);
     page.add(group);
@@ -343,6 +347,24 @@ class PreferencesWindow {
     for (const group of this._notRunningGroups) group.visible = !running;
     this._statusRow.subtitle = running ? _('Running') : _('Not running');
     if (running) this._load();
+    // Cancelled when the window closes: then nothing is left to update.
+    else
+      this._service.activatable().then(
+        (installed) => this._showInstalled(installed),
+        () => undefined,
+      );
+  }
+
+  /** Installed from extensions.gnome.org alone, there is no service to start: say how to get it. */
+  private _showInstalled(installed: boolean): void {
+    if (this._running) return;
+    for (const row of this._notRunningRows) {
+      row.title = installed ? _('Steward service is not running') : _('Steward’s service is not installed');
+      row.subtitle = installed
+        ? _('Start it from the Steward menu in the top bar to change these settings.')
+        : format(_('Install it with “sudo apt install steward”, or see {url}'), { url: INSTALL_URL });
+    }
+    this._statusRow.subtitle = installed ? _('Not running') : _('Not installed');
   }
 
   private _load(): void {

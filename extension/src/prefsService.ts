@@ -1,7 +1,7 @@
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 
-import { BUS_NAME, callSteward, OBJECT_PATH } from './stewardBus.js';
+import { BUS_NAME, callSteward, OBJECT_PATH, serviceActivatable } from './stewardBus.js';
 
 export const SETTINGS_INTERFACE = 'io.github.steward.Steward1.Settings';
 export const MODELS_INTERFACE = 'io.github.steward.Steward1.Models';
@@ -33,6 +33,11 @@ export class PrefsService {
     // A change that widens trust waits while the user answers the confirmation dialog.
     const timeoutMs = method === 'UpdateConfig' ? 5 * 60_000 : -1;
     return callSteward(iface, method, args, replyType, this._cancellable, timeoutMs);
+  }
+
+  /** Whether the session bus can start the service, i.e. whether it is installed. */
+  activatable(): Promise<boolean> {
+    return serviceActivatable(this._cancellable);
   }
 
   /** The GNOME Shell version, from the shell itself. */

@@ -3,7 +3,7 @@ import GLib from 'gi://GLib';
 
 import { coreInterfaceXml } from './interfaces.js';
 import type { ServiceStatus } from './serviceStatus.js';
-import { BUS_NAME, stewardProxy } from './stewardBus.js';
+import { BUS_NAME, serviceActivatable, stewardProxy } from './stewardBus.js';
 
 interface CoreProxy extends Gio.DBusProxy {
   readonly Version: string | null;
@@ -20,6 +20,8 @@ interface CoreProxy extends Gio.DBusProxy {
 export class ServiceClient {
   private _cancellable: Gio.Cancellable | null = new Gio.Cancellable();
   private _proxy: CoreProxy | null = null;
+  /** Whether the bus can start the service; asked again each time the service is gone. */
+  private _activatable = true;
 
   constructor(private readonly _onChanged: (status: ServiceStatus) => void) {}
 
@@ -28,17 +30,17 @@ export class ServiceClient {
     this._proxy = proxy;
     proxy.connectObject(
       'notify::g-name-owner',
-      () => this._notify(),
+      () => void this._onOwnerChanged(),
       'g-properties-changed',
       () => this._notify(),
       this,
     );
-    this._notify();
+    await this._onOwnerChanged();
   }
 
   get status(): ServiceStatus {
     const proxy = this._proxy;
-    if (!proxy?.g_name_owner || proxy.ApiVersion === null) return { running: false };
+    if (!proxy?.g_name_owner || proxy.ApiVersion === null) return { running: false, installed: this._activatable };
     return {
       running: true,
       state: proxy.State ?? 'starting',
@@ -78,6 +80,17 @@ export class ServiceClient {
     this._cancellable = null;
     this._proxy?.disconnectObject(this);
     this._proxy = null;
+  }
+
+  private async _onOwnerChanged(): Promise<void> {
+    if (!this._proxy?.g_name_owner) {
+      const cancellable = this._cancellable;
+      // Cancelled by destroy(), or the bus did not answer: the last answer stands.
+      const activatable = await serviceActivatable(cancellable).catch(() => this._activatable);
+      if (cancellable?.is_cancelled() !== false) return;
+      this._activatable = activatable;
+    }
+    this._notify();
   }
 
   private _notify(): void {

@@ -5,8 +5,13 @@ import { format, formatBytes } from './text.js';
 
 export type ServiceState = 'starting' | 'idle' | 'busy' | 'attention' | 'degraded';
 
+/** installed: false when the bus cannot start the service (the extension came without it). */
 export type ServiceStatus =
-  { running: false } | { running: true; state: string; reason: string; version: string; apiVersion: number };
+  | { running: false; installed?: boolean }
+  | { running: true; state: string; reason: string; version: string; apiVersion: number };
+
+/** Where a user who has only the extension learns how to install the service. */
+export const INSTALL_URL = 'https://github.com/steward/steward#install';
 
 export type Compatibility = 'compatible' | 'service-older' | 'service-newer';
 
@@ -65,6 +70,14 @@ function presentState(
   _: Gettext,
   activity: Activity,
 ): Omit<Presentation, 'animate'> & { animate?: boolean } {
+  if (!status.running && status.installed === false) {
+    return {
+      iconName: 'steward-offline-symbolic',
+      title: _('Steward’s service is not installed'),
+      detail: format(_('Install it with “sudo apt install steward”, or see {url}'), { url: INSTALL_URL }),
+      canStart: false,
+    };
+  }
   if (!status.running) {
     return {
       iconName: 'steward-offline-symbolic',

@@ -29,6 +29,34 @@ export function stewardProxy<P>(interfaceXml: string, cancellable: Gio.Cancellab
 }
 
 /**
+ * Whether the session bus can start the service: false when only the extension is installed
+ * (from extensions.gnome.org, without the service), or while the service still runs after removal.
+ */
+export function serviceActivatable(cancellable: Gio.Cancellable | null): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    Gio.DBus.session.call(
+      'org.freedesktop.DBus',
+      '/org/freedesktop/DBus',
+      'org.freedesktop.DBus',
+      'ListActivatableNames',
+      null,
+      new GLib.VariantType('(as)'),
+      Gio.DBusCallFlags.NONE,
+      -1,
+      cancellable,
+      (_connection, result) => {
+        try {
+          const [names] = Gio.DBus.session.call_finish(result).deepUnpack() as [string[]];
+          resolve(names.includes(BUS_NAME));
+        } catch (error) {
+          reject(error);
+        }
+      },
+    );
+  });
+}
+
+/**
  * Calls a method of the service without starting it; resolves with its unpacked
  * out arguments. D-Bus errors lose their remote prefix, so their message reads well.
  * `timeoutMs` -1 is D-Bus's default (25 s).

@@ -26,6 +26,15 @@ describe('the indicator presentation', () => {
     );
   });
 
+  it('says the service is not installed, and how to get it, instead of offering a Start that fails', () => {
+    const presentation = present({ running: false, installed: false }, 1, _);
+    expect(presentation).toEqual(
+      jasmine.objectContaining({ title: 'Steward’s service is not installed', canStart: false }),
+    );
+    expect(presentation.detail).toContain('sudo apt install steward');
+    expect(presentation.detail).toContain('https://github.com/steward/steward#install');
+  });
+
   it('names each state in words', () => {
     expect(present(running('idle'), 1, _).title).toBe('Steward is idle');
     expect(present(running('starting'), 1, _).title).toBe('Steward is starting');

@@ -9,6 +9,11 @@
 set -euo pipefail
 rootfs=$1 share=$2 uid=$3
 shift 3
+# With STEWARD_ROOTFS_UPPER and STEWARD_ROOTFS_WORK, the session runs on an overlay of the root
+# filesystem that holds installed packages (see packages.sh); the cached one stays as it is.
+if [[ -n ${STEWARD_ROOTFS_UPPER:-} ]]; then
+  mount -t overlay overlay -o "lowerdir=$rootfs,upperdir=$STEWARD_ROOTFS_UPPER,workdir=$STEWARD_ROOTFS_WORK" "$rootfs"
+fi
 IFS=: read -r user _ _ gid _ home _ < <(chroot "$rootfs" getent passwd "$uid")
 
 mount -t proc proc "$rootfs/proc"

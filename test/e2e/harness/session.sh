@@ -1,13 +1,16 @@
 #!/bin/sh
 # Runs as the test user inside the root filesystem, on the session bus of dbus-run-session:
 # installs the extension the way extensions.gnome.org delivers it, then becomes GNOME Shell.
-#   session.sh UUID PACK_ARGS...   (the extension's directory is /tmp/extension)
+#   session.sh UUID PACK_ARGS...   (the extension's directory is /tmp/extension, if any)
 set -eu
 uuid=$1
 shift
 
-gnome-extensions pack --force --out-dir=/tmp "$@" /tmp/extension
-gnome-extensions install --force "/tmp/$uuid.shell-extension.zip"
+# Without /tmp/extension, the extension is one the root filesystem has installed (a package's).
+if [ -d /tmp/extension ]; then
+  gnome-extensions pack --force --out-dir=/tmp "$@" /tmp/extension
+  gnome-extensions install --force "/tmp/$uuid.shell-extension.zip"
+fi
 
 gsettings set org.gnome.shell enabled-extensions "['$uuid']"
 gsettings set org.gnome.shell welcome-dialog-last-shown-version '999'

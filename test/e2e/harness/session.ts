@@ -8,6 +8,7 @@ import { nameHasOwner, waitFor } from '../../support/service.js';
 import { makeTempDir } from '../../support/tempDir.js';
 import { mountsUnder, removeTree } from './mounts.js';
 import { SYSTEM_PATH } from './run.js';
+import type { RootfsOverlay } from './packages.js';
 import { TEST_USER } from './rootfs.js';
 import { shellEval } from './shell.js';
 
@@ -27,6 +28,12 @@ export interface SessionOptions {
    * name, through an activation file like build/install.sh's; `config` is the test user's config.json.
    */
   activation?: { root: string; config: unknown };
+  /**
+   * Packages installed on an overlay of `rootfs` (see packages.ts): the session runs on it, the shell
+   * loads the system's copy of the extension (extensionDir only names its UUID) and the session bus
+   * starts the service from the package's activation file; `config` is the test user's config.json.
+   */
+  installed?: { overlay: RootfsOverlay; config: unknown };
 }
 
 export interface ShellSession {
@@ -59,10 +66,11 @@ export async function startShellSession(options: SessionOptions): Promise<ShellS
   await chmod(tmp, 0o1777);
   await mkdir(home);
   await chown(home, TEST_USER.uid, TEST_USER.uid);
-  await cp(options.extensionDir, join(tmp, 'extension'), { recursive: true });
+  if (!options.installed) await cp(options.extensionDir, join(tmp, 'extension'), { recursive: true });
   await copyFile(join(HARNESS_DIR, 'session-bus.conf'), join(tmp, 'session-bus.conf'));
   await copyFile(join(HARNESS_DIR, 'session.sh'), join(tmp, 'session.sh'));
-  if (options.activation) await writeServiceConfig(home, options.activation.config);
+  const config = options.activation?.config ?? options.installed?.config;
+  if (config !== undefined) await writeServiceConfig(home, config);
 
   const outputPath = join(share.path, 'session.log');
   const output = await open(outputPath, 'w');
@@ -84,6 +92,10 @@ export async function startShellSession(options: SessionOptions): Promise<ShellS
         ...(options.activation && {
           STEWARD_SERVICE_ROOT: options.activation.root,
           STEWARD_SERVICE_NODE: process.execPath,
+        }),
+        ...(options.installed && {
+          STEWARD_ROOTFS_UPPER: options.installed.overlay.upper,
+          STEWARD_ROOTFS_WORK: options.installed.overlay.work,
         }),
       },
     },
