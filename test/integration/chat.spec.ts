@@ -158,8 +158,8 @@ describe('the Chat interface on the bus', () => {
     expect(second.sessionId).toBe(first.sessionId);
     const done = (await finished(second.requestId)).done!;
     expect(done.status).toBe('done');
-    const firstUsage = response(first.requestId).done!.usage;
-    expect(done.usage['prompt-tokens']!.value).toBeGreaterThan(firstUsage['prompt-tokens']!.value as number);
+    // The worker reuses what it evaluated for the first question, so the follow-up evaluates only its new tokens.
+    expect(done.usage['prompt-tokens']!.value).toBeGreaterThan(0);
 
     const [history] = await call('GetHistory', 's', [first.sessionId]);
     const messages = (history as Record<string, Variant>[]).map((m) => [m.role!.value, m.text!.value]);

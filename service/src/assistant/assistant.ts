@@ -10,6 +10,7 @@ import type { Machine } from './machine.js';
 import { buildSystemPrompt } from './systemPrompt.js';
 import type { AssistantTool, ProposalSink } from './tool.js';
 import { runAssistantTurn, toolSpec } from './toolLoop.js';
+import { selectTools } from './toolSelection.js';
 import { assistantTools } from './tools/index.js';
 import type { TurnCallbacks, TurnHandle } from './turn.js';
 import { _ } from '../i18n.js';
@@ -82,6 +83,7 @@ export class Assistant {
     const handle = runAssistantTurn({
       engine: input.engine,
       tools: useTools ? tools : [],
+      offeredFirst: useTools ? selectTools(input.prompt, tools) : undefined,
       context: {
         machine: this.options.machine,
         proposals,

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { ChatOutcome } from '../engine/chatEngine.js';
 import type { RequestedCall, ToolSpec, Usage } from '../engine/protocol.js';
 import { MAX_TOOL_OUTPUT, type AssistantTool, type ToolContext } from './tool.js';
+import { MORE_TOOLS, moreToolsTool } from './toolSelection.js';
 import type { ToolCallRecord, TurnHandle, TurnOutcome, TurnRequest } from './turn.js';
 import { untrustedData } from './untrustedData.js';
 import { _ } from '../i18n.js';
@@ -63,7 +64,10 @@ async function runTurn(
   signal: AbortSignal,
   track: (handle: { cancel(): void }) => void,
 ): Promise<TurnOutcome> {
-  const specs = request.tools.map(toolSpec);
+  const held = request.offeredFirst ? request.tools.filter((tool) => !request.offeredFirst!.includes(tool)) : [];
+  const moreTools = held.length > 0 ? moreToolsTool(held) : null;
+  let specs = (moreTools ? [...request.offeredFirst!, moreTools] : request.tools).map(toolSpec);
+  const known = moreTools ? [...request.tools, moreTools] : request.tools;
   const calls: ToolCallRecord[] = [];
   const proposalIds: number[] = [];
   const context: ToolContext = {
@@ -116,9 +120,10 @@ async function runTurn(
       if (signal.aborted) return finish('cancelled');
       calls.push(
         calls.length < request.maxToolCalls
-          ? await runCall(request, call, context)
+          ? await runCall(request, known, call, context)
           : refused(call, 'No more tool calls are allowed for this answer: answer with what you have.'),
       );
+      if (call.name === MORE_TOOLS) specs = request.tools.map(toolSpec);
     }
   }
 }
@@ -127,8 +132,13 @@ function refused(call: RequestedCall, reason: string): ToolCallRecord {
   return { id: call.id, name: call.name, arguments: {}, result: reason, status: 'failed' };
 }
 
-async function runCall(request: TurnRequest, call: RequestedCall, context: ToolContext): Promise<ToolCallRecord> {
-  const tool = request.tools.find((candidate) => candidate.name === call.name);
+async function runCall(
+  request: TurnRequest,
+  known: readonly AssistantTool[],
+  call: RequestedCall,
+  context: ToolContext,
+): Promise<ToolCallRecord> {
+  const tool = known.find((candidate) => candidate.name === call.name);
   const onStep = request.callbacks?.onToolStep;
   const step = (status: 'running' | 'done' | 'failed') =>
     onStep?.({

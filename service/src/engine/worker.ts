@@ -1,6 +1,9 @@
 // The inference worker: a child process of the service that holds llama.cpp,
 // so a native crash ends this process and not the D-Bus service. It answers
-// one request per context sequence and keeps no state between requests.
+// one request per context sequence. A sequence keeps its evaluated tokens
+// between requests: the next request evaluates only what differs from them
+// (node-llama-cpp reuses the common prefix), so the fixed system prompt and
+// tools, and a conversation's earlier turns, are evaluated once.
 import { randomUUID } from 'node:crypto';
 import {
   getLlama,
@@ -218,9 +221,8 @@ class Worker {
     this.running.set(id, controller);
     this.disarmIdleTimer();
     const outcome = await this.generate(id, sequence, request, controller.signal);
-    // The sequence goes back to the pool only once it holds none of this
-    // request's tokens, and before the parent hears "done" and sends more work.
-    await sequence.clearHistory();
+    // Back to the pool before the parent hears "done" and sends more work; the
+    // last used is taken first, as it most likely shares the next prompt's prefix.
     this.freeSequences.push(sequence);
     this.running.delete(id);
     if (this.running.size === 0) this.armIdleTimer();
