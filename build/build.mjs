@@ -213,7 +213,13 @@ async function buildBench() {
   rmSync(out, { recursive: true, force: true });
   await esbuild.build({
     ...shared,
-    entryPoints: ['test/bench/run.ts', 'test/bench/findings.ts', 'test/bench/assistant.ts', 'test/bench/extension.ts'],
+    entryPoints: [
+      'test/bench/run.ts',
+      'test/bench/findings.ts',
+      'test/bench/assistant.ts',
+      'test/bench/extension.ts',
+      'test/bench/model.ts',
+    ],
     outdir: out,
     platform: 'node',
     target: 'node20',

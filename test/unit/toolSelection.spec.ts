@@ -9,7 +9,12 @@ const ALWAYS = ['system_summary', 'list_findings', 'propose_action'];
 
 describe('the tool selection', () => {
   it('offers the overview tools and the tools a question points to, in the registry order', () => {
-    expect(names(selectTools('How full is my disk?', all))).toEqual(['system_summary', 'disk_usage', 'list_findings', 'propose_action']);
+    expect(names(selectTools('How full is my disk?', all))).toEqual([
+      'system_summary',
+      'disk_usage',
+      'list_findings',
+      'propose_action',
+    ]);
     expect(names(selectTools('My Wi-Fi keeps dropping', all))).toEqual([
       'system_summary',
       'network_status',
@@ -25,7 +30,9 @@ describe('the tool selection', () => {
     ]);
     expect(names(selectTools('The laptop is SLOW and the fan is loud', all))).toContain('top_processes');
     expect(names(selectTools('What is in ~/.config/app/settings.ini?', all))).toContain('read_file');
-    expect(names(selectTools('Is blender installed?', all))).toEqual(jasmine.arrayContaining(['search_packages', 'package_status']));
+    expect(names(selectTools('Is blender installed?', all))).toEqual(
+      jasmine.arrayContaining(['search_packages', 'package_status']),
+    );
   });
 
   it('offers only the overview tools to a question that names nothing it knows', () => {
@@ -59,6 +66,8 @@ describe('the tool selection', () => {
     const more = moreToolsTool(held);
     expect(more.name).toBe(MORE_TOOLS);
     expect(more.params.safeParse({}).success).toBeTrue();
-    await expectAsync(more.run({}, {} as never)).toBeResolvedTo('These tools are now available: audit_history, read_file.');
+    await expectAsync(more.run({}, {} as never)).toBeResolvedTo(
+      'These tools are now available: audit_history, read_file.',
+    );
   });
 });

@@ -15,10 +15,65 @@ const ALWAYS = new Set(['system_summary', 'list_findings', 'propose_action']);
 /** Word stems that point to a tool; a question's word matches a stem it starts with. */
 const KEYWORDS: Record<string, readonly string[]> = {
   disk_usage: ['disk', 'space', 'full', 'storage', 'drive', 'partition', 'save', 'saving', 'inode', 'big', 'large'],
-  top_processes: ['slow', 'hot', 'fan', 'loud', 'cpu', 'memory', 'ram', 'process', 'program', 'busy', 'freez', 'hang', 'lag'],
-  unit_status: ['service', 'unit', 'daemon', 'timer', 'start', 'boot', 'running', 'failed', 'crash', 'backup', 'print', 'bluetooth'],
-  search_journal: ['log', 'journal', 'error', 'fail', 'crash', 'happen', 'why', 'warning', 'boot', 'yesterday', 'night', 'morning', 'today'],
-  network_status: ['network', 'internet', 'wifi', 'wi-fi', 'wlan', 'ethernet', 'connect', 'online', 'offline', 'dns', 'vpn', 'web', 'router'],
+  top_processes: [
+    'slow',
+    'hot',
+    'fan',
+    'loud',
+    'cpu',
+    'memory',
+    'ram',
+    'process',
+    'program',
+    'busy',
+    'freez',
+    'hang',
+    'lag',
+  ],
+  unit_status: [
+    'service',
+    'unit',
+    'daemon',
+    'timer',
+    'start',
+    'boot',
+    'running',
+    'failed',
+    'crash',
+    'backup',
+    'print',
+    'bluetooth',
+  ],
+  search_journal: [
+    'log',
+    'journal',
+    'error',
+    'fail',
+    'crash',
+    'happen',
+    'why',
+    'warning',
+    'boot',
+    'yesterday',
+    'night',
+    'morning',
+    'today',
+  ],
+  network_status: [
+    'network',
+    'internet',
+    'wifi',
+    'wi-fi',
+    'wlan',
+    'ethernet',
+    'connect',
+    'online',
+    'offline',
+    'dns',
+    'vpn',
+    'web',
+    'router',
+  ],
   search_packages: ['install', 'package', 'app', 'application', 'program', 'software', 'update', 'upgrade'],
   package_status: ['install', 'package', 'version', 'update', 'upgrade'],
   list_proposals: ['fix', 'proposal', 'proposed', 'suggest', 'pending', 'approve', 'apply', 'applied'],
@@ -26,7 +81,11 @@ const KEYWORDS: Record<string, readonly string[]> = {
   read_file: ['file', 'config', 'setting', '.conf', '.ini', '/', '~'],
 };
 
-const wordsOf = (question: string) => question.toLowerCase().split(/[^\p{L}\p{N}./~-]+/u).filter(Boolean);
+const wordsOf = (question: string) =>
+  question
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}./~-]+/u)
+    .filter(Boolean);
 
 function matches(question: string, stems: readonly string[]): boolean {
   const lower = question.toLowerCase();
@@ -43,7 +102,10 @@ function matches(question: string, stems: readonly string[]): boolean {
  * tool is lost by forgetting to list it here.
  */
 export function selectTools(question: string, tools: readonly AssistantTool[]): AssistantTool[] {
-  return tools.filter((tool) => ALWAYS.has(tool.name) || !KEYWORDS[tool.name] || matches(question, KEYWORDS[tool.name]));
+  return tools.filter((tool) => {
+    const stems = KEYWORDS[tool.name];
+    return ALWAYS.has(tool.name) || !stems || matches(question, stems);
+  });
 }
 
 /** The tool that shows the model the tools it was not offered; the loop offers them all once it is called. */
