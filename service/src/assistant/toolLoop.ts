@@ -64,9 +64,10 @@ async function runTurn(
   signal: AbortSignal,
   track: (handle: { cancel(): void }) => void,
 ): Promise<TurnOutcome> {
-  const held = request.offeredFirst ? request.tools.filter((tool) => !request.offeredFirst!.includes(tool)) : [];
+  const first = request.offeredFirst ?? request.tools;
+  const held = request.tools.filter((tool) => !first.includes(tool));
   const moreTools = held.length > 0 ? moreToolsTool(held) : null;
-  let specs = (moreTools ? [...request.offeredFirst!, moreTools] : request.tools).map(toolSpec);
+  let specs = (moreTools ? [...first, moreTools] : request.tools).map(toolSpec);
   const known = moreTools ? [...request.tools, moreTools] : request.tools;
   const calls: ToolCallRecord[] = [];
   const proposalIds: number[] = [];
