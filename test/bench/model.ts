@@ -31,7 +31,7 @@ import { mb, median, rssOf, settledRss } from './stats.js';
 
 const REPEATS = Number(process.env.STEWARD_BENCH_MODEL_REPEATS ?? 3);
 // threads set deliberately: node-llama-cpp's default overcommits small machines and runs ~200× slower.
-const ENGINE: EngineSettings = { threads: 2, contextSize: 4096, sequences: 1 };
+const ENGINE: EngineSettings = { threads: 2, contextSize: 8192, sequences: 1 };
 const SAMPLING: Sampling = { maxTokens: 24, temperature: 1, seed: 7 };
 const QUESTION = 'How full is my disk?';
 const FOLLOW_UP = 'And which folders take the most?';
@@ -117,24 +117,27 @@ async function toolCosts(modelPath: string) {
   }
 }
 
-async function measureDirect(modelPath: string) {
+/** The same prompts to both, alternating, so that drift (and the other work on this machine) falls on both alike. */
+async function measureThroughput(modelPath: string, steward: BenchService) {
   const direct = await openDirect(modelPath, ENGINE);
+  const noTools = { tools: false };
   try {
     await direct.run(`0. ${PASSAGE}`, SAMPLING);
-    const runs: StreamRun[] = [];
-    for (let i = 1; i <= REPEATS; i += 1) runs.push(await direct.run(`${i}. ${PASSAGE}`, SAMPLING));
-    return { ...throughput(runs), rssMb: round(mb(await rssOf(process.pid))) };
+    await steward.run(`0. ${PASSAGE}`, SAMPLING, noTools);
+    const directRuns: StreamRun[] = [];
+    const serviceRuns: StreamRun[] = [];
+    for (let i = 1; i <= REPEATS; i += 1) {
+      // A number in front makes each prompt new, so neither side reuses an evaluated prefix.
+      directRuns.push(await direct.run(`${i}. ${PASSAGE}`, SAMPLING));
+      serviceRuns.push(await steward.run(`${i}. ${PASSAGE}`, SAMPLING, noTools));
+    }
+    return {
+      direct: { ...throughput(directRuns), rssMb: round(mb(await rssOf(process.pid))) },
+      service: throughput(serviceRuns),
+    };
   } finally {
     await direct.dispose();
   }
-}
-
-async function measureService(steward: BenchService) {
-  const noTools = { tools: false };
-  await steward.run(`0. ${PASSAGE}`, SAMPLING, noTools);
-  const runs: StreamRun[] = [];
-  for (let i = 1; i <= REPEATS; i += 1) runs.push(await steward.run(`${i}. ${PASSAGE}`, SAMPLING, noTools));
-  return throughput(runs);
 }
 
 /** The question in new sessions with the assistant's tools and without; then a follow-up in the last one. */
@@ -169,8 +172,6 @@ async function main(): Promise<void> {
   const modelPath = await benchModel();
   process.stderr.write('tool costs in tokens…\n');
   const costs = await toolCosts(modelPath);
-  process.stderr.write(`node-llama-cpp directly: ${REPEATS} runs after a warm-up…\n`);
-  const direct = await measureDirect(modelPath);
 
   const bus = await startPrivateBus();
   const home = await makeTempDir('steward-bench-model-');
@@ -186,8 +187,8 @@ async function main(): Promise<void> {
   try {
     await steward.setActive('bench.gguf');
     const serviceIdleRss = await settledRss(steward.service.process.pid!, 3000);
-    process.stderr.write(`the service over D-Bus: ${REPEATS} runs after a warm-up…\n`);
-    const service = await measureService(steward);
+    process.stderr.write(`node-llama-cpp directly and the service over D-Bus: ${REPEATS} runs each after a warm-up…\n`);
+    const { direct, service } = await measureThroughput(modelPath, steward);
     const workerPid = (await steward.engineStatus())['worker-pid'] as number;
     const workerRss = await rssOf(workerPid);
     process.stderr.write('with tools and without, and a follow-up…\n');
@@ -231,8 +232,8 @@ async function main(): Promise<void> {
 function report(r: {
   machine: { cpus: number; cpuModel: string; memoryGb: number; node: string };
   toolCosts: Awaited<ReturnType<typeof toolCosts>>;
-  direct: Awaited<ReturnType<typeof measureDirect>>;
-  service: Awaited<ReturnType<typeof measureService>> & { serviceRssMb: number; workerRssMb: number };
+  direct: Awaited<ReturnType<typeof measureThroughput>>['direct'];
+  service: Awaited<ReturnType<typeof measureThroughput>>['service'] & { serviceRssMb: number; workerRssMb: number };
   ratios: { promptThroughput: number; generationThroughput: number; ttftWithToolsOverWithout: number };
   tools: Awaited<ReturnType<typeof measureTools>>;
 }): void {

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { defineTool, type AssistantTool } from '../../service/src/assistant/tool.js';
-import { MORE_TOOLS, moreToolsTool, selectTools } from '../../service/src/assistant/toolSelection.js';
+import {
+  MORE_TOOLS,
+  moreToolsTool,
+  selectTools,
+  toolsForConversation,
+} from '../../service/src/assistant/toolSelection.js';
 import { assistantTools } from '../../service/src/assistant/tools/index.js';
 
 const names = (tools: readonly AssistantTool[]) => tools.map((tool) => tool.name);
@@ -8,25 +13,18 @@ const all = assistantTools(['systemd.restart_unit']);
 const ALWAYS = ['system_summary', 'list_findings', 'propose_action'];
 
 describe('the tool selection', () => {
-  it('offers the overview tools and the tools a question points to, in the registry order', () => {
+  it('offers the overview tools first, then the tools a question points to, in the registry order', () => {
     expect(names(selectTools('How full is my disk?', all))).toEqual([
       'system_summary',
       'disk_usage',
       'list_findings',
       'propose_action',
     ]);
-    expect(names(selectTools('My Wi-Fi keeps dropping', all))).toEqual([
-      'system_summary',
-      'network_status',
-      'list_findings',
-      'propose_action',
-    ]);
+    expect(names(selectTools('My Wi-Fi keeps dropping', all))).toEqual([...ALWAYS, 'network_status']);
     expect(names(selectTools('Why did the backup service fail last night?', all))).toEqual([
-      'system_summary',
+      ...ALWAYS,
       'unit_status',
       'search_journal',
-      'list_findings',
-      'propose_action',
     ]);
     expect(names(selectTools('The laptop is SLOW and the fan is loud', all))).toContain('top_processes');
     expect(names(selectTools('What is in ~/.config/app/settings.ini?', all))).toContain('read_file');
@@ -59,6 +57,11 @@ describe('the tool selection', () => {
 
   it('offers fewer tools than there are for a narrow question', () => {
     expect(selectTools('How full is my disk?', all).length).toBeLessThan(all.length / 2);
+  });
+
+  it('keeps a conversation on the tools of its first question, or on all once the model asked for more', () => {
+    expect(names(toolsForConversation('How full is my disk?', false, all))).toEqual([...ALWAYS, 'disk_usage']);
+    expect(names(toolsForConversation('How full is my disk?', true, all))).toEqual(names(all));
   });
 
   it('has more_tools name the tools held back', async () => {

@@ -97,15 +97,34 @@ function matches(question: string, stems: readonly string[]): boolean {
 }
 
 /**
- * The tools to show the model first for this question, in the registry's
- * order. A tool the table does not know (a new one) is always offered, so no
+ * The tools to show the model first for this question: those offered to
+ * every question, then those its words point to, each in the registry's order. A tool the table does not know (a new one) is always offered, so no
  * tool is lost by forgetting to list it here.
  */
 export function selectTools(question: string, tools: readonly AssistantTool[]): AssistantTool[] {
-  return tools.filter((tool) => {
-    const stems = KEYWORDS[tool.name];
-    return ALWAYS.has(tool.name) || !stems || matches(question, stems);
-  });
+  // The tools offered to every question come first, so their part of the prompt is shared and evaluated once.
+  const always = tools.filter((tool) => ALWAYS.has(tool.name));
+  return [
+    ...always,
+    ...tools.filter((tool) => {
+      const stems = KEYWORDS[tool.name];
+      return !ALWAYS.has(tool.name) && (!stems || matches(question, stems));
+    }),
+  ];
+}
+
+/**
+ * A conversation keeps the tools its first question was offered, or all of
+ * them once the model asked for more: the tools are part of the prompt's
+ * prefix, and a follow-up evaluates only its new tokens while that prefix
+ * stays the same.
+ */
+export function toolsForConversation(
+  firstQuestion: string,
+  askedForMore: boolean,
+  tools: readonly AssistantTool[],
+): AssistantTool[] {
+  return askedForMore ? [...tools] : selectTools(firstQuestion, tools);
 }
 
 /** The tool that shows the model the tools it was not offered; the loop offers them all once it is called. */
