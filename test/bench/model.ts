@@ -29,11 +29,21 @@ import { openDirect, type EngineSettings } from './direct.js';
 import { startBenchService, type BenchService, type Sampling, type StreamRun } from './serviceClient.js';
 import { mb, median, rssOf, settledRss } from './stats.js';
 
-const REPEATS = Number(process.env.STEWARD_BENCH_MODEL_REPEATS ?? 3);
+const REPEATS = Number(process.env.STEWARD_BENCH_MODEL_REPEATS ?? 5);
 // threads set deliberately: node-llama-cpp's default overcommits small machines and runs ~200× slower.
 const ENGINE: EngineSettings = { threads: 2, contextSize: 8192, sequences: 1 };
 const SAMPLING: Sampling = { maxTokens: 24, temperature: 1, seed: 7 };
 const QUESTION = 'How full is my disk?';
+const WARM_UP_QUESTION = 'Hello, what can you check for me?';
+/** Each names a different part of the machine, so each is offered different tools. */
+const QUESTIONS = [
+  'Is my Wi-Fi working?',
+  'Why did the backup service fail?',
+  'Why is the laptop so slow?',
+  'Is blender installed?',
+  // Last, so the follow-up below continues it.
+  QUESTION,
+];
 const FOLLOW_UP = 'And which folders take the most?';
 /** About 150 tokens of plain text for the throughput runs; a number in front makes each run's prompt new. */
 const PASSAGE =
@@ -140,27 +150,33 @@ async function measureThroughput(modelPath: string, steward: BenchService) {
   }
 }
 
-/** The question in new sessions with the assistant's tools and without; then a follow-up in the last one. */
+/**
+ * New questions in new sessions, with the assistant's tools and then without,
+ * and a follow-up: as a user asks them, one after another. The first question
+ * with tools evaluates the fixed prefix (system prompt and the tools every
+ * question gets) once; the others evaluate their own tools and words.
+ */
 async function measureTools(steward: BenchService) {
   const withTools = { tools: true, toolChoice: 'auto' as const };
-  // The first question with tools evaluates the fixed prefix (system prompt and tools) once.
-  const firstWithTools = await steward.run(QUESTION, SAMPLING, withTools);
+  const firstWithTools = await steward.run(WARM_UP_QUESTION, SAMPLING, withTools);
   const tools: StreamRun[] = [];
+  for (const question of QUESTIONS) tools.push(await steward.run(question, SAMPLING, withTools));
+  const followUp = await steward.run(FOLLOW_UP, SAMPLING, { ...withTools, sessionId: tools.at(-1)!.sessionId! });
   const plain: StreamRun[] = [];
-  for (let i = 0; i < REPEATS; i += 1) {
-    // New sessions each time; alternating spreads drift over both.
-    tools.push(await steward.run(QUESTION, SAMPLING, withTools));
-    plain.push(await steward.run(`${i}. ${QUESTION}`, SAMPLING, { tools: false }));
-  }
-  const last = await steward.run(QUESTION, SAMPLING, withTools);
-  const followUp = await steward.run(FOLLOW_UP, SAMPLING, { ...withTools, sessionId: last.sessionId! });
+  for (const question of QUESTIONS) plain.push(await steward.run(question, SAMPLING, { tools: false }));
   const summary = (runs: StreamRun[]) => ({
     ttftMs: round(median(runs.map((run) => run.ttftMs))),
     promptTokensEvaluated: median(runs.map((run) => run.promptTokens!)),
     ttftMsAll: runs.map((run) => round(run.ttftMs)),
+    promptTokensEvaluatedAll: runs.map((run) => run.promptTokens!),
   });
   return {
-    firstWithTools: { ttftMs: round(firstWithTools.ttftMs), promptTokensEvaluated: firstWithTools.promptTokens! },
+    firstWithTools: {
+      question: WARM_UP_QUESTION,
+      ttftMs: round(firstWithTools.ttftMs),
+      promptTokensEvaluated: firstWithTools.promptTokens!,
+    },
+    questions: QUESTIONS,
     withTools: summary(tools),
     withoutTools: summary(plain),
     followUp: { question: FOLLOW_UP, ttftMs: round(followUp.ttftMs), promptTokensEvaluated: followUp.promptTokens! },
@@ -260,9 +276,9 @@ function report(r: {
     `generation tokens/s  ${String(d.generationTokensPerSecond).padStart(8)}  ${String(s.generationTokensPerSecond).padStart(8)}  ${ratios.generationThroughput}  ${verdict(ratios.generationThroughput >= TARGETS.throughputRatio)} (≥ ${TARGETS.throughputRatio})`,
   );
   out(`RSS MB               ${String(d.rssMb).padStart(8)}  service ${s.serviceRssMb} + worker ${s.workerRssMb}`);
-  out(`\nTTFT "${QUESTION}" over D-Bus, new session each`);
+  out(`\nTTFT over D-Bus, a new session for each of: ${t.questions.map((q) => `"${q}"`).join(', ')}`);
   out(
-    `  first with tools (prefix cold): ${t.firstWithTools.ttftMs} ms, ${t.firstWithTools.promptTokensEvaluated} prompt tokens evaluated`,
+    `  first with tools, "${t.firstWithTools.question}" (prefix cold): ${t.firstWithTools.ttftMs} ms, ${t.firstWithTools.promptTokensEvaluated} prompt tokens evaluated`,
   );
   out(`  with tools:    ${t.withTools.ttftMs} ms, ${t.withTools.promptTokensEvaluated} tokens evaluated`);
   out(`  without tools: ${t.withoutTools.ttftMs} ms, ${t.withoutTools.promptTokensEvaluated} tokens evaluated`);

@@ -184,6 +184,8 @@ function fitConversation(
 
 class Worker {
   private readonly freeSequences: LlamaContextSequence[];
+  /** The system prompt each sequence last evaluated: a request goes where its prefix already is. */
+  private readonly systemPromptOf = new WeakMap<LlamaContextSequence, string>();
   private readonly running = new Map<string, AbortController>();
   private idleTimer: NodeJS.Timeout | null = null;
 
@@ -212,7 +214,7 @@ class Worker {
   }
 
   private async chat(id: string, request: ParsedChatRequest): Promise<void> {
-    const sequence = this.freeSequences.pop();
+    const sequence = this.takeSequence(request.systemPrompt ?? '');
     if (!sequence) {
       await send({ type: 'failed', id, reason: 'error', message: 'no free context sequence' });
       return;
@@ -221,12 +223,22 @@ class Worker {
     this.running.set(id, controller);
     this.disarmIdleTimer();
     const outcome = await this.generate(id, sequence, request, controller.signal);
-    // Back to the pool before the parent hears "done" and sends more work; the
-    // last used is taken first, as it most likely shares the next prompt's prefix.
+    // Back to the pool before the parent hears "done" and sends more work.
+    this.systemPromptOf.set(sequence, request.systemPrompt ?? '');
     this.freeSequences.push(sequence);
     this.running.delete(id);
     if (this.running.size === 0) this.armIdleTimer();
     await send(outcome.type === 'done' ? { ...outcome, vram: await vramOf(this.llama) } : outcome);
+  }
+
+  /**
+   * A free sequence that last evaluated the same system prompt, so its
+   * evaluated prefix is reused; else the one used longest ago, so that the
+   * prefixes used lately stay.
+   */
+  private takeSequence(systemPrompt: string): LlamaContextSequence | undefined {
+    const same = this.freeSequences.findIndex((sequence) => this.systemPromptOf.get(sequence) === systemPrompt);
+    return this.freeSequences.splice(same >= 0 ? same : 0, 1)[0];
   }
 
   private async generate(
