@@ -151,14 +151,18 @@ async function measureThroughput(modelPath: string, steward: BenchService) {
 }
 
 /**
- * New questions in new sessions, with the assistant's tools and then without,
- * and a follow-up: as a user asks them, one after another. The first question
- * with tools evaluates the fixed prefix (system prompt and the tools every
- * question gets) once; the others evaluate their own tools and words.
+ * Questions in new sessions, with the assistant's tools and then without, and
+ * a follow-up: as a user asks them, one after another. The first question with
+ * tools evaluates the fixed prefix (system prompt and the tools every question
+ * gets) once; a topic's first question adds its tools; later ones evaluate
+ * only their words.
  */
 async function measureTools(steward: BenchService) {
   const withTools = { tools: true, toolChoice: 'auto' as const };
   const firstWithTools = await steward.run(WARM_UP_QUESTION, SAMPLING, withTools);
+  // A topic's first question adds its tools to the prefix; asked again (new sessions), it evaluates only its words.
+  const newTopics: StreamRun[] = [];
+  for (const question of QUESTIONS) newTopics.push(await steward.run(question, SAMPLING, withTools));
   const tools: StreamRun[] = [];
   for (const question of QUESTIONS) tools.push(await steward.run(question, SAMPLING, withTools));
   const followUp = await steward.run(FOLLOW_UP, SAMPLING, { ...withTools, sessionId: tools.at(-1)!.sessionId! });
@@ -177,6 +181,7 @@ async function measureTools(steward: BenchService) {
       promptTokensEvaluated: firstWithTools.promptTokens!,
     },
     questions: QUESTIONS,
+    withToolsNewTopic: summary(newTopics),
     withTools: summary(tools),
     withoutTools: summary(plain),
     followUp: { question: FOLLOW_UP, ttftMs: round(followUp.ttftMs), promptTokensEvaluated: followUp.promptTokens! },
@@ -279,6 +284,9 @@ function report(r: {
   out(`\nTTFT over D-Bus, a new session for each of: ${t.questions.map((q) => `"${q}"`).join(', ')}`);
   out(
     `  first with tools, "${t.firstWithTools.question}" (prefix cold): ${t.firstWithTools.ttftMs} ms, ${t.firstWithTools.promptTokensEvaluated} prompt tokens evaluated`,
+  );
+  out(
+    `  with tools, a topic's first question: ${t.withToolsNewTopic.ttftMs} ms, ${t.withToolsNewTopic.promptTokensEvaluated} tokens evaluated`,
   );
   out(`  with tools:    ${t.withTools.ttftMs} ms, ${t.withTools.promptTokensEvaluated} tokens evaluated`);
   out(`  without tools: ${t.withoutTools.ttftMs} ms, ${t.withoutTools.promptTokensEvaluated} tokens evaluated`);

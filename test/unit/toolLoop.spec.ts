@@ -233,7 +233,7 @@ describe('the tool loop', () => {
     });
     const outcome = await handle.result;
     const offered = engine.requests.map((request) => request.tools?.map((tool) => tool.name));
-    expect(offered[0]).toEqual(['disk_usage', 'propose_action', 'more_tools']);
+    expect(offered[0]).toEqual(['more_tools', 'disk_usage', 'propose_action']);
     expect(offered[1]).toEqual(tools.map((tool) => tool.name));
     expect(outcome.toolCalls.map((call) => [call.name, call.status])).toEqual([
       ['more_tools', 'done'],

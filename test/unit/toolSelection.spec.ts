@@ -1,11 +1,6 @@
 import { z } from 'zod';
 import { defineTool, type AssistantTool } from '../../service/src/assistant/tool.js';
-import {
-  MORE_TOOLS,
-  moreToolsTool,
-  selectTools,
-  toolsForConversation,
-} from '../../service/src/assistant/toolSelection.js';
+import { MORE_TOOLS, moreToolsTool, selectTools, OfferedTools } from '../../service/src/assistant/toolSelection.js';
 import { assistantTools } from '../../service/src/assistant/tools/index.js';
 
 const names = (tools: readonly AssistantTool[]) => tools.map((tool) => tool.name);
@@ -54,9 +49,21 @@ describe('the tool selection', () => {
     expect(selectTools('How full is my disk?', all).length).toBeLessThan(all.length / 2);
   });
 
-  it('keeps a conversation on the tools of its first question, or on all once the model asked for more', () => {
-    expect(names(toolsForConversation('How full is my disk?', false, all))).toEqual([...ALWAYS, 'disk_usage']);
-    expect(names(toolsForConversation('How full is my disk?', true, all))).toEqual(names(all));
+  it('offers, question after question, the tools offered before and then the new ones, so the list only grows', () => {
+    const offered = new OfferedTools();
+    expect(names(offered.offer('How full is my disk?', all))).toEqual([...ALWAYS, 'disk_usage']);
+    expect(names(offered.offer('Is my Wi-Fi working?', all))).toEqual([...ALWAYS, 'disk_usage', 'network_status']);
+    expect(names(offered.offer('Hello', all))).toEqual([...ALWAYS, 'disk_usage', 'network_status']);
+    const everything = names(offered.offer('Hello', all, true));
+    expect(everything.slice(0, 5)).toEqual([...ALWAYS, 'disk_usage', 'network_status']);
+    expect([...everything].sort()).toEqual(names(all).sort());
+  });
+
+  it('leaves out a tool offered before that is gone now', () => {
+    const offered = new OfferedTools();
+    offered.offer('How full is my disk?', all);
+    const withoutDisk = all.filter((tool) => tool.name !== 'disk_usage');
+    expect(names(offered.offer('How full is my disk?', withoutDisk))).toEqual(ALWAYS);
   });
 
   it('has more_tools name the tools held back', async () => {

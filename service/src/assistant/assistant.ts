@@ -10,7 +10,7 @@ import type { Machine } from './machine.js';
 import { buildSystemPrompt } from './systemPrompt.js';
 import type { AssistantTool, ProposalSink } from './tool.js';
 import { runAssistantTurn, toolSpec } from './toolLoop.js';
-import { MORE_TOOLS, toolsForConversation } from './toolSelection.js';
+import { MORE_TOOLS, OfferedTools } from './toolSelection.js';
 import { assistantTools } from './tools/index.js';
 import type { TurnCallbacks, TurnHandle } from './turn.js';
 import { _ } from '../i18n.js';
@@ -58,6 +58,8 @@ export interface StartedAnswer {
 }
 
 export class Assistant {
+  private readonly offeredTools = new OfferedTools();
+
   constructor(private readonly options: AssistantOptions) {}
 
   async start(input: QuestionInput): Promise<StartedAnswer> {
@@ -71,9 +73,8 @@ export class Assistant {
       : '';
     // propose_action names the actions switched on now, so the tools are built for each answer.
     const tools = this.options.tools ?? assistantTools(proposals.catalog().map((entry) => entry.name));
-    const firstQuestion = input.messages.find((message) => message.role === 'user')?.text ?? input.prompt;
     const askedForMore = input.messages.some((message) => message.toolCalls.some((call) => call.name === MORE_TOOLS));
-    const offered = toolsForConversation(firstQuestion, askedForMore, tools);
+    const offered = this.offeredTools.offer(input.prompt, tools, askedForMore);
     // All of them: the model may ask for the rest with more_tools.
     const toolTokens = estimateTokens(JSON.stringify(tools.map(toolSpec)));
     const roomForTools = estimateTokens(systemPrompt) + toolTokens <= contextTokens * TOOLS_MAX_SHARE;

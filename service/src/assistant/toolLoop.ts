@@ -67,7 +67,8 @@ async function runTurn(
   const first = request.offeredFirst ?? request.tools;
   const held = request.tools.filter((tool) => !first.includes(tool));
   const moreTools = held.length > 0 ? moreToolsTool(held) : null;
-  let specs = (moreTools ? [...first, moreTools] : request.tools).map(toolSpec);
+  // more_tools first: it is there whenever some are held back, so it belongs to the prompt's fixed prefix.
+  let specs = (moreTools ? [moreTools, ...first] : request.tools).map(toolSpec);
   const known = moreTools ? [...request.tools, moreTools] : request.tools;
   const calls: ToolCallRecord[] = [];
   const proposalIds: number[] = [];

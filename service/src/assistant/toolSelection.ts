@@ -1,8 +1,8 @@
 // Which tools the model is shown for a question. Every tool's description and
 // schema costs prompt tokens that a laptop CPU evaluates before the first word
 // of the answer, so a question is offered the few tools its words point to (a
-// keyword match: cheap, predictable, never the model), plus more_tools, which
-// the model calls to be shown the rest.
+// keyword match: cheap, predictable, never the model) besides those offered
+// before, plus more_tools, which the model calls to be shown the rest.
 import { z } from 'zod';
 import { defineTool, type AssistantTool } from './tool.js';
 import { N_ } from '../i18n.js';
@@ -114,17 +114,23 @@ export function selectTools(question: string, tools: readonly AssistantTool[]): 
 }
 
 /**
- * A conversation keeps the tools its first question was offered, or all of
- * them once the model asked for more: the tools are part of the prompt's
- * prefix, and a follow-up evaluates only its new tokens while that prefix
- * stays the same.
+ * The tools offered so far, in the order they were first offered. The list
+ * only grows: the tools are part of the prompt's prefix, which the worker
+ * evaluates once and reuses while it stays the same, so a tool's description
+ * is evaluated when a question first needs it, and a question whose tools were
+ * offered before evaluates only its own words.
  */
-export function toolsForConversation(
-  firstQuestion: string,
-  askedForMore: boolean,
-  tools: readonly AssistantTool[],
-): AssistantTool[] {
-  return askedForMore ? [...tools] : selectTools(firstQuestion, tools);
+export class OfferedTools {
+  private readonly names: string[] = [];
+
+  /** The tools to offer for `question`; all of them when `all` (the model asked for more). */
+  offer(question: string, tools: readonly AssistantTool[], all = false): AssistantTool[] {
+    for (const tool of all ? tools : selectTools(question, tools)) {
+      if (!this.names.includes(tool.name)) this.names.push(tool.name);
+    }
+    // A tool switched off since is left out.
+    return this.names.flatMap((name) => tools.filter((tool) => tool.name === name));
+  }
 }
 
 /** The tool that shows the model the tools it was not offered; the loop offers them all once it is called. */
