@@ -40,6 +40,9 @@ export interface StreamRun {
   promptTokens?: number;
   /** The session the answer belongs to (service runs only), for a follow-up. */
   sessionId?: string;
+  /** The tools the model called (service runs only), and what the service said about the answer. */
+  toolsCalled?: string[];
+  notice?: string;
 }
 
 /** How the service is asked: with the assistant's tools or not, and in which session ('' for a new one). */
@@ -58,6 +61,8 @@ interface Pending {
   workerTtftMs?: number;
   workerTokensPerSecond?: number;
   promptTokens?: number;
+  toolsCalled: string[];
+  notice?: string;
   error?: string;
 }
 
@@ -87,7 +92,7 @@ export async function startBenchService(
   const pending = new Map<string, Pending>();
   const entry = (id: string) => {
     let found = pending.get(id);
-    if (!found) pending.set(id, (found = {}));
+    if (!found) pending.set(id, (found = { toolsCalled: [] }));
     return found;
   };
   const router = new SignalRouter(client);
@@ -95,6 +100,7 @@ export async function startBenchService(
     const now = performance.now();
     const id = body[0] as string;
     if (message.member === 'ResponseChunk') entry(id).firstChunkAt ??= now;
+    if (message.member === 'ToolStep' && body[4] === 'running') entry(id).toolsCalled.push(body[2] as string);
     if (message.member === 'ResponseDone') {
       const usage = body[4] as Record<string, Variant>;
       Object.assign(entry(id), {
@@ -105,6 +111,7 @@ export async function startBenchService(
         workerTtftMs: usage['time-to-first-token-ms']?.value as number | undefined,
         workerTokensPerSecond: usage['tokens-per-second']?.value as number | undefined,
         promptTokens: usage['prompt-tokens']?.value as number | undefined,
+        notice: body[5] as string,
         error: body[7] as string,
       });
     }
@@ -154,6 +161,8 @@ export async function startBenchService(
         workerTokensPerSecond: result.workerTokensPerSecond,
         promptTokens: result.promptTokens,
         sessionId,
+        toolsCalled: result.toolsCalled,
+        notice: result.notice,
       };
     },
     async engineStatus() {
