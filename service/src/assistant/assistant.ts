@@ -73,12 +73,13 @@ export class Assistant {
       : '';
     // propose_action names the actions switched on now, so the tools are built for each answer.
     const tools = this.options.tools ?? assistantTools(proposals.catalog().map((entry) => entry.name));
-    const askedForMore = input.messages.some((message) => message.toolCalls.some((call) => call.name === MORE_TOOLS));
-    const offered = this.offeredTools.offer(input.prompt, tools, askedForMore);
     // All of them: the model may ask for the rest with more_tools.
     const toolTokens = estimateTokens(JSON.stringify(tools.map(toolSpec)));
     const roomForTools = estimateTokens(systemPrompt) + toolTokens <= contextTokens * TOOLS_MAX_SHARE;
     const useTools = input.useTools && roomForTools;
+    const askedForMore = input.messages.some((message) => message.toolCalls.some((call) => call.name === MORE_TOOLS));
+    // Only questions that get tools add to the offered ones.
+    const offered = useTools ? this.offeredTools.offer(input.prompt, tools, askedForMore) : undefined;
     const fitted = fitContext({
       systemPrompt: useTools ? systemPrompt : '',
       messages: input.messages,
@@ -88,7 +89,7 @@ export class Assistant {
     const handle = runAssistantTurn({
       engine: input.engine,
       tools: useTools ? tools : [],
-      offeredFirst: useTools ? offered : undefined,
+      offeredFirst: offered,
       context: {
         machine: this.options.machine,
         proposals,
