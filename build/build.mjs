@@ -246,6 +246,7 @@ async function buildBench() {
       'test/bench/assistant.ts',
       'test/bench/extension.ts',
       'test/bench/docs.ts',
+      'test/bench/model.ts',
     ],
     outdir: out,
     platform: 'node',

@@ -46,10 +46,17 @@ export async function openDirect(modelPath: string, settings: EngineSettings): P
       });
       const ended = performance.now();
       session.dispose();
-      const tokens = sequence.tokenMeter.diff(meterBefore).usedOutputTokens;
+      const used = sequence.tokenMeter.diff(meterBefore);
       await sequence.clearHistory();
       if (firstChunkAt === null) throw new Error('the direct run produced no text');
-      return { ttftMs: firstChunkAt - started, streamMs: ended - firstChunkAt, tokens, text, sessionMs };
+      return {
+        ttftMs: firstChunkAt - started,
+        streamMs: ended - firstChunkAt,
+        tokens: used.usedOutputTokens,
+        promptTokens: used.usedInputTokens,
+        text,
+        sessionMs,
+      };
     },
     async dispose() {
       await context.dispose();

@@ -36,6 +36,20 @@ export interface StreamRun {
   workerTokensPerSecond?: number;
   /** How long making the LlamaChatSession took (direct runs only). */
   sessionMs?: number;
+  /** Prompt tokens evaluated for this answer (a reused prefix is not counted). */
+  promptTokens?: number;
+  /** The session the answer belongs to (service runs only), for a follow-up. */
+  sessionId?: string;
+  /** The tools the model called (service runs only), and what the service said about the answer. */
+  toolsCalled?: string[];
+  notice?: string;
+}
+
+/** How the service is asked: with the assistant's tools or not, and in which session ('' for a new one). */
+export interface SendOptions {
+  tools?: boolean;
+  toolChoice?: 'auto' | 'required';
+  sessionId?: string;
 }
 
 interface Pending {
@@ -46,6 +60,9 @@ interface Pending {
   tokens?: number;
   workerTtftMs?: number;
   workerTokensPerSecond?: number;
+  promptTokens?: number;
+  toolsCalled: string[];
+  notice?: string;
   error?: string;
 }
 
@@ -54,7 +71,7 @@ export interface BenchService {
   /** Makes `file` in the model store the active model (it loads on the first request). */
   setActive(file: string): Promise<void>;
   /** Sends `prompt` in a new session and follows it to its end. */
-  run(prompt: string, sampling: Sampling): Promise<StreamRun>;
+  run(prompt: string, sampling: Sampling, send?: SendOptions): Promise<StreamRun>;
   engineStatus(): Promise<Record<string, unknown>>;
   stop(): Promise<void>;
 }
@@ -75,7 +92,7 @@ export async function startBenchService(
   const pending = new Map<string, Pending>();
   const entry = (id: string) => {
     let found = pending.get(id);
-    if (!found) pending.set(id, (found = {}));
+    if (!found) pending.set(id, (found = { toolsCalled: [] }));
     return found;
   };
   const router = new SignalRouter(client);
@@ -83,6 +100,7 @@ export async function startBenchService(
     const now = performance.now();
     const id = body[0] as string;
     if (message.member === 'ResponseChunk') entry(id).firstChunkAt ??= now;
+    if (message.member === 'ToolStep' && body[4] === 'running') entry(id).toolsCalled.push(body[2] as string);
     if (message.member === 'ResponseDone') {
       const usage = body[4] as Record<string, Variant>;
       Object.assign(entry(id), {
@@ -92,6 +110,8 @@ export async function startBenchService(
         tokens: usage['completion-tokens']?.value as number | undefined,
         workerTtftMs: usage['time-to-first-token-ms']?.value as number | undefined,
         workerTokensPerSecond: usage['tokens-per-second']?.value as number | undefined,
+        promptTokens: usage['prompt-tokens']?.value as number | undefined,
+        notice: body[5] as string,
         error: body[7] as string,
       });
     }
@@ -112,16 +132,21 @@ export async function startBenchService(
         body: [`store:${file}`],
       });
     },
-    async run(prompt, sampling) {
-      const options = {
+    async run(prompt, sampling, send = {}) {
+      const options: Record<string, Variant> = {
         'max-tokens': new Variant('u', sampling.maxTokens),
         temperature: new Variant('d', sampling.temperature),
         seed: new Variant('u', sampling.seed),
       };
+      if (send.tools !== undefined) options.tools = new Variant('b', send.tools);
+      if (send.toolChoice) options['tool-choice'] = new Variant('s', send.toolChoice);
       const sent = performance.now();
-      const [, requestId] = (await call('Send', 'ssa{sv}', ['', prompt, options])) as [string, string];
-      // A cold start loads the model first, which takes seconds.
-      await waitFor(() => entry(requestId).doneAt !== undefined, `the end of ${requestId}`, 120_000);
+      const [sessionId, requestId] = (await call('Send', 'ssa{sv}', [send.sessionId ?? '', prompt, options])) as [
+        string,
+        string,
+      ];
+      // A cold start loads the model first, and a realistic model on a CPU takes minutes over a long prompt.
+      await waitFor(() => entry(requestId).doneAt !== undefined, `the end of ${requestId}`, 600_000);
       const result = entry(requestId);
       pending.delete(requestId);
       if (result.status !== 'done' || result.firstChunkAt === undefined || result.tokens === undefined) {
@@ -134,6 +159,10 @@ export async function startBenchService(
         text: result.text ?? '',
         workerTtftMs: result.workerTtftMs,
         workerTokensPerSecond: result.workerTokensPerSecond,
+        promptTokens: result.promptTokens,
+        sessionId,
+        toolsCalled: result.toolsCalled,
+        notice: result.notice,
       };
     },
     async engineStatus() {

@@ -42,7 +42,13 @@ interface Response {
 
 /** The tiny model stops after a few tokens when sampled greedily; this prompt and seed run on to the limit. */
 const LONG_PROMPT = 'Tell me everything about the network';
-const LONG = { 'max-tokens': new Variant('u', 400), temperature: new Variant('d', 1.5), seed: new Variant('u', 16) };
+// Without tools: the system prompt and tool block would change what the random model says after it.
+const LONG = {
+  'max-tokens': new Variant('u', 400),
+  temperature: new Variant('d', 1.5),
+  seed: new Variant('u', 16),
+  tools: new Variant('b', false),
+};
 
 /** Runs the steward command on the test bus, recording each piece of output as it arrives. */
 function steward(address: string, ...args: string[]) {
@@ -158,8 +164,8 @@ describe('the Chat interface on the bus', () => {
     expect(second.sessionId).toBe(first.sessionId);
     const done = (await finished(second.requestId)).done!;
     expect(done.status).toBe('done');
-    const firstUsage = response(first.requestId).done!.usage;
-    expect(done.usage['prompt-tokens']!.value).toBeGreaterThan(firstUsage['prompt-tokens']!.value as number);
+    // The worker reuses what it evaluated for the first question, so the follow-up evaluates only its new tokens.
+    expect(done.usage['prompt-tokens']!.value).toBeGreaterThan(0);
 
     const [history] = await call('GetHistory', 's', [first.sessionId]);
     const messages = (history as Record<string, Variant>[]).map((m) => [m.role!.value, m.text!.value]);

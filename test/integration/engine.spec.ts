@@ -315,6 +315,24 @@ describe('the inference engine', () => {
     expect(short.droppedTurns).toBe(0);
   });
 
+  it('evaluates only the new tokens of a follow-up: the system prompt and earlier turns are reused', async () => {
+    makeEngine({ sequences: 2 });
+    const systemPrompt = `You look after this computer. ${'Check the disk, the network and the units. '.repeat(8)}`;
+    const first = await engine.chat({ systemPrompt, prompt: 'Is the disk ok?', maxTokens: 8 }).result;
+    // A question without the system prompt in between goes to the other sequence and leaves the prefix be.
+    await engine.chat({ prompt: 'Tell me about the network', maxTokens: 8 }).result;
+    const history = [
+      { role: 'user' as const, text: 'Is the disk ok?' },
+      { role: 'assistant' as const, text: first.text },
+    ];
+    const followUp = await engine.chat({ systemPrompt, history, prompt: 'And the network?', maxTokens: 8 }).result;
+
+    expect(first.usage.promptTokens).toBeGreaterThan(100);
+    // The follow-up's prompt holds all of the first one's and more, yet only its tail is evaluated.
+    expect(followUp.usage.promptTokens).toBeGreaterThan(0);
+    expect(followUp.usage.promptTokens).toBeLessThan(first.usage.promptTokens / 2);
+  }, 30_000);
+
   it('refuses a message that alone does not fit the context, naming the sizes', async () => {
     makeEngine();
     const error = await engine.chat({ prompt: 'disk '.repeat(600), maxTokens: 8 }).result.then(

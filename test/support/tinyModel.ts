@@ -18,7 +18,7 @@ export interface TinyModelOptions {
 }
 
 // GGUF metadata value types (ggml docs/gguf.md).
-const enum GgufType {
+export enum GgufType {
   Uint32 = 4,
   Int32 = 5,
   Float32 = 6,
@@ -39,13 +39,13 @@ const WORDS = 'the a to of and is in it you that on for with disk service unit f
   ' ',
 );
 
-type Value =
+export type Value =
   | { type: GgufType.String; value: string }
   | { type: GgufType.Uint32 | GgufType.Int32 | GgufType.Float32; value: number }
   | { type: GgufType.Array; itemType: GgufType.String; value: string[] }
   | { type: GgufType.Array; itemType: GgufType.Int32 | GgufType.Float32; value: number[] };
 
-class Writer {
+export class Writer {
   private readonly chunks: Buffer[] = [];
   length = 0;
 
@@ -92,7 +92,7 @@ class Writer {
 }
 
 /** A deterministic pseudo-random generator (mulberry32), so a seed always gives the same model. */
-function random(seed: number): () => number {
+export function random(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -118,6 +118,10 @@ function vocabulary(): { tokens: string[]; types: number[] } {
   types.push(TOKEN_NORMAL, TOKEN_NORMAL, TOKEN_NORMAL, TOKEN_NORMAL, TOKEN_NORMAL);
   return { tokens, types };
 }
+
+export const CHAT_TEMPLATE =
+  "{% for message in messages %}<|{{ message['role'] }}|>\n{{ message['content'] }}\n{% endfor %}" +
+  '{% if add_generation_prompt %}<|assistant|>\n{% endif %}';
 
 /** Builds the model file in memory. */
 export function tinyModel(options: TinyModelOptions = {}): Buffer {
@@ -152,15 +156,7 @@ export function tinyModel(options: TinyModelOptions = {}): Buffer {
     ['tokenizer.ggml.unknown_token_id', { type: GgufType.Uint32, value: 0 }],
     ['tokenizer.ggml.bos_token_id', { type: GgufType.Uint32, value: 1 }],
     ['tokenizer.ggml.eos_token_id', { type: GgufType.Uint32, value: 2 }],
-    [
-      'tokenizer.chat_template',
-      {
-        type: GgufType.String,
-        value:
-          "{% for message in messages %}<|{{ message['role'] }}|>\n{{ message['content'] }}\n{% endfor %}" +
-          '{% if add_generation_prompt %}<|assistant|>\n{% endif %}',
-      },
-    ],
+    ['tokenizer.chat_template', { type: GgufType.String, value: CHAT_TEMPLATE }],
   ];
 
   // Dimensions in ggml order: the row length comes first. There is no
@@ -188,17 +184,7 @@ export function tinyModel(options: TinyModelOptions = {}): Buffer {
   header.u32(3);
   header.u64(tensors.length);
   header.u64(metadata.length);
-  for (const [key, entry] of metadata) {
-    header.string(key);
-    header.u32(entry.type);
-    if (entry.type === GgufType.Array) {
-      header.u32(entry.itemType);
-      header.u64(entry.value.length);
-      for (const item of entry.value) header.scalar(entry.itemType, item);
-    } else {
-      header.scalar(entry.type, entry.value);
-    }
-  }
+  writeMetadata(header, metadata);
 
   const data = new Writer();
   for (const tensor of tensors) {
@@ -215,6 +201,20 @@ export function tinyModel(options: TinyModelOptions = {}): Buffer {
   }
   header.padTo(ALIGNMENT);
   return Buffer.concat([header.toBuffer(), data.toBuffer()]);
+}
+
+export function writeMetadata(header: Writer, metadata: [string, Value][]): void {
+  for (const [key, entry] of metadata) {
+    header.string(key);
+    header.u32(entry.type);
+    if (entry.type === GgufType.Array) {
+      header.u32(entry.itemType);
+      header.u64(entry.value.length);
+      for (const item of entry.value) header.scalar(entry.itemType, item);
+    } else {
+      header.scalar(entry.type, entry.value);
+    }
+  }
 }
 
 /** Writes the tiny model to `path` and returns the path. */

@@ -213,6 +213,51 @@ describe('the tool loop', () => {
     expect(engine.requests.map((request) => request.toolChoice)).toEqual(['required', 'auto']);
   });
 
+  it('offers the selected tools and more_tools first, and every tool once the model calls more_tools', async () => {
+    const engine = new ScriptedEngine([
+      { calls: [{ name: 'more_tools', arguments: {} }] },
+      { calls: [{ name: 'network_status', arguments: {} }] },
+      { text: 'The network is down.' },
+    ]);
+    const steps: string[] = [];
+    const handle = runAssistantTurn({
+      engine,
+      tools,
+      offeredFirst: [diskTool, proposeTool],
+      context: { machine: {} as Machine, proposals: sink(), signal: new AbortController().signal, readableRoots: [] },
+      history: [],
+      prompt: 'Why can I not reach anything?',
+      maxTokens: 50,
+      maxToolCalls: 4,
+      callbacks: { onToolStep: (step) => steps.push(`${step.tool} ${step.status}`) },
+    });
+    const outcome = await handle.result;
+    const offered = engine.requests.map((request) => request.tools?.map((tool) => tool.name));
+    expect(offered[0]).toEqual(['more_tools', 'disk_usage', 'propose_action']);
+    expect(offered[1]).toEqual(tools.map((tool) => tool.name));
+    expect(outcome.toolCalls.map((call) => [call.name, call.status])).toEqual([
+      ['more_tools', 'done'],
+      ['network_status', 'failed'],
+    ]);
+    expect(outcome.toolCalls[0]?.result).toContain('search_journal, read_file, network_status');
+    expect(steps).toEqual(['more_tools running', 'more_tools done', 'network_status running', 'network_status failed']);
+  });
+
+  it('offers no more_tools when every tool is offered first', async () => {
+    const engine = new ScriptedEngine([{ text: 'ok' }]);
+    await runAssistantTurn({
+      engine,
+      tools,
+      offeredFirst: tools,
+      context: { machine: {} as Machine, proposals: sink(), signal: new AbortController().signal, readableRoots: [] },
+      history: [],
+      prompt: 'Hi',
+      maxTokens: 50,
+      maxToolCalls: 4,
+    }).result;
+    expect(engine.requests[0]?.tools?.map((tool) => tool.name)).toEqual(tools.map((tool) => tool.name));
+  });
+
   it('ends as cancelled when cancelled while the model is answering', async () => {
     const { handle } = run([{ calls: [{ name: 'disk_usage', arguments: {} }] }, { hang: true }]);
     setTimeout(() => handle.cancel(), 10);

@@ -10,6 +10,7 @@ import type { Machine } from './machine.js';
 import { buildSystemPrompt } from './systemPrompt.js';
 import type { AssistantTool, ProposalSink } from './tool.js';
 import { runAssistantTurn, toolSpec } from './toolLoop.js';
+import { MORE_TOOLS, OfferedTools } from './toolSelection.js';
 import { assistantTools } from './tools/index.js';
 import type { TurnCallbacks, TurnHandle } from './turn.js';
 import { _ } from '../i18n.js';
@@ -57,6 +58,8 @@ export interface StartedAnswer {
 }
 
 export class Assistant {
+  private readonly offeredTools = new OfferedTools();
+
   constructor(private readonly options: AssistantOptions) {}
 
   async start(input: QuestionInput): Promise<StartedAnswer> {
@@ -70,9 +73,13 @@ export class Assistant {
       : '';
     // propose_action names the actions switched on now, so the tools are built for each answer.
     const tools = this.options.tools ?? assistantTools(proposals.catalog().map((entry) => entry.name));
+    // All of them: the model may ask for the rest with more_tools.
     const toolTokens = estimateTokens(JSON.stringify(tools.map(toolSpec)));
     const roomForTools = estimateTokens(systemPrompt) + toolTokens <= contextTokens * TOOLS_MAX_SHARE;
     const useTools = input.useTools && roomForTools;
+    const askedForMore = input.messages.some((message) => message.toolCalls.some((call) => call.name === MORE_TOOLS));
+    // Only questions that get tools add to the offered ones.
+    const offered = useTools ? this.offeredTools.offer(input.prompt, tools, askedForMore) : undefined;
     const fitted = fitContext({
       systemPrompt: useTools ? systemPrompt : '',
       messages: input.messages,
@@ -82,6 +89,7 @@ export class Assistant {
     const handle = runAssistantTurn({
       engine: input.engine,
       tools: useTools ? tools : [],
+      offeredFirst: offered,
       context: {
         machine: this.options.machine,
         proposals,

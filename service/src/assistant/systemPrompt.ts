@@ -1,6 +1,6 @@
 // What the model is told before the conversation: who it is, what it may do,
 // the rule about untrusted data, the catalog it may propose from, and a
-// compact, fresh snapshot of the machine so that simple questions need no tool.
+// compact snapshot of what the machine is, so that simple questions need no tool.
 import type { SystemSummary } from './machine.js';
 import type { ProposalSink } from './tool.js';
 import { UNTRUSTED_DATA_RULE } from './untrustedData.js';
@@ -26,17 +26,22 @@ that you could not check it rather than guess.`;
 
 const GIB = 1024 ** 3;
 
+const hour = (now: Date) => `${now.toISOString().slice(0, 13)}:00Z`;
+
+/**
+ * Only what stays the same for hours: the worker reuses the evaluated system
+ * prompt and tools across questions as long as their text does not change, so
+ * load, memory in use, uptime and battery are left to system_summary, and the
+ * time is given to the hour.
+ */
 function snapshot(summary: SystemSummary, now: Date): string {
-  const memory = summary.memory;
-  const used = (memory.totalBytes - memory.availableBytes) / GIB;
   const lines = [
-    `Now: ${now.toISOString()}`,
-    `System: ${summary.os}, kernel ${summary.kernel}, host ${summary.hostname}, up ${Math.round(summary.uptimeSeconds / 3600)} h`,
-    `CPU: ${summary.cpu.model} × ${summary.cpu.cores}, load ${summary.cpu.load.map((load) => load.toFixed(2)).join(' ')}`,
-    `Memory: ${used.toFixed(1)} of ${(memory.totalBytes / GIB).toFixed(1)} GB in use`,
+    `Now: ${hour(now)}`,
+    `System: ${summary.os}, kernel ${summary.kernel}, host ${summary.hostname}`,
+    `CPU: ${summary.cpu.model} × ${summary.cpu.cores}`,
+    `Memory: ${(summary.memory.totalBytes / GIB).toFixed(1)} GB`,
   ];
   if (summary.gpus.length > 0) lines.push(`GPU: ${summary.gpus.join(', ')}`);
-  if (summary.battery) lines.push(`Battery: ${summary.battery.percent}% (${summary.battery.state})`);
   return lines.join('\n');
 }
 
@@ -46,7 +51,7 @@ export function buildSystemPrompt({ summary, catalog, now }: SystemPromptInput):
     ROLE,
     DOCUMENTATION,
     UNTRUSTED_DATA_RULE,
-    summary ? `The computer right now:\n${snapshot(summary, now)}` : `Now: ${now.toISOString()}`,
+    summary ? `The computer:\n${snapshot(summary, now)}` : `Now: ${hour(now)}`,
     `Actions you may propose:\n${actions}`,
   ].join('\n\n');
 }

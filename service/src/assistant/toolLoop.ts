@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { ChatOutcome } from '../engine/chatEngine.js';
 import type { RequestedCall, ToolSpec, Usage } from '../engine/protocol.js';
 import { MAX_TOOL_OUTPUT, type AssistantTool, type ToolContext } from './tool.js';
+import { MORE_TOOLS, moreToolsTool } from './toolSelection.js';
 import type { ToolCallRecord, TurnHandle, TurnOutcome, TurnRequest } from './turn.js';
 import { untrustedData } from './untrustedData.js';
 import { _, format } from '../i18n.js';
@@ -66,7 +67,12 @@ async function runTurn(
   signal: AbortSignal,
   track: (handle: { cancel(): void }) => void,
 ): Promise<TurnOutcome> {
-  const specs = request.tools.map(toolSpec);
+  const first = request.offeredFirst ?? request.tools;
+  const held = request.tools.filter((tool) => !first.includes(tool));
+  const moreTools = held.length > 0 ? moreToolsTool(held) : null;
+  // more_tools first: it is there whenever some are held back, so it belongs to the prompt's fixed prefix.
+  let specs = (moreTools ? [moreTools, ...first] : request.tools).map(toolSpec);
+  const known = moreTools ? [...request.tools, moreTools] : request.tools;
   const calls: ToolCallRecord[] = [];
   const proposalIds: number[] = [];
   const context: ToolContext = {
@@ -119,9 +125,10 @@ async function runTurn(
       if (signal.aborted) return finish('cancelled');
       calls.push(
         calls.length < request.maxToolCalls
-          ? await runCall(request, call, context)
+          ? await runCall(request, known, call, context)
           : refused(call, 'No more tool calls are allowed for this answer: answer with what you have.'),
       );
+      if (call.name === MORE_TOOLS) specs = request.tools.map(toolSpec);
     }
   }
 }
@@ -130,8 +137,13 @@ function refused(call: RequestedCall, reason: string): ToolCallRecord {
   return { id: call.id, name: call.name, arguments: {}, result: reason, status: 'failed' };
 }
 
-async function runCall(request: TurnRequest, call: RequestedCall, context: ToolContext): Promise<ToolCallRecord> {
-  const tool = request.tools.find((candidate) => candidate.name === call.name);
+async function runCall(
+  request: TurnRequest,
+  known: readonly AssistantTool[],
+  call: RequestedCall,
+  context: ToolContext,
+): Promise<ToolCallRecord> {
+  const tool = known.find((candidate) => candidate.name === call.name);
   const onStep = request.callbacks?.onToolStep;
   const progress = tool ? _(tool.progress) : _('consulting a tool…');
   const step = (status: 'running' | 'done' | 'failed', description = progress) =>

@@ -34,6 +34,8 @@ export interface TurnCallbacks {
 export interface TurnRequest {
   engine: ChatEngine;
   tools: readonly AssistantTool[];
+  /** The tools shown first (see toolSelection.ts); the rest wait until the model calls more_tools. All when absent. */
+  offeredFirst?: readonly AssistantTool[];
   context: ToolContext;
   systemPrompt?: string;
   /** Earlier turns, fitted to the context by the caller (see context.ts). */

@@ -62,6 +62,7 @@ export const chatRequestSchema = z.object({
 export type ChatRequest = z.input<typeof chatRequestSchema>;
 
 export const usageSchema = z.object({
+  /** Prompt tokens evaluated for this request; a prefix the worker kept from earlier requests is reused, not counted. */
   promptTokens: z.number().int().nonnegative(),
   completionTokens: z.number().int().nonnegative(),
   /** From the worker receiving the request to the first generated text; null when nothing was generated. */

@@ -1,6 +1,9 @@
 // The inference worker: a child process of the service that holds llama.cpp,
 // so a native crash ends this process and not the D-Bus service. It answers
-// one request per context sequence and keeps no state between requests.
+// one request per context sequence. A sequence keeps its evaluated tokens
+// between requests: the next request evaluates only what differs from them
+// (node-llama-cpp reuses the common prefix), so the fixed system prompt and
+// tools, and a conversation's earlier turns, are evaluated once.
 import { randomUUID } from 'node:crypto';
 import {
   getLlama,
@@ -181,6 +184,8 @@ function fitConversation(
 
 class Worker {
   private readonly freeSequences: LlamaContextSequence[];
+  /** The system prompt each sequence last evaluated: a request goes where its prefix already is. */
+  private readonly systemPromptOf = new WeakMap<LlamaContextSequence, string>();
   private readonly running = new Map<string, AbortController>();
   private idleTimer: NodeJS.Timeout | null = null;
 
@@ -209,7 +214,7 @@ class Worker {
   }
 
   private async chat(id: string, request: ParsedChatRequest): Promise<void> {
-    const sequence = this.freeSequences.pop();
+    const sequence = this.takeSequence(request.systemPrompt ?? '');
     if (!sequence) {
       await send({ type: 'failed', id, reason: 'error', message: 'no free context sequence' });
       return;
@@ -218,13 +223,22 @@ class Worker {
     this.running.set(id, controller);
     this.disarmIdleTimer();
     const outcome = await this.generate(id, sequence, request, controller.signal);
-    // The sequence goes back to the pool only once it holds none of this
-    // request's tokens, and before the parent hears "done" and sends more work.
-    await sequence.clearHistory();
+    // Back to the pool before the parent hears "done" and sends more work.
+    this.systemPromptOf.set(sequence, request.systemPrompt ?? '');
     this.freeSequences.push(sequence);
     this.running.delete(id);
     if (this.running.size === 0) this.armIdleTimer();
     await send(outcome.type === 'done' ? { ...outcome, vram: await vramOf(this.llama) } : outcome);
+  }
+
+  /**
+   * A free sequence that last evaluated the same system prompt, so its
+   * evaluated prefix is reused; else the one used longest ago, so that the
+   * prefixes used lately stay.
+   */
+  private takeSequence(systemPrompt: string): LlamaContextSequence | undefined {
+    const same = this.freeSequences.findIndex((sequence) => this.systemPromptOf.get(sequence) === systemPrompt);
+    return this.freeSequences.splice(same >= 0 ? same : 0, 1)[0];
   }
 
   private async generate(

@@ -40,18 +40,10 @@ function describeScan(scan: DirectoryScan): string[] {
 
 export const diskUsageTool = defineTool({
   name: 'disk_usage',
-  description:
-    'Shows how full each filesystem is (space and inodes), and on request the largest directories in the home directory. Use it when the disk is full or something cannot be saved.',
+  description: 'How full each filesystem is; on request the largest folders in home.',
   params: z.object({
-    mount: z
-      .string()
-      .regex(/^\//, 'an absolute path')
-      .optional()
-      .describe('An absolute path, e.g. "/home"; only the filesystem holding it is shown'),
-    largest_in_home: z
-      .boolean()
-      .default(false)
-      .describe("Also list the largest directories in the user's home directory (takes a few seconds)"),
+    mount: z.string().regex(/^\//, 'an absolute path').optional().describe('Only the filesystem holding this path'),
+    largest_in_home: z.boolean().default(false).describe('Also the largest folders in home (slow)'),
   }),
   progress: N_('checking disk usage…'),
   async run({ mount, largest_in_home: largestInHome }, { machine }) {

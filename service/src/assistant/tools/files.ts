@@ -15,11 +15,10 @@ export const secretReason = secretPlaceReason;
 
 export const readFileTool = defineTool({
   name: 'read_file',
-  description:
-    "Reads the start of a text file in the user's home or another allowed folder, e.g. a configuration file or an application's log. Files that hold passwords or keys are refused.",
+  description: 'The start of a text file in home or another allowed folder; secrets are refused.',
   params: z.object({
-    path: absolutePath.describe('The absolute path of the file, e.g. "/home/ana/.config/app/settings.ini"'),
-    max_bytes: z.number().int().min(256).max(16384).default(8192).describe('How many bytes at most to read'),
+    path: absolutePath.describe('Absolute path'),
+    max_bytes: z.number().int().min(256).max(16384).default(8192),
   }),
   progress: N_('reading a file…'),
   async run({ path, max_bytes: maxBytes }, { machine, readableRoots, stewardSecrets = [] }) {

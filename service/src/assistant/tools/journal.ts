@@ -65,20 +65,14 @@ function timeOf(text: string, now: Date): Date {
 
 export const searchJournalTool = defineTool({
   name: 'search_journal',
-  description:
-    'Searches the system and user logs (the journal) by time, importance, unit and text, and returns the newest matching lines, oldest first. Use it to find out what went wrong and when.',
+  description: 'Search the logs (journal); returns the newest matching lines.',
   params: z.object({
-    since: timeText
-      .optional()
-      .describe('Earliest time: "-2h", "-30m", "-1d", "today", "yesterday" or an ISO date such as "2026-11-21T10:00"'),
-    until: timeText.optional().describe('Latest time, in the same forms as since'),
-    priority: z
-      .enum(PRIORITIES)
-      .default('warning')
-      .describe('The least important priority to include; "warning" includes warnings, errors and worse'),
-    unit: unitName.optional().describe('Only lines of this systemd unit, e.g. "bluetooth.service"'),
-    text: z.string().min(1).max(200).optional().describe('Text the message must contain (not case-sensitive)'),
-    limit: z.number().int().min(1).max(50).default(20).describe('How many lines at most'),
+    since: timeText.optional().describe('e.g. "-2h", "today", "2026-11-21T10:00"'),
+    until: timeText.optional().describe('As since'),
+    priority: z.enum(PRIORITIES).default('warning').describe('The least important level to include'),
+    unit: unitName.optional().describe('e.g. "cups.service"'),
+    text: z.string().min(1).max(200).optional().describe('Text the line contains'),
+    limit: z.number().int().min(1).max(50).default(20).describe('Most lines'),
   }),
   progress: N_('searching the logs…'),
   async run(params, { machine }) {

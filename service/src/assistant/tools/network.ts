@@ -34,8 +34,7 @@ function describeNetwork({ connectivity, links, routes, dnsServers }: NetworkSta
 
 export const networkStatusTool = defineTool({
   name: 'network_status',
-  description:
-    "Shows whether the internet is reachable (NetworkManager's check), each network link with its state and addresses, the default routes and the DNS servers. Use it when something cannot connect.",
+  description: 'Internet reachability, links with addresses, routes and DNS.',
   params: z.object({}),
   progress: N_('checking the network…'),
   async run(_params, { machine }) {

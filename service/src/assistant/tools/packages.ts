@@ -10,16 +10,15 @@ const describePackage = (info: PackageInfo) =>
 
 export const searchPackagesTool = defineTool({
   name: 'search_packages',
-  description:
-    "Searches the distribution's packages by name and says which are installed. Use it to find the package that provides a program.",
+  description: 'Find packages by name; says which are installed.',
   params: z.object({
     query: z
       .string()
       .min(2)
       .max(64)
       .regex(/^[a-z0-9+.-]+$/, 'lower-case letters, digits and + . - only')
-      .describe('Part of a package name, e.g. "blender"'),
-    limit: z.number().int().min(1).max(20).default(10).describe('How many packages at most'),
+      .describe('Part of a name'),
+    limit: z.number().int().min(1).max(20).default(10),
   }),
   progress: N_('searching packages…'),
   async run({ query, limit }, { machine }) {
@@ -30,9 +29,9 @@ export const searchPackagesTool = defineTool({
 
 export const packageStatusTool = defineTool({
   name: 'package_status',
-  description: 'Says whether a package is installed, in which version, or which version could be installed.',
+  description: 'Whether a package is installed, and which version.',
   params: z.object({
-    name: packageName.describe('The exact package name, e.g. "blender"'),
+    name: packageName.describe('Exact name'),
   }),
   progress: N_('checking a package…'),
   async run({ name }, { machine }) {

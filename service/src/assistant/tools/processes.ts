@@ -24,11 +24,10 @@ function describeProcess(info: ProcessInfo): string {
 
 export const topProcessesTool = defineTool({
   name: 'top_processes',
-  description:
-    'Lists the running programs using the most CPU (over a short sample, 100% is one core) or memory (resident), with their user and command line. Use it when the computer is slow, hot or loud, or memory runs out.',
+  description: 'The programs using the most CPU or memory.',
   params: z.object({
-    sort_by: z.enum(['cpu', 'memory']).default('cpu').describe('Rank by CPU use or by memory use'),
-    limit: z.number().int().min(1).max(20).default(8).describe('How many programs to list'),
+    sort_by: z.enum(['cpu', 'memory']).default('cpu'),
+    limit: z.number().int().min(1).max(20).default(8),
   }),
   progress: N_('looking at running programs…'),
   async run({ sort_by: sortBy, limit }, { machine }) {

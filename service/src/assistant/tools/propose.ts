@@ -6,12 +6,11 @@ import { N_ } from '../../i18n.js';
 export function proposeActionTool(actions: readonly string[]) {
   return defineTool({
     name: 'propose_action',
-    description:
-      "Propose a fix from Steward's catalog. Nothing runs: the user sees the exact effect and decides whether to apply it. Use it only when the user's problem calls for a change; returns the proposal's id.",
+    description: 'Propose a fix from the catalog; nothing runs until the user applies it.',
     params: z.object({
-      action: z.enum(actions as [string, ...string[]]).describe('The catalog action, e.g. systemd.restart_unit'),
-      params: z.record(z.string(), z.unknown()).describe("The action's parameters, as the catalog lists them"),
-      reason: z.string().min(1).max(300).describe('Why this helps, in one sentence for the user'),
+      action: z.enum(actions as [string, ...string[]]),
+      params: z.record(z.string(), z.unknown()).describe('As the catalog lists them'),
+      reason: z.string().min(1).max(300).describe('Why, in one sentence for the user'),
     }),
     progress: N_('preparing a fix for you to review…'),
     async run({ action, params, reason }, { proposals }) {

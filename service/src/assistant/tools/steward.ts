@@ -36,10 +36,9 @@ const describeAudit = (record: AuditSummary) => {
 
 export const listFindingsTool = defineTool({
   name: 'list_findings',
-  description:
-    'Lists the problems Steward noticed on this computer (failed services, full disks, errors in the logs), newest first.',
+  description: 'Problems Steward noticed, newest first.',
   params: z.object({
-    include_resolved: z.boolean().optional().describe('Also list problems that have gone away'),
+    include_resolved: z.boolean().optional().describe('Also those gone away'),
   }),
   progress: N_('reviewing what Steward found…'),
   async run({ include_resolved: includeResolved = false }, { machine }) {
@@ -54,9 +53,9 @@ export const listFindingsTool = defineTool({
 
 export const listProposalsTool = defineTool({
   name: 'list_proposals',
-  description: 'Lists the fixes Steward proposed, with their actions and risk, and whether they wait for the user.',
+  description: 'Fixes Steward proposed, and whether they wait for the user.',
   params: z.object({
-    include_closed: z.boolean().optional().describe('Also list fixes that were applied, failed or dismissed'),
+    include_closed: z.boolean().optional().describe('Also applied, failed or dismissed ones'),
   }),
   progress: N_('reviewing proposed fixes…'),
   async run({ include_closed: includeClosed = false }, { machine }) {
@@ -71,10 +70,9 @@ export const listProposalsTool = defineTool({
 
 export const auditHistoryTool = defineTool({
   name: 'audit_history',
-  description:
-    'Shows the latest entries of the audit trail: what Steward proposed, applied or undid, and how it went, newest first.',
+  description: 'What Steward proposed, applied or undid, newest first.',
   params: z.object({
-    limit: z.number().int().min(1).max(50).default(15).describe('How many entries at most'),
+    limit: z.number().int().min(1).max(50).default(15),
   }),
   progress: N_('reading the audit trail…'),
   async run({ limit }, { machine }) {

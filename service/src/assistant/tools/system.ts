@@ -23,8 +23,7 @@ function describeSystem({ os, kernel, hostname, uptimeSeconds, cpu, memory, gpus
 
 export const systemSummaryTool = defineTool({
   name: 'system_summary',
-  description:
-    'Describes this computer: OS and kernel, uptime, CPU and load, memory and swap use, GPUs and battery. Use it first when a question depends on the hardware or on how busy the machine is.',
+  description: 'OS, uptime, CPU load, memory, GPUs and battery.',
   params: z.object({}),
   progress: N_('reading the system summary…'),
   async run(_params, { machine }) {

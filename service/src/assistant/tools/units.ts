@@ -20,14 +20,11 @@ function describeUnit(unit: UnitStatus): string[] {
 
 export const unitStatusTool = defineTool({
   name: 'unit_status',
-  description:
-    "Shows a systemd unit's state (active, failed…), when it entered it, how its last run ended, and its latest log lines. Use it when a service misbehaves.",
+  description: "A systemd unit's state, last result and latest log lines.",
   params: z.object({
-    unit: unitName.describe('The unit name, e.g. "bluetooth.service" or "backup.timer"'),
-    scope: unitScope
-      .default('system')
-      .describe('"system" for the computer\'s units, "user" for the units of the user\'s own session'),
-    log_lines: z.number().int().min(0).max(50).default(10).describe('How many of its latest log lines to include'),
+    unit: unitName.describe('e.g. "cups.service"'),
+    scope: unitScope.default('system').describe('"user": the session\'s own units'),
+    log_lines: z.number().int().min(0).max(50).default(10),
   }),
   progress: N_('checking a service…'),
   async run({ unit: name, scope, log_lines: logLines }, { machine }) {

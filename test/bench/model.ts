@@ -1,0 +1,326 @@
+// Benchmarks with a model of realistic size (random weights in a 0.5B model's
+// shape, Q8_0) on the CPU: prompt and generation tokens/s of the service over
+// D-Bus against node-llama-cpp called directly with the same settings, the
+// first chunk with tools against without, the tokens a follow-up evaluates,
+// what each tool costs in the prompt, and memory. Ratios come from one run;
+// nothing fails on timing.
+//   npm run bench        (STEWARD_BENCH_MODEL_REPEATS=n to change the repeats)
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { availableParallelism, cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import {
+  getLlama,
+  LlamaLogLevel,
+  resolveChatWrapper,
+  type ChatModelFunctions,
+  type GbnfJsonSchema,
+} from 'node-llama-cpp';
+import { buildSystemPrompt } from '../../service/src/assistant/systemPrompt.js';
+import { toolSpec } from '../../service/src/assistant/toolLoop.js';
+import { moreToolsTool, selectTools } from '../../service/src/assistant/toolSelection.js';
+import { assistantTools } from '../../service/src/assistant/tools/index.js';
+import type { ToolSpec } from '../../service/src/engine/protocol.js';
+import { catalogEntries } from '../../service/src/assistant/proposalSink.js';
+import { createCatalog } from '../../service/src/fixes/catalog.js';
+import { BENCH_MODEL_SHAPE, benchModel } from '../support/benchModel.js';
+import { startPrivateBus } from '../support/privateBus.js';
+import { makeTempDir } from '../support/tempDir.js';
+import { openDirect, type EngineSettings } from './direct.js';
+import { startBenchService, type BenchService, type Sampling, type StreamRun } from './serviceClient.js';
+import { mb, median, rssOf, settledRss } from './stats.js';
+
+const REPEATS = Number(process.env.STEWARD_BENCH_MODEL_REPEATS ?? 5);
+// threads set deliberately: node-llama-cpp's default overcommits small machines and runs ~200× slower.
+const ENGINE: EngineSettings = { threads: 2, contextSize: 8192, sequences: 1 };
+const SAMPLING: Sampling = { maxTokens: 24, temperature: 1, seed: 7 };
+const QUESTION = 'How full is my disk?';
+const WARM_UP_QUESTION = 'Hello, what can you check for me?';
+/** Each names a different part of the machine, so each is offered different tools. */
+const QUESTIONS = [
+  'Is my Wi-Fi working?',
+  'Why did the backup service fail?',
+  'Why is the laptop so slow?',
+  'Is blender installed?',
+  // Last, so the follow-up below continues it.
+  QUESTION,
+];
+const FOLLOW_UP = 'And which folders take the most?';
+/** About 150 tokens of plain text for the throughput runs; a number in front makes each run's prompt new. */
+const PASSAGE =
+  'The backup did not run last night and the laptop was slow this morning. The Wi-Fi dropped twice while a ' +
+  'video call was going on, and the printer in the office shows an error. Could something be wrong with the disk, ' +
+  'the network or one of the services that start at boot? Please look and tell me what you find.';
+const TARGETS = { throughputRatio: 0.95, ttftToolsRatio: 1.5, followUpTokens: 500 };
+const RESULTS = join(process.cwd(), 'test-results', 'bench', 'model.json');
+
+const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
+const verdict = (ok: boolean) => (ok ? 'ok' : 'MISSED');
+const promptRate = (run: StreamRun) => run.promptTokens! / (run.ttftMs / 1000);
+const generationRate = (run: StreamRun) => run.tokens / (run.streamMs / 1000);
+
+function throughput(runs: StreamRun[]) {
+  return {
+    promptTokens: median(runs.map((run) => run.promptTokens!)),
+    promptTokensPerSecond: round(median(runs.map(promptRate))),
+    generationTokensPerSecond: round(median(runs.map(generationRate)), 2),
+    ttftMs: round(median(runs.map((run) => run.ttftMs))),
+    /** The least disturbed run: this machine is shared, and other work only ever slows a run down. */
+    bestPromptTokensPerSecond: round(Math.max(...runs.map(promptRate))),
+    bestGenerationTokensPerSecond: round(Math.max(...runs.map(generationRate)), 2),
+    promptTokensPerSecondAll: runs.map((run) => round(promptRate(run))),
+    generationTokensPerSecondAll: runs.map((run) => round(generationRate(run), 2)),
+  };
+}
+
+/** Tokens of the rendered system message with these tools, by the model's own tokenizer and chat template. */
+async function toolCosts(modelPath: string) {
+  const llama = await getLlama({ build: 'never', gpu: false, progressLogs: false, logLevel: LlamaLogLevel.error });
+  const model = await llama.loadModel({ modelPath, vocabOnly: true });
+  try {
+    const wrapper = resolveChatWrapper(model);
+    const systemPrompt = buildSystemPrompt({
+      summary: null,
+      catalog: catalogEntries(createCatalog()),
+      now: new Date(),
+    });
+    const tokens = (specs: ToolSpec[]) => {
+      const functions: ChatModelFunctions | undefined =
+        specs.length === 0
+          ? undefined
+          : Object.fromEntries(
+              specs.map((spec) => [
+                spec.name,
+                { description: spec.description, params: spec.parameters as GbnfJsonSchema },
+              ]),
+            );
+      return wrapper
+        .generateContextState({
+          chatHistory: [
+            { type: 'system', text: systemPrompt },
+            { type: 'user', text: QUESTION },
+          ],
+          availableFunctions: functions,
+        })
+        .contextText.tokenize(model.tokenizer).length;
+    };
+    const tools = assistantTools(createCatalog().names());
+    const all = tools.map(toolSpec);
+    const bare = tokens([]);
+    const withAll = tokens(all);
+    const selected = selectTools(QUESTION, tools);
+    const held = tools.filter((tool) => !selected.includes(tool));
+    const withSelected = tokens([...selected, moreToolsTool(held)].map(toolSpec));
+    return {
+      chatWrapper: wrapper.wrapperName,
+      systemPromptTokens: bare,
+      allToolsTokens: withAll - bare,
+      selectedFor: QUESTION,
+      selected: [...selected.map((tool) => tool.name), 'more_tools'],
+      selectedToolsTokens: withSelected - bare,
+      perTool: all.map((spec, i) => ({
+        tool: spec.name,
+        characters: spec.description.length + JSON.stringify(spec.parameters).length,
+        // What leaving this one tool out saves: its description, its schema and its share of the framing.
+        tokens: withAll - tokens(all.filter((_, j) => j !== i)),
+      })),
+    };
+  } finally {
+    await model.dispose();
+    await llama.dispose();
+  }
+}
+
+/** The same prompts to both, alternating, so that drift (and the other work on this machine) falls on both alike. */
+async function measureThroughput(modelPath: string, steward: BenchService) {
+  const direct = await openDirect(modelPath, ENGINE);
+  const noTools = { tools: false };
+  try {
+    await direct.run(`0. ${PASSAGE}`, SAMPLING);
+    await steward.run(`0. ${PASSAGE}`, SAMPLING, noTools);
+    const directRuns: StreamRun[] = [];
+    const serviceRuns: StreamRun[] = [];
+    for (let i = 1; i <= REPEATS; i += 1) {
+      // A number in front makes each prompt new, so neither side reuses an evaluated prefix.
+      directRuns.push(await direct.run(`${i}. ${PASSAGE}`, SAMPLING));
+      serviceRuns.push(await steward.run(`${i}. ${PASSAGE}`, SAMPLING, noTools));
+    }
+    return {
+      direct: { ...throughput(directRuns), rssMb: round(mb(await rssOf(process.pid))) },
+      service: throughput(serviceRuns),
+    };
+  } finally {
+    await direct.dispose();
+  }
+}
+
+/**
+ * Questions in new sessions, with the assistant's tools and then without, and
+ * a follow-up: as a user asks them, one after another. The first question with
+ * tools evaluates the fixed prefix (system prompt and the tools every question
+ * gets) once; a topic's first question adds its tools; later ones evaluate
+ * only their words.
+ */
+async function measureTools(steward: BenchService) {
+  const withTools = { tools: true, toolChoice: 'auto' as const };
+  const firstWithTools = await steward.run(WARM_UP_QUESTION, SAMPLING, withTools);
+  // A topic's first question adds its tools to the prefix; asked again (new sessions), it evaluates only its words.
+  const newTopics: StreamRun[] = [];
+  for (const question of QUESTIONS) newTopics.push(await steward.run(question, SAMPLING, withTools));
+  const tools: StreamRun[] = [];
+  for (const question of QUESTIONS) tools.push(await steward.run(question, SAMPLING, withTools));
+  const followUp = await steward.run(FOLLOW_UP, SAMPLING, { ...withTools, sessionId: tools.at(-1)!.sessionId! });
+  const plain: StreamRun[] = [];
+  for (const question of QUESTIONS) plain.push(await steward.run(question, SAMPLING, { tools: false }));
+  const summary = (runs: StreamRun[]) => ({
+    ttftMs: round(median(runs.map((run) => run.ttftMs))),
+    promptTokensEvaluated: median(runs.map((run) => run.promptTokens!)),
+    ttftMsAll: runs.map((run) => round(run.ttftMs)),
+    promptTokensEvaluatedAll: runs.map((run) => run.promptTokens!),
+    toolsCalledAll: runs.map((run) => run.toolsCalled ?? []),
+    noticesAll: runs.map((run) => run.notice ?? ''),
+  });
+  return {
+    firstWithTools: {
+      question: WARM_UP_QUESTION,
+      ttftMs: round(firstWithTools.ttftMs),
+      promptTokensEvaluated: firstWithTools.promptTokens!,
+      toolsCalled: firstWithTools.toolsCalled ?? [],
+      notice: firstWithTools.notice ?? '',
+    },
+    questions: QUESTIONS,
+    withToolsNewTopic: summary(newTopics),
+    withTools: summary(tools),
+    withoutTools: summary(plain),
+    followUp: { question: FOLLOW_UP, ttftMs: round(followUp.ttftMs), promptTokensEvaluated: followUp.promptTokens! },
+  };
+}
+
+async function main(): Promise<void> {
+  process.stderr.write('the benchmark model (written once into ~/.cache/steward-bench)…\n');
+  const modelPath = await benchModel();
+  process.stderr.write('tool costs in tokens…\n');
+  const costs = await toolCosts(modelPath);
+
+  const bus = await startPrivateBus();
+  const home = await makeTempDir('steward-bench-model-');
+  const models = join(home.path, 'data', 'steward', 'models');
+  await mkdir(models, { recursive: true });
+  await symlink(modelPath, join(models, 'bench.gguf'));
+  const steward = await startBenchService(bus, home.path, {
+    gpu: 'off',
+    ...ENGINE,
+    idleUnloadSeconds: 3600,
+    maxAnswerTokens: SAMPLING.maxTokens,
+  });
+  try {
+    await steward.setActive('bench.gguf');
+    const serviceIdleRss = await settledRss(steward.service.process.pid!, 3000);
+    process.stderr.write(`node-llama-cpp directly and the service over D-Bus: ${REPEATS} runs each after a warm-up…\n`);
+    const { direct, service } = await measureThroughput(modelPath, steward);
+    const workerPid = (await steward.engineStatus())['worker-pid'] as number;
+    const workerRss = await rssOf(workerPid);
+    process.stderr.write('with tools and without, and a follow-up…\n');
+    const tools = await measureTools(steward);
+    const results = {
+      date: new Date().toISOString(),
+      machine: {
+        cpus: availableParallelism(),
+        cpuModel: cpus()[0]?.model ?? 'unknown',
+        memoryGb: round(totalmem() / 1024 ** 3),
+        node: process.version,
+      },
+      model: { path: modelPath, shape: BENCH_MODEL_SHAPE, quantization: 'Q8_0' },
+      engine: ENGINE,
+      sampling: SAMPLING,
+      repeats: REPEATS,
+      toolCosts: costs,
+      direct,
+      service: {
+        ...service,
+        serviceRssMb: round(mb(serviceIdleRss)),
+        workerRssMb: round(mb(workerRss)),
+      },
+      ratios: {
+        promptThroughput: round(service.promptTokensPerSecond / direct.promptTokensPerSecond, 3),
+        generationThroughput: round(service.generationTokensPerSecond / direct.generationTokensPerSecond, 3),
+        bestPromptThroughput: round(service.bestPromptTokensPerSecond / direct.bestPromptTokensPerSecond, 3),
+        bestGenerationThroughput: round(
+          service.bestGenerationTokensPerSecond / direct.bestGenerationTokensPerSecond,
+          3,
+        ),
+        ttftWithToolsOverWithout: round(tools.withTools.ttftMs / tools.withoutTools.ttftMs, 2),
+      },
+      tools,
+    };
+    await mkdir(join(RESULTS, '..'), { recursive: true });
+    await writeFile(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+    report(results);
+  } finally {
+    await steward.stop();
+    await bus.stop();
+    await home.remove();
+  }
+}
+
+function report(r: {
+  machine: { cpus: number; cpuModel: string; memoryGb: number; node: string };
+  toolCosts: Awaited<ReturnType<typeof toolCosts>>;
+  direct: Awaited<ReturnType<typeof measureThroughput>>['direct'];
+  service: Awaited<ReturnType<typeof measureThroughput>>['service'] & { serviceRssMb: number; workerRssMb: number };
+  ratios: {
+    promptThroughput: number;
+    generationThroughput: number;
+    bestPromptThroughput: number;
+    bestGenerationThroughput: number;
+    ttftWithToolsOverWithout: number;
+  };
+  tools: Awaited<ReturnType<typeof measureTools>>;
+}): void {
+  const out = (text: string) => process.stdout.write(`${text}\n`);
+  const { toolCosts: c, direct: d, service: s, ratios, tools: t } = r;
+  out(
+    `\nRealistic-size model (0.5B shape, Q8_0, random weights) on the CPU — ${r.machine.cpus} CPUs (${r.machine.cpuModel}), ${r.machine.memoryGb} GB, Node ${r.machine.node}`,
+  );
+  out(
+    `threads ${ENGINE.threads}, context ${ENGINE.contextSize}, answers of ${SAMPLING.maxTokens} tokens, median of ${REPEATS}\n`,
+  );
+  out(
+    `Tool costs (${c.chatWrapper}): system prompt ${c.systemPromptTokens} tokens; all tools +${c.allToolsTokens}; selected for "${c.selectedFor}" (${c.selected.join(', ')}) +${c.selectedToolsTokens}`,
+  );
+  for (const row of c.perTool)
+    out(
+      `  ${row.tool.padEnd(16)} ${String(row.tokens).padStart(5)} tokens  ${String(row.characters).padStart(5)} chars`,
+    );
+  out('\n                        direct   service   ratio');
+  out(
+    `prompt tokens/s      ${String(d.promptTokensPerSecond).padStart(8)}  ${String(s.promptTokensPerSecond).padStart(8)}  ${ratios.promptThroughput}  ${verdict(ratios.promptThroughput >= TARGETS.throughputRatio)} (≥ ${TARGETS.throughputRatio})`,
+  );
+  out(
+    `generation tokens/s  ${String(d.generationTokensPerSecond).padStart(8)}  ${String(s.generationTokensPerSecond).padStart(8)}  ${ratios.generationThroughput}  ${verdict(ratios.generationThroughput >= TARGETS.throughputRatio)} (≥ ${TARGETS.throughputRatio})`,
+  );
+  out(
+    `best run: prompt ${d.bestPromptTokensPerSecond} / ${s.bestPromptTokensPerSecond} tokens/s (${ratios.bestPromptThroughput}), generation ${d.bestGenerationTokensPerSecond} / ${s.bestGenerationTokensPerSecond} (${ratios.bestGenerationThroughput})`,
+  );
+  out(`RSS MB               ${String(d.rssMb).padStart(8)}  service ${s.serviceRssMb} + worker ${s.workerRssMb}`);
+  out(`\nTTFT over D-Bus, a new session for each of: ${t.questions.map((q) => `"${q}"`).join(', ')}`);
+  out(
+    `  first with tools, "${t.firstWithTools.question}" (prefix cold): ${t.firstWithTools.ttftMs} ms, ${t.firstWithTools.promptTokensEvaluated} prompt tokens evaluated`,
+  );
+  out(
+    `  with tools, a topic's first question: ${t.withToolsNewTopic.ttftMs} ms, ${t.withToolsNewTopic.promptTokensEvaluated} tokens evaluated`,
+  );
+  out(`  with tools, asked again: ${t.withTools.ttftMs} ms, ${t.withTools.promptTokensEvaluated} tokens evaluated`);
+  out(`  without tools: ${t.withoutTools.ttftMs} ms, ${t.withoutTools.promptTokensEvaluated} tokens evaluated`);
+  out(
+    `  ratio with / without: ${ratios.ttftWithToolsOverWithout}  ${verdict(ratios.ttftWithToolsOverWithout <= TARGETS.ttftToolsRatio)} (≤ ${TARGETS.ttftToolsRatio})`,
+  );
+  out(
+    `  follow-up "${t.followUp.question}": ${t.followUp.ttftMs} ms, ${t.followUp.promptTokensEvaluated} tokens evaluated  ${verdict(t.followUp.promptTokensEvaluated <= TARGETS.followUpTokens)} (≤ ${TARGETS.followUpTokens})`,
+  );
+  out(`\nresults: ${RESULTS}`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { defineTool, type AssistantTool } from '../../service/src/assistant/tool.js';
+import { MORE_TOOLS, moreToolsTool, selectTools, OfferedTools } from '../../service/src/assistant/toolSelection.js';
+import { assistantTools } from '../../service/src/assistant/tools/index.js';
+
+const names = (tools: readonly AssistantTool[]) => tools.map((tool) => tool.name);
+const all = assistantTools(['systemd.restart_unit']);
+const ALWAYS = ['system_summary', 'list_findings', 'propose_action'];
+
+describe('the tool selection', () => {
+  it('offers the overview tools first, then the tools a question points to, in the registry order', () => {
+    expect(names(selectTools('How full is my disk?', all))).toEqual([...ALWAYS, 'disk_usage']);
+    expect(names(selectTools('My Wi-Fi keeps dropping', all))).toEqual([...ALWAYS, 'network_status']);
+    expect(names(selectTools('Why did the backup service fail last night?', all))).toEqual([
+      ...ALWAYS,
+      'unit_status',
+      'search_journal',
+    ]);
+    expect(names(selectTools('The laptop is SLOW and the fan is loud', all))).toContain('top_processes');
+    expect(names(selectTools('What is in ~/.config/app/settings.ini?', all))).toContain('read_file');
+    expect(names(selectTools('Is blender installed?', all))).toEqual(
+      jasmine.arrayContaining(['search_packages', 'package_status']),
+    );
+  });
+
+  it('offers only the overview tools to a question that names nothing it knows', () => {
+    expect(names(selectTools('Hello there', all))).toEqual(ALWAYS);
+    expect(names(selectTools('', all))).toEqual(ALWAYS);
+  });
+
+  it('matches whole word beginnings, not letters inside words', () => {
+    // "discussion" holds "disk"'s letters nowhere at its start; "iphone" does not start with "ip".
+    expect(names(selectTools('a discussion about my iphone', all))).toEqual(ALWAYS);
+    expect(names(selectTools('the disks', all))).toContain('disk_usage');
+  });
+
+  it('always offers a tool it has no keywords for, so a new tool is never lost', () => {
+    const newTool = defineTool({
+      name: 'printer_status',
+      description: 'Printers.',
+      params: z.object({}),
+      progress: 'checking printers…',
+      run: () => Promise.resolve('idle'),
+    });
+    expect(names(selectTools('Hello there', [...all, newTool]))).toEqual([...ALWAYS, 'printer_status']);
+  });
+
+  it('offers fewer tools than there are for a narrow question', () => {
+    expect(selectTools('How full is my disk?', all).length).toBeLessThan(all.length / 2);
+  });
+
+  it('offers, question after question, the tools offered before and then the new ones, so the list only grows', () => {
+    const offered = new OfferedTools();
+    expect(names(offered.offer('How full is my disk?', all))).toEqual([...ALWAYS, 'disk_usage']);
+    expect(names(offered.offer('Is my Wi-Fi working?', all))).toEqual([...ALWAYS, 'disk_usage', 'network_status']);
+    expect(names(offered.offer('Hello', all))).toEqual([...ALWAYS, 'disk_usage', 'network_status']);
+    const everything = names(offered.offer('Hello', all, true));
+    expect(everything.slice(0, 5)).toEqual([...ALWAYS, 'disk_usage', 'network_status']);
+    expect([...everything].sort()).toEqual(names(all).sort());
+  });
+
+  it('leaves out a tool offered before that is gone now', () => {
+    const offered = new OfferedTools();
+    offered.offer('How full is my disk?', all);
+    const withoutDisk = all.filter((tool) => tool.name !== 'disk_usage');
+    expect(names(offered.offer('How full is my disk?', withoutDisk))).toEqual(ALWAYS);
+  });
+
+  it('has more_tools name the tools held back', async () => {
+    const held = all.filter((tool) => tool.name === 'audit_history' || tool.name === 'read_file');
+    const more = moreToolsTool(held);
+    expect(more.name).toBe(MORE_TOOLS);
+    expect(more.params.safeParse({}).success).toBeTrue();
+    await expectAsync(more.run({}, {} as never)).toBeResolvedTo(
+      'These tools are now available: audit_history, read_file.',
+    );
+  });
+});
