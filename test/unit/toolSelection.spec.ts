@@ -25,6 +25,9 @@ describe('the tool selection', () => {
 
   it('offers only the overview tools to a question that names nothing it knows', () => {
     expect(names(selectTools('Hello there', all))).toEqual(ALWAYS);
+    expect(names(selectTools('How do I make ssh keep the connection alive?', all))).toEqual(
+      jasmine.arrayContaining(['search_docs', 'read_doc']),
+    );
     expect(names(selectTools('', all))).toEqual(ALWAYS);
   });
 

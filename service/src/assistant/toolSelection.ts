@@ -12,6 +12,25 @@ export const MORE_TOOLS = 'more_tools';
 /** Offered with every question: the overview tools and the way to propose a fix. */
 const ALWAYS = new Set(['system_summary', 'list_findings', 'propose_action']);
 
+const DOCS_WORDS = [
+  'how to',
+  'how do',
+  'how can',
+  'option',
+  'flag',
+  'man',
+  'manual',
+  'doc',
+  'command',
+  'config',
+  'setting',
+  'syntax',
+  'parameter',
+  'argument',
+  'switch',
+  '--',
+];
+
 /** Word stems that point to a tool; a question's word matches a stem it starts with. */
 const KEYWORDS: Record<string, readonly string[]> = {
   disk_usage: ['disk', 'space', 'full', 'storage', 'drive', 'partition', 'save', 'saving', 'inode', 'big', 'large'],
@@ -79,6 +98,9 @@ const KEYWORDS: Record<string, readonly string[]> = {
   list_proposals: ['fix', 'proposal', 'proposed', 'suggest', 'pending', 'approve', 'apply', 'applied'],
   audit_history: ['audit', 'history', 'applied', 'undo', 'undid', 'changed', 'did you', 'last fix'],
   read_file: ['file', 'config', 'setting', '.conf', '.ini', '/', '~'],
+  // The documentation: a question about how to do something, or about a command's options and settings.
+  search_docs: DOCS_WORDS,
+  read_doc: DOCS_WORDS,
 };
 
 const wordsOf = (question: string) =>
