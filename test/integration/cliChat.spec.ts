@@ -2,9 +2,19 @@ import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MessageBus } from '@jellybrick/dbus-next';
+import { callMethod } from '../../service/src/dbus/client.js';
+import { errorOf } from '../support/errors.js';
 import { startOpenAIServer, type CompletionRequestBody, type OpenAIServer } from '../support/openaiServer.js';
 import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
-import { CLI_SCRIPT, homeEnv, spawnService, waitUntilReady, type RunningService } from '../support/service.js';
+import {
+  BUS_NAME,
+  CLI_SCRIPT,
+  homeEnv,
+  OBJECT_PATH,
+  spawnService,
+  waitUntilReady,
+  type RunningService,
+} from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 import { inTerminal } from '../support/terminal.js';
 
@@ -105,6 +115,18 @@ describe('steward ask, chat and sessions', () => {
     const chatted = await steward(['chat', '--new'], 'say nothing\n');
     expect(chatted.code).toBe(1);
     expect(chatted.stderr).toContain('the model gave an empty answer');
+    const called = await errorOf(
+      callMethod(client, {
+        destination: BUS_NAME,
+        path: OBJECT_PATH,
+        interface: 'io.github.steward.Steward1.Chat',
+        member: 'Ask',
+        signature: 's',
+        body: ['say nothing'],
+      }),
+    );
+    expect(called.type).toBe('io.github.steward.Steward1.Error.InvalidOutput');
+    expect(called.text).toContain('the model gave an empty answer');
   }, 20_000);
 
   it('sends chat’s generation and tool options to the model', async () => {

@@ -451,6 +451,10 @@ export class ChatInterface {
       if (callerGone) cancel();
       const outcome = await started.handle.result;
       if (outcome.status === 'cancelled') throw new StewardError('Unavailable', _('the answer was cancelled'));
+      // A script must not take silence for an answer.
+      if (outcome.text.trim() === '') {
+        throw new StewardError('InvalidOutput', _('the model gave an empty answer; ask again, perhaps in other words'));
+      }
       return busText(outcome.text);
     } finally {
       stopWatching();
