@@ -231,7 +231,8 @@ async function pull(bus: MessageBus, uri: string, sha256: string): Promise<numbe
     const [, status, modelId, , message] = await finished;
     if (tty) process.stderr.write('\n');
     if (status === 'done') {
-      const activated = await activateIfFirst(bus, modelId ?? '');
+      // The service makes the first model pulled the active one.
+      const activated = (await listModels(bus)).some((model) => model.id === modelId && model.active === true);
       write(
         `Pulled ${modelId}. ${activated ? _('It is the active model now.') : format(_('Use it with: steward models use {id}'), { id: modelId ?? '' })}\n`,
       );

@@ -97,9 +97,13 @@ export class ModelsInterface {
       logger: this.log,
     })
       .then(
-        (result) => {
+        async (result) => {
           this.log.info('model pulled', { source, file: result.path, resumedFrom: result.resumedFromBytes });
-          this.events.pullFinished(id, 'done', `store:${result.fileName}`);
+          const modelId = `store:${result.fileName}`;
+          await this.activateIfFirst(modelId).catch((error: unknown) =>
+            this.log.warning('the pulled model could not be made active', { model: modelId, error: String(error) }),
+          );
+          this.events.pullFinished(id, 'done', modelId);
         },
         (error: unknown) => {
           if (controller.signal.aborted) {
@@ -114,6 +118,15 @@ export class ModelsInterface {
       )
       .finally(() => this.pulls.delete(id));
     return id;
+  }
+
+  /** The first model pulled becomes the active one, whichever client pulled it, unless one already is. */
+  private async activateIfFirst(id: string): Promise<void> {
+    if (this.activeId !== '') return;
+    const model = (await this.store.list()).find((candidate) => candidate.id === id);
+    if (!model?.support.supported) return;
+    await this.store.setActive(id);
+    await this.setActiveId(id);
   }
 
   private async setActiveId(id: string): Promise<void> {
