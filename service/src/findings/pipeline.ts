@@ -155,20 +155,22 @@ export class FindingsPipeline {
   }
 
   private detect(event: WatchEvent) {
-    const outputs = this.run(this.first, event);
-    return [...outputs, ...this.run(this.last, event, outputs.length > 0)];
+    const outputs: DetectorOutput[] = [];
+    this.run(this.first, event, outputs);
+    this.run(this.last, event, outputs, outputs.length > 0);
+    return outputs;
   }
 
-  private run(detectors: Detector[], event: WatchEvent, claimed?: boolean) {
-    return detectors.flatMap((detector) => {
+  /** Adds what `detectors` make of `event` to `outputs`: a loop, as this runs for every entry of the journal. */
+  private run(detectors: Detector[], event: WatchEvent, outputs: DetectorOutput[], claimed?: boolean): void {
+    for (const detector of detectors) {
       try {
-        return detector.detect(event, claimed);
+        for (const output of detector.detect(event, claimed)) outputs.push(output);
       } catch (error) {
         // A bug in one detector must not blind the others.
         this.options.log.error('a detector failed', { kinds: detector.kinds.join(','), error: String(error) });
-        return [];
       }
-    });
+    }
   }
 }
 
