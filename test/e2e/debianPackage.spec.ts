@@ -36,6 +36,11 @@ const IDLE = 'Steward is idle';
 const TITLE = `Main.panel.statusArea[${JSON.stringify(UUID)}]?.accessible_name ?? null`;
 const SETTING = `Main.extensionManager.lookup(${JSON.stringify(UUID)}).stateObj.getSettings().get_strv('toggle-quick-chat')`;
 const SPEC_TIMEOUT_MS = 6 * 60_000;
+const MCP_INITIALIZE = {
+  protocolVersion: '2025-06-18',
+  capabilities: {},
+  clientInfo: { name: 'Package Check', version: '1.0.0' },
+};
 
 /** Runs npm run package for `version` into its own dist directory; resolves with the .deb's path. */
 async function buildPackage(dist: string, version: string): Promise<string> {
@@ -151,6 +156,28 @@ for (const suite of selectedSuites()) {
             `env HOME=${TEST_USER.home} DBUS_SESSION_BUS_ADDRESS=unix:path=/tmp/bus steward status`,
         );
         expect(status).toContain(VERSIONS[0]);
+
+        // An agent starts the packaged `steward mcp` as the README's snippets do: it answers the handshake and
+        // lists the service's tools (stdin stays open a moment, as a client's pipe does, while the answers come).
+        const handshake = [
+          { jsonrpc: '2.0', id: 1, method: 'initialize', params: MCP_INITIALIZE },
+          { jsonrpc: '2.0', method: 'notifications/initialized' },
+          { jsonrpc: '2.0', id: 2, method: 'tools/list' },
+        ]
+          .map((message) => `'${JSON.stringify(message)}'`)
+          .join(' ');
+        const mcp = await inSession(
+          shell.pid,
+          rootfs,
+          `(printf '%s\\n' ${handshake}; sleep 5) | setpriv --reuid=${TEST_USER.uid} --regid=${TEST_USER.uid} ` +
+            `--clear-groups env HOME=${TEST_USER.home} DBUS_SESSION_BUS_ADDRESS=unix:path=/tmp/bus steward mcp`,
+        );
+        const replies = mcp
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line) as { id?: number; result?: { tools?: { name: string }[] } });
+        const tools = replies.find((reply) => reply.id === 2)?.result?.tools?.map((tool) => tool.name);
+        expect(tools).toEqual(jasmine.arrayContaining(['system_summary', 'propose_fix', 'proposal_status']));
 
         // apt installs the next version while the service runs; its postinst restarts it.
         await inSession(
