@@ -206,6 +206,8 @@ async function main(): Promise<void> {
     },
     undefined,
     detectorKinds(),
+    // Asked only by Findings.Get, which comes after start-up has made the fixes.
+    (finding) => fixes.whyNoProposal(finding),
   );
   server.export(OBJECT_PATH, findingsSpec, findings.impl);
   // What goes to a model: the built-in rules and the user's patterns, for a remote endpoint always.

@@ -131,6 +131,32 @@ describe('findings from a followed journal, on the bus', () => {
     expect((core[0] as Variant).value).toBe('attention');
   });
 
+  it('says why a finding has no proposal, on the bus and in findings show', async () => {
+    // Only the program's own line says the disk is full: nothing vouches for it, so nothing is proposed.
+    await appendToJournal(journal, [
+      {
+        MESSAGE: 'rsync: [receiver] write failed on "/backup/photos/img_0001.jpg": No space left on device (28)',
+        PRIORITY: '3',
+        SYSLOG_IDENTIFIER: 'rsync',
+        _COMM: 'rsync',
+        _PID: '4242',
+        _UID: '1000',
+        _TRANSPORT: 'stdout',
+      },
+    ]);
+    await waitFor(async () => (await list()).some((f) => f.kind === 'no-space'), 'the no-space finding');
+    const finding = (await list()).find((f) => f.kind === 'no-space')!;
+    const [full] = await call('Get', 's', [finding.id]);
+    const reason = (full as Record<string, Variant>)['no-proposal-reason']?.value;
+    expect(reason).toBe(
+      'only the program itself reported it: Steward proposes a fix once systemd or the kernel confirm it',
+    );
+    const { stdout } = await run(process.execPath, [CLI_SCRIPT, 'findings', 'show', String(finding.id)], {
+      env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: bus.address },
+    });
+    expect(stdout).toContain(`No fix proposed: ${String(reason)}.`);
+  });
+
   it('turns a flood of the same failure into one finding with a count', async () => {
     await appendToJournal(
       journal,

@@ -80,5 +80,8 @@ async function show(bus: MessageBus, id: string, json: boolean): Promise<number>
   );
   if (evidence.length > 0) write('Evidence:\n');
   for (const item of evidence) write(`  ${when(item.time)}  ${String(item.text)}\n`);
+  if (typeof finding['no-proposal-reason'] === 'string') {
+    write(`${format(_('No fix proposed: {reason}.'), { reason: finding['no-proposal-reason'] })}\n`);
+  }
   return 0;
 }

@@ -76,6 +76,8 @@ export class FindingsInterface {
     private readonly updateIntervalMs = 1000,
     /** The kinds the detectors report; Ignore refuses others, which could never match. Empty: any. */
     private readonly kinds: readonly string[] = [],
+    /** Why a finding has no proposal (the fixes know), for Get; null when it has one. */
+    private readonly whyNoProposal: (finding: Finding) => string | null = () => null,
   ) {
     this.activeCount = store.count();
   }
@@ -121,9 +123,11 @@ export class FindingsInterface {
         Get: method(z.tuple([findingId]), ([id]) => {
           const finding = store.get(Number(id));
           if (!finding) throw new StewardError('NotFound', `there is no finding ${id}`);
+          const noProposal = this.whyNoProposal(finding);
           return {
             ...findingDict(finding),
             evidence: evidenceVariant(finding.evidence),
+            ...(noProposal !== null && { 'no-proposal-reason': new Variant('s', noProposal) }),
           };
         }),
         Ignore: method(

@@ -162,6 +162,11 @@ export class Fixes {
     this.proposer.attachExplanation(finding);
   }
 
+  /** Why an active finding has no proposal, in the user's words; null when it has one. */
+  whyNoProposal(finding: Finding): string | null {
+    return this.proposer.whyNoProposal(finding);
+  }
+
   considerFindings(changes: readonly FindingChange[]): void {
     void this.proposer.consider(changes);
   }

@@ -9,7 +9,7 @@ import { needsAuthorization, riskOf, type ActionContext, type Preview } from './
 import type { Catalog, ValidatedCall } from './catalog.js';
 import type { Executor } from './executor.js';
 import type { ModelAdvisor } from './modelAdvisor.js';
-import { draftFor, type CandidateAction, type ProposalDraft } from './playbooks.js';
+import { draftFor, PLAYBOOK_KINDS, type CandidateAction, type ProposalDraft } from './playbooks.js';
 import { policyFor, type PolicyRules } from './policy.js';
 import { UnitManager } from './actions/systemdUnits.js';
 import { withoutSafetyClaims } from './modelWords.js';
@@ -124,6 +124,28 @@ export class Proposer {
     } else if (advisor?.available && full.vouchedBy !== null) {
       this.later(() => this.adviseUnknown(advisor, full));
     }
+  }
+
+  /**
+   * Why an active `finding` has no proposal, in the user's words, following the same steps as considerOne; null
+   * when it has or had one (its state tells the rest) or has resolved.
+   */
+  whyNoProposal(finding: Finding): string | null {
+    if (finding.state !== 'active' || this.options.store.proposalForFinding(finding.id) !== null) return null;
+    if (finding.ignored) return _('you chose to ignore findings like this one');
+    if (this.options.store.isDismissedForever(finding.kind, finding.subject))
+      return _('you dismissed its fix for good');
+    const specific = SPECIFIC_UNIT_FAILURES.some((kind) => this.options.findings.activeFinding(kind, finding.subject));
+    if (finding.kind === 'unit-failed' && specific) return _('a more specific finding about this unit carries the fix');
+    if (finding.vouchedBy === null) {
+      return _('only the program itself reported it: Steward proposes a fix once systemd or the kernel confirm it');
+    }
+    if (!PLAYBOOK_KINDS.includes(finding.kind)) {
+      return this.options.advisor?.available
+        ? _('Steward has no ready fix for this kind of problem, and the model suggested none it may propose')
+        : _('Steward has no fix for this kind of problem; it is shown so that you know');
+    }
+    return _('nothing in its fix applies on this computer now, or the same fix already waits for you');
   }
 
   /** Takes back the waiting proposal of the failed unit `subject`: a more specific finding covers it. */
