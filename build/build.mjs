@@ -61,7 +61,8 @@ async function buildService() {
  * as a package installs them below /usr (build/install.sh copies them below ~/.local).
  */
 async function buildShellFiles() {
-  const generator = join(dist, 'build', 'shell-files.mjs');
+  // Beside the checkout's node_modules, where its imports resolve, wherever STEWARD_DIST points.
+  const generator = join(root, 'node_modules', '.cache', 'steward', `shell-files-${process.pid}.mjs`);
   await esbuild.build({
     ...shared,
     entryPoints: ['service/src/cli/shellFiles.ts'],
@@ -76,7 +77,7 @@ async function buildShellFiles() {
     mkdirSync(dirname(join(dist, path)), { recursive: true });
     writeFileSync(join(dist, path), text);
   }
-  rmSync(join(dist, 'build'), { recursive: true, force: true });
+  rmSync(generator, { force: true });
 }
 
 async function buildExtension() {

@@ -37,6 +37,7 @@ const SIGNATURE_KEY = 'sources-signature';
 const UPDATED_KEY = 'updated-at';
 /** Work this long before taking a breath. */
 const SLICE_MS = 20;
+const MAX_BREATH_MS = 200;
 
 export class DocsIndex {
   private state: DocsState = 'waiting';
@@ -110,6 +111,8 @@ export class DocsIndex {
     const signature = await sourcesSignature(sources);
     if (!force && signature === store.meta(SIGNATURE_KEY) && store.meta(UPDATED_KEY)) return;
     const started = performance.now();
+    // The first slice starts now, not when the index was made: its breath is a share of the work it did.
+    this.sliceStart = started;
     this.setState('indexing');
     try {
       const result = await updateIndex(store, sources, {
@@ -121,8 +124,8 @@ export class DocsIndex {
         pause: () => this.breathe(),
         stopped: () => this.stopping,
       });
-      this.counts = store.counts();
       if (this.stopping) return;
+      this.counts = store.counts();
       store.setMeta(SIGNATURE_KEY, signature);
       store.setMeta(UPDATED_KEY, new Date().toISOString());
       this.progress = { done: 0, total: 0 };
@@ -140,7 +143,8 @@ export class DocsIndex {
     const worked = performance.now() - this.sliceStart;
     const duty = this.options.dutyCycle ?? 0.5;
     if (worked >= SLICE_MS) {
-      if (duty < 1) await sleep((worked * (1 - duty)) / duty);
+      // Bounded, so that a slice the machine stretched (or a stop) never waits long.
+      if (duty < 1) await sleep(Math.min((worked * (1 - duty)) / duty, MAX_BREATH_MS));
       else await new Promise((resolve) => setImmediate(resolve));
       this.sliceStart = performance.now();
     } else await new Promise((resolve) => setImmediate(resolve));

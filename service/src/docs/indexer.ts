@@ -115,10 +115,12 @@ async function manFolders(root: string, languages: readonly string[]): Promise<{
 }
 
 /** Every file the index should hold now, with its mtime and size. */
-export async function listCandidates(sources: DocsSources): Promise<Candidate[]> {
+export async function listCandidates(sources: DocsSources, stopped: () => boolean = () => false): Promise<Candidate[]> {
   const candidates: Candidate[] = [];
   for (const root of sources.manRoots) {
     for (const { folder, lang } of await manFolders(root, sources.languages)) {
+      // Tens of thousands of files are looked at one by one: a service that is stopping must not wait for them.
+      if (stopped()) return [];
       for (const name of await list(folder)) {
         if (!manPageName(name) || NOT_TEXT.test(name)) continue;
         const path = join(folder, name);
@@ -129,6 +131,7 @@ export async function listCandidates(sources: DocsSources): Promise<Candidate[]>
   }
   for (const root of sources.docRoots) {
     for (const pkg of await list(root)) {
+      if (stopped()) return [];
       for (const name of await list(join(root, pkg))) {
         const plain = name.replace(/\.gz$/, '');
         if (!README_OR_NEWS.test(plain) || NOT_TEXT.test(plain)) continue;
@@ -185,7 +188,9 @@ export async function updateIndex(
   sources: DocsSources,
   options: UpdateOptions = {},
 ): Promise<IndexUpdate> {
-  const candidates = await listCandidates(sources);
+  const candidates = await listCandidates(sources, options.stopped);
+  // A list cut short by stopping is not what is installed: nothing may be removed for it.
+  if (options.stopped?.()) return { read: 0, removed: 0, failed: 0, unchanged: 0 };
   const known = store.fileStates();
   const present = new Set(candidates.map((candidate) => candidate.path));
   const gone = [...known.keys()].filter((path) => !present.has(path));
