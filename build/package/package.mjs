@@ -128,10 +128,12 @@ rmSync(extensionLocale, { recursive: true });
 
 // --- documentation: man page, completion, copyright, changelog ---------------------
 
-// The staged copy, which finds its modules wherever the build went (STEWARD_DIST).
-const help = execFileSync('node', [into(`${lib}/service/steward.js`), '--help'], { encoding: 'utf8' });
-write('/usr/share/man/man1/steward.1.gz', gzip(manPage(help)));
-write('/usr/share/bash-completion/completions/steward', bashCompletion(help));
+// Made by the build from the CLI's command table, as build/install.sh installs them.
+const shellFile = (path) => join(dist, 'share', path);
+write('/usr/share/man/man1/steward.1.gz', gzip(readFileSync(shellFile('man/man1/steward.1'), 'utf8')));
+put(shellFile('bash-completion/completions/steward'), '/usr/share/bash-completion/completions/steward');
+put(shellFile('zsh/site-functions/_steward'), '/usr/share/zsh/vendor-completions/_steward');
+put(shellFile('fish/vendor_completions.d/steward.fish'), '/usr/share/fish/vendor_completions.d/steward.fish');
 write('/usr/share/doc/steward/copyright', copyright());
 write('/usr/share/doc/steward/changelog.gz', gzip(changelog()));
 
@@ -172,56 +174,6 @@ console.log(`packaged ${relative(root, zip)}`);
 
 function gzip(text) {
   return execFileSync('gzip', ['-9', '-n'], { input: text });
-}
-
-/** The man page, made from the tool's own --help so that the two never disagree. */
-function manPage(usage) {
-  const escape = (line) => line.replaceAll('\\', '\\e').replace(/^([.'])/, '\\&$1');
-  return [
-    `.TH STEWARD 1 "" "steward ${version}" "User Commands"`,
-    '.SH NAME',
-    'steward \\- talk to the Steward service of the desktop session',
-    '.SH SYNOPSIS',
-    '.B steward',
-    '.I command',
-    '[\\fIoptions\\fR]',
-    '.SH DESCRIPTION',
-    'Steward watches the journal, units, files, the network and disks of the desktop, explains the problems it',
-    'finds and proposes fixes that run only after you approve them. The service runs as the systemd user unit',
-    '.B steward.service',
-    'and is started through D\\-Bus activation; this tool and the GNOME Shell extension talk to it.',
-    '.SH USAGE',
-    '.nf',
-    ...usage.trimEnd().split('\n').map(escape),
-    '.fi',
-    '.SH FILES',
-    '.TP',
-    '.I ~/.config/steward/config.json',
-    'Your configuration.',
-    '.TP',
-    '.I ~/.local/state/steward/',
-    'Findings, the audit trail, chats and models. Removing or purging the package keeps both; delete them with',
-    '.B rm \\-r ~/.config/steward ~/.local/state/steward',
-    'after stopping the service.',
-    '',
-  ].join('\n');
-}
-
-/** Completes the commands that --help lists. */
-function bashCompletion(usage) {
-  const commands = [...usage.matchAll(/^ {2}([a-z][a-z-]*)(?= )/gm)].map((m) => m[1]);
-  const unique = [...new Set(commands)].join(' ');
-  return `# bash completion for steward (made from steward --help)
-_steward() {
-  local cur=\${COMP_WORDS[COMP_CWORD]}
-  if ((COMP_CWORD == 1)); then
-    mapfile -t COMPREPLY < <(compgen -W '${unique} --help --version' -- "$cur")
-  else
-    mapfile -t COMPREPLY < <(compgen -W '--json --help' -- "$cur")
-  fi
-}
-complete -F _steward steward
-`;
 }
 
 function copyright() {
