@@ -7,8 +7,9 @@ import { updateIndex, type DocsSources } from '../../service/src/docs/indexer.js
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 
 const run = promisify(execFile);
-// Installed by test/run.sh: their man pages are the machine's own, in mdoc (OpenSSH), DocBook (APT) and man(7).
-const PACKAGES = ['openssh-client', 'apt', 'man-db'];
+// Installed by test/run.sh: their man pages are the machine's own, in mdoc (OpenSSH), DocBook (APT) and man(7);
+// coreutils' and findutils' info manuals (find's split in parts) come with every Debian.
+const PACKAGES = ['openssh-client', 'apt', 'man-db', 'coreutils', 'findutils'];
 
 /** The man pages and READMEs/NEWS a package installed, as dpkg lists them. */
 async function packageFiles(pkg: string): Promise<string[]> {
@@ -16,7 +17,10 @@ async function packageFiles(pkg: string): Promise<string[]> {
   return stdout
     .split('\n')
     .filter(
-      (path) => /^\/usr\/share\/man\/man\d\/[^/]+$/.test(path) || /^\/usr\/share\/doc\/[^/]+\/(README|NEWS)/.test(path),
+      (path) =>
+        /^\/usr\/share\/man\/man\d\/[^/]+$/.test(path) ||
+        /^\/usr\/share\/info\/[^/]+$/.test(path) ||
+        /^\/usr\/share\/doc\/[^/]+\/(README|NEWS)/.test(path),
     );
 }
 
@@ -58,6 +62,7 @@ describe('the documentation index of the installed packages', () => {
     }
     sources = {
       manRoots: [join(dir.path, 'usr', 'share', 'man')],
+      infoRoots: [join(dir.path, 'usr', 'share', 'info')],
       docRoots: [join(dir.path, 'usr', 'share', 'doc')],
       nixosOptions: [],
       languages: [],
@@ -85,6 +90,20 @@ describe('the documentation index of the installed packages', () => {
     expect(top('ssh_config identity file')).toBe('ssh_config(5)#IdentityFile');
     const forward = store.read('ssh_config(5)#ForwardAgent');
     expect(forward?.text).toContain('The argument may be yes, no (the default)');
+  });
+
+  it('reads GNU info manuals node by node, the parts of a split manual included', async () => {
+    const ls = store.read('coreutils (info)#ls invocation');
+    expect(ls?.text).toContain('‘ls’: List directory contents');
+    expect(ls?.path).toBe(join(dir.path, 'usr', 'share', 'info', 'coreutils.info.gz'));
+    expect(store.contents('coreutils (info)')).toContain('Common options');
+    // find.info lists its parts under "Indirect:"; the index of primaries is in the second part.
+    const { stdout: secondPart } = await run('sh', ['-c', 'zcat /usr/share/info/find.info-2.gz | grep -a "^File:"']);
+    const node = /Node: ([^,]+)/.exec(secondPart)?.[1] ?? '';
+    expect(node).not.toBe('');
+    expect(store.read(`find (info)#${node}`)).not.toBeNull();
+    const hit = store.search('coreutils ls invocation', 5).find((found) => found.kind === 'info');
+    expect(hit?.ref).toMatch(/^coreutils \(info\)#ls invocation( \(part \d+\))?$/);
   });
 
   it("reads every entry of OpenSSH's and man's pages as man renders them", async () => {
