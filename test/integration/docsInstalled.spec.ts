@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdir, rm, symlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import { citation } from '../../service/src/assistant/tools/docs.js';
 import { DocsStore } from '../../service/src/docs/docsStore.js';
 import { updateIndex, type DocsSources } from '../../service/src/docs/indexer.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
@@ -96,6 +97,7 @@ describe('the documentation index of the installed packages', () => {
     const ls = store.read('coreutils (info)#ls invocation');
     expect(ls?.text).toContain('‘ls’: List directory contents');
     expect(ls?.path).toBe(join(dir.path, 'usr', 'share', 'info', 'coreutils.info.gz'));
+    expect(ls && citation(ls)).toBe('coreutils (info), node ls invocation');
     expect(store.contents('coreutils (info)')).toContain('Common options');
     // find.info lists its parts under "Indirect:"; the index of primaries is in the second part.
     const { stdout: secondPart } = await run('sh', ['-c', 'zcat /usr/share/info/find.info-2.gz | grep -a "^File:"']);

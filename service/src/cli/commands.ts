@@ -274,7 +274,7 @@ export const COMMANDS: readonly CommandDefinition[] = [
   {
     name: 'docs',
     forms: [
-      { args: 'search WORDS…', summary: 'Search the installed documentation the assistant reads (man pages, READMEs)' },
+      { args: 'search WORDS…', summary: 'Search the installed documentation the assistant reads (man pages, info manuals, READMEs)' },
       { args: 'read REF', summary: 'Show one section, e.g. “sshd_config(5)#AuthenticationMethods”' },
     ],
     details:

@@ -8,7 +8,7 @@ import { resolvePaths } from '../paths.js';
 import { cleanLine } from '../untrustedText.js';
 import { EXIT_FAILURE, EXIT_USAGE } from './exitCodes.js';
 
-export const DOCS_USAGE = `  docs search WORDS…       Search the installed documentation (man pages, READMEs, NixOS options) that the
+export const DOCS_USAGE = `  docs search WORDS…       Search the installed documentation (man pages, info, READMEs, NixOS options) that the
                            service indexes for the assistant (--limit N, --json)
   docs read REF            Show one section, e.g. "sshd_config(5)#AuthenticationMethods"; a page alone lists its sections
 `;
