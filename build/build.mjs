@@ -73,7 +73,7 @@ async function buildShellFiles() {
   });
   const { shellFiles } = await import(generator);
   rmSync(join(dist, 'share'), { recursive: true, force: true });
-  for (const [path, text] of Object.entries(shellFiles(pkg.version))) {
+  for (const [path, text] of Object.entries(shellFiles(pkg.version, join(dist, 'service', 'locale')))) {
     mkdirSync(dirname(join(dist, path)), { recursive: true });
     writeFileSync(join(dist, path), text);
   }
