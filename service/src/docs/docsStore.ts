@@ -82,10 +82,10 @@ CREATE INDEX IF NOT EXISTS passages_file ON passages(file_id);
 CREATE INDEX IF NOT EXISTS passages_title ON passages(title);
 CREATE VIEW IF NOT EXISTS passage_texts AS
   SELECT p.id, p.title, p.heading, p.entry, p.words, t.body FROM passages p JOIN texts t ON t.id = p.text_id;
--- Column detail without word positions: every query is of single words, and it halves the full-text index.
+-- With full detail: detail='column' halves this index (51 → 27 MB for 235,000 passages), but bm25 then reads
+-- each match's text to count its words, and a question of common words took 1.6 s instead of 0.13 s.
 CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
-  title, heading, entry, words, body, content='passage_texts', content_rowid='id', tokenize='porter unicode61',
-  detail='column'
+  title, heading, entry, words, body, content='passage_texts', content_rowid='id', tokenize='porter unicode61'
 );
 CREATE TRIGGER IF NOT EXISTS passages_added AFTER INSERT ON passages BEGIN
   INSERT INTO passages_fts(rowid, title, heading, entry, words, body)
@@ -102,7 +102,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 `;
 
 /** Raised when the schema changes: the index is a cache of the disk, so an older one is dropped and rebuilt. */
-const SCHEMA_VERSION = 3;
+const SCHEMA_VERSION = 4;
 
 function prepare(db: Database.Database): void {
   if (db.pragma('user_version', { simple: true }) !== SCHEMA_VERSION) {

@@ -31,7 +31,9 @@ export function infoNodes(text: string): InfoNode[] {
     // Info 6 quotes a node name that holds a comma or colon between DEL bytes.
     const name = /(?:^|,)\s*Node:\s*(?:\x7f([^\x7f]+)\x7f|([^,\t]+))/.exec(header);
     const found = (name?.[1] ?? name?.[2])?.trim();
-    if (!found || !header.startsWith('File:')) continue;
+    // An index node ("Concept Index", "Primary Index") is a list of pointers to the other nodes: it matches
+    // every question and answers none.
+    if (!found || !header.startsWith('File:') || /\bIndex$/i.test(found)) continue;
     const content = body
       .slice(newline + 1)
       .replace(/\x7f/g, '')
