@@ -357,6 +357,10 @@ describe('the documentation tools', () => {
     expect(await docsCommand(['search'], { json: false, limit: undefined, file }, output)).toBe(2);
     const missing = join(dir.path, 'none.db');
     expect(await docsCommand(['search', 'x'], { json: false, limit: undefined, file: missing }, output)).toBe(1);
+    // Before the files are counted, there is nothing to count from.
+    expect(docsStatusLines({ 'docs-state': 'indexing', 'docs-done': 0, 'docs-total': 0 })).toEqual([
+      'Documentation: indexing, looking for the files to read',
+    ]);
     expect(docsStatusLines({ 'docs-state': 'indexing', 'docs-done': 50, 'docs-total': 200 })).toEqual([
       'Documentation: indexing, 50 of 200 files read (25%)',
     ]);

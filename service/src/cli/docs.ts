@@ -117,16 +117,18 @@ export function docsStatusLines(status: Record<string, unknown>): string[] {
   const done = Number(status['docs-done'] ?? 0);
   const total = Number(status['docs-total'] ?? 0);
   const line =
-    state === 'indexing'
-      ? format(_('indexing, {done} of {total} files read ({percent}%)'), {
-          done,
-          total,
-          percent: total > 0 ? Math.floor((done / total) * 100) : 0,
-        })
-      : state === 'waiting'
-        ? _('not built yet (it starts a minute after the service)')
-        : state === 'failed'
-          ? format(_('the last update failed (see the journal); {size}'), { size })
-          : format(_('ready, {size}'), { size });
+    state === 'indexing' && total === 0
+      ? _('indexing, looking for the files to read')
+      : state === 'indexing'
+        ? format(_('indexing, {done} of {total} files read ({percent}%)'), {
+            done,
+            total,
+            percent: Math.floor((done / total) * 100),
+          })
+        : state === 'waiting'
+          ? _('not built yet (it starts a minute after the service)')
+          : state === 'failed'
+            ? format(_('the last update failed (see the journal); {size}'), { size })
+            : format(_('ready, {size}'), { size });
   return [format(_('Documentation: {state}'), { state: line })];
 }
