@@ -1,4 +1,4 @@
-import { cp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { cp, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { MessageBus } from '@jellybrick/dbus-next';
@@ -190,6 +190,21 @@ describe('the documentation index', () => {
     expect(await updateIndex(store, sources)).toEqual(jasmine.objectContaining({ read: 2, removed: 1, duplicates: 1 }));
     expect(titles('GreetingStyle')).toEqual(new Set(['demo.conf(5)']));
     expect(store.read('demo.conf(5)#GreetingStyle')?.path).toBe(conf);
+  });
+
+  it('drops an index of an older layout and gives its space back to the disk', async () => {
+    await updateIndex(store, sources);
+    // 4 MB more of an older index.
+    store.setMeta('ballast', 'x'.repeat(4_000_000));
+    store.db.pragma('user_version = 1');
+    store.close();
+    const file = join(dir.path, 'docs.db');
+    expect((await stat(file)).size + (await stat(`${file}-wal`).catch(() => ({ size: 0 }))).size).toBeGreaterThan(
+      4_000_000,
+    );
+    store = DocsStore.open(file);
+    expect(store.counts()).toEqual(jasmine.objectContaining({ files: 0, passages: 0 }));
+    expect(store.counts().bytes).toBeLessThan(1_000_000);
   });
 
   it('keeps a damaged file as read (with nothing from it) until it changes', async () => {

@@ -105,10 +105,13 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 const SCHEMA_VERSION = 4;
 
 function prepare(db: Database.Database): void {
-  if (db.pragma('user_version', { simple: true }) !== SCHEMA_VERSION) {
+  const version = db.pragma('user_version', { simple: true });
+  if (version !== SCHEMA_VERSION) {
     db.exec(
       'DROP TABLE IF EXISTS passages_fts; DROP VIEW IF EXISTS passage_texts; DROP TABLE IF EXISTS passages; DROP TABLE IF EXISTS texts; DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS meta;',
     );
+    // An older index's pages stay in the file as free pages (hundreds of MB) until the file is rewritten.
+    if (version !== 0) db.exec('VACUUM');
     db.exec(SCHEMA);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }
