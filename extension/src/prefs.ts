@@ -1,6 +1,5 @@
 import Adw from 'gi://Adw';
 import Gio from 'gi://Gio';
-import GLib from 'gi://GLib';
 import Gtk from 'gi://Gtk';
 
 import { ExtensionPreferences, gettext as _ } from 'resource:///org/gnome/Shell/Extensions/js/extensions/prefs.js';
@@ -24,7 +23,9 @@ import {
   type DiskSettings,
   type ServiceConfig,
 } from './prefsModel.js';
-import { CHAT_INTERFACE, CORE_INTERFACE, MODELS_INTERFACE, PrefsService, SETTINGS_INTERFACE } from './prefsService.js';
+import { errorMessage } from './client/errors.js';
+import { StewardClient } from './client/stewardClient.js';
+import type { PullEnd, PullProgress } from './client/types.js';
 import { ShortcutGroup } from './prefsShortcut.js';
 import { INSTALL_URL } from './serviceStatus.js';
 import { format } from './text.js';
@@ -49,7 +50,7 @@ export default class StewardPreferences extends ExtensionPreferences {
 }
 
 class PreferencesWindow {
-  private readonly _service: PrefsService;
+  private readonly _client = new StewardClient();
   private readonly _shortcut: ShortcutGroup;
   private _levelHandler = 0;
   private _running = false;
@@ -83,18 +84,22 @@ class PreferencesWindow {
     _window.add(this._safetyPage());
     _window.add(this._shortcutPage());
 
-    this._service = new PrefsService((running) => this._setRunning(running));
-    this._service.subscribe(SETTINGS_INTERFACE, 'ConfigChanged', ([config]) => this._fill(parseConfig(String(config))));
-    this._service.subscribe(MODELS_INTERFACE, 'PullProgress', (args) => this._onPullProgress(args));
-    this._service.subscribe(MODELS_INTERFACE, 'PullFinished', (args) => this._onPullFinished(args));
+    this._client.on('ownerChanged', (running) => this._setRunning(running));
+    this._client.on('configChanged', (config) => this._fill(parseConfig(config)));
+    this._client.on('pullProgress', (progress) => this._onPullProgress(progress));
+    this._client.on('pullFinished', (end) => this._onPullFinished(end));
     this._setRunning(false);
+    this._client.connect().then(
+      () => this._setRunning(this._client.running),
+      (error: unknown) => this._toast(errorMessage(error, _)),
+    );
   }
 
   destroy(): void {
     this._closed = true;
     this._shortcut.destroy();
     this._settings.disconnect(this._levelHandler);
-    this._service.destroy();
+    this._client.destroy();
   }
 
   private _page(title: string, iconName: string): Adw.PreferencesPage {
@@ -145,12 +150,10 @@ class PreferencesWindow {
     url.connect('apply', sendEngine);
     model.connect('apply', sendEngine);
     key.connect('apply', () => {
-      this._call(SETTINGS_INTERFACE, 'SetApiKey', new GLib.Variant('(ss)', [url.text.trim(), key.text]), '()').then(
-        () => {
-          key.text = '';
-          this._toast(_('The API key is stored'));
-        },
-      );
+      void this._call(() => this._client.setApiKey(url.text.trim(), key.text)).then(() => {
+        key.text = '';
+        this._toast(_('The API key is stored'));
+      });
     });
     this._fillers.push((config) => {
       engineRow.selected = config.inference.engine === 'remote' ? 1 : 0;
@@ -164,12 +167,10 @@ class PreferencesWindow {
     const recommended = this._serviceGroup(page, _('Recommended model'));
     const pull = new Gtk.Button({ label: _('Download'), valign: Gtk.Align.CENTER });
     pull.connect('clicked', () => {
-      this._call(MODELS_INTERFACE, 'Pull', new GLib.Variant('(ss)', [this._recommendedUri, '']), '(s)').then(
-        ([pullId]) => {
-          this._pullId = String(pullId);
-          this._progress.visible = true;
-        },
-      );
+      void this._call(() => this._client.pull(this._recommendedUri)).then((pullId) => {
+        this._pullId = pullId;
+        this._progress.visible = true;
+      });
     });
     this._recommendRow.add_suffix(this._progress);
     this._recommendRow.add_suffix(pull);
@@ -334,7 +335,7 @@ class PreferencesWindow {
     page.add(this._shortcut.group);
     const service = new Adw.PreferencesGroup({ title: _('Service') });
     const copy = new Gtk.Button({ label: _('Copy diagnostics'), valign: Gtk.Align.CENTER });
-    copy.connect('clicked', () => this._copyDiagnostics());
+    copy.connect('clicked', () => void this._copyDiagnostics());
     this._statusRow.add_suffix(copy);
     service.add(this._statusRow);
     page.add(service);
@@ -349,7 +350,7 @@ class PreferencesWindow {
     if (running) this._load();
     // Cancelled when the window closes: then nothing is left to update.
     else
-      this._service.activatable().then(
+      this._client.activatable().then(
         (installed) => this._showInstalled(installed),
         () => undefined,
       );
@@ -368,35 +369,34 @@ class PreferencesWindow {
   }
 
   private _load(): void {
-    this._call(SETTINGS_INTERFACE, 'GetConfig', null, '(ssbs)').then(([config, file, valid, problem]) => {
-      this._fill(parseConfig(String(config)));
-      if (!valid) this._toast(`${String(file)}: ${String(problem)}`);
+    void this._call(() => this._client.config()).then(({ config, file, valid, problem }) => {
+      this._fill(parseConfig(config));
+      if (!valid) this._toast(`${file}: ${problem}`);
     });
-    this._call(CORE_INTERFACE, 'GetStatus', null, '(a{sv})').then(([status]) => {
-      this._statusRow.subtitle = String((status as Dictionary)['state']);
+    void this._call(() => this._client.status()).then((status) => {
+      this._statusRow.subtitle = String(status['state']);
     });
     this._loadModels();
-    this._call(MODELS_INTERFACE, 'Recommend', null, '(a{sv})').then(([recommendation]) => {
-      const title = recommendationTitle(recommendation as Dictionary, _);
-      this._recommendedUri = String((recommendation as Dictionary)['uri'] ?? '');
+    void this._call(() => this._client.recommendation()).then((recommendation) => {
+      const title = recommendationTitle(recommendation, _);
+      this._recommendedUri = String(recommendation['uri'] ?? '');
       this._recommendRow.title = title ?? _('No model in the catalog fits this computer');
-      this._recommendRow.subtitle = String((recommendation as Dictionary)['reason'] ?? '');
+      this._recommendRow.subtitle = String(recommendation['reason'] ?? '');
       this._recommendRow.sensitive = title !== null;
     });
   }
 
   private _loadModels(): void {
-    this._call(MODELS_INTERFACE, 'List', null, '(aa{sv})').then(([models]) => {
+    void this._call(() => this._client.models()).then((models) => {
       for (const row of this._modelRows) this._modelsGroup.remove(row);
       let first: Gtk.CheckButton | null = null;
-      this._modelRows = modelRows(models as Dictionary[], _).map((model) => {
+      this._modelRows = modelRows(models, _).map((model) => {
         const row = new Adw.ActionRow({ title: model.title, subtitle: model.subtitle, sensitive: model.usable });
         const check = new Gtk.CheckButton({ active: model.active, valign: Gtk.Align.CENTER });
         if (first) check.set_group(first);
         else first = check;
         check.connect('toggled', () => {
-          if (check.active && !this._filling)
-            this._call(MODELS_INTERFACE, 'SetActive', new GLib.Variant('(s)', [model.id]), '()');
+          if (check.active && !this._filling) void this._call(() => this._client.setActiveModel(model.id));
         });
         row.add_prefix(check);
         row.activatable_widget = check;
@@ -419,47 +419,43 @@ class PreferencesWindow {
 
   private _update(patch: string): void {
     if (this._filling || !this._running) return;
-    this._call(SETTINGS_INTERFACE, 'UpdateConfig', new GLib.Variant('(s)', [patch]), '(s)').then(([config]) =>
-      this._fill(parseConfig(String(config))),
-    );
+    void this._call(() => this._client.updateConfig(patch), true).then((config) => this._fill(parseConfig(config)));
   }
 
   /**
    * A call whose failure is told in a toast (and after a refused change, the
    * rows show the service's configuration again); its promise then never settles.
    */
-  private _call(iface: string, method: string, args: GLib.Variant | null, replyType: string): Promise<unknown[]> {
-    return this._service.call(iface, method, args, replyType).catch((error: Error) => {
+  private _call<T>(call: () => Promise<T>, reloadOnFailure = false): Promise<T> {
+    return call().catch((error: unknown) => {
       if (!this._closed) {
-        this._toast(error.message);
-        if (method === 'UpdateConfig') this._load();
+        this._toast(errorMessage(error, _));
+        if (reloadOnFailure) this._load();
       }
       return new Promise<never>(() => {});
     });
   }
 
-  private _onPullProgress([pullId, done, total]: unknown[]): void {
+  private _onPullProgress({ pullId, bytesDone, bytesTotal }: PullProgress): void {
     if (pullId !== this._pullId) return;
-    const bytesDone = Number(done);
-    const bytesTotal = Number(total);
     this._progress.fraction = bytesTotal > 0 ? bytesDone / bytesTotal : 0;
     this._recommendRow.subtitle = pullProgressText(bytesDone, bytesTotal, _);
   }
 
-  private _onPullFinished([pullId, status, , , message]: unknown[]): void {
+  private _onPullFinished({ pullId, status, errorMessage: message }: PullEnd): void {
     if (pullId !== this._pullId) return;
     this._pullId = '';
     this._progress.visible = false;
     if (status === 'done') this._toast(_('The model is downloaded'));
-    else if (status === 'failed') this._toast(String(message));
+    else if (status === 'failed') this._toast(message);
     this._load();
   }
 
   private async _copyDiagnostics(): Promise<void> {
     const [service, engine, shellVersion] = await Promise.all([
-      this._optional(CORE_INTERFACE, 'GetStatus'),
-      this._optional(CHAT_INTERFACE, 'GetEngineStatus'),
-      this._service.shellVersion().catch(() => _('unknown')),
+      this._optional(() => this._client.status()),
+      this._optional(() => this._client.engineStatus()),
+      this._client.shellVersion().catch(() => _('unknown')),
     ]);
     const text = diagnosticsText({
       extensionVersion: this._version,
@@ -471,10 +467,10 @@ class PreferencesWindow {
     this._toast(_('Diagnostics copied'));
   }
 
-  private async _optional(iface: string, method: string): Promise<Dictionary | null> {
+  /** A status for the diagnostics, or null when the service is not there or does not answer. */
+  private async _optional(read: () => Promise<Dictionary>): Promise<Dictionary | null> {
     if (!this._running) return null;
-    const [status] = await this._service.call(iface, method, null, '(a{sv})').catch(() => [null]);
-    return status as Dictionary | null;
+    return read().catch(() => null);
   }
 
   private _toast(title: string): void {
