@@ -28,6 +28,7 @@ class EnabledExtension {
   private readonly _indicator: StewardIndicator;
   private readonly _notifications: StewardNotifications;
   private readonly _shortcut: QuickChatShortcut;
+  private readonly _search: StewardSearchProvider;
   private _quickChat: QuickChat | null = null;
 
   constructor(_extension: StewardExtension) {
@@ -85,7 +86,7 @@ class EnabledExtension {
     );
     confirmations.start();
 
-    const search = this._own(
+    this._search = this._own(
       new StewardSearchProvider(_extension.uuid, icon, this._steward, {
         ask: (question) => this.quickChat.ask(question),
         openProposal: (proposalId) => this.openChat(proposalId),
@@ -97,7 +98,7 @@ class EnabledExtension {
         },
       }),
     );
-    search.register();
+    this._search.register();
 
     if (TestHook.wanted()) this._own(new TestHook(this)).export();
   }
@@ -118,6 +119,14 @@ class EnabledExtension {
 
   get indicator(): StewardIndicator {
     return this._indicator;
+  }
+
+  get steward(): StewardState {
+    return this._steward;
+  }
+
+  get search(): StewardSearchProvider {
+    return this._search;
   }
 
   /** Opens the quick chat; with a proposal's id, shows that proposal's card in it. */

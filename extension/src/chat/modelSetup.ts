@@ -62,6 +62,17 @@ export class ModelSetup {
     };
   }
 
+  /** Clicks "Download and Use It". */
+  clickDownload(): void {
+    this._button.emit('clicked', 1);
+  }
+
+  /** Calls `changed` with each text the detail line shows, until the function it returns is called. */
+  watchDetail(changed: (text: string) => void): () => void {
+    const id = this._text.connect('notify::text', () => changed(this._text.text));
+    return () => this._text.disconnect(id);
+  }
+
   /** Shows the offer when no model is set up (and no download runs), else hides it. */
   async check(): Promise<void> {
     const unconfigured = this._client.engineState === 'unconfigured';

@@ -422,6 +422,11 @@ export class QuickChat {
     };
   }
 
+  /** Puts `text` in the entry, as typing it does. */
+  typeText(text: string): void {
+    this._setEntryText(text);
+  }
+
   /** Types `text` into the entry and sends it, as Enter does. */
   sendText(text: string): void {
     this._setEntryText(text);
@@ -430,6 +435,35 @@ export class QuickChat {
 
   /** Clicks the Stop button. */
   stop(): void {
-    this._cancel();
+    this._stop.emit('clicked', 1);
+  }
+
+  /** Clicks the button labelled `label` of the last proposal card; false when it has none. */
+  clickCardButton(label: string): boolean {
+    const cards: St.Widget[] = [];
+    const findCards = (actor: Clutter.Actor) => {
+      if (actor instanceof St.Widget && actor.has_style_class_name('steward-chat-card')) cards.push(actor);
+      else actor.get_children().forEach(findCards);
+    };
+    findCards(this._transcript);
+    const buttons = (actor: Clutter.Actor): St.Button[] =>
+      actor instanceof St.Button ? [actor] : actor.get_children().flatMap(buttons);
+    const button = buttons(cards.at(-1) ?? this._transcript).find((b) => b.visible && b.label === label);
+    button?.emit('clicked', 1);
+    return button !== undefined;
+  }
+
+  /** The model setup, for the test hook. */
+  get setup(): ModelSetup {
+    return this._setup;
+  }
+
+  /** Calls `shown` once, when the panel next becomes visible. */
+  connectShownOnce(shown: () => void): void {
+    const id = this._backdrop.connect('notify::visible', () => {
+      if (!this._backdrop.visible) return;
+      this._backdrop.disconnect(id);
+      shown();
+    });
   }
 }
