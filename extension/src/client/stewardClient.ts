@@ -191,6 +191,8 @@ export class StewardClient {
   private readonly _listeners = new Map<keyof StewardSignals, Set<(...args: never[]) => void>>();
   private readonly _signalIds: [Proxy, number][] = [];
   private _proxies: Proxies | null = null;
+  /** What ownerChanged last said. */
+  private _wasRunning = false;
   private _ready: Promise<Proxies> | null = null;
 
   /** Makes the proxies; calls made before it resolves wait for them. */
@@ -208,19 +210,18 @@ export class StewardClient {
     return () => listeners.delete(added);
   }
 
+  /**
+   * Whether the service is there for every interface. Each proxy learns of a new owner on its own,
+   * after it has read that interface's properties, so the service counts as there once all have.
+   */
   get running(): boolean {
-    return Boolean(this._proxies?.core.g_name_owner);
-  }
-
-  /** The service's unique name on the bus, or null while it is not there. */
-  get owner(): string | null {
-    return this._proxies?.core.g_name_owner ?? null;
+    return this._proxies !== null && (Object.values(this._proxies) as Proxy[]).every((proxy) => proxy.g_name_owner);
   }
 
   /** The core properties; null while the service is not there. */
   get coreState(): CoreState | null {
     const core = this._proxies?.core;
-    if (!core?.g_name_owner || core.ApiVersion === null) return null;
+    if (!core || !this.running || core.ApiVersion === null) return null;
     return {
       version: core.Version ?? '',
       apiVersion: core.ApiVersion,
@@ -460,7 +461,19 @@ export class StewardClient {
   }
 
   private _follow({ core, chat, findings, proposals, models, settings }: Proxies): void {
-    core.connectObject('notify::g-name-owner', () => this._emit('ownerChanged', this.running), this);
+    this._wasRunning = this.running;
+    for (const proxy of [core, chat, findings, proposals, models, settings]) {
+      proxy.connectObject(
+        'notify::g-name-owner',
+        () => {
+          const running = this.running;
+          if (running === this._wasRunning) return;
+          this._wasRunning = running;
+          this._emit('ownerChanged', running);
+        },
+        this,
+      );
+    }
     for (const proxy of [core, chat, findings, proposals])
       proxy.connectObject('g-properties-changed', () => this._emit('propertiesChanged'), this);
 
