@@ -1,0 +1,60 @@
+// Names checked against the nixpkgs this system was built from, never guessed: a package or option the
+// model names is looked up before anything is proposed, and a wrong one gets the nearest real names,
+// chosen the way nixpkgs' module system suggests valid option names (lib/modules.nix).
+
+import { _ } from '../i18n.js';
+import { findNixpkgs, type NixpkgsSource } from './nixpkgsSource.js';
+import { nearestNames } from './nearestNames.js';
+import { OptionIndex, type OptionInfo } from './optionIndex.js';
+import { PackageIndex, type PackageInfo } from './packageIndex.js';
+
+export type { NixpkgsSource } from './nixpkgsSource.js';
+export type { OptionInfo } from './optionIndex.js';
+export type { PackageInfo } from './packageIndex.js';
+
+/** The answer to "does this name exist here?": when not, the nearest real names (possibly none) and why. */
+export type NameCheck = { ok: true } | { ok: false; why: string; suggestions: string[] };
+
+export interface NixosSearch {
+  /** Where the names come from: the nixpkgs tree and the options.json read. */
+  readonly source: NixpkgsSource;
+  /** `name` is an attribute path in nixpkgs, e.g. "blender" or "python3Packages.requests". */
+  checkPackage(name: string): Promise<NameCheck>;
+  /** `path` is a NixOS option, e.g. "services.openssh.enable"; `<name>` parts of options match any name. */
+  checkOption(path: string): Promise<NameCheck>;
+  /** Packages whose attribute name contains `query` (case-insensitively), best first, at most `limit`. */
+  searchPackages(query: string, limit: number): Promise<PackageInfo[]>;
+  /** Options whose name or description contains `query`, best first, at most `limit`. */
+  searchOptions(query: string, limit: number): Promise<OptionInfo[]>;
+}
+
+export interface SearchOptions {
+  /** Stands for `/` (STEWARD_TEST_NIXOS_ROOT); the system's paths and its links' targets are read below it. */
+  root?: string;
+  /** Where the evaluated package names are cached, keyed by the nixpkgs store path. */
+  cacheDir: string;
+}
+
+/** Null when no nixpkgs tree of this system can be found (then nothing can be checked, and nothing proposed). */
+export async function openNixosSearch(options: SearchOptions): Promise<NixosSearch | null> {
+  const source = await findNixpkgs(options.root ?? '/');
+  if (!source) return null;
+  const packages = new PackageIndex(source, options.cacheDir);
+  const nixosOptions = source.optionsJson ? await OptionIndex.load(source.optionsJson) : null;
+  return {
+    source,
+    checkPackage: (name) => packages.check(name),
+    checkOption: async (path) =>
+      nixosOptions
+        ? nixosOptions.check(path)
+        : {
+            ok: false,
+            why: _('this system has no options.json (NixOS documentation’s share/doc/nixos/options.json)'),
+            suggestions: [],
+          },
+    searchPackages: (query, limit) => packages.search(query, limit),
+    searchOptions: async (query, limit) => nixosOptions?.search(query, limit) ?? [],
+  };
+}
+
+export { nearestNames };
