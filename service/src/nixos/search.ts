@@ -8,7 +8,7 @@ import { nearestNames } from './nearestNames.js';
 import { OptionIndex, type OptionInfo } from './optionIndex.js';
 import { PackageIndex, type PackageInfo } from './packageIndex.js';
 
-export type { NixpkgsSource } from './nixpkgsSource.js';
+export { findNixpkgs, type NixpkgsSource } from './nixpkgsSource.js';
 export type { OptionInfo } from './optionIndex.js';
 export type { PackageInfo } from './packageIndex.js';
 
@@ -38,8 +38,12 @@ export interface SearchOptions {
 /** Null when no nixpkgs tree of this system can be found (then nothing can be checked, and nothing proposed). */
 export async function openNixosSearch(options: SearchOptions): Promise<NixosSearch | null> {
   const source = await findNixpkgs(options.root ?? '/');
-  if (!source) return null;
-  const packages = new PackageIndex(source, options.cacheDir);
+  return source && searchOver(source, options.cacheDir);
+}
+
+/** The search over a nixpkgs tree already found. */
+export async function searchOver(source: NixpkgsSource, cacheDir: string): Promise<NixosSearch> {
+  const packages = new PackageIndex(source, cacheDir);
   const nixosOptions = source.optionsJson ? await OptionIndex.load(source.optionsJson) : null;
   return {
     source,
