@@ -2,6 +2,7 @@
 // and the search, each found on demand (nothing here writes but the names cache).
 
 import { userInfo } from 'node:os';
+import { join } from 'node:path';
 import { _ } from '../i18n.js';
 import { readDeclaration, type ConfigFile } from './configView.js';
 import { homeGenerations, systemGenerations, type Profile } from './generations.js';
@@ -71,4 +72,18 @@ export class NixosReader {
       this.search = searchOver(source, this.options.cacheDir);
     return this.search ?? searchOver(source, this.options.cacheDir);
   }
+}
+
+/** Where the service and the CLI cache nixpkgs' names: not secret, and rebuilt when lost. */
+export const nixosCacheDir = (cacheHome: string) => join(cacheHome, 'steward', 'nixos');
+
+/** A reader when this is NixOS, null otherwise: NixOS does not come and go while Steward runs. */
+export async function openNixosReader(options: {
+  root?: string;
+  home: string;
+  cacheHome: string;
+}): Promise<NixosReader | null> {
+  const root = options.root && { root: options.root };
+  if (!(await detectNixos({ ...root, home: options.home }))) return null;
+  return new NixosReader({ ...root, home: options.home, cacheDir: nixosCacheDir(options.cacheHome) });
 }
