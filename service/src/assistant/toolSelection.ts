@@ -98,7 +98,7 @@ const KEYWORDS: Record<string, readonly string[]> = {
   list_proposals: ['fix', 'proposal', 'proposed', 'suggest', 'pending', 'approve', 'apply', 'applied'],
   audit_history: ['audit', 'history', 'applied', 'undo', 'undid', 'changed', 'did you', 'last fix'],
   read_file: ['file', 'config', 'setting', '.conf', '.ini', '/', '~'],
-  // On NixOS, where they stand in for the two above: installing is editing the declaration.
+  // On NixOS, in place of search_packages and package_status: installing is editing the declaration.
   nixos_config: [
     'nixos',
     'nix',
