@@ -78,7 +78,6 @@ export class OptionIndex {
   private walk(node: Node, parts: string[]): Node | null {
     let current: Node | undefined = node;
     for (const part of parts) {
-      if (current.option) return null;
       current = this.child(current, part);
       if (!current) return null;
     }
@@ -89,6 +88,12 @@ export class OptionIndex {
     const parts = path.split('.');
     let node = this.root;
     for (const [index, part] of parts.entries()) {
+      const next = this.child(node, part);
+      if (next) {
+        node = next;
+        continue;
+      }
+      // An option of a submodule type has its sub-options below it; past those is inside its value.
       if (node.option) {
         return {
           ok: false,
@@ -100,9 +105,7 @@ export class OptionIndex {
           suggestions: [node.option.name],
         };
       }
-      const next = this.child(node, part);
-      if (!next) return this.unknown(path, node, parts, index);
-      node = next;
+      return this.unknown(path, node, parts, index);
     }
     if (node.option) return { ok: true };
     const inside = [...node.children.keys()].filter((name) => node.children.get(name)?.option);
