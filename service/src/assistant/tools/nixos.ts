@@ -24,10 +24,14 @@ export function describeProfile(name: string, profile: Profile | null, shown = G
   if (!profile || profile.generations.length === 0) return `${name} generations: none found`;
   const lines = profile.generations.slice(0, shown).map((generation) => {
     const marks = [generation.current && 'current', generation.booted && 'booted'].filter(Boolean).join(', ');
-    return `  ${generation.number}${marks ? ` (${marks})` : ''} ${day(generation.date)} ${generation.version ?? ''} ${generation.storePath}`.replace(
-      / +/g,
-      ' ',
-    );
+    const words = [
+      String(generation.number),
+      marks && `(${marks})`,
+      day(generation.date),
+      generation.version,
+      generation.storePath,
+    ];
+    return `  ${words.filter(Boolean).join(' ')}`;
   });
   const more = profile.generations.length > shown ? `\n  … ${profile.generations.length - shown} older` : '';
   return `${name} generations (${profile.profile}):\n${lines.join('\n')}${more}`;
