@@ -67,10 +67,10 @@ export class NixosReader {
           'no nixpkgs of this system was found (neither /etc/nix/registry.json, /etc/nixos/flake.lock nor root’s nixos channel names one on disk)',
         ),
       );
-    const cached = await this.search?.catch(() => null);
-    if (cached?.source.path !== source.path || cached.source.optionsJson !== source.optionsJson)
+    const opened = await this.search?.catch(() => null);
+    if (!this.search || opened?.source.path !== source.path || opened.source.optionsJson !== source.optionsJson)
       this.search = searchOver(source, this.options.cacheDir);
-    return this.search ?? searchOver(source, this.options.cacheDir);
+    return this.search;
   }
 }
 
