@@ -240,3 +240,35 @@ describe('NixOS search finds a flake’s nixpkgs', () => {
     expect(await findNixpkgs(standIn.root)).toBeNull();
   }, 60_000);
 });
+
+describe('NixOS search without an options.json', () => {
+  let temp: TempDir;
+  let savedEnv: NodeJS.ProcessEnv;
+
+  beforeEach(async () => {
+    temp = await makeTempDir('steward-nixos-');
+    savedEnv = { ...process.env };
+  });
+  afterEach(async () => {
+    process.env = savedEnv;
+    await temp.remove();
+  });
+
+  it('evaluates the options from the tree’s own NixOS modules, caches them, and answers as from the file', async () => {
+    const standIn = await makeNixosStandIn(temp.path, 'channel', { optionsJson: false });
+    Object.assign(process.env, standIn.env);
+    const search = await openNixosSearch({ root: standIn.root, cacheDir: join(temp.path, 'cache') });
+    expect(search?.source.optionsJson).toBeNull();
+    expect(await search?.checkOption('services.openssh.enable')).toEqual({ ok: true });
+    expect(await search?.checkOption('users.users.alice.extraGroups')).toEqual({ ok: true });
+    expect(await search?.checkOption('services.opensh.enable')).toEqual(
+      jasmine.objectContaining({ ok: false, suggestions: jasmine.arrayContaining(['services.openssh.enable']) }),
+    );
+    expect((await search?.searchOptions('printing', 5))?.map(({ name, type }) => [name, type])).toEqual([
+      ['services.printing.enable', 'boolean'],
+    ]);
+    expect(await readdir(join(temp.path, 'cache'))).toContain(
+      jasmine.stringMatching(/^nixos-options-[0-9a-f]{32}\.json$/),
+    );
+  }, 60_000);
+});

@@ -5,6 +5,7 @@
 //   root's `nixos` channel (or by a flake.lock, or the registry); three system generations as profile
 //   links; /run/current-system (the newest) and /run/booted-system (the one before); an options.json that
 //   the vendored nixpkgs lib makes from the stand-in's option declarations, as NixOS's documentation does.
+// The stand-in nixpkgs tree carries the vendored lib at lib/, as a real tree does.
 // Evaluation uses the real nix-instantiate, with a store and state of its own.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -99,8 +100,13 @@ async function link(root: string, path: string, target: string, day?: number): P
 export async function makeNixosStandIn(
   dir: string,
   nixpkgsBy: 'channel' | 'flake-lock' | 'registry' = 'channel',
+  { optionsJson = true } = {},
 ): Promise<NixosStandIn> {
   const env = await nixEnvironment(join(dir, 'nix-state'));
+  // The tree as nixpkgs has it: the stand-in's files, and nixpkgs' real lib at lib/.
+  const tree = join(dir, 'nixpkgs-tree');
+  await cp(join(STAND_IN, 'nixpkgs'), tree, { recursive: true });
+  await cp(nixpkgsLib(), join(tree, 'lib'), { recursive: true });
   const root = join(dir, 'root');
   const etc = join(root, 'etc', 'nixos');
   await mkdir(join(etc, 'profiles'), { recursive: true });
@@ -112,7 +118,7 @@ export async function makeNixosStandIn(
   let nixpkgs = CHANNEL_NIXPKGS;
   if (nixpkgsBy === 'flake-lock') {
     // The lock pins nixpkgs by its NAR hash; Nix stores it at the path that hash makes.
-    const hex = (await nix(env, 'nix-hash', ['--type', 'sha256', join(STAND_IN, 'nixpkgs')])).trim();
+    const hex = (await nix(env, 'nix-hash', ['--type', 'sha256', tree])).trim();
     const narHash = `sha256-${Buffer.from(hex, 'hex').toString('base64')}`;
     nixpkgs = sourceStorePath(narHash) ?? '';
     const lock = {
@@ -147,7 +153,7 @@ export async function makeNixosStandIn(
     await link(root, '/nix/var/nix/profiles/per-user/root/channels-1-link', CHANNEL_ENV);
     await link(root, `${CHANNEL_ENV}/nixos`, CHANNEL_NIXPKGS);
   }
-  await cp(join(STAND_IN, 'nixpkgs'), onDisk(root, nixpkgs), { recursive: true });
+  await cp(tree, onDisk(root, nixpkgs), { recursive: true });
 
   for (const generation of GENERATIONS) {
     const version = `${generation.path.split('-nixos-system-nixos-')[1]} (Warbler)`;
@@ -159,8 +165,9 @@ export async function makeNixosStandIn(
   await link(root, '/nix/var/nix/profiles/system', `system-${newest.number}-link`);
   await link(root, '/run/current-system', newest.path);
   await link(root, '/run/booted-system', GENERATIONS[1]!.path);
-  const optionsJson = join(onDisk(root, newest.path), 'sw', 'share', 'doc', 'nixos', 'options.json');
-  await mkdir(dirname(optionsJson), { recursive: true });
+  if (!optionsJson) return { root, nixpkgs, env };
+  const file = join(onDisk(root, newest.path), 'sw', 'share', 'doc', 'nixos', 'options.json');
+  await mkdir(dirname(file), { recursive: true });
   const options = await nix(env, 'nix-instantiate', [
     '--eval',
     '--strict',
@@ -174,6 +181,6 @@ export async function makeNixosStandIn(
     'module',
     join(STAND_IN, 'nixpkgs', 'nixos', 'options.nix'),
   ]);
-  await writeFile(optionsJson, options);
-  return { root, nixpkgs: nixpkgs.replace(/\/$/, ''), env };
+  await writeFile(file, options);
+  return { root, nixpkgs, env };
 }

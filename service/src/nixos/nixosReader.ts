@@ -23,7 +23,7 @@ export interface NixosGenerations {
 }
 
 export class NixosReader {
-  private search: Promise<NixosSearch> | null = null;
+  private search: NixosSearch | null = null;
 
   constructor(private readonly options: NixosReaderOptions) {}
 
@@ -67,8 +67,7 @@ export class NixosReader {
           'no nixpkgs of this system was found (neither /etc/nix/registry.json, /etc/nixos/flake.lock nor root’s nixos channel names one on disk)',
         ),
       );
-    const opened = await this.search?.catch(() => null);
-    if (!this.search || opened?.source.path !== source.path || opened.source.optionsJson !== source.optionsJson)
+    if (this.search?.source.path !== source.path || this.search.source.optionsJson !== source.optionsJson)
       this.search = searchOver(source, this.options.cacheDir);
     return this.search;
   }

@@ -3,6 +3,7 @@
 // chosen the way nixpkgs' module system suggests valid option names (lib/modules.nix).
 
 import { _ } from '../i18n.js';
+import { canEvaluateOptions, evaluatedOptionsJson } from './evaluatedOptions.js';
 import { findNixpkgs, type NixpkgsSource } from './nixpkgsSource.js';
 import { nearestNames } from './nearestNames.js';
 import { OptionIndex, type OptionInfo } from './optionIndex.js';
@@ -41,23 +42,34 @@ export async function openNixosSearch(options: SearchOptions): Promise<NixosSear
   return source && searchOver(source, options.cacheDir);
 }
 
+/** The options of `source`: its options.json, else evaluated from its NixOS modules (slow once, then cached). */
+async function loadOptions(source: NixpkgsSource, cacheDir: string): Promise<OptionIndex | null> {
+  if (source.optionsJson) return OptionIndex.load(source.optionsJson);
+  if (!(await canEvaluateOptions(source))) return null;
+  return OptionIndex.load(await evaluatedOptionsJson(source, cacheDir));
+}
+
 /** The search over a nixpkgs tree already found. */
-export async function searchOver(source: NixpkgsSource, cacheDir: string): Promise<NixosSearch> {
+export function searchOver(source: NixpkgsSource, cacheDir: string): NixosSearch {
   const packages = new PackageIndex(source, cacheDir);
-  const nixosOptions = source.optionsJson ? await OptionIndex.load(source.optionsJson) : null;
+  let options: Promise<OptionIndex | null> | null = null;
+  // Loaded on the first question about options; a failed evaluation is tried again on the next.
+  const nixosOptions = () =>
+    (options ??= loadOptions(source, cacheDir).catch((error: unknown) => {
+      options = null;
+      throw error;
+    }));
   return {
     source,
     checkPackage: (name) => packages.check(name),
     checkOption: async (path) =>
-      nixosOptions
-        ? nixosOptions.check(path)
-        : {
-            ok: false,
-            why: _('this system has no options.json (NixOS documentation’s share/doc/nixos/options.json)'),
-            suggestions: [],
-          },
+      (await nixosOptions())?.check(path) ?? {
+        ok: false,
+        why: _('this system has no options.json, and its nixpkgs has no NixOS modules to read the options from'),
+        suggestions: [],
+      },
     searchPackages: (query, limit) => packages.search(query, limit),
-    searchOptions: async (query, limit) => nixosOptions?.search(query, limit) ?? [],
+    searchOptions: async (query, limit) => (await nixosOptions())?.search(query, limit) ?? [],
   };
 }
 
