@@ -1,10 +1,10 @@
 // The NixOS read side against a STAND-IN NixOS root (test/support/nixosStandIn.ts): names checked against
 // the stand-in nixpkgs evaluated by the real nix-instantiate, options from an options.json the vendored
 // nixpkgs lib made, suggestions compared with nixpkgs' own rule run by Nix, the declaration and generations.
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { focusOn, readDeclaration } from '../../service/src/nixos/configView.js';
-import { systemGenerations } from '../../service/src/nixos/generations.js';
+import { homeGenerations, systemGenerations } from '../../service/src/nixos/generations.js';
 import { findNixpkgs } from '../../service/src/nixos/nixpkgsSource.js';
 import { detectNixos } from '../../service/src/nixos/platform.js';
 import { nearestNames, openNixosSearch, type NixosSearch } from '../../service/src/nixos/search.js';
@@ -168,13 +168,25 @@ describe('NixOS search over the stand-in nixpkgs', () => {
   });
 
   it('reads the declaration with its imports followed, and the bindings below a path', async () => {
-    const platform = await detectNixos({ root: standIn.root, home: join(temp.path, 'home') });
+    const home = join(temp.path, 'home');
+    await mkdir(join(home, '.config', 'home-manager'), { recursive: true });
+    await copyFile(
+      join('test', 'fixtures', 'nixos', 'starter-standard-home.nix'),
+      join(home, '.config', 'home-manager', 'home.nix'),
+    );
+    const platform = await detectNixos({ root: standIn.root, home });
     if (!platform) throw new Error('the stand-in root is not detected as NixOS');
     const files = await readDeclaration(platform, standIn.root);
     expect(files.map(({ path, role, importedBy }) => [path, role, importedBy])).toEqual([
       ['/etc/nixos/configuration.nix', 'system', null],
+      [join(home, '.config', 'home-manager', 'home.nix'), 'home', null],
       ['/etc/nixos/hardware-configuration.nix', 'import', '/etc/nixos/configuration.nix'],
       ['/etc/nixos/profiles/base.nix', 'import', '/etc/nixos/hardware-configuration.nix'],
+    ]);
+    // Its imports list holds only comments: nothing to follow, nothing left unfollowed.
+    expect(files[1]?.notFollowed).toEqual([]);
+    expect(focusOn(files, 'programs.git').map(({ file, text }) => [file, text])).toEqual([
+      [join(home, '.config', 'home-manager', 'home.nix'), 'programs.git.enable = true;'],
     ]);
     expect(files.every(({ problem }) => problem === null)).toBeTrue();
     const xserver = focusOn(files, 'services.xserver');
@@ -186,6 +198,22 @@ describe('NixOS search over the stand-in nixpkgs', () => {
     expect(xserver[0]?.text).toBe('services.xserver.enable = true;');
     const packages = focusOn(files, 'environment.systemPackages');
     expect(packages.map(({ file }) => file)).toEqual(['/etc/nixos/configuration.nix', '/etc/nixos/profiles/base.nix']);
+  });
+
+  it('lists Home Manager’s generations from the user’s state profile', async () => {
+    const profiles = join(temp.path, 'hm', '.local', 'state', 'nix', 'profiles');
+    await mkdir(profiles, { recursive: true });
+    for (const number of [1, 2])
+      await symlink(
+        `/nix/store/${'a'.repeat(31)}${number}-home-manager-generation`,
+        join(profiles, `home-manager-${number}-link`),
+      );
+    await symlink('home-manager-1-link', join(profiles, 'home-manager'));
+    const profile = await homeGenerations(join(temp.path, 'hm'), 'alice', standIn.root);
+    expect(profile?.generations.map(({ number, current, booted }) => [number, current, booted])).toEqual([
+      [2, false, null],
+      [1, true, null],
+    ]);
   });
 
   it('lists the generations newest first, the current and the booted one marked', async () => {
