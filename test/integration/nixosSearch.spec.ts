@@ -1,7 +1,7 @@
 // The NixOS read side against a STAND-IN NixOS root (test/support/nixosStandIn.ts): names checked against
 // the stand-in nixpkgs evaluated by the real nix-instantiate, options from an options.json the vendored
 // nixpkgs lib made, suggestions compared with nixpkgs' own rule run by Nix, the declaration and generations.
-import { copyFile, mkdir, readdir, readFile, rm, symlink } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { focusOn, readDeclaration } from '../../service/src/nixos/configView.js';
 import { homeGenerations, systemGenerations } from '../../service/src/nixos/generations.js';
@@ -176,7 +176,7 @@ describe('NixOS search over the stand-in nixpkgs', () => {
     );
     const platform = await detectNixos({ root: standIn.root, home });
     if (!platform) throw new Error('the stand-in root is not detected as NixOS');
-    const files = await readDeclaration(platform, standIn.root);
+    const files = await readDeclaration(platform, home, standIn.root);
     expect(files.map(({ path, role, importedBy }) => [path, role, importedBy])).toEqual([
       ['/etc/nixos/configuration.nix', 'system', null],
       [join(home, '.config', 'home-manager', 'home.nix'), 'home', null],
@@ -299,4 +299,37 @@ describe('NixOS search without an options.json', () => {
       jasmine.stringMatching(/^nixos-options-[0-9a-f]{32}\.json$/),
     );
   }, 60_000);
+});
+
+describe('the NixOS declaration view', () => {
+  let temp: TempDir;
+
+  beforeEach(async () => (temp = await makeTempDir('steward-nixos-')));
+  afterEach(() => temp.remove());
+
+  it('does not show imported files that keep secrets', async () => {
+    const etc = join(temp.path, 'etc', 'nixos');
+    await mkdir(etc, { recursive: true });
+    await writeFile(join(temp.path, 'etc', 'NIXOS'), '');
+    await writeFile(
+      join(etc, 'configuration.nix'),
+      '{ ... }: {\n  imports = [ ./wifi-secrets.nix ./host-key.nix ./users.nix ];\n}\n',
+    );
+    await writeFile(join(etc, 'wifi-secrets.nix'), '{ networking.wireless.networks.home.psk = "correct horse"; }\n');
+    await writeFile(
+      join(etc, 'host-key.nix'),
+      "{ environment.etc.\"ssh/key\".text = ''\n-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n''; }\n",
+    );
+    await writeFile(join(etc, 'users.nix'), '{ users.users.alice.isNormalUser = true; }\n');
+    const platform = await detectNixos({ root: temp.path, home: join(temp.path, 'home') });
+    if (!platform) throw new Error('not detected as NixOS');
+    const files = await readDeclaration(platform, join(temp.path, 'home'), temp.path);
+    expect(files.map(({ path, text, problem }) => [path, text, problem])).toEqual([
+      ['/etc/nixos/configuration.nix', jasmine.stringContaining('imports'), null],
+      ['/etc/nixos/wifi-secrets.nix', '', 'not shown: its name says it keeps secrets'],
+      ['/etc/nixos/host-key.nix', '', 'not shown: it holds a private key'],
+      ['/etc/nixos/users.nix', '{ users.users.alice.isNormalUser = true; }\n', null],
+    ]);
+    expect(focusOn(files, 'networking')).toEqual([]);
+  });
 });

@@ -2,7 +2,8 @@
 // each module's `imports` followed through the parser, and the bindings below an attribute path.
 
 import { readFile, stat } from 'node:fs/promises';
-import { dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { holdsPrivateKey, secretPlaceReason } from '../secretPlaces.js';
 import { parseNix, type Binding, type NixNode } from './nixParser.js';
 import type { NixosPlatform } from './platform.js';
 
@@ -34,6 +35,17 @@ const MAX_FILE_BYTES = 64 * 1024;
 const MAX_FILES = 16;
 const MAX_DEPTH = 4;
 const RELATIVE_PATH = /^\.{1,2}(\/[a-zA-Z0-9._+-]+)+\/?$|^\.{1,2}$/;
+// Configurations keep passwords and tokens in imported files so named (secrets.nix, wifi-passwords.nix).
+const SECRET_MODULE = /secret|passw|token|credential/i;
+
+/** Why an imported file is not shown (what the tools read may reach a remote model), or null. */
+function secretImport(file: string, text: string, home: string): string | null {
+  return (
+    secretPlaceReason(file, home) ??
+    (SECRET_MODULE.test(basename(file)) ? 'its name says it keeps secrets' : null) ??
+    (holdsPrivateKey(text) ? 'it holds a private key' : null)
+  );
+}
 
 type Attrs = Extract<NixNode, { type: 'attrs' }>;
 
@@ -71,10 +83,11 @@ async function readBounded(file: string): Promise<{ text: string; truncated: boo
 }
 
 /**
- * The managed files and what they import, breadth first, at most 16 files. `root` stands for `/`; the
- * platform's paths are below it, and the paths in the result are as the system names them.
+ * The managed files and what they import, breadth first, at most 16 files; imported files that keep secrets
+ * are listed, not shown. `root` stands for `/`; the platform's paths are below it, and the paths in the
+ * result are as the system names them.
  */
-export async function readDeclaration(platform: NixosPlatform, root = '/'): Promise<ConfigFile[]> {
+export async function readDeclaration(platform: NixosPlatform, userHome: string, root = '/'): Promise<ConfigFile[]> {
   const shown = (file: string) => (root === '/' ? file : `/${relative(root, file)}`);
   const queue: { file: string; role: ConfigFile['role']; importedBy: string | null; depth: number }[] = [];
   const { system, home } = platform;
@@ -103,6 +116,11 @@ export async function readDeclaration(platform: NixosPlatform, root = '/'): Prom
       Object.assign(entry, await readBounded(file));
     } catch (error) {
       entry.problem = (error as Error).message;
+      continue;
+    }
+    const secret = role === 'import' ? secretImport(file, entry.text, userHome) : null;
+    if (secret) {
+      Object.assign(entry, { text: '', truncated: false, problem: `not shown: ${secret}` });
       continue;
     }
     if (role === 'flake') continue;

@@ -42,7 +42,7 @@ export class NixosReader {
   }
 
   async declaration(): Promise<ConfigFile[]> {
-    return readDeclaration(await this.platform(), this.root);
+    return readDeclaration(await this.platform(), this.options.home, this.root);
   }
 
   async generations(): Promise<NixosGenerations> {
