@@ -153,7 +153,11 @@ describe('steward nixos', () => {
       `nixpkgs: ${standIn.nixpkgs} (25.05), found by /nix/var/nix/profiles/per-user/root/channels/nixos`,
     );
     expect(stdout).toContain('nixpkgs has no package “gimpp”. Nearest: gimp.');
-    expect(stdout).toContain('NixOS has no option “gimpp”.');
+    expect(stdout).not.toContain('NixOS has no option');
+    const option = await steward(['search', 'services.printing.enabled'], standInEnv(standIn, home));
+    expect(option.stdout).toContain(
+      'NixOS has no option “services.printing.enabled”. Nearest: services.printing.enable.',
+    );
   });
 
   it('search --json gives the checks and the hits', async () => {

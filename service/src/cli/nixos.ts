@@ -86,7 +86,8 @@ async function search(reader: NixosReader, query: string, limit: number, json: b
   const exact = NAME.test(query);
   const [packageCheck, optionCheck, packages, options] = await Promise.all([
     exact ? nixpkgs.checkPackage(query) : null,
-    exact ? nixpkgs.checkOption(query) : null,
+    // An option's name has a dot; a single word is a search, not a name to check.
+    exact && query.includes('.') ? nixpkgs.checkOption(query) : null,
     nixpkgs.searchPackages(query, limit),
     nixpkgs.searchOptions(query, limit),
   ]);

@@ -126,7 +126,9 @@ export const nixosSearchTool = defineTool({
         .filter(Boolean)
         .join('\n');
     }
-    const check = exact ? describeCheck('The option', query, await search.checkOption(query)) : '';
+    // An option's name has a dot; a single word is a search, not a name to check.
+    const check =
+      exact && query.includes('.') ? describeCheck('The option', query, await search.checkOption(query)) : '';
     const found = await search.searchOptions(query, limit);
     const list = found.map(
       (option) =>
