@@ -17,25 +17,42 @@ const NIXPKGS_RULE = `{ lib, wrong, candidates }: let inherit (import lib) pipe 
   if length candidateNames < 100 then pipe candidateNames [ (sortOn (levenshtein invalidOptionName)) (take 3) ]
   else pipe candidateNames [ (filter (levenshteinAtMost 2 invalidOptionName)) (sortOn (levenshtein invalidOptionName)) (take 3) ]`;
 
+// The search runs nix-instantiate with this process's environment, as the service does: the stand-in's
+// store and state for the while, the variables put back as they were after.
+const NIX_VARIABLES = ['NIX_STORE_DIR', 'NIX_STATE_DIR', 'NIX_LOG_DIR', 'NIX_CONF_DIR', 'NIX_REMOTE', 'NIX_PATH'];
+
+function useNixOf(standIn: NixosStandIn): () => void {
+  const saved = NIX_VARIABLES.map((name) => [name, process.env[name]] as const);
+  for (const name of NIX_VARIABLES) {
+    const value = standIn.env[name];
+    if (value === undefined) Reflect.deleteProperty(process.env, name);
+    else process.env[name] = value;
+  }
+  return () => {
+    for (const [name, value] of saved) {
+      if (value === undefined) Reflect.deleteProperty(process.env, name);
+      else process.env[name] = value;
+    }
+  };
+}
+
 describe('NixOS search over the stand-in nixpkgs', () => {
   let temp: TempDir;
   let standIn: NixosStandIn;
   let search: NixosSearch;
-  let savedEnv: NodeJS.ProcessEnv;
+  let restoreNix: () => void;
 
   beforeAll(async () => {
     temp = await makeTempDir('steward-nixos-');
     standIn = await makeNixosStandIn(temp.path);
-    // The search runs nix-instantiate as the service would, with this stand-in's store.
-    savedEnv = { ...process.env };
-    Object.assign(process.env, standIn.env);
+    restoreNix = useNixOf(standIn);
     const opened = await openNixosSearch({ root: standIn.root, cacheDir: join(temp.path, 'cache') });
     if (!opened) throw new Error('the stand-in nixpkgs was not found');
     search = opened;
   }, 60_000);
 
   afterAll(async () => {
-    process.env = savedEnv;
+    restoreNix();
     await temp.remove();
   });
 
@@ -271,20 +288,17 @@ describe('NixOS search finds a flake’s nixpkgs', () => {
 
 describe('NixOS search without an options.json', () => {
   let temp: TempDir;
-  let savedEnv: NodeJS.ProcessEnv;
+  let restoreNix = () => {};
 
-  beforeEach(async () => {
-    temp = await makeTempDir('steward-nixos-');
-    savedEnv = { ...process.env };
-  });
+  beforeEach(async () => (temp = await makeTempDir('steward-nixos-')));
   afterEach(async () => {
-    process.env = savedEnv;
+    restoreNix();
     await temp.remove();
   });
 
   it('evaluates the options from the tree’s own NixOS modules, caches them, and answers as from the file', async () => {
     const standIn = await makeNixosStandIn(temp.path, 'channel', { optionsJson: false });
-    Object.assign(process.env, standIn.env);
+    restoreNix = useNixOf(standIn);
     const search = await openNixosSearch({ root: standIn.root, cacheDir: join(temp.path, 'cache') });
     expect(search?.source.optionsJson).toBeNull();
     expect(await search?.checkOption('services.openssh.enable')).toEqual({ ok: true });
