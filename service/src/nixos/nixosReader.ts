@@ -56,20 +56,28 @@ export class NixosReader {
 
   /**
    * The search over this system's nixpkgs, found again each time (a rebuild or channel update moves it)
-   * and opened again only when it moved; throws when no nixpkgs tree of the system is on disk.
+   * and opened again only when it moved; null when no nixpkgs tree of the system is on disk. This is what
+   * the catalog's nixos.* actions check names with before they propose.
    */
-  async nixpkgs(): Promise<NixosSearch> {
+  async nameChecker(): Promise<NixosSearch | null> {
     await this.platform();
     const source = await findNixpkgs(this.root);
-    if (!source)
+    if (!source) return null;
+    if (this.search?.source.path !== source.path || this.search.source.optionsJson !== source.optionsJson)
+      this.search = searchOver(source, this.options.cacheDir);
+    return this.search;
+  }
+
+  /** nameChecker for the tools: throws, with a message for the model and the user, where there is none. */
+  async nixpkgs(): Promise<NixosSearch> {
+    const search = await this.nameChecker();
+    if (!search)
       throw new Error(
         _(
           'no nixpkgs of this system was found (neither /etc/nix/registry.json, /etc/nixos/flake.lock nor root’s nixos channel names one on disk)',
         ),
       );
-    if (this.search?.source.path !== source.path || this.search.source.optionsJson !== source.optionsJson)
-      this.search = searchOver(source, this.options.cacheDir);
-    return this.search;
+    return search;
   }
 }
 
