@@ -5,6 +5,7 @@ import { copyFile, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node
 import { join } from 'node:path';
 import { focusOn, readDeclaration } from '../../service/src/nixos/configView.js';
 import { homeGenerations, systemGenerations } from '../../service/src/nixos/generations.js';
+import { NixosReader } from '../../service/src/nixos/nixosReader.js';
 import { findNixpkgs } from '../../service/src/nixos/nixpkgsSource.js';
 import { detectNixos } from '../../service/src/nixos/platform.js';
 import { nearestNames, openNixosSearch, type NixosSearch } from '../../service/src/nixos/search.js';
@@ -283,6 +284,10 @@ describe('NixOS search finds a flake’s nixpkgs', () => {
     );
     await rm(join(standIn.root, 'nix', 'store'), { recursive: true });
     expect(await findNixpkgs(standIn.root)).toBeNull();
+    // Then nothing can be checked: the actions get no checker, the tools say why.
+    const reader = new NixosReader({ root: standIn.root, home: temp.path, cacheDir: join(temp.path, 'cache') });
+    expect(await reader.nameChecker()).toBeNull();
+    await expectAsync(reader.nixpkgs()).toBeRejectedWithError(/no nixpkgs of this system was found/);
   }, 60_000);
 });
 
