@@ -54,6 +54,7 @@ import { resolveModelLocations } from './models/locations.js';
 import { ModelsInterface } from './models/modelsInterface.js';
 import { ModelStore } from './models/store.js';
 import { ensurePrivateDirectory, resolvePaths } from './paths.js';
+import { openNixosReader } from './nixos/nixosReader.js';
 import { stewardSecretPaths } from './secretPlaces.js';
 import { TrustConfirmation } from './settings/confirmation.js';
 import { StorageHealth } from './storage/storageHealth.js';
@@ -244,6 +245,11 @@ async function main(): Promise<void> {
     log,
   );
   const signals = new SignalRouter(bus);
+  const nixos = await openNixosReader({
+    ...(hooks.nixosRoot && { root: hooks.nixosRoot }),
+    home: paths.home,
+    cacheHome: paths.cacheHome,
+  });
   const machine = liveMachine({
     sessionBus: bus,
     systemBus: () => systemBus,
@@ -252,6 +258,7 @@ async function main(): Promise<void> {
     fixes: fixes.store,
     home: paths.home,
     docs,
+    ...(nixos && { nixos }),
   });
   const chat = new ChatInterface({
     provider: engines,
@@ -299,7 +306,7 @@ async function main(): Promise<void> {
   server.export(OBJECT_PATH, chatSpec, chat.impl);
   // Outside agents (steward mcp) get the chat's read-only tools; always redacted unless the user named the client.
   const agents = new AgentsInterface({
-    tools: readOnlyTools(),
+    tools: readOnlyTools({ nixos: nixos !== null }),
     toolContext: () => ({
       machine,
       proposals: proposalSink(fixes),

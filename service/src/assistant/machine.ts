@@ -3,6 +3,7 @@
 // recorded machine state, so the same tools and the same tool loop run in both.
 import type { DocHit, DocSection } from '../docs/docsStore.js';
 import type { Severity } from '../findings/types.js';
+import type { NixosReader } from '../nixos/nixosReader.js';
 
 export interface SystemSummary {
   os: string;
@@ -176,4 +177,6 @@ export interface Machine {
   readDoc(ref: string): Promise<DocSection | null>;
   /** The sections and entries of a page ("ls(1)"), in order; empty when the page is not indexed. */
   docContents(title: string): Promise<string[]>;
+  /** On NixOS only: the declaration, the generations and the system's nixpkgs (the nixos_* tools). */
+  nixos?: NixosReader;
 }

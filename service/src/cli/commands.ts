@@ -13,6 +13,7 @@ import { findingsCommand } from './findings.js';
 import { helpCommand } from './help.js';
 import { mcpCommand, mcpOptions } from '../mcp/command.js';
 import { modelsCommand } from './models.js';
+import { nixosCommand } from './nixos.js';
 import type { OptionName, OptionValues } from './options.js';
 import { historyCommand, jobsCommand, parseLimit, proposalsCommand } from './proposals.js';
 import {
@@ -299,6 +300,24 @@ export const COMMANDS: readonly CommandDefinition[] = [
     ),
     options: ['json', 'limit'],
     run: ({ args, values, json }) => docsCommand(args, { json, limit: limitOf(values.limit) }),
+  },
+  {
+    name: 'nixos',
+    forms: [
+      {
+        args: 'show [ATTRPATH]',
+        summary: 'Show the NixOS configuration Steward manages, its imports, and what it sets below ATTRPATH',
+      },
+      {
+        args: 'search WORDS|NAME',
+        summary: 'Search the packages and options of the nixpkgs this system was built from',
+      },
+      { args: 'generations', summary: "List the system's and Home Manager's generations, newest first" },
+    ],
+    details:
+      'Reads the files, the profile links and the system’s own nixpkgs (the flake input or channel on disk) directly; no running service is needed. An exact name is checked: one that does not exist gets the nearest real names.',
+    options: ['json', 'limit'],
+    run: ({ args, values, json }) => nixosCommand(args, { json, limit: limitOf(values.limit) }),
   },
   {
     name: 'mcp',
