@@ -1,10 +1,11 @@
 // Benchmarks with a model of realistic size (random weights in a 0.5B model's
-// shape, Q8_0) on the CPU: prompt and generation tokens/s of the service over
-// D-Bus against node-llama-cpp called directly with the same settings, the
-// first chunk with tools against without, the tokens a follow-up evaluates,
-// what each tool costs in the prompt, and memory. Ratios come from one run;
-// nothing fails on timing.
+// shape, Q8_0) on the CPU, or on a GPU: prompt and generation tokens/s of the
+// service over D-Bus against node-llama-cpp called directly with the same
+// settings, the first chunk with tools against without, the tokens a
+// follow-up evaluates, what each tool costs in the prompt, and memory. Ratios
+// come from one run; nothing fails on timing.
 //   npm run bench        (STEWARD_BENCH_MODEL_REPEATS=n to change the repeats)
+//   STEWARD_BENCH_GPU=cuda node dist/bench/model.js   (or vulkan, metal, auto: the same table on a GPU)
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -25,13 +26,14 @@ import { createCatalog } from '../../service/src/fixes/catalog.js';
 import { BENCH_MODEL_SHAPE, benchModel } from '../support/benchModel.js';
 import { startPrivateBus } from '../support/privateBus.js';
 import { makeTempDir } from '../support/tempDir.js';
-import { openDirect, type EngineSettings } from './direct.js';
+import { openDirect, type BenchGpu, type DirectBackend, type EngineSettings } from './direct.js';
 import { startBenchService, type BenchService, type Sampling, type StreamRun } from './serviceClient.js';
 import { mb, median, rssOf, settledRss } from './stats.js';
 
 const REPEATS = Number(process.env.STEWARD_BENCH_MODEL_REPEATS ?? 5);
+const GPU = benchGpu(process.env.STEWARD_BENCH_GPU ?? 'off');
 // threads set deliberately: node-llama-cpp's default overcommits small machines and runs ~200× slower.
-const ENGINE: EngineSettings = { threads: 2, contextSize: 8192, sequences: 1 };
+const ENGINE: EngineSettings = { threads: 2, contextSize: 8192, sequences: 1, gpu: GPU };
 const SAMPLING: Sampling = { maxTokens: 24, temperature: 1, seed: 7 };
 const QUESTION = 'How full is my disk?';
 const WARM_UP_QUESTION = 'Hello, what can you check for me?';
@@ -51,7 +53,54 @@ const PASSAGE =
   'video call was going on, and the printer in the office shows an error. Could something be wrong with the disk, ' +
   'the network or one of the services that start at boot? Please look and tell me what you find.';
 const TARGETS = { throughputRatio: 0.95, ttftToolsRatio: 1.5, followUpTokens: 500 };
-const RESULTS = join(process.cwd(), 'test-results', 'bench', 'model.json');
+const RESULTS = join(process.cwd(), 'test-results', 'bench', GPU === 'off' ? 'model.json' : `model-${GPU}.json`);
+
+function benchGpu(value: string): BenchGpu {
+  const known: BenchGpu[] = ['off', 'auto', 'cuda', 'vulkan', 'metal'];
+  if (!known.includes(value as BenchGpu)) throw new Error(`STEWARD_BENCH_GPU must be one of ${known.join(', ')}`);
+  return value as BenchGpu;
+}
+
+/**
+ * A GPU run must run on the GPU it names, whole, on both sides: figures from
+ * a quiet fallback to the CPU, or from a model half on the CPU, would be
+ * reported as the GPU's.
+ */
+function checkBackends(direct: DirectBackend, service: ServiceBackend): void {
+  if (GPU === 'off') return;
+  for (const [side, backend] of [
+    ['node-llama-cpp directly', direct],
+    ['the service', service],
+  ] as const) {
+    if (backend.backend === 'cpu' || (GPU !== 'auto' && backend.backend !== GPU)) {
+      throw new Error(`STEWARD_BENCH_GPU=${GPU}, but ${side} runs on ${backend.backend}`);
+    }
+  }
+  if (direct.backend !== service.backend || direct.gpuLayers !== service.gpuLayers) {
+    throw new Error(
+      `the two sides differ: directly ${direct.backend} with ${direct.gpuLayers} layers, the service ${service.backend} with ${service.gpuLayers}`,
+    );
+  }
+  // The output layer counts too: a model wholly on the GPU has one more than its blocks.
+  if (service.gpuLayers < BENCH_MODEL_SHAPE.layers + 1) {
+    throw new Error(`only ${service.gpuLayers} of ${BENCH_MODEL_SHAPE.layers + 1} layers are on the GPU`);
+  }
+}
+
+/** The worker's backend, as the service's GetEngineStatus reports it. */
+interface ServiceBackend extends DirectBackend {
+  cpuFallbackReason: string;
+}
+
+function serviceBackend(status: Record<string, unknown>): ServiceBackend {
+  return {
+    backend: String(status.backend),
+    devices: (status.devices as string[] | undefined) ?? [],
+    gpuLayers: Number(status['gpu-layers']),
+    vramUsed: Number(status['vram-used']),
+    cpuFallbackReason: String(status['cpu-fallback-reason'] ?? ''),
+  };
+}
 
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 const verdict = (ok: boolean) => (ok ? 'ok' : 'MISSED');
@@ -74,7 +123,9 @@ function throughput(runs: StreamRun[]) {
 
 /** Tokens of the rendered system message with these tools, by the model's own tokenizer and chat template. */
 async function toolCosts(modelPath: string) {
-  const llama = await getLlama({ build: 'never', gpu: false, progressLogs: false, logLevel: LlamaLogLevel.error });
+  // The run's backend, though only the tokenizer is used: one process keeps one llama.cpp build's libraries.
+  const gpu = GPU === 'off' ? false : GPU;
+  const llama = await getLlama({ build: 'never', gpu, progressLogs: false, logLevel: LlamaLogLevel.error });
   const model = await llama.loadModel({ modelPath, vocabOnly: true });
   try {
     const wrapper = resolveChatWrapper(model);
@@ -145,7 +196,7 @@ async function measureThroughput(modelPath: string, steward: BenchService) {
       serviceRuns.push(await steward.run(`${i}. ${PASSAGE}`, SAMPLING, noTools));
     }
     return {
-      direct: { ...throughput(directRuns), rssMb: round(mb(await rssOf(process.pid))) },
+      direct: { ...throughput(directRuns), rssMb: round(mb(await rssOf(process.pid))), backend: direct.backend },
       service: throughput(serviceRuns),
     };
   } finally {
@@ -207,7 +258,6 @@ async function main(): Promise<void> {
   await mkdir(models, { recursive: true });
   await symlink(modelPath, join(models, 'bench.gguf'));
   const steward = await startBenchService(bus, home.path, {
-    gpu: 'off',
     ...ENGINE,
     idleUnloadSeconds: 3600,
     maxAnswerTokens: SAMPLING.maxTokens,
@@ -217,8 +267,10 @@ async function main(): Promise<void> {
     const serviceIdleRss = await settledRss(steward.service.process.pid!, 3000);
     process.stderr.write(`node-llama-cpp directly and the service over D-Bus: ${REPEATS} runs each after a warm-up…\n`);
     const { direct, service } = await measureThroughput(modelPath, steward);
-    const workerPid = (await steward.engineStatus())['worker-pid'] as number;
-    const workerRss = await rssOf(workerPid);
+    const status = await steward.engineStatus();
+    const backend = serviceBackend(status);
+    checkBackends(direct.backend, backend);
+    const workerRss = await rssOf(status['worker-pid'] as number);
     process.stderr.write('with tools and without, and a follow-up…\n');
     const tools = await measureTools(steward);
     const results = {
@@ -239,6 +291,7 @@ async function main(): Promise<void> {
         ...service,
         serviceRssMb: round(mb(serviceIdleRss)),
         workerRssMb: round(mb(workerRss)),
+        backend,
       },
       ratios: {
         promptThroughput: round(service.promptTokensPerSecond / direct.promptTokensPerSecond, 3),
@@ -266,7 +319,11 @@ function report(r: {
   machine: { cpus: number; cpuModel: string; memoryGb: number; node: string };
   toolCosts: Awaited<ReturnType<typeof toolCosts>>;
   direct: Awaited<ReturnType<typeof measureThroughput>>['direct'];
-  service: Awaited<ReturnType<typeof measureThroughput>>['service'] & { serviceRssMb: number; workerRssMb: number };
+  service: Awaited<ReturnType<typeof measureThroughput>>['service'] & {
+    serviceRssMb: number;
+    workerRssMb: number;
+    backend: ServiceBackend;
+  };
   ratios: {
     promptThroughput: number;
     generationThroughput: number;
@@ -278,8 +335,12 @@ function report(r: {
 }): void {
   const out = (text: string) => process.stdout.write(`${text}\n`);
   const { toolCosts: c, direct: d, service: s, ratios, tools: t } = r;
+  const where =
+    s.backend.backend === 'cpu'
+      ? 'the CPU'
+      : `${s.backend.backend} (${s.backend.devices.join(', ')}), ${s.backend.gpuLayers} layers on the GPU`;
   out(
-    `\nRealistic-size model (0.5B shape, Q8_0, random weights) on the CPU — ${r.machine.cpus} CPUs (${r.machine.cpuModel}), ${r.machine.memoryGb} GB, Node ${r.machine.node}`,
+    `\nRealistic-size model (0.5B shape, Q8_0, random weights) on ${where} — ${r.machine.cpus} CPUs (${r.machine.cpuModel}), ${r.machine.memoryGb} GB, Node ${r.machine.node}`,
   );
   out(
     `threads ${ENGINE.threads}, context ${ENGINE.contextSize}, answers of ${SAMPLING.maxTokens} tokens, median of ${REPEATS}\n`,
@@ -302,6 +363,11 @@ function report(r: {
     `best run: prompt ${d.bestPromptTokensPerSecond} / ${s.bestPromptTokensPerSecond} tokens/s (${ratios.bestPromptThroughput}), generation ${d.bestGenerationTokensPerSecond} / ${s.bestGenerationTokensPerSecond} (${ratios.bestGenerationThroughput})`,
   );
   out(`RSS MB               ${String(d.rssMb).padStart(8)}  service ${s.serviceRssMb} + worker ${s.workerRssMb}`);
+  // node-llama-cpp reads the whole device's: the worker loads while the direct model is still there.
+  if (s.backend.backend !== 'cpu')
+    out(
+      `VRAM used on the device: ${round(mb(d.backend.vramUsed))} MB with the direct model loaded, ${round(mb(s.backend.vramUsed))} MB once the worker's is too`,
+    );
   out(`\nTTFT over D-Bus, a new session for each of: ${t.questions.map((q) => `"${q}"`).join(', ')}`);
   out(
     `  first with tools, "${t.firstWithTools.question}" (prefix cold): ${t.firstWithTools.ttftMs} ms, ${t.firstWithTools.promptTokensEvaluated} prompt tokens evaluated`,
