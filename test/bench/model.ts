@@ -113,6 +113,10 @@ function throughput(runs: StreamRun[]) {
     promptTokensPerSecond: round(median(runs.map(promptRate))),
     generationTokensPerSecond: round(median(runs.map(generationRate)), 2),
     ttftMs: round(median(runs.map((run) => run.ttftMs))),
+    /** The worker's own time to its first text (service runs only): the rest of ttftMs is the service's and the bus's. */
+    workerTtftMs: runs.every((run) => run.workerTtftMs !== undefined)
+      ? round(median(runs.map((run) => run.workerTtftMs!)))
+      : null,
     /** The least disturbed run: this machine is shared, and other work only ever slows a run down. */
     bestPromptTokensPerSecond: round(Math.max(...runs.map(promptRate))),
     bestGenerationTokensPerSecond: round(Math.max(...runs.map(generationRate)), 2),
@@ -361,6 +365,9 @@ function report(r: {
   );
   out(
     `best run: prompt ${d.bestPromptTokensPerSecond} / ${s.bestPromptTokensPerSecond} tokens/s (${ratios.bestPromptThroughput}), generation ${d.bestGenerationTokensPerSecond} / ${s.bestGenerationTokensPerSecond} (${ratios.bestGenerationThroughput})`,
+  );
+  out(
+    `TTFT ms              ${String(d.ttftMs).padStart(8)}  ${String(s.ttftMs).padStart(8)}  (the worker's own ${s.workerTtftMs} ms; ${d.promptTokens} and ${s.promptTokens} prompt tokens)`,
   );
   out(`RSS MB               ${String(d.rssMb).padStart(8)}  service ${s.serviceRssMb} + worker ${s.workerRssMb}`);
   // node-llama-cpp reads the whole device's: the worker loads while the direct model is still there.
