@@ -73,13 +73,13 @@ function benchGpu(value: string): BenchGpu {
  */
 function checkBackends(direct: DirectBackend, service: ServiceBackend): void {
   if (GPU === 'off') return;
-  for (const [side, backend] of [
-    ['node-llama-cpp directly', direct],
-    ['the service', service],
-  ] as const) {
-    if (backend.backend === 'cpu' || (GPU !== 'auto' && backend.backend !== GPU)) {
-      throw new Error(`STEWARD_BENCH_GPU=${GPU}, but ${side} runs on ${backend.backend}`);
-    }
+  const onGpu = (backend: string) => backend !== 'cpu' && (GPU === 'auto' || backend === GPU);
+  if (!onGpu(direct.backend)) {
+    throw new Error(`STEWARD_BENCH_GPU=${GPU}, but node-llama-cpp directly runs on ${direct.backend}`);
+  }
+  if (!onGpu(service.backend)) {
+    const reason = service.cpuFallbackReason ? `: ${service.cpuFallbackReason}` : '';
+    throw new Error(`STEWARD_BENCH_GPU=${GPU}, but the service runs on ${service.backend}${reason}`);
   }
   if (direct.backend !== service.backend || direct.gpuLayers !== service.gpuLayers) {
     throw new Error(
