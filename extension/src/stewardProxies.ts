@@ -95,6 +95,9 @@ export class StewardProxies {
   private _proposals: ProposalsProxy | null = null;
   private _signalIds: [SignalProxy, number][] = [];
   private readonly _severities = new Map<string, Severity>();
+  /** The refresh in flight, and whether another is due once it ends: a flood must not stack them up. */
+  private _refreshing: Promise<void> | null = null;
+  private _refreshAgain = false;
 
   constructor(private readonly _events: StewardEvents) {}
 
@@ -142,6 +145,8 @@ export class StewardProxies {
       this.findings = this.findings.filter((f) => f.id !== id);
       this._events.changed();
     });
+    // Past a rate the service sums up many changes in one signal (revision 12): the lists are read again.
+    this._follow(findings, 'FindingsChanged', () => void this._refreshOnce());
     await this.refresh();
   }
 
@@ -186,6 +191,20 @@ export class StewardProxies {
     } catch (error) {
       this._fail(_('Cannot read what Steward found'), error);
     }
+  }
+
+  /** Refreshes, or, while a refresh runs, once more after it. */
+  private async _refreshOnce(): Promise<void> {
+    if (this._refreshing) {
+      this._refreshAgain = true;
+      return;
+    }
+    do {
+      this._refreshAgain = false;
+      this._refreshing = this.refresh();
+      await this._refreshing;
+    } while (this._refreshAgain);
+    this._refreshing = null;
   }
 
   async engineStatus(): Promise<Record<string, unknown> | null> {

@@ -202,6 +202,7 @@ async function main(): Promise<void> {
       added: (id, finding) => server.emitSignal(OBJECT_PATH, FINDINGS_INTERFACE, 'FindingAdded', [id, finding]),
       updated: (id, finding) => server.emitSignal(OBJECT_PATH, FINDINGS_INTERFACE, 'FindingUpdated', [id, finding]),
       resolved: (id) => server.emitSignal(OBJECT_PATH, FINDINGS_INTERFACE, 'FindingResolved', [id]),
+      changed: (count) => server.emitSignal(OBJECT_PATH, FINDINGS_INTERFACE, 'FindingsChanged', [count]),
       activeCountChanged: () => server.emitPropertiesChanged(OBJECT_PATH, FINDINGS_INTERFACE, ['ActiveCount']),
     },
     undefined,
