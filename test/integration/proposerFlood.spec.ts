@@ -43,6 +43,8 @@ describe('the proposer under a flood of distinct failures', () => {
       server: new ObjectServer(serviceBus, log),
       findings,
       config: () => defaultConfig.fixes,
+      // No model: the playbooks alone, as on a machine without one.
+      engines: { state: () => 'unconfigured', engine: () => Promise.reject(new Error('no model is set up')) },
       log,
     });
   });
