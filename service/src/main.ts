@@ -57,6 +57,7 @@ import { ensurePrivateDirectory, resolvePaths } from './paths.js';
 import { openNixosReader } from './nixos/nixosReader.js';
 import { stewardSecretPaths } from './secretPlaces.js';
 import { TrustConfirmation } from './settings/confirmation.js';
+import { StateReserve } from './storage/stateReserve.js';
 import { StorageHealth } from './storage/storageHealth.js';
 import { configJson, SettingsInterface } from './settings/settingsInterface.js';
 import { ShellAgent } from './settings/shellAgent.js';
@@ -117,10 +118,13 @@ async function main(): Promise<void> {
   let config = await loadConfig(paths.configFile);
   applyConfig(config, state, log);
   // A full or read-only state disk makes the service degraded, not stopped: the stores wait for it.
-  const storage = new StorageHealth({ directory: paths.stateDirectory, state, log });
+  const reserve = new StateReserve(paths.stateDirectory);
+  const storage = new StorageHealth({ directory: paths.stateDirectory, state, log, reserve });
   await ensurePrivateDirectory(paths.stateDirectory).catch((error: unknown) => {
     if (storage.report(error) === null) throw error;
   });
+  // Room for a fix on a disk that fills later; none is taken from a disk that is already short of it.
+  reserve.keep();
 
   const bus = await connectBus('session');
   const server = new ObjectServer(bus, log);
@@ -203,6 +207,7 @@ async function main(): Promise<void> {
       added: (id, finding) => server.emitSignal(OBJECT_PATH, FINDINGS_INTERFACE, 'FindingAdded', [id, finding]),
       updated: (id, finding) => server.emitSignal(OBJECT_PATH, FINDINGS_INTERFACE, 'FindingUpdated', [id, finding]),
       resolved: (id) => server.emitSignal(OBJECT_PATH, FINDINGS_INTERFACE, 'FindingResolved', [id]),
+      changed: (count) => server.emitSignal(OBJECT_PATH, FINDINGS_INTERFACE, 'FindingsChanged', [count]),
       activeCountChanged: () => server.emitPropertiesChanged(OBJECT_PATH, FINDINGS_INTERFACE, ['ActiveCount']),
     },
     undefined,
