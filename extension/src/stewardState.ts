@@ -35,6 +35,9 @@ export class StewardState {
   /** Whether the bus can start the service; asked again each time the service is gone. */
   private _activatable = true;
   private readonly _severities = new Map<string, Severity>();
+  /** The refresh in flight, and whether another is due once it ends: a flood must not stack them up. */
+  private _refreshing: Promise<void> | null = null;
+  private _refreshAgain = false;
 
   constructor(
     private readonly _client: StewardClient,
@@ -67,6 +70,8 @@ export class StewardState {
       this.findings = this.findings.filter((f) => f.id !== id);
       this._events.changed();
     });
+    // Past a rate the service sums up many changes in one signal: the lists are read again.
+    _client.on('findingsChanged', () => void this._refreshOnce());
   }
 
   /** Connects the client and reads what the service holds. */
@@ -122,6 +127,20 @@ export class StewardState {
     } catch (error) {
       this._fail(_('Cannot read what Steward found'), error);
     }
+  }
+
+  /** Refreshes, or, while a refresh runs, once more after it. */
+  private async _refreshOnce(): Promise<void> {
+    if (this._refreshing) {
+      this._refreshAgain = true;
+      return;
+    }
+    do {
+      this._refreshAgain = false;
+      this._refreshing = this.refresh();
+      await this._refreshing;
+    } while (this._refreshAgain);
+    this._refreshing = null;
   }
 
   /** Chat.GetEngineStatus, or null when the service is not there or does not answer. */

@@ -118,6 +118,8 @@ export interface StewardSignals {
   jobFinished: [job: Job];
   findingAdded: [finding: Finding];
   findingResolved: [id: string];
+  /** Many findings changed at once (a flood): read the list again. */
+  findingsChanged: [count: number];
   configChanged: [config: string];
   confirmationRequested: [request: ConfirmationRequest];
 }
@@ -522,6 +524,7 @@ export class StewardClient {
     on(proposals, 'JobFinished', ([, job]) => this._emit('jobFinished', jobFrom(dict(job))));
     on(findings, 'FindingAdded', ([, finding]) => this._emit('findingAdded', findingFrom(dict(finding))));
     on(findings, 'FindingResolved', ([id]) => this._emit('findingResolved', str(id)));
+    on(findings, 'FindingsChanged', ([count]) => this._emit('findingsChanged', Number(count)));
     on(settings, 'ConfigChanged', ([config]) => this._emit('configChanged', str(config)));
     on(settings, 'ConfirmationRequested', ([id, caller, changes]) =>
       this._emit('confirmationRequested', {
