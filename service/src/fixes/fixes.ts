@@ -9,6 +9,8 @@ import { OBJECT_PATH, PROPOSALS_INTERFACE } from '../interfaces.js';
 import type { Logger } from '../logging.js';
 import type { StewardPaths } from '../paths.js';
 import type { TestHooks } from '../testHooks.js';
+import { ConfirmWindows } from '../nixos/confirmWindow.js';
+import { detectNixos } from '../nixos/platform.js';
 import type { StorageHealth } from '../storage/storageHealth.js';
 import type { ActionContext } from './action.js';
 import { createCatalog, createFindingsCatalog, type Catalog } from './catalog.js';
@@ -49,6 +51,10 @@ export class Fixes {
   private readonly proposer: Proposer;
   /** Every action switched on now: what the chat may propose and Apply may run. */
   readonly catalog: Catalog;
+  /** NixOS changes switched to and waiting for the user's confirmation. */
+  readonly nixosWindows: ConfirmWindows;
+  /** Whether detectNixos found NixOS; false until it answered. */
+  private onNixos = false;
 
   constructor(options: FixesOptions) {
     const {
@@ -75,11 +81,31 @@ export class Fixes {
       log,
     };
     const stewardSecrets = options.stewardSecrets ?? (() => [paths.stateDirectory]);
+    this.nixosWindows = new ConfirmWindows((change, ended) =>
+      ended.outcome === 'revert-failed'
+        ? log.error('an unconfirmed NixOS change could not be reverted', {
+            change: change.summary,
+            reason: ended.error.message,
+          })
+        : log.info(`a NixOS change was ${ended.outcome}`, { change: change.summary }),
+    );
+    void detectNixos({ root: testHooks?.nixosRoot, home: paths.home }).then(
+      (platform) => (this.onNixos = platform !== null),
+      (error: Error) => log.warning('could not tell whether this is NixOS', { reason: error.message }),
+    );
     const catalog = createCatalog({
       expertShell: () => config().expertShell,
       journalDirectories,
       stewardSecrets,
       testHooks,
+      nixos: {
+        active: () => this.onNixos,
+        actions: {
+          root: testHooks?.nixosRoot,
+          confirmMs: () => config().nixosConfirmSeconds * 1000,
+          windows: this.nixosWindows,
+        },
+      },
     });
     const findingsCatalog = createFindingsCatalog({ journalDirectories, testHooks });
     this.catalog = catalog;
@@ -134,6 +160,7 @@ export class Fixes {
       executor: this.executor,
       bus: sessionBus,
       signals: { removed, openCountChanged },
+      nixosWindows: this.nixosWindows,
     });
   }
 
