@@ -18,6 +18,8 @@ import { makeTempDir, type TempDir } from '../support/tempDir.js';
 // (build/nixos/steward-nixos-helper, run as it is installed), polkitd with Steward's policy file, the
 // audit of the switch through the profile links, systemd's failed units over D-Bus (python3-dbusmock).
 // What stands in (test/support/nixosStandIn.ts): the NixOS layout, nixos-rebuild and pkexec.
+// polkitd authorizes root itself, without rules: the flows below run as root, and polkit's answers are
+// checked for a user who is not root at the end.
 const NOBODY = 65534;
 const POLICY = join(process.cwd(), 'build', 'polkit', 'io.github.steward.Steward1.widen-trust.policy');
 const HELPER = join(process.cwd(), 'build', 'nixos', 'steward-nixos-helper');
@@ -135,7 +137,6 @@ describe('NixOS changes: Apply through polkit, a checked switch, the confirm win
       ok: true,
       observed: 'blender is already in environment.systemPackages; generation 2 is current',
     });
-    expect(polkit.log()).toContain('test rule: yes for uid root');
 
     expect(windows.confirm().map(({ summary }) => summary)).toEqual([jasmine.stringMatching(/^Add blender/)]);
     await new Promise((resolve) => setTimeout(resolve, WINDOW_MS + 300));
@@ -284,7 +285,7 @@ function helperAsNobody(directory: string, text: string): Promise<unknown> {
       uid: NOBODY,
       gid: NOBODY,
       cwd: '/',
-      env: { ...process.env, STEWARD_TEST_LAUNCHER: `${join(directory, 'bin', 'pkexec')}\n${HELPER}` },
+      env: { ...process.env, HOME: directory, STEWARD_TEST_LAUNCHER: `${join(directory, 'bin', 'pkexec')}\n${HELPER}` },
       stdio: ['pipe', 'pipe', 'inherit'],
     },
   );

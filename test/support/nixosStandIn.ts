@@ -26,7 +26,7 @@ activate() { ln -sfn "$(readlink "$profiles/system-$1-link")" "$root/run/current
 case "$*" in
   dry-build\\ -I\\ nixos-config=*)
     file=\${3#nixos-config=}
-    nix-instantiate --parse "$file" >/dev/null 2>"$root/parse.err" || { cat "$root/parse.err" >&2; exit 1; }
+    nix-instantiate --store dummy:// --parse "$file" >/dev/null 2>"$root/parse.err" || { cat "$root/parse.err" >&2; exit 1; }
     built=$(readlink "$root/run/current-system")/configuration.nix
     echo "these 1 derivations will be built:" >&2
     echo "  /nix/store/0000000000000000000000000000000a-nixos-system-stand-in.drv" >&2
@@ -39,7 +39,7 @@ case "$*" in
   switch|test)
     if [ -e "$root/stand-in-fails" ]; then echo "error: the stand-in was told to fail" >&2; exit 1; fi
     config=$root/etc/nixos/configuration.nix
-    nix-instantiate --parse "$config" >/dev/null
+    nix-instantiate --store dummy:// --parse "$config" >/dev/null
     next=$(( $(ls "$profiles" | sed -n 's/^system-\\([0-9]*\\)-link$/\\1/p' | sort -n | tail -1) + 1 ))
     store=$root/nix/store/$(sha256sum "$config" | cut -c1-32)-nixos-system-stand-in-$next
     echo "building the system configuration..."
