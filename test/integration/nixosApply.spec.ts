@@ -200,6 +200,15 @@ describe('NixOS changes: Apply through polkit, a checked switch, the confirm win
     expect(await generation()).toEqual({ profile: 1, current: 1 });
   }, 60_000);
 
+  it('leaves nothing for the window to revert after an Undo inside it', async () => {
+    const { outcome } = await run('nixos.addPackage', { package: 'blender' });
+    await run('nixos.rollback', (outcome.undo as { params: Params }).params);
+    await windowClosed();
+    expect(await generation()).toEqual({ profile: 1, current: 1 });
+    expect(await readFile(layout.configuration, 'utf8')).toBe(original);
+    expect(await layout.rebuildCalls()).toEqual(['switch', 'switch --rollback']);
+  }, 60_000);
+
   it('refuses an Undo once the system moved on to a later generation', async () => {
     const first = await run('nixos.addPackage', { package: 'blender' });
     windows.confirm();

@@ -30,6 +30,8 @@ export interface FixesOptions {
   journalDirectories?: () => readonly string[];
   /** The corpus's stand-ins for parts of the machine (testHooks.ts); unset in real use. */
   testHooks?: TestHooks;
+  /** How the privileged NixOS helper starts; pkexec and its installed path unless a test names its stand-ins. */
+  nixosLauncher?: readonly string[];
   /** The chat engines; with a model set up, it explains proposals and suggests fixes for unknown kinds. */
   engines: EngineSource;
   /** What the advisor's request goes through: redaction with the user's patterns, as for every model request. */
@@ -102,6 +104,7 @@ export class Fixes {
         active: () => this.onNixos,
         actions: {
           root: testHooks?.nixosRoot,
+          launcher: options.nixosLauncher,
           confirmMs: () => config().nixosConfirmSeconds * 1000,
           windows: this.nixosWindows,
         },

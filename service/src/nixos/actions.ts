@@ -77,12 +77,6 @@ const rollbackParams = z.object({
   restore: z.string().regex(/^[0-9a-f]{64}$/),
 });
 
-interface Planned {
-  file: ManagedFile;
-  before: string;
-  after: string;
-}
-
 async function fileFor(scope: Scope, context: ActionContext, options: NixosActionOptions): Promise<ManagedFile> {
   return targetFile(await detectNixos({ root: options.root, home: context.home }), scope);
 }
@@ -180,6 +174,15 @@ async function apply(
   }
   await markKnownGood(context.knownGoodDirectory, file.path, after);
   const window = options.windows.open(summary, options.confirmMs(), async () => {
+    // An Undo (or a later change) in the meantime leaves nothing of this change to revert.
+    const moved =
+      scope === 'system'
+        ? currentGeneration(await readGenerations(root))?.number !== generation
+        : (await readFile(file.path, 'utf8')) !== after;
+    if (moved) {
+      context.log.info('an unconfirmed NixOS change was already switched away from', { change: summary });
+      return;
+    }
     const signal = new AbortController().signal;
     await switchTo(scope, file, before, 'rollback', options, { progress: () => undefined, signal });
     await markKnownGood(context.knownGoodDirectory, file.path, before);
