@@ -115,7 +115,7 @@ describe('NixOS changes: Apply through polkit, a checked switch, the confirm win
     });
 
   it('adds blender: diff and dry build, the switch through polkit, confirmed, then undone', async () => {
-    const add = action('nixos.addPackage');
+    const add = action('nixos.add_package');
     const preview = await add.preview(add.params.parse({ package: 'blender' }), context);
     expect(preview.summary).toBe(`Add blender to environment.systemPackages in ${layout.configuration}`);
     expect(changedLines(preview.details)).toEqual(['+    blender']);
@@ -127,7 +127,7 @@ describe('NixOS changes: Apply through polkit, a checked switch, the confirm win
       '  blender-stand-in',
     ]);
 
-    const { outcome, progress, verification } = await run('nixos.addPackage', { package: 'blender' });
+    const { outcome, progress, verification } = await run('nixos.add_package', { package: 'blender' });
     expect(progress).toContain('activating the configuration...');
     expect(progress).toContain('steward-nixos-helper: nixos-rebuild switch succeeded');
     expect(outcome.summary).toMatch(/^Add blender .*; confirm within 2 s \(steward confirm\) or it is reverted$/);
@@ -161,12 +161,12 @@ describe('NixOS changes: Apply through polkit, a checked switch, the confirm win
   }, 60_000);
 
   it('enables the SSH server, and switches back when nobody confirms in time', async () => {
-    const service = action('nixos.setServiceEnabled');
+    const service = action('nixos.set_service_enabled');
     const preview = await service.preview(service.params.parse({ service: 'openssh', enable: true }), context);
     expect(changedLines(preview.details)).toEqual(['+  services.openssh.enable = true;']);
     expect(preview.details).toContain('these 1 derivations will be built:');
 
-    const { outcome, verification } = await run('nixos.setServiceEnabled', { service: 'openssh', enable: true });
+    const { outcome, verification } = await run('nixos.set_service_enabled', { service: 'openssh', enable: true });
     expect(verification.ok).toBeTrue();
     expect(await generation()).toEqual({ profile: 2, current: 2 });
     expect(windows.list().map(({ summary }) => summary)).toEqual([jasmine.stringMatching(/^Enable services.openssh/)]);
@@ -181,13 +181,13 @@ describe('NixOS changes: Apply through polkit, a checked switch, the confirm win
   }, 60_000);
 
   it('removes a package; Undo puts it back once the change was confirmed', async () => {
-    const remove = action('nixos.removePackage');
+    const remove = action('nixos.remove_package');
     const preview = await remove.preview(remove.params.parse({ package: 'vlc' }), context);
     expect(changedLines(preview.details)).toEqual(['-    vlc']);
     expect(preview.details).toContain('Dry build (nixos-rebuild dry-build):');
     expect(remove.risk).toBe('high');
 
-    const { outcome, verification } = await run('nixos.removePackage', { package: 'vlc' });
+    const { outcome, verification } = await run('nixos.remove_package', { package: 'vlc' });
     expect(verification).toEqual({
       ok: true,
       observed: 'vlc is not in environment.systemPackages; generation 2 is current',
@@ -201,7 +201,7 @@ describe('NixOS changes: Apply through polkit, a checked switch, the confirm win
   }, 60_000);
 
   it('leaves nothing for the window to revert after an Undo inside it', async () => {
-    const { outcome } = await run('nixos.addPackage', { package: 'blender' });
+    const { outcome } = await run('nixos.add_package', { package: 'blender' });
     await run('nixos.rollback', (outcome.undo as { params: Params }).params);
     await windowClosed();
     expect(await generation()).toEqual({ profile: 1, current: 1 });
@@ -210,9 +210,9 @@ describe('NixOS changes: Apply through polkit, a checked switch, the confirm win
   }, 60_000);
 
   it('refuses an Undo once the system moved on to a later generation', async () => {
-    const first = await run('nixos.addPackage', { package: 'blender' });
+    const first = await run('nixos.add_package', { package: 'blender' });
     windows.confirm();
-    await run('nixos.setServiceEnabled', { service: 'openssh', enable: true });
+    await run('nixos.set_service_enabled', { service: 'openssh', enable: true });
     windows.confirm();
     const rollback = action('nixos.rollback');
     await expectAsync(
@@ -228,7 +228,7 @@ describe('NixOS changes: Apply through polkit, a checked switch, the confirm win
     // The stand-in's activation cannot start units; the unit fails during activation, as a broken sshd would.
     await writeFile(join(layout.root, 'stand-in-waits'), '');
     const outcome = (async () => {
-      const definition = action('nixos.setServiceEnabled');
+      const definition = action('nixos.set_service_enabled');
       return definition.run(definition.params.parse({ service: 'openssh', enable: true }), context, {
         progress: (_fraction, text) => {
           if (text === 'activating the configuration...')
@@ -248,7 +248,7 @@ describe('NixOS changes: Apply through polkit, a checked switch, the confirm win
 
   it('keeps the file as it was when nixos-rebuild fails', async () => {
     await writeFile(join(layout.root, 'stand-in-fails'), '');
-    await expectAsync(run('nixos.addPackage', { package: 'blender' })).toBeRejectedWithError(
+    await expectAsync(run('nixos.add_package', { package: 'blender' })).toBeRejectedWithError(
       /the NixOS helper failed \(switch, exit status 1\)/,
     );
     expect(await readFile(layout.configuration, 'utf8')).toBe(original);

@@ -96,7 +96,7 @@ const findingActions = ({ journalDirectories = () => [], testHooks = {} }: Findi
 export const EXPERT_SHELL_OFF = 'the expert shell is turned off in the settings (fixes.expertShell)';
 
 export const NOT_NIXOS = 'this is not NixOS';
-export const ON_NIXOS = 'this is NixOS, where packages are declared in configuration.nix (nixos.addPackage)';
+export const ON_NIXOS = 'this is NixOS, where packages are declared in configuration.nix (nixos.add_package)';
 const PACKAGEKIT_ACTIONS = new Set(['packages.install', 'packages.remove']);
 
 export interface CatalogOptions extends FindingActionsOptions {

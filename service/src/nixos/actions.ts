@@ -248,7 +248,7 @@ function packageAction(
         file,
       });
   return {
-    name: add ? 'nixos.addPackage' : 'nixos.removePackage',
+    name: add ? 'nixos.add_package' : 'nixos.remove_package',
     title: add ? N_('Add a package to the NixOS configuration') : N_('Remove a package from the NixOS configuration'),
     params: nixPackageParams,
     risk: add ? 'medium' : 'high',
@@ -278,7 +278,7 @@ function serviceAction(options: NixosActionOptions): ActionDefinition<ServicePar
         file,
       });
   return {
-    name: 'nixos.setServiceEnabled',
+    name: 'nixos.set_service_enabled',
     title: N_('Enable or disable a NixOS service'),
     params: nixServiceParams,
     // Enabling a service can open a port (sshd does); disabling one can cut off what depends on it.
@@ -306,7 +306,7 @@ function optionAction(options: NixosActionOptions): ActionDefinition<OptionParam
     (file: string) =>
       format(_('Set {option} to {value} in {file}'), { option, value: nixLiteral(value), file });
   return {
-    name: 'nixos.setOption',
+    name: 'nixos.set_option',
     title: N_('Set a NixOS option'),
     params: optionParams,
     risk: 'high',
