@@ -100,9 +100,12 @@ async function checkName(options: NixosActionOptions, kind: 'package' | 'option'
   if (!names) return;
   const check = kind === 'package' ? await names.checkPackage(name) : await names.checkOption(name);
   if (check.ok) return;
-  const nearest =
-    check.suggestions.length > 0 ? format(_(' (did you mean {names}?)'), { names: check.suggestions.join(', ') }) : '';
-  throw new StewardError('InvalidArgs', `${check.why}${nearest}`);
+  throw new StewardError(
+    'InvalidArgs',
+    check.suggestions.length > 0
+      ? format(_('{why} (did you mean {names}?)'), { why: check.why, names: check.suggestions.join(', ') })
+      : check.why,
+  );
 }
 
 async function preview(
