@@ -6,9 +6,9 @@ import { NotAuthorizedError, type ActionContext, type ActionDefinition } from '.
 import { createLogger } from '../../service/src/logging.js';
 import { nixosActions } from '../../service/src/nixos/actions.js';
 import { ConfirmWindows, type PendingChange, type WindowOutcome } from '../../service/src/nixos/confirmWindow.js';
-import { currentGeneration, readGenerations } from '../../service/src/nixos/generations.js';
+import { currentGeneration, readGenerations } from '../../service/src/nixos/profileLinks.js';
 import { runHelper } from '../../service/src/nixos/helperRun.js';
-import { makeNixosLayout, NIXOS_REBUILD_ACTION, type NixosLayout } from '../support/nixosStandIn.js';
+import { makeNixosLayout, NIXOS_REBUILD_ACTION, type NixosLayout } from '../support/nixosSwitchStandIn.js';
 import { startPolkit, type Polkit } from '../support/polkit.js';
 import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
 import { setUnitState, startMockSystemd } from '../support/systemdMock.js';

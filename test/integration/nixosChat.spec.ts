@@ -13,7 +13,7 @@ import { FindingsStore } from '../../service/src/findings/store.js';
 import { Fixes } from '../../service/src/fixes/fixes.js';
 import { OBJECT_PATH, PROPOSALS_INTERFACE, proposalsSpec } from '../../service/src/interfaces.js';
 import { createLogger } from '../../service/src/logging.js';
-import { makeNixosLayout, NIXOS_REBUILD_ACTION, type NixosLayout } from '../support/nixosStandIn.js';
+import { makeNixosLayout, NIXOS_REBUILD_ACTION, type NixosLayout } from '../support/nixosSwitchStandIn.js';
 import { startPolkit, type Polkit } from '../support/polkit.js';
 import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
 import { ScriptedEngine } from '../support/scriptedEngine.js';

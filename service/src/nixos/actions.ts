@@ -18,7 +18,7 @@ import type {
 import { _, format, N_ } from '../i18n.js';
 import { ConfirmWindows } from './confirmWindow.js';
 import { dryBuild } from './dryBuild.js';
-import { currentGeneration, readGenerations } from './generations.js';
+import { currentGeneration, readGenerations } from './profileLinks.js';
 import { DEFAULT_LAUNCHER, homeSwitch, runHelper } from './helperRun.js';
 import { keepNixCopy, markKnownGood, nixCopy } from './knownGood.js';
 import { attributePath, editNixModule, nixLiteral, type NixEdit } from './nixEdits.js';

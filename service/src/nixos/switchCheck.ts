@@ -4,7 +4,7 @@
 import type { MessageBus } from '@jellybrick/dbus-next';
 import { callMethod } from '../dbus/client.js';
 import { _, format } from '../i18n.js';
-import { currentGeneration, readGenerations, type Generation } from './generations.js';
+import { currentGeneration, readGenerations, type Generation } from './profileLinks.js';
 
 /** The names of the system's failed units, by systemd's ListUnitsFiltered. */
 export async function failedUnits(systemBus: MessageBus): Promise<string[]> {

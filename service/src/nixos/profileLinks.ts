@@ -1,4 +1,4 @@
-// The system's generations as NixOS keeps them: the profile links
+// The system generations a switch moves, as NixOS keeps them: the profile links
 // /nix/var/nix/profiles/system-N-link, the `system` link naming the newest one
 // switched to, and /run/current-system, what is active now.
 
