@@ -25,6 +25,13 @@ const POLICY = join(process.cwd(), 'build', 'polkit', 'io.github.steward.Steward
 const HELPER = join(process.cwd(), 'build', 'nixos', 'steward-nixos-helper');
 const FIXTURE = join(process.cwd(), 'test', 'fixtures', 'nixos', 'chaosdorf-laptops-configuration.nix');
 const WINDOW_MS = 1500;
+const FLAKE = `{
+  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-24.05";
+  outputs = { nixpkgs, ... }: {
+    nixosConfigurations.nixos = nixpkgs.lib.nixosSystem { modules = [ ./configuration.nix ]; };
+  };
+}
+`;
 
 type Params = Record<string, unknown>;
 
@@ -198,6 +205,15 @@ describe('NixOS changes: Apply through polkit, a checked switch, the confirm win
     expect(undone.verification.ok).toBeTrue();
     expect(await readFile(layout.configuration, 'utf8')).toBe(original);
     expect(await generation()).toEqual({ profile: 1, current: 1 });
+  }, 60_000);
+
+  it('dry-builds the flake beside configuration.nix on a flake system', async () => {
+    await writeFile(join(layout.root, 'etc', 'nixos', 'flake.nix'), FLAKE);
+    const add = action('nixos.add_package');
+    const preview = await add.preview(add.params.parse({ package: 'blender' }), context);
+    expect(changedLines(preview.details)).toEqual(['+    blender']);
+    expect(preview.details).toContain('  blender-stand-in');
+    expect(await layout.rebuildCalls()).toEqual([jasmine.stringMatching(/^dry-build --flake \/.*steward-nixos-dry-/)]);
   }, 60_000);
 
   it('leaves nothing for the window to revert after an Undo inside it', async () => {

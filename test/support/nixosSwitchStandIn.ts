@@ -24,8 +24,8 @@ profiles=$root/nix/var/nix/profiles
 current_gen() { readlink "$profiles/system" | sed 's/^system-\\([0-9]*\\)-link$/\\1/'; }
 activate() { ln -sfn "$(readlink "$profiles/system-$1-link")" "$root/run/current-system.new" && mv -T "$root/run/current-system.new" "$root/run/current-system"; }
 case "$*" in
-  dry-build\\ -I\\ nixos-config=*)
-    file=\${3#nixos-config=}
+  dry-build\\ -I\\ nixos-config=*|dry-build\\ --flake\\ *)
+    case $2 in --flake) file=$3/configuration.nix ;; *) file=\${3#nixos-config=} ;; esac
     nix-instantiate --store dummy:// --parse "$file" >/dev/null 2>"$root/parse.err" || { cat "$root/parse.err" >&2; exit 1; }
     built=$(readlink "$root/run/current-system")/configuration.nix
     echo "these 1 derivations will be built:" >&2

@@ -117,7 +117,9 @@ async function preview(
 ): Promise<Preview> {
   const planned = await plan(scope, edit, context, options);
   if (planned.unchanged !== undefined) return { summary: planned.unchanged, details: [], changesNothing: true };
-  const built = await dryBuild(scope, planned.file.path, planned.after);
+  const platform = await detectNixos({ root: options.root, home: context.home });
+  const flake = scope === 'system' && (platform?.system?.flake ?? false);
+  const built = await dryBuild(scope, planned.file.path, planned.after, { flake });
   if (!built.ok)
     throw new StewardError(
       'Unavailable',

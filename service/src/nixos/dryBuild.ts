@@ -46,12 +46,15 @@ const run = (command: string, args: string[], signal?: AbortSignal) =>
     });
   });
 
-/** Dry-builds `text` as the file `path` (the system's configuration.nix, or home.nix for `home`). */
+/**
+ * Dry-builds `text` as the file `path` (the system's configuration.nix, or home.nix for `home`); with `flake`,
+ * the copy's flake.nix (beside configuration.nix) is what is built, as nixos-rebuild switch will.
+ */
 export async function dryBuild(
   scope: 'system' | 'home',
   path: string,
   text: string,
-  signal?: AbortSignal,
+  { flake = false, signal }: { flake?: boolean; signal?: AbortSignal } = {},
 ): Promise<DryBuild> {
   const copy = await mkdtemp(join(tmpdir(), 'steward-nixos-dry-'));
   try {
@@ -60,7 +63,11 @@ export async function dryBuild(
     await writeFile(edited, text);
     const { ok, output } =
       scope === 'system'
-        ? await run('nixos-rebuild', ['dry-build', '-I', `nixos-config=${edited}`], signal)
+        ? await run(
+            'nixos-rebuild',
+            flake ? ['dry-build', '--flake', copy] : ['dry-build', '-I', `nixos-config=${edited}`],
+            signal,
+          )
         : await run('home-manager', ['-f', edited, 'build', '--dry-run'], signal);
     if (ok) return { ok, lines: summarizeDryBuild(output) };
     const tail = output.trim().split('\n').slice(-8);
