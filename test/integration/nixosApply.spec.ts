@@ -24,6 +24,7 @@ const NOBODY = 65534;
 const POLICY = join(process.cwd(), 'build', 'polkit', 'io.github.steward.Steward1.widen-trust.policy');
 const HELPER = join(process.cwd(), 'build', 'nixos', 'steward-nixos-helper');
 const FIXTURE = join(process.cwd(), 'test', 'fixtures', 'nixos', 'chaosdorf-laptops-configuration.nix');
+const HOME_FIXTURE = join(process.cwd(), 'test', 'fixtures', 'nixos', 'starter-standard-home.nix');
 const WINDOW_MS = 1500;
 const FLAKE = `{
   inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-24.05";
@@ -43,6 +44,7 @@ describe('NixOS changes: Apply through polkit, a checked switch, the confirm win
   let temp: TempDir;
   let layout: NixosLayout;
   let original: string;
+  let homeOriginal: string;
   let context: ActionContext;
   let windows: ConfirmWindows;
   let settled: { change: PendingChange; outcome: WindowOutcome }[];
@@ -56,6 +58,7 @@ describe('NixOS changes: Apply through polkit, a checked switch, the confirm win
     const mock = await startMockSystemd(systemdBus, systemd);
     stopSystemd = () => mock.kill();
     original = await readFile(FIXTURE, 'utf8');
+    homeOriginal = await readFile(HOME_FIXTURE, 'utf8');
   }, 60_000);
 
   afterAll(async () => {
@@ -214,6 +217,33 @@ describe('NixOS changes: Apply through polkit, a checked switch, the confirm win
     expect(changedLines(preview.details)).toEqual(['+    blender']);
     expect(preview.details).toContain('  blender-stand-in');
     expect(await layout.rebuildCalls()).toEqual([jasmine.stringMatching(/^dry-build --flake \/.*steward-nixos-dry-/)]);
+  }, 60_000);
+
+  it('adds a package to Home Manager’s home.packages as the user, without pkexec, and undoes it', async () => {
+    const homeNix = await layout.addHome(context.home, homeOriginal);
+    process.env.HOME = context.home;
+    const add = action('nixos.add_package');
+    const params = { package: 'ripgrep', scope: 'home' };
+    expect(add.needsAuthorization).toEqual(jasmine.any(Function));
+    expect((add.needsAuthorization as (p: Params) => boolean)(add.params.parse(params))).toBeFalse();
+    const preview = await add.preview(add.params.parse(params), context);
+    expect(preview.summary).toBe(`Add ripgrep to home.packages in ${homeNix}`);
+    expect(changedLines(preview.details)).toEqual(['+    packages = [ pkgs.ripgrep ];']);
+    expect(preview.details).toContain('Dry build (home-manager build):');
+    expect(preview.details).toContain('  ripgrep-stand-in');
+
+    const { outcome, progress, verification } = await run('nixos.add_package', params);
+    expect(progress).toContain('Activating home-manager configuration');
+    expect(verification).toEqual({ ok: true, observed: 'ripgrep is already in home.packages' });
+    windows.confirm();
+    await run('nixos.rollback', (outcome.undo as { params: Params }).params);
+    expect(await readFile(homeNix, 'utf8')).toBe(homeOriginal);
+    expect(await layout.homeManagerCalls()).toEqual([
+      jasmine.stringMatching(/^-f .*steward-nixos-dry-.*\/home\.nix build --dry-run$/),
+      'switch',
+      'switch',
+    ]);
+    expect(await layout.rebuildCalls()).toEqual([]);
   }, 60_000);
 
   it('leaves nothing for the window to revert after an Undo inside it', async () => {

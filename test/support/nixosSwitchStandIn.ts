@@ -7,6 +7,7 @@
 //     does (switch: a new generation, the profile and current-system on it; switch --rollback: both
 //     back to the previous generation; test: current-system only). Its dry-build checks the file with
 //     the real `nix-instantiate --parse` and reports, in Nix's own wording, the lines the edit adds;
+//   - a stand-in `home-manager` that records its arguments, dry-builds and switches the user's home.nix;
 //   - a stand-in `pkexec` that asks the real polkitd (pkcheck, on the private system bus) about
 //     Steward's action for the calling process, as pkexec does, and then runs the helper or exits 126.
 //     The real pkexec is setuid and talks to the machine's own system bus, which tests must not use.
@@ -30,7 +31,7 @@ case "$*" in
     built=$(readlink "$root/run/current-system")/configuration.nix
     echo "these 1 derivations will be built:" >&2
     echo "  /nix/store/0000000000000000000000000000000a-nixos-system-stand-in.drv" >&2
-    added=$(diff "$built" "$file" | sed -n 's/^> *//p' | grep -E '^[A-Za-z_][A-Za-z0-9_.-]*$' || true)
+    added=$(diff "$built" "$file" | sed -n 's/^> *//p' | { grep -oE '^[A-Za-z_][A-Za-z0-9_-]*$|pkgs[.][A-Za-z_][A-Za-z0-9_-]*' || true; } | sed 's/^pkgs[.]//')
     if [ -n "$added" ]; then
       echo "these $(echo "$added" | wc -l) paths will be fetched (12.50 MiB download, 48.00 MiB unpacked):" >&2
       for name in $added; do echo "  /nix/store/0000000000000000000000000000000b-$name-stand-in" >&2; done
@@ -66,6 +67,32 @@ case "$*" in
 esac
 `;
 
+const HOME_MANAGER_STAND_IN = `#!/bin/sh
+# STAND-IN for home-manager (Steward's tests): records its arguments; "switch" keeps the home.nix it built
+# (as a generation would), "-f FILE build --dry-run" reports the lines FILE adds to it in Nix's wording.
+set -eu
+root=\${STEWARD_TEST_NIXOS_ROOT:?the stand-in works only under a test root}
+echo "$*" >>"$root/home-manager.args"
+home_nix=$HOME/.config/home-manager/home.nix
+built=$root/home-manager-built.nix
+case "$*" in
+  "-f "*" build --dry-run")
+    nix-instantiate --store dummy:// --parse "$2" >/dev/null
+    added=$(diff "$built" "$2" | sed -n 's/^> *//p' | { grep -oE '^[A-Za-z_][A-Za-z0-9_-]*$|pkgs[.][A-Za-z_][A-Za-z0-9_-]*' || true; } | sed 's/^pkgs[.]//')
+    if [ -n "$added" ]; then
+      echo "these $(echo "$added" | wc -l) paths will be fetched (3.10 MiB download, 9.00 MiB unpacked):" >&2
+      for name in $added; do echo "  /nix/store/0000000000000000000000000000000d-$name-stand-in" >&2; done
+    fi
+    ;;
+  switch)
+    nix-instantiate --store dummy:// --parse "$home_nix" >/dev/null
+    cp "$home_nix" "$built"
+    echo "Activating home-manager configuration"
+    ;;
+  *) echo "the stand-in does not know: home-manager $*" >&2; exit 1 ;;
+esac
+`;
+
 const PKEXEC_STAND_IN = `#!/bin/sh
 # STAND-IN for pkexec (Steward's tests): asks the real polkitd on $DBUS_SYSTEM_BUS_ADDRESS whether the
 # calling process may run Steward's helper, as pkexec does for the action whose exec.path names it.
@@ -76,6 +103,8 @@ pkcheck --action-id ${NIXOS_REBUILD_ACTION} --process "$PPID,$start,$uid" --allo
 exec "$@"
 `;
 
+const lines = async (file: string) => (await readFile(file, 'utf8').catch(() => '')).split('\n').filter(Boolean);
+
 export interface NixosLayout {
   root: string;
   /** The directory with the stand-in nixos-rebuild and pkexec, to put first on PATH. */
@@ -83,6 +112,10 @@ export interface NixosLayout {
   configuration: string;
   /** The arguments the stand-in nixos-rebuild was called with, one call a line. */
   rebuildCalls(): Promise<string[]>;
+  /** The arguments the stand-in home-manager was called with, one call a line. */
+  homeManagerCalls(): Promise<string[]>;
+  /** Lays out Home Manager's home.nix under `home`, as built by its last switch. */
+  addHome(home: string, text: string): Promise<string>;
 }
 
 /**
@@ -108,11 +141,20 @@ export async function makeNixosLayout(directory: string, configurationText: stri
   await writeFile(join(bin, 'pkexec'), PKEXEC_STAND_IN);
   await chmod(join(bin, 'nixos-rebuild'), 0o755);
   await chmod(join(bin, 'pkexec'), 0o755);
+  await writeFile(join(bin, 'home-manager'), HOME_MANAGER_STAND_IN);
+  await chmod(join(bin, 'home-manager'), 0o755);
   return {
     root,
     bin,
     configuration,
-    rebuildCalls: async () =>
-      (await readFile(join(root, 'nixos-rebuild.args'), 'utf8').catch(() => '')).split('\n').filter(Boolean),
+    rebuildCalls: () => lines(join(root, 'nixos-rebuild.args')),
+    homeManagerCalls: () => lines(join(root, 'home-manager.args')),
+    addHome: async (home, text) => {
+      const file = join(home, '.config', 'home-manager', 'home.nix');
+      await mkdir(join(file, '..'), { recursive: true });
+      await writeFile(file, text);
+      await writeFile(join(root, 'home-manager-built.nix'), text);
+      return file;
+    },
   };
 }
