@@ -53,6 +53,7 @@ export default class StewardExtension extends Extension {
         review: (proposal) => this.openChat(proposal.id),
         dismiss: (proposal) => void this._steward?.dismiss(proposal.id),
         undo: (job) => void this._steward?.undo(job.id),
+        keep: () => void this._steward?.confirmChanges(),
         open: () => this._indicator?.showProposal(),
       },
     );

@@ -46,12 +46,14 @@ export interface Job {
   state: string;
   summary: string;
   canUndo: boolean;
+  /** The catalog action it ran: a NixOS switch ("nixos.add_package"…) waits to be kept. */
+  action: string;
 }
 
 /** Something new to tell the user about. */
 export type News = { kind: 'proposal'; proposal: Proposal; severity: Severity } | { kind: 'finding'; finding: Finding };
 
-export type NotificationButton = 'apply' | 'review' | 'dismiss' | 'undo' | 'open';
+export type NotificationButton = 'apply' | 'review' | 'dismiss' | 'undo' | 'open' | 'keep';
 
 export interface NotificationText {
   title: string;
@@ -119,8 +121,13 @@ export function jobFrom(dict: Record<string, unknown>): Job {
     state: text(dict.state),
     summary: text(dict.summary),
     canUndo: dict['can-undo'] === true,
+    action: text(dict.action),
   };
 }
+
+/** A NixOS switch the service reverts unless it is kept within its window (Proposals.ConfirmChanges). */
+const awaitsConfirmation = (job: Job) =>
+  job.state === 'fixed' && job.action.startsWith('nixos.') && job.action !== 'nixos.rollback';
 
 /** The action Apply runs: the first one that changes something, else the first. */
 export function primaryAction(proposal: Proposal): ProposalAction | undefined {
@@ -221,7 +228,10 @@ export function resultNotification(job: Job, { _ }: Translations): NotificationT
     title: format(templates[job.state] ?? _('Failed: {summary}'), { summary: first.replace(/\.$/, '') }),
     body: job.summary.startsWith(first) ? job.summary.slice(first.length).trim() : '',
     urgency: job.state === 'fixed' || job.state === 'done' ? 'normal' : 'high',
-    buttons: job.canUndo && job.state === 'fixed' ? ['undo'] : [],
+    buttons: [
+      ...(awaitsConfirmation(job) ? (['keep'] as const) : []),
+      ...(job.canUndo && job.state === 'fixed' ? (['undo'] as const) : []),
+    ],
   };
 }
 

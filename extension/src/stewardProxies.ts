@@ -47,6 +47,7 @@ interface ProposalsProxy extends SignalProxy {
   ApplyAsync(proposal: string, action: string, cancellable: Gio.Cancellable | null): Promise<[string]>;
   DismissAsync(proposal: string, mode: string, cancellable: Gio.Cancellable | null): Promise<[]>;
   UndoAsync(job: string, cancellable: Gio.Cancellable | null): Promise<[string]>;
+  ConfirmChangesAsync(cancellable: Gio.Cancellable | null): Promise<[Dict[]]>;
 }
 
 export interface StewardEvents {
@@ -218,6 +219,11 @@ export class StewardProxies {
 
   undo(job: string): Promise<boolean> {
     return this._run(_('Cannot undo the fix'), () => this._proposals?.UndoAsync(job, this._cancellable));
+  }
+
+  /** Keeps the NixOS changes waiting in their confirm-or-revert window (API revision 12). */
+  confirmChanges(): Promise<boolean> {
+    return this._run(_('Cannot keep the change'), () => this._proposals?.ConfirmChangesAsync(this._cancellable));
   }
 
   setPaused(paused: boolean): Promise<boolean> {
