@@ -38,6 +38,7 @@ describe('NixOS in the chat and over D-Bus', () => {
   let layout: NixosLayout;
   let original: string;
   const setups: Setup[] = [];
+  let settings = defaultConfig.fixes;
   const saved = { ...process.env };
 
   const startFixes = async (name: string, nixosRoot: string) => {
@@ -57,7 +58,7 @@ describe('NixOS in the chat and over D-Bus', () => {
       sessionBus: serviceBus,
       server,
       findings,
-      config: () => defaultConfig.fixes,
+      config: () => settings,
       engines: { state: () => 'ready', engine: () => Promise.resolve(new ScriptedEngine([])) },
       testHooks: { nixosRoot },
       nixosLauncher: [join(layout.bin, 'pkexec'), HELPER],
@@ -174,5 +175,21 @@ describe('NixOS in the chat and over D-Bus', () => {
     );
     expect(fixes.store.job(Number(undoJob))?.state).toBe('fixed');
     expect(await readFile(layout.configuration, 'utf8')).toBe(original);
+
+    // Nobody confirms the next one: the window (the shortest the settings allow) closes, and it is switched back.
+    settings = { ...defaultConfig.fixes, nixosConfirmSeconds: 10 };
+    const ssh = await fixes.proposeFromChat('nixos.set_service_enabled', { service: 'openssh', enable: true }, 'ssh');
+    const [sshJob] = (await proposals('Apply', 'ss', [String(ssh.id), 'nixos.set_service_enabled'])) as [string];
+    await waitFor(() => Promise.resolve(fixes.store.job(Number(sshJob))?.state === 'fixed'), 'the switch');
+    expect(await readFile(layout.configuration, 'utf8')).toContain('services.openssh.enable = true;');
+    await waitFor(
+      () => Promise.resolve(fixes.store.history({ limit: 20 }).some(({ event }) => event === 'reverted')),
+      'the revert',
+      20_000,
+    );
+    expect(await readFile(layout.configuration, 'utf8')).toBe(original);
+    const reverted = fixes.store.history({ limit: 20 }).find(({ event }) => event === 'reverted');
+    expect(reverted?.caller).toBe('steward: the confirm window closed');
+    expect(reverted?.result).toBe(`Enable services.openssh in ${layout.configuration}`);
   }, 60_000);
 });

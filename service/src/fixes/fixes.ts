@@ -83,14 +83,25 @@ export class Fixes {
       log,
     };
     const stewardSecrets = options.stewardSecrets ?? (() => [paths.stateDirectory]);
-    this.nixosWindows = new ConfirmWindows((change, ended) =>
-      ended.outcome === 'revert-failed'
-        ? log.error('an unconfirmed NixOS change could not be reverted', {
-            change: change.summary,
-            reason: ended.error.message,
-          })
-        : log.info(`a NixOS change was ${ended.outcome}`, { change: change.summary }),
-    );
+    this.nixosWindows = new ConfirmWindows((change, ended) => {
+      if (ended.outcome === 'confirmed') return; // ConfirmChanges audits it, with who confirmed
+      const failed = ended.outcome === 'revert-failed';
+      if (failed)
+        log.error('an unconfirmed NixOS change could not be reverted', {
+          change: change.summary,
+          reason: ended.error.message,
+        });
+      else log.info('an unconfirmed NixOS change was switched back', { change: change.summary });
+      this.store.audit({
+        event: ended.outcome,
+        proposalId: null,
+        jobId: null,
+        action: null,
+        params: null,
+        caller: 'steward: the confirm window closed',
+        result: failed ? `${change.summary}: ${ended.error.message}` : change.summary,
+      });
+    });
     void detectNixos({ root: testHooks?.nixosRoot, home: paths.home }).then(
       (platform) => (this.onNixos = platform !== null),
       (error: Error) => log.warning('could not tell whether this is NixOS', { reason: error.message }),

@@ -191,7 +191,6 @@ async function apply(
     const signal = new AbortController().signal;
     await switchTo(scope, file, before, 'rollback', options, { progress: () => undefined, signal });
     await markKnownGood(context.knownGoodDirectory, file.path, before);
-    context.log.info('an unconfirmed NixOS change was reverted', { change: summary });
   });
   const seconds = Math.round((window.deadline - Date.now()) / 1000);
   return {
