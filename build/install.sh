@@ -209,6 +209,10 @@ if [[ ! -f $root/node_modules/.package-lock.json || $root/package-lock.json -nt 
 fi
 step 'Building'
 (cd "$root" && npm run --silent build -- service extension >/dev/null)
+# The man page in each language the build translated it into (dist/share/man/LANG/man1).
+for page in "$root"/dist/share/man/*/man1/steward.1; do
+  [[ -f $page ]] && shell_files+=("$data_home/${page#"$root/dist/share/"}")
+done
 
 # --- the service --------------------------------------------------------------
 

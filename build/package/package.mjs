@@ -133,6 +133,13 @@ rmSync(extensionLocale, { recursive: true });
 // Made by the build from the CLI's command table, as build/install.sh installs them.
 const shellFile = (path) => join(dist, 'share', path);
 write('/usr/share/man/man1/steward.1.gz', gzip(readFileSync(shellFile('man/man1/steward.1'), 'utf8')));
+// The man page's translations (man/LANG/man1), where man finds them for the user's language.
+for (const lang of readdirSync(shellFile('man')).filter((name) => name !== 'man1')) {
+  write(
+    `/usr/share/man/${lang}/man1/steward.1.gz`,
+    gzip(readFileSync(shellFile(`man/${lang}/man1/steward.1`), 'utf8')),
+  );
+}
 put(shellFile('bash-completion/completions/steward'), '/usr/share/bash-completion/completions/steward');
 put(shellFile('zsh/site-functions/_steward'), '/usr/share/zsh/vendor-completions/_steward');
 put(shellFile('fish/vendor_completions.d/steward.fish'), '/usr/share/fish/vendor_completions.d/steward.fish');

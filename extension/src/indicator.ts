@@ -10,9 +10,9 @@ import * as PopupMenu from 'resource:///org/gnome/shell/ui/popupMenu.js';
 
 import { FindingsSection, ProposalsSection } from './indicatorMenu.js';
 import { API_VERSION } from './interfaces.js';
-import type { Proposal } from './notificationPolicy.js';
-import { engineSummary, present, type Presentation, type ServiceStatus } from './serviceStatus.js';
-import type { StewardProxies } from './stewardProxies.js';
+import type { Proposal } from './model.js';
+import { docsSummary, engineSummary, present, type Presentation } from './serviceStatus.js';
+import type { StewardState } from './stewardState.js';
 
 const TOOLTIP_OFFSET = 6;
 const PULSE_OPACITY = 110;
@@ -49,11 +49,11 @@ export const StewardIndicator = GObject.registerClass(
     private _conflictItem!: PopupMenu.PopupMenuItem;
     private _takeShortcutItem!: PopupMenu.PopupMenuItem;
     private _handlers!: IndicatorHandlers;
-    private _steward!: StewardProxies;
-    private _status: ServiceStatus = { running: false };
+    private _steward!: StewardState;
+    private _docsItem!: PopupMenu.PopupMenuItem;
     private _iconName = '';
 
-    constructor(iconsDir: Gio.File, steward: StewardProxies, handlers: IndicatorHandlers) {
+    constructor(iconsDir: Gio.File, steward: StewardState, handlers: IndicatorHandlers) {
       super(0.5, _('Steward'));
       this._iconsDir = iconsDir;
       this._steward = steward;
@@ -79,11 +79,13 @@ export const StewardIndicator = GObject.registerClass(
       this._detailItem = new PopupMenu.PopupMenuItem('', { reactive: false, style_class: 'steward-status-detail' });
       this._detailItem.label.clutter_text.line_wrap = true;
       this._engineItem = new PopupMenu.PopupMenuItem('', { reactive: false, style_class: 'steward-status-detail' });
+      this._docsItem = new PopupMenu.PopupMenuItem('', { reactive: false, style_class: 'steward-status-detail' });
       this._startItem = new PopupMenu.PopupMenuItem(_('Start Steward'));
       this._startItem.connect('activate', () => this._handlers.startService());
       menu.addMenuItem(this._titleItem);
       menu.addMenuItem(this._detailItem);
       menu.addMenuItem(this._engineItem);
+      menu.addMenuItem(this._docsItem);
       menu.addMenuItem(this._startItem);
 
       this._proposalsSection = new ProposalsSection({
@@ -113,7 +115,10 @@ export const StewardIndicator = GObject.registerClass(
       menu.connectObject(
         'open-state-changed',
         (_menu: unknown, open: boolean) => {
-          if (open) void this._syncEngine();
+          if (open) {
+            void this._syncEngine();
+            void this._syncDocs();
+          }
         },
         this,
       );
@@ -122,23 +127,21 @@ export const StewardIndicator = GObject.registerClass(
         return Clutter.EVENT_PROPAGATE;
       });
 
-      this.showStatus({ running: false });
-    }
-
-    showStatus(status: ServiceStatus): void {
-      this._status = status;
+      this._docsItem.visible = false;
       this.sync();
     }
 
     /** Shows the service's state, what waits for the user and the engine, as they are now. */
     sync(): void {
-      const running = this._status.running;
+      const status = this._steward.status;
+      const running = status.running;
       const activity = this._steward.activity;
-      this._apply(present(this._status, API_VERSION, _, activity));
+      this._apply(present(status, API_VERSION, _, activity));
       this._proposalsSection.show(running ? this._steward.proposals : []);
       this._findingsSection.show(running ? this._steward.findings : []);
       this._actionsSection.actor.visible = running;
       this._engineItem.visible = running && this._engineItem.label.text !== '';
+      this._docsItem.visible = running && this._docsItem.label.text !== '';
       this._pauseItem.setToggleState(activity.paused);
     }
 
@@ -163,7 +166,14 @@ export const StewardIndicator = GObject.registerClass(
     private async _syncEngine(): Promise<void> {
       const engine = await this._steward.engineStatus();
       this._engineItem.label.text = engine ? engineSummary(engine, _) : '';
-      this._engineItem.visible = this._status.running && engine !== null;
+      this._engineItem.visible = this._steward.running && engine !== null;
+    }
+
+    /** The documentation index's line: its first indexing's progress, or that it is ready. */
+    private async _syncDocs(): Promise<void> {
+      const status = await this._steward.serviceStatus();
+      this._docsItem.label.text = status ? docsSummary(status, _) : '';
+      this._docsItem.visible = this._steward.running && this._docsItem.label.text !== '';
     }
 
     private _apply(presentation: Presentation): void {

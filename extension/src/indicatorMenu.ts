@@ -3,7 +3,7 @@ import St from 'gi://St';
 import { gettext as _ } from 'resource:///org/gnome/shell/extensions/extension.js';
 import * as PopupMenu from 'resource:///org/gnome/shell/ui/popupMenu.js';
 
-import { primaryAction, type Finding, type Proposal } from './notificationPolicy.js';
+import { primaryAction, type Finding, type Proposal } from './model.js';
 import { format } from './text.js';
 
 export interface ProposalHandlers {

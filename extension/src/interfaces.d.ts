@@ -3,14 +3,18 @@
 /** The revision of the D-Bus API this extension was built against. */
 export const API_VERSION: number;
 
-/** The io.github.steward.Steward1 interface, as introspection XML. */
-export const coreInterfaceXml: string;
+/** One of the service's interfaces: its name, and its introspection XML for Gio.DBusProxy.makeProxyWrapper. */
+export interface InterfaceInfo {
+  readonly name: string;
+  readonly xml: string;
+}
 
-/** The io.github.steward.Steward1.Chat interface, as introspection XML. */
-export const chatInterfaceXml: string;
-
-/** The io.github.steward.Steward1.Findings interface, as introspection XML. */
-export const findingsInterfaceXml: string;
-
-/** The io.github.steward.Steward1.Proposals interface, as introspection XML. */
-export const proposalsInterfaceXml: string;
+/** The service's interfaces, read from dbus-interfaces/ at build time. */
+export const INTERFACES: {
+  readonly core: InterfaceInfo;
+  readonly chat: InterfaceInfo;
+  readonly findings: InterfaceInfo;
+  readonly proposals: InterfaceInfo;
+  readonly models: InterfaceInfo;
+  readonly settings: InterfaceInfo;
+};

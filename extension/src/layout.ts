@@ -1,4 +1,5 @@
 import Clutter from 'gi://Clutter';
+import Pango from 'gi://Pango';
 import St from 'gi://St';
 
 import * as Config from 'resource:///org/gnome/shell/misc/config.js';
@@ -12,4 +13,13 @@ export function verticalBox(params: Partial<St.BoxLayout.ConstructorProps> = {})
   return major >= 48
     ? new St.BoxLayout({ ...params, orientation: Clutter.Orientation.VERTICAL })
     : new St.BoxLayout({ ...params, vertical: true });
+}
+
+/** A label that wraps at word boundaries (or inside long words) and never ellipsizes. */
+export function wrappedLabel(text: string, styleClass: string): St.Label {
+  const label = new St.Label({ text, style_class: styleClass, x_expand: true });
+  label.clutter_text.line_wrap = true;
+  label.clutter_text.line_wrap_mode = Pango.WrapMode.WORD_CHAR;
+  label.clutter_text.ellipsize = Pango.EllipsizeMode.NONE;
+  return label;
 }

@@ -2,53 +2,11 @@
 // coalesced, and the words they carry. Pure logic, no GNOME imports, so it
 // runs under Node in the unit tests.
 
+import { primaryAction, SEVERITIES, type Finding, type Job, type Proposal, type Severity } from './model.js';
 import { format } from './text.js';
 
-export type Severity = 'info' | 'warning' | 'error' | 'critical';
-export type Risk = 'low' | 'medium' | 'high';
 export type NotificationLevel = 'all' | 'warnings' | 'errors' | 'none';
 export type Urgency = 'low' | 'normal' | 'high' | 'critical';
-
-export interface ProposalAction {
-  name: string;
-  title: string;
-  risk: Risk;
-  readOnly: boolean;
-  preview: string;
-  details: string[];
-}
-
-export interface Proposal {
-  id: string;
-  findingId: string;
-  title: string;
-  explanation: string;
-  state: string;
-  actions: ProposalAction[];
-  /** Whether it may be applied from a notification: a playbook's, about what the system itself vouches for. */
-  oneClick: boolean;
-  /** Who reported the problem when only a program's own log line says so; '' when the system vouches for it. */
-  unconfirmedReporter: string;
-  /** Whether the explanation is the model's words rather than Steward's. */
-  explainedByModel: boolean;
-}
-
-export interface Finding {
-  id: string;
-  severity: Severity;
-  title: string;
-  explanation: string;
-}
-
-export interface Job {
-  id: string;
-  proposalId: string;
-  state: string;
-  summary: string;
-  canUndo: boolean;
-  /** The catalog action it ran: a NixOS switch ("nixos.add_package"…) waits to be kept. */
-  action: string;
-}
 
 /** Something new to tell the user about. */
 export type News = { kind: 'proposal'; proposal: Proposal; severity: Severity } | { kind: 'finding'; finding: Finding };
@@ -70,69 +28,8 @@ export interface Translations {
   ngettext: NGettext;
 }
 
-const SEVERITIES: readonly Severity[] = ['info', 'warning', 'error', 'critical'];
-const RISKS: readonly Risk[] = ['low', 'medium', 'high'];
 const LEAST_SEVERITY: Record<NotificationLevel, number> = { all: 0, warnings: 1, errors: 2, none: SEVERITIES.length };
 const URGENCY: Record<Severity, Urgency> = { info: 'low', warning: 'normal', error: 'high', critical: 'critical' };
-
-const text = (value: unknown) => (typeof value === 'string' ? value : '');
-function oneOf<T extends string>(values: readonly T[], value: unknown, fallback: T): T {
-  return values.includes(value as T) ? (value as T) : fallback;
-}
-
-/** A proposal from its D-Bus dictionary (Proposals.List, ProposalAdded), already unpacked. */
-export function proposalFrom(dict: Record<string, unknown>): Proposal {
-  const actions = Array.isArray(dict.actions) ? (dict.actions as Record<string, unknown>[]) : [];
-  return {
-    id: text(dict.id),
-    findingId: text(dict['finding-id']),
-    title: text(dict.title),
-    explanation: text(dict.explanation),
-    state: text(dict.state),
-    actions: actions.map((action) => ({
-      name: text(action.name),
-      title: text(action.title),
-      risk: oneOf(RISKS, action.risk, 'high'),
-      readOnly: action['read-only'] === true,
-      preview: text(action.preview),
-      details: Array.isArray(action.details) ? action.details.map(text) : [],
-    })),
-    oneClick: dict['one-click'] === true,
-    unconfirmedReporter: dict['vouched-by'] === '' ? text(dict['reported-by']) : '',
-    explainedByModel: dict['explanation-by'] === 'model',
-  };
-}
-
-/** A finding from its D-Bus dictionary (Findings.List, FindingAdded), already unpacked. */
-export function findingFrom(dict: Record<string, unknown>): Finding {
-  return {
-    id: text(dict.id),
-    severity: oneOf(SEVERITIES, dict.severity, 'warning'),
-    title: text(dict.title),
-    explanation: text(dict.explanation),
-  };
-}
-
-/** A job from its D-Bus dictionary (JobFinished, ListJobs), already unpacked. */
-export function jobFrom(dict: Record<string, unknown>): Job {
-  return {
-    id: text(dict.id),
-    proposalId: text(dict['proposal-id']),
-    state: text(dict.state),
-    summary: text(dict.summary),
-    canUndo: dict['can-undo'] === true,
-    action: text(dict.action),
-  };
-}
-
-/** A NixOS switch the service reverts unless it is kept within its window (Proposals.ConfirmChanges). */
-const awaitsConfirmation = (job: Job) =>
-  job.state === 'fixed' && job.action.startsWith('nixos.') && job.action !== 'nixos.rollback';
-
-/** The action Apply runs: the first one that changes something, else the first. */
-export function primaryAction(proposal: Proposal): ProposalAction | undefined {
-  return proposal.actions.find((action) => !action.readOnly) ?? proposal.actions[0];
-}
 
 /**
  * Low-risk fixes of one-click proposals may be applied from a notification; others are reviewed first: a
@@ -213,6 +110,10 @@ export function notificationFor(items: News[], { _, ngettext }: Translations): N
     buttons: [canApplyDirectly(proposal) ? 'apply' : 'review', 'dismiss'],
   };
 }
+
+/** A NixOS switch the service reverts unless it is kept within its window (Proposals.ConfirmChanges). */
+const awaitsConfirmation = (job: Job) =>
+  job.state === 'fixed' && job.action.startsWith('nixos.') && job.action !== 'nixos.rollback';
 
 /** The follow-up notification when a job ends. */
 export function resultNotification(job: Job, { _ }: Translations): NotificationText {

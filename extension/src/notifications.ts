@@ -10,13 +10,12 @@ import {
   notificationFor,
   resultNotification,
   worthTelling,
-  type Job,
   type News,
   type NotificationLevel,
   type NotificationText,
-  type Proposal,
   type Urgency,
 } from './notificationPolicy.js';
+import type { Job, Proposal } from './model.js';
 
 /** A burst's first item waits this long for the rest of it. */
 const WINDOW_MS = 1500;

@@ -9,7 +9,7 @@ import * as Main from 'resource:///org/gnome/shell/ui/main.js';
 
 import { verticalBox } from './layout.js';
 import { resultId, searchTargets, targetOf, type SearchTarget } from './searchResults.js';
-import type { StewardProxies } from './stewardProxies.js';
+import type { StewardState } from './stewardState.js';
 import { format } from './text.js';
 
 /** What the shell's search needs of a result (js/ui/search.js). */
@@ -91,7 +91,7 @@ export class StewardSearchProvider {
   constructor(
     readonly id: string,
     private readonly _icon: Gio.Icon,
-    private readonly _steward: StewardProxies,
+    private readonly _steward: StewardState,
     private readonly _handlers: SearchHandlers,
   ) {}
 

@@ -1,4 +1,4 @@
-import type { Finding, Proposal } from './notificationPolicy.js';
+import type { Finding, Proposal } from './model.js';
 
 /** What a result in the overview's search opens. */
 export type SearchTarget =

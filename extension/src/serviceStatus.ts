@@ -192,3 +192,31 @@ export function engineSummary(engine: Record<string, unknown>, _: Gettext): stri
   }
   return parts.join(' · ');
 }
+
+/**
+ * The menu's documentation line from GetStatus's docs-* keys (unpacked): the
+ * first indexing's progress, or the index's size; empty when the service has no index.
+ */
+export function docsSummary(status: Record<string, unknown>, _: Gettext): string {
+  const state = status['docs-state'];
+  if (typeof state !== 'string') return '';
+  const done = Number(status['docs-done'] ?? 0);
+  const total = Number(status['docs-total'] ?? 0);
+  switch (state) {
+    case 'indexing':
+      // Translators: {done} and {total} count files; {percent} is a whole number.
+      return format(_('Reading the documentation: {done} of {total} files ({percent}%)'), {
+        done,
+        total,
+        percent: total > 0 ? Math.floor((done / total) * 100) : 0,
+      });
+    case 'waiting':
+      return _('The documentation index starts a minute after the service');
+    case 'failed':
+      return _('The documentation index could not be updated');
+    default:
+      return format(_('Documentation index ready ({passages} passages)'), {
+        passages: Number(status['docs-passages'] ?? 0),
+      });
+  }
+}

@@ -57,14 +57,20 @@ function current(): Gettext {
   return catalog;
 }
 
+// In English there is nothing to look up: node-gettext would build a warning text for every string it does
+// not find, and finding titles are made for every report of a journal flood.
+
 /** `msgid` in the user's language. */
 export function _(msgid: string): string {
-  return current().gettext(msgid);
+  const gettext = current();
+  return gettext.locale ? gettext.gettext(msgid) : msgid;
 }
 
 /** The form of `msgid`/`msgidPlural` for `n` in the user's language. */
 export function ngettext(msgid: string, msgidPlural: string, n: number): string {
-  return current().ngettext(msgid, msgidPlural, n);
+  const gettext = current();
+  if (!gettext.locale) return n === 1 ? msgid : msgidPlural;
+  return gettext.ngettext(msgid, msgidPlural, n);
 }
 
 /** Fills `{name}` placeholders, which translators may reorder. */

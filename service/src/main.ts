@@ -54,8 +54,10 @@ import { resolveModelLocations } from './models/locations.js';
 import { ModelsInterface } from './models/modelsInterface.js';
 import { ModelStore } from './models/store.js';
 import { ensurePrivateDirectory, resolvePaths } from './paths.js';
+import { openNixosReader } from './nixos/nixosReader.js';
 import { stewardSecretPaths } from './secretPlaces.js';
 import { TrustConfirmation } from './settings/confirmation.js';
+import { StateReserve } from './storage/stateReserve.js';
 import { StorageHealth } from './storage/storageHealth.js';
 import { configJson, SettingsInterface } from './settings/settingsInterface.js';
 import { ShellAgent } from './settings/shellAgent.js';
@@ -116,10 +118,13 @@ async function main(): Promise<void> {
   let config = await loadConfig(paths.configFile);
   applyConfig(config, state, log);
   // A full or read-only state disk makes the service degraded, not stopped: the stores wait for it.
-  const storage = new StorageHealth({ directory: paths.stateDirectory, state, log });
+  const reserve = new StateReserve(paths.stateDirectory);
+  const storage = new StorageHealth({ directory: paths.stateDirectory, state, log, reserve });
   await ensurePrivateDirectory(paths.stateDirectory).catch((error: unknown) => {
     if (storage.report(error) === null) throw error;
   });
+  // Room for a fix on a disk that fills later; none is taken from a disk that is already short of it.
+  reserve.keep();
 
   const bus = await connectBus('session');
   const server = new ObjectServer(bus, log);
@@ -202,6 +207,7 @@ async function main(): Promise<void> {
       added: (id, finding) => server.emitSignal(OBJECT_PATH, FINDINGS_INTERFACE, 'FindingAdded', [id, finding]),
       updated: (id, finding) => server.emitSignal(OBJECT_PATH, FINDINGS_INTERFACE, 'FindingUpdated', [id, finding]),
       resolved: (id) => server.emitSignal(OBJECT_PATH, FINDINGS_INTERFACE, 'FindingResolved', [id]),
+      changed: (count) => server.emitSignal(OBJECT_PATH, FINDINGS_INTERFACE, 'FindingsChanged', [count]),
       activeCountChanged: () => server.emitPropertiesChanged(OBJECT_PATH, FINDINGS_INTERFACE, ['ActiveCount']),
     },
     undefined,
@@ -244,6 +250,11 @@ async function main(): Promise<void> {
     log,
   );
   const signals = new SignalRouter(bus);
+  const nixos = await openNixosReader({
+    ...(hooks.nixosRoot && { root: hooks.nixosRoot }),
+    home: paths.home,
+    cacheHome: paths.cacheHome,
+  });
   const machine = liveMachine({
     sessionBus: bus,
     systemBus: () => systemBus,
@@ -252,6 +263,7 @@ async function main(): Promise<void> {
     fixes: fixes.store,
     home: paths.home,
     docs,
+    ...(nixos && { nixos }),
   });
   const chat = new ChatInterface({
     provider: engines,
@@ -299,7 +311,7 @@ async function main(): Promise<void> {
   server.export(OBJECT_PATH, chatSpec, chat.impl);
   // Outside agents (steward mcp) get the chat's read-only tools; always redacted unless the user named the client.
   const agents = new AgentsInterface({
-    tools: readOnlyTools(),
+    tools: readOnlyTools({ nixos: nixos !== null }),
     toolContext: () => ({
       machine,
       proposals: proposalSink(fixes),

@@ -1,6 +1,6 @@
 // The baseline: node-llama-cpp in this process, set up as the worker sets it
-// up (same threads, context size and sequences; a fresh session per prompt
-// with an empty history; the sequence cleared afterwards).
+// up (same backend, threads, context size and sequences; a fresh session per
+// prompt with an empty history; the sequence cleared afterwards).
 import { getLlama, LlamaChatSession, LlamaLogLevel, type LlamaContext, type LlamaModel } from 'node-llama-cpp';
 import type { Sampling, StreamRun } from './serviceClient.js';
 
@@ -8,15 +8,31 @@ export interface EngineSettings {
   threads: number;
   contextSize: number;
   sequences: number;
+  /** As the service's `inference.gpu` setting; the CPU when left out. */
+  gpu?: BenchGpu;
+}
+
+/** The service's `inference.gpu` values. */
+export type BenchGpu = 'off' | 'auto' | 'cuda' | 'vulkan' | 'metal';
+
+/** Where node-llama-cpp put the model, as the worker reports it for the service. */
+export interface DirectBackend {
+  backend: string;
+  devices: string[];
+  gpuLayers: number;
+  vramUsed: number;
 }
 
 export interface DirectEngine {
+  backend: DirectBackend;
   run(prompt: string, sampling: Sampling): Promise<StreamRun>;
   dispose(): Promise<void>;
 }
 
 export async function openDirect(modelPath: string, settings: EngineSettings): Promise<DirectEngine> {
-  const llama = await getLlama({ build: 'never', gpu: false, progressLogs: false, logLevel: LlamaLogLevel.error });
+  const gpu = !settings.gpu || settings.gpu === 'off' ? false : settings.gpu;
+  const llama = await getLlama({ build: 'never', gpu, progressLogs: false, logLevel: LlamaLogLevel.error });
+  // gpuLayers left to node-llama-cpp, as the worker leaves it: all of a model this size on a GPU.
   const model: LlamaModel = await llama.loadModel({ modelPath });
   const context: LlamaContext = await model.createContext({
     sequences: settings.sequences,
@@ -24,7 +40,14 @@ export async function openDirect(modelPath: string, settings: EngineSettings): P
     threads: settings.threads,
   });
   const sequence = context.getSequence();
+  const backend: DirectBackend = {
+    backend: llama.gpu === false ? 'cpu' : llama.gpu,
+    devices: await llama.getGpuDeviceNames(),
+    gpuLayers: model.gpuLayers,
+    vramUsed: (await llama.getVramState()).used,
+  };
   return {
+    backend,
     async run(prompt, sampling) {
       // The worker makes a session per request, and a session resolves its chat wrapper from the
       // model's template when it is made: timed apart, as that is node-llama-cpp's cost, not the bus's.

@@ -1,5 +1,5 @@
 // Benchmarks of the documentation index on this machine's own documentation:
-// the time and size to index every installed man page (and READMEs, NEWS),
+// the time and size to index every installed man page (and info manuals, READMEs, NEWS),
 // search latency, and the service's idle CPU and RSS with the index present.
 // They report; they never fail on timing.
 //   npm run bench   (STEWARD_BENCH_IDLE_SECONDS=n for the idle window, default 600)
@@ -155,7 +155,7 @@ async function main(): Promise<void> {
     await mkdir(join(RESULTS, '..'), { recursive: true });
     await writeFile(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
     const rows: [string, string | number, string?][] = [
-      ['files indexed (man pages, READMEs, NEWS)', results.index.files],
+      ['files indexed (man pages, info, READMEs, NEWS)', results.index.files],
       ['passages', results.index.passages],
       ['index size MB', results.index.sizeMb],
       ['seconds to index, full speed', results.index.seconds],

@@ -11,6 +11,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openShell, pressKeys, UUID, unmet } from '../e2e/harness/extensionShell.js';
 import { shellEval } from '../e2e/harness/shell.js';
+import { TestHook } from '../e2e/harness/testHook.js';
 import { selectedSuites } from '../e2e/harness/suites.js';
 import { quietWatch, startConfiguredService, waitFor } from '../support/service.js';
 import { makeTempDir } from '../support/tempDir.js';
@@ -55,7 +56,7 @@ const FREE_SUPER_SPACE = `(() => {
   settings.set_strv('switch-input-source', []);
   settings.set_strv('switch-input-source-backward', []);
 })()`;
-const SHORTCUT_BOUND = `${EXTENSION}._shortcut.bound`;
+const INDICATOR_IDLE = `Main.panel.statusArea[${JSON.stringify(UUID)}]?.accessible_name === 'Steward is idle'`;
 /** Presses `keys` and records when the keyboard focus moves to a text entry, and the next frame painted after. */
 const timedFocus = (keys: string[]) => `(() => {
   const { GLib, Clutter } = imports.gi;
@@ -92,7 +93,7 @@ async function benchSuite(suite: { name: string; gnomeVersion: number }) {
   const waitForShell = (code: string, what: string) =>
     waitFor(async () => (await evaluate(code)) === true, what, 10_000);
   try {
-    await waitForShell(`${EXTENSION}._indicator?.accessible_name === 'Steward is idle'`, 'the indicator to be idle');
+    await waitForShell(INDICATOR_IDLE, 'the indicator to be idle');
 
     await evaluate(IMPORT_PANEL_MENU);
     await waitForShell('globalThis.stewardBenchPanelMenu !== undefined', 'panelMenu.js to be imported');
@@ -108,14 +109,14 @@ async function benchSuite(suite: { name: string; gnomeVersion: number }) {
     const ours: Timing[] = [];
     for (let batch = 0; batch < 2; batch++) {
       for (let i = 0; i < CYCLES; i++) ours.push((await evaluate(TIMED_CYCLE)) as Timing);
-      await waitForShell(`${EXTENSION}._indicator?.accessible_name === 'Steward is idle'`, 'the indicator to be idle');
+      await waitForShell(INDICATOR_IDLE, 'the indicator to be idle');
       rss.push((await evaluate(SHELL_RSS_KB)) as number);
     }
     const [rssStartKb, rssAfterBareKb, rssAfterOursKb, rssAfterOursAgainKb] = rss as [number, number, number, number];
 
     // Shortcut to a focused entry: ours, and the Run dialog's, each closed with Escape.
     await evaluate(FREE_SUPER_SPACE);
-    await waitForShell(SHORTCUT_BOUND, 'Super+Space to be bound');
+    await waitFor(async () => (await new TestHook(session.bus).shortcut()).bound, 'Super+Space to be bound');
     // Mutter applies changed keybindings from an idle callback: wait for one of lower priority first.
     const settle = async () => {
       await evaluate(`globalThis.stewardBenchIdle = false;

@@ -4,7 +4,7 @@
 // after the flood and after the same flood again, twice. It reports; it never fails on timing.
 //   node dist/bench/flood.js   (STEWARD_BENCH_FLOOD_UNITS=n for a smaller flood, STEWARD_BENCH_FLOODS=n rounds)
 import { mkdir, stat, writeFile } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { MessageBus, Variant } from '@jellybrick/dbus-next';
 import { callMethod } from '../../service/src/dbus/client.js';
@@ -12,7 +12,7 @@ import { appendToJournal, unitFailure } from '../support/journal.js';
 import { startPrivateBus } from '../support/privateBus.js';
 import { BUS_NAME, homeEnv, OBJECT_PATH, spawnService, waitFor, waitUntilReady } from '../support/service.js';
 import { makeTempDir } from '../support/tempDir.js';
-import { mb, settledRss } from './stats.js';
+import { cpuSecondsOf, mb, settledRss } from './stats.js';
 
 const CORE = 'io.github.steward.Steward1';
 const FINDINGS = 'io.github.steward.Steward1.Findings';
@@ -113,11 +113,20 @@ async function main(): Promise<void> {
     );
     return round(mb(sizes[0]! + sizes[1]!));
   };
-  const floods: { seconds: number; status: ReturnType<typeof summary>; rssMb: number; databaseMb: number }[] = [];
+  const floods: {
+    seconds: number;
+    /** The service's CPU time for the round: on a loaded machine a steadier measure than latencies. */
+    cpuSeconds: number;
+    status: ReturnType<typeof summary>;
+    rssMb: number;
+    databaseMb: number;
+  }[] = [];
   const rssBefore = round(mb(await settledRss(pid)));
+  const loadBefore = loadavg()[0]!.toFixed(2);
   for (let round_ = 1; round_ <= FLOODS; round_ += 1) {
     process.stdout.write(`flood ${round_}: ${UNITS} distinct units fail…\n`);
     const started = performance.now();
+    const cpuBefore = await cpuSecondsOf(pid);
     const flood = (async () => {
       for (let i = 0; i < UNITS; i += APPEND_CHUNK) {
         const units = Array.from({ length: Math.min(APPEND_CHUNK, UNITS - i) }, (_, j) => `flood-${i + j}.service`);
@@ -129,8 +138,10 @@ async function main(): Promise<void> {
     })();
     const status = summary(await statusLatencies(clients, flood));
     const seconds = round((performance.now() - started) / 1000);
+    const cpuSeconds = round((await cpuSecondsOf(pid)) - cpuBefore, 2);
     floods.push({
       seconds,
+      cpuSeconds,
       status,
       rssMb: round(mb(await settledRss(pid, 5000, 60_000))),
       databaseMb: await databaseMb(),
@@ -156,6 +167,7 @@ async function main(): Promise<void> {
       p99: ratio(status.p99Ms, idleMany.p99Ms),
     })),
     rssMbBefore: rssBefore,
+    loadAverage: { before: Number(loadBefore), after: loadavg()[0] },
   };
   await mkdir(join(RESULTS, '..'), { recursive: true });
   await writeFile(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
@@ -171,6 +183,8 @@ async function main(): Promise<void> {
       `${r.p50} / ${r.p99}`,
     ]),
     ['flood seconds, each', floods.map((f) => f.seconds).join(', ')],
+    ['service CPU seconds, each flood', floods.map((f) => f.cpuSeconds).join(', ')],
+    ['load average (1 min) before, after', `${loadBefore} → ${loadavg()[0]!.toFixed(2)}`],
     ['settled RSS MB before, after each', [rssBefore, ...floods.map((f) => f.rssMb)].join(' → ')],
     ['findings.db (+ WAL) MB after each', floods.map((f) => f.databaseMb).join(' → ')],
   ];

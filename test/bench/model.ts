@@ -1,15 +1,21 @@
 // Benchmarks with a model of realistic size (random weights in a 0.5B model's
-// shape, Q8_0) on the CPU: prompt and generation tokens/s of the service over
-// D-Bus against node-llama-cpp called directly with the same settings, the
-// first chunk with tools against without, the tokens a follow-up evaluates,
-// what each tool costs in the prompt, and memory. Ratios come from one run;
-// nothing fails on timing.
+// shape, Q8_0) on the CPU, or on a GPU: prompt and generation tokens/s of the
+// service over D-Bus against node-llama-cpp called directly with the same
+// settings, the first chunk with tools against without, the tokens a
+// follow-up evaluates, what each tool costs in the prompt, and memory. Ratios
+// come from one run; nothing fails on timing.
 //   npm run bench        (STEWARD_BENCH_MODEL_REPEATS=n to change the repeats)
+//   STEWARD_BENCH_GPU=cuda node dist/bench/model.js   (or vulkan, metal, auto: the same table on a GPU)
+// Without STEWARD_BENCH_GPU, a machine where node-llama-cpp finds CUDA's
+// driver and runtime gets the GPU table after the CPU's.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import {
   getLlama,
+  getLlamaGpuTypes,
   LlamaLogLevel,
   resolveChatWrapper,
   type ChatModelFunctions,
@@ -25,13 +31,14 @@ import { createCatalog } from '../../service/src/fixes/catalog.js';
 import { BENCH_MODEL_SHAPE, benchModel } from '../support/benchModel.js';
 import { startPrivateBus } from '../support/privateBus.js';
 import { makeTempDir } from '../support/tempDir.js';
-import { openDirect, type EngineSettings } from './direct.js';
+import { openDirect, type BenchGpu, type DirectBackend, type EngineSettings } from './direct.js';
 import { startBenchService, type BenchService, type Sampling, type StreamRun } from './serviceClient.js';
 import { mb, median, rssOf, settledRss } from './stats.js';
 
 const REPEATS = Number(process.env.STEWARD_BENCH_MODEL_REPEATS ?? 5);
+const GPU = benchGpu(process.env.STEWARD_BENCH_GPU ?? 'off');
 // threads set deliberately: node-llama-cpp's default overcommits small machines and runs ~200× slower.
-const ENGINE: EngineSettings = { threads: 2, contextSize: 8192, sequences: 1 };
+const ENGINE: EngineSettings = { threads: 2, contextSize: 8192, sequences: 1, gpu: GPU };
 const SAMPLING: Sampling = { maxTokens: 24, temperature: 1, seed: 7 };
 const QUESTION = 'How full is my disk?';
 const WARM_UP_QUESTION = 'Hello, what can you check for me?';
@@ -51,7 +58,54 @@ const PASSAGE =
   'video call was going on, and the printer in the office shows an error. Could something be wrong with the disk, ' +
   'the network or one of the services that start at boot? Please look and tell me what you find.';
 const TARGETS = { throughputRatio: 0.95, ttftToolsRatio: 1.5, followUpTokens: 500 };
-const RESULTS = join(process.cwd(), 'test-results', 'bench', 'model.json');
+const RESULTS = join(process.cwd(), 'test-results', 'bench', GPU === 'off' ? 'model.json' : `model-${GPU}.json`);
+
+function benchGpu(value: string): BenchGpu {
+  const known: BenchGpu[] = ['off', 'auto', 'cuda', 'vulkan', 'metal'];
+  if (!known.includes(value as BenchGpu)) throw new Error(`STEWARD_BENCH_GPU must be one of ${known.join(', ')}`);
+  return value as BenchGpu;
+}
+
+/**
+ * A GPU run must run on the GPU it names, whole, on both sides: figures from
+ * a quiet fallback to the CPU, or from a model half on the CPU, would be
+ * reported as the GPU's.
+ */
+function checkBackends(direct: DirectBackend, service: ServiceBackend): void {
+  if (GPU === 'off') return;
+  const onGpu = (backend: string) => backend !== 'cpu' && (GPU === 'auto' || backend === GPU);
+  if (!onGpu(direct.backend)) {
+    throw new Error(`STEWARD_BENCH_GPU=${GPU}, but node-llama-cpp directly runs on ${direct.backend}`);
+  }
+  if (!onGpu(service.backend)) {
+    const reason = service.cpuFallbackReason ? `: ${service.cpuFallbackReason}` : '';
+    throw new Error(`STEWARD_BENCH_GPU=${GPU}, but the service runs on ${service.backend}${reason}`);
+  }
+  if (direct.backend !== service.backend || direct.gpuLayers !== service.gpuLayers) {
+    throw new Error(
+      `the two sides differ: directly ${direct.backend} with ${direct.gpuLayers} layers, the service ${service.backend} with ${service.gpuLayers}`,
+    );
+  }
+  // The output layer counts too: a model wholly on the GPU has one more than its blocks.
+  if (service.gpuLayers < BENCH_MODEL_SHAPE.layers + 1) {
+    throw new Error(`only ${service.gpuLayers} of ${BENCH_MODEL_SHAPE.layers + 1} layers are on the GPU`);
+  }
+}
+
+/** The worker's backend, as the service's GetEngineStatus reports it. */
+interface ServiceBackend extends DirectBackend {
+  cpuFallbackReason: string;
+}
+
+function serviceBackend(status: Record<string, unknown>): ServiceBackend {
+  return {
+    backend: String(status.backend),
+    devices: (status.devices as string[] | undefined) ?? [],
+    gpuLayers: Number(status['gpu-layers']),
+    vramUsed: Number(status['vram-used']),
+    cpuFallbackReason: String(status['cpu-fallback-reason'] ?? ''),
+  };
+}
 
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 const verdict = (ok: boolean) => (ok ? 'ok' : 'MISSED');
@@ -64,6 +118,10 @@ function throughput(runs: StreamRun[]) {
     promptTokensPerSecond: round(median(runs.map(promptRate))),
     generationTokensPerSecond: round(median(runs.map(generationRate)), 2),
     ttftMs: round(median(runs.map((run) => run.ttftMs))),
+    /** The worker's own time to its first text (service runs only): the rest of ttftMs is the service's and the bus's. */
+    workerTtftMs: runs.every((run) => run.workerTtftMs !== undefined)
+      ? round(median(runs.map((run) => run.workerTtftMs!)))
+      : null,
     /** The least disturbed run: this machine is shared, and other work only ever slows a run down. */
     bestPromptTokensPerSecond: round(Math.max(...runs.map(promptRate))),
     bestGenerationTokensPerSecond: round(Math.max(...runs.map(generationRate)), 2),
@@ -74,7 +132,9 @@ function throughput(runs: StreamRun[]) {
 
 /** Tokens of the rendered system message with these tools, by the model's own tokenizer and chat template. */
 async function toolCosts(modelPath: string) {
-  const llama = await getLlama({ build: 'never', gpu: false, progressLogs: false, logLevel: LlamaLogLevel.error });
+  // The run's backend, though only the tokenizer is used: one process keeps one llama.cpp build's libraries.
+  const gpu = GPU === 'off' ? false : GPU;
+  const llama = await getLlama({ build: 'never', gpu, progressLogs: false, logLevel: LlamaLogLevel.error });
   const model = await llama.loadModel({ modelPath, vocabOnly: true });
   try {
     const wrapper = resolveChatWrapper(model);
@@ -145,7 +205,7 @@ async function measureThroughput(modelPath: string, steward: BenchService) {
       serviceRuns.push(await steward.run(`${i}. ${PASSAGE}`, SAMPLING, noTools));
     }
     return {
-      direct: { ...throughput(directRuns), rssMb: round(mb(await rssOf(process.pid))) },
+      direct: { ...throughput(directRuns), rssMb: round(mb(await rssOf(process.pid))), backend: direct.backend },
       service: throughput(serviceRuns),
     };
   } finally {
@@ -207,7 +267,6 @@ async function main(): Promise<void> {
   await mkdir(models, { recursive: true });
   await symlink(modelPath, join(models, 'bench.gguf'));
   const steward = await startBenchService(bus, home.path, {
-    gpu: 'off',
     ...ENGINE,
     idleUnloadSeconds: 3600,
     maxAnswerTokens: SAMPLING.maxTokens,
@@ -217,8 +276,10 @@ async function main(): Promise<void> {
     const serviceIdleRss = await settledRss(steward.service.process.pid!, 3000);
     process.stderr.write(`node-llama-cpp directly and the service over D-Bus: ${REPEATS} runs each after a warm-up…\n`);
     const { direct, service } = await measureThroughput(modelPath, steward);
-    const workerPid = (await steward.engineStatus())['worker-pid'] as number;
-    const workerRss = await rssOf(workerPid);
+    const status = await steward.engineStatus();
+    const backend = serviceBackend(status);
+    checkBackends(direct.backend, backend);
+    const workerRss = await rssOf(status['worker-pid'] as number);
     process.stderr.write('with tools and without, and a follow-up…\n');
     const tools = await measureTools(steward);
     const results = {
@@ -239,6 +300,7 @@ async function main(): Promise<void> {
         ...service,
         serviceRssMb: round(mb(serviceIdleRss)),
         workerRssMb: round(mb(workerRss)),
+        backend,
       },
       ratios: {
         promptThroughput: round(service.promptTokensPerSecond / direct.promptTokensPerSecond, 3),
@@ -266,7 +328,11 @@ function report(r: {
   machine: { cpus: number; cpuModel: string; memoryGb: number; node: string };
   toolCosts: Awaited<ReturnType<typeof toolCosts>>;
   direct: Awaited<ReturnType<typeof measureThroughput>>['direct'];
-  service: Awaited<ReturnType<typeof measureThroughput>>['service'] & { serviceRssMb: number; workerRssMb: number };
+  service: Awaited<ReturnType<typeof measureThroughput>>['service'] & {
+    serviceRssMb: number;
+    workerRssMb: number;
+    backend: ServiceBackend;
+  };
   ratios: {
     promptThroughput: number;
     generationThroughput: number;
@@ -278,8 +344,12 @@ function report(r: {
 }): void {
   const out = (text: string) => process.stdout.write(`${text}\n`);
   const { toolCosts: c, direct: d, service: s, ratios, tools: t } = r;
+  const where =
+    s.backend.backend === 'cpu'
+      ? 'the CPU'
+      : `${s.backend.backend} (${s.backend.devices.join(', ')}), ${s.backend.gpuLayers} layers on the GPU`;
   out(
-    `\nRealistic-size model (0.5B shape, Q8_0, random weights) on the CPU — ${r.machine.cpus} CPUs (${r.machine.cpuModel}), ${r.machine.memoryGb} GB, Node ${r.machine.node}`,
+    `\nRealistic-size model (0.5B shape, Q8_0, random weights) on ${where} — ${r.machine.cpus} CPUs (${r.machine.cpuModel}), ${r.machine.memoryGb} GB, Node ${r.machine.node}`,
   );
   out(
     `threads ${ENGINE.threads}, context ${ENGINE.contextSize}, answers of ${SAMPLING.maxTokens} tokens, median of ${REPEATS}\n`,
@@ -301,7 +371,15 @@ function report(r: {
   out(
     `best run: prompt ${d.bestPromptTokensPerSecond} / ${s.bestPromptTokensPerSecond} tokens/s (${ratios.bestPromptThroughput}), generation ${d.bestGenerationTokensPerSecond} / ${s.bestGenerationTokensPerSecond} (${ratios.bestGenerationThroughput})`,
   );
+  out(
+    `TTFT ms              ${String(d.ttftMs).padStart(8)}  ${String(s.ttftMs).padStart(8)}  (the worker's own ${s.workerTtftMs} ms; ${d.promptTokens} and ${s.promptTokens} prompt tokens)`,
+  );
   out(`RSS MB               ${String(d.rssMb).padStart(8)}  service ${s.serviceRssMb} + worker ${s.workerRssMb}`);
+  // node-llama-cpp reads the whole device's: the worker loads while the direct model is still there.
+  if (s.backend.backend !== 'cpu')
+    out(
+      `VRAM used on the device: ${round(mb(d.backend.vramUsed))} MB with the direct model loaded, ${round(mb(s.backend.vramUsed))} MB once the worker's is too`,
+    );
   out(`\nTTFT over D-Bus, a new session for each of: ${t.questions.map((q) => `"${q}"`).join(', ')}`);
   out(
     `  first with tools, "${t.firstWithTools.question}" (prefix cold): ${t.firstWithTools.ttftMs} ms, ${t.firstWithTools.promptTokensEvaluated} prompt tokens evaluated`,
@@ -320,7 +398,27 @@ function report(r: {
   out(`\nresults: ${RESULTS}`);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exitCode = 1;
-});
+/**
+ * The GPU table from a process of its own (one process keeps one llama.cpp
+ * build's libraries), when CUDA is present and no backend was named.
+ */
+async function gpuTableToo(): Promise<void> {
+  if (process.env.STEWARD_BENCH_GPU !== undefined) return;
+  if (!(await getLlamaGpuTypes('supported')).includes('cuda')) return;
+  process.stderr.write('CUDA is present: the same table on the GPU…\n');
+  const child = spawn(process.execPath, [process.argv[1]!], {
+    stdio: 'inherit',
+    env: { ...process.env, STEWARD_BENCH_GPU: 'cuda' },
+  });
+  const [code] = (await once(child, 'exit')) as [number | null];
+  // A driver too old for the prebuilt binary's GPU code is this machine's limit, not a fault of the service.
+  if (code !== 0)
+    process.stdout.write(`\nCUDA is present, but the GPU table could not be made (exit ${code}): see above\n`);
+}
+
+main()
+  .then(gpuTableToo)
+  .catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  });

@@ -40,3 +40,9 @@ export async function settledRss(pid: number, stableMs = 2000, timeoutMs = 15_00
 }
 
 export const mb = (bytes: number) => bytes / (1024 * 1024);
+
+/** CPU seconds a process has used (user and system), from /proc/<pid>/stat in ticks of 1/100 s. */
+export async function cpuSecondsOf(pid: number): Promise<number> {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}

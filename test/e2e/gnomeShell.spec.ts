@@ -36,6 +36,7 @@ import {
   shellEval,
   shellVersion,
 } from './harness/shell.js';
+import { TestHook } from './harness/testHook.js';
 import { selectedSuites } from './harness/suites.js';
 
 const IDLE = 'Steward is idle';
@@ -157,6 +158,13 @@ for (const suite of selectedSuites()) {
       const labels = await screenshotWithMenu('service-running-menu.png');
       expect(labels).toContain(IDLE);
       expect(labels).not.toContain('Start Steward');
+      // The documentation index's line (GetStatus's docs-* keys), read when the menu opens.
+      await openMenu();
+      await waitFor(
+        async () => (await new TestHook(session.bus).menuItems()).some((label) => /documentation/i.test(label)),
+        'the documentation index in the menu',
+      );
+      await evaluate(`${indicator}.menu.close(0)`);
       await session.screenshot(join(artifacts, 'service-running.png'));
     });
 

@@ -33,6 +33,7 @@ import {
 } from './harness/extensionShell.js';
 import type { ShellSession } from './harness/session.js';
 import { ExtensionState, extensionInfo, setExtensionEnabled, shellEval } from './harness/shell.js';
+import { TestHook, type ChatState } from './harness/testHook.js';
 import { selectedSuites } from './harness/suites.js';
 
 const CHAT = 'io.github.steward.Steward1.Chat';
@@ -42,97 +43,17 @@ const TIMED_OPENINGS = 5;
 
 const SPEC_TIMEOUT_MS = 3 * 60_000;
 
-// JavaScript evaluated inside the shell.
-const EXTENSION = `Main.extensionManager.lookup(${JSON.stringify(UUID)}).stateObj`;
-const CHAT_PANEL = `${EXTENSION}._quickChat`;
-const IS_OPEN = `${CHAT_PANEL}.isOpen && ${CHAT_PANEL}._backdrop.visible`;
-const ENTRY_FOCUSED = `global.stage.get_key_focus() === ${CHAT_PANEL}._entry.clutter_text`;
-const ANSWERING = `${CHAT_PANEL}._answer !== null`;
-const STOP_VISIBLE = `${CHAT_PANEL}._stop.visible`;
-const TRANSCRIPT = `(() => {
-  const texts = [];
-  const visit = (actor) => {
-    if (actor instanceof imports.gi.St.Label) texts.push(actor.text);
-    actor.get_children().forEach(visit);
-  };
-  visit(${CHAT_PANEL}._transcript);
-  return texts;
-})()`;
-/** The proposal cards in the transcript: their visible labels (text and style class) and buttons. */
-const CARDS = `(() => {
-  const { St } = imports.gi;
-  const cards = [];
-  const visit = (actor) => {
-    if (actor instanceof St.Widget && actor.has_style_class_name('steward-chat-card')) {
-      const card = { labels: [], buttons: [] };
-      const collect = (child) => {
-        if (!child.visible) return;
-        if (child instanceof St.Button) card.buttons.push(child.label);
-        else if (child instanceof St.Label) card.labels.push({ text: child.text, style: child.style_class });
-        else child.get_children().forEach(collect);
-      };
-      actor.get_children().forEach(collect);
-      cards.push(card);
-      return;
-    }
-    actor.get_children().forEach(visit);
-  };
-  visit(${CHAT_PANEL}._transcript);
-  return cards;
-})()`;
-/** Clicks the button labelled `label` of the last proposal card, as a click does: St.Button's "clicked". */
-const clickCardButton = (label: string) => `(() => {
-  const { St } = imports.gi;
-  let found = null;
-  const visit = (actor) => {
-    if (actor instanceof St.Button && actor.visible && actor.label === ${JSON.stringify(label)}) found = actor;
-    actor.get_children().forEach(visit);
-  };
-  const cards = [];
-  const findCards = (actor) => {
-    if (actor instanceof St.Widget && actor.has_style_class_name('steward-chat-card')) cards.push(actor);
-    else actor.get_children().forEach(findCards);
-  };
-  findCards(${CHAT_PANEL}._transcript);
-  visit(cards.at(-1));
-  found?.emit('clicked', 1);
-  return found !== null;
-})()`;
-const STATUS = `${CHAT_PANEL}._status.visible ? ${CHAT_PANEL}._status.text : null`;
-const SETUP = `({ visible: ${CHAT_PANEL}._setup.visible, input: ${CHAT_PANEL}._inputRow.visible,
-  button: ${CHAT_PANEL}._setupButton.visible ? ${CHAT_PANEL}._setupButton.label : null,
-  texts: ${CHAT_PANEL}._setup.get_children().filter((child) => child instanceof imports.gi.St.Label).map((label) => label.text) })`;
-/** Records every text the setup's detail line shows, as the download goes on. */
-const RECORD_SETUP_TEXT = `(() => {
-  const detail = ${CHAT_PANEL}._setupText;
-  globalThis.stewardTestSetupTexts = [detail.text];
-  globalThis.stewardTestSetupWatch = detail.connect('notify::text', () => globalThis.stewardTestSetupTexts.push(detail.text));
-})()`;
-const STOP_RECORDING_SETUP_TEXT = `${CHAT_PANEL}._setupText.disconnect(globalThis.stewardTestSetupWatch)`;
-const SHORTCUT = `({ bound: ${EXTENSION}._shortcut.bound, conflict: ${EXTENSION}._shortcut.conflict,
-  registered: (Main.wm._allowedKeybindings['toggle-quick-chat'] ?? 0) !== 0 })`;
+// JavaScript evaluated inside the shell; the extension itself is read through its test hook.
 const SWITCH_INPUT_SOURCE = `new imports.gi.Gio.Settings({ schema_id: 'org.gnome.desktop.wm.keybindings' })`;
 const setInputSources = (layouts: string[]) =>
   `new imports.gi.Gio.Settings({ schema_id: 'org.gnome.desktop.input-sources' }).set_value('sources',
     new imports.gi.GLib.Variant('a(ss)', ${JSON.stringify(layouts.map((layout) => ['xkb', layout]))}))`;
 
-/**
- * Presses Super+Space and records, in the shell's own clock, when the panel becomes
- * visible and when the next frame with it has been painted.
- */
+/** Presses Super+Space and answers when, in the shell's own clock, the keys went down. */
 const PRESS_SHORTCUT_TIMED = `(() => {
-  const { GLib } = imports.gi;
-  const chat = ${CHAT_PANEL};
-  const timing = (globalThis.stewardTestTiming = { pressed: GLib.get_monotonic_time() });
-  const shown = chat._backdrop.connect('notify::visible', () => {
-    chat._backdrop.disconnect(shown);
-    timing.visible = GLib.get_monotonic_time();
-    const painted = global.stage.connect('after-paint', () => {
-      global.stage.disconnect(painted);
-      timing.painted = GLib.get_monotonic_time();
-    });
-  });
+  const pressed = imports.gi.GLib.get_monotonic_time();
   ${pressKeys('KEY_Super_L', 'KEY_space')};
+  return pressed;
 })()`;
 
 const DISK_QUESTION = DISK_FULL_SCRIPT.question;
@@ -181,6 +102,22 @@ for (const suite of selectedSuites()) {
     const itInChat = (expectation: string, spec: () => Promise<void>) => itInShell(expectation, spec, SPEC_TIMEOUT_MS);
 
     const evaluate = (code: string) => shellEval(session.bus, code);
+    const hook = () => new TestHook(session.bus);
+    const chat = () => hook().chat();
+    const isOpen = async () => (await chat()).open;
+    const answering = async () => (await chat()).answering;
+    const stopVisible = async () => (await chat()).stopVisible;
+    const entryFocused = async () => (await chat()).entryFocused;
+    const shownTranscript = async () => (await chat()).transcript;
+    const cards = async () => (await chat()).cards;
+    const status = async () => (await chat()).status;
+    const waitForChat = (check: (state: ChatState) => boolean, what: string, timeoutMs = 10_000) =>
+      waitFor(async () => check(await chat()), what, timeoutMs);
+    /** What the specs compare: the shortcut's state without the offer, which they check on its own. */
+    const shortcutState = async () => {
+      const { bound, conflict, registered } = await hook().shortcut();
+      return { bound, conflict, registered };
+    };
     const waitForShell = (code: string, what: string, timeoutMs = 10_000) =>
       waitFor(async () => (await evaluate(code)) === true, what, timeoutMs);
     const callChat = (member: string, signature = '', body: unknown[] = []) =>
@@ -199,22 +136,19 @@ for (const suite of selectedSuites()) {
     const openWithShortcut = async () => {
       await settle();
       await evaluate(pressKeys('KEY_Super_L', 'KEY_space'));
-      await waitForShell(IS_OPEN, 'the quick chat to open');
+      await waitForChat((state) => state.open, 'the quick chat to open');
     };
     const closeWithEscape = async () => {
       await evaluate(pressKeys('KEY_Escape'));
-      await waitForShell(`!(${IS_OPEN})`, 'the quick chat to close');
+      await waitForChat((state) => !state.open, 'the quick chat to close');
     };
     /** Types `question` into the entry and presses Enter. */
     const ask = async (question: string) => {
-      await evaluate(`${CHAT_PANEL}._entry.text = ${JSON.stringify(question)}`);
+      await hook().typeText(question);
       const answered = finished.size;
       await evaluate(pressKeys('KEY_Return'));
       // A short answer may have ended by the time the shell is asked.
-      await waitFor(
-        async () => finished.size > answered || (await evaluate(ANSWERING)) === true,
-        'the question to be sent',
-      );
+      await waitFor(async () => finished.size > answered || (await answering()), 'the question to be sent');
     };
     const cycleExtension = async () => {
       await setExtensionEnabled(session.bus, UUID, false);
@@ -229,7 +163,7 @@ for (const suite of selectedSuites()) {
       serviceLogs.push(service?.log() ?? '');
       service = undefined;
       service = await start();
-      await evaluate(`${CHAT_PANEL}._newConversation()`);
+      await hook().newConversation();
     };
     const startTinyService = async () => {
       const started = await startConfiguredService(
@@ -260,10 +194,10 @@ for (const suite of selectedSuites()) {
       // GNOME's defaults give Super+Space to the input-source switcher; with one layout
       // there is nothing to switch, and the user lets the quick chat have the keys.
       await evaluate(setInputSources(['us']));
-      await waitForShell(`${EXTENSION}._shortcut.canTakeFromSwitcher`, 'the offer to take Super+Space');
-      shortcutAtStart = await evaluate(SHORTCUT);
-      await evaluate(`${EXTENSION}._shortcut.takeFromSwitcher()`);
-      await waitForShell(`${EXTENSION}._shortcut.bound`, 'the shortcut to be bound');
+      await waitFor(async () => (await hook().shortcut()).canTakeFromSwitcher, 'the offer to take Super+Space');
+      shortcutAtStart = await shortcutState();
+      await hook().takeShortcut();
+      await waitFor(async () => (await hook().shortcut()).bound, 'the shortcut to be bound');
 
       home = await makeTempDir('steward-e2e-chat-');
       await mkdir(join(home.path, 'data', 'steward', 'models'), { recursive: true });
@@ -307,19 +241,20 @@ for (const suite of selectedSuites()) {
     }, TEARDOWN_TIMEOUT_MS);
 
     itInChat('opens with Super+Space, focuses the entry, and closes with Escape', async () => {
-      expect(await evaluate(SHORTCUT)).toEqual({ bound: true, conflict: null, registered: true });
+      expect(await shortcutState()).toEqual({ bound: true, conflict: null, registered: true });
       const timings: { visibleMs: number; paintedMs: number }[] = [];
       for (let i = 0; i < TIMED_OPENINGS; i++) {
         await settle();
-        await evaluate(PRESS_SHORTCUT_TIMED);
-        await waitForShell('globalThis.stewardTestTiming.painted !== undefined', 'the quick chat to be painted');
-        const timing = (await evaluate('globalThis.stewardTestTiming')) as Record<string, number>;
+        await hook().recordOpening();
+        const pressed = (await evaluate(PRESS_SHORTCUT_TIMED)) as number;
+        await waitFor(async () => (await hook().openingTiming()).painted !== undefined, 'the quick chat to be painted');
+        const timing = { pressed, ...(await hook().openingTiming()) };
         timings.push({
           visibleMs: (timing.visible! - timing.pressed!) / 1000,
           paintedMs: (timing.painted! - timing.pressed!) / 1000,
         });
-        expect(await evaluate(IS_OPEN)).toBe(true);
-        expect(await evaluate(ENTRY_FOCUSED))
+        expect(await isOpen()).toBe(true);
+        expect(await entryFocused())
           .withContext('the entry has the keyboard focus')
           .toBe(true);
         await closeWithEscape();
@@ -341,26 +276,26 @@ for (const suite of selectedSuites()) {
 
     itInChat('streams the answer to a question into the transcript', async () => {
       await openWithShortcut();
-      await evaluate(`${CHAT_PANEL}._newConversation()`);
+      await hook().newConversation();
       const answered = finished.size;
       await ask('Why is my disk full?');
       await waitFor(
-        async () => finished.size > answered || (await evaluate(STOP_VISIBLE)) === true,
+        async () => finished.size > answered || (await stopVisible()),
         'the Stop button while it answers',
         30_000,
       );
       await waitFor(() => finished.size > answered, 'ResponseDone', 60_000);
-      await waitForShell(`!(${ANSWERING})`, 'the answer to end');
+      await waitForChat((state) => !state.answering, 'the answer to end');
       const request = [...finished.keys()].at(-1);
       expect(finished.get(request!)?.status).toBe('done');
       expect(chunks.get(request!)).withContext('ResponseChunk signals').toBeGreaterThan(0);
-      const transcript = (await evaluate(TRANSCRIPT)) as string[];
+      const transcript = await shownTranscript();
       expect(transcript[0]).toBe('Why is my disk full?');
       expect(transcript.slice(1).join('\n\n').replace(/\s+/g, ' ').trim()).toBe(
         finished.get(request!)!.text.replace(/\s+/g, ' ').trim(),
       );
-      expect(await evaluate(STOP_VISIBLE)).toBe(false);
-      expect(await evaluate(ENTRY_FOCUSED)).toBe(true);
+      expect(await stopVisible()).toBe(false);
+      expect(await entryFocused()).toBe(true);
       await session.screenshot(join(artifacts, 'quick-chat-answer.png'));
       await closeWithEscape();
       expect(await shellLogProblems()).toEqual([]);
@@ -369,23 +304,23 @@ for (const suite of selectedSuites()) {
     itInChat('shows the same conversation after a disable/enable cycle, as after a screen lock', async () => {
       await openWithShortcut();
       await ask('Is the network up?');
-      await waitForShell(`!(${ANSWERING})`, 'the first answer to end', 60_000);
+      await waitForChat((state) => !state.answering, 'the first answer to end', 60_000);
       const before = (await serviceHistory()).length;
       expect(before).toBeGreaterThanOrEqual(2);
       // A second question whose answer is still being written while the extension goes away and comes back.
       const answered = finished.size;
       await ask('What failed at boot?');
       await waitFor(
-        async () => finished.size > answered || (await evaluate(STOP_VISIBLE)) === true,
+        async () => finished.size > answered || (await stopVisible()),
         'the service to take the question',
         30_000,
       );
       await cycleExtension();
       await openWithShortcut();
-      expect(await evaluate(ENTRY_FOCUSED)).toBe(true);
+      expect(await entryFocused()).toBe(true);
       const history = await waitForHistory(() => serviceHistory(), before + 2);
-      await waitForShell(`!(${ANSWERING})`, 'the resumed answer to end', 60_000);
-      const after = ((await evaluate(TRANSCRIPT)) as string[]).join('\n\n').replace(/\s+/g, ' ');
+      await waitForChat((state) => !state.answering, 'the resumed answer to end', 60_000);
+      const after = (await shownTranscript()).join('\n\n').replace(/\s+/g, ' ');
       for (const text of history) expect(after).toContain(text.replace(/\s+/g, ' ').trim());
       expect(after).not.toContain('still answering');
       await session.screenshot(join(artifacts, 'quick-chat-resumed.png'));
@@ -403,25 +338,25 @@ for (const suite of selectedSuites()) {
 
       await evaluate(`${SWITCH_INPUT_SOURCE}.set_strv('switch-input-source', ['<Super>space'])`);
       await evaluate(setInputSources(['us', 'de']));
-      await waitForShell(
-        `${EXTENSION}._shortcut.conflict?.includes('switches between your input sources') ?? false`,
+      await waitFor(
+        async () => (await hook().shortcut()).conflict?.includes('switches between your input sources') ?? false,
         'the clash to be noticed',
       );
-      expect(await evaluate(SHORTCUT)).toEqual(jasmine.objectContaining({ bound: false, registered: false }));
-      expect(await evaluate(`${EXTENSION}._shortcut.canTakeFromSwitcher`)).toBe(false);
+      expect(await shortcutState()).toEqual(jasmine.objectContaining({ bound: false, registered: false }));
+      expect((await hook().shortcut()).canTakeFromSwitcher).toBe(false);
       await settle();
       await evaluate(pressKeys('KEY_Super_L', 'KEY_space'));
       await new Promise((resolve) => setTimeout(resolve, 500));
-      expect(await evaluate(IS_OPEN))
+      expect(await isOpen())
         .withContext('the quick chat stays closed')
         .toBe(false);
 
       await evaluate(setInputSources(['us']));
-      await waitForShell(`${EXTENSION}._shortcut.canTakeFromSwitcher`, 'the offer to take Super+Space');
-      expect(await evaluate(SHORTCUT)).toEqual(jasmine.objectContaining({ bound: false, registered: false }));
-      await evaluate(`${EXTENSION}._shortcut.takeFromSwitcher()`);
-      await waitForShell(`${EXTENSION}._shortcut.bound`, 'the shortcut to be bound again');
-      expect(await evaluate(SHORTCUT)).toEqual({ bound: true, conflict: null, registered: true });
+      await waitFor(async () => (await hook().shortcut()).canTakeFromSwitcher, 'the offer to take Super+Space');
+      expect(await shortcutState()).toEqual(jasmine.objectContaining({ bound: false, registered: false }));
+      await hook().takeShortcut();
+      await waitFor(async () => (await hook().shortcut()).bound, 'the shortcut to be bound again');
+      expect(await shortcutState()).toEqual({ bound: true, conflict: null, registered: true });
       expect(await evaluate(`${SWITCH_INPUT_SOURCE}.get_strv('switch-input-source')`)).toEqual([]);
       await openWithShortcut();
       await closeWithEscape();
@@ -457,18 +392,18 @@ for (const suite of selectedSuites()) {
 
       itInChat('shows the tool steps and the proposal of an answer, and Apply on its card runs the fix', async () => {
         await openWithShortcut();
-        await evaluate(`${CHAT_PANEL}._newConversation()`);
+        await hook().newConversation();
         const answered = finished.size;
         await ask(DISK_QUESTION);
         await waitFor(async () => {
-          const labels = (await evaluate(TRANSCRIPT)) as string[];
+          const labels = await shownTranscript();
           return labels.some((text) => text.startsWith('checking disk usage'));
         }, 'the disk tool step in the transcript').catch(async (error: Error) => {
           const requests = server.requests.map((r) => ({ aborted: r.aborted, asked: r.body.messages.at(-1) }));
           const ended = [...finished].slice(answered);
           throw new Error(
             `${error.message}; the model got ${JSON.stringify(requests)}, ended ${JSON.stringify(ended)}, ` +
-              `shown ${JSON.stringify(await evaluate(TRANSCRIPT))}, status ${JSON.stringify(await evaluate(STATUS))}`,
+              `shown ${JSON.stringify(await shownTranscript())}, status ${JSON.stringify(await status())}`,
           );
         });
         await waitFor(() => finished.size > answered, 'ResponseDone', 60_000);
@@ -481,10 +416,10 @@ for (const suite of selectedSuites()) {
             ?.filter((step) => step.status !== 'running')
             .map((step) => step.tool),
         ).toEqual(['disk_usage', 'propose_action']);
-        await waitFor(async () => ((await evaluate(CARDS)) as unknown[]).length === 1, 'the proposal card');
+        await waitFor(async () => (await cards()).length === 1, 'the proposal card');
 
         // The transcript: the question, the finished tool steps as the signals described them, the answer, the card.
-        const transcript = (await evaluate(TRANSCRIPT)) as string[];
+        const transcript = await shownTranscript();
         expect(transcript[0]).toBe(DISK_QUESTION);
         for (const step of toolSteps.get(request)!.filter((s) => s.status === 'done'))
           expect(transcript).toContain(step.description.replace(/(…|\.\.\.)$/, ''));
@@ -507,7 +442,7 @@ for (const suite of selectedSuites()) {
           preview: a.preview!.value as string,
         }));
         expect(action).toEqual(jasmine.objectContaining({ name: 'files.clear_cache', risk: 'low' }));
-        const [card] = (await evaluate(CARDS)) as { labels: { text: string; style: string }[]; buttons: string[] }[];
+        const [card] = await cards();
         const labelOf = (style: string) => card!.labels.filter((label) => label.style.split(' ').includes(style));
         expect(labelOf('steward-chat-card-title').map((label) => label.text)).toEqual([
           proposal.title!.value as string,
@@ -528,7 +463,7 @@ for (const suite of selectedSuites()) {
         // Proposed, never run, until the user applies it.
         expect((await readdir(join(home.path, '.cache', 'thumbnails', 'large'))).length).toBe(8);
         const jobsBefore = jobs.size;
-        expect(await evaluate(clickCardButton('Apply'))).toBe(true);
+        expect(await hook().clickCardButton('Apply')).toBe(true);
         await waitFor(
           async () => (await readdir(join(home.path, '.cache', 'thumbnails'))).length === 0,
           'the thumbnail cache to be cleared',
@@ -536,10 +471,10 @@ for (const suite of selectedSuites()) {
         );
         await waitFor(() => jobs.size > jobsBefore, 'JobFinished', 30_000);
         expect([...jobs.values()].at(-1)).toBe('fixed');
-        const [settled] = (await evaluate(CARDS)) as { labels: { text: string; style: string }[]; buttons: string[] }[];
+        const [settled] = await cards();
         expect(settled!.buttons).toEqual([]);
         expect(settled!.labels.map((label) => label.text)).toContain('Applying… Steward checks the result afterwards.');
-        expect(await evaluate(STATUS)).toBeNull();
+        expect(await status()).toBeNull();
         await closeWithEscape();
         expect(await shellLogProblems()).toEqual([]);
       });
@@ -548,11 +483,11 @@ for (const suite of selectedSuites()) {
         server.options.chunkDelayMs = 100;
         try {
           await openWithShortcut();
-          await evaluate(`${CHAT_PANEL}._newConversation()`);
+          await hook().newConversation();
           const answered = finished.size;
           const chunksBefore = new Map(chunks);
           await ask(LONG_QUESTION);
-          await waitForShell(STOP_VISIBLE, 'the Stop button while it answers', 30_000);
+          await waitForChat((state) => state.stopVisible, 'the Stop button while it answers', 30_000);
           await waitFor(
             () => [...chunks].some(([id, count]) => count - (chunksBefore.get(id) ?? 0) >= 3),
             'a few chunks of the answer',
@@ -566,31 +501,31 @@ for (const suite of selectedSuites()) {
           });
           expect(finished.size).withContext('the answer is still being written').toBe(answered);
           const requests = server.requests.length;
-          await evaluate(`${CHAT_PANEL}._stop.emit('clicked', 1)`);
+          await hook().stopAnswer();
           await waitFor(() => finished.size > answered, 'ResponseDone', 30_000);
           const [, end] = lastFinished();
           expect(end.status).toBe('cancelled');
           expect(end.text.length).toBeGreaterThan(0);
           expect(LONG_ANSWER.startsWith(end.text)).withContext(end.text).toBeTrue();
           expect(end.text.length).toBeLessThan(LONG_ANSWER.length);
-          await waitForShell(`!(${ANSWERING})`, 'the panel to end the answer');
+          await waitForChat((state) => !state.answering, 'the panel to end the answer');
           expect(server.requests.length).toBe(requests);
           await waitFor(() => server.requests.at(-1)!.aborted, 'the service to hang up on the model');
 
-          expect(await evaluate(STOP_VISIBLE)).toBe(false);
-          expect(await evaluate(STATUS)).toBe('Stopped.');
-          const transcript = (await evaluate(TRANSCRIPT)) as string[];
+          expect(await stopVisible()).toBe(false);
+          expect(await status()).toBe('Stopped.');
+          const transcript = await shownTranscript();
           expect(transcript).toEqual([LONG_QUESTION, end.text.trim()]);
           await session.screenshot(join(artifacts, 'quick-chat-stopped.png'));
 
           // The entry takes the next question, answered in full.
-          expect(await evaluate(ENTRY_FOCUSED)).toBe(true);
+          expect(await entryFocused()).toBe(true);
           server.options.chunkDelayMs = MODEL_PACE_MS;
           await ask('Thanks, that is enough.');
           await waitFor(() => finished.size > answered + 1, 'the next ResponseDone', 60_000);
           expect(lastFinished()[1].status).toBe('done');
-          await waitForShell(`!(${ANSWERING})`, 'the next answer to end');
-          expect(await evaluate(STATUS)).toBeNull();
+          await waitForChat((state) => !state.answering, 'the next answer to end');
+          expect(await status()).toBeNull();
           await closeWithEscape();
           expect(await shellLogProblems()).toEqual([]);
         } finally {
@@ -643,11 +578,11 @@ for (const suite of selectedSuites()) {
         modelServer.files.set(fileName, model);
 
         await openWithShortcut();
-        await waitForShell(
-          `${CHAT_PANEL}._setup.visible && ${CHAT_PANEL}._setupText.text.startsWith('Recommended')`,
+        await waitForChat(
+          (state) => state.setup.visible && (state.setup.texts[1] ?? '').startsWith('Recommended'),
           'the model offer',
         );
-        const offer = (await evaluate(SETUP)) as { visible: boolean; input: boolean; button: string; texts: string[] };
+        const offer = (await chat()).setup;
         expect(offer.input).withContext('the entry is hidden while no model is set up').toBe(false);
         expect(offer.button).toBe('Download and Use It');
         expect(offer.texts[0]).toBe(
@@ -657,17 +592,16 @@ for (const suite of selectedSuites()) {
         expect(offer.texts[1]).toContain(recommendation.reason!.value as string);
         await session.screenshot(join(artifacts, 'quick-chat-no-model.png'));
 
-        await evaluate(RECORD_SETUP_TEXT);
-        await evaluate(`${CHAT_PANEL}._setupButton.emit('clicked', 1)`);
+        await hook().recordSetupTexts();
+        await hook().clickDownload();
         await waitFor(() => pulls.some((pull) => pull.event === 'PullFinished'), 'PullFinished', 60_000);
-        await evaluate(STOP_RECORDING_SETUP_TEXT);
         const finishedPull = pulls.find((pull) => pull.event === 'PullFinished')!;
         expect(finishedPull.values.slice(0, 2)).toEqual(['done', `store:${fileName}`]);
         const progress = pulls.filter((pull) => pull.event === 'PullProgress' && pull.id === finishedPull.id);
         expect(progress.length).withContext('PullProgress signals').toBeGreaterThan(0);
         expect(Number(progress.at(-1)!.values[0])).toBe(model.length);
         expect(modelServer.requests.map((request) => request.path)).toContain(`/models/${fileName}`);
-        const shown = (await evaluate('globalThis.stewardTestSetupTexts')) as string[];
+        const shown = await hook().setupTexts();
         expect(shown).toContain('Starting the download…');
         expect(shown.some((text) => /\(\d+ %\)$/.test(text)))
           .withContext(shown.join('\n'))
@@ -675,8 +609,8 @@ for (const suite of selectedSuites()) {
 
         // Models.SetActive answers once the engine follows the model, so the panel's look at
         // EngineState right after it finds the model set up.
-        await waitForShell(`!${CHAT_PANEL}._setup.visible && ${CHAT_PANEL}._inputRow.visible`, 'the entry to return');
-        await waitForShell(ENTRY_FOCUSED, 'the entry to have the focus');
+        await waitForChat((state) => !state.setup.visible && state.setup.input, 'the entry to return');
+        await waitForChat((state) => state.entryFocused, 'the entry to have the focus');
         const answered = finished.size;
         await ask('Why is my disk full?');
         await waitFor(() => finished.size > answered, 'ResponseDone', 60_000);
@@ -684,8 +618,8 @@ for (const suite of selectedSuites()) {
         expect(end.status).toBe('done');
         expect(end.text.trim()).withContext('the answer').not.toBe('');
         expect(chunks.get(request)).withContext('ResponseChunk signals').toBeGreaterThan(0);
-        await waitForShell(`!(${ANSWERING})`, 'the answer to end');
-        const transcript = (await evaluate(TRANSCRIPT)) as string[];
+        await waitForChat((state) => !state.answering, 'the answer to end');
+        const transcript = await shownTranscript();
         expect(transcript[0]).toBe('Why is my disk full?');
         expect(transcript.slice(1).join('\n\n').replace(/\s+/g, ' ').trim()).toBe(end.text.replace(/\s+/g, ' ').trim());
         await session.screenshot(join(artifacts, 'quick-chat-downloaded.png'));

@@ -27,6 +27,7 @@ import {
 } from './harness/extensionShell.js';
 import type { ShellSession } from './harness/session.js';
 import { ExtensionState, extensionInfo, setExtensionEnabled, shellEval } from './harness/shell.js';
+import { TestHook } from './harness/testHook.js';
 import { selectedSuites } from './harness/suites.js';
 
 const CHAT = 'io.github.steward.Steward1.Chat';
@@ -36,55 +37,8 @@ const QUESTION = DISK_FULL_SCRIPT.question;
 const ANSWER = 'Your thumbnail cache is the biggest item. I proposed clearing it; apply it if you agree.';
 
 // JavaScript evaluated inside the shell.
-const EXTENSION = `Main.extensionManager.lookup(${JSON.stringify(UUID)}).stateObj`;
-const CHAT_PANEL = `${EXTENSION}._quickChat`;
-const CHAT_OPEN = `${CHAT_PANEL}.isOpen && ${CHAT_PANEL}._backdrop.visible`;
 const OVERVIEW_SETTLED = '!Main.overview.animationInProgress';
 const REGISTERED = `Main.overview.searchController._searchResults._providers.some((p) => p.id === ${JSON.stringify(UUID)})`;
-/** The titles of Steward's results as the overview shows them now. */
-const RESULTS = `(() => {
-  const display = ${EXTENSION}._search?.display;
-  if (!display?.mapped) return [];
-  const titles = [];
-  const visit = (actor) => {
-    if (actor.has_style_class_name?.('steward-search-result')) titles.push(actor.label_actor.text);
-    else actor.get_children().forEach(visit);
-  };
-  visit(display);
-  return titles;
-})()`;
-/** Clicks Steward's result titled `title`, as a pointer click does: St.Button's "clicked". */
-const clickResult = (title: string) => `(() => {
-  let found = null;
-  const visit = (actor) => {
-    if (actor.has_style_class_name?.('steward-search-result') && actor.label_actor.text === ${JSON.stringify(title)})
-      found = actor;
-    else actor.get_children().forEach(visit);
-  };
-  visit(${EXTENSION}._search.display);
-  found?.emit('clicked', 1);
-  return found !== null;
-})()`;
-const TRANSCRIPT = `(() => {
-  const texts = [];
-  const visit = (actor) => {
-    if (actor instanceof imports.gi.St.Label) texts.push(actor.text);
-    actor.get_children().forEach(visit);
-  };
-  visit(${CHAT_PANEL}._transcript);
-  return texts;
-})()`;
-/** The titles of the proposal cards in the quick chat. */
-const CARD_TITLES = `(() => {
-  const titles = [];
-  const visit = (actor) => {
-    if (actor.has_style_class_name?.('steward-chat-card-title')) titles.push(actor.text);
-    actor.get_children().forEach(visit);
-  };
-  visit(${CHAT_PANEL}._transcript);
-  return titles;
-})()`;
-
 for (const suite of selectedSuites()) {
   describe(`the overview search in GNOME Shell ${suite.gnomeVersion} (Debian ${suite.name})`, () => {
     const artifacts = join(process.cwd(), 'test-results', 'e2e', suite.name, 'search');
@@ -97,6 +51,13 @@ for (const suite of selectedSuites()) {
     const finished = new Map<string, { session: string; status: string; text: string; proposals: string[] }>();
 
     const evaluate = (code: string) => shellEval(session.bus, code);
+    const hook = () => new TestHook(session.bus);
+    const chatOpen = async () => (await hook().chat()).open;
+    /** The titles of the proposal cards in the quick chat. */
+    const cardTitles = async () =>
+      (await hook().chat()).cards.flatMap((card) =>
+        card.labels.filter((label) => label.style.includes('steward-chat-card-title')).map((label) => label.text),
+      );
     const waitForShell = (code: string, what: string, timeoutMs = 10_000) =>
       waitFor(async () => (await evaluate(code)) === true, what, timeoutMs);
     const callService = (iface: string, member: string, signature = '', body: unknown[] = []) =>
@@ -110,7 +71,7 @@ for (const suite of selectedSuites()) {
       await evaluate(`Main.overview.searchEntry.set_text(${JSON.stringify(text)})`);
     };
     const resultsContain = (title: string, what: string) =>
-      waitFor(async () => ((await evaluate(RESULTS)) as string[]).includes(title), what);
+      waitFor(async () => (await hook().searchResults()).includes(title), what);
     const closeOverview = async () => {
       await evaluate('Main.overview.hide()');
       await waitForShell(`!Main.overview.visible && ${OVERVIEW_SETTLED}`, 'the overview to close');
@@ -140,7 +101,7 @@ for (const suite of selectedSuites()) {
         finished.set(id!, { session: sessionId!, status: status!, text: text!, proposals: body[8] as string[] });
       });
       // The extension follows the service from its start.
-      await waitForShell(`${EXTENSION}._steward.running`, 'the extension to see the service');
+      await waitFor(() => hook().serviceRunning(), 'the extension to see the service');
     }, SETUP_TIMEOUT_MS);
 
     afterAll(async () => {
@@ -165,15 +126,18 @@ for (const suite of selectedSuites()) {
         await search(QUESTION);
         const ask = `Ask Steward: ${QUESTION}`;
         await resultsContain(ask, 'the "Ask Steward" result');
-        expect(await evaluate(RESULTS)).toEqual([ask]);
+        expect(await hook().searchResults()).toEqual([ask]);
         await session.screenshot(join(artifacts, 'overview-search.png'));
         expect(server.requests.length).withContext('requests to the model while typing').toBe(requestsBefore);
         expect(await sessionCount())
           .withContext('conversations started while typing')
           .toBe(sessionsBefore);
 
-        expect(await evaluate(clickResult(ask))).toBe(true);
-        await waitForShell(`!Main.overview.visible && ${CHAT_OPEN}`, 'the quick chat instead of the overview');
+        expect(await hook().clickSearchResult(ask)).toBe(true);
+        await waitFor(
+          async () => !(await evaluate('Main.overview.visible')) && (await chatOpen()),
+          'the quick chat instead of the overview',
+        );
         await waitFor(() => finished.size > answered, 'the answer', 60_000);
         const end = [...finished.values()].at(-1)!;
         expect(end.status).toBe('done');
@@ -181,15 +145,15 @@ for (const suite of selectedSuites()) {
         expect(server.requests[requestsBefore]?.body.messages.at(-1)).toEqual(
           jasmine.objectContaining({ role: 'user', content: QUESTION }),
         );
-        await waitFor(async () => ((await evaluate(TRANSCRIPT)) as string[]).includes(ANSWER), 'the answer shown');
-        const transcript = (await evaluate(TRANSCRIPT)) as string[];
+        await waitFor(async () => (await hook().chat()).transcript.includes(ANSWER), 'the answer shown');
+        const transcript = (await hook().chat()).transcript;
         expect(transcript[0]).toBe(QUESTION);
-        expect(await evaluate(`global.stage.get_key_focus() === ${CHAT_PANEL}._entry.clutter_text`))
+        expect((await hook().chat()).entryFocused)
           .withContext('the entry has the keyboard focus')
           .toBe(true);
         await session.screenshot(join(artifacts, 'asked-from-overview.png'));
         await evaluate(pressKeys('KEY_Escape'));
-        await waitForShell(`!(${CHAT_OPEN})`, 'the quick chat to close');
+        await waitFor(async () => !(await chatOpen()), 'the quick chat to close');
         expect(await shellLogProblems(session.shellLogPath)).toEqual([]);
       },
       SPEC_TIMEOUT_MS,
@@ -210,20 +174,20 @@ for (const suite of selectedSuites()) {
 
         await search(words.join(' ').toUpperCase());
         await resultsContain(title, 'the proposal among the results');
-        expect(await evaluate(RESULTS)).toEqual([`Ask Steward: ${words.join(' ').toUpperCase()}`, title]);
-        expect(await evaluate(clickResult(title))).toBe(true);
-        await waitForShell(`!Main.overview.visible && ${CHAT_OPEN}`, 'the quick chat instead of the overview');
+        expect(await hook().searchResults()).toEqual([`Ask Steward: ${words.join(' ').toUpperCase()}`, title]);
+        expect(await hook().clickSearchResult(title)).toBe(true);
         await waitFor(
-          async () => ((await evaluate(CARD_TITLES)) as string[]).at(-1) === title,
-          "the proposal's card in the quick chat",
+          async () => !(await evaluate('Main.overview.visible')) && (await chatOpen()),
+          'the quick chat instead of the overview',
         );
+        await waitFor(async () => (await cardTitles()).at(-1) === title, "the proposal's card in the quick chat");
         await evaluate(pressKeys('KEY_Escape'));
-        await waitForShell(`!(${CHAT_OPEN})`, 'the quick chat to close');
+        await waitFor(async () => !(await chatOpen()), 'the quick chat to close');
 
         // A search that matches nothing of Steward's still offers to ask.
         await search('zzzz');
         await resultsContain('Ask Steward: zzzz', 'the "Ask Steward" result');
-        expect(await evaluate(RESULTS)).toEqual(['Ask Steward: zzzz']);
+        expect(await hook().searchResults()).toEqual(['Ask Steward: zzzz']);
         await closeOverview();
         expect(await shellLogProblems(session.shellLogPath)).toEqual([]);
       },
@@ -237,7 +201,7 @@ for (const suite of selectedSuites()) {
       await setExtensionEnabled(session.bus, UUID, true);
       await waitFor(async () => (await extensionInfo(session.bus, UUID)).state === ExtensionState.ACTIVE, 'on');
       expect(await evaluate(REGISTERED)).toBe(true);
-      await waitForShell(`${EXTENSION}._steward.running`, 'the extension to see the service again');
+      await waitFor(() => hook().serviceRunning(), 'the extension to see the service again');
       await search('disk');
       await resultsContain('Ask Steward: disk', 'the "Ask Steward" result after enabling again');
       await closeOverview();

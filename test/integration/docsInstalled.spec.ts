@@ -2,13 +2,15 @@ import { execFile } from 'node:child_process';
 import { mkdir, rm, symlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import { citation } from '../../service/src/assistant/tools/docs.js';
 import { DocsStore } from '../../service/src/docs/docsStore.js';
 import { updateIndex, type DocsSources } from '../../service/src/docs/indexer.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 
 const run = promisify(execFile);
-// Installed by test/run.sh: their man pages are the machine's own, in mdoc (OpenSSH), DocBook (APT) and man(7).
-const PACKAGES = ['openssh-client', 'apt', 'man-db'];
+// Installed by test/run.sh: their man pages are the machine's own, in mdoc (OpenSSH), DocBook (APT) and man(7);
+// coreutils' and findutils' info manuals (find's split in parts) come with every Debian.
+const PACKAGES = ['openssh-client', 'apt', 'man-db', 'coreutils', 'findutils'];
 
 /** The man pages and READMEs/NEWS a package installed, as dpkg lists them. */
 async function packageFiles(pkg: string): Promise<string[]> {
@@ -16,7 +18,10 @@ async function packageFiles(pkg: string): Promise<string[]> {
   return stdout
     .split('\n')
     .filter(
-      (path) => /^\/usr\/share\/man\/man\d\/[^/]+$/.test(path) || /^\/usr\/share\/doc\/[^/]+\/(README|NEWS)/.test(path),
+      (path) =>
+        /^\/usr\/share\/man\/man\d\/[^/]+$/.test(path) ||
+        /^\/usr\/share\/info\/[^/]+$/.test(path) ||
+        /^\/usr\/share\/doc\/[^/]+\/(README|NEWS)/.test(path),
     );
 }
 
@@ -58,6 +63,7 @@ describe('the documentation index of the installed packages', () => {
     }
     sources = {
       manRoots: [join(dir.path, 'usr', 'share', 'man')],
+      infoRoots: [join(dir.path, 'usr', 'share', 'info')],
       docRoots: [join(dir.path, 'usr', 'share', 'doc')],
       nixosOptions: [],
       languages: [],
@@ -85,6 +91,24 @@ describe('the documentation index of the installed packages', () => {
     expect(top('ssh_config identity file')).toBe('ssh_config(5)#IdentityFile');
     const forward = store.read('ssh_config(5)#ForwardAgent');
     expect(forward?.text).toContain('The argument may be yes, no (the default)');
+  });
+
+  it('reads GNU info manuals node by node, the parts of a split manual included', async () => {
+    const ls = store.read('coreutils (info)#ls invocation');
+    expect(ls?.text).toContain('‘ls’: List directory contents');
+    expect(ls?.path).toBe(join(dir.path, 'usr', 'share', 'info', 'coreutils.info.gz'));
+    expect(ls && citation(ls)).toBe('coreutils (info), node ls invocation');
+    expect(store.contents('coreutils (info)')).toContain('Common options');
+    // find.info's main file holds no node: it lists its parts under "Indirect:", and they hold them all.
+    const { stdout: firstPart } = await run('sh', ['-c', 'zcat /usr/share/info/find.info-1.gz | grep -a "^File:"']);
+    const nodes = [...firstPart.matchAll(/Node: ([^,\n]+)/g)].map((match) => match[1]!.trim());
+    expect(nodes.length).toBeGreaterThan(20);
+    expect(store.contents('find (info)')).toEqual(
+      jasmine.arrayContaining(nodes.filter((node) => !/Index$/.test(node))),
+    );
+    expect(store.contents('find (info)').some((node) => /Index$/.test(node))).toBeFalse();
+    const hit = store.search('coreutils ls invocation', 5).find((found) => found.kind === 'info');
+    expect(hit?.ref).toMatch(/^coreutils \(info\)#ls invocation( \(part \d+\))?$/);
   });
 
   it("reads every entry of OpenSSH's and man's pages as man renders them", async () => {

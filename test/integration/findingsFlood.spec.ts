@@ -117,6 +117,7 @@ describe('a flood of distinct failures', () => {
       added: () => undefined,
       updated: () => undefined,
       resolved: () => undefined,
+      changed: () => undefined,
       activeCountChanged: () => undefined,
     };
     const findings = new FindingsInterface(store, signals);

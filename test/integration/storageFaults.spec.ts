@@ -247,4 +247,41 @@ describe('the service on a full or read-only state disk', () => {
       await model.close();
     }
   }, 90_000);
+
+  it('runs a fix on a 100% full disk in the room it kept back, and stays degraded until space is freed', async () => {
+    await start();
+    await waitFor(async () => (await readdir(join(stateDisk, 'steward'))).includes('.steward-reserve'), 'the reserve');
+    const measured = join(home.path, 'measured');
+    await mkdir(join(measured, 'big'), { recursive: true });
+    await writeFile(join(measured, 'big', 'data'), Buffer.alloc(64 * 1024, 1));
+    const call = (iface: string, member: string, signature: string, body: unknown[]) =>
+      callMethod(client, { destination: BUS_NAME, path: OBJECT_PATH, interface: iface, member, signature, body });
+    const [proposal] = (await call(`${BUS_NAME}.Agents`, 'Propose', 'ssss', [
+      'test',
+      'info.disk_usage',
+      JSON.stringify({ path: measured }),
+      'what fills the disk',
+    ])) as [Record<string, Variant>];
+    const proposalId = proposal.id?.value as string;
+    const fill = await errorOf(writeFile(join(stateDisk, 'filler'), Buffer.alloc(8 * MIB, 1)));
+    expect((fill as NodeJS.ErrnoException).code).toBe('ENOSPC');
+
+    // Without the reserve the job and its audit record could not be stored, so the fix could not run.
+    const [jobId] = (await call(`${BUS_NAME}.Proposals`, 'Apply', 'ss', [proposalId, 'info.disk_usage'])) as [string];
+    const jobState = async () => {
+      const [jobs] = (await call(`${BUS_NAME}.Proposals`, 'ListJobs', 'a{sv}', [{}])) as [Record<string, Variant>[]];
+      return jobs.find((job) => job.id?.value === jobId)?.state?.value as string | undefined;
+    };
+    await waitFor(async () => (await jobState()) === 'done', 'the fix to run and be recorded');
+    expect(service!.log()).toContain('released its reserve');
+    expect(await readdir(join(stateDisk, 'steward'))).not.toContain('.steward-reserve');
+    // The room is the fix's: the rest of Steward says the disk is full until space is freed.
+    await stateBecomes((state) => state === 'degraded', 'the status to say degraded');
+    expect((await status()).reason).toContain("The disk holding Steward's state is full");
+
+    await rm(join(stateDisk, 'filler'));
+    await stateBecomes((state) => state !== 'degraded', 'the status to leave degraded');
+    expect(await readdir(join(stateDisk, 'steward'))).toContain('.steward-reserve');
+    expect(service!.log()).not.toContain('failed unexpectedly');
+  }, 90_000);
 });

@@ -118,4 +118,30 @@ describe('the steward command line', () => {
       "complete -c steward -n '__fish_seen_subcommand_from ask' -l require-tool -d 'Make the model consult a tool before it answers'",
     );
   });
+
+  it('speaks the user’s language in its help and its man page, German and French', () => {
+    const help = (language: string, ...args: string[]) =>
+      execFileSync(process.execPath, [join('dist', 'service', 'steward.js'), ...args], {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH, LANGUAGE: language, LANG: `${language}_${language.toUpperCase()}.UTF-8` },
+      });
+    expect(help('de', 'help')).toContain(
+      'Befehle:\n  status                   Anzeigen, was der Steward-Dienst gerade tut\n',
+    );
+    expect(help('fr', 'status', '--help')).toContain('Usage : steward status [options]\n');
+    expect(help('fr', 'status', '--help')).toContain('Le code de sortie est 3 quand le service ne fonctionne pas.');
+    for (const [language, heading] of [
+      ['de', 'BESCHREIBUNG'],
+      ['fr', 'DESCRIPTION'],
+    ] as const) {
+      const page = join('dist', 'share', 'man', language, 'man1', 'steward.1');
+      const formatted = spawnSync('man', ['-l', page], {
+        encoding: 'utf8',
+        env: { ...process.env, LANG: 'C.UTF-8', MANWIDTH: '100', MAN_KEEP_FORMATTING: '', PAGER: 'cat' },
+      });
+      expect(formatted.stderr).withContext(page).toBe('');
+      expect(formatted.stdout).toContain(heading);
+      expect(formatted.stdout).toContain(language === 'de' ? 'Den Dienst starten' : 'Démarrer le service');
+    }
+  });
 });

@@ -1,4 +1,4 @@
-import { cp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { cp, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { MessageBus } from '@jellybrick/dbus-next';
@@ -29,6 +29,7 @@ async function fixtureTree(dir: TempDir): Promise<DocsSources> {
   await rm(news);
   return {
     manRoots: [join(dir.path, 'man')],
+    infoRoots: [join(dir.path, 'info')],
     docRoots: [join(dir.path, 'doc')],
     nixosOptions: [join(dir.path, 'nixos-options-stand-in.json')],
     languages: ['de'],
@@ -116,7 +117,7 @@ describe('the documentation index', () => {
   it('indexes man pages, READMEs, NEWS and NixOS options, and finds the section that answers', async () => {
     const result = await updateIndex(store, sources);
     // 5 man pages (the alias holds nothing), README.md, NEWS.gz, the options.
-    expect(result).toEqual({ read: 8, removed: 0, failed: 0, unchanged: 0 });
+    expect(result).toEqual({ read: 8, removed: 0, failed: 0, duplicates: 0, unchanged: 0 });
     const top = (query: string) => store.search(query, 3, ['de', ''])[0]?.ref;
     expect(top('demo.conf GreetingStyle')).toBe('demo.conf(5)#GreetingStyle');
     expect(top('maximum greetings per run')).toBe('demo.conf(5)#MaxGreetings');
@@ -158,17 +159,52 @@ describe('the documentation index', () => {
     const conf = join(dir.path, 'man', 'man5', 'demo.conf.5');
     await writeFile(conf, (await readFile(conf, 'utf8')).replace('MaxGreetings', 'GreetingLimit'));
     await utimes(conf, new Date(), new Date(Date.now() + 5000));
-    expect(await updateIndex(store, sources)).toEqual({ read: 1, removed: 0, failed: 0, unchanged: 7 });
+    expect(await updateIndex(store, sources)).toEqual({ read: 1, removed: 0, failed: 0, duplicates: 0, unchanged: 7 });
     expect(store.read('demo.conf(5)#GreetingLimit')).not.toBeNull();
     expect(store.read('demo.conf(5)#MaxGreetings')).toBeNull();
 
     // What dpkg does when the package goes: its files go.
     await rm(join(dir.path, 'doc', 'demo-pkg'), { recursive: true });
     await rm(join(dir.path, 'man', 'man8', 'demo-daemon.8'));
-    expect(await updateIndex(store, sources)).toEqual({ read: 0, removed: 3, failed: 0, unchanged: 5 });
+    expect(await updateIndex(store, sources)).toEqual({ read: 0, removed: 3, failed: 0, duplicates: 0, unchanged: 5 });
     expect(store.search('demo-daemon listen', 5).filter((hit) => hit.title === 'demo-daemon(8)')).toEqual([]);
     expect(store.search('troubleshooting quiet mode', 5).filter((hit) => hit.kind === 'doc')).toEqual([]);
     expect(store.contents('demo-daemon(8)')).toEqual([]);
+  });
+
+  it('indexes a text found under several names once, and a copy in its place when the indexed one goes', async () => {
+    // The same page shipped in two sections, and once more compressed (its bytes differ, its text does not).
+    const conf = join(dir.path, 'man', 'man5', 'demo.conf.5');
+    const copy = join(dir.path, 'man', 'man8', 'demo.conf.8');
+    await cp(conf, copy);
+    await writeFile(join(dir.path, 'man', 'man1', 'demo.conf.1.gz'), gzipSync(await readFile(conf)));
+    expect(await updateIndex(store, sources)).toEqual(
+      jasmine.objectContaining({ read: 10, duplicates: 2, unchanged: 0 }),
+    );
+    const titles = (query: string) =>
+      new Set(store.search(query, 10).flatMap((hit) => (hit.title.startsWith('demo.conf(') ? [hit.title] : [])));
+    expect(titles('GreetingStyle')).toEqual(new Set(['demo.conf(1)']));
+
+    await rm(join(dir.path, 'man', 'man1', 'demo.conf.1.gz'));
+    // The copy that was left out is read again, now as the one indexed; the other copy stays left out.
+    expect(await updateIndex(store, sources)).toEqual(jasmine.objectContaining({ read: 2, removed: 1, duplicates: 1 }));
+    expect(titles('GreetingStyle')).toEqual(new Set(['demo.conf(5)']));
+    expect(store.read('demo.conf(5)#GreetingStyle')?.path).toBe(conf);
+  });
+
+  it('drops an index of an older layout and gives its space back to the disk', async () => {
+    await updateIndex(store, sources);
+    // 4 MB more of an older index.
+    store.setMeta('ballast', 'x'.repeat(4_000_000));
+    store.db.pragma('user_version = 1');
+    store.close();
+    const file = join(dir.path, 'docs.db');
+    expect((await stat(file)).size + (await stat(`${file}-wal`).catch(() => ({ size: 0 }))).size).toBeGreaterThan(
+      4_000_000,
+    );
+    store = DocsStore.open(file);
+    expect(store.counts()).toEqual(jasmine.objectContaining({ files: 0, passages: 0 }));
+    expect(store.counts().bytes).toBeLessThan(1_000_000);
   });
 
   it('keeps a damaged file as read (with nothing from it) until it changes', async () => {
@@ -228,7 +264,7 @@ describe('the documentation index', () => {
     const empty = DocsStore.open(join(dir.path, 'empty.db'));
     const nothing = new DocsIndex({
       store: empty,
-      sources: { ...sources, manRoots: [], docRoots: [], nixosOptions: [] },
+      sources: { ...sources, manRoots: [], infoRoots: [], docRoots: [], nixosOptions: [] },
       log: quiet,
     });
     await nothing.refresh();
@@ -336,6 +372,10 @@ describe('the documentation tools', () => {
     expect(await docsCommand(['search'], { json: false, limit: undefined, file }, output)).toBe(2);
     const missing = join(dir.path, 'none.db');
     expect(await docsCommand(['search', 'x'], { json: false, limit: undefined, file: missing }, output)).toBe(1);
+    // Before the files are counted, there is nothing to count from.
+    expect(docsStatusLines({ 'docs-state': 'indexing', 'docs-done': 0, 'docs-total': 0 })).toEqual([
+      'Documentation: indexing, looking for the files to read',
+    ]);
     expect(docsStatusLines({ 'docs-state': 'indexing', 'docs-done': 50, 'docs-total': 200 })).toEqual([
       'Documentation: indexing, 50 of 200 files read (25%)',
     ]);

@@ -375,6 +375,7 @@ describe('stored explanations', () => {
       added: () => undefined,
       updated: (id, dict) => updates.push([id, dict]),
       resolved: () => undefined,
+      changed: () => undefined,
       activeCountChanged: () => undefined,
     });
     const { finding } = store.report(failure('cups.service'));

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { API_VERSION } from '../../service/src/interfaces.js';
 
 // Checks on the built extension against the extensions.gnome.org review rules.
@@ -21,7 +21,10 @@ describe('the built extension', () => {
     expect(metadata.version).toBeUndefined();
   });
 
-  const scripts = () => readdirSync(dir).filter((f) => f.endsWith('.js'));
+  const scripts = () =>
+    readdirSync(dir, { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith('.js'));
 
   it('imports only what GJS provides and its own files', () => {
     expect(scripts()).toContain('extension.js');
@@ -29,8 +32,8 @@ describe('the built extension', () => {
       const code = read(script);
       const specifiers = [...code.matchAll(/^import .* from '([^']+)';$/gm)].map((m) => m[1]!);
       const unresolvable = specifiers.filter((s) =>
-        s.startsWith('./')
-          ? !existsSync(join(dir, s))
+        s.startsWith('.')
+          ? !existsSync(join(dir, dirname(script), s))
           : !/^(gi|resource):\/\//.test(s) && !['gettext', 'system', 'cairo'].includes(s),
       );
       expect(unresolvable).withContext(script).toEqual([]);
@@ -42,28 +45,38 @@ describe('the built extension', () => {
 
   it('is readable: one file per source, formatted, no transpiler helpers or source maps', () => {
     expect(scripts().sort()).toEqual([
-      'chatClient.js',
+      'chat/answerView.js',
+      'chat/modelSetup.js',
+      'chat/proposalCard.js',
+      'chat/quickChat.js',
       'chatTranscript.js',
+      'client/bus.js',
+      'client/errors.js',
+      'client/stewardClient.js',
+      'client/types.js',
       'confirmationAgent.js',
       'extension.js',
       'indicator.js',
       'indicatorMenu.js',
       'interfaces.js',
       'layout.js',
+      'model.js',
       'notificationPolicy.js',
       'notifications.js',
       'prefs.js',
+      'prefs/modelPage.js',
+      'prefs/prefsContext.js',
+      'prefs/safetyPage.js',
+      'prefs/shortcutPage.js',
+      'prefs/watchingPage.js',
       'prefsModel.js',
-      'prefsService.js',
       'prefsShortcut.js',
-      'quickChat.js',
       'searchProvider.js',
       'searchResults.js',
-      'serviceClient.js',
       'serviceStatus.js',
       'shortcut.js',
-      'stewardBus.js',
-      'stewardProxies.js',
+      'stewardState.js',
+      'testHook.js',
       'text.js',
     ]);
     for (const script of scripts()) {
@@ -77,12 +90,12 @@ describe('the built extension', () => {
     }
   });
 
-  it('builds its proxy from the interface XML, inlined at build time', () => {
+  it('builds every proxy from the interface XML, inlined at build time', () => {
     const interfaces = read('interfaces.js');
-    expect(interfaces).toContain('<interface name="io.github.steward.Steward1">');
+    for (const suffix of ['', '.Chat', '.Findings', '.Proposals', '.Models', '.Settings'])
+      expect(interfaces).toContain(`<interface name="io.github.steward.Steward1${suffix}">`);
     expect(interfaces).toContain(`export const API_VERSION = ${API_VERSION};`);
-    expect(read('serviceClient.js')).toContain('stewardProxy(coreInterfaceXml');
-    expect(read('stewardBus.js')).toContain('Gio.DBusProxy.makeProxyWrapper(interfaceXml)');
+    expect(read(join('client', 'stewardClient.js'))).toContain('Gio.DBusProxy.makeProxyWrapper(info.xml)');
   });
 
   it('contains no build files, maps, TypeScript or translation sources', () => {

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { FindingsStore } from '../../service/src/findings/store.js';
 import type { FindingReport } from '../../service/src/findings/types.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
@@ -63,6 +64,36 @@ describe('the findings store', () => {
       'line 2',
       ...Array.from({ length: 10 }, (_, i) => `line ${990 + i}`),
     ]);
+  });
+
+  it('keeps the first and the latest of a line that repeats unchanged, and its file stops growing', () => {
+    for (let i = 0; i < 3; i += 1) store.report(failed(i));
+    const finding = store.get(store.list()[0]!.id)!;
+    expect(finding.evidence.map((e) => [e.cursor, e.at])).toEqual([
+      ['s=0', at(0)],
+      ['s=2', at(2)],
+    ]);
+    // Many distinct findings, each repeated: after the second round the database takes no more room.
+    const flood = (round: number) =>
+      store.transaction(() => {
+        for (let unit = 0; unit < 2000; unit += 1) {
+          const text = `flood-${unit}.service: Failed with result 'exit-code'.`;
+          const evidence = [{ kind: 'journal' as const, text, cursor: `s=${round}-${unit}`, at: at(round) }];
+          store.report({ ...failed(round), subject: `flood-${unit}.service`, evidence });
+        }
+      });
+    const reader = new Database(join(dir.path, 'findings.db'), { readonly: true });
+    const room = () => ({
+      pages: reader.pragma('page_count', { simple: true }) as number,
+      evidence: (reader.prepare('SELECT COUNT(*) AS n FROM evidence').get() as { n: number }).n,
+    });
+    for (let round = 1; round <= 3; round += 1) flood(round);
+    const third = room();
+    for (let round = 4; round <= 8; round += 1) flood(round);
+    expect(room()).toEqual(third);
+    expect(third.evidence).toBe(2 + 2000 * 2);
+    reader.close();
+    expect(store.get(store.list({}, { offset: 0, limit: 1 })[0]!.id)!.evidence.length).toBe(2);
   });
 
   it('never lowers the severity of an active finding', () => {

@@ -1,18 +1,20 @@
 import {
-  Coalescer,
-  canApplyDirectly,
   findingFrom,
   jobFrom,
+  primaryAction,
+  proposalFrom,
+  type Finding,
+  type Proposal,
+} from '../../extension/src/model.js';
+import {
+  Coalescer,
+  canApplyDirectly,
   meetsLevel,
   notificationFor,
   oneLine,
-  primaryAction,
-  proposalFrom,
   resultNotification,
   worthTelling,
-  type Finding,
   type News,
-  type Proposal,
 } from '../../extension/src/notificationPolicy.js';
 
 const translations = {

@@ -1,4 +1,4 @@
-import type { Finding, Proposal } from '../../extension/src/notificationPolicy.js';
+import type { Finding, Proposal } from '../../extension/src/model.js';
 import { resultId, searchTargets, targetOf, type SearchTarget } from '../../extension/src/searchResults.js';
 
 const proposal = (id: string, title: string): Proposal => ({

@@ -1,5 +1,6 @@
 import {
   compatibility,
+  docsSummary,
   engineSummary,
   NO_ACTIVITY,
   present,
@@ -144,5 +145,27 @@ describe('the indicator presentation', () => {
       expect(engineSummary({ state: 'ready', location: 'remote', model: 'gpt-x' }, _)).toBe('gpt-x · remote');
       expect(engineSummary({ state: 'unconfigured', model: '' }, _)).toBe('No model is set up');
     });
+  });
+});
+
+describe('the menu’s documentation line', () => {
+  it('shows the first indexing’s progress from the docs-* keys of GetStatus', () => {
+    expect(docsSummary({ 'docs-state': 'indexing', 'docs-done': 120, 'docs-total': 480 }, _)).toBe(
+      'Reading the documentation: 120 of 480 files (25%)',
+    );
+    expect(docsSummary({ 'docs-state': 'indexing', 'docs-done': 0, 'docs-total': 0 }, _)).toBe(
+      'Reading the documentation: 0 of 0 files (0%)',
+    );
+  });
+
+  it('says when the index is waiting, failed or ready, and nothing for a service without one', () => {
+    expect(docsSummary({ 'docs-state': 'waiting' }, _)).toBe(
+      'The documentation index starts a minute after the service',
+    );
+    expect(docsSummary({ 'docs-state': 'failed' }, _)).toBe('The documentation index could not be updated');
+    expect(docsSummary({ 'docs-state': 'ready', 'docs-passages': 5321 }, _)).toBe(
+      'Documentation index ready (5321 passages)',
+    );
+    expect(docsSummary({ state: 'idle' }, _)).toBe('');
   });
 });

@@ -23,6 +23,19 @@ describe('the tool selection', () => {
     );
   });
 
+  it('on NixOS offers the nixos tools where PackageKit’s would be, for installing and for options', () => {
+    const nixos = assistantTools(['systemd.restart_unit'], { nixos: true });
+    expect(names(nixos)).not.toContain('search_packages');
+    expect(names(nixos)).not.toContain('package_status');
+    expect(names(selectTools('Install Blender for me', nixos))).toEqual([...ALWAYS, 'nixos_config', 'nixos_search']);
+    expect(names(selectTools('Enable the SSH server', nixos))).toEqual(
+      jasmine.arrayContaining(['nixos_config', 'nixos_search']),
+    );
+    expect(names(selectTools('Roll back to the previous generation', nixos))).toContain('nixos_config');
+    expect(names(selectTools('How full is my disk?', nixos))).toEqual([...ALWAYS, 'disk_usage']);
+    expect(names(all)).not.toContain('nixos_search');
+  });
+
   it('offers only the overview tools to a question that names nothing it knows', () => {
     expect(names(selectTools('Hello there', all))).toEqual(ALWAYS);
     expect(names(selectTools('How do I make ssh keep the connection alive?', all))).toEqual(

@@ -72,7 +72,12 @@ export class Assistant {
       ? buildSystemPrompt({ summary: await this.summary(), catalog: proposals.catalog(), now: new Date() })
       : '';
     // propose_action names the actions switched on now, so the tools are built for each answer.
-    const tools = this.options.tools ?? assistantTools(proposals.catalog().map((entry) => entry.name));
+    const tools =
+      this.options.tools ??
+      assistantTools(
+        proposals.catalog().map((entry) => entry.name),
+        { nixos: this.options.machine.nixos !== undefined },
+      );
     // All of them: the model may ask for the rest with more_tools.
     const toolTokens = estimateTokens(JSON.stringify(tools.map(toolSpec)));
     const roomForTools = estimateTokens(systemPrompt) + toolTokens <= contextTokens * TOOLS_MAX_SHARE;

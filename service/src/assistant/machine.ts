@@ -3,6 +3,7 @@
 // recorded machine state, so the same tools and the same tool loop run in both.
 import type { DocHit, DocSection } from '../docs/docsStore.js';
 import type { Severity } from '../findings/types.js';
+import type { NixosReader } from '../nixos/nixosReader.js';
 
 export interface SystemSummary {
   os: string;
@@ -170,10 +171,12 @@ export interface Machine {
   realPath(path: string): Promise<string | null>;
   /** Reads at most `maxBytes` of a regular file; the caller has checked the path against the allowed roots. */
   readFile(path: string, maxBytes: number): Promise<FileRead>;
-  /** The best passages of the installed documentation (man pages, READMEs) for `query`, best first. */
+  /** The best passages of the installed documentation (man pages, info manuals, READMEs) for `query`, best first. */
   searchDocs(query: string, limit: number): Promise<DocHit[]>;
   /** One section of a page, e.g. "sshd_config(5)#AuthenticationMethods"; null when there is none. */
   readDoc(ref: string): Promise<DocSection | null>;
   /** The sections and entries of a page ("ls(1)"), in order; empty when the page is not indexed. */
   docContents(title: string): Promise<string[]>;
+  /** On NixOS only: the declaration, the generations and the system's nixpkgs (the nixos_* tools). */
+  nixos?: NixosReader;
 }

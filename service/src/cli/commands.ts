@@ -14,6 +14,7 @@ import { findingsCommand } from './findings.js';
 import { helpCommand } from './help.js';
 import { mcpCommand, mcpOptions } from '../mcp/command.js';
 import { modelsCommand } from './models.js';
+import { nixosCommand } from './nixos.js';
 import type { OptionName, OptionValues } from './options.js';
 import { historyCommand, jobsCommand, parseLimit, proposalsCommand } from './proposals.js';
 import {
@@ -26,6 +27,7 @@ import {
 } from './serviceControl.js';
 import { sessionsCommand } from './sessions.js';
 import { UsageError } from './argv.js';
+import { N_ } from '../i18n.js';
 
 export interface CommandContext {
   /** The words after the command's name. */
@@ -39,6 +41,7 @@ export interface CommandContext {
 /** One way to call a command: its arguments, as the help shows them, and what it does. */
 export interface CommandForm {
   args: string;
+  /** In English (marked with N_), translated where it is shown. */
   summary: string;
 }
 
@@ -74,55 +77,56 @@ const limitOf = (text: string | undefined) => {
 export const COMMANDS: readonly CommandDefinition[] = [
   {
     name: 'status',
-    forms: [{ args: '', summary: 'Show what the Steward service is doing' }],
-    details: 'The exit status is 3 when the service is not running.',
+    forms: [{ args: '', summary: N_('Show what the Steward service is doing') }],
+    details: N_('The exit status is 3 when the service is not running.'),
     options: ['json'],
     maxArgs: 0,
     run: async ({ bus, json }) => statusCommand(await bus(), json),
   },
   {
     name: 'start',
-    forms: [{ args: '', summary: 'Start the service' }],
+    forms: [{ args: '', summary: N_('Start the service') }],
     options: [],
     maxArgs: 0,
     run: async ({ bus }) => startCommand(await bus()),
   },
   {
     name: 'stop',
-    forms: [{ args: '', summary: 'Stop the service (it starts again when it is next needed)' }],
-    details: 'Through systemd when it runs the service, else by signalling the process the bus names.',
+    forms: [{ args: '', summary: N_('Stop the service (it starts again when it is next needed)') }],
+    details: N_('Through systemd when it runs the service, else by signalling the process the bus names.'),
     options: [],
     maxArgs: 0,
     run: async ({ bus }) => stopCommand(await bus()),
   },
   {
     name: 'restart',
-    forms: [{ args: '', summary: 'Stop the service and start it again' }],
+    forms: [{ args: '', summary: N_('Stop the service and start it again') }],
     options: [],
     maxArgs: 0,
     run: async ({ bus }) => restartCommand(await bus()),
   },
   {
     name: 'reload',
-    forms: [{ args: '', summary: 'Read the configuration file again' }],
-    details: 'A hand edit of the file applies by itself within a second; this is for when it did not.',
+    forms: [{ args: '', summary: N_('Read the configuration file again') }],
+    details: N_('A hand edit of the file applies by itself within a second; this is for when it did not.'),
     options: [],
     maxArgs: 0,
     run: async ({ bus }) => reloadCommand(await bus()),
   },
   {
     name: 'logs',
-    forms: [{ args: '', summary: "Show the service's log" }],
-    details: "Its unit's journal under systemd, else the journal lines of its process.",
+    forms: [{ args: '', summary: N_("Show the service's log") }],
+    details: N_("Its unit's journal under systemd, else the journal lines of its process."),
     options: ['follow', 'lines'],
     maxArgs: 0,
     run: async ({ bus, values }) => logsCommand(await bus(), { follow: values.follow ?? false, lines: values.lines }),
   },
   {
     name: 'doctor',
-    forms: [{ args: '', summary: 'Check what this machine lets Steward do, and how to get what is missing' }],
-    details:
+    forms: [{ args: '', summary: N_('Check what this machine lets Steward do, and how to get what is missing') }],
+    details: N_(
       'The exit status is 0 even with capabilities missing, 1 if the service is degraded or still starting, 3 if it is not running.',
+    ),
     options: ['json'],
     maxArgs: 0,
     run: async ({ bus, json }) => doctorCommand(await bus(), json),
@@ -130,10 +134,10 @@ export const COMMANDS: readonly CommandDefinition[] = [
   {
     name: 'findings',
     forms: [
-      { args: '', summary: 'List what Steward noticed' },
-      { args: 'show ID', summary: 'Show a finding with its evidence' },
-      { args: 'ignore KIND [SUBJECT]', summary: 'Stop announcing a kind of finding' },
-      { args: 'unignore KIND [SUBJECT]', summary: 'Announce a kind of finding again' },
+      { args: '', summary: N_('List what Steward noticed') },
+      { args: 'show ID', summary: N_('Show a finding with its evidence') },
+      { args: 'ignore KIND [SUBJECT]', summary: N_('Stop announcing a kind of finding') },
+      { args: 'unignore KIND [SUBJECT]', summary: N_('Announce a kind of finding again') },
     ],
     options: ['json', 'all', 'after-first'],
     maxArgs: 3,
@@ -147,8 +151,8 @@ export const COMMANDS: readonly CommandDefinition[] = [
   {
     name: 'proposals',
     forms: [
-      { args: '', summary: 'List the fixes waiting for your approval' },
-      { args: 'show ID', summary: 'Show a proposal with the exact effect of each action and its evidence' },
+      { args: '', summary: N_('List the fixes waiting for your approval') },
+      { args: 'show ID', summary: N_('Show a proposal with the exact effect of each action and its evidence') },
     ],
     options: ['json', 'all'],
     maxArgs: 2,
@@ -156,14 +160,14 @@ export const COMMANDS: readonly CommandDefinition[] = [
   },
   {
     name: 'apply',
-    forms: [{ args: 'ID [ACTION]', summary: 'Apply a proposed fix, after showing what it does' }],
+    forms: [{ args: 'ID [ACTION]', summary: N_('Apply a proposed fix, after showing what it does') }],
     options: ['yes'],
     maxArgs: 2,
     run: async ({ bus, args, values }) => applyCommand(await bus(), args, { yes: values.yes ?? false }),
   },
   {
     name: 'undo',
-    forms: [{ args: 'JOB', summary: 'Undo a fix that ran' }],
+    forms: [{ args: 'JOB', summary: N_('Undo a fix that ran') }],
     options: ['yes'],
     maxArgs: 1,
     run: async ({ bus, args, values }) => undoCommand(await bus(), args, { yes: values.yes ?? false }),
@@ -182,23 +186,24 @@ export const COMMANDS: readonly CommandDefinition[] = [
   },
   {
     name: 'jobs',
-    forms: [{ args: '', summary: 'List the fixes that ran, and how they ended' }],
+    forms: [{ args: '', summary: N_('List the fixes that ran, and how they ended') }],
     options: ['json', 'undoable'],
     maxArgs: 0,
     run: async ({ bus, values, json }) => jobsCommand(await bus(), { json, undoable: values.undoable ?? false }),
   },
   {
     name: 'history',
-    forms: [{ args: '', summary: 'Show the audit trail of every proposal, approval and fix' }],
+    forms: [{ args: '', summary: N_('Show the audit trail of every proposal, approval and fix') }],
     options: ['json', 'limit'],
     maxArgs: 0,
     run: async ({ bus, values, json }) => historyCommand(await bus(), { json, limit: limitOf(values.limit) }),
   },
   {
     name: 'chat',
-    forms: [{ args: '', summary: 'Talk with Steward, continuing the latest conversation' }],
-    details:
+    forms: [{ args: '', summary: N_('Talk with Steward, continuing the latest conversation') }],
+    details: N_(
       'At a terminal, /help lists the commands of the conversation. Piped, it reads one question a line from standard input; --json prints one event a line.',
+    ),
     options: ['json', 'new', 'session', 'max-tokens', 'temperature', 'seed', 'no-tools', 'require-tool'],
     maxArgs: 0,
     run: async ({ bus, values, json }) =>
@@ -206,9 +211,10 @@ export const COMMANDS: readonly CommandDefinition[] = [
   },
   {
     name: 'ask',
-    forms: [{ args: '[QUESTION]', summary: 'Ask one question; the answer is printed as it is generated' }],
-    details:
+    forms: [{ args: '[QUESTION]', summary: N_('Ask one question; the answer is printed as it is generated') }],
+    details: N_(
       'Each question starts a new conversation unless --session or --continue says which to continue. Without QUESTION, it is read from standard input. The tools consulted are shown on standard error, the fixes proposed at the end. Ctrl+C stops the answer (exit status 130).',
+    ),
     options: ['json', 'session', 'continue', 'max-tokens', 'temperature', 'seed', 'no-tools', 'require-tool'],
     run: async ({ bus, args, values, json }) =>
       askCommand(await bus(), args, {
@@ -221,11 +227,11 @@ export const COMMANDS: readonly CommandDefinition[] = [
   {
     name: 'sessions',
     forms: [
-      { args: '', summary: 'List the conversations, the latest first' },
-      { args: 'show ID', summary: 'Show a conversation' },
-      { args: 'rm ID', summary: 'Delete a conversation' },
+      { args: '', summary: N_('List the conversations, the latest first') },
+      { args: 'show ID', summary: N_('Show a conversation') },
+      { args: 'rm ID', summary: N_('Delete a conversation') },
     ],
-    details: 'ID can be any unique prefix of a conversation’s id, such as the eight characters the list shows.',
+    details: N_('ID can be any unique prefix of a conversation’s id, such as the eight characters the list shows.'),
     options: ['json'],
     maxArgs: 2,
     run: async ({ bus, args, json }) => sessionsCommand(await bus(), args, json),
@@ -233,15 +239,19 @@ export const COMMANDS: readonly CommandDefinition[] = [
   {
     name: 'models',
     forms: [
-      { args: '[list]', summary: "List the installed models (Steward's and Ollama's)" },
-      { args: 'pull URI', summary: 'Download a model (an https URL or hf:USER/REPO/FILE.gguf)' },
-      { args: 'import FILE', summary: 'Copy a GGUF file you already have into the store (--link: link it instead)' },
-      { args: 'use ID', summary: 'Make a model the active one' },
-      { args: 'rm ID', summary: "Delete a model from Steward's store (asks first for the active one)" },
-      { args: 'recommend', summary: 'Recommend a model for this machine' },
+      { args: '[list]', summary: N_("List the installed models (Steward's and Ollama's)") },
+      { args: 'pull URI', summary: N_('Download a model (an https URL or hf:USER/REPO/FILE.gguf)') },
+      {
+        args: 'import FILE',
+        summary: N_('Copy a GGUF file you already have into the store (--link: link it instead)'),
+      },
+      { args: 'use ID', summary: N_('Make a model the active one') },
+      { args: 'rm ID', summary: N_("Delete a model from Steward's store (asks first for the active one)") },
+      { args: 'recommend', summary: N_('Recommend a model for this machine') },
     ],
-    details:
+    details: N_(
       'The first model pulled or imported becomes the active one, unless one already is. Pulls and imports are checked the same way: a GGUF file, with the SHA-256 given by --sha256 or the server.',
+    ),
     options: ['json', 'sha256', 'link', 'yes'],
     maxArgs: 2,
     run: async ({ bus, args, values, json }) =>
@@ -254,7 +264,7 @@ export const COMMANDS: readonly CommandDefinition[] = [
   },
   {
     name: 'api-key',
-    forms: [{ args: 'URL', summary: 'Save the API key of a remote endpoint in your keyring (read from stdin)' }],
+    forms: [{ args: 'URL', summary: N_('Save the API key of a remote endpoint in your keyring (read from stdin)') }],
     options: [],
     maxArgs: 1,
     run: async ({ bus, args }) => {
@@ -266,20 +276,25 @@ export const COMMANDS: readonly CommandDefinition[] = [
   {
     name: 'config',
     forms: [
-      { args: '', summary: 'Show the configuration in effect, defaults included, as JSON' },
-      { args: 'set PATH VALUE', summary: 'Change a setting, e.g. “config set inference.threads 2”' },
-      { args: 'unset PATH', summary: 'Remove a setting, so that its default applies' },
+      { args: '', summary: N_('Show the configuration in effect, defaults included, as JSON') },
+      { args: 'set PATH VALUE', summary: N_('Change a setting, e.g. “config set inference.threads 2”') },
+      { args: 'unset PATH', summary: N_('Remove a setting, so that its default applies') },
     ],
-    details: 'VALUE is JSON, or else text. A change that lets Steward do or send more asks you to confirm it first.',
+    details: N_(
+      'VALUE is JSON, or else text. A change that lets Steward do or send more asks you to confirm it first.',
+    ),
     options: [],
     maxArgs: 3,
     run: async ({ bus, args }) => configCommand(await bus(), args),
   },
   {
     name: 'eval',
-    forms: [{ args: '--model PATH|URL', summary: 'Score a model on the evaluation scenarios, without the service' }],
-    details:
+    forms: [
+      { args: '--model PATH|URL', summary: N_('Score a model on the evaluation scenarios, without the service') },
+    ],
+    details: N_(
       'A GGUF file runs locally; an http(s)://…/v1 URL is an OpenAI-compatible endpoint (its API key from STEWARD_EVAL_API_KEY).',
+    ),
     options: ['model', 'remote-model', 'corpus', 'category', 'verbose', 'max-tokens', 'json'],
     maxArgs: 0,
     run: ({ values }) => evalCommand(values, builtSetup(import.meta.url)),
@@ -287,19 +302,42 @@ export const COMMANDS: readonly CommandDefinition[] = [
   {
     name: 'docs',
     forms: [
-      { args: 'search WORDS…', summary: 'Search the installed documentation the assistant reads (man pages, READMEs)' },
-      { args: 'read REF', summary: 'Show one section, e.g. “sshd_config(5)#AuthenticationMethods”' },
+      {
+        args: 'search WORDS…',
+        summary: N_('Search the installed documentation the assistant reads (man pages, info manuals, READMEs)'),
+      },
+      { args: 'read REF', summary: N_('Show one section, e.g. “sshd_config(5)#AuthenticationMethods”') },
     ],
-    details:
+    details: N_(
       'Reads the index the service builds in the background; no running service is needed. A page alone (“ssh(1)”) lists its sections.',
+    ),
     options: ['json', 'limit'],
     run: ({ args, values, json }) => docsCommand(args, { json, limit: limitOf(values.limit) }),
   },
   {
-    name: 'mcp',
-    forms: [{ args: '', summary: "Serve Steward's read-only tools and propose_fix to an AI agent over MCP" }],
+    name: 'nixos',
+    forms: [
+      {
+        args: 'show [ATTRPATH]',
+        summary: 'Show the NixOS configuration Steward manages, its imports, and what it sets below ATTRPATH',
+      },
+      {
+        args: 'search WORDS|NAME',
+        summary: 'Search the packages and options of the nixpkgs this system was built from',
+      },
+      { args: 'generations', summary: "List the system's and Home Manager's generations, newest first" },
+    ],
     details:
+      'Reads the files, the profile links and the system’s own nixpkgs (the flake input or channel on disk) directly; no running service is needed. An exact name is checked: one that does not exist gets the nearest real names.',
+    options: ['json', 'limit'],
+    run: ({ args, values, json }) => nixosCommand(args, { json, limit: limitOf(values.limit) }),
+  },
+  {
+    name: 'mcp',
+    forms: [{ args: '', summary: N_("Serve Steward's read-only tools and propose_fix to an AI agent over MCP") }],
+    details: N_(
       'Speaks MCP on standard input and output, as agents start it; with --http, Streamable HTTP on 127.0.0.1 with a bearer token written to $XDG_RUNTIME_DIR/steward/mcp-http.json. No tool applies, dismisses or undoes anything: an agent proposes, you decide.',
+    ),
     options: ['http', 'port'],
     maxArgs: 0,
     run: async ({ bus, values }) => {
@@ -310,7 +348,7 @@ export const COMMANDS: readonly CommandDefinition[] = [
   },
   {
     name: 'help',
-    forms: [{ args: '[COMMAND]', summary: 'Show the help of a command, or this overview' }],
+    forms: [{ args: '[COMMAND]', summary: N_('Show the help of a command, or this overview') }],
     options: [],
     maxArgs: 1,
     run: ({ args }) => Promise.resolve(helpCommand(COMMANDS, args)),

@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import { citation } from '../assistant/tools/docs.js';
 import { DocsStore } from '../docs/docsStore.js';
 import { userLanguages } from '../docs/indexer.js';
+import { _, format, ngettext } from '../i18n.js';
 import { resolvePaths } from '../paths.js';
 import { cleanLine } from '../untrustedText.js';
 import { EXIT_FAILURE, EXIT_USAGE } from './exitCodes.js';
 
-export const DOCS_USAGE = `  docs search WORDS…       Search the installed documentation (man pages, READMEs, NixOS options) that the
+export const DOCS_USAGE = `  docs search WORDS…       Search the installed documentation (man pages, info, READMEs, NixOS options) that the
                            service indexes for the assistant (--limit N, --json)
   docs read REF            Show one section, e.g. "sshd_config(5)#AuthenticationMethods"; a page alone lists its sections
 `;
@@ -109,16 +110,25 @@ export function docsStatusLines(status: Record<string, unknown>): string[] {
   const state = status['docs-state'];
   if (typeof state !== 'string') return [];
   const passages = Number(status['docs-passages'] ?? 0);
-  const size = `${passages} passages, ${formatMiB(Number(status['docs-bytes'] ?? 0))}`;
+  const size = format(ngettext('{count} passage, {size}', '{count} passages, {size}', passages), {
+    count: passages,
+    size: formatMiB(Number(status['docs-bytes'] ?? 0)),
+  });
   const done = Number(status['docs-done'] ?? 0);
   const total = Number(status['docs-total'] ?? 0);
   const line =
-    state === 'indexing'
-      ? `indexing, ${done} of ${total} files read (${total > 0 ? Math.floor((done / total) * 100) : 0}%)`
-      : state === 'waiting'
-        ? 'not built yet (it starts a minute after the service)'
-        : state === 'failed'
-          ? `the last update failed (see the journal); ${size}`
-          : `ready, ${size}`;
-  return [`Documentation: ${line}`];
+    state === 'indexing' && total === 0
+      ? _('indexing, looking for the files to read')
+      : state === 'indexing'
+        ? format(_('indexing, {done} of {total} files read ({percent}%)'), {
+            done,
+            total,
+            percent: Math.floor((done / total) * 100),
+          })
+        : state === 'waiting'
+          ? _('not built yet (it starts a minute after the service)')
+          : state === 'failed'
+            ? format(_('the last update failed (see the journal); {size}'), { size })
+            : format(_('ready, {size}'), { size });
+  return [format(_('Documentation: {state}'), { state: line })];
 }

@@ -3,6 +3,7 @@
 import { suggestion, UsageError } from './argv.js';
 import type { CommandDefinition } from './commands.js';
 import { EXIT_CODES } from './exitCodes.js';
+import { _, format } from '../i18n.js';
 import { GLOBAL_OPTIONS, OPTIONS, optionLabel, type OptionName } from './options.js';
 
 const WIDTH = 100;
@@ -33,39 +34,41 @@ const formLabel = (command: CommandDefinition, args: string) => `${command.name}
 
 export function overview(commands: readonly CommandDefinition[]): string {
   const lines = commands.flatMap((command) =>
-    command.forms.map((form) => row(formLabel(command, form.args), form.summary)),
+    command.forms.map((form) => row(formLabel(command, form.args), _(form.summary))),
   );
   const options = (['json', ...GLOBAL_OPTIONS, 'version'] as OptionName[]).map((name) =>
-    row(optionLabel(name), OPTIONS[name].summary),
+    row(optionLabel(name), _(OPTIONS[name].summary)),
   );
   return [
-    'Usage: steward <command> [options]\n\nCommands:\n',
+    `${_('Usage:')} steward <command> [options]\n\n${_('Commands:')}\n`,
     ...lines,
-    '\nOptions:\n',
+    `\n${_('Options:')}\n`,
     ...options,
-    '\n“steward help COMMAND” or “steward COMMAND --help” shows the options of a command.\n',
-    `\nExit status:\n${exitStatusLines()}`,
+    `\n${_('“steward help COMMAND” or “steward COMMAND --help” shows the options of a command.')}\n`,
+    `\n${_('Exit status:')}\n${exitStatusLines()}`,
   ].join('');
 }
 
 export function exitStatusLines(): string {
-  return EXIT_CODES.map(({ code, meaning }) => row(String(code), meaning)).join('');
+  return EXIT_CODES.map(({ code, meaning }) => row(String(code), _(meaning))).join('');
 }
 
 /** The help of one command: its forms, what it does, and the options it takes. */
 export function commandHelp(command: CommandDefinition): string {
   const usage = command.forms.map(
     (form, index) =>
-      `${index === 0 ? 'Usage: ' : '       '}steward ${formLabel(command, form.args)}${command.options.length > 0 ? ' [options]' : ''}\n`,
+      `${index === 0 ? `${_('Usage:')} ` : ' '.repeat(_('Usage:').length + 1)}steward ${formLabel(command, form.args)}${command.options.length > 0 ? ' [options]' : ''}\n`,
   );
-  const forms = command.forms.map((form) => row(formLabel(command, form.args), form.summary));
-  const options = [...command.options, ...GLOBAL_OPTIONS].map((name) => row(optionLabel(name), OPTIONS[name].summary));
+  const forms = command.forms.map((form) => row(formLabel(command, form.args), _(form.summary)));
+  const options = [...command.options, ...GLOBAL_OPTIONS].map((name) =>
+    row(optionLabel(name), _(OPTIONS[name].summary)),
+  );
   return [
     ...usage,
     '\n',
     ...forms,
-    ...(command.details ? [`\n${wrap(command.details, WIDTH, '')}\n`] : []),
-    '\nOptions:\n',
+    ...(command.details ? [`\n${wrap(_(command.details), WIDTH, '')}\n`] : []),
+    `\n${_('Options:')}\n`,
     ...options,
   ].join('');
 }
@@ -80,7 +83,7 @@ export function helpCommand(commands: readonly CommandDefinition[], args: string
   const command = commands.find((candidate) => candidate.name === name);
   if (!command)
     throw new UsageError(
-      `there is no command “${name}”${suggestion(
+      `${format(_('there is no command “{name}”'), { name })}${suggestion(
         name,
         commands.map((candidate) => candidate.name),
       )}`,

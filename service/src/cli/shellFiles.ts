@@ -1,5 +1,8 @@
-// The man page steward(1) and the bash, zsh and fish completions, made from
-// the command table at build time (build/build.mjs writes them under dist/share).
+// The man page steward(1), in English and in each language Steward is translated
+// into, and the bash, zsh and fish completions, made from the command table at
+// build time (build/build.mjs writes them under dist/share).
+import { readdirSync } from 'node:fs';
+import { _, loadTranslations } from '../i18n.js';
 import { COMMANDS, subcommandsOf, type CommandDefinition } from './commands.js';
 import { EXIT_CODES } from './exitCodes.js';
 import { GLOBAL_OPTIONS, OPTIONS, optionLabel, type OptionDefinition, type OptionName } from './options.js';
@@ -11,34 +14,45 @@ const optionsOf = (command: CommandDefinition): OptionName[] => [...command.opti
 
 export function manPage(commands: readonly CommandDefinition[], version: string): string {
   const lines = [
-    `.TH STEWARD 1 "" "Steward ${version}" "User Commands"`,
-    '.SH NAME',
-    'steward \\- ask, inspect and control the Steward service',
-    '.SH SYNOPSIS',
+    `.TH STEWARD 1 "" "Steward ${version}" "${_('User Commands')}"`,
+    `.SH ${_('NAME')}`,
+    `steward \\- ${roff(_('ask, inspect and control the Steward service'))}`,
+    `.SH ${_('SYNOPSIS')}`,
     '.B steward',
-    '.I command',
-    '.RI [ options ]',
-    '.SH DESCRIPTION',
+    `.I ${_('command')}`,
+    `.RI [ ${_('options')} ]`,
+    `.SH ${_('DESCRIPTION')}`,
     roff(
-      'Steward watches the journal, units, files, network and disks of this session, turns what it sees into findings, and proposes fixes that run only after you apply them. This command talks to the Steward service on the session bus.',
+      _(
+        'Steward watches the journal, units, files, network and disks of this session, turns what it sees into findings, and proposes fixes that run only after you apply them. This command talks to the Steward service on the session bus.',
+      ),
     ),
-    '.SH COMMANDS',
+    `.SH ${_('COMMANDS')}`,
   ];
   for (const command of commands) {
     for (const form of command.forms) {
-      lines.push('.TP', `.B steward ${roff(`${command.name}${form.args ? ` ${form.args}` : ''}`)}`, roff(form.summary));
+      lines.push(
+        '.TP',
+        `.B steward ${roff(`${command.name}${form.args ? ` ${form.args}` : ''}`)}`,
+        roff(_(form.summary)),
+      );
     }
-    if (command.details) lines.push('.IP', roff(command.details));
+    if (command.details) lines.push('.IP', roff(_(command.details)));
     const options = command.options.map((name) => `\\fB${roff(optionLabel(name))}\\fR`).join(', ');
-    if (options) lines.push('.IP', `Options: ${options}.`);
+    if (options) lines.push('.IP', `${_('Options:')} ${options}.`);
   }
-  lines.push('.SH OPTIONS');
+  lines.push(`.SH ${_('OPTIONS')}`);
   for (const name of Object.keys(OPTIONS) as OptionName[])
-    lines.push('.TP', `.B ${roff(optionLabel(name))}`, roff(OPTIONS[name].summary));
-  lines.push('.SH ENVIRONMENT', '.TP', '.B NO_COLOR', roff('When set and not empty, the output is never coloured.'));
-  lines.push('.SH EXIT STATUS');
-  for (const { code, meaning } of EXIT_CODES) lines.push('.TP', `.B ${code}`, roff(meaning));
-  lines.push('.SH SEE ALSO', '.BR systemctl (1),', '.BR journalctl (1)');
+    lines.push('.TP', `.B ${roff(optionLabel(name))}`, roff(_(OPTIONS[name].summary)));
+  lines.push(
+    `.SH ${_('ENVIRONMENT')}`,
+    '.TP',
+    '.B NO_COLOR',
+    roff(_('When set and not empty, the output is never coloured.')),
+  );
+  lines.push(`.SH ${_('EXIT STATUS')}`);
+  for (const { code, meaning } of EXIT_CODES) lines.push('.TP', `.B ${code}`, roff(_(meaning)));
+  lines.push(`.SH ${_('SEE ALSO')}`, '.BR systemctl (1),', '.BR journalctl (1)');
   return `${lines.join('\n')}\n`;
 }
 
@@ -127,10 +141,22 @@ export function fishCompletion(commands: readonly CommandDefinition[]): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** The files to install, by their path under a prefix such as /usr or ~/.local. */
-export function shellFiles(version: string): Record<string, string> {
+/**
+ * The files to install, by their path under a prefix such as /usr or ~/.local: the man page also as
+ * share/man/LANG/man1/steward.1 for each language compiled in `localeDir` (LANG/LC_MESSAGES/steward.mo).
+ */
+export function shellFiles(version: string, localeDir?: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  if (localeDir) {
+    for (const lang of readdirSync(localeDir).sort()) {
+      if (loadTranslations(localeDir, { LANGUAGE: lang, LANG: `${lang}.UTF-8` }) !== lang) continue;
+      files[`share/man/${lang}/man1/steward.1`] = manPage(COMMANDS, version);
+    }
+    loadTranslations(localeDir, { LANG: 'C' });
+  }
   return {
     'share/man/man1/steward.1': manPage(COMMANDS, version),
+    ...files,
     'share/bash-completion/completions/steward': bashCompletion(COMMANDS),
     'share/zsh/site-functions/_steward': zshCompletion(COMMANDS),
     'share/fish/vendor_completions.d/steward.fish': fishCompletion(COMMANDS),

@@ -3,7 +3,10 @@
 import { readFile } from 'node:fs/promises';
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
-import { parseManPage } from './manPage.js';
+import { readdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { indirectParts, infoNodes } from './infoPage.js';
+import { parseManPage, type Passage } from './manPage.js';
 import type { IndexedDocument } from './docsStore.js';
 
 const gunzipAsync = promisify(gunzip);
@@ -35,7 +38,18 @@ export async function readManPage(path: string, lang: string): Promise<IndexedDo
   if (!file) return [];
   const parsed = parseManPage(await readText(path, MAX_PAGE_CHARS), file.name);
   if (parsed.kind === 'alias' || parsed.passages.length === 0) return [];
-  return [{ title: `${file.name}(${file.section})`, lang, kind: 'man', passages: parsed.passages }];
+  const passages = file.section.startsWith('3') ? nameAndSynopsis(parsed.passages) : parsed.passages;
+  return [{ title: `${file.name}(${file.section})`, lang, kind: 'man', passages }];
+}
+
+/**
+ * Of a library call's page (section 3: C, Perl, OpenSSL…), only its first two sections, NAME and SYNOPSIS:
+ * enough to find the call and its signature. A desktop's questions are seldom about the rest, and these
+ * pages are numerous and long.
+ */
+function nameAndSynopsis(passages: readonly Passage[]): Passage[] {
+  const headings = [...new Set(passages.map((passage) => passage.heading))].slice(0, 2);
+  return passages.filter((passage) => headings.includes(passage.heading));
 }
 
 // A Markdown heading, or a line underlined with = or - (reStructuredText, Setext).
@@ -55,13 +69,10 @@ export async function readTextDocument(path: string, title: string): Promise<Ind
       .replace(/\n{3,}/g, '\n\n')
       .trim();
     body = [];
-    if (!text) return;
-    for (let start = 0, part = 0; start < text.length; part++) {
-      const end = start + PART_CHARS >= text.length ? text.length : paragraphEnd(text, start);
-      const name = part === 0 ? entry : `${entry ?? heading} (part ${part + 1})`;
-      passages.push({ heading, entry: name, text: text.slice(start, end).trim() });
-      start = end;
-    }
+    partsOf(text).forEach((part, index) => {
+      const name = index === 0 ? entry : `${entry ?? heading} (part ${index + 1})`;
+      passages.push({ heading, entry: name, text: part });
+    });
   };
   for (let index = 0; index < lines.length; index++) {
     const line = lines[index] ?? '';
@@ -83,6 +94,49 @@ export async function readTextDocument(path: string, title: string): Promise<Ind
   }
   flush();
   return passages.length > 0 ? [{ title, lang: '', kind: 'doc', passages }] : [];
+}
+
+/** A GNU info manual's main file read: "coreutils.info.gz" is coreutils; null for its parts and other files. */
+export function infoManualName(file: string): string | null {
+  return /^(.+)\.info(?:\.gz)?$/.exec(file)?.[1] ?? null;
+}
+
+/**
+ * An info manual, its parts read after its main file, one passage per node (long nodes in parts), cited as
+ * "coreutils (info)#ls invocation".
+ */
+export async function readInfoManual(path: string): Promise<IndexedDocument[]> {
+  const name = infoManualName(path.slice(path.lastIndexOf('/') + 1));
+  if (!name) return [];
+  const main = await readText(path, MAX_PAGE_CHARS);
+  const folder = dirname(path);
+  const present = new Set(await readdir(folder));
+  const parts = await Promise.all(
+    indirectParts(main).map((part) => {
+      const file = present.has(`${part}.gz`) ? `${part}.gz` : part;
+      return present.has(file) ? readText(join(folder, file), MAX_PAGE_CHARS) : '';
+    }),
+  );
+  const passages = infoNodes([main, ...parts].join('')).flatMap(({ name: node, text }) =>
+    partsOf(text).map((part, index) => ({
+      heading: node,
+      entry: index === 0 ? null : `${node} (part ${index + 1})`,
+      text: part,
+    })),
+  );
+  return passages.length > 0 ? [{ title: `${name} (info)`, lang: '', kind: 'info', passages }] : [];
+}
+
+/** A text in parts of about PART_CHARS, cut at paragraphs where it can be. */
+function partsOf(text: string): string[] {
+  const parts: string[] = [];
+  for (let start = 0; start < text.length;) {
+    const end = start + PART_CHARS >= text.length ? text.length : paragraphEnd(text, start);
+    const part = text.slice(start, end).trim();
+    if (part) parts.push(part);
+    start = end;
+  }
+  return parts;
 }
 
 /** Where a part of about PART_CHARS ends: at a paragraph if there is one near, else at a line. */

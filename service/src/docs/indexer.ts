@@ -2,14 +2,24 @@
 // new or changed (by mtime and size) are read again, files that are gone (a
 // package removed) leave the index. It pauses between files, so that the
 // service's main loop stays responsive while it works through thousands.
+import { createHash } from 'node:crypto';
 import { lstat, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DocKind, DocsStore, FileState, IndexedDocument } from './docsStore.js';
-import { manPageName, readManPage, readNixosOptions, readTextDocument } from './documents.js';
+import {
+  infoManualName,
+  manPageName,
+  readInfoManual,
+  readManPage,
+  readNixosOptions,
+  readTextDocument,
+} from './documents.js';
 
 export interface DocsSources {
   /** Man page trees such as /usr/share/man: their manN folders, and <language>/manN for the user's languages. */
   manRoots: string[];
+  /** GNU info folders such as /usr/share/info: their manuals' main files (the parts are read with them). */
+  infoRoots: string[];
   /** Folders such as /usr/share/doc, a folder per package, whose README and NEWS files are read. */
   docRoots: string[];
   /** NixOS's options.json files. */
@@ -42,6 +52,8 @@ export interface IndexUpdate {
   removed: number;
   /** Files that could not be read (damaged, unreadable): kept as empty until they change. */
   failed: number;
+  /** Files whose text another file indexed already holds (a page in two sections, a copy in a language folder). */
+  duplicates: number;
   unchanged: number;
 }
 
@@ -77,6 +89,7 @@ export function defaultSources(home: string, env: NodeJS.ProcessEnv = process.en
         `${home}/.nix-profile/share/man`,
       ]),
     ],
+    infoRoots: ['/usr/share/info', '/usr/local/share/info', `${system}/info`],
     docRoots: ['/usr/share/doc', `${system}/doc`],
     nixosOptions: [`${system}/doc/nixos/options.json`],
     languages: userLanguages(env),
@@ -109,7 +122,8 @@ async function manFolders(root: string, languages: readonly string[]): Promise<{
     for (const section of (await list(join(root, entry))).filter((name) => name.startsWith('man')))
       folders.push({ folder: join(root, entry, section), lang });
   }
-  for (const section of entries.filter((name) => /^man\w+$/.test(name)))
+  // In order, so that of a page's copies in several sections the same one is indexed every time.
+  for (const section of entries.filter((name) => /^man\w+$/.test(name)).sort())
     folders.push({ folder: join(root, section), lang: '' });
   return folders;
 }
@@ -127,6 +141,15 @@ export async function listCandidates(sources: DocsSources, stopped: () => boolea
         const state = await fileState(path);
         if (state) candidates.push({ path, kind: 'man', lang, title: name, ...state });
       }
+    }
+  }
+  for (const root of sources.infoRoots) {
+    for (const name of await list(root)) {
+      const manual = infoManualName(name);
+      if (!manual) continue;
+      const path = join(root, name);
+      const state = await fileState(path);
+      if (state) candidates.push({ path, kind: 'info', lang: '', title: manual, ...state });
     }
   }
   for (const root of sources.docRoots) {
@@ -158,7 +181,7 @@ export async function listCandidates(sources: DocsSources, stopped: () => boolea
  * changes its folder's) and the package databases'. Cheap to take, so it is taken often.
  */
 export async function sourcesSignature(sources: DocsSources): Promise<string> {
-  const folders = [...sources.docRoots, ...sources.packageDatabases, ...sources.nixosOptions];
+  const folders = [...sources.infoRoots, ...sources.docRoots, ...sources.packageDatabases, ...sources.nixosOptions];
   for (const root of sources.manRoots) {
     folders.push(root, ...(await manFolders(root, sources.languages)).map(({ folder }) => folder));
   }
@@ -168,8 +191,19 @@ export async function sourcesSignature(sources: DocsSources): Promise<string> {
   return times.join('\n');
 }
 
+/**
+ * What identifies a file's text, whatever its name, section or language folder: the passages it gave. Null
+ * for a file that gave none (an alias, an empty file), which is never a copy of anything.
+ */
+export function contentHash(documents: readonly IndexedDocument[]): string | null {
+  const passages = documents.flatMap((document) => [document.kind, ...document.passages.flatMap(Object.values)]);
+  if (passages.length === documents.length) return null;
+  return createHash('sha256').update(JSON.stringify(passages)).digest('base64url');
+}
+
 function read(candidate: Candidate): Promise<IndexedDocument[]> {
   if (candidate.kind === 'man') return readManPage(candidate.path, candidate.lang);
+  if (candidate.kind === 'info') return readInfoManual(candidate.path);
   if (candidate.kind === 'nixos') return readNixosOptions(candidate.path);
   return readTextDocument(candidate.path, candidate.title);
 }
@@ -190,22 +224,50 @@ export async function updateIndex(
 ): Promise<IndexUpdate> {
   const candidates = await listCandidates(sources, options.stopped);
   // A list cut short by stopping is not what is installed: nothing may be removed for it.
-  if (options.stopped?.()) return { read: 0, removed: 0, failed: 0, unchanged: 0 };
+  if (options.stopped?.()) return { read: 0, removed: 0, failed: 0, duplicates: 0, unchanged: 0 };
   const known = store.fileStates();
   const present = new Set(candidates.map((candidate) => candidate.path));
   const gone = [...known.keys()].filter((path) => !present.has(path));
   store.transaction(() => gone.forEach((path) => store.removeFile(path)));
+  const changed = new Set(
+    candidates
+      .filter((candidate) => {
+        const before = known.get(candidate.path);
+        return (
+          !before || before.size !== candidate.state.size || before.mtimeMs !== Math.round(candidate.state.mtimeMs)
+        );
+      })
+      .map((candidate) => candidate.path),
+  );
+  // The indexed copy of a text that is gone or changed leaves its other copies to be indexed in its place.
+  const freed = new Set(
+    [...gone, ...changed].flatMap((path) => (known.get(path)?.duplicate === false ? [known.get(path)?.hash] : [])),
+  );
   const due = candidates.filter((candidate) => {
     const before = known.get(candidate.path);
-    return !before || before.size !== candidate.state.size || before.mtimeMs !== Math.round(candidate.state.mtimeMs);
+    return changed.has(candidate.path) || (before?.duplicate === true && freed.has(before.hash));
   });
-  const result: IndexUpdate = { read: 0, removed: gone.length, failed: 0, unchanged: candidates.length - due.length };
-  let batch: { candidate: Candidate; documents: IndexedDocument[] }[] = [];
+  const dueSet = new Set(due.map((candidate) => candidate.path));
+  /** The texts indexed already, by their hash: a due file with one of them is a copy. */
+  const indexed = new Map<string, string>();
+  for (const [path, file] of known) {
+    if (file.hash && !file.duplicate && present.has(path) && !dueSet.has(path)) indexed.set(file.hash, path);
+  }
+  const result: IndexUpdate = {
+    read: 0,
+    removed: gone.length,
+    failed: 0,
+    duplicates: 0,
+    unchanged: candidates.length - due.length,
+  };
+  let batch: { candidate: Candidate; documents: IndexedDocument[]; hash: string | null; duplicate: boolean }[] = [];
   const write = () => {
     const written = batch;
     batch = [];
     store.transaction(() =>
-      written.forEach(({ candidate, documents }) => store.replaceFile(candidate.path, candidate.state, documents)),
+      written.forEach(({ candidate, documents, hash, duplicate }) =>
+        store.replaceFile(candidate.path, candidate.state, documents, { hash, duplicate }),
+      ),
     );
   };
   for (const [index, candidate] of due.entries()) {
@@ -217,7 +279,11 @@ export async function updateIndex(
     } catch {
       result.failed++;
     }
-    batch.push({ candidate, documents });
+    const hash = contentHash(documents);
+    const duplicate = hash !== null && indexed.has(hash);
+    if (duplicate) result.duplicates++;
+    else if (hash !== null) indexed.set(hash, candidate.path);
+    batch.push({ candidate, documents, hash, duplicate });
     if (batch.length >= BATCH_FILES) write();
     options.onProgress?.({ done: index + 1, total: due.length });
     await options.pause?.();

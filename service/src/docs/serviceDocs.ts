@@ -13,6 +13,7 @@ function under(root: string, sources: DocsSources): DocsSources {
   return {
     ...sources,
     manRoots: move(sources.manRoots),
+    infoRoots: move(sources.infoRoots),
     docRoots: move(sources.docRoots),
     nixosOptions: move(sources.nixosOptions),
     packageDatabases: move(sources.packageDatabases),

@@ -6,6 +6,7 @@ import { method, type InterfaceImpl } from '../dbus/objectServer.js';
 import { pageKeys, pageOf } from '../dbus/paging.js';
 import { variantOf } from '../dbus/variants.js';
 import type { Finding, FindingChange, FindingsStore } from './store.js';
+import { SignalBudget } from './signalBudget.js';
 import { SEVERITIES, type Evidence } from './types.js';
 
 const findingId = z.string().regex(/^[1-9]\d{0,15}$/, 'not a finding id from List');
@@ -61,14 +62,20 @@ export interface FindingsSignals {
   added(id: string, finding: Record<string, Variant>): void;
   updated(id: string, finding: Record<string, Variant>): void;
   resolved(id: string): void;
+  /** Past the signal rate: `count` changes were not signalled one by one; List has them. */
+  changed(count: number): void;
   activeCountChanged(): void;
 }
+
+/** Signals of their own per second; past that, one FindingsChanged a second. */
+const SIGNALS_PER_SECOND = 50;
 
 /** io.github.steward.Steward1.Findings: what the watchers noticed, and what to keep quiet about. */
 export class FindingsInterface {
   /** When each finding last had an update signal, and the update held back since. */
   private readonly updates = new Map<number, { held: Finding | null; timer: NodeJS.Timeout }>();
   private activeCount: number;
+  private readonly budget: SignalBudget;
 
   constructor(
     private readonly store: FindingsStore,
@@ -80,6 +87,7 @@ export class FindingsInterface {
     private readonly whyNoProposal: (finding: Finding) => string | null = () => null,
   ) {
     this.activeCount = store.count();
+    this.budget = new SignalBudget(SIGNALS_PER_SECOND, 1000, (count) => this.signals.changed(count));
   }
 
   get active(): number {
@@ -90,10 +98,14 @@ export class FindingsInterface {
   announce(changes: FindingChange[]): void {
     for (const { change, finding } of changes) {
       if (finding.ignored) continue;
+      if (change === 'updated') {
+        this.update(finding);
+        continue;
+      }
+      this.forgetUpdates(finding.id);
+      if (!this.budget.take()) continue;
       if (change === 'added') this.signals.added(String(finding.id), findingDict(finding));
-      if (change === 'resolved') this.signals.resolved(String(finding.id));
-      if (change === 'updated') this.update(finding);
-      if (change !== 'updated') this.forgetUpdates(finding.id);
+      else this.signals.resolved(String(finding.id));
     }
     this.refreshActiveCount();
   }
@@ -105,6 +117,7 @@ export class FindingsInterface {
 
   stop(): void {
     for (const id of this.updates.keys()) this.forgetUpdates(id);
+    this.budget.stop();
   }
 
   get impl(): InterfaceImpl {
@@ -171,6 +184,8 @@ export class FindingsInterface {
       entry.held = finding;
       return;
     }
+    // Past the rate the summary covers it, and no timer is left behind per finding.
+    if (!this.budget.take()) return;
     this.signals.updated(String(finding.id), findingDict(finding));
     this.holdUpdates(finding.id);
   }

@@ -432,13 +432,37 @@ export class FindingsStore {
   }
 
   private addEvidence(findingId: number, evidence: Evidence): void {
+    const text = cleanLine(evidence.text, MAX_EVIDENCE_TEXT);
+    // The same line again (a unit that fails the same way on every flood) moves the latest record forward
+    // instead of adding one: a repeat tells nothing the count and the latest cursor do not.
+    const latest = this.sql(
+      `SELECT seq, kind, text, path, line, seq = (SELECT MIN(seq) FROM evidence WHERE finding_id = @id) AS first
+         FROM evidence WHERE finding_id = @id ORDER BY seq DESC LIMIT 1`,
+    ).get({ id: findingId }) as
+      (Pick<EvidenceRow, 'kind' | 'text' | 'path' | 'line'> & { seq: number; first: number }) | undefined;
+    if (
+      latest &&
+      latest.first === 0 &&
+      latest.kind === evidence.kind &&
+      latest.text === text &&
+      latest.path === (evidence.path ?? null) &&
+      latest.line === (evidence.line ?? null)
+    ) {
+      this.sql('UPDATE evidence SET cursor = ?, at = ?, journal = ? WHERE seq = ?').run(
+        evidence.cursor ?? null,
+        evidence.at.getTime(),
+        evidence.journal ?? null,
+        latest.seq,
+      );
+      return;
+    }
     this.sql(
       'INSERT INTO evidence (finding_id, kind, text, cursor, path, at, journal, line) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     ).run(
       findingId,
       evidence.kind,
       // Log lines are untrusted: no terminal escapes or control characters reach a display or a model.
-      cleanLine(evidence.text, MAX_EVIDENCE_TEXT),
+      text,
       evidence.cursor ?? null,
       evidence.path ?? null,
       evidence.at.getTime(),

@@ -74,23 +74,56 @@ function unitTarget(candidate: CandidateAction): UnitTarget | null {
   return typeof unit === 'string' ? { unit, scope: scope === 'user' ? 'user' : 'system' } : null;
 }
 
+/**
+ * Findings that may wait for a proposal at once. Each asks systemd about its unit over D-Bus; a flood of
+ * 100,000 distinct failures must not queue 100,000 of those, nor hold every change in memory meanwhile. A new
+ * finding past the limit gets its proposal when it happens again (a repeat of a finding without one proposes).
+ */
+const MAX_WAITING_FINDINGS = 1000;
+
 export class Proposer {
   /** Findings are considered one at a time, so a burst cannot propose the same fix twice. */
   private queue: Promise<void> = Promise.resolve();
+  /** What waits to be considered, the latest change per finding, in the order they came. */
+  private readonly waiting = new Map<number, FindingChange>();
+  /** New findings left out since the queue was last full, for the log. */
+  private skipped = 0;
   /** Model requests, one at a time and apart from the queue: a slow model must not hold back the playbooks. */
   private advice: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: ProposerOptions) {}
 
   consider(changes: readonly FindingChange[]): Promise<void> {
+    for (const change of changes) this.wait(change);
     this.queue = this.queue.then(async () => {
-      for (const change of changes) {
+      for (const [id, change] of this.waiting) {
+        this.waiting.delete(id);
         await this.considerOne(change).catch((error: Error) =>
           this.options.log.warning('could not propose a fix', { finding: change.finding.id, error: error.message }),
         );
       }
+      if (this.skipped > 0) {
+        this.options.log.warning('too many new findings at once to propose fixes for; the rest wait for a repeat', {
+          skipped: this.skipped,
+        });
+        this.skipped = 0;
+      }
     });
     return this.queue;
+  }
+
+  /** Queues `change`, merged with what waits for the same finding: news stays news. */
+  private wait(change: FindingChange): void {
+    const { id } = change.finding;
+    const queued = this.waiting.get(id);
+    if (!queued && this.waiting.size >= MAX_WAITING_FINDINGS && change.change !== 'resolved') {
+      this.skipped += 1;
+      return;
+    }
+    this.waiting.set(
+      id,
+      queued?.change === 'added' && change.change === 'updated' ? { ...change, change: 'added' } : change,
+    );
   }
 
   private async considerOne({ change, finding }: FindingChange): Promise<void> {

@@ -278,6 +278,8 @@ export class FixesStore {
         db.prepare(`UPDATE proposals SET state = 'open' WHERE state = 'applying'`).run();
       },
       health,
+      // A fix that frees space must be able to run on a full disk: its records may use the reserve.
+      true,
     );
     this.setAside = this.database.setAside;
   }

@@ -19,6 +19,8 @@ export class StateDatabase {
     private readonly file: string,
     private readonly prepare: (db: Database.Database) => void,
     private readonly health: StorageHealth,
+    /** Whether a write that finds the disk full may use the room kept back for fixes (the fixes store's). */
+    private readonly usesReserve = false,
   ) {
     try {
       ({ db: this.connection, setAside: this.setAside } = openDatabase(file, prepare));
@@ -38,7 +40,18 @@ export class StateDatabase {
 
   /** Runs `work`, which writes; a full or read-only disk answers StorageUnavailable (and is retried). */
   write<T>(work: () => T): T {
-    if (this.fallback !== null && !this.reopen()) throw new StorageUnavailable(this.health.fault ?? this.fallback);
+    try {
+      return this.writeOnce(work, false);
+    } catch (error) {
+      const full = error instanceof StorageUnavailable && error.fault === 'full';
+      if (!full || !this.usesReserve || !this.health.releaseReserve()) throw error;
+      return this.writeOnce(work, true);
+    }
+  }
+
+  private writeOnce<T>(work: () => T, onReserve: boolean): T {
+    if (this.fallback !== null && !this.reopen(onReserve))
+      throw new StorageUnavailable(this.health.fault ?? this.fallback);
     try {
       return work();
     } catch (error) {
@@ -63,10 +76,11 @@ export class StateDatabase {
   }
 
   /** Opens the file for real if the disk takes writes now; true when the file is open. */
-  private reopen(): boolean {
+  private reopen(onReserve = false): boolean {
     if (this.fallback === null) return true;
-    // The probe also makes the directory, which a start on a read-only disk could not.
-    if (this.health.probe() !== null) return false;
+    // The probe also makes the directory, which a start on a read-only disk could not. On the reserve's room
+    // the probe, which asks for the reserve back, would say full: the file is simply tried.
+    if (!onReserve && this.health.probe() !== null) return false;
     let opened: Database.Database;
     try {
       opened = openDatabase(this.file, this.prepare).db;

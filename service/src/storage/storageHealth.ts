@@ -10,6 +10,7 @@ import { StewardError } from '../dbus/errors.js';
 import { _ } from '../i18n.js';
 import { makeDirectories } from '../paths.js';
 import type { Logger } from '../logging.js';
+import type { StateReserve } from './stateReserve.js';
 
 export type StorageFault = 'full' | 'read-only';
 
@@ -70,6 +71,8 @@ export interface StorageHealthOptions {
   log?: Logger;
   firstRetryMs?: number;
   maxRetryMs?: number;
+  /** Room kept back for fixes: while it cannot be kept, the disk counts as full. */
+  reserve?: StateReserve;
 }
 
 /** A part that waits for the disk: it tries again and says whether it is done waiting. */
@@ -89,9 +92,21 @@ export class StorageHealth {
     return this.current;
   }
 
-  /** Whether the state directory takes a write now. */
+  /** Whether the state directory takes a write now, with the reserve for fixes in place. */
   probe(): StorageFault | null {
-    return probeDirectory(this.options.directory);
+    const fault = probeDirectory(this.options.directory);
+    if (fault !== null) return fault;
+    // The room a fix was given stays the fix's: the stores wait until the reserve can be made again.
+    return this.options.reserve && !this.options.reserve.keep() ? 'full' : null;
+  }
+
+  /** Frees the room kept back for fixes, when the disk is full and there is a reserve; whether it did. */
+  releaseReserve(): boolean {
+    if (this.current !== 'full' || !this.options.reserve?.release()) return false;
+    this.options.log?.warning('the state disk is full: Steward released its reserve so that a fix can be stored', {
+      directory: this.options.directory,
+    });
+    return true;
   }
 
   /** The fault behind `error`, reported (status, retries); null when `error` is not the disk's doing. */

@@ -1,11 +1,11 @@
 // The journald source: a `journalctl --follow --output=json` child, restarted
 // with back-off from the last cursor seen. Cursors are persisted by the caller.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import type { Logger } from '../logging.js';
 import type { EventSource, WatchEvent } from './events.js';
 import { parseJournalLine } from './journalEntry.js';
+import { forEachLine } from './lines.js';
 
 export interface JournalSourceOptions {
   name: string;
@@ -128,7 +128,7 @@ export class JournalSource implements EventSource {
     let stderr = '';
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-STDERR_KEPT)));
-    createInterface({ input: child.stdout, crlfDelay: Infinity }).on('line', (line) => this.#line(line));
+    forEachLine(child.stdout, (line) => this.#line(line));
     child.on('error', (error) => (stderr += `${error.message}\n`));
     this.#exited = new Promise((resolve) =>
       child.on('close', (code, signal) => {

@@ -1,6 +1,6 @@
 // One line of `journalctl --output=json` → a JournalEntry.
 import type { JournalEntry, JournalFields } from './events.js';
-import { scanJournalLine } from './journalLine.js';
+import { scanJournalEntry, type ScannedEntry } from './journalLine.js';
 
 /**
  * The fields Steward reads. The parser decodes only these: a real entry carries
@@ -44,7 +44,6 @@ export const JOURNAL_FIELDS = [
 export type JournalField = (typeof JOURNAL_FIELDS)[number];
 
 const KEPT = new Set<string>(JOURNAL_FIELDS);
-const READ = new Set<string>([...JOURNAL_FIELDS, '__CURSOR', '__REALTIME_TIMESTAMP']);
 
 /** Longest field text kept (in UTF-16 code units); longer values are cut and marked. */
 export const FIELD_CAP = 16 * 1024;
@@ -81,18 +80,28 @@ function parseObject(line: string): Record<string, JsonValue> {
   return parsed as Record<string, JsonValue>;
 }
 
+/** What the scanner leaves to JSON.parse (binary and repeated fields), read the same way. */
+function parsedEntry(line: string): ScannedEntry {
+  const raw = parseObject(line);
+  const fields: Record<string, string> = {};
+  for (const key in raw) if (KEPT.has(key)) fields[key] = cap(decodeValue(raw[key] as JsonValue));
+  // Not strings when journalctl printed them otherwise: the caller refuses the entry then.
+  return {
+    fields,
+    cursor: raw.__CURSOR as string | undefined,
+    realtime: raw.__REALTIME_TIMESTAMP as string | undefined,
+  };
+}
+
 /** The entry on `line`, or an error saying why it is not one. */
 export function parseJournalLine(line: string, system: boolean): JournalEntry | Error {
-  let raw: Record<string, JsonValue>;
+  let scanned: ScannedEntry;
   try {
-    raw = scanJournalLine(line, READ) ?? parseObject(line);
+    scanned = scanJournalEntry(line, KEPT, cap) ?? parsedEntry(line);
   } catch (error) {
     return error as Error;
   }
-  const fields: JournalFields = {};
-  for (const key in raw) if (KEPT.has(key)) fields[key as JournalField] = cap(decodeValue(raw[key] as JsonValue));
-  const cursor = raw.__CURSOR;
-  const realtime = raw.__REALTIME_TIMESTAMP;
+  const { fields, cursor, realtime } = scanned as { fields: JournalFields; cursor?: unknown; realtime?: unknown };
   if (typeof cursor !== 'string' || !cursor || typeof realtime !== 'string' || !/^\d+$/.test(realtime)) {
     return new Error('an entry without __CURSOR or __REALTIME_TIMESTAMP');
   }

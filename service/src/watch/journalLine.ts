@@ -46,37 +46,75 @@ function arrayEnd(line: string, open: number): number {
  * Throws as JSON.parse would on a bad escape in a wanted value.
  */
 export function scanJournalLine(line: string, wanted: ReadonlySet<string>): Record<string, string> | null {
-  if (line.charCodeAt(0) !== OPEN_BRACE || line.charCodeAt(line.length - 1) !== CLOSE_BRACE) return null;
   const fields: Record<string, string> = {};
-  if (line.length === 2) return fields;
+  return scan(line, wanted, fields, null, same) ? fields : null;
+}
+
+/** An entry as scanJournalEntry reads it: the kept fields apart from the two that locate it. */
+export interface ScannedEntry {
+  fields: Record<string, string>;
+  cursor?: string;
+  realtime?: string;
+}
+
+/**
+ * As scanJournalLine, for the journal source: __CURSOR and __REALTIME_TIMESTAMP go to their own slots, the
+ * `kept` fields, each through `keep`, to `fields`. One object per entry, built once: the source reads every
+ * entry of the journal, and a second object to copy the fields into was a third of its parsing time.
+ */
+export function scanJournalEntry(
+  line: string,
+  kept: ReadonlySet<string>,
+  keep: (text: string) => string,
+): ScannedEntry | null {
+  const entry: ScannedEntry = { fields: {}, cursor: undefined, realtime: undefined };
+  return scan(line, kept, entry.fields, entry, keep) ? entry : null;
+}
+
+const same = (text: string) => text;
+
+function scan(
+  line: string,
+  wanted: ReadonlySet<string>,
+  fields: Record<string, string>,
+  located: ScannedEntry | null,
+  keep: (text: string) => string,
+): boolean {
+  if (line.charCodeAt(0) !== OPEN_BRACE || line.charCodeAt(line.length - 1) !== CLOSE_BRACE) return false;
+  if (line.length === 2) return true;
   let i = 1;
   for (;;) {
-    if (line.charCodeAt(i) !== QUOTE) return null;
+    if (line.charCodeAt(i) !== QUOTE) return false;
     const keyEnd = line.indexOf('"', i + 1);
-    if (keyEnd < 0 || line.charCodeAt(keyEnd + 1) !== COLON) return null;
+    if (keyEnd < 0 || line.charCodeAt(keyEnd + 1) !== COLON) return false;
     // Field names are upper-case letters, digits and "_": a backslash means something else.
     const key = line.slice(i + 1, keyEnd);
-    if (key.includes('\\')) return null;
+    if (key.includes('\\')) return false;
+    const slot =
+      located === null ? null : key === '__CURSOR' ? 'cursor' : key === '__REALTIME_TIMESTAMP' ? 'realtime' : null;
+    const want = slot !== null || wanted.has(key);
     const start = keyEnd + 2;
     const first = line.charCodeAt(start);
     let end: number;
     if (first === QUOTE) {
       const close = stringEnd(line, start);
-      if (close < 0) return null;
-      if (wanted.has(key)) {
-        const text = line.slice(start + 1, close);
-        fields[key] = text.includes('\\') ? (JSON.parse(line.slice(start, close + 1)) as string) : text;
+      if (close < 0) return false;
+      if (want) {
+        const raw = line.slice(start + 1, close);
+        const text = raw.includes('\\') ? (JSON.parse(line.slice(start, close + 1)) as string) : raw;
+        if (slot !== null && located !== null) located[slot] = text;
+        else fields[key] = keep(text);
       }
       end = close + 1;
-    } else if (first === OPEN_BRACKET && !wanted.has(key)) {
+    } else if (first === OPEN_BRACKET && !want) {
       end = arrayEnd(line, start);
-      if (end < 0) return null;
+      if (end < 0) return false;
     } else {
-      return null;
+      return false;
     }
     const next = line.charCodeAt(end);
-    if (next === CLOSE_BRACE && end === line.length - 1) return fields;
-    if (next !== COMMA) return null;
+    if (next === CLOSE_BRACE && end === line.length - 1) return true;
+    if (next !== COMMA) return false;
     i = end + 1;
   }
 }

@@ -5,6 +5,7 @@ import type { MessageBus } from '@jellybrick/dbus-next';
 import type { DocsIndex } from '../../docs/docsIndex.js';
 import type { FindingsStore } from '../../findings/store.js';
 import type { FixesStore } from '../../fixes/store.js';
+import type { NixosReader } from '../../nixos/nixosReader.js';
 import type { Machine } from '../machine.js';
 import { readMounts, scanLargestDirectories } from './disks.js';
 import { readFileBounded, resolvePath } from './files.js';
@@ -26,6 +27,8 @@ export interface LiveMachineOptions {
   home?: string;
   /** The documentation index; without it the documentation tools say there is none. */
   docs?: DocsIndex;
+  /** Only on NixOS: what the nixos_* tools read. */
+  nixos?: NixosReader;
 }
 
 /** The index, or the reason the model is told when it cannot answer yet. */
@@ -66,5 +69,6 @@ export function liveMachine(options: LiveMachineOptions): Machine {
     searchDocs: async (query, limit) => usableIndex(options.docs).search(query, limit),
     readDoc: async (ref) => usableIndex(options.docs).read(ref),
     docContents: async (title) => usableIndex(options.docs).contents(title),
+    ...(options.nixos && { nixos: options.nixos }),
   };
 }

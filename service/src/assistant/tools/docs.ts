@@ -1,4 +1,4 @@
-// search_docs and read_doc: the installed documentation (man pages, READMEs,
+// search_docs and read_doc: the installed documentation (man pages, info manuals, READMEs,
 // NixOS options) of the exact versions on this computer, cited by page and section.
 import { z } from 'zod';
 import type { DocHit, DocSection } from '../../docs/docsStore.js';
@@ -10,10 +10,11 @@ const MAX_SNIPPET = 360;
 const MAX_SECTION = 3400;
 const SOURCE = 'Source: ';
 
-/** How a passage is cited: "sshd_config(5), section AuthenticationMethods". */
+/** How a passage is cited: "sshd_config(5), section AuthenticationMethods", "coreutils (info), node ls invocation". */
 export function citation(passage: Pick<DocHit, 'title' | 'heading' | 'entry' | 'lang'>): string {
   const language = passage.lang ? ` [${passage.lang}]` : '';
-  return `${passage.title}${language}, section ${passage.entry ?? passage.heading}`;
+  const part = passage.title.endsWith(' (info)') ? 'node' : 'section';
+  return `${passage.title}${language}, ${part} ${passage.entry ?? passage.heading}`;
 }
 
 /** The citations in a documentation tool's output, for the step the user sees. */
@@ -41,7 +42,7 @@ function describeSection(section: DocSection): string {
 export const searchDocsTool = defineTool({
   name: 'search_docs',
   description:
-    "Searches this computer's installed documentation (man pages, package READMEs and NEWS, NixOS options) and returns the best passages with their page and section. Use it to check a command's flags or a configuration option before you name them.",
+    "Searches this computer's installed documentation (man pages, GNU info manuals, package READMEs and NEWS, NixOS options) and returns the best passages with their page and section. Use it to check a command's flags or a configuration option before you name them.",
   params: z.object({
     query: z
       .string()

@@ -6,6 +6,7 @@ import { readDocTool, searchDocsTool } from './docs.js';
 import { readFileTool } from './files.js';
 import { searchJournalTool } from './journal.js';
 import { networkStatusTool } from './network.js';
+import { nixosConfigTool, nixosSearchTool } from './nixos.js';
 import { packageStatusTool, searchPackagesTool } from './packages.js';
 import { topProcessesTool } from './processes.js';
 import { proposeActionTool } from './propose.js';
@@ -13,7 +14,16 @@ import { auditHistoryTool, listFindingsTool, listProposalsTool } from './steward
 import { systemSummaryTool } from './system.js';
 import { unitStatusTool } from './units.js';
 
-export function assistantTools(actions: readonly string[] = createCatalog().names()): AssistantTool[] {
+/** What the tools depend on: on NixOS the nixos_* tools stand where PackageKit's would (it has no Nix backend). */
+export interface ToolPlatform {
+  nixos: boolean;
+}
+
+export function assistantTools(
+  actions: readonly string[] = createCatalog().names(),
+  platform: ToolPlatform = { nixos: false },
+): AssistantTool[] {
+  const packageTools = platform.nixos ? [nixosConfigTool, nixosSearchTool] : [searchPackagesTool, packageStatusTool];
   return [
     systemSummaryTool,
     diskUsageTool,
@@ -21,8 +31,7 @@ export function assistantTools(actions: readonly string[] = createCatalog().name
     unitStatusTool,
     searchJournalTool,
     networkStatusTool,
-    searchPackagesTool,
-    packageStatusTool,
+    ...packageTools,
     listFindingsTool,
     listProposalsTool,
     auditHistoryTool,
@@ -34,6 +43,6 @@ export function assistantTools(actions: readonly string[] = createCatalog().name
 }
 
 /** The tools that only read: what outside agents may run (Agents.RunTool); they propose through Agents.Propose. */
-export function readOnlyTools(): AssistantTool[] {
-  return assistantTools().filter((tool) => tool.name !== 'propose_action');
+export function readOnlyTools(platform: ToolPlatform = { nixos: false }): AssistantTool[] {
+  return assistantTools(undefined, platform).filter((tool) => tool.name !== 'propose_action');
 }

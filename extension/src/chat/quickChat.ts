@@ -1,6 +1,4 @@
 import Clutter from 'gi://Clutter';
-import Gio from 'gi://Gio';
-import GLib from 'gi://GLib';
 import Pango from 'gi://Pango';
 import Shell from 'gi://Shell';
 import St from 'gi://St';
@@ -9,104 +7,28 @@ import { gettext as _ } from 'resource:///org/gnome/shell/extensions/extension.j
 import type { Monitor } from 'resource:///org/gnome/shell/ui/layout.js';
 import * as Main from 'resource:///org/gnome/shell/ui/main.js';
 
-import { ChatClient, type ChatMessage, type ResponseEnd, type ToolStep } from './chatClient.js';
-import type { Proposal } from './notificationPolicy.js';
-import type { StewardProxies } from './stewardProxies.js';
-import { InputHistory, pullProgressText, splitBlocks, toolStepText, type Block } from './chatTranscript.js';
-import { verticalBox } from './layout.js';
-import { format, formatBytes } from './text.js';
+import { InputHistory } from '../chatTranscript.js';
+import { errorMessage, isCancelled } from '../client/errors.js';
+import type { StewardClient } from '../client/stewardClient.js';
+import type { ChatMessage, ResponseEnd, ToolStep } from '../client/types.js';
+import { verticalBox, wrappedLabel } from '../layout.js';
+import type { StewardState } from '../stewardState.js';
+import { AnswerView } from './answerView.js';
+import { ModelSetup } from './modelSetup.js';
+import { proposalCard } from './proposalCard.js';
 
-const RISKS: Record<string, () => string> = {
-  low: () => _('Low risk'),
-  medium: () => _('Medium risk'),
-  high: () => _('High risk'),
-};
-
-/** Calls in flight end so when the extension is disabled, with the widgets gone. */
-const cancelled = (error: unknown) =>
-  error instanceof GLib.Error && error.matches(Gio.IOErrorEnum, Gio.IOErrorEnum.CANCELLED);
-
-function wrappedLabel(text: string, styleClass: string): St.Label {
-  const label = new St.Label({ text, style_class: styleClass, x_expand: true });
-  label.clutter_text.line_wrap = true;
-  label.clutter_text.line_wrap_mode = Pango.WrapMode.WORD_CHAR;
-  label.clutter_text.ellipsize = Pango.EllipsizeMode.NONE;
-  return label;
-}
-
-/** One answer in the transcript: its tool steps, its text in paragraphs and code blocks, its proposals. */
-class AnswerView {
-  readonly actor = verticalBox({ style_class: 'steward-chat-answer', x_expand: true });
-  private readonly _steps = verticalBox({ style_class: 'steward-chat-steps' });
-  private readonly _blocks = verticalBox({ style_class: 'steward-chat-blocks' });
-  readonly proposals = verticalBox({ style_class: 'steward-chat-proposals' });
-  private readonly _stepRows = new Map<string, St.Label>();
-  private _rendered: { kind: Block['kind']; actor: St.Widget; label: St.Label }[] = [];
-  text = '';
-
-  constructor(placeholder = '') {
-    this.actor.add_child(this._steps);
-    this.actor.add_child(this._blocks);
-    this.actor.add_child(this.proposals);
-    this.setText(placeholder);
-  }
-
-  showStep(stepId: string, step: ToolStep): void {
-    let row = this._stepRows.get(stepId);
-    if (!row) {
-      row = wrappedLabel('', 'steward-chat-step');
-      this._stepRows.set(stepId, row);
-      this._steps.add_child(row);
-    }
-    row.text = toolStepText(step.description, step.status, _);
-  }
-
-  append(text: string): void {
-    this.setText(this.text + text);
-  }
-
-  /** Shows `text`, updating the blocks already shown where their kind stays the same. */
-  setText(text: string): void {
-    this.text = text;
-    const blocks = splitBlocks(text);
-    let index = 0;
-    for (const block of blocks) {
-      const shown = this._rendered[index];
-      if (shown?.kind === block.kind) {
-        if (shown.label.text !== block.text) shown.label.text = block.text;
-      } else {
-        for (const stale of this._rendered.splice(index)) stale.actor.destroy();
-        this._rendered.push(block.kind === 'code' ? this._codeBlock(block.text) : this._paragraph(block.text));
-      }
-      index += 1;
-    }
-    for (const stale of this._rendered.splice(index)) stale.actor.destroy();
-  }
-
-  private _paragraph(text: string) {
-    const label = wrappedLabel(text, 'steward-chat-paragraph');
-    this._blocks.add_child(label);
-    return { kind: 'text' as const, actor: label, label };
-  }
-
-  private _codeBlock(text: string) {
-    const box = verticalBox({ style_class: 'steward-chat-code', x_expand: true });
-    const label = wrappedLabel(text, 'steward-chat-code-text');
-    const copy = new St.Button({
-      label: _('Copy'),
-      style_class: 'button steward-chat-copy',
-      x_align: Clutter.ActorAlign.END,
-      can_focus: true,
-    });
-    copy.connect('clicked', () => {
-      St.Clipboard.get_default().set_text(St.ClipboardType.CLIPBOARD, label.text);
-      copy.label = _('Copied');
-    });
-    box.add_child(copy);
-    box.add_child(label);
-    this._blocks.add_child(box);
-    return { kind: 'code' as const, actor: box, label };
-  }
+/** What the e2e tests read of the panel (through the test hook), in plain values. */
+export interface ChatSnapshot {
+  open: boolean;
+  entryFocused: boolean;
+  entryText: string;
+  answering: boolean;
+  stopVisible: boolean;
+  status: string | null;
+  /** Every label's text in the transcript, in order. */
+  transcript: string[];
+  cards: { labels: { text: string; style: string }[]; buttons: string[] }[];
+  setup: { visible: boolean; input: boolean; button: string | null; texts: string[] };
 }
 
 /**
@@ -119,44 +41,42 @@ export class QuickChat {
   private readonly _panel: St.BoxLayout;
   private readonly _scroll: St.ScrollView;
   private readonly _transcript: St.BoxLayout;
-  private readonly _setup: St.BoxLayout;
-  private readonly _setupText: St.Label;
-  private readonly _setupButton: St.Button;
+  private readonly _setup: ModelSetup;
   private readonly _status: St.Label;
   private readonly _inputRow: St.BoxLayout;
   private readonly _entry: St.Entry;
   private readonly _stop: St.Button;
-  private readonly _client: ChatClient;
+  private readonly _unsubscribe: (() => void)[];
   private readonly _history = new InputHistory();
   private _grab: Clutter.Grab | null = null;
   private _loaded = false;
   private _sessionId = '';
   private _requestId: string | null = null;
   private _answer: AnswerView | null = null;
-  private _recommendedUri = '';
-  private _pullId: string | null = null;
   private _followEnd = true;
   /** Signals that came while Send's reply, which names their request, was still on its way. */
   private _early: (() => void)[] | null = null;
 
-  constructor(private readonly _steward: StewardProxies) {
-    this._client = new ChatClient({
-      chunk: (requestId, text) =>
+  constructor(
+    private readonly _client: StewardClient,
+    private readonly _steward: StewardState,
+  ) {
+    this._unsubscribe = [
+      _client.on('responseChunk', (requestId, text) =>
         this._whenSent(() => {
           if (requestId === this._requestId) this._answer?.append(text);
         }),
-      toolStep: (requestId, stepId, step) =>
+      ),
+      _client.on('toolStep', (requestId, step: ToolStep) =>
         this._whenSent(() => {
-          if (requestId === this._requestId) this._answer?.showStep(stepId, step);
+          if (requestId === this._requestId) this._answer?.showStep(step);
         }),
-      done: (end) => this._whenSent(() => this._finish(end)),
-      pullProgress: (pullId, done, total) => {
-        if (pullId === this._pullId) this._setupText.text = pullProgressText(done, total, _);
-      },
-      pullFinished: (pullId, status, modelId, errorMessage) => {
-        if (pullId === this._pullId) this._pullFinished(status, modelId, errorMessage);
-      },
-    });
+      ),
+      _client.on('responseDone', (end) => this._whenSent(() => this._finish(end))),
+      _client.on('propertiesChanged', () => {
+        if (this.isOpen) this._checkModel();
+      }),
+    ];
 
     this._backdrop = new St.Widget({ reactive: true, visible: false });
     this._backdrop.connect('button-press-event', (_actor, event: Clutter.Event) => {
@@ -193,21 +113,15 @@ export class QuickChat {
     });
     this._panel.add_child(this._scroll);
 
-    this._setup = verticalBox({ style_class: 'steward-chat-setup', visible: false });
-    this._setup.add_child(
-      wrappedLabel(_('No model is set up yet. Steward needs a language model on this computer to answer.'), ''),
-    );
-    this._setupText = wrappedLabel('', 'steward-chat-setup-detail');
-    this._setupButton = new St.Button({
-      label: _('Download and Use It'),
-      style_class: 'button steward-chat-suggested',
-      can_focus: true,
-      x_align: Clutter.ActorAlign.START,
+    this._setup = new ModelSetup(_client, {
+      configured: (configured) => {
+        const shown = this._inputRow.visible;
+        this._inputRow.visible = configured;
+        if (configured && !shown && this.isOpen) this._entry.grab_key_focus();
+      },
+      fail: (error) => this._fail(error),
     });
-    this._setupButton.connect('clicked', () => this._pull());
-    this._setup.add_child(this._setupText);
-    this._setup.add_child(this._setupButton);
-    this._panel.add_child(this._setup);
+    this._panel.add_child(this._setup.actor);
 
     this._status = wrappedLabel('', 'steward-chat-status');
     this._status.visible = false;
@@ -266,7 +180,7 @@ export class QuickChat {
       this._loaded = true;
       this._resume().catch((error: unknown) => this._fail(error));
     }
-    this._checkModel().catch((error: unknown) => this._fail(error));
+    this._checkModel();
     if (proposalId) this._addProposalCard(this._transcript, proposalId);
   }
 
@@ -282,7 +196,7 @@ export class QuickChat {
       this._setEntryText(question);
       return;
     }
-    this._newConversation();
+    this.newConversation();
     this._setEntryText(question);
     this._send();
   }
@@ -296,7 +210,8 @@ export class QuickChat {
 
   destroy(): void {
     this.close();
-    this._client.destroy();
+    for (const unsubscribe of this._unsubscribe) unsubscribe();
+    this._setup.destroy();
     this._backdrop.destroy();
   }
 
@@ -324,49 +239,8 @@ export class QuickChat {
     for (const id of message.proposals) this._addProposalCard(answer.proposals, id, true);
   }
 
-  private async _checkModel(): Promise<void> {
-    const unconfigured = (await this._client.engineState()) === 'unconfigured';
-    this._setup.visible = unconfigured;
-    this._inputRow.visible = !unconfigured;
-    if (!unconfigured || this._pullId) return;
-    const recommendation = await this._client.recommend();
-    this._setupButton.visible = recommendation !== null;
-    this._recommendedUri = recommendation?.uri ?? '';
-    this._setupText.text = recommendation
-      ? format(_('Recommended for this computer: {name} ({size}). {reason}'), {
-          name: recommendation.name,
-          size: formatBytes(recommendation.bytes, _),
-          reason: recommendation.reason,
-        })
-      : _('No model in Steward’s catalog fits this computer’s memory.');
-  }
-
-  private async _pullAsync(): Promise<void> {
-    this._setupButton.reactive = false;
-    this._setupText.text = _('Starting the download…');
-    this._pullId = await this._client.pull(this._recommendedUri);
-  }
-
-  private _pull(): void {
-    this._pullAsync().catch((error: unknown) => {
-      if (cancelled(error)) return;
-      this._setupButton.reactive = true;
-      this._fail(error);
-    });
-  }
-
-  private _pullFinished(status: string, modelId: string, errorMessage: string): void {
-    this._pullId = null;
-    this._setupButton.reactive = true;
-    if (status !== 'done') {
-      this._setupText.text = status === 'failed' ? errorMessage : _('The download was cancelled.');
-      return;
-    }
-    this._client
-      .setActiveModel(modelId)
-      .then(() => this._checkModel())
-      .then(() => this._entry.grab_key_focus())
-      .catch((error: unknown) => this._fail(error));
+  private _checkModel(): void {
+    this._setup.check().catch((error: unknown) => this._fail(error));
   }
 
   private _onKeyPress(event: Clutter.Event): boolean {
@@ -376,7 +250,7 @@ export class QuickChat {
       return Clutter.EVENT_STOP;
     }
     if (symbol === Clutter.KEY_l && event.get_state() & Clutter.ModifierType.CONTROL_MASK) {
-      this._newConversation();
+      this.newConversation();
       return Clutter.EVENT_STOP;
     }
     return Clutter.EVENT_PROPAGATE;
@@ -409,7 +283,8 @@ export class QuickChat {
     this._entry.clutter_text.set_cursor_position(-1);
   }
 
-  private _newConversation(): void {
+  /** Empties the panel: the next question starts a new conversation (Ctrl+L). */
+  newConversation(): void {
     this._early = null;
     this._sessionId = '';
     this._requestId = null;
@@ -442,7 +317,7 @@ export class QuickChat {
       })
       .catch((error: unknown) => {
         this._early = null;
-        if (cancelled(error)) return;
+        if (isCancelled(error)) return;
         this._answer?.actor.destroy();
         this._answer = null;
         this._setAnswering(false);
@@ -487,56 +362,18 @@ export class QuickChat {
   }
 
   private _addProposalCard(parent: St.BoxLayout, id: string, onlyOpen = false): void {
-    this._steward
+    this._client
       .proposal(id)
       .then((proposal) => {
-        if (!proposal || (onlyOpen && proposal.state !== 'open' && proposal.state !== 'not-fixed')) return;
-        parent.add_child(this._proposalCard(proposal));
+        if (onlyOpen && proposal.state !== 'open' && proposal.state !== 'not-fixed') return;
+        parent.add_child(
+          proposalCard(proposal, {
+            apply: (action) => this._steward.apply(proposal.id, action.name),
+            dismiss: () => this._steward.dismiss(proposal.id),
+          }),
+        );
       })
       .catch((error: unknown) => this._fail(error));
-  }
-
-  private _proposalCard(proposal: Proposal): St.BoxLayout {
-    const card = verticalBox({ style_class: 'steward-chat-card', x_expand: true });
-    card.add_child(wrappedLabel(proposal.title, 'steward-chat-card-title'));
-    if (proposal.explanation) card.add_child(wrappedLabel(proposal.explanation, 'steward-chat-card-text'));
-    const result = wrappedLabel('', 'steward-chat-card-result');
-    result.visible = false;
-    const buttons = new St.BoxLayout({ style_class: 'steward-chat-card-buttons' });
-    const settle = (text: string) => {
-      result.text = text;
-      result.visible = true;
-      buttons.visible = false;
-    };
-    for (const action of proposal.actions) {
-      const effect = action.preview || action.title;
-      if (effect !== proposal.title) card.add_child(wrappedLabel(effect, 'steward-chat-card-action'));
-      for (const detail of action.details) card.add_child(wrappedLabel(detail, 'steward-chat-card-detail'));
-      card.add_child(
-        wrappedLabel(
-          (RISKS[action.risk] ?? (() => action.risk))(),
-          `steward-chat-risk steward-chat-risk-${action.risk}`,
-        ),
-      );
-      const apply = new St.Button({
-        label: proposal.actions.length > 1 ? format(_('Apply: {action}'), { action: action.title }) : _('Apply'),
-        style_class: 'button steward-chat-suggested',
-        can_focus: true,
-      });
-      apply.connect('clicked', async () => {
-        if (await this._steward.apply(proposal.id, action.name))
-          settle(_('Applying… Steward checks the result afterwards.'));
-      });
-      buttons.add_child(apply);
-    }
-    const dismiss = new St.Button({ label: _('Dismiss'), style_class: 'button', can_focus: true });
-    dismiss.connect('clicked', async () => {
-      if (await this._steward.dismiss(proposal.id)) settle(_('Dismissed.'));
-    });
-    buttons.add_child(dismiss);
-    card.add_child(result);
-    card.add_child(buttons);
-    return card;
   }
 
   /** A failure reported elsewhere (a fix that could not start), shown where the user is looking. */
@@ -550,15 +387,83 @@ export class QuickChat {
   }
 
   private _fail(error: unknown): void {
-    if (cancelled(error)) return;
-    if (
-      error instanceof GLib.Error &&
-      (error.matches(Gio.DBusError, Gio.DBusError.SERVICE_UNKNOWN) ||
-        error.matches(Gio.DBusError, Gio.DBusError.NAME_HAS_NO_OWNER))
-    ) {
-      this._showStatus(_('The Steward service is not running. Start it from the Steward menu in the top bar.'));
-      return;
-    }
-    this._showStatus(error instanceof Error || error instanceof GLib.Error ? error.message : String(error));
+    if (!isCancelled(error)) this._showStatus(errorMessage(error, _));
+  }
+
+  /** The panel as the e2e tests see it, read by the test hook. */
+  snapshot(): ChatSnapshot {
+    const labels = (actor: Clutter.Actor): St.Label[] =>
+      actor instanceof St.Label ? [actor] : actor.get_children().flatMap(labels);
+    const cards: Clutter.Actor[] = [];
+    const findCards = (actor: Clutter.Actor) => {
+      if (actor instanceof St.Widget && actor.has_style_class_name('steward-chat-card')) cards.push(actor);
+      else actor.get_children().forEach(findCards);
+    };
+    findCards(this._transcript);
+    const buttons = (actor: Clutter.Actor): St.Button[] =>
+      actor instanceof St.Button ? [actor] : actor.get_children().flatMap(buttons);
+    return {
+      open: this.isOpen && this._backdrop.visible,
+      entryFocused: global.stage.get_key_focus() === this._entry.clutter_text,
+      entryText: this._entry.text ?? '',
+      answering: this._answer !== null,
+      stopVisible: this._stop.visible,
+      status: this._status.visible ? this._status.text : null,
+      transcript: labels(this._transcript).map((label) => label.text),
+      cards: cards.map((card) => ({
+        labels: labels(card)
+          .filter((label) => label.visible && !(label.get_parent() instanceof St.Button))
+          .map((label) => ({ text: label.text, style: label.style_class ?? '' })),
+        buttons: buttons(card)
+          .filter((button) => button.visible && button.get_parent()?.visible)
+          .map((button) => button.label ?? ''),
+      })),
+      setup: { ...this._setup.shown, input: this._inputRow.visible },
+    };
+  }
+
+  /** Puts `text` in the entry, as typing it does. */
+  typeText(text: string): void {
+    this._setEntryText(text);
+  }
+
+  /** Types `text` into the entry and sends it, as Enter does. */
+  sendText(text: string): void {
+    this._setEntryText(text);
+    this._send();
+  }
+
+  /** Clicks the Stop button. */
+  stop(): void {
+    this._stop.emit('clicked', 1);
+  }
+
+  /** Clicks the button labelled `label` of the last proposal card; false when it has none. */
+  clickCardButton(label: string): boolean {
+    const cards: St.Widget[] = [];
+    const findCards = (actor: Clutter.Actor) => {
+      if (actor instanceof St.Widget && actor.has_style_class_name('steward-chat-card')) cards.push(actor);
+      else actor.get_children().forEach(findCards);
+    };
+    findCards(this._transcript);
+    const buttons = (actor: Clutter.Actor): St.Button[] =>
+      actor instanceof St.Button ? [actor] : actor.get_children().flatMap(buttons);
+    const button = buttons(cards.at(-1) ?? this._transcript).find((b) => b.visible && b.label === label);
+    button?.emit('clicked', 1);
+    return button !== undefined;
+  }
+
+  /** The model setup, for the test hook. */
+  get setup(): ModelSetup {
+    return this._setup;
+  }
+
+  /** Calls `shown` once, when the panel next becomes visible. */
+  connectShownOnce(shown: () => void): void {
+    const id = this._backdrop.connect('notify::visible', () => {
+      if (!this._backdrop.visible) return;
+      this._backdrop.disconnect(id);
+      shown();
+    });
   }
 }

@@ -1,0 +1,63 @@
+import St from 'gi://St';
+
+import { gettext as _ } from 'resource:///org/gnome/shell/extensions/extension.js';
+
+import { verticalBox, wrappedLabel } from '../layout.js';
+import type { Proposal, ProposalAction } from '../model.js';
+import { format } from '../text.js';
+
+const RISKS: Record<string, () => string> = {
+  low: () => _('Low risk'),
+  medium: () => _('Medium risk'),
+  high: () => _('High risk'),
+};
+
+/** What a card's buttons do; each resolves to whether the call went through. */
+export interface CardHandlers {
+  apply(action: ProposalAction): Promise<boolean>;
+  dismiss(): Promise<boolean>;
+}
+
+/** A proposal in the chat: what each action does, its risk, and Apply and Dismiss. */
+export function proposalCard(proposal: Proposal, handlers: CardHandlers): St.BoxLayout {
+  const card = verticalBox({ style_class: 'steward-chat-card', x_expand: true });
+  card.add_child(wrappedLabel(proposal.title, 'steward-chat-card-title'));
+  if (proposal.explanation) card.add_child(wrappedLabel(proposal.explanation, 'steward-chat-card-text'));
+  const result = wrappedLabel('', 'steward-chat-card-result');
+  result.visible = false;
+  const buttons = new St.BoxLayout({ style_class: 'steward-chat-card-buttons' });
+  const settle = (text: string) => {
+    result.text = text;
+    result.visible = true;
+    buttons.visible = false;
+  };
+  for (const action of proposal.actions) {
+    const effect = action.preview || action.title;
+    if (effect !== proposal.title) card.add_child(wrappedLabel(effect, 'steward-chat-card-action'));
+    for (const detail of action.details) card.add_child(wrappedLabel(detail, 'steward-chat-card-detail'));
+    card.add_child(
+      wrappedLabel((RISKS[action.risk] ?? (() => action.risk))(), `steward-chat-risk steward-chat-risk-${action.risk}`),
+    );
+    const apply = new St.Button({
+      label: proposal.actions.length > 1 ? format(_('Apply: {action}'), { action: action.title }) : _('Apply'),
+      style_class: 'button steward-chat-suggested',
+      can_focus: true,
+    });
+    apply.connect('clicked', () => {
+      void handlers.apply(action).then((applied) => {
+        if (applied) settle(_('Applying… Steward checks the result afterwards.'));
+      });
+    });
+    buttons.add_child(apply);
+  }
+  const dismiss = new St.Button({ label: _('Dismiss'), style_class: 'button', can_focus: true });
+  dismiss.connect('clicked', () => {
+    void handlers.dismiss().then((dismissed) => {
+      if (dismissed) settle(_('Dismissed.'));
+    });
+  });
+  buttons.add_child(dismiss);
+  card.add_child(result);
+  card.add_child(buttons);
+  return card;
+}

@@ -1,0 +1,3 @@
+/** Where the Steward service is on the session bus. */
+export const BUS_NAME = 'io.github.steward.Steward1';
+export const OBJECT_PATH = '/io/github/steward/Steward1';

@@ -1,0 +1,559 @@
+import Gio from 'gi://Gio';
+import GLib from 'gi://GLib';
+
+import { INTERFACES, type InterfaceInfo } from '../interfaces.js';
+import { findingFrom, jobFrom, proposalFrom, type Finding, type Job, type Proposal } from '../model.js';
+import { BUS_NAME, OBJECT_PATH } from './bus.js';
+import { fromDBusError, ServiceNotRunningError } from './errors.js';
+import type {
+  ChatMessage,
+  ChatSession,
+  ConfigReply,
+  ConfirmationRequest,
+  CoreState,
+  Dict,
+  PullEnd,
+  PullProgress,
+  Recommendation,
+  ResponseEnd,
+  ToolStep,
+} from './types.js';
+
+type Variants = Record<string, GLib.Variant>;
+type Cancellable = Gio.Cancellable | null;
+
+// What GJS's makeProxyWrapper adds to a proxy: the …Async methods, the cached
+// properties and connectSignal. The @girs types lack all three.
+interface Proxy extends Omit<Gio.DBusProxy, 'connectSignal' | 'disconnectSignal'> {
+  connectSignal(name: string, callback: (proxy: unknown, sender: string, args: unknown[]) => void): number;
+  disconnectSignal(id: number): void;
+}
+
+interface CoreProxy extends Proxy {
+  readonly Version: string | null;
+  readonly ApiVersion: number | null;
+  readonly State: string | null;
+  readonly StateReason: string | null;
+  GetStatusAsync(cancellable: Cancellable): Promise<[Variants]>;
+}
+
+interface ChatProxy extends Proxy {
+  readonly EngineState: string | null;
+  readonly Paused: boolean | null;
+  SendAsync(session: string, prompt: string, options: Variants, c: Cancellable): Promise<[string, string]>;
+  CancelAsync(requestId: string, c: Cancellable): Promise<[]>;
+  ListSessionsAsync(c: Cancellable): Promise<[Variants[]]>;
+  GetHistoryAsync(session: string, c: Cancellable): Promise<[Variants[]]>;
+  GetEngineStatusAsync(c: Cancellable): Promise<[Variants]>;
+  SetPausedAsync(paused: boolean, c: Cancellable): Promise<[]>;
+  UnloadAsync(c: Cancellable): Promise<[]>;
+}
+
+/** A list method that answers one page and how many there are in all. */
+type PagedList = (filter: Variants, c: Cancellable) => Promise<[Variants[], number]>;
+
+interface FindingsProxy extends Proxy {
+  readonly ActiveCount: number | null;
+  ListAsync: PagedList;
+}
+
+interface ProposalsProxy extends Proxy {
+  readonly OpenCount: number | null;
+  ListAsync: PagedList;
+  GetAsync(proposal: string, c: Cancellable): Promise<[Variants]>;
+  ApplyAsync(proposal: string, action: string, c: Cancellable): Promise<[string]>;
+  DismissAsync(proposal: string, mode: string, c: Cancellable): Promise<[]>;
+  UndoAsync(job: string, c: Cancellable): Promise<[string]>;
+  ConfirmChangesAsync(c: Cancellable): Promise<[Variants[]]>;
+}
+
+interface ModelsProxy extends Proxy {
+  ListAsync(c: Cancellable): Promise<[Variants[]]>;
+  RecommendAsync(c: Cancellable): Promise<[Variants]>;
+  PullAsync(uri: string, sha256: string, c: Cancellable): Promise<[string]>;
+  SetActiveAsync(id: string, c: Cancellable): Promise<[]>;
+}
+
+interface SettingsProxy extends Proxy {
+  GetConfigAsync(c: Cancellable): Promise<[string, string, boolean, string]>;
+  UpdateConfigAsync(patch: string, c: Cancellable): Promise<[string]>;
+  SetApiKeyAsync(url: string, key: string, c: Cancellable): Promise<[]>;
+  RegisterConfirmationAgentAsync(c: Cancellable): Promise<[]>;
+  AnswerConfirmationAsync(request: number, allowed: boolean, c: Cancellable): Promise<[]>;
+}
+
+interface Proxies {
+  core: CoreProxy;
+  chat: ChatProxy;
+  findings: FindingsProxy;
+  proposals: ProposalsProxy;
+  models: ModelsProxy;
+  settings: SettingsProxy;
+}
+
+// GJS adds newAsync() to proxy wrappers (1.75.2+); the type definitions lack it.
+interface ProxyWrapper {
+  newAsync(
+    bus: Gio.DBusConnection,
+    name: string,
+    objectPath: string,
+    cancellable: Cancellable,
+    flags: Gio.DBusProxyFlags,
+  ): Promise<Proxy>;
+}
+
+/** What the client reports, each with its payload already unpacked and typed. */
+export interface StewardSignals {
+  /** The service appeared on the bus or left it. */
+  ownerChanged: [running: boolean];
+  /** A property of any interface changed (the state, the counts, the engine). */
+  propertiesChanged: [];
+  responseChunk: [requestId: string, text: string];
+  toolStep: [requestId: string, step: ToolStep];
+  responseDone: [end: ResponseEnd];
+  pullProgress: [progress: PullProgress];
+  pullFinished: [end: PullEnd];
+  proposalAdded: [proposal: Proposal];
+  proposalChanged: [proposal: Proposal];
+  proposalRemoved: [id: string];
+  jobFinished: [job: Job];
+  findingAdded: [finding: Finding];
+  findingResolved: [id: string];
+  /** Many findings changed at once (a flood): read the list again. */
+  findingsChanged: [count: number];
+  configChanged: [config: string];
+  confirmationRequested: [request: ConfirmationRequest];
+}
+
+type Listener<K extends keyof StewardSignals> = (...args: StewardSignals[K]) => void;
+
+const unpack = (dict: Variants): Dict =>
+  Object.fromEntries(Object.entries(dict).map(([key, value]) => [key, value.recursiveUnpack()]));
+
+const text = (value: unknown) => (typeof value === 'string' ? value : '');
+
+/** The service's largest page. */
+const PAGE_SIZE = 500;
+
+/** A change that widens trust waits while the user answers the confirmation dialog. */
+const SETTINGS_TIMEOUT_MS = 5 * 60_000;
+
+/** Every item of a paged list, page by page; a short page ends it, as items may go while it reads. */
+async function readAllPages(list: PagedList, cancellable: Cancellable): Promise<Dict[]> {
+  const items: Variants[] = [];
+  for (;;) {
+    const filter = { offset: new GLib.Variant('u', items.length), limit: new GLib.Variant('u', PAGE_SIZE) };
+    const [page, total] = await list(filter, cancellable);
+    items.push(...page);
+    if (page.length < PAGE_SIZE || items.length >= total) return items.map(unpack);
+  }
+}
+
+/** A call to the message bus itself or to another service, answered in one variant. */
+function busCall(
+  name: string,
+  path: string,
+  iface: string,
+  method: string,
+  args: GLib.Variant | null,
+  replyType: string,
+  cancellable: Cancellable,
+): Promise<unknown[]> {
+  return new Promise((resolve, reject) => {
+    Gio.DBus.session.call(
+      name,
+      path,
+      iface,
+      method,
+      args,
+      new GLib.VariantType(replyType),
+      Gio.DBusCallFlags.NONE,
+      -1,
+      cancellable,
+      (_connection, result) => {
+        try {
+          resolve(Gio.DBus.session.call_finish(result).recursiveUnpack() as unknown[]);
+        } catch (error) {
+          reject(error as Error);
+        }
+      },
+    );
+  });
+}
+
+/**
+ * The one way the extension and its preferences reach the Steward service: a
+ * proxy per interface, made from the XML, that never starts the service by itself
+ * (only start() does, when the user asks). GDBusProxy delivers a signal only when
+ * it comes from the name's current owner, so no other peer can speak for the service.
+ * Failed calls reject with StewardError, ServiceNotRunningError or a GLib.Error
+ * without its remote prefix (see errors.ts).
+ */
+export class StewardClient {
+  private readonly _cancellable = new Gio.Cancellable();
+  private readonly _listeners = new Map<keyof StewardSignals, Set<(...args: never[]) => void>>();
+  private readonly _signalIds: [Proxy, number][] = [];
+  private _proxies: Proxies | null = null;
+  /** What ownerChanged last said. */
+  private _wasRunning = false;
+  private _ready: Promise<Proxies> | null = null;
+
+  /** Makes the proxies; calls made before it resolves wait for them. */
+  connect(): Promise<void> {
+    this._ready ??= this._makeProxies();
+    return this._ready.then(() => undefined);
+  }
+
+  /** Calls `listener` for each `signal` until destroy() or until the function it returns is called. */
+  on<K extends keyof StewardSignals>(signal: K, listener: Listener<K>): () => void {
+    let listeners = this._listeners.get(signal);
+    if (!listeners) this._listeners.set(signal, (listeners = new Set()));
+    const added = listener as (...args: never[]) => void;
+    listeners.add(added);
+    return () => listeners.delete(added);
+  }
+
+  /**
+   * Whether the service is there for every interface. Each proxy learns of a new owner on its own,
+   * after it has read that interface's properties, so the service counts as there once all have.
+   */
+  get running(): boolean {
+    return this._proxies !== null && (Object.values(this._proxies) as Proxy[]).every((proxy) => proxy.g_name_owner);
+  }
+
+  /** The core properties; null while the service is not there. */
+  get coreState(): CoreState | null {
+    const core = this._proxies?.core;
+    if (!core || !this.running || core.ApiVersion === null) return null;
+    return {
+      version: core.Version ?? '',
+      apiVersion: core.ApiVersion,
+      state: core.State ?? 'starting',
+      stateReason: core.StateReason ?? '',
+    };
+  }
+
+  /** Chat.EngineState, '' while unknown. */
+  get engineState(): string {
+    return this._proxies?.chat.EngineState ?? '';
+  }
+
+  get paused(): boolean {
+    return this._proxies?.chat.Paused ?? false;
+  }
+
+  get openProposals(): number {
+    return this._proxies?.proposals.OpenCount ?? 0;
+  }
+
+  get activeFindings(): number {
+    return this._proxies?.findings.ActiveCount ?? 0;
+  }
+
+  destroy(): void {
+    this._cancellable.cancel();
+    for (const [proxy, id] of this._signalIds) proxy.disconnectSignal(id);
+    this._signalIds.length = 0;
+    if (this._proxies) for (const proxy of Object.values(this._proxies) as Proxy[]) proxy.disconnectObject(this);
+    this._proxies = null;
+    this._listeners.clear();
+  }
+
+  // Core
+
+  /** Steward1.GetStatus, unpacked. */
+  status(): Promise<Dict> {
+    return this._call('core', async (p) => unpack((await p.GetStatusAsync(this._cancellable))[0]));
+  }
+
+  /** Whether the session bus can start the service: false when only the extension is installed. */
+  async activatable(): Promise<boolean> {
+    const [names] = (await busCall(
+      'org.freedesktop.DBus',
+      '/org/freedesktop/DBus',
+      'org.freedesktop.DBus',
+      'ListActivatableNames',
+      null,
+      '(as)',
+      this._cancellable,
+    )) as [string[]];
+    return names.includes(BUS_NAME);
+  }
+
+  /** Starts the service through D-Bus activation (systemd, or the activation file's Exec=). */
+  async start(): Promise<void> {
+    await busCall(
+      'org.freedesktop.DBus',
+      '/org/freedesktop/DBus',
+      'org.freedesktop.DBus',
+      'StartServiceByName',
+      new GLib.Variant('(su)', [BUS_NAME, 0]),
+      '(u)',
+      this._cancellable,
+    );
+  }
+
+  /** The GNOME Shell version, from the shell itself (for the diagnostics). */
+  async shellVersion(): Promise<string> {
+    const [version] = (await busCall(
+      'org.gnome.Shell',
+      '/org/gnome/Shell',
+      'org.freedesktop.DBus.Properties',
+      'Get',
+      new GLib.Variant('(ss)', ['org.gnome.Shell', 'ShellVersion']),
+      '(v)',
+      this._cancellable,
+    )) as [unknown];
+    return String(version);
+  }
+
+  // Chat
+
+  async send(sessionId: string, prompt: string): Promise<{ sessionId: string; requestId: string }> {
+    const [session, request] = await this._call('chat', (p) => p.SendAsync(sessionId, prompt, {}, this._cancellable));
+    return { sessionId: session, requestId: request };
+  }
+
+  async cancel(requestId: string): Promise<void> {
+    await this._call('chat', (p) => p.CancelAsync(requestId, this._cancellable));
+  }
+
+  /** The most recent conversation, or null when there is none. */
+  async latestSession(): Promise<ChatSession | null> {
+    const [sessions] = await this._call('chat', (p) => p.ListSessionsAsync(this._cancellable));
+    const first = sessions[0] ? unpack(sessions[0]) : null;
+    return first ? { id: text(first.id), answering: first.answering === true } : null;
+  }
+
+  async history(sessionId: string): Promise<ChatMessage[]> {
+    const [messages] = await this._call('chat', (p) => p.GetHistoryAsync(sessionId, this._cancellable));
+    return messages.map(unpack).map((message) => ({
+      role: text(message.role),
+      text: text(message.text),
+      proposals: Array.isArray(message.proposals) ? message.proposals.map(text) : [],
+    }));
+  }
+
+  /** Chat.GetEngineStatus, unpacked. */
+  async engineStatus(): Promise<Dict> {
+    return unpack((await this._call('chat', (p) => p.GetEngineStatusAsync(this._cancellable)))[0]);
+  }
+
+  async setPaused(paused: boolean): Promise<void> {
+    await this._call('chat', (p) => p.SetPausedAsync(paused, this._cancellable));
+  }
+
+  async unload(): Promise<void> {
+    await this._call('chat', (p) => p.UnloadAsync(this._cancellable));
+  }
+
+  // Findings and proposals
+
+  async findings(): Promise<Finding[]> {
+    const items = await this._call('findings', (p) => readAllPages((f, c) => p.ListAsync(f, c), this._cancellable));
+    return items.map(findingFrom);
+  }
+
+  async proposals(): Promise<Proposal[]> {
+    const items = await this._call('proposals', (p) => readAllPages((f, c) => p.ListAsync(f, c), this._cancellable));
+    return items.map(proposalFrom);
+  }
+
+  /** A proposal in whatever state it is, e.g. one a chat answer made. */
+  async proposal(id: string): Promise<Proposal> {
+    return proposalFrom(unpack((await this._call('proposals', (p) => p.GetAsync(id, this._cancellable)))[0]));
+  }
+
+  /** Resolves with the job's id. */
+  async apply(proposal: string, action: string): Promise<string> {
+    return (await this._call('proposals', (p) => p.ApplyAsync(proposal, action, this._cancellable)))[0];
+  }
+
+  async dismiss(proposal: string): Promise<void> {
+    await this._call('proposals', (p) => p.DismissAsync(proposal, 'once', this._cancellable));
+  }
+
+  async undo(job: string): Promise<string> {
+    return (await this._call('proposals', (p) => p.UndoAsync(job, this._cancellable)))[0];
+  }
+
+  /** The NixOS changes kept, each with "id", "summary" and "deadline". */
+  async confirmChanges(): Promise<Dict[]> {
+    return (await this._call('proposals', (p) => p.ConfirmChangesAsync(this._cancellable)))[0].map(unpack);
+  }
+
+  // Models
+
+  /** Models.List, each model unpacked. */
+  async models(): Promise<Dict[]> {
+    return (await this._call('models', (p) => p.ListAsync(this._cancellable)))[0].map(unpack);
+  }
+
+  /** Models.Recommend, unpacked: empty of "uri" when no model fits. */
+  async recommendation(): Promise<Dict> {
+    return unpack((await this._call('models', (p) => p.RecommendAsync(this._cancellable)))[0]);
+  }
+
+  /** The model the service recommends for this machine, or null when none fits. */
+  async recommend(): Promise<Recommendation | null> {
+    const recommendation = await this.recommendation();
+    if (!recommendation.uri) return null;
+    return {
+      name: text(recommendation.name),
+      uri: text(recommendation.uri),
+      bytes: Number(recommendation['approx-bytes'] ?? 0),
+      reason: text(recommendation.reason),
+    };
+  }
+
+  /** Starts a download; resolves with its id, which PullProgress and PullFinished name. */
+  async pull(uri: string): Promise<string> {
+    return (await this._call('models', (p) => p.PullAsync(uri, '', this._cancellable)))[0];
+  }
+
+  async setActiveModel(id: string): Promise<void> {
+    await this._call('models', (p) => p.SetActiveAsync(id, this._cancellable));
+  }
+
+  // Settings
+
+  async config(): Promise<ConfigReply> {
+    const [config, file, valid, problem] = await this._call('settings', (p) => p.GetConfigAsync(this._cancellable));
+    return { config, file, valid, problem };
+  }
+
+  /** Applies a JSON Merge Patch; resolves with the configuration as it now is. */
+  async updateConfig(patch: string): Promise<string> {
+    return (await this._call('settings', (p) => p.UpdateConfigAsync(patch, this._cancellable)))[0];
+  }
+
+  async setApiKey(url: string, key: string): Promise<void> {
+    await this._call('settings', (p) => p.SetApiKeyAsync(url, key, this._cancellable));
+  }
+
+  async registerConfirmationAgent(): Promise<void> {
+    await this._call('settings', (p) => p.RegisterConfirmationAgentAsync(this._cancellable));
+  }
+
+  /** Not cancelled by destroy(): the refusals a closing agent sends must still arrive. */
+  async answerConfirmation(id: number, allowed: boolean): Promise<void> {
+    await this._call('settings', (p) => p.AnswerConfirmationAsync(id, allowed, null));
+  }
+
+  private async _makeProxies(): Promise<Proxies> {
+    const make = async <P extends Proxy>(info: InterfaceInfo): Promise<P> => {
+      const wrapper = Gio.DBusProxy.makeProxyWrapper(info.xml) as unknown as ProxyWrapper;
+      return (await wrapper.newAsync(
+        Gio.DBus.session,
+        BUS_NAME,
+        OBJECT_PATH,
+        this._cancellable,
+        Gio.DBusProxyFlags.DO_NOT_AUTO_START | Gio.DBusProxyFlags.DO_NOT_AUTO_START_AT_CONSTRUCTION,
+      )) as P;
+    };
+    const [core, chat, findings, proposals, models, settings] = await Promise.all([
+      make<CoreProxy>(INTERFACES.core),
+      make<ChatProxy>(INTERFACES.chat),
+      make<FindingsProxy>(INTERFACES.findings),
+      make<ProposalsProxy>(INTERFACES.proposals),
+      make<ModelsProxy>(INTERFACES.models),
+      make<SettingsProxy>(INTERFACES.settings),
+    ]);
+    settings.set_default_timeout(SETTINGS_TIMEOUT_MS);
+    const proxies: Proxies = { core, chat, findings, proposals, models, settings };
+    // destroy() ran after the last proxy was made: these are dropped here.
+    this._cancellable.set_error_if_cancelled();
+    this._proxies = proxies;
+    this._follow(proxies);
+    return proxies;
+  }
+
+  private _follow({ core, chat, findings, proposals, models, settings }: Proxies): void {
+    this._wasRunning = this.running;
+    for (const proxy of [core, chat, findings, proposals, models, settings]) {
+      proxy.connectObject(
+        'notify::g-name-owner',
+        () => {
+          const running = this.running;
+          if (running === this._wasRunning) return;
+          this._wasRunning = running;
+          this._emit('ownerChanged', running);
+        },
+        this,
+      );
+    }
+    for (const proxy of [core, chat, findings, proposals])
+      proxy.connectObject('g-properties-changed', () => this._emit('propertiesChanged'), this);
+
+    const on = (proxy: Proxy, signal: string, handle: (args: unknown[]) => void) =>
+      this._signalIds.push([proxy, proxy.connectSignal(signal, (_proxy, _sender, args) => handle(args))]);
+    const str = (value: unknown) => text(value);
+    const dict = (value: unknown) => unpack(value as Variants);
+
+    on(chat, 'ResponseChunk', ([requestId, chunk]) => this._emit('responseChunk', str(requestId), str(chunk)));
+    on(chat, 'ToolStep', ([requestId, stepId, tool, description, status]) =>
+      this._emit('toolStep', str(requestId), {
+        stepId: str(stepId),
+        tool: str(tool),
+        description: str(description),
+        status: str(status),
+      }),
+    );
+    on(chat, 'ResponseDone', ([requestId, sessionId, status, answer, usage, notice, errorName, error, proposalIds]) =>
+      this._emit('responseDone', {
+        requestId: str(requestId),
+        sessionId: str(sessionId),
+        status: str(status),
+        text: str(answer),
+        usage: dict(usage),
+        notice: str(notice),
+        errorName: str(errorName),
+        errorMessage: str(error),
+        proposalIds: (proposalIds as string[]).map(str),
+      }),
+    );
+    on(models, 'PullProgress', ([pullId, done, total]) =>
+      this._emit('pullProgress', { pullId: str(pullId), bytesDone: Number(done), bytesTotal: Number(total) }),
+    );
+    on(models, 'PullFinished', ([pullId, status, modelId, errorName, error]) =>
+      this._emit('pullFinished', {
+        pullId: str(pullId),
+        status: str(status),
+        modelId: str(modelId),
+        errorName: str(errorName),
+        errorMessage: str(error),
+      }),
+    );
+    on(proposals, 'ProposalAdded', ([, proposal]) => this._emit('proposalAdded', proposalFrom(dict(proposal))));
+    on(proposals, 'ProposalChanged', ([, proposal]) => this._emit('proposalChanged', proposalFrom(dict(proposal))));
+    on(proposals, 'ProposalRemoved', ([id]) => this._emit('proposalRemoved', str(id)));
+    on(proposals, 'JobFinished', ([, job]) => this._emit('jobFinished', jobFrom(dict(job))));
+    on(findings, 'FindingAdded', ([, finding]) => this._emit('findingAdded', findingFrom(dict(finding))));
+    on(findings, 'FindingResolved', ([id]) => this._emit('findingResolved', str(id)));
+    on(findings, 'FindingsChanged', ([count]) => this._emit('findingsChanged', Number(count)));
+    on(settings, 'ConfigChanged', ([config]) => this._emit('configChanged', str(config)));
+    on(settings, 'ConfirmationRequested', ([id, caller, changes]) =>
+      this._emit('confirmationRequested', {
+        id: Number(id),
+        caller: str(caller),
+        changes: (changes as string[]).map(str),
+      }),
+    );
+  }
+
+  private _emit<K extends keyof StewardSignals>(signal: K, ...args: StewardSignals[K]): void {
+    for (const listener of this._listeners.get(signal) ?? []) (listener as Listener<K>)(...args);
+  }
+
+  /** A method call on one interface, only while the service runs; errors come out as errors.ts makes them. */
+  private async _call<K extends keyof Proxies, T>(key: K, invoke: (proxy: Proxies[K]) => Promise<T>): Promise<T> {
+    this._ready ??= this._makeProxies();
+    const proxy = (await this._ready)[key];
+    if (!proxy.g_name_owner) throw new ServiceNotRunningError();
+    try {
+      return await invoke(proxy);
+    } catch (error) {
+      throw fromDBusError(error);
+    }
+  }
+}

@@ -1,0 +1,106 @@
+// The types the extension's rooms share (the indicator, the menu, the
+// notifications, the quick chat, the search provider and the client), and how
+// each is read from its D-Bus dictionary. Pure logic, no GNOME imports, so it
+// runs under Node in the unit tests.
+
+export type Severity = 'info' | 'warning' | 'error' | 'critical';
+export type Risk = 'low' | 'medium' | 'high';
+
+export interface ProposalAction {
+  name: string;
+  title: string;
+  risk: Risk;
+  readOnly: boolean;
+  preview: string;
+  details: string[];
+}
+
+export interface Proposal {
+  id: string;
+  findingId: string;
+  title: string;
+  explanation: string;
+  state: string;
+  actions: ProposalAction[];
+  /** Whether it may be applied from a notification: a playbook's, about what the system itself vouches for. */
+  oneClick: boolean;
+  /** Who reported the problem when only a program's own log line says so; '' when the system vouches for it. */
+  unconfirmedReporter: string;
+  /** Whether the explanation is the model's words rather than Steward's. */
+  explainedByModel: boolean;
+}
+
+export interface Finding {
+  id: string;
+  severity: Severity;
+  title: string;
+  explanation: string;
+}
+
+export interface Job {
+  id: string;
+  proposalId: string;
+  state: string;
+  summary: string;
+  canUndo: boolean;
+  /** The catalog action it ran: a NixOS switch ("nixos.add_package"…) waits to be kept. */
+  action: string;
+}
+
+export const SEVERITIES: readonly Severity[] = ['info', 'warning', 'error', 'critical'];
+const RISKS: readonly Risk[] = ['low', 'medium', 'high'];
+
+const text = (value: unknown) => (typeof value === 'string' ? value : '');
+function oneOf<T extends string>(values: readonly T[], value: unknown, fallback: T): T {
+  return values.includes(value as T) ? (value as T) : fallback;
+}
+
+/** A proposal from its D-Bus dictionary (Proposals.List, ProposalAdded), already unpacked. */
+export function proposalFrom(dict: Record<string, unknown>): Proposal {
+  const actions = Array.isArray(dict.actions) ? (dict.actions as Record<string, unknown>[]) : [];
+  return {
+    id: text(dict.id),
+    findingId: text(dict['finding-id']),
+    title: text(dict.title),
+    explanation: text(dict.explanation),
+    state: text(dict.state),
+    actions: actions.map((action) => ({
+      name: text(action.name),
+      title: text(action.title),
+      risk: oneOf(RISKS, action.risk, 'high'),
+      readOnly: action['read-only'] === true,
+      preview: text(action.preview),
+      details: Array.isArray(action.details) ? action.details.map(text) : [],
+    })),
+    oneClick: dict['one-click'] === true,
+    unconfirmedReporter: dict['vouched-by'] === '' ? text(dict['reported-by']) : '',
+    explainedByModel: dict['explanation-by'] === 'model',
+  };
+}
+
+/** A finding from its D-Bus dictionary (Findings.List, FindingAdded), already unpacked. */
+export function findingFrom(dict: Record<string, unknown>): Finding {
+  return {
+    id: text(dict.id),
+    severity: oneOf(SEVERITIES, dict.severity, 'warning'),
+    title: text(dict.title),
+    explanation: text(dict.explanation),
+  };
+}
+
+/** A job from its D-Bus dictionary (JobFinished, ListJobs), already unpacked. */
+export function jobFrom(dict: Record<string, unknown>): Job {
+  return {
+    id: text(dict.id),
+    proposalId: text(dict['proposal-id']),
+    state: text(dict.state),
+    summary: text(dict.summary),
+    canUndo: dict['can-undo'] === true,
+    action: text(dict.action),
+  };
+}
+
+/** The action Apply runs: the first one that changes something, else the first. */
+export function primaryAction(proposal: Proposal): ProposalAction | undefined {
+  return proposal.actions.find((action) => !action.readOnly) ?? proposal.actions[0];
+}

@@ -1,0 +1,137 @@
+import Adw from 'gi://Adw';
+import Gtk from 'gi://Gtk';
+
+import { gettext as _ } from 'resource:///org/gnome/Shell/Extensions/js/extensions/prefs.js';
+
+import { pullProgressText } from '../chatTranscript.js';
+import { enginePatch, modelRows, recommendationTitle } from '../prefsModel.js';
+import type { PrefsContext } from './prefsContext.js';
+
+/** Where answers come from: the engine, the installed models and the recommended one with its download. */
+export function modelPage(context: PrefsContext): Adw.PreferencesPage {
+  const page = context.page(_('_Model'), 'system-run-symbolic');
+  engineGroup(context, page);
+  modelsGroup(context, page);
+  recommendedGroup(context, page);
+  return page;
+}
+
+function engineGroup(context: PrefsContext, page: Adw.PreferencesPage): void {
+  const engine = context.serviceGroup(page, _('Engine'));
+  const engineRow = new Adw.ComboRow({
+    title: _('Answers come from'),
+    model: Gtk.StringList.new([_('A model on this computer'), _('A remote endpoint')]),
+  });
+  const url = new Adw.EntryRow({ title: _('Endpoint URL'), show_apply_button: true });
+  const model = new Adw.EntryRow({ title: _('Model name'), show_apply_button: true });
+  const key = new Adw.PasswordEntryRow({ title: _('API key (kept in the keyring)'), show_apply_button: true });
+  const remoteRows = [url, model, key];
+  for (const row of remoteRows) row.visible = false;
+  for (const row of [engineRow, ...remoteRows]) engine.add(row);
+  const sendEngine = () => {
+    const remote = engineRow.selected === 1;
+    for (const row of remoteRows) row.visible = remote;
+    if (context.filling) return;
+    if (!remote) context.update(enginePatch('local', '', ''));
+    else if (url.text.trim() && model.text.trim()) context.update(enginePatch('remote', url.text, model.text));
+  };
+  engineRow.connect('notify::selected', sendEngine);
+  url.connect('apply', sendEngine);
+  model.connect('apply', sendEngine);
+  key.connect('apply', () => {
+    void context
+      .call(() => context.client.setApiKey(url.text.trim(), key.text))
+      .then(() => {
+        key.text = '';
+        context.toast(_('The API key is stored'));
+      });
+  });
+  context.onFill((config) => {
+    engineRow.selected = config.inference.engine === 'remote' ? 1 : 0;
+    url.text = config.inference.remote?.url ?? '';
+    model.text = config.inference.remote?.model ?? '';
+    for (const row of remoteRows) row.visible = config.inference.engine === 'remote';
+  });
+}
+
+function modelsGroup(context: PrefsContext, page: Adw.PreferencesPage): void {
+  const group = context.addServiceGroup(
+    page,
+    new Adw.PreferencesGroup({
+      title: _('Installed models'),
+      description: _('The model Steward uses on this computer, with how well it fits.'),
+    }),
+  );
+  let rows: Adw.ActionRow[] = [];
+  context.onLoad(() => {
+    void context
+      .call(() => context.client.models())
+      .then((models) => {
+        for (const row of rows) group.remove(row);
+        let first: Gtk.CheckButton | null = null;
+        rows = modelRows(models, _).map((model) => {
+          const row = new Adw.ActionRow({ title: model.title, subtitle: model.subtitle, sensitive: model.usable });
+          const check = new Gtk.CheckButton({ active: model.active, valign: Gtk.Align.CENTER });
+          if (first) check.set_group(first);
+          else first = check;
+          check.connect('toggled', () => {
+            if (check.active && !context.filling) void context.call(() => context.client.setActiveModel(model.id));
+          });
+          row.add_prefix(check);
+          row.activatable_widget = check;
+          group.add(row);
+          return row;
+        });
+        if (rows.length === 0) {
+          const empty = new Adw.ActionRow({ title: _('No models yet: download the recommended one below.') });
+          group.add(empty);
+          rows.push(empty);
+        }
+      });
+  });
+}
+
+function recommendedGroup(context: PrefsContext, page: Adw.PreferencesPage): void {
+  const recommended = context.serviceGroup(page, _('Recommended model'));
+  const row = new Adw.ActionRow();
+  const progress = new Gtk.ProgressBar({ valign: Gtk.Align.CENTER, width_request: 120, visible: false });
+  const pull = new Gtk.Button({ label: _('Download'), valign: Gtk.Align.CENTER });
+  let recommendedUri = '';
+  let pullId = '';
+  pull.connect('clicked', () => {
+    void context
+      .call(() => context.client.pull(recommendedUri))
+      .then((id) => {
+        pullId = id;
+        progress.visible = true;
+      });
+  });
+  row.add_suffix(progress);
+  row.add_suffix(pull);
+  recommended.add(row);
+
+  context.onLoad(() => {
+    void context
+      .call(() => context.client.recommendation())
+      .then((recommendation) => {
+        const title = recommendationTitle(recommendation, _);
+        recommendedUri = String(recommendation['uri'] ?? '');
+        row.title = title ?? _('No model in the catalog fits this computer');
+        row.subtitle = String(recommendation['reason'] ?? '');
+        row.sensitive = title !== null;
+      });
+  });
+  context.client.on('pullProgress', ({ pullId: id, bytesDone, bytesTotal }) => {
+    if (id !== pullId) return;
+    progress.fraction = bytesTotal > 0 ? bytesDone / bytesTotal : 0;
+    row.subtitle = pullProgressText(bytesDone, bytesTotal, _);
+  });
+  context.client.on('pullFinished', ({ pullId: id, status, errorMessage }) => {
+    if (id !== pullId) return;
+    pullId = '';
+    progress.visible = false;
+    if (status === 'done') context.toast(_('The model is downloaded'));
+    else if (status === 'failed') context.toast(errorMessage);
+    context.reload();
+  });
+}
