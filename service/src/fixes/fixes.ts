@@ -10,6 +10,7 @@ import type { Logger } from '../logging.js';
 import type { StewardPaths } from '../paths.js';
 import type { TestHooks } from '../testHooks.js';
 import { ConfirmWindows } from '../nixos/confirmWindow.js';
+import { nixosCacheDir, NixosReader } from '../nixos/nixosReader.js';
 import { detectNixos } from '../nixos/platform.js';
 import type { StorageHealth } from '../storage/storageHealth.js';
 import type { ActionContext } from './action.js';
@@ -106,6 +107,12 @@ export class Fixes {
       (platform) => (this.onNixos = platform !== null),
       (error: Error) => log.warning('could not tell whether this is NixOS', { reason: error.message }),
     );
+    // Names are checked against the system's own nixpkgs before a nixos.* action is proposed.
+    const nixosNames = new NixosReader({
+      ...(testHooks?.nixosRoot && { root: testHooks.nixosRoot }),
+      home: paths.home,
+      cacheDir: nixosCacheDir(paths.cacheHome),
+    });
     const catalog = createCatalog({
       expertShell: () => config().expertShell,
       journalDirectories,
@@ -118,6 +125,7 @@ export class Fixes {
           launcher: options.nixosLauncher,
           confirmMs: () => config().nixosConfirmSeconds * 1000,
           windows: this.nixosWindows,
+          names: () => nixosNames.nameChecker(),
         },
       },
     });

@@ -11,7 +11,7 @@ import { _, format } from '../i18n.js';
 
 export interface DryBuild {
   ok: boolean;
-  /** For the preview: what would be built and fetched, with sizes, or why the build failed. */
+  /** For the preview: what would be built and fetched, with sizes; or the last lines of why it failed. */
   lines: string[];
 }
 
@@ -71,7 +71,7 @@ export async function dryBuild(
         : await run('home-manager', ['-f', edited, 'build', '--dry-run'], signal);
     if (ok) return { ok, lines: summarizeDryBuild(output) };
     const tail = output.trim().split('\n').slice(-8);
-    return { ok, lines: [_('the dry build failed:'), ...tail] };
+    return { ok, lines: tail };
   } finally {
     await rm(copy, { recursive: true, force: true });
   }
