@@ -56,6 +56,7 @@ export class Fixes {
   readonly catalog: Catalog;
   /** NixOS changes switched to and waiting for the user's confirmation. */
   readonly nixosWindows: ConfirmWindows;
+  private readonly log: Logger;
   /** Whether detectNixos found NixOS; false until it answered. */
   private onNixos = false;
 
@@ -73,6 +74,7 @@ export class Fixes {
       storage,
       log,
     } = options;
+    this.log = log;
     this.store = new FixesStore(join(paths.stateDirectory, 'fixes.db'), storage);
     this.context = {
       sessionBus,
@@ -221,6 +223,10 @@ export class Fixes {
   }
 
   async stop(): Promise<void> {
+    for (const change of this.nixosWindows.abandon())
+      this.log.warning('stopping inside a NixOS change’s confirm window: it stays, unconfirmed', {
+        change: change.summary,
+      });
     this.executor.cancelAll();
     await this.executor.idle();
     this.store.close();

@@ -51,6 +51,17 @@ export class ConfirmWindows {
     return [...this.pending.values()].map(({ id, summary, deadline }) => ({ id, summary, deadline }));
   }
 
+  /**
+   * Closes every window without reverting, as the service stops: a revert then could not finish or be
+   * recorded. Returns the changes that stay unconfirmed (Undo still takes them back).
+   */
+  abandon(): PendingChange[] {
+    const left = this.list();
+    for (const entry of this.pending.values()) clearTimeout(entry.timer);
+    this.pending.clear();
+    return left;
+  }
+
   private async expire(id: number): Promise<void> {
     const entry = this.pending.get(id);
     if (!entry) return;
