@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { chmod, readFile, readlink, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { chmod, mkdir, readFile, readlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MessageBus } from '@jellybrick/dbus-next';
 import { NotAuthorizedError, type ActionContext, type ActionDefinition } from '../../service/src/fixes/action.js';
@@ -253,6 +254,18 @@ describe('NixOS changes: Apply through polkit, a checked switch, the confirm win
     expect(await generation()).toEqual({ profile: 1, current: 1 });
     expect(await readFile(layout.configuration, 'utf8')).toBe(original);
     expect(await layout.rebuildCalls()).toEqual(['switch', 'switch --rollback']);
+  }, 60_000);
+
+  it('restores only a version of the file that a change replaced, never another kept copy', async () => {
+    // The file watcher's store is the same directory: a copy of some other file is kept there by its hash.
+    await mkdir(context.knownGoodDirectory, { recursive: true });
+    const other = 'export SECRET=1\n';
+    const hash = createHash('sha256').update(other).digest('hex');
+    await writeFile(join(context.knownGoodDirectory, hash), other);
+    const rollback = action('nixos.rollback');
+    await expectAsync(
+      rollback.preview(rollback.params.parse({ scope: 'system', generation: 1, restore: hash }), context),
+    ).toBeRejectedWithError(`no version of ${layout.configuration} that a change replaced is kept by that name`);
   }, 60_000);
 
   it('refuses an Undo once the system moved on to a later generation', async () => {

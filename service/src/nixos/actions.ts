@@ -20,7 +20,7 @@ import { ConfirmWindows } from './confirmWindow.js';
 import { dryBuild } from './dryBuild.js';
 import { currentGeneration, readGenerations } from './profileLinks.js';
 import { DEFAULT_LAUNCHER, homeSwitch, runHelper } from './helperRun.js';
-import { keepNixCopy, markKnownGood, nixCopy } from './knownGood.js';
+import { keepReplaced, markKnownGood, replacedCopy } from './knownGood.js';
 import { attributePath, editNixModule, nixLiteral, type NixEdit } from './nixEdits.js';
 import { nixPackageParams, nixServiceParams, targetFile } from './nixosPreview.js';
 import { proposeNixEdit } from './nixProposal.js';
@@ -162,7 +162,7 @@ async function apply(
   const root = options.root ?? '/';
   const previous = currentGeneration(await readGenerations(root));
   const failedBefore = context.systemBus && scope === 'system' ? await failedUnits(context.systemBus) : [];
-  const restore = await keepNixCopy(context.knownGoodDirectory, before);
+  const restore = await keepReplaced(context.knownGoodDirectory, file.path, before);
   run.progress(null, format(_('Switching to the edited {file}'), { file: file.path }));
   await switchTo(scope, file, after, 'switch', options, run);
   let generation: number | null = null;
@@ -332,9 +332,15 @@ type RollbackParams = z.infer<typeof rollbackParams>;
 
 /** What Undo runs: the previous generation again, and the file as it was before the change. */
 function rollbackAction(options: NixosActionOptions): ActionDefinition<RollbackParams> {
-  const restored = async ({ restore }: RollbackParams, context: ActionContext) => {
-    const text = await nixCopy(context.knownGoodDirectory, restore);
-    if (text === null) throw new StewardError('Unavailable', _('the copy of the file to restore is no longer kept'));
+  /** Only a version of this very file that a change of Steward's replaced: never another kept copy. */
+  const restored = async (params: RollbackParams, context: ActionContext) => {
+    const file = await fileFor(params.scope, context, options);
+    const text = await replacedCopy(context.knownGoodDirectory, file.path, params.restore);
+    if (text === null)
+      throw new StewardError(
+        'Unavailable',
+        format(_('no version of {file} that a change replaced is kept by that name'), { file: file.path }),
+      );
     return text;
   };
   /** Refuses once the system moved on from the generation the change made: switching back would skip a later change. */
