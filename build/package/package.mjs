@@ -108,6 +108,8 @@ for (const file of readdirSync(join(root, 'dbus-interfaces')).filter((f) => f.en
 for (const file of readdirSync(join(root, 'build', 'polkit'))) {
   put(join(root, 'build', 'polkit', file), `/usr/share/polkit-1/actions/${file}`);
 }
+// pkexec runs it for io.github.steward.Steward1.nixos-rebuild, whose policy names this path.
+put(join(root, 'build', 'nixos', 'steward-nixos-helper'), '/usr/libexec/steward/steward-nixos-helper', 0o755);
 
 // --- the extension ----------------------------------------------------------------
 

@@ -66,6 +66,7 @@ class EnabledExtension {
         review: (proposal) => this.openChat(proposal.id),
         dismiss: (proposal) => void this._steward.dismiss(proposal.id),
         undo: (job) => void this._steward.undo(job.id),
+        keep: () => void this._steward.confirmChanges(),
         open: () => this._indicator.showProposal(),
       }),
     );

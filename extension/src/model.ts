@@ -43,6 +43,8 @@ export interface Job {
   state: string;
   summary: string;
   canUndo: boolean;
+  /** The catalog action it ran: a NixOS switch ("nixos.add_package"…) waits to be kept. */
+  action: string;
 }
 
 export const SEVERITIES: readonly Severity[] = ['info', 'warning', 'error', 'critical'];
@@ -94,6 +96,7 @@ export function jobFrom(dict: Record<string, unknown>): Job {
     state: text(dict.state),
     summary: text(dict.summary),
     canUndo: dict['can-undo'] === true,
+    action: text(dict.action),
   };
 }
 

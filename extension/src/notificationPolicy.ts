@@ -11,7 +11,7 @@ export type Urgency = 'low' | 'normal' | 'high' | 'critical';
 /** Something new to tell the user about. */
 export type News = { kind: 'proposal'; proposal: Proposal; severity: Severity } | { kind: 'finding'; finding: Finding };
 
-export type NotificationButton = 'apply' | 'review' | 'dismiss' | 'undo' | 'open';
+export type NotificationButton = 'apply' | 'review' | 'dismiss' | 'undo' | 'open' | 'keep';
 
 export interface NotificationText {
   title: string;
@@ -111,6 +111,10 @@ export function notificationFor(items: News[], { _, ngettext }: Translations): N
   };
 }
 
+/** A NixOS switch the service reverts unless it is kept within its window (Proposals.ConfirmChanges). */
+const awaitsConfirmation = (job: Job) =>
+  job.state === 'fixed' && job.action.startsWith('nixos.') && job.action !== 'nixos.rollback';
+
 /** The follow-up notification when a job ends. */
 export function resultNotification(job: Job, { _ }: Translations): NotificationText {
   const templates: Record<string, string> = {
@@ -125,7 +129,10 @@ export function resultNotification(job: Job, { _ }: Translations): NotificationT
     title: format(templates[job.state] ?? _('Failed: {summary}'), { summary: first.replace(/\.$/, '') }),
     body: job.summary.startsWith(first) ? job.summary.slice(first.length).trim() : '',
     urgency: job.state === 'fixed' || job.state === 'done' ? 'normal' : 'high',
-    buttons: job.canUndo && job.state === 'fixed' ? ['undo'] : [],
+    buttons: [
+      ...(awaitsConfirmation(job) ? (['keep'] as const) : []),
+      ...(job.canUndo && job.state === 'fixed' ? (['undo'] as const) : []),
+    ],
   };
 }
 

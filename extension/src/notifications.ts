@@ -35,6 +35,8 @@ export interface NotificationHandlers {
   review(proposal: Proposal): void;
   dismiss(proposal: Proposal): void;
   undo(job: Job): void;
+  /** Keeps the NixOS changes that wait for confirmation; unkept, the service switches back. */
+  keep(): void;
   /** Shows what waits, in the indicator's menu. */
   open(): void;
 }
@@ -98,6 +100,7 @@ export class StewardNotifications {
       if (button === 'apply' && proposal) notification.addAction(_('Apply'), () => this._handlers.apply(proposal));
       if (button === 'review' && proposal) notification.addAction(_('Review'), () => this._handlers.review(proposal));
       if (button === 'undo' && job) notification.addAction(_('Undo'), () => this._handlers.undo(job));
+      if (button === 'keep') notification.addAction(_('Keep'), () => this._handlers.keep());
       if (button === 'open') notification.addAction(_('Show'), () => this._handlers.open());
       if (button === 'dismiss') {
         notification.addAction(_('Dismiss'), () => {

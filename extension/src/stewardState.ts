@@ -178,6 +178,11 @@ export class StewardState {
     return this._run(_('Cannot undo the fix'), () => this._client.undo(job));
   }
 
+  /** Keeps the NixOS changes waiting in their confirm-or-revert window (API revision 12). */
+  confirmChanges(): Promise<boolean> {
+    return this._run(_('Cannot keep the change'), () => this._client.confirmChanges());
+  }
+
   setPaused(paused: boolean): Promise<boolean> {
     return this._run(_('Cannot pause Steward'), () => this._client.setPaused(paused));
   }

@@ -60,6 +60,11 @@ const fixesSchema = z
      * read-only sandbox without network, always high risk, always asked. Off unless the user turns it on.
      */
     expertShell: z.boolean().default(false),
+    /**
+     * On NixOS, how long a switched change waits for the user's confirmation (the notification's
+     * button or `steward confirm`) before Steward switches back to the previous generation.
+     */
+    nixosConfirmSeconds: z.number().int().min(10).max(3600).default(120),
   })
   .strict();
 

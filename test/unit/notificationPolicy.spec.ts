@@ -85,8 +85,22 @@ describe('notification policy', () => {
 
     it('reads a job', () => {
       expect(
-        jobFrom({ id: '4', 'proposal-id': '7', state: 'fixed', summary: 'Restarted x', 'can-undo': true }),
-      ).toEqual({ id: '4', proposalId: '7', state: 'fixed', summary: 'Restarted x', canUndo: true });
+        jobFrom({
+          id: '4',
+          'proposal-id': '7',
+          state: 'fixed',
+          summary: 'Restarted x',
+          'can-undo': true,
+          action: 'systemd.restart_unit',
+        }),
+      ).toEqual({
+        id: '4',
+        proposalId: '7',
+        state: 'fixed',
+        summary: 'Restarted x',
+        canUndo: true,
+        action: 'systemd.restart_unit',
+      });
     });
   });
 
@@ -186,6 +200,7 @@ describe('notification policy', () => {
         proposalId: '7',
         summary: 'Restarted backup.service. backup.service is active',
         canUndo: true,
+        action: 'systemd.restart_unit',
       };
       expect(resultNotification({ ...job, state: 'fixed' }, translations)).toEqual({
         title: 'Fixed: Restarted backup.service',
@@ -197,6 +212,14 @@ describe('notification policy', () => {
         jasmine.objectContaining({ title: 'Not fixed: It failed again', urgency: 'high', buttons: [] }),
       );
       expect(resultNotification({ ...job, state: 'failed', summary: 'boom' }, translations).title).toBe('Failed: boom');
+    });
+
+    it('offers Keep for a NixOS switch that waits for confirmation, and not for its Undo', () => {
+      const job = { id: '5', proposalId: '8', summary: 'Add blender', canUndo: true, action: 'nixos.add_package' };
+      expect(resultNotification({ ...job, state: 'fixed' }, translations).buttons).toEqual(['keep', 'undo']);
+      expect(resultNotification({ ...job, state: 'failed' }, translations).buttons).toEqual([]);
+      const undo = { ...job, action: 'nixos.rollback', canUndo: false, state: 'fixed' };
+      expect(resultNotification(undo, translations).buttons).toEqual([]);
     });
   });
 

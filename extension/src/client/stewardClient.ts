@@ -64,6 +64,7 @@ interface ProposalsProxy extends Proxy {
   ApplyAsync(proposal: string, action: string, c: Cancellable): Promise<[string]>;
   DismissAsync(proposal: string, mode: string, c: Cancellable): Promise<[]>;
   UndoAsync(job: string, c: Cancellable): Promise<[string]>;
+  ConfirmChangesAsync(c: Cancellable): Promise<[Variants[]]>;
 }
 
 interface ModelsProxy extends Proxy {
@@ -374,6 +375,11 @@ export class StewardClient {
 
   async undo(job: string): Promise<string> {
     return (await this._call('proposals', (p) => p.UndoAsync(job, this._cancellable)))[0];
+  }
+
+  /** The NixOS changes kept, each with "id", "summary" and "deadline". */
+  async confirmChanges(): Promise<Dict[]> {
+    return (await this._call('proposals', (p) => p.ConfirmChangesAsync(this._cancellable)))[0].map(unpack);
   }
 
   // Models

@@ -6,6 +6,7 @@ import { apiKeyCommand } from './apiKey.js';
 import { applyCommand, undoCommand } from './apply.js';
 import { askCommand, chatCommand, sendOptions } from './chat.js';
 import { configCommand } from './config.js';
+import { confirmCommand } from './confirm.js';
 import { docsCommand } from './docs.js';
 import { doctorCommand } from './doctor.js';
 import { builtSetup, evalCommand } from './eval.js';
@@ -170,6 +171,18 @@ export const COMMANDS: readonly CommandDefinition[] = [
     options: ['yes'],
     maxArgs: 1,
     run: async ({ bus, args, values }) => undoCommand(await bus(), args, { yes: values.yes ?? false }),
+  },
+  {
+    name: 'confirm',
+    forms: [
+      {
+        args: '',
+        summary: 'Keep the NixOS changes that wait for confirmation; unconfirmed ones are switched back',
+      },
+    ],
+    options: ['json'],
+    maxArgs: 0,
+    run: async ({ bus, json }) => confirmCommand(await bus(), { json }),
   },
   {
     name: 'jobs',

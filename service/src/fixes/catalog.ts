@@ -12,6 +12,7 @@ import { packageActions } from './actions/packages.js';
 import { SHELL_RUN, shellRunAction } from './actions/shell.js';
 import { systemdActions } from './actions/systemd.js';
 import type { TestHooks } from '../testHooks.js';
+import { nixosActions, type NixosActionOptions } from '../nixos/actions.js';
 
 export interface ValidatedCall {
   action: ActionDefinition;
@@ -94,7 +95,16 @@ const findingActions = ({ journalDirectories = () => [], testHooks = {} }: Findi
 
 export const EXPERT_SHELL_OFF = 'the expert shell is turned off in the settings (fixes.expertShell)';
 
+export const NOT_NIXOS = 'this is not NixOS';
+export const ON_NIXOS = 'this is NixOS, where packages are declared in configuration.nix (nixos.add_package)';
+const PACKAGEKIT_ACTIONS = new Set(['packages.install', 'packages.remove']);
+
 export interface CatalogOptions extends FindingActionsOptions {
+  /**
+   * The nixos.* actions, switched on while `active()` (NixOS was detected); PackageKit's package actions are
+   * then off, as PackageKit has no Nix backend and the next rebuild would undo what they change.
+   */
+  nixos?: { actions: NixosActionOptions; active: () => boolean };
   /** fixes.expertShell, read at each use; without it the expert shell stays off. */
   expertShell?: () => boolean;
   /** Steward's own secrets as the settings place them now; the expert shell hides them. */
@@ -102,11 +112,21 @@ export interface CatalogOptions extends FindingActionsOptions {
 }
 
 /** Every action; shell.run only while the user has turned the expert shell on. */
-export function createCatalog({ expertShell = () => false, stewardSecrets, ...options }: CatalogOptions = {}): Catalog {
+export function createCatalog({
+  expertShell = () => false,
+  stewardSecrets,
+  nixos,
+  ...options
+}: CatalogOptions = {}): Catalog {
   const shell = shellRunAction({ stewardSecrets });
-  return new Catalog([...findingActions(options), shell] as ActionDefinition[], (name) =>
-    name === SHELL_RUN && !expertShell() ? EXPERT_SHELL_OFF : null,
-  );
+  const declared = nixos ? nixosActions(nixos.actions) : [];
+  return new Catalog([...findingActions(options), shell, ...declared] as ActionDefinition[], (name) => {
+    if (name === SHELL_RUN && !expertShell()) return EXPERT_SHELL_OFF;
+    const onNixos = nixos?.active() ?? false;
+    if (name.startsWith('nixos.') && !onNixos) return NOT_NIXOS;
+    if (PACKAGEKIT_ACTIONS.has(name) && onNixos) return ON_NIXOS;
+    return null;
+  });
 }
 
 /**

@@ -9,6 +9,9 @@ import { OBJECT_PATH, PROPOSALS_INTERFACE } from '../interfaces.js';
 import type { Logger } from '../logging.js';
 import type { StewardPaths } from '../paths.js';
 import type { TestHooks } from '../testHooks.js';
+import { ConfirmWindows } from '../nixos/confirmWindow.js';
+import { nixosCacheDir, NixosReader } from '../nixos/nixosReader.js';
+import { detectNixos } from '../nixos/platform.js';
 import type { StorageHealth } from '../storage/storageHealth.js';
 import type { ActionContext } from './action.js';
 import { createCatalog, createFindingsCatalog, type Catalog } from './catalog.js';
@@ -28,6 +31,8 @@ export interface FixesOptions {
   journalDirectories?: () => readonly string[];
   /** The corpus's stand-ins for parts of the machine (testHooks.ts); unset in real use. */
   testHooks?: TestHooks;
+  /** How the privileged NixOS helper starts; pkexec and its installed path unless a test names its stand-ins. */
+  nixosLauncher?: readonly string[];
   /** The chat engines; with a model set up, it explains proposals and suggests fixes for unknown kinds. */
   engines: EngineSource;
   /** What the advisor's request goes through: redaction with the user's patterns, as for every model request. */
@@ -49,6 +54,11 @@ export class Fixes {
   private readonly proposer: Proposer;
   /** Every action switched on now: what the chat may propose and Apply may run. */
   readonly catalog: Catalog;
+  /** NixOS changes switched to and waiting for the user's confirmation. */
+  readonly nixosWindows: ConfirmWindows;
+  private readonly log: Logger;
+  /** Whether detectNixos found NixOS; false until it answered. */
+  private onNixos = false;
 
   constructor(options: FixesOptions) {
     const {
@@ -64,6 +74,7 @@ export class Fixes {
       storage,
       log,
     } = options;
+    this.log = log;
     this.store = new FixesStore(join(paths.stateDirectory, 'fixes.db'), storage);
     this.context = {
       sessionBus,
@@ -75,11 +86,50 @@ export class Fixes {
       log,
     };
     const stewardSecrets = options.stewardSecrets ?? (() => [paths.stateDirectory]);
+    this.nixosWindows = new ConfirmWindows((change, ended) => {
+      if (ended.outcome === 'confirmed') return; // ConfirmChanges audits it, with who confirmed
+      const failed = ended.outcome === 'revert-failed';
+      if (failed)
+        log.error('an unconfirmed NixOS change could not be reverted', {
+          change: change.summary,
+          reason: ended.error.message,
+        });
+      else log.info('an unconfirmed NixOS change was switched back', { change: change.summary });
+      this.store.audit({
+        event: ended.outcome,
+        proposalId: null,
+        jobId: null,
+        action: null,
+        params: null,
+        caller: 'steward: the confirm window closed',
+        result: failed ? `${change.summary}: ${ended.error.message}` : change.summary,
+      });
+    });
+    void detectNixos({ root: testHooks?.nixosRoot, home: paths.home }).then(
+      (platform) => (this.onNixos = platform !== null),
+      (error: Error) => log.warning('could not tell whether this is NixOS', { reason: error.message }),
+    );
+    // Names are checked against the system's own nixpkgs before a nixos.* action is proposed.
+    const nixosNames = new NixosReader({
+      ...(testHooks?.nixosRoot && { root: testHooks.nixosRoot }),
+      home: paths.home,
+      cacheDir: nixosCacheDir(paths.cacheHome),
+    });
     const catalog = createCatalog({
       expertShell: () => config().expertShell,
       journalDirectories,
       stewardSecrets,
       testHooks,
+      nixos: {
+        active: () => this.onNixos,
+        actions: {
+          root: testHooks?.nixosRoot,
+          launcher: options.nixosLauncher,
+          confirmMs: () => config().nixosConfirmSeconds * 1000,
+          windows: this.nixosWindows,
+          names: () => nixosNames.nameChecker(),
+        },
+      },
     });
     const findingsCatalog = createFindingsCatalog({ journalDirectories, testHooks });
     this.catalog = catalog;
@@ -134,6 +184,7 @@ export class Fixes {
       executor: this.executor,
       bus: sessionBus,
       signals: { removed, openCountChanged },
+      nixosWindows: this.nixosWindows,
     });
   }
 
@@ -172,6 +223,10 @@ export class Fixes {
   }
 
   async stop(): Promise<void> {
+    for (const change of this.nixosWindows.abandon())
+      this.log.warning('stopping inside a NixOS change’s confirm window: it stays, unconfirmed', {
+        change: change.summary,
+      });
     this.executor.cancelAll();
     await this.executor.idle();
     this.store.close();

@@ -2,6 +2,7 @@
 // Undo, jobs and the audit trail, in the shape the XML documents.
 import { Variant, type MessageBus } from '@jellybrick/dbus-next';
 import { z } from 'zod';
+import type { ConfirmWindows, PendingChange } from '../nixos/confirmWindow.js';
 import { StewardError } from '../dbus/errors.js';
 import { method, type InterfaceImpl } from '../dbus/objectServer.js';
 import { pageKeys, pageOf } from '../dbus/paging.js';
@@ -109,7 +110,16 @@ export interface ProposalsInterfaceOptions {
   executor: Executor;
   bus: MessageBus;
   signals: { removed(id: number): void; openCountChanged(): void };
+  /** NixOS changes in their confirm-or-revert window. */
+  nixosWindows: ConfirmWindows;
 }
+
+/** A NixOS change waiting for (or given) confirmation, as ConfirmChanges and PendingChanges answer it. */
+const changeDict = (change: PendingChange): Record<string, Variant> => ({
+  id: new Variant('s', String(change.id)),
+  summary: new Variant('s', change.summary),
+  deadline: new Variant('x', BigInt(change.deadline) * 1000n),
+});
 
 export class ProposalsInterface {
   constructor(private readonly options: ProposalsInterfaceOptions) {}
@@ -119,7 +129,7 @@ export class ProposalsInterface {
   }
 
   get impl(): InterfaceImpl {
-    const { store, findings, executor, bus, signals } = this.options;
+    const { store, findings, executor, bus, signals, nixosWindows } = this.options;
     const proposalOf = (proposalId: string) => {
       const proposal = store.proposal(Number(proposalId));
       if (!proposal) throw new StewardError('NotFound', `there is no proposal ${proposalId}`);
@@ -163,6 +173,27 @@ export class ProposalsInterface {
         ),
         Undo: method(z.tuple([id('job')]), async ([jobId], { sender }) =>
           String(executor.undo(Number(jobId), await describeCaller(bus, sender)).id),
+        ),
+        ConfirmChanges: method(z.tuple([]), async (_args, { sender }) => {
+          const confirmed = nixosWindows.confirm();
+          const caller = confirmed.length > 0 ? await describeCaller(bus, sender) : '';
+          for (const change of confirmed)
+            store.audit({
+              event: 'confirmed',
+              proposalId: null,
+              jobId: null,
+              action: null,
+              params: null,
+              caller,
+              result: change.summary,
+            });
+          return confirmed.map(changeDict);
+        }),
+        PendingChanges: method(z.tuple([]), () =>
+          nixosWindows
+            .list()
+            .sort((a, b) => a.deadline - b.deadline)
+            .map(changeDict),
         ),
         ListJobs: method(z.tuple([jobsFilter]), ([filter]) => {
           const page = pageOf(filter);

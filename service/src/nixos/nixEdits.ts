@@ -11,7 +11,31 @@ export type NixEdit =
   | { kind: 'add-package'; list: PackageList; name: string }
   | { kind: 'remove-package'; list: PackageList; name: string }
   /** `service` is the option path below `services`, e.g. "openssh" or "xserver.desktopManager.gnome". */
-  | { kind: 'set-service'; service: string; enable: boolean };
+  | { kind: 'set-service'; service: string; enable: boolean }
+  /** `option` is a full option path, e.g. "networking.hostName" or "time.timeZone". */
+  | { kind: 'set-option'; option: string; value: NixValue };
+
+/** The values an option may be set to by Steward: what the model can fill in as typed parameters. */
+export type NixValue = boolean | number | string | string[];
+
+/** A Nix string literal: `"`, `\` and `${` are escaped, so that no value becomes code. */
+const nixString = (text: string) =>
+  `"${text.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('${', '\\${').replaceAll('\n', '\\n')}"`;
+
+/** `value` spelt as Nix. */
+export function nixLiteral(value: NixValue): string {
+  if (typeof value === 'boolean') return String(value);
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value)) throw new RangeError('only whole numbers are Nix integers here');
+    return String(value);
+  }
+  if (typeof value === 'string') return nixString(value);
+  return value.length === 0 ? '[ ]' : `[ ${value.map(nixString).join(' ')} ]`;
+}
+
+const STRING = String.raw`"(?:[^"\$]|\.|\$(?!\{))*"`;
+/** A value an edit may replace: a literal, not an expression the user wrote (a function call, a reference). */
+const LITERAL = new RegExp(String.raw`^(?:true|false|-?\d+|${STRING}|\[\s*(?:${STRING}\s*)*\])$`, 's');
 
 export type NixEditResult =
   { status: 'changed'; text: string } | { status: 'unchanged'; why: string } | { status: 'refused'; why: string };
@@ -221,6 +245,28 @@ function serviceEdit(text: string, module: Module, edit: Extract<NixEdit, { kind
   return { status: 'changed', text: splice(text, value.start, value.end, wanted) };
 }
 
+function optionEdit(text: string, module: Module, edit: Extract<NixEdit, { kind: 'set-option' }>): NixEditResult {
+  const path = attributePath(edit.option);
+  if (!path || path.length < 2)
+    return { status: 'refused', why: format(_('“{name}” is not an option path'), { name: edit.option }) };
+  const wanted = nixLiteral(edit.value);
+  const found = locate(module.attrs, path);
+  if (!('binding' in found)) return { status: 'changed', text: addBinding(text, found.container, found.rest, wanted) };
+  const value = found.binding.value;
+  const spelt = text.slice(value.start, value.end);
+  if (!LITERAL.test(spelt))
+    return {
+      status: 'refused',
+      why: format(_('{option} is set by an expression, not a plain value'), { option: edit.option }),
+    };
+  if (spelt === wanted)
+    return {
+      status: 'unchanged',
+      why: format(_('{option} is already {value}'), { option: edit.option, value: wanted }),
+    };
+  return { status: 'changed', text: splice(text, value.start, value.end, wanted) };
+}
+
 /** A flake's top level names its `outputs` (a module never sets an option called that). */
 const isFlake = (attrs: Attrs) =>
   attrs.bindings.some((binding) => binding.kind === 'attr' && binding.path[0]?.name === 'outputs');
@@ -234,5 +280,6 @@ export function editNixModule(text: string, edit: NixEdit): NixEditResult {
   if (!module) return { status: 'refused', why: _('the file is not a module that evaluates to an attribute set') };
   if (isFlake(module.attrs))
     return { status: 'refused', why: _('the file is a flake: the edit belongs in a module it lists') };
+  if (edit.kind === 'set-option') return optionEdit(text, module, edit);
   return edit.kind === 'set-service' ? serviceEdit(text, module, edit) : packageEdit(text, module, edit);
 }

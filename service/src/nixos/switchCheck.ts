@@ -1,0 +1,44 @@
+// What a switch must leave behind: the new generation current (the profile's
+// `system` link and /run/current-system agree on it) and no failed units.
+
+import type { MessageBus } from '@jellybrick/dbus-next';
+import { callMethod } from '../dbus/client.js';
+import { _, format } from '../i18n.js';
+import { currentGeneration, readGenerations, type Generation } from './profileLinks.js';
+
+/** The names of the system's failed units, by systemd's ListUnitsFiltered. */
+export async function failedUnits(systemBus: MessageBus): Promise<string[]> {
+  const [rows] = (await callMethod(systemBus, {
+    destination: 'org.freedesktop.systemd1',
+    path: '/org/freedesktop/systemd1',
+    interface: 'org.freedesktop.systemd1.Manager',
+    member: 'ListUnitsFiltered',
+    signature: 'as',
+    body: [['failed']],
+  })) as [[string, ...unknown[]][]];
+  return rows.map(([name]) => name);
+}
+
+export type SwitchCheck = { ok: true; generation: Generation } | { ok: false; why: string };
+
+/** Whether the switch made a generation newer than `before` current and left no unit failed that was not before. */
+export async function checkSwitch(
+  root: string,
+  before: Generation | null,
+  systemBus: MessageBus | null,
+  failedBefore: readonly string[],
+): Promise<SwitchCheck> {
+  const state = await readGenerations(root);
+  const now = currentGeneration(state);
+  if (!now || now.number !== state.profile || (before && now.number <= before.number))
+    return { ok: false, why: _('the new generation is not the current system') };
+  if (systemBus) {
+    const failed = (await failedUnits(systemBus)).filter((unit) => !failedBefore.includes(unit));
+    if (failed.length > 0)
+      return {
+        ok: false,
+        why: format(_('units failed after the switch: {units}'), { units: failed.join(', ') }),
+      };
+  }
+  return { ok: true, generation: now };
+}

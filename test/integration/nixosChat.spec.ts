@@ -1,0 +1,195 @@
+// "Install Blender" on NixOS: the chat's catalog offers nixos.add_package (typed parameters, no Nix text)
+// instead of PackageKit's packages.install, the proposal carries the diff and the dry build, Apply runs it
+// over D-Bus, and Proposals.ConfirmChanges keeps it; elsewhere the catalog stays PackageKit's.
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { MessageBus, Variant } from '@jellybrick/dbus-next';
+import { catalogEntries } from '../../service/src/assistant/proposalSink.js';
+import { assistantTools } from '../../service/src/assistant/tools/index.js';
+import { defaultConfig } from '../../service/src/config.js';
+import { callMethod } from '../../service/src/dbus/client.js';
+import { ObjectServer } from '../../service/src/dbus/objectServer.js';
+import { FindingsStore } from '../../service/src/findings/store.js';
+import { Fixes } from '../../service/src/fixes/fixes.js';
+import { OBJECT_PATH, PROPOSALS_INTERFACE, proposalsSpec } from '../../service/src/interfaces.js';
+import { createLogger } from '../../service/src/logging.js';
+import { makeNixosLayout, NIXOS_REBUILD_ACTION, type NixosLayout } from '../support/nixosSwitchStandIn.js';
+import { startPolkit, type Polkit } from '../support/polkit.js';
+import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
+import { ScriptedEngine } from '../support/scriptedEngine.js';
+import { waitFor } from '../support/service.js';
+import { makeTempDir, type TempDir } from '../support/tempDir.js';
+
+const POLICY = join(process.cwd(), 'build', 'polkit', 'io.github.steward.Steward1.widen-trust.policy');
+const HELPER = join(process.cwd(), 'build', 'nixos', 'steward-nixos-helper');
+const FIXTURE = join(process.cwd(), 'test', 'fixtures', 'nixos', 'chaosdorf-laptops-configuration.nix');
+
+interface Setup {
+  fixes: Fixes;
+  findings: FindingsStore;
+}
+
+describe('NixOS in the chat and over D-Bus', () => {
+  let temp: TempDir;
+  let polkit: Polkit;
+  let bus: PrivateBus;
+  let serviceBus: MessageBus;
+  let client: MessageBus;
+  let layout: NixosLayout;
+  let original: string;
+  const setups: Setup[] = [];
+  let settings = defaultConfig.fixes;
+  const saved = { ...process.env };
+
+  const startFixes = async (name: string, nixosRoot: string) => {
+    const home = join(temp.path, name);
+    await mkdir(join(temp.path, `${name}-state`), { recursive: true });
+    const server = new ObjectServer(serviceBus, createLogger({ write: () => undefined }));
+    const findings = new FindingsStore(join(temp.path, `${name}-findings.db`));
+    const fixes = new Fixes({
+      paths: {
+        home,
+        cacheHome: join(home, '.cache'),
+        dataHome: join(home, '.local', 'share'),
+        configHome: join(home, '.config'),
+        configFile: join(home, '.config', 'steward', 'config.json'),
+        stateDirectory: join(temp.path, `${name}-state`),
+      },
+      sessionBus: serviceBus,
+      server,
+      findings,
+      config: () => settings,
+      engines: { state: () => 'ready', engine: () => Promise.resolve(new ScriptedEngine([])) },
+      testHooks: { nixosRoot },
+      nixosLauncher: [join(layout.bin, 'pkexec'), HELPER],
+      log: createLogger({ write: () => undefined }),
+    });
+    // One Proposals object on the bus: the NixOS one's, which the D-Bus calls below reach.
+    if (nixosRoot === layout.root) server.export(OBJECT_PATH, proposalsSpec, fixes.interface.impl);
+    setups.push({ fixes, findings });
+    return fixes;
+  };
+  const proposals = (member: string, signature = '', body: unknown[] = []) =>
+    callMethod(client, {
+      destination: serviceBus.name as string,
+      path: OBJECT_PATH,
+      interface: PROPOSALS_INTERFACE,
+      member,
+      signature,
+      body,
+    });
+  const proposeToolAccepts = (fixes: Fixes, action: string) =>
+    assistantTools(fixes.catalog.names())
+      .find((tool) => tool.name === 'propose_action')
+      ?.params.safeParse({ action, params: {}, reason: 'x' }).success;
+  const values = (dict: Record<string, Variant>) =>
+    Object.fromEntries(Object.entries(dict).map(([key, value]) => [key, value.value as unknown]));
+
+  beforeAll(async () => {
+    temp = await makeTempDir('steward-nixos-chat-');
+    original = await readFile(FIXTURE, 'utf8');
+    layout = await makeNixosLayout(temp.path, original);
+    polkit = await startPolkit([POLICY], NIXOS_REBUILD_ACTION);
+    process.env.PATH = `${layout.bin}:${saved.PATH}`;
+    process.env.STEWARD_TEST_NIXOS_ROOT = layout.root;
+    process.env.DBUS_SYSTEM_BUS_ADDRESS = polkit.bus.address;
+    bus = await startPrivateBus();
+    serviceBus = await bus.connect();
+    client = await bus.connect();
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const { fixes, findings } of setups) {
+      fixes.nixosWindows.confirm();
+      await fixes.stop();
+      findings.close();
+    }
+    process.env = { ...saved };
+    await bus?.stop();
+    await polkit?.stop();
+    await temp.remove();
+  });
+
+  it('stays PackageKit’s where this is not NixOS', async () => {
+    const fixes = await startFixes('debian', join(temp.path, 'not-nixos'));
+    // Detection answers asynchronously; give it the time it takes on NixOS below.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(fixes.catalog.names()).toContain('packages.install');
+    expect(fixes.catalog.names().filter((name) => name.startsWith('nixos.'))).toEqual([]);
+    expect(proposeToolAccepts(fixes, 'nixos.add_package')).toBeFalse();
+  });
+
+  it('answers “install Blender” with nixos.add_package, applies it, and keeps it once confirmed', async () => {
+    const fixes = await startFixes('nixos', layout.root);
+    await waitFor(() => Promise.resolve(fixes.catalog.names().includes('nixos.add_package')), 'NixOS detection');
+    expect(fixes.catalog.names()).not.toContain('packages.install');
+    expect(proposeToolAccepts(fixes, 'packages.install')).toBeFalse();
+    expect(proposeToolAccepts(fixes, 'nixos.add_package')).toBeTrue();
+    // What the model sees: typed parameters to fill, never Nix text to write.
+    expect(catalogEntries(fixes.catalog)).toContain({
+      name: 'nixos.add_package',
+      description: 'Add a package to the NixOS configuration (package: string, scope?: system|home)',
+      risk: 'medium',
+    });
+
+    const proposal = await fixes.proposeFromChat('nixos.add_package', { package: 'blender' }, 'the user asked for it');
+    const [action] = proposal.actions;
+    expect(action?.needsAuthorization).toBeTrue();
+    expect(action?.policy).toBe('ask');
+    expect(action?.preview.details).toContain('+    blender');
+    expect(action?.preview.details).toContain('  blender-stand-in');
+
+    const [jobId] = (await proposals('Apply', 'ss', [String(proposal.id), 'nixos.add_package'])) as [string];
+    await waitFor(
+      () => Promise.resolve(['fixed', 'failed', 'not-fixed'].includes(fixes.store.job(Number(jobId))?.state ?? '')),
+      'the switch',
+    );
+    const job = fixes.store.job(Number(jobId))!;
+    expect(job.state).toBe('fixed');
+    expect(job.summary).toContain('confirm within 120 s (steward confirm) or it is reverted');
+    expect(await readFile(layout.configuration, 'utf8')).toContain('    blender\n');
+
+    const [pending] = (await proposals('PendingChanges')) as [Record<string, Variant>[]];
+    expect(pending.map(values)).toEqual([
+      {
+        id: '1',
+        summary: `Add blender to environment.systemPackages in ${layout.configuration}`,
+        deadline: jasmine.anything(),
+      },
+    ]);
+    // Microseconds since the epoch, about two minutes ahead.
+    const deadline = Number(values(pending[0]!).deadline) / 1000 - Date.now();
+    expect(deadline).toBeGreaterThan(100_000);
+    expect(deadline).toBeLessThanOrEqual(120_000);
+    const [confirmed] = (await proposals('ConfirmChanges')) as [Record<string, Variant>[]];
+    expect(confirmed.map(values).map(({ summary }) => summary)).toEqual([
+      `Add blender to environment.systemPackages in ${layout.configuration}`,
+    ]);
+    expect(await proposals('PendingChanges')).toEqual([[]]);
+    expect(fixes.store.history({ limit: 10 }).map(({ event }) => event)).toContain('confirmed');
+
+    const [undoJob] = (await proposals('Undo', 's', [jobId])) as [string];
+    await waitFor(
+      () => Promise.resolve(['fixed', 'failed', 'not-fixed'].includes(fixes.store.job(Number(undoJob))?.state ?? '')),
+      'the undo',
+    );
+    expect(fixes.store.job(Number(undoJob))?.state).toBe('fixed');
+    expect(await readFile(layout.configuration, 'utf8')).toBe(original);
+
+    // Nobody confirms the next one: the window (the shortest the settings allow) closes, and it is switched back.
+    settings = { ...defaultConfig.fixes, nixosConfirmSeconds: 10 };
+    const ssh = await fixes.proposeFromChat('nixos.set_service_enabled', { service: 'openssh', enable: true }, 'ssh');
+    const [sshJob] = (await proposals('Apply', 'ss', [String(ssh.id), 'nixos.set_service_enabled'])) as [string];
+    await waitFor(() => Promise.resolve(fixes.store.job(Number(sshJob))?.state === 'fixed'), 'the switch');
+    expect(await readFile(layout.configuration, 'utf8')).toContain('services.openssh.enable = true;');
+    await waitFor(
+      () => Promise.resolve(fixes.store.history({ limit: 20 }).some(({ event }) => event === 'reverted')),
+      'the revert',
+      20_000,
+    );
+    expect(await readFile(layout.configuration, 'utf8')).toBe(original);
+    const reverted = fixes.store.history({ limit: 20 }).find(({ event }) => event === 'reverted');
+    expect(reverted?.caller).toBe('steward: the confirm window closed');
+    expect(reverted?.result).toBe(`Enable services.openssh in ${layout.configuration}`);
+  }, 60_000);
+});
