@@ -11,7 +11,11 @@ function describeFailures(name: string, expectations: { message: string; stack?:
 }
 
 function indent(text: string): string {
-  return text.split('\n').filter(Boolean).map((line) => `    ${line}`).join('\n');
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => `    ${line}`)
+    .join('\n');
 }
 
 let passed = 0;
@@ -36,7 +40,8 @@ jasmine.getEnv().addReporter({
     }
   },
   suiteDone(result) {
-    if (result.failedExpectations.length > 0) failures.push(describeFailures(`suite ${result.fullName}`, result.failedExpectations));
+    if (result.failedExpectations.length > 0)
+      failures.push(describeFailures(`suite ${result.fullName}`, result.failedExpectations));
   },
   jasmineDone(result) {
     if (result.failedExpectations.length > 0) failures.push(describeFailures('top level', result.failedExpectations));
@@ -44,7 +49,9 @@ jasmine.getEnv().addReporter({
     failures.forEach((failure, index) => write(`${index + 1}) ${failure}\n`));
     if (skipped.length > 0) write(`Skipped:\n${skipped.map((name) => `  ${name}\n`).join('')}\n`);
     if (result.incompleteReason) write(`Incomplete: ${result.incompleteReason}\n`);
-    write(`Spec order shuffled; to repeat it: --seed=${result.order.seed}. Took ${(result.totalTime / 1000).toFixed(1)} s.\n`);
+    write(
+      `Spec order shuffled; to repeat it: --seed=${result.order.seed}. Took ${(result.totalTime / 1000).toFixed(1)} s.\n`,
+    );
     // A failure outside any spec (afterAll, top level) counts too.
     const failed = failures.length;
     write(`\njasmine: ${passed} passed, ${failed} failed, ${skipped.length} skipped\n`);

@@ -15,6 +15,7 @@ import { chmod, cp, mkdir, readFile, symlink, writeFile } from 'node:fs/promises
 import { join } from 'node:path';
 
 export const NIXOS_REBUILD_ACTION = 'io.github.steward.Steward1.nixos-rebuild';
+export const NIXOS_ROLLBACK_ACTION = 'io.github.steward.Steward1.nixos-rollback';
 
 const NIXOS_REBUILD_STAND_IN = `#!/bin/sh
 # STAND-IN for nixos-rebuild (Steward's tests): records its arguments, moves the profile links as the real one.
@@ -95,11 +96,16 @@ esac
 
 const PKEXEC_STAND_IN = `#!/bin/sh
 # STAND-IN for pkexec (Steward's tests): asks the real polkitd on $DBUS_SYSTEM_BUS_ADDRESS whether the
-# calling process may run Steward's helper, as pkexec does for the action whose exec.path names it.
+# calling process may run Steward's helper, as pkexec does for the action whose exec.path and exec.argv1
+# name the helper and its verb.
 set -eu
 start=$(cut -d' ' -f22 /proc/$PPID/stat)
 uid=$(stat -c %u /proc/$PPID)
-pkcheck --action-id ${NIXOS_REBUILD_ACTION} --process "$PPID,$start,$uid" --allow-user-interaction >&2 || exit 126
+case \${2:-} in
+  rollback) action=${NIXOS_ROLLBACK_ACTION} ;;
+  *) action=${NIXOS_REBUILD_ACTION} ;;
+esac
+pkcheck --action-id "$action" --process "$PPID,$start,$uid" --allow-user-interaction >&2 || exit 126
 exec "$@"
 `;
 

@@ -133,7 +133,11 @@ async function preview(
   };
 }
 
-/** Switches to `text` as the scope's file: the privileged helper for the system, home-manager for the user. */
+/**
+ * Switches to `text` as the scope's file: the privileged helper for the system, home-manager for the user.
+ * The helper's rollback takes no text: it puts back the copy its last switch kept (the same as `text`), so
+ * that the one verb a session may run without a password cannot write a configuration of the caller's.
+ */
 async function switchTo(
   scope: Scope,
   file: ManagedFile,
@@ -142,7 +146,8 @@ async function switchTo(
   options: NixosActionOptions,
   run: Pick<RunOptions, 'progress' | 'signal'>,
 ): Promise<void> {
-  if (scope === 'system') return runHelper(options.launcher ?? DEFAULT_LAUNCHER, verb, text, run);
+  if (scope === 'system')
+    return runHelper(options.launcher ?? DEFAULT_LAUNCHER, verb, verb === 'switch' ? text : null, run);
   await writeFile(file.path, text);
   await homeSwitch(run);
 }

@@ -43,11 +43,11 @@ function runStreamed(argv: readonly string[], input: string | null, { progress, 
   });
 }
 
-/** Runs `[...launcher, verb]` with `text` on stdin; NotAuthorizedError when polkit refused. */
+/** Runs `[...launcher, verb]` with `text` on stdin (switch; rollback reads none); NotAuthorizedError when polkit refused. */
 export async function runHelper(
   launcher: readonly string[],
   verb: HelperVerb,
-  text: string,
+  text: string | null,
   run: Streamed,
 ): Promise<void> {
   const { code, last } = await runStreamed([...launcher, verb], text, run);
