@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Builds everything into dist/: the service and CLI (Node), the extension
 // directory (GJS), the translation template, and the test bundles.
-//   node build/build.mjs [service|extension|tests|bench|corpus|fuzz ...]   (default: all but bench, corpus and fuzz)
+//   node build/build.mjs [types|service|extension|tests|bench|corpus|fuzz ...]   (default: all but types, bench, corpus and fuzz)
+// `types` rewrites the TypeScript types generated from dbus-interfaces/*.xml; every other build
+// first checks that they are current and stops if they are not.
 // STEWARD_DIST=DIR builds into DIR instead, and STEWARD_SPECS=REGEX bundles only
 // the matching spec files: for working on one part while another build runs. STEWARD_BUILD_VERSION
 // replaces package.json's version (the package upgrade test builds two versions).
@@ -80,15 +82,61 @@ async function buildShellFiles() {
   rmSync(generator, { force: true });
 }
 
+/**
+ * The D-Bus types of both sides, made from the XML, formatted as the sources are. They are
+ * committed, so that type-checking and lint work on a fresh checkout and an API change shows in review.
+ */
+async function generatedTypeFiles() {
+  const generator = join(root, 'node_modules', '.cache', 'steward', `dbus-types-${process.pid}.mjs`);
+  await esbuild.build({
+    ...shared,
+    entryPoints: ['service/src/dbus/typesGenerator.ts'],
+    outfile: generator,
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+  });
+  const { dbusTypeFiles } = await import(generator);
+  rmSync(generator, { force: true });
+  const files = {};
+  for (const [path, text] of Object.entries(dbusTypeFiles())) {
+    const options = { ...(await prettier.resolveConfig(join(root, path))), parser: 'typescript' };
+    files[path] = await prettier.format(text, options);
+  }
+  return files;
+}
+
+async function writeTypes() {
+  for (const [path, text] of Object.entries(await generatedTypeFiles())) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+}
+
+async function checkTypes() {
+  for (const [path, text] of Object.entries(await generatedTypeFiles())) {
+    let current = null;
+    try {
+      current = readFileSync(join(root, path), 'utf8');
+    } catch {
+      // missing: stale as well
+    }
+    if (current !== text) throw new Error(`${path} does not match dbus-interfaces/: run node build/build.mjs types`);
+  }
+}
+
 async function buildExtension() {
   const out = join(dist, 'extension', UUID);
   rmSync(join(dist, 'extension'), { recursive: true, force: true });
   // One JavaScript file per TypeScript file, as reviewers on
   // extensions.gnome.org prefer, formatted the same way as our sources.
-  const sources = readdirSync(join(root, 'extension', 'src')).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
+  const sources = readdirSync(join(root, 'extension', 'src'), { recursive: true }).filter(
+    (f) => f.endsWith('.ts') && !f.endsWith('.d.ts'),
+  );
   await esbuild.build({
     entryPoints: sources.map((file) => join('extension', 'src', file)),
     outdir: out,
+    outbase: join('extension', 'src'),
     bundle: false,
     format: 'esm',
     platform: 'neutral',
@@ -102,7 +150,7 @@ async function buildExtension() {
     ...(await prettier.resolveConfig(join(root, 'extension', 'src', 'extension.ts'))),
     parser: 'babel',
   };
-  for (const file of readdirSync(out).filter((f) => f.endsWith('.js'))) {
+  for (const file of readdirSync(out, { recursive: true }).filter((f) => f.endsWith('.js'))) {
     const path = join(out, file);
     writeFileSync(path, await prettier.format(readFileSync(path, 'utf8'), prettierOptions));
   }
@@ -286,6 +334,7 @@ async function buildFuzz() {
 }
 
 const targets = {
+  types: writeTypes,
   service: buildService,
   extension: buildExtension,
   tests: buildTests,
@@ -296,6 +345,7 @@ const targets = {
 // The benchmarks are slow and timing-sensitive: they run on their own (npm run bench).
 const defaults = ['service', 'extension', 'tests'];
 const requested = process.argv.slice(2);
+if (!requested.includes('types')) await checkTypes();
 for (const name of requested.length > 0 ? requested : defaults) {
   const build = targets[name];
   if (!build) throw new Error(`unknown build target ${name}; choose from ${Object.keys(targets).join(', ')}`);

@@ -1,8 +1,8 @@
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Message, type MessageBus } from '@jellybrick/dbus-next';
+import type { MessageBus } from '@jellybrick/dbus-next';
 import { AgentsInterface } from './agents/agentsInterface.js';
-import { ChatInterface } from './chat/chatInterface.js';
+import { chatBusSignals, ChatInterface } from './chat/chatInterface.js';
 import { Assistant } from './assistant/assistant.js';
 import { liveMachine } from './assistant/live/liveMachine.js';
 import { readOnlyTools } from './assistant/tools/index.js';
@@ -14,6 +14,7 @@ import { createCoreInterface } from './core/coreInterface.js';
 import { guardProcess } from './core/processGuard.js';
 import { ServiceState } from './core/serviceState.js';
 import { SignalRouter } from './dbus/client.js';
+import { InterfaceSignals } from './dbus/interfaceSignals.js';
 import { connectBus, onBusClosed, onBusError, ownName, releaseName } from './dbus/connection.js';
 import { watchNameVanishing } from './dbus/nameWatch.js';
 import { ObjectServer } from './dbus/objectServer.js';
@@ -22,7 +23,7 @@ import { readApiKey, storeApiKey } from './engine/apiKey.js';
 import { EngineProvider } from './engine/engineProvider.js';
 import { watchConfigFile } from './settings/configWatcher.js';
 import { createDetectors, detectorKinds, diskThresholds } from './findings/detectors/index.js';
-import { FindingsInterface } from './findings/findingsInterface.js';
+import { findingsBusSignals, FindingsInterface } from './findings/findingsInterface.js';
 import { FindingsPipeline } from './findings/pipeline.js';
 import { FindingsRetention } from './findings/retention.js';
 import { FindingExplainer } from './findings/explainer.js';
@@ -51,7 +52,7 @@ import { createLogger, type Logger } from './logging.js';
 import { serviceLogSink } from './logSinks.js';
 import { surveyHardware } from './models/fit.js';
 import { resolveModelLocations } from './models/locations.js';
-import { ModelsInterface } from './models/modelsInterface.js';
+import { ModelsInterface, modelsBusEvents } from './models/modelsInterface.js';
 import { ModelStore } from './models/store.js';
 import { ensurePrivateDirectory, resolvePaths } from './paths.js';
 import { stewardSecretPaths } from './secretPlaces.js';
@@ -153,28 +154,7 @@ async function main(): Promise<void> {
   });
   const models = new ModelsInterface(
     store,
-    {
-      activeModelChanged: () => {
-        server.emitPropertiesChanged(OBJECT_PATH, MODELS_INTERFACE, ['ActiveModel']);
-        return engines.refresh();
-      },
-      pullProgress: (id, progress) =>
-        server.emitSignal(OBJECT_PATH, MODELS_INTERFACE, 'PullProgress', [
-          id,
-          BigInt(progress.bytesDone),
-          BigInt(progress.bytesTotal ?? 0),
-          progress.bytesPerSecond,
-          progress.etaSeconds ?? -1,
-        ]),
-      pullFinished: (id, status, modelId, error) =>
-        server.emitSignal(OBJECT_PATH, MODELS_INTERFACE, 'PullFinished', [
-          id,
-          status,
-          modelId,
-          error?.dbusName ?? '',
-          error?.message ?? '',
-        ]),
-    },
+    modelsBusEvents(new InterfaceSignals(server, OBJECT_PATH, MODELS_INTERFACE), () => engines.refresh()),
     log,
   );
   server.export(OBJECT_PATH, modelsSpec, models.impl);
@@ -198,12 +178,7 @@ async function main(): Promise<void> {
   const findingsStore = new FindingsStore(join(paths.stateDirectory, 'findings.db'), storage);
   const findings = new FindingsInterface(
     findingsStore,
-    {
-      added: (id, finding) => server.emitSignal(OBJECT_PATH, FINDINGS_INTERFACE, 'FindingAdded', [id, finding]),
-      updated: (id, finding) => server.emitSignal(OBJECT_PATH, FINDINGS_INTERFACE, 'FindingUpdated', [id, finding]),
-      resolved: (id) => server.emitSignal(OBJECT_PATH, FINDINGS_INTERFACE, 'FindingResolved', [id]),
-      activeCountChanged: () => server.emitPropertiesChanged(OBJECT_PATH, FINDINGS_INTERFACE, ['ActiveCount']),
-    },
+    findingsBusSignals(new InterfaceSignals(server, OBJECT_PATH, FINDINGS_INTERFACE)),
     undefined,
     detectorKinds(),
     // Asked only by Findings.Get, which comes after start-up has made the fixes.
@@ -270,31 +245,7 @@ async function main(): Promise<void> {
     maxAnswerTokens: () => config.config.inference.maxAnswerTokens,
     watchCaller: (name, onGone) => watchNameVanishing(signals, name, onGone),
     log,
-    signals: {
-      chunk: (id, text) => server.emitSignal(OBJECT_PATH, CHAT_INTERFACE, 'ResponseChunk', [id, text]),
-      queuePosition: (id, position) => server.emitSignal(OBJECT_PATH, CHAT_INTERFACE, 'QueuePosition', [id, position]),
-      toolStep: (id, step) =>
-        server.emitSignal(OBJECT_PATH, CHAT_INTERFACE, 'ToolStep', [
-          id,
-          step.stepId,
-          step.tool,
-          step.description,
-          step.status,
-        ]),
-      done: (id, session, status, text, usage, notice, proposalIds, error) =>
-        server.emitSignal(OBJECT_PATH, CHAT_INTERFACE, 'ResponseDone', [
-          id,
-          session,
-          status,
-          text,
-          usage,
-          notice,
-          error?.dbusName ?? '',
-          error?.message ?? '',
-          proposalIds.map(String),
-        ]),
-      propertiesChanged: (names) => server.emitPropertiesChanged(OBJECT_PATH, CHAT_INTERFACE, names),
-    },
+    signals: chatBusSignals(new InterfaceSignals(server, OBJECT_PATH, CHAT_INTERFACE)),
   });
   server.export(OBJECT_PATH, chatSpec, chat.impl);
   // Outside agents (steward mcp) get the chat's read-only tools; always redacted unless the user named the client.
@@ -340,6 +291,7 @@ async function main(): Promise<void> {
   });
   // Undefined until the watchers start; they start with the configuration in effect then.
   let watchers: Watchers | undefined;
+  const settingsSignals = new InterfaceSignals(server, OBJECT_PATH, SETTINGS_INTERFACE);
   // What SIGHUP and Settings.UpdateConfig do: read the file again and apply it.
   const reloadConfig = async (): Promise<ConfigLoad> => {
     const load = await loadConfig(paths.configFile);
@@ -356,22 +308,15 @@ async function main(): Promise<void> {
       await watchers.stop();
       watchers = startWatchers();
     }
-    server.emitSignal(OBJECT_PATH, SETTINGS_INTERFACE, 'ConfigChanged', [configJson(load.config)]);
+    settingsSignals.emit('ConfigChanged', { config: configJson(load.config) });
     return load;
   };
   const shell = new ShellAgent({
     bus,
     ownUid: process.getuid?.() ?? -1,
-    request: (destination, id, caller, changes) => {
-      // To the shell's connection alone: other peers must not see, let alone answer, the request.
-      const signal = Message.newSignal(OBJECT_PATH, SETTINGS_INTERFACE, 'ConfirmationRequested', 'usas', [
-        id,
-        caller,
-        changes,
-      ]);
-      signal.destination = destination;
-      bus.send(signal);
-    },
+    // To the shell's connection alone: other peers must not see, let alone answer, the request.
+    request: (destination, request, caller, changes) =>
+      settingsSignals.emit('ConfirmationRequested', { request, caller, changes }, destination),
   });
   const settings = new SettingsInterface({
     configFile: paths.configFile,
