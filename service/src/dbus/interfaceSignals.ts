@@ -3,7 +3,10 @@ import type { ObjectServer } from './objectServer.js';
 
 /** The key of a D-Bus argument in a signal's payload object: request_id → requestId. */
 export function payloadKey(argName: string): string {
-  return argName.replace(/_([a-z0-9])/g, (_match, letter: string) => letter.toUpperCase());
+  return argName
+    .split('_')
+    .map((part, index) => (index === 0 ? part : part.charAt(0).toUpperCase() + part.slice(1)))
+    .join('');
 }
 
 /**
