@@ -1,5 +1,14 @@
-// Checks on the shape of JSON that a caller sent, made before any code that
+// Checks on the shape of JSON that a caller or a model sent, made before any code that
 // walks it recursively (merging, schema conversion, validation) can run out of stack.
+
+/** `text` parsed as JSON, or null where it is none: for a model's answer, which a schema checks next. */
+export function parseJsonOrNull(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
 
 /** Whether `value` nests objects and arrays more than `limit` levels deep; walks level by level, never recursing. */
 export function nestsDeeperThan(value: unknown, limit: number): boolean {
