@@ -654,7 +654,7 @@ for (const suite of selectedSuites()) {
           'No model is set up yet. Steward needs a language model on this computer to answer.',
         );
         expect(offer.texts[1]).toContain(`Recommended for this computer: ${recommendation.name!.value as string} (`);
-        expect(offer.texts[1]).toContain(recommendation.reason!.value as string);
+        expect(offer.texts[1]).toContain(recommendation.reason!.value);
         await session.screenshot(join(artifacts, 'quick-chat-no-model.png'));
 
         await evaluate(RECORD_SETUP_TEXT);

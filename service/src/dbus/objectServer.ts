@@ -26,7 +26,7 @@ export function method<Args extends unknown[]>(
   args: z.ZodType<Args>,
   call: (args: Args, context: CallContext) => unknown,
 ): MethodImpl {
-  return { args, call } as MethodImpl;
+  return { args, call };
 }
 
 const STANDARD_INTERFACES = parseIntrospection(`<node>

@@ -248,7 +248,7 @@ export class RemoteEngine extends QueueingEngine<PendingRequest> {
     const running = [...this.running.values()];
     for (const pending of running) this.abort(pending, 'unloaded');
     this.emitStatus();
-    await Promise.all(running.map((pending) => pending.finished));
+    await Promise.all(running.flatMap((pending) => (pending.finished ? [pending.finished] : [])));
   }
 
   protected cancelRunning(id: string): void {
