@@ -7,9 +7,24 @@ export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'test-results/'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
+  // Type-aware rules (floating and misused promises among them), with each file's own tsconfig.
+  ...tseslint.configs.recommendedTypeCheckedOnly,
   {
-    files: ['build/**/*.mjs', 'eslint.config.js'],
-    languageOptions: { globals: globals.node },
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      // Off on purpose: an async function without await is how an interface method that returns a
+      // promise (ChatEngine.unload, a tool's run) turns a throw into a rejection.
+      '@typescript-eslint/require-await': 'off',
+      // Off: the option and callback interfaces (a command's run, an engine's callbacks) declare functions in
+      // method syntax and are destructured; none of them uses `this`.
+      '@typescript-eslint/unbound-method': 'off',
+    },
+  },
+  {
+    // Build scripts in plain JavaScript belong to no tsconfig: no type information for them.
+    files: ['**/*.js', '**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, globals: globals.node },
   },
   {
     files: ['service/**/*.ts', 'test/**/*.ts'],
@@ -21,12 +36,32 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },
   {
+    // TEMPORARY: specs that read JSON.parse results (any) without a type; to be typed, then this goes.
+    files: [
+      'test/integration/fixes.spec.ts',
+      'test/integration/settings.spec.ts',
+      'test/integration/trustConfirmation.spec.ts',
+      'test/support/shellStandIn.ts',
+      'test/unit/egoCheck.spec.ts',
+      'test/unit/extensionBuild.spec.ts',
+      'test/unit/toolsB.spec.ts',
+    ],
+    rules: {
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+    },
+  },
+  {
     // The extension runs in GJS: type packages must never end up bundled as
     // values, and Node's modules do not exist there.
     files: ['extension/**/*.ts'],
     ignores: ['extension/src/ambient.d.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['@girs/*', 'node:*'] }],
+      // GJS's GLib.Error is no Error subclass: D-Bus calls reject with it as it is, for errors.ts to read.
+      '@typescript-eslint/prefer-promise-reject-errors': 'off',
     },
   },
   {

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Builds everything into dist/: the service and CLI (Node), the extension
 // directory (GJS), the translation template, and the test bundles.
-//   node build/build.mjs [service|extension|tests|bench|corpus|fuzz ...]   (default: all but bench, corpus and fuzz)
+//   node build/build.mjs [types|service|extension|tests|bench|corpus|fuzz ...]   (default: all but types, bench, corpus and fuzz)
+// `types` rewrites the TypeScript types generated from dbus-interfaces/*.xml; every other build
+// first checks that they are current and stops if they are not.
 // STEWARD_DIST=DIR builds into DIR instead, and STEWARD_SPECS=REGEX bundles only
 // the matching spec files: for working on one part while another build runs. STEWARD_BUILD_VERSION
 // replaces package.json's version (the package upgrade test builds two versions).
@@ -78,6 +80,49 @@ async function buildShellFiles() {
     writeFileSync(join(dist, path), text);
   }
   rmSync(generator, { force: true });
+}
+
+/**
+ * The D-Bus types of both sides, made from the XML, formatted as the sources are. They are
+ * committed, so that type-checking and lint work on a fresh checkout and an API change shows in review.
+ */
+async function generatedTypeFiles() {
+  const generator = join(root, 'node_modules', '.cache', 'steward', `dbus-types-${process.pid}.mjs`);
+  await esbuild.build({
+    ...shared,
+    entryPoints: ['service/src/dbus/typesGenerator.ts'],
+    outfile: generator,
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+  });
+  const { dbusTypeFiles } = await import(generator);
+  rmSync(generator, { force: true });
+  const files = {};
+  for (const [path, text] of Object.entries(dbusTypeFiles())) {
+    const options = { ...(await prettier.resolveConfig(join(root, path))), parser: 'typescript' };
+    files[path] = await prettier.format(text, options);
+  }
+  return files;
+}
+
+async function writeTypes() {
+  for (const [path, text] of Object.entries(await generatedTypeFiles())) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+}
+
+async function checkTypes() {
+  for (const [path, text] of Object.entries(await generatedTypeFiles())) {
+    let current = null;
+    try {
+      current = readFileSync(join(root, path), 'utf8');
+    } catch {
+      // missing: stale as well
+    }
+    if (current !== text) throw new Error(`${path} does not match dbus-interfaces/: run node build/build.mjs types`);
+  }
 }
 
 async function buildExtension() {
@@ -301,6 +346,7 @@ async function buildFuzz() {
 }
 
 const targets = {
+  types: writeTypes,
   service: buildService,
   extension: buildExtension,
   tests: buildTests,
@@ -311,6 +357,7 @@ const targets = {
 // The benchmarks are slow and timing-sensitive: they run on their own (npm run bench).
 const defaults = ['service', 'extension', 'tests'];
 const requested = process.argv.slice(2);
+if (!requested.includes('types')) await checkTypes();
 for (const name of requested.length > 0 ? requested : defaults) {
   const build = targets[name];
   if (!build) throw new Error(`unknown build target ${name}; choose from ${Object.keys(targets).join(', ')}`);

@@ -50,7 +50,8 @@ export interface Job {
 export const SEVERITIES: readonly Severity[] = ['info', 'warning', 'error', 'critical'];
 const RISKS: readonly Risk[] = ['low', 'medium', 'high'];
 
-const text = (value: unknown) => (typeof value === 'string' ? value : '');
+/** A D-Bus value read as text: a string as it is, anything else empty. */
+export const text = (value: unknown) => (typeof value === 'string' ? value : '');
 function oneOf<T extends string>(values: readonly T[], value: unknown, fallback: T): T {
   return values.includes(value as T) ? (value as T) : fallback;
 }

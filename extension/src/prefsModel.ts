@@ -3,6 +3,7 @@
 // rows and the diagnostics text. Runs under Node in the unit tests.
 
 import { format, formatBytes } from './text.js';
+import { text } from './model.js';
 type Gettext = (text: string) => string;
 
 export type Risk = 'low' | 'medium' | 'high';
@@ -195,7 +196,7 @@ export function modelRows(models: readonly Record<string, unknown>[], _: Gettext
     const supported = model['supported'] !== false;
     const details = supported
       ? [placementLabel(model['placement'], _), speedLabel(model['speed-class'], _)]
-      : [String(model['unsupported-reason'] ?? _('not supported'))];
+      : [text(model['unsupported-reason']) || _('not supported')];
     const size = Number(model['file-bytes'] ?? 0);
     if (size > 0) details.push(formatBytes(size, _));
     const label = [model['size-label'], model['quantization']].filter(Boolean).join(' ');
@@ -213,7 +214,7 @@ export function modelRows(models: readonly Record<string, unknown>[], _: Gettext
 export function recommendationTitle(recommendation: Record<string, unknown>, _: Gettext): string | null {
   if (!recommendation['uri']) return null;
   return format(_('{name} ({size} download)'), {
-    name: `${String(recommendation['name'])} ${String(recommendation['quantization'] ?? '')}`.trim(),
+    name: `${String(recommendation['name'])} ${text(recommendation['quantization'])}`.trim(),
     size: formatBytes(Number(recommendation['approx-bytes'] ?? 0), _),
   });
 }

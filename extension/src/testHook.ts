@@ -57,7 +57,7 @@ interface Displayed {
 
 /** A search result row (searchProvider.ts): a button whose label actor is its title. */
 const resultRows = (actor: St.Widget | Clutter.Actor): St.Button[] =>
-  'has_style_class_name' in actor && (actor as St.Widget).has_style_class_name('steward-search-result')
+  'has_style_class_name' in actor && actor.has_style_class_name('steward-search-result')
     ? [actor as St.Button]
     : actor.get_children().flatMap(resultRows);
 
@@ -182,7 +182,7 @@ export class TestHook {
   MenuItems(): string[] {
     const items = (section: PopupMenu.PopupMenuBase): PopupMenu.PopupMenuItem[] =>
       section._getMenuItems().flatMap((item) => {
-        if ('_getMenuItems' in item) return item.actor.visible ? items(item as PopupMenu.PopupMenuSection) : [];
+        if ('_getMenuItems' in item) return item.actor.visible ? items(item) : [];
         return item.visible && 'label' in item ? [item as PopupMenu.PopupMenuItem] : [];
       });
     return items(this._target.indicator.menu as PopupMenu.PopupMenu).map((item) => String(item.label.text));

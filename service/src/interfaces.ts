@@ -30,4 +30,6 @@ export const findingsSpec = single(findingsXml, FINDINGS_INTERFACE);
 export const proposalsSpec = single(proposalsXml, PROPOSALS_INTERFACE);
 export const settingsSpec = single(settingsXml, SETTINGS_INTERFACE);
 export const agentsSpec = single(agentsXml, AGENTS_INTERFACE);
+/** Every interface of the service, in the order the types are generated. */
+export const stewardSpecs = [coreSpec, modelsSpec, chatSpec, findingsSpec, proposalsSpec, settingsSpec, agentsSpec];
 export const API_VERSION = Number(coreSpec.annotations['io.github.steward.ApiVersion']);

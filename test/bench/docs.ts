@@ -3,7 +3,7 @@
 // search latency, and the service's idle CPU and RSS with the index present.
 // They report; they never fail on timing.
 //   npm run bench   (STEWARD_BENCH_IDLE_SECONDS=n for the idle window, default 600)
-import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus } from 'node:os';
 import { join } from 'node:path';
 import { DocsIndex } from '../../service/src/docs/docsIndex.js';
@@ -13,12 +13,11 @@ import { createLogger } from '../../service/src/logging.js';
 import { startPrivateBus } from '../support/privateBus.js';
 import { homeEnv, spawnService, waitUntilReady } from '../support/service.js';
 import { makeTempDir } from '../support/tempDir.js';
-import { mb, rssOf, settledRss } from './stats.js';
+import { mb, percentile, printTable, round, sampleIdle, verdict, type TableRow } from './stats.js';
 
 const IDLE_SECONDS = Number(process.env.STEWARD_BENCH_IDLE_SECONDS ?? 600);
 // Past the index's first look at the folders (a minute after start-up) and the start-up's own work.
 const IDLE_WARMUP_SECONDS = 90;
-const TICK_SECONDS = 0.01;
 const QUERY_ROUNDS = 5;
 const RESULTS = join(process.cwd(), 'test-results', 'bench', 'docs.json');
 const TARGETS = { idleCpuSecondsPerHour: 5, queryP95Ms: 100 };
@@ -47,12 +46,6 @@ const QUERIES = [
 ];
 
 const log = createLogger({ level: 'error', journal: false, write: () => undefined });
-const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
-const verdict = (ok: boolean) => (ok ? 'ok' : 'MISSED');
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-};
 
 async function buildIndex(file: string, home: string) {
   const store = DocsStore.open(file);
@@ -93,23 +86,9 @@ async function idleService(file: string, home: string) {
   const service = spawnService(bus.address, { ...homeEnv(home), ...locale, STEWARD_TEST_DOCS_ROOT: '/' });
   try {
     await waitUntilReady(client, service);
-    const pid = service.process.pid!;
-    const cpuSeconds = async () => {
-      const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
-      return (Number(fields[11]) + Number(fields[12])) * TICK_SECONDS;
-    };
-    await new Promise((resolve) => setTimeout(resolve, IDLE_WARMUP_SECONDS * 1000));
-    const rss: number[] = [await settledRss(pid)];
-    const cpuStart = await cpuSeconds();
-    const started = performance.now();
-    while (performance.now() - started < IDLE_SECONDS * 1000) {
-      await new Promise((resolve) => setTimeout(resolve, Math.min(60_000, IDLE_SECONDS * 1000)));
-      rss.push(await rssOf(pid));
-    }
-    const cpu = (await cpuSeconds()) - cpuStart;
-    const seconds = (performance.now() - started) / 1000;
+    const idle = await sampleIdle(service.process.pid!, IDLE_SECONDS, IDLE_WARMUP_SECONDS);
     const reindexed = /documentation index updated/.test(service.log());
-    return { seconds, cpu, rss, reindexed };
+    return { ...idle, reindexed };
   } finally {
     await service.stop();
     client.disconnect();
@@ -145,16 +124,16 @@ async function main(): Promise<void> {
       },
       idle: {
         seconds: round(idle.seconds, 0),
-        cpuSeconds: round(idle.cpu, 2),
-        cpuSecondsPerHour: round((idle.cpu / idle.seconds) * 3600, 2),
-        resolutionSecondsPerHour: round((TICK_SECONDS / idle.seconds) * 3600, 2),
-        rssMbEachMinute: idle.rss.map((bytes) => round(mb(bytes))),
+        cpuSeconds: round(idle.cpuSeconds, 2),
+        cpuSecondsPerHour: round(idle.cpuSecondsPerHour, 2),
+        resolutionSecondsPerHour: round(idle.resolutionSecondsPerHour, 2),
+        rssMbEachMinute: idle.rssBytesEachMinute.map((bytes) => round(mb(bytes))),
         reindexed: idle.reindexed,
       },
     };
     await mkdir(join(RESULTS, '..'), { recursive: true });
     await writeFile(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
-    const rows: [string, string | number, string?][] = [
+    const rows: TableRow[] = [
       ['files indexed (man pages, info, READMEs, NEWS)', results.index.files],
       ['passages', results.index.passages],
       ['index size MB', results.index.sizeMb],
@@ -173,10 +152,7 @@ async function main(): Promise<void> {
       ['idle RSS MB, each minute', results.idle.rssMbEachMinute.join(' ')],
       ['index read again while idle', results.idle.reindexed ? 'yes (MISSED)' : 'no'],
     ];
-    process.stdout.write(`\nSteward documentation index — ${results.machine.cpus} CPUs, Node ${process.version}\n\n`);
-    for (const [label, value, target] of rows) {
-      process.stdout.write(`${label.padEnd(52)}${String(value).padStart(16)}  ${target ?? ''}\n`);
-    }
+    printTable(`Steward documentation index — ${results.machine.cpus} CPUs, Node ${process.version}`, rows);
     process.stdout.write(`\nbest passage per query:\n${results.queries.tops.map((line) => `  ${line}`).join('\n')}\n`);
     process.stdout.write(`\nresults in ${RESULTS}\n`);
   } finally {

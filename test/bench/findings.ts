@@ -5,7 +5,7 @@
 // floods of distinct errors. They report; they never fail on timing.
 //   npm run bench   (STEWARD_BENCH_IDLE_SECONDS=n for the idle window, default 600)
 import { spawn } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
@@ -24,7 +24,7 @@ import { readJournalFixture } from '../support/journalEvents.js';
 import { startPrivateBus } from '../support/privateBus.js';
 import { BUS_NAME, homeEnv, OBJECT_PATH, spawnService, waitFor, waitUntilReady } from '../support/service.js';
 import { makeTempDir } from '../support/tempDir.js';
-import { mb, rssOf, settledRss } from './stats.js';
+import { mb, percentile, printTable, round, sampleIdle, settledRss, verdict, type TableRow } from './stats.js';
 
 const FINDINGS = 'io.github.steward.Steward1.Findings';
 const THROUGHPUT_ENTRIES = 50_000;
@@ -32,21 +32,12 @@ const LATENCY_SAMPLES = 25;
 const FLOOD_LINES = 100_000;
 const MINER_FLOOD_LINES = 100_000;
 const IDLE_SECONDS = Number(process.env.STEWARD_BENCH_IDLE_SECONDS ?? 600);
-// /proc/PID/stat counts CPU time in ticks of 1/USER_HZ = 10 ms: over a short
-// window one tick more or less reads as seconds per hour.
-const TICK_SECONDS = 0.01;
 const IDLE_WARMUP_SECONDS = 60;
 const FLOODS = 3;
 const RESULTS = join(process.cwd(), 'test-results', 'bench', 'findings.json');
 const TARGETS = { throughputRatio: 0.8, latencyP95Ms: 500, idleCpuSecondsPerHour: 5 };
 
 const log = createLogger({ level: 'error', journal: false, write: () => undefined });
-const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
-const verdict = (ok: boolean) => (ok ? 'ok' : 'MISSED');
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-};
 
 /** Healthy desktop logs with a failure now and then, as export entries. */
 function mixedEntries(count: number): ExportEntry[] {
@@ -236,22 +227,9 @@ async function serviceRuns() {
   }
 
   // Idle cost: all sources on, nothing happening.
-  const cpuSeconds = async () => {
-    const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * TICK_SECONDS; // utime + stime
-  };
   // The last events leave work behind for a while (optimizing compiler, GC, the first disk poll);
   // the window starts after it, as on a desktop where nothing has happened for a minute.
-  await new Promise((resolve) => setTimeout(resolve, IDLE_WARMUP_SECONDS * 1000));
-  const idleRss: number[] = [await settledRss(pid)];
-  const cpuStart = await cpuSeconds();
-  const idleStarted = performance.now();
-  while (performance.now() - idleStarted < IDLE_SECONDS * 1000) {
-    await new Promise((resolve) => setTimeout(resolve, Math.min(60_000, IDLE_SECONDS * 1000)));
-    idleRss.push(await rssOf(pid));
-  }
-  const idleCpu = (await cpuSeconds()) - cpuStart;
-  const idleSeconds = (performance.now() - idleStarted) / 1000;
+  const idle = await sampleIdle(pid, IDLE_SECONDS, IDLE_WARMUP_SECONDS);
 
   // Flood: identical failures become one finding, and memory stays bounded: a
   // second flood must not raise the settled RSS the first one reached.
@@ -293,11 +271,11 @@ async function serviceRuns() {
       p95Ms: round(percentile(latencies, 95)),
     },
     idle: {
-      seconds: round(idleSeconds, 0),
-      cpuSeconds: round(idleCpu, 2),
-      cpuSecondsPerHour: round((idleCpu / idleSeconds) * 3600, 2),
-      resolutionSecondsPerHour: round((TICK_SECONDS / idleSeconds) * 3600, 2),
-      rssMbEachMinute: idleRss.map((bytes) => round(mb(bytes))),
+      seconds: round(idle.seconds, 0),
+      cpuSeconds: round(idle.cpuSeconds, 2),
+      cpuSecondsPerHour: round(idle.cpuSecondsPerHour, 2),
+      resolutionSecondsPerHour: round(idle.resolutionSecondsPerHour, 2),
+      rssMbEachMinute: idle.rssBytesEachMinute.map((bytes) => round(mb(bytes))),
     },
     flood: {
       lines: FLOOD_LINES,
@@ -326,7 +304,7 @@ async function main(): Promise<void> {
   };
   await mkdir(join(RESULTS, '..'), { recursive: true });
   await writeFile(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
-  const rows: [string, string | number, string?][] = [
+  const rows: TableRow[] = [
     ['journal entries/s, journalctl -o json alone', journal.journalctlEntriesPerSecond],
     ['journal entries/s, source + all detectors + store', journal.stewardEntriesPerSecond],
     [
@@ -356,10 +334,7 @@ async function main(): Promise<void> {
     ['flood: seconds to count each', service.flood.secondsEach.join(', ')],
     ['flood: settled RSS MB before, after each', service.flood.settledRssMb.join(' → ')],
   ];
-  process.stdout.write(`\nSteward watcher benchmarks — ${results.machine.cpus} CPUs, Node ${process.version}\n\n`);
-  for (const [label, value, target] of rows) {
-    process.stdout.write(`${label.padEnd(52)}${String(value).padStart(16)}  ${target ?? ''}\n`);
-  }
+  printTable(`Steward watcher benchmarks — ${results.machine.cpus} CPUs, Node ${process.version}`, rows);
   process.stdout.write(`\nresults: ${RESULTS}\n`);
 }
 

@@ -103,7 +103,7 @@ function serviceBackend(status: Record<string, unknown>): ServiceBackend {
     devices: (status.devices as string[] | undefined) ?? [],
     gpuLayers: Number(status['gpu-layers']),
     vramUsed: Number(status['vram-used']),
-    cpuFallbackReason: String(status['cpu-fallback-reason'] ?? ''),
+    cpuFallbackReason: typeof status['cpu-fallback-reason'] === 'string' ? status['cpu-fallback-reason'] : '',
   };
 }
 

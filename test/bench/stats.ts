@@ -41,8 +41,65 @@ export async function settledRss(pid: number, stableMs = 2000, timeoutMs = 15_00
 
 export const mb = (bytes: number) => bytes / (1024 * 1024);
 
-/** CPU seconds a process has used (user and system), from /proc/<pid>/stat in ticks of 1/100 s. */
+export const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
+export const verdict = (ok: boolean) => (ok ? 'ok' : 'MISSED');
+
+/** The nearest-rank percentile `p` (0–100) of `values`; NaN for none. */
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
+
+/** A bench's result table: a label, its value, and the target with its verdict where there is one. */
+export type TableRow = [label: string, value: string | number, target?: string];
+
+export function printTable(title: string, rows: TableRow[]): void {
+  process.stdout.write(`\n${title}\n\n`);
+  for (const [label, value, target] of rows) {
+    process.stdout.write(`${label.padEnd(52)}${String(value).padStart(16)}  ${target ?? ''}\n`);
+  }
+}
+
+// /proc/PID/stat counts CPU time in ticks of 1/USER_HZ = 10 ms: over a short
+// window one tick more or less reads as seconds per hour.
+const TICK_SECONDS = 0.01;
+
+/** CPU seconds (user + system) process `pid` has used so far. */
 export async function cpuSecondsOf(pid: number): Promise<number> {
   const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  return (Number(fields[11]) + Number(fields[12])) * TICK_SECONDS; // utime + stime
+}
+
+export interface IdleSample {
+  seconds: number;
+  cpuSeconds: number;
+  cpuSecondsPerHour: number;
+  /** What one tick more or less reads as, in CPU seconds per hour, over this window. */
+  resolutionSecondsPerHour: number;
+  /** The settled RSS at the start, then one sample a minute. */
+  rssBytesEachMinute: number[];
+}
+
+/**
+ * The idle cost of process `pid`: after `warmupSeconds` (work that start-up or the last events
+ * leave behind), the CPU it uses over `seconds` and its RSS each minute.
+ */
+export async function sampleIdle(pid: number, seconds: number, warmupSeconds: number): Promise<IdleSample> {
+  await sleep(warmupSeconds * 1000);
+  const rss: number[] = [await settledRss(pid)];
+  const cpuStart = await cpuSecondsOf(pid);
+  const started = performance.now();
+  while (performance.now() - started < seconds * 1000) {
+    await sleep(Math.min(60_000, seconds * 1000));
+    rss.push(await rssOf(pid));
+  }
+  const cpu = (await cpuSecondsOf(pid)) - cpuStart;
+  const elapsed = (performance.now() - started) / 1000;
+  return {
+    seconds: elapsed,
+    cpuSeconds: cpu,
+    cpuSecondsPerHour: (cpu / elapsed) * 3600,
+    resolutionSecondsPerHour: (TICK_SECONDS / elapsed) * 3600,
+    rssBytesEachMinute: rss,
+  };
 }

@@ -37,7 +37,7 @@ const markerUnit = (wave: number, manager: 'system' | 'user' = 'system') =>
 const markerFailed = (unit: string) => `${unit}: Failed with result 'exit-code'.`;
 
 type Dict = Record<string, Variant>;
-const plain = (dict: Dict) => Object.fromEntries(Object.entries(dict).map(([k, v]) => [k, v.value as unknown]));
+const plain = (dict: Dict) => Object.fromEntries(Object.entries(dict).map(([k, v]) => [k, v.value]));
 export const json = (value: unknown, space?: number) =>
   JSON.stringify(value, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v), space);
 

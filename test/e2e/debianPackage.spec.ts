@@ -110,8 +110,8 @@ for (const suite of selectedSuites()) {
       async () => {
         const { stdout } = await exec('lintian', ['--fail-on', 'error', '--allow-root', olderDeb], {
           env: { PATH: SYSTEM_PATH },
-        }).catch((error: { stdout?: string }) => {
-          throw new Error(`lintian found errors:\n${error.stdout ?? String(error)}`);
+        }).catch((error: Error & { stdout?: string }) => {
+          throw new Error(`lintian found errors:\n${error.stdout ?? error.message}`);
         });
         await writeFile(join(artifacts, 'lintian.txt'), stdout);
         expect(stdout).not.toMatch(/^E: /m);

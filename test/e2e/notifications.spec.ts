@@ -101,7 +101,7 @@ for (const suite of selectedSuites()) {
         body: [{}],
       });
       return (list as Record<string, Variant>[]).map((dict) =>
-        Object.fromEntries(Object.entries(dict).map(([key, value]) => [key, value.value as unknown])),
+        Object.fromEntries(Object.entries(dict).map(([key, value]) => [key, value.value])),
       );
     };
     const unitState = async () => {

@@ -250,8 +250,8 @@ for (const suite of selectedSuites()) {
         await waitFor(async () => (await hook().openingTiming()).painted !== undefined, 'the quick chat to be painted');
         const timing = { pressed, ...(await hook().openingTiming()) };
         timings.push({
-          visibleMs: (timing.visible! - timing.pressed!) / 1000,
-          paintedMs: (timing.painted! - timing.pressed!) / 1000,
+          visibleMs: (timing.visible! - timing.pressed) / 1000,
+          paintedMs: (timing.painted! - timing.pressed) / 1000,
         });
         expect(await isOpen()).toBe(true);
         expect(await entryFocused())
@@ -589,7 +589,7 @@ for (const suite of selectedSuites()) {
           'No model is set up yet. Steward needs a language model on this computer to answer.',
         );
         expect(offer.texts[1]).toContain(`Recommended for this computer: ${recommendation.name!.value as string} (`);
-        expect(offer.texts[1]).toContain(recommendation.reason!.value as string);
+        expect(offer.texts[1]).toContain(recommendation.reason!.value);
         await session.screenshot(join(artifacts, 'quick-chat-no-model.png'));
 
         await hook().recordSetupTexts();

@@ -96,7 +96,7 @@ describe("the audit trail's caller in a sandbox", () => {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     peers.push(peer);
-    const [chunk] = (await once(peer.stdout!, 'data')) as [Buffer];
+    const [chunk] = (await once(peer.stdout, 'data')) as [Buffer];
     return { peer, name: chunk.toString().trim() };
   }
 

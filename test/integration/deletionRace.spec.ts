@@ -53,7 +53,7 @@ async function startSwapper(victim: string, directories: string[]): Promise<Swap
   const swapper = spawn(process.execPath, ['-e', SWAPPER, victim, ...directories], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  await new Promise((resolve) => swapper.stdout!.once('data', resolve));
+  await new Promise((resolve) => swapper.stdout.once('data', resolve));
   return { process: swapper, directories };
 }
 

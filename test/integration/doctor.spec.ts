@@ -137,7 +137,7 @@ describe("steward doctor's journal checks", () => {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     service = child;
-    child.stderr.on('data', (data: Buffer) => (stderr += data));
+    child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
     const client = await bus.connect();
     await waitFor(
       async () => {
@@ -162,9 +162,9 @@ describe("steward doctor's journal checks", () => {
   it('marks a journal it can read, and says why it cannot read another', async () => {
     const env = { ...process.env, DBUS_SESSION_BUS_ADDRESS: bus.address };
     // Degraded (exit status 1) is possible: the user journal's watcher fails too.
-    const { stdout } = (await run(process.execPath, [CLI_SCRIPT, 'doctor'], { env }).catch(
+    const { stdout } = await run(process.execPath, [CLI_SCRIPT, 'doctor'], { env }).catch(
       (error: { stdout: string }) => error,
-    )) as { stdout: string };
+    );
     expect(stdout).toMatch(/^✓ journal\.system +the system journal/m);
     expect(stdout).toMatch(
       new RegExp(
@@ -173,9 +173,9 @@ describe("steward doctor's journal checks", () => {
       ),
     );
 
-    const json = (await run(process.execPath, [CLI_SCRIPT, 'doctor', '--json'], { env }).catch(
+    const json = await run(process.execPath, [CLI_SCRIPT, 'doctor', '--json'], { env }).catch(
       (error: { stdout: string }) => error,
-    )) as { stdout: string };
+    );
     const report = JSON.parse(json.stdout) as { capabilities: CapabilityCheck[] };
     expect(report.capabilities.find(({ name }) => name === 'journal.user')?.problem).toMatch(/Permission denied/);
     expect(report.capabilities.find(({ name }) => name === 'journal.system')?.present).toBeTrue();

@@ -4,7 +4,8 @@ import { appendFile, mkdir, readdir, readFile, rename, stat, unlink, writeFile }
 import { join } from 'node:path';
 import { createLogger } from '../../service/src/logging.js';
 import type { WatchEvent } from '../../service/src/watch/events.js';
-import { FileWatchSource, knownGoodCopy, type FileWatchOptions } from '../../service/src/watch/files.js';
+import { knownGoodCopy } from '../../service/src/fixes/knownGoodStore.js';
+import { FileWatchSource, type FileWatchOptions } from '../../service/src/watch/files.js';
 import { waitFor } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 

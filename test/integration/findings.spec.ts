@@ -45,7 +45,7 @@ describe('findings from a followed journal, on the bus', () => {
   const list = async (filter: Record<string, Variant> = {}) => {
     const [findings] = await call('List', 'a{sv}', [filter]);
     return (findings as Record<string, Variant>[]).map((finding) =>
-      Object.fromEntries(Object.entries(finding).map(([key, value]) => [key, value.value as unknown])),
+      Object.fromEntries(Object.entries(finding).map(([key, value]) => [key, value.value])),
     );
   };
   const countOf = async (subject: string) =>

@@ -185,7 +185,7 @@ describe('the Models interface on the bus', () => {
     const [recommendation] = await call('Recommend');
     const values = recommendation as Record<string, Variant>;
     expect(values.uri?.value).toMatch(/^hf:/);
-    expect(values.reason?.value).toContain(values.name?.value as string);
+    expect(values.reason?.value).toContain(values.name?.value);
   });
 
   it('answers bad arguments of every method with a named error', async () => {

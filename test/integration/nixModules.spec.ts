@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { configSchema } from '../../service/src/config.js';
+import { nixEnvironment, nixpkgsLib } from '../support/nix.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 
 const exec = promisify(execFile);
@@ -11,40 +11,6 @@ const ROOT = process.cwd();
 const HARNESS = join(ROOT, 'test', 'integration', 'nix');
 const BUS_NAME = 'io.github.steward.Steward1';
 const UUID = 'steward@steward.github.io';
-
-/**
- * The snapshot of nixpkgs' lib/ (nix-community/nixpkgs.lib) beside the checkout, as CI has it;
- * STEWARD_NIXPKGS_LIB names another copy (a checkout in a worktree has no ../shared).
- */
-function nixpkgsLib(): string {
-  const snapshot = process.env.STEWARD_NIXPKGS_LIB ?? join(ROOT, '..', 'shared', 'vendor', 'nixpkgs-lib');
-  const lib = join(snapshot, 'lib');
-  if (!existsSync(join(lib, 'default.nix'))) {
-    throw new Error(
-      `nixpkgs' lib is missing: ${lib}/default.nix does not exist. These tests evaluate Steward's Nix modules with ` +
-        `it: put a snapshot of github.com/nix-community/nixpkgs.lib at ../shared/vendor/nixpkgs-lib beside the ` +
-        `checkout, or name one with STEWARD_NIXPKGS_LIB.`,
-    );
-  }
-  return lib;
-}
-
-/** Nix with a store, state and settings of its own in a temporary directory: no daemon, no nixbld group. */
-async function nixEnvironment(dir: string): Promise<NodeJS.ProcessEnv> {
-  await mkdir(join(dir, 'conf'), { recursive: true });
-  await writeFile(join(dir, 'conf', 'nix.conf'), 'build-users-group =\nexperimental-features =\n');
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    NIX_STORE_DIR: join(dir, 'store'),
-    NIX_STATE_DIR: join(dir, 'state'),
-    NIX_LOG_DIR: join(dir, 'log'),
-    NIX_CONF_DIR: join(dir, 'conf'),
-    XDG_CACHE_HOME: join(dir, 'cache'),
-  };
-  delete env.NIX_REMOTE;
-  delete env.NIX_PATH;
-  return env;
-}
 
 async function evaluateJson(env: NodeJS.ProcessEnv, file: string, args: string[]): Promise<unknown> {
   const { stdout } = await exec('nix-instantiate', ['--eval', '--strict', '--json', join(HARNESS, file), ...args], {

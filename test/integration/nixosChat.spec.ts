@@ -83,7 +83,7 @@ describe('NixOS in the chat and over D-Bus', () => {
       .find((tool) => tool.name === 'propose_action')
       ?.params.safeParse({ action, params: {}, reason: 'x' }).success;
   const values = (dict: Record<string, Variant>) =>
-    Object.fromEntries(Object.entries(dict).map(([key, value]) => [key, value.value as unknown]));
+    Object.fromEntries(Object.entries(dict).map(([key, value]) => [key, value.value]));
 
   beforeAll(async () => {
     temp = await makeTempDir('steward-nixos-chat-');

@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { editNixModule, type NixEdit } from '../../service/src/nixos/nixEdits.js';
 import { NixParseError, parseNix } from '../../service/src/nixos/nixParser.js';
 import { nixParseProblem, proposeNixEdit } from '../../service/src/nixos/nixProposal.js';
+import { nixEnvironment, nixpkgsLib } from '../support/nix.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 
 const exec = promisify(execFile);
@@ -93,18 +93,6 @@ const FILES: { file: string; path: string; cases: Case[] }[] = [
   },
 ];
 
-/** nixpkgs' lib beside the checkout, as test/integration/nixModules.spec.ts finds it (STEWARD_NIXPKGS_LIB overrides). */
-function nixpkgsLib(): string {
-  const snapshot = process.env.STEWARD_NIXPKGS_LIB ?? join(process.cwd(), '..', 'shared', 'vendor', 'nixpkgs-lib');
-  const lib = join(snapshot, 'lib');
-  if (!existsSync(join(lib, 'default.nix'))) {
-    throw new Error(
-      `nixpkgs' lib is missing: ${lib}/default.nix does not exist (name a copy with STEWARD_NIXPKGS_LIB)`,
-    );
-  }
-  return lib;
-}
-
 interface Evaluated {
   enable: Record<string, boolean | null>;
   packages: number | null;
@@ -116,18 +104,7 @@ interface Evaluated {
  * (`services.x.enable` beside `services = { … }`) is Nix's own.
  */
 async function evaluateModule(dir: string, file: string, services: string[]): Promise<Evaluated> {
-  await mkdir(join(dir, 'conf'), { recursive: true });
-  await writeFile(join(dir, 'conf', 'nix.conf'), 'build-users-group =\nexperimental-features =\n');
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    NIX_STORE_DIR: join(dir, 'store'),
-    NIX_STATE_DIR: join(dir, 'state'),
-    NIX_LOG_DIR: join(dir, 'log'),
-    NIX_CONF_DIR: join(dir, 'conf'),
-    XDG_CACHE_HOME: join(dir, 'cache'),
-  };
-  delete env.NIX_REMOTE;
-  delete env.NIX_PATH;
+  const env = await nixEnvironment(dir);
   const expression = `
     { file, lib, services }:
     let

@@ -73,7 +73,9 @@ describe('the log of a service started without systemd', () => {
   it('goes to the journal over its stream socket when journald runs', async () => {
     const socketPath = join(home.path, 'journal-stdout');
     let received = '';
-    const journal = createServer((connection) => connection.on('data', (data: Buffer) => (received += data)));
+    const journal = createServer((connection) =>
+      connection.on('data', (data: Buffer) => (received += data.toString())),
+    );
     journal.listen(socketPath);
     await once(journal, 'listening');
     start(socketPath);

@@ -103,7 +103,7 @@ objects[ret].props['${ACTIVE}']['State'] = dbus.UInt32(${ACTIVATING})`,
   /** The arguments of each call of `method` on NetworkManager's main object. */
   async calls(method: string): Promise<unknown[][]> {
     const [calls] = (await this.mock('GetMethodCalls', 's', [method], NM_PATH)) as [[number, Variant[]][]];
-    return calls.map(([, args]) => args.map((arg) => arg.value as unknown));
+    return calls.map(([, args]) => args.map((arg) => arg.value));
   }
 }
 

@@ -21,7 +21,7 @@ export interface UnitScenario {
 }
 
 export const plain = (dict: Record<string, Variant>): Record<string, unknown> =>
-  Object.fromEntries(Object.entries(dict).map(([key, value]) => [key, value.value as unknown]));
+  Object.fromEntries(Object.entries(dict).map(([key, value]) => [key, value.value]));
 
 /**
  * Starts the mock with `units` loaded and inactive, then the service with the

@@ -13,7 +13,7 @@ const ENTRY = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z (INFO|ERROR) /;
 /** A stand-in for journald's stream socket: a real Unix stream socket that records what arrives. */
 async function listen(path: string): Promise<{ server: Server; received: () => string }> {
   let received = '';
-  const server = createServer((connection) => connection.on('data', (data: Buffer) => (received += data)));
+  const server = createServer((connection) => connection.on('data', (data: Buffer) => (received += data.toString())));
   server.listen(path);
   await once(server, 'listening');
   return { server, received: () => received };

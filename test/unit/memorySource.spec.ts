@@ -40,9 +40,7 @@ describe('the memory pressure source', () => {
     source = new MemoryPressureSource({ path, intervalMs: 20, log: log() });
     await source.start((event) => events.push(event));
     expect(source.available).toBe(true);
-    expect(events[0]).toEqual(
-      jasmine.objectContaining({ type: 'memoryPressure', someAvg10: 3.25, fullAvg10: 1 }) as unknown as WatchEvent,
-    );
+    expect(events[0]).toEqual(jasmine.objectContaining({ type: 'memoryPressure', someAvg10: 3.25, fullAvg10: 1 }));
     await writeFile(path, psi('40.00', '22.50'));
     await waitFor(
       () =>
@@ -54,9 +52,7 @@ describe('the memory pressure source', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     await writeFile(path, psi('0.00', '0.00'));
     await waitFor(() => events.length > seen, 'the marker');
-    expect(events.slice(seen)).toEqual([
-      jasmine.objectContaining({ someAvg10: 0, fullAvg10: 0 }) as unknown as WatchEvent,
-    ]);
+    expect(events.slice(seen)).toEqual([jasmine.objectContaining({ someAvg10: 0, fullAvg10: 0 })]);
   });
 
   it('is unavailable and silent where the kernel has no PSI, and says so once', async () => {

@@ -173,7 +173,7 @@ export class QuickChat {
       this._panel.y = Main.panel.height + 8;
       this._panel.style = `max-height: ${Math.floor(monitor.height * 0.7)}px;`;
       this._backdrop.show();
-      this._grab = Main.pushModal(this._backdrop, { actionMode: Shell.ActionMode.POPUP });
+      this._grab = Main.pushModal(this._backdrop, { actionMode: Shell.ActionMode.POPUP }) as Clutter.Grab;
     }
     this._entry.grab_key_focus();
     if (!this._loaded) {
@@ -396,12 +396,12 @@ export class QuickChat {
       actor instanceof St.Label ? [actor] : actor.get_children().flatMap(labels);
     const cards: Clutter.Actor[] = [];
     const findCards = (actor: Clutter.Actor) => {
-      if (actor instanceof St.Widget && actor.has_style_class_name('steward-chat-card')) cards.push(actor);
+      if (actor instanceof St.Widget && actor.has_style_class_name('steward-chat-card')) cards.push(actor as St.Widget);
       else actor.get_children().forEach(findCards);
     };
     findCards(this._transcript);
     const buttons = (actor: Clutter.Actor): St.Button[] =>
-      actor instanceof St.Button ? [actor] : actor.get_children().flatMap(buttons);
+      actor instanceof St.Button ? [actor as St.Button] : actor.get_children().flatMap((child) => buttons(child));
     return {
       open: this.isOpen && this._backdrop.visible,
       entryFocused: global.stage.get_key_focus() === this._entry.clutter_text,
@@ -442,12 +442,12 @@ export class QuickChat {
   clickCardButton(label: string): boolean {
     const cards: St.Widget[] = [];
     const findCards = (actor: Clutter.Actor) => {
-      if (actor instanceof St.Widget && actor.has_style_class_name('steward-chat-card')) cards.push(actor);
+      if (actor instanceof St.Widget && actor.has_style_class_name('steward-chat-card')) cards.push(actor as St.Widget);
       else actor.get_children().forEach(findCards);
     };
     findCards(this._transcript);
     const buttons = (actor: Clutter.Actor): St.Button[] =>
-      actor instanceof St.Button ? [actor] : actor.get_children().flatMap(buttons);
+      actor instanceof St.Button ? [actor as St.Button] : actor.get_children().flatMap((child) => buttons(child));
     const button = buttons(cards.at(-1) ?? this._transcript).find((b) => b.visible && b.label === label);
     button?.emit('clicked', 1);
     return button !== undefined;

@@ -2,7 +2,7 @@ import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 
 import { INTERFACES, type InterfaceInfo } from '../interfaces.js';
-import { findingFrom, jobFrom, proposalFrom, type Finding, type Job, type Proposal } from '../model.js';
+import { findingFrom, jobFrom, proposalFrom, text, type Finding, type Job, type Proposal } from '../model.js';
 import { BUS_NAME, OBJECT_PATH } from './bus.js';
 import { fromDBusError, ServiceNotRunningError } from './errors.js';
 import type {
@@ -27,6 +27,10 @@ type Cancellable = Gio.Cancellable | null;
 interface Proxy extends Omit<Gio.DBusProxy, 'connectSignal' | 'disconnectSignal'> {
   connectSignal(name: string, callback: (proxy: unknown, sender: string, args: unknown[]) => void): number;
   disconnectSignal(id: number): void;
+  // GNOME Shell adds these to every GObject (misc/signals.js); @girs types them as any.
+  connectObject(signal: string, handler: () => void, owner: object): void;
+  disconnectObject(owner: object): void;
+  set_default_timeout(timeoutMs: number): void;
 }
 
 interface CoreProxy extends Proxy {
@@ -130,8 +134,6 @@ type Listener<K extends keyof StewardSignals> = (...args: StewardSignals[K]) => 
 const unpack = (dict: Variants): Dict =>
   Object.fromEntries(Object.entries(dict).map(([key, value]) => [key, value.recursiveUnpack()]));
 
-const text = (value: unknown) => (typeof value === 'string' ? value : '');
-
 /** The service's largest page. */
 const PAGE_SIZE = 500;
 
@@ -174,7 +176,7 @@ function busCall(
         try {
           resolve(Gio.DBus.session.call_finish(result).recursiveUnpack() as unknown[]);
         } catch (error) {
-          reject(error as Error);
+          reject(error);
         }
       },
     );

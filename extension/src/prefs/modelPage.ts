@@ -5,6 +5,7 @@ import { gettext as _ } from 'resource:///org/gnome/Shell/Extensions/js/extensio
 
 import { pullProgressText } from '../chatTranscript.js';
 import { enginePatch, modelRows, recommendationTitle } from '../prefsModel.js';
+import { text } from '../model.js';
 import type { PrefsContext } from './prefsContext.js';
 
 /** Where answers come from: the engine, the installed models and the recommended one with its download. */
@@ -115,9 +116,9 @@ function recommendedGroup(context: PrefsContext, page: Adw.PreferencesPage): voi
       .call(() => context.client.recommendation())
       .then((recommendation) => {
         const title = recommendationTitle(recommendation, _);
-        recommendedUri = String(recommendation['uri'] ?? '');
+        recommendedUri = text(recommendation['uri']);
         row.title = title ?? _('No model in the catalog fits this computer');
-        row.subtitle = String(recommendation['reason'] ?? '');
+        row.subtitle = text(recommendation['reason']);
         row.sensitive = title !== null;
       });
   });

@@ -54,5 +54,5 @@ export const MAX_TOOL_OUTPUT = 4000;
 
 /** Lets a registry list tools of different parameter types. */
 export function defineTool<Params extends z.ZodObject>(tool: AssistantTool<Params>): AssistantTool {
-  return tool as unknown as AssistantTool;
+  return tool;
 }

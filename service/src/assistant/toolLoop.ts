@@ -190,7 +190,7 @@ async function attempt(
       failure: _('the model gave the tool arguments it does not take'),
     };
   }
-  const args = parsed.data as Record<string, unknown>;
+  const args = parsed.data;
   try {
     const output = await withTimeout(tool.run(args, context), context.signal);
     return {

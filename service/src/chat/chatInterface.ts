@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Variant } from '@jellybrick/dbus-next';
 import { z } from 'zod';
 import { StewardError } from '../dbus/errors.js';
+import type { ChatProperties } from '../dbus/generated.js';
+import type { InterfaceSignals } from '../dbus/interfaceSignals.js';
 import { method, type InterfaceImpl } from '../dbus/objectServer.js';
 import { pageKeys, pageOf } from '../dbus/paging.js';
 import { variantOf } from '../dbus/variants.js';
@@ -53,7 +55,29 @@ export interface ChatSignals {
     proposalIds: number[],
     error?: StewardError,
   ): void;
-  propertiesChanged(names: string[]): void;
+  propertiesChanged(names: (keyof ChatProperties)[]): void;
+}
+
+/** The Chat interface's signals on the bus. */
+export function chatBusSignals(bus: InterfaceSignals<'io.github.steward.Steward1.Chat'>): ChatSignals {
+  return {
+    chunk: (requestId, text) => bus.emit('ResponseChunk', { requestId, text }),
+    queuePosition: (requestId, position) => bus.emit('QueuePosition', { requestId, position }),
+    toolStep: (requestId, step) => bus.emit('ToolStep', { requestId, ...step }),
+    done: (requestId, sessionId, status, text, usage, notice, proposalIds, error) =>
+      bus.emit('ResponseDone', {
+        requestId,
+        sessionId,
+        status,
+        text,
+        usage,
+        notice,
+        errorName: error?.dbusName ?? '',
+        errorMessage: error?.message ?? '',
+        proposalIds: proposalIds.map(String),
+      }),
+    propertiesChanged: (names) => bus.propertiesChanged(names),
+  };
 }
 
 export interface ChatInterfaceOptions {
@@ -472,7 +496,7 @@ export class ChatInterface {
 
   private reportChanges(): void {
     const { provider, signals } = this.options;
-    const changed: string[] = [];
+    const changed: (keyof ChatProperties)[] = [];
     if (provider.state() !== this.reportedState) changed.push('EngineState');
     if (provider.isPaused !== this.reportedPaused) changed.push('Paused');
     this.reportedState = provider.state();

@@ -92,7 +92,7 @@ export function parseLine(argv: string[]): ParsedLine {
     }
     given.push(name);
   }
-  return { words, values: values as OptionValues, given };
+  return { words, values, given };
 }
 
 /**

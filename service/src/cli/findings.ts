@@ -73,7 +73,7 @@ async function show(bus: MessageBus, id: string, json: boolean): Promise<number>
     return 0;
   }
   write(`${line(finding)}\n`);
-  write(`Kind: ${String(finding.kind)}${finding.subject ? `, about ${cleanLine(String(finding.subject))}` : ''}\n`);
+  write(`Kind: ${String(finding.kind)}${finding.subject ? `, about ${cleanLine(finding.subject as string)}` : ''}\n`);
   const count = Number(finding.count);
   write(
     `${format(ngettext('First seen {when}, once', 'First seen {when}, {count} times', count), { when: when(finding['first-seen']), count })}\n`,

@@ -164,8 +164,8 @@ async function list(bus: MessageBus, json: boolean): Promise<number> {
   const rows = models.map((model) => [
     model.active ? '*' : ' ',
     String(model.id),
-    String(model['size-label'] ?? ''),
-    String(model.quantization ?? ''),
+    (model['size-label'] as string | undefined) ?? '',
+    (model.quantization as string | undefined) ?? '',
     formatBytes(Number(model['file-bytes'])),
     placementText(model),
   ]);
@@ -197,7 +197,8 @@ async function recommend(bus: MessageBus, json: boolean): Promise<number> {
   const recommendation: StatusRecord = unpackStatus(reply as Record<string, Variant>);
   if (json) write(`${JSON.stringify(recommendation)}\n`);
   else if (!recommendation.uri) write('No model in the catalogue fits this machine.\n');
-  else write(`${String(recommendation.reason)}\nDownload it with: steward models pull ${String(recommendation.uri)}\n`);
+  else
+    write(`${String(recommendation.reason)}\nDownload it with: steward models pull ${recommendation.uri as string}\n`);
   return 0;
 }
 

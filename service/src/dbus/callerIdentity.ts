@@ -35,7 +35,7 @@ export async function callerIdentity(bus: MessageBus, sender: string): Promise<C
     body: [sender],
   })
     .then(([value]) => value as Record<string, { value: unknown }>)
-    .catch(() => ({}) as Record<string, { value: unknown }>);
+    .catch((): Record<string, { value: unknown }> => ({}));
   const pid = typeof credentials.ProcessID?.value === 'number' ? credentials.ProcessID.value : null;
   const uid = typeof credentials.UnixUserID?.value === 'number' ? credentials.UnixUserID.value : null;
   const securityLabel = textOf(credentials.LinuxSecurityLabel?.value);

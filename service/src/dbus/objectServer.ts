@@ -2,6 +2,7 @@ import { Message, MessageType, Variant, type MessageBus } from '@jellybrick/dbus
 import type { z } from 'zod';
 import type { Logger } from '../logging.js';
 import { bounded, StewardError } from './errors.js';
+import { payloadKey } from './interfaceSignals.js';
 import { parseIntrospection, toIntrospectionXml, type InterfaceSpec, type MethodSpec } from './introspection.js';
 
 export interface CallContext {
@@ -25,7 +26,7 @@ export function method<Args extends unknown[]>(
   args: z.ZodType<Args>,
   call: (args: Args, context: CallContext) => unknown,
 ): MethodImpl {
-  return { args, call } as MethodImpl;
+  return { args, call };
 }
 
 const STANDARD_INTERFACES = parseIntrospection(`<node>
@@ -110,15 +111,37 @@ export class ObjectServer {
     this.bus.send(Message.newSignal(path, PROPERTIES, 'PropertiesChanged', 'sa{sv}as', [interfaceName, changed, []]));
   }
 
-  emitSignal(path: string, interfaceName: string, name: string, args: unknown[]): void {
+  /** Sends signal `name` to every peer, or to `destination`'s connection alone. */
+  emitSignal(path: string, interfaceName: string, name: string, args: unknown[], destination?: string): void {
     const signal = this.binding(path, interfaceName).spec.signals.find((s) => s.name === name);
     if (!signal) throw new Error(`${interfaceName} declares no signal ${name}`);
     // Marshalling throws on values D-Bus cannot carry; one lost signal must not end the service.
     try {
-      this.bus.send(Message.newSignal(path, interfaceName, name, signal.signature, args));
+      const message = Message.newSignal(path, interfaceName, name, signal.signature, args);
+      if (destination !== undefined) message.destination = destination;
+      this.bus.send(message);
     } catch (error) {
       this.log.error('cannot send a signal', { signal: `${interfaceName}.${name}`, error: errorDetail(error) });
     }
+  }
+
+  /** Sends signal `name` with `payload`'s values in the order the XML declares the arguments. */
+  emitNamedSignal(
+    path: string,
+    interfaceName: string,
+    name: string,
+    payload: Record<string, unknown>,
+    destination?: string,
+  ): void {
+    const signal = this.binding(path, interfaceName).spec.signals.find((s) => s.name === name);
+    if (!signal) throw new Error(`${interfaceName} declares no signal ${name}`);
+    this.emitSignal(
+      path,
+      interfaceName,
+      name,
+      signal.args.map((arg) => payload[payloadKey(arg.name)]),
+      destination,
+    );
   }
 
   private binding(path: string, interfaceName: string): Binding {

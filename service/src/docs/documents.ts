@@ -114,7 +114,7 @@ export async function readInfoManual(path: string): Promise<IndexedDocument[]> {
   const parts = await Promise.all(
     indirectParts(main).map((part) => {
       const file = present.has(`${part}.gz`) ? `${part}.gz` : part;
-      return present.has(file) ? readText(join(folder, file), MAX_PAGE_CHARS) : '';
+      return present.has(file) ? readText(join(folder, file), MAX_PAGE_CHARS) : Promise.resolve('');
     }),
   );
   const passages = infoNodes([main, ...parts].join('')).flatMap(({ name: node, text }) =>

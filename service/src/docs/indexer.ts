@@ -196,7 +196,10 @@ export async function sourcesSignature(sources: DocsSources): Promise<string> {
  * for a file that gave none (an alias, an empty file), which is never a copy of anything.
  */
 export function contentHash(documents: readonly IndexedDocument[]): string | null {
-  const passages = documents.flatMap((document) => [document.kind, ...document.passages.flatMap(Object.values)]);
+  const passages = documents.flatMap((document) => [
+    document.kind,
+    ...document.passages.flatMap((passage): unknown[] => Object.values(passage)),
+  ]);
   if (passages.length === documents.length) return null;
   return createHash('sha256').update(JSON.stringify(passages)).digest('base64url');
 }

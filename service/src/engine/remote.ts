@@ -2,7 +2,6 @@
 // LM Studio): streams chat completions, queues requests beyond the configured
 // concurrency, and turns the endpoint's failures into errors people can act on.
 import { randomUUID } from 'node:crypto';
-import { EventEmitter } from 'node:events';
 import OpenAI from 'openai';
 import type {
   ChatCompletionCreateParamsStreaming,
@@ -13,16 +12,13 @@ import { StewardError } from '../dbus/errors.js';
 import type { Logger } from '../logging.js';
 import {
   announcePositions,
-  cancelWaiting,
   CANCELLED_UNSTARTED,
   parseChatRequest,
   type ChatCallbacks,
-  type ChatEngine,
-  type ChatHandle,
   type ChatOutcome,
   type EngineStatus,
 } from './chatEngine.js';
-import type { ChatRequest } from './protocol.js';
+import { QueueingEngine } from './queueingEngine.js';
 import { redactSecrets } from './redact.js';
 import { _ } from '../i18n.js';
 
@@ -189,12 +185,9 @@ function toParams(model: string, request: ParsedRequest, clean: Redact): ChatCom
   };
 }
 
-export class RemoteEngine extends EventEmitter<{ status: [EngineStatus] }> implements ChatEngine {
+export class RemoteEngine extends QueueingEngine<PendingRequest> {
   private readonly client: OpenAI;
-  private readonly queue: PendingRequest[] = [];
   private readonly running = new Map<string, PendingRequest>();
-  private paused = false;
-  private lastError: string | null = null;
 
   constructor(private readonly options: RemoteEngineOptions) {
     super();
@@ -225,25 +218,28 @@ export class RemoteEngine extends EventEmitter<{ status: [EngineStatus] }> imple
     };
   }
 
-  chat(request: ChatRequest, callbacks: ChatCallbacks = {}): ChatHandle {
-    if (this.paused) throw new StewardError('Unavailable', _('inference is paused; resume it to chat'));
-    const parsed = parseChatRequest(request);
-    const id = randomUUID();
-    const result = new Promise<ChatOutcome>((resolve, reject) => {
-      this.queue.push({
-        id,
-        request: parsed,
-        callbacks,
-        queuePosition: 0,
-        abort: null,
-        abortReason: null,
-        finished: null,
-        resolve,
-        reject,
-      });
-    });
-    this.pump();
-    return { id, result, cancel: () => this.cancel(id) };
+  protected pausedMessage(): string {
+    return _('inference is paused; resume it to chat');
+  }
+
+  protected newPending(
+    id: string,
+    request: ParsedRequest,
+    callbacks: ChatCallbacks,
+    resolve: (outcome: ChatOutcome) => void,
+    reject: (error: StewardError) => void,
+  ): PendingRequest {
+    return {
+      id,
+      request,
+      callbacks,
+      queuePosition: 0,
+      abort: null,
+      abortReason: null,
+      finished: null,
+      resolve,
+      reject,
+    };
   }
 
   /** Ends every request; there is nothing else to free. */
@@ -252,20 +248,10 @@ export class RemoteEngine extends EventEmitter<{ status: [EngineStatus] }> imple
     const running = [...this.running.values()];
     for (const pending of running) this.abort(pending, 'unloaded');
     this.emitStatus();
-    await Promise.all(running.map((pending) => pending.finished));
+    await Promise.all(running.flatMap((pending) => (pending.finished ? [pending.finished] : [])));
   }
 
-  async setPaused(paused: boolean): Promise<void> {
-    this.paused = paused;
-    if (paused) await this.unload();
-    this.emitStatus();
-  }
-
-  private cancel(id: string): void {
-    if (cancelWaiting(this.queue, id)) {
-      this.pump();
-      return;
-    }
+  protected cancelRunning(id: string): void {
     const running = this.running.get(id);
     if (running) this.abort(running, 'cancelled');
   }
@@ -275,8 +261,7 @@ export class RemoteEngine extends EventEmitter<{ status: [EngineStatus] }> imple
     pending.abort?.abort();
   }
 
-  /** Starts queued requests while there are free slots and tells the rest where they stand. */
-  private pump(): void {
+  protected pump(): void {
     while (this.running.size < this.options.concurrency) {
       const pending = this.queue.shift();
       if (!pending) break;
@@ -399,9 +384,5 @@ export class RemoteEngine extends EventEmitter<{ status: [EngineStatus] }> imple
   private redact(text: string): string {
     const key = this.options.apiKey;
     return key ? text.split(key).join('[API key]') : text;
-  }
-
-  private emitStatus(): void {
-    this.emit('status', this.status());
   }
 }

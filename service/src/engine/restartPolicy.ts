@@ -1,9 +1,7 @@
+import { backoffDelay, type BackoffOptions } from '../restartBackoff.js';
 import type { GpuSetting } from './protocol.js';
 
-export interface RestartPolicyOptions {
-  /** The wait before the first restart after a crash; it doubles with each further crash in a row. */
-  initialDelayMs: number;
-  maxDelayMs: number;
+export interface RestartPolicyOptions extends BackoffOptions {
   /** Crashes in a row with a GPU backend after which the engine uses the CPU only. */
   gpuCrashLimit: number;
   /**
@@ -57,8 +55,7 @@ export class RestartPolicy {
 
   /** How long to wait before starting the next worker. */
   get delayMs(): number {
-    if (this.crashesInARow === 0) return 0;
-    return Math.min(this.options.initialDelayMs * 2 ** (this.crashesInARow - 1), this.options.maxDelayMs);
+    return backoffDelay(this.crashesInARow, this.options);
   }
 
   /** The GPU setting for the next worker: the configured one, unless GPU crashes forced the CPU. */

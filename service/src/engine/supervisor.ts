@@ -1,8 +1,7 @@
 // The service's side of local inference: starts the worker process on the
 // first request, queues requests beyond its sequences, and survives its crashes.
 import { fork, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { EventEmitter, once } from 'node:events';
+import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { StewardError } from '../dbus/errors.js';
@@ -16,17 +15,8 @@ import {
   type ToWorker,
   type WorkerSettings,
 } from './protocol.js';
-import {
-  announcePositions,
-  cancelWaiting,
-  cutShort,
-  parseChatRequest,
-  type ChatCallbacks,
-  type ChatEngine,
-  type ChatHandle,
-  type ChatOutcome,
-  type EngineStatus,
-} from './chatEngine.js';
+import { announcePositions, cutShort, type ChatCallbacks, type ChatOutcome, type EngineStatus } from './chatEngine.js';
+import { QueueingEngine } from './queueingEngine.js';
 import { RestartPolicy, type RestartPolicyOptions } from './restartPolicy.js';
 import { _ } from '../i18n.js';
 
@@ -71,13 +61,10 @@ const crashError = () =>
     ),
   );
 
-export class Engine extends EventEmitter<{ status: [EngineStatus] }> implements ChatEngine {
-  private readonly queue: PendingRequest[] = [];
+export class Engine extends QueueingEngine<PendingRequest> {
   private readonly policy: RestartPolicy;
   private worker: WorkerHandle | null = null;
   private restartTimer: NodeJS.Timeout | null = null;
-  private paused = false;
-  private lastError: string | null = null;
 
   constructor(private readonly options: EngineOptions) {
     super();
@@ -100,15 +87,18 @@ export class Engine extends EventEmitter<{ status: [EngineStatus] }> implements 
     };
   }
 
-  chat(request: ChatRequest, callbacks: ChatCallbacks = {}): ChatHandle {
-    if (this.paused) throw new StewardError('Unavailable', _('local inference is paused; resume it to chat'));
-    const parsed = parseChatRequest(request);
-    const id = randomUUID();
-    const result = new Promise<ChatOutcome>((resolve, reject) => {
-      this.queue.push({ id, request: parsed, callbacks, queuePosition: 0, streamed: '', resolve, reject });
-    });
-    this.pump();
-    return { id, result, cancel: () => this.cancel(id) };
+  protected pausedMessage(): string {
+    return _('local inference is paused; resume it to chat');
+  }
+
+  protected newPending(
+    id: string,
+    request: ChatRequest,
+    callbacks: ChatCallbacks,
+    resolve: (outcome: ChatOutcome) => void,
+    reject: (error: StewardError) => void,
+  ): PendingRequest {
+    return { id, request, callbacks, queuePosition: 0, streamed: '', resolve, reject };
   }
 
   /** Ends the worker now; the next request loads the model again. */
@@ -132,22 +122,12 @@ export class Engine extends EventEmitter<{ status: [EngineStatus] }> implements 
     await exited;
   }
 
-  async setPaused(paused: boolean): Promise<void> {
-    this.paused = paused;
-    if (paused) await this.unload();
-    this.emitStatus();
-  }
-
-  private cancel(id: string): void {
-    if (cancelWaiting(this.queue, id)) {
-      this.pump();
-      return;
-    }
+  protected cancelRunning(id: string): void {
     if (this.worker?.running.has(id)) this.send(this.worker, { type: 'cancel', id });
   }
 
   /** Moves queued requests onto free sequences, starting a worker when needed. */
-  private pump(): void {
+  protected pump(): void {
     if (this.queue.length > 0 && !this.worker) this.scheduleStart();
     const worker = this.worker;
     if (worker?.info && !worker.stopping) {
@@ -303,9 +283,5 @@ export class Engine extends EventEmitter<{ status: [EngineStatus] }> implements 
   private send(worker: WorkerHandle, message: ToWorker): void {
     // A worker that just died cannot take messages; its exit handler settles the requests.
     if (worker.process.connected) worker.process.send(message);
-  }
-
-  private emitStatus(): void {
-    this.emit('status', this.status());
   }
 }

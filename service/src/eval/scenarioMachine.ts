@@ -64,7 +64,7 @@ export class ScenarioMachine implements Machine {
   private part<Key extends keyof RecordedMachine>(key: Key, what: string): NonNullable<RecordedMachine[Key]> {
     const value = this.recorded[key];
     if (value === undefined) throw new Error(`${what}: not recorded in this scenario`);
-    return value as NonNullable<RecordedMachine[Key]>;
+    return value;
   }
 
   async systemSummary(): Promise<SystemSummary> {

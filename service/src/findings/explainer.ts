@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { ChatHandle } from '../engine/chatEngine.js';
 import type { EngineSource } from '../fixes/modelAdvisor.js';
+import { parseJsonOrNull } from '../jsonShape.js';
 import type { Logger } from '../logging.js';
 import { cleanLine } from '../untrustedText.js';
 import type { Finding, FindingChange, FindingsStore, FindingWithEvidence } from './store.js';
@@ -133,7 +134,7 @@ export class FindingExplainer {
         log.warning('gave up explaining a finding: no answer in time', { finding: finding.id, timeoutMs });
         return null;
       }
-      const parsed = answerSchema.safeParse(parseJson(outcome.text));
+      const parsed = answerSchema.safeParse(parseJsonOrNull(outcome.text));
       if (parsed.success) return parsed.data;
       log.warning('dropped a finding explanation that does not fit its schema', { finding: finding.id });
       return null;
@@ -156,13 +157,5 @@ export class FindingExplainer {
       'Evidence, the latest lines (untrusted data, quoted):',
       ...evidence,
     ].join('\n');
-  }
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
   }
 }

@@ -2,6 +2,7 @@ import { Variant } from '@jellybrick/dbus-next';
 import { z } from 'zod';
 import { _, format } from '../i18n.js';
 import { StewardError } from '../dbus/errors.js';
+import type { InterfaceSignals } from '../dbus/interfaceSignals.js';
 import { method, type InterfaceImpl } from '../dbus/objectServer.js';
 import { pageKeys, pageOf } from '../dbus/paging.js';
 import { variantOf } from '../dbus/variants.js';
@@ -69,6 +70,17 @@ export interface FindingsSignals {
 
 /** Signals of their own per second; past that, one FindingsChanged a second. */
 const SIGNALS_PER_SECOND = 50;
+
+/** The Findings interface's signals on the bus. */
+export function findingsBusSignals(bus: InterfaceSignals<'io.github.steward.Steward1.Findings'>): FindingsSignals {
+  return {
+    added: (id, finding) => bus.emit('FindingAdded', { id, finding }),
+    updated: (id, finding) => bus.emit('FindingUpdated', { id, finding }),
+    resolved: (id) => bus.emit('FindingResolved', { id }),
+    changed: (count) => bus.emit('FindingsChanged', { count }),
+    activeCountChanged: () => bus.propertiesChanged(['ActiveCount']),
+  };
+}
 
 /** io.github.steward.Steward1.Findings: what the watchers noticed, and what to keep quiet about. */
 export class FindingsInterface {

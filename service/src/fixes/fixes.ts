@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import type { MessageBus } from '@jellybrick/dbus-next';
 import type { Config } from '../config.js';
+import { InterfaceSignals } from '../dbus/interfaceSignals.js';
 import type { ObjectServer } from '../dbus/objectServer.js';
 import type { Finding, FindingChange, FindingsStore } from '../findings/store.js';
 import { OBJECT_PATH, PROPOSALS_INTERFACE } from '../interfaces.js';
@@ -133,11 +134,11 @@ export class Fixes {
     });
     const findingsCatalog = createFindingsCatalog({ journalDirectories, testHooks });
     this.catalog = catalog;
-    const emit = (member: string, body: unknown[]) => server.emitSignal(OBJECT_PATH, PROPOSALS_INTERFACE, member, body);
-    const openCountChanged = () => server.emitPropertiesChanged(OBJECT_PATH, PROPOSALS_INTERFACE, ['OpenCount']);
+    const bus = new InterfaceSignals(server, OBJECT_PATH, PROPOSALS_INTERFACE);
+    const openCountChanged = () => bus.propertiesChanged(['OpenCount']);
     const proposalChanged = (id: number) => {
       const proposal = this.store.proposal(id);
-      if (proposal) emit('ProposalChanged', [String(id), proposalDict(proposal)]);
+      if (proposal) bus.emit('ProposalChanged', { id: String(id), proposal: proposalDict(proposal) });
       openCountChanged();
     };
     const policy = () => config().policy;
@@ -149,13 +150,14 @@ export class Fixes {
       timeoutMs: () => config().actionTimeoutSeconds * 1000,
       redact: options.auditRedact,
       signals: {
-        jobProgress: (job, fraction, text) => emit('JobProgress', [String(job.id), fraction ?? -1, text]),
-        jobFinished: (job) => emit('JobFinished', [String(job.id), jobDict(job)]),
+        jobProgress: (job, fraction, text) =>
+          bus.emit('JobProgress', { job: String(job.id), fraction: fraction ?? -1, text }),
+        jobFinished: (job) => bus.emit('JobFinished', { job: String(job.id), result: jobDict(job) }),
         proposalChanged,
       },
       log,
     });
-    const removed = (id: number) => emit('ProposalRemoved', [String(id)]);
+    const removed = (id: number) => bus.emit('ProposalRemoved', { id: String(id) });
     this.proposer = new Proposer({
       catalog: findingsCatalog,
       chatCatalog: catalog,
@@ -167,7 +169,7 @@ export class Fixes {
       advisor: new ModelAdvisor({ engines, catalog: findingsCatalog, log, redact }),
       signals: {
         proposalAdded: (proposal) => {
-          emit('ProposalAdded', [String(proposal.id), proposalDict(proposal)]);
+          bus.emit('ProposalAdded', { id: String(proposal.id), proposal: proposalDict(proposal) });
           openCountChanged();
         },
         proposalChanged,

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { ChatEngine } from '../engine/chatEngine.js';
 import type { FindingWithEvidence } from '../findings/store.js';
+import { parseJsonOrNull } from '../jsonShape.js';
 import type { Logger } from '../logging.js';
 import { cleanLine } from '../untrustedText.js';
 import type { Catalog } from './catalog.js';
@@ -71,7 +72,7 @@ export class ModelAdvisor {
       jsonSchema: jsonSchema(names),
     });
     const outcome = await handle.result;
-    const parsed = answerSchema.safeParse(parseJson(outcome.text));
+    const parsed = answerSchema.safeParse(parseJsonOrNull(outcome.text));
     if (!parsed.success) {
       this.options.log.warning('dropped a model answer that does not fit its schema', { finding: finding.id });
       return null;
@@ -79,7 +80,7 @@ export class ModelAdvisor {
     // The proposer validates each action against the catalog and drops (and logs) what does not fit.
     const actions = parsed.data.actions.map((action) => ({
       name: action.name,
-      params: parseJson(action.params) as Record<string, unknown>,
+      params: parseJsonOrNull(action.params) as Record<string, unknown>,
     }));
     return { explanation: cleanLine(parsed.data.explanation, MAX_EXPLANATION), actions };
   }
@@ -124,12 +125,4 @@ function jsonSchema(names: string[]): Record<string, unknown> {
     },
     required: ['explanation', 'actions'],
   };
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
 }

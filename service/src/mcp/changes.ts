@@ -43,5 +43,5 @@ export async function openProposalIds(bus: MessageBus): Promise<string[]> {
     signature: 'a{sv}',
     body: [{}],
   });
-  return (proposals as Record<string, Variant>[]).map((proposal) => String(proposal.id?.value ?? ''));
+  return (proposals as Record<string, Variant>[]).map((proposal) => (proposal.id?.value as string | undefined) ?? '');
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Variant } from '@jellybrick/dbus-next';
 import { z } from 'zod';
 import { StewardError } from '../dbus/errors.js';
+import type { InterfaceSignals } from '../dbus/interfaceSignals.js';
 import { method, type InterfaceImpl } from '../dbus/objectServer.js';
 import type { Logger } from '../logging.js';
 import { pullModel } from './download.js';
@@ -21,6 +22,35 @@ export interface ModelsEvents {
   activeModelChanged(): Promise<void>;
   pullProgress(id: string, progress: PullProgress): void;
   pullFinished(id: string, status: 'done' | 'cancelled' | 'failed', modelId: string, error?: StewardError): void;
+}
+
+/** The Models interface's signals on the bus; `activeModelChanged` also lets the engine follow the model. */
+export function modelsBusEvents(
+  bus: InterfaceSignals<'io.github.steward.Steward1.Models'>,
+  activeModelChanged: () => Promise<void>,
+): ModelsEvents {
+  return {
+    activeModelChanged: () => {
+      bus.propertiesChanged(['ActiveModel']);
+      return activeModelChanged();
+    },
+    pullProgress: (pullId, progress) =>
+      bus.emit('PullProgress', {
+        pullId,
+        bytesDone: BigInt(progress.bytesDone),
+        bytesTotal: BigInt(progress.bytesTotal ?? 0),
+        bytesPerSecond: progress.bytesPerSecond,
+        etaSeconds: progress.etaSeconds ?? -1,
+      }),
+    pullFinished: (pullId, status, modelId, error) =>
+      bus.emit('PullFinished', {
+        pullId,
+        status,
+        modelId,
+        errorName: error?.dbusName ?? '',
+        errorMessage: error?.message ?? '',
+      }),
+  };
 }
 
 /** io.github.steward.Steward1.Models: the installed models and their downloads. */

@@ -3,6 +3,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Logger } from '../logging.js';
+import { RestartBackoff, type BackoffOptions } from '../restartBackoff.js';
 import type { EventSource, WatchEvent } from './events.js';
 import { parseJournalLine } from './journalEntry.js';
 import { forEachLine } from './lines.js';
@@ -17,7 +18,7 @@ export interface JournalSourceOptions {
   resumeCursor: string | null;
   log: Logger;
   /** Back-off between restarts; a run of `healthyRunMs` (default a minute) starts it again from the first delay. */
-  restart?: { initialDelayMs: number; maxDelayMs: number; healthyRunMs?: number };
+  restart?: BackoffOptions & { healthyRunMs?: number };
   /** The journalctl binary (tests). */
   command?: string;
 }
@@ -33,7 +34,7 @@ const STDERR_KEPT = 2048;
 export class JournalSource implements EventSource {
   readonly name: string;
   readonly #options: JournalSourceOptions;
-  readonly #restart: { initialDelayMs: number; maxDelayMs: number; healthyRunMs?: number };
+  readonly #restart: BackoffOptions & { healthyRunMs?: number };
   readonly #system: boolean;
   #cursor: string | null;
   /** The journal had no entries when first read: whatever appears is new, and is read from its start. */
@@ -43,7 +44,7 @@ export class JournalSource implements EventSource {
   #child: ChildProcess | null = null;
   #exited: Promise<void> = Promise.resolve();
   #timer: NodeJS.Timeout | null = null;
-  #delayMs: number;
+  readonly #backoff: RestartBackoff;
   #stopped = true;
   #badLines = 0;
   #badLoggedAt = -Infinity;
@@ -52,7 +53,7 @@ export class JournalSource implements EventSource {
     this.name = options.name;
     this.#options = options;
     this.#restart = options.restart ?? { initialDelayMs: 1000, maxDelayMs: 60_000 };
-    this.#delayMs = this.#restart.initialDelayMs;
+    this.#backoff = new RestartBackoff(this.#restart);
     this.#system = options.system ?? !options.args.includes('--user');
     this.#cursor = options.resumeCursor;
   }
@@ -147,7 +148,7 @@ export class JournalSource implements EventSource {
       return;
     }
     this.#cursor = entry.cursor;
-    this.#delayMs = this.#restart.initialDelayMs;
+    this.#backoff.reset();
     this.#emit?.({ type: 'journal', at: new Date(Number(entry.realtimeUs / 1000n)), entry });
   }
 
@@ -169,7 +170,7 @@ export class JournalSource implements EventSource {
   #scheduleRestart(code: number | null, signal: NodeJS.Signals | null, stderr: string): void {
     // A journalctl that ran well for a while and then ended is a new trouble, not the old one going on.
     if (Date.now() - this.#spawnedAt >= (this.#restart.healthyRunMs ?? HEALTHY_RUN_MS)) {
-      this.#delayMs = this.#restart.initialDelayMs;
+      this.#backoff.reset();
     }
     // A cursor journalctl cannot seek to would fail every restart: start at the tail instead.
     if (/Failed to seek to cursor/.test(stderr)) {
@@ -179,8 +180,7 @@ export class JournalSource implements EventSource {
       });
       this.#cursor = null;
     }
-    const delayMs = this.#delayMs;
-    this.#delayMs = Math.min(delayMs * 2, this.#restart.maxDelayMs);
+    const delayMs = this.#backoff.failed();
     this.#options.log.warning('journalctl exited; restarting', {
       source: this.name,
       code: code ?? undefined,

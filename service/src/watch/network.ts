@@ -5,6 +5,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import type { Logger } from '../logging.js';
+import { RestartBackoff, type BackoffOptions } from '../restartBackoff.js';
 import type { EventSource, LinkState, WatchEvent } from './events.js';
 
 export interface NetworkSourceOptions {
@@ -12,7 +13,7 @@ export interface NetworkSourceOptions {
   /** How to run `ip`, e.g. ['ip', 'netns', 'exec', ns, 'ip'] in tests. */
   command?: string[];
   debounceMs?: number;
-  restart?: { initialDelayMs: number; maxDelayMs: number };
+  restart?: BackoffOptions;
 }
 
 interface IpLink {
@@ -40,8 +41,7 @@ export class NetworkSource implements EventSource {
   /** Arguments before the `ip` ones: ['netns', 'exec', ns, 'ip'] runs it in a namespace. */
   readonly #prefix: string[];
   readonly #debounceMs: number;
-  readonly #restart: { initialDelayMs: number; maxDelayMs: number };
-  #delayMs: number;
+  readonly #backoff: RestartBackoff;
   #emit: ((event: WatchEvent) => void) | null = null;
   #child: ChildProcess | null = null;
   #exited: Promise<void> = Promise.resolve();
@@ -57,8 +57,7 @@ export class NetworkSource implements EventSource {
     this.#log = options.log;
     [this.#program = 'ip', ...this.#prefix] = options.command ?? ['ip'];
     this.#debounceMs = options.debounceMs ?? 200;
-    this.#restart = options.restart ?? { initialDelayMs: 1000, maxDelayMs: 60_000 };
-    this.#delayMs = this.#restart.initialDelayMs;
+    this.#backoff = new RestartBackoff(options.restart ?? { initialDelayMs: 1000, maxDelayMs: 60_000 });
   }
 
   /** The running `ip monitor`'s process id, if one runs (for tests). */
@@ -107,7 +106,7 @@ export class NetworkSource implements EventSource {
   }
 
   #trigger(): void {
-    this.#delayMs = this.#restart.initialDelayMs;
+    this.#backoff.reset();
     // Not reset by later lines, so a steady stream of changes cannot postpone the read forever.
     if (this.#debounceTimer) return;
     this.#debounceTimer = setTimeout(() => {
@@ -164,8 +163,7 @@ export class NetworkSource implements EventSource {
   }
 
   #scheduleRestart(code: number | null, signal: NodeJS.Signals | null, stderr: string): void {
-    const delayMs = this.#delayMs;
-    this.#delayMs = Math.min(delayMs * 2, this.#restart.maxDelayMs);
+    const delayMs = this.#backoff.failed();
     this.#log.warning('ip monitor exited; restarting', {
       source: this.name,
       code: code ?? undefined,

@@ -171,7 +171,7 @@ describe('the unrecognised-errors detector', () => {
         .map((f) => [f.kind, f.subject])
         .sort(),
     ).toEqual([
-      ['filesystem-error', jasmine.any(String) as unknown as string],
+      ['filesystem-error', jasmine.any(String)],
       ['unrecognised-errors', 'gdm-session-wor'],
     ]);
     store.close();

@@ -2,7 +2,8 @@ import { lstat, mkdir, readdir, readFile, rename, stat, symlink, unlink, writeFi
 import { basename, dirname, join } from 'node:path';
 import { restore } from '../../../service/src/fixes/actions/config.js';
 import { DirectoryHandle } from '../../../service/src/fixes/actions/dirHandle.js';
-import { FileWatchSource, watchedHistory } from '../../../service/src/watch/files.js';
+import { watchedHistory } from '../../../service/src/fixes/knownGoodStore.js';
+import { FileWatchSource } from '../../../service/src/watch/files.js';
 import { waitFor } from '../../support/service.js';
 import { makeTempDir, type TempDir } from '../../support/tempDir.js';
 import { homeContext, runOptions } from './actionContext.js';

@@ -87,7 +87,7 @@ describe('playbooks', () => {
       const evidence = kind === 'config-error' ? [{ path: '/etc/nginx/nginx.conf', line: 12 }] : undefined;
       const result = await draft(kind, subject, evidence);
       expect(result).withContext(kind).not.toBeNull();
-      expect(result?.actions[0]?.name).withContext(kind).toBe(first!);
+      expect(result?.actions[0]?.name).withContext(kind).toBe(first);
       expect(result?.title).withContext(kind).toBeTruthy();
       expect(result?.explanation)
         .withContext(kind)

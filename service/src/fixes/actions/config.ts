@@ -5,7 +5,7 @@ import { access, realpath } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { StewardError } from '../../dbus/errors.js';
-import { isSecretFile, keepCopy, knownGoodCopy, readCopy, watchedHistory } from '../../watch/files.js';
+import { isSecretFile, keepCopy, knownGoodCopy, readCopy, watchedHistory } from '../knownGoodStore.js';
 import type { ActionContext, ActionDefinition } from '../action.js';
 import { absolutePath } from '../params.js';
 import { DirectoryHandle, unlessGone } from './dirHandle.js';

@@ -32,7 +32,7 @@ async function withCaches<T>(cacheHome: string, names: string[], use: (caches: C
       }
       return await use(caches);
     } finally {
-      await Promise.all(caches.map((cache) => cache.directory?.close()));
+      await Promise.all(caches.flatMap((cache) => (cache.directory ? [cache.directory.close()] : [])));
     }
   });
 }

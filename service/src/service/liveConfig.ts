@@ -1,0 +1,22 @@
+import type { Config, ConfigLoad } from '../config.js';
+
+/** The configuration in effect: every part reads it through here, so a reload reaches all of them at once. */
+export class LiveConfig {
+  constructor(private current: ConfigLoad) {}
+
+  get load(): ConfigLoad {
+    return this.current;
+  }
+
+  get config(): Config {
+    return this.current.config;
+  }
+
+  get status(): ConfigLoad['status'] {
+    return this.current.status;
+  }
+
+  replace(load: ConfigLoad): void {
+    this.current = load;
+  }
+}

@@ -1,0 +1,292 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { MessageBus } from '@jellybrick/dbus-next';
+import { AgentsInterface } from '../agents/agentsInterface.js';
+import { Assistant } from '../assistant/assistant.js';
+import { liveMachine } from '../assistant/live/liveMachine.js';
+import { proposalSink } from '../assistant/proposalSink.js';
+import { readOnlyTools } from '../assistant/tools/index.js';
+import { chatBusSignals, ChatInterface } from '../chat/chatInterface.js';
+import { ChatSessionStore } from '../chat/sessionStore.js';
+import type { ConfigLoad } from '../config.js';
+import { createCoreInterface } from '../core/coreInterface.js';
+import type { ServiceState } from '../core/serviceState.js';
+import { SignalRouter } from '../dbus/client.js';
+import type { NixosReader } from '../nixos/nixosReader.js';
+import { InterfaceSignals } from '../dbus/interfaceSignals.js';
+import { watchNameVanishing } from '../dbus/nameWatch.js';
+import { ObjectServer } from '../dbus/objectServer.js';
+import { openDocsIndex } from '../docs/serviceDocs.js';
+import { readApiKey, storeApiKey } from '../engine/apiKey.js';
+import { EngineProvider } from '../engine/engineProvider.js';
+import { modelRedactor, settingsRedactor } from '../engine/redact.js';
+import { RemoteEngine } from '../engine/remote.js';
+import { createDetectors, detectorKinds, diskThresholds } from '../findings/detectors/index.js';
+import { FindingExplainer } from '../findings/explainer.js';
+import { findingsBusSignals, FindingsInterface } from '../findings/findingsInterface.js';
+import { FindingsPipeline } from '../findings/pipeline.js';
+import { FindingsStore } from '../findings/store.js';
+import { Fixes } from '../fixes/fixes.js';
+import {
+  API_VERSION,
+  agentsSpec,
+  CHAT_INTERFACE,
+  chatSpec,
+  coreSpec,
+  FINDINGS_INTERFACE,
+  findingsSpec,
+  MODELS_INTERFACE,
+  modelsSpec,
+  OBJECT_PATH,
+  proposalsSpec,
+  SETTINGS_INTERFACE,
+  settingsSpec,
+} from '../interfaces.js';
+import type { Logger } from '../logging.js';
+import { surveyHardware } from '../models/fit.js';
+import { resolveModelLocations } from '../models/locations.js';
+import { ModelsInterface, modelsBusEvents } from '../models/modelsInterface.js';
+import { ModelStore } from '../models/store.js';
+import type { StewardPaths } from '../paths.js';
+import { stewardSecretPaths } from '../secretPlaces.js';
+import { TrustConfirmation } from '../settings/confirmation.js';
+import { SettingsInterface } from '../settings/settingsInterface.js';
+import { ShellAgent } from '../settings/shellAgent.js';
+import type { StorageHealth } from '../storage/storageHealth.js';
+import type { TestHooks } from '../testHooks.js';
+import type { LiveConfig } from './liveConfig.js';
+import { attentionReason, reportSetAside } from './statusReports.js';
+
+// Built next to the service (dist/service/steward-engine.js), and installed the same way.
+const WORKER_SCRIPT = fileURLToPath(new URL('./steward-engine.js', import.meta.url));
+const INSPECTOR_SCRIPT = fileURLToPath(new URL('./steward-model-inspector.js', import.meta.url));
+// A model that takes longer than this to explain a finding is cancelled, and the finding keeps its title.
+const EXPLANATION_TIMEOUT_MS = 120_000;
+
+export interface PartsBase {
+  paths: StewardPaths;
+  hooks: TestHooks;
+  state: ServiceState;
+  config: LiveConfig;
+  storage: StorageHealth;
+  bus: MessageBus;
+  /** The system bus once it is connected; null before, or where there is none. */
+  systemBus: () => MessageBus | null;
+  /** The NixOS declaration and generations; null off NixOS. */
+  nixos: NixosReader | null;
+  /** What SIGHUP and Settings.UpdateConfig do: read the file again and apply it. */
+  reload: () => Promise<ConfigLoad>;
+  log: Logger;
+}
+
+export type ServiceParts = ReturnType<typeof createParts>;
+
+/** Makes the service's parts, wires them to each other and exports their interfaces; starts nothing. */
+export function createParts(base: PartsBase) {
+  const { paths, hooks, state, config, storage, bus, systemBus, nixos, reload, log } = base;
+  const server = new ObjectServer(bus, log);
+  const docs = openDocsIndex({
+    file: join(paths.stateDirectory, 'docs.db'),
+    home: paths.home,
+    log,
+    root: hooks.docsRoot,
+  });
+  const core = createCoreInterface(
+    {
+      version: STEWARD_VERSION,
+      apiVersion: API_VERSION,
+      pid: process.pid,
+      startedAt: new Date(),
+      configFile: paths.configFile,
+      get configValid() {
+        return config.status !== 'invalid';
+      },
+      stateDirectory: paths.stateDirectory,
+      docs: docs && (() => docs.status()),
+    },
+    state,
+  );
+  server.export(OBJECT_PATH, coreSpec, core);
+  const store = new ModelStore({
+    ...resolveModelLocations(),
+    hardware: () => surveyHardware(),
+    inspectorScript: INSPECTOR_SCRIPT,
+    logger: log,
+  });
+  const models = new ModelsInterface(
+    store,
+    modelsBusEvents(new InterfaceSignals(server, OBJECT_PATH, MODELS_INTERFACE), () => engines.refresh()),
+    log,
+  );
+  server.export(OBJECT_PATH, modelsSpec, models.impl);
+
+  const engines = new EngineProvider({
+    config: () => config.config.inference,
+    activeModel: async () => (await store.active()) ?? null,
+    createRemote: async (remote) =>
+      new RemoteEngine({
+        url: remote.url,
+        model: remote.model,
+        apiKey: await readApiKey({ file: remote.apiKeyFile, sessionBus: bus, url: remote.url }),
+        requestTimeoutMs: remote.requestTimeoutSeconds * 1000,
+        concurrency: remote.concurrency,
+        log,
+        redact: settingsRedactor(() => config.config.assistant.redactPatterns),
+      }),
+    workerScript: WORKER_SCRIPT,
+    log,
+  });
+  const findingsStore = new FindingsStore(join(paths.stateDirectory, 'findings.db'), storage);
+  const findings = new FindingsInterface(
+    findingsStore,
+    findingsBusSignals(new InterfaceSignals(server, OBJECT_PATH, FINDINGS_INTERFACE)),
+    undefined,
+    detectorKinds(),
+    // Asked only by Findings.Get, which comes after start-up has made the fixes.
+    (finding) => fixes.whyNoProposal(finding),
+  );
+  server.export(OBJECT_PATH, findingsSpec, findings.impl);
+  // What goes to a model: the built-in rules and the user's patterns, for a remote endpoint always.
+  const modelRedact = modelRedactor(
+    () => config.config.assistant,
+    () => config.config.inference.engine === 'remote',
+  );
+  // Steward's state and its API key file, hidden from read_file and the expert shell wherever the settings put them.
+  const stewardSecrets = () => stewardSecretPaths(paths.stateDirectory, config.config.inference.remote?.apiKeyFile);
+  const fixes = new Fixes({
+    paths,
+    sessionBus: bus,
+    server,
+    findings: findingsStore,
+    config: () => config.config.fixes,
+    journalDirectories: () => config.config.watch.journal.directories,
+    testHooks: hooks,
+    engines,
+    redact: modelRedact,
+    auditRedact: settingsRedactor(() => config.config.assistant.redactPatterns),
+    stewardSecrets,
+    storage,
+    log,
+  });
+  server.export(OBJECT_PATH, proposalsSpec, fixes.interface.impl);
+  const chatSessions = new ChatSessionStore(join(paths.stateDirectory, 'chat.db'), {}, storage);
+  reportSetAside(
+    [
+      { file: join(paths.stateDirectory, 'findings.db'), setAside: findingsStore.setAside },
+      { file: join(paths.stateDirectory, 'fixes.db'), setAside: fixes.store.setAside },
+      { file: join(paths.stateDirectory, 'chat.db'), setAside: chatSessions.setAside },
+    ],
+    state,
+    log,
+  );
+  const signals = new SignalRouter(bus);
+  const machine = liveMachine({
+    sessionBus: bus,
+    systemBus,
+    journal: () => ({ ...config.config.watch.journal }),
+    findings: findingsStore,
+    fixes: fixes.store,
+    home: paths.home,
+    docs,
+    ...(nixos && { nixos }),
+  });
+  const chat = new ChatInterface({
+    provider: engines,
+    sessions: chatSessions,
+    assistant: new Assistant({
+      machine,
+      proposals: proposalSink(fixes),
+      settings: () => config.config.assistant,
+      stewardSecrets,
+      contextSize: () => {
+        const size = config.config.inference.contextSize;
+        return size === 'auto' ? null : size;
+      },
+      log,
+    }),
+    maxAnswerTokens: () => config.config.inference.maxAnswerTokens,
+    watchCaller: (name, onGone) => watchNameVanishing(signals, name, onGone),
+    log,
+    signals: chatBusSignals(new InterfaceSignals(server, OBJECT_PATH, CHAT_INTERFACE)),
+  });
+  server.export(OBJECT_PATH, chatSpec, chat.impl);
+  // Outside agents (steward mcp) get the chat's read-only tools; always redacted unless the user named the client.
+  const agents = new AgentsInterface({
+    tools: readOnlyTools({ nixos: nixos !== null }),
+    toolContext: () => ({
+      machine,
+      proposals: proposalSink(fixes),
+      readableRoots: config.config.assistant.readableRoots,
+      stewardSecrets: stewardSecrets(),
+    }),
+    catalog: () => fixes.catalog,
+    store: fixes.store,
+    propose: (name, params, reason, agent) => fixes.proposeFromAgent(name, params, reason, agent),
+    redact: settingsRedactor(() => config.config.assistant.redactPatterns),
+    unredactedClients: () => config.config.assistant.unredactedAgents,
+    bus,
+  });
+  server.export(OBJECT_PATH, agentsSpec, agents.impl);
+  const explainer = new FindingExplainer({
+    engines,
+    store: findingsStore,
+    enabled: () => config.config.assistant.explainFindings,
+    redact: modelRedact,
+    timeoutMs: EXPLANATION_TIMEOUT_MS,
+    log,
+    onExplained: (finding) => {
+      findings.explained(finding);
+      fixes.attachExplanation(finding);
+    },
+  });
+  const updateAttention = () => state.setAttention(attentionReason(findingsStore, config.config));
+  const pipeline = new FindingsPipeline({
+    store: findingsStore,
+    detectors: createDetectors({ disk: () => diskThresholds(config.config.watch.disks) }),
+    onChanges: (changes) => {
+      findings.announce(changes);
+      fixes.considerFindings(changes);
+      explainer.consider(changes);
+      updateAttention();
+    },
+    log,
+  });
+  const settingsSignals = new InterfaceSignals(server, OBJECT_PATH, SETTINGS_INTERFACE);
+  const shell = new ShellAgent({
+    bus,
+    ownUid: process.getuid?.() ?? -1,
+    // To the shell's connection alone: other peers must not see, let alone answer, the request.
+    request: (destination, request, caller, changes) =>
+      settingsSignals.emit('ConfirmationRequested', { request, caller, changes }, destination),
+  });
+  const settings = new SettingsInterface({
+    configFile: paths.configFile,
+    current: () => config.load,
+    reload,
+    storeApiKey: (url, key) => storeApiKey(bus, url, key),
+    confirmation: new TrustConfirmation({
+      bus,
+      systemBus,
+      shell,
+      configFile: paths.configFile,
+      log,
+    }),
+    shell,
+  });
+  server.export(OBJECT_PATH, settingsSpec, settings.impl);
+  return {
+    server,
+    docs,
+    models,
+    engines,
+    findingsStore,
+    findings,
+    fixes,
+    chatSessions,
+    explainer,
+    pipeline,
+    settingsSignals,
+    stewardSecrets,
+    updateAttention,
+  };
+}

@@ -1,0 +1,46 @@
+import { basename } from 'node:path';
+import type { Config, ConfigLoad } from '../config.js';
+import type { ServiceState } from '../core/serviceState.js';
+import type { FindingsStore } from '../findings/store.js';
+import { _, format, ngettext } from '../i18n.js';
+import type { Logger } from '../logging.js';
+
+/** What the status says needs attention: the findings at or above the configured severity. */
+export function attentionReason(store: FindingsStore, config: Config): string | null {
+  const count = store.count({ minSeverity: config.findings.attentionSeverity });
+  if (count === 0) return null;
+  return format(ngettext('A problem needs attention.', '{count} problems need attention.', count), { count });
+}
+
+/** Puts a loaded configuration's log level in effect, and says in the status when the file was invalid. */
+export function applyConfig(load: ConfigLoad, state: ServiceState, logger: Logger): void {
+  logger.setLevel(load.config.logLevel);
+  if (load.status === 'invalid') {
+    logger.warning('configuration ignored, using defaults', { problem: load.problem });
+    state.setProblem(
+      'config',
+      format(_('The configuration file is invalid, so defaults are in use: {problem}'), { problem: load.problem }),
+    );
+  } else {
+    state.setProblem('config', null);
+  }
+}
+
+/** A store that had to start afresh says so in the status, with where its old file was kept. */
+export function reportSetAside(
+  stores: { file: string; setAside: string | null }[],
+  state: ServiceState,
+  log: Logger,
+): void {
+  for (const { file, setAside } of stores) {
+    if (setAside === null) continue;
+    log.warning('a damaged database was set aside; a new one was started', { file, kept: setAside });
+    state.setProblem(
+      `storage:${basename(file)}`,
+      format(_('{file} was damaged. Steward kept it as {copy} and started a new one.'), {
+        file: basename(file),
+        copy: setAside,
+      }),
+    );
+  }
+}

@@ -1,0 +1,59 @@
+import type { MessageBus } from '@jellybrick/dbus-next';
+import type { FindingsPipeline } from '../findings/pipeline.js';
+import type { FindingsStore } from '../findings/store.js';
+import type { Logger } from '../logging.js';
+import type { StewardPaths } from '../paths.js';
+import type { TestHooks } from '../testHooks.js';
+import { Watchers } from '../watch/watchers.js';
+import type { LiveConfig } from './liveConfig.js';
+
+export interface WatcherSetOptions {
+  config: LiveConfig;
+  paths: StewardPaths;
+  hooks: TestHooks;
+  pipeline: FindingsPipeline;
+  store: FindingsStore;
+  stewardSecrets: () => string[];
+  sessionBus: MessageBus;
+  log: Logger;
+}
+
+/** The event sources, started once the capabilities are known, each time with the configuration in effect then. */
+export class WatcherSet {
+  private running: { watchers: Watchers; capabilities: string[]; systemBus: MessageBus | null } | undefined;
+
+  constructor(private readonly options: WatcherSetOptions) {}
+
+  start(capabilities: string[], systemBus: MessageBus | null): void {
+    const { config, paths, hooks, pipeline, store, stewardSecrets, sessionBus, log } = this.options;
+    const watchers = new Watchers({
+      config: config.config.watch,
+      capabilities,
+      pipeline,
+      store,
+      configHome: paths.configHome,
+      stateDirectory: paths.stateDirectory,
+      secrets: { home: paths.home, stewardSecrets: stewardSecrets() },
+      sessionBus,
+      systemBus,
+      systemJournal: hooks.systemJournal,
+      userJournal: hooks.userJournal,
+      log,
+    });
+    // Each source reports its own failure to start; the others run regardless.
+    void watchers.start();
+    this.running = { watchers, capabilities, systemBus };
+  }
+
+  /** Stops the watchers and starts them again with the configuration now in effect; nothing before start(). */
+  async restart(): Promise<void> {
+    if (!this.running) return;
+    const { watchers, capabilities, systemBus } = this.running;
+    await watchers.stop();
+    this.start(capabilities, systemBus);
+  }
+
+  async stop(): Promise<void> {
+    await this.running?.watchers.stop();
+  }
+}
