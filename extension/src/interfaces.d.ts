@@ -3,18 +3,20 @@
 /** The revision of the D-Bus API this extension was built against. */
 export const API_VERSION: number;
 
+import type { InterfaceName } from './client/generated.js';
+
 /** One of the service's interfaces: its name, and its introspection XML for Gio.DBusProxy.makeProxyWrapper. */
-export interface InterfaceInfo {
-  readonly name: string;
+export interface InterfaceInfo<N extends InterfaceName = InterfaceName> {
+  readonly name: N;
   readonly xml: string;
 }
 
-/** The service's interfaces, read from dbus-interfaces/ at build time. */
+/** The service's interfaces, read from dbus-interfaces/ at build time (names as generated.ts has them). */
 export const INTERFACES: {
-  readonly core: InterfaceInfo;
-  readonly chat: InterfaceInfo;
-  readonly findings: InterfaceInfo;
-  readonly proposals: InterfaceInfo;
-  readonly models: InterfaceInfo;
-  readonly settings: InterfaceInfo;
+  readonly core: InterfaceInfo<'io.github.steward.Steward1'>;
+  readonly chat: InterfaceInfo<'io.github.steward.Steward1.Chat'>;
+  readonly findings: InterfaceInfo<'io.github.steward.Steward1.Findings'>;
+  readonly proposals: InterfaceInfo<'io.github.steward.Steward1.Proposals'>;
+  readonly models: InterfaceInfo<'io.github.steward.Steward1.Models'>;
+  readonly settings: InterfaceInfo<'io.github.steward.Steward1.Settings'>;
 };

@@ -52,6 +52,7 @@ describe('the built extension', () => {
       'chatTranscript.js',
       'client/bus.js',
       'client/errors.js',
+      'client/generated.js',
       'client/stewardClient.js',
       'client/types.js',
       'confirmationAgent.js',

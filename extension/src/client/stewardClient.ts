@@ -4,6 +4,7 @@ import GLib from 'gi://GLib';
 import { INTERFACES, type InterfaceInfo } from '../interfaces.js';
 import { findingFrom, jobFrom, proposalFrom, text, type Finding, type Job, type Proposal } from '../model.js';
 import { BUS_NAME, OBJECT_PATH } from './bus.js';
+import { signalPayload, type InterfaceName, type SignalsOf } from './generated.js';
 import { fromDBusError, ServiceNotRunningError } from './errors.js';
 import type {
   ChatMessage,
@@ -487,59 +488,42 @@ export class StewardClient {
     for (const proxy of [core, chat, findings, proposals])
       proxy.connectObject('g-properties-changed', () => this._emit('propertiesChanged'), this);
 
-    const on = (proxy: Proxy, signal: string, handle: (args: unknown[]) => void) =>
-      this._signalIds.push([proxy, proxy.connectSignal(signal, (_proxy, _sender, args) => handle(args))]);
-    const str = (value: unknown) => text(value);
-    const dict = (value: unknown) => unpack(value as Variants);
+    // Each signal's arguments by the names the XML gives them (generated.ts), never by position.
+    const on = <I extends InterfaceName, S extends keyof SignalsOf<I> & string>(
+      proxy: Proxy,
+      { name }: InterfaceInfo<I>,
+      signal: S,
+      handle: (payload: SignalsOf<I>[S]) => void,
+    ) =>
+      this._signalIds.push([
+        proxy,
+        proxy.connectSignal(signal, (_proxy, _sender, args) => handle(signalPayload(name, signal, args))),
+      ]);
+    const { chat: CHAT, models: MODELS, proposals: PROPOSALS, findings: FINDINGS, settings: SETTINGS } = INTERFACES;
 
-    on(chat, 'ResponseChunk', ([requestId, chunk]) => this._emit('responseChunk', str(requestId), str(chunk)));
-    on(chat, 'ToolStep', ([requestId, stepId, tool, description, status]) =>
-      this._emit('toolStep', str(requestId), {
-        stepId: str(stepId),
-        tool: str(tool),
-        description: str(description),
-        status: str(status),
-      }),
+    on(chat, CHAT, 'ResponseChunk', ({ requestId, text }) => this._emit('responseChunk', requestId, text));
+    on(chat, CHAT, 'ToolStep', ({ requestId, ...step }) => this._emit('toolStep', requestId, step));
+    on(chat, CHAT, 'ResponseDone', (done) => this._emit('responseDone', { ...done, usage: unpack(done.usage) }));
+    on(models, MODELS, 'PullProgress', ({ pullId, bytesDone, bytesTotal }) =>
+      this._emit('pullProgress', { pullId, bytesDone, bytesTotal }),
     );
-    on(chat, 'ResponseDone', ([requestId, sessionId, status, answer, usage, notice, errorName, error, proposalIds]) =>
-      this._emit('responseDone', {
-        requestId: str(requestId),
-        sessionId: str(sessionId),
-        status: str(status),
-        text: str(answer),
-        usage: dict(usage),
-        notice: str(notice),
-        errorName: str(errorName),
-        errorMessage: str(error),
-        proposalIds: (proposalIds as string[]).map(str),
-      }),
+    on(models, MODELS, 'PullFinished', ({ pullId, status, modelId, errorName, errorMessage }) =>
+      this._emit('pullFinished', { pullId, status, modelId, errorName, errorMessage }),
     );
-    on(models, 'PullProgress', ([pullId, done, total]) =>
-      this._emit('pullProgress', { pullId: str(pullId), bytesDone: Number(done), bytesTotal: Number(total) }),
+    on(proposals, PROPOSALS, 'ProposalAdded', ({ proposal }) =>
+      this._emit('proposalAdded', proposalFrom(unpack(proposal))),
     );
-    on(models, 'PullFinished', ([pullId, status, modelId, errorName, error]) =>
-      this._emit('pullFinished', {
-        pullId: str(pullId),
-        status: str(status),
-        modelId: str(modelId),
-        errorName: str(errorName),
-        errorMessage: str(error),
-      }),
+    on(proposals, PROPOSALS, 'ProposalChanged', ({ proposal }) =>
+      this._emit('proposalChanged', proposalFrom(unpack(proposal))),
     );
-    on(proposals, 'ProposalAdded', ([, proposal]) => this._emit('proposalAdded', proposalFrom(dict(proposal))));
-    on(proposals, 'ProposalChanged', ([, proposal]) => this._emit('proposalChanged', proposalFrom(dict(proposal))));
-    on(proposals, 'ProposalRemoved', ([id]) => this._emit('proposalRemoved', str(id)));
-    on(proposals, 'JobFinished', ([, job]) => this._emit('jobFinished', jobFrom(dict(job))));
-    on(findings, 'FindingAdded', ([, finding]) => this._emit('findingAdded', findingFrom(dict(finding))));
-    on(findings, 'FindingResolved', ([id]) => this._emit('findingResolved', str(id)));
-    on(findings, 'FindingsChanged', ([count]) => this._emit('findingsChanged', Number(count)));
-    on(settings, 'ConfigChanged', ([config]) => this._emit('configChanged', str(config)));
-    on(settings, 'ConfirmationRequested', ([id, caller, changes]) =>
-      this._emit('confirmationRequested', {
-        id: Number(id),
-        caller: str(caller),
-        changes: (changes as string[]).map(str),
-      }),
+    on(proposals, PROPOSALS, 'ProposalRemoved', ({ id }) => this._emit('proposalRemoved', id));
+    on(proposals, PROPOSALS, 'JobFinished', ({ result }) => this._emit('jobFinished', jobFrom(unpack(result))));
+    on(findings, FINDINGS, 'FindingAdded', ({ finding }) => this._emit('findingAdded', findingFrom(unpack(finding))));
+    on(findings, FINDINGS, 'FindingResolved', ({ id }) => this._emit('findingResolved', id));
+    on(findings, FINDINGS, 'FindingsChanged', ({ count }) => this._emit('findingsChanged', count));
+    on(settings, SETTINGS, 'ConfigChanged', ({ config }) => this._emit('configChanged', config));
+    on(settings, SETTINGS, 'ConfirmationRequested', ({ request, caller, changes }) =>
+      this._emit('confirmationRequested', { id: request, caller, changes }),
     );
   }
 

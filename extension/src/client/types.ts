@@ -1,6 +1,7 @@
-// The payloads of the service's calls and signals, as the extension reads them.
-// Hand-written from dbus-interfaces/ until the build generates them from the XML;
-// each is unpacked from its D-Bus form in one place, stewardClient.ts.
+// The payloads of the service's calls and signals, as the extension reads them:
+// the signals' from the types generated from the XML (generated.ts), with their
+// dictionaries unpacked; each is unpacked in one place, stewardClient.ts.
+import type { ChatSignals, ModelsSignals } from './generated.js';
 
 /** An a{sv} dictionary with its values unpacked. */
 export type Dict = Record<string, unknown>;
@@ -19,25 +20,10 @@ export interface ChatMessage {
 }
 
 /** Chat.ToolStep, less the request it belongs to. */
-export interface ToolStep {
-  stepId: string;
-  tool: string;
-  description: string;
-  status: string;
-}
+export type ToolStep = Omit<ChatSignals['ToolStep'], 'requestId'>;
 
-/** Chat.ResponseDone. */
-export interface ResponseEnd {
-  requestId: string;
-  sessionId: string;
-  status: string;
-  text: string;
-  usage: Dict;
-  notice: string;
-  errorName: string;
-  errorMessage: string;
-  proposalIds: string[];
-}
+/** Chat.ResponseDone, its usage unpacked. */
+export type ResponseEnd = Omit<ChatSignals['ResponseDone'], 'usage'> & { usage: Dict };
 
 /** Models.Recommend, when a model fits. */
 export interface Recommendation {
@@ -55,13 +41,7 @@ export interface PullProgress {
 }
 
 /** Models.PullFinished. */
-export interface PullEnd {
-  pullId: string;
-  status: string;
-  modelId: string;
-  errorName: string;
-  errorMessage: string;
-}
+export type PullEnd = ModelsSignals['PullFinished'];
 
 /** Settings.GetConfig. */
 export interface ConfigReply {
