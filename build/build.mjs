@@ -308,6 +308,7 @@ async function buildBench() {
       'test/bench/extension.ts',
       'test/bench/docs.ts',
       'test/bench/model.ts',
+      'test/bench/ttftBreakdown.ts',
     ],
     outdir: out,
     platform: 'node',

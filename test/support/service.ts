@@ -1,4 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -10,6 +11,12 @@ export const CLI_SCRIPT = join(process.cwd(), 'dist', 'service', 'steward.js');
 export const INSPECTOR_SCRIPT = join(process.cwd(), 'dist', 'service', 'steward-model-inspector.js');
 export const BUS_NAME = 'io.github.steward.Steward1';
 export const OBJECT_PATH = '/io/github/steward/Steward1';
+
+/** The Node.js options the installed unit starts the service with, so that tests and benchmarks run it as installed. */
+const UNIT_NODE_OPTIONS =
+  /^Environment=NODE_OPTIONS=(.*)$/m.exec(
+    readFileSync(join(process.cwd(), 'build', 'templates', 'steward.service.in'), 'utf8'),
+  )?.[1] ?? '';
 
 /** Environment that keeps the service's files (configuration, state) inside `home`. */
 export const homeEnv = (home: string) => ({
@@ -33,6 +40,7 @@ export function spawnService(address: string, env: NodeJS.ProcessEnv): RunningSe
     // The documentation index looks in the test's home, not at the machine's man pages, unless a test says otherwise.
     env: {
       PATH: process.env.PATH,
+      NODE_OPTIONS: UNIT_NODE_OPTIONS,
       STEWARD_TEST_DOCS_ROOT: join(env.HOME ?? process.cwd(), 'docs-root'),
       ...env,
       DBUS_SESSION_BUS_ADDRESS: address,

@@ -16,7 +16,11 @@ interface ParamSchema {
   items?: ParamSchema;
 }
 
-/** "unit: string, scope: user|system, packages?: string[]": enough for a model to fill the parameters in. */
+/**
+ * "unit, scope: user|system, packages?: string[]": enough for a model to fill
+ * the parameters in. A string's type goes unsaid: the catalog is part of every
+ * prompt with tools, and each word of it delays every answer's first word.
+ */
 function describeParams(schema: { properties?: Record<string, ParamSchema>; required?: string[] }): string {
   const typeOf = (param: ParamSchema): string =>
     param.enum
@@ -25,7 +29,10 @@ function describeParams(schema: { properties?: Record<string, ParamSchema>; requ
         ? `${typeOf(param.items)}[]`
         : (param.type ?? 'any');
   return Object.entries(schema.properties ?? {})
-    .map(([key, param]) => `${key}${schema.required?.includes(key) ? '' : '?'}: ${typeOf(param)}`)
+    .map(([key, param]) => {
+      const type = typeOf(param);
+      return `${key}${schema.required?.includes(key) ? '' : '?'}${type === 'string' ? '' : `: ${type}`}`;
+    })
     .join(', ');
 }
 

@@ -1,6 +1,8 @@
 // What the model is told before the conversation: who it is, what it may do,
 // the rule about untrusted data, the catalog it may propose from, and a
 // compact snapshot of what the machine is, so that simple questions need no tool.
+// How to use the documentation is search_docs' description: it is in the
+// prompt only once that tool is offered.
 import type { SystemSummary } from './machine.js';
 import type { ProposalSink } from './tool.js';
 import { UNTRUSTED_DATA_RULE } from './untrustedData.js';
@@ -17,12 +19,6 @@ computer instead of guessing, and say what you saw. You cannot run commands and 
 tell the user to paste commands they do not understand. When something should change, call
 propose_action with an action from the catalog below: the user sees its exact effect and
 applies it or not. Never claim a fix was made; say it is waiting for their approval.`;
-
-const DOCUMENTATION = `Before you name a command's flag, a configuration option or a setting's value, check it
-in this computer's own documentation with search_docs (and read_doc for the whole section): it
-describes the exact versions installed here. Name the page and section you relied on, e.g.
-"(sshd_config(5), section AuthenticationMethods)". If the documentation does not have it, say
-that you could not check it rather than guess.`;
 
 const GIB = 1024 ** 3;
 
@@ -46,10 +42,10 @@ function snapshot(summary: SystemSummary, now: Date): string {
 }
 
 export function buildSystemPrompt({ summary, catalog, now }: SystemPromptInput): string {
-  const actions = catalog.map((entry) => `- ${entry.name} (risk ${entry.risk}): ${entry.description}`).join('\n');
+  // The risk is for the user, who sees it with the proposal; the model needs the name and the parameters.
+  const actions = catalog.map((entry) => `- ${entry.name}: ${entry.description}`).join('\n');
   return [
     ROLE,
-    DOCUMENTATION,
     UNTRUSTED_DATA_RULE,
     summary ? `The computer:\n${snapshot(summary, now)}` : `Now: ${hour(now)}`,
     `Actions you may propose:\n${actions}`,

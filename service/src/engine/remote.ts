@@ -2,7 +2,7 @@
 // LM Studio): streams chat completions, queues requests beyond the configured
 // concurrency, and turns the endpoint's failures into errors people can act on.
 import { randomUUID } from 'node:crypto';
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import type {
   ChatCompletionCreateParamsStreaming,
   ChatCompletionMessageParam,
@@ -40,6 +40,16 @@ export interface RemoteEngineOptions {
 }
 
 type ParsedRequest = ReturnType<typeof parseChatRequest>;
+
+type OpenAIClass = typeof OpenAI;
+
+/**
+ * The SDK, imported when a remote endpoint is first used: it holds about 5 MB
+ * of the service's heap, which a service that answers with a local model, or
+ * with none, never needs.
+ */
+let sdk: OpenAIClass | null = null;
+const loadSdk = async () => (sdk ??= (await import('openai')).default);
 
 type Redact = (text: string) => string;
 
@@ -186,21 +196,24 @@ function toParams(model: string, request: ParsedRequest, clean: Redact): ChatCom
 }
 
 export class RemoteEngine extends QueueingEngine<PendingRequest> {
-  private readonly client: OpenAI;
+  private client: OpenAI | null = null;
   private readonly running = new Map<string, PendingRequest>();
 
   constructor(private readonly options: RemoteEngineOptions) {
     super();
-    this.client = new OpenAI({
-      baseURL: options.url,
-      apiKey: options.apiKey ?? 'none',
+  }
+
+  private clientOf(OpenAISdk: OpenAIClass): OpenAI {
+    return (this.client ??= new OpenAISdk({
+      baseURL: this.options.url,
+      apiKey: this.options.apiKey ?? 'none',
       maxRetries: 0,
-      timeout: options.requestTimeoutMs,
+      timeout: this.options.requestTimeoutMs,
       // Otherwise the client adds OPENAI_ORG_ID and OPENAI_PROJECT_ID from the environment, meant for OpenAI only.
       organization: null,
       project: null,
       logLevel: 'off',
-    });
+    }));
   }
 
   status(): EngineStatus {
@@ -277,14 +290,14 @@ export class RemoteEngine extends QueueingEngine<PendingRequest> {
     // The client's own timeout ends only at the response headers; an answer that stalls midway needs this one.
     const deadline = setTimeout(() => this.abort(pending, 'timeout'), this.options.requestTimeoutMs);
     try {
-      const outcome = await this.stream(pending, pending.abort.signal);
+      const outcome = await this.stream(this.clientOf(await loadSdk()), pending, pending.abort.signal);
       if (pending.abortReason === 'unloaded') throw unloadedError();
       if (pending.abortReason === 'timeout') throw this.timeoutError();
       this.lastError = null;
       pending.resolve(outcome);
     } catch (error) {
       // Cancelled before the endpoint began to answer, so there is no text yet.
-      if (pending.abortReason === 'cancelled' && error instanceof OpenAI.APIUserAbortError) {
+      if (pending.abortReason === 'cancelled' && sdk && error instanceof sdk.APIUserAbortError) {
         pending.resolve(CANCELLED_UNSTARTED);
         return;
       }
@@ -306,13 +319,13 @@ export class RemoteEngine extends QueueingEngine<PendingRequest> {
   }
 
   /** Resolves with what arrived, also when the request was aborted (the stream then just ends). */
-  private async stream(pending: PendingRequest, signal: AbortSignal): Promise<ChatOutcome> {
+  private async stream(client: OpenAI, pending: PendingRequest, signal: AbortSignal): Promise<ChatOutcome> {
     const started = performance.now();
     let firstTokenAt: number | null = null;
     let text = '';
     let usage: OpenAI.CompletionUsage | undefined;
     const calls = new StreamedCalls();
-    const stream = await this.client.chat.completions.create(
+    const stream = await client.chat.completions.create(
       toParams(this.options.model, pending.request, this.options.redact ?? builtInRedaction),
       {
         signal,
@@ -346,17 +359,19 @@ export class RemoteEngine extends QueueingEngine<PendingRequest> {
 
   private describeFailure(pending: PendingRequest, error: unknown): StewardError {
     if (error instanceof StewardError) return error;
+    // Only the SDK throws its own errors, so they come after it has loaded.
+    const OpenAISdk = sdk;
     if (pending.abortReason === 'unloaded') return unloadedError();
-    if (pending.abortReason === 'timeout' || error instanceof OpenAI.APIConnectionTimeoutError) {
+    if (pending.abortReason === 'timeout' || (OpenAISdk && error instanceof OpenAISdk.APIConnectionTimeoutError)) {
       return this.timeoutError();
     }
     const { url, model } = this.options;
-    if (error instanceof OpenAI.APIConnectionError) {
+    if (OpenAISdk && error instanceof OpenAISdk.APIConnectionError) {
       const code = errorCode(error);
       const cause = (code && connectionCauses[code]) ?? code ?? error.message;
       return new StewardError('Unavailable', this.redact(`cannot reach ${url}: ${cause}`));
     }
-    if (error instanceof OpenAI.APIError && error.status !== undefined) {
+    if (OpenAISdk && error instanceof OpenAISdk.APIError && error.status !== undefined) {
       const serverMessage = this.redact(error.message.replace(/^\d{3}\s*/, '') || 'no details');
       if (error.status === 401 || error.status === 403) {
         return new StewardError('NotAuthorized', `${url} refused the API key (${error.status}): ${serverMessage}`);

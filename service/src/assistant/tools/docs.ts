@@ -42,7 +42,7 @@ function describeSection(section: DocSection): string {
 export const searchDocsTool = defineTool({
   name: 'search_docs',
   description:
-    "Searches this computer's installed documentation (man pages, GNU info manuals, package READMEs and NEWS, NixOS options) and returns the best passages with their page and section. Use it to check a command's flags or a configuration option before you name them.",
+    "Searches this computer's installed documentation (man pages, GNU info manuals, package READMEs and NEWS, NixOS options), which describes the exact versions installed here, and returns the best passages with their page and section. Check a command's flag, a configuration option or a setting's value with it before you name them, and name the page and section you relied on, e.g. \"(sshd_config(5), section AuthenticationMethods)\"; if the documentation does not have it, say that you could not check it rather than guess.",
   params: z.object({
     query: z
       .string()
