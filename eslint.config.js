@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import globals from 'globals';

@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: 2026 The Steward contributors
+# SPDX-License-Identifier: GPL-2.0-or-later
 {
   description = "Steward, a local AI steward for the GNOME desktop: a session service and a GNOME Shell extension";
 

@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Builds everything into dist/: the service and CLI (Node), the extension
 // directory (GJS), the translation template, and the test bundles.
 //   node build/build.mjs [types|service|extension|tests|bench|corpus|fuzz ...]   (default: all but types, bench, corpus and fuzz)

@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Adds lock entries for node-llama-cpp's prebuilt binaries of other platforms
 // when npm left them out. npm does that when its registry does not serve them
 // (as on mirrors with a partial copy of npm), and `npm ci` then refuses the

@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Checks an extensions.gnome.org upload zip against the review rules that a program can check:
 // metadata fields, no binaries, no minified or bundled code, the schema and the translations
 // present, and no synchronous I/O or subprocesses in code that runs inside GNOME Shell.

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 The Steward contributors
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Installs Steward for the current user and starts it: builds the project,
 # installs the service under ~/.local, writes a systemd user unit and a D-Bus
 # activation file, installs and enables the GNOME Shell extension.

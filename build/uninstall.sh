@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 The Steward contributors
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Removes what build/install.sh installed for the current user: stops the
 # service, disables the extension and deletes every file and directory listed
 # in the installation's manifest. The configuration and state stay unless

@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: 2026 The Steward contributors
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Home Manager: services.steward for one user. The user unit and D-Bus activation file are
 # declared here (from the templates build/install.sh fills), so Home Manager restarts the
 # service when the package or its configuration changes.

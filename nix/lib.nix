@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: 2026 The Steward contributors
+# SPDX-License-Identifier: GPL-2.0-or-later
 # What Steward's package and its NixOS and Home Manager modules share: its names,
 # and its user unit and D-Bus activation file, read from the same templates that
 # build/install.sh fills, so that every install path starts the service alike.

@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: 2026 The Steward contributors
+# SPDX-License-Identifier: GPL-2.0-or-later
 # NixOS: services.steward. Steward is a per-user service: the package's user unit and D-Bus
 # activation file are installed for every user and start it on first use (no [Install]: D-Bus
 # activation starts it), as nixpkgs does for other session services.

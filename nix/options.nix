@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: 2026 The Steward contributors
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The options of services.steward, the same in the NixOS and the Home Manager module.
 {
   lib,

@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: 2026 The Steward contributors
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Steward's service, command-line tool, user unit, D-Bus activation file and (in the
 # "extension" output) GNOME Shell extension, built from package-lock.json: every npm
 # package is fetched by the integrity hash the lock file records, so there is no

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 The Steward contributors
+# SPDX-License-Identifier: GPL-2.0-or-later
 # `npm test`: every check there is — style, types, build, unit and integration
 # tests on private D-Bus buses, and the end-to-end tests in a real GNOME Shell.
 #

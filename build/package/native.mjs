@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // better-sqlite3 for each Node.js ABI that Debian ships, compiled in a root filesystem of the
 // suite that ships it, with that suite's nodejs, node-gyp and headers. better-sqlite3 speaks V8's
 // own API (not Node-API), so a binary loads only in a Node.js of the ABI it was built for.

@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // `npm run package`: the Debian package dist/packages/steward_VERSION_ARCH.deb and the upload zip
 // for extensions.gnome.org, dist/packages/steward@steward.github.io.shell-extension.zip.
 //   node build/package/package.mjs [--skip-build]

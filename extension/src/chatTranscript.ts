@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The quick chat's logic that needs no GNOME Shell: how an answer's text is cut
 // into paragraphs and code blocks, the history of questions for Up and Down, and
 // whether its shortcut clashes with the input-source switcher. Runs under Node

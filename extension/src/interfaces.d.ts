@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // build/build.mjs writes interfaces.js from the XML in dbus-interfaces/.
 
 /** The revision of the D-Bus API this extension was built against. */

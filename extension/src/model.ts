@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The types the extension's rooms share (the indicator, the menu, the
 // notifications, the quick chat, the search provider and the client), and how
 // each is read from its D-Bus dictionary. Pure logic, no GNOME imports, so it

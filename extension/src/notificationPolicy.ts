@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Which findings and proposals become notifications, how a burst of them is
 // coalesced, and the words they carry. Pure logic, no GNOME imports, so it
 // runs under Node in the unit tests.

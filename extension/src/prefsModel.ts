@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The preferences' logic that needs no GTK: the service's configuration as
 // rows and back as JSON Merge Patches, the choices of a fix policy, the models'
 // rows and the diagnostics text. Runs under Node in the unit tests.

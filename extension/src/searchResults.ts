@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 import type { Finding, Proposal } from './model.js';
 
 /** What a result in the overview's search opens. */

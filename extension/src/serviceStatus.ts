@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // What the indicator shows for each state of the service. Pure logic, no GNOME
 // imports, so it runs under Node in the unit tests.
 

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The service's user-facing strings (finding titles, fix summaries, chat notices,
 // error messages people read) in the session's language. The extension and the
 // service share the translations in po/; the build compiles them beside the service.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 import agentsXml from '../../dbus-interfaces/io.github.steward.Steward1.Agents.xml';
 import chatXml from '../../dbus-interfaces/io.github.steward.Steward1.Chat.xml';
 import findingsXml from '../../dbus-interfaces/io.github.steward.Steward1.Findings.xml';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Checks on the shape of JSON that a caller or a model sent, made before any code that
 // walks it recursively (merging, schema conversion, validation) can run out of stack.
 

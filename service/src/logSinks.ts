@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Where the service's log lines go besides stderr. Under systemd, stderr is the journal; when the bus starts
 // the service itself, stderr is /dev/null, so the lines go to the journal's stream socket, or, with no journal,
 // to a size-rotated file in the state directory.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 import { fstatSync } from 'node:fs';
 
 export type LogLevel = 'debug' | 'info' | 'warning' | 'error';

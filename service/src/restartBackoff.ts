@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 /** How a supervised child (journalctl, ip monitor, the engine's worker) is restarted after it ends unasked. */
 export interface BackoffOptions {
   /** The wait before the first restart after a failure; it doubles with each further failure in a row. */

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // One policy for what holds passwords and keys: read_file refuses it, shell.run
 // hides it, as what either shows may reach a remote model.
 import { lstat, open, readdir, stat } from 'node:fs/promises';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Reading a small file of the service's own (its configuration, the chosen
 // model, an Ollama manifest) without trusting what sits at its path.
 import { constants } from 'node:fs';

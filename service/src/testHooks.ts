@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Test hooks: environment variables with which the detection corpus
 // (test/corpus) makes a machine of its own the service's, where that machine
 // cannot be a real one. Unset in every real session; the service logs each one

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // esbuild's text loader turns the interface XML into a string at build time.
 declare module '*.xml' {
   const text: string;

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Text from logs and files is untrusted: it is shown to people and read by the model, so terminal
 // escape sequences, control and bidi-override characters go, and long lines are cut.
 

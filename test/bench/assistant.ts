@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Benchmarks of the chat assistant's mechanics: each tool against this
 // computer, the assembly of the context for long conversations, and what a
 // tool round adds to the first token of the answer with the tiny model. The

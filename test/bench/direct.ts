@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The baseline: node-llama-cpp in this process, set up as the worker sets it
 // up (same backend, threads, context size and sequences; a fresh session per
 // prompt with an empty history; the sequence cleared afterwards).

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Benchmarks of the documentation index on this machine's own documentation:
 // the time and size to index every installed man page (and info manuals, READMEs, NEWS),
 // search latency, and the service's idle CPU and RSS with the index present.

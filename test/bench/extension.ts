@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The extension inside a real headless GNOME Shell (the end-to-end harness),
 // against baselines taken in the same shell:
 //  - enable() and disable(), against a bare top-bar button made and destroyed,

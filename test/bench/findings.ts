@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Benchmarks of the watchers: journal throughput through the journald source
 // and every detector against journalctl alone on the same journal, detection
 // latency from a written entry to the D-Bus signal, the idle cost of the

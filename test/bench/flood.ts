@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The main loop under a flood of distinct failures: GetStatus latency from 20
 // concurrent clients while 100k distinct units fail, as a ratio to GetStatus
 // on an idle service in the same run; the service's RSS and findings.db size

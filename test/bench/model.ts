@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Benchmarks with a model of realistic size (random weights in a 0.5B model's
 // shape, Q8_0) on the CPU, or on a GPU: prompt and generation tokens/s of the
 // service over D-Bus against node-llama-cpp called directly with the same

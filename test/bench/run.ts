@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Benchmarks of the service against baselines taken in the same run. They
 // report numbers and how they compare with the targets; they never fail on
 // timing, only when something does not work at all.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The measured path: the real service on a private bus, driven as a client
 // would drive it (Chat.Send, then ResponseChunk and ResponseDone signals).
 import { mkdir, writeFile } from 'node:fs/promises';

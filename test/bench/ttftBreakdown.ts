@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Where the time to the first word goes on the CPU, with the benchmark model
 // and node-llama-cpp called directly: the same question's new tokens after
 // prefixes of growing length, with flash attention on and off, and the

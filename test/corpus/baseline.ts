@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The committed minimums (test/corpus/baseline.json) and the table people read.
 import { z } from 'zod';
 import { CLASSES, type CorpusClass } from './cases.js';

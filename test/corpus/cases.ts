@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The corpus files (test/corpus/cases/*.json, format in test/corpus/README.md):
 // their schema, and loading them with every problem named.
 import { readdirSync, readFileSync } from 'node:fs';

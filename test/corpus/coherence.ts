@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // What the issue asks of every finding and proposal, checked on the whole corpus: no subject is
 // init.scope or a fragment of a process name, and no case gets proposals that contradict or repeat
 // each other (a stop beside a start or restart of the same unit, two proposals about one unit, one

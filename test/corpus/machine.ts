@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The units of the machine a case describes, as its service managers would
 // answer over D-Bus after the case's last line (test/corpus/README.md, "The
 // simulated machine"). Only what journald vouches for counts: a unit a program

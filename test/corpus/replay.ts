@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Replays corpus cases through the real service: one simulated machine
 // (simulatedMachine.ts: private buses, mocks of the user's and PID 1's systemd,
 // NetworkManager and systemd-resolved) and one service following its system

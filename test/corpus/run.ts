@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // `npm run corpus`: every case of test/corpus/cases/ through the real service
 // (test/corpus/README.md, replay.ts), scored per class against test/corpus/baseline.json.
 //   node dist/corpus/run.js [--update-baseline] [--cases DIR]

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Scores what the service raised against what each case expects: every finding
 // goes back to the case whose hour its evidence falls in, every proposal to its finding.
 import { CLASS_KINDS, CLASSES, type CorpusCase, type CorpusClass } from './cases.js';

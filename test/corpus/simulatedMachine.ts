@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The machine the corpus's cases happened on, as the service sees it over
 // D-Bus (test/corpus/README.md, "The simulated machine"): a session bus with
 // the user's systemd, and a system bus with PID 1's systemd, NetworkManager

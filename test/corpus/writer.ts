@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A corpus line as journald would have stored it: the trusted `_` fields of the
 // process that wrote it (test/corpus/README.md says which), its MESSAGE without
 // the syslog prefix, and the structured fields PID 1 adds to its own messages.

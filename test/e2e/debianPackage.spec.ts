@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The Debian package, as a user gets it: built by npm run package, installed with apt into the suite's root
 // filesystem, and run from where it installs (the extension and the activation file from /usr/share).
 import { execFile } from 'node:child_process';

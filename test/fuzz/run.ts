@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // `npm run fuzz`: a long fuzz run against the real service on a private bus
 // (quiet watchers, no model): every method of every interface, hostile values
 // and wrong signatures, seeded so a failure can be replayed.

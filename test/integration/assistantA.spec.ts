@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, readFile, statfs, symlink, writeFile } from 'node:fs/promises';
 import { cpus, release, userInfo } from 'node:os';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 import { join } from 'node:path';
 import { loadCases } from '../corpus/cases.js';
 import { replayCorpus, type Replay } from '../corpus/replay.js';

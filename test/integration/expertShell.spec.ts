@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The expert shell's gate: shell.run exists for the chat, the assistant and Apply
 // only while fixes.expertShell is on, and never comes out of a finding.
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The expert shell through the running service: the chat's model proposes shell.run only
 // while fixes.expertShell is on, Apply runs it, and turning the setting off stops a waiting one.
 import { readFile, writeFile } from 'node:fs/promises';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { MessageBus, Variant } from '@jellybrick/dbus-next';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // "Install Blender" on NixOS: the chat's catalog offers nixos.add_package (typed parameters, no Nix text)
 // instead of PackageKit's packages.install, the proposal carries the diff and the dry build, Apply runs it
 // over D-Bus, and Proposals.ConfirmChanges keeps it; elsewhere the catalog stays PackageKit's.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The nixos.* actions check the names the model fills in against the system's own nixpkgs (the reader's
 // search over the STAND-IN NixOS root of test/support/nixosStandIn.ts) before anything is proposed.
 import { join } from 'node:path';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The NixOS read side against a STAND-IN NixOS root (test/support/nixosStandIn.ts): names checked against
 // the stand-in nixpkgs evaluated by the real nix-instantiate, options from an options.json the vendored
 // nixpkgs lib made, suggestions compared with nixpkgs' own rule run by Nix, the declaration and generations.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // nixos_config and nixos_search through the real service on a private bus (Agents.RunTool, as outside
 // agents and the chat's tool loop run them), and `steward nixos`, both over a STAND-IN NixOS root
 // (test/support/nixosStandIn.ts) with the real nix-instantiate.

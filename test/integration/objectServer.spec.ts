@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 import { Variant, type MessageBus } from '@jellybrick/dbus-next';
 import { z } from 'zod';
 import { callMethod, SignalRouter } from '../../service/src/dbus/client.js';

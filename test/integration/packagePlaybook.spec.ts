@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 import { createLogger } from '../../service/src/logging.js';
 import type { ActionContext } from '../../service/src/fixes/action.js';
 import { draftFor, type CandidateAction } from '../../service/src/fixes/playbooks.js';

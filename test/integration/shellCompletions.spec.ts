@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The zsh and fish completions as the shells themselves read them: each file
 // passes the shell's own syntax check, and the shell's completion system,
 // loaded with it, offers the commands, subcommands and options a user types.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // shell.run through real bubblewrap: the secret places it must not show, and the
 // Unix sockets (agents, keyrings, desktop services) it must not reach.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 import type { ChildProcess } from 'node:child_process';
 import type { MessageBus } from '@jellybrick/dbus-next';
 import { StewardError } from '../../service/src/dbus/errors.js';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Widening trust over D-Bus through the real service on a private bus: a bus peer
 // cannot turn the expert shell on, add readable roots or auto rules, or name a remote
 // endpoint or API key file without the user's confirmation, by polkit (the real

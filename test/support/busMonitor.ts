@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // dbus-monitor on a private bus, for what the bus sees but neither end
 // reports: the header flags of the method calls a client sends.
 import { spawn, type ChildProcess } from 'node:child_process';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Replaces jasmine's console reporter. Its closing lines ("Finished in N
 // seconds", "N specs, N failures", "Randomized with seed N") read as another
 // runner's summary with no test counted, so CI took whole runs for runs of no

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 import type { InterfaceSpec } from '../../service/src/dbus/introspection.js';
 
 /** Every difference between a declared interface and one seen on the bus, as readable lines. */

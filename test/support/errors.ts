@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 import type { DBusError } from '@jellybrick/dbus-next';
 
 /** The error a call fails with; fails the test when the call succeeds. */

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A seeded generator of hostile D-Bus calls, made from the interface XML: for
 // every declared method, calls with the right signature and values chosen to
 // break it (empty and 1 MB strings, odd Unicode, range extremes, deep variants,

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Sends fuzz calls to the service one after another and judges each answer:
 // a refusal must be a named error with a short message for people, never
 // Internal, never a stack trace, and no reply may be huge.

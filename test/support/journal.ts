@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Real journal files for tests: entries written as Journal Export Format and
 // fed to systemd-journal-remote, which appends them to <dir>/remote.journal.
 import { spawn } from 'node:child_process';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Turns journal fixtures (arrays of entries as `journalctl --output=json` writes
 // them, every field a string) into the WatchEvents the journald source emits.
 import { readFileSync } from 'node:fs';

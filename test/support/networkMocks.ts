@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // python3-dbusmock as NetworkManager (its template) and as systemd-resolved
 // (a bare mock with FlushCaches and CacheStatistics) on a private bus.
 import { spawn, type ChildProcess } from 'node:child_process';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A STAND-IN NixOS root (NixOS cannot run on these machines): a directory that stands for `/`, laid out as
 // NixOS lays out what Steward reads, from the fixtures in test/fixtures/nixos (see its README):
 //   /etc/NIXOS, /etc/nixos/configuration.nix (a real file) importing hardware-configuration.nix (a stand-in)

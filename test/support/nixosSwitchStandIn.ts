@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A recorded NixOS layout and STAND-INS for the NixOS tools these machines lack.
 // NixOS cannot run here; what stands in for it is named a stand-in everywhere:
 //   - the layout under a test root (STEWARD_TEST_NIXOS_ROOT): /etc/NIXOS, /etc/nixos/configuration.nix,

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A home whose state files are hostile: what a careless user, a crashed
 // download or another program may leave where the service looks for its files.
 import { execFile } from 'node:child_process';

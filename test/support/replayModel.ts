@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A scripted model for the loopback OpenAI server: it answers each question
 // with its reference turns, one per request, so that the whole assistant path
 // (tool loop, tools, catalog, proposals, scoring) runs without a model.

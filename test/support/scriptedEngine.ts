@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // An in-process ChatEngine that plays back scripted model turns and records
 // the requests it got: for testing what is built around an engine (the tool
 // loop, the explainer) without a model.

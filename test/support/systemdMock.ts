@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // python3-dbusmock's systemd template as a fake service manager on a private
 // bus, with units that fail and recover the way systemd reports it.
 import { spawn, type ChildProcess } from 'node:child_process';

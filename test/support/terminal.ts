@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Runs a command in a pseudo-terminal (util-linux's script), for the output a
 // person sees: colour, spinners and lines that replace each other.
 import { spawn } from 'node:child_process';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 import { writeFile } from 'node:fs/promises';
 
 // Writes a tiny llama-architecture GGUF model with random weights, so tests can

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A service watching a fake systemd user manager (python3-dbusmock) on a
 // private bus, with a temporary home: the setting of the unit and fixes specs.
 import type { ChildProcess } from 'node:child_process';

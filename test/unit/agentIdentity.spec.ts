@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 import { parentExecutable, parentPidOf } from '../../service/src/agents/agentIdentity.js';
 
 describe('the process behind steward mcp', () => {

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 import { Variant } from '@jellybrick/dbus-next';
 import { AnswerPrinter } from '../../service/src/cli/answerPrinter.js';
 import { toolOptions } from '../../service/src/cli/chat.js';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 import { readFile, writeFile, mkdir, chmod, stat, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { defaultConfig, loadConfig } from '../../service/src/config.js';

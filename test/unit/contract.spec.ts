@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseIntrospection, type InterfaceSpec } from '../../service/src/dbus/introspection.js';

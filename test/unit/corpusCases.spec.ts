@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 import { existsSync } from 'node:fs';
 import { BENIGN, CASES_DIR, CLASSES, loadCases } from '../corpus/cases.js';
 

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 import { badSubject, incoherence } from '../corpus/coherence.js';
 import type { CorpusCase } from '../corpus/cases.js';
 import type { PlacedCase, SeenProposal } from '../corpus/score.js';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 import { RestartPolicy } from '../../service/src/engine/restartPolicy.js';
 
 describe('the inference engine restart policy', () => {

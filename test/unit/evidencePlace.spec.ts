@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { FindingsPipeline } from '../../service/src/findings/pipeline.js';

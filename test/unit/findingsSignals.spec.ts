@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FindingsInterface } from '../../service/src/findings/findingsInterface.js';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The known-good store keeps no copy of a file the secret-places policy covers:
 // a restore preview's diff, a tool or a backup of the state directory could show it.
 import { createHash } from 'node:crypto';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { forEachLine } from '../../service/src/watch/lines.js';

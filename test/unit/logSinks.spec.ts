@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 import { once } from 'node:events';
 import { fstatSync } from 'node:fs';
 import { chmod, readFile, stat, writeFile } from 'node:fs/promises';

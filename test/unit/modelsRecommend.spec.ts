@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 import { assessFit, estimateRequiredBytes, ramBudget, type Hardware } from '../../service/src/models/fit.js';
 import { CATALOGUE, recommendModel } from '../../service/src/models/recommend.js';
 

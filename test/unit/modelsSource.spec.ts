@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 import { StewardError } from '../../service/src/dbus/errors.js';
 import { formatParameterCount } from '../../service/src/models/gguf.js';
 import { formatProgressLine, ProgressMeter } from '../../service/src/models/progress.js';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 import { summarizeDryBuild } from '../../service/src/nixos/dryBuild.js';
 
 // A dry run in Nix's own wording (src/libmain/shared.cc, printMissing) as nixos-rebuild dry-build prints it;

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 import { levenshtein, nearestNames } from '../../service/src/nixos/nearestNames.js';
 import { sourceStorePath } from '../../service/src/nixos/storePath.js';
 

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 import { editNixModule, nixLiteral } from '../../service/src/nixos/nixEdits.js';
 import { parseNix } from '../../service/src/nixos/nixParser.js';
 

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 import { configSchema } from '../../service/src/config.js';
 import { createRedactor, REDACTED, redactSecrets, userPatternProblem } from '../../service/src/engine/redact.js';
 import { innocentLines, secrets } from '../fixtures/secrets.js';

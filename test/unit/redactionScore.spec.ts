@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 import { createRedactor, redactSecrets } from '../../service/src/engine/redact.js';
 import { harmlessLines, secretForms } from '../fixtures/redactionCorpus.js';
 

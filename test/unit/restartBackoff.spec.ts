@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 import { backoffDelay, RestartBackoff } from '../../service/src/restartBackoff.js';
 
 // The one restart policy of every supervised child: journalctl, ip monitor and the engine's worker.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 import { getLlama, LlamaChatSession, readGgufFileInfo, type Llama } from 'node-llama-cpp';
 import { join } from 'node:path';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 import { z } from 'zod';
 import { runAssistantTurn } from '../../service/src/assistant/toolLoop.js';
 import { defineTool, MAX_TOOL_OUTPUT, type ProposalSink, type ToolContext } from '../../service/src/assistant/tool.js';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 import { z } from 'zod';
 import { defineTool, type AssistantTool } from '../../service/src/assistant/tool.js';
 import { MORE_TOOLS, moreToolsTool, selectTools, OfferedTools } from '../../service/src/assistant/toolSelection.js';

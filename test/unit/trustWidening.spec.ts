@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 import { configSchema, type Config } from '../../service/src/config.js';
 import type { CallerIdentity } from '../../service/src/dbus/callerIdentity.js';
 import { planConfigUpdate } from '../../service/src/settings/configFile.js';

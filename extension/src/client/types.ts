@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The payloads of the service's calls and signals, as the extension reads them:
 // the signals' from the types generated from the XML (generated.ts), with their
 // dictionaries unpacked; each is unpacked in one place, stewardClient.ts.

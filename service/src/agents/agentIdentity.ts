@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Who an agent is, for the audit trail: the name its MCP client declares, and
 // the real process behind the stdio pipe. `steward mcp` is the D-Bus caller;
 // the client that started it is its parent, read from the kernel by the

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // io.github.steward.Steward1.Agents: the assistant's read-only tools and chat-like
 // proposals for outside agents (`steward mcp`). Every policy stays here: the
 // tools' own validation and secret places, redaction, the catalog, and "always

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Prepares and starts one answer: the system prompt with a fresh snapshot of
 // the machine, the conversation fitted to the model's context, redaction where
 // the settings ask for it, and the tool loop.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Fits a conversation to the model's context with an explicit budget: the
 // system prompt, room for this turn's tool results and the answer, then as
 // many recent exchanges as fit. Older exchanges are not dropped silently:

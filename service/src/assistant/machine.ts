@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // What the assistant's tools may read about the computer. The service answers
 // from the live system (live/); `steward eval` answers from a scenario's
 // recorded machine state, so the same tools and the same tool loop run in both.

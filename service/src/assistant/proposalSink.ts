@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // How propose_action reaches the fixes: the proposal goes through the same
 // validation and preview as a playbook's, and waits for the user's Apply.
 import { z } from 'zod';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // What the model is told before the conversation: who it is, what it may do,
 // the rule about untrusted data, the catalog it may propose from, and a
 // compact snapshot of what the machine is, so that simple questions need no tool.

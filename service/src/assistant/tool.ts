@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The contract of a tool the model may call. Tools read; the one exception,
 // propose_action, only creates a proposal that waits for the user's Apply.
 import type { z } from 'zod';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // One assistant turn: the model answers, and whenever it asks for tools the
 // loop runs them and asks again with their results, until it answers in words
 // or has used its budget of calls. Arguments are validated here, whatever the

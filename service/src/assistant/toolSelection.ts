@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Which tools the model is shown for a question. Every tool's description and
 // schema costs prompt tokens that a laptop CPU evaluates before the first word
 // of the answer, so a question is offered the few tools its words point to (a

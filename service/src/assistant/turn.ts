@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The types of one assistant turn: the model answers a message, calling tools
 // along the way. The loop that runs it is in toolLoop.ts.
 import type { ChatEngine } from '../engine/chatEngine.js';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Tool output quotes logs, files and package descriptions that anyone can
 // write. It reaches the model inside markers the system prompt explains, so
 // the model can tell data from the user's words; text that imitates the

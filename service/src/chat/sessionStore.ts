@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Conversations in SQLite, so they survive restarts of the service. Tool calls
 // and proposal ids are JSON columns, checked when read: the file is ours, but a
 // row written by an older or broken version must not take the service down.

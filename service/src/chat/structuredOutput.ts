@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Answers constrained to a JSON schema. node-llama-cpp's grammar enforces the
 // shape but ignores some constraints (string formats, lengths, numeric ranges),
 // so the answer is validated again here before anyone relies on it.

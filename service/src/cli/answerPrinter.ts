@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Prints an answer as it streams, with the tool steps and the place in line
 // around it. On a terminal a running step or the waiting notice stays on one
 // line that the next output replaces; elsewhere only finished steps are

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // `steward apply` and `steward undo`: show what will change, get a deliberate
 // yes, start the job and follow it to its end.
 import { createInterface } from 'node:readline';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Reads the command line against the option table, in our words rather than
 // Node's parser's: an unknown option or command gets a suggestion.
 import { parseArgs, type ParseArgsConfig } from 'node:util';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // `steward chat`, a conversation at the terminal (or over a pipe, one question
 // a line), and `steward ask`, one question from the shell. Both stream the
 // answer with its tool steps and end with the fixes it proposed.

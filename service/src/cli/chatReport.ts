@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Text for `steward chat` and `steward ask`: tool steps, proposal cards, the
 // list of conversations, and the JSON lines of --json. Everything that came
 // over the bus passes cleanLine, since a model chose some of it.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The Chat signals of one client: subscribed once, serving answers one after
 // another. Signals can arrive before Send returns the request id, so those of
 // every request are kept until then, and only those of ours are replayed.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The commands of `steward`, one entry each: the dispatcher, `steward help`,
 // the man page and the shell completions are all made from this table.
 // Adding a command is adding an entry here.

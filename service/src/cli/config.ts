@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import type { MessageBus } from '@jellybrick/dbus-next';

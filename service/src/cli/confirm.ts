@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // `steward confirm`: keeps the NixOS changes that wait in their confirm-or-revert
 // window; without it, Steward switches back to the previous generation.
 import type { MessageBus } from '@jellybrick/dbus-next';

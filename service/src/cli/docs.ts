@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // `steward docs search|read`: the documentation index the service builds, read
 // here directly (no service needed), and its line in `steward status`.
 import { join } from 'node:path';

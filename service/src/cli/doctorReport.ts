@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 import type { Config } from '../config.js';
 import { CAPABILITY_CATALOGUE, type CapabilityInfo } from '../core/capabilityCatalogue.js';
 import type { StatusRecord } from './statusReport.js';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // How every command reports a failure: one sentence on stderr in the user's
 // terms, or, under --json, an object on stdout that keeps the D-Bus error name
 // for scripts.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // `steward eval`: scores a model on the scenario corpus, in this process (no
 // service needed), with the local engine for a GGUF file or a remote endpoint.
 import { fileURLToPath } from 'node:url';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Exit statuses, following the LSB convention that `systemctl status` uses too.
 import { N_ } from '../i18n.js';
 

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // `steward help`, `steward help COMMAND` and `steward COMMAND --help`, made
 // from the command table.
 import { suggestion, UsageError } from './argv.js';

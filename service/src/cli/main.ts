@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 import type { MessageBus } from '@jellybrick/dbus-next';
 import { connectBus } from '../dbus/connection.js';
 import { parseLine, suggestion, UsageError, type ParsedLine } from './argv.js';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // `steward models import FILE`: a GGUF file the user already has, copied (or
 // linked) into Steward's store and checked as a pull checks a download.
 import { createHash } from 'node:crypto';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // `steward nixos show|search|generations`: the NixOS declaration, the system's nixpkgs and its
 // generations, read here directly (files and nix-instantiate; no service needed), as the assistant's
 // nixos_* tools read them.

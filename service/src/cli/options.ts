@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Every option the CLI knows, once: the parser, the help, the man page and the
 // shell completions read this table. A command lists the names it takes.
 

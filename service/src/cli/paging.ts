@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The service answers its lists one bounded page at a time with the total; the CLI reads page after
 // page so that its commands still show everything they asked for.
 import { Variant } from '@jellybrick/dbus-next';

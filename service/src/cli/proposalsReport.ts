@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Text for `steward proposals`, `jobs` and `history`, from the replies of the
 // Proposals interface after unpack().
 import { Variant } from '@jellybrick/dbus-next';

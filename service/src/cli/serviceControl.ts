@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // `steward status`, `start`, `stop`, `restart`, `reload` and `logs`: the
 // service as a whole, through systemd when it runs the service (as systemctl
 // would), else through the bus and the process the bus names.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // `steward sessions`: the stored conversations, listed, shown and removed, each
 // named by a unique prefix of its id as git names commits.
 import type { MessageBus } from '@jellybrick/dbus-next';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The man page steward(1), in English and in each language Steward is translated
 // into, and the bash, zsh and fish completions, made from the command table at
 // build time (build/build.mjs writes them under dist/share).

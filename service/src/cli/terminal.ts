@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Colour, only where a person watches: on a terminal, unless
 // NO_COLOR (https://no-color.org) or --no-color says otherwise.
 export interface Style {

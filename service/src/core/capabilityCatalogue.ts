@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // journalctl(1): members of these groups may read the system journal.
 export const JOURNAL_READER_GROUPS = ['systemd-journal', 'adm', 'wheel'];
 

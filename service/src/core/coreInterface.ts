@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 import { Variant } from '@jellybrick/dbus-next';
 import { z } from 'zod';
 import { method, type InterfaceImpl } from '../dbus/objectServer.js';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The last line of defence: an error that no handler caught is logged and shown as "degraded", and the
 // service keeps serving, rather than Node ending the process and the unit restart-looping.
 import type { EventEmitter } from 'node:events';

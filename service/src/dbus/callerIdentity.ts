@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Who called: from the bus daemon's word (GetConnectionCredentials) and the
 // kernel's (/proc/PID/exe, a sandbox's own marker), never from what the caller
 // says of itself — its command line and process title are its to set.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 import { DBusError } from '@jellybrick/dbus-next';
 
 const ERROR_PREFIX = 'io.github.steward.Steward1.Error';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Generated from dbus-interfaces/*.xml by `node build/build.mjs types`: do not edit.
 // test/unit/dbusTypes.spec.ts fails when this file and the XML disagree.
 

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 import { Message, MessageType, Variant, type MessageBus } from '@jellybrick/dbus-next';
 import type { z } from 'zod';
 import type { Logger } from '../logging.js';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Offset and limit for the list methods: each answers one bounded page and the total, so a reply
 // never outgrows what D-Bus carries however much is stored (100k findings once made the bus drop us).
 import { z } from 'zod';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 import { stewardSpecs } from '../interfaces.js';
 import { payloadKey } from './interfaceSignals.js';
 import type { ArgSpec, InterfaceSpec } from './introspection.js';
@@ -170,6 +172,8 @@ export function generateDbusTypes(specs: InterfaceSpec[], side: TypesSide): stri
       `  '${spec.name}': { methods: ${shortName(spec.name)}Methods; signals: ${shortName(spec.name)}Signals; properties: ${shortName(spec.name)}Properties };`,
   );
   return [
+    '// SPDX-FileCopyrightText: 2026 The Steward contributors',
+    '// SPDX-License-Identifier: GPL-2.0-or-later',
     '// Generated from dbus-interfaces/*.xml by `node build/build.mjs types`: do not edit.',
     '// test/unit/dbusTypes.spec.ts fails when this file and the XML disagree.',
     '',

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The service's documentation index: built in the background soon after
 // start-up, at a share of one core, and brought up to date whenever the
 // documentation folders or the package database change.

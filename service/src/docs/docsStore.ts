@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The documentation index: passages of man pages and documents in SQLite FTS5,
 // ranked with bm25, and the files they came from with the mtime and size they
 // had, so that a later scan reads again only what changed.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // One file of documentation read into what the index keeps: a man page's
 // sections and entries, a README's or NEWS's parts, the NixOS options one by one.
 import { readFile } from 'node:fs/promises';

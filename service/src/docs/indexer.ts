@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Brings the index up to date with the documentation on disk: files that are
 // new or changed (by mtime and size) are read again, files that are gone (a
 // package removed) leave the index. It pauses between files, so that the

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A GNU info manual (makeinfo's output) read into its nodes: each node starts
 // after a 0x1f byte with a line such as "File: coreutils.info,  Node: ls
 // invocation,  Next: …", and a large manual is split into parts that its main

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A man page's roff source (man(7) or mdoc(7)) read into passages: one per
 // section (NAME, SYNOPSIS, DESCRIPTION…) and one per tagged entry in it (an
 // option such as "-a, --all", a keyword such as "AuthenticationMethods"), so

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // roff's escapes and mdoc's inline macros turned into plain text: enough of
 // groff's language to read what man pages say, not to lay them out.
 

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The service's documentation index, opened where the state is kept. It is a
 // cache of what is on disk: a state directory that cannot hold it leaves the
 // assistant without it, never the service without a start.

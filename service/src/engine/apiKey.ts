@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Where the remote endpoint's API key comes from: a file only its owner can
 // read, or the user's keyring through the Secret Service D-Bus API.
 import { constants } from 'node:fs';

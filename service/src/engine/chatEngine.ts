@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // What the chat interface needs from an engine, local (a supervised worker
 // process) or remote (an OpenAI-compatible endpoint): one contract for both.
 import { StewardError } from '../dbus/errors.js';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * Passes streamed text on at most once every `intervalMs` (or sooner once
  * `maxChars` have gathered), so a fast model does not flood the bus with a

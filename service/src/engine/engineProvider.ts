@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Decides which engine answers: the local worker for the active model, or the
 // remote endpoint from the configuration. Builds it on first use and drops it
 // when the model or the configuration changes.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The messages between the service (the supervisor) and the inference worker
 // process, sent over Node's IPC channel. Both sides parse what they receive:
 // the other side is a separate process, so its messages are data to check.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Secrets are taken out of text before it leaves the computer for a remote
 // model: logs and config files quoted into a prompt often carry them.
 // Each rule keeps what identifies the line (the key name, the URL's host) and

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Inference on an OpenAI-compatible endpoint (vLLM, llama.cpp's server, Ollama,
 // LM Studio): streams chat completions, queues requests beyond the configured
 // concurrency, and turns the endpoint's failures into errors people can act on.

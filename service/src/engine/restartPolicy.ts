@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 import { backoffDelay, type BackoffOptions } from '../restartBackoff.js';
 import type { GpuSetting } from './protocol.js';
 

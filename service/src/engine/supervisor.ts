@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The service's side of local inference: starts the worker process on the
 // first request, queues requests beyond its sequences, and survives its crashes.
 import { fork, type ChildProcess } from 'node:child_process';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The inference worker: a child process of the service that holds llama.cpp,
 // so a native crash ends this process and not the D-Bus service. It answers
 // one request per context sequence. A sequence keeps its evaluated tokens

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // How `steward eval` shows its results: a table per category, a line per
 // scenario with what it missed, or JSON.
 import type { EvalReport, ScenarioResult, ScenarioScores } from './runner.js';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Runs scenarios through the assistant's real tool loop, tools and system
 // prompt, with the scenario's recorded machine, and scores each answer.
 import type { ChatEngine } from '../engine/chatEngine.js';

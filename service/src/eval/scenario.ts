@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // An evaluation scenario: a question, the machine state the tools will see,
 // what a good answer does, and the model turns of a reference answer (which
 // the scripted engine replays in CI). Scenarios are JSON files in eval/scenarios/.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The machine of an evaluation scenario: the tools read the recorded state
 // instead of the live system, answering the way the live machine would.
 import { isAbsolute, relative } from 'node:path';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Who vouches for a finding: journald's trusted fields (those beginning with
 // "_", which journald sets from the writer's credentials) say which process
 // wrote a log line; the text and SYSLOG_IDENTIFIER are whatever that process

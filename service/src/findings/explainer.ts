@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Where a model is set up, each new finding gets a short explanation and its
 // likely cause, in the background: the finding is announced at once with its
 // deterministic title, and the explanation follows when (and if) it arrives.

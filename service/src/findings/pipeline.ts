@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Runs every event through the detectors and stores what they report, in
 // batches: one transaction per batch holds the findings and the positions of
 // the sources that produced the events, so a crash repeats or loses nothing.

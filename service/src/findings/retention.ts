@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Keeps findings.db bounded: resolved findings older than the retention period
 // go, with their evidence, at start-up and then every hour. A flood of distinct
 // problems that come and go therefore levels off instead of growing for ever.

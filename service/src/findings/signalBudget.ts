@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A flood of distinct findings must not become a flood of D-Bus signals: each one is marshalled on the main
 // loop and sent to every client, and a client that updates its list per signal does quadratic work. Up to
 // a rate, every change has its own signal; past it, one summary per window tells clients to read the list.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Findings in SQLite (WAL), one row per (kind, subject): a repeat updates the
 // count and last-seen time instead of adding a row, and a finding whose
 // condition cleared is marked resolved. The event sources' resume points are

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Findings: what Steward tells the user about. Detectors report them; the
 // store deduplicates them by (kind, subject) and keeps them across restarts.
 import type { WatchEvent } from '../watch/events.js';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The contract every action in the catalog keeps. An action is the only way
 // Steward changes anything: typed parameters (zod), a risk level, a preview
 // that says exactly what would change, a run that reports progress, a check

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The action catalog: every action Steward can take, by name. Nothing outside
 // it can run, and every call's parameters pass its schema first.
 import { StewardError } from '../dbus/errors.js';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Runs approved actions: one at a time per subject, with a deadline, reporting
 // progress; then verifies the effect, records everything in the audit trail,
 // and keeps what it takes to undo it.

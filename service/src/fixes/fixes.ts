@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Puts the fixes together: catalog, store, executor, proposer and the D-Bus
 // interface, sharing one action context whose system bus arrives later.
 import { join } from 'node:path';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Where a model is set up, it explains a finding in plain words and, for
 // kinds no playbook knows, suggests actions. It sees the evidence as quoted
 // data and can only name catalog actions through a JSON schema; its answer is

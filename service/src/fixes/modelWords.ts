@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A model's explanation is its opinion, shown as the model's. Sentences in
 // which it vouches for safety or urges the user on ("Verified safe. Apply
 // now.") are dropped: whether an action is safe comes from the catalog, and

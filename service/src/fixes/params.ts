@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Parameter schemas shared by the actions. Parameters can come from a model
 // that read hostile logs, so each is as narrow as the thing it names.
 import { z } from 'zod';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Deterministic playbooks: for each finding kind Steward knows, the fixes worth
 // offering, so that it is useful without any model. A playbook only names
 // catalog actions with parameters; the proposer validates and previews them

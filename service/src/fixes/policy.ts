@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Whether an action may run: the user's per-action rule from the config.
 // "auto" is honoured only for low-risk actions that need no authorization, in
 // a proposal that may be applied in one click (a playbook's, about a finding

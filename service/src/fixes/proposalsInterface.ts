@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // io.github.steward.Steward1.Proposals: proposed fixes, Apply / Dismiss /
 // Undo, jobs and the audit trail, in the shape the XML documents.
 import { Variant, type MessageBus } from '@jellybrick/dbus-next';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Turns findings into proposals: the playbook's candidate actions, each
 // validated against the catalog and previewed; those that would change
 // nothing or do not fit this machine are not offered.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Units and processes the graphical session stands on. Restarting, stopping,
 // starting or disabling one can end the user's session or cut them off (the
 // display, the bus, the network, authorization), so such an action is high

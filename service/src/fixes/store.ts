@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Proposals, jobs and the audit trail in SQLite. The audit table is
 // append-only: triggers refuse UPDATE and DELETE, so a record once written
 // stays as it was.

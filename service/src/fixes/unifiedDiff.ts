@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A line-based unified diff (Myers' O(ND) algorithm), for previews of restored files.
 
 type Op = { kind: ' ' | '-' | '+'; line: string };

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Which resources changed, from the service's own D-Bus signals: findings
 // added, updated or resolved; proposals added, changed or removed; jobs done.
 import type { MessageBus, Variant } from '@jellybrick/dbus-next';

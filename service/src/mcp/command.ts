@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // `steward mcp`: the MCP server over stdio (what every client supports), or
 // with --http over Streamable HTTP on 127.0.0.1 with a bearer token.
 import type { MessageBus } from '@jellybrick/dbus-next';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // `steward mcp --http`: Streamable HTTP for clients that cannot start a
 // process. Bound to 127.0.0.1 only; Host and Origin must name this machine's
 // loopback (DNS rebinding: a web page must not reach it through a name that

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The MCP server of `steward mcp`: the assistant's read-only tools, propose_fix
 // and proposal_status, and the current findings and proposals as resources.
 // It holds no policy of its own: the service validates, redacts and decides.

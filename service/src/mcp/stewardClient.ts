@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The D-Bus calls `steward mcp` makes: the Agents interface, nothing else.
 // Every check (schemas, secret places, redaction, the catalog, "always ask")
 // happens in the service; this side only carries requests and answers.

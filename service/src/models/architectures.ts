@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 /** Whether the bundled llama.cpp can load models of an architecture, and if not, why in people's terms. */
 export type ArchitectureSupport = { supported: true } | { supported: false; reason: string };
 

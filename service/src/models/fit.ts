@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 import { freemem, totalmem } from 'node:os';
 
 export type Backend = 'cpu' | 'cuda' | 'vulkan' | 'metal';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Model files are read in a short-lived child process: node-llama-cpp's GGUF
 // reader would keep about 35 MB of code in the service for good, while in a
 // child it leaves with the process.

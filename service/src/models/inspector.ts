@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The model inspector process (dist/service/steward-model-inspector.js): reads
 // the GGUF files it is given and answers once; see inspect.ts for why.
 import { z } from 'zod';

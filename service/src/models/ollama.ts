@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 import { readdir } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { z } from 'zod';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 export interface PullProgress {
   bytesDone: number;
   /** Undefined when the server does not say how large the file is. */

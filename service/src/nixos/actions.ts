@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The nixos.* catalog actions: a structural edit of configuration.nix (or
 // home.nix) shown as a diff with its dry build, applied by the privileged helper
 // through pkexec (Home Manager's own switch runs as the user), checked, and then

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // What the declaration says: the system's configuration (and the flake beside it), Home Manager's home.nix,
 // each module's `imports` followed through the parser, and the bindings below an attribute path.
 

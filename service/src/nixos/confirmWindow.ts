@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The confirm-or-revert window after a NixOS switch (deploy-rs's "magic rollback"):
 // the change stands only if the user confirms it in time, from the notification
 // or `steward confirm`; otherwise the revert runs (the previous generation, the old file).

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The dry build of an edited declaration: `nixos-rebuild dry-build` (or
 // `home-manager build --dry-run`) on a copy of the configuration's directory with
 // the edited file in it, so that relative imports resolve as they will after Apply.

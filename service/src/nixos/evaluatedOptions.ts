@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // NixOS's option names where the system has no options.json (documentation builds one, but installs
 // only the HTML manual): evaluated from the nixpkgs tree's own NixOS modules, as the manual's options
 // list is, and cached per tree. Options of modules the user's configuration adds are not among them.

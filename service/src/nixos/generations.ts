@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The system's generations, from its profile links as nixos-rebuild list-generations reads them:
 // /nix/var/nix/profiles/system-N-link, the `system` link naming the current one, each link's time its date.
 

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Runs Steward's privileged NixOS helper through pkexec: a fixed argument list
 // (the launcher, then one verb), the file's new text on standard input, and
 // every line it or nixos-rebuild prints streamed as job progress. Home

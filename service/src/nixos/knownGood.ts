@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The last version of each managed Nix file that a switch succeeded with, and the versions a change
 // replaced, kept as content-addressed copies beside the file watcher's: a revert or an Undo restores
 // exactly one of those, and only one kept for that very file. A file becomes known-good only after its switch.

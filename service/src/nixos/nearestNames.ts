@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The nearest real names to a wrong one, by the rule nixpkgs' module system uses for "Did you mean …?"
 // (lib/modules.nix, checkUnmatched): among fewer than 100 candidates, the 3 with the smallest edit
 // distance; among more, only those within distance 2, the 3 nearest of them.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Structural edits of a NixOS or Home Manager module: the file is parsed, the
 // edit replaces or inserts text at the spans of the nodes it concerns, and every
 // other byte stays as the user wrote it.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Evaluation of a small Nix expression with the real nix-instantiate, its arguments passed as strings
 // (--argstr), never spliced into the expression's text.
 

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A Nix expression parser that keeps the byte span of every node, so that an edit
 // can replace exactly the text of the node it changes and leave the rest as written.
 // It covers the language real configuration files use; what it does not know it

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // An edit of a Nix file as a proposal: the new text, validated by Nix's own
 // parser, and the unified diff the user approves.
 

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The preview of a NixOS declaration change: which file, and the unified diff of the
 // structural edit, validated by Nix's parser. This is the preview half of the
 // nixos.* catalog actions; they join the catalog with their rebuild and rollback.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The read side of NixOS for the assistant's tools and `steward nixos`: the declaration, the generations
 // and the search, each found on demand (nothing here writes but the names cache).
 

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The nixpkgs tree this system was built from, found on disk, never fetched: the flake input pinned in
 // the system's registry or /etc/nixos/flake.lock, else root's `nixos` channel.
 

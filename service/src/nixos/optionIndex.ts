@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // NixOS option names from the options JSON that NixOS's documentation build writes
 // (share/doc/nixos/options.json): one entry per declared option, `<name>` and `*` standing for any name.
 

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Package names from evaluating the system's nixpkgs tree (its attribute names, never a list from
 // elsewhere), cached per tree: a store path's content never changes, so its names never do either.
 

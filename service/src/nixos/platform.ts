@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Whether this machine is NixOS, and which declaration Steward would edit there:
 // the system's configuration (or the flake in /etc/nixos) and Home Manager's home.nix.
 

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The system generations a switch moves, as NixOS keeps them: the profile links
 // /nix/var/nix/profiles/system-N-link, the `system` link naming the newest one
 // switched to, and /run/current-system, what is active now.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Paths of the system below a stand-in root (STEWARD_TEST_NIXOS_ROOT): every link on the way, such as
 // root's channels profile pointing into /nix/store, is followed below the same root, so that a recorded
 // layout resolves as the real one would. With `/` as the root this is plain path resolution.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Names checked against the nixpkgs this system was built from, never guessed: a package or option the
 // model names is looked up before anything is proposed, and a wrong one gets the nearest real names,
 // chosen the way nixpkgs' module system suggests valid option names (lib/modules.nix).

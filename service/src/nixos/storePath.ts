@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The store path of a flake input from its lock entry: Nix stores a locked source as a fixed-output
 // path named "source" whose NAR has the lock's narHash, so the path follows from the hash alone.
 

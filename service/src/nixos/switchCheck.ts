@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // What a switch must leave behind: the new generation current (the profile's
 // `system` link and /run/current-system agree on it) and no failed units.
 

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 import type { Config, ConfigLoad } from '../config.js';
 
 /** The configuration in effect: every part reads it through here, so a reload reaches all of them at once. */

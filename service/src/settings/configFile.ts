@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Changes to the configuration file: what the user set, patched, checked, and
 // written so that the service never reads a half-written file.
 import { randomUUID } from 'node:crypto';

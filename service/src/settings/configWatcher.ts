@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The configuration file, watched: a hand edit applies without SIGHUP. The
 // directory is watched rather than the file, since editors and our own writes
 // replace the file by renaming a new one over it.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The user's confirmation of a change that widens what Steward may do or send
 // (widening.ts), by the first path this session has: polkit where Steward's
 // action is installed, else GNOME Shell's dialog through the extension. A

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The user's confirmation through polkit: where Steward's action file is
 // installed (the system packages do), polkitd has the session's own agent (GNOME
 // Shell's dialog) ask the user who made the call, by their password. A bus peer

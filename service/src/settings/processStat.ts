@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // What the kernel says of a process in /proc/PID/stat: its start time, which
 // polkit needs to tell a process from a later one with the same pid, and its
 // controlling terminal.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The user's confirmation through GNOME Shell, where polkit does not have
 // Steward's action: the extension registers the shell's own bus connection as
 // the agent, the service sends each request to that connection alone, and only

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Whether a caller runs on a terminal, by the kernel's word: its controlling
 // terminal (/proc/PID/stat) is open on its standard input, output or error.
 //

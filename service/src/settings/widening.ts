@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Which configuration changes widen what Steward may do or send: these need the
 // user's own confirmation when they come over D-Bus (see confirmation.ts), because
 // any bus peer could otherwise ask for them silently.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Opening a store's SQLite file so that a damaged one never stops start-up: it is kept aside, under a
 // name the status gives, and the store starts afresh.
 import { chmodSync, closeSync, openSync, renameSync, rmSync, statSync } from 'node:fs';

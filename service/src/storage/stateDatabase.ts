@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A store's database that survives a full or read-only state disk. Start-up on such a disk does not fail:
 // the store reads a private in-memory copy of its file (or an empty one when there is no file yet), which
 // refuses writes, and the file itself is left as it is; when the disk takes writes again the file is

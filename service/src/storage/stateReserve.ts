@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Room kept back on the disk holding Steward's state. On a disk that is 100% full nothing can be stored, not
 // even the audit record without which no fix may run, so the fix that would free space could not run either.
 // A small file of zeros holds the room while the disk has plenty; when a fix finds the disk full it is

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Whether the disk holding Steward's state takes writes. A write that fails because that disk is full or
 // read-only makes the service degraded, never ends it: the failure is reported here, the status says why,
 // and the parts that wait to write (queued findings, a store opened read-only) are retried with back-off

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // What the event sources see, in one shape per kind of event. Sources produce
 // these; detectors (service/src/findings/detectors/) turn them into findings.
 import type { JournalField } from './journalEntry.js';

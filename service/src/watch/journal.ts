@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The journald source: a `journalctl --follow --output=json` child, restarted
 // with back-off from the last cursor seen. Cursors are persisted by the caller.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // One line of `journalctl --output=json` → a JournalEntry.
 import type { JournalEntry, JournalFields } from './events.js';
 import { scanJournalEntry, type ScannedEntry } from './journalLine.js';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Reads only the wanted fields of one line of `journalctl --output=json`,
 // without building the whole object: JSON.parse of a journal line is most of
 // the journal source's cost, and journalctl prints the fields in a different

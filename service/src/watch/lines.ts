@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Splits a child's output into lines. journalctl prints one JSON object per line, ended by "\n" (a JSON line
 // holds no raw line break); readline, made for terminals, costs twice as much per line and the journal source
 // reads every entry of the journal.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The netlink source: `ip monitor` has no JSON mode, so its output is only a
 // trigger; after a debounce the state is re-read with `ip -json … show` and a
 // `link` event goes out for each interface whose state changed.

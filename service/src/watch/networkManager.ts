@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The NetworkManager source: NM's connectivity check (Connectivity) and its
 // global State, read at start and followed through their change signals; a
 // `connectivity` event goes out whenever what they say together changes.

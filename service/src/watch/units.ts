@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The systemd units source: failed units of one manager (system or user), as
 // they fail and as they recover, from the manager's D-Bus signals.
 import type { MessageBus, Variant } from '@jellybrick/dbus-next';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Builds the event sources the configuration and the machine allow, and feeds
 // their events to the findings pipeline with the positions to resume from.
 import { join } from 'node:path';

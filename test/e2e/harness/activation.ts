@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The service started the way a user's session starts it: by the session bus, from the activation file
 // that build/install.sh writes (namespace.sh writes one of the same form into the session).
 import { readdir, readFile, readlink } from 'node:fs/promises';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // What every end-to-end spec does around the shell: the built extension, the
 // check for a machine that cannot run them, a shell session in a fresh
 // artifacts folder, the shell log's problems, and the cleanup check.

@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-FileCopyrightText: 2026 The Steward contributors
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Starts a GNOME Shell session in a root filesystem. session.ts runs this as root in new mount and
 # PID namespaces, so every mount and process below vanishes with them, also when a test run dies.
 #   namespace.sh ROOTFS SHARE UID SESSION_ARGS...

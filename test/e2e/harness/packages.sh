@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-FileCopyrightText: 2026 The Steward contributors
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Runs SCRIPT as root in a root filesystem with an overlay on top, so that what apt installs lands
 # in the overlay and the cached root filesystem stays as it is. packages.ts runs this in new mount
 # and PID namespaces: every mount below vanishes with them.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Debian packages installed into an e2e root filesystem: apt runs in the suite's root filesystem on an
 // overlay of its own, which the shell session then runs on (session.ts, `installed`).
 import { execFile } from 'node:child_process';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 import { spawn, type StdioOptions } from 'node:child_process';
 
 /** PATH for the tools the harness runs, with the sbin directories that a non-login root shell may lack. */

@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-FileCopyrightText: 2026 The Steward contributors
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Runs as the test user inside the root filesystem, on the session bus of dbus-run-session:
 # installs the extension the way extensions.gnome.org delivers it, then becomes GNOME Shell.
 #   session.sh UUID PACK_ARGS...   (the extension's directory is /tmp/extension, if any)

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 import { spawn } from 'node:child_process';
 import type { EventEmitter } from 'node:events';
 import { chmod, chown, copyFile, cp, mkdir, open, readdir, readFile, readlink, writeFile } from 'node:fs/promises';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 /** A Debian release to test in, and the GNOME Shell major version it ships. */
 export interface Suite {
   name: string;

@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: 2026 The Steward contributors
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Evaluates Steward's NixOS or Home Manager module, as the flake offers it, with nixpkgs' lib
 # against the stand-ins, with the user's configuration given as JSON, and returns what the
 # module produced.

@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: 2026 The Steward contributors
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Stand-ins for what Steward's modules use from outside nixpkgs' lib, for evaluating them
 # here without nixpkgs, NixOS or Home Manager: the option declarations they set (shaped as
 # NixOS and Home Manager declare them), pkgs.formats.json, and the flake's nixpkgs input.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 import { Bursts } from '../../../service/src/findings/detectors/bursts.js';
 
 const at = (seconds: number) => new Date(1_773_479_523_000 + seconds * 1000);

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 import { DnsFailureDetector } from '../../../service/src/findings/detectors/dnsFailure.js';
 import { journalEvent, reportsOf, resolutionsOf, runDetector } from '../../support/journalEvents.js';
 

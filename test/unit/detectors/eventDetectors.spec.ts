@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 import { ConnectivityDetector } from '../../../service/src/findings/detectors/connectivity.js';
 import { DiskSpaceDetector, diskThresholds } from '../../../service/src/findings/detectors/diskSpace.js';
 import { InodeExhaustionDetector } from '../../../service/src/findings/detectors/inodes.js';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 import { AuthFailuresDetector } from '../../../service/src/findings/detectors/authFailures.js';
 import { CoredumpDetector } from '../../../service/src/findings/detectors/coredump.js';
 import { CrashLoopDetector } from '../../../service/src/findings/detectors/crashLoop.js';

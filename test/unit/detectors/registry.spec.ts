@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 import { createDetectors, detectorKinds } from '../../../service/src/findings/detectors/index.js';
 import type { Detector } from '../../../service/src/findings/types.js';
 import { journalEvents, readJournalFixture, reportsOf } from '../../support/journalEvents.js';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 import { diskOf, StorageErrorDetector } from '../../../service/src/findings/detectors/storageError.js';
 import { journalEvent, journalEvents, reportsOf, runDetector } from '../../support/journalEvents.js';
 

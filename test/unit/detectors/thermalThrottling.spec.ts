@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 import { ThermalThrottlingDetector } from '../../../service/src/findings/detectors/thermalThrottling.js';
 import { journalEvent, runDetector } from '../../support/journalEvents.js';
 

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // An ActionContext over a temporary home, for actions that only touch files and the journal.
 import type { MessageBus } from '@jellybrick/dbus-next';
 import { join } from 'node:path';

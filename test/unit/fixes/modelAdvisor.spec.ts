@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 import type { ChatEngine, ChatHandle } from '../../../service/src/engine/chatEngine.js';
 import type { ChatRequest } from '../../../service/src/engine/protocol.js';
 import { createCatalog } from '../../../service/src/fixes/catalog.js';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 import { withoutSafetyClaims } from '../../../service/src/fixes/modelWords.js';
 
 describe("the model's words on a proposal", () => {

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The expert shell's seccomp program, read back instruction by instruction as the
 // kernel would run it: aarch64's numbers are checked here, as the integration
 // spec runs on the machine's own architecture only.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Mounted filesystems with their usage, and a bounded scan for the largest
 // directories under a root.
 import { lstat, readdir, readFile, stat, statfs } from 'node:fs/promises';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Searching the journal with journalctl's own export format (-o json), for the
 // assistant's search_journal and unit_status.
 import { cleanLine } from '../../untrustedText.js';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The Machine the service's assistant reads: this computer, through the same
 // system APIs the watchers and fixes use, and Steward's own stores.
 import { homedir } from 'node:os';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The network as the assistant sees it: links from /sys and Node, routes from
 // `ip -json`, DNS servers from systemd-resolved (else /etc/resolv.conf) and
 // NetworkManager's connectivity check.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // What PackageKit knows about packages, for the assistant's search_packages and package_status.
 import type { MessageBus } from '@jellybrick/dbus-next';
 import { callMethod } from '../../dbus/client.js';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Running processes from /proc, with CPU use measured over a short sample as
 // top does, rather than averaged since each process started.
 import { readdir, readFile } from 'node:fs/promises';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Steward's own records as the assistant sees them: findings, proposals and the audit trail.
 import type { FindingsStore } from '../../findings/store.js';
 import type { FixesStore, ProposalState } from '../../fixes/store.js';

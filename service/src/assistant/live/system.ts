@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The system summary from the files the kernel and the distribution publish:
 // os-release, /proc and /sys. The roots are parameters so tests can hand in a
 // fixture /sys with a battery and a GPU that the test machine lacks.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // disk_usage: how full each filesystem is, and optionally what fills the home directory.
 import { z } from 'zod';
 import { formatBytes } from '../../models/progress.js';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // search_docs and read_doc: the installed documentation (man pages, info manuals, READMEs,
 // NixOS options) of the exact versions on this computer, cited by page and section.
 import { z } from 'zod';

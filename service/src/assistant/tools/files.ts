@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // read_file: the start of a text file in the user's home or another allowed root.
 import { z } from 'zod';
 import { absolutePath } from '../../fixes/params.js';

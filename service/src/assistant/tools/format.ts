@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Figures the way the assistant's tools write them for the model.
 
 /** Gigabytes (10^9, as GNOME's own tools count) with one decimal. */

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Every tool the model may call, in the order it sees them.
 import { createCatalog } from '../../fixes/catalog.js';
 import type { AssistantTool } from '../tool.js';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // search_journal: log lines by time, priority, unit and text.
 import { z } from 'zod';
 import { unitName } from '../../fixes/params.js';

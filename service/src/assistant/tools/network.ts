@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // network_status: whether the internet is reachable, and the links, routes and DNS servers behind that.
 import { z } from 'zod';
 import { cleanLine } from '../../untrustedText.js';

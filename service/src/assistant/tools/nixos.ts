@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // nixos_config and nixos_search: on NixOS, what the declaration says and which packages and options
 // the system's own nixpkgs has, so that a name is checked before anything is proposed.
 import { z } from 'zod';

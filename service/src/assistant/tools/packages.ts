@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // search_packages and package_status: what the package manager offers and has installed.
 import { z } from 'zod';
 import type { PackageInfo } from '../machine.js';

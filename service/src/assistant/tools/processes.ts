@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // top_processes: the programs using the most CPU or memory right now.
 import { z } from 'zod';
 import { formatBytes } from '../../models/progress.js';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 import { z } from 'zod';
 import { defineTool } from '../tool.js';
 import { N_ } from '../../i18n.js';

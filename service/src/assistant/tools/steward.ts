@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // list_findings, list_proposals and audit_history: what Steward itself noticed, proposed and did.
 import { z } from 'zod';
 import type { AuditSummary, FindingSummary, ProposalSummary } from '../machine.js';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // system_summary: what computer this is and how loaded it is, in a few lines.
 import { z } from 'zod';
 import { cleanLine } from '../../untrustedText.js';

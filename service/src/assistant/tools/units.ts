@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // unit_status: a systemd unit's state and its latest log lines.
 import { z } from 'zod';
 import { unitName, unitScope } from '../../fixes/params.js';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // auth-failures: repeated failed logins from one address (sshd, Dovecot, Postfix), from
 // many addresses at once, or for one user (sudo, su, the login screen, polkit) — password
 // guessing, or a user locked out.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Bursts: a failing disk or GPU writes dozens of lines within seconds. One report per subject per burst keeps
 // a finding's count meaningful (each burst once) instead of counting every line of it.
 

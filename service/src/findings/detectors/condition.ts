@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Level-triggered conditions (disk space, links, connectivity) are polled or
 // re-sent often. They report when a subject enters a level and resolve when it
 // leaves, not on every sample; the first sample after a (re)start counts as a

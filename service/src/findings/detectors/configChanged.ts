@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // config-changed-before-failure: a watched configuration file changed shortly
 // before a unit failed — the likely cause, and a change a fix can revert.
 import type { WatchEvent } from '../../watch/events.js';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // config-error: a program names the file and line of configuration it cannot
 // use — nginx, sshd, systemd unit files, Apache, sudoers, Dovecot. The journal
 // alone says where to look; no file needs to have changed just before.

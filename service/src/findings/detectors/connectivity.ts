@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // no-connectivity / captive-portal: NetworkManager's connectivity check
 // (the Connectivity property: none, portal, limited, full, unknown).
 import type { WatchEvent } from '../../watch/events.js';

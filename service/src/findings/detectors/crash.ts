@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // crash: the kernel saw a program fault (segfault, general protection fault, invalid instruction, division by
 // zero), or systemd saw a service's main process die of such a signal. Coredump's findings are systemd-coredump's:
 // both can fire for one crash, on purpose (see the class comment).

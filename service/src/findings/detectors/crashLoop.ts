@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // crash-loop: a unit that systemd keeps restarting (Restart=) or has given up
 // on because it restarted too often (StartLimitBurst=).
 import type { WatchEvent } from '../../watch/events.js';

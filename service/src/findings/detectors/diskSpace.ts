@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // disk-low / disk-critical: little free space on a watched mount (statfs polls).
 import type { MountUsage, WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput } from '../types.js';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // dns-failure: name resolution failing, as systemd-resolved, NetworkManager and
 // programs using glibc's resolver report it.
 import type { WatchEvent } from '../../watch/events.js';

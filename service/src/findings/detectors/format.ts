@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Numbers for titles: people read "1.2 GB", not 1288490188.
 
 export const MiB = 1024 ** 2;

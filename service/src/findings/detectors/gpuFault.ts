@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // gpu-fault: a graphics driver reports a GPU fault, hang or reset (the kernel's word), or the NVIDIA driver's
 // libraries and its loaded kernel module differ (the kernel's word, or any program's: it is true of the machine).
 import type { WatchEvent } from '../../watch/events.js';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The detector registry: every detector, each with its own state, configured in one place.
 //
 // Kind                           Severity          From          Default threshold

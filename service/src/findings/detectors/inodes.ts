@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // inode-exhaustion: a filesystem running out of inodes (many small files: caches,
 // mail spools, container layers) fails writes although space is left.
 import type { WatchEvent } from '../../watch/events.js';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Helpers shared by the journal-based detectors.
 import type { JournalEntry, WatchEvent } from '../../watch/events.js';
 import type { Evidence } from '../types.js';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Thresholds with hysteresis for "too little left" conditions (disk space, inodes).
 
 export type Level = 'ok' | 'low' | 'critical';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // memory-pressure: tasks stall waiting for memory (PSI, /proc/pressure/memory).
 // "full" means every non-idle task was stalled at once: the desktop freezes.
 import type { WatchEvent } from '../../watch/events.js';

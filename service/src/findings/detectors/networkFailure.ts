@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // network-failure and wifi-secrets, as the journal tells them: NetworkManager's
 // failed activations and DHCP timeouts, systemd-networkd's lost carrier and
 // leases, NIC drivers' hangs and links that go down, and a Wi-Fi that keeps

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // no-space: a program (any program: a full disk is a fact about the machine) or journald itself could not write
 // because a file system is full. Tied to the mount that holds the path the line names, else to the program.
 import { readFileSync } from 'node:fs';

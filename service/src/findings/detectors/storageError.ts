@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // storage-error: the kernel reports a disk failing to read or write, or a drive or its link going away.
 import type { WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput, Severity } from '../types.js';

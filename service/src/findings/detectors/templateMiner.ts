@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A Drain-style log template miner (He et al., "Drain: An Online Log Parsing
 // Approach with Fixed Depth Tree", ICWS 2017): variable tokens are masked, lines
 // of one program, length and first tokens share a leaf, and a line joins the

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // thermal-throttling: the CPU slows itself down because it is too hot
 // (arch/x86/kernel/cpu/mce/therm_throt.c), a GPU runs past its temperature
 // range, or the kernel shuts the machine down at a critical temperature.

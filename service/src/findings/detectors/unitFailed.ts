@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // unit-failed: a systemd unit failed, seen in the journal (messages of PID 1 or
 // the user manager) or as a unit state change from the systemd1 D-Bus API.
 import { constants } from 'node:os';

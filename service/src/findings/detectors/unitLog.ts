@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The last lines each unit logged, so that a unit-failed finding shows why the
 // unit failed (nginx's "unknown directive" line) and not only that it did.
 import type { Evidence } from '../types.js';

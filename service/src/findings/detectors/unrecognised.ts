@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // unrecognised-errors: error lines that no other detector claims, grouped by
 // program and message template (templateMiner.ts); a burst of one template
 // becomes one finding that says what was seen. Playbooks propose nothing for

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Sliding time windows, for detectors that count occurrences per subject.
 
 /** Occurrences within one second, kept together so that a flood of 100 000 lines stays a few hundred entries. */

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Puts back a known-good version of a watched configuration file, as the file watcher kept it.
 import { createHash, randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';

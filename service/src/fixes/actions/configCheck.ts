@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Read-only steps for a configuration error a daemon reported with a file and
 // a line: show that line in context, and run the daemon's own validator on
 // the file. Neither changes anything; config.restore (config.ts) puts back a

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Directories held open by descriptor, for the actions that delete or write the user's files.
 //
 // Node has no openat/unlinkat, but Linux resolves /proc/self/fd/<fd> to the very directory the

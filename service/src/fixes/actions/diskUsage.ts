@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // info.disk_usage: what fills a mount, as the user can see it. A read-only
 // walk of the directories the user can read, on the same file system only,
 // bounded in time and entries so a huge tree cannot hold the service; all I/O

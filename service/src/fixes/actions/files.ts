@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Actions on the user's own files: caches under ~/.cache and the trash. Each directory is opened once
 // and emptied by descriptor (tree.ts), so no link or swap during the run leads outside it.
 import { z } from 'zod';

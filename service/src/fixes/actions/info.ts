@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Read-only steps: what the user (and the model) look at before deciding on a fix.
 import { z } from 'zod';
 import type { ActionDefinition } from '../action.js';

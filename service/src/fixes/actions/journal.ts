@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Shrinks the journal to a size: journalctl deletes archived journal files, oldest first.
 //
 // What works unprivileged (systemd 252, checked with real journal files): nothing. journald keeps

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // journalctl, run with a fixed argument vector (never a shell).
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';

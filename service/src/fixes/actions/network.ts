@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Network actions: reconnect a NetworkManager connection, and flush
 // systemd-resolved's DNS cache. Both ask polkit on the system bus.
 import type { Variant } from '@jellybrick/dbus-next';

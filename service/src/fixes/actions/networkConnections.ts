@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // NetworkManager's active connections, as a reconnect needs them: which one
 // to take down, bringing it back, and whether the internet is reachable after.
 import type { MessageBus, Variant } from '@jellybrick/dbus-next';

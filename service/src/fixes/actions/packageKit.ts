@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A client for PackageKit on the system bus: one transaction per call, run to
 // its Finished signal, with what it reported along the way.
 import type { Variant } from '@jellybrick/dbus-next';

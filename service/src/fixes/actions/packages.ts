@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Installing and removing distribution packages through PackageKit, which
 // asks polkit; a simulated transaction shows exactly what would change first.
 import { z } from 'zod';

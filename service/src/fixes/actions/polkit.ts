@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // What the actions that change the system share: the system bus, the flags
 // that let polkit ask in the desktop's own dialog, and its refusals told apart
 // from failures.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The expert shell's seccomp filter, handed to bubblewrap (`bwrap --seccomp FD`)
 // as a compiled classic-BPF program. It closes what the sandbox's mounts cannot:
 // a socket to a Unix socket in the home (an SSH or GPG agent, a keyring, a

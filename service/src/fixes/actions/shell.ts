@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // shell.run: the expert shell. An argument vector (never a shell string), shown
 // verbatim and always high risk, run by bubblewrap in a sandbox whose root is
 // read-only, with no network, an empty /tmp and /run, the secret places hidden,

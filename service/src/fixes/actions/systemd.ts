@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Actions on systemd units of the user's manager (no polkit) or the system's
 // (polkit asks in GNOME's dialog): start, stop, restart, enable, disable.
 import { z } from 'zod';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A client for one systemd manager, the user's or the system's: a unit's
 // state, jobs run to their end, and unit files enabled or disabled.
 import type { MessageBus, Variant } from '@jellybrick/dbus-next';

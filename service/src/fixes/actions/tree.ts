@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Directory trees the file actions measure and empty. Each tree is opened once and walked by
 // descriptor (dirHandle.ts): no symbolic link is followed, and nothing another process renames or
 // swaps for a link during the walk can lead it out of the tree.
