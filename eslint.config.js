@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
+import simpleImportSort from 'eslint-plugin-simple-import-sort';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
@@ -21,6 +22,11 @@ export default tseslint.config(
       // method syntax and are destructured; none of them uses `this`.
       '@typescript-eslint/unbound-method': 'off',
     },
+  },
+  {
+    // Sorted imports, as GNOME's HACKING asks: packages (gi://, resource://, npm, node:) first, then ours.
+    plugins: { 'simple-import-sort': simpleImportSort },
+    rules: { 'simple-import-sort/imports': 'error' },
   },
   {
     // Build scripts in plain JavaScript belong to no tsconfig: no type information for them.

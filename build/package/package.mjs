@@ -12,6 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
 import { betterSqliteBinary, DEBIAN_ABIS } from './native.mjs';
 import { productionPackages } from './productionPackages.mjs';
 import { glibcNeeded, tidyModules } from './tidyModules.mjs';

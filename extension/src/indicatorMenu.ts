@@ -1,11 +1,10 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import St from 'gi://St';
-
 import { gettext as _ } from 'resource:///org/gnome/shell/extensions/extension.js';
 import * as PopupMenu from 'resource:///org/gnome/shell/ui/popupMenu.js';
 
-import { primaryAction, type Finding, type Proposal } from './model.js';
+import { type Finding, primaryAction, type Proposal } from './model.js';
 import { format } from './text.js';
 
 export interface ProposalHandlers {

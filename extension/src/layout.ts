@@ -3,7 +3,6 @@
 import Clutter from 'gi://Clutter';
 import Pango from 'gi://Pango';
 import St from 'gi://St';
-
 import * as Config from 'resource:///org/gnome/shell/misc/config.js';
 
 /**

@@ -4,7 +4,7 @@
 // coalesced, and the words they carry. Pure logic, no GNOME imports, so it
 // runs under Node in the unit tests.
 
-import { primaryAction, SEVERITIES, type Finding, type Job, type Proposal, type Severity } from './model.js';
+import { type Finding, type Job, primaryAction, type Proposal, SEVERITIES, type Severity } from './model.js';
 import { format } from './text.js';
 
 export type NotificationLevel = 'all' | 'warnings' | 'errors' | 'none';

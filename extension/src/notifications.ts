@@ -2,22 +2,21 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import type Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
-
 import { gettext as _, ngettext } from 'resource:///org/gnome/shell/extensions/extension.js';
 import * as Main from 'resource:///org/gnome/shell/ui/main.js';
 import * as MessageTray from 'resource:///org/gnome/shell/ui/messageTray.js';
 
+import type { Job, Proposal } from './model.js';
 import {
   Coalescer,
-  notificationFor,
-  resultNotification,
-  worthTelling,
   type News,
+  notificationFor,
   type NotificationLevel,
   type NotificationText,
+  resultNotification,
   type Urgency,
+  worthTelling,
 } from './notificationPolicy.js';
-import type { Job, Proposal } from './model.js';
 
 /** A burst's first item waits this long for the rest of it. */
 const WINDOW_MS = 1500;

@@ -4,10 +4,9 @@ import Adw from 'gi://Adw';
 import Gdk from 'gi://Gdk';
 import Gio from 'gi://Gio';
 import Gtk from 'gi://Gtk';
-
 import { gettext as _ } from 'resource:///org/gnome/Shell/Extensions/js/extensions/prefs.js';
 
-import { canTakeFromSwitcher, conflictSentence, switcherWithout, type ShortcutSettings } from './chatTranscript.js';
+import { canTakeFromSwitcher, conflictSentence, type ShortcutSettings, switcherWithout } from './chatTranscript.js';
 
 const KEY = 'toggle-quick-chat';
 

@@ -5,12 +5,11 @@ import Gio from 'gi://Gio';
 import GObject from 'gi://GObject';
 import Pango from 'gi://Pango';
 import St from 'gi://St';
-
 import { gettext as _ } from 'resource:///org/gnome/shell/extensions/extension.js';
 import * as Main from 'resource:///org/gnome/shell/ui/main.js';
 
 import { verticalBox } from './layout.js';
-import { resultId, searchTargets, targetOf, type SearchTarget } from './searchResults.js';
+import { resultId, type SearchTarget, searchTargets, targetOf } from './searchResults.js';
 import type { StewardState } from './stewardState.js';
 import { format } from './text.js';
 

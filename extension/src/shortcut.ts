@@ -3,11 +3,10 @@
 import Gio from 'gi://Gio';
 import Meta from 'gi://Meta';
 import Shell from 'gi://Shell';
-
 import { gettext as _ } from 'resource:///org/gnome/shell/extensions/extension.js';
 import * as Main from 'resource:///org/gnome/shell/ui/main.js';
 
-import { canTakeFromSwitcher, conflictSentence, switcherWithout, type ShortcutSettings } from './chatTranscript.js';
+import { canTakeFromSwitcher, conflictSentence, type ShortcutSettings, switcherWithout } from './chatTranscript.js';
 
 const KEY = 'toggle-quick-chat';
 

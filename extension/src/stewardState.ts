@@ -2,8 +2,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { gettext as _ } from 'resource:///org/gnome/shell/extensions/extension.js';
 
-import type { StewardClient } from './client/stewardClient.js';
 import { isCancelled } from './client/errors.js';
+import type { StewardClient } from './client/stewardClient.js';
 import type { Finding, Job, Proposal, Severity } from './model.js';
 import type { Activity, ServiceStatus } from './serviceStatus.js';
 

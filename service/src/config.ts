@@ -1,6 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { z } from 'zod';
+
 import { userPatternProblem } from './engine/redact.js';
 import { SEVERITIES } from './findings/types.js';
 import { readSmallFile } from './smallFile.js';

@@ -3,11 +3,11 @@
 import agentsXml from '../../dbus-interfaces/io.github.steward.Steward1.Agents.xml';
 import chatXml from '../../dbus-interfaces/io.github.steward.Steward1.Chat.xml';
 import findingsXml from '../../dbus-interfaces/io.github.steward.Steward1.Findings.xml';
-import coreXml from '../../dbus-interfaces/io.github.steward.Steward1.xml';
 import modelsXml from '../../dbus-interfaces/io.github.steward.Steward1.Models.xml';
 import proposalsXml from '../../dbus-interfaces/io.github.steward.Steward1.Proposals.xml';
 import settingsXml from '../../dbus-interfaces/io.github.steward.Steward1.Settings.xml';
-import { parseIntrospection, type InterfaceSpec } from './dbus/introspection.js';
+import coreXml from '../../dbus-interfaces/io.github.steward.Steward1.xml';
+import { type InterfaceSpec, parseIntrospection } from './dbus/introspection.js';
 
 export const BUS_NAME = 'io.github.steward.Steward1';
 export const OBJECT_PATH = '/io/github/steward/Steward1';

@@ -6,7 +6,8 @@
 import { closeSync, existsSync, fchmodSync, fstatSync, openSync, renameSync, writeSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
-import { stderrIsJournal, syslogPriority, timestamped, type LogLevel, type LogSink } from './logging.js';
+
+import { type LogLevel, type LogSink, stderrIsJournal, syslogPriority, timestamped } from './logging.js';
 import { makeDirectories } from './paths.js';
 
 /** journald's socket for streams of lines, the one systemd-cat and sd_journal_stream_fd(3) use. */

@@ -1,6 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import type { MessageBus } from '@jellybrick/dbus-next';
+
 import { loadConfig } from './config.js';
 import { currentGroupNames, probeCapabilities } from './core/capabilities.js';
 import { guardProcess } from './core/processGuard.js';
@@ -10,6 +11,7 @@ import { FindingsRetention } from './findings/retention.js';
 import { API_VERSION, BUS_NAME, CORE_INTERFACE, OBJECT_PATH } from './interfaces.js';
 import { createLogger } from './logging.js';
 import { serviceLogSink } from './logSinks.js';
+import { openNixosReader } from './nixos/nixosReader.js';
 import { ensurePrivateDirectory, resolvePaths } from './paths.js';
 import { reloadConfig } from './service/configReload.js';
 import { errorDetail, stopOnSignals } from './service/lifecycle.js';
@@ -18,7 +20,6 @@ import { createParts } from './service/parts.js';
 import { applyConfig } from './service/statusReports.js';
 import { WatcherSet } from './service/watcherSet.js';
 import { watchConfigFile } from './settings/configWatcher.js';
-import { openNixosReader } from './nixos/nixosReader.js';
 import { StateReserve } from './storage/stateReserve.js';
 import { StorageHealth } from './storage/storageHealth.js';
 import { testHooks } from './testHooks.js';

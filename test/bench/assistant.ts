@@ -8,7 +8,8 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus } from 'node:os';
 import { join } from 'node:path';
-import { estimateTokens, fitContext, type ContextMessage } from '../../service/src/assistant/context.js';
+
+import { type ContextMessage, estimateTokens, fitContext } from '../../service/src/assistant/context.js';
 import { liveMachine } from '../../service/src/assistant/live/liveMachine.js';
 import type { Machine } from '../../service/src/assistant/machine.js';
 import { catalogEntries } from '../../service/src/assistant/proposalSink.js';

@@ -3,7 +3,8 @@
 // The baseline: node-llama-cpp in this process, set up as the worker sets it
 // up (same backend, threads, context size and sequences; a fresh session per
 // prompt with an empty history; the sequence cleared afterwards).
-import { getLlama, LlamaChatSession, LlamaLogLevel, type LlamaContext, type LlamaModel } from 'node-llama-cpp';
+import { getLlama, LlamaChatSession, type LlamaContext, LlamaLogLevel, type LlamaModel } from 'node-llama-cpp';
+
 import type { Sampling, StreamRun } from './serviceClient.js';
 
 export interface EngineSettings {

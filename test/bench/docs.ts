@@ -8,6 +8,7 @@
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus } from 'node:os';
 import { join } from 'node:path';
+
 import { DocsIndex } from '../../service/src/docs/docsIndex.js';
 import { DocsStore } from '../../service/src/docs/docsStore.js';
 import { defaultSources } from '../../service/src/docs/indexer.js';
@@ -15,7 +16,7 @@ import { createLogger } from '../../service/src/logging.js';
 import { startPrivateBus } from '../support/privateBus.js';
 import { homeEnv, spawnService, waitUntilReady } from '../support/service.js';
 import { makeTempDir } from '../support/tempDir.js';
-import { mb, percentile, printTable, round, sampleIdle, verdict, type TableRow } from './stats.js';
+import { mb, percentile, printTable, round, sampleIdle, type TableRow, verdict } from './stats.js';
 
 const IDLE_SECONDS = Number(process.env.STEWARD_BENCH_IDLE_SECONDS ?? 600);
 // Past the index's first look at the folders (a minute after start-up) and the start-up's own work.

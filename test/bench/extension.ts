@@ -11,10 +11,11 @@
 //   npm run bench        (STEWARD_E2E_SUITES=50 for another GNOME version; as root, like the e2e tests)
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { openShell, pressKeys, UUID, unmet } from '../e2e/harness/extensionShell.js';
+
+import { openShell, pressKeys, unmet, UUID } from '../e2e/harness/extensionShell.js';
 import { shellEval } from '../e2e/harness/shell.js';
-import { TestHook } from '../e2e/harness/testHook.js';
 import { selectedSuites } from '../e2e/harness/suites.js';
+import { TestHook } from '../e2e/harness/testHook.js';
 import { quietWatch, startConfiguredService, waitFor } from '../support/service.js';
 import { makeTempDir } from '../support/tempDir.js';
 import { median } from './stats.js';

@@ -12,7 +12,9 @@ import { availableParallelism, cpus } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+
 import { Variant } from '@jellybrick/dbus-next';
+
 import { callMethod, SignalRouter } from '../../service/src/dbus/client.js';
 import { createDetectors } from '../../service/src/findings/detectors/index.js';
 import { UnrecognisedErrorsDetector } from '../../service/src/findings/detectors/unrecognised.js';
@@ -21,12 +23,12 @@ import { FindingsStore } from '../../service/src/findings/store.js';
 import { createLogger } from '../../service/src/logging.js';
 import type { JournalEntry } from '../../service/src/watch/events.js';
 import { JournalSource } from '../../service/src/watch/journal.js';
-import { appendToJournal, unitFailure, type ExportEntry } from '../support/journal.js';
+import { appendToJournal, type ExportEntry, unitFailure } from '../support/journal.js';
 import { readJournalFixture } from '../support/journalEvents.js';
 import { startPrivateBus } from '../support/privateBus.js';
 import { BUS_NAME, homeEnv, OBJECT_PATH, spawnService, waitFor, waitUntilReady } from '../support/service.js';
 import { makeTempDir } from '../support/tempDir.js';
-import { mb, percentile, printTable, round, sampleIdle, settledRss, verdict, type TableRow } from './stats.js';
+import { mb, percentile, printTable, round, sampleIdle, settledRss, type TableRow, verdict } from './stats.js';
 
 const FINDINGS = 'io.github.steward.Steward1.Findings';
 const THROUGHPUT_ENTRIES = 50_000;

@@ -8,7 +8,9 @@
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
+
 import type { MessageBus, Variant } from '@jellybrick/dbus-next';
+
 import { callMethod } from '../../service/src/dbus/client.js';
 import { appendToJournal, unitFailure } from '../support/journal.js';
 import { startPrivateBus } from '../support/privateBus.js';

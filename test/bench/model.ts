@@ -15,26 +15,28 @@ import { once } from 'node:events';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
+
 import {
+  type ChatModelFunctions,
+  type GbnfJsonSchema,
   getLlama,
   getLlamaGpuTypes,
   LlamaLogLevel,
   resolveChatWrapper,
-  type ChatModelFunctions,
-  type GbnfJsonSchema,
 } from 'node-llama-cpp';
+
+import { catalogEntries } from '../../service/src/assistant/proposalSink.js';
 import { buildSystemPrompt } from '../../service/src/assistant/systemPrompt.js';
 import { toolSpec } from '../../service/src/assistant/toolLoop.js';
-import { moreToolsTool, selectTools } from '../../service/src/assistant/toolSelection.js';
 import { assistantTools } from '../../service/src/assistant/tools/index.js';
+import { moreToolsTool, selectTools } from '../../service/src/assistant/toolSelection.js';
 import type { ToolSpec } from '../../service/src/engine/protocol.js';
-import { catalogEntries } from '../../service/src/assistant/proposalSink.js';
 import { createCatalog } from '../../service/src/fixes/catalog.js';
 import { BENCH_MODEL_SHAPE, benchModel } from '../support/benchModel.js';
 import { startPrivateBus } from '../support/privateBus.js';
 import { makeTempDir } from '../support/tempDir.js';
-import { openDirect, type BenchGpu, type DirectBackend, type EngineSettings } from './direct.js';
-import { startBenchService, type BenchService, type Sampling, type StreamRun } from './serviceClient.js';
+import { type BenchGpu, type DirectBackend, type EngineSettings, openDirect } from './direct.js';
+import { type BenchService, type Sampling, startBenchService, type StreamRun } from './serviceClient.js';
 import { mb, median, rssOf, settledRss } from './stats.js';
 
 const REPEATS = Number(process.env.STEWARD_BENCH_MODEL_REPEATS ?? 5);

@@ -7,12 +7,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus } from 'node:os';
 import { join } from 'node:path';
+
 import { startPrivateBus } from '../support/privateBus.js';
 import { waitFor } from '../support/service.js';
 import { makeTempDir } from '../support/tempDir.js';
 import { writeTinyModel } from '../support/tinyModel.js';
-import { openDirect, type EngineSettings } from './direct.js';
-import { startBenchService, type Sampling, type StreamRun } from './serviceClient.js';
+import { type EngineSettings, openDirect } from './direct.js';
+import { type Sampling, startBenchService, type StreamRun } from './serviceClient.js';
 import { mb, median, rssOf, settledRss } from './stats.js';
 
 const REPEATS = Number(process.env.STEWARD_BENCH_REPEATS ?? 7);

@@ -4,17 +4,19 @@
 // would drive it (Chat.Send, then ResponseChunk and ResponseDone signals).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Variant, type MessageBus } from '@jellybrick/dbus-next';
+
+import { type MessageBus, Variant } from '@jellybrick/dbus-next';
+
 import { callMethod, SignalRouter } from '../../service/src/dbus/client.js';
 import type { PrivateBus } from '../support/privateBus.js';
 import {
   BUS_NAME,
   homeEnv,
   OBJECT_PATH,
+  type RunningService,
   spawnService,
   waitFor,
   waitUntilReady,
-  type RunningService,
 } from '../support/service.js';
 
 const CHAT = 'io.github.steward.Steward1.Chat';

@@ -8,22 +8,23 @@
 // disturbs far less than wall time.
 //   node dist/bench/ttftBreakdown.js
 import {
-  getLlama,
-  LlamaChat,
-  LlamaLogLevel,
-  resolveChatWrapper,
   type ChatHistoryItem,
   type ChatModelFunctions,
   type GbnfJsonSchema,
+  getLlama,
+  LlamaChat,
   type LlamaContextSequence,
+  LlamaLogLevel,
   type LlamaModel,
+  resolveChatWrapper,
   type Token,
 } from 'node-llama-cpp';
+
 import { catalogEntries } from '../../service/src/assistant/proposalSink.js';
 import { buildSystemPrompt } from '../../service/src/assistant/systemPrompt.js';
 import { toolSpec } from '../../service/src/assistant/toolLoop.js';
-import { moreToolsTool, OfferedTools } from '../../service/src/assistant/toolSelection.js';
 import { assistantTools } from '../../service/src/assistant/tools/index.js';
+import { moreToolsTool, OfferedTools } from '../../service/src/assistant/toolSelection.js';
 import { createCatalog } from '../../service/src/fixes/catalog.js';
 import { benchModel } from '../support/benchModel.js';
 import { median } from './stats.js';

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The committed minimums (test/corpus/baseline.json) and the table people read.
 import { z } from 'zod';
+
 import { CLASSES, type CorpusClass } from './cases.js';
 import type { ClassScore, Score } from './score.js';
 

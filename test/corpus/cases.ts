@@ -4,6 +4,7 @@
 // their schema, and loading them with every problem named.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+
 import { z } from 'zod';
 
 /** The classes of problem a case may expect, and the finding kinds that count for each. */

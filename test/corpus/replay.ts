@@ -16,7 +16,9 @@
 // in (machine.ts), and its files put in place.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import { Variant } from '@jellybrick/dbus-next';
+
 import { readAllPages } from '../../service/src/cli/paging.js';
 import { callMethod } from '../../service/src/dbus/client.js';
 import { appendToJournal, type ExportEntry } from '../support/journal.js';

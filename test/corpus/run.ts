@@ -6,6 +6,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
+
 import { baselineOf, baselineSchema, shortfalls, table } from './baseline.js';
 import { CASES_DIR, loadCases } from './cases.js';
 import { incoherence } from './coherence.js';

@@ -10,9 +10,11 @@
 import type { ChildProcess } from 'node:child_process';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+
 import type { MessageBus } from '@jellybrick/dbus-next';
+
 import { NetworkManagerMock, startMockResolved, stopMock } from '../support/networkMocks.js';
-import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
+import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import { setUnitState, startMockSystemd } from '../support/systemdMock.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 import type { CorpusFile } from './cases.js';

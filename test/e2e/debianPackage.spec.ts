@@ -6,15 +6,17 @@ import { execFile } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+
 import type { Variant } from '@jellybrick/dbus-next';
+
 import { callMethod } from '../../service/src/dbus/client.js';
 import { BUS_NAME, OBJECT_PATH, quietWatch, waitFor } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 import { activatedServiceLog, sessionOwnerOf } from './harness/activation.js';
 import {
   cannotRunShell,
-  EXTENSION_DIR,
   expectNoMountsLeft,
+  EXTENSION_DIR,
   itInShell,
   SETUP_TIMEOUT_MS,
   shellLogProblems,
@@ -25,8 +27,8 @@ import {
 import { APT_INSTALL, createOverlay, inOverlay, inSession, type RootfsOverlay } from './harness/packages.js';
 import { ensureRootfs, TEST_USER } from './harness/rootfs.js';
 import { SYSTEM_PATH } from './harness/run.js';
-import { startShellSession, type ShellSession } from './harness/session.js';
-import { ExtensionState, extensionErrors, extensionInfo, shellEval } from './harness/shell.js';
+import { type ShellSession, startShellSession } from './harness/session.js';
+import { extensionErrors, extensionInfo, ExtensionState, shellEval } from './harness/shell.js';
 import { selectedSuites } from './harness/suites.js';
 
 const exec = promisify(execFile);

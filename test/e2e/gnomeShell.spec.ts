@@ -2,14 +2,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import {
   BUS_NAME,
   homeEnv,
   quietWatch,
+  type RunningService,
   spawnService,
   waitFor,
   waitUntilReady,
-  type RunningService,
 } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 import {
@@ -31,15 +32,15 @@ import {
 import { TEST_USER } from './harness/rootfs.js';
 import type { ShellSession } from './harness/session.js';
 import {
-  ExtensionState,
   extensionErrors,
   extensionInfo,
+  ExtensionState,
   setExtensionEnabled,
   shellEval,
   shellVersion,
 } from './harness/shell.js';
-import { TestHook } from './harness/testHook.js';
 import { selectedSuites } from './harness/suites.js';
+import { TestHook } from './harness/testHook.js';
 
 const IDLE = 'Steward is idle';
 const NOT_RUNNING = 'Steward service is not running';

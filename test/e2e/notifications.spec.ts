@@ -3,16 +3,18 @@
 import type { ChildProcess } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import type { Variant } from '@jellybrick/dbus-next';
+
 import { callMethod } from '../../service/src/dbus/client.js';
 import { appendToJournal, unitFailure } from '../support/journal.js';
 import {
   BUS_NAME,
   OBJECT_PATH,
   quietWatch,
+  type RunningService,
   startConfiguredService,
   waitFor,
-  type RunningService,
 } from '../support/service.js';
 import { addService, fail, startMockSystemd, stopMockSystemd, UNIT } from '../support/systemdMock.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';

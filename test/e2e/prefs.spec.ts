@@ -2,7 +2,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { quietWatch, startConfiguredService, waitFor, type RunningService } from '../support/service.js';
+
+import { quietWatch, type RunningService, startConfiguredService, waitFor } from '../support/service.js';
 import { makeTempDir } from '../support/tempDir.js';
 import { writeTinyModel } from '../support/tinyModel.js';
 import {

@@ -2,10 +2,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import type { Variant } from '@jellybrick/dbus-next';
+
 import { callMethod, SignalRouter } from '../../service/src/dbus/client.js';
-import { startModelServer, type ModelServer } from '../integration/models/modelServer.js';
-import { startOpenAIServer, type CompletionRequestBody, type OpenAIServer } from '../support/openaiServer.js';
+import { type ModelServer, startModelServer } from '../integration/models/modelServer.js';
+import { type CompletionRequestBody, type OpenAIServer, startOpenAIServer } from '../support/openaiServer.js';
 import { DISK_FULL_SCRIPT, scriptedReply } from '../support/replayModel.js';
 import {
   activateModel,
@@ -13,11 +15,11 @@ import {
   homeEnv,
   OBJECT_PATH,
   quietWatch,
+  type RunningService,
   spawnService,
   startConfiguredService,
   waitFor,
   waitUntilReady,
-  type RunningService,
 } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 import { tinyModel, writeTinyModel } from '../support/tinyModel.js';
@@ -34,9 +36,9 @@ import {
   UUID,
 } from './harness/extensionShell.js';
 import type { ShellSession } from './harness/session.js';
-import { ExtensionState, extensionInfo, setExtensionEnabled, shellEval } from './harness/shell.js';
-import { TestHook, type ChatState } from './harness/testHook.js';
+import { extensionInfo, ExtensionState, setExtensionEnabled, shellEval } from './harness/shell.js';
 import { selectedSuites } from './harness/suites.js';
+import { type ChatState, TestHook } from './harness/testHook.js';
 
 const CHAT = 'io.github.steward.Steward1.Chat';
 const PROPOSALS = 'io.github.steward.Steward1.Proposals';

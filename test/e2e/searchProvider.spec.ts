@@ -2,17 +2,19 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import type { Variant } from '@jellybrick/dbus-next';
+
 import { callMethod, SignalRouter } from '../../service/src/dbus/client.js';
-import { startOpenAIServer, type OpenAIServer } from '../support/openaiServer.js';
+import { type OpenAIServer, startOpenAIServer } from '../support/openaiServer.js';
 import { DISK_FULL_SCRIPT, scriptedReply } from '../support/replayModel.js';
 import {
   BUS_NAME,
   OBJECT_PATH,
   quietWatch,
+  type RunningService,
   startConfiguredService,
   waitFor,
-  type RunningService,
 } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 import {
@@ -28,9 +30,9 @@ import {
   UUID,
 } from './harness/extensionShell.js';
 import type { ShellSession } from './harness/session.js';
-import { ExtensionState, extensionInfo, setExtensionEnabled, shellEval } from './harness/shell.js';
-import { TestHook } from './harness/testHook.js';
+import { extensionInfo, ExtensionState, setExtensionEnabled, shellEval } from './harness/shell.js';
 import { selectedSuites } from './harness/suites.js';
+import { TestHook } from './harness/testHook.js';
 
 const CHAT = 'io.github.steward.Steward1.Chat';
 const PROPOSALS = 'io.github.steward.Steward1.Proposals';

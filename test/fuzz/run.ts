@@ -9,15 +9,17 @@
 // Exits 1 when any answer was Internal, carried a stack trace, was huge, or
 // never came, or when the service crashed or logged a failed call.
 import { parseArgs } from 'node:util';
+
 import type { MessageBus } from '@jellybrick/dbus-next';
+
 import { callMethod } from '../../service/src/dbus/client.js';
+import { mb, rssOf } from '../bench/stats.js';
 import { freshSeed, Fuzzer, loadInterfaces } from '../support/fuzz.js';
 import { runFuzzCalls, slowestMethod } from '../support/fuzzRun.js';
-import { startPrivateBus } from '../support/privateBus.js';
-import { BUS_NAME, OBJECT_PATH, quietWatch, startConfiguredService, type RunningService } from '../support/service.js';
-import { makeTempDir } from '../support/tempDir.js';
 import { startServiceAmongOddFiles } from '../support/oddFiles.js';
-import { mb, rssOf } from '../bench/stats.js';
+import { startPrivateBus } from '../support/privateBus.js';
+import { BUS_NAME, OBJECT_PATH, quietWatch, type RunningService, startConfiguredService } from '../support/service.js';
+import { makeTempDir } from '../support/tempDir.js';
 
 const { values } = parseArgs({
   options: {

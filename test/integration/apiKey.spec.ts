@@ -1,14 +1,16 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+
 import type { MessageBus } from '@jellybrick/dbus-next';
+
 import { callMethod } from '../../service/src/dbus/client.js';
 import { StewardError } from '../../service/src/dbus/errors.js';
 import { readApiKey, storeApiKey } from '../../service/src/engine/apiKey.js';
-import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
+import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import { CLI_SCRIPT, nameHasOwner, waitFor } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 

@@ -3,11 +3,13 @@
 import { spawn } from 'node:child_process';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import { Variant } from '@jellybrick/dbus-next';
+
 import { hostileJournal } from '../fixtures/hostileJournal.js';
 import { appendToJournal } from '../support/journal.js';
-import { startOpenAIServer, type OpenAIServer } from '../support/openaiServer.js';
-import { DISK_FULL_SCRIPT, scriptedReply, type Script } from '../support/replayModel.js';
+import { type OpenAIServer, startOpenAIServer } from '../support/openaiServer.js';
+import { DISK_FULL_SCRIPT, type Script, scriptedReply } from '../support/replayModel.js';
 import { CLI_SCRIPT, homeEnv, quietWatch, startConfiguredService, waitFor } from '../support/service.js';
 import { plain, startUnitScenario, type UnitScenario } from '../support/unitScenario.js';
 

@@ -1,17 +1,19 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, readFile, statfs, symlink, writeFile } from 'node:fs/promises';
 import { cpus, release, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { Variant, type MessageBus } from '@jellybrick/dbus-next';
-import { callMethod } from '../../service/src/dbus/client.js';
+
+import { type MessageBus, Variant } from '@jellybrick/dbus-next';
+
 import { readMounts, scanLargestDirectories } from '../../service/src/assistant/live/disks.js';
 import { readNetworkStatus } from '../../service/src/assistant/live/network.js';
 import { readProcesses } from '../../service/src/assistant/live/processes.js';
 import { readSystemSummary } from '../../service/src/assistant/live/system.js';
+import { callMethod } from '../../service/src/dbus/client.js';
 import { NetworkManagerMock, RESOLVED, startMockResolved, stopMock } from '../support/networkMocks.js';
-import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
+import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 
 const KiB = 1024;

@@ -3,9 +3,11 @@
 import type { ChildProcess } from 'node:child_process';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Variant, type MessageBus } from '@jellybrick/dbus-next';
+
+import { type MessageBus, Variant } from '@jellybrick/dbus-next';
+
 import { readFileBounded } from '../../service/src/assistant/live/files.js';
-import { searchJournal, type JournalSource } from '../../service/src/assistant/live/journal.js';
+import { type JournalSource, searchJournal } from '../../service/src/assistant/live/journal.js';
 import { packageStatus, searchPackages } from '../../service/src/assistant/live/packages.js';
 import { auditSummaries, findingSummaries, proposalSummaries } from '../../service/src/assistant/live/records.js';
 import { readUnit } from '../../service/src/assistant/live/units.js';
@@ -13,8 +15,8 @@ import type { JournalLine, JournalQuery } from '../../service/src/assistant/mach
 import { FindingsStore } from '../../service/src/findings/store.js';
 import { FixesStore, type ProposedAction } from '../../service/src/fixes/store.js';
 import { appendToJournal, type ExportEntry } from '../support/journal.js';
-import { startPackageKit, type PackageKit } from '../support/packagekit.js';
-import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
+import { type PackageKit, startPackageKit } from '../support/packagekit.js';
+import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import {
   addService,
   fail,

@@ -2,18 +2,20 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Variant, type MessageBus } from '@jellybrick/dbus-next';
-import { callMethod, SignalRouter } from '../../service/src/dbus/client.js';
+
+import { type MessageBus, Variant } from '@jellybrick/dbus-next';
+
 import { assistantTools } from '../../service/src/assistant/tools/index.js';
-import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
+import { callMethod, SignalRouter } from '../../service/src/dbus/client.js';
+import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import {
   activateModel,
   BUS_NAME,
   OBJECT_PATH,
   quietWatch,
+  type RunningService,
   startConfiguredService,
   waitFor,
-  type RunningService,
 } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 import { writeTinyModel } from '../support/tinyModel.js';

@@ -4,12 +4,14 @@ import { spawn } from 'node:child_process';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { Variant, type MessageBus } from '@jellybrick/dbus-next';
+
+import { type MessageBus, Variant } from '@jellybrick/dbus-next';
 import { z } from 'zod';
+
 import { callMethod, SignalRouter } from '../../service/src/dbus/client.js';
 import { errorOf } from '../support/errors.js';
-import { startOpenAIServer, type OpenAIServer } from '../support/openaiServer.js';
-import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
+import { type OpenAIServer, startOpenAIServer } from '../support/openaiServer.js';
+import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import {
   activateModel,
   BUS_NAME,

@@ -3,19 +3,21 @@
 import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import type { MessageBus } from '@jellybrick/dbus-next';
+
 import { callMethod } from '../../service/src/dbus/client.js';
 import { errorOf } from '../support/errors.js';
-import { startOpenAIServer, type CompletionRequestBody, type OpenAIServer } from '../support/openaiServer.js';
-import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
+import { type CompletionRequestBody, type OpenAIServer, startOpenAIServer } from '../support/openaiServer.js';
+import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import {
   BUS_NAME,
   CLI_SCRIPT,
   homeEnv,
   OBJECT_PATH,
+  type RunningService,
   spawnService,
   waitUntilReady,
-  type RunningService,
 } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 import { inTerminal } from '../support/terminal.js';

@@ -5,9 +5,11 @@ import { createHash } from 'node:crypto';
 import { lstat, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+
 import type { MessageBus } from '@jellybrick/dbus-next';
-import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
-import { CLI_SCRIPT, homeEnv, startConfiguredService, type RunningService } from '../support/service.js';
+
+import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
+import { CLI_SCRIPT, homeEnv, type RunningService, startConfiguredService } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 import { writeTinyModel } from '../support/tinyModel.js';
 

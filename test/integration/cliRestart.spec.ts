@@ -4,8 +4,10 @@ import { execFile } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+
 import type { MessageBus } from '@jellybrick/dbus-next';
-import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
+
+import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import { BUS_NAME, CLI_SCRIPT, homeEnv, nameHasOwner, SERVICE_SCRIPT, waitFor } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 

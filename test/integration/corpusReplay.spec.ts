@@ -1,8 +1,9 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { join } from 'node:path';
+
 import { loadCases } from '../corpus/cases.js';
-import { replayCorpus, type Replay } from '../corpus/replay.js';
+import { type Replay, replayCorpus } from '../corpus/replay.js';
 import { score } from '../corpus/score.js';
 
 // The corpus runner's path on three real cases (test/fixtures/corpus): journal

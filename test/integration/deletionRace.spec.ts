@@ -1,10 +1,12 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { lstat, mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+
 import { Variant } from '@jellybrick/dbus-next';
-import { startOpenAIServer, type OpenAIServer } from '../support/openaiServer.js';
+
+import { type OpenAIServer, startOpenAIServer } from '../support/openaiServer.js';
 import { scriptedReply } from '../support/replayModel.js';
 import { quietWatch, waitFor } from '../support/service.js';
 import { plain, startUnitScenario, type UnitScenario } from '../support/unitScenario.js';

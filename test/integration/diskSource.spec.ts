@@ -4,6 +4,7 @@ import { execFile, spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+
 import { createLogger } from '../../service/src/logging.js';
 import { DiskSource } from '../../service/src/watch/disks.js';
 import type { MountUsage, WatchEvent } from '../../service/src/watch/events.js';

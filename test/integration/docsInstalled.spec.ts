@@ -4,9 +4,10 @@ import { execFile } from 'node:child_process';
 import { mkdir, rm, symlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+
 import { citation } from '../../service/src/assistant/tools/docs.js';
 import { DocsStore } from '../../service/src/docs/docsStore.js';
-import { updateIndex, type DocsSources } from '../../service/src/docs/indexer.js';
+import { type DocsSources, updateIndex } from '../../service/src/docs/indexer.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 
 const run = promisify(execFile);

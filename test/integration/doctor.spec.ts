@@ -1,24 +1,26 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { chmod, chown, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+
 import type { MessageBus } from '@jellybrick/dbus-next';
+
 import type { CapabilityCheck } from '../../service/src/cli/doctorReport.js';
-import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
 import { appendToJournal } from '../support/journal.js';
+import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import {
   BUS_NAME,
   CLI_SCRIPT,
   homeEnv,
   nameHasOwner,
+  type RunningService,
   SERVICE_SCRIPT,
   spawnService,
   waitFor,
   waitUntilReady,
-  type RunningService,
 } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 

@@ -2,10 +2,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+
 import { StewardError } from '../../service/src/dbus/errors.js';
-import { createLogger } from '../../service/src/logging.js';
-import { CutShortAnswer, type ChatOutcome } from '../../service/src/engine/chatEngine.js';
+import { type ChatOutcome, CutShortAnswer } from '../../service/src/engine/chatEngine.js';
 import { Engine, type EngineOptions } from '../../service/src/engine/supervisor.js';
+import { createLogger } from '../../service/src/logging.js';
 import { waitFor } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 import { writeTinyModel } from '../support/tinyModel.js';

@@ -2,11 +2,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { evalCommand, type EvalSetup, type EvalValues } from '../../service/src/cli/eval.js';
+
 import { assistantTools } from '../../service/src/assistant/tools/index.js';
+import { evalCommand, type EvalSetup, type EvalValues } from '../../service/src/cli/eval.js';
 import { loadScenarios, type Scenario } from '../../service/src/eval/scenario.js';
 import { createCatalog } from '../../service/src/fixes/catalog.js';
-import { startOpenAIServer, type OpenAIServer } from '../support/openaiServer.js';
+import { type OpenAIServer, startOpenAIServer } from '../support/openaiServer.js';
 import { replayReply } from '../support/replayModel.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 import { writeTinyModel } from '../support/tinyModel.js';

@@ -4,20 +4,22 @@
 // only while fixes.expertShell is on, and never comes out of a finding.
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import type { MessageBus } from '@jellybrick/dbus-next';
+
 import { catalogEntries } from '../../service/src/assistant/proposalSink.js';
 import { assistantTools } from '../../service/src/assistant/tools/index.js';
-import { defaultConfig, type Config } from '../../service/src/config.js';
+import { type Config, defaultConfig } from '../../service/src/config.js';
 import { callMethod } from '../../service/src/dbus/client.js';
 import { remoteErrorName } from '../../service/src/dbus/errors.js';
-import { settingsRedactor } from '../../service/src/engine/redact.js';
 import { ObjectServer } from '../../service/src/dbus/objectServer.js';
+import { settingsRedactor } from '../../service/src/engine/redact.js';
 import { FindingsStore } from '../../service/src/findings/store.js';
 import { AUDIT_CUT_MARKER, MAX_AUDIT_RESULT } from '../../service/src/fixes/executor.js';
 import { Fixes } from '../../service/src/fixes/fixes.js';
 import { OBJECT_PATH, PROPOSALS_INTERFACE, proposalsSpec } from '../../service/src/interfaces.js';
 import { createLogger } from '../../service/src/logging.js';
-import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
+import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import { ScriptedEngine } from '../support/scriptedEngine.js';
 import { waitFor } from '../support/service.js';
 

@@ -4,9 +4,11 @@
 // while fixes.expertShell is on, Apply runs it, and turning the setting off stops a waiting one.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import { Variant } from '@jellybrick/dbus-next';
-import { startOpenAIServer, type OpenAIServer } from '../support/openaiServer.js';
-import { scriptedReply, type Script } from '../support/replayModel.js';
+
+import { type OpenAIServer, startOpenAIServer } from '../support/openaiServer.js';
+import { type Script, scriptedReply } from '../support/replayModel.js';
 import { quietWatch, waitFor } from '../support/service.js';
 import { plain, startUnitScenario, type UnitScenario } from '../support/unitScenario.js';
 

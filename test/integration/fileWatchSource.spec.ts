@@ -4,10 +4,11 @@ import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { appendFile, mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+
+import { knownGoodCopy } from '../../service/src/fixes/knownGoodStore.js';
 import { createLogger } from '../../service/src/logging.js';
 import type { WatchEvent } from '../../service/src/watch/events.js';
-import { knownGoodCopy } from '../../service/src/fixes/knownGoodStore.js';
-import { FileWatchSource, type FileWatchOptions } from '../../service/src/watch/files.js';
+import { type FileWatchOptions, FileWatchSource } from '../../service/src/watch/files.js';
 import { waitFor } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 

@@ -2,10 +2,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import type { Variant } from '@jellybrick/dbus-next';
+
 import { SignalRouter } from '../../service/src/dbus/client.js';
-import { appendToJournal, unitFailure, type ExportEntry } from '../support/journal.js';
-import { startOpenAIServer, type OpenAIServer } from '../support/openaiServer.js';
+import { appendToJournal, type ExportEntry, unitFailure } from '../support/journal.js';
+import { type OpenAIServer, startOpenAIServer } from '../support/openaiServer.js';
 import { OBJECT_PATH, quietWatch, waitFor } from '../support/service.js';
 import { fail } from '../support/systemdMock.js';
 import { plain, startUnitScenario, type UnitScenario } from '../support/unitScenario.js';

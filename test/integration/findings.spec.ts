@@ -5,20 +5,22 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
-import { Variant, type MessageBus } from '@jellybrick/dbus-next';
+
+import { type MessageBus, Variant } from '@jellybrick/dbus-next';
+
 import { callMethod } from '../../service/src/dbus/client.js';
 import { errorOf } from '../support/errors.js';
-import { appendToJournal, unitFailure, type ExportEntry } from '../support/journal.js';
-import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
+import { appendToJournal, type ExportEntry, unitFailure } from '../support/journal.js';
+import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import {
   BUS_NAME,
   CLI_SCRIPT,
   homeEnv,
   OBJECT_PATH,
+  type RunningService,
   spawnService,
   waitFor,
   waitUntilReady,
-  type RunningService,
 } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 

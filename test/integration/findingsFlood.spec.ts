@@ -4,20 +4,22 @@ import { execFile } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Variant, type MessageBus } from '@jellybrick/dbus-next';
+
+import { type MessageBus, Variant } from '@jellybrick/dbus-next';
 import Database from 'better-sqlite3';
+
 import { callMethod } from '../../service/src/dbus/client.js';
 import { createDetectors } from '../../service/src/findings/detectors/index.js';
 import { FindingsInterface } from '../../service/src/findings/findingsInterface.js';
 import { FindingsPipeline } from '../../service/src/findings/pipeline.js';
 import { FindingsRetention } from '../../service/src/findings/retention.js';
-import { FindingsStore, type FindingChange } from '../../service/src/findings/store.js';
+import { type FindingChange, FindingsStore } from '../../service/src/findings/store.js';
 import { createLogger } from '../../service/src/logging.js';
 import type { WatchEvent } from '../../service/src/watch/events.js';
 import { JournalSource } from '../../service/src/watch/journal.js';
 import { appendToJournal, unitFailure } from '../support/journal.js';
-import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
-import { BUS_NAME, OBJECT_PATH, startConfiguredService, waitFor, type RunningService } from '../support/service.js';
+import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
+import { BUS_NAME, OBJECT_PATH, type RunningService, startConfiguredService, waitFor } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 
 const run = promisify(execFile);

@@ -4,9 +4,10 @@ import { execFile } from 'node:child_process';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+
 import { createDetectors } from '../../service/src/findings/detectors/index.js';
 import { FindingsPipeline } from '../../service/src/findings/pipeline.js';
-import { FindingsStore, type FindingChange } from '../../service/src/findings/store.js';
+import { type FindingChange, FindingsStore } from '../../service/src/findings/store.js';
 import { createLogger } from '../../service/src/logging.js';
 import { StorageHealth } from '../../service/src/storage/storageHealth.js';
 import { errorOf } from '../support/errors.js';

@@ -2,8 +2,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import { Variant } from '@jellybrick/dbus-next';
-import { appendToJournal, unitFailure, type ExportEntry } from '../support/journal.js';
+
+import { appendToJournal, type ExportEntry, unitFailure } from '../support/journal.js';
 import { quietWatch, waitFor } from '../support/service.js';
 import { fail, UNIT, update } from '../support/systemdMock.js';
 import { startUnitScenario, type UnitScenario } from '../support/unitScenario.js';

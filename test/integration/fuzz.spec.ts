@@ -2,30 +2,32 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { mkdir, symlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { Variant, type MessageBus } from '@jellybrick/dbus-next';
+
+import { type MessageBus, Variant } from '@jellybrick/dbus-next';
+
 import { callMethod } from '../../service/src/dbus/client.js';
+import { errorOf } from '../support/errors.js';
 import {
   deepJson,
   freshSeed,
+  type FuzzCall,
   Fuzzer,
   loadInterfaces,
-  RECURSIVE_SCHEMAS,
   Random,
-  type FuzzCall,
+  RECURSIVE_SCHEMAS,
 } from '../support/fuzz.js';
-import { runFuzzCalls, type FuzzReport } from '../support/fuzzRun.js';
-import { errorOf } from '../support/errors.js';
+import { type FuzzReport, runFuzzCalls } from '../support/fuzzRun.js';
 import { startServiceAmongOddFiles } from '../support/oddFiles.js';
-import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
+import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import {
   BUS_NAME,
   homeEnv,
   OBJECT_PATH,
   quietWatch,
+  type RunningService,
   spawnService,
   startConfiguredService,
   waitUntilReady,
-  type RunningService,
 } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 

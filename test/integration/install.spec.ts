@@ -5,13 +5,15 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+
 import type { MessageBus, Variant } from '@jellybrick/dbus-next';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { callMethod } from '../../service/src/dbus/client.js';
+
 import { prebuiltPackages, probeGpuFacts } from '../../service/src/core/gpuCapabilities.js';
-import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
+import { callMethod } from '../../service/src/dbus/client.js';
+import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import { BUS_NAME, nameHasOwner, OBJECT_PATH, waitFor } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 

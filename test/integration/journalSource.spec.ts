@@ -2,10 +2,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+
+import { createLogger } from '../../service/src/logging.js';
 import type { JournalEntry, WatchEvent } from '../../service/src/watch/events.js';
 import { JournalSource } from '../../service/src/watch/journal.js';
 import { FIELD_CAP } from '../../service/src/watch/journalEntry.js';
-import { createLogger } from '../../service/src/logging.js';
 import { appendToJournal, type ExportEntry } from '../support/journal.js';
 import { waitFor } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';

@@ -1,18 +1,20 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { realpathSync } from 'node:fs';
+
+import type { Variant } from '@jellybrick/dbus-next';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import {
+  type CallToolResult,
   ResourceListChangedNotificationSchema,
   ResourceUpdatedNotificationSchema,
-  type CallToolResult,
 } from '@modelcontextprotocol/sdk/types.js';
+
 import { readOnlyTools } from '../../service/src/assistant/tools/index.js';
 import { PROPOSALS_INTERFACE } from '../../service/src/interfaces.js';
 import { CLI_SCRIPT, quietWatch, waitFor } from '../support/service.js';
 import { startUnitScenario, type UnitScenario } from '../support/unitScenario.js';
-import type { Variant } from '@jellybrick/dbus-next';
 
 const textOf = (result: CallToolResult) =>
   result.content.map((part) => (part.type === 'text' ? part.text : '')).join('\n');

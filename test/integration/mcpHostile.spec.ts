@@ -2,9 +2,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+
 import { MAX_WAITING_AGENT_PROPOSALS } from '../../service/src/fixes/proposer.js';
 import { AGENTS_INTERFACE, PROPOSALS_INTERFACE } from '../../service/src/interfaces.js';
 import { CLI_SCRIPT, quietWatch } from '../support/service.js';

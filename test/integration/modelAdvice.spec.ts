@@ -2,7 +2,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import { Variant } from '@jellybrick/dbus-next';
+
 import { createCatalog } from '../../service/src/fixes/catalog.js';
 import { appendToJournal, unitFailure } from '../support/journal.js';
 import { quietWatch, waitFor } from '../support/service.js';

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import { StewardError } from '../../service/src/dbus/errors.js';
 import { pullModel, type PullOptions } from '../../service/src/models/download.js';
 import type { PullProgress } from '../../service/src/models/progress.js';
@@ -10,7 +11,7 @@ import { ModelStore } from '../../service/src/models/store.js';
 import { INSPECTOR_SCRIPT } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 import { tinyModel } from '../support/tinyModel.js';
-import { startModelServer, type ModelServer } from './models/modelServer.js';
+import { type ModelServer, startModelServer } from './models/modelServer.js';
 
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 

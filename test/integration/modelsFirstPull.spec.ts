@@ -2,21 +2,23 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+
 import type { MessageBus, Variant } from '@jellybrick/dbus-next';
+
 import { callMethod, SignalRouter } from '../../service/src/dbus/client.js';
-import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
+import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import {
   BUS_NAME,
   homeEnv,
   OBJECT_PATH,
+  type RunningService,
   spawnService,
   waitFor,
   waitUntilReady,
-  type RunningService,
 } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 import { tinyModel } from '../support/tinyModel.js';
-import { startModelServer, type ModelServer } from './models/modelServer.js';
+import { type ModelServer, startModelServer } from './models/modelServer.js';
 
 const MODELS = 'io.github.steward.Steward1.Models';
 

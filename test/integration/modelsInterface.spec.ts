@@ -5,23 +5,25 @@ import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+
 import type { MessageBus, Variant } from '@jellybrick/dbus-next';
+
 import { callMethod, SignalRouter } from '../../service/src/dbus/client.js';
 import { errorOf } from '../support/errors.js';
-import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
+import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import {
   BUS_NAME,
   CLI_SCRIPT,
   homeEnv,
   OBJECT_PATH,
+  type RunningService,
   spawnService,
   waitFor,
   waitUntilReady,
-  type RunningService,
 } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 import { tinyModel, writeTinyModel } from '../support/tinyModel.js';
-import { startModelServer, type ModelServer } from './models/modelServer.js';
+import { type ModelServer, startModelServer } from './models/modelServer.js';
 
 const MODELS = 'io.github.steward.Steward1.Models';
 const INVALID_ARGS = 'io.github.steward.Steward1.Error.InvalidArgs';

@@ -1,10 +1,11 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { createHash } from 'node:crypto';
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+
 import { StewardError } from '../../service/src/dbus/errors.js';
 import { createLogger } from '../../service/src/logging.js';
 import type { Hardware } from '../../service/src/models/fit.js';

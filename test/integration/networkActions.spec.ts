@@ -1,9 +1,11 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import type { ChildProcess } from 'node:child_process';
+
 import type { MessageBus } from '@jellybrick/dbus-next';
+
 import { StewardError } from '../../service/src/dbus/errors.js';
-import { NotAuthorizedError, type ActionContext, type RunOptions } from '../../service/src/fixes/action.js';
+import { type ActionContext, NotAuthorizedError, type RunOptions } from '../../service/src/fixes/action.js';
 import { networkActions } from '../../service/src/fixes/actions/network.js';
 import { createLogger } from '../../service/src/logging.js';
 import { ALLOW_INTERACTIVE_AUTHORIZATION, monitorCalls } from '../support/busMonitor.js';
@@ -13,12 +15,12 @@ import {
   NetworkManagerMock,
   NM,
   NM_PATH,
-  RESOLVED,
   refuseOn,
+  RESOLVED,
   startMockResolved,
   stopMock,
 } from '../support/networkMocks.js';
-import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
+import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import { waitFor } from '../support/service.js';
 
 const UUID = '5f0ba6d2-3c4e-4b7a-9d61-0c2f1e8a7b35';

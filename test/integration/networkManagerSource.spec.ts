@@ -1,8 +1,10 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { Variant, type MessageBus } from '@jellybrick/dbus-next';
+
+import { type MessageBus, Variant } from '@jellybrick/dbus-next';
+
 import { defaultConfig } from '../../service/src/config.js';
 import { callMethod } from '../../service/src/dbus/client.js';
 import { CAPTIVE_PORTAL, NO_CONNECTIVITY } from '../../service/src/findings/detectors/connectivity.js';
@@ -13,7 +15,7 @@ import { createLogger } from '../../service/src/logging.js';
 import type { WatchEvent } from '../../service/src/watch/events.js';
 import { NetworkManagerSource } from '../../service/src/watch/networkManager.js';
 import { Watchers } from '../../service/src/watch/watchers.js';
-import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
+import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import { nameHasOwner, waitFor } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 

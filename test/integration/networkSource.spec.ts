@@ -3,6 +3,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
+
 import { createLogger } from '../../service/src/logging.js';
 import type { LinkState, WatchEvent } from '../../service/src/watch/events.js';
 import { NetworkSource } from '../../service/src/watch/network.js';

@@ -4,6 +4,7 @@ import { execFile } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
+
 import { configSchema } from '../../service/src/config.js';
 import { nixEnvironment, nixpkgsLib } from '../support/nix.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';

@@ -4,16 +4,18 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmod, mkdir, readFile, readlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import type { MessageBus } from '@jellybrick/dbus-next';
-import { NotAuthorizedError, type ActionContext, type ActionDefinition } from '../../service/src/fixes/action.js';
+
+import { type ActionContext, type ActionDefinition, NotAuthorizedError } from '../../service/src/fixes/action.js';
 import { createLogger } from '../../service/src/logging.js';
 import { nixosActions } from '../../service/src/nixos/actions.js';
 import { ConfirmWindows, type PendingChange, type WindowOutcome } from '../../service/src/nixos/confirmWindow.js';
-import { currentGeneration, readGenerations } from '../../service/src/nixos/profileLinks.js';
 import { runHelper } from '../../service/src/nixos/helperRun.js';
+import { currentGeneration, readGenerations } from '../../service/src/nixos/profileLinks.js';
 import { makeNixosLayout, NIXOS_REBUILD_ACTION, type NixosLayout } from '../support/nixosSwitchStandIn.js';
-import { startPolkit, type Polkit } from '../support/polkit.js';
-import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
+import { type Polkit, startPolkit } from '../support/polkit.js';
+import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import { setUnitState, startMockSystemd } from '../support/systemdMock.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 

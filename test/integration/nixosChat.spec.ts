@@ -5,7 +5,9 @@
 // over D-Bus, and Proposals.ConfirmChanges keeps it; elsewhere the catalog stays PackageKit's.
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import type { MessageBus, Variant } from '@jellybrick/dbus-next';
+
 import { catalogEntries } from '../../service/src/assistant/proposalSink.js';
 import { assistantTools } from '../../service/src/assistant/tools/index.js';
 import { defaultConfig } from '../../service/src/config.js';
@@ -16,8 +18,8 @@ import { Fixes } from '../../service/src/fixes/fixes.js';
 import { OBJECT_PATH, PROPOSALS_INTERFACE, proposalsSpec } from '../../service/src/interfaces.js';
 import { createLogger } from '../../service/src/logging.js';
 import { makeNixosLayout, NIXOS_REBUILD_ACTION, type NixosLayout } from '../support/nixosSwitchStandIn.js';
-import { startPolkit, type Polkit } from '../support/polkit.js';
-import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
+import { type Polkit, startPolkit } from '../support/polkit.js';
+import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import { ScriptedEngine } from '../support/scriptedEngine.js';
 import { waitFor } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';

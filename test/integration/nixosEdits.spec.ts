@@ -4,6 +4,7 @@ import { execFile } from 'node:child_process';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+
 import { editNixModule, type NixEdit } from '../../service/src/nixos/nixEdits.js';
 import { NixParseError, parseNix } from '../../service/src/nixos/nixParser.js';
 import { nixParseProblem, proposeNixEdit } from '../../service/src/nixos/nixProposal.js';

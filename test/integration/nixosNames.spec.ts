@@ -3,6 +3,7 @@
 // The nixos.* actions check the names the model fills in against the system's own nixpkgs (the reader's
 // search over the STAND-IN NixOS root of test/support/nixosStandIn.ts) before anything is proposed.
 import { join } from 'node:path';
+
 import { StewardError } from '../../service/src/dbus/errors.js';
 import type { ActionContext, ActionDefinition } from '../../service/src/fixes/action.js';
 import { createLogger } from '../../service/src/logging.js';

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import { StewardError } from '../../service/src/dbus/errors.js';
 import { nixPackageParams, previewPackageEdit, previewServiceEdit } from '../../service/src/nixos/nixosPreview.js';
 import { detectNixos } from '../../service/src/nixos/platform.js';

@@ -5,14 +5,15 @@
 // nixpkgs lib made, suggestions compared with nixpkgs' own rule run by Nix, the declaration and generations.
 import { copyFile, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import { focusOn, readDeclaration } from '../../service/src/nixos/configView.js';
 import { homeGenerations, systemGenerations } from '../../service/src/nixos/generations.js';
 import { NixosReader } from '../../service/src/nixos/nixosReader.js';
 import { findNixpkgs } from '../../service/src/nixos/nixpkgsSource.js';
 import { detectNixos } from '../../service/src/nixos/platform.js';
-import { nearestNames, openNixosSearch, type NixosSearch } from '../../service/src/nixos/search.js';
+import { nearestNames, type NixosSearch, openNixosSearch } from '../../service/src/nixos/search.js';
 import { sourceStorePath } from '../../service/src/nixos/storePath.js';
-import { makeNixosStandIn, nix, nixpkgsLib, type NixosStandIn } from '../support/nixosStandIn.js';
+import { makeNixosStandIn, nix, type NixosStandIn, nixpkgsLib } from '../support/nixosStandIn.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 
 // lib/modules.nix's checkUnmatched suggestions, word for word, run by Nix over the same candidates.

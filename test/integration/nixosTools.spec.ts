@@ -6,18 +6,20 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+
 import type { MessageBus, Variant } from '@jellybrick/dbus-next';
+
 import { callMethod } from '../../service/src/dbus/client.js';
 import { AGENTS_INTERFACE } from '../../service/src/interfaces.js';
 import { makeNixosStandIn, type NixosStandIn } from '../support/nixosStandIn.js';
-import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
+import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import {
   BUS_NAME,
   CLI_SCRIPT,
   OBJECT_PATH,
   quietWatch,
-  startConfiguredService,
   type RunningService,
+  startConfiguredService,
 } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 

@@ -1,14 +1,15 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { Variant, type MessageBus } from '@jellybrick/dbus-next';
+import { type MessageBus, Variant } from '@jellybrick/dbus-next';
 import { z } from 'zod';
+
 import { callMethod, SignalRouter } from '../../service/src/dbus/client.js';
 import { MAX_ERROR_MESSAGE, StewardError } from '../../service/src/dbus/errors.js';
 import { parseIntrospection } from '../../service/src/dbus/introspection.js';
-import { method, ObjectServer, type InterfaceImpl } from '../../service/src/dbus/objectServer.js';
+import { type InterfaceImpl, method, ObjectServer } from '../../service/src/dbus/objectServer.js';
 import { createLogger } from '../../service/src/logging.js';
 import { errorOf } from '../support/errors.js';
-import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
+import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 
 const [fixture] = parseIntrospection(`<node>
   <interface name="io.github.steward.Test1">

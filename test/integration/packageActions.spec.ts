@@ -3,12 +3,14 @@
 import { spawn } from 'node:child_process';
 import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import { systemBus } from '@jellybrick/dbus-next';
+
 import { StewardError } from '../../service/src/dbus/errors.js';
-import { NotAuthorizedError, type ActionContext, type ActionDefinition } from '../../service/src/fixes/action.js';
+import { type ActionContext, type ActionDefinition, NotAuthorizedError } from '../../service/src/fixes/action.js';
 import { packageActions } from '../../service/src/fixes/actions/packages.js';
 import { createLogger } from '../../service/src/logging.js';
-import { startPackageKit, type PackageKit } from '../support/packagekit.js';
+import { type PackageKit, startPackageKit } from '../support/packagekit.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 
 // PackageKit's dummy backend is a fixed, stateless set of fake packages:

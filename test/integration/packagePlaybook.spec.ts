@@ -1,10 +1,10 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { createLogger } from '../../service/src/logging.js';
-import type { ActionContext } from '../../service/src/fixes/action.js';
-import { draftFor, type CandidateAction } from '../../service/src/fixes/playbooks.js';
 import type { FindingWithEvidence } from '../../service/src/findings/store.js';
-import { startPackageKit, type PackageKit } from '../support/packagekit.js';
+import type { ActionContext } from '../../service/src/fixes/action.js';
+import { type CandidateAction, draftFor } from '../../service/src/fixes/playbooks.js';
+import { createLogger } from '../../service/src/logging.js';
+import { type PackageKit, startPackageKit } from '../support/packagekit.js';
 
 const failedUnit = (lines: string[]): FindingWithEvidence => ({
   id: 1,

@@ -4,22 +4,24 @@ import { execFile } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Variant, type MessageBus } from '@jellybrick/dbus-next';
+
+import { type MessageBus, Variant } from '@jellybrick/dbus-next';
 import Database from 'better-sqlite3';
+
 import { ChatSessionStore } from '../../service/src/chat/sessionStore.js';
 import { callMethod } from '../../service/src/dbus/client.js';
 import { FindingsStore } from '../../service/src/findings/store.js';
 import { FixesStore } from '../../service/src/fixes/store.js';
 import { errorOf } from '../support/errors.js';
-import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
+import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import {
   BUS_NAME,
   CLI_SCRIPT,
   nameHasOwner,
   OBJECT_PATH,
   quietWatch,
-  startConfiguredService,
   type RunningService,
+  startConfiguredService,
 } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 

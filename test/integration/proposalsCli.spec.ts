@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+
 import { CLI_SCRIPT, quietWatch, waitFor } from '../support/service.js';
 import { fail } from '../support/systemdMock.js';
 import { inTerminal } from '../support/terminal.js';

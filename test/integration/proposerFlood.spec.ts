@@ -2,13 +2,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import type { MessageBus } from '@jellybrick/dbus-next';
+
 import { defaultConfig } from '../../service/src/config.js';
 import { ObjectServer } from '../../service/src/dbus/objectServer.js';
-import { FindingsStore, type FindingChange } from '../../service/src/findings/store.js';
+import { type FindingChange, FindingsStore } from '../../service/src/findings/store.js';
 import { Fixes } from '../../service/src/fixes/fixes.js';
 import { createLogger } from '../../service/src/logging.js';
-import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
+import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import { waitFor } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 

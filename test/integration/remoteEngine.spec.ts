@@ -1,7 +1,8 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
+
 import { StewardError } from '../../service/src/dbus/errors.js';
 import type { ChatCallbacks } from '../../service/src/engine/chatEngine.js';
 import type { ChatRequest } from '../../service/src/engine/protocol.js';
@@ -9,10 +10,10 @@ import { settingsRedactor } from '../../service/src/engine/redact.js';
 import { RemoteEngine, type RemoteEngineOptions } from '../../service/src/engine/remote.js';
 import { createLogger } from '../../service/src/logging.js';
 import {
-  startOpenAIServer,
   type OpenAIServer,
   type OpenAIServerOptions,
   type RecordedRequest,
+  startOpenAIServer,
 } from '../support/openaiServer.js';
 import { waitFor } from '../support/service.js';
 

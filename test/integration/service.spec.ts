@@ -4,12 +4,14 @@ import { execFile } from 'node:child_process';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Variant, type DBusError, type MessageBus } from '@jellybrick/dbus-next';
+
+import { type DBusError, type MessageBus, Variant } from '@jellybrick/dbus-next';
+
 import { callMethod, SignalRouter } from '../../service/src/dbus/client.js';
 import { parseIntrospection } from '../../service/src/dbus/introspection.js';
 import { API_VERSION } from '../../service/src/interfaces.js';
 import { documentedKeys, interfaceDifferences } from '../support/contract.js';
-import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
+import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import {
   BUS_NAME,
   CLI_SCRIPT,

@@ -1,12 +1,14 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFile, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+
 import type { MessageBus } from '@jellybrick/dbus-next';
-import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
+
+import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import { BUS_NAME, homeEnv, nameHasOwner, SERVICE_SCRIPT, waitFor } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 

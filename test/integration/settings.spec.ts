@@ -4,12 +4,14 @@ import { execFile } from 'node:child_process';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+
 import type { MessageBus } from '@jellybrick/dbus-next';
+
 import { configCommand } from '../../service/src/cli/config.js';
 import { configSchema } from '../../service/src/config.js';
 import { callMethod, SignalRouter } from '../../service/src/dbus/client.js';
 import { errorOf } from '../support/errors.js';
-import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
+import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import {
   BUS_NAME,
   CLI_SCRIPT,
@@ -17,9 +19,9 @@ import {
   homeEnv,
   OBJECT_PATH,
   quietWatch,
+  type RunningService,
   startConfiguredService,
   waitFor,
-  type RunningService,
 } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 

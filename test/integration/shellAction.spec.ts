@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import type { ActionContext } from '../../service/src/fixes/action.js';
 import { CUT_MARKER, shellRunAction, type ShellRunParams } from '../../service/src/fixes/actions/shell.js';
 import { waitFor } from '../support/service.js';

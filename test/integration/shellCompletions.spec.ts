@@ -8,6 +8,7 @@ import { execFile } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+
 import { COMMANDS } from '../../service/src/cli/commands.js';
 import { fishCompletion, zshCompletion } from '../../service/src/cli/shellFiles.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';

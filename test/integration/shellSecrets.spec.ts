@@ -5,6 +5,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { dirname, join } from 'node:path';
+
 import type { ActionContext } from '../../service/src/fixes/action.js';
 import { shellRunAction, type ShellRunParams } from '../../service/src/fixes/actions/shell.js';
 import { stewardSecretPaths } from '../../service/src/secretPlaces.js';

@@ -4,20 +4,22 @@ import { execFile } from 'node:child_process';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Variant, type MessageBus } from '@jellybrick/dbus-next';
+
+import { type MessageBus, Variant } from '@jellybrick/dbus-next';
+
 import { callMethod } from '../../service/src/dbus/client.js';
 import { errorOf } from '../support/errors.js';
-import { appendToJournal, unitFailure, type ExportEntry } from '../support/journal.js';
-import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
+import { appendToJournal, type ExportEntry, unitFailure } from '../support/journal.js';
+import { startOpenAIServer } from '../support/openaiServer.js';
+import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import {
   BUS_NAME,
   OBJECT_PATH,
   quietWatch,
+  type RunningService,
   startConfiguredService,
   waitFor,
-  type RunningService,
 } from '../support/service.js';
-import { startOpenAIServer } from '../support/openaiServer.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 
 const run = promisify(execFile);

@@ -1,19 +1,21 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import type { ChildProcess } from 'node:child_process';
+
 import type { MessageBus } from '@jellybrick/dbus-next';
+
 import { StewardError } from '../../service/src/dbus/errors.js';
 import {
+  type ActionContext,
   needsAuthorization,
   NotAuthorizedError,
   riskOf,
-  type ActionContext,
   type RunOptions,
 } from '../../service/src/fixes/action.js';
 import { systemdActions } from '../../service/src/fixes/actions/systemd.js';
 import { createLogger } from '../../service/src/logging.js';
 import { ALLOW_INTERACTIVE_AUTHORIZATION, monitorCalls } from '../support/busMonitor.js';
-import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
+import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import { waitFor } from '../support/service.js';
 import {
   addService,

@@ -3,18 +3,20 @@
 import type { ChildProcess } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Variant, type MessageBus } from '@jellybrick/dbus-next';
+
+import { type MessageBus, Variant } from '@jellybrick/dbus-next';
+
 import { callMethod } from '../../service/src/dbus/client.js';
-import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
+import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import {
   BUS_NAME,
   homeEnv,
   OBJECT_PATH,
   quietWatch,
+  type RunningService,
   spawnService,
   waitFor,
   waitUntilReady,
-  type RunningService,
 } from '../support/service.js';
 import { addService, fail, startMockSystemd, stopMockSystemd } from '../support/systemdMock.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';

@@ -7,24 +7,26 @@
 import { execFile, type ExecFileException } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import type { Message, MessageBus } from '@jellybrick/dbus-next';
+
 import { callMethod } from '../../service/src/dbus/client.js';
 import { WIDEN_TRUST_ACTION } from '../../service/src/settings/polkitConfirmation.js';
 import { errorOf } from '../support/errors.js';
-import { startPolkit, type Polkit } from '../support/polkit.js';
-import { startShellStandIn, type ShellStandIn } from '../support/shellStandIn.js';
-import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
+import { type Polkit, startPolkit } from '../support/polkit.js';
+import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import {
   BUS_NAME,
   CLI_SCRIPT,
   homeEnv,
   OBJECT_PATH,
   quietWatch,
+  type RunningService,
   spawnService,
   waitFor,
   waitUntilReady,
-  type RunningService,
 } from '../support/service.js';
+import { type ShellStandIn, startShellStandIn } from '../support/shellStandIn.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 
 const SETTINGS = 'io.github.steward.Steward1.Settings';

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 
 // build/uninstall.sh and the models Steward downloaded: kept and mentioned by a plain uninstall,

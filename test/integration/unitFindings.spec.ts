@@ -1,6 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { Variant } from '@jellybrick/dbus-next';
+
 import { quietWatch, waitFor } from '../support/service.js';
 import { fail, UNIT, update } from '../support/systemdMock.js';
 import { startUnitScenario, type UnitScenario } from '../support/unitScenario.js';

@@ -1,21 +1,23 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import type { ChildProcess } from 'node:child_process';
-import { Variant, type MessageBus } from '@jellybrick/dbus-next';
+
+import { type MessageBus, Variant } from '@jellybrick/dbus-next';
+
 import { createLogger } from '../../service/src/logging.js';
 import type { UnitState, WatchEvent } from '../../service/src/watch/events.js';
 import { UnitSource } from '../../service/src/watch/units.js';
-import { startPrivateBus, type PrivateBus } from '../support/privateBus.js';
+import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import { waitFor } from '../support/service.js';
 import {
   addService,
   fail,
   MANAGER_PATH,
   mockCall,
+  SERVICE,
   startMockSystemd,
   stopMockSystemd,
   UNIT,
-  SERVICE,
   update,
 } from '../support/systemdMock.js';
 

@@ -5,7 +5,8 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, rename, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { CHAT_TEMPLATE, GgufType, random, writeMetadata, Writer, type Value } from './tinyModel.js';
+
+import { CHAT_TEMPLATE, GgufType, random, type Value, writeMetadata, Writer } from './tinyModel.js';
 
 // A random-weights model with the shape of a real small one (Qwen2-0.5B's
 // dimensions on the llama architecture), quantized to Q8_0. Its answers are

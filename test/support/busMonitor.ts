@@ -2,7 +2,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // dbus-monitor on a private bus, for what the bus sees but neither end
 // reports: the header flags of the method calls a client sends.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
+
 import { waitFor } from './service.js';
 
 /** The D-Bus header flag that lets the callee ask polkit interactively. */

@@ -9,8 +9,10 @@
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+
 import { Variant } from '@jellybrick/dbus-next';
-import { parseIntrospection, type InterfaceSpec, type MethodSpec } from '../../service/src/dbus/introspection.js';
+
+import { type InterfaceSpec, type MethodSpec, parseIntrospection } from '../../service/src/dbus/introspection.js';
 import { documentedKeys } from './contract.js';
 
 /** mulberry32: a tiny, fast PRNG; good enough to pick test values, and the same sequence for the same seed. */

@@ -3,7 +3,8 @@
 // Sends fuzz calls to the service one after another and judges each answer:
 // a refusal must be a named error with a short message for people, never
 // Internal, never a stack trace, and no reply may be huge.
-import { DBusError, Variant, type MessageBus } from '@jellybrick/dbus-next';
+import { DBusError, type MessageBus, Variant } from '@jellybrick/dbus-next';
+
 import { callMethod } from '../../service/src/dbus/client.js';
 import { MAX_ERROR_MESSAGE } from '../../service/src/dbus/errors.js';
 import type { FuzzCall } from './fuzz.js';

@@ -4,6 +4,7 @@
 // them, every field a string) into the WatchEvents the journald source emits.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+
 import type { Detector, DetectorOutput, FindingReport, ResolutionReport } from '../../service/src/findings/types.js';
 import type { JournalEntry, WatchEvent } from '../../service/src/watch/events.js';
 import { parseJournalLine } from '../../service/src/watch/journalEntry.js';

@@ -2,8 +2,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // python3-dbusmock as NetworkManager (its template) and as systemd-resolved
 // (a bare mock with FlushCaches and CacheStatistics) on a private bus.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { Variant, type MessageBus } from '@jellybrick/dbus-next';
+import { type ChildProcess, spawn } from 'node:child_process';
+
+import { type MessageBus, Variant } from '@jellybrick/dbus-next';
+
 import { callMethod } from '../../service/src/dbus/client.js';
 import type { PrivateBus } from './privateBus.js';
 import { nameHasOwner, waitFor } from './service.js';

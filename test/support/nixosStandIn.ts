@@ -14,6 +14,7 @@ import { existsSync } from 'node:fs';
 import { copyFile, cp, lutimes, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+
 import { sourceStorePath } from '../../service/src/nixos/storePath.js';
 
 const exec = promisify(execFile);

@@ -6,8 +6,10 @@ import { execFile } from 'node:child_process';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+
 import type { MessageBus } from '@jellybrick/dbus-next';
-import { homeEnv, quietWatch, spawnService, waitUntilReady, type RunningService } from './service.js';
+
+import { homeEnv, quietWatch, type RunningService, spawnService, waitUntilReady } from './service.js';
 
 /** Fills the model store, the Ollama directory and the state directory of a service kept in `home` with odd files. */
 async function placeOddFiles(home: string): Promise<void> {

@@ -1,8 +1,10 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
+
 import type { MessageBus } from '@jellybrick/dbus-next';
-import { startPrivateBus, type PrivateBus } from './privateBus.js';
+
+import { type PrivateBus, startPrivateBus } from './privateBus.js';
 import { nameHasOwner, waitFor } from './service.js';
 
 export const POLKITD = '/usr/lib/polkit-1/polkitd';

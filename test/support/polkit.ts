@@ -1,10 +1,11 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { chmod, copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import { POLKITD } from './packagekit.js';
-import { startPrivateBus, type PrivateBus } from './privateBus.js';
+import { type PrivateBus, startPrivateBus } from './privateBus.js';
 import { nameHasOwner, waitFor } from './service.js';
 import { makeTempDir, type TempDir } from './tempDir.js';
 

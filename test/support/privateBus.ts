@@ -4,7 +4,9 @@ import { spawn } from 'node:child_process';
 import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { sessionBus, type MessageBus } from '@jellybrick/dbus-next';
+
+import { type MessageBus, sessionBus } from '@jellybrick/dbus-next';
+
 import { makeTempDir, type TempDir } from './tempDir.js';
 
 export interface PrivateBus {

@@ -4,6 +4,7 @@
 // the requests it got: for testing what is built around an engine (the tool
 // loop, the explainer) without a model.
 import { EventEmitter } from 'node:events';
+
 import type {
   ChatCallbacks,
   ChatEngine,

@@ -1,11 +1,13 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+
 import type { MessageBus } from '@jellybrick/dbus-next';
+
 import { callMethod, nameHasOwner } from '../../service/src/dbus/client.js';
 
 export const SERVICE_SCRIPT = join(process.cwd(), 'dist', 'service', 'steward-service.js');

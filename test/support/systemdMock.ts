@@ -2,8 +2,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // python3-dbusmock's systemd template as a fake service manager on a private
 // bus, with units that fail and recover the way systemd reports it.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { Variant, type MessageBus } from '@jellybrick/dbus-next';
+import { type ChildProcess, spawn } from 'node:child_process';
+
+import { type MessageBus, Variant } from '@jellybrick/dbus-next';
+
 import { callMethod } from '../../service/src/dbus/client.js';
 import { remoteErrorName } from '../../service/src/dbus/errors.js';
 import type { PrivateBus } from './privateBus.js';

@@ -3,10 +3,12 @@
 // A service watching a fake systemd user manager (python3-dbusmock) on a
 // private bus, with a temporary home: the setting of the unit and fixes specs.
 import type { ChildProcess } from 'node:child_process';
-import { Variant, type MessageBus } from '@jellybrick/dbus-next';
+
+import { type MessageBus, Variant } from '@jellybrick/dbus-next';
+
 import { callMethod } from '../../service/src/dbus/client.js';
-import { startPrivateBus, type PrivateBus } from './privateBus.js';
-import { BUS_NAME, OBJECT_PATH, startConfiguredService, type RunningService } from './service.js';
+import { type PrivateBus, startPrivateBus } from './privateBus.js';
+import { BUS_NAME, OBJECT_PATH, type RunningService, startConfiguredService } from './service.js';
 import { addService, startMockSystemd, stopMockSystemd } from './systemdMock.js';
 import { makeTempDir, type TempDir } from './tempDir.js';
 

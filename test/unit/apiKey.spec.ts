@@ -4,6 +4,7 @@ import { execFile } from 'node:child_process';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+
 import { StewardError } from '../../service/src/dbus/errors.js';
 import { readApiKey } from '../../service/src/engine/apiKey.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';

@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { estimateTokens, fitContext, type ContextMessage } from '../../service/src/assistant/context.js';
+import { type ContextMessage, estimateTokens, fitContext } from '../../service/src/assistant/context.js';
 
 const exchange = (n: number, answerLength = 300): ContextMessage[] => [
   { role: 'user', text: `Question ${n}: why is thing ${n} slow?`, toolCalls: [], proposalIds: [] },

@@ -1,6 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { EventEmitter } from 'node:events';
+
 import { ChatInterface, type ChatInterfaceOptions } from '../../service/src/chat/chatInterface.js';
 import { StewardError } from '../../service/src/dbus/errors.js';
 

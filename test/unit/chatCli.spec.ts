@@ -1,10 +1,12 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { Variant } from '@jellybrick/dbus-next';
+
 import { AnswerPrinter } from '../../service/src/cli/answerPrinter.js';
 import { toolOptions } from '../../service/src/cli/chat.js';
 import {
   COLOURED,
+  type DoneEvent,
   doneJson,
   PLAIN,
   proposalCard,
@@ -12,7 +14,6 @@ import {
   sessionList,
   toolStepJson,
   toolStepLine,
-  type DoneEvent,
 } from '../../service/src/cli/chatReport.js';
 import { when } from '../../service/src/cli/proposalsReport.js';
 

@@ -2,9 +2,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
+
 import Database from 'better-sqlite3';
+
 import type { ToolCallRecord } from '../../service/src/assistant/turn.js';
-import { ChatSessionStore, titleFrom, type StoredMessage } from '../../service/src/chat/sessionStore.js';
+import { ChatSessionStore, type StoredMessage, titleFrom } from '../../service/src/chat/sessionStore.js';
 import { StewardError } from '../../service/src/dbus/errors.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 

@@ -4,6 +4,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { closest, editDistance, parseLine, UsageError } from '../../service/src/cli/argv.js';
 import { COMMANDS, subcommandsOf } from '../../service/src/cli/commands.js';
 import { plainMessage } from '../../service/src/cli/errors.js';

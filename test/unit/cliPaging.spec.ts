@@ -1,6 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { Variant } from '@jellybrick/dbus-next';
+
 import { readAllPages } from '../../service/src/cli/paging.js';
 
 type Dict = Record<string, Variant>;

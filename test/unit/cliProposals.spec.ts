@@ -1,6 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { Variant } from '@jellybrick/dbus-next';
+
 import { chooseAction, exitCodeFor, finishedLines, progressLine } from '../../service/src/cli/apply.js';
 import { EXIT_FAILURE, EXIT_NOT_AUTHORIZED, EXIT_NOT_FIXED } from '../../service/src/cli/exitCodes.js';
 import { parseLimit } from '../../service/src/cli/proposals.js';

@@ -1,7 +1,8 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { readFile, writeFile, mkdir, chmod, stat, symlink } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import { defaultConfig, loadConfig } from '../../service/src/config.js';
 import { ensurePrivateDirectory, resolvePaths } from '../../service/src/paths.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';

@@ -2,7 +2,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseIntrospection, type InterfaceSpec } from '../../service/src/dbus/introspection.js';
+
+import { type InterfaceSpec, parseIntrospection } from '../../service/src/dbus/introspection.js';
 import { coreSpec } from '../../service/src/interfaces.js';
 import { documentedKeys, interfaceDifferences } from '../support/contract.js';
 

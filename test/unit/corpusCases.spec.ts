@@ -1,6 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { existsSync } from 'node:fs';
+
 import { BENIGN, CASES_DIR, CLASSES, loadCases } from '../corpus/cases.js';
 
 // The corpus the issue asks for (test/corpus/README.md).

@@ -1,7 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { badSubject, incoherence } from '../corpus/coherence.js';
 import type { CorpusCase } from '../corpus/cases.js';
+import { badSubject, incoherence } from '../corpus/coherence.js';
 import type { PlacedCase, SeenProposal } from '../corpus/score.js';
 
 const HOUR = 3_600_000_000n;

@@ -3,10 +3,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { baselineOf, shortfalls, table } from '../corpus/baseline.js';
-import { loadCases, type CorpusCase } from '../corpus/cases.js';
-import { score, type PlacedCase } from '../corpus/score.js';
+import { type CorpusCase, loadCases } from '../corpus/cases.js';
 import { machineUnits, machineWaves } from '../corpus/machine.js';
+import { type PlacedCase, score } from '../corpus/score.js';
 import { journalOf, TrustedFields, USER_MANAGER_PID, USER_UID } from '../corpus/writer.js';
 
 const FIXTURES = join(process.cwd(), 'test', 'fixtures', 'corpus');

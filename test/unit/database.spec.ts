@@ -3,7 +3,9 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+
 import Database from 'better-sqlite3';
+
 import { openDatabase } from '../../service/src/storage/database.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 

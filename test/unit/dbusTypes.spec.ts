@@ -1,10 +1,12 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { readFileSync } from 'node:fs';
+
 import * as prettier from 'prettier';
+
 import { signalPayload } from '../../extension/src/client/generated.js';
-import { parseIntrospection } from '../../service/src/dbus/introspection.js';
 import { payloadKey } from '../../service/src/dbus/interfaceSignals.js';
+import { parseIntrospection } from '../../service/src/dbus/introspection.js';
 import { dbusTypeFiles, generateDbusTypes, tsType } from '../../service/src/dbus/typesGenerator.js';
 
 // The types both sides use are generated from dbus-interfaces/*.xml and committed: these cases

@@ -3,19 +3,21 @@
 import { cp, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+
 import type { MessageBus } from '@jellybrick/dbus-next';
+
 import { liveMachine } from '../../service/src/assistant/live/liveMachine.js';
 import type { Machine } from '../../service/src/assistant/machine.js';
-import type { FindingsStore } from '../../service/src/findings/store.js';
-import type { FixesStore } from '../../service/src/fixes/store.js';
 import { runAssistantTurn } from '../../service/src/assistant/toolLoop.js';
 import { readDocTool, searchDocsTool } from '../../service/src/assistant/tools/docs.js';
 import type { ToolStepEvent } from '../../service/src/assistant/turn.js';
 import { docsCommand, docsStatusLines } from '../../service/src/cli/docs.js';
 import { DocsIndex } from '../../service/src/docs/docsIndex.js';
 import { DocsStore } from '../../service/src/docs/docsStore.js';
-import { updateIndex, userLanguages, type DocsSources } from '../../service/src/docs/indexer.js';
+import { type DocsSources, updateIndex, userLanguages } from '../../service/src/docs/indexer.js';
 import { parseManPage } from '../../service/src/docs/manPage.js';
+import type { FindingsStore } from '../../service/src/findings/store.js';
+import type { FixesStore } from '../../service/src/fixes/store.js';
 import { createLogger } from '../../service/src/logging.js';
 import { ScriptedEngine } from '../support/scriptedEngine.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';

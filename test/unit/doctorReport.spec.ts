@@ -1,6 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { readFileSync } from 'node:fs';
+
 import { doctorReport, formatDoctor, turnedOff } from '../../service/src/cli/doctorReport.js';
 import { configSchema, defaultConfig } from '../../service/src/config.js';
 import { CAPABILITY_CATALOGUE } from '../../service/src/core/capabilityCatalogue.js';

@@ -4,6 +4,7 @@ import { execFile } from 'node:child_process';
 import { appendFile, cp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 
 // build/ego-check.mjs on zips of the built extension: the real one passes, and each kind of breach of

@@ -1,8 +1,8 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { formatScenarioLine, formatTable, reportJson, summarize } from '../../service/src/eval/report.js';
-import { RecordingProposalSink, scoreAnswer, type ScenarioResult } from '../../service/src/eval/runner.js';
-import { parseScenario, scenarioSchema, type Scenario } from '../../service/src/eval/scenario.js';
+import { RecordingProposalSink, type ScenarioResult, scoreAnswer } from '../../service/src/eval/runner.js';
+import { parseScenario, type Scenario, scenarioSchema } from '../../service/src/eval/scenario.js';
 import { ScenarioMachine } from '../../service/src/eval/scenarioMachine.js';
 import { createCatalog } from '../../service/src/fixes/catalog.js';
 

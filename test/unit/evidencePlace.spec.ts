@@ -1,7 +1,9 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { join } from 'node:path';
+
 import Database from 'better-sqlite3';
+
 import { FindingsPipeline } from '../../service/src/findings/pipeline.js';
 import { FindingsStore } from '../../service/src/findings/store.js';
 import type { Detector } from '../../service/src/findings/types.js';

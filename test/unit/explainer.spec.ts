@@ -1,8 +1,10 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+
 import type { Variant } from '@jellybrick/dbus-next';
+import Database from 'better-sqlite3';
+
 import {
   CANCELLED_UNSTARTED,
   type ChatEngine,
@@ -14,7 +16,7 @@ import type { ChatRequest } from '../../service/src/engine/protocol.js';
 import { createRedactor } from '../../service/src/engine/redact.js';
 import { FindingExplainer } from '../../service/src/findings/explainer.js';
 import { findingDict, FindingsInterface } from '../../service/src/findings/findingsInterface.js';
-import { FindingsStore, type Finding, type FindingChange } from '../../service/src/findings/store.js';
+import { type Finding, type FindingChange, FindingsStore } from '../../service/src/findings/store.js';
 import type { FindingReport } from '../../service/src/findings/types.js';
 import { createLogger } from '../../service/src/logging.js';
 import { waitFor } from '../support/service.js';

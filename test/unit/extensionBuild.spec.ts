@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+
 import { API_VERSION } from '../../service/src/interfaces.js';
 
 // Checks on the built extension against the extensions.gnome.org review rules.

@@ -2,8 +2,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+
 import { FindingsInterface } from '../../service/src/findings/findingsInterface.js';
-import { FindingsStore, type FindingChange } from '../../service/src/findings/store.js';
+import { type FindingChange, FindingsStore } from '../../service/src/findings/store.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 
 // A flood of distinct findings: a signal of its own for each change up to a rate, then one FindingsChanged a

@@ -1,7 +1,9 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { join } from 'node:path';
+
 import Database from 'better-sqlite3';
+
 import { FindingsStore } from '../../service/src/findings/store.js';
 import type { FindingReport } from '../../service/src/findings/types.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';

@@ -2,12 +2,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+
 import {
   gpuCapabilities,
-  prebuiltPackages,
-  probeGpuFacts,
   type GpuFacts,
   type Platform,
+  prebuiltPackages,
+  probeGpuFacts,
 } from '../../service/src/core/gpuCapabilities.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 

@@ -1,6 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { join } from 'node:path';
+
 import { _, format, loadTranslations, ngettext, preferredLanguages } from '../../service/src/i18n.js';
 
 // The catalogs the build compiled from po/ beside the service.

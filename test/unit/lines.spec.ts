@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
+
 import { forEachLine } from '../../service/src/watch/lines.js';
 
 describe('the line splitter for journalctl output', () => {

@@ -5,6 +5,7 @@ import { fstatSync } from 'node:fs';
 import { chmod, readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
+
 import { createLogger } from '../../service/src/logging.js';
 import { JournalStreamSink, RotatingFileSink, serviceLogSink } from '../../service/src/logSinks.js';
 import { waitFor } from '../support/service.js';

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import { createLogger } from '../../service/src/logging.js';
 import type { WatchEvent } from '../../service/src/watch/events.js';
 import { MemoryPressureSource, parsePressure } from '../../service/src/watch/memory.js';

@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { assessFit, estimateRequiredBytes, ramBudget, type Hardware } from '../../service/src/models/fit.js';
+import { assessFit, estimateRequiredBytes, type Hardware, ramBudget } from '../../service/src/models/fit.js';
 import { CATALOGUE, recommendModel } from '../../service/src/models/recommend.js';
 
 const GIB = 1024 ** 3;

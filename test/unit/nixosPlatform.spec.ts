@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import { describeNixos, detectNixos } from '../../service/src/nixos/platform.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 

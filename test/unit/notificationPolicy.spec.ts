@@ -1,22 +1,22 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import {
+  type Finding,
   findingFrom,
   jobFrom,
   primaryAction,
-  proposalFrom,
-  type Finding,
   type Proposal,
+  proposalFrom,
 } from '../../extension/src/model.js';
 import {
-  Coalescer,
   canApplyDirectly,
+  Coalescer,
   meetsLevel,
+  type News,
   notificationFor,
   oneLine,
   resultNotification,
   worthTelling,
-  type News,
 } from '../../extension/src/notificationPolicy.js';
 
 const translations = {

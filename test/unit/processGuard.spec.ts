@@ -1,6 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { EventEmitter } from 'node:events';
+
 import { guardProcess } from '../../service/src/core/processGuard.js';
 import { ServiceState } from '../../service/src/core/serviceState.js';
 import type { Logger } from '../../service/src/logging.js';

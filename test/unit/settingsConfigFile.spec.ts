@@ -1,7 +1,8 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { readdir, readFile, stat, writeFile, mkdir, symlink } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import { parseValue, patchFor } from '../../service/src/cli/config.js';
 import { defaultConfig } from '../../service/src/config.js';
 import { StewardError } from '../../service/src/dbus/errors.js';

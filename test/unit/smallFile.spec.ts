@@ -4,6 +4,7 @@ import { execFile } from 'node:child_process';
 import { symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+
 import { readSmallFile } from '../../service/src/smallFile.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 

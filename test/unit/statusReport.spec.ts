@@ -1,6 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { Variant } from '@jellybrick/dbus-next';
+
 import { formatEngine, formatStatus, unpackStatus } from '../../service/src/cli/statusReport.js';
 
 describe('steward status output', () => {

@@ -1,6 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { z } from 'zod';
+
 import { parseJsonSchema, validateAnswer } from '../../service/src/chat/structuredOutput.js';
 import type { StewardError } from '../../service/src/dbus/errors.js';
 

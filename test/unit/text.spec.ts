@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+
 import { format, formatBytes } from '../../extension/src/text.js';
 
 const _ = (text: string) => text;

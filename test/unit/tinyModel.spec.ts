@@ -1,7 +1,9 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { getLlama, LlamaChatSession, readGgufFileInfo, type Llama } from 'node-llama-cpp';
 import { join } from 'node:path';
+
+import { getLlama, type Llama, LlamaChatSession, readGgufFileInfo } from 'node-llama-cpp';
+
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 import { tinyModel, writeTinyModel } from '../support/tinyModel.js';
 

@@ -1,10 +1,11 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { z } from 'zod';
-import { runAssistantTurn } from '../../service/src/assistant/toolLoop.js';
-import { defineTool, MAX_TOOL_OUTPUT, type ProposalSink, type ToolContext } from '../../service/src/assistant/tool.js';
-import type { ToolStepEvent } from '../../service/src/assistant/turn.js';
+
 import type { Machine } from '../../service/src/assistant/machine.js';
+import { defineTool, MAX_TOOL_OUTPUT, type ProposalSink, type ToolContext } from '../../service/src/assistant/tool.js';
+import { runAssistantTurn } from '../../service/src/assistant/toolLoop.js';
+import type { ToolStepEvent } from '../../service/src/assistant/turn.js';
 import { ScriptedEngine, type ScriptedTurn } from '../support/scriptedEngine.js';
 
 const diskTool = defineTool({

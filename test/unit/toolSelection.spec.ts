@@ -1,9 +1,10 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { z } from 'zod';
-import { defineTool, type AssistantTool } from '../../service/src/assistant/tool.js';
-import { MORE_TOOLS, moreToolsTool, selectTools, OfferedTools } from '../../service/src/assistant/toolSelection.js';
+
+import { type AssistantTool, defineTool } from '../../service/src/assistant/tool.js';
 import { assistantTools } from '../../service/src/assistant/tools/index.js';
+import { MORE_TOOLS, moreToolsTool, OfferedTools, selectTools } from '../../service/src/assistant/toolSelection.js';
 
 const names = (tools: readonly AssistantTool[]) => tools.map((tool) => tool.name);
 const all = assistantTools(['systemd.restart_unit']);

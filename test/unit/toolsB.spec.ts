@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { link, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import { readFileBounded, resolvePath } from '../../service/src/assistant/live/files.js';
 import type {
   AuditSummary,
@@ -15,11 +16,11 @@ import type {
 } from '../../service/src/assistant/machine.js';
 import type { AssistantTool, ProposalSink, ToolContext } from '../../service/src/assistant/tool.js';
 import { readFileTool, secretReason } from '../../service/src/assistant/tools/files.js';
-import { stewardSecretPaths } from '../../service/src/secretPlaces.js';
 import { parseTime, searchJournalTool } from '../../service/src/assistant/tools/journal.js';
 import { packageStatusTool, searchPackagesTool } from '../../service/src/assistant/tools/packages.js';
 import { auditHistoryTool, listFindingsTool, listProposalsTool } from '../../service/src/assistant/tools/steward.js';
 import { unitStatusTool } from '../../service/src/assistant/tools/units.js';
+import { stewardSecretPaths } from '../../service/src/secretPlaces.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 
 /** Local times, so that the expected text does not depend on the time zone the tests run in. */

@@ -1,15 +1,16 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { configSchema, type Config } from '../../service/src/config.js';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import { type Config, configSchema } from '../../service/src/config.js';
 import type { CallerIdentity } from '../../service/src/dbus/callerIdentity.js';
+import type { StewardError } from '../../service/src/dbus/errors.js';
 import { planConfigUpdate } from '../../service/src/settings/configFile.js';
 import { parseProcessStat } from '../../service/src/settings/processStat.js';
 import { isGnomeShell, ShellAgent } from '../../service/src/settings/shellAgent.js';
-import type { StewardError } from '../../service/src/dbus/errors.js';
 import { wideningChanges } from '../../service/src/settings/widening.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
-import { join } from 'node:path';
-import { writeFile } from 'node:fs/promises';
 
 const config = (settings: unknown): Config => configSchema.parse(settings);
 const widened = (before: unknown, after: unknown) =>

@@ -3,11 +3,11 @@
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 
-import { INTERFACES, type InterfaceInfo } from '../interfaces.js';
-import { findingFrom, jobFrom, proposalFrom, text, type Finding, type Job, type Proposal } from '../model.js';
+import { type InterfaceInfo, INTERFACES } from '../interfaces.js';
+import { type Finding, findingFrom, type Job, jobFrom, type Proposal, proposalFrom, text } from '../model.js';
 import { BUS_NAME, OBJECT_PATH } from './bus.js';
-import { signalPayload, type InterfaceName, type SignalsOf } from './generated.js';
 import { fromDBusError, ServiceNotRunningError } from './errors.js';
+import { type InterfaceName, signalPayload, type SignalsOf } from './generated.js';
 import type {
   ChatMessage,
   ChatSession,

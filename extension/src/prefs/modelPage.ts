@@ -2,12 +2,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import Adw from 'gi://Adw';
 import Gtk from 'gi://Gtk';
-
 import { gettext as _ } from 'resource:///org/gnome/Shell/Extensions/js/extensions/prefs.js';
 
 import { pullProgressText } from '../chatTranscript.js';
-import { enginePatch, modelRows, recommendationTitle } from '../prefsModel.js';
 import { text } from '../model.js';
+import { enginePatch, modelRows, recommendationTitle } from '../prefsModel.js';
 import type { PrefsContext } from './prefsContext.js';
 
 /** Where answers come from: the engine, the installed models and the recommended one with its download. */

@@ -3,16 +3,15 @@
 import Adw from 'gi://Adw';
 import type Gio from 'gi://Gio';
 import Gtk from 'gi://Gtk';
-
 import { gettext as _ } from 'resource:///org/gnome/Shell/Extensions/js/extensions/prefs.js';
 
 import {
+  type DiskSettings,
   listText,
   mergePatch,
   NOTIFICATION_LEVELS,
   notificationLevelLabel,
   parseList,
-  type DiskSettings,
   type ServiceConfig,
 } from '../prefsModel.js';
 import type { PrefsContext } from './prefsContext.js';

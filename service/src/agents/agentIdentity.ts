@@ -5,7 +5,9 @@
 // the client that started it is its parent, read from the kernel by the
 // caller's bus credentials, never from what either says of itself.
 import { readlink } from 'node:fs/promises';
+
 import type { MessageBus } from '@jellybrick/dbus-next';
+
 import { callerIdentity, describeIdentity } from '../dbus/callerIdentity.js';
 import { readSmallFile } from '../smallFile.js';
 import { cleanLine } from '../untrustedText.js';

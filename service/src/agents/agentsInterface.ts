@@ -4,14 +4,15 @@
 // proposals for outside agents (`steward mcp`). Every policy stays here: the
 // tools' own validation and secret places, redaction, the catalog, and "always
 // ask" for what an agent proposes. Nothing here applies, dismisses or undoes.
-import { Variant, type MessageBus } from '@jellybrick/dbus-next';
+import { type MessageBus, Variant } from '@jellybrick/dbus-next';
 import { z } from 'zod';
-import { StewardError } from '../dbus/errors.js';
-import { method, type InterfaceImpl } from '../dbus/objectServer.js';
+
 import { catalogEntries } from '../assistant/proposalSink.js';
-import { MAX_TOOL_OUTPUT, type AssistantTool, type ToolContext } from '../assistant/tool.js';
+import { type AssistantTool, MAX_TOOL_OUTPUT, type ToolContext } from '../assistant/tool.js';
 import { toolSpec } from '../assistant/toolLoop.js';
 import { untrustedData } from '../assistant/untrustedData.js';
+import { StewardError } from '../dbus/errors.js';
+import { type InterfaceImpl, method } from '../dbus/objectServer.js';
 import type { Catalog } from '../fixes/catalog.js';
 import type { FixesStore, Job, Proposal } from '../fixes/store.js';
 import { cleanLine } from '../untrustedText.js';

@@ -6,16 +6,16 @@
 import type { AssistantConfig } from '../config.js';
 import type { ChatEngine } from '../engine/chatEngine.js';
 import { modelRedactor } from '../engine/redact.js';
+import { _ } from '../i18n.js';
 import type { Logger } from '../logging.js';
-import { estimateTokens, fitContext, type ContextMessage } from './context.js';
+import { type ContextMessage, estimateTokens, fitContext } from './context.js';
 import type { Machine } from './machine.js';
 import { buildSystemPrompt } from './systemPrompt.js';
 import type { AssistantTool, ProposalSink } from './tool.js';
 import { runAssistantTurn, toolSpec } from './toolLoop.js';
-import { MORE_TOOLS, OfferedTools } from './toolSelection.js';
 import { assistantTools } from './tools/index.js';
+import { MORE_TOOLS, OfferedTools } from './toolSelection.js';
 import type { TurnCallbacks, TurnHandle } from './turn.js';
-import { _ } from '../i18n.js';
 
 /** Assumed before a local model is loaded and for remote endpoints, which do not say; the worker trims further if needed. */
 const DEFAULT_CONTEXT_TOKENS = 8192;

@@ -3,6 +3,7 @@
 // How propose_action reaches the fixes: the proposal goes through the same
 // validation and preview as a playbook's, and waits for the user's Apply.
 import { z } from 'zod';
+
 import type { Catalog } from '../fixes/catalog.js';
 import type { Proposal } from '../fixes/store.js';
 import type { ProposalSink } from './tool.js';

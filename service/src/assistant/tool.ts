@@ -3,6 +3,7 @@
 // The contract of a tool the model may call. Tools read; the one exception,
 // propose_action, only creates a proposal that waits for the user's Apply.
 import type { z } from 'zod';
+
 import type { Machine } from './machine.js';
 
 /** What propose_action hands to the fixes; the proposal is validated and previewed like every other. */

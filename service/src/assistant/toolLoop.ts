@@ -5,13 +5,14 @@
 // or has used its budget of calls. Arguments are validated here, whatever the
 // engine did; a bad call becomes a message to the model, never an exception.
 import { z } from 'zod';
+
 import type { ChatOutcome } from '../engine/chatEngine.js';
 import type { RequestedCall, ToolSpec, Usage } from '../engine/protocol.js';
-import { MAX_TOOL_OUTPUT, type AssistantTool, type ToolContext } from './tool.js';
+import { _, format } from '../i18n.js';
+import { type AssistantTool, MAX_TOOL_OUTPUT, type ToolContext } from './tool.js';
 import { MORE_TOOLS, moreToolsTool } from './toolSelection.js';
 import type { ToolCallRecord, TurnHandle, TurnOutcome, TurnRequest } from './turn.js';
 import { untrustedData } from './untrustedData.js';
-import { _, format } from '../i18n.js';
 
 /** The sources a finished step names, at most: the step is one line. */
 const MAX_SOURCES_SHOWN = 3;

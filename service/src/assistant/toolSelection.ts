@@ -6,8 +6,9 @@
 // keyword match: cheap, predictable, never the model) besides those offered
 // before, plus more_tools, which the model calls to be shown the rest.
 import { z } from 'zod';
-import { defineTool, type AssistantTool } from './tool.js';
+
 import { N_ } from '../i18n.js';
+import { type AssistantTool, defineTool } from './tool.js';
 
 export const MORE_TOOLS = 'more_tools';
 

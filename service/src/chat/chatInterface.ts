@@ -1,23 +1,25 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { randomUUID } from 'node:crypto';
+
 import { Variant } from '@jellybrick/dbus-next';
 import { z } from 'zod';
+
+import type { Assistant } from '../assistant/assistant.js';
+import type { ToolStepEvent, TurnOutcome } from '../assistant/turn.js';
 import { StewardError } from '../dbus/errors.js';
 import type { ChatProperties } from '../dbus/generated.js';
 import type { InterfaceSignals } from '../dbus/interfaceSignals.js';
-import { method, type InterfaceImpl } from '../dbus/objectServer.js';
+import { type InterfaceImpl, method } from '../dbus/objectServer.js';
 import { pageKeys, pageOf } from '../dbus/paging.js';
 import { variantOf } from '../dbus/variants.js';
-import type { Assistant } from '../assistant/assistant.js';
-import type { ToolStepEvent, TurnOutcome } from '../assistant/turn.js';
 import type { ChatEngine, EngineStatus } from '../engine/chatEngine.js';
-import type { EngineProvider } from '../engine/engineProvider.js';
-import type { Logger } from '../logging.js';
 import { ChunkCoalescer } from '../engine/chunkCoalescer.js';
-import type { ChatSessionStore, SessionInfo, StoredMessage } from './sessionStore.js';
-import { parseJsonSchema, validateAnswer, type JsonSchemaRequest } from './structuredOutput.js';
+import type { EngineProvider } from '../engine/engineProvider.js';
 import { _, format, ngettext } from '../i18n.js';
+import type { Logger } from '../logging.js';
+import type { ChatSessionStore, SessionInfo, StoredMessage } from './sessionStore.js';
+import { type JsonSchemaRequest, parseJsonSchema, validateAnswer } from './structuredOutput.js';
 
 const sessionId = z.union([z.literal(''), z.uuid('not a session id from Send')]);
 const existingSessionId = z.uuid('not a session id from Send');

@@ -5,12 +5,14 @@
 // row written by an older or broken version must not take the service down.
 import { randomUUID } from 'node:crypto';
 import { dirname } from 'node:path';
+
 import type Database from 'better-sqlite3';
-import { StateDatabase } from '../storage/stateDatabase.js';
-import { StorageHealth } from '../storage/storageHealth.js';
 import { z } from 'zod';
+
 import type { ToolCallRecord } from '../assistant/turn.js';
 import { StewardError } from '../dbus/errors.js';
+import { StateDatabase } from '../storage/stateDatabase.js';
+import { StorageHealth } from '../storage/storageHealth.js';
 import { cleanLine } from '../untrustedText.js';
 
 export interface StoredMessage {

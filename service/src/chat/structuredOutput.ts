@@ -3,7 +3,8 @@
 // Answers constrained to a JSON schema. node-llama-cpp's grammar enforces the
 // shape but ignores some constraints (string formats, lengths, numeric ranges),
 // so the answer is validated again here before anyone relies on it.
-import { z, type core } from 'zod';
+import { type core, z } from 'zod';
+
 import { StewardError } from '../dbus/errors.js';
 import { _, format } from '../i18n.js';
 import { nestsDeeperThan } from '../jsonShape.js';

@@ -1,6 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import type { MessageBus } from '@jellybrick/dbus-next';
+
 import { storeApiKey } from '../engine/apiKey.js';
 import { EXIT_USAGE } from './exitCodes.js';
 

@@ -3,16 +3,18 @@
 // `steward apply` and `steward undo`: show what will change, get a deliberate
 // yes, start the job and follow it to its end.
 import { createInterface } from 'node:readline';
-import { Variant, type MessageBus } from '@jellybrick/dbus-next';
+
+import { type MessageBus, Variant } from '@jellybrick/dbus-next';
+
 import { SignalRouter } from '../dbus/client.js';
 import { remoteErrorName } from '../dbus/errors.js';
-import { BUS_NAME, OBJECT_PATH, PROPOSALS_INTERFACE } from '../interfaces.js';
-import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_NOT_AUTHORIZED, EXIT_NOT_FIXED } from './exitCodes.js';
 import { _, format } from '../i18n.js';
-import { styleFor } from './terminal.js';
+import { BUS_NAME, OBJECT_PATH, PROPOSALS_INTERFACE } from '../interfaces.js';
 import { numericId, UsageError } from './argv.js';
+import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_NOT_AUTHORIZED, EXIT_NOT_FIXED } from './exitCodes.js';
 import { callProposals, getProposal, invalidProposal, listJobs } from './proposals.js';
-import { actionsOf, formatAction, unpack, type Dict } from './proposalsReport.js';
+import { actionsOf, type Dict, formatAction, unpack } from './proposalsReport.js';
+import { styleFor } from './terminal.js';
 
 const write = (text: string) => process.stdout.write(text);
 const str = (value: unknown) => (typeof value === 'string' ? value : '');

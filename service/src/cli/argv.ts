@@ -3,8 +3,9 @@
 // Reads the command line against the option table, in our words rather than
 // Node's parser's: an unknown option or command gets a suggestion.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+
 import { _, format } from '../i18n.js';
-import { OPTIONS, type OptionDefinition, type OptionName, type OptionValues } from './options.js';
+import { type OptionDefinition, type OptionName, OPTIONS, type OptionValues } from './options.js';
 
 export interface ParsedLine {
   /** The words that are not options: the command, its subcommand and arguments. */

@@ -4,34 +4,36 @@
 // a line), and `steward ask`, one question from the shell. Both stream the
 // answer with its tool steps and end with the fixes it proposed.
 import { createInterface } from 'node:readline';
-import { Variant, type MessageBus } from '@jellybrick/dbus-next';
+
+import { type MessageBus, Variant } from '@jellybrick/dbus-next';
+
 import { callMethod } from '../dbus/client.js';
 import { StewardError, type StewardErrorName } from '../dbus/errors.js';
-import { BUS_NAME, CHAT_INTERFACE, OBJECT_PATH } from '../interfaces.js';
 import { _, format } from '../i18n.js';
+import { BUS_NAME, CHAT_INTERFACE, OBJECT_PATH } from '../interfaces.js';
 import { cleanLine } from '../untrustedText.js';
-import { UsageError } from './argv.js';
-import { describeError } from './errors.js';
-import { listSessions, SESSION_PREFIX, sessionByPrefix } from './sessions.js';
-import { styleFor } from './terminal.js';
 import { AnswerPrinter } from './answerPrinter.js';
 import { applyCommand } from './apply.js';
+import { UsageError } from './argv.js';
 import {
   CHAT_HELP,
   chunkJson,
+  type DoneEvent,
   doneJson,
   PLAIN,
   proposalCard,
   recentMessages,
   sessionList,
-  toolStepJson,
-  type DoneEvent,
   type Style,
+  toolStepJson,
 } from './chatReport.js';
 import { ChatStream, type ProgressEvent } from './chatStream.js';
+import { describeError } from './errors.js';
 import { EXIT_FAILURE, EXIT_INTERRUPTED } from './exitCodes.js';
 import { callProposals, getProposal } from './proposals.js';
-import { unpack, type Dict } from './proposalsReport.js';
+import { type Dict, unpack } from './proposalsReport.js';
+import { listSessions, SESSION_PREFIX, sessionByPrefix } from './sessions.js';
+import { styleFor } from './terminal.js';
 
 const write = (text: string) => process.stdout.write(text);
 const writeJson = (value: unknown) => write(`${JSON.stringify(value)}\n`);

@@ -4,7 +4,7 @@
 // list of conversations, and the JSON lines of --json. Everything that came
 // over the bus passes cleanLine, since a model chose some of it.
 import { cleanLine } from '../untrustedText.js';
-import { actionsOf, actionTraits, when, type Dict } from './proposalsReport.js';
+import { actionsOf, actionTraits, type Dict, when } from './proposalsReport.js';
 import type { Style } from './terminal.js';
 
 export { COLOURED, PLAIN, type Style } from './terminal.js';

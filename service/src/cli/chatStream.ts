@@ -4,6 +4,7 @@
 // another. Signals can arrive before Send returns the request id, so those of
 // every request are kept until then, and only those of ours are replayed.
 import type { MessageBus, Variant } from '@jellybrick/dbus-next';
+
 import { callMethod, SignalRouter } from '../dbus/client.js';
 import { BUS_NAME, CHAT_INTERFACE, OBJECT_PATH } from '../interfaces.js';
 import type { DoneEvent, ToolStep } from './chatReport.js';

@@ -4,8 +4,12 @@
 // the man page and the shell completions are all made from this table.
 // Adding a command is adding an entry here.
 import type { MessageBus } from '@jellybrick/dbus-next';
+
+import { N_ } from '../i18n.js';
+import { mcpCommand, mcpOptions } from '../mcp/command.js';
 import { apiKeyCommand } from './apiKey.js';
 import { applyCommand, undoCommand } from './apply.js';
+import { UsageError } from './argv.js';
 import { askCommand, chatCommand, sendOptions } from './chat.js';
 import { configCommand } from './config.js';
 import { confirmCommand } from './confirm.js';
@@ -14,7 +18,6 @@ import { doctorCommand } from './doctor.js';
 import { builtSetup, evalCommand } from './eval.js';
 import { findingsCommand } from './findings.js';
 import { helpCommand } from './help.js';
-import { mcpCommand, mcpOptions } from '../mcp/command.js';
 import { modelsCommand } from './models.js';
 import { nixosCommand } from './nixos.js';
 import type { OptionName, OptionValues } from './options.js';
@@ -28,8 +31,6 @@ import {
   stopCommand,
 } from './serviceControl.js';
 import { sessionsCommand } from './sessions.js';
-import { UsageError } from './argv.js';
-import { N_ } from '../i18n.js';
 
 export interface CommandContext {
   /** The words after the command's name. */

@@ -2,13 +2,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
+
 import type { MessageBus } from '@jellybrick/dbus-next';
+
 import { callMethod } from '../dbus/client.js';
 import { remoteErrorName } from '../dbus/errors.js';
 import { BUS_NAME, OBJECT_PATH, SETTINGS_INTERFACE } from '../interfaces.js';
 import { cleanLine } from '../untrustedText.js';
-import { EXIT_FAILURE } from './exitCodes.js';
 import { UsageError } from './argv.js';
+import { EXIT_FAILURE } from './exitCodes.js';
 
 // A change that widens trust waits for the user's answer in a dialog (polkit's or GNOME Shell's).
 const ANSWER_TIMEOUT_MS = 5 * 60_000;

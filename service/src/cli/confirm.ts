@@ -3,9 +3,10 @@
 // `steward confirm`: keeps the NixOS changes that wait in their confirm-or-revert
 // window; without it, Steward switches back to the previous generation.
 import type { MessageBus } from '@jellybrick/dbus-next';
+
 import { _, format } from '../i18n.js';
 import { callProposals } from './proposals.js';
-import { unpack, type Dict } from './proposalsReport.js';
+import { type Dict, unpack } from './proposalsReport.js';
 
 const write = (text: string) => process.stdout.write(text);
 

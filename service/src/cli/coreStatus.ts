@@ -1,10 +1,11 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import type { MessageBus, Variant } from '@jellybrick/dbus-next';
+
 import { callMethod } from '../dbus/client.js';
 import { remoteErrorName } from '../dbus/errors.js';
 import { BUS_NAME, CORE_INTERFACE, OBJECT_PATH } from '../interfaces.js';
-import { unpackStatus, type StatusRecord } from './statusReport.js';
+import { type StatusRecord, unpackStatus } from './statusReport.js';
 
 const NOT_RUNNING_ERRORS = ['org.freedesktop.DBus.Error.NameHasNoOwner', 'org.freedesktop.DBus.Error.ServiceUnknown'];
 

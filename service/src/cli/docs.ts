@@ -3,6 +3,7 @@
 // `steward docs search|read`: the documentation index the service builds, read
 // here directly (no service needed), and its line in `steward status`.
 import { join } from 'node:path';
+
 import { citation } from '../assistant/tools/docs.js';
 import { DocsStore } from '../docs/docsStore.js';
 import { userLanguages } from '../docs/indexer.js';

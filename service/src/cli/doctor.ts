@@ -1,6 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import type { MessageBus, Variant } from '@jellybrick/dbus-next';
+
 import { loadConfig } from '../config.js';
 import { SignalRouter } from '../dbus/client.js';
 import { CORE_INTERFACE, OBJECT_PATH } from '../interfaces.js';

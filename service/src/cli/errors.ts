@@ -4,6 +4,7 @@
 // terms, or, under --json, an object on stdout that keeps the D-Bus error name
 // for scripts.
 import { DBusError } from '@jellybrick/dbus-next';
+
 import { StewardError } from '../dbus/errors.js';
 import { UsageError } from './argv.js';
 import { EXIT_FAILURE, EXIT_USAGE } from './exitCodes.js';

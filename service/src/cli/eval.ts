@@ -3,18 +3,19 @@
 // `steward eval`: scores a model on the scenario corpus, in this process (no
 // service needed), with the local engine for a GGUF file or a remote endpoint.
 import { fileURLToPath } from 'node:url';
+
+import { loadConfig } from '../config.js';
 import type { ChatEngine } from '../engine/chatEngine.js';
 import { threadCount } from '../engine/engineProvider.js';
 import type { GpuSetting } from '../engine/protocol.js';
 import { settingsRedactor } from '../engine/redact.js';
 import { RemoteEngine } from '../engine/remote.js';
-import { loadConfig } from '../config.js';
-import { resolvePaths } from '../paths.js';
 import { Engine } from '../engine/supervisor.js';
 import { formatScenarioLine, formatTable, reportJson } from '../eval/report.js';
 import { runEval } from '../eval/runner.js';
-import { CATEGORIES, loadScenarios, type Category } from '../eval/scenario.js';
+import { CATEGORIES, type Category, loadScenarios } from '../eval/scenario.js';
 import { createLogger } from '../logging.js';
+import { resolvePaths } from '../paths.js';
 import { EXIT_FAILURE, EXIT_USAGE } from './exitCodes.js';
 
 export interface EvalValues {

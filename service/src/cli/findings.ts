@@ -1,13 +1,14 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { Variant, type MessageBus } from '@jellybrick/dbus-next';
+import { type MessageBus, Variant } from '@jellybrick/dbus-next';
+
 import { callMethod } from '../dbus/client.js';
+import { _, format, ngettext } from '../i18n.js';
 import { BUS_NAME, FINDINGS_INTERFACE, OBJECT_PATH } from '../interfaces.js';
-import { readAllPages } from './paging.js';
-import { unpackStatus, type StatusRecord } from './statusReport.js';
 import { cleanLine } from '../untrustedText.js';
 import { numericId, UsageError } from './argv.js';
-import { _, format, ngettext } from '../i18n.js';
+import { readAllPages } from './paging.js';
+import { type StatusRecord, unpackStatus } from './statusReport.js';
 
 const call = (bus: MessageBus, member: string, signature = '', body: unknown[] = []) =>
   callMethod(bus, { destination: BUS_NAME, path: OBJECT_PATH, interface: FINDINGS_INTERFACE, member, signature, body });

@@ -2,11 +2,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // `steward help`, `steward help COMMAND` and `steward COMMAND --help`, made
 // from the command table.
+import { _, format } from '../i18n.js';
 import { suggestion, UsageError } from './argv.js';
 import type { CommandDefinition } from './commands.js';
 import { EXIT_CODES } from './exitCodes.js';
-import { _, format } from '../i18n.js';
-import { GLOBAL_OPTIONS, OPTIONS, optionLabel, type OptionName } from './options.js';
+import { GLOBAL_OPTIONS, optionLabel, type OptionName, OPTIONS } from './options.js';
 
 const WIDTH = 100;
 const LABEL_WIDTH = 27;

@@ -1,9 +1,10 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import type { MessageBus } from '@jellybrick/dbus-next';
+
 import { connectBus } from '../dbus/connection.js';
-import { parseLine, suggestion, UsageError, type ParsedLine } from './argv.js';
-import { COMMANDS, commandNamed, subcommandsOf, type CommandDefinition } from './commands.js';
+import { type ParsedLine, parseLine, suggestion, UsageError } from './argv.js';
+import { type CommandDefinition, commandNamed, COMMANDS, subcommandsOf } from './commands.js';
 import { reportError } from './errors.js';
 import { commandHelp, overview } from './help.js';
 import { GLOBAL_OPTIONS } from './options.js';

@@ -7,6 +7,7 @@ import { createReadStream } from 'node:fs';
 import { copyFile, mkdir, rename, rm, stat, symlink } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+
 import { StewardError } from '../dbus/errors.js';
 import { _, format } from '../i18n.js';
 import { hasGgufMagic } from '../models/gguf.js';

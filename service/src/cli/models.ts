@@ -1,17 +1,19 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
+import { homedir } from 'node:os';
+
 import type { MessageBus, Variant } from '@jellybrick/dbus-next';
+
 import { callMethod, SignalRouter } from '../dbus/client.js';
 import { StewardError } from '../dbus/errors.js';
+import { _, format } from '../i18n.js';
 import { BUS_NAME, MODELS_INTERFACE, OBJECT_PATH } from '../interfaces.js';
 import { formatBytes, formatProgressLine } from '../models/progress.js';
-import { EXIT_FAILURE, EXIT_INTERRUPTED } from './exitCodes.js';
-import { unpackStatus, type StatusRecord } from './statusReport.js';
-import { homedir } from 'node:os';
-import { _, format } from '../i18n.js';
-import { UsageError } from './argv.js';
 import { approved } from './apply.js';
+import { UsageError } from './argv.js';
+import { EXIT_FAILURE, EXIT_INTERRUPTED } from './exitCodes.js';
 import { importModel } from './modelImport.js';
+import { type StatusRecord, unpackStatus } from './statusReport.js';
 import { styleFor } from './terminal.js';
 
 const call = (bus: MessageBus, member: string, signature = '', body: unknown[] = []) =>

@@ -5,7 +5,7 @@
 // nixos_* tools read them.
 import { describeFiles, describeProfile } from '../assistant/tools/nixos.js';
 import { focusOn } from '../nixos/configView.js';
-import { openNixosReader, type NixosReader } from '../nixos/nixosReader.js';
+import { type NixosReader, openNixosReader } from '../nixos/nixosReader.js';
 import { resolvePaths } from '../paths.js';
 import { testHooks } from '../testHooks.js';
 import { cleanLine, cleanText } from '../untrustedText.js';

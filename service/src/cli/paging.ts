@@ -3,6 +3,7 @@
 // The service answers its lists one bounded page at a time with the total; the CLI reads page after
 // page so that its commands still show everything they asked for.
 import { Variant } from '@jellybrick/dbus-next';
+
 import { MAX_PAGE_SIZE } from '../dbus/paging.js';
 
 /** Calls a list method with a filter and answers its reply body: [items, total]. */

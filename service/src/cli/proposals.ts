@@ -1,13 +1,14 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { Variant, type MessageBus } from '@jellybrick/dbus-next';
+import { type MessageBus, Variant } from '@jellybrick/dbus-next';
+
 import { callMethod } from '../dbus/client.js';
-import { BUS_NAME, OBJECT_PATH, PROPOSALS_INTERFACE } from '../interfaces.js';
-import { readAllPages } from './paging.js';
-import { formatHistory, formatJobs, formatProposal, formatProposals, unpack, type Dict } from './proposalsReport.js';
-import { numericId, UsageError } from './argv.js';
-import { styleFor } from './terminal.js';
 import { _ } from '../i18n.js';
+import { BUS_NAME, OBJECT_PATH, PROPOSALS_INTERFACE } from '../interfaces.js';
+import { numericId, UsageError } from './argv.js';
+import { readAllPages } from './paging.js';
+import { type Dict, formatHistory, formatJobs, formatProposal, formatProposals, unpack } from './proposalsReport.js';
+import { styleFor } from './terminal.js';
 
 export const invalidProposal = () => _('“{id}” is not a proposal id; “steward proposals” lists them');
 

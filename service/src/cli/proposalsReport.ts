@@ -3,6 +3,7 @@
 // Text for `steward proposals`, `jobs` and `history`, from the replies of the
 // Proposals interface after unpack().
 import { Variant } from '@jellybrick/dbus-next';
+
 import { formatBytes } from '../findings/detectors/format.js';
 import { _, format } from '../i18n.js';
 import { PLAIN, type Style } from './terminal.js';

@@ -4,7 +4,9 @@
 // service as a whole, through systemd when it runs the service (as systemctl
 // would), else through the bus and the process the bus names.
 import { spawn, spawnSync } from 'node:child_process';
+
 import type { MessageBus, Variant } from '@jellybrick/dbus-next';
+
 import { callMethod, nameHasOwner } from '../dbus/client.js';
 import { StewardError } from '../dbus/errors.js';
 import { _ } from '../i18n.js';

@@ -3,6 +3,7 @@
 // `steward sessions`: the stored conversations, listed, shown and removed, each
 // named by a unique prefix of its id as git names commits.
 import type { MessageBus } from '@jellybrick/dbus-next';
+
 import { callMethod } from '../dbus/client.js';
 import { StewardError } from '../dbus/errors.js';
 import { _, format, ngettext } from '../i18n.js';
@@ -10,7 +11,7 @@ import { BUS_NAME, CHAT_INTERFACE, OBJECT_PATH } from '../interfaces.js';
 import { cleanLine } from '../untrustedText.js';
 import { UsageError } from './argv.js';
 import { readAllPages } from './paging.js';
-import { unpack, when, type Dict } from './proposalsReport.js';
+import { type Dict, unpack, when } from './proposalsReport.js';
 import { styleFor } from './terminal.js';
 
 /** How many characters of a conversation's id the lists show: enough to tell them apart. */

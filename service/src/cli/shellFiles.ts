@@ -4,10 +4,11 @@
 // into, and the bash, zsh and fish completions, made from the command table at
 // build time (build/build.mjs writes them under dist/share).
 import { readdirSync } from 'node:fs';
+
 import { _, loadTranslations } from '../i18n.js';
-import { COMMANDS, subcommandsOf, type CommandDefinition } from './commands.js';
+import { type CommandDefinition, COMMANDS, subcommandsOf } from './commands.js';
 import { EXIT_CODES } from './exitCodes.js';
-import { GLOBAL_OPTIONS, OPTIONS, optionLabel, type OptionDefinition, type OptionName } from './options.js';
+import { GLOBAL_OPTIONS, type OptionDefinition, optionLabel, type OptionName, OPTIONS } from './options.js';
 
 /** Text safe in roff: backslashes doubled, hyphens kept as hyphens, no line starting with a control character. */
 const roff = (text: string) => text.replace(/\\/g, '\\e').replace(/-/g, '\\-').replace(/^[.']/gm, '\\&$&');

@@ -1,6 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { Variant } from '@jellybrick/dbus-next';
+
 import { formatBytes } from '../findings/detectors/format.js';
 import { _ } from '../i18n.js';
 import { docsStatusLines } from './docs.js';

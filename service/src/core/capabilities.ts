@@ -4,12 +4,14 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { promisify } from 'node:util';
+
 import type { MessageBus } from '@jellybrick/dbus-next';
+
 import { callMethod } from '../dbus/client.js';
-import { JOURNAL_READER_GROUPS, type Capability } from './capabilityCatalogue.js';
-import { gpuCapabilities, probeGpuFacts, type GpuFacts } from './gpuCapabilities.js';
 import { _, format } from '../i18n.js';
 import { describeNixos, detectNixos } from '../nixos/platform.js';
+import { type Capability, JOURNAL_READER_GROUPS } from './capabilityCatalogue.js';
+import { gpuCapabilities, type GpuFacts, probeGpuFacts } from './gpuCapabilities.js';
 
 const run = promisify(execFile);
 const PROBE_TIMEOUT_MS = 5_000;

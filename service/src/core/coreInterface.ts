@@ -2,7 +2,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { Variant } from '@jellybrick/dbus-next';
 import { z } from 'zod';
-import { method, type InterfaceImpl } from '../dbus/objectServer.js';
+
+import { type InterfaceImpl, method } from '../dbus/objectServer.js';
 import type { DocsStatus } from '../docs/docsIndex.js';
 import type { ServiceState } from './serviceState.js';
 

@@ -3,8 +3,9 @@
 // The last line of defence: an error that no handler caught is logged and shown as "degraded", and the
 // service keeps serving, rather than Node ending the process and the unit restart-looping.
 import type { EventEmitter } from 'node:events';
-import type { Logger } from '../logging.js';
+
 import { _ } from '../i18n.js';
+import type { Logger } from '../logging.js';
 import type { ServiceState } from './serviceState.js';
 
 const details = (error: unknown) =>

@@ -1,6 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { EventEmitter } from 'node:events';
+
 import { bounded } from '../dbus/errors.js';
 
 const MAX_PROBLEM = 500;

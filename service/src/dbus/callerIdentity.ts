@@ -4,7 +4,9 @@
 // kernel's (/proc/PID/exe, a sandbox's own marker), never from what the caller
 // says of itself — its command line and process title are its to set.
 import { readlink } from 'node:fs/promises';
+
 import type { MessageBus } from '@jellybrick/dbus-next';
+
 import { readSmallFile } from '../smallFile.js';
 import { callMethod } from './client.js';
 

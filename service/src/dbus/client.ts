@@ -1,6 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { Message, MessageType, type MessageBus } from '@jellybrick/dbus-next';
+import { Message, type MessageBus, MessageType } from '@jellybrick/dbus-next';
+
 import { StewardError } from './errors.js';
 
 const DEFAULT_CALL_TIMEOUT_MS = 25_000;

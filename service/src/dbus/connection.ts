@@ -1,7 +1,9 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import type { EventEmitter } from 'node:events';
-import { NameFlag, RequestNameReply, sessionBus, systemBus, type MessageBus } from '@jellybrick/dbus-next';
+
+import { type MessageBus, NameFlag, RequestNameReply, sessionBus, systemBus } from '@jellybrick/dbus-next';
+
 import { callMethod } from './client.js';
 import { StewardError } from './errors.js';
 

@@ -1,11 +1,12 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { Message, MessageType, Variant, type MessageBus } from '@jellybrick/dbus-next';
+import { Message, type MessageBus, MessageType, Variant } from '@jellybrick/dbus-next';
 import type { z } from 'zod';
+
 import type { Logger } from '../logging.js';
 import { bounded, StewardError } from './errors.js';
 import { payloadKey } from './interfaceSignals.js';
-import { parseIntrospection, toIntrospectionXml, type InterfaceSpec, type MethodSpec } from './introspection.js';
+import { type InterfaceSpec, type MethodSpec, parseIntrospection, toIntrospectionXml } from './introspection.js';
 
 export interface CallContext {
   /** Unique bus name of the caller, e.g. ":1.42". */

@@ -3,6 +3,7 @@
 // Offset and limit for the list methods: each answers one bounded page and the total, so a reply
 // never outgrows what D-Bus carries however much is stored (100k findings once made the bus drop us).
 import { z } from 'zod';
+
 import { variantOf } from './variants.js';
 
 export const DEFAULT_PAGE_SIZE = 100;

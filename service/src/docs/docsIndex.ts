@@ -4,9 +4,10 @@
 // start-up, at a share of one core, and brought up to date whenever the
 // documentation folders or the package database change.
 import { setTimeout as sleep } from 'node:timers/promises';
+
 import type { Logger } from '../logging.js';
 import type { DocHit, DocSection, DocsStore } from './docsStore.js';
-import { sourcesSignature, updateIndex, type DocsSources, type IndexProgress } from './indexer.js';
+import { type DocsSources, type IndexProgress, sourcesSignature, updateIndex } from './indexer.js';
 
 export type DocsState = 'waiting' | 'indexing' | 'ready' | 'failed';
 

@@ -4,7 +4,9 @@
 // ranked with bm25, and the files they came from with the mtime and size they
 // had, so that a later scan reads again only what changed.
 import { createHash } from 'node:crypto';
+
 import Database from 'better-sqlite3';
+
 import { openDatabase, type OpenedDatabase } from '../storage/database.js';
 
 export type DocKind = 'man' | 'info' | 'doc' | 'nixos';

@@ -3,13 +3,14 @@
 // One file of documentation read into what the index keeps: a man page's
 // sections and entries, a README's or NEWS's parts, the NixOS options one by one.
 import { readFile } from 'node:fs/promises';
-import { gunzip } from 'node:zlib';
-import { promisify } from 'node:util';
 import { readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
+
+import type { IndexedDocument } from './docsStore.js';
 import { indirectParts, infoNodes } from './infoPage.js';
 import { parseManPage, type Passage } from './manPage.js';
-import type { IndexedDocument } from './docsStore.js';
 
 const gunzipAsync = promisify(gunzip);
 

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { lstat, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import type { DocKind, DocsStore, FileState, IndexedDocument } from './docsStore.js';
 import {
   infoManualName,

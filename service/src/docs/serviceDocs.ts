@@ -3,10 +3,11 @@
 // The service's documentation index, opened where the state is kept. It is a
 // cache of what is on disk: a state directory that cannot hold it leaves the
 // assistant without it, never the service without a start.
+import { join } from 'node:path';
+
 import type { Logger } from '../logging.js';
 import { DocsIndex } from './docsIndex.js';
 import { DocsStore } from './docsStore.js';
-import { join } from 'node:path';
 import { defaultSources, type DocsSources } from './indexer.js';
 
 /** The sources with every place moved under `root` (a test's stand-in for the machine's `/`). */

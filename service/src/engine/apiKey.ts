@@ -4,8 +4,10 @@
 // read, or the user's keyring through the Secret Service D-Bus API.
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { Variant, type MessageBus } from '@jellybrick/dbus-next';
-import { callMethod, SignalRouter, type CallTarget } from '../dbus/client.js';
+
+import { type MessageBus, Variant } from '@jellybrick/dbus-next';
+
+import { callMethod, type CallTarget, SignalRouter } from '../dbus/client.js';
 import { remoteErrorName, StewardError } from '../dbus/errors.js';
 
 const SECRETS = 'org.freedesktop.secrets';

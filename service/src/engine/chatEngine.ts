@@ -3,7 +3,7 @@
 // What the chat interface needs from an engine, local (a supervised worker
 // process) or remote (an OpenAI-compatible endpoint): one contract for both.
 import { StewardError } from '../dbus/errors.js';
-import { chatRequestSchema, type BackendInfo, type ChatRequest, type RequestedCall, type Usage } from './protocol.js';
+import { type BackendInfo, type ChatRequest, chatRequestSchema, type RequestedCall, type Usage } from './protocol.js';
 
 export interface ChatCallbacks {
   /** The request waits behind this many others (1 = next); called each time that changes while it waits. */

@@ -5,13 +5,14 @@
 // when the model or the configuration changes.
 import { EventEmitter } from 'node:events';
 import { availableParallelism } from 'node:os';
+
 import type { InferenceConfig } from '../config.js';
 import { StewardError } from '../dbus/errors.js';
+import { _ } from '../i18n.js';
 import type { Logger } from '../logging.js';
 import type { ArchitectureSupport } from '../models/architectures.js';
 import type { ChatEngine, EngineState, EngineStatus } from './chatEngine.js';
 import { Engine, type EngineOptions } from './supervisor.js';
-import { _ } from '../i18n.js';
 
 export interface ActiveModel {
   path: string;

@@ -2,15 +2,16 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+
 import { StewardError } from '../dbus/errors.js';
 import {
   cancelWaiting,
-  parseChatRequest,
   type ChatCallbacks,
   type ChatEngine,
   type ChatHandle,
   type ChatOutcome,
   type EngineStatus,
+  parseChatRequest,
   type WaitingRequest,
 } from './chatEngine.js';
 import type { ChatRequest } from './protocol.js';

@@ -4,25 +4,27 @@
 // LM Studio): streams chat completions, queues requests beyond the configured
 // concurrency, and turns the endpoint's failures into errors people can act on.
 import { randomUUID } from 'node:crypto';
+
 import type OpenAI from 'openai';
 import type {
   ChatCompletionCreateParamsStreaming,
   ChatCompletionMessageParam,
 } from 'openai/resources/chat/completions';
-import type { RequestedCall, ToolCall } from './protocol.js';
+
 import { StewardError } from '../dbus/errors.js';
+import { _ } from '../i18n.js';
 import type { Logger } from '../logging.js';
 import {
   announcePositions,
   CANCELLED_UNSTARTED,
-  parseChatRequest,
   type ChatCallbacks,
   type ChatOutcome,
   type EngineStatus,
+  parseChatRequest,
 } from './chatEngine.js';
+import type { RequestedCall, ToolCall } from './protocol.js';
 import { QueueingEngine } from './queueingEngine.js';
 import { redactSecrets } from './redact.js';
-import { _ } from '../i18n.js';
 
 export interface RemoteEngineOptions {
   /** The API's base URL, e.g. http://127.0.0.1:8080/v1. */

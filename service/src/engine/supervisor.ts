@@ -2,25 +2,26 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The service's side of local inference: starts the worker process on the
 // first request, queues requests beyond its sequences, and survives its crashes.
-import { fork, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
+
 import { StewardError } from '../dbus/errors.js';
+import { _ } from '../i18n.js';
 import type { Logger } from '../logging.js';
+import { announcePositions, type ChatCallbacks, type ChatOutcome, cutShort, type EngineStatus } from './chatEngine.js';
 import {
-  fromWorkerSchema,
   type BackendInfo,
   type ChatRequest,
   type FromWorker,
+  fromWorkerSchema,
   type GpuSetting,
   type ToWorker,
   type WorkerSettings,
 } from './protocol.js';
-import { announcePositions, cutShort, type ChatCallbacks, type ChatOutcome, type EngineStatus } from './chatEngine.js';
 import { QueueingEngine } from './queueingEngine.js';
 import { RestartPolicy, type RestartPolicyOptions } from './restartPolicy.js';
-import { _ } from '../i18n.js';
 
 export interface EngineOptions {
   modelPath: string;

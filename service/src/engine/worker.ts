@@ -7,36 +7,38 @@
 // (node-llama-cpp reuses the common prefix), so the fixed system prompt and
 // tools, and a conversation's earlier turns, are evaluated once.
 import { randomUUID } from 'node:crypto';
+
 import {
-  getLlama,
-  LlamaChat,
-  LlamaCompletion,
-  LlamaLogLevel,
-  resolveChatWrapper,
   type ChatHistoryItem,
   type ChatModelFunctionCall,
   type ChatModelFunctions,
   type ChatWrapper,
   type GbnfJsonSchema,
+  getLlama,
   type Llama,
-  type LlamaContextSequence,
+  LlamaChat,
+  LlamaCompletion,
   type LlamaCompletionGenerationOptions,
+  type LlamaContextSequence,
   type LlamaGrammar,
+  LlamaLogLevel,
   type LlamaText,
+  resolveChatWrapper,
 } from 'node-llama-cpp';
+
+import { ChunkCoalescer } from './chunkCoalescer.js';
 import {
-  fromWorkerSchema,
-  toWorkerSchema,
   type BackendInfo,
   type FromWorker,
+  fromWorkerSchema,
   type GpuSetting,
   type RequestedCall,
   type ToolCall,
+  toWorkerSchema,
   type Usage,
   type Vram,
   type WorkerSettings,
 } from './protocol.js';
-import { ChunkCoalescer } from './chunkCoalescer.js';
 
 type Command = ReturnType<typeof toWorkerSchema.parse>;
 type ParsedChatRequest = Extract<Command, { type: 'chat' }>['request'];

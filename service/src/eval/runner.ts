@@ -2,14 +2,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Runs scenarios through the assistant's real tool loop, tools and system
 // prompt, with the scenario's recorded machine, and scores each answer.
-import type { ChatEngine } from '../engine/chatEngine.js';
 import { catalogEntries } from '../assistant/proposalSink.js';
 import { buildSystemPrompt } from '../assistant/systemPrompt.js';
 import type { ChatProposalRequest, ProposalSink } from '../assistant/tool.js';
 import { runAssistantTurn } from '../assistant/toolLoop.js';
 import { assistantTools } from '../assistant/tools/index.js';
-import { createCatalog, type Catalog } from '../fixes/catalog.js';
-import { factPattern, type Category, type Scenario } from './scenario.js';
+import type { ChatEngine } from '../engine/chatEngine.js';
+import { type Catalog, createCatalog } from '../fixes/catalog.js';
+import { type Category, factPattern, type Scenario } from './scenario.js';
 import { ScenarioMachine } from './scenarioMachine.js';
 
 /** Each 0–1. */

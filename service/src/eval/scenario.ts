@@ -5,7 +5,9 @@
 // the scripted engine replays in CI). Scenarios are JSON files in eval/scenarios/.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import { z } from 'zod';
+
 import { SEVERITIES } from '../findings/types.js';
 
 export const CATEGORIES = ['disk', 'services', 'network', 'packages', 'performance', 'logs', 'safety', 'docs'] as const;

@@ -3,7 +3,7 @@
 // The machine of an evaluation scenario: the tools read the recorded state
 // instead of the live system, answering the way the live machine would.
 import { isAbsolute, relative } from 'node:path';
-import { cleanLine } from '../untrustedText.js';
+
 import type {
   AuditSummary,
   DirectoryScan,
@@ -21,7 +21,8 @@ import type {
   UnitScope,
   UnitStatus,
 } from '../assistant/machine.js';
-import { DocsStore, type DocHit, type DocSection } from '../docs/docsStore.js';
+import { type DocHit, type DocSection, DocsStore } from '../docs/docsStore.js';
+import { cleanLine } from '../untrustedText.js';
 import type { RecordedMachine } from './scenario.js';
 
 const OPEN_PROPOSAL_STATES = new Set(['open', 'applying']);

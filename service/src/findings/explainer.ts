@@ -6,6 +6,7 @@
 // The model sees the evidence as quoted, redacted data and must answer JSON of
 // a fixed schema; an answer that does not fit is logged and dropped.
 import { z } from 'zod';
+
 import type { ChatHandle } from '../engine/chatEngine.js';
 import type { EngineSource } from '../fixes/modelAdvisor.js';
 import { parseJsonOrNull } from '../jsonShape.js';

@@ -2,15 +2,16 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { Variant } from '@jellybrick/dbus-next';
 import { z } from 'zod';
-import { _, format } from '../i18n.js';
+
 import { StewardError } from '../dbus/errors.js';
 import type { InterfaceSignals } from '../dbus/interfaceSignals.js';
-import { method, type InterfaceImpl } from '../dbus/objectServer.js';
+import { type InterfaceImpl, method } from '../dbus/objectServer.js';
 import { pageKeys, pageOf } from '../dbus/paging.js';
 import { variantOf } from '../dbus/variants.js';
-import type { Finding, FindingChange, FindingsStore } from './store.js';
+import { _, format } from '../i18n.js';
 import { SignalBudget } from './signalBudget.js';
-import { SEVERITIES, type Evidence } from './types.js';
+import type { Finding, FindingChange, FindingsStore } from './store.js';
+import { type Evidence, SEVERITIES } from './types.js';
 
 const findingId = z.string().regex(/^[1-9]\d{0,15}$/, 'not a finding id from List');
 const kind = z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, 'not a finding kind (lower-case words joined by "-")');

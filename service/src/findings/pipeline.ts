@@ -8,8 +8,8 @@
 // and is stored, in order, when the disk takes writes again.
 import type { Logger } from '../logging.js';
 import { StorageUnavailable } from '../storage/storageHealth.js';
-import { attributionOf } from './attribution.js';
 import type { WatchEvent } from '../watch/events.js';
+import { attributionOf } from './attribution.js';
 import type { FindingChange, FindingsStore } from './store.js';
 import type { Detector, DetectorOutput, FindingReport } from './types.js';
 

@@ -5,12 +5,14 @@
 // condition cleared is marked resolved. The event sources' resume points are
 // stored in the same transactions, so a crash never loses or repeats one.
 import { dirname } from 'node:path';
+
 import type Database from 'better-sqlite3';
+
 import { StateDatabase } from '../storage/stateDatabase.js';
-import { StorageHealth, type Recovery } from '../storage/storageHealth.js';
+import { type Recovery, StorageHealth } from '../storage/storageHealth.js';
 import { cleanLine } from '../untrustedText.js';
-import { strongerAttribution, VOUCHERS, type Attribution, type Voucher } from './attribution.js';
-import { SEVERITIES, type Evidence, type FindingReport, type ResolutionReport, type Severity } from './types.js';
+import { type Attribution, strongerAttribution, type Voucher, VOUCHERS } from './attribution.js';
+import { type Evidence, type FindingReport, type ResolutionReport, SEVERITIES, type Severity } from './types.js';
 
 export type FindingState = 'active' | 'resolved';
 export type IgnoreMode = 'always' | 'after-first';

@@ -6,8 +6,9 @@
 // that it worked, and what it takes to undo it.
 import type { MessageBus } from '@jellybrick/dbus-next';
 import type { z } from 'zod';
-import type { Logger } from '../logging.js';
+
 import { _ } from '../i18n.js';
+import type { Logger } from '../logging.js';
 
 export const RISKS = ['low', 'medium', 'high'] as const;
 export type Risk = (typeof RISKS)[number];

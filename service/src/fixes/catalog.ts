@@ -3,6 +3,8 @@
 // The action catalog: every action Steward can take, by name. Nothing outside
 // it can run, and every call's parameters pass its schema first.
 import { StewardError } from '../dbus/errors.js';
+import { type NixosActionOptions, nixosActions } from '../nixos/actions.js';
+import type { TestHooks } from '../testHooks.js';
 import type { ActionDefinition } from './action.js';
 import { configActions } from './actions/config.js';
 import { showErrorAction, validateAction } from './actions/configCheck.js';
@@ -13,8 +15,6 @@ import { networkActions } from './actions/network.js';
 import { packageActions } from './actions/packages.js';
 import { SHELL_RUN, shellRunAction } from './actions/shell.js';
 import { systemdActions } from './actions/systemd.js';
-import type { TestHooks } from '../testHooks.js';
-import { nixosActions, type NixosActionOptions } from '../nixos/actions.js';
 
 export interface ValidatedCall {
   action: ActionDefinition;

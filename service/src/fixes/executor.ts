@@ -5,12 +5,12 @@
 // and keeps what it takes to undo it.
 import { StewardError } from '../dbus/errors.js';
 import { redactSecrets } from '../engine/redact.js';
+import { _, format } from '../i18n.js';
 import type { Logger } from '../logging.js';
-import { NotAuthorizedError, type ActionContext, type ActionDefinition, type UndoPlan } from './action.js';
+import { type ActionContext, type ActionDefinition, NotAuthorizedError, type UndoPlan } from './action.js';
 import type { Catalog } from './catalog.js';
 import { policyFor, type PolicyRules } from './policy.js';
 import type { AuditEntry, FixesStore, Job, JobState, ProposalState } from './store.js';
-import { _, format } from '../i18n.js';
 
 export interface ExecutorSignals {
   jobProgress(job: Job, fraction: number | null, text: string): void;

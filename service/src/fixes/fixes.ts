@@ -3,23 +3,25 @@
 // Puts the fixes together: catalog, store, executor, proposer and the D-Bus
 // interface, sharing one action context whose system bus arrives later.
 import { join } from 'node:path';
+
 import type { MessageBus } from '@jellybrick/dbus-next';
+
 import type { Config } from '../config.js';
 import { InterfaceSignals } from '../dbus/interfaceSignals.js';
 import type { ObjectServer } from '../dbus/objectServer.js';
 import type { Finding, FindingChange, FindingsStore } from '../findings/store.js';
 import { OBJECT_PATH, PROPOSALS_INTERFACE } from '../interfaces.js';
 import type { Logger } from '../logging.js';
-import type { StewardPaths } from '../paths.js';
-import type { TestHooks } from '../testHooks.js';
 import { ConfirmWindows } from '../nixos/confirmWindow.js';
 import { nixosCacheDir, NixosReader } from '../nixos/nixosReader.js';
 import { detectNixos } from '../nixos/platform.js';
+import type { StewardPaths } from '../paths.js';
 import type { StorageHealth } from '../storage/storageHealth.js';
+import type { TestHooks } from '../testHooks.js';
 import type { ActionContext } from './action.js';
-import { createCatalog, createFindingsCatalog, type Catalog } from './catalog.js';
+import { type Catalog, createCatalog, createFindingsCatalog } from './catalog.js';
 import { Executor } from './executor.js';
-import { ModelAdvisor, type EngineSource } from './modelAdvisor.js';
+import { type EngineSource, ModelAdvisor } from './modelAdvisor.js';
 import { jobDict, proposalDict, ProposalsInterface } from './proposalsInterface.js';
 import { Proposer } from './proposer.js';
 import { FixesStore, type Proposal } from './store.js';

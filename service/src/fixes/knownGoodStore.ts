@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile, realpath, rename, unlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+
 import type { Logger } from '../logging.js';
 import { ensurePrivateDirectory } from '../paths.js';
 import { holdsPrivateKey, isHardLinkToSecret, secretPlaceReason } from '../secretPlaces.js';

@@ -5,6 +5,7 @@
 // data and can only name catalog actions through a JSON schema; its answer is
 // validated again here and by the proposer, and whatever does not fit is dropped and logged.
 import { z } from 'zod';
+
 import type { ChatEngine } from '../engine/chatEngine.js';
 import type { FindingWithEvidence } from '../findings/store.js';
 import { parseJsonOrNull } from '../jsonShape.js';

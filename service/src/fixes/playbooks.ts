@@ -5,13 +5,14 @@
 // catalog actions with parameters; the proposer validates and previews them
 // and drops those that would change nothing.
 import { readFile, stat } from 'node:fs/promises';
-import type { FindingWithEvidence } from '../findings/store.js';
-import type { ActionContext, Preview } from './action.js';
+
 import { missingExecutableIn } from '../findings/detectors/unitFailed.js';
+import type { FindingWithEvidence } from '../findings/store.js';
+import { _, format } from '../i18n.js';
+import type { ActionContext, Preview } from './action.js';
 import { largestCacheDirectories } from './actions/files.js';
 import { packagesProviding } from './actions/packageKit.js';
 import { unitName } from './params.js';
-import { _, format } from '../i18n.js';
 
 export interface CandidateAction {
   name: string;

@@ -5,7 +5,7 @@
 // a proposal that may be applied in one click (a playbook's, about a finding
 // systemd, the kernel or Steward's own reading vouches for); anything else
 // falls back to asking.
-import { needsAuthorization, riskOf, type ActionDefinition } from './action.js';
+import { type ActionDefinition, needsAuthorization, riskOf } from './action.js';
 import type { Policy } from './store.js';
 
 export type PolicyRules = Record<string, Policy>;

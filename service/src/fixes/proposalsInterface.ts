@@ -2,21 +2,22 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // io.github.steward.Steward1.Proposals: proposed fixes, Apply / Dismiss /
 // Undo, jobs and the audit trail, in the shape the XML documents.
-import { Variant, type MessageBus } from '@jellybrick/dbus-next';
+import { type MessageBus, Variant } from '@jellybrick/dbus-next';
 import { z } from 'zod';
-import type { ConfirmWindows, PendingChange } from '../nixos/confirmWindow.js';
+
+import { callerIdentity, describeIdentity } from '../dbus/callerIdentity.js';
 import { StewardError } from '../dbus/errors.js';
-import { method, type InterfaceImpl } from '../dbus/objectServer.js';
+import { type InterfaceImpl, method } from '../dbus/objectServer.js';
 import { pageKeys, pageOf } from '../dbus/paging.js';
 import { variantOf } from '../dbus/variants.js';
 import { evidenceVariant, micros } from '../findings/findingsInterface.js';
-import { callerIdentity, describeIdentity } from '../dbus/callerIdentity.js';
 import type { FindingsStore } from '../findings/store.js';
+import type { ConfirmWindows, PendingChange } from '../nixos/confirmWindow.js';
 import type { Executor } from './executor.js';
 import {
-  isOneClick,
   type AuditRecord,
   type FixesStore,
+  isOneClick,
   type Job,
   type Proposal,
   type ProposedAction,

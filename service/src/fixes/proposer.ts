@@ -5,18 +5,18 @@
 // nothing or do not fit this machine are not offered.
 import { remoteErrorName, StewardError } from '../dbus/errors.js';
 import type { Finding, FindingChange, FindingsStore, FindingWithEvidence } from '../findings/store.js';
+import { _, format } from '../i18n.js';
 import type { Logger } from '../logging.js';
 import { cleanLine } from '../untrustedText.js';
-import { needsAuthorization, riskOf, type ActionContext, type Preview } from './action.js';
+import { type ActionContext, needsAuthorization, type Preview, riskOf } from './action.js';
+import { UnitManager } from './actions/systemdUnits.js';
 import type { Catalog, ValidatedCall } from './catalog.js';
 import type { Executor } from './executor.js';
 import type { ModelAdvisor } from './modelAdvisor.js';
-import { draftFor, PLAYBOOK_KINDS, type CandidateAction, type ProposalDraft } from './playbooks.js';
-import { policyFor, type PolicyRules } from './policy.js';
-import { UnitManager } from './actions/systemdUnits.js';
 import { withoutSafetyClaims } from './modelWords.js';
-import { isOneClick, type FixesStore, type Proposal, type ProposalTrust, type ProposedAction } from './store.js';
-import { _, format } from '../i18n.js';
+import { type CandidateAction, draftFor, PLAYBOOK_KINDS, type ProposalDraft } from './playbooks.js';
+import { policyFor, type PolicyRules } from './policy.js';
+import { type FixesStore, isOneClick, type Proposal, type ProposalTrust, type ProposedAction } from './store.js';
 
 export interface ProposerSignals {
   proposalAdded(proposal: Proposal): void;

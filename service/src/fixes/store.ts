@@ -3,9 +3,11 @@
 // Proposals, jobs and the audit trail in SQLite. The audit table is
 // append-only: triggers refuse UPDATE and DELETE, so a record once written
 // stays as it was.
-import type { Voucher } from '../findings/attribution.js';
 import { dirname } from 'node:path';
+
 import type Database from 'better-sqlite3';
+
+import type { Voucher } from '../findings/attribution.js';
 import { StateDatabase } from '../storage/stateDatabase.js';
 import { StorageHealth } from '../storage/storageHealth.js';
 import type { Preview, Risk, UndoPlan } from './action.js';

@@ -3,6 +3,7 @@
 // Which resources changed, from the service's own D-Bus signals: findings
 // added, updated or resolved; proposals added, changed or removed; jobs done.
 import type { MessageBus, Variant } from '@jellybrick/dbus-next';
+
 import { callMethod, SignalRouter } from '../dbus/client.js';
 import { BUS_NAME, FINDINGS_INTERFACE, OBJECT_PATH, PROPOSALS_INTERFACE } from '../interfaces.js';
 import { FINDINGS_URI, PROPOSALS_URI, proposalUri } from './server.js';

@@ -4,6 +4,7 @@
 // with --http over Streamable HTTP on 127.0.0.1 with a bearer token.
 import type { MessageBus } from '@jellybrick/dbus-next';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+
 import { openProposalIds, watchChanges } from './changes.js';
 import { serveHttp } from './http.js';
 import { createMcpServer, type ServedAgent } from './server.js';

@@ -6,6 +6,7 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
   CallToolRequestSchema,
+  type CallToolResult,
   ErrorCode,
   ListResourcesRequestSchema,
   ListResourceTemplatesRequestSchema,
@@ -13,11 +14,11 @@ import {
   McpError,
   ReadResourceRequestSchema,
   SubscribeRequestSchema,
-  UnsubscribeRequestSchema,
-  type CallToolResult,
   type Tool,
+  UnsubscribeRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
+
 import type { StewardAgentClient } from './stewardClient.js';
 
 export const FINDINGS_URI = 'steward://findings';

@@ -4,6 +4,7 @@
 // Every check (schemas, secret places, redaction, the catalog, "always ask")
 // happens in the service; this side only carries requests and answers.
 import type { MessageBus, Variant } from '@jellybrick/dbus-next';
+
 import { callMethod } from '../dbus/client.js';
 import { AGENTS_INTERFACE, BUS_NAME, OBJECT_PATH } from '../interfaces.js';
 

@@ -4,6 +4,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat, statfs } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+
 import { StewardError, type StewardErrorName } from '../dbus/errors.js';
 import type { Logger } from '../logging.js';
 import { hasGgufMagic } from './gguf.js';

@@ -4,6 +4,7 @@
 // reader would keep about 35 MB of code in the service for good, while in a
 // child it leaves with the process.
 import { fork } from 'node:child_process';
+
 import { z } from 'zod';
 
 const supportSchema = z.discriminatedUnion('supported', [

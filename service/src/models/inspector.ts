@@ -3,6 +3,7 @@
 // The model inspector process (dist/service/steward-model-inspector.js): reads
 // the GGUF files it is given and answers once; see inspect.ts for why.
 import { z } from 'zod';
+
 import { architectureSupport } from './architectures.js';
 import { readModelMetadata } from './gguf.js';
 import type { Inspection } from './inspect.js';

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+
 import { resolvePaths } from '../paths.js';
 
 export interface ModelLocations {

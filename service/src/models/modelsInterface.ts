@@ -1,11 +1,13 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { randomUUID } from 'node:crypto';
+
 import { Variant } from '@jellybrick/dbus-next';
 import { z } from 'zod';
+
 import { StewardError } from '../dbus/errors.js';
 import type { InterfaceSignals } from '../dbus/interfaceSignals.js';
-import { method, type InterfaceImpl } from '../dbus/objectServer.js';
+import { type InterfaceImpl, method } from '../dbus/objectServer.js';
 import type { Logger } from '../logging.js';
 import { pullModel } from './download.js';
 import { surveyHardware } from './fit.js';

@@ -2,7 +2,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { readdir } from 'node:fs/promises';
 import { join, sep } from 'node:path';
+
 import { z } from 'zod';
+
 import { readSmallFile } from '../smallFile.js';
 import { hasGgufMagic } from './gguf.js';
 

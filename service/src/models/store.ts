@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+
 import { StewardError } from '../dbus/errors.js';
 import type { Logger } from '../logging.js';
 import { ensurePrivateDirectory } from '../paths.js';
@@ -9,7 +10,7 @@ import { readSmallFile } from '../smallFile.js';
 import type { ArchitectureSupport } from './architectures.js';
 import { assessFit, estimateRequiredBytes, type FitAssessment, type Hardware } from './fit.js';
 import { hasGgufMagic, type ModelMetadata } from './gguf.js';
-import { inspectModels, type Inspection } from './inspect.js';
+import { type Inspection, inspectModels } from './inspect.js';
 import type { ModelLocations } from './locations.js';
 import { listOllamaModels } from './ollama.js';
 

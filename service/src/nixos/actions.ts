@@ -6,9 +6,10 @@
 // held in a confirm-or-revert window. Undo switches back and restores the file.
 
 import { readFile, writeFile } from 'node:fs/promises';
+
 import { z } from 'zod';
+
 import { StewardError } from '../dbus/errors.js';
-import { unifiedDiff } from '../fixes/unifiedDiff.js';
 import type {
   ActionContext,
   ActionDefinition,
@@ -17,16 +18,17 @@ import type {
   RunOutcome,
   Verification,
 } from '../fixes/action.js';
+import { unifiedDiff } from '../fixes/unifiedDiff.js';
 import { _, format, N_ } from '../i18n.js';
 import { ConfirmWindows } from './confirmWindow.js';
 import { dryBuild } from './dryBuild.js';
-import { currentGeneration, readGenerations } from './profileLinks.js';
 import { DEFAULT_LAUNCHER, homeSwitch, runHelper } from './helperRun.js';
 import { keepReplaced, markKnownGood, replacedCopy } from './knownGood.js';
-import { attributePath, editNixModule, nixLiteral, type NixEdit } from './nixEdits.js';
+import { attributePath, editNixModule, type NixEdit, nixLiteral } from './nixEdits.js';
 import { nixPackageParams, nixServiceParams, targetFile } from './nixosPreview.js';
 import { proposeNixEdit } from './nixProposal.js';
 import { detectNixos, type ManagedFile } from './platform.js';
+import { currentGeneration, readGenerations } from './profileLinks.js';
 import { checkSwitch, failedUnits } from './switchCheck.js';
 
 /** The answer of nixsearch's NixosSearch: whether a name exists in the nixpkgs the system was built from. */

@@ -5,8 +5,9 @@
 
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
+
 import { holdsPrivateKey, secretPlaceReason } from '../secretPlaces.js';
-import { parseNix, type Binding, type NixNode } from './nixParser.js';
+import { type Binding, type NixNode, parseNix } from './nixParser.js';
 import type { NixosPlatform } from './platform.js';
 
 export interface ConfigFile {

@@ -9,6 +9,7 @@ import { execFile } from 'node:child_process';
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+
 import { _, format } from '../i18n.js';
 
 export interface DryBuild {

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { access, mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import { evaluateJson } from './nixEval.js';
 import type { NixpkgsSource } from './nixpkgsSource.js';
 

@@ -5,6 +5,7 @@
 
 import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import { onDisk, resolveBelow } from './rootedPath.js';
 
 export interface Generation {

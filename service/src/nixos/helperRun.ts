@@ -7,6 +7,7 @@
 
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+
 import { NotAuthorizedError, type RunOptions } from '../fixes/action.js';
 import { _, format } from '../i18n.js';
 

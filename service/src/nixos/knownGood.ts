@@ -6,6 +6,7 @@
 
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import { keepCopy, readCopy } from '../fixes/knownGoodStore.js';
 
 const INDEX = 'nixos-known-good.json';

@@ -5,7 +5,7 @@
 // other byte stays as the user wrote it.
 
 import { _, format } from '../i18n.js';
-import { parseNix, type Binding, type NixNode } from './nixParser.js';
+import { type Binding, type NixNode, parseNix } from './nixParser.js';
 
 export type PackageList = 'environment.systemPackages' | 'home.packages';
 

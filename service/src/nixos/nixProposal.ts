@@ -4,6 +4,7 @@
 // parser, and the unified diff the user approves.
 
 import { spawn } from 'node:child_process';
+
 import { unifiedDiff } from '../fixes/unifiedDiff.js';
 import { _, format } from '../i18n.js';
 import { editNixModule, type NixEdit } from './nixEdits.js';

@@ -5,13 +5,15 @@
 // nixos.* catalog actions; they join the catalog with their rebuild and rollback.
 
 import { readFile } from 'node:fs/promises';
+
 import { z } from 'zod';
+
 import { StewardError } from '../dbus/errors.js';
 import type { Preview } from '../fixes/action.js';
 import { _, format } from '../i18n.js';
 import { attributePath, type NixEdit } from './nixEdits.js';
-import type { ManagedFile, NixosPlatform } from './platform.js';
 import { proposeNixEdit } from './nixProposal.js';
+import type { ManagedFile, NixosPlatform } from './platform.js';
 
 const attribute = z
   .string()

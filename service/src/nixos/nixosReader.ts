@@ -5,11 +5,12 @@
 
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
+
 import { _ } from '../i18n.js';
-import { readDeclaration, type ConfigFile } from './configView.js';
-import { homeGenerations, systemGenerations, type Profile } from './generations.js';
+import { type ConfigFile, readDeclaration } from './configView.js';
+import { homeGenerations, type Profile, systemGenerations } from './generations.js';
 import { detectNixos, type NixosPlatform } from './platform.js';
-import { findNixpkgs, searchOver, type NixosSearch } from './search.js';
+import { findNixpkgs, type NixosSearch, searchOver } from './search.js';
 
 export interface NixosReaderOptions {
   /** Stands for `/` (STEWARD_TEST_NIXOS_ROOT). */

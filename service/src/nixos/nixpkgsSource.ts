@@ -5,7 +5,9 @@
 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import { z } from 'zod';
+
 import { onDisk, resolveBelow } from './rootedPath.js';
 import { sourceStorePath } from './storePath.js';
 

@@ -4,7 +4,9 @@
 // (share/doc/nixos/options.json): one entry per declared option, `<name>` and `*` standing for any name.
 
 import { readFile } from 'node:fs/promises';
+
 import { z } from 'zod';
+
 import { _, format } from '../i18n.js';
 import { nearestNames } from './nearestNames.js';
 import type { NameCheck } from './search.js';

@@ -6,7 +6,9 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import { z } from 'zod';
+
 import { _, format } from '../i18n.js';
 import { nearestNames } from './nearestNames.js';
 import { evaluateJson } from './nixEval.js';

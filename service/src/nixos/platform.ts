@@ -6,6 +6,7 @@
 import { constants } from 'node:fs';
 import { access, lstat } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import { _, format } from '../i18n.js';
 
 export interface ManagedFile {

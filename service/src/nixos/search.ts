@@ -6,8 +6,8 @@
 
 import { _ } from '../i18n.js';
 import { canEvaluateOptions, evaluatedOptionsJson } from './evaluatedOptions.js';
-import { findNixpkgs, type NixpkgsSource } from './nixpkgsSource.js';
 import { nearestNames } from './nearestNames.js';
+import { findNixpkgs, type NixpkgsSource } from './nixpkgsSource.js';
 import { OptionIndex, type OptionInfo } from './optionIndex.js';
 import { PackageIndex, type PackageInfo } from './packageIndex.js';
 

@@ -4,9 +4,10 @@
 // `system` link and /run/current-system agree on it) and no failed units.
 
 import type { MessageBus } from '@jellybrick/dbus-next';
+
 import { callMethod } from '../dbus/client.js';
 import { _, format } from '../i18n.js';
-import { currentGeneration, readGenerations, type Generation } from './profileLinks.js';
+import { currentGeneration, type Generation, readGenerations } from './profileLinks.js';
 
 /** The names of the system's failed units, by systemd's ListUnitsFiltered. */
 export async function failedUnits(systemBus: MessageBus): Promise<string[]> {

@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { loadConfig, type ConfigLoad } from '../config.js';
+import { type ConfigLoad, loadConfig } from '../config.js';
 import type { ServiceState } from '../core/serviceState.js';
 import type { InterfaceSignals } from '../dbus/interfaceSignals.js';
 import type { EngineProvider } from '../engine/engineProvider.js';

@@ -1,6 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import type { MessageBus } from '@jellybrick/dbus-next';
+
 import { onBusClosed, onBusError } from '../dbus/connection.js';
 import type { Logger } from '../logging.js';
 

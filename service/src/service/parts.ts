@@ -2,7 +2,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
 import type { MessageBus } from '@jellybrick/dbus-next';
+
 import { AgentsInterface } from '../agents/agentsInterface.js';
 import { Assistant } from '../assistant/assistant.js';
 import { liveMachine } from '../assistant/live/liveMachine.js';
@@ -14,7 +16,6 @@ import type { ConfigLoad } from '../config.js';
 import { createCoreInterface } from '../core/coreInterface.js';
 import type { ServiceState } from '../core/serviceState.js';
 import { SignalRouter } from '../dbus/client.js';
-import type { NixosReader } from '../nixos/nixosReader.js';
 import { InterfaceSignals } from '../dbus/interfaceSignals.js';
 import { watchNameVanishing } from '../dbus/nameWatch.js';
 import { ObjectServer } from '../dbus/objectServer.js';
@@ -30,8 +31,8 @@ import { FindingsPipeline } from '../findings/pipeline.js';
 import { FindingsStore } from '../findings/store.js';
 import { Fixes } from '../fixes/fixes.js';
 import {
-  API_VERSION,
   agentsSpec,
+  API_VERSION,
   CHAT_INTERFACE,
   chatSpec,
   coreSpec,
@@ -47,8 +48,9 @@ import {
 import type { Logger } from '../logging.js';
 import { surveyHardware } from '../models/fit.js';
 import { resolveModelLocations } from '../models/locations.js';
-import { ModelsInterface, modelsBusEvents } from '../models/modelsInterface.js';
+import { modelsBusEvents, ModelsInterface } from '../models/modelsInterface.js';
 import { ModelStore } from '../models/store.js';
+import type { NixosReader } from '../nixos/nixosReader.js';
 import type { StewardPaths } from '../paths.js';
 import { stewardSecretPaths } from '../secretPlaces.js';
 import { TrustConfirmation } from '../settings/confirmation.js';

@@ -1,6 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { basename } from 'node:path';
+
 import type { Config, ConfigLoad } from '../config.js';
 import type { ServiceState } from '../core/serviceState.js';
 import type { FindingsStore } from '../findings/store.js';

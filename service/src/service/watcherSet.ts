@@ -1,6 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import type { MessageBus } from '@jellybrick/dbus-next';
+
 import type { FindingsPipeline } from '../findings/pipeline.js';
 import type { FindingsStore } from '../findings/store.js';
 import type { Logger } from '../logging.js';

@@ -5,8 +5,10 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+
 import type { z } from 'zod';
-import { configSchema, defaultConfig, MAX_CONFIG_BYTES, type Config } from '../config.js';
+
+import { type Config, configSchema, defaultConfig, MAX_CONFIG_BYTES } from '../config.js';
 import { StewardError } from '../dbus/errors.js';
 import { _, format } from '../i18n.js';
 import { nestsDeeperThan } from '../jsonShape.js';

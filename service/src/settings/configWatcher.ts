@@ -3,9 +3,10 @@
 // The configuration file, watched: a hand edit applies without SIGHUP. The
 // directory is watched rather than the file, since editors and our own writes
 // replace the file by renaming a new one over it.
-import { watch, type FSWatcher } from 'node:fs';
+import { type FSWatcher, watch } from 'node:fs';
 import { mkdirSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
+
 import type { Logger } from '../logging.js';
 
 /** Editors write in several steps; one reload once they are done. */

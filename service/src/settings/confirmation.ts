@@ -6,7 +6,8 @@
 // terminal's word counts only where neither exists. Editing the file by hand
 // needs none of this: that is the user's own act.
 import type { MessageBus } from '@jellybrick/dbus-next';
-import { callerIdentity, describeIdentity, type CallerIdentity } from '../dbus/callerIdentity.js';
+
+import { type CallerIdentity, callerIdentity, describeIdentity } from '../dbus/callerIdentity.js';
 import { StewardError } from '../dbus/errors.js';
 import { _, format } from '../i18n.js';
 import type { Logger } from '../logging.js';

@@ -4,11 +4,12 @@
 // installed (the system packages do), polkitd has the session's own agent (GNOME
 // Shell's dialog) ask the user who made the call, by their password. A bus peer
 // can neither answer that dialog nor skip it.
-import { Variant, type MessageBus } from '@jellybrick/dbus-next';
+import { type MessageBus, Variant } from '@jellybrick/dbus-next';
+
+import type { CallerIdentity } from '../dbus/callerIdentity.js';
 import { callMethod } from '../dbus/client.js';
 import { remoteErrorName } from '../dbus/errors.js';
 import { AUTHORIZED_CALL } from '../fixes/actions/polkit.js';
-import type { CallerIdentity } from '../dbus/callerIdentity.js';
 import { processStat } from './processStat.js';
 
 /** Declared in build/polkit/io.github.steward.Steward1.widen-trust.policy. */

@@ -1,15 +1,16 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { z } from 'zod';
+
 import type { Config, ConfigLoad } from '../config.js';
 import { remoteErrorName, StewardError } from '../dbus/errors.js';
-import { method, type InterfaceImpl } from '../dbus/objectServer.js';
+import { type InterfaceImpl, method } from '../dbus/objectServer.js';
 import { NO_KEYRING_ERRORS } from '../engine/apiKey.js';
 import { cleanLine } from '../untrustedText.js';
-import { parsePatch, planConfigUpdate, writeConfigUpdate, type JsonObject } from './configFile.js';
+import { type JsonObject, parsePatch, planConfigUpdate, writeConfigUpdate } from './configFile.js';
 import type { TrustConfirmation } from './confirmation.js';
 import type { ShellAgent } from './shellAgent.js';
-import { wideningChanges, type Widening } from './widening.js';
+import { type Widening, wideningChanges } from './widening.js';
 
 // Far more than any real configuration; a bound on what one call makes the service parse.
 const MAX_PATCH_LENGTH = 64 * 1024;

@@ -8,7 +8,8 @@
 // a peer could take: any peer may own org.gnome.Shell on a bus where the shell
 // does not, but it cannot run as the root-installed shell binary.
 import type { MessageBus } from '@jellybrick/dbus-next';
-import { callerIdentity, type CallerIdentity } from '../dbus/callerIdentity.js';
+
+import { type CallerIdentity, callerIdentity } from '../dbus/callerIdentity.js';
 import { callMethod } from '../dbus/client.js';
 import { StewardError } from '../dbus/errors.js';
 import { _ } from '../i18n.js';

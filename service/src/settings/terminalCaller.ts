@@ -12,6 +12,7 @@
 // file, which is the user's to edit. What it keeps out is a caller without a
 // terminal: a sandboxed app's or a background daemon's bus connection.
 import { stat } from 'node:fs/promises';
+
 import { processStat } from './processStat.js';
 
 export async function callerHasTerminal(pid: number | null): Promise<boolean> {

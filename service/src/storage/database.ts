@@ -3,6 +3,7 @@
 // Opening a store's SQLite file so that a damaged one never stops start-up: it is kept aside, under a
 // name the status gives, and the store starts afresh.
 import { chmodSync, closeSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
+
 import Database from 'better-sqlite3';
 
 export interface OpenedDatabase {

@@ -6,9 +6,11 @@
 // opened for real. A copy rather than a fresh in-memory database that takes writes: what it took would
 // have to be merged into the file later, and what is already stored stays readable meanwhile.
 import { readFileSync } from 'node:fs';
+
 import Database from 'better-sqlite3';
+
 import { openDatabase } from './database.js';
-import { StorageUnavailable, type StorageFault, type StorageHealth } from './storageHealth.js';
+import { type StorageFault, type StorageHealth, StorageUnavailable } from './storageHealth.js';
 
 export class StateDatabase {
   private connection: Database.Database;

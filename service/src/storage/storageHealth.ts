@@ -6,12 +6,14 @@
 // until the disk takes writes again.
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+
 import Database from 'better-sqlite3';
+
 import type { ServiceState } from '../core/serviceState.js';
 import { StewardError } from '../dbus/errors.js';
 import { _ } from '../i18n.js';
-import { makeDirectories } from '../paths.js';
 import type { Logger } from '../logging.js';
+import { makeDirectories } from '../paths.js';
 import type { StateReserve } from './stateReserve.js';
 
 export type StorageFault = 'full' | 'read-only';

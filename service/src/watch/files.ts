@@ -1,10 +1,11 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { createHash } from 'node:crypto';
-import { createReadStream, watch, type FSWatcher } from 'node:fs';
+import { createReadStream, type FSWatcher, watch } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { KnownGoodStore, sha256, type SecretPolicy } from '../fixes/knownGoodStore.js';
+
+import { KnownGoodStore, type SecretPolicy, sha256 } from '../fixes/knownGoodStore.js';
 import type { Logger } from '../logging.js';
 import type { EventSource, WatchEvent } from './events.js';
 

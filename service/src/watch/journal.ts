@@ -2,10 +2,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The journald source: a `journalctl --follow --output=json` child, restarted
 // with back-off from the last cursor seen. Cursors are persisted by the caller.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
+
 import type { Logger } from '../logging.js';
-import { RestartBackoff, type BackoffOptions } from '../restartBackoff.js';
+import { type BackoffOptions, RestartBackoff } from '../restartBackoff.js';
 import type { EventSource, WatchEvent } from './events.js';
 import { parseJournalLine } from './journalEntry.js';
 import { forEachLine } from './lines.js';

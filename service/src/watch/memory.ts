@@ -1,6 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { readFile } from 'node:fs/promises';
+
 import type { Logger } from '../logging.js';
 import type { EventSource, WatchEvent } from './events.js';
 

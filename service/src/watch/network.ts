@@ -3,11 +3,12 @@
 // The netlink source: `ip monitor` has no JSON mode, so its output is only a
 // trigger; after a debounce the state is re-read with `ip -json … show` and a
 // `link` event goes out for each interface whose state changed.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
+
 import type { Logger } from '../logging.js';
-import { RestartBackoff, type BackoffOptions } from '../restartBackoff.js';
+import { type BackoffOptions, RestartBackoff } from '../restartBackoff.js';
 import type { EventSource, LinkState, WatchEvent } from './events.js';
 
 export interface NetworkSourceOptions {

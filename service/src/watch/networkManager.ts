@@ -4,6 +4,7 @@
 // global State, read at start and followed through their change signals; a
 // `connectivity` event goes out whenever what they say together changes.
 import type { MessageBus, Variant } from '@jellybrick/dbus-next';
+
 import { callMethod, SignalRouter } from '../dbus/client.js';
 import { StewardError } from '../dbus/errors.js';
 import type { Logger } from '../logging.js';

@@ -3,6 +3,7 @@
 // The systemd units source: failed units of one manager (system or user), as
 // they fail and as they recover, from the manager's D-Bus signals.
 import type { MessageBus, Variant } from '@jellybrick/dbus-next';
+
 import { callMethod, SignalRouter } from '../dbus/client.js';
 import { StewardError } from '../dbus/errors.js';
 import type { Logger } from '../logging.js';

@@ -3,14 +3,16 @@
 // Builds the event sources the configuration and the machine allow, and feeds
 // their events to the findings pipeline with the positions to resume from.
 import { join } from 'node:path';
+
 import type { MessageBus } from '@jellybrick/dbus-next';
+
 import type { Config } from '../config.js';
 import type { FindingsPipeline } from '../findings/pipeline.js';
 import type { FindingsStore } from '../findings/store.js';
+import type { SecretPolicy } from '../fixes/knownGoodStore.js';
 import type { Logger } from '../logging.js';
 import { DiskSource } from './disks.js';
 import type { EventSource, WatchEvent } from './events.js';
-import type { SecretPolicy } from '../fixes/knownGoodStore.js';
 import { FileWatchSource } from './files.js';
 import { JournalSource } from './journal.js';
 import { MemoryPressureSource } from './memory.js';

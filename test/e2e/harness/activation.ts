@@ -3,8 +3,9 @@
 // The service started the way a user's session starts it: by the session bus, from the activation file
 // that build/install.sh writes (namespace.sh writes one of the same form into the session).
 import { readdir, readFile, readlink } from 'node:fs/promises';
+
 import { callMethod } from '../../../service/src/dbus/client.js';
-import { openShell, type OpenedShell } from './extensionShell.js';
+import { type OpenedShell, openShell } from './extensionShell.js';
 import type { ShellSession } from './session.js';
 
 /** The command line of the activation file's Exec= in the session (see namespace.sh). */

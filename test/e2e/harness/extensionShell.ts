@@ -6,11 +6,12 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import { mountsUnder } from './mounts.js';
 import { packArgs } from './packArgs.js';
 import { unmetRequirement } from './requirements.js';
 import { ensureRootfs } from './rootfs.js';
-import { startShellSession, type SessionOptions, type ShellSession } from './session.js';
+import { type SessionOptions, type ShellSession, startShellSession } from './session.js';
 
 export const UUID = 'steward@steward.github.io';
 export const EXTENSION_DIR = join(process.cwd(), 'dist', 'extension', UUID);

@@ -1,6 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { readFile } from 'node:fs/promises';
+
 import { run } from './run.js';
 
 /** Mount points at or below `path` in this process's mount namespace. */

@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+
 import { makeTempDir, type TempDir } from '../../support/tempDir.js';
 import { CACHE_DIR } from './rootfs.js';
 import { SYSTEM_PATH } from './run.js';

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
+
 import { SYSTEM_PATH } from './run.js';
 
 const TOOLS = ['mmdebstrap', 'unshare', 'setpriv', 'flock', 'chroot'];

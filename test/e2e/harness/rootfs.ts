@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, open, readdir, readFile, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import { removeTree } from './mounts.js';
 import { run } from './run.js';
 

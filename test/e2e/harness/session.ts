@@ -4,14 +4,16 @@ import { spawn } from 'node:child_process';
 import type { EventEmitter } from 'node:events';
 import { chmod, chown, copyFile, cp, mkdir, open, readdir, readFile, readlink, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { sessionBus, type DBusError, type MessageBus } from '@jellybrick/dbus-next';
+
+import { type DBusError, type MessageBus, sessionBus } from '@jellybrick/dbus-next';
+
 import { callMethod } from '../../../service/src/dbus/client.js';
 import { nameHasOwner, waitFor } from '../../support/service.js';
 import { makeTempDir } from '../../support/tempDir.js';
 import { mountsUnder, removeTree } from './mounts.js';
-import { SYSTEM_PATH } from './run.js';
 import type { RootfsOverlay } from './packages.js';
 import { TEST_USER } from './rootfs.js';
+import { SYSTEM_PATH } from './run.js';
 import { shellEval } from './shell.js';
 
 const HARNESS_DIR = join(process.cwd(), 'test', 'e2e', 'harness');

@@ -1,6 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import type { MessageBus, Variant } from '@jellybrick/dbus-next';
+
 import { callMethod } from '../../../service/src/dbus/client.js';
 
 /** Values of ExtensionState in GNOME Shell's extensionUtils.js. */

@@ -1,6 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import type { MessageBus } from '@jellybrick/dbus-next';
+
 import { callMethod } from '../../../service/src/dbus/client.js';
 
 /** The quick chat as the extension's test hook reports it (ChatSnapshot in extension/src/chat/quickChat.ts). */

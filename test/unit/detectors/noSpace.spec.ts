@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import { mountOf, NoSpaceDetector, readMountPoints } from '../../../service/src/findings/detectors/noSpace.js';
 import type { JournalFields } from '../../support/journalEvents.js';
 import { journalEvent, reportsOf, runDetector } from '../../support/journalEvents.js';

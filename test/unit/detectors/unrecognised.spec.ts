@@ -1,6 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { join } from 'node:path';
+
 import { createDetectors } from '../../../service/src/findings/detectors/index.js';
 import { maskTokens, TemplateMiner, templateText } from '../../../service/src/findings/detectors/templateMiner.js';
 import { UnrecognisedErrorsDetector } from '../../../service/src/findings/detectors/unrecognised.js';

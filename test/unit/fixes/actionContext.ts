@@ -1,8 +1,10 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 // An ActionContext over a temporary home, for actions that only touch files and the journal.
-import type { MessageBus } from '@jellybrick/dbus-next';
 import { join } from 'node:path';
+
+import type { MessageBus } from '@jellybrick/dbus-next';
+
 import type { ActionContext, RunOptions } from '../../../service/src/fixes/action.js';
 import { createLogger } from '../../../service/src/logging.js';
 

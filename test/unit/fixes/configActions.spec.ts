@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { lstat, mkdir, readdir, readFile, rename, stat, symlink, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+
 import { restore } from '../../../service/src/fixes/actions/config.js';
 import { DirectoryHandle } from '../../../service/src/fixes/actions/dirHandle.js';
 import { watchedHistory } from '../../../service/src/fixes/knownGoodStore.js';

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { lstat, mkdir, readdir, readFile, rename, symlink, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import { DirectoryHandle } from '../../../service/src/fixes/actions/dirHandle.js';
 import { diskUsage, emptyDirectory, openConfined } from '../../../service/src/fixes/actions/tree.js';
 import { makeTempDir, type TempDir } from '../../support/tempDir.js';

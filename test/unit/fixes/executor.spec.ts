@@ -1,7 +1,8 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { z } from 'zod';
-import { NotAuthorizedError, type ActionContext, type ActionDefinition } from '../../../service/src/fixes/action.js';
+
+import { type ActionContext, type ActionDefinition, NotAuthorizedError } from '../../../service/src/fixes/action.js';
 import { Catalog } from '../../../service/src/fixes/catalog.js';
 import { Executor } from '../../../service/src/fixes/executor.js';
 import type { PolicyRules } from '../../../service/src/fixes/policy.js';

@@ -4,8 +4,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { clearCache, emptyTrash, largestCacheDirectories } from '../../../service/src/fixes/actions/files.js';
+
 import type { ActionContext } from '../../../service/src/fixes/action.js';
+import { clearCache, emptyTrash, largestCacheDirectories } from '../../../service/src/fixes/actions/files.js';
 import { makeTempDir, type TempDir } from '../../support/tempDir.js';
 import { homeContext, runOptions } from './actionContext.js';
 

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { mkdir, readdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import { showLogsAction } from '../../../service/src/fixes/actions/info.js';
 import { journalVacuumAction } from '../../../service/src/fixes/actions/journal.js';
 import { appendToJournal } from '../../support/journal.js';

@@ -2,9 +2,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import type { ChatEngine, ChatHandle } from '../../../service/src/engine/chatEngine.js';
 import type { ChatRequest } from '../../../service/src/engine/protocol.js';
+import type { FindingWithEvidence } from '../../../service/src/findings/store.js';
 import { createCatalog } from '../../../service/src/fixes/catalog.js';
 import { ModelAdvisor } from '../../../service/src/fixes/modelAdvisor.js';
-import type { FindingWithEvidence } from '../../../service/src/findings/store.js';
 import { createLogger } from '../../../service/src/logging.js';
 
 // The engine's answer is fixed here; what is under test is what the advisor

@@ -2,10 +2,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Evidence } from '../../../service/src/findings/types.js';
+
 import type { FindingWithEvidence } from '../../../service/src/findings/store.js';
+import type { Evidence } from '../../../service/src/findings/types.js';
 import type { Preview } from '../../../service/src/fixes/action.js';
-import { draftFor, isActionableUnit, type CandidateAction } from '../../../service/src/fixes/playbooks.js';
+import { type CandidateAction, draftFor, isActionableUnit } from '../../../service/src/fixes/playbooks.js';
 import { makeTempDir, type TempDir } from '../../support/tempDir.js';
 import { homeContext } from './actionContext.js';
 

@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { riskOf, type ActionDefinition } from '../../../service/src/fixes/action.js';
+import { type ActionDefinition, riskOf } from '../../../service/src/fixes/action.js';
 import { systemdActions } from '../../../service/src/fixes/actions/systemd.js';
 import { policyFor } from '../../../service/src/fixes/policy.js';
 import { isSessionCritical } from '../../../service/src/fixes/sessionCritical.js';

@@ -1,6 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { execFileSync } from 'node:child_process';
+
 import { SANDBOX_STATEMENT, shellRunAction, showArgv } from '../../../service/src/fixes/actions/shell.js';
 import { homeContext } from './actionContext.js';
 

@@ -4,6 +4,7 @@
 // directories under a root.
 import { lstat, readdir, readFile, stat, statfs } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+
 import type { DirectoryScan, DirectorySize, MountUsage } from '../machine.js';
 
 /**

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // A bounded read of one text file, for the assistant's read_file.
 import { lstat, open, realpath } from 'node:fs/promises';
+
 import { cleanLine } from '../../untrustedText.js';
 import type { FileRead } from '../machine.js';
 

@@ -2,8 +2,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Searching the journal with journalctl's own export format (-o json), for the
 // assistant's search_journal and unit_status.
-import { cleanLine } from '../../untrustedText.js';
 import { directoryArgs, journalctl } from '../../fixes/actions/journalctl.js';
+import { cleanLine } from '../../untrustedText.js';
 import { JOURNAL_FIELDS, parseJournalLine } from '../../watch/journalEntry.js';
 import type { JournalLine, JournalQuery } from '../machine.js';
 

@@ -3,7 +3,9 @@
 // The Machine the service's assistant reads: this computer, through the same
 // system APIs the watchers and fixes use, and Steward's own stores.
 import { homedir } from 'node:os';
+
 import type { MessageBus } from '@jellybrick/dbus-next';
+
 import type { DocsIndex } from '../../docs/docsIndex.js';
 import type { FindingsStore } from '../../findings/store.js';
 import type { FixesStore } from '../../fixes/store.js';
@@ -11,7 +13,7 @@ import type { NixosReader } from '../../nixos/nixosReader.js';
 import type { Machine } from '../machine.js';
 import { readMounts, scanLargestDirectories } from './disks.js';
 import { readFileBounded, resolvePath } from './files.js';
-import { searchJournal, type JournalSource } from './journal.js';
+import { type JournalSource, searchJournal } from './journal.js';
 import { readNetworkStatus } from './network.js';
 import { packageStatus, searchPackages } from './packages.js';
 import { readProcesses } from './processes.js';

@@ -9,7 +9,9 @@ import { SocketAddress } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+
 import type { MessageBus, Variant } from '@jellybrick/dbus-next';
+
 import { callMethod, nameHasOwner } from '../../dbus/client.js';
 import type { NetworkLink, NetworkStatus } from '../machine.js';
 

@@ -2,15 +2,16 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // What PackageKit knows about packages, for the assistant's search_packages and package_status.
 import type { MessageBus } from '@jellybrick/dbus-next';
+
 import { callMethod } from '../../dbus/client.js';
 import { remoteErrorName } from '../../dbus/errors.js';
 import {
   FILTER,
   INFO,
-  resolve,
-  transaction,
   type PackageKitContext,
   type PackageRef,
+  resolve,
+  transaction,
 } from '../../fixes/actions/packageKit.js';
 import { createLogger } from '../../logging.js';
 import { cleanLine } from '../../untrustedText.js';

@@ -6,6 +6,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { hostname, release } from 'node:os';
 import { join } from 'node:path';
+
 import type { SystemSummary } from '../machine.js';
 
 export interface SystemRoots {

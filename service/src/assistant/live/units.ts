@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // A unit's state from systemd's manager over D-Bus, for the assistant's unit_status.
 import type { MessageBus, Variant } from '@jellybrick/dbus-next';
+
 import { callMethod, type CallOptions } from '../../dbus/client.js';
 import { remoteErrorName } from '../../dbus/errors.js';
 import { systemCall } from '../../fixes/actions/polkit.js';

@@ -2,12 +2,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // disk_usage: how full each filesystem is, and optionally what fills the home directory.
 import { z } from 'zod';
+
+import { N_ } from '../../i18n.js';
 import { formatBytes } from '../../models/progress.js';
 import { cleanLine } from '../../untrustedText.js';
 import type { DirectoryScan, MountUsage } from '../machine.js';
 import { defineTool } from '../tool.js';
 import { formatPercent } from './format.js';
-import { N_ } from '../../i18n.js';
 
 /** More mounts than this are only counted: the output stays short on machines with many disks. */
 const MAX_MOUNTS = 20;

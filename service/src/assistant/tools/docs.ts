@@ -3,9 +3,10 @@
 // search_docs and read_doc: the installed documentation (man pages, info manuals, READMEs,
 // NixOS options) of the exact versions on this computer, cited by page and section.
 import { z } from 'zod';
+
 import type { DocHit, DocSection } from '../../docs/docsStore.js';
-import { defineTool } from '../tool.js';
 import { N_ } from '../../i18n.js';
+import { defineTool } from '../tool.js';
 
 const MAX_SNIPPET = 360;
 /** read_doc shows this much of a section; the loop's bound leaves room for the citation line. */

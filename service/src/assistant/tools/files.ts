@@ -2,10 +2,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // read_file: the start of a text file in the user's home or another allowed root.
 import { z } from 'zod';
+
 import { absolutePath } from '../../fixes/params.js';
+import { N_ } from '../../i18n.js';
 import { holdsPrivateKey, isHardLinkToSecret, secretPlaceReason } from '../../secretPlaces.js';
 import { defineTool } from '../tool.js';
-import { N_ } from '../../i18n.js';
 
 // What this tool reads may be sent to a remote model, so places that hold
 // secrets are refused even inside the allowed roots.

@@ -2,10 +2,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // search_journal: log lines by time, priority, unit and text.
 import { z } from 'zod';
+
 import { unitName } from '../../fixes/params.js';
+import { N_ } from '../../i18n.js';
 import type { JournalLine } from '../machine.js';
 import { defineTool } from '../tool.js';
-import { N_ } from '../../i18n.js';
 
 /** syslog's priority names, 0 … 7. */
 export const PRIORITIES = ['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug'] as const;

@@ -2,10 +2,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // network_status: whether the internet is reachable, and the links, routes and DNS servers behind that.
 import { z } from 'zod';
+
+import { N_ } from '../../i18n.js';
 import { cleanLine } from '../../untrustedText.js';
 import type { NetworkStatus } from '../machine.js';
 import { defineTool } from '../tool.js';
-import { N_ } from '../../i18n.js';
 
 /** Bounds for machines with many virtual links (containers, VMs). */
 const MAX_LINKS = 16;

@@ -3,13 +3,14 @@
 // nixos_config and nixos_search: on NixOS, what the declaration says and which packages and options
 // the system's own nixpkgs has, so that a name is checked before anything is proposed.
 import { z } from 'zod';
+
+import { N_ } from '../../i18n.js';
 import type { ConfigFile, FocusedBinding } from '../../nixos/configView.js';
 import { focusOn } from '../../nixos/configView.js';
 import type { Profile } from '../../nixos/generations.js';
 import type { NixosReader } from '../../nixos/nixosReader.js';
 import type { NameCheck } from '../../nixos/search.js';
 import { defineTool, MAX_TOOL_OUTPUT } from '../tool.js';
-import { N_ } from '../../i18n.js';
 
 const ATTRIBUTE_PATH = /^[a-zA-Z_][a-zA-Z0-9_'-]*(\.[a-zA-Z_<>*][a-zA-Z0-9_'<>*-]*)*$/;
 const GENERATIONS_SHOWN = 5;

@@ -2,10 +2,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // search_packages and package_status: what the package manager offers and has installed.
 import { z } from 'zod';
-import type { PackageInfo } from '../machine.js';
-import { defineTool } from '../tool.js';
+
 import { packageName } from '../../fixes/params.js';
 import { N_ } from '../../i18n.js';
+import type { PackageInfo } from '../machine.js';
+import { defineTool } from '../tool.js';
 
 const describePackage = (info: PackageInfo) =>
   `${info.name} ${info.version}${info.installed ? ' (installed)' : ''}${info.summary ? `: ${info.summary}` : ''}`;

@@ -2,11 +2,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // top_processes: the programs using the most CPU or memory right now.
 import { z } from 'zod';
+
+import { N_ } from '../../i18n.js';
 import { formatBytes } from '../../models/progress.js';
 import { cleanLine } from '../../untrustedText.js';
 import type { ProcessInfo } from '../machine.js';
 import { defineTool } from '../tool.js';
-import { N_ } from '../../i18n.js';
 
 const COMMAND_LENGTH = 120;
 

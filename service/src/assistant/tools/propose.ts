@@ -1,8 +1,9 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { z } from 'zod';
-import { defineTool } from '../tool.js';
+
 import { N_ } from '../../i18n.js';
+import { defineTool } from '../tool.js';
 
 /** The one tool that leads to a change, and only after the user applies the proposal it makes. */
 export function proposeActionTool(actions: readonly string[]) {

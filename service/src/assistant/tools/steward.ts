@@ -2,10 +2,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // list_findings, list_proposals and audit_history: what Steward itself noticed, proposed and did.
 import { z } from 'zod';
+
+import { N_ } from '../../i18n.js';
 import type { AuditSummary, FindingSummary, ProposalSummary } from '../machine.js';
 import { defineTool } from '../tool.js';
 import { formatTime } from './journal.js';
-import { N_ } from '../../i18n.js';
 
 /** The most records listed; the model asks again with narrower options when it needs more. */
 const MAX_LISTED = 30;

@@ -2,11 +2,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // system_summary: what computer this is and how loaded it is, in a few lines.
 import { z } from 'zod';
+
+import { N_ } from '../../i18n.js';
 import { cleanLine } from '../../untrustedText.js';
 import type { SystemSummary } from '../machine.js';
 import { defineTool } from '../tool.js';
 import { formatGigabytes, formatUptime } from './format.js';
-import { N_ } from '../../i18n.js';
 
 function describeSystem({ os, kernel, hostname, uptimeSeconds, cpu, memory, gpus, battery }: SystemSummary): string[] {
   const swapUsed = memory.swapTotalBytes - memory.swapFreeBytes;

@@ -2,11 +2,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // unit_status: a systemd unit's state and its latest log lines.
 import { z } from 'zod';
+
 import { unitName, unitScope } from '../../fixes/params.js';
+import { N_ } from '../../i18n.js';
 import type { UnitStatus } from '../machine.js';
 import { defineTool } from '../tool.js';
 import { formatJournalLine, formatTime } from './journal.js';
-import { N_ } from '../../i18n.js';
 
 function describeUnit(unit: UnitStatus): string[] {
   const since = unit.since ? ` since ${formatTime(unit.since)}` : '';

@@ -3,11 +3,11 @@
 // auth-failures: repeated failed logins from one address (sshd, Dovecot, Postfix), from
 // many addresses at once, or for one user (sudo, su, the login screen, polkit) — password
 // guessing, or a user locked out.
+import { _, format, ngettext } from '../../i18n.js';
 import type { WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput } from '../types.js';
-import { isJournal, journalEvidence, type JournalEvent } from './journal.js';
+import { isJournal, type JournalEvent, journalEvidence } from './journal.js';
 import { SlidingWindow } from './window.js';
-import { _, format, ngettext } from '../../i18n.js';
 
 export const AUTH_FAILURES = 'auth-failures';
 

@@ -2,10 +2,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // config-changed-before-failure: a watched configuration file changed shortly
 // before a unit failed — the likely cause, and a change a fix can revert.
+import { _, format, ngettext } from '../../i18n.js';
 import type { WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput, Evidence } from '../types.js';
 import { parseUnitFailure } from './unitFailed.js';
-import { _, format, ngettext } from '../../i18n.js';
 
 export const CONFIG_CHANGED_BEFORE_FAILURE = 'config-changed-before-failure';
 

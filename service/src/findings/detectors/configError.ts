@@ -3,10 +3,10 @@
 // config-error: a program names the file and line of configuration it cannot
 // use — nginx, sshd, systemd unit files, Apache, sudoers, Dovecot. The journal
 // alone says where to look; no file needs to have changed just before.
+import { _, format } from '../../i18n.js';
 import type { WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput } from '../types.js';
 import { isJournal, journalEvidence } from './journal.js';
-import { _, format } from '../../i18n.js';
 
 export const CONFIG_ERROR = 'config-error';
 

@@ -1,10 +1,10 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 // coredump: systemd-coredump caught a crashing process.
+import { _, format } from '../../i18n.js';
 import type { WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput } from '../types.js';
 import { bareProcessName, isJournal, journalEvidence } from './journal.js';
-import { _, format } from '../../i18n.js';
 
 export const COREDUMP = 'coredump';
 

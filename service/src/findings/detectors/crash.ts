@@ -4,6 +4,8 @@
 // zero), or systemd saw a service's main process die of such a signal. Coredump's findings are systemd-coredump's:
 // both can fire for one crash, on purpose (see the class comment).
 import { constants } from 'node:os';
+
+import { _, format } from '../../i18n.js';
 import type { WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput } from '../types.js';
 import {
@@ -15,7 +17,6 @@ import {
   unitOf,
   withoutDmesgTime,
 } from './journal.js';
-import { _, format } from '../../i18n.js';
 
 export const CRASH = 'crash';
 

@@ -1,12 +1,12 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 // disk-low / disk-critical: little free space on a watched mount (statfs polls).
+import { _, format } from '../../i18n.js';
 import type { MountUsage, WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput } from '../types.js';
 import { ConditionTracker } from './condition.js';
 import { formatBytes, formatPercent } from './format.js';
-import { nextLevel, type Level } from './levels.js';
-import { _, format } from '../../i18n.js';
+import { type Level, nextLevel } from './levels.js';
 
 export const DISK_LOW = 'disk-low';
 export const DISK_CRITICAL = 'disk-critical';

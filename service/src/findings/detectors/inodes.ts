@@ -2,12 +2,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // inode-exhaustion: a filesystem running out of inodes (many small files: caches,
 // mail spools, container layers) fails writes although space is left.
+import { _, format } from '../../i18n.js';
 import type { WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput } from '../types.js';
 import { ConditionTracker } from './condition.js';
 import { formatPercent } from './format.js';
-import { nextLevel, type Level } from './levels.js';
-import { _, format } from '../../i18n.js';
+import { type Level, nextLevel } from './levels.js';
 
 export const INODE_EXHAUSTION = 'inode-exhaustion';
 

@@ -2,10 +2,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // memory-pressure: tasks stall waiting for memory (PSI, /proc/pressure/memory).
 // "full" means every non-idle task was stalled at once: the desktop freezes.
+import { _, format } from '../../i18n.js';
 import type { WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput } from '../types.js';
 import { ConditionTracker } from './condition.js';
-import { _, format } from '../../i18n.js';
 
 export const MEMORY_PRESSURE = 'memory-pressure';
 

@@ -4,11 +4,11 @@
 // failed activations and DHCP timeouts, systemd-networkd's lost carrier and
 // leases, NIC drivers' hangs and links that go down, and a Wi-Fi that keeps
 // dropping. wifi-secrets: the network needs a password nobody gave.
+import { _, format } from '../../i18n.js';
 import type { WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput } from '../types.js';
-import { isJournal, isKernel, journalEvidence, kernelText, type JournalEvent } from './journal.js';
+import { isJournal, isKernel, type JournalEvent, journalEvidence, kernelText } from './journal.js';
 import { SlidingWindow } from './window.js';
-import { _, format } from '../../i18n.js';
 
 export const NETWORK_FAILURE = 'network-failure';
 export const WIFI_SECRETS = 'wifi-secrets';

@@ -3,11 +3,12 @@
 // no-space: a program (any program: a full disk is a fact about the machine) or journald itself could not write
 // because a file system is full. Tied to the mount that holds the path the line names, else to the program.
 import { readFileSync } from 'node:fs';
+
+import { _, format } from '../../i18n.js';
 import type { JournalEntry, WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput } from '../types.js';
 import { Bursts } from './bursts.js';
 import { isDaemon, isJournal, isKernel, journalEvidence, withoutDmesgTime } from './journal.js';
-import { _, format } from '../../i18n.js';
 
 export const NO_SPACE = 'no-space';
 

@@ -1,6 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 // oom-kill: the kernel's OOM killer or systemd-oomd killed something.
+import { _, format } from '../../i18n.js';
 import type { WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput } from '../types.js';
 import {
@@ -8,12 +9,11 @@ import {
   isJournal,
   isKernel,
   isServiceManager,
+  type JournalEvent,
   journalEvidence,
   kernelText,
   unitOf,
-  type JournalEvent,
 } from './journal.js';
-import { _, format } from '../../i18n.js';
 
 export const OOM_KILL = 'oom-kill';
 

@@ -3,11 +3,12 @@
 // unit-failed: a systemd unit failed, seen in the journal (messages of PID 1 or
 // the user manager) or as a unit state change from the systemd1 D-Bus API.
 import { constants } from 'node:os';
+
+import { _, format } from '../../i18n.js';
 import type { JournalEntry, UnitState, WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput, Evidence } from '../types.js';
-import { isKernel, isServiceManager, journalEvidence, unitOf, type JournalEvent } from './journal.js';
+import { isKernel, isServiceManager, type JournalEvent, journalEvidence, unitOf } from './journal.js';
 import { UnitLog } from './unitLog.js';
-import { _, format } from '../../i18n.js';
 
 export const UNIT_FAILED = 'unit-failed';
 

@@ -4,11 +4,11 @@
 // program and message template (templateMiner.ts); a burst of one template
 // becomes one finding that says what was seen. Playbooks propose nothing for
 // it: only the advisor may, from the catalog.
+import { _, format } from '../../i18n.js';
 import type { WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput, Evidence } from '../types.js';
 import { isJournal, journalEvidence } from './journal.js';
-import { TemplateMiner, templateText, type Template, type TemplateMinerOptions } from './templateMiner.js';
-import { _, format } from '../../i18n.js';
+import { type Template, TemplateMiner, type TemplateMinerOptions, templateText } from './templateMiner.js';
 
 export const UNRECOGNISED_ERRORS = 'unrecognised-errors';
 

@@ -5,15 +5,17 @@ import { createHash, randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, realpath } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+
 import { z } from 'zod';
+
 import { StewardError } from '../../dbus/errors.js';
-import { isSecretFile, keepCopy, knownGoodCopy, readCopy, watchedHistory } from '../knownGoodStore.js';
-import type { ActionContext, ActionDefinition } from '../action.js';
-import { absolutePath } from '../params.js';
-import { DirectoryHandle, unlessGone } from './dirHandle.js';
-import { unifiedDiff } from '../unifiedDiff.js';
-import { cleanLine } from '../../untrustedText.js';
 import { _, format, N_ } from '../../i18n.js';
+import { cleanLine } from '../../untrustedText.js';
+import type { ActionContext, ActionDefinition } from '../action.js';
+import { isSecretFile, keepCopy, knownGoodCopy, readCopy, watchedHistory } from '../knownGoodStore.js';
+import { absolutePath } from '../params.js';
+import { unifiedDiff } from '../unifiedDiff.js';
+import { DirectoryHandle, unlessGone } from './dirHandle.js';
 
 const restoreParams = z.object({
   path: absolutePath,

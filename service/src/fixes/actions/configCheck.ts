@@ -9,12 +9,14 @@ import { createReadStream } from 'node:fs';
 import { access, constants, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+
 import { z } from 'zod';
+
 import { StewardError } from '../../dbus/errors.js';
+import { _, format, N_ } from '../../i18n.js';
+import { cleanLine } from '../../untrustedText.js';
 import type { ActionContext, ActionDefinition } from '../action.js';
 import { absolutePath } from '../params.js';
-import { cleanLine } from '../../untrustedText.js';
-import { _, format, N_ } from '../../i18n.js';
 
 const CONTEXT_LINES = 4;
 /** A config file is read this far at most: a line number beyond it is not shown. */

@@ -9,7 +9,7 @@
 // cannot lead the walk out of the tree it started in. lstat, unlink, rmdir and rename never follow
 // their last component; open is told not to.
 import { constants, type Dirent, type Stats } from 'node:fs';
-import { lstat, open, readdir, rename, rmdir, unlink, type FileHandle } from 'node:fs/promises';
+import { type FileHandle, lstat, open, readdir, rename, rmdir, unlink } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 
 const DIRECTORY_FLAGS = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW;

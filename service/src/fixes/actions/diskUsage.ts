@@ -6,13 +6,15 @@
 // is asynchronous, so the main loop keeps serving while it counts.
 import { lstat, opendir } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import { z } from 'zod';
+
 import { StewardError } from '../../dbus/errors.js';
 import { formatBytes } from '../../findings/detectors/format.js';
+import { _, format, N_, ngettext } from '../../i18n.js';
+import { cleanLine } from '../../untrustedText.js';
 import type { ActionDefinition } from '../action.js';
 import { absolutePath } from '../params.js';
-import { cleanLine } from '../../untrustedText.js';
-import { _, format, N_, ngettext } from '../../i18n.js';
 
 // The root is a mount like any other (absolutePath alone refuses "/", for the actions that change files).
 const diskUsageParams = z.object({ path: z.literal('/').or(absolutePath) });

@@ -3,12 +3,13 @@
 // Actions on the user's own files: caches under ~/.cache and the trash. Each directory is opened once
 // and emptied by descriptor (tree.ts), so no link or swap during the run leads outside it.
 import { z } from 'zod';
+
 import { formatBytes } from '../../findings/detectors/format.js';
+import { _, format, N_, ngettext } from '../../i18n.js';
 import type { ActionDefinition } from '../action.js';
 import { pathComponent } from '../params.js';
 import { DirectoryHandle, unlessGone, withDirectory } from './dirHandle.js';
 import { diskUsage, emptyDirectory, entriesIn, openConfined, openConfinedChild, openIfDirectory } from './tree.js';
-import { _, format, N_, ngettext } from '../../i18n.js';
 
 const clearCacheParams = z.object({ directories: z.array(pathComponent).min(1).max(20) });
 type ClearCacheParams = z.infer<typeof clearCacheParams>;

@@ -2,13 +2,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Read-only steps: what the user (and the model) look at before deciding on a fix.
 import { z } from 'zod';
-import type { ActionDefinition } from '../action.js';
+
 import { StewardError } from '../../dbus/errors.js';
-import { absolutePath, unitName, unitScope } from '../params.js';
-import { directoryArgs, journalctl, type JournalOptions } from './journalctl.js';
-import { cleanLine } from '../../untrustedText.js';
-import { diskUsageAction } from './diskUsage.js';
 import { _, format, N_, ngettext } from '../../i18n.js';
+import { cleanLine } from '../../untrustedText.js';
+import type { ActionDefinition } from '../action.js';
+import { absolutePath, unitName, unitScope } from '../params.js';
+import { diskUsageAction } from './diskUsage.js';
+import { directoryArgs, journalctl, type JournalOptions } from './journalctl.js';
 
 /** A journal cursor as journalctl prints it: "s=…;i=…;b=…;m=…;t=…;x=…". */
 const journalCursor = z

@@ -10,12 +10,14 @@
 // archived files in that directory too. So the user scope runs only where the user can write the
 // directories (otherwise its preview refuses and says why), and the system scope asks polkit.
 import { access, constants, readFile } from 'node:fs/promises';
+
 import { z } from 'zod';
+
 import { StewardError } from '../../dbus/errors.js';
 import { formatBytes, MiB } from '../../findings/detectors/format.js';
+import { _, format, N_ } from '../../i18n.js';
 import type { ActionDefinition } from '../action.js';
 import { directoryArgs, journalctl, type JournalOptions } from './journalctl.js';
-import { _, format, N_ } from '../../i18n.js';
 
 const vacuumParams = z.object({
   scope: z.enum(['user', 'system']),

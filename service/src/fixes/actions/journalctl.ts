@@ -3,9 +3,10 @@
 // journalctl, run with a fixed argument vector (never a shell).
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+
 import { StewardError } from '../../dbus/errors.js';
-import { NotAuthorizedError } from '../action.js';
 import { cleanLine } from '../../untrustedText.js';
+import { NotAuthorizedError } from '../action.js';
 
 const run = promisify(execFile);
 

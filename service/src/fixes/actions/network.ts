@@ -4,12 +4,13 @@
 // systemd-resolved's DNS cache. Both ask polkit on the system bus.
 import type { Variant } from '@jellybrick/dbus-next';
 import { z } from 'zod';
+
 import { callMethod } from '../../dbus/client.js';
 import { StewardError } from '../../dbus/errors.js';
-import type { ActionContext, ActionDefinition } from '../action.js';
-import { ACTIVATED, CONNECTIVITY_FULL, NetworkConnections, type ActiveConnection } from './networkConnections.js';
-import { AUTHORIZED_CALL, systemBusOf, systemCall } from './polkit.js';
 import { _, format, N_, ngettext } from '../../i18n.js';
+import type { ActionContext, ActionDefinition } from '../action.js';
+import { ACTIVATED, type ActiveConnection, CONNECTIVITY_FULL, NetworkConnections } from './networkConnections.js';
+import { AUTHORIZED_CALL, systemBusOf, systemCall } from './polkit.js';
 
 const reconnectParams = z.object({ connection: z.uuid().optional() });
 type ReconnectParams = z.infer<typeof reconnectParams>;

@@ -3,11 +3,12 @@
 // NetworkManager's active connections, as a reconnect needs them: which one
 // to take down, bringing it back, and whether the internet is reachable after.
 import type { MessageBus, Variant } from '@jellybrick/dbus-next';
+
 import { callMethod, SignalRouter } from '../../dbus/client.js';
 import { StewardError } from '../../dbus/errors.js';
+import { _, format } from '../../i18n.js';
 import { abortable } from './abortable.js';
 import { AUTHORIZED_CALL, systemCall } from './polkit.js';
-import { _, format } from '../../i18n.js';
 
 const NM = 'org.freedesktop.NetworkManager';
 const NM_PATH = '/org/freedesktop/NetworkManager';

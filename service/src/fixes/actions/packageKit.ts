@@ -3,11 +3,12 @@
 // A client for PackageKit on the system bus: one transaction per call, run to
 // its Finished signal, with what it reported along the way.
 import type { Variant } from '@jellybrick/dbus-next';
-import { callMethod, SignalRouter, type CallOptions } from '../../dbus/client.js';
+
+import { callMethod, type CallOptions, SignalRouter } from '../../dbus/client.js';
 import { StewardError } from '../../dbus/errors.js';
-import { NotAuthorizedError, type ActionContext } from '../action.js';
-import { AUTHORIZED_CALL, systemBusOf, systemCall } from './polkit.js';
 import { _, format } from '../../i18n.js';
+import { type ActionContext, NotAuthorizedError } from '../action.js';
+import { AUTHORIZED_CALL, systemBusOf, systemCall } from './polkit.js';
 
 const PACKAGEKIT = 'org.freedesktop.PackageKit';
 const PACKAGEKIT_PATH = '/org/freedesktop/PackageKit';

@@ -3,12 +3,13 @@
 // Installing and removing distribution packages through PackageKit, which
 // asks polkit; a simulated transaction shows exactly what would change first.
 import { z } from 'zod';
+
 import { StewardError } from '../../dbus/errors.js';
 import { formatBytes } from '../../findings/detectors/format.js';
+import { _, format, N_, ngettext } from '../../i18n.js';
 import type { ActionContext, ActionDefinition, Preview, UndoPlan, Verification } from '../action.js';
 import { packageName } from '../params.js';
-import { FILTER, FLAG, INFO, resolve, transaction, type PackageRef } from './packageKit.js';
-import { _, format, N_, ngettext } from '../../i18n.js';
+import { FILTER, FLAG, INFO, type PackageRef, resolve, transaction } from './packageKit.js';
 
 const MAX_PACKAGES = 50;
 const packagesParams = z.object({ packages: z.array(packageName).min(1).max(MAX_PACKAGES) });

@@ -4,10 +4,11 @@
 // that let polkit ask in the desktop's own dialog, and its refusals told apart
 // from failures.
 import type { MessageBus } from '@jellybrick/dbus-next';
+
 import type { CallOptions } from '../../dbus/client.js';
 import { remoteErrorName, StewardError } from '../../dbus/errors.js';
-import { NotAuthorizedError, type ActionContext } from '../action.js';
 import { _, format } from '../../i18n.js';
+import { type ActionContext, NotAuthorizedError } from '../action.js';
 
 /** A polkit prompt waits for the user, so a call that may raise one gets minutes, not the default 25 s. */
 export const AUTHORIZED_CALL: CallOptions = { interactive: true, timeoutMs: 5 * 60_000, autoStart: false };

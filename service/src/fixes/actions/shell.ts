@@ -10,15 +10,17 @@ import { constants } from 'node:fs';
 import { access, realpath, stat } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
+
 import { z } from 'zod';
-import { _, format, N_ } from '../../i18n.js';
+
 import { StewardError } from '../../dbus/errors.js';
+import { _, format, N_ } from '../../i18n.js';
 import type { Logger } from '../../logging.js';
 import { findSecretFiles, HOME_SECRETS, SYSTEM_SECRETS } from '../../secretPlaces.js';
 import { cleanLine } from '../../untrustedText.js';
-import { shellSeccompProgram } from './seccomp.js';
 import type { ActionContext, ActionDefinition } from '../action.js';
 import { absolutePath } from '../params.js';
+import { shellSeccompProgram } from './seccomp.js';
 
 export const SHELL_RUN = 'shell.run';
 

@@ -3,11 +3,12 @@
 // Actions on systemd units of the user's manager (no polkit) or the system's
 // (polkit asks in GNOME's dialog): start, stop, restart, enable, disable.
 import { z } from 'zod';
+
+import { _, format, N_ } from '../../i18n.js';
 import type { ActionDefinition, Risk, UndoPlan, Verification } from '../action.js';
 import { unitName, unitScope } from '../params.js';
 import { isSessionCritical } from '../sessionCritical.js';
-import { describeStatus, UnitManager, type JobMethod, type UnitFileChange, type UnitStatus } from './systemdUnits.js';
-import { _, format, N_ } from '../../i18n.js';
+import { describeStatus, type JobMethod, type UnitFileChange, UnitManager, type UnitStatus } from './systemdUnits.js';
 
 const unitParams = z.object({ unit: unitName, scope: unitScope });
 type UnitParams = z.infer<typeof unitParams>;

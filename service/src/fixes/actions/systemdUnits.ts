@@ -3,12 +3,13 @@
 // A client for one systemd manager, the user's or the system's: a unit's
 // state, jobs run to their end, and unit files enabled or disabled.
 import type { MessageBus, Variant } from '@jellybrick/dbus-next';
-import { callMethod, SignalRouter, type CallOptions } from '../../dbus/client.js';
+
+import { callMethod, type CallOptions, SignalRouter } from '../../dbus/client.js';
 import { remoteErrorName, StewardError } from '../../dbus/errors.js';
+import { _, format } from '../../i18n.js';
 import type { ActionContext } from '../action.js';
 import { abortable } from './abortable.js';
 import { AUTHORIZED_CALL, systemBusOf, systemCall } from './polkit.js';
-import { _, format } from '../../i18n.js';
 
 export type UnitScope = 'user' | 'system';
 

@@ -5,6 +5,7 @@
 // swaps for a link during the walk can lead it out of the tree.
 import type { Dirent } from 'node:fs';
 import { join } from 'node:path';
+
 import { StewardError } from '../../dbus/errors.js';
 import { _, format } from '../../i18n.js';
 import { DirectoryHandle, isGone, isNotDirectory, withDirectory } from './dirHandle.js';
