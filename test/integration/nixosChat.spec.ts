@@ -132,7 +132,7 @@ describe('NixOS in the chat and over D-Bus', () => {
     // What the model sees: typed parameters to fill, never Nix text to write.
     expect(catalogEntries(fixes.catalog)).toContain({
       name: 'nixos.add_package',
-      description: 'Add a package to the NixOS configuration (package: string, scope?: system|home)',
+      description: 'Add a package to the NixOS configuration (package, scope?: system|home)',
       risk: 'medium',
     });
 

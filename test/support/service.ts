@@ -16,8 +16,12 @@ export const INSPECTOR_SCRIPT = join(process.cwd(), 'dist', 'service', 'steward-
 export const BUS_NAME = 'io.github.steward.Steward1';
 export const OBJECT_PATH = '/io/github/steward/Steward1';
 
-/** The Node.js options the installed unit starts the service with, so that tests and benchmarks run it as installed. */
-const UNIT_NODE_OPTIONS =
+/**
+ * The Node.js options the installed unit starts the service with, so that tests and benchmarks run it as
+ * installed. Read when a service starts, not on import: specs import this module into scripts that run
+ * elsewhere (as nobody, from /).
+ */
+const unitNodeOptions = () =>
   /^Environment=NODE_OPTIONS=(.*)$/m.exec(
     readFileSync(join(process.cwd(), 'build', 'templates', 'steward.service.in'), 'utf8'),
   )?.[1] ?? '';
@@ -44,7 +48,7 @@ export function spawnService(address: string, env: NodeJS.ProcessEnv): RunningSe
     // The documentation index looks in the test's home, not at the machine's man pages, unless a test says otherwise.
     env: {
       PATH: process.env.PATH,
-      NODE_OPTIONS: UNIT_NODE_OPTIONS,
+      NODE_OPTIONS: unitNodeOptions(),
       STEWARD_TEST_DOCS_ROOT: join(env.HOME ?? process.cwd(), 'docs-root'),
       ...env,
       DBUS_SESSION_BUS_ADDRESS: address,
