@@ -393,16 +393,8 @@ export class QuickChat {
 
   /** The panel as the e2e tests see it, read by the test hook. */
   snapshot(): ChatSnapshot {
-    const labels = (actor: Clutter.Actor): St.Label[] =>
-      actor instanceof St.Label ? [actor] : actor.get_children().flatMap(labels);
-    const cards: Clutter.Actor[] = [];
-    const findCards = (actor: Clutter.Actor) => {
-      if (actor instanceof St.Widget && actor.has_style_class_name('steward-chat-card')) cards.push(actor as St.Widget);
-      else actor.get_children().forEach(findCards);
-    };
-    findCards(this._transcript);
-    const buttons = (actor: Clutter.Actor): St.Button[] =>
-      actor instanceof St.Button ? [actor as St.Button] : actor.get_children().flatMap((child) => buttons(child));
+    const labels = (actor: Clutter.Actor) => outermost(actor, isLabel);
+    const cards = outermost(this._transcript, isCard);
     return {
       open: this.isOpen && this._backdrop.visible,
       entryFocused: global.stage.get_key_focus() === this._entry.clutter_text,
@@ -415,7 +407,7 @@ export class QuickChat {
         labels: labels(card)
           .filter((label) => label.visible && !(label.get_parent() instanceof St.Button))
           .map((label) => ({ text: label.text, style: label.style_class ?? '' })),
-        buttons: buttons(card)
+        buttons: outermost(card, isButton)
           .filter((button) => button.visible && button.get_parent()?.visible)
           .map((button) => button.label ?? ''),
       })),
@@ -441,15 +433,8 @@ export class QuickChat {
 
   /** Clicks the button labelled `label` of the last proposal card; false when it has none. */
   clickCardButton(label: string): boolean {
-    const cards: St.Widget[] = [];
-    const findCards = (actor: Clutter.Actor) => {
-      if (actor instanceof St.Widget && actor.has_style_class_name('steward-chat-card')) cards.push(actor as St.Widget);
-      else actor.get_children().forEach(findCards);
-    };
-    findCards(this._transcript);
-    const buttons = (actor: Clutter.Actor): St.Button[] =>
-      actor instanceof St.Button ? [actor as St.Button] : actor.get_children().flatMap((child) => buttons(child));
-    const button = buttons(cards.at(-1) ?? this._transcript).find((b) => b.visible && b.label === label);
+    const cards = outermost(this._transcript, isCard);
+    const button = outermost(cards.at(-1) ?? this._transcript, isButton).find((b) => b.visible && b.label === label);
     button?.emit('clicked', 1);
     return button !== undefined;
   }
@@ -467,4 +452,21 @@ export class QuickChat {
       shown();
     });
   }
+}
+
+/** The actors under `actor` (itself included) that `wanted` takes, without looking inside one it took. */
+function outermost<T extends Clutter.Actor>(actor: Clutter.Actor, wanted: (actor: Clutter.Actor) => actor is T): T[] {
+  return wanted(actor) ? [actor] : actor.get_children().flatMap((child) => outermost(child, wanted));
+}
+
+function isLabel(actor: Clutter.Actor): actor is St.Label {
+  return actor instanceof St.Label;
+}
+
+function isButton(actor: Clutter.Actor): actor is St.Button {
+  return actor instanceof St.Button;
+}
+
+function isCard(actor: Clutter.Actor): actor is St.Widget {
+  return actor instanceof St.Widget && actor.has_style_class_name('steward-chat-card');
 }
