@@ -17,6 +17,11 @@ export interface TinyModelOptions {
   name?: string;
   /** general.architecture and the prefix of the model's keys; anything but "llama" only suits metadata tests. */
   architecture?: string;
+  /**
+   * Makes the end-of-answer token all but impossible, so every answer runs to its token limit. A random model
+   * otherwise ends early by chance, and how early depends on what earlier requests left in its context.
+   */
+  endsOnlyAtLimit?: boolean;
 }
 
 // GGUF metadata value types (ggml docs/gguf.md).
@@ -105,7 +110,14 @@ export function random(seed: number): () => number {
   };
 }
 
-function vocabulary(): { tokens: string[]; types: number[] } {
+const END_TOKEN = 2;
+
+interface Vocabulary {
+  tokens: string[];
+  types: number[];
+}
+
+function vocabulary(): Vocabulary {
   const tokens = ['<unk>', '<s>', '</s>'];
   const types = [TOKEN_UNKNOWN, TOKEN_CONTROL, TOKEN_CONTROL];
   for (let byte = 0; byte < 256; byte += 1) {
@@ -124,6 +136,21 @@ function vocabulary(): { tokens: string[]; types: number[] } {
 export const CHAT_TEMPLATE =
   "{% for message in messages %}<|{{ message['role'] }}|>\n{{ message['content'] }}\n{% endfor %}" +
   '{% if add_generation_prompt %}<|assistant|>\n{% endif %}';
+
+/**
+ * Column 0 set to 1 in every token's embedding dominates the residual stream, so the final hidden state's first
+ * value is large and positive. The output rows then decide by their column 0: words (1) score far above byte and
+ * control tokens (0, which would print nothing) and the tokens that end an answer (-1) far below all: the end
+ * token, and the newline that the chat template's end of a message starts with.
+ */
+function holdBackEndOfAnswer(name: string, values: Buffer, width: number, { tokens, types }: Vocabulary): void {
+  types.forEach((type, row) => {
+    let column0 = 1;
+    if (name === 'output.weight')
+      column0 = row === END_TOKEN || tokens[row] === '\n' ? -1 : type === TOKEN_NORMAL ? 1 : 0;
+    values.writeFloatLE(column0, row * width * 4);
+  });
+}
 
 /** Builds the model file in memory. */
 export function tinyModel(options: TinyModelOptions = {}): Buffer {
@@ -157,16 +184,18 @@ export function tinyModel(options: TinyModelOptions = {}): Buffer {
     ['tokenizer.ggml.token_type', { type: GgufType.Array, itemType: GgufType.Int32, value: types }],
     ['tokenizer.ggml.unknown_token_id', { type: GgufType.Uint32, value: 0 }],
     ['tokenizer.ggml.bos_token_id', { type: GgufType.Uint32, value: 1 }],
-    ['tokenizer.ggml.eos_token_id', { type: GgufType.Uint32, value: 2 }],
+    ['tokenizer.ggml.eos_token_id', { type: GgufType.Uint32, value: END_TOKEN }],
     ['tokenizer.chat_template', { type: GgufType.String, value: CHAT_TEMPLATE }],
   ];
 
-  // Dimensions in ggml order: the row length comes first. There is no
-  // output.weight: llama.cpp then ties the output to the token embedding.
+  // Dimensions in ggml order: the row length comes first. Without an
+  // output.weight llama.cpp ties the output to the token embedding.
   const tensors: { name: string; dims: number[]; norm?: boolean }[] = [
     { name: 'token_embd.weight', dims: [embedding, tokens.length] },
     { name: 'output_norm.weight', dims: [embedding], norm: true },
   ];
+  // Its own output, so the output rows can differ from the input embeddings.
+  if (options.endsOnlyAtLimit) tensors.push({ name: 'output.weight', dims: [embedding, tokens.length] });
   for (let i = 0; i < layers; i += 1) {
     tensors.push(
       { name: `blk.${i}.attn_norm.weight`, dims: [embedding], norm: true },
@@ -193,6 +222,9 @@ export function tinyModel(options: TinyModelOptions = {}): Buffer {
     const count = tensor.dims.reduce((a, b) => a * b, 1);
     const values = Buffer.alloc(count * 4);
     for (let i = 0; i < count; i += 1) values.writeFloatLE(tensor.norm ? 1 : (next() - 0.5) * 0.2, i * 4);
+    if (tensor.name === 'token_embd.weight' || tensor.name === 'output.weight') {
+      if (options.endsOnlyAtLimit) holdBackEndOfAnswer(tensor.name, values, embedding, { tokens, types });
+    }
     header.string(tensor.name);
     header.u32(tensor.dims.length);
     for (const dim of tensor.dims) header.u64(dim);
