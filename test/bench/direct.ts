@@ -41,6 +41,8 @@ export async function openDirect(modelPath: string, settings: EngineSettings): P
     sequences: settings.sequences,
     contextSize: settings.contextSize,
     threads: settings.threads,
+    // As the worker sets it on the CPU (worker.ts, flashAttentionFor).
+    flashAttention: false,
   });
   const sequence = context.getSequence();
   const backend: DirectBackend = {
