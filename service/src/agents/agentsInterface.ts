@@ -12,7 +12,7 @@ import { type AssistantTool, MAX_TOOL_OUTPUT, type ToolContext } from '../assist
 import { toolSpec } from '../assistant/toolLoop.js';
 import { untrustedData } from '../assistant/untrustedData.js';
 import { StewardError } from '../dbus/errors.js';
-import { type InterfaceImpl, method } from '../dbus/objectServer.js';
+import { method, type TypedInterfaceImpl } from '../dbus/objectServer.js';
 import type { Catalog } from '../fixes/catalog.js';
 import type { FixesStore, Job, Proposal } from '../fixes/store.js';
 import { cleanLine } from '../untrustedText.js';
@@ -142,7 +142,7 @@ export class AgentsInterface {
     };
   }
 
-  get impl(): InterfaceImpl {
+  get impl(): TypedInterfaceImpl<'io.github.steward.Steward1.Agents'> {
     const { store, bus } = this.options;
     return {
       properties: {},

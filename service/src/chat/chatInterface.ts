@@ -10,7 +10,7 @@ import type { ToolStepEvent, TurnOutcome } from '../assistant/turn.js';
 import { StewardError } from '../dbus/errors.js';
 import type { ChatProperties } from '../dbus/generated.js';
 import type { InterfaceSignals } from '../dbus/interfaceSignals.js';
-import { type InterfaceImpl, method } from '../dbus/objectServer.js';
+import { method, type TypedInterfaceImpl } from '../dbus/objectServer.js';
 import { pageKeys, pageOf } from '../dbus/paging.js';
 import { variantOf } from '../dbus/variants.js';
 import type { ChatEngine, EngineStatus } from '../engine/chatEngine.js';
@@ -217,7 +217,7 @@ export class ChatInterface {
     this.reportedState = options.provider.state();
   }
 
-  get impl(): InterfaceImpl {
+  get impl(): TypedInterfaceImpl<'io.github.steward.Steward1.Chat'> {
     const { provider, sessions } = this.options;
     return {
       properties: {

@@ -3,7 +3,7 @@
 import { Variant } from '@jellybrick/dbus-next';
 import { z } from 'zod';
 
-import { type InterfaceImpl, method } from '../dbus/objectServer.js';
+import { method, type TypedInterfaceImpl } from '../dbus/objectServer.js';
 import type { DocsStatus } from '../docs/docsIndex.js';
 import type { ServiceState } from './serviceState.js';
 
@@ -31,7 +31,7 @@ function docsEntries(status: DocsStatus | undefined): Record<string, Variant> {
 }
 
 /** io.github.steward.Steward1: identity and status. */
-export function createCoreInterface(info: CoreInfo, state: ServiceState): InterfaceImpl {
+export function createCoreInterface(info: CoreInfo, state: ServiceState): TypedInterfaceImpl<'io.github.steward.Steward1'> {
   return {
     properties: {
       Version: () => info.version,

@@ -5,6 +5,7 @@ import type { z } from 'zod';
 
 import type { Logger } from '../logging.js';
 import { bounded, StewardError } from './errors.js';
+import type { InterfaceName, MethodsOf, PropertiesOf } from './generated.js';
 import { payloadKey } from './interfaceSignals.js';
 import { type InterfaceSpec, type MethodSpec, parseIntrospection, toIntrospectionXml } from './introspection.js';
 
@@ -13,9 +14,9 @@ export interface CallContext {
   sender: string;
 }
 
-export interface MethodImpl<Args extends unknown[] = unknown[]> {
+export interface MethodImpl<Args extends unknown[] = unknown[], Reply = unknown> {
   args: z.ZodType<Args>;
-  call(args: Args, context: CallContext): unknown;
+  call(args: Args, context: CallContext): Reply | Promise<Reply>;
 }
 
 export interface InterfaceImpl {
@@ -24,11 +25,31 @@ export interface InterfaceImpl {
   properties: Record<string, () => unknown>;
 }
 
+/** What a handler returns for a method's out arguments: nothing, the one value, or all of them in order. */
+type ReplyOf<Method> = Method extends { out: infer Out }
+  ? Out extends [infer Only]
+    ? Only
+    : Out extends []
+      ? // A handler of a method without out arguments is a function that returns nothing.
+        // eslint-disable-next-line @typescript-eslint/no-invalid-void-type
+        void
+      : Out
+  : never;
+
+/**
+ * An interface's implementation checked against the types generated from its XML: every method and
+ * property, no other, each returning what the XML declares. The arguments are zod's to check.
+ */
+export interface TypedInterfaceImpl<I extends InterfaceName> extends InterfaceImpl {
+  methods: { [M in keyof MethodsOf<I>]: MethodImpl<unknown[], ReplyOf<MethodsOf<I>[M]>> };
+  properties: { [P in keyof PropertiesOf<I>]: () => PropertiesOf<I>[P] };
+}
+
 /** Declares a method implementation with its arguments as a zod tuple, so the handler gets them typed. */
-export function method<Args extends unknown[]>(
+export function method<Args extends unknown[], Reply>(
   args: z.ZodType<Args>,
-  call: (args: Args, context: CallContext) => unknown,
-): MethodImpl {
+  call: (args: Args, context: CallContext) => Reply | Promise<Reply>,
+): MethodImpl<Args, Reply> {
   return { args, call };
 }
 

@@ -5,7 +5,7 @@ import { z } from 'zod';
 
 import { StewardError } from '../dbus/errors.js';
 import type { InterfaceSignals } from '../dbus/interfaceSignals.js';
-import { type InterfaceImpl, method } from '../dbus/objectServer.js';
+import { method, type TypedInterfaceImpl } from '../dbus/objectServer.js';
 import { pageKeys, pageOf } from '../dbus/paging.js';
 import { variantOf } from '../dbus/variants.js';
 import { _, format } from '../i18n.js';
@@ -135,7 +135,7 @@ export class FindingsInterface {
     this.budget.stop();
   }
 
-  get impl(): InterfaceImpl {
+  get impl(): TypedInterfaceImpl<'io.github.steward.Steward1.Findings'> {
     const { store } = this;
     return {
       properties: { ActiveCount: () => this.activeCount },

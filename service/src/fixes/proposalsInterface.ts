@@ -7,7 +7,7 @@ import { z } from 'zod';
 
 import { callerIdentity, describeIdentity } from '../dbus/callerIdentity.js';
 import { StewardError } from '../dbus/errors.js';
-import { type InterfaceImpl, method } from '../dbus/objectServer.js';
+import { method, type TypedInterfaceImpl } from '../dbus/objectServer.js';
 import { pageKeys, pageOf } from '../dbus/paging.js';
 import { variantOf } from '../dbus/variants.js';
 import { evidenceVariant, micros } from '../findings/findingsInterface.js';
@@ -131,7 +131,7 @@ export class ProposalsInterface {
     return this.options.store.countProposals(WAITING);
   }
 
-  get impl(): InterfaceImpl {
+  get impl(): TypedInterfaceImpl<'io.github.steward.Steward1.Proposals'> {
     const { store, findings, executor, bus, signals, nixosWindows } = this.options;
     const proposalOf = (proposalId: string) => {
       const proposal = store.proposal(Number(proposalId));

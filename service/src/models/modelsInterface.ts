@@ -7,7 +7,7 @@ import { z } from 'zod';
 
 import { StewardError } from '../dbus/errors.js';
 import type { InterfaceSignals } from '../dbus/interfaceSignals.js';
-import { type InterfaceImpl, method } from '../dbus/objectServer.js';
+import { method, type TypedInterfaceImpl } from '../dbus/objectServer.js';
 import type { Logger } from '../logging.js';
 import { pullModel } from './download.js';
 import { surveyHardware } from './fit.js';
@@ -78,7 +78,7 @@ export class ModelsInterface {
     for (const controller of this.pulls.values()) controller.abort();
   }
 
-  get impl(): InterfaceImpl {
+  get impl(): TypedInterfaceImpl<'io.github.steward.Steward1.Models'> {
     return {
       properties: {
         ActiveModel: () => this.activeId,
@@ -100,7 +100,7 @@ export class ModelsInterface {
           if (!controller) throw new StewardError('NotFound', `No download ${id} is running.`);
           controller.abort();
         }),
-        Recommend: method(z.tuple([]), () => {
+        Recommend: method(z.tuple([]), (): Record<string, Variant> => {
           const recommendation = recommendModel(surveyHardware());
           if (!recommendation) return {};
           const { entry, reason } = recommendation;

@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 import type { Config, ConfigLoad } from '../config.js';
 import { remoteErrorName, StewardError } from '../dbus/errors.js';
-import { type InterfaceImpl, method } from '../dbus/objectServer.js';
+import { method, type TypedInterfaceImpl } from '../dbus/objectServer.js';
 import { NO_KEYRING_ERRORS } from '../engine/apiKey.js';
 import { cleanLine } from '../untrustedText.js';
 import { type JsonObject, parsePatch, planConfigUpdate, writeConfigUpdate } from './configFile.js';
@@ -41,7 +41,7 @@ export class SettingsInterface {
 
   constructor(private readonly deps: SettingsDependencies) {}
 
-  readonly impl: InterfaceImpl = {
+  readonly impl: TypedInterfaceImpl<'io.github.steward.Steward1.Settings'> = {
     methods: {
       GetConfig: method(z.tuple([]), () => {
         const load = this.deps.current();
