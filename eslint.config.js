@@ -44,24 +44,6 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },
   {
-    // TEMPORARY: specs that read JSON.parse results (any) without a type; to be typed, then this goes.
-    files: [
-      'test/integration/fixes.spec.ts',
-      'test/integration/settings.spec.ts',
-      'test/integration/trustConfirmation.spec.ts',
-      'test/support/shellStandIn.ts',
-      'test/unit/egoCheck.spec.ts',
-      'test/unit/extensionBuild.spec.ts',
-      'test/unit/toolsB.spec.ts',
-    ],
-    rules: {
-      '@typescript-eslint/no-unsafe-argument': 'off',
-      '@typescript-eslint/no-unsafe-assignment': 'off',
-      '@typescript-eslint/no-unsafe-member-access': 'off',
-      '@typescript-eslint/no-unsafe-return': 'off',
-    },
-  },
-  {
     // The extension runs in GJS: type packages must never end up bundled as
     // values, and Node's modules do not exist there.
     files: ['extension/**/*.ts'],

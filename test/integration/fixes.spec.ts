@@ -10,6 +10,7 @@ import { createCatalog } from '../../service/src/fixes/catalog.js';
 import { hostileJournal } from '../fixtures/hostileJournal.js';
 import { errorOf } from '../support/errors.js';
 import { appendToJournal, unitFailure } from '../support/journal.js';
+import { parseJsonObject } from '../support/json.js';
 import { gdbusCall, quietWatch, waitFor } from '../support/service.js';
 import { fail, UNIT } from '../support/systemdMock.js';
 import { plain, startUnitScenario, type UnitScenario } from '../support/unitScenario.js';
@@ -57,9 +58,9 @@ describe('fixes on the bus', () => {
       ['info.show_logs', 'low', false, 'ask'],
       ['systemd.restart_unit', 'low', false, 'ask'],
     ]);
-    expect(JSON.parse(String(actions[1]!.params))).toEqual({ unit: 'backup.service', scope: 'user' });
+    expect(parseJsonObject(String(actions[1]!.params))).toEqual({ unit: 'backup.service', scope: 'user' });
     // The logs come from the journal the finding came from: the extra directory the service follows.
-    expect(JSON.parse(String(actions[0]!.params))).toEqual({
+    expect(parseJsonObject(String(actions[0]!.params))).toEqual({
       unit: 'backup.service',
       scope: 'user',
       directory: journal,
@@ -143,7 +144,7 @@ describe('fixes on the bus', () => {
     const all = await proposals();
     for (const proposal of all) {
       for (const action of (proposal.actions as Record<string, Variant>[]).map(plain)) {
-        expect(() => catalog.validate(String(action.name), JSON.parse(String(action.params))))
+        expect(() => catalog.validate(String(action.name), parseJsonObject(String(action.params))))
           .withContext(`${String(proposal.title)}: ${String(action.name)}`)
           .not.toThrow();
       }
@@ -155,7 +156,7 @@ describe('fixes on the bus', () => {
     for (const proposal of all.filter((p) => !known.includes(String(p.subject)))) {
       const actions = (proposal.actions as Record<string, Variant>[]).map(plain);
       expect(proposal.kind).withContext(String(proposal.subject)).not.toBe('unit-failed');
-      expect(actions.map((a) => [a.name, Object.keys(JSON.parse(String(a.params))).sort()]))
+      expect(actions.map((a) => [a.name, Object.keys(parseJsonObject(String(a.params))).sort()]))
         .withContext(String(proposal.subject))
         .toEqual([['info.show_logs', ['cursor', 'directory', 'lines', 'scope']]]);
     }

@@ -8,9 +8,10 @@ import { promisify } from 'node:util';
 import type { MessageBus } from '@jellybrick/dbus-next';
 
 import { configCommand } from '../../service/src/cli/config.js';
-import { configSchema } from '../../service/src/config.js';
+import { type Config, configSchema } from '../../service/src/config.js';
 import { callMethod, SignalRouter } from '../../service/src/dbus/client.js';
 import { errorOf } from '../support/errors.js';
+import { parseJsonObject, readJsonObject } from '../support/json.js';
 import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import {
   BUS_NAME,
@@ -44,14 +45,14 @@ describe('the Settings interface', () => {
     callMethod(client, { destination: BUS_NAME, path: OBJECT_PATH, interface: SETTINGS, member, signature, body });
   const getConfig = async () => {
     const [config, path, valid, problem] = (await call('GetConfig')) as [string, string, boolean, string];
-    return { config: JSON.parse(config) as Record<string, unknown>, path, valid, problem };
+    return { config: parseJsonObject(config), path, valid, problem };
   };
   const update = async (patch: unknown) =>
-    JSON.parse(((await call('UpdateConfig', 's', [JSON.stringify(patch)])) as [string])[0]);
+    JSON.parse(((await call('UpdateConfig', 's', [JSON.stringify(patch)])) as [string])[0]) as Config;
   /** The ConfigChanged signal after the `seen` first ones. */
   const changeAfter = async (seen: number) => {
     await waitFor(() => changes.length > seen, 'ConfigChanged');
-    return JSON.parse(changes[seen] as string) as ReturnType<typeof configSchema.parse>;
+    return JSON.parse(changes[seen] as string) as Config;
   };
   /** Writes `text` as the file and has the service reload it, as `systemctl --user reload` does. */
   const reloadWith = async (text: string) => {
@@ -85,7 +86,7 @@ describe('the Settings interface', () => {
 
   it('gives the effective configuration with every default, and the file', async () => {
     expect(await getConfig()).toEqual({
-      config: JSON.parse(JSON.stringify(configSchema.parse(BASE))),
+      config: parseJsonObject(JSON.stringify(configSchema.parse(BASE))),
       path: file,
       valid: true,
       problem: '',
@@ -100,7 +101,7 @@ describe('the Settings interface', () => {
     expect(config.assistant.maxToolCalls).withContext('defaults are filled in').toBe(6);
     expect(await changeAfter(seen)).toEqual(config);
     expect((await getConfig()).config).toEqual(config);
-    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({
+    expect(await readJsonObject(file)).toEqual({
       ...BASE,
       findings: { attentionSeverity: 'error' },
       inference: { threads: 2 },
@@ -109,7 +110,7 @@ describe('the Settings interface', () => {
     expect(service.log()).toContain('configuration reloaded');
 
     await update({ inference: null });
-    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ ...BASE, findings: { attentionSeverity: 'error' } });
+    expect(await readJsonObject(file)).toEqual({ ...BASE, findings: { attentionSeverity: 'error' } });
     expect((await getConfig()).config.inference).toEqual(configSchema.parse({}).inference);
   });
 
@@ -146,7 +147,7 @@ describe('the Settings interface', () => {
   it('announces a reload after the file was edited by hand', async () => {
     const config = await reloadWith(JSON.stringify({ ...BASE, assistant: { maxToolCalls: 3 } }));
     expect(config.assistant.maxToolCalls).toBe(3);
-    expect((await getConfig()).config).toEqual(JSON.parse(JSON.stringify(config)));
+    expect((await getConfig()).config).toEqual(parseJsonObject(JSON.stringify(config)));
   });
 
   it('answers gdbus', async () => {
@@ -155,7 +156,7 @@ describe('the Settings interface', () => {
     expect(stdout).toContain('"attentionSeverity":"warning"');
     const { stdout: updated } = await gdbusCall(bus.address, `${SETTINGS}.UpdateConfig`, '{"logLevel": "info"}');
     expect(updated).toContain('"logLevel":"info"');
-    expect(JSON.parse(await readFile(file, 'utf8')).logLevel).toBe('info');
+    expect((await readJsonObject(file)).logLevel).toBe('info');
   });
 
   it('checks the API key’s endpoint and key, and says when there is no keyring', async () => {
@@ -185,7 +186,7 @@ describe('the Settings interface', () => {
 
     it('prints the effective configuration', async () => {
       expect(await configCommand(client, [])).toBe(0);
-      expect(JSON.parse(stdout)).toEqual((await getConfig()).config);
+      expect(parseJsonObject(stdout)).toEqual((await getConfig()).config);
     });
 
     it('sets a value given as JSON or as text, and unsets it', async () => {
@@ -195,7 +196,7 @@ describe('the Settings interface', () => {
       expect(stdout).toBe(
         'inference.threads = 2\nfixes.policy = {"files.clear_cache":"never"}\nfindings.attentionSeverity = "error"\n',
       );
-      expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({
+      expect(await readJsonObject(file)).toEqual({
         ...BASE,
         inference: { threads: 2 },
         fixes: { policy: { 'files.clear_cache': 'never' } },
@@ -205,7 +206,7 @@ describe('the Settings interface', () => {
       stdout = '';
       expect(await configCommand(client, ['unset', 'inference.threads'])).toBe(0);
       expect(stdout).toBe('inference.threads = "auto"\n');
-      expect(JSON.parse(await readFile(file, 'utf8')).inference).toEqual({});
+      expect((await readJsonObject(file)).inference).toEqual({});
     });
 
     it('is the steward command’s, on the command line', async () => {
@@ -213,14 +214,14 @@ describe('the Settings interface', () => {
         env: { PATH: process.env.PATH, ...homeEnv(home.path), DBUS_SESSION_BUS_ADDRESS: bus.address },
       });
       expect(printed).toBe('logLevel = "debug"\n');
-      expect(JSON.parse(await readFile(file, 'utf8')).logLevel).toBe('debug');
+      expect((await readJsonObject(file)).logLevel).toBe('debug');
     });
 
     it('fails with the service’s reason for an invalid value', async () => {
       const error = await errorOf(configCommand(client, ['set', 'inference.threads', '0']));
       expect(error.type).toBe(`${ERROR}.InvalidArgs`);
       expect(error.text).toContain('inference.threads');
-      expect(JSON.parse(await readFile(file, 'utf8'))).toEqual(BASE);
+      expect(await readJsonObject(file)).toEqual(BASE);
     });
   });
 });

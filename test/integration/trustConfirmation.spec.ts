@@ -10,9 +10,11 @@ import { join } from 'node:path';
 
 import type { Message, MessageBus } from '@jellybrick/dbus-next';
 
+import type { Config } from '../../service/src/config.js';
 import { callMethod } from '../../service/src/dbus/client.js';
 import { WIDEN_TRUST_ACTION } from '../../service/src/settings/polkitConfirmation.js';
 import { errorOf } from '../support/errors.js';
+import { readJsonObject } from '../support/json.js';
 import { type Polkit, startPolkit } from '../support/polkit.js';
 import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import {
@@ -194,7 +196,7 @@ describe('widening trust over D-Bus', () => {
           inference: { threads: 2 },
         }),
       ])) as [string];
-      const config = JSON.parse(reply);
+      const config = JSON.parse(reply) as Config;
       expect(config.fixes).toEqual(
         jasmine.objectContaining({ expertShell: false, policy: { 'files.clear_cache': 'ask' } }),
       );
@@ -223,7 +225,7 @@ describe('widening trust over D-Bus', () => {
       expect(toFakeShell).toEqual([]);
       const answered = await errorOf(callOn(fakeShell, 'AnswerConfirmation', 'ub', [1, true]));
       expect(answered.type).toBe(`${ERROR}.NotFound`);
-      expect(JSON.parse(await readFile(setup.file, 'utf8'))).toEqual(BASE);
+      expect(await readJsonObject(setup.file)).toEqual(BASE);
     });
 
     it('refuses UpdateConfigFromTerminal to a caller without a terminal', async () => {
@@ -233,7 +235,7 @@ describe('widening trust over D-Bus', () => {
       expect(outcome.code).not.toBe(0);
       expect(outcome.stderr).toContain(`${ERROR}.NotAuthorized`);
       expect(outcome.stderr).toContain('terminal');
-      expect(JSON.parse(await readFile(setup.file, 'utf8'))).toEqual(BASE);
+      expect(await readJsonObject(setup.file)).toEqual(BASE);
     });
 
     describe('steward config set', () => {
@@ -251,14 +253,14 @@ describe('widening trust over D-Bus', () => {
         expect(outcome.stdout).toContain('turn on the expert shell');
         expect(outcome.stdout).toContain('fixes.expertShell = true');
         expect(outcome.code).toBe(0);
-        expect(JSON.parse(await readFile(setup.file, 'utf8')).fixes).toEqual({ expertShell: true });
+        expect((await readJsonObject(setup.file)).fixes).toEqual({ expertShell: true });
       });
 
       it('changes nothing when the user does not type yes', async () => {
         const command = `${process.execPath} ${CLI_SCRIPT} config set fixes.expertShell true`;
         const outcome = await runProgram('script', ['-qec', command, '/dev/null'], { env: env(), input: 'n\n' });
         expect(outcome.code).not.toBe(0);
-        expect(JSON.parse(await readFile(setup.file, 'utf8'))).toEqual(BASE);
+        expect(await readJsonObject(setup.file)).toEqual(BASE);
       });
 
       it('without a terminal, fails with the reason and changes nothing', async () => {
@@ -269,7 +271,7 @@ describe('widening trust over D-Bus', () => {
         );
         expect(outcome.code).not.toBe(0);
         expect(outcome.stderr).toContain('needs your confirmation');
-        expect(JSON.parse(await readFile(setup.file, 'utf8'))).toEqual(BASE);
+        expect(await readJsonObject(setup.file)).toEqual(BASE);
       });
     });
   });
@@ -321,8 +323,8 @@ describe('widening trust over D-Bus', () => {
       expect(impostor.type).toBe(`${ERROR}.NotFound`);
       shell.answer(request.request, true);
       const [config] = (await reply) as [string];
-      expect(JSON.parse(config).fixes.expertShell).toBeTrue();
-      expect(JSON.parse(await readFile(setup.file, 'utf8')).fixes).toEqual({ expertShell: true });
+      expect((JSON.parse(config) as Config).fixes.expertShell).toBeTrue();
+      expect((await readJsonObject(setup.file)).fixes).toEqual({ expertShell: true });
       expect(seenByOthers).toEqual([]);
       expect(setup.service.log()).toContain('confirmedBy="GNOME Shell"');
     });
@@ -335,7 +337,7 @@ describe('widening trust over D-Bus', () => {
       shell.answer(request.request, false);
       const error = await reply;
       expect(error.type).toBe(`${ERROR}.NotAuthorized`);
-      expect(JSON.parse(await readFile(setup.file, 'utf8'))).toEqual(BASE);
+      expect(await readJsonObject(setup.file)).toEqual(BASE);
     });
 
     it('does not take a terminal’s word instead of the shell’s', async () => {
@@ -343,7 +345,7 @@ describe('widening trust over D-Bus', () => {
         JSON.stringify({ fixes: { expertShell: true } }),
       ]);
       expect(outcome.stderr).toContain(`${ERROR}.NotAuthorized`);
-      expect(JSON.parse(await readFile(setup.file, 'utf8'))).toEqual(BASE);
+      expect(await readJsonObject(setup.file)).toEqual(BASE);
     });
   });
 
@@ -370,7 +372,7 @@ describe('widening trust over D-Bus', () => {
       const outcome = await updateAsNobody({ fixes: { expertShell: true } });
       expect(outcome.stderr).toBe('');
       expect(outcome.stdout).toContain('"expertShell":true');
-      expect(JSON.parse(await readFile(setup.file, 'utf8')).fixes).toEqual({ expertShell: true });
+      expect((await readJsonObject(setup.file)).fixes).toEqual({ expertShell: true });
       expect(polkit.log()).toContain(`test rule: yes for uid nobody: turn on the expert shell`);
       expect(setup.service.log()).toContain('confirmedBy=polkit');
     });
@@ -380,28 +382,28 @@ describe('widening trust over D-Bus', () => {
       const outcome = await updateAsNobody({ assistant: { readableRoots: ['/'] } });
       expect(outcome.stderr).toContain(`${ERROR}.NotAuthorized`);
       expect(outcome.stderr).toContain('not confirmed');
-      expect(JSON.parse(await readFile(setup.file, 'utf8'))).toEqual(BASE);
+      expect(await readJsonObject(setup.file)).toEqual(BASE);
     });
 
     it('changes nothing when the action asks for a password and no agent can ask it', async () => {
       await polkit.answer('ask');
       const outcome = await updateAsNobody({ fixes: { policy: { 'files.clear_cache': 'auto' } } });
       expect(outcome.stderr).toContain(`${ERROR}.NotAuthorized`);
-      expect(JSON.parse(await readFile(setup.file, 'utf8'))).toEqual(BASE);
+      expect(await readJsonObject(setup.file)).toEqual(BASE);
     });
 
     it('does not take a terminal’s word instead of polkit’s', async () => {
       await polkit.answer('yes');
       const outcome = await updateAsNobody({ fixes: { expertShell: true } }, 'UpdateConfigFromTerminal');
       expect(outcome.stderr).toContain(`${ERROR}.NotAuthorized`);
-      expect(JSON.parse(await readFile(setup.file, 'utf8'))).toEqual(BASE);
+      expect(await readJsonObject(setup.file)).toEqual(BASE);
     });
 
     it('applies changes that keep trust without asking polkit', async () => {
       await polkit.answer('no');
       const outcome = await updateAsNobody({ inference: { threads: 3 } });
       expect(outcome.stderr).toBe('');
-      expect(JSON.parse(await readFile(setup.file, 'utf8')).inference).toEqual({ threads: 3 });
+      expect((await readJsonObject(setup.file)).inference).toEqual({ threads: 3 });
     });
   });
 });

@@ -5,6 +5,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
+import { parseJsonObject } from './json.js';
 import { makeTempDir, type TempDir } from './tempDir.js';
 
 /** What the stand-in does on the bus, reported as one JSON line each. */
@@ -55,7 +56,7 @@ export async function startShellStandIn(busAddress: string): Promise<ShellStandI
     { env: { ...process.env, BUS: busAddress }, stdio: ['pipe', 'pipe', 'inherit'] },
   );
   const reports: Record<string, unknown>[] = [];
-  createInterface({ input: child.stdout! }).on('line', (line) => reports.push(JSON.parse(line)));
+  createInterface({ input: child.stdout! }).on('line', (line) => reports.push(parseJsonObject(line)));
   return {
     reports,
     answer: (request, allowed) => child.stdin!.write(`${JSON.stringify({ request, allowed })}\n`),

@@ -5,6 +5,7 @@ import { appendFile, cp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
+import { parseJsonObject } from '../support/json.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 
 // build/ego-check.mjs on zips of the built extension: the real one passes, and each kind of breach of
@@ -63,7 +64,7 @@ describe('the extensions.gnome.org check (build/ego-check.mjs)', () => {
   });
 
   it('asks for the metadata fields, the compiled schema and every translation', async () => {
-    const metadata = JSON.parse(await readFile(join(extension, 'metadata.json'), 'utf8'));
+    const metadata = parseJsonObject(await readFile(join(extension, 'metadata.json'), 'utf8'));
     delete metadata.description;
     await writeFile(join(extension, 'metadata.json'), JSON.stringify({ ...metadata, version: 3 }));
     await rm(join(extension, 'schemas', 'gschemas.compiled'));

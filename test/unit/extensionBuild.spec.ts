@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 import { API_VERSION } from '../../service/src/interfaces.js';
+import { parseJsonObject } from '../support/json.js';
 
 // Checks on the built extension against the extensions.gnome.org review rules.
 // `npm test` builds before it runs the specs.
@@ -13,13 +14,13 @@ const read = (file: string) => readFileSync(join(dir, file), 'utf8');
 
 describe('the built extension', () => {
   it('has the metadata EGO and GNOME Shell need', () => {
-    const metadata = JSON.parse(read('metadata.json'));
+    const metadata = parseJsonObject(read('metadata.json'));
     expect(metadata.uuid).toBe(UUID);
     expect(metadata['shell-version']).toEqual(['46', '47', '48', '49', '50', '51']);
     expect(metadata['settings-schema']).toBe('org.gnome.shell.extensions.steward');
     expect(metadata['gettext-domain']).toBe(UUID);
     expect(metadata.description).toContain('Steward service');
-    expect(metadata['version-name']).toBe(JSON.parse(readFileSync('package.json', 'utf8')).version);
+    expect(metadata['version-name']).toBe(parseJsonObject(readFileSync('package.json', 'utf8')).version);
     expect(metadata['session-modes']).toBeUndefined();
     expect(metadata.version).toBeUndefined();
   });

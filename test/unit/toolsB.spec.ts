@@ -15,6 +15,7 @@ import type {
   UnitStatus,
 } from '../../service/src/assistant/machine.js';
 import type { AssistantTool, ProposalSink, ToolContext } from '../../service/src/assistant/tool.js';
+import { toolSpec } from '../../service/src/assistant/toolLoop.js';
 import { readFileTool, secretReason } from '../../service/src/assistant/tools/files.js';
 import { parseTime, searchJournalTool } from '../../service/src/assistant/tools/journal.js';
 import { packageStatusTool, searchPackagesTool } from '../../service/src/assistant/tools/packages.js';
@@ -132,8 +133,12 @@ describe('search_journal', () => {
   });
 
   it('describes every parameter for the model', () => {
-    for (const [name, schema] of Object.entries(searchJournalTool.params.shape))
-      expect(schema.description).withContext(name).toBeTruthy();
+    // As the model is given them.
+    const { properties } = toolSpec(searchJournalTool).parameters as {
+      properties: Record<string, { description?: string }>;
+    };
+    for (const [name, property] of Object.entries(properties))
+      expect(property.description).withContext(name).toBeTruthy();
     expect(searchJournalTool.progress).toBe('searching the logs…');
   });
 });
