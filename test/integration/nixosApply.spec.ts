@@ -1,9 +1,10 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmod, mkdir, readFile, readlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 
 import type { MessageBus } from '@jellybrick/dbus-next';
 
@@ -13,7 +14,12 @@ import { nixosActions } from '../../service/src/nixos/actions.js';
 import { ConfirmWindows, type PendingChange, type WindowOutcome } from '../../service/src/nixos/confirmWindow.js';
 import { runHelper } from '../../service/src/nixos/helperRun.js';
 import { currentGeneration, readGenerations } from '../../service/src/nixos/profileLinks.js';
-import { makeNixosLayout, NIXOS_REBUILD_ACTION, type NixosLayout } from '../support/nixosSwitchStandIn.js';
+import {
+  makeNixosLayout,
+  NIXOS_REBUILD_ACTION,
+  NIXOS_ROLLBACK_ACTION,
+  type NixosLayout,
+} from '../support/nixosSwitchStandIn.js';
 import { type Polkit, startPolkit } from '../support/polkit.js';
 import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import { setUnitState, startMockSystemd } from '../support/systemdMock.js';
@@ -26,6 +32,7 @@ import { makeTempDir, type TempDir } from '../support/tempDir.js';
 // polkitd authorizes root itself, without rules: the flows below run as root, and polkit's answers are
 // checked for a user who is not root at the end.
 const NOBODY = 65534;
+const execFileAsync = promisify(execFile);
 const POLICY = join(process.cwd(), 'build', 'polkit', 'io.github.steward.Steward1.widen-trust.policy');
 const HELPER = join(process.cwd(), 'build', 'nixos', 'steward-nixos-helper');
 const FIXTURE = join(process.cwd(), 'test', 'fixtures', 'nixos', 'chaosdorf-laptops-configuration.nix');
@@ -317,6 +324,44 @@ describe('NixOS changes: Apply through polkit, a checked switch, the confirm win
     expect(await readFile(layout.configuration, 'utf8')).toBe(original);
     expect(await generation()).toEqual({ profile: 1, current: 1 });
     expect(windows.list()).toEqual([]);
+  }, 60_000);
+
+  it('declares a password for every switch and none for the rollback, each action for one verb of the helper', async () => {
+    // As polkitd read the policy file, through pkaction.
+    const described = async (id: string) =>
+      (
+        await execFileAsync('pkaction', ['--action-id', id, '--verbose'], {
+          env: { ...process.env, DBUS_SYSTEM_BUS_ADDRESS: polkit.bus.address },
+        })
+      ).stdout;
+    const rebuild = await described(NIXOS_REBUILD_ACTION);
+    // auth_admin, not auth_admin_keep: the text of the new configuration is the caller's.
+    expect(rebuild).toMatch(/implicit active:\s+auth_admin\n/);
+    expect(rebuild).toContain('org.freedesktop.policykit.exec.argv1 -> switch');
+    const rollback = await described(NIXOS_ROLLBACK_ACTION);
+    expect(rollback).toMatch(/implicit any:\s+auth_admin\n/);
+    expect(rollback).toMatch(/implicit inactive:\s+auth_admin\n/);
+    expect(rollback).toMatch(/implicit active:\s+yes\n/);
+    expect(rollback).toContain('org.freedesktop.policykit.exec.argv1 -> rollback');
+    for (const text of [rebuild, rollback])
+      expect(text).toContain('org.freedesktop.policykit.exec.path -> /usr/libexec/steward/steward-nixos-helper');
+  });
+
+  it('rolls back to the copy the helper kept, whatever its caller writes to it', async () => {
+    const helper = (verb: string, input: string) =>
+      new Promise<number | null>((resolve, reject) => {
+        const child = spawn(HELPER, [verb], { stdio: ['pipe', 'ignore', 'ignore'] });
+        child.once('error', reject).once('exit', resolve);
+        child.stdin.end(input);
+      });
+    expect(await helper('switch', `${original}\n# switched\n`)).toBe(0);
+    expect(await helper('rollback', '{ ... }: { users.users.mallory.extraGroups = [ "wheel" ]; }\n')).toBe(0);
+    expect(await readFile(layout.configuration, 'utf8')).toBe(original);
+    expect(await layout.rebuildCalls()).toEqual(['switch', 'switch --rollback']);
+    expect(await generation()).toEqual({ profile: 1, current: 1 });
+    // The kept copy is used once: a second rollback has nothing to return to.
+    expect(await helper('rollback', '')).toBe(2);
+    expect(await readFile(layout.configuration, 'utf8')).toBe(original);
   }, 60_000);
 
   describe('for a user who is not root', () => {
