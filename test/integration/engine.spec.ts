@@ -30,7 +30,7 @@ describe('the inference engine', () => {
 
   beforeAll(async () => {
     dir = await makeTempDir();
-    modelPath = await writeTinyModel(join(dir.path, 'tiny.gguf'));
+    modelPath = await writeTinyModel(join(dir.path, 'tiny.gguf'), { endsOnlyAtLimit: true });
   });
 
   afterAll(async () => {
@@ -137,8 +137,9 @@ describe('the inference engine', () => {
 
   it('answers two requests at once on two sequences, each with only its own text', async () => {
     makeEngine({ sequences: 2 });
-    const first = chat('Is the disk ok?', 64);
-    const second = chat('Has the network failed?', 64);
+    // Long enough that both are seen running: the tiny model writes 64 tokens in less than waitFor's 50 ms.
+    const first = chat('Is the disk ok?', 400);
+    const second = chat('Has the network failed?', 400);
     await waitFor(() => engine.status().activeRequests === 2, 'both requests to run');
     const outcomes: ChatOutcome[] = await Promise.all([first.handle.result, second.handle.result]);
 

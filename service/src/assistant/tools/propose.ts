@@ -11,7 +11,14 @@ export function proposeActionTool(actions: readonly string[]) {
     name: 'propose_action',
     description: 'Propose a fix from the catalog; nothing runs until the user applies it.',
     params: z.object({
-      action: z.enum(actions as [string, ...string[]]),
+      // Checked here rather than offered as an enum: the system prompt's catalog already names every action,
+      // and the enum repeated the names in every question's prompt (about 250 tokens of a small model's).
+      action: z
+        .string()
+        .refine((name) => actions.includes(name), {
+          message: `Invalid option: the actions of the catalog are ${actions.join(', ')}`,
+        })
+        .describe('A name from the catalog'),
       params: z.record(z.string(), z.unknown()).describe('As the catalog lists them'),
       reason: z.string().min(1).max(300).describe('Why, in one sentence for the user'),
     }),
