@@ -16,20 +16,14 @@ import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 
-import {
-  type ChatModelFunctions,
-  type GbnfJsonSchema,
-  getLlama,
-  getLlamaGpuTypes,
-  LlamaLogLevel,
-  resolveChatWrapper,
-} from 'node-llama-cpp';
+import { type ChatModelFunctions, getLlama, getLlamaGpuTypes, LlamaLogLevel, resolveChatWrapper } from 'node-llama-cpp';
 
 import { catalogEntries } from '../../service/src/assistant/proposalSink.js';
 import { buildSystemPrompt } from '../../service/src/assistant/systemPrompt.js';
 import { toolSpec } from '../../service/src/assistant/toolLoop.js';
 import { assistantTools } from '../../service/src/assistant/tools/index.js';
 import { moreToolsTool, selectTools } from '../../service/src/assistant/toolSelection.js';
+import { promptSchema } from '../../service/src/engine/promptSchema.js';
 import type { ToolSpec } from '../../service/src/engine/protocol.js';
 import { createCatalog } from '../../service/src/fixes/catalog.js';
 import { BENCH_MODEL_SHAPE, benchModel } from '../support/benchModel.js';
@@ -154,7 +148,8 @@ async function toolCosts(modelPath: string) {
           : Object.fromEntries(
               specs.map((spec) => [
                 spec.name,
-                { description: spec.description, params: spec.parameters as GbnfJsonSchema },
+                // As the worker gives them to node-llama-cpp.
+                { description: spec.description, params: promptSchema(spec.parameters) },
               ]),
             );
       return wrapper

@@ -27,6 +27,7 @@ import {
 } from 'node-llama-cpp';
 
 import { ChunkCoalescer } from './chunkCoalescer.js';
+import { promptSchema } from './promptSchema.js';
 import {
   type BackendInfo,
   type FromWorker,
@@ -108,7 +109,7 @@ function functionsOf(request: ParsedChatRequest): ChatModelFunctions | undefined
   return Object.fromEntries(
     request.tools.map((tool) => [
       tool.name,
-      { description: tool.description, params: tool.parameters as GbnfJsonSchema },
+      { description: tool.description, params: promptSchema(tool.parameters) },
     ]),
   );
 }
