@@ -6,11 +6,12 @@
 //    the least any indicator extension does;
 //  - Super+Space to the quick chat's entry holding the keyboard focus, against
 //    Alt+F2 to GNOME's own Run dialog's entry holding it;
-//  - the shell's memory after 50 disable/enable cycles, against before them.
+//  - the shell's memory after 50 disable/enable cycles, against before them, and
+//    its JavaScript heap (GJS's heap dump) counted by kind, to name what grows.
 // Targets (issue 7): enable and disable ≤ 20 ms each, shortcut to visible ≤ 100 ms, no growth beyond noise.
 //   npm run bench        (STEWARD_E2E_SUITES=50 for another GNOME version; as root, like the e2e tests)
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 import { openShell, pressKeys, unmet, UUID } from '../e2e/harness/extensionShell.js';
 import { shellEval } from '../e2e/harness/shell.js';
@@ -18,6 +19,7 @@ import { selectedSuites } from '../e2e/harness/suites.js';
 import { TestHook } from '../e2e/harness/testHook.js';
 import { quietWatch, startConfiguredService, waitFor } from '../support/service.js';
 import { makeTempDir } from '../support/tempDir.js';
+import { countHeapKinds, heapGrowth, heapTotal } from './heapDump.js';
 import { median } from './stats.js';
 
 const CYCLES = 50;
@@ -52,6 +54,11 @@ const SHELL_RSS_KB = `(() => {
   imports.system.gc();
   const [, bytes] = imports.gi.GLib.file_get_contents('/proc/self/status');
   return Number(/VmRSS:\\s+(\\d+)/.exec(new TextDecoder().decode(bytes))[1]);
+})()`;
+/** Writes the shell's JavaScript heap, after a collection, to `name` in the session's /tmp. */
+const dumpHeap = (name: string) => `(() => {
+  imports.system.gc();
+  imports.system.dumpHeap(${JSON.stringify(`/tmp/${name}`)});
 })()`;
 // The shortcut's keys, without GNOME's input-source switcher holding Super+Space.
 const FREE_SUPER_SPACE = `(() => {
@@ -109,13 +116,25 @@ async function benchSuite(suite: { name: string; gnomeVersion: number }) {
     const bare: Timing[] = [];
     for (let i = 0; i < CYCLES; i++) bare.push((await evaluate(TIMED_BARE_BUTTON)) as Timing);
     rss.push((await evaluate(SHELL_RSS_KB)) as number);
+    // The heap before and after each batch of ours: what the second batch adds again is what the cycles leak.
+    const heap = async (name: string) => {
+      await evaluate(dumpHeap(name));
+      return countHeapKinds(join(dirname(session.shellLogPath), name));
+    };
+    const heaps = [await heap('heap-before.txt')];
     const ours: Timing[] = [];
     for (let batch = 0; batch < 2; batch++) {
       for (let i = 0; i < CYCLES; i++) ours.push((await evaluate(TIMED_CYCLE)) as Timing);
       await waitForShell(INDICATOR_IDLE, 'the indicator to be idle');
       rss.push((await evaluate(SHELL_RSS_KB)) as number);
+      heaps.push(await heap(`heap-${batch}.txt`));
     }
     const [rssStartKb, rssAfterBareKb, rssAfterOursKb, rssAfterOursAgainKb] = rss as [number, number, number, number];
+    const [heapBefore, heapAfterOurs, heapAfterOursAgain] = heaps as [
+      Map<string, number>,
+      Map<string, number>,
+      Map<string, number>,
+    ];
 
     // Shortcut to a focused entry: ours, and the Run dialog's, each closed with Escape.
     await evaluate(FREE_SUPER_SPACE);
@@ -174,6 +193,13 @@ async function benchSuite(suite: { name: string; gnomeVersion: number }) {
         afterKb: rssAfterOursKb,
         ratio: ratio(rssAfterOursKb, rssAfterBareKb),
       },
+      heap: {
+        cycles: CYCLES,
+        thingsBefore: heapTotal(heapBefore),
+        thingsAfterOurs: heapTotal(heapAfterOurs),
+        thingsAfterOursAgain: heapTotal(heapAfterOursAgain),
+        grown: heapGrowth(heapAfterOurs, heapAfterOursAgain),
+      },
     };
   } finally {
     await service.stop();
@@ -204,6 +230,9 @@ async function main(): Promise<void> {
         `before ${(r.memory.beforeKb / 1024).toFixed(1)} MB   ratio ${r.memory.ratio}; growth per ${r.memory.cycles} ` +
         `cycles: ours ${mb(r.memory.firstGrowthKb)} then ${mb(r.memory.secondGrowthKb)}, ` +
         `the bare button's ${mb(r.memory.bareButtonGrowthKb)} (noise)`,
+      `  shell JavaScript heap: ${r.heap.thingsBefore} things before, ${r.heap.thingsAfterOurs} after the first ` +
+        `${r.heap.cycles} cycles, ${r.heap.thingsAfterOursAgain} after the next ${r.heap.cycles}; grown most then:`,
+      ...r.heap.grown.map((g) => `    ${String(g.after - g.before).padStart(6)}  ${g.kind} (${g.before} → ${g.after})`),
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   }
