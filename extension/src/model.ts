@@ -107,3 +107,17 @@ export function jobFrom(dict: Record<string, unknown>): Job {
 export function primaryAction(proposal: Proposal): ProposalAction | undefined {
   return proposal.actions.find((action) => !action.readOnly) ?? proposal.actions[0];
 }
+
+/** What the e2e tests read of the panel (through the test hook), in plain values. */
+export interface ChatSnapshot {
+  open: boolean;
+  entryFocused: boolean;
+  entryText: string;
+  answering: boolean;
+  stopVisible: boolean;
+  status: string | null;
+  /** Every label's text in the transcript, in order. */
+  transcript: string[];
+  cards: { labels: { text: string; style: string }[]; buttons: string[] }[];
+  setup: { visible: boolean; input: boolean; button: string | null; texts: string[] };
+}

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 
 import type { Variant } from '@jellybrick/dbus-next';
 
+import type { ChatSnapshot } from '../../extension/src/model.js';
 import { callMethod, SignalRouter } from '../../service/src/dbus/client.js';
 import { type ModelServer, startModelServer } from '../integration/models/modelServer.js';
 import { type CompletionRequestBody, type OpenAIServer, startOpenAIServer } from '../support/openaiServer.js';
@@ -38,7 +39,7 @@ import {
 import type { ShellSession } from './harness/session.js';
 import { extensionInfo, ExtensionState, setExtensionEnabled, shellEval } from './harness/shell.js';
 import { selectedSuites } from './harness/suites.js';
-import { type ChatState, TestHook } from './harness/testHook.js';
+import { TestHook } from './harness/testHook.js';
 
 const CHAT = 'io.github.steward.Steward1.Chat';
 const PROPOSALS = 'io.github.steward.Steward1.Proposals';
@@ -115,7 +116,7 @@ for (const suite of selectedSuites()) {
     const shownTranscript = async () => (await chat()).transcript;
     const cards = async () => (await chat()).cards;
     const status = async () => (await chat()).status;
-    const waitForChat = (check: (state: ChatState) => boolean, what: string, timeoutMs = 10_000) =>
+    const waitForChat = (check: (state: ChatSnapshot) => boolean, what: string, timeoutMs = 10_000) =>
       waitFor(async () => check(await chat()), what, timeoutMs);
     /** What the specs compare: the shortcut's state without the offer, which they check on its own. */
     const shortcutState = async () => {

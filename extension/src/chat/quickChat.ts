@@ -13,24 +13,11 @@ import { errorMessage, isCancelled } from '../client/errors.js';
 import type { StewardClient } from '../client/stewardClient.js';
 import type { ChatMessage, ResponseEnd, ToolStep } from '../client/types.js';
 import { verticalBox, wrappedLabel } from '../layout.js';
+import type { ChatSnapshot } from '../model.js';
 import type { StewardState } from '../stewardState.js';
 import { AnswerView } from './answerView.js';
 import { ModelSetup } from './modelSetup.js';
 import { proposalCard } from './proposalCard.js';
-
-/** What the e2e tests read of the panel (through the test hook), in plain values. */
-export interface ChatSnapshot {
-  open: boolean;
-  entryFocused: boolean;
-  entryText: string;
-  answering: boolean;
-  stopVisible: boolean;
-  status: string | null;
-  /** Every label's text in the transcript, in order. */
-  transcript: string[];
-  cards: { labels: { text: string; style: string }[]; buttons: string[] }[];
-  setup: { visible: boolean; input: boolean; button: string | null; texts: string[] };
-}
 
 /**
  * The quick chat: a panel at the top centre of the screen, over everything,

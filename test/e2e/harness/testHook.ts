@@ -2,20 +2,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import type { MessageBus } from '@jellybrick/dbus-next';
 
+import type { ChatSnapshot } from '../../../extension/src/model.js';
 import { callMethod } from '../../../service/src/dbus/client.js';
-
-/** The quick chat as the extension's test hook reports it (ChatSnapshot in extension/src/chat/quickChat.ts). */
-export interface ChatState {
-  open: boolean;
-  entryFocused: boolean;
-  entryText: string;
-  answering: boolean;
-  stopVisible: boolean;
-  status: string | null;
-  transcript: string[];
-  cards: { labels: { text: string; style: string }[]; buttons: string[] }[];
-  setup: { visible: boolean; input: boolean; button: string | null; texts: string[] };
-}
 
 export interface ShortcutState {
   bound: boolean;
@@ -39,8 +27,8 @@ export class TestHook {
     return (await this._call('ChatMade'))[0] as boolean;
   }
 
-  async chat(): Promise<ChatState> {
-    return JSON.parse((await this._call('ChatState'))[0] as string) as ChatState;
+  async chat(): Promise<ChatSnapshot> {
+    return JSON.parse((await this._call('ChatState'))[0] as string) as ChatSnapshot;
   }
 
   async openChat(proposalId = ''): Promise<void> {
