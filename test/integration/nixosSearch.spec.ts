@@ -13,7 +13,8 @@ import { findNixpkgs } from '../../service/src/nixos/nixpkgsSource.js';
 import { detectNixos } from '../../service/src/nixos/platform.js';
 import { nearestNames, type NixosSearch, openNixosSearch } from '../../service/src/nixos/search.js';
 import { sourceStorePath } from '../../service/src/nixos/storePath.js';
-import { makeNixosStandIn, nix, type NixosStandIn, nixpkgsLib } from '../support/nixosStandIn.js';
+import { nixpkgsLib } from '../support/nix.js';
+import { makeNixosStandIn, nix, type NixosStandIn } from '../support/nixosStandIn.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 
 // lib/modules.nix's checkUnmatched suggestions, word for word, run by Nix over the same candidates.

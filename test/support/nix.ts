@@ -4,7 +4,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-// The offline Nix both Nix specs evaluate with: nixpkgs' lib from a snapshot, and a store of the test's own.
+// The offline Nix the Nix specs and the NixOS stand-in evaluate with: nixpkgs' lib from a snapshot, and a store
+// of the test's own.
 
 /**
  * The snapshot of nixpkgs' lib/ (nix-community/nixpkgs.lib) beside the checkout, as CI has it;

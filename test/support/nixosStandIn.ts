@@ -10,44 +10,16 @@
 // The stand-in nixpkgs tree carries the vendored lib at lib/, as a real tree does.
 // Evaluation uses the real nix-instantiate, with a store and state of its own.
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { copyFile, cp, lutimes, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 
 import { sourceStorePath } from '../../service/src/nixos/storePath.js';
+import { nixEnvironment, nixpkgsLib } from './nix.js';
 
 const exec = promisify(execFile);
 const FIXTURES = join(process.cwd(), 'test', 'fixtures', 'nixos');
 const STAND_IN = join(FIXTURES, 'stand-in');
-
-/** The snapshot of nixpkgs' lib beside the checkout, as CI has it; STEWARD_NIXPKGS_LIB names another copy. */
-export function nixpkgsLib(): string {
-  const snapshot = process.env.STEWARD_NIXPKGS_LIB ?? join(process.cwd(), '..', 'shared', 'vendor', 'nixpkgs-lib');
-  const lib = join(snapshot, 'lib');
-  if (!existsSync(join(lib, 'default.nix')))
-    throw new Error(
-      `nixpkgs' lib is missing: ${lib}/default.nix does not exist. Put a snapshot of github.com/nix-community/nixpkgs.lib ` +
-        `at ../shared/vendor/nixpkgs-lib beside the checkout, or name one with STEWARD_NIXPKGS_LIB.`,
-    );
-  return lib;
-}
-
-/** Nix with a store, state and settings of its own: no daemon, no nixbld group, no NIX_PATH. */
-export async function nixEnvironment(dir: string): Promise<NodeJS.ProcessEnv> {
-  await mkdir(join(dir, 'conf'), { recursive: true });
-  await writeFile(join(dir, 'conf', 'nix.conf'), 'build-users-group =\nexperimental-features =\n');
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    NIX_STORE_DIR: join(dir, 'store'),
-    NIX_STATE_DIR: join(dir, 'state'),
-    NIX_LOG_DIR: join(dir, 'log'),
-    NIX_CONF_DIR: join(dir, 'conf'),
-  };
-  delete env.NIX_REMOTE;
-  delete env.NIX_PATH;
-  return env;
-}
 
 export const nix = (env: NodeJS.ProcessEnv, command: string, args: string[]) =>
   exec(command, args, { env, maxBuffer: 64 * 1024 * 1024 }).then(({ stdout }) => stdout);
