@@ -38,7 +38,7 @@ describe('Chat.Ask', () => {
   it('answers a failure that comes before the caller is watched with its error, leaving nothing unhandled', async () => {
     const tooLong = () => Promise.reject(new StewardError('InvalidArgs', 'the message is too long for this model'));
     const chat = chatWith(tooLong, 50);
-    const ask = chat.impl.methods.Ask!;
+    const ask = chat.impl.methods.Ask;
     await expectAsync(Promise.resolve(ask.call(['Why?'], { sender: ':1.7' }))).toBeRejectedWithError(
       StewardError,
       /too long for this model/,

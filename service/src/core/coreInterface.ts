@@ -31,7 +31,10 @@ function docsEntries(status: DocsStatus | undefined): Record<string, Variant> {
 }
 
 /** io.github.steward.Steward1: identity and status. */
-export function createCoreInterface(info: CoreInfo, state: ServiceState): TypedInterfaceImpl<'io.github.steward.Steward1'> {
+export function createCoreInterface(
+  info: CoreInfo,
+  state: ServiceState,
+): TypedInterfaceImpl<'io.github.steward.Steward1'> {
   return {
     properties: {
       Version: () => info.version,

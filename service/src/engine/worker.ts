@@ -107,10 +107,7 @@ function historyOf(request: ParsedChatRequest, turns: ParsedChatRequest['history
 function functionsOf(request: ParsedChatRequest): ChatModelFunctions | undefined {
   if (request.tools.length === 0 || request.toolChoice === 'required') return undefined;
   return Object.fromEntries(
-    request.tools.map((tool) => [
-      tool.name,
-      { description: tool.description, params: promptSchema(tool.parameters) },
-    ]),
+    request.tools.map((tool) => [tool.name, { description: tool.description, params: promptSchema(tool.parameters) }]),
   );
 }
 
