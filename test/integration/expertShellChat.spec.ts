@@ -51,7 +51,8 @@ describe('the expert shell in the service', () => {
     const [history] = (await scenario.call(CHAT, 'GetHistory', 's', [session])) as [Record<string, Variant>[]];
     return plain(history[1]!);
   };
-  const lastTools = () => server.requests.at(-1)?.body.tools?.find((tool) => tool.function.name === 'propose_action');
+  // The catalog the model may propose from is in the system prompt; propose_action checks the name against it.
+  const lastCatalog = () => JSON.stringify(server.requests.at(-1)?.body.messages.find((m) => m.role === 'system'));
 
   beforeAll(async () => {
     server = await startOpenAIServer({ reply: scriptedReply(scripts) });
@@ -67,10 +68,10 @@ describe('the expert shell in the service', () => {
     await server.close();
   });
 
-  it('is refused while off: the tool does not offer it', async () => {
+  it('is refused while off: the catalog does not offer it', async () => {
     await setExpertShell(false);
     const answer = await ask();
-    expect(JSON.stringify(lastTools())).not.toContain('shell.run');
+    expect(lastCatalog()).not.toContain('shell.run');
     const steps = (answer['tool-steps'] as Record<string, Variant>[]).map(plain);
     expect(steps.map((step) => [step.tool, step.status])).toEqual([['propose_action', 'failed']]);
     expect(answer.proposals).toEqual([]);
@@ -79,7 +80,7 @@ describe('the expert shell in the service', () => {
   it('once on, makes a proposal that waits for Apply, runs it, and refuses it once turned off again', async () => {
     await setExpertShell(true);
     const answer = await ask();
-    expect(JSON.stringify(lastTools())).toContain('shell.run');
+    expect(lastCatalog()).toContain('shell.run');
     const [id] = answer.proposals as string[];
     expect(id).toBeDefined();
     const [proposal] = (await scenario.call(PROPOSALS, 'Get', 's', [id])) as [Record<string, Variant>];
