@@ -24,41 +24,25 @@ export function shortName(interfaceName: string): string {
   return /^Steward\d+$/.test(last) ? 'Steward' : last;
 }
 
+const COMMON: Record<string, string> = {
+  s: 'string',
+  o: 'string',
+  g: 'string',
+  b: 'boolean',
+  y: 'number',
+  n: 'number',
+  q: 'number',
+  i: 'number',
+  u: 'number',
+  h: 'number',
+  d: 'number',
+};
+
 const BASIC: Record<TypesSide, Record<string, string>> = {
   // dbus-next: 64-bit integers are bigint both ways; a{sv} values are Variants.
-  service: {
-    s: 'string',
-    o: 'string',
-    g: 'string',
-    b: 'boolean',
-    y: 'number',
-    n: 'number',
-    q: 'number',
-    i: 'number',
-    u: 'number',
-    h: 'number',
-    d: 'number',
-    x: 'bigint',
-    t: 'bigint',
-    v: 'Variant',
-  },
+  service: { ...COMMON, x: 'bigint', t: 'bigint', v: 'Variant' },
   // GJS unpacks 64-bit integers to numbers, and leaves a{sv} values as GLib.Variant.
-  extension: {
-    s: 'string',
-    o: 'string',
-    g: 'string',
-    b: 'boolean',
-    y: 'number',
-    n: 'number',
-    q: 'number',
-    i: 'number',
-    u: 'number',
-    h: 'number',
-    d: 'number',
-    x: 'number',
-    t: 'number',
-    v: 'GLib.Variant',
-  },
+  extension: { ...COMMON, x: 'number', t: 'number', v: 'GLib.Variant' },
 };
 
 /** The TypeScript type of one complete D-Bus type signature. */
