@@ -1,23 +1,15 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { lstat, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 
 import type { MessageBus } from '@jellybrick/dbus-next';
 
 import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
-import { CLI_SCRIPT, homeEnv, type RunningService, startConfiguredService } from '../support/service.js';
+import { homeEnv, runCli,type RunningService, startConfiguredService } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 import { writeTinyModel } from '../support/tinyModel.js';
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 // `steward models import` and its neighbours against the real service and a real (tiny) GGUF file.
 describe('steward models import, list, use and rm', () => {
@@ -27,18 +19,13 @@ describe('steward models import, list, use and rm', () => {
   let service: RunningService;
   let tiny: string;
 
-  const steward = (...args: string[]): Promise<Result> =>
-    promisify(execFile)(process.execPath, [CLI_SCRIPT, ...args], {
-      env: {
-        PATH: process.env.PATH,
-        ...homeEnv(home.path),
-        XDG_DATA_HOME: join(home.path, 'data'),
-        DBUS_SESSION_BUS_ADDRESS: bus.address,
-      },
-    }).then(
-      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-      (error: Result) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
-    );
+  const steward = (...args: string[]) =>
+    runCli(args, {
+      PATH: process.env.PATH,
+      ...homeEnv(home.path),
+      XDG_DATA_HOME: join(home.path, 'data'),
+      DBUS_SESSION_BUS_ADDRESS: bus.address,
+    });
   const store = () => join(home.path, 'data', 'steward', 'models');
 
   beforeAll(async () => {

@@ -1,21 +1,13 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { execFile } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 
 import type { MessageBus } from '@jellybrick/dbus-next';
 
 import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
-import { BUS_NAME, CLI_SCRIPT, homeEnv, nameHasOwner, SERVICE_SCRIPT, waitFor } from '../support/service.js';
+import { BUS_NAME, homeEnv, nameHasOwner, runCli,SERVICE_SCRIPT, waitFor } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 const alive = (pid: number) => {
   try {
@@ -33,13 +25,8 @@ describe('steward start and restart through D-Bus activation, without systemd', 
   let home: TempDir;
   let client: MessageBus;
 
-  const steward = (...args: string[]): Promise<Result> =>
-    promisify(execFile)(process.execPath, [CLI_SCRIPT, ...args], {
-      env: { PATH: process.env.PATH, ...homeEnv(home.path), DBUS_SESSION_BUS_ADDRESS: bus.address },
-    }).then(
-      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-      (error: Result) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
-    );
+  const steward = (...args: string[]) =>
+    runCli(args, { PATH: process.env.PATH, ...homeEnv(home.path), DBUS_SESSION_BUS_ADDRESS: bus.address });
   const serviceLog = () => join(home.path, 'service.log');
   const servicePid = async () => {
     const shown = await steward('status', '--json');

@@ -1,29 +1,21 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 
 import type { MessageBus } from '@jellybrick/dbus-next';
 
 import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import {
   BUS_NAME,
-  CLI_SCRIPT,
   homeEnv,
   nameHasOwner,
+  runCli,
   type RunningService,
   startConfiguredService,
   waitFor,
 } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 // The service as a whole from the command line, without systemd: a hand-edited configuration
 // applies by itself, its JSON errors say where, and reload and stop go through the bus.
@@ -33,13 +25,8 @@ describe('steward reload and stop, and the watched configuration file', () => {
   let client: MessageBus;
   let service: RunningService;
 
-  const steward = (...args: string[]): Promise<Result> =>
-    promisify(execFile)(process.execPath, [CLI_SCRIPT, ...args], {
-      env: { PATH: process.env.PATH, ...homeEnv(home.path), DBUS_SESSION_BUS_ADDRESS: bus.address },
-    }).then(
-      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-      (error: Result) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
-    );
+  const steward = (...args: string[]) =>
+    runCli(args, { PATH: process.env.PATH, ...homeEnv(home.path), DBUS_SESSION_BUS_ADDRESS: bus.address });
   const configFile = () => join(home.path, 'config', 'steward', 'config.json');
   const status = async () => JSON.parse((await steward('status', '--json')).stdout) as Record<string, unknown>;
 

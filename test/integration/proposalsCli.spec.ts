@@ -1,35 +1,18 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 
-import { CLI_SCRIPT, quietWatch, waitFor } from '../support/service.js';
+import { CLI_SCRIPT, quietWatch, runCli,waitFor } from '../support/service.js';
 import { fail } from '../support/systemdMock.js';
 import { inTerminal } from '../support/terminal.js';
 import { startUnitScenario, type UnitScenario } from '../support/unitScenario.js';
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 // The real CLI against the real service, with systemd's user manager played
 // by python3-dbusmock, from a failed unit to its fix and back.
 describe('steward proposals, apply, undo, jobs and history', () => {
   let scenario: UnitScenario;
 
-  const cli = (...args: string[]): Promise<Result> =>
-    promisify(execFile)(process.execPath, [CLI_SCRIPT, ...args], {
-      env: { PATH: process.env.PATH, HOME: scenario.home.path, DBUS_SESSION_BUS_ADDRESS: scenario.bus.address },
-    }).then(
-      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-      (error: { code: number; stdout: string; stderr: string }) => ({
-        code: error.code,
-        stdout: error.stdout,
-        stderr: error.stderr,
-      }),
-    );
+  const cli = (...args: string[]) =>
+    runCli(args, { PATH: process.env.PATH, HOME: scenario.home.path, DBUS_SESSION_BUS_ADDRESS: scenario.bus.address });
   const json = async (...args: string[]) => {
     const result = await cli(...args, '--json');
     expect(result.stderr).toBe('');

@@ -33,6 +33,19 @@ export const homeEnv = (home: string) => ({
   XDG_STATE_HOME: join(home, 'state'),
 });
 
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the steward command with `env`; resolves with its exit status and output, whatever the status. */
+export const runCli = (args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> =>
+  promisify(execFile)(process.execPath, [CLI_SCRIPT, ...args], { env }).then(
+    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+    (error: CliResult) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
+  );
+
 export interface RunningService {
   process: ChildProcess;
   /** Everything the service wrote to stderr so far. */
