@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { MessageBus } from '@jellybrick/dbus-next';
 
 import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
-import { homeEnv, runCli,type RunningService, startConfiguredService } from '../support/service.js';
+import { homeEnv, runCli, type RunningService, startConfiguredService } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 import { writeTinyModel } from '../support/tinyModel.js';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { MessageBus } from '@jellybrick/dbus-next';
 
 import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
-import { BUS_NAME, homeEnv, nameHasOwner, runCli,SERVICE_SCRIPT, waitFor } from '../support/service.js';
+import { BUS_NAME, homeEnv, nameHasOwner, runCli, SERVICE_SCRIPT, waitFor } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 
 const alive = (pid: number) => {

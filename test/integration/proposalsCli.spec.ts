@@ -1,7 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 
-import { CLI_SCRIPT, quietWatch, runCli,waitFor } from '../support/service.js';
+import { CLI_SCRIPT, quietWatch, runCli, waitFor } from '../support/service.js';
 import { fail } from '../support/systemdMock.js';
 import { inTerminal } from '../support/terminal.js';
 import { startUnitScenario, type UnitScenario } from '../support/unitScenario.js';
