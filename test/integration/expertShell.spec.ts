@@ -19,6 +19,7 @@ import { AUDIT_CUT_MARKER, MAX_AUDIT_RESULT } from '../../service/src/fixes/exec
 import { Fixes } from '../../service/src/fixes/fixes.js';
 import { OBJECT_PATH, PROPOSALS_INTERFACE, proposalsSpec } from '../../service/src/interfaces.js';
 import { createLogger } from '../../service/src/logging.js';
+import { resolvePaths } from '../../service/src/paths.js';
 import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import { ScriptedEngine } from '../support/scriptedEngine.js';
 import { waitFor } from '../support/service.js';
@@ -75,14 +76,8 @@ describe('the expert shell (fixes.expertShell)', () => {
     // "auto" for shell.run: a high-risk action still waits for Apply.
     settings = { ...defaultConfig.fixes, policy: { [SHELL]: 'auto' } };
     fixes = new Fixes({
-      paths: {
-        home,
-        cacheHome: join(home, '.cache'),
-        dataHome: join(home, '.local', 'share'),
-        configHome: join(home, '.config'),
-        configFile: join(home, '.config', 'steward', 'config.json'),
-        stateDirectory: join(root, 'state'),
-      },
+      // The user's XDG paths under the test's home, the state directory beside it.
+      paths: { ...resolvePaths({ HOME: home }), stateDirectory: join(root, 'state') },
       sessionBus: serviceBus,
       server,
       findings,

@@ -17,6 +17,7 @@ import { FindingsStore } from '../../service/src/findings/store.js';
 import { Fixes } from '../../service/src/fixes/fixes.js';
 import { OBJECT_PATH, PROPOSALS_INTERFACE, proposalsSpec } from '../../service/src/interfaces.js';
 import { createLogger } from '../../service/src/logging.js';
+import { resolvePaths } from '../../service/src/paths.js';
 import { makeNixosLayout, NIXOS_REBUILD_ACTION, type NixosLayout } from '../support/nixosSwitchStandIn.js';
 import { type Polkit, startPolkit } from '../support/polkit.js';
 import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
@@ -51,14 +52,8 @@ describe('NixOS in the chat and over D-Bus', () => {
     const server = new ObjectServer(serviceBus, createLogger({ write: () => undefined }));
     const findings = new FindingsStore(join(temp.path, `${name}-findings.db`));
     const fixes = new Fixes({
-      paths: {
-        home,
-        cacheHome: join(home, '.cache'),
-        dataHome: join(home, '.local', 'share'),
-        configHome: join(home, '.config'),
-        configFile: join(home, '.config', 'steward', 'config.json'),
-        stateDirectory: join(temp.path, `${name}-state`),
-      },
+      // The user's XDG paths under the test's home, the state directory beside it.
+      paths: { ...resolvePaths({ HOME: home }), stateDirectory: join(temp.path, `${name}-state`) },
       sessionBus: serviceBus,
       server,
       findings,

@@ -10,6 +10,7 @@ import { ObjectServer } from '../../service/src/dbus/objectServer.js';
 import { type FindingChange, FindingsStore } from '../../service/src/findings/store.js';
 import { Fixes } from '../../service/src/fixes/fixes.js';
 import { createLogger } from '../../service/src/logging.js';
+import { resolvePaths } from '../../service/src/paths.js';
 import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import { waitFor } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
@@ -35,14 +36,8 @@ describe('the proposer under a flood of distinct failures', () => {
     const log = createLogger({ write: (line) => logLines.push(line) });
     findings = new FindingsStore(join(dir.path, 'findings.db'));
     fixes = new Fixes({
-      paths: {
-        home,
-        cacheHome: join(home, '.cache'),
-        dataHome: join(home, '.local', 'share'),
-        configHome: join(home, '.config'),
-        configFile: join(home, '.config', 'steward', 'config.json'),
-        stateDirectory: join(dir.path, 'state'),
-      },
+      // The user's XDG paths under the test's home, the state directory beside it.
+      paths: { ...resolvePaths({ HOME: home }), stateDirectory: join(dir.path, 'state') },
       sessionBus: serviceBus,
       server: new ObjectServer(serviceBus, log),
       findings,

@@ -144,12 +144,12 @@ export const CHAT_TEMPLATE =
  * token, and the newline that the chat template's end of a message starts with.
  */
 function holdBackEndOfAnswer(name: string, values: Buffer, width: number, { tokens, types }: Vocabulary): void {
-  types.forEach((type, row) => {
-    let column0 = 1;
-    if (name === 'output.weight')
-      column0 = row === END_TOKEN || tokens[row] === '\n' ? -1 : type === TOKEN_NORMAL ? 1 : 0;
-    values.writeFloatLE(column0, row * width * 4);
-  });
+  const column0 = (row: number) => {
+    if (name === 'token_embd.weight') return 1;
+    if (row === END_TOKEN || tokens[row] === '\n') return -1;
+    return types[row] === TOKEN_NORMAL ? 1 : 0;
+  };
+  for (let row = 0; row < tokens.length; row += 1) values.writeFloatLE(column0(row), row * width * 4);
 }
 
 /** Builds the model file in memory. */
@@ -222,9 +222,8 @@ export function tinyModel(options: TinyModelOptions = {}): Buffer {
     const count = tensor.dims.reduce((a, b) => a * b, 1);
     const values = Buffer.alloc(count * 4);
     for (let i = 0; i < count; i += 1) values.writeFloatLE(tensor.norm ? 1 : (next() - 0.5) * 0.2, i * 4);
-    if (tensor.name === 'token_embd.weight' || tensor.name === 'output.weight') {
-      if (options.endsOnlyAtLimit) holdBackEndOfAnswer(tensor.name, values, embedding, { tokens, types });
-    }
+    if (options.endsOnlyAtLimit && (tensor.name === 'token_embd.weight' || tensor.name === 'output.weight'))
+      holdBackEndOfAnswer(tensor.name, values, embedding, { tokens, types });
     header.string(tensor.name);
     header.u32(tensor.dims.length);
     for (const dim of tensor.dims) header.u64(dim);

@@ -240,6 +240,31 @@ async function verifyEdit(
     : { ok: false, observed: _('the profile’s newest generation is not the current system') };
 }
 
+/** Preview, Apply and verification of one edit of a configuration file: the same for every action that edits one. */
+function editSteps<P extends Record<string, unknown>>(
+  options: NixosActionOptions,
+  steps: {
+    scope: (params: P) => Scope;
+    edit: (params: P) => NixEdit;
+    summary: (params: P) => (file: string) => string;
+    /** Refuses a package or option that does not exist before anything is shown. */
+    check: (params: P) => Promise<void>;
+  },
+): Pick<ActionDefinition<P>, 'preview' | 'run' | 'verify'> {
+  const { scope, edit, summary, check } = steps;
+  return {
+    async preview(params, context) {
+      await check(params);
+      return preview(scope(params), edit(params), summary(params), context, options);
+    },
+    async run(params, context, run) {
+      const file = await fileFor(scope(params), context, options);
+      return apply(scope(params), edit(params), summary(params)(file.path), context, options, run);
+    },
+    verify: (params, context) => verifyEdit(scope(params), edit(params), context, options),
+  };
+}
+
 type PackageParams = z.infer<typeof nixPackageParams>;
 
 function packageAction(
@@ -267,15 +292,14 @@ function packageAction(
     risk: add ? 'medium' : 'high',
     needsAuthorization: ({ scope }) => scope === 'system',
     readOnly: false,
-    async preview(params, context) {
-      if (add) await checkName(options, 'package', params.package);
-      return preview(params.scope, edit(params), summary(params), context, options);
-    },
-    async run(params, context, run) {
-      const file = await fileFor(params.scope, context, options);
-      return apply(params.scope, edit(params), summary(params)(file.path), context, options, run);
-    },
-    verify: (params, context) => verifyEdit(params.scope, edit(params), context, options),
+    ...editSteps(options, {
+      scope: (params) => params.scope,
+      edit,
+      summary,
+      check: async (params) => {
+        if (add) await checkName(options, 'package', params.package);
+      },
+    }),
   };
 }
 
@@ -298,15 +322,12 @@ function serviceAction(options: NixosActionOptions): ActionDefinition<ServicePar
     risk: 'high',
     needsAuthorization: true,
     readOnly: false,
-    async preview(params, context) {
-      await checkName(options, 'option', `services.${params.service}.enable`);
-      return preview('system', edit(params), summary(params), context, options);
-    },
-    async run(params, context, run) {
-      const file = await fileFor('system', context, options);
-      return apply('system', edit(params), summary(params)(file.path), context, options, run);
-    },
-    verify: (params, context) => verifyEdit('system', edit(params), context, options),
+    ...editSteps(options, {
+      scope: () => 'system',
+      edit,
+      summary,
+      check: (params) => checkName(options, 'option', `services.${params.service}.enable`),
+    }),
   };
 }
 
@@ -325,15 +346,12 @@ function optionAction(options: NixosActionOptions): ActionDefinition<OptionParam
     risk: 'high',
     needsAuthorization: true,
     readOnly: false,
-    async preview(params, context) {
-      await checkName(options, 'option', params.option);
-      return preview('system', edit(params), summary(params), context, options);
-    },
-    async run(params, context, run) {
-      const file = await fileFor('system', context, options);
-      return apply('system', edit(params), summary(params)(file.path), context, options, run);
-    },
-    verify: (params, context) => verifyEdit('system', edit(params), context, options),
+    ...editSteps(options, {
+      scope: () => 'system',
+      edit,
+      summary,
+      check: (params) => checkName(options, 'option', params.option),
+    }),
   };
 }
 
