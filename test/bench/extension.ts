@@ -19,7 +19,7 @@ import { selectedSuites } from '../e2e/harness/suites.js';
 import { TestHook } from '../e2e/harness/testHook.js';
 import { quietWatch, startConfiguredService, waitFor } from '../support/service.js';
 import { makeTempDir } from '../support/tempDir.js';
-import { countHeapKinds, heapGrowth, heapTotal } from './heapDump.js';
+import { countHeapKinds, dumpHeapScript, heapGrowth, heapTotal } from './heapDump.js';
 import { median } from './stats.js';
 
 const CYCLES = 50;
@@ -54,11 +54,6 @@ const SHELL_RSS_KB = `(() => {
   imports.system.gc();
   const [, bytes] = imports.gi.GLib.file_get_contents('/proc/self/status');
   return Number(/VmRSS:\\s+(\\d+)/.exec(new TextDecoder().decode(bytes))[1]);
-})()`;
-/** Writes the shell's JavaScript heap, after a collection, to `name` in the session's /tmp. */
-const dumpHeap = (name: string) => `(() => {
-  imports.system.gc();
-  imports.system.dumpHeap(${JSON.stringify(`/tmp/${name}`)});
 })()`;
 // The shortcut's keys, without GNOME's input-source switcher holding Super+Space.
 const FREE_SUPER_SPACE = `(() => {
@@ -118,7 +113,7 @@ async function benchSuite(suite: { name: string; gnomeVersion: number }) {
     rss.push((await evaluate(SHELL_RSS_KB)) as number);
     // The heap before and after each batch of ours: what the second batch adds again is what the cycles leak.
     const heap = async (name: string) => {
-      await evaluate(dumpHeap(name));
+      await evaluate(dumpHeapScript(`/tmp/${name}`));
       return countHeapKinds(join(dirname(session.shellLogPath), name));
     };
     const heaps = [await heap('heap-before.txt')];

@@ -18,6 +18,12 @@ export function heapKind(label: string): string {
   return label.replace(ADDRESS, '').replace(/\s+/g, ' ').trim() || '(unlabelled)';
 }
 
+/** Shell JavaScript that writes its heap, after a collection, to `path` (a path inside the shell's session). */
+export const dumpHeapScript = (path: string) => `(() => {
+  imports.system.gc();
+  imports.system.dumpHeap(${JSON.stringify(path)});
+})()`;
+
 export async function countHeapKinds(path: string): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
   for await (const line of createInterface({ input: createReadStream(path), crlfDelay: Infinity })) {

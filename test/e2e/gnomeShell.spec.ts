@@ -1,8 +1,9 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
+import { countHeapKinds, dumpHeapScript } from '../bench/heapDump.js';
 import {
   BUS_NAME,
   homeEnv,
@@ -208,11 +209,19 @@ for (const suite of selectedSuites()) {
         await waitForState(ExtensionState.ACTIVE);
         await waitForTitle(IDLE);
       };
+      // The closures PopupMenuBase.addMenuItem makes for each item live as long as their menu: a menu the shell
+      // kept after disable() leaves a dozen more each cycle.
+      const menuItemClosures = async (name: string) => {
+        await evaluate(dumpHeapScript(`/tmp/${name}`));
+        return (await countHeapKinds(join(dirname(session.shellLogPath), name))).get('Function addMenuItem/<') ?? 0;
+      };
       await cycle();
       const before = await evaluate(CENSUS);
+      const closuresBefore = await menuItemClosures('heap-before.txt');
       for (let i = 0; i < TOGGLE_CYCLES; i++) await cycle();
 
       expect(await evaluate(CENSUS)).toEqual(before);
+      expect((await menuItemClosures('heap-after.txt')) - closuresBefore).toBeLessThan(TOGGLE_CYCLES);
       expect(before).toEqual(jasmine.objectContaining({ indicators: 1 }));
       expect((await extensionInfo(session.bus, UUID)).state).toBe(ExtensionState.ACTIVE);
       expect(await extensionErrors(session.bus, UUID)).toEqual([]);
