@@ -22,8 +22,10 @@ const cases = loadCases(values.cases ?? CASES_DIR);
 const { placed, findings, proposals } = await replayCorpus(cases);
 const result = score(placed, findings, proposals);
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
+// Worded unlike a test runner's summary ("N passed, N failed in S s"): CI reads such a line as one that ran no test.
 console.log(
-  `${table(result)}\n\n${cases.length} cases, ${findings.length} findings, ${proposals.length} proposals in ${seconds} s`,
+  `${table(result)}\n\ncorpus replayed through the service: cases ${cases.length}, findings ${findings.length}, ` +
+    `proposals ${proposals.length}; took ${seconds} s`,
 );
 if (result.unplaced.length > 0) {
   console.log(`findings outside every case: ${result.unplaced.map((f) => `${f.kind} ${f.subject}`).join(', ')}`);
