@@ -23,6 +23,7 @@ import { buildSystemPrompt } from '../../service/src/assistant/systemPrompt.js';
 import { toolSpec } from '../../service/src/assistant/toolLoop.js';
 import { assistantTools } from '../../service/src/assistant/tools/index.js';
 import { moreToolsTool, selectTools } from '../../service/src/assistant/toolSelection.js';
+import { withCompactFunctionText } from '../../service/src/engine/functionCalling.js';
 import { promptSchema } from '../../service/src/engine/promptSchema.js';
 import type { ToolSpec } from '../../service/src/engine/protocol.js';
 import { createCatalog } from '../../service/src/fixes/catalog.js';
@@ -135,7 +136,7 @@ async function toolCosts(modelPath: string) {
   const llama = await getLlama({ build: 'never', gpu, progressLogs: false, logLevel: LlamaLogLevel.error });
   const model = await llama.loadModel({ modelPath, vocabOnly: true });
   try {
-    const wrapper = resolveChatWrapper(model);
+    const wrapper = withCompactFunctionText(resolveChatWrapper(model));
     const systemPrompt = buildSystemPrompt({
       summary: null,
       catalog: catalogEntries(createCatalog()),

@@ -27,6 +27,7 @@ import {
 } from 'node-llama-cpp';
 
 import { ChunkCoalescer } from './chunkCoalescer.js';
+import { withCompactFunctionText } from './functionCalling.js';
 import { promptSchema } from './promptSchema.js';
 import {
   type BackendInfo,
@@ -418,7 +419,7 @@ async function start(settings: WorkerSettings): Promise<{ worker: Worker; info: 
     threads: context.currentThreads,
     sequences: settings.sequences,
   };
-  const chatWrapper = resolveChatWrapper(model);
+  const chatWrapper = withCompactFunctionText(resolveChatWrapper(model));
   return { worker: new Worker(llama, chatWrapper, sequences, settings.idleTimeoutMs), info };
 }
 
