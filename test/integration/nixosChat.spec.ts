@@ -128,6 +128,7 @@ describe('NixOS in the chat and over D-Bus', () => {
     expect(catalogEntries(fixes.catalog)).toContain({
       name: 'nixos.add_package',
       description: 'Add a package to the NixOS configuration (package, scope?: system|home)',
+      params: 'package, scope?: system|home',
       risk: 'medium',
     });
 

@@ -54,7 +54,14 @@ function sink(): ProposalSink & { made: string[] } {
   const made: string[] = [];
   return {
     made,
-    catalog: () => [{ name: 'files.clear_cache', description: 'Clear caches', risk: 'low' }],
+    catalog: () => [
+      {
+        name: 'files.clear_cache',
+        description: 'Clear caches (directories: string[])',
+        params: 'directories: string[]',
+        risk: 'low',
+      },
+    ],
     propose: async ({ action }) => {
       if (action !== 'files.clear_cache') throw new Error(`"${action}" is not an action Steward knows`);
       made.push(action);

@@ -45,11 +45,8 @@ export function catalogEntries(catalog: Catalog): ReturnType<ProposalSink['catal
     const name = action.name;
     const schema = z.toJSONSchema(action.params, { io: 'input', unrepresentable: 'any' });
     const risk = typeof action.risk === 'string' ? action.risk : 'depends on the parameters';
-    return {
-      name,
-      description: `${action.title} (${describeParams(schema as Parameters<typeof describeParams>[0])})`,
-      risk,
-    };
+    const params = describeParams(schema as Parameters<typeof describeParams>[0]);
+    return { name, description: `${action.title} (${params})`, params, risk };
   });
 }
 

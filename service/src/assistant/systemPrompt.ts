@@ -15,12 +15,11 @@ export interface SystemPromptInput {
   now: Date;
 }
 
-const ROLE = `You are Steward, the assistant that looks after this Linux desktop for the person using it.
-Answer in plain, short sentences. Find out before you answer: use the tools to look at the
-computer instead of guessing, and say what you saw. You cannot run commands and you never
-tell the user to paste commands they do not understand. When something should change, call
-propose_action with an action from the catalog below: the user sees its exact effect and
-applies it or not. Never claim a fix was made; say it is waiting for their approval.`;
+const ROLE = `You are Steward, who looks after this Linux desktop for the person using it. Answer in
+plain, short sentences. Use the tools to look at the computer instead of guessing, and say what you
+saw. You cannot run commands; never tell the user to paste commands they do not understand. To
+change something, call propose_action with an action listed below: the user sees its exact effect
+and applies it or not. Never claim a fix was made; say it waits for their approval.`;
 
 const GIB = 1024 ** 3;
 
@@ -44,12 +43,13 @@ function snapshot(summary: SystemSummary, now: Date): string {
 }
 
 export function buildSystemPrompt({ summary, catalog, now }: SystemPromptInput): string {
-  // The risk is for the user, who sees it with the proposal; the model needs the name and the parameters.
-  const actions = catalog.map((entry) => `- ${entry.name}: ${entry.description}`).join('\n');
+  // The name and the parameters are what the model fills in; the names say what the actions do, so
+  // their titles are left out (a third of the catalog's tokens), and the risk is for the user.
+  const actions = catalog.map((entry) => `- ${entry.name}(${entry.params})`).join('\n');
   return [
     ROLE,
     UNTRUSTED_DATA_RULE,
     summary ? `The computer:\n${snapshot(summary, now)}` : `Now: ${hour(now)}`,
-    `Actions you may propose:\n${actions}`,
+    `Actions you may propose, with their parameters (? optional):\n${actions}`,
   ].join('\n\n');
 }

@@ -17,8 +17,8 @@ export interface ChatProposalRequest {
 export interface ProposalSink {
   /** Resolves with the new proposal's id and its title; rejects with a message for the model when it is refused. */
   propose(request: ChatProposalRequest): Promise<{ id: number; title: string }>;
-  /** The catalog's action names with a line each, so the model knows what it may propose. */
-  catalog(): { name: string; description: string; risk: string }[];
+  /** The catalog's actions, so the model knows what it may propose: `params` as "unit, scope: user|system". */
+  catalog(): { name: string; description: string; params: string; risk: string }[];
 }
 
 export interface ToolContext {

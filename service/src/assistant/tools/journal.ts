@@ -71,11 +71,11 @@ export const searchJournalTool = defineTool({
   description: 'Search the logs (journal); returns the newest matching lines.',
   params: z.object({
     since: timeText.optional().describe('e.g. "-2h", "today", "2026-11-21T10:00"'),
-    until: timeText.optional().describe('As since'),
-    priority: z.enum(PRIORITIES).default('warning').describe('The least important level to include'),
-    unit: unitName.optional().describe('e.g. "cups.service"'),
-    text: z.string().min(1).max(200).optional().describe('Text the line contains'),
-    limit: z.number().int().min(1).max(50).default(20).describe('Most lines'),
+    until: timeText.optional(),
+    priority: z.enum(PRIORITIES).default('warning').describe('This level and more important'),
+    unit: unitName.optional(),
+    text: z.string().min(1).max(200).optional(),
+    limit: z.number().int().min(1).max(50).default(20),
   }),
   progress: N_('searching the logs…'),
   async run(params, { machine }) {

@@ -19,8 +19,7 @@ export const searchPackagesTool = defineTool({
       .string()
       .min(2)
       .max(64)
-      .regex(/^[a-z0-9+.-]+$/, 'lower-case letters, digits and + . - only')
-      .describe('Part of a name'),
+      .regex(/^[a-z0-9+.-]+$/, 'lower-case letters, digits and + . - only'),
     limit: z.number().int().min(1).max(20).default(10),
   }),
   progress: N_('searching packages…'),
@@ -34,7 +33,7 @@ export const packageStatusTool = defineTool({
   name: 'package_status',
   description: 'Whether a package is installed, and which version.',
   params: z.object({
-    name: packageName.describe('Exact name'),
+    name: packageName,
   }),
   progress: N_('checking a package…'),
   async run({ name }, { machine }) {

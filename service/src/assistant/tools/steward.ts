@@ -41,7 +41,7 @@ export const listFindingsTool = defineTool({
   name: 'list_findings',
   description: 'Problems Steward noticed, newest first.',
   params: z.object({
-    include_resolved: z.boolean().optional().describe('Also those gone away'),
+    include_resolved: z.boolean().optional(),
   }),
   progress: N_('reviewing what Steward found…'),
   async run({ include_resolved: includeResolved = false }, { machine }) {
