@@ -133,53 +133,8 @@ prune_gpu_prebuilts() {
   say "Removed the GPU builds of llama.cpp that no device here can use (${names%, }), freeing $((kib / 1024)) MB; after installing an NVIDIA or Vulkan driver, run this install again to get them back (STEWARD_KEEP_GPU_PREBUILTS=1 keeps them always)."
 }
 
-# --- the session bus, systemd and GNOME Shell, each of which may be absent ---
-
-# A bus only counts when it is named or at the standard place; gdbus would otherwise try X11 autolaunch.
-if [[ -z ${DBUS_SESSION_BUS_ADDRESS:-} && -n ${XDG_RUNTIME_DIR:-} && -S $XDG_RUNTIME_DIR/bus ]]; then
-  export DBUS_SESSION_BUS_ADDRESS=unix:path=$XDG_RUNTIME_DIR/bus
-fi
-bus_call() {
-  gdbus call --session --timeout 10 --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
-    --method "org.freedesktop.DBus.$1" "${@:2}"
-}
-have_bus() { [[ -n ${DBUS_SESSION_BUS_ADDRESS:-} ]] && command -v gdbus >/dev/null && bus_call GetId >/dev/null 2>&1; }
-name_owned() { [[ $(bus_call NameHasOwner "'$1'") == '(true,)' ]]; }
-have_systemd() { command -v systemctl >/dev/null && systemctl --user show-environment >/dev/null 2>&1; }
-
-# Stops an instance that the bus started itself (no systemd): SIGTERM to the owner of the name.
-stop_bus_instance() {
-  local reply pid
-  name_owned "$BUS_NAME" || return 0
-  reply=$(bus_call GetConnectionUnixProcessID "'$BUS_NAME'") # (uint32 1234,)
-  pid=${reply#*uint32 }
-  pid=${pid%%,*}
-  kill -TERM "$pid"
-  for _ in {1..100}; do
-    name_owned "$BUS_NAME" || return 0
-    sleep 0.1
-  done
-  die "the running service (pid $pid) did not stop"
-}
-
-# gsettings prints a string array as ['a', 'b'], or as @as [] when it is empty.
-settings_list_add() {
-  local value
-  value=$(gsettings get org.gnome.shell "$1")
-  if [[ $value == *"'$UUID'"* ]]; then return 0; fi
-  if [[ $value == '@as []' || $value == '[]' ]]; then value="['$UUID']"; else value="${value%]}, '$UUID']"; fi
-  gsettings set org.gnome.shell "$1" "$value"
-}
-settings_list_remove() {
-  local value
-  value=$(gsettings get org.gnome.shell "$1" 2>/dev/null) || return 0 # an older shell lacks the key
-  if [[ $value != *"'$UUID'"* ]]; then return 0; fi
-  value=${value//", '$UUID'"/}
-  value=${value//"'$UUID', "/}
-  value=${value//"'$UUID'"/}
-  if [[ $value == '[]' ]]; then value='@as []'; fi
-  gsettings set org.gnome.shell "$1" "$value"
-}
+# The session bus, systemd and GNOME Shell, each of which may be absent.
+source "$(dirname "${BASH_SOURCE[0]}")/session.sh"
 
 # --- checks -------------------------------------------------------------------
 
@@ -230,7 +185,7 @@ staging+=("$new_lib")
 cp -R "$root/dist/service" "$new_lib/service"
 cp "$root/package-lock.json" "$new_lib/"
 # A copy of the uninstaller, so removing Steward does not need this clone any more.
-cp "$root/build/uninstall.sh" "$new_lib/"
+cp "$root/build/uninstall.sh" "$root/build/session.sh" "$new_lib/"
 # Without "scripts": npm ci runs the project's own lifecycle scripts (a future "prepare") and those need the sources.
 node -e 'const p = require(process.argv[1]); delete p.scripts; console.log(JSON.stringify(p, null, 2));' \
   "$root/package.json" >"$new_lib/package.json"

@@ -3,7 +3,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { promisify } from 'node:util';
 
 import type { MessageBus, Variant } from '@jellybrick/dbus-next';
@@ -121,11 +121,12 @@ interface ScriptRun {
 }
 
 /** Runs build/<script> as the sandbox's user, from another directory than the clone. */
+/** Runs one of build/'s scripts, or the script at an absolute path. */
 function runScript(sandbox: Sandbox, script: string, ...args: string[]): Promise<ScriptRun> {
   return new Promise((resolve) => {
     execFile(
       'bash',
-      [join(ROOT, 'build', script), ...args],
+      [isAbsolute(script) ? script : join(ROOT, 'build', script), ...args],
       { env: sandbox.env, cwd: sandbox.home },
       (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr }),
     );
@@ -228,7 +229,8 @@ describe('build/install.sh', () => {
   afterAll(() => removeSandbox(sandbox));
 
   it('installs the service with its runtime dependencies only, and says what to do next', async () => {
-    for (const file of ['service/steward-service.js', 'service/steward.js', 'package.json', 'package-lock.json']) {
+    const files = ['service/steward-service.js', 'service/steward.js', 'package.json', 'package-lock.json'];
+    for (const file of [...files, 'uninstall.sh', 'session.sh']) {
       expect(existsSync(join(sandbox.libDir, file)))
         .withContext(file)
         .toBeTrue();
@@ -443,7 +445,8 @@ describe('build/uninstall.sh', () => {
     before = await listing(sandbox);
     await mustRun(sandbox, 'install.sh');
     pid = await ownerPid(sandbox.client);
-    output = await mustRun(sandbox, 'uninstall.sh');
+    // The copy the install left beside the service, as its closing lines tell the user: it needs no clone.
+    output = await mustRun(sandbox, join(sandbox.libDir, 'uninstall.sh'));
     after = await listing(sandbox);
     stillRunning = await nameHasOwner(sandbox.client, BUS_NAME);
     extensionsAfter = await enabledExtensions(sandbox);
