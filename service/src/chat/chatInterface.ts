@@ -199,6 +199,7 @@ export function engineStatusDict(state: string, status: EngineStatus | null, mod
       'gpu-layers': new Variant('u', backend.gpuLayers),
       threads: new Variant('u', backend.threads),
       sequences: new Variant('u', backend.sequences),
+      'flash-attention': new Variant('s', backend.flashAttention),
     });
   }
   return dict;

@@ -418,6 +418,7 @@ async function start(settings: WorkerSettings): Promise<{ worker: Worker; info: 
     gpuLayers: model.gpuLayers,
     threads: context.currentThreads,
     sequences: settings.sequences,
+    flashAttention: context.flashAttention === 'auto' ? 'auto' : context.flashAttention ? 'on' : 'off',
   };
   const chatWrapper = withCompactFunctionText(resolveChatWrapper(model));
   return { worker: new Worker(llama, chatWrapper, sequences, settings.idleTimeoutMs), info };
