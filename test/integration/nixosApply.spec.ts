@@ -352,10 +352,16 @@ describe('NixOS changes: Apply through polkit, a checked switch, the confirm win
       new Promise<number | null>((resolve, reject) => {
         const child = spawn(HELPER, [verb], { stdio: ['pipe', 'ignore', 'ignore'] });
         child.once('error', reject).once('exit', resolve);
+        // rollback reads nothing and may exit before the input is written: the pipe then breaks, as it should.
+        child.stdin.on('error', (error: NodeJS.ErrnoException) => {
+          if (error.code !== 'EPIPE') reject(error);
+        });
         child.stdin.end(input);
       });
     expect(await helper('switch', `${original}\n# switched\n`)).toBe(0);
-    expect(await helper('rollback', '{ ... }: { users.users.mallory.extraGroups = [ "wheel" ]; }\n')).toBe(0);
+    // More than a pipe holds, so that a helper which read it would have to.
+    const hostile = `{ ... }: { users.users.mallory.extraGroups = [ "wheel" ]; }\n${'#'.repeat(256 * 1024)}\n`;
+    expect(await helper('rollback', hostile)).toBe(0);
     expect(await readFile(layout.configuration, 'utf8')).toBe(original);
     expect(await layout.rebuildCalls()).toEqual(['switch', 'switch --rollback']);
     expect(await generation()).toEqual({ profile: 1, current: 1 });
