@@ -16,14 +16,14 @@ import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 
-import { type ChatModelFunctions, getLlama, getLlamaGpuTypes, LlamaLogLevel, resolveChatWrapper } from 'node-llama-cpp';
+import { type ChatModelFunctions, getLlama, getLlamaGpuTypes, LlamaLogLevel } from 'node-llama-cpp';
 
 import { catalogEntries } from '../../service/src/assistant/proposalSink.js';
 import { buildSystemPrompt } from '../../service/src/assistant/systemPrompt.js';
 import { toolSpec } from '../../service/src/assistant/toolLoop.js';
 import { assistantTools } from '../../service/src/assistant/tools/index.js';
 import { moreToolsTool, selectTools } from '../../service/src/assistant/toolSelection.js';
-import { withCompactFunctionText } from '../../service/src/engine/functionCalling.js';
+import { chatWrapperFor } from '../../service/src/engine/functionCalling.js';
 import { promptSchema } from '../../service/src/engine/promptSchema.js';
 import type { ToolSpec } from '../../service/src/engine/protocol.js';
 import { createCatalog } from '../../service/src/fixes/catalog.js';
@@ -138,7 +138,7 @@ async function toolCosts(modelPath: string) {
   const llama = await getLlama({ build: 'never', gpu, progressLogs: false, logLevel: LlamaLogLevel.error });
   const model = await llama.loadModel({ modelPath, vocabOnly: true });
   try {
-    const wrapper = withCompactFunctionText(resolveChatWrapper(model));
+    const wrapper = chatWrapperFor(model);
     const systemPrompt = buildSystemPrompt({
       summary: null,
       catalog: catalogEntries(createCatalog()),

@@ -16,7 +16,6 @@ import {
   type LlamaContextSequence,
   LlamaLogLevel,
   type LlamaModel,
-  resolveChatWrapper,
   type Token,
 } from 'node-llama-cpp';
 
@@ -25,7 +24,7 @@ import { buildSystemPrompt } from '../../service/src/assistant/systemPrompt.js';
 import { toolSpec } from '../../service/src/assistant/toolLoop.js';
 import { assistantTools } from '../../service/src/assistant/tools/index.js';
 import { moreToolsTool, OfferedTools } from '../../service/src/assistant/toolSelection.js';
-import { withCompactFunctionText } from '../../service/src/engine/functionCalling.js';
+import { chatWrapperFor } from '../../service/src/engine/functionCalling.js';
 import { createCatalog } from '../../service/src/fixes/catalog.js';
 import { benchModel } from '../support/benchModel.js';
 import { median } from './stats.js';
@@ -91,7 +90,7 @@ async function questions(
   systemPrompt: string,
   functions: ChatModelFunctions | undefined,
 ): Promise<{ prefixTokens: number; ttftCpuMs: number }> {
-  const wrapper = withCompactFunctionText(resolveChatWrapper(model));
+  const wrapper = chatWrapperFor(model);
   const history = (question: string): ChatHistoryItem[] => [
     ...(systemPrompt ? [{ type: 'system' as const, text: systemPrompt }] : []),
     { type: 'user', text: question },
@@ -127,7 +126,7 @@ async function main(): Promise<void> {
   const model = await llama.loadModel({ modelPath: await benchModel() });
   const systemPrompt = buildSystemPrompt({ summary: null, catalog: catalogEntries(createCatalog()), now: new Date() });
   const functions = offeredFunctions();
-  const filler = withCompactFunctionText(resolveChatWrapper(model))
+  const filler = chatWrapperFor(model)
     .generateContextState({
       chatHistory: [{ type: 'system', text: systemPrompt.repeat(4) }],
       availableFunctions: functions,

@@ -38,8 +38,8 @@ describe('the function-calling text for a chat template node-llama-cpp does not 
     expect(before).toContain('The assistant does not inform the user');
     const signatures = /```typescript[\s\S]*```/;
     expect(after.match(signatures)?.[0]).toEqual(before.match(signatures)?.[0]);
-    const words = (text: string) => text.replace(signatures, '').length;
-    expect(words(after)).toBeLessThan(words(before) * 0.4);
+    const outsideSignatures = (text: string) => text.replace(signatures, '').length;
+    expect(outsideSignatures(after)).toBeLessThan(outsideSignatures(before) * 0.4);
   });
 
   it('ends with the signatures, so a tool offered later extends the text instead of changing it', () => {

@@ -7,7 +7,13 @@
 // work before the first word of every answer. This says the same in a few
 // lines. The signatures end the text, so a topic's new tools extend the
 // evaluated prefix instead of changing what follows them.
-import { ChatModelFunctionsDocumentationGenerator, ChatWrapper, LlamaText } from 'node-llama-cpp';
+import {
+  ChatModelFunctionsDocumentationGenerator,
+  ChatWrapper,
+  type LlamaModel,
+  LlamaText,
+  resolveChatWrapper,
+} from 'node-llama-cpp';
 
 export function withCompactFunctionText<Wrapper extends ChatWrapper>(wrapper: Wrapper): Wrapper {
   // A wrapper with a text of its own writes the format its model was trained on: that one stays.
@@ -29,3 +35,6 @@ export function withCompactFunctionText<Wrapper extends ChatWrapper>(wrapper: Wr
   };
   return wrapper;
 }
+
+/** The chat wrapper the worker uses for this model; the benchmarks take it from here to measure the same prompt. */
+export const chatWrapperFor = (model: LlamaModel) => withCompactFunctionText(resolveChatWrapper(model));

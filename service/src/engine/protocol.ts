@@ -93,8 +93,8 @@ export const backendInfoSchema = z.object({
   gpuLayers: z.number().int().nonnegative(),
   threads: z.number().int().nonnegative(),
   sequences: z.number().int().positive(),
-  /** llama.cpp's flash attention: off on the CPU, where it made attention over a long prompt slower; 'auto' lets llama.cpp decide. */
-  flashAttention: z.enum(['on', 'off', 'auto']),
+  /** llama.cpp's flash attention: off on the CPU, where it made attention over a long prompt slower; elsewhere llama.cpp decides. */
+  flashAttention: z.enum(['off', 'auto']),
 });
 export type BackendInfo = z.infer<typeof backendInfoSchema>;
 

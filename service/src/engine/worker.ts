@@ -23,11 +23,10 @@ import {
   type LlamaGrammar,
   LlamaLogLevel,
   type LlamaText,
-  resolveChatWrapper,
 } from 'node-llama-cpp';
 
 import { ChunkCoalescer } from './chunkCoalescer.js';
-import { withCompactFunctionText } from './functionCalling.js';
+import { chatWrapperFor } from './functionCalling.js';
 import { promptSchema } from './promptSchema.js';
 import {
   type BackendInfo,
@@ -418,9 +417,9 @@ async function start(settings: WorkerSettings): Promise<{ worker: Worker; info: 
     gpuLayers: model.gpuLayers,
     threads: context.currentThreads,
     sequences: settings.sequences,
-    flashAttention: context.flashAttention === 'auto' ? 'auto' : context.flashAttention ? 'on' : 'off',
+    flashAttention: context.flashAttention === false ? 'off' : 'auto',
   };
-  const chatWrapper = withCompactFunctionText(resolveChatWrapper(model));
+  const chatWrapper = chatWrapperFor(model);
   return { worker: new Worker(llama, chatWrapper, sequences, settings.idleTimeoutMs), info };
 }
 
