@@ -148,7 +148,7 @@ async function buildExtension() {
     charset: 'utf8',
     logLevel: 'warning',
   });
-  writeFileSync(join(out, 'interfaces.js'), interfacesModule());
+  writeFileSync(join(out, 'client', 'interfaces.js'), interfacesModule());
   const prettierOptions = {
     ...(await prettier.resolveConfig(join(root, 'extension', 'src', 'extension.ts'))),
     parser: 'babel',

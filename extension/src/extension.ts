@@ -4,17 +4,17 @@ import Gio from 'gi://Gio';
 import { Extension, gettext as _ } from 'resource:///org/gnome/shell/extensions/extension.js';
 import * as Main from 'resource:///org/gnome/shell/ui/main.js';
 
-import { QuickChat } from './chat/quickChat.js';
 import { errorMessage, isCancelled } from './client/errors.js';
 import { StewardClient } from './client/stewardClient.js';
-import { ConfirmationAgent } from './confirmationAgent.js';
-import { StewardIndicator } from './indicator.js';
-import { primaryAction, type Proposal } from './model.js';
-import { StewardNotifications } from './notifications.js';
-import { StewardSearchProvider } from './searchProvider.js';
-import { QuickChatShortcut } from './shortcut.js';
-import { StewardState } from './stewardState.js';
-import { TestHook } from './testHook.js';
+import { primaryAction, type Proposal } from './shared/model.js';
+import { QuickChat } from './shell/chat/quickChat.js';
+import { ConfirmationAgent } from './shell/confirmationAgent.js';
+import { StewardIndicator } from './shell/indicator.js';
+import { StewardNotifications } from './shell/notifications.js';
+import { StewardSearchProvider } from './shell/searchProvider.js';
+import { QuickChatShortcut } from './shell/shortcut.js';
+import { StewardState } from './shell/stewardState.js';
+import { TestHook } from './shell/testHook.js';
 
 /**
  * Everything one enable() made. Each resource pushes the step that undoes it

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 
 import type { Variant } from '@jellybrick/dbus-next';
 
-import type { ChatSnapshot } from '../../extension/src/model.js';
+import type { ChatSnapshot } from '../../extension/src/shared/model.js';
 import { callMethod, SignalRouter } from '../../service/src/dbus/client.js';
 import { type ModelServer, startModelServer } from '../integration/models/modelServer.js';
 import { type CompletionRequestBody, type OpenAIServer, startOpenAIServer } from '../support/openaiServer.js';

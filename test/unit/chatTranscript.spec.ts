@@ -11,7 +11,7 @@ import {
   splitBlocks,
   switcherWithout,
   toolStepText,
-} from '../../extension/src/chatTranscript.js';
+} from '../../extension/src/shared/chatTranscript.js';
 
 const _ = (text: string) => text;
 

@@ -49,40 +49,40 @@ describe('the built extension', () => {
 
   it('is readable: one file per source, formatted, no transpiler helpers or source maps', () => {
     expect(scripts().sort()).toEqual([
-      'chat/answerView.js',
-      'chat/modelSetup.js',
-      'chat/proposalCard.js',
-      'chat/quickChat.js',
-      'chatTranscript.js',
       'client/bus.js',
       'client/errors.js',
       'client/generated.js',
+      'client/interfaces.js',
       'client/stewardClient.js',
       'client/types.js',
-      'confirmationAgent.js',
       'extension.js',
-      'indicator.js',
-      'indicatorMenu.js',
-      'interfaces.js',
-      'layout.js',
-      'model.js',
-      'notificationPolicy.js',
-      'notifications.js',
       'prefs.js',
       'prefs/modelPage.js',
       'prefs/prefsContext.js',
+      'prefs/prefsModel.js',
       'prefs/safetyPage.js',
+      'prefs/shortcutGroup.js',
       'prefs/shortcutPage.js',
       'prefs/watchingPage.js',
-      'prefsModel.js',
-      'prefsShortcut.js',
-      'searchProvider.js',
-      'searchResults.js',
-      'serviceStatus.js',
-      'shortcut.js',
-      'stewardState.js',
-      'testHook.js',
-      'text.js',
+      'shared/chatTranscript.js',
+      'shared/model.js',
+      'shared/serviceStatus.js',
+      'shared/text.js',
+      'shell/chat/answerView.js',
+      'shell/chat/modelSetup.js',
+      'shell/chat/proposalCard.js',
+      'shell/chat/quickChat.js',
+      'shell/confirmationAgent.js',
+      'shell/indicator.js',
+      'shell/indicatorMenu.js',
+      'shell/layout.js',
+      'shell/notificationPolicy.js',
+      'shell/notifications.js',
+      'shell/searchProvider.js',
+      'shell/searchResults.js',
+      'shell/shortcut.js',
+      'shell/stewardState.js',
+      'shell/testHook.js',
     ]);
     for (const script of scripts()) {
       const code = read(script);
@@ -96,7 +96,7 @@ describe('the built extension', () => {
   });
 
   it('builds every proxy from the interface XML, inlined at build time', () => {
-    const interfaces = read('interfaces.js');
+    const interfaces = read(join('client', 'interfaces.js'));
     for (const suffix of ['', '.Chat', '.Findings', '.Proposals', '.Models', '.Settings'])
       expect(interfaces).toContain(`<interface name="io.github.steward.Steward1${suffix}">`);
     expect(interfaces).toContain(`export const API_VERSION = ${API_VERSION};`);

@@ -7,7 +7,7 @@ import {
   primaryAction,
   type Proposal,
   proposalFrom,
-} from '../../extension/src/model.js';
+} from '../../extension/src/shared/model.js';
 import {
   canApplyDirectly,
   Coalescer,
@@ -17,7 +17,7 @@ import {
   oneLine,
   resultNotification,
   worthTelling,
-} from '../../extension/src/notificationPolicy.js';
+} from '../../extension/src/shell/notificationPolicy.js';
 
 const translations = {
   _: (text: string) => text,

@@ -12,7 +12,7 @@ import {
   policyPatch,
   policyRows,
   recommendationTitle,
-} from '../../extension/src/prefsModel.js';
+} from '../../extension/src/prefs/prefsModel.js';
 import { defaultConfig } from '../../service/src/config.js';
 import { createCatalog } from '../../service/src/fixes/catalog.js';
 

@@ -1,7 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import type { Finding, Proposal } from '../../extension/src/model.js';
-import { resultId, type SearchTarget, searchTargets, targetOf } from '../../extension/src/searchResults.js';
+import type { Finding, Proposal } from '../../extension/src/shared/model.js';
+import { resultId, type SearchTarget, searchTargets, targetOf } from '../../extension/src/shell/searchResults.js';
 
 const proposal = (id: string, title: string): Proposal => ({
   id,

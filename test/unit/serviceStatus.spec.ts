@@ -7,7 +7,7 @@ import {
   NO_ACTIVITY,
   present,
   type ServiceStatus,
-} from '../../extension/src/serviceStatus.js';
+} from '../../extension/src/shared/serviceStatus.js';
 
 const _ = (text: string) => text;
 const running = (state: string, apiVersion = 1, reason = ''): ServiceStatus => ({

@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 
-import { format, formatBytes } from '../../extension/src/text.js';
+import { format, formatBytes } from '../../extension/src/shared/text.js';
 
 const _ = (text: string) => text;
 

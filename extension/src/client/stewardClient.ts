@@ -3,11 +3,11 @@
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 
-import { type InterfaceInfo, INTERFACES } from '../interfaces.js';
-import { type Finding, findingFrom, type Job, jobFrom, type Proposal, proposalFrom, text } from '../model.js';
+import { type Finding, findingFrom, type Job, jobFrom, type Proposal, proposalFrom, text } from '../shared/model.js';
 import { BUS_NAME, OBJECT_PATH } from './bus.js';
 import { fromDBusError, ServiceNotRunningError } from './errors.js';
 import { type InterfaceName, signalPayload, type SignalsOf } from './generated.js';
+import { type InterfaceInfo, INTERFACES } from './interfaces.js';
 import type {
   ChatMessage,
   ChatSession,
@@ -27,12 +27,13 @@ type Cancellable = Gio.Cancellable | null;
 
 // What GJS's makeProxyWrapper adds to a proxy: the …Async methods, the cached
 // properties and connectSignal. The @girs types lack all three.
-interface Proxy extends Omit<Gio.DBusProxy, 'connectSignal' | 'disconnectSignal'> {
+// Only what GJS itself has: this client also runs in the preferences' process,
+// where GNOME Shell's connectObject() does not exist.
+interface Proxy extends Omit<Gio.DBusProxy, 'connect' | 'disconnect' | 'connectSignal' | 'disconnectSignal'> {
+  connect(signal: string, handler: () => void): number;
+  disconnect(id: number): void;
   connectSignal(name: string, callback: (proxy: unknown, sender: string, args: unknown[]) => void): number;
   disconnectSignal(id: number): void;
-  // GNOME Shell adds these to every GObject (misc/signals.js); @girs types them as any.
-  connectObject(signal: string, handler: () => void, owner: object): void;
-  disconnectObject(owner: object): void;
   set_default_timeout(timeoutMs: number): void;
 }
 
@@ -197,7 +198,9 @@ function busCall(
 export class StewardClient {
   private readonly _cancellable = new Gio.Cancellable();
   private readonly _listeners = new Map<keyof StewardSignals, Set<(...args: never[]) => void>>();
+  /** D-Bus signals (connectSignal) and GObject signals (connect) this client follows, to undo in destroy(). */
   private readonly _signalIds: [Proxy, number][] = [];
+  private readonly _handlerIds: [Proxy, number][] = [];
   private _proxies: Proxies | null = null;
   /** What ownerChanged last said. */
   private _wasRunning = false;
@@ -259,7 +262,8 @@ export class StewardClient {
     this._cancellable.cancel();
     for (const [proxy, id] of this._signalIds) proxy.disconnectSignal(id);
     this._signalIds.length = 0;
-    if (this._proxies) for (const proxy of Object.values(this._proxies) as Proxy[]) proxy.disconnectObject(this);
+    for (const [proxy, id] of this._handlerIds) proxy.disconnect(id);
+    this._handlerIds.length = 0;
     this._proxies = null;
     this._listeners.clear();
   }
@@ -475,20 +479,18 @@ export class StewardClient {
 
   private _follow({ core, chat, findings, proposals, models, settings }: Proxies): void {
     this._wasRunning = this.running;
+    const follow = (proxy: Proxy, signal: string, handler: () => void) =>
+      this._handlerIds.push([proxy, proxy.connect(signal, handler)]);
     for (const proxy of [core, chat, findings, proposals, models, settings]) {
-      proxy.connectObject(
-        'notify::g-name-owner',
-        () => {
-          const running = this.running;
-          if (running === this._wasRunning) return;
-          this._wasRunning = running;
-          this._emit('ownerChanged', running);
-        },
-        this,
-      );
+      follow(proxy, 'notify::g-name-owner', () => {
+        const running = this.running;
+        if (running === this._wasRunning) return;
+        this._wasRunning = running;
+        this._emit('ownerChanged', running);
+      });
     }
     for (const proxy of [core, chat, findings, proposals])
-      proxy.connectObject('g-properties-changed', () => this._emit('propertiesChanged'), this);
+      follow(proxy, 'g-properties-changed', () => this._emit('propertiesChanged'));
 
     // Each signal's arguments by the names the XML gives them (generated.ts), never by position.
     const on = <I extends InterfaceName, S extends keyof SignalsOf<I> & string>(

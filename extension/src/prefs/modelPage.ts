@@ -4,10 +4,10 @@ import Adw from 'gi://Adw';
 import Gtk from 'gi://Gtk';
 import { gettext as _ } from 'resource:///org/gnome/Shell/Extensions/js/extensions/prefs.js';
 
-import { pullProgressText } from '../chatTranscript.js';
-import { text } from '../model.js';
-import { enginePatch, modelRows, recommendationTitle } from '../prefsModel.js';
+import { pullProgressText } from '../shared/chatTranscript.js';
+import { text } from '../shared/model.js';
 import type { PrefsContext } from './prefsContext.js';
+import { enginePatch, modelRows, recommendationTitle } from './prefsModel.js';
 
 /** Where answers come from: the engine, the installed models and the recommended one with its download. */
 export function modelPage(context: PrefsContext): Adw.PreferencesPage {

@@ -6,9 +6,9 @@ import { gettext as _ } from 'resource:///org/gnome/Shell/Extensions/js/extensio
 
 import { errorMessage } from '../client/errors.js';
 import { StewardClient } from '../client/stewardClient.js';
-import { parseConfig, type ServiceConfig } from '../prefsModel.js';
-import { INSTALL_URL } from '../serviceStatus.js';
-import { format } from '../text.js';
+import { INSTALL_URL } from '../shared/serviceStatus.js';
+import { format } from '../shared/text.js';
+import { parseConfig, type ServiceConfig } from './prefsModel.js';
 
 /** Whether the service runs, and when it does not, whether the bus could start it (null: not known yet). */
 export type ServicePresence = { running: true } | { running: false; installed: boolean | null };

@@ -4,8 +4,8 @@ import Adw from 'gi://Adw';
 import Gtk from 'gi://Gtk';
 import { gettext as _ } from 'resource:///org/gnome/Shell/Extensions/js/extensions/prefs.js';
 
-import { mergePatch, policyIndex, policyLabel, policyPatch, policyRows } from '../prefsModel.js';
 import type { PrefsContext } from './prefsContext.js';
+import { mergePatch, policyIndex, policyLabel, policyPatch, policyRows } from './prefsModel.js';
 
 /** Whether fixes ask first, diagnostic commands, and what local models see. */
 export function safetyPage(context: PrefsContext): Adw.PreferencesPage {

@@ -5,9 +5,9 @@ import type Gio from 'gi://Gio';
 import Gtk from 'gi://Gtk';
 import { gettext as _ } from 'resource:///org/gnome/Shell/Extensions/js/extensions/prefs.js';
 
-import { diagnosticsText } from '../prefsModel.js';
-import { ShortcutGroup } from '../prefsShortcut.js';
 import type { PrefsContext } from './prefsContext.js';
+import { diagnosticsText } from './prefsModel.js';
+import { ShortcutGroup } from './shortcutGroup.js';
 
 type Dictionary = Record<string, unknown>;
 

@@ -5,6 +5,7 @@ import type Gio from 'gi://Gio';
 import Gtk from 'gi://Gtk';
 import { gettext as _ } from 'resource:///org/gnome/Shell/Extensions/js/extensions/prefs.js';
 
+import type { PrefsContext } from './prefsContext.js';
 import {
   type DiskSettings,
   listText,
@@ -13,8 +14,7 @@ import {
   notificationLevelLabel,
   parseList,
   type ServiceConfig,
-} from '../prefsModel.js';
-import type { PrefsContext } from './prefsContext.js';
+} from './prefsModel.js';
 
 /** What Steward watches, when it warns about disks, and which notifications the user gets. */
 export function watchingPage(context: PrefsContext, settings: Gio.Settings): Adw.PreferencesPage {

@@ -20,6 +20,6 @@ gsettings set org.gnome.shell welcome-dialog-last-shown-version '999'
 mkdir -p "$HOME/.local/share/gnome-shell"
 touch "$HOME/.local/share/gnome-shell/lock-warning-shown"
 
-# The extension exports its test hook (extension/src/testHook.ts) only when this is set.
+# The extension exports its test hook (extension/src/shell/testHook.ts) only when this is set.
 export STEWARD_EXTENSION_TEST_HOOK=1
 exec gnome-shell --headless --virtual-monitor 1280x800 --wayland --no-x11 --unsafe-mode >/tmp/shell.log 2>&1

@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import type { MessageBus } from '@jellybrick/dbus-next';
 
-import type { ChatSnapshot } from '../../../extension/src/model.js';
+import type { ChatSnapshot } from '../../../extension/src/shared/model.js';
 import { callMethod } from '../../../service/src/dbus/client.js';
 
 export interface ShortcutState {
@@ -13,7 +13,7 @@ export interface ShortcutState {
 }
 
 /**
- * The extension's test hook (extension/src/testHook.ts), which GNOME Shell exports
+ * The extension's test hook (extension/src/shell/testHook.ts), which GNOME Shell exports
  * on its own connection when session.sh sets STEWARD_EXTENSION_TEST_HOOK.
  */
 export class TestHook {

@@ -4,8 +4,8 @@ import St from 'gi://St';
 import { gettext as _ } from 'resource:///org/gnome/shell/extensions/extension.js';
 import * as PopupMenu from 'resource:///org/gnome/shell/ui/popupMenu.js';
 
-import { type Finding, primaryAction, type Proposal } from './model.js';
-import { format } from './text.js';
+import { type Finding, primaryAction, type Proposal } from '../shared/model.js';
+import { format } from '../shared/text.js';
 
 export interface ProposalHandlers {
   apply(proposal: Proposal): void;

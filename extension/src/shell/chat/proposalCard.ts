@@ -3,9 +3,9 @@
 import St from 'gi://St';
 import { gettext as _ } from 'resource:///org/gnome/shell/extensions/extension.js';
 
+import type { Proposal, ProposalAction } from '../../shared/model.js';
+import { format } from '../../shared/text.js';
 import { verticalBox, wrappedLabel } from '../layout.js';
-import type { Proposal, ProposalAction } from '../model.js';
-import { format } from '../text.js';
 
 const RISKS: Record<string, () => string> = {
   low: () => _('Low risk'),

@@ -5,7 +5,7 @@
 /** The revision of the D-Bus API this extension was built against. */
 export const API_VERSION: number;
 
-import type { InterfaceName } from './client/generated.js';
+import type { InterfaceName } from './generated.js';
 
 /** One of the service's interfaces: its name, and its introspection XML for Gio.DBusProxy.makeProxyWrapper. */
 export interface InterfaceInfo<N extends InterfaceName = InterfaceName> {

@@ -4,12 +4,12 @@ import Clutter from 'gi://Clutter';
 import St from 'gi://St';
 import { gettext as _ } from 'resource:///org/gnome/shell/extensions/extension.js';
 
-import { pullProgressText } from '../chatTranscript.js';
-import { isCancelled } from '../client/errors.js';
-import type { StewardClient } from '../client/stewardClient.js';
-import type { PullEnd } from '../client/types.js';
+import { isCancelled } from '../../client/errors.js';
+import type { StewardClient } from '../../client/stewardClient.js';
+import type { PullEnd } from '../../client/types.js';
+import { pullProgressText } from '../../shared/chatTranscript.js';
+import { format, formatBytes } from '../../shared/text.js';
 import { verticalBox, wrappedLabel } from '../layout.js';
-import { format, formatBytes } from '../text.js';
 
 export interface SetupHandlers {
   /** Whether a model is set up changed: the chat hides its entry while none is. */

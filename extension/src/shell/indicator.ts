@@ -9,10 +9,10 @@ import * as Main from 'resource:///org/gnome/shell/ui/main.js';
 import * as PanelMenu from 'resource:///org/gnome/shell/ui/panelMenu.js';
 import * as PopupMenu from 'resource:///org/gnome/shell/ui/popupMenu.js';
 
+import { API_VERSION } from '../client/interfaces.js';
+import type { Proposal } from '../shared/model.js';
+import { docsSummary, engineSummary, present, type Presentation } from '../shared/serviceStatus.js';
 import { FindingsSection, ProposalsSection } from './indicatorMenu.js';
-import { API_VERSION } from './interfaces.js';
-import type { Proposal } from './model.js';
-import { docsSummary, engineSummary, present, type Presentation } from './serviceStatus.js';
 import type { StewardState } from './stewardState.js';
 
 const TOOLTIP_OFFSET = 6;

@@ -6,7 +6,12 @@ import Gio from 'gi://Gio';
 import Gtk from 'gi://Gtk';
 import { gettext as _ } from 'resource:///org/gnome/Shell/Extensions/js/extensions/prefs.js';
 
-import { canTakeFromSwitcher, conflictSentence, type ShortcutSettings, switcherWithout } from './chatTranscript.js';
+import {
+  canTakeFromSwitcher,
+  conflictSentence,
+  type ShortcutSettings,
+  switcherWithout,
+} from '../shared/chatTranscript.js';
 
 const KEY = 'toggle-quick-chat';
 

@@ -6,7 +6,7 @@ import { gettext as _, ngettext } from 'resource:///org/gnome/shell/extensions/e
 import * as Main from 'resource:///org/gnome/shell/ui/main.js';
 import * as MessageTray from 'resource:///org/gnome/shell/ui/messageTray.js';
 
-import type { Job, Proposal } from './model.js';
+import type { Job, Proposal } from '../shared/model.js';
 import {
   Coalescer,
   type News,

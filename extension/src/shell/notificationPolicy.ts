@@ -4,8 +4,8 @@
 // coalesced, and the words they carry. Pure logic, no GNOME imports, so it
 // runs under Node in the unit tests.
 
-import { type Finding, type Job, primaryAction, type Proposal, SEVERITIES, type Severity } from './model.js';
-import { format } from './text.js';
+import { type Finding, type Job, primaryAction, type Proposal, SEVERITIES, type Severity } from '../shared/model.js';
+import { format } from '../shared/text.js';
 
 export type NotificationLevel = 'all' | 'warnings' | 'errors' | 'none';
 export type Urgency = 'low' | 'normal' | 'high' | 'critical';

@@ -4,8 +4,8 @@ import Clutter from 'gi://Clutter';
 import St from 'gi://St';
 import { gettext as _ } from 'resource:///org/gnome/shell/extensions/extension.js';
 
-import { type Block, splitBlocks, toolStepText } from '../chatTranscript.js';
-import type { ToolStep } from '../client/types.js';
+import type { ToolStep } from '../../client/types.js';
+import { type Block, splitBlocks, toolStepText } from '../../shared/chatTranscript.js';
 import { verticalBox, wrappedLabel } from '../layout.js';
 
 /** One answer in the transcript: its tool steps, its text in paragraphs and code blocks, its proposals. */

@@ -8,12 +8,12 @@ import { gettext as _ } from 'resource:///org/gnome/shell/extensions/extension.j
 import type { Monitor } from 'resource:///org/gnome/shell/ui/layout.js';
 import * as Main from 'resource:///org/gnome/shell/ui/main.js';
 
-import { InputHistory } from '../chatTranscript.js';
-import { errorMessage, isCancelled } from '../client/errors.js';
-import type { StewardClient } from '../client/stewardClient.js';
-import type { ChatMessage, ResponseEnd, ToolStep } from '../client/types.js';
+import { errorMessage, isCancelled } from '../../client/errors.js';
+import type { StewardClient } from '../../client/stewardClient.js';
+import type { ChatMessage, ResponseEnd, ToolStep } from '../../client/types.js';
+import { InputHistory } from '../../shared/chatTranscript.js';
+import type { ChatSnapshot } from '../../shared/model.js';
 import { verticalBox, wrappedLabel } from '../layout.js';
-import type { ChatSnapshot } from '../model.js';
 import type { StewardState } from '../stewardState.js';
 import { AnswerView } from './answerView.js';
 import { ModelSetup } from './modelSetup.js';

@@ -6,7 +6,12 @@ import Shell from 'gi://Shell';
 import { gettext as _ } from 'resource:///org/gnome/shell/extensions/extension.js';
 import * as Main from 'resource:///org/gnome/shell/ui/main.js';
 
-import { canTakeFromSwitcher, conflictSentence, type ShortcutSettings, switcherWithout } from './chatTranscript.js';
+import {
+  canTakeFromSwitcher,
+  conflictSentence,
+  type ShortcutSettings,
+  switcherWithout,
+} from '../shared/chatTranscript.js';
 
 const KEY = 'toggle-quick-chat';
 

@@ -5,10 +5,10 @@ import { gettext as _ } from 'resource:///org/gnome/shell/extensions/extension.j
 import * as Dialog from 'resource:///org/gnome/shell/ui/dialog.js';
 import * as ModalDialog from 'resource:///org/gnome/shell/ui/modalDialog.js';
 
-import { errorNamed, isCancelled } from './client/errors.js';
-import type { StewardClient } from './client/stewardClient.js';
-import type { ConfirmationRequest } from './client/types.js';
-import { format } from './text.js';
+import { errorNamed, isCancelled } from '../client/errors.js';
+import type { StewardClient } from '../client/stewardClient.js';
+import type { ConfirmationRequest } from '../client/types.js';
+import { format } from '../shared/text.js';
 
 /**
  * Asks the user, in the shell's own modal dialog, to confirm changes that widen

@@ -2,10 +2,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { gettext as _ } from 'resource:///org/gnome/shell/extensions/extension.js';
 
-import { isCancelled } from './client/errors.js';
-import type { StewardClient } from './client/stewardClient.js';
-import type { Finding, Job, Proposal, Severity } from './model.js';
-import type { Activity, ServiceStatus } from './serviceStatus.js';
+import { isCancelled } from '../client/errors.js';
+import type { StewardClient } from '../client/stewardClient.js';
+import type { Finding, Job, Proposal, Severity } from '../shared/model.js';
+import type { Activity, ServiceStatus } from '../shared/serviceStatus.js';
 
 export interface StewardEvents {
   /** The service's state, the lists, the counts or the engine's state changed. */

@@ -4,8 +4,8 @@
 // rows and back as JSON Merge Patches, the choices of a fix policy, the models'
 // rows and the diagnostics text. Runs under Node in the unit tests.
 
-import { text } from './model.js';
-import { format, formatBytes } from './text.js';
+import { text } from '../shared/model.js';
+import { format, formatBytes } from '../shared/text.js';
 type Gettext = (text: string) => string;
 
 export type Risk = 'low' | 'medium' | 'high';

@@ -8,10 +8,10 @@ import St from 'gi://St';
 import { gettext as _ } from 'resource:///org/gnome/shell/extensions/extension.js';
 import * as Main from 'resource:///org/gnome/shell/ui/main.js';
 
+import { format } from '../shared/text.js';
 import { verticalBox } from './layout.js';
 import { resultId, type SearchTarget, searchTargets, targetOf } from './searchResults.js';
 import type { StewardState } from './stewardState.js';
-import { format } from './text.js';
 
 /** What the shell's search needs of a result (js/ui/search.js). */
 interface ResultMeta {

@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import type { Finding, Proposal } from './model.js';
+import type { Finding, Proposal } from '../shared/model.js';
 
 /** What a result in the overview's search opens. */
 export type SearchTarget =
