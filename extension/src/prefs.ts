@@ -19,10 +19,10 @@ export default class StewardPreferences extends ExtensionPreferences {
     const settings = this.getSettings();
     const context = new PrefsContext(window);
     window.set_default_size(720, 720);
-    window.add(modelPage(context));
+    window.add(modelPage(context, String(this.metadata['version-name'] ?? '')));
     window.add(watchingPage(context, settings));
     window.add(safetyPage(context));
-    window.add(shortcutPage(context, settings, String(this.metadata['version-name'] ?? '')));
+    window.add(shortcutPage(context, settings));
     window.connect('close-request', () => {
       context.destroy();
       return false;

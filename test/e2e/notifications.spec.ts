@@ -18,6 +18,7 @@ import {
 } from '../support/service.js';
 import { addService, fail, startMockSystemd, stopMockSystemd, UNIT } from '../support/systemdMock.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
+import { type AccessibilityBus, describe as describeTree, findAll, openAccessibilityBus, visibleTexts } from './harness/atspi.js';
 import {
   cannotRunShell,
   expectNoMountsLeft,
@@ -61,14 +62,6 @@ const MENU_TEXTS = `(() => {
   visit(${indicator}.menu.box);
   return texts;
 })()`;
-const activate = (title: string, label: string) => `(() => {
-  const notification = Main.messageTray.getSources()
-    .filter((source) => source.title === 'Steward')
-    .flatMap((source) => source.notifications)
-    .find((n) => n.title === ${JSON.stringify(title)});
-  notification.actions.find((action) => action.label === ${JSON.stringify(label)}).activate();
-  return true;
-})()`;
 
 interface ShownNotification {
   title: string;
@@ -86,6 +79,19 @@ for (const suite of selectedSuites()) {
     let journal: string;
     let systemd: ChildProcess | undefined;
     let service: RunningService | undefined;
+    let a11y: AccessibilityBus;
+
+    /** What GNOME Shell shows now, as its accessible tree (what a screen reader reads). */
+    const screen = async () => a11y.tree(await a11y.application('gnome-shell'));
+    /** The shown, sensitive button labelled `label` whose surroundings also show `near` (a notification's title). */
+    const buttonNear = async (near: string, label: string) => {
+      const tree = await screen();
+      const containers = findAll(tree, undefined, /.*/).filter(
+        (node) => visibleTexts(node).includes(near) && findAll(node, 'button', label).length > 0,
+      );
+      const innermost = containers.at(-1);
+      return innermost && findAll(innermost, 'button', label).find((button) => button.states.has('sensitive'));
+    };
 
     const evaluate = (code: string) => shellEval(session.bus, code);
     const notifications = async () => (await evaluate(NOTIFICATIONS)) as ShownNotification[];
@@ -135,10 +141,12 @@ for (const suite of selectedSuites()) {
       service = await startConfiguredService(bus, session.bus, home.path, {
         watch: quietWatch({ journal: { system: false, user: false, directories: [journal] }, units: true }),
       });
+      a11y = await openAccessibilityBus(session.bus, session.tmpDir);
     }, SETUP_TIMEOUT_MS);
 
     afterAll(async () => {
       if (unmet) return;
+      a11y?.close();
       await service?.stop();
       await writeFile(join(artifacts, 'service.log'), service?.log() ?? '');
       if (systemd) await stopMockSystemd(systemd);
@@ -162,11 +170,22 @@ for (const suite of selectedSuites()) {
         );
         // Expanded, as under the pointer, the banner shows its buttons.
         await evaluate('Main.messageTray._banner?.expand(false)');
-        await new Promise((resolve) => setTimeout(resolve, 500));
+        let apply = await buttonNear(PROPOSAL_TITLE, 'Apply');
+        await waitFor(
+          async () => (apply = await buttonNear(PROPOSAL_TITLE, 'Apply')) !== undefined,
+          'the banner to show Apply',
+        ).catch(async (error: Error) => {
+          await writeFile(join(artifacts, 'screen-banner.txt'), describeTree(await screen()));
+          throw error;
+        });
+        const banner = visibleTexts(await screen());
         await session.screenshot(join(artifacts, 'notification-proposal.png'));
         await session.screenshot(join(artifacts, 'notification-proposal-closeup.png'), BANNER);
         expect(shown.actions).toEqual(['Apply', 'Dismiss']);
         expect(shown.body).not.toBe('');
+        // What the screen shows of it: its title, its body and both buttons.
+        expect(banner).withContext('the banner on screen').toEqual(jasmine.arrayContaining([PROPOSAL_TITLE, shown.body]));
+        expect(await buttonNear(PROPOSAL_TITLE, 'Dismiss')).withContext('the banner shows Dismiss').toBeDefined();
         // The finding behind the proposal does not raise a notification of its own.
         expect((await notifications()).length).toBe(1);
 
@@ -174,6 +193,7 @@ for (const suite of selectedSuites()) {
         await evaluate(`${indicator}.menu.open()`);
         await waitFor(async () => (await evaluate(`${indicator}.menu.isOpen`)) === true, 'the menu to open');
         const texts = (await evaluate(MENU_TEXTS)) as string[];
+        const menuOnScreen = visibleTexts(await screen());
         await session.screenshot(join(artifacts, 'menu-pending-proposal.png'));
         await session.screenshot(join(artifacts, 'menu-pending-proposal-closeup.png'), CLOSEUP);
         await evaluate(`${indicator}.menu.close()`);
@@ -181,8 +201,14 @@ for (const suite of selectedSuites()) {
         expect(texts).toContain(`${PROPOSAL_TITLE} (low risk)`);
         expect(texts).toEqual(jasmine.arrayContaining(['Apply', 'Details', 'Dismiss', 'Pause Steward', 'Preferences']));
         expect(texts).not.toContain('Start Steward');
+        expect(menuOnScreen)
+          .withContext('the menu on screen')
+          .toEqual(jasmine.arrayContaining([ATTENTION, `${PROPOSAL_TITLE} (low risk)`, 'Apply', 'Details', 'Dismiss']));
 
-        expect(await evaluate(activate(PROPOSAL_TITLE, 'Apply'))).toBeTrue();
+        // Apply, pressed on the banner as a person presses it.
+        await evaluate('Main.messageTray._banner?.expand(false)');
+        await waitFor(async () => (apply = await buttonNear(PROPOSAL_TITLE, 'Apply')) !== undefined, 'the banner to show Apply again');
+        await a11y.act(apply!, 'click');
         await waitFor(
           async () => (await proposals('ListJobs')).some((job) => job.state === 'fixed'),
           'the restart job to finish fixed',
@@ -195,9 +221,21 @@ for (const suite of selectedSuites()) {
 
         await waitForTitle(IDLE);
         const fixed = await waitForNotification((n) => n.title.startsWith('Fixed: '), 'a "Fixed: …" notification');
+        await evaluate('Main.messageTray._banner?.expand(false)');
+        let undo = await buttonNear(fixed.title, 'Undo');
+        await waitFor(async () => (undo = await buttonNear(fixed.title, 'Undo')) !== undefined, 'the result to show Undo');
         await session.screenshot(join(artifacts, 'notification-fixed.png'));
         expect(fixed.title).toContain(UNIT_NAME);
         expect(fixed.actions).toEqual(['Undo']);
+        expect(visibleTexts(await screen())).withContext('the result on screen').toContain(fixed.title);
+        await a11y.act(undo!, 'click');
+        await waitFor(
+          async () => (await proposals('ListJobs')).some((original) => original.id === job!.id && original['undone-by'] !== ''),
+          'the restart to be undone',
+          30_000,
+        ).catch(async (error: Error) => {
+          throw new Error(`${error.message}; the jobs are ${JSON.stringify(await proposals('ListJobs'))}`);
+        });
         expect(await shellLogProblems()).toEqual([]);
       },
       SPEC_TIMEOUT_MS,

@@ -24,6 +24,7 @@ import {
 } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 import { tinyModel, writeTinyModel } from '../support/tinyModel.js';
+import { flatten, openAccessibilityBus, visibleTexts } from './harness/atspi.js';
 import {
   cannotRunShell,
   expectNoMountsLeft,
@@ -162,6 +163,15 @@ for (const suite of selectedSuites()) {
       await waitFor(async () => (await extensionInfo(session.bus, UUID)).state === ExtensionState.ACTIVE, 'on');
     };
     const shellLogProblems = () => shellLog(session.shellLogPath);
+    /** What GNOME Shell shows now, as its accessible tree (what a screen reader reads). */
+    const screen = async () => {
+      const a11y = await openAccessibilityBus(session.bus, session.tmpDir);
+      try {
+        return await a11y.tree(await a11y.application('gnome-shell'));
+      } finally {
+        a11y.close();
+      }
+    };
     /** Stops the service and starts another in its place; the panel starts a new conversation. */
     const replaceService = async (start: () => Promise<RunningService>) => {
       await service?.stop();
@@ -262,6 +272,14 @@ for (const suite of selectedSuites()) {
         expect(await entryFocused())
           .withContext('the entry has the keyboard focus')
           .toBe(true);
+        if (i === 0) {
+          // On screen: the one focused object is an editable text field.
+          const focused = flatten(await screen()).filter((node) => node.states.has('focused'));
+          expect(focused.map((node) => node.role))
+            .withContext('what has the focus, as a screen reader tells it')
+            .toEqual(['text']);
+          expect(focused[0]?.states.has('editable')).toBeTrue();
+        }
         await closeWithEscape();
       }
       const report = {
@@ -296,6 +314,10 @@ for (const suite of selectedSuites()) {
       expect(chunks.get(request!)).withContext('ResponseChunk signals').toBeGreaterThan(0);
       const transcript = await shownTranscript();
       expect(transcript[0]).toBe('Why is my disk full?');
+      // The streamed answer is on screen, as a screen reader reads it.
+      const onScreen = visibleTexts(await screen()).join('\n').replace(/\s+/g, ' ');
+      expect(onScreen).toContain('Why is my disk full?');
+      expect(onScreen).toContain(finished.get(request!)!.text.replace(/\s+/g, ' ').trim().slice(0, 40));
       expect(transcript.slice(1).join('\n\n').replace(/\s+/g, ' ').trim()).toBe(
         finished.get(request!)!.text.replace(/\s+/g, ' ').trim(),
       );

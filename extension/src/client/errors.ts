@@ -51,10 +51,22 @@ export function fromDBusError(error: unknown): unknown {
 
 type Gettext = (text: string) => string;
 
-/** A failure in words for people; `_` is the caller's gettext (the shell's or the preferences'). */
+/** Failures a person can be told about: the service's named errors, its absence, the bus's own errors. */
+const isExpected = (error: unknown): boolean =>
+  error instanceof StewardError || error instanceof ServiceNotRunningError || error instanceof GLib.Error;
+
+/**
+ * A failure in words for people; `_` is the caller's gettext (the shell's or the preferences').
+ * Anything else is a bug in Steward (a TypeError, say): it is logged with its stack, where a log
+ * check sees it, and the person is told where to find it rather than shown the exception.
+ */
 export function errorMessage(error: unknown, _: Gettext): string {
   if (error instanceof ServiceNotRunningError)
     return _('The Steward service is not running. Start it from the Steward menu in the top bar.');
+  if (!isExpected(error)) {
+    logError(error as object, 'Steward');
+    return _('Something went wrong in Steward. The details are in the log: journalctl --user -b');
+  }
   if (error instanceof GLib.Error) Gio.DBusError.strip_remote_error(error);
-  return error instanceof Error || error instanceof GLib.Error ? error.message : String(error);
+  return (error as Error | GLib.Error).message;
 }

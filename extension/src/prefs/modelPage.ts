@@ -7,11 +7,16 @@ import { gettext as _ } from 'resource:///org/gnome/Shell/Extensions/js/extensio
 import { pullProgressText } from '../shared/chatTranscript.js';
 import { text } from '../shared/model.js';
 import type { PrefsContext } from './prefsContext.js';
-import { enginePatch, modelRows, recommendationTitle } from './prefsModel.js';
+import { enginePatch, isInstalled, modelRows, recommendationTitle } from './prefsModel.js';
+import { serviceGroup } from './serviceGroup.js';
 
-/** Where answers come from: the engine, the installed models and the recommended one with its download. */
-export function modelPage(context: PrefsContext): Adw.PreferencesPage {
-  const page = context.page(_('_Model'), 'system-run-symbolic');
+/**
+ * The service and where answers come from: whether the service runs, the engine, the installed models
+ * and the recommended one with its download.
+ */
+export function modelPage(context: PrefsContext, extensionVersion: string): Adw.PreferencesPage {
+  const page = new Adw.PreferencesPage({ title: _('_Model'), icon_name: 'system-run-symbolic', use_underline: true });
+  page.add(serviceGroup(context, extensionVersion));
   engineGroup(context, page);
   modelsGroup(context, page);
   recommendedGroup(context, page);
@@ -97,30 +102,40 @@ function recommendedGroup(context: PrefsContext, page: Adw.PreferencesPage): voi
   const recommended = context.serviceGroup(page, _('Recommended model'));
   const row = new Adw.ActionRow();
   const progress = new Gtk.ProgressBar({ valign: Gtk.Align.CENTER, width_request: 120, visible: false });
-  const pull = new Gtk.Button({ label: _('Download'), valign: Gtk.Align.CENTER });
+  const pull = new Gtk.Button({ label: _('Download'), valign: Gtk.Align.CENTER, sensitive: false });
   let recommendedUri = '';
+  let installed = false;
   let pullId = '';
+  // Download can work only while the service runs, a model fits, it is not installed and no download runs.
+  const showPull = () => {
+    pull.label = installed ? _('Installed') : _('Download');
+    pull.sensitive = context.running && recommendedUri !== '' && !installed && pullId === '';
+  };
   pull.connect('clicked', () => {
+    pull.sensitive = false;
     void context
       .call(() => context.client.pull(recommendedUri))
       .then((id) => {
         pullId = id;
         progress.visible = true;
+        showPull();
       });
   });
   row.add_suffix(progress);
   row.add_suffix(pull);
   recommended.add(row);
 
+  context.onPresence(showPull);
   context.onLoad(() => {
     void context
-      .call(() => context.client.recommendation())
-      .then((recommendation) => {
+      .call(() => Promise.all([context.client.recommendation(), context.client.models()]))
+      .then(([recommendation, models]) => {
         const title = recommendationTitle(recommendation, _);
         recommendedUri = text(recommendation['uri']);
+        installed = isInstalled(recommendedUri, models);
         row.title = title ?? _('No model in the catalog fits this computer');
         row.subtitle = text(recommendation['reason']);
-        row.sensitive = title !== null;
+        showPull();
       });
   });
   context.client.on('pullProgress', ({ pullId: id, bytesDone, bytesTotal }) => {

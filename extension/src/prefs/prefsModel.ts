@@ -250,3 +250,25 @@ export function diagnosticsText(diagnostics: Diagnostics): string {
     '',
   ].join('\n');
 }
+
+/** What the preferences' status row says of a running service: its version, model and any trouble. */
+export function runningServiceText(
+  status: Record<string, unknown>,
+  models: readonly Record<string, unknown>[],
+  _: Gettext,
+): { title: string; subtitle: string } {
+  const active = models.find((model) => model['active'] === true);
+  const details = [
+    format(_('Version {version}'), { version: text(status['version']) }),
+    active ? format(_('model {name}'), { name: text(active['name']) }) : _('no model chosen yet'),
+  ];
+  const degraded = status['state'] === 'degraded';
+  if (degraded && text(status['state-reason'])) details.push(text(status['state-reason']));
+  return { title: degraded ? _('Steward is running, with a problem') : _('Steward is running'), subtitle: details.join(' · ') };
+}
+
+/** Whether the file `uri` names (a catalogue entry's) is among the installed models (Models.List, unpacked). */
+export function isInstalled(uri: string, models: readonly Record<string, unknown>[]): boolean {
+  const file = uri.split(/[/#]/).find((part) => part.endsWith('.gguf'));
+  return file !== undefined && models.some((model) => text(model['path']).endsWith(`/${file}`));
+}

@@ -54,6 +54,7 @@ export async function openShell(
   suite: string,
   artifacts: string,
   activation?: SessionOptions['activation'],
+  locale?: string,
 ): Promise<OpenedShell> {
   if (!existsSync(EXTENSION_DIR)) throw new Error(`${EXTENSION_DIR} is missing; run npm run build first`);
   await rm(artifacts, { recursive: true, force: true });
@@ -65,6 +66,7 @@ export async function openShell(
     packArgs: await packArgs(EXTENSION_DIR),
     logDir: artifacts,
     activation,
+    locale,
   });
   return { rootfs, built, session };
 }

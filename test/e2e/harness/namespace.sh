@@ -6,6 +6,7 @@
 #   namespace.sh ROOTFS SHARE UID SESSION_ARGS...
 # SHARE/tmp and SHARE/home become the session's /tmp and home, which keeps the cached root
 # filesystem unchanged and leaves the bus socket, logs and screenshots where the host can read them.
+# STEWARD_SESSION_LANG is the session's locale (C.UTF-8 when unset).
 # With STEWARD_SERVICE_ROOT (a built checkout) and STEWARD_SERVICE_NODE (a Node.js binary) set, the
 # session bus can start that checkout's service (D-Bus activation).
 set -euo pipefail
@@ -60,5 +61,5 @@ install -d -m 0700 -o "$uid" -g "$gid" "$rootfs$runtime_dir"
 # No exec: this shell is PID 1 of the namespace, and only while it runs as root does it keep the
 # death signal of unshare --kill-child (a change of user clears it), which takes the namespace down.
 chroot --userspec="$uid:$gid" "$rootfs" env -i HOME="$home" USER="$user" LOGNAME="$user" \
-  PATH=/usr/bin:/bin LANG=C.UTF-8 XDG_RUNTIME_DIR="$runtime_dir" \
+  PATH=/usr/bin:/bin LANG="${STEWARD_SESSION_LANG:-C.UTF-8}" XDG_RUNTIME_DIR="$runtime_dir" \
   dbus-run-session --config-file=/tmp/session-bus.conf -- /tmp/session.sh "$@"

@@ -17,14 +17,20 @@ const MIRROR = 'http://deb.debian.org/debian';
 
 const PACKAGES = [
   'adwaita-icon-theme',
+  // The accessibility bus, through which the specs read the screen as a screen reader does.
+  'at-spi2-core',
   'dbus-bin',
   'dbus-daemon',
   'fonts-cantarell',
   'gjs',
   'gnome-shell',
   'libglib2.0-bin',
+  // For the translated runs: the locales the specs and the screenshots use, generated below.
+  'locales',
   'passwd',
 ];
+
+const LOCALES = ['de_DE.UTF-8', 'fr_FR.UTF-8'];
 
 const mmdebstrapArgs = (suite: string) => [
   '--mode=root',
@@ -32,6 +38,7 @@ const mmdebstrapArgs = (suite: string) => [
   // Mirrors may serve testing and unstable some days behind their Valid-Until; the signatures still count.
   '--aptopt=Acquire::Check-Valid-Until "false"',
   `--include=${PACKAGES.join(',')}`,
+  `--customize-hook=printf '%s UTF-8\\n' ${LOCALES.join(' ')} >"$1/etc/locale.gen" && chroot "$1" locale-gen`,
   `--customize-hook=chroot "$1" useradd -m -u ${TEST_USER.uid} -s /bin/sh ${TEST_USER.name}`,
   suite,
 ];

@@ -38,6 +38,8 @@ export interface SessionOptions {
    * starts the service from the package's activation file; `config` is the test user's config.json.
    */
   installed?: { overlay: RootfsOverlay; config: unknown };
+  /** The session's locale, one the root filesystem has generated (rootfs.ts); C.UTF-8 when unset. */
+  locale?: string;
 }
 
 export interface ShellSession {
@@ -49,9 +51,10 @@ export interface ShellSession {
   shellLogPath: string;
   /** The session's output, as it runs: the bus's messages and what the services it starts write. */
   outputPath: string;
+  /** The session's /tmp, as this machine sees it. */
+  tmpDir: string;
   /** The session's PID namespace ("pid:[inode]"), where every process of the session runs. */
   pidNamespace: string;
-  /** Saves a PNG of the whole screen at `destination`. */
   /** Saves a PNG of the whole screen, or of `area` only. */
   screenshot(destination: string, area?: { x: number; y: number; width: number; height: number }): Promise<void>;
   /** Ends every process of the session; afterwards nothing of it is mounted or running. */
@@ -93,6 +96,7 @@ export async function startShellSession(options: SessionOptions): Promise<ShellS
       stdio: ['ignore', output.fd, output.fd],
       env: {
         PATH: SYSTEM_PATH,
+        ...(options.locale && { STEWARD_SESSION_LANG: options.locale }),
         ...(options.activation && {
           STEWARD_SERVICE_ROOT: options.activation.root,
           STEWARD_SERVICE_NODE: process.execPath,
@@ -165,6 +169,7 @@ export async function startShellSession(options: SessionOptions): Promise<ShellS
       bus: shellBus,
       shellLogPath,
       outputPath,
+      tmpDir: tmp,
       pidNamespace,
       async screenshot(destination, area) {
         const name = `screenshot-${Date.now()}.png`;
