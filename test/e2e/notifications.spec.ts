@@ -18,7 +18,13 @@ import {
 } from '../support/service.js';
 import { addService, fail, startMockSystemd, stopMockSystemd, UNIT } from '../support/systemdMock.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
-import { type AccessibilityBus, describe as describeTree, findAll, openAccessibilityBus, visibleTexts } from './harness/atspi.js';
+import {
+  type AccessibilityBus,
+  describe as describeTree,
+  findAll,
+  openAccessibilityBus,
+  visibleTexts,
+} from './harness/atspi.js';
 import {
   cannotRunShell,
   expectNoMountsLeft,
@@ -184,8 +190,12 @@ for (const suite of selectedSuites()) {
         expect(shown.actions).toEqual(['Apply', 'Dismiss']);
         expect(shown.body).not.toBe('');
         // What the screen shows of it: its title, its body and both buttons.
-        expect(banner).withContext('the banner on screen').toEqual(jasmine.arrayContaining([PROPOSAL_TITLE, shown.body]));
-        expect(await buttonNear(PROPOSAL_TITLE, 'Dismiss')).withContext('the banner shows Dismiss').toBeDefined();
+        expect(banner)
+          .withContext('the banner on screen')
+          .toEqual(jasmine.arrayContaining([PROPOSAL_TITLE, shown.body]));
+        expect(await buttonNear(PROPOSAL_TITLE, 'Dismiss'))
+          .withContext('the banner shows Dismiss')
+          .toBeDefined();
         // The finding behind the proposal does not raise a notification of its own.
         expect((await notifications()).length).toBe(1);
 
@@ -207,7 +217,10 @@ for (const suite of selectedSuites()) {
 
         // Apply, pressed on the banner as a person presses it.
         await evaluate('Main.messageTray._banner?.expand(false)');
-        await waitFor(async () => (apply = await buttonNear(PROPOSAL_TITLE, 'Apply')) !== undefined, 'the banner to show Apply again');
+        await waitFor(
+          async () => (apply = await buttonNear(PROPOSAL_TITLE, 'Apply')) !== undefined,
+          'the banner to show Apply again',
+        );
         await a11y.act(apply!, 'click');
         await waitFor(
           async () => (await proposals('ListJobs')).some((job) => job.state === 'fixed'),
@@ -223,14 +236,20 @@ for (const suite of selectedSuites()) {
         const fixed = await waitForNotification((n) => n.title.startsWith('Fixed: '), 'a "Fixed: …" notification');
         await evaluate('Main.messageTray._banner?.expand(false)');
         let undo = await buttonNear(fixed.title, 'Undo');
-        await waitFor(async () => (undo = await buttonNear(fixed.title, 'Undo')) !== undefined, 'the result to show Undo');
+        await waitFor(
+          async () => (undo = await buttonNear(fixed.title, 'Undo')) !== undefined,
+          'the result to show Undo',
+        );
         await session.screenshot(join(artifacts, 'notification-fixed.png'));
         expect(fixed.title).toContain(UNIT_NAME);
         expect(fixed.actions).toEqual(['Undo']);
-        expect(visibleTexts(await screen())).withContext('the result on screen').toContain(fixed.title);
+        expect(visibleTexts(await screen()))
+          .withContext('the result on screen')
+          .toContain(fixed.title);
         await a11y.act(undo!, 'click');
         await waitFor(
-          async () => (await proposals('ListJobs')).some((original) => original.id === job!.id && original['undone-by'] !== ''),
+          async () =>
+            (await proposals('ListJobs')).some((original) => original.id === job!.id && original['undone-by'] !== ''),
           'the restart to be undone',
           30_000,
         ).catch(async (error: Error) => {

@@ -103,18 +103,25 @@ async function serviceModels(bus: MessageBus): Promise<{ id: string; name: strin
 const rowSays = (tree: AccessibleNode, title: string | RegExp, ...expected: (string | RegExp)[]) => {
   const texts = rowTexts(tree, title);
   if (!texts) return `no row titled ${String(title)}`;
-  const missing = expected.filter((want) => !texts.some((text) => (typeof want === 'string' ? text.includes(want) : want.test(text))));
-  return missing.length > 0 ? `the row ${String(title)} shows ${JSON.stringify(texts)}, not ${missing.map(String).join(', ')}` : undefined;
+  const missing = expected.filter(
+    (want) => !texts.some((text) => (typeof want === 'string' ? text.includes(want) : want.test(text))),
+  );
+  return missing.length > 0
+    ? `the row ${String(title)} shows ${JSON.stringify(texts)}, not ${missing.map(String).join(', ')}`
+    : undefined;
 };
 
 /** Whether the one button named `name` is on screen and sensitive (a person can press it), or a complaint. */
 const buttonIs = (tree: AccessibleNode, name: string, sensitive: boolean) => {
   const button = shown(tree, name, 'button');
   if (!button) return `no ${name} button on screen`;
-  return button.states.has('sensitive') === sensitive ? undefined : `${name} is ${sensitive ? 'insensitive' : 'sensitive'}`;
+  return button.states.has('sensitive') === sensitive
+    ? undefined
+    : `${name} is ${sensitive ? 'insensitive' : 'sensitive'}`;
 };
 
-const firstComplaint = (...complaints: (string | undefined)[]) => complaints.find((complaint) => complaint !== undefined);
+const firstComplaint = (...complaints: (string | undefined)[]) =>
+  complaints.find((complaint) => complaint !== undefined);
 
 for (const suite of SUITES) {
   describe(`the preferences in GNOME Shell ${suite.gnomeVersion} (Debian ${suite.name}), as read from the screen`, () => {
@@ -200,7 +207,9 @@ for (const suite of SUITES) {
               firstComplaint(
                 rowSays(now, 'Steward is running', `Version ${version}`, `model ${model?.name}`),
                 // The installed model, chosen; the catalogue's recommendation, with its download.
-                shown(now, new RegExp(`^${model?.name}`), 'list item') ? undefined : `no row for the model ${model?.name}`,
+                shown(now, new RegExp(`^${model?.name}`), 'list item')
+                  ? undefined
+                  : `no row for the model ${model?.name}`,
                 buttonIs(now, 'Download', true),
               ),
             );
@@ -208,7 +217,9 @@ for (const suite of SUITES) {
             expect(findAll(modelRow, 'checkbox', /.*/).some((box) => box.states.has('checked')))
               .withContext('the active model is checked')
               .toBeTrue();
-            expect(shown(tree, /not installed|not running/)).withContext('nothing says the service is absent').toBeUndefined();
+            expect(shown(tree, /not installed|not running/))
+              .withContext('nothing says the service is absent')
+              .toBeUndefined();
             expect(visibleTexts(tree).join('\n')).not.toMatch(/Something went wrong|is not a function/);
 
             // Every page shows its own widgets and none of another's, by Alt+key and by clicking its tab.
@@ -218,10 +229,13 @@ for (const suite of SUITES) {
                 if (how === 'keyboard') await prefs.pressAlt(page.key);
                 else await prefs.clickTab(page.tab);
                 const onPage = await prefs.waitUntil(`page-${page.tab}-by-${how}`, (now) => {
-                  if (PrefsWindow.selectedTab(now) !== page.tab) return `the ${PrefsWindow.selectedTab(now)} tab is selected`;
+                  if (PrefsWindow.selectedTab(now) !== page.tab)
+                    return `the ${PrefsWindow.selectedTab(now)} tab is selected`;
                   const others = PAGES.filter((other) => other !== page && shown(now, other.widget));
                   if (!shown(now, page.widget)) return `${page.widget} is not on screen`;
-                  return others.length > 0 ? `${others.map((other) => other.widget).join(', ')} also on screen` : undefined;
+                  return others.length > 0
+                    ? `${others.map((other) => other.widget).join(', ')} also on screen`
+                    : undefined;
                 });
                 if (how === 'keyboard') screenshots.push(await prefs.save(`page-${page.tab.toLowerCase()}`, onPage));
               }
@@ -232,17 +246,23 @@ for (const suite of SUITES) {
             // A changed switch reaches the service, and shows the same after the window is opened again.
             await prefs.clickTab('Watching');
             const before = (await serviceConfig(session.bus)).watch.units;
-            const switchRow = () => prefs.read().then((now) => findAll(now, undefined, 'Failed services').find((n) => n.role !== 'label'));
+            const switchRow = () =>
+              prefs.read().then((now) => findAll(now, undefined, 'Failed services').find((n) => n.role !== 'label'));
             const row = await switchRow();
             expect(row?.states.has('checked')).withContext('the switch shows the configuration').toBe(before);
             await prefs.a11y.act(row!);
-            await waitFor(async () => (await serviceConfig(session.bus)).watch.units === !before, 'the service to take the change');
+            await waitFor(
+              async () => (await serviceConfig(session.bus)).watch.units === !before,
+              'the service to take the change',
+            );
             await prefs.close();
             await prefs.reopen();
             await prefs.clickTab('Watching');
             await prefs.waitUntil('setting-kept', (now) => {
               const again = findAll(now, undefined, 'Failed services').find((n) => n.role !== 'label');
-              return again?.states.has('checked') === !before ? undefined : 'the switch does not show the changed setting';
+              return again?.states.has('checked') === !before
+                ? undefined
+                : 'the switch does not show the changed setting';
             });
             await prefs.save('setting-kept');
           },
@@ -262,7 +282,9 @@ for (const suite of SUITES) {
             await prefs.waitUntil('status-no-model', (now) =>
               firstComplaint(
                 rowSays(now, 'Steward is running', `Version ${version}`, 'no model chosen yet'),
-                shown(now, 'No models yet: download the recommended one below.') ? undefined : 'no word that no model is installed',
+                shown(now, 'No models yet: download the recommended one below.')
+                  ? undefined
+                  : 'no word that no model is installed',
                 rowSays(now, /download\)$/),
                 buttonIs(now, 'Download', true),
               ),
@@ -291,7 +313,10 @@ for (const suite of SUITES) {
             await prefs.save('installed-not-running');
             await prefs.click('Start', 'button');
             await prefs.waitUntil('started', (now) =>
-              firstComplaint(rowSays(now, 'Steward is running', /^Version /), shown(now, 'Start', 'button') ? 'Start is still shown' : undefined),
+              firstComplaint(
+                rowSays(now, 'Steward is running', /^Version /),
+                shown(now, 'Start', 'button') ? 'Start is still shown' : undefined,
+              ),
             );
             await prefs.save('started');
           },
@@ -314,7 +339,9 @@ for (const suite of SUITES) {
               ),
             );
             await prefs.clickTab('Watching');
-            await prefs.waitUntil('not-installed-watching', (now) => rowSays(now, 'Steward’s service is not installed'));
+            await prefs.waitUntil('not-installed-watching', (now) =>
+              rowSays(now, 'Steward’s service is not installed'),
+            );
             await prefs.save('not-installed');
           },
         ),

@@ -315,7 +315,9 @@ for (const suite of selectedSuites()) {
       const transcript = await shownTranscript();
       expect(transcript[0]).toBe('Why is my disk full?');
       // The streamed answer is on screen, as a screen reader reads it.
-      const onScreen = visibleTexts(await screen()).join('\n').replace(/\s+/g, ' ');
+      const onScreen = visibleTexts(await screen())
+        .join('\n')
+        .replace(/\s+/g, ' ');
       expect(onScreen).toContain('Why is my disk full?');
       expect(onScreen).toContain(finished.get(request!)!.text.replace(/\s+/g, ' ').trim().slice(0, 40));
       expect(transcript.slice(1).join('\n\n').replace(/\s+/g, ' ').trim()).toBe(

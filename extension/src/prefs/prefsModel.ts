@@ -264,7 +264,10 @@ export function runningServiceText(
   ];
   const degraded = status['state'] === 'degraded';
   if (degraded && text(status['state-reason'])) details.push(text(status['state-reason']));
-  return { title: degraded ? _('Steward is running, with a problem') : _('Steward is running'), subtitle: details.join(' · ') };
+  return {
+    title: degraded ? _('Steward is running, with a problem') : _('Steward is running'),
+    subtitle: details.join(' · '),
+  };
 }
 
 /** Whether the file `uri` names (a catalogue entry's) is among the installed models (Models.List, unpacked). */

@@ -67,4 +67,3 @@ async function copyDiagnostics(context: PrefsContext, version: string): Promise<
   context.window.get_display().get_clipboard().set(text);
   context.toast(_('Diagnostics copied'));
 }
-

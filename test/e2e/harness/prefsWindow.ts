@@ -99,7 +99,9 @@ export class PrefsWindow {
   /** Presses Alt and `key` (a Clutter key name such as 'KEY_w'), as a person using the mnemonic does. */
   async pressAlt(key: string): Promise<void> {
     // Keys reach the window only once it has the keyboard focus, which the compositor gives it a moment after it maps.
-    await this.waitUntil('keyboard-focus', (now) => (now.states.has('active') ? undefined : 'the window has no keyboard focus'));
+    await this.waitUntil('keyboard-focus', (now) =>
+      now.states.has('active') ? undefined : 'the window has no keyboard focus',
+    );
     await shellEval(this._session.bus, pressKeys('KEY_Alt_L', key));
   }
 
@@ -111,7 +113,11 @@ export class PrefsWindow {
   /** Closes the window with its close button and waits until it is gone from the accessibility bus. */
   async close(): Promise<void> {
     await this.click('Close', 'button');
-    await waitFor(async () => (await this.a11y.window('Steward')) === undefined, 'the window to close', SHOW_TIMEOUT_MS);
+    await waitFor(
+      async () => (await this.a11y.window('Steward')) === undefined,
+      'the window to close',
+      SHOW_TIMEOUT_MS,
+    );
   }
 
   /** Opens the window again after close(). */
