@@ -29,10 +29,12 @@ import {
   itInShell,
   type OpenedShell,
   openShell,
+  SETUP_TIMEOUT_MS,
   TEARDOWN_TIMEOUT_MS,
   UUID,
 } from './harness/extensionShell.js';
 import { PrefsWindow, rowTexts, shown } from './harness/prefsWindow.js';
+import { ensureRootfs } from './harness/rootfs.js';
 import type { ShellSession } from './harness/session.js';
 import { selectedSuites } from './harness/suites.js';
 
@@ -131,7 +133,9 @@ for (const suite of SUITES) {
     beforeAll(async () => {
       if (cannotRunShell()) return;
       await rm(artifacts, { recursive: true, force: true });
-    }, TEARDOWN_TIMEOUT_MS);
+      // Built here on first use (minutes), so that no spec's own time goes to it.
+      await ensureRootfs(suite.name);
+    }, SETUP_TIMEOUT_MS);
 
     afterAll(() => expectNoMountsLeft(rootfs), TEARDOWN_TIMEOUT_MS);
 
@@ -246,11 +250,15 @@ for (const suite of SUITES) {
             // A changed switch reaches the service, and shows the same after the window is opened again.
             await prefs.clickTab('Watching');
             const before = (await serviceConfig(session.bus)).watch.units;
-            const switchRow = () =>
-              prefs.read().then((now) => findAll(now, undefined, 'Failed services').find((n) => n.role !== 'label'));
-            const row = await switchRow();
-            expect(row?.states.has('checked')).withContext('the switch shows the configuration').toBe(before);
-            await prefs.a11y.act(row!);
+            // The row and the switch inside it share the name; the switch is what holds the state.
+            const failedServices = (now: AccessibleNode) => findAll(now, 'switch', 'Failed services').at(-1);
+            const shownSwitch = failedServices(
+              await prefs.waitUntil('watching-shown', (now) =>
+                failedServices(now) ? undefined : 'no Failed services switch',
+              ),
+            );
+            expect(shownSwitch?.states.has('checked')).withContext('the switch shows the configuration').toBe(before);
+            await prefs.a11y.act(shownSwitch!);
             await waitFor(
               async () => (await serviceConfig(session.bus)).watch.units === !before,
               'the service to take the change',
@@ -258,12 +266,11 @@ for (const suite of SUITES) {
             await prefs.close();
             await prefs.reopen();
             await prefs.clickTab('Watching');
-            await prefs.waitUntil('setting-kept', (now) => {
-              const again = findAll(now, undefined, 'Failed services').find((n) => n.role !== 'label');
-              return again?.states.has('checked') === !before
+            await prefs.waitUntil('setting-kept', (now) =>
+              failedServices(now)?.states.has('checked') === !before
                 ? undefined
-                : 'the switch does not show the changed setting';
-            });
+                : 'the switch does not show the changed setting',
+            );
             await prefs.save('setting-kept');
           },
           (session, home) => startService(session, home, { model: true }),
