@@ -20,6 +20,7 @@ import {
   openShellWithActivation,
   sessionOwnerOf,
 } from './harness/activation.js';
+import { findAll, openAccessibilityBus } from './harness/atspi.js';
 import {
   cannotRunShell,
   expectNoMountsLeft,
@@ -178,6 +179,14 @@ for (const suite of selectedSuites()) {
         await waitForTitle(IDLE);
         await stopService();
         await waitForTitle(NOT_RUNNING);
+        expect(await new TestHook(session.bus).indicatorIcon()).toBe('steward-offline-symbolic.svg');
+        // What a screen reader says of the top bar: the indicator by its state.
+        const a11y = await openAccessibilityBus(session.bus, session.tmpDir);
+        const topBar = await a11y.tree(await a11y.application('gnome-shell'));
+        a11y.close();
+        expect(findAll(topBar, 'menu', NOT_RUNNING).length)
+          .withContext('the indicator on screen')
+          .toBe(1);
         const labels = await screenshotWithMenu('service-not-running-menu.png');
         expect(labels).toContain(NOT_RUNNING);
         expect(labels).toContain('Start Steward');

@@ -39,6 +39,7 @@ import {
 import type { ShellSession } from './harness/session.js';
 import { shellEval } from './harness/shell.js';
 import { selectedSuites } from './harness/suites.js';
+import { TestHook } from './harness/testHook.js';
 
 const UNIT_NAME = 'backup.service';
 const PROPOSAL_TITLE = `Restart ${UNIT_NAME}`;
@@ -176,6 +177,7 @@ for (const suite of selectedSuites()) {
       'raises a notification for a failed unit whose Apply runs the fix, and the indicator follows',
       async () => {
         await waitForTitle(IDLE);
+        expect(await new TestHook(session.bus).indicatorIcon()).toBe('steward-symbolic.svg');
         expect(await notifications()).toEqual([]);
 
         await fail(session.bus, UNIT_NAME, { status: 3 });
@@ -211,6 +213,7 @@ for (const suite of selectedSuites()) {
         expect((await notifications()).length).toBe(1);
 
         await waitForTitle(ATTENTION);
+        expect(await new TestHook(session.bus).indicatorIcon()).toBe('steward-attention-symbolic.svg');
         await evaluate(`${indicator}.menu.open()`);
         await waitFor(async () => (await evaluate(`${indicator}.menu.isOpen`)) === true, 'the menu to open');
         const texts = (await evaluate(MENU_TEXTS)) as string[];

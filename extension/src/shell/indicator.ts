@@ -177,6 +177,11 @@ export const StewardIndicator = GObject.registerClass(
       this._docsItem.visible = this._steward.running && this._docsItem.label.text !== '';
     }
 
+    /** The file name of the icon on screen. */
+    get shownIconFile(): string {
+      return (this._icon.gicon as Gio.FileIcon | null)?.get_file().get_basename() ?? '';
+    }
+
     private _apply(presentation: Presentation): void {
       if (presentation.iconName !== this._iconName) {
         this._iconName = presentation.iconName;

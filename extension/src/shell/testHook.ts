@@ -20,6 +20,7 @@ const OBJECT_PATH = '/io/github/steward/ExtensionTest';
 const INTERFACE_XML = `<node>
   <interface name="io.github.steward.ExtensionTest">
     <method name="ServiceRunning"><arg type="b" direction="out"/></method>
+    <method name="IndicatorIcon"><arg type="s" direction="out"/></method>
     <method name="ChatMade"><arg type="b" direction="out"/></method>
     <method name="ChatState"><arg type="s" direction="out"/></method>
     <method name="OpenChat"><arg name="proposal_id" type="s" direction="in"/></method>
@@ -94,6 +95,11 @@ export class TestHook {
 
   ServiceRunning(): boolean {
     return this._target.steward.running;
+  }
+
+  /** The file the indicator's icon shows, as "steward-attention-symbolic.svg". */
+  IndicatorIcon(): string {
+    return this._target.indicator.shownIconFile;
   }
 
   /** Whether the quick chat's widgets exist yet; reading ChatState makes them. */

@@ -64,7 +64,13 @@ export class PrefsWindow {
     try {
       await waitFor(
         async () => {
-          tree = await this.read();
+          // An object can go away while it is read (a page switching): that read is simply taken again.
+          const now = await this.read().catch((error: Error) => error);
+          if (now instanceof Error) {
+            complaint = `the window could not be read: ${now.message}`;
+            return false;
+          }
+          tree = now;
           complaint = check(tree);
           return complaint === undefined;
         },

@@ -23,6 +23,11 @@ export class TestHook {
     return (await this._call('ServiceRunning'))[0] as boolean;
   }
 
+  /** The file the indicator's icon shows ("steward-symbolic.svg"). */
+  async indicatorIcon(): Promise<string> {
+    return (await this._call('IndicatorIcon'))[0] as string;
+  }
+
   async chatMade(): Promise<boolean> {
     return (await this._call('ChatMade'))[0] as boolean;
   }
