@@ -12,7 +12,7 @@ import { Agent } from './agentClient.js';
 import { GYM_RECIPE, GYM_SUITE } from './rootfs.js';
 import { type Row, Runner, waitForSteward } from './runner.js';
 import type { Scenario } from './scenario.js';
-import { bootSystem } from './system.js';
+import { bootSystem, type GymSystem } from './system.js';
 
 export interface Score {
   machine: Record<string, string | number>;
@@ -44,7 +44,7 @@ export async function runGym(scenarios: Scenario[], onRow: (row: Row) => void = 
       rows.push(row);
       onRow(row);
     }
-    return {
+    const score = {
       machine: { ...hostDescription(), 'guest.systemd': guest.systemd, 'guest.node': guest.node, rootfs },
       seconds: {
         rootfs: seconds(booting - started),
@@ -55,10 +55,20 @@ export async function runGym(scenarios: Scenario[], onRow: (row: Row) => void = 
       passed: rows.filter((row) => row.pass).length,
       total: rows.length,
     };
+    if (process.env.STEWARD_GYM_KEEP === '1') await keepForInspection(system);
+    return score;
   } finally {
     await agent?.stop();
     await system.stop();
   }
+}
+
+/** STEWARD_GYM_KEEP=1: the system stays up, to look around in, until Ctrl-C. */
+async function keepForInspection(system: GymSystem): Promise<void> {
+  console.log(
+    `The system runs on; enter it with:\n  ${system.commandLine(['bash'], 'root').join(' ')}\nCtrl-C ends it.`,
+  );
+  await new Promise((resolve) => process.once('SIGINT', resolve));
 }
 
 function hostDescription(): Record<string, string | number> {

@@ -42,7 +42,22 @@ touch "$root/var/lib/systemd/linger/$user"
 chroot "$root" usermod -a -G systemd-journal "$user"
 echo gym >"$root/etc/hostname"
 
+# The system's own network: a link to a peer that stands for the router, with the default route through it.
+ip link add gym0 type veth peer name gym1
+ip address add 10.78.0.2/24 dev gym0
+ip address add 10.78.0.1/24 dev gym1
+ip link set gym1 up
+ip link set gym0 up
+ip route add default via 10.78.0.1 dev gym0
+
 mount -t proc proc "$root/proc"
+# The kernel's settings are the host's, global (kernel.core_pattern above all): read-only, as in any container,
+# so that systemd-sysctl skips them (ConditionPathIsReadWrite=/proc/sys/) instead of changing the host's.
+for path in sys sysrq-trigger; do
+  [[ -e $root/proc/$path ]] || continue
+  mount --bind "$root/proc/$path" "$root/proc/$path"
+  mount -o remount,bind,ro "$root/proc/$path"
+done
 mount -t sysfs -o ro sysfs "$root/sys"
 # This process's cgroup is the namespace's root: the cgroup system.ts made for this system alone.
 mount -t cgroup2 cgroup2 "$root/sys/fs/cgroup"
@@ -59,6 +74,7 @@ ln -s /proc/self/fd "$root/dev/fd"
 mount -t tmpfs -o mode=0755 tmpfs "$root/run"
 mount -t tmpfs -o mode=1777 tmpfs "$root/tmp"
 
-# `container` tells systemd it runs in a container: it leaves the kernel's log and udev to the host; without
-# CAP_SYS_MODULE, as in any container, systemd-modules-load is skipped rather than failing.
-exec setpriv --bounding-set=-sys_module -- chroot "$root" /usr/bin/env -i container=steward-gym /lib/systemd/systemd --system --log-target=journal
+# `container` tells systemd it runs in a container: it leaves the kernel's log and udev to the host. Without
+# CAP_SYS_MODULE and CAP_SYS_TIME, as in any container, it loads no modules (systemd-modules-load is skipped
+# rather than failing) and never sets the host's clock.
+exec setpriv --bounding-set=-sys_module,-sys_time -- chroot "$root" /usr/bin/env -i container=steward-gym /lib/systemd/systemd --system --log-target=journal

@@ -20,6 +20,7 @@ export const GYM_RECIPE: RootfsRecipe = {
     'passwd',
     'polkitd',
     'procps',
+    'sudo',
     'systemd',
     'systemd-coredump',
     'systemd-resolved',

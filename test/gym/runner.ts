@@ -13,6 +13,7 @@ const JOB_TIMEOUT_MS = 90_000;
 const STATE_TIMEOUT_MS = 30_000;
 const POLKIT_RELOAD_TIMEOUT_MS = 30_000;
 const STATE_POLL_MS = 100;
+const BARRIER_TIMEOUT_MS = 60_000;
 
 export interface Row {
   scenario: string;
@@ -40,6 +41,8 @@ type Proposal = Record<string, unknown> & {
 };
 
 let sentinels = 0;
+const SENTINEL_PREFIX = 'gym-sentinel-';
+const isSentinel = (subject: string) => subject.startsWith(SENTINEL_PREFIX);
 
 export class Runner {
   #polkit: 'allow' | 'deny' | null = null;
@@ -76,7 +79,39 @@ export class Runner {
     } catch (error) {
       row.reason ??= (error as Error).message.split('\n')[0] ?? 'failed';
     }
+    for (const step of scenario.cleanup) {
+      await this.#step(step).catch((error: Error) => {
+        row.pass = false;
+        row.reason ??= `cleanup failed: ${error.message}`;
+      });
+    }
+    // What the scenario set off (a unit that failed along the way, a late proposal) is done before the next begins.
+    await this.#barrier(this.agent.signals.length, BARRIER_TIMEOUT_MS).catch((error: Error) => {
+      row.pass = false;
+      row.reason ??= `Steward did not settle after the scenario: ${error.message}`;
+    });
     return row;
+  }
+
+  /**
+   * Fails a unit on purpose (a sentinel) and waits for its finding and proposal: Steward reads the journal in
+   * order and proposes in order, so the lines written before it have been read and proposed on by then.
+   */
+  async #barrier(mark: number, timeoutMs: number): Promise<{ signal: Signal; finding: Finding }> {
+    const sentinel = `${SENTINEL_PREFIX}${++sentinels}.service`;
+    await this.#step({
+      run: ['systemd-run', '--quiet', `--unit=${sentinel}`, '/bin/false'],
+      as: 'root',
+      mayFail: true,
+    });
+    const [signal, finding] = await this.agent.until(
+      () => this.#since<Finding>(mark, 'Findings.FindingAdded').find(([, f]) => f.subject === sentinel),
+      `the sentinel ${sentinel}'s finding`,
+      timeoutMs,
+    );
+    await this.agent.until(() => this.#proposalFor(finding.id, mark), `the sentinel's proposal`, PROPOSAL_TIMEOUT_MS);
+    await this.#step({ run: ['systemctl', 'reset-failed', sentinel], as: 'root', mayFail: true });
+    return { signal, finding };
   }
 
   async #loop(
@@ -176,31 +211,19 @@ export class Runner {
     timeoutMs: number,
     row: Row,
   ) {
-    const sentinel = `gym-sentinel-${++sentinels}.service`;
-    await this.#step({
-      run: ['systemd-run', '--quiet', `--unit=${sentinel}`, '/bin/false'],
-      as: 'root',
-      mayFail: true,
-    });
-    const found = await this.agent.until(
-      () => this.#since<Finding>(mark, 'Findings.FindingAdded').find(([, f]) => f.subject === sentinel),
-      `the sentinel ${sentinel}'s finding`,
-      timeoutMs,
-    );
-    row.detectSeconds = round((found[0].at - faultAt) / 1000);
-    // Its proposal comes after its finding: every proposal made before the sentinel's has been made by then.
-    await this.agent.until(() => this.#proposalFor(found[1].id, mark), `the sentinel's proposal`, PROPOSAL_TIMEOUT_MS);
+    const { signal } = await this.#barrier(mark, timeoutMs);
+    row.detectSeconds = round((signal.at - faultAt) / 1000);
     const findings = (
       since === 'boot'
         ? await this.#list<Finding>(FINDINGS_INTERFACE)
         : this.#since<Finding>(mark, 'Findings.FindingAdded').map(([, finding]) => finding)
-    ).filter((finding) => finding.subject !== sentinel);
+    ).filter((finding) => !isSentinel(finding.subject));
     const proposals =
       since === 'boot'
         ? await this.#list<Proposal>(PROPOSALS_INTERFACE)
         : this.#since<Proposal>(mark, 'Proposals.ProposalAdded').map(([, proposal]) => proposal);
     const actionable = proposals
-      .filter((proposal) => proposal.subject !== sentinel)
+      .filter((proposal) => !isSentinel(proposal.subject))
       .filter((proposal) => proposal.actions.some((action) => !action['read-only']));
     if (none === 'finding' && findings.length > 0) {
       row.reason = `raised ${findings.map((f) => `${f.kind} ${f.subject}`).join(', ')}`;
@@ -209,7 +232,6 @@ export class Runner {
     }
     row.detected = row.reason === null;
     row.pass = row.detected;
-    await this.#step({ run: ['systemctl', 'reset-failed', sentinel], as: 'root', mayFail: true });
   }
 
   /** The open proposal made for finding `id` since `mark`, from the signals, or from the list. */

@@ -1,0 +1,79 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The gym's core scenarios (those marked "core") in `npm test`: a real systemd booted as PID 1, Steward as
+// the user's real service, real faults, real polkit. `npm run gym` runs them all and prints the score.
+import { join } from 'node:path';
+
+import { runGym, type Score, scoreTable, writeScore } from './gym.js';
+import type { Row } from './runner.js';
+import { loadScenarios } from './scenario.js';
+
+/** The root filesystem is built once per recipe (minutes, cached); boot and the core scenarios take well under one. */
+const GYM_TIMEOUT_MS = 15 * 60_000;
+
+describe('the gym: Steward in a booted Debian system', () => {
+  let score: Score;
+  const row = (name: string): Row => {
+    const found = score.rows.find((candidate) => candidate.scenario === name);
+    if (!found) throw new Error(`no row for ${name}`);
+    return found;
+  };
+
+  beforeAll(async () => {
+    const core = (await loadScenarios()).filter((scenario) => scenario.core);
+    score = await runGym(core);
+    await writeScore(join(process.cwd(), 'test-results', 'gym', 'core-score.json'), score);
+  }, GYM_TIMEOUT_MS);
+
+  it('runs every core scenario', () => {
+    expect(score.rows.map((r) => r.scenario).sort()).toEqual([
+      'boot-noise',
+      'crash-loop',
+      'forged-lines',
+      'unit-exits-1',
+    ]);
+  });
+
+  it('heals a service that exited 1 once its cause is gone: detected, restarted through polkit, undone', () => {
+    expect(row('unit-exits-1'))
+      .withContext(scoreTable(score))
+      .toEqual(
+        jasmine.objectContaining({
+          detected: true,
+          finding: { kind: 'unit-failed', subject: 'gym-worker.service' },
+          firstStep: { expected: 'info.show_logs', got: 'info.show_logs', right: true },
+          applied: { state: 'fixed', right: true },
+          healthy: true,
+          undone: true,
+          pass: true,
+        }),
+      );
+  });
+
+  it('sees a crash loop for what it is, and clears the start limit before starting it again', () => {
+    expect(row('crash-loop'))
+      .withContext(scoreTable(score))
+      .toEqual(
+        jasmine.objectContaining({
+          detected: true,
+          finding: { kind: 'crash-loop', subject: 'gym-flappy.service' },
+          applied: { state: 'fixed', right: true },
+          healthy: true,
+          undone: true,
+          pass: true,
+        }),
+      );
+  });
+
+  it('makes no actionable proposal from lines an unprivileged process forged as systemd and the kernel', () => {
+    expect(row('forged-lines'))
+      .withContext(scoreTable(score))
+      .toEqual(jasmine.objectContaining({ pass: true }));
+  });
+
+  it('raises nothing for an ordinary boot and an administrator’s ordinary actions', () => {
+    expect(row('boot-noise'))
+      .withContext(scoreTable(score))
+      .toEqual(jasmine.objectContaining({ pass: true }));
+  });
+});
