@@ -152,6 +152,8 @@ function makeSystem(pid: number, stop: () => Promise<void>): GymSystem {
       child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
       child.once('error', reject);
       child.once('close', (code) => resolve({ code, stdout, stderr }));
+      // A command that reads no input may be gone before it is written: EPIPE then says nothing.
+      child.stdin.on('error', () => undefined);
       child.stdin.end(input ?? '');
     });
   const check = async (argv: readonly string[], who: Who = 'root', input?: string) => {
