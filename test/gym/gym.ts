@@ -9,6 +9,7 @@ import { dirname } from 'node:path';
 
 import { ensureRootfs } from '../e2e/harness/rootfs.js';
 import { Agent } from './agentClient.js';
+import { checkDoctor, type DoctorVerdict } from './doctor.js';
 import { GYM_RECIPE, GYM_SUITE } from './rootfs.js';
 import { type Row, Runner, waitForSteward } from './runner.js';
 import type { Scenario } from './scenario.js';
@@ -16,6 +17,8 @@ import { bootSystem, type GymSystem } from './system.js';
 
 export interface Score {
   machine: Record<string, string | number>;
+  /** `steward doctor`'s verdicts in the system, each beside what the system's own tools say. */
+  doctor: DoctorVerdict[];
   seconds: { rootfs: number; boot: number; scenarios: number };
   rows: Row[];
   passed: number;
@@ -44,7 +47,9 @@ export async function runGym(scenarios: Scenario[], onRow: (row: Row) => void = 
       rows.push(row);
       onRow(row);
     }
+    const doctor = await checkDoctor(system);
     const score = {
+      doctor,
       machine: { ...hostDescription(), 'guest.systemd': guest.systemd, 'guest.node': guest.node, rootfs },
       seconds: {
         rootfs: seconds(booting - started),
@@ -111,6 +116,13 @@ export function scoreTable(score: Score): string {
     if (reason) out.push(`    ↳ ${reason}`);
   }
   out.push('', `${score.passed}/${score.total} scenarios passed`);
+  const wrong = score.doctor.filter((verdict) => !verdict.right);
+  out.push(
+    `steward doctor: ${score.doctor.length - wrong.length}/${score.doctor.length} verdicts true` +
+      wrong
+        .map((v) => `; ${v.capability} said ${v.said ? 'present' : 'missing'}, is ${v.truth ? 'present' : 'missing'}`)
+        .join(''),
+  );
   out.push(
     `rootfs ${score.seconds.rootfs} s, boot and Steward ready ${score.seconds.boot} s, scenarios ${score.seconds.scenarios} s`,
   );

@@ -39,8 +39,10 @@ chown -R "$uid:$gid" "$root$home/.config/systemd" "$root$home/.local"
 # The user's manager runs without a login (linger); journal access as a user of systemd-journal has it.
 mkdir -p "$root/var/lib/systemd/linger"
 touch "$root/var/lib/systemd/linger/$user"
-chroot "$root" usermod -a -G systemd-journal "$user"
+# A desktop's first user administers it (group sudo), and reads the system journal (systemd-journal).
+chroot "$root" usermod -a -G systemd-journal,sudo "$user"
 echo gym >"$root/etc/hostname"
+printf '127.0.1.1\tgym\n' >>"$root/etc/hosts"
 
 # The system's own network: a link to a peer that stands for the router, with the default route through it.
 ip link add gym0 type veth peer name gym1

@@ -156,7 +156,7 @@ export class Runner {
         PROPOSAL_TIMEOUT_MS,
       )
       .catch((error: Error) => {
-        row.reason = `no proposal: ${error.message}`;
+        row.reason = `no proposal for the finding “${String(found.finding.title)}”: ${error.message}`;
         throw error;
       });
     const first = proposal.actions[0]?.name ?? null;

@@ -91,7 +91,7 @@ export const scenarioSchema = z
     /** Run after the scenario, whatever its result, so that the next one finds the machine as it was. */
     cleanup: z.array(stepSchema).default([]),
     /** Seconds to wait for the finding (or the sentinel); faults that take a while (a start limit) set more. */
-    detectTimeoutSeconds: z.number().int().min(1).max(300).default(60),
+    detectTimeoutSeconds: z.number().int().min(1).max(300).default(30),
     /** Why a scenario cannot be done for real here: it is reported as a failed row with this reason. */
     notPossible: z.string().optional(),
   })
