@@ -60,6 +60,7 @@ describe('the gym: Steward in a booted Debian system', () => {
       'crash-loop',
       'forged-lines',
       'unit-exits-1',
+      'user-unit-fails',
     ]);
   });
 
@@ -69,10 +70,33 @@ describe('the gym: Steward in a booted Debian system', () => {
       .toEqual(
         jasmine.objectContaining({
           detected: true,
-          finding: { kind: 'unit-failed', subject: 'gym-worker.service' },
+          finding: jasmine.objectContaining({ kind: 'unit-failed', subject: 'gym-worker.service' }),
           firstStep: { expected: 'info.show_logs', got: 'info.show_logs', right: true },
           applied: { state: 'fixed', right: true },
           healthy: true,
+          resolved: true,
+          undone: true,
+          pass: true,
+        }),
+      );
+  });
+
+  // Was an integration spec against python-dbusmock's systemd: the whole path from a real user manager's
+  // signals and journal to the Findings interface, and back to resolved once the unit runs again.
+  it('reports a user unit as it fails, with its exit code, and resolves it when it is active again', () => {
+    expect(row('user-unit-fails'))
+      .withContext(scoreTable(score))
+      .toEqual(
+        jasmine.objectContaining({
+          finding: {
+            kind: 'unit-failed',
+            subject: 'gym-sync.service',
+            title: 'gym-sync.service failed (exit code 1)',
+            severity: 'error',
+          },
+          applied: { state: 'fixed', right: true },
+          healthy: true,
+          resolved: true,
           undone: true,
           pass: true,
         }),
@@ -85,7 +109,7 @@ describe('the gym: Steward in a booted Debian system', () => {
       .toEqual(
         jasmine.objectContaining({
           detected: true,
-          finding: { kind: 'crash-loop', subject: 'gym-flappy.service' },
+          finding: jasmine.objectContaining({ kind: 'crash-loop', subject: 'gym-flappy.service' }),
           applied: { state: 'fixed', right: true },
           healthy: true,
           undone: true,

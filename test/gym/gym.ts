@@ -94,7 +94,7 @@ const yesNo = (value: boolean | null) => (value === null ? '–' : value ? 'yes'
 
 /** The score as a table, one row per scenario and the total, with each failed row's reason below it. */
 export function scoreTable(score: Score): string {
-  const header = ['scenario', 'detected', 'time', 'first step', 'applied', 'healthy', 'undone', 'pass'];
+  const header = ['scenario', 'detected', 'time', 'first step', 'applied', 'healthy', 'resolved', 'undone', 'pass'];
   const lines = score.rows.map((row) => [
     row.scenario,
     yesNo(row.detected),
@@ -102,6 +102,7 @@ export function scoreTable(score: Score): string {
     row.firstStep ? `${row.firstStep.right ? '' : 'NO '}${row.firstStep.got ?? 'none'}` : '–',
     row.applied ? `${row.applied.right ? '' : 'NO '}${row.applied.state}` : '–',
     yesNo(row.healthy),
+    yesNo(row.resolved),
     yesNo(row.undone),
     row.pass ? 'PASS' : 'FAIL',
   ]);

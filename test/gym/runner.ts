@@ -14,6 +14,7 @@ const STATE_TIMEOUT_MS = 30_000;
 const POLKIT_RELOAD_TIMEOUT_MS = 30_000;
 const STATE_POLL_MS = 100;
 const BARRIER_TIMEOUT_MS = 60_000;
+const RESOLVE_TIMEOUT_MS = 20_000;
 
 export interface Row {
   scenario: string;
@@ -21,11 +22,16 @@ export interface Row {
   /** The right kind and subject, or for a quiet scenario: nothing raised that must not be. */
   detected: boolean;
   detectSeconds: number | null;
-  finding: { kind: string; subject: string } | null;
+  finding: { kind: string; subject: string; title: string; severity: string } | null;
   firstStep: { expected: string; got: string | null; right: boolean } | null;
   /** The applied job's end state, and whether it is the expected one. */
   applied: { state: string; right: boolean } | null;
   healthy: boolean | null;
+  /**
+   * Steward resolved its finding once the machine was healthy (FindingResolved within 20 s). Shown, not
+   * counted in `pass`: the issue's score is detected, first step, applied, healthy, undone.
+   */
+  resolved: boolean | null;
   undone: boolean | null;
   pass: boolean;
   /** Why the row failed. */
@@ -62,6 +68,7 @@ export class Runner {
       firstStep: null,
       applied: null,
       healthy: null,
+      resolved: null,
       undone: null,
       pass: false,
       reason: null,
@@ -147,7 +154,12 @@ export class Runner {
       });
     row.detected = true;
     row.detectSeconds = round((found.signal.at - faultAt) / 1000);
-    row.finding = { kind: found.finding.kind, subject: found.finding.subject };
+    row.finding = {
+      kind: found.finding.kind,
+      subject: found.finding.subject,
+      title: String(found.finding.title),
+      severity: String(found.finding.severity),
+    };
 
     const proposal = await this.agent
       .until(
@@ -189,6 +201,18 @@ export class Runner {
         row.reason = `not healthy after Apply: ${expect.healthy.run.join(' ')} never said ${expect.healthy.output}`;
         return;
       }
+    }
+    if (expect.healthy && expect.applyState === 'fixed') {
+      row.resolved = await this.agent
+        .until(
+          () => this.#since<string>(mark, 'Findings.FindingResolved').find(([, id]) => id === found.finding.id),
+          `finding ${found.finding.id} to be resolved`,
+          RESOLVE_TIMEOUT_MS,
+        )
+        .then(
+          () => true,
+          () => false,
+        );
     }
     if (expect.afterUndo) {
       const undo = await this.#job(() => this.agent.call(PROPOSALS_INTERFACE, 'Undo', 's', [state.id]));
