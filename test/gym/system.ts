@@ -4,6 +4,7 @@
 // into it: commands as root or as the test user, run with nsenter in all of its namespaces.
 import { spawn } from 'node:child_process';
 import { mkdir, readdir, readFile, rmdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { removeTree } from '../e2e/harness/mounts.js';
@@ -13,6 +14,8 @@ import { waitFor } from '../support/service.js';
 import { makeTempDir } from '../support/tempDir.js';
 
 const GYM_DIR = join(process.cwd(), 'test', 'gym');
+/** The name of a run's cgroup and temporary directory begins with this and the run's PID. */
+const LEFTOVER_PREFIX = 'steward-gym-';
 /** systemd reaches `running` (or `degraded`) in seconds; a busy two-core machine may take many times that. */
 const BOOT_TIMEOUT_MS = 120_000;
 
@@ -55,8 +58,10 @@ export interface GymSystem {
  * test user's Steward service, and resolves once systemd has finished starting the system.
  */
 export async function bootSystem(rootfs: string, checkout: string): Promise<GymSystem> {
-  const state = await makeTempDir('steward-gym-');
-  const cgroup = join(await cgroup2Mount(), `steward-gym-${process.pid}-${Date.now()}`);
+  const cgroups = await cgroup2Mount();
+  await sweepDeadRuns(cgroups);
+  const state = await makeTempDir(`${LEFTOVER_PREFIX}${process.pid}-`);
+  const cgroup = join(cgroups, `${LEFTOVER_PREFIX}${process.pid}-${Date.now()}`);
   await mkdir(cgroup);
   const log = join(state.path, 'boot.log');
   // The death signal ends unshare when this process dies; --kill-child then ends the system's PID 1,
@@ -175,6 +180,30 @@ function makeSystem(pid: number, stop: () => Promise<void>): GymSystem {
     },
     stop,
   };
+}
+
+/**
+ * A run killed outright (SIGKILL, a terminal closed) ends its system through the death signal, but leaves
+ * its empty cgroup and its temporary directory: removed here once the run that made them (the PID in their
+ * name) is gone. What cannot be removed (a cgroup still in use, a directory with a mount inside) stays.
+ */
+async function sweepDeadRuns(cgroups: string): Promise<void> {
+  const deadRun = (name: string) => {
+    const pid = /^steward-gym-(\d+)-/.exec(name)?.[1];
+    if (!pid) return false;
+    try {
+      process.kill(Number(pid), 0);
+      return false;
+    } catch {
+      return true;
+    }
+  };
+  for (const name of (await readdir(cgroups)).filter(deadRun)) {
+    if (!(await populated(join(cgroups, name)))) await removeCgroup(join(cgroups, name)).catch(() => undefined);
+  }
+  for (const name of (await readdir(tmpdir())).filter(deadRun)) {
+    await removeTree(join(tmpdir(), name)).catch(() => undefined);
+  }
 }
 
 /** Where the host's cgroup2 hierarchy is mounted: /sys/fs/cgroup, or /sys/fs/cgroup/unified beside v1 controllers. */
