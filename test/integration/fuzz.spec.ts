@@ -117,7 +117,7 @@ describe('the service under fuzzing', () => {
     // Every declared method was called.
     expect(report.methods.size).toBe(fuzzer.targets.length);
     await expectHealthy(client, service, report, `seed ${SEED}`);
-  }, 120_000);
+  });
 
   it('answers the fixed seeds, with several calls in flight at once', async () => {
     for (const seed of FIXED_SEEDS) {
@@ -129,7 +129,7 @@ describe('the service under fuzzing', () => {
       });
       await expectHealthy(client, service, report, `seed ${seed}`);
     }
-  }, 120_000);
+  });
 
   it('refuses inputs that once failed with Internal or overflowed the stack, by name', async () => {
     const calls = regressions();
@@ -139,7 +139,7 @@ describe('the service under fuzzing', () => {
       .withContext([...report.results].join())
       .toBe(calls.length);
     await expectHealthy(client, service, report, 'regressions');
-  }, 60_000);
+  });
 });
 
 // The configuration file's path holds something that is no file: the service
@@ -181,7 +181,7 @@ describe('the service whose configuration is a link to /dev/zero or a directory'
       } finally {
         await service.stop();
       }
-    }, 60_000);
+    });
   }
 });
 
@@ -222,5 +222,5 @@ describe('the service among odd files', () => {
       onReply: (r) => fuzzer.learn(r),
     });
     await expectHealthy(client, service, report, `odd files, seed ${SEED}`);
-  }, 120_000);
+  });
 });
