@@ -30,6 +30,7 @@ import {
   waitUntilReady,
 } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
+import { CONDITION_TIMEOUT_MS } from '../support/timeouts.js';
 
 // STEWARD_FUZZ_SEED=N replays a run; without it each run takes a fresh seed, printed when it fails. CI takes
 // a fixed one, so that a landing is never decided by chance; `npm run fuzz` explores further.
@@ -212,13 +213,12 @@ describe('the service among odd files', () => {
     const [models] = await callMethod(
       client,
       { destination: BUS_NAME, path: OBJECT_PATH, interface: 'io.github.steward.Steward1.Models', member: 'List' },
-      { timeoutMs: 10_000 },
+      { timeoutMs: CONDITION_TIMEOUT_MS },
     );
     expect(models).toEqual([]);
     const fuzzer = new Fuzzer(loadInterfaces(), SEED);
     const report = await runFuzzCalls(client, fuzzer.calls(200), {
       seed: SEED,
-      timeoutMs: 10_000,
       onReply: (r) => fuzzer.learn(r),
     });
     await expectHealthy(client, service, report, `odd files, seed ${SEED}`);

@@ -10,3 +10,6 @@ export const SPEC_TIMEOUT_MS = 300_000;
 
 /** How long waitFor polls for a condition before failing with what it waited for: below SPEC_TIMEOUT_MS, so the spec says what. */
 export const CONDITION_TIMEOUT_MS = 120_000;
+
+/** How long a D-Bus call may go unanswered before a spec counts it a hang rather than a busy machine. */
+export const REPLY_TIMEOUT_MS = 60_000;
