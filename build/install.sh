@@ -7,6 +7,9 @@
 #   bash build/install.sh        (also: npm run install-user)
 # Running it again updates the installation; build/uninstall.sh removes it.
 # HOME, XDG_CONFIG_HOME and XDG_DATA_HOME choose where the files go.
+# STEWARD_REUSE_BUILD=1 installs what this checkout has built already (dist/, and the native modules that
+# its node_modules compiled with this same Node.js) instead of building and compiling again: for the
+# tests, which install many times from one built checkout and must leave its dist/ as it is.
 set -euo pipefail
 
 readonly MIN_NODE=20 # package.json "engines"
@@ -133,6 +136,27 @@ prune_gpu_prebuilts() {
   say "Removed the GPU builds of llama.cpp that no device here can use (${names%, }), freeing $((kib / 1024)) MB; after installing an NVIDIA or Vulkan driver, run this install again to get them back (STEWARD_KEEP_GPU_PREBUILTS=1 keeps them always)."
 }
 
+# Under STEWARD_REUSE_BUILD=1, after an npm ci --ignore-scripts into $1: each package there that has an install
+# script takes the build/ the checkout's copy of the same version compiled; one that has none runs its scripts.
+reuse_native_modules() {
+  local lib=$1 package
+  while IFS= read -r package; do
+    # An optional package for another platform is not there.
+    [[ -d $lib/node_modules/$package ]] || continue
+    if [[ -d $root/node_modules/$package/build ]] &&
+      [[ $(node -p 'require(process.argv[1]).version' "$root/node_modules/$package/package.json") == \
+      $(node -p 'require(process.argv[1]).version' "$lib/node_modules/$package/package.json") ]]; then
+      cp -R "$root/node_modules/$package/build" "$lib/node_modules/$package/build"
+    else
+      (cd "$lib" && NODE_LLAMA_CPP_SKIP_DOWNLOAD=true npm rebuild "$package" --no-audit --no-fund --loglevel=warn)
+    fi
+  done < <(node -e '
+    const { packages } = require(process.argv[1]);
+    for (const [path, entry] of Object.entries(packages))
+      if (entry.hasInstallScript && !entry.dev && path.startsWith("node_modules/")) console.log(path.slice(13));' \
+    "$lib/package-lock.json")
+}
+
 # The session bus, systemd and GNOME Shell, each of which may be absent.
 source "$(dirname "${BASH_SOURCE[0]}")/session.sh"
 
@@ -164,8 +188,15 @@ if [[ ! -f $root/node_modules/.package-lock.json || $root/package-lock.json -nt 
   step 'Installing the build tools (npm ci)'
   (cd "$root" && npm ci --no-audit --no-fund --loglevel=warn)
 fi
-step 'Building'
-(cd "$root" && npm run --silent build -- service extension >/dev/null)
+reuse_build=false
+if [[ ${STEWARD_REUSE_BUILD:-} == 1 ]]; then reuse_build=true; fi
+if $reuse_build; then
+  [[ -f $root/dist/service/steward-service.js && -f $root/dist/extension/$UUID/metadata.json ]] ||
+    die "STEWARD_REUSE_BUILD=1, but $root/dist holds no build: run npm run build first"
+else
+  step 'Building'
+  (cd "$root" && npm run --silent build -- service extension >/dev/null)
+fi
 # The man page in each language the build translated it into (dist/share/man/LANG/man1).
 for page in "$root"/dist/share/man/*/man1/steward.1; do
   [[ -f $page ]] && shell_files+=("$data_home/${page#"$root/dist/share/"}")
@@ -191,7 +222,12 @@ node -e 'const p = require(process.argv[1]); delete p.scripts; console.log(JSON.
   "$root/package.json" >"$new_lib/package.json"
 # Runtime dependencies only, at the versions in the lock file. Install scripts stay on: native
 # modules (better-sqlite3) need theirs; node-llama-cpp is told to use its prebuilt binaries.
-(cd "$new_lib" && NODE_LLAMA_CPP_SKIP_DOWNLOAD=true npm ci --omit=dev --no-audit --no-fund --prefer-offline --loglevel=warn)
+if $reuse_build; then
+  (cd "$new_lib" && npm ci --omit=dev --ignore-scripts --no-audit --no-fund --prefer-offline --loglevel=warn)
+  reuse_native_modules "$new_lib"
+else
+  (cd "$new_lib" && NODE_LLAMA_CPP_SKIP_DOWNLOAD=true npm ci --omit=dev --no-audit --no-fund --prefer-offline --loglevel=warn)
+fi
 prune_gpu_prebuilts "$new_lib/node_modules/@node-llama-cpp"
 
 # The manifest lists everything this script writes: "tree" directories belong to

@@ -10,11 +10,35 @@
 #
 # STEWARD_E2E_SUITES=trixie,forky,sid (or 48,50,51) picks the GNOME versions
 # for the end-to-end tests; the default is trixie (GNOME 48).
+#
+#   --quick   the inner loop: build, then the unit and integration specs but the slow ones (below); no lint,
+#             types, corpus or end-to-end tests
+#   --load    everything, while stress-ng keeps every core busy (npm run test:load): the suite must hold
+#             on a machine that is busy with other work
+# Every run prints its slowest specs before the closing line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ci=${CI:-false}
 skipped=()
+quick=false
+load=false
+for arg in "$@"; do
+  case $arg in
+    --quick) quick=true ;;
+    --load) load=true ;;
+    *)
+      echo "usage: test/run.sh [--quick] [--load]" >&2
+      exit 2
+      ;;
+  esac
+done
+if $quick && $load; then
+  echo 'test/run.sh: --load runs everything; it does not go with --quick' >&2
+  exit 2
+fi
+# Minutes each, for reasons that are their point: installs that run npm ci, lists of 100k findings, raced clean-ups.
+slow_specs=(integration/install integration/paging integration/deletionRace)
 
 # command → Debian package that provides it (a full path for commands not on PATH;
 # python3:MODULE for a module of Debian's /usr/bin/python3, such as the systemd mock; man-db, openssh-client
@@ -31,6 +55,8 @@ declare -A e2e_needs=([mmdebstrap]=mmdebstrap [unshare]=util-linux [chroot]=core
 # The gym boots a Debian system with systemd as PID 1 of its own namespaces (test/gym/README.md).
 declare -A gym_needs=([mmdebstrap]=mmdebstrap [unshare]=util-linux [nsenter]=util-linux [setpriv]=util-linux
   [flock]=util-linux [chroot]=coreutils [ip]=iproute2)
+# The load generator of --load.
+declare -A load_needs=([stress-ng]=stress-ng)
 
 missing_packages() {
   local -n needs=$1
@@ -45,7 +71,7 @@ missing_packages() {
 }
 
 mapfile -t missing < <(missing_packages build_needs; missing_packages integration_needs; missing_packages e2e_needs
-  missing_packages gym_needs)
+  missing_packages gym_needs; missing_packages load_needs)
 if ((${#missing[@]} > 0)); then
   if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
     echo "Installing ${missing[*]}"
@@ -60,11 +86,26 @@ if [[ ! -d node_modules || package-lock.json -nt node_modules ]]; then
   npm ci --no-audit --no-fund
 fi
 
-echo '== lint'
-npx eslint .
-npx prettier --check . >/dev/null || { npx prettier --check .; exit 1; }
-echo '== types'
-npm run --silent typecheck
+if $load; then
+  if [[ -n $(missing_packages load_needs) ]]; then
+    echo 'cannot load the machine without stress-ng (apt-get install stress-ng)' >&2
+    exit 1
+  fi
+  # One CPU worker per core, all the way through; it stops when this script does, with its output kept out of
+  # the closing line.
+  stress-ng --cpu "$(nproc)" --quiet >/dev/null 2>&1 &
+  load_pid=$!
+  trap 'status=$?; kill "$load_pid" 2>/dev/null; wait "$load_pid" 2>/dev/null; exit $status' EXIT
+  echo "== load: stress-ng --cpu $(nproc) (pid $load_pid)"
+fi
+
+if ! $quick; then
+  echo '== lint'
+  npx eslint .
+  npx prettier --check . >/dev/null || { npx prettier --check .; exit 1; }
+  echo '== types'
+  npm run --silent typecheck
+fi
 echo '== build'
 if [[ -n $(missing_packages build_needs) ]]; then
   echo "cannot build the extension without: $(missing_packages build_needs | xargs)" >&2
@@ -73,7 +114,9 @@ fi
 npm run --silent build
 
 specs=(dist/test/unit)
-for suite in integration e2e gym; do
+suites=(integration e2e gym)
+if $quick; then suites=(integration); fi
+for suite in "${suites[@]}"; do
   mapfile -t lacking < <(missing_packages "${suite}_needs")
   if ((${#lacking[@]} == 0)); then
     specs+=("dist/test/$suite")
@@ -100,15 +143,28 @@ fi
 
 # The detection corpus through the real service: recall, precision and right
 # first step per class, failing below test/corpus/baseline.json.
-echo '== corpus'
-if [[ -n $(missing_packages integration_needs) ]]; then
-  echo "Skipping the corpus (missing packages: $(missing_packages integration_needs | xargs))"
-  [[ $ci == true ]] && { echo 'CI=true: nothing may be skipped' >&2; exit 1; }
-else
-  node build/build.mjs corpus
-  node dist/corpus/run.js
+if ! $quick; then
+  echo '== corpus'
+  if [[ -n $(missing_packages integration_needs) ]]; then
+    echo "Skipping the corpus (missing packages: $(missing_packages integration_needs | xargs))"
+    [[ $ci == true ]] && { echo 'CI=true: nothing may be skipped' >&2; exit 1; }
+  else
+    node build/build.mjs corpus
+    node dist/corpus/run.js
+  fi
+fi
+
+spec_files=("${specs[@]/%//**/*.spec.js}")
+if $quick; then
+  mapfile -t spec_files < <(find "${specs[@]}" -name '*.spec.js' | sort)
+  for slow in "${slow_specs[@]}"; do
+    for i in "${!spec_files[@]}"; do
+      if [[ ${spec_files[i]} == "dist/test/$slow.spec.js" ]]; then unset 'spec_files[i]'; fi
+    done
+  done
+  echo "== quick: leaving out ${slow_specs[*]}"
 fi
 
 # The specs run last: their closing "N passed, N failed, N skipped" line is what CI reads.
 echo "== tests: ${specs[*]#dist/test/}"
-npx jasmine --config=test/jasmine.json "${specs[@]/%//**/*.spec.js}"
+npx jasmine --config=test/jasmine.json "${spec_files[@]}"

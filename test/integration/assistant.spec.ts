@@ -89,7 +89,7 @@ describe('the assistant in the service, with a scripted model behind the OpenAI-
       };
       return config;
     });
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await scenario.stop();
@@ -131,7 +131,7 @@ describe('the assistant in the service, with a scripted model behind the OpenAI-
       async () => (await readdir(join(scenario.home.path, '.cache', 'thumbnails'))).length === 0,
       'the thumbnail cache to be cleared',
     );
-  }, 60_000);
+  });
 
   it('feeds the hostile journal to the model as data and lets nothing outside the catalog through', async () => {
     const proposalsBefore = await scenario.list(PROPOSALS, 'List', { state: new Variant('s', 'all') });
@@ -163,7 +163,7 @@ describe('the assistant in the service, with a scripted model behind the OpenAI-
     expect(journalResult).not.toContain('\u001b');
     const proposalsAfter = await scenario.list(PROPOSALS, 'List', { state: new Variant('s', 'all') });
     expect(proposalsAfter.length).toBe(proposalsBefore.length);
-  }, 60_000);
+  });
 
   it('keeps conversations across a restart of the service, with their tool steps, and renames and deletes them', async () => {
     // Another spec may have cleared the cache already; a fix that would change nothing is not proposed.
@@ -195,5 +195,5 @@ describe('the assistant in the service, with a scripted model behind the OpenAI-
     await call('DeleteSession', 's', [session]);
     const [after] = (await call('ListSessions')) as [Record<string, Variant>[]];
     expect(after.map(plain).some((s) => s.id === session)).toBeFalse();
-  }, 60_000);
+  });
 });

@@ -73,7 +73,7 @@ describe('the assistant reading units from systemd', () => {
     await describeUnit('web.service', 'Web server', 'running', BigInt(changedAt.getTime()) * 1000n);
     await mockCall(client, MANAGER_PATH, 'AddMockUnit', 's', ['cleanup.timer']);
     await describeUnit('cleanup.timer', 'Daily cleanup', 'dead', 0n);
-  }, 30_000);
+  });
 
   afterAll(async () => {
     await stopMockSystemd(mock);
@@ -257,9 +257,9 @@ describe('the assistant asking PackageKit', () => {
 
   beforeAll(async () => {
     packageKit = await startPackageKit();
-  }, 30_000);
+  });
 
-  afterAll(() => packageKit.stop(), 30_000);
+  afterAll(() => packageKit.stop());
 
   // The dummy backend answers every name search with the same few packages.
   it('finds packages by name, with their versions, summaries and whether they are installed', async () => {
@@ -279,11 +279,11 @@ describe('the assistant asking PackageKit', () => {
       summary: 'Scribus is an desktop open source page layout program',
       installed: false,
     });
-  }, 30_000);
+  });
 
   it('keeps to the limit', async () => {
     expect((await searchPackages(packageKit.client, 'glib', 1)).length).toBe(1);
-  }, 30_000);
+  });
 
   it('tells an installed package from an available one', async () => {
     expect(await packageStatus(packageKit.client, 'glib2')).toEqual(
@@ -292,7 +292,7 @@ describe('the assistant asking PackageKit', () => {
     expect(await packageStatus(packageKit.client, 'foobar')).toEqual(
       jasmine.objectContaining({ name: 'foobar', installed: false }),
     );
-  }, 30_000);
+  });
 
   it('says PackageKit is not available without a system bus or without PackageKit on it', async () => {
     await expectAsync(searchPackages(null, 'glib', 5)).toBeRejectedWithError(
@@ -306,7 +306,7 @@ describe('the assistant asking PackageKit', () => {
     } finally {
       await empty.stop();
     }
-  }, 30_000);
+  });
 });
 
 describe('the assistant reading a file', () => {

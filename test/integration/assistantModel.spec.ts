@@ -53,7 +53,7 @@ describe('the assistant with a real model (tiny, generated)', () => {
       inference: { gpu: 'off', threads: 1, contextSize: 16384, maxAnswerTokens: 32 },
     });
     await activateModel(client, 'store:tiny.gguf');
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await service.stop();
@@ -92,5 +92,5 @@ describe('the assistant with a real model (tiny, generated)', () => {
       // Cut short by max-tokens, the call was not JSON: the model is told so.
       expect(result).toBe('The tool call could not be read: it was not valid JSON.');
     }
-  }, 300_000);
+  });
 });

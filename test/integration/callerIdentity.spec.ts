@@ -119,5 +119,5 @@ describe("the audit trail's caller in a sandbox", () => {
     const identity = await callerIdentity(await bus.connect(), name);
     expect(identity.sandboxedApp).toBeNull();
     expect(Date.now() - started).toBeLessThan(2_000);
-  }, 10_000);
+  });
 });

@@ -110,7 +110,7 @@ describe('steward ask, chat and sessions', () => {
     expect(plain).toEqual({ code: 0, stdout: 'Hello red world!\n', stderr: '' });
     const json = await steward(['ask', '--json', 'escape please']);
     expect((JSON.parse(json.stdout) as { text: string }).text).toBe(ESCAPED);
-  }, 20_000);
+  });
 
   it('says so when the answer is empty, with a failing exit status', async () => {
     const asked = await steward(['ask', 'say nothing']);
@@ -131,7 +131,7 @@ describe('steward ask, chat and sessions', () => {
     );
     expect(called.type).toBe('io.github.steward.Steward1.Error.InvalidOutput');
     expect(called.text).toContain('the model gave an empty answer');
-  }, 20_000);
+  });
 
   it('sends chat’s generation and tool options to the model', async () => {
     const chatted = await steward(
@@ -144,13 +144,13 @@ describe('steward ask, chat and sessions', () => {
     expect(body?.tools ?? []).toEqual([]);
     await steward(['chat', '--new', '--require-tool'], 'hello again\n');
     expect(endpoint.requests.at(-1)?.body.tool_choice).toBe('required');
-  }, 20_000);
+  });
 
   it('gives the reason when a required tool fails', async () => {
     const asked = await steward(['ask', '--require-tool', 'use a tool']);
     expect(asked.stderr).toContain('✗ consulting a tool: the model asked for a tool that does not exist\n');
     expect(asked.stdout).toBe('I could not look.\n');
-  }, 20_000);
+  });
 
   it('says an answer stopped with Ctrl+C was stopped', async () => {
     let interrupted = false;
@@ -161,7 +161,7 @@ describe('steward ask, chat and sessions', () => {
     expect(asked.code).toBe(130);
     expect(asked.stderr).toContain('Stopped; the answer above is incomplete.');
     expect(asked.stdout.length).toBeLessThan(LONG.length);
-  }, 20_000);
+  });
 
   it('spins while waiting for the first words, only on a terminal', async () => {
     const { code, output } = await inTerminal([process.execPath, CLI_SCRIPT, 'ask', 'hello terminal'], env);
@@ -171,7 +171,7 @@ describe('steward ask, chat and sessions', () => {
     expect(output).toContain('(continue with: steward ask --session ');
     const piped = await steward(['ask', 'hello pipe']);
     expect(piped.stdout + piped.stderr).not.toContain('waiting for the model');
-  }, 20_000);
+  });
 
   it('lists no conversation whose only question failed', async () => {
     const before = await sessions();
@@ -184,7 +184,7 @@ describe('steward ask, chat and sessions', () => {
       endpoint.failWith(null);
     }
     expect(await sessions()).toEqual(before);
-  }, 20_000);
+  });
 
   it('starts a conversation for each ask unless told to continue, and names them by prefix', async () => {
     const before = (await sessions()).length;
@@ -216,5 +216,5 @@ describe('steward ask, chat and sessions', () => {
       },
     });
     expect((await steward(['sessions', 'show', ''])).code).toBe(1);
-  }, 30_000);
+  });
 });

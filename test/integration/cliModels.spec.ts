@@ -86,7 +86,7 @@ describe('steward models import, list, use and rm', () => {
     const used = await steward('models', 'use', './tiny.gguf');
     expect(used.code).toBe(2);
     expect(used.stderr).toContain('steward models import ./tiny.gguf');
-  }, 30_000);
+  });
 
   it('asks before removing the active model', async () => {
     const third = await writeTinyModel(join(home.path, 'downloads', 'third.gguf'));
@@ -105,5 +105,5 @@ describe('steward models import, list, use and rm', () => {
       stdout: 'Removed store:third.gguf.\n',
       stderr: '',
     });
-  }, 30_000);
+  });
 });

@@ -61,7 +61,7 @@ describe('steward start and restart through D-Bus activation, without systemd', 
   afterAll(async () => {
     const pid = await servicePid().catch(() => null);
     if (pid !== null) process.kill(pid, 'SIGTERM');
-    await waitFor(async () => !(await nameHasOwner(client, BUS_NAME)), 'the service to stop', 15_000);
+    await waitFor(async () => !(await nameHasOwner(client, BUS_NAME)), 'the service to stop');
     client.disconnect();
     await bus.stop();
     await home.remove();
@@ -70,21 +70,21 @@ describe('steward start and restart through D-Bus activation, without systemd', 
   it('starts the service by activation, and restart brings it back as a new process under the same name', async () => {
     expect(await nameHasOwner(client, BUS_NAME)).toBeFalse();
     expect(await steward('start')).toEqual({ code: 0, stdout: 'Steward is running.\n', stderr: '' });
-    await waitFor(async () => (await servicePid()) !== null, 'the activated service to answer', 30_000);
+    await waitFor(async () => (await servicePid()) !== null, 'the activated service to answer');
     const first = (await servicePid())!;
     expect(alive(first)).toBeTrue();
 
     const restarted = await steward('restart');
     expect(restarted).toEqual({ code: 0, stdout: 'Steward is running.\n', stderr: '' });
-    await waitFor(async () => (await servicePid()) !== null, 'the restarted service to answer', 30_000);
+    await waitFor(async () => (await servicePid()) !== null, 'the restarted service to answer');
     const second = (await servicePid())!;
     expect(second).not.toBe(first);
     // The bus's babysitter reaps the stopped process a moment after it leaves.
-    await waitFor(() => !alive(first), 'the first process to be gone', 5000);
+    await waitFor(() => !alive(first), 'the first process to be gone');
     expect(alive(second)).toBeTrue();
     expect(await nameHasOwner(client, BUS_NAME)).toBeTrue();
     const log = await readFile(serviceLog(), 'utf8');
     expect(log.match(/INFO service started/g)?.length).toBe(2);
     expect(log).toContain('INFO stopping signal=SIGTERM');
-  }, 90_000);
+  });
 });

@@ -46,20 +46,20 @@ describe('steward reload and stop, and the watched configuration file', () => {
 
   it('applies a hand edit without a signal, and says on which line the JSON is broken', async () => {
     await writeFile(configFile(), '{\n  "logLevel": "debug",\n  "watch": {\n}\n');
-    await waitFor(async () => (await status())['config-valid'] === false, 'the broken file to be noticed', 10_000);
+    await waitFor(async () => (await status())['config-valid'] === false, 'the broken file to be noticed');
     const shown = await steward('config');
     expect(shown.stderr).toContain(`${configFile()} is not valid JSON: line 5, column 1: `);
     expect(shown.stderr).not.toContain('position');
 
     await writeFile(configFile(), '{ "logLevel": "debug" }\n');
-    await waitFor(async () => (await status())['config-valid'] === true, 'the fixed file to apply', 10_000);
+    await waitFor(async () => (await status())['config-valid'] === true, 'the fixed file to apply');
     expect(JSON.parse((await steward('config')).stdout)).toEqual(jasmine.objectContaining({ logLevel: 'debug' }));
-  }, 30_000);
+  });
 
   it('reloads through the bus when systemd does not run the service, and stops it', async () => {
     const reloaded = await steward('reload');
     expect(reloaded).toEqual({ code: 0, stdout: 'Steward reads its configuration again.\n', stderr: '' });
-    await waitFor(() => service.log().includes('configuration reloaded'), 'the reload', 10_000);
+    await waitFor(() => service.log().includes('configuration reloaded'), 'the reload');
 
     expect(await steward('stop')).toEqual({ code: 0, stdout: 'Steward stopped.\n', stderr: '' });
     expect(await nameHasOwner(client, BUS_NAME)).toBeFalse();
@@ -69,5 +69,5 @@ describe('steward reload and stop, and the watched configuration file', () => {
     expect((await steward('reload')).code).toBe(3);
     // For the specs that follow, in whatever order they run.
     service = await startConfiguredService(bus, client, home.path, { logLevel: 'info' });
-  }, 30_000);
+  });
 });

@@ -14,7 +14,7 @@ describe('replaying corpus cases through the service', () => {
 
   beforeAll(async () => {
     replay = await replayCorpus(loadCases(join(process.cwd(), 'test', 'fixtures', 'corpus')));
-  }, 60_000);
+  });
 
   const raisedBy = (id: string) => {
     const placed = replay.placed.find((p) => p.corpusCase.id === id)!;

@@ -143,15 +143,11 @@ describe("steward doctor's journal checks", () => {
     service = child;
     child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
     const client = await bus.connect();
-    await waitFor(
-      async () => {
-        if (child.exitCode !== null) throw new Error(`the service exited:\n${stderr}`);
-        return (await nameHasOwner(client, BUS_NAME)) && /state changed state=(idle|degraded|attention)/.test(stderr);
-      },
-      'the service to start',
-      30_000,
-    );
-  }, 60_000);
+    await waitFor(async () => {
+      if (child.exitCode !== null) throw new Error(`the service exited:\n${stderr}`);
+      return (await nameHasOwner(client, BUS_NAME)) && /state changed state=(idle|degraded|attention)/.test(stderr);
+    }, 'the service to start');
+  });
 
   afterAll(async () => {
     if (service && service.exitCode === null) {
@@ -183,7 +179,7 @@ describe("steward doctor's journal checks", () => {
     const report = JSON.parse(json.stdout) as { capabilities: CapabilityCheck[] };
     expect(report.capabilities.find(({ name }) => name === 'journal.user')?.problem).toMatch(/Permission denied/);
     expect(report.capabilities.find(({ name }) => name === 'journal.system')?.present).toBeTrue();
-  }, 30_000);
+  });
 });
 
 describe('steward doctor without the service', () => {

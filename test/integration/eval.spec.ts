@@ -199,5 +199,5 @@ describe('steward eval', () => {
     expect(run.stdout).toMatch(/^all\s+2\s+\d+%/m);
     // The model answered: neither scenario failed to run.
     expect(run.stdout).not.toContain('failed:');
-  }, 240_000);
+  });
 });

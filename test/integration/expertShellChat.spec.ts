@@ -61,7 +61,7 @@ describe('the expert shell in the service', () => {
       inference: { engine: 'remote', remote: { url: server.url, model: 'test-model' } },
       fixes: { policy: { 'shell.run': 'auto' } },
     }));
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await scenario.stop();

@@ -63,7 +63,7 @@ describe('a forged systemd line in the journal', () => {
     await appendToJournal(journal, [forged(SHELL_UNIT), forged('backup.service'), unitFailure('cups.service')]);
     // Findings are proposed for in order: once cups.service's proposal is there, the others were considered.
     await waitFor(async () => (await proposalOf('cups.service')) !== undefined, "the proposal for systemd's line");
-  }, 60_000);
+  });
 
   afterAll(() => scenario.stop());
 

@@ -30,6 +30,7 @@ import {
   waitUntilReady,
 } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
+import { CONDITION_TIMEOUT_MS } from '../support/timeouts.js';
 
 // STEWARD_FUZZ_SEED=N replays a run; without it each run takes a fresh seed, printed when it fails. CI takes
 // a fixed one, so that a landing is never decided by chance; `npm run fuzz` explores further.
@@ -117,7 +118,7 @@ describe('the service under fuzzing', () => {
     // Every declared method was called.
     expect(report.methods.size).toBe(fuzzer.targets.length);
     await expectHealthy(client, service, report, `seed ${SEED}`);
-  }, 120_000);
+  });
 
   it('answers the fixed seeds, with several calls in flight at once', async () => {
     for (const seed of FIXED_SEEDS) {
@@ -129,7 +130,7 @@ describe('the service under fuzzing', () => {
       });
       await expectHealthy(client, service, report, `seed ${seed}`);
     }
-  }, 120_000);
+  });
 
   it('refuses inputs that once failed with Internal or overflowed the stack, by name', async () => {
     const calls = regressions();
@@ -139,7 +140,7 @@ describe('the service under fuzzing', () => {
       .withContext([...report.results].join())
       .toBe(calls.length);
     await expectHealthy(client, service, report, 'regressions');
-  }, 60_000);
+  });
 });
 
 // The configuration file's path holds something that is no file: the service
@@ -181,7 +182,7 @@ describe('the service whose configuration is a link to /dev/zero or a directory'
       } finally {
         await service.stop();
       }
-    }, 60_000);
+    });
   }
 });
 
@@ -212,15 +213,14 @@ describe('the service among odd files', () => {
     const [models] = await callMethod(
       client,
       { destination: BUS_NAME, path: OBJECT_PATH, interface: 'io.github.steward.Steward1.Models', member: 'List' },
-      { timeoutMs: 10_000 },
+      { timeoutMs: CONDITION_TIMEOUT_MS },
     );
     expect(models).toEqual([]);
     const fuzzer = new Fuzzer(loadInterfaces(), SEED);
     const report = await runFuzzCalls(client, fuzzer.calls(200), {
       seed: SEED,
-      timeoutMs: 10_000,
       onReply: (r) => fuzzer.learn(r),
     });
     await expectHealthy(client, service, report, `odd files, seed ${SEED}`);
-  }, 120_000);
+  });
 });

@@ -49,7 +49,7 @@ describe('model advice on proposals', () => {
     await appendToJournal(journal, [unitFailure('backup.service'), unitFailure('ghost.service')]);
 
     // Advice for the unknown unit; the known unit's proposal takes its words from the finding's explanation.
-    await waitFor(() => adviceCount() >= 1, 'the model to advise on the unknown unit', 120_000);
+    await waitFor(() => adviceCount() >= 1, 'the model to advise on the unknown unit');
     const all = await proposals();
     const restart = all.find((proposal) => proposal.subject === 'backup.service');
     expect(restart?.title).toBe('Restart backup.service');
@@ -65,5 +65,5 @@ describe('model advice on proposals', () => {
     const jobs = await scenario.list(PROPOSALS, 'ListJobs');
     expect(jobs).toEqual([]);
     expect(scenario.service.process.exitCode).toBeNull();
-  }, 150_000);
+  });
 });

@@ -87,5 +87,5 @@ describe('the first model pulled through the bus', () => {
     expect(await activeModel()).toBe('store:first.gguf');
     await pull('second.gguf', 6);
     expect(await activeModel()).toBe('store:first.gguf');
-  }, 60_000);
+  });
 });

@@ -245,7 +245,7 @@ describe('the Models interface on the bus', () => {
     const failed = await steward('models', 'pull', `${modelServer.baseUrl}/models/missing.gguf`);
     expect(failed.code).toBe(1);
     expect(failed.stderr).toContain('404');
-  }, 30_000);
+  });
 
   it('steward models refuses wrong usage and bad ids with clear messages', async () => {
     const usage = await steward('models', 'use');

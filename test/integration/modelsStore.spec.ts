@@ -181,7 +181,7 @@ describe('the model store', () => {
     const ids = (await store.list()).map((m) => m.id);
     expect(ids).toEqual(['store:mine.gguf', 'ollama:tinyllama:latest']);
     expect(await store.active()).toBeUndefined();
-  }, 10_000);
+  });
 
   it('lists no model, rather than failing, when the inspector stops', async () => {
     const script = join(dir.path, 'crashing-inspector.js');

@@ -71,7 +71,7 @@ describe('NixOS changes: Apply through polkit, a checked switch, the confirm win
     stopSystemd = () => mock.kill();
     original = await readFile(FIXTURE, 'utf8');
     homeOriginal = await readFile(HOME_FIXTURE, 'utf8');
-  }, 60_000);
+  });
 
   afterAll(async () => {
     stopSystemd?.();
@@ -180,7 +180,7 @@ describe('NixOS changes: Apply through polkit, a checked switch, the confirm win
       'switch',
       'switch --rollback',
     ]);
-  }, 60_000);
+  });
 
   it('enables the SSH server, and switches back when nobody confirms in time', async () => {
     const service = action('nixos.set_service_enabled');
@@ -200,7 +200,7 @@ describe('NixOS changes: Apply through polkit, a checked switch, the confirm win
     expect(await generation()).toEqual({ profile: 1, current: 1 });
     expect(await readlink(join(layout.root, 'run', 'current-system'))).toMatch(/-nixos-system-stand-in-1$/);
     expect(await layout.rebuildCalls()).toEqual([jasmine.stringMatching(/^dry-build /), 'switch', 'switch --rollback']);
-  }, 60_000);
+  });
 
   it('removes a package; Undo puts it back once the change was confirmed', async () => {
     const remove = action('nixos.remove_package');
@@ -220,7 +220,7 @@ describe('NixOS changes: Apply through polkit, a checked switch, the confirm win
     expect(undone.verification.ok).toBeTrue();
     expect(await readFile(layout.configuration, 'utf8')).toBe(original);
     expect(await generation()).toEqual({ profile: 1, current: 1 });
-  }, 60_000);
+  });
 
   it('dry-builds the flake beside configuration.nix on a flake system', async () => {
     await writeFile(join(layout.root, 'etc', 'nixos', 'flake.nix'), FLAKE);
@@ -229,7 +229,7 @@ describe('NixOS changes: Apply through polkit, a checked switch, the confirm win
     expect(changedLines(preview.details)).toEqual(['+    blender']);
     expect(preview.details).toContain('  blender-stand-in');
     expect(await layout.rebuildCalls()).toEqual([jasmine.stringMatching(/^dry-build --flake \/.*steward-nixos-dry-/)]);
-  }, 60_000);
+  });
 
   it('adds a package to Home Manager’s home.packages as the user, without pkexec, and undoes it', async () => {
     const homeNix = await layout.addHome(context.home, homeOriginal);
@@ -256,7 +256,7 @@ describe('NixOS changes: Apply through polkit, a checked switch, the confirm win
       'switch',
     ]);
     expect(await layout.rebuildCalls()).toEqual([]);
-  }, 60_000);
+  });
 
   it('leaves nothing for the window to revert after an Undo inside it', async () => {
     const { outcome } = await run('nixos.add_package', { package: 'blender' });
@@ -265,7 +265,7 @@ describe('NixOS changes: Apply through polkit, a checked switch, the confirm win
     expect(await generation()).toEqual({ profile: 1, current: 1 });
     expect(await readFile(layout.configuration, 'utf8')).toBe(original);
     expect(await layout.rebuildCalls()).toEqual(['switch', 'switch --rollback']);
-  }, 60_000);
+  });
 
   it('restores only a version of the file that a change replaced, never another kept copy', async () => {
     // The file watcher's store is the same directory: a copy of some other file is kept there by its hash.
@@ -277,7 +277,7 @@ describe('NixOS changes: Apply through polkit, a checked switch, the confirm win
     await expectAsync(
       rollback.preview(rollback.params.parse({ scope: 'system', generation: 1, restore: hash }), context),
     ).toBeRejectedWithError(`no version of ${layout.configuration} that a change replaced is kept by that name`);
-  }, 60_000);
+  });
 
   it('refuses an Undo once the system moved on to a later generation', async () => {
     const first = await run('nixos.add_package', { package: 'blender' });
@@ -292,7 +292,7 @@ describe('NixOS changes: Apply through polkit, a checked switch, the confirm win
       }),
     ).toBeRejectedWithError(/the system is on generation 3, not 2 that the change made/);
     expect(await generation()).toEqual({ profile: 3, current: 3 });
-  }, 60_000);
+  });
 
   it('switches back at once when a unit fails after the switch', async () => {
     // The stand-in's activation cannot start units; the unit fails during activation, as a broken sshd would.
@@ -314,7 +314,7 @@ describe('NixOS changes: Apply through polkit, a checked switch, the confirm win
     expect(await readFile(layout.configuration, 'utf8')).toBe(original);
     expect(await generation()).toEqual({ profile: 1, current: 1 });
     expect(windows.list()).toEqual([]);
-  }, 60_000);
+  });
 
   it('keeps the file as it was when nixos-rebuild fails', async () => {
     await writeFile(join(layout.root, 'stand-in-fails'), '');
@@ -324,7 +324,7 @@ describe('NixOS changes: Apply through polkit, a checked switch, the confirm win
     expect(await readFile(layout.configuration, 'utf8')).toBe(original);
     expect(await generation()).toEqual({ profile: 1, current: 1 });
     expect(windows.list()).toEqual([]);
-  }, 60_000);
+  });
 
   it('declares a password for every switch and none for the rollback, each action for one verb of the helper', async () => {
     // As polkitd read the policy file, through pkaction.
@@ -368,7 +368,7 @@ describe('NixOS changes: Apply through polkit, a checked switch, the confirm win
     // The kept copy is used once: a second rollback has nothing to return to.
     expect(await helper('rollback', '')).toBe(2);
     expect(await readFile(layout.configuration, 'utf8')).toBe(original);
-  }, 60_000);
+  });
 
   describe('for a user who is not root', () => {
     beforeEach(async () => {
@@ -391,7 +391,7 @@ describe('NixOS changes: Apply through polkit, a checked switch, the confirm win
       expect(await readFile(layout.configuration, 'utf8')).toBe(`${original}\n# yes\n`);
       expect(polkit.log()).toContain('test rule: yes for uid nobody');
       expect(await layout.rebuildCalls()).toEqual(['switch']);
-    }, 60_000);
+    });
   });
 });
 

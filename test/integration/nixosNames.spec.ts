@@ -52,7 +52,7 @@ describe('NixOS names checked before a proposal', () => {
       knownGoodDirectory: join(temp.path, 'known-good'),
       log: createLogger({ level: 'error', journal: false, write: () => undefined }),
     };
-  }, 60_000);
+  });
 
   afterAll(async () => {
     process.env = { ...saved };
@@ -63,11 +63,11 @@ describe('NixOS names checked before a proposal', () => {
     await expectAsync(add.preview(add.params.parse({ package: 'blendr' }), context)).toBeRejectedWith(
       new StewardError('InvalidArgs', 'nixpkgs has no package “blendr” (did you mean blender?)'),
     );
-  }, 60_000);
+  });
 
   it('lets a real name through to the dry build', async () => {
     await expectAsync(add.preview(add.params.parse({ package: 'blender' }), context)).toBeRejectedWith(
       new StewardError('Unavailable', 'the edited configuration does not build: nixos-rebuild is not installed'),
     );
-  }, 60_000);
+  });
 });

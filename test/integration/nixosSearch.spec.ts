@@ -54,7 +54,7 @@ describe('NixOS search over the stand-in nixpkgs', () => {
     const opened = await openNixosSearch({ root: standIn.root, cacheDir: join(temp.path, 'cache') });
     if (!opened) throw new Error('the stand-in nixpkgs was not found');
     search = opened;
-  }, 60_000);
+  });
 
   afterAll(async () => {
     restoreNix();
@@ -144,7 +144,7 @@ describe('NixOS search over the stand-in nixpkgs', () => {
       ) as string[];
       expect(nearestNames(wrong, candidates)).withContext(wrong).toEqual(byNix);
     }
-  }, 60_000);
+  });
 
   it('checks options from the options.json, `<name>` matching any name', async () => {
     expect(await search.checkOption('services.openssh.enable')).toEqual({ ok: true });
@@ -281,7 +281,7 @@ describe('NixOS search finds a flake’s nixpkgs', () => {
       'source',
     ]);
     expect(sourceStorePath(narHash, 'source', storeDir)).toBe(byNix.trim());
-  }, 60_000);
+  });
 
   it('by the registry entry nixpkgs.flake.source writes, before the channel', async () => {
     const standIn = await makeNixosStandIn(temp.path, 'registry');
@@ -294,7 +294,7 @@ describe('NixOS search finds a flake’s nixpkgs', () => {
     const reader = new NixosReader({ root: standIn.root, home: temp.path, cacheDir: join(temp.path, 'cache') });
     expect(await reader.nameChecker()).toBeNull();
     await expectAsync(reader.nixpkgs()).toBeRejectedWithError(/no nixpkgs of this system was found/);
-  }, 60_000);
+  });
 });
 
 describe('NixOS search without an options.json', () => {
@@ -323,7 +323,7 @@ describe('NixOS search without an options.json', () => {
     expect(await readdir(join(temp.path, 'cache'))).toContain(
       jasmine.stringMatching(/^nixos-options-[0-9a-f]{32}\.json$/),
     );
-  }, 60_000);
+  });
 });
 
 describe('the NixOS declaration view', () => {

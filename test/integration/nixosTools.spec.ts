@@ -68,7 +68,7 @@ describe('the NixOS tools through the service', () => {
     client = await bus.connect();
     const home = join(temp.path, 'home');
     service = await startConfiguredService(bus, client, home, { watch: quietWatch() }, standInEnv(standIn, home));
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await service?.stop();
@@ -145,7 +145,7 @@ describe('steward nixos', () => {
     temp = await makeTempDir('steward-nixos-cli-');
     standIn = await makeNixosStandIn(temp.path);
     home = join(temp.path, 'home');
-  }, 60_000);
+  });
 
   afterAll(() => temp.remove());
 

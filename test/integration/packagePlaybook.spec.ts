@@ -42,11 +42,11 @@ describe('the unit-failed playbook with PackageKit', () => {
       knownGoodDirectory: '/nonexistent',
       log: createLogger({ level: 'error', journal: false, write: () => undefined }),
     };
-  }, 30_000);
+  });
 
   afterAll(async () => {
     await packageKit.stop();
-  }, 30_000);
+  });
 
   // The unit is the user manager's: that is where a start would go.
   const preview = async (candidate: CandidateAction) =>

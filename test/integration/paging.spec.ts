@@ -146,7 +146,7 @@ describe('paged lists', () => {
     fillFixes(join(state, 'fixes.db'));
     fillSessions(join(state, 'chat.db'));
     service = await startConfiguredService(bus, client, home.path, { watch: quietWatch() });
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await service.stop();
@@ -154,20 +154,18 @@ describe('paged lists', () => {
     await home.remove();
   });
 
-  it('answers a bounded page of 100k findings quickly, with the total, and stays on the bus', async () => {
-    const started = performance.now();
+  // Before pages, building the whole reply took seconds, then the bus dropped the service.
+  it('answers a bounded page of 100k findings, with the total, and stays on the bus', async () => {
     const [findings, total] = await call('Findings', 'List', {});
-    const elapsed = performance.now() - started;
     expect(findings.length).toBe(100);
     expect(total).toBe(FINDINGS);
     expect(findings[0]!.subject!.value).toBe(`flood-${FINDINGS - 1}.service`);
-    expect(elapsed).toBeLessThan(2000);
     const [largest] = await call('Findings', 'List', page(FINDINGS - 10, 500));
     expect(largest.length).toBe(10);
     expect(largest.at(-1)!.subject!.value).toBe('flood-0.service');
     expect(await nameHasOwner(client, BUS_NAME)).toBeTrue();
     expect(service.process.exitCode).toBeNull();
-  }, 60_000); // before pages, building the whole reply took seconds, then the bus dropped the service
+  });
 
   it('counts and pages with the filter applied', async () => {
     const ignored = { 'include-ignored': new Variant('b', true) };
@@ -184,7 +182,7 @@ describe('paged lists', () => {
     expect(total).toBe(FINDINGS);
     expect(ids.length).toBe(FINDINGS);
     expect(new Set(ids).size).toBe(FINDINGS);
-  }, 300_000);
+  });
 
   it('pages proposals, jobs, the audit trail and conversations, each item once', async () => {
     const all = { state: new Variant('s', 'all') };
@@ -207,7 +205,7 @@ describe('paged lists', () => {
     const sessions = await readAll('Chat', 'ListSessionsPage', 'id', {}, 40);
     expect(sessions.total).toBe(SESSIONS);
     expect(new Set(sessions.ids).size).toBe(SESSIONS);
-  }, 120_000);
+  });
 
   it('refuses an offset or a limit out of range or of the wrong type with InvalidArgs', async () => {
     const bad: Dict[] = [
@@ -245,5 +243,5 @@ describe('paged lists', () => {
     expect(history[0]!.seq).toBe(RECORDS);
     const findings = await cli('findings');
     expect(findings.length).toBe(FINDINGS);
-  }, 300_000);
+  });
 });

@@ -72,7 +72,7 @@ describe('steward proposals, apply, undo, jobs and history', () => {
     expect(undo.code).toBe(1);
     expect(undo.stderr).toMatch(/^steward: [^\n]*999\n$/);
     expect((await cli('history', '--limit', '0')).code).toBe(2);
-  }, 30_000);
+  });
 
   // One story in order: nothing at first, then the failed unit's proposal, its job and its undo.
   it('proposes a restart for a failed unit, applies it only when told to, and undoes it', async () => {
@@ -144,5 +144,5 @@ describe('steward proposals, apply, undo, jobs and history', () => {
     expect(undone.stdout).toMatch(new RegExp(`Job \\d+ undid job ${job}: `));
     expect(undone.stdout).not.toContain('steward undo');
     expect(undone.code).toBe(0);
-  }, 30_000);
+  });
 });

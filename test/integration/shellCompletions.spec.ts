@@ -17,7 +17,8 @@ const run = promisify(execFile);
 
 // zsh's completion system runs only inside the line editor: an interactive zsh in a pseudo-terminal (zpty)
 // is given the line and a Tab, with compadd wrapped to write each offered word to a file. zle skips completing
-// while more input waits, so the line that writes the end marker is typed only once words have come.
+// while more input waits, so the line that writes the end marker is typed only once words have come. The loops'
+// bounds (two minutes) only end a harness whose zsh never answers.
 const ZSH_HARNESS = `
 zmodload zsh/zpty
 local fpath_dir=$1 line=$2 out=$3
@@ -25,13 +26,13 @@ zpty shell zsh -f -i
 zpty -w shell "PROMPT= ; fpath=($fpath_dir \\$fpath); autoload -U compinit; compinit -u -D"
 zpty -w shell 'compadd() { if [[ \${@[1,(i)(-|--)]} == *-(O|A|D)\\ * ]]; then builtin compadd "$@"; return; fi; local -a hits; builtin compadd -A hits "$@"; (( $#hits )) && print -rl -- $hits >> '"$out"'; }'
 zpty -w -n shell "$line"$'\\t'
-for attempt in {1..100}; do
+for attempt in {1..1200}; do
   [[ -s $out ]] && break
   sleep 0.1
 done
 sleep 0.2
 zpty -w shell $'\\x15print -r -- END-OF-COMPLETION >> '"$out"
-for attempt in {1..100}; do
+for attempt in {1..1200}; do
   [[ -f $out ]] && grep -q '^END-OF-COMPLETION$' $out && break
   sleep 0.1
 done

@@ -81,7 +81,7 @@ describe('the service on a full or read-only state disk', () => {
     return list.map((session) => ({ id: session.id?.value as string, messages: session.messages?.value as number }));
   };
   const stateBecomes = (wanted: (state: string) => boolean, what: string) =>
-    waitFor(async () => wanted((await status()).state), what, 40_000).catch((error: Error) => {
+    waitFor(async () => wanted((await status()).state), what).catch((error: Error) => {
       throw new Error(`${error.message}; the service said:\n${service?.log()}`);
     });
 
@@ -106,7 +106,7 @@ describe('the service on a full or read-only state disk', () => {
     service = undefined;
     await run('umount', [stateDisk]).catch(() => run('umount', ['--lazy', stateDisk]));
     await home.remove();
-  }, 30_000);
+  });
 
   afterAll(async () => {
     await bus.stop();
@@ -144,7 +144,7 @@ describe('the service on a full or read-only state disk', () => {
     expect(await subjects()).toEqual(jasmine.arrayWithExactContents(['before.service', 'while-full.service']));
     expect(service!.process.exitCode).toBeNull();
     expect(service!.log()).not.toContain('failed unexpectedly');
-  }, 90_000);
+  });
 
   it('starts on a read-only disk, serves what it stored, and stores what waited once it is writable', async () => {
     await start();
@@ -171,7 +171,7 @@ describe('the service on a full or read-only state disk', () => {
     expect(await subjects()).toEqual(jasmine.arrayWithExactContents(['before.service', 'while-read-only.service']));
     expect(service!.process.exitCode).toBeNull();
     expect(service!.log()).not.toContain('failed unexpectedly');
-  }, 90_000);
+  });
 
   it('starts on a read-only disk with nothing stored yet, and makes its files once it is writable', async () => {
     await run('mount', ['-o', 'remount,ro', stateDisk]);
@@ -189,7 +189,7 @@ describe('the service on a full or read-only state disk', () => {
     expect(files).toEqual(jasmine.arrayContaining(['findings.db', 'fixes.db', 'chat.db']));
     expect(files.filter((file) => file.includes('.damaged-'))).toEqual([]);
     expect(service!.log()).not.toContain('failed unexpectedly');
-  }, 90_000);
+  });
 
   it('starts on a full disk with nothing stored yet, stores findings once space returns, and leaves no half-made file', async () => {
     await errorOf(writeFile(join(stateDisk, 'filler'), Buffer.alloc(8 * MIB, 1)));
@@ -206,7 +206,7 @@ describe('the service on a full or read-only state disk', () => {
     expect(await subjects()).toEqual(['while-full.service']);
     expect((await readdir(join(stateDisk, 'steward'))).filter((file) => file.includes('.damaged-'))).toEqual([]);
     expect(service!.log()).not.toContain('failed unexpectedly');
-  }, 90_000);
+  });
 
   it('stops cleanly while the disk is still read-only', async () => {
     await run('mount', ['-o', 'remount,ro', stateDisk]);
@@ -219,7 +219,7 @@ describe('the service on a full or read-only state disk', () => {
     } finally {
       await run('mount', ['-o', 'remount,rw', stateDisk]);
     }
-  }, 60_000);
+  });
 
   it('refuses a conversation it cannot keep with Unavailable, and keeps serving the ones it has', async () => {
     const model = await startOpenAIServer({ answer: () => 'All is well.' });
@@ -250,7 +250,7 @@ describe('the service on a full or read-only state disk', () => {
     } finally {
       await model.close();
     }
-  }, 90_000);
+  });
 
   it('runs a fix on a 100% full disk in the room it kept back, and stays degraded until space is freed', async () => {
     await start();
@@ -287,5 +287,5 @@ describe('the service on a full or read-only state disk', () => {
     await stateBecomes((state) => state !== 'degraded', 'the status to leave degraded');
     expect(await readdir(join(stateDisk, 'steward'))).toContain('.steward-reserve');
     expect(service!.log()).not.toContain('failed unexpectedly');
-  }, 90_000);
+  });
 });

@@ -94,7 +94,7 @@ describe('the service in the session language', () => {
       actions: ['Einen Dienst neu starten'],
       reason: 'Ein Problem erfordert Aufmerksamkeit.',
     });
-  }, 30_000);
+  });
 
   it('reports in French for a territory without its own catalog (LC_MESSAGES=fr_CA.UTF-8)', async () => {
     expect(await failUnitWith({ LANG: 'C.UTF-8', LC_MESSAGES: 'fr_CA.UTF-8' })).toEqual({
@@ -103,7 +103,7 @@ describe('the service in the session language', () => {
       actions: ['Redémarrer un service'],
       reason: 'Un problème requiert votre attention.',
     });
-  }, 30_000);
+  });
 
   it('reports in English with LANG=C, even when LANGUAGE asks for German', async () => {
     expect(await failUnitWith({ LANG: 'C', LANGUAGE: 'de' })).toEqual({
@@ -112,5 +112,5 @@ describe('the service in the session language', () => {
       actions: ['Restart a service'],
       reason: 'A problem needs attention.',
     });
-  }, 30_000);
+  });
 });

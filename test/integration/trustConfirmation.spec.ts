@@ -358,7 +358,7 @@ describe('widening trust over D-Bus', () => {
     beforeAll(async () => {
       polkit = await startPolkit([POLICY], WIDEN_TRUST_ACTION);
       setup = await startSetup(polkit.bus.address);
-    }, 60_000);
+    });
 
     beforeEach(() => writeFile(setup.file, JSON.stringify(BASE)));
 

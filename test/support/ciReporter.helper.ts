@@ -5,6 +5,8 @@
 // runner's summary with no test counted, so CI took whole runs for runs of no
 // test. This one prints the plain "N passed, N failed, N skipped" line CI reads
 // in every language, and the failures in full.
+import { writeFileSync } from 'node:fs';
+
 const write = (text: string) => process.stdout.write(text);
 
 function describeFailures(name: string, expectations: { message: string; stack?: string }[]): string {
@@ -20,6 +22,21 @@ function indent(text: string): string {
     .join('\n');
 }
 
+// The slowest specs and top-level suites (a suite's time includes its beforeAll and afterAll), printed before
+// the closing line so that a slow spec shows in every run; STEWARD_SPEC_TIMES=FILE writes all of them as JSON.
+const SLOWEST_SHOWN = 10;
+const specTimes: { name: string; ms: number }[] = [];
+const suiteTimes: { name: string; ms: number }[] = [];
+
+function slowest(times: { name: string; ms: number }[]): string {
+  return [...times]
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, SLOWEST_SHOWN)
+    .map(({ name, ms }) => `  ${(ms / 1000).toFixed(1).padStart(6)} s  ${name}\n`)
+    .join('');
+}
+
+let suiteDepth = 0;
 let passed = 0;
 const failures: string[] = [];
 const skipped: string[] = [];
@@ -30,6 +47,7 @@ jasmine.getEnv().addReporter({
     write('Started\n');
   },
   specDone(result) {
+    specTimes.push({ name: result.fullName, ms: result.duration ?? 0 });
     if (result.status === 'passed') {
       passed += 1;
       write('.');
@@ -41,7 +59,12 @@ jasmine.getEnv().addReporter({
       write('*');
     }
   },
+  suiteStarted() {
+    suiteDepth += 1;
+  },
   suiteDone(result) {
+    suiteDepth -= 1;
+    if (suiteDepth === 0) suiteTimes.push({ name: result.fullName, ms: result.duration ?? 0 });
     if (result.failedExpectations.length > 0)
       failures.push(describeFailures(`suite ${result.fullName}`, result.failedExpectations));
   },
@@ -54,6 +77,9 @@ jasmine.getEnv().addReporter({
     write(
       `Spec order shuffled; to repeat it: --seed=${result.order.seed}. Took ${(result.totalTime / 1000).toFixed(1)} s.\n`,
     );
+    write(`Slowest specs:\n${slowest(specTimes)}Slowest suites:\n${slowest(suiteTimes)}`);
+    const timesFile = process.env.STEWARD_SPEC_TIMES;
+    if (timesFile) writeFileSync(timesFile, JSON.stringify({ specs: specTimes, suites: suiteTimes }, null, 2));
     // A failure outside any spec (afterAll, top level) counts too.
     const failed = failures.length;
     write(`\njasmine: ${passed} passed, ${failed} failed, ${skipped.length} skipped\n`);

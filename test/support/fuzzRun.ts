@@ -9,6 +9,7 @@ import { callMethod } from '../../service/src/dbus/client.js';
 import { MAX_ERROR_MESSAGE } from '../../service/src/dbus/errors.js';
 import type { FuzzCall } from './fuzz.js';
 import { BUS_NAME, OBJECT_PATH } from './service.js';
+import { REPLY_TIMEOUT_MS } from './timeouts.js';
 
 /** Far more than any honest reply of a quiet service; a reply this big echoes its input or leaks. */
 export const MAX_REPLY_SIZE = 256 * 1024;
@@ -111,7 +112,7 @@ export async function runFuzzCalls(
       reply = await callMethod(
         client,
         { destination: BUS_NAME, path: OBJECT_PATH, ...call },
-        { timeoutMs: options.timeoutMs ?? 25_000 },
+        { timeoutMs: options.timeoutMs ?? REPLY_TIMEOUT_MS },
       );
     } catch (error) {
       failure = error ?? new Error('rejected without a reason');

@@ -51,10 +51,11 @@ case "$*" in
     ln -s "$store" "$profiles/system-$next-link"
     if [ "$1" = switch ]; then ln -sfn "system-$next-link" "$profiles/system"; fi
     echo "activating the configuration..."
-    # A test that changes the machine during activation (a unit failing) holds it here until it is done.
+    # A test that changes the machine during activation (a unit failing) holds it here until it is done; the
+    # bound (two minutes) only keeps a failed test's switch from waiting for ever.
     if [ -e "$root/stand-in-waits" ]; then
       tries=0
-      while [ ! -e "$root/stand-in-go" ] && [ $tries -lt 100 ]; do sleep 0.1; tries=$((tries + 1)); done
+      while [ ! -e "$root/stand-in-go" ] && [ $tries -lt 1200 ]; do sleep 0.1; tries=$((tries + 1)); done
     fi
     activate "$next"
     ;;

@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import type { MessageBus } from '@jellybrick/dbus-next';
 
 import { callMethod, nameHasOwner } from '../../service/src/dbus/client.js';
+import { CONDITION_TIMEOUT_MS } from './timeouts.js';
 
 export const SERVICE_SCRIPT = join(process.cwd(), 'dist', 'service', 'steward-service.js');
 export const CLI_SCRIPT = join(process.cwd(), 'dist', 'service', 'steward.js');
@@ -88,7 +89,7 @@ export { nameHasOwner };
 export async function waitFor(
   condition: () => Promise<boolean> | boolean,
   what: string,
-  timeoutMs = 10_000,
+  timeoutMs = CONDITION_TIMEOUT_MS,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {

@@ -21,6 +21,7 @@ import type { FixesStore } from '../../service/src/fixes/store.js';
 import { createLogger } from '../../service/src/logging.js';
 import { ScriptedEngine } from '../support/scriptedEngine.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
+import { CONDITION_TIMEOUT_MS } from '../support/timeouts.js';
 
 const FIXTURES = join(process.cwd(), 'test', 'fixtures', 'docs');
 const quiet = createLogger({ level: 'error', journal: false, write: () => undefined });
@@ -283,8 +284,9 @@ describe('the documentation index', () => {
 });
 
 async function waitFor(condition: () => boolean): Promise<void> {
-  for (let tries = 0; !condition(); tries++) {
-    if (tries > 500) throw new Error('timed out');
+  const deadline = Date.now() + CONDITION_TIMEOUT_MS;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out');
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }

@@ -1,10 +1,10 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 
 import { FindingsInterface } from '../../service/src/findings/findingsInterface.js';
 import { type FindingChange, FindingsStore } from '../../service/src/findings/store.js';
+import { waitFor } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 
 // A flood of distinct findings: a signal of its own for each change up to a rate, then one FindingsChanged a
@@ -55,14 +55,14 @@ describe('the findings signals under a flood', () => {
     expect(sent).toEqual(flood.slice(0, 50).map(({ finding }) => `added ${finding.id}`));
     // Repeats of the same findings while the summary waits go into it too.
     findings.announce(failures(0, 100));
-    await sleep(1200);
+    await waitFor(() => sent.length > 50, 'the summary');
     expect(sent.slice(50)).toEqual(['changed 2050']);
     expect(findings.active).toBe(2000);
   });
 
   it('goes back to one signal per change once the flood is over', async () => {
     findings.announce(failures(0, 60));
-    await sleep(1200);
+    await waitFor(() => sent.length > 50, 'the summary');
     const [late] = failures(100, 1);
     findings.announce([late!]);
     expect(sent.slice(50)).toEqual(['changed 10', `added ${late!.finding.id}`]);

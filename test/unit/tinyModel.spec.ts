@@ -43,5 +43,5 @@ describe('the tiny test model', () => {
     await session.prompt('Is the disk ok?', { maxTokens: 8, onTextChunk: (chunk) => chunks.push(chunk) });
     expect(chunks.length).toBeGreaterThan(0);
     await model.dispose();
-  }, 60_000);
+  });
 });
