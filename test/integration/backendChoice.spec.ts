@@ -6,12 +6,14 @@
 // service probes, answers on the CPU (a real probe and a real worker on the
 // tiny model), starts its worker once, and says why in status and doctor.
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import type { MessageBus } from '@jellybrick/dbus-next';
 
 import type { DoctorReport } from '../../service/src/cli/doctorReport.js';
+import { localBackendSelector } from '../../service/src/engine/localBackend.js';
+import { createLogger } from '../../service/src/logging.js';
 import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import { writePtxFailureMachine } from '../support/ptxFailureStandIn.js';
 import {
@@ -24,6 +26,8 @@ import {
 } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 import { writeTinyModel } from '../support/tinyModel.js';
+
+const PROBE_SCRIPT = join(process.cwd(), 'dist', 'service', 'steward-backend-probe.js');
 
 const occurrences = (text: string, pattern: RegExp) => text.match(new RegExp(pattern, 'g'))?.length ?? 0;
 
@@ -108,4 +112,46 @@ describe('the inference backend on a machine whose CUDA build cannot run', () =>
     await waitFor(() => service.log().includes('inference backend remembered'), 'the remembered backend');
     expect(service.log()).not.toContain('inference backend probe failed');
   }, 240_000);
+});
+
+describe('the backend probes on this machine, with a Vulkan driver manifest but no Vulkan loader', () => {
+  let dir: TempDir;
+
+  beforeAll(async () => {
+    dir = await makeTempDir();
+  });
+
+  afterAll(async () => {
+    await dir.remove();
+  });
+
+  it('probes node-llama-cpp’s real Vulkan build, which does not load, then the real CPU, and remembers nothing', async () => {
+    // What the Vulkan loader reads and a render node: enough for the service to try the build.
+    const gpuRoot = join(dir.path, 'gpu-root');
+    await mkdir(join(gpuRoot, 'usr', 'share', 'vulkan', 'icd.d'), { recursive: true });
+    await writeFile(join(gpuRoot, 'usr', 'share', 'vulkan', 'icd.d', 'radeon_icd.x86_64.json'), '{}');
+    await mkdir(join(gpuRoot, 'dev', 'dri'), { recursive: true });
+    await writeFile(join(gpuRoot, 'dev', 'dri', 'renderD128'), '');
+    const lines: string[] = [];
+    const selector = localBackendSelector({
+      cacheDirectory: join(dir.path, 'cache'),
+      probeScript: PROBE_SCRIPT,
+      gpuRoot,
+      log: createLogger({ level: 'debug', journal: false, write: (line) => lines.push(line) }),
+    });
+    const choice = await selector.choose('auto');
+    expect(choice.backend).toBe('cpu');
+    expect(choice.steps).toEqual([
+      { backend: 'cuda', result: 'skipped', reason: 'no NVIDIA driver is loaded' },
+      {
+        backend: 'vulkan',
+        result: 'unavailable',
+        reason: 'the Vulkan build does not load (no Vulkan loader, or no Vulkan driver for this GPU)',
+      },
+      { backend: 'cpu', result: 'works', reason: 'works' },
+    ]);
+    expect(choice.remedy).toBe("To use Vulkan: install the Vulkan loader (libvulkan1) and the GPU's Vulkan driver");
+    expect(existsSync(join(dir.path, 'cache', 'backend-probe.gguf'))).toBeTrue();
+    expect(existsSync(join(dir.path, 'cache', 'inference-backend.json'))).toBeFalse();
+  }, 120_000);
 });
