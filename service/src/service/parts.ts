@@ -122,9 +122,12 @@ export function createParts(base: PartsBase) {
     state,
   );
   server.export(OBJECT_PATH, coreSpec, core);
+  // Free RAM now, and the free VRAM llama.cpp saw when it probed the backend it chose.
+  const hardware = (choice = backends.latest) =>
+    surveyHardware(choice ? { backend: choice.backend, vramBytes: choice.vram.free } : {});
   const store = new ModelStore({
     ...resolveModelLocations(),
-    hardware: () => surveyHardware(),
+    hardware: () => hardware(),
     inspectorScript: INSPECTOR_SCRIPT,
     logger: log,
   });
@@ -132,6 +135,12 @@ export function createParts(base: PartsBase) {
     store,
     modelsBusEvents(new InterfaceSignals(server, OBJECT_PATH, MODELS_INTERFACE), () => engines.refresh()),
     log,
+    // A recommendation waits for the probes (remembered after the first time): VRAM decides it.
+    async () => {
+      const { engine, gpu } = config.config.inference;
+      const probed = engine === 'local' && (gpu === 'auto' || gpu === 'cuda' || gpu === 'vulkan');
+      return hardware(probed ? await backends.choose(gpu).catch(() => null) : null);
+    },
   );
   server.export(OBJECT_PATH, modelsSpec, models.impl);
 
