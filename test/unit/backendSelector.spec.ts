@@ -3,7 +3,7 @@
 // The backend chain's decisions, with the probes' outcomes given: which
 // backend is chosen, what is said about the others, what is remembered. The
 // probes themselves run for real in test/integration/backendChoice.spec.ts.
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import type { GpuFacts } from '../../service/src/core/gpuCapabilities.js';
@@ -134,6 +134,18 @@ describe('the inference backend chain', () => {
     await selector({ cuda: unavailable, vulkan: WORKS_ON_H100 }).choose('auto');
     await selector({ cuda: WORKS_ON_H100 }).choose('auto');
     expect(probed).toEqual(['cuda', 'vulkan', 'cuda']);
+  });
+
+  it('probes again over a damaged memory', async () => {
+    await mkdir(join(dir.path, 'cache'), { recursive: true });
+    const file = join(dir.path, 'cache', 'inference-backend.json');
+    await selector({ cuda: WORKS_ON_H100 }).choose('auto');
+    const [key] = Object.keys(JSON.parse(await readFile(file, 'utf8')) as object);
+    await writeFile(file, JSON.stringify({ [key!]: { backend: 'cuda', steps: 'all of them' } }));
+    expect((await selector({ cuda: WORKS_ON_H100 }).choose('auto')).backend).toBe('cuda');
+    await writeFile(file, 'not JSON');
+    await selector({ cuda: WORKS_ON_H100 }).choose('auto');
+    expect(probed).toEqual(['cuda', 'cuda', 'cuda']);
   });
 
   it('probes once however many ask at the same time', async () => {

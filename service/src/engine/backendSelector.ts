@@ -8,37 +8,51 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
+import { z } from 'zod';
+
 import type { GpuFacts, Platform } from '../core/gpuCapabilities.js';
 import { prebuiltPackages } from '../core/gpuCapabilities.js';
 import type { Logger } from '../logging.js';
 import { backendName, type CudaPrebuilt, explainFailure } from './backendExplain.js';
 import type { ProbeOutcome } from './backendProbe.js';
-import type { ProbedBackend } from './backendProbeProtocol.js';
+import { type ProbedBackend, probedBackendSchema } from './backendProbeProtocol.js';
 import type { NvidiaFacts } from './nvidiaFacts.js';
 import type { GpuSetting } from './protocol.js';
 
-export interface BackendStep {
-  backend: ProbedBackend;
+const backendStepSchema = z.object({
+  backend: probedBackendSchema,
   /** 'skipped': its device or build is not here, so it was not probed. */
-  result: 'works' | 'failed' | 'unavailable' | 'skipped';
+  result: z.enum(['works', 'failed', 'unavailable', 'skipped']),
   /** Why it is not used, or what it runs on when it works. */
-  reason: string;
-}
+  reason: z.string(),
+});
+export type BackendStep = z.infer<typeof backendStepSchema>;
 
-export interface BackendChoice {
-  backend: ProbedBackend;
+const backendChoiceSchema = z.object({
+  backend: probedBackendSchema,
   /** The backends in the order they were tried, up to the one chosen. */
-  steps: BackendStep[];
+  steps: z.array(backendStepSchema),
   /** One line: "CUDA: this driver cannot run the prebuilt kernels for sm_90 (needs CUDA 13.1); using Vulkan". */
-  summary: string;
+  summary: z.string(),
   /** What would make a faster backend work ("To use CUDA: …"), or null. */
-  remedy: string | null;
-  devices: string[];
+  remedy: z.string().nullable(),
+  devices: z.array(z.string()),
   /** The chosen backend's VRAM as llama.cpp saw it in the probe; zeros on the CPU. */
-  vram: { total: number; free: number };
+  vram: z.object({ total: z.number().nonnegative(), free: z.number().nonnegative() }),
   /** When the probes ran, ms since the epoch: a remembered choice keeps its time. */
-  probedAt: number;
-}
+  probedAt: z.number().int().nonnegative(),
+});
+export type BackendChoice = z.infer<typeof backendChoiceSchema>;
+
+/** The file's entries that are choices; a damaged or older file only costs a probe. */
+const cacheSchema = z.record(z.string(), z.unknown()).transform((entries) =>
+  Object.fromEntries(
+    Object.entries(entries).flatMap(([key, value]) => {
+      const parsed = backendChoiceSchema.safeParse(value);
+      return parsed.success ? [[key, parsed.data] as const] : [];
+    }),
+  ),
+);
 
 export interface BackendSelectorOptions {
   facts(): GpuFacts;
@@ -196,8 +210,8 @@ export class BackendSelector {
 
   private async readCache(): Promise<Record<string, BackendChoice>> {
     try {
-      const parsed = JSON.parse(await readFile(this.options.cacheFile, 'utf8')) as unknown;
-      return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, BackendChoice>) : {};
+      const parsed = cacheSchema.safeParse(JSON.parse(await readFile(this.options.cacheFile, 'utf8')));
+      return parsed.success ? parsed.data : {};
     } catch {
       return {};
     }

@@ -3,8 +3,9 @@
 // Wires the backend selector to this machine: its GPU facts, its NVIDIA
 // driver, the installed node-llama-cpp, the probe process and the cache.
 import { readFileSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { mkdtemp, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join, sep } from 'node:path';
 
 import { probeGpuFacts } from '../core/gpuCapabilities.js';
@@ -34,6 +35,16 @@ function nodeLlamaCppDirectory(): string {
   return entry.slice(0, entry.lastIndexOf(`${sep}dist${sep}`));
 }
 
+/**
+ * In the cache; where that cannot be written (a read-only home), in a private directory of its own under the
+ * temporary directory, never at a name there that another user could have put a file at first.
+ */
+function probeModelPath(cacheDirectory: string): Promise<string> {
+  return ensureProbeModel(join(cacheDirectory, 'backend-probe.gguf')).catch(async () =>
+    ensureProbeModel(join(await mkdtemp(join(tmpdir(), 'steward-probe-')), 'backend-probe.gguf')),
+  );
+}
+
 export function localBackendSelector(options: LocalBackendOptions): BackendSelector {
   const packageDirectory = nodeLlamaCppDirectory();
   const { version } = JSON.parse(readFileSync(join(packageDirectory, 'package.json'), 'utf8')) as { version: string };
@@ -46,7 +57,7 @@ export function localBackendSelector(options: LocalBackendOptions): BackendSelec
     probe: async (backend) =>
       probeBackend(backend, {
         probeScript: options.probeScript,
-        modelPath: await ensureProbeModel(join(options.cacheDirectory, 'backend-probe.gguf')),
+        modelPath: await probeModelPath(options.cacheDirectory),
         // One thread: the probe model is tiny, and more threads than free cores make llama.cpp crawl.
         threads: 1,
         timeoutMs: options.timeoutMs ?? 180_000,

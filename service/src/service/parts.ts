@@ -159,9 +159,16 @@ export function createParts(base: PartsBase) {
       }),
     workerScript: WORKER_SCRIPT,
     // 'auto' and a named GPU go to the backend probed to work; 'off' and 'metal' as they are.
+    // A choice that could not be made (its probes could not start) leaves the setting as configured.
     chooseBackend: async (configured) =>
       configured === 'auto' || configured === 'cuda' || configured === 'vulkan'
-        ? gpuSettingOf((await backends.choose(configured)).backend)
+        ? backends.choose(configured).then(
+            (choice) => gpuSettingOf(choice.backend),
+            (error: unknown) => {
+              log.warning('cannot choose the inference backend', { reason: String(error) });
+              return configured;
+            },
+          )
         : configured,
     log,
   });
