@@ -38,7 +38,7 @@ describe('the inference backend on a machine whose CUDA build cannot run', () =>
   let service: RunningService;
   let serviceEnv: NodeJS.ProcessEnv;
   let cliEnv: NodeJS.ProcessEnv;
-  const config = { watch: quietWatch(), inference: { threads: 1, contextSize: 512, maxAnswerTokens: 8 } };
+  const config = { watch: quietWatch(), inference: { threads: 1, contextSize: 512, maxAnswerTokens: 16 } };
 
   beforeAll(async () => {
     bus = await startPrivateBus();
@@ -77,6 +77,8 @@ describe('the inference backend on a machine whose CUDA build cannot run', () =>
     expect(log).toMatch(/starting the inference engine .*gpu=false/);
     expect(log).not.toContain('stopped unexpectedly');
     expect(log).toMatch(/inference engine ready .*backend=cpu/);
+    // The test's settings, not the defaults: one thread, set deliberately, and a small context.
+    expect(log).toMatch(/inference engine ready .*contextSize=512.*threads=1/);
 
     const doctor = await runCli(['doctor', '--json'], cliEnv);
     const report = JSON.parse(doctor.stdout) as DoctorReport;
