@@ -47,6 +47,7 @@ async function buildService() {
       'steward-service': 'service/src/main.ts',
       steward: 'service/src/cli/main.ts',
       'steward-engine': 'service/src/engine/worker.ts',
+      'steward-backend-probe': 'service/src/engine/backendProbeWorker.ts',
       'steward-model-inspector': 'service/src/models/inspector.ts',
     },
     outdir: out,

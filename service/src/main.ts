@@ -4,6 +4,7 @@ import type { MessageBus } from '@jellybrick/dbus-next';
 
 import { loadConfig } from './config.js';
 import { currentGroupNames, probeCapabilities } from './core/capabilities.js';
+import { probeGpuFacts } from './core/gpuCapabilities.js';
 import { guardProcess } from './core/processGuard.js';
 import { ServiceState } from './core/serviceState.js';
 import { connectBus, ownName, releaseName } from './dbus/connection.js';
@@ -125,6 +126,7 @@ async function main(): Promise<void> {
       system: hooks.systemJournal ? ['--directory', hooks.systemJournal] : ['--system'],
     },
     ...(hooks.nixosRoot && { nixosRoot: hooks.nixosRoot }),
+    ...(hooks.gpuRoot && { gpuFacts: probeGpuFacts(hooks.gpuRoot) }),
   });
   watchers.start(capabilities, systemBus);
   const retention = new FindingsRetention({
@@ -181,6 +183,17 @@ async function main(): Promise<void> {
   // After start-up: reading model metadata starts a helper process, which a status query should not wait for.
   models.load().catch((error: Error) => log.warning('cannot read the active model', { reason: error.message }));
   engines.refresh().catch((error: Error) => log.warning('cannot read the active model', { reason: error.message }));
+  // Probed now (or remembered) rather than at the first question, so that status and doctor can say it.
+  const { engine, gpu } = config.config.inference;
+  if (
+    engine === 'local' &&
+    capabilities.includes('inference.local') &&
+    (gpu === 'auto' || gpu === 'cuda' || gpu === 'vulkan')
+  ) {
+    parts.backends
+      .choose(gpu)
+      .catch((error: Error) => log.warning('cannot choose the inference backend', { reason: error.message }));
+  }
   // Built without the user doing anything, at a share of one core, and kept fresh as packages change.
   docs?.start();
   log.info('capabilities probed', { capabilities });

@@ -39,6 +39,16 @@ export interface TestHooks {
    * (<root>/etc/NIXOS, <root>/run/current-system) and its configuration (<root>/etc/nixos).
    */
   nixosRoot?: string;
+  /**
+   * STEWARD_TEST_GPU_ROOT: a directory that stands for the machine's `/` where the GPU facts are read
+   * (<root>/dev/nvidiactl, <root>/dev/dri, <root>/usr/share/vulkan/icd.d, <root>/proc/driver/nvidia/version).
+   */
+  gpuRoot?: string;
+  /**
+   * STEWARD_TEST_BACKEND_STAND_IN: a module the backend probe loads in place of node-llama-cpp's build for the
+   * backends it names, standing in for a GPU that cannot run here.
+   */
+  backendStandIn?: string;
 }
 
 const absolute = (value: string | undefined) => (value?.startsWith('/') && value.length > 1 ? value : undefined);
@@ -50,6 +60,8 @@ export function testHooks(env: NodeJS.ProcessEnv = process.env): TestHooks {
   const journalSocket = absolute(env.STEWARD_TEST_JOURNAL_SOCKET);
   const docsRoot = absolute(env.STEWARD_TEST_DOCS_ROOT);
   const nixosRoot = absolute(env.STEWARD_TEST_NIXOS_ROOT);
+  const gpuRoot = absolute(env.STEWARD_TEST_GPU_ROOT);
+  const backendStandIn = absolute(env.STEWARD_TEST_BACKEND_STAND_IN);
   return {
     ...(systemJournal && { systemJournal }),
     ...(userJournal && { userJournal }),
@@ -57,5 +69,7 @@ export function testHooks(env: NodeJS.ProcessEnv = process.env): TestHooks {
     ...(journalSocket && { journalSocket }),
     ...(docsRoot && { docsRoot }),
     ...(nixosRoot && { nixosRoot }),
+    ...(gpuRoot && { gpuRoot }),
+    ...(backendStandIn && { backendStandIn }),
   };
 }

@@ -190,6 +190,10 @@ describe('the Models interface on the bus', () => {
     const values = recommendation as Record<string, Variant>;
     expect(values.uri?.value).toMatch(/^hf:/);
     expect(values.reason?.value).toContain(values.name?.value);
+    expect(values['context-size']?.value).toBeGreaterThanOrEqual(2048);
+    expect(values.reason?.value).toContain(
+      `with a context of ${(values['context-size']?.value as number).toLocaleString('en-US')} tokens`,
+    );
   });
 
   it('answers bad arguments of every method with a named error', async () => {

@@ -25,6 +25,40 @@ describe('steward doctor output', () => {
     ]);
   });
 
+  it('shows the backends the service tried, why each failed, and what would make the faster one work', () => {
+    const remedy =
+      'To use CUDA: update the NVIDIA driver to one for CUDA 13.1 or later (590.44.01 or newer), or build the CUDA backend for this card (needs the CUDA toolkit): cd /usr/lib/steward && npx --no node-llama-cpp source download --gpu cuda';
+    const report = doctorReport({
+      ...status,
+      'inference-backend': 'vulkan',
+      'inference-backend-summary': 'CUDA: … ; using Vulkan (NVIDIA H100 80GB HBM3)',
+      'inference-backend-steps': [
+        {
+          backend: 'cuda',
+          result: 'failed',
+          reason: 'this driver (580.159.04) cannot run the prebuilt kernels for sm_90 (needs CUDA 13.1)',
+        },
+        { backend: 'vulkan', result: 'works', reason: 'works on NVIDIA H100 80GB HBM3' },
+      ],
+      'inference-backend-remedy': remedy,
+    });
+    expect(report.backend).toEqual(jasmine.objectContaining({ chosen: 'vulkan', remedy }));
+    expect(formatDoctor(report)).toContain(
+      [
+        'Inference backend: Vulkan',
+        '✗ CUDA    this driver (580.159.04) cannot run the prebuilt kernels for sm_90 (needs CUDA 13.1)',
+        '✓ Vulkan  works on NVIDIA H100 80GB HBM3',
+        `  ${remedy}`,
+      ].join('\n'),
+    );
+  });
+
+  it('says nothing of the backend before the service chose one', () => {
+    const report = doctorReport({ ...status, 'inference-backend': '', 'inference-backend-steps': [] });
+    expect(report.backend).toBeUndefined();
+    expect(formatDoctor(report)).not.toContain('Inference backend');
+  });
+
   it('puts what the service found under a present capability (the files it edits on NixOS)', () => {
     const detail = 'system: /etc/nixos/configuration.nix (root’s: changes need the privileged helper)';
     const report = doctorReport({

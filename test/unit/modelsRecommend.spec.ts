@@ -51,6 +51,23 @@ describe('model recommendation', () => {
     expect(recommendModel(cpuOnly(8))!.reason).toContain('no usable GPU');
   });
 
+  it('gives the context that fits beside the model in the free VRAM, longer with more of it', () => {
+    const small = recommendModel(withGpu(16, 4))!;
+    const large = recommendModel(withGpu(32, 24))!;
+    expect(small.entry.id).toBe('qwen3.5-4b-q4_k_m');
+    expect(small.contextSize).toBeGreaterThanOrEqual(4096);
+    expect(small.contextSize % 1024).toBe(0);
+    expect(large.contextSize).toBe(32_768);
+    expect(small.reason).toContain(`with a context of ${small.contextSize.toLocaleString('en-US')} tokens`);
+  });
+
+  it('goes by the RAM free now, not the RAM installed', () => {
+    const busy: Hardware = { ...cpuOnly(16), freeRamBytes: 1 * GIB };
+    expect(recommendModel(busy)?.entry.id).toBe('qwen3-0.6b-q8_0');
+    expect(recommendModel({ ...cpuOnly(16), freeRamBytes: 0.5 * GIB })).toBeUndefined();
+    expect(recommendModel(busy)!.reason).toContain('1.0 GiB of RAM free for it');
+  });
+
   it('only offers file URIs the downloader can fetch offline', () => {
     for (const entry of CATALOGUE) expect(entry.uri).toMatch(/^hf:[^/:]+\/[^/:]+\/[^:]+\.gguf$/);
   });

@@ -40,6 +40,19 @@ describe('steward status output', () => {
     );
   });
 
+  it('says which backend the service chose and what would make a faster one work', () => {
+    const text = formatStatus({
+      ...record,
+      'inference-backend-summary':
+        'CUDA: this driver (580.159.04) cannot run the prebuilt kernels for sm_90 (needs CUDA 13.1); using Vulkan',
+      'inference-backend-remedy': 'To use CUDA: update the NVIDIA driver',
+    });
+    expect(text).toContain(
+      'Backend:       CUDA: this driver (580.159.04) cannot run the prebuilt kernels for sm_90 (needs CUDA 13.1); using Vulkan\n  To use CUDA: update the NVIDIA driver\n',
+    );
+    expect(formatStatus({ ...record, 'inference-backend-summary': '' })).not.toContain('Backend:');
+  });
+
   it('says which engine answers and on what', () => {
     const loaded = unpackStatus({
       state: new Variant('s', 'ready'),

@@ -21,6 +21,21 @@ export interface TurnedOff {
   what: string;
 }
 
+export interface BackendStepCheck {
+  backend: string;
+  result: string;
+  reason: string;
+}
+
+/** The inference backend the service chose by probing each in turn. */
+export interface BackendReport {
+  chosen: string;
+  summary: string;
+  steps: BackendStepCheck[];
+  /** What would make a faster backend work: the driver it needs, or the command that builds it. */
+  remedy?: string;
+}
+
 export interface DoctorReport {
   version: string;
   state: string;
@@ -29,6 +44,8 @@ export interface DoctorReport {
   capabilities: CapabilityCheck[];
   /** Sources the configuration file turns off, whatever the machine allows. */
   'turned-off': TurnedOff[];
+  /** Absent before the service chose (or with an older service). */
+  backend?: BackendReport;
 }
 
 const str = (value: unknown) => (typeof value === 'string' ? value : '');
@@ -50,6 +67,37 @@ export function turnedOff(config: Config): TurnedOff[] {
     ...(watch.disks.mounts.length > 0 ? [] : [{ setting: 'watch.disks.mounts', what: 'free space checks' }]),
     ...(watch.files.watchDefaults ? [] : [{ setting: 'watch.files.watchDefaults', what: '~/.config and core dumps' }]),
     ...(inference.gpu === 'off' ? [{ setting: 'inference.gpu', what: 'models on the GPU' }] : []),
+  ];
+}
+
+function backendReport(status: StatusRecord): BackendReport | undefined {
+  const chosen = str(status['inference-backend']);
+  if (!chosen) return undefined;
+  const steps = Array.isArray(status['inference-backend-steps'])
+    ? (status['inference-backend-steps'] as Record<string, unknown>[]).map((step) => ({
+        backend: str(step.backend),
+        result: str(step.result),
+        reason: str(step.reason),
+      }))
+    : [];
+  const remedy = str(status['inference-backend-remedy']);
+  return { chosen, summary: str(status['inference-backend-summary']), steps, ...(remedy && { remedy }) };
+}
+
+const BACKEND_NAMES: Record<string, string> = { cuda: 'CUDA', vulkan: 'Vulkan', cpu: 'CPU' };
+const backendName = (backend: string) => BACKEND_NAMES[backend] ?? backend;
+
+function backendLines(backend: BackendReport | undefined): string[] {
+  if (!backend) return [];
+  const width = Math.max(...backend.steps.map((step) => backendName(step.backend).length), 0);
+  return [
+    '',
+    `Inference backend: ${backendName(backend.chosen)}`,
+    ...backend.steps.map(
+      ({ backend: name, result, reason }) =>
+        `${result === 'works' ? '✓' : '✗'} ${backendName(name).padEnd(width)}  ${reason}`,
+    ),
+    ...(backend.remedy ? [`  ${backend.remedy}`] : []),
   ];
 }
 
@@ -83,6 +131,7 @@ export function doctorReport(status: StatusRecord, config?: Config): DoctorRepor
     'config-file': str(status['config-file']),
     capabilities: [...checks, ...unknown],
     'turned-off': config ? turnedOff(config) : [],
+    ...(backendReport(status) && { backend: backendReport(status) }),
   };
 }
 
@@ -109,6 +158,7 @@ export function formatDoctor(report: DoctorReport): string {
           ...report['turned-off'].map(({ setting, what }) => `  ${setting}: ${what}`),
         ]
       : []),
+    ...backendLines(report.backend),
     '',
     missing.length === 0
       ? 'Every capability is present.'

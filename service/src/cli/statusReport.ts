@@ -48,6 +48,14 @@ export function formatEngine(engine: StatusRecord): string[] {
   ];
 }
 
+/** The backend the service chose by probing, and what would make a faster one work; none before it chose. */
+export function backendStatusLines(status: StatusRecord): string[] {
+  const summary = str(status['inference-backend-summary']);
+  if (!summary) return [];
+  const remedy = str(status['inference-backend-remedy']);
+  return [`Backend:       ${summary}`, ...(remedy ? [`  ${remedy}`] : [])];
+}
+
 /** The human-readable form of `steward status`. */
 export function formatStatus(status: StatusRecord, engine?: StatusRecord): string {
   const capabilities = Array.isArray(status.capabilities) ? (status.capabilities as string[]) : [];
@@ -62,6 +70,7 @@ export function formatStatus(status: StatusRecord, engine?: StatusRecord): strin
     `State:         ${str(status['state-directory'])}`,
     `Running since: ${startedAt ? startedAt.toLocaleString() : 'unknown'} (pid ${String(status.pid)})`,
     ...(engine ? formatEngine(engine) : []),
+    ...backendStatusLines(status),
     ...docsStatusLines(status),
   ];
   return `${lines.join('\n')}\n`;

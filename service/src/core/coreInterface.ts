@@ -5,6 +5,7 @@ import { z } from 'zod';
 
 import { method, type TypedInterfaceImpl } from '../dbus/objectServer.js';
 import type { DocsStatus } from '../docs/docsIndex.js';
+import type { BackendChoice } from '../engine/backendSelector.js';
 import type { ServiceState } from './serviceState.js';
 
 export interface CoreInfo {
@@ -17,6 +18,8 @@ export interface CoreInfo {
   stateDirectory: string;
   /** The documentation index's progress; absent where the service has none. */
   docs?: () => DocsStatus;
+  /** The inference backend chosen by probing; null before the probes ran. */
+  backend?: () => BackendChoice | null;
 }
 
 function docsEntries(status: DocsStatus | undefined): Record<string, Variant> {
@@ -27,6 +30,21 @@ function docsEntries(status: DocsStatus | undefined): Record<string, Variant> {
     'docs-total': new Variant('u', status.total),
     'docs-passages': new Variant('u', status.passages),
     'docs-bytes': new Variant('t', BigInt(status.bytes)),
+  };
+}
+
+/** Always there, so that a client sees the same keys: empty until the backend is chosen. */
+function backendEntries(choice: BackendChoice | null): Record<string, Variant> {
+  return {
+    'inference-backend': new Variant('s', choice?.backend ?? ''),
+    'inference-backend-summary': new Variant('s', choice?.summary ?? ''),
+    'inference-backend-steps': new Variant(
+      'aa{ss}',
+      (choice?.steps ?? []).map(({ backend, result, reason }) => ({ backend, result, reason })),
+    ),
+    'inference-backend-remedy': new Variant('s', choice?.remedy ?? ''),
+    'inference-backend-probed-at': new Variant('x', BigInt(choice?.probedAt ?? 0) * 1000n),
+    'inference-vram-free': new Variant('t', BigInt(Math.round(choice?.vram.free ?? 0))),
   };
 }
 
@@ -58,6 +76,7 @@ export function createCoreInterface(
         'config-valid': new Variant('b', info.configValid),
         'state-directory': new Variant('s', info.stateDirectory),
         ...docsEntries(info.docs?.()),
+        ...backendEntries(info.backend?.() ?? null),
       })),
     },
   };

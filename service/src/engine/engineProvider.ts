@@ -12,6 +12,7 @@ import { _ } from '../i18n.js';
 import type { Logger } from '../logging.js';
 import type { ArchitectureSupport } from '../models/architectures.js';
 import type { ChatEngine, EngineState, EngineStatus } from './chatEngine.js';
+import type { GpuSetting } from './protocol.js';
 import { Engine, type EngineOptions } from './supervisor.js';
 
 export interface ActiveModel {
@@ -28,6 +29,11 @@ export interface EngineProviderOptions {
   activeModel(): Promise<ActiveModel | null>;
   createRemote(remote: RemoteEndpointConfig): Promise<ChatEngine>;
   createLocal?(options: EngineOptions): ChatEngine;
+  /**
+   * The GPU setting the worker gets for the configured one: a backend probed to work (a named GPU, or the CPU
+   * after it). Without it the worker gets the configured setting as it is.
+   */
+  chooseBackend?(configured: GpuSetting): Promise<GpuSetting>;
   workerScript: string;
   log: Logger;
 }
@@ -130,9 +136,10 @@ export class EngineProvider extends EventEmitter<{ changed: [] }> {
     const model = await this.options.activeModel();
     if (!model) throw new StewardError('Unavailable', noModelMessage());
     if (!model.support.supported) throw new StewardError('Unavailable', model.support.reason);
+    const configured = config.gpu === 'off' ? false : config.gpu;
     const options: EngineOptions = {
       modelPath: model.path,
-      gpu: config.gpu === 'off' ? false : config.gpu,
+      gpu: this.options.chooseBackend ? await this.options.chooseBackend(configured) : configured,
       sequences: config.sequences,
       threads: threadCount(config.threads),
       contextSize: config.contextSize,

@@ -10,7 +10,7 @@ import type { InterfaceSignals } from '../dbus/interfaceSignals.js';
 import { method, type TypedInterfaceImpl } from '../dbus/objectServer.js';
 import type { Logger } from '../logging.js';
 import { pullModel } from './download.js';
-import { surveyHardware } from './fit.js';
+import { type Hardware, surveyHardware } from './fit.js';
 import type { PullProgress } from './progress.js';
 import { recommendModel } from './recommend.js';
 import { resolveModelSource } from './source.js';
@@ -66,6 +66,8 @@ export class ModelsInterface {
     private readonly store: ModelStore,
     private readonly events: ModelsEvents,
     private readonly log: Logger,
+    /** This machine's free memory; the service gives the free VRAM its backend probe saw. */
+    private readonly hardware: () => Hardware | Promise<Hardware> = () => surveyHardware(),
   ) {}
 
   /** Reads the active model, so the property can answer without touching the disk. */
@@ -100,16 +102,17 @@ export class ModelsInterface {
           if (!controller) throw new StewardError('NotFound', `No download ${id} is running.`);
           controller.abort();
         }),
-        Recommend: method(z.tuple([]), (): Record<string, Variant> => {
-          const recommendation = recommendModel(surveyHardware());
+        Recommend: method(z.tuple([]), async (): Promise<Record<string, Variant>> => {
+          const recommendation = recommendModel(await this.hardware());
           if (!recommendation) return {};
-          const { entry, reason } = recommendation;
+          const { entry, reason, contextSize } = recommendation;
           return {
             name: new Variant('s', entry.name),
             quantization: new Variant('s', entry.quantization),
             uri: new Variant('s', entry.uri),
             'approx-bytes': new Variant('t', BigInt(Math.round(entry.approxBytes))),
             reason: new Variant('s', reason),
+            'context-size': new Variant('u', contextSize),
           };
         }),
       },

@@ -1,6 +1,14 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { assessFit, type FitAssessment, type Hardware } from './fit.js';
+import {
+  assessFit,
+  DEFAULT_CONTEXT,
+  type FitAssessment,
+  type Hardware,
+  ramLimit,
+  RUNTIME_OVERHEAD_BYTES,
+  vramLimit,
+} from './fit.js';
 
 export interface CatalogueEntry {
   id: string;
@@ -105,6 +113,26 @@ export interface Recommendation {
   reason: string;
   /** Other catalogue models that fit, best first. */
   alternatives: CatalogueEntry[];
+  /** The longest context, in tokens, whose cache fits beside the weights in the memory it runs from. */
+  contextSize: number;
+}
+
+const CONTEXT_STEP = 1024;
+const MIN_CONTEXT = 2048;
+/** More than a desktop question with its tools and a long conversation takes, and what the small models train on. */
+const MAX_CONTEXT = 32_768;
+
+/**
+ * The context that fits: the catalogue's memory figure is for a 4k context, so what it adds to the
+ * weights and the runtime is the cache of 4,096 tokens; the memory left after the weights, at that rate.
+ */
+export function contextThatFits(entry: CatalogueEntry, fit: FitAssessment, hardware: Hardware): number {
+  const cachePerToken =
+    Math.max(entry.approxRequiredBytes - entry.approxBytes - RUNTIME_OVERHEAD_BYTES, 0) / DEFAULT_CONTEXT;
+  const memory = fit.placement === 'gpu' ? vramLimit(hardware) : ramLimit(hardware);
+  const room = memory - entry.approxBytes - RUNTIME_OVERHEAD_BYTES;
+  const tokens = cachePerToken > 0 ? Math.floor(room / cachePerToken / CONTEXT_STEP) * CONTEXT_STEP : MAX_CONTEXT;
+  return Math.min(Math.max(tokens, MIN_CONTEXT), MAX_CONTEXT);
 }
 
 /**
@@ -121,22 +149,25 @@ export function recommendModel(hardware: Hardware, catalogue = CATALOGUE): Recom
     fit.placement === 'gpu' ? fit.speedClass !== 'slow' : fit.placement === 'cpu' && fit.speedClass === 'fast';
   const chosen = assessed.find(({ fit }) => acceptable(fit)) ?? assessed.find(({ fit }) => fit.placement !== 'none');
   if (!chosen) return undefined;
+  const contextSize = contextThatFits(chosen.entry, chosen.fit, hardware);
   return {
     ...chosen,
-    reason: reasonFor(chosen.entry, chosen.fit, hardware),
+    contextSize,
+    reason: reasonFor(chosen.entry, chosen.fit, hardware, contextSize),
     alternatives: assessed
       .filter(({ entry, fit }) => entry !== chosen.entry && fit.placement !== 'none')
       .map(({ entry }) => entry),
   };
 }
 
-function reasonFor(entry: CatalogueEntry, fit: FitAssessment, hardware: Hardware): string {
+function reasonFor(entry: CatalogueEntry, fit: FitAssessment, hardware: Hardware, contextSize: number): string {
   const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
+  const ram = `${gib(ramLimit(hardware))} of RAM free for it`;
   const where =
     fit.placement === 'gpu'
       ? `it fits in the ${gib(hardware.vramBytes)} of free VRAM (${hardware.backend})`
       : hardware.vramBytes > 0
-        ? `the larger models do not fit in ${gib(hardware.vramBytes)} of VRAM, and on the processor it fits in ${gib(hardware.totalRamBytes)} of RAM`
-        : `there is no usable GPU, and it fits in ${gib(hardware.totalRamBytes)} of RAM`;
-  return `${entry.name} ${entry.quantization}: ${where}, at about ${Math.round(fit.estimatedTokensPerSecond)} tokens a second; ${entry.why}.`;
+        ? `the larger models do not fit in ${gib(hardware.vramBytes)} of free VRAM, and on the processor it fits in the ${ram}`
+        : `there is no usable GPU, and it fits in the ${ram}`;
+  return `${entry.name} ${entry.quantization}: ${where}, with a context of ${contextSize.toLocaleString('en-US')} tokens, at about ${Math.round(fit.estimatedTokensPerSecond)} tokens a second; ${entry.why}.`;
 }

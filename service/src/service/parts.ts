@@ -21,7 +21,9 @@ import { watchNameVanishing } from '../dbus/nameWatch.js';
 import { ObjectServer } from '../dbus/objectServer.js';
 import { openDocsIndex } from '../docs/serviceDocs.js';
 import { readApiKey, storeApiKey } from '../engine/apiKey.js';
+import { gpuSettingOf } from '../engine/backendSelector.js';
 import { EngineProvider } from '../engine/engineProvider.js';
+import { localBackendSelector } from '../engine/localBackend.js';
 import { modelRedactor, settingsRedactor } from '../engine/redact.js';
 import { RemoteEngine } from '../engine/remote.js';
 import { createDetectors, detectorKinds, diskThresholds } from '../findings/detectors/index.js';
@@ -64,6 +66,7 @@ import { attentionReason, reportSetAside } from './statusReports.js';
 // Built next to the service (dist/service/steward-engine.js), and installed the same way.
 const WORKER_SCRIPT = fileURLToPath(new URL('./steward-engine.js', import.meta.url));
 const INSPECTOR_SCRIPT = fileURLToPath(new URL('./steward-model-inspector.js', import.meta.url));
+const BACKEND_PROBE_SCRIPT = fileURLToPath(new URL('./steward-backend-probe.js', import.meta.url));
 // A model that takes longer than this to explain a finding is cancelled, and the finding keeps its title.
 const EXPLANATION_TIMEOUT_MS = 120_000;
 
@@ -95,6 +98,13 @@ export function createParts(base: PartsBase) {
     log,
     root: hooks.docsRoot,
   });
+  const backends = localBackendSelector({
+    cacheDirectory: join(paths.cacheHome, 'steward'),
+    probeScript: BACKEND_PROBE_SCRIPT,
+    ...(hooks.gpuRoot && { gpuRoot: hooks.gpuRoot }),
+    ...(hooks.backendStandIn && { probeEnv: { STEWARD_TEST_BACKEND_STAND_IN: hooks.backendStandIn } }),
+    log,
+  });
   const core = createCoreInterface(
     {
       version: STEWARD_VERSION,
@@ -107,13 +117,17 @@ export function createParts(base: PartsBase) {
       },
       stateDirectory: paths.stateDirectory,
       docs: docs && (() => docs.status()),
+      backend: () => backends.latest,
     },
     state,
   );
   server.export(OBJECT_PATH, coreSpec, core);
+  // Free RAM now, and the free VRAM llama.cpp saw when it probed the backend it chose.
+  const hardware = (choice = backends.latest) =>
+    surveyHardware(choice ? { backend: choice.backend, vramBytes: choice.vram.free } : {});
   const store = new ModelStore({
     ...resolveModelLocations(),
-    hardware: () => surveyHardware(),
+    hardware: () => hardware(),
     inspectorScript: INSPECTOR_SCRIPT,
     logger: log,
   });
@@ -121,6 +135,12 @@ export function createParts(base: PartsBase) {
     store,
     modelsBusEvents(new InterfaceSignals(server, OBJECT_PATH, MODELS_INTERFACE), () => engines.refresh()),
     log,
+    // A recommendation waits for the probes (remembered after the first time): VRAM decides it.
+    async () => {
+      const { engine, gpu } = config.config.inference;
+      const probed = engine === 'local' && (gpu === 'auto' || gpu === 'cuda' || gpu === 'vulkan');
+      return hardware(probed ? await backends.choose(gpu).catch(() => null) : null);
+    },
   );
   server.export(OBJECT_PATH, modelsSpec, models.impl);
 
@@ -138,6 +158,18 @@ export function createParts(base: PartsBase) {
         redact: settingsRedactor(() => config.config.assistant.redactPatterns),
       }),
     workerScript: WORKER_SCRIPT,
+    // 'auto' and a named GPU go to the backend probed to work; 'off' and 'metal' as they are.
+    // A choice that could not be made (its probes could not start) leaves the setting as configured.
+    chooseBackend: async (configured) =>
+      configured === 'auto' || configured === 'cuda' || configured === 'vulkan'
+        ? backends.choose(configured).then(
+            (choice) => gpuSettingOf(choice.backend),
+            (error: unknown) => {
+              log.warning('cannot choose the inference backend', { reason: String(error) });
+              return configured;
+            },
+          )
+        : configured,
     log,
   });
   const findingsStore = new FindingsStore(join(paths.stateDirectory, 'findings.db'), storage);
@@ -283,6 +315,7 @@ export function createParts(base: PartsBase) {
     docs,
     models,
     engines,
+    backends,
     findingsStore,
     findings,
     fixes,
