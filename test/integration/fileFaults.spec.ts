@@ -5,9 +5,11 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
+import { ChatSessionStore, type StoredMessage } from '../../service/src/chat/sessionStore.js';
 import { StewardError } from '../../service/src/dbus/errors.js';
 import { updateConfigFile } from '../../service/src/settings/configFile.js';
 import { writeError, writeFileAtomically } from '../../service/src/smallFile.js';
+import { StorageHealth } from '../../service/src/storage/storageHealth.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 
 const run = promisify(execFile);
@@ -32,7 +34,7 @@ describe('a write of the configuration or the active model on a full or read-onl
     dir = await makeTempDir();
     disk = join(dir.path, 'disk');
     await mkdir(disk);
-    await run('mount', ['-t', 'tmpfs', '-o', 'size=64k,mode=0700', 'tmpfs', disk]);
+    await run('mount', ['-t', 'tmpfs', '-o', 'size=4m,mode=0700', 'tmpfs', disk]);
   });
   afterAll(async () => {
     await run('umount', [disk]).catch(() => run('umount', ['--lazy', disk]));
@@ -43,7 +45,7 @@ describe('a write of the configuration or the active model on a full or read-onl
     const file = join(disk, 'config.json');
     await writeFile(file, '{"logLevel": "info"}\n');
     const filler = join(disk, 'filler');
-    const fill = await writeFile(filler, Buffer.alloc(1024 * 1024)).catch((error: unknown) => error);
+    const fill = await writeFile(filler, Buffer.alloc(8 * 1024 * 1024)).catch((error: unknown) => error);
     expect((fill as NodeJS.ErrnoException).code).toBe('ENOSPC');
     try {
       const error = await refusal(
@@ -79,5 +81,45 @@ describe('a write of the configuration or the active model on a full or read-onl
     expect(error.message).toBe('/home/u/.config/steward/config.json cannot be written: permission is denied (EACCES)');
     const other = new Error('something else');
     expect(writeError('/x', other)).toBe(other);
+  });
+
+  it('keeps a chat exchange that ends while the disk is full in memory, and stores it when room returns', async () => {
+    const directory = join(disk, 'state');
+    await mkdir(directory);
+    const health = new StorageHealth({ directory, firstRetryMs: 20, maxRetryMs: 50 });
+    const store = new ChatSessionStore(join(directory, 'chat.db'), {}, health);
+    const filler = join(disk, 'filler');
+    try {
+      const session = store.create();
+      const message = (role: 'user' | 'assistant', text: string): StoredMessage => ({
+        role,
+        text,
+        time: new Date(),
+        toolCalls: [],
+        proposalIds: [],
+      });
+      await writeFile(filler, Buffer.alloc(8 * 1024 * 1024)).catch(() => undefined);
+      const long = 'the answer, at length. '.repeat(4000);
+      store.append(session.id, message('user', 'Why is my disk full?'), message('assistant', long));
+      expect(store.waitingMessages).toBe(2);
+      expect(store.messages(session.id).map((kept) => kept.text)).toEqual(['Why is my disk full?', long]);
+
+      await run('rm', ['-f', filler]);
+      const stored = new Promise<void>((resolve) => {
+        health.waitFor(() => {
+          if (store.waitingMessages > 0) return false;
+          resolve();
+          return true;
+        });
+      });
+      await stored;
+      store.close();
+      const reopened = new ChatSessionStore(join(directory, 'chat.db'), {}, new StorageHealth({ directory }));
+      expect(reopened.messages(session.id).map((kept) => kept.text)).toEqual(['Why is my disk full?', long]);
+      reopened.close();
+    } finally {
+      health.stop();
+      await run('rm', ['-f', filler]);
+    }
   });
 });
