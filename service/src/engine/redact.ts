@@ -185,6 +185,14 @@ const UNBOUNDED_RULES: Rule[] = [
   whole(/\bSK[0-9a-f]{32}\b/g),
   // Telegram bot tokens: the bot's numeric id, a colon, 35 characters starting with AA (also inside api URLs: /bot<token>/).
   whole(/(?<!\d)\d{8,10}:AA[A-Za-z0-9_-]{33}(?![A-Za-z0-9_-])/g),
+  // Discord bot tokens: the bot's id in base64, a timestamp, an HMAC.
+  whole(/\b[MNO][A-Za-z0-9_-]{23,25}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38}\b/g),
+  // Matrix (Synapse) access tokens.
+  whole(/\bsyt_[A-Za-z0-9_-]{4,}_[A-Za-z0-9]{10,}_[A-Za-z0-9]{6}\b/g),
+  // Bitcoin private keys in wallet import format (compressed K/L, uncompressed 5), base58.
+  whole(/\b(?:[KL][1-9A-HJ-NP-Za-km-z]{51}|5[HJK][1-9A-HJ-NP-Za-km-z]{49})\b/g),
+  // Secret parameters of a key in libgcrypt's S-expression format (GnuPG's private-keys-v1.d): d, p, q, u, x.
+  keep(/(?<keep>\((?:d|p|q|u|x)\s+)(?:#[0-9A-Fa-f]{16,}#|\|[A-Za-z0-9+/=]{16,}\||[0-9]+:[^)]{8,})(?=\s*\))/g),
   // JSON Web Tokens: header.payload.signature, base64url.
   whole(/\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b/g),
 ];
