@@ -103,12 +103,15 @@ describe("the audit trail's caller in a sandbox", () => {
     return { peer, name: chunk.toString().trim() };
   }
 
-  it('is named by the Flatpak app its sandbox declares', async () => {
+  it('is not named a Flatpak app by a /.flatpak-info in a sandbox it made itself', async () => {
     const info = join(dir.path, 'flatpak-info');
-    await writeFile(info, '[Application]\nname=org.example.App\nruntime=runtime/org.gnome.Platform/x86_64/48\n');
-    const { name } = await sandboxedPeer(info);
+    await writeFile(info, '[Application]\nname=org.gnome.Shell\nruntime=runtime/org.gnome.Platform/x86_64/48\n');
+    const { peer, name } = await sandboxedPeer(info);
     const identity = await callerIdentity(await bus.connect(), name);
-    expect(identity.sandboxedApp).toBe('flatpak org.example.App');
+    expect(identity.sandboxedApp).toBeNull();
+    expect(describeIdentity(identity)).not.toContain('org.gnome.Shell');
+    expect(identity.pid).toBeGreaterThan(0);
+    expect(identity.pid).not.toBe(peer.pid!);
   });
 
   it('is described at once when its /.flatpak-info is a FIFO, which no one writes', async () => {

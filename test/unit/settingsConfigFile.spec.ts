@@ -1,18 +1,13 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, readlink, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { parseValue, patchFor } from '../../service/src/cli/config.js';
 import { defaultConfig } from '../../service/src/config.js';
 import { StewardError } from '../../service/src/dbus/errors.js';
-import {
-  mergePatch,
-  parsePatch,
-  readOwnSettings,
-  updateConfigFile,
-  writeFileAtomically,
-} from '../../service/src/settings/configFile.js';
+import { mergePatch, parsePatch, readOwnSettings, updateConfigFile } from '../../service/src/settings/configFile.js';
+import { writeFileAtomically } from '../../service/src/smallFile.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 
 async function refusal(promise: Promise<unknown>): Promise<StewardError> {
@@ -157,6 +152,52 @@ describe('the configuration file', () => {
     const zero = await refusal(updateConfigFile(link, { logLevel: 'debug' }));
     expect(zero.errorName).toBe('InvalidArgs');
     expect(zero.message).toContain('it is not a regular file');
+  });
+});
+
+describe('the configuration file kept exactly', () => {
+  let dir: TempDir;
+
+  beforeEach(async () => {
+    dir = await makeTempDir();
+  });
+  afterEach(() => dir.remove());
+
+  it('stays a link into a dotfiles repository when it is one: the file it points to is updated', async () => {
+    const repository = join(dir.path, 'dotfiles', 'steward');
+    await mkdir(repository, { recursive: true });
+    await writeFile(join(repository, 'config.json'), '{"logLevel": "info"}\n');
+    const configDirectory = join(dir.path, 'config', 'steward');
+    await mkdir(configDirectory, { recursive: true });
+    const file = join(configDirectory, 'config.json');
+    await symlink('../../dotfiles/steward/config.json', file);
+    // A chain of two links, the second relative to where the first lies.
+    const outer = join(dir.path, 'outer.json');
+    await symlink(file, outer);
+
+    await updateConfigFile(outer, { logLevel: 'debug' });
+    expect((await lstat(file)).isSymbolicLink()).toBe(true);
+    expect((await lstat(outer)).isSymbolicLink()).toBe(true);
+    expect(await readlink(file)).toBe('../../dotfiles/steward/config.json');
+    expect(JSON.parse(await readFile(join(repository, 'config.json'), 'utf8'))).toEqual({ logLevel: 'debug' });
+    expect(await readdir(repository)).toEqual(['config.json']);
+    expect(await readdir(configDirectory)).toEqual(['config.json']);
+  });
+
+  it('is refused, untouched, with the line and column, when it holds a byte that is not UTF-8', async () => {
+    const file = join(dir.path, 'config.json');
+    const original = Buffer.concat([
+      Buffer.from('{\n  "assistant": {"redactPatterns": ["caf\u00e9", "'),
+      Buffer.from([0x63, 0x61, 0x66, 0xe9]),
+      Buffer.from('"]}\n}\n'),
+    ]);
+    await writeFile(file, original);
+    const error = await refusal(updateConfigFile(file, { logLevel: 'debug' }));
+    expect(error.errorName).toBe('InvalidArgs');
+    expect(error.message).toContain('not UTF-8');
+    expect(error.message).toContain('line 2, column 48');
+    expect(error.message).toContain('0xe9');
+    expect(Buffer.compare(await readFile(file), original)).toBe(0);
   });
 });
 

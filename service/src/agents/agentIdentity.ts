@@ -9,7 +9,7 @@ import { readlink } from 'node:fs/promises';
 import type { MessageBus } from '@jellybrick/dbus-next';
 
 import { callerIdentity, describeIdentity } from '../dbus/callerIdentity.js';
-import { readSmallFile } from '../smallFile.js';
+import { readSmallBytes } from '../smallFile.js';
 import { cleanLine } from '../untrustedText.js';
 
 /** The parent pid (field 4) of /proc/PID/stat; the command name may hold spaces and parentheses. */
@@ -20,7 +20,10 @@ export function parentPidOf(statText: string): number | null {
 
 /** The executable of the process that started `pid`, or null where the kernel does not say. */
 export async function parentExecutable(pid: number): Promise<{ pid: number; executable: string | null } | null> {
-  const stat = await readSmallFile(`/proc/${pid}/stat`, 4096).catch(() => null);
+  // Latin-1: the command name is any bytes the process chose; the fields after it are digits.
+  const stat = await readSmallBytes(`/proc/${pid}/stat`, 4096)
+    .then((bytes) => bytes.toString('latin1'))
+    .catch(() => null);
   const parent = stat === null ? null : parentPidOf(stat);
   if (parent === null || parent === 0) return null;
   return { pid: parent, executable: await readlink(`/proc/${parent}/exe`).catch(() => null) };

@@ -5,7 +5,7 @@
 // the settings ask for it, and the tool loop.
 import type { AssistantConfig } from '../config.js';
 import type { ChatEngine } from '../engine/chatEngine.js';
-import { modelRedactor } from '../engine/redact.js';
+import { modelRedactor, redactInPieces } from '../engine/redact.js';
 import { _ } from '../i18n.js';
 import type { Logger } from '../logging.js';
 import { type ContextMessage, estimateTokens, fitContext } from './context.js';
@@ -69,6 +69,8 @@ export class Assistant {
     const config = settings();
     const status = input.engine.status();
     const redact = modelRedactor(settings, () => status.location === 'remote');
+    // A long message is cleaned a piece at a time, so the service keeps answering its other callers meanwhile.
+    const clean = (text: string) => redactInPieces(text, redact);
     const contextTokens = status.backend?.contextSize ?? this.options.contextSize() ?? DEFAULT_CONTEXT_TOKENS;
     const systemPrompt = input.useTools
       ? buildSystemPrompt({ summary: await this.summary(), catalog: proposals.catalog(), now: new Date() })
@@ -104,13 +106,17 @@ export class Assistant {
         readableRoots: config.readableRoots,
         stewardSecrets: this.options.stewardSecrets?.() ?? [],
       },
-      systemPrompt: fitted.systemPrompt ? redact(fitted.systemPrompt) : undefined,
-      history: fitted.history.map((turn) => ({
-        ...turn,
-        text: redact(turn.text),
-        toolCalls: turn.toolCalls?.map((call) => ({ ...call, result: redact(call.result) })),
-      })),
-      prompt: redact(input.prompt),
+      systemPrompt: fitted.systemPrompt ? await clean(fitted.systemPrompt) : undefined,
+      history: await Promise.all(
+        fitted.history.map(async (turn) => ({
+          ...turn,
+          text: await clean(turn.text),
+          toolCalls:
+            turn.toolCalls &&
+            (await Promise.all(turn.toolCalls.map(async (call) => ({ ...call, result: await clean(call.result) })))),
+        })),
+      ),
+      prompt: await clean(input.prompt),
       maxTokens: input.maxTokens,
       maxToolCalls: config.maxToolCalls,
       toolChoice: input.toolChoice,

@@ -130,9 +130,12 @@ const wordsOf = (question: string) =>
     .split(/[^\p{L}\p{N}./~-]+/u)
     .filter(Boolean);
 
+// What a question is about is said at its start: a pasted log after it would only cost time, for every tool.
+const QUESTION_HEAD = 2000;
+
 function matches(question: string, stems: readonly string[]): boolean {
-  const lower = question.toLowerCase();
-  const words = wordsOf(question);
+  const lower = question.slice(0, QUESTION_HEAD).toLowerCase();
+  const words = wordsOf(lower);
   // A stem with a space or a path character is looked for in the whole text.
   return stems.some((stem) =>
     /[\s/~.]/.test(stem) ? lower.includes(stem) : words.some((word) => word.startsWith(stem)),

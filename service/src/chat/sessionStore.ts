@@ -12,7 +12,7 @@ import { z } from 'zod';
 import type { ToolCallRecord } from '../assistant/turn.js';
 import { StewardError } from '../dbus/errors.js';
 import { StateDatabase } from '../storage/stateDatabase.js';
-import { StorageHealth } from '../storage/storageHealth.js';
+import { StorageHealth, StorageUnavailable } from '../storage/storageHealth.js';
 import { cleanLine } from '../untrustedText.js';
 
 export interface StoredMessage {
@@ -43,6 +43,9 @@ export interface SessionLimits {
 }
 
 export const MAX_TITLE_LENGTH = 60;
+
+// Exchanges kept in memory while the state disk is full: a bound, so a long fault cannot exhaust memory.
+const MAX_WAITING_MESSAGES = 2000;
 
 // `touched` orders sessions by their last change even within one millisecond.
 const SCHEMA = `
@@ -139,16 +142,20 @@ const SELECT_SESSIONS = `
     (SELECT COUNT(*) FROM messages m WHERE m.session_id = s.id) AS message_count
   FROM sessions s`;
 
-// Writes answer StorageUnavailable while the state disk is full or read-only: a conversation is the
-// caller's, who hears that it was not kept, rather than holding it in memory where a restart loses it.
+// Exchanges that end while the state disk is full or read-only wait in memory, as findings do, and are
+// stored when it takes writes again; other writes (a rename, a new session) answer StorageUnavailable.
 export class ChatSessionStore {
   private readonly database: StateDatabase;
   /** Where a damaged chat.db was kept when this one was started afresh; null when it was not. */
   readonly setAside: string | null;
   private readonly maxSessions: number;
   private readonly maxMessages: number;
+  /** Messages not yet stored, by session, oldest first; the disk's recovery stores them. */
+  private readonly waiting = new Map<string, StoredMessage[]>();
+  private readonly health: StorageHealth;
 
   constructor(file: string, limits: SessionLimits = {}, health = new StorageHealth({ directory: dirname(file) })) {
+    this.health = health;
     this.maxSessions = limits.maxSessions ?? 200;
     this.maxMessages = limits.maxMessagesPerSession ?? 1000;
     // Conversations can quote logs and files: openDatabase makes the file private from the first byte.
@@ -224,10 +231,61 @@ export class ChatSessionStore {
   delete(id: string): void {
     this.get(id);
     this.write(() => this.db.prepare('DELETE FROM sessions WHERE id = ?').run(id));
+    this.waiting.delete(id);
   }
 
-  /** Adds messages in one transaction, names an untitled session after its first question, and keeps the newest messages within the limit. */
+  /**
+   * Adds messages in one transaction, names an untitled session after its first question, and keeps the newest
+   * messages within the limit. While the state disk cannot be written they wait in memory (up to a bound) and
+   * are stored, in order, once it can.
+   */
   append(id: string, ...messages: StoredMessage[]): void {
+    this.get(id);
+    const waiting = this.waiting.get(id);
+    if (waiting) {
+      this.keepWaiting(id, waiting, messages);
+      return;
+    }
+    try {
+      this.store(id, messages);
+    } catch (error) {
+      if (!(error instanceof StorageUnavailable)) throw error;
+      this.keepWaiting(id, [], messages, error);
+      this.health.waitFor(() => this.storeWaiting());
+    }
+  }
+
+  /** How many messages wait in memory for the disk. */
+  get waitingMessages(): number {
+    return [...this.waiting.values()].reduce((sum, messages) => sum + messages.length, 0);
+  }
+
+  private keepWaiting(id: string, waiting: StoredMessage[], messages: StoredMessage[], cause?: StorageUnavailable) {
+    if (this.waitingMessages + messages.length > MAX_WAITING_MESSAGES) {
+      throw cause ?? new StorageUnavailable(this.health.fault ?? 'full');
+    }
+    this.waiting.set(id, [...waiting, ...messages]);
+  }
+
+  /** Stores what waits; whether nothing waits any more. */
+  private storeWaiting(): boolean {
+    for (const [id, messages] of [...this.waiting]) {
+      if (!this.has(id)) {
+        this.waiting.delete(id);
+        continue;
+      }
+      try {
+        this.store(id, messages);
+      } catch (error) {
+        if (error instanceof StorageUnavailable) return false;
+        throw error;
+      }
+      this.waiting.delete(id);
+    }
+    return true;
+  }
+
+  private store(id: string, messages: StoredMessage[]): void {
     const session = this.get(id);
     const firstQuestion = messages.find((message) => message.role === 'user');
     this.write(() => {
@@ -266,7 +324,7 @@ export class ChatSessionStore {
     const rows = this.db
       .prepare('SELECT role, text, time, tool_calls, proposal_ids FROM messages WHERE session_id = ? ORDER BY seq')
       .all(id) as MessageRow[];
-    return rows.map(toMessage);
+    return [...rows.map(toMessage), ...(this.waiting.get(id) ?? [])];
   }
 
   summary(id: string): SessionSummary | null {

@@ -1,13 +1,13 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Who called: from the bus daemon's word (GetConnectionCredentials) and the
-// kernel's (/proc/PID/exe, a sandbox's own marker), never from what the caller
-// says of itself — its command line and process title are its to set.
-import { readlink } from 'node:fs/promises';
+// kernel's (/proc/PID/exe, the cgroup systemd placed it in), never from what
+// the caller says of itself — its command line, process title and the files in
+// its own root (a /.flatpak-info any bwrap user can bind) are its to set.
+import { readFile, readlink } from 'node:fs/promises';
 
 import type { MessageBus } from '@jellybrick/dbus-next';
 
-import { readSmallFile } from '../smallFile.js';
 import { callMethod } from './client.js';
 
 export interface CallerIdentity {
@@ -47,15 +47,26 @@ export async function callerIdentity(bus: MessageBus, sender: string): Promise<C
   return { sender, pid, uid, executable, securityLabel, sandboxedApp: await sandboxedApp(pid, securityLabel) };
 }
 
-/** Flatpak writes /.flatpak-info into every sandbox; snapd confines each app under an AppArmor label "snap.NAME.…". */
+/**
+ * snapd confines each app under an AppArmor label "snap.NAME.…"; Flatpak asks systemd to run each app instance in
+ * a scope "app-flatpak-APPID-NUMBER.scope", a cgroup the sandboxed process cannot leave or rename.
+ */
 async function sandboxedApp(pid: number | null, label: string | null): Promise<string | null> {
   const snap = /^snap\.([^.\s]+)\./.exec(label ?? '')?.[1];
   if (snap) return `snap ${snap}`;
   if (pid === null) return null;
-  // The caller's own root: in a sandbox it made itself, this may be a FIFO or a link to /dev/zero.
-  const info = await readSmallFile(`/proc/${pid}/root/.flatpak-info`, 64 * 1024).catch(() => null);
-  const name = info && /^\[Application\][^[]*?^name=(\S+)/m.exec(info)?.[1];
-  return name ? `flatpak ${name}` : null;
+  const cgroups = await readFile(`/proc/${pid}/cgroup`, 'utf8').catch(() => '');
+  const app = flatpakAppOfCgroups(cgroups);
+  return app ? `flatpak ${app}` : null;
+}
+
+// Flatpak's application ids: reverse-DNS, at least three elements (flatpak's own check).
+const FLATPAK_SCOPE = /\/app-flatpak-([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*){2,})-\d+\.scope(?:\/|$)/;
+
+/** The Flatpak app id of the unified (v2) cgroup path in /proc/PID/cgroup, when systemd placed it in an app's scope. */
+export function flatpakAppOfCgroups(cgroups: string): string | null {
+  const unified = cgroups.split('\n').find((line) => line.startsWith('0::'));
+  return unified ? (FLATPAK_SCOPE.exec(unified.slice(3))?.[1] ?? null) : null;
 }
 
 /** ":1.42 (pid 4242, uid 1000, /usr/bin/node)": the audit trail's words for who asked. */

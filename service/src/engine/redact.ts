@@ -7,6 +7,8 @@
 
 import { RE2JS } from 're2js';
 
+import { bounded } from './boundedPattern.js';
+
 export const REDACTED = '[REDACTED]';
 
 interface Rule {
@@ -18,13 +20,13 @@ interface Rule {
 // Key names whose values are secrets: db_password, client_secret, GITHUB_TOKEN, smtp_pass, psk,
 // wpa_passphrase, Azure's AccountKey and SharedAccessKey, NetworkManager's wep-key0, MAILGUN_KEY,
 // kubeconfig's client-key-data, npm's _auth…
-const SECRET_KEY = String.raw`(?:[A-Za-z0-9_.-]*(?:passw(?:or)?d|passphrase|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|account[_-]?key|private[_-]?key|credentials?|session[_-]?key|psk|wep[_-]?key\d*|key[_-]?data)[A-Za-z0-9_.-]*|(?:[A-Za-z0-9]*[_.-])?pass|[A-Za-z0-9_.-]*[_-]key|_auth)`;
+const SECRET_KEY = String.raw`(?:[A-Za-z0-9_.-]{0,48}(?:passw(?:or)?d|passphrase|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|account[_-]?key|private[_-]?key|credentials?|session[_-]?key|psk|wep[_-]?key\d*|key[_-]?data)[A-Za-z0-9_.-]{0,48}|(?:[A-Za-z0-9]{0,48}[_.-])?pass|[A-Za-z0-9_.-]{0,48}[_-]key|_auth)`;
 
 // A value after its key: double-quoted, single-quoted (each after the quote the key rule kept), or bare.
-const SECRET_VALUE = String.raw`(?:(?<=")(?:[^"\\\n]|\\.){3,}(?=")|(?<=')[^'\n]{3,}(?=')|[^\s"',;}]{3,})`;
+const SECRET_VALUE = String.raw`(?:(?<=")(?:[^"\\\n]|\\.){3,4096}(?=")|(?<=')[^'\n]{3,4096}(?=')|[^\s"',;}]{3,4096})`;
 
 // Names of lines whose whole value is a secret, in YAML, INI and env files: "password: two words".
-const SECRET_LINE_KEY = String.raw`[\w.-]*(?:passw(?:or)?d|passphrase|secret|psk|pwd|token)[\w.-]*`;
+const SECRET_LINE_KEY = String.raw`[\w.-]{0,48}(?:passw(?:or)?d|passphrase|secret|psk|pwd|token)[\w.-]{0,48}`;
 
 const keep = (pattern: RegExp): Rule => ({ pattern, replace: `$<keep>${REDACTED}` });
 const whole = (pattern: RegExp): Rule => ({ pattern, replace: REDACTED });
@@ -39,21 +41,24 @@ function redactCookies(match: string, groups: Record<string, string | undefined>
   return `${groups.keep ?? ''}${values}`;
 }
 
-const RULES: Rule[] = [
+const UNBOUNDED_RULES: Rule[] = [
   // Private key blocks, whole: PEM of every kind (RSA, EC, PKCS#8, OpenSSH's own format for
   // ed25519 and RSA keys) and PGP's; also inside JSON strings, where the newlines are "\n".
   {
-    pattern: /-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?)-----[\s\S]*?(?:-----END \1-----|$)/g,
+    // The body runs to the next "-----": its END line, or the next block when a copy was cut short.
+    pattern: /-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?)-----(?:[^-]|-(?!----)){0,32768}(?:-----END \1-----)?/g,
     replace: `-----BEGIN $1----- ${REDACTED} -----END $1-----`,
   },
   // The SSH2 (RFC 4716) private key format of ssh.com and older PuTTYgen exports.
   {
     pattern:
-      /---- BEGIN SSH2 (ENCRYPTED )?PRIVATE KEY ----[\s\S]*?(?:---- END SSH2 (?:ENCRYPTED )?PRIVATE KEY ----|$)/g,
+      /---- BEGIN SSH2 (ENCRYPTED )?PRIVATE KEY ----(?:[^-]|-(?!---)){0,32768}(?:---- END SSH2 (?:ENCRYPTED )?PRIVATE KEY ----)?/g,
     replace: `---- BEGIN SSH2 $1PRIVATE KEY ---- ${REDACTED} ---- END SSH2 $1PRIVATE KEY ----`,
   },
   // PuTTY's .ppk: the private lines and their MAC.
-  keep(/(?<keep>Private-Lines:\s*\d+\s*)[\s\S]*?(?:Private-MAC:\s*[0-9a-fA-F]+|$)/g),
+  keep(
+    /(?<keep>Private-Lines:\s*\d+\s*)[A-Za-z0-9+/=\s]{0,32768}?(?:Private-MAC:\s*[0-9a-fA-F]+|(?![A-Za-z0-9+/=\s]))/g,
+  ),
   // age identities.
   whole(/\bAGE-SECRET-KEY-1[0-9A-Z]{20,}/g),
   // A JSON Web Key's private members.
@@ -62,10 +67,10 @@ const RULES: Rule[] = [
   whole(/\b(?:MII[A-Za-z0-9+/]{56,}|b3BlbnNzaC1rZXktdjE[A-Za-z0-9+/]{20,})={0,2}/g),
   // WireGuard keys handed to wg on the command line.
   keep(/(?<keep>\bprivate-?key\b[^A-Za-z0-9+/\n]{0,20}(?:echo\s+)?)[A-Za-z0-9+/]{42,43}=/gi),
-  // user:password@ in URLs (https, postgres, redis, amqp…): the password may hold "@" and "/".
-  keep(/(?<keep>\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)[^\s?#]+(?=@[^\s@/]+(?:[/:?#]|\s|$))/gi),
+  // user:password@ in URLs (https, postgres, redis, amqp…): the password may hold "@", "/" and "#".
+  keep(/(?<keep>\b[a-z][a-z0-9+.-]{0,31}:\/\/[^\s:/@]*:)[^\s?]+(?=@[^\s@/#]+(?:[/:?#]|\s|$))/gi),
   // A token as the URL's user name: Sentry DSNs, git remotes with a token.
-  keep(/(?<keep>\b[a-z][a-z0-9+.-]*:\/\/)[A-Za-z0-9_-]{20,}(?=@)/gi),
+  keep(/(?<keep>\b[a-z][a-z0-9+.-]{0,31}:\/\/)[A-Za-z0-9_-]{20,}(?=@)/gi),
   // HTTP authorization headers and bearer tokens.
   keep(/(?<keep>\b(?:Proxy-)?Authorization\s*:\s*(?:Basic|Bearer|Token|Digest)?\s*)[^\s"',;]+/gi),
   keep(/(?<keep>\bBearer\s+)[A-Za-z0-9._~+/=-]{8,}/g),
@@ -180,9 +185,24 @@ const RULES: Rule[] = [
   whole(/\bSK[0-9a-f]{32}\b/g),
   // Telegram bot tokens: the bot's numeric id, a colon, 35 characters starting with AA (also inside api URLs: /bot<token>/).
   whole(/(?<!\d)\d{8,10}:AA[A-Za-z0-9_-]{33}(?![A-Za-z0-9_-])/g),
+  // Discord bot tokens: the bot's id in base64, a timestamp, an HMAC.
+  whole(/\b[MNO][A-Za-z0-9_-]{23,25}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38}\b/g),
+  // Matrix (Synapse) access tokens.
+  whole(/\bsyt_[A-Za-z0-9_-]{4,}_[A-Za-z0-9]{10,}_[A-Za-z0-9]{6}\b/g),
+  // Bitcoin private keys in wallet import format (compressed K/L, uncompressed 5), base58.
+  whole(/\b(?:[KL][1-9A-HJ-NP-Za-km-z]{51}|5[HJK][1-9A-HJ-NP-Za-km-z]{49})\b/g),
+  // Secret parameters of a key in libgcrypt's S-expression format (GnuPG's private-keys-v1.d): d, p, q, u, x.
+  keep(/(?<keep>\((?:d|p|q|u|x)\s+)(?:#[0-9A-Fa-f]{16,}#|\|[A-Za-z0-9+/=]{16,}\||[0-9]+:[^)]{8,})(?=\s*\))/g),
   // JSON Web Tokens: header.payload.signature, base64url.
   whole(/\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b/g),
 ];
+
+// A secret and the text that names it fit in a few hundred characters; the rules for key blocks and long values
+// say their own, larger bounds.
+const RULES: Rule[] = UNBOUNDED_RULES.map(({ pattern, replace }) => ({
+  pattern: bounded(pattern, 256),
+  replace,
+}));
 
 // Base64 runs long enough to wrap a secret: a Kubernetes secret, a docker config, an encoded key.
 const BASE64_RUN = /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{16,}={0,2}(?![A-Za-z0-9+/=_-])/g;
@@ -308,4 +328,42 @@ export function settingsRedactor(patterns: () => string[]): (text: string) => st
 export function modelRedactor(settings: () => RedactionSettings, remote: () => boolean): (text: string) => string {
   const redact = settingsRedactor(() => settings().redactPatterns);
   return (text) => (settings().redactLocal || remote() ? redact(text) : text);
+}
+
+// A long text is redacted a piece at a time, the event loop served between pieces, so that one long message
+// never holds up the D-Bus calls of others. Pieces end at a line whose next line starts a new entry (not an
+// indented continuation) and never inside a key block, which the block rules must see whole.
+const PIECE_LENGTH = 4 * 1024;
+const BLOCK_STARTS = ['-----BEGIN ', '---- BEGIN ', 'Private-Lines:'];
+const BLOCK_ENDS = ['-----END ', '---- END ', 'Private-MAC:'];
+const MAX_BLOCK = 32 * 1024;
+
+/** Where the piece that starts at `from` ends: after a line break at least PIECE_LENGTH on, outside any key block. */
+export function pieceEnd(text: string, from: number): number {
+  let at = Math.min(from + PIECE_LENGTH, text.length);
+  const lastStart = Math.max(...BLOCK_STARTS.map((marker) => text.lastIndexOf(marker, at)));
+  if (lastStart >= from) {
+    const ends = BLOCK_ENDS.map((marker) => text.indexOf(marker, lastStart)).filter((end) => end >= 0);
+    at = Math.max(at, Math.min(ends.length > 0 ? Math.min(...ends) : text.length, lastStart + MAX_BLOCK));
+  }
+  for (;;) {
+    const newline = text.indexOf('\n', at);
+    if (newline < 0 || newline + 1 >= text.length) return text.length;
+    const next = text[newline + 1];
+    if (next !== ' ' && next !== '\t') return newline + 1;
+    at = newline + 1;
+  }
+}
+
+/** `redact(text)`, for a long text a piece at a time with the event loop served between pieces. */
+export async function redactInPieces(text: string, redact: (text: string) => string): Promise<string> {
+  if (text.length <= PIECE_LENGTH) return redact(text);
+  let result = '';
+  for (let from = 0; from < text.length;) {
+    const to = pieceEnd(text, from);
+    result += redact(text.slice(from, to));
+    from = to;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return result;
 }

@@ -24,7 +24,7 @@ import {
 } from './chatEngine.js';
 import type { RequestedCall, ToolCall } from './protocol.js';
 import { QueueingEngine } from './queueingEngine.js';
-import { redactSecrets } from './redact.js';
+import { redactInPieces, redactSecrets } from './redact.js';
 
 export interface RemoteEngineOptions {
   /** The API's base URL, e.g. http://127.0.0.1:8080/v1. */
@@ -173,6 +173,21 @@ function parseArguments(text: string): unknown {
   } catch {
     return text;
   }
+}
+
+/**
+ * `redact` for the texts of `request`, worked out ahead a piece at a time: a long message (a hundred thousand
+ * characters of a log) must not keep the service from answering its other callers while it is cleaned.
+ */
+async function redactedAhead(request: ParsedRequest, redact: Redact): Promise<Redact> {
+  const texts = new Set<string>();
+  toMessages(request, (text) => {
+    texts.add(text);
+    return text;
+  });
+  const cleaned = new Map<string, string>();
+  for (const text of texts) cleaned.set(text, await redactInPieces(text, redact));
+  return (text) => cleaned.get(text) ?? redact(text);
 }
 
 function toParams(model: string, request: ParsedRequest, clean: Redact): ChatCompletionCreateParamsStreaming {
@@ -329,12 +344,10 @@ export class RemoteEngine extends QueueingEngine<PendingRequest> {
     let text = '';
     let usage: OpenAI.CompletionUsage | undefined;
     const calls = new StreamedCalls();
-    const stream = await client.chat.completions.create(
-      toParams(this.options.model, pending.request, this.options.redact ?? builtInRedaction),
-      {
-        signal,
-      },
-    );
+    const clean = await redactedAhead(pending.request, this.options.redact ?? builtInRedaction);
+    const stream = await client.chat.completions.create(toParams(this.options.model, pending.request, clean), {
+      signal,
+    });
     for await (const chunk of stream) {
       usage = chunk.usage ?? usage;
       calls.add(chunk.choices[0]?.delta.tool_calls ?? []);

@@ -1,12 +1,11 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 
 import { StewardError } from '../dbus/errors.js';
 import type { Logger } from '../logging.js';
-import { ensurePrivateDirectory } from '../paths.js';
-import { readSmallFile } from '../smallFile.js';
+import { readSmallFile, writeFileAtomically } from '../smallFile.js';
 import type { ArchitectureSupport } from './architectures.js';
 import { assessFit, estimateRequiredBytes, type FitAssessment, type Hardware } from './fit.js';
 import { hasGgufMagic, type ModelMetadata } from './gguf.js';
@@ -209,12 +208,4 @@ export class ModelStore {
   private skip(path: string, error: unknown): void {
     this.options.logger?.warning('skipping a model file that cannot be read', { path, error: String(error) });
   }
-}
-
-/** Readers see the old file or the new one, never half of one. */
-export async function writeFileAtomically(path: string, contents: string): Promise<void> {
-  await ensurePrivateDirectory(dirname(path));
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  await writeFile(temporary, contents, { mode: 0o600 });
-  await rename(temporary, path);
 }

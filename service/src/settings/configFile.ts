@@ -2,17 +2,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Changes to the configuration file: what the user set, patched, checked, and
 // written so that the service never reads a half-written file.
-import { randomUUID } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-
 import type { z } from 'zod';
 
 import { type Config, configSchema, defaultConfig, MAX_CONFIG_BYTES } from '../config.js';
 import { StewardError } from '../dbus/errors.js';
 import { _, format } from '../i18n.js';
 import { nestsDeeperThan } from '../jsonShape.js';
-import { readSmallFile } from '../smallFile.js';
+import { readSmallFile, writeFileAtomically } from '../smallFile.js';
 
 export type JsonObject = { [key: string]: unknown };
 
@@ -89,25 +85,6 @@ export async function readOwnSettings(file: string): Promise<JsonObject> {
     );
   }
   return content;
-}
-
-/** Replaces `file` with `text` in one step: a private temporary file beside it, synced, then renamed over it. */
-export async function writeFileAtomically(file: string, text: string): Promise<void> {
-  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-  const temporary = join(dirname(file), `.${basename(file)}.${randomUUID()}.tmp`);
-  try {
-    const handle = await open(temporary, 'wx', 0o600);
-    try {
-      await handle.writeFile(text, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temporary, file);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
 }
 
 /** A change to the file, checked but not yet written: its new content and the configuration before and after. */
