@@ -38,7 +38,7 @@ function describeValue(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'string') return `the text ${JSON.stringify(value)}`;
   if (typeof value === 'object') return 'an object';
-  return `${typeof value === 'number' ? 'the number' : typeof value} ${String(value)}`;
+  return `${typeof value === 'number' ? 'the number' : typeof value} ${JSON.stringify(value)}`;
 }
 
 /** What one issue says the value must be: "a number", "one of "a", "b"", or zod's own words. */
