@@ -51,6 +51,9 @@ if ((${#missing[@]} > 0)); then
   fi
 fi
 
+# npm run package keeps its cache (compiled better-sqlite3, its build root filesystems) with the e2e ones here.
+export STEWARD_PACKAGE_CACHE_DIR=${STEWARD_PACKAGE_CACHE_DIR:-${STEWARD_E2E_CACHE_DIR:-/var/cache/steward-e2e}}
+
 # Each stage's name as it starts, and how long the one before took.
 stage_started=$SECONDS
 stage_name=''
