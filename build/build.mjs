@@ -162,7 +162,7 @@ async function buildExtension() {
   }
   writeFileSync(
     join(out, 'metadata.json'),
-    `${JSON.stringify({ ...metadataTemplate, 'version-name': pkg.version }, null, 2)}\n`,
+    `${JSON.stringify({ ...metadataTemplate, 'version-name': pkg.version, url: pkg.homepage }, null, 2)}\n`,
   );
   cpSync(join(root, 'extension', 'stylesheet.css'), join(out, 'stylesheet.css'));
   cpSync(join(root, 'extension', 'icons'), join(out, 'icons'), { recursive: true });
@@ -212,6 +212,9 @@ function interfacesModule() {
     '',
     '/** The revision of the D-Bus API this extension was built against. */',
     `export const API_VERSION = ${apiVersion};`,
+    '',
+    '/** The project\'s home (package.json "homepage"). */',
+    `export const PROJECT_HOME = '${pkg.homepage}';`,
     '',
     "/** The service's interfaces: each one's name and introspection XML. */",
     'export const INTERFACES = {',

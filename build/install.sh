@@ -12,7 +12,7 @@
 # tests, which install many times from one built checkout and must leave its dist/ as it is.
 set -euo pipefail
 
-readonly MIN_NODE=20 # package.json "engines"
+readonly MIN_NODE=20.19 # package.json "engines"
 readonly BUS_NAME=io.github.steward.Steward1
 readonly UUID=steward@steward.github.io
 
@@ -118,22 +118,21 @@ have_vulkan_driver() {
   return 1
 }
 
-# The CUDA builds are hundreds of MB: drops those (and the Vulkan one) that no device here can run, from
-# the installed copy $1 only. The service probes for what is left (capabilities gpu.cuda, gpu.vulkan).
-prune_gpu_prebuilts() {
-  local modules=$1 unused=() dir kib names
-  if [[ ${STEWARD_KEEP_GPU_PREBUILTS:-} == 1 || ! -d $modules ]]; then return 0; fi
-  if ! have_nvidia; then
-    for dir in "$modules"/linux-*-cuda*; do if [[ -d $dir ]]; then unused+=("$dir"); fi; done
+# The lock file for the installed copy, without the llama.cpp builds that no device here can use (CUDA
+# without an NVIDIA driver, Vulkan without a Vulkan driver) nor those of other processors: npm ci never
+# downloads them. The service probes for what is there (capabilities gpu.cuda, gpu.vulkan).
+machine_lock() {
+  local flags=() left
+  if [[ ${STEWARD_KEEP_GPU_PREBUILTS:-} != 1 ]]; then
+    have_nvidia || flags+=(--no-cuda)
+    have_vulkan_driver || flags+=(--no-vulkan)
   fi
-  if ! have_vulkan_driver; then
-    for dir in "$modules"/linux-*-vulkan*; do if [[ -d $dir ]]; then unused+=("$dir"); fi; done
+  left=$(node "$root/build/machineLock.mjs" "$root/package-lock.json" "$1" "${flags[@]}")
+  # Only this system's GPU builds are worth naming (the others were never candidates).
+  left=$(printf '%s\n' $left | sed -n "s#^@node-llama-cpp/\\(linux-$(uname -m | sed 's/x86_64/x64/;s/aarch64/arm64/')-.*\\(cuda\\|vulkan\\).*\\)#\\1#p" | paste -sd, - | sed 's/,/, /g')
+  if [[ -n $left ]]; then
+    say "Left out the GPU builds of llama.cpp that no device here can use ($left), hundreds of MB that npm does not download; after installing an NVIDIA or Vulkan driver, run this install again to get them (STEWARD_KEEP_GPU_PREBUILTS=1 always keeps them)."
   fi
-  if ((${#unused[@]} == 0)); then return 0; fi
-  kib=$(du -sck -- "${unused[@]}" | tail -n 1 | cut -f 1)
-  names=$(printf '%s, ' "${unused[@]#"$modules"/}")
-  rm -rf -- "${unused[@]}"
-  say "Removed the GPU builds of llama.cpp that no device here can use (${names%, }), freeing $((kib / 1024)) MB; after installing an NVIDIA or Vulkan driver, run this install again to get them back (STEWARD_KEEP_GPU_PREBUILTS=1 keeps them always)."
 }
 
 # Under STEWARD_REUSE_BUILD=1, after an npm ci --ignore-scripts into $1: each package there that has an install
@@ -167,8 +166,8 @@ if [[ $EUID -eq 0 && -n ${SUDO_USER:-} ]]; then die "run this as $SUDO_USER, wit
 
 command -v node >/dev/null ||
   die "Node.js $MIN_NODE or later is needed; install it with your package manager (for example: sudo apt install nodejs npm) or from https://nodejs.org"
-node_major=$(node -p 'process.versions.node.split(".")[0]')
-((node_major >= MIN_NODE)) || die "Node.js $(node --version) is too old; Steward needs version $MIN_NODE or later"
+node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)' ||
+  die "Node.js $(node --version) is too old; Steward needs version $MIN_NODE or later"
 command -v npm >/dev/null || die "npm is missing; install it with your package manager (for example: sudo apt install npm)"
 for tool in glib-compile-schemas msgfmt xgettext; do
   command -v "$tool" >/dev/null ||
@@ -185,8 +184,12 @@ say "Installing Steward $version for $(id -un) with Node.js $(node --version) ($
 
 # npm ci rewrites node_modules/.package-lock.json, so an older one means the lock file changed since.
 if [[ ! -f $root/node_modules/.package-lock.json || $root/package-lock.json -nt $root/node_modules/.package-lock.json ]]; then
-  step 'Installing the build tools (npm ci)'
+  step 'Installing the build tools and dependencies into the clone (npm ci)'
+  say '    The slowest step of a first run: npm downloads about 600 packages and compiles better-sqlite3 for this'
+  say '    Node.js where no prebuilt binary can be fetched (minutes on a small machine); later runs reuse npm'"'"'s cache.'
+  started=$SECONDS
   (cd "$root" && npm ci --no-audit --no-fund --loglevel=warn)
+  say "    $(du -sh "$root/node_modules" | cut -f 1) in $root/node_modules, $((SECONDS - started)) s"
 fi
 reuse_build=false
 if [[ ${STEWARD_REUSE_BUILD:-} == 1 ]]; then reuse_build=true; fi
@@ -194,7 +197,7 @@ if $reuse_build; then
   [[ -f $root/dist/service/steward-service.js && -f $root/dist/extension/$UUID/metadata.json ]] ||
     die "STEWARD_REUSE_BUILD=1, but $root/dist holds no build: run npm run build first"
 else
-  step 'Building'
+  step 'Building the service and the extension (esbuild, translations, schemas)'
   (cd "$root" && npm run --silent build -- service extension >/dev/null)
 fi
 # The man page in each language the build translated it into (dist/share/man/LANG/man1).
@@ -214,21 +217,24 @@ for file in "${shell_files[@]}"; do make_dir "$(dirname "$file")"; done
 new_lib=$(mktemp -d "$lib_dir.new-XXXXXX")
 staging+=("$new_lib")
 cp -R "$root/dist/service" "$new_lib/service"
-cp "$root/package-lock.json" "$new_lib/"
 # A copy of the uninstaller, so removing Steward does not need this clone any more.
 cp "$root/build/uninstall.sh" "$root/build/session.sh" "$new_lib/"
 # Without "scripts": npm ci runs the project's own lifecycle scripts (a future "prepare") and those need the sources.
 node -e 'const p = require(process.argv[1]); delete p.scripts; console.log(JSON.stringify(p, null, 2));' \
   "$root/package.json" >"$new_lib/package.json"
+machine_lock "$new_lib/package-lock.json"
 # Runtime dependencies only, at the versions in the lock file. Install scripts stay on: native
 # modules (better-sqlite3) need theirs; node-llama-cpp is told to use its prebuilt binaries.
+started=$SECONDS
 if $reuse_build; then
   (cd "$new_lib" && npm ci --omit=dev --ignore-scripts --no-audit --no-fund --prefer-offline --loglevel=warn)
   reuse_native_modules "$new_lib"
 else
+  say '    Runtime dependencies (npm ci --omit=dev): from npm'"'"'s cache where the clone'"'"'s install put them;'
+  say '    better-sqlite3 is compiled again for this copy, which takes most of this step.'
   (cd "$new_lib" && NODE_LLAMA_CPP_SKIP_DOWNLOAD=true npm ci --omit=dev --no-audit --no-fund --prefer-offline --loglevel=warn)
 fi
-prune_gpu_prebuilts "$new_lib/node_modules/@node-llama-cpp"
+say "    $(du -sh "$new_lib" | cut -f 1) installed, $((SECONDS - started)) s"
 
 # The manifest lists everything this script writes: "tree" directories belong to
 # Steward whole, "file"s are single files, "dir"s were created for them and are
@@ -337,4 +343,4 @@ fi
 say '  • Get a model for the chat: steward models recommend, then steward models pull (or models import FILE.gguf)'
 say '  • Read the manual: man steward (completions for bash and fish are in place; zsh: add'
 say "    $(dirname "${shell_files[2]}") to your fpath)"
-say "  • Remove it: bash $lib_dir/uninstall.sh (add --purge to delete the configuration, state and downloaded models too)"
+say "  • Remove it: steward uninstall (add --purge to delete the configuration, state and downloaded models too)"

@@ -82,7 +82,21 @@ if ((${#missing[@]} > 0)); then
   fi
 fi
 
+# npm run package keeps its cache (compiled better-sqlite3, its build root filesystems) with the e2e ones here.
+export STEWARD_PACKAGE_CACHE_DIR=${STEWARD_PACKAGE_CACHE_DIR:-${STEWARD_E2E_CACHE_DIR:-/var/cache/steward-e2e}}
+
+# Each stage's name as it starts, and how long the one before took.
+stage_started=$SECONDS
+stage_name=''
+stage() {
+  if [[ -n $stage_name ]]; then echo "   ($stage_name: $((SECONDS - stage_started)) s)"; fi
+  stage_name=$1
+  stage_started=$SECONDS
+  echo "== $*"
+}
+
 if [[ ! -d node_modules || package-lock.json -nt node_modules ]]; then
+  stage 'dependencies (npm ci: a first run downloads about 600 packages and compiles better-sqlite3, minutes)'
   npm ci --no-audit --no-fund
 fi
 
@@ -100,13 +114,13 @@ if $load; then
 fi
 
 if ! $quick; then
-  echo '== lint'
+  stage lint
   npx eslint .
   npx prettier --check . >/dev/null || { npx prettier --check .; exit 1; }
-  echo '== types'
+  stage types
   npm run --silent typecheck
 fi
-echo '== build'
+stage build
 if [[ -n $(missing_packages build_needs) ]]; then
   echo "cannot build the extension without: $(missing_packages build_needs | xargs)" >&2
   exit 1
@@ -135,7 +149,7 @@ fi
 # The Debian package's spec compiles better-sqlite3 once per Node.js ABI that Debian ships, each in a root
 # filesystem of its suite, and caches it: done here, so that a cold cache does not count against a spec's time.
 if [[ " ${specs[*]} " == *' dist/test/e2e '* && $(id -u) == 0 ]]; then
-  echo '== native modules for the Debian package'
+  stage 'native modules for the Debian package (cached; a cold cache builds a root filesystem per Debian suite)'
   node --input-type=module -e "
     const { DEBIAN_ABIS, betterSqliteBinary } = await import('./build/package/native.mjs');
     for (const target of DEBIAN_ABIS) console.log(betterSqliteBinary(process.cwd(), target));"
@@ -144,7 +158,7 @@ fi
 # The detection corpus through the real service: recall, precision and right
 # first step per class, failing below test/corpus/baseline.json.
 if ! $quick; then
-  echo '== corpus'
+  stage corpus
   if [[ -n $(missing_packages integration_needs) ]]; then
     echo "Skipping the corpus (missing packages: $(missing_packages integration_needs | xargs))"
     [[ $ci == true ]] && { echo 'CI=true: nothing may be skipped' >&2; exit 1; }
@@ -166,5 +180,8 @@ if $quick; then
 fi
 
 # The specs run last: their closing "N passed, N failed, N skipped" line is what CI reads.
-echo "== tests: ${specs[*]#dist/test/}"
+stage "tests: ${specs[*]#dist/test/}"
+if [[ " ${specs[*]} " == *' dist/test/e2e '* && ! -d ${STEWARD_E2E_CACHE_DIR:-/var/cache/steward-e2e} ]]; then
+  echo '   The first end-to-end run builds Debian root filesystems with GNOME Shell (mmdebstrap), the slowest step.'
+fi
 npx jasmine --config=test/jasmine.json "${spec_files[@]}"

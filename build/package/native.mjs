@@ -6,6 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 /**
@@ -17,7 +18,22 @@ export const DEBIAN_ABIS = [
   { abi: 137, suite: 'forky' },
 ];
 
-const CACHE_DIR = process.env.STEWARD_E2E_CACHE_DIR ?? '/var/cache/steward-e2e';
+/**
+ * Where the compiled binaries and the root filesystems they are built in are kept: STEWARD_PACKAGE_CACHE_DIR
+ * (npm test points it at the e2e cache), else the person's cache directory, that of the user who ran sudo
+ * when run through it, so that `npm run clean` finds it.
+ */
+export function packageCacheDir(env = process.env) {
+  if (env.STEWARD_PACKAGE_CACHE_DIR) return env.STEWARD_PACKAGE_CACHE_DIR;
+  if (env.SUDO_USER && process.getuid?.() === 0) {
+    const home = execFileSync('getent', ['passwd', env.SUDO_USER], { encoding: 'utf8' }).split(':')[5];
+    if (home) return join(home, '.cache', 'steward-package');
+  }
+  const cacheHome = env.XDG_CACHE_HOME?.startsWith('/') ? env.XDG_CACHE_HOME : join(env.HOME || homedir(), '.cache');
+  return join(cacheHome, 'steward-package');
+}
+
+const CACHE_DIR = packageCacheDir();
 const MIRROR = 'http://deb.debian.org/debian';
 const BUILD_PACKAGES = ['g++', 'libnode-dev', 'make', 'node-gyp', 'nodejs', 'python3'];
 const SYSTEM_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -37,7 +53,9 @@ export function betterSqliteBinary(root, { abi, suite }) {
   const binary = join(CACHE_DIR, 'native', `better-sqlite3-${version}-node-v${abi}-${hash}`, 'better_sqlite3.node');
   if (existsSync(binary)) return binary;
   if (process.getuid?.() !== 0) {
-    throw new Error(`building better-sqlite3 for Node.js ABI ${abi} needs root (mmdebstrap and chroot); run as root`);
+    throw new Error(
+      `the first run needs root, once: better-sqlite3 is compiled for Debian's Node.js ABI ${abi} in a ${suite} root filesystem (mmdebstrap --mode=root, chroot); run “sudo npm run package”, and later runs take it from ${CACHE_DIR} without root`,
+    );
   }
   const rootfs = ensureBuildRootfs(suite, hash);
   const work = mkdtempSync(join(rootfs, 'tmp', 'better-sqlite3-'));
@@ -75,6 +93,7 @@ function ensureBuildRootfs(suite, hash) {
   const path = join(CACHE_DIR, `node-build-${suite}-${hash}`);
   if (existsSync(path)) return path;
   mkdirSync(CACHE_DIR, { recursive: true });
+  if (!hasProgram('mmdebstrap')) throw new Error('mmdebstrap is missing: sudo apt install mmdebstrap');
   const building = `${path}.building`;
   rmSync(building, { recursive: true, force: true });
   console.log(`building a ${suite} root filesystem to compile native modules in (about a minute)`);
@@ -89,4 +108,8 @@ function ensureBuildRootfs(suite, hash) {
   ]);
   renameSync(building, path);
   return path;
+}
+
+function hasProgram(name) {
+  return SYSTEM_PATH.split(':').some((dir) => existsSync(join(dir, name)));
 }

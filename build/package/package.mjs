@@ -9,11 +9,11 @@
 // Needs root on first use: better-sqlite3 is compiled per Node.js ABI in Debian root filesystems
 // (see native.mjs), cached beside the e2e root filesystems.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { betterSqliteBinary, DEBIAN_ABIS } from './native.mjs';
+import { betterSqliteBinary, DEBIAN_ABIS, packageCacheDir } from './native.mjs';
 import { productionPackages } from './productionPackages.mjs';
 import { glibcNeeded, tidyModules } from './tidyModules.mjs';
 
@@ -32,6 +32,34 @@ const out = join(dist, 'packages');
 const LLAMA_PREBUILTS = { amd64: ['linux-x64', 'linux-x64-vulkan'], arm64: ['linux-arm64'] };
 
 const run = (command, args, options = {}) => execFileSync(command, args, { stdio: 'inherit', ...options });
+
+// What a fresh clone lacks, named in one line rather than found one failure at a time.
+const PROGRAMS = {
+  'dpkg-deb': 'dpkg',
+  zip: 'zip',
+  strip: 'binutils',
+  patchelf: 'patchelf',
+  gzip: 'gzip',
+  msgfmt: 'gettext',
+  xgettext: 'gettext',
+  'glib-compile-schemas': 'libglib2.0-bin',
+};
+const onPath = (name) => (process.env.PATH ?? '').split(':').some((dir) => existsSync(join(dir, name)));
+const missing = [
+  ...new Set(
+    Object.entries(PROGRAMS)
+      .filter(([name]) => !onPath(name))
+      .map(([, debian]) => debian),
+  ),
+];
+if (missing.length > 0) {
+  console.error(`npm run package needs: ${missing.join(' ')} (sudo apt install ${missing.join(' ')})`);
+  process.exit(1);
+}
+if (!existsSync(join(root, 'node_modules', '.package-lock.json'))) {
+  console.log('==> npm ci: the dependencies the package takes its runtime modules from');
+  run('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=warn'], { cwd: root });
+}
 
 if (!process.argv.includes('--skip-build')) run('node', [join(root, 'build', 'build.mjs'), 'service', 'extension']);
 mkdirSync(out, { recursive: true });
@@ -175,7 +203,9 @@ const compression = process.env.STEWARD_DEB_COMPRESSION ?? 'xz';
 run('dpkg-deb', ['--root-owner-group', `-Z${compression}`, '--build', stage, deb], {
   stdio: ['ignore', 'ignore', 'inherit'],
 });
-console.log(`packaged ${relative(root, deb)}`);
+console.log(
+  `packaged ${relative(root, deb)} (${execFileSync('du', ['-h', deb], { encoding: 'utf8' }).split('\t')[0]})`,
+);
 
 // --- the extensions.gnome.org zip: what gnome-extensions pack makes --------------------
 
@@ -183,6 +213,13 @@ const zip = join(out, `${UUID}.shell-extension.zip`);
 rmSync(zip, { force: true });
 run('zip', ['-q', '-r', '-X', zip, '.'], { cwd: builtExtension });
 console.log(`packaged ${relative(root, zip)}`);
+const cache = packageCacheDir();
+if (existsSync(cache)) {
+  const size = execFileSync('du', ['-sh', cache], { encoding: 'utf8' }).split('\t')[0];
+  console.log(
+    `cache: ${size} in ${cache} (the compiled better-sqlite3 and its build root filesystems; npm run clean removes it)`,
+  );
+}
 
 function gzip(text) {
   return execFileSync('gzip', ['-9', '-n'], { input: text });

@@ -1,11 +1,14 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { execFileSync } from 'node:child_process';
-import { chmodSync, closeSync, openSync, readdirSync, readSync, rmSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, openSync, readdirSync, readSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Files that only the modules' own development uses. */
 const DEVELOPMENT_FILE = /^(\.eslintrc(\..+)?|\.npmignore|\.gitignore|\.gitattributes|\.travis\.yml|\.editorconfig)$/;
+
+/** Folders of a module's own tests and examples, at the module's top (node-gettext ships its test fixtures). */
+const TEST_FOLDER = /^(test|tests|__tests__|spec|example|examples)$/;
 
 /**
  * Readies the runtime modules under `dir` for a Debian package: drops the modules' development
@@ -14,9 +17,16 @@ const DEVELOPMENT_FILE = /^(\.eslintrc(\..+)?|\.npmignore|\.gitignore|\.gitattri
  */
 export function tidyModules(dir) {
   const elf = [];
+  const removed = [];
   for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
     const path = join(entry.parentPath, entry.name);
-    if (entry.isDirectory() && entry.name === '.git') rmSync(path, { recursive: true });
+    if (removed.some((folder) => path.startsWith(`${folder}/`))) continue;
+    const isModuleTop = existsSync(join(entry.parentPath, 'package.json'));
+    if (entry.isDirectory() && (entry.name === '.git' || (TEST_FOLDER.test(entry.name) && isModuleTop))) {
+      rmSync(path, { recursive: true });
+      removed.push(path);
+      continue;
+    }
     if (!entry.isFile()) continue;
     if (DEVELOPMENT_FILE.test(entry.name)) {
       rmSync(path);

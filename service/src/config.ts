@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { z } from 'zod';
 
+import { describeConfigIssues } from './configIssues.js';
 import { userPatternProblem } from './engine/redact.js';
 import { SEVERITIES } from './findings/types.js';
 import { readSmallFile } from './smallFile.js';
@@ -210,9 +211,7 @@ export async function loadConfig(file: string): Promise<ConfigLoad> {
   }
   const parsed = configSchema.safeParse(data);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map(
-      (i) => `${i.path.length > 0 ? i.path.join('.') : '(top level)'}: ${i.message}`,
-    );
+    const issues = describeConfigIssues(parsed.error.issues, configSchema, data);
     return { status: 'invalid', config: defaultConfig, problem: `${file}: ${issues.join('; ')}` };
   }
   return { status: 'loaded', config: parsed.data };

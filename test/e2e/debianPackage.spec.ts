@@ -123,6 +123,21 @@ for (const suite of selectedSuites()) {
       SPEC_TIMEOUT_MS,
     );
 
+    itInShell('ships no test code or test fixtures: every path it holds is listed and checked', async () => {
+      const { stdout } = await exec('dpkg-deb', ['--contents', olderDeb], { maxBuffer: 64 * 1024 * 1024 });
+      const paths = stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => line.slice(line.indexOf('./') + 1).replace(/ -> .*$/, ''));
+      await writeFile(join(artifacts, 'contents.txt'), `${paths.join('\n')}\n`);
+      expect(paths).toContain('/usr/lib/steward/service/steward-service.js');
+      // node_modules/<module>/test/…: a module's own tests and fixtures (node-gettext shipped its .po fixtures).
+      const testFiles = paths.filter((path) =>
+        /\/node_modules\/(@[^/]+\/)?[^/]+\/(test|tests|__tests__|spec|examples?)\//.test(path),
+      );
+      expect(testFiles).toEqual([]);
+    });
+
     itInShell('writes the extensions.gnome.org zip beside it, which passes the review checks', async () => {
       const zip = join(dirname(olderDeb), `${UUID}.shell-extension.zip`);
       const { stdout } = await exec('node', ['build/ego-check.mjs', zip]);

@@ -257,7 +257,7 @@ describe('build/install.sh', () => {
 
   it('leaves out the GPU builds of llama.cpp that no device here can use, and still runs models on the CPU', async () => {
     const { cpu, gpu, kept } = await expectedPrebuilts();
-    // The repository's copy keeps them all: only the installed tree is pruned.
+    // The repository's copy keeps them all: only the installed tree goes without them.
     const inRepository = presentPackages(ROOT, gpu);
     // node-llama-cpp publishes CUDA and Vulkan builds for x64 Linux: without them here this test would prove nothing.
     if (process.arch === 'x64') expect(inRepository.length).toBeGreaterThan(0);
@@ -268,10 +268,10 @@ describe('build/install.sh', () => {
     const pruned = inRepository.filter((name) => !kept.has(name));
     if (pruned.length > 0) {
       expect(firstOutput).toMatch(
-        /^Removed the GPU builds of llama\.cpp that no device here can use \(.+\), freeing \d+ MB;/m,
+        /^Left out the GPU builds of llama\.cpp that no device here can use \(.+\), hundreds of MB that npm does not download;/m,
       );
       for (const name of pruned) expect(firstOutput).toContain(name.slice(name.indexOf('/') + 1));
-      expect(firstOutput).toContain('run this install again to get them back (STEWARD_KEEP_GPU_PREBUILTS=1');
+      expect(firstOutput).toContain('run this install again to get them (STEWARD_KEEP_GPU_PREBUILTS=1');
     }
 
     // The service finds the CPU build where it was installed, and no CUDA where there is no NVIDIA device.
@@ -432,7 +432,7 @@ describe('build/install.sh with STEWARD_KEEP_GPU_PREBUILTS=1', () => {
     const { gpu } = await expectedPrebuilts();
     const inRepository = presentPackages(ROOT, gpu);
     expect(presentPackages(sandbox.libDir, inRepository)).toEqual(inRepository);
-    expect(output).not.toContain('Removed the GPU builds');
+    expect(output).not.toContain('Left out the GPU builds');
   });
 });
 
@@ -450,8 +450,9 @@ describe('build/uninstall.sh', () => {
     before = await listing(sandbox);
     await mustRun(sandbox, 'install.sh');
     pid = await ownerPid(sandbox.client);
-    // The copy the install left beside the service, as its closing lines tell the user: it needs no clone.
-    output = await mustRun(sandbox, join(sandbox.libDir, 'uninstall.sh'));
+    // `steward uninstall`, as the install's closing lines tell the user: it runs the uninstaller the install
+    // left beside the service, so it needs no clone.
+    output = await mustRun(sandbox, join(sandbox.home, '.local', 'bin', 'steward'), 'uninstall');
     after = await listing(sandbox);
     stillRunning = await nameHasOwner(sandbox.client, BUS_NAME);
     extensionsAfter = await enabledExtensions(sandbox);

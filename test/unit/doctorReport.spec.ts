@@ -85,9 +85,14 @@ describe('steward doctor output', () => {
     expect(text).toContain(
       '✗ gpu.cuda         running models on an NVIDIA GPU with CUDA\n                   Needs inference.local.\n',
     );
-    expect(text).toMatch(
-      /\n\n9 of 12 capabilities missing; Steward works without them\. .*systemctl --user restart steward/,
-    );
+    expect(text).toMatch(/\n\n9 of 12 capabilities missing; Steward works without them\. .*“steward restart”/);
+  });
+
+  it('names a restart that works without a systemd user manager, which this machine may not have', () => {
+    const text = formatDoctor(doctorReport({ ...status, capabilities: ['journal.user', 'network'] }));
+    expect(text).toContain('✗ systemd.user');
+    expect(text).not.toContain('systemctl --user restart');
+    expect(text).toContain('restart it with “steward restart”');
   });
 
   it('says why the service found a capability missing, above how to get it', () => {

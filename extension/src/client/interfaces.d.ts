@@ -5,6 +5,9 @@
 /** The revision of the D-Bus API this extension was built against. */
 export const API_VERSION: number;
 
+/** The project's home (package.json "homepage"), where its source and install instructions are. */
+export const PROJECT_HOME: string;
+
 import type { InterfaceName } from './generated.js';
 
 /** One of the service's interfaces: its name, and its introspection XML for Gio.DBusProxy.makeProxyWrapper. */

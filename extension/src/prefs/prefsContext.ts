@@ -5,13 +5,14 @@ import Gtk from 'gi://Gtk';
 import { gettext as _ } from 'resource:///org/gnome/Shell/Extensions/js/extensions/prefs.js';
 
 import { errorMessage } from '../client/errors.js';
+import { installHelpHere } from '../client/osRelease.js';
 import { StewardClient } from '../client/stewardClient.js';
-import { INSTALL_URL } from '../shared/serviceStatus.js';
-import { format } from '../shared/text.js';
 import { parseConfig, type ServiceConfig } from './prefsModel.js';
 
 /** Whether the service runs, and when it does not, whether the bus could start it (null: not known yet). */
-export type ServicePresence = { running: true } | { running: false; installed: boolean | null };
+export type ServicePresence =
+  | { running: true }
+  | { running: false; installed: boolean | null; /** How to get it, when it is not installed. */ help?: string };
 
 /**
  * What the preferences' pages share: the client, the rows that change the
@@ -166,21 +167,19 @@ export class PrefsContext {
     // Cancelled when the window closes: then nothing is left to update.
     else
       this.client.activatable().then(
-        (installed) => this._showInstalled(installed),
+        async (installed) => this._showInstalled(installed, installed ? '' : await installHelpHere(_)),
         () => undefined,
       );
   }
 
   /** Installed from extensions.gnome.org alone, there is no service to start: say how to get it. */
-  private _showInstalled(installed: boolean): void {
+  private _showInstalled(installed: boolean, help: string): void {
     if (this._running) return;
     for (const row of this._notRunningRows) {
       row.title = installed ? _('Steward service is not running') : _('Steward’s service is not installed');
-      row.subtitle = installed
-        ? _('Start it from the Steward menu in the top bar to change these settings.')
-        : format(_('Install it with “sudo apt install steward”, or see {url}'), { url: INSTALL_URL });
+      row.subtitle = installed ? _('Start it from the Steward menu in the top bar to change these settings.') : help;
     }
-    this._tell({ running: false, installed });
+    this._tell({ running: false, installed, help });
   }
 
   private _tell(presence: ServicePresence): void {

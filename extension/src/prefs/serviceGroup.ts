@@ -4,8 +4,6 @@ import Adw from 'gi://Adw';
 import Gtk from 'gi://Gtk';
 import { gettext as _ } from 'resource:///org/gnome/Shell/Extensions/js/extensions/prefs.js';
 
-import { INSTALL_URL } from '../shared/serviceStatus.js';
-import { format } from '../shared/text.js';
 import type { PrefsContext, ServicePresence } from './prefsContext.js';
 import { diagnosticsText, runningServiceText } from './prefsModel.js';
 
@@ -46,7 +44,7 @@ function absentServiceText(presence: Extract<ServicePresence, { running: false }
   if (presence.installed === false)
     return {
       title: _('Steward’s service is not installed'),
-      subtitle: format(_('Install it with “sudo apt install steward”, or see {url}'), { url: INSTALL_URL }),
+      subtitle: presence.help ?? '',
     };
   return {
     title: _('Steward is not running'),

@@ -9,11 +9,8 @@ export type ServiceState = 'starting' | 'idle' | 'busy' | 'attention' | 'degrade
 
 /** installed: false when the bus cannot start the service (the extension came without it). */
 export type ServiceStatus =
-  | { running: false; installed?: boolean }
+  | { running: false; installed?: boolean; installHelp?: string }
   | { running: true; state: string; reason: string; version: string; apiVersion: number };
-
-/** Where a user who has only the extension learns how to install the service. */
-export const INSTALL_URL = 'https://github.com/steward/steward#install';
 
 export type Compatibility = 'compatible' | 'service-older' | 'service-newer';
 
@@ -76,7 +73,7 @@ function presentState(
     return {
       iconName: 'steward-offline-symbolic',
       title: _('Steward’s service is not installed'),
-      detail: format(_('Install it with “sudo apt install steward”, or see {url}'), { url: INSTALL_URL }),
+      detail: status.installHelp ?? '',
       canStart: false,
     };
   }
@@ -84,7 +81,7 @@ function presentState(
     return {
       iconName: 'steward-offline-symbolic',
       title: _('Steward service is not running'),
-      detail: _('Start it here, or with “systemctl --user start steward”.'),
+      detail: _('Start it here, or with “steward start”.'),
       canStart: true,
     };
   }

@@ -3,6 +3,7 @@
 import { gettext as _ } from 'resource:///org/gnome/shell/extensions/extension.js';
 
 import { isCancelled } from '../client/errors.js';
+import { installHelpHere } from '../client/osRelease.js';
 import type { StewardClient } from '../client/stewardClient.js';
 import type { Finding, Job, Proposal, Severity } from '../shared/model.js';
 import type { Activity, ServiceStatus } from '../shared/serviceStatus.js';
@@ -36,6 +37,7 @@ export class StewardState {
   findings: Finding[] = [];
   /** Whether the bus can start the service; asked again each time the service is gone. */
   private _activatable = true;
+  private _installHelp = '';
   private readonly _severities = new Map<string, Severity>();
   /** The refresh in flight, and whether another is due once it ends: a flood must not stack them up. */
   private _refreshing: Promise<void> | null = null;
@@ -88,7 +90,7 @@ export class StewardState {
 
   get status(): ServiceStatus {
     const core = this._client.coreState;
-    if (!core) return { running: false, installed: this._activatable };
+    if (!core) return { running: false, installed: this._activatable, installHelp: this._installHelp };
     return {
       running: true,
       state: core.state,
@@ -206,6 +208,7 @@ export class StewardState {
     if (!this.running) {
       // Cancelled by destroy(), or the bus did not answer: the last answer stands.
       this._activatable = await this._client.activatable().catch(() => this._activatable);
+      if (!this._activatable) this._installHelp = await installHelpHere(_);
     }
     await this.refresh();
   }

@@ -31,6 +31,7 @@ import {
   stopCommand,
 } from './serviceControl.js';
 import { sessionsCommand } from './sessions.js';
+import { uninstallCommand } from './uninstall.js';
 
 export interface CommandContext {
   /** The words after the command's name. */
@@ -119,10 +120,12 @@ export const COMMANDS: readonly CommandDefinition[] = [
   {
     name: 'logs',
     forms: [{ args: '', summary: N_("Show the service's log") }],
-    details: N_("Its unit's journal under systemd, else the journal lines of its process."),
+    details: N_(
+      "Its unit's journal under systemd; else its lines in your journal; without a journal, steward.log in its state directory. The service need not be running.",
+    ),
     options: ['follow', 'lines'],
     maxArgs: 0,
-    run: async ({ bus, values }) => logsCommand(await bus(), { follow: values.follow ?? false, lines: values.lines }),
+    run: ({ values }) => logsCommand({ follow: values.follow ?? false, lines: values.lines }),
   },
   {
     name: 'doctor',
@@ -348,6 +351,16 @@ export const COMMANDS: readonly CommandDefinition[] = [
       if (typeof options === 'string') throw new UsageError(options);
       return mcpCommand(await bus(), options);
     },
+  },
+  {
+    name: 'uninstall',
+    forms: [{ args: '', summary: N_('Remove Steward, as installed for your user') }],
+    details: N_(
+      'Stops the service, disables the extension and removes every file the install wrote; your configuration, state and models stay unless --purge. A copy that a package manager installed is removed by it: the command says how.',
+    ),
+    options: ['purge'],
+    maxArgs: 0,
+    run: ({ values }) => uninstallCommand(values.purge ?? false),
   },
   {
     name: 'help',

@@ -135,7 +135,8 @@ export function doctorReport(status: StatusRecord, config?: Config): DoctorRepor
   };
 }
 
-const RESTART = 'systemctl --user restart steward';
+// Works with or without a systemd user manager: it goes through systemd only where systemd runs the service.
+const RESTART = 'steward restart';
 
 /** The human-readable form of `steward doctor`. */
 export function formatDoctor(report: DoctorReport): string {

@@ -4,13 +4,18 @@
 // service as a whole, through systemd when it runs the service (as systemctl
 // would), else through the bus and the process the bus names.
 import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 
 import type { MessageBus, Variant } from '@jellybrick/dbus-next';
 
 import { callMethod, nameHasOwner } from '../dbus/client.js';
-import { StewardError } from '../dbus/errors.js';
-import { _ } from '../i18n.js';
+import { remoteErrorName, StewardError } from '../dbus/errors.js';
+import { _, format } from '../i18n.js';
 import { BUS_NAME, CHAT_INTERFACE, OBJECT_PATH } from '../interfaces.js';
+import { JOURNAL_STREAM_SOCKET, LOG_FILE_NAME } from '../logSinks.js';
+import { resolvePaths } from '../paths.js';
+import { testHooks } from '../testHooks.js';
 import { fetchStatus, NOT_RUNNING_MESSAGE } from './coreStatus.js';
 import { EXIT_FAILURE, EXIT_NOT_RUNNING } from './exitCodes.js';
 import { formatStatus, unpackStatus } from './statusReport.js';
@@ -36,17 +41,32 @@ export async function statusCommand(bus: MessageBus, json: boolean): Promise<num
 }
 
 export async function startCommand(bus: MessageBus): Promise<number> {
-  await callMethod(bus, {
-    destination: 'org.freedesktop.DBus',
-    path: '/org/freedesktop/DBus',
-    interface: 'org.freedesktop.DBus',
-    member: 'StartServiceByName',
-    signature: 'su',
-    body: [BUS_NAME, 0],
-  });
+  try {
+    await callMethod(bus, {
+      destination: 'org.freedesktop.DBus',
+      path: '/org/freedesktop/DBus',
+      interface: 'org.freedesktop.DBus',
+      member: 'StartServiceByName',
+      signature: 'su',
+      body: [BUS_NAME, 0],
+    });
+  } catch (error) {
+    // The bus knows no activation file for the name: the service was never installed for this session.
+    if (remoteErrorName(error) !== 'org.freedesktop.DBus.Error.ServiceUnknown') throw error;
+    process.stderr.write(`steward: ${notInstalledMessage()}\n`);
+    return EXIT_NOT_RUNNING;
+  }
   process.stdout.write('Steward is running.\n');
   return 0;
 }
+
+export const notInstalledMessage = () =>
+  format(
+    _(
+      'the service is not installed for this session (the bus has no activation file for {name}). Install it for yourself with “npm run install-user” in Steward’s source, or install the steward package; “man steward” and docs/install.md say more.',
+    ),
+    { name: BUS_NAME },
+  );
 
 const UNIT = 'steward.service';
 const STOP_WAIT_MS = 15_000;
@@ -117,35 +137,33 @@ export async function reloadCommand(bus: MessageBus): Promise<number> {
 }
 
 /**
- * The service's own log: its unit's journal under systemd; otherwise the journal lines of its process
- * (the bus that started it passes its output to the journal).
+ * The service's own log, wherever the service writes it (logSinks.ts): its unit's journal under systemd; the
+ * journal lines it sent as "steward" when the bus started it and journald runs; else steward.log in the state
+ * directory. None of these needs the service running, so the log of one that was killed is shown too.
  */
-export async function logsCommand(bus: MessageBus, options: { follow: boolean; lines?: string }): Promise<number> {
+export function logsCommand(options: { follow: boolean; lines?: string }): Promise<number> {
   const lines = options.lines ?? '50';
   if (!/^\d+$/.test(lines)) throw new StewardError('InvalidArgs', `--lines needs a number, not “${lines}”`);
-  const common = [
-    '--user',
-    '--no-hostname',
-    '--output=short-iso',
-    `--lines=${lines}`,
-    ...(options.follow ? ['--follow'] : []),
-  ];
-  let args: string[];
-  if (systemdRunsService()) args = [...common, '--unit', UNIT];
-  else {
-    const pid = await servicePid(bus);
-    if (pid === null) {
-      process.stderr.write(NOT_RUNNING_MESSAGE);
-      return EXIT_NOT_RUNNING;
-    }
-    args = [...common, `_PID=${pid}`];
+  const follow = options.follow ? ['--follow'] : [];
+  const common = ['--user', '--no-hostname', '--output=short-iso', `--lines=${lines}`, ...follow];
+  if (systemdRunsService()) return show('journalctl', [...common, '--unit', UNIT]);
+  if (existsSync(testHooks().journalSocket ?? JOURNAL_STREAM_SOCKET))
+    return show('journalctl', [...common, '--identifier=steward']);
+  const file = join(resolvePaths().stateDirectory, LOG_FILE_NAME);
+  if (!existsSync(file)) {
+    process.stderr.write(
+      `steward: ${format(_('there is no log yet: without systemd or the journal, the service writes it to {file}'), { file })}\n`,
+    );
+    return Promise.resolve(EXIT_FAILURE);
   }
-  const child = spawn('journalctl', args, { stdio: 'inherit' });
+  return show('tail', ['-n', lines, ...(options.follow ? ['-F'] : []), file]);
+}
+
+function show(program: string, args: string[]): Promise<number> {
+  const child = spawn(program, args, { stdio: 'inherit' });
   return new Promise((resolve) => {
     child.on('error', () => {
-      process.stderr.write(
-        `steward: ${_('journalctl is not installed; without the journal the log goes to the standard error of whatever started the service')}\n`,
-      );
+      process.stderr.write(`steward: ${format(_('{program} is not installed'), { program })}\n`);
       resolve(EXIT_FAILURE);
     });
     child.on('close', (code) => resolve(code ?? EXIT_FAILURE));

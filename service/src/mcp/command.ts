@@ -10,6 +10,11 @@ import { serveHttp } from './http.js';
 import { createMcpServer, type ServedAgent } from './server.js';
 import { StewardAgentClient } from './stewardClient.js';
 
+export const TERMINAL_NOTICE =
+  'steward mcp: waiting for an MCP client (an AI agent) to speak JSON-RPC on standard input. ' +
+  'Agents start this command themselves: add “steward mcp” to your agent’s MCP servers (“steward help mcp”, docs/using.md). ' +
+  'Ctrl+D or Ctrl+C ends it.';
+
 export interface McpOptions {
   http: boolean;
   /** 0: any free port. */
@@ -48,6 +53,8 @@ export async function mcpCommand(bus: MessageBus, options: McpOptions): Promise<
       });
       await served.close();
     } else {
+      // Started by hand, it would otherwise wait in silence for JSON-RPC nobody types.
+      if (process.stdin.isTTY) process.stderr.write(`${TERMINAL_NOTICE}\n`);
       const agent = newAgent();
       const transport = new StdioServerTransport();
       const closed = new Promise<void>((resolve) => {

@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 
 import { type Config, configSchema, defaultConfig, MAX_CONFIG_BYTES } from '../config.js';
+import { describeConfigIssues } from '../configIssues.js';
 import { StewardError } from '../dbus/errors.js';
 import { _, format } from '../i18n.js';
 import { nestsDeeperThan } from '../jsonShape.js';
@@ -48,15 +49,15 @@ export function parsePatch(text: string): JsonObject {
   return patch;
 }
 
-/** "inference.remote.url: Invalid URL", one per problem. */
-export function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
-  return issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(top level)'}: ${issue.message}`);
+/** "inference.threads: expected "auto" or a number, not the text "4"", one per problem. */
+export function describeIssues(issues: readonly z.core.$ZodIssue[], content: unknown): string[] {
+  return describeConfigIssues(issues, configSchema, content);
 }
 
 /** The configuration `content` gives, or InvalidArgs naming each bad setting. */
 export function validateConfig(content: unknown): Config {
   const parsed = configSchema.safeParse(content);
-  if (!parsed.success) throw new StewardError('InvalidArgs', describeIssues(parsed.error.issues).join('; '));
+  if (!parsed.success) throw new StewardError('InvalidArgs', describeIssues(parsed.error.issues, content).join('; '));
   return parsed.data;
 }
 
