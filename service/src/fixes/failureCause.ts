@@ -7,6 +7,7 @@
 // line fail the next start the same way.
 import { configErrorIn } from '../findings/detectors/configError.js';
 import { missingExecutableIn } from '../findings/detectors/unitFailed.js';
+import { _, format, N_ } from '../i18n.js';
 
 /**
  * systemd's exit statuses for a step of setting up the process that failed before the program ran
@@ -63,28 +64,29 @@ const PASSING_SETUP_STEPS = new Set(['MEMORY', 'CGROUP']);
 
 /** What each setup step needs, in words, for the explanation. */
 const SETUP_NEEDS: Readonly<Record<string, string>> = {
-  EXEC: 'the program in ExecStart= (missing or not executable)',
-  USER: 'the user in User= (no such user)',
-  GROUP: 'the group in Group= (no such group)',
-  CHDIR: 'the directory in WorkingDirectory= (missing)',
-  NAMESPACE: 'the paths its sandboxing settings name (ReadWritePaths=, PrivateTmp=…)',
-  CREDENTIALS: 'the credentials in LoadCredential=/SetCredential=',
-  CHROOT: 'the directory in RootDirectory=',
-  STDIN: 'the file or socket given as its standard input',
-  STDOUT: 'the file or socket given as its standard output',
-  STDERR: 'the file or socket given as its standard error',
-  PAM: 'the PAM session its PAMName= names',
-  APPARMOR_PROFILE: 'the AppArmor profile in AppArmorProfile=',
-  SELINUX_CONTEXT: 'the SELinux context in SELinuxContext=',
-  RUNTIME_DIRECTORY: 'its RuntimeDirectory=',
-  STATE_DIRECTORY: 'its StateDirectory=',
-  CACHE_DIRECTORY: 'its CacheDirectory=',
-  LOGS_DIRECTORY: 'its LogsDirectory=',
-  CONFIGURATION_DIRECTORY: 'its ConfigurationDirectory=',
+  EXEC: N_('the program in ExecStart= (missing or not executable)'),
+  USER: N_('the user in User= (no such user)'),
+  GROUP: N_('the group in Group= (no such group)'),
+  CHDIR: N_('the directory in WorkingDirectory= (missing)'),
+  NAMESPACE: N_('the paths its sandboxing settings name (ReadWritePaths=, PrivateTmp=…)'),
+  CREDENTIALS: N_('the credentials in LoadCredential=/SetCredential='),
+  CHROOT: N_('the directory in RootDirectory='),
+  STDIN: N_('the file or socket given as its standard input'),
+  STDOUT: N_('the file or socket given as its standard output'),
+  STDERR: N_('the file or socket given as its standard error'),
+  PAM: N_('the PAM session its PAMName= names'),
+  APPARMOR_PROFILE: N_('the AppArmor profile in AppArmorProfile='),
+  SELINUX_CONTEXT: N_('the SELinux context in SELinuxContext='),
+  RUNTIME_DIRECTORY: N_('its RuntimeDirectory='),
+  STATE_DIRECTORY: N_('its StateDirectory='),
+  CACHE_DIRECTORY: N_('its CacheDirectory='),
+  LOGS_DIRECTORY: N_('its LogsDirectory='),
+  CONFIGURATION_DIRECTORY: N_('its ConfigurationDirectory='),
 };
 
 export function setupNeeds(step: string): string {
-  return SETUP_NEEDS[step] ?? `the ${step} step of starting it`;
+  const needs = SETUP_NEEDS[step];
+  return needs ? _(needs) : format(_('what its {step} step sets up'), { step });
 }
 
 export type FailureCause =
