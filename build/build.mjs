@@ -3,7 +3,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Builds everything into dist/: the service and CLI (Node), the extension
 // directory (GJS), the translation template, and the test bundles.
-//   node build/build.mjs [types|service|extension|tests|bench|corpus|fuzz ...]   (default: all but types, bench, corpus and fuzz)
+//   node build/build.mjs [types|service|extension|tests|bench|corpus|fuzz|gym ...]   (default: all but types, bench, corpus, fuzz and gym)
 // `types` rewrites the TypeScript types generated from dbus-interfaces/*.xml; every other build
 // first checks that they are current and stops if they are not.
 // STEWARD_DIST=DIR builds into DIR instead, and STEWARD_SPECS=REGEX bundles only
@@ -286,10 +286,28 @@ async function buildTests() {
   const entryPoints = readdirSync(join(root, 'test'), { recursive: true })
     .filter((file) => file.endsWith('.helper.ts') || (file.endsWith('.spec.ts') && specFilter.test(file)))
     .map((file) => join('test', file));
+  // The gym's spec runs this inside the booted system, from the checkout's dist/.
+  entryPoints.push(GYM_AGENT);
   await esbuild.build({
     ...shared,
     entryPoints,
     outdir: out,
+    outbase: 'test',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: 'inline',
+  });
+}
+
+const GYM_AGENT = 'test/gym/agent.ts';
+
+/** `npm run gym`: the runner, and the agent it starts inside the booted system (see test/gym/README.md). */
+async function buildGym() {
+  await esbuild.build({
+    ...shared,
+    entryPoints: ['test/gym/run.ts', GYM_AGENT],
+    outdir: join(dist, 'test'),
     outbase: 'test',
     platform: 'node',
     target: 'node20',
@@ -357,6 +375,7 @@ const targets = {
   bench: buildBench,
   corpus: buildCorpus,
   fuzz: buildFuzz,
+  gym: buildGym,
 };
 // The benchmarks are slow and timing-sensitive: they run on their own (npm run bench).
 const defaults = ['service', 'extension', 'tests'];

@@ -2,7 +2,8 @@
 # SPDX-FileCopyrightText: 2026 The Steward contributors
 # SPDX-License-Identifier: GPL-2.0-or-later
 # `npm test`: every check there is — style, types, build, unit and integration
-# tests on private D-Bus buses, and the end-to-end tests in a real GNOME Shell.
+# tests on private D-Bus buses, the end-to-end tests in a real GNOME Shell, and
+# the gym's core scenarios in a booted Debian system (test/gym).
 #
 # On Debian as root it installs the packages it needs; otherwise it names the
 # missing ones and runs what it can. With CI=true nothing may be skipped.
@@ -27,6 +28,9 @@ declare -A build_needs=([glib-compile-schemas]=libglib2.0-bin [xgettext]=gettext
 # The Debian package's test builds it (dpkg-deb, strip, patchelf, zip), checks it with lintian and upgrades it in a session (nsenter).
 declare -A e2e_needs=([mmdebstrap]=mmdebstrap [unshare]=util-linux [chroot]=coreutils [nsenter]=util-linux
   [lintian]=lintian [dpkg-deb]=dpkg [zip]=zip [unzip]=unzip [patchelf]=patchelf [strip]=binutils)
+# The gym boots a Debian system with systemd as PID 1 of its own namespaces (test/gym/README.md).
+declare -A gym_needs=([mmdebstrap]=mmdebstrap [unshare]=util-linux [nsenter]=util-linux [setpriv]=util-linux
+  [flock]=util-linux [chroot]=coreutils [ip]=iproute2)
 
 missing_packages() {
   local -n needs=$1
@@ -40,7 +44,8 @@ missing_packages() {
   done | sort -u
 }
 
-mapfile -t missing < <(missing_packages build_needs; missing_packages integration_needs; missing_packages e2e_needs)
+mapfile -t missing < <(missing_packages build_needs; missing_packages integration_needs; missing_packages e2e_needs
+  missing_packages gym_needs)
 if ((${#missing[@]} > 0)); then
   if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
     echo "Installing ${missing[*]}"
@@ -68,7 +73,7 @@ fi
 npm run --silent build
 
 specs=(dist/test/unit)
-for suite in integration e2e; do
+for suite in integration e2e gym; do
   mapfile -t lacking < <(missing_packages "${suite}_needs")
   if ((${#lacking[@]} == 0)); then
     specs+=("dist/test/$suite")

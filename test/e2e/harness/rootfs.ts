@@ -15,53 +15,74 @@ export const TEST_USER = { name: 'tester', uid: 1000, home: '/home/tester' } as 
 
 const MIRROR = 'http://deb.debian.org/debian';
 
-const PACKAGES = [
-  'adwaita-icon-theme',
-  'dbus-bin',
-  'dbus-daemon',
-  'fonts-cantarell',
-  'gjs',
-  'gnome-shell',
-  'libglib2.0-bin',
-  'passwd',
-];
+/** What a root filesystem holds: the packages, and a name that keeps its cache entries apart from others'. */
+export interface RootfsRecipe {
+  /** Cache entries are named NAME-SUITE-HASH; the GNOME Shell suites' name is empty (SUITE-HASH). */
+  name: string;
+  packages: readonly string[];
+}
 
-const mmdebstrapArgs = (suite: string) => [
+const SHELL_RECIPE: RootfsRecipe = {
+  name: '',
+  packages: [
+    'adwaita-icon-theme',
+    'dbus-bin',
+    'dbus-daemon',
+    'fonts-cantarell',
+    'gjs',
+    'gnome-shell',
+    'libglib2.0-bin',
+    'passwd',
+  ],
+};
+
+const mmdebstrapArgs = (suite: string, recipe: RootfsRecipe) => [
   '--mode=root',
   '--variant=apt',
   // Mirrors may serve testing and unstable some days behind their Valid-Until; the signatures still count.
   '--aptopt=Acquire::Check-Valid-Until "false"',
-  `--include=${PACKAGES.join(',')}`,
+  `--include=${recipe.packages.join(',')}`,
   `--customize-hook=chroot "$1" useradd -m -u ${TEST_USER.uid} -s /bin/sh ${TEST_USER.name}`,
   suite,
 ];
 
 /**
- * The path of a complete root filesystem for `suite`, built on first use. Its name carries a hash
- * of the recipe, so a changed package list builds a new one; older ones for the suite are deleted.
+ * The path of a complete root filesystem for `suite` made by `recipe` (by default, the GNOME Shell
+ * session's), built on first use. Its name carries a hash of the recipe, so a changed package list
+ * builds a new one; older ones of the same recipe name and suite are deleted.
  */
-export async function ensureRootfs(suite: string): Promise<{ path: string; built: boolean }> {
-  const recipe = mmdebstrapArgs(suite);
+export async function ensureRootfs(
+  suite: string,
+  recipe: RootfsRecipe = SHELL_RECIPE,
+): Promise<{ path: string; built: boolean }> {
+  const args = mmdebstrapArgs(suite, recipe);
   const hash = createHash('sha256')
-    .update(JSON.stringify([recipe, MIRROR]))
+    .update(JSON.stringify([args, MIRROR]))
     .digest('hex')
     .slice(0, 12);
-  const path = join(CACHE_DIR, `${suite}-${hash}`);
+  const stem = recipe.name ? `${recipe.name}-${suite}` : suite;
+  const path = join(CACHE_DIR, `${stem}-${hash}`);
   // Only a finished build is renamed to this name, so its existence means it is complete.
   if (await isDirectory(path)) return { path, built: false };
 
   await mkdir(CACHE_DIR, { recursive: true });
-  return withLock(join(CACHE_DIR, `.${suite}.lock`), async () => {
+  return withLock(join(CACHE_DIR, `.${stem}.lock`), async () => {
     if (await isDirectory(path)) return { path, built: false };
-    await removeEntries((name) => name.startsWith(`.build-${suite}-`));
-    await build(suite, path, join(CACHE_DIR, `.build-${suite}.log`));
-    await removeEntries((name) => name.startsWith(`${suite}-`) && join(CACHE_DIR, name) !== path);
+    await removeEntries((name) => name.startsWith(`.build-${stem}-`));
+    await build(args, stem, path, join(CACHE_DIR, `.build-${stem}.log`));
+    // A hash is hex: "trixie-" never matches "gym-trixie-…", nor "gym-trixie-" another name's entries.
+    await removeEntries(
+      (name) =>
+        name.startsWith(`${stem}-`) &&
+        /^[0-9a-f]{12}$/.test(name.slice(stem.length + 1)) &&
+        join(CACHE_DIR, name) !== path,
+    );
     return { path, built: true };
   });
 }
 
-async function build(suite: string, path: string, logPath: string): Promise<void> {
-  const building = await mkdtemp(join(CACHE_DIR, `.build-${suite}-`));
+async function build(args: string[], stem: string, path: string, logPath: string): Promise<void> {
+  const building = await mkdtemp(join(CACHE_DIR, `.build-${stem}-`));
   // mkdtemp makes it 0700, which would lock the test user out of its own root directory.
   await chmod(building, 0o755);
   const log = await open(logPath, 'w');
@@ -74,7 +95,7 @@ async function build(suite: string, path: string, logPath: string): Promise<void
         '--pdeathsig=KILL',
         '--',
         ...['unshare', '--mount', '--pid', '--fork', '--kill-child', '--propagation=private'],
-        ...['mmdebstrap', ...mmdebstrapArgs(suite), building, MIRROR],
+        ...['mmdebstrap', ...args, building, MIRROR],
       ],
       { stdio: ['ignore', log.fd, log.fd] },
     );

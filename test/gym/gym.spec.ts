@@ -1,0 +1,132 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The gym's core scenarios (those marked "core") in `npm test`: a real systemd booted as PID 1, Steward as
+// the user's real service, real faults, real polkit. `npm run gym` runs them all and prints the score.
+import { accessSync, constants } from 'node:fs';
+import { join } from 'node:path';
+
+import { SYSTEM_PATH } from '../e2e/harness/run.js';
+import { runGym, type Score, scoreTable, writeScore } from './gym.js';
+import type { Row } from './runner.js';
+import { loadScenarios } from './scenario.js';
+
+/** The root filesystem is built once per recipe (minutes, cached); boot and the core scenarios take well under one. */
+const GYM_TIMEOUT_MS = 15 * 60_000;
+const TOOLS = ['mmdebstrap', 'unshare', 'nsenter', 'setpriv', 'flock', 'chroot', 'ip'];
+
+function onSystemPath(command: string): boolean {
+  return SYSTEM_PATH.split(':').some((dir) => {
+    try {
+      accessSync(join(dir, command), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Why this machine cannot boot the gym's system, or undefined when it can. */
+function unmetRequirement(): string | undefined {
+  if (process.getuid?.() !== 0) return 'the gym needs root (namespaces, mounts, a cgroup of its own)';
+  const missing = TOOLS.filter((tool) => !onSystemPath(tool));
+  if (missing.length > 0) return `the gym needs ${missing.join(', ')} (apt-get install mmdebstrap util-linux iproute2)`;
+  return undefined;
+}
+const unmet = unmetRequirement();
+
+describe('the gym: Steward in a booted Debian system', () => {
+  let score: Score;
+  const row = (name: string): Row => {
+    const found = score.rows.find((candidate) => candidate.scenario === name);
+    if (!found) throw new Error(`no row for ${name}`);
+    return found;
+  };
+
+  beforeEach(() => {
+    if (unmet) pending(unmet);
+  });
+
+  beforeAll(async () => {
+    if (unmet && process.env.CI === 'true') throw new Error(`${unmet}; CI must run it`);
+    if (unmet) return;
+    const core = (await loadScenarios()).filter((scenario) => scenario.core);
+    score = await runGym(core);
+    await writeScore(join(process.cwd(), 'test-results', 'gym', 'core-score.json'), score);
+  }, GYM_TIMEOUT_MS);
+
+  it('runs every core scenario', () => {
+    expect(score.rows.map((r) => r.scenario).sort()).toEqual([
+      'boot-noise',
+      'crash-loop',
+      'forged-lines',
+      'unit-exits-1',
+      'user-unit-fails',
+    ]);
+  });
+
+  it('heals a service that exited 1 once its cause is gone: detected, restarted through polkit, undone', () => {
+    expect(row('unit-exits-1'))
+      .withContext(scoreTable(score))
+      .toEqual(
+        jasmine.objectContaining({
+          detected: true,
+          finding: jasmine.objectContaining({ kind: 'unit-failed', subject: 'gym-worker.service' }),
+          firstStep: { expected: 'info.show_logs', got: 'info.show_logs', right: true },
+          applied: { state: 'fixed', right: true },
+          healthy: true,
+          resolved: true,
+          undone: true,
+          pass: true,
+        }),
+      );
+  });
+
+  // Was an integration spec against python-dbusmock's systemd: the whole path from a real user manager's
+  // signals and journal to the Findings interface, and back to resolved once the unit runs again.
+  it('reports a user unit as it fails, with its exit code, and resolves it when it is active again', () => {
+    expect(row('user-unit-fails'))
+      .withContext(scoreTable(score))
+      .toEqual(
+        jasmine.objectContaining({
+          finding: {
+            kind: 'unit-failed',
+            subject: 'gym-sync.service',
+            title: 'gym-sync.service failed (exit code 1)',
+            severity: 'error',
+          },
+          applied: { state: 'fixed', right: true },
+          healthy: true,
+          resolved: true,
+          undone: true,
+          pass: true,
+        }),
+      );
+  });
+
+  it('sees a crash loop for what it is, and clears the start limit before starting it again', () => {
+    expect(row('crash-loop'))
+      .withContext(scoreTable(score))
+      .toEqual(
+        jasmine.objectContaining({
+          detected: true,
+          finding: jasmine.objectContaining({ kind: 'crash-loop', subject: 'gym-flappy.service' }),
+          applied: { state: 'fixed', right: true },
+          healthy: true,
+          undone: true,
+          pass: true,
+        }),
+      );
+  });
+
+  it('makes no actionable proposal from lines an unprivileged process forged as systemd and the kernel', () => {
+    expect(row('forged-lines'))
+      .withContext(scoreTable(score))
+      .toEqual(jasmine.objectContaining({ pass: true }));
+  });
+
+  it('raises nothing for an ordinary boot and an administrator’s ordinary actions', () => {
+    expect(row('boot-noise'))
+      .withContext(scoreTable(score))
+      .toEqual(jasmine.objectContaining({ pass: true }));
+  });
+});

@@ -1,0 +1,31 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+import type { RootfsRecipe } from '../e2e/harness/rootfs.js';
+
+/**
+ * A Debian system that boots systemd as PID 1, with a user session (linger) for Steward's user service, and
+ * the daemons the scenarios break. nodejs runs the checkout's build (trixie's 20.19 loads its native modules).
+ */
+export const GYM_RECIPE: RootfsRecipe = {
+  name: 'gym',
+  packages: [
+    'dbus',
+    'dbus-user-session',
+    'iproute2',
+    'libglib2.0-bin',
+    'libpam-systemd',
+    'nginx',
+    'nodejs',
+    'openssh-server',
+    'passwd',
+    'polkitd',
+    'procps',
+    'sudo',
+    'systemd',
+    'systemd-coredump',
+    'systemd-resolved',
+    'systemd-sysv',
+  ],
+};
+
+export const GYM_SUITE = 'trixie';

@@ -1,0 +1,356 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Runs scenarios against Steward in a booted system, as a person with a script would: break the machine,
+// wait for Steward's finding and proposal on the session bus, Apply it (polkit answering), check the
+// machine, Undo, check again. Every wait is for a signal or a state, with a limit named for what it waits for.
+import { FINDINGS_INTERFACE, PROPOSALS_INTERFACE } from '../../service/src/interfaces.js';
+import { type Agent, type Signal } from './agentClient.js';
+import type { Scenario, StateCheck, Step } from './scenario.js';
+import type { GymSystem } from './system.js';
+
+const PROPOSAL_TIMEOUT_MS = 30_000;
+const JOB_TIMEOUT_MS = 90_000;
+const STATE_TIMEOUT_MS = 30_000;
+const POLKIT_RELOAD_TIMEOUT_MS = 30_000;
+const STATE_POLL_MS = 100;
+const BARRIER_TIMEOUT_MS = 60_000;
+const RESOLVE_TIMEOUT_MS = 20_000;
+
+export interface Row {
+  scenario: string;
+  title: string;
+  /** The right kind and subject, or for a quiet scenario: nothing raised that must not be. */
+  detected: boolean;
+  detectSeconds: number | null;
+  finding: { kind: string; subject: string; title: string; severity: string } | null;
+  firstStep: { expected: string; got: string | null; right: boolean } | null;
+  /** The applied job's end state, and whether it is the expected one. */
+  applied: { state: string; right: boolean } | null;
+  healthy: boolean | null;
+  /**
+   * Steward resolved its finding once the machine was healthy (FindingResolved within 20 s). Shown, not
+   * counted in `pass`: the issue's score is detected, first step, applied, healthy, undone.
+   */
+  resolved: boolean | null;
+  undone: boolean | null;
+  pass: boolean;
+  /** Why the row failed. */
+  reason: string | null;
+}
+
+type Finding = Record<string, unknown> & { id: string; kind: string; subject: string };
+type Proposal = Record<string, unknown> & {
+  id: string;
+  'finding-id': string;
+  subject: string;
+  actions: { name: string; 'read-only': boolean }[];
+};
+
+let sentinels = 0;
+const SENTINEL_PREFIX = 'gym-sentinel-';
+const isSentinel = (subject: string) => subject.startsWith(SENTINEL_PREFIX);
+
+export class Runner {
+  #polkit: 'allow' | 'deny' | null = null;
+
+  constructor(
+    private readonly system: GymSystem,
+    private readonly agent: Agent,
+  ) {}
+
+  async run(scenario: Scenario): Promise<Row> {
+    const row: Row = {
+      scenario: scenario.name,
+      title: scenario.title,
+      detected: false,
+      detectSeconds: null,
+      finding: null,
+      firstStep: null,
+      applied: null,
+      healthy: null,
+      resolved: null,
+      undone: null,
+      pass: false,
+      reason: null,
+    };
+    if (scenario.notPossible) return { ...row, reason: `not run: ${scenario.notPossible}` };
+    try {
+      await this.#setPolkit(scenario.polkit);
+      for (const step of scenario.prepare) await this.#step(step);
+      const mark = this.agent.signals.length;
+      const faultAt = Date.now();
+      for (const step of scenario.fault) await this.#step(step);
+      const timeoutMs = scenario.detectTimeoutSeconds * 1000;
+      if ('none' in scenario.expect) await this.#quiet(scenario.expect, mark, faultAt, timeoutMs, row);
+      else await this.#loop(scenario, scenario.expect, mark, faultAt, timeoutMs, row);
+    } catch (error) {
+      row.reason ??= (error as Error).message.split('\n')[0] ?? 'failed';
+    }
+    for (const step of scenario.cleanup) {
+      await this.#step(step).catch((error: Error) => {
+        row.pass = false;
+        row.reason ??= `cleanup failed: ${error.message}`;
+      });
+    }
+    // What the scenario set off (a unit that failed along the way, a late proposal) is done before the next begins.
+    await this.#barrier(this.agent.signals.length, BARRIER_TIMEOUT_MS).catch((error: Error) => {
+      row.pass = false;
+      row.reason ??= `Steward did not settle after the scenario: ${error.message}`;
+    });
+    return row;
+  }
+
+  /**
+   * Fails a unit on purpose (a sentinel) and waits for its finding and proposal: Steward reads the journal in
+   * order and proposes in order, so the lines written before it have been read and proposed on by then.
+   */
+  async #barrier(mark: number, timeoutMs: number): Promise<{ signal: Signal; finding: Finding }> {
+    const sentinel = `${SENTINEL_PREFIX}${++sentinels}.service`;
+    await this.#step({
+      run: ['systemd-run', '--quiet', `--unit=${sentinel}`, '/bin/false'],
+      as: 'root',
+      mayFail: true,
+    });
+    const [signal, finding] = await this.agent.until(
+      () => this.#since<Finding>(mark, 'Findings.FindingAdded').find(([, f]) => f.subject === sentinel),
+      `the sentinel ${sentinel}'s finding`,
+      timeoutMs,
+    );
+    await this.agent.until(() => this.#proposalFor(finding.id, mark), `the sentinel's proposal`, PROPOSAL_TIMEOUT_MS);
+    await this.#step({ run: ['systemctl', 'reset-failed', sentinel], as: 'root', mayFail: true });
+    return { signal, finding };
+  }
+
+  async #loop(
+    scenario: Scenario,
+    expect: Extract<Scenario['expect'], { finding: unknown }>,
+    mark: number,
+    faultAt: number,
+    timeoutMs: number,
+    row: Row,
+  ): Promise<void> {
+    const wanted = expect.finding;
+    const seen: string[] = [];
+    const found = await this.agent
+      .until(
+        () => {
+          for (const [signal, finding] of this.#since<Finding>(
+            mark,
+            'Findings.FindingAdded',
+            'Findings.FindingUpdated',
+          )) {
+            const label = `${finding.kind} ${finding.subject}`;
+            if (!seen.includes(label)) seen.push(label);
+            if (wanted.kind.includes(finding.kind) && finding.subject === wanted.subject) return { signal, finding };
+          }
+          return undefined;
+        },
+        `a finding ${wanted.kind.join('|')} about ${wanted.subject}`,
+        timeoutMs,
+      )
+      .catch((error: Error) => {
+        row.reason = `not detected: ${error.message}; raised instead: ${seen.join(', ') || 'nothing'}`;
+        throw error;
+      });
+    row.detected = true;
+    row.detectSeconds = round((found.signal.at - faultAt) / 1000);
+    row.finding = {
+      kind: found.finding.kind,
+      subject: found.finding.subject,
+      title: String(found.finding.title),
+      severity: String(found.finding.severity),
+    };
+
+    const proposal = await this.agent
+      .until(
+        () => this.#proposalFor(found.finding.id, mark),
+        `a proposal for finding ${found.finding.id}`,
+        PROPOSAL_TIMEOUT_MS,
+      )
+      .catch((error: Error) => {
+        row.reason = `no proposal for the finding “${String(found.finding.title)}”: ${error.message}`;
+        throw error;
+      });
+    const first = proposal.actions[0]?.name ?? null;
+    row.firstStep = { expected: expect.firstStep, got: first, right: first === expect.firstStep };
+    if (!row.firstStep.right) row.reason = `first step ${first ?? 'none'}, expected ${expect.firstStep}`;
+    if (expect.apply.length === 0) {
+      row.pass = row.firstStep.right;
+      return;
+    }
+    const missing = expect.apply.find((name) => !proposal.actions.some((action) => action.name === name));
+    if (missing) {
+      row.reason = `the proposal offers no ${missing} (it offers ${proposal.actions.map((a) => a.name).join(', ')})`;
+      return;
+    }
+    for (const step of expect.beforeApply) await this.#step(step);
+    let state = { id: '', state: '', summary: '' };
+    for (const [index, name] of expect.apply.entries()) {
+      state = await this.#job(() => this.agent.call(PROPOSALS_INTERFACE, 'Apply', 'ss', [proposal.id, name]));
+      const last = index === expect.apply.length - 1;
+      if (!last && state.state !== 'fixed' && state.state !== 'done') break;
+    }
+    row.applied = { state: state.state, right: state.state === expect.applyState };
+    if (!row.applied.right) {
+      row.reason = `Apply ended ${state.state} (${state.summary}), expected ${expect.applyState}`;
+      return;
+    }
+    if (expect.healthy) {
+      row.healthy = await this.#reaches(expect.healthy);
+      if (!row.healthy) {
+        row.reason = `not healthy after Apply: ${expect.healthy.run.join(' ')} never said ${expect.healthy.output}`;
+        return;
+      }
+    }
+    if (expect.healthy && expect.applyState === 'fixed') {
+      row.resolved = await this.agent
+        .until(
+          () => this.#since<string>(mark, 'Findings.FindingResolved').find(([, id]) => id === found.finding.id),
+          `finding ${found.finding.id} to be resolved`,
+          RESOLVE_TIMEOUT_MS,
+        )
+        .then(
+          () => true,
+          () => false,
+        );
+    }
+    if (expect.afterUndo) {
+      const undo = await this.#job(() => this.agent.call(PROPOSALS_INTERFACE, 'Undo', 's', [state.id]));
+      row.undone = undo.state === 'fixed' || undo.state === 'done' ? await this.#reaches(expect.afterUndo) : false;
+      if (!row.undone) {
+        row.reason = `not undone: the undo job ended ${undo.state} (${undo.summary}), or ${expect.afterUndo.run.join(' ')} never said ${expect.afterUndo.output}`;
+        return;
+      }
+    }
+    row.pass = row.firstStep.right;
+    if (row.pass) row.reason = null;
+    void scenario;
+  }
+
+  /** Nothing raised that must not be, up to a sentinel: a unit failed on purpose after the fault's last line. */
+  async #quiet(
+    { none, since }: Extract<Scenario['expect'], { none: unknown }>,
+    mark: number,
+    faultAt: number,
+    timeoutMs: number,
+    row: Row,
+  ) {
+    const { signal } = await this.#barrier(mark, timeoutMs);
+    row.detectSeconds = round((signal.at - faultAt) / 1000);
+    const findings = (
+      since === 'boot'
+        ? await this.#list<Finding>(FINDINGS_INTERFACE)
+        : this.#since<Finding>(mark, 'Findings.FindingAdded').map(([, finding]) => finding)
+    ).filter((finding) => !isSentinel(finding.subject));
+    const proposals =
+      since === 'boot'
+        ? await this.#list<Proposal>(PROPOSALS_INTERFACE)
+        : this.#since<Proposal>(mark, 'Proposals.ProposalAdded').map(([, proposal]) => proposal);
+    const actionable = proposals
+      .filter((proposal) => !isSentinel(proposal.subject))
+      .filter((proposal) => proposal.actions.some((action) => !action['read-only']));
+    if (none === 'finding' && findings.length > 0) {
+      row.reason = `raised ${findings.map((f) => `${f.kind} ${f.subject}`).join(', ')}`;
+    } else if (actionable.length > 0) {
+      row.reason = `actionable proposals: ${actionable.map((p) => `${String(p.kind)} ${p.subject}: ${p.actions.map((a) => a.name).join(', ')}`).join('; ')}`;
+    }
+    row.detected = row.reason === null;
+    row.pass = row.detected;
+  }
+
+  /** The open proposal made for finding `id` since `mark`, from the signals, or from the list. */
+  async #proposalFor(id: string, mark: number): Promise<Proposal | undefined> {
+    const signalled = this.#since<Proposal>(mark, 'Proposals.ProposalAdded', 'Proposals.ProposalChanged')
+      .map(([, proposal]) => proposal)
+      .find((proposal) => proposal['finding-id'] === id);
+    if (signalled) return signalled;
+    return (await this.#list<Proposal>(PROPOSALS_INTERFACE)).find((proposal) => proposal['finding-id'] === id);
+  }
+
+  /** Every finding or proposal there is, in any state (a page of 500 holds all a gym run makes). */
+  async #list<T>(iface: string): Promise<T[]> {
+    const filter = { state: { $v: 's', value: 'all' }, limit: { $v: 'u', value: 500 } };
+    const [items] = (await this.agent.call(iface, 'List', 'a{sv}', [filter])) as [T[]];
+    return items;
+  }
+
+  /** The second argument of each signal named `names` since `mark`, with the signal. */
+  #since<T>(mark: number, ...names: string[]): [Signal, T][] {
+    return this.agent.signals
+      .slice(mark)
+      .filter((signal) => names.includes(signal.signal))
+      .map((signal) => [signal, (signal.body.length > 1 ? signal.body[1] : signal.body[0]) as T]);
+  }
+
+  /** Starts a job with `start` (which returns its id) and waits for its JobFinished. */
+  async #job(start: () => Promise<unknown[]>): Promise<{ id: string; state: string; summary: string }> {
+    const mark = this.agent.signals.length;
+    const [id] = (await start()) as [string];
+    const [, result] = await this.agent.until(
+      () =>
+        this.#since<Record<string, string>>(mark, 'Proposals.JobFinished').find(([signal]) => signal.body[0] === id),
+      `job ${id} to finish`,
+      JOB_TIMEOUT_MS,
+    );
+    return { id, state: result.state ?? '', summary: result.summary ?? '' };
+  }
+
+  /** Whether `check`'s output comes to be the expected one, polled until STATE_TIMEOUT_MS. */
+  async #reaches(check: StateCheck): Promise<boolean> {
+    const deadline = Date.now() + STATE_TIMEOUT_MS;
+    for (;;) {
+      const result = await this.system.exec(check.run, check.as);
+      if (result.stdout.trim() === check.output) return true;
+      if (Date.now() > deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, STATE_POLL_MS));
+    }
+  }
+
+  async #step(step: Step): Promise<void> {
+    if ('write' in step) {
+      await this.system.writeFile(step.write, step.content, step.mode, step.as);
+      return;
+    }
+    if (step.mayFail) await this.system.exec(step.run, step.as);
+    else await this.system.check(step.run, step.as);
+  }
+
+  /**
+   * A rules file that answers every request of the test user, as an authentication agent would for a
+   * person who types the password (allow) or cancels (deny); polkitd reloads its rules when they change.
+   */
+  async #setPolkit(answer: 'allow' | 'deny'): Promise<void> {
+    if (answer === this.#polkit) return;
+    const result = answer === 'allow' ? 'YES' : 'NO';
+    const rules =
+      `// The gym's stand-in for the user's answer in an authentication dialog.\n` +
+      `polkit.addRule(function (action, subject) {\n` +
+      `  if (subject.user === "tester") return polkit.Result.${result};\n` +
+      `});\n`;
+    const cursor = await this.#journalCursor();
+    const running = (await this.system.exec(['systemctl', 'is-active', 'polkit.service'])).stdout.trim() === 'active';
+    await this.system.writeFile('/etc/polkit-1/rules.d/10-gym.rules', rules);
+    // A polkitd that is not running reads the rules when it starts; a running one says when it has reloaded.
+    if (running) {
+      const deadline = Date.now() + POLKIT_RELOAD_TIMEOUT_MS;
+      const args = ['journalctl', '--quiet', '--no-pager', '-u', 'polkit.service', `--after-cursor=${cursor}`];
+      while (!/Finished loading, compiling and executing/.test((await this.system.exec(args)).stdout)) {
+        if (Date.now() > deadline) throw new Error('polkitd did not reload its rules');
+        await new Promise((resolve) => setTimeout(resolve, STATE_POLL_MS));
+      }
+    }
+    this.#polkit = answer;
+  }
+
+  async #journalCursor(): Promise<string> {
+    const output = await this.system.check(['journalctl', '--lines=0', '--show-cursor', '--no-pager']);
+    return /^-- cursor: (.+)$/m.exec(output)?.[1] ?? '';
+  }
+}
+
+/** Waits for Steward on the user's bus (the first call activates it if it is not running yet). */
+export async function waitForSteward(agent: Agent): Promise<void> {
+  await agent.call(FINDINGS_INTERFACE, 'List', 'a{sv}', [{}]);
+}
+
+const round = (seconds: number) => Math.round(seconds * 10) / 10;
