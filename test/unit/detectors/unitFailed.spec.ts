@@ -86,6 +86,19 @@ describe('the unit-failed detector', () => {
       "emonhub.service: Failed with result 'exit-code'.",
       'emonhub.service: Control process exited, code=exited, status=217/USER',
     ]);
+    // And its word that a restart was refused because a unit it needs is masked.
+    const [masked] = reportsOf(
+      runDetector(new UnitFailedDetector(), [
+        pid1(
+          { MESSAGE: 'app.service: Failed to schedule restart job: Unit db.service is masked.', UNIT: 'app.service' },
+          3,
+        ),
+        pid1({ MESSAGE: "app.service: Failed with result 'signal'.", UNIT: 'app.service' }, 4),
+      ]),
+    );
+    expect(masked?.evidence.map((e) => e.text)).toContain(
+      'app.service: Failed to schedule restart job: Unit db.service is masked.',
+    );
   });
 
   it("takes the same words from another program as that program's claim, never as systemd's", () => {

@@ -42,6 +42,9 @@ const MASKED_REQUIREMENT =
   /^(?:([\w@:.\\-]+): Cannot add dependency job|Cannot add dependency job for unit ([\w@:.\\-]+)), ignoring: Unit ([\w@:.\\-]+) is masked\.?$/;
 // PID 1's line giving a setup step's exit status ("status=203/EXEC"): why the unit failed, kept with its lines.
 const SETUP_STATUS = /code=exited,? status=2[0-4]\d\b/;
+// PID 1's word that a job for the unit was refused because a unit it needs is masked ("gym-app.service: Failed to
+// schedule restart job: Unit gym-db.service is masked."): why it failed, kept with its lines too.
+const MASKED_UNIT = /Unit [\w@:.\\-]+ is masked/;
 // A unit's start job and its "Failed with result" line arrive together: count them once.
 const SAME_FAILURE_MS = 2000;
 const MAX_UNITS = 4096;
@@ -235,7 +238,8 @@ export class UnitFailedDetector implements Detector {
     }
     // systemd's own word that the program is missing belongs with the unit's lines: it says what to install.
     const unit = unitOf(event.entry) ?? PROCESS_EXITED.exec(event.entry.message)?.[1];
-    if (unit && (missingExecutableIn(event.entry.message) || SETUP_STATUS.test(event.entry.message)))
+    const message = event.entry.message;
+    if (unit && (missingExecutableIn(message) || SETUP_STATUS.test(message) || MASKED_UNIT.test(message)))
       this.unitLog.remember(event, unit);
     const masked = maskedRequirement(event);
     if (masked) return this.report(masked, event.at);
