@@ -40,12 +40,13 @@ describe('replaying corpus cases through the service', () => {
     expect(score(replay.placed, replay.findings, replay.proposals).unplaced).toEqual([]);
   });
 
-  it("proposes what the case's machine allows: a restart of the unit PID 1 failed, a flush of resolved's cache", () => {
+  it("proposes what the case's machine allows: no restart of a unit stopped by its configuration, a flush of resolved's cache", () => {
     const actionsOf = (id: string, kind: string) => {
       const finding = raisedBy(id).find((f) => f.kind === kind)!;
       return replay.proposals.find((p) => p.findingId === finding.id)?.actions;
     };
-    expect(actionsOf('config-error-001', 'unit-failed')).toEqual(['info.show_logs', 'systemd.restart_unit']);
+    // nginx stopped at a line of its configuration: the same start fails again until the line changes.
+    expect(actionsOf('config-error-001', 'unit-failed')).toEqual(['info.show_logs']);
     expect(actionsOf('dns-004', 'dns-failure')).toEqual(['network.flush_dns']);
   });
 

@@ -69,13 +69,14 @@ describe('the unit-failed playbook with PackageKit', () => {
     ]);
   });
 
-  it('offers a restart when nothing is missing, or when there is no system bus to ask', async () => {
+  it('offers a restart when nothing is missing, and none for a missing program with no system bus to ask', async () => {
     const plain = await draftFor(failedUnit(["backup.service: Failed with result 'exit-code'."]), { context, preview });
     expect(plain?.actions.map((action) => action.name)).toEqual(['info.show_logs', 'systemd.restart_unit']);
     const offline = await draftFor(
       failedUnit(['backup.service: Failed to locate executable /usr/bin/x: No such file or directory']),
       { context: { ...context, systemBus: null }, preview },
     );
-    expect(offline?.title).toBe('Restart backup.service');
+    expect(offline?.title).toBe('See why systemd could not start backup.service');
+    expect(offline?.actions.map((action) => action.name)).toEqual(['info.show_logs']);
   });
 });

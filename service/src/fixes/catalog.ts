@@ -8,11 +8,14 @@ import type { TestHooks } from '../testHooks.js';
 import type { ActionDefinition } from './action.js';
 import { configActions } from './actions/config.js';
 import { showErrorAction, validateAction } from './actions/configCheck.js';
+import { diskHealthAction } from './actions/diskHealth.js';
 import { fileActions } from './actions/files.js';
 import { infoActions } from './actions/info.js';
 import { journalActions } from './actions/journal.js';
+import { lockHolderAction } from './actions/lockHolder.js';
 import { networkActions } from './actions/network.js';
 import { packageActions } from './actions/packages.js';
+import { portHolderAction } from './actions/portHolder.js';
 import { SHELL_RUN, shellRunAction } from './actions/shell.js';
 import { systemdActions } from './actions/systemd.js';
 
@@ -88,6 +91,9 @@ const findingActions = ({ journalDirectories = () => [], testHooks = {} }: Findi
     ...configActions,
     showErrorAction({ root: testHooks.configRoot }),
     validateAction(),
+    portHolderAction(),
+    diskHealthAction(),
+    lockHolderAction(),
     ...infoActions({
       directories: journalDirectories,
       systemJournal: testHooks.systemJournal,

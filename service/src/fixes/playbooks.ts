@@ -12,6 +12,8 @@ import { _, format } from '../i18n.js';
 import type { ActionContext, Preview } from './action.js';
 import { largestCacheDirectories } from './actions/files.js';
 import { packagesProviding } from './actions/packageKit.js';
+import { UnitManager } from './actions/systemdUnits.js';
+import { type EndedState, failureCause, setupNeeds } from './failureCause.js';
 import { unitName } from './params.js';
 
 export interface CandidateAction {
@@ -89,6 +91,20 @@ function logsStep(finding: FindingWithEvidence, unit?: { unit: string; scope: 'u
   return { name: 'info.show_logs', params: { scope, since: finding.firstSeen.toISOString(), ...where } };
 }
 
+/**
+ * The unit's log, or the lines around the finding's evidence when the journal holds none under the unit's name
+ * (old systemd's "Unit x entered failed state." carries no UNIT= field): either way what the failure left.
+ */
+async function unitLogsStep(
+  finding: FindingWithEvidence,
+  unit: { unit: string; scope: 'user' | 'system' },
+  tools: PlaybookTools,
+): Promise<CandidateAction> {
+  const own = logsStep(finding, unit);
+  const preview = await tools.preview(own);
+  return preview && !preview.changesNothing ? own : logsStep(finding);
+}
+
 /** The unit and the manager that knows it, when the subject is a unit this machine's systemd knows. */
 async function knownUnit(finding: FindingWithEvidence, tools: PlaybookTools) {
   const unit = finding.subject;
@@ -109,43 +125,203 @@ function readLogs(finding: FindingWithEvidence, title: string, advice: string): 
   };
 }
 
+/** How the unit last ended, from its manager over D-Bus; nothing when the manager cannot say. */
+async function endedState(unit: string, scope: 'user' | 'system', tools: PlaybookTools): Promise<EndedState> {
+  try {
+    const { result, exitCode } = await new UnitManager(tools.context, scope).status(unit);
+    return { ...(result !== undefined && { result }), ...(exitCode !== undefined && { exitCode }) };
+  } catch {
+    return {};
+  }
+}
+
+/** systemd's Result word from its own line ("Failed with result 'timeout'"), where D-Bus has none to give. */
+const RESULT_LINE = /Failed with result '([\w-]+)'/;
+
+/** Whether `path` changed after `since`: a configuration fixed since the failure may now start. */
+async function changedSince(path: string, since: Date): Promise<boolean> {
+  const file = await stat(path).catch(() => null);
+  return file !== null && file.mtime.getTime() > since.getTime();
+}
+
+/** The first absolute path a line names ("write /var/lib/x/db: No space left on device"). */
+const PATH_IN_LINE = /(?:^|[\s'"(=])(\/[^\s'":,)]+)/;
+
 const unitFailed: Playbook = async (finding, tools) => {
   // A unit this machine's systemd does not know is a forged or foreign name: nothing is proposed about it.
   const known = await knownUnit(finding, tools);
   if (!known) return null;
   const { unit, scope } = known;
-  const missing = await missingPackage(finding, tools);
-  if (missing) {
-    return {
-      title: format(_('Install {package} for {unit}'), { package: missing.name, unit }),
-      explanation: format(
-        _(
-          '{title}: it cannot start because {program} is missing. ' +
-            'The package {package} provides it; once it is installed, restart the unit.',
+  const lines = [finding.title, ...finding.evidence.map((evidence) => evidence.text)];
+  const ended = await endedState(unit, scope, tools);
+  const result = ended.result && ended.result !== 'success' ? ended.result : undefined;
+  const lineResult = lines.map((text) => RESULT_LINE.exec(text)?.[1]).find(Boolean);
+  const cause = failureCause(lines, { ...ended, result: result ?? lineResult });
+  const logs = await unitLogsStep(finding, known, tools);
+  const restart = { name: 'systemd.restart_unit', params: { unit, scope } };
+  const evidenceOf = (line: string) => format(_('The evidence: “{line}”.'), { line });
+  switch (cause.kind) {
+    case 'setup': {
+      const missing = cause.step === 'EXEC' ? await missingPackage(finding, tools) : null;
+      if (missing) {
+        return {
+          title: format(_('Install {package} for {unit}'), { package: missing.name, unit }),
+          explanation: format(
+            _(
+              '{title}: it cannot start because {program} is missing. ' +
+                'The package {package} provides it; once it is installed, restart the unit.',
+            ),
+            { title: finding.title, program: missing.executable, package: missing.name },
+          ),
+          actions: [{ name: 'packages.install', params: { packages: [missing.name] } }, restart, logs],
+        };
+      }
+      return {
+        title: format(_('See why systemd could not start {unit}'), { unit }),
+        explanation: format(
+          _(
+            '{title}. systemd could not set the process up (step {step}): it needs {needs}. ' +
+              'Restarting fails the same way until that exists or the unit’s setting is changed, so no restart is offered. {evidence}',
+          ),
+          {
+            title: finding.title,
+            step: cause.step,
+            needs: setupNeeds(cause.step),
+            evidence: evidenceOf(cause.evidence),
+          },
         ),
-        { title: finding.title, program: missing.executable, package: missing.name },
-      ),
-      actions: [
-        { name: 'packages.install', params: { packages: [missing.name] } },
-        { name: 'systemd.restart_unit', params: { unit, scope } },
-        logsStep(finding, known),
-      ],
-    };
+        actions: [logs],
+      };
+    }
+    case 'port-in-use': {
+      const holder = cause.port
+        ? await tools.preview({ name: 'info.port_holder', params: { port: cause.port } })
+        : null;
+      if (cause.port && !holder) {
+        return {
+          title: format(_('Restart {unit}: port {port} is free now'), { unit, port: cause.port }),
+          explanation: format(
+            _(
+              '{title}. It could not bind port {port}, which another process held; no process holds it now. {evidence}',
+            ),
+            { title: finding.title, port: cause.port, evidence: evidenceOf(cause.evidence) },
+          ),
+          actions: [logs, restart],
+        };
+      }
+      return {
+        title: format(_('See which process holds the port {unit} needs'), { unit }),
+        explanation: format(
+          _(
+            '{title}. Another process holds the address it listens on{holder}; restarting fails the same way ' +
+              'until that process stops or one of the two listens elsewhere. {evidence}',
+          ),
+          {
+            title: finding.title,
+            holder: holder?.details[0] ? ` (${holder.details[0]})` : '',
+            evidence: evidenceOf(cause.evidence),
+          },
+        ),
+        actions: [...(cause.port ? [{ name: 'info.port_holder', params: { port: cause.port } }] : []), logs],
+      };
+    }
+    case 'no-space': {
+      const mount = await mountOf(PATH_IN_LINE.exec(cause.evidence)?.[1] ?? '/');
+      return {
+        title: format(_('Free space on {mount} for {unit}'), { mount, unit }),
+        explanation: format(
+          _(
+            '{title}. It failed writing to a full disk; restarting fails the same way until space is freed. {evidence}',
+          ),
+          { title: finding.title, evidence: evidenceOf(cause.evidence) },
+        ),
+        actions: [{ name: 'info.disk_usage', params: { path: mount } }, logs],
+      };
+    }
+    case 'config-line': {
+      const fixed = await changedSince(cause.path, finding.lastSeen);
+      return {
+        title: format(_('Fix line {line} of {path}'), { line: cause.line, path: cause.path }),
+        explanation: format(
+          fixed
+            ? _(
+                '{title}. It stopped at line {line} of {path}, which has changed since: a restart may now succeed. {evidence}',
+              )
+            : _(
+                '{title}. It stopped at line {line} of {path}; restarting fails the same way until that line is fixed. {evidence}',
+              ),
+          { title: finding.title, line: cause.line, path: cause.path, evidence: evidenceOf(cause.evidence) },
+        ),
+        actions: [
+          { name: 'config.show_error', params: { path: cause.path, line: cause.line } },
+          { name: 'config.validate', params: { path: cause.path } },
+          logs,
+          ...(fixed ? [restart] : []),
+        ],
+      };
+    }
+    case 'masked-dependency': {
+      const dependency = cause.unit && (await unitStatusOrNull(cause.unit, scope, tools));
+      const stillMasked = dependency ? dependency.loadState === 'masked' : true;
+      return {
+        title: format(_('{unit} needs {dependency}, which is masked'), { unit, dependency: cause.unit }),
+        explanation: format(
+          stillMasked
+            ? _(
+                '{title}. A masked unit cannot start, so neither can what requires it. Someone masked it on purpose, ' +
+                  'so Steward does not unmask it: `systemctl unmask {dependency}` does, if it should run. {evidence}',
+              )
+            : _('{title}. {dependency} is no longer masked, so a restart may now succeed. {evidence}'),
+          { title: finding.title, dependency: cause.unit, evidence: evidenceOf(cause.evidence) },
+        ),
+        actions: [logs, ...(stillMasked ? [] : [restart])],
+      };
+    }
+    case 'transient':
+      return {
+        title: format(_('Restart {unit}'), { unit }),
+        explanation: format(
+          // Translators: {title} is the finding's title; "Show the logs" is the title of a step of the fix.
+          _(
+            '{title}. It ended with “{result}”, which can pass (something slow or busy at that moment): ' +
+              'its last lines are in “Show the logs”, and a restart may succeed.',
+          ),
+          { title: finding.title, result: cause.result },
+        ),
+        actions: [logs, restart],
+      };
+    case 'program-error':
+      return {
+        title: format(_('See why {unit} failed'), { unit }),
+        explanation: format(
+          _(
+            '{title}. The program stopped on an error of its own, which the next start meets again: ' +
+              'its last lines say what to change, and no restart is offered until then. {evidence}',
+          ),
+          { title: finding.title, evidence: evidenceOf(cause.evidence) },
+        ),
+        actions: [logs],
+      };
+    case 'unknown':
+      return {
+        title: format(_('Restart {unit}'), { unit }),
+        explanation: format(
+          // Translators: {title} is the finding's title; "Show the logs" is the title of a step of the fix.
+          _(
+            '{title}. Its last log lines are in the evidence and in “Show the logs”; they name no cause that would ' +
+              'fail again. Restarting it helps when the cause was temporary (a device or network that was not ready); ' +
+              'if it fails again, the logs say what to change.',
+          ),
+          { title: finding.title },
+        ),
+        actions: [logs, restart],
+      };
   }
-  return {
-    title: format(_('Restart {unit}'), { unit }),
-    explanation: format(
-      // Translators: {title} is the finding's title; "Show the logs" is the title of a step of the fix.
-      _(
-        '{title}. Its last log lines are in the evidence and in “Show the logs”. ' +
-          'Restarting it helps when the cause was temporary (a device or network that was not ready); ' +
-          'if it fails again, the logs say what to change.',
-      ),
-      { title: finding.title },
-    ),
-    actions: [logsStep(finding, known), { name: 'systemd.restart_unit', params: { unit, scope } }],
-  };
 };
+
+async function unitStatusOrNull(unit: string, scope: 'user' | 'system', tools: PlaybookTools) {
+  return new UnitManager(tools.context, scope).status(unit).catch(() => null);
+}
 
 // A unit in a crash loop is failed (or between two failed starts): stopping it changes nothing, and a plain
 // restart fails the same way, or is refused once its start limit is hit. So: the logs, and only after the
@@ -153,6 +329,7 @@ const unitFailed: Playbook = async (finding, tools) => {
 const crashLoop: Playbook = async (finding, tools) => {
   const known = await knownUnit(finding, tools);
   if (!known) return null;
+  const logs = await unitLogsStep(finding, known, tools);
   return {
     title: format(_('Find out why {unit} keeps failing'), { unit: known.unit }),
     explanation: format(
@@ -162,11 +339,7 @@ const crashLoop: Playbook = async (finding, tools) => {
       ),
       { title: finding.title },
     ),
-    actions: [
-      logsStep(finding, known),
-      { name: 'systemd.reset_failed', params: known },
-      { name: 'systemd.start_unit', params: known },
-    ],
+    actions: [logs, { name: 'systemd.reset_failed', params: known }, { name: 'systemd.start_unit', params: known }],
   };
 };
 
@@ -301,14 +474,29 @@ const configError: Playbook = async (finding) => {
   };
 };
 
-const crash: Playbook = async (finding) =>
-  readLogs(
-    finding,
-    format(_('See why {program} crashed'), { program: finding.subject || _('a program') }),
-    _(
-      'The lines before the crash usually say what it was doing; a crash that repeats after an update is worth reporting to its developers.',
-    ),
+const crash: Playbook = async (finding) => {
+  const title = format(_('See why {program} crashed'), { program: finding.subject || _('a program') });
+  const report = finding.kind === 'coredump' ? finding.evidence.find((evidence) => evidence.cursor) : undefined;
+  const advice = _(
+    'The lines before the crash usually say what it was doing; a crash that repeats after an update is worth reporting to its developers.',
   );
+  if (!report?.cursor) return readLogs(finding, title, advice);
+  const { scope, directory } = journalPlace(finding);
+  return {
+    title,
+    explanation: format(
+      _(
+        '{title}. The crash report shows the signal, the program, its package and version and the stack trace, ' +
+          'as coredumpctl info does: that is what its developers need in a bug report. {advice}',
+      ),
+      { title: finding.title, advice },
+    ),
+    actions: [
+      { name: 'info.coredump', params: { cursor: report.cursor, scope, ...(directory && { directory }) } },
+      logsStep(finding),
+    ],
+  };
+};
 
 const oomKill: Playbook = async (finding) =>
   readLogs(
@@ -319,65 +507,192 @@ const oomKill: Playbook = async (finding) =>
     ),
   );
 
+/** The mount of the block device `name` ("sda1", "nvme0n1p2", "dm-0") as /proc/self/mounts has it now. */
+async function mountOfDevice(name: string): Promise<{ point: string; type: string; readOnly: boolean } | null> {
+  if (!/^[\w.-]+$/.test(name)) return null;
+  const mounts = await readFile('/proc/self/mounts', 'utf8').catch(() => '');
+  for (const line of mounts.split('\n')) {
+    const [source, point, type, options] = line.split(' ');
+    if (source === `/dev/${name}` && point && type && options) {
+      return { point, type, readOnly: options.split(',').includes('ro') };
+    }
+  }
+  return null;
+}
+
+/** What the machine says now of the device a storage finding names: where it is mounted, and whether read-only. */
+async function deviceState(finding: FindingWithEvidence): Promise<string> {
+  const device = finding.subject.replace(/^\/dev\//, '');
+  const mount = device ? await mountOfDevice(device) : null;
+  if (!device) return '';
+  if (!mount) return format(_('{device} is not mounted now.'), { device: `/dev/${device}` });
+  return format(
+    mount.readOnly
+      ? _('{device} ({type}) is mounted on {point} and is now read-only: the kernel stopped writing to protect it.')
+      : _('{device} ({type}) is mounted on {point}, still writable.'),
+    { device: `/dev/${device}`, type: mount.type, point: mount.point },
+  );
+}
+
+/** The device's health first (UDisks2; dropped where it does not know the device), then the lines. */
+async function storageDraft(finding: FindingWithEvidence, title: string, advice: string): Promise<ProposalDraft> {
+  const device = finding.subject.replace(/^\/dev\//, '');
+  const draft = readLogs(finding, title, [await deviceState(finding), advice].filter(Boolean).join(' '));
+  const health = { name: 'info.disk_health', params: { device } };
+  return /^[a-z][a-z0-9_-]*$/.test(device) ? { ...draft, actions: [health, ...draft.actions] } : draft;
+}
+
 const storageError: Playbook = async (finding) =>
-  readLogs(
+  storageDraft(
     finding,
     _('Check the disk that reported errors'),
     _(
-      'A disk that reports read or write errors may be failing: back up what matters now. ' +
-        'The log shows which device; its health (SMART) can be checked in Disks or with smartctl -a.',
+      'A disk that reports read or write errors may be failing: back up what matters now, before anything else. ' +
+        'The first step shows the drive’s own health (SMART); the log shows which sectors failed.',
     ),
   );
 
 const filesystemError: Playbook = async (finding) =>
-  readLogs(
+  storageDraft(
     finding,
     _('Check the file system that reported errors'),
     _(
-      'A damaged file system can lose data: back up what matters now. The log shows which device; ' +
-        'a check (fsck) runs at the next boot when the file system is marked for it, and the disk’s health (SMART) can be checked in Disks.',
+      'A damaged file system can lose data: back up what matters now. A check (fsck) cannot repair a mounted ' +
+        'file system; it runs at the next boot when the boot asks for it (fsck.mode=force on the kernel command ' +
+        'line). The first step shows the drive’s health (SMART).',
     ),
   );
 
 /** NVIDIA's words for libraries newer (or older) than the kernel module still loaded. */
 const DRIVER_MISMATCH = /API mismatch|version mismatch/i;
 
-const gpuFault: Playbook = async (finding) =>
-  finding.evidence.some((evidence) => DRIVER_MISMATCH.test(evidence.text))
-    ? readLogs(
-        finding,
-        _('See which NVIDIA driver versions differ'),
-        _(
-          'The driver was updated, but the kernel still runs its old module, so programs that use the GPU fail. ' +
-            'Restarting the computer loads the new module; the log shows both versions.',
-        ),
-      )
-    : readLogs(
-        finding,
-        _('See what the graphics driver reported'),
-        _(
-          'The graphics driver reported a fault. After a driver update, a restart of the computer loads the matching driver; ' +
-            'a fault that repeats is worth reporting with these log lines.',
-        ),
-      );
+/** The kernel's words for a PCI device that stopped answering (NVIDIA's Xid 79, PCIe "fallen off the bus"). */
+const OFF_THE_BUS = /fallen off the bus|Xid \(PCI:[^)]*\): 79\b/i;
+
+const gpuFault: Playbook = async (finding) => {
+  if (finding.evidence.some((evidence) => DRIVER_MISMATCH.test(evidence.text))) {
+    return readLogs(
+      finding,
+      _('See which NVIDIA driver versions differ'),
+      _(
+        'The driver was updated, but the kernel still runs its old module, so programs that use the GPU fail. ' +
+          'The log shows both versions. Restarting the computer loads the new module, which aligns them.',
+      ),
+    );
+  }
+  if (finding.evidence.some((evidence) => OFF_THE_BUS.test(evidence.text))) {
+    // Nothing a program can run brings the device back: only a power cycle does.
+    return readLogs(
+      finding,
+      _('The graphics card stopped answering'),
+      _(
+        'The card fell off the PCI bus: no command brings it back while the computer runs, so Steward runs none. ' +
+          'Save your work and shut down fully (not only restart); if it happens again, check the card’s power and seating, and its temperature.',
+      ),
+    );
+  }
+  return readLogs(
+    finding,
+    _('See what the graphics driver reported'),
+    _(
+      'The graphics driver reported a fault. After a driver update, a restart of the computer loads the matching driver; ' +
+        'a fault that repeats is worth reporting with these log lines.',
+    ),
+  );
+};
+
+// Who and from where, in the words sshd and pam_unix print: "Failed password for invalid user admin from 203.0.113.9
+// port 4242 ssh2", "authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=203.0.113.9  user=root".
+const AUTH_USER = /(?:for (?:invalid user )?|\buser=)([\w.@-]+)/;
+const AUTH_FROM = /(?:\bfrom |\brhost=)([\w.:-]+)/;
+
+/** "root, admin from 203.0.113.9": the names and addresses the failed attempts' lines give, most frequent first. */
+function whoAndWhere(texts: readonly string[]): string {
+  const top = (pattern: RegExp) => {
+    const counts = new Map<string, number>();
+    for (const text of texts) {
+      const value = pattern.exec(text)?.[1];
+      if (value) counts.set(value, (counts.get(value) ?? 0) + 1);
+    }
+    return [...counts.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3)
+      .map(([value]) => value);
+  };
+  const users = top(AUTH_USER);
+  const from = top(AUTH_FROM);
+  if (users.length === 0 && from.length === 0) return '';
+  return format(_('Attempts as {users} from {from}.'), {
+    users: users.join(', ') || '?',
+    from: from.join(', ') || _('this computer'),
+  });
+}
 
 const authFailures: Playbook = async (finding) =>
   readLogs(
     finding,
     _('See the failed sign-in attempts'),
-    _(
-      'The log shows who tried, from where and how often. Mistyped passwords are harmless; attempts you did not make are not.',
-    ),
+    [
+      whoAndWhere(finding.evidence.map((evidence) => evidence.text)),
+      _(
+        'The log shows who tried, from where and how often. Mistyped passwords are harmless; attempts you did not make are not.',
+      ),
+    ]
+      .filter(Boolean)
+      .join(' '),
   );
 
-const packageManagerError: Playbook = async (finding) =>
-  readLogs(
+// The lock files apt, dpkg and rpm name when another process holds them ("Could not get lock /var/lib/dpkg/lock-frontend").
+const LOCK_FILE =
+  /(\/var\/lib\/dpkg\/lock(?:-frontend)?|\/var\/lib\/apt\/lists\/lock|\/var\/cache\/apt\/archives\/lock|\/(?:var\/lib|usr\/lib\/sysimage)\/rpm\/\.rpm\.lock)\b/;
+// apt's words for a dpkg run that stopped half-way ("E: dpkg was interrupted, you must manually run 'dpkg --configure -a'").
+const DPKG_INTERRUPTED = /dpkg was interrupted/;
+
+const packageManagerError: Playbook = async (finding, tools) => {
+  const texts = finding.evidence.map((evidence) => evidence.text);
+  const lock = texts.map((text) => LOCK_FILE.exec(text)?.[1]).find(Boolean);
+  if (lock) {
+    const step = { name: 'info.lock_holder', params: { path: lock } };
+    const holder = await tools.preview(step);
+    if (holder && !holder.changesNothing) {
+      return {
+        title: format(_('See which process holds {path}'), { path: lock }),
+        explanation: format(
+          _(
+            '{title}. Another package run holds the lock ({holder}); let it finish, or close the program that runs it. ' +
+              'Deleting the lock file is never the fix: two runs at once can break the package database.',
+          ),
+          { title: finding.title, holder: holder.details.join('; ') },
+        ),
+        actions: [step, logsStep(finding)],
+      };
+    }
+    return readLogs(
+      finding,
+      _('See what held the package manager’s lock'),
+      format(_('No process holds {path} now: the run that held it has ended, and the next one can proceed.'), {
+        path: lock,
+      }),
+    );
+  }
+  if (texts.some((text) => DPKG_INTERRUPTED.test(text))) {
+    return readLogs(
+      finding,
+      _('Finish the interrupted package installation'),
+      _(
+        'A dpkg run stopped half-way, and no package can be installed until it is finished: ' +
+          '`dpkg --configure -a` (as root) finishes configuring the packages it left. The log shows which package failed.',
+      ),
+    );
+  }
+  return readLogs(
     finding,
     _('See what the package manager reported'),
     _(
       'The log shows which package or repository failed; an interrupted update can usually be finished once that is fixed.',
     ),
   );
+};
 
 // Nothing to run: the machine slows itself down to cool off, and the explanation says what helps.
 const thermalThrottling: Playbook = async (finding) => ({

@@ -39,6 +39,35 @@ describe('the config-error detector', () => {
     ).toEqual([['/etc/dovecot/dovecot.conf', 12]]);
   });
 
+  it('takes the file and line from the common forms other parsers print', () => {
+    const cases: [string, string, number][] = [
+      ['dnsmasq: bad option at line 12 of /etc/dnsmasq.d/local.conf', '/etc/dnsmasq.d/local.conf', 12],
+      ['Could not parse directive at line 4 in file /etc/chrony/chrony.conf', '/etc/chrony/chrony.conf', 4],
+      [
+        'DHCP4_CONFIG_LOAD_FAIL configuration error: unknown parameter in /etc/kea/kea-dhcp4.conf:31:5',
+        '/etc/kea/kea-dhcp4.conf',
+        31,
+      ],
+      ["[ALERT] parsing [/etc/haproxy/haproxy.cfg:40] : unknown keyword 'frontendd'", '/etc/haproxy/haproxy.cfg', 40],
+      ["/etc/postfix/main.cf, line 7: missing '=' after attribute name", '/etc/postfix/main.cf', 7],
+      [
+        'rsyslogd: error during parsing file /etc/rsyslog.d/50-default.conf, on or before line 9: invalid character',
+        '/etc/rsyslog.d/50-default.conf',
+        9,
+      ],
+      ['mount: /etc/fstab: parse error at line 12 -- ignored', '/etc/fstab', 12],
+    ];
+    for (const [line, path, number] of cases)
+      expect(found(line))
+        .withContext(line)
+        .toEqual([[path, number]]);
+  });
+
+  it('takes a source file in a traceback for no configuration', () => {
+    expect(found('File "/usr/lib/python3/dist-packages/x/config.py", line 12, in load')).toEqual([]);
+    expect(found('panic: bad value in /home/u/go/src/app/main.go:42')).toEqual([]);
+  });
+
   it('leaves alone lines that only mention a file', () => {
     expect(
       found("JS ERROR: !!!   WARNING: file '/usr/share/gnome-shell/extensions/x/extension.js' line 593 exception 0"),

@@ -50,6 +50,57 @@ describe('the unit-failed detector', () => {
     ]);
   });
 
+  it('reports a unit whose start PID 1 could not queue because a unit it requires is masked, in both wordings', () => {
+    const pid1 = (MESSAGE: string, index: number) =>
+      journalEvent({ MESSAGE, SYSLOG_IDENTIFIER: 'systemd', _PID: '1', _UID: '0' }, index);
+    const reports = reportsOf(
+      runDetector(new UnitFailedDetector(), [
+        pid1('app.service: Cannot add dependency job, ignoring: Unit db.service is masked.', 1),
+        pid1('Cannot add dependency job for unit web.service, ignoring: Unit cache.service is masked.', 2),
+      ]),
+    );
+    expect(reports.map((r) => [r.subject, r.title])).toEqual([
+      ['app.service', 'app.service failed (a unit it requires is masked)'],
+      ['web.service', 'web.service failed (a unit it requires is masked)'],
+    ]);
+    // From any other process the same words are nothing.
+    const forged = journalEvent({
+      MESSAGE: 'app.service: Cannot add dependency job, ignoring: Unit db.service is masked.',
+      SYSLOG_IDENTIFIER: 'systemd',
+      _PID: '4242',
+      _UID: '1000',
+    });
+    expect(reportsOf(new UnitFailedDetector().detect(forged))).toEqual([]);
+  });
+
+  it('keeps PID 1’s line with a setup step’s exit status among the unit’s lines', () => {
+    const pid1 = (fields: Record<string, string>, index: number) =>
+      journalEvent({ SYSLOG_IDENTIFIER: 'systemd', _PID: '1', _UID: '0', ...fields }, index);
+    const [report] = reportsOf(
+      runDetector(new UnitFailedDetector(), [
+        pid1({ MESSAGE: 'emonhub.service: Control process exited, code=exited, status=217/USER' }, 1),
+        pid1({ MESSAGE: "emonhub.service: Failed with result 'exit-code'.", UNIT: 'emonhub.service' }, 2),
+      ]),
+    );
+    expect(report?.evidence.map((e) => e.text)).toEqual([
+      "emonhub.service: Failed with result 'exit-code'.",
+      'emonhub.service: Control process exited, code=exited, status=217/USER',
+    ]);
+    // And its word that a restart was refused because a unit it needs is masked.
+    const [masked] = reportsOf(
+      runDetector(new UnitFailedDetector(), [
+        pid1(
+          { MESSAGE: 'app.service: Failed to schedule restart job: Unit db.service is masked.', UNIT: 'app.service' },
+          3,
+        ),
+        pid1({ MESSAGE: "app.service: Failed with result 'signal'.", UNIT: 'app.service' }, 4),
+      ]),
+    );
+    expect(masked?.evidence.map((e) => e.text)).toContain(
+      'app.service: Failed to schedule restart job: Unit db.service is masked.',
+    );
+  });
+
   it("takes the same words from another program as that program's claim, never as systemd's", () => {
     const forged = (fields: Record<string, string>) =>
       journalEvent({ MESSAGE: "foo.service: Failed with result 'exit-code'.", _PID: '4242', _UID: '1000', ...fields });
@@ -163,7 +214,10 @@ describe('the unit-failed detector', () => {
       null,
       '/usr/bin/restic',
       '/usr/bin/restic',
+      null,
     ]);
+    // The exit status that names the step comes with them.
+    expect(report?.evidence.at(-1)?.text).toBe('backup.service: Main process exited, code=exited, status=203/EXEC');
   });
 
   it('reads the missing program in the wordings of systemd 252 to 257', () => {

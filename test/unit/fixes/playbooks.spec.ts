@@ -44,10 +44,14 @@ describe('playbooks', () => {
   let temp: TempDir;
   /** Units the fake user manager knows; every other action previews as fitting. */
   let userUnits: string[];
+  /** Actions that do not fit this machine now (a port or a lock nobody holds). */
+  let unfit: string[];
   const tools = () => ({
     context: homeContext(temp.path),
     async preview(candidate: CandidateAction): Promise<Preview | null> {
-      if (candidate.name !== 'systemd.start_unit') return { summary: '', details: [], changesNothing: false };
+      if (unfit.includes(candidate.name)) return null;
+      if (candidate.name !== 'systemd.start_unit')
+        return { summary: '', details: [`details of ${candidate.name}`], changesNothing: false };
       const { unit, scope } = candidate.params as { unit: string; scope: string };
       return scope === 'user' && userUnits.includes(unit) ? { summary: '', details: [], changesNothing: false } : null;
     },
@@ -60,6 +64,7 @@ describe('playbooks', () => {
   beforeEach(async () => {
     temp = await makeTempDir();
     userUnits = ['backup.service'];
+    unfit = [];
   });
   afterEach(() => temp.remove());
 
@@ -67,11 +72,11 @@ describe('playbooks', () => {
     const firstSteps: [string, string, string | undefined][] = [
       ['unit-failed', 'backup.service', 'info.show_logs'],
       ['crash-loop', 'backup.service', 'info.show_logs'],
-      ['coredump', '/usr/bin/foo', 'info.show_logs'],
+      ['coredump', '/usr/bin/foo', 'info.coredump'],
       ['crash', 'foo', 'info.show_logs'],
       ['oom-kill', 'firefox', 'info.show_logs'],
-      ['storage-error', 'sda', 'info.show_logs'],
-      ['filesystem-error', 'sda1', 'info.show_logs'],
+      ['storage-error', 'sda', 'info.disk_health'],
+      ['filesystem-error', 'sda1', 'info.disk_health'],
       ['gpu-fault', 'nvidia', 'info.show_logs'],
       ['auth-failures', 'sudo', 'info.show_logs'],
       ['package-manager-error', 'apt', 'info.show_logs'],
@@ -109,8 +114,10 @@ describe('playbooks', () => {
     ]);
   });
 
-  it('reads a failed unit’s logs, then restarts it', async () => {
-    expect(await draft('unit-failed', 'backup.service')).toEqual(
+  it('reads a failed unit’s logs, then restarts it when its result can pass', async () => {
+    expect(
+      await draft('unit-failed', 'backup.service', [{ text: "backup.service: Failed with result 'timeout'." }]),
+    ).toEqual(
       jasmine.objectContaining({
         title: 'Restart backup.service',
         actions: [
@@ -119,6 +126,139 @@ describe('playbooks', () => {
         ],
       }),
     );
+  });
+
+  it('offers no restart when the program stopped on an error of its own, which would recur', async () => {
+    for (const text of [
+      'Traceback (most recent call last):',
+      "KeyError: 'token'",
+      "Error: Cannot find module '/srv/app/index.js'",
+      'fatal: not a git repository (or any of the parent directories): .git',
+    ]) {
+      const result = await draft('unit-failed', 'backup.service', [
+        { text: "backup.service: Failed with result 'exit-code'." },
+        { text },
+      ]);
+      expect(result?.title).withContext(text).toBe('See why backup.service failed');
+      expect(result?.actions.map((action) => action.name))
+        .withContext(text)
+        .toEqual(['info.show_logs']);
+      expect(result?.explanation).withContext(text).toContain(`“${text}”`);
+    }
+    // systemd's own words say only that it failed: the restart stays, after the logs.
+    expect(
+      await names('unit-failed', 'backup.service', [{ text: "backup.service: Failed with result 'exit-code'." }]),
+    ).toEqual(['info.show_logs', 'systemd.restart_unit']);
+  });
+
+  it('never restarts a unit systemd could not set up, and names the setting and the line', async () => {
+    const lines: [string, string, string][] = [
+      ['backup.service: Main process exited, code=exited, status=203/EXEC', 'EXEC', 'ExecStart='],
+      ['backup.service: Control process exited, code=exited, status=217/USER', 'USER', 'User='],
+      ['backup.service: Main process exited, code=exited, status=216/GROUP', 'GROUP', 'Group='],
+      ['backup.service: Main process exited, code=exited, status=200/CHDIR', 'CHDIR', 'WorkingDirectory='],
+      ['backup.service: Main process exited, code=exited, status=226/NAMESPACE', 'NAMESPACE', 'ReadWritePaths='],
+      ['backup.service: Main process exited, code=exited, status=243/CREDENTIALS', 'CREDENTIALS', 'LoadCredential='],
+      ['Failed at step EXEC spawning /opt/x/bin/x: No such file or directory', 'EXEC', 'ExecStart='],
+    ];
+    for (const [text, step, setting] of lines) {
+      const result = await draft('unit-failed', 'backup.service', [{ text }]);
+      expect(result?.actions.map((action) => action.name))
+        .withContext(text)
+        .toEqual(['info.show_logs']);
+      expect(result?.explanation).withContext(text).toContain(`(step ${step})`);
+      expect(result?.explanation).withContext(text).toContain(setting);
+      expect(result?.explanation).withContext(text).toContain(`“${text}”`);
+    }
+  });
+
+  it('names the holder of a port a unit could not bind, and restarts it only once the port is free', async () => {
+    const text = 'nginx: [emerg] bind() to 0.0.0.0:80 failed (98: Address already in use)';
+    const held = await draft('unit-failed', 'backup.service', [{ text }]);
+    expect(held?.actions).toEqual([
+      { name: 'info.port_holder', params: { port: 80 } },
+      { name: 'info.show_logs', params: { unit: 'backup.service', scope: 'user' } },
+    ]);
+    expect(held?.explanation).toContain('(details of info.port_holder)');
+    const sshd = await draft('unit-failed', 'backup.service', [
+      { text: 'error: Bind to port 2222 on 0.0.0.0 failed: Address already in use.' },
+    ]);
+    expect(sshd?.actions[0]).toEqual({ name: 'info.port_holder', params: { port: 2222 } });
+    unfit = ['info.port_holder'];
+    const free = await draft('unit-failed', 'backup.service', [{ text }]);
+    expect(free?.title).toBe('Restart backup.service: port 80 is free now');
+    expect(free?.actions.map((action) => action.name)).toEqual(['info.show_logs', 'systemd.restart_unit']);
+  });
+
+  it('measures the full disk a unit failed on, and shows the configuration line it stopped at, without a restart', async () => {
+    const full = await draft('unit-failed', 'backup.service', [
+      { text: 'pg_ctl: could not write to file "/var/lib/postgresql/x": No space left on device' },
+    ]);
+    expect(full?.actions.map((action) => action.name)).toEqual(['info.disk_usage', 'info.show_logs']);
+    const config = await draft('unit-failed', 'backup.service', [
+      { text: 'AH00526: Syntax error on line 3 of /etc/apache2/sites-enabled/x.conf:' },
+    ]);
+    expect(config?.actions).toEqual([
+      { name: 'config.show_error', params: { path: '/etc/apache2/sites-enabled/x.conf', line: 3 } },
+      { name: 'config.validate', params: { path: '/etc/apache2/sites-enabled/x.conf' } },
+      { name: 'info.show_logs', params: { unit: 'backup.service', scope: 'user' } },
+    ]);
+    const generic = await draft('unit-failed', 'backup.service', [
+      { text: 'Error: invalid value at line 7 of /etc/backup/backup.conf' },
+    ]);
+    expect(generic?.actions[0]).toEqual({
+      name: 'config.show_error',
+      params: { path: '/etc/backup/backup.conf', line: 7 },
+    });
+  });
+
+  it('says which required unit is masked, and leaves unmasking to the user', async () => {
+    const result = await draft('unit-failed', 'backup.service', [
+      { text: 'backup.service: Cannot add dependency job, ignoring: Unit postgresql.service is masked.' },
+    ]);
+    expect(result?.title).toBe('backup.service needs postgresql.service, which is masked');
+    expect(result?.explanation).toContain('systemctl unmask postgresql.service');
+    expect(result?.actions.map((action) => action.name)).toEqual(['info.show_logs']);
+  });
+
+  it('shows the crash report of a core dump first', async () => {
+    expect((await draft('coredump', '/usr/bin/foo'))?.actions).toEqual([
+      { name: 'info.coredump', params: { cursor: CURSOR, scope: 'system' } },
+      { name: 'info.show_logs', params: { scope: 'system', cursor: CURSOR } },
+    ]);
+  });
+
+  it('names who holds a package lock, says when it is free, and gives the command for an interrupted dpkg', async () => {
+    const text = 'E: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 4242 (apt)';
+    const held = await draft('package-manager-error', 'apt', [{ text }]);
+    expect(held?.actions[0]).toEqual({ name: 'info.lock_holder', params: { path: '/var/lib/dpkg/lock-frontend' } });
+    expect(held?.explanation).toContain('details of info.lock_holder');
+    unfit = ['info.lock_holder'];
+    const free = await draft('package-manager-error', 'apt', [{ text }]);
+    expect(free?.actions.map((action) => action.name)).toEqual(['info.show_logs']);
+    expect(free?.explanation).toContain('No process holds /var/lib/dpkg/lock-frontend now');
+    const interrupted = await draft('package-manager-error', 'apt', [
+      { text: "E: dpkg was interrupted, you must manually run 'dpkg --configure -a' to correct the problem." },
+    ]);
+    expect(interrupted?.explanation).toContain('`dpkg --configure -a`');
+  });
+
+  it('says who tried to sign in and from where', async () => {
+    const result = await draft('auth-failures', 'sshd', [
+      { text: 'Failed password for invalid user admin from 203.0.113.9 port 4242 ssh2' },
+      { text: 'Failed password for root from 203.0.113.9 port 4243 ssh2' },
+      { text: 'Failed password for invalid user admin from 198.51.100.7 port 22 ssh2' },
+    ]);
+    expect(result?.explanation).toContain('Attempts as admin, root from 203.0.113.9, 198.51.100.7.');
+  });
+
+  it('runs nothing for a GPU fallen off the bus, and says why', async () => {
+    const result = await draft('gpu-fault', 'nvidia', [
+      { text: 'NVRM: GPU 0000:01:00.0: GPU has fallen off the bus.' },
+    ]);
+    expect(result?.title).toBe('The graphics card stopped answering');
+    expect(result?.explanation).toContain('no command brings it back');
+    expect(result?.actions.map((action) => action.name)).toEqual(['info.show_logs']);
   });
 
   it('never names init.scope or any scope as a target, nor a unit systemd does not know', async () => {
@@ -166,8 +306,12 @@ describe('playbooks', () => {
   });
 
   it('keeps the missing-package fix: install first', async () => {
-    // Without a system bus PackageKit cannot be asked, so the plain restart stays.
-    expect(await names('unit-failed', 'backup.service')).toEqual(['info.show_logs', 'systemd.restart_unit']);
+    // Without a system bus PackageKit cannot be asked: the logs, and no restart of a program that is missing.
+    expect(
+      await names('unit-failed', 'backup.service', [
+        { text: 'Failed to locate executable /usr/bin/backup: No such file or directory' },
+      ]),
+    ).toEqual(['info.show_logs']);
   });
 
   it('shows what fills the mount of a full disk first, then what frees it', async () => {

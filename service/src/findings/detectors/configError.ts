@@ -15,7 +15,7 @@ interface Location {
   line: number;
 }
 
-const PATH = String.raw`(\/[^\s:\]>'"]+)`;
+const PATH = String.raw`(\/[^\s:,;\]>'"]+)`;
 
 // Each gives the path and the line, in the order the program writes them.
 const WORDINGS: { pattern: RegExp; path: number; line: number }[] = [
@@ -32,10 +32,30 @@ const WORDINGS: { pattern: RegExp; path: number; line: number }[] = [
   { pattern: new RegExp(String.raw`parse error in ${PATH} near line (\d+)`), path: 1, line: 2 },
   // Dovecot: Error in configuration file /etc/dovecot/dovecot.conf line 12: Unknown setting
   { pattern: new RegExp(String.raw`Error in configuration file ${PATH} line (\d+)`), path: 1, line: 2 },
+  // The forms most parsers print: "bad option at line 12 of /etc/dnsmasq.conf" (dnsmasq), "… at line 12 in file
+  // /etc/chrony/chrony.conf" (chrony), "… in /etc/kea/kea-dhcp4.conf:12:3" (Kea), "parsing [/etc/haproxy/haproxy.cfg:12]"
+  // (HAProxy), "/etc/postfix/main.cf, line 12: …" (Postfix), "error during parsing file /etc/rsyslog.conf, on or before
+  // line 12" (rsyslog), "/etc/fstab: parse error at line 12" (mount).
+  {
+    pattern: new RegExp(String.raw`\bline (\d+),? (?:of|in) (?:(?:config(?:uration)? )?file )?['"]?${PATH}`, 'i'),
+    path: 2,
+    line: 1,
+  },
+  { pattern: new RegExp(String.raw`\b(?:in|at|from) (?:file )?['"]?${PATH}['"]?:(\d+)(?::|\b)`), path: 1, line: 2 },
+  { pattern: new RegExp(String.raw`\[${PATH}:(\d+)\]`), path: 1, line: 2 },
+  {
+    pattern: new RegExp(String.raw`(?:^|\s)['"]?${PATH}['"]?(?::|,)? (?:on or before |at |on )?line (\d+)\b`, 'i'),
+    path: 1,
+    line: 2,
+  },
+  { pattern: new RegExp(String.raw`(?:^|\s)${PATH}: [^:]{0,60}?\b(?:at|on|near) line (\d+)\b`), path: 1, line: 2 },
 ];
 
+// Source code is where a program failed, not its configuration: "File "/usr/lib/x.py", line 3" is a traceback.
+const SOURCE_CODE = /\.(?:py|pyc|js|mjs|ts|go|rs|c|cc|cpp|h|java|rb|pl|pm|php|lua|sh|so)$/;
+
 // A cheap test before the expressions: every wording above has one of these.
-const HINT = /line \d|:\d+[\]: ]|emerg/;
+const HINT = /line \d|:\d+(?:[\]: ]|$)|emerg/i;
 
 export function configErrorIn(message: string): Location | null {
   if (!HINT.test(message)) return null;
@@ -52,7 +72,7 @@ export class ConfigErrorDetector implements Detector {
   detect(event: WatchEvent): DetectorOutput[] {
     if (!isJournal(event)) return [];
     const location = configErrorIn(event.entry.message.trimStart());
-    if (!location || !/\.|\/etc\//.test(location.path)) return [];
+    if (!location || !/\.|\/etc\//.test(location.path) || SOURCE_CODE.test(location.path)) return [];
     return [
       {
         report: {

@@ -35,6 +35,16 @@ const FAILED_JOB_RESULTS = new Set(['failed', 'timeout']);
 const MISSING_EXECUTABLE =
   /(?:Failed to locate executable|Unable to locate executable|Failed at step EXEC spawning) '?(\/[^\s':]+)'?: No such file or directory/;
 const UNIT_NAME = /^[\w@:.\\-]+\.(?:service|socket|mount|automount|swap|target|path|timer|slice|scope|device)$/;
+// PID 1 could not queue a unit's start because a unit it requires is masked (transaction.c): "foo.service: Cannot
+// add dependency job, ignoring: Unit bar.service is masked." (v240+), "Cannot add dependency job for unit
+// foo.service, ignoring: Unit bar.service is masked." (before).
+const MASKED_REQUIREMENT =
+  /^(?:([\w@:.\\-]+): Cannot add dependency job|Cannot add dependency job for unit ([\w@:.\\-]+)), ignoring: Unit ([\w@:.\\-]+) is masked\.?$/;
+// PID 1's line giving a setup step's exit status ("status=203/EXEC"): why the unit failed, kept with its lines.
+const SETUP_STATUS = /code=exited,? status=2[0-4]\d\b/;
+// PID 1's word that a job for the unit was refused because a unit it needs is masked ("gym-app.service: Failed to
+// schedule restart job: Unit gym-db.service is masked."): why it failed, kept with its lines too.
+const MASKED_UNIT = /Unit [\w@:.\\-]+ is masked/;
 // A unit's start job and its "Failed with result" line arrive together: count them once.
 const SAME_FAILURE_MS = 2000;
 const MAX_UNITS = 4096;
@@ -44,6 +54,14 @@ const UNIT_LINES_MAX_AGE_MS = 10 * 60_000;
 /** The executable a unit could not start because it is missing, from systemd's line saying so. */
 export function missingExecutableIn(text: string): string | null {
   return MISSING_EXECUTABLE.exec(text)?.[1] ?? null;
+}
+
+/** A unit whose start PID 1 could not queue because a unit it requires is masked. */
+function maskedRequirement(event: JournalEvent): UnitFailure | null {
+  const match = MASKED_REQUIREMENT.exec(event.entry.message);
+  const unit = match?.[1] ?? match?.[2];
+  if (!unit || !UNIT_NAME.test(unit)) return null;
+  return { unit, result: 'masked-requirement', evidence: journalEvidence(event), jobMessage: false };
 }
 
 /** A unit failure read from one event: what unit-failed and config-changed-before-failure look for. */
@@ -141,6 +159,8 @@ function reason(result: string | undefined, exit: string | undefined): string {
       return _('out of memory');
     case 'watchdog':
       return _('watchdog timeout');
+    case 'masked-requirement':
+      return _('a unit it requires is masked');
     case undefined:
     case 'failed':
     case 'resources':
@@ -217,8 +237,12 @@ export class UnitFailedDetector implements Detector {
       return claimedFailure(event);
     }
     // systemd's own word that the program is missing belongs with the unit's lines: it says what to install.
-    const unit = unitOf(event.entry);
-    if (unit && missingExecutableIn(event.entry.message)) this.unitLog.remember(event, unit);
+    const unit = unitOf(event.entry) ?? PROCESS_EXITED.exec(event.entry.message)?.[1];
+    const message = event.entry.message;
+    if (unit && (missingExecutableIn(message) || SETUP_STATUS.test(message) || MASKED_UNIT.test(message)))
+      this.unitLog.remember(event, unit);
+    const masked = maskedRequirement(event);
+    if (masked) return this.report(masked, event.at);
     this.rememberExit(event.entry);
     const started = this.startedUnit(event.entry);
     if (started && this.failed.delete(started))

@@ -36,7 +36,7 @@ export interface DirectoryUsage {
 }
 
 export interface UsageReport {
-  /** The biggest directories right under the root, each with its biggest subdirectories. */
+  /** The biggest directories (and files) right under the root, each directory with its biggest subdirectories. */
   top: DirectoryUsage[];
   /** Entries counted; the walk stopped early when `complete` is false. */
   entries: number;
@@ -73,7 +73,12 @@ export async function measureUsage(root: string, limits: WalkLimits = LIMITS): P
       const bytes = stats.blocks * 512;
       for (const owner of owners) owner.bytes += bytes;
       // Other file systems mounted below are not this mount's space.
-      if (!stats.isDirectory() || stats.dev !== rootStat.dev) continue;
+      if (stats.dev !== rootStat.dev) continue;
+      if (!stats.isDirectory()) {
+        // A file right under the root can be what fills it (a capture, an image): it stands beside the directories.
+        if (owners.length === 0 && bytes > 0) first.set(child, { path: child, bytes, children: [] });
+        continue;
+      }
       const level = owners.length;
       const usage: DirectoryUsage = { path: child, bytes, children: [] };
       const [parent] = owners;

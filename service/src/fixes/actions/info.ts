@@ -3,19 +3,15 @@
 // Read-only steps: what the user (and the model) look at before deciding on a fix.
 import { z } from 'zod';
 
-import { StewardError } from '../../dbus/errors.js';
 import { _, format, N_, ngettext } from '../../i18n.js';
 import { cleanLine } from '../../untrustedText.js';
 import type { ActionDefinition } from '../action.js';
 import { absolutePath, unitName, unitScope } from '../params.js';
+import { coredumpAction } from './coredump.js';
 import { diskUsageAction } from './diskUsage.js';
-import { directoryArgs, journalctl, type JournalOptions } from './journalctl.js';
+import { journalctl, journalCursor, journalSourceArgs, type ShowLogsOptions } from './journalctl.js';
 
-/** A journal cursor as journalctl prints it: "s=…;i=…;b=…;m=…;t=…;x=…". */
-const journalCursor = z
-  .string()
-  .max(256)
-  .regex(/^[a-z]=[0-9a-f]+(?:;[a-z]=[0-9a-f]+)*$/, 'not a journal cursor');
+export type { ShowLogsOptions } from './journalctl.js';
 
 const showLogsParams = z.object({
   unit: unitName.optional(),
@@ -32,27 +28,6 @@ type ShowLogsParams = z.infer<typeof showLogsParams>;
 interface JsonEntry {
   MESSAGE?: string | number[] | null;
   __REALTIME_TIMESTAMP?: string;
-}
-
-export interface ShowLogsOptions extends JournalOptions {
-  /** The extra journal directories the service follows: the only ones a `directory` parameter may name. */
-  directories?: () => readonly string[];
-  /** Journal directories that stand for the system's and the user's journals (the corpus's test hooks, testHooks.ts). */
-  systemJournal?: string;
-  userJournal?: string;
-}
-
-/** Which journal: the tests' own directory, the extra directory asked for, or the system's or the user's. */
-function sourceArgs({ scope, directory }: ShowLogsParams, options: ShowLogsOptions): string[] {
-  if (options.directory) return directoryArgs(options);
-  if (directory) {
-    if (!options.directories?.().includes(directory))
-      throw new StewardError('InvalidArgs', `${directory} is not a journal directory Steward follows`);
-    return directoryArgs({ directory });
-  }
-  const standIn = scope === 'user' ? options.userJournal : options.systemJournal;
-  if (standIn) return directoryArgs({ directory: standIn });
-  return [scope === 'user' ? '--user' : '--system'];
 }
 
 /**
@@ -87,7 +62,7 @@ const parseEntries = (stdout: string): string[] =>
 async function readLog(params: ShowLogsParams, options: ShowLogsOptions): Promise<string[]> {
   const { unit, cursor, lines, since } = params;
   const common = [
-    ...sourceArgs(params, options),
+    ...journalSourceArgs(params, options),
     '--quiet',
     '--no-pager',
     '--output=json',
@@ -166,4 +141,8 @@ export function showLogsAction(options: ShowLogsOptions = {}): ActionDefinition<
 }
 
 /** The read-only steps; `options.directories` names the extra journal directories the service follows. */
-export const infoActions = (options: ShowLogsOptions = {}) => [showLogsAction(options), diskUsageAction()];
+export const infoActions = (options: ShowLogsOptions = {}) => [
+  showLogsAction(options),
+  diskUsageAction(),
+  coredumpAction(options),
+];

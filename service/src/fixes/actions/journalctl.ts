@@ -4,11 +4,19 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 
+import { z } from 'zod';
+
 import { StewardError } from '../../dbus/errors.js';
 import { cleanLine } from '../../untrustedText.js';
 import { NotAuthorizedError } from '../action.js';
 
 const run = promisify(execFile);
+
+/** A journal cursor as journalctl prints it: "s=…;i=…;b=…;m=…;t=…;x=…". */
+export const journalCursor = z
+  .string()
+  .max(256)
+  .regex(/^[a-z]=[0-9a-f]+(?:;[a-z]=[0-9a-f]+)*$/, 'not a journal cursor');
 
 /** Where journalctl reads: the machine's journals, or (in tests) a journal directory of their own. */
 export interface JournalOptions {
@@ -38,4 +46,28 @@ export async function journalctl(
       throw new StewardError('Unavailable', `${file} failed: ${cleanLine(reason)}`);
     },
   );
+}
+
+export interface ShowLogsOptions extends JournalOptions {
+  /** The extra journal directories the service follows: the only ones a `directory` parameter may name. */
+  directories?: () => readonly string[];
+  /** Journal directories that stand for the system's and the user's journals (the corpus's test hooks, testHooks.ts). */
+  systemJournal?: string;
+  userJournal?: string;
+}
+
+/** Which journal: the tests' own directory, the extra directory asked for, or the system's or the user's. */
+export function journalSourceArgs(
+  { scope, directory }: { scope: 'user' | 'system'; directory?: string },
+  options: ShowLogsOptions,
+): string[] {
+  if (options.directory) return directoryArgs(options);
+  if (directory) {
+    if (!options.directories?.().includes(directory))
+      throw new StewardError('InvalidArgs', `${directory} is not a journal directory Steward follows`);
+    return directoryArgs({ directory });
+  }
+  const standIn = scope === 'user' ? options.userJournal : options.systemJournal;
+  if (standIn) return directoryArgs({ directory: standIn });
+  return [scope === 'user' ? '--user' : '--system'];
 }

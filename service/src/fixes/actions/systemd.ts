@@ -89,6 +89,9 @@ function unitAction(operation: UnitOperation): ActionDefinition<UnitParams> {
 }
 
 const isActive = (status: UnitStatus) => status.activeState === 'active';
+// A oneshot service (a timer's job) is inactive again once its run succeeded: that run is what a (re)start asked for.
+const ranOrRuns = (status: UnitStatus) =>
+  isActive(status) || (status.activeState === 'inactive' && status.result === 'success');
 // A stop whose process exits non-zero on SIGTERM leaves the unit failed: not running either way.
 const isStopped = (status: UnitStatus) => status.activeState === 'inactive' || status.activeState === 'failed';
 const fileState = (status: UnitStatus) =>
@@ -163,7 +166,7 @@ const restart = unitAction({
           }),
         }
       : undo('systemd.stop_unit', stopTexts().summary, unit, scope),
-  verified: isActive,
+  verified: ranOrRuns,
   observe: describeStatus,
 });
 
@@ -178,7 +181,7 @@ const start = unitAction({
     isActive(before)
       ? nothingToUndo(before, _('nothing to undo: {unit} was already running'))
       : undo('systemd.stop_unit', stopTexts().summary, unit, scope),
-  verified: isActive,
+  verified: ranOrRuns,
   observe: describeStatus,
 });
 

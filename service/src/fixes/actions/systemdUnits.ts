@@ -28,6 +28,8 @@ const READ: CallOptions = { autoStart: false };
 export interface UnitStatus {
   unit: string;
   activeState: string;
+  /** 'loaded', 'masked', 'not-found'…: whether systemd could load its file. */
+  loadState: string;
   /** 'enabled', 'disabled', 'static'…; empty for units without a unit file. */
   unitFileState: string;
   /** For services: how the last run ended ('exit-code', 'signal'…) and the main process's exit status. */
@@ -73,7 +75,12 @@ export class UnitManager {
       get(UNIT, 'UnitFileState'),
     ]);
     if (loadState === 'not-found') throw new StewardError('InvalidArgs', `no unit named ${unit}`);
-    const status: UnitStatus = { unit, activeState: String(activeState), unitFileState: String(unitFileState) };
+    const status: UnitStatus = {
+      unit,
+      activeState: String(activeState),
+      loadState: String(loadState),
+      unitFileState: String(unitFileState),
+    };
     if (!unit.endsWith('.service')) return status;
     const [result, code, exitStatus] = await Promise.all([
       get(SERVICE, 'Result'),

@@ -1,0 +1,175 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Why a unit failed, as far as systemd's own state and the wordings real
+// software prints say: what decides whether a restart can help. A restart is
+// worth offering only for a cause that can pass; a missing program, user or
+// directory, a port another process holds, a full disk or a bad configuration
+// line fail the next start the same way.
+import { configErrorIn } from '../findings/detectors/configError.js';
+import { missingExecutableIn } from '../findings/detectors/unitFailed.js';
+import { _, format, N_ } from '../i18n.js';
+
+/**
+ * systemd's exit statuses for a step of setting up the process that failed before the program ran
+ * (src/basic/exit-status.c, "EXIT_CHDIR" … "EXIT_BPF"); each names what is missing or refused.
+ */
+export const SETUP_EXIT_STATUSES: Readonly<Record<number, string>> = {
+  200: 'CHDIR',
+  201: 'NICE',
+  202: 'FDS',
+  203: 'EXEC',
+  204: 'MEMORY',
+  205: 'LIMITS',
+  206: 'OOM_ADJUST',
+  207: 'SIGNAL_MASK',
+  208: 'STDIN',
+  209: 'STDOUT',
+  210: 'CHROOT',
+  211: 'IOPRIO',
+  212: 'TIMERSLACK',
+  213: 'SECUREBITS',
+  214: 'SETSCHEDULER',
+  215: 'CPUAFFINITY',
+  216: 'GROUP',
+  217: 'USER',
+  218: 'CAPABILITIES',
+  219: 'CGROUP',
+  220: 'SETSID',
+  221: 'CONFIRM',
+  222: 'STDERR',
+  224: 'PAM',
+  225: 'NETWORK',
+  226: 'NAMESPACE',
+  227: 'NO_NEW_PRIVILEGES',
+  228: 'SECCOMP',
+  229: 'SELINUX_CONTEXT',
+  230: 'PERSONALITY',
+  231: 'APPARMOR_PROFILE',
+  232: 'ADDRESS_FAMILIES',
+  233: 'RUNTIME_DIRECTORY',
+  235: 'CHOWN',
+  236: 'SMACK_PROCESS_LABEL',
+  237: 'KEYRING',
+  238: 'STATE_DIRECTORY',
+  239: 'CACHE_DIRECTORY',
+  240: 'LOGS_DIRECTORY',
+  241: 'CONFIGURATION_DIRECTORY',
+  242: 'NUMA_POLICY',
+  243: 'CREDENTIALS',
+  245: 'BPF',
+};
+
+/** Setup steps whose failure can pass without a change to the unit: memory or a cgroup short for a moment. */
+const PASSING_SETUP_STEPS = new Set(['MEMORY', 'CGROUP']);
+
+/** What each setup step needs, in words, for the explanation. */
+const SETUP_NEEDS: Readonly<Record<string, string>> = {
+  EXEC: N_('the program in ExecStart= (missing or not executable)'),
+  USER: N_('the user in User= (no such user)'),
+  GROUP: N_('the group in Group= (no such group)'),
+  CHDIR: N_('the directory in WorkingDirectory= (missing)'),
+  NAMESPACE: N_('the paths its sandboxing settings name (ReadWritePaths=, PrivateTmp=…)'),
+  CREDENTIALS: N_('the credentials in LoadCredential=/SetCredential='),
+  CHROOT: N_('the directory in RootDirectory='),
+  STDIN: N_('the file or socket given as its standard input'),
+  STDOUT: N_('the file or socket given as its standard output'),
+  STDERR: N_('the file or socket given as its standard error'),
+  PAM: N_('the PAM session its PAMName= names'),
+  APPARMOR_PROFILE: N_('the AppArmor profile in AppArmorProfile='),
+  SELINUX_CONTEXT: N_('the SELinux context in SELinuxContext='),
+  RUNTIME_DIRECTORY: N_('its RuntimeDirectory='),
+  STATE_DIRECTORY: N_('its StateDirectory='),
+  CACHE_DIRECTORY: N_('its CacheDirectory='),
+  LOGS_DIRECTORY: N_('its LogsDirectory='),
+  CONFIGURATION_DIRECTORY: N_('its ConfigurationDirectory='),
+};
+
+export function setupNeeds(step: string): string {
+  const needs = SETUP_NEEDS[step];
+  return needs ? _(needs) : format(_('what its {step} step sets up'), { step });
+}
+
+export type FailureCause =
+  /** systemd could not set the process up (status 2xx): the same start fails again until the unit or system changes. */
+  | { kind: 'setup'; step: string; status?: number; evidence: string }
+  /** The program could not bind its address: another process holds the port. */
+  | { kind: 'port-in-use'; port?: number; evidence: string }
+  | { kind: 'no-space'; evidence: string }
+  | { kind: 'config-line'; path: string; line: number; evidence: string }
+  /** A unit it requires is masked: no start of it can succeed until that unit is unmasked. */
+  | { kind: 'masked-dependency'; unit: string; evidence: string }
+  /** The program printed its own error (an exception, "error:", "fatal:"): the next start meets the same. */
+  | { kind: 'program-error'; evidence: string }
+  /** A cause that can pass: a timeout, a watchdog, a signal from outside. */
+  | { kind: 'transient'; result: string }
+  | { kind: 'unknown' };
+
+/** How the unit last ended, from systemd over D-Bus (Service.Result, ExecMainStatus for an exited process). */
+export interface EndedState {
+  result?: string;
+  exitCode?: number;
+}
+
+// "status=203/EXEC" in "Main process exited, code=exited, status=203/EXEC" (PID 1, every version since 2014).
+const EXIT_STATUS = /code=exited,? status=(\d+)(?:\/([A-Z_]+))?/;
+// "Failed at step EXEC spawning /usr/bin/foo: No such file or directory" (systemd before 249; later as the
+// unit's own line), "Failed to spawn 'start' task: …".
+const FAILED_AT_STEP = /Failed at step ([A-Z_]+) spawning/;
+// strerror(EADDRINUSE) as glibc prints it; nginx, Apache, sshd, Python and Node all include it.
+const ADDRESS_IN_USE = /Address already in use|EADDRINUSE/;
+// The port beside it: "0.0.0.0:80", "[::]:443", "port 22".
+const PORT = /(?:\bport\s+|(?:[\d.]+|\]|\*|localhost):)(\d{1,5})\b/i;
+// strerror(ENOSPC).
+const NO_SPACE = /No space left on device|ENOSPC/;
+// PID 1's words for a start refused because a required unit is masked (job.c, unit.c).
+const MASKED = /Unit ([\w@:.\\-]+) is masked/;
+// How programs print an error that stops them: Python's traceback and exceptions, Java's and Node's, "error:" and
+// "fatal:" prefixes (GCC style, Go's log.Fatal, Rust's anyhow), "[emerg]"/"[crit]" (nginx), "panic:".
+const PROGRAM_ERROR =
+  /Traceback \(most recent call last\)|^(?:\w+\.)*\w*(?:Error|Exception)(?::|$)|(?:^|[\s\]])(?:error|fatal|FATAL|ERROR|panic)(?:\]|:)|\[(?:emerg|crit|alert)\]/;
+// systemd's own lines about the failure, which say that it failed and not why.
+const SYSTEMD_WORDS = /Failed with result|process exited|entered failed state|Failed to start|failed\.$/;
+const RESULTS_THAT_PASS = new Set(['timeout', 'watchdog', 'signal', 'core-dump', 'oom-kill']);
+
+function portOf(text: string): number | undefined {
+  const port = Number(PORT.exec(text)?.[1]);
+  return Number.isInteger(port) && port > 0 && port < 65536 ? port : undefined;
+}
+
+/**
+ * The cause the unit's state and lines show, the most specific first: what systemd says over D-Bus, then its
+ * own lines and the program's. `lines` are the texts of the finding's evidence and its title.
+ */
+export function failureCause(lines: readonly string[], ended: EndedState = {}): FailureCause {
+  const status = ended.exitCode;
+  const step = status !== undefined ? SETUP_EXIT_STATUSES[status] : undefined;
+  const line = (pattern: RegExp) => lines.find((text) => pattern.test(text));
+  if (step && !PASSING_SETUP_STEPS.has(step)) {
+    const evidence =
+      line(FAILED_AT_STEP) ?? line(EXIT_STATUS) ?? `ExecMainStatus=${status} (${step}), Result=${ended.result}`;
+    return { kind: 'setup', step, status, evidence };
+  }
+  for (const text of lines) {
+    const atStep = FAILED_AT_STEP.exec(text)?.[1] ?? (missingExecutableIn(text) ? 'EXEC' : undefined);
+    if (atStep && !PASSING_SETUP_STEPS.has(atStep)) return { kind: 'setup', step: atStep, evidence: text };
+    const exited = EXIT_STATUS.exec(text);
+    const named = exited && (exited[2] ?? SETUP_EXIT_STATUSES[Number(exited[1])]);
+    if (named && SETUP_EXIT_STATUSES[Number(exited[1])] === named && !PASSING_SETUP_STEPS.has(named)) {
+      return { kind: 'setup', step: named, status: Number(exited[1]), evidence: text };
+    }
+  }
+  const masked = line(MASKED);
+  if (masked) return { kind: 'masked-dependency', unit: MASKED.exec(masked)?.[1] ?? '', evidence: masked };
+  const inUse = line(ADDRESS_IN_USE);
+  if (inUse) return { kind: 'port-in-use', port: portOf(inUse), evidence: inUse };
+  const full = line(NO_SPACE);
+  if (full) return { kind: 'no-space', evidence: full };
+  for (const text of lines) {
+    const location = configErrorIn(text.trimStart());
+    if (location) return { kind: 'config-line', ...location, evidence: text };
+  }
+  if (ended.result && RESULTS_THAT_PASS.has(ended.result)) return { kind: 'transient', result: ended.result };
+  const error = lines.find((text) => !SYSTEMD_WORDS.test(text) && PROGRAM_ERROR.test(text.trim()));
+  if (error) return { kind: 'program-error', evidence: error };
+  return { kind: 'unknown' };
+}

@@ -1,0 +1,50 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+import { failureCause } from '../../../service/src/fixes/failureCause.js';
+
+describe('why a unit failed', () => {
+  it('takes systemd’s own exit status over D-Bus first: a setup step, but not one that can pass', () => {
+    expect(failureCause([], { result: 'exit-code', exitCode: 203 })).toEqual(
+      jasmine.objectContaining({ kind: 'setup', step: 'EXEC', status: 203 }),
+    );
+    expect(failureCause([], { result: 'exit-code', exitCode: 217 })).toEqual(
+      jasmine.objectContaining({ kind: 'setup', step: 'USER' }),
+    );
+    expect(failureCause([], { result: 'exit-code', exitCode: 204 }).kind).toBe('unknown');
+    expect(failureCause([], { result: 'exit-code', exitCode: 1 }).kind).toBe('unknown');
+  });
+
+  it('reads systemd’s words where D-Bus no longer has them', () => {
+    for (const [line, step] of [
+      ['x.service: Main process exited, code=exited, status=200/CHDIR', 'CHDIR'],
+      ['x.service: control process exited, code=exited status=226', 'NAMESPACE'],
+      ['x.service: Failed at step GROUP spawning /usr/bin/x: No such process', 'GROUP'],
+      ['x.service: Failed to locate executable /usr/bin/x: No such file or directory', 'EXEC'],
+    ])
+      expect(failureCause([line!]))
+        .withContext(line!)
+        .toEqual(jasmine.objectContaining({ kind: 'setup', step }));
+    expect(failureCause(['x.service: Main process exited, code=exited, status=1/FAILURE']).kind).toBe('unknown');
+  });
+
+  it('tells a held port, a full disk, a configuration line and a masked requirement apart', () => {
+    expect(
+      failureCause(['(98)Address already in use: AH00072: make_sock: could not bind to address [::]:443']),
+    ).toEqual(jasmine.objectContaining({ kind: 'port-in-use', port: 443 }));
+    expect(failureCause(['OSError: [Errno 98] Address already in use'])).toEqual(
+      jasmine.objectContaining({ kind: 'port-in-use', port: undefined }),
+    );
+    expect(failureCause(['write error: No space left on device']).kind).toBe('no-space');
+    expect(failureCause(['/etc/ssh/sshd_config: line 24: Bad configuration option: X'])).toEqual(
+      jasmine.objectContaining({ kind: 'config-line', path: '/etc/ssh/sshd_config', line: 24 }),
+    );
+    expect(failureCause(['a.service: Cannot add dependency job, ignoring: Unit b.service is masked.'])).toEqual(
+      jasmine.objectContaining({ kind: 'masked-dependency', unit: 'b.service' }),
+    );
+  });
+
+  it('takes a timeout, a watchdog or a signal for a cause that can pass', () => {
+    for (const result of ['timeout', 'watchdog', 'signal'])
+      expect(failureCause([], { result }).kind).withContext(result).toBe('transient');
+  });
+});
