@@ -29,6 +29,8 @@ export interface EngineProviderOptions {
   createRemote(remote: RemoteEndpointConfig): Promise<ChatEngine>;
   createLocal?(options: EngineOptions): ChatEngine;
   workerScript: string;
+  /** Where the local worker keeps the evaluated system prompt and tools between loads. */
+  prefixCacheDir?: string;
   log: Logger;
 }
 
@@ -138,6 +140,7 @@ export class EngineProvider extends EventEmitter<{ changed: [] }> {
       contextSize: config.contextSize,
       idleTimeoutMs: config.idleUnloadSeconds * 1000,
       workerScript: this.options.workerScript,
+      prefixCacheDir: this.options.prefixCacheDir,
       log: this.options.log,
     };
     return this.options.createLocal?.(options) ?? new Engine(options);

@@ -138,6 +138,7 @@ export function createParts(base: PartsBase) {
         redact: settingsRedactor(() => config.config.assistant.redactPatterns),
       }),
     workerScript: WORKER_SCRIPT,
+    prefixCacheDir: join(paths.cacheHome, 'steward', 'prompt-state'),
     log,
   });
   const findingsStore = new FindingsStore(join(paths.stateDirectory, 'findings.db'), storage);
