@@ -44,6 +44,8 @@ import { mb, median, round, verdict } from './stats.js';
 const ROUNDS = Number(process.env.STEWARD_BENCH_COLD_ROUNDS ?? 3);
 const MODELS = (process.env.STEWARD_BENCH_COLD_MODELS ?? 'tiny,realistic').split(',');
 const QUESTION = 'How full is my disk?';
+/** Asked before a warm run, so the warm question evaluates its own words as the tenth question does; the same tools. */
+const OTHER_QUESTION = 'How much disk space is left?';
 const SAMPLING: Sampling = { maxTokens: 24, temperature: 1, seed: 7 };
 const RESULTS = join(process.cwd(), 'test-results', 'bench', 'cold.json');
 const TARGETS = { preparedOverWarm: 1.5, restoredOverLoadMs: 1500 };
@@ -90,9 +92,9 @@ function directPrompt() {
       { description: spec.description, params: promptSchema(spec.parameters) },
     ]),
   );
-  const history: ChatHistoryItem[] = [
+  const history = (question: string): ChatHistoryItem[] => [
     { type: 'system', text: systemPrompt },
-    { type: 'user', text: QUESTION },
+    { type: 'user', text: question },
     { type: 'model', response: [] },
   ];
   return { systemPrompt, functions, history };
@@ -108,11 +110,11 @@ async function directCold(modelPath: string, c: ModelCase, statePath: string | n
   const sequence = context.getSequence();
   if (statePath) await sequence.loadStateFromFile(statePath, { acceptRisk: true });
   const loadMs = performance.now() - started;
-  const ask = async (from: number): Promise<Cold> => {
+  const ask = async (from: number, question = QUESTION): Promise<Cold> => {
     const chat = new LlamaChat({ contextSequence: sequence, chatWrapper: chatWrapperFor(model) });
     const meter = sequence.tokenMeter.getState();
     let first: number | null = null;
-    await chat.generateResponse(history, {
+    await chat.generateResponse(history(question), {
       ...SAMPLING,
       functions,
       onTextChunk: () => (first ??= performance.now()),
@@ -122,6 +124,7 @@ async function directCold(modelPath: string, c: ModelCase, statePath: string | n
     return { firstChunkMs: first - from, loadMs, promptTokens: sequence.tokenMeter.diff(meter).usedInputTokens };
   };
   const cold = await ask(started);
+  await ask(performance.now(), OTHER_QUESTION);
   const warm = await ask(performance.now());
   return {
     cold,
@@ -145,9 +148,15 @@ async function directState(model: LlamaModel, sequence: LlamaContextSequence, pa
   await sequence.saveStateToFile(path);
 }
 
-async function serviceRun(steward: BenchService): Promise<Cold & { workerTtftMs: number }> {
-  const run = await steward.run(QUESTION, SAMPLING, { tools: true });
-  return { firstChunkMs: run.ttftMs, loadMs: NaN, promptTokens: run.promptTokens!, workerTtftMs: run.workerTtftMs! };
+async function serviceRun(steward: BenchService, question = QUESTION): Promise<Cold & { workerTtftMs: number }> {
+  const run = await steward.run(question, SAMPLING, { tools: true });
+  const status = await steward.engineStatus();
+  return {
+    firstChunkMs: run.ttftMs,
+    loadMs: Number(status['load-ms']),
+    promptTokens: run.promptTokens!,
+    workerTtftMs: run.workerTtftMs!,
+  };
 }
 
 async function unloaded(steward: BenchService): Promise<void> {
@@ -192,7 +201,8 @@ async function measure(c: ModelCase) {
       rows.directWarm.push(direct.warm);
       await directState(direct.model, direct.sequence, statePath);
       await direct.dispose();
-      // Warm: the same question again, in a new conversation.
+      // Warm: the question again, in a new conversation, after another.
+      await serviceRun(steward, OTHER_QUESTION);
       rows.serviceWarm.push(await serviceRun(steward));
       // Restored: the question loads the model, which restores the prompt.
       await unloaded(steward);
@@ -245,8 +255,8 @@ async function measure(c: ModelCase) {
       preparedOverWarm: round(s.servicePrepared.firstChunkMs / s.serviceWarm.firstChunkMs, 2),
       nothingSavedOverWarm: round(s.serviceNothingSaved.firstChunkMs / s.serviceWarm.firstChunkMs, 2),
     },
-    /** The restored cold start beyond loading the model (direct's load, the same work): the 1.5 s allowance. */
-    restoredBeyondLoadMs: round(s.serviceRestored.firstChunkMs - s.directNothingSaved.loadMs),
+    /** The restored cold start beyond the worker's load (the model, the context, the restore): the 1.5 s allowance. */
+    restoredBeyondLoadMs: round(s.serviceRestored.firstChunkMs - s.serviceRestored.loadMs),
   };
 }
 
@@ -271,7 +281,7 @@ function report(results: Result[], load: number[]): void {
     row('after Prepare (quick chat opened)', r.servicePrepared, null);
     row('warm', r.serviceWarm, r.directWarm, String(r.ratios.warmOverDirect));
     out(
-      `  loading the model directly: ${r.directNothingSaved.loadMs} ms, with the prompt restored ${r.directRestored.loadMs} ms; Prepare to ready over D-Bus ${r.prepareMs} ms`,
+      `  loading: the worker ${r.serviceRestored.loadMs} ms (the prompt restored) and ${r.serviceNothingSaved.loadMs} ms (nothing saved); directly ${r.directRestored.loadMs} and ${r.directNothingSaved.loadMs} ms; Prepare to ready over D-Bus ${r.prepareMs} ms`,
     );
     out(
       `  saved prompt: ${r.restore.tokens} tokens, ${round(mb(r.restore.bytes), 1)} MB, restored in ${r.restore.ms} ms by the worker${r.restore.problem ? ` (problem: ${r.restore.problem})` : ''}`,
@@ -280,7 +290,7 @@ function report(results: Result[], load: number[]): void {
       `  cold over warm: nothing saved ${r.ratios.nothingSavedOverWarm}, restored ${r.ratios.restoredOverWarm}, after Prepare ${r.ratios.preparedOverWarm}  ${verdict(r.ratios.preparedOverWarm <= TARGETS.preparedOverWarm)} (≤ ${TARGETS.preparedOverWarm})`,
     );
     out(
-      `  restored cold start beyond the model's load: ${r.restoredBeyondLoadMs} ms  ${verdict(r.restoredBeyondLoadMs <= TARGETS.restoredOverLoadMs)} (≤ ${TARGETS.restoredOverLoadMs})`,
+      `  restored cold start beyond the worker's load: ${r.restoredBeyondLoadMs} ms  ${verdict(r.restoredBeyondLoadMs <= TARGETS.restoredOverLoadMs)} (≤ ${TARGETS.restoredOverLoadMs})`,
     );
   }
   out(`\nresults: ${RESULTS}`);

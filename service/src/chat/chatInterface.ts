@@ -200,6 +200,7 @@ export function engineStatusDict(state: string, status: EngineStatus | null, mod
       threads: new Variant('u', backend.threads),
       sequences: new Variant('u', backend.sequences),
       'flash-attention': new Variant('s', backend.flashAttention),
+      'load-ms': new Variant('d', backend.loadMs),
     });
     const prefix = backend.prefixState;
     if (prefix) {

@@ -109,6 +109,8 @@ export const backendInfoSchema = z.object({
   flashAttention: z.enum(['off', 'auto']),
   /** null when the worker keeps no prefix on disk. */
   prefixState: prefixStateSchema.nullable(),
+  /** From the start message to ready: llama.cpp, the model, the context and the restored prompt. */
+  loadMs: z.number().nonnegative(),
 });
 export type BackendInfo = z.infer<typeof backendInfoSchema>;
 

@@ -428,6 +428,7 @@ function usageOf(
 const flashAttentionFor = (llama: Llama) => (llama.gpu === false ? false : 'auto');
 
 async function start(settings: WorkerSettings): Promise<{ worker: Worker; info: BackendInfo }> {
+  const started = performance.now();
   const { llama, cpuFallbackReason } = await openLlama(settings.gpu);
   // gpuLayers and the context size stay 'auto': node-llama-cpp fits them to the model and free memory.
   const model = await llama.loadModel({ modelPath: settings.modelPath });
@@ -452,6 +453,7 @@ async function start(settings: WorkerSettings): Promise<{ worker: Worker; info: 
     sequences: settings.sequences,
     flashAttention: context.flashAttention === false ? 'off' : 'auto',
     prefixState: null,
+    loadMs: 0,
   };
   const chatWrapper = chatWrapperFor(model);
   const cache =
@@ -470,6 +472,7 @@ async function start(settings: WorkerSettings): Promise<{ worker: Worker; info: 
   const prefix = new PrefixKeeper(cache, chatWrapper, model, (message) => process.stderr.write(`${message}\n`));
   // Into the first free sequence: the first request takes it.
   info.prefixState = await prefix.restore(first);
+  info.loadMs = Math.round(performance.now() - started);
   return { worker: new Worker(llama, chatWrapper, sequences, settings.idleTimeoutMs, prefix), info };
 }
 
