@@ -53,7 +53,8 @@ describe('the evaluated prompt kept across loads of the model', () => {
     });
   });
 
-  afterEach(() => engine.unload());
+  // A worker on a busy machine takes seconds to stop.
+  afterEach(() => engine.unload(), 30_000);
 
   const prefixState = () => engine.status().backend!.prefixState!;
 
