@@ -334,6 +334,7 @@ async function buildBench() {
       'test/bench/docs.ts',
       'test/bench/model.ts',
       'test/bench/ttftBreakdown.ts',
+      'test/bench/cold.ts',
     ],
     outdir: out,
     platform: 'node',

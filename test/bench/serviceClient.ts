@@ -77,6 +77,12 @@ export interface BenchService {
   /** Sends `prompt` in a new session and follows it to its end. */
   run(prompt: string, sampling: Sampling, send?: SendOptions): Promise<StreamRun>;
   engineStatus(): Promise<Record<string, unknown>>;
+  /** Chat.Prepare: loads the model ahead of a question; resolves with the EngineState it answered. */
+  prepare(): Promise<string>;
+  /** Chat.Unload: the next question is a cold one. */
+  unload(): Promise<void>;
+  /** Where the service keeps the evaluated prompt between loads. */
+  promptStateDir: string;
   stop(): Promise<void>;
 }
 
@@ -87,7 +93,12 @@ export async function startBenchService(
 ): Promise<BenchService> {
   await mkdir(join(home, 'config', 'steward'), { recursive: true });
   await writeFile(join(home, 'config', 'steward', 'config.json'), JSON.stringify({ inference }));
-  const env = { ...homeEnv(home), XDG_DATA_HOME: join(home, 'data'), OLLAMA_MODELS: join(home, 'none') };
+  const env = {
+    ...homeEnv(home),
+    XDG_DATA_HOME: join(home, 'data'),
+    XDG_CACHE_HOME: join(home, 'cache'),
+    OLLAMA_MODELS: join(home, 'none'),
+  };
   const service = spawnService(bus.address, env);
   const client: MessageBus = await bus.connect();
   await waitUntilReady(client, service);
@@ -173,6 +184,14 @@ export async function startBenchService(
       const [status] = await call('GetEngineStatus');
       return Object.fromEntries(Object.entries(status as Record<string, Variant>).map(([k, v]) => [k, v.value]));
     },
+    async prepare() {
+      const [state] = await call('Prepare');
+      return state as string;
+    },
+    async unload() {
+      await call('Unload');
+    },
+    promptStateDir: join(home, 'cache', 'steward', 'prompt-state'),
     async stop() {
       await service.stop();
       client.disconnect();

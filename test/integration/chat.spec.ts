@@ -370,6 +370,36 @@ describe('the Chat interface on the bus', () => {
     expect((await engineStatus())['worker-pid']).toBeUndefined();
   });
 
+  it('loads the model on Prepare, before the question is sent, and says so while it loads', async () => {
+    await call('Unload');
+    expect((await engineStatus()).state).toBe('unloaded');
+    const states: string[] = [];
+    const stopWatching = await router.subscribe(
+      { interface: 'org.freedesktop.DBus.Properties', path: OBJECT_PATH, member: 'PropertiesChanged' },
+      (body) => {
+        const changed = body[1] as Record<string, Variant>;
+        if (body[0] === CHAT && changed.EngineState) states.push(changed.EngineState.value as string);
+      },
+    );
+
+    const [state] = await call('Prepare');
+    expect(state).toBe('loading');
+    await waitFor(async () => (await engineStatus()).state === 'ready', 'the prepared engine');
+    const status = await engineStatus();
+    expect(status['worker-pid']).toBeDefined();
+    // Nothing was saved before this load (the question before it had no room for the tools).
+    expect(status['prefix-restored-tokens']).toBe(0);
+    await waitFor(() => states.includes('ready'), 'EngineState to say ready');
+    expect(states[0]).toBe('loading');
+
+    // Already ready: nothing to load again.
+    expect(await call('Prepare')).toEqual(['ready']);
+    const { requestId } = await send('', 'Hello');
+    expect((await finished(requestId)).done?.status).toBe('done');
+    expect((await engineStatus())['worker-pid']).toBe(status['worker-pid']);
+    await stopWatching();
+  }, 30_000);
+
   it('refuses requests while paused and says so in its properties', async () => {
     await call('SetPaused', 'b', [true]);
     const [paused] = await callMethod(client, {
@@ -385,6 +415,7 @@ describe('the Chat interface on the bus', () => {
     const error = await errorOf(send('', 'Hello'));
     expect(error.type).toBe(`${ERROR}.Unavailable`);
     expect(error.text).toContain('paused');
+    expect((await errorOf(call('Prepare'))).type).toBe(`${ERROR}.Unavailable`);
     await call('SetPaused', 'b', [false]);
     const { requestId } = await send('', 'Hello');
     expect((await finished(requestId)).done?.status).toBe('done');

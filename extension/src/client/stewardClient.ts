@@ -55,6 +55,7 @@ interface ChatProxy extends Proxy {
   GetEngineStatusAsync(c: Cancellable): Promise<[Variants]>;
   SetPausedAsync(paused: boolean, c: Cancellable): Promise<[]>;
   UnloadAsync(c: Cancellable): Promise<[]>;
+  PrepareAsync(c: Cancellable): Promise<[string]>;
 }
 
 /** A list method that answers one page and how many there are in all. */
@@ -354,6 +355,11 @@ export class StewardClient {
 
   async unload(): Promise<void> {
     await this._call('chat', (p) => p.UnloadAsync(this._cancellable));
+  }
+
+  /** Chat.Prepare: loads the model while the question is being written; the EngineState it answered. */
+  async prepare(): Promise<string> {
+    return (await this._call('chat', (p) => p.PrepareAsync(this._cancellable)))[0];
   }
 
   // Findings and proposals

@@ -5,6 +5,7 @@
 // the settings ask for it, and the tool loop.
 import type { AssistantConfig } from '../config.js';
 import type { ChatEngine } from '../engine/chatEngine.js';
+import type { PrefixRequest } from '../engine/protocol.js';
 import { modelRedactor, redactInPieces } from '../engine/redact.js';
 import { _ } from '../i18n.js';
 import type { Logger } from '../logging.js';
@@ -12,7 +13,7 @@ import { type ContextMessage, estimateTokens, fitContext } from './context.js';
 import type { Machine } from './machine.js';
 import { buildSystemPrompt } from './systemPrompt.js';
 import type { AssistantTool, ProposalSink } from './tool.js';
-import { runAssistantTurn, toolSpec } from './toolLoop.js';
+import { firstToolSpecs, runAssistantTurn, toolSpec } from './toolLoop.js';
 import { assistantTools } from './tools/index.js';
 import { MORE_TOOLS, OfferedTools } from './toolSelection.js';
 import type { TurnCallbacks, TurnHandle } from './turn.js';
@@ -131,6 +132,34 @@ export class Assistant {
       summary: fitted.summary,
       notice: input.useTools && !roomForTools ? noRoomForTools() : '',
     };
+  }
+
+  /**
+   * What the next new conversation's first request will start with (the
+   * system prompt and the tools offered so far), for the engine to evaluate
+   * before the question comes; null when the tools would not fit the context.
+   */
+  async prefix(engine: ChatEngine): Promise<PrefixRequest | null> {
+    const { proposals, settings } = this.options;
+    const status = engine.status();
+    const redact = modelRedactor(settings, () => status.location === 'remote');
+    const contextTokens = status.backend?.contextSize ?? this.options.contextSize() ?? DEFAULT_CONTEXT_TOKENS;
+    const systemPrompt = buildSystemPrompt({
+      summary: await this.summary(),
+      catalog: proposals.catalog(),
+      now: new Date(),
+    });
+    const tools =
+      this.options.tools ??
+      assistantTools(
+        proposals.catalog().map((entry) => entry.name),
+        { nixos: this.options.machine.nixos !== undefined },
+      );
+    const toolTokens = estimateTokens(JSON.stringify(tools.map(toolSpec)));
+    if (estimateTokens(systemPrompt) + toolTokens > contextTokens * TOOLS_MAX_SHARE) return null;
+    // Those every question is offered join the list as any question would add them.
+    const offered = this.offeredTools.offer('', tools);
+    return { systemPrompt: redact(systemPrompt), tools: firstToolSpecs(tools, offered).specs };
   }
 
   private async summary() {

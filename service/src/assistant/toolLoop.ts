@@ -26,6 +26,18 @@ export function toolSpec(tool: AssistantTool): ToolSpec {
   return { name: tool.name, description: tool.description, parameters };
 }
 
+/** The tools a turn's first request shows the model: more_tools first whenever some are held back. */
+export function firstToolSpecs(
+  tools: readonly AssistantTool[],
+  offeredFirst: readonly AssistantTool[] | undefined,
+): { specs: ToolSpec[]; moreTools: AssistantTool | null } {
+  const first = offeredFirst ?? tools;
+  const held = tools.filter((tool) => !first.includes(tool));
+  const moreTools = held.length > 0 ? moreToolsTool(held) : null;
+  // more_tools first: it is there whenever some are held back, so it belongs to the prompt's fixed prefix.
+  return { specs: (moreTools ? [moreTools, ...first] : tools).map(toolSpec), moreTools };
+}
+
 function addUsage(total: Usage, more: Usage): Usage {
   return {
     promptTokens: total.promptTokens + more.promptTokens,
@@ -70,11 +82,9 @@ async function runTurn(
   signal: AbortSignal,
   track: (handle: { cancel(): void }) => void,
 ): Promise<TurnOutcome> {
-  const first = request.offeredFirst ?? request.tools;
-  const held = request.tools.filter((tool) => !first.includes(tool));
-  const moreTools = held.length > 0 ? moreToolsTool(held) : null;
-  // more_tools first: it is there whenever some are held back, so it belongs to the prompt's fixed prefix.
-  let specs = (moreTools ? [moreTools, ...first] : request.tools).map(toolSpec);
+  const first = firstToolSpecs(request.tools, request.offeredFirst);
+  const moreTools = first.moreTools;
+  let specs = first.specs;
   const known = moreTools ? [...request.tools, moreTools] : request.tools;
   const calls: ToolCallRecord[] = [];
   const proposalIds: number[] = [];

@@ -200,7 +200,17 @@ export function engineStatusDict(state: string, status: EngineStatus | null, mod
       threads: new Variant('u', backend.threads),
       sequences: new Variant('u', backend.sequences),
       'flash-attention': new Variant('s', backend.flashAttention),
+      'load-ms': new Variant('d', backend.loadMs),
     });
+    const prefix = backend.prefixState;
+    if (prefix) {
+      Object.assign(dict, {
+        'prefix-restored-tokens': new Variant('u', prefix.restoredTokens),
+        'prefix-restore-ms': new Variant('d', prefix.restoreMs),
+        'prefix-state-bytes': new Variant('t', BigInt(prefix.bytes)),
+      });
+      if (prefix.problem) dict['prefix-problem'] = new Variant('s', prefix.problem);
+    }
   }
   return dict;
 }
@@ -259,10 +269,22 @@ export class ChatInterface {
         GetEngineStatus: method(z.tuple([]), () =>
           engineStatusDict(provider.state(), provider.status(), provider.modelName()),
         ),
+        Prepare: method(z.tuple([]), () => this.prepare()),
         Unload: method(z.tuple([]), () => provider.unload()),
         SetPaused: method(z.tuple([z.boolean()]), ([paused]) => provider.setPaused(paused)),
       },
     };
+  }
+
+  /** Loads the model now, then has the worker evaluate the prompt the next question starts with. */
+  private async prepare(): Promise<string> {
+    const engine = await this.options.provider.engine();
+    if (engine.prepare) {
+      // Loading starts before the prompt is built (the machine's summary is read for it).
+      engine.prepare(null);
+      engine.prepare(await this.options.assistant.prefix(engine));
+    }
+    return this.options.provider.state();
   }
 
   private resumableSessions(): SessionInfo[] {

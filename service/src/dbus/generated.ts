@@ -61,6 +61,7 @@ export interface ChatMethods {
   RenameSession: { in: [sessionId: string, title: string]; out: [] };
   DeleteSession: { in: [sessionId: string]; out: [] };
   GetEngineStatus: { in: []; out: [status: Record<string, Variant>] };
+  Prepare: { in: []; out: [state: string] };
   Unload: { in: []; out: [] };
   SetPaused: { in: [paused: boolean]; out: [] };
 }

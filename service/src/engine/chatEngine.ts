@@ -3,7 +3,14 @@
 // What the chat interface needs from an engine, local (a supervised worker
 // process) or remote (an OpenAI-compatible endpoint): one contract for both.
 import { StewardError } from '../dbus/errors.js';
-import { type BackendInfo, type ChatRequest, chatRequestSchema, type RequestedCall, type Usage } from './protocol.js';
+import {
+  type BackendInfo,
+  type ChatRequest,
+  chatRequestSchema,
+  type PrefixRequest,
+  type RequestedCall,
+  type Usage,
+} from './protocol.js';
 
 export interface ChatCallbacks {
   /** The request waits behind this many others (1 = next); called each time that changes while it waits. */
@@ -58,6 +65,12 @@ export interface ChatEngine {
   status(): EngineStatus;
   /** Starts a request; throws a StewardError at once when the engine is paused or the request is invalid. */
   chat(request: ChatRequest, callbacks?: ChatCallbacks): ChatHandle;
+  /**
+   * Gets ready for a question that is about to come: loads the model and
+   * evaluates `prefix`, what the question will start with. Idempotent; an
+   * engine with nothing to load (remote) leaves it out.
+   */
+  prepare?(prefix: PrefixRequest | null): void;
   /** Frees what the engine holds (the model, connections); requests in progress fail. */
   unload(): Promise<void>;
   /** While paused, requests are refused and nothing stays loaded. */

@@ -35,6 +35,8 @@ export interface EngineProviderOptions {
    */
   chooseBackend?(configured: GpuSetting): Promise<GpuSetting>;
   workerScript: string;
+  /** Where the local worker keeps the evaluated system prompt and tools between loads. */
+  prefixCacheDir?: string;
   log: Logger;
 }
 
@@ -145,6 +147,7 @@ export class EngineProvider extends EventEmitter<{ changed: [] }> {
       contextSize: config.contextSize,
       idleTimeoutMs: config.idleUnloadSeconds * 1000,
       workerScript: this.options.workerScript,
+      prefixCacheDir: this.options.prefixCacheDir,
       log: this.options.log,
     };
     return this.options.createLocal?.(options) ?? new Engine(options);

@@ -80,6 +80,18 @@ export const vramSchema = z.object({
 });
 export type Vram = z.infer<typeof vramSchema>;
 
+/** The system prompt and tools saved when the model was last loaded, as this load restored them. */
+export const prefixStateSchema = z.object({
+  /** Tokens restored instead of evaluated; 0 when nothing was saved or the file could not be used. */
+  restoredTokens: z.number().int().nonnegative(),
+  restoreMs: z.number().nonnegative(),
+  /** The size of the file restored. */
+  bytes: z.number().int().nonnegative(),
+  /** Why a saved file was not used; null when none was found or it was. */
+  problem: z.string().nullable(),
+});
+export type PrefixState = z.infer<typeof prefixStateSchema>;
+
 /** What the worker actually got: llama.cpp may pick less than was asked for. */
 export const backendInfoSchema = z.object({
   /** The GPU backend in use, or 'cpu'. */
@@ -95,6 +107,10 @@ export const backendInfoSchema = z.object({
   sequences: z.number().int().positive(),
   /** llama.cpp's flash attention: off on the CPU, where it made attention over a long prompt slower; elsewhere llama.cpp decides. */
   flashAttention: z.enum(['off', 'auto']),
+  /** null when the worker keeps no prefix on disk. */
+  prefixState: prefixStateSchema.nullable(),
+  /** From the start message to ready: llama.cpp, the model, the context and the restored prompt. */
+  loadMs: z.number().nonnegative(),
 });
 export type BackendInfo = z.infer<typeof backendInfoSchema>;
 
@@ -106,13 +122,23 @@ export const workerSettingsSchema = z.object({
   contextSize: z.union([z.literal('auto'), z.number().int().positive()]),
   /** The worker exits on its own after this long without requests, so its memory returns to the system. */
   idleTimeoutMs: z.number().int().positive(),
+  /** Where the evaluated system prompt and tools are kept between loads; none when null. */
+  prefixCacheDir: z.string().nullable().default(null),
 });
 export type WorkerSettings = z.infer<typeof workerSettingsSchema>;
+
+/** The part every question starts with: a Prepare evaluates it before the question comes. */
+export const prefixRequestSchema = z.object({
+  systemPrompt: z.string(),
+  tools: z.array(toolSpecSchema),
+});
+export type PrefixRequest = z.infer<typeof prefixRequestSchema>;
 
 export const toWorkerSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('start'), settings: workerSettingsSchema }),
   z.object({ type: z.literal('chat'), id: z.string(), request: chatRequestSchema }),
   z.object({ type: z.literal('cancel'), id: z.string() }),
+  z.object({ type: z.literal('prepare'), prefix: prefixRequestSchema }),
 ]);
 export type ToWorker = z.input<typeof toWorkerSchema>;
 
@@ -120,6 +146,8 @@ export const fromWorkerSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready'), info: backendInfoSchema }),
   z.object({ type: z.literal('loadFailed'), message: z.string() }),
   z.object({ type: z.literal('chunk'), id: z.string(), text: z.string() }),
+  /** A Prepare is done: the prefix is in a sequence (and saved), `evaluatedTokens` of it evaluated now. */
+  z.object({ type: z.literal('prepared'), evaluatedTokens: z.number().int().nonnegative() }),
   z.object({
     type: z.literal('done'),
     id: z.string(),

@@ -17,6 +17,7 @@ import {
   type FromWorker,
   fromWorkerSchema,
   type GpuSetting,
+  type PrefixRequest,
   type ToWorker,
   type WorkerSettings,
 } from './protocol.js';
@@ -30,6 +31,8 @@ export interface EngineOptions {
   threads: number;
   contextSize: 'auto' | number;
   idleTimeoutMs: number;
+  /** Where the worker keeps the evaluated system prompt and tools between loads; none when left out. */
+  prefixCacheDir?: string;
   /** The built worker entry (dist/service/steward-engine.js). */
   workerScript: string;
   restart?: RestartPolicyOptions;
@@ -54,6 +57,10 @@ interface WorkerHandle {
   /** Set when the service ends it on purpose (unload, pause, load failure): its exit is no crash. */
   stopping: boolean;
   running: Map<string, PendingRequest>;
+  /** Prepares sent and not answered yet: until they are, the engine is still getting ready. */
+  preparing: number;
+  /** What a Prepare asked to evaluate once the model is loaded. */
+  prefixOnReady: PrefixRequest | null;
 }
 
 const crashError = () =>
@@ -68,6 +75,8 @@ export class Engine extends QueueingEngine<PendingRequest> {
   private readonly policy: RestartPolicy;
   private worker: WorkerHandle | null = null;
   private restartTimer: NodeJS.Timeout | null = null;
+  /** Asked for by prepare(): a worker to start, and the prefix it evaluates once loaded. */
+  private warmWanted: { prefix: PrefixRequest | null } | null = null;
 
   constructor(private readonly options: EngineOptions) {
     super();
@@ -77,7 +86,15 @@ export class Engine extends QueueingEngine<PendingRequest> {
   status(): EngineStatus {
     const worker = this.worker;
     return {
-      state: this.paused ? 'paused' : !worker || worker.stopping ? 'unloaded' : worker.info ? 'ready' : 'loading',
+      state: this.paused
+        ? 'paused'
+        : !worker || worker.stopping
+          ? this.warmWanted
+            ? 'loading'
+            : 'unloaded'
+          : worker.info && worker.preparing === 0
+            ? 'ready'
+            : 'loading',
       location: 'local',
       model: this.options.modelPath,
       endpoint: null,
@@ -104,8 +121,32 @@ export class Engine extends QueueingEngine<PendingRequest> {
     return { id, request, callbacks, queuePosition: 0, streamed: '', resolve, reject };
   }
 
+  /**
+   * Loads the model ahead of a question (the quick chat opened), then
+   * evaluates `prefix`, what the question will start with, unless it is in a
+   * sequence already. Cheap when it is: nothing is evaluated twice.
+   */
+  prepare(prefix: PrefixRequest | null): void {
+    if (this.paused) throw new StewardError('Unavailable', this.pausedMessage());
+    const worker = this.worker;
+    if (worker && !worker.stopping) {
+      if (!worker.info) worker.prefixOnReady = prefix ?? worker.prefixOnReady;
+      else if (prefix) this.sendPrepare(worker, prefix);
+      return;
+    }
+    this.warmWanted = { prefix: prefix ?? this.warmWanted?.prefix ?? null };
+    this.pump();
+  }
+
+  private sendPrepare(worker: WorkerHandle, prefix: PrefixRequest): void {
+    worker.preparing += 1;
+    this.send(worker, { type: 'prepare', prefix });
+    this.emitStatus();
+  }
+
   /** Ends the worker now; the next request loads the model again. */
   async unload(): Promise<void> {
+    this.warmWanted = null;
     this.failQueued(new StewardError('Unavailable', _('the model was unloaded before the answer was finished')));
     const worker = this.worker;
     if (!worker) return;
@@ -131,7 +172,7 @@ export class Engine extends QueueingEngine<PendingRequest> {
 
   /** Moves queued requests onto free sequences, starting a worker when needed. */
   protected pump(): void {
-    if (this.queue.length > 0 && !this.worker) this.scheduleStart();
+    if ((this.queue.length > 0 || this.warmWanted) && !this.worker) this.scheduleStart();
     const worker = this.worker;
     if (worker?.info && !worker.stopping) {
       while (worker.running.size < worker.info.sequences) {
@@ -150,7 +191,7 @@ export class Engine extends QueueingEngine<PendingRequest> {
     if (this.restartTimer || this.paused) return;
     this.restartTimer = setTimeout(() => {
       this.restartTimer = null;
-      if (this.queue.length > 0 && !this.worker) this.startWorker();
+      if ((this.queue.length > 0 || this.warmWanted) && !this.worker) this.startWorker();
     }, this.policy.delayMs);
   }
 
@@ -163,6 +204,7 @@ export class Engine extends QueueingEngine<PendingRequest> {
       threads: this.options.threads,
       contextSize: this.options.contextSize,
       idleTimeoutMs: this.options.idleTimeoutMs,
+      prefixCacheDir: this.options.prefixCacheDir ?? null,
     };
     const child = fork(this.options.workerScript, [], {
       serialization: 'advanced',
@@ -172,7 +214,16 @@ export class Engine extends QueueingEngine<PendingRequest> {
       // Never download llama.cpp at run time, whatever the user's environment says.
       env: { ...process.env, NODE_LLAMA_CPP_SKIP_DOWNLOAD: 'true' },
     });
-    const worker: WorkerHandle = { process: child, gpu, info: null, stopping: false, running: new Map() };
+    const worker: WorkerHandle = {
+      process: child,
+      gpu,
+      info: null,
+      stopping: false,
+      running: new Map(),
+      preparing: 0,
+      prefixOnReady: this.warmWanted?.prefix ?? null,
+    };
+    this.warmWanted = null;
     this.worker = worker;
     createInterface({ input: child.stderr as Readable }).on('line', (line) =>
       this.options.log.warning('inference engine', { pid: child.pid, output: line }),
@@ -202,6 +253,8 @@ export class Engine extends QueueingEngine<PendingRequest> {
         worker.info = message.info;
         this.lastError = null;
         this.options.log.info('inference engine ready', { pid: worker.process.pid, ...message.info });
+        // Before the requests that waited: they find the prefix evaluated.
+        if (worker.prefixOnReady) this.sendPrepare(worker, worker.prefixOnReady);
         this.pump();
         break;
       case 'loadFailed':
@@ -209,6 +262,11 @@ export class Engine extends QueueingEngine<PendingRequest> {
         this.lastError = `the model could not be loaded: ${message.message}`;
         this.options.log.error('cannot load the model', { model: this.options.modelPath, reason: message.message });
         this.failQueued(new StewardError('Unavailable', this.lastError));
+        break;
+      case 'prepared':
+        worker.preparing = Math.max(0, worker.preparing - 1);
+        this.options.log.debug('prompt evaluated ahead of the question', { tokens: message.evaluatedTokens });
+        this.emitStatus();
         break;
       case 'chunk': {
         const pending = worker.running.get(message.id);

@@ -27,12 +27,15 @@ import {
 
 import { ChunkCoalescer } from './chunkCoalescer.js';
 import { chatWrapperFor } from './functionCalling.js';
+import { modelIdentity, PrefixCache } from './prefixCache.js';
+import { PrefixKeeper } from './prefixKeeper.js';
 import { promptSchema } from './promptSchema.js';
 import {
   type BackendInfo,
   type FromWorker,
   fromWorkerSchema,
   type GpuSetting,
+  type PrefixRequest,
   type RequestedCall,
   type ToolCall,
   toWorkerSchema,
@@ -104,7 +107,7 @@ function historyOf(request: ParsedChatRequest, turns: ParsedChatRequest['history
   ];
 }
 
-function functionsOf(request: ParsedChatRequest): ChatModelFunctions | undefined {
+function functionsOf(request: Pick<ParsedChatRequest, 'tools' | 'toolChoice'>): ChatModelFunctions | undefined {
   if (request.tools.length === 0 || request.toolChoice === 'required') return undefined;
   return Object.fromEntries(
     request.tools.map((tool) => [tool.name, { description: tool.description, params: promptSchema(tool.parameters) }]),
@@ -206,6 +209,8 @@ class Worker {
   private readonly systemPromptOf = new WeakMap<LlamaContextSequence, string>();
   private readonly running = new Map<string, AbortController>();
   private idleTimer: NodeJS.Timeout | null = null;
+  /** A Prepare holds a sequence while it evaluates; a request waits for it rather than find none free. */
+  private preparing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly llama: Llama,
@@ -213,6 +218,7 @@ class Worker {
     private readonly chatWrapper: ChatWrapper,
     sequences: LlamaContextSequence[],
     private readonly idleTimeoutMs: number,
+    private readonly prefix: PrefixKeeper,
   ) {
     this.freeSequences = [...sequences];
     this.armIdleTimer();
@@ -226,20 +232,43 @@ class Worker {
       case 'cancel':
         this.running.get(message.id)?.abort();
         break;
+      case 'prepare':
+        this.preparing = this.preparing.then(() => this.prepare(message.prefix));
+        break;
       case 'start':
         throw new Error('the model is already loaded');
     }
   }
 
-  private async chat(id: string, request: ParsedChatRequest): Promise<void> {
-    const sequence = this.takeSequence(request.systemPrompt ?? '');
-    if (!sequence) {
-      await send({ type: 'failed', id, reason: 'error', message: 'no free context sequence' });
-      return;
+  /** Evaluates the prefix of the next question into a sequence (or finds it there), and saves it when new. */
+  private async prepare(prefix: PrefixRequest): Promise<void> {
+    const sequence = this.takeSequence(prefix.systemPrompt);
+    if (!sequence) return;
+    this.disarmIdleTimer();
+    let evaluatedTokens = 0;
+    try {
+      const functions = functionsOf({ tools: prefix.tools, toolChoice: 'auto' });
+      evaluatedTokens = await this.prefix.ensure(sequence, prefix.systemPrompt, functions, true);
+      this.systemPromptOf.set(sequence, prefix.systemPrompt);
+    } catch (error) {
+      process.stderr.write(`cannot evaluate the prompt ahead of the question: ${(error as Error).message}\n`);
     }
+    this.freeSequences.unshift(sequence);
+    if (this.running.size === 0) this.armIdleTimer();
+    await send({ type: 'prepared', evaluatedTokens });
+  }
+
+  private async chat(id: string, request: ParsedChatRequest): Promise<void> {
     const controller = new AbortController();
     this.running.set(id, controller);
     this.disarmIdleTimer();
+    await this.preparing;
+    const sequence = this.takeSequence(request.systemPrompt ?? '');
+    if (!sequence) {
+      this.running.delete(id);
+      await send({ type: 'failed', id, reason: 'error', message: 'no free context sequence' });
+      return;
+    }
     const outcome = await this.generate(id, sequence, request, controller.signal);
     // Back to the pool before the parent hears "done" and sends more work.
     this.systemPromptOf.set(sequence, request.systemPrompt ?? '');
@@ -310,6 +339,8 @@ class Worker {
       } else if (grammar) {
         text = await this.complete(chat, conversation.history, grammar, options);
       } else {
+        // The first request with a new system prompt or tools keeps them for the next time the model loads.
+        if (functions) await this.prefix.ensure(sequence, request.systemPrompt ?? '', functions, false);
         const result = functions
           ? await chat.generateResponse(conversation.history, { ...options, functions })
           : await chat.generateResponse(conversation.history, options);
@@ -362,6 +393,7 @@ class Worker {
   }
 
   private armIdleTimer(): void {
+    this.disarmIdleTimer();
     // Exiting (rather than unloading the model) returns all memory to the system.
     this.idleTimer = setTimeout(() => process.exit(0), this.idleTimeoutMs);
   }
@@ -396,6 +428,7 @@ function usageOf(
 const flashAttentionFor = (llama: Llama) => (llama.gpu === false ? false : 'auto');
 
 async function start(settings: WorkerSettings): Promise<{ worker: Worker; info: BackendInfo }> {
+  const started = performance.now();
   const { llama, cpuFallbackReason } = await openLlama(settings.gpu);
   // gpuLayers and the context size stay 'auto': node-llama-cpp fits them to the model and free memory.
   const model = await llama.loadModel({ modelPath: settings.modelPath });
@@ -406,7 +439,8 @@ async function start(settings: WorkerSettings): Promise<{ worker: Worker; info: 
     threads: settings.threads,
     flashAttention: flashAttentionFor(llama),
   });
-  const sequences = Array.from({ length: settings.sequences }, () => context.getSequence());
+  const first = context.getSequence();
+  const sequences = [first, ...Array.from({ length: settings.sequences - 1 }, () => context.getSequence())];
   const info: BackendInfo = {
     backend: llama.gpu === false ? 'cpu' : llama.gpu,
     devices: await llama.getGpuDeviceNames(),
@@ -418,9 +452,28 @@ async function start(settings: WorkerSettings): Promise<{ worker: Worker; info: 
     threads: context.currentThreads,
     sequences: settings.sequences,
     flashAttention: context.flashAttention === false ? 'off' : 'auto',
+    prefixState: null,
+    loadMs: 0,
   };
   const chatWrapper = chatWrapperFor(model);
-  return { worker: new Worker(llama, chatWrapper, sequences, settings.idleTimeoutMs), info };
+  const cache =
+    settings.prefixCacheDir === null
+      ? null
+      : new PrefixCache(settings.prefixCacheDir, {
+          model: await modelIdentity(settings.modelPath),
+          llamaCpp: `${llama.llamaCppRelease.repo}@${llama.llamaCppRelease.release} ${llama.buildType}`,
+          backend: info.backend,
+          gpuLayers: info.gpuLayers,
+          contextSize: info.contextSize,
+          batchSize: info.batchSize,
+          flashAttention: context.flashAttention,
+          threads: info.threads,
+        });
+  const prefix = new PrefixKeeper(cache, chatWrapper, model, (message) => process.stderr.write(`${message}\n`));
+  // Into the first free sequence: the first request takes it.
+  info.prefixState = await prefix.restore(first);
+  info.loadMs = Math.round(performance.now() - started);
+  return { worker: new Worker(llama, chatWrapper, sequences, settings.idleTimeoutMs, prefix), info };
 }
 
 // The first message loads the model; the worker then takes requests.

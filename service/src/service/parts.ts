@@ -170,6 +170,7 @@ export function createParts(base: PartsBase) {
             },
           )
         : configured,
+    prefixCacheDir: join(paths.cacheHome, 'steward', 'prompt-state'),
     log,
   });
   const findingsStore = new FindingsStore(join(paths.stateDirectory, 'findings.db'), storage);

@@ -169,6 +169,9 @@ export class QuickChat {
       this._resume().catch((error: unknown) => this._fail(error));
     }
     this._checkModel();
+    const state = this._client.engineState;
+    // Loads the model while the question is typed; a failure shows again, in words, when it is sent.
+    if (state === 'unloaded' || state === 'ready') this._client.prepare().catch(() => {});
     if (proposalId) this._addProposalCard(this._transcript, proposalId);
   }
 
@@ -228,6 +231,8 @@ export class QuickChat {
   }
 
   private _checkModel(): void {
+    this._entry.hint_text =
+      this._client.engineState === 'loading' ? _('Loading the model…') : _('Ask Steward about this computer…');
     this._setup.check().catch((error: unknown) => this._fail(error));
   }
 
