@@ -310,6 +310,7 @@ async function buildBench() {
       'test/bench/assistant.ts',
       'test/bench/extension.ts',
       'test/bench/docs.ts',
+      'test/bench/docsRetrieval.ts',
       'test/bench/model.ts',
       'test/bench/ttftBreakdown.ts',
     ],
