@@ -11,6 +11,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 
+import * as prettier from 'prettier';
+
 import { DocsIndex } from '../../service/src/docs/docsIndex.js';
 import { type DocHit, DocsStore, type Ranking, RANKINGS } from '../../service/src/docs/docsStore.js';
 import { createLogger } from '../../service/src/logging.js';
@@ -109,7 +111,13 @@ async function writeDocsTable(table: string, machine: string): Promise<void> {
   const end = page.indexOf(TABLE_END);
   if (start === -1 || end < start) throw new Error(`${DOCS_PAGE} has no ${TABLE_START} … ${TABLE_END}`);
   const block = `${TABLE_START}\n\n${machine}\n\n${table}\n\n`;
-  await writeFile(DOCS_PAGE, `${page.slice(0, start)}${block}${page.slice(end)}`);
+  // As `npx prettier --check .` wants the page: it aligns a table's columns.
+  const options = (await prettier.resolveConfig(DOCS_PAGE)) ?? {};
+  const text = await prettier.format(`${page.slice(0, start)}${block}${page.slice(end)}`, {
+    ...options,
+    filepath: DOCS_PAGE,
+  });
+  await writeFile(DOCS_PAGE, text);
 }
 
 async function main(): Promise<void> {
