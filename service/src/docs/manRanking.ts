@@ -81,10 +81,11 @@ export function rankCandidates<C extends Candidate>(
   const terms = stems(words);
   const best = Math.min(...candidates.map((candidate) => candidate.bm25));
   const pageTerms = new Map<string, Set<string>>();
-  const spellings = new Set([
-    ...words,
-    ...words.slice(1).map((word, index) => `${words[index]}${word}`),
-    words.join(''),
+  // The question's words as an entry could be named, with how many of them each spelling holds.
+  const spellings = new Map<string, number>([
+    ...words.map((word): [string, number] => [word, 1]),
+    ...words.slice(1).map((word, index): [string, number] => [`${words[index]}${word}`, 2]),
+    [words.join(''), words.length],
   ]);
   const scored = candidates.map((candidate) => {
     const name =
@@ -107,7 +108,9 @@ export function rankCandidates<C extends Candidate>(
       (WEIGHTS.cover * covered + WEIGHTS.name * named + WEIGHTS.tag * tagged) / terms.length +
       WEIGHTS.bm25 * (best < 0 ? candidate.bm25 / best : 0) +
       WEIGHTS.section * sectionWeight(candidate.title, candidate.kind) +
-      (entryNames(candidate.entry).some((name) => spellings.has(name)) ? WEIGHTS.exact : 0) +
+      // An entry named as asked, by as many of the question's words as it takes ("install" is one of four).
+      (WEIGHTS.exact * Math.max(0, ...entryNames(candidate.entry).map((name) => spellings.get(name) ?? 0))) /
+        words.length +
       (isFootnote(candidate) ? WEIGHTS.footnote : 0);
     return { candidate: { ...candidate, complete: covered === terms.length }, score };
   });
