@@ -332,6 +332,7 @@ async function buildBench() {
       'test/bench/assistant.ts',
       'test/bench/extension.ts',
       'test/bench/docs.ts',
+      'test/bench/docsRetrieval.ts',
       'test/bench/model.ts',
       'test/bench/ttftBreakdown.ts',
       'test/bench/cold.ts',

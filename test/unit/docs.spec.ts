@@ -390,4 +390,44 @@ describe('the documentation tools', () => {
     ]);
     expect(docsStatusLines({})).toEqual([]);
   });
+
+  it('say before the index exists whether it is being built and how far along, and build it when asked', async () => {
+    let stdout = '';
+    let stderr = '';
+    const output = { stdout: (text: string) => (stdout += text), stderr: (text: string) => (stderr += text) };
+    // Where the service keeps it, before the service ever ran: not even the folder is there.
+    const file = join(dir.path, 'state', 'steward', 'docs.db');
+    const plain = { json: false, limit: 1, file, sources: await fixtureTree(dir) };
+    expect(await docsCommand(['search', 'greeting', 'style'], plain, output)).toBe(1);
+    expect(stderr).toBe(
+      'There is no documentation index yet: the service builds it in the background while it runs.\n' +
+        'Build it now with “steward docs build”.\n',
+    );
+
+    stderr = '';
+    const indexing = async () => ({ 'docs-state': 'indexing', 'docs-done': 120, 'docs-total': 480 });
+    expect(await docsCommand(['read', 'demo.conf(5)'], { ...plain, serviceStatus: indexing }, output)).toBe(1);
+    expect(stderr).toContain('The documentation index is being built by the service: 120 of 480 files read (25%).');
+    // Building it beside the service would only read every file twice.
+    expect(await docsCommand(['build'], { ...plain, serviceStatus: indexing }, output)).toBe(1);
+
+    stderr = '';
+    const asked: string[] = [];
+    const yes = async (question: string) => asked.push(question) > 0;
+    const notRunning = async () => null;
+    expect(
+      await docsCommand(['search', 'greeting', 'style'], { ...plain, serviceStatus: notRunning, confirm: yes }, output),
+    ).toBe(0);
+    expect(asked).toEqual(['Build it now? It takes a minute or two. [y/N] ']);
+    expect(stderr).toContain('The documentation index is ready: ');
+    expect(stdout).toMatch(/^demo\.conf\(5\), section GreetingStyle\n/);
+
+    // Built: asked again, it answers at once.
+    stdout = '';
+    stderr = '';
+    expect(await docsCommand(['search', 'greeting', 'style'], { ...plain, confirm: yes }, output)).toBe(0);
+    expect(asked.length).toBe(1);
+    expect(stderr).toBe('');
+    expect(stdout).toContain('ref: demo.conf(5)#GreetingStyle');
+  });
 });

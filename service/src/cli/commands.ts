@@ -8,11 +8,12 @@ import type { MessageBus } from '@jellybrick/dbus-next';
 import { N_ } from '../i18n.js';
 import { mcpCommand, mcpOptions } from '../mcp/command.js';
 import { apiKeyCommand } from './apiKey.js';
-import { applyCommand, undoCommand } from './apply.js';
+import { applyCommand, approved, undoCommand } from './apply.js';
 import { UsageError } from './argv.js';
 import { askCommand, chatCommand, sendOptions } from './chat.js';
 import { configCommand } from './config.js';
 import { confirmCommand } from './confirm.js';
+import { fetchStatus } from './coreStatus.js';
 import { docsCommand } from './docs.js';
 import { doctorCommand } from './doctor.js';
 import { builtSetup, evalCommand } from './eval.js';
@@ -313,12 +314,20 @@ export const COMMANDS: readonly CommandDefinition[] = [
         summary: N_('Search the installed documentation the assistant reads (man pages, info manuals, READMEs)'),
       },
       { args: 'read REF', summary: N_('Show one section, e.g. “sshd_config(5)#AuthenticationMethods”') },
+      { args: 'build', summary: N_('Build the index now, or bring it up to date, without waiting for the service') },
     ],
     details: N_(
-      'Reads the index the service builds in the background; no running service is needed. A page alone (“ssh(1)”) lists its sections.',
+      'Reads the index the service builds in the background; no running service is needed. A page alone (“ssh(1)”) lists its sections. Before the index exists, search and read say how far along the service is, or offer to build it (--yes builds it without asking).',
     ),
-    options: ['json', 'limit'],
-    run: ({ args, values, json }) => docsCommand(args, { json, limit: limitOf(values.limit) }),
+    options: ['json', 'limit', 'yes'],
+    run: ({ bus, args, values, json }) =>
+      docsCommand(args, {
+        json,
+        limit: limitOf(values.limit),
+        yes: values.yes ?? false,
+        serviceStatus: async () => fetchStatus(await bus()),
+        confirm: (question) => approved(false, question),
+      }),
   },
   {
     name: 'nixos',

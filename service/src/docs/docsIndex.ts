@@ -37,7 +37,8 @@ export interface DocsIndexOptions {
 }
 
 const SIGNATURE_KEY = 'sources-signature';
-const UPDATED_KEY = 'updated-at';
+/** When the index was last brought up to date: absent while the first update is under way. */
+export const UPDATED_KEY = 'updated-at';
 /** Work this long before taking a breath. */
 const SLICE_MS = 20;
 const MAX_BREATH_MS = 200;

@@ -4,10 +4,12 @@
 // ranked with bm25, and the files they came from with the mtime and size they
 // had, so that a later scan reads again only what changed.
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 
 import Database from 'better-sqlite3';
 
 import { openDatabase, type OpenedDatabase } from '../storage/database.js';
+import { type Candidate, rankCandidates } from './manRanking.js';
 
 export type DocKind = 'man' | 'info' | 'doc' | 'nixos';
 
@@ -106,8 +108,8 @@ END;
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 `;
 
-/** Raised when the schema changes: the index is a cache of the disk, so an older one is dropped and rebuilt. */
-const SCHEMA_VERSION = 4;
+/** Raised when the schema or the reading of pages changes: the index is a cache of the disk, so an older one is dropped and rebuilt. */
+const SCHEMA_VERSION = 5;
 
 function prepare(db: Database.Database): void {
   const version = db.pragma('user_version', { simple: true });
@@ -148,6 +150,9 @@ export function nameWords(...names: (string | null)[]): string {
     .join(' ');
 }
 
+/** Of a man page's NAME line, what goes with each of its passages: "journalctl - Print log entries from the systemd journal". */
+const SUMMARY_CHARS = 200;
+
 /** A text's key: the first 64 bits of its SHA-256, which two of a million passages share once in 10^7 indexes. */
 function textKey(text: string): bigint {
   return createHash('sha256').update(text).digest().readBigInt64BE(0);
@@ -157,7 +162,7 @@ export const refOf = (title: string, entry: string | null, heading: string): str
 
 // Words of a question that every page has: they slow a search down and rank nothing.
 const STOPWORDS = new Set(
-  'a an and are as at be by can do does for from how i in is it me my of on or so that the this to what when where which who why with you'.split(
+  'a am an and are as at be been by can could do does for from has have how i in is it its me my of on or our own should so that the their them there they this to us want was we were what when where which who why will with would you your'.split(
     ' ',
   ),
 );
@@ -182,11 +187,22 @@ function allOrJoined(words: readonly string[]): string {
   return names.length > 0 ? `(${all}) OR ${names.join(' OR ')}` : all;
 }
 
+/** Two neighbours written as one name ("time zone" as timezone, "identity file" as IdentityFile), quoted. */
+const joinedNames = (words: readonly string[]) => quoted(words.slice(1).map((word, index) => `${words[index]}${word}`));
+
+/** Passages BM25 ranks best that are ordered again by what knows man pages. */
+const CANDIDATES = 150;
+const NAME_CANDIDATES = 100;
+
 /** Rows asked for when searching the page a question names, before the other pages' rows are left out. */
 const PAGE_ROWS = 200;
 
 // How page names join words: git-config, ssh_config, systemd.service, dpkg-query.
 const NAME_JOINS = ['-', '_', '.', ''];
+
+/** The rankings the benchmark compares: BM25 alone as it was, and with what knows man pages. */
+export const RANKINGS = { bm25: 'BM25', man: 'BM25 + man-page signals' } as const;
+export type Ranking = keyof typeof RANKINGS;
 
 interface HitRow {
   title: string;
@@ -195,6 +211,29 @@ interface HitRow {
   lang: string;
   kind: DocKind;
   snippet: string;
+}
+
+/**
+ * Collects hits in order, each passage once. A page translated into the user's language is read in it:
+ * among the passages that match alike, the other languages' passages of that page go.
+ */
+function collector<H extends { title: string; heading: string; entry: string | null; lang: string }>(
+  languages: readonly string[],
+) {
+  const rank = (lang: string) => (languages.includes(lang) ? languages.indexOf(lang) : languages.length);
+  const seen = new Set<string>();
+  const hits: (H & { ref: string })[] = [];
+  const take = (rows: H[]) => {
+    const best = new Map<string, number>();
+    for (const row of rows) best.set(row.title, Math.min(best.get(row.title) ?? Infinity, rank(row.lang)));
+    for (const row of rows) {
+      const ref = refOf(row.title, row.entry, row.heading);
+      if (seen.has(ref) || rank(row.lang) > (best.get(row.title) ?? 0)) continue;
+      seen.add(ref);
+      hits.push({ ref, ...row });
+    }
+  };
+  return { hits, take };
 }
 
 export class DocsStore {
@@ -215,6 +254,8 @@ export class DocsStore {
 
   /** The index in `file` for reading alone (the command line), or null when there is none yet. */
   static openReadOnly(file: string): DocsStore | null {
+    // better-sqlite3 says "the directory does not exist" with a TypeError of its own.
+    if (!existsSync(file)) return null;
     try {
       return new DocsStore(new Database(file, { readonly: true, fileMustExist: true }));
     } catch (error) {
@@ -259,10 +300,12 @@ export class DocsStore {
       'INSERT INTO passages (file_id, title, heading, entry, words, lang, kind, text_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
     for (const { title, lang, kind, passages } of documents) {
+      // A man page's NAME line says what the page is about, for each of its passages.
+      const summary = kind === 'man' ? (passages[0]?.text.slice(0, SUMMARY_CHARS) ?? '') : '';
       for (const { heading, entry, text } of passages) {
         const textId = textKey(text);
         keepText.run(textId, text);
-        insert.run(fileId, title, heading, entry, nameWords(entry), lang, kind, textId);
+        insert.run(fileId, title, heading, entry, `${nameWords(entry)} ${summary}`.trim(), lang, kind, textId);
       }
     }
   }
@@ -280,27 +323,87 @@ export class DocsStore {
   }
 
   /**
-   * The best passages for `query`: those with all its words first, then those with some. Of a page in
-   * several languages, only the first of `languages` that has it is searched ("" is the original).
+   * The best passages for `query`. Of a page in several languages, only the first of `languages` that has it
+   * is searched ("" is the original). `ranking` is for the benchmark, which compares them.
    */
-  search(query: string, limit: number, languages: readonly string[] = []): DocHit[] {
+  search(query: string, limit: number, languages: readonly string[] = [], ranking: Ranking = 'man'): DocHit[] {
     const words = queryTerms(query);
     if (words.length === 0) return [];
+    return ranking === 'bm25' ? this.searchBm25(words, limit, languages) : this.searchRanked(words, limit, languages);
+  }
+
+  /**
+   * The passages with any of the words, as many as BM25 ranks best, and those of the page the question
+   * names, ordered by what the page says about itself (manRanking.ts).
+   */
+  private searchRanked(words: string[], limit: number, languages: readonly string[]): DocHit[] {
+    const terms = [...quoted(words), ...joinedNames(words)].join(' OR ');
+    const expression = terms;
+    const rows = this.candidates(expression, CANDIDATES);
+    // Passages whose entry or heading names the question's words (--vacuum-size=, PasswordAuthentication),
+    // which a long passage of common words can push out of BM25's first rows.
+    const known = new Set(rows.map((row) => row.id));
+    for (const row of this.candidates(`{title heading entry words} : (${terms})`, NAME_CANDIDATES))
+      if (!known.has(row.id) && known.add(row.id)) rows.push(row);
+    const named = this.pageNamed(words);
+    if (named) {
+      const rest = words.filter((word) => !named.words.includes(word));
+      const onPage = `title : (${quoted(named.words).join(' AND ')})`;
+      // A page's name alone asks for the page: its passages in its order, NAME first.
+      if (rest.length === 0) return this.searchBm25(words, limit, languages);
+      const found = this.candidates(`${onPage} AND (${quoted(rest).join(' OR ')})`, CANDIDATES);
+      rows.push(...found.filter((row) => named.titles.includes(row.title) && !known.has(row.id) && known.add(row.id)));
+    }
+    const ordered = rankCandidates(rows, words, this.summaries(rows.map((row) => row.title)));
+    // Passages that hold all the words match alike, and so do those that hold some: a page's other languages
+    // go among each, as in searchBm25.
     const rank = (lang: string) => (languages.includes(lang) ? languages.indexOf(lang) : languages.length);
-    const seen = new Set<string>();
-    const hits: DocHit[] = [];
-    // A page translated into the user's language is read in it: among the passages that match alike, the
-    // other languages' passages of that page go.
-    const take = (rows: HitRow[]) => {
-      const best = new Map<string, number>();
-      for (const row of rows) best.set(row.title, Math.min(best.get(row.title) ?? Infinity, rank(row.lang)));
-      for (const row of rows) {
-        const ref = refOf(row.title, row.entry, row.heading);
-        if (seen.has(ref) || rank(row.lang) > (best.get(row.title) ?? 0)) continue;
-        seen.add(ref);
-        hits.push({ ref, ...row });
-      }
-    };
+    const best = new Map<string, number>();
+    const alike = (row: (typeof ordered)[number]) => `${row.complete}\n${row.title}`;
+    for (const row of ordered) best.set(alike(row), Math.min(best.get(alike(row)) ?? Infinity, rank(row.lang)));
+    const { hits, take } = collector<Omit<HitRow, 'snippet'> & { id: number }>([]);
+    take(
+      ordered
+        .filter((row) => rank(row.lang) <= (best.get(alike(row)) ?? 0))
+        .map(({ id, title, heading, entry, lang, kind }) => ({ id, title, heading, entry, lang, kind })),
+    );
+    const snippet = this.db.prepare(
+      `SELECT snippet(passages_fts, ${BODY_COLUMN}, '', '', '…', ${SNIPPET_WORDS}) AS snippet
+         FROM passages_fts WHERE passages_fts MATCH ? AND rowid = ?`,
+    );
+    return hits.slice(0, limit).map(({ id, ...hit }) => ({
+      ...hit,
+      snippet: (snippet.get(expression, id) as { snippet: string } | undefined)?.snippet ?? '',
+    }));
+  }
+
+  /** The passages that match `expression`, BM25's best first, with their text. */
+  private candidates(expression: string, limit: number): (Candidate & { id: number; lang: string })[] {
+    return this.db
+      .prepare(
+        `SELECT p.id, p.title, p.heading, p.entry, p.lang, p.kind, t.body, m.score AS bm25
+           FROM (SELECT rowid, ${RANK} AS score FROM passages_fts WHERE passages_fts MATCH ? ORDER BY score LIMIT ?) m
+           JOIN passages p ON p.id = m.rowid JOIN texts t ON t.id = p.text_id`,
+      )
+      .all(expression, limit) as (Candidate & { id: number; lang: string })[];
+  }
+
+  /** Each page's first passage (its NAME line), by title. */
+  private summaries(titles: readonly string[]): Map<string, string> {
+    const distinct = [...new Set(titles)];
+    if (distinct.length === 0) return new Map();
+    const rows = this.db
+      .prepare(
+        `SELECT p.title, t.body FROM passages p JOIN texts t ON t.id = p.text_id
+          WHERE p.id IN (SELECT min(id) FROM passages WHERE title IN (${distinct.map(() => '?').join(', ')}) GROUP BY title)`,
+      )
+      .all(...distinct) as { title: string; body: string }[];
+    return new Map(rows.map((row) => [row.title, row.body]));
+  }
+
+  /** BM25 alone, as the search was before it knew man pages: kept for the benchmark's comparison. */
+  private searchBm25(words: string[], limit: number, languages: readonly string[]): DocHit[] {
+    const { hits, take } = collector<HitRow>(languages);
     // A question that names a page ("grep recursive", "git config email") is about that page first.
     const named = this.pageNamed(words);
     if (named) {

@@ -22,6 +22,8 @@ const MAX_TAG = 120;
 
 // Tagged list types of mdoc's .Bl: their .It lines carry the entry's name.
 const TAGGED_LISTS = new Set(['-tag', '-hang', '-ohang', '-inset', '-diag']);
+/** A tag that lists several names, longer than a tag is kept: "SystemMaxUse=, SystemKeepFree=, …". */
+const NAME_LIST = /^[\w$.-]+=?(?:, [\w$.-]+=?)+$/;
 const BULLET_TAG = /^(?:[•*·o+-]|\d+[.)]?|[a-z][.)])$/;
 
 class PassageBuilder {
@@ -63,7 +65,7 @@ class PassageBuilder {
     const last = this.lines.at(-1);
     const before = this.lines.at(-2);
     if (last === undefined || last === '' || (before !== undefined && before !== '')) return;
-    if (last.length > MAX_TAG || /[.:]$/.test(last)) return;
+    if ((last.length > MAX_TAG && !NAME_LIST.test(last)) || /[.:]$/.test(last)) return;
     this.lines.pop();
     this.startEntry(last);
   }
@@ -174,7 +176,8 @@ export function parseManPage(source: string, name: string): ParsedManPage {
 
   for (const raw of lines) {
     if (skipUntilDots) {
-      if (raw.startsWith('..')) skipUntilDots = false;
+      // Asciidoctor's pages end an indented .am inside an .if with ".  .".
+      if (/^\.\s*\.\s*$/.test(raw) || raw.startsWith('..')) skipUntilDots = false;
       continue;
     }
     if (table) {

@@ -1,0 +1,124 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Orders the passages BM25 found for a question by what a man page says about itself: whether the
+// question's words are in the page's name and its NAME line ("journalctl - Query the systemd journal"),
+// in the entry's name (an option such as --vacuum-size=, a directive such as SystemMaxUse=), and how
+// many of them the passage holds at all; a page of commands, files and concepts before a library call's.
+import { type DocKind, nameWords } from './docsStore.js';
+
+export interface Candidate {
+  title: string;
+  heading: string;
+  entry: string | null;
+  kind: DocKind;
+  body: string;
+  /** bm25 as FTS5 gives it: negative, lower is better. */
+  bm25: number;
+}
+
+/** The question's words as their stems: "sizes" finds "size", "processes" "process". */
+export function stems(words: readonly string[]): string[] {
+  return words.map((word) =>
+    word.length <= 4 ? word : word.replace(/(?:ies)$/, 'y').replace(/(?:ing|ed|es|s)$/, '') || word,
+  );
+}
+
+/** Whether `text` (lower case) holds a word that starts like `stem`. */
+function holds(text: string, stem: string): boolean {
+  const start = stem.slice(0, Math.max(4, stem.length - 1));
+  let at = text.indexOf(start);
+  while (at !== -1) {
+    if (at === 0 || !/[\p{L}\p{N}]/u.test(text.charAt(at - 1))) return true;
+    at = text.indexOf(start, at + 1);
+  }
+  return false;
+}
+
+/**
+ * How much a page's section is worth to a desktop's question: commands (1, 8), files (5) first; overviews
+ * and indexes (7) a little less; calls, devices and kernel interfaces (2, 3, 4, 9) and the sections other
+ * systems keep apart ("3perl", "4freebsd") less again.
+ */
+function sectionWeight(title: string, kind: DocKind): number {
+  if (kind === 'doc') return -0.6;
+  const section = /\(([^)]*)\)$/.exec(title)?.[1];
+  if (section === undefined) return 0;
+  const base = /^[158]$/.test(section) ? 0 : /^[67]$/.test(section) ? -0.3 : -0.6;
+  return section.length > 1 && /^\d/.test(section) ? base - 0.3 : base;
+}
+
+// Chosen on the retrieval benchmark (test/bench/docsRetrieval.ts): all the words first, then the page's
+// name, then the entry's, then BM25's order among the rest.
+export const WEIGHTS = { cover: 2, name: 2, tag: 3, bm25: 2, page: 2, footnote: -2, section: 1, exact: 2 };
+
+/**
+ * The names an entry's tag gives, as a question would spell them: "-u, --unit=UNIT" is "u" and "unit",
+ * "SystemMaxUse=, SystemKeepFree=" "systemmaxuse" and "systemkeepfree", "STEWARD_DEMO_COLOR" "stewarddemocolor".
+ */
+function entryNames(entry: string | null): string[] {
+  if (entry === null) return [];
+  return entry
+    .split(/,\s*|\s+\|\s+/)
+    .map((name) => name.trim().split(/[\s=[]/)[0] ?? '')
+    .map((name) => name.toLowerCase().replace(/[^\p{L}\p{N}]/gu, ''))
+    .filter((name) => name !== '');
+}
+
+/** DocBook's pages end with their links as numbered notes ("1. Journal Export Format"): a title and an address. */
+const isFootnote = (candidate: Candidate) => candidate.heading === 'NOTES' && /^\d+\. /.test(candidate.entry ?? '');
+
+/**
+ * The candidates ordered best first. `summaries` holds each page's NAME line, by title; `words` are the
+ * question's words as the index's queries use them.
+ */
+export function rankCandidates<C extends Candidate>(
+  candidates: readonly C[],
+  words: readonly string[],
+  summaries: ReadonlyMap<string, string>,
+): (C & { complete: boolean })[] {
+  if (candidates.length === 0 || words.length === 0)
+    return candidates.map((candidate) => ({ ...candidate, complete: false }));
+  const terms = stems(words);
+  const best = Math.min(...candidates.map((candidate) => candidate.bm25));
+  const pageTerms = new Map<string, Set<string>>();
+  // The question's words as an entry could be named, with how many of them each spelling holds.
+  const spellings = new Map<string, number>([
+    ...words.map((word): [string, number] => [word, 1]),
+    ...words.slice(1).map((word, index): [string, number] => [`${words[index]}${word}`, 2]),
+    [words.join(''), words.length],
+  ]);
+  const scored = candidates.map((candidate) => {
+    const name =
+      `${candidate.title.replace(/[-_.]/g, ' ')} ${candidate.title} ${summaries.get(candidate.title) ?? ''}`.toLowerCase();
+    const tag = `${candidate.heading} ${candidate.entry ?? ''} ${nameWords(candidate.entry)}`.toLowerCase();
+    const body = candidate.body.toLowerCase();
+    let named = 0;
+    let tagged = 0;
+    let covered = 0;
+    for (const term of terms) {
+      const inName = holds(name, term);
+      const inTag = holds(tag, term);
+      named += inName ? 1 : 0;
+      tagged += inTag ? 1 : 0;
+      const found = inName || inTag || holds(body, term);
+      covered += found ? 1 : 0;
+      if (found) pageTerms.set(candidate.title, (pageTerms.get(candidate.title) ?? new Set()).add(term));
+    }
+    const score =
+      (WEIGHTS.cover * covered + WEIGHTS.name * named + WEIGHTS.tag * tagged) / terms.length +
+      WEIGHTS.bm25 * (best < 0 ? candidate.bm25 / best : 0) +
+      WEIGHTS.section * sectionWeight(candidate.title, candidate.kind) +
+      // An entry named as asked, by as many of the question's words as it takes ("install" is one of four).
+      (WEIGHTS.exact * Math.max(0, ...entryNames(candidate.entry).map((name) => spellings.get(name) ?? 0))) /
+        words.length +
+      (isFootnote(candidate) ? WEIGHTS.footnote : 0);
+    return { candidate: { ...candidate, complete: covered === terms.length }, score };
+  });
+  // A page whose passages hold the question's words between them is about the question, and its passage
+  // that holds most of them the answer.
+  const page = (title: string) => WEIGHTS.page * ((pageTerms.get(title)?.size ?? 0) / terms.length);
+  return scored
+    .map(({ candidate, score }) => ({ candidate, score: score + page(candidate.title) }))
+    .sort((a, b) => b.score - a.score)
+    .map(({ candidate }) => candidate);
+}

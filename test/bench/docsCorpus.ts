@@ -1,0 +1,154 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The man pages the retrieval benchmark searches, the same on every machine: Debian packages fetched with
+// `apt-get download` and unpacked with `dpkg-deb` (no maintainer scripts run, nothing is installed) into
+// a cache, so that the figures do not depend on what this host has installed.
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+import type { DocsSources } from '../../service/src/docs/indexer.js';
+
+const run = promisify(execFile);
+
+/** The packages whose pages answer a desktop's questions: services, logs, network, disks, packages, GNOME. */
+export const DESKTOP_PACKAGES = [
+  'systemd',
+  'systemd-resolved',
+  'systemd-timesyncd',
+  'systemd-coredump',
+  'systemd-oomd',
+  'udev',
+  'openssh-client',
+  'openssh-server',
+  'network-manager',
+  'sudo',
+  'cron',
+  'apt',
+  'dpkg',
+  'util-linux',
+  'mount',
+  'fdisk',
+  'e2fsprogs',
+  'iproute2',
+  'procps',
+  'coreutils',
+  'man-db',
+  'passwd',
+  'login',
+  'adduser',
+  'libglib2.0-bin',
+  'dconf-cli',
+  'udisks2',
+  'smartmontools',
+  'flatpak',
+  'packagekit-tools',
+  'ufw',
+  'bluez',
+  'pulseaudio-utils',
+  'fwupd',
+  'logrotate',
+  'pkexec',
+  'polkitd',
+  'gnome-shell',
+  'rsync',
+  'findutils',
+  'grep',
+  'tar',
+  'xdg-utils',
+  'libpam-modules',
+  'manpages',
+];
+
+/**
+ * Pages that share the questions' words and answer none of them: a database's SQL commands (VACUUM,
+ * ANALYZE, CLUSTER), container and VCS command suites of hundreds of pages each, Perl's, OpenSSL's, X11's and
+ * Erlang's library pages, the C library's calls, FreeBSD's kernel pages, TeX's commands, another shell.
+ */
+export const NOISE_PACKAGES = [
+  'postgresql-client-15',
+  'perl-doc',
+  'libssl-doc',
+  'manpages-dev',
+  'podman',
+  'docker.io',
+  'git-man',
+  'libx11-doc',
+  'tcl8.6-doc',
+  'erlang-manpages',
+  'freebsd-manpages',
+  'texlive-binaries',
+  'mariadb-client',
+  'zsh-common',
+  'nmap',
+];
+
+export interface Corpus {
+  sources: DocsSources;
+  /** The packages as fetched: "systemd_252.39-1~deb12u2_amd64". */
+  packages: string[];
+  root: string;
+}
+
+const cacheRoot = () => join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'steward-bench');
+
+/** Folders of the unpacked tree that hold man sections (manN), wherever a package put them. */
+async function manRoots(folder: string, depth = 0): Promise<string[]> {
+  const entries = await readdir(folder, { withFileTypes: true }).catch(() => []);
+  if (entries.some((entry) => entry.isDirectory() && /^man\d\w*$/.test(entry.name))) return [folder];
+  if (depth >= 5) return [];
+  const found: string[] = [];
+  for (const entry of entries.filter((entry) => entry.isDirectory()).sort((a, b) => a.name.localeCompare(b.name)))
+    found.push(...(await manRoots(join(folder, entry.name), depth + 1)));
+  return found;
+}
+
+/**
+ * The corpus, fetched and unpacked once into ~/.cache/steward-bench (kept by the list of packages).
+ * Needs apt-get with this release's package lists (apt-get update) and dpkg-deb.
+ */
+export async function debianManCorpus(log: (line: string) => void): Promise<Corpus> {
+  const packages = [...DESKTOP_PACKAGES, ...NOISE_PACKAGES];
+  const key = createHash('sha256').update(packages.join('\n')).digest('hex').slice(0, 12);
+  const dir = join(cacheRoot(), `docs-corpus-${key}`);
+  const root = join(dir, 'root');
+  const stamp = join(dir, 'packages.txt');
+  let fetched = await readFile(stamp, 'utf8').catch(() => null);
+  if (fetched === null) {
+    log(`fetching ${packages.length} Debian packages into ${dir}…\n`);
+    const debs = join(dir, 'debs');
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(debs, { recursive: true });
+    await run('apt-get', ['download', ...packages], { cwd: debs, maxBuffer: 64 * 1024 * 1024 });
+    const files = (await readdir(debs)).filter((name) => name.endsWith('.deb')).sort();
+    await mkdir(root, { recursive: true });
+    for (const file of files) {
+      // Only the man pages: the rest of a package is not read.
+      await run('sh', [
+        '-c',
+        'dpkg-deb --fsys-tarfile "$1" | tar -x -C "$2" --wildcards "*/man/*" 2>/dev/null || true',
+        'sh',
+        join(debs, file),
+        root,
+      ]);
+    }
+    await rm(debs, { recursive: true, force: true });
+    fetched = files.map((file) => file.replace(/\.deb$/, '')).join('\n');
+    await writeFile(stamp, `${fetched}\n`);
+  }
+  return {
+    root,
+    packages: fetched.trim().split('\n'),
+    sources: {
+      manRoots: await manRoots(root),
+      infoRoots: [],
+      docRoots: [],
+      nixosOptions: [],
+      languages: [],
+      packageDatabases: [],
+    },
+  };
+}

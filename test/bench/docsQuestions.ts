@@ -1,0 +1,164 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Questions people ask about their Linux desktop, each with the man page sections that answer it, as the
+// pages of Debian 12 (bookworm) write them. An answer is "page(section)#part": the part is matched without
+// regard to case against the start of a passage's entry or heading ("journalctl(1)#--vacuum-size" is the
+// entry "--vacuum-size=, --vacuum-time=, --vacuum-files="); a page alone accepts any of its passages.
+
+export interface BenchQuestion {
+  question: string;
+  answers: string[];
+}
+
+export const QUESTIONS: BenchQuestion[] = [
+  // The journal and logs
+  { question: 'journal disk usage vacuum', answers: ['journalctl(1)#--vacuum-size', 'journalctl(1)#--disk-usage'] },
+  {
+    question: 'how do I shrink the journal to 500M',
+    answers: ['journalctl(1)#--vacuum-size', 'journald.conf(5)#SystemMaxUse='],
+  },
+  {
+    question: 'limit how much disk space the systemd journal may use',
+    answers: ['journald.conf(5)#SystemMaxUse=', 'journalctl(1)#--vacuum-size'],
+  },
+  { question: 'keep the journal across reboots (persistent storage)', answers: ['journald.conf(5)#Storage='] },
+  { question: 'how much space do the journal files take', answers: ['journalctl(1)#--disk-usage'] },
+  {
+    question: 'show the logs of one service since yesterday',
+    answers: ['journalctl(1)#-u, --unit', 'journalctl(1)#-S, --since'],
+  },
+  { question: 'show only error messages in the journal', answers: ['journalctl(1)#-p, --priority'] },
+  { question: 'kernel messages from the previous boot', answers: ['journalctl(1)#-b', 'journalctl(1)#-k, --dmesg'] },
+  { question: 'follow the log live like tail -f', answers: ['journalctl(1)#-f, --follow'] },
+  {
+    question: 'rotate log files weekly and keep four old ones',
+    answers: ['logrotate(8)#weekly', 'logrotate(8)#rotate count'],
+  },
+  { question: 'dmesg with human readable timestamps', answers: ['dmesg(1)#-T, --ctime', 'dmesg(1)#-H, --human'] },
+  // Services and units
+  {
+    question: 'list the failed units',
+    answers: ['systemctl(1)#--failed', 'systemctl(1)#--state=', 'systemctl(1)#list-units'],
+  },
+  { question: 'clear the failed state of a unit', answers: ['systemctl(1)#reset-failed'] },
+  { question: 'restart a service automatically when it crashes', answers: ['systemd.service(5)#Restart='] },
+  { question: 'how long to wait before restarting a service', answers: ['systemd.service(5)#RestartSec='] },
+  { question: 'enable a service and start it at the same time', answers: ['systemctl(1)#--now'] },
+  { question: 'reload systemd after editing a unit file', answers: ['systemctl(1)#daemon-reload'] },
+  { question: 'limit the memory a service can use', answers: ['systemd.resource-control(5)#MemoryMax='] },
+  { question: 'cap the CPU usage of a service to 50 percent', answers: ['systemd.resource-control(5)#CPUQuota='] },
+  {
+    question: 'which units slow down my boot',
+    answers: ['systemd-analyze(1)#systemd-analyze blame', 'systemd-analyze(1)#systemd-analyze critical-chain'],
+  },
+  { question: 'run a command in its own transient scope unit', answers: ['systemd-run(1)#--scope'] },
+  { question: 'keep my user services running after I log out', answers: ['loginctl(1)#enable-linger'] },
+  { question: 'set environment variables for a service', answers: ['systemd.exec(5)#Environment='] },
+  { question: 'list core dumps of programs that crashed', answers: ['coredumpctl(1)#list'] },
+  { question: 'what happens when I close the laptop lid', answers: ['logind.conf(5)#HandlePowerKey='] },
+  { question: 'kill user processes when the user logs out', answers: ['logind.conf(5)#KillUserProcesses='] },
+  // Timers and cron
+  { question: 'run a job every day at 3am with a systemd timer', answers: ['systemd.timer(5)#OnCalendar='] },
+  {
+    question: 'catch up on a timer that was missed while the machine was off',
+    answers: ['systemd.timer(5)#Persistent='],
+  },
+  { question: 'list timers and when they run next', answers: ['systemctl(1)#list-timers'] },
+  { question: 'check what a calendar expression means', answers: ['systemd-analyze(1)#systemd-analyze calendar'] },
+  { question: 'crontab syntax to run something every five minutes', answers: ['crontab(5)'] },
+  { question: 'edit my crontab', answers: ['crontab(1)'] },
+  // DNS and the network
+  { question: 'set the DNS server systemd-resolved uses', answers: ['resolved.conf(5)#DNS='] },
+  { question: 'flush the DNS cache', answers: ['resolvectl(1)#flush-caches'] },
+  { question: 'turn on DNS over TLS', answers: ['resolved.conf(5)#DNSOverTLS=', 'nm-settings-nmcli(5)#dns-over-tls'] },
+  { question: 'which DNS servers does each interface use', answers: ['resolvectl(1)#status'] },
+  { question: 'connect to a wifi network from the command line', answers: ['nmcli(1)#wifi'] },
+  { question: 'show the saved wifi password', answers: ['nmcli(1)#wifi show-password'] },
+  {
+    question: 'turn the wifi radio off',
+    answers: ['nmcli(1)#wifi [on', 'nmcli(1)#RADIO TRANSMISSION CONTROL COMMANDS'],
+  },
+  {
+    question: 'stop NetworkManager from managing an interface',
+    answers: ['NetworkManager.conf(5)#unmanaged-devices', 'nmcli(1)#set [ifname]'],
+  },
+  { question: 'mark a connection as metered', answers: ['nm-settings-nmcli(5)#metered'] },
+  {
+    question: 'which ports are listening and which process owns them',
+    answers: ['ss(8)#-l, --listening', 'ss(8)#-p, --processes'],
+  },
+  { question: 'show my IP address', answers: ['ip-address(8)#ip address show'] },
+  { question: 'add a default route through a gateway', answers: ['ip-route(8)#ip route add'] },
+  { question: 'change the hostname', answers: ['hostnamectl(1)#hostname'] },
+  { question: 'allow ssh through the firewall', answers: ['ufw(8)#allow ARGS', 'ufw(8)#ufw [--dry-run] [rule]'] },
+  { question: 'synchronize the clock with NTP', answers: ['timedatectl(1)#set-ntp'] },
+  { question: 'change the time zone', answers: ['timedatectl(1)#set-timezone'] },
+  { question: 'use my own NTP server', answers: ['timesyncd.conf(5)#NTP='] },
+  // SSH
+  {
+    question: 'use a specific private key for one host',
+    answers: ['ssh_config(5)#IdentityFile', 'ssh(1)#-i identity_file'],
+  },
+  {
+    question: 'keep ssh connections from timing out',
+    answers: ['ssh_config(5)#ServerAliveInterval', 'sshd_config(5)#ClientAliveInterval'],
+  },
+  { question: 'disable password login on my ssh server', answers: ['sshd_config(5)#PasswordAuthentication'] },
+  { question: 'forbid root login over ssh', answers: ['sshd_config(5)#PermitRootLogin'] },
+  { question: 'generate an ed25519 ssh key', answers: ['ssh-keygen(1)#-t'] },
+  { question: 'connect through a jump host', answers: ['ssh(1)#-J', 'ssh_config(5)#ProxyJump'] },
+  { question: 'forward a local port over ssh', answers: ['ssh(1)#-L', 'ssh_config(5)#LocalForward'] },
+  { question: 'copy my public key to a server', answers: ['ssh-copy-id(1)'] },
+  // Disks and file systems
+  { question: 'list block devices with their file systems', answers: ['lsblk(8)#-f, --fs'] },
+  { question: 'show free disk space in human readable sizes', answers: ['df(1)#-h, --human-readable'] },
+  { question: 'which directories take the most space', answers: ['du(1)#-s, --summarize', 'du(1)#-d, --max-depth'] },
+  { question: 'do not fail the boot when a disk in fstab is missing', answers: ['fstab(5)#nofail'] },
+  { question: 'check the health of a disk with SMART', answers: ['smartctl(8)#-H, --health'] },
+  { question: 'mount a USB drive as a normal user', answers: ['udisksctl(1)#mount'] },
+  { question: 'safely power off an external drive', answers: ['udisksctl(1)#power-off'] },
+  { question: 'grow an ext4 file system after enlarging the partition', answers: ['resize2fs(8)#DESCRIPTION'] },
+  { question: 'check and repair an ext4 file system', answers: ['e2fsck(8)', 'fsck(8)'] },
+  {
+    question: 'reduce the reserved blocks of an ext4 file system',
+    answers: ['tune2fs(8)#-m reserved-blocks-percentage'],
+  },
+  {
+    question: 'mount option to stop updating access times',
+    answers: ['mount(8)#noatime', 'fstab(5)#The fourth field'],
+  },
+  { question: 'list the partitions on a disk', answers: ['fdisk(8)#-l, --list', 'lsblk(8)'] },
+  // Packages
+  { question: 'install a package without its recommended packages', answers: ['apt-get(8)#--no-install-recommends'] },
+  { question: 'remove packages that are no longer needed', answers: ['apt-get(8)#autoremove', 'apt(8)#autoremove'] },
+  { question: 'which package owns this file', answers: ['dpkg-query(1)#-S, --search'] },
+  { question: 'list the files a package installed', answers: ['dpkg-query(1)#-L, --listfiles'] },
+  { question: 'prefer packages from backports with apt pinning priorities', answers: ['apt_preferences(5)'] },
+  { question: 'add an apt repository in deb822 format', answers: ['sources.list(5)#DEB822-STYLE FORMAT'] },
+  { question: 'update all flatpak apps', answers: ['flatpak-update(1)'] },
+  { question: 'remove unused flatpak runtimes', answers: ['flatpak-uninstall(1)#--unused'] },
+  { question: 'list available updates with PackageKit', answers: ['pkcon(1)#get-updates'] },
+  { question: 'update the firmware of my devices', answers: ['fwupdmgr(1)'] },
+  // GNOME settings
+  { question: 'change a GNOME setting from the command line', answers: ['gsettings(1)#set', 'dconf(1)#write'] },
+  { question: 'list all keys of a gsettings schema', answers: ['gsettings(1)#list-keys'] },
+  { question: 'reset a gsettings key to its default value', answers: ['gsettings(1)#reset', 'dconf(1)#reset'] },
+  { question: 'back up all my dconf settings', answers: ['dconf(1)#dump'] },
+  { question: 'set the default application for PDF files', answers: ['xdg-mime(1)#default'] },
+  // sudo, users and privilege
+  { question: 'let a user run a command with sudo without a password', answers: ['sudoers(5)#PASSWD and NOPASSWD'] },
+  { question: 'how long sudo remembers my password', answers: ['sudoers(5)#timestamp_timeout'] },
+  { question: 'edit the sudoers file safely', answers: ['visudo(8)'] },
+  { question: 'list the commands I may run with sudo', answers: ['sudo(8)#-l, --list'] },
+  {
+    question: 'add a user to a group',
+    answers: ['usermod(8)#-a, --append', 'usermod(8)#-G, --groups', 'adduser(8)#Add an existing user'],
+  },
+  { question: 'lock a user account', answers: ['passwd(1)#-l, --lock', 'usermod(8)#-L, --lock'] },
+  { question: 'make a password expire after 90 days', answers: ['chage(1)#-M, --maxdays', 'passwd(1)#-x, --maxdays'] },
+  { question: 'run a program as root through polkit', answers: ['pkexec(1)'] },
+  // Memory and sound
+  { question: 'show memory usage in megabytes', answers: ['free(1)#-m, --mebi'] },
+  { question: 'change the default audio output', answers: ['pactl(1)#set-default-sink'] },
+  { question: 'mute the microphone', answers: ['pactl(1)#set-source-mute'] },
+];

@@ -1,0 +1,171 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+// How often the documentation search puts the passage that answers a desktop question first, or in the
+// first three, among thousands of unrelated pages; and how long a search takes. The pages are Debian's,
+// fetched once into a cache (docsCorpus.ts), so that every machine measures the same index.
+//   npm run bench:docs                      the table, and test-results/bench/docs-retrieval.json
+//   npm run bench:docs -- --write-docs      also writes the table into docs/benchmarks-docs-search.md
+//   npm run bench:docs -- --misses          the questions missed, with what came first instead
+//   npm run bench:docs -- --keep-index      keeps the index beside the corpus and reuses it (to tune the ranking)
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { availableParallelism, cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+
+import * as prettier from 'prettier';
+
+import { DocsIndex } from '../../service/src/docs/docsIndex.js';
+import { type DocHit, DocsStore, type Ranking, RANKINGS } from '../../service/src/docs/docsStore.js';
+import { createLogger } from '../../service/src/logging.js';
+import { makeTempDir } from '../support/tempDir.js';
+import { debianManCorpus } from './docsCorpus.js';
+import { type BenchQuestion, QUESTIONS } from './docsQuestions.js';
+import { answers } from './docsRetrievalJudge.js';
+import { percentile, round } from './stats.js';
+
+const RESULTS = join(process.cwd(), 'test-results', 'bench', 'docs-retrieval.json');
+const DOCS_PAGE = join(process.cwd(), 'docs', 'benchmarks-docs-search.md');
+const TABLE_START = '<!-- bench:docs-retrieval -->';
+const TABLE_END = '<!-- /bench:docs-retrieval -->';
+/** What the assistant's search_docs asks for at most, and what latency is measured with. */
+const LIMIT = 8;
+const LATENCY_ROUNDS = 5;
+const TARGETS = { recallAt3: 0.9, p95Ms: 50 };
+
+const log = createLogger({ level: 'error', journal: false, write: () => undefined });
+
+interface Outcome {
+  question: string;
+  /** 1-based rank of the first passage that answers, of the first on an answering page; null when none in LIMIT. */
+  passageRank: number | null;
+  pageRank: number | null;
+  top: string[];
+}
+
+function judge(question: BenchQuestion, hits: DocHit[]): Outcome {
+  const pages = question.answers.map((answer) => answer.split('#')[0]!);
+  const passage = hits.findIndex((hit) => question.answers.some((answer) => answers(hit, answer)));
+  const page = hits.findIndex((hit) => pages.includes(hit.title));
+  return {
+    question: question.question,
+    passageRank: passage === -1 ? null : passage + 1,
+    pageRank: page === -1 ? null : page + 1,
+    top: hits.slice(0, 3).map((hit) => hit.ref),
+  };
+}
+
+const recall = (outcomes: Outcome[], rank: (outcome: Outcome) => number | null, k: number) =>
+  outcomes.filter((outcome) => (rank(outcome) ?? Infinity) <= k).length / outcomes.length;
+
+function measure(store: DocsStore, ranking: Ranking) {
+  const search = (query: string) => store.search(query, LIMIT, [''], ranking);
+  // One search of each first: the pages the questions read are then in SQLite's cache, as in a service.
+  const outcomes = QUESTIONS.map((question) => judge(question, search(question.question)));
+  const timings: number[] = [];
+  // The time on the CPU as well: on a busy machine a search waits for a core, and the wall clock says so.
+  const cpuTimings: number[] = [];
+  for (let round = 0; round < LATENCY_ROUNDS; round++) {
+    for (const { question } of QUESTIONS) {
+      const start = performance.now();
+      const cpu = process.cpuUsage();
+      search(question);
+      const used = process.cpuUsage(cpu);
+      timings.push(performance.now() - start);
+      cpuTimings.push((used.user + used.system) / 1000);
+    }
+  }
+  return {
+    ranking,
+    passageAt1: recall(outcomes, (outcome) => outcome.passageRank, 1),
+    passageAt3: recall(outcomes, (outcome) => outcome.passageRank, 3),
+    pageAt1: recall(outcomes, (outcome) => outcome.pageRank, 1),
+    pageAt3: recall(outcomes, (outcome) => outcome.pageRank, 3),
+    p50Ms: percentile(timings, 50),
+    p95Ms: percentile(timings, 95),
+    cpuP50Ms: percentile(cpuTimings, 50),
+    cpuP95Ms: percentile(cpuTimings, 95),
+    outcomes,
+  };
+}
+
+type Measured = ReturnType<typeof measure>;
+
+const percent = (share: number) => `${round(share * 100, 1)} %`;
+
+function markdownTable(rows: Measured[], pages: number, packages: number): string {
+  const lines = [
+    `${QUESTIONS.length} questions, ${pages} man pages from ${packages} Debian 12 packages; ${LATENCY_ROUNDS} rounds of each question for latency, ${LIMIT} results each.`,
+    '',
+    '| ranking | passage recall@1 | passage recall@3 | page recall@1 | page recall@3 | p50 ms | p95 ms | CPU p50 ms | CPU p95 ms |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows.map(
+      (row) =>
+        `| ${RANKINGS[row.ranking]} | ${percent(row.passageAt1)} | ${percent(row.passageAt3)} | ${percent(row.pageAt1)} | ${percent(row.pageAt3)} | ${round(row.p50Ms, 1)} | ${round(row.p95Ms, 1)} | ${round(row.cpuP50Ms, 1)} | ${round(row.cpuP95Ms, 1)} |`,
+    ),
+  ];
+  return lines.join('\n');
+}
+
+async function writeDocsTable(table: string, machine: string): Promise<void> {
+  const page = await readFile(DOCS_PAGE, 'utf8');
+  const start = page.indexOf(TABLE_START);
+  const end = page.indexOf(TABLE_END);
+  if (start === -1 || end < start) throw new Error(`${DOCS_PAGE} has no ${TABLE_START} … ${TABLE_END}`);
+  const block = `${TABLE_START}\n\n${machine}\n\n${table}\n\n`;
+  // As `npx prettier --check .` wants the page: it aligns a table's columns.
+  const options = (await prettier.resolveConfig(DOCS_PAGE)) ?? {};
+  const text = await prettier.format(`${page.slice(0, start)}${block}${page.slice(end)}`, {
+    ...options,
+    filepath: DOCS_PAGE,
+  });
+  await writeFile(DOCS_PAGE, text);
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const corpus = await debianManCorpus((line) => process.stdout.write(line));
+  const dir = await makeTempDir('steward-bench-docs-retrieval-');
+  try {
+    process.stdout.write(`indexing ${corpus.packages.length} packages' man pages…\n`);
+    const kept = args.includes('--keep-index');
+    const store = DocsStore.open(join(kept ? join(corpus.root, '..') : dir.path, 'docs.db'));
+    const index = new DocsIndex({ store, sources: corpus.sources, log, dutyCycle: 1 });
+    await index.refresh(!kept);
+    const pages = (store.db.prepare('SELECT count(DISTINCT title) AS n FROM passages').get() as { n: number }).n;
+    const missing = QUESTIONS.flatMap((question) => question.answers.filter((answer) => !hasPassage(store, answer)));
+    if (missing.length > 0) throw new Error(`answers not in the index: ${missing.join('; ')}`);
+    const rows = (Object.keys(RANKINGS) as Ranking[]).map((ranking) => measure(store, ranking));
+    const load = loadavg()[0]?.toFixed(1) ?? '?';
+    const machine = `${availableParallelism()} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}, load average ${load} when measured`;
+    const table = markdownTable(rows, pages, corpus.packages.length);
+    process.stdout.write(`\nSteward documentation search — ${machine}\n\n${table}\n`);
+    const best = rows.at(-1)!;
+    process.stdout.write(
+      `\ntargets: passage recall@3 ≥ ${percent(TARGETS.recallAt3)}: ${best.passageAt3 >= TARGETS.recallAt3 ? 'ok' : 'MISSED'}; p95 < ${TARGETS.p95Ms} ms: ${best.p95Ms < TARGETS.p95Ms ? 'ok' : 'MISSED'}\n`,
+    );
+    if (args.includes('--misses')) {
+      for (const row of rows) {
+        process.stdout.write(`\nmissed at 3 with ${RANKINGS[row.ranking]}:\n`);
+        for (const outcome of row.outcomes.filter((outcome) => (outcome.passageRank ?? Infinity) > 3))
+          process.stdout.write(`  ${outcome.question}\n    → ${outcome.top.join('  |  ')}\n`);
+      }
+    }
+    await mkdir(join(RESULTS, '..'), { recursive: true });
+    await writeFile(
+      RESULTS,
+      `${JSON.stringify({ date: new Date().toISOString(), machine, pages, packages: corpus.packages, rows }, null, 2)}\n`,
+    );
+    if (args.includes('--write-docs')) await writeDocsTable(table, machine);
+    process.stdout.write(`\nresults in ${RESULTS}\n`);
+    await index.stop();
+  } finally {
+    await dir.remove();
+  }
+}
+
+/** Whether the index holds a passage that `answer` names: a question must not ask for what no page says. */
+function hasPassage(store: DocsStore, answer: string): boolean {
+  const [page = '', part] = answer.split('#');
+  return store.contents(page).some((name) => part === undefined || name.toLowerCase().startsWith(part.toLowerCase()));
+}
+
+await main();

@@ -1,0 +1,69 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+// A few of the retrieval benchmark's questions (test/bench/docsQuestions.ts), asked of real Debian pages
+// kept as fixtures among pages that share their words: a change to the ranking that loses them fails here,
+// whatever man pages this machine has installed. `npm run bench:docs` measures all of them.
+import { join } from 'node:path';
+
+import { DocsStore } from '../../service/src/docs/docsStore.js';
+import { type DocsSources, updateIndex } from '../../service/src/docs/indexer.js';
+import { QUESTIONS } from '../bench/docsQuestions.js';
+import { answers } from '../bench/docsRetrievalJudge.js';
+
+const FIXTURES = join(process.cwd(), 'test', 'fixtures', 'docs-ranking');
+const SOURCES: DocsSources = {
+  manRoots: [join(FIXTURES, 'man')],
+  infoRoots: [],
+  docRoots: [],
+  nixosOptions: [],
+  languages: [],
+  packageDatabases: [],
+};
+
+const ASKED = [
+  'journal disk usage vacuum',
+  'limit how much disk space the systemd journal may use',
+  'keep the journal across reboots (persistent storage)',
+  'restart a service automatically when it crashes',
+  'list timers and when they run next',
+  'flush the DNS cache',
+  'set the DNS server systemd-resolved uses',
+  'forward a local port over ssh',
+  'list the failed units',
+  'turn on DNS over TLS',
+  'list block devices with their file systems',
+  'install a package without its recommended packages',
+  'list all keys of a gsettings schema',
+];
+
+describe('the documentation search, on real man pages among others that share their words', () => {
+  let store: DocsStore;
+
+  beforeAll(async () => {
+    store = DocsStore.inMemory();
+    await updateIndex(store, SOURCES);
+  });
+
+  afterAll(() => store.close());
+
+  for (const asked of ASKED) {
+    it(`ranks the answer in the first three: “${asked}”`, () => {
+      const question = QUESTIONS.find((candidate) => candidate.question === asked);
+      expect(question).withContext('a question of the benchmark').toBeDefined();
+      const hits = store.search(asked, 3, ['']);
+      expect(hits.some((hit) => question!.answers.some((answer) => answers(hit, answer))))
+        .withContext(`${question!.answers.join(' or ')}; got ${hits.map((hit) => hit.ref).join(', ')}`)
+        .toBeTrue();
+    });
+  }
+
+  it("puts journalctl's --vacuum-size first for the journal's vacuum, not PostgreSQL's VACUUM", () => {
+    const [first] = store.search('journal disk usage vacuum', 3, ['']);
+    expect(first?.title).toBe('journalctl(1)');
+  });
+
+  it('reads the entries of pages made with Asciidoctor, and an entry whose tag lists many names', () => {
+    expect(store.contents('lsblk(8)')).toContain('-f, --fs');
+    expect(store.read('journald.conf(5)#SystemMaxUse=')?.text).toContain('control how much disk space the journal');
+  });
+});
