@@ -4,6 +4,7 @@ import {
   CATALOG_ACTIONS,
   diagnosticsText,
   enginePatch,
+  isInstalled,
   mergePatch,
   modelRows,
   parseConfig,
@@ -12,6 +13,7 @@ import {
   policyPatch,
   policyRows,
   recommendationTitle,
+  runningServiceText,
 } from '../../extension/src/prefs/prefsModel.js';
 import { defaultConfig } from '../../service/src/config.js';
 import { createCatalog } from '../../service/src/fixes/catalog.js';
@@ -141,5 +143,30 @@ describe('the preferences model', () => {
     expect(diagnosticsText({ extensionVersion: '1', shellVersion: '46', service: null, engine: null })).toContain(
       'Service:\n  not running',
     );
+  });
+
+  it("says what runs: the service's version, its model and where answers are computed", () => {
+    const status = { version: '0.2.0', state: 'idle', 'inference-backend-summary': 'CUDA: no driver; using the CPU' };
+    const models = [
+      { name: 'Qwen 3.5 4B', active: false },
+      { name: 'Gemma 4 E2B', active: true },
+    ];
+    expect(runningServiceText(status, models, _)).toEqual({
+      title: 'Steward is running',
+      subtitle: 'Version 0.2.0 · model Gemma 4 E2B · CUDA: no driver; using the CPU',
+    });
+    expect(
+      runningServiceText({ version: '0.2.0', state: 'degraded', 'state-reason': 'the journal is not readable' }, [], _),
+    ).toEqual({
+      title: 'Steward is running, with a problem',
+      subtitle: 'Version 0.2.0 · no model chosen yet · the journal is not readable',
+    });
+  });
+
+  it('knows the recommended model is installed by its file, whatever the URI names around it', () => {
+    const models = [{ path: '/home/ada/.local/share/steward/models/Qwen3.5-0.8B-Q8_0.gguf' }];
+    expect(isInstalled('hf:unsloth/Qwen3.5-0.8B-GGUF/Qwen3.5-0.8B-Q8_0.gguf#sha256=ab', models)).toBeTrue();
+    expect(isInstalled('hf:unsloth/Qwen3.5-4B-GGUF/Qwen3.5-4B-Q6_K.gguf', models)).toBeFalse();
+    expect(isInstalled('', models)).toBeFalse();
   });
 });

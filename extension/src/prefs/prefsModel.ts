@@ -266,6 +266,8 @@ export function runningServiceText(
     format(_('Version {version}'), { version: text(status['version']) }),
     active ? format(_('model {name}'), { name: text(active['name']) }) : _('no model chosen yet'),
   ];
+  // Where answers are computed, and why not on a faster backend ("CUDA: …; using Vulkan").
+  if (text(status['inference-backend-summary'])) details.push(text(status['inference-backend-summary']));
   const degraded = status['state'] === 'degraded';
   if (degraded && text(status['state-reason'])) details.push(text(status['state-reason']));
   return {
