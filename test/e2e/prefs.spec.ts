@@ -340,7 +340,7 @@ for (const suite of SUITES) {
           async ({ prefs }) => {
             await prefs.waitUntil('status-not-installed', (now) =>
               firstComplaint(
-                rowSays(now, 'Steward’s service is not installed', /Install it/),
+                rowSays(now, 'Steward’s service is not installed', /install it/i),
                 shown(now, 'Start', 'button') ? 'a Start button for a service that is not there' : undefined,
                 buttonIs(now, 'Download', false),
               ),

@@ -76,6 +76,7 @@ export class PrefsContext {
     const notRunning = new Adw.ActionRow({
       title: _('Steward service is not running'),
       subtitle: _('Start it from the Steward menu in the top bar to change these settings.'),
+      use_markup: false,
     });
     notRunning.add_prefix(new Gtk.Image({ icon_name: 'dialog-warning-symbolic' }));
     this._notRunningRows.push(notRunning);

@@ -15,7 +15,8 @@ type Dictionary = Record<string, unknown>;
  */
 export function serviceGroup(context: PrefsContext, extensionVersion: string): Adw.PreferencesGroup {
   const group = new Adw.PreferencesGroup({ title: _('Service') });
-  const row = new Adw.ActionRow({ title: _('Steward service'), subtitle_selectable: true });
+  // Plain text: the service's words and the install command ("… && …") are no Pango markup.
+  const row = new Adw.ActionRow({ title: _('Steward service'), subtitle_selectable: true, use_markup: false });
   const start = new Gtk.Button({ label: _('_Start'), use_underline: true, valign: Gtk.Align.CENTER, visible: false });
   start.add_css_class('suggested-action');
   start.connect('clicked', () => {
