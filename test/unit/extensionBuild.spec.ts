@@ -53,6 +53,8 @@ describe('the built extension', () => {
       'client/errors.js',
       'client/generated.js',
       'client/interfaces.js',
+      'client/osRelease.js',
+      'client/serviceHelp.js',
       'client/stewardClient.js',
       'client/types.js',
       'extension.js',
@@ -61,6 +63,7 @@ describe('the built extension', () => {
       'prefs/prefsContext.js',
       'prefs/prefsModel.js',
       'prefs/safetyPage.js',
+      'prefs/serviceGroup.js',
       'prefs/shortcutGroup.js',
       'prefs/shortcutPage.js',
       'prefs/watchingPage.js',
@@ -133,6 +136,6 @@ describe('the translation template', () => {
     expect(pot).toContain('msgid "Open quick chat"');
     expect(pot).toContain('msgid "Pause Steward"');
     expect(pot).toContain('msgid "Apply"');
-    expect(pot).toContain('msgid "Copy diagnostics"');
+    expect(pot).toContain('msgid "Copy _diagnostics"');
   });
 });

@@ -24,7 +24,7 @@ describe('text for people', () => {
 
   it("writes a size's number the way the user's language does", () => {
     // The module as the extension ships it.
-    const module = join(process.cwd(), 'dist', 'extension', 'steward@steward.github.io', 'text.js');
+    const module = join(process.cwd(), 'dist', 'extension', 'steward@steward.github.io', 'shared', 'text.js');
     const inGerman = execFileSync(
       process.execPath,
       [

@@ -57,12 +57,12 @@ export function installHelp(osRelease: string, projectHome: string, _: Gettext):
     return {
       distribution,
       command,
-      text: format(
+      text: `${_('Steward’s service is not installed.')} ${format(
         _(
-          'Steward’s service is not installed. Add the flake at {home} to your NixOS configuration with “{command}”, then run “sudo nixos-rebuild switch”.',
+          'Enable it in your NixOS configuration with “{command}” (flake: {home}), then run “sudo nixos-rebuild switch”.',
         ),
         { home: projectHome, command },
-      ),
+      )}`,
     };
   }
   const clone = `git clone ${projectHome} ~/steward && cd ~/steward && npm run install-user`;
@@ -71,12 +71,10 @@ export function installHelp(osRelease: string, projectHome: string, _: Gettext):
     return {
       distribution,
       command: clone,
-      text: format(
-        _(
-          'Steward’s service is not installed. Install git, Node.js 20.19 or later with npm, GLib’s tools and gettext, then run “{command}”.',
-        ),
+      text: `${_('Steward’s service is not installed.')} ${format(
+        _('Install git, Node.js 20.19 or later with npm, GLib’s tools and gettext, then run “{command}”.'),
         { command: clone },
-      ),
+      )}`,
     };
   }
   const command = `${prerequisites} && ${clone}`;

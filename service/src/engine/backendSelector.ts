@@ -126,7 +126,11 @@ export class BackendSelector {
       ...(choice.remedy && { remedy: choice.remedy }),
     });
     // A build that did not load may only be early (the NVIDIA module not ready at login): probe it again next time.
-    if (!choice.steps.some((step) => step.result === 'unavailable')) await this.remember(key, choice);
+    // A choice no GPU probe went into (no GPU here) costs nothing to make again, and leaves no file behind.
+    const probedGpu = choice.steps.some(
+      (step) => step.backend !== 'cpu' && (step.result === 'works' || step.result === 'failed'),
+    );
+    if (probedGpu && !choice.steps.some((step) => step.result === 'unavailable')) await this.remember(key, choice);
     return choice;
   }
 
