@@ -275,7 +275,9 @@ for (const suite of selectedSuites()) {
         if (i === 0) {
           // On screen: the one focused object is an editable text field.
           // The stage's window has the focus too, as the window that holds it.
-          const focused = flatten(await screen()).filter((node) => node.states.has('focused') && node.role !== 'window');
+          const focused = flatten(await screen()).filter(
+            (node) => node.states.has('focused') && node.role !== 'window',
+          );
           expect(focused.map((node) => node.role))
             .withContext('what has the focus, as a screen reader tells it')
             .toEqual(['text']);
