@@ -51,9 +51,11 @@ describe('the command line on a first run', () => {
   });
 
   it('steward logs, with no log yet, says where the log will be', async () => {
-    const logs = await runCli(['logs'], env);
+    // A state directory of its own: the SIGKILL spec, which may run first, leaves a log in the shared one.
+    const state = join(home.path, 'state-never-written');
+    const logs = await runCli(['logs'], { ...env, XDG_STATE_HOME: state });
     expect(logs.code).toBe(1);
-    expect(logs.stderr).toContain(join(home.path, 'state', 'steward', 'steward.log'));
+    expect(logs.stderr).toContain(join(state, 'steward', 'steward.log'));
   });
 
   it('steward logs shows the log of a service killed with SIGKILL, instead of saying it is not running', async () => {

@@ -58,9 +58,7 @@ export function installHelp(osRelease: string, projectHome: string, _: Gettext):
       distribution,
       command,
       text: `${_('Steward’s service is not installed.')} ${format(
-        _(
-          'Enable it in your NixOS configuration with “{command}” (flake: {home}), then run “sudo nixos-rebuild switch”.',
-        ),
+        _('Add the flake at {home} with “{command}”, then run “sudo nixos-rebuild switch”.'),
         { home: projectHome, command },
       )}`,
     };
