@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 
 import { openDatabase, type OpenedDatabase } from '../storage/database.js';
+import { alternativesOf } from './desktopWords.js';
 import { type Candidate, rankCandidates } from './manRanking.js';
 
 export type DocKind = 'man' | 'info' | 'doc' | 'nixos';
@@ -337,7 +338,8 @@ export class DocsStore {
    * names, ordered by what the page says about itself (manRanking.ts).
    */
   private searchRanked(words: string[], limit: number, languages: readonly string[]): DocHit[] {
-    const terms = [...quoted(words), ...joinedNames(words)].join(' OR ');
+    const alternatives = words.flatMap((word) => alternativesOf(word)).filter((word) => !words.includes(word));
+    const terms = [...quoted([...words, ...alternatives]), ...joinedNames(words)].join(' OR ');
     const expression = terms;
     const rows = this.candidates(expression, CANDIDATES);
     // Passages whose entry or heading names the question's words (--vacuum-size=, PasswordAuthentication),
