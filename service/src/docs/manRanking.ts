@@ -17,6 +17,9 @@ export interface Candidate {
   bm25: number;
 }
 
+/** How much of a passage's start counts as what it is about. */
+const LEAD_CHARS = 300;
+
 /** The question's words as their stems: "sizes" finds "size", "processes" "process". */
 export function stems(words: readonly string[]): string[] {
   return words.map((word) =>
@@ -51,6 +54,7 @@ function sectionWeight(title: string, kind: DocKind): number {
 // Chosen on the retrieval benchmark (test/bench/docsRetrieval.ts): all the words first, then the page's
 // name, then the entry's, then BM25's order among the rest.
 export const WEIGHTS = {
+  lead: 1,
   alternative: 0.5,
   cover: 2,
   name: 2,
@@ -107,6 +111,9 @@ export function rankCandidates<C extends Candidate>(
       `${candidate.title.replace(/[-_.]/g, ' ')} ${candidate.title} ${summaries.get(candidate.title) ?? ''}`.toLowerCase();
     const tag = `${candidate.heading} ${candidate.entry ?? ''} ${nameWords(candidate.entry)}`.toLowerCase();
     const body = candidate.body.toLowerCase();
+    // An entry's first sentences say what it is for; a long section holds many words by chance, further on.
+    const lead = body.slice(0, LEAD_CHARS);
+    let led = 0;
     let named = 0;
     let tagged = 0;
     let covered = 0;
@@ -118,11 +125,12 @@ export function rankCandidates<C extends Candidate>(
       tagged += inTag;
       const found = Math.max(inName, inTag, holdsAny(body, term));
       covered += found;
+      led += holdsAny(lead, term);
       complete &&= found > 0;
       if (found > 0) pageTerms.set(candidate.title, (pageTerms.get(candidate.title) ?? new Set()).add(term));
     }
     const score =
-      (WEIGHTS.cover * covered + WEIGHTS.name * named + WEIGHTS.tag * tagged) / terms.length +
+      (WEIGHTS.cover * covered + WEIGHTS.lead * led + WEIGHTS.name * named + WEIGHTS.tag * tagged) / terms.length +
       WEIGHTS.bm25 * (best < 0 ? candidate.bm25 / best : 0) +
       WEIGHTS.section * sectionWeight(candidate.title, candidate.kind) +
       // An entry named as asked, by as many of the question's words as it takes ("install" is one of four).
