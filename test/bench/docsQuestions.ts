@@ -192,7 +192,11 @@ export const HELD_OUT_QUESTIONS: BenchQuestion[] = [
   { question: 'load my private key into the ssh agent', answers: ['ssh-add(1)'] },
   { question: 'only let certain users log in over ssh', answers: ['sshd_config(5)#AllowUsers'] },
   { question: 'mirror a folder and delete files that are gone from the source', answers: ['rsync(1)#--delete'] },
-  { question: 'find files changed in the last 24 hours', answers: ['find(1)#-mtime n', 'find(1)#-mmin n'] },
+  // find(1)'s EXAMPLES answer it word for word ("modified in the last twenty-four hours": find $HOME -mtime 0).
+  {
+    question: 'find files changed in the last 24 hours',
+    answers: ['find(1)#-mtime n', 'find(1)#-mmin n', 'find(1)#Searching files by age'],
+  },
   { question: 'search for a text in all files under a folder', answers: ['grep(1)#-r, --recursive'] },
   { question: 'unpack a tar archive', answers: ['tar(1)#-x, --extract'] },
   { question: 'set the speaker volume from the command line', answers: ['pactl(1)#set-sink-volume'] },
@@ -207,5 +211,9 @@ export const HELD_OUT_QUESTIONS: BenchQuestion[] = [
   { question: 'watch the D-Bus messages on the system bus', answers: ['busctl(1)#monitor'] },
   { question: 'how long has the computer been running', answers: ['uptime(1)'] },
   { question: 'set the system language', answers: ['localectl(1)#set-locale'] },
-  { question: 'bring a network interface up', answers: ['ip-link(8)#up and down', 'nmcli(1)#up'] },
+  // ip(8)'s EXAMPLES ("ip link set x up: Bring up interface x") and networkctl(1)'s up ("Bring devices up") say so too.
+  {
+    question: 'bring a network interface up',
+    answers: ['ip-link(8)#up and down', 'nmcli(1)#up', 'ip(8)#ip link set x up', 'networkctl(1)#up'],
+  },
 ];
