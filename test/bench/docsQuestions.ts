@@ -217,3 +217,38 @@ export const HELD_OUT_QUESTIONS: BenchQuestion[] = [
     answers: ['ip-link(8)#up and down', 'nmcli(1)#up', 'ip(8)#ip link set x up', 'networkctl(1)#up'],
   },
 ];
+
+/**
+ * Questions written after the last change to the ranking (2026-11-23, 13:10 UTC), from pages none of the
+ * questions above cite, and measured once: nothing was chosen on them, not even by reading their misses.
+ */
+export const UNSEEN_QUESTIONS: BenchQuestion[] = [
+  { question: 'list the installed GNOME Shell extensions', answers: ['gnome-extensions(1)#list'] },
+  { question: 'open a file in its default application from the terminal', answers: ['gio(1)#open', 'xdg-open(1)'] },
+  { question: 'move a file to the trash from the command line', answers: ['gio(1)#trash'] },
+  { question: "see the kernel's device events when I plug something in", answers: ['udevadm(8)#udevadm monitor'] },
+  { question: 'show details about my processor', answers: ['lscpu(1)'] },
+  { question: 'kill all processes with a given name', answers: ['pgrep(1)'] },
+  { question: 'run a command with a lower priority', answers: ['nice(1)'] },
+  { question: 'stop a command if it runs longer than a minute', answers: ['timeout(1)'] },
+  { question: 'keep a command running after I close the terminal', answers: ['nohup(1)'] },
+  { question: 'change a kernel parameter at runtime', answers: ['sysctl(8)#-w, --write', 'sysctl(8)#variable=value'] },
+  { question: 'copy a file to another machine over ssh', answers: ['scp(1)'] },
+  { question: 'switch to another user in the terminal', answers: ['su(1)'] },
+  { question: 'show which groups I belong to', answers: ['groups(1)', 'id(1)#-G, --groups'] },
+  { question: 'create a new group', answers: ['groupadd(8)'] },
+  {
+    question: 'delete a user together with their home directory',
+    answers: ['deluser(8)#--remove-home', 'userdel(8)#-r, --remove'],
+  },
+  {
+    question: 'choose which installed version of a program is the default',
+    answers: ['update-alternatives(1)#--config'],
+  },
+  { question: 'show who logged in recently', answers: ['last(1)'] },
+  { question: 'add a flatpak remote repository', answers: ['flatpak-remote-add(1)'] },
+  { question: 'erase old file system signatures from a disk', answers: ['wipefs(8)'] },
+  { question: 'find the UUID of a partition', answers: ['blkid(8)', 'lsblk(8)#-f, --fs'] },
+  { question: 'list the mounted file systems as a tree', answers: ['findmnt(8)'] },
+  { question: 'set up compressed swap in memory', answers: ['zramctl(8)'] },
+];
