@@ -219,7 +219,7 @@ export const HELD_OUT_QUESTIONS: BenchQuestion[] = [
 ];
 
 /**
- * Questions written after the last change to the ranking (2026-11-23, 13:10 UTC), from pages none of the
+ * Questions written after the last change to the ranking (2026-11-23, 13:00 UTC), from pages none of the
  * questions above cite, and measured once: nothing was chosen on them, not even by reading their misses.
  */
 export const UNSEEN_QUESTIONS: BenchQuestion[] = [
