@@ -93,13 +93,17 @@ export function rankCandidates<C extends Candidate>(
 ): (C & { complete: boolean })[] {
   if (candidates.length === 0 || words.length === 0)
     return candidates.map((candidate) => ({ ...candidate, complete: false }));
-  // Each word with the words a man page says for it ("folder" and "directory"): a passage holds the word if it holds any.
-  const terms = words.map((word) => stems([word, ...alternativesOf(word)]));
+  // Each word as the question spells it, also joined with a neighbour as pages write names ("file systems" is in
+  // "filesystems"), and the words a man page says for it ("folder" and "directory").
+  const terms = words.map((word, index) => ({
+    own: stems([word, `${words[index - 1] ?? ''}${word}`, `${word}${words[index + 1] ?? ''}`]),
+    others: stems([...alternativesOf(word)]),
+  }));
   // The word itself counts whole, another of its group (a passage that says "directory" for "folder") as much as WEIGHTS.alternative.
-  const holdsAny = (text: string, [word = '', ...others]: readonly string[]) =>
-    holds(text, word) ? 1 : others.some((stem) => holds(text, stem)) ? WEIGHTS.alternative : 0;
+  const holdsAny = (text: string, { own, others }: (typeof terms)[number]) =>
+    own.some((stem) => holds(text, stem)) ? 1 : others.some((stem) => holds(text, stem)) ? WEIGHTS.alternative : 0;
   const best = Math.min(...candidates.map((candidate) => candidate.bm25));
-  const pageTerms = new Map<string, Set<readonly string[]>>();
+  const pageTerms = new Map<string, Set<(typeof terms)[number]>>();
   // The question's words as an entry could be named, with how many of them each spelling holds.
   const spellings = new Map<string, number>([
     ...words.flatMap((word) => [word, ...alternativesOf(word)]).map((word): [string, number] => [word, 1]),
