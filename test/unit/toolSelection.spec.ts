@@ -6,8 +6,9 @@ import { type AssistantTool, defineTool } from '../../service/src/assistant/tool
 import { assistantTools } from '../../service/src/assistant/tools/index.js';
 import { MORE_TOOLS, moreToolsTool, OfferedTools, selectTools } from '../../service/src/assistant/toolSelection.js';
 
+const RESTART = [{ name: 'systemd.restart_unit', params: 'unit, scope: user|system' }];
 const names = (tools: readonly AssistantTool[]) => tools.map((tool) => tool.name);
-const all = assistantTools(['systemd.restart_unit']);
+const all = assistantTools(RESTART);
 const ALWAYS = ['system_summary', 'list_findings', 'propose_action'];
 
 describe('the tool selection', () => {
@@ -27,7 +28,7 @@ describe('the tool selection', () => {
   });
 
   it('on NixOS offers the nixos tools where PackageKit’s would be, for installing and for options', () => {
-    const nixos = assistantTools(['systemd.restart_unit'], { nixos: true });
+    const nixos = assistantTools(RESTART, { nixos: true });
     expect(names(nixos)).not.toContain('search_packages');
     expect(names(nixos)).not.toContain('package_status');
     expect(names(selectTools('Install Blender for me', nixos))).toEqual([...ALWAYS, 'nixos_config', 'nixos_search']);
