@@ -4,7 +4,13 @@ import { z } from 'zod';
 
 import { type AssistantTool, defineTool } from '../../service/src/assistant/tool.js';
 import { assistantTools } from '../../service/src/assistant/tools/index.js';
-import { MORE_TOOLS, moreToolsTool, OfferedTools, selectTools } from '../../service/src/assistant/toolSelection.js';
+import {
+  byImportance,
+  MORE_TOOLS,
+  moreToolsTool,
+  OfferedTools,
+  selectTools,
+} from '../../service/src/assistant/toolSelection.js';
 
 const RESTART = [{ name: 'systemd.restart_unit', params: 'unit, scope: user|system' }];
 const names = (tools: readonly AssistantTool[]) => tools.map((tool) => tool.name);
@@ -94,5 +100,18 @@ describe('the tool selection', () => {
     await expectAsync(more.run({}, {} as never)).toBeResolvedTo(
       'These tools are now available: audit_history, read_file.',
     );
+  });
+
+  it('ranks the offered tools for a small context: more_tools, what the question points to, the overview, the rest', () => {
+    const offered = new OfferedTools();
+    offered.offer('My Wi-Fi keeps dropping', all);
+    const now = offered.offer('How full is my disk?', all);
+    expect(byImportance('How full is my disk?', now)).toEqual([MORE_TOOLS, 'disk_usage', ...ALWAYS, 'network_status']);
+  });
+
+  it('tells what it would offer without adding to what was offered', () => {
+    const offered = new OfferedTools();
+    expect(names(offered.candidates('How full is my disk?', all))).toEqual([...ALWAYS, 'disk_usage']);
+    expect(names(offered.offer('hello', all))).toEqual(ALWAYS);
   });
 });
