@@ -389,8 +389,11 @@ class Worker {
       } else if (grammar) {
         text = await this.complete(chat, conversation.history, grammar, options);
       } else {
-        // The first request with a new system prompt or tools keeps them for the next time the model loads.
-        if (functions) await this.prefix.ensure(sequence, request.systemPrompt ?? '', functions, false);
+        // The first request with a new system prompt or tools keeps them for the next time the model loads;
+        // not one whose question took tools away for itself: the next question will have them.
+        if (functions && conversation.tools.length === offered.length) {
+          await this.prefix.ensure(sequence, request.systemPrompt ?? '', functions, false);
+        }
         const result = functions
           ? await chat.generateResponse(conversation.history, { ...options, functions })
           : await chat.generateResponse(conversation.history, options);
