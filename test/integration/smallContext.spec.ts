@@ -95,6 +95,25 @@ describe('a model with a 2,048-token context', () => {
     expect(['', ...assistantTools().map((tool) => tool.name), 'more_tools']).toContain(step?.[2] ?? 'no step');
   });
 
+  it('fits the same tools for a Prepare and for the question, so the question evaluates only its own words', async () => {
+    const chat = (member: string, signature = '', body: unknown[] = []) =>
+      callMethod(client, { destination: BUS_NAME, path: OBJECT_PATH, interface: CHAT, member, signature, body });
+    const state = async () => {
+      const [status] = (await chat('GetEngineStatus')) as [Record<string, Variant>];
+      return status.state?.value as string;
+    };
+    await chat('Unload');
+    await chat('Prepare');
+    await waitFor(async () => (await state()) === 'ready', 'the prepared engine', ANSWER_TIMEOUT_MS);
+    const [, request] = (await chat('Send', 'ssa{sv}', ['', 'hello', {}])) as [string, string];
+    await waitFor(() => done.has(request), 'the answer', ANSWER_TIMEOUT_MS);
+    const [, , status, , usage] = done.get(request) as [string, string, string, string, Record<string, Variant>];
+    expect(status).toBe('done');
+    // The system prompt and the tools take hundreds of the tiny model's tokens; "hello" and the template's few.
+    expect(usage['prompt-tokens']?.value).toBeGreaterThan(0);
+    expect(usage['prompt-tokens']?.value).toBeLessThan(30);
+  });
+
   it('names the message, not the tools, when the message is what does not fit, and says what to do', async () => {
     // Words of the tiny model's vocabulary: about a token each, far more than the context holds.
     const error = await ask('disk full again '.repeat(400)).then(
