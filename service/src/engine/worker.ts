@@ -303,6 +303,7 @@ class Worker {
     importance: readonly string[] | undefined,
     required: boolean,
   ): ToolSpec[] {
+    if (tools.length === 0) return [];
     const budget = prefixBudget(sequence.contextSize);
     const key = JSON.stringify([systemPrompt, tools, importance, required, budget]);
     if (this.lastFit?.key === key) return this.lastFit.tools;
