@@ -336,6 +336,7 @@ async function buildBench() {
       'test/bench/model.ts',
       'test/bench/ttftBreakdown.ts',
       'test/bench/cold.ts',
+      'test/bench/toolPrompt.ts',
     ],
     outdir: out,
     platform: 'node',
