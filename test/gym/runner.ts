@@ -195,6 +195,11 @@ export class Runner {
       row.reason = `Apply ended ${state.state} (${state.summary}), expected ${expect.applyState}`;
       return;
     }
+    const unseen = expect.shows.filter((text) => !state.summary.includes(text));
+    if (unseen.length > 0) {
+      row.reason = `the applied step showed “${state.summary}”, without ${unseen.map((text) => `“${text}”`).join(', ')}`;
+      return;
+    }
     if (expect.healthy) {
       row.healthy = await this.#reaches(expect.healthy);
       if (!row.healthy) {

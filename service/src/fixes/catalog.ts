@@ -9,6 +9,7 @@ import type { ActionDefinition } from './action.js';
 import { configActions } from './actions/config.js';
 import { showErrorAction, validateAction } from './actions/configCheck.js';
 import { diskHealthAction } from './actions/diskHealth.js';
+import { dnsActions } from './actions/dnsServers.js';
 import { fileActions } from './actions/files.js';
 import { infoActions } from './actions/info.js';
 import { journalActions } from './actions/journal.js';
@@ -86,6 +87,7 @@ const findingActions = ({ journalDirectories = () => [], testHooks = {} }: Findi
     ...systemdActions,
     ...packageActions,
     ...networkActions,
+    ...dnsActions,
     ...fileActions,
     ...journalActions,
     ...configActions,
