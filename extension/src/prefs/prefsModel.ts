@@ -36,11 +36,13 @@ export const CATALOG_ACTIONS: readonly CatalogAction[] = [
   { name: 'info.disk_health', risk: 'low', title: (_) => _('Show a disk’s health') },
   { name: 'info.disk_usage', risk: 'low', title: (_) => _('Show what fills a disk') },
   { name: 'info.dns_servers', risk: 'low', title: (_) => _('Show the DNS servers and which one is in use') },
+  { name: 'info.link_state', risk: 'low', title: (_) => _('Show a network link’s state') },
   { name: 'info.lock_holder', risk: 'low', title: (_) => _('Show which process holds a lock') },
   { name: 'info.port_holder', risk: 'low', title: (_) => _('Show which process holds a port') },
   { name: 'info.show_logs', risk: 'low', title: (_) => _('Show logs') },
   { name: 'journal.vacuum', risk: 'low', title: (_) => _('Shrink the journal') },
   { name: 'network.flush_dns', risk: 'low', title: (_) => _('Forget cached DNS answers') },
+  { name: 'network.link_up', risk: 'low', title: (_) => _('Bring a network link up') },
   { name: 'network.reconnect', risk: 'low', title: (_) => _('Reconnect to the network') },
   {
     name: 'network.reset_dns_features',

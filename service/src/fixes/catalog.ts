@@ -13,6 +13,7 @@ import { dnsActions } from './actions/dnsServers.js';
 import { fileActions } from './actions/files.js';
 import { infoActions } from './actions/info.js';
 import { journalActions } from './actions/journal.js';
+import { linkActions } from './actions/linkState.js';
 import { lockHolderAction } from './actions/lockHolder.js';
 import { networkActions } from './actions/network.js';
 import { packageActions } from './actions/packages.js';
@@ -88,6 +89,7 @@ const findingActions = ({ journalDirectories = () => [], testHooks = {} }: Findi
     ...packageActions,
     ...networkActions,
     ...dnsActions,
+    ...linkActions,
     ...fileActions,
     ...journalActions,
     ...configActions,

@@ -13,6 +13,7 @@ import { _, format } from '../i18n.js';
 import type { ActionContext, Preview } from './action.js';
 import { resolverState } from './actions/dnsServers.js';
 import { largestCacheDirectories } from './actions/files.js';
+import { linkManager, linkNow } from './actions/linkState.js';
 import { packagesProviding } from './actions/packageKit.js';
 import { UnitManager } from './actions/systemdUnits.js';
 import { type EndedState, failureCause, setupNeeds } from './failureCause.js';
@@ -412,6 +413,68 @@ const reconnect: Playbook = async (finding) => ({
   actions: [{ name: 'network.reconnect', params: {} }],
 });
 
+/** What a link-down finding recorded the link held: "inet 10.0.0.2/24", "route default via 10.0.0.1" (linkDown.ts). */
+function heldBefore(finding: FindingWithEvidence) {
+  const texts = finding.evidence.filter((evidence) => evidence.kind === 'text').map((evidence) => evidence.text);
+  const after = (prefix: RegExp) => texts.flatMap((text) => (prefix.test(text) ? [text.replace(prefix, '')] : []));
+  return { addresses: after(/^inet6? /), routes: after(/^route /) };
+}
+
+// A link went down: its state now first (switched off, or no carrier, what it lost), and a way up only where a
+// manager owns it and the link is switched off: a missing carrier is a cable or the other end, which no command fixes.
+const linkDown: Playbook = async (finding, tools) => {
+  const name = finding.subject;
+  if (!/^[\w.:@-]{1,15}$/.test(name)) return null;
+  const show = { name: 'info.link_state', params: { interface: name, ...heldBefore(finding) } };
+  const now = await linkNow(name).catch(() => null);
+  const manager = await linkManager(tools.context, name).catch(() => ({ kind: 'none' }) as const);
+  if (now && !now.adminUp && manager.kind !== 'none') {
+    return {
+      title: format(_('Bring {name} up again'), { name }),
+      explanation: format(
+        _(
+          '{title}. It was switched off (administratively down); {manager} owns it and can bring it up as its settings say.',
+        ),
+        { title: finding.title, manager: manager.kind },
+      ),
+      actions: [show, { name: 'network.link_up', params: { interface: name } }],
+    };
+  }
+  if (manager.kind === 'NetworkManager') {
+    return {
+      title: format(_('See why {name} went down'), { name }),
+      explanation: format(
+        _(
+          '{title}. NetworkManager owns it; the first step shows whether it lost its carrier and what it lost. Reconnecting helps once the carrier is back.',
+        ),
+        { title: finding.title },
+      ),
+      actions: [show, { name: 'network.reconnect', params: {} }],
+    };
+  }
+  return {
+    title: format(_('See why {name} went down'), { name }),
+    explanation: format(
+      now && now.adminUp && !now.carrier
+        ? _(
+            '{title}. It is still switched on but has lost its carrier: the cable, the switch or router at the other end, ' +
+              'or the radio link is down, and no command on this computer brings that back. The first step shows what it lost.',
+          )
+        : _('{title}. The first step shows its state now, what it lost and which network manager owns it.'),
+      { title: finding.title },
+    ),
+    actions: [show],
+  };
+};
+
+/** A failure the journal tells of a link: reconnect where NetworkManager runs, else the link's own state and way up. */
+const networkFailure: Playbook = async (finding, tools) => {
+  const viaNetworkManager = await reconnect(finding, tools);
+  const step = viaNetworkManager?.actions[0];
+  if (step && (await tools.preview(step))) return viaNetworkManager;
+  return finding.subject ? linkDown(finding, tools) : viaNetworkManager;
+};
+
 const wifiSecrets: Playbook = async (finding) => ({
   title: _('Reconnect to the Wi-Fi network'),
   explanation: format(
@@ -797,8 +860,8 @@ const PLAYBOOKS: Record<string, Playbook> = {
   'disk-critical': diskSpace,
   'no-space': diskSpace,
   'no-connectivity': reconnect,
-  'network-failure': reconnect,
-  'link-down': reconnect,
+  'network-failure': networkFailure,
+  'link-down': linkDown,
   'wifi-secrets': wifiSecrets,
   'dns-failure': dnsFailure,
   'config-changed-before-failure': configChanged,

@@ -84,7 +84,7 @@ describe('playbooks', () => {
       ['disk-low', '/', 'info.disk_usage'],
       ['disk-critical', '/', 'info.disk_usage'],
       ['network-failure', 'enp3s0', 'network.reconnect'],
-      ['link-down', 'enp3s0', 'network.reconnect'],
+      ['link-down', 'enp3s0', 'info.link_state'],
       ['wifi-secrets', 'wlan0', 'network.reconnect'],
       ['no-connectivity', '', 'network.reconnect'],
       ['dns-failure', '', 'info.dns_servers'],
