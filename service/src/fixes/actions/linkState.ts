@@ -27,7 +27,7 @@ const PROPERTIES = 'org.freedesktop.DBus.Properties';
 /** An interface name as the kernel allows it (IFNAMSIZ, no '/' or whitespace). */
 const interfaceName = z.string().regex(/^[\w.:@-]{1,15}$/, 'not a network interface name');
 /** An address with its prefix, or a route as `ip` prints it, as a link-down finding recorded them. */
-const heldText = z.string().regex(/^[\w.:/ -]{1,100}$/);
+const heldText = z.string().regex(/^[\w.:\/ -]{1,100}$/);
 
 export interface LinkNow {
   exists: boolean;
