@@ -27,7 +27,8 @@ const PROPERTIES = 'org.freedesktop.DBus.Properties';
 /** An interface name as the kernel allows it (IFNAMSIZ, no '/' or whitespace). */
 const interfaceName = z.string().regex(/^[\w.:@-]{1,15}$/, 'not a network interface name');
 /** An address with its prefix, or a route as `ip` prints it, as a link-down finding recorded them. */
-const heldText = z.string().regex(/^[\w.:\/ -]{1,100}$/);
+// From a string: xgettext's JavaScript parser ends a regular expression literal at a '/' in a character class.
+const heldText = z.string().regex(new RegExp(String.raw`^[\w.:/ -]{1,100}$`));
 
 export interface LinkNow {
   exists: boolean;
