@@ -26,6 +26,8 @@ export interface Row {
   firstStep: { expected: string; got: string | null; right: boolean } | null;
   /** The applied job's end state, and whether it is the expected one. */
   applied: { state: string; right: boolean } | null;
+  /** What the last applied job said: a read-only step's output, a change's outcome and its check. */
+  shown: string | null;
   healthy: boolean | null;
   /**
    * Steward resolved its finding once the machine was healthy (FindingResolved within 20 s). Shown, not
@@ -67,6 +69,7 @@ export class Runner {
       finding: null,
       firstStep: null,
       applied: null,
+      shown: null,
       healthy: null,
       resolved: null,
       undone: null,
@@ -191,8 +194,14 @@ export class Runner {
       if (!last && state.state !== 'fixed' && state.state !== 'done') break;
     }
     row.applied = { state: state.state, right: state.state === expect.applyState };
+    row.shown = state.summary;
     if (!row.applied.right) {
       row.reason = `Apply ended ${state.state} (${state.summary}), expected ${expect.applyState}`;
+      return;
+    }
+    const unseen = expect.shows.filter((text) => !state.summary.includes(text));
+    if (unseen.length > 0) {
+      row.reason = `the applied step showed “${state.summary}”, without ${unseen.map((text) => `“${text}”`).join(', ')}`;
       return;
     }
     if (expect.healthy) {

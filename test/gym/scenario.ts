@@ -54,6 +54,8 @@ const expectFindingSchema = z
      */
     apply: z.array(z.string()).default([]),
     applyState: z.string().default('fixed'),
+    /** Text the last applied job's summary must contain: what a read-only step showed of the real system. */
+    shows: z.array(z.string()).default([]),
     /** Done after detection and before Apply: the cause of a passing fault goes away. */
     beforeApply: z.array(stepSchema).default([]),
     /** The machine is healthy again after Apply. */

@@ -40,14 +40,14 @@ describe('replaying corpus cases through the service', () => {
     expect(score(replay.placed, replay.findings, replay.proposals).unplaced).toEqual([]);
   });
 
-  it("proposes what the case's machine allows: no restart of a unit stopped by its configuration, a flush of resolved's cache", () => {
+  it("proposes what the case's machine allows: no restart of a unit stopped by its configuration, the DNS servers (not a flush) for a DNSSEC failure", () => {
     const actionsOf = (id: string, kind: string) => {
       const finding = raisedBy(id).find((f) => f.kind === kind)!;
       return replay.proposals.find((p) => p.findingId === finding.id)?.actions;
     };
     // nginx stopped at a line of its configuration: the same start fails again until the line changes.
     expect(actionsOf('config-error-001', 'unit-failed')).toEqual(['info.show_logs']);
-    expect(actionsOf('dns-004', 'dns-failure')).toEqual(['network.flush_dns']);
+    expect(actionsOf('dns-004', 'dns-failure')).toEqual(['info.dns_servers', 'info.show_logs']);
   });
 
   it("keeps the proposals of the cases' findings, with their actions", () => {

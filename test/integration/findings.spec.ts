@@ -161,6 +161,36 @@ describe('findings from a followed journal, on the bus', () => {
     expect(stdout).toContain(`No fix proposed: ${String(reason)}.`);
   });
 
+  it('prints each step of its proposal in findings show, with what a read-only step shows', async () => {
+    // systemd-resolved's own line, by its trusted fields: it downgraded a server that garbled its answers.
+    await appendToJournal(journal, [
+      {
+        MESSAGE: 'Using degraded feature set UDP instead of UDP+EDNS0 for DNS server 192.0.2.53.',
+        PRIORITY: '6',
+        SYSLOG_IDENTIFIER: 'systemd-resolved',
+        _COMM: 'systemd-resolve',
+        _EXE: '/usr/lib/systemd/systemd-resolved',
+        _SYSTEMD_UNIT: 'systemd-resolved.service',
+        _PID: '812',
+        _UID: '991',
+        _TRANSPORT: 'journal',
+      },
+    ]);
+    await waitFor(async () => (await list()).some((f) => f.kind === 'dns-failure'), 'the dns-failure finding');
+    const finding = (await list()).find((f) => f.kind === 'dns-failure')!;
+    const shown = async () =>
+      (
+        await run(process.execPath, [CLI_SCRIPT, 'findings', 'show', String(finding.id)], {
+          env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: bus.address },
+        })
+      ).stdout;
+    await waitFor(async () => (await shown()).includes('Proposal '), 'the proposal in findings show');
+    const stdout = await shown();
+    expect(stdout).toContain('info.dns_servers: Show the DNS servers and which one is in use');
+    // No resolved on this test's buses: the step shows what /etc/resolv.conf names instead.
+    expect(stdout).toContain('systemd-resolved is not running: programs read the DNS servers from /etc/resolv.conf');
+  });
+
   it('turns a flood of the same failure into one finding with a count', async () => {
     await appendToJournal(
       journal,

@@ -6,6 +6,7 @@ import type { MessageBus } from '@jellybrick/dbus-next';
 
 import { StewardError } from '../../service/src/dbus/errors.js';
 import { type ActionContext, NotAuthorizedError, type RunOptions } from '../../service/src/fixes/action.js';
+import { dnsActions } from '../../service/src/fixes/actions/dnsServers.js';
 import { networkActions } from '../../service/src/fixes/actions/network.js';
 import { createLogger } from '../../service/src/logging.js';
 import { ALLOW_INTERACTIVE_AUTHORIZATION, monitorCalls } from '../support/busMonitor.js';
@@ -27,6 +28,8 @@ const UUID = '5f0ba6d2-3c4e-4b7a-9d61-0c2f1e8a7b35';
 const NM_CONNECTIVITY_NONE = 1;
 const reconnect = networkActions.find(({ name }) => name === 'network.reconnect')!;
 const flushDns = networkActions.find(({ name }) => name === 'network.flush_dns')!;
+const dnsServers = dnsActions.find(({ name }) => name === 'info.dns_servers')!;
+const resetFeatures = dnsActions.find(({ name }) => name === 'network.reset_dns_features')!;
 
 describe('network actions', () => {
   let bus: PrivateBus;
@@ -214,6 +217,53 @@ describe('network actions', () => {
       const unavailable = new StewardError('Unavailable', 'systemd-resolved (the DNS resolver) is not running.');
       await expectAsync(flushDns.preview({}, context)).toBeRejectedWith(unavailable);
       await expectAsync(flushDns.run({}, context, options)).toBeRejectedWith(unavailable);
+    });
+  });
+
+  describe('info.dns_servers and network.reset_dns_features', () => {
+    it("shows resolved's servers per scope, the one in use, the failed one and DNSSEC", async () => {
+      mocks.push(await startMockResolved(bus, client, 3));
+      const shown = [
+        'DNS servers for all links (resolved.conf): 192.168.1.1 (in use), 2001:db8::53',
+        'DNS servers for lo: 10.0.0.53',
+        '192.168.1.1, the server that failed, is configured for all links (resolved.conf) and is still the one in use',
+        'DNSSEC: allow-downgrade; the servers in use do not support it',
+      ];
+      expect(await dnsServers.preview({ server: '192.168.1.1' }, context)).toEqual({
+        summary: 'Show the DNS servers and which one is in use',
+        details: shown,
+        changesNothing: false,
+      });
+      expect((await dnsServers.run({ server: '192.168.1.1' }, context, options)).summary).toBe(
+        ['DNS as this machine resolves names now:', ...shown].join('\n'),
+      );
+      expect((await dnsServers.preview({ server: '10.9.9.9' }, context)).details).toContain(
+        '10.9.9.9, the server that failed, is no longer configured',
+      );
+      expect(dnsServers.params.safeParse({ server: 'example.org' }).success).toBeFalse();
+    });
+
+    it('says what /etc/resolv.conf names where resolved does not run', async () => {
+      const details = (await dnsServers.preview({}, context)).details;
+      expect(details[0]).toBe('systemd-resolved is not running: programs read the DNS servers from /etc/resolv.conf');
+    });
+
+    it('resets what resolved learnt of its servers, asking polkit interactively', async () => {
+      mocks.push(await startMockResolved(bus, client, 3));
+      const monitor = await monitorCalls(bus.address, `member='ResetServerFeatures'`);
+      try {
+        expect((await resetFeatures.run({}, context, options)).summary).toBe(
+          'systemd-resolved forgot what it had learnt of its DNS servers’ features',
+        );
+        await waitFor(() => monitor.callFlags().length === 1, 'the monitor to see ResetServerFeatures');
+        expect(monitor.callFlags()[0]! & ALLOW_INTERACTIVE_AUTHORIZATION).toBe(ALLOW_INTERACTIVE_AUTHORIZATION);
+      } finally {
+        await monitor.stop();
+      }
+      expect(await resetFeatures.verify({}, context)).toEqual({
+        ok: true,
+        observed: 'systemd-resolved took the reset and uses 192.168.1.1',
+      });
     });
   });
 });

@@ -96,6 +96,14 @@ describe('NetworkSource in a network namespace', () => {
       { up: false, hasDefaultRoute: false },
       { up: true, hasDefaultRoute: false },
     ]);
+    // Going down, it says what the link held just before: its address and the route of its subnet (with the
+    // IPv6 link-local ones, once the kernel has added them).
+    expect(links.filter((link) => link.name === 'v0' && link.had).map((link) => link.had)).toEqual([
+      {
+        addresses: jasmine.arrayContaining(['10.99.0.1/24']) as unknown as string[],
+        routes: jasmine.arrayContaining(['10.99.0.0/24']) as unknown as string[],
+      },
+    ]);
   });
 
   it('sees an IPv6 default route', async () => {

@@ -122,6 +122,22 @@ export async function startMockResolved(bus: PrivateBus, client: MessageBus, cac
     'CacheStatistics',
     new Variant('(ttt)', [BigInt(cached), 40n, 7n]),
   ]);
+  // Its servers as resolved.conf (ifindex 0) and a link (lo, index 1) set them; the first is in use.
+  await call('AddProperties', 'sa{sv}', [
+    RESOLVED_MANAGER,
+    {
+      DNS: new Variant('a(iiay)', [
+        [0, 2, Buffer.from([192, 168, 1, 1])],
+        [0, 10, Buffer.from([0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x53])],
+        [1, 2, Buffer.from([10, 0, 0, 53])],
+      ]),
+      CurrentDNSServer: new Variant('(iiay)', [0, 2, Buffer.from([192, 168, 1, 1])]),
+      FallbackDNS: new Variant('a(iiay)', []),
+      DNSSEC: new Variant('s', 'allow-downgrade'),
+      DNSSECSupported: new Variant('b', false),
+    },
+  ]);
+  await call('AddMethod', 'sssss', [RESOLVED_MANAGER, 'ResetServerFeatures', '', '', '']);
   await call('AddMethod', 'sssss', [
     RESOLVED_MANAGER,
     'FlushCaches',

@@ -8,6 +8,8 @@ import { BUS_NAME, FINDINGS_INTERFACE, OBJECT_PATH } from '../interfaces.js';
 import { cleanLine } from '../untrustedText.js';
 import { numericId, UsageError } from './argv.js';
 import { readAllPages } from './paging.js';
+import { callProposals } from './proposals.js';
+import { actionsOf, type Dict, formatAction, unpack } from './proposalsReport.js';
 import { type StatusRecord, unpackStatus } from './statusReport.js';
 
 const call = (bus: MessageBus, member: string, signature = '', body: unknown[] = []) =>
@@ -86,5 +88,18 @@ async function show(bus: MessageBus, id: string, json: boolean): Promise<number>
   if (typeof finding['no-proposal-reason'] === 'string') {
     write(`${format(_('No fix proposed: {reason}.'), { reason: finding['no-proposal-reason'] })}\n`);
   }
+  for (const proposal of await proposalsFor(bus, id)) {
+    write(`\n${format(_('Proposal {id}: {title}'), { id: String(proposal.id), title: String(proposal.title) })}\n`);
+    // A read-only step's preview is its output (the logs, the DNS servers, the port's holder): shown in full.
+    for (const action of actionsOf(proposal)) write(formatAction(action));
+  }
   return 0;
+}
+
+/** The proposals made for the finding, newest first. */
+async function proposalsFor(bus: MessageBus, id: string): Promise<Dict[]> {
+  const all = unpack(
+    await readAllPages((page) => callProposals(bus, 'List', 'a{sv}', [page]), { state: new Variant('s', 'all') }),
+  ) as Dict[];
+  return all.filter((proposal) => proposal['finding-id'] === id).reverse();
 }

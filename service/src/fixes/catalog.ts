@@ -9,9 +9,11 @@ import type { ActionDefinition } from './action.js';
 import { configActions } from './actions/config.js';
 import { showErrorAction, validateAction } from './actions/configCheck.js';
 import { diskHealthAction } from './actions/diskHealth.js';
+import { dnsActions } from './actions/dnsServers.js';
 import { fileActions } from './actions/files.js';
 import { infoActions } from './actions/info.js';
 import { journalActions } from './actions/journal.js';
+import { linkActions } from './actions/linkState.js';
 import { lockHolderAction } from './actions/lockHolder.js';
 import { networkActions } from './actions/network.js';
 import { packageActions } from './actions/packages.js';
@@ -86,6 +88,8 @@ const findingActions = ({ journalDirectories = () => [], testHooks = {} }: Findi
     ...systemdActions,
     ...packageActions,
     ...networkActions,
+    ...dnsActions,
+    ...linkActions,
     ...fileActions,
     ...journalActions,
     ...configActions,

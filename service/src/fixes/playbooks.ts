@@ -5,12 +5,15 @@
 // catalog actions with parameters; the proposer validates and previews them
 // and drops those that would change nothing.
 import { readFile, stat } from 'node:fs/promises';
+import { isIP } from 'node:net';
 
 import { missingExecutableIn } from '../findings/detectors/unitFailed.js';
 import type { FindingWithEvidence } from '../findings/store.js';
 import { _, format } from '../i18n.js';
 import type { ActionContext, Preview } from './action.js';
+import { resolverState } from './actions/dnsServers.js';
 import { largestCacheDirectories } from './actions/files.js';
+import { linkManager, linkNow } from './actions/linkState.js';
 import { packagesProviding } from './actions/packageKit.js';
 import { UnitManager } from './actions/systemdUnits.js';
 import { type EndedState, failureCause, setupNeeds } from './failureCause.js';
@@ -410,6 +413,68 @@ const reconnect: Playbook = async (finding) => ({
   actions: [{ name: 'network.reconnect', params: {} }],
 });
 
+/** What a link-down finding recorded the link held: "inet 10.0.0.2/24", "route default via 10.0.0.1" (linkDown.ts). */
+function heldBefore(finding: FindingWithEvidence) {
+  const texts = finding.evidence.filter((evidence) => evidence.kind === 'text').map((evidence) => evidence.text);
+  const after = (prefix: RegExp) => texts.flatMap((text) => (prefix.test(text) ? [text.replace(prefix, '')] : []));
+  return { addresses: after(/^inet6? /), routes: after(/^route /) };
+}
+
+// A link went down: its state now first (switched off, or no carrier, what it lost), and a way up only where a
+// manager owns it and the link is switched off: a missing carrier is a cable or the other end, which no command fixes.
+const linkDown: Playbook = async (finding, tools) => {
+  const name = finding.subject;
+  if (!/^[\w.:@-]{1,15}$/.test(name)) return null;
+  const show = { name: 'info.link_state', params: { interface: name, ...heldBefore(finding) } };
+  const now = await linkNow(name).catch(() => null);
+  const manager = await linkManager(tools.context, name).catch(() => ({ kind: 'none' }) as const);
+  if (now && !now.adminUp && manager.kind !== 'none') {
+    return {
+      title: format(_('Bring {name} up again'), { name }),
+      explanation: format(
+        _(
+          '{title}. It was switched off (administratively down); {manager} owns it and can bring it up as its settings say.',
+        ),
+        { title: finding.title, manager: manager.kind },
+      ),
+      actions: [show, { name: 'network.link_up', params: { interface: name } }],
+    };
+  }
+  if (manager.kind === 'NetworkManager') {
+    return {
+      title: format(_('See why {name} went down'), { name }),
+      explanation: format(
+        _(
+          '{title}. NetworkManager owns it; the first step shows whether it lost its carrier and what it lost. Reconnecting helps once the carrier is back.',
+        ),
+        { title: finding.title },
+      ),
+      actions: [show, { name: 'network.reconnect', params: {} }],
+    };
+  }
+  return {
+    title: format(_('See why {name} went down'), { name }),
+    explanation: format(
+      now && now.adminUp && !now.carrier
+        ? _(
+            '{title}. It is still switched on but has lost its carrier: the cable, the switch or router at the other end, ' +
+              'or the radio link is down, and no command on this computer brings that back. The first step shows what it lost.',
+          )
+        : _('{title}. The first step shows its state now, what it lost and which network manager owns it.'),
+      { title: finding.title },
+    ),
+    actions: [show],
+  };
+};
+
+/** A failure the journal tells of a link: reconnect where NetworkManager runs, else the link's own state and way up. */
+const networkFailure: Playbook = async (finding, tools) => {
+  const viaNetworkManager = await reconnect(finding, tools);
+  const step = viaNetworkManager?.actions[0];
+  if (step && (await tools.preview(step))) return viaNetworkManager;
+  return finding.subject ? linkDown(finding, tools) : viaNetworkManager;
+};
+
 const wifiSecrets: Playbook = async (finding) => ({
   title: _('Reconnect to the Wi-Fi network'),
   explanation: format(
@@ -422,14 +487,96 @@ const wifiSecrets: Playbook = async (finding) => ({
   actions: [{ name: 'network.reconnect', params: {} }],
 });
 
-const dnsFailure: Playbook = async (finding) => ({
-  title: _('Forget cached DNS answers'),
-  explanation: format(
-    _('{title}. A stale or failed answer can stay cached; flushing makes the next lookup ask again.'),
-    { title: finding.title },
-  ),
-  actions: [{ name: 'network.flush_dns', params: {} }],
-});
+// systemd-resolved's own words for an answer that did not validate (resolved-dns-transaction.c).
+const DNSSEC_FAILED = /DNSSEC validation failed/;
+const RESOLVED_UNIT = 'systemd-resolved.service';
+// resolved's stub listeners: a resolv.conf that names one depends on resolved running.
+const RESOLVED_STUB = /^\s*nameserver\s+127\.0\.0\.5[34]\s*$/m;
+
+/** The resolver's unit when resolv.conf sends every lookup to it and it is not running now. */
+async function resolverDown(tools: PlaybookTools): Promise<{ unit: string; scope: 'system'; state: string } | null> {
+  const conf = await readFile('/etc/resolv.conf', 'utf8').catch(() => '');
+  if (!RESOLVED_STUB.test(conf)) return null;
+  const status = await unitStatusOrNull(RESOLVED_UNIT, 'system', tools);
+  if (!status || status.activeState === 'active' || status.activeState === 'activating') return null;
+  return { unit: RESOLVED_UNIT, scope: 'system', state: status.activeState };
+}
+
+const dnsFailure: Playbook = async (finding, tools) => {
+  const server = isIP(finding.subject) ? finding.subject : undefined;
+  const show = { name: 'info.dns_servers', params: server ? { server } : {} };
+  const resolver = await resolverState(tools.context).catch(() => null);
+  if (finding.evidence.some((evidence) => DNSSEC_FAILED.test(evidence.text)) || finding.title.startsWith('DNSSEC')) {
+    const inUse = resolver?.scopes.flatMap((scope) => (scope.current ? [scope.current] : [])) ?? [];
+    return {
+      title: _('See which DNS answer did not validate'),
+      explanation: format(
+        _(
+          '{title}. systemd-resolved checked the answer’s DNSSEC signatures and they did not hold{servers}. ' +
+            'When only this name fails, its owner’s signatures are wrong (expired, missing keys) and only they can fix it; ' +
+            'when every name fails, the server or the network in between drops DNSSEC’s records, or the clock is wrong. ' +
+            'Flushing the cache asks the same server again and changes nothing; turning validation off (DNSSEC=allow-downgrade ' +
+            'or no in resolved.conf) is a choice about trust that Steward leaves to you.',
+        ),
+        {
+          title: finding.title,
+          servers: inUse.length > 0 ? format(_(' (asked: {servers})'), { servers: inUse.join(', ') }) : '',
+        },
+      ),
+      actions: [show, logsStep(finding)],
+    };
+  }
+  const down = resolver ? null : await resolverDown(tools);
+  if (down) {
+    return {
+      title: format(_('Start the DNS resolver ({unit})'), { unit: down.unit }),
+      explanation: format(
+        _(
+          '{title}. /etc/resolv.conf sends every lookup to systemd-resolved, which is {state}: no name resolves until it runs again.',
+        ),
+        { title: finding.title, state: down.state },
+      ),
+      actions: [
+        { name: 'systemd.restart_unit', params: { unit: down.unit, scope: down.scope } },
+        logsStep(finding, { unit: down.unit, scope: down.scope }),
+      ],
+    };
+  }
+  if (!resolver) {
+    return {
+      title: _('See which DNS servers this machine uses'),
+      explanation: format(
+        _(
+          '{title}. This machine does not resolve through systemd-resolved: the first step shows the servers ' +
+            '/etc/resolv.conf names and what wrote it. Steward changes no resolver it does not manage through its own ' +
+            'D-Bus API, so nothing is run: the program that wrote the file (or its network settings) is where to change them.',
+        ),
+        { title: finding.title },
+      ),
+      actions: [show, logsStep(finding)],
+    };
+  }
+  return {
+    title: server
+      ? format(_('See why DNS server {server} fails'), { server })
+      : _('See which DNS server this machine asks'),
+    explanation: format(
+      server
+        ? _(
+            '{title}. systemd-resolved fell back to plainer queries with {server}: the server (or something between) ' +
+              'dropped or garbled its answers. The first step shows which servers are configured and which is in use; ' +
+              'once the network is fine again, resolved can be told to retry the server’s full features. ' +
+              'A server that never answers has to be replaced in the network settings.',
+          )
+        : _(
+            '{title}. The first step shows which DNS servers are configured and which one is in use: a lookup that ' +
+              'fails on every name points at that server or the link to it, not at a cache.',
+          ),
+      { title: finding.title, server: server ?? '' },
+    ),
+    actions: [show, ...(server ? [{ name: 'network.reset_dns_features', params: {} }] : []), logsStep(finding)],
+  };
+};
 
 const configChanged: Playbook = async (finding) => {
   const paths = [...new Set(finding.evidence.flatMap((evidence) => (evidence.path ? [evidence.path] : [])))];
@@ -713,8 +860,8 @@ const PLAYBOOKS: Record<string, Playbook> = {
   'disk-critical': diskSpace,
   'no-space': diskSpace,
   'no-connectivity': reconnect,
-  'network-failure': reconnect,
-  'link-down': reconnect,
+  'network-failure': networkFailure,
+  'link-down': linkDown,
   'wifi-secrets': wifiSecrets,
   'dns-failure': dnsFailure,
   'config-changed-before-failure': configChanged,

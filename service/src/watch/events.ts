@@ -58,6 +58,8 @@ export interface LinkState {
   up: boolean;
   /** Whether a default route exists (any interface). */
   hasDefaultRoute: boolean;
+  /** Its addresses ("10.0.0.2/24") and routes ("default via 10.0.0.1") as last read, for a link that went down: before. */
+  had?: { addresses: string[]; routes: string[] };
 }
 
 export type WatchEvent =

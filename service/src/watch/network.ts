@@ -24,6 +24,24 @@ interface IpLink {
   flags?: string[];
   operstate?: string;
   link_type?: string;
+  addr_info?: { local?: string; prefixlen?: number }[];
+}
+
+interface IpRoute {
+  dst?: string;
+  gateway?: string;
+  dev?: string;
+}
+
+/** "default via 10.0.0.1", "10.0.0.0/24": a route as `ip route` prints it, without its device. */
+export function routeText(route: IpRoute): string {
+  return [route.dst ?? 'default', ...(route.gateway ? ['via', route.gateway] : [])].join(' ');
+}
+
+/** What a link holds now: its addresses and the routes through it. */
+interface Held {
+  addresses: string[];
+  routes: string[];
 }
 
 const STDERR_KEPT = 2048;
@@ -53,8 +71,10 @@ export class NetworkSource implements EventSource {
   #reading: Promise<void> | null = null;
   #readAgain = false;
   #stopped = true;
-  /** The last state read, by interface name. */
+  /** The last state reported, by interface name. */
   #links = new Map<string, LinkState>();
+  /** What each link held at the last read, reported with a link that goes down. */
+  #held = new Map<string, Held>();
 
   constructor(options: NetworkSourceOptions) {
     this.#log = options.log;
@@ -72,6 +92,7 @@ export class NetworkSource implements EventSource {
     this.#emit = emit;
     this.#stopped = false;
     this.#links.clear();
+    this.#held.clear();
     await this.#spawn();
   }
 
@@ -136,27 +157,36 @@ export class NetworkSource implements EventSource {
 
   async #readOnce(): Promise<void> {
     const [links, routes4, routes6] = await Promise.all([
-      this.#ipJson<IpLink[]>(['-json', 'link', 'show']),
-      this.#ipJson<unknown[]>(['-json', 'route', 'show', 'default']),
-      this.#ipJson<unknown[]>(['-6', '-json', 'route', 'show', 'default']),
+      this.#ipJson<IpLink[]>(['-json', 'address', 'show']),
+      this.#ipJson<IpRoute[]>(['-json', 'route', 'show']),
+      this.#ipJson<IpRoute[]>(['-6', '-json', 'route', 'show']),
     ]).catch((error: Error) => {
       this.#log.warning('could not read the network state', { source: this.name, error: error.message });
       return [];
     });
     if (!links || !routes4 || !routes6 || this.#stopped) return;
-    const hasDefaultRoute = routes4.length > 0 || routes6.length > 0;
+    const routes = [...routes4, ...routes6];
+    const hasDefaultRoute = routes.some((route) => (route.dst ?? 'default') === 'default');
     const seen = new Set<string>();
     for (const link of links) {
       if (link.link_type === 'loopback' || link.flags?.includes('LOOPBACK')) continue;
       seen.add(link.ifname);
+      const held = {
+        addresses: (link.addr_info ?? []).flatMap(({ local, prefixlen }) => (local ? [`${local}/${prefixlen}`] : [])),
+        routes: routes.filter((route) => route.dev === link.ifname).map(routeText),
+      };
+      const before = this.#held.get(link.ifname);
+      this.#held.set(link.ifname, held);
       const state: LinkState = { name: link.ifname, up: linkIsUp(link), hasDefaultRoute };
       const previous = this.#links.get(link.ifname);
       if (previous?.up === state.up && previous.hasDefaultRoute === state.hasDefaultRoute) continue;
       this.#links.set(link.ifname, state);
-      this.#emit?.({ type: 'link', at: new Date(), link: state });
+      const wentDown = previous?.up === true && !state.up && before;
+      this.#emit?.({ type: 'link', at: new Date(), link: wentDown ? { ...state, had: before } : state });
     }
     // A removed interface is forgotten, not reported down: unplugging is not a failure.
     for (const name of this.#links.keys()) if (!seen.has(name)) this.#links.delete(name);
+    for (const name of this.#held.keys()) if (!seen.has(name)) this.#held.delete(name);
   }
 
   async #ipJson<T>(args: string[]): Promise<T> {

@@ -155,6 +155,28 @@ describe('the network detectors', () => {
     ]);
   });
 
+  it('records what a link held before it went down, as ip prints it', () => {
+    const detector = new LinkDownDetector();
+    detector.detect(link('enp3s0', true));
+    const down: WatchEvent = {
+      type: 'link',
+      at,
+      link: {
+        name: 'enp3s0',
+        up: false,
+        hasDefaultRoute: false,
+        had: { addresses: ['192.168.1.20/24', 'fe80::1/64'], routes: ['default via 192.168.1.1'] },
+      },
+    };
+    const [output] = detector.detect(down);
+    expect(output && 'report' in output ? output.report.evidence.map((evidence) => evidence.text) : []).toEqual([
+      'enp3s0: link down',
+      'inet 192.168.1.20/24',
+      'inet6 fe80::1/64',
+      'route default via 192.168.1.1',
+    ]);
+  });
+
   it('ignores loopback, container interfaces, and interfaces that were never up', () => {
     const detector = new LinkDownDetector();
     const events = [link('lo', false), link('docker0', true), link('docker0', false), link('enp0s31f6', false)];

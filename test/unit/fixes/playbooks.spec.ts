@@ -84,10 +84,10 @@ describe('playbooks', () => {
       ['disk-low', '/', 'info.disk_usage'],
       ['disk-critical', '/', 'info.disk_usage'],
       ['network-failure', 'enp3s0', 'network.reconnect'],
-      ['link-down', 'enp3s0', 'network.reconnect'],
+      ['link-down', 'enp3s0', 'info.link_state'],
       ['wifi-secrets', 'wlan0', 'network.reconnect'],
       ['no-connectivity', '', 'network.reconnect'],
-      ['dns-failure', '', 'network.flush_dns'],
+      ['dns-failure', '', 'info.dns_servers'],
       ['config-error', 'nginx.service', 'config.show_error'],
       ['thermal-throttling', '', undefined],
     ];
@@ -349,8 +349,17 @@ describe('playbooks', () => {
     expect(withoutLine?.actions.map((action) => action.name)).toEqual(['config.validate', 'config.restore']);
   });
 
-  it('proposes one DNS flush, one reconnect, and nothing to run for a hot machine', async () => {
-    expect(await names('dns-failure', '192.168.1.1')).toEqual(['network.flush_dns']);
+  it('shows the DNS servers where no resolved answers, one reconnect, and nothing to run for a hot machine', async () => {
+    const dns = await draft('dns-failure', '192.168.1.1');
+    expect(dns?.actions.map((action) => action.name)).toEqual(['info.dns_servers', 'info.show_logs']);
+    expect(dns?.actions[0]?.params).toEqual({ server: '192.168.1.1' });
+    expect(dns?.explanation).toContain('does not resolve through systemd-resolved');
+    const dnssec = await draft('dns-failure', '', [
+      { text: 'DNSSEC validation failed for question example.com IN A: signature-expired' },
+    ]);
+    expect(dnssec?.title).toBe('See which DNS answer did not validate');
+    expect(dnssec?.explanation).toContain('Flushing the cache asks the same server again and changes nothing');
+    expect(dnssec?.actions.map((action) => action.name)).toEqual(['info.dns_servers', 'info.show_logs']);
     expect(await names('wifi-secrets', 'wlan0')).toEqual(['network.reconnect']);
     const hot = await draft('thermal-throttling', '');
     expect(hot?.actions).toEqual([]);

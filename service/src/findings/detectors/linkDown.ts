@@ -41,7 +41,20 @@ export class LinkDownDetector implements Detector {
           severity: 'warning',
           subject: name,
           title: format(_('Network interface {name} went down'), { name }),
-          evidence: [{ kind: 'text', text: format(_('{name}: link down'), { name }), at: event.at }],
+          evidence: [
+            { kind: 'text', text: format(_('{name}: link down'), { name }), at: event.at },
+            // What it held just before, as `ip` prints it: the addresses and routes the link may now lose.
+            ...(event.link.had?.addresses ?? []).map((address) => ({
+              kind: 'text' as const,
+              text: `${address.includes(':') ? 'inet6' : 'inet'} ${address}`,
+              at: event.at,
+            })),
+            ...(event.link.had?.routes ?? []).map((route) => ({
+              kind: 'text' as const,
+              text: `route ${route}`,
+              at: event.at,
+            })),
+          ],
           at: event.at,
         },
       },
