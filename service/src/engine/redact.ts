@@ -5,10 +5,14 @@
 // Each rule keeps what identifies the line (the key name, the URL's host) and
 // replaces only the secret, so the model can still reason about it.
 
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
 import { RE2JS } from 're2js';
 
 import { bounded } from './boundedPattern.js';
 import { replaceGitleaksSecrets } from './gitleaks.js';
+import { RedactionThread } from './redactionThread.js';
 
 export const REDACTED = '[REDACTED]';
 
@@ -305,15 +309,24 @@ export interface RedactionSettings {
   redactPatterns: string[];
 }
 
+// The redactors made here say what the redaction thread needs to do their work: the user's patterns, or that
+// the text stays as it is (a local model the user did not ask to redact for).
+const threadable = new WeakMap<(text: string) => string, () => { patterns: string[] } | 'unchanged'>();
+
 /** The built-in rules and the user's patterns as they are now; the patterns are compiled again only when they change. */
 export function settingsRedactor(patterns: () => string[]): (text: string) => string {
   let compiled: { patterns: string[]; redact: (text: string) => Redaction } | null = null;
-  return (text) => {
+  const redact = (text: string) => {
     const current = patterns();
     if (compiled?.patterns !== current) compiled = { patterns: current, redact: createRedactor(current) };
     return compiled.redact(text).text;
   };
+  threadable.set(redact, () => ({ patterns: patterns() }));
+  return redact;
 }
+
+/** The built-in rules alone. */
+export const builtInRedactor = settingsRedactor(() => []);
 
 /**
  * What text bound for a model goes through: the rules and the user's patterns
@@ -321,7 +334,10 @@ export function settingsRedactor(patterns: () => string[]): (text: string) => st
  */
 export function modelRedactor(settings: () => RedactionSettings, remote: () => boolean): (text: string) => string {
   const redact = settingsRedactor(() => settings().redactPatterns);
-  return (text) => (settings().redactLocal || remote() ? redact(text) : text);
+  const active = () => settings().redactLocal || remote();
+  const redactIfActive = (text: string) => (active() ? redact(text) : text);
+  threadable.set(redactIfActive, () => (active() ? { patterns: settings().redactPatterns } : 'unchanged'));
+  return redactIfActive;
 }
 
 // A long text is redacted a piece at a time, the event loop served between pieces, so that one long message
@@ -349,9 +365,42 @@ export function pieceEnd(text: string, from: number): number {
   }
 }
 
-/** `redact(text)`, for a long text a piece at a time with the event loop served between pieces. */
+/** `redact(text)` a piece at a time, in one go (in the redaction thread). */
+export function redactPiecewise(text: string, redact: (text: string) => string): string {
+  let result = '';
+  for (let from = 0; from < text.length;) {
+    const to = pieceEnd(text, from);
+    result += redact(text.slice(from, to));
+    from = to;
+  }
+  return result;
+}
+
+// Built beside the service (dist/service/steward-redaction.js); a bundle without it (a unit spec) redacts here.
+const THREAD_SCRIPT = fileURLToPath(new URL('./steward-redaction.js', import.meta.url));
+let thread: RedactionThread | null | undefined;
+
+function redactionThread(): RedactionThread | null {
+  thread ??= existsSync(THREAD_SCRIPT) ? new RedactionThread(THREAD_SCRIPT) : null;
+  return thread;
+}
+
+/**
+ * `redact(text)`; a long text in the redaction thread when `redact` is one of the redactors made here (a megabyte
+ * of the worst input takes seconds), else a piece at a time with the event loop served between pieces.
+ */
 export async function redactInPieces(text: string, redact: (text: string) => string): Promise<string> {
   if (text.length <= PIECE_LENGTH) return redact(text);
+  const work = threadable.get(redact)?.();
+  if (work === 'unchanged') return text;
+  const worker = work && redactionThread();
+  if (work && worker) {
+    try {
+      return await worker.redact(text, work.patterns);
+    } catch {
+      // A thread that failed (out of memory, killed) leaves the text to be redacted here.
+    }
+  }
   let result = '';
   for (let from = 0; from < text.length;) {
     const to = pieceEnd(text, from);
