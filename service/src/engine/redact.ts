@@ -181,8 +181,15 @@ const UNBOUNDED_RULES: Rule[] = [
   whole(/\bsyt_[A-Za-z0-9_-]{4,}_[A-Za-z0-9]{10,}_[A-Za-z0-9]{6}\b/g),
   // Bitcoin private keys in wallet import format (compressed K/L, uncompressed 5), base58.
   whole(/\b(?:[KL][1-9A-HJ-NP-Za-km-z]{51}|5[HJK][1-9A-HJ-NP-Za-km-z]{49})\b/g),
-  // Secret parameters of a key in libgcrypt's S-expression format (GnuPG's private-keys-v1.d): d, p, q, u, x.
-  keep(/(?<keep>\((?:d|p|q|u|x)\s+)(?:#[0-9A-Fa-f]{16,}#|\|[A-Za-z0-9+/=]{16,}\||[0-9]+:[^)]{8,})(?=\s*\))/g),
+  // A key in libgcrypt's S-expression format (GnuPG's private-keys-v1.d), whole after its head: the advanced
+  // S-expression runs on over indented lines (the extended format's "Key:"); the canonical one holds binary
+  // numbers, line breaks among them, so the next 16 KiB go with it.
+  keep(/(?<keep>\((?:protected-)?private-key\b)(?:[^\n]|\n[ \t]){1,16384}/g),
+  keep(/(?<keep>\(\d+:(?:protected-)?private-key)[\s\S]{1,16384}/g),
+  // Secret parameters of such a key quoted alone: d, p, q, u, x, their hex wrapped over lines.
+  keep(
+    /(?<keep>\((?:d|p|q|u|x)\s+)(?:#[0-9A-Fa-f\s]{16,8192}#|\|[A-Za-z0-9+/=\s]{16,8192}\||[0-9]+:[^)]{8,})(?=\s*\))/g,
+  ),
 ];
 
 // A secret and the text that names it fit in a few hundred characters; the rules for key blocks and long values
