@@ -52,12 +52,37 @@ function compileAllowlist({ regexTarget, regexes = [], stopwords = [] }: Allowli
   return { target, regexes: regexes.map((regex) => RE2JS.compile(regex)), stopwords };
 }
 
-let compiled: { rules: CompiledRule[]; global: CompiledAllowlist } | null = null;
+let compiled: { rules: CompiledRule[]; global: CompiledAllowlist; keywords: KeywordScan } | null = null;
+
+interface KeywordScan {
+  /** At every position, the longest keyword that starts there. */
+  pattern: RegExp;
+  /** Each keyword with the keywords that are its prefixes, found with it at the same place. */
+  withPrefixes: Map<string, string[]>;
+}
+
+// One pass finds every keyword in a piece, where asking each rule's keywords in turn took ten times as long.
+function keywordScan(keywords: string[]): KeywordScan {
+  const distinct = [...new Set(keywords)].sort((a, b) => b.length - a.length);
+  const escaped = distinct.map((keyword) => keyword.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return {
+    pattern: new RegExp(`(?=(${escaped.join('|')}))`, 'g'),
+    withPrefixes: new Map(distinct.map((keyword) => [keyword, distinct.filter((other) => keyword.startsWith(other))])),
+  };
+}
+
+function keywordsIn(text: string, { pattern, withPrefixes }: KeywordScan): Set<string> {
+  const found = new Set<string>();
+  for (const match of text.toLowerCase().matchAll(pattern))
+    for (const keyword of withPrefixes.get(match[1] ?? '') ?? []) found.add(keyword);
+  return found;
+}
 
 /** The rules compiled on first use (about half a second), so that a service that never redacts never pays it. */
 function rules() {
   compiled ??= {
     global: compileAllowlist(data.allowlist),
+    keywords: keywordScan(data.rules.flatMap((rule) => rule.keywords.map((keyword) => keyword.toLowerCase()))),
     rules: (data.rules as RuleData[]).map((rule) => ({
       id: rule.id,
       pattern: RE2JS.compile(withoutNamePrefix(rule.regex)),
@@ -107,11 +132,11 @@ function lineAround(text: string, start: number, end: number): string {
 
 /** The [start, end) spans of every secret the rules find in `text`, with the rule that found each. */
 export function gitleaksSecrets(text: string): { start: number; end: number; rule: string }[] {
-  const { rules: all, global } = rules();
-  const lower = text.toLowerCase();
+  const { rules: all, global, keywords } = rules();
+  const present = keywordsIn(text, keywords);
   const spans: { start: number; end: number; rule: string }[] = [];
   for (const rule of all) {
-    if (rule.keywords.length > 0 && !rule.keywords.some((keyword) => lower.includes(keyword))) continue;
+    if (rule.keywords.length > 0 && !rule.keywords.some((keyword) => present.has(keyword))) continue;
     if (!rule.pattern.test(text)) continue;
     const matcher = rule.pattern.matcher(text);
     while (matcher.find()) {
