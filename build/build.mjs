@@ -338,6 +338,7 @@ async function buildBench() {
       'test/bench/model.ts',
       'test/bench/ttftBreakdown.ts',
       'test/bench/cold.ts',
+      'test/bench/toolPrompt.ts',
     ],
     outdir: out,
     platform: 'node',

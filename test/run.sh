@@ -11,8 +11,8 @@
 # STEWARD_E2E_SUITES=trixie,forky,sid (or 48,50,51) picks the GNOME versions
 # for the end-to-end tests; the default is trixie (GNOME 48).
 #
-#   --quick   the inner loop: build, then the unit and integration specs but the slow ones (below); no lint,
-#             types, corpus or end-to-end tests
+#   --quick   the inner loop: build, then the unit and integration specs but the slow ones and those that
+#             load real models (below); no lint, types, corpus or end-to-end tests
 #   --load    everything, while stress-ng keeps every core busy (npm run test:load): the suite must hold
 #             on a machine that is busy with other work
 # Every run prints its slowest specs before the closing line.
@@ -37,8 +37,11 @@ if $quick && $load; then
   echo 'test/run.sh: --load runs everything; it does not go with --quick' >&2
   exit 2
 fi
-# Minutes each, for reasons that are their point: installs that run npm ci, lists of 100k findings, raced clean-ups.
-slow_specs=(integration/install integration/paging integration/deletionRace)
+# Left out of --quick: minutes each, for reasons that are their point (installs that run npm ci, lists of 100k
+# findings, raced clean-ups), and the suites that load real models again and again (the engine, the Chat
+# interface, the kept prompt, the backend probes); the full run has them all.
+slow_specs=(integration/install integration/paging integration/deletionRace
+  integration/engine integration/chat integration/prefixCache integration/backendChoice)
 
 # command → Debian package that provides it (a full path for commands not on PATH;
 # python3:MODULE for a module of Debian's /usr/bin/python3, such as the systemd mock; man-db, openssh-client

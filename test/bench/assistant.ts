@@ -17,6 +17,7 @@ import { buildSystemPrompt } from '../../service/src/assistant/systemPrompt.js';
 import { MAX_TOOL_OUTPUT, type ProposalSink, type ToolContext } from '../../service/src/assistant/tool.js';
 import { runAssistantTurn } from '../../service/src/assistant/toolLoop.js';
 import { assistantTools } from '../../service/src/assistant/tools/index.js';
+import { OfferedTools } from '../../service/src/assistant/toolSelection.js';
 import type { ToolCallRecord } from '../../service/src/assistant/turn.js';
 import { Engine } from '../../service/src/engine/supervisor.js';
 import { FindingsStore } from '../../service/src/findings/store.js';
@@ -252,14 +253,14 @@ function conversation(length: number): ContextMessage[] {
   });
 }
 
-async function measureContext(machine: Machine, catalog: ReturnType<ProposalSink['catalog']>) {
+async function measureContext(machine: Machine) {
   // The snapshot is read once: this measures the assembly, not /proc.
   const summary = await machine.systemSummary();
   const measure = async (length: number) => {
     const messages = conversation(length);
     const assemble = () =>
       fitContext({
-        systemPrompt: buildSystemPrompt({ summary, catalog, now: new Date() }),
+        systemPrompt: buildSystemPrompt({ summary, now: new Date() }),
         messages,
         prompt: QUESTION,
         budget: CONTEXT_BUDGET,
@@ -313,9 +314,9 @@ async function measureTurns(machine: Machine, proposals: ProposalSink, readableR
     log,
   });
   const tools = assistantTools();
+  const offered = new OfferedTools().offer(QUESTION, tools);
   const systemPrompt = buildSystemPrompt({
     summary: await machine.systemSummary(),
-    catalog: proposals.catalog(),
     now: new Date(),
   });
   const turn = async (withTool: boolean): Promise<TurnRun> => {
@@ -327,6 +328,8 @@ async function measureTurns(machine: Machine, proposals: ProposalSink, readableR
     const outcome = await runAssistantTurn({
       engine,
       tools: withTool ? tools : [],
+      // As the service offers them: the tools the question points to, more_tools for the rest.
+      offeredFirst: withTool ? offered : undefined,
       context: { machine, proposals, signal: new AbortController().signal, readableRoots },
       systemPrompt,
       history: [],
@@ -458,7 +461,7 @@ async function main(): Promise<void> {
     process.stdout.write(`tools: ${TOOL_RUNS} runs each after ${TOOL_WARMUPS} warm-ups…\n`);
     const tools = await measureTools(context, toolCases(notes));
     process.stdout.write(`context assembly: ${CONTEXT_RUNS} runs each…\n`);
-    const contextAssembly = await measureContext(machine, catalog);
+    const contextAssembly = await measureContext(machine);
     process.stdout.write(`end to end with the tiny model: ${TURN_RUNS} runs each after a warm-up…\n`);
     const modelPath = await writeTinyModel(join(temp.path, 'tiny.gguf'), { contextLength: ENGINE.contextSize });
     const endToEnd = await measureTurns(machine, proposals, readableRoots, modelPath);

@@ -83,8 +83,8 @@ interface Cold {
 /** The prompt the service's first question sends, as far as this process can make it (no machine summary). */
 function directPrompt() {
   const catalog = createCatalog();
-  const systemPrompt = buildSystemPrompt({ summary: null, catalog: catalogEntries(catalog), now: new Date() });
-  const tools = assistantTools(catalog.names());
+  const systemPrompt = buildSystemPrompt({ summary: null, now: new Date() });
+  const tools = assistantTools(catalogEntries(catalog));
   const offered = new OfferedTools().offer(QUESTION, tools);
   const functions: ChatModelFunctions = Object.fromEntries(
     firstToolSpecs(tools, offered).specs.map((spec) => [

@@ -141,7 +141,6 @@ async function toolCosts(modelPath: string) {
     const wrapper = chatWrapperFor(model);
     const systemPrompt = buildSystemPrompt({
       summary: null,
-      catalog: catalogEntries(createCatalog()),
       now: new Date(),
     });
     const tokens = (specs: ToolSpec[]) => {
@@ -165,7 +164,7 @@ async function toolCosts(modelPath: string) {
         })
         .contextText.tokenize(model.tokenizer).length;
     };
-    const tools = assistantTools(createCatalog().names());
+    const tools = assistantTools(catalogEntries(createCatalog()));
     const all = tools.map(toolSpec);
     const bare = tokens([]);
     const withAll = tokens(all);

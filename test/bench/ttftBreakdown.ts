@@ -49,7 +49,7 @@ const round = (value: number) => Math.round(value);
 
 /** The offered tools after the bench's questions, as the service renders them for the model. */
 function offeredFunctions(): ChatModelFunctions {
-  const tools = assistantTools(createCatalog().names());
+  const tools = assistantTools(catalogEntries(createCatalog()));
   const offered = new OfferedTools();
   let first = tools;
   for (const question of QUESTIONS) first = offered.offer(question, tools);
@@ -124,7 +124,7 @@ async function questions(
 async function main(): Promise<void> {
   const llama = await getLlama({ build: 'never', gpu: false, progressLogs: false, logLevel: LlamaLogLevel.error });
   const model = await llama.loadModel({ modelPath: await benchModel() });
-  const systemPrompt = buildSystemPrompt({ summary: null, catalog: catalogEntries(createCatalog()), now: new Date() });
+  const systemPrompt = buildSystemPrompt({ summary: null, now: new Date() });
   const functions = offeredFunctions();
   const filler = chatWrapperFor(model)
     .generateContextState({

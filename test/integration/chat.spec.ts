@@ -387,13 +387,12 @@ describe('the Chat interface on the bus', () => {
     await waitFor(async () => (await engineStatus()).state === 'ready', 'the prepared engine');
     const status = await engineStatus();
     expect(status['worker-pid']).toBeDefined();
-    // Nothing was saved before this load (the question before it had no room for the tools).
-    expect(status['prefix-restored-tokens']).toBe(0);
     await waitFor(() => states.includes('ready'), 'EngineState to say ready');
     expect(states[0]).toBe('loading');
 
-    // Already ready: nothing to load again.
-    expect(await call('Prepare')).toEqual(['ready']);
+    // Already loaded: nothing to load again; at most the worker checks that the prompt's start is evaluated.
+    expect(await call('Prepare')).toEqual([jasmine.stringMatching(/^(ready|loading)$/)]);
+    await waitFor(async () => (await engineStatus()).state === 'ready', 'the prepared engine');
     const { requestId } = await send('', 'Hello');
     expect((await finished(requestId)).done?.status).toBe('done');
     expect((await engineStatus())['worker-pid']).toBe(status['worker-pid']);

@@ -344,7 +344,21 @@ describe('the inference engine', () => {
       (e: unknown) => e as StewardError,
     );
     expect(error?.errorName).toBe('InvalidArgs');
-    expect(error?.message).toMatch(/^the message is too long for this model: it takes \d+ tokens and at most \d+ fit$/);
+    expect(error?.message).toMatch(
+      /^the message is too long for this model: it takes \d+ tokens, and beside Steward's instructions \(\d+ tokens, without any tool\) at most \d+ fit this model's context of \d+ tokens/,
+    );
+    expect(error?.message).toContain('choose a model with a larger context');
+  });
+
+  it('shows the model the tools that fit its context, and answers, where all of them would not', async () => {
+    makeEngine();
+    const tools = Array.from({ length: 12 }, (_, i) => ({
+      name: `tool_${i}`,
+      description: `Looks at part ${i} of the computer and says what it saw there.`,
+      parameters: { type: 'object', properties: {} },
+    }));
+    const outcome = await engine.chat({ prompt: 'hello', maxTokens: 8, tools }).result;
+    expect(outcome.status).toBe('done');
   });
 
   it('constrains the answer to a JSON schema', async () => {

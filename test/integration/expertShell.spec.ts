@@ -57,7 +57,7 @@ describe('the expert shell (fixes.expertShell)', () => {
     });
   const proposeShell = () => fixes.proposeFromChat(SHELL, { argv: ['uname', '-s'] }, 'to see the kernel');
   const proposeToolAccepts = (action: string) =>
-    assistantTools(fixes.catalog.names())
+    assistantTools(catalogEntries(fixes.catalog))
       .find((tool) => tool.name === 'propose_action')
       ?.params.safeParse({ action, params: {}, reason: 'x' }).success;
 

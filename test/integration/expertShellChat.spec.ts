@@ -51,8 +51,9 @@ describe('the expert shell in the service', () => {
     const [history] = (await scenario.call(CHAT, 'GetHistory', 's', [session])) as [Record<string, Variant>[]];
     return plain(history[1]!);
   };
-  // The catalog the model may propose from is in the system prompt; propose_action checks the name against it.
-  const lastCatalog = () => JSON.stringify(server.requests.at(-1)?.body.messages.find((m) => m.role === 'system'));
+  // The catalog the model may propose from is in propose_action's description, which checks the name against it.
+  const lastCatalog = () =>
+    JSON.stringify(server.requests.at(-1)?.body.tools?.find((tool) => tool.function.name === 'propose_action'));
 
   beforeAll(async () => {
     server = await startOpenAIServer({ reply: scriptedReply(scripts) });

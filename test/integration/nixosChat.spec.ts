@@ -78,7 +78,7 @@ describe('NixOS in the chat and over D-Bus', () => {
       body,
     });
   const proposeToolAccepts = (fixes: Fixes, action: string) =>
-    assistantTools(fixes.catalog.names())
+    assistantTools(catalogEntries(fixes.catalog))
       .find((tool) => tool.name === 'propose_action')
       ?.params.safeParse({ action, params: {}, reason: 'x' }).success;
   const values = (dict: Record<string, Variant>) =>

@@ -27,6 +27,12 @@ function indent(text: string): string {
 const SLOWEST_SHOWN = 10;
 const specTimes: { name: string; ms: number }[] = [];
 const suiteTimes: { name: string; ms: number }[] = [];
+// Seconds per folder of dist/test (unit, integration, e2e, gym), each the sum of its top-level suites.
+const folderTimes = new Map<string, number>();
+
+function folderOf(filename: string | undefined): string {
+  return /\/dist\/test\/([^/]+)\//.exec(filename ?? '')?.[1] ?? 'other';
+}
 
 function slowest(times: { name: string; ms: number }[]): string {
   return [...times]
@@ -64,7 +70,11 @@ jasmine.getEnv().addReporter({
   },
   suiteDone(result) {
     suiteDepth -= 1;
-    if (suiteDepth === 0) suiteTimes.push({ name: result.fullName, ms: result.duration ?? 0 });
+    if (suiteDepth === 0) {
+      suiteTimes.push({ name: result.fullName, ms: result.duration ?? 0 });
+      const folder = folderOf(result.filename);
+      folderTimes.set(folder, (folderTimes.get(folder) ?? 0) + (result.duration ?? 0));
+    }
     if (result.failedExpectations.length > 0)
       failures.push(describeFailures(`suite ${result.fullName}`, result.failedExpectations));
   },
@@ -78,8 +88,14 @@ jasmine.getEnv().addReporter({
       `Spec order shuffled; to repeat it: --seed=${result.order.seed}. Took ${(result.totalTime / 1000).toFixed(1)} s.\n`,
     );
     write(`Slowest specs:\n${slowest(specTimes)}Slowest suites:\n${slowest(suiteTimes)}`);
+    const perFolder = [...folderTimes].map(([folder, ms]) => `${folder} ${(ms / 1000).toFixed(0)} s`);
+    write(`Time per folder: ${perFolder.join(', ')}\n`);
     const timesFile = process.env.STEWARD_SPEC_TIMES;
-    if (timesFile) writeFileSync(timesFile, JSON.stringify({ specs: specTimes, suites: suiteTimes }, null, 2));
+    if (timesFile)
+      writeFileSync(
+        timesFile,
+        JSON.stringify({ specs: specTimes, suites: suiteTimes, folders: Object.fromEntries(folderTimes) }, null, 2),
+      );
     // A failure outside any spec (afterAll, top level) counts too.
     const failed = failures.length;
     write(`\njasmine: ${passed} passed, ${failed} failed, ${skipped.length} skipped\n`);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 
 import { DocsStore } from '../../service/src/docs/docsStore.js';
 import { type DocsSources, updateIndex } from '../../service/src/docs/indexer.js';
+import { type Candidate, rankCandidates } from '../../service/src/docs/manRanking.js';
 import { QUESTIONS } from '../bench/docsQuestions.js';
 import { answers } from '../bench/docsRetrievalJudge.js';
 
@@ -65,5 +66,43 @@ describe('the documentation search, on real man pages among others that share th
   it('reads the entries of pages made with Asciidoctor, and an entry whose tag lists many names', () => {
     expect(store.contents('lsblk(8)')).toContain('-f, --fs');
     expect(store.read('journald.conf(5)#SystemMaxUse=')?.text).toContain('control how much disk space the journal');
+  });
+
+  it("reads a DocBook entry whose tag ends with an ellipsis as an entry, and not a table's format lines", () => {
+    expect(store.contents('systemctl(1)')).toEqual(
+      jasmine.arrayContaining(['start PATTERN...', 'enable UNIT..., enable PATH...', 'mask UNIT...', 'cat PATTERN...']),
+    );
+    expect(store.read('systemctl(1)#mask')?.text).toContain('Mask one or more units');
+    const isEnabled = store.read('systemctl(1)#is-enabled')?.text ?? '';
+    expect(isEnabled).toContain('"masked"');
+    expect(isEnabled).not.toMatch(/^l [l^] [l^]/m);
+  });
+});
+
+describe("the ranking of a question's candidates", () => {
+  const candidate = (title: string, entry: string, body: string): Candidate => ({
+    title,
+    heading: 'OPTIONS',
+    entry,
+    kind: 'man',
+    body: `${entry}\n${body}`,
+    bm25: -1,
+  });
+
+  it("finds a desktop's word in the word the page uses for it, below a passage that uses the word itself", () => {
+    const words = ['copy', 'folder'];
+    const directory = candidate('cp(1)', '-r, --recursive', 'copy directories recursively');
+    const folder = candidate('demo(1)', '--tree', 'copy a folder and all it holds');
+    const neither = candidate('demo(1)', '--force', 'copy over files that exist');
+    const order = (list: Candidate[]) => rankCandidates(list, words, new Map()).map((hit) => hit.entry);
+    expect(order([neither, directory])).toEqual(['-r, --recursive', '--force']);
+    expect(order([directory, folder])).toEqual(['--tree', '-r, --recursive']);
+  });
+
+  it('ranks first the passage whose first sentences hold the words, over one that holds them further on', () => {
+    const words = ['trash', 'file'];
+    const later = candidate('demo(1)', 'move', `Moves files. ${'Other words. '.repeat(40)}Can use the trash.`);
+    const lead = candidate('demo(1)', 'remove', 'Moves a file to the trash.');
+    expect(rankCandidates([later, lead], words, new Map()).map((hit) => hit.entry)).toEqual(['remove', 'move']);
   });
 });

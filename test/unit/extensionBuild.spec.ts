@@ -70,6 +70,7 @@ describe('the built extension', () => {
       'shared/chatTranscript.js',
       'shared/model.js',
       'shared/serviceStatus.js',
+      'shared/shortcutSettings.js',
       'shared/text.js',
       'shell/chat/answerView.js',
       'shell/chat/modelSetup.js',

@@ -56,7 +56,7 @@ describe('the function-calling text for a chat template node-llama-cpp does not 
     const before = rendered(llama);
     expect(withCompactFunctionText(llama)).toBe(llama);
     expect(rendered(llama)).toBe(before);
-    expect(before).not.toContain('To look something up, call a function');
+    expect(before).not.toContain('To look something up, write only a call');
   });
 
   it('adds nothing when no function is offered', () => {

@@ -221,6 +221,11 @@ describe('the tool loop', () => {
     });
     await handle.result;
     expect(engine.requests.map((request) => request.toolChoice)).toEqual(['required', 'auto']);
+    // The forced call looks; a fix is proposed after it, with what it showed.
+    const offered = engine.requests.map((request) => (request.tools ?? []).map((spec) => spec.name));
+    expect(offered[0]).not.toContain('propose_action');
+    expect(offered[0]).toContain('disk_usage');
+    expect(offered[1]).toContain('propose_action');
   });
 
   it('offers the selected tools and more_tools first, and every tool once the model calls more_tools', async () => {

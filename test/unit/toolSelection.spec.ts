@@ -4,10 +4,17 @@ import { z } from 'zod';
 
 import { type AssistantTool, defineTool } from '../../service/src/assistant/tool.js';
 import { assistantTools } from '../../service/src/assistant/tools/index.js';
-import { MORE_TOOLS, moreToolsTool, OfferedTools, selectTools } from '../../service/src/assistant/toolSelection.js';
+import {
+  byImportance,
+  MORE_TOOLS,
+  moreToolsTool,
+  OfferedTools,
+  selectTools,
+} from '../../service/src/assistant/toolSelection.js';
 
+const RESTART = [{ name: 'systemd.restart_unit', params: 'unit, scope: user|system' }];
 const names = (tools: readonly AssistantTool[]) => tools.map((tool) => tool.name);
-const all = assistantTools(['systemd.restart_unit']);
+const all = assistantTools(RESTART);
 const ALWAYS = ['system_summary', 'list_findings', 'propose_action'];
 
 describe('the tool selection', () => {
@@ -27,7 +34,7 @@ describe('the tool selection', () => {
   });
 
   it('on NixOS offers the nixos tools where PackageKit’s would be, for installing and for options', () => {
-    const nixos = assistantTools(['systemd.restart_unit'], { nixos: true });
+    const nixos = assistantTools(RESTART, { nixos: true });
     expect(names(nixos)).not.toContain('search_packages');
     expect(names(nixos)).not.toContain('package_status');
     expect(names(selectTools('Install Blender for me', nixos))).toEqual([...ALWAYS, 'nixos_config', 'nixos_search']);
@@ -93,5 +100,18 @@ describe('the tool selection', () => {
     await expectAsync(more.run({}, {} as never)).toBeResolvedTo(
       'These tools are now available: audit_history, read_file.',
     );
+  });
+
+  it('ranks the offered tools for a small context: more_tools, what the question points to, the overview, the rest', () => {
+    const offered = new OfferedTools();
+    offered.offer('My Wi-Fi keeps dropping', all);
+    const now = offered.offer('How full is my disk?', all);
+    expect(byImportance('How full is my disk?', now)).toEqual([MORE_TOOLS, 'disk_usage', ...ALWAYS, 'network_status']);
+  });
+
+  it('tells what it would offer without adding to what was offered', () => {
+    const offered = new OfferedTools();
+    expect(names(offered.candidates('How full is my disk?', all))).toEqual([...ALWAYS, 'disk_usage']);
+    expect(names(offered.offer('hello', all))).toEqual(ALWAYS);
   });
 });

@@ -6,14 +6,8 @@ import Gio from 'gi://Gio';
 import Gtk from 'gi://Gtk';
 import { gettext as _ } from 'resource:///org/gnome/Shell/Extensions/js/extensions/prefs.js';
 
-import {
-  canTakeFromSwitcher,
-  conflictSentence,
-  type ShortcutSettings,
-  switcherWithout,
-} from '../shared/chatTranscript.js';
-
-const KEY = 'toggle-quick-chat';
+import { canTakeFromSwitcher, conflictSentence } from '../shared/chatTranscript.js';
+import { QUICK_CHAT_KEY, ShortcutSettingsWatch } from '../shared/shortcutSettings.js';
 
 /**
  * The quick chat's shortcut: the keys, why they do nothing when GNOME's
@@ -22,9 +16,7 @@ const KEY = 'toggle-quick-chat';
  */
 export class ShortcutGroup {
   readonly group = new Adw.PreferencesGroup({ title: _('Quick chat') });
-  private readonly _inputSources = new Gio.Settings({ schema_id: 'org.gnome.desktop.input-sources' });
-  private readonly _wmKeybindings = new Gio.Settings({ schema_id: 'org.gnome.desktop.wm.keybindings' });
-  private readonly _handlers: [Gio.Settings, number][];
+  private readonly _watch: ShortcutSettingsWatch;
   private readonly _label = new Gtk.ShortcutLabel({ valign: Gtk.Align.CENTER, disabled_text: _('None') });
   private readonly _conflictRow = new Adw.ActionRow({ title: _('This shortcut does nothing yet') });
   private readonly _takeButton = new Gtk.Button({
@@ -45,34 +37,20 @@ export class ShortcutGroup {
 
     this._conflictRow.add_prefix(new Gtk.Image({ icon_name: 'dialog-warning-symbolic' }));
     this._takeButton.add_css_class('suggested-action');
-    this._takeButton.connect('clicked', () =>
-      this._wmKeybindings.set_strv('switch-input-source', switcherWithout(this._read())),
-    );
+    this._takeButton.connect('clicked', () => this._watch.takeFromSwitcher());
     this._conflictRow.add_suffix(this._takeButton);
     this.group.add(this._conflictRow);
 
-    this._handlers = [
-      [this._inputSources, this._inputSources.connect('changed::sources', () => this._sync())],
-      [this._wmKeybindings, this._wmKeybindings.connect('changed::switch-input-source', () => this._sync())],
-      [this._settings, this._settings.connect(`changed::${KEY}`, () => this._sync())],
-    ];
+    this._watch = new ShortcutSettingsWatch(this._settings, () => this._sync());
     this._sync();
   }
 
   destroy(): void {
-    for (const [settings, id] of this._handlers) settings.disconnect(id);
-  }
-
-  private _read(): ShortcutSettings {
-    return {
-      accelerators: this._settings.get_strv(KEY),
-      switchInputSource: this._wmKeybindings.get_strv('switch-input-source'),
-      inputSources: this._inputSources.get_value('sources').n_children(),
-    };
+    this._watch.destroy();
   }
 
   private _sync(): void {
-    const settings = this._read();
+    const settings = this._watch.read();
     this._label.accelerator = settings.accelerators.join(' ');
     const conflict = conflictSentence(settings, _);
     this._conflictRow.visible = conflict !== null;
@@ -93,10 +71,10 @@ export class ShortcutGroup {
       if (modifiers === 0 && keyval === Gdk.KEY_Escape) {
         dialog.close();
       } else if (modifiers === 0 && keyval === Gdk.KEY_BackSpace) {
-        this._settings.set_strv(KEY, []);
+        this._settings.set_strv(QUICK_CHAT_KEY, []);
         dialog.close();
       } else if (modifiers !== 0 && Gtk.accelerator_valid(Gdk.keyval_to_lower(keyval), modifiers)) {
-        this._settings.set_strv(KEY, [Gtk.accelerator_name(Gdk.keyval_to_lower(keyval), modifiers)]);
+        this._settings.set_strv(QUICK_CHAT_KEY, [Gtk.accelerator_name(Gdk.keyval_to_lower(keyval), modifiers)]);
         dialog.close();
       }
       return Gdk.EVENT_STOP;

@@ -6,14 +6,8 @@ import Shell from 'gi://Shell';
 import { gettext as _ } from 'resource:///org/gnome/shell/extensions/extension.js';
 import * as Main from 'resource:///org/gnome/shell/ui/main.js';
 
-import {
-  canTakeFromSwitcher,
-  conflictSentence,
-  type ShortcutSettings,
-  switcherWithout,
-} from '../shared/chatTranscript.js';
-
-const KEY = 'toggle-quick-chat';
+import { canTakeFromSwitcher, conflictSentence } from '../shared/chatTranscript.js';
+import { QUICK_CHAT_KEY, ShortcutSettingsWatch } from '../shared/shortcutSettings.js';
 
 /**
  * The quick chat's keyboard shortcut. It is bound only while GNOME's
@@ -25,20 +19,14 @@ const KEY = 'toggle-quick-chat';
 export class QuickChatShortcut {
   private _bound = false;
   private _conflict: string | null = null;
-  private readonly _inputSources = new Gio.Settings({ schema_id: 'org.gnome.desktop.input-sources' });
-  private readonly _wmKeybindings = new Gio.Settings({ schema_id: 'org.gnome.desktop.wm.keybindings' });
-  private readonly _handlers: [Gio.Settings, number][];
+  private readonly _watch: ShortcutSettingsWatch;
 
   constructor(
     private readonly _settings: Gio.Settings,
     private readonly _activate: () => void,
     private readonly _onConflictChanged: (conflict: string | null) => void = () => {},
   ) {
-    this._handlers = [
-      [this._inputSources, this._inputSources.connect('changed::sources', () => this._sync())],
-      [this._wmKeybindings, this._wmKeybindings.connect('changed::switch-input-source', () => this._sync())],
-      [this._settings, this._settings.connect(`changed::${KEY}`, () => this._sync())],
-    ];
+    this._watch = new ShortcutSettingsWatch(this._settings, () => this._sync());
     this._sync();
   }
 
@@ -53,7 +41,7 @@ export class QuickChatShortcut {
 
   /** Whether takeFromSwitcher() may be offered: the user has no input sources to switch between. */
   get canTakeFromSwitcher(): boolean {
-    return canTakeFromSwitcher(this._read());
+    return canTakeFromSwitcher(this._watch.read());
   }
 
   /**
@@ -62,24 +50,16 @@ export class QuickChatShortcut {
    * conflict sentence); never on its own.
    */
   takeFromSwitcher(): void {
-    this._wmKeybindings.set_strv('switch-input-source', switcherWithout(this._read()));
+    this._watch.takeFromSwitcher();
   }
 
   destroy(): void {
-    for (const [settings, id] of this._handlers) settings.disconnect(id);
+    this._watch.destroy();
     this._unbind();
   }
 
-  private _read(): ShortcutSettings {
-    return {
-      accelerators: this._settings.get_strv(KEY),
-      switchInputSource: this._wmKeybindings.get_strv('switch-input-source'),
-      inputSources: this._inputSources.get_value('sources').n_children(),
-    };
-  }
-
   private _sync(): void {
-    const conflict = conflictSentence(this._read(), _);
+    const conflict = conflictSentence(this._watch.read(), _);
     if (conflict) this._unbind();
     else this._bind();
     if (conflict !== this._conflict) {
@@ -91,7 +71,7 @@ export class QuickChatShortcut {
   private _bind(): void {
     if (this._bound) return;
     Main.wm.addKeybinding(
-      KEY,
+      QUICK_CHAT_KEY,
       this._settings,
       Meta.KeyBindingFlags.IGNORE_AUTOREPEAT,
       Shell.ActionMode.NORMAL | Shell.ActionMode.OVERVIEW,
@@ -102,7 +82,7 @@ export class QuickChatShortcut {
 
   private _unbind(): void {
     if (!this._bound) return;
-    Main.wm.removeKeybinding(KEY);
+    Main.wm.removeKeybinding(QUICK_CHAT_KEY);
     this._bound = false;
   }
 }

@@ -13,14 +13,18 @@ import { type ContextMessage, estimateTokens, fitContext } from './context.js';
 import type { Machine } from './machine.js';
 import { buildSystemPrompt } from './systemPrompt.js';
 import type { AssistantTool, ProposalSink } from './tool.js';
-import { firstToolSpecs, runAssistantTurn, toolSpec } from './toolLoop.js';
+import { firstToolSpecs, runAssistantTurn } from './toolLoop.js';
 import { assistantTools } from './tools/index.js';
-import { MORE_TOOLS, OfferedTools } from './toolSelection.js';
+import { byImportance, MORE_TOOLS, OfferedTools } from './toolSelection.js';
 import type { TurnCallbacks, TurnHandle } from './turn.js';
 
 /** Assumed before a local model is loaded and for remote endpoints, which do not say; the worker trims further if needed. */
 const DEFAULT_CONTEXT_TOKENS = 8192;
-/** Tools whose descriptions would take more of the context than this leave too little for the conversation. */
+/**
+ * For a remote endpoint: tools whose descriptions would take more of the
+ * context than this leave too little for the conversation. A local model's
+ * worker fits the tools to its context itself, counting its own tokens.
+ */
 const TOOLS_MAX_SHARE = 0.5;
 
 const noRoomForTools = () =>
@@ -73,21 +77,15 @@ export class Assistant {
     // A long message is cleaned a piece at a time, so the service keeps answering its other callers meanwhile.
     const clean = (text: string) => redactInPieces(text, redact);
     const contextTokens = status.backend?.contextSize ?? this.options.contextSize() ?? DEFAULT_CONTEXT_TOKENS;
-    const systemPrompt = input.useTools
-      ? buildSystemPrompt({ summary: await this.summary(), catalog: proposals.catalog(), now: new Date() })
-      : '';
-    // propose_action names the actions switched on now, so the tools are built for each answer.
-    const tools =
-      this.options.tools ??
-      assistantTools(
-        proposals.catalog().map((entry) => entry.name),
-        { nixos: this.options.machine.nixos !== undefined },
-      );
-    // All of them: the model may ask for the rest with more_tools.
-    const toolTokens = estimateTokens(JSON.stringify(tools.map(toolSpec)));
-    const roomForTools = estimateTokens(systemPrompt) + toolTokens <= contextTokens * TOOLS_MAX_SHARE;
-    const useTools = input.useTools && roomForTools;
+    const systemPrompt = input.useTools ? buildSystemPrompt({ summary: await this.summary(), now: new Date() }) : '';
+    const tools = this.tools();
     const askedForMore = input.messages.some((message) => message.toolCalls.some((call) => call.name === MORE_TOOLS));
+    const candidates = this.offeredTools.candidates(input.prompt, tools, askedForMore);
+    const roomForTools =
+      status.location === 'local' ||
+      estimateTokens(systemPrompt) + estimateTokens(JSON.stringify(firstToolSpecs(tools, candidates).specs)) <=
+        contextTokens * TOOLS_MAX_SHARE;
+    const useTools = input.useTools && roomForTools;
     // Only questions that get tools add to the offered ones.
     const offered = useTools ? this.offeredTools.offer(input.prompt, tools, askedForMore) : undefined;
     const fitted = fitContext({
@@ -136,30 +134,30 @@ export class Assistant {
 
   /**
    * What the next new conversation's first request will start with (the
-   * system prompt and the tools offered so far), for the engine to evaluate
-   * before the question comes; null when the tools would not fit the context.
+   * system prompt and the tools offered so far), for the local engine to
+   * evaluate before the question comes; its worker fits the tools to the
+   * model's context as it will for the question.
    */
-  async prefix(engine: ChatEngine): Promise<PrefixRequest | null> {
-    const { proposals, settings } = this.options;
+  async prefix(engine: ChatEngine): Promise<PrefixRequest> {
     const status = engine.status();
-    const redact = modelRedactor(settings, () => status.location === 'remote');
-    const contextTokens = status.backend?.contextSize ?? this.options.contextSize() ?? DEFAULT_CONTEXT_TOKENS;
-    const systemPrompt = buildSystemPrompt({
-      summary: await this.summary(),
-      catalog: proposals.catalog(),
-      now: new Date(),
-    });
-    const tools =
-      this.options.tools ??
-      assistantTools(
-        proposals.catalog().map((entry) => entry.name),
-        { nixos: this.options.machine.nixos !== undefined },
-      );
-    const toolTokens = estimateTokens(JSON.stringify(tools.map(toolSpec)));
-    if (estimateTokens(systemPrompt) + toolTokens > contextTokens * TOOLS_MAX_SHARE) return null;
+    const redact = modelRedactor(this.options.settings, () => status.location === 'remote');
+    const systemPrompt = buildSystemPrompt({ summary: await this.summary(), now: new Date() });
+    const tools = this.tools();
     // Those every question is offered join the list as any question would add them.
     const offered = this.offeredTools.offer('', tools);
-    return { systemPrompt: redact(systemPrompt), tools: firstToolSpecs(tools, offered).specs };
+    return {
+      systemPrompt: redact(systemPrompt),
+      tools: firstToolSpecs(tools, offered).specs,
+      toolsByImportance: byImportance('', offered),
+    };
+  }
+
+  /** propose_action lists the actions switched on now, so the tools are built for each answer. */
+  private tools(): AssistantTool[] {
+    return (
+      this.options.tools ??
+      assistantTools(this.options.proposals.catalog(), { nixos: this.options.machine.nixos !== undefined })
+    );
   }
 
   private async summary() {

@@ -10,9 +10,12 @@ import type { ChatOutcome } from '../engine/chatEngine.js';
 import type { RequestedCall, ToolSpec, Usage } from '../engine/protocol.js';
 import { _, format } from '../i18n.js';
 import { type AssistantTool, MAX_TOOL_OUTPUT, type ToolContext } from './tool.js';
-import { MORE_TOOLS, moreToolsTool } from './toolSelection.js';
+import { byImportance, MORE_TOOLS, moreToolsTool } from './toolSelection.js';
 import type { ToolCallRecord, TurnHandle, TurnOutcome, TurnRequest } from './turn.js';
 import { untrustedData } from './untrustedData.js';
+
+/** The tools a forced call may be: it is there to look before answering, and a fix is proposed after, with what it showed. */
+export const forcedCallSpecs = (specs: readonly ToolSpec[]) => specs.filter((spec) => spec.name !== 'propose_action');
 
 /** The sources a finished step names, at most: the step is one line. */
 const MAX_SOURCES_SHOWN = 3;
@@ -85,6 +88,8 @@ async function runTurn(
   const first = firstToolSpecs(request.tools, request.offeredFirst);
   const moreTools = first.moreTools;
   let specs = first.specs;
+  // Which tools a small context keeps; once the model asked for more, the registry's order.
+  let importance = request.offeredFirst ? byImportance(request.prompt, request.offeredFirst) : undefined;
   const known = moreTools ? [...request.tools, moreTools] : request.tools;
   const calls: ToolCallRecord[] = [];
   const proposalIds: number[] = [];
@@ -112,7 +117,9 @@ async function runTurn(
     droppedTurns,
   });
   for (let round = 0; ; round++) {
-    const mayCall = specs.length > 0 && calls.length < request.maxToolCalls;
+    const forced = round === 0 && request.toolChoice === 'required';
+    const shown = forced ? forcedCallSpecs(specs) : specs;
+    const mayCall = shown.length > 0 && calls.length < request.maxToolCalls;
     const handle = request.engine.chat(
       {
         systemPrompt: request.systemPrompt,
@@ -121,8 +128,9 @@ async function runTurn(
         maxTokens: request.maxTokens,
         temperature: request.temperature,
         seed: request.seed,
-        tools: mayCall ? specs : [],
-        toolChoice: round === 0 && request.toolChoice === 'required' ? 'required' : 'auto',
+        tools: mayCall ? shown : [],
+        toolsByImportance: mayCall ? importance : undefined,
+        toolChoice: forced ? 'required' : 'auto',
         turnToolCalls: calls.map(({ id, name, arguments: args, result }) => ({ id, name, arguments: args, result })),
       },
       { onChunk: request.callbacks?.onChunk, onQueuePosition: request.callbacks?.onQueuePosition },
@@ -141,7 +149,10 @@ async function runTurn(
           ? await runCall(request, known, call, context)
           : refused(call, 'No more tool calls are allowed for this answer: answer with what you have.'),
       );
-      if (call.name === MORE_TOOLS) specs = request.tools.map(toolSpec);
+      if (call.name === MORE_TOOLS) {
+        specs = request.tools.map(toolSpec);
+        importance = undefined;
+      }
     }
   }
 }

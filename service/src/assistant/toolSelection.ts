@@ -171,12 +171,38 @@ export class OfferedTools {
 
   /** The tools to offer for `question`; all of them when `all` (the model asked for more). */
   offer(question: string, tools: readonly AssistantTool[], all = false): AssistantTool[] {
-    for (const tool of all ? tools : selectTools(question, tools)) {
-      if (!this.names.includes(tool.name)) this.names.push(tool.name);
-    }
+    this.names.splice(0, this.names.length, ...this.namesFor(question, tools, all));
     // A tool switched off since is left out.
     return this.names.flatMap((name) => tools.filter((tool) => tool.name === name));
   }
+
+  /** What offer() would return, without adding to the tools offered. */
+  candidates(question: string, tools: readonly AssistantTool[], all = false): AssistantTool[] {
+    return this.namesFor(question, tools, all).flatMap((name) => tools.filter((tool) => tool.name === name));
+  }
+
+  private namesFor(question: string, tools: readonly AssistantTool[], all: boolean): string[] {
+    const names = [...this.names];
+    for (const tool of all ? tools : selectTools(question, tools)) {
+      if (!names.includes(tool.name)) names.push(tool.name);
+    }
+    return names;
+  }
+}
+
+/**
+ * The offered tools' names, most important first, for a context that has no
+ * room for them all: more_tools (small, and the way to the rest), the tools
+ * this question's words point to, those offered to every question, then those
+ * earlier questions added.
+ */
+export function byImportance(question: string, offered: readonly AssistantTool[]): string[] {
+  const pointed = offered.filter((tool) => {
+    const stems = KEYWORDS[tool.name];
+    return !ALWAYS.has(tool.name) && stems !== undefined && matches(question, stems);
+  });
+  const always = offered.filter((tool) => ALWAYS.has(tool.name));
+  return [MORE_TOOLS, ...new Set([...pointed, ...always, ...offered].map((tool) => tool.name))];
 }
 
 /** The tool that shows the model the tools it was not offered; the loop offers them all once it is called. */

@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 
 import { openDatabase, type OpenedDatabase } from '../storage/database.js';
+import { alternativesOf } from './desktopWords.js';
 import { type Candidate, rankCandidates } from './manRanking.js';
 
 export type DocKind = 'man' | 'info' | 'doc' | 'nixos';
@@ -109,7 +110,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 `;
 
 /** Raised when the schema or the reading of pages changes: the index is a cache of the disk, so an older one is dropped and rebuilt. */
-const SCHEMA_VERSION = 5;
+const SCHEMA_VERSION = 6;
 
 function prepare(db: Database.Database): void {
   const version = db.pragma('user_version', { simple: true });
@@ -337,7 +338,8 @@ export class DocsStore {
    * names, ordered by what the page says about itself (manRanking.ts).
    */
   private searchRanked(words: string[], limit: number, languages: readonly string[]): DocHit[] {
-    const terms = [...quoted(words), ...joinedNames(words)].join(' OR ');
+    const alternatives = words.flatMap((word) => alternativesOf(word)).filter((word) => !words.includes(word));
+    const terms = [...quoted([...words, ...alternatives]), ...joinedNames(words)].join(' OR ');
     const expression = terms;
     const rows = this.candidates(expression, CANDIDATES);
     // Passages whose entry or heading names the question's words (--vacuum-size=, PasswordAuthentication),

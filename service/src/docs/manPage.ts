@@ -65,7 +65,8 @@ class PassageBuilder {
     const last = this.lines.at(-1);
     const before = this.lines.at(-2);
     if (last === undefined || last === '' || (before !== undefined && before !== '')) return;
-    if ((last.length > MAX_TAG && !NAME_LIST.test(last)) || /[.:]$/.test(last)) return;
+    // A sentence ends with a full stop; a tag may end with an ellipsis ("mask UNIT...", "set-locale LOCALE...").
+    if ((last.length > MAX_TAG && !NAME_LIST.test(last)) || /(?<!\.\.)[.:]$/.test(last)) return;
     this.lines.pop();
     this.startEntry(last);
   }
@@ -182,6 +183,8 @@ export function parseManPage(source: string, name: string): ParsedManPage {
     }
     if (table) {
       if (/^[.']\s*TE\b/.test(raw)) table = null;
+      // .T& starts new format lines ("l l l."), which are not the table's text.
+      else if (/^[.']\s*T&/.test(raw)) table = 'options';
       else if (table === 'options') table = raw.trimEnd().endsWith('.') ? 'rows' : 'options';
       else if (!/^[.']/.test(raw) && !/^[_=]$/.test(raw.trim()))
         emit(unescape(raw).replace(/\t+/g, '  ').replace(/T[{}]/g, ''));

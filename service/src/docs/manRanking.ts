@@ -4,6 +4,7 @@
 // question's words are in the page's name and its NAME line ("journalctl - Query the systemd journal"),
 // in the entry's name (an option such as --vacuum-size=, a directive such as SystemMaxUse=), and how
 // many of them the passage holds at all; a page of commands, files and concepts before a library call's.
+import { alternativesOf } from './desktopWords.js';
 import { type DocKind, nameWords } from './docsStore.js';
 
 export interface Candidate {
@@ -15,6 +16,9 @@ export interface Candidate {
   /** bm25 as FTS5 gives it: negative, lower is better. */
   bm25: number;
 }
+
+/** How much of a passage's start counts as what it is about. */
+const LEAD_CHARS = 300;
 
 /** The question's words as their stems: "sizes" finds "size", "processes" "process". */
 export function stems(words: readonly string[]): string[] {
@@ -49,7 +53,18 @@ function sectionWeight(title: string, kind: DocKind): number {
 
 // Chosen on the retrieval benchmark (test/bench/docsRetrieval.ts): all the words first, then the page's
 // name, then the entry's, then BM25's order among the rest.
-export const WEIGHTS = { cover: 2, name: 2, tag: 3, bm25: 2, page: 2, footnote: -2, section: 1, exact: 2 };
+export const WEIGHTS = {
+  lead: 1,
+  alternative: 0.5,
+  cover: 2,
+  name: 2,
+  tag: 3,
+  bm25: 2,
+  page: 2,
+  footnote: -2,
+  section: 1,
+  exact: 2,
+};
 
 /**
  * The names an entry's tag gives, as a question would spell them: "-u, --unit=UNIT" is "u" and "unit",
@@ -78,12 +93,20 @@ export function rankCandidates<C extends Candidate>(
 ): (C & { complete: boolean })[] {
   if (candidates.length === 0 || words.length === 0)
     return candidates.map((candidate) => ({ ...candidate, complete: false }));
-  const terms = stems(words);
+  // Each word as the question spells it, also joined with a neighbour as pages write names ("file systems" is in
+  // "filesystems"), and the words a man page says for it ("folder" and "directory").
+  const terms = words.map((word, index) => ({
+    own: stems([word, `${words[index - 1] ?? ''}${word}`, `${word}${words[index + 1] ?? ''}`]),
+    others: stems([...alternativesOf(word)]),
+  }));
+  // The word itself counts whole, another of its group (a passage that says "directory" for "folder") as much as WEIGHTS.alternative.
+  const holdsAny = (text: string, { own, others }: (typeof terms)[number]) =>
+    own.some((stem) => holds(text, stem)) ? 1 : others.some((stem) => holds(text, stem)) ? WEIGHTS.alternative : 0;
   const best = Math.min(...candidates.map((candidate) => candidate.bm25));
-  const pageTerms = new Map<string, Set<string>>();
+  const pageTerms = new Map<string, Set<(typeof terms)[number]>>();
   // The question's words as an entry could be named, with how many of them each spelling holds.
   const spellings = new Map<string, number>([
-    ...words.map((word): [string, number] => [word, 1]),
+    ...words.flatMap((word) => [word, ...alternativesOf(word)]).map((word): [string, number] => [word, 1]),
     ...words.slice(1).map((word, index): [string, number] => [`${words[index]}${word}`, 2]),
     [words.join(''), words.length],
   ]);
@@ -92,27 +115,33 @@ export function rankCandidates<C extends Candidate>(
       `${candidate.title.replace(/[-_.]/g, ' ')} ${candidate.title} ${summaries.get(candidate.title) ?? ''}`.toLowerCase();
     const tag = `${candidate.heading} ${candidate.entry ?? ''} ${nameWords(candidate.entry)}`.toLowerCase();
     const body = candidate.body.toLowerCase();
+    // An entry's first sentences say what it is for; a long section holds many words by chance, further on.
+    const lead = body.slice(0, LEAD_CHARS);
+    let led = 0;
     let named = 0;
     let tagged = 0;
     let covered = 0;
+    let complete = true;
     for (const term of terms) {
-      const inName = holds(name, term);
-      const inTag = holds(tag, term);
-      named += inName ? 1 : 0;
-      tagged += inTag ? 1 : 0;
-      const found = inName || inTag || holds(body, term);
-      covered += found ? 1 : 0;
-      if (found) pageTerms.set(candidate.title, (pageTerms.get(candidate.title) ?? new Set()).add(term));
+      const inName = holdsAny(name, term);
+      const inTag = holdsAny(tag, term);
+      named += inName;
+      tagged += inTag;
+      const found = Math.max(inName, inTag, holdsAny(body, term));
+      covered += found;
+      led += holdsAny(lead, term);
+      complete &&= found > 0;
+      if (found > 0) pageTerms.set(candidate.title, (pageTerms.get(candidate.title) ?? new Set()).add(term));
     }
     const score =
-      (WEIGHTS.cover * covered + WEIGHTS.name * named + WEIGHTS.tag * tagged) / terms.length +
+      (WEIGHTS.cover * covered + WEIGHTS.lead * led + WEIGHTS.name * named + WEIGHTS.tag * tagged) / terms.length +
       WEIGHTS.bm25 * (best < 0 ? candidate.bm25 / best : 0) +
       WEIGHTS.section * sectionWeight(candidate.title, candidate.kind) +
       // An entry named as asked, by as many of the question's words as it takes ("install" is one of four).
       (WEIGHTS.exact * Math.max(0, ...entryNames(candidate.entry).map((name) => spellings.get(name) ?? 0))) /
         words.length +
       (isFootnote(candidate) ? WEIGHTS.footnote : 0);
-    return { candidate: { ...candidate, complete: covered === terms.length }, score };
+    return { candidate: { ...candidate, complete }, score };
   });
   // A page whose passages hold the question's words between them is about the question, and its passage
   // that holds most of them the answer.

@@ -24,10 +24,9 @@ export function withCompactFunctionText<Wrapper extends ChatWrapper>(wrapper: Wr
     const documentation = new ChatModelFunctionsDocumentationGenerator(functions);
     if (!documentation.hasAnyFunctions) return LlamaText([]);
     return LlamaText.joinValues('\n', [
-      'To look something up, call a function: write only the call, exactly like this, and its result follows.',
+      'To look something up, write only a call like this; its result follows.',
       wrapper.generateFunctionCall('getSomeInfo', { someKey: 'someValue' }),
-      'Then tell the user what the result says, in your own words.',
-      'The functions:',
+      'Then tell the user what it says, in your own words. The functions:',
       '```typescript',
       documentation.getTypeScriptFunctionSignatures({ documentParams }),
       '```',

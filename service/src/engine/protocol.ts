@@ -56,6 +56,12 @@ export const chatRequestSchema = z.object({
   jsonSchema: z.record(z.string(), z.unknown()).optional(),
   /** Functions the model may call; it then stops and the outcome lists the calls. */
   tools: z.array(toolSpecSchema).default([]),
+  /**
+   * The names of `tools`, most important first: a local model whose context
+   * has no room for them all is shown the most important that fit, in the
+   * order of `tools`. Without it, the order of `tools`.
+   */
+  toolsByImportance: z.array(z.string()).optional(),
   /** 'required': the model must call one of `tools` now (grammar-constrained locally). */
   toolChoice: z.enum(['auto', 'required']).default('auto'),
   /** The calls this turn already made, with their results: the model continues after them. */
@@ -131,6 +137,8 @@ export type WorkerSettings = z.infer<typeof workerSettingsSchema>;
 export const prefixRequestSchema = z.object({
   systemPrompt: z.string(),
   tools: z.array(toolSpecSchema),
+  /** As a chat request's: the worker fits the tools to the context the same way, so the question finds them evaluated. */
+  toolsByImportance: z.array(z.string()).optional(),
 });
 export type PrefixRequest = z.infer<typeof prefixRequestSchema>;
 

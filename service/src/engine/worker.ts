@@ -26,9 +26,11 @@ import {
 } from 'node-llama-cpp';
 
 import { ChunkCoalescer } from './chunkCoalescer.js';
+import { forcedCall, requiredCallPrompt, requiredCallSchema } from './forcedCall.js';
 import { chatWrapperFor } from './functionCalling.js';
 import { modelIdentity, PrefixCache } from './prefixCache.js';
 import { PrefixKeeper } from './prefixKeeper.js';
+import { answerRoomFor, fitTools, overflowMessage, prefixBudget, withoutLeastImportant } from './promptFit.js';
 import { promptSchema } from './promptSchema.js';
 import {
   type BackendInfo,
@@ -38,6 +40,7 @@ import {
   type PrefixRequest,
   type RequestedCall,
   type ToolCall,
+  type ToolSpec,
   toWorkerSchema,
   type Usage,
   type Vram,
@@ -107,40 +110,23 @@ function historyOf(request: ParsedChatRequest, turns: ParsedChatRequest['history
   ];
 }
 
-function functionsOf(request: Pick<ParsedChatRequest, 'tools' | 'toolChoice'>): ChatModelFunctions | undefined {
-  if (request.tools.length === 0 || request.toolChoice === 'required') return undefined;
+function functionsOf(tools: readonly ToolSpec[]): ChatModelFunctions {
   return Object.fromEntries(
-    request.tools.map((tool) => [tool.name, { description: tool.description, params: promptSchema(tool.parameters) }]),
+    tools.map((tool) => [tool.name, { description: tool.description, params: promptSchema(tool.parameters) }]),
   );
 }
 
-/**
- * A call the model must make: JSON of one of the tools' shapes, constrained by
- * a grammar. This is how a small model that would not call a function on its
- * own is made to consult the machine before it answers.
- */
-function requiredCallSchema(request: ParsedChatRequest): GbnfJsonSchema {
-  return {
-    oneOf: request.tools.map((tool) => ({
-      type: 'object',
-      properties: { name: { const: tool.name }, arguments: tool.parameters as GbnfJsonSchema },
-    })),
-  } as GbnfJsonSchema;
+/** What the model is shown of these tools: a forced call lists them in the system prompt, its grammar holds their shapes. */
+interface ToolView {
+  systemPrompt: string | undefined;
+  functions: ChatModelFunctions | undefined;
 }
 
-function requiredCallPrompt(request: ParsedChatRequest): string {
-  const list = request.tools.map((tool) => `- ${tool.name}: ${tool.description}`).join('\n');
-  return `${request.systemPrompt ?? ''}\n\nBefore answering, call one of these tools, written as JSON {"name": …, "arguments": {…}}:\n${list}`;
-}
-
-/** The forced call as the model wrote it; cut short by maxTokens it is not JSON, and the service tells the model so. */
-function forcedCall(text: string): RequestedCall {
-  try {
-    const call = JSON.parse(text) as { name: string; arguments: unknown };
-    return { id: randomUUID(), name: call.name, arguments: call.arguments };
-  } catch {
-    return { id: randomUUID(), name: '', arguments: text };
-  }
+function viewOf(systemPrompt: string | undefined, tools: readonly ToolSpec[], required: boolean): ToolView {
+  if (tools.length === 0) return { systemPrompt, functions: undefined };
+  return required
+    ? { systemPrompt: requiredCallPrompt(systemPrompt, tools), functions: undefined }
+    : { systemPrompt, functions: functionsOf(tools) };
 }
 
 class RequestInvalid extends Error {}
@@ -150,6 +136,10 @@ interface FittedConversation {
   droppedTurns: number;
   /** The most the answer may grow to without pushing the conversation out of the context. */
   maxTokens: number;
+  /** The tools the model is shown. */
+  tools: ToolSpec[];
+  /** Whether it must call one of them now: a forced call left with no tool that fits is answered in words. */
+  required: boolean;
 }
 
 /**
@@ -162,45 +152,65 @@ function tokenUpperBound(text: LlamaText): number {
 }
 
 /**
- * Leaves out the oldest turns until the conversation, with room for the answer,
- * fits the sequence's context. node-llama-cpp would otherwise shift the context
- * silently; this way the caller learns how much was dropped and can say so.
+ * Leaves out the oldest turns, then the least important tools, until the
+ * conversation, with room for the answer, fits the sequence's context.
+ * node-llama-cpp would otherwise shift the context silently; this way the
+ * caller learns how much was dropped and can say so, and a request that
+ * cannot fit says which part is too large.
  */
 function fitConversation(
   chat: LlamaChat,
   request: ParsedChatRequest,
-  functions: ChatModelFunctions | undefined,
+  offered: readonly ToolSpec[],
+  requiredAsked: boolean,
 ): FittedConversation {
   const contextSize = chat.sequence.contextSize;
-  const answerRoom = Math.min(request.maxTokens, Math.floor(contextSize / 4));
-  const contextTextOf = (turns: ParsedChatRequest['history']) =>
-    chat.chatWrapper.generateContextState({ chatHistory: historyOf(request, turns), availableFunctions: functions })
-      .contextText;
+  const answerRoom = answerRoomFor(contextSize, request.maxTokens);
+  let tools = [...offered];
+  const required = () => requiredAsked && tools.length > 0;
+  const contextTextOf = (turns: ParsedChatRequest['history'], of: ParsedChatRequest = request) => {
+    const view = viewOf(of.systemPrompt, tools, required());
+    return chat.chatWrapper.generateContextState({
+      chatHistory: historyOf({ ...of, systemPrompt: view.systemPrompt }, turns),
+      availableFunctions: view.functions,
+    }).contextText;
+  };
   const tokensOf = (turns: ParsedChatRequest['history']) => contextTextOf(turns).tokenize(chat.model.tokenizer).length;
+  const fitted = (turns: ParsedChatRequest['history'], maxTokens: number): FittedConversation => ({
+    history: historyOf(
+      { ...request, systemPrompt: viewOf(request.systemPrompt, tools, required()).systemPrompt },
+      turns,
+    ),
+    droppedTurns: request.history.length - turns.length,
+    maxTokens,
+    tools,
+    required: required(),
+  });
   let turns = request.history;
   // node-llama-cpp tokenizes the conversation again to answer: where it fits with the whole
   // answer even at one token per byte, counting first only delays the first word (5-15 ms
   // after a long prefix).
-  if (tokenUpperBound(contextTextOf(turns)) + request.maxTokens <= contextSize) {
-    return { history: historyOf(request, turns), droppedTurns: 0, maxTokens: request.maxTokens };
-  }
+  if (tokenUpperBound(contextTextOf(turns)) + request.maxTokens <= contextSize) return fitted(turns, request.maxTokens);
+  const room = contextSize - answerRoom;
   let tokens = tokensOf(turns);
-  while (tokens > contextSize - answerRoom && turns.length > 0) {
+  while (tokens > room && turns.length > 0) {
     // Drop whole exchanges: a conversation that starts with an answer confuses models.
     turns = turns.slice(1);
     if (turns[0]?.role === 'assistant') turns = turns.slice(1);
     tokens = tokensOf(turns);
   }
-  if (tokens > contextSize - answerRoom) {
+  while (tokens > room && tools.length > 0) {
+    tools = withoutLeastImportant(tools, request.toolsByImportance);
+    tokens = tokensOf(turns);
+  }
+  if (tokens > room) {
+    const instructions = contextTextOf([], { ...request, prompt: '', turnToolCalls: [] });
+    const instructionTokens = instructions.tokenize(chat.model.tokenizer).length;
     throw new RequestInvalid(
-      `the message is too long for this model: it takes ${tokens} tokens and at most ${contextSize - answerRoom} fit`,
+      overflowMessage({ contextSize, answerRoom, instructionTokens, messageTokens: tokens - instructionTokens }),
     );
   }
-  return {
-    history: historyOf(request, turns),
-    droppedTurns: request.history.length - turns.length,
-    maxTokens: Math.min(request.maxTokens, contextSize - tokens),
-  };
+  return fitted(turns, Math.min(request.maxTokens, contextSize - tokens));
 }
 
 class Worker {
@@ -211,6 +221,8 @@ class Worker {
   private idleTimer: NodeJS.Timeout | null = null;
   /** A Prepare holds a sequence while it evaluates; a request waits for it rather than find none free. */
   private preparing: Promise<void> = Promise.resolve();
+  /** The tools last fitted to the context, by what they were fitted from: the same for every question. */
+  private lastFit: { key: string; tools: ToolSpec[] } | null = null;
 
   constructor(
     private readonly llama: Llama,
@@ -247,7 +259,8 @@ class Worker {
     this.disarmIdleTimer();
     let evaluatedTokens = 0;
     try {
-      const functions = functionsOf({ tools: prefix.tools, toolChoice: 'auto' });
+      const tools = this.prefixTools(sequence, prefix.systemPrompt, prefix.tools, prefix.toolsByImportance, false);
+      const functions = tools.length > 0 ? functionsOf(tools) : undefined;
       evaluatedTokens = await this.prefix.ensure(sequence, prefix.systemPrompt, functions, true);
       this.systemPromptOf.set(sequence, prefix.systemPrompt);
     } catch (error) {
@@ -279,6 +292,39 @@ class Worker {
   }
 
   /**
+   * The tools that fit the share of the context the system prompt and tools
+   * may take whatever the question, most important first: the same for a
+   * Prepare and for every question that offers the same tools.
+   */
+  private prefixTools(
+    sequence: LlamaContextSequence,
+    systemPrompt: string | undefined,
+    tools: readonly ToolSpec[],
+    importance: readonly string[] | undefined,
+    required: boolean,
+  ): ToolSpec[] {
+    if (tools.length === 0) return [];
+    const budget = prefixBudget(sequence.contextSize);
+    const key = JSON.stringify([systemPrompt, tools, importance, required, budget]);
+    if (this.lastFit?.key === key) return this.lastFit.tools;
+    const fits = (tried: readonly ToolSpec[]) => {
+      const view = viewOf(systemPrompt, tried, required);
+      const { contextText } = this.chatWrapper.generateContextState({
+        chatHistory: [
+          ...(view.systemPrompt ? [{ type: 'system' as const, text: view.systemPrompt }] : []),
+          { type: 'user', text: '' },
+          { type: 'model', response: [] },
+        ],
+        availableFunctions: view.functions,
+      });
+      return tokenUpperBound(contextText) <= budget || contextText.tokenize(sequence.model.tokenizer).length <= budget;
+    };
+    const fitted = fitTools(tools, importance, fits);
+    this.lastFit = { key, tools: fitted };
+    return fitted;
+  }
+
+  /**
    * A free sequence that last evaluated the same system prompt, so its
    * evaluated prefix is reused; else the one used longest ago, so that the
    * prefixes used lately stay.
@@ -300,19 +346,24 @@ class Worker {
     const chat = new LlamaChat({ contextSequence: sequence, chatWrapper: this.chatWrapper });
     // One IPC message per token costs the generation loop measurably; a few per second cost nothing.
     const chunks = new ChunkCoalescer((chunk) => void send({ type: 'chunk', id, text: chunk }), 10, 256);
-    const required = request.tools.length > 0 && request.toolChoice === 'required';
-    const functions = functionsOf(request);
+    const requiredAsked = request.tools.length > 0 && request.toolChoice === 'required';
+    let required = requiredAsked;
     let text = '';
     let toolCalls: RequestedCall[] = [];
     let droppedTurns = 0;
     try {
-      const conversation = fitConversation(
-        chat,
-        required ? { ...request, systemPrompt: requiredCallPrompt(request) } : request,
-        functions,
+      const offered = this.prefixTools(
+        sequence,
+        request.systemPrompt,
+        request.tools,
+        request.toolsByImportance,
+        requiredAsked,
       );
+      const conversation = fitConversation(chat, request, offered, requiredAsked);
       droppedTurns = conversation.droppedTurns;
-      const schema = required ? requiredCallSchema(request) : request.jsonSchema;
+      required = conversation.required;
+      const functions = required ? undefined : viewOf(request.systemPrompt, conversation.tools, false).functions;
+      const schema = required ? requiredCallSchema(conversation.tools) : request.jsonSchema;
       // node-llama-cpp turns what it cannot express into "any"; the service validates the answer again.
       const grammar: LlamaGrammar | undefined = schema
         ? await this.llama.createGrammarForJsonSchema<GbnfJsonSchema, Record<string, GbnfJsonSchema>>(
@@ -339,8 +390,11 @@ class Worker {
       } else if (grammar) {
         text = await this.complete(chat, conversation.history, grammar, options);
       } else {
-        // The first request with a new system prompt or tools keeps them for the next time the model loads.
-        if (functions) await this.prefix.ensure(sequence, request.systemPrompt ?? '', functions, false);
+        // The first request with a new system prompt or tools keeps them for the next time the model loads;
+        // not one whose question took tools away for itself: the next question will have them.
+        if (functions && conversation.tools.length === offered.length) {
+          await this.prefix.ensure(sequence, request.systemPrompt ?? '', functions, false);
+        }
         const result = functions
           ? await chat.generateResponse(conversation.history, { ...options, functions })
           : await chat.generateResponse(conversation.history, options);

@@ -151,7 +151,6 @@ async function runScenario(
       },
       systemPrompt: buildSystemPrompt({
         summary: scenario.machine.summary ?? null,
-        catalog: proposals.catalog(),
         // The machine moved the scenario's time to now.
         now: new Date(),
       }),

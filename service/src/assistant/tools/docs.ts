@@ -45,14 +45,10 @@ function describeSection(section: DocSection): string {
 export const searchDocsTool = defineTool({
   name: 'search_docs',
   description:
-    "Searches this computer's installed documentation (man pages, GNU info manuals, package READMEs and NEWS, NixOS options), which describes the exact versions installed here, and returns the best passages with their page and section. Check a command's flag, a configuration option or a setting's value with it before you name them, and name the page and section you relied on, e.g. \"(sshd_config(5), section AuthenticationMethods)\"; if the documentation does not have it, say that you could not check it rather than guess.",
+    "This computer's installed documentation (man pages, info manuals, READMEs, NixOS options) of the versions installed here: the best passages with page and section. Check a flag or option with it before naming it, cite the page and section, and say so when it is not there.",
   params: z.object({
-    query: z
-      .string()
-      .min(2)
-      .max(200)
-      .describe('Words to look for, e.g. "sshd_config PasswordAuthentication" or "journalctl vacuum size"'),
-    limit: z.number().int().min(1).max(8).default(5).describe('How many passages at most'),
+    query: z.string().min(2).max(200).describe('e.g. "sshd_config PasswordAuthentication"'),
+    limit: z.number().int().min(1).max(8).default(5),
   }),
   progress: N_('searching the documentation…'),
   sources: sourcesIn,
@@ -66,13 +62,9 @@ export const searchDocsTool = defineTool({
 export const readDocTool = defineTool({
   name: 'read_doc',
   description:
-    'Reads one section of an installed man page or document, by the ref search_docs gave (e.g. "sshd_config(5)#AuthenticationMethods"); a page\'s name alone ("ls(1)") lists its sections.',
+    'One section of a man page or document, by the ref search_docs gave; a page alone ("ls(1)") lists its sections.',
   params: z.object({
-    ref: z
-      .string()
-      .min(3)
-      .max(300)
-      .describe('"page(section)#Section or entry", e.g. "ssh_config(5)#ForwardAgent" or "ls(1)#--sort=WORD"'),
+    ref: z.string().min(3).max(300).describe('e.g. "ssh_config(5)#ForwardAgent"'),
   }),
   progress: N_('reading the documentation…'),
   // The first line is the section's own; its text below may hold anything.

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Every tool the model may call, in the order it sees them.
 import { createCatalog } from '../../fixes/catalog.js';
+import { catalogEntries } from '../proposalSink.js';
 import type { AssistantTool } from '../tool.js';
 import { diskUsageTool } from './disk.js';
 import { readDocTool, searchDocsTool } from './docs.js';
@@ -11,7 +12,7 @@ import { networkStatusTool } from './network.js';
 import { nixosConfigTool, nixosSearchTool } from './nixos.js';
 import { packageStatusTool, searchPackagesTool } from './packages.js';
 import { topProcessesTool } from './processes.js';
-import { proposeActionTool } from './propose.js';
+import { type ActionLine, proposeActionTool } from './propose.js';
 import { auditHistoryTool, listFindingsTool, listProposalsTool } from './steward.js';
 import { systemSummaryTool } from './system.js';
 import { unitStatusTool } from './units.js';
@@ -22,7 +23,7 @@ export interface ToolPlatform {
 }
 
 export function assistantTools(
-  actions: readonly string[] = createCatalog().names(),
+  actions: readonly ActionLine[] = catalogEntries(createCatalog()),
   platform: ToolPlatform = { nixos: false },
 ): AssistantTool[] {
   const packageTools = platform.nixos ? [nixosConfigTool, nixosSearchTool] : [searchPackagesTool, packageStatusTool];

@@ -1,0 +1,58 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+// A desktop's words for what man pages name otherwise: a person asks for a "folder", an "app", the
+// "speakers"; the pages say "directory", "application", "sink". Each group is words that name one thing,
+// the man pages' word among them, as the pages themselves define it. A question's word finds passages
+// with any word of its group, which count for less than the word itself. General words only: a table of one
+// page's options would be a second index. Words the pages set apart are not grouped: apt-get(8)'s update
+// reads the package lists, its upgrade installs.
+const GROUPS: readonly (readonly string[])[] = [
+  // coreutils, find, rsync and tar say "directory"; GNOME's Files says "folder".
+  ['folder', 'folders', 'directory', 'directories'],
+  // flatpak(1): "applications"; GNOME and phones: "apps".
+  ['app', 'apps', 'application', 'applications'],
+  // pactl(1): "sinks" are where sound is played, "sources" where it is recorded.
+  ['speaker', 'speakers', 'headphones', 'sink'],
+  ['microphone', 'mic', 'source'],
+  // free(1), du(1), df(1): sizes in "mebibytes" (--mebi) and "gibibytes"; people say megabytes.
+  ['megabytes', 'mebibytes', 'mebi'],
+  ['gigabytes', 'gibibytes', 'gibi'],
+  ['kilobytes', 'kibibytes', 'kibi'],
+  // locale(7), localectl(1): the "locale" sets the language.
+  ['language', 'locale'],
+  // localectl(1): the keyboard's layout is its "keymap".
+  ['layout', 'keymap'],
+  // busctl(1), gsettings(1), udevadm(8) "monitor"; people watch.
+  ['watch', 'monitor'],
+  // systemd.service(5) and coredumpctl(1): a program that crashed "failed" or dumped core.
+  ['crash', 'crashes', 'crashed', 'crashing', 'failure', 'core'],
+  // grep(1) "searches for PATTERNS"; people search for a text, a word, a string.
+  ['text', 'word', 'string', 'pattern', 'patterns'],
+  // The pages print, show, display and list alike.
+  ['show', 'print', 'display'],
+  // Packages are removed, files deleted, people say either.
+  ['delete', 'remove', 'uninstall'],
+  // Settings are configuration to the pages.
+  ['settings', 'setting', 'configuration', 'config'],
+  // A computer is the pages' "machine" or "host".
+  ['computer', 'machine', 'host'],
+  // A drive or stick is a "disk" (lsblk(8), udisksctl(1)).
+  ['drive', 'stick', 'disk'],
+  // passwd(1), login(1): an "account" is a user's.
+  ['account', 'user'],
+  // A program that runs is a "process" or a "command".
+  ['program', 'process', 'command'],
+  // Suspend is sleep to systemd-sleep(8) and logind.conf(5).
+  ['suspend', 'suspending', 'sleep'],
+  // Unpacking an archive is extracting it.
+  ['unpack', 'extract'],
+];
+
+const ALTERNATIVES = new Map<string, readonly string[]>(
+  GROUPS.flatMap((group) => group.map((word): [string, readonly string[]] => [word, group.filter((w) => w !== word)])),
+);
+
+/** The other words of `word`'s group, none when it has none. */
+export function alternativesOf(word: string): readonly string[] {
+  return ALTERNATIVES.get(word) ?? [];
+}
