@@ -48,6 +48,7 @@ async function buildService() {
       steward: 'service/src/cli/main.ts',
       'steward-engine': 'service/src/engine/worker.ts',
       'steward-backend-probe': 'service/src/engine/backendProbeWorker.ts',
+      'steward-redaction': 'service/src/engine/redactionWorker.ts',
       'steward-model-inspector': 'service/src/models/inspector.ts',
     },
     outdir: out,
@@ -327,6 +328,7 @@ async function buildBench() {
     ...shared,
     entryPoints: [
       'test/bench/run.ts',
+      'test/bench/redaction.ts',
       'test/bench/findings.ts',
       'test/bench/flood.ts',
       'test/bench/assistant.ts',

@@ -74,9 +74,11 @@ export const SYSTEM_SECRETS = [
 const SECRET_NAMES = new Set(['.netrc', '.pgpass', '.git-credentials', 'credentials', 'Cookies', 'cookies.sqlite']);
 const SECRET_EXTENSIONS = /\.(?:pem|key|ppk|kdbx|keystore|jks|p12|pfx)$/i;
 
-// Private keys by their content, in every common format.
+// Private keys by their content, in every common format: PEM and PGP armour, SSH2, PuTTY, age, kubeconfig, JWK,
+// and libgcrypt's S-expressions as GnuPG keeps them in private-keys-v1.d (advanced, canonical and the extended
+// "Key:" format, protected or not).
 const PRIVATE_KEY_CONTENT =
-  /-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|---- BEGIN SSH2 (?:ENCRYPTED )?PRIVATE KEY ----|^PuTTY-User-Key-File-\d:|AGE-SECRET-KEY-1[0-9A-Z]{20}|\bclient-key-data:\s*\S|"kty"\s*:\s*"[A-Za-z]+"[^}]*"d"\s*:\s*"/m;
+  /-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|---- BEGIN SSH2 (?:ENCRYPTED )?PRIVATE KEY ----|^PuTTY-User-Key-File-\d:|AGE-SECRET-KEY-1[0-9A-Z]{20}|\bclient-key-data:\s*\S|"kty"\s*:\s*"[A-Za-z]+"[^}]*"d"\s*:\s*"|\((?:\d+:)?(?:protected-)?private-key\b/m;
 
 const isUnder = (path: string, root: string) =>
   path === root || path.startsWith(root.endsWith('/') ? root : `${root}/`);

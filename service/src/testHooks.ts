@@ -49,6 +49,12 @@ export interface TestHooks {
    * backends it names, standing in for a GPU that cannot run here.
    */
   backendStandIn?: string;
+  /**
+   * STEWARD_TEST_REDACTION_GATE: a file the redaction thread waits for before it redacts a long text, having
+   * written the count of texts held so far to <gate>.held; it removes the gate as it goes on. A test so holds a
+   * redaction under way for as long as it needs, and sees what the service answers meanwhile.
+   */
+  redactionGate?: string;
 }
 
 const absolute = (value: string | undefined) => (value?.startsWith('/') && value.length > 1 ? value : undefined);
@@ -62,6 +68,7 @@ export function testHooks(env: NodeJS.ProcessEnv = process.env): TestHooks {
   const nixosRoot = absolute(env.STEWARD_TEST_NIXOS_ROOT);
   const gpuRoot = absolute(env.STEWARD_TEST_GPU_ROOT);
   const backendStandIn = absolute(env.STEWARD_TEST_BACKEND_STAND_IN);
+  const redactionGate = absolute(env.STEWARD_TEST_REDACTION_GATE);
   return {
     ...(systemJournal && { systemJournal }),
     ...(userJournal && { userJournal }),
@@ -71,5 +78,6 @@ export function testHooks(env: NodeJS.ProcessEnv = process.env): TestHooks {
     ...(nixosRoot && { nixosRoot }),
     ...(gpuRoot && { gpuRoot }),
     ...(backendStandIn && { backendStandIn }),
+    ...(redactionGate && { redactionGate }),
   };
 }

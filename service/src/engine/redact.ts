@@ -5,9 +5,14 @@
 // Each rule keeps what identifies the line (the key name, the URL's host) and
 // replaces only the secret, so the model can still reason about it.
 
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
 import { RE2JS } from 're2js';
 
 import { bounded } from './boundedPattern.js';
+import { replaceGitleaksSecrets } from './gitleaks.js';
+import { RedactionThread } from './redactionThread.js';
 
 export const REDACTED = '[REDACTED]';
 
@@ -59,8 +64,6 @@ const UNBOUNDED_RULES: Rule[] = [
   keep(
     /(?<keep>Private-Lines:\s*\d+\s*)[A-Za-z0-9+/=\s]{0,32768}?(?:Private-MAC:\s*[0-9a-fA-F]+|(?![A-Za-z0-9+/=\s]))/g,
   ),
-  // age identities.
-  whole(/\bAGE-SECRET-KEY-1[0-9A-Z]{20,}/g),
   // A JSON Web Key's private members.
   keep(/(?<keep>"(?:d|p|q|dp|dq|qi|k)"\s*:\s*")[A-Za-z0-9_-]{16,}(?=")/g),
   // Bare key material: DER keys start "MII" in base64, OpenSSH's own format "b3BlbnNzaC1rZXktdjE".
@@ -154,35 +157,22 @@ const UNBOUNDED_RULES: Rule[] = [
       'gi',
     ),
   ),
-  // Tokens recognisable by their form alone.
+  // Tokens recognisable by their form alone that gitleaks' rules (gitleaks.ts) miss: AWS's documented EXAMPLE keys,
+  // GitHub tokens of other lengths, OpenAI and Anthropic keys, Google OAuth secrets, Hugging Face tokens with
+  // digits, Docker Hub, Vault, Tailscale, Atlassian, Notion, Doppler, Mailgun, SendGrid's other form.
   whole(/\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g),
   whole(/\bgh[pousr]_[A-Za-z0-9]{30,}\b|\bgithub_pat_[A-Za-z0-9_]{40,}\b/g),
-  whole(/\bgl(?:pat|rt|ptt|dt|oas|cbt|imt|ft|soat|agent)-[A-Za-z0-9_-]{20,}/g),
   whole(/\bsk-(?:proj-|ant-)?[A-Za-z0-9_-]{20,}\b/g),
-  whole(/\bxox[abposr]-[A-Za-z0-9-]{10,}\b|\bxapp-\d-[A-Za-z0-9-]{20,}/g),
-  whole(/\bAIza[0-9A-Za-z_-]{35}\b/g),
   whole(/\bGOCSPX-[A-Za-z0-9_-]{20,}/g),
-  // Stripe secret and restricted keys (publishable pk_ keys are public by design).
-  whole(/\b[sr]k_(?:live|test)_[A-Za-z0-9]{16,}\b/g),
-  // npm, Hugging Face, PyPI, Docker Hub, Vault, Tailscale, DigitalOcean, Shopify, Grafana, Linear, Postman,
-  // Atlassian, Notion, Doppler, Mailgun, SendGrid, Twilio API keys.
-  whole(/\bnpm_[A-Za-z0-9]{36}\b/g),
   whole(/\bhf_[A-Za-z0-9]{30,}\b/g),
-  whole(/\bpypi-AgE[A-Za-z0-9_-]{40,}/g),
   whole(/\bdckr_pat_[A-Za-z0-9_-]{20,}/g),
   whole(/\bhv[sbr]\.[A-Za-z0-9_-]{24,}/g),
   whole(/\btskey-[A-Za-z0-9-]{20,}/g),
-  whole(/\bdo[por]_v1_[a-f0-9]{64}\b/g),
-  whole(/\bshp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}\b/g),
-  whole(/\bgl(?:sa|c)_[A-Za-z0-9_+/=-]{32,}/g),
-  whole(/\blin_(?:api|oauth)_[A-Za-z0-9]{32,}\b/g),
-  whole(/\bPMAK-[a-f0-9]{24}-[a-f0-9]{34}\b/g),
   whole(/\bATATT3[A-Za-z0-9_=-]{20,}/g),
   whole(/\b(?:secret|ntn)_[A-Za-z0-9]{40,}\b/g),
   whole(/\bdp\.(?:st|ct|sa|scim|audit|pt)\.[A-Za-z0-9._-]{20,}/g),
   whole(/\bkey-[a-z0-9]{32}\b/g),
   whole(/\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}/g),
-  whole(/\bSK[0-9a-f]{32}\b/g),
   // Telegram bot tokens: the bot's numeric id, a colon, 35 characters starting with AA (also inside api URLs: /bot<token>/).
   whole(/(?<!\d)\d{8,10}:AA[A-Za-z0-9_-]{33}(?![A-Za-z0-9_-])/g),
   // Discord bot tokens: the bot's id in base64, a timestamp, an HMAC.
@@ -191,10 +181,15 @@ const UNBOUNDED_RULES: Rule[] = [
   whole(/\bsyt_[A-Za-z0-9_-]{4,}_[A-Za-z0-9]{10,}_[A-Za-z0-9]{6}\b/g),
   // Bitcoin private keys in wallet import format (compressed K/L, uncompressed 5), base58.
   whole(/\b(?:[KL][1-9A-HJ-NP-Za-km-z]{51}|5[HJK][1-9A-HJ-NP-Za-km-z]{49})\b/g),
-  // Secret parameters of a key in libgcrypt's S-expression format (GnuPG's private-keys-v1.d): d, p, q, u, x.
-  keep(/(?<keep>\((?:d|p|q|u|x)\s+)(?:#[0-9A-Fa-f]{16,}#|\|[A-Za-z0-9+/=]{16,}\||[0-9]+:[^)]{8,})(?=\s*\))/g),
-  // JSON Web Tokens: header.payload.signature, base64url.
-  whole(/\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b/g),
+  // A key in libgcrypt's S-expression format (GnuPG's private-keys-v1.d), whole after its head: the advanced
+  // S-expression runs on over indented lines (the extended format's "Key:"); the canonical one holds binary
+  // numbers, line breaks among them, so the next 16 KiB go with it.
+  keep(/(?<keep>\((?:protected-)?private-key\b)(?:[^\n]|\n[ \t]){1,16384}/g),
+  keep(/(?<keep>\(\d+:(?:protected-)?private-key)[\s\S]{1,16384}/g),
+  // Secret parameters of such a key quoted alone: d, p, q, u, x, their hex wrapped over lines.
+  keep(
+    /(?<keep>\((?:d|p|q|u|x)\s+)(?:#[0-9A-Fa-f\s]{16,8192}#|\|[A-Za-z0-9+/=\s]{16,8192}\||[0-9]+:[^)]{8,})(?=\s*\))/g,
+  ),
 ];
 
 // A secret and the text that names it fit in a few hundred characters; the rules for key blocks and long values
@@ -217,7 +212,7 @@ function redactWrapped(text: string, rules: readonly Rule[]): Redaction {
       'latin1',
     );
     if (decoded.length < 8 || !PRINTABLE.test(decoded)) return run;
-    if (!SECRET_WORDS.test(decoded) && applyRules(rules, decoded).count === 0) return run;
+    if (!SECRET_WORDS.test(decoded) && applyAllRules(rules, decoded).count === 0) return run;
     count += 1;
     return REDACTED;
   });
@@ -264,7 +259,7 @@ export function createRedactor(userPatterns: string[]): (text: string) => Redact
 }
 
 function redactWith(rules: readonly Rule[], userPatterns: readonly RE2JS[], text: string): Redaction {
-  const built = applyRules(rules, text);
+  const built = applyAllRules(rules, text);
   const wrapped = redactWrapped(built.text, rules);
   let count = built.count + wrapped.count;
   let result = wrapped.text;
@@ -291,6 +286,16 @@ function replaceMatches(pattern: RE2JS, text: string): Redaction {
   return { text: result + text.slice(from), count };
 }
 
+/**
+ * The project's own rules for what gitleaks lacks (key = value, URLs, command lines, key blocks that keep their
+ * kind), then gitleaks' rules for the tokens that are left.
+ */
+function applyAllRules(rules: readonly Rule[], text: string): Redaction {
+  const own = applyRules(rules, text);
+  const maintained = replaceGitleaksSecrets(own.text, REDACTED);
+  return { text: maintained.text, count: own.count + maintained.count };
+}
+
 function applyRules(rules: readonly Rule[], text: string): Redaction {
   let count = 0;
   let result = text;
@@ -311,15 +316,24 @@ export interface RedactionSettings {
   redactPatterns: string[];
 }
 
+// The redactors made here say what the redaction thread needs to do their work: the user's patterns, or that
+// the text stays as it is (a local model the user did not ask to redact for).
+const threadable = new WeakMap<(text: string) => string, () => { patterns: string[] } | 'unchanged'>();
+
 /** The built-in rules and the user's patterns as they are now; the patterns are compiled again only when they change. */
 export function settingsRedactor(patterns: () => string[]): (text: string) => string {
   let compiled: { patterns: string[]; redact: (text: string) => Redaction } | null = null;
-  return (text) => {
+  const redact = (text: string) => {
     const current = patterns();
     if (compiled?.patterns !== current) compiled = { patterns: current, redact: createRedactor(current) };
     return compiled.redact(text).text;
   };
+  threadable.set(redact, () => ({ patterns: patterns() }));
+  return redact;
 }
+
+/** The built-in rules alone. */
+export const builtInRedactor = settingsRedactor(() => []);
 
 /**
  * What text bound for a model goes through: the rules and the user's patterns
@@ -327,7 +341,10 @@ export function settingsRedactor(patterns: () => string[]): (text: string) => st
  */
 export function modelRedactor(settings: () => RedactionSettings, remote: () => boolean): (text: string) => string {
   const redact = settingsRedactor(() => settings().redactPatterns);
-  return (text) => (settings().redactLocal || remote() ? redact(text) : text);
+  const active = () => settings().redactLocal || remote();
+  const redactIfActive = (text: string) => (active() ? redact(text) : text);
+  threadable.set(redactIfActive, () => (active() ? { patterns: settings().redactPatterns } : 'unchanged'));
+  return redactIfActive;
 }
 
 // A long text is redacted a piece at a time, the event loop served between pieces, so that one long message
@@ -355,9 +372,42 @@ export function pieceEnd(text: string, from: number): number {
   }
 }
 
-/** `redact(text)`, for a long text a piece at a time with the event loop served between pieces. */
+/** `redact(text)` a piece at a time, in one go (in the redaction thread). */
+export function redactPiecewise(text: string, redact: (text: string) => string): string {
+  let result = '';
+  for (let from = 0; from < text.length;) {
+    const to = pieceEnd(text, from);
+    result += redact(text.slice(from, to));
+    from = to;
+  }
+  return result;
+}
+
+// Built beside the service (dist/service/steward-redaction.js); a bundle without it (a unit spec) redacts here.
+const THREAD_SCRIPT = fileURLToPath(new URL('./steward-redaction.js', import.meta.url));
+let thread: RedactionThread | null | undefined;
+
+function redactionThread(): RedactionThread | null {
+  thread ??= existsSync(THREAD_SCRIPT) ? new RedactionThread(THREAD_SCRIPT) : null;
+  return thread;
+}
+
+/**
+ * `redact(text)`; a long text in the redaction thread when `redact` is one of the redactors made here (a megabyte
+ * of the worst input takes seconds), else a piece at a time with the event loop served between pieces.
+ */
 export async function redactInPieces(text: string, redact: (text: string) => string): Promise<string> {
   if (text.length <= PIECE_LENGTH) return redact(text);
+  const work = threadable.get(redact)?.();
+  if (work === 'unchanged') return text;
+  const worker = work && redactionThread();
+  if (work && worker) {
+    try {
+      return await worker.redact(text, work.patterns);
+    } catch {
+      // A thread that failed (out of memory, killed) leaves the text to be redacted here.
+    }
+  }
   let result = '';
   for (let from = 0; from < text.length;) {
     const to = pieceEnd(text, from);

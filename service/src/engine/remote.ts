@@ -24,7 +24,7 @@ import {
 } from './chatEngine.js';
 import type { RequestedCall, ToolCall } from './protocol.js';
 import { QueueingEngine } from './queueingEngine.js';
-import { redactInPieces, redactSecrets } from './redact.js';
+import { builtInRedactor, redactInPieces } from './redact.js';
 
 export interface RemoteEngineOptions {
   /** The API's base URL, e.g. http://127.0.0.1:8080/v1. */
@@ -104,8 +104,6 @@ function errorCode(error: unknown): string | undefined {
   }
   return undefined;
 }
-
-const builtInRedaction = (text: string) => redactSecrets(text).text;
 
 /** One assistant message per call and its tool message: the shape every OpenAI-compatible server accepts. */
 function callMessages(calls: readonly ToolCall[], clean: Redact): ChatCompletionMessageParam[] {
@@ -344,7 +342,7 @@ export class RemoteEngine extends QueueingEngine<PendingRequest> {
     let text = '';
     let usage: OpenAI.CompletionUsage | undefined;
     const calls = new StreamedCalls();
-    const clean = await redactedAhead(pending.request, this.options.redact ?? builtInRedaction);
+    const clean = await redactedAhead(pending.request, this.options.redact ?? builtInRedactor);
     const stream = await client.chat.completions.create(toParams(this.options.model, pending.request, clean), {
       signal,
     });

@@ -20,6 +20,7 @@ import { packageActions } from './actions/packages.js';
 import { portHolderAction } from './actions/portHolder.js';
 import { SHELL_RUN, shellRunAction } from './actions/shell.js';
 import { systemdActions } from './actions/systemd.js';
+import { withNamesShown } from './shownNames.js';
 
 export interface ValidatedCall {
   action: ActionDefinition;
@@ -39,7 +40,7 @@ export class Catalog {
     actions: readonly ActionDefinition[],
     private readonly offReason: ActionGate = () => null,
   ) {
-    this.actions = new Map(actions.map((action) => [action.name, action]));
+    this.actions = new Map(actions.map((action) => [action.name, withNamesShown(action)]));
   }
 
   /** The names of the actions switched on now. */

@@ -31,6 +31,20 @@ export const unitName = z
     'not a systemd unit name',
   );
 
+/** The instance of a template unit ("tmp" in "name@tmp.service"), or null for a unit that is no instance. */
+function templateInstance(unit: string): string | null {
+  const at = unit.indexOf('@');
+  return at < 0 ? null : unit.slice(at + 1, unit.lastIndexOf('.'));
+}
+
+/**
+ * A unit an action may start: a template instance that unescapes to a path ("name@\x2fhome\x2fme\x2f.ssh.service")
+ * is refused, as the template would get a path the caller chose.
+ */
+export const startableUnitName = unitName.refine((unit) => !/\\x2f/i.test(templateInstance(unit) ?? ''), {
+  message: 'a template instance that is a path (\\x2f) cannot be started by Steward',
+});
+
 /** The user's own manager (session bus, no polkit) or the system's (system bus, polkit). */
 export const unitScope = z.enum(['user', 'system']);
 

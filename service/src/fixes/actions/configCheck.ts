@@ -14,6 +14,7 @@ import { z } from 'zod';
 
 import { StewardError } from '../../dbus/errors.js';
 import { _, format, N_ } from '../../i18n.js';
+import { holdsPrivateKey } from '../../secretPlaces.js';
 import { cleanLine } from '../../untrustedText.js';
 import type { ActionContext, ActionDefinition } from '../action.js';
 import { absolutePath } from '../params.js';
@@ -49,7 +50,11 @@ async function ensureConfigPlace(path: string, { home }: ActionContext, root?: s
 const showErrorParams = z.object({ path: absolutePath, line: z.number().int().min(1).max(MAX_LINES_READ) });
 type ShowErrorParams = z.infer<typeof showErrorParams>;
 
-/** Lines `line`±CONTEXT_LINES of the file, numbered, the reported one marked with ">". */
+/**
+ * Lines `line`±CONTEXT_LINES of the file, numbered, the reported one marked with ">". A file that holds a private
+ * key anywhere (a certificate bundle with its key, a renamed GnuPG key) is refused by its content: lines from the
+ * middle of a key block carry no marker of their own.
+ */
 async function linesAround(path: string, line: number): Promise<string[]> {
   const first = Math.max(1, line - CONTEXT_LINES);
   const last = line + CONTEXT_LINES;
@@ -57,12 +62,17 @@ async function linesAround(path: string, line: number): Promise<string[]> {
   const stream = createReadStream(path, { encoding: 'utf8' });
   const reader = createInterface({ input: stream, crlfDelay: Infinity });
   let number = 0;
+  let key = false;
   try {
     for await (const text of reader) {
       number += 1;
-      if (number >= first)
+      if (holdsPrivateKey(text)) {
+        key = true;
+        break;
+      }
+      if (number >= first && number <= last)
         shown.push(`${number === line ? '>' : ' '}${String(number).padStart(6)}  ${cleanLine(text)}`);
-      if (number >= last) break;
+      if (number >= MAX_LINES_READ) break;
     }
   } catch {
     throw new StewardError('Unavailable', format(_('{path} cannot be read'), { path }));
@@ -70,6 +80,7 @@ async function linesAround(path: string, line: number): Promise<string[]> {
     reader.close();
     stream.destroy();
   }
+  if (key) throw new StewardError('InvalidArgs', format(_('{path} is not shown: it holds a private key'), { path }));
   if (number < line) throw new StewardError('InvalidArgs', format(_('{path} has no line {line} now'), { path, line }));
   return shown;
 }

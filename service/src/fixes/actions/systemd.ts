@@ -6,11 +6,13 @@ import { z } from 'zod';
 
 import { _, format, N_ } from '../../i18n.js';
 import type { ActionDefinition, Risk, UndoPlan, Verification } from '../action.js';
-import { unitName, unitScope } from '../params.js';
+import { startableUnitName, unitName, unitScope } from '../params.js';
 import { isSessionCritical } from '../sessionCritical.js';
 import { describeStatus, type JobMethod, type UnitFileChange, UnitManager, type UnitStatus } from './systemdUnits.js';
 
 const unitParams = z.object({ unit: unitName, scope: unitScope });
+// What starts a unit (now or at boot) takes no template instance that is a path.
+const startParams = z.object({ unit: startableUnitName, scope: unitScope });
 type UnitParams = z.infer<typeof unitParams>;
 
 /** The risk by scope, and high for any unit the session stands on (sessionCritical.ts). */
@@ -39,6 +41,8 @@ const undo = (action: string, summary: string, unit: string, scope: UnitParams['
 /** The part that differs between the actions; the rest is shared by unitAction. */
 interface UnitOperation {
   name: string;
+  /** unitParams, or startParams for an operation that starts the unit. */
+  params?: typeof unitParams;
   title: string;
   texts(): UnitTexts;
   risk: Risk | ((params: UnitParams) => Risk);
@@ -55,7 +59,7 @@ function unitAction(operation: UnitOperation): ActionDefinition<UnitParams> {
   return {
     name: operation.name,
     title: operation.title,
-    params: unitParams,
+    params: operation.params ?? unitParams,
     risk: operation.risk,
     needsAuthorization: ({ scope }) => scope === 'system',
     readOnly: false,
@@ -148,6 +152,7 @@ const disableTexts = (): UnitTexts => ({
 
 const restart = unitAction({
   name: 'systemd.restart_unit',
+  params: startParams,
   title: N_('Restart a service'),
   texts: () => ({
     summary: _('Restart {unit}'),
@@ -172,6 +177,7 @@ const restart = unitAction({
 
 const start = unitAction({
   name: 'systemd.start_unit',
+  params: startParams,
   title: N_('Start a service'),
   texts: startTexts,
   risk: byScope('low', 'medium'),
@@ -203,6 +209,7 @@ const stop = unitAction({
 
 const enable = unitAction({
   name: 'systemd.enable_unit',
+  params: startParams,
   title: N_('Start a service automatically'),
   texts: enableTexts,
   risk: byScope('medium', 'medium'),
