@@ -85,7 +85,6 @@ describe('the built extension', () => {
       'shell/searchResults.js',
       'shell/shortcut.js',
       'shell/stewardState.js',
-      'shell/testHook.js',
     ]);
     for (const script of scripts()) {
       const code = read(script);
