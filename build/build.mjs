@@ -130,6 +130,13 @@ async function checkTypes() {
 }
 
 /**
+ * The project's public home: package.json's "homepage", the one place it is set. Steward has none yet, so
+ * package.json names none and every message that would send a person there names the README's install
+ * section and the commands that work from a copy of the source instead; metadata.json gets its "url" then.
+ */
+const PROJECT_HOME = pkg.homepage ?? '';
+
+/**
  * The extension's test hook (extension/src/shell/testHook.ts), built apart from the extension: no package
  * ships it; the e2e harness copies it into the extension it installs (test/e2e/harness/session.sh).
  */
@@ -149,7 +156,7 @@ async function buildExtension() {
   await formatExtensionScripts(join(dist, 'extension-test-hook'));
   writeFileSync(
     join(out, 'metadata.json'),
-    `${JSON.stringify({ ...metadataTemplate, 'version-name': pkg.version, url: pkg.homepage }, null, 2)}\n`,
+    `${JSON.stringify({ ...metadataTemplate, 'version-name': pkg.version, ...(PROJECT_HOME && { url: PROJECT_HOME }) }, null, 2)}\n`,
   );
   cpSync(join(root, 'extension', 'stylesheet.css'), join(out, 'stylesheet.css'));
   cpSync(join(root, 'extension', 'icons'), join(out, 'icons'), { recursive: true });
@@ -230,8 +237,8 @@ function interfacesModule() {
     '/** The revision of the D-Bus API this extension was built against. */',
     `export const API_VERSION = ${apiVersion};`,
     '',
-    '/** The project\'s home (package.json "homepage"). */',
-    `export const PROJECT_HOME = '${pkg.homepage}';`,
+    '/** The project\'s public home (package.json "homepage"); \'\' until it has one. */',
+    `export const PROJECT_HOME = '${PROJECT_HOME}';`,
     '',
     "/** The service's interfaces: each one's name and introspection XML. */",
     'export const INTERFACES = {',

@@ -194,7 +194,9 @@ write(
     .replace('@LIBNODE@', DEBIAN_ABIS.map(({ abi }) => `libnode${abi}`).join(' | '))
     .replace('@GLIBC@', glibcNeeded(binaries))
     .replace('@SHELL_MIN@', String(Math.min(...shellVersions)))
-    .replace('@SHELL_NEXT@', String(Math.max(...shellVersions) + 1)),
+    .replace('@SHELL_NEXT@', String(Math.max(...shellVersions) + 1))
+    // Only a page that exists: package.json names none until Steward has a public home.
+    .replace('@HOMEPAGE@', pkg.homepage ? `Homepage: ${pkg.homepage}\n` : ''),
 );
 for (const script of ['postinst', 'prerm']) put(join(here, 'debian', script), `DEBIAN/${script}`, 0o755);
 run('find', [stage, '-type', 'd', '-exec', 'chmod', '0755', '{}', '+']);
@@ -236,8 +238,7 @@ function gzip(text) {
 function copyright() {
   return `Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
 Upstream-Name: steward
-Source: https://github.com/steward/steward
-
+${pkg.homepage ? `Source: ${pkg.homepage}\n` : ''}
 Files: *
 Copyright: ${firstYear()} Steward contributors
 License: GPL-2.0-or-later
