@@ -237,7 +237,7 @@ function interfacesModule() {
     '/** The revision of the D-Bus API this extension was built against. */',
     `export const API_VERSION = ${apiVersion};`,
     '',
-    '/** The project\'s public home (package.json "homepage"); \'\' until it has one. */',
+    "/** The project's public home (package.json \"homepage\"); '' until it has one. */",
     `export const PROJECT_HOME = '${PROJECT_HOME}';`,
     '',
     "/** The service's interfaces: each one's name and introspection XML. */",
