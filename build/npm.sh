@@ -19,8 +19,11 @@ lock_npm() {
   fi
   wanted=$(node -p 'require(process.argv[1]).packageManager' "$package_json")
   echo "    npm $(npm --version) cannot read this lock file (npm 10 or later wrote it): running $wanted through npx" >&2
-  # Under `npm run`, npm 9 exports settings that npm 11 no longer knows and would warn about.
-  local -a env=(env -u npm_config_metrics_registry -u npm_config_globalignorefile)
-  if [[ -f /usr/include/nodejs/common.gypi ]]; then env+=(npm_config_nodedir=/usr/include/nodejs); fi
-  "${env[@]}" npx --yes "$wanted" "$@"
+  # npm 11 warns that it does not know three settings npx (npm 9) hands it: nodedir among them, which it
+  # still passes to node-gyp.
+  if [[ -f /usr/include/nodejs/common.gypi ]]; then
+    npm_config_nodedir=/usr/include/nodejs npx --yes "$wanted" "$@"
+  else
+    npx --yes "$wanted" "$@"
+  fi
 }
