@@ -130,40 +130,34 @@ async function checkTypes() {
   }
 }
 
+/**
+ * The project's public home: package.json's "homepage", the one place it is set. Steward has none yet, so
+ * package.json names none and every message that would send a person there names the README's install
+ * section and the commands that work from a copy of the source instead; metadata.json gets its "url" then.
+ */
+const PROJECT_HOME = pkg.homepage ?? '';
+
+/**
+ * The extension's test hook (extension/src/shell/testHook.ts), built apart from the extension: no package
+ * ships it; the e2e harness copies it into the extension it installs (test/e2e/harness/session.sh).
+ */
+const TEST_HOOK = join('shell', 'testHook.ts');
+
 async function buildExtension() {
   const out = join(dist, 'extension', UUID);
   rmSync(join(dist, 'extension'), { recursive: true, force: true });
-  // One JavaScript file per TypeScript file, as reviewers on
-  // extensions.gnome.org prefer, formatted the same way as our sources.
+  rmSync(join(dist, 'extension-test-hook'), { recursive: true, force: true });
   const sources = readdirSync(join(root, 'extension', 'src'), { recursive: true })
     .map(String)
-    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
-  await esbuild.build({
-    entryPoints: sources.map((file) => join('extension', 'src', file)),
-    outbase: join('extension', 'src'),
-    outdir: out,
-    bundle: false,
-    format: 'esm',
-    platform: 'neutral',
-    // GJS 1.80 (Ubuntu 24.04, RHEL 10) embeds SpiderMonkey 115.
-    target: 'firefox115',
-    charset: 'utf8',
-    logLevel: 'warning',
-  });
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && f !== TEST_HOOK);
+  await compileExtensionSources(sources, out);
   writeFileSync(join(out, 'client', 'interfaces.js'), interfacesModule());
-  const prettierOptions = {
-    ...(await prettier.resolveConfig(join(root, 'extension', 'src', 'extension.ts'))),
-    parser: 'babel',
-  };
-  for (const file of readdirSync(out, { recursive: true })
-    .map(String)
-    .filter((f) => f.endsWith('.js'))) {
-    const path = join(out, file);
-    writeFileSync(path, await prettier.format(readFileSync(path, 'utf8'), prettierOptions));
-  }
+  await formatExtensionScripts(out);
+  await compileExtensionSources([TEST_HOOK], join(dist, 'extension-test-hook'));
+  await formatExtensionScripts(join(dist, 'extension-test-hook'));
   writeFileSync(
     join(out, 'metadata.json'),
-    `${JSON.stringify({ ...metadataTemplate, 'version-name': pkg.version, url: pkg.homepage }, null, 2)}\n`,
+    `${JSON.stringify({ ...metadataTemplate, 'version-name': pkg.version, ...(PROJECT_HOME && { url: PROJECT_HOME }) }, null, 2)}\n`,
   );
   cpSync(join(root, 'extension', 'stylesheet.css'), join(out, 'stylesheet.css'));
   cpSync(join(root, 'extension', 'icons'), join(out, 'icons'), { recursive: true });
@@ -175,6 +169,36 @@ async function buildExtension() {
   // packed from the sources by gnome-extensions pack, which leaves it out.
   execFileSync('glib-compile-schemas', ['--strict', join(out, 'schemas')]);
   buildTranslations(out);
+}
+
+/** One JavaScript file per TypeScript file, as reviewers on extensions.gnome.org prefer. */
+async function compileExtensionSources(sources, outdir) {
+  await esbuild.build({
+    entryPoints: sources.map((file) => join('extension', 'src', file)),
+    outbase: join('extension', 'src'),
+    outdir,
+    bundle: false,
+    format: 'esm',
+    platform: 'neutral',
+    // GJS 1.80 (Ubuntu 24.04, RHEL 10) embeds SpiderMonkey 115.
+    target: 'firefox115',
+    charset: 'utf8',
+    logLevel: 'warning',
+  });
+}
+
+/** Formats every script under `dir` the way our sources are. */
+async function formatExtensionScripts(dir) {
+  const prettierOptions = {
+    ...(await prettier.resolveConfig(join(root, 'extension', 'src', 'extension.ts'))),
+    parser: 'babel',
+  };
+  for (const file of readdirSync(dir, { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.js'))) {
+    const path = join(dir, file);
+    writeFileSync(path, await prettier.format(readFileSync(path, 'utf8'), prettierOptions));
+  }
 }
 
 /**
@@ -214,8 +238,8 @@ function interfacesModule() {
     '/** The revision of the D-Bus API this extension was built against. */',
     `export const API_VERSION = ${apiVersion};`,
     '',
-    '/** The project\'s home (package.json "homepage"). */',
-    `export const PROJECT_HOME = '${pkg.homepage}';`,
+    "/** The project's public home (package.json \"homepage\"); '' until it has one. */",
+    `export const PROJECT_HOME = '${PROJECT_HOME}';`,
     '',
     "/** The service's interfaces: each one's name and introspection XML. */",
     'export const INTERFACES = {',

@@ -158,6 +158,8 @@ reuse_native_modules() {
 
 # The session bus, systemd and GNOME Shell, each of which may be absent.
 source "$(dirname "${BASH_SOURCE[0]}")/session.sh"
+# shellcheck source=build/npm.sh
+source "$(dirname "${BASH_SOURCE[0]}")/npm.sh"
 
 # --- checks -------------------------------------------------------------------
 
@@ -188,7 +190,7 @@ if [[ ! -f $root/node_modules/.package-lock.json || $root/package-lock.json -nt 
   say '    The slowest step of a first run: npm downloads about 600 packages and compiles better-sqlite3 for this'
   say '    Node.js where no prebuilt binary can be fetched (minutes on a small machine); later runs reuse npm'"'"'s cache.'
   started=$SECONDS
-  (cd "$root" && npm ci --no-audit --no-fund --loglevel=warn)
+  (cd "$root" && lock_npm "$root/package.json" ci --no-audit --no-fund --loglevel=warn)
   say "    $(du -sh "$root/node_modules" | cut -f 1) in $root/node_modules, $((SECONDS - started)) s"
 fi
 reuse_build=false
@@ -227,12 +229,12 @@ machine_lock "$new_lib/package-lock.json"
 # modules (better-sqlite3) need theirs; node-llama-cpp is told to use its prebuilt binaries.
 started=$SECONDS
 if $reuse_build; then
-  (cd "$new_lib" && npm ci --omit=dev --ignore-scripts --no-audit --no-fund --prefer-offline --loglevel=warn)
+  (cd "$new_lib" && lock_npm "$root/package.json" ci --omit=dev --ignore-scripts --no-audit --no-fund --prefer-offline --loglevel=warn)
   reuse_native_modules "$new_lib"
 else
   say '    Runtime dependencies (npm ci --omit=dev): from npm'"'"'s cache where the clone'"'"'s install put them;'
   say '    better-sqlite3 is compiled again for this copy, which takes most of this step.'
-  (cd "$new_lib" && NODE_LLAMA_CPP_SKIP_DOWNLOAD=true npm ci --omit=dev --no-audit --no-fund --prefer-offline --loglevel=warn)
+  (cd "$new_lib" && NODE_LLAMA_CPP_SKIP_DOWNLOAD=true lock_npm "$root/package.json" ci --omit=dev --no-audit --no-fund --prefer-offline --loglevel=warn)
 fi
 say "    $(du -sh "$new_lib" | cut -f 1) installed, $((SECONDS - started)) s"
 

@@ -100,7 +100,9 @@ stage() {
 
 if [[ ! -d node_modules || package-lock.json -nt node_modules ]]; then
   stage 'dependencies (npm ci: a first run downloads about 600 packages and compiles better-sqlite3, minutes)'
-  npm ci --no-audit --no-fund
+  # shellcheck source=build/npm.sh
+  source build/npm.sh
+  lock_npm package.json ci --no-audit --no-fund
 fi
 
 if $load; then

@@ -13,6 +13,7 @@ import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rm
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { debContents, packExtensionZip, testFilesIn, zipContents } from './contents.mjs';
 import { betterSqliteBinary, DEBIAN_ABIS, packageCacheDir } from './native.mjs';
 import { productionPackages } from './productionPackages.mjs';
 import { glibcNeeded, tidyModules } from './tidyModules.mjs';
@@ -37,6 +38,7 @@ const run = (command, args, options = {}) => execFileSync(command, args, { stdio
 const PROGRAMS = {
   'dpkg-deb': 'dpkg',
   zip: 'zip',
+  zipinfo: 'unzip',
   strip: 'binutils',
   patchelf: 'patchelf',
   gzip: 'gzip',
@@ -192,7 +194,9 @@ write(
     .replace('@LIBNODE@', DEBIAN_ABIS.map(({ abi }) => `libnode${abi}`).join(' | '))
     .replace('@GLIBC@', glibcNeeded(binaries))
     .replace('@SHELL_MIN@', String(Math.min(...shellVersions)))
-    .replace('@SHELL_NEXT@', String(Math.max(...shellVersions) + 1)),
+    .replace('@SHELL_NEXT@', String(Math.max(...shellVersions) + 1))
+    // Only a page that exists: package.json names none until Steward has a public home.
+    .replace('@HOMEPAGE@', pkg.homepage ? `Homepage: ${pkg.homepage}\n` : ''),
 );
 for (const script of ['postinst', 'prerm']) put(join(here, 'debian', script), `DEBIAN/${script}`, 0o755);
 run('find', [stage, '-type', 'd', '-exec', 'chmod', '0755', '{}', '+']);
@@ -210,9 +214,15 @@ console.log(
 // --- the extensions.gnome.org zip: what gnome-extensions pack makes --------------------
 
 const zip = join(out, `${UUID}.shell-extension.zip`);
-rmSync(zip, { force: true });
-run('zip', ['-q', '-r', '-X', zip, '.'], { cwd: builtExtension });
+packExtensionZip(builtExtension, zip);
 console.log(`packaged ${relative(root, zip)}`);
+for (const [made, contents] of [
+  [deb, debContents(deb)],
+  [zip, zipContents(zip)],
+]) {
+  const tests = testFilesIn(contents);
+  if (tests.length > 0) throw new Error(`${relative(root, made)} holds test code: ${tests.join(', ')}`);
+}
 const cache = packageCacheDir();
 if (existsSync(cache)) {
   const size = execFileSync('du', ['-sh', cache], { encoding: 'utf8' }).split('\t')[0];
@@ -228,8 +238,7 @@ function gzip(text) {
 function copyright() {
   return `Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
 Upstream-Name: steward
-Source: https://github.com/steward/steward
-
+${pkg.homepage ? `Source: ${pkg.homepage}\n` : ''}
 Files: *
 Copyright: ${firstYear()} Steward contributors
 License: GPL-2.0-or-later

@@ -2,31 +2,23 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { execFileSync } from 'node:child_process';
 import { chmodSync, closeSync, existsSync, openSync, readdirSync, readSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
+
+import { testFilesIn } from './contents.mjs';
 
 /** Files that only the modules' own development uses. */
 const DEVELOPMENT_FILE = /^(\.eslintrc(\..+)?|\.npmignore|\.gitignore|\.gitattributes|\.travis\.yml|\.editorconfig)$/;
 
-/** Folders of a module's own tests and examples, at the module's top (node-gettext ships its test fixtures). */
-const TEST_FOLDER = /^(test|tests|__tests__|spec|example|examples)$/;
-
 /**
- * Readies the runtime modules under `dir` for a Debian package: drops the modules' development
- * files, strips the binaries, removes the build machines' library paths that some prebuilt ones
- * carry, and sets each file's mode by what it is. Returns the ELF files it found.
+ * Readies the runtime modules under `dir` for a Debian package: drops the modules' tests, fixtures and
+ * development files, strips the binaries, removes the build machines' library paths that some prebuilt
+ * ones carry, and sets each file's mode by what it is. Returns the ELF files it found.
  */
 export function tidyModules(dir) {
+  dropTestFiles(dir);
   const elf = [];
-  const removed = [];
   for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
     const path = join(entry.parentPath, entry.name);
-    if (removed.some((folder) => path.startsWith(`${folder}/`))) continue;
-    const isModuleTop = existsSync(join(entry.parentPath, 'package.json'));
-    if (entry.isDirectory() && (entry.name === '.git' || (TEST_FOLDER.test(entry.name) && isModuleTop))) {
-      rmSync(path, { recursive: true });
-      removed.push(path);
-      continue;
-    }
     if (!entry.isFile()) continue;
     if (DEVELOPMENT_FILE.test(entry.name)) {
       rmSync(path);
@@ -46,6 +38,26 @@ export function tidyModules(dir) {
     }
   }
   return elf;
+}
+
+/** Removes what testFilesIn (contents.mjs) calls test code, the check the packages must pass; then the folders it emptied. */
+function dropTestFiles(dir) {
+  const entries = readdirSync(dir, { recursive: true, withFileTypes: true });
+  for (const git of entries.filter((entry) => entry.isDirectory() && entry.name === '.git')) {
+    rmSync(join(git.parentPath, git.name), { recursive: true, force: true });
+  }
+  const files = entries
+    .filter((entry) => !entry.isDirectory())
+    .map((entry) => `node_modules/${relative(dir, join(entry.parentPath, entry.name))}`);
+  const emptied = new Set();
+  for (const file of testFilesIn(files)) {
+    const path = join(dir, file.slice('node_modules/'.length));
+    rmSync(path, { force: true });
+    for (let folder = dirname(path); folder.startsWith(`${dir}/`); folder = dirname(folder)) emptied.add(folder);
+  }
+  for (const folder of [...emptied].sort((a, b) => b.length - a.length)) {
+    if (existsSync(folder) && readdirSync(folder).length === 0) rmSync(folder, { recursive: true });
+  }
 }
 
 /** The newest GLIBC_x.y symbol version that any of `files` needs: the package's libc6 dependency. */

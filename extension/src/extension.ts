@@ -1,6 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import Gio from 'gi://Gio';
+import GLib from 'gi://GLib';
 import { Extension, gettext as _ } from 'resource:///org/gnome/shell/extensions/extension.js';
 import * as Main from 'resource:///org/gnome/shell/ui/main.js';
 
@@ -14,7 +15,12 @@ import { StewardNotifications } from './shell/notifications.js';
 import { StewardSearchProvider } from './shell/searchProvider.js';
 import { QuickChatShortcut } from './shell/shortcut.js';
 import { StewardState } from './shell/stewardState.js';
-import { TestHook } from './shell/testHook.js';
+
+/**
+ * Set in GNOME Shell's environment by the e2e harness, which also puts the test hook
+ * (shell/testHook.js) beside this file: no package ships it.
+ */
+const TEST_HOOK_WANTED = 'STEWARD_EXTENSION_TEST_HOOK';
 
 /**
  * Everything one enable() made. Each resource pushes the step that undoes it
@@ -31,6 +37,7 @@ class EnabledExtension {
   private readonly _shortcut: QuickChatShortcut;
   private readonly _search: StewardSearchProvider;
   private _quickChat: QuickChat | null = null;
+  private _destroyed = false;
 
   constructor(_extension: StewardExtension) {
     const icons = _extension.dir.get_child('icons');
@@ -102,7 +109,14 @@ class EnabledExtension {
     );
     this._search.register();
 
-    if (TestHook.wanted()) this._own(new TestHook(this)).export();
+    if (GLib.getenv(TEST_HOOK_WANTED) === '1')
+      this._exportTestHook().catch((error: unknown) => this._report('Cannot load the test hook', error));
+  }
+
+  private async _exportTestHook(): Promise<void> {
+    const { TestHook } = await import('./shell/testHook.js');
+    // disable() may have come while the module loaded.
+    if (!this._destroyed) this._own(new TestHook(this)).export();
   }
 
   /** The quick chat, made the first time it is needed. */
@@ -137,6 +151,7 @@ class EnabledExtension {
   }
 
   destroy(): void {
+    this._destroyed = true;
     for (const undo of this._undo.reverse()) {
       try {
         undo();

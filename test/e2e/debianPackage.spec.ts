@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import type { Variant } from '@jellybrick/dbus-next';
 
 import { callMethod } from '../../service/src/dbus/client.js';
+import { debContents, testFilesIn, zipContents } from '../support/packageContents.js';
 import { BUS_NAME, OBJECT_PATH, quietWatch, waitFor } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 import { activatedServiceLog, sessionOwnerOf } from './harness/activation.js';
@@ -124,18 +125,18 @@ for (const suite of selectedSuites()) {
     );
 
     itInShell('ships no test code or test fixtures: every path it holds is listed and checked', async () => {
-      const { stdout } = await exec('dpkg-deb', ['--contents', olderDeb], { maxBuffer: 64 * 1024 * 1024 });
-      const paths = stdout
-        .split('\n')
-        .filter(Boolean)
-        .map((line) => line.slice(line.indexOf('./') + 1).replace(/ -> .*$/, ''));
+      const paths = debContents(olderDeb);
       await writeFile(join(artifacts, 'contents.txt'), `${paths.join('\n')}\n`);
       expect(paths).toContain('/usr/lib/steward/service/steward-service.js');
-      // node_modules/<module>/test/…: a module's own tests and fixtures (node-gettext shipped its .po fixtures).
-      const testFiles = paths.filter((path) =>
-        /\/node_modules\/(@[^/]+\/)?[^/]+\/(test|tests|__tests__|spec|examples?)\//.test(path),
-      );
-      expect(testFiles).toEqual([]);
+      expect(paths).toContain(`/usr/share/gnome-shell/extensions/${UUID}/extension.js`);
+      expect(testFilesIn(paths)).toEqual([]);
+    });
+
+    itInShell('writes the extensions.gnome.org zip beside it, without test code', async () => {
+      const paths = zipContents(join(dirname(olderDeb), `${UUID}.shell-extension.zip`));
+      await writeFile(join(artifacts, 'zip-contents.txt'), `${paths.join('\n')}\n`);
+      expect(paths).toContain('extension.js');
+      expect(testFilesIn(paths)).toEqual([]);
     });
 
     itInShell('writes the extensions.gnome.org zip beside it, which passes the review checks', async () => {

@@ -136,6 +136,14 @@ describe('pulling a model', () => {
     expect((await readFile(result.path)).equals(model)).toBeTrue();
   });
 
+  it('says, when the host cannot be reached, how to use a file brought some other way', async () => {
+    const error = await pullError('https://steward-no-such-host.invalid/tiny.gguf');
+
+    expect(error.errorName).toBe('Unavailable');
+    expect(error.message).toMatch(/^Could not reach steward-no-such-host\.invalid: /);
+    expect(error.message).toContain('steward models import FILE.gguf');
+  });
+
   it('rejects a corrupt download, deletes it and lists nothing', async () => {
     const corrupt = Buffer.from(model);
     corrupt[corrupt.length - 1]! ^= 0xff;

@@ -86,7 +86,6 @@ describe('the built extension', () => {
       'shell/searchResults.js',
       'shell/shortcut.js',
       'shell/stewardState.js',
-      'shell/testHook.js',
     ]);
     for (const script of scripts()) {
       const code = read(script);

@@ -14,7 +14,7 @@ describe('the modules a package ships', () => {
   beforeAll(async () => (dir = await makeTempDir()));
   afterAll(() => dir.remove());
 
-  it('leave out each module’s test and example folders, and nothing its code needs', async () => {
+  it('leave out each module’s tests, examples and fixtures, and nothing its code needs', async () => {
     const files = [
       'node-gettext/package.json',
       'node-gettext/lib/gettext.js',
@@ -31,6 +31,19 @@ describe('the modules a package ships', () => {
       '@scope/pkg/package.json',
       '@scope/pkg/__tests__/a.js',
       '@scope/pkg/index.js',
+      // Tests deeper down: a test folder with specs (zod's src/v4/core/tests), mocks, spec files.
+      'zod/package.json',
+      'zod/index.js',
+      'zod/src/v4/core/tests/Mocker.ts',
+      'zod/src/v4/core/tests/locales/en.test.ts',
+      '@kwsites/file-exists/package.json',
+      '@kwsites/file-exists/dist/index.js',
+      '@kwsites/file-exists/dist/test/__mocks__/fs.js',
+      '@kwsites/file-exists/dist/test/exists.spec.js',
+      '@kwsites/file-exists/dist/test/exists.spec.js.map',
+      // Runtime code named for testing stays (hono's helper).
+      'hono/package.json',
+      'hono/dist/helper/testing/index.js',
     ];
     for (const file of files) {
       await mkdir(join(dir.path, dirname(file)), { recursive: true });
@@ -52,6 +65,12 @@ describe('the modules a package ships', () => {
         'matcher/lib/test/index.js',
         '@scope/pkg/package.json',
         '@scope/pkg/index.js',
+        'zod/package.json',
+        'zod/index.js',
+        '@kwsites/file-exists/package.json',
+        '@kwsites/file-exists/dist/index.js',
+        'hono/package.json',
+        'hono/dist/helper/testing/index.js',
       ].sort(),
     );
   });

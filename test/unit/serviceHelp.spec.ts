@@ -59,6 +59,40 @@ describe('how the extension alone tells a person to get the service', () => {
     expect(help.text).toContain('Node.js 20.19 or later');
   });
 
+  describe('while Steward has no public home', () => {
+    it('names the tools to install and the command to run in a copy of the source, no address', () => {
+      const help = installHelp(TRIXIE, '', _);
+      expect(help.command).toBe('sudo apt install git nodejs npm libglib2.0-bin gettext');
+      expect(help.text).toBe(
+        'Steward’s service is not installed. On Debian GNU/Linux 13 (trixie), install what it builds with ' +
+          '“sudo apt install git nodejs npm libglib2.0-bin gettext”. ' +
+          'Then run “npm run install-user” in a copy of Steward’s source.',
+      );
+      expect(installHelp(FEDORA, '', _).text).toContain('“sudo dnf install git nodejs npm glib2 gettext”');
+    });
+
+    it('on NixOS, the flake of a copy of the source', () => {
+      const help = installHelp(NIXOS, '', _);
+      expect(help.command).toBe('services.steward.enable = true;');
+      expect(help.text).toContain(
+        'Add the flake of a copy of Steward’s source with “services.steward.enable = true;”.',
+      );
+      expect(help.text).toContain('nixos-rebuild switch');
+    });
+
+    it('where the distribution is unknown, what is needed and the command', () => {
+      const help = installHelp('', '', _);
+      expect(help.command).toBe('npm run install-user');
+      expect(help.text).toContain('Node.js 20.19 or later');
+      expect(help.text).toContain('“npm run install-user” in a copy of Steward’s source');
+    });
+
+    it('never sends a person to an address', () => {
+      for (const text of [TRIXIE, UBUNTU, FEDORA, ARCH, TUMBLEWEED, NIXOS, ''])
+        expect(installHelp(text, '', _).text).not.toMatch(/https?:|git clone/);
+    });
+  });
+
   it('never names a package no archive has', () => {
     for (const text of [TRIXIE, UBUNTU, FEDORA, ARCH, TUMBLEWEED, NIXOS, ''])
       expect(installHelp(text, HOME, _).text).not.toMatch(/install steward\b/);

@@ -119,6 +119,16 @@ describe('the translations', () => {
       }
     });
 
+    it(`hold in ${language} no entry the template no longer has`, () => {
+      const text = readFileSync(join('po', `${language}.po`), 'utf8');
+      const current = new Set(template.map((entry) => entry.msgid));
+      const obsolete = parsePo(text)
+        .map((entry) => entry.msgid)
+        .filter((msgid) => msgid !== '' && !current.has(msgid));
+      expect(obsolete).toEqual([]);
+      expect(text).withContext('entries msgmerge kept as obsolete (#~)').not.toMatch(/^#~/m);
+    });
+
     it(`are compiled into the built extension for ${language}`, () => {
       const mo = join('dist', 'extension', UUID, 'locale', language, 'LC_MESSAGES', `${UUID}.mo`);
       expect(existsSync(mo)).withContext(mo).toBeTrue();

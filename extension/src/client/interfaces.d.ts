@@ -5,7 +5,7 @@
 /** The revision of the D-Bus API this extension was built against. */
 export const API_VERSION: number;
 
-/** The project's home (package.json "homepage"), where its source and install instructions are. */
+/** The project's public home (package.json "homepage"), where its source and install instructions are; '' until it has one. */
 export const PROJECT_HOME: string;
 
 import type { InterfaceName } from './generated.js';

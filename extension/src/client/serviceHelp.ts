@@ -47,33 +47,46 @@ export interface InstallHelp {
   text: string;
 }
 
-/** How to install Steward's service here, from the text of /etc/os-release ('' when it could not be read). */
+/**
+ * How to install Steward's service here, from the text of /etc/os-release ('' when it could not be read).
+ * `projectHome` is where the source is published, '' while it is nowhere public: then the help names
+ * what works from a copy of the source (its README's quick start) rather than a page that does not exist.
+ */
 export function installHelp(osRelease: string, projectHome: string, _: Gettext): InstallHelp {
   const fields = parseOsRelease(osRelease);
   const distribution = fields.PRETTY_NAME ?? fields.NAME ?? '';
   const family = familyOf(fields);
+  const notInstalled = _('Steward’s service is not installed.');
+  const install = 'npm run install-user';
+  const inSource = format(_('Then run “{command}” in a copy of Steward’s source.'), { command: install });
   if (family === 'nixos') {
     const command = 'services.steward.enable = true;';
-    return {
-      distribution,
-      command,
-      text: `${_('Steward’s service is not installed.')} ${format(
-        _('Add the flake at {home} with “{command}”, then run “sudo nixos-rebuild switch”.'),
-        { home: projectHome, command },
-      )}`,
-    };
+    const text = projectHome
+      ? format(_('Add the flake at {home} with “{command}”, then run “sudo nixos-rebuild switch”.'), {
+          home: projectHome,
+          command,
+        })
+      : `${format(_('Add the flake of a copy of Steward’s source with “{command}”.'), { command })} ${_(
+          'Then run “sudo nixos-rebuild switch”.',
+        )}`;
+    return { distribution, command, text: `${notInstalled} ${text}` };
   }
-  const clone = `git clone ${projectHome} ~/steward && cd ~/steward && npm run install-user`;
+  const clone = projectHome ? `git clone ${projectHome} ~/steward && cd ~/steward && ${install}` : '';
   const prerequisites = PREREQUISITES.find((entry) => entry.family === family)?.command;
   if (!prerequisites) {
-    return {
-      distribution,
-      command: clone,
-      text: `${_('Steward’s service is not installed.')} ${format(
-        _('Install git, Node.js 20.19 or later with npm, GLib’s tools and gettext, then run “{command}”.'),
-        { command: clone },
-      )}`,
-    };
+    const text = clone
+      ? format(_('Install git, Node.js 20.19 or later with npm, GLib’s tools and gettext, then run “{command}”.'), {
+          command: clone,
+        })
+      : `${_('Install git, Node.js 20.19 or later with npm, GLib’s tools and gettext.')} ${inSource}`;
+    return { distribution, command: clone || install, text: `${notInstalled} ${text}` };
+  }
+  if (!clone) {
+    const where = format(_('On {distribution}, install what it builds with “{command}”.'), {
+      distribution: distribution || family,
+      command: prerequisites,
+    });
+    return { distribution, command: prerequisites, text: `${notInstalled} ${where} ${inSource}` };
   }
   const command = `${prerequisites} && ${clone}`;
   return {

@@ -13,8 +13,6 @@ import type { StewardSearchProvider } from './searchProvider.js';
 import type { QuickChatShortcut } from './shortcut.js';
 import type { StewardState } from './stewardState.js';
 
-/** The environment variable the e2e harness sets in GNOME Shell's environment. */
-const WANTED = 'STEWARD_EXTENSION_TEST_HOOK';
 const OBJECT_PATH = '/io/github/steward/ExtensionTest';
 
 const INTERFACE_XML = `<node>
@@ -79,10 +77,6 @@ export class TestHook {
   private _opening: { visible?: number; painted?: number } = {};
 
   constructor(private readonly _target: HookTarget) {}
-
-  static wanted(): boolean {
-    return GLib.getenv(WANTED) === '1';
-  }
 
   export(): void {
     this._exported.export(Gio.DBus.session, OBJECT_PATH);

@@ -74,6 +74,14 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A reader that stops early (steward ask … | head) closes the pipe: end as quietly as systemctl does.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(0);
+  });
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

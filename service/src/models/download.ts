@@ -246,7 +246,11 @@ async function fetchFollowingRedirects(
       });
     } catch (error) {
       if (signal.aborted) throw signal.reason;
-      throw new StewardError('Unavailable', `Could not reach ${current.host}: ${causeOf(error)}.`);
+      throw new StewardError(
+        'Unavailable',
+        `Could not reach ${current.host}: ${causeOf(error)}. Without a network, copy the .gguf file onto this ` +
+          'machine and run “steward models import FILE.gguf”.',
+      );
     }
     serverSha256 ??= linkedSha256(response.headers);
     const location = response.headers.get('location');

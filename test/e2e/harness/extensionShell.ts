@@ -15,6 +15,8 @@ import { type SessionOptions, type ShellSession, startShellSession } from './ses
 
 export const UUID = 'steward@steward.github.io';
 export const EXTENSION_DIR = join(process.cwd(), 'dist', 'extension', UUID);
+/** The extension's test hook, built apart from it (build/build.mjs): the session copies it in. */
+export const TEST_HOOK_DIR = join(process.cwd(), 'dist', 'extension-test-hook');
 export const SETUP_TIMEOUT_MS = 15 * 60_000;
 export const SPEC_TIMEOUT_MS = 2 * 60_000;
 export const TEARDOWN_TIMEOUT_MS = 60_000;
@@ -56,7 +58,8 @@ export async function openShell(
   activation?: SessionOptions['activation'],
   locale?: string,
 ): Promise<OpenedShell> {
-  if (!existsSync(EXTENSION_DIR)) throw new Error(`${EXTENSION_DIR} is missing; run npm run build first`);
+  for (const dir of [EXTENSION_DIR, TEST_HOOK_DIR])
+    if (!existsSync(dir)) throw new Error(`${dir} is missing; run npm run build first`);
   await rm(artifacts, { recursive: true, force: true });
   await mkdir(artifacts, { recursive: true });
   const { path: rootfs, built } = await ensureRootfs(suite);
@@ -64,6 +67,7 @@ export async function openShell(
     rootfs,
     extensionDir: EXTENSION_DIR,
     packArgs: await packArgs(EXTENSION_DIR),
+    testHookDir: TEST_HOOK_DIR,
     logDir: artifacts,
     activation,
     locale,

@@ -3,7 +3,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Runs as the test user inside the root filesystem, on the session bus of dbus-run-session:
 # installs the extension the way extensions.gnome.org delivers it, then becomes GNOME Shell.
-#   session.sh UUID PACK_ARGS...   (the extension's directory is /tmp/extension, if any)
+#   session.sh UUID PACK_ARGS...   (the extension's directory is /tmp/extension, if any; its test hook
+#   /tmp/test-hook, if any)
 set -eu
 uuid=$1
 shift
@@ -20,6 +21,10 @@ gsettings set org.gnome.shell welcome-dialog-last-shown-version '999'
 mkdir -p "$HOME/.local/share/gnome-shell"
 touch "$HOME/.local/share/gnome-shell/lock-warning-shown"
 
-# The extension exports its test hook (extension/src/shell/testHook.ts) only when this is set.
-export STEWARD_EXTENSION_TEST_HOOK=1
+# The test hook (extension/src/shell/testHook.ts) is in no bundle: it goes into the installed extension,
+# which loads it only when this is set.
+if [ -d /tmp/test-hook ]; then
+  cp -R /tmp/test-hook/. "$HOME/.local/share/gnome-shell/extensions/$uuid/"
+  export STEWARD_EXTENSION_TEST_HOOK=1
+fi
 exec gnome-shell --headless --virtual-monitor 1280x800 --wayland --no-x11 --unsafe-mode >/tmp/shell.log 2>&1

@@ -25,6 +25,11 @@ export interface SessionOptions {
   extensionDir: string;
   /** Arguments for gnome-extensions pack besides the source directory. */
   packArgs: string[];
+  /**
+   * The built test hook (dist/extension-test-hook), copied into the installed extension after it is
+   * packed and installed, never into the bundle; the shell then exports the hook (session.sh).
+   */
+  testHookDir?: string;
   /** Where stop() leaves the shell's log and the session's output. */
   logDir: string;
   /**
@@ -74,6 +79,7 @@ export async function startShellSession(options: SessionOptions): Promise<ShellS
   await mkdir(home);
   await chown(home, TEST_USER.uid, TEST_USER.uid);
   if (!options.installed) await cp(options.extensionDir, join(tmp, 'extension'), { recursive: true });
+  if (options.testHookDir) await cp(options.testHookDir, join(tmp, 'test-hook'), { recursive: true });
   await copyFile(join(HARNESS_DIR, 'session-bus.conf'), join(tmp, 'session-bus.conf'));
   await copyFile(join(HARNESS_DIR, 'session.sh'), join(tmp, 'session.sh'));
   const config = options.activation?.config ?? options.installed?.config;

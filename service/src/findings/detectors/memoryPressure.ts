@@ -40,6 +40,7 @@ export class MemoryPressureDetector implements Detector {
           kind: MEMORY_PRESSURE,
           severity: 'warning',
           subject: '',
+          // xgettext:no-javascript-format — "% o" reads as a printf directive to gettext; {percent} is ours.
           title: format(_('The system is short of memory (all tasks stalled {percent}% of the time)'), {
             percent: fullAvg10.toFixed(0),
           }),

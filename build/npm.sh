@@ -1,0 +1,29 @@
+# shellcheck shell=bash
+# SPDX-FileCopyrightText: 2026 The Steward contributors
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Sourced by install.sh and test/run.sh: an npm that reads package-lock.json.
+#   lock_npm PACKAGE_JSON ARGS...
+# npm 9 (Debian 13's) calls this lock file out of sync ("Missing: @girs/… from lock file"): it was written by
+# npm 10 or later, which lists peer dependencies differently. There the npm that package.json's packageManager
+# names runs instead, through npx, fetched once from the npm registry into npm's cache (about 3 MB). Its
+# node-gyp compiles better-sqlite3 against Debian's Node.js headers (package libnode-dev, which npm pulls in)
+# rather than downloading them from nodejs.org, as Debian's own node-gyp does.
+lock_npm() {
+  local package_json=$1 major wanted
+  shift
+  major=$(npm --version)
+  major=${major%%.*}
+  if ((major >= 10)); then
+    npm "$@"
+    return
+  fi
+  wanted=$(node -p 'require(process.argv[1]).packageManager' "$package_json")
+  echo "    npm $(npm --version) cannot read this lock file (npm 10 or later wrote it): running $wanted through npx" >&2
+  # npm 11 warns that it does not know three settings npx (npm 9) hands it: nodedir among them, which it
+  # still passes to node-gyp.
+  if [[ -f /usr/include/nodejs/common.gypi ]]; then
+    npm_config_nodedir=/usr/include/nodejs npx --yes "$wanted" "$@"
+  else
+    npx --yes "$wanted" "$@"
+  fi
+}
