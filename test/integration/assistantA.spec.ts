@@ -268,16 +268,17 @@ describe('the assistant’s live readers', () => {
           destination: RESOLVED,
           path: '/org/freedesktop/resolve1',
           interface: 'org.freedesktop.DBus.Mock',
-          member: 'AddProperty',
-          signature: 'ssv',
+          member: 'UpdateProperties',
+          signature: 'sa{sv}',
           body: [
             `${RESOLVED}.Manager`,
-            'DNS',
-            new Variant('a(iiay)', [
-              [0, 2, Buffer.from([9, 9, 9, 9])],
-              [2, 10, fd00_1],
-              [3, 2, Buffer.from([9, 9, 9, 9])],
-            ]),
+            {
+              DNS: new Variant('a(iiay)', [
+                [0, 2, Buffer.from([9, 9, 9, 9])],
+                [2, 10, fd00_1],
+                [3, 2, Buffer.from([9, 9, 9, 9])],
+              ]),
+            },
           ],
         });
 
