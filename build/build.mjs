@@ -49,6 +49,7 @@ async function buildService() {
       'steward-engine': 'service/src/engine/worker.ts',
       'steward-backend-probe': 'service/src/engine/backendProbeWorker.ts',
       'steward-model-inspector': 'service/src/models/inspector.ts',
+      'steward-speech': 'service/src/voice/recognizerWorker.ts',
     },
     outdir: out,
     platform: 'node',

@@ -49,6 +49,16 @@ export interface TestHooks {
    * backends it names, standing in for a GPU that cannot run here.
    */
   backendStandIn?: string;
+  /**
+   * STEWARD_TEST_MICROPHONE_STAND_IN: a 16-bit mono WAV file that stands in for the microphone: each Listen
+   * hears it in real time, then silence.
+   */
+  microphoneStandIn?: string;
+  /**
+   * STEWARD_TEST_SPEAKER_STAND_IN: a directory that stands in for the loudspeaker: what Speak reads aloud is
+   * written there as WAV files (utterance-1.wav, …).
+   */
+  speakerStandIn?: string;
 }
 
 const absolute = (value: string | undefined) => (value?.startsWith('/') && value.length > 1 ? value : undefined);
@@ -62,6 +72,8 @@ export function testHooks(env: NodeJS.ProcessEnv = process.env): TestHooks {
   const nixosRoot = absolute(env.STEWARD_TEST_NIXOS_ROOT);
   const gpuRoot = absolute(env.STEWARD_TEST_GPU_ROOT);
   const backendStandIn = absolute(env.STEWARD_TEST_BACKEND_STAND_IN);
+  const microphoneStandIn = absolute(env.STEWARD_TEST_MICROPHONE_STAND_IN);
+  const speakerStandIn = absolute(env.STEWARD_TEST_SPEAKER_STAND_IN);
   return {
     ...(systemJournal && { systemJournal }),
     ...(userJournal && { userJournal }),
@@ -71,5 +83,7 @@ export function testHooks(env: NodeJS.ProcessEnv = process.env): TestHooks {
     ...(nixosRoot && { nixosRoot }),
     ...(gpuRoot && { gpuRoot }),
     ...(backendStandIn && { backendStandIn }),
+    ...(microphoneStandIn && { microphoneStandIn }),
+    ...(speakerStandIn && { speakerStandIn }),
   };
 }
