@@ -14,6 +14,7 @@ import {
   gdbusCall,
   OBJECT_PATH,
   quietWatch,
+  runCli,
   type RunningService,
   startConfiguredService,
   waitFor,
@@ -202,6 +203,21 @@ describe('Voice', () => {
     const { heard } = await listenByGdbus();
     expect(heard.find((entry) => entry.final)?.text).not.toBe('');
     expect(service.process.exitCode).toBeNull();
+  });
+
+  it('listens and reads aloud from the command line', async () => {
+    const env = { PATH: process.env.PATH, HOME: home.path, DBUS_SESSION_BUS_ADDRESS: bus.address };
+    const before = (await readdir(loudspeaker)).length;
+    const said = await runCli(['say', 'The backup finished an hour ago.'], env);
+    expect(said.code).toBe(0);
+    await waitFor(
+      async () => (await readdir(loudspeaker)).length > before && (await property('Speaking')) === false,
+      'the speech',
+    );
+    await speak('Why is my computer slow today?', microphone);
+    const heard = await runCli(['listen', '--json'], env);
+    expect(heard.code).toBe(0);
+    expect((JSON.parse(heard.stdout) as { text: string }).text).toMatch(/^(la|di)( (la|di))+$/);
   });
 
   it('removes a speech model', async () => {
