@@ -201,6 +201,7 @@ function interfacesModule() {
     proposals: '.Proposals',
     models: '.Models',
     settings: '.Settings',
+    voice: '.Voice',
   };
   const entries = Object.entries(files).map(([key, suffix]) => {
     const xml = compact(readFileSync(join(root, 'dbus-interfaces', `io.github.steward.Steward1${suffix}.xml`), 'utf8'));

@@ -31,8 +31,10 @@ class EnabledExtension {
   private readonly _shortcut: QuickChatShortcut;
   private readonly _search: StewardSearchProvider;
   private _quickChat: QuickChat | null = null;
+  private readonly _settings: Gio.Settings;
 
   constructor(_extension: StewardExtension) {
+    this._settings = _extension.getSettings();
     const icons = _extension.dir.get_child('icons');
     const icon = new Gio.FileIcon({ file: icons.get_child('steward-symbolic.svg') });
 
@@ -107,7 +109,7 @@ class EnabledExtension {
 
   /** The quick chat, made the first time it is needed. */
   get quickChat(): QuickChat {
-    this._quickChat ??= this._own(new QuickChat(this._client, this._steward));
+    this._quickChat ??= this._own(new QuickChat(this._client, this._steward, this._settings));
     return this._quickChat;
   }
 
