@@ -187,7 +187,7 @@ describe('Voice', () => {
     );
     expect((await errorOf(call('Speak', 's', ['  ']))).type).toBe(`${ERROR}.InvalidArgs`);
 
-    await rm(microphone);
+    await rm(microphone, { force: true });
     const noMicrophone = await errorOf(call('Listen', 'a{sv}', [{}]));
     expect(noMicrophone.type).toBe(`${ERROR}.NoMicrophone`);
 
