@@ -271,8 +271,7 @@ export class QuickChat {
   }
 
   private _checkModel(): void {
-    this._entry.hint_text =
-      this._client.engineState === 'loading' ? _('Loading the model…') : _('Ask Steward about this computer…');
+    this._entry.hint_text = this._hint();
     this._setup.check().catch((error: unknown) => this._fail(error));
   }
 
@@ -444,7 +443,12 @@ export class QuickChat {
     this._listening = listening;
     if (!listening) this._listenId = null;
     this._microphone.checked = listening;
-    this._entry.hint_text = listening ? _('Listening…') : _('Ask Steward about this computer…');
+    this._entry.hint_text = this._hint();
+  }
+
+  private _hint(): string {
+    if (this._listening) return _('Listening…');
+    return this._client.engineState === 'loading' ? _('Loading the model…') : _('Ask Steward about this computer…');
   }
 
   private _speak(text: string): void {
