@@ -56,6 +56,7 @@ export class QuickChat {
   /** Transcripts that came before Listen's reply named their id. */
   private _earlyTranscripts: [string, string, boolean][] = [];
   private _spoke = false;
+  private _talkKeyHeld = false;
 
   constructor(
     private readonly _client: StewardClient,
@@ -148,8 +149,9 @@ export class QuickChat {
     text.line_wrap_mode = Pango.WrapMode.WORD_CHAR;
     text.connect('key-press-event', (_actor, event: Clutter.Event) => this._onEntryKeyPress(event));
     text.connect('key-release-event', (_actor, event: Clutter.Event) => {
-      if (event.get_key_symbol() !== Clutter.KEY_space || !this._listening) return Clutter.EVENT_PROPAGATE;
-      this._stopListening();
+      if (event.get_key_symbol() !== Clutter.KEY_space || !this._talkKeyHeld) return Clutter.EVENT_PROPAGATE;
+      this._talkKeyHeld = false;
+      if (this._listening) this._stopListening();
       return Clutter.EVENT_STOP;
     });
     this._stop = new St.Button({
@@ -232,6 +234,7 @@ export class QuickChat {
   close(): void {
     if (!this._grab) return;
     this._stopSpeaking();
+    this._talkKeyHeld = false;
     if (this._listening) this._stopListening();
     Main.popModal(this._grab);
     this._grab = null;
@@ -293,8 +296,10 @@ export class QuickChat {
     const symbol = event.get_key_symbol();
     const control = (event.get_state() & Clutter.ModifierType.CONTROL_MASK) !== 0;
     if (symbol === Clutter.KEY_space && control) {
-      // Push to talk: held keys repeat their presses; the first one starts, the release stops.
-      if (!this._listening) this._startListening();
+      // Push to talk: a held key repeats its press; only the first starts, and a question
+      // sent at the silence after it while the key is still down is not followed by another.
+      if (!this._talkKeyHeld) this._startListening();
+      this._talkKeyHeld = true;
       return Clutter.EVENT_STOP;
     }
     this._stopSpeaking();
