@@ -53,7 +53,8 @@ declare -A integration_needs=([dbus-daemon]=dbus-daemon [gdbus]=libglib2.0-bin [
 declare -A build_needs=([glib-compile-schemas]=libglib2.0-bin [xgettext]=gettext [msgfmt]=gettext [zip]=zip [unzip]=unzip)
 # The Debian package's test builds it (dpkg-deb, strip, patchelf, zip), checks it with lintian and upgrades it in a session (nsenter).
 declare -A e2e_needs=([mmdebstrap]=mmdebstrap [unshare]=util-linux [chroot]=coreutils [nsenter]=util-linux
-  [lintian]=lintian [dpkg-deb]=dpkg [zip]=zip [unzip]=unzip [patchelf]=patchelf [strip]=binutils)
+  [lintian]=lintian [dpkg-deb]=dpkg [zip]=zip [unzip]=unzip [patchelf]=patchelf [strip]=binutils
+  [espeak-ng]=espeak-ng [python3:onnx]=python3-onnx)
 # The gym boots a Debian system with systemd as PID 1 of its own namespaces (test/gym/README.md).
 declare -A gym_needs=([mmdebstrap]=mmdebstrap [unshare]=util-linux [nsenter]=util-linux [setpriv]=util-linux
   [flock]=util-linux [chroot]=coreutils [ip]=iproute2)
