@@ -50,6 +50,7 @@ async function buildService() {
       'steward-backend-probe': 'service/src/engine/backendProbeWorker.ts',
       'steward-redaction': 'service/src/engine/redactionWorker.ts',
       'steward-model-inspector': 'service/src/models/inspector.ts',
+      'steward-speech': 'service/src/voice/recognizerWorker.ts',
     },
     outdir: out,
     platform: 'node',
@@ -225,6 +226,7 @@ function interfacesModule() {
     proposals: '.Proposals',
     models: '.Models',
     settings: '.Settings',
+    voice: '.Voice',
   };
   const entries = Object.entries(files).map(([key, suffix]) => {
     const xml = compact(readFileSync(join(root, 'dbus-interfaces', `io.github.steward.Steward1${suffix}.xml`), 'utf8'));

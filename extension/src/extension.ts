@@ -38,8 +38,10 @@ class EnabledExtension {
   private readonly _search: StewardSearchProvider;
   private _quickChat: QuickChat | null = null;
   private _destroyed = false;
+  private readonly _settings: Gio.Settings;
 
   constructor(_extension: StewardExtension) {
+    this._settings = _extension.getSettings();
     const icons = _extension.dir.get_child('icons');
     const icon = new Gio.FileIcon({ file: icons.get_child('steward-symbolic.svg') });
 
@@ -121,7 +123,7 @@ class EnabledExtension {
 
   /** The quick chat, made the first time it is needed. */
   get quickChat(): QuickChat {
-    this._quickChat ??= this._own(new QuickChat(this._client, this._steward));
+    this._quickChat ??= this._own(new QuickChat(this._client, this._steward, this._settings));
     return this._quickChat;
   }
 

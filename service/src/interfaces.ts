@@ -6,6 +6,7 @@ import findingsXml from '../../dbus-interfaces/io.github.steward.Steward1.Findin
 import modelsXml from '../../dbus-interfaces/io.github.steward.Steward1.Models.xml';
 import proposalsXml from '../../dbus-interfaces/io.github.steward.Steward1.Proposals.xml';
 import settingsXml from '../../dbus-interfaces/io.github.steward.Steward1.Settings.xml';
+import voiceXml from '../../dbus-interfaces/io.github.steward.Steward1.Voice.xml';
 import coreXml from '../../dbus-interfaces/io.github.steward.Steward1.xml';
 import { type InterfaceSpec, parseIntrospection } from './dbus/introspection.js';
 
@@ -18,6 +19,7 @@ export const FINDINGS_INTERFACE = 'io.github.steward.Steward1.Findings';
 export const PROPOSALS_INTERFACE = 'io.github.steward.Steward1.Proposals';
 export const SETTINGS_INTERFACE = 'io.github.steward.Steward1.Settings';
 export const AGENTS_INTERFACE = 'io.github.steward.Steward1.Agents';
+export const VOICE_INTERFACE = 'io.github.steward.Steward1.Voice';
 
 function single(xml: string, name: string): InterfaceSpec {
   const spec = parseIntrospection(xml).find((i) => i.name === name);
@@ -32,6 +34,16 @@ export const findingsSpec = single(findingsXml, FINDINGS_INTERFACE);
 export const proposalsSpec = single(proposalsXml, PROPOSALS_INTERFACE);
 export const settingsSpec = single(settingsXml, SETTINGS_INTERFACE);
 export const agentsSpec = single(agentsXml, AGENTS_INTERFACE);
+export const voiceSpec = single(voiceXml, VOICE_INTERFACE);
 /** Every interface of the service, in the order the types are generated. */
-export const stewardSpecs = [coreSpec, modelsSpec, chatSpec, findingsSpec, proposalsSpec, settingsSpec, agentsSpec];
+export const stewardSpecs = [
+  coreSpec,
+  modelsSpec,
+  chatSpec,
+  findingsSpec,
+  proposalsSpec,
+  settingsSpec,
+  agentsSpec,
+  voiceSpec,
+];
 export const API_VERSION = Number(coreSpec.annotations['io.github.steward.ApiVersion']);

@@ -79,7 +79,7 @@ async function main(): Promise<void> {
     reload,
     log,
   });
-  const { server, docs, models, engines, findingsStore, findings, fixes, chatSessions, explainer } = parts;
+  const { server, docs, models, engines, findingsStore, findings, fixes, chatSessions, explainer, voice } = parts;
   const watchers = new WatcherSet({
     config,
     paths,
@@ -157,6 +157,7 @@ async function main(): Promise<void> {
     async () => {
       configWatch.stop();
       models.cancelAll();
+      voice.close();
       await watchers.stop();
       findings.stop();
       retention.stop();

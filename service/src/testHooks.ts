@@ -55,6 +55,15 @@ export interface TestHooks {
    * redaction under way for as long as it needs, and sees what the service answers meanwhile.
    */
   redactionGate?: string;
+   * STEWARD_TEST_MICROPHONE_STAND_IN: a 16-bit mono WAV file that stands in for the microphone: each Listen
+   * hears it in real time, then silence.
+   */
+  microphoneStandIn?: string;
+  /**
+   * STEWARD_TEST_SPEAKER_STAND_IN: a directory that stands in for the loudspeaker: what Speak reads aloud is
+   * written there as WAV files (utterance-1.wav, …).
+   */
+  speakerStandIn?: string;
 }
 
 const absolute = (value: string | undefined) => (value?.startsWith('/') && value.length > 1 ? value : undefined);
@@ -69,6 +78,8 @@ export function testHooks(env: NodeJS.ProcessEnv = process.env): TestHooks {
   const gpuRoot = absolute(env.STEWARD_TEST_GPU_ROOT);
   const backendStandIn = absolute(env.STEWARD_TEST_BACKEND_STAND_IN);
   const redactionGate = absolute(env.STEWARD_TEST_REDACTION_GATE);
+  const microphoneStandIn = absolute(env.STEWARD_TEST_MICROPHONE_STAND_IN);
+  const speakerStandIn = absolute(env.STEWARD_TEST_SPEAKER_STAND_IN);
   return {
     ...(systemJournal && { systemJournal }),
     ...(userJournal && { userJournal }),
@@ -79,5 +90,7 @@ export function testHooks(env: NodeJS.ProcessEnv = process.env): TestHooks {
     ...(gpuRoot && { gpuRoot }),
     ...(backendStandIn && { backendStandIn }),
     ...(redactionGate && { redactionGate }),
+    ...(microphoneStandIn && { microphoneStandIn }),
+    ...(speakerStandIn && { speakerStandIn }),
   };
 }

@@ -9,6 +9,7 @@ import {
   normalizeAccelerator,
   pullProgressText,
   splitBlocks,
+  spokenText,
   switcherWithout,
   toolStepText,
 } from '../../extension/src/shared/chatTranscript.js';
@@ -142,5 +143,13 @@ describe('the quick chat shortcut', () => {
       'Super+Space is also GNOME’s shortcut for switching input sources. Use it for Steward instead, or choose another shortcut in the preferences.',
     );
     expect(conflictSentence({ ...defaults, switchInputSource: [], inputSources: 2 }, _)).toBeNull();
+  });
+});
+
+describe('what is read aloud of an answer', () => {
+  it('is its paragraphs without Markdown marks, and no code', () => {
+    const answer =
+      '## Disk\n\nYour **home** is `92%` full.\n\n```sh\ndu -sh ~\n```\n\n- See [the guide](https://example.org).';
+    expect(spokenText(answer)).toBe('Disk\n\nYour home is 92% full.\n\nSee the guide.');
   });
 });

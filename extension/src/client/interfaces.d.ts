@@ -24,4 +24,5 @@ export const INTERFACES: {
   readonly proposals: InterfaceInfo<'io.github.steward.Steward1.Proposals'>;
   readonly models: InterfaceInfo<'io.github.steward.Steward1.Models'>;
   readonly settings: InterfaceInfo<'io.github.steward.Steward1.Settings'>;
+  readonly voice: InterfaceInfo<'io.github.steward.Steward1.Voice'>;
 };

@@ -91,6 +91,15 @@ interface SettingsProxy extends Proxy {
   AnswerConfirmationAsync(request: number, allowed: boolean, c: Cancellable): Promise<[]>;
 }
 
+interface VoiceProxy extends Proxy {
+  readonly Listening: boolean | null;
+  readonly Speaking: boolean | null;
+  ListenAsync(options: Variants, c: Cancellable): Promise<[string]>;
+  StopAsync(c: Cancellable): Promise<[]>;
+  SpeakAsync(text: string, c: Cancellable): Promise<[]>;
+  StopSpeakingAsync(c: Cancellable): Promise<[]>;
+}
+
 interface Proxies {
   core: CoreProxy;
   chat: ChatProxy;
@@ -98,6 +107,7 @@ interface Proxies {
   proposals: ProposalsProxy;
   models: ModelsProxy;
   settings: SettingsProxy;
+  voice: VoiceProxy;
 }
 
 // GJS adds newAsync() to proxy wrappers (1.75.2+); the type definitions lack it.
@@ -132,6 +142,9 @@ export interface StewardSignals {
   findingsChanged: [count: number];
   configChanged: [config: string];
   confirmationRequested: [request: ConfirmationRequest];
+  /** What was recognised so far (final false), or what was said (final true, ending the listening). */
+  transcript: [listenId: string, text: string, final: boolean];
+  listenFailed: [listenId: string, message: string];
 }
 
 type Listener<K extends keyof StewardSignals> = (...args: StewardSignals[K]) => void;
@@ -455,6 +468,27 @@ export class StewardClient {
     await this._call('settings', (p) => p.AnswerConfirmationAsync(id, allowed, null));
   }
 
+  /** Opens the microphone; resolves with the id the transcripts name, once audio flows. */
+  async listen(): Promise<string> {
+    return (await this._call('voice', (p) => p.ListenAsync({}, this._cancellable)))[0];
+  }
+
+  async stopListening(): Promise<void> {
+    await this._call('voice', (p) => p.StopAsync(this._cancellable));
+  }
+
+  async speak(text: string): Promise<void> {
+    await this._call('voice', (p) => p.SpeakAsync(text, this._cancellable));
+  }
+
+  async stopSpeaking(): Promise<void> {
+    await this._call('voice', (p) => p.StopSpeakingAsync(this._cancellable));
+  }
+
+  get speaking(): boolean {
+    return this._proxies?.voice.Speaking ?? false;
+  }
+
   private async _makeProxies(): Promise<Proxies> {
     const make = async <P extends Proxy>(info: InterfaceInfo): Promise<P> => {
       const wrapper = Gio.DBusProxy.makeProxyWrapper(info.xml) as unknown as ProxyWrapper;
@@ -466,16 +500,17 @@ export class StewardClient {
         Gio.DBusProxyFlags.DO_NOT_AUTO_START | Gio.DBusProxyFlags.DO_NOT_AUTO_START_AT_CONSTRUCTION,
       )) as P;
     };
-    const [core, chat, findings, proposals, models, settings] = await Promise.all([
+    const [core, chat, findings, proposals, models, settings, voice] = await Promise.all([
       make<CoreProxy>(INTERFACES.core),
       make<ChatProxy>(INTERFACES.chat),
       make<FindingsProxy>(INTERFACES.findings),
       make<ProposalsProxy>(INTERFACES.proposals),
       make<ModelsProxy>(INTERFACES.models),
       make<SettingsProxy>(INTERFACES.settings),
+      make<VoiceProxy>(INTERFACES.voice),
     ]);
     settings.set_default_timeout(SETTINGS_TIMEOUT_MS);
-    const proxies: Proxies = { core, chat, findings, proposals, models, settings };
+    const proxies: Proxies = { core, chat, findings, proposals, models, settings, voice };
     // destroy() ran after the last proxy was made: these are dropped here.
     this._cancellable.set_error_if_cancelled();
     this._proxies = proxies;
@@ -483,11 +518,11 @@ export class StewardClient {
     return proxies;
   }
 
-  private _follow({ core, chat, findings, proposals, models, settings }: Proxies): void {
+  private _follow({ core, chat, findings, proposals, models, settings, voice }: Proxies): void {
     this._wasRunning = this.running;
     const follow = (proxy: Proxy, signal: string, handler: () => void) =>
       this._handlerIds.push([proxy, proxy.connect(signal, handler)]);
-    for (const proxy of [core, chat, findings, proposals, models, settings]) {
+    for (const proxy of [core, chat, findings, proposals, models, settings, voice]) {
       follow(proxy, 'notify::g-name-owner', () => {
         const running = this.running;
         if (running === this._wasRunning) return;
@@ -509,7 +544,14 @@ export class StewardClient {
         proxy,
         proxy.connectSignal(signal, (_proxy, _sender, args) => handle(signalPayload(name, signal, args))),
       ]);
-    const { chat: CHAT, models: MODELS, proposals: PROPOSALS, findings: FINDINGS, settings: SETTINGS } = INTERFACES;
+    const {
+      chat: CHAT,
+      models: MODELS,
+      proposals: PROPOSALS,
+      findings: FINDINGS,
+      settings: SETTINGS,
+      voice: VOICE,
+    } = INTERFACES;
 
     on(chat, CHAT, 'ResponseChunk', ({ requestId, text }) => this._emit('responseChunk', requestId, text));
     on(chat, CHAT, 'ToolStep', ({ requestId, ...step }) => this._emit('toolStep', requestId, step));
@@ -535,6 +577,8 @@ export class StewardClient {
     on(settings, SETTINGS, 'ConfirmationRequested', ({ request, caller, changes }) =>
       this._emit('confirmationRequested', { id: request, caller, changes }),
     );
+    on(voice, VOICE, 'Transcript', ({ listenId, text, final }) => this._emit('transcript', listenId, text, final));
+    on(voice, VOICE, 'ListenFailed', ({ listenId, message }) => this._emit('listenFailed', listenId, message));
   }
 
   private _emit<K extends keyof StewardSignals>(signal: K, ...args: StewardSignals[K]): void {

@@ -1,13 +1,13 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import Adw from 'gi://Adw';
-import type Gio from 'gi://Gio';
+import Gio from 'gi://Gio';
 import { gettext as _ } from 'resource:///org/gnome/Shell/Extensions/js/extensions/prefs.js';
 
 import type { PrefsContext } from './prefsContext.js';
 import { ShortcutGroup } from './shortcutGroup.js';
 
-/** The quick chat's shortcut. */
+/** The quick chat's shortcut, and its voice. */
 export function shortcutPage(context: PrefsContext, settings: Gio.Settings): Adw.PreferencesPage {
   const page = new Adw.PreferencesPage({
     title: _('S_hortcut'),
@@ -17,5 +17,16 @@ export function shortcutPage(context: PrefsContext, settings: Gio.Settings): Adw
   const shortcut = new ShortcutGroup(settings, context.window);
   context.onDestroy(() => shortcut.destroy());
   page.add(shortcut.group);
+  const voice = new Adw.PreferencesGroup({
+    title: _('Voice'),
+    description: _('In quick chat, hold Ctrl+Space or press the microphone button and speak your question.'),
+  });
+  const readAloud = new Adw.SwitchRow({
+    title: _('Read answers aloud'),
+    subtitle: _('Typing, Escape or closing quick chat stops it.'),
+  });
+  settings.bind('read-answers-aloud', readAloud, 'active', Gio.SettingsBindFlags.DEFAULT);
+  voice.add(readAloud);
+  page.add(voice);
   return page;
 }

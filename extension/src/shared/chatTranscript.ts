@@ -200,3 +200,19 @@ export function pullProgressText(done: number, total: number, _: Gettext): strin
     percent: Math.floor((done / total) * 100),
   });
 }
+
+/**
+ * What is read aloud of an answer: its paragraphs without Markdown's marks;
+ * code blocks are left out, being for the eyes and the clipboard.
+ */
+export function spokenText(answer: string): string {
+  return splitBlocks(answer)
+    .filter((block) => block.kind === 'text')
+    .map((block) =>
+      block.text
+        .replace(/`([^`]*)`/g, '$1')
+        .replace(/\*\*|__|^#+\s*|^\s*[-*]\s+/gm, '')
+        .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1'),
+    )
+    .join('\n\n');
+}

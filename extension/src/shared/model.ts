@@ -115,6 +115,8 @@ export interface ChatSnapshot {
   entryText: string;
   answering: boolean;
   stopVisible: boolean;
+  /** Whether the microphone is open (or opening) for a spoken question. */
+  listening: boolean;
   status: string | null;
   /** Every label's text in the transcript, in order. */
   transcript: string[];

@@ -26,6 +26,7 @@ const INTERFACE_XML = `<node>
     <method name="TypeText"><arg name="text" type="s" direction="in"/></method>
     <method name="SendText"><arg name="text" type="s" direction="in"/></method>
     <method name="StopAnswer"/>
+    <method name="ClickMicrophone"/>
     <method name="ClickCardButton"><arg name="label" type="s" direction="in"/><arg type="b" direction="out"/></method>
     <method name="ClickDownload"/>
     <method name="RecordSetupTexts"/>
@@ -123,6 +124,10 @@ export class TestHook {
 
   StopAnswer(): void {
     this._target.quickChat.stop();
+  }
+
+  ClickMicrophone(): void {
+    this._target.quickChat.clickMicrophone();
   }
 
   ClickCardButton(label: string): boolean {

@@ -33,6 +33,7 @@ import {
 } from './serviceControl.js';
 import { sessionsCommand } from './sessions.js';
 import { uninstallCommand } from './uninstall.js';
+import { listenCommand, sayCommand } from './voice.js';
 
 export interface CommandContext {
   /** The words after the command's name. */
@@ -215,6 +216,23 @@ export const COMMANDS: readonly CommandDefinition[] = [
     maxArgs: 0,
     run: async ({ bus, values, json }) =>
       chatCommand(await bus(), { session: values.session, new: values.new ?? false, json, send: sendOptions(values) }),
+  },
+  {
+    name: 'listen',
+    forms: [{ args: '', summary: N_('Listen to the microphone and print what was said') }],
+    details: N_(
+      'Recognised on this computer with the installed speech model; the words are shown on standard error as they are recognised, and what was said is printed on standard output when you stop talking. Ctrl+C stops listening and prints what was heard. steward ask "$(steward listen)" asks it.',
+    ),
+    options: ['json'],
+    maxArgs: 0,
+    run: async ({ bus, json }) => listenCommand(await bus(), { json }),
+  },
+  {
+    name: 'say',
+    forms: [{ args: '[TEXT]', summary: N_('Read a text aloud') }],
+    details: N_('Without TEXT, it is read from standard input. The command returns at once; the service reads on.'),
+    options: [],
+    run: async ({ bus, args }) => sayCommand(await bus(), args),
   },
   {
     name: 'ask',

@@ -13,6 +13,10 @@ export type StewardErrorName =
   | 'Unavailable'
   | 'Timeout'
   | 'InvalidOutput'
+  | 'NoSpeechModel'
+  | 'NoMicrophone'
+  | 'DeviceBusy'
+  | 'EngineFailed'
   | 'Internal';
 
 /**

@@ -176,6 +176,28 @@ export type AgentsSignals = Record<never, never>;
 /** io.github.steward.Steward1.Agents: each property's value. */
 export type AgentsProperties = Record<never, never>;
 
+/** io.github.steward.Steward1.Voice: each method's arguments (`in`) and results (`out`), as named tuples. */
+export interface VoiceMethods {
+  Listen: { in: [options: Record<string, Variant>]; out: [listenId: string] };
+  Stop: { in: []; out: [] };
+  Speak: { in: [text: string]; out: [] };
+  StopSpeaking: { in: []; out: [] };
+  ListSpeechModels: { in: []; out: [models: Record<string, Variant>[]] };
+  RemoveSpeechModel: { in: [name: string]; out: [] };
+}
+
+/** io.github.steward.Steward1.Voice: each signal's payload, keyed by its arguments' names in camelCase. */
+export interface VoiceSignals {
+  Transcript: { listenId: string; text: string; final: boolean };
+  ListenFailed: { listenId: string; error: string; message: string };
+}
+
+/** io.github.steward.Steward1.Voice: each property's value. */
+export interface VoiceProperties {
+  Listening: boolean;
+  Speaking: boolean;
+}
+
 /** Every interface by its D-Bus name. */
 export interface StewardInterfaces {
   'io.github.steward.Steward1': { methods: StewardMethods; signals: StewardSignals; properties: StewardProperties };
@@ -197,6 +219,7 @@ export interface StewardInterfaces {
     properties: SettingsProperties;
   };
   'io.github.steward.Steward1.Agents': { methods: AgentsMethods; signals: AgentsSignals; properties: AgentsProperties };
+  'io.github.steward.Steward1.Voice': { methods: VoiceMethods; signals: VoiceSignals; properties: VoiceProperties };
 }
 
 export type InterfaceName = keyof StewardInterfaces;

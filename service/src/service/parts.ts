@@ -46,6 +46,8 @@ import {
   proposalsSpec,
   SETTINGS_INTERFACE,
   settingsSpec,
+  VOICE_INTERFACE,
+  voiceSpec,
 } from '../interfaces.js';
 import type { Logger } from '../logging.js';
 import { surveyHardware } from '../models/fit.js';
@@ -60,12 +62,19 @@ import { SettingsInterface } from '../settings/settingsInterface.js';
 import { ShellAgent } from '../settings/shellAgent.js';
 import type { StorageHealth } from '../storage/storageHealth.js';
 import type { TestHooks } from '../testHooks.js';
+import { PipeWireMicrophone, WavFileMicrophone } from '../voice/capture.js';
+import { Listener } from '../voice/listener.js';
+import { Recognizer } from '../voice/recognizer.js';
+import { EspeakSpeaker } from '../voice/speaker.js';
+import { speechModelsDirectory, SpeechModelStore } from '../voice/speechModels.js';
+import { VoiceInterface } from '../voice/voiceInterface.js';
 import type { LiveConfig } from './liveConfig.js';
 import { attentionReason, reportSetAside } from './statusReports.js';
 
 // Built next to the service (dist/service/steward-engine.js), and installed the same way.
 const WORKER_SCRIPT = fileURLToPath(new URL('./steward-engine.js', import.meta.url));
 const INSPECTOR_SCRIPT = fileURLToPath(new URL('./steward-model-inspector.js', import.meta.url));
+const SPEECH_SCRIPT = fileURLToPath(new URL('./steward-speech.js', import.meta.url));
 const BACKEND_PROBE_SCRIPT = fileURLToPath(new URL('./steward-backend-probe.js', import.meta.url));
 // A model that takes longer than this to explain a finding is cancelled, and the finding keeps its title.
 const EXPLANATION_TIMEOUT_MS = 120_000;
@@ -264,6 +273,22 @@ export function createParts(base: PartsBase) {
     bus,
   });
   server.export(OBJECT_PATH, agentsSpec, agents.impl);
+  const voiceSignals = new InterfaceSignals(server, OBJECT_PATH, VOICE_INTERFACE);
+  const { microphoneStandIn, speakerStandIn } = hooks;
+  const listener = new Listener(
+    new Recognizer(SPEECH_SCRIPT),
+    () => (microphoneStandIn ? new WavFileMicrophone(microphoneStandIn) : new PipeWireMicrophone()),
+    log,
+    () => voiceSignals.propertiesChanged(['Listening']),
+  );
+  const voice = new VoiceInterface({
+    models: new SpeechModelStore(speechModelsDirectory(paths.dataHome)),
+    listener,
+    speaker: new EspeakSpeaker(speakerStandIn),
+    signals: voiceSignals,
+    log,
+  });
+  server.export(OBJECT_PATH, voiceSpec, voice.impl);
   const explainer = new FindingExplainer({
     engines,
     store: findingsStore,
@@ -326,5 +351,6 @@ export function createParts(base: PartsBase) {
     settingsSignals,
     stewardSecrets,
     updateAttention,
+    voice,
   };
 }

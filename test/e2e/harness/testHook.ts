@@ -58,6 +58,10 @@ export class TestHook {
     await this._call('StopAnswer');
   }
 
+  async clickMicrophone(): Promise<void> {
+    await this._call('ClickMicrophone');
+  }
+
   /** Clicks the button labelled `label` of the last proposal card; false when there is none. */
   async clickCardButton(label: string): Promise<boolean> {
     return (await this._call('ClickCardButton', 's', [label]))[0] as boolean;

@@ -35,6 +35,18 @@ export class AnswerView {
     row.text = toolStepText(step.description, step.status, _);
   }
 
+  /** A button that reads the answer aloud, under its text. */
+  addReadAloud(read: () => void): void {
+    const button = new St.Button({
+      label: _('Read aloud'),
+      style_class: 'button steward-chat-read-aloud',
+      x_align: Clutter.ActorAlign.START,
+      can_focus: true,
+    });
+    button.connect('clicked', read);
+    this.actor.insert_child_above(button, this._blocks);
+  }
+
   append(text: string): void {
     this.setText(this.text + text);
   }

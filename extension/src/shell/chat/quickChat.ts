@@ -1,6 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import Clutter from 'gi://Clutter';
+import type Gio from 'gi://Gio';
 import Pango from 'gi://Pango';
 import Shell from 'gi://Shell';
 import St from 'gi://St';
@@ -11,7 +12,7 @@ import * as Main from 'resource:///org/gnome/shell/ui/main.js';
 import { errorMessage, isCancelled } from '../../client/errors.js';
 import type { StewardClient } from '../../client/stewardClient.js';
 import type { ChatMessage, ResponseEnd, ToolStep } from '../../client/types.js';
-import { InputHistory } from '../../shared/chatTranscript.js';
+import { InputHistory, spokenText } from '../../shared/chatTranscript.js';
 import type { ChatSnapshot } from '../../shared/model.js';
 import { verticalBox, wrappedLabel } from '../layout.js';
 import type { StewardState } from '../stewardState.js';
@@ -23,6 +24,10 @@ import { proposalCard } from './proposalCard.js';
  * The quick chat: a panel at the top centre of the screen, over everything,
  * with the conversation, an entry and a Stop button. The conversation lives
  * in the service; the panel shows the latest one again after a screen lock.
+ * A question can be spoken: hold Ctrl+Space or press the microphone button; the
+ * words show in the entry as they are recognised and are sent when the person
+ * stops talking. Answers are read aloud on request or by the setting; typing,
+ * Escape and closing stop that.
  */
 export class QuickChat {
   private readonly _backdrop: St.Widget;
@@ -34,6 +39,7 @@ export class QuickChat {
   private readonly _inputRow: St.BoxLayout;
   private readonly _entry: St.Entry;
   private readonly _stop: St.Button;
+  private readonly _microphone: St.Button;
   private readonly _unsubscribe: (() => void)[];
   private readonly _history = new InputHistory();
   private _grab: Clutter.Grab | null = null;
@@ -44,10 +50,18 @@ export class QuickChat {
   private _followEnd = true;
   /** Signals that came while Send's reply, which names their request, was still on its way. */
   private _early: (() => void)[] | null = null;
+  /** Set from the microphone's press until the final transcript; the id once Listen answered. */
+  private _listening = false;
+  private _listenId: string | null = null;
+  /** Transcripts that came before Listen's reply named their id. */
+  private _earlyTranscripts: [string, string, boolean][] = [];
+  private _spoke = false;
+  private _talkKeyHeld = false;
 
   constructor(
     private readonly _client: StewardClient,
     private readonly _steward: StewardState,
+    private readonly _settings: Gio.Settings,
   ) {
     this._unsubscribe = [
       _client.on('responseChunk', (requestId, text) =>
@@ -61,6 +75,12 @@ export class QuickChat {
         }),
       ),
       _client.on('responseDone', (end) => this._whenSent(() => this._finish(end))),
+      _client.on('transcript', (listenId, text, final) => this._onTranscript(listenId, text, final)),
+      _client.on('listenFailed', (listenId, message) => {
+        if (listenId !== this._listenId) return;
+        this._setListening(false);
+        this._showStatus(message);
+      }),
       _client.on('propertiesChanged', () => {
         if (this.isOpen) this._checkModel();
       }),
@@ -128,6 +148,12 @@ export class QuickChat {
     text.line_wrap = true;
     text.line_wrap_mode = Pango.WrapMode.WORD_CHAR;
     text.connect('key-press-event', (_actor, event: Clutter.Event) => this._onEntryKeyPress(event));
+    text.connect('key-release-event', (_actor, event: Clutter.Event) => {
+      if (event.get_key_symbol() !== Clutter.KEY_space || !this._talkKeyHeld) return Clutter.EVENT_PROPAGATE;
+      this._talkKeyHeld = false;
+      if (this._listening) this._stopListening();
+      return Clutter.EVENT_STOP;
+    });
     this._stop = new St.Button({
       label: _('Stop'),
       style_class: 'button steward-chat-stop',
@@ -136,7 +162,20 @@ export class QuickChat {
       y_align: Clutter.ActorAlign.END,
     });
     this._stop.connect('clicked', () => this._cancel());
+    this._microphone = new St.Button({
+      style_class: 'button steward-chat-microphone',
+      child: new St.Icon({ icon_name: 'audio-input-microphone-symbolic', icon_size: 16 }),
+      accessible_name: _('Speak your question'),
+      can_focus: true,
+      toggle_mode: true,
+      y_align: Clutter.ActorAlign.END,
+    });
+    this._microphone.connect('clicked', () => {
+      if (this._listening) this._stopListening();
+      else this._startListening();
+    });
     this._inputRow.add_child(this._entry);
+    this._inputRow.add_child(this._microphone);
     this._inputRow.add_child(this._stop);
     this._panel.add_child(this._inputRow);
 
@@ -194,6 +233,9 @@ export class QuickChat {
 
   close(): void {
     if (!this._grab) return;
+    this._stopSpeaking();
+    this._talkKeyHeld = false;
+    if (this._listening) this._stopListening();
     Main.popModal(this._grab);
     this._grab = null;
     this._backdrop.hide();
@@ -226,13 +268,13 @@ export class QuickChat {
     }
     const answer = new AnswerView();
     answer.setText(message.text);
+    if (message.text) answer.addReadAloud(() => this._speak(message.text));
     this._transcript.add_child(answer.actor);
     for (const id of message.proposals) this._addProposalCard(answer.proposals, id, true);
   }
 
   private _checkModel(): void {
-    this._entry.hint_text =
-      this._client.engineState === 'loading' ? _('Loading the model…') : _('Ask Steward about this computer…');
+    this._entry.hint_text = this._hint();
     this._setup.check().catch((error: unknown) => this._fail(error));
   }
 
@@ -253,6 +295,14 @@ export class QuickChat {
     const text = this._entry.clutter_text;
     const symbol = event.get_key_symbol();
     const control = (event.get_state() & Clutter.ModifierType.CONTROL_MASK) !== 0;
+    if (symbol === Clutter.KEY_space && control) {
+      // Push to talk: a held key repeats its press; only the first starts, and a question
+      // sent at the silence after it while the key is still down is not followed by another.
+      if (!this._talkKeyHeld) this._startListening();
+      this._talkKeyHeld = true;
+      return Clutter.EVENT_STOP;
+    }
+    this._stopSpeaking();
     if (symbol === Clutter.KEY_Return || symbol === Clutter.KEY_KP_Enter || symbol === Clutter.KEY_ISO_Enter) {
       if (control) text.insert_unichar('\n');
       else this._send();
@@ -343,11 +393,80 @@ export class QuickChat {
     this._answer = null;
     this._requestId = null;
     this._setAnswering(false);
+    if (end.status === 'done' && end.text) {
+      answer.addReadAloud(() => this._speak(end.text));
+      if (this._settings.get_boolean('read-answers-aloud')) this._speak(end.text);
+    }
     if (end.status === 'failed') this._showStatus(end.errorMessage);
     else if (end.status === 'cancelled') this._showStatus(_('Stopped.'));
     else if (end.notice) this._showStatus(end.notice);
     if (!end.text && end.status !== 'done') answer.actor.destroy();
     else for (const id of end.proposalIds) this._addProposalCard(answer.proposals, id);
+  }
+
+  private _startListening(): void {
+    if (this._listening || this._answer) return;
+    this._stopSpeaking();
+    this._setListening(true);
+    this._status.visible = false;
+    this._earlyTranscripts = [];
+    this._client
+      .listen()
+      .then((listenId) => {
+        if (!this._listening) {
+          // Released before the microphone opened: what it heard is not wanted.
+          this._client.stopListening().catch(() => {});
+          return;
+        }
+        this._listenId = listenId;
+        for (const [id, text, final] of this._earlyTranscripts.splice(0)) this._onTranscript(id, text, final);
+      })
+      .catch((error: unknown) => {
+        this._setListening(false);
+        this._fail(error);
+      });
+  }
+
+  private _stopListening(): void {
+    if (this._listenId) this._client.stopListening().catch((error: unknown) => this._fail(error));
+    else this._setListening(false);
+  }
+
+  private _onTranscript(listenId: string, text: string, final: boolean): void {
+    if (this._listening && this._listenId === null) {
+      this._earlyTranscripts.push([listenId, text, final]);
+      return;
+    }
+    if (listenId !== this._listenId) return;
+    this._setEntryText(text);
+    if (!final) return;
+    this._setListening(false);
+    if (text) this._send();
+  }
+
+  private _setListening(listening: boolean): void {
+    this._listening = listening;
+    if (!listening) this._listenId = null;
+    this._microphone.checked = listening;
+    this._entry.hint_text = this._hint();
+  }
+
+  private _hint(): string {
+    if (this._listening) return _('Listening…');
+    return this._client.engineState === 'loading' ? _('Loading the model…') : _('Ask Steward about this computer…');
+  }
+
+  private _speak(text: string): void {
+    const spoken = spokenText(text);
+    if (!spoken) return;
+    this._spoke = true;
+    this._client.speak(spoken).catch((error: unknown) => this._fail(error));
+  }
+
+  private _stopSpeaking(): void {
+    if (!this._spoke) return;
+    this._spoke = false;
+    this._client.stopSpeaking().catch(() => {});
   }
 
   private _setAnswering(answering: boolean): void {
@@ -393,6 +512,7 @@ export class QuickChat {
       entryText: this._entry.text ?? '',
       answering: this._answer !== null,
       stopVisible: this._stop.visible,
+      listening: this._listening,
       status: this._status.visible ? this._status.text : null,
       transcript: labels(this._transcript).map((label) => label.text),
       cards: cards.map((card) => ({
@@ -416,6 +536,11 @@ export class QuickChat {
   sendText(text: string): void {
     this._setEntryText(text);
     this._send();
+  }
+
+  /** Clicks the microphone button. */
+  clickMicrophone(): void {
+    this._microphone.emit('clicked', 1);
   }
 
   /** Clicks the Stop button. */
