@@ -55,6 +55,7 @@ export interface TestHooks {
    * redaction under way for as long as it needs, and sees what the service answers meanwhile.
    */
   redactionGate?: string;
+  /**
    * STEWARD_TEST_MICROPHONE_STAND_IN: a 16-bit mono WAV file that stands in for the microphone: each Listen
    * hears it in real time, then silence.
    */
