@@ -216,7 +216,8 @@ for (const suite of selectedSuites()) {
 
       home = await makeTempDir('steward-e2e-chat-');
       await mkdir(join(home.path, 'data', 'steward', 'models'), { recursive: true });
-      await writeTinyModel(join(home.path, 'data', 'steward', 'models', 'tiny.gguf'));
+      // A random model may end its answer at once; this one writes until its limit, so an answer always shows.
+      await writeTinyModel(join(home.path, 'data', 'steward', 'models', 'tiny.gguf'), { endsOnlyAtLimit: true });
       service = await startTinyService();
 
       router = new SignalRouter(session.bus);
@@ -606,7 +607,7 @@ for (const suite of selectedSuites()) {
         const uri = recommendation.uri?.value as string | undefined;
         expect(uri).withContext('a catalogue model fits this machine').toBeDefined();
         const fileName = uri!.split('/').at(-1)!;
-        const model = tinyModel();
+        const model = tinyModel({ endsOnlyAtLimit: true });
         modelServer.files.set(fileName, model);
 
         await openWithShortcut();
