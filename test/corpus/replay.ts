@@ -24,6 +24,7 @@ import { callMethod } from '../../service/src/dbus/client.js';
 import { appendToJournal, type ExportEntry } from '../support/journal.js';
 import { BUS_NAME, OBJECT_PATH, quietWatch, startConfiguredService, waitFor } from '../support/service.js';
 import { makeTempDir } from '../support/tempDir.js';
+import { CONDITION_TIMEOUT_MS } from '../support/timeouts.js';
 import type { CorpusCase, CorpusLine } from './cases.js';
 import { machineWaves } from './machine.js';
 import type { PlacedCase, SeenFinding, SeenProposal } from './score.js';
@@ -141,7 +142,7 @@ export async function replayCorpus(cases: CorpusCase[]): Promise<Replay> {
         markerIds = (await list('Findings')).filter((f) => subjects.includes(String(f.subject))).map((f) => f.id);
         return markerIds.length === subjects.length;
       };
-      await waitFor(read, `the service to read wave ${w + 1}`, 60_000);
+      await waitFor(read, `the service to read wave ${w + 1}`, CONDITION_TIMEOUT_MS);
       await readEvidence();
       // The proposer takes findings in order: once the markers have their proposals, the wave's findings had
       // theirs considered, while the units were in this wave's states.
@@ -149,7 +150,7 @@ export async function replayCorpus(cases: CorpusCase[]): Promise<Replay> {
         const findingIds = new Set((await list('Proposals')).map((p) => p['finding-id']));
         return markerIds.every((id) => findingIds.has(id));
       };
-      await waitFor(proposed, `the proposals of wave ${w + 1}`, 60_000);
+      await waitFor(proposed, `the proposals of wave ${w + 1}`, CONDITION_TIMEOUT_MS);
     }
     // Proposals follow findings asynchronously: settled when two looks a second apart agree.
     let last = '';
