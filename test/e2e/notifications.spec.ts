@@ -180,7 +180,7 @@ for (const suite of selectedSuites()) {
         expect(await new TestHook(session.bus).indicatorIcon()).toBe('steward-symbolic.svg');
         expect(await notifications()).toEqual([]);
 
-        await fail(session.bus, UNIT_NAME, { status: 3 });
+        await fail(session.bus, UNIT_NAME, { result: 'timeout' });
         await appendToJournal(journal, [unitFailure(UNIT_NAME)]);
 
         const shown = await waitForNotification(

@@ -181,12 +181,17 @@ export class Runner {
       row.pass = row.firstStep.right;
       return;
     }
-    const missing = expect.apply.find((name) => !proposal.actions.some((action) => action.name === name));
+    for (const step of expect.beforeApply) await this.#step(step);
+    // After a repair the user reads the proposal again (the menu reopened): it shows what the repair allows now.
+    const [current] =
+      expect.beforeApply.length > 0
+        ? ((await this.agent.call(PROPOSALS_INTERFACE, 'Get', 's', [proposal.id])) as [Proposal])
+        : [proposal];
+    const missing = expect.apply.find((name) => !current.actions.some((action) => action.name === name));
     if (missing) {
-      row.reason = `the proposal offers no ${missing} (it offers ${proposal.actions.map((a) => a.name).join(', ')})`;
+      row.reason = `the proposal offers no ${missing} (it offers ${current.actions.map((a) => a.name).join(', ')})`;
       return;
     }
-    for (const step of expect.beforeApply) await this.#step(step);
     let state = { id: '', state: '', summary: '' };
     for (const [index, name] of expect.apply.entries()) {
       state = await this.#job(() => this.agent.call(PROPOSALS_INTERFACE, 'Apply', 'ss', [proposal.id, name]));

@@ -58,8 +58,8 @@ describe('a forged systemd line in the journal', () => {
       };
     });
     await update(scenario.client, SHELL_UNIT, UNIT, { ActiveState: new Variant('s', 'active') });
-    await fail(scenario.client, 'backup.service', { status: 1 });
-    await fail(scenario.client, 'cups.service', { status: 1 });
+    await fail(scenario.client, 'backup.service', { result: 'timeout' });
+    await fail(scenario.client, 'cups.service', { result: 'timeout' });
     await appendToJournal(journal, [forged(SHELL_UNIT), forged('backup.service'), unitFailure('cups.service')]);
     // Findings are proposed for in order: once cups.service's proposal is there, the others were considered.
     await waitFor(async () => (await proposalOf('cups.service')) !== undefined, "the proposal for systemd's line");

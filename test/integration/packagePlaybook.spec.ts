@@ -69,9 +69,9 @@ describe('the unit-failed playbook with PackageKit', () => {
     ]);
   });
 
-  it('offers a restart when nothing is missing, and none for a missing program with no system bus to ask', async () => {
+  it('offers no restart for a bare exit code nor for a missing program with no system bus to ask', async () => {
     const plain = await draftFor(failedUnit(["backup.service: Failed with result 'exit-code'."]), { context, preview });
-    expect(plain?.actions.map((action) => action.name)).toEqual(['info.show_logs', 'systemd.restart_unit']);
+    expect(plain?.actions.map((action) => action.name)).toEqual(['info.show_logs']);
     const offline = await draftFor(
       failedUnit(['backup.service: Failed to locate executable /usr/bin/x: No such file or directory']),
       { context: { ...context, systemBus: null }, preview },

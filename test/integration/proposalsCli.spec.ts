@@ -82,7 +82,7 @@ describe('steward proposals, apply, undo, jobs and history', () => {
     expect(await cli('jobs', '--undoable')).toEqual({ code: 0, stdout: 'Nothing can be undone.\n', stderr: '' });
     expect(Array.isArray(await json('history'))).toBeTrue();
 
-    await fail(scenario.client, 'backup.service', { status: 3 });
+    await fail(scenario.client, 'backup.service', { result: 'timeout' });
     let proposal: Record<string, unknown> | undefined;
     await waitFor(async () => {
       proposal = (await json('proposals')).find((p) => p.subject === 'backup.service');
@@ -112,7 +112,7 @@ describe('steward proposals, apply, undo, jobs and history', () => {
     expect(listed.stdout).not.toContain('\u001b[');
 
     const shown = await cli('proposals', 'show', id);
-    expect(shown.stdout).toContain('Restarting it helps when the cause was temporary');
+    expect(shown.stdout).toContain('which can pass');
     expect(shown.stdout).toContain('  systemd.restart_unit: ');
     expect(shown.stdout).toContain("in your user's service manager");
     expect(shown.stdout).toMatch(new RegExp(`\\nApply it with: steward apply ${id}\\n$`));

@@ -44,7 +44,7 @@ describe('the service in the session language', () => {
     );
     service = spawnService(bus.address, { ...homeEnv(home.path), XDG_DATA_HOME: join(home.path, 'data'), ...locale });
     await waitUntilReady(client, service);
-    await fail(client, 'backup.service', { status: 3 });
+    await fail(client, 'backup.service', { result: 'timeout' });
     const proposal = await waitForOne(PROPOSALS, 'a proposal for backup.service');
     const finding = await waitForOne(FINDINGS, 'the unit-failed finding');
     const actions = (proposal.actions as Record<string, Variant>[]).map(plain);
@@ -88,7 +88,7 @@ describe('the service in the session language', () => {
 
   it('reports in German with LANG=de_DE.UTF-8', async () => {
     expect(await failUnitWith({ LANG: 'de_DE.UTF-8' })).toEqual({
-      finding: 'backup.service ist fehlgeschlagen (Exit-Code 3)',
+      finding: 'backup.service ist fehlgeschlagen (Zeitüberschreitung)',
       proposal: 'backup.service neu starten',
       // The mock's unit wrote no log lines: "Show logs" would show nothing, so it is not offered.
       actions: ['Einen Dienst neu starten'],
@@ -98,7 +98,7 @@ describe('the service in the session language', () => {
 
   it('reports in French for a territory without its own catalog (LC_MESSAGES=fr_CA.UTF-8)', async () => {
     expect(await failUnitWith({ LANG: 'C.UTF-8', LC_MESSAGES: 'fr_CA.UTF-8' })).toEqual({
-      finding: 'backup.service a échoué (code de sortie 3)',
+      finding: 'backup.service a échoué (délai dépassé)',
       proposal: 'Redémarrer backup.service',
       actions: ['Redémarrer un service'],
       reason: 'Un problème requiert votre attention.',
@@ -107,7 +107,7 @@ describe('the service in the session language', () => {
 
   it('reports in English with LANG=C, even when LANGUAGE asks for German', async () => {
     expect(await failUnitWith({ LANG: 'C', LANGUAGE: 'de' })).toEqual({
-      finding: 'backup.service failed (exit code 3)',
+      finding: 'backup.service failed (timed out)',
       proposal: 'Restart backup.service',
       actions: ['Restart a service'],
       reason: 'A problem needs attention.',

@@ -205,12 +205,21 @@ export const refuse = (client: MessageBus, method: string, inSignature: string, 
 export const update = (client: MessageBus, unit: string, iface: string, properties: Record<string, Variant>) =>
   mockCall(client, unitPath(unit), 'UpdateProperties', 'sa{sv}', [iface, properties]);
 
-/** The service's main process exited with `status`, or was killed by `signal`. */
-export async function fail(client: MessageBus, unit: string, how: { status: number } | { signal: number }) {
+/**
+ * The service's main process exited with `status`, was killed by `signal`, or did not start in time (killed with
+ * SIGTERM, Result 'timeout': a failure that can pass, so a restart is offered at once).
+ */
+export async function fail(
+  client: MessageBus,
+  unit: string,
+  how: { status: number } | { signal: number } | { result: 'timeout' },
+) {
+  const [result, code, status] =
+    'status' in how ? ['exit-code', 1, how.status] : 'signal' in how ? ['signal', 2, how.signal] : ['timeout', 2, 15];
   await update(client, unit, SERVICE, {
-    Result: new Variant('s', 'status' in how ? 'exit-code' : 'signal'),
-    ExecMainCode: new Variant('i', 'status' in how ? 1 : 2),
-    ExecMainStatus: new Variant('i', 'status' in how ? how.status : how.signal),
+    Result: new Variant('s', result),
+    ExecMainCode: new Variant('i', code),
+    ExecMainStatus: new Variant('i', status),
     NRestarts: new Variant('u', 2),
   });
   await update(client, unit, UNIT, { ActiveState: new Variant('s', 'failed') });

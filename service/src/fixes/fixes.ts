@@ -190,6 +190,7 @@ export class Fixes {
       executor: this.executor,
       bus: sessionBus,
       signals: { removed, openCountChanged },
+      refresh: (proposal) => this.proposer.redraft(proposal),
       nixosWindows: this.nixosWindows,
     });
   }

@@ -147,6 +147,32 @@ async function changedSince(path: string, since: Date): Promise<boolean> {
   return file !== null && file.mtime.getTime() > since.getTime();
 }
 
+/**
+ * What changed since the unit failed, in words: one of the files it is made of, runs or names on its command
+ * line (written, created or its mode changed), or a unit it requires or wants that became active since; null
+ * when nothing did, or systemd cannot say when it failed.
+ */
+async function changeSinceFailure(
+  unit: string,
+  scope: 'user' | 'system',
+  lastSeen: Date,
+  tools: PlaybookTools,
+): Promise<string | null> {
+  const manager = new UnitManager(tools.context, scope);
+  const context = await manager.failureContext(unit).catch(() => null);
+  if (!context) return null;
+  const since = context.failedAt ?? lastSeen;
+  for (const path of context.paths) {
+    const file = await stat(path).catch(() => null);
+    if (file && Math.max(file.mtimeMs, file.ctimeMs) > since.getTime()) return format(_('{path} changed'), { path });
+  }
+  for (const dependency of context.dependencies) {
+    const up = await manager.activeSince(dependency).catch(() => undefined);
+    if (up && up.getTime() > since.getTime()) return format(_('{dependency} started'), { dependency });
+  }
+  return null;
+}
+
 /** The first absolute path a line names ("write /var/lib/x/db: No space left on device"). */
 const PATH_IN_LINE = /(?:^|[\s'"(=])(\/[^\s'":,)]+)/;
 
@@ -155,6 +181,9 @@ const unitFailed: Playbook = async (finding, tools) => {
   const known = await knownUnit(finding, tools);
   if (!known) return null;
   const { unit, scope } = known;
+  // Only a program claims it failed, and systemd sees it running: nothing to propose (as the proposer holds).
+  const now = finding.vouchedBy === null ? await unitStatusOrNull(unit, scope, tools) : null;
+  if (now && now.activeState !== 'failed') return null;
   const lines = [finding.title, ...finding.evidence.map((evidence) => evidence.text)];
   const ended = await endedState(unit, scope, tools);
   const result = ended.result && ended.result !== 'success' ? ended.result : undefined;
@@ -305,20 +334,34 @@ const unitFailed: Playbook = async (finding, tools) => {
         ),
         actions: [logs],
       };
-    case 'unknown':
-      return {
-        title: format(_('Restart {unit}'), { unit }),
-        explanation: format(
-          // Translators: {title} is the finding's title; "Show the logs" is the title of a step of the fix.
-          _(
-            '{title}. Its last log lines are in the evidence and in “Show the logs”; they name no cause that would ' +
-              'fail again. Restarting it helps when the cause was temporary (a device or network that was not ready); ' +
-              'if it fails again, the logs say what to change.',
+    case 'unknown': {
+      // A bare exit status says only that the program gave up; the same start gives up the same way unless
+      // something it reads or needs changed since.
+      const changed = await changeSinceFailure(unit, scope, finding.lastSeen, tools);
+      if (changed) {
+        return {
+          title: format(_('Restart {unit}'), { unit }),
+          explanation: format(
+            // Translators: {title} is the finding's title; {change} says what changed, such as "/etc/x.conf changed".
+            _('{title}. Since it failed, {change}: a restart may now succeed; if not, “Show the logs” says why.'),
+            { title: finding.title, change: changed },
           ),
-          { title: finding.title },
+          actions: [logs, restart],
+        };
+      }
+      return {
+        title: format(_('See why {unit} failed'), { unit }),
+        explanation: format(
+          // Translators: {title} is the finding's title; {result} is systemd's word for how it ended.
+          _(
+            '{title}. It ended with “{result}”, and nothing it runs, reads or needs has changed since: a restart ' +
+              'would fail the same way until its last lines’ cause is fixed, so none is offered yet.',
+          ),
+          { title: finding.title, result: result ?? lineResult ?? 'exit-code' },
         ),
-        actions: [logs, restart],
+        actions: [logs],
       };
+    }
   }
 };
 

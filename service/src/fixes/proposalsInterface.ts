@@ -113,6 +113,8 @@ export interface ProposalsInterfaceOptions {
   executor: Executor;
   bus: MessageBus;
   signals: { removed(id: number): void; openCountChanged(): void };
+  /** The proposal as the machine stands now: what a repair since it was drafted allows (see Proposer.redraft). */
+  refresh(proposal: Proposal): Promise<Proposal>;
   /** NixOS changes in their confirm-or-revert window. */
   nixosWindows: ConfirmWindows;
 }
@@ -145,8 +147,8 @@ export class ProposalsInterface {
           const states = filter.state === 'all' ? 'all' : WAITING;
           return [store.proposals(states, pageOf(filter)).map(proposalDict), store.countProposals(states)];
         }),
-        Get: method(z.tuple([id('proposal')]), ([proposalId]) => {
-          const proposal = proposalOf(proposalId);
+        Get: method(z.tuple([id('proposal')]), async ([proposalId]) => {
+          const proposal = await this.options.refresh(proposalOf(proposalId));
           const finding = proposal.findingId === null ? null : findings.get(proposal.findingId);
           return { ...proposalDict(proposal), evidence: evidenceVariant(finding?.evidence ?? []) };
         }),

@@ -254,6 +254,29 @@ export class Proposer {
     return proposal;
   }
 
+  /**
+   * Drafts a waiting playbook proposal for a failed unit again, as it is read: a restart withheld because nothing
+   * the unit runs, reads or needs had changed since it failed is offered once something has (the user's repair).
+   * Other proposals are drafted once, when their finding is news.
+   */
+  async redraft(proposal: Proposal): Promise<Proposal> {
+    const { store, findings, signals, catalog } = this.options;
+    const restartOffered = proposal.actions.some((action) => action.name === 'systemd.restart_unit');
+    if (proposal.state !== 'open' || proposal.kind !== 'unit-failed' || proposal.trust.origin !== 'playbook')
+      return proposal;
+    const finding = proposal.findingId === null || restartOffered ? null : findings.get(proposal.findingId);
+    if (finding?.state !== 'active') return proposal;
+    const draft = await draftFor(finding, { context: this.options.context, preview: (c) => this.previewOrNull(c) });
+    const checked = draft && (await this.checkedWithSystemd(finding, draft.actions));
+    if (!draft || !checked) return proposal;
+    const actions = await this.offered({ ...draft, actions: checked }, catalog, proposal.trust);
+    if (!actions.some((action) => action.name === 'systemd.restart_unit')) return proposal;
+    const explanation = proposal.trust.explanationBy === 'model' ? proposal.explanation : draft.explanation;
+    const redrafted = store.refreshProposal(proposal.id, explanation, actions, proposal.trust, draft.title);
+    signals.proposalChanged(proposal.id);
+    return redrafted;
+  }
+
   private later(work: () => Promise<void>): void {
     this.advice = this.advice
       .then(work)

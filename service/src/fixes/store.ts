@@ -327,11 +327,17 @@ export class FixesStore {
   }
 
   /** Replaces an open proposal's explanation and actions (a finding came back with new evidence). */
-  refreshProposal(id: number, explanation: string, actions: ProposedAction[], trust: ProposalTrust): Proposal {
+  refreshProposal(
+    id: number,
+    explanation: string,
+    actions: ProposedAction[],
+    trust: ProposalTrust,
+    title = this.proposal(id)?.title ?? '',
+  ): Proposal {
     this.write(() =>
       this.db
-        .prepare('UPDATE proposals SET explanation = ?, actions = ?, trust = ?, updated_at = ? WHERE id = ?')
-        .run(explanation, JSON.stringify(actions), JSON.stringify(trust), Date.now(), id),
+        .prepare('UPDATE proposals SET title = ?, explanation = ?, actions = ?, trust = ?, updated_at = ? WHERE id = ?')
+        .run(title, explanation, JSON.stringify(actions), JSON.stringify(trust), Date.now(), id),
     );
     return this.stored(this.proposal(id), 'proposal', id);
   }

@@ -37,6 +37,25 @@ export interface UnitStatus {
   exitCode?: number;
 }
 
+/** What a restart of a failed unit depends on: when it failed, the files it is made of and runs, what it needs. */
+export interface FailureContext {
+  /** When it last left the active state (InactiveEnterTimestamp); absent when systemd has no time for it. */
+  failedAt?: Date;
+  /** Its unit file, drop-ins, the programs of its ExecStart= lines and the absolute paths their arguments name. */
+  paths: string[];
+  /** The units it requires or wants. */
+  dependencies: string[];
+}
+
+// An absolute path inside an argument, also one of a shell's command line ("test -d /run/x || …").
+const ABSOLUTE_PATH = /(?<![\w.~-])\/[\w.@%+,:/-]+/g;
+
+/** A realtime timestamp in microseconds as systemd gives it; 0 means never. */
+function dateOf(usec: unknown): Date | undefined {
+  const value = Number(usec);
+  return Number.isFinite(value) && value > 0 ? new Date(value / 1000) : undefined;
+}
+
 /** (type 'symlink' | 'unlink', file, destination), as EnableUnitFiles and DisableUnitFiles report them. */
 export type UnitFileChange = [string, string, string];
 
@@ -89,6 +108,37 @@ export class UnitManager {
     ]);
     // For a killed main process ExecMainStatus is the signal number, not an exit code.
     return { ...status, result: String(result), ...(code === CLD_EXITED && { exitCode: Number(exitStatus) }) };
+  }
+
+  /** When the unit last became active; absent when it never did since the manager started. */
+  async activeSince(unit: string): Promise<Date | undefined> {
+    const [path] = (await systemCall(this.#manager('LoadUnit', 's', [unit]), SYSTEMD_IN_WORDS)) as [string];
+    return dateOf(await this.#property(path, UNIT, 'ActiveEnterTimestamp'));
+  }
+
+  /** What decides whether restarting the failed `unit` can now go differently (see FailureContext). */
+  async failureContext(unit: string): Promise<FailureContext> {
+    const [path] = (await systemCall(this.#manager('LoadUnit', 's', [unit]), SYSTEMD_IN_WORDS)) as [string];
+    const get = (iface: string, name: string) => this.#property(path, iface, name);
+    const [inactiveSince, fragment, dropIns, requires, wants] = await Promise.all([
+      get(UNIT, 'InactiveEnterTimestamp'),
+      get(UNIT, 'FragmentPath'),
+      get(UNIT, 'DropInPaths'),
+      get(UNIT, 'Requires'),
+      get(UNIT, 'Wants'),
+    ]);
+    // ExecStart: a(sasbttttuii), each the program and its argv.
+    const starts = unit.endsWith('.service') ? ((await get(SERVICE, 'ExecStart')) as [string, string[]][]) : [];
+    const named = starts.flatMap(([program, argv]) => [
+      program,
+      ...argv.flatMap((arg) => arg.match(ABSOLUTE_PATH) ?? []),
+    ]);
+    const failedAt = dateOf(inactiveSince);
+    return {
+      ...(failedAt && { failedAt }),
+      paths: [...new Set([String(fragment), ...(dropIns as string[]), ...named].filter((p) => p.startsWith('/')))],
+      dependencies: [...(requires as string[]), ...(wants as string[])],
+    };
   }
 
   /** Queues a job for the unit and waits until systemd removes it; fails unless it ended 'done'. */
