@@ -340,7 +340,8 @@ for (const suite of SUITES) {
           async ({ prefs }) => {
             await prefs.waitUntil('status-not-installed', (now) =>
               firstComplaint(
-                rowSays(now, 'Steward’s service is not installed', /install it/i),
+                // The way to get it: the packages for this distribution, then the install from a copy of the source.
+                rowSays(now, 'Steward’s service is not installed', /sudo apt install .*npm run install-user/),
                 shown(now, 'Start', 'button') ? 'a Start button for a service that is not there' : undefined,
                 buttonIs(now, 'Download', false),
               ),
