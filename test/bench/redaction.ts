@@ -5,11 +5,10 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 
-import { callMethod } from '../../service/src/dbus/client.js';
 import { redactPiecewise, redactSecrets } from '../../service/src/engine/redact.js';
 import { startOpenAIServer } from '../support/openaiServer.js';
 import { startPrivateBus } from '../support/privateBus.js';
-import { BUS_NAME, OBJECT_PATH, quietWatch, startConfiguredService } from '../support/service.js';
+import { BUS_NAME, chatAsk, OBJECT_PATH, quietWatch, startConfiguredService } from '../support/service.js';
 import { makeTempDir } from '../support/tempDir.js';
 import { repeatedTo, WORST_SEEDS } from '../support/worstInputs.js';
 import { median } from './stats.js';
@@ -98,19 +97,7 @@ async function statusMeanwhile() {
     watch: quietWatch(),
     inference: { engine: 'remote', remote: { url: server.url, model: 'test-model' } },
   });
-  const ask = (text: string) =>
-    callMethod(
-      client,
-      {
-        destination: BUS_NAME,
-        path: OBJECT_PATH,
-        interface: `${BUS_NAME}.Chat`,
-        member: 'Ask',
-        signature: 's',
-        body: [text],
-      },
-      { timeoutMs: 600_000 },
-    );
+  const ask = (text: string) => chatAsk(client, text, 600_000);
   try {
     await ask('hello');
     const resting = startProber(bus.address);

@@ -11,6 +11,7 @@ import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import {
   activateModel,
   BUS_NAME,
+  chatAsk,
   OBJECT_PATH,
   quietWatch,
   type RunningService,
@@ -36,14 +37,7 @@ describe('a model with a 2,048-token context', () => {
   const steps: string[][] = [];
   const done = new Map<string, unknown[]>();
 
-  const ask = async (text: string) => {
-    const [answer] = await callMethod(
-      client,
-      { destination: BUS_NAME, path: OBJECT_PATH, interface: CHAT, member: 'Ask', signature: 's', body: [text] },
-      { timeoutMs: ANSWER_TIMEOUT_MS },
-    );
-    return String(answer);
-  };
+  const ask = (text: string) => chatAsk(client, text, ANSWER_TIMEOUT_MS);
 
   beforeAll(async () => {
     bus = await startPrivateBus();

@@ -111,6 +111,23 @@ export async function activateModel(bus: MessageBus, model: string): Promise<voi
   });
 }
 
+/** Chat.Ask with `text`: the whole answer, as a script gets it; `timeoutMs` covers the answer. */
+export async function chatAsk(bus: MessageBus, text: string, timeoutMs: number): Promise<string> {
+  const [answer] = await callMethod(
+    bus,
+    {
+      destination: BUS_NAME,
+      path: OBJECT_PATH,
+      interface: `${BUS_NAME}.Chat`,
+      member: 'Ask',
+      signature: 's',
+      body: [text],
+    },
+    { timeoutMs },
+  );
+  return String(answer);
+}
+
 export async function waitUntilReady(bus: MessageBus, service: RunningService): Promise<void> {
   await waitFor(async () => {
     if (service.process.exitCode !== null) throw new Error(`service exited early:\n${service.log()}`);

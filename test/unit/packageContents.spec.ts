@@ -12,21 +12,7 @@ const builtExtension = join('dist', 'extension', UUID);
 
 describe('what a package may hold', () => {
   it('tells test code and test fixtures from what runs', () => {
-    expect(
-      testFilesIn([
-        '/usr/lib/steward/node_modules/node-gettext/test/fixtures/latin13.po',
-        '/usr/lib/steward/node_modules/@scope/pkg/__tests__/a.js',
-        '/usr/lib/steward/node_modules/retry/example/dns.js',
-        '/usr/lib/steward/node_modules/a/node_modules/b/fixtures/x.json',
-        '/usr/lib/steward/node_modules/@kwsites/file-exists/dist/test/exists.spec.js',
-        '/usr/lib/steward/node_modules/zod/src/v4/core/tests/Mocker.ts',
-        '/usr/lib/steward/node_modules/zod/src/v4/core/tests/string.test.ts',
-        '/usr/share/gnome-shell/extensions/steward@steward.github.io/shell/testHook.js',
-        'shell/testHook.js',
-        'shared/model.spec.js',
-        'test/e2e/harness/session.sh',
-      ]),
-    ).toEqual([
+    const testPaths = [
       '/usr/lib/steward/node_modules/node-gettext/test/fixtures/latin13.po',
       '/usr/lib/steward/node_modules/@scope/pkg/__tests__/a.js',
       '/usr/lib/steward/node_modules/retry/example/dns.js',
@@ -38,7 +24,8 @@ describe('what a package may hold', () => {
       'shell/testHook.js',
       'shared/model.spec.js',
       'test/e2e/harness/session.sh',
-    ]);
+    ];
+    expect(testFilesIn(testPaths)).toEqual(testPaths);
     expect(
       testFilesIn([
         '/usr/lib/steward/node_modules/node-gettext/lib/gettext.js',
