@@ -71,13 +71,14 @@ missing_packages() {
     if [[ $command == python3:* ]]; then
       /usr/bin/python3 -c "import ${command#python3:}" 2>/dev/null || echo "${needs[$command]}"
     else
-      command -v "$command" >/dev/null || echo "${needs[$command]}"
+      # A user's PATH on Debian lacks the sbin folders where chroot and others live.
+      PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin command -v "$command" >/dev/null || echo "${needs[$command]}"
     fi
   done | sort -u
 }
 
-mapfile -t missing < <(missing_packages build_needs; missing_packages integration_needs; missing_packages e2e_needs
-  missing_packages gym_needs; missing_packages load_needs)
+mapfile -t missing < <({ missing_packages build_needs; missing_packages integration_needs; missing_packages e2e_needs
+  missing_packages gym_needs; missing_packages load_needs; } | sort -u)
 if ((${#missing[@]} > 0)); then
   if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
     echo "Installing ${missing[*]}"
