@@ -20,6 +20,19 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ci=${CI:-false}
+
+# Under sudo, what this run writes into the checkout (node_modules, dist, test-results) is handed back to the
+# person who owns it, so that their own npm run install-user or build can replace it afterwards.
+exit_tasks=()
+if [[ -n ${SUDO_UID:-} && $(id -u) == 0 && $(stat -c %u .) == "$SUDO_UID" ]]; then
+  exit_tasks+=('find . -xdev -path ./.git -prune -o -user 0 -exec chown -h "$SUDO_UID:$SUDO_GID" {} +')
+fi
+on_exit() {
+  local status=$? task
+  for task in "${exit_tasks[@]}"; do eval "$task" || true; done
+  exit "$status"
+}
+trap on_exit EXIT
 skipped=()
 quick=false
 load=false
@@ -89,6 +102,19 @@ if ((${#missing[@]} > 0)); then
   fi
 fi
 
+# The Nix specs evaluate Steward's modules with nixpkgs' lib, from a snapshot beside the checkout
+# (test/support/nix.ts); a clone does not bring it.
+nixpkgs_lib=${STEWARD_NIXPKGS_LIB:-../shared/vendor/nixpkgs-lib}
+if [[ ! -f $nixpkgs_lib/lib/default.nix ]]; then
+  echo "No snapshot of nixpkgs' lib at $nixpkgs_lib, which the Nix specs evaluate with; get it with:"
+  echo "  git clone https://github.com/nix-community/nixpkgs.lib $nixpkgs_lib"
+  echo "  git -C $nixpkgs_lib checkout de42d44212d207476489bce163375d8306a26d59"
+  if [[ $ci == true ]]; then
+    echo 'CI=true: the Nix specs would fail without it' >&2
+    exit 1
+  fi
+fi
+
 # npm run package keeps its cache (compiled better-sqlite3, its build root filesystems) with the e2e ones here.
 export STEWARD_PACKAGE_CACHE_DIR=${STEWARD_PACKAGE_CACHE_DIR:-${STEWARD_E2E_CACHE_DIR:-/var/cache/steward-e2e}}
 
@@ -118,7 +144,7 @@ if $load; then
   # the closing line.
   stress-ng --cpu "$(nproc)" --quiet >/dev/null 2>&1 &
   load_pid=$!
-  trap 'status=$?; kill "$load_pid" 2>/dev/null; wait "$load_pid" 2>/dev/null; exit $status' EXIT
+  exit_tasks+=('kill "$load_pid" 2>/dev/null; wait "$load_pid" 2>/dev/null')
   echo "== load: stress-ng --cpu $(nproc) (pid $load_pid)"
 fi
 
