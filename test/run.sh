@@ -129,7 +129,7 @@ stage() {
 }
 
 if [[ ! -d node_modules || package-lock.json -nt node_modules ]]; then
-  stage 'dependencies (npm ci: a first run downloads about 600 packages and compiles better-sqlite3, minutes)'
+  stage 'dependencies (npm ci: a first run downloads about 450 packages and compiles better-sqlite3, minutes)'
   # shellcheck source=build/npm.sh
   source build/npm.sh
   lock_npm package.json ci --no-audit --no-fund
@@ -149,7 +149,7 @@ if $load; then
 fi
 
 if ! $quick; then
-  stage lint
+  stage 'lint (eslint reads the types of the whole tree: minutes on a small machine)'
   npx eslint .
   npx prettier --check . >/dev/null || { npx prettier --check .; exit 1; }
   stage types
