@@ -102,6 +102,12 @@ if ((${#missing[@]} > 0)); then
   fi
 fi
 
+# Said now rather than after the minutes of dependencies, lint and types that come before the build.
+if [[ -n $(missing_packages build_needs) ]]; then
+  echo "cannot build the extension without: $(missing_packages build_needs | xargs)" >&2
+  exit 1
+fi
+
 # The Nix specs evaluate Steward's modules with nixpkgs' lib, from a snapshot beside the checkout
 # (test/support/nix.ts); a clone does not bring it.
 nixpkgs_lib=${STEWARD_NIXPKGS_LIB:-../shared/vendor/nixpkgs-lib}
@@ -156,10 +162,6 @@ if ! $quick; then
   npm run --silent typecheck
 fi
 stage build
-if [[ -n $(missing_packages build_needs) ]]; then
-  echo "cannot build the extension without: $(missing_packages build_needs | xargs)" >&2
-  exit 1
-fi
 npm run --silent build
 
 specs=(dist/test/unit)
