@@ -94,9 +94,11 @@ mapfile -t missing < <({ missing_packages build_needs; missing_packages integrat
   missing_packages gym_needs; missing_packages load_needs; } | sort -u)
 if ((${#missing[@]} > 0)); then
   if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
-    echo "Installing ${missing[*]}"
+    echo "Installing ${missing[*]} (apt-get: with what they depend on, minutes on a fresh machine)"
+    installing_since=$SECONDS
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    echo "   (Debian packages: $((SECONDS - installing_since)) s)"
   else
     echo "Missing packages: ${missing[*]} (install them with: sudo apt-get install ${missing[*]})"
   fi
