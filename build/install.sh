@@ -187,7 +187,7 @@ say "Installing Steward $version for $(id -un) with Node.js $(node --version) ($
 # npm ci rewrites node_modules/.package-lock.json, so an older one means the lock file changed since.
 if [[ ! -f $root/node_modules/.package-lock.json || $root/package-lock.json -nt $root/node_modules/.package-lock.json ]]; then
   step 'Installing the build tools and dependencies into the clone (npm ci)'
-  say '    The slowest step of a first run: npm downloads about 600 packages and compiles better-sqlite3 for this'
+  say '    The slowest step of a first run: npm downloads about 450 packages and compiles better-sqlite3 for this'
   say '    Node.js where no prebuilt binary can be fetched (minutes on a small machine); later runs reuse npm'"'"'s cache.'
   started=$SECONDS
   (cd "$root" && lock_npm "$root/package.json" ci --no-audit --no-fund --loglevel=warn)

@@ -17,7 +17,8 @@ lock_npm() {
     npm "$@"
     return
   fi
-  wanted=$(node -p 'require(process.argv[1]).packageManager' "$package_json")
+  # A path, resolved here: require() takes a bare "package.json" for the name of a module.
+  wanted=$(node -p 'require(require("node:path").resolve(process.argv[1])).packageManager' "$package_json")
   echo "    npm $(npm --version) cannot read this lock file (npm 10 or later wrote it): running $wanted through npx" >&2
   # npm 11 warns that it does not know three settings npx (npm 9) hands it: nodedir among them, which it
   # still passes to node-gyp.

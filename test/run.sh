@@ -20,6 +20,19 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ci=${CI:-false}
+
+# Under sudo, what this run writes into the checkout (node_modules, dist, test-results) is handed back to the
+# person who owns it, so that their own npm run install-user or build can replace it afterwards.
+exit_tasks=()
+if [[ -n ${SUDO_UID:-} && $(id -u) == 0 && $(stat -c %u .) == "$SUDO_UID" ]]; then
+  exit_tasks+=('find . -xdev -path ./.git -prune -o -user 0 -exec chown -h "$SUDO_UID:$SUDO_GID" {} +')
+fi
+on_exit() {
+  local status=$? task
+  for task in "${exit_tasks[@]}"; do eval "$task" || true; done
+  exit "$status"
+}
+trap on_exit EXIT
 skipped=()
 quick=false
 load=false
@@ -71,20 +84,42 @@ missing_packages() {
     if [[ $command == python3:* ]]; then
       /usr/bin/python3 -c "import ${command#python3:}" 2>/dev/null || echo "${needs[$command]}"
     else
-      command -v "$command" >/dev/null || echo "${needs[$command]}"
+      # A user's PATH on Debian lacks the sbin folders where chroot and others live.
+      PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin command -v "$command" >/dev/null || echo "${needs[$command]}"
     fi
   done | sort -u
 }
 
-mapfile -t missing < <(missing_packages build_needs; missing_packages integration_needs; missing_packages e2e_needs
-  missing_packages gym_needs; missing_packages load_needs)
+mapfile -t missing < <({ missing_packages build_needs; missing_packages integration_needs; missing_packages e2e_needs
+  missing_packages gym_needs; missing_packages load_needs; } | sort -u)
 if ((${#missing[@]} > 0)); then
   if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
-    echo "Installing ${missing[*]}"
+    echo "Installing ${missing[*]} (apt-get: with what they depend on, minutes on a fresh machine)"
+    installing_since=$SECONDS
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    echo "   (Debian packages: $((SECONDS - installing_since)) s)"
   else
     echo "Missing packages: ${missing[*]} (install them with: sudo apt-get install ${missing[*]})"
+  fi
+fi
+
+# Said now rather than after the minutes of dependencies, lint and types that come before the build.
+if [[ -n $(missing_packages build_needs) ]]; then
+  echo "cannot build the extension without: $(missing_packages build_needs | xargs)" >&2
+  exit 1
+fi
+
+# The Nix specs evaluate Steward's modules with nixpkgs' lib, from a snapshot beside the checkout
+# (test/support/nix.ts); a clone does not bring it.
+nixpkgs_lib=${STEWARD_NIXPKGS_LIB:-../shared/vendor/nixpkgs-lib}
+if [[ ! -f $nixpkgs_lib/lib/default.nix ]]; then
+  echo "No snapshot of nixpkgs' lib at $nixpkgs_lib, which the Nix specs evaluate with; get it with:"
+  echo "  git clone https://github.com/nix-community/nixpkgs.lib $nixpkgs_lib"
+  echo "  git -C $nixpkgs_lib checkout de42d44212d207476489bce163375d8306a26d59"
+  if [[ $ci == true ]]; then
+    echo 'CI=true: the Nix specs would fail without it' >&2
+    exit 1
   fi
 fi
 
@@ -102,7 +137,7 @@ stage() {
 }
 
 if [[ ! -d node_modules || package-lock.json -nt node_modules ]]; then
-  stage 'dependencies (npm ci: a first run downloads about 600 packages and compiles better-sqlite3, minutes)'
+  stage 'dependencies (npm ci: a first run downloads about 450 packages and compiles better-sqlite3, minutes)'
   # shellcheck source=build/npm.sh
   source build/npm.sh
   lock_npm package.json ci --no-audit --no-fund
@@ -117,22 +152,18 @@ if $load; then
   # the closing line.
   stress-ng --cpu "$(nproc)" --quiet >/dev/null 2>&1 &
   load_pid=$!
-  trap 'status=$?; kill "$load_pid" 2>/dev/null; wait "$load_pid" 2>/dev/null; exit $status' EXIT
+  exit_tasks+=('kill "$load_pid" 2>/dev/null; wait "$load_pid" 2>/dev/null')
   echo "== load: stress-ng --cpu $(nproc) (pid $load_pid)"
 fi
 
 if ! $quick; then
-  stage lint
+  stage 'lint (eslint reads the types of the whole tree: minutes on a small machine)'
   npx eslint .
   npx prettier --check . >/dev/null || { npx prettier --check .; exit 1; }
   stage types
   npm run --silent typecheck
 fi
 stage build
-if [[ -n $(missing_packages build_needs) ]]; then
-  echo "cannot build the extension without: $(missing_packages build_needs | xargs)" >&2
-  exit 1
-fi
 npm run --silent build
 
 specs=(dist/test/unit)

@@ -58,6 +58,7 @@ export function betterSqliteBinary(root, { abi, suite }) {
     );
   }
   const rootfs = ensureBuildRootfs(suite, hash);
+  console.log(`compiling better-sqlite3 ${version} for ${suite}'s Node.js (ABI ${abi}): minutes on a small machine`);
   const work = mkdtempSync(join(rootfs, 'tmp', 'better-sqlite3-'));
   try {
     for (const part of ['binding.gyp', 'src', 'deps', 'package.json']) {
