@@ -1,7 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { type MessageBus, Variant } from '@jellybrick/dbus-next';
@@ -244,15 +244,15 @@ describe('Voice', () => {
     expect((await errorOf(call('RemoveSpeechModel', 's', ['spare']))).type).toBe(`${ERROR}.NotFound`);
   });
 
-  it('pulls a speech model with progress signals, lists it with its checksum, and Listen uses it', async () => {
+  it('pulls a speech model with progress signals, cancels and resumes one, lists it with its checksum, and Listen uses it', async () => {
     const url = `${releases.baseUrl}/models/${PULLED}.tar.bz2`;
     const sha256 = createHash('sha256').update(archive).digest('hex');
-    const progress: bigint[][] = [];
+    const progress: { id: string; done: bigint; total: bigint }[] = [];
     const finished: string[][] = [];
     const router = new SignalRouter(client);
     const stops = await Promise.all([
-      router.subscribe({ interface: VOICE_INTERFACE, member: 'SpeechModelPullProgress' }, (body) =>
-        progress.push([body[1] as bigint, body[2] as bigint]),
+      router.subscribe({ interface: VOICE_INTERFACE, member: 'SpeechModelPullProgress' }, ([id, done, total]) =>
+        progress.push({ id: id as string, done: done as bigint, total: total as bigint }),
       ),
       router.subscribe({ interface: VOICE_INTERFACE, member: 'SpeechModelPullFinished' }, (body) =>
         finished.push(body as string[]),
@@ -270,12 +270,29 @@ describe('Voice', () => {
       const [, badStatus, , badError] = finished.find(([id]) => id === badId)!;
       expect([badStatus, badError]).toEqual(['failed', `${ERROR}.ChecksumMismatch`]);
 
+      // Cancelled while the server has fallen silent; pulling again resumes from what was kept.
+      const resumedUrl = `${releases.baseUrl}/models/zz-resumed.tar.bz2`;
+      releases.files.set('zz-resumed.tar.bz2', archive);
+      releases.misbehaviour.stallOnceAfterBytes = 100_000;
+      const [cancelId] = (await call('PullSpeechModel', 'ss', [resumedUrl, ''])) as [string];
+      const part = join(models, '.downloads', 'zz-resumed.tar.bz2.part');
+      await waitFor(async () => (await stat(part).catch(() => undefined))?.size === 100_000, 'the first 100 kB');
+      await call('CancelSpeechModelPull', 's', [cancelId]);
+      await waitFor(() => finished.some(([id]) => id === cancelId), 'the cancelled pull to end');
+      expect(finished.find(([id]) => id === cancelId)?.slice(1)).toEqual(['cancelled', '', '', '']);
+      expect((await errorOf(call('CancelSpeechModelPull', 's', [cancelId]))).type).toBe(`${ERROR}.NotFound`);
+      const [resumeId] = (await call('PullSpeechModel', 'ss', [resumedUrl, ''])) as [string];
+      await waitFor(() => finished.some(([id]) => id === resumeId), 'the resumed pull to end');
+      expect(finished.find(([id]) => id === resumeId)?.slice(1, 3)).toEqual(['done', 'zz-resumed']);
+      expect(progress.find(({ id }) => id === resumeId)?.done).toBe(100_000n);
+      await call('RemoveSpeechModel', 's', ['zz-resumed']);
+
       const { stdout } = await gdbusCall(bus.address, `${VOICE_INTERFACE}.PullSpeechModel`, url, sha256);
       const pullId = /'([0-9a-f-]{36})'/.exec(stdout)?.[1] ?? '';
       await waitFor(() => finished.some(([id]) => id === pullId), 'the pull to end');
       expect(finished.find(([id]) => id === pullId)?.slice(1)).toEqual(['done', PULLED, '', '']);
-      expect(progress.length).toBeGreaterThan(0);
-      expect(progress.at(-1)).toEqual([BigInt(archive.length), BigInt(archive.length)]);
+      const last = progress.filter(({ id }) => id === pullId).at(-1);
+      expect([last?.done, last?.total]).toEqual([BigInt(archive.length), BigInt(archive.length)]);
     } finally {
       await Promise.all(stops.map((stop) => stop()));
     }
