@@ -69,10 +69,11 @@ describe('pulling a speech model', () => {
 
   it('downloads with growing progress, checks the checksum, unpacks it and lists it with size and languages', async () => {
     const seen: PullProgress[] = [];
+    const unpacked: PullProgress[] = [];
     const result = await pullSpeechModel(url(), {
       ...options,
       sha256: sha256(archive),
-      onProgress: (p) => seen.push(p),
+      onProgress: (p, phase) => (phase === 'download' ? seen : unpacked).push(p),
     });
 
     expect(result.alreadyPresent).toBeFalse();
@@ -83,6 +84,11 @@ describe('pulling a speech model', () => {
     for (let i = 1; i < seen.length; i += 1) expect(seen[i]!.bytesDone).toBeGreaterThanOrEqual(seen[i - 1]!.bytesDone);
     expect(seen.every((p) => p.bytesTotal === archive.length)).toBeTrue();
     expect(seen.at(-1)?.bytesDone).toBe(archive.length);
+    // Unpacking reports how much of the archive tar has read, up to all of it.
+    expect(unpacked.length).toBeGreaterThan(1);
+    for (let i = 1; i < unpacked.length; i += 1)
+      expect(unpacked[i]!.bytesDone).toBeGreaterThanOrEqual(unpacked[i - 1]!.bytesDone);
+    expect(unpacked.at(-1)?.bytesDone).toBe(archive.length);
 
     const [model] = await store.list();
     expect(model?.name).toBe(NAME);
@@ -151,11 +157,35 @@ describe('pulling a speech model', () => {
     const result = await pullSpeechModel(url(), {
       ...options,
       sha256: sha256(archive),
-      onProgress: (p) => seen.push(p),
+      onProgress: (p, phase) => phase === 'download' && seen.push(p),
     });
     expect(result.resumedFromBytes).toBe(partBytes);
     expect(server.requests.at(-1)?.range).toBe(`bytes=${partBytes}-`);
     expect(seen[0]?.bytesDone).toBe(partBytes);
+    expect((await store.list()).map((model) => model.name)).toEqual([NAME]);
+  });
+
+  it('keeps the verified download when cancelled while unpacking, and unpacks it again without fetching it', async () => {
+    const controller = new AbortController();
+    const cancelled = await pullSpeechModel(url(), {
+      ...options,
+      signal: controller.signal,
+      onProgress: (_progress, phase) => {
+        if (phase === 'unpack') controller.abort(new Error('cancelled by the test'));
+      },
+    }).then(
+      () => 'finished',
+      (error: unknown) => (error as Error).message,
+    );
+    expect(cancelled).toBe('cancelled by the test');
+    expect(await store.list()).toEqual([]);
+    expect(await leftovers()).toEqual([`${NAME}.tar.bz2.part`]);
+
+    server.requests.length = 0;
+    const result = await pullSpeechModel(url(), options);
+    expect(result.resumedFromBytes).toBe(archive.length);
+    // The server was only asked for what lies past the end, and answered that nothing does.
+    expect(server.requests.map((request) => request.range)).toEqual([`bytes=${archive.length}-`]);
     expect((await store.list()).map((model) => model.name)).toEqual([NAME]);
   });
 

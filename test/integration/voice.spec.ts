@@ -247,12 +247,12 @@ describe('Voice', () => {
   it('pulls a speech model with progress signals, cancels and resumes one, lists it with its checksum, and Listen uses it', async () => {
     const url = `${releases.baseUrl}/models/${PULLED}.tar.bz2`;
     const sha256 = createHash('sha256').update(archive).digest('hex');
-    const progress: { id: string; done: bigint; total: bigint }[] = [];
+    const progress: { id: string; phase: string; done: bigint; total: bigint }[] = [];
     const finished: string[][] = [];
     const router = new SignalRouter(client);
     const stops = await Promise.all([
-      router.subscribe({ interface: VOICE_INTERFACE, member: 'SpeechModelPullProgress' }, ([id, done, total]) =>
-        progress.push({ id: id as string, done: done as bigint, total: total as bigint }),
+      router.subscribe({ interface: VOICE_INTERFACE, member: 'SpeechModelPullProgress' }, ([id, phase, done, total]) =>
+        progress.push({ id: id as string, phase: phase as string, done: done as bigint, total: total as bigint }),
       ),
       router.subscribe({ interface: VOICE_INTERFACE, member: 'SpeechModelPullFinished' }, (body) =>
         finished.push(body as string[]),
@@ -291,8 +291,14 @@ describe('Voice', () => {
       const pullId = /'([0-9a-f-]{36})'/.exec(stdout)?.[1] ?? '';
       await waitFor(() => finished.some(([id]) => id === pullId), 'the pull to end');
       expect(finished.find(([id]) => id === pullId)?.slice(1)).toEqual(['done', PULLED, '', '']);
-      const last = progress.filter(({ id }) => id === pullId).at(-1);
-      expect([last?.done, last?.total]).toEqual([BigInt(archive.length), BigInt(archive.length)]);
+      // The download, then the unpacking, each ending at the archive's size.
+      const reports = progress.filter(({ id }) => id === pullId);
+      const phases = reports.map(({ phase }) => phase);
+      expect(phases.indexOf('unpack')).toBeGreaterThan(phases.lastIndexOf('download'));
+      for (const phase of ['download', 'unpack']) {
+        const last = reports.filter((report) => report.phase === phase).at(-1);
+        expect([last?.done, last?.total]).toEqual([BigInt(archive.length), BigInt(archive.length)]);
+      }
     } finally {
       await Promise.all(stops.map((stop) => stop()));
     }

@@ -199,6 +199,7 @@ export interface VoiceSignals {
   ListenFailed: { listenId: string; error: string; message: string };
   SpeechModelPullProgress: {
     pullId: string;
+    phase: string;
     bytesDone: number;
     bytesTotal: number;
     bytesPerSecond: number;
@@ -286,7 +287,7 @@ export const SIGNAL_ARGS = {
   'io.github.steward.Steward1.Voice': {
     Transcript: ['listenId', 'text', 'final'],
     ListenFailed: ['listenId', 'error', 'message'],
-    SpeechModelPullProgress: ['pullId', 'bytesDone', 'bytesTotal', 'bytesPerSecond', 'etaSeconds'],
+    SpeechModelPullProgress: ['pullId', 'phase', 'bytesDone', 'bytesTotal', 'bytesPerSecond', 'etaSeconds'],
     SpeechModelPullFinished: ['pullId', 'status', 'name', 'errorName', 'errorMessage'],
   },
 } as const;

@@ -107,14 +107,16 @@ export async function pullSpeechModel(bus: MessageBus, source: string, sha256: s
   const stopProgress = await router.subscribe(
     { interface: VOICE_INTERFACE, member: 'SpeechModelPullProgress' },
     (body) => {
-      const [id, done, total, rate, eta] = body as [string, bigint, bigint, number, number];
+      const [id, phase, done, total, rate, eta] = body as [string, string, bigint, bigint, number, number];
       if (id !== pullId || !tty) return;
-      const line = formatProgressLine({
-        bytesDone: Number(done),
-        bytesTotal: total > 0n ? Number(total) : undefined,
-        bytesPerSecond: rate,
-        etaSeconds: eta >= 0 ? eta : undefined,
-      });
+      const line =
+        (phase === 'unpack' ? `${_('Unpacking')} ` : '') +
+        formatProgressLine({
+          bytesDone: Number(done),
+          bytesTotal: total > 0n ? Number(total) : undefined,
+          bytesPerSecond: rate,
+          etaSeconds: eta >= 0 ? eta : undefined,
+        });
       process.stderr.write(`\r${line}\u001b[K`);
     },
   );

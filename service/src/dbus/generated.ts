@@ -196,6 +196,7 @@ export interface VoiceSignals {
   ListenFailed: { listenId: string; error: string; message: string };
   SpeechModelPullProgress: {
     pullId: string;
+    phase: string;
     bytesDone: bigint;
     bytesTotal: bigint;
     bytesPerSecond: number;

@@ -5,15 +5,17 @@
 // checked against its SHA-256, unpacked by the system's tar and bzip2 into a
 // staging directory there, checked to hold a model the worker can load, and
 // renamed into place, so the store only ever lists whole, verified models.
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { lstat, mkdir, readdir, readFile, rename, rm, statfs, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 
 import { StewardError } from '../dbus/errors.js';
 import type { Logger } from '../logging.js';
 import { DownloadError, downloadToPart } from '../models/download.js';
-import { formatBytes, type PullProgress } from '../models/progress.js';
+import { formatBytes, ProgressMeter, type PullProgress } from '../models/progress.js';
 import { catalogEntry, catalogUrl, pullCommand, SPEECH_CATALOG, type SpeechCatalogEntry } from './speechCatalog.js';
 import {
   type ChecksumSource,
@@ -37,7 +39,8 @@ export interface SpeechPullOptions {
   /** Expected SHA-256 (hex); overrides the catalog's. */
   sha256?: string;
   signal?: AbortSignal;
-  onProgress?: (progress: PullProgress) => void;
+  /** The download's progress, then the unpacking's (bytes of the archive unpacked so far). */
+  onProgress?: (progress: PullProgress, phase: 'download' | 'unpack') => void;
   progressIntervalMs?: number;
   stallTimeoutMs?: number;
   logger?: Logger;
@@ -103,7 +106,7 @@ export async function pullSpeechModel(text: string, options: SpeechPullOptions):
     const partPath = join(downloads, `${source.name}${ARCHIVE}.part`);
     const download = await downloadToPart(source.url, partPath, {
       signal: options.signal,
-      onProgress: options.onProgress,
+      onProgress: (progress) => options.onProgress?.(progress, 'download'),
       progressIntervalMs: options.progressIntervalMs,
       stallTimeoutMs: options.stallTimeoutMs,
       logger: options.logger,
@@ -124,7 +127,7 @@ export async function pullSpeechModel(text: string, options: SpeechPullOptions):
     const checksumSource: ChecksumSource = fromCaller ? 'caller' : expected ? 'catalog' : 'first-download';
     const staging = join(downloads, `${source.name}.unpack-${randomUUID()}`);
     try {
-      await unpack(partPath, staging, download.bytes);
+      await unpack(partPath, staging, download.bytes, (progress) => options.onProgress?.(progress, 'unpack'), options);
       const root = await modelRoot(staging);
       await writeManifest(root, source, { sha256: download.sha256, checksum: checksumSource });
       if (!(await readModel(root, source.name)))
@@ -141,8 +144,10 @@ export async function pullSpeechModel(text: string, options: SpeechPullOptions):
         throw error;
       });
     } catch (error) {
-      // An archive that cannot be used is worth nothing; one that lacked room or tools is kept for the next pull.
-      const keep = error instanceof StewardError && ['DiskFull', 'Unavailable', 'Busy'].includes(error.errorName);
+      // An archive that cannot be used is worth nothing; one cancelled, or short of room or tools, is kept for the next pull.
+      const keep =
+        options.signal?.aborted === true ||
+        (error instanceof StewardError && ['DiskFull', 'Unavailable', 'Busy'].includes(error.errorName));
       if (!keep) await rm(partPath, { force: true });
       throw error;
     } finally {
@@ -175,7 +180,14 @@ function named(error: unknown): unknown {
   return error;
 }
 
-async function unpack(archive: string, staging: string, archiveBytes: number): Promise<void> {
+/** Feeds the archive to tar on its standard input, so that how much of it was unpacked can be told. */
+async function unpack(
+  archive: string,
+  staging: string,
+  archiveBytes: number,
+  onProgress: (progress: PullProgress) => void,
+  options: Pick<SpeechPullOptions, 'signal' | 'progressIntervalMs'>,
+): Promise<void> {
   await mkdir(staging);
   const { bavail, bsize } = await statfs(staging);
   if (bavail * bsize < archiveBytes * UNPACK_ROOM)
@@ -184,22 +196,51 @@ async function unpack(archive: string, staging: string, archiveBytes: number): P
       `unpacking needs about ${formatBytes(archiveBytes * UNPACK_ROOM)} free, but only ${formatBytes(bavail * bsize)} is; ` +
         'free some space and pull again (the download is kept).',
     );
-  const args = ['--extract', '--bzip2', '--file', archive, '--directory', staging];
   // Files the archive owns become the person's, with their umask; nothing outside staging is written.
-  args.push('--no-same-owner', '--no-same-permissions');
-  const stderr = await new Promise<string | null>((resolve) =>
-    execFile('tar', args, { timeout: TAR_TIMEOUT_MS, maxBuffer: 1024 * 1024 }, (error, _stdout, text) =>
-      resolve(error ? `${text}`.trim() || error.message : null),
-    ),
-  );
-  if (stderr === null) return;
-  if (/No space left on device/i.test(stderr))
+  const args = [
+    '--extract',
+    '--bzip2',
+    '--file',
+    '-',
+    '--directory',
+    staging,
+    '--no-same-owner',
+    '--no-same-permissions',
+  ];
+  const tar = spawn('tar', args, {
+    stdio: ['pipe', 'ignore', 'pipe'],
+    timeout: TAR_TIMEOUT_MS,
+    signal: options.signal,
+  });
+  let stderr = '';
+  tar.stderr.setEncoding('utf8').on('data', (text: string) => (stderr = (stderr + text).slice(-4000)));
+  const meter = new ProgressMeter(0, archiveBytes, options.progressIntervalMs);
+  let fed = 0;
+  const input = createReadStream(archive).on('data', (chunk) => {
+    fed += chunk.length;
+    const progress = meter.sample(fed);
+    if (progress) onProgress(progress);
+  });
+  // tar ending early (a damaged archive) breaks the pipe; its exit status says why.
+  const feeding = pipeline(input, tar.stdin).catch(() => undefined);
+  const exit = await new Promise<{ code: number | null; error?: Error }>((resolve) => {
+    tar.on('error', (error) => resolve({ code: null, error }));
+    tar.on('close', (code) => resolve({ code }));
+  });
+  await feeding;
+  if (options.signal?.aborted) throw options.signal.reason;
+  if (exit.code === 0) {
+    onProgress(meter.sample(fed, true) as PullProgress);
+    return;
+  }
+  const why = stderr.trim() || exit.error?.message || `tar ended with status ${exit.code}`;
+  if (/No space left on device/i.test(why))
     throw new StewardError('DiskFull', 'the disk filled up while unpacking; free some space and pull again.');
-  if (/bzip2: Cannot exec|ENOENT/i.test(stderr))
+  if (/bzip2: Cannot exec|ENOENT/i.test(why))
     throw new StewardError('Unavailable', 'unpacking needs tar and bzip2, and one of them is not installed.');
   throw new StewardError(
     'DownloadFailed',
-    `the archive could not be unpacked (${stderr.split('\n').at(-1)}); it was deleted, pull again.`,
+    `the archive could not be unpacked (${why.split('\n').at(-1)}); it was deleted, pull again.`,
   );
 }
 

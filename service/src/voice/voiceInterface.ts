@@ -83,9 +83,10 @@ export class VoiceInterface {
     const id = randomUUID();
     const controller = new AbortController();
     this.pulls.set(id, controller);
-    const progress = (done: PullProgress) =>
+    const progress = (done: PullProgress, phase: string) =>
       signals.emit('SpeechModelPullProgress', {
         pullId: id,
+        phase,
         bytesDone: BigInt(done.bytesDone),
         bytesTotal: BigInt(done.bytesTotal ?? 0),
         bytesPerSecond: done.bytesPerSecond,
