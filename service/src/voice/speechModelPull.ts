@@ -139,7 +139,7 @@ export async function pullSpeechModel(text: string, options: SpeechPullOptions):
         if (error.code === 'ENOTEMPTY' || error.code === 'EEXIST')
           throw new StewardError(
             'Busy',
-            `${target} appeared while ${source.name} was being unpacked; remove it first.`,
+            `${target} is in the way and holds no model Steward can run; remove it first.`,
           );
         throw error;
       });
