@@ -1,6 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { copyFile, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { copyFile, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { type MessageBus, Variant } from '@jellybrick/dbus-next';
@@ -20,7 +21,8 @@ import {
   waitFor,
 } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
-import { speak, wavSeconds, writeTinySpeechModel } from '../support/voice/speech.js';
+import { speak, tinySpeechModelArchive, wavSeconds, writeTinySpeechModel } from '../support/voice/speech.js';
+import { type ModelServer, startModelServer } from './models/modelServer.js';
 
 const ERROR = 'io.github.steward.Steward1.Error';
 
@@ -43,6 +45,10 @@ describe('Voice', () => {
   let models: string;
   let microphone: string;
   let loudspeaker: string;
+  let releases: ModelServer;
+  let archive: Buffer;
+  // Sorts after the installed models, so the default stays the first one.
+  const PULLED = 'zz-pulled-tiny';
 
   const call = (member: string, signature = '', body: unknown[] = []) =>
     callMethod(client, {
@@ -98,6 +104,10 @@ describe('Voice', () => {
       join(models, 'zz-broken', 'speech-model.json'),
       JSON.stringify({ kind: 'nemo-ctc', files: { model: 'model.onnx' } }),
     );
+    await mkdir(join(home.path, 'archive'));
+    archive = await tinySpeechModelArchive(join(home.path, 'archive'), PULLED);
+    releases = await startModelServer();
+    releases.files.set(`${PULLED}.tar.bz2`, archive);
     microphone = join(home.path, 'microphone.wav');
     loudspeaker = join(home.path, 'loudspeaker');
     await mkdir(loudspeaker);
@@ -111,6 +121,7 @@ describe('Voice', () => {
   });
 
   afterAll(async () => {
+    await releases?.close();
     await service?.stop();
     await bus?.stop();
     await home?.remove();
@@ -195,7 +206,10 @@ describe('Voice', () => {
     const noModel = await errorOf(call('Listen', 'a{sv}', [{}]));
     await rename(`${models}.away`, models);
     expect(noModel.type).toBe(`${ERROR}.NoSpeechModel`);
-    expect(noModel.text).toContain('sherpa-onnx-streaming-zipformer-en-20M');
+    // The message names the model recommended for this machine and the exact command that pulls it.
+    const [recommended] = (await call('RecommendSpeechModel')) as [Record<string, Variant>];
+    expect(noModel.text).toContain(`steward models pull speech:${recommended.name?.value as string}`);
+    expect(recommended.command?.value).toBe(`steward models pull speech:${recommended.name?.value as string}`);
     expect(noModel.text).toContain(models);
 
     // After all that, the good model still loads and listens.
@@ -228,5 +242,120 @@ describe('Voice', () => {
     await call('RemoveSpeechModel', 's', ['spare']);
     expect(await names()).not.toContain('spare');
     expect((await errorOf(call('RemoveSpeechModel', 's', ['spare']))).type).toBe(`${ERROR}.NotFound`);
+  });
+
+  it('pulls a speech model with progress signals, cancels and resumes one, lists it with its checksum, and Listen uses it', async () => {
+    const url = `${releases.baseUrl}/models/${PULLED}.tar.bz2`;
+    const sha256 = createHash('sha256').update(archive).digest('hex');
+    const progress: { id: string; phase: string; done: bigint; total: bigint }[] = [];
+    const finished: string[][] = [];
+    const router = new SignalRouter(client);
+    const stops = await Promise.all([
+      router.subscribe({ interface: VOICE_INTERFACE, member: 'SpeechModelPullProgress' }, ([id, phase, done, total]) =>
+        progress.push({ id: id as string, phase: phase as string, done: done as bigint, total: total as bigint }),
+      ),
+      router.subscribe({ interface: VOICE_INTERFACE, member: 'SpeechModelPullFinished' }, (body) =>
+        finished.push(body as string[]),
+      ),
+    ]);
+    try {
+      const corrupted = Buffer.from(archive);
+      corrupted[100]! ^= 0xff;
+      releases.files.set('corrupted.tar.bz2', corrupted);
+      const [badId] = (await call('PullSpeechModel', 'ss', [
+        `${releases.baseUrl}/models/corrupted.tar.bz2`,
+        sha256,
+      ])) as [string];
+      await waitFor(() => finished.some(([id]) => id === badId), 'the corrupted pull to end');
+      const [, badStatus, , badError] = finished.find(([id]) => id === badId)!;
+      expect([badStatus, badError]).toEqual(['failed', `${ERROR}.ChecksumMismatch`]);
+
+      // Cancelled while the server has fallen silent; pulling again resumes from what was kept.
+      const resumedUrl = `${releases.baseUrl}/models/zz-resumed.tar.bz2`;
+      releases.files.set('zz-resumed.tar.bz2', archive);
+      releases.misbehaviour.stallOnceAfterBytes = 100_000;
+      const [cancelId] = (await call('PullSpeechModel', 'ss', [resumedUrl, ''])) as [string];
+      const part = join(models, '.downloads', 'zz-resumed.tar.bz2.part');
+      await waitFor(async () => (await stat(part).catch(() => undefined))?.size === 100_000, 'the first 100 kB');
+      await call('CancelSpeechModelPull', 's', [cancelId]);
+      await waitFor(() => finished.some(([id]) => id === cancelId), 'the cancelled pull to end');
+      expect(finished.find(([id]) => id === cancelId)?.slice(1)).toEqual(['cancelled', '', '', '']);
+      expect((await errorOf(call('CancelSpeechModelPull', 's', [cancelId]))).type).toBe(`${ERROR}.NotFound`);
+      const [resumeId] = (await call('PullSpeechModel', 'ss', [resumedUrl, ''])) as [string];
+      await waitFor(() => finished.some(([id]) => id === resumeId), 'the resumed pull to end');
+      expect(finished.find(([id]) => id === resumeId)?.slice(1, 3)).toEqual(['done', 'zz-resumed']);
+      expect(progress.find(({ id }) => id === resumeId)?.done).toBe(100_000n);
+      await call('RemoveSpeechModel', 's', ['zz-resumed']);
+
+      const { stdout } = await gdbusCall(bus.address, `${VOICE_INTERFACE}.PullSpeechModel`, url, sha256);
+      const pullId = /'([0-9a-f-]{36})'/.exec(stdout)?.[1] ?? '';
+      await waitFor(() => finished.some(([id]) => id === pullId), 'the pull to end');
+      expect(finished.find(([id]) => id === pullId)?.slice(1)).toEqual(['done', PULLED, '', '']);
+      // The download, then the unpacking, each ending at the archive's size.
+      const reports = progress.filter(({ id }) => id === pullId);
+      const phases = reports.map(({ phase }) => phase);
+      expect(phases.indexOf('unpack')).toBeGreaterThan(phases.lastIndexOf('download'));
+      for (const phase of ['download', 'unpack']) {
+        const last = reports.filter((report) => report.phase === phase).at(-1);
+        expect([last?.done, last?.total]).toEqual([BigInt(archive.length), BigInt(archive.length)]);
+      }
+    } finally {
+      await Promise.all(stops.map((stop) => stop()));
+    }
+    const [list] = (await call('ListSpeechModels')) as [Record<string, Variant>[]];
+    const pulled = list.find((model) => model.name?.value === PULLED);
+    expect(pulled?.languages?.value).toEqual(['en']);
+    expect(pulled?.sha256?.value).toBe(sha256);
+    expect(pulled?.checksum?.value).toBe('caller');
+    expect(pulled?.default?.value).toBeFalse();
+
+    await speak('Is the printer connected?', microphone);
+    const heard: Heard[] = [];
+    const stop = await new SignalRouter(client).subscribe(
+      { interface: VOICE_INTERFACE, member: 'Transcript' },
+      ([, text, final]) => heard.push({ text: text as string, final: final as boolean, at: Date.now() }),
+    );
+    await call('Listen', 'a{sv}', [{ model: new Variant('s', PULLED) }]);
+    await waitFor(() => heard.some((entry) => entry.final), 'the final transcript');
+    await stop();
+    expect(heard.find((entry) => entry.final)?.text).toMatch(/^(la|di)( (la|di))*$/);
+    await waitFor(async () => (await property('Listening')) === false, 'Listening to turn false');
+    await call('RemoveSpeechModel', 's', [PULLED]);
+  });
+
+  it('lists, recommends, pulls and removes speech models from the command line', async () => {
+    const env = { PATH: process.env.PATH, HOME: home.path, DBUS_SESSION_BUS_ADDRESS: bus.address };
+    const [catalog] = (await call('SpeechModelCatalog')) as [Record<string, Variant>[]];
+    expect(catalog.length).toBeGreaterThan(3);
+    expect(catalog.filter((entry) => entry.recommended?.value === true).length).toBe(1);
+    for (const entry of catalog) {
+      expect(Number(entry['approx-bytes']?.value)).toBeGreaterThan(1_000_000);
+      expect((entry.languages?.value as string[]).length).toBeGreaterThan(0);
+    }
+
+    const pulled = await runCli(['models', 'pull', `speech:${releases.baseUrl}/models/${PULLED}.tar.bz2`], env);
+    expect(pulled.stderr).toBe('');
+    expect(pulled.code).toBe(0);
+    expect(pulled.stdout).toContain(`speech:${PULLED}`);
+
+    const listed = await runCli(['models', 'speech'], env);
+    expect(listed.code).toBe(0);
+    const line = listed.stdout.split('\n').find((text) => text.includes(`speech:${PULLED}`));
+    expect(line).toContain('en');
+    expect(line).toContain('(recorded at download)');
+    const recommended = catalog.find((entry) => entry.recommended?.value === true)!;
+    expect(listed.stdout).toContain(String(recommended.name?.value));
+
+    const advice = await runCli(['models', 'recommend'], env);
+    expect(advice.stdout).toContain(`steward models pull speech:${String(recommended.name?.value)}`);
+
+    const unknown = await runCli(['models', 'pull', 'speech:no-such-model'], env);
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toContain('no-such-model');
+
+    const removed = await runCli(['models', 'rm', `speech:${PULLED}`], env);
+    expect(removed.code).toBe(0);
+    const [list] = (await call('ListSpeechModels')) as [Record<string, Variant>[]];
+    expect(list.map((model) => model.name?.value)).not.toContain(PULLED);
   });
 });

@@ -58,7 +58,7 @@ describe('the steward command line', () => {
 
   it('names the subcommands of each command for completion and suggestions', () => {
     const models = COMMANDS.find((command) => command.name === 'models')!;
-    expect(subcommandsOf(models)).toEqual(['list', 'pull', 'import', 'use', 'rm', 'recommend']);
+    expect(subcommandsOf(models)).toEqual(['list', 'pull', 'import', 'use', 'rm', 'recommend', 'speech']);
     expect(subcommandsOf(COMMANDS.find((command) => command.name === 'findings')!)).toEqual([
       'list',
       'show',
@@ -116,7 +116,7 @@ describe('the steward command line', () => {
     } finally {
       rmSync(dir, { recursive: true });
     }
-    expect(zshCompletion(COMMANDS)).toContain("'1:subcommand:(list pull import use rm recommend)'");
+    expect(zshCompletion(COMMANDS)).toContain("'1:subcommand:(list pull import use rm recommend speech)'");
     expect(fishCompletion(COMMANDS)).toContain(
       "complete -c steward -n '__fish_seen_subcommand_from ask' -l require-tool -d 'Make the model consult a tool before it answers'",
     );

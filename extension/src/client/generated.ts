@@ -187,12 +187,25 @@ export interface VoiceMethods {
   StopSpeaking: { in: []; out: [] };
   ListSpeechModels: { in: []; out: [models: Record<string, GLib.Variant>[]] };
   RemoveSpeechModel: { in: [name: string]; out: [] };
+  PullSpeechModel: { in: [model: string, sha256: string]; out: [pullId: string] };
+  CancelSpeechModelPull: { in: [pullId: string]; out: [] };
+  SpeechModelCatalog: { in: []; out: [models: Record<string, GLib.Variant>[]] };
+  RecommendSpeechModel: { in: []; out: [recommendation: Record<string, GLib.Variant>] };
 }
 
 /** io.github.steward.Steward1.Voice: each signal's payload, keyed by its arguments' names in camelCase. */
 export interface VoiceSignals {
   Transcript: { listenId: string; text: string; final: boolean };
   ListenFailed: { listenId: string; error: string; message: string };
+  SpeechModelPullProgress: {
+    pullId: string;
+    phase: string;
+    bytesDone: number;
+    bytesTotal: number;
+    bytesPerSecond: number;
+    etaSeconds: number;
+  };
+  SpeechModelPullFinished: { pullId: string; status: string; name: string; errorName: string; errorMessage: string };
 }
 
 /** io.github.steward.Steward1.Voice: each property's value. */
@@ -274,6 +287,8 @@ export const SIGNAL_ARGS = {
   'io.github.steward.Steward1.Voice': {
     Transcript: ['listenId', 'text', 'final'],
     ListenFailed: ['listenId', 'error', 'message'],
+    SpeechModelPullProgress: ['pullId', 'phase', 'bytesDone', 'bytesTotal', 'bytesPerSecond', 'etaSeconds'],
+    SpeechModelPullFinished: ['pullId', 'status', 'name', 'errorName', 'errorMessage'],
   },
 } as const;
 

@@ -68,9 +68,14 @@ export interface CommandDefinition {
  * as "list"), and "list" for a command that lists when it is given none.
  */
 export function subcommandsOf(command: CommandDefinition): string[] {
-  const words = command.forms
-    .map((form) => (form.args.split(' ')[0] ?? '').replace(/^\[(.*)\]$/, '$1'))
-    .filter((word) => /^[a-z][a-z-]*$/.test(word));
+  // A subcommand with two forms ("pull URI", "pull speech:NAME") is offered once.
+  const words = [
+    ...new Set(
+      command.forms
+        .map((form) => (form.args.split(' ')[0] ?? '').replace(/^\[(.*)\]$/, '$1'))
+        .filter((word) => /^[a-z][a-z-]*$/.test(word)),
+    ),
+  ];
   return words.length > 0 && command.forms[0]?.args === '' ? ['list', ...words] : words;
 }
 
@@ -273,9 +278,12 @@ export const COMMANDS: readonly CommandDefinition[] = [
       { args: 'use ID', summary: N_('Make a model the active one') },
       { args: 'rm ID', summary: N_("Delete a model from Steward's store (asks first for the active one)") },
       { args: 'recommend', summary: N_('Recommend a model for this machine') },
+      { args: 'speech', summary: N_('List the speech models, installed and to pull') },
+      { args: 'pull speech:NAME', summary: N_('Download a speech model for steward listen and the quick chat') },
+      { args: 'rm speech:NAME', summary: N_('Delete a speech model') },
     ],
     details: N_(
-      'The first model pulled or imported becomes the active one, unless one already is. Pulls and imports are checked the same way: a GGUF file, with the SHA-256 given by --sha256 or the server.',
+      'The first model pulled or imported becomes the active one, unless one already is. Pulls and imports are checked the same way: a GGUF file, with the SHA-256 given by --sha256 or the server. A speech model is an archive from sherpa-onnx’s releases (NAME from “steward models speech”, or the URL of a NAME.tar.bz2), checked against the SHA-256 given by --sha256 or the catalog’s; where the catalog has none, the one it arrived with is recorded and shown.',
     ),
     options: ['json', 'sha256', 'link', 'yes'],
     maxArgs: 2,

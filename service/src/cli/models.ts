@@ -13,6 +13,14 @@ import { approved } from './apply.js';
 import { UsageError } from './argv.js';
 import { EXIT_FAILURE, EXIT_INTERRUPTED } from './exitCodes.js';
 import { importModel } from './modelImport.js';
+import {
+  listSpeechModels,
+  pullSpeechModel,
+  recommendSpeechModel,
+  removeSpeechModel,
+  SPEECH_PREFIX,
+  speechRecommendationText,
+} from './speechModels.js';
 import { type StatusRecord, unpackStatus } from './statusReport.js';
 import { styleFor } from './terminal.js';
 
@@ -30,9 +38,15 @@ export async function modelsCommand(
   const needsTarget = ['pull', 'import', 'use', 'rm'].includes(subcommand);
   if (extra.length > 0 || needsTarget !== (target !== ''))
     throw new UsageError(`wrong arguments for “models ${subcommand}”`);
+  const speech = target.startsWith(SPEECH_PREFIX) ? target.slice(SPEECH_PREFIX.length) : undefined;
+  if (speech !== undefined && subcommand === 'pull') return pullSpeechModel(bus, speech, options.sha256 ?? '');
+  if (speech !== undefined && subcommand === 'rm') return removeSpeechModel(bus, speech);
+  if (speech !== undefined) throw new UsageError(`“models ${subcommand}” does not take a speech model`);
   switch (subcommand) {
     case 'list':
       return list(bus, options.json);
+    case 'speech':
+      return listSpeechModels(bus, options.json);
     case 'pull':
       // A file on this computer is imported, not downloaded.
       if (isLocalPath(target)) return importCommand(bus, target, options);
@@ -203,6 +217,8 @@ async function recommend(bus: MessageBus, json: boolean): Promise<number> {
   else if (!recommendation.uri) write('No model in the catalogue fits this machine.\n');
   else
     write(`${String(recommendation.reason)}\nDownload it with: steward models pull ${recommendation.uri as string}\n`);
+  // The language model's JSON stays as it was; the speech model is a line of its own for people.
+  if (!json) write(speechRecommendationText(await recommendSpeechModel(bus)));
   return 0;
 }
 

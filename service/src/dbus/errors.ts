@@ -17,6 +17,9 @@ export type StewardErrorName =
   | 'NoMicrophone'
   | 'DeviceBusy'
   | 'EngineFailed'
+  | 'DownloadFailed'
+  | 'ChecksumMismatch'
+  | 'DiskFull'
   | 'Internal';
 
 /**

@@ -184,12 +184,25 @@ export interface VoiceMethods {
   StopSpeaking: { in: []; out: [] };
   ListSpeechModels: { in: []; out: [models: Record<string, Variant>[]] };
   RemoveSpeechModel: { in: [name: string]; out: [] };
+  PullSpeechModel: { in: [model: string, sha256: string]; out: [pullId: string] };
+  CancelSpeechModelPull: { in: [pullId: string]; out: [] };
+  SpeechModelCatalog: { in: []; out: [models: Record<string, Variant>[]] };
+  RecommendSpeechModel: { in: []; out: [recommendation: Record<string, Variant>] };
 }
 
 /** io.github.steward.Steward1.Voice: each signal's payload, keyed by its arguments' names in camelCase. */
 export interface VoiceSignals {
   Transcript: { listenId: string; text: string; final: boolean };
   ListenFailed: { listenId: string; error: string; message: string };
+  SpeechModelPullProgress: {
+    pullId: string;
+    phase: string;
+    bytesDone: bigint;
+    bytesTotal: bigint;
+    bytesPerSecond: number;
+    etaSeconds: number;
+  };
+  SpeechModelPullFinished: { pullId: string; status: string; name: string; errorName: string; errorMessage: string };
 }
 
 /** io.github.steward.Steward1.Voice: each property's value. */

@@ -24,7 +24,25 @@ export interface PullOptions {
   /** How long the connection may stay silent before the pull gives up (the .part stays for resuming). */
   stallTimeoutMs?: number;
   logger?: Logger;
+  /** What to do without a network, for the error that says the host cannot be reached. */
+  offlineHint?: string;
 }
+
+/** Why a download failed, for callers that name each failure apart (the errors themselves stay Unavailable). */
+export type DownloadFailure = 'network' | 'checksum' | 'disk-full';
+
+/** A download's failure: an Unavailable error that also says which kind of failure it was. */
+export class DownloadError extends StewardError {
+  constructor(
+    readonly failure: DownloadFailure,
+    message: string,
+  ) {
+    super('Unavailable', message);
+  }
+}
+
+const GGUF_OFFLINE_HINT =
+  'Without a network, copy the .gguf file onto this machine and run “steward models import FILE.gguf”.';
 
 export interface PullResult {
   path: string;
@@ -71,8 +89,8 @@ export async function pullModel(uri: string, options: PullOptions): Promise<Pull
     const expected = expectedFromCaller ?? download.serverSha256;
     if (expected !== undefined && download.sha256 !== expected) {
       await rm(partPath, { force: true });
-      throw new StewardError(
-        'Unavailable',
+      throw new DownloadError(
+        'checksum',
         `${source.fileName} arrived damaged: its SHA-256 is ${download.sha256}, but ` +
           `${expectedFromCaller ? 'the checksum given' : 'the server'} says ${expected}. It was deleted; pull again.`,
       );
@@ -96,14 +114,22 @@ export async function pullModel(uri: string, options: PullOptions): Promise<Pull
   }
 }
 
-interface PartDownload {
+export interface PartDownload {
   bytes: number;
   sha256: string;
   serverSha256?: string;
   resumedFromBytes: number;
 }
 
-async function downloadToPart(url: URL, partPath: string, options: PullOptions): Promise<PartDownload> {
+/**
+ * Fetches `url` into `partPath`, resuming what an earlier attempt left there,
+ * and hashes it on the way; the caller checks the hash and moves the file.
+ */
+export async function downloadToPart(
+  url: URL,
+  partPath: string,
+  options: Omit<PullOptions, 'directory' | 'sha256' | 'hubEndpoint'>,
+): Promise<PartDownload> {
   const stallTimeoutMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
   const stall = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stall.signal]) : stall.signal;
@@ -126,10 +152,11 @@ async function downloadToPart(url: URL, partPath: string, options: PullOptions):
   if (offset > 0) await hashFile(partPath, hash);
   try {
     armStallTimer();
-    let transfer = await openTransfer(url, offset, signal, options.logger);
-    if (transfer.kind === 'restart') transfer = await openTransfer(url, 0, signal, options.logger);
+    const hint = options.offlineHint ?? GGUF_OFFLINE_HINT;
+    let transfer = await openTransfer(url, offset, signal, hint, options.logger);
+    if (transfer.kind === 'restart') transfer = await openTransfer(url, 0, signal, hint, options.logger);
     if (transfer.kind === 'restart')
-      throw new StewardError('Unavailable', `${url.host} refuses to send the whole file, even without a range.`);
+      throw new DownloadError('network', `${url.host} refuses to send the whole file, even without a range.`);
     if (transfer.start !== offset) {
       // The server ignored the Range, or refused it: the .part is worth nothing now.
       options.logger?.info('restarting a model download from the beginning', { url: url.href, had: offset });
@@ -168,8 +195,8 @@ async function downloadToPart(url: URL, partPath: string, options: PullOptions):
       await file.close();
     }
     if (transfer.total !== undefined && done !== transfer.total)
-      throw new StewardError(
-        'Unavailable',
+      throw new DownloadError(
+        'network',
         `The download stopped at ${formatBytes(done)} of ${formatBytes(transfer.total)}; pull again to resume.`,
       );
     report(done, true);
@@ -187,8 +214,14 @@ type Transfer =
   /** The server refused the range or sent another one: ask again for the whole file. */
   | { kind: 'restart'; start: 0; serverSha256?: string };
 
-async function openTransfer(url: URL, offset: number, signal: AbortSignal, logger?: Logger): Promise<Transfer> {
-  const { response, serverSha256 } = await fetchFollowingRedirects(url, offset, signal);
+async function openTransfer(
+  url: URL,
+  offset: number,
+  signal: AbortSignal,
+  offlineHint: string,
+  logger?: Logger,
+): Promise<Transfer> {
+  const { response, serverSha256 } = await fetchFollowingRedirects(url, offset, signal, offlineHint);
   if (response.status === 416) {
     await response.body?.cancel();
     const total = Number(/^bytes \*\/(\d+)$/.exec(response.headers.get('content-range') ?? '')?.[1]);
@@ -212,10 +245,9 @@ async function openTransfer(url: URL, offset: number, signal: AbortSignal, logge
     return { kind: 'body', start: 0, total: length === null ? undefined : Number(length), body, serverSha256 };
   }
   await response.body?.cancel();
-  throw new StewardError(
-    errorNameForStatus(response.status),
-    `${url.host} answered "${response.status} ${response.statusText}" for ${url.pathname}.`,
-  );
+  const answered = `${url.host} answered "${response.status} ${response.statusText}" for ${url.pathname}.`;
+  const name = errorNameForStatus(response.status);
+  throw name === 'Unavailable' ? new DownloadError('network', answered) : new StewardError(name, answered);
 }
 
 function errorNameForStatus(status: number): StewardErrorName {
@@ -233,6 +265,7 @@ async function fetchFollowingRedirects(
   url: URL,
   offset: number,
   signal: AbortSignal,
+  offlineHint: string,
 ): Promise<{ response: Response; serverSha256?: string }> {
   let current = url;
   let serverSha256: string | undefined;
@@ -246,11 +279,7 @@ async function fetchFollowingRedirects(
       });
     } catch (error) {
       if (signal.aborted) throw signal.reason;
-      throw new StewardError(
-        'Unavailable',
-        `Could not reach ${current.host}: ${causeOf(error)}. Without a network, copy the .gguf file onto this ` +
-          'machine and run “steward models import FILE.gguf”.',
-      );
+      throw new DownloadError('network', `Could not reach ${current.host}: ${causeOf(error)}. ${offlineHint}`);
     }
     serverSha256 ??= linkedSha256(response.headers);
     const location = response.headers.get('location');
@@ -259,9 +288,9 @@ async function fetchFollowingRedirects(
     current = new URL(location, current);
     // fetch would follow data: and the like too; a model host only ever redirects to another web server.
     if (current.protocol !== 'https:' && current.protocol !== 'http:')
-      throw new StewardError('Unavailable', `${url.host} redirected to a ${current.protocol} URL.`);
+      throw new DownloadError('network', `${url.host} redirected to a ${current.protocol} URL.`);
   }
-  throw new StewardError('Unavailable', `${url.host} redirected more than ${MAX_REDIRECTS} times.`);
+  throw new DownloadError('network', `${url.host} redirected more than ${MAX_REDIRECTS} times.`);
 }
 
 /** Hugging Face's x-linked-etag is the LFS object's SHA-256, possibly quoted or weak. */
@@ -282,12 +311,12 @@ function interruption(
   if (signal.aborted) return signal.reason; // the stall timeout
   const of = total === undefined ? '' : ` of ${formatBytes(total)}`;
   if ((error as NodeJS.ErrnoException).code === 'ENOSPC')
-    return new StewardError(
-      'Unavailable',
+    return new DownloadError(
+      'disk-full',
       `The disk filled up at ${formatBytes(done)}${of}; free some space and pull again to resume.`,
     );
-  return new StewardError(
-    'Unavailable',
+  return new DownloadError(
+    'network',
     `The download from ${url.host} broke off at ${formatBytes(done)}${of} (${causeOf(error)}); pull again to resume.`,
   );
 }
@@ -306,8 +335,8 @@ async function ensureDiskSpace(partPath: string, needed: number, body: ReadableS
   const { bavail, bsize } = await statfs(dirname(partPath));
   if (bavail * bsize >= needed) return;
   await body.cancel();
-  throw new StewardError(
-    'Unavailable',
+  throw new DownloadError(
+    'disk-full',
     `The model needs ${formatBytes(needed)} more disk space, but only ${formatBytes(bavail * bsize)} is free.`,
   );
 }

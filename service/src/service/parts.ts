@@ -66,6 +66,7 @@ import { PipeWireMicrophone, WavFileMicrophone } from '../voice/capture.js';
 import { Listener } from '../voice/listener.js';
 import { Recognizer } from '../voice/recognizer.js';
 import { EspeakSpeaker } from '../voice/speaker.js';
+import { localeLanguage, recommendSpeechModel, surveySpeechHardware } from '../voice/speechCatalog.js';
 import { speechModelsDirectory, SpeechModelStore } from '../voice/speechModels.js';
 import { VoiceInterface } from '../voice/voiceInterface.js';
 import type { LiveConfig } from './liveConfig.js';
@@ -274,6 +275,7 @@ export function createParts(base: PartsBase) {
   });
   server.export(OBJECT_PATH, agentsSpec, agents.impl);
   const voiceSignals = new InterfaceSignals(server, OBJECT_PATH, VOICE_INTERFACE);
+  const recommendForThisMachine = () => recommendSpeechModel(surveySpeechHardware(), localeLanguage());
   const { microphoneStandIn, speakerStandIn } = hooks;
   const listener = new Listener(
     new Recognizer(SPEECH_SCRIPT),
@@ -282,11 +284,12 @@ export function createParts(base: PartsBase) {
     () => voiceSignals.propertiesChanged(['Listening']),
   );
   const voice = new VoiceInterface({
-    models: new SpeechModelStore(speechModelsDirectory(paths.dataHome)),
+    models: new SpeechModelStore(speechModelsDirectory(paths.dataHome), recommendForThisMachine),
     listener,
     speaker: new EspeakSpeaker(speakerStandIn),
     signals: voiceSignals,
     log,
+    recommend: recommendForThisMachine,
   });
   server.export(OBJECT_PATH, voiceSpec, voice.impl);
   const explainer = new FindingExplainer({

@@ -3,7 +3,8 @@
 // The speech models installed in $XDG_DATA_HOME/steward/speech-models, one
 // directory each: a sherpa-onnx release unpacked as it comes (a streaming
 // transducer: encoder, decoder, joiner and tokens.txt), or any model with a
-// speech-model.json that says its kind, files and languages.
+// speech-model.json that says its kind, files and languages. A pull writes
+// that file too, with the archive's checksum and where it came from.
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -11,29 +12,37 @@ import { z } from 'zod';
 
 import { StewardError } from '../dbus/errors.js';
 import type { SpeechModelFiles, SpeechModelKind } from './recognizerProtocol.js';
+import { pullCommand, type SpeechRecommendation } from './speechCatalog.js';
+
+/** Whose checksum the archive was checked against: the catalog's, the caller's, or none (recorded at download). */
+export type ChecksumSource = 'catalog' | 'caller' | 'first-download';
 
 export interface SpeechModel extends SpeechModelFiles {
   name: string;
   directory: string;
   languages: string[];
   bytes: number;
+  /** The SHA-256 of the archive it was unpacked from, when Steward pulled it. */
+  sha256?: string;
+  checksumSource?: ChecksumSource;
+  source?: string;
 }
 
-/** What to get when there is none: small, streaming, English, runs on any CPU. */
-export const RECOMMENDED_SPEECH_MODEL = {
-  name: 'sherpa-onnx-streaming-zipformer-en-20M-2023-02-17',
-  url: 'https://github.com/k2-fsa/sherpa-onnx/releases/download/asr-models/sherpa-onnx-streaming-zipformer-en-20M-2023-02-17.tar.bz2',
-  languages: ['en'],
-};
-
-const MANIFEST = 'speech-model.json';
+export const MANIFEST = 'speech-model.json';
 const fileName = z.string().regex(/^[^/]+$/, 'a file name in the model directory');
-const manifestSchema = z.object({
+export const manifestSchema = z.object({
   kind: z.enum(['nemo-ctc', 'zipformer2-ctc', 'transducer']),
   languages: z.array(z.string().regex(/^[a-z]{2,3}$/)).default([]),
   files: z.partialRecord(z.enum(['model', 'encoder', 'decoder', 'joiner']), fileName),
   tokens: fileName.default('tokens.txt'),
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
+  checksum: z.enum(['catalog', 'caller', 'first-download']).optional(),
+  source: z.string().max(4096).optional(),
 });
+export type SpeechManifest = z.infer<typeof manifestSchema>;
 
 const NEEDS: Record<SpeechModelKind, string[]> = {
   'nemo-ctc': ['model'],
@@ -46,7 +55,7 @@ export function speechModelsDirectory(dataHome: string): string {
 }
 
 /** A transducer as sherpa-onnx releases it: the int8 files where both are there, being smaller and as good. */
-function inferTransducer(names: string[]): z.infer<typeof manifestSchema> | null {
+export function inferTransducer(names: string[]): SpeechManifest | null {
   const pick = (part: string) => {
     const matching = names.filter((name) => name.startsWith(part) && name.endsWith('.onnx')).sort();
     return matching.find((name) => name.includes('int8')) ?? matching[0];
@@ -56,11 +65,11 @@ function inferTransducer(names: string[]): z.infer<typeof manifestSchema> | null
   return { kind: 'transducer', languages: [], files: { encoder, decoder, joiner }, tokens: 'tokens.txt' };
 }
 
-async function readModel(root: string, name: string): Promise<SpeechModel | null> {
-  const directory = join(root, name);
+/** The model in `directory`, named `name`; null when it holds none Steward can use. */
+export async function readModel(directory: string, name: string): Promise<SpeechModel | null> {
   const names = await readdir(directory).catch(() => null);
   if (!names) return null;
-  let manifest: z.infer<typeof manifestSchema> | null;
+  let manifest: SpeechManifest | null;
   if (names.includes(MANIFEST)) {
     const parsed = manifestSchema.safeParse(
       await readFile(join(directory, MANIFEST), 'utf8').then(JSON.parse, () => null),
@@ -86,16 +95,23 @@ async function readModel(root: string, name: string): Promise<SpeechModel | null
     tokens: join(directory, manifest.tokens),
     languages,
     bytes: sizes.reduce((sum, size) => sum + size, 0),
+    sha256: manifest.sha256,
+    checksumSource: manifest.checksum,
+    source: manifest.source,
   };
 }
 
 export class SpeechModelStore {
-  constructor(readonly directory: string) {}
+  constructor(
+    readonly directory: string,
+    /** What NoSpeechModel tells the person to get. */
+    private readonly recommend: () => SpeechRecommendation,
+  ) {}
 
-  /** The usable models, by name; a directory that is not one is left out. */
+  /** The usable models, by name; a directory that is not one (downloads under way in .downloads) is left out. */
   async list(): Promise<SpeechModel[]> {
-    const names = await readdir(this.directory).catch(() => []);
-    const models = await Promise.all(names.sort().map((name) => readModel(this.directory, name)));
+    const names = (await readdir(this.directory).catch(() => [])).filter((name) => !name.startsWith('.'));
+    const models = await Promise.all(names.sort().map((name) => readModel(join(this.directory, name), name)));
     return models.filter((model): model is SpeechModel => model !== null);
   }
 
@@ -105,11 +121,17 @@ export class SpeechModelStore {
     const model = name ? models.find((candidate) => candidate.name === name) : models[0];
     if (model) return model;
     if (name) throw new StewardError('NotFound', `there is no speech model named ${name}`);
+    const { entry } = this.recommend();
     throw new StewardError(
       'NoSpeechModel',
-      `no speech model is installed: get ${RECOMMENDED_SPEECH_MODEL.name} (English, about 40 MB) from ` +
-        `${RECOMMENDED_SPEECH_MODEL.url} and unpack it into ${this.directory}`,
+      `no speech model is installed: for this computer, get ${entry.name} (${entry.description}, ` +
+        `about ${Math.round(entry.approxBytes / 1_000_000)} MB) with “${pullCommand(entry.name)}”; ` +
+        `it goes into ${this.directory}`,
     );
+  }
+
+  async has(name: string): Promise<boolean> {
+    return (await this.list()).some((model) => model.name === name);
   }
 
   async remove(name: string): Promise<void> {

@@ -4,7 +4,7 @@
 // sentences to WAV files, and a tiny sherpa-onnx model is generated with
 // python3-onnx (see tinySpeechModel.py: it streams real audio to nonsense words).
 import { execFile } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -30,3 +30,24 @@ export async function wavSeconds(file: string): Promise<number> {
   const wav = readWav(await readFile(file));
   return wav.data.length / 2 / wav.sampleRate;
 }
+
+/**
+ * The tiny model packed as sherpa-onnx packs its releases: NAME.tar.bz2 holding the directory NAME, with
+ * test_wavs/ beside the model (espeak-ng's speech here), which makes it big enough to arrive in many pieces.
+ */
+export async function tinySpeechModelArchive(workDirectory: string, name: string): Promise<Buffer> {
+  const directory = join(workDirectory, name);
+  await writeTinySpeechModel(directory);
+  await mkdir(join(directory, 'test_wavs'));
+  for (const [index, sentence] of ARCHIVE_SENTENCES.entries())
+    await speak(sentence, join(directory, 'test_wavs', `${index}.wav`));
+  const archive = join(workDirectory, `${name}.tar.bz2`);
+  await run('tar', ['--create', '--bzip2', '--file', archive, '--directory', workDirectory, name]);
+  return readFile(archive);
+}
+
+const ARCHIVE_SENTENCES = [
+  'The quick brown fox jumps over the lazy dog while the backup runs in the background.',
+  'Steward noticed that the disk holding your home folder is almost full.',
+  'The network connection came back after the router restarted.',
+];
