@@ -202,7 +202,10 @@ async function recommend(bus: MessageBus, json: boolean): Promise<number> {
   if (json) write(`${JSON.stringify(recommendation)}\n`);
   else if (!recommendation.uri) write('No model in the catalogue fits this machine.\n');
   else
-    write(`${String(recommendation.reason)}\nDownload it with: steward models pull ${recommendation.uri as string}\n`);
+    write(
+      `${String(recommendation.name)} ${String(recommendation.quantization)}: ${String(recommendation.reason)}\n` +
+        `Download it with: steward models pull ${recommendation.uri as string}\n`,
+    );
   return 0;
 }
 
