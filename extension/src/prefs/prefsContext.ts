@@ -170,7 +170,7 @@ export class PrefsContext {
     // Cancelled when the window closes: then nothing is left to update.
     else
       this.client.activatable().then(
-        async (installed) => this._showInstalled(installed, installed ? '' : await installHelpHere(_)),
+        async (installed) => this._showInstalled(installed, installed ? '' : (await installHelpHere(_)).text),
         () => undefined,
       );
   }
