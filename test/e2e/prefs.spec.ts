@@ -125,6 +125,40 @@ const buttonIs = (tree: AccessibleNode, name: string, sensitive: boolean) => {
 const firstComplaint = (...complaints: (string | undefined)[]) =>
   complaints.find((complaint) => complaint !== undefined);
 
+/** Whether the row titled `title` says `words` (its title) once: no text in it but its title repeats them. */
+const saysOnce = (tree: AccessibleNode, title: string | RegExp, words = String(title)) => {
+  const [, ...rest] = rowTexts(tree, title) ?? [];
+  const repeated = rest.filter((text) => text.includes(words));
+  return repeated.length > 0 ? `the row ${String(title)} repeats "${words}" in ${JSON.stringify(repeated)}` : undefined;
+};
+
+/** What works only with the service there: none of it may be on screen while the service is not. */
+const NEEDS_THE_SERVICE = [
+  'Answers come from',
+  'Installed models',
+  'Recommended model',
+  'Download',
+  'System journal',
+  'Disks',
+  'Allow diagnostic commands',
+  'Fixes',
+] as const;
+
+const offersNothingThatNeedsTheService = (tree: AccessibleNode) => {
+  const offered = NEEDS_THE_SERVICE.filter((name) => shown(tree, name));
+  return offered.length > 0 ? `without the service, the window still offers ${offered.join(', ')}` : undefined;
+};
+
+/** Exactly one tab is selected, `tab`, and of the pages only its own widget is on screen. */
+const onlyPage = (tree: AccessibleNode, tab: string, widget: string | RegExp, ...otherPages: (string | RegExp)[]) => {
+  const selected = findAll(tree, 'tab', /.*/).filter((node) => node.states.has('selected'));
+  if (selected.length !== 1 || selected[0]?.name !== tab)
+    return `the selected tabs are ${JSON.stringify(selected.map((node) => node.name))}, not ${tab} alone`;
+  if (!shown(tree, widget)) return `${String(widget)} is not on screen`;
+  const others = otherPages.filter((other) => shown(tree, other));
+  return others.length > 0 ? `${others.map(String).join(', ')} of another page also on screen` : undefined;
+};
+
 for (const suite of SUITES) {
   describe(`the preferences in GNOME Shell ${suite.gnomeVersion} (Debian ${suite.name}), as read from the screen`, () => {
     const artifacts = join(process.cwd(), 'test-results', 'e2e', suite.name, 'prefs');
@@ -210,6 +244,7 @@ for (const suite of SUITES) {
             const tree = await prefs.waitUntil('status-running', (now) =>
               firstComplaint(
                 rowSays(now, 'Steward is running', `Version ${version}`, `model ${model?.name}`),
+                rowSays(now, 'Answers come from', 'This computer'),
                 // The installed model, chosen; the catalogue's recommendation, with its download.
                 shown(now, new RegExp(`^${model?.name}`), 'list item')
                   ? undefined
@@ -246,6 +281,15 @@ for (const suite of SUITES) {
             }
             const pictures = await Promise.all(screenshots.map(sha256));
             expect(new Set(pictures).size).withContext('each page looks different on screen').toBe(pictures.length);
+
+            // The shortcut's warning points to the Change… button beside it, as the window it is in.
+            await prefs.clickTab('Shortcut');
+            await prefs.waitUntil('shortcut-conflict', (now) =>
+              firstComplaint(
+                rowSays(now, 'This shortcut does nothing yet', 'choose another shortcut with “Change…”.'),
+                shown(now, /in the preferences/) ? 'the preferences send the person to the preferences' : undefined,
+              ),
+            );
 
             // A changed switch reaches the service, and shows the same after the window is opened again.
             await prefs.clickTab('Watching');
@@ -293,6 +337,8 @@ for (const suite of SUITES) {
                   ? undefined
                   : 'no word that no model is installed',
                 rowSays(now, /download\)$/),
+                // The reason beside the model's name, without its name again.
+                saysOnce(now, /download\)$/, rowTexts(now, /download\)$/)?.[0]?.replace(/ \(.*$/, '')),
                 buttonIs(now, 'Download', true),
               ),
             );
@@ -314,7 +360,7 @@ for (const suite of SUITES) {
               firstComplaint(
                 rowSays(now, 'Steward is not running', 'Start it to change these settings.'),
                 buttonIs(now, 'Start', true),
-                buttonIs(now, 'Download', false),
+                offersNothingThatNeedsTheService(now),
               ),
             );
             await prefs.save('installed-not-running');
@@ -323,6 +369,8 @@ for (const suite of SUITES) {
               firstComplaint(
                 rowSays(now, 'Steward is running', /^Version /),
                 shown(now, 'Start', 'button') ? 'Start is still shown' : undefined,
+                rowSays(now, 'Answers come from', 'This computer'),
+                shown(now, 'Recommended model') ? undefined : 'no recommended model once it runs',
               ),
             );
             await prefs.save('started');
@@ -338,19 +386,27 @@ for (const suite of SUITES) {
           'not-installed',
           (logDir) => plainShell(logDir),
           async ({ prefs }) => {
-            await prefs.waitUntil('status-not-installed', (now) =>
+            const notInstalled = 'Steward’s service is not installed';
+            const model = await prefs.waitUntil('status-not-installed', (now) =>
               firstComplaint(
                 // The way to get it: the packages for this distribution, then the install from a copy of the source.
-                rowSays(now, 'Steward’s service is not installed', /sudo apt install .*npm run install-user/),
+                rowSays(now, notInstalled, /^On Debian GNU\/Linux .*sudo apt install .*npm run install-user/),
+                saysOnce(now, notInstalled),
                 shown(now, 'Start', 'button') ? 'a Start button for a service that is not there' : undefined,
-                buttonIs(now, 'Download', false),
+                offersNothingThatNeedsTheService(now),
               ),
             );
+            await prefs.save('not-installed-model', model);
             await prefs.clickTab('Watching');
-            await prefs.waitUntil('not-installed-watching', (now) =>
-              rowSays(now, 'Steward’s service is not installed'),
+            const watching = await prefs.waitUntil('not-installed-watching', (now) =>
+              firstComplaint(
+                onlyPage(now, 'Watching', 'Notify about', 'Copy diagnostics'),
+                rowSays(now, notInstalled, /sudo apt install/),
+                saysOnce(now, notInstalled),
+                offersNothingThatNeedsTheService(now),
+              ),
             );
-            await prefs.save('not-installed');
+            await prefs.save('not-installed', watching);
           },
         ),
       SPEC_TIMEOUT_MS,
@@ -374,7 +430,7 @@ for (const suite of SUITES) {
                 firstComplaint(
                   rowSays(now, german('Steward is running'), /\d/),
                   shown(now, german('_Watching').replace('_', ''), 'tab') ? undefined : 'no German Watching tab',
-                  shown(now, german('Answers come from')) ? undefined : 'the engine row is not in German',
+                  rowSays(now, german('Answers come from'), german('This computer')),
                 ),
               );
               await prefs.save('german');

@@ -144,6 +144,15 @@ describe('the quick chat shortcut', () => {
     );
     expect(conflictSentence({ ...defaults, switchInputSource: [], inputSources: 2 }, _)).toBeNull();
   });
+
+  it('points to the Change… button beside the shortcut in the preferences, not to the preferences', () => {
+    expect(conflictSentence({ ...defaults, inputSources: 2 }, _, 'preferences')).toBe(
+      'Super+Space switches between your input sources, so it does not open the quick chat. Choose another shortcut with “Change…”.',
+    );
+    expect(conflictSentence({ ...defaults, inputSources: 1 }, _, 'preferences')).toBe(
+      'Super+Space is also GNOME’s shortcut for switching input sources. Use it for Steward instead, or choose another shortcut with “Change…”.',
+    );
+  });
 });
 
 describe('what is read aloud of an answer', () => {

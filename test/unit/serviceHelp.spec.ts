@@ -34,7 +34,7 @@ describe('how the extension alone tells a person to get the service', () => {
     ] as const) {
       const help = installHelp(text, HOME, _);
       expect(help.command).toBe(apt);
-      expect(help.text).toBe(`Steward’s service is not installed. On ${name}, install it for yourself with “${apt}”.`);
+      expect(help.text).toBe(`On ${name}, install it for yourself with “${apt}”.`);
     }
   });
 
@@ -64,7 +64,7 @@ describe('how the extension alone tells a person to get the service', () => {
       const help = installHelp(TRIXIE, '', _);
       expect(help.command).toBe('sudo apt install git nodejs npm libglib2.0-bin gettext');
       expect(help.text).toBe(
-        'Steward’s service is not installed. On Debian GNU/Linux 13 (trixie), install what it builds with ' +
+        'On Debian GNU/Linux 13 (trixie), install what it builds with ' +
           '“sudo apt install git nodejs npm libglib2.0-bin gettext”. ' +
           'Then run “npm run install-user” in a copy of Steward’s source.',
       );
@@ -91,6 +91,12 @@ describe('how the extension alone tells a person to get the service', () => {
       for (const text of [TRIXIE, UBUNTU, FEDORA, ARCH, TUMBLEWEED, NIXOS, ''])
         expect(installHelp(text, '', _).text).not.toMatch(/https?:|git clone/);
     });
+  });
+
+  it('says only what to do: the heading above it already says the service is not installed', () => {
+    for (const home of [HOME, ''])
+      for (const text of [TRIXIE, UBUNTU, FEDORA, ARCH, TUMBLEWEED, NIXOS, ''])
+        expect(installHelp(text, home, _).text).not.toMatch(/not installed/);
   });
 
   it('never names a package no archive has', () => {

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import {
   compatibility,
+  copyCommandLabel,
   docsSummary,
   engineSummary,
   NO_ACTIVITY,
@@ -30,12 +31,33 @@ describe('the indicator presentation', () => {
   });
 
   it('says the service is not installed, and how to get it, instead of offering a Start that fails', () => {
-    const help =
-      'Steward’s service is not installed. On Debian GNU/Linux 13 (trixie), install it for yourself with “…”.';
-    const presentation = present({ running: false, installed: false, installHelp: help }, 1, _);
-    expect(presentation).toEqual(
-      jasmine.objectContaining({ title: 'Steward’s service is not installed', canStart: false, detail: help }),
+    const command = 'sudo apt install git nodejs npm libglib2.0-bin gettext';
+    const help = `On Debian GNU/Linux 13 (trixie), install what it builds with “${command}”.`;
+    const presentation = present(
+      { running: false, installed: false, installHelp: help, installCommand: command },
+      1,
+      _,
     );
+    expect(presentation).toEqual(
+      jasmine.objectContaining({
+        title: 'Steward’s service is not installed',
+        canStart: false,
+        detail: help,
+        copyCommand: command,
+      }),
+    );
+  });
+
+  it('names the command to copy by its first words', () => {
+    expect(copyCommandLabel('sudo apt install git nodejs npm libglib2.0-bin gettext', _)).toBe(
+      'Copy “sudo apt install …”',
+    );
+    expect(copyCommandLabel('npm run install-user', _)).toBe('Copy “npm run install-user”');
+  });
+
+  it('offers a command to copy only where the service is not installed', () => {
+    expect(present({ running: false }, 1, _).copyCommand).toBe('');
+    expect(present(running('idle'), 1, _).copyCommand).toBe('');
   });
 
   it('names each state in words', () => {

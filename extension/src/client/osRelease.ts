@@ -3,7 +3,7 @@
 import Gio from 'gi://Gio';
 
 import { PROJECT_HOME } from './interfaces.js';
-import { installHelp } from './serviceHelp.js';
+import { type InstallHelp, installHelp } from './serviceHelp.js';
 
 /** The text of os-release(5): /etc/os-release, else /usr/lib/os-release, read without blocking; '' when neither reads. */
 export async function readOsRelease(cancellable: Gio.Cancellable | null = null): Promise<string> {
@@ -19,7 +19,7 @@ export async function readOsRelease(cancellable: Gio.Cancellable | null = null):
   return '';
 }
 
-/** How to install the service on this machine's distribution, as a sentence holding the exact command. */
-export async function installHelpHere(_: (text: string) => string): Promise<string> {
-  return installHelp(await readOsRelease(), PROJECT_HOME, _).text;
+/** How to install the service on this machine's distribution: the exact command, and a sentence holding it. */
+export async function installHelpHere(_: (text: string) => string): Promise<InstallHelp> {
+  return installHelp(await readOsRelease(), PROJECT_HOME, _);
 }

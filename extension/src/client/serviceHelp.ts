@@ -43,7 +43,7 @@ export interface InstallHelp {
   distribution: string;
   /** One command to copy into a terminal, or the configuration line on NixOS. */
   command: string;
-  /** A sentence for the menu and the preferences that holds the command. */
+  /** What to do, holding the command: shown under the heading that says the service is not installed. */
   text: string;
 }
 
@@ -56,7 +56,6 @@ export function installHelp(osRelease: string, projectHome: string, _: Gettext):
   const fields = parseOsRelease(osRelease);
   const distribution = fields.PRETTY_NAME ?? fields.NAME ?? '';
   const family = familyOf(fields);
-  const notInstalled = _('Steward’s service is not installed.');
   const install = 'npm run install-user';
   const inSource = format(_('Then run “{command}” in a copy of Steward’s source.'), { command: install });
   if (family === 'nixos') {
@@ -69,7 +68,7 @@ export function installHelp(osRelease: string, projectHome: string, _: Gettext):
       : `${format(_('Add the flake of a copy of Steward’s source with “{command}”.'), { command })} ${_(
           'Then run “sudo nixos-rebuild switch”.',
         )}`;
-    return { distribution, command, text: `${notInstalled} ${text}` };
+    return { distribution, command, text };
   }
   const clone = projectHome ? `git clone ${projectHome} ~/steward && cd ~/steward && ${install}` : '';
   const prerequisites = PREREQUISITES.find((entry) => entry.family === family)?.command;
@@ -79,25 +78,22 @@ export function installHelp(osRelease: string, projectHome: string, _: Gettext):
           command: clone,
         })
       : `${_('Install git, Node.js 20.19 or later with npm, GLib’s tools and gettext.')} ${inSource}`;
-    return { distribution, command: clone || install, text: `${notInstalled} ${text}` };
+    return { distribution, command: clone || install, text };
   }
   if (!clone) {
     const where = format(_('On {distribution}, install what it builds with “{command}”.'), {
       distribution: distribution || family,
       command: prerequisites,
     });
-    return { distribution, command: prerequisites, text: `${notInstalled} ${where} ${inSource}` };
+    return { distribution, command: prerequisites, text: `${where} ${inSource}` };
   }
   const command = `${prerequisites} && ${clone}`;
   return {
     distribution,
     command,
-    text: format(
-      _('Steward’s service is not installed. On {distribution}, install it for yourself with “{command}”.'),
-      {
-        distribution: distribution || family,
-        command,
-      },
-    ),
+    text: format(_('On {distribution}, install it for yourself with “{command}”.'), {
+      distribution: distribution || family,
+      command,
+    }),
   };
 }

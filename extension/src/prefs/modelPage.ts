@@ -27,7 +27,8 @@ function engineGroup(context: PrefsContext, page: Adw.PreferencesPage): void {
   const engine = context.serviceGroup(page, _('Engine'));
   const engineRow = new Adw.ComboRow({
     title: _('Answers come from'),
-    model: Gtk.StringList.new([_('A model on this computer'), _('A remote endpoint')]),
+    // Short: the combo row cuts its value at a fixed width.
+    model: Gtk.StringList.new([_('This computer'), _('A remote server')]),
   });
   const url = new Adw.EntryRow({ title: _('Endpoint URL'), show_apply_button: true });
   const model = new Adw.EntryRow({ title: _('Model name'), show_apply_button: true });
@@ -135,6 +136,7 @@ function recommendedGroup(context: PrefsContext, page: Adw.PreferencesPage): voi
         installed = isInstalled(recommendedUri, models);
         row.title = title ?? _('No model in the catalog fits this computer');
         row.subtitle = text(recommendation['reason']);
+        pull.visible = recommendedUri !== '';
         showPull();
       });
   });

@@ -16,7 +16,8 @@ export type ServicePresence =
 
 /**
  * What the preferences' pages share: the client, the rows that change the
- * service's configuration (insensitive while it is not running), filling them
+ * service's configuration (shown only while it runs: without it they could
+ * neither show its settings nor change them), filling them
  * from the configuration without sending a patch back, and the toasts. The
  * service owns its configuration: rows read it with GetConfig and change it
  * with merge patches.
@@ -80,7 +81,7 @@ export class PrefsContext {
     });
     notRunning.add_prefix(new Gtk.Image({ icon_name: 'dialog-warning-symbolic' }));
     this._notRunningRows.push(notRunning);
-    const group = new Adw.PreferencesGroup();
+    const group = new Adw.PreferencesGroup({ visible: false });
     group.add(notRunning);
     page.add(group);
     this._notRunningGroups.push(group);
@@ -161,14 +162,15 @@ export class PrefsContext {
 
   private _setRunning(running: boolean): void {
     this._running = running;
-    for (const group of this._serviceGroups) group.sensitive = running;
-    for (const group of this._notRunningGroups) group.visible = !running;
+    for (const group of this._serviceGroups) group.visible = running;
+    // Shown once the bus has said whether it could start the service (_showInstalled).
+    if (running) for (const group of this._notRunningGroups) group.visible = false;
     this._tell(running ? { running } : { running, installed: null });
     if (running) this.reload();
     // Cancelled when the window closes: then nothing is left to update.
     else
       this.client.activatable().then(
-        async (installed) => this._showInstalled(installed, installed ? '' : await installHelpHere(_)),
+        async (installed) => this._showInstalled(installed, installed ? '' : (await installHelpHere(_)).text),
         () => undefined,
       );
   }
@@ -176,6 +178,7 @@ export class PrefsContext {
   /** Installed from extensions.gnome.org alone, there is no service to start: say how to get it. */
   private _showInstalled(installed: boolean, help: string): void {
     if (this._running) return;
+    for (const group of this._notRunningGroups) group.visible = true;
     for (const row of this._notRunningRows) {
       row.title = installed ? _('Steward service is not running') : _('Steward’s service is not installed');
       row.subtitle = installed ? _('Start it from the Steward menu in the top bar to change these settings.') : help;

@@ -52,7 +52,7 @@ export class ShortcutGroup {
   private _sync(): void {
     const settings = this._watch.read();
     this._label.accelerator = settings.accelerators.join(' ');
-    const conflict = conflictSentence(settings, _);
+    const conflict = conflictSentence(settings, _, 'preferences');
     this._conflictRow.visible = conflict !== null;
     this._conflictRow.subtitle = conflict ?? '';
     this._takeButton.visible = canTakeFromSwitcher(settings);

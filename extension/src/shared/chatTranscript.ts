@@ -166,19 +166,34 @@ export function acceleratorLabel(accelerator: string): string {
   return [...modifiers, key.charAt(0).toUpperCase() + key.slice(1)].join('+');
 }
 
-/** Why the shortcut is not bound, for people; null when it is free. */
-export function conflictSentence(settings: ShortcutSettings, _: Gettext): string | null {
+/**
+ * Why the shortcut is not bound, for people; null when it is free. In the preferences, the way to another
+ * shortcut is their Change… button beside it, not the preferences themselves.
+ */
+export function conflictSentence(
+  settings: ShortcutSettings,
+  _: Gettext,
+  shownIn: 'menu' | 'preferences' = 'menu',
+): string | null {
   const clashing = clashingAccelerators(settings);
   if (clashing.length === 0) return null;
   const shortcut = clashing.map(acceleratorLabel).join(', ');
+  const inPreferences = shownIn === 'preferences';
+  const button = _('Change…');
   if (settings.inputSources > 1) {
     const why = format(_('{shortcut} switches between your input sources, so it does not open the quick chat.'), {
       shortcut,
     });
-    return `${why} ${_('Choose another shortcut in the preferences.')}`;
+    const other = inPreferences
+      ? format(_('Choose another shortcut with “{button}”.'), { button })
+      : _('Choose another shortcut in the preferences.');
+    return `${why} ${other}`;
   }
   const why = format(_('{shortcut} is also GNOME’s shortcut for switching input sources.'), { shortcut });
-  return `${why} ${_('Use it for Steward instead, or choose another shortcut in the preferences.')}`;
+  const ways = inPreferences
+    ? format(_('Use it for Steward instead, or choose another shortcut with “{button}”.'), { button })
+    : _('Use it for Steward instead, or choose another shortcut in the preferences.');
+  return `${why} ${ways}`;
 }
 
 /** "checking disk usage…" while a tool runs; the same without the ellipsis once it has finished. */

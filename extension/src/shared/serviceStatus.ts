@@ -9,7 +9,7 @@ export type ServiceState = 'starting' | 'idle' | 'busy' | 'attention' | 'degrade
 
 /** installed: false when the bus cannot start the service (the extension came without it). */
 export type ServiceStatus =
-  | { running: false; installed?: boolean; installHelp?: string }
+  | { running: false; installed?: boolean; installHelp?: string; installCommand?: string }
   | { running: true; state: string; reason: string; version: string; apiVersion: number };
 
 export type Compatibility = 'compatible' | 'service-older' | 'service-newer';
@@ -40,6 +40,8 @@ export interface Presentation {
   detail: string;
   /** Offer "Start Steward" (D-Bus activation). */
   canStart: boolean;
+  /** A command the menu offers to copy (a menu's text cannot be selected), or ''. */
+  copyCommand: string;
 }
 
 type Gettext = (text: string) => string;
@@ -60,7 +62,7 @@ export function present(
   _: Gettext,
   activity: Activity = NO_ACTIVITY,
 ): Presentation {
-  return { animate: false, ...presentState(status, extensionApiVersion, _, activity) };
+  return { animate: false, copyCommand: '', ...presentState(status, extensionApiVersion, _, activity) };
 }
 
 function presentState(
@@ -68,13 +70,14 @@ function presentState(
   extensionApiVersion: number,
   _: Gettext,
   activity: Activity,
-): Omit<Presentation, 'animate'> & { animate?: boolean } {
+): Omit<Presentation, 'animate' | 'copyCommand'> & { animate?: boolean; copyCommand?: string } {
   if (!status.running && status.installed === false) {
     return {
       iconName: 'steward-offline-symbolic',
       title: _('Steward’s service is not installed'),
       detail: status.installHelp ?? '',
       canStart: false,
+      copyCommand: status.installCommand ?? '',
     };
   }
   if (!status.running) {
@@ -165,6 +168,13 @@ function presentState(
         canStart: false,
       };
   }
+}
+
+/** The menu item that copies `command`, naming it by its first words: "Copy “sudo apt install …”". */
+export function copyCommandLabel(command: string, _: Gettext): string {
+  const words = command.split(' ');
+  const start = words.length > 3 ? `${words.slice(0, 3).join(' ')} …` : command;
+  return format(_('Copy “{command}”'), { command: start });
 }
 
 /**

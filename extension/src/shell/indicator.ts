@@ -11,7 +11,7 @@ import * as PopupMenu from 'resource:///org/gnome/shell/ui/popupMenu.js';
 
 import { API_VERSION } from '../client/interfaces.js';
 import type { Proposal } from '../shared/model.js';
-import { docsSummary, engineSummary, present, type Presentation } from '../shared/serviceStatus.js';
+import { copyCommandLabel, docsSummary, engineSummary, present, type Presentation } from '../shared/serviceStatus.js';
 import { FindingsSection, ProposalsSection } from './indicatorMenu.js';
 import type { StewardState } from './stewardState.js';
 
@@ -43,6 +43,8 @@ export const StewardIndicator = GObject.registerClass(
     private _detailItem!: PopupMenu.PopupMenuItem;
     private _engineItem!: PopupMenu.PopupMenuItem;
     private _startItem!: PopupMenu.PopupMenuItem;
+    private _copyCommandItem!: PopupMenu.PopupMenuItem;
+    private _copyCommand = '';
     private _proposalsSection!: ProposalsSection;
     private _findingsSection!: FindingsSection;
     private _actionsSection!: PopupMenu.PopupMenuSection;
@@ -83,11 +85,16 @@ export const StewardIndicator = GObject.registerClass(
       this._docsItem = new PopupMenu.PopupMenuItem('', { reactive: false, style_class: 'steward-status-detail' });
       this._startItem = new PopupMenu.PopupMenuItem(_('Start Steward'));
       this._startItem.connect('activate', () => this._handlers.startService());
+      this._copyCommandItem = new PopupMenu.PopupMenuItem('');
+      this._copyCommandItem.connect('activate', () =>
+        St.Clipboard.get_default().set_text(St.ClipboardType.CLIPBOARD, this._copyCommand),
+      );
       menu.addMenuItem(this._titleItem);
       menu.addMenuItem(this._detailItem);
       menu.addMenuItem(this._engineItem);
       menu.addMenuItem(this._docsItem);
       menu.addMenuItem(this._startItem);
+      menu.addMenuItem(this._copyCommandItem);
 
       this._proposalsSection = new ProposalsSection({
         apply: (proposal) => this._handlers.apply(proposal),
@@ -194,6 +201,9 @@ export const StewardIndicator = GObject.registerClass(
       this._detailItem.label.text = presentation.detail;
       this._detailItem.visible = presentation.detail !== '';
       this._startItem.visible = presentation.canStart;
+      this._copyCommand = presentation.copyCommand;
+      this._copyCommandItem.label.text = copyCommandLabel(presentation.copyCommand, _);
+      this._copyCommandItem.visible = presentation.copyCommand !== '';
     }
 
     private _pulse(animate: boolean): void {

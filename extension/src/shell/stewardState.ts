@@ -4,6 +4,7 @@ import { gettext as _ } from 'resource:///org/gnome/shell/extensions/extension.j
 
 import { isCancelled } from '../client/errors.js';
 import { installHelpHere } from '../client/osRelease.js';
+import type { InstallHelp } from '../client/serviceHelp.js';
 import type { StewardClient } from '../client/stewardClient.js';
 import type { Finding, Job, Proposal, Severity } from '../shared/model.js';
 import type { Activity, ServiceStatus } from '../shared/serviceStatus.js';
@@ -37,7 +38,7 @@ export class StewardState {
   findings: Finding[] = [];
   /** Whether the bus can start the service; asked again each time the service is gone. */
   private _activatable = true;
-  private _installHelp = '';
+  private _installHelp: InstallHelp | null = null;
   private readonly _severities = new Map<string, Severity>();
   /** The refresh in flight, and whether another is due once it ends: a flood must not stack them up. */
   private _refreshing: Promise<void> | null = null;
@@ -90,7 +91,13 @@ export class StewardState {
 
   get status(): ServiceStatus {
     const core = this._client.coreState;
-    if (!core) return { running: false, installed: this._activatable, installHelp: this._installHelp };
+    if (!core)
+      return {
+        running: false,
+        installed: this._activatable,
+        installHelp: this._installHelp?.text,
+        installCommand: this._installHelp?.command,
+      };
     return {
       running: true,
       state: core.state,

@@ -216,7 +216,10 @@ async function recommend(bus: MessageBus, json: boolean): Promise<number> {
   if (json) write(`${JSON.stringify(recommendation)}\n`);
   else if (!recommendation.uri) write('No model in the catalogue fits this machine.\n');
   else
-    write(`${String(recommendation.reason)}\nDownload it with: steward models pull ${recommendation.uri as string}\n`);
+    write(
+      `${String(recommendation.name)} ${String(recommendation.quantization)}: ${String(recommendation.reason)}\n` +
+        `Download it with: steward models pull ${recommendation.uri as string}\n`,
+    );
   // The language model's JSON stays as it was; the speech model is a line of its own for people.
   if (!json) write(speechRecommendationText(await recommendSpeechModel(bus)));
   return 0;

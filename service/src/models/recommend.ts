@@ -169,5 +169,6 @@ function reasonFor(entry: CatalogueEntry, fit: FitAssessment, hardware: Hardware
       : hardware.vramBytes > 0
         ? `the larger models do not fit in ${gib(hardware.vramBytes)} of free VRAM, and on the processor it fits in the ${ram}`
         : `there is no usable GPU, and it fits in the ${ram}`;
-  return `${entry.name} ${entry.quantization}: ${where}, with a context of ${contextSize.toLocaleString('en-US')} tokens, at about ${Math.round(fit.estimatedTokensPerSecond)} tokens a second; ${entry.why}.`;
+  // Without the model's name: every client shows the name beside the reason.
+  return `${where.charAt(0).toUpperCase()}${where.slice(1)}, with a context of ${contextSize.toLocaleString('en-US')} tokens, at about ${Math.round(fit.estimatedTokensPerSecond)} tokens a second; ${entry.why}.`;
 }

@@ -87,8 +87,9 @@ export class PrefsWindow {
   /** Saves a screenshot and the accessible tree as NAME.png and NAME.txt, numbered in the order taken. */
   async save(name: string, tree?: AccessibleNode): Promise<string> {
     const base = join(this._artifacts, `${String(++this._shots).padStart(2, '0')}-${name}`);
+    const shown = tree ?? (await this.read());
     await this._session.screenshot(`${base}.png`);
-    await writeFile(`${base}.txt`, describe(tree ?? (await this.read())));
+    await writeFile(`${base}.txt`, describe(shown));
     return `${base}.png`;
   }
 
@@ -97,9 +98,19 @@ export class PrefsWindow {
     return flatten(tree).find((node) => node.role === 'tab' && node.states.has('selected'))?.name;
   }
 
-  /** Selects the tab named `title` by clicking it. */
+  /**
+   * Selects the tab named `title` by clicking it, and waits until it is selected: a click runs as
+   * GTK's button activation, which shows the button pressed for a quarter of a second before it
+   * toggles, so a screenshot taken sooner shows two tabs highlighted and the page before.
+   */
   async clickTab(title: string): Promise<void> {
     await this.a11y.act(findOne(await this.read(), 'tab', title));
+    await this.waitUntil(`tab-${title}`, (now) => {
+      const selected = flatten(now).filter((node) => node.role === 'tab' && node.states.has('selected'));
+      return selected.length === 1 && selected[0]?.name === title
+        ? undefined
+        : `the selected tabs are ${JSON.stringify(selected.map((tab) => tab.name))}`;
+    });
   }
 
   /** Presses Alt and `key` (a Clutter key name such as 'KEY_w'), as a person using the mnemonic does. */
