@@ -182,11 +182,22 @@ export class Runner {
       return;
     }
     for (const step of expect.beforeApply) await this.#step(step);
-    // After a repair the user reads the proposal again (the menu reopened): it shows what the repair allows now.
-    const [current] =
-      expect.beforeApply.length > 0
-        ? ((await this.agent.call(PROPOSALS_INTERFACE, 'Get', 's', [proposal.id])) as [Proposal])
-        : [proposal];
+    // After a repair nobody reads the proposal again: Steward notices the repair by itself and signals the
+    // proposal with what it allows now (ProposalChanged), as the menu and the notification show it.
+    const offers = (p: Proposal) => expect.apply.every((name) => p.actions.some((action) => action.name === name));
+    const changed = () =>
+      this.#since<Proposal>(mark, 'Proposals.ProposalChanged')
+        .map(([, p]) => p)
+        .filter((p) => p.id === proposal.id);
+    const current = offers(proposal)
+      ? proposal
+      : await this.agent
+          .until(
+            () => changed().find(offers),
+            `a ProposalChanged offering ${expect.apply.join(', ')}`,
+            PROPOSAL_TIMEOUT_MS,
+          )
+          .catch(() => changed().at(-1) ?? proposal);
     const missing = expect.apply.find((name) => !current.actions.some((action) => action.name === name));
     if (missing) {
       row.reason = `the proposal offers no ${missing} (it offers ${current.actions.map((a) => a.name).join(', ')})`;

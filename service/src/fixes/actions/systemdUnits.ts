@@ -141,6 +141,40 @@ export class UnitManager {
     };
   }
 
+  /**
+   * Calls `changed` when one of `units` becomes active or is loaded anew (unmasked, its file replaced), or the
+   * manager reloads; resolves, once systemd sends those signals, with a function that stops listening.
+   */
+  async watchUnits(units: readonly string[], changed: () => void): Promise<() => Promise<void>> {
+    const paths = new Set(
+      await Promise.all(
+        units.map(
+          async (unit) => ((await systemCall(this.#manager('LoadUnit', 's', [unit]), SYSTEMD_IN_WORDS)) as [string])[0],
+        ),
+      ),
+    );
+    const router = new SignalRouter(this.#bus, READ);
+    const unsubscribe = await Promise.all([
+      router.subscribe({ sender: SYSTEMD, interface: PROPERTIES, member: 'PropertiesChanged' }, (body, message) => {
+        const [iface, properties] = body as [string, Record<string, Variant>];
+        if (iface !== UNIT || !message.path || !paths.has(message.path)) return;
+        if (properties.ActiveState?.value === 'active' || 'LoadState' in properties) changed();
+      }),
+      // Reloading(false): the reload ended, so a unit masked or rewritten before it is what its file now says.
+      router.subscribe({ sender: SYSTEMD, path: MANAGER_PATH, interface: MANAGER, member: 'Reloading' }, ([active]) => {
+        if (active === false) changed();
+      }),
+      router.subscribe(
+        { sender: SYSTEMD, path: MANAGER_PATH, interface: MANAGER, member: 'UnitFilesChanged' },
+        changed,
+      ),
+    ]);
+    await this.#subscribe();
+    return async () => {
+      await Promise.all(unsubscribe.map((stop) => stop()));
+    };
+  }
+
   /** Queues a job for the unit and waits until systemd removes it; fails unless it ended 'done'. */
   async runJob(method: JobMethod, unit: string, signal: AbortSignal): Promise<void> {
     // JobRemoved may come before the reply that names the job, so every result is kept until then.
