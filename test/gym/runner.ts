@@ -164,9 +164,13 @@ export class Runner {
       severity: String(found.finding.severity),
     };
 
+    // A finding an earlier scenario raised comes again: its proposal may be drafted anew for what the new line
+    // says. Once a sentinel is proposed on, the fault's lines have been, too: the proposal as it stands then counts.
+    const repeat = found.signal.signal === 'Findings.FindingUpdated';
+    if (repeat) await this.#barrier(mark, timeoutMs);
     const proposal = await this.agent
       .until(
-        () => this.#proposalFor(found.finding.id, mark),
+        () => this.#proposalFor(found.finding.id, mark, repeat),
         `a proposal for finding ${found.finding.id}`,
         PROPOSAL_TIMEOUT_MS,
       )
@@ -284,10 +288,12 @@ export class Runner {
   }
 
   /** The open proposal made for finding `id` since `mark`, from the signals, or from the list. */
-  async #proposalFor(id: string, mark: number): Promise<Proposal | undefined> {
-    const signalled = this.#since<Proposal>(mark, 'Proposals.ProposalAdded', 'Proposals.ProposalChanged')
+  /** The proposal for finding `id` as first signalled since `mark` (or as last signalled, `latest`), else as listed. */
+  async #proposalFor(id: string, mark: number, latest = false): Promise<Proposal | undefined> {
+    const all = this.#since<Proposal>(mark, 'Proposals.ProposalAdded', 'Proposals.ProposalChanged')
       .map(([, proposal]) => proposal)
-      .find((proposal) => proposal['finding-id'] === id);
+      .filter((proposal) => proposal['finding-id'] === id);
+    const signalled = latest ? all.at(-1) : all[0];
     if (signalled) return signalled;
     return (await this.#list<Proposal>(PROPOSALS_INTERFACE)).find((proposal) => proposal['finding-id'] === id);
   }
