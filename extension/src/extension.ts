@@ -49,7 +49,7 @@ class EnabledExtension {
     this._steward = this._own(
       new StewardState(this._client, {
         changed: () => this._indicator.sync(),
-        proposalAdded: (proposal) =>
+        proposalOffered: (proposal) =>
           this._notifications.tell({
             kind: 'proposal',
             proposal,

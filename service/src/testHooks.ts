@@ -23,6 +23,11 @@ export interface TestHooks {
    */
   configRoot?: string;
   /**
+   * STEWARD_TEST_DPKG_ROOT: a directory that stands for the machine's `/` where dpkg's database is read
+   * (<root>/var/lib/dpkg/status and updates/): what packages.repair_system would finish, and whether it did.
+   */
+  dpkgRoot?: string;
+  /**
    * STEWARD_TEST_JOURNAL_SOCKET: a Unix stream socket that stands for journald's /run/systemd/journal/stdout,
    * where the service sends its log when stderr is not the journal; a path with no socket stands for a machine
    * without journald, so the log goes to steward.log in the state directory.
@@ -73,6 +78,7 @@ export function testHooks(env: NodeJS.ProcessEnv = process.env): TestHooks {
   const systemJournal = absolute(env.STEWARD_TEST_SYSTEM_JOURNAL);
   const userJournal = absolute(env.STEWARD_TEST_USER_JOURNAL);
   const configRoot = absolute(env.STEWARD_TEST_CONFIG_ROOT);
+  const dpkgRoot = absolute(env.STEWARD_TEST_DPKG_ROOT);
   const journalSocket = absolute(env.STEWARD_TEST_JOURNAL_SOCKET);
   const docsRoot = absolute(env.STEWARD_TEST_DOCS_ROOT);
   const nixosRoot = absolute(env.STEWARD_TEST_NIXOS_ROOT);
@@ -85,6 +91,7 @@ export function testHooks(env: NodeJS.ProcessEnv = process.env): TestHooks {
     ...(systemJournal && { systemJournal }),
     ...(userJournal && { userJournal }),
     ...(configRoot && { configRoot }),
+    ...(dpkgRoot && { dpkgRoot }),
     ...(journalSocket && { journalSocket }),
     ...(docsRoot && { docsRoot }),
     ...(nixosRoot && { nixosRoot }),

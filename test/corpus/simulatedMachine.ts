@@ -52,7 +52,12 @@ export class SimulatedMachine {
 
   /** What the service's environment needs to find this machine's system bus and files. */
   get env(): NodeJS.ProcessEnv {
-    return { DBUS_SYSTEM_BUS_ADDRESS: this.system.address, STEWARD_TEST_CONFIG_ROOT: this.root.path };
+    return {
+      DBUS_SYSTEM_BUS_ADDRESS: this.system.address,
+      STEWARD_TEST_CONFIG_ROOT: this.root.path,
+      // dpkg's database is a case's file (var/lib/dpkg/status) like any other, never the machine's own.
+      STEWARD_TEST_DPKG_ROOT: this.root.path,
+    };
   }
 
   /** Makes `files` the only files under the stand-in root: one case's files never outlive its wave. */

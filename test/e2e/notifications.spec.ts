@@ -1,10 +1,10 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import type { ChildProcess } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import type { Variant } from '@jellybrick/dbus-next';
+import { Variant } from '@jellybrick/dbus-next';
 
 import { callMethod } from '../../service/src/dbus/client.js';
 import { appendToJournal, unitFailure } from '../support/journal.js';
@@ -16,7 +16,16 @@ import {
   startConfiguredService,
   waitFor,
 } from '../support/service.js';
-import { addService, fail, startMockSystemd, stopMockSystemd, UNIT } from '../support/systemdMock.js';
+import {
+  addProperties,
+  addService,
+  fail,
+  SERVICE,
+  startMockSystemd,
+  stopMockSystemd,
+  UNIT,
+  update,
+} from '../support/systemdMock.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 import {
   type AccessibilityBus,
@@ -42,6 +51,8 @@ import { selectedSuites } from './harness/suites.js';
 import { TestHook } from './harness/testHook.js';
 
 const UNIT_NAME = 'backup.service';
+/** A unit that fails with a bare exit status: its restart waits for a repair. */
+const REPAIRED_UNIT = 'mirror.service';
 const PROPOSAL_TITLE = `Restart ${UNIT_NAME}`;
 const ATTENTION = 'Steward needs your attention (1)';
 const IDLE = 'Steward is idle';
@@ -152,6 +163,7 @@ for (const suite of selectedSuites()) {
       const bus = { address: session.busAddress, connect: async () => session.bus, stop: async () => undefined };
       systemd = await startMockSystemd(bus, session.bus);
       await addService(session.bus, UNIT_NAME);
+      await addService(session.bus, REPAIRED_UNIT);
       home = await makeTempDir('steward-e2e-home-');
       journal = join(home.path, 'journal');
       await mkdir(journal);
@@ -172,6 +184,68 @@ for (const suite of selectedSuites()) {
       await expectNoMountsLeft(rootfs);
       await home?.remove();
     }, TEARDOWN_TIMEOUT_MS);
+
+    itInShell(
+      'shows the restart a repair allowed in a new notification and in the menu, without being asked',
+      async () => {
+        // The unit as systemd describes it: its file, what it runs, nothing it requires, when it failed.
+        const fragment = join(home.path, REPAIRED_UNIT);
+        await writeFile(fragment, '[Service]\nExecStart=/usr/bin/true\n');
+        await addProperties(session.bus, REPAIRED_UNIT, UNIT, {
+          FragmentPath: new Variant('s', fragment),
+          DropInPaths: new Variant('as', []),
+          Requires: new Variant('as', []),
+          Wants: new Variant('as', []),
+          InactiveEnterTimestamp: new Variant('t', BigInt(Date.now() + 1) * 1000n),
+        });
+        await addProperties(session.bus, REPAIRED_UNIT, SERVICE, {
+          ExecStart: new Variant('a(sasbttttuii)', [['/usr/bin/true', ['/usr/bin/true'], false, 0, 0, 0, 0, 0, 0, 0]]),
+        });
+        await fail(session.bus, REPAIRED_UNIT, { status: 1 });
+        await appendToJournal(journal, [unitFailure(REPAIRED_UNIT)]);
+        const held = `See why ${REPAIRED_UNIT} failed`;
+        const restart = `Restart ${REPAIRED_UNIT}`;
+        await waitForNotification((n) => n.title === held, `a notification "${held}"`);
+        const menuTexts = async (screenshot?: string) => {
+          await evaluate(`${indicator}.menu.open()`);
+          await waitFor(async () => (await evaluate(`${indicator}.menu.isOpen`)) === true, 'the menu to open');
+          const texts = (await evaluate(MENU_TEXTS)) as string[];
+          const onScreen = visibleTexts(await screen());
+          if (screenshot) await session.screenshot(join(artifacts, screenshot));
+          await evaluate(`${indicator}.menu.close()`);
+          return { texts, onScreen };
+        };
+        const before = await menuTexts();
+        expect(before.texts).toContain(`${held} (low risk)`);
+        expect(before.texts).not.toContain(`${restart} (low risk)`);
+
+        // The user's repair, as an editor saves it; nothing reads the proposal again.
+        await writeFile(`${fragment}.new`, '[Service]\nExecStart=/usr/bin/true --repaired\n');
+        await rename(`${fragment}.new`, fragment);
+        // Notifications are at least 20 s apart: the repaired proposal's may wait that long.
+        const told = await waitFor(
+          async () => (await notifications()).some((n) => n.title === restart),
+          `a notification "${restart}"`,
+          60_000,
+        ).then(async () => (await notifications()).find((n) => n.title === restart)!);
+        expect(told.body).toBe(`${REPAIRED_UNIT} failed (exit code).`);
+        const [redrafted] = (await proposals('List')).filter((p) => p.subject === REPAIRED_UNIT);
+        expect(String(redrafted?.explanation)).toContain(`${fragment} changed`);
+        expect(told.actions).toEqual(['Apply', 'Dismiss']);
+        const after = await menuTexts('menu-repaired-proposal.png');
+        expect(after.texts).toContain(`${restart} (low risk)`);
+        expect(after.onScreen).withContext('the menu on screen').toContain(`${restart} (low risk)`);
+
+        // Leave the shell as the other spec expects it: the unit recovers (its finding resolves), no notification.
+        await update(session.bus, REPAIRED_UNIT, UNIT, { ActiveState: new Variant('s', 'active') });
+        await evaluate(
+          "Main.messageTray.getSources().filter((source) => source.title === 'Steward').forEach((source) => source.destroy())",
+        );
+        await waitForTitle(IDLE);
+        expect(await shellLogProblems()).toEqual([]);
+      },
+      SPEC_TIMEOUT_MS,
+    );
 
     itInShell(
       'raises a notification for a failed unit whose Apply runs the fix, and the indicator follows',

@@ -17,6 +17,7 @@ export const GYM_RECIPE: RootfsRecipe = {
     'nginx',
     'nodejs',
     'openssh-server',
+    'packagekit',
     'passwd',
     'polkitd',
     'procps',

@@ -164,9 +164,13 @@ export class Runner {
       severity: String(found.finding.severity),
     };
 
+    // A finding an earlier scenario raised comes again: its proposal may be drafted anew for what the new line
+    // says. Once a sentinel is proposed on, the fault's lines have been, too: the proposal as it stands then counts.
+    const repeat = found.signal.signal === 'Findings.FindingUpdated';
+    if (repeat) await this.#barrier(mark, timeoutMs);
     const proposal = await this.agent
       .until(
-        () => this.#proposalFor(found.finding.id, mark),
+        () => this.#proposalFor(found.finding.id, mark, repeat),
         `a proposal for finding ${found.finding.id}`,
         PROPOSAL_TIMEOUT_MS,
       )
@@ -182,11 +186,22 @@ export class Runner {
       return;
     }
     for (const step of expect.beforeApply) await this.#step(step);
-    // After a repair the user reads the proposal again (the menu reopened): it shows what the repair allows now.
-    const [current] =
-      expect.beforeApply.length > 0
-        ? ((await this.agent.call(PROPOSALS_INTERFACE, 'Get', 's', [proposal.id])) as [Proposal])
-        : [proposal];
+    // After a repair nobody reads the proposal again: Steward notices the repair by itself and signals the
+    // proposal with what it allows now (ProposalChanged), as the menu and the notification show it.
+    const offers = (p: Proposal) => expect.apply.every((name) => p.actions.some((action) => action.name === name));
+    const changed = () =>
+      this.#since<Proposal>(mark, 'Proposals.ProposalChanged')
+        .map(([, p]) => p)
+        .filter((p) => p.id === proposal.id);
+    const current = offers(proposal)
+      ? proposal
+      : await this.agent
+          .until(
+            () => changed().find(offers),
+            `a ProposalChanged offering ${expect.apply.join(', ')}`,
+            PROPOSAL_TIMEOUT_MS,
+          )
+          .catch(() => changed().at(-1) ?? proposal);
     const missing = expect.apply.find((name) => !current.actions.some((action) => action.name === name));
     if (missing) {
       row.reason = `the proposal offers no ${missing} (it offers ${current.actions.map((a) => a.name).join(', ')})`;
@@ -273,10 +288,12 @@ export class Runner {
   }
 
   /** The open proposal made for finding `id` since `mark`, from the signals, or from the list. */
-  async #proposalFor(id: string, mark: number): Promise<Proposal | undefined> {
-    const signalled = this.#since<Proposal>(mark, 'Proposals.ProposalAdded', 'Proposals.ProposalChanged')
+  /** The proposal for finding `id` as first signalled since `mark` (or as last signalled, `latest`), else as listed. */
+  async #proposalFor(id: string, mark: number, latest = false): Promise<Proposal | undefined> {
+    const all = this.#since<Proposal>(mark, 'Proposals.ProposalAdded', 'Proposals.ProposalChanged')
       .map(([, proposal]) => proposal)
-      .find((proposal) => proposal['finding-id'] === id);
+      .filter((proposal) => proposal['finding-id'] === id);
+    const signalled = latest ? all.at(-1) : all[0];
     if (signalled) return signalled;
     return (await this.#list<Proposal>(PROPOSALS_INTERFACE)).find((proposal) => proposal['finding-id'] === id);
   }

@@ -272,6 +272,43 @@ describe('read-only steps', () => {
       ]);
     });
 
+    it('shows only the reporting program’s own lines around the evidence, by journald’s trusted fields', async () => {
+      const auth = join(temp.path, 'auth-journal');
+      await mkdir(auth);
+      const sshd = { _COMM: 'sshd', _EXE: '/usr/sbin/sshd', _SYSTEMD_UNIT: 'ssh.service', SYSLOG_IDENTIFIER: 'sshd' };
+      const other = { _COMM: 'systemd-resolve', _EXE: '/usr/lib/systemd/systemd-resolved', SYSLOG_IDENTIFIER: 'x' };
+      // A program that calls itself sshd: its own claim (SYSLOG_IDENTIFIER) does not make it sshd's line.
+      const forger = {
+        _COMM: 'python3',
+        _EXE: '/usr/bin/python3',
+        _SYSTEMD_UNIT: 'ssh.service',
+        SYSLOG_IDENTIFIER: 'sshd',
+      };
+      await appendToJournal(auth, [
+        { MESSAGE: 'Failed password for root from 203.0.113.9 port 4242 ssh2', ...sshd },
+        { MESSAGE: 'Using degraded feature set UDP', ...other },
+        { MESSAGE: 'Failed password for root from 203.0.113.9 port 9 ssh2 (forged)', ...forger },
+        { MESSAGE: 'Failed password for admin from 203.0.113.9 port 4243 ssh2', ...sshd },
+        { MESSAGE: 'Using degraded feature set TCP', ...other },
+        { MESSAGE: 'Disconnecting authenticating user admin 203.0.113.9 port 4243', ...sshd },
+      ]);
+      const { stdout } = await promisify(execFile)('journalctl', ['--directory', auth, '-o', 'json']);
+      const reported = (JSON.parse(stdout.trim().split('\n')[3]!) as { __CURSOR: string }).__CURSOR;
+      const { action, params } = showLogs([auth]).validate('info.show_logs', {
+        directory: auth,
+        cursor: reported,
+        lines: 10,
+        sameWriter: true,
+      });
+      const preview = await action.preview(params, homeContext(temp.path));
+      expect(preview.summary).toBe('Show sshd’s log around the reported line');
+      expect(preview.details.map((line) => line.replace(/^\S+ /, ''))).toEqual([
+        'Failed password for root from 203.0.113.9 port 4242 ssh2',
+        'Failed password for admin from 203.0.113.9 port 4243 ssh2',
+        'Disconnecting authenticating user admin 203.0.113.9 port 4243',
+      ]);
+    });
+
     it('is not offered when it would show nothing', async () => {
       const { action, params } = showLogs([directory]).validate('info.show_logs', {
         unit: 'quiet.service',

@@ -201,6 +201,10 @@ export const refuse = (client: MessageBus, method: string, inSignature: string, 
     `raise dbus.exceptions.DBusException('Access denied', name='${name}')`,
   ]);
 
+/** Gives the unit properties it lacks (the template's units have few), without a signal. */
+export const addProperties = (client: MessageBus, unit: string, iface: string, properties: Record<string, Variant>) =>
+  mockCall(client, unitPath(unit), 'AddProperties', 'sa{sv}', [iface, properties]);
+
 /** Sets properties and emits PropertiesChanged, as systemd does. */
 export const update = (client: MessageBus, unit: string, iface: string, properties: Record<string, Variant>) =>
   mockCall(client, unitPath(unit), 'UpdateProperties', 'sa{sv}', [iface, properties]);

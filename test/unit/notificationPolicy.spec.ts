@@ -14,6 +14,7 @@ import {
   meetsLevel,
   type News,
   notificationFor,
+  offersNewFix,
   oneLine,
   resultNotification,
   worthTelling,
@@ -69,6 +70,28 @@ const proposalNews = (proposal: Proposal, severity: Finding['severity'] = 'error
 const findingNews = (f: Finding): News => ({ kind: 'finding', finding: f });
 
 describe('notification policy', () => {
+  describe('a proposal that changed', () => {
+    const logsOnly = (): Proposal => {
+      const full = restart();
+      return { ...full, title: 'See why backup.service failed', actions: full.actions.slice(0, 1) };
+    };
+
+    it('is news when a repair let it offer a fix it held back', () => {
+      expect(offersNewFix(logsOnly(), restart())).toBeTrue();
+    });
+
+    it('is not news when only its words changed, a read-only step came, or it no longer waits', () => {
+      const reworded = { ...restart(), explanation: 'The model says more.' };
+      expect(offersNewFix(restart(), reworded)).toBeFalse();
+      const moreReading = {
+        ...logsOnly(),
+        actions: [...logsOnly().actions, { ...logsOnly().actions[0]!, name: 'info.unit_status' }],
+      };
+      expect(offersNewFix(logsOnly(), moreReading)).toBeFalse();
+      expect(offersNewFix(logsOnly(), { ...restart(), state: 'applying' })).toBeFalse();
+    });
+  });
+
   describe('reading the D-Bus dictionaries', () => {
     it('reads a proposal with its actions, and picks the action that changes something', () => {
       const proposal = restart();

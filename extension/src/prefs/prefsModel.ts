@@ -51,6 +51,11 @@ export const CATALOG_ACTIONS: readonly CatalogAction[] = [
   },
   { name: 'packages.install', risk: 'medium', title: (_) => _('Install packages') },
   { name: 'packages.remove', risk: 'high', title: (_) => _('Remove packages') },
+  {
+    name: 'packages.repair_system',
+    risk: 'medium',
+    title: (_) => _('Finish an interrupted package installation'),
+  },
   { name: 'systemd.disable_unit', risk: 'medium', title: (_) => _('Stop starting a service automatically') },
   { name: 'systemd.enable_unit', risk: 'medium', title: (_) => _('Start a service automatically') },
   { name: 'systemd.reset_failed', risk: 'medium', title: (_) => _("Clear a service's failed state") },

@@ -77,6 +77,16 @@ export function worthTelling(burst: News[], level: NotificationLevel): News[] {
   );
 }
 
+/**
+ * Whether a waiting proposal, changed, now offers a step that changes something which it did not offer before
+ * (a restart a repair allowed): news worth a notification, as a new proposal is.
+ */
+export function offersNewFix(before: Proposal, after: Proposal): boolean {
+  if (after.state !== 'open') return false;
+  const offered = new Set(before.actions.map((action) => action.name));
+  return after.actions.some((action) => !action.readOnly && !offered.has(action.name));
+}
+
 /** The notification for what `worthTelling` kept: one item in full, or a count for several. */
 export function notificationFor(items: News[], { _, ngettext }: Translations): NotificationText {
   const urgency =

@@ -8,11 +8,13 @@ import type { InstallHelp } from '../client/serviceHelp.js';
 import type { StewardClient } from '../client/stewardClient.js';
 import type { Finding, Job, Proposal, Severity } from '../shared/model.js';
 import type { Activity, ServiceStatus } from '../shared/serviceStatus.js';
+import { offersNewFix } from './notificationPolicy.js';
 
 export interface StewardEvents {
   /** The service's state, the lists, the counts or the engine's state changed. */
   changed(): void;
-  proposalAdded(proposal: Proposal): void;
+  /** A proposal is new, or now offers a fix it did not (a repair allowed a restart): worth telling. */
+  proposalOffered(proposal: Proposal): void;
   findingAdded(finding: Finding): void;
   jobFinished(job: Job): void;
   /** A call failed; `error` is a GLib.Error or an Error. */
@@ -21,7 +23,7 @@ export interface StewardEvents {
 
 const SILENT: StewardEvents = {
   changed: () => undefined,
-  proposalAdded: () => undefined,
+  proposalOffered: () => undefined,
   findingAdded: () => undefined,
   jobFinished: () => undefined,
   failed: () => undefined,
@@ -52,12 +54,14 @@ export class StewardState {
     _client.on('propertiesChanged', () => this._events.changed());
     _client.on('proposalAdded', (proposal) => {
       this.proposals = [proposal, ...this.proposals.filter((p) => p.id !== proposal.id)];
-      this._events.proposalAdded(proposal);
+      this._events.proposalOffered(proposal);
       this._events.changed();
     });
     _client.on('proposalChanged', (proposal) => {
+      const before = this.proposals.find((p) => p.id === proposal.id);
       const waiting = proposal.state === 'open' || proposal.state === 'not-fixed' || proposal.state === 'applying';
       this.proposals = this.proposals.flatMap((p) => (p.id !== proposal.id ? [p] : waiting ? [proposal] : []));
+      if (before && offersNewFix(before, proposal)) this._events.proposalOffered(proposal);
       this._events.changed();
     });
     _client.on('proposalRemoved', (id) => {

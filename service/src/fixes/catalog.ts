@@ -18,6 +18,7 @@ import { lockHolderAction } from './actions/lockHolder.js';
 import { networkActions } from './actions/network.js';
 import { packageActions } from './actions/packages.js';
 import { portHolderAction } from './actions/portHolder.js';
+import { repairSystemAction } from './actions/repairSystem.js';
 import { SHELL_RUN, shellRunAction } from './actions/shell.js';
 import { systemdActions } from './actions/systemd.js';
 import { withNamesShown } from './shownNames.js';
@@ -95,6 +96,7 @@ const findingActions = ({ journalDirectories = () => [], testHooks = {} }: Findi
     ...journalActions,
     ...configActions,
     showErrorAction({ root: testHooks.configRoot }),
+    repairSystemAction({ root: testHooks.dpkgRoot }),
     validateAction(),
     portHolderAction(),
     diskHealthAction(),
@@ -110,7 +112,7 @@ export const EXPERT_SHELL_OFF = 'the expert shell is turned off in the settings 
 
 export const NOT_NIXOS = 'this is not NixOS';
 export const ON_NIXOS = 'this is NixOS, where packages are declared in configuration.nix (nixos.add_package)';
-const PACKAGEKIT_ACTIONS = new Set(['packages.install', 'packages.remove']);
+const PACKAGEKIT_ACTIONS = new Set(['packages.install', 'packages.remove', 'packages.repair_system']);
 
 export interface CatalogOptions extends FindingActionsOptions {
   /**

@@ -24,6 +24,7 @@ import { Executor } from './executor.js';
 import { type EngineSource, ModelAdvisor } from './modelAdvisor.js';
 import { jobDict, proposalDict, ProposalsInterface } from './proposalsInterface.js';
 import { Proposer } from './proposer.js';
+import { RepairWatch } from './repairWatch.js';
 import { FixesStore, type Proposal } from './store.js';
 
 export interface FixesOptions {
@@ -57,6 +58,8 @@ export class Fixes {
   private readonly context: ActionContext;
   private readonly executor: Executor;
   private readonly proposer: Proposer;
+  /** Watches what a failed unit's held-back restart waits for, and drafts the proposal again when it changes. */
+  private readonly repairs: RepairWatch;
   /** Every action switched on now: what the chat may propose and Apply may run. */
   readonly catalog: Catalog;
   /** NixOS changes switched to and waiting for the user's confirmation. */
@@ -144,6 +147,7 @@ export class Fixes {
       const proposal = this.store.proposal(id);
       if (proposal) bus.emit('ProposalChanged', { id: String(id), proposal: proposalDict(proposal) });
       openCountChanged();
+      this.repairs.sync();
     };
     const policy = () => config().policy;
     this.executor = new Executor({
@@ -161,7 +165,10 @@ export class Fixes {
       },
       log,
     });
-    const removed = (id: number) => bus.emit('ProposalRemoved', { id: String(id) });
+    const removed = (id: number) => {
+      bus.emit('ProposalRemoved', { id: String(id) });
+      this.repairs.sync();
+    };
     this.proposer = new Proposer({
       catalog: findingsCatalog,
       chatCatalog: catalog,
@@ -175,6 +182,7 @@ export class Fixes {
         proposalAdded: (proposal) => {
           bus.emit('ProposalAdded', { id: String(proposal.id), proposal: proposalDict(proposal) });
           openCountChanged();
+          this.repairs.sync();
         },
         proposalChanged,
         proposalRemoved: (id) => {
@@ -182,6 +190,12 @@ export class Fixes {
           openCountChanged();
         },
       },
+      log,
+    });
+    this.repairs = new RepairWatch({
+      store: this.store,
+      context: this.context,
+      redraft: (proposal) => this.proposer.redraft(proposal),
       log,
     });
     this.interface = new ProposalsInterface({
@@ -198,6 +212,8 @@ export class Fixes {
   /** The system bus connects after the service owns its name; system-scope actions wait for it. */
   setSystemBus(bus: MessageBus | null): void {
     this.context.systemBus = bus;
+    // Proposals that waited while the service was away are watched from now on, with the manager that knows them.
+    this.repairs.sync();
   }
 
   /** A proposal the assistant made in a chat; see Proposer.proposeFromChat. */
@@ -235,6 +251,7 @@ export class Fixes {
         change: change.summary,
       });
     this.executor.cancelAll();
+    await this.repairs.stop();
     await this.executor.idle();
     this.store.close();
   }

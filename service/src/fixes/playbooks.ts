@@ -81,16 +81,25 @@ function journalPlace(finding: FindingWithEvidence): JournalPlace {
   };
 }
 
+interface LogsOptions {
+  /** Around the evidence, only the lines of the program that wrote it (by journald's trusted fields). */
+  sameWriter?: boolean;
+}
+
 /**
  * info.show_logs for the finding, in the journal it came from: the unit's log when it names one, else the
  * lines around its latest evidence, else the journal since the finding began. show_logs is dropped by the
  * proposer when it would show nothing.
  */
-function logsStep(finding: FindingWithEvidence, unit?: { unit: string; scope: 'user' | 'system' }): CandidateAction {
+function logsStep(
+  finding: FindingWithEvidence,
+  unit?: { unit: string; scope: 'user' | 'system' },
+  { sameWriter = false }: LogsOptions = {},
+): CandidateAction {
   const { scope, directory, cursor } = journalPlace(finding);
   const where = directory ? { directory } : {};
   if (unit) return { name: 'info.show_logs', params: { ...unit, ...where } };
-  if (cursor) return { name: 'info.show_logs', params: { scope, cursor, ...where } };
+  if (cursor) return { name: 'info.show_logs', params: { scope, cursor, ...where, ...(sameWriter && { sameWriter }) } };
   return { name: 'info.show_logs', params: { scope, since: finding.firstSeen.toISOString(), ...where } };
 }
 
@@ -117,14 +126,19 @@ async function knownUnit(finding: FindingWithEvidence, tools: PlaybookTools) {
 }
 
 /** A proposal whose only step is reading the logs: the subject's when it is a unit, else around the evidence. */
-function readLogs(finding: FindingWithEvidence, title: string, advice: string): ProposalDraft {
+function readLogs(
+  finding: FindingWithEvidence,
+  title: string,
+  advice: string,
+  options: LogsOptions = {},
+): ProposalDraft {
   const unit = isActionableUnit(finding.subject)
     ? { unit: finding.subject, scope: journalPlace(finding).scope }
     : undefined;
   return {
     title,
     explanation: format(_('{title}. {advice}'), { title: finding.title, advice }),
-    actions: [logsStep(finding, unit)],
+    actions: [logsStep(finding, unit, options)],
   };
 }
 
@@ -818,6 +832,9 @@ function whoAndWhere(texts: readonly string[]): string {
   });
 }
 
+// pam's and dpkg's lines sit among everything else the machine logged meanwhile: their own lines tell the story.
+const OWN_LINES: LogsOptions = { sameWriter: true };
+
 const authFailures: Playbook = async (finding) =>
   readLogs(
     finding,
@@ -830,6 +847,7 @@ const authFailures: Playbook = async (finding) =>
     ]
       .filter(Boolean)
       .join(' '),
+    OWN_LINES,
   );
 
 // The lock files apt, dpkg and rpm name when another process holds them ("Could not get lock /var/lib/dpkg/lock-frontend").
@@ -837,6 +855,11 @@ const LOCK_FILE =
   /(\/var\/lib\/dpkg\/lock(?:-frontend)?|\/var\/lib\/apt\/lists\/lock|\/var\/cache\/apt\/archives\/lock|\/(?:var\/lib|usr\/lib\/sysimage)\/rpm\/\.rpm\.lock)\b/;
 // apt's words for a dpkg run that stopped half-way ("E: dpkg was interrupted, you must manually run 'dpkg --configure -a'").
 const DPKG_INTERRUPTED = /dpkg was interrupted/;
+// A run that ended on an error of its own rather than being cut off: dpkg's "error processing package x
+// (--configure)", a maintainer script's "… post-installation script subprocess returned error exit status 1", apt's
+// "Sub-process /usr/bin/dpkg returned an error code (1)". Running it again fails the same way until that is fixed.
+const DPKG_RUN_FAILED =
+  /dpkg: error processing |script (?:subprocess )?returned error exit status|Sub-?process \S*dpkg returned an error code/;
 
 const packageManagerError: Playbook = async (finding, tools) => {
   const texts = finding.evidence.map((evidence) => evidence.text);
@@ -854,7 +877,7 @@ const packageManagerError: Playbook = async (finding, tools) => {
           ),
           { title: finding.title, holder: holder.details.join('; ') },
         ),
-        actions: [step, logsStep(finding)],
+        actions: [step, logsStep(finding, undefined, OWN_LINES)],
       };
     }
     return readLogs(
@@ -863,16 +886,53 @@ const packageManagerError: Playbook = async (finding, tools) => {
       format(_('No process holds {path} now: the run that held it has ended, and the next one can proceed.'), {
         path: lock,
       }),
+      OWN_LINES,
     );
   }
-  if (texts.some((text) => DPKG_INTERRUPTED.test(text))) {
+  const interrupted = texts.some((text) => DPKG_INTERRUPTED.test(text));
+  const failed = texts.some((text) => DPKG_RUN_FAILED.test(text));
+  // dpkg's own database says what is left: the step is offered only while there is something to finish.
+  const repair = { name: 'packages.repair_system', params: {} };
+  const unfinished = interrupted || failed ? await tools.preview(repair) : null;
+  if (unfinished && !unfinished.changesNothing) {
+    const evidence = texts.find((text) => DPKG_INTERRUPTED.test(text) || DPKG_RUN_FAILED.test(text)) ?? '';
+    if (interrupted) {
+      return {
+        title: _('Finish the interrupted package installation'),
+        explanation: format(
+          _(
+            '{title}. A dpkg run stopped half-way, and no package can be installed until it is finished: the step ' +
+              'lists what dpkg’s database says is left, and finishes it as `dpkg --configure -a` does; it cannot be ' +
+              'undone. The evidence: “{evidence}”.',
+          ),
+          { title: finding.title, evidence },
+        ),
+        actions: [repair, logsStep(finding, undefined, OWN_LINES)],
+      };
+    }
+    // dpkg ended on an error of its own (a package's script failed): finishing again fails the same way first.
+    return {
+      title: _('See why the package installation failed'),
+      explanation: format(
+        _(
+          '{title}. dpkg stopped on an error of its own, such as a package’s script that failed; finishing the run ' +
+            'again fails the same way until the log’s cause is fixed, then “Finish an interrupted package ' +
+            'installation” completes it. The evidence: “{evidence}”.',
+        ),
+        { title: finding.title, evidence },
+      ),
+      actions: [logsStep(finding, undefined, OWN_LINES), repair],
+    };
+  }
+  if (interrupted) {
     return readLogs(
       finding,
-      _('Finish the interrupted package installation'),
+      _('See what interrupted the package installation'),
       _(
-        'A dpkg run stopped half-way, and no package can be installed until it is finished: ' +
-          '`dpkg --configure -a` (as root) finishes configuring the packages it left. The log shows which package failed.',
+        'A dpkg run stopped half-way, but dpkg’s database shows nothing left to finish now: ' +
+          'the run was finished since. The log shows which package failed.',
       ),
+      OWN_LINES,
     );
   }
   return readLogs(
@@ -881,6 +941,7 @@ const packageManagerError: Playbook = async (finding, tools) => {
     _(
       'The log shows which package or repository failed; an interrupted update can usually be finished once that is fixed.',
     ),
+    OWN_LINES,
   );
 };
 

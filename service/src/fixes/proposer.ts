@@ -59,6 +59,12 @@ const SPECIFIC_UNIT_FAILURES = ['crash-loop', 'crash', 'coredump', 'oom-kill'];
 // Findings this close together in the log are one incident: their identical fixes are one proposal.
 const SAME_INCIDENT_MS = 10 * 60_000;
 
+/**
+ * Kinds whose repeat may call for another first step: one package manager's findings share a subject ("dpkg")
+ * across a script that failed, a run that was cut off and a lock, and the newest line says which it is now.
+ */
+const REDRAFTED_ON_REPEAT = new Set(['package-manager-error']);
+
 /** The most proposals from outside agents that may wait for the user at once. */
 export const MAX_WAITING_AGENT_PROPOSALS = 10;
 
@@ -133,6 +139,10 @@ export class Proposer {
     const current = store.proposalForFinding(finding.id);
     // Repeats of an active finding keep its proposal; only news (new, or back after resolving) proposes again —
     // and a finding that had none because only a program claimed it, once systemd or the kernel vouch for it.
+    if (change === 'updated' && current?.state === 'open' && REDRAFTED_ON_REPEAT.has(finding.kind)) {
+      await this.redraftOnRepeat(current);
+      return;
+    }
     if (change === 'updated' && (current !== null || finding.vouchedBy === null)) return;
     if (change === 'resolved') {
       if (current && (current.state === 'open' || current.state === 'not-fixed')) {
@@ -275,6 +285,21 @@ export class Proposer {
     const redrafted = store.refreshProposal(proposal.id, explanation, actions, proposal.trust, draft.title);
     signals.proposalChanged(proposal.id);
     return redrafted;
+  }
+
+  /** Drafts a playbook's waiting proposal again after its finding repeated, when the steps it now takes differ. */
+  private async redraftOnRepeat(proposal: Proposal): Promise<void> {
+    const { store, findings, signals, catalog } = this.options;
+    const finding = proposal.findingId === null ? null : findings.get(proposal.findingId);
+    if (!finding || proposal.trust.origin !== 'playbook') return;
+    const draft = await draftFor(finding, { context: this.options.context, preview: (c) => this.previewOrNull(c) });
+    if (!draft) return;
+    const actions = await this.offered(draft, catalog, proposal.trust);
+    const steps = (list: readonly { name: string }[]) => list.map(({ name }) => name).join(' ');
+    if (actions.length === 0 || steps(actions) === steps(proposal.actions)) return;
+    const explanation = proposal.trust.explanationBy === 'model' ? proposal.explanation : draft.explanation;
+    store.refreshProposal(proposal.id, explanation, actions, proposal.trust, draft.title);
+    signals.proposalChanged(proposal.id);
   }
 
   private later(work: () => Promise<void>): void {

@@ -239,10 +239,33 @@ describe('playbooks', () => {
     const free = await draft('package-manager-error', 'apt', [{ text }]);
     expect(free?.actions.map((action) => action.name)).toEqual(['info.show_logs']);
     expect(free?.explanation).toContain('No process holds /var/lib/dpkg/lock-frontend now');
-    const interrupted = await draft('package-manager-error', 'apt', [
-      { text: "E: dpkg was interrupted, you must manually run 'dpkg --configure -a' to correct the problem." },
-    ]);
+  });
+
+  it('finishes an interrupted dpkg run first, and only once a failed one’s cause is read', async () => {
+    const own = { name: 'info.show_logs', params: { scope: 'system', cursor: CURSOR, sameWriter: true } };
+    const repair = { name: 'packages.repair_system', params: {} };
+    const interruptedLine = {
+      text: "E: dpkg was interrupted, you must manually run 'dpkg --configure -a' to correct the problem.",
+    };
+    const interrupted = await draft('package-manager-error', 'dpkg', [interruptedLine]);
+    expect(interrupted?.actions).toEqual([repair, own]);
     expect(interrupted?.explanation).toContain('`dpkg --configure -a`');
+    expect(interrupted?.explanation).toContain('cannot be undone');
+    // A maintainer script failed: finishing again fails the same way until its cause is fixed.
+    const failed = await draft('package-manager-error', 'gym-tool', [
+      { text: 'dpkg: error processing package gym-tool (--configure):' },
+    ]);
+    expect(failed?.actions).toEqual([own, repair]);
+    // dpkg's database shows nothing left: no repair, and the explanation says the run was finished since.
+    unfit = ['packages.repair_system'];
+    const finished = await draft('package-manager-error', 'dpkg', [interruptedLine]);
+    expect(finished?.actions).toEqual([own]);
+    expect(finished?.explanation).toContain('nothing left to finish');
+    // Other apt errors are not about an unfinished run.
+    unfit = [];
+    expect(await names('package-manager-error', 'foo', [{ text: 'E: Unable to locate package foo' }])).toEqual([
+      'info.show_logs',
+    ]);
   });
 
   it('says who tried to sign in and from where', async () => {
@@ -300,7 +323,7 @@ describe('playbooks', () => {
 
   it('reads the user journal for a finding from it, and the journal since the finding began without a cursor', async () => {
     expect((await draft('auth-failures', 'sudo', [{ journal: 'user' }]))?.actions).toEqual([
-      { name: 'info.show_logs', params: { scope: 'user', cursor: CURSOR } },
+      { name: 'info.show_logs', params: { scope: 'user', cursor: CURSOR, sameWriter: true } },
     ]);
     expect((await draft('package-manager-error', 'apt', [{ cursor: undefined, journal: undefined }]))?.actions).toEqual(
       [{ name: 'info.show_logs', params: { scope: 'system', since: FIRST_SEEN.toISOString() } }],

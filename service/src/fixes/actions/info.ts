@@ -22,12 +22,57 @@ const showLogsParams = z.object({
   cursor: journalCursor.optional(),
   lines: z.number().int().min(1).max(200).default(50),
   since: z.iso.datetime({ offset: true }).optional(),
+  /**
+   * With a cursor: only the lines of the program that wrote that entry, as journald's trusted fields name it
+   * (_SYSTEMD_UNIT, _EXE or _COMM), not everything else the machine logged around it.
+   */
+  sameWriter: z.boolean().optional(),
 });
 type ShowLogsParams = z.infer<typeof showLogsParams>;
 
 interface JsonEntry {
   MESSAGE?: string | number[] | null;
   __REALTIME_TIMESTAMP?: string;
+}
+
+/** The trusted fields of the entry at a cursor that say which program wrote it. */
+interface Writer {
+  _COMM?: string;
+  _EXE?: string;
+  _SYSTEMD_UNIT?: string;
+  SYSLOG_IDENTIFIER?: string;
+}
+
+/** Strings only: journald gives a field it cannot show as text as a byte array. */
+const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+
+/**
+ * journalctl matches for the lines the same program wrote: its unit (unless it is PID 1's own scope) and its
+ * executable, or its command name where journald has no executable; journald sets these from the writer's
+ * credentials, so no line can claim them. Null when the entry names no program (a kernel line).
+ */
+function writerMatches(writer: Writer): { matches: string[]; name: string } | null {
+  const exe = text(writer._EXE);
+  const comm = text(writer._COMM);
+  if (!exe && !comm) return null;
+  const unit = text(writer._SYSTEMD_UNIT);
+  const program = exe ? `_EXE=${exe}` : `_COMM=${comm}`;
+  // SYSLOG_IDENTIFIER is the writer's own claim: it names the program only where it agrees with journald's.
+  const identifier = text(writer.SYSLOG_IDENTIFIER);
+  const trustedName = comm ?? exe?.slice(exe.lastIndexOf('/') + 1) ?? '';
+  const name = identifier && identifier === trustedName ? identifier : trustedName;
+  return { matches: [...(unit && unit !== 'init.scope' ? [`_SYSTEMD_UNIT=${unit}`] : []), program], name };
+}
+
+async function writerAt(common: string[], cursor: string): Promise<Writer | null> {
+  const { stdout } = await journalctl([
+    ...common.filter((arg) => !arg.startsWith('--output-fields=')),
+    '--output-fields=_COMM,_EXE,_SYSTEMD_UNIT,SYSLOG_IDENTIFIER',
+    `--cursor=${cursor}`,
+    '--lines=1',
+  ]);
+  const line = stdout.split('\n').find(Boolean);
+  return line ? (JSON.parse(line) as Writer) : null;
 }
 
 /**
@@ -58,8 +103,11 @@ const parseEntries = (stdout: string): string[] =>
       return `${time} ${cleanLine(message)}`;
     });
 
-/** The entries as lines "time message", made safe to show. */
-async function readLog(params: ShowLogsParams, options: ShowLogsOptions): Promise<string[]> {
+/** The entries as lines "time message", made safe to show, and whose lines they are when `sameWriter` narrowed them. */
+async function readLogOf(
+  params: ShowLogsParams,
+  options: ShowLogsOptions,
+): Promise<{ lines: string[]; program?: string }> {
   const { unit, cursor, lines, since } = params;
   const common = [
     ...journalSourceArgs(params, options),
@@ -69,13 +117,18 @@ async function readLog(params: ShowLogsParams, options: ShowLogsOptions): Promis
     '--output-fields=MESSAGE,PRIORITY,__REALTIME_TIMESTAMP',
   ];
   if (cursor && !unit) {
+    const writer = params.sameWriter ? writerMatches((await writerAt(common, cursor)) ?? {}) : null;
+    const matches = writer?.matches ?? [];
     // The entry and what came before it (read backwards), then what followed.
     const before = Math.ceil(lines / 2);
     const [earlier, later] = await Promise.all([
-      journalctl([...common, `--cursor=${cursor}`, '--reverse', `--lines=${before}`]),
-      journalctl([...common, `--after-cursor=${cursor}`, `--lines=${lines - before}`]),
+      journalctl([...common, `--cursor=${cursor}`, '--reverse', `--lines=${before}`, ...matches]),
+      journalctl([...common, `--after-cursor=${cursor}`, `--lines=${lines - before}`, ...matches]),
     ]);
-    return [...parseEntries(earlier.stdout).reverse(), ...parseEntries(later.stdout)];
+    return {
+      lines: [...parseEntries(earlier.stdout).reverse(), ...parseEntries(later.stdout)],
+      ...(writer && { program: writer.name }),
+    };
   }
   const args = [
     ...common,
@@ -83,11 +136,13 @@ async function readLog(params: ShowLogsParams, options: ShowLogsOptions): Promis
     ...unitArgs(params, options),
     ...(since ? [`--since=@${Math.floor(Date.parse(since) / 1000)}`] : []),
   ];
-  return parseEntries((await journalctl(args)).stdout);
+  return { lines: parseEntries((await journalctl(args)).stdout) };
 }
 
-const whose = ({ unit, scope, directory, cursor }: ShowLogsParams) => {
+const whose = ({ unit, scope, directory, cursor }: ShowLogsParams, program?: string) => {
   if (unit) return format(_("{unit}'s log"), { unit });
+  // Translators: {program} is the program as journald names it, such as "sshd" or "dpkg".
+  if (cursor && program) return format(_('{program}’s log around the reported line'), { program });
   if (cursor) return _('the journal around the reported line');
   if (directory) return format(_('the journal in {directory}'), { directory });
   return scope === 'user' ? _('your journal') : _('the system journal');
@@ -107,12 +162,14 @@ export function showLogsAction(options: ShowLogsOptions = {}): ActionDefinition<
     readOnly: true,
     // The preview is the result: it shows the lines themselves, and with none there is nothing to offer.
     async preview(params) {
-      const details = await readLog(params, options);
+      const { lines: details, program } = await readLogOf(params, options);
       return {
         // Translators: {log} is "the system journal", "your journal" or "backup.service's log".
         summary:
           params.cursor && !params.unit
-            ? _('Show the journal around the reported line')
+            ? program
+              ? format(_('Show {program}’s log around the reported line'), { program })
+              : _('Show the journal around the reported line')
             : format(ngettext('Show the last line of {log}', 'Show the last {count} lines of {log}', params.lines), {
                 count: params.lines,
                 log: whose(params),
@@ -122,12 +179,12 @@ export function showLogsAction(options: ShowLogsOptions = {}): ActionDefinition<
       };
     },
     async run(params) {
-      const lines = await readLog(params, options);
+      const { lines, program } = await readLogOf(params, options);
       return {
         summary: [
           format(ngettext('{count} line of {log}', '{count} lines of {log}', lines.length), {
             count: lines.length,
-            log: whose(params),
+            log: whose(params, program),
           }),
           ...lines,
         ].join('\n'),

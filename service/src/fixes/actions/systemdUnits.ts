@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // A client for one systemd manager, the user's or the system's: a unit's
 // state, jobs run to their end, and unit files enabled or disabled.
-import type { MessageBus, Variant } from '@jellybrick/dbus-next';
+import { type MessageBus, Variant } from '@jellybrick/dbus-next';
 
 import { callMethod, type CallOptions, SignalRouter } from '../../dbus/client.js';
 import { remoteErrorName, StewardError } from '../../dbus/errors.js';
@@ -141,8 +141,68 @@ export class UnitManager {
     };
   }
 
+  /**
+   * Calls `changed` when one of `units` becomes active or is loaded anew (unmasked, its file replaced), or the
+   * manager reloads; resolves, once systemd sends those signals, with a function that stops listening.
+   */
+  async watchUnits(units: readonly string[], changed: () => void): Promise<() => Promise<void>> {
+    const paths = new Set(
+      await Promise.all(
+        units.map(
+          async (unit) => ((await systemCall(this.#manager('LoadUnit', 's', [unit]), SYSTEMD_IN_WORDS)) as [string])[0],
+        ),
+      ),
+    );
+    const router = new SignalRouter(this.#bus, READ);
+    const unsubscribe = await Promise.all([
+      router.subscribe({ sender: SYSTEMD, interface: PROPERTIES, member: 'PropertiesChanged' }, (body, message) => {
+        const [iface, properties] = body as [string, Record<string, Variant>];
+        if (iface !== UNIT || !message.path || !paths.has(message.path)) return;
+        if (properties.ActiveState?.value === 'active' || 'LoadState' in properties) changed();
+      }),
+      // Reloading(false): the reload ended, so a unit masked or rewritten before it is what its file now says.
+      router.subscribe({ sender: SYSTEMD, path: MANAGER_PATH, interface: MANAGER, member: 'Reloading' }, ([active]) => {
+        if (active === false) changed();
+      }),
+      router.subscribe(
+        { sender: SYSTEMD, path: MANAGER_PATH, interface: MANAGER, member: 'UnitFilesChanged' },
+        changed,
+      ),
+    ]);
+    await this.#subscribe();
+    return async () => {
+      await Promise.all(unsubscribe.map((stop) => stop()));
+    };
+  }
+
+  /**
+   * Runs `argv` (no shell) once as the transient oneshot service `unit` with `environment`, and waits until it
+   * ended: its start job ends 'done' only when the program exited 0. Its output goes to the journal, under `unit`.
+   */
+  async runTransient(unit: string, argv: readonly string[], environment: readonly string[], signal: AbortSignal) {
+    const properties = [
+      ['Description', new Variant('s', `Steward: ${argv.join(' ')}`)],
+      ['Type', new Variant('s', 'oneshot')],
+      ['Environment', new Variant('as', environment)],
+      ['ExecStart', new Variant('a(sasb)', [[argv[0], argv, false]])],
+    ];
+    await this.#waitForJob(
+      () => this.#changing('StartTransientUnit', 'ssa(sv)a(sa(sv))', [unit, 'fail', properties, []]),
+      `run ${argv.join(' ')}`,
+      signal,
+    );
+  }
+
   /** Queues a job for the unit and waits until systemd removes it; fails unless it ended 'done'. */
   async runJob(method: JobMethod, unit: string, signal: AbortSignal): Promise<void> {
+    await this.#waitForJob(
+      () => this.#changing(method, 'ss', [unit, 'replace']),
+      `${JOB_VERBS[method]} ${unit}`,
+      signal,
+    );
+  }
+
+  async #waitForJob(queue: () => Promise<unknown[]>, what: string, signal: AbortSignal): Promise<void> {
     // JobRemoved may come before the reply that names the job, so every result is kept until then.
     const results = new Map<string, string>();
     let job: string | undefined;
@@ -161,11 +221,10 @@ export class UnitManager {
     );
     try {
       await this.#subscribe();
-      [job] = (await this.#changing(method, 'ss', [unit, 'replace'])) as [string];
+      [job] = (await queue()) as [string];
       check();
       const result = await abortable(end, signal);
-      if (result !== 'done')
-        throw new Error(`systemd could not ${JOB_VERBS[method]} ${unit}: its job ended "${result}"`);
+      if (result !== 'done') throw new Error(`systemd could not ${what}: its job ended "${result}"`);
     } finally {
       await unsubscribe();
     }

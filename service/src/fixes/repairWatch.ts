@@ -1,0 +1,219 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Notices the user's repair of a failed unit whose restart was held back: the files the unit is made of, runs
+// or names (and the configuration file its error names), watched with inotify, and the units it requires or
+// wants, through systemd's signals. On a change the proposal is drafted again (Proposer.redraft), which offers
+// the restart and tells the user once something says it can now help.
+import { type FSWatcher, watch } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { dirname, isAbsolute, relative, sep } from 'node:path';
+
+import type { Logger } from '../logging.js';
+import type { ActionContext } from './action.js';
+import { UnitManager, type UnitScope } from './actions/systemdUnits.js';
+import type { FixesStore, Proposal } from './store.js';
+
+const RESTART = 'systemd.restart_unit';
+/** The most proposals watched at once: the newest; each costs a few inotify watches and match rules. */
+const MAX_WATCHED = 20;
+/** A repair is often several writes (an editor's temporary file and rename, mkdir -p): the last one counts. */
+const SETTLE_MS = 200;
+
+export interface RepairWatchOptions {
+  store: FixesStore;
+  context: ActionContext;
+  /** Drafts the proposal again as the machine now stands; emits ProposalChanged when it offers more. */
+  redraft(proposal: Proposal): Promise<Proposal>;
+  log: Logger;
+  settleMs?: number;
+}
+
+/** What is watched for one proposal, and how to stop. */
+interface Watched {
+  watchers: FSWatcher[];
+  stopUnits: (() => Promise<void>) | null;
+  timer: NodeJS.Timeout | null;
+  closed: boolean;
+}
+
+/** A waiting playbook proposal for a failed unit that offers no restart yet. */
+export function restartHeldBack(proposal: Proposal): boolean {
+  return (
+    proposal.state === 'open' &&
+    proposal.kind === 'unit-failed' &&
+    proposal.trust.origin === 'playbook' &&
+    proposal.findingId !== null &&
+    !proposal.actions.some((action) => action.name === RESTART)
+  );
+}
+
+/** The deepest directory of `path` that exists, and the name in it that leads on to `path` ('' for `path` itself). */
+async function nearestExisting(path: string): Promise<{ directory: string; entry: string }> {
+  let child = path;
+  for (let directory = dirname(path); ; directory = dirname(directory)) {
+    const found = await stat(directory).catch(() => null);
+    if (found?.isDirectory()) return { directory, entry: relative(directory, child).split(sep)[0] ?? '' };
+    if (directory === dirname(directory)) return { directory, entry: '' };
+    child = directory;
+  }
+}
+
+export class RepairWatch {
+  readonly #options: RepairWatchOptions;
+  readonly #watched = new Map<number, Watched>();
+  /** Syncs and re-arms run one at a time, in order. */
+  #queue: Promise<void> = Promise.resolve();
+  #stopped = false;
+
+  constructor(options: RepairWatchOptions) {
+    this.#options = options;
+  }
+
+  /** Watches the proposals that wait with a restart held back, and stops watching the others. */
+  sync(): void {
+    this.#enqueue(async () => {
+      const wanted = this.#options.store
+        .proposals(['open'])
+        .filter(restartHeldBack)
+        .sort((a, b) => b.id - a.id)
+        .slice(0, MAX_WATCHED);
+      const ids = new Set(wanted.map((proposal) => proposal.id));
+      for (const id of [...this.#watched.keys()].filter((watchedId) => !ids.has(watchedId))) await this.#close(id);
+      // Drafted again once watched: a repair between its drafting and the watches is seen too.
+      for (const proposal of wanted.filter((p) => !this.#watched.has(p.id))) {
+        await this.#arm(proposal);
+        await this.#redraft(proposal);
+      }
+    });
+  }
+
+  /** How many proposals are watched now (tests). */
+  get watchedCount(): number {
+    return this.#watched.size;
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    await this.#queue;
+    for (const id of [...this.#watched.keys()]) await this.#close(id);
+  }
+
+  #enqueue(work: () => Promise<void>): void {
+    this.#queue = this.#queue.then(async () => {
+      if (this.#stopped) return;
+      await work().catch((error: Error) =>
+        this.#options.log.warning('could not watch for the repair of a failed unit', { error: error.message }),
+      );
+    });
+  }
+
+  /** Watches for the proposal's repair; one that cannot be watched now (no system bus yet) is tried at the next sync. */
+  async #arm(proposal: Proposal): Promise<void> {
+    const watched: Watched = { watchers: [], stopUnits: null, timer: null, closed: false };
+    this.#watched.set(proposal.id, watched);
+    try {
+      await this.#watch(proposal, watched);
+    } catch (error) {
+      await this.#close(proposal.id);
+      throw error;
+    }
+  }
+
+  async #watch(proposal: Proposal, watched: Watched): Promise<void> {
+    const scope = await this.#scopeOf(proposal);
+    if (!scope || watched.closed) return;
+    const manager = new UnitManager(this.#options.context, scope);
+    const context = await manager.failureContext(proposal.subject);
+    const named = proposal.actions.flatMap(({ params }) => {
+      const path = (params as { path?: unknown }).path;
+      return typeof path === 'string' && isAbsolute(path) ? [path] : [];
+    });
+    const changed = () => this.#changed(proposal.id);
+    // The parent directory is watched, not the file: an editor replaces a file by renaming another over it, and
+    // what does not exist yet (a directory the unit needs) is watched for from its nearest existing parent.
+    const byDirectory = new Map<string, Set<string>>();
+    for (const path of new Set([...context.paths, ...named])) {
+      const { directory, entry } = await nearestExisting(path);
+      const entries = byDirectory.get(directory) ?? new Set<string>();
+      byDirectory.set(directory, entries.add(entry));
+    }
+    for (const [directory, entries] of byDirectory) {
+      try {
+        const watcher = watch(directory, { persistent: false }, (_event, name) => {
+          if (name !== null && entries.has(String(name))) changed();
+        });
+        watcher.on('error', () => watcher.close());
+        watched.watchers.push(watcher);
+      } catch (error) {
+        this.#options.log.debug('cannot watch a directory for a repair', {
+          directory,
+          error: (error as Error).message,
+        });
+      }
+    }
+    if (context.dependencies.length > 0 && !watched.closed) {
+      watched.stopUnits = await manager.watchUnits(context.dependencies, changed);
+    }
+    if (watched.closed) await this.#release(watched);
+  }
+
+  /** The manager that knows the proposal's unit: the scope its steps name, else the one that loads it. */
+  async #scopeOf(proposal: Proposal): Promise<UnitScope | null> {
+    const named = proposal.actions
+      .map(({ params }) => params as { unit?: unknown; scope?: unknown })
+      .find((params) => params.unit === proposal.subject && (params.scope === 'user' || params.scope === 'system'));
+    if (named) return named.scope as UnitScope;
+    for (const scope of ['user', 'system'] as const) {
+      const known = await new UnitManager(this.#options.context, scope).status(proposal.subject).catch(() => null);
+      if (known) return scope;
+    }
+    return null;
+  }
+
+  #changed(id: number): void {
+    const watched = this.#watched.get(id);
+    if (!watched || watched.closed) return;
+    if (watched.timer) clearTimeout(watched.timer);
+    watched.timer = setTimeout(() => {
+      watched.timer = null;
+      this.#enqueue(() => this.#recheck(id));
+    }, this.#options.settleMs ?? SETTLE_MS);
+  }
+
+  /**
+   * Watches again from where the paths now lead (a directory made since is watched itself), then drafts the
+   * proposal again: what changed before the new watches is seen by the redraft, what changes after by them.
+   */
+  async #recheck(id: number): Promise<void> {
+    await this.#close(id);
+    const proposal = this.#options.store.proposal(id);
+    if (!proposal || !restartHeldBack(proposal)) return;
+    await this.#arm(proposal);
+    await this.#redraft(proposal);
+  }
+
+  async #redraft(proposal: Proposal): Promise<void> {
+    const redrafted = await this.#options.redraft(proposal);
+    if (restartHeldBack(redrafted)) return;
+    await this.#close(proposal.id);
+    this.#options.log.info('a repair allows a restart now', { proposal: proposal.id, unit: proposal.subject });
+  }
+
+  async #close(id: number): Promise<void> {
+    const watched = this.#watched.get(id);
+    if (!watched) return;
+    this.#watched.delete(id);
+    watched.closed = true;
+    await this.#release(watched);
+  }
+
+  async #release(watched: Watched): Promise<void> {
+    if (watched.timer) clearTimeout(watched.timer);
+    watched.timer = null;
+    for (const watcher of watched.watchers) watcher.close();
+    watched.watchers = [];
+    const stopUnits = watched.stopUnits;
+    watched.stopUnits = null;
+    await stopUnits?.().catch(() => undefined);
+  }
+}
