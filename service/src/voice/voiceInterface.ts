@@ -69,6 +69,7 @@ export class VoiceInterface {
   close(): void {
     this.options.listener.close();
     this.options.speaker.stop();
+    this.options.speaker.close?.();
   }
 
   get impl(): TypedInterfaceImpl<'io.github.steward.Steward1.Voice'> {
