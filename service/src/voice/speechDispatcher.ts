@@ -4,7 +4,6 @@
 // reader's voice. Steward's messages have SSIP's "text" priority, so the
 // screen reader's own speech interrupts them, never the other way round.
 // speech-dispatcher's END and CANCELED notifications end each utterance.
-import { StewardError } from '../dbus/errors.js';
 import type { ScreenReaderVoice } from './screenReaderVoice.js';
 import { voiceCommands } from './screenReaderVoice.js';
 import type { Speaker } from './speaker.js';
@@ -53,7 +52,9 @@ export class SpeechDispatcherSpeaker implements Speaker {
       if (this.current !== utterance) return;
       const id = await connection.speak(text);
       utterance.id = id;
-      if (this.endedEarly.delete(id) || this.current !== utterance) end();
+      const endedAlready = this.endedEarly.has(id);
+      this.endedEarly.clear();
+      if (endedAlready || this.current !== utterance) end();
     } catch (error) {
       end();
       throw error;
@@ -106,9 +107,4 @@ export class SpeechDispatcherSpeaker implements Speaker {
       utterance.done();
     } else if (utterance && utterance.id === null) this.endedEarly.add(event.messageId);
   }
-}
-
-/** What SPEAK's failure means to a person. */
-export function speechDispatcherError(error: unknown): StewardError {
-  return new StewardError('Unavailable', `speech-dispatcher cannot read aloud: ${(error as Error).message}`);
 }

@@ -30,3 +30,10 @@ export async function wavSeconds(file: string): Promise<number> {
   const wav = readWav(await readFile(file));
   return wav.data.length / 2 / wav.sampleRate;
 }
+
+const VOICE_GENERATOR = join(process.cwd(), 'test', 'support', 'voice', 'tinyVoiceModel.py');
+
+/** Writes the tiny neural voice (0.1 s of noise a character) into `directory`, as an installed voice. */
+export async function writeTinyVoice(directory: string): Promise<void> {
+  await run('/usr/bin/python3', [VOICE_GENERATOR, directory]);
+}
