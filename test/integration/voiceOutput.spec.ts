@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { access, mkdir, symlink, writeFile } from 'node:fs/promises';
+import { access, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { type MessageBus, Variant } from '@jellybrick/dbus-next';
@@ -42,6 +42,7 @@ describe('Voice output through PipeWire', () => {
   let service: RunningService | undefined;
   const firstAudio: Record<string, number> = {};
 
+  const orcaSettings = () => join(home.path, 'data', 'orca', 'user-settings.conf');
   const call = (member: string, signature = '', body: unknown[] = []) =>
     callMethod(client, {
       destination: BUS_NAME,
@@ -92,8 +93,10 @@ describe('Voice output through PipeWire', () => {
     pipewire = await startPipeWire(home.path, bus.address);
     await writeTinyVoice(join(home.path, 'data', 'steward', 'voices', 'tiny-noise'));
     await writeTinySpeechModel(join(home.path, 'data', 'steward', 'speech-models', 'tiny-nonsense'));
-    await restart({});
   });
+
+  // Each spec starts the service as it needs it, without Orca's settings unless it writes them.
+  beforeEach(() => rm(orcaSettings(), { force: true }));
 
   afterAll(async () => {
     await service?.stop();
@@ -109,6 +112,7 @@ describe('Voice output through PipeWire', () => {
   });
 
   it('reads aloud through speech-dispatcher, which it starts, for about as long as the sentence takes', async () => {
+    await restart({});
     const expected = await speak(SENTENCE, join(home.path, 'espeak.wav'));
     const recording = await speakAndRecord(SENTENCE, 'speechd');
     expect(await pathExists(join(pipewire.runtimeDir, 'speech-dispatcher', 'speechd.sock'))).toBeTrue();
@@ -119,10 +123,11 @@ describe('Voice output through PipeWire', () => {
   });
 
   it("speaks at the rate chosen for the screen reader in Orca's settings", async () => {
+    await restart({});
     const normal = (await speakAndRecord(LONG_TEXT, 'speechd-long')).soundSeconds();
     await mkdir(join(home.path, 'data', 'orca'), { recursive: true });
     await writeFile(
-      join(home.path, 'data', 'orca', 'user-settings.conf'),
+      orcaSettings(),
       JSON.stringify({
         general: { speechServerFactory: 'orca.speechdispatcherfactory', speechServerInfo: ['espeak-ng', 'espeak-ng'] },
         profiles: { default: { voices: { default: { rate: 99, family: { lang: 'en', dialect: 'US' } } } } },
@@ -133,6 +138,7 @@ describe('Voice output through PipeWire', () => {
   });
 
   it('stops speaking on StopSpeaking: the sound ends long before the text would', async () => {
+    await restart({});
     const recording = await pipewire.record();
     await call('Speak', 's', [LONG_TEXT]);
     await waitFor(() => recording.firstSoundAt() !== null, 'the sound', 20_000);

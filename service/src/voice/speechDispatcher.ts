@@ -86,10 +86,16 @@ export class SpeechDispatcherSpeaker implements Speaker {
         this.current?.done();
         this.current = null;
       });
-      await connection.command(`SET SELF CLIENT_NAME ${process.env.USER || 'user'}:steward:main`.replace(/\s/g, ''));
-      await connection.command('SET SELF NOTIFICATION END on');
-      await connection.command('SET SELF NOTIFICATION CANCEL on');
-      await connection.command('SET SELF PRIORITY text');
+      const user = (process.env.USER ?? '').replace(/[^A-Za-z0-9._-]/g, '') || 'user';
+      try {
+        await connection.command(`SET SELF CLIENT_NAME ${user}:steward:main`);
+        await connection.command('SET SELF NOTIFICATION END on');
+        await connection.command('SET SELF NOTIFICATION CANCEL on');
+        await connection.command('SET SELF PRIORITY text');
+      } catch (error) {
+        connection.close();
+        throw error;
+      }
       return connection;
     });
     this.connection = opening;

@@ -171,8 +171,9 @@ export class SsipConnection {
     });
   }
 
+  /** Says QUIT and lets go at once: speech-dispatcher may keep its end open, which would keep the service alive. */
   close(): void {
-    if (!this.closed) this.socket.end('QUIT\r\n');
+    if (!this.closed) this.socket.end('QUIT\r\n', () => this.socket.destroy());
   }
 
   private serialized<T>(run: () => Promise<T>): Promise<T> {

@@ -105,7 +105,11 @@ export async function startPipeWire(home: string, busAddress: string): Promise<P
     async record() {
       const recorder = spawn(
         'pw-record',
-        ['--target', SINK, '--rate', String(RECORD_RATE), '--channels', '1', '--format', 's16', '-'],
+        // The sink's monitor, even once a microphone is the default source.
+        [
+          ...['--target', SINK, '-P', '{ stream.capture.sink=true }'],
+          ...['--rate', String(RECORD_RATE), '--channels', '1', '--format', 's16', '-'],
+        ],
         { env, stdio: ['ignore', 'pipe', 'ignore'] },
       );
       recorders.push(recorder);
