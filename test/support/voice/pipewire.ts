@@ -124,14 +124,18 @@ export async function startPipeWire(home: string, busAddress: string): Promise<P
         recorder.once('error', reject);
         recorder.stdout.once('data', () => resolve());
       });
+      // Sample 0's time, from the first chunk's arrival: a sample's time then follows from its index, finer
+      // than the arrival of the chunks (PipeWire's quantum) that carry it.
+      let startedAt = 0;
       recorder.stdout.on('data', (chunk: Buffer) => {
+        if (!startedAt) startedAt = Date.now() - (chunk.length / 2 / RECORD_RATE) * 1000;
         pending = Buffer.concat([pending, chunk]);
         const whole = pending.length - (pending.length % 2);
         for (let offset = 0; offset < whole; offset += 2, samples++) {
           if (Math.abs(pending.readInt16LE(offset)) > LOUD) {
             if (first < 0) {
               first = samples;
-              firstSoundAt = Date.now();
+              firstSoundAt = Math.round(startedAt + (samples / RECORD_RATE) * 1000);
             }
             last = samples;
             windowLoud = true;
