@@ -51,6 +51,7 @@ async function buildService() {
       'steward-redaction': 'service/src/engine/redactionWorker.ts',
       'steward-model-inspector': 'service/src/models/inspector.ts',
       'steward-speech': 'service/src/voice/recognizerWorker.ts',
+      'steward-voice': 'service/src/voice/synthesizerWorker.ts',
     },
     outdir: out,
     platform: 'node',

@@ -59,13 +59,17 @@ slow_specs=(integration/install integration/paging integration/deletionRace
 # command → Debian package that provides it (a full path for commands not on PATH;
 # python3:MODULE for a module of Debian's /usr/bin/python3, such as the systemd mock; man-db, openssh-client
 # and apt for the man pages the documentation index is tested on; espeak-ng and python3-onnx for the voice:
-# spoken sentences and the tiny speech model; bzip2 for pulling it as sherpa-onnx packs its models)
+# spoken sentences and the tiny speech models; bzip2 for pulling them as sherpa-onnx packs its models; a private
+# PipeWire (pipewire, WirePlumber, pipewire-pulse) and speech-dispatcher with its espeak-ng module for reading
+# aloud into a real sound server)
 declare -A integration_needs=([dbus-daemon]=dbus-daemon [gdbus]=libglib2.0-bin [gnome-keyring-daemon]=gnome-keyring
   [/lib/systemd/systemd-journal-remote]=systemd-journal-remote [python3:dbusmock]=python3-dbusmock
   [/usr/libexec/packagekitd]=packagekit [/usr/lib/polkit-1/polkitd]=polkitd [pkcheck]=polkitd [bwrap]=bubblewrap
   [unshare]=util-linux [setsid]=util-linux [script]=bsdutils [nix-instantiate]=nix-bin
   [man]=man-db [ssh]=openssh-client [apt-get]=apt [zsh]=zsh [fish]=fish [gpg]=gpg [gpg-agent]=gpg-agent
-  [espeak-ng]=espeak-ng [python3:onnx]=python3-onnx [bzip2]=bzip2)
+  [espeak-ng]=espeak-ng [python3:onnx]=python3-onnx [bzip2]=bzip2 [pipewire]=pipewire-bin [pw-record]=pipewire-bin
+  [wireplumber]=wireplumber [pipewire-pulse]=pipewire-pulse [speech-dispatcher]=speech-dispatcher
+  [/usr/lib/speech-dispatcher-modules/sd_espeak-ng]=speech-dispatcher-espeak-ng)
 declare -A build_needs=([glib-compile-schemas]=libglib2.0-bin [xgettext]=gettext [msgfmt]=gettext [zip]=zip [unzip]=unzip)
 # The Debian package's test builds it (dpkg-deb, strip, patchelf, zip), checks it with lintian and upgrades it in a session (nsenter).
 declare -A e2e_needs=([mmdebstrap]=mmdebstrap [unshare]=util-linux [chroot]=coreutils [nsenter]=util-linux

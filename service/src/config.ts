@@ -148,6 +148,25 @@ const watchSchema = z
   })
   .strict();
 
+const voiceSchema = z
+  .object({
+    /**
+     * 'desktop' reads aloud through speech-dispatcher in the voice and rate chosen for the screen reader
+     * (espeak-ng where speech-dispatcher is missing); 'neural' with the voice `neuralModel`.
+     */
+    output: z.enum(['desktop', 'neural']).default('desktop'),
+    /** A neural voice (VITS/Piper or Kokoro) in ~/.local/share/steward/voices/NAME. */
+    neuralModel: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/, 'must be the name of a directory in ~/.local/share/steward/voices')
+      .optional(),
+  })
+  .strict()
+  .refine((voice) => voice.output === 'desktop' || voice.neuralModel, {
+    message: 'output "neural" needs "neuralModel", the name of the voice',
+    path: ['neuralModel'],
+  });
+
 export const configSchema = z
   .object({
     logLevel: z.enum(['debug', 'info', 'warning', 'error']).default('info'),
@@ -156,12 +175,14 @@ export const configSchema = z
     watch: watchSchema.default(() => watchSchema.parse({})),
     fixes: fixesSchema.default(() => fixesSchema.parse({})),
     assistant: assistantSchema.default(() => assistantSchema.parse({})),
+    voice: voiceSchema.default(() => voiceSchema.parse({})),
   })
   .strict();
 
 export type Config = z.infer<typeof configSchema>;
 export type InferenceConfig = Config['inference'];
 export type AssistantConfig = Config['assistant'];
+export type VoiceConfig = Config['voice'];
 
 export const defaultConfig: Config = configSchema.parse({});
 

@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { readFileSync } from 'node:fs';
 
-import { doctorReport, formatDoctor, turnedOff } from '../../service/src/cli/doctorReport.js';
+import { doctorReport, formatDoctor, turnedOff, voiceOutputReport } from '../../service/src/cli/doctorReport.js';
 import { configSchema, defaultConfig } from '../../service/src/config.js';
 import { CAPABILITY_CATALOGUE } from '../../service/src/core/capabilityCatalogue.js';
 
@@ -14,6 +14,25 @@ describe('steward doctor output', () => {
     'config-file': '/home/a/.config/steward/config.json',
     capabilities: ['journal.user', 'network', 'systemd.user'],
   };
+
+  it('says what reads aloud: the neural voice when configured, then the desktop voice it falls back to', () => {
+    const desktop = voiceOutputReport('speech-dispatcher', defaultConfig);
+    expect(desktop.engine).toBe('speech-dispatcher');
+    expect(formatDoctor(doctorReport(status, defaultConfig, desktop))).toContain(
+      '\nReading aloud: speech-dispatcher, in the voice and rate chosen for the screen reader\n',
+    );
+    const neural = voiceOutputReport('espeak-ng', {
+      ...defaultConfig,
+      voice: { output: 'neural', neuralModel: 'piper-en' },
+    });
+    expect(neural).toEqual({
+      engine: 'neural',
+      summary: jasmine.stringMatching(
+        /^the neural voice piper-en; when it cannot, espeak-ng \(speech-dispatcher is not/,
+      ),
+    });
+    expect(voiceOutputReport(null).engine).toBe('none');
+  });
 
   it('lists every known capability once, present or missing', () => {
     const report = doctorReport(status);

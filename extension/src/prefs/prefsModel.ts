@@ -79,6 +79,7 @@ export interface ServiceConfig {
   };
   fixes: { policy: Record<string, Policy>; expertShell: boolean };
   assistant: { redactLocal: boolean };
+  voice: { output: 'desktop' | 'neural'; neuralModel?: string };
 }
 
 export interface DiskSettings {

@@ -4,7 +4,9 @@ import Adw from 'gi://Adw';
 import Gio from 'gi://Gio';
 import { gettext as _ } from 'resource:///org/gnome/Shell/Extensions/js/extensions/prefs.js';
 
+import { format } from '../shared/text.js';
 import type { PrefsContext } from './prefsContext.js';
+import { mergePatch } from './prefsModel.js';
 import { ShortcutGroup } from './shortcutGroup.js';
 
 /** The quick chat's shortcut, and its voice. */
@@ -28,5 +30,19 @@ export function shortcutPage(context: PrefsContext, settings: Gio.Settings): Adw
   settings.bind('read-answers-aloud', readAloud, 'active', Gio.SettingsBindFlags.DEFAULT);
   voice.add(readAloud);
   page.add(voice);
+  const output = context.serviceGroup(page, '');
+  const neural = new Adw.SwitchRow({ title: _('Neural voice') });
+  neural.connect('notify::active', () =>
+    context.update(mergePatch(['voice', 'output'], neural.active ? 'neural' : 'desktop')),
+  );
+  output.add(neural);
+  context.onFill(({ voice: { output: chosen, neuralModel } }) => {
+    neural.active = chosen === 'neural';
+    // Without a voice to use there is nothing to switch to: the row says where one goes.
+    neural.sensitive = neuralModel !== undefined;
+    neural.subtitle = neuralModel
+      ? format(_('Read with the voice {name} instead of the screen reader’s voice.'), { name: neuralModel })
+      : _('Put a neural voice in ~/.local/share/steward/voices and name it in voice.neuralModel.');
+  });
   return page;
 }

@@ -5,8 +5,10 @@ import type { MessageBus, Variant } from '@jellybrick/dbus-next';
 import { loadConfig } from '../config.js';
 import { SignalRouter } from '../dbus/client.js';
 import { CORE_INTERFACE, OBJECT_PATH } from '../interfaces.js';
+import { ssipAddress } from '../voice/ssip.js';
+import { probeVoiceOutput } from '../voice/voiceOutput.js';
 import { fetchStatus, NOT_RUNNING_MESSAGE } from './coreStatus.js';
-import { doctorReport, formatDoctor } from './doctorReport.js';
+import { doctorReport, formatDoctor, voiceOutputReport } from './doctorReport.js';
 import { EXIT_FAILURE, EXIT_NOT_RUNNING } from './exitCodes.js';
 import type { StatusRecord } from './statusReport.js';
 
@@ -48,7 +50,10 @@ export async function doctorCommand(bus: MessageBus, json: boolean): Promise<num
   }
   // An invalid file leaves the service on the defaults, which turn nothing off.
   const load = status['config-valid'] === false ? undefined : await loadConfig(String(status['config-file']));
-  const report = doctorReport(status, load?.status === 'loaded' ? load.config : undefined);
+  const config = load?.status === 'loaded' ? load.config : undefined;
+  // Found here rather than by the service: no D-Bus field carries it yet. Same user, same machine.
+  const voice = voiceOutputReport(await probeVoiceOutput(ssipAddress()), config);
+  const report = doctorReport(status, config, voice);
   process.stdout.write(json ? `${JSON.stringify({ running: true, ...report })}\n` : formatDoctor(report));
   return report.state === 'degraded' || report.state === 'starting' ? EXIT_FAILURE : 0;
 }

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import type { Config } from '../config.js';
 import { CAPABILITY_CATALOGUE, type CapabilityInfo } from '../core/capabilityCatalogue.js';
+import type { VoiceEngine } from '../voice/voiceOutput.js';
 import type { StatusRecord } from './statusReport.js';
 
 export interface CapabilityCheck {
@@ -46,6 +47,13 @@ export interface DoctorReport {
   'turned-off': TurnedOff[];
   /** Absent before the service chose (or with an older service). */
   backend?: BackendReport;
+  /** What reads answers aloud, as found on this machine by the CLI. */
+  'voice-output'?: VoiceOutputReport;
+}
+
+export interface VoiceOutputReport {
+  engine: VoiceEngine | 'none';
+  summary: string;
 }
 
 const str = (value: unknown) => (typeof value === 'string' ? value : '');
@@ -101,8 +109,23 @@ function backendLines(backend: BackendReport | undefined): string[] {
   ];
 }
 
+/** What reads answers aloud: the neural voice when configured, then the desktop's voice, in words. */
+export function voiceOutputReport(desktop: VoiceEngine | null, config?: Config): VoiceOutputReport {
+  const neural = config?.voice.output === 'neural' ? config.voice.neuralModel : undefined;
+  const fallback =
+    desktop === 'speech-dispatcher'
+      ? 'speech-dispatcher, in the voice and rate chosen for the screen reader'
+      : desktop === 'espeak-ng'
+        ? 'espeak-ng (speech-dispatcher is not installed, so the screen reader’s voice and rate are not used)'
+        : 'nothing: install speech-dispatcher and speech-dispatcher-espeak-ng (or espeak-ng)';
+  return {
+    engine: neural ? 'neural' : (desktop ?? 'none'),
+    summary: neural ? `the neural voice ${neural}; when it cannot, ${fallback}` : fallback,
+  };
+}
+
 /** Sets the service's Capabilities against every capability Steward knows, with a hint for each missing one. */
-export function doctorReport(status: StatusRecord, config?: Config): DoctorReport {
+export function doctorReport(status: StatusRecord, config?: Config, voiceOutput?: VoiceOutputReport): DoctorReport {
   const present = new Set(Array.isArray(status.capabilities) ? (status.capabilities as string[]) : []);
   const problems = problemsOf(status['capability-problems']);
   const details = problemsOf(status['capability-details']);
@@ -132,6 +155,7 @@ export function doctorReport(status: StatusRecord, config?: Config): DoctorRepor
     capabilities: [...checks, ...unknown],
     'turned-off': config ? turnedOff(config) : [],
     ...(backendReport(status) && { backend: backendReport(status) }),
+    ...(voiceOutput && { 'voice-output': voiceOutput }),
   };
 }
 
@@ -160,6 +184,7 @@ export function formatDoctor(report: DoctorReport): string {
         ]
       : []),
     ...backendLines(report.backend),
+    ...(report['voice-output'] ? ['', `Reading aloud: ${report['voice-output'].summary}`] : []),
     '',
     missing.length === 0
       ? 'Every capability is present.'

@@ -64,11 +64,16 @@ import type { StorageHealth } from '../storage/storageHealth.js';
 import type { TestHooks } from '../testHooks.js';
 import { PipeWireMicrophone, WavFileMicrophone } from '../voice/capture.js';
 import { Listener } from '../voice/listener.js';
+import { NeuralSpeaker, voicesDirectory } from '../voice/neuralSpeaker.js';
 import { Recognizer } from '../voice/recognizer.js';
+import { readScreenReaderVoice } from '../voice/screenReaderVoice.js';
 import { EspeakSpeaker } from '../voice/speaker.js';
 import { localeLanguage, recommendSpeechModel, surveySpeechHardware } from '../voice/speechCatalog.js';
+import { SpeechDispatcherSpeaker } from '../voice/speechDispatcher.js';
 import { speechModelsDirectory, SpeechModelStore } from '../voice/speechModels.js';
+import { ssipAddress } from '../voice/ssip.js';
 import { VoiceInterface } from '../voice/voiceInterface.js';
+import { VoiceOutput } from '../voice/voiceOutput.js';
 import type { LiveConfig } from './liveConfig.js';
 import { attentionReason, reportSetAside } from './statusReports.js';
 
@@ -76,6 +81,7 @@ import { attentionReason, reportSetAside } from './statusReports.js';
 const WORKER_SCRIPT = fileURLToPath(new URL('./steward-engine.js', import.meta.url));
 const INSPECTOR_SCRIPT = fileURLToPath(new URL('./steward-model-inspector.js', import.meta.url));
 const SPEECH_SCRIPT = fileURLToPath(new URL('./steward-speech.js', import.meta.url));
+const VOICE_SCRIPT = fileURLToPath(new URL('./steward-voice.js', import.meta.url));
 const BACKEND_PROBE_SCRIPT = fileURLToPath(new URL('./steward-backend-probe.js', import.meta.url));
 // A model that takes longer than this to explain a finding is cancelled, and the finding keeps its title.
 const EXPLANATION_TIMEOUT_MS = 120_000;
@@ -286,7 +292,23 @@ export function createParts(base: PartsBase) {
   const voice = new VoiceInterface({
     models: new SpeechModelStore(speechModelsDirectory(paths.dataHome), recommendForThisMachine),
     listener,
-    speaker: new EspeakSpeaker(speakerStandIn),
+    speaker: new VoiceOutput({
+      neural: new NeuralSpeaker(
+        VOICE_SCRIPT,
+        voicesDirectory(paths.dataHome),
+        () => config.config.voice.neuralModel,
+        speakerStandIn,
+      ),
+      ...(!speakerStandIn && {
+        speechDispatcher: new SpeechDispatcherSpeaker(
+          () => ssipAddress(),
+          () => readScreenReaderVoice(paths.dataHome),
+        ),
+      }),
+      espeak: new EspeakSpeaker(speakerStandIn),
+      output: () => config.config.voice.output,
+      log,
+    }),
     signals: voiceSignals,
     log,
     recommend: recommendForThisMachine,

@@ -4,7 +4,7 @@
 // GNOME shows its microphone indicator while Steward listens), or a WAV file
 // that stands in for the microphone in tests, played at the pace of real time
 // and followed by silence, as a microphone goes on after the person stops.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 
 import { StewardError } from '../dbus/errors.js';
@@ -38,11 +38,60 @@ function captureError(stderr: string): StewardError {
   );
 }
 
+const PROBE_TIMEOUT_MS = 5000;
+
+/**
+ * NoMicrophone when PipeWire has no source node: WirePlumber then links a capture stream to the
+ * monitor of the loudspeaker, and Steward would listen to itself. Null when a source is there, or
+ * when pw-dump (a PipeWire of another make) cannot tell.
+ */
+export function sourceProblem(): Promise<StewardError | null> {
+  return new Promise((resolve) => {
+    execFile('pw-dump', [], { timeout: PROBE_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if ((error as NodeJS.ErrnoException | null)?.code === 'ENOENT') return resolve(null);
+      if (error)
+        return resolve(
+          new StewardError(
+            'NoMicrophone',
+            `PipeWire cannot be reached, so no microphone can be opened (${cleanLine(stderr, 200) || error.message})`,
+          ),
+        );
+      let objects: unknown;
+      try {
+        objects = JSON.parse(stdout);
+      } catch {
+        return resolve(null);
+      }
+      const classes = (Array.isArray(objects) ? (objects as { info?: { props?: Record<string, unknown> } }[]) : []).map(
+        (object) => object.info?.props?.['media.class'],
+      );
+      const hasSource = classes.some((name) => typeof name === 'string' && /^Audio\/(Source|Duplex)/.test(name));
+      resolve(
+        hasSource
+          ? null
+          : new StewardError(
+              'NoMicrophone',
+              'PipeWire has no microphone: plug one in, or turn it on in Settings → Sound',
+            ),
+      );
+    });
+  });
+}
+
 /** The default PipeWire source through pw-record, as raw 16 kHz mono samples on its stdout. */
 export class PipeWireMicrophone implements AudioSource {
   private child: ChildProcess | null = null;
+  private stopped = false;
 
-  start(sink: AudioSink): Promise<void> {
+  async start(sink: AudioSink): Promise<void> {
+    const problem = await sourceProblem();
+    if (problem) throw problem;
+    // Stopped while PipeWire was asked: nothing to open.
+    if (this.stopped) return;
+    return this.record(sink);
+  }
+
+  private record(sink: AudioSink): Promise<void> {
     const child = spawn(
       'pw-record',
       ['--rate', String(RATE), '--channels', '1', '--format', 's16', '--media-role', 'Communication', '-'],
@@ -91,6 +140,7 @@ export class PipeWireMicrophone implements AudioSource {
   }
 
   stop(): void {
+    this.stopped = true;
     const child = this.child;
     this.child = null;
     child?.kill();

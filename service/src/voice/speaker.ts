@@ -15,6 +15,8 @@ export interface Speaker {
   /** Stops what is being spoken; nothing when silent. */
   stop(): void;
   readonly speaking: boolean;
+  /** Stops and lets go of what it holds (a worker process, a connection). */
+  close?(): void;
 }
 
 export class EspeakSpeaker implements Speaker {

@@ -139,6 +139,7 @@ export class VoiceInterface {
     this.cancelPulls();
     this.options.listener.close();
     this.options.speaker.stop();
+    this.options.speaker.close?.();
   }
 
   get impl(): TypedInterfaceImpl<'io.github.steward.Steward1.Voice'> {

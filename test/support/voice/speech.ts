@@ -51,3 +51,10 @@ const ARCHIVE_SENTENCES = [
   'Steward noticed that the disk holding your home folder is almost full.',
   'The network connection came back after the router restarted.',
 ];
+
+const VOICE_GENERATOR = join(process.cwd(), 'test', 'support', 'voice', 'tinyVoiceModel.py');
+
+/** Writes the tiny neural voice (0.1 s of noise a character) into `directory`, as an installed voice. */
+export async function writeTinyVoice(directory: string): Promise<void> {
+  await run('/usr/bin/python3', [VOICE_GENERATOR, directory]);
+}

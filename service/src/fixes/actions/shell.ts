@@ -94,7 +94,7 @@ export function showArgv(argv: readonly string[]): string {
 }
 
 /** The executable `name` resolves to on the service's PATH, or null. */
-async function findExecutable(name: string): Promise<string | null> {
+export async function findExecutable(name: string): Promise<string | null> {
   const isExecutable = (path: string) =>
     access(path, constants.X_OK).then(
       () => true,
