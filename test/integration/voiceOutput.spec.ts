@@ -20,6 +20,7 @@ import {
   waitFor,
 } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
+import { CONDITION_TIMEOUT_MS } from '../support/timeouts.js';
 import { type PrivatePipeWire, startPipeWire } from '../support/voice/pipewire.js';
 import { speak, writeTinySpeechModel, writeTinyVoice } from '../support/voice/speech.js';
 
@@ -43,15 +44,13 @@ describe('Voice output through PipeWire', () => {
   const firstAudio: Record<string, number> = {};
 
   const orcaSettings = () => join(home.path, 'data', 'orca', 'user-settings.conf');
+  // Listen answers once the recogniser's worker has loaded the model: slow on a busy machine.
   const call = (member: string, signature = '', body: unknown[] = []) =>
-    callMethod(client, {
-      destination: BUS_NAME,
-      path: OBJECT_PATH,
-      interface: VOICE_INTERFACE,
-      member,
-      signature,
-      body,
-    });
+    callMethod(
+      client,
+      { destination: BUS_NAME, path: OBJECT_PATH, interface: VOICE_INTERFACE, member, signature, body },
+      { timeoutMs: CONDITION_TIMEOUT_MS },
+    );
 
   async function restart(config: unknown, env: NodeJS.ProcessEnv = {}): Promise<void> {
     await service?.stop();
