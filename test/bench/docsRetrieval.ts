@@ -20,6 +20,7 @@ import { makeTempDir } from '../support/tempDir.js';
 import { debianManCorpus } from './docsCorpus.js';
 import { type BenchQuestion, HELD_OUT_QUESTIONS, QUESTIONS, UNSEEN_QUESTIONS } from './docsQuestions.js';
 import { answers } from './docsRetrievalJudge.js';
+import { recordedSystem, recordSystemFixture } from './docsRunningSystem.js';
 import { percentile, round } from './stats.js';
 
 const RESULTS = join(process.cwd(), 'test-results', 'bench', 'docs-retrieval.json');
@@ -135,6 +136,8 @@ async function writeDocsTable(table: string, machine: string): Promise<void> {
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
+  const rootfs = args[args.indexOf('--record-system') + 1];
+  if (args.includes('--record-system') && rootfs) return recordSystemFixture(rootfs);
   const corpus = await debianManCorpus((line) => process.stdout.write(line));
   const dir = await makeTempDir('steward-bench-docs-retrieval-');
   try {
@@ -143,6 +146,8 @@ async function main(): Promise<void> {
     const store = DocsStore.open(join(kept ? join(corpus.root, '..') : dir.path, 'docs.db'));
     const index = new DocsIndex({ store, sources: corpus.sources, log, dutyCycle: 1 });
     await index.refresh(!kept);
+    // The running system is a real machine's, recorded (docsRunningSystem.ts), not this host's.
+    store.setRunningSystem(await recordedSystem());
     const pages = (store.db.prepare('SELECT count(DISTINCT title) AS n FROM passages').get() as { n: number }).n;
     const missing = [...QUESTIONS, ...HELD_OUT_QUESTIONS, ...UNSEEN_QUESTIONS].flatMap((question) =>
       question.answers.filter((answer) => !hasPassage(store, answer)),

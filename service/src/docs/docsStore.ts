@@ -10,7 +10,8 @@ import Database from 'better-sqlite3';
 
 import { openDatabase, type OpenedDatabase } from '../storage/database.js';
 import { alternativesOf } from './desktopWords.js';
-import { type Candidate, rankCandidates } from './manRanking.js';
+import { type Candidate, fullTag, rankCandidates } from './manRanking.js';
+import { NO_RUNNING_SYSTEM, type RunningSystem } from './runningSystem.js';
 
 export type DocKind = 'man' | 'info' | 'doc' | 'nixos';
 
@@ -53,6 +54,9 @@ export interface FileState {
 }
 
 /** What the index recorded of a file: its state, its content's hash, and whether it was left out as a copy. */
+/** What the index records of the running system: the key its meta holds it under. */
+const RUNNING_SYSTEM_KEY = 'running-system';
+
 export interface KnownFile extends FileState {
   hash: string | null;
   duplicate: boolean;
@@ -65,7 +69,9 @@ CREATE TABLE IF NOT EXISTS files (
   mtime_ms INTEGER NOT NULL,
   size INTEGER NOT NULL,
   content_hash TEXT,
-  duplicate INTEGER NOT NULL DEFAULT 0
+  duplicate INTEGER NOT NULL DEFAULT 0,
+  -- The package that installed the file (dpkg's or pacman's lists), null where none says.
+  package TEXT
 );
 -- A passage's text is kept once however many pages hold it (gcloud's pages repeat the same flags, GNU's
 -- the same closing sections): texts are keyed by their hash and counted by the passages that hold them.
@@ -110,7 +116,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 `;
 
 /** Raised when the schema or the reading of pages changes: the index is a cache of the disk, so an older one is dropped and rebuilt. */
-const SCHEMA_VERSION = 6;
+const SCHEMA_VERSION = 7;
 
 function prepare(db: Database.Database): void {
   const version = db.pragma('user_version', { simple: true });
@@ -201,8 +207,15 @@ const PAGE_ROWS = 200;
 // How page names join words: git-config, ssh_config, systemd.service, dpkg-query.
 const NAME_JOINS = ['-', '_', '.', ''];
 
-/** The rankings the benchmark compares: BM25 alone as it was, and with what knows man pages. */
-export const RANKINGS = { bm25: 'BM25', man: 'BM25 + man-page signals' } as const;
+/**
+ * The rankings the benchmark compares: BM25 alone as it was, with what knows man pages, and with those
+ * preferring the packages of the running system's commands and units that the question names (the search's own).
+ */
+export const RANKINGS = {
+  bm25: 'BM25',
+  man: 'BM25 + man-page signals',
+  system: '+ running system',
+} as const;
 export type Ranking = keyof typeof RANKINGS;
 
 interface HitRow {
@@ -239,6 +252,8 @@ function collector<H extends { title: string; heading: string; entry: string | n
 
 export class DocsStore {
   readonly setAside: string | null;
+  /** Read from the meta table once: every search uses it. */
+  private running: RunningSystem | null = null;
 
   private constructor(
     readonly db: Database.Database,
@@ -287,12 +302,19 @@ export class DocsStore {
     path: string,
     state: FileState,
     documents: readonly IndexedDocument[],
-    content: { hash: string | null; duplicate: boolean } = { hash: null, duplicate: false },
+    content: { hash: string | null; duplicate: boolean; package?: string | null } = { hash: null, duplicate: false },
   ): void {
     this.removeFile(path);
     const { lastInsertRowid: fileId } = this.db
-      .prepare('INSERT INTO files (path, mtime_ms, size, content_hash, duplicate) VALUES (?, ?, ?, ?, ?)')
-      .run(path, Math.round(state.mtimeMs), state.size, content.hash, content.duplicate ? 1 : 0);
+      .prepare('INSERT INTO files (path, mtime_ms, size, content_hash, duplicate, package) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(
+        path,
+        Math.round(state.mtimeMs),
+        state.size,
+        content.hash,
+        content.duplicate ? 1 : 0,
+        content.package ?? null,
+      );
     if (content.duplicate) return;
     const keepText = this.db.prepare(
       'INSERT INTO texts (id, refs, body) VALUES (?, 1, ?) ON CONFLICT(id) DO UPDATE SET refs = refs + 1',
@@ -306,7 +328,8 @@ export class DocsStore {
       for (const { heading, entry, text } of passages) {
         const textId = textKey(text);
         keepText.run(textId, text);
-        insert.run(fileId, title, heading, entry, `${nameWords(entry)} ${summary}`.trim(), lang, kind, textId);
+        const words = `${nameWords(fullTag(entry, text))} ${summary}`.trim();
+        insert.run(fileId, title, heading, entry, words, lang, kind, textId);
       }
     }
   }
@@ -327,17 +350,18 @@ export class DocsStore {
    * The best passages for `query`. Of a page in several languages, only the first of `languages` that has it
    * is searched ("" is the original). `ranking` is for the benchmark, which compares them.
    */
-  search(query: string, limit: number, languages: readonly string[] = [], ranking: Ranking = 'man'): DocHit[] {
+  search(query: string, limit: number, languages: readonly string[] = [], ranking: Ranking = 'system'): DocHit[] {
     const words = queryTerms(query);
     if (words.length === 0) return [];
-    return ranking === 'bm25' ? this.searchBm25(words, limit, languages) : this.searchRanked(words, limit, languages);
+    if (ranking === 'bm25') return this.searchBm25(words, limit, languages);
+    return this.searchRanked(words, limit, languages, ranking === 'system' ? this.runningSystem() : NO_RUNNING_SYSTEM);
   }
 
   /**
    * The passages with any of the words, as many as BM25 ranks best, and those of the page the question
    * names, ordered by what the page says about itself (manRanking.ts).
    */
-  private searchRanked(words: string[], limit: number, languages: readonly string[]): DocHit[] {
+  private searchRanked(words: string[], limit: number, languages: readonly string[], system: RunningSystem): DocHit[] {
     const alternatives = words.flatMap((word) => alternativesOf(word)).filter((word) => !words.includes(word));
     const terms = [...quoted([...words, ...alternatives]), ...joinedNames(words)].join(' OR ');
     const expression = terms;
@@ -356,7 +380,7 @@ export class DocsStore {
       const found = this.candidates(`${onPage} AND (${quoted(rest).join(' OR ')})`, CANDIDATES);
       rows.push(...found.filter((row) => named.titles.includes(row.title) && !known.has(row.id) && known.add(row.id)));
     }
-    const ordered = rankCandidates(rows, words, this.summaries(rows.map((row) => row.title)));
+    const ordered = rankCandidates(rows, words, this.summaries(rows.map((row) => row.title)), system);
     // Passages that hold all the words match alike, and so do those that hold some: a page's other languages
     // go among each, as in searchBm25.
     const rank = (lang: string) => (languages.includes(lang) ? languages.indexOf(lang) : languages.length);
@@ -379,13 +403,13 @@ export class DocsStore {
     }));
   }
 
-  /** The passages that match `expression`, BM25's best first, with their text. */
+  /** The passages that match `expression`, BM25's best first, with their text and their file's package. */
   private candidates(expression: string, limit: number): (Candidate & { id: number; lang: string })[] {
     return this.db
       .prepare(
-        `SELECT p.id, p.title, p.heading, p.entry, p.lang, p.kind, t.body, m.score AS bm25
+        `SELECT p.id, p.title, p.heading, p.entry, p.lang, p.kind, t.body, m.score AS bm25, f.package
            FROM (SELECT rowid, ${RANK} AS score FROM passages_fts WHERE passages_fts MATCH ? ORDER BY score LIMIT ?) m
-           JOIN passages p ON p.id = m.rowid JOIN texts t ON t.id = p.text_id`,
+           JOIN passages p ON p.id = m.rowid JOIN texts t ON t.id = p.text_id JOIN files f ON f.id = p.file_id`,
       )
       .all(expression, limit) as (Candidate & { id: number; lang: string })[];
   }
@@ -505,6 +529,20 @@ export class DocsStore {
     const pages = this.db.pragma('page_count', { simple: true }) as number;
     const pageSize = this.db.pragma('page_size', { simple: true }) as number;
     return { files, passages, bytes: pages * pageSize };
+  }
+
+  /** The running system as the index last recorded it (runningSystem.ts); none before the first update. */
+  runningSystem(): RunningSystem {
+    if (this.running === null) {
+      const recorded = this.meta(RUNNING_SYSTEM_KEY);
+      this.running = recorded === null ? NO_RUNNING_SYSTEM : (JSON.parse(recorded) as RunningSystem);
+    }
+    return this.running;
+  }
+
+  setRunningSystem(system: RunningSystem): void {
+    this.setMeta(RUNNING_SYSTEM_KEY, JSON.stringify(system));
+    this.running = system;
   }
 
   meta(key: string): string | null {
