@@ -7,6 +7,7 @@
 //   npm run bench:docs -- --write-docs      also writes the table into docs/benchmarks-docs-search.md
 //   npm run bench:docs -- --misses          the questions missed, with what came first instead
 //   npm run bench:docs -- --keep-index      keeps the index beside the corpus and reuses it (to tune the ranking)
+//   npm run bench:docs -- --only system --weight running=0.5   one ranking, with a weight of manRanking.ts changed
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ import * as prettier from 'prettier';
 
 import { DocsIndex } from '../../service/src/docs/docsIndex.js';
 import { type DocHit, DocsStore, type Ranking, RANKINGS } from '../../service/src/docs/docsStore.js';
+import { WEIGHTS } from '../../service/src/docs/manRanking.js';
 import { createLogger } from '../../service/src/logging.js';
 import { makeTempDir } from '../support/tempDir.js';
 import { debianManCorpus } from './docsCorpus.js';
@@ -153,7 +155,13 @@ async function main(): Promise<void> {
       question.answers.filter((answer) => !hasPassage(store, answer)),
     );
     if (missing.length > 0) throw new Error(`answers not in the index: ${missing.join('; ')}`);
-    const rows = (Object.keys(RANKINGS) as Ranking[]).flatMap((ranking) =>
+    for (const [name, value] of args.flatMap((arg, at) => (args[at - 1] === '--weight' ? [arg.split('=')] : [])))
+      if (name !== undefined && name in WEIGHTS) WEIGHTS[name as keyof typeof WEIGHTS] = Number(value);
+    const only = args[args.indexOf('--only') + 1];
+    const rankings = (Object.keys(RANKINGS) as Ranking[]).filter(
+      (ranking) => !args.includes('--only') || ranking === only,
+    );
+    const rows = rankings.flatMap((ranking) =>
       (Object.keys(QUESTION_SETS) as QuestionSet[]).map((set) => measure(store, ranking, set)),
     );
     const load = loadavg()[0]?.toFixed(1) ?? '?';

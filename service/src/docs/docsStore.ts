@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 
 import { openDatabase, type OpenedDatabase } from '../storage/database.js';
 import { alternativesOf } from './desktopWords.js';
-import { type Candidate, fullTag, rankCandidates } from './manRanking.js';
+import { type Candidate, fullTag, pointsTo, rankCandidates } from './manRanking.js';
 import { NO_RUNNING_SYSTEM, type RunningSystem } from './runningSystem.js';
 
 export type DocKind = 'man' | 'info' | 'doc' | 'nixos';
@@ -201,6 +201,9 @@ const joinedNames = (words: readonly string[]) => quoted(words.slice(1).map((wor
 const CANDIDATES = 150;
 const NAME_CANDIDATES = 100;
 
+/** Of the candidates that point to other pages' entries, how many are followed. */
+const POINTERS_FOLLOWED = 12;
+
 /** Rows asked for when searching the page a question names, before the other pages' rows are left out. */
 const PAGE_ROWS = 200;
 
@@ -380,6 +383,9 @@ export class DocsStore {
       const found = this.candidates(`${onPage} AND (${quoted(rest).join(' OR ')})`, CANDIDATES);
       rows.push(...found.filter((row) => named.titles.includes(row.title) && !known.has(row.id) && known.add(row.id)));
     }
+    // An index page's entry names the pages that say what it is (systemd.directives(7): "HandleLidSwitch=" is
+    // in logind.conf(5)): the entry of that name on those pages is a candidate as the index's entry was.
+    for (const row of this.followPointers(rows)) if (!known.has(row.id) && known.add(row.id)) rows.push(row);
     const ordered = rankCandidates(rows, words, this.summaries(rows.map((row) => row.title)), system);
     // Passages that hold all the words match alike, and so do those that hold some: a page's other languages
     // go among each, as in searchBm25.
@@ -412,6 +418,30 @@ export class DocsStore {
            JOIN passages p ON p.id = m.rowid JOIN texts t ON t.id = p.text_id JOIN files f ON f.id = p.file_id`,
       )
       .all(expression, limit) as (Candidate & { id: number; lang: string })[];
+  }
+
+  /** The entries that the best of `rows` that point elsewhere (pointsTo) name, each with its pointer's bm25. */
+  private followPointers(rows: readonly (Candidate & { id: number; lang: string })[]) {
+    const entry = this.db.prepare(
+      `SELECT p.id, p.title, p.heading, p.entry, p.lang, p.kind, t.body, f.package
+         FROM passages p JOIN texts t ON t.id = p.text_id JOIN files f ON f.id = p.file_id
+        WHERE p.title = ? AND p.entry IS NOT NULL
+          AND instr(substr(t.body, 1, instr(t.body || char(10), char(10))), ?) > 0
+        ORDER BY p.id LIMIT 2`,
+    );
+    const pointers = rows
+      .map((row) => ({ row, targets: pointsTo(row) }))
+      .filter(({ targets }) => targets.length > 0)
+      .sort((a, b) => a.row.bm25 - b.row.bm25)
+      .slice(0, POINTERS_FOLLOWED);
+    return pointers.flatMap(({ row, targets }) =>
+      targets.flatMap((title) =>
+        (entry.all(title, row.entry) as Omit<Candidate & { id: number; lang: string }, 'bm25'>[]).map((found) => ({
+          ...found,
+          bm25: row.bm25,
+        })),
+      ),
+    );
   }
 
   /** Each page's first passage (its NAME line), by title. */

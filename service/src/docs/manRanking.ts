@@ -68,6 +68,7 @@ export const WEIGHTS = {
   section: 1,
   exact: 2,
   owner: 1.5,
+  running: 0.5,
 };
 
 /**
@@ -91,6 +92,21 @@ export function fullTag(entry: string | null, body: string): string | null {
   if (entry === null || !entry.endsWith('…')) return entry;
   const first = body.slice(0, body.indexOf('\n') === -1 ? undefined : body.indexOf('\n'));
   return first.startsWith(entry.slice(0, -1)) ? first : entry;
+}
+
+/** A reference to a man page: "logind.conf(5)", "systemd.socket(5)". */
+const PAGE_REFERENCE = /^[\w.:@+-]+\(\d\w*\)$/;
+
+/**
+ * The pages an index's entry points to, none for an entry that says something itself: systemd.directives(7)'s
+ * "HandleLidSwitch=" holds only "logind.conf(5)", where the directive is.
+ */
+export function pointsTo(candidate: Pick<Candidate, 'entry' | 'body'>): string[] {
+  if (candidate.entry === null) return [];
+  const rest = candidate.body.slice(candidate.body.indexOf('\n') + 1).trim();
+  const references = rest.split(/[,\s]+/).filter((word) => word !== '');
+  if (candidate.body.indexOf('\n') === -1 || references.length === 0) return [];
+  return references.every((word) => PAGE_REFERENCE.test(word)) ? references : [];
 }
 
 /** DocBook's pages end with their links as numbered notes ("1. Journal Export Format"): a title and an address. */
@@ -129,6 +145,8 @@ export function rankCandidates<C extends Candidate>(
   const owners = new Set(
     words.flatMap((word) => (Object.hasOwn(system.names, word) ? (system.names[word] ?? []) : [])),
   );
+  // The packages of the running system's commands and units: a page of one is about this machine.
+  const running = WEIGHTS.running === 0 ? new Set<string>() : new Set(Object.values(system.names));
   const scored = candidates.map((candidate) => {
     const name =
       `${candidate.title.replace(/[-_.]/g, ' ')} ${candidate.title} ${summaries.get(candidate.title) ?? ''}`.toLowerCase();
@@ -159,8 +177,9 @@ export function rankCandidates<C extends Candidate>(
       WEIGHTS.section * sectionWeight(candidate.title, candidate.kind) +
       // An entry named as asked, by as many of the question's words as it takes ("install" is one of four).
       (WEIGHTS.exact * Math.max(0, ...entryNames(entry).map((name) => spellings.get(name) ?? 0))) / words.length +
-      (isFootnote(candidate) ? WEIGHTS.footnote : 0) +
-      (candidate.package && owners.has(candidate.package) ? WEIGHTS.owner : 0);
+      (isFootnote(candidate) || pointsTo(candidate).length > 0 ? WEIGHTS.footnote : 0) +
+      (candidate.package && owners.has(candidate.package) ? WEIGHTS.owner : 0) +
+      (candidate.package && running.has(candidate.package) ? WEIGHTS.running : 0);
     return { candidate: { ...candidate, complete }, score };
   });
   // A page whose passages hold the question's words between them is about the question, and its passage
