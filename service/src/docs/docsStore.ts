@@ -203,6 +203,7 @@ const NAME_CANDIDATES = 100;
 
 /** Of the candidates that point to other pages' entries, how many are followed. */
 const POINTERS_FOLLOWED = 12;
+const POINTER_TARGETS = 8;
 
 /** Rows asked for when searching the page a question names, before the other pages' rows are left out. */
 const PAGE_ROWS = 200;
@@ -435,7 +436,8 @@ export class DocsStore {
       .sort((a, b) => a.row.bm25 - b.row.bm25)
       .slice(0, POINTERS_FOLLOWED);
     return pointers.flatMap(({ row, targets }) =>
-      targets.flatMap((title) =>
+      // libsystemd's entry names 150 pages: the first few are followed.
+      targets.slice(0, POINTER_TARGETS).flatMap((title) =>
         (entry.all(title, row.entry) as Omit<Candidate & { id: number; lang: string }, 'bm25'>[]).map((found) => ({
           ...found,
           bm25: row.bm25,

@@ -104,6 +104,8 @@ const PAGE_REFERENCE = /^[\w.:@+-]+\(\d\w*\)$/;
 export function pointsTo(candidate: Pick<Candidate, 'entry' | 'body'>): string[] {
   if (candidate.entry === null) return [];
   const rest = candidate.body.slice(candidate.body.indexOf('\n') + 1).trim();
+  // Most passages say something from their first word: they are not split into words to find it out.
+  if (!PAGE_REFERENCE.test(rest.split(/[,\s]/, 1)[0] ?? '')) return [];
   const references = rest.split(/[,\s]+/).filter((word) => word !== '');
   if (candidate.body.indexOf('\n') === -1 || references.length === 0) return [];
   return references.every((word) => PAGE_REFERENCE.test(word)) ? references : [];

@@ -7,6 +7,11 @@ import { readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 const DPKG_INFO = /\/var\/lib\/dpkg\/info$/;
+/**
+ * The files the index asks about: pages, manuals, READMEs, commands and units. A desktop's lists name a few
+ * hundred thousand files (libraries, icons, translations), kept out of the service's memory.
+ */
+const ASKED_ABOUT = /\/(?:share\/(?:man|info|doc)|s?bin|systemd)\//;
 const PACMAN_LOCAL = /\/var\/lib\/pacman\/local$/;
 
 /**
@@ -22,7 +27,8 @@ async function dpkgOwners(database: string, owners: Map<string, string>): Promis
     // Multi-arch packages list as NAME:ARCH.list.
     const pkg = name.slice(0, -'.list'.length).split(':')[0] ?? '';
     const text = await readFile(join(database, name), 'utf8').catch(() => '');
-    for (const path of text.split('\n')) if (path.startsWith('/')) owners.set(`${root}${path}`, pkg);
+    for (const path of text.split('\n'))
+      if (path.startsWith('/') && ASKED_ABOUT.test(path)) owners.set(`${root}${path}`, pkg);
   }
 }
 
@@ -34,11 +40,15 @@ async function pacmanOwners(database: string, owners: Map<string, string>): Prom
     if (pkg === '') continue;
     const text = await readFile(join(database, entry, 'files'), 'utf8').catch(() => '');
     const files = text.split('%FILES%\n')[1]?.split('\n\n')[0] ?? '';
-    for (const path of files.split('\n')) if (path !== '' && !path.endsWith('/')) owners.set(`${root}/${path}`, pkg);
+    for (const path of files.split('\n'))
+      if (path !== '' && !path.endsWith('/') && ASKED_ABOUT.test(`/${path}`)) owners.set(`${root}/${path}`, pkg);
   }
 }
 
-/** Each listed file's package, by the file's path, from the package databases that are dpkg's or pacman's. */
+/**
+ * Each listed page's, manual's, command's and unit's package, by the file's path, from the package databases
+ * that are dpkg's or pacman's.
+ */
 export async function readPackageOwners(databases: readonly string[]): Promise<Map<string, string>> {
   const owners = new Map<string, string>();
   for (const database of databases) {
