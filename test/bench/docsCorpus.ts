@@ -13,6 +13,12 @@ import { promisify } from 'node:util';
 import type { DocsSources } from '../../service/src/docs/indexer.js';
 
 const run = promisify(execFile);
+const LIST_OPTIONS = { maxBuffer: 64 * 1024 * 1024 };
+
+/** Where dpkg keeps each installed package's file list, in the unpacked tree as on a system. */
+export const DPKG_INFO = 'var/lib/dpkg/info';
+/** Raised when what the cache holds changes: 2 added the packages' file lists. */
+const LAYOUT = 'layout 2';
 
 /** The packages whose pages answer a desktop's questions: services, logs, network, disks, packages, GNOME. */
 export const DESKTOP_PACKAGES = [
@@ -112,7 +118,11 @@ async function manRoots(folder: string, depth = 0): Promise<string[]> {
  */
 export async function debianManCorpus(log: (line: string) => void): Promise<Corpus> {
   const packages = [...DESKTOP_PACKAGES, ...NOISE_PACKAGES];
-  const key = createHash('sha256').update(packages.join('\n')).digest('hex').slice(0, 12);
+  // The layout is part of the key: a cache made before the file lists were written is fetched again.
+  const key = createHash('sha256')
+    .update([LAYOUT, ...packages].join('\n'))
+    .digest('hex')
+    .slice(0, 12);
   const dir = join(cacheRoot(), `docs-corpus-${key}`);
   const root = join(dir, 'root');
   const stamp = join(dir, 'packages.txt');
@@ -125,6 +135,8 @@ export async function debianManCorpus(log: (line: string) => void): Promise<Corp
     await run('apt-get', ['download', ...packages], { cwd: debs, maxBuffer: 64 * 1024 * 1024 });
     const files = (await readdir(debs)).filter((name) => name.endsWith('.deb')).sort();
     await mkdir(root, { recursive: true });
+    const lists = join(root, DPKG_INFO);
+    await mkdir(lists, { recursive: true });
     for (const file of files) {
       // Only the man pages: the rest of a package is not read.
       await run('sh', [
@@ -134,6 +146,18 @@ export async function debianManCorpus(log: (line: string) => void): Promise<Corp
         join(debs, file),
         root,
       ]);
+      // The package's files as dpkg lists them once installed (/var/lib/dpkg/info/NAME.list): the index
+      // reads each page's package from them.
+      const { stdout } = await run(
+        'sh',
+        ['-c', 'dpkg-deb --fsys-tarfile "$1" | tar -t', 'sh', join(debs, file)],
+        LIST_OPTIONS,
+      );
+      const paths = stdout
+        .split('\n')
+        .map((line) => line.replace(/^\.\/?/, '/').replace(/\/$/, ''))
+        .filter((path) => path !== '' && path !== '/');
+      await writeFile(join(lists, `${file.split('_')[0]}.list`), `${paths.join('\n')}\n`);
     }
     await rm(debs, { recursive: true, force: true });
     fetched = files.map((file) => file.replace(/\.deb$/, '')).join('\n');
@@ -148,7 +172,7 @@ export async function debianManCorpus(log: (line: string) => void): Promise<Corp
       docRoots: [],
       nixosOptions: [],
       languages: [],
-      packageDatabases: [],
+      packageDatabases: [join(root, DPKG_INFO)],
     },
   };
 }

@@ -7,6 +7,7 @@
 //   npm run bench:docs -- --write-docs      also writes the table into docs/benchmarks-docs-search.md
 //   npm run bench:docs -- --misses          the questions missed, with what came first instead
 //   npm run bench:docs -- --keep-index      keeps the index beside the corpus and reuses it (to tune the ranking)
+//   npm run bench:docs -- --only system --weight running=0.5   one ranking, with a weight of manRanking.ts changed
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -15,11 +16,13 @@ import * as prettier from 'prettier';
 
 import { DocsIndex } from '../../service/src/docs/docsIndex.js';
 import { type DocHit, DocsStore, type Ranking, RANKINGS } from '../../service/src/docs/docsStore.js';
+import { WEIGHTS } from '../../service/src/docs/manRanking.js';
 import { createLogger } from '../../service/src/logging.js';
 import { makeTempDir } from '../support/tempDir.js';
 import { debianManCorpus } from './docsCorpus.js';
 import { type BenchQuestion, HELD_OUT_QUESTIONS, QUESTIONS, UNSEEN_QUESTIONS } from './docsQuestions.js';
 import { answers } from './docsRetrievalJudge.js';
+import { recordedSystem, recordSystemFixture } from './docsRunningSystem.js';
 import { percentile, round } from './stats.js';
 
 const RESULTS = join(process.cwd(), 'test-results', 'bench', 'docs-retrieval.json');
@@ -135,6 +138,8 @@ async function writeDocsTable(table: string, machine: string): Promise<void> {
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
+  const rootfs = args[args.indexOf('--record-system') + 1];
+  if (args.includes('--record-system') && rootfs) return recordSystemFixture(rootfs);
   const corpus = await debianManCorpus((line) => process.stdout.write(line));
   const dir = await makeTempDir('steward-bench-docs-retrieval-');
   try {
@@ -143,12 +148,20 @@ async function main(): Promise<void> {
     const store = DocsStore.open(join(kept ? join(corpus.root, '..') : dir.path, 'docs.db'));
     const index = new DocsIndex({ store, sources: corpus.sources, log, dutyCycle: 1 });
     await index.refresh(!kept);
+    // The running system is a real machine's, recorded (docsRunningSystem.ts), not this host's.
+    store.setRunningSystem(await recordedSystem());
     const pages = (store.db.prepare('SELECT count(DISTINCT title) AS n FROM passages').get() as { n: number }).n;
     const missing = [...QUESTIONS, ...HELD_OUT_QUESTIONS, ...UNSEEN_QUESTIONS].flatMap((question) =>
       question.answers.filter((answer) => !hasPassage(store, answer)),
     );
     if (missing.length > 0) throw new Error(`answers not in the index: ${missing.join('; ')}`);
-    const rows = (Object.keys(RANKINGS) as Ranking[]).flatMap((ranking) =>
+    for (const [name, value] of args.flatMap((arg, at) => (args[at - 1] === '--weight' ? [arg.split('=')] : [])))
+      if (name !== undefined && name in WEIGHTS) WEIGHTS[name as keyof typeof WEIGHTS] = Number(value);
+    const only = args[args.indexOf('--only') + 1];
+    const rankings = (Object.keys(RANKINGS) as Ranking[]).filter(
+      (ranking) => !args.includes('--only') || ranking === only,
+    );
+    const rows = rankings.flatMap((ranking) =>
       (Object.keys(QUESTION_SETS) as QuestionSet[]).map((set) => measure(store, ranking, set)),
     );
     const load = loadavg()[0]?.toFixed(1) ?? '?';

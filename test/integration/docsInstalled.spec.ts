@@ -8,6 +8,8 @@ import { promisify } from 'node:util';
 import { citation } from '../../service/src/assistant/tools/docs.js';
 import { DocsStore } from '../../service/src/docs/docsStore.js';
 import { type DocsSources, updateIndex } from '../../service/src/docs/indexer.js';
+import { ownerOf, readPackageOwners } from '../../service/src/docs/packageOwners.js';
+import { recordRunningSystem } from '../../service/src/docs/runningSystem.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 
 const run = promisify(execFile);
@@ -127,6 +129,16 @@ describe('the documentation index of the installed packages', () => {
         expect(manText.includes(start)).withContext(`${title}#${entry}: ${start}`).toBeTrue();
       }
     }
+  });
+
+  it("reads each file's package from this machine's dpkg lists, and the packages of the commands in PATH", async () => {
+    const owners = await readPackageOwners(['/var/lib/dpkg/info']);
+    for (const pkg of PACKAGES)
+      for (const file of owned.get(pkg) ?? []) expect(ownerOf(owners, file)).withContext(file).toBe(pkg);
+    const system = await recordRunningSystem({ owners, commandDirs: ['/usr/bin', '/bin'], units: [] });
+    expect(system.names).toEqual(
+      jasmine.objectContaining({ ssh: 'openssh-client', 'apt-get': 'apt', ls: 'coreutils' }),
+    );
   });
 
   it("drops a removed package's pages, and keeps the others", async () => {

@@ -8,6 +8,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../logging.js';
 import type { DocHit, DocSection, DocsStore } from './docsStore.js';
 import { type DocsSources, type IndexProgress, sourcesSignature, updateIndex } from './indexer.js';
+import { readPackageOwners } from './packageOwners.js';
+import { recordRunningSystem, type RunningSystem } from './runningSystem.js';
 
 export type DocsState = 'waiting' | 'indexing' | 'ready' | 'failed';
 
@@ -34,6 +36,8 @@ export interface DocsIndexOptions {
   /** Of each slice of work, the share spent working; the rest the index sleeps. */
   dutyCycle?: number;
   onStatus?(status: DocsStatus): void;
+  /** The units systemd has loaded ("NetworkManager.service"): their packages' pages are preferred. */
+  loadedUnits?(): Promise<string[]>;
 }
 
 const SIGNATURE_KEY = 'sources-signature';
@@ -119,7 +123,9 @@ export class DocsIndex {
     this.sliceStart = started;
     this.setState('indexing');
     try {
+      const owners = await readPackageOwners(sources.packageDatabases);
       const result = await updateIndex(store, sources, {
+        owners,
         onProgress: (progress) => {
           this.progress = progress;
           // Often enough for a progress display, not on every file.
@@ -129,6 +135,7 @@ export class DocsIndex {
         stopped: () => this.stopping,
       });
       if (this.stopping) return;
+      store.setRunningSystem(await this.recordRunningSystem(owners));
       this.counts = store.counts();
       store.setMeta(SIGNATURE_KEY, signature);
       store.setMeta(UPDATED_KEY, new Date().toISOString());
@@ -140,6 +147,20 @@ export class DocsIndex {
       this.progress = { done: 0, total: 0 };
       this.setState('failed');
     }
+  }
+
+  private async recordRunningSystem(owners: ReadonlyMap<string, string>): Promise<RunningSystem> {
+    const { sources, log, loadedUnits } = this.options;
+    const units = await (loadedUnits?.() ?? Promise.resolve([])).catch((error: Error) => {
+      log.debug('the loaded units could not be listed for the documentation index', { reason: error.message });
+      return [];
+    });
+    return recordRunningSystem({
+      owners,
+      commandDirs: sources.commandDirs ?? [],
+      units,
+      ...(sources.unitDirs && { unitDirs: sources.unitDirs }),
+    });
   }
 
   /** Yields to the main loop after every file, and sleeps after each slice so the index takes a share of a core. */

@@ -10,7 +10,8 @@ import Database from 'better-sqlite3';
 
 import { openDatabase, type OpenedDatabase } from '../storage/database.js';
 import { alternativesOf } from './desktopWords.js';
-import { type Candidate, rankCandidates } from './manRanking.js';
+import { type Candidate, fullTag, pointsTo, rankCandidates } from './manRanking.js';
+import { NO_RUNNING_SYSTEM, type RunningSystem } from './runningSystem.js';
 
 export type DocKind = 'man' | 'info' | 'doc' | 'nixos';
 
@@ -53,6 +54,9 @@ export interface FileState {
 }
 
 /** What the index recorded of a file: its state, its content's hash, and whether it was left out as a copy. */
+/** What the index records of the running system: the key its meta holds it under. */
+const RUNNING_SYSTEM_KEY = 'running-system';
+
 export interface KnownFile extends FileState {
   hash: string | null;
   duplicate: boolean;
@@ -65,7 +69,9 @@ CREATE TABLE IF NOT EXISTS files (
   mtime_ms INTEGER NOT NULL,
   size INTEGER NOT NULL,
   content_hash TEXT,
-  duplicate INTEGER NOT NULL DEFAULT 0
+  duplicate INTEGER NOT NULL DEFAULT 0,
+  -- The package that installed the file (dpkg's or pacman's lists), null where none says.
+  package TEXT
 );
 -- A passage's text is kept once however many pages hold it (gcloud's pages repeat the same flags, GNU's
 -- the same closing sections): texts are keyed by their hash and counted by the passages that hold them.
@@ -110,7 +116,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 `;
 
 /** Raised when the schema or the reading of pages changes: the index is a cache of the disk, so an older one is dropped and rebuilt. */
-const SCHEMA_VERSION = 6;
+const SCHEMA_VERSION = 7;
 
 function prepare(db: Database.Database): void {
   const version = db.pragma('user_version', { simple: true });
@@ -195,14 +201,25 @@ const joinedNames = (words: readonly string[]) => quoted(words.slice(1).map((wor
 const CANDIDATES = 150;
 const NAME_CANDIDATES = 100;
 
+/** Of the candidates that point to other pages' entries, how many are followed. */
+const POINTERS_FOLLOWED = 12;
+const POINTER_TARGETS = 8;
+
 /** Rows asked for when searching the page a question names, before the other pages' rows are left out. */
 const PAGE_ROWS = 200;
 
 // How page names join words: git-config, ssh_config, systemd.service, dpkg-query.
 const NAME_JOINS = ['-', '_', '.', ''];
 
-/** The rankings the benchmark compares: BM25 alone as it was, and with what knows man pages. */
-export const RANKINGS = { bm25: 'BM25', man: 'BM25 + man-page signals' } as const;
+/**
+ * The rankings the benchmark compares: BM25 alone as it was, with what knows man pages, and with those
+ * preferring the packages of the running system's commands and units that the question names (the search's own).
+ */
+export const RANKINGS = {
+  bm25: 'BM25',
+  man: 'BM25 + man-page signals',
+  system: '+ running system',
+} as const;
 export type Ranking = keyof typeof RANKINGS;
 
 interface HitRow {
@@ -239,6 +256,10 @@ function collector<H extends { title: string; heading: string; entry: string | n
 
 export class DocsStore {
   readonly setAside: string | null;
+  /** Read from the meta table once: every search uses it. */
+  private running: RunningSystem | null = null;
+  /** A search's statements, prepared once: preparing them took a tenth of a search's time. */
+  private readonly statements = new Map<string, Database.Statement>();
 
   private constructor(
     readonly db: Database.Database,
@@ -287,12 +308,19 @@ export class DocsStore {
     path: string,
     state: FileState,
     documents: readonly IndexedDocument[],
-    content: { hash: string | null; duplicate: boolean } = { hash: null, duplicate: false },
+    content: { hash: string | null; duplicate: boolean; package?: string | null } = { hash: null, duplicate: false },
   ): void {
     this.removeFile(path);
     const { lastInsertRowid: fileId } = this.db
-      .prepare('INSERT INTO files (path, mtime_ms, size, content_hash, duplicate) VALUES (?, ?, ?, ?, ?)')
-      .run(path, Math.round(state.mtimeMs), state.size, content.hash, content.duplicate ? 1 : 0);
+      .prepare('INSERT INTO files (path, mtime_ms, size, content_hash, duplicate, package) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(
+        path,
+        Math.round(state.mtimeMs),
+        state.size,
+        content.hash,
+        content.duplicate ? 1 : 0,
+        content.package ?? null,
+      );
     if (content.duplicate) return;
     const keepText = this.db.prepare(
       'INSERT INTO texts (id, refs, body) VALUES (?, 1, ?) ON CONFLICT(id) DO UPDATE SET refs = refs + 1',
@@ -306,7 +334,8 @@ export class DocsStore {
       for (const { heading, entry, text } of passages) {
         const textId = textKey(text);
         keepText.run(textId, text);
-        insert.run(fileId, title, heading, entry, `${nameWords(entry)} ${summary}`.trim(), lang, kind, textId);
+        const words = `${nameWords(fullTag(entry, text))} ${summary}`.trim();
+        insert.run(fileId, title, heading, entry, words, lang, kind, textId);
       }
     }
   }
@@ -327,17 +356,18 @@ export class DocsStore {
    * The best passages for `query`. Of a page in several languages, only the first of `languages` that has it
    * is searched ("" is the original). `ranking` is for the benchmark, which compares them.
    */
-  search(query: string, limit: number, languages: readonly string[] = [], ranking: Ranking = 'man'): DocHit[] {
+  search(query: string, limit: number, languages: readonly string[] = [], ranking: Ranking = 'system'): DocHit[] {
     const words = queryTerms(query);
     if (words.length === 0) return [];
-    return ranking === 'bm25' ? this.searchBm25(words, limit, languages) : this.searchRanked(words, limit, languages);
+    if (ranking === 'bm25') return this.searchBm25(words, limit, languages);
+    return this.searchRanked(words, limit, languages, ranking === 'system' ? this.runningSystem() : NO_RUNNING_SYSTEM);
   }
 
   /**
    * The passages with any of the words, as many as BM25 ranks best, and those of the page the question
    * names, ordered by what the page says about itself (manRanking.ts).
    */
-  private searchRanked(words: string[], limit: number, languages: readonly string[]): DocHit[] {
+  private searchRanked(words: string[], limit: number, languages: readonly string[], system: RunningSystem): DocHit[] {
     const alternatives = words.flatMap((word) => alternativesOf(word)).filter((word) => !words.includes(word));
     const terms = [...quoted([...words, ...alternatives]), ...joinedNames(words)].join(' OR ');
     const expression = terms;
@@ -356,7 +386,10 @@ export class DocsStore {
       const found = this.candidates(`${onPage} AND (${quoted(rest).join(' OR ')})`, CANDIDATES);
       rows.push(...found.filter((row) => named.titles.includes(row.title) && !known.has(row.id) && known.add(row.id)));
     }
-    const ordered = rankCandidates(rows, words, this.summaries(rows.map((row) => row.title)));
+    // An index page's entry names the pages that say what it is (systemd.directives(7): "HandleLidSwitch=" is
+    // in logind.conf(5)): the entry of that name on those pages is a candidate as the index's entry was.
+    for (const row of this.followPointers(rows)) if (!known.has(row.id) && known.add(row.id)) rows.push(row);
+    const ordered = rankCandidates(rows, words, this.summaries(rows.map((row) => row.title)), system);
     // Passages that hold all the words match alike, and so do those that hold some: a page's other languages
     // go among each, as in searchBm25.
     const rank = (lang: string) => (languages.includes(lang) ? languages.indexOf(lang) : languages.length);
@@ -369,7 +402,7 @@ export class DocsStore {
         .filter((row) => rank(row.lang) <= (best.get(alike(row)) ?? 0))
         .map(({ id, title, heading, entry, lang, kind }) => ({ id, title, heading, entry, lang, kind })),
     );
-    const snippet = this.db.prepare(
+    const snippet = this.statement(
       `SELECT snippet(passages_fts, ${BODY_COLUMN}, '', '', '…', ${SNIPPET_WORDS}) AS snippet
          FROM passages_fts WHERE passages_fts MATCH ? AND rowid = ?`,
     );
@@ -379,27 +412,54 @@ export class DocsStore {
     }));
   }
 
-  /** The passages that match `expression`, BM25's best first, with their text. */
+  /** The passages that match `expression`, BM25's best first, with their text and their file's package. */
   private candidates(expression: string, limit: number): (Candidate & { id: number; lang: string })[] {
-    return this.db
-      .prepare(
-        `SELECT p.id, p.title, p.heading, p.entry, p.lang, p.kind, t.body, m.score AS bm25
+    return this.statement(
+      `SELECT p.id, p.title, p.heading, p.entry, p.lang, p.kind, t.body, m.score AS bm25, f.package
            FROM (SELECT rowid, ${RANK} AS score FROM passages_fts WHERE passages_fts MATCH ? ORDER BY score LIMIT ?) m
-           JOIN passages p ON p.id = m.rowid JOIN texts t ON t.id = p.text_id`,
-      )
-      .all(expression, limit) as (Candidate & { id: number; lang: string })[];
+           JOIN passages p ON p.id = m.rowid JOIN texts t ON t.id = p.text_id JOIN files f ON f.id = p.file_id`,
+    ).all(expression, limit) as (Candidate & { id: number; lang: string })[];
+  }
+
+  /** The entries that the best of `rows` that point elsewhere (pointsTo) name, each with its pointer's bm25. */
+  private followPointers(rows: readonly (Candidate & { id: number; lang: string })[]) {
+    const entry = this.statement(
+      `SELECT p.id, p.title, p.heading, p.entry, p.lang, p.kind, t.body, f.package
+         FROM passages p JOIN texts t ON t.id = p.text_id JOIN files f ON f.id = p.file_id
+        WHERE p.title = ? AND p.entry IS NOT NULL
+          AND instr(substr(t.body, 1, instr(t.body || char(10), char(10))), ?) > 0
+        ORDER BY p.id LIMIT 2`,
+    );
+    const pointers = rows
+      .map((row) => ({ row, targets: pointsTo(row) }))
+      .filter(({ targets }) => targets.length > 0)
+      .sort((a, b) => a.row.bm25 - b.row.bm25)
+      .slice(0, POINTERS_FOLLOWED);
+    return pointers.flatMap(({ row, targets }) =>
+      // libsystemd's entry names 150 pages: the first few are followed.
+      targets.slice(0, POINTER_TARGETS).flatMap((title) =>
+        (entry.all(title, row.entry) as Omit<Candidate & { id: number; lang: string }, 'bm25'>[]).map((found) => ({
+          ...found,
+          bm25: row.bm25,
+        })),
+      ),
+    );
+  }
+
+  private statement(sql: string): Database.Statement {
+    let prepared = this.statements.get(sql);
+    if (!prepared) this.statements.set(sql, (prepared = this.db.prepare(sql)));
+    return prepared;
   }
 
   /** Each page's first passage (its NAME line), by title. */
   private summaries(titles: readonly string[]): Map<string, string> {
     const distinct = [...new Set(titles)];
     if (distinct.length === 0) return new Map();
-    const rows = this.db
-      .prepare(
-        `SELECT p.title, t.body FROM passages p JOIN texts t ON t.id = p.text_id
+    const rows = this.statement(
+      `SELECT p.title, t.body FROM passages p JOIN texts t ON t.id = p.text_id
           WHERE p.id IN (SELECT min(id) FROM passages WHERE title IN (${distinct.map(() => '?').join(', ')}) GROUP BY title)`,
-      )
-      .all(...distinct) as { title: string; body: string }[];
+    ).all(...distinct) as { title: string; body: string }[];
     return new Map(rows.map((row) => [row.title, row.body]));
   }
 
@@ -441,7 +501,7 @@ export class DocsStore {
    * ("git config" is git-config(1)), with those words; null when the query names none.
    */
   private pageNamed(words: readonly string[]): { titles: string[]; words: string[] } | null {
-    const titles = this.db.prepare('SELECT DISTINCT title FROM passages WHERE title >= ? AND title < ? LIMIT 20');
+    const titles = this.statement('SELECT DISTINCT title FROM passages WHERE title >= ? AND title < ? LIMIT 20');
     for (let span = Math.min(3, words.length); span >= 1; span--) {
       for (let start = 0; start + span <= words.length; start++) {
         const part = words.slice(start, start + span);
@@ -505,6 +565,20 @@ export class DocsStore {
     const pages = this.db.pragma('page_count', { simple: true }) as number;
     const pageSize = this.db.pragma('page_size', { simple: true }) as number;
     return { files, passages, bytes: pages * pageSize };
+  }
+
+  /** The running system as the index last recorded it (runningSystem.ts); none before the first update. */
+  runningSystem(): RunningSystem {
+    if (this.running === null) {
+      const recorded = this.meta(RUNNING_SYSTEM_KEY);
+      this.running = recorded === null ? NO_RUNNING_SYSTEM : (JSON.parse(recorded) as RunningSystem);
+    }
+    return this.running;
+  }
+
+  setRunningSystem(system: RunningSystem): void {
+    this.setMeta(RUNNING_SYSTEM_KEY, JSON.stringify(system));
+    this.running = system;
   }
 
   meta(key: string): string | null {

@@ -17,6 +17,8 @@ import {
   readNixosOptions,
   readTextDocument,
 } from './documents.js';
+import { ownerOf } from './packageOwners.js';
+import { UNIT_DIRS } from './runningSystem.js';
 
 export interface DocsSources {
   /** Man page trees such as /usr/share/man: their manN folders, and <language>/manN for the user's languages. */
@@ -31,6 +33,10 @@ export interface DocsSources {
   languages: string[];
   /** Places the package manager changes when packages come and go (/var/lib/dpkg/info). */
   packageDatabases: string[];
+  /** PATH's folders: their commands' packages are the running system's (runningSystem.ts); none when absent. */
+  commandDirs?: string[];
+  /** Where the loaded units' files are looked for; systemd's own places when absent. */
+  unitDirs?: string[];
 }
 
 interface Candidate {
@@ -97,6 +103,10 @@ export function defaultSources(home: string, env: NodeJS.ProcessEnv = process.en
     nixosOptions: [`${system}/doc/nixos/options.json`],
     languages: userLanguages(env),
     packageDatabases: ['/var/lib/dpkg/info', '/var/lib/rpm', '/var/lib/pacman/local', '/nix/var/nix/profiles'],
+    commandDirs: [
+      ...new Set((env.PATH ?? '/usr/local/bin:/usr/bin:/bin').split(':').filter((dir) => dir.startsWith('/'))),
+    ],
+    unitDirs: UNIT_DIRS,
   };
 }
 
@@ -220,6 +230,8 @@ export interface UpdateOptions {
   pause?(): Promise<void>;
   /** Asked between files: true stops the update (the service is stopping); what was written stays. */
   stopped?(): boolean;
+  /** Each file's package (packageOwners.ts), recorded with the pages read from it. */
+  owners?: ReadonlyMap<string, string>;
 }
 
 /** Reads what is new or changed into `store` and removes what is gone. */
@@ -272,7 +284,11 @@ export async function updateIndex(
     batch = [];
     store.transaction(() =>
       written.forEach(({ candidate, documents, hash, duplicate }) =>
-        store.replaceFile(candidate.path, candidate.state, documents, { hash, duplicate }),
+        store.replaceFile(candidate.path, candidate.state, documents, {
+          hash,
+          duplicate,
+          package: options.owners ? ownerOf(options.owners, candidate.path) : null,
+        }),
       ),
     );
   };

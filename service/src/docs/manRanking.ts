@@ -6,6 +6,7 @@
 // many of them the passage holds at all; a page of commands, files and concepts before a library call's.
 import { alternativesOf } from './desktopWords.js';
 import { type DocKind, nameWords } from './docsStore.js';
+import { NO_RUNNING_SYSTEM, type RunningSystem } from './runningSystem.js';
 
 export interface Candidate {
   title: string;
@@ -15,6 +16,8 @@ export interface Candidate {
   body: string;
   /** bm25 as FTS5 gives it: negative, lower is better. */
   bm25: number;
+  /** The package that installed the page; null where the package manager does not say. */
+  package?: string | null;
 }
 
 /** How much of a passage's start counts as what it is about. */
@@ -64,6 +67,8 @@ export const WEIGHTS = {
   footnote: -2,
   section: 1,
   exact: 2,
+  owner: 1.5,
+  running: 0.5,
 };
 
 /**
@@ -79,6 +84,33 @@ function entryNames(entry: string | null): string[] {
     .filter((name) => name !== '');
 }
 
+/**
+ * An entry's tag as the page writes it: an entry keeps a long tag cut ("HandlePowerKey=, …, HandleSuspen…"),
+ * its passage's first line holds all of it ("…, HandleLidSwitch=, HandleLidSwitchDocked=").
+ */
+export function fullTag(entry: string | null, body: string): string | null {
+  if (entry === null || !entry.endsWith('…')) return entry;
+  const first = body.slice(0, body.indexOf('\n') === -1 ? undefined : body.indexOf('\n'));
+  return first.startsWith(entry.slice(0, -1)) ? first : entry;
+}
+
+/** A reference to a man page: "logind.conf(5)", "systemd.socket(5)". */
+const PAGE_REFERENCE = /^[\w.:@+-]+\(\d\w*\)$/;
+
+/**
+ * The pages an index's entry points to, none for an entry that says something itself: systemd.directives(7)'s
+ * "HandleLidSwitch=" holds only "logind.conf(5)", where the directive is.
+ */
+export function pointsTo(candidate: Pick<Candidate, 'entry' | 'body'>): string[] {
+  if (candidate.entry === null) return [];
+  const rest = candidate.body.slice(candidate.body.indexOf('\n') + 1).trim();
+  // Most passages say something from their first word: they are not split into words to find it out.
+  if (!PAGE_REFERENCE.test(rest.split(/[,\s]/, 1)[0] ?? '')) return [];
+  const references = rest.split(/[,\s]+/).filter((word) => word !== '');
+  if (candidate.body.indexOf('\n') === -1 || references.length === 0) return [];
+  return references.every((word) => PAGE_REFERENCE.test(word)) ? references : [];
+}
+
 /** DocBook's pages end with their links as numbered notes ("1. Journal Export Format"): a title and an address. */
 const isFootnote = (candidate: Candidate) => candidate.heading === 'NOTES' && /^\d+\. /.test(candidate.entry ?? '');
 
@@ -90,6 +122,7 @@ export function rankCandidates<C extends Candidate>(
   candidates: readonly C[],
   words: readonly string[],
   summaries: ReadonlyMap<string, string>,
+  system: RunningSystem = NO_RUNNING_SYSTEM,
 ): (C & { complete: boolean })[] {
   if (candidates.length === 0 || words.length === 0)
     return candidates.map((candidate) => ({ ...candidate, complete: false }));
@@ -110,10 +143,17 @@ export function rankCandidates<C extends Candidate>(
     ...words.slice(1).map((word, index): [string, number] => [`${words[index]}${word}`, 2]),
     [words.join(''), words.length],
   ]);
+  // The packages of the commands and units the question names ("ssh", "networkmanager", "journald").
+  const owners = new Set(
+    words.flatMap((word) => (Object.hasOwn(system.names, word) ? (system.names[word] ?? []) : [])),
+  );
+  // The packages of the running system's commands and units: a page of one is about this machine.
+  const running = WEIGHTS.running === 0 ? new Set<string>() : new Set(Object.values(system.names));
   const scored = candidates.map((candidate) => {
     const name =
       `${candidate.title.replace(/[-_.]/g, ' ')} ${candidate.title} ${summaries.get(candidate.title) ?? ''}`.toLowerCase();
-    const tag = `${candidate.heading} ${candidate.entry ?? ''} ${nameWords(candidate.entry)}`.toLowerCase();
+    const entry = fullTag(candidate.entry, candidate.body);
+    const tag = `${candidate.heading} ${entry ?? ''} ${nameWords(entry)}`.toLowerCase();
     const body = candidate.body.toLowerCase();
     // An entry's first sentences say what it is for; a long section holds many words by chance, further on.
     const lead = body.slice(0, LEAD_CHARS);
@@ -138,9 +178,10 @@ export function rankCandidates<C extends Candidate>(
       WEIGHTS.bm25 * (best < 0 ? candidate.bm25 / best : 0) +
       WEIGHTS.section * sectionWeight(candidate.title, candidate.kind) +
       // An entry named as asked, by as many of the question's words as it takes ("install" is one of four).
-      (WEIGHTS.exact * Math.max(0, ...entryNames(candidate.entry).map((name) => spellings.get(name) ?? 0))) /
-        words.length +
-      (isFootnote(candidate) ? WEIGHTS.footnote : 0);
+      (WEIGHTS.exact * Math.max(0, ...entryNames(entry).map((name) => spellings.get(name) ?? 0))) / words.length +
+      (isFootnote(candidate) || pointsTo(candidate).length > 0 ? WEIGHTS.footnote : 0) +
+      (candidate.package && owners.has(candidate.package) ? WEIGHTS.owner : 0) +
+      (candidate.package && running.has(candidate.package) ? WEIGHTS.running : 0);
     return { candidate: { ...candidate, complete }, score };
   });
   // A page whose passages hold the question's words between them is about the question, and its passage

@@ -9,6 +9,7 @@ import type { Logger } from '../logging.js';
 import { DocsIndex } from './docsIndex.js';
 import { DocsStore } from './docsStore.js';
 import { defaultSources, type DocsSources } from './indexer.js';
+import { UNIT_DIRS } from './runningSystem.js';
 
 /** The sources with every place moved under `root` (a test's stand-in for the machine's `/`). */
 function under(root: string, sources: DocsSources): DocsSources {
@@ -20,6 +21,8 @@ function under(root: string, sources: DocsSources): DocsSources {
     docRoots: move(sources.docRoots),
     nixosOptions: move(sources.nixosOptions),
     packageDatabases: move(sources.packageDatabases),
+    commandDirs: move(sources.commandDirs ?? []),
+    unitDirs: move(sources.unitDirs ?? UNIT_DIRS),
   };
 }
 
@@ -29,6 +32,7 @@ export function openDocsIndex(options: {
   log: Logger;
   /** The test hook STEWARD_TEST_DOCS_ROOT. */
   root?: string;
+  loadedUnits?: () => Promise<string[]>;
 }): DocsIndex | undefined {
   let store: DocsStore;
   try {
@@ -42,5 +46,10 @@ export function openDocsIndex(options: {
   }
   if (store.setAside) options.log.warning('the damaged documentation index was set aside', { kept: store.setAside });
   const sources = defaultSources(options.home);
-  return new DocsIndex({ store, sources: options.root ? under(options.root, sources) : sources, log: options.log });
+  return new DocsIndex({
+    store,
+    sources: options.root ? under(options.root, sources) : sources,
+    log: options.log,
+    ...(options.loadedUnits && { loadedUnits: options.loadedUnits }),
+  });
 }

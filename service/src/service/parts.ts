@@ -19,6 +19,7 @@ import { SignalRouter } from '../dbus/client.js';
 import { InterfaceSignals } from '../dbus/interfaceSignals.js';
 import { watchNameVanishing } from '../dbus/nameWatch.js';
 import { ObjectServer } from '../dbus/objectServer.js';
+import { listLoadedUnits } from '../docs/loadedUnits.js';
 import { openDocsIndex } from '../docs/serviceDocs.js';
 import { readApiKey, storeApiKey } from '../engine/apiKey.js';
 import { gpuSettingOf } from '../engine/backendSelector.js';
@@ -113,6 +114,7 @@ export function createParts(base: PartsBase) {
     home: paths.home,
     log,
     root: hooks.docsRoot,
+    loadedUnits: () => listLoadedUnits([systemBus(), bus]),
   });
   const backends = localBackendSelector({
     cacheDirectory: join(paths.cacheHome, 'steward'),
