@@ -123,6 +123,24 @@ if [[ ! -f $nixpkgs_lib/lib/default.nix ]]; then
   fi
 fi
 
+# Some specs run Steward's code from this checkout as nobody, a caller without rights; Debian 13 makes homes
+# 0700 (HOME_MODE in /etc/login.defs), which keeps nobody out of a clone in one.
+if [[ $(id -u) == 0 ]] && ! setpriv --reuid=65534 --regid=65534 --clear-groups test -r "$PWD/package.json" 2>/dev/null; then
+  closed=$PWD
+  path=''
+  IFS=/ read -ra parts <<<"${PWD#/}"
+  for part in "${parts[@]}"; do
+    path+=/$part
+    if ! setpriv --reuid=65534 --regid=65534 --clear-groups test -x "$path" 2>/dev/null; then
+      closed=$path
+      break
+    fi
+  done
+  echo "nobody cannot reach this checkout ($closed is closed to others): the specs that run Steward as nobody"
+  echo "  would fail. Open it to others with: chmod o+x $closed (or clone Steward outside it)"
+  if [[ $ci == true ]]; then exit 1; fi
+fi
+
 # npm run package keeps its cache (compiled better-sqlite3, its build root filesystems) with the e2e ones here.
 export STEWARD_PACKAGE_CACHE_DIR=${STEWARD_PACKAGE_CACHE_DIR:-${STEWARD_E2E_CACHE_DIR:-/var/cache/steward-e2e}}
 
