@@ -25,8 +25,11 @@ ci=${CI:-false}
 # person who owns it, so that their own npm run install-user or build can replace it afterwards.
 exit_tasks=()
 if [[ -n ${SUDO_UID:-} && $(id -u) == 0 && $(stat -c %u .) == "$SUDO_UID" ]]; then
-  exit_tasks+=('find . -xdev -path ./.git -prune -o -user 0 -exec chown -h "$SUDO_UID:$SUDO_GID" {} +')
+  owner=$SUDO_UID:$SUDO_GID
+  exit_tasks+=('find . -xdev -path ./.git -prune -o -user 0 -exec chown -h "$owner" {} +')
 fi
+# The specs then run as root does in CI: build/install.sh, for one, refuses a root that sudo made.
+unset SUDO_USER SUDO_UID SUDO_GID SUDO_COMMAND SUDO_HOME
 on_exit() {
   local status=$? task
   for task in "${exit_tasks[@]}"; do eval "$task" || true; done
