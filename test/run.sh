@@ -25,8 +25,11 @@ ci=${CI:-false}
 # person who owns it, so that their own npm run install-user or build can replace it afterwards.
 exit_tasks=()
 if [[ -n ${SUDO_UID:-} && $(id -u) == 0 && $(stat -c %u .) == "$SUDO_UID" ]]; then
-  exit_tasks+=('find . -xdev -path ./.git -prune -o -user 0 -exec chown -h "$SUDO_UID:$SUDO_GID" {} +')
+  owner=$SUDO_UID:$SUDO_GID
+  exit_tasks+=('find . -xdev -path ./.git -prune -o -user 0 -exec chown -h "$owner" {} +')
 fi
+# The specs then run as root does in CI: build/install.sh, for one, refuses a root that sudo made.
+unset SUDO_USER SUDO_UID SUDO_GID SUDO_COMMAND SUDO_HOME
 on_exit() {
   local status=$? task
   for task in "${exit_tasks[@]}"; do eval "$task" || true; done
@@ -125,6 +128,24 @@ if [[ ! -f $nixpkgs_lib/lib/default.nix ]]; then
     echo 'CI=true: the Nix specs would fail without it' >&2
     exit 1
   fi
+fi
+
+# Some specs run Steward's code from this checkout as nobody, a caller without rights; Debian 13 makes homes
+# 0700 (HOME_MODE in /etc/login.defs), which keeps nobody out of a clone in one.
+if [[ $(id -u) == 0 ]] && ! setpriv --reuid=65534 --regid=65534 --clear-groups test -r "$PWD/package.json" 2>/dev/null; then
+  closed=$PWD
+  path=''
+  IFS=/ read -ra parts <<<"${PWD#/}"
+  for part in "${parts[@]}"; do
+    path+=/$part
+    if ! setpriv --reuid=65534 --regid=65534 --clear-groups test -x "$path" 2>/dev/null; then
+      closed=$path
+      break
+    fi
+  done
+  echo "nobody cannot reach this checkout ($closed is closed to others): the specs that run Steward as nobody"
+  echo "  would fail. Open it to others with: chmod o+x $closed (or clone Steward outside it)"
+  if [[ $ci == true ]]; then exit 1; fi
 fi
 
 # npm run package keeps its cache (compiled better-sqlite3, its build root filesystems) with the e2e ones here.

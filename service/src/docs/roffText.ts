@@ -285,7 +285,8 @@ const OPENING: Record<string, string> = { Ao: '<', Bo: '[', Bro: '{', Do: '“',
 const CLOSING: Record<string, string> = { Ac: '>', Bc: ']', Brc: '}', Dc: '”', Oc: ']', Pc: ')', Qc: '"', Sc: '’' };
 // Macros that print the name of a system.
 const SYSTEM_NAMES: Record<string, string> = {
-  Ux: 'UNIX',
+  // As groff 1.23 (Debian 13, Ubuntu 24.04) prints it; 1.22 printed UNIX.
+  Ux: 'Unix',
   Bx: 'BSD',
   Ox: 'OpenBSD',
   Nx: 'NetBSD',
