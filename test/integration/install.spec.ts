@@ -502,6 +502,9 @@ describe('build/uninstall.sh', () => {
  * copy's lock file is dated older than it, so install.sh sees nothing to npm ci.
  */
 async function copyOfCheckout(into: string): Promise<string> {
+  // Without it install.sh would npm ci into the copy's node_modules, emptying the checkout's through the link.
+  if (!existsSync(join(ROOT, 'node_modules', '.package-lock.json')))
+    throw new Error('the checkout’s node_modules were not installed by npm ci (no node_modules/.package-lock.json)');
   const checkout = join(into, 'checkout');
   await mkdir(checkout);
   for (const entry of await readdir(ROOT)) {
