@@ -6,4 +6,10 @@
 // other process: here a server listens in the process that made it (what `exclusive: true` does for one).
 import cluster from 'node:cluster';
 
-if (cluster.isWorker) (cluster as { isPrimary: boolean }).isPrimary = true;
+if (cluster.isWorker) {
+  (cluster as { isPrimary: boolean }).isPrimary = true;
+  // Once the primary has every result it lets its workers go. A serial run ends with process.exit whatever a
+  // spec left open (a watcher, a socket); so does a worker, which would otherwise outlive the run and hold
+  // its output open.
+  cluster.worker?.once('disconnect', () => process.exit(process.exitCode ?? 0));
+}
