@@ -10,6 +10,7 @@
 #
 # STEWARD_E2E_SUITES=trixie,forky,sid (or 48,50,51) picks the GNOME versions
 # for the end-to-end tests; the default is trixie (GNOME 48).
+# STEWARD_SPEC_WORKERS=N runs N unit and integration spec files at a time (default: cores + 1; 1: one by one).
 #
 #   --quick   the inner loop: build, then the unit and integration specs but the slow ones and those that
 #             load real models (below); no lint, types, corpus or end-to-end tests
