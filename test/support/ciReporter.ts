@@ -69,8 +69,13 @@ export default class CiReporter implements jasmine.CustomReporter {
   // Everything it needs comes in the events: it may run in the main process of a parallel run.
   readonly reporterCapabilities = { parallel: true };
   private readonly carry = process.env.STEWARD_SPEC_CARRY;
-  private readonly results: Results =
-    this.carry && existsSync(this.carry) ? (JSON.parse(readFileSync(this.carry, 'utf8')) as Results) : empty();
+  // Empty when no run wrote it yet (test/run.sh makes it with mktemp), or when the run before stopped short.
+  private readonly results: Results = this.carried() ?? empty();
+
+  private carried(): Results | undefined {
+    const text = this.carry && existsSync(this.carry) ? readFileSync(this.carry, 'utf8') : '';
+    return text ? (JSON.parse(text) as Results) : undefined;
+  }
 
   jasmineStarted(): void {
     write('Started\n');
