@@ -318,8 +318,9 @@ async function buildTests() {
   const entryPoints = readdirSync(join(root, 'test'), { recursive: true })
     .filter((file) => file.endsWith('.helper.ts') || (file.endsWith('.spec.ts') && specFilter.test(file)))
     .map((file) => join('test', file));
-  // The gym's spec runs this inside the booted system, from the checkout's dist/.
-  entryPoints.push(GYM_AGENT);
+  // The gym's spec runs this inside the booted system, from the checkout's dist/; a parallel run names the
+  // reporter module with --reporter= (test/run.sh).
+  entryPoints.push(GYM_AGENT, CI_REPORTER);
   await esbuild.build({
     ...shared,
     entryPoints,
@@ -333,6 +334,7 @@ async function buildTests() {
 }
 
 const GYM_AGENT = 'test/gym/agent.ts';
+const CI_REPORTER = 'test/support/ciReporter.ts';
 
 /** `npm run gym`: the runner, and the agent it starts inside the booted system (see test/gym/README.md). */
 async function buildGym() {

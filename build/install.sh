@@ -184,8 +184,14 @@ say "Installing Steward $version for $(id -un) with Node.js $(node --version) ($
 
 # --- build --------------------------------------------------------------------
 
-# npm ci rewrites node_modules/.package-lock.json, so an older one means the lock file changed since.
-if [[ ! -f $root/node_modules/.package-lock.json || $root/package-lock.json -nt $root/node_modules/.package-lock.json ]]; then
+reuse_build=false
+if [[ ${STEWARD_REUSE_BUILD:-} == 1 ]]; then reuse_build=true; fi
+# npm ci rewrites node_modules/.package-lock.json, so an older one means the lock file changed since. A reused
+# build takes the checkout's node_modules as they are: npm ci would empty them first, under every process that
+# reads them (and through a symbolic link, wherever they really are).
+if $reuse_build; then
+  [[ -d $root/node_modules ]] || die "STEWARD_REUSE_BUILD=1, but $root has no node_modules: run npm ci first"
+elif [[ ! -f $root/node_modules/.package-lock.json || $root/package-lock.json -nt $root/node_modules/.package-lock.json ]]; then
   step 'Installing the build tools and dependencies into the clone (npm ci)'
   say '    The slowest step of a first run: npm downloads about 450 packages and compiles better-sqlite3 for this'
   say '    Node.js where no prebuilt binary can be fetched (minutes on a small machine); later runs reuse npm'"'"'s cache.'
@@ -193,8 +199,6 @@ if [[ ! -f $root/node_modules/.package-lock.json || $root/package-lock.json -nt 
   (cd "$root" && lock_npm "$root/package.json" ci --no-audit --no-fund --loglevel=warn)
   say "    $(du -sh "$root/node_modules" | cut -f 1) in $root/node_modules, $((SECONDS - started)) s"
 fi
-reuse_build=false
-if [[ ${STEWARD_REUSE_BUILD:-} == 1 ]]; then reuse_build=true; fi
 if $reuse_build; then
   [[ -f $root/dist/service/steward-service.js && -f $root/dist/extension/$UUID/metadata.json ]] ||
     die "STEWARD_REUSE_BUILD=1, but $root/dist holds no build: run npm run build first"

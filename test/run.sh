@@ -10,6 +10,7 @@
 #
 # STEWARD_E2E_SUITES=trixie,forky,sid (or 48,50,51) picks the GNOME versions
 # for the end-to-end tests; the default is trixie (GNOME 48).
+# STEWARD_SPEC_WORKERS=N runs N unit and integration spec files at a time (default: cores + 1; 1: one by one).
 #
 #   --quick   the inner loop: build, then the unit and integration specs but the slow ones and those that
 #             load real models (below); no lint, types, corpus or end-to-end tests
@@ -56,8 +57,9 @@ fi
 # Left out of --quick: minutes each, for reasons that are their point (installs that run npm ci, lists of 100k
 # findings, raced clean-ups), and the suites that load real models again and again (the engine, the Chat
 # interface, the kept prompt, the backend probes); the full run has them all.
-slow_specs=(integration/install integration/paging integration/deletionRace
-  integration/engine integration/chat integration/prefixCache integration/backendChoice)
+slow_specs=(integration/install integration/installFromScratch integration/installGpuBuilds integration/uninstall
+  integration/paging integration/deletionRace integration/engine integration/chat integration/prefixCache
+  integration/backendChoice)
 
 # command → Debian package that provides it (a full path for commands not on PATH;
 # python3:MODULE for a module of Debian's /usr/bin/python3, such as the systemd mock; man-db, openssh-client
@@ -248,4 +250,36 @@ stage "tests: ${specs[*]#dist/test/}"
 if [[ " ${specs[*]} " == *' dist/test/e2e '* && ! -d ${STEWARD_E2E_CACHE_DIR:-/var/cache/steward-e2e} ]]; then
   echo '   The first end-to-end run builds Debian root filesystems with GNOME Shell (mmdebstrap), the slowest step.'
 fi
-npx jasmine --config=test/jasmine.json "${spec_files[@]}"
+# Unit and integration spec files run side by side, STEWARD_SPEC_WORKERS at a time (each file in a worker
+# process of its own; 1 runs them one after the other): most of an integration spec's time is spent waiting
+# for the processes it starts, so more workers than cores pay. The end-to-end and gym specs run one at a
+# time after them (each boots a whole system). One report covers both runs (test/support/ciReporter.ts).
+workers=${STEWARD_SPEC_WORKERS:-$(($(nproc) + 1))}
+if ! [[ $workers =~ ^[1-9][0-9]*$ ]]; then
+  echo "test/run.sh: STEWARD_SPEC_WORKERS must be a whole number of 1 or more, not '$workers'" >&2
+  exit 2
+fi
+side_by_side=() one_at_a_time=()
+for file in "${spec_files[@]}"; do
+  case $file in
+    dist/test/unit/* | dist/test/integration/*) side_by_side+=("$file") ;;
+    *) one_at_a_time+=("$file") ;;
+  esac
+done
+STEWARD_SPEC_CARRY=$(mktemp)
+export STEWARD_SPEC_CARRY
+status=0
+if ((${#side_by_side[@]} > 0)); then
+  parallel=()
+  if ((workers > 1)); then parallel=(--parallel="$workers" --reporter=./dist/test/support/ciReporter.js); fi
+  echo "   unit and integration: $workers at a time"
+  more=0
+  if ((${#one_at_a_time[@]} > 0)); then more=1; fi
+  STEWARD_SPEC_MORE=$more npx jasmine --config=test/jasmine.json "${parallel[@]}" "${side_by_side[@]}" || status=$?
+fi
+if ((${#one_at_a_time[@]} > 0)); then
+  echo "   ${one_at_a_time[*]#dist/test/}: one at a time"
+  npx jasmine --config=test/jasmine.json "${one_at_a_time[@]}" || status=$?
+fi
+rm -f "$STEWARD_SPEC_CARRY"
+exit "$status"

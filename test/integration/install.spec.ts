@@ -1,209 +1,31 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { copyFile, cp, mkdir, readdir, readFile, stat, symlink, utimes, writeFile } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
-import { promisify } from 'node:util';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 
-import type { MessageBus, Variant } from '@jellybrick/dbus-next';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 
-import { prebuiltPackages, probeGpuFacts } from '../../service/src/core/gpuCapabilities.js';
-import { callMethod } from '../../service/src/dbus/client.js';
-import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
-import { BUS_NAME, nameHasOwner, OBJECT_PATH, waitFor } from '../support/service.js';
-import { makeTempDir, type TempDir } from '../support/tempDir.js';
-
-const exec = promisify(execFile);
-const ROOT = process.cwd();
-const UUID = 'steward@steward.github.io';
-/**
- * An install from scratch builds the project and compiles better-sqlite3 from source (npm ci runs its install
- * script, and prebuilt binaries cannot be downloaded here): minutes on a busy two-core machine.
- */
-const FROM_SCRATCH_INSTALL_TIMEOUT_MS = 900_000;
-
-/**
- * A user of its own: a home directory, XDG directories outside it (so the
- * scripts must honour the variables), a private session bus whose activated
- * services get the same environment, and a GSettings keyfile with a stand-in
- * org.gnome.shell schema. No display, no systemd user manager, no user bus.
- */
-interface Sandbox {
-  root: TempDir;
-  home: string;
-  configHome: string;
-  dataHome: string;
-  stateHome: string;
-  libDir: string;
-  env: NodeJS.ProcessEnv;
-  bus: PrivateBus;
-  client: MessageBus;
-}
-
-let npmSettings: Promise<NodeJS.ProcessEnv> | undefined;
-
-/** The user's npm cache and settings, which npm would otherwise look for in the temporary home. */
-function userNpmSettings(): Promise<NodeJS.ProcessEnv> {
-  const get = async (key: string) => (await exec('npm', ['config', 'get', key])).stdout.trim();
-  npmSettings ??= Promise.all([get('cache'), get('userconfig')]).then(([cache, userconfig]) => ({
-    npm_config_cache: cache,
-    npm_config_userconfig: userconfig,
-  }));
-  return npmSettings;
-}
-
-async function makeSandbox(): Promise<Sandbox> {
-  const root = await makeTempDir('steward-install-');
-  const home = join(root.path, 'home');
-  const configHome = join(root.path, 'xdg', 'config');
-  const dataHome = join(root.path, 'xdg', 'data');
-  const stateHome = join(root.path, 'xdg', 'state');
-  const runtimeDir = join(root.path, 'runtime');
-  const schemaDir = join(root.path, 'schemas');
-  // A lived-in home: the XDG directories exist and Steward already has a configuration (one that
-  // keeps the activated services quiet, as their log goes to the test output through the bus).
-  for (const dir of [home, configHome, dataHome, stateHome, schemaDir, join(configHome, 'steward')]) {
-    await mkdir(dir, { recursive: true });
-  }
-  await mkdir(runtimeDir, { mode: 0o700 });
-  await writeFile(join(configHome, 'steward', 'config.json'), '{ "logLevel": "error" }\n');
-  await copyFile(
-    join(ROOT, 'test', 'integration', 'install', 'org.gnome.shell.gschema.xml'),
-    join(schemaDir, 'org.gnome.shell.gschema.xml'),
-  );
-  await exec('glib-compile-schemas', ['--strict', schemaDir]);
-
-  // The user's session bus and display stay out of reach.
-  const hidden = ['DBUS_SESSION_BUS_ADDRESS', 'DISPLAY', 'WAYLAND_DISPLAY', 'XDG_SESSION_TYPE'];
-  const base: NodeJS.ProcessEnv = {
-    ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !hidden.includes(key))),
-    HOME: home,
-    XDG_CONFIG_HOME: configHome,
-    XDG_DATA_HOME: dataHome,
-    XDG_STATE_HOME: stateHome,
-    // An empty runtime directory: no systemd user manager and no user bus to be found there.
-    XDG_RUNTIME_DIR: runtimeDir,
-  };
-  const bus = await startPrivateBus({ serviceDirs: [join(dataHome, 'dbus-1', 'services')], env: base });
-  const env = {
-    ...base,
-    ...(await userNpmSettings()),
-    DBUS_SESSION_BUS_ADDRESS: bus.address,
-    GSETTINGS_SCHEMA_DIR: schemaDir,
-    GSETTINGS_BACKEND: 'keyfile',
-    // The checkout's build and native modules, made once and only read: one spec installs from scratch.
-    STEWARD_REUSE_BUILD: '1',
-  };
-  // Another extension is enabled already, and must stay so.
-  await exec('gsettings', ['set', 'org.gnome.shell', 'enabled-extensions', "['other@example.com']"], { env });
-  return {
-    root,
-    home,
-    configHome,
-    dataHome,
-    stateHome,
-    libDir: join(home, '.local', 'lib', 'steward'),
-    env,
-    bus,
-    client: await bus.connect(),
-  };
-}
-
-async function removeSandbox(sandbox: Sandbox | undefined): Promise<void> {
-  if (!sandbox) return;
-  // A service the bus started exits when its bus goes away.
-  await sandbox.bus.stop();
-  await sandbox.root.remove();
-}
-
-interface ScriptRun {
-  code: number;
-  output: string;
-}
-
-/** Runs build/<script> as the sandbox's user, from another directory than the clone. */
-/** Runs one of build/'s scripts, or the script at an absolute path. */
-function runScript(sandbox: Sandbox, script: string, ...args: string[]): Promise<ScriptRun> {
-  return new Promise((resolve) => {
-    execFile(
-      'bash',
-      [isAbsolute(script) ? script : join(ROOT, 'build', script), ...args],
-      { env: sandbox.env, cwd: sandbox.home },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr }),
-    );
-  });
-}
-
-async function mustRun(sandbox: Sandbox, script: string, ...args: string[]): Promise<string> {
-  const run = await runScript(sandbox, script, ...args);
-  if (run.code !== 0) throw new Error(`${script} ${args.join(' ')} exited with ${run.code}:\n${run.output}`);
-  return run.output;
-}
-
-/** Every path under the sandbox's home and XDG directories, relative to the sandbox. */
-async function listing(sandbox: Sandbox): Promise<string[]> {
-  const paths: string[] = [];
-  for (const top of ['home', 'xdg']) {
-    for (const entry of await readdir(join(sandbox.root.path, top), { recursive: true })) paths.push(join(top, entry));
-  }
-  return paths.sort();
-}
-
-/** The process that owns Steward's bus name. */
-async function ownerPid(client: MessageBus): Promise<number> {
-  const [pid] = await callMethod(client, {
-    destination: 'org.freedesktop.DBus',
-    path: '/org/freedesktop/DBus',
-    interface: 'org.freedesktop.DBus',
-    member: 'GetConnectionUnixProcessID',
-    signature: 's',
-    body: [BUS_NAME],
-  });
-  return pid as number;
-}
-
-async function getStatus(client: MessageBus): Promise<Record<string, Variant>> {
-  const [status] = await callMethod(client, {
-    destination: BUS_NAME,
-    path: OBJECT_PATH,
-    interface: BUS_NAME,
-    member: 'GetStatus',
-  });
-  return status as Record<string, Variant>;
-}
-
-async function enabledExtensions(sandbox: Sandbox): Promise<string> {
-  const { stdout } = await exec('gsettings', ['get', 'org.gnome.shell', 'enabled-extensions'], { env: sandbox.env });
-  return stdout.trim();
-}
-
-/** The node-llama-cpp prebuilts for this machine, and which of them the installer must keep: the same facts it reads. */
-async function expectedPrebuilts(): Promise<{ cpu: string[]; gpu: string[]; kept: Set<string> }> {
-  const packages = prebuiltPackages({ platform: process.platform, arch: process.arch });
-  const facts = probeGpuFacts();
-  const nvidiaSmi = await exec('bash', ['-c', 'command -v nvidia-smi']).then(
-    () => true,
-    () => false,
-  );
-  const kept = new Set([
-    ...packages.cpu,
-    ...(facts.nvidiaDevice || nvidiaSmi ? packages.cuda : []),
-    ...(facts.vulkanDriver ? packages.vulkan : []),
-  ]);
-  return { cpu: packages.cpu, gpu: [...packages.cuda, ...packages.vulkan], kept };
-}
-
-/** The prebuilts of `packages` that are in the node_modules folder under `root`. */
-const presentPackages = (root: string, packages: string[]) =>
-  packages.filter((name) => existsSync(join(root, 'node_modules', name)));
-
-const lines = async (file: string) => (await readFile(file, 'utf8')).split('\n');
-const packageVersion = async () =>
-  (JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+import { BUS_NAME, nameHasOwner, waitFor } from '../support/service.js';
+import {
+  enabledExtensions,
+  exec,
+  expectedPrebuilts,
+  getStatus,
+  lines,
+  listing,
+  makeSandbox,
+  mustRun,
+  ownerPid,
+  packageVersion,
+  presentPackages,
+  removeSandbox,
+  ROOT,
+  type Sandbox,
+  UUID,
+} from './install/sandbox.js';
 
 describe('build/install.sh', () => {
   let sandbox: Sandbox;
@@ -413,142 +235,5 @@ describe('build/install.sh', () => {
         .toBeTrue();
       expect(existsSync(path)).withContext(entry).toBeTrue();
     }
-  });
-});
-
-describe('build/install.sh with STEWARD_KEEP_GPU_PREBUILTS=1', () => {
-  let sandbox: Sandbox;
-  let output: string;
-
-  beforeAll(async () => {
-    sandbox = await makeSandbox();
-    sandbox.env.STEWARD_KEEP_GPU_PREBUILTS = '1';
-    output = await mustRun(sandbox, 'install.sh');
-  });
-
-  afterAll(() => removeSandbox(sandbox));
-
-  it('keeps every GPU build of llama.cpp that the repository has', async () => {
-    const { gpu } = await expectedPrebuilts();
-    const inRepository = presentPackages(ROOT, gpu);
-    expect(presentPackages(sandbox.libDir, inRepository)).toEqual(inRepository);
-    expect(output).not.toContain('Left out the GPU builds');
-  });
-});
-
-describe('build/uninstall.sh', () => {
-  let sandbox: Sandbox;
-  let before: string[];
-  let after: string[];
-  let output: string;
-  let pid: number;
-  let stillRunning: boolean;
-  let extensionsAfter: string;
-
-  beforeAll(async () => {
-    sandbox = await makeSandbox();
-    before = await listing(sandbox);
-    await mustRun(sandbox, 'install.sh');
-    pid = await ownerPid(sandbox.client);
-    // `steward uninstall`, as the install's closing lines tell the user: it runs the uninstaller the install
-    // left beside the service, so it needs no clone.
-    output = await mustRun(sandbox, join(sandbox.home, '.local', 'bin', 'steward'), 'uninstall');
-    after = await listing(sandbox);
-    stillRunning = await nameHasOwner(sandbox.client, BUS_NAME);
-    extensionsAfter = await enabledExtensions(sandbox);
-  });
-
-  afterAll(() => removeSandbox(sandbox));
-
-  it('stops the service', async () => {
-    expect(stillRunning).toBeFalse();
-    await waitFor(() => !existsSync(`/proc/${pid}`), 'the service process to exit');
-  });
-
-  it('removes every file and directory the install wrote, keeping the configuration and state', () => {
-    const state = join('xdg', 'state', 'steward');
-    // What the service itself wrote, in its state directory, is all that may be new.
-    expect(after.filter((path) => !before.includes(path) && path !== state && !path.startsWith(`${state}/`))).toEqual(
-      [],
-    );
-    expect(after).toContain(state);
-    expect(before.filter((path) => !after.includes(path))).toEqual([]);
-    expect(output).toContain(`Kept ${join(sandbox.configHome, 'steward')}`);
-    expect(output).toContain(`Kept ${join(sandbox.stateHome, 'steward')}`);
-  });
-
-  it('disables the extension and leaves the other extensions enabled', () => {
-    expect(extensionsAfter).toBe("['other@example.com']");
-  });
-
-  describe('with --purge', () => {
-    let purged: string[];
-
-    beforeAll(async () => {
-      await mustRun(sandbox, 'uninstall.sh', '--purge');
-      purged = await listing(sandbox);
-    });
-
-    it('also deletes the configuration and state, leaving the home as it was before the install', () => {
-      const config = join('xdg', 'config', 'steward');
-      expect(purged).toEqual(before.filter((path) => path !== config && !path.startsWith(`${config}/`)));
-    });
-  });
-});
-
-/**
- * A copy of the checkout's sources, for an install that builds: its build goes to the copy's dist/, never to the
- * checkout's, which the other specs run. The node_modules is the checkout's own, shared and never reinstalled: the
- * copy's lock file is dated older than it, so install.sh sees nothing to npm ci.
- */
-async function copyOfCheckout(into: string): Promise<string> {
-  const checkout = join(into, 'checkout');
-  await mkdir(checkout);
-  for (const entry of await readdir(ROOT)) {
-    if (['node_modules', 'dist', '.git', 'test-results'].includes(entry)) continue;
-    await cp(join(ROOT, entry), join(checkout, entry), { recursive: true });
-  }
-  await symlink(join(ROOT, 'node_modules'), join(checkout, 'node_modules'));
-  await utimes(join(checkout, 'package-lock.json'), 0, 0);
-  return checkout;
-}
-
-// The one install as a user runs it: it builds, and npm ci runs better-sqlite3's install script (which compiles it
-// where no prebuilt binary can be fetched). Every other install here takes what the checkout built.
-describe('build/install.sh from scratch', () => {
-  let sandbox: Sandbox;
-  let checkout: string;
-  let output: string;
-  let builtBefore: number;
-
-  const checkoutBuild = () => join(ROOT, 'dist', 'service', 'steward-service.js');
-
-  beforeAll(async () => {
-    sandbox = await makeSandbox();
-    delete sandbox.env.STEWARD_REUSE_BUILD;
-    checkout = await copyOfCheckout(sandbox.root.path);
-    builtBefore = (await stat(checkoutBuild())).mtimeMs;
-    output = await mustRun(sandbox, join(checkout, 'build', 'install.sh'));
-  }, FROM_SCRATCH_INSTALL_TIMEOUT_MS);
-
-  afterAll(() => removeSandbox(sandbox));
-
-  it('builds, installs native modules that load, and starts the service, leaving the checkout’s build alone', async () => {
-    expect(output).toContain('==> Building');
-    expect(existsSync(join(checkout, 'dist', 'service', 'steward-service.js'))).toBeTrue();
-    expect((await stat(checkoutBuild())).mtimeMs).toBe(builtBefore);
-
-    const { stdout } = await exec(
-      'node',
-      [
-        '-e',
-        'const Database = require("better-sqlite3"); console.log(new Database(":memory:").pragma("user_version", { simple: true }))',
-      ],
-      { cwd: sandbox.libDir, env: sandbox.env },
-    );
-    expect(stdout).toBe('0\n');
-    expect(output).toContain('Steward is running');
-    const status = await getStatus(sandbox.client);
-    expect(status.version?.value).toBe(await packageVersion());
   });
 });
