@@ -15,6 +15,7 @@ import { StewardError } from '../dbus/errors.js';
 import { cleanLine } from '../untrustedText.js';
 import type { Speaker } from './speaker.js';
 import type { FromVoiceWorker, ToVoiceWorker, VoiceModelFiles } from './synthesizerProtocol.js';
+import { lastFailureLine } from './workerStderr.js';
 
 export const VOICE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
 
@@ -224,7 +225,9 @@ export class NeuralSpeaker implements Speaker {
         else if (message.type === 'failed') done(() => reject(failure(cleanLine(message.message, 300))));
       };
       const onExit = (code: number | null, signal: string | null) =>
-        done(() => reject(failure(this.lastError() || `the voice worker ended (${signal ?? `exit ${code}`})`)));
+        done(() =>
+          reject(failure(lastFailureLine(this.stderr) || `the voice worker ended (${signal ?? `exit ${code}`})`)),
+        );
       const done = (settle: () => void) => {
         worker.off('message', onMessage);
         worker.off('exit', onExit);
@@ -243,7 +246,7 @@ export class NeuralSpeaker implements Speaker {
       if (this.worker !== worker) return;
       this.worker = null;
       this.loaded = null;
-      const why = this.lastError() || `it ended (${signal ?? `exit ${code}`})`;
+      const why = lastFailureLine(this.stderr) || `it ended (${signal ?? `exit ${code}`})`;
       const utterance = this.current;
       utterance?.output?.stop();
       utterance?.finish(new StewardError('EngineFailed', `the neural voice failed: ${why}`));
@@ -264,14 +267,6 @@ export class NeuralSpeaker implements Speaker {
       utterance.output?.stop();
       utterance.finish(new StewardError('EngineFailed', `the neural voice failed: ${cleanLine(message.message, 300)}`));
     }
-  }
-
-  private lastError(): string {
-    const lines = this.stderr
-      .split('\n')
-      .map((line) => line.trim())
-      .filter((line) => /fail|error|what\(\)/i.test(line));
-    return cleanLine(lines.at(-1) ?? '', 300);
   }
 
   private send(message: ToVoiceWorker): void {

@@ -10,6 +10,7 @@ import { cpus } from 'node:os';
 import { StewardError } from '../dbus/errors.js';
 import { cleanLine } from '../untrustedText.js';
 import type { FromWorker, SpeechModelFiles, ToWorker } from './recognizerProtocol.js';
+import { lastFailureLine } from './workerStderr.js';
 
 export interface RecognizerEvents {
   partial(text: string): void;
@@ -50,7 +51,7 @@ export class Recognizer {
         else if (message.type === 'failed') done(() => reject(failure(cleanLine(message.message, 300))));
       };
       const onExit = (code: number | null, signal: string | null) =>
-        done(() => reject(failure(this.lastError() || `the engine ended (${signal ?? `exit ${code}`})`)));
+        done(() => reject(failure(lastFailureLine(this.stderr) || `the engine ended (${signal ?? `exit ${code}`})`)));
       const done = (settle: () => void) => {
         child.off('message', onMessage);
         child.off('exit', onExit);
@@ -69,7 +70,7 @@ export class Recognizer {
       if (this.child !== child) return;
       this.child = null;
       this.loaded = null;
-      const why = this.lastError() || `it ended (${signal ?? `exit ${code}`})`;
+      const why = lastFailureLine(this.stderr) || `it ended (${signal ?? `exit ${code}`})`;
       this.takeEvents()?.failed(new StewardError('EngineFailed', `the speech engine failed: ${why}`));
     });
   }
@@ -100,14 +101,6 @@ export class Recognizer {
     this.loaded = null;
     if (child?.connected) child.disconnect();
     child?.kill();
-  }
-
-  private lastError(): string {
-    const lines = this.stderr
-      .split('\n')
-      .map((line) => line.trim())
-      .filter((line) => /fail|error|what\(\)/i.test(line));
-    return cleanLine(lines.at(-1) ?? '', 300);
   }
 
   private send(message: ToWorker): void {
