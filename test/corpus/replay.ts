@@ -14,8 +14,8 @@
 // first-and-latest window. Before each wave is written, the units its cases'
 // lines show are loaded into the managers in the state those lines leave them
 // in (machine.ts), and its files put in place.
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 
 import { Variant } from '@jellybrick/dbus-next';
 
@@ -32,6 +32,7 @@ import { SimulatedMachine } from './simulatedMachine.js';
 import { journalOf, TrustedFields } from './writer.js';
 
 const HOUR_US = 3_600_000_000n;
+const SERVICE_LOG = join(process.cwd(), 'test-results', 'corpus-service.log');
 const LINE_US = 1_000_000n;
 // One case a wave: a finding that two cases of a wave share (a CPU's throttling, a resolver's failures)
 // keeps only its first and latest evidence, so the cases between would lose theirs; and each case gets
@@ -46,10 +47,18 @@ const plain = (dict: Dict) => Object.fromEntries(Object.entries(dict).map(([k, v
 export const json = (value: unknown, space?: number) =>
   JSON.stringify(value, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v), space);
 
+export interface WaveTime {
+  wave: number;
+  cases: string[];
+  ms: number;
+}
+
 export interface Replay {
   placed: PlacedCase[];
   findings: SeenFinding[];
   proposals: SeenProposal[];
+  /** The waves that took longest from writing to proposals: a stall shows here before it fails a run. */
+  slowestWaves: WaveTime[];
 }
 
 export async function replayCorpus(cases: CorpusCase[]): Promise<Replay> {
@@ -79,7 +88,7 @@ export async function replayCorpus(cases: CorpusCase[]): Promise<Replay> {
       machine.session,
       client,
       home.path,
-      { watch: quietWatch({ journal: { system: true, user: true, directories: [] } }) },
+      { logLevel: 'debug', watch: quietWatch({ journal: { system: true, user: true, directories: [] } }) },
       { ...machine.env, STEWARD_TEST_SYSTEM_JOURNAL: journals.system, STEWARD_TEST_USER_JOURNAL: journals.user },
     );
     const call = async (iface: string, member: string, signature = '', body: unknown[] = []) =>
@@ -114,7 +123,16 @@ export async function replayCorpus(cases: CorpusCase[]): Promise<Replay> {
     };
 
     let slot = 0n;
+    // The service's log, kept where CI keeps results, when a wave is not read: the stall is in there.
+    const waitOrDump = async (condition: () => Promise<boolean>, what: string, timeoutMs: number) =>
+      waitFor(condition, what, timeoutMs).catch(async (error: unknown) => {
+        await mkdir(dirname(SERVICE_LOG), { recursive: true });
+        await writeFile(SERVICE_LOG, service.log());
+        throw new Error(`${(error as Error).message} (the service's log: ${SERVICE_LOG})`, { cause: error });
+      });
+    const waveTimes: WaveTime[] = [];
     for (const [w, { cases: wave, units }] of waves.entries()) {
+      const waveStarted = performance.now();
       const entries: ExportEntry[] = [];
       for (const corpusCase of wave) {
         const startUs = base + slot++ * HOUR_US;
@@ -142,7 +160,11 @@ export async function replayCorpus(cases: CorpusCase[]): Promise<Replay> {
         markerIds = (await list('Findings')).filter((f) => subjects.includes(String(f.subject))).map((f) => f.id);
         return markerIds.length === subjects.length;
       };
-      await waitFor(read, `the service to read wave ${w + 1}`, CONDITION_TIMEOUT_MS);
+      await waitOrDump(
+        read,
+        `the service to read wave ${w + 1} (${wave.map((c) => c.id).join(', ')})`,
+        CONDITION_TIMEOUT_MS,
+      );
       await readEvidence();
       // The proposer takes findings in order: once the markers have their proposals, the wave's findings had
       // theirs considered, while the units were in this wave's states.
@@ -150,7 +172,8 @@ export async function replayCorpus(cases: CorpusCase[]): Promise<Replay> {
         const findingIds = new Set((await list('Proposals')).map((p) => p['finding-id']));
         return markerIds.every((id) => findingIds.has(id));
       };
-      await waitFor(proposed, `the proposals of wave ${w + 1}`, CONDITION_TIMEOUT_MS);
+      await waitOrDump(proposed, `the proposals of wave ${w + 1}`, CONDITION_TIMEOUT_MS);
+      waveTimes.push({ wave: w + 1, cases: wave.map((c) => c.id), ms: performance.now() - waveStarted });
     }
     // Proposals follow findings asynchronously: settled when two looks a second apart agree.
     let last = '';
@@ -178,7 +201,7 @@ export async function replayCorpus(cases: CorpusCase[]): Promise<Replay> {
       }))
       .filter((p) => ids.has(p.findingId));
     await service.stop();
-    return { placed, findings, proposals };
+    return { placed, findings, proposals, slowestWaves: waveTimes.sort((a, b) => b.ms - a.ms).slice(0, 5) };
   } finally {
     await machine.stop();
     await home.remove();

@@ -19,13 +19,16 @@ const RESULTS = join(process.cwd(), 'test-results', 'corpus.json');
 const { values } = parseArgs({ options: { 'update-baseline': { type: 'boolean' }, cases: { type: 'string' } } });
 const started = Date.now();
 const cases = loadCases(values.cases ?? CASES_DIR);
-const { placed, findings, proposals } = await replayCorpus(cases);
+const { placed, findings, proposals, slowestWaves } = await replayCorpus(cases);
 const result = score(placed, findings, proposals);
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
 // Worded unlike a test runner's summary ("N passed, N failed in S s"): CI reads such a line as one that ran no test.
 console.log(
   `${table(result)}\n\ncorpus replayed through the service: cases ${cases.length}, findings ${findings.length}, ` +
     `proposals ${proposals.length}; took ${seconds} s`,
+);
+console.log(
+  `slowest waves: ${slowestWaves.map((w) => `${w.wave} (${w.cases.join(', ')}) ${(w.ms / 1000).toFixed(1)} s`).join('; ')}`,
 );
 if (result.unplaced.length > 0) {
   console.log(`findings outside every case: ${result.unplaced.map((f) => `${f.kind} ${f.subject}`).join(', ')}`);
