@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The journald source: a `journalctl --follow --output=json` child, restarted
 // with back-off from the last cursor seen. Cursors are persisted by the caller.
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 
 import type { Logger } from '../logging.js';
@@ -10,6 +10,7 @@ import { type BackoffOptions, RestartBackoff } from '../restartBackoff.js';
 import type { EventSource, WatchEvent } from './events.js';
 import { parseJournalLine } from './journalEntry.js';
 import { forEachLine } from './lines.js';
+import { spawnTied } from './tiedSpawn.js';
 
 export interface JournalSourceOptions {
   name: string;
@@ -124,9 +125,7 @@ export class JournalSource implements EventSource {
     const position = this.#cursor
       ? [`--after-cursor=${this.#cursor}`, '--lines=all']
       : [this.#fromStart ? '--lines=all' : '--lines=0'];
-    const child = spawn(this.#command, [...COMMON_ARGS, ...this.#options.args, ...position], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawnTied(this.#command, [...COMMON_ARGS, ...this.#options.args, ...position]);
     this.#child = child;
     this.#spawnedAt = Date.now();
     let stderr = '';

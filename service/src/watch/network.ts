@@ -3,13 +3,14 @@
 // The netlink source: `ip monitor` has no JSON mode, so its output is only a
 // trigger; after a debounce the state is re-read with `ip -json … show` and a
 // `link` event goes out for each interface whose state changed.
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 
 import type { Logger } from '../logging.js';
 import { type BackoffOptions, RestartBackoff } from '../restartBackoff.js';
 import type { EventSource, LinkState, WatchEvent } from './events.js';
+import { spawnTied } from './tiedSpawn.js';
 
 export interface NetworkSourceOptions {
   log: Logger;
@@ -105,9 +106,7 @@ export class NetworkSource implements EventSource {
   }
 
   async #spawn(): Promise<void> {
-    const child = spawn(this.#program, [...this.#prefix, 'monitor', 'link', 'address', 'route'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawnTied(this.#program, [...this.#prefix, 'monitor', 'link', 'address', 'route']);
     this.#child = child;
     let stderr = '';
     child.stderr.setEncoding('utf8');
