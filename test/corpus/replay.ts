@@ -14,14 +14,17 @@
 // first-and-latest window. Before each wave is written, the units its cases'
 // lines show are loaded into the managers in the state those lines leave them
 // in (machine.ts), and its files put in place.
+import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 
 import { Variant } from '@jellybrick/dbus-next';
 
 import { readAllPages } from '../../service/src/cli/paging.js';
 import { callMethod } from '../../service/src/dbus/client.js';
 import { appendToJournal, type ExportEntry } from '../support/journal.js';
+import { childrenOf } from '../support/processes.js';
 import { BUS_NAME, OBJECT_PATH, quietWatch, startConfiguredService, waitFor } from '../support/service.js';
 import { makeTempDir } from '../support/tempDir.js';
 import { CONDITION_TIMEOUT_MS } from '../support/timeouts.js';
@@ -31,6 +34,7 @@ import type { PlacedCase, SeenFinding, SeenProposal } from './score.js';
 import { SimulatedMachine } from './simulatedMachine.js';
 import { journalOf, TrustedFields } from './writer.js';
 
+const run = promisify(execFile);
 const HOUR_US = 3_600_000_000n;
 const SERVICE_LOG = join(process.cwd(), 'test-results', 'corpus-service.log');
 const LINE_US = 1_000_000n;
@@ -126,8 +130,17 @@ export async function replayCorpus(cases: CorpusCase[]): Promise<Replay> {
     // The service's log, kept where CI keeps results, when a wave is not read: the stall is in there.
     const waitOrDump = async (condition: () => Promise<boolean>, what: string, timeoutMs: number) =>
       waitFor(condition, what, timeoutMs).catch(async (error: unknown) => {
+        // What journalctl itself reads now tells a marker that was never written from one the service missed.
+        const tails = await Promise.all(
+          Object.values(journals).map(async (dir) => {
+            const args = ['--directory', dir, '--lines=3', '--no-pager', '--output=short-full'];
+            const { stdout } = await run('journalctl', args).catch((e: { stdout?: string }) => ({ stdout: e.stdout }));
+            return `== journalctl ${args.join(' ')}\n${stdout ?? ''}`;
+          }),
+        );
+        const children = childrenOf(service.process.pid!).map((c) => `${c.pid} ${c.comm}`);
         await mkdir(dirname(SERVICE_LOG), { recursive: true });
-        await writeFile(SERVICE_LOG, service.log());
+        await writeFile(SERVICE_LOG, `${service.log()}\n${tails.join('\n')}\n== children: ${children.join(', ')}\n`);
         throw new Error(`${(error as Error).message} (the service's log: ${SERVICE_LOG})`, { cause: error });
       });
     const waveTimes: WaveTime[] = [];
