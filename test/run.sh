@@ -267,7 +267,10 @@ for file in "${spec_files[@]}"; do
   esac
 done
 STEWARD_SPEC_CARRY=$(mktemp)
-export STEWARD_SPEC_CARRY
+# Every spec's and suite's time, for choosing what --quick leaves out and for comparing runs.
+mkdir -p test-results
+STEWARD_SPEC_TIMES=${STEWARD_SPEC_TIMES:-test-results/spec-times.json}
+export STEWARD_SPEC_CARRY STEWARD_SPEC_TIMES
 status=0
 if ((${#side_by_side[@]} > 0)); then
   parallel=()
