@@ -94,6 +94,9 @@ export function fullTag(entry: string | null, body: string): string | null {
   return first.startsWith(entry.slice(0, -1)) ? first : entry;
 }
 
+/** What an option that says no to something names: mount(8)'s "nofail" is "fail", "noatime" "atime". */
+const negated = (entry: string) => /^no[a-z]{3,}\b/.exec(entry)?.[0].slice(2) ?? '';
+
 /** A reference to a man page: "logind.conf(5)", "systemd.socket(5)". */
 const PAGE_REFERENCE = /^[\w.:@+-]+\(\d\w*\)$/;
 
@@ -155,7 +158,7 @@ export function rankCandidates<C extends Candidate>(
     const entry = fullTag(candidate.entry, candidate.body);
     // An entry's own name says what it is, not the heading of its section, which all its entries share
     // ("Environment Variables Set or Propagated by the Service Manager" over $SERVICE_RESULT, $PIDFILE…).
-    const tag = (entry === null ? candidate.heading : `${entry} ${nameWords(entry)}`).toLowerCase();
+    const tag = (entry === null ? candidate.heading : `${entry} ${nameWords(entry)} ${negated(entry)}`).toLowerCase();
     const body = candidate.body.toLowerCase();
     // An entry's first sentences say what it is for; a long section holds many words by chance, further on.
     const lead = body.slice(0, LEAD_CHARS);
