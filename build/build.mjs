@@ -364,6 +364,7 @@ async function buildBench() {
       'test/bench/extension.ts',
       'test/bench/docs.ts',
       'test/bench/docsRetrieval.ts',
+      'test/bench/docsEmbeddingRerank.ts',
       'test/bench/model.ts',
       'test/bench/ttftBreakdown.ts',
       'test/bench/cold.ts',

@@ -8,6 +8,8 @@
 //   npm run bench:docs -- --misses          the questions missed, with what came first instead
 //   npm run bench:docs -- --keep-index      keeps the index beside the corpus and reuses it (to tune the ranking)
 //   npm run bench:docs -- --only system --weight running=0.5   one ranking, with a weight of manRanking.ts changed
+//   npm run bench:docs -- --rounds 0        recall alone, no latency rounds (to tune the ranking quickly)
+//   npm run bench:docs -- --explain 'QUESTION'   the ranking's first passages for one question, with their scores
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +17,7 @@ import { join } from 'node:path';
 import * as prettier from 'prettier';
 
 import { DocsIndex } from '../../service/src/docs/docsIndex.js';
-import { type DocHit, DocsStore, type Ranking, RANKINGS } from '../../service/src/docs/docsStore.js';
+import { type DocHit, DocsStore, queryTerms, type Ranking, RANKINGS, refOf } from '../../service/src/docs/docsStore.js';
 import { WEIGHTS } from '../../service/src/docs/manRanking.js';
 import { createLogger } from '../../service/src/logging.js';
 import { makeTempDir } from '../support/tempDir.js';
@@ -32,6 +34,7 @@ const TABLE_END = '<!-- /bench:docs-retrieval -->';
 /** What the assistant's search_docs asks for at most, and what latency is measured with. */
 const LIMIT = 8;
 const LATENCY_ROUNDS = 5;
+let latencyRounds = LATENCY_ROUNDS;
 const TARGETS = { recallAt3: 0.9, p95Ms: 50 };
 
 const log = createLogger({ level: 'error', journal: false, write: () => undefined });
@@ -77,7 +80,7 @@ function measure(store: DocsStore, ranking: Ranking, set: QuestionSet) {
   const timings: number[] = [];
   // The time on the CPU as well: on a busy machine a search waits for a core, and the wall clock says so.
   const cpuTimings: number[] = [];
-  for (let round = 0; round < LATENCY_ROUNDS; round++) {
+  for (let round = 0; round < latencyRounds; round++) {
     for (const { question } of questions) {
       const start = performance.now();
       const cpu = process.cpuUsage();
@@ -109,7 +112,7 @@ const percent = (share: number) => `${round(share * 100, 1)} %`;
 
 function markdownTable(rows: Measured[], pages: number, packages: number): string {
   const lines = [
-    `${QUESTIONS.length} questions the ranking was tuned on, ${HELD_OUT_QUESTIONS.length} held out (written before the last changes; their misses were read while making them) and ${UNSEEN_QUESTIONS.length} unseen (written after them), ${pages} man pages from ${packages} Debian 12 packages; ${LATENCY_ROUNDS} rounds of each question for latency, ${LIMIT} results each.`,
+    `${QUESTIONS.length} questions the ranking was tuned on, ${HELD_OUT_QUESTIONS.length} held out (written before the last changes; their misses were read while making them) and ${UNSEEN_QUESTIONS.length} unseen (written after them), ${pages} man pages from ${packages} Debian 12 packages; ${latencyRounds} rounds of each question for latency, ${LIMIT} results each.`,
     '',
     '| ranking | questions | passage recall@1 | passage recall@3 | page recall@1 | page recall@3 | p50 ms | p95 ms | CPU p50 ms | CPU p95 ms |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -157,6 +160,11 @@ async function main(): Promise<void> {
     if (missing.length > 0) throw new Error(`answers not in the index: ${missing.join('; ')}`);
     for (const [name, value] of args.flatMap((arg, at) => (args[at - 1] === '--weight' ? [arg.split('=')] : [])))
       if (name !== undefined && name in WEIGHTS) WEIGHTS[name as keyof typeof WEIGHTS] = Number(value);
+    if (args.includes('--explain')) {
+      explain(store, args[args.indexOf('--explain') + 1] ?? '');
+      return await index.stop();
+    }
+    if (args.includes('--rounds')) latencyRounds = Number(args[args.indexOf('--rounds') + 1]);
     const only = args[args.indexOf('--only') + 1];
     const rankings = (Object.keys(RANKINGS) as Ranking[]).filter(
       (ranking) => !args.includes('--only') || ranking === only,
@@ -192,6 +200,19 @@ async function main(): Promise<void> {
   } finally {
     await dir.remove();
   }
+}
+
+/** The ranking's first passages for `question`, with their scores, and where the passages that answer it are. */
+function explain(store: DocsStore, question: string): void {
+  const asked = [...QUESTIONS, ...HELD_OUT_QUESTIONS, ...UNSEEN_QUESTIONS].find((known) => known.question === question);
+  const { ordered } = store.rankedCandidates(queryTerms(question));
+  if (ordered === null) return void process.stdout.write('the question names a page alone: BM25 orders it\n');
+  ordered.forEach((row, at) => {
+    const ref = refOf(row.title, row.entry, row.heading);
+    const answering = asked?.answers.some((answer) => answers(row, answer)) === true;
+    if (at < 12 || answering)
+      process.stdout.write(`${answering ? '*' : ' '} ${at + 1}. ${row.score.toFixed(2)} ${ref.slice(0, 100)}\n`);
+  });
 }
 
 /** Whether the index holds a passage that `answer` names: a question must not ask for what no page says. */

@@ -105,4 +105,33 @@ describe("the ranking of a question's candidates", () => {
     const lead = candidate('demo(1)', 'remove', 'Moves a file to the trash.');
     expect(rankCandidates([later, lead], words, new Map()).map((hit) => hit.entry)).toEqual(['remove', 'move']);
   });
+
+  it("ranks an entry by its own name, not by its section's heading, which all the section's entries share", () => {
+    const words = ['set', 'environment', 'variables', 'service'];
+    const shared = {
+      ...candidate('demo.exec(5)', '$PIDFILE', 'The path to the PID file of the service, set by the manager.'),
+      heading: 'Environment Variables Set or Propagated by the Service Manager',
+    };
+    const own = candidate('demo.exec(5)', 'Environment=', 'Sets environment variables for executed processes.');
+    expect(rankCandidates([shared, own], words, new Map()).map((hit) => hit.entry)).toEqual([
+      'Environment=',
+      '$PIDFILE',
+    ]);
+  });
+
+  it('reads an option that says no to something as naming it: "nofail" names "fail"', () => {
+    const words = ['not', 'fail', 'disk', 'missing'];
+    const nofail = candidate('fstab(5)', 'nofail', 'do not report errors for this device if it does not exist.');
+    const noauto = candidate('fstab(5)', 'noauto', 'do not mount the disk when mount -a is given.');
+    expect(rankCandidates([noauto, nofail], words, new Map()).map((hit) => hit.entry)).toEqual(['nofail', 'noauto']);
+  });
+
+  it("finds journalctl's vacuum for a desktop's shrink", () => {
+    const vacuum = candidate('journalctl(1)', '--vacuum-size=', 'Removes the oldest archived journal files.');
+    const other = candidate('journalctl(1)', '--rotate', 'Asks the journal daemon to rotate journal files.');
+    expect(rankCandidates([other, vacuum], ['shrink', 'journal'], new Map()).map((hit) => hit.entry)).toEqual([
+      '--vacuum-size=',
+      '--rotate',
+    ]);
+  });
 });

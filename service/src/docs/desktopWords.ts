@@ -46,6 +46,18 @@ const GROUPS: readonly (readonly string[])[] = [
   ['suspend', 'suspending', 'sleep'],
   // Unpacking an archive is extracting it.
   ['unpack', 'extract'],
+  // journalctl(1) "vacuums" the journal; resize2fs(8) "shrinks" a file system, lvreduce(8) "reduces" a volume.
+  ['shrink', 'reduce', 'vacuum'],
+  // systemd.resource-control(5) caps with "MemoryMax=" and "CPUQuota=", limits.conf(5) with "limits".
+  ['limit', 'cap', 'max', 'maximum', 'quota'],
+  // systemctl(1) "reset-failed", resolvectl(1) "flush-caches", ip(8) "flush": what people clear.
+  ['clear', 'reset', 'flush'],
+  // dpkg-query(1) -S searches for "packages that own files"; people ask which package a file belongs to.
+  ['owns', 'own', 'owner', 'belongs'],
+  // sudoers(5) "NOPASSWD", passwd(1): the pages' spelling of a password.
+  ['password', 'passwd'],
+  // sshd_config(5) "PasswordAuthentication", "PubkeyAuthentication": logging in is authenticating.
+  ['login', 'logon', 'authentication'],
 ];
 
 const ALTERNATIVES = new Map<string, readonly string[]>(

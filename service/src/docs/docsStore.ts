@@ -363,33 +363,10 @@ export class DocsStore {
     return this.searchRanked(words, limit, languages, ranking === 'system' ? this.runningSystem() : NO_RUNNING_SYSTEM);
   }
 
-  /**
-   * The passages with any of the words, as many as BM25 ranks best, and those of the page the question
-   * names, ordered by what the page says about itself (manRanking.ts).
-   */
+  /** The best of rankedCandidates, each passage once, a page in the first of `languages` that has it. */
   private searchRanked(words: string[], limit: number, languages: readonly string[], system: RunningSystem): DocHit[] {
-    const alternatives = words.flatMap((word) => alternativesOf(word)).filter((word) => !words.includes(word));
-    const terms = [...quoted([...words, ...alternatives]), ...joinedNames(words)].join(' OR ');
-    const expression = terms;
-    const rows = this.candidates(expression, CANDIDATES);
-    // Passages whose entry or heading names the question's words (--vacuum-size=, PasswordAuthentication),
-    // which a long passage of common words can push out of BM25's first rows.
-    const known = new Set(rows.map((row) => row.id));
-    for (const row of this.candidates(`{title heading entry words} : (${terms})`, NAME_CANDIDATES))
-      if (!known.has(row.id) && known.add(row.id)) rows.push(row);
-    const named = this.pageNamed(words);
-    if (named) {
-      const rest = words.filter((word) => !named.words.includes(word));
-      const onPage = `title : (${quoted(named.words).join(' AND ')})`;
-      // A page's name alone asks for the page: its passages in its order, NAME first.
-      if (rest.length === 0) return this.searchBm25(words, limit, languages);
-      const found = this.candidates(`${onPage} AND (${quoted(rest).join(' OR ')})`, CANDIDATES);
-      rows.push(...found.filter((row) => named.titles.includes(row.title) && !known.has(row.id) && known.add(row.id)));
-    }
-    // An index page's entry names the pages that say what it is (systemd.directives(7): "HandleLidSwitch=" is
-    // in logind.conf(5)): the entry of that name on those pages is a candidate as the index's entry was.
-    for (const row of this.followPointers(rows)) if (!known.has(row.id) && known.add(row.id)) rows.push(row);
-    const ordered = rankCandidates(rows, words, this.summaries(rows.map((row) => row.title)), system);
+    const { ordered, expression } = this.rankedCandidates(words, system);
+    if (ordered === null) return this.searchBm25(words, limit, languages);
     // Passages that hold all the words match alike, and so do those that hold some: a page's other languages
     // go among each, as in searchBm25.
     const rank = (lang: string) => (languages.includes(lang) ? languages.indexOf(lang) : languages.length);
@@ -410,6 +387,36 @@ export class DocsStore {
       ...hit,
       snippet: (snippet.get(expression, id) as { snippet: string } | undefined)?.snippet ?? '',
     }));
+  }
+
+  /**
+   * The passages with any of the words, as many as BM25 ranks best, and those of the page the question
+   * names, ordered by what the page says about itself (manRanking.ts); null for a question that only names a page.
+   */
+  rankedCandidates(words: string[], system: RunningSystem = this.runningSystem()) {
+    const alternatives = words.flatMap((word) => alternativesOf(word)).filter((word) => !words.includes(word));
+    const terms = [...quoted([...words, ...alternatives]), ...joinedNames(words)].join(' OR ');
+    const expression = terms;
+    const rows = this.candidates(expression, CANDIDATES);
+    // Passages whose entry or heading names the question's words (--vacuum-size=, PasswordAuthentication),
+    // which a long passage of common words can push out of BM25's first rows.
+    const known = new Set(rows.map((row) => row.id));
+    for (const row of this.candidates(`{title heading entry words} : (${terms})`, NAME_CANDIDATES))
+      if (!known.has(row.id) && known.add(row.id)) rows.push(row);
+    const named = this.pageNamed(words);
+    if (named) {
+      const rest = words.filter((word) => !named.words.includes(word));
+      const onPage = `title : (${quoted(named.words).join(' AND ')})`;
+      // A page's name alone asks for the page: its passages in its order, NAME first.
+      if (rest.length === 0) return { ordered: null, expression };
+      const found = this.candidates(`${onPage} AND (${quoted(rest).join(' OR ')})`, CANDIDATES);
+      rows.push(...found.filter((row) => named.titles.includes(row.title) && !known.has(row.id) && known.add(row.id)));
+    }
+    // An index page's entry names the pages that say what it is (systemd.directives(7): "HandleLidSwitch=" is
+    // in logind.conf(5)): the entry of that name on those pages is a candidate as the index's entry was.
+    for (const row of this.followPointers(rows)) if (!known.has(row.id) && known.add(row.id)) rows.push(row);
+    const ordered = rankCandidates(rows, words, this.summaries(rows.map((row) => row.title)), system);
+    return { ordered, expression };
   }
 
   /** The passages that match `expression`, BM25's best first, with their text and their file's package. */

@@ -94,6 +94,9 @@ export function fullTag(entry: string | null, body: string): string | null {
   return first.startsWith(entry.slice(0, -1)) ? first : entry;
 }
 
+/** What an option that says no to something names: mount(8)'s "nofail" is "fail", "noatime" "atime". */
+const negated = (entry: string) => /^no[a-z]{3,}\b/.exec(entry)?.[0].slice(2) ?? '';
+
 /** A reference to a man page: "logind.conf(5)", "systemd.socket(5)". */
 const PAGE_REFERENCE = /^[\w.:@+-]+\(\d\w*\)$/;
 
@@ -123,9 +126,9 @@ export function rankCandidates<C extends Candidate>(
   words: readonly string[],
   summaries: ReadonlyMap<string, string>,
   system: RunningSystem = NO_RUNNING_SYSTEM,
-): (C & { complete: boolean })[] {
+): (C & { complete: boolean; score: number })[] {
   if (candidates.length === 0 || words.length === 0)
-    return candidates.map((candidate) => ({ ...candidate, complete: false }));
+    return candidates.map((candidate) => ({ ...candidate, complete: false, score: 0 }));
   // Each word as the question spells it, also joined with a neighbour as pages write names ("file systems" is in
   // "filesystems"), and the words a man page says for it ("folder" and "directory").
   const terms = words.map((word, index) => ({
@@ -153,7 +156,9 @@ export function rankCandidates<C extends Candidate>(
     const name =
       `${candidate.title.replace(/[-_.]/g, ' ')} ${candidate.title} ${summaries.get(candidate.title) ?? ''}`.toLowerCase();
     const entry = fullTag(candidate.entry, candidate.body);
-    const tag = `${candidate.heading} ${entry ?? ''} ${nameWords(entry)}`.toLowerCase();
+    // An entry's own name says what it is, not the heading of its section, which all its entries share
+    // ("Environment Variables Set or Propagated by the Service Manager" over $SERVICE_RESULT, $PIDFILE…).
+    const tag = (entry === null ? candidate.heading : `${entry} ${nameWords(entry)} ${negated(entry)}`).toLowerCase();
     const body = candidate.body.toLowerCase();
     // An entry's first sentences say what it is for; a long section holds many words by chance, further on.
     const lead = body.slice(0, LEAD_CHARS);
@@ -188,7 +193,6 @@ export function rankCandidates<C extends Candidate>(
   // that holds most of them the answer.
   const page = (title: string) => WEIGHTS.page * ((pageTerms.get(title)?.size ?? 0) / terms.length);
   return scored
-    .map(({ candidate, score }) => ({ candidate, score: score + page(candidate.title) }))
-    .sort((a, b) => b.score - a.score)
-    .map(({ candidate }) => candidate);
+    .map(({ candidate, score }) => ({ ...candidate, score: score + page(candidate.title) }))
+    .sort((a, b) => b.score - a.score);
 }
