@@ -121,6 +121,8 @@ function unitTarget(candidate: CandidateAction): UnitTarget | null {
  * finding past the limit gets its proposal when it happens again (a repeat of a finding without one proposes).
  */
 const MAX_WAITING_FINDINGS = 1000;
+/** Reasons kept for findings without a proposal: beyond a flood's worth, the oldest are told by their kind. */
+const MAX_NOTED_REASONS = 10_000;
 
 export class Proposer {
   /** Findings are considered one at a time, so a burst cannot propose the same fix twice. */
@@ -179,10 +181,15 @@ export class Proposer {
   private async considerOne({ change, finding }: FindingChange): Promise<void> {
     const { store, signals } = this.options;
     const current = store.proposalForFinding(finding.id);
-    // A finding first reported by a program alone got only the steps that look; once systemd or the kernel vouch
-    // for it, its fix may change things too.
-    if (change === 'updated' && current?.state === 'open' && !mayChangeWhatLinesName(current.trust)) {
-      if (finding.vouchedBy !== null) await this.redraftOnRepeat(current, finding);
+    // A finding first reported by a program alone got no change aimed where its line pointed; once systemd or the
+    // kernel vouch for it, its fix may hold those too.
+    if (
+      change === 'updated' &&
+      current?.state === 'open' &&
+      !mayChangeWhatLinesName(current.trust) &&
+      finding.vouchedBy !== null
+    ) {
+      await this.redraftOnRepeat(current, finding);
       return;
     }
     // Repeats of an active finding keep its proposal; only news (new, or back after resolving) proposes again —
@@ -216,13 +223,13 @@ export class Proposer {
       // The model's words come from the finding's explanation (see attachExplanation), not from a second request.
       await this.propose(full, draft, 'playbook');
     } else if (advisor?.available && full.vouchedBy !== null) {
-      this.noProposal.set(
+      this.noted(
         finding.id,
         _('Steward has no ready fix for this kind of problem, and the model suggested none it may propose'),
       );
       this.later(() => this.adviseUnknown(advisor, full));
     } else {
-      this.noProposal.set(finding.id, noFixFor(finding));
+      this.noted(finding.id, noFixFor(finding));
     }
   }
 
@@ -240,6 +247,16 @@ export class Proposer {
     if (finding.kind === 'unit-failed' && specific) return _('a more specific finding about this unit carries the fix');
     // Considered before this service started, or past the flood limit: what its kind alone says.
     return this.noProposal.get(finding.id) ?? noFixFor(finding);
+  }
+
+  /** Keeps why `findingId` got no proposal; past the bound the oldest go, and whyNoProposal answers by kind. */
+  private noted(findingId: number, reason: string): void {
+    this.noProposal.delete(findingId);
+    this.noProposal.set(findingId, reason);
+    for (const oldest of this.noProposal.keys()) {
+      if (this.noProposal.size <= MAX_NOTED_REASONS) break;
+      this.noProposal.delete(oldest);
+    }
   }
 
   /** Takes back the waiting proposal of the failed unit `subject`: a more specific finding covers it. */
@@ -260,7 +277,7 @@ export class Proposer {
   ): Promise<Proposal | null> {
     const { store, signals } = this.options;
     const none = (reason: string) => {
-      this.noProposal.set(finding.id, reason);
+      this.noted(finding.id, reason);
       return null;
     };
     const checked = await this.checkedWithSystemd(finding, draft.actions);
