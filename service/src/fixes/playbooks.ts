@@ -22,6 +22,12 @@ import { unitName } from './params.js';
 export interface CandidateAction {
   name: string;
   params: Record<string, unknown>;
+  /**
+   * Set by the proposer when the machine's own state shows what a program's line claimed of this step's target
+   * (systemd, over D-Bus, sees the unit the line named failed): the step may act on it though no trusted writer
+   * vouched for the line.
+   */
+  confirmedByState?: true;
 }
 
 export interface ProposalDraft {

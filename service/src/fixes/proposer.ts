@@ -69,7 +69,8 @@ const REDRAFTED_ON_REPEAT = new Set(['package-manager-error']);
  * Whether a proposal's steps may change what its finding's line named. A program's own word (no trusted writer
  * vouches for it) is enough to look — show a file's line, run a daemon's own check, read the logs — and for a
  * change whose target this machine chose (its NetworkManager connection, dpkg's unfinished packages, its
- * caches), but never for a change aimed where the line pointed: anyone may write a line naming a unit or a file.
+ * caches), but not for a change aimed where the line pointed unless the machine's own state confirms it
+ * (checkedWithSystemd): anyone may write a line naming a unit or a file.
  * Chat and agent proposals are the user's or a client's explicit request, always asked.
  */
 export function mayChangeWhatLinesName(trust: ProposalTrust): boolean {
@@ -299,7 +300,9 @@ export class Proposer {
         return none(format(_('there is nothing to run for it: {explanation}'), { explanation: draft.explanation }));
       const withheld =
         !mayChangeWhatLinesName({ ...base, explanationBy: 'steward' }) &&
-        checked.some((candidate) => this.aimedWhereLineNamed(candidate, namedByLine(finding)));
+        checked.some(
+          (candidate) => !candidate.confirmedByState && this.aimedWhereLineNamed(candidate, namedByLine(finding)),
+        );
       return none(
         withheld
           ? _(
@@ -553,7 +556,8 @@ export class Proposer {
         return null;
       }
       if (STARTS_UNIT.has(candidate.name) && RUNNING_STATES.has(state)) continue;
-      kept.push(candidate);
+      const confirmed = finding.vouchedBy === null && target.unit === finding.subject && state === 'failed';
+      kept.push(confirmed ? { ...candidate, confirmedByState: true } : candidate);
     }
     return kept;
   }
@@ -586,7 +590,7 @@ export class Proposer {
     const offered: ProposedAction[] = [];
     const named = finding && !mayChangeWhatLinesName(trust) ? namedByLine(finding) : null;
     for (const candidate of draft.actions) {
-      if (named && this.aimedWhereLineNamed(candidate, named)) continue;
+      if (named && !candidate.confirmedByState && this.aimedWhereLineNamed(candidate, named)) continue;
       const validated = this.validate(candidate, catalog);
       const preview = validated && (await this.previewOf(validated));
       if (!validated || !preview || preview.changesNothing) continue;
