@@ -135,8 +135,34 @@ describe('findings from a followed journal, on the bus', () => {
     expect((core[0] as Variant).value).toBe('attention');
   });
 
-  it('says why a finding has no proposal, on the bus and in findings show', async () => {
-    // Only the program's own line says the disk is full: nothing vouches for it, so nothing is proposed.
+  it('says why a finding has no proposal, on the bus and in findings show, once the proposer has decided', async () => {
+    // The kernel's own line: a hot CPU has nothing to run, and the reason says what helps.
+    await appendToJournal(journal, [
+      {
+        MESSAGE: 'CPU2: Core temperature above threshold, cpu clock throttled (total events = 31)',
+        PRIORITY: '4',
+        SYSLOG_IDENTIFIER: 'kernel',
+        _TRANSPORT: 'kernel',
+      },
+    ]);
+    await waitFor(async () => (await list()).some((f) => f.kind === 'thermal-throttling'), 'the thermal finding');
+    const finding = (await list()).find((f) => f.kind === 'thermal-throttling')!;
+    const reasonNow = async () => {
+      const [full] = await call('Get', 's', [finding.id]);
+      return (full as Record<string, Variant>)['no-proposal-reason']?.value as string | undefined;
+    };
+    // Until the proposer has considered it, the reason says so, never a guess at what it will decide.
+    await waitFor(async () => (await reasonNow()) !== 'Steward is still working out a fix', 'the proposer’s decision');
+    const reason = await reasonNow();
+    expect(reason).toMatch(/^there is nothing to run for it: .*The processor slows down to cool off/);
+    const { stdout } = await run(process.execPath, [CLI_SCRIPT, 'findings', 'show', String(finding.id)], {
+      env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: bus.address },
+    });
+    expect(stdout).toContain(`No fix proposed: ${String(reason)}.`);
+  });
+
+  it('proposes only steps that look for what a program alone reported', async () => {
+    // Only the program's own line says the disk is full: what fills it may be shown, nothing may be changed.
     await appendToJournal(journal, [
       {
         MESSAGE: 'rsync: [receiver] write failed on "/backup/photos/img_0001.jpg": No space left on device (28)',
@@ -150,15 +176,19 @@ describe('findings from a followed journal, on the bus', () => {
     ]);
     await waitFor(async () => (await list()).some((f) => f.kind === 'no-space'), 'the no-space finding');
     const finding = (await list()).find((f) => f.kind === 'no-space')!;
+    const shown = async () =>
+      (
+        await run(process.execPath, [CLI_SCRIPT, 'findings', 'show', String(finding.id)], {
+          env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: bus.address },
+        })
+      ).stdout;
+    await waitFor(async () => (await shown()).includes('Proposal '), 'the proposal in findings show');
     const [full] = await call('Get', 's', [finding.id]);
-    const reason = (full as Record<string, Variant>)['no-proposal-reason']?.value;
-    expect(reason).toBe(
-      'only the program itself reported it: Steward proposes a fix once systemd or the kernel confirm it',
-    );
-    const { stdout } = await run(process.execPath, [CLI_SCRIPT, 'findings', 'show', String(finding.id)], {
-      env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: bus.address },
-    });
-    expect(stdout).toContain(`No fix proposed: ${String(reason)}.`);
+    expect((full as Record<string, Variant>)['no-proposal-reason']).toBeUndefined();
+    const stdout = await shown();
+    expect(stdout).toContain('info.disk_usage');
+    for (const change of ['files.clear_cache', 'files.empty_trash', 'journal.vacuum'])
+      expect(stdout).not.toContain(change);
   });
 
   it('prints each step of its proposal in findings show, with what a read-only step shows', async () => {

@@ -97,7 +97,7 @@ const findingActions = ({ journalDirectories = () => [], testHooks = {} }: Findi
     ...configActions,
     showErrorAction({ root: testHooks.configRoot }),
     repairSystemAction({ root: testHooks.dpkgRoot }),
-    validateAction(),
+    validateAction({ root: testHooks.configRoot }),
     portHolderAction(),
     diskHealthAction(),
     lockHolderAction(),

@@ -22,10 +22,11 @@ import type { ActionContext } from './action.js';
 import { type Catalog, createCatalog, createFindingsCatalog } from './catalog.js';
 import { Executor } from './executor.js';
 import { type EngineSource, ModelAdvisor } from './modelAdvisor.js';
+import { resolvesWhenVerified } from './playbooks.js';
 import { jobDict, proposalDict, ProposalsInterface } from './proposalsInterface.js';
 import { Proposer } from './proposer.js';
 import { RepairWatch } from './repairWatch.js';
-import { FixesStore, type Proposal } from './store.js';
+import { FixesStore, type Job, type Proposal } from './store.js';
 
 export interface FixesOptions {
   paths: StewardPaths;
@@ -47,6 +48,11 @@ export interface FixesOptions {
   auditRedact?: (text: string) => string;
   /** Steward's own secrets as the settings place them now (see stewardSecretPaths); the expert shell hides them. */
   stewardSecrets?: () => string[];
+  /**
+   * A verified fix showed its finding's problem gone (resolvesWhenVerified): the finding resolved, as the
+   * pipeline's own changes are told.
+   */
+  onFindingsChanged?: (changes: FindingChange[]) => void;
   /** Where a full or read-only state disk is reported; by default only the store's callers hear of it. */
   storage?: StorageHealth;
   log: Logger;
@@ -67,6 +73,8 @@ export class Fixes {
   private readonly log: Logger;
   /** Whether detectNixos found NixOS; false until it answered. */
   private onNixos = false;
+  private readonly findings: FindingsStore;
+  private readonly onFindingsChanged: ((changes: FindingChange[]) => void) | undefined;
 
   constructor(options: FixesOptions) {
     const {
@@ -83,6 +91,8 @@ export class Fixes {
       log,
     } = options;
     this.log = log;
+    this.findings = findings;
+    this.onFindingsChanged = options.onFindingsChanged;
     this.store = new FixesStore(join(paths.stateDirectory, 'fixes.db'), storage);
     this.context = {
       sessionBus,
@@ -160,7 +170,10 @@ export class Fixes {
       signals: {
         jobProgress: (job, fraction, text) =>
           bus.emit('JobProgress', { job: String(job.id), fraction: fraction ?? -1, text }),
-        jobFinished: (job) => bus.emit('JobFinished', { job: String(job.id), result: jobDict(job) }),
+        jobFinished: (job) => {
+          bus.emit('JobFinished', { job: String(job.id), result: jobDict(job) });
+          if (job.state === 'fixed') this.resolveVerified(job);
+        },
         proposalChanged,
       },
       log,
@@ -207,6 +220,24 @@ export class Fixes {
       refresh: (proposal) => this.proposer.redraft(proposal),
       nixosWindows: this.nixosWindows,
     });
+  }
+
+  /** Resolves the finding of `job`'s proposal when the job's verification observed its problem gone. */
+  private resolveVerified(job: Job): void {
+    const proposal = job.proposalId === null ? null : this.store.proposal(job.proposalId);
+    const finding = proposal?.findingId == null ? null : this.findings.get(proposal.findingId);
+    if (!finding || finding.state !== 'active' || !resolvesWhenVerified(finding.kind, job.action)) return;
+    let change: FindingChange | null;
+    try {
+      change = this.findings.resolve({ kind: finding.kind, subject: finding.subject, at: new Date() });
+    } catch (error) {
+      this.log.warning('could not resolve a finding its verified fix repaired', {
+        finding: finding.id,
+        error: (error as Error).message,
+      });
+      return;
+    }
+    if (change) this.onFindingsChanged?.([change]);
   }
 
   /** The system bus connects after the service owns its name; system-scope actions wait for it. */

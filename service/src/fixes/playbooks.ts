@@ -22,6 +22,12 @@ import { unitName } from './params.js';
 export interface CandidateAction {
   name: string;
   params: Record<string, unknown>;
+  /**
+   * Set by the proposer when the machine's own state shows what a program's line claimed of this step's target
+   * (systemd, over D-Bus, sees the unit the line named failed): the step may act on it though no trusted writer
+   * vouched for the line.
+   */
+  confirmedByState?: true;
 }
 
 export interface ProposalDraft {
@@ -85,6 +91,10 @@ interface LogsOptions {
   /** Around the evidence, only the lines of the program that wrote it (by journald's trusted fields). */
   sameWriter?: boolean;
 }
+
+// pam's, dpkg's and a daemon's lines sit among everything else the machine logged meanwhile: their own lines tell
+// the story.
+const OWN_LINES: LogsOptions = { sameWriter: true };
 
 /**
  * info.show_logs for the finding, in the journal it came from: the unit's log when it names one, else the
@@ -652,29 +662,66 @@ const configChanged: Playbook = async (finding) => {
 };
 
 /**
- * A daemon named a file and line: that line in context, the daemon's own validator, and the last known-good
- * copy where Steward kept one (the proposer drops the steps that do not fit: no validator, no copy).
+ * A daemon named a file and line. What this computer holds now chooses the first step: that line in context
+ * where the file is there to read; else the daemon's own check of the file, where one is installed; else the
+ * daemon's own lines around the error. The last known-good copy follows where Steward kept one (the proposer
+ * drops the steps that do not fit).
  */
-const configError: Playbook = async (finding) => {
+const configError: Playbook = async (finding, tools) => {
   const named = finding.evidence.filter((evidence) => evidence.path).at(-1);
+  const logs = logsStep(finding, undefined, OWN_LINES);
   if (!named?.path)
-    return readLogs(finding, _('Read the configuration error'), _('The log says which setting is wrong.'));
+    return readLogs(finding, _('Read the configuration error'), _('The log says which setting is wrong.'), OWN_LINES);
   const { path, line } = named;
+  const show = line ? { name: 'config.show_error', params: { path, line } } : null;
+  const validate = { name: 'config.validate', params: { path } };
+  const restore = { name: 'config.restore', params: { path } };
+  const [shown, checked] = await Promise.all([show && tools.preview(show), tools.preview(validate)]);
+  const facts = {
+    title: finding.title,
+    path,
+    where: line ? format(_('line {line} of {path}'), { line, path }) : path,
+    reporter: finding.reportedBy,
+    evidence: format(_('The evidence: “{line}”.'), { line: named.text }),
+  };
+  if (show && shown) {
+    return {
+      title: format(_('Fix the error in {path}'), { path }),
+      explanation: format(
+        _(
+          '{title}. {reporter} refused {where}: the first step shows that line as the file has it now. The ' +
+            'program’s own check says whether the file is right once it is changed; and where Steward kept an ' +
+            'earlier version that worked, it can be put back. {evidence}',
+        ),
+        facts,
+      ),
+      actions: [show, validate, restore, logs],
+    };
+  }
+  if (checked) {
+    return {
+      title: format(_('Check {path} with its program’s own validator'), { path }),
+      explanation: format(
+        _(
+          '{title}. {reporter} refused {where}. Steward cannot show that line here (the file has no such line now, ' +
+            'or you may not read it), so the first step runs the program’s own check of the file, which says ' +
+            'whether the error is still there and where. {evidence}',
+        ),
+        facts,
+      ),
+      actions: [validate, restore, logs],
+    };
+  }
   return {
-    title: format(_('Fix the error in {path}'), { path }),
+    title: format(_('Read the error reported in {path}'), facts),
     explanation: format(
       _(
-        '{title}. The program will not start with this file as it is. The first step shows the line it ' +
-          'complained about; the program’s own check says whether the file is right once it is changed; ' +
-          'and where Steward kept an earlier version that worked, it can be put back.',
+        '{title}. {reporter} refused {where}, but {path} is not on this computer now or you may not read it, and no check ' +
+          'of the program’s own is installed: its lines around the error say which setting it refused. {evidence}',
       ),
-      { title: finding.title },
+      facts,
     ),
-    actions: [
-      ...(line ? [{ name: 'config.show_error', params: { path, line } }] : []),
-      { name: 'config.validate', params: { path } },
-      { name: 'config.restore', params: { path } },
-    ],
+    actions: [logs, restore],
   };
 };
 
@@ -832,9 +879,6 @@ function whoAndWhere(texts: readonly string[]): string {
   });
 }
 
-// pam's and dpkg's lines sit among everything else the machine logged meanwhile: their own lines tell the story.
-const OWN_LINES: LogsOptions = { sameWriter: true };
-
 const authFailures: Playbook = async (finding) =>
   readLogs(
     finding,
@@ -980,6 +1024,22 @@ const PLAYBOOKS: Record<string, Playbook> = {
   'package-manager-error': packageManagerError,
   'thermal-throttling': thermalThrottling,
 };
+
+/**
+ * Steps whose verification observes the finding's own problem gone: dpkg's database with nothing left to finish,
+ * the unit active again. A fix verified this way resolves its finding; where nothing else would say so (no line
+ * tells that dpkg's run was finished, nor that a crash loop ended), the finding would otherwise stay active.
+ */
+const RESOLVED_WHEN_VERIFIED: Record<string, readonly string[]> = {
+  'package-manager-error': ['packages.repair_system'],
+  'crash-loop': ['systemd.start_unit', 'systemd.restart_unit'],
+  'unit-failed': ['systemd.start_unit', 'systemd.restart_unit'],
+};
+
+/** Whether `action`, verified fixed, shows a finding of `kind` resolved. */
+export function resolvesWhenVerified(kind: string, action: string): boolean {
+  return RESOLVED_WHEN_VERIFIED[kind]?.includes(action) ?? false;
+}
 
 /** The playbook's draft for a finding, or null when Steward knows no fix for it. */
 export async function draftFor(finding: FindingWithEvidence, tools: PlaybookTools): Promise<ProposalDraft | null> {

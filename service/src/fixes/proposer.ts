@@ -65,8 +65,42 @@ const SAME_INCIDENT_MS = 10 * 60_000;
  */
 const REDRAFTED_ON_REPEAT = new Set(['package-manager-error']);
 
+/**
+ * Whether a proposal's steps may change what its finding's line named. A program's own word (no trusted writer
+ * vouches for it) is enough to look — show a file's line, run a daemon's own check, read the logs — and for a
+ * change whose target this machine chose (its NetworkManager connection, dpkg's unfinished packages, its
+ * caches), but not for a change aimed where the line pointed unless the machine's own state confirms it
+ * (checkedWithSystemd): anyone may write a line naming a unit or a file.
+ * Chat and agent proposals are the user's or a client's explicit request, always asked.
+ */
+export function mayChangeWhatLinesName(trust: ProposalTrust): boolean {
+  return trust.origin === 'chat' || trust.origin === 'agent' || trust.vouchedBy !== null;
+}
+
+/** What an unvouched finding's line named: its subject and the files its evidence points at. */
+function namedByLine(finding: FindingWithEvidence): ReadonlySet<string> {
+  const named = new Set(finding.evidence.flatMap((evidence) => (evidence.path ? [evidence.path] : [])));
+  if (finding.subject) named.add(finding.subject);
+  return named;
+}
+
+/** Every text among an action's parameters, however nested. */
+function textsIn(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(textsIn);
+  if (value && typeof value === 'object') return Object.values(value).flatMap(textsIn);
+  return [];
+}
+
 /** The most proposals from outside agents that may wait for the user at once. */
 export const MAX_WAITING_AGENT_PROPOSALS = 10;
+
+/** Why a finding of a kind no playbook drafts for (or whose playbook found nothing here) has no proposal. */
+function noFixFor(finding: Finding): string {
+  if (!PLAYBOOK_KINDS.includes(finding.kind))
+    return _('Steward has no fix for this kind of problem; it is shown so that you know');
+  return _('nothing in its fix applies on this computer now');
+}
 
 /** PID 1's own scope and any scope (a session's, an app's) are never a unit action's target. */
 const isScope = (unit: string) => unit.endsWith('.scope');
@@ -88,6 +122,8 @@ function unitTarget(candidate: CandidateAction): UnitTarget | null {
  * finding past the limit gets its proposal when it happens again (a repeat of a finding without one proposes).
  */
 const MAX_WAITING_FINDINGS = 1000;
+/** Reasons kept for findings without a proposal: beyond a flood's worth, the oldest are told by their kind. */
+const MAX_NOTED_REASONS = 10_000;
 
 export class Proposer {
   /** Findings are considered one at a time, so a burst cannot propose the same fix twice. */
@@ -98,6 +134,13 @@ export class Proposer {
   private skipped = 0;
   /** Model requests, one at a time and apart from the queue: a slow model must not hold back the playbooks. */
   private advice: Promise<void> = Promise.resolve();
+  /** The finding considered now, if any: with `waiting`, what has not had its answer yet. */
+  private considering: number | null = null;
+  /**
+   * Why considering a finding ended without a proposal, as considerOne found it: whyNoProposal reads this, so
+   * that what the user is told is what happened, not a second guess at it.
+   */
+  private readonly noProposal = new Map<number, string>();
 
   constructor(private readonly options: ProposerOptions) {}
 
@@ -106,9 +149,11 @@ export class Proposer {
     this.queue = this.queue.then(async () => {
       for (const [id, change] of this.waiting) {
         this.waiting.delete(id);
+        this.considering = id;
         await this.considerOne(change).catch((error: Error) =>
           this.options.log.warning('could not propose a fix', { finding: change.finding.id, error: error.message }),
         );
+        this.considering = null;
       }
       if (this.skipped > 0) {
         this.options.log.warning('too many new findings at once to propose fixes for; the rest wait for a repeat', {
@@ -137,6 +182,17 @@ export class Proposer {
   private async considerOne({ change, finding }: FindingChange): Promise<void> {
     const { store, signals } = this.options;
     const current = store.proposalForFinding(finding.id);
+    // A finding first reported by a program alone got no change aimed where its line pointed; once systemd or the
+    // kernel vouch for it, its fix may hold those too.
+    if (
+      change === 'updated' &&
+      current?.state === 'open' &&
+      !mayChangeWhatLinesName(current.trust) &&
+      finding.vouchedBy !== null
+    ) {
+      await this.redraftOnRepeat(current, finding);
+      return;
+    }
     // Repeats of an active finding keep its proposal; only news (new, or back after resolving) proposes again —
     // and a finding that had none because only a program claimed it, once systemd or the kernel vouch for it.
     if (change === 'updated' && current?.state === 'open' && REDRAFTED_ON_REPEAT.has(finding.kind)) {
@@ -145,6 +201,7 @@ export class Proposer {
     }
     if (change === 'updated' && (current !== null || finding.vouchedBy === null)) return;
     if (change === 'resolved') {
+      this.noProposal.delete(finding.id);
       if (current && (current.state === 'open' || current.state === 'not-fixed')) {
         store.setProposalState(current.id, 'resolved');
         signals.proposalRemoved(current.id);
@@ -167,30 +224,40 @@ export class Proposer {
       // The model's words come from the finding's explanation (see attachExplanation), not from a second request.
       await this.propose(full, draft, 'playbook');
     } else if (advisor?.available && full.vouchedBy !== null) {
+      this.noted(
+        finding.id,
+        _('Steward has no ready fix for this kind of problem, and the model suggested none it may propose'),
+      );
       this.later(() => this.adviseUnknown(advisor, full));
+    } else {
+      this.noted(finding.id, noFixFor(finding));
     }
   }
 
   /**
-   * Why an active `finding` has no proposal, in the user's words, following the same steps as considerOne; null
-   * when it has or had one (its state tells the rest) or has resolved.
+   * Why an active `finding` has no proposal, in the user's words: what considering it found, or that it is still
+   * being considered; null when it has or had one (its state tells the rest) or has resolved.
    */
   whyNoProposal(finding: Finding): string | null {
     if (finding.state !== 'active' || this.options.store.proposalForFinding(finding.id) !== null) return null;
+    if (this.waiting.has(finding.id) || this.considering === finding.id) return _('Steward is still working out a fix');
     if (finding.ignored) return _('you chose to ignore findings like this one');
     if (this.options.store.isDismissedForever(finding.kind, finding.subject))
       return _('you dismissed its fix for good');
     const specific = SPECIFIC_UNIT_FAILURES.some((kind) => this.options.findings.activeFinding(kind, finding.subject));
     if (finding.kind === 'unit-failed' && specific) return _('a more specific finding about this unit carries the fix');
-    if (finding.vouchedBy === null) {
-      return _('only the program itself reported it: Steward proposes a fix once systemd or the kernel confirm it');
+    // Considered before this service started, or past the flood limit: what its kind alone says.
+    return this.noProposal.get(finding.id) ?? noFixFor(finding);
+  }
+
+  /** Keeps why `findingId` got no proposal; past the bound the oldest go, and whyNoProposal answers by kind. */
+  private noted(findingId: number, reason: string): void {
+    this.noProposal.delete(findingId);
+    this.noProposal.set(findingId, reason);
+    for (const oldest of this.noProposal.keys()) {
+      if (this.noProposal.size <= MAX_NOTED_REASONS) break;
+      this.noProposal.delete(oldest);
     }
-    if (!PLAYBOOK_KINDS.includes(finding.kind)) {
-      return this.options.advisor?.available
-        ? _('Steward has no ready fix for this kind of problem, and the model suggested none it may propose')
-        : _('Steward has no fix for this kind of problem; it is shown so that you know');
-    }
-    return _('nothing in its fix applies on this computer now, or the same fix already waits for you');
   }
 
   /** Takes back the waiting proposal of the failed unit `subject`: a more specific finding covers it. */
@@ -210,15 +277,41 @@ export class Proposer {
     origin: 'playbook' | 'model',
   ): Promise<Proposal | null> {
     const { store, signals } = this.options;
+    const none = (reason: string) => {
+      this.noted(finding.id, reason);
+      return null;
+    };
     const checked = await this.checkedWithSystemd(finding, draft.actions);
-    if (checked === null) return null;
+    if (checked === null)
+      return none(_('only the program itself says its unit failed, and systemd does not see it failed'));
     const base = { origin, vouchedBy: finding.vouchedBy, reportedBy: finding.reportedBy };
     // Whether the actions may run in one click does not depend on whose words explain them.
-    const actions = await this.offered({ ...draft, actions: checked }, this.options.catalog, {
-      ...base,
-      explanationBy: 'steward',
-    });
-    if (actions.length === 0) return null;
+    const actions = await this.offered(
+      { ...draft, actions: checked },
+      this.options.catalog,
+      {
+        ...base,
+        explanationBy: 'steward',
+      },
+      finding,
+    );
+    if (actions.length === 0) {
+      if (draft.actions.length === 0)
+        return none(format(_('there is nothing to run for it: {explanation}'), { explanation: draft.explanation }));
+      const withheld =
+        !mayChangeWhatLinesName({ ...base, explanationBy: 'steward' }) &&
+        checked.some(
+          (candidate) => !candidate.confirmedByState && this.aimedWhereLineNamed(candidate, namedByLine(finding)),
+        );
+      return none(
+        withheld
+          ? _(
+              'only the program itself reported it: Steward proposes a change once systemd or the kernel confirm it, ' +
+                'and no step that only looks applies here',
+            )
+          : _('nothing in its fix applies on this computer now'),
+      );
+    }
     // Two findings of one incident (a link failure and missing Wi-Fi secrets, two resolver complaints) can lead
     // to the same fix: one proposal waiting for the user is enough.
     const steps = (list: readonly { name: string; params: unknown }[]) =>
@@ -228,7 +321,9 @@ export class Proposer {
       return other !== null && Math.abs(other.lastSeen.getTime() - finding.firstSeen.getTime()) <= SAME_INCIDENT_MS;
     };
     const waiting = store.proposals(['open', 'applying']);
-    if (waiting.some((p) => steps(p.actions) === steps(actions) && sameIncident(p))) return null;
+    if (waiting.some((p) => steps(p.actions) === steps(actions) && sameIncident(p)))
+      return none(_('the same fix already waits for you, proposed for another finding of the same incident'));
+    this.noProposal.delete(finding.id);
     // The model's explanation may have arrived while the actions were previewed.
     const explained = this.options.findings.get(finding.id) ?? finding;
     const byModel = origin === 'model' || Boolean(explained.explanation);
@@ -279,7 +374,7 @@ export class Proposer {
     const draft = await draftFor(finding, { context: this.options.context, preview: (c) => this.previewOrNull(c) });
     const checked = draft && (await this.checkedWithSystemd(finding, draft.actions));
     if (!draft || !checked) return proposal;
-    const actions = await this.offered({ ...draft, actions: checked }, catalog, proposal.trust);
+    const actions = await this.offered({ ...draft, actions: checked }, catalog, proposal.trust, finding);
     if (!actions.some((action) => action.name === 'systemd.restart_unit')) return proposal;
     const explanation = proposal.trust.explanationBy === 'model' ? proposal.explanation : draft.explanation;
     const redrafted = store.refreshProposal(proposal.id, explanation, actions, proposal.trust, draft.title);
@@ -287,18 +382,25 @@ export class Proposer {
     return redrafted;
   }
 
-  /** Drafts a playbook's waiting proposal again after its finding repeated, when the steps it now takes differ. */
-  private async redraftOnRepeat(proposal: Proposal): Promise<void> {
+  /**
+   * Drafts a playbook's waiting proposal again after its finding repeated, when the steps it now takes differ;
+   * `vouched`, the finding now that systemd or the kernel vouch for it, lets the steps that change things in.
+   */
+  private async redraftOnRepeat(proposal: Proposal, vouched?: Finding): Promise<void> {
     const { store, findings, signals, catalog } = this.options;
     const finding = proposal.findingId === null ? null : findings.get(proposal.findingId);
     if (!finding || proposal.trust.origin !== 'playbook') return;
+    const trust: ProposalTrust = vouched
+      ? { ...proposal.trust, vouchedBy: vouched.vouchedBy, reportedBy: vouched.reportedBy }
+      : proposal.trust;
     const draft = await draftFor(finding, { context: this.options.context, preview: (c) => this.previewOrNull(c) });
-    if (!draft) return;
-    const actions = await this.offered(draft, catalog, proposal.trust);
+    const checked = draft && (await this.checkedWithSystemd(finding, draft.actions));
+    if (!draft || !checked) return;
+    const actions = await this.offered({ ...draft, actions: checked }, catalog, trust, finding);
     const steps = (list: readonly { name: string }[]) => list.map(({ name }) => name).join(' ');
-    if (actions.length === 0 || steps(actions) === steps(proposal.actions)) return;
+    if (actions.length === 0 || (steps(actions) === steps(proposal.actions) && trust === proposal.trust)) return;
     const explanation = proposal.trust.explanationBy === 'model' ? proposal.explanation : draft.explanation;
-    store.refreshProposal(proposal.id, explanation, actions, proposal.trust, draft.title);
+    store.refreshProposal(proposal.id, explanation, actions, trust, draft.title);
     signals.proposalChanged(proposal.id);
   }
 
@@ -427,7 +529,6 @@ export class Proposer {
     return this.queue.then(() => this.advice);
   }
 
-  /** The draft's actions that are in the catalog, fit their schema, fit this machine and would change something. */
   /**
    * The draft's actions after asking systemd itself about the units they name: none on a scope or a unit
    * systemd does not know, no (re)start of a running unit; null — no proposal at all — when only a program's
@@ -455,7 +556,8 @@ export class Proposer {
         return null;
       }
       if (STARTS_UNIT.has(candidate.name) && RUNNING_STATES.has(state)) continue;
-      kept.push(candidate);
+      const confirmed = finding.vouchedBy === null && target.unit === finding.subject && state === 'failed';
+      kept.push(confirmed ? { ...candidate, confirmedByState: true } : candidate);
     }
     return kept;
   }
@@ -469,9 +571,26 @@ export class Proposer {
     }
   }
 
-  private async offered(draft: ProposalDraft, catalog: Catalog, trust: ProposalTrust): Promise<ProposedAction[]> {
+  /** Whether `candidate` changes something the untrusted line named (`named`). */
+  private aimedWhereLineNamed(candidate: CandidateAction, named: ReadonlySet<string>): boolean {
+    const validated = this.validate(candidate);
+    return validated?.action.readOnly === false && textsIn(validated.params).some((text) => named.has(text));
+  }
+
+  /**
+   * The draft's actions that are in the catalog, fit their schema, fit this machine and would change something;
+   * for `finding` on a program's word alone, none that changes what its line named.
+   */
+  private async offered(
+    draft: ProposalDraft,
+    catalog: Catalog,
+    trust: ProposalTrust,
+    finding?: FindingWithEvidence,
+  ): Promise<ProposedAction[]> {
     const offered: ProposedAction[] = [];
+    const named = finding && !mayChangeWhatLinesName(trust) ? namedByLine(finding) : null;
     for (const candidate of draft.actions) {
+      if (named && !candidate.confirmedByState && this.aimedWhereLineNamed(candidate, named)) continue;
       const validated = this.validate(candidate, catalog);
       const preview = validated && (await this.previewOf(validated));
       if (!validated || !preview || preview.changesNothing) continue;

@@ -31,7 +31,7 @@ import { createDetectors, detectorKinds, diskThresholds } from '../findings/dete
 import { FindingExplainer } from '../findings/explainer.js';
 import { findingsBusSignals, FindingsInterface } from '../findings/findingsInterface.js';
 import { FindingsPipeline } from '../findings/pipeline.js';
-import { FindingsStore } from '../findings/store.js';
+import { type FindingChange, FindingsStore } from '../findings/store.js';
 import { Fixes } from '../fixes/fixes.js';
 import {
   agentsSpec,
@@ -221,6 +221,8 @@ export function createParts(base: PartsBase) {
     auditRedact: settingsRedactor(() => config.config.assistant.redactPatterns),
     stewardSecrets,
     storage,
+    // A fix verified to have repaired its finding's problem resolves it, told as the pipeline's changes are.
+    onFindingsChanged: (changes) => findingsChanged(changes),
     log,
   });
   server.export(OBJECT_PATH, proposalsSpec, fixes.interface.impl);
@@ -329,15 +331,16 @@ export function createParts(base: PartsBase) {
     },
   });
   const updateAttention = () => state.setAttention(attentionReason(findingsStore, config.config));
+  function findingsChanged(changes: FindingChange[]) {
+    findings.announce(changes);
+    fixes.considerFindings(changes);
+    explainer.consider(changes);
+    updateAttention();
+  }
   const pipeline = new FindingsPipeline({
     store: findingsStore,
     detectors: createDetectors({ disk: () => diskThresholds(config.config.watch.disks) }),
-    onChanges: (changes) => {
-      findings.announce(changes);
-      fixes.considerFindings(changes);
-      explainer.consider(changes);
-      updateAttention();
-    },
+    onChanges: findingsChanged,
     log,
   });
   const settingsSignals = new InterfaceSignals(server, OBJECT_PATH, SETTINGS_INTERFACE);

@@ -1,7 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { NetworkFailureDetector } from '../../../service/src/findings/detectors/networkFailure.js';
-import { journalEvent, reportsOf, runDetector } from '../../support/journalEvents.js';
+import { journalEvent, reportsOf, resolutionsOf, runDetector } from '../../support/journalEvents.js';
 
 const kernel = (message: string) =>
   journalEvent({ MESSAGE: message, _TRANSPORT: 'kernel', SYSLOG_IDENTIFIER: 'kernel' });
@@ -56,5 +56,31 @@ describe('the network-failure detector on more wordings', () => {
         kernel('e1000e 0000:00:19.0 eth0: NIC Link is Up 1000 Mbps Full Duplex, Flow Control: Rx/Tx'),
       ]),
     ).toEqual([]);
+  });
+
+  it('resolves a link’s failure when the kernel, networkd or NetworkManager say it works again', () => {
+    const outputs = runDetector(new NetworkFailureDetector(), [
+      kernel('e1000e: eth0 NIC Link is Down'),
+      program('systemd-networkd', 'enp0s5: Lost carrier'),
+      program('NetworkManager', "<warn>  [1637623400.0000] device (wlp2s0): Activation: failed for connection 'Home'"),
+      kernel('ata1: SATA link up 6.0 Gbps (SStatus 133 SControl 300)'),
+      kernel('e1000e 0000:00:19.0 eth0: NIC Link is Up 1000 Mbps Full Duplex, Flow Control: Rx/Tx'),
+      program('systemd-networkd', 'enp0s5: Gained carrier'),
+      program('NetworkManager', '<info>  [1637623462.1000] device (wlp2s0): Activation: successful, device activated.'),
+      // Already back: said again, it resolves nothing more.
+      program('systemd-networkd', 'enp0s5: Gained carrier'),
+    ]);
+    expect(resolutionsOf(outputs).map((r) => [r.kind, r.subject])).toEqual([
+      ['network-failure', 'eth0'],
+      ['wifi-secrets', 'eth0'],
+      ['network-failure', 'enp0s5'],
+      ['wifi-secrets', 'enp0s5'],
+      ['network-failure', 'wlp2s0'],
+      ['wifi-secrets', 'wlp2s0'],
+    ]);
+    // A link that never failed coming up says nothing.
+    expect(runDetector(new NetworkFailureDetector(), [program('systemd-networkd', 'eth1: Gained carrier')])).toEqual(
+      [],
+    );
   });
 });

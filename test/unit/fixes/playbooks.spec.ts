@@ -88,7 +88,7 @@ describe('playbooks', () => {
       ['wifi-secrets', 'wlan0', 'network.reconnect'],
       ['no-connectivity', '', 'network.reconnect'],
       ['dns-failure', '', 'info.dns_servers'],
-      ['config-error', 'nginx.service', 'config.show_error'],
+      ['config-error', '/etc/nginx/nginx.conf', 'config.show_error'],
       ['thermal-throttling', '', undefined],
     ];
     for (const [kind, subject, first] of firstSteps) {
@@ -357,7 +357,7 @@ describe('playbooks', () => {
   });
 
   it('shows a configuration error’s line, runs the validator, and offers the known-good copy', async () => {
-    const result = await draft('config-error', 'nginx.service', [
+    const result = await draft('config-error', '/etc/nginx/sites-enabled/default', [
       {
         text: 'nginx: [emerg] unknown directive "servr" in /etc/nginx/sites-enabled/default:12',
         path: '/etc/nginx/sites-enabled/default',
@@ -369,9 +369,38 @@ describe('playbooks', () => {
       { name: 'config.show_error', params: { path: '/etc/nginx/sites-enabled/default', line: 12 } },
       { name: 'config.validate', params: { path: '/etc/nginx/sites-enabled/default' } },
       { name: 'config.restore', params: { path: '/etc/nginx/sites-enabled/default' } },
+      { name: 'info.show_logs', params: { scope: 'system', cursor: CURSOR, sameWriter: true } },
     ]);
-    const withoutLine = await draft('config-error', 'x.service', [{ path: '/etc/x.conf' }]);
-    expect(withoutLine?.actions.map((action) => action.name)).toEqual(['config.validate', 'config.restore']);
+    expect(result?.explanation).toContain('refused line 12 of /etc/nginx/sites-enabled/default');
+    expect(result?.explanation).toContain('unknown directive "servr"');
+    const withoutLine = await draft('config-error', '/etc/x.conf', [{ path: '/etc/x.conf' }]);
+    expect(withoutLine?.actions.map((action) => action.name)).toEqual([
+      'config.validate',
+      'config.restore',
+      'info.show_logs',
+    ]);
+  });
+
+  it('chooses a configuration error’s first step by what this computer holds now', async () => {
+    const evidence = [
+      { text: '/etc/ssh/sshd_config: line 156: Bad configuration option: X', path: '/etc/ssh/sshd_config', line: 156 },
+    ];
+    // The file cannot be shown here (not there, no such line, not readable): the daemon's own check comes first.
+    unfit = ['config.show_error'];
+    const checked = await draft('config-error', '/etc/ssh/sshd_config', evidence);
+    expect(checked?.actions.map((action) => action.name)).toEqual([
+      'config.validate',
+      'config.restore',
+      'info.show_logs',
+    ]);
+    expect(checked?.explanation).toContain('cannot show that line here');
+    // Nor a check of its own installed: the daemon's own lines around the error, and never a guess at the file.
+    unfit = ['config.show_error', 'config.validate'];
+    const read = await draft('config-error', '/etc/ssh/sshd_config', evidence);
+    expect(read?.actions.map((action) => action.name)).toEqual(['info.show_logs', 'config.restore']);
+    expect(read?.actions[0]?.params).toEqual({ scope: 'system', cursor: CURSOR, sameWriter: true });
+    expect(read?.explanation).toContain('Bad configuration option: X');
+    expect(read?.explanation).toContain('line 156 of /etc/ssh/sshd_config');
   });
 
   it('shows the DNS servers where no resolved answers, one reconnect, and nothing to run for a hot machine', async () => {

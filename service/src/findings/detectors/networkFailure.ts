@@ -46,6 +46,19 @@ const NM_CARRIER_LOST = new RegExp(
 const DHCP_DISCOVER = new RegExp(String.raw`^DHCPDISCOVER on ${IFACE}`);
 // wpa_supplicant: "wlan0: CTRL-EVENT-DISCONNECTED bssid=… reason=16" — once is a roam, three times is a problem.
 const WPA_DISCONNECTED = new RegExp(String.raw`^${IFACE}: CTRL-EVENT-DISCONNECTED`);
+// The same programs' words for the link working again: the kernel's "e1000e: eth0 NIC Link is Up 1000 Mbps Full
+// Duplex", r8168's "r8168: eth0: link up", networkd's "enp0s5: Gained carrier", NetworkManager's "device (eth0): Activation: successful, device
+// activated." and "device (eth0): state change: secondaries -> activated (reason 'none', …)".
+const BACK_UP = [
+  new RegExp(String.raw`\b([\w.@-]+):? (?:NIC )?Link is Up\b`),
+  new RegExp(String.raw`^[\w-]+: ([\w.@-]+): link up\b`),
+  new RegExp(String.raw`^${IFACE}: Gained carrier$`),
+  new RegExp(
+    String.raw`device \(${IFACE}\): (?:Activation: successful, device activated|state change: \S+ -> activated \()`,
+  ),
+];
+/** The most interfaces remembered as failed: enough for any machine, bounded against a flood of names. */
+const MAX_FAILED = 256;
 const DROPS = 3;
 const DROP_WINDOW_MS = 10 * 60_000;
 
@@ -53,6 +66,8 @@ export class NetworkFailureDetector implements Detector {
   readonly kinds = [NETWORK_FAILURE, WIFI_SECRETS];
   private dhcpInterface = '';
   private readonly drops = new SlidingWindow(DROP_WINDOW_MS);
+  /** Interfaces reported failed, so that only their coming back resolves anything and healthy logs stay silent. */
+  private readonly failed = new Set<string>();
 
   detect(event: WatchEvent): DetectorOutput[] {
     if (!isJournal(event)) return [];
@@ -70,6 +85,10 @@ export class NetworkFailureDetector implements Detector {
     if (discover) this.dhcpInterface = discover;
     if (/^No (?:DHCPOFFERS received|working leases in persistent database)/.test(message))
       return this.report(event, NETWORK_FAILURE, this.dhcpInterface, _('{iface} got no address from DHCP'));
+    const up = first(BACK_UP, message);
+    if (up && this.failed.delete(up)) {
+      return [NETWORK_FAILURE, WIFI_SECRETS].map((kind) => ({ resolve: { kind, subject: up, at: event.at } }));
+    }
     const dropped = WPA_DISCONNECTED.exec(message)?.[1];
     if (dropped && this.drops.add(dropped, event.at) >= DROPS)
       return this.report(event, NETWORK_FAILURE, dropped, _('{iface} keeps dropping its Wi-Fi connection'));
@@ -77,6 +96,8 @@ export class NetworkFailureDetector implements Detector {
   }
 
   private report(event: JournalEvent, kind: string, iface: string, template: string): DetectorOutput[] {
+    if (this.failed.size >= MAX_FAILED) this.failed.clear();
+    if (iface) this.failed.add(iface);
     return [
       {
         report: {

@@ -156,11 +156,14 @@ const PROGRAM_DIRECTORIES = ['/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 const VALIDATE_TIMEOUT_MS = 15_000;
 const MAX_OUTPUT_LINES = 60;
 
-/** The validator for `path` with its program's absolute path; Unavailable when none covers it or it is not installed. */
-export async function validatorFor(path: string): Promise<[string, ...string[]]> {
+/**
+ * The validator for `path` with its program's absolute path; Unavailable when none covers it or it is not
+ * installed. `located` is where the file is read (below a test root), `path` the name the program gave it.
+ */
+export async function validatorFor(path: string, located = path): Promise<[string, ...string[]]> {
   const validator = VALIDATORS.find(({ covers }) => covers.test(path));
   if (!validator) throw new StewardError('Unavailable', `no validator is known for ${path}`);
-  const [program, ...args] = validator.argv(path);
+  const [program, ...args] = validator.argv(located);
   for (const directory of PROGRAM_DIRECTORIES) {
     const file = join(directory, program);
     if (
@@ -217,7 +220,20 @@ function runValidator([file, ...args]: [string, ...string[]], signal?: AbortSign
 const validateParams = z.object({ path: absolutePath });
 type ValidateParams = z.infer<typeof validateParams>;
 
-export function validateAction(): ActionDefinition<ValidateParams> {
+/**
+ * Where the file the program named is now; Unavailable when it is not on this computer: its program's check then
+ * says nothing of the error it reported (the file was removed, or the line came from elsewhere).
+ */
+async function namedFileNow(path: string, root?: string): Promise<string> {
+  const located = root ? join(root, path) : path;
+  await access(located, constants.F_OK).catch(() => {
+    throw new StewardError('Unavailable', format(_('{path} is not on this computer now'), { path }));
+  });
+  return located;
+}
+
+export function validateAction({ root }: ShowErrorOptions = {}): ActionDefinition<ValidateParams> {
+  const validator = async (path: string) => validatorFor(path, await namedFileNow(path, root));
   return {
     name: 'config.validate',
     title: N_("Check a configuration with its program's own validator"),
@@ -226,7 +242,7 @@ export function validateAction(): ActionDefinition<ValidateParams> {
     needsAuthorization: false,
     readOnly: true,
     async preview({ path }) {
-      const argv = await validatorFor(path);
+      const argv = await validator(path);
       return {
         summary: format(_('Check {path} with {program}'), { path, program: argv[0] }),
         details: [
@@ -242,7 +258,7 @@ export function validateAction(): ActionDefinition<ValidateParams> {
       };
     },
     async run({ path }, _context, { progress, signal }) {
-      const argv = await validatorFor(path);
+      const argv = await validator(path);
       progress(null, format(_('Running {command}'), { command: argv.join(' ') }));
       const { status, output } = await runValidator(argv, signal);
       const verdict =

@@ -1,0 +1,110 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import type { MessageBus } from '@jellybrick/dbus-next';
+
+import { defaultConfig } from '../../service/src/config.js';
+import { ObjectServer } from '../../service/src/dbus/objectServer.js';
+import type { Attribution } from '../../service/src/findings/attribution.js';
+import { FindingsStore } from '../../service/src/findings/store.js';
+import { Fixes } from '../../service/src/fixes/fixes.js';
+import { KnownGoodStore, sha256 } from '../../service/src/fixes/knownGoodStore.js';
+import { createLogger } from '../../service/src/logging.js';
+import { resolvePaths } from '../../service/src/paths.js';
+import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
+import { waitFor } from '../support/service.js';
+import { makeTempDir, type TempDir } from '../support/tempDir.js';
+
+// A program's own line may be forged by anyone who can log: it may put a look one click away, never a change.
+// A program's own line may be forged by anyone who can log: it may put a look one click away, never a change aimed
+// at what the line named.
+describe('proposals for what only a program reported', () => {
+  let dir: TempDir;
+  let bus: PrivateBus;
+  let serviceBus: MessageBus;
+  let findings: FindingsStore;
+  let fixes: Fixes;
+  let unitFile: string;
+
+  beforeAll(async () => {
+    dir = await makeTempDir();
+    const home = join(dir.path, 'home');
+    const state = join(dir.path, 'state');
+    // A user unit the file watcher saw change: a known-good copy of it is kept, so config.restore fits.
+    unitFile = join(home, '.config', 'systemd', 'user', 'sync.service');
+    await mkdir(join(home, '.config', 'systemd', 'user'), { recursive: true });
+    await mkdir(state);
+    const good = Buffer.from('[Service]\nExecStart=/usr/bin/true\n');
+    const bad = Buffer.from('[Service]\nExecStart=/usr/bin/true\nRestrat=always\n');
+    const log = createLogger({ write: () => undefined });
+    const knownGood = new KnownGoodStore(join(state, 'known-good'), { home }, 1024 * 1024, 5, log);
+    await knownGood.load();
+    await knownGood.record(unitFile, sha256(good), good);
+    await writeFile(unitFile, bad);
+    await knownGood.record(unitFile, sha256(bad), bad);
+    bus = await startPrivateBus();
+    serviceBus = await bus.connect();
+    findings = new FindingsStore(join(dir.path, 'findings.db'));
+    fixes = new Fixes({
+      paths: { ...resolvePaths({ HOME: home }), stateDirectory: state },
+      sessionBus: serviceBus,
+      server: new ObjectServer(serviceBus, log),
+      findings,
+      config: () => defaultConfig.fixes,
+      engines: { state: () => 'unconfigured', engine: () => Promise.reject(new Error('no model is set up')) },
+      log,
+    });
+  });
+
+  afterAll(async () => {
+    await fixes.stop();
+    findings.close();
+    serviceBus.disconnect();
+    await bus.stop();
+    await dir.remove();
+  });
+
+  const report = (attribution: Attribution) =>
+    findings.report({
+      kind: 'config-error',
+      subject: unitFile,
+      severity: 'error',
+      title: `Error in ${unitFile}, line 3`,
+      at: new Date(),
+      evidence: [
+        {
+          kind: 'journal',
+          text: `${unitFile}:3: Unknown key name 'Restrat' in section 'Service', ignoring.`,
+          path: unitFile,
+          line: 3,
+          at: new Date(),
+        },
+      ],
+      attribution,
+    });
+  const proposalOf = (findingId: number) => fixes.store.proposalForFinding(findingId);
+  const names = (findingId: number) => proposalOf(findingId)?.actions.map((action) => action.name) ?? [];
+
+  it('shows the line a program named, and restores the file only once a trusted writer vouches for it', async () => {
+    const added = report({ vouchedBy: null, reportedBy: 'sync-helper (uid 1000, /usr/bin/sync-helper)' });
+    fixes.considerFindings([added]);
+    // Asked before the proposer decided, it says so: never that a fix is withheld while one is on its way.
+    expect(fixes.whyNoProposal(added.finding)).toBe('Steward is still working out a fix');
+    await waitFor(() => proposalOf(added.finding.id) !== null, 'the proposal for the program’s word');
+    expect(names(added.finding.id)[0]).toBe('config.show_error');
+    expect(names(added.finding.id)).not.toContain('config.restore');
+    expect(proposalOf(added.finding.id)?.actions.every((action) => action.readOnly)).toBeTrue();
+    expect(proposalOf(added.finding.id)?.actions[0]?.preview.details).toContain('>     3  Restrat=always');
+    expect(fixes.whyNoProposal(added.finding)).toBeNull();
+
+    // The user's manager says the same of the file: the known-good copy joins the waiting proposal.
+    const vouched = report({ vouchedBy: 'user-manager', reportedBy: 'your systemd' });
+    expect(vouched.change).toBe('updated');
+    fixes.considerFindings([vouched]);
+    await waitFor(() => names(added.finding.id).includes('config.restore'), 'the restore once vouched for');
+    expect(names(added.finding.id)[0]).toBe('config.show_error');
+    expect(proposalOf(added.finding.id)?.trust.vouchedBy).toBe('user-manager');
+  });
+});
