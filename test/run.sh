@@ -28,6 +28,11 @@ exit_tasks=()
 if [[ -n ${SUDO_UID:-} && $(id -u) == 0 && $(stat -c %u .) == "$SUDO_UID" ]]; then
   owner=$SUDO_UID:$SUDO_GID
   exit_tasks+=('find . -xdev -path ./.git -prune -o -user 0 -exec chown -h "$owner" {} +')
+  # git trusts a repository of sudo's caller through SUDO_UID, which goes below; root's git (the Debian
+  # package's build reads the history) is told so here instead, as with `git -c safe.directory=...`.
+  git_configs=${GIT_CONFIG_COUNT:-0}
+  export "GIT_CONFIG_KEY_$git_configs=safe.directory" "GIT_CONFIG_VALUE_$git_configs=$PWD"
+  export GIT_CONFIG_COUNT=$((git_configs + 1))
 fi
 # The specs then run as root does in CI: build/install.sh, for one, refuses a root that sudo made.
 unset SUDO_USER SUDO_UID SUDO_GID SUDO_COMMAND SUDO_HOME
@@ -76,7 +81,8 @@ declare -A integration_needs=([dbus-daemon]=dbus-daemon [gdbus]=libglib2.0-bin [
   [wireplumber]=wireplumber [pipewire-pulse]=pipewire-pulse [speech-dispatcher]=speech-dispatcher
   [/usr/lib/speech-dispatcher-modules/sd_espeak-ng]=speech-dispatcher-espeak-ng)
 declare -A build_needs=([glib-compile-schemas]=libglib2.0-bin [xgettext]=gettext [msgfmt]=gettext [zip]=zip [unzip]=unzip)
-# The Debian package's test builds it (dpkg-deb, strip, patchelf, zip), checks it with lintian and upgrades it in a session (nsenter).
+# The Debian package's test builds it (dpkg-deb, strip, patchelf, zip), checks it with lintian and upgrades it in a session (nsenter);
+# a session takes a distribution's Node.js with the libraries its root filesystem lacks (patchelf).
 declare -A e2e_needs=([mmdebstrap]=mmdebstrap [unshare]=util-linux [chroot]=coreutils [nsenter]=util-linux
   [lintian]=lintian [dpkg-deb]=dpkg [zip]=zip [unzip]=unzip [patchelf]=patchelf [strip]=binutils
   [espeak-ng]=espeak-ng [python3:onnx]=python3-onnx)
