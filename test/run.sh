@@ -28,6 +28,11 @@ exit_tasks=()
 if [[ -n ${SUDO_UID:-} && $(id -u) == 0 && $(stat -c %u .) == "$SUDO_UID" ]]; then
   owner=$SUDO_UID:$SUDO_GID
   exit_tasks+=('find . -xdev -path ./.git -prune -o -user 0 -exec chown -h "$owner" {} +')
+  # git trusts a repository of sudo's caller through SUDO_UID, which goes below; root's git (the Debian
+  # package's build reads the history) is told so here instead, as with `git -c safe.directory=...`.
+  git_configs=${GIT_CONFIG_COUNT:-0}
+  export "GIT_CONFIG_KEY_$git_configs=safe.directory" "GIT_CONFIG_VALUE_$git_configs=$PWD"
+  export GIT_CONFIG_COUNT=$((git_configs + 1))
 fi
 # The specs then run as root does in CI: build/install.sh, for one, refuses a root that sudo made.
 unset SUDO_USER SUDO_UID SUDO_GID SUDO_COMMAND SUDO_HOME
@@ -76,7 +81,8 @@ declare -A integration_needs=([dbus-daemon]=dbus-daemon [gdbus]=libglib2.0-bin [
   [wireplumber]=wireplumber [pipewire-pulse]=pipewire-pulse [speech-dispatcher]=speech-dispatcher
   [/usr/lib/speech-dispatcher-modules/sd_espeak-ng]=speech-dispatcher-espeak-ng)
 declare -A build_needs=([glib-compile-schemas]=libglib2.0-bin [xgettext]=gettext [msgfmt]=gettext [zip]=zip [unzip]=unzip)
-# The Debian package's test builds it (dpkg-deb, strip, patchelf, zip), checks it with lintian and upgrades it in a session (nsenter).
+# The Debian package's test builds it (dpkg-deb, strip, patchelf, zip), checks it with lintian and upgrades it in a session (nsenter);
+# a session takes a distribution's Node.js with the libraries its root filesystem lacks (patchelf).
 declare -A e2e_needs=([mmdebstrap]=mmdebstrap [unshare]=util-linux [chroot]=coreutils [nsenter]=util-linux
   [lintian]=lintian [dpkg-deb]=dpkg [zip]=zip [unzip]=unzip [patchelf]=patchelf [strip]=binutils
   [espeak-ng]=espeak-ng [python3:onnx]=python3-onnx)
@@ -85,6 +91,11 @@ declare -A gym_needs=([mmdebstrap]=mmdebstrap [unshare]=util-linux [nsenter]=uti
   [flock]=util-linux [chroot]=coreutils [ip]=iproute2)
 # The load generator of --load.
 declare -A load_needs=([stress-ng]=stress-ng)
+# PackageKit 1.3 (Debian 13 on) ships no dummy backend, which the PackageKit specs run packagekitd on: they
+# compile it from the installed version's source (test/support/packagekit-dummy.sh); a header stands for its package.
+declare -A dummy_backend_needs=([gcc]=gcc [pkg-config]=pkgconf [dpkg-source]=dpkg-dev
+  [/usr/include/glib-2.0/gio/gunixsocketaddress.h]=libglib2.0-dev
+  [/usr/include/PackageKit/packagekit-glib2/packagekit.h]=libpackagekit-glib2-dev)
 
 missing_packages() {
   local -n needs=$1
@@ -92,6 +103,8 @@ missing_packages() {
   for command in "${!needs[@]}"; do
     if [[ $command == python3:* ]]; then
       /usr/bin/python3 -c "import ${command#python3:}" 2>/dev/null || echo "${needs[$command]}"
+    elif [[ $command == *.h ]]; then
+      [[ -f $command ]] || echo "${needs[$command]}"
     else
       # A user's PATH on Debian lacks the sbin folders where chroot and others live.
       PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin command -v "$command" >/dev/null || echo "${needs[$command]}"
@@ -99,9 +112,10 @@ missing_packages() {
   done | sort -u
 }
 
-mapfile -t missing < <({ missing_packages build_needs; missing_packages integration_needs; missing_packages e2e_needs
-  missing_packages gym_needs; missing_packages load_needs; } | sort -u)
-if ((${#missing[@]} > 0)); then
+install_missing() {
+  local missing needs
+  mapfile -t missing < <(for needs in "$@"; do missing_packages "$needs"; done | sort -u)
+  if ((${#missing[@]} == 0)); then return; fi
   if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
     echo "Installing ${missing[*]} (apt-get: with what they depend on, minutes on a fresh machine)"
     installing_since=$SECONDS
@@ -111,6 +125,12 @@ if ((${#missing[@]} > 0)); then
   else
     echo "Missing packages: ${missing[*]} (install them with: sudo apt-get install ${missing[*]})"
   fi
+}
+install_missing build_needs integration_needs e2e_needs gym_needs load_needs
+# Known once packagekit is in.
+if [[ -x /usr/libexec/packagekitd ]] && ! compgen -G '/usr/lib/*/packagekit-backend/libpk_backend_dummy.so' >/dev/null; then
+  for command in "${!dummy_backend_needs[@]}"; do integration_needs[$command]=${dummy_backend_needs[$command]}; done
+  install_missing dummy_backend_needs
 fi
 
 # Said now rather than after the minutes of dependencies, lint and types that come before the build.

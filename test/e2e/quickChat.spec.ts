@@ -622,7 +622,12 @@ for (const suite of selectedSuites()) {
           'No model is set up yet. Steward needs a language model on this computer to answer.',
         );
         expect(offer.texts[1]).toContain(`Recommended for this computer: ${recommendation.name!.value as string} (`);
-        expect(offer.texts[1]).toContain(recommendation.reason!.value);
+        // The offer measures the machine again: on a busy one the free RAM in the reason may have moved since.
+        const sameReasonAnyNumbers = (recommendation.reason!.value as string)
+          .split(/\d[\d.,]*/)
+          .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+          .join('[\\d.,]+');
+        expect(offer.texts[1]).toMatch(new RegExp(sameReasonAnyNumbers));
         await session.screenshot(join(artifacts, 'quick-chat-no-model.png'));
 
         await hook().recordSetupTexts();

@@ -374,7 +374,8 @@ export class Runner {
   }
 
   async #journalCursor(): Promise<string> {
-    const output = await this.system.check(['journalctl', '--lines=0', '--show-cursor', '--no-pager']);
+    // --lines=1: with --lines=0, systemd 257 (this Debian) shows no cursor.
+    const output = await this.system.check(['journalctl', '--lines=1', '--show-cursor', '--no-pager', '--quiet']);
     return /^-- cursor: (.+)$/m.exec(output)?.[1] ?? '';
   }
 }

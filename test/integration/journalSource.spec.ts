@@ -239,7 +239,7 @@ describe('JournalSource', () => {
     await writeFile(
       fake,
       `#!/bin/sh
-case "$*" in *--show-cursor*) echo "-- cursor: s=0"; exit 0;; esac
+case "$*" in *--follow*) ;; *) echo '{"__CURSOR":"s=0"}'; exit 0;; esac
 echo 'not json'
 echo '{"truncated":'
 echo '[1,2]'

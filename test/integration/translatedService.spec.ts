@@ -42,7 +42,19 @@ describe('the service in the session language', () => {
       join(home.path, 'config', 'steward', 'config.json'),
       JSON.stringify({ watch: quietWatch({ units: true }) }),
     );
-    service = spawnService(bus.address, { ...homeEnv(home.path), XDG_DATA_HOME: join(home.path, 'data'), ...locale });
+    // Journals of its own, empty: where journald runs (a desktop, a booted system) the journal since the failure
+    // has lines, and the proposal would begin with showing them.
+    const journals = {
+      STEWARD_TEST_SYSTEM_JOURNAL: join(home.path, 'system-journal'),
+      STEWARD_TEST_USER_JOURNAL: join(home.path, 'user-journal'),
+    };
+    for (const journal of Object.values(journals)) await mkdir(journal);
+    service = spawnService(bus.address, {
+      ...homeEnv(home.path),
+      ...journals,
+      XDG_DATA_HOME: join(home.path, 'data'),
+      ...locale,
+    });
     await waitUntilReady(client, service);
     await fail(client, 'backup.service', { result: 'timeout' });
     const proposal = await waitForOne(PROPOSALS, 'a proposal for backup.service');

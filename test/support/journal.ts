@@ -72,11 +72,13 @@ export const unitFailure = (unit: string): ExportEntry => ({
   MESSAGE: `${unit}: Failed with result 'exit-code'.`,
   PRIORITY: '4',
   SYSLOG_IDENTIFIER: 'systemd',
-  // PID 1's trusted fields, as journald stores them: journalctl --unit finds the line by them.
+  // PID 1's trusted fields, as journald stores them: journalctl --unit finds the line by _PID (systemd 252) or
+  // by _SYSTEMD_CGROUP (257, Debian 13).
   _PID: '1',
   _UID: '0',
   _COMM: 'systemd',
   _SYSTEMD_UNIT: 'init.scope',
+  _SYSTEMD_CGROUP: '/init.scope',
   UNIT: unit,
   _TRANSPORT: 'journal',
 });

@@ -1,6 +1,9 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 
 import type { MessageBus } from '@jellybrick/dbus-next';
 
@@ -9,6 +12,42 @@ import { nameHasOwner, waitFor } from './service.js';
 
 export const POLKITD = '/usr/lib/polkit-1/polkitd';
 export const PACKAGEKITD = '/usr/libexec/packagekitd';
+const DUMMY_BACKEND_BUILD = join(process.cwd(), 'test', 'support', 'packagekit-dummy.sh');
+const PACKAGEKITD_ARGS = ['--backend=dummy', '--keep-environment', '--disable-timer'];
+
+/** Whether the system's PackageKit has its dummy backend (Debian 12's does; 13's PackageKit 1.3 has none). */
+function systemHasDummyBackend(): boolean {
+  return readdirSync('/usr/lib').some((dir) =>
+    existsSync(join('/usr/lib', dir, 'packagekit-backend', 'libpk_backend_dummy.so')),
+  );
+}
+
+/**
+ * packagekitd's command line: as it is where the system has the dummy backend, else in a mount namespace of its
+ * own where a folder with the dummy backend, compiled from the installed PackageKit's source, lies over the
+ * system's backend folder (packagekitd loads backends from that one folder only).
+ */
+async function packagekitdCommand(): Promise<[string, string[]]> {
+  if (systemHasDummyBackend()) return [PACKAGEKITD, PACKAGEKITD_ARGS];
+  const { stdout } = await promisify(execFile)(DUMMY_BACKEND_BUILD, [], { timeout: 600_000 });
+  const [systemDir, dummyDir] = stdout.trim().split('\n');
+  const script = 'mount --bind "$1" "$2" && shift 2 && exec "$@"';
+  return [
+    'unshare',
+    [
+      '--mount',
+      '--propagation=private',
+      'sh',
+      '-c',
+      script,
+      'sh',
+      dummyDir!,
+      systemDir!,
+      PACKAGEKITD,
+      ...PACKAGEKITD_ARGS,
+    ],
+  ];
+}
 
 export interface PackageKit {
   /** The private system bus that polkitd and packagekitd are on. */
@@ -54,7 +93,7 @@ export async function startPackageKit(): Promise<PackageKit> {
     };
     const polkitd = start(POLKITD, ['--no-debug']);
     await waitFor(running(polkitd, 'org.freedesktop.PolicyKit1'), 'polkitd');
-    const packagekitd = start(PACKAGEKITD, ['--backend=dummy', '--keep-environment', '--disable-timer']);
+    const packagekitd = start(...(await packagekitdCommand()));
     await waitFor(running(packagekitd, 'org.freedesktop.PackageKit'), 'packagekitd');
     return { bus, client, log: () => output, stop };
   } catch (error) {

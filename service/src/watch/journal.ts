@@ -99,7 +99,8 @@ export class JournalSource implements EventSource {
 
   /** The cursor of the journal's last entry; EMPTY when it has none yet (a directory without files). */
   async #tailCursor(): Promise<string | null | typeof EMPTY> {
-    const args = [...this.#options.args, '--lines=0', '--show-cursor', '--no-pager'];
+    // The last entry itself, not --lines=0 --show-cursor: systemd 257 (Debian 13) shows no cursor with no entry.
+    const args = [...this.#options.args, '--lines=1', '--output=json', '--no-pager'];
     const result = await promisify(execFile)(this.#command, args, { timeout: 10_000 }).catch(
       (error: Error & { stdout?: string; stderr?: string }) => {
         if (/^-- No entries --$|No journal files were found/m.test(`${error.stdout ?? ''}${error.stderr ?? ''}`)) {
@@ -112,8 +113,12 @@ export class JournalSource implements EventSource {
         return null;
       },
     );
-    if (result === EMPTY) return EMPTY;
-    return /^-- cursor: (.+)$/m.exec(result?.stdout ?? '')?.[1] ?? null;
+    if (result === EMPTY || result === null) return result;
+    // Without an entry journalctl says "-- No entries --", with exit status 0 (systemd 257) or 1 (252).
+    const last = result.stdout.split('\n').find((line) => line.startsWith('{'));
+    if (!last) return EMPTY;
+    const cursor = (JSON.parse(last) as { __CURSOR?: unknown }).__CURSOR;
+    return typeof cursor === 'string' ? cursor : null;
   }
 
   get #command(): string {

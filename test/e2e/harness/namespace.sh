@@ -39,7 +39,32 @@ if [[ -n $service_root ]]; then
   }
   mount -t tmpfs -o mode=0755 tmpfs "$rootfs/opt"
   mkdir "$rootfs/opt/steward"
-  bind_ro "$(readlink -f "$STEWARD_SERVICE_NODE")" "$rootfs/opt/steward/node"
+  # A distribution's Node.js (Debian's) links libnode and libraries the session's root filesystem may lack:
+  # those come along under /opt/steward/lib, which a copy of the binary names as its RPATH (for every
+  # library it loads, unlike RUNPATH). A self-contained build (nodejs.org's) is mounted as it is.
+  node=$(readlink -f "$STEWARD_SERVICE_NODE")
+  lacking=()
+  while read -r soname arrow path _; do
+    if [[ $arrow == '=>' && $path == /* && ! -e $rootfs$path ]]; then lacking+=("$soname=$path"); fi
+  done < <(ldd "$node")
+  if ((${#lacking[@]} == 0)); then
+    bind_ro "$node" "$rootfs/opt/steward/node"
+  else
+    mkdir "$rootfs/opt/steward/lib"
+    for library in "${lacking[@]}"; do
+      bind_ro "$(readlink -f "${library#*=}")" "$rootfs/opt/steward/lib/${library%%=*}"
+    done
+    cp "$node" "$rootfs/opt/steward/node"
+    patchelf --force-rpath --set-rpath /opt/steward/lib "$rootfs/opt/steward/node"
+    # Debian's libnode reads some of its builtins (cjs-module-lexer, undici) from /usr/share/nodejs: an
+    # overlay on /usr/share, its upper layer in SHARE, brings that folder in.
+    if [[ -d /usr/share/nodejs && ! -e $rootfs/usr/share/nodejs ]]; then
+      mkdir -p "$share/usr-share/upper" "$share/usr-share/work"
+      mount -t overlay overlay \
+        -o "lowerdir=$rootfs/usr/share,upperdir=$share/usr-share/upper,workdir=$share/usr-share/work" "$rootfs/usr/share"
+      bind_ro /usr/share/nodejs "$rootfs/usr/share/nodejs"
+    fi
+  fi
   for part in dist node_modules package.json; do
     bind_ro "$(readlink -f "$service_root/$part")" "$rootfs/opt/steward/$part"
   done

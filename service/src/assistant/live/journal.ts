@@ -16,6 +16,7 @@ export interface JournalSource {
 
 /** journald's priority for an entry that names none (LOG_INFO). */
 const DEFAULT_PRIORITY = 6;
+const DEBUG = 7;
 const IDENTIFIER_LENGTH = 100;
 
 // journalctl takes one --directory, so each directory is its own run; the
@@ -47,7 +48,9 @@ function queryArgs(query: JournalQuery): string[] {
   const seconds = (date: Date, round: (value: number) => number) => `@${round(date.getTime() / 1000)}`;
   if (query.since) args.push(`--since=${seconds(query.since, Math.floor)}`);
   if (query.until) args.push(`--until=${seconds(query.until, Math.ceil)}`);
-  if (query.priority !== undefined) args.push(`--priority=${query.priority}`);
+  // Debug is every entry, so no --priority: since systemd 257 (Debian 13), --priority=7 leaves out the entries
+  // that name no priority.
+  if (query.priority !== undefined && query.priority < DEBUG) args.push(`--priority=${query.priority}`);
   if (query.unit) args.push(query.scope === 'user' ? `--user-unit=${query.unit}` : `--unit=${query.unit}`);
   // systemd 252 is built with PCRE2 here, so journalctl filters the text itself.
   if (query.text) args.push(`--grep=${literalPattern(query.text)}`, '--case-sensitive=false');

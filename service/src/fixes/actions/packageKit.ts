@@ -17,10 +17,10 @@ const PROPERTIES = 'org.freedesktop.DBus.Properties';
 // packagekitd is started by D-Bus activation and quits when idle, so the first call may wait for it.
 const START: CallOptions = { timeoutMs: 60_000 };
 
-/** PkFilterEnum values as a bitfield (1 << enum). */
-export const FILTER = { installed: 1 << 2, notInstalled: 1 << 3, newest: 1 << 16, arch: 1 << 18 } as const;
+/** PkFilterEnum values as a bitfield (2 ** enum; xgettext 0.21 takes a shift for the start of an E4X literal). */
+export const FILTER = { installed: 2 ** 2, notInstalled: 2 ** 3, newest: 2 ** 16, arch: 2 ** 18 } as const;
 /** PkTransactionFlagEnum values as a bitfield. */
-export const FLAG = { onlyTrusted: 1 << 1, simulate: 1 << 2 } as const;
+export const FLAG = { onlyTrusted: 2 ** 1, simulate: 2 ** 2 } as const;
 
 /** PkInfoEnum: what a Package signal says about a package. */
 export const INFO = {
