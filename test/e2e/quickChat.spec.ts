@@ -352,9 +352,16 @@ for (const suite of selectedSuites()) {
       await openWithShortcut();
       expect(await entryFocused()).toBe(true);
       const history = await waitForHistory(() => serviceHistory(), before + 2);
-      await waitForChat((state) => !state.answering, 'the resumed answer to end', 60_000);
-      const after = (await shownTranscript()).join('\n\n').replace(/\s+/g, ' ');
-      for (const text of history) expect(after).toContain(text.replace(/\s+/g, ' ').trim());
+      // The reopened chat reads the conversation back from the service: not answering holds before it is shown.
+      const flat = (text: string) => text.replace(/\s+/g, ' ').trim();
+      await waitForChat(
+        (state) =>
+          !state.answering && history.every((text) => flat(state.transcript.join('\n\n')).includes(flat(text))),
+        'the resumed conversation to be shown, its answer ended',
+        60_000,
+      );
+      const after = flat((await shownTranscript()).join('\n\n'));
+      for (const text of history) expect(after).toContain(flat(text));
       expect(after).not.toContain('still answering');
       await session.screenshot(join(artifacts, 'quick-chat-resumed.png'));
       await closeWithEscape();
