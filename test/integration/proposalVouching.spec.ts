@@ -5,14 +5,12 @@ import { join } from 'node:path';
 
 import type { MessageBus } from '@jellybrick/dbus-next';
 
-import { defaultConfig } from '../../service/src/config.js';
-import { ObjectServer } from '../../service/src/dbus/objectServer.js';
 import type { Attribution } from '../../service/src/findings/attribution.js';
 import { FindingsStore } from '../../service/src/findings/store.js';
-import { Fixes } from '../../service/src/fixes/fixes.js';
+import type { Fixes } from '../../service/src/fixes/fixes.js';
 import { KnownGoodStore, sha256 } from '../../service/src/fixes/knownGoodStore.js';
 import { createLogger } from '../../service/src/logging.js';
-import { resolvePaths } from '../../service/src/paths.js';
+import { playbookFixes } from '../support/playbookFixes.js';
 import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import { waitFor } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
@@ -47,15 +45,7 @@ describe('proposals for what only a program reported', () => {
     bus = await startPrivateBus();
     serviceBus = await bus.connect();
     findings = new FindingsStore(join(dir.path, 'findings.db'));
-    fixes = new Fixes({
-      paths: { ...resolvePaths({ HOME: home }), stateDirectory: state },
-      sessionBus: serviceBus,
-      server: new ObjectServer(serviceBus, log),
-      findings,
-      config: () => defaultConfig.fixes,
-      engines: { state: () => 'unconfigured', engine: () => Promise.reject(new Error('no model is set up')) },
-      log,
-    });
+    fixes = playbookFixes(serviceBus, findings, home, state, log);
   });
 
   afterAll(async () => {

@@ -5,12 +5,10 @@ import { join } from 'node:path';
 
 import type { MessageBus } from '@jellybrick/dbus-next';
 
-import { defaultConfig } from '../../service/src/config.js';
-import { ObjectServer } from '../../service/src/dbus/objectServer.js';
 import { type FindingChange, FindingsStore } from '../../service/src/findings/store.js';
-import { Fixes } from '../../service/src/fixes/fixes.js';
+import type { Fixes } from '../../service/src/fixes/fixes.js';
 import { createLogger } from '../../service/src/logging.js';
-import { resolvePaths } from '../../service/src/paths.js';
+import { playbookFixes } from '../support/playbookFixes.js';
 import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import { waitFor } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
@@ -35,17 +33,7 @@ describe('the proposer under a flood of distinct failures', () => {
     logLines = [];
     const log = createLogger({ write: (line) => logLines.push(line) });
     findings = new FindingsStore(join(dir.path, 'findings.db'));
-    fixes = new Fixes({
-      // The user's XDG paths under the test's home, the state directory beside it.
-      paths: { ...resolvePaths({ HOME: home }), stateDirectory: join(dir.path, 'state') },
-      sessionBus: serviceBus,
-      server: new ObjectServer(serviceBus, log),
-      findings,
-      config: () => defaultConfig.fixes,
-      // No model: the playbooks alone, as on a machine without one.
-      engines: { state: () => 'unconfigured', engine: () => Promise.reject(new Error('no model is set up')) },
-      log,
-    });
+    fixes = playbookFixes(serviceBus, findings, home, join(dir.path, 'state'), log);
   });
 
   afterAll(async () => {

@@ -1,0 +1,24 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Fixes with the playbooks alone, as on a machine without a model: for specs of what the proposer decides.
+import type { MessageBus } from '@jellybrick/dbus-next';
+
+import { defaultConfig } from '../../service/src/config.js';
+import { ObjectServer } from '../../service/src/dbus/objectServer.js';
+import type { FindingsStore } from '../../service/src/findings/store.js';
+import { Fixes } from '../../service/src/fixes/fixes.js';
+import type { Logger } from '../../service/src/logging.js';
+import { resolvePaths } from '../../service/src/paths.js';
+
+/** The user's XDG paths under `home`, the state directory at `state`. */
+export function playbookFixes(bus: MessageBus, findings: FindingsStore, home: string, state: string, log: Logger) {
+  return new Fixes({
+    paths: { ...resolvePaths({ HOME: home }), stateDirectory: state },
+    sessionBus: bus,
+    server: new ObjectServer(bus, log),
+    findings,
+    config: () => defaultConfig.fixes,
+    engines: { state: () => 'unconfigured', engine: () => Promise.reject(new Error('no model is set up')) },
+    log,
+  });
+}
