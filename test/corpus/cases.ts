@@ -48,12 +48,21 @@ export const lineSchema = z.strictObject({
   fields: z.record(z.string().regex(/^[A-Z0-9][A-Z0-9_]*$/), z.string()).optional(),
 });
 
+/** Where a file's text was taken from: a repository's file at one commit, and how, where it is not that file as is. */
+const fileSourceSchema = z.strictObject({
+  url: z.url({ protocol: /^https?$/ }),
+  commit: z.string().regex(/^[0-9a-f]{40}$/),
+  path: z.string().min(1),
+  note: z.string().min(1).optional(),
+});
+
 /** A file of the reporter's machine, whole, as the source shows it: where a program's complaint points. */
 const fileSchema = z.strictObject({
   path: z
     .string()
     .startsWith('/')
     .refine((path) => !path.split('/').includes('..'), 'a path without ".."'),
+  source: fileSourceSchema,
   content: z.string(),
 });
 

@@ -48,6 +48,16 @@ const markerFailed = (unit: string) => `${unit}: Failed with result 'exit-code'.
 
 type Dict = Record<string, Variant>;
 const plain = (dict: Dict) => Object.fromEntries(Object.entries(dict).map(([k, v]) => [k, v.value]));
+const seenProposal = (p: Record<string, unknown>): SeenProposal => ({
+  findingId: String(p['finding-id']),
+  createdUs: BigInt(p.created as bigint),
+  actions: (p.actions as Dict[]).map((a) => String(a.name!.value)),
+  steps: (p.actions as Dict[]).map((a) => ({
+    name: String(a.name!.value),
+    params: JSON.parse(String(a.params!.value)) as unknown,
+  })),
+  state: String(p.state),
+});
 export const json = (value: unknown, space?: number) =>
   JSON.stringify(value, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v), space);
 
@@ -60,7 +70,10 @@ export interface WaveTime {
 export interface Replay {
   placed: PlacedCase[];
   findings: SeenFinding[];
+  /** The proposals at the end of the run. */
   proposals: SeenProposal[];
+  /** Per case, the proposals as they stood once its wave was read and proposed on (see score). */
+  proposalsAfter: Map<string, SeenProposal[]>;
   /** The waves that took longest from writing to proposals: a stall shows here before it fails a run. */
   slowestWaves: WaveTime[];
 }
@@ -110,6 +123,7 @@ export async function replayCorpus(cases: CorpusCase[]): Promise<Replay> {
       );
 
     const placed: PlacedCase[] = [];
+    const proposalsAfter = new Map<string, SeenProposal[]>();
     const seen = new Map<string, SeenFinding & { count: number; lastSeen: bigint }>();
     /** Adds the evidence of every finding that is new or grew since the last look. */
     const readEvidence = async () => {
@@ -186,6 +200,8 @@ export async function replayCorpus(cases: CorpusCase[]): Promise<Replay> {
         return markerIds.every((id) => findingIds.has(id));
       };
       await waitOrDump(proposed, `the proposals of wave ${w + 1}`, CONDITION_TIMEOUT_MS);
+      const now = (await list('Proposals')).map(seenProposal);
+      for (const corpusCase of wave) proposalsAfter.set(corpusCase.id, now);
       waveTimes.push({ wave: w + 1, cases: wave.map((c) => c.id), ms: performance.now() - waveStarted });
     }
     // Proposals follow findings asynchronously: settled when two looks a second apart agree.
@@ -201,20 +217,15 @@ export async function replayCorpus(cases: CorpusCase[]): Promise<Replay> {
     const markers = new Set(waves.flatMap((_, i) => [markerUnit(i), markerUnit(i, 'user')]));
     const findings = [...seen.values()].filter((f) => !markers.has(f.subject));
     const ids = new Set(findings.map((f) => f.id));
-    const proposals = (await list('Proposals'))
-      .map((p) => ({
-        findingId: String(p['finding-id']),
-        createdUs: BigInt(p.created as bigint),
-        actions: (p.actions as Dict[]).map((a) => String(a.name!.value)),
-        steps: (p.actions as Dict[]).map((a) => ({
-          name: String(a.name!.value),
-          params: JSON.parse(String(a.params!.value)) as unknown,
-        })),
-        state: String(p.state),
-      }))
-      .filter((p) => ids.has(p.findingId));
+    const proposals = (await list('Proposals')).map(seenProposal).filter((p) => ids.has(p.findingId));
     await service.stop();
-    return { placed, findings, proposals, slowestWaves: waveTimes.sort((a, b) => b.ms - a.ms).slice(0, 5) };
+    return {
+      placed,
+      findings,
+      proposals,
+      proposalsAfter,
+      slowestWaves: waveTimes.sort((a, b) => b.ms - a.ms).slice(0, 5),
+    };
   } finally {
     await machine.stop();
     await home.remove();

@@ -19,8 +19,8 @@ const RESULTS = join(process.cwd(), 'test-results', 'corpus.json');
 const { values } = parseArgs({ options: { 'update-baseline': { type: 'boolean' }, cases: { type: 'string' } } });
 const started = Date.now();
 const cases = loadCases(values.cases ?? CASES_DIR);
-const { placed, findings, proposals, slowestWaves } = await replayCorpus(cases);
-const result = score(placed, findings, proposals);
+const { placed, findings, proposals, proposalsAfter, slowestWaves } = await replayCorpus(cases);
+const result = score(placed, findings, proposals, proposalsAfter);
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
 // Worded unlike a test runner's summary ("N passed, N failed in S s"): CI reads such a line as one that ran no test.
 console.log(

@@ -59,7 +59,18 @@ export interface Score {
 
 const share = (hits: number, of: number) => (of === 0 ? null : hits / of);
 
-export function score(placed: PlacedCase[], findings: SeenFinding[], proposals: SeenProposal[]): Score {
+/**
+ * `proposals` are the run's last; `proposalsAfter`, per case, those that stood once its wave was read and proposed
+ * on. A case's first step is read there: a finding later cases share (one file, one resolver) is redrafted on
+ * their machines, but this case's machine got the proposal as it was then. A proposal made after its wave, or a
+ * case without that record, is read in `proposals`.
+ */
+export function score(
+  placed: PlacedCase[],
+  findings: SeenFinding[],
+  proposals: SeenProposal[],
+  proposalsAfter = new Map<string, SeenProposal[]>(),
+): Score {
   const caseAt = (us: bigint) => placed.find((p) => us >= p.startUs && us < p.endUs)?.corpusCase;
   const findingsOf = new Map<string, SeenFinding[]>();
   const unplaced: SeenFinding[] = [];
@@ -68,12 +79,15 @@ export function score(placed: PlacedCase[], findings: SeenFinding[], proposals: 
     if (ids.size === 0) unplaced.push(finding);
     for (const id of ids) findingsOf.set(id, [...(findingsOf.get(id) ?? []), finding]);
   }
-  const proposalsOf = (finding: SeenFinding) => proposals.filter((p) => p.findingId === finding.id);
+  const proposalsOf = (finding: SeenFinding, caseId: string) => {
+    const then = (proposalsAfter.get(caseId) ?? []).filter((p) => p.findingId === finding.id);
+    return then.length > 0 ? then : proposals.filter((p) => p.findingId === finding.id);
+  };
 
   const outcomes = placed.map(({ corpusCase }): CaseOutcome => {
     const raised = findingsOf.get(corpusCase.id) ?? [];
     const first = raised
-      .flatMap(proposalsOf)
+      .flatMap((finding) => proposalsOf(finding, corpusCase.id))
       .filter((p) => p.actions.length > 0)
       .sort((a, b) => (a.createdUs < b.createdUs ? -1 : a.createdUs > b.createdUs ? 1 : 0))[0];
     return {

@@ -97,4 +97,40 @@ describe('proposals for what only a program reported', () => {
     expect(names(added.finding.id)[0]).toBe('config.show_error');
     expect(proposalOf(added.finding.id)?.trust.vouchedBy).toBe('user-manager');
   });
+
+  it('shows the line the program named last, as the file has it now', async () => {
+    const file = join(dir.path, 'home', '.config', 'systemd', 'user', 'backup.service');
+    await writeFile(file, '[Service]\nExecStrat=/usr/bin/true\nRestrat=always\n');
+    const at = (line: number, key: string) =>
+      findings.report({
+        kind: 'config-error',
+        subject: file,
+        severity: 'error',
+        title: `Error in ${file}, line ${line}`,
+        at: new Date(),
+        evidence: [
+          {
+            kind: 'journal',
+            text: `${file}:${line}: Unknown key name '${key}' in section 'Service', ignoring.`,
+            path: file,
+            line,
+            at: new Date(),
+          },
+        ],
+        attribution: { vouchedBy: null, reportedBy: 'sync-helper (uid 1000, /usr/bin/sync-helper)' },
+      });
+    const shown = (findingId: number) => proposalOf(findingId)?.actions[0]?.params;
+    const first = at(2, 'ExecStrat');
+    fixes.considerFindings([first]);
+    await waitFor(() => proposalOf(first.finding.id) !== null, 'the proposal for line 2');
+    expect(shown(first.finding.id)).toEqual({ path: file, line: 2 });
+
+    // Line 2 was fixed; the program now refuses line 3 of the same file: the waiting proposal shows that one.
+    const repeat = at(3, 'Restrat');
+    expect(repeat.change).toBe('updated');
+    fixes.considerFindings([repeat]);
+    await waitFor(() => (shown(first.finding.id) as { line?: number })?.line === 3, 'the proposal for line 3');
+    expect(names(first.finding.id)[0]).toBe('config.show_error');
+    expect(proposalOf(first.finding.id)?.actions[0]?.preview.details).toContain('>     3  Restrat=always');
+  });
 });

@@ -9,6 +9,19 @@ const MIN_CASES_PER_CLASS = 15;
 const MIN_BENIGN_CASES = 60;
 const MIN_PROBLEM_CASES = 300;
 
+/** The line numbers `message` gives for `path`, in the wordings the corpus's programs print. */
+function linesNamed(message: string, path: string): number[] {
+  const file = path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const wordings = [
+    new RegExp(`${file}:(\\d+)`, 'g'),
+    new RegExp(`${file}:? (?:syntax error )?(?:near )?line (\\d+)`, 'g'),
+    new RegExp(`line (\\d+) of ${file}(?![^\\s:\\]])`, 'g'),
+  ];
+  return wordings.flatMap((wording) => [...message.matchAll(wording)].map((match) => Number(match[1])));
+}
+
+const lineCount = (content: string) => content.split('\n').length - (content.endsWith('\n') ? 1 : 0);
+
 describe('the detection corpus (test/corpus/cases)', () => {
   it('exists', () => {
     expect(existsSync(CASES_DIR)).withContext(CASES_DIR).toBeTrue();
@@ -30,6 +43,33 @@ describe('the detection corpus (test/corpus/cases)', () => {
     for (const name of CLASSES) expect(count(name)).withContext(name).toBeGreaterThanOrEqual(MIN_CASES_PER_CLASS);
     expect(all.length - count(null)).toBeGreaterThanOrEqual(MIN_PROBLEM_CASES);
     expect(count(null)).withContext(BENIGN).toBeGreaterThanOrEqual(MIN_BENIGN_CASES);
+  });
+
+  // A file is the reporter's, whole (README.md): one its lines point at, long enough for every line they name.
+  it('carries only files its lines name, with those lines, and says where each came from', () => {
+    for (const c of cases()) {
+      for (const file of c.files ?? []) {
+        const named = c.lines.flatMap(({ message }) => linesNamed(message, file.path));
+        expect(named.length).withContext(`${c.id}: no line names ${file.path}`).toBeGreaterThan(0);
+        for (const line of named)
+          expect(line).withContext(`${c.id}: ${file.path}`).toBeLessThanOrEqual(lineCount(file.content));
+        expect(file.source.url).withContext(c.id).toContain(file.source.commit);
+      }
+    }
+  });
+
+  it('reads the line numbers each program prints for a file', () => {
+    const path = '/etc/x.conf';
+    expect(linesNamed('nginx: [emerg] unknown directive "a" in /etc/x.conf:58', path)).toEqual([58]);
+    expect(linesNamed('[/etc/x.conf:18] Unknown lvalue', path)).toEqual([18]);
+    expect(linesNamed('/etc/x.conf: line 156: Bad configuration option: A', path)).toEqual([156]);
+    expect(linesNamed('/etc/x.conf line 6: keyword A extra arguments', path)).toEqual([6]);
+    expect(linesNamed('>>> /etc/x.conf: syntax error near line 2 <<<', path)).toEqual([2]);
+    expect(linesNamed('sudo: parse error in /etc/x.conf near line 2', path)).toEqual([2]);
+    expect(linesNamed('Syntax error on line 143 of /etc/x.conf:', path)).toEqual([143]);
+    expect(linesNamed('Syntax error on line 143 of /etc/x.confd:', path)).toEqual([]);
+    expect(lineCount('a\nb\n')).toBe(2);
+    expect(lineCount('a')).toBe(1);
   });
 
   it('expects no first step for benign cases', () => {

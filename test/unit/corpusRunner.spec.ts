@@ -195,6 +195,17 @@ describe('the corpus runner', () => {
       expect(table(result)).toContain('| oom | 2 | 50.0% | 100.0% | 50.0% |');
     });
 
+    it("reads a case's first step in the proposals as they stood after its wave, else as they are at the end", () => {
+      // The dns finding's proposal was redrafted for a later case: dns-1's machine got the first draft.
+      const drafted = { ...proposals[1]!, actions: ['info.dns_servers'] };
+      const after = new Map([['dns-1', [drafted]]]);
+      const outcome = (id: string, result: ReturnType<typeof score>) => result.outcomes.find((o) => o.id === id);
+      expect(outcome('dns-1', score(place(cases), findings, proposals, after))?.firstStep).toBe('info.dns_servers');
+      // A proposal the snapshot lacks (made after the wave) is read at the end.
+      expect(outcome('oom-1', score(place(cases), findings, proposals, after))?.firstStep).toBe('info.show_logs');
+      expect(outcome('dns-1', result)?.firstStep).toBe('network.flush_dns');
+    });
+
     it('and compares them to a baseline, which the same run always meets', () => {
       const baseline = baselineOf(result);
       expect(shortfalls(result, baseline)).toEqual([]);

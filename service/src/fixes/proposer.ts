@@ -60,10 +60,11 @@ const SPECIFIC_UNIT_FAILURES = ['crash-loop', 'crash', 'coredump', 'oom-kill'];
 const SAME_INCIDENT_MS = 10 * 60_000;
 
 /**
- * Kinds whose repeat may call for another first step: one package manager's findings share a subject ("dpkg")
- * across a script that failed, a run that was cut off and a lock, and the newest line says which it is now.
+ * Kinds whose repeat may call for other steps: one package manager's findings share a subject ("dpkg") across a
+ * script that failed, a run that was cut off and a lock, and the newest line says which it is now; a file's
+ * configuration error names a line each time, and the file may have changed (or appeared) since.
  */
-const REDRAFTED_ON_REPEAT = new Set(['package-manager-error']);
+const REDRAFTED_ON_REPEAT = new Set(['package-manager-error', 'config-error']);
 
 /**
  * Whether a proposal's steps may change what its finding's line named. A program's own word (no trusted writer
@@ -383,7 +384,7 @@ export class Proposer {
   }
 
   /**
-   * Drafts a playbook's waiting proposal again after its finding repeated, when the steps it now takes differ;
+   * Drafts a playbook's waiting proposal again after its finding repeated, when its steps (or what they act on) differ;
    * `vouched`, the finding now that systemd or the kernel vouch for it, lets the steps that change things in.
    */
   private async redraftOnRepeat(proposal: Proposal, vouched?: Finding): Promise<void> {
@@ -397,7 +398,8 @@ export class Proposer {
     const checked = draft && (await this.checkedWithSystemd(finding, draft.actions));
     if (!draft || !checked) return;
     const actions = await this.offered({ ...draft, actions: checked }, catalog, trust, finding);
-    const steps = (list: readonly { name: string }[]) => list.map(({ name }) => name).join(' ');
+    const steps = (list: readonly { name: string; params: unknown }[]) =>
+      JSON.stringify(list.map(({ name, params }) => [name, params]));
     if (actions.length === 0 || (steps(actions) === steps(proposal.actions) && trust === proposal.trust)) return;
     const explanation = proposal.trust.explanationBy === 'model' ? proposal.explanation : draft.explanation;
     store.refreshProposal(proposal.id, explanation, actions, trust, draft.title);
