@@ -10,6 +10,7 @@
 //   npm run bench:docs -- --only system --weight running=0.5   one ranking, with a weight of manRanking.ts changed
 //   npm run bench:docs -- --rounds 0        recall alone, no latency rounds (to tune the ranking quickly)
 //   npm run bench:docs -- --explain 'QUESTION'   the ranking's first passages for one question, with their scores
+//   npm run bench:docs -- --candidates      the tuning questions whose answer is not among the passages ranked
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +22,7 @@ import { type DocHit, DocsStore, queryTerms, type Ranking, RANKINGS, refOf } fro
 import { WEIGHTS } from '../../service/src/docs/manRanking.js';
 import { createLogger } from '../../service/src/logging.js';
 import { makeTempDir } from '../support/tempDir.js';
-import { debianManCorpus } from './docsCorpus.js';
+import { debianManCorpus, NOISE_PACKAGES } from './docsCorpus.js';
 import { type BenchQuestion, HELD_OUT_QUESTIONS, QUESTIONS, UNSEEN_QUESTIONS } from './docsQuestions.js';
 import { answers } from './docsRetrievalJudge.js';
 import { recordedSystem, recordSystemFixture } from './docsRunningSystem.js';
@@ -46,9 +47,11 @@ interface Outcome {
   passageRank: number | null;
   pageRank: number | null;
   top: string[];
+  /** Whether a page of a noise package (docsCorpus.ts), which answers no question, is among the first three. */
+  noiseAt3: boolean;
 }
 
-function judge(question: BenchQuestion, hits: DocHit[]): Outcome {
+function judge(question: BenchQuestion, hits: DocHit[], isNoise: (title: string) => boolean): Outcome {
   const pages = question.answers.map((answer) => answer.split('#')[0]!);
   const passage = hits.findIndex((hit) => question.answers.some((answer) => answers(hit, answer)));
   const page = hits.findIndex((hit) => pages.includes(hit.title));
@@ -58,6 +61,7 @@ function judge(question: BenchQuestion, hits: DocHit[]): Outcome {
     passageRank: passage === -1 ? null : passage + 1,
     pageRank: page === -1 ? null : page + 1,
     top: hits.slice(0, 3).map((hit) => hit.ref),
+    noiseAt3: hits.slice(0, 3).some((hit) => isNoise(hit.title)),
   };
 }
 
@@ -76,7 +80,7 @@ function measure(store: DocsStore, ranking: Ranking, set: QuestionSet) {
   const questions = QUESTION_SETS[set];
   const search = (query: string) => store.search(query, LIMIT, [''], ranking);
   // One search of each first: the pages the questions read are then in SQLite's cache, as in a service.
-  const outcomes = questions.map((question) => judge(question, search(question.question)));
+  const outcomes = questions.map((question) => judge(question, search(question.question), noisePages(store)));
   const timings: number[] = [];
   // The time on the CPU as well: on a busy machine a search waits for a core, and the wall clock says so.
   const cpuTimings: number[] = [];
@@ -98,6 +102,7 @@ function measure(store: DocsStore, ranking: Ranking, set: QuestionSet) {
     passageAt3: recall(outcomes, (outcome) => outcome.passageRank, 3),
     pageAt1: recall(outcomes, (outcome) => outcome.pageRank, 1),
     pageAt3: recall(outcomes, (outcome) => outcome.pageRank, 3),
+    noiseAt3: outcomes.filter((outcome) => outcome.noiseAt3).length / outcomes.length,
     p50Ms: percentile(timings, 50),
     p95Ms: percentile(timings, 95),
     cpuP50Ms: percentile(cpuTimings, 50),
@@ -114,11 +119,11 @@ function markdownTable(rows: Measured[], pages: number, packages: number): strin
   const lines = [
     `${QUESTIONS.length} questions the ranking was tuned on, ${HELD_OUT_QUESTIONS.length} held out (written before the last changes; their misses were read while making them) and ${UNSEEN_QUESTIONS.length} unseen (written after them), ${pages} man pages from ${packages} Debian 12 packages; ${latencyRounds} rounds of each question for latency, ${LIMIT} results each.`,
     '',
-    '| ranking | questions | passage recall@1 | passage recall@3 | page recall@1 | page recall@3 | p50 ms | p95 ms | CPU p50 ms | CPU p95 ms |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| ranking | questions | passage recall@1 | passage recall@3 | page recall@1 | page recall@3 | noise in first 3 | p50 ms | p95 ms | CPU p50 ms | CPU p95 ms |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows.map(
       (row) =>
-        `| ${RANKINGS[row.ranking]} | ${SET_NAMES[row.set]} (${row.questions}) | ${percent(row.passageAt1)} | ${percent(row.passageAt3)} | ${percent(row.pageAt1)} | ${percent(row.pageAt3)} | ${round(row.p50Ms, 1)} | ${round(row.p95Ms, 1)} | ${round(row.cpuP50Ms, 1)} | ${round(row.cpuP95Ms, 1)} |`,
+        `| ${RANKINGS[row.ranking]} | ${SET_NAMES[row.set]} (${row.questions}) | ${percent(row.passageAt1)} | ${percent(row.passageAt3)} | ${percent(row.pageAt1)} | ${percent(row.pageAt3)} | ${percent(row.noiseAt3)} | ${round(row.p50Ms, 1)} | ${round(row.p95Ms, 1)} | ${round(row.cpuP50Ms, 1)} | ${round(row.cpuP95Ms, 1)} |`,
     ),
   ];
   return lines.join('\n');
@@ -160,6 +165,10 @@ async function main(): Promise<void> {
     if (missing.length > 0) throw new Error(`answers not in the index: ${missing.join('; ')}`);
     for (const [name, value] of args.flatMap((arg, at) => (args[at - 1] === '--weight' ? [arg.split('=')] : [])))
       if (name !== undefined && name in WEIGHTS) WEIGHTS[name as keyof typeof WEIGHTS] = Number(value);
+    if (args.includes('--candidates')) {
+      candidates(store);
+      return await index.stop();
+    }
     if (args.includes('--explain')) {
       explain(store, args[args.indexOf('--explain') + 1] ?? '');
       return await index.stop();
@@ -213,6 +222,38 @@ function explain(store: DocsStore, question: string): void {
     if (at < 12 || answering)
       process.stdout.write(`${answering ? '*' : ' '} ${at + 1}. ${row.score.toFixed(2)} ${ref.slice(0, 100)}\n`);
   });
+}
+
+/**
+ * The tuning questions whose answering passage is not among the candidates the ranking orders (no weight of
+ * manRanking.ts can lift it), and the rank of the others' answer where it is below the third.
+ */
+function candidates(store: DocsStore): void {
+  const below: number[] = [];
+  for (const question of QUESTIONS) {
+    const { ordered } = store.rankedCandidates(queryTerms(question.question));
+    if (ordered === null) continue;
+    const at = ordered.findIndex((row) => question.answers.some((answer) => answers(row, answer)));
+    if (at === -1) process.stdout.write(`not a candidate (of ${ordered.length}): ${question.question}\n`);
+    else if (at >= 3) below.push(at + 1);
+  }
+  process.stdout.write(`candidates ranked below 3rd, at: ${below.sort((a, b) => a - b).join(' ')}\n`);
+}
+
+/** Whether a page is a noise package's (NOISE_PACKAGES), by the package the index read for it. */
+let noiseTitles: Set<string> | null = null;
+function noisePages(store: DocsStore): (title: string) => boolean {
+  if (noiseTitles === null) {
+    const rows = store.db
+      .prepare(
+        `SELECT DISTINCT p.title FROM passages p JOIN files f ON f.id = p.file_id
+          WHERE f.package IN (${NOISE_PACKAGES.map(() => '?').join(', ')})`,
+      )
+      .all(...NOISE_PACKAGES) as { title: string }[];
+    noiseTitles = new Set(rows.map((row) => row.title));
+  }
+  const titles = noiseTitles;
+  return (title) => titles.has(title);
 }
 
 /** Whether the index holds a passage that `answer` names: a question must not ask for what no page says. */

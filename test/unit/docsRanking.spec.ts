@@ -126,6 +126,14 @@ describe("the ranking of a question's candidates", () => {
     expect(rankCandidates([noauto, nofail], words, new Map()).map((hit) => hit.entry)).toEqual(['nofail', 'noauto']);
   });
 
+  it('answers a question of what to do with an option, not with a file the page lists, unless it asks for a file', () => {
+    const key = candidate('ssh-keygen(1)', '~/.ssh/id_ed25519', 'Contains the ed25519 key of the user.');
+    const option = candidate('ssh-keygen(1)', '-t dsa | ed25519 | rsa', 'Specifies the type of key to create.');
+    const order = (words: string[]) => rankCandidates([key, option], words, new Map()).map((hit) => hit.entry);
+    expect(order(['generate', 'ed25519', 'ssh', 'key'])).toEqual(['-t dsa | ed25519 | rsa', '~/.ssh/id_ed25519']);
+    expect(order(['file', 'ed25519', 'ssh', 'key'])).toEqual(['~/.ssh/id_ed25519', '-t dsa | ed25519 | rsa']);
+  });
+
   it("finds journalctl's vacuum for a desktop's shrink", () => {
     const vacuum = candidate('journalctl(1)', '--vacuum-size=', 'Removes the oldest archived journal files.');
     const other = candidate('journalctl(1)', '--rotate', 'Asks the journal daemon to rotate journal files.');

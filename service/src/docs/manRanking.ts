@@ -69,6 +69,7 @@ export const WEIGHTS = {
   exact: 2,
   owner: 1.5,
   running: 0.5,
+  path: -1.5,
 };
 
 /**
@@ -114,6 +115,13 @@ export function pointsTo(candidate: Pick<Candidate, 'entry' | 'body'>): string[]
   return references.every((word) => PAGE_REFERENCE.test(word)) ? references : [];
 }
 
+/** An entry that is a file's path, as a FILES section lists them: "~/.ssh/id_ed25519", "$XDG_CONFIG_HOME/foo.conf". */
+const isPath = (entry: string | null) => entry !== null && /^(?:[/~]|\$\w+\/)/.test(entry);
+
+/** Whether the question asks about a file or where something is kept, rather than how to do something. */
+const asksForAPlace = (words: readonly string[]) =>
+  words.some((word) => /^(?:files?|paths?|folders?|director(?:y|ies)|locations?)$/.test(word));
+
 /** DocBook's pages end with their links as numbered notes ("1. Journal Export Format"): a title and an address. */
 const isFootnote = (candidate: Candidate) => candidate.heading === 'NOTES' && /^\d+\. /.test(candidate.entry ?? '');
 
@@ -152,6 +160,9 @@ export function rankCandidates<C extends Candidate>(
   );
   // The packages of the running system's commands and units: a page of one is about this machine.
   const running = WEIGHTS.running === 0 ? new Set<string>() : new Set(Object.values(system.names));
+  // A question that asks to do something ("generate an ed25519 key") is answered by a command or an option,
+  // not by the list of files the page reads (ssh-keygen's ~/.ssh/id_ed25519, which names the same words).
+  const pathWeight = asksForAPlace(words) ? 0 : WEIGHTS.path;
   const scored = candidates.map((candidate) => {
     const name =
       `${candidate.title.replace(/[-_.]/g, ' ')} ${candidate.title} ${summaries.get(candidate.title) ?? ''}`.toLowerCase();
@@ -186,7 +197,8 @@ export function rankCandidates<C extends Candidate>(
       (WEIGHTS.exact * Math.max(0, ...entryNames(entry).map((name) => spellings.get(name) ?? 0))) / words.length +
       (isFootnote(candidate) || pointsTo(candidate).length > 0 ? WEIGHTS.footnote : 0) +
       (candidate.package && owners.has(candidate.package) ? WEIGHTS.owner : 0) +
-      (candidate.package && running.has(candidate.package) ? WEIGHTS.running : 0);
+      (candidate.package && running.has(candidate.package) ? WEIGHTS.running : 0) +
+      (isPath(entry) ? pathWeight : 0);
     return { candidate: { ...candidate, complete }, score };
   });
   // A page whose passages hold the question's words between them is about the question, and its passage
