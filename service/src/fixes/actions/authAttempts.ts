@@ -158,7 +158,11 @@ export function describeTally({ program, total, first, sources }: AuthTally): st
 }
 
 async function readTally(wanted: AuthAttemptsParams, options: ShowLogsOptions): Promise<AuthTally | null> {
-  const common = [...journalSourceArgs(wanted, options), '--quiet', '--no-pager', '--output=json'];
+  // On the machine, every journal it may read: one program's lines are split between the system's and a user's
+  // journal by the UID each was written under (sudo's pam_unix lines as root, its summary as the user).
+  const standIn = wanted.directory ?? options.directory ?? options.systemJournal ?? options.userJournal;
+  const source = standIn ? journalSourceArgs(wanted, options) : [];
+  const common = [...source, '--quiet', '--no-pager', '--output=json'];
   const writer = writerMatches((await writerAt(common, wanted.cursor)) ?? {});
   if (!writer) return null;
   const { stdout } = await journalctl([
