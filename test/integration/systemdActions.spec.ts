@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import type { ChildProcess } from 'node:child_process';
 
-import type { MessageBus } from '@jellybrick/dbus-next';
+import { type MessageBus, Variant } from '@jellybrick/dbus-next';
 
 import { StewardError } from '../../service/src/dbus/errors.js';
 import {
@@ -13,11 +13,13 @@ import {
   type RunOptions,
 } from '../../service/src/fixes/action.js';
 import { systemdActions } from '../../service/src/fixes/actions/systemd.js';
+import { unitFailureAction } from '../../service/src/fixes/actions/unitFailure.js';
 import { createLogger } from '../../service/src/logging.js';
 import { ALLOW_INTERACTIVE_AUTHORIZATION, monitorCalls } from '../support/busMonitor.js';
 import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import { waitFor } from '../support/service.js';
 import {
+  addProperties,
   addService,
   addUnitFileState,
   addUnitManagement,
@@ -28,6 +30,7 @@ import {
   refuse,
   startMockSystemd,
   stopMockSystemd,
+  update,
 } from '../support/systemdMock.js';
 
 const MANAGER = 'org.freedesktop.systemd1.Manager';
@@ -229,6 +232,121 @@ describe('systemd actions', () => {
     expect(calls.length).toBe(1);
   });
 
+  it('unmasks a masked unit where the mask lives, and masks it there again as the undo', async () => {
+    await startSystemd('db.service');
+    // The unit file state and load state systemd reports after the call, and the change it returns.
+    const files = (state: string, load: string, change: string) =>
+      "objects[self.units[args[0][0]]].UpdateProperties('org.freedesktop.systemd1.Unit', " +
+      `{'UnitFileState': ${state}, 'LoadState': '${load}'})\nret = [${change}]`;
+    await mockCall(client, MANAGER_PATH, 'AddMethod', 'sssss', [
+      MANAGER,
+      'UnmaskUnitFiles',
+      'asb',
+      'a(sss)',
+      files("'static'", 'loaded', "('unlink', ('/run' if args[1] else '/etc') + '/systemd/system/' + args[0][0], '')"),
+    ]);
+    await mockCall(client, MANAGER_PATH, 'AddMethod', 'sssss', [
+      MANAGER,
+      'MaskUnitFiles',
+      'asbb',
+      'a(sss)',
+      files(
+        "'masked-runtime' if args[1] else 'masked'",
+        'masked',
+        "('symlink', ('/run' if args[1] else '/etc') + '/systemd/system/' + args[0][0], '/dev/null')",
+      ),
+    ]);
+    const [unmask, mask] = [action('unmask_unit'), action('mask_unit')];
+    expect((await unmask.preview(system('db.service'), context)).changesNothing).toBeTrue();
+    await mask.run({ ...system('db.service'), runtime: true }, context, options);
+    expect(await unmask.preview(system('db.service'), context)).toEqual({
+      summary: 'Unmask db.service',
+      details: [
+        'db.service is masked (masked-runtime)',
+        "Remove its link to /dev/null in the system's service manager, as systemctl unmask does; the system asks for authorization",
+      ],
+      changesNothing: false,
+    });
+    expect(needsAuthorization(unmask, system('db.service'))).toBeTrue();
+    expect(riskOf(unmask, system('db.service'))).toBe('medium');
+    expect(await unmask.run(system('db.service'), context, options)).toEqual({
+      summary: 'Unmasked db.service: removed /run/systemd/system/db.service',
+      undo: {
+        action: 'systemd.mask_unit',
+        params: { ...system('db.service'), runtime: true },
+        summary: 'Mask db.service',
+      },
+    });
+    expect(await unmask.verify(system('db.service'), context)).toEqual({
+      ok: true,
+      observed: 'db.service is not masked (static)',
+    });
+    // The undo puts the mask back in /run, where it was.
+    expect(await mask.run({ ...system('db.service'), runtime: true }, context, options)).toEqual({
+      summary: 'Masked db.service: created /run/systemd/system/db.service',
+      undo: { action: 'systemd.unmask_unit', params: system('db.service'), summary: 'Unmask db.service' },
+    });
+    expect((await mask.verify({ ...system('db.service'), runtime: true }, context)).ok).toBeTrue();
+    const masks = (await mockCall(client, MANAGER_PATH, 'GetMethodCalls', 's', ['MaskUnitFiles']))[0] as unknown[];
+    expect(masks.length).toBe(2);
+  });
+
+  it('shows what systemd recorded of a failed unit over D-Bus, and has nothing to show before it ended', async () => {
+    await startSystemd('web.service', 'db.service');
+    await addProperties(client, 'web.service', 'org.freedesktop.systemd1.Unit', {
+      SubState: new Variant('s', 'failed'),
+      FragmentPath: new Variant('s', '/etc/systemd/system/web.service'),
+      InvocationID: new Variant('ay', Buffer.alloc(16)),
+      Requires: new Variant('as', ['db.service']),
+      BindsTo: new Variant('as', []),
+      Requisite: new Variant('as', []),
+    });
+    await addProperties(client, 'web.service', 'org.freedesktop.systemd1.Service', {
+      ExecStart: new Variant('a(sasbttttuii)', [
+        [
+          '/usr/sbin/steward-no-such-web',
+          ['/usr/sbin/steward-no-such-web', '--port', '80'],
+          false,
+          0n,
+          0n,
+          0n,
+          0n,
+          0,
+          0,
+          0,
+        ],
+      ]),
+    });
+    await addProperties(client, 'db.service', 'org.freedesktop.systemd1.Unit', {
+      FragmentPath: new Variant('s', '/etc/systemd/system/db.service'),
+    });
+    const record = unitFailureAction({});
+    // Nothing ended yet and what it requires loads: nothing to show, so the step is not offered.
+    expect((await record.preview(system('web.service'), context)).changesNothing).toBeTrue();
+    await fail(client, 'web.service', { status: 2 });
+    await update(client, 'db.service', 'org.freedesktop.systemd1.Unit', {
+      LoadState: new Variant('s', 'masked'),
+      UnitFileState: new Variant('s', 'masked'),
+    });
+    const preview = await record.preview(system('web.service'), context);
+    expect(preview.summary).toBe('Show how systemd recorded the failure of web.service');
+    expect(preview.changesNothing).toBeFalse();
+    expect(preview.details).toEqual([
+      'web.service is failed (failed); systemd’s result: exit-code.',
+      'Its main process exited with status 2 (INVALIDARGUMENT), an error of the program’s own.',
+      'It requires db.service, which is masked (masked: /etc/systemd/system/db.service links to /dev/null), ' +
+        'so systemd refuses to start either.',
+      'systemd restarted it 2 times.',
+      'Unit file: /etc/systemd/system/web.service',
+      'ExecStart: /usr/sbin/steward-no-such-web --port 80',
+      '/usr/sbin/steward-no-such-web belongs to no installed package.',
+    ]);
+    const { summary, undo } = await record.run(system('web.service'), context, options);
+    expect(summary.split('\n')).toEqual(['What systemd recorded of web.service:', ...preview.details]);
+    expect(undo).toEqual({ impossible: 'showing what systemd recorded changes nothing' });
+    expect(needsAuthorization(record, system('web.service'))).toBeFalse();
+  });
+
   it('refuses a unit systemd does not know, in the preview and in the run', async () => {
     await startSystemd();
     for (const name of ['restart_unit', 'enable_unit']) {
@@ -261,6 +379,8 @@ describe('systemd actions', () => {
       ['systemd.enable_unit', 'medium', 'medium'],
       ['systemd.disable_unit', 'medium', 'high'],
       ['systemd.reset_failed', 'low', 'medium'],
+      ['systemd.unmask_unit', 'medium', 'medium'],
+      ['systemd.mask_unit', 'medium', 'high'],
     ]);
 
     const monitor = await monitorCalls(bus.address, `interface='${MANAGER}',member='StartUnit'`);

@@ -10,6 +10,7 @@ import { configActions } from './actions/config.js';
 import { showErrorAction, validateAction } from './actions/configCheck.js';
 import { diskHealthAction } from './actions/diskHealth.js';
 import { dnsActions } from './actions/dnsServers.js';
+import { dpkgAuditAction } from './actions/dpkgAudit.js';
 import { fileActions } from './actions/files.js';
 import { infoActions } from './actions/info.js';
 import { journalActions } from './actions/journal.js';
@@ -97,6 +98,7 @@ const findingActions = ({ journalDirectories = () => [], testHooks = {} }: Findi
     ...configActions,
     showErrorAction({ root: testHooks.configRoot }),
     repairSystemAction({ root: testHooks.dpkgRoot }),
+    dpkgAuditAction({ root: testHooks.dpkgRoot }),
     validateAction({ root: testHooks.configRoot }),
     portHolderAction(),
     diskHealthAction(),

@@ -60,7 +60,7 @@ export const SETUP_EXIT_STATUSES: Readonly<Record<number, string>> = {
 };
 
 /** Setup steps whose failure can pass without a change to the unit: memory or a cgroup short for a moment. */
-const PASSING_SETUP_STEPS = new Set(['MEMORY', 'CGROUP']);
+export const PASSING_SETUP_STEPS: ReadonlySet<string> = new Set(['MEMORY', 'CGROUP']);
 
 /** What each setup step needs, in words, for the explanation. */
 const SETUP_NEEDS: Readonly<Record<string, string>> = {

@@ -7,6 +7,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { isIP } from 'node:net';
 
+import { AUTH_WINDOW_MS } from '../findings/detectors/authFailures.js';
 import { missingExecutableIn } from '../findings/detectors/unitFailed.js';
 import type { FindingWithEvidence } from '../findings/store.js';
 import { _, format } from '../i18n.js';
@@ -16,7 +17,14 @@ import { largestCacheDirectories } from './actions/files.js';
 import { linkManager, linkNow } from './actions/linkState.js';
 import { packagesProviding } from './actions/packageKit.js';
 import { UnitManager } from './actions/systemdUnits.js';
-import { type EndedState, failureCause, setupNeeds } from './failureCause.js';
+import {
+  type EndedState,
+  type FailureCause,
+  failureCause,
+  PASSING_SETUP_STEPS,
+  SETUP_EXIT_STATUSES,
+  setupNeeds,
+} from './failureCause.js';
 import { unitName } from './params.js';
 
 export interface CandidateAction {
@@ -162,6 +170,29 @@ async function endedState(unit: string, scope: 'user' | 'system', tools: Playboo
   }
 }
 
+/**
+ * A unit it requires that systemd holds masked now: no start of it can succeed, whatever its last run's lines say
+ * (a process killed from outside looks passing, but systemd's restart is refused).
+ */
+async function maskedRequirement(
+  unit: string,
+  scope: 'user' | 'system',
+  tools: PlaybookTools,
+): Promise<FailureCause | null> {
+  const record = await new UnitManager(tools.context, scope).record(unit).catch(() => null);
+  const masked = record?.requirements.find((requirement) => requirement.loadState === 'masked');
+  if (!masked) return null;
+  return {
+    kind: 'masked-dependency',
+    unit: masked.unit,
+    evidence: format(_('systemd holds {unit}, which {requirer} requires, masked ({state})'), {
+      unit: masked.unit,
+      requirer: unit,
+      state: masked.unitFileState || 'masked',
+    }),
+  };
+}
+
 /** systemd's Result word from its own line ("Failed with result 'timeout'"), where D-Bus has none to give. */
 const RESULT_LINE = /Failed with result '([\w-]+)'/;
 
@@ -212,7 +243,8 @@ const unitFailed: Playbook = async (finding, tools) => {
   const ended = await endedState(unit, scope, tools);
   const result = ended.result && ended.result !== 'success' ? ended.result : undefined;
   const lineResult = lines.map((text) => RESULT_LINE.exec(text)?.[1]).find(Boolean);
-  const cause = failureCause(lines, { ...ended, result: result ?? lineResult });
+  const cause =
+    (await maskedRequirement(unit, scope, tools)) ?? failureCause(lines, { ...ended, result: result ?? lineResult });
   const logs = await unitLogsStep(finding, known, tools);
   const restart = { name: 'systemd.restart_unit', params: { unit, scope } };
   const evidenceOf = (line: string) => format(_('The evidence: “{line}”.'), { line });
@@ -319,18 +351,20 @@ const unitFailed: Playbook = async (finding, tools) => {
     case 'masked-dependency': {
       const dependency = cause.unit && (await unitStatusOrNull(cause.unit, scope, tools));
       const stillMasked = dependency ? dependency.loadState === 'masked' : true;
+      const unmask = { name: 'systemd.unmask_unit', params: { unit: cause.unit, scope } };
       return {
         title: format(_('{unit} needs {dependency}, which is masked'), { unit, dependency: cause.unit }),
         explanation: format(
           stillMasked
             ? _(
-                '{title}. A masked unit cannot start, so neither can what requires it. Someone masked it on purpose, ' +
-                  'so Steward does not unmask it: `systemctl unmask {dependency}` does, if it should run. {evidence}',
+                '{title}. A masked unit cannot start, so neither can what requires it. The first step shows where the ' +
+                  'mask lives and what requires it. A mask is usually deliberate, so unmasking is only the second step, ' +
+                  'if it should run (its undo masks it again); then {unit} can be started. {evidence}',
               )
             : _('{title}. {dependency} is no longer masked, so a restart may now succeed. {evidence}'),
-          { title: finding.title, dependency: cause.unit, evidence: evidenceOf(cause.evidence) },
+          { title: finding.title, unit, dependency: cause.unit, evidence: evidenceOf(cause.evidence) },
         ),
-        actions: [logs, ...(stillMasked ? [] : [restart])],
+        actions: [unitRecordStep(known), ...(stillMasked ? [unmask, logs] : [logs, restart])],
       };
     }
     case 'transient':
@@ -393,23 +427,62 @@ async function unitStatusOrNull(unit: string, scope: 'user' | 'system', tools: P
   return new UnitManager(tools.context, scope).status(unit).catch(() => null);
 }
 
+/** The step showing what systemd recorded of the unit's last run; the proposer drops it where it recorded nothing. */
+const unitRecordStep = (unit: { unit: string; scope: 'user' | 'system' }): CandidateAction => ({
+  name: 'info.unit_failure',
+  params: unit,
+});
+
+/**
+ * systemd's own words for how the unit's last run ended (its record's second line; '' where it has none), or null
+ * where systemd recorded nothing of it.
+ */
+async function recordedEnd(unit: { unit: string; scope: 'user' | 'system' }, tools: PlaybookTools) {
+  const recorded = await tools.preview(unitRecordStep(unit));
+  return recorded && !recorded.changesNothing ? (recorded.details[1] ?? '') : null;
+}
+
 // A unit in a crash loop is failed (or between two failed starts): stopping it changes nothing, and a plain
-// restart fails the same way, or is refused once its start limit is hit. So: the logs, and only after the
-// cause is fixed, the failed state cleared and one start.
+// restart fails the same way, or is refused once its start limit is hit. So: what systemd recorded of the last
+// run and its lines, and only after the cause is fixed, the failed state cleared and one start; none while
+// systemd says the process could not even be set up (a missing program, user or directory fails every start).
 const crashLoop: Playbook = async (finding, tools) => {
   const known = await knownUnit(finding, tools);
   if (!known) return null;
   const logs = await unitLogsStep(finding, known, tools);
+  const ended = await endedState(known.unit, known.scope, tools);
+  const setup = ended.exitCode !== undefined ? SETUP_EXIT_STATUSES[ended.exitCode] : undefined;
+  const recorded = await recordedEnd(known, tools);
+  const facts = { title: finding.title, recorded: recorded ? ` ${recorded}` : '' };
+  if (setup && !PASSING_SETUP_STEPS.has(setup)) {
+    return {
+      title: format(_('Find out why {unit} keeps failing'), { unit: known.unit }),
+      explanation: format(
+        _(
+          '{title}.{recorded} Every start fails this way until that exists or the unit’s setting is changed, ' +
+            'so no start is offered.',
+        ),
+        facts,
+      ),
+      actions: [unitRecordStep(known), logs],
+    };
+  }
   return {
     title: format(_('Find out why {unit} keeps failing'), { unit: known.unit }),
     explanation: format(
       _(
-        '{title}. Each restart failed the same way, so restarting again will not help until the cause is fixed: ' +
-          'read the logs first. Once the cause is addressed, clearing the failed state lets systemd start it again.',
+        '{title}.{recorded} Each restart failed the same way, so restarting again will not help until the cause is ' +
+          'fixed: the first step shows what systemd recorded of the last run and its lines. Once the cause is ' +
+          'addressed, clearing the failed state lets systemd start it again.',
       ),
-      { title: finding.title },
+      facts,
     ),
-    actions: [logs, { name: 'systemd.reset_failed', params: known }, { name: 'systemd.start_unit', params: known }],
+    actions: [
+      unitRecordStep(known),
+      logs,
+      { name: 'systemd.reset_failed', params: known },
+      { name: 'systemd.start_unit', params: known },
+    ],
   };
 };
 
@@ -725,13 +798,31 @@ const configError: Playbook = async (finding, tools) => {
   };
 };
 
-const crash: Playbook = async (finding) => {
+// What crashed: systemd-coredump's report where it kept one (the stack trace), else what systemd recorded of the
+// unit whose process died (the signal, the program and its package, where the core went), then the lines.
+const crash: Playbook = async (finding, tools) => {
   const title = format(_('See why {program} crashed'), { program: finding.subject || _('a program') });
   const report = finding.kind === 'coredump' ? finding.evidence.find((evidence) => evidence.cursor) : undefined;
   const advice = _(
     'The lines before the crash usually say what it was doing; a crash that repeats after an update is worth reporting to its developers.',
   );
-  if (!report?.cursor) return readLogs(finding, title, advice);
+  const known = await knownUnit(finding, tools);
+  const recorded = known ? await recordedEnd(known, tools) : null;
+  if (!report?.cursor) {
+    const draft = readLogs(finding, title, advice);
+    if (!known || recorded === null) return draft;
+    return {
+      ...draft,
+      explanation: format(
+        _(
+          '{title}. {recorded} The first step shows what systemd recorded: the program, the package it comes from ' +
+            'and its version, and whether a core was kept; that is what its developers need in a bug report. {advice}',
+        ),
+        { title: finding.title, recorded, advice },
+      ),
+      actions: [unitRecordStep(known), ...draft.actions],
+    };
+  }
   const { scope, directory } = journalPlace(finding);
   return {
     title,
@@ -744,6 +835,7 @@ const crash: Playbook = async (finding) => {
     ),
     actions: [
       { name: 'info.coredump', params: { cursor: report.cursor, scope, ...(directory && { directory }) } },
+      ...(known && recorded !== null ? [unitRecordStep(known)] : []),
       logsStep(finding),
     ],
   };
@@ -879,20 +971,31 @@ function whoAndWhere(texts: readonly string[]): string {
   });
 }
 
-const authFailures: Playbook = async (finding) =>
-  readLogs(
+// Who was tried and from where, counted over the reporting program's lines, comes first; the lines themselves
+// after. Blocking an address is a choice about the network that Steward leaves to a later, explicit step.
+const authFailures: Playbook = async (finding) => {
+  const draft = readLogs(
     finding,
     _('See the failed sign-in attempts'),
     [
       whoAndWhere(finding.evidence.map((evidence) => evidence.text)),
       _(
-        'The log shows who tried, from where and how often. Mistyped passwords are harmless; attempts you did not make are not.',
+        'The first step counts the attempts by user and address over every line the program that reported them ' +
+          'wrote since they began; the log shows them. Mistyped passwords are harmless; attempts you did not make are not.',
       ),
     ]
       .filter(Boolean)
       .join(' '),
     OWN_LINES,
   );
+  const { scope, directory, cursor } = journalPlace(finding);
+  if (!cursor) return draft;
+  // The finding is raised at the failure that reached the threshold: the ones before it, within the detector's
+  // window, belong to it too.
+  const since = new Date(finding.firstSeen.getTime() - AUTH_WINDOW_MS).toISOString();
+  const tally = { name: 'info.auth_attempts', params: { cursor, since, scope, ...(directory && { directory }) } };
+  return { ...draft, actions: [tally, ...draft.actions] };
+};
 
 // The lock files apt, dpkg and rpm name when another process holds them ("Could not get lock /var/lib/dpkg/lock-frontend").
 const LOCK_FILE =
@@ -961,11 +1064,12 @@ const packageManagerError: Playbook = async (finding, tools) => {
         _(
           '{title}. dpkg stopped on an error of its own, such as a package’s script that failed; finishing the run ' +
             'again fails the same way until the log’s cause is fixed, then “Finish an interrupted package ' +
-            'installation” completes it. The evidence: “{evidence}”.',
+            'installation” completes it. The first step shows which packages dpkg’s database holds unfinished, in ' +
+            'which state, and the script that runs again. The evidence: “{evidence}”.',
         ),
         { title: finding.title, evidence },
       ),
-      actions: [logsStep(finding, undefined, OWN_LINES), repair],
+      actions: [{ name: 'info.dpkg_audit', params: {} }, logsStep(finding, undefined, OWN_LINES), repair],
     };
   }
   if (interrupted) {

@@ -3,6 +3,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
+import { dpkgAuditAction } from '../../../service/src/fixes/actions/dpkgAudit.js';
 import { needsFinishing, readDpkgState } from '../../../service/src/fixes/actions/dpkgState.js';
 import { makeTempDir, type TempDir } from '../../support/tempDir.js';
 
@@ -49,10 +50,10 @@ describe('dpkg state', () => {
     );
     const state = await readDpkgState(root.path);
     expect(state?.unfinished).toEqual([
-      { name: 'gym-tool', state: 'half-configured', reinstallRequired: false },
-      { name: 'libfoo1', state: 'unpacked', reinstallRequired: false },
-      { name: 'broken', state: 'half-installed', reinstallRequired: true },
-      { name: 'waiting', state: 'triggers-pending', reinstallRequired: false },
+      { name: 'gym-tool', state: 'half-configured', reinstallRequired: false, version: '1.0', architecture: 'all' },
+      { name: 'libfoo1', state: 'unpacked', reinstallRequired: false, version: '1.0', architecture: 'amd64' },
+      { name: 'broken', state: 'half-installed', reinstallRequired: true, version: '1.0', architecture: 'amd64' },
+      { name: 'waiting', state: 'triggers-pending', reinstallRequired: false, version: '1.0', architecture: 'amd64' },
     ]);
     expect(needsFinishing(state)).toBeTrue();
   });
@@ -65,7 +66,9 @@ describe('dpkg state', () => {
     await writeFile(join(admin, 'updates', 'tmp.i'), 'partial');
     const state = await readDpkgState(root.path);
     expect(state).toEqual({
-      unfinished: [{ name: 'gym-slow', state: 'half-configured', reinstallRequired: false }],
+      unfinished: [
+        { name: 'gym-slow', state: 'half-configured', reinstallRequired: false, version: '1.0', architecture: 'all' },
+      ],
       pendingJournal: 2,
     });
   });
@@ -73,5 +76,38 @@ describe('dpkg state', () => {
   it('says there is no dpkg where there is no status file', async () => {
     expect(await readDpkgState(join(root.path, 'elsewhere'))).toBeNull();
     expect(needsFinishing(null)).toBeFalse();
+  });
+
+  it('audits what a run left, as dpkg --audit tells it: version, state, its meaning and the script that runs again', async () => {
+    await writeFile(
+      join(admin, 'status'),
+      [
+        stanza('bash', 'install ok installed'),
+        stanza('gym-tool', 'install ok half-configured', 'all'),
+        stanza('broken', 'install reinstreq half-installed'),
+      ].join('\n'),
+    );
+    await mkdir(join(admin, 'info'));
+    await writeFile(join(admin, 'info', 'gym-tool.postinst'), '#!/bin/sh\nexit 1\n');
+    const audit = dpkgAuditAction({ root: root.path });
+    const preview = await audit.preview({}, undefined as never);
+    expect(preview.changesNothing).toBeFalse();
+    expect(preview.details).toEqual([
+      'gym-tool 1.0 is half-configured: its configuration script did not finish: it failed or was cut off; ' +
+        'finishing runs /var/lib/dpkg/info/gym-tool.postinst again',
+      'broken 1.0 is half-installed and must be reinstalled before dpkg can configure it',
+    ]);
+    const { summary } = await audit.run({}, undefined as never, {
+      progress: () => undefined,
+      signal: new AbortController().signal,
+    });
+    expect(summary.split('\n')[0]).toBe('dpkg’s database says:');
+  });
+
+  it('offers no audit where dpkg has nothing unfinished, or there is no dpkg', async () => {
+    await writeFile(join(admin, 'status'), stanza('bash', 'install ok installed'));
+    expect((await dpkgAuditAction({ root: root.path }).preview({}, undefined as never)).changesNothing).toBeTrue();
+    const elsewhere = dpkgAuditAction({ root: join(root.path, 'elsewhere') });
+    expect((await elsewhere.preview({}, undefined as never)).changesNothing).toBeTrue();
   });
 });

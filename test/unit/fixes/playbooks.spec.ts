@@ -68,17 +68,17 @@ describe('playbooks', () => {
   });
   afterEach(() => temp.remove());
 
-  it('starts each kind with the first step the corpus expects', async () => {
+  it('starts each kind with its first step', async () => {
     const firstSteps: [string, string, string | undefined][] = [
       ['unit-failed', 'backup.service', 'info.show_logs'],
-      ['crash-loop', 'backup.service', 'info.show_logs'],
+      ['crash-loop', 'backup.service', 'info.unit_failure'],
       ['coredump', '/usr/bin/foo', 'info.coredump'],
       ['crash', 'foo', 'info.show_logs'],
       ['oom-kill', 'firefox', 'info.show_logs'],
       ['storage-error', 'sda', 'info.disk_health'],
       ['filesystem-error', 'sda1', 'info.disk_health'],
       ['gpu-fault', 'nvidia', 'info.show_logs'],
-      ['auth-failures', 'sudo', 'info.show_logs'],
+      ['auth-failures', 'sudo', 'info.auth_attempts'],
       ['package-manager-error', 'apt', 'info.show_logs'],
       ['no-space', temp.path, 'info.disk_usage'],
       ['disk-low', '/', 'info.disk_usage'],
@@ -103,11 +103,12 @@ describe('playbooks', () => {
     }
   });
 
-  it('reads a crash loop’s logs first, then clears the failed state and starts it: never stop beside restart', async () => {
+  it('shows what systemd recorded of a crash loop and its logs first, then clears the failed state and starts it: never stop beside restart', async () => {
     const result = await draft('crash-loop', 'backup.service', [{ journal: 'user' }]);
     expect(result?.title).toBe('Find out why backup.service keeps failing');
     expect(result?.explanation).toContain('will not help until the cause is fixed');
     expect(result?.actions).toEqual([
+      { name: 'info.unit_failure', params: { unit: 'backup.service', scope: 'user' } },
       { name: 'info.show_logs', params: { unit: 'backup.service', scope: 'user' } },
       { name: 'systemd.reset_failed', params: { unit: 'backup.service', scope: 'user' } },
       { name: 'systemd.start_unit', params: { unit: 'backup.service', scope: 'user' } },
@@ -214,13 +215,29 @@ describe('playbooks', () => {
     });
   });
 
-  it('says which required unit is masked, and leaves unmasking to the user', async () => {
+  it('says which required unit is masked, shows where the mask lives, and offers unmasking only second', async () => {
     const result = await draft('unit-failed', 'backup.service', [
       { text: 'backup.service: Cannot add dependency job, ignoring: Unit postgresql.service is masked.' },
     ]);
     expect(result?.title).toBe('backup.service needs postgresql.service, which is masked');
-    expect(result?.explanation).toContain('systemctl unmask postgresql.service');
-    expect(result?.actions.map((action) => action.name)).toEqual(['info.show_logs']);
+    expect(result?.explanation).toContain('unmasking is only the second step');
+    expect(result?.explanation).toContain('Unit postgresql.service is masked.');
+    expect(result?.actions).toEqual([
+      { name: 'info.unit_failure', params: { unit: 'backup.service', scope: 'user' } },
+      { name: 'systemd.unmask_unit', params: { unit: 'postgresql.service', scope: 'user' } },
+      { name: 'info.show_logs', params: { unit: 'backup.service', scope: 'user' } },
+    ]);
+  });
+
+  it('shows what systemd recorded of a crashed unit first where no crash report was kept', async () => {
+    const result = await draft('crash', 'backup.service', [{ journal: 'user' }]);
+    expect(result?.actions).toEqual([
+      { name: 'info.unit_failure', params: { unit: 'backup.service', scope: 'user' } },
+      { name: 'info.show_logs', params: { unit: 'backup.service', scope: 'user' } },
+    ]);
+    expect(result?.explanation).toContain('the package it comes from');
+    unfit = ['info.unit_failure'];
+    expect(await names('crash', 'backup.service', [{ journal: 'user' }])).toEqual(['info.show_logs']);
   });
 
   it('shows the crash report of a core dump first', async () => {
@@ -255,7 +272,8 @@ describe('playbooks', () => {
     const failed = await draft('package-manager-error', 'gym-tool', [
       { text: 'dpkg: error processing package gym-tool (--configure):' },
     ]);
-    expect(failed?.actions).toEqual([own, repair]);
+    expect(failed?.actions).toEqual([{ name: 'info.dpkg_audit', params: {} }, own, repair]);
+    expect(failed?.explanation).toContain('which packages dpkg’s database holds unfinished');
     // dpkg's database shows nothing left: no repair, and the explanation says the run was finished since.
     unfit = ['packages.repair_system'];
     const finished = await draft('package-manager-error', 'dpkg', [interruptedLine]);
@@ -312,7 +330,7 @@ describe('playbooks', () => {
   it('reads a finding from an extra journal directory there', async () => {
     const directory = '/var/lib/machines/box/journal';
     const result = await draft('crash-loop', 'backup.service', [{ journal: directory }]);
-    expect(result?.actions[0]).toEqual({
+    expect(result?.actions[1]).toEqual({
       name: 'info.show_logs',
       params: { unit: 'backup.service', scope: 'user', directory },
     });
@@ -322,7 +340,10 @@ describe('playbooks', () => {
   });
 
   it('reads the user journal for a finding from it, and the journal since the finding began without a cursor', async () => {
+    // The attempts are counted from the detector's window before the finding was raised.
+    const since = new Date(FIRST_SEEN.getTime() - 10 * 60_000).toISOString();
     expect((await draft('auth-failures', 'sudo', [{ journal: 'user' }]))?.actions).toEqual([
+      { name: 'info.auth_attempts', params: { cursor: CURSOR, since, scope: 'user' } },
       { name: 'info.show_logs', params: { scope: 'user', cursor: CURSOR, sameWriter: true } },
     ]);
     expect((await draft('package-manager-error', 'apt', [{ cursor: undefined, journal: undefined }]))?.actions).toEqual(

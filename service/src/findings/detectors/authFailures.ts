@@ -10,6 +10,8 @@ import { isJournal, type JournalEvent, journalEvidence } from './journal.js';
 import { SlidingWindow } from './window.js';
 
 export const AUTH_FAILURES = 'auth-failures';
+/** How far back failures count towards one finding, unless the options say otherwise. */
+export const AUTH_WINDOW_MS = 10 * 60_000;
 
 export interface AuthFailuresOptions {
   /** Failures from one source within the window that make a finding (default 3). */
@@ -64,7 +66,7 @@ const POSTFIX =
 const LOCKED_OUT = 100;
 const MAX_CONNECTIONS = 4096;
 
-interface Failure {
+export interface Failure {
   /** The remote address, or the user for local logins. */
   source: string;
   remote: boolean;
@@ -160,17 +162,27 @@ export class AuthFailuresDetector implements Detector {
   constructor(options: AuthFailuresOptions = {}) {
     // Three failures in a row is worth telling (sudo gives up after three); one typo is not.
     this.threshold = options.threshold ?? 3;
-    this.windowMs = options.windowMs ?? 10 * 60_000;
+    this.windowMs = options.windowMs ?? AUTH_WINDOW_MS;
     this.window = new SlidingWindow(this.windowMs);
+  }
+
+  /**
+   * The failed attempt a line from `identifier` tells of: the failures it adds to the lines counted before it
+   * (0 for an attempt they already counted) and its source's total within the window; null for a line that tells
+   * of none.
+   */
+  count(identifier: string, message: string, at: Date): { failure: Failure; weight: number; count: number } | null {
+    const failure = parse(identifier, message);
+    if (!failure) return null;
+    const weight = this.added(failure, at);
+    return { failure, weight, count: weight === 0 ? 0 : this.window.add(windowKey(failure), at, weight) };
   }
 
   detect(event: WatchEvent): DetectorOutput[] {
     if (!isJournal(event)) return [];
-    const failure = parse(event.entry.identifier ?? '', event.entry.message);
-    if (!failure) return [];
-    const weight = this.added(failure, event.at);
-    if (weight === 0) return [];
-    const count = this.window.add(windowKey(failure), event.at, weight);
+    const counted = this.count(event.entry.identifier ?? '', event.entry.message, event.at);
+    if (!counted || counted.weight === 0) return [];
+    const { failure, weight, count } = counted;
     if (count >= this.threshold) return this.report(event, failure, count);
     if (!failure.remote) return [];
     // Guessing from many addresses, a few tries each: the service as a whole is under attack.

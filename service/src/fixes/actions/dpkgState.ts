@@ -17,6 +17,8 @@ export interface UnfinishedPackage {
   state: string;
   /** The flag 'reinstreq': dpkg needs the package reinstalled before it can configure it. */
   reinstallRequired: boolean;
+  version?: string;
+  architecture?: string;
 }
 
 export interface DpkgState {
@@ -42,7 +44,14 @@ export async function readDpkgState(root = '/'): Promise<DpkgState | null> {
       if (!name || !word) continue;
       const arch = /^Architecture: *(\S+)/m.exec(stanza)?.[1];
       const key = arch ? `${name}:${arch}` : name;
-      states.set(key, { name, state: word[3] ?? '', reinstallRequired: word[2] === 'reinstreq' });
+      const version = /^Version: *(\S+)/m.exec(stanza)?.[1];
+      states.set(key, {
+        name,
+        state: word[3] ?? '',
+        reinstallRequired: word[2] === 'reinstreq',
+        ...(version && { version }),
+        ...(arch && { architecture: arch }),
+      });
     }
   }
   return {

@@ -71,3 +71,63 @@ export function journalSourceArgs(
   if (standIn) return directoryArgs({ directory: standIn });
   return [scope === 'user' ? '--user' : '--system'];
 }
+
+interface JsonEntry {
+  MESSAGE?: string | number[] | null;
+  __REALTIME_TIMESTAMP?: string;
+}
+
+/** journalctl --output=json entries as lines "time message", made safe to show. */
+export const parseEntries = (stdout: string): string[] =>
+  stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const entry = JSON.parse(line) as JsonEntry;
+      // Binary messages come as byte arrays.
+      const message = Array.isArray(entry.MESSAGE)
+        ? Buffer.from(entry.MESSAGE).toString('utf8')
+        : (entry.MESSAGE ?? '');
+      const time = new Date(Number(entry.__REALTIME_TIMESTAMP ?? 0) / 1000).toISOString();
+      return `${time} ${cleanLine(message)}`;
+    });
+
+/** The trusted fields of the entry at a cursor that say which program wrote it. */
+export interface Writer {
+  _COMM?: string;
+  _EXE?: string;
+  _SYSTEMD_UNIT?: string;
+  SYSLOG_IDENTIFIER?: string;
+}
+
+/** Strings only: journald gives a field it cannot show as text as a byte array. */
+const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+
+/**
+ * journalctl matches for the lines the same program wrote: its unit (unless it is PID 1's own scope) and its
+ * executable, or its command name where journald has no executable; journald sets these from the writer's
+ * credentials, so no line can claim them. Null when the entry names no program (a kernel line).
+ */
+export function writerMatches(writer: Writer): { matches: string[]; name: string } | null {
+  const exe = text(writer._EXE);
+  const comm = text(writer._COMM);
+  if (!exe && !comm) return null;
+  const unit = text(writer._SYSTEMD_UNIT);
+  const program = exe ? `_EXE=${exe}` : `_COMM=${comm}`;
+  // SYSLOG_IDENTIFIER is the writer's own claim: it names the program only where it agrees with journald's.
+  const identifier = text(writer.SYSLOG_IDENTIFIER);
+  const trustedName = comm ?? exe?.slice(exe.lastIndexOf('/') + 1) ?? '';
+  const name = identifier && identifier === trustedName ? identifier : trustedName;
+  return { matches: [...(unit && unit !== 'init.scope' ? [`_SYSTEMD_UNIT=${unit}`] : []), program], name };
+}
+
+export async function writerAt(common: string[], cursor: string): Promise<Writer | null> {
+  const { stdout } = await journalctl([
+    ...common.filter((arg) => !arg.startsWith('--output-fields=')),
+    '--output-fields=_COMM,_EXE,_SYSTEMD_UNIT,SYSLOG_IDENTIFIER',
+    `--cursor=${cursor}`,
+    '--lines=1',
+  ]);
+  const line = stdout.split('\n').find(Boolean);
+  return line ? (JSON.parse(line) as Writer) : null;
+}

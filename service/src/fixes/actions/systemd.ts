@@ -260,4 +260,93 @@ const resetFailed = unitAction({
   observe: describeStatus,
 });
 
-export const systemdActions = [restart, start, stop, enable, disable, resetFailed];
+const maskTexts = (): UnitTexts => ({
+  summary: _('Mask {unit}'),
+  done: _('Masked {unit}'),
+  user: _("Link it to /dev/null in your user's service manager, so that nothing can start it"),
+  system: _(
+    "Link it to /dev/null in the system's service manager, so that nothing can start it; the system asks for authorization",
+  ),
+});
+
+const isMasked = (status: UnitStatus) => status.loadState === 'masked';
+const maskState = (status: UnitStatus) =>
+  isMasked(status)
+    ? format(_('{unit} is masked ({state})'), { unit: status.unit, state: status.unitFileState || 'masked' })
+    : format(_('{unit} is not masked ({state})'), {
+        unit: status.unit,
+        state: status.unitFileState || status.loadState,
+      });
+// A mask in /run lasts until reboot; `systemctl unmask` removes it there, and the undo puts it back there.
+const inRuntime = (status: UnitStatus) => status.unitFileState === 'masked-runtime';
+
+// A mask is usually deliberate: unmasking is offered only as a later step than the one showing where the mask
+// lives, and its undo masks the unit again where it was.
+const unmask = unitAction({
+  name: 'systemd.unmask_unit',
+  title: N_('Unmask a unit'),
+  texts: () => ({
+    summary: _('Unmask {unit}'),
+    done: _('Unmasked {unit}'),
+    user: _("Remove its link to /dev/null in your user's service manager, as systemctl unmask does"),
+    system: _(
+      "Remove its link to /dev/null in the system's service manager, as systemctl unmask does; the system asks for authorization",
+    ),
+  }),
+  risk: byScope('medium', 'medium'),
+  changesNothing: (before) => !isMasked(before),
+  apply: async (manager, unit) => {
+    const before = await manager.status(unit);
+    return manager.setMasked(unit, false, inRuntime(before)).then(describeChanges);
+  },
+  undo: (before, { unit, scope }) =>
+    isMasked(before)
+      ? {
+          action: 'systemd.mask_unit',
+          params: { unit, scope, runtime: inRuntime(before) },
+          summary: format(maskTexts().summary, { unit }),
+        }
+      : nothingToUndo(before, _('nothing to undo: {unit} was not masked')),
+  verified: (after) => !isMasked(after),
+  observe: maskState,
+});
+
+const maskParams = unitParams.extend({ runtime: z.boolean().optional() });
+
+/** systemd.mask_unit: the undo of an unmask, putting the mask back where it was (/etc, or /run with `runtime`). */
+const mask: ActionDefinition<z.infer<typeof maskParams>> = {
+  name: 'systemd.mask_unit',
+  title: N_('Mask a unit'),
+  params: maskParams,
+  risk: byScope('medium', 'high'),
+  needsAuthorization: ({ scope }) => scope === 'system',
+  readOnly: false,
+  async preview(params, context) {
+    const before = await new UnitManager(context, params.scope).status(params.unit);
+    return {
+      summary: format(maskTexts().summary, { unit: params.unit }),
+      details: [maskState(before), format(maskTexts()[params.scope], { unit: params.unit })],
+      changesNothing: isMasked(before),
+    };
+  },
+  async run(params, context, { progress }) {
+    const manager = new UnitManager(context, params.scope);
+    const before = await manager.status(params.unit);
+    progress(null, `${format(maskTexts().summary, { unit: params.unit })}…`);
+    const changed = describeChanges(await manager.setMasked(params.unit, true, params.runtime ?? false));
+    const done = format(maskTexts().done, { unit: params.unit });
+    progress(1, done);
+    return {
+      summary: `${done}: ${changed}`,
+      undo: isMasked(before)
+        ? nothingToUndo(before, _('nothing to undo: {unit} was already masked'))
+        : undo('systemd.unmask_unit', _('Unmask {unit}'), params.unit, params.scope),
+    };
+  },
+  async verify(params, context) {
+    const after = await new UnitManager(context, params.scope).status(params.unit);
+    return { ok: isMasked(after), observed: maskState(after) };
+  },
+};
+
+export const systemdActions = [restart, start, stop, enable, disable, resetFailed, unmask, mask];

@@ -37,6 +37,33 @@ export interface UnitStatus {
   exitCode?: number;
 }
 
+/** A unit another one requires (Requires=, BindsTo=, Requisite=), as its manager has it loaded now. */
+export interface UnitRequirement {
+  unit: string;
+  loadState: string;
+  unitFileState: string;
+  /** For a masked unit, the link that masks it (to /dev/null). */
+  fragmentPath: string;
+}
+
+/** What systemd recorded of a unit's last run (UnitManager.record). */
+export interface UnitRecord {
+  unit: string;
+  loadState: string;
+  activeState: string;
+  subState: string;
+  fragmentPath: string;
+  /** The invocation's 128-bit ID in hex; empty (all zeros) when it never ran. */
+  invocationId: string;
+  requirements: UnitRequirement[];
+  /** Services only: Result, ExecMainCode (CLD_EXITED 1, CLD_KILLED 2, CLD_DUMPED 3; 0 when none ended), ExecMainStatus. */
+  result?: string;
+  mainCode?: number;
+  mainStatus?: number;
+  restarts?: number;
+  execStart?: { program: string; argv: string[] }[];
+}
+
 /** What a restart of a failed unit depends on: when it failed, the files it is made of and runs, what it needs. */
 export interface FailureContext {
   /** When it last left the active state (InactiveEnterTimestamp); absent when systemd has no time for it. */
@@ -108,6 +135,69 @@ export class UnitManager {
     ]);
     // For a killed main process ExecMainStatus is the signal number, not an exit code.
     return { ...status, result: String(result), ...(code === CLD_EXITED && { exitCode: Number(exitStatus) }) };
+  }
+
+  /**
+   * What systemd recorded of the unit's last run (systemctl status reads the same properties): how its main
+   * process ended, how often it was restarted, the file it is made of, its command lines, the invocation whose
+   * lines those were, and the units it requires with their load state (a masked one with the file that masks it).
+   */
+  async record(unit: string): Promise<UnitRecord> {
+    const [path] = (await systemCall(this.#manager('LoadUnit', 's', [unit]), SYSTEMD_IN_WORDS)) as [string];
+    const get = (iface: string, name: string) => this.#property(path, iface, name);
+    const [loadState, activeState, subState, fragment, invocation, requires, bindsTo, requisite] = await Promise.all([
+      get(UNIT, 'LoadState'),
+      get(UNIT, 'ActiveState'),
+      get(UNIT, 'SubState'),
+      get(UNIT, 'FragmentPath'),
+      get(UNIT, 'InvocationID'),
+      get(UNIT, 'Requires'),
+      get(UNIT, 'BindsTo'),
+      get(UNIT, 'Requisite'),
+    ]);
+    if (loadState === 'not-found') throw new StewardError('InvalidArgs', `no unit named ${unit}`);
+    const needed = [...new Set([...(requires as string[]), ...(bindsTo as string[]), ...(requisite as string[])])];
+    const requirements = await Promise.all(needed.map((name) => this.#requirement(name)));
+    const record: UnitRecord = {
+      unit,
+      loadState: String(loadState),
+      activeState: String(activeState),
+      subState: String(subState),
+      fragmentPath: String(fragment),
+      invocationId: Buffer.from(invocation as Uint8Array).toString('hex'),
+      requirements,
+    };
+    if (!unit.endsWith('.service')) return record;
+    const [result, code, status, restarts, starts] = await Promise.all([
+      get(SERVICE, 'Result'),
+      get(SERVICE, 'ExecMainCode'),
+      get(SERVICE, 'ExecMainStatus'),
+      get(SERVICE, 'NRestarts'),
+      get(SERVICE, 'ExecStart'),
+    ]);
+    return {
+      ...record,
+      result: String(result),
+      mainCode: Number(code),
+      mainStatus: Number(status),
+      restarts: Number(restarts),
+      execStart: (starts as [string, string[]][]).map(([program, argv]) => ({ program, argv })),
+    };
+  }
+
+  async #requirement(unit: string): Promise<UnitRequirement> {
+    const [path] = (await systemCall(this.#manager('LoadUnit', 's', [unit]), SYSTEMD_IN_WORDS)) as [string];
+    const [loadState, unitFileState, fragment] = await Promise.all([
+      this.#property(path, UNIT, 'LoadState'),
+      this.#property(path, UNIT, 'UnitFileState'),
+      this.#property(path, UNIT, 'FragmentPath'),
+    ]);
+    return {
+      unit,
+      loadState: String(loadState),
+      unitFileState: String(unitFileState),
+      fragmentPath: String(fragment),
+    };
   }
 
   /** When the unit last became active; absent when it never did since the manager started. */
@@ -240,6 +330,18 @@ export class UnitManager {
     const changes = enabled
       ? ((await this.#changing('EnableUnitFiles', 'asbb', [[unit], false, false]))[1] as UnitFileChange[])
       : ((await this.#changing('DisableUnitFiles', 'asb', [[unit], false]))[0] as UnitFileChange[]);
+    await this.#changing('Reload');
+    return changes;
+  }
+
+  /**
+   * Masks or unmasks the unit's file and reloads the manager, as `systemctl mask` and `unmask` do; `runtime`: the
+   * mask in /run (until reboot) rather than /etc.
+   */
+  async setMasked(unit: string, masked: boolean, runtime: boolean): Promise<UnitFileChange[]> {
+    const [changes] = masked
+      ? ((await this.#changing('MaskUnitFiles', 'asbb', [[unit], runtime, false])) as [UnitFileChange[]])
+      : ((await this.#changing('UnmaskUnitFiles', 'asb', [[unit], runtime])) as [UnitFileChange[]]);
     await this.#changing('Reload');
     return changes;
   }

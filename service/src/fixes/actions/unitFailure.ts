@@ -1,0 +1,250 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+// info.unit_failure: what systemd itself recorded of a unit's last run, read over its D-Bus API as
+// `systemctl status` reads it: how the main process ended and what that status means, how often it was
+// restarted, the unit file and command line behind it, the package the program comes from, where a core went,
+// a required unit that is masked or missing, and the last lines of that very run.
+import { readFile } from 'node:fs/promises';
+import { constants } from 'node:os';
+
+import { z } from 'zod';
+
+import { _, format, N_, ngettext } from '../../i18n.js';
+import { cleanLine } from '../../untrustedText.js';
+import type { ActionDefinition } from '../action.js';
+import { SETUP_EXIT_STATUSES, setupNeeds } from '../failureCause.js';
+import { unitName, unitScope } from '../params.js';
+import { journalctl, journalSourceArgs, parseEntries, type ShowLogsOptions } from './journalctl.js';
+import { type PackageOwner, packageOwning } from './packageOwner.js';
+import { UnitManager, type UnitRecord } from './systemdUnits.js';
+
+const params = z.object({ unit: unitName, scope: unitScope });
+type UnitFailureParams = z.infer<typeof params>;
+
+const CLD_EXITED = 1;
+const CLD_KILLED = 2;
+const CLD_DUMPED = 3;
+const RUN_LINES = 10;
+const NO_INVOCATION = /^0*$/;
+
+/** The LSB exit statuses systemd names (src/basic/exit-status.c) beside its own 2xx setup steps. */
+const LSB_EXIT_STATUSES: Readonly<Record<number, string>> = {
+  1: 'FAILURE',
+  2: 'INVALIDARGUMENT',
+  3: 'NOTIMPLEMENTED',
+  4: 'NOPERMISSION',
+  5: 'NOTINSTALLED',
+  6: 'NOTCONFIGURED',
+  7: 'NOTRUNNING',
+};
+
+/** What a signal that ends a process usually means, for the signals a crash or a kill is made of. */
+const SIGNAL_MEANINGS: Readonly<Record<string, string>> = {
+  SIGSEGV: N_('an invalid memory access: a bug in the program or a library it uses'),
+  SIGABRT: N_('the program aborted itself (a failed assertion or an error it detected)'),
+  SIGBUS: N_('a bad memory access, often a file shortened while the program had it mapped'),
+  SIGILL: N_('an illegal instruction: a build for another processor, or damaged code'),
+  SIGFPE: N_('an arithmetic error, such as a division by zero'),
+  SIGKILL: N_('killed outright, by someone or by the kernel’s out-of-memory killer'),
+  SIGTERM: N_('asked to stop'),
+};
+
+const signalName = (number: number) =>
+  Object.entries(constants.signals).find(([, value]) => value === number)?.[0] ?? `SIG${number}`;
+
+/** "exited with status 2 (INVALIDARGUMENT)", "was killed by signal 11 (SIGSEGV: …) and dumped core". */
+export function describeMainExit(code: number, status: number): string | null {
+  if (code === CLD_EXITED) {
+    const step = SETUP_EXIT_STATUSES[status];
+    if (step) {
+      return format(
+        _('Its main process exited with status {status} ({step}): systemd could not set it up; it needs {needs}.'),
+        { status, step, needs: setupNeeds(step) },
+      );
+    }
+    const name = LSB_EXIT_STATUSES[status];
+    return name
+      ? format(_('Its main process exited with status {status} ({name}), an error of the program’s own.'), {
+          status,
+          name,
+        })
+      : format(_('Its main process exited with status {status}, an error of the program’s own.'), { status });
+  }
+  if (code !== CLD_KILLED && code !== CLD_DUMPED) return null;
+  const name = signalName(status);
+  const meaning = SIGNAL_MEANINGS[name];
+  const signal = meaning ? `${name}: ${_(meaning)}` : name;
+  return format(
+    code === CLD_DUMPED
+      ? _('Its main process was killed by signal {number} ({signal}) and dumped core.')
+      : _('Its main process was killed by signal {number} ({signal}).'),
+    { number: status, signal },
+  );
+}
+
+/** Where the kernel put a core, by its core_pattern: systemd-coredump, another collector, or a file. */
+export function describeCorePattern(pattern: string): string {
+  const trimmed = pattern.trim();
+  if (trimmed.startsWith('|') && trimmed.includes('systemd-coredump'))
+    return _('systemd-coredump kept the core: “coredumpctl info” shows its stack trace.');
+  if (trimmed.startsWith('|'))
+    return format(_('The kernel gave the core to {collector}, not to systemd-coredump: coredumpctl has none.'), {
+      collector: cleanLine(trimmed.slice(1).split(' ')[0] ?? '', 120),
+    });
+  return format(
+    _(
+      'No crash collector runs (kernel.core_pattern is “{pattern}”): the core, if the limit allowed it, is a file in the process’s working directory, and coredumpctl has none.',
+    ),
+    { pattern: cleanLine(trimmed, 120) },
+  );
+}
+
+export interface RecordExtras {
+  owner?: PackageOwner | null;
+  corePattern?: string;
+  lastLines?: string[];
+}
+
+/** A required unit that stops this one from starting: masked (and by which link) or not there at all. */
+function describeRequirements(record: UnitRecord): string[] {
+  return record.requirements.flatMap(({ unit, loadState, unitFileState, fragmentPath }) => {
+    if (loadState === 'masked') {
+      return [
+        format(
+          fragmentPath
+            ? _(
+                'It requires {unit}, which is masked ({state}: {path} links to /dev/null), so systemd refuses to start either.',
+              )
+            : _('It requires {unit}, which is masked ({state}), so systemd refuses to start either.'),
+          { unit, state: unitFileState || 'masked', path: fragmentPath },
+        ),
+      ];
+    }
+    if (loadState === 'not-found') return [format(_('It requires {unit}, which does not exist.'), { unit })];
+    return [];
+  });
+}
+
+/** Whether systemd recorded anything worth showing: an ended main process, or a requirement that blocks it. */
+export function recordsFailure(record: UnitRecord): boolean {
+  return Boolean(record.mainCode) || describeRequirements(record).length > 0;
+}
+
+/** The record as the lines a person reads, most telling first. */
+export function describeRecord(record: UnitRecord, extras: RecordExtras = {}): string[] {
+  const lines = [
+    format(_('{unit} is {state} ({sub}); systemd’s result: {result}.'), {
+      unit: record.unit,
+      state: record.activeState,
+      sub: record.subState,
+      result: record.result ?? '–',
+    }),
+  ];
+  const exit = record.mainCode ? describeMainExit(record.mainCode, record.mainStatus ?? 0) : null;
+  if (exit) lines.push(exit);
+  if (record.mainCode === CLD_DUMPED && extras.corePattern !== undefined)
+    lines.push(describeCorePattern(extras.corePattern));
+  lines.push(...describeRequirements(record));
+  if (record.restarts) {
+    lines.push(
+      format(ngettext('systemd restarted it {count} time.', 'systemd restarted it {count} times.', record.restarts), {
+        count: record.restarts,
+      }),
+    );
+  }
+  if (record.fragmentPath) lines.push(format(_('Unit file: {path}'), { path: record.fragmentPath }));
+  for (const { argv } of record.execStart ?? []) {
+    lines.push(format(_('ExecStart: {command}'), { command: cleanLine(argv.join(' '), 300) }));
+  }
+  const program = record.execStart?.[0]?.program;
+  if (program && extras.owner) {
+    lines.push(
+      format(_('{program} comes from the package {package} {version}.'), {
+        program,
+        package: extras.owner.package,
+        version: extras.owner.version,
+      }),
+    );
+  } else if (program && extras.owner === null) {
+    lines.push(format(_('{program} belongs to no installed package.'), { program }));
+  }
+  if (extras.lastLines?.length) lines.push(_('The last lines of that run:'), ...extras.lastLines);
+  return lines;
+}
+
+/** The last lines PID 1 (or the user's manager) and the unit's processes wrote during this invocation. */
+async function runLines(record: UnitRecord, scope: 'user' | 'system', options: ShowLogsOptions): Promise<string[]> {
+  const id = record.invocationId;
+  if (NO_INVOCATION.test(id)) return [];
+  const { stdout } = await journalctl([
+    ...journalSourceArgs({ scope }, options),
+    '--quiet',
+    '--no-pager',
+    '--output=json',
+    '--output-fields=MESSAGE,__REALTIME_TIMESTAMP',
+    `--lines=${RUN_LINES}`,
+    `_SYSTEMD_INVOCATION_ID=${id}`,
+    '+',
+    `${scope === 'user' ? 'USER_INVOCATION_ID' : 'INVOCATION_ID'}=${id}`,
+  ]);
+  return parseEntries(stdout);
+}
+
+async function readRecord({ unit, scope }: UnitFailureParams, context: Parameters<ActionDefinition['preview']>[1]) {
+  const record = await new UnitManager(context, scope).record(unit);
+  return { record, failed: recordsFailure(record) };
+}
+
+/** info.unit_failure; `options` says which journals the run's lines are read from (info.show_logs' options). */
+export function unitFailureAction(options: ShowLogsOptions = {}): ActionDefinition<UnitFailureParams> {
+  const describe = async (wanted: UnitFailureParams, context: Parameters<ActionDefinition['preview']>[1]) => {
+    const { record, failed } = await readRecord(wanted, context);
+    if (!failed) return { failed, lines: describeRecord(record) };
+    const program = record.execStart?.[0]?.program;
+    const [owner, corePattern, lastLines] = await Promise.all([
+      program ? packageOwning(program) : undefined,
+      record.mainCode === CLD_DUMPED
+        ? readFile('/proc/sys/kernel/core_pattern', 'utf8').catch(() => undefined)
+        : undefined,
+      runLines(record, wanted.scope, options).catch((error: Error) => {
+        context.log.debug('no lines of the unit’s last run', { unit: wanted.unit, error: error.message });
+        return [];
+      }),
+    ]);
+    return {
+      failed,
+      lines: describeRecord(record, {
+        ...(owner !== undefined && { owner }),
+        ...(corePattern !== undefined && { corePattern }),
+        lastLines,
+      }),
+    };
+  };
+  return {
+    name: 'info.unit_failure',
+    title: N_('Show how systemd recorded a service’s failure'),
+    params,
+    risk: 'low',
+    needsAuthorization: false,
+    readOnly: true,
+    // The preview is the result; a unit whose last run systemd recorded nothing of has nothing to show.
+    async preview(wanted, context) {
+      const { failed, lines } = await describe(wanted, context);
+      return {
+        summary: format(_('Show how systemd recorded the failure of {unit}'), { unit: wanted.unit }),
+        details: lines,
+        changesNothing: !failed,
+      };
+    },
+    async run(wanted, context) {
+      const { lines } = await describe(wanted, context);
+      return {
+        summary: [format(_('What systemd recorded of {unit}:'), { unit: wanted.unit }), ...lines].join('\n'),
+        undo: { impossible: _('showing what systemd recorded changes nothing') },
+      };
+    },
+    async verify({ unit }) {
+      return { ok: true, observed: format(_('read what systemd recorded of {unit}'), { unit }) };
+    },
+  };
+}

@@ -1,0 +1,167 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+import { describeTally, tallyAttempts } from '../../../service/src/fixes/actions/authAttempts.js';
+import { ownersIn } from '../../../service/src/fixes/actions/packageOwner.js';
+import type { UnitRecord } from '../../../service/src/fixes/actions/systemdUnits.js';
+import {
+  describeCorePattern,
+  describeMainExit,
+  describeRecord,
+  recordsFailure,
+} from '../../../service/src/fixes/actions/unitFailure.js';
+
+const record = (fields: Partial<UnitRecord>): UnitRecord => ({
+  unit: 'gym-parser.service',
+  loadState: 'loaded',
+  activeState: 'failed',
+  subState: 'failed',
+  fragmentPath: '/etc/systemd/system/gym-parser.service',
+  invocationId: '0'.repeat(32),
+  requirements: [],
+  result: 'core-dump',
+  mainCode: 3,
+  mainStatus: 11,
+  restarts: 0,
+  execStart: [{ program: '/bin/sh', argv: ['/bin/sh', '-c', 'kill -SEGV $$'] }],
+  ...fields,
+});
+
+describe('what systemd recorded of a unit’s last run', () => {
+  it('says what an exit status and a signal mean, in systemd’s names', () => {
+    expect(describeMainExit(1, 2)).toBe(
+      'Its main process exited with status 2 (INVALIDARGUMENT), an error of the program’s own.',
+    );
+    expect(describeMainExit(1, 203)).toBe(
+      'Its main process exited with status 203 (EXEC): systemd could not set it up; it needs the program in ' +
+        'ExecStart= (missing or not executable).',
+    );
+    expect(describeMainExit(1, 42)).toBe('Its main process exited with status 42, an error of the program’s own.');
+    expect(describeMainExit(3, 11)).toBe(
+      'Its main process was killed by signal 11 (SIGSEGV: an invalid memory access: a bug in the program or a ' +
+        'library it uses) and dumped core.',
+    );
+    expect(describeMainExit(2, 9)).toContain('killed by signal 9 (SIGKILL: killed outright');
+    expect(describeMainExit(0, 0)).toBeNull();
+  });
+
+  it('says where a core went by the kernel’s core pattern', () => {
+    expect(describeCorePattern('|/usr/lib/systemd/systemd-coredump %P %u %g %s %t %c %h %d\n')).toContain(
+      'coredumpctl info',
+    );
+    expect(describeCorePattern('|/usr/share/apport/apport -p%p -s%s -c%c')).toBe(
+      'The kernel gave the core to /usr/share/apport/apport, not to systemd-coredump: coredumpctl has none.',
+    );
+    expect(describeCorePattern('core\n')).toContain('(kernel.core_pattern is “core”)');
+  });
+
+  it('shows a crash with its program, package and the core’s place, and the run’s last lines', () => {
+    expect(
+      describeRecord(record({}), {
+        owner: { package: 'dash', version: '0.5.12-12' },
+        corePattern: 'core',
+        lastLines: ['2026-11-23T22:00:00.000Z gym-parser.service: Main process exited, code=dumped, status=11/SEGV'],
+      }),
+    ).toEqual([
+      'gym-parser.service is failed (failed); systemd’s result: core-dump.',
+      'Its main process was killed by signal 11 (SIGSEGV: an invalid memory access: a bug in the program or a ' +
+        'library it uses) and dumped core.',
+      'No crash collector runs (kernel.core_pattern is “core”): the core, if the limit allowed it, is a file in ' +
+        'the process’s working directory, and coredumpctl has none.',
+      'Unit file: /etc/systemd/system/gym-parser.service',
+      'ExecStart: /bin/sh -c kill -SEGV $$',
+      '/bin/sh comes from the package dash 0.5.12-12.',
+      'The last lines of that run:',
+      '2026-11-23T22:00:00.000Z gym-parser.service: Main process exited, code=dumped, status=11/SEGV',
+    ]);
+  });
+
+  it('names a required unit that is masked and the link that masks it, and counts restarts', () => {
+    const masked = record({
+      unit: 'gym-app.service',
+      result: 'signal',
+      mainCode: 2,
+      mainStatus: 9,
+      restarts: 1,
+      requirements: [
+        {
+          unit: 'gym-db.service',
+          loadState: 'masked',
+          unitFileState: 'masked',
+          fragmentPath: '/etc/systemd/system/gym-db.service',
+        },
+        { unit: 'other.service', loadState: 'loaded', unitFileState: 'static', fragmentPath: '/x' },
+      ],
+    });
+    const lines = describeRecord(masked, { owner: null });
+    expect(lines).toContain(
+      'It requires gym-db.service, which is masked (masked: /etc/systemd/system/gym-db.service links to ' +
+        '/dev/null), so systemd refuses to start either.',
+    );
+    expect(lines).toContain('systemd restarted it 1 time.');
+    expect(lines).toContain('/bin/sh belongs to no installed package.');
+    expect(lines.join('\n')).not.toContain('other.service');
+    expect(recordsFailure(masked)).toBeTrue();
+  });
+
+  it('has nothing to show where no main process ended and nothing required blocks it', () => {
+    expect(recordsFailure(record({ mainCode: 0, mainStatus: 0, result: 'success' }))).toBeFalse();
+    const missing = record({
+      mainCode: 0,
+      requirements: [{ unit: 'gone.service', loadState: 'not-found', unitFileState: '', fragmentPath: '' }],
+    });
+    expect(recordsFailure(missing)).toBeTrue();
+    expect(describeRecord(missing)).toContain('It requires gone.service, which does not exist.');
+  });
+
+  it('reads the owning package from dpkg-query --search, never a diversion’s line', () => {
+    expect(ownersIn('dash: /bin/sh\n', '/bin/sh')).toEqual(['dash']);
+    expect(
+      ownersIn('diversion by dash from: /bin/sh\ndiversion by dash to: /bin/sh.distrib\ndash: /bin/sh\n', '/bin/sh'),
+    ).toEqual(['dash']);
+    expect(ownersIn('libc6:amd64, libc6:i386: /usr/lib/x.so\n', '/usr/lib/x.so')).toEqual([
+      'libc6:amd64',
+      'libc6:i386',
+    ]);
+    expect(ownersIn('dpkg-query: no path found matching pattern /opt/x\n', '/opt/x')).toEqual([]);
+  });
+});
+
+describe('the failed sign-in attempts, counted', () => {
+  const at = (second: number) => new Date(Date.UTC(2026, 10, 23, 22, 5, second));
+
+  it('counts each sudo run’s attempts once, by its process: the summary repeats the pam line before it', () => {
+    // As sudo 1.9.16 (Debian 13) logged two runs of three wrong passwords given with -S.
+    const pam =
+      'pam_unix(sudo:auth): authentication failure; logname= uid=1000 euid=0 tty= ruser=tester rhost=  user=tester';
+    const summary = '  tester : 3 incorrect password attempts ; USER=root ; COMMAND=/usr/bin/true';
+    const tally = tallyAttempts('sudo', [
+      { message: pam, at: at(0), pid: '195' },
+      { message: summary, at: at(5), pid: '195' },
+      { message: pam, at: at(5), pid: '203' },
+      { message: summary, at: at(12), pid: '203' },
+    ]);
+    expect(describeTally(tally)).toEqual([
+      '6 failed attempts told by sudo since 2026-11-23T22:05:00.000Z:',
+      'for the user tester, on this computer: 6 (sudo); the latest at 2026-11-23T22:05:12.000Z',
+    ]);
+  });
+
+  it('counts sshd’s attempts per address with the users tried, most first, and nothing for other lines', () => {
+    const tally = tallyAttempts('sshd', [
+      { message: 'Invalid user admin from 203.0.113.9 port 4242', at: at(0), pid: '10' },
+      { message: 'Failed password for invalid user admin from 203.0.113.9 port 4242 ssh2', at: at(1), pid: '10' },
+      { message: 'Failed password for root from 203.0.113.9 port 4243 ssh2', at: at(2), pid: '11' },
+      { message: 'Failed password for root from 203.0.113.9 port 4243 ssh2', at: at(3), pid: '11' },
+      { message: 'Failed password for alice from 198.51.100.7 port 22 ssh2', at: at(4), pid: '12' },
+      { message: 'Accepted password for alice from 198.51.100.7 port 23 ssh2', at: at(5), pid: '13' },
+    ]);
+    expect(describeTally(tally)).toEqual([
+      '4 failed attempts told by sshd since 2026-11-23T22:05:00.000Z:',
+      'from 203.0.113.9: 3 (sshd), as root (2), admin (1); the latest at 2026-11-23T22:05:03.000Z',
+      'from 198.51.100.7: 1 (sshd), as alice (1); the latest at 2026-11-23T22:05:04.000Z',
+    ]);
+    expect(
+      describeTally(tallyAttempts('sshd', [{ message: 'Server listening on 0.0.0.0 port 22.', at: at(0) }])),
+    ).toEqual([]);
+  });
+});
