@@ -63,6 +63,18 @@ describe('the config-error detector', () => {
         .toEqual([[path, number]]);
   });
 
+  it('leaves alone a line its program logged as a notice, and not one journald only defaulted', () => {
+    // Debian 13's systemd-tmpfiles, over the native protocol, at every boot and daily clean-up.
+    const duplicate = '/usr/lib/tmpfiles.d/legacy.conf:14: Duplicate line for path "/run/lock", ignoring.';
+    const detect = (fields: Record<string, string>) =>
+      reportsOf(new ConfigErrorDetector().detect(journalEvent({ MESSAGE: duplicate, ...fields }))).length;
+    expect(detect({ PRIORITY: '5', _TRANSPORT: 'journal' })).toBe(0);
+    expect(detect({ PRIORITY: '6', _TRANSPORT: 'syslog' })).toBe(0);
+    expect(detect({ PRIORITY: '4', _TRANSPORT: 'journal' })).toBe(1);
+    // A daemon's stderr: PRIORITY 6 is journald's default for every line, not the daemon's judgement.
+    expect(detect({ PRIORITY: '6', _TRANSPORT: 'stdout' })).toBe(1);
+  });
+
   it('takes a source file in a traceback for no configuration', () => {
     expect(found('File "/usr/lib/python3/dist-packages/x/config.py", line 12, in load')).toEqual([]);
     expect(found('panic: bad value in /home/u/go/src/app/main.go:42')).toEqual([]);

@@ -4,7 +4,7 @@
 // use — nginx, sshd, systemd unit files, Apache, sudoers, Dovecot. The journal
 // alone says where to look; no file needs to have changed just before.
 import { _, format } from '../../i18n.js';
-import type { WatchEvent } from '../../watch/events.js';
+import type { JournalEntry, WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput } from '../types.js';
 import { isJournal, journalEvidence } from './journal.js';
 
@@ -54,6 +54,19 @@ const WORDINGS: { pattern: RegExp; path: number; line: number }[] = [
 // Source code is where a program failed, not its configuration: "File "/usr/lib/x.py", line 3" is a traceback.
 const SOURCE_CODE = /\.(?:py|pyc|js|mjs|ts|go|rs|c|cc|cpp|h|java|rb|pl|pm|php|lua|sh|so)$/;
 
+// Transports where PRIORITY is the level the program chose (the native protocol, syslog(3), the kernel); on
+// stdout it is journald's default for every line, whatever the line says.
+const CHOSEN_LEVEL = new Set(['journal', 'syslog', 'kernel']);
+const NOTICE = 5;
+
+/**
+ * A line its program logged as a notice or less is one it took in its stride: systemd-tmpfiles' "Duplicate line
+ * for path …, ignoring." (Debian's own legacy.conf, at every boot and daily clean-up) is not an error to fix.
+ */
+function loggedAsRoutine(entry: JournalEntry): boolean {
+  return entry.priority !== undefined && entry.priority >= NOTICE && CHOSEN_LEVEL.has(entry.transport ?? '');
+}
+
 // A cheap test before the expressions: every wording above has one of these.
 const HINT = /line \d|:\d+(?:[\]: ]|$)|emerg/i;
 
@@ -70,7 +83,7 @@ export class ConfigErrorDetector implements Detector {
   readonly kinds = [CONFIG_ERROR];
 
   detect(event: WatchEvent): DetectorOutput[] {
-    if (!isJournal(event)) return [];
+    if (!isJournal(event) || loggedAsRoutine(event.entry)) return [];
     const location = configErrorIn(event.entry.message.trimStart());
     if (!location || !/\.|\/etc\//.test(location.path) || SOURCE_CODE.test(location.path)) return [];
     return [
