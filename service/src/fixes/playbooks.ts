@@ -231,10 +231,22 @@ async function changeSinceFailure(
 /** The first absolute path a line names ("write /var/lib/x/db: No space left on device"). */
 const PATH_IN_LINE = /(?:^|[\s'"(=])(\/[^\s'":,)]+)/;
 
+// What systemd recorded of the run that ended (its exit status and what it means, the command line, that run's last
+// lines) comes before the plain log wherever it recorded one: it says more, in fewer lines.
 const unitFailed: Playbook = async (finding, tools) => {
   // A unit this machine's systemd does not know is a forged or foreign name: nothing is proposed about it.
   const known = await knownUnit(finding, tools);
   if (!known) return null;
+  const draft = await unitFailedByCause(finding, known, tools);
+  if (draft?.actions[0]?.name !== 'info.show_logs' || (await recordedEnd(known, tools)) === null) return draft;
+  return { ...draft, actions: [unitRecordStep(known), ...draft.actions] };
+};
+
+async function unitFailedByCause(
+  finding: FindingWithEvidence,
+  known: { unit: string; scope: 'user' | 'system' },
+  tools: PlaybookTools,
+): Promise<ProposalDraft | null> {
   const { unit, scope } = known;
   // Only a program claims it failed, and systemd sees it running: nothing to propose (as the proposer holds).
   const now = finding.vouchedBy === null ? await unitStatusOrNull(unit, scope, tools) : null;
@@ -421,7 +433,7 @@ const unitFailed: Playbook = async (finding, tools) => {
       };
     }
   }
-};
+}
 
 async function unitStatusOrNull(unit: string, scope: 'user' | 'system', tools: PlaybookTools) {
   return new UnitManager(tools.context, scope).status(unit).catch(() => null);

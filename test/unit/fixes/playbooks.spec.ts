@@ -70,7 +70,7 @@ describe('playbooks', () => {
 
   it('starts each kind with its first step', async () => {
     const firstSteps: [string, string, string | undefined][] = [
-      ['unit-failed', 'backup.service', 'info.show_logs'],
+      ['unit-failed', 'backup.service', 'info.unit_failure'],
       ['crash-loop', 'backup.service', 'info.unit_failure'],
       ['coredump', '/usr/bin/foo', 'info.coredump'],
       ['crash', 'foo', 'info.show_logs'],
@@ -122,6 +122,7 @@ describe('playbooks', () => {
       jasmine.objectContaining({
         title: 'Restart backup.service',
         actions: [
+          { name: 'info.unit_failure', params: { unit: 'backup.service', scope: 'user' } },
           { name: 'info.show_logs', params: { unit: 'backup.service', scope: 'user' } },
           { name: 'systemd.restart_unit', params: { unit: 'backup.service', scope: 'user' } },
         ],
@@ -143,14 +144,14 @@ describe('playbooks', () => {
       expect(result?.title).withContext(text).toBe('See why backup.service failed');
       expect(result?.actions.map((action) => action.name))
         .withContext(text)
-        .toEqual(['info.show_logs']);
+        .toEqual(['info.unit_failure', 'info.show_logs']);
       expect(result?.explanation).withContext(text).toContain(`“${text}”`);
     }
     // systemd's own words say only that it failed, and nothing it runs or needs changed since: no restart yet.
     const bare = await draft('unit-failed', 'backup.service', [
       { text: "backup.service: Failed with result 'exit-code'." },
     ]);
-    expect(bare?.actions.map((action) => action.name)).toEqual(['info.show_logs']);
+    expect(bare?.actions.map((action) => action.name)).toEqual(['info.unit_failure', 'info.show_logs']);
     expect(bare?.explanation).toContain('a restart would fail the same way');
   });
 
@@ -168,7 +169,7 @@ describe('playbooks', () => {
       const result = await draft('unit-failed', 'backup.service', [{ text }]);
       expect(result?.actions.map((action) => action.name))
         .withContext(text)
-        .toEqual(['info.show_logs']);
+        .toEqual(['info.unit_failure', 'info.show_logs']);
       expect(result?.explanation).withContext(text).toContain(`(step ${step})`);
       expect(result?.explanation).withContext(text).toContain(setting);
       expect(result?.explanation).withContext(text).toContain(`“${text}”`);
@@ -190,7 +191,11 @@ describe('playbooks', () => {
     unfit = ['info.port_holder'];
     const free = await draft('unit-failed', 'backup.service', [{ text }]);
     expect(free?.title).toBe('Restart backup.service: port 80 is free now');
-    expect(free?.actions.map((action) => action.name)).toEqual(['info.show_logs', 'systemd.restart_unit']);
+    expect(free?.actions.map((action) => action.name)).toEqual([
+      'info.unit_failure',
+      'info.show_logs',
+      'systemd.restart_unit',
+    ]);
   });
 
   it('measures the full disk a unit failed on, and shows the configuration line it stopped at, without a restart', async () => {
@@ -357,7 +362,14 @@ describe('playbooks', () => {
       await names('unit-failed', 'backup.service', [
         { text: 'Failed to locate executable /usr/bin/backup: No such file or directory' },
       ]),
-    ).toEqual(['info.show_logs']);
+    ).toEqual(['info.unit_failure', 'info.show_logs']);
+  });
+
+  it('reads the logs of a failed unit first only where systemd recorded no ended process', async () => {
+    unfit = ['info.unit_failure'];
+    expect(
+      await names('unit-failed', 'backup.service', [{ text: "backup.service: Failed with result 'timeout'." }]),
+    ).toEqual(['info.show_logs', 'systemd.restart_unit']);
   });
 
   it('shows what fills the mount of a full disk first, then what frees it', async () => {
