@@ -853,14 +853,31 @@ const crash: Playbook = async (finding, tools) => {
   };
 };
 
-const oomKill: Playbook = async (finding) =>
-  readLogs(
+const OOM_LINES_BEFORE_MS = 10_000;
+
+// The kill's own numbers first (what, how much it held, the limit of the unit it ran in, memory and swap now);
+// the lines after. Nothing is restarted: what was killed may be started again by its manager or by the person,
+// and doing so before memory is freed invites the next kill.
+const oomKill: Playbook = async (finding, tools) => {
+  const draft = readLogs(
     finding,
     _('See what ran out of memory'),
     _(
-      'The kernel or systemd-oomd ended a process to free memory. The log shows which one and how much it used; closing memory-hungry programs or adding swap helps.',
+      'The kernel or systemd-oomd ended a process to free memory. The first step shows which one, how much it held, ' +
+        'the memory limit of the service it ran in and the memory and swap free now; closing memory-hungry ' +
+        'programs, raising a limit that is too low, or adding swap helps.',
     ),
   );
+  const { directory } = journalPlace(finding);
+  const known = await knownUnit(finding, tools);
+  // A few seconds before the first evidence: the kernel's summary line comes just before the kill it reports.
+  const since = new Date(finding.firstSeen.getTime() - OOM_LINES_BEFORE_MS).toISOString();
+  const show = {
+    name: 'info.oom_kill',
+    params: { since, ...known, ...(directory && { directory }) },
+  };
+  return { ...draft, actions: [show, ...draft.actions] };
+};
 
 /** The mount of the block device `name` ("sda1", "nvme0n1p2", "dm-0") as /proc/self/mounts has it now. */
 async function mountOfDevice(name: string): Promise<{ point: string; type: string; readOnly: boolean } | null> {

@@ -13,6 +13,8 @@ import { homeContext } from './actionContext.js';
 const CURSOR =
   's=a00a50bf35dd4661a29607640a08d0e6;i=a;b=5f0c1e2d3a4b4c6d8e9fa0b1c2d3e4f5;m=3f2;t=60a24181e6710;x=40eb1afc';
 const FIRST_SEEN = new Date('2026-03-01T10:00:00Z');
+/** The kernel's summary line comes just before the kill line the finding was raised at. */
+const OOM_SINCE = new Date(FIRST_SEEN.getTime() - 10_000).toISOString();
 
 const finding = (kind: string, subject: string, evidence: Partial<Evidence>[] = [{}]): FindingWithEvidence => ({
   id: 1,
@@ -74,7 +76,7 @@ describe('playbooks', () => {
       ['crash-loop', 'backup.service', 'info.unit_failure'],
       ['coredump', '/usr/bin/foo', 'info.coredump'],
       ['crash', 'foo', 'info.show_logs'],
-      ['oom-kill', 'firefox', 'info.show_logs'],
+      ['oom-kill', 'firefox', 'info.oom_kill'],
       ['storage-error', 'sda', 'info.disk_health'],
       ['filesystem-error', 'sda1', 'info.disk_health'],
       ['gpu-fault', 'nvidia', 'info.show_logs'],
@@ -318,6 +320,7 @@ describe('playbooks', () => {
           .toBeNull();
     // Other kinds read the lines around the evidence instead of a scope's log.
     expect((await draft('oom-kill', 'init.scope'))?.actions).toEqual([
+      { name: 'info.oom_kill', params: { since: OOM_SINCE } },
       { name: 'info.show_logs', params: { scope: 'system', cursor: CURSOR } },
     ]);
     expect(isActionableUnit('init.scope')).toBeFalse();
@@ -327,7 +330,9 @@ describe('playbooks', () => {
   });
 
   it('reads the log of a unit named by another kind of finding', async () => {
+    userUnits.push('build.service');
     expect((await draft('oom-kill', 'build.service', [{ journal: 'user' }]))?.actions).toEqual([
+      { name: 'info.oom_kill', params: { since: OOM_SINCE, unit: 'build.service', scope: 'user' } },
       { name: 'info.show_logs', params: { unit: 'build.service', scope: 'user' } },
     ]);
   });
@@ -340,6 +345,7 @@ describe('playbooks', () => {
       params: { unit: 'backup.service', scope: 'user', directory },
     });
     expect((await draft('oom-kill', 'firefox', [{ journal: directory }]))?.actions).toEqual([
+      { name: 'info.oom_kill', params: { since: OOM_SINCE, directory } },
       { name: 'info.show_logs', params: { scope: 'system', cursor: CURSOR, directory } },
     ]);
   });
