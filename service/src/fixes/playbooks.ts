@@ -943,14 +943,17 @@ const OFF_THE_BUS = /fallen off the bus|Xid \(PCI:[^)]*\): 79\b/i;
 
 const gpuFault: Playbook = async (finding) => {
   if (finding.evidence.some((evidence) => DRIVER_MISMATCH.test(evidence.text))) {
-    return readLogs(
+    const draft = readLogs(
       finding,
       _('See which NVIDIA driver versions differ'),
       _(
         'The driver was updated, but the kernel still runs its old module, so programs that use the GPU fail. ' +
-          'The log shows both versions. Restarting the computer loads the new module, which aligns them.',
+          'The first step shows the loaded module’s version beside the installed packages’ and names the package ' +
+          'that aligns them; usually restarting the computer loads the new module.',
       ),
     );
+    // Dropped by the proposer where this computer has no NVIDIA module nor package to compare.
+    return { ...draft, actions: [{ name: 'info.gpu_driver_versions', params: {} }, ...draft.actions] };
   }
   if (finding.evidence.some((evidence) => OFF_THE_BUS.test(evidence.text))) {
     // Nothing a program can run brings the device back: only a power cycle does.

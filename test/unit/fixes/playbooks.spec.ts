@@ -464,8 +464,11 @@ describe('playbooks', () => {
       { text: 'Failed to initialize NVML: Driver/library version mismatch' },
     ]);
     expect(mismatch?.title).toBe('See which NVIDIA driver versions differ');
-    expect(mismatch?.explanation).toContain('Restarting the computer loads the new module');
-    expect(mismatch?.actions).toEqual([{ name: 'info.show_logs', params: { scope: 'system', cursor: CURSOR } }]);
+    expect(mismatch?.explanation).toContain('restarting the computer loads the new module');
+    expect(mismatch?.actions).toEqual([
+      { name: 'info.gpu_driver_versions', params: {} },
+      { name: 'info.show_logs', params: { scope: 'system', cursor: CURSOR } },
+    ]);
     const hang = await draft('gpu-fault', 'amdgpu 0000:03:00.0', [
       { text: 'amdgpu 0000:03:00.0: amdgpu: ring gfx_0.0.0 timeout, signaled seq=1212, emitted seq=1214' },
     ]);
