@@ -71,7 +71,7 @@ describe('the gym: Steward in a booted Debian system', () => {
         jasmine.objectContaining({
           detected: true,
           finding: jasmine.objectContaining({ kind: 'unit-failed', subject: 'gym-worker.service' }),
-          firstStep: { expected: 'info.show_logs', got: 'info.show_logs', right: true },
+          firstStep: { expected: 'info.unit_failure', got: 'info.unit_failure', right: true },
           applied: { state: 'fixed', right: true },
           healthy: true,
           resolved: true,

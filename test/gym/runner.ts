@@ -28,6 +28,8 @@ export interface Row {
   applied: { state: string; right: boolean } | null;
   /** What the last applied job said: a read-only step's output, a change's outcome and its check. */
   shown: string | null;
+  /** What the first applied job said, where more steps followed it. */
+  firstShown: string | null;
   healthy: boolean | null;
   /**
    * Steward resolved its finding once the machine was healthy (FindingResolved within 20 s). Shown, not
@@ -70,6 +72,7 @@ export class Runner {
       firstStep: null,
       applied: null,
       shown: null,
+      firstShown: null,
       healthy: null,
       resolved: null,
       undone: null,
@@ -211,12 +214,18 @@ export class Runner {
     for (const [index, name] of expect.apply.entries()) {
       state = await this.#job(() => this.agent.call(PROPOSALS_INTERFACE, 'Apply', 'ss', [proposal.id, name]));
       const last = index === expect.apply.length - 1;
+      if (index === 0 && !last) row.firstShown = state.summary;
       if (!last && state.state !== 'fixed' && state.state !== 'done') break;
     }
     row.applied = { state: state.state, right: state.state === expect.applyState };
     row.shown = state.summary;
     if (!row.applied.right) {
       row.reason = `Apply ended ${state.state} (${state.summary}), expected ${expect.applyState}`;
+      return;
+    }
+    const unseenFirst = expect.firstShows.filter((text) => !row.firstShown?.includes(text));
+    if (unseenFirst.length > 0) {
+      row.reason = `the first step showed “${row.firstShown ?? ''}”, without ${unseenFirst.map((text) => `“${text}”`).join(', ')}`;
       return;
     }
     const unseen = expect.shows.filter((text) => !state.summary.includes(text));

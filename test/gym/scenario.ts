@@ -56,6 +56,8 @@ const expectFindingSchema = z
     applyState: z.string().default('fixed'),
     /** Text the last applied job's summary must contain: what a read-only step showed of the real system. */
     shows: z.array(z.string()).default([]),
+    /** Text the first applied job's summary must contain where more steps follow it: what that first step showed. */
+    firstShows: z.array(z.string()).default([]),
     /** Done after detection and before Apply: the cause of a passing fault goes away. */
     beforeApply: z.array(stepSchema).default([]),
     /** The machine is healthy again after Apply. */

@@ -71,12 +71,13 @@ describe('the unit-failed playbook with PackageKit', () => {
 
   it('offers no restart for a bare exit code nor for a missing program with no system bus to ask', async () => {
     const plain = await draftFor(failedUnit(["backup.service: Failed with result 'exit-code'."]), { context, preview });
-    expect(plain?.actions.map((action) => action.name)).toEqual(['info.show_logs']);
+    // The stand-in preview says systemd recorded the run: what it recorded comes before the logs.
+    expect(plain?.actions.map((action) => action.name)).toEqual(['info.unit_failure', 'info.show_logs']);
     const offline = await draftFor(
       failedUnit(['backup.service: Failed to locate executable /usr/bin/x: No such file or directory']),
       { context: { ...context, systemBus: null }, preview },
     );
     expect(offline?.title).toBe('See why systemd could not start backup.service');
-    expect(offline?.actions.map((action) => action.name)).toEqual(['info.show_logs']);
+    expect(offline?.actions.map((action) => action.name)).toEqual(['info.unit_failure', 'info.show_logs']);
   });
 });

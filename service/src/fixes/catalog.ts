@@ -12,6 +12,7 @@ import { diskHealthAction } from './actions/diskHealth.js';
 import { dnsActions } from './actions/dnsServers.js';
 import { dpkgAuditAction } from './actions/dpkgAudit.js';
 import { fileActions } from './actions/files.js';
+import { gpuDriverVersionsAction } from './actions/gpuDriverVersions.js';
 import { infoActions } from './actions/info.js';
 import { journalActions } from './actions/journal.js';
 import { linkActions } from './actions/linkState.js';
@@ -99,6 +100,7 @@ const findingActions = ({ journalDirectories = () => [], testHooks = {} }: Findi
     showErrorAction({ root: testHooks.configRoot }),
     repairSystemAction({ root: testHooks.dpkgRoot }),
     dpkgAuditAction({ root: testHooks.dpkgRoot }),
+    gpuDriverVersionsAction({ root: testHooks.dpkgRoot }),
     validateAction({ root: testHooks.configRoot }),
     portHolderAction(),
     diskHealthAction(),

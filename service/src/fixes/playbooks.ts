@@ -231,10 +231,22 @@ async function changeSinceFailure(
 /** The first absolute path a line names ("write /var/lib/x/db: No space left on device"). */
 const PATH_IN_LINE = /(?:^|[\s'"(=])(\/[^\s'":,)]+)/;
 
+// What systemd recorded of the run that ended (its exit status and what it means, the command line, that run's last
+// lines) comes before the plain log wherever it recorded one: it says more, in fewer lines.
 const unitFailed: Playbook = async (finding, tools) => {
   // A unit this machine's systemd does not know is a forged or foreign name: nothing is proposed about it.
   const known = await knownUnit(finding, tools);
   if (!known) return null;
+  const draft = await unitFailedByCause(finding, known, tools);
+  if (draft?.actions[0]?.name !== 'info.show_logs' || (await recordedEnd(known, tools)) === null) return draft;
+  return { ...draft, actions: [unitRecordStep(known), ...draft.actions] };
+};
+
+async function unitFailedByCause(
+  finding: FindingWithEvidence,
+  known: { unit: string; scope: 'user' | 'system' },
+  tools: PlaybookTools,
+): Promise<ProposalDraft | null> {
   const { unit, scope } = known;
   // Only a program claims it failed, and systemd sees it running: nothing to propose (as the proposer holds).
   const now = finding.vouchedBy === null ? await unitStatusOrNull(unit, scope, tools) : null;
@@ -421,7 +433,7 @@ const unitFailed: Playbook = async (finding, tools) => {
       };
     }
   }
-};
+}
 
 async function unitStatusOrNull(unit: string, scope: 'user' | 'system', tools: PlaybookTools) {
   return new UnitManager(tools.context, scope).status(unit).catch(() => null);
@@ -841,14 +853,31 @@ const crash: Playbook = async (finding, tools) => {
   };
 };
 
-const oomKill: Playbook = async (finding) =>
-  readLogs(
+const OOM_LINES_BEFORE_MS = 10_000;
+
+// The kill's own numbers first (what, how much it held, the limit of the unit it ran in, memory and swap now);
+// the lines after. Nothing is restarted: what was killed may be started again by its manager or by the person,
+// and doing so before memory is freed invites the next kill.
+const oomKill: Playbook = async (finding, tools) => {
+  const draft = readLogs(
     finding,
     _('See what ran out of memory'),
     _(
-      'The kernel or systemd-oomd ended a process to free memory. The log shows which one and how much it used; closing memory-hungry programs or adding swap helps.',
+      'The kernel or systemd-oomd ended a process to free memory. The first step shows which one, how much it held, ' +
+        'the memory limit of the service it ran in and the memory and swap free now; closing memory-hungry ' +
+        'programs, raising a limit that is too low, or adding swap helps.',
     ),
   );
+  const { directory } = journalPlace(finding);
+  const known = await knownUnit(finding, tools);
+  // A few seconds before the first evidence: the kernel's summary line comes just before the kill it reports.
+  const since = new Date(finding.firstSeen.getTime() - OOM_LINES_BEFORE_MS).toISOString();
+  const show = {
+    name: 'info.oom_kill',
+    params: { since, ...known, ...(directory && { directory }) },
+  };
+  return { ...draft, actions: [show, ...draft.actions] };
+};
 
 /** The mount of the block device `name` ("sda1", "nvme0n1p2", "dm-0") as /proc/self/mounts has it now. */
 async function mountOfDevice(name: string): Promise<{ point: string; type: string; readOnly: boolean } | null> {
@@ -914,14 +943,17 @@ const OFF_THE_BUS = /fallen off the bus|Xid \(PCI:[^)]*\): 79\b/i;
 
 const gpuFault: Playbook = async (finding) => {
   if (finding.evidence.some((evidence) => DRIVER_MISMATCH.test(evidence.text))) {
-    return readLogs(
+    const draft = readLogs(
       finding,
       _('See which NVIDIA driver versions differ'),
       _(
         'The driver was updated, but the kernel still runs its old module, so programs that use the GPU fail. ' +
-          'The log shows both versions. Restarting the computer loads the new module, which aligns them.',
+          'The first step shows the loaded module’s version beside the installed packages’ and names the package ' +
+          'that aligns them; usually restarting the computer loads the new module.',
       ),
     );
+    // Dropped by the proposer where this computer has no NVIDIA module nor package to compare.
+    return { ...draft, actions: [{ name: 'info.gpu_driver_versions', params: {} }, ...draft.actions] };
   }
   if (finding.evidence.some((evidence) => OFF_THE_BUS.test(evidence.text))) {
     // Nothing a program can run brings the device back: only a power cycle does.

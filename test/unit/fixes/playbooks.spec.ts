@@ -13,6 +13,8 @@ import { homeContext } from './actionContext.js';
 const CURSOR =
   's=a00a50bf35dd4661a29607640a08d0e6;i=a;b=5f0c1e2d3a4b4c6d8e9fa0b1c2d3e4f5;m=3f2;t=60a24181e6710;x=40eb1afc';
 const FIRST_SEEN = new Date('2026-03-01T10:00:00Z');
+/** The kernel's summary line comes just before the kill line the finding was raised at. */
+const OOM_SINCE = new Date(FIRST_SEEN.getTime() - 10_000).toISOString();
 
 const finding = (kind: string, subject: string, evidence: Partial<Evidence>[] = [{}]): FindingWithEvidence => ({
   id: 1,
@@ -70,11 +72,11 @@ describe('playbooks', () => {
 
   it('starts each kind with its first step', async () => {
     const firstSteps: [string, string, string | undefined][] = [
-      ['unit-failed', 'backup.service', 'info.show_logs'],
+      ['unit-failed', 'backup.service', 'info.unit_failure'],
       ['crash-loop', 'backup.service', 'info.unit_failure'],
       ['coredump', '/usr/bin/foo', 'info.coredump'],
       ['crash', 'foo', 'info.show_logs'],
-      ['oom-kill', 'firefox', 'info.show_logs'],
+      ['oom-kill', 'firefox', 'info.oom_kill'],
       ['storage-error', 'sda', 'info.disk_health'],
       ['filesystem-error', 'sda1', 'info.disk_health'],
       ['gpu-fault', 'nvidia', 'info.show_logs'],
@@ -122,6 +124,7 @@ describe('playbooks', () => {
       jasmine.objectContaining({
         title: 'Restart backup.service',
         actions: [
+          { name: 'info.unit_failure', params: { unit: 'backup.service', scope: 'user' } },
           { name: 'info.show_logs', params: { unit: 'backup.service', scope: 'user' } },
           { name: 'systemd.restart_unit', params: { unit: 'backup.service', scope: 'user' } },
         ],
@@ -143,14 +146,14 @@ describe('playbooks', () => {
       expect(result?.title).withContext(text).toBe('See why backup.service failed');
       expect(result?.actions.map((action) => action.name))
         .withContext(text)
-        .toEqual(['info.show_logs']);
+        .toEqual(['info.unit_failure', 'info.show_logs']);
       expect(result?.explanation).withContext(text).toContain(`“${text}”`);
     }
     // systemd's own words say only that it failed, and nothing it runs or needs changed since: no restart yet.
     const bare = await draft('unit-failed', 'backup.service', [
       { text: "backup.service: Failed with result 'exit-code'." },
     ]);
-    expect(bare?.actions.map((action) => action.name)).toEqual(['info.show_logs']);
+    expect(bare?.actions.map((action) => action.name)).toEqual(['info.unit_failure', 'info.show_logs']);
     expect(bare?.explanation).toContain('a restart would fail the same way');
   });
 
@@ -168,7 +171,7 @@ describe('playbooks', () => {
       const result = await draft('unit-failed', 'backup.service', [{ text }]);
       expect(result?.actions.map((action) => action.name))
         .withContext(text)
-        .toEqual(['info.show_logs']);
+        .toEqual(['info.unit_failure', 'info.show_logs']);
       expect(result?.explanation).withContext(text).toContain(`(step ${step})`);
       expect(result?.explanation).withContext(text).toContain(setting);
       expect(result?.explanation).withContext(text).toContain(`“${text}”`);
@@ -190,7 +193,11 @@ describe('playbooks', () => {
     unfit = ['info.port_holder'];
     const free = await draft('unit-failed', 'backup.service', [{ text }]);
     expect(free?.title).toBe('Restart backup.service: port 80 is free now');
-    expect(free?.actions.map((action) => action.name)).toEqual(['info.show_logs', 'systemd.restart_unit']);
+    expect(free?.actions.map((action) => action.name)).toEqual([
+      'info.unit_failure',
+      'info.show_logs',
+      'systemd.restart_unit',
+    ]);
   });
 
   it('measures the full disk a unit failed on, and shows the configuration line it stopped at, without a restart', async () => {
@@ -313,6 +320,7 @@ describe('playbooks', () => {
           .toBeNull();
     // Other kinds read the lines around the evidence instead of a scope's log.
     expect((await draft('oom-kill', 'init.scope'))?.actions).toEqual([
+      { name: 'info.oom_kill', params: { since: OOM_SINCE } },
       { name: 'info.show_logs', params: { scope: 'system', cursor: CURSOR } },
     ]);
     expect(isActionableUnit('init.scope')).toBeFalse();
@@ -322,7 +330,9 @@ describe('playbooks', () => {
   });
 
   it('reads the log of a unit named by another kind of finding', async () => {
+    userUnits.push('build.service');
     expect((await draft('oom-kill', 'build.service', [{ journal: 'user' }]))?.actions).toEqual([
+      { name: 'info.oom_kill', params: { since: OOM_SINCE, unit: 'build.service', scope: 'user' } },
       { name: 'info.show_logs', params: { unit: 'build.service', scope: 'user' } },
     ]);
   });
@@ -335,6 +345,7 @@ describe('playbooks', () => {
       params: { unit: 'backup.service', scope: 'user', directory },
     });
     expect((await draft('oom-kill', 'firefox', [{ journal: directory }]))?.actions).toEqual([
+      { name: 'info.oom_kill', params: { since: OOM_SINCE, directory } },
       { name: 'info.show_logs', params: { scope: 'system', cursor: CURSOR, directory } },
     ]);
   });
@@ -357,7 +368,14 @@ describe('playbooks', () => {
       await names('unit-failed', 'backup.service', [
         { text: 'Failed to locate executable /usr/bin/backup: No such file or directory' },
       ]),
-    ).toEqual(['info.show_logs']);
+    ).toEqual(['info.unit_failure', 'info.show_logs']);
+  });
+
+  it('reads the logs of a failed unit first only where systemd recorded no ended process', async () => {
+    unfit = ['info.unit_failure'];
+    expect(
+      await names('unit-failed', 'backup.service', [{ text: "backup.service: Failed with result 'timeout'." }]),
+    ).toEqual(['info.show_logs', 'systemd.restart_unit']);
   });
 
   it('shows what fills the mount of a full disk first, then what frees it', async () => {
@@ -446,8 +464,11 @@ describe('playbooks', () => {
       { text: 'Failed to initialize NVML: Driver/library version mismatch' },
     ]);
     expect(mismatch?.title).toBe('See which NVIDIA driver versions differ');
-    expect(mismatch?.explanation).toContain('Restarting the computer loads the new module');
-    expect(mismatch?.actions).toEqual([{ name: 'info.show_logs', params: { scope: 'system', cursor: CURSOR } }]);
+    expect(mismatch?.explanation).toContain('restarting the computer loads the new module');
+    expect(mismatch?.actions).toEqual([
+      { name: 'info.gpu_driver_versions', params: {} },
+      { name: 'info.show_logs', params: { scope: 'system', cursor: CURSOR } },
+    ]);
     const hang = await draft('gpu-fault', 'amdgpu 0000:03:00.0', [
       { text: 'amdgpu 0000:03:00.0: amdgpu: ring gfx_0.0.0 timeout, signaled seq=1212, emitted seq=1214' },
     ]);

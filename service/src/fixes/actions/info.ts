@@ -18,6 +18,7 @@ import {
   writerAt,
   writerMatches,
 } from './journalctl.js';
+import { oomKillAction } from './oomKill.js';
 import { unitFailureAction } from './unitFailure.js';
 
 export type { ShowLogsOptions } from './journalctl.js';
@@ -154,4 +155,5 @@ export const infoActions = (options: ShowLogsOptions = {}) => [
   coredumpAction(options),
   unitFailureAction(options),
   authAttemptsAction(options),
+  oomKillAction(options),
 ];

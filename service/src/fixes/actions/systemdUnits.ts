@@ -19,6 +19,16 @@ const MANAGER = `${SYSTEMD}.Manager`;
 const UNIT = `${SYSTEMD}.Unit`;
 const SERVICE = `${SYSTEMD}.Service`;
 const PROPERTIES = 'org.freedesktop.DBus.Properties';
+/** The interfaces that carry a unit type's cgroup settings (MemoryMax=…): the types that have a cgroup. */
+const CGROUP_INTERFACES: Readonly<Record<string, string>> = {
+  service: SERVICE,
+  scope: `${SYSTEMD}.Scope`,
+  slice: `${SYSTEMD}.Slice`,
+  socket: `${SYSTEMD}.Socket`,
+  mount: `${SYSTEMD}.Mount`,
+  swap: `${SYSTEMD}.Swap`,
+};
+const UINT64_MAX = 2n ** 64n - 1n;
 const SYSTEMD_IN_WORDS = "systemd's service manager";
 /** ExecMainCode for a main process that exited (as opposed to killed or dumped). */
 const CLD_EXITED = 1;
@@ -65,6 +75,15 @@ export interface UnitRecord {
 }
 
 /** What a restart of a failed unit depends on: when it failed, the files it is made of and runs, what it needs. */
+/** Bytes; undefined where there is no limit or systemd does not account the unit's memory. */
+export interface UnitMemory {
+  unit: string;
+  max: number | undefined;
+  high: number | undefined;
+  current: number | undefined;
+  peak: number | undefined;
+}
+
 export interface FailureContext {
   /** When it last left the active state (InactiveEnterTimestamp); absent when systemd has no time for it. */
   failedAt?: Date;
@@ -183,6 +202,28 @@ export class UnitManager {
       restarts: Number(restarts),
       execStart: (starts as [string, string[]][]).map(([program, argv]) => ({ program, argv })),
     };
+  }
+
+  /**
+   * The unit's memory limits and use as its cgroup has them (systemctl show reads the same properties); null for a
+   * unit type that has no cgroup of its own. UINT64_MAX, systemd's "infinity", reads as undefined.
+   */
+  async memory(unit: string): Promise<UnitMemory | null> {
+    const iface = CGROUP_INTERFACES[unit.slice(unit.lastIndexOf('.') + 1)];
+    if (!iface) return null;
+    const [path] = (await systemCall(this.#manager('LoadUnit', 's', [unit]), SYSTEMD_IN_WORDS)) as [string];
+    const [loadState, max, high, current, peak] = await Promise.all([
+      this.#property(path, UNIT, 'LoadState'),
+      ...['MemoryMax', 'MemoryHigh', 'MemoryCurrent', 'MemoryPeak'].map((name) =>
+        this.#property(path, iface, name).catch(() => undefined),
+      ),
+    ]);
+    if (loadState === 'not-found') throw new StewardError('InvalidArgs', `no unit named ${unit}`);
+    const bytes = (value: unknown) =>
+      (typeof value === 'bigint' || typeof value === 'number') && BigInt(value) !== UINT64_MAX
+        ? Number(value)
+        : undefined;
+    return { unit, max: bytes(max), high: bytes(high), current: bytes(current), peak: bytes(peak) };
   }
 
   async #requirement(unit: string): Promise<UnitRequirement> {
