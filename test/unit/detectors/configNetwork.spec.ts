@@ -74,6 +74,18 @@ describe('the config-error detector', () => {
     ).toEqual([]);
     expect(found('Reloading configuration from /etc/nginx/nginx.conf')).toEqual([]);
   });
+
+  it("believes a program that logs the line at notice or below, but not a stream's one priority", () => {
+    // systemd 257 (Debian 13) runs systemd-tmpfiles at boot and daily: a duplicate it ignores, at notice.
+    const duplicate = '/usr/lib/tmpfiles.d/legacy.conf:14: Duplicate line for path "/run/lock", ignoring.';
+    const at = (PRIORITY: string, _TRANSPORT: string) =>
+      new ConfigErrorDetector().detect(journalEvent({ MESSAGE: duplicate, PRIORITY, _TRANSPORT })).length;
+    expect(at('5', 'journal')).toBe(0);
+    expect(at('6', 'syslog')).toBe(0);
+    expect(at('4', 'journal')).toBe(1);
+    // sshd and nginx write to standard error, which journald stores at the stream's priority (info by default).
+    expect(at('6', 'stdout')).toBe(1);
+  });
 });
 
 describe('the network-failure detector', () => {

@@ -66,11 +66,23 @@ export function configErrorIn(message: string): Location | null {
   return null;
 }
 
+/** syslog's LOG_NOTICE: "normal but significant", below a warning. */
+const NOTICE = 5;
+
+/**
+ * A program that logs through syslog or the journal chooses the priority itself: at notice or below it says the
+ * line did not stop it (systemd-tmpfiles' "Duplicate line for path …, ignoring." on every Debian 13 machine).
+ * Standard output and error carry the stream's one priority for every line, so there it says nothing.
+ */
+function saysItIsNoError({ priority, transport }: { priority?: number; transport?: string }): boolean {
+  return priority !== undefined && priority >= NOTICE && transport !== 'stdout';
+}
+
 export class ConfigErrorDetector implements Detector {
   readonly kinds = [CONFIG_ERROR];
 
   detect(event: WatchEvent): DetectorOutput[] {
-    if (!isJournal(event)) return [];
+    if (!isJournal(event) || saysItIsNoError(event.entry)) return [];
     const location = configErrorIn(event.entry.message.trimStart());
     if (!location || !/\.|\/etc\//.test(location.path) || SOURCE_CODE.test(location.path)) return [];
     return [
