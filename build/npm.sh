@@ -20,11 +20,14 @@ lock_npm() {
   # A path, resolved here: require() takes a bare "package.json" for the name of a module.
   wanted=$(node -p 'require(require("node:path").resolve(process.argv[1])).packageManager' "$package_json")
   echo "    npm $(npm --version) cannot read this lock file (npm 10 or later wrote it): running $wanted through npx" >&2
-  # npm 11 warns that it does not know three settings npx (npm 9) hands it: nodedir among them, which it
-  # still passes to node-gyp.
+  # npx (npm 9) hands npm 11 the settings of Debian's npmrc as npm_config_* variables. npm 11 warns about
+  # each it does not know, so the two it has no use for are dropped; nodedir it still passes to node-gyp, and
+  # its warning is named here so that nobody takes it for a fault.
+  local -a nodedir=()
   if [[ -f /usr/include/nodejs/common.gypi ]]; then
-    npm_config_nodedir=/usr/include/nodejs npx --yes "$wanted" "$@"
-  else
-    npx --yes "$wanted" "$@"
+    nodedir=(npm_config_nodedir=/usr/include/nodejs)
+    echo "    (npm 11 warns that it does not know \"nodedir\": it hands it to node-gyp, which uses Debian's Node.js headers)" >&2
   fi
+  npx --yes --package="$wanted" -- env -u npm_config_metrics_registry -u npm_config_globalignorefile "${nodedir[@]}" \
+    npm "$@"
 }

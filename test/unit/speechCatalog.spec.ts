@@ -50,6 +50,7 @@ describe('the speech model catalog', () => {
       Math.max(...SPEECH_CATALOG.filter((e) => e.languages.includes('en')).map((e) => e.quality)),
     );
     expect(english.reason).toContain('8 cores');
+    expect(english.reason).toContain('8.0 GiB free');
 
     const french = recommendSpeechModel(laptop, 'fr');
     expect(french.entry.languages).toEqual(['fr']);

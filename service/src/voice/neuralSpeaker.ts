@@ -6,7 +6,7 @@
 // $XDG_DATA_HOME/steward/voices/NAME: model.onnx and tokens.txt, with
 // espeak-ng-data/, lexicon.txt or voices.bin (Kokoro) where the voice has them.
 // In tests a directory stands in for the loudspeaker, as for espeak-ng.
-import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, fork, spawn } from 'node:child_process';
 import { access, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -81,10 +81,26 @@ interface Output {
   stop(): void;
 }
 
-function pipeWireOutput(sampleRate: number): Output {
+/**
+ * pw-play of PipeWire 1.x (Debian 13) reads a file named "-" through libsndfile, which wants a header and
+ * refuses raw samples ("Format not recognised") unless told --raw; 0.3 (Debian 12) reads it raw and has no
+ * --raw. Its own --help says which; asked once, and again after a failure to run it (it may be installed later).
+ */
+let rawFlag: Promise<string[]> | undefined;
+function pwPlayRawFlag(): Promise<string[]> {
+  rawFlag ??= new Promise((resolve) => {
+    execFile('pw-play', ['--help'], { timeout: 10_000 }, (error, stdout, stderr) => {
+      if (error && stdout === '' && stderr === '') rawFlag = undefined;
+      resolve(/(?:^|\s)--raw\b/.test(`${stdout}\n${stderr}`) ? ['--raw'] : []);
+    });
+  });
+  return rawFlag;
+}
+
+function pipeWireOutput(sampleRate: number, raw: string[]): Output {
   const player = spawn(
     'pw-play',
-    ['--rate', String(sampleRate), '--channels', '1', '--format', 'f32', '--media-role', 'Accessibility', '-'],
+    [...raw, '--rate', String(sampleRate), '--channels', '1', '--format', 'f32', '--media-role', 'Accessibility', '-'],
     { stdio: ['pipe', 'ignore', 'pipe'] },
   );
   let stderr = '';
@@ -167,6 +183,7 @@ export class NeuralSpeaker implements Speaker {
     if (!name) throw new StewardError('NoSpeechModel', 'no neural voice is set (voice.neuralModel)');
     const files = await findVoice(this.voices, name);
     const { sampleRate } = await this.load(name, files);
+    const raw = this.standIn ? [] : await pwPlayRawFlag();
     const id = ++this.nextId;
     const standIn = this.standIn;
     await new Promise<void>((resolve, reject) => {
@@ -182,7 +199,7 @@ export class NeuralSpeaker implements Speaker {
       this.current = utterance;
       utterance.output = standIn
         ? standInOutput(join(standIn, `utterance-neural-${id}.wav`), sampleRate)
-        : pipeWireOutput(sampleRate);
+        : pipeWireOutput(sampleRate, raw);
       this.send({ type: 'speak', id, text });
     });
   }

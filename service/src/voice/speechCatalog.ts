@@ -170,9 +170,10 @@ export function recommendSpeechModel(hardware: SpeechHardware, language: string)
   if (!entry) throw new Error('the speech model catalog has no English model');
   const spokenBy = spoken.length > 0 ? '' : ` No speech model speaks “${language}” yet, so this one is English.`;
   const cores = (count: number) => (count === 1 ? '1 core' : `${count} cores`);
+  // In GiB, as the chat model's recommendation printed beside it speaks of the same memory.
   const why = comfortable[0]
     ? `it needs about ${Math.round(entry.ramBytes / MB)} MB of memory and ${cores(entry.cores)}; ` +
-      `this machine has ${Math.round(hardware.freeRamBytes / MB)} MB free and ${cores(hardware.cores)}`
+      `this machine has ${(hardware.freeRamBytes / 1024 ** 3).toFixed(1)} GiB free and ${cores(hardware.cores)}`
     : 'it is the smallest one, and this machine has little memory or few cores to spare';
   return { entry, language, reason: `${entry.description}: ${why}.${spokenBy}` };
 }
