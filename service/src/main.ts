@@ -15,7 +15,7 @@ import { serviceLogSink } from './logSinks.js';
 import { openNixosReader } from './nixos/nixosReader.js';
 import { ensurePrivateDirectory, resolvePaths } from './paths.js';
 import { reloadConfig } from './service/configReload.js';
-import { errorDetail, stopOnSignals } from './service/lifecycle.js';
+import { endWithBus, errorDetail, stopOnSignals } from './service/lifecycle.js';
 import { LiveConfig } from './service/liveConfig.js';
 import { createParts } from './service/parts.js';
 import { applyConfig } from './service/statusReports.js';
@@ -55,6 +55,7 @@ async function main(): Promise<void> {
   });
 
   const bus = await connectBus('session');
+  const lifetime = endWithBus(bus, log);
   let systemBus: MessageBus | null = null;
   const reload = () =>
     reloadConfig({
@@ -99,6 +100,7 @@ async function main(): Promise<void> {
     await ownName(bus, BUS_NAME);
   } catch (error) {
     log.error('cannot start', { reason: (error as Error).message });
+    lifetime.stopping = true;
     bus.disconnect();
     process.exitCode = 1;
     return;
@@ -153,7 +155,7 @@ async function main(): Promise<void> {
   );
 
   stopOnSignals(
-    bus,
+    lifetime,
     async () => {
       configWatch.stop();
       models.cancelAll();

@@ -226,6 +226,25 @@ describe('the service lifecycle', () => {
     bus = await startPrivateBus();
   });
 
+  it('stops when its bus goes away while it is still starting, its watchers already running', async () => {
+    // Seen on Debian 13: a spec's bus stopped just as activation started the service, which then ran on for hours.
+    let owned!: () => void;
+    const named = new Promise<void>((resolve) => (owned = resolve));
+    await new SignalRouter(client).subscribe(
+      { sender: 'org.freedesktop.DBus', interface: 'org.freedesktop.DBus', member: 'NameOwnerChanged' },
+      ([name, , owner]) => {
+        if (name === BUS_NAME && owner) owned();
+      },
+    );
+    const service = spawnService(bus.address, homeEnv(home.path));
+    await named;
+    await bus.stop();
+    expect(await service.exited).toBe(1);
+    // The bus may go mid-call too, which the connection reports as an error rather than a close.
+    expect(service.log()).toMatch(/the session bus closed the connection; stopping|session bus connection lost/);
+    bus = await startPrivateBus();
+  });
+
   it('runs on defaults with a broken configuration, says why, keeps the file, and recovers on SIGHUP', async () => {
     const configDir = join(home.path, 'config', 'steward');
     const configFile = join(configDir, 'config.json');

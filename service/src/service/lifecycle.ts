@@ -9,14 +9,36 @@ import type { Logger } from '../logging.js';
 export const errorDetail = (error: unknown) =>
   error instanceof Error ? (error.stack ?? error.message) : String(error);
 
+/** Whether the service is stopping on purpose, so that its own disconnect is not taken for the bus going. */
+export interface Lifetime {
+  stopping: boolean;
+}
+
 /**
- * Stops the service on SIGTERM and SIGINT through `shutdown`, and ends it when the session bus goes:
- * a part that fails while stopping must not leave the service half-stopped and holding its name.
+ * Ends the service when the session bus goes, from the moment it connects: a bus that goes while the service is
+ * still starting (its watchers' children already running) must end it too, or it lingers without anyone to serve.
  */
-export function stopOnSignals(bus: MessageBus, shutdown: (signal: string) => Promise<void>, log: Logger): void {
-  let stopping = false;
+export function endWithBus(bus: MessageBus, log: Logger): Lifetime {
+  const lifetime = { stopping: false };
+  onBusError(bus, (error) => {
+    log.error('session bus connection lost', { reason: error.message });
+    process.exit(1);
+  });
+  onBusClosed(bus, () => {
+    if (lifetime.stopping) return;
+    log.error('the session bus closed the connection; stopping');
+    process.exit(1);
+  });
+  return lifetime;
+}
+
+/**
+ * Stops the service on SIGTERM and SIGINT through `shutdown`: a part that fails while stopping must not leave the
+ * service half-stopped and holding its name.
+ */
+export function stopOnSignals(lifetime: Lifetime, shutdown: (signal: string) => Promise<void>, log: Logger): void {
   const stop = (signal: string) => {
-    stopping = true;
+    lifetime.stopping = true;
     log.info('stopping', { signal });
     shutdown(signal).catch((error: unknown) => {
       log.error('cannot stop cleanly', { error: errorDetail(error) });
@@ -25,13 +47,4 @@ export function stopOnSignals(bus: MessageBus, shutdown: (signal: string) => Pro
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
-  onBusError(bus, (error) => {
-    log.error('session bus connection lost', { reason: error.message });
-    process.exit(1);
-  });
-  onBusClosed(bus, () => {
-    if (stopping) return;
-    log.error('the session bus closed the connection; stopping');
-    process.exit(1);
-  });
 }
