@@ -4,6 +4,7 @@
 // Debian 13's 9.2 (an npm on PATH that says so), which cannot read the lock file: the npm that package.json
 // names must run instead, through npx (one on PATH that writes down how it was called).
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -29,6 +30,22 @@ describe('lock_npm with Debian 13’s npm 9', () => {
 
   afterEach(() => dir.remove());
 
+  // npx runs the wanted npm without the two settings of Debian's npmrc it does not know, and with Debian's
+  // Node.js headers for node-gyp where they are installed.
+  const throughNpx = (...args: string[]) => [
+    '--yes',
+    `--package=${packageManager}`,
+    '--',
+    'env',
+    '-u',
+    'npm_config_metrics_registry',
+    '-u',
+    'npm_config_globalignorefile',
+    ...(existsSync('/usr/include/nodejs/common.gypi') ? ['npm_config_nodedir=/usr/include/nodejs'] : []),
+    'npm',
+    ...args,
+  ];
+
   async function lockNpm(packageJson: string): Promise<{ args: string[]; stderr: string }> {
     const called = join(dir.path, 'npx-called');
     const { stderr } = await exec('bash', ['-c', `source ${NPM_SH} && lock_npm "$@"`, 'lock_npm', packageJson, 'ci'], {
@@ -40,7 +57,7 @@ describe('lock_npm with Debian 13’s npm 9', () => {
 
   it('runs package.json’s npm through npx for a package.json named as test/run.sh and .ci/run name it', async () => {
     const { args, stderr } = await lockNpm('package.json');
-    expect(args).toEqual(['--yes', packageManager, 'ci']);
+    expect(args).toEqual(throughNpx('ci'));
     expect(stderr).toContain(
       `npm 9.2.0 cannot read this lock file (npm 10 or later wrote it): running ${packageManager}`,
     );
@@ -48,6 +65,6 @@ describe('lock_npm with Debian 13’s npm 9', () => {
 
   it('and for one named by its full path, as build/install.sh names it', async () => {
     const { args } = await lockNpm(join(dir.path, 'package.json'));
-    expect(args).toEqual(['--yes', packageManager, 'ci']);
+    expect(args).toEqual(throughNpx('ci'));
   });
 });
