@@ -241,18 +241,29 @@ async function pull(bus: MessageBus, uri: string, sha256: string): Promise<numbe
     });
     process.stderr.write(`\r${line}\u001b[K`);
   });
-  const finished = new Promise<string[]>((resolve) => {
-    void router.subscribe({ interface: MODELS_INTERFACE, member: 'PullFinished' }, (body) => {
-      if (body[0] === pullId) resolve(body as string[]);
-    });
+  // Subscribed before the call, and kept by id: a pull that fails at once (a 404) may finish before Pull's reply
+  // names its id.
+  const endings = new Map<string, string[]>();
+  let onEnding: ((ending: string[]) => void) | undefined;
+  const stopFinished = await router.subscribe({ interface: MODELS_INTERFACE, member: 'PullFinished' }, (body) => {
+    const ending = body as string[];
+    endings.set(ending[0] ?? '', ending);
+    onEnding?.(ending);
   });
+  const finished = (id: string) =>
+    endings.get(id) ??
+    new Promise<string[]>((resolve) => {
+      onEnding = (ending) => {
+        if (ending[0] === id) resolve(ending);
+      };
+    });
   const interrupt = () => {
     if (pullId) void call(bus, 'CancelPull', 's', [pullId]);
   };
   process.once('SIGINT', interrupt);
   try {
     [pullId] = (await call(bus, 'Pull', 'ss', [uri, sha256])) as [string];
-    const [, status, modelId, , message] = await finished;
+    const [, status, modelId, , message] = await finished(pullId);
     if (tty) process.stderr.write('\n');
     if (status === 'done') {
       // The service makes the first model pulled the active one.
@@ -270,5 +281,6 @@ async function pull(bus: MessageBus, uri: string, sha256: string): Promise<numbe
   } finally {
     process.off('SIGINT', interrupt);
     await stopProgress();
+    await stopFinished();
   }
 }
