@@ -21,7 +21,7 @@ const MiB = 1024 ** 2;
 const KILLED_AT = new Date('2026-03-01T10:00:00Z');
 const at = (offsetMs: number) => BigInt(KILLED_AT.getTime() + offsetMs) * 1000n;
 
-describe('info.oom_kill', () => {
+describe('info.oom_kill on real journal files and systemd over D-Bus', () => {
   let temp: TempDir;
   let bus: PrivateBus;
   let client: MessageBus;

@@ -8,9 +8,9 @@ import { join } from 'node:path';
 
 import { z } from 'zod';
 
-import { _, format, N_, ngettext } from '../../i18n.js';
+import { _, format, N_ } from '../../i18n.js';
 import type { ActionDefinition } from '../action.js';
-import { type DpkgState, readDpkgState, type UnfinishedPackage } from './dpkgState.js';
+import { type DpkgState, moreAndJournalLines, readDpkgState, type UnfinishedPackage } from './dpkgState.js';
 
 const params = z.object({}).strict();
 const MAX_LISTED = 20;
@@ -69,21 +69,7 @@ export async function describeAudit(state: DpkgState, root = '/'): Promise<strin
       );
     }),
   );
-  const more = state.unfinished.length - lines.length;
-  if (more > 0)
-    lines.push(format(ngettext('and {count} more package', 'and {count} more packages', more), { count: more }));
-  if (state.pendingJournal > 0) {
-    lines.push(
-      format(
-        ngettext(
-          'dpkg’s journal holds {count} change its interrupted run did not finish',
-          'dpkg’s journal holds {count} changes its interrupted run did not finish',
-          state.pendingJournal,
-        ),
-        { count: state.pendingJournal },
-      ),
-    );
-  }
+  lines.push(...moreAndJournalLines(state, lines.length));
   return lines;
 }
 

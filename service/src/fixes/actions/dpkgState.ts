@@ -6,6 +6,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
+import { format, ngettext } from '../../i18n.js';
+
 /** Status words of a package that a dpkg run left part-way (dpkg-query(1), "Package states"). */
 const UNFINISHED = new Set(['half-installed', 'unpacked', 'half-configured', 'triggers-awaited', 'triggers-pending']);
 /** dpkg's journal entries are named by number; "tmp.i" is the one being written. */
@@ -67,3 +69,25 @@ const readJournal = (admin: string, name: string) => readFile(join(admin, 'updat
 /** Whether dpkg has something to finish. */
 export const needsFinishing = (state: DpkgState | null): state is DpkgState =>
   state !== null && (state.unfinished.length > 0 || state.pendingJournal > 0);
+
+/** What follows a list of `listed` unfinished packages: how many more there are, and the journal a killed run left. */
+export function moreAndJournalLines(state: DpkgState, listed: number): string[] {
+  const more = state.unfinished.length - listed;
+  return [
+    ...(more > 0
+      ? [format(ngettext('and {count} more package', 'and {count} more packages', more), { count: more })]
+      : []),
+    ...(state.pendingJournal > 0
+      ? [
+          format(
+            ngettext(
+              'dpkg’s journal holds {count} change its interrupted run did not finish',
+              'dpkg’s journal holds {count} changes its interrupted run did not finish',
+              state.pendingJournal,
+            ),
+            { count: state.pendingJournal },
+          ),
+        ]
+      : []),
+  ];
+}

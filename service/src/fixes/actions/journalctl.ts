@@ -72,9 +72,15 @@ export function journalSourceArgs(
   return [scope === 'user' ? '--user' : '--system'];
 }
 
-interface JsonEntry {
+export interface JsonEntry {
   MESSAGE?: string | number[] | null;
   __REALTIME_TIMESTAMP?: string;
+}
+
+/** An entry of `journalctl --output=json` with its message as text (binary ones come as byte arrays) and its time. */
+export function readEntry(entry: JsonEntry): { message: string; at: Date } {
+  const message = Array.isArray(entry.MESSAGE) ? Buffer.from(entry.MESSAGE).toString('utf8') : (entry.MESSAGE ?? '');
+  return { message, at: new Date(Number(entry.__REALTIME_TIMESTAMP ?? 0) / 1000) };
 }
 
 /** journalctl --output=json entries as lines "time message", made safe to show. */
@@ -83,13 +89,8 @@ export const parseEntries = (stdout: string): string[] =>
     .split('\n')
     .filter(Boolean)
     .map((line) => {
-      const entry = JSON.parse(line) as JsonEntry;
-      // Binary messages come as byte arrays.
-      const message = Array.isArray(entry.MESSAGE)
-        ? Buffer.from(entry.MESSAGE).toString('utf8')
-        : (entry.MESSAGE ?? '');
-      const time = new Date(Number(entry.__REALTIME_TIMESTAMP ?? 0) / 1000).toISOString();
-      return `${time} ${cleanLine(message)}`;
+      const { message, at } = readEntry(JSON.parse(line) as JsonEntry);
+      return `${at.toISOString()} ${cleanLine(message)}`;
     });
 
 /** The trusted fields of the entry at a cursor that say which program wrote it. */

@@ -12,7 +12,7 @@ import { _, format, N_ } from '../../i18n.js';
 import { cleanLine } from '../../untrustedText.js';
 import type { ActionContext, ActionDefinition } from '../action.js';
 import { absolutePath, unitName, unitScope } from '../params.js';
-import { journalctl, journalSourceArgs, type ShowLogsOptions } from './journalctl.js';
+import { journalctl, journalSourceArgs, type JsonEntry, readEntry, type ShowLogsOptions } from './journalctl.js';
 import { UnitManager, type UnitMemory } from './systemdUnits.js';
 
 const params = z.object({
@@ -191,9 +191,7 @@ const unitOfCgroup = (cgroup: string) => {
   return unitName.safeParse(name).success && /\.(?:service|scope)$/.test(name) ? name : undefined;
 };
 
-interface Entry {
-  MESSAGE?: string | number[] | null;
-  __REALTIME_TIMESTAMP?: string;
+interface Entry extends JsonEntry {
   _TRANSPORT?: string;
 }
 
@@ -216,11 +214,7 @@ async function kernelAndOomdLines(wanted: OomKillParams, options: ShowLogsOption
     .filter(Boolean)
     .map((line) => {
       const entry = JSON.parse(line) as Entry;
-      const message = Array.isArray(entry.MESSAGE)
-        ? Buffer.from(entry.MESSAGE).toString('utf8')
-        : (entry.MESSAGE ?? '');
-      const at = new Date(Number(entry.__REALTIME_TIMESTAMP ?? 0) / 1000);
-      return { message, at, ...(entry._TRANSPORT !== 'kernel' && { oomd: true }) };
+      return { ...readEntry(entry), ...(entry._TRANSPORT !== 'kernel' && { oomd: true }) };
     });
 }
 

@@ -11,9 +11,9 @@ import { join } from 'node:path';
 
 import { z } from 'zod';
 
-import { _, format, N_, ngettext } from '../../i18n.js';
+import { _, format, N_ } from '../../i18n.js';
 import type { ActionDefinition, Preview, Verification } from '../action.js';
-import { type DpkgState, needsFinishing, readDpkgState } from './dpkgState.js';
+import { type DpkgState, moreAndJournalLines, needsFinishing, readDpkgState } from './dpkgState.js';
 import { FLAG, transaction } from './packageKit.js';
 import { UnitManager } from './systemdUnits.js';
 
@@ -36,25 +36,7 @@ function stateLines(state: DpkgState): string[] {
         ? format(_('{package}: {state}, to be reinstalled'), { package: name, state: word })
         : format(_('{package}: {state}'), { package: name, state: word }),
     );
-  const more = state.unfinished.length - packages.length;
-  return [
-    ...packages,
-    ...(more > 0
-      ? [format(ngettext('and {count} more package', 'and {count} more packages', more), { count: more })]
-      : []),
-    ...(state.pendingJournal > 0
-      ? [
-          format(
-            ngettext(
-              'dpkg’s journal holds {count} change its interrupted run did not finish',
-              'dpkg’s journal holds {count} changes its interrupted run did not finish',
-              state.pendingJournal,
-            ),
-            { count: state.pendingJournal },
-          ),
-        ]
-      : []),
-  ];
+  return [...packages, ...moreAndJournalLines(state, packages.length)];
 }
 
 const names = (state: DpkgState) => state.unfinished.map(({ name }) => name);
