@@ -23,29 +23,21 @@ function systemHasDummyBackend(): boolean {
 }
 
 /**
- * packagekitd's command line: as it is where the system has the dummy backend, else in a mount namespace of its
- * own where a folder with the dummy backend, compiled from the installed PackageKit's source, lies over the
- * system's backend folder (packagekitd loads backends from that one folder only).
+ * packagekitd's command line: in a mount namespace of its own, with a private /var/lib/PackageKit (specs side by
+ * side each start one, and two packagekitd on one transactions.db find it locked), and where the system lacks the
+ * dummy backend, a folder with it, compiled from the installed PackageKit's source, over the system's backend
+ * folder (packagekitd loads backends from that one folder only).
  */
 async function packagekitdCommand(): Promise<[string, string[]]> {
-  if (systemHasDummyBackend()) return [PACKAGEKITD, PACKAGEKITD_ARGS];
-  const { stdout } = await promisify(execFile)(DUMMY_BACKEND_BUILD, [], { timeout: 600_000 });
-  const [systemDir, dummyDir] = stdout.trim().split('\n');
-  const script = 'mount --bind "$1" "$2" && shift 2 && exec "$@"';
+  const state = 'mkdir -p /var/lib/PackageKit && mount -t tmpfs tmpfs /var/lib/PackageKit';
+  const dummy = systemHasDummyBackend()
+    ? []
+    : (await promisify(execFile)(DUMMY_BACKEND_BUILD, [], { timeout: 600_000 })).stdout.trim().split('\n').reverse();
+  const script =
+    dummy.length > 0 ? `${state} && mount --bind "$1" "$2" && shift 2 && exec "$@"` : `${state} && exec "$@"`;
   return [
     'unshare',
-    [
-      '--mount',
-      '--propagation=private',
-      'sh',
-      '-c',
-      script,
-      'sh',
-      dummyDir!,
-      systemDir!,
-      PACKAGEKITD,
-      ...PACKAGEKITD_ARGS,
-    ],
+    ['--mount', '--propagation=private', 'sh', '-c', script, 'sh', ...dummy, PACKAGEKITD, ...PACKAGEKITD_ARGS],
   ];
 }
 
