@@ -299,6 +299,7 @@ for (const suite of selectedSuites()) {
         expect(texts).toContain(`${PROPOSAL_TITLE} (low risk)`);
         expect(texts).toEqual(jasmine.arrayContaining(['Apply', 'Details', 'Dismiss', 'Pause Steward', 'Preferences']));
         expect(texts).not.toContain('Start Steward');
+        expect(texts).withContext('no model is loaded, so nothing to unload').not.toContain('Unload model');
         expect(menuOnScreen)
           .withContext('the menu on screen')
           .toEqual(jasmine.arrayContaining([ATTENTION, `${PROPOSAL_TITLE} (low risk)`, 'Apply', 'Details', 'Dismiss']));

@@ -70,6 +70,7 @@ describe('steward doctor against the service on private buses', () => {
     const { stdout } = await run(process.execPath, [CLI_SCRIPT, 'doctor'], { env });
     expect(stdout).toMatch(/^Steward \d+\.\d+\.\d+: idle\n/);
     expect(stdout).toMatch(/^✓ network +findings about internet connectivity/m);
+    expect(stdout).toMatch(/^✓ links +findings when a network link goes down/m);
     expect(stdout).toMatch(
       /^✓ nixos +on NixOS: .*\n +system: \S*\/nixos-root\/etc\/nixos\/configuration\.nix \(writable by you\)/m,
     );

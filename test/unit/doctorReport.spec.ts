@@ -104,7 +104,18 @@ describe('steward doctor output', () => {
     expect(text).toContain(
       '✗ gpu.cuda         running models on an NVIDIA GPU with CUDA\n                   Needs inference.local.\n',
     );
-    expect(text).toMatch(/\n\n9 of 12 capabilities missing; Steward works without them\. .*“steward restart”/);
+    expect(text).toMatch(/\n\n10 of 13 capabilities missing; Steward works without them\. .*“steward restart”/);
+  });
+
+  it('says that links and routes are not watched where the ip command is missing, and which package has it', () => {
+    const text = formatDoctor(doctorReport(status));
+    expect(text).toMatch(/✗ links +findings when a network link goes down/);
+    expect(text).toContain('The ip command is missing: “sudo apt install iproute2” (Debian, Ubuntu)');
+    expect(text).not.toContain('watched without it');
+    const withLinks = doctorReport({ ...status, capabilities: [...status.capabilities, 'links'] });
+    expect(withLinks.capabilities.find(({ name }) => name === 'links')).toEqual(
+      jasmine.objectContaining({ present: true }),
+    );
   });
 
   it('names a restart that works without a systemd user manager, which this machine may not have', () => {

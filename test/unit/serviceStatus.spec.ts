@@ -5,6 +5,7 @@ import {
   copyCommandLabel,
   docsSummary,
   engineSummary,
+  modelIsLoaded,
   NO_ACTIVITY,
   present,
   type ServiceStatus,
@@ -168,6 +169,14 @@ describe('the indicator presentation', () => {
       );
       expect(engineSummary({ state: 'ready', location: 'remote', model: 'gpt-x' }, _)).toBe('gpt-x · remote');
       expect(engineSummary({ state: 'unconfigured', model: '' }, _)).toBe('No model is set up');
+    });
+
+    it('offers to unload only a local model that is in memory', () => {
+      expect(modelIsLoaded({ state: 'ready', location: 'local', model: 'tiny.gguf', backend: 'cpu' })).toBeTrue();
+      expect(modelIsLoaded({ state: 'unloaded', location: 'local', model: 'tiny.gguf' })).toBeFalse();
+      expect(modelIsLoaded({ state: 'loading', location: 'local', model: 'tiny.gguf' })).toBeFalse();
+      expect(modelIsLoaded({ state: 'ready', location: 'remote', model: 'gpt-x' })).toBeFalse();
+      expect(modelIsLoaded(null)).toBeFalse();
     });
   });
 });

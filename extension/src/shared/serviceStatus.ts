@@ -177,6 +177,11 @@ export function copyCommandLabel(command: string, _: Gettext): string {
   return format(_('Copy “{command}”'), { command: start });
 }
 
+/** Whether a local model is in memory now: only then does "Unload model" do anything. */
+export function modelIsLoaded(engine: Record<string, unknown> | null): boolean {
+  return engine !== null && engine.location !== 'remote' && typeof engine.backend === 'string';
+}
+
 /**
  * The menu's engine line from Chat.GetEngineStatus (unpacked): the model, where
  * it runs, and the video memory it uses; empty when no model is set up.

@@ -11,7 +11,14 @@ import * as PopupMenu from 'resource:///org/gnome/shell/ui/popupMenu.js';
 
 import { API_VERSION } from '../client/interfaces.js';
 import type { Proposal } from '../shared/model.js';
-import { copyCommandLabel, docsSummary, engineSummary, present, type Presentation } from '../shared/serviceStatus.js';
+import {
+  copyCommandLabel,
+  docsSummary,
+  engineSummary,
+  modelIsLoaded,
+  present,
+  type Presentation,
+} from '../shared/serviceStatus.js';
 import { FindingsSection, ProposalsSection } from './indicatorMenu.js';
 import type { StewardState } from './stewardState.js';
 
@@ -42,6 +49,7 @@ export const StewardIndicator = GObject.registerClass(
     private _titleItem!: PopupMenu.PopupMenuItem;
     private _detailItem!: PopupMenu.PopupMenuItem;
     private _engineItem!: PopupMenu.PopupMenuItem;
+    private _unloadItem!: PopupMenu.PopupMenuItem;
     private _startItem!: PopupMenu.PopupMenuItem;
     private _copyCommandItem!: PopupMenu.PopupMenuItem;
     private _copyCommand = '';
@@ -109,7 +117,10 @@ export const StewardIndicator = GObject.registerClass(
       this._pauseItem = new PopupMenu.PopupSwitchMenuItem(_('Pause Steward'), false);
       this._pauseItem.connect('toggled', (_item, paused: boolean) => void this._steward.setPaused(paused));
       this._actionsSection.addMenuItem(this._pauseItem);
-      this._actionsSection.addAction(_('Unload model'), () => void this._steward.unload());
+      this._unloadItem = new PopupMenu.PopupMenuItem(_('Unload model'));
+      this._unloadItem.connect('activate', () => void this._steward.unload());
+      this._unloadItem.visible = false;
+      this._actionsSection.addMenuItem(this._unloadItem);
       this._actionsSection.addAction(_('Open chat'), () => this._handlers.openChat());
       this._conflictItem = new PopupMenu.PopupMenuItem('', { reactive: false, style_class: 'steward-status-detail' });
       this._conflictItem.label.clutter_text.line_wrap = true;
@@ -175,6 +186,7 @@ export const StewardIndicator = GObject.registerClass(
       const engine = await this._steward.engineStatus();
       this._engineItem.label.text = engine ? engineSummary(engine, _) : '';
       this._engineItem.visible = this._steward.running && engine !== null;
+      this._unloadItem.visible = this._steward.running && modelIsLoaded(engine);
     }
 
     /** The documentation index's line: its first indexing's progress, or that it is ready. */

@@ -62,13 +62,15 @@ interface BusNames {
 export async function probeCapabilities(context: CapabilityProbeContext): Promise<ProbedCapabilities> {
   const noNames: BusNames = { owned: new Set(), activatable: new Set() };
   const journals = context.journals ?? { user: ['--user'], system: ['--system'] };
-  const [sessionNames, systemNames, userJournal, systemJournal, sandbox, nixos] = await Promise.all([
+  const [sessionNames, systemNames, userJournal, systemJournal, sandbox, links, nixos] = await Promise.all([
     busNames(context.sessionBus),
     context.systemBus ? busNames(context.systemBus) : noNames,
     journalReadProblem(journals.user),
     journalReadProblem(journals.system),
     // The sandbox shell.run uses, made for real: bwrap alone says nothing about user namespaces.
     succeeds('bwrap', ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--unshare-all', '--', 'true']),
+    // What the link watcher runs (`ip monitor`) needs iproute2's ip and a netlink socket.
+    succeeds('ip', ['-json', 'link', 'show', 'lo']),
     detectNixos({ ...(context.nixosRoot && { root: context.nixosRoot }), home: homedir() }),
   ]);
   const capabilities = busServices
@@ -91,6 +93,7 @@ export async function probeCapabilities(context: CapabilityProbeContext): Promis
         });
   }
   if (sandbox) capabilities.push('sandbox');
+  if (links) capabilities.push('links');
   const details: ProbedCapabilities['details'] = {};
   if (nixos?.system || nixos?.home) {
     capabilities.push('nixos');

@@ -41,9 +41,13 @@ export const CAPABILITY_CATALOGUE = [
   },
   {
     name: 'network',
-    enables:
-      'findings about internet connectivity from NetworkManager, and the reconnect fix (links and routes are watched without it)',
+    enables: 'findings about internet connectivity from NetworkManager, and the reconnect fix',
     hint: 'NetworkManager is not running: “sudo systemctl enable --now NetworkManager” (package network-manager on Debian and Ubuntu, NetworkManager on Fedora).',
+  },
+  {
+    name: 'links',
+    enables: 'findings when a network link goes down or the default route goes away, with or without NetworkManager',
+    hint: 'The ip command is missing: “sudo apt install iproute2” (Debian, Ubuntu) or “sudo dnf install iproute” (Fedora).',
   },
   {
     name: 'packagekit',
