@@ -59,8 +59,10 @@ describe('the gym: Steward in a booted Debian system', () => {
       'boot-noise',
       'crash-loop',
       'forged-lines',
+      'masked-dependency',
       'unit-exits-1',
       'user-unit-fails',
+      'workdir-missing',
     ]);
   });
 
@@ -113,6 +115,40 @@ describe('the gym: Steward in a booted Debian system', () => {
           applied: { state: 'fixed', right: true },
           healthy: true,
           // The start's verification saw the unit active: nothing else tells that a crash loop ended.
+          resolved: true,
+          undone: true,
+          pass: true,
+        }),
+      );
+  });
+
+  it('offers no restart while the working directory is missing, shows the setting, and restarts once it exists', () => {
+    expect(row('workdir-missing'))
+      .withContext(scoreTable(score))
+      .toEqual(
+        jasmine.objectContaining({
+          finding: jasmine.objectContaining({ kind: 'unit-failed', subject: 'gym-site.service' }),
+          // The scenario's notOffered: the first proposal has no restart.
+          firstStep: { expected: 'info.unit_failure', got: 'info.unit_failure', right: true },
+          firstShown: jasmine.stringContaining('The setting behind it: WorkingDirectory=/srv/gym-site'),
+          applied: { state: 'fixed', right: true },
+          healthy: true,
+          resolved: true,
+          undone: true,
+          pass: true,
+        }),
+      );
+  });
+
+  it('unmasks a masked requirement as a second step, then offers and applies the restart it allows', () => {
+    expect(row('masked-dependency'))
+      .withContext(scoreTable(score))
+      .toEqual(
+        jasmine.objectContaining({
+          finding: jasmine.objectContaining({ kind: 'unit-failed', subject: 'gym-app.service' }),
+          firstShown: jasmine.stringContaining('It requires gym-db.service, which is masked'),
+          applied: { state: 'fixed', right: true },
+          healthy: true,
           resolved: true,
           undone: true,
           pass: true,

@@ -184,34 +184,39 @@ export class Runner {
     const first = proposal.actions[0]?.name ?? null;
     row.firstStep = { expected: expect.firstStep, got: first, right: first === expect.firstStep };
     if (!row.firstStep.right) row.reason = `first step ${first ?? 'none'}, expected ${expect.firstStep}`;
+    const unwanted = proposal.actions.filter((action) => expect.notOffered.includes(action.name));
+    if (unwanted.length > 0) {
+      row.firstStep.right = false;
+      row.reason = `the proposal offers ${unwanted.map((action) => action.name).join(', ')}, which cannot help here`;
+    }
     if (expect.apply.length === 0) {
       row.pass = row.firstStep.right;
       return;
     }
     for (const step of expect.beforeApply) await this.#step(step);
     // After a repair nobody reads the proposal again: Steward notices the repair by itself and signals the
-    // proposal with what it allows now (ProposalChanged), as the menu and the notification show it.
-    const offers = (p: Proposal) => expect.apply.every((name) => p.actions.some((action) => action.name === name));
-    const changed = () =>
+    // proposal with what it allows now (ProposalChanged), as the menu and the notification show it. So a step
+    // may be offered only once the step before it changed the machine (a restart once its requirement is unmasked).
+    const latest = () =>
       this.#since<Proposal>(mark, 'Proposals.ProposalChanged')
         .map(([, p]) => p)
-        .filter((p) => p.id === proposal.id);
-    const current = offers(proposal)
-      ? proposal
-      : await this.agent
-          .until(
-            () => changed().find(offers),
-            `a ProposalChanged offering ${expect.apply.join(', ')}`,
-            PROPOSAL_TIMEOUT_MS,
-          )
-          .catch(() => changed().at(-1) ?? proposal);
-    const missing = expect.apply.find((name) => !current.actions.some((action) => action.name === name));
-    if (missing) {
-      row.reason = `the proposal offers no ${missing} (it offers ${current.actions.map((a) => a.name).join(', ')})`;
-      return;
-    }
+        .filter((p) => p.id === proposal.id)
+        .at(-1) ?? proposal;
+    const offers = (name: string) => latest().actions.some((action) => action.name === name);
     let state = { id: '', state: '', summary: '' };
     for (const [index, name] of expect.apply.entries()) {
+      const offered = await this.agent
+        .until(() => offers(name) || undefined, `a ProposalChanged offering ${name}`, PROPOSAL_TIMEOUT_MS)
+        .then(
+          () => true,
+          () => false,
+        );
+      if (!offered) {
+        row.reason = `the proposal offers no ${name} (it offers ${latest()
+          .actions.map((a) => a.name)
+          .join(', ')})`;
+        return;
+      }
       state = await this.#job(() => this.agent.call(PROPOSALS_INTERFACE, 'Apply', 'ss', [proposal.id, name]));
       const last = index === expect.apply.length - 1;
       if (index === 0 && !last) row.firstShown = state.summary;

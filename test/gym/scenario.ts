@@ -48,6 +48,8 @@ const expectFindingSchema = z
       .strict(),
     /** The first action of the proposal made for the finding. */
     firstStep: z.string(),
+    /** Actions the proposal must not offer as first made (a restart while the same error would recur). */
+    notOffered: z.array(z.string()).default([]),
     /**
      * The actions of the proposal applied, in order (say, reset_failed then start_unit), and the end the
      * last one's job must reach ("fixed", or "not-authorized" when polkit says no); Undo undoes the last.

@@ -120,6 +120,7 @@ export async function addService(client: MessageBus, unit: string): Promise<void
       ExecMainCode: new Variant('i', 0),
       ExecMainStatus: new Variant('i', 0),
       NRestarts: new Variant('u', 0),
+      WorkingDirectory: new Variant('s', ''),
     },
   ]);
 }

@@ -276,6 +276,27 @@ async function unitFailedByCause(
           actions: [{ name: 'packages.install', params: { packages: [missing.name] } }, restart, logs],
         };
       }
+      // The directory, program or unit file it lacked, made or changed since: the same start may now succeed.
+      const changed = await changeSinceFailure(unit, scope, finding.lastSeen, tools);
+      if (changed) {
+        return {
+          title: format(_('Restart {unit}'), { unit }),
+          explanation: format(
+            _(
+              '{title}. systemd could not set the process up (step {step}): it needs {needs}. Since then, {change}: ' +
+                'a restart may now succeed. {evidence}',
+            ),
+            {
+              title: finding.title,
+              step: cause.step,
+              needs: setupNeeds(cause.step),
+              change: changed,
+              evidence: evidenceOf(cause.evidence),
+            },
+          ),
+          actions: [logs, restart],
+        };
+      }
       return {
         title: format(_('See why systemd could not start {unit}'), { unit }),
         explanation: format(

@@ -16,6 +16,7 @@ import type { ModelAdvisor } from './modelAdvisor.js';
 import { withoutSafetyClaims } from './modelWords.js';
 import { type CandidateAction, draftFor, PLAYBOOK_KINDS, type ProposalDraft } from './playbooks.js';
 import { policyFor, type PolicyRules } from './policy.js';
+import { restartHeldBack } from './repairWatch.js';
 import { type FixesStore, isOneClick, type Proposal, type ProposalTrust, type ProposedAction } from './store.js';
 
 export interface ProposerSignals {
@@ -367,10 +368,8 @@ export class Proposer {
    */
   async redraft(proposal: Proposal): Promise<Proposal> {
     const { store, findings, signals, catalog } = this.options;
-    const restartOffered = proposal.actions.some((action) => action.name === 'systemd.restart_unit');
-    if (proposal.state !== 'open' || proposal.kind !== 'unit-failed' || proposal.trust.origin !== 'playbook')
-      return proposal;
-    const finding = proposal.findingId === null || restartOffered ? null : findings.get(proposal.findingId);
+    if (!restartHeldBack(proposal)) return proposal;
+    const finding = proposal.findingId === null ? null : findings.get(proposal.findingId);
     if (finding?.state !== 'active') return proposal;
     const draft = await draftFor(finding, { context: this.options.context, preview: (c) => this.previewOrNull(c) });
     const checked = draft && (await this.checkedWithSystemd(finding, draft.actions));
@@ -378,7 +377,9 @@ export class Proposer {
     const actions = await this.offered({ ...draft, actions: checked }, catalog, proposal.trust, finding);
     if (!actions.some((action) => action.name === 'systemd.restart_unit')) return proposal;
     const explanation = proposal.trust.explanationBy === 'model' ? proposal.explanation : draft.explanation;
-    const redrafted = store.refreshProposal(proposal.id, explanation, actions, proposal.trust, draft.title);
+    store.refreshProposal(proposal.id, explanation, actions, proposal.trust, draft.title);
+    // Waiting again for the user's Apply, where an applied step (an unmask) had ended it as fixed.
+    const redrafted = store.setProposalState(proposal.id, 'open');
     signals.proposalChanged(proposal.id);
     return redrafted;
   }

@@ -11,7 +11,7 @@ import { dirname, isAbsolute, relative, sep } from 'node:path';
 import type { Logger } from '../logging.js';
 import type { ActionContext } from './action.js';
 import { UnitManager, type UnitScope } from './actions/systemdUnits.js';
-import type { FixesStore, Proposal } from './store.js';
+import type { FixesStore, Proposal, ProposalState } from './store.js';
 
 const RESTART = 'systemd.restart_unit';
 /** The most proposals watched at once: the newest; each costs a few inotify watches and match rules. */
@@ -36,10 +36,16 @@ interface Watched {
   closed: boolean;
 }
 
-/** A waiting playbook proposal for a failed unit that offers no restart yet. */
+/**
+ * States of a proposal whose unit may still wait for its restart: waiting, or after a step of it was applied
+ * (unmasking what the unit requires is "fixed", and the unit is still failed until it is restarted).
+ */
+export const WAITING_FOR_RESTART = ['open', 'fixed', 'not-fixed'] as const satisfies readonly ProposalState[];
+
+/** A playbook proposal for a failed unit that offers no restart yet, and may still get one. */
 export function restartHeldBack(proposal: Proposal): boolean {
   return (
-    proposal.state === 'open' &&
+    (WAITING_FOR_RESTART as readonly ProposalState[]).includes(proposal.state) &&
     proposal.kind === 'unit-failed' &&
     proposal.trust.origin === 'playbook' &&
     proposal.findingId !== null &&
@@ -73,7 +79,7 @@ export class RepairWatch {
   sync(): void {
     this.#enqueue(async () => {
       const wanted = this.#options.store
-        .proposals(['open'])
+        .proposals(WAITING_FOR_RESTART)
         .filter(restartHeldBack)
         .sort((a, b) => b.id - a.id)
         .slice(0, MAX_WATCHED);

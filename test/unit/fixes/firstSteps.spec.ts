@@ -103,6 +103,17 @@ describe('what systemd recorded of a unit’s last run', () => {
     expect(recordsFailure(masked)).toBeTrue();
   });
 
+  it('names the setting behind a setup step that failed: the user, group or directory as the unit writes it', () => {
+    const lines = describeRecord(
+      record({ result: 'exit-code', mainCode: 1, mainStatus: 217, setting: { name: 'User', value: 'gym-ghost' } }),
+    );
+    expect(lines).toContain(
+      'Its main process exited with status 217 (USER): systemd could not set it up; it needs the user in User= ' +
+        '(no such user).',
+    );
+    expect(lines).toContain('The setting behind it: User=gym-ghost');
+  });
+
   it('has nothing to show where no main process ended and nothing required blocks it', () => {
     expect(recordsFailure(record({ mainCode: 0, mainStatus: 0, result: 'success' }))).toBeFalse();
     const missing = record({

@@ -72,7 +72,16 @@ export interface UnitRecord {
   mainStatus?: number;
   restarts?: number;
   execStart?: { program: string; argv: string[] }[];
+  /** Services that systemd could not set up for want of a user, group or directory: that setting, as written. */
+  setting?: { name: 'User' | 'Group' | 'WorkingDirectory'; value: string };
 }
+
+/** The setting behind each setup step that names one (systemd's exit statuses 217/USER, 216/GROUP, 200/CHDIR). */
+const SETTING_OF_SETUP_STATUS: Readonly<Record<number, 'User' | 'Group' | 'WorkingDirectory'>> = {
+  200: 'WorkingDirectory',
+  216: 'Group',
+  217: 'User',
+};
 
 /** What a restart of a failed unit depends on: when it failed, the files it is made of and runs, what it needs. */
 /** Bytes; undefined where there is no limit or systemd does not account the unit's memory. */
@@ -194,6 +203,8 @@ export class UnitManager {
       get(SERVICE, 'NRestarts'),
       get(SERVICE, 'ExecStart'),
     ]);
+    const settingName = Number(code) === CLD_EXITED ? SETTING_OF_SETUP_STATUS[Number(status)] : undefined;
+    const setting = settingName && { name: settingName, value: String(await get(SERVICE, settingName)) };
     return {
       ...record,
       result: String(result),
@@ -201,6 +212,7 @@ export class UnitManager {
       mainStatus: Number(status),
       restarts: Number(restarts),
       execStart: (starts as [string, string[]][]).map(([program, argv]) => ({ program, argv })),
+      ...(setting && { setting }),
     };
   }
 
@@ -258,12 +270,17 @@ export class UnitManager {
       get(UNIT, 'Requires'),
       get(UNIT, 'Wants'),
     ]);
-    // ExecStart: a(sasbttttuii), each the program and its argv.
-    const starts = unit.endsWith('.service') ? ((await get(SERVICE, 'ExecStart')) as [string, string[]][]) : [];
-    const named = starts.flatMap(([program, argv]) => [
-      program,
-      ...argv.flatMap((arg) => arg.match(ABSOLUTE_PATH) ?? []),
-    ]);
+    // ExecStart: a(sasbttttuii), each the program and its argv. WorkingDirectory: "-" or "!" before it are flags.
+    const [starts, workingDirectory] = unit.endsWith('.service')
+      ? ((await Promise.all([get(SERVICE, 'ExecStart'), get(SERVICE, 'WorkingDirectory')])) as [
+          [string, string[]][],
+          string,
+        ])
+      : [[], ''];
+    const named = [
+      ...starts.flatMap(([program, argv]) => [program, ...argv.flatMap((arg) => arg.match(ABSOLUTE_PATH) ?? [])]),
+      workingDirectory.replace(/^[-!+]+/, ''),
+    ];
     const failedAt = dateOf(inactiveSince);
     return {
       ...(failedAt && { failedAt }),

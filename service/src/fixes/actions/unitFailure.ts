@@ -142,6 +142,14 @@ export function describeRecord(record: UnitRecord, extras: RecordExtras = {}): s
   ];
   const exit = record.mainCode ? describeMainExit(record.mainCode, record.mainStatus ?? 0) : null;
   if (exit) lines.push(exit);
+  if (record.setting) {
+    lines.push(
+      format(_('The setting behind it: {name}={value}'), {
+        name: record.setting.name,
+        value: cleanLine(record.setting.value, 200),
+      }),
+    );
+  }
   if (record.mainCode === CLD_DUMPED && extras.corePattern !== undefined)
     lines.push(describeCorePattern(extras.corePattern));
   lines.push(...describeRequirements(record));
