@@ -58,6 +58,7 @@ describe('the gym: Steward in a booted Debian system', () => {
     expect(score.rows.map((r) => r.scenario).sort()).toEqual([
       'boot-noise',
       'crash-loop',
+      'ext4-corrupted',
       'forged-lines',
       'unit-exits-1',
       'user-unit-fails',
@@ -118,6 +119,24 @@ describe('the gym: Steward in a booted Debian system', () => {
           pass: true,
         }),
       );
+  });
+
+  // The kernel's own lines (/dev/kmsg, read by the system's journald) about a loop device's ext4 whose directory
+  // block fails its checksum; what sysfs and the mount table say of it after the kernel made it read-only.
+  it('finds a corrupted ext4 from the kernel’s lines, and shows the device, its errors and that it went read-only', () => {
+    expect(row('ext4-corrupted'))
+      .withContext(scoreTable(score))
+      .toEqual(
+        jasmine.objectContaining({
+          detected: true,
+          finding: jasmine.objectContaining({ kind: 'filesystem-error', subject: jasmine.stringMatching(/^loop\d+$/) }),
+          firstStep: { expected: 'info.filesystem_errors', got: 'info.filesystem_errors', right: true },
+          applied: { state: 'done', right: true },
+          shown: jasmine.stringMatching(/^\/dev\/loop\d+ \(ext4\) is mounted on \/srv\/data and is read-only now/),
+          pass: true,
+        }),
+      );
+    expect(row('ext4-corrupted').shown).toContain('The kernel recorded 1 error on it since its last check (fsck).');
   });
 
   it('makes no actionable proposal from lines an unprivileged process forged as systemd and the kernel', () => {
