@@ -98,7 +98,7 @@ export async function bootSystem(rootfs: string, checkout: string): Promise<GymS
     // Before the end, while the backing files' paths still name the state directory; one still mounted is
     // detached as its file system goes with the system.
     await detachLoops(state.path, overlay);
-    if (pid) process.kill(pid, 'SIGKILL');
+    if (pid) killGone(pid);
     if (!ended()) starter.kill('SIGKILL');
     await exited;
     try {
@@ -213,6 +213,15 @@ async function sweepDeadRuns(cgroups: string): Promise<void> {
   }
   for (const name of (await readdir(tmpdir())).filter(deadRun)) {
     await removeTree(join(tmpdir(), name)).catch(() => undefined);
+  }
+}
+
+/** SIGKILL to `pid`, which may have ended already (a system whose PID 1 was killed). */
+function killGone(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
   }
 }
 
