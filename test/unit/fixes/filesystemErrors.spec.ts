@@ -97,15 +97,19 @@ describe('info.filesystem_errors', () => {
   });
 
   it('says a writable file system with no error recorded is so, and finds a mapper device by its kernel name', async () => {
-    await machine({ ...ext4('dm-0', NO_ERROR), 'dev/dm-0': '' });
+    await machine({ ...ext4('dm-0', NO_ERROR), ...ext4('sdb2', NO_ERROR), 'dev/dm-0': '' });
     await mkdir(join(temp.path, 'dev', 'mapper'));
     await symlink('../dm-0', join(temp.path, 'dev', 'mapper', 'vg-home'));
-    await machine({ 'proc/self/mounts': '/dev/mapper/vg-home /home\\040two ext4 rw,relatime 0 0' });
+    await machine({
+      'proc/self/mounts': '/dev/mapper/vg-home /home\\040two ext4 rw,relatime 0 0\n/dev/sdb2 /backup ext4 ro 0 0',
+    });
     const lines = (await run('dm-0')).summary.split('\n');
     expect(lines.slice(0, 2)).toEqual([
       '/dev/dm-0 (ext4) is mounted on /home two, still writable.',
       'The kernel recorded 0 errors on it since its last check (fsck).',
     ]);
+    // Mounted read-only by choice, with no error recorded: nothing says the kernel made it so.
+    expect((await run('sdb2')).summary.split('\n')[0]).toBe('/dev/sdb2 (ext4) is mounted read-only on /backup.');
   });
 
   it('reads Btrfs’s counters of the file system a device belongs to', async () => {

@@ -29,8 +29,8 @@ export interface Mount {
 }
 
 /**
- * Read-only as the kernel says it in a mount's options: "ro", or ext4's "emergency_ro" (since 6.15 an ext4 that
- * remounts itself read-only after an error keeps "rw" and adds that flag; before, it became "ro").
+ * Read-only as the kernel says it in a mount's options: "ro", or ext4's "emergency_ro" (an ext4 that made itself
+ * read-only after an error keeps "rw" and adds that flag on newer kernels, as 6.18 does; older ones say "ro").
  */
 export function isReadOnly(options: readonly string[]): boolean {
   return options.includes('ro') || options.includes('emergency_ro');
@@ -127,8 +127,8 @@ function counters(stats: string): [string, number][] {
  */
 async function readBtrfs(sysfs: string, device: string): Promise<Map<string, [string, number][]> | null> {
   for (const uuid of await readdir(join(sysfs, 'btrfs')).catch(() => [] as string[])) {
-    const member = await readlink(join(sysfs, 'btrfs', uuid, 'devices', device)).catch(() => null);
-    if (!member) continue;
+    const linked = await readlink(join(sysfs, 'btrfs', uuid, 'devices', device)).catch(() => null);
+    if (!linked) continue;
     const devinfo = join(sysfs, 'btrfs', uuid, 'devinfo');
     const members = new Map<string, [string, number][]>();
     for (const id of await readdir(devinfo).catch(() => [] as string[])) {
@@ -183,15 +183,18 @@ function btrfsLines(members: Map<string, [string, number][]>): string[] {
   );
 }
 
-function whereLine(device: string, mount: Mount | null, type: string): string {
+/** Where it is mounted; read-only after errors is the kernel protecting it, read-only without them a choice. */
+function whereLine(device: string, mount: Mount | null, type: string, damaged: boolean): string {
   if (!mount) return format(_('/dev/{device} ({type}) is not mounted now.'), { device, type });
+  const facts = { device, type, point: cleanLine(mount.point) };
+  if (!mount.readOnly) return format(_('/dev/{device} ({type}) is mounted on {point}, still writable.'), facts);
   return format(
-    mount.readOnly
+    damaged
       ? _(
           '/dev/{device} ({type}) is mounted on {point} and is read-only now: the kernel stopped writing to it to protect it.',
         )
-      : _('/dev/{device} ({type}) is mounted on {point}, still writable.'),
-    { device, type, point: cleanLine(mount.point) },
+      : _('/dev/{device} ({type}) is mounted read-only on {point}.'),
+    facts,
   );
 }
 
@@ -245,12 +248,22 @@ export async function describeFilesystemErrors(device: string, root = '/'): Prom
   const mounts = (await readText(join(root, 'proc', 'self', 'mounts'))) ?? '';
   const mount = await mountOf(device, mounts, root);
   const ext4 = await readExt4(sysfs, device);
-  if (ext4) return [whereLine(device, mount, 'ext4'), ...ext4Lines(ext4), ...adviceLines(device, mount, 'ext4')];
+  if (ext4) {
+    return [
+      whereLine(device, mount, 'ext4', ext4.count > 0),
+      ...ext4Lines(ext4),
+      ...adviceLines(device, mount, 'ext4'),
+    ];
+  }
   const btrfs = await readBtrfs(sysfs, device);
-  if (btrfs) return [whereLine(device, mount, 'btrfs'), ...btrfsLines(btrfs), ...adviceLines(device, mount, 'btrfs')];
+  if (btrfs) {
+    const damaged = [...btrfs.values()].some((values) => values.some(([, value]) => value > 0));
+    return [whereLine(device, mount, 'btrfs', damaged), ...btrfsLines(btrfs), ...adviceLines(device, mount, 'btrfs')];
+  }
   if (!mount) return [];
   return [
-    whereLine(device, mount, mount.type),
+    // The kernel's lines reported errors; nothing here says the read-only mount came of them or not.
+    whereLine(device, mount, mount.type, false),
     format(_('The kernel keeps no error count for {type} where programs can read it; the log lines say what failed.'), {
       type: mount.type,
     }),
