@@ -88,7 +88,7 @@ declare -A e2e_needs=([mmdebstrap]=mmdebstrap [unshare]=util-linux [chroot]=core
   [espeak-ng]=espeak-ng [python3:onnx]=python3-onnx)
 # The gym boots a Debian system with systemd as PID 1 of its own namespaces (test/gym/README.md).
 declare -A gym_needs=([mmdebstrap]=mmdebstrap [unshare]=util-linux [nsenter]=util-linux [setpriv]=util-linux
-  [flock]=util-linux [chroot]=coreutils [ip]=iproute2)
+  [flock]=util-linux [chroot]=coreutils [ip]=iproute2 [losetup]=mount)
 # The load generator of --load.
 declare -A load_needs=([stress-ng]=stress-ng)
 # PackageKit 1.3 (Debian 13 on) ships no dummy backend, which the PackageKit specs run packagekitd on: they

@@ -24,7 +24,8 @@ export interface TestHooks {
   configRoot?: string;
   /**
    * STEWARD_TEST_DPKG_ROOT: a directory that stands for the machine's `/` where dpkg's database is read
-   * (<root>/var/lib/dpkg/status and updates/): what packages.repair_system would finish, and whether it did.
+   * (<root>/var/lib/dpkg/status and updates/): what packages.repair_system would finish, and whether it did;
+   * also where info.gpu_driver_versions and info.filesystem_errors read the kernel's files (<root>/sys, <root>/proc).
    */
   dpkgRoot?: string;
   /**

@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The gym's core scenarios (those marked "core") in `npm test`: a real systemd booted as PID 1, Steward as
 // the user's real service, real faults, real polkit. `npm run gym` runs them all and prints the score.
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { SYSTEM_PATH } from '../e2e/harness/run.js';
@@ -12,7 +12,9 @@ import { loadScenarios } from './scenario.js';
 
 /** The root filesystem is built once per recipe (minutes, cached); boot and the core scenarios take well under one. */
 const GYM_TIMEOUT_MS = 15 * 60_000;
-const TOOLS = ['mmdebstrap', 'unshare', 'nsenter', 'setpriv', 'flock', 'chroot', 'ip'];
+const TOOLS = ['mmdebstrap', 'unshare', 'nsenter', 'setpriv', 'flock', 'chroot', 'ip', 'losetup'];
+/** The kernel's log, which the system's journald reads, and loop devices, which the ext4 scenario attaches. */
+const DEVICES = ['/dev/kmsg', '/dev/loop-control'];
 
 function onSystemPath(command: string): boolean {
   return SYSTEM_PATH.split(':').some((dir) => {
@@ -29,7 +31,11 @@ function onSystemPath(command: string): boolean {
 function unmetRequirement(): string | undefined {
   if (process.getuid?.() !== 0) return 'the gym needs root (namespaces, mounts, a cgroup of its own)';
   const missing = TOOLS.filter((tool) => !onSystemPath(tool));
-  if (missing.length > 0) return `the gym needs ${missing.join(', ')} (apt-get install mmdebstrap util-linux iproute2)`;
+  if (missing.length > 0) {
+    return `the gym needs ${missing.join(', ')} (apt-get install mmdebstrap util-linux mount iproute2)`;
+  }
+  const absent = DEVICES.filter((device) => !existsSync(device));
+  if (absent.length > 0) return `the gym needs ${absent.join(' and ')} from the host's kernel`;
   return undefined;
 }
 const unmet = unmetRequirement();
@@ -58,6 +64,7 @@ describe('the gym: Steward in a booted Debian system', () => {
     expect(score.rows.map((r) => r.scenario).sort()).toEqual([
       'boot-noise',
       'crash-loop',
+      'ext4-corrupted',
       'forged-lines',
       'masked-dependency',
       'unit-exits-1',
@@ -154,6 +161,24 @@ describe('the gym: Steward in a booted Debian system', () => {
           pass: true,
         }),
       );
+  });
+
+  // The kernel's own lines (/dev/kmsg, read by the system's journald) about a loop device's ext4 whose directory
+  // block fails its checksum; what sysfs and the mount table say of it after the kernel made it read-only.
+  it('finds a corrupted ext4 from the kernel’s lines, and shows the device, its errors and that it went read-only', () => {
+    expect(row('ext4-corrupted'))
+      .withContext(scoreTable(score))
+      .toEqual(
+        jasmine.objectContaining({
+          detected: true,
+          finding: jasmine.objectContaining({ kind: 'filesystem-error', subject: jasmine.stringMatching(/^loop\d+$/) }),
+          firstStep: { expected: 'info.filesystem_errors', got: 'info.filesystem_errors', right: true },
+          applied: { state: 'done', right: true },
+          shown: jasmine.stringMatching(/^\/dev\/loop\d+ \(ext4\) is mounted on \/srv\/data and is read-only now/),
+          pass: true,
+        }),
+      );
+    expect(row('ext4-corrupted').shown).toContain('The kernel recorded 1 error on it since its last check (fsck).');
   });
 
   it('makes no actionable proposal from lines an unprivileged process forged as systemd and the kernel', () => {

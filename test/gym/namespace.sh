@@ -68,6 +68,22 @@ for node in null zero full random urandom tty; do
   touch "$root/dev/$node"
   mount --bind "/dev/$node" "$root/dev/$node"
 done
+# The host's kernel log, read by the system's journald as on a real machine (journald reads it unless it runs
+# for a log namespace); what came before this boot is skipped through kernel-seqnum below.
+touch "$root/dev/kmsg"
+mount --bind /dev/kmsg "$root/dev/kmsg"
+# Loop devices, for scenarios that attach a file system image. No udev makes their nodes here: one for each
+# loop device the host has and some free ones beyond (LOOP_CTL_GET_FREE adds the next on demand).
+touch "$root/dev/loop-control"
+mount --bind /dev/loop-control "$root/dev/loop-control"
+loops=$(find /sys/class/block -maxdepth 1 -name 'loop[0-9]*' -printf '%f\n' | sed 's/^loop//' | sort -n | tail -1)
+# A loop device's minor is its index shifted past its partitions' (drivers/block/loop.c: part_shift).
+max_part=$(cat /sys/module/loop/parameters/max_part 2>/dev/null || echo 0)
+part_shift=0
+while (((1 << part_shift) <= max_part)); do part_shift=$((part_shift + 1)); done
+for ((index = 0; index <= ${loops:-0} + 32; index++)); do
+  mknod -m 0660 "$root/dev/loop$index" b 7 $((index << part_shift))
+done
 mkdir "$root/dev/pts" "$root/dev/shm"
 mount -t devpts -o newinstance,ptmxmode=0666,mode=0620 devpts "$root/dev/pts"
 ln -s pts/ptmx "$root/dev/ptmx"
@@ -75,6 +91,15 @@ mount -t tmpfs -o mode=1777 tmpfs "$root/dev/shm"
 ln -s /proc/self/fd "$root/dev/fd"
 mount -t tmpfs -o mode=0755 tmpfs "$root/run"
 mount -t tmpfs -o mode=1777 tmpfs "$root/tmp"
+
+# journald skips kernel records whose sequence number is below the one in kernel-seqnum (the next it expects,
+# a native-endian uint64 it maps): the number after the host's last record now, so that this boot reads only
+# the kernel lines written from its start on, not the host's since it booted nor an earlier gym's faults.
+# Each record of /dev/kmsg begins "PRIORITY,SEQNUM,USEC,FLAGS;"; its continuation lines begin with a space.
+# dd reads one record a read, and ends with EAGAIN once it has read them all.
+last=$({ dd if=/dev/kmsg iflag=nonblock bs=8192 status=none 2>/dev/null || true; } | sed -n 's/^[0-9]*,\([0-9]*\),.*/\1/p' | tail -1)
+mkdir -p "$root/run/systemd/journal"
+chroot "$root" perl -e 'print pack("Q", $ARGV[0])' "$((${last:--1} + 1))" >"$root/run/systemd/journal/kernel-seqnum"
 
 # `container` tells systemd it runs in a container: it leaves the kernel's log and udev to the host. Without
 # CAP_SYS_MODULE and CAP_SYS_TIME, as in any container, it loads no modules (systemd-modules-load is skipped

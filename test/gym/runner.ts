@@ -136,6 +136,8 @@ export class Runner {
     row: Row,
   ): Promise<void> {
     const wanted = expect.finding;
+    const pattern = wanted.subjectPattern === undefined ? null : new RegExp(`^(?:${wanted.subjectPattern})$`);
+    const subjectWanted = (subject: string) => (pattern ? pattern.test(subject) : subject === wanted.subject);
     const seen: string[] = [];
     const found = await this.agent
       .until(
@@ -147,11 +149,11 @@ export class Runner {
           )) {
             const label = `${finding.kind} ${finding.subject}`;
             if (!seen.includes(label)) seen.push(label);
-            if (wanted.kind.includes(finding.kind) && finding.subject === wanted.subject) return { signal, finding };
+            if (wanted.kind.includes(finding.kind) && subjectWanted(finding.subject)) return { signal, finding };
           }
           return undefined;
         },
-        `a finding ${wanted.kind.join('|')} about ${wanted.subject}`,
+        `a finding ${wanted.kind.join('|')} about ${wanted.subject ?? `/${wanted.subjectPattern}/`}`,
         timeoutMs,
       )
       .catch((error: Error) => {

@@ -43,9 +43,24 @@ const expectFindingSchema = z
       .object({
         /** Any of these kinds counts (a crash loop is also a failed unit, first). */
         kind: z.array(z.string()).min(1),
-        subject: z.string(),
+        /** Exactly this subject, or one that matches `subjectPattern` (a whole-subject regex: a loop device's number). */
+        subject: z.string().optional(),
+        subjectPattern: z
+          .string()
+          .refine((pattern) => {
+            try {
+              new RegExp(pattern);
+              return true;
+            } catch {
+              return false;
+            }
+          }, 'not a regular expression')
+          .optional(),
       })
-      .strict(),
+      .strict()
+      .refine((finding) => (finding.subject === undefined) !== (finding.subjectPattern === undefined), {
+        message: 'one of subject and subjectPattern',
+      }),
     /** The first action of the proposal made for the finding. */
     firstStep: z.string(),
     /** Actions the proposal must not offer as first made (a restart while the same error would recur). */

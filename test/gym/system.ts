@@ -2,10 +2,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // A real Debian system booted with systemd as PID 1 of its own namespaces (see namespace.sh), and the ways
 // into it: commands as root or as the test user, run with nsenter in all of its namespaces.
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdir, readdir, readFile, rmdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 
 import { removeTree } from '../e2e/harness/mounts.js';
 import { TEST_USER } from '../e2e/harness/rootfs.js';
@@ -90,15 +91,23 @@ export async function bootSystem(rootfs: string, checkout: string): Promise<GymS
   const exited = new Promise<void>((resolve) => starter.once('exit', () => resolve()));
   const ended = () => starter.exitCode !== null || starter.signalCode !== null;
   let pid = 0;
+  /** The device number of the system's root (its overlay): what a loop device backed by one of its files names. */
+  let overlay: string | null = null;
 
   const stop = async () => {
-    if (pid) process.kill(pid, 'SIGKILL');
+    // Before the end, while the backing files' paths still name the state directory; one still mounted is
+    // detached as its file system goes with the system.
+    await detachLoops(state.path, overlay);
+    if (pid) killGone(pid);
     if (!ended()) starter.kill('SIGKILL');
     await exited;
     try {
       // The kernel counts a process in its cgroup until it is reaped, a moment after it is listed no more.
       await waitFor(async () => !(await populated(cgroup)), 'the system’s processes to end', 30_000);
       await removeCgroup(cgroup);
+      // A system that ended before stop() (its PID 1 killed) left its loop devices' paths without the state
+      // directory: they are found by the overlay's device number.
+      await detachLoops(state.path, overlay);
     } finally {
       await removeTree(state.path);
     }
@@ -120,6 +129,7 @@ export async function bootSystem(rootfs: string, checkout: string): Promise<GymS
       'systemd to listen on its private socket',
       BOOT_TIMEOUT_MS,
     );
+    overlay = (await system.check(['stat', '--format=%Hd:%Ld', '/'])).trim();
     // --wait returns once the boot's jobs are done, whatever the state they leave.
     const state = await system.exec([
       'timeout',
@@ -203,6 +213,45 @@ async function sweepDeadRuns(cgroups: string): Promise<void> {
   }
   for (const name of (await readdir(tmpdir())).filter(deadRun)) {
     await removeTree(join(tmpdir(), name)).catch(() => undefined);
+  }
+}
+
+/** SIGKILL to `pid`, which may have ended already (a system whose PID 1 was killed). */
+function killGone(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
+}
+
+interface LoopDevice {
+  name: string;
+  'back-maj:min': string | null;
+  'back-file': string | null;
+}
+
+/**
+ * Detaches the host's loop devices backed by a file of the system whose state directory is `state`: a path in it,
+ * or, once the system's mounts are gone (the path then starts at the overlay's root), a file on its overlay
+ * (`overlay`, "major:minor") that no other gym's path names. A device still in use is detached at its last close.
+ */
+async function detachLoops(state: string, overlay: string | null): Promise<void> {
+  const { stdout } = await promisify(execFile)(
+    'losetup',
+    ['--json', '--list', '--output', 'NAME,BACK-MAJ:MIN,BACK-FILE'],
+    { env: { PATH: SYSTEM_PATH } },
+  );
+  const devices = stdout.trim() ? (JSON.parse(stdout) as { loopdevices: LoopDevice[] }).loopdevices : [];
+  const ours = (device: LoopDevice) => {
+    const file = device['back-file'] ?? '';
+    if (file.startsWith(`${state}/`)) return true;
+    return device['back-maj:min']?.trim() === overlay && !file.startsWith(join(tmpdir(), LEFTOVER_PREFIX));
+  };
+  for (const device of devices.filter(ours)) {
+    await promisify(execFile)('losetup', ['--detach', device.name], { env: { PATH: SYSTEM_PATH } }).catch(
+      () => undefined,
+    );
   }
 }
 

@@ -38,6 +38,11 @@ export const CATALOG_ACTIONS: readonly CatalogAction[] = [
   { name: 'info.disk_usage', risk: 'low', title: (_) => _('Show what fills a disk') },
   { name: 'info.dns_servers', risk: 'low', title: (_) => _('Show the DNS servers and which one is in use') },
   { name: 'info.dpkg_audit', risk: 'low', title: (_) => _('Show what dpkg left unfinished') },
+  {
+    name: 'info.filesystem_errors',
+    risk: 'low',
+    title: (_) => _('Show what the kernel recorded of a file system’s errors'),
+  },
   { name: 'info.gpu_driver_versions', risk: 'low', title: (_) => _('Show which NVIDIA driver versions disagree') },
   { name: 'info.link_state', risk: 'low', title: (_) => _('Show a network link’s state') },
   { name: 'info.lock_holder', risk: 'low', title: (_) => _('Show which process holds a lock') },

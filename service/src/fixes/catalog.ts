@@ -12,6 +12,7 @@ import { diskHealthAction } from './actions/diskHealth.js';
 import { dnsActions } from './actions/dnsServers.js';
 import { dpkgAuditAction } from './actions/dpkgAudit.js';
 import { fileActions } from './actions/files.js';
+import { filesystemErrorsAction } from './actions/filesystemErrors.js';
 import { gpuDriverVersionsAction } from './actions/gpuDriverVersions.js';
 import { infoActions } from './actions/info.js';
 import { journalActions } from './actions/journal.js';
@@ -104,6 +105,7 @@ const findingActions = ({ journalDirectories = () => [], testHooks = {} }: Findi
     validateAction({ root: testHooks.configRoot }),
     portHolderAction(),
     diskHealthAction(),
+    filesystemErrorsAction({ root: testHooks.dpkgRoot }),
     lockHolderAction(),
     ...infoActions({
       directories: journalDirectories,

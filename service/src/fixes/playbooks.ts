@@ -11,9 +11,11 @@ import { AUTH_WINDOW_MS } from '../findings/detectors/authFailures.js';
 import { missingExecutableIn } from '../findings/detectors/unitFailed.js';
 import type { FindingWithEvidence } from '../findings/store.js';
 import { _, format } from '../i18n.js';
+import { cleanLine } from '../untrustedText.js';
 import type { ActionContext, Preview } from './action.js';
 import { resolverState } from './actions/dnsServers.js';
 import { largestCacheDirectories } from './actions/files.js';
+import { mountOf as mountOfBlockDevice } from './actions/filesystemErrors.js';
 import { linkManager, linkNow } from './actions/linkState.js';
 import { packagesProviding } from './actions/packageKit.js';
 import { UnitManager } from './actions/systemdUnits.js';
@@ -903,14 +905,7 @@ const oomKill: Playbook = async (finding, tools) => {
 /** The mount of the block device `name` ("sda1", "nvme0n1p2", "dm-0") as /proc/self/mounts has it now. */
 async function mountOfDevice(name: string): Promise<{ point: string; type: string; readOnly: boolean } | null> {
   if (!/^[\w.-]+$/.test(name)) return null;
-  const mounts = await readFile('/proc/self/mounts', 'utf8').catch(() => '');
-  for (const line of mounts.split('\n')) {
-    const [source, point, type, options] = line.split(' ');
-    if (source === `/dev/${name}` && point && type && options) {
-      return { point, type, readOnly: options.split(',').includes('ro') };
-    }
-  }
-  return null;
+  return mountOfBlockDevice(name, await readFile('/proc/self/mounts', 'utf8').catch(() => ''));
 }
 
 /** What the machine says now of the device a storage finding names: where it is mounted, and whether read-only. */
@@ -928,11 +923,18 @@ async function deviceState(finding: FindingWithEvidence): Promise<string> {
 }
 
 /** The device's health first (UDisks2; dropped where it does not know the device), then the lines. */
-async function storageDraft(finding: FindingWithEvidence, title: string, advice: string): Promise<ProposalDraft> {
+async function storageDraft(
+  finding: FindingWithEvidence,
+  title: string,
+  advice: string,
+  first: CandidateAction[] = [],
+): Promise<ProposalDraft> {
   const device = finding.subject.replace(/^\/dev\//, '');
   const draft = readLogs(finding, title, [await deviceState(finding), advice].filter(Boolean).join(' '));
   const health = { name: 'info.disk_health', params: { device } };
-  return /^[a-z][a-z0-9_-]*$/.test(device) ? { ...draft, actions: [health, ...draft.actions] } : draft;
+  return /^[a-z][a-z0-9_-]*$/.test(device)
+    ? { ...draft, actions: [...first, health, ...draft.actions] }
+    : { ...draft, actions: [...first, ...draft.actions] };
 }
 
 const storageError: Playbook = async (finding) =>
@@ -945,16 +947,40 @@ const storageError: Playbook = async (finding) =>
     ),
   );
 
-const filesystemError: Playbook = async (finding) =>
-  storageDraft(
+// What the kernel recorded of the file system first (its error count, the first and last error, read-only or
+// not: /sys/fs/ext4/DEV or Btrfs's counters, readable without UDisks2), then the drive's health where UDisks2
+// knows it, then the lines.
+const filesystemError: Playbook = async (finding, tools) => {
+  const device = finding.subject.replace(/^\/dev\//, '');
+  const line = finding.evidence[0]?.text;
+  const evidence = line ? format(_('The kernel reported: “{line}”.'), { line: cleanLine(line) }) : '';
+  const repair = _(
+    'A damaged file system can lose data: back up what matters now. A check (fsck) cannot repair a mounted ' +
+      'file system; it runs at the next boot when the boot asks for it (fsck.mode=force on the kernel command ' +
+      'line), or on the unmounted device.',
+  );
+  const show = { name: 'info.filesystem_errors', params: { device } };
+  // Its preview is empty where nothing of the device is mounted and the kernel keeps nothing of it.
+  const shown = /^[a-z][a-z0-9_-]*$/.test(device) ? await tools.preview(show) : null;
+  const known = shown !== null && !shown.changesNothing;
+  return storageDraft(
     finding,
     _('Check the file system that reported errors'),
-    _(
-      'A damaged file system can lose data: back up what matters now. A check (fsck) cannot repair a mounted ' +
-        'file system; it runs at the next boot when the boot asks for it (fsck.mode=force on the kernel command ' +
-        'line). The first step shows the drive’s health (SMART).',
-    ),
+    [
+      evidence,
+      repair,
+      known
+        ? _(
+            'The first step shows what the kernel recorded of its errors, where it is mounted and the commands that ' +
+              'check it; the next, the drive’s health (SMART) where UDisks2 knows the drive.',
+          )
+        : _('The first step shows the drive’s health (SMART).'),
+    ]
+      .filter(Boolean)
+      .join(' '),
+    known ? [show] : [],
   );
+};
 
 /** NVIDIA's words for libraries newer (or older) than the kernel module still loaded. */
 const DRIVER_MISMATCH = /API mismatch|version mismatch/i;

@@ -1,7 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { createHash } from 'node:crypto';
-import { chmod, mkdir, mkdtemp, open, readdir, readFile, rename, stat } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, open, readdir, readFile, readlink, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { removeTree } from './mounts.js';
@@ -59,7 +59,8 @@ const mmdebstrapArgs = (suite: string, recipe: RootfsRecipe) => [
 /**
  * The path of a complete root filesystem for `suite` made by `recipe` (by default, the GNOME Shell
  * session's), built on first use. Its name carries a hash of the recipe, so a changed package list
- * builds a new one; older ones of the same recipe name and suite are deleted.
+ * builds a new one; older ones of the same recipe name and suite are deleted, but for one in use: a checkout
+ * with another package list (another branch beside this one) may have a system booted on it.
  */
 export async function ensureRootfs(
   suite: string,
@@ -81,12 +82,15 @@ export async function ensureRootfs(
     await removeEntries((name) => name.startsWith(`.build-${stem}-`));
     await build(args, stem, path, join(CACHE_DIR, `.build-${stem}.log`));
     // A hash is hex: "trixie-" never matches "gym-trixie-…", nor "gym-trixie-" another name's entries.
-    await removeEntries(
+    const older = (await readdir(CACHE_DIR)).filter(
       (name) =>
         name.startsWith(`${stem}-`) &&
         /^[0-9a-f]{12}$/.test(name.slice(stem.length + 1)) &&
         join(CACHE_DIR, name) !== path,
     );
+    for (const name of older) {
+      if (!(await inUse(join(CACHE_DIR, name)))) await removeEntries((entry) => entry === name);
+    }
     return { path, built: true };
   });
 }
@@ -130,6 +134,24 @@ async function withLock<T>(lockPath: string, task: () => Promise<T>): Promise<T>
   } finally {
     await lockFile.close();
   }
+}
+
+/**
+ * Whether a process runs in `tree` (its root) or sees a mount that names it (an overlay's lowerdir): a system
+ * booted on it, in mount namespaces of its own, which the host's mount table does not show.
+ */
+async function inUse(tree: string): Promise<boolean> {
+  const namespaces = new Set<string>();
+  for (const pid of (await readdir('/proc')).filter((name) => /^\d+$/.test(name))) {
+    const root = await readlink(`/proc/${pid}/root`).catch(() => '');
+    if (root === tree || root.startsWith(`${tree}/`)) return true;
+    const namespace = await readlink(`/proc/${pid}/ns/mnt`).catch(() => '');
+    if (!namespace || namespaces.has(namespace)) continue;
+    namespaces.add(namespace);
+    const mounts = await readFile(`/proc/${pid}/mountinfo`, 'utf8').catch(() => '');
+    if (mounts.includes(tree)) return true;
+  }
+  return false;
 }
 
 async function removeEntries(matches: (name: string) => boolean): Promise<void> {

@@ -20,6 +20,18 @@ describe('the filesystem-error detector on newer and pasted wordings', () => {
         .toEqual([['nvme0n1p5', 'Btrfs filesystem errors on nvme0n1p5']]);
   });
 
+  // A 6.18 kernel's lines, read by the gym's journald from /dev/kmsg, as ls read a directory block whose checksum
+  // failed on a loop device's ext4 mounted errors=remount-ro: the error names the device; what follows does not.
+  it('names the device of an ext4 error on a loop device, and not the journal abort and remount after it', () => {
+    expect(
+      subjects(
+        'EXT4-fs error (device loop0): htree_dirblock_to_tree:1051: inode #13: block 1: comm ls: Directory block failed checksum',
+      ),
+    ).toEqual([['loop0', 'ext4 filesystem errors on loop0']]);
+    for (const message of ['Aborting journal on device loop0-8.', 'EXT4-fs (loop0): Remounting filesystem read-only'])
+      expect(subjects(message)).withContext(message).toEqual([]);
+  });
+
   it('leaves failing disks to storage-error and mounts alone', () => {
     for (const message of [
       'I/O error, dev sdb, sector 1953521664 op 0x0:(READ) flags 0x80700 phys_seg 1 prio class 2',

@@ -78,7 +78,7 @@ describe('playbooks', () => {
       ['crash', 'foo', 'info.show_logs'],
       ['oom-kill', 'firefox', 'info.oom_kill'],
       ['storage-error', 'sda', 'info.disk_health'],
-      ['filesystem-error', 'sda1', 'info.disk_health'],
+      ['filesystem-error', 'sda1', 'info.filesystem_errors'],
       ['gpu-fault', 'nvidia', 'info.show_logs'],
       ['auth-failures', 'sudo', 'info.auth_attempts'],
       ['package-manager-error', 'apt', 'info.show_logs'],
@@ -474,6 +474,22 @@ describe('playbooks', () => {
     ]);
     expect(hang?.title).toBe('See what the graphics driver reported');
     expect(hang?.actions).toEqual([{ name: 'info.show_logs', params: { scope: 'system', cursor: CURSOR } }]);
+  });
+
+  it('shows what the kernel recorded of a file system first, SMART next, and names the kernel’s line', async () => {
+    const line =
+      'EXT4-fs error (device sda1): htree_dirblock_to_tree:1051: inode #12: block 1: comm ls: Directory block failed checksum';
+    const result = await draft('filesystem-error', 'sda1', [{ text: line }]);
+    expect(result?.actions.map((action) => action.name)).toEqual([
+      'info.filesystem_errors',
+      'info.disk_health',
+      'info.show_logs',
+    ]);
+    expect(result?.actions[0]?.params).toEqual({ device: 'sda1' });
+    expect(result?.explanation).toContain(`The kernel reported: “${line}”.`);
+    // Nothing of the device mounted and nothing in sysfs: SMART first, as before.
+    unfit = ['info.filesystem_errors'];
+    expect(await names('filesystem-error', 'sda1')).toEqual(['info.disk_health', 'info.show_logs']);
   });
 
   it('explains backups and SMART for storage and file system errors', async () => {
