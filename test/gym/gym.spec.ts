@@ -67,6 +67,7 @@ describe('the gym: Steward in a booted Debian system', () => {
       'ext4-corrupted',
       'forged-lines',
       'masked-dependency',
+      'oom-memory-max',
       'unit-exits-1',
       'user-unit-fails',
       'workdir-missing',
@@ -179,6 +180,26 @@ describe('the gym: Steward in a booted Debian system', () => {
         }),
       );
     expect(row('ext4-corrupted').shown).toContain('The kernel recorded 1 error on it since its last check (fsck).');
+  });
+
+  // The kernel's OOM kill in a v1 memory cgroup named as systemd names the service's (the host's controller, which
+  // the system's cgroup2 lacks); the PID in its lines is the host's.
+  it('finds a service the kernel killed at its memory limit, and shows what it held against that limit', () => {
+    expect(row('oom-memory-max'))
+      .withContext(scoreTable(score))
+      .toEqual(
+        jasmine.objectContaining({
+          detected: true,
+          finding: jasmine.objectContaining({ kind: 'oom-kill', subject: 'gym-hog.service' }),
+          firstStep: { expected: 'info.oom_kill', got: 'info.oom_kill', right: true },
+          applied: { state: 'done', right: true },
+          shown: jasmine.stringMatching(
+            /the kernel killed tail \(PID \d+\) at its memory limit in \/.*gym-hog\.service/,
+          ),
+          pass: true,
+        }),
+      );
+    expect(row('oom-memory-max').shown).toContain('against a limit of 34 MB');
   });
 
   it('makes no actionable proposal from lines an unprivileged process forged as systemd and the kernel', () => {

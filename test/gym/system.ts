@@ -60,10 +60,17 @@ export interface GymSystem {
  */
 export async function bootSystem(rootfs: string, checkout: string): Promise<GymSystem> {
   const cgroups = await cgroup2Mount();
-  await sweepDeadRuns(cgroups);
+  const memcgs = await memoryCgroupV1();
+  await sweepDeadRuns([cgroups, ...(memcgs ? [memcgs] : [])]);
   const state = await makeTempDir(`${LEFTOVER_PREFIX}${process.pid}-`);
-  const cgroup = join(cgroups, `${LEFTOVER_PREFIX}${process.pid}-${Date.now()}`);
+  const name = `${LEFTOVER_PREFIX}${process.pid}-${Date.now()}`;
+  const cgroup = join(cgroups, name);
   await mkdir(cgroup);
+  // Where the host keeps the memory controller on cgroup v1, the system gets a memory cgroup of its own too: the
+  // root of the v1 memory hierarchy that a scenario mounts inside (its cgroup namespace's), and what stop() and a
+  // later run's sweep remove with whatever a scenario made below it.
+  const memcg = memcgs && join(memcgs, name);
+  if (memcg) await mkdir(memcg);
   const log = join(state.path, 'boot.log');
   // The death signal ends unshare when this process dies; --kill-child then ends the system's PID 1,
   // which the kernel follows with every other process of the namespace, and the mounts go with them.
@@ -81,9 +88,10 @@ export async function bootSystem(rootfs: string, checkout: string): Promise<GymS
       '--',
       'bash',
       '-c',
-      'echo $$ >"$0/cgroup.procs" && exec "${@:2}" >"$1" 2>&1',
+      'echo $$ >"$0/cgroup.procs" && { [ -z "$2" ] || echo $$ >"$2/cgroup.procs"; } && exec "${@:3}" >"$1" 2>&1',
       cgroup,
       log,
+      memcg ?? '',
       ...unshare,
     ],
     { stdio: 'ignore', env: { PATH: SYSTEM_PATH } },
@@ -105,6 +113,7 @@ export async function bootSystem(rootfs: string, checkout: string): Promise<GymS
       // The kernel counts a process in its cgroup until it is reaped, a moment after it is listed no more.
       await waitFor(async () => !(await populated(cgroup)), 'the system’s processes to end', 30_000);
       await removeCgroup(cgroup);
+      if (memcg) await removeCgroup(memcg);
       // A system that ended before stop() (its PID 1 killed) left its loop devices' paths without the state
       // directory: they are found by the overlay's device number.
       await detachLoops(state.path, overlay);
@@ -194,10 +203,11 @@ function makeSystem(pid: number, stop: () => Promise<void>): GymSystem {
 
 /**
  * A run killed outright (SIGKILL, a terminal closed) ends its system through the death signal, but leaves
- * its empty cgroup and its temporary directory: removed here once the run that made them (the PID in their
- * name) is gone. What cannot be removed (a cgroup still in use, a directory with a mount inside) stays.
+ * its empty cgroups (and the memory cgroups a scenario made below its own) and its temporary directory: removed
+ * here once the run that made them (the PID in their name) is gone. What cannot be removed (a cgroup still in
+ * use, a directory with a mount inside) stays.
  */
-async function sweepDeadRuns(cgroups: string): Promise<void> {
+async function sweepDeadRuns(hierarchies: readonly string[]): Promise<void> {
   const deadRun = (name: string) => {
     const pid = /^steward-gym-(\d+)-/.exec(name)?.[1];
     if (!pid) return false;
@@ -208,8 +218,10 @@ async function sweepDeadRuns(cgroups: string): Promise<void> {
       return true;
     }
   };
-  for (const name of (await readdir(cgroups)).filter(deadRun)) {
-    if (!(await populated(join(cgroups, name)))) await removeCgroup(join(cgroups, name)).catch(() => undefined);
+  for (const cgroups of hierarchies) {
+    for (const name of (await readdir(cgroups)).filter(deadRun)) {
+      if (!(await populated(join(cgroups, name)))) await removeCgroup(join(cgroups, name)).catch(() => undefined);
+    }
   }
   for (const name of (await readdir(tmpdir())).filter(deadRun)) {
     await removeTree(join(tmpdir(), name)).catch(() => undefined);
@@ -264,6 +276,28 @@ async function cgroup2Mount(): Promise<string> {
     .find((fields) => fields[2] === 'cgroup2')?.[1];
   if (!point) throw new Error('no cgroup2 hierarchy is mounted: systemd cannot boot without one');
   return point;
+}
+
+/**
+ * This process's memory cgroup in the host's v1 memory hierarchy (/sys/fs/cgroup/memory/…), or null where the
+ * memory controller is on cgroup2 (the system's own cgroup then has it) or not mounted.
+ */
+async function memoryCgroupV1(): Promise<string | null> {
+  const own = (await readFile('/proc/self/cgroup', 'utf8'))
+    .split('\n')
+    .map((line) => /^\d+:([^:]*):(.*)$/.exec(line))
+    .find((match) => match?.[1]?.split(',').includes('memory'))?.[2];
+  if (own === undefined) return null;
+  // mountinfo: "ID PARENT MAJ:MIN ROOT POINT OPTIONS [TAGS…] - TYPE SOURCE SUPER_OPTIONS"
+  const mount = (await readFile('/proc/self/mountinfo', 'utf8'))
+    .split('\n')
+    .map((line) => line.split(' - '))
+    .filter(([, after]) => after?.startsWith('cgroup ') && after.split(' ')[2]?.split(',').includes('memory'))
+    .map(([before = '']) => before.split(' '))
+    .find(([, , , root = '']) => own === root || own.startsWith(`${root.replace(/\/$/, '')}/`));
+  if (!mount) return null;
+  const [, , , root = '/', point = ''] = mount;
+  return join(point, own.slice(root === '/' ? 0 : root.length));
 }
 
 /** The host PID of the system's systemd: the one process in the init.scope it makes, 0 until then. */

@@ -123,6 +123,19 @@ describe('info.oom_kill on real journal files and systemd over D-Bus', () => {
     expect(undo).toEqual({ impossible: 'showing what was killed changes nothing' });
   });
 
+  it('shows only the kills in the unit’s own cgroup when asked, and changes nothing where it had none', async () => {
+    const action = oomKillAction({ systemJournal: journal });
+    const since = new Date(KILLED_AT.getTime() - 10_000).toISOString();
+    const hog = await action.preview(action.params.parse({ since, unit: 'hog.service', inUnit: true }), context);
+    expect(hog.changesNothing).toBeFalse();
+    expect(hog.details[0]).toContain(
+      'the kernel killed python3 (PID 4242) at its memory limit in /system.slice/hog.service',
+    );
+    expect(hog.details.join('\n')).not.toContain('systemd-oomd killed');
+    const other = await action.preview(action.params.parse({ since, unit: 'other.service', inUnit: true }), context);
+    expect(other).toEqual(jasmine.objectContaining({ details: [], changesNothing: true }));
+  });
+
   it('says so where the journal kept no line, and refuses bad parameters by name', async () => {
     const action = oomKillAction({ systemJournal: journal });
     const params = action.params.parse({ since: '2026-03-02T00:00:00Z', unit: 'gone.service' });

@@ -402,7 +402,12 @@ async function unitFailedByCause(
         actions: [unitRecordStep(known), ...(stillMasked ? [unmask, logs] : [logs, restart])],
       };
     }
-    case 'transient':
+    case 'transient': {
+      if (cause.result === 'oom-kill') return killedForMemory(finding, known, finding.firstSeen);
+      // SIGKILL without systemd's word on memory (a memory cgroup systemd does not watch, cgroup v1): the kernel's
+      // lines say whether its OOM killer did it, in this unit's cgroup.
+      const killed = cause.result === 'signal' ? await killedForMemoryByKernel(finding, known, tools) : null;
+      if (killed) return killed;
       return {
         title: format(_('Restart {unit}'), { unit }),
         explanation: format(
@@ -415,6 +420,7 @@ async function unitFailedByCause(
         ),
         actions: [logs, restart],
       };
+    }
     case 'program-error':
       return {
         title: format(_('See why {unit} failed'), { unit }),
@@ -456,6 +462,54 @@ async function unitFailedByCause(
       };
     }
   }
+}
+
+// A few seconds before the first evidence: the kernel's summary line comes just before the kill it reports.
+const OOM_LINES_BEFORE_MS = 10_000;
+
+/**
+ * A unit killed for memory (systemd's result "oom-kill", or the kernel's lines): started again as it was, it grows
+ * into the same kill. What it held, its limit and the memory free come first, and no restart.
+ */
+function killedForMemory(
+  finding: FindingWithEvidence,
+  known: { unit: string; scope: 'user' | 'system' },
+  from: Date,
+  inUnit?: boolean,
+): ProposalDraft {
+  const { directory } = journalPlace(finding);
+  const since = new Date(from.getTime() - OOM_LINES_BEFORE_MS).toISOString();
+  return {
+    title: format(_('See what {unit} held when it was killed for memory'), { unit: known.unit }),
+    explanation: format(
+      _(
+        '{title}. A process of it was killed for memory (by the kernel’s out-of-memory killer or systemd-oomd), ' +
+          'at its memory limit or when the system’s memory ran out. Restarted as it is, it grows into the same ' +
+          'kill; the first step shows how much it held, its limit and the memory free now, so no restart is ' +
+          'offered until the limit or its use changes.',
+      ),
+      { title: finding.title },
+    ),
+    actions: [
+      {
+        name: 'info.oom_kill',
+        params: { since, ...known, ...(directory && { directory }), ...(inUnit && { inUnit }) },
+      },
+      logsStep(finding, known),
+    ],
+  };
+}
+
+/** The same, where the kernel's lines show its OOM killer killed in the unit's cgroup as it last failed. */
+async function killedForMemoryByKernel(
+  finding: FindingWithEvidence,
+  known: { unit: string; scope: 'user' | 'system' },
+  tools: PlaybookTools,
+): Promise<ProposalDraft | null> {
+  const draft = killedForMemory(finding, known, finding.lastSeen, true);
+  const [show] = draft.actions;
+  const shown = show ? await tools.preview(show) : null;
+  return shown && !shown.changesNothing ? draft : null;
 }
 
 async function unitStatusOrNull(unit: string, scope: 'user' | 'system', tools: PlaybookTools) {
@@ -875,8 +929,6 @@ const crash: Playbook = async (finding, tools) => {
     ],
   };
 };
-
-const OOM_LINES_BEFORE_MS = 10_000;
 
 // The kill's own numbers first (what, how much it held, the limit of the unit it ran in, memory and swap now);
 // the lines after. Nothing is restarted: what was killed may be started again by its manager or by the person,

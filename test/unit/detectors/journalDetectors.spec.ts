@@ -68,7 +68,7 @@ describe('the oom-kill detector', () => {
   it('reports kernel OOM kills once each, and systemd-oomd kills', () => {
     expect(reported(new OomKillDetector(), 'oom-kill', 'error')).toEqual([
       ['firefox', 'firefox was killed: the system ran out of memory'],
-      ['node', 'node was killed: it reached its memory limit'],
+      ['nodeapp.service', 'node of nodeapp.service was killed: it reached its memory limit'],
       [
         'app-org.chromium.Chromium-5123.scope',
         'systemd-oomd killed app-org.chromium.Chromium-5123.scope: under memory pressure',

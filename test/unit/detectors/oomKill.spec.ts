@@ -28,7 +28,37 @@ describe('the oom-kill detector on the wordings of each kernel and systemd', () 
       ]),
     ).toEqual([
       ['sd-pam', 'sd-pam was killed: the system ran out of memory'],
-      ['resolved', 'resolved was killed: the system ran out of memory'],
+      ['systemd-resolved.service', 'resolved of systemd-resolved.service was killed: the system ran out of memory'],
+    ]);
+  });
+
+  it('names the service whose cgroup the kernel names, under a container’s or a host’s prefix too', () => {
+    // A v1 memory cgroup's kill as a 6.18 kernel printed it, the cgroup under the host's own prefix (the gym's).
+    const memcg =
+      '/process_api/7a834314fc6f918a7ebe94adad15466c/steward-gym-28111-1795483856247/system.slice/gym-hog.service';
+    expect(
+      titles([
+        kernel('tail invoked oom-killer: gfp_mask=0x100cca(GFP_HIGHUSER_MOVABLE), order=0, oom_score_adj=0'),
+        kernel('memory: usage 32768kB, limit 32768kB, failcnt 681'),
+        kernel(
+          `oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=${memcg},task_memcg=${memcg},task=tail,pid=28772,uid=0`,
+        ),
+        kernel(
+          'Memory cgroup out of memory: Killed process 28772 (tail) total-vm:35584kB, anon-rss:32512kB, file-rss:1668kB, shmem-rss:0kB, UID:0 pgtables:112kB oom_score_adj:0',
+        ),
+        kernel(
+          'oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/user.slice/user-1000.slice/user@1000.service/app.slice/app-gnome-firefox-3349.scope,task=firefox,pid=3349,uid=1000',
+          60,
+        ),
+        kernel(
+          'oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/user.slice/user-1000.slice/user@1000.service/app.slice/gnome-software.service,task=gnome-software,pid=3350,uid=1000',
+          120,
+        ),
+      ]),
+    ).toEqual([
+      ['gym-hog.service', 'tail of gym-hog.service was killed: it reached its memory limit'],
+      ['firefox', 'firefox was killed: the system ran out of memory'],
+      ['gnome-software.service', 'gnome-software of gnome-software.service was killed: the system ran out of memory'],
     ]);
   });
 

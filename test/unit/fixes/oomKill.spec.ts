@@ -44,6 +44,32 @@ describe('info.oom_kill', () => {
     expect(line).toContain('in 1.1 GB of address space');
   });
 
+  it('reads the cgroup’s usage and limit the kernel printed before the summary (a v1 memory cgroup, Linux 6.18)', () => {
+    // Real lines of the gym: a service's process in a v1 memory cgroup under the host's prefix; the PID is the host's.
+    const memcg =
+      '/process_api/7a834314fc6f918a7ebe94adad15466c/steward-gym-28111-1795483856247/system.slice/gym-hog.service';
+    const { kills } = readKills([
+      kernel('tail invoked oom-killer: gfp_mask=0x100cca(GFP_HIGHUSER_MOVABLE), order=0, oom_score_adj=0'),
+      kernel('memory: usage 32768kB, limit 32768kB, failcnt 681'),
+      kernel('memory+swap: usage 32768kB, limit 9007199254740988kB, failcnt 0'),
+      kernel('kmem: usage 136kB, limit 9007199254740988kB, failcnt 0'),
+      kernel(`Memory cgroup stats for ${memcg}:`),
+      kernel(
+        `oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=${memcg},task_memcg=${memcg},task=tail,pid=28772,uid=0`,
+      ),
+      kernel(
+        'Memory cgroup out of memory: Killed process 28772 (tail) total-vm:35584kB, anon-rss:32512kB, file-rss:1668kB, shmem-rss:0kB, UID:0 pgtables:112kB oom_score_adj:0',
+      ),
+    ]);
+    expect(kills).toEqual([
+      jasmine.objectContaining({ pid: '28772', name: 'tail', cgroup: memcg, usage: 32768, limit: 32768 }),
+    ]);
+    expect(describeKill(kills[0]!)).toContain(
+      `the kernel killed tail (PID 28772) at its memory limit in ${memcg}: it held 35 MB of memory`,
+    );
+    expect(describeKill(kills[0]!)).toContain('Its cgroup held 34 MB at the kill, against a limit of 34 MB.');
+  });
+
   it('reads older kernels’ lines, with the dmesg time and a comm in parentheses, and no summary', () => {
     const { kills } = readKills([
       kernel('Out of memory: Kill process 27438 (R) score 31 or sacrifice child'),

@@ -378,6 +378,35 @@ describe('playbooks', () => {
     ).toEqual(['info.show_logs', 'systemd.restart_unit']);
   });
 
+  it('shows what a unit killed for memory held, and offers no restart that grows into the same kill', async () => {
+    const result = await draft('unit-failed', 'backup.service', [
+      { text: "backup.service: Failed with result 'oom-kill'." },
+    ]);
+    expect(result?.title).toBe('See what backup.service held when it was killed for memory');
+    expect(result?.actions).toEqual([
+      { name: 'info.oom_kill', params: { since: OOM_SINCE, unit: 'backup.service', scope: 'user' } },
+      { name: 'info.show_logs', params: { unit: 'backup.service', scope: 'user' } },
+    ]);
+  });
+
+  it('restarts a unit killed by SIGKILL only where the kernel’s lines show no OOM kill in its cgroup', async () => {
+    const killed = [{ text: "backup.service: Failed with result 'signal'." }];
+    expect(await draft('unit-failed', 'backup.service', killed)).toEqual(
+      jasmine.objectContaining({
+        actions: [
+          { name: 'info.oom_kill', params: { since: OOM_SINCE, unit: 'backup.service', scope: 'user', inUnit: true } },
+          { name: 'info.show_logs', params: { unit: 'backup.service', scope: 'user' } },
+        ],
+      }),
+    );
+    unfit = ['info.oom_kill'];
+    expect(await names('unit-failed', 'backup.service', killed)).toEqual([
+      'info.unit_failure',
+      'info.show_logs',
+      'systemd.restart_unit',
+    ]);
+  });
+
   it('shows what fills the mount of a full disk first, then what frees it', async () => {
     await mkdir(join(temp.path, '.local', 'share', 'Trash'), { recursive: true });
     const result = await draft('no-space', `${temp.path}/build/out.o`, [{ path: `${temp.path}/build/out.o` }]);

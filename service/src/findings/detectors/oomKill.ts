@@ -23,8 +23,14 @@ export const OOM_KILL = 'oom-kill';
 // the task's comm, which may itself be in parentheses: "((sd-pam))".
 const KILLED_PROCESS =
   /^(?:(?:Memory cgroup )?Out of memory(?: \([^)]*\))?: )?Kill(?:ed)? process (\d+) \((.+)\)(?= total-vm:| score |,|$)/i;
-// Kernel, just before: "oom-kill:constraint=CONSTRAINT_NONE,…,task=firefox,pid=4242,uid=1000"
-const OOM_KILL_LINE = /^oom-kill:constraint=(\w+),.*,task=(.+?),pid=(\d+),uid=\d+/;
+// Kernel, just before: "oom-kill:constraint=CONSTRAINT_NONE,…,task=firefox,pid=4242,uid=1000", since 4.19 with
+// mem_cgroup_print_oom_context()'s ",oom_memcg=…,task_memcg=/system.slice/foo.service" before ",task=".
+const OOM_KILL_LINE = /^oom-kill:constraint=(\w+),.*?(?:,task_memcg=([^,]*))?,task=(.+?),pid=(\d+),uid=\d+/;
+// The service whose cgroup the killed task was in: the cgroup path's last part, as systemd names a service's cgroup
+// ("/system.slice/foo.service", "/user.slice/user-1000.slice/user@1000.service/app.slice/foo.service"), also
+// under a container's or a host's prefix ("/docker/ID/system.slice/foo.service"). A scope's name (an app's, a
+// session's) carries a PID and says less than the process's own name.
+const SERVICE_CGROUP = /\/([\w:.@\\-]+\.service)$/;
 // systemd-oomd: "Killed /user.slice/…/app-firefox-4242.scope due to memory pressure for … being 78.19% > 50.00% …"
 // and "Killed … due to memory used (…) / total (…) and swap used (…) / total (…) being more than 90.00%".
 const OOMD_KILLED = /^Killed (\/\S+) due to (memory pressure|memory used|swap used)/;
@@ -56,6 +62,10 @@ function outOf(constraint: string): string {
 
 // Translators: {reason} says why, such as "the system ran out of memory".
 const killedTitle = (name: string, reason: string) => format(_('{name} was killed: {reason}'), { name, reason });
+// Translators: {name} is a process's name, {unit} the service it ran in; {reason} says why, such as "the system
+// ran out of memory".
+const killedInTitle = (name: string, unit: string, reason: string) =>
+  format(_('{name} of {unit} was killed: {reason}'), { name, unit, reason });
 
 export class OomKillDetector implements Detector {
   readonly kinds = [OOM_KILL];
@@ -86,10 +96,13 @@ export class OomKillDetector implements Detector {
     const message = kernelText(event.entry);
     const line = OOM_KILL_LINE.exec(message);
     if (line) {
-      const [, constraint = '', task = '', pid] = line;
+      const [, constraint = '', memcg = '', task = '', pid] = line;
       this.lastPid = pid;
       this.lastKernelKill = event.at.getTime();
       const name = bareProcessName(task);
+      // The cgroup the kernel names is where its manager put the process; the task name is the program's own.
+      const unit = SERVICE_CGROUP.exec(memcg)?.[1];
+      if (unit) return this.report(event, unit, killedInTitle(name, unit, outOf(constraint)));
       return this.report(event, name, killedTitle(name, outOf(constraint)));
     }
     const killed = KILLED_PROCESS.exec(message);

@@ -22,6 +22,8 @@ const params = z.object({
   unit: unitName.optional(),
   scope: unitScope.default('system'),
   directory: absolutePath.optional(),
+  /** Only the kills in the unit's own cgroup; the step changes nothing (and is not offered) where there were none. */
+  inUnit: z.boolean().optional(),
 });
 type OomKillParams = z.infer<typeof params>;
 
@@ -39,6 +41,9 @@ const KILLED_PROCESS =
 // mm/oom_kill.c, dump_oom_summary(): pr_info("oom-kill:constraint=%s,nodemask=%*pbl", …), then
 // mem_cgroup_print_oom_context()'s ",oom_memcg=…,task_memcg=…" and pr_cont(",task=%s,pid=%d,uid=%d\n", …).
 const OOM_SUMMARY = /oom-kill:constraint=(\w+),.*?(?:,task_memcg=([^,]*))?,task=(.+?),pid=(\d+),uid=(\d+)/;
+// mm/memcontrol.c, mem_cgroup_print_oom_meminfo(), before the summary of a kill at a cgroup's limit (cgroup v1 and
+// v2 alike): "memory: usage 32768kB, limit 32768kB, failcnt 681".
+const CGROUP_USAGE = /(?:^|\]\s*)memory: usage (\d+)kB, limit (\d+)kB, failcnt \d+/;
 // systemd-oomd (src/oom/oomd-manager.c): "Killed /system.slice/x.service due to memory pressure for … being
 // 78.19% > 50.00% for > 20s with reclaim activity", "Killed … due to swap used (…) / total (…) being more than 90.00%".
 const OOMD_KILLED = /^Killed (\/\S+) due to (.+)$/;
@@ -58,6 +63,9 @@ export interface OomKill {
   cgroup?: string;
   /** "Memory cgroup out of memory": a limit was reached, not the whole machine's memory. */
   cgroupLimit: boolean;
+  /** KiB: the cgroup's limit and what it held when the kernel decided, where the kernel printed them. */
+  limit?: number;
+  usage?: number;
 }
 
 export interface OomdKill {
@@ -74,19 +82,28 @@ export interface KernelLine {
 
 /** The kills `lines` (oldest first) tell of: the kernel's, each joined with its oom-kill summary, and oomd's. */
 export function readKills(lines: readonly KernelLine[]): { kills: OomKill[]; oomd: OomdKill[] } {
-  const summaries = new Map<string, { constraint: string; cgroup?: string }>();
+  const summaries = new Map<string, { constraint: string; cgroup?: string; usage?: number; limit?: number }>();
   const kills: OomKill[] = [];
   const oomd: OomdKill[] = [];
+  /** The cgroup's usage and limit the kernel printed for the kill whose summary comes next. */
+  let usage: { usage: number; limit: number } | undefined;
   for (const { message, at, oomd: fromOomd } of lines) {
     if (fromOomd) {
       const killed = OOMD_KILLED.exec(message);
       if (killed) oomd.push({ at, cgroup: killed[1] ?? '', reason: killed[2] ?? '' });
       continue;
     }
+    const counted = CGROUP_USAGE.exec(message);
+    if (counted) {
+      usage = { usage: Number(counted[1]), limit: Number(counted[2]) };
+      continue;
+    }
     const summary = OOM_SUMMARY.exec(message);
     if (summary) {
       const [, constraint = '', cgroup, , pid = ''] = summary;
-      summaries.set(pid, { constraint, ...(cgroup && { cgroup }) });
+      const atLimit = constraint === 'CONSTRAINT_MEMCG' ? usage : undefined;
+      summaries.set(pid, { constraint, ...(cgroup && { cgroup }), ...atLimit });
+      usage = undefined;
       continue;
     }
     const killed = KILLED_PROCESS.exec(message);
@@ -104,6 +121,7 @@ export function readKills(lines: readonly KernelLine[]): { kills: OomKill[]; oom
       ...(uid && { uid }),
       ...(known && { constraint: known.constraint }),
       ...(known?.cgroup && { cgroup: known.cgroup }),
+      ...(known?.limit !== undefined && { limit: known.limit, usage: known.usage }),
       cgroupLimit: /cgroup/i.test(prefix ?? '') || known?.constraint === 'CONSTRAINT_MEMCG',
     });
   }
@@ -113,6 +131,17 @@ export function readKills(lines: readonly KernelLine[]): { kills: OomKill[]; oom
 const kib = (value: number) => formatBytes(value * KIB);
 
 export function describeKill(kill: OomKill): string {
+  const limit =
+    kill.limit === undefined
+      ? ''
+      : format(_(' Its cgroup held {usage} at the kill, against a limit of {limit}.'), {
+          usage: kib(kill.usage ?? 0),
+          limit: kib(kill.limit),
+        });
+  return `${describeKillItself(kill)}${limit}`;
+}
+
+function describeKillItself(kill: OomKill): string {
   return format(
     kill.cgroupLimit
       ? _(
@@ -231,7 +260,10 @@ async function describe(wanted: OomKillParams, context: ActionContext, options: 
     context.log.debug('no kernel lines to read', { error: error.message });
     return [];
   });
-  const { kills, oomd } = readKills(lines);
+  const read = readKills(lines);
+  const ours = (cgroup: string | undefined) => !wanted.inUnit || unitOfCgroup(cgroup ?? '') === wanted.unit;
+  const kills = read.kills.filter((kill) => ours(kill.cgroup));
+  const oomd = read.oomd.filter((kill) => ours(kill.cgroup));
   const told = [...kills.map(describeKill), ...oomd.map(describeOomdKill)];
   const units = new Map<string, 'user' | 'system'>();
   if (wanted.unit) units.set(wanted.unit, wanted.scope);
@@ -242,6 +274,7 @@ async function describe(wanted: OomKillParams, context: ActionContext, options: 
   }
   const memories = await Promise.all([...units].map(([unit, scope]) => unitMemory(unit, scope, context)));
   const meminfo = await readFile('/proc/meminfo', 'utf8').catch(() => '');
+  if (wanted.inUnit && told.length === 0) return [];
   return [
     ...(told.length > 0 ? told.slice(-SHOWN_KILLS) : [_('The journal holds no kernel or systemd-oomd line of it.')]),
     ...memories.flatMap((memory) => (memory ? [describeUnitMemory(memory)] : [])),
@@ -258,12 +291,14 @@ export function oomKillAction(options: ShowLogsOptions = {}): ActionDefinition<O
     risk: 'low',
     needsAuthorization: false,
     readOnly: true,
-    // The preview is the result. Memory and swap now are worth showing even where the journal kept no line.
+    // The preview is the result. Memory and swap now are worth showing even where the journal kept no line,
+    // unless only the unit's own kills were asked for.
     async preview(wanted, context) {
+      const details = await describe(wanted, context, options);
       return {
         summary: _('Show what was killed for memory, how much it used, and the memory free now'),
-        details: await describe(wanted, context, options),
-        changesNothing: false,
+        details,
+        changesNothing: details.length === 0,
       };
     },
     async run(wanted, context) {
