@@ -7,7 +7,7 @@
 // END or CANCELED, whichever comes first. speech-dispatcher 0.12 (Debian 13)
 // sends END only once its PulseAudio output has drained to the last sample,
 // and pipewire-pulse holds back a tail shorter than one period until it
-// pauses the stream: END came 0 to 12 s after the sound (measured), while the
+// pauses the stream: END came 0 to 23 s after the sound (measured), while the
 // end mark comes once the audio before it has gone out.
 import type { ScreenReaderVoice } from './screenReaderVoice.js';
 import { voiceCommands } from './screenReaderVoice.js';
