@@ -76,7 +76,6 @@ describe('Voice output through PipeWire', () => {
     const recording = await pipewire.record();
     const asked = Date.now();
     await gdbusCall(bus.address, `${VOICE_INTERFACE}.Speak`, text);
-    // speech-dispatcher 0.12 (Debian 13) on a busy machine took 3.5 times the text's length to end: the default bound.
     await waitFor(() => speaking.includes(false), 'the speech to end');
     // What is still in PipeWire's buffers when the speaker says it is done.
     await waitFor(() => recording.firstSoundAt() !== null, 'the sound', 5_000);

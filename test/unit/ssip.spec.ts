@@ -11,6 +11,7 @@ import {
   type SsipEvent,
   SsipParser,
   type SsipReply,
+  ssmlWithMark,
 } from '../../service/src/voice/ssip.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 
@@ -34,6 +35,30 @@ describe('SSIP', () => {
       { type: 'begin', messageId: 3 },
       { type: 'cancel', messageId: 3 },
     ]);
+  });
+
+  it('parses an index mark with its name, as speech-dispatcher 0.12 sends it', () => {
+    const events: SsipEvent[] = [];
+    const parser = new SsipParser(
+      () => undefined,
+      (event) => events.push(event),
+    );
+    // Recorded from speech-dispatcher 0.12.0 (Debian 13): a SPEAK in SSML mode with a mark at its end.
+    parser.push('225-1\r\n225 OK MESSAGE QUEUED\r\n700-1\r\n700-1\r\n700-steward-end\r\n700 INDEX MARK\r\n');
+    parser.push('702-1\r\n702-1\r\n702 END\r\n');
+    expect(events).toEqual([
+      { type: 'index-mark', messageId: 1, mark: 'steward-end' },
+      { type: 'end', messageId: 1 },
+    ]);
+  });
+
+  it('makes SSML with a mark at the end, in which the text adds no markup of its own', () => {
+    expect(ssmlWithMark('Disk <b>full</b> & "hot"', 'm')).toBe(
+      '<speak>Disk &lt;b&gt;full&lt;/b&gt; &amp; "hot"<mark name="m"/></speak>',
+    );
+    expect(ssmlWithMark('a<mark name="m"/>b\u0007c', 'm')).toBe(
+      '<speak>a&lt;mark name="m"/&gt;b c<mark name="m"/></speak>',
+    );
   });
 
   it('doubles a leading dot so that no line of the text ends the message', () => {

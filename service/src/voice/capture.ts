@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 
 import { StewardError } from '../dbus/errors.js';
 import { cleanLine } from '../untrustedText.js';
+import { pipeWireRawFlag } from './pipeWireRaw.js';
 import { readWav } from './wav.js';
 
 export interface AudioSink {
@@ -88,13 +89,15 @@ export class PipeWireMicrophone implements AudioSource {
     if (problem) throw problem;
     // Stopped while PipeWire was asked: nothing to open.
     if (this.stopped) return;
-    return this.record(sink);
+    const raw = await pipeWireRawFlag('pw-record');
+    if (this.stopped) return;
+    return this.record(sink, raw);
   }
 
-  private record(sink: AudioSink): Promise<void> {
+  private record(sink: AudioSink, raw: string[]): Promise<void> {
     const child = spawn(
       'pw-record',
-      ['--rate', String(RATE), '--channels', '1', '--format', 's16', '--media-role', 'Communication', '-'],
+      [...raw, '--rate', String(RATE), '--channels', '1', '--format', 's16', '--media-role', 'Communication', '-'],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     this.child = child;

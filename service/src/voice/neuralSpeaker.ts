@@ -6,13 +6,14 @@
 // $XDG_DATA_HOME/steward/voices/NAME: model.onnx and tokens.txt, with
 // espeak-ng-data/, lexicon.txt or voices.bin (Kokoro) where the voice has them.
 // In tests a directory stands in for the loudspeaker, as for espeak-ng.
-import { type ChildProcess, execFile, fork, spawn } from 'node:child_process';
+import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { access, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 
 import { StewardError } from '../dbus/errors.js';
 import { cleanLine } from '../untrustedText.js';
+import { pipeWireRawFlag } from './pipeWireRaw.js';
 import type { Speaker } from './speaker.js';
 import type { FromVoiceWorker, ToVoiceWorker, VoiceModelFiles } from './synthesizerProtocol.js';
 import { lastFailureLine } from './workerStderr.js';
@@ -79,22 +80,6 @@ interface Output {
   /** Resolves when what was written has been heard (or kept). */
   end(): Promise<void>;
   stop(): void;
-}
-
-/**
- * pw-play of PipeWire 1.x (Debian 13) reads a file named "-" through libsndfile, which wants a header and
- * refuses raw samples ("Format not recognised") unless told --raw; 0.3 (Debian 12) reads it raw and has no
- * --raw. Its own --help says which; asked once, and again after a failure to run it (it may be installed later).
- */
-let rawFlag: Promise<string[]> | undefined;
-function pwPlayRawFlag(): Promise<string[]> {
-  rawFlag ??= new Promise((resolve) => {
-    execFile('pw-play', ['--help'], { timeout: 10_000 }, (error, stdout, stderr) => {
-      if (error && stdout === '' && stderr === '') rawFlag = undefined;
-      resolve(/(?:^|\s)--raw\b/.test(`${stdout}\n${stderr}`) ? ['--raw'] : []);
-    });
-  });
-  return rawFlag;
 }
 
 function pipeWireOutput(sampleRate: number, raw: string[]): Output {
@@ -183,7 +168,7 @@ export class NeuralSpeaker implements Speaker {
     if (!name) throw new StewardError('NoSpeechModel', 'no neural voice is set (voice.neuralModel)');
     const files = await findVoice(this.voices, name);
     const { sampleRate } = await this.load(name, files);
-    const raw = this.standIn ? [] : await pwPlayRawFlag();
+    const raw = this.standIn ? [] : await pipeWireRawFlag('pw-play');
     const id = ++this.nextId;
     const standIn = this.standIn;
     await new Promise<void>((resolve, reject) => {

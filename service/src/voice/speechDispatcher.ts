@@ -3,11 +3,18 @@
 // Reading aloud through the desktop's speech-dispatcher, in the screen
 // reader's voice. Steward's messages have SSIP's "text" priority, so the
 // screen reader's own speech interrupts them, never the other way round.
-// speech-dispatcher's END and CANCELED notifications end each utterance.
+// An utterance ends at its end mark, an index mark after its last word, or at
+// END or CANCELED, whichever comes first. speech-dispatcher 0.12 (Debian 13)
+// sends END only once its PulseAudio output has drained to the last sample,
+// and pipewire-pulse holds back a tail shorter than one period until it
+// pauses the stream: END came 0 to 23 s after the sound (measured), while the
+// end mark comes once the audio before it has gone out.
 import type { ScreenReaderVoice } from './screenReaderVoice.js';
 import { voiceCommands } from './screenReaderVoice.js';
 import type { Speaker } from './speaker.js';
-import { type SsipAddress, SsipConnection, SsipError, type SsipEvent } from './ssip.js';
+import { type SsipAddress, SsipConnection, SsipError, type SsipEvent, ssmlWithMark } from './ssip.js';
+
+const END_MARK = 'steward-end';
 
 interface Utterance {
   id: number | null;
@@ -50,7 +57,7 @@ export class SpeechDispatcherSpeaker implements Speaker {
         });
       }
       if (this.current !== utterance) return;
-      const id = await connection.speak(text);
+      const id = await connection.speak(ssmlWithMark(text, END_MARK));
       utterance.id = id;
       const endedAlready = this.endedEarly.has(id);
       this.endedEarly.clear();
@@ -91,6 +98,8 @@ export class SpeechDispatcherSpeaker implements Speaker {
         await connection.command(`SET SELF CLIENT_NAME ${user}:steward:main`);
         await connection.command('SET SELF NOTIFICATION END on');
         await connection.command('SET SELF NOTIFICATION CANCEL on');
+        await connection.command('SET SELF NOTIFICATION INDEX_MARKS on');
+        await connection.command('SET SELF SSML_MODE on');
         await connection.command('SET SELF PRIORITY text');
       } catch (error) {
         connection.close();
@@ -106,7 +115,9 @@ export class SpeechDispatcherSpeaker implements Speaker {
   }
 
   private event(event: SsipEvent): void {
-    if (event.type !== 'end' && event.type !== 'cancel') return;
+    const ended =
+      event.type === 'end' || event.type === 'cancel' || (event.type === 'index-mark' && event.mark === END_MARK);
+    if (!ended) return;
     const utterance = this.current;
     if (utterance?.id === event.messageId) {
       this.current = null;

@@ -22,6 +22,8 @@ export type SsipEventType = 'begin' | 'end' | 'cancel' | 'pause' | 'resume' | 'i
 export interface SsipEvent {
   type: SsipEventType;
   messageId: number;
+  /** The name of an index mark (700) that playback reached. */
+  mark?: string;
 }
 
 const EVENT_TYPES: Record<number, SsipEventType> = {
@@ -70,6 +72,20 @@ export function ssipBody(text: string): string {
     .join('\r\n');
 }
 
+const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
+
+/**
+ * `text` as SSML (for SSML_MODE on) with the index mark `mark` after its last word. The text is escaped, so it
+ * can add no markup of its own; control characters that XML forbids become spaces.
+ */
+export function ssmlWithMark(text: string, mark: string): string {
+  const escaped = text
+    .replace(/[&<>]/g, (character) => XML_ESCAPES[character] ?? character)
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, ' ');
+  return `<speak>${escaped}<mark name="${mark}"/></speak>`;
+}
+
 /** Splits the incoming bytes into replies and notifications. */
 export class SsipParser {
   private partial = '';
@@ -98,7 +114,9 @@ export class SsipParser {
     const data = this.data;
     this.data = [];
     const type = EVENT_TYPES[code];
-    if (type) this.onEvent({ type, messageId: Number(data[0]) });
+    // An index mark's data: message id, client id, the mark's name.
+    if (type === 'index-mark') this.onEvent({ type, messageId: Number(data[0]), mark: data[2] });
+    else if (type) this.onEvent({ type, messageId: Number(data[0]) });
     else this.onReply({ code, data, text: rest });
   }
 }

@@ -10,6 +10,7 @@ import { access, mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
+import { pipeWireRawFlag } from '../../../service/src/voice/pipeWireRaw.js';
 import { waitFor } from '../service.js';
 
 const run = promisify(execFile);
@@ -107,6 +108,8 @@ export async function startPipeWire(home: string, busAddress: string): Promise<P
         'pw-record',
         // The sink's monitor, even once a microphone is the default source.
         [
+          // Raw samples: without --raw, pw-record of PipeWire 1.x writes an AU header first, which would be "sound".
+          ...(await pipeWireRawFlag('pw-record')),
           ...['--target', SINK, '-P', '{ stream.capture.sink=true }'],
           ...['--rate', String(RECORD_RATE), '--channels', '1', '--format', 's16', '-'],
         ],
@@ -124,18 +127,17 @@ export async function startPipeWire(home: string, busAddress: string): Promise<P
         recorder.once('error', reject);
         recorder.stdout.once('data', () => resolve());
       });
-      // Sample 0's time, from the first chunk's arrival: a sample's time then follows from its index, finer
-      // than the arrival of the chunks (PipeWire's quantum) that carry it.
-      let startedAt = 0;
+      // A sample's time from the arrival of its own chunk, less the samples after it: never before the sound
+      // was made, also where a busy machine made PipeWire skip (a count from the first chunk then runs early).
       recorder.stdout.on('data', (chunk: Buffer) => {
-        if (!startedAt) startedAt = Date.now() - (chunk.length / 2 / RECORD_RATE) * 1000;
+        const arrivedAt = Date.now();
         pending = Buffer.concat([pending, chunk]);
         const whole = pending.length - (pending.length % 2);
         for (let offset = 0; offset < whole; offset += 2, samples++) {
           if (Math.abs(pending.readInt16LE(offset)) > LOUD) {
             if (first < 0) {
               first = samples;
-              firstSoundAt = Math.round(startedAt + (samples / RECORD_RATE) * 1000);
+              firstSoundAt = Math.round(arrivedAt - ((whole - offset) / 2 / RECORD_RATE) * 1000);
             }
             last = samples;
             windowLoud = true;
