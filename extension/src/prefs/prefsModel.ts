@@ -44,6 +44,7 @@ export const CATALOG_ACTIONS: readonly CatalogAction[] = [
     title: (_) => _('Show what the kernel recorded of a file system’s errors'),
   },
   { name: 'info.gpu_driver_versions', risk: 'low', title: (_) => _('Show which NVIDIA driver versions disagree') },
+  { name: 'info.inode_usage', risk: 'low', title: (_) => _('Show which directories hold the most files') },
   { name: 'info.link_state', risk: 'low', title: (_) => _('Show a network link’s state') },
   { name: 'info.lock_holder', risk: 'low', title: (_) => _('Show which process holds a lock') },
   { name: 'info.oom_kill', risk: 'low', title: (_) => _('Show what was killed for memory') },

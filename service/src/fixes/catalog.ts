@@ -15,6 +15,7 @@ import { fileActions } from './actions/files.js';
 import { filesystemErrorsAction } from './actions/filesystemErrors.js';
 import { gpuDriverVersionsAction } from './actions/gpuDriverVersions.js';
 import { infoActions } from './actions/info.js';
+import { inodeUsageAction } from './actions/inodeUsage.js';
 import { journalActions } from './actions/journal.js';
 import { linkActions } from './actions/linkState.js';
 import { lockHolderAction } from './actions/lockHolder.js';
@@ -106,6 +107,7 @@ const findingActions = ({ journalDirectories = () => [], testHooks = {} }: Findi
     portHolderAction(),
     diskHealthAction(),
     filesystemErrorsAction({ root: testHooks.dpkgRoot }),
+    inodeUsageAction(),
     lockHolderAction(),
     ...infoActions({
       directories: journalDirectories,

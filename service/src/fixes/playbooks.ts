@@ -16,6 +16,7 @@ import type { ActionContext, Preview } from './action.js';
 import { resolverState } from './actions/dnsServers.js';
 import { largestCacheDirectories } from './actions/files.js';
 import { mountOf as mountOfBlockDevice } from './actions/filesystemErrors.js';
+import { outOfInodesOnly } from './actions/inodeUsage.js';
 import { linkManager, linkNow } from './actions/linkState.js';
 import { packagesProviding } from './actions/packageKit.js';
 import { UnitManager } from './actions/systemdUnits.js';
@@ -350,6 +351,19 @@ async function unitFailedByCause(
     }
     case 'no-space': {
       const mount = await mountOf(PATH_IN_LINE.exec(cause.evidence)?.[1] ?? '/');
+      if (await outOfInodesOnly(mount)) {
+        return {
+          title: format(_('Remove files on {mount} for {unit}'), { mount, unit }),
+          explanation: format(
+            _(
+              '{title}. It failed writing to {mount}, which has space left but no inode left for another file; ' +
+                'restarting fails the same way until files are removed there. {evidence}',
+            ),
+            { title: finding.title, mount, evidence: evidenceOf(cause.evidence) },
+          ),
+          actions: [{ name: 'info.inode_usage', params: { path: mount } }, logs],
+        };
+      }
       return {
         title: format(_('Free space on {mount} for {unit}'), { mount, unit }),
         explanation: format(
@@ -604,11 +618,10 @@ async function findingMount(finding: FindingWithEvidence): Promise<string> {
   return mountOf(path ?? '/');
 }
 
-/** What fills the disk first, then the clean-ups that free that mount: caches, trash, old journal files. */
-const diskSpace: Playbook = async (finding, tools) => {
-  const mount = await findingMount(finding);
+/** The clean-ups that free space (and inodes) on `mount`: caches, trash, old journal files. */
+async function cleanUps(mount: string, tools: PlaybookTools): Promise<CandidateAction[]> {
   const { context } = tools;
-  const actions: CandidateAction[] = [{ name: 'info.disk_usage', params: { path: mount } }];
+  const actions: CandidateAction[] = [];
   if (await sameDevice(mount, context.cacheHome)) {
     const biggest = (await largestCacheDirectories(context.cacheHome)).slice(0, CACHE_DIRECTORIES_OFFERED);
     if (biggest.length > 0) {
@@ -619,6 +632,17 @@ const diskSpace: Playbook = async (finding, tools) => {
   if (await sameDevice(mount, '/var/log/journal')) {
     actions.push({ name: 'journal.vacuum', params: { scope: 'system' } });
   }
+  return actions;
+}
+
+/** What fills the disk first, then the clean-ups that free that mount; files, not bytes, when statfs says so. */
+const diskSpace: Playbook = async (finding, tools) => {
+  const mount = await findingMount(finding);
+  if (await outOfInodesOnly(mount)) return inodeExhaustion(finding, tools);
+  const actions: CandidateAction[] = [
+    { name: 'info.disk_usage', params: { path: mount } },
+    ...(await cleanUps(mount, tools)),
+  ];
   return {
     title: format(_('Free space on {mount}'), { mount }),
     explanation: format(
@@ -630,6 +654,23 @@ const diskSpace: Playbook = async (finding, tools) => {
       { title: finding.title },
     ),
     actions,
+  };
+};
+
+/** Which directories hold the most files on a mount out of inodes, then the clean-ups that remove files there. */
+const inodeExhaustion: Playbook = async (finding, tools) => {
+  const mount = await findingMount(finding);
+  return {
+    title: format(_('Find the many small files on {mount}'), { mount }),
+    explanation: format(
+      _(
+        '{title}. Every file takes one inode, and {mount} has (almost) none left: writes fail with “No space left ' +
+          'on device” although space is left. A cache or spool full of small files is the usual cause; the first ' +
+          'step shows the inodes used and free and the directories that hold the most entries.',
+      ),
+      { title: finding.title, mount },
+    ),
+    actions: [{ name: 'info.inode_usage', params: { path: mount } }, ...(await cleanUps(mount, tools))],
   };
 };
 
@@ -1242,6 +1283,7 @@ const PLAYBOOKS: Record<string, Playbook> = {
   'disk-low': diskSpace,
   'disk-critical': diskSpace,
   'no-space': diskSpace,
+  'inode-exhaustion': inodeExhaustion,
   'no-connectivity': reconnect,
   'network-failure': networkFailure,
   'link-down': linkDown,
