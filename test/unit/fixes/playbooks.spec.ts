@@ -85,6 +85,7 @@ describe('playbooks', () => {
       ['no-space', temp.path, 'info.disk_usage'],
       ['disk-low', '/', 'info.disk_usage'],
       ['disk-critical', '/', 'info.disk_usage'],
+      ['inode-exhaustion', '/', 'info.inode_usage'],
       ['network-failure', 'enp3s0', 'network.reconnect'],
       ['link-down', 'enp3s0', 'info.link_state'],
       ['wifi-secrets', 'wlan0', 'network.reconnect'],
