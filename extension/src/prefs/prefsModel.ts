@@ -47,6 +47,7 @@ export const CATALOG_ACTIONS: readonly CatalogAction[] = [
   { name: 'info.inode_usage', risk: 'low', title: (_) => _('Show which directories hold the most files') },
   { name: 'info.link_state', risk: 'low', title: (_) => _('Show a network link’s state') },
   { name: 'info.lock_holder', risk: 'low', title: (_) => _('Show which process holds a lock') },
+  { name: 'info.memory_use', risk: 'low', title: (_) => _('Show what holds the memory') },
   { name: 'info.oom_kill', risk: 'low', title: (_) => _('Show what was killed for memory') },
   { name: 'info.port_holder', risk: 'low', title: (_) => _('Show which process holds a port') },
   { name: 'info.show_logs', risk: 'low', title: (_) => _('Show logs') },

@@ -19,6 +19,7 @@ import { inodeUsageAction } from './actions/inodeUsage.js';
 import { journalActions } from './actions/journal.js';
 import { linkActions } from './actions/linkState.js';
 import { lockHolderAction } from './actions/lockHolder.js';
+import { memoryUseAction } from './actions/memoryUse.js';
 import { networkActions } from './actions/network.js';
 import { packageActions } from './actions/packages.js';
 import { portHolderAction } from './actions/portHolder.js';
@@ -108,6 +109,7 @@ const findingActions = ({ journalDirectories = () => [], testHooks = {} }: Findi
     diskHealthAction(),
     filesystemErrorsAction({ root: testHooks.dpkgRoot }),
     inodeUsageAction(),
+    memoryUseAction({ root: testHooks.dpkgRoot }),
     lockHolderAction(),
     ...infoActions({
       directories: journalDirectories,

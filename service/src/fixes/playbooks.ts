@@ -674,6 +674,20 @@ const inodeExhaustion: Playbook = async (finding, tools) => {
   };
 };
 
+// Pressure is the whole machine's: the step shows who holds the memory; what to close is the person's choice.
+const memoryPressure: Playbook = async (finding) => ({
+  title: _('See what holds the memory'),
+  explanation: format(
+    _(
+      '{title}. Programs wait for memory: the kernel reclaims and swaps, and the desktop stalls. The first step ' +
+        'shows memory and swap now, how long tasks waited for memory, and the processes holding the most memory ' +
+        'with their units; closing the biggest one that is not needed frees it.',
+    ),
+    { title: finding.title },
+  ),
+  actions: [{ name: 'info.memory_use', params: {} }],
+});
+
 const reconnect: Playbook = async (finding) => ({
   title: _('Reconnect to the network'),
   explanation: format(
@@ -1284,6 +1298,7 @@ const PLAYBOOKS: Record<string, Playbook> = {
   'disk-critical': diskSpace,
   'no-space': diskSpace,
   'inode-exhaustion': inodeExhaustion,
+  'memory-pressure': memoryPressure,
   'no-connectivity': reconnect,
   'network-failure': networkFailure,
   'link-down': linkDown,

@@ -86,6 +86,7 @@ describe('playbooks', () => {
       ['disk-low', '/', 'info.disk_usage'],
       ['disk-critical', '/', 'info.disk_usage'],
       ['inode-exhaustion', '/', 'info.inode_usage'],
+      ['memory-pressure', '', 'info.memory_use'],
       ['network-failure', 'enp3s0', 'network.reconnect'],
       ['link-down', 'enp3s0', 'info.link_state'],
       ['wifi-secrets', 'wlan0', 'network.reconnect'],

@@ -215,7 +215,7 @@ export function describeMeminfo(values: Record<string, number>): string[] {
 }
 
 /** A unit's name from a cgroup path ("/system.slice/x.service" → "x.service"), where it names one. */
-const unitOfCgroup = (cgroup: string) => {
+export const unitOfCgroup = (cgroup: string) => {
   const name = cgroup.slice(cgroup.lastIndexOf('/') + 1);
   return unitName.safeParse(name).success && /\.(?:service|scope)$/.test(name) ? name : undefined;
 };
