@@ -710,8 +710,10 @@ const noRoute: Playbook = async (finding, tools) => {
       manager: await linkManager(tools.context, name).catch(() => ({ kind: 'none' }) as const),
     })),
   );
-  const rank = ({ now, manager }: (typeof links)[number]) =>
-    (now?.adminUp && now.carrier ? 0 : 2) + (manager.kind === 'none' ? 1 : 0);
+  // The finding recorded where the default route went out ("route default via 10.0.0.1 dev eth0"): that link first.
+  const wentOut = heldBefore(finding).routes.flatMap((route) => /\bdev ([\w.:@-]{1,15})$/.exec(route)?.[1] ?? []);
+  const rank = ({ name, now, manager }: (typeof links)[number]) =>
+    (wentOut.includes(name) ? 0 : 4) + (now?.adminUp && now.carrier ? 0 : 2) + (manager.kind === 'none' ? 1 : 0);
   const shown = links.sort((a, b) => rank(a) - rank(b)).slice(0, ROUTE_LINKS_SHOWN);
   const actions: CandidateAction[] = shown.map(({ name }) => ({
     name: 'info.link_state',
