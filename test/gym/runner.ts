@@ -311,7 +311,10 @@ export class Runner {
       .filter((proposal) => proposal['finding-id'] === id);
     const signalled = latest ? all.at(-1) : all[0];
     if (signalled) return signalled;
-    return (await this.#list<Proposal>(PROPOSALS_INTERFACE)).find((proposal) => proposal['finding-id'] === id);
+    // Not one resolved with an earlier occurrence of the finding: a problem back after resolving is proposed on anew.
+    return (await this.#list<Proposal>(PROPOSALS_INTERFACE)).find(
+      (proposal) => proposal['finding-id'] === id && proposal.state !== 'resolved',
+    );
   }
 
   /** Every finding or proposal there is, in any state (a page of 500 holds all a gym run makes). */

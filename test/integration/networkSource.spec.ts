@@ -98,6 +98,13 @@ describe('NetworkSource in a network namespace', () => {
     ]);
     // Going down, it says what the link held just before: its address and the route of its subnet (with the
     // IPv6 link-local ones, once the kernel has added them).
+    // Losing the default route, every link says where it went out.
+    expect(links.filter((link) => link.lostDefaultRoutes).map((link) => [link.name, link.lostDefaultRoutes])).toEqual(
+      jasmine.arrayWithExactContents([
+        ['v0', ['default dev v0']],
+        ['v1', ['default dev v0']],
+      ]),
+    );
     expect(links.filter((link) => link.name === 'v0' && link.had).map((link) => link.had)).toEqual([
       {
         addresses: jasmine.arrayContaining(['10.99.0.1/24']) as unknown as string[],

@@ -55,6 +55,12 @@ export const CATALOG_ACTIONS: readonly CatalogAction[] = [
   { name: 'journal.vacuum', risk: 'low', title: (_) => _('Shrink the journal') },
   { name: 'network.flush_dns', risk: 'low', title: (_) => _('Forget cached DNS answers') },
   { name: 'network.link_up', risk: 'low', title: (_) => _('Bring a network link up') },
+  { name: 'network.open_portal', risk: 'low', title: (_) => _('Open the network’s sign-in page') },
+  {
+    name: 'network.reconfigure_link',
+    risk: 'low',
+    title: (_) => _('Have systemd-networkd configure a link again'),
+  },
   { name: 'network.reconnect', risk: 'low', title: (_) => _('Reconnect to the network') },
   {
     name: 'network.reset_dns_features',

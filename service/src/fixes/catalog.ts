@@ -6,8 +6,10 @@ import { StewardError } from '../dbus/errors.js';
 import { type NixosActionOptions, nixosActions } from '../nixos/actions.js';
 import type { TestHooks } from '../testHooks.js';
 import type { ActionDefinition } from './action.js';
+import { captivePortalActions } from './actions/captivePortal.js';
 import { configActions } from './actions/config.js';
 import { showErrorAction, validateAction } from './actions/configCheck.js';
+import { defaultRouteActions } from './actions/defaultRoute.js';
 import { diskHealthAction } from './actions/diskHealth.js';
 import { dnsActions } from './actions/dnsServers.js';
 import { dpkgAuditAction } from './actions/dpkgAudit.js';
@@ -97,6 +99,8 @@ const findingActions = ({ journalDirectories = () => [], testHooks = {} }: Findi
     ...networkActions,
     ...dnsActions,
     ...linkActions,
+    ...defaultRouteActions,
+    ...captivePortalActions,
     ...fileActions,
     ...journalActions,
     ...configActions,

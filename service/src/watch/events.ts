@@ -60,6 +60,8 @@ export interface LinkState {
   hasDefaultRoute: boolean;
   /** Its addresses ("10.0.0.2/24") and routes ("default via 10.0.0.1") as last read, for a link that went down: before. */
   had?: { addresses: string[]; routes: string[] };
+  /** The default routes last read, with their link ("default via 10.0.0.1 dev eth0"), once none is left. */
+  lostDefaultRoutes?: string[];
 }
 
 export type WatchEvent =

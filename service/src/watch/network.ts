@@ -166,6 +166,12 @@ export class NetworkSource implements EventSource {
     if (!links || !routes4 || !routes6 || this.#stopped) return;
     const routes = [...routes4, ...routes6];
     const hasDefaultRoute = routes.some((route) => (route.dst ?? 'default') === 'default');
+    // Read before this read's links replace what each held: where the default route went out.
+    const lostDefaultRoutes = hasDefaultRoute
+      ? []
+      : [...this.#held].flatMap(([name, { routes: held }]) =>
+          held.filter((route) => route.startsWith('default')).map((route) => `${route} dev ${name}`),
+        );
     const seen = new Set<string>();
     for (const link of links) {
       if (link.link_type === 'loopback' || link.flags?.includes('LOOPBACK')) continue;
@@ -181,7 +187,12 @@ export class NetworkSource implements EventSource {
       if (previous?.up === state.up && previous.hasDefaultRoute === state.hasDefaultRoute) continue;
       this.#links.set(link.ifname, state);
       const wentDown = previous?.up === true && !state.up && before;
-      this.#emit?.({ type: 'link', at: new Date(), link: wentDown ? { ...state, had: before } : state });
+      const reported = {
+        ...state,
+        ...(wentDown ? { had: before } : {}),
+        ...(lostDefaultRoutes.length > 0 ? { lostDefaultRoutes } : {}),
+      };
+      this.#emit?.({ type: 'link', at: new Date(), link: reported });
     }
     // A removed interface is forgotten, not reported down: unplugging is not a failure.
     for (const name of this.#links.keys()) if (!seen.has(name)) this.#links.delete(name);

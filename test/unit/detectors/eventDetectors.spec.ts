@@ -195,6 +195,20 @@ describe('the network detectors', () => {
     ]);
   });
 
+  it('records where the lost default route went out, as ip printed it', () => {
+    const detector = new NoRouteDetector();
+    detector.detect(link('eth0', true, true));
+    const [output] = detector.detect({
+      type: 'link',
+      at,
+      link: { name: 'eth0', up: true, hasDefaultRoute: false, lostDefaultRoutes: ['default via 10.0.0.1 dev eth0'] },
+    });
+    expect(output && 'report' in output ? output.report.evidence.map((evidence) => evidence.text) : []).toEqual([
+      'no default route after a change on eth0',
+      'route default via 10.0.0.1 dev eth0',
+    ]);
+  });
+
   it('reports no connectivity and captive portals, and resolves both on full connectivity', () => {
     const detector = new ConnectivityDetector();
     const states = ['full', 'limited', 'none', 'unknown', 'portal', 'full'] as const;

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { FindingWithEvidence } from '../../../service/src/findings/store.js';
 import type { Evidence } from '../../../service/src/findings/types.js';
 import type { Preview } from '../../../service/src/fixes/action.js';
+import { networkLinks } from '../../../service/src/fixes/actions/defaultRoute.js';
 import { type CandidateAction, draftFor, isActionableUnit } from '../../../service/src/fixes/playbooks.js';
 import { makeTempDir, type TempDir } from '../../support/tempDir.js';
 import { homeContext } from './actionContext.js';
@@ -91,6 +92,7 @@ describe('playbooks', () => {
       ['link-down', 'enp3s0', 'info.link_state'],
       ['wifi-secrets', 'wlan0', 'network.reconnect'],
       ['no-connectivity', '', 'network.reconnect'],
+      ['captive-portal', '', 'network.open_portal'],
       ['dns-failure', '', 'info.dns_servers'],
       ['config-error', '/etc/nginx/nginx.conf', 'config.show_error'],
       ['thermal-throttling', '', undefined],
@@ -105,6 +107,27 @@ describe('playbooks', () => {
         .withContext(kind)
         .toContain(`${subject || 'something'} went wrong`);
     }
+  });
+
+  it('shows the links the kernel has for a lost default route, the one it went out through first, and no way back without a manager', async () => {
+    const links = await networkLinks();
+    expect(links.length).withContext('this machine’s network links').toBeGreaterThan(0);
+    const wentOut = links.at(-1)!;
+    const result = await draft('no-route', '', [
+      { kind: 'text', text: 'no default route after a change on somewhere' },
+      { kind: 'text', text: `route default via 10.0.0.1 dev ${wentOut}` },
+    ]);
+    expect(result?.actions[0]).toEqual({ name: 'info.link_state', params: { interface: wentOut } });
+    expect(result?.actions.every((action) => action.name === 'info.link_state')).toBeTrue();
+    expect(result?.actions.length).toBe(Math.min(links.length, 4));
+    expect(result?.explanation).toContain('something went wrong');
+  });
+
+  it('opens the sign-in page for a captive portal, and says why', async () => {
+    const result = await draft('captive-portal', '');
+    expect(result?.title).toBe('Sign in to the network');
+    expect(result?.explanation).toContain('it lets nothing through until you sign in there');
+    expect(result?.actions).toEqual([{ name: 'network.open_portal', params: {} }]);
   });
 
   it('shows what systemd recorded of a crash loop and its logs first, then clears the failed state and starts it: never stop beside restart', async () => {

@@ -26,6 +26,12 @@ export class NoRouteDetector implements Detector {
           title: _('No default route: the internet is unreachable'),
           evidence: [
             { kind: 'text', text: format(_('no default route after a change on {name}'), { name }), at: event.at },
+            // Where it went out, as `ip` printed it: the link a first step looks at.
+            ...(event.link.lostDefaultRoutes ?? []).map((route) => ({
+              kind: 'text' as const,
+              text: `route ${route}`,
+              at: event.at,
+            })),
           ],
           at: event.at,
         },

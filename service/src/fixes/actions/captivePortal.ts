@@ -1,0 +1,117 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+// network.open_portal: opens NetworkManager's connectivity check address in the
+// user's browser through the desktop portal (org.freedesktop.portal.OpenURI),
+// as GNOME does for a captive portal: the network redirects it to its sign-in page.
+import type { Variant } from '@jellybrick/dbus-next';
+import { z } from 'zod';
+
+import { callMethod, nameHasOwner } from '../../dbus/client.js';
+import { StewardError } from '../../dbus/errors.js';
+import { _, format, N_ } from '../../i18n.js';
+import { cleanLine } from '../../untrustedText.js';
+import type { ActionContext, ActionDefinition } from '../action.js';
+import { CONNECTIVITY_FULL } from './networkConnections.js';
+
+const NM = 'org.freedesktop.NetworkManager';
+const NM_PATH = '/org/freedesktop/NetworkManager';
+const PORTAL = 'org.freedesktop.portal.Desktop';
+const PORTAL_PATH = '/org/freedesktop/portal/desktop';
+const OPEN_URI = 'org.freedesktop.portal.OpenURI';
+/** NMConnectivityState: the check was answered by something other than the expected page. */
+const CONNECTIVITY_PORTAL = 3;
+
+async function networkManagerProperty(context: ActionContext, name: string): Promise<unknown> {
+  const bus = context.systemBus;
+  if (!bus || !(await nameHasOwner(bus, NM).catch(() => false))) return null;
+  const [value] = (await callMethod(
+    bus,
+    {
+      destination: NM,
+      path: NM_PATH,
+      interface: 'org.freedesktop.DBus.Properties',
+      member: 'Get',
+      signature: 'ss',
+      body: [NM, name],
+    },
+    { autoStart: false },
+  ).catch(() => [null])) as [Variant | null];
+  return value?.value ?? null;
+}
+
+/** NetworkManager's connectivity check address, when it has one that a browser can open. */
+export async function connectivityCheckUri(context: ActionContext): Promise<string | null> {
+  const uri = await networkManagerProperty(context, 'ConnectivityCheckUri');
+  if (typeof uri !== 'string' || uri.length > 2000) return null;
+  const parsed = URL.canParse(uri) ? new URL(uri) : null;
+  return parsed && (parsed.protocol === 'http:' || parsed.protocol === 'https:') ? parsed.href : null;
+}
+
+const noUri = () =>
+  _('NetworkManager has no connectivity check address (its connectivity check is off or it does not run)');
+
+const openPortal: ActionDefinition = {
+  name: 'network.open_portal',
+  title: N_('Open the network’s sign-in page'),
+  params: z.object({}),
+  risk: 'low',
+  needsAuthorization: false,
+  readOnly: false,
+  async preview(_params, context) {
+    const uri = await connectivityCheckUri(context);
+    if (!uri) return { summary: _('Open the network’s sign-in page'), details: [noUri()], changesNothing: true };
+    return {
+      summary: _('Open the network’s sign-in page in your web browser'),
+      details: [
+        format(
+          _(
+            'Opens {uri}, NetworkManager’s connectivity check address, in your web browser; the network sends it on to its sign-in page',
+          ),
+          { uri: cleanLine(uri) },
+        ),
+      ],
+      changesNothing: false,
+    };
+  },
+  async run(_params, context, { progress }) {
+    const uri = await connectivityCheckUri(context);
+    if (!uri) throw new StewardError('Unavailable', noUri());
+    progress(null, _('Opening the sign-in page…'));
+    // The desktop's own way: the portal asks the user's default browser, as GNOME's captive portal helper does.
+    await callMethod(context.sessionBus, {
+      destination: PORTAL,
+      path: PORTAL_PATH,
+      interface: OPEN_URI,
+      member: 'OpenURI',
+      signature: 'ssa{sv}',
+      body: ['', uri, {}],
+    }).catch((error: Error) => {
+      throw new StewardError(
+        'Unavailable',
+        format(_('The desktop portal could not open {uri}: {error}'), {
+          uri: cleanLine(uri),
+          error: cleanLine(error.message),
+        }),
+      );
+    });
+    return {
+      summary: format(_('Opened {uri} in your web browser: sign in there'), { uri: cleanLine(uri) }),
+      undo: { impossible: _('a page opened in the browser is closed there, not by Steward') },
+    };
+  },
+  async verify(_params, context) {
+    const connectivity = await networkManagerProperty(context, 'Connectivity');
+    if (connectivity === CONNECTIVITY_FULL) {
+      return { ok: true, observed: _('The internet is reachable: the network let you through') };
+    }
+    return {
+      ok: true,
+      observed:
+        connectivity === CONNECTIVITY_PORTAL
+          ? _('The sign-in page was opened; the network lets you through once you sign in there')
+          : _('The sign-in page was opened'),
+    };
+  },
+};
+
+export const captivePortalActions = [openPortal];
