@@ -304,10 +304,14 @@ export class RemoteEngine extends QueueingEngine<PendingRequest> {
 
   private async run(pending: PendingRequest): Promise<void> {
     pending.abort = new AbortController();
-    // The client's own timeout ends only at the response headers; an answer that stalls midway needs this one.
-    const deadline = setTimeout(() => this.abort(pending, 'timeout'), this.options.requestTimeoutMs);
+    let deadline: NodeJS.Timeout | undefined;
     try {
-      const outcome = await this.stream(this.clientOf(await loadSdk()), pending, pending.abort.signal);
+      // Loaded before the deadline starts: on a busy machine the first import of the SDK alone outlasted a short
+      // timeout, which then ended a request the endpoint never saw.
+      const client = this.clientOf(await loadSdk());
+      // The client's own timeout ends only at the response headers; an answer that stalls midway needs this one.
+      deadline = setTimeout(() => this.abort(pending, 'timeout'), this.options.requestTimeoutMs);
+      const outcome = await this.stream(client, pending, pending.abort.signal);
       if (pending.abortReason === 'unloaded') throw unloadedError();
       if (pending.abortReason === 'timeout') throw this.timeoutError();
       this.lastError = null;
