@@ -97,27 +97,33 @@ export async function measureUsage(root: string, limits: WalkLimits = LIMITS): P
   return report;
 }
 
+/** What a bounded walk left out: where it stopped early, and the directories it could not read. */
+export function walkNotes(walk: { complete: boolean; entries: number; unreadable: number }): string[] {
+  return [
+    ...(walk.complete
+      ? []
+      : [format(_('counted the first {count} entries only; the rest was not measured'), { count: walk.entries })]),
+    ...(walk.unreadable > 0
+      ? [
+          format(
+            ngettext(
+              '{count} directory you cannot read is not counted',
+              '{count} directories you cannot read are not counted',
+              walk.unreadable,
+            ),
+            { count: walk.unreadable },
+          ),
+        ]
+      : []),
+  ];
+}
+
 function describe(report: UsageReport): string[] {
   const lines = report.top.flatMap((usage) => [
     `${formatBytes(usage.bytes)}  ${cleanLine(usage.path)}`,
     ...usage.children.map((child) => `    ${formatBytes(child.bytes)}  ${cleanLine(child.path)}`),
   ]);
-  if (!report.complete)
-    lines.push(
-      format(_('counted the first {count} entries only; the rest was not measured'), { count: report.entries }),
-    );
-  if (report.unreadable > 0)
-    lines.push(
-      format(
-        ngettext(
-          '{count} directory you cannot read is not counted',
-          '{count} directories you cannot read are not counted',
-          report.unreadable,
-        ),
-        { count: report.unreadable },
-      ),
-    );
-  return lines;
+  return [...lines, ...walkNotes(report)];
 }
 
 /** info.disk_usage; `limits` bound the walk (tests make them small). */

@@ -14,7 +14,7 @@ import { _, format, N_, ngettext } from '../../i18n.js';
 import { cleanLine } from '../../untrustedText.js';
 import type { ActionDefinition } from '../action.js';
 import { absolutePath } from '../params.js';
-import type { WalkLimits } from './diskUsage.js';
+import { type WalkLimits, walkNotes } from './diskUsage.js';
 
 const inodeUsageParams = z.object({ path: z.literal('/').or(absolutePath) });
 type InodeUsageParams = z.infer<typeof inodeUsageParams>;
@@ -114,22 +114,7 @@ function describe(report: EntriesReport): string[] {
       }),
     ),
   ];
-  if (!report.complete)
-    lines.push(
-      format(_('counted the first {count} entries only; the rest was not measured'), { count: report.entries }),
-    );
-  if (report.unreadable > 0)
-    lines.push(
-      format(
-        ngettext(
-          '{count} directory you cannot read is not counted',
-          '{count} directories you cannot read are not counted',
-          report.unreadable,
-        ),
-        { count: report.unreadable },
-      ),
-    );
-  return lines;
+  return [...lines, ...walkNotes(report)];
 }
 
 /** info.inode_usage; `limits` bound the walk (tests make them small). */
