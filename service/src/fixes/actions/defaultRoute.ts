@@ -8,16 +8,14 @@ import { promisify } from 'node:util';
 
 import { z } from 'zod';
 
-import { callMethod } from '../../dbus/client.js';
 import { StewardError } from '../../dbus/errors.js';
 import { _, format, N_ } from '../../i18n.js';
 import { routeText } from '../../watch/network.js';
 import type { ActionDefinition } from '../action.js';
-import { linkManager, linkNow } from './linkState.js';
-import { AUTHORIZED_CALL, systemBusOf, systemCall } from './polkit.js';
+import { linkManager, linkNow, networkdReconfigure } from './linkState.js';
+import { systemBusOf } from './polkit.js';
 
 const run = promisify(execFile);
-const NETWORKD = 'org.freedesktop.network1';
 
 /** The default routes the kernel has now (IPv4 and IPv6), as `ip` prints them. */
 export async function defaultRoutes(): Promise<string[]> {
@@ -87,14 +85,7 @@ const reconfigureLink: ActionDefinition<Params> = {
       throw new StewardError('Unavailable', format(_('systemd-networkd does not manage {name}'), { name }));
     }
     progress(null, format(_('Asking systemd-networkd to configure {name} again…'), { name }));
-    await systemCall(
-      callMethod(
-        bus,
-        { destination: NETWORKD, path: manager.path, interface: `${NETWORKD}.Link`, member: 'Reconfigure' },
-        AUTHORIZED_CALL,
-      ),
-      'systemd-networkd',
-    );
+    await networkdReconfigure(bus, manager.path);
     return {
       summary: format(_('systemd-networkd configured {name} again'), { name }),
       undo: {

@@ -144,6 +144,18 @@ const linkStateParams = z.object({
 });
 type LinkStateParams = z.infer<typeof linkStateParams>;
 
+/** networkctl reconfigure over D-Bus: networkd applies the link's .network file again (up, addresses, routes). */
+export async function networkdReconfigure(bus: MessageBus, path: string): Promise<void> {
+  await systemCall(
+    callMethod(
+      bus,
+      { destination: NETWORKD, path, interface: `${NETWORKD}.Link`, member: 'Reconfigure' },
+      AUTHORIZED_CALL,
+    ),
+    'systemd-networkd',
+  );
+}
+
 /** The link's state in words, with what vanished since it went down. */
 export async function describeLink(params: LinkStateParams, context: ActionContext): Promise<string[]> {
   const name = params.interface;
@@ -259,15 +271,7 @@ const linkUp: ActionDefinition<LinkUpParams> = {
         'NetworkManager',
       );
     } else {
-      // networkctl reconfigure: networkd applies the link's .network file again, bringing it up.
-      await systemCall(
-        callMethod(
-          bus,
-          { destination: NETWORKD, path: manager.path, interface: `${NETWORKD}.Link`, member: 'Reconfigure' },
-          AUTHORIZED_CALL,
-        ),
-        'systemd-networkd',
-      );
+      await networkdReconfigure(bus, manager.path);
     }
     return {
       summary: format(_('{manager} brought {name} up'), { name, manager: manager.kind }),
