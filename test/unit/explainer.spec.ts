@@ -174,6 +174,29 @@ describe('the finding explainer', () => {
     expect(request?.prompt).toContain("  | bluetooth.service: Failed with result 'exit-code'.");
   });
 
+  it('explains a finding raised at start-up, before the engine’s configuration was read', async () => {
+    let read: () => void = () => undefined;
+    const configurationRead = new Promise<void>((resolve) => (read = resolve));
+    engineState = 'unconfigured';
+    engine = new ScriptedEngine([ANSWER]);
+    explainer = new FindingExplainer({
+      engines: { state: () => engineState, engine: async () => engine, configurationRead },
+      store,
+      enabled: () => enabled,
+      redact: (text) => text,
+      timeoutMs: 60_000,
+      log: createLogger({ level: 'info', journal: false, write: (line) => logLines.push(line) }),
+      onExplained: (finding) => explained.push(finding),
+    });
+    const added = report(failure('bluetooth.service'));
+    explainer.consider([added]);
+    // The service read its configuration: a remote endpoint is set up.
+    engineState = 'ready';
+    read();
+    await waitFor(() => explained.length === 1, 'the explanation');
+    expect(explained[0]?.id).toBe(added.finding.id);
+  });
+
   it('asks about new findings only: not repeats, resolutions or ignored findings', async () => {
     start([ANSWER]);
     const first = report(failure('bluetooth.service'));

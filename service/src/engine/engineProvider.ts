@@ -60,6 +60,9 @@ export class EngineProvider extends EventEmitter<{ changed: [] }> {
   /** Grows with every drop, so an engine that finished starting after its settings changed is not used. */
   private generation = 0;
   private readonly onStatus = () => this.emit('changed');
+  private markConfigurationRead: () => void = () => undefined;
+  /** Settles once the first refresh has read which model (or endpoint) is set up. */
+  readonly configurationRead = new Promise<void>((resolve) => (this.markConfigurationRead = resolve));
 
   constructor(private readonly options: EngineProviderOptions) {
     super();
@@ -98,12 +101,16 @@ export class EngineProvider extends EventEmitter<{ changed: [] }> {
 
   /** Drops the engine (freeing its model) after the active model or the configuration changed. */
   async refresh(): Promise<void> {
-    await this.drop();
-    const config = this.options.config();
-    const model = config.engine === 'remote' ? null : await this.options.activeModel();
-    this.configuredModel = config.engine === 'remote' ? (config.remote?.model ?? '') : (model?.path ?? '');
-    this.configured = config.engine === 'remote' || model !== null;
-    this.emit('changed');
+    try {
+      await this.drop();
+      const config = this.options.config();
+      const model = config.engine === 'remote' ? null : await this.options.activeModel();
+      this.configuredModel = config.engine === 'remote' ? (config.remote?.model ?? '') : (model?.path ?? '');
+      this.configured = config.engine === 'remote' || model !== null;
+      this.emit('changed');
+    } finally {
+      this.markConfigurationRead();
+    }
   }
 
   async unload(): Promise<void> {

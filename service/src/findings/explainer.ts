@@ -64,13 +64,18 @@ export class FindingExplainer {
   private draining = false;
   /** Settles when the queue has been worked through. */
   private drained: Promise<void> = Promise.resolve();
+  private configurationRead = false;
 
-  constructor(private readonly options: FindingExplainerOptions) {}
+  constructor(private readonly options: FindingExplainerOptions) {
+    // A finding raised at start-up, before the engine's configuration is read, is queued and checked when drained.
+    void (options.engines.configurationRead ?? Promise.resolve()).then(() => (this.configurationRead = true));
+  }
 
   /** Queues each new finding for an explanation; returns at once. */
   consider(changes: readonly FindingChange[]): void {
     for (const { change, finding } of changes) {
-      if (change !== 'added' || finding.ignored || !this.available() || this.queue.includes(finding.id)) continue;
+      if (change !== 'added' || finding.ignored || this.queue.includes(finding.id)) continue;
+      if (this.configurationRead && !this.available()) continue;
       this.queue.push(finding.id);
       if (this.queue.length > MAX_QUEUED) {
         this.options.log.warning('too many findings to explain; skipped the oldest', { finding: this.queue.shift() });
@@ -94,6 +99,7 @@ export class FindingExplainer {
   // The flag is cleared in the same step that finds the queue empty, so a finding queued meanwhile is never stranded.
   private async drain(): Promise<void> {
     this.draining = true;
+    await this.options.engines.configurationRead;
     for (let id = this.queue.shift(); id !== undefined; id = this.queue.shift()) {
       // Settings may have changed (or the engine paused) while it waited.
       if (this.available()) await this.explain(id);

@@ -18,6 +18,8 @@ export interface EngineSource {
   /** 'unconfigured' or 'paused' when no model may be asked. */
   state(): string;
   engine(): Promise<ChatEngine>;
+  /** Settles once the configuration was first read: before, 'unconfigured' only means not read yet. */
+  configurationRead?: Promise<void>;
 }
 
 export interface Advice {
