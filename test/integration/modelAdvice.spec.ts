@@ -34,7 +34,7 @@ describe('model advice on proposals', () => {
       await writeTinyModel(join(home, 'data', 'steward', 'models', 'tiny.gguf'));
       return {
         // The advisor's request carries the whole catalog, parameters included.
-        inference: { gpu: 'off', threads: 1, contextSize: 3072, maxAnswerTokens: 400 },
+        inference: { gpu: 'off', threads: 1, contextSize: 4096, maxAnswerTokens: 400 },
         watch: quietWatch({ journal: { system: false, user: false, directories: [journal] } }),
       };
     });

@@ -62,6 +62,12 @@ export class ModelAdvisor {
     return state !== 'unconfigured' && state !== 'paused';
   }
 
+  /** Whether a model may be asked, once the engine's configuration was read (at start-up it may not be yet). */
+  async ready(): Promise<boolean> {
+    await this.options.engines.configurationRead;
+    return this.available;
+  }
+
   /**
    * The model's explanation, and its actions when `suggestActions` (a kind no
    * playbook knows); null when it has nothing usable to say.

@@ -225,7 +225,7 @@ export class Proposer {
     if (draft) {
       // The model's words come from the finding's explanation (see attachExplanation), not from a second request.
       await this.propose(full, draft, 'playbook');
-    } else if (advisor?.available && full.vouchedBy !== null) {
+    } else if (advisor && full.vouchedBy !== null && (await advisor.ready())) {
       this.noted(
         finding.id,
         _('Steward has no ready fix for this kind of problem, and the model suggested none it may propose'),
