@@ -1179,6 +1179,22 @@ const storageError: Playbook = async (finding, tools) => {
   }
   const health = { name: 'info.disk_health', params: { device } };
   const smart = (await tools.preview(health)) !== null;
+  const shown = await tools.preview(kernelView);
+  const kernelKnows = shown !== null && !shown.changesNothing;
+  const next = smart
+    ? kernelKnows
+      ? _('The first step shows the drive’s own health (SMART); the next, what the kernel knows of it.')
+      : _('The first step shows the drive’s own health (SMART).')
+    : format(
+        kernelKnows
+          ? _(
+              'UDisks2 does not run here or does not know {device}, so the drive’s own health (SMART) cannot be read: the first step shows what the kernel knows of it (size, model, error counters, mounts).',
+            )
+          : _(
+              'UDisks2 does not run here or does not know {device}, and the kernel has no disk of that name now: the log shows what failed.',
+            ),
+        { device },
+      );
   const draft = readLogs(
     finding,
     title,
@@ -1186,19 +1202,12 @@ const storageError: Playbook = async (finding, tools) => {
       evidence,
       await deviceState(finding),
       _('A disk that reports read or write errors may be failing: back up what matters now, before anything else.'),
-      smart
-        ? _('The first step shows the drive’s own health (SMART); the next, what the kernel knows of it.')
-        : format(
-            _(
-              'UDisks2 does not run here or does not know /dev/{device}, so the drive’s own health (SMART) cannot be read: the first step shows what the kernel knows of it (size, model, error counters, mounts).',
-            ),
-            { device },
-          ),
+      next,
     ]
       .filter(Boolean)
       .join(' '),
   );
-  return { ...draft, actions: [...(smart ? [health] : []), kernelView, ...draft.actions] };
+  return { ...draft, actions: [...(smart ? [health] : []), ...(kernelKnows ? [kernelView] : []), ...draft.actions] };
 };
 
 // What the kernel recorded of the file system first (its error count, the first and last error, read-only or

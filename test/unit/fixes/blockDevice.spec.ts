@@ -134,13 +134,46 @@ describe('info.block_device', () => {
       'The driver says the device is “running”.',
     ]);
     expect(partition.lines[5]).toBe('/dev/sda2 is mounted on /home (ext4), writable.');
+    // The link the kernel's libata lines name: the disk below it.
+    const link = await run('ata1');
+    expect(link.lines.slice(0, 4)).toEqual([
+      '/dev/ata1 as the kernel sees it:',
+      '/dev/sda is on ata1.',
+      '/dev/sda: 500 GB, writable.',
+      'Model: ATA WDC WD5000AAKX-0',
+    ]);
+    expect(link.lines).not.toContain('/dev/sda1 is on ata1.');
   });
 
-  it('offers nothing for a name the kernel has no block device of (an ATA link, a drive gone)', async () => {
+  it('shows the namespaces below an NVMe controller, with the controller’s model and state', async () => {
+    const controller = 'sys/devices/pci0000:00/0000:00:1d.0/0000:04:00.0/nvme/nvme0';
+    await machine({
+      [`${controller}/model`]: 'Samsung SSD 980 PRO 1TB',
+      [`${controller}/state`]: 'resetting',
+      [`${controller}/nvme0n1/size`]: '1953525168',
+      [`${controller}/nvme0n1/ro`]: '0',
+      'proc/self/mounts': '/dev/nvme0n1 /data xfs rw 0 0',
+    });
+    await mkdir(join(temp.path, 'sys/class/block'), { recursive: true });
+    await symlink(join(temp.path, controller, 'nvme0n1'), join(temp.path, 'sys/class/block/nvme0n1'));
+    await symlink(join(temp.path, controller), join(temp.path, controller, 'nvme0n1/device'));
+    const { preview, lines } = await run('nvme0');
+    expect(preview.changesNothing).toBeFalse();
+    expect(lines).toEqual([
+      '/dev/nvme0 as the kernel sees it:',
+      '/dev/nvme0n1 is on nvme0.',
+      '/dev/nvme0n1: 1.0 TB, writable.',
+      'Model: Samsung SSD 980 PRO 1TB',
+      'The driver says the device is “resetting”.',
+      '/dev/nvme0n1 is mounted on /data (xfs), writable.',
+    ]);
+  });
+
+  it('offers nothing for a name the kernel has no block device, controller nor link of (a drive gone)', async () => {
     await machine({ 'proc/self/mounts': '' });
-    const { preview, lines } = await run('ata1');
+    const { preview, lines } = await run('nvme3');
     expect(preview.changesNothing).toBeTrue();
-    expect(lines).toEqual(['The kernel has no block device /dev/ata1 now.']);
+    expect(lines).toEqual(['The kernel has no block device /dev/nvme3 now.']);
   });
 
   it('rejects what is not a block device name', () => {

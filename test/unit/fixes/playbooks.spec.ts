@@ -559,7 +559,12 @@ describe('playbooks', () => {
     unfit = ['info.disk_health'];
     const unknown = await draft('storage-error', 'sda', [{ text: line }]);
     expect(unknown?.actions.map((action) => action.name)).toEqual(['info.block_device', 'info.show_logs']);
-    expect(unknown?.explanation).toContain('UDisks2 does not run here or does not know /dev/sda');
+    expect(unknown?.explanation).toContain('UDisks2 does not run here or does not know sda, so');
+    // Neither UDisks2 nor the kernel knows it (a drive gone): the lines alone, and why.
+    unfit = ['info.disk_health', 'info.block_device'];
+    const gone = await draft('storage-error', 'sdz', [{ text: line }]);
+    expect(gone?.actions.map((action) => action.name)).toEqual(['info.show_logs']);
+    expect(gone?.explanation).toContain('the kernel has no disk of that name now: the log shows what failed.');
   });
 
   it('shows the file behind a loop device first for its storage errors, never SMART', async () => {

@@ -3,14 +3,15 @@
 // info.block_device: what the kernel itself publishes of a block device that reported I/O errors, read from sysfs
 // and /proc without UDisks2 nor udev: its size, whether it is read-only, its model, the SCSI layer's error
 // counters, where it and its partitions are mounted, and for a loop device the file behind it and the file
-// system that file lives on: a loop device's errors are that file's storage failing.
+// system that file lives on: a loop device's errors are that file's storage failing. For a controller or link the
+// kernel's lines name (nvme0, ata1), the same of the disks below it.
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 import { z } from 'zod';
 
 import { formatBytes } from '../../findings/detectors/format.js';
-import { _, format, N_ } from '../../i18n.js';
+import { _, format, N_, ngettext } from '../../i18n.js';
 import { cleanLine } from '../../untrustedText.js';
 import type { ActionDefinition } from '../action.js';
 import { type Mount, mountOf } from './filesystemErrors.js';
@@ -202,10 +203,8 @@ function mountLine(name: string, mount: Mount | null): string {
   );
 }
 
-/** What the kernel publishes of `device`; empty where it has no block device of that name. */
-export async function describeBlockDevice(device: string, root = '/'): Promise<string[]> {
-  const directory = join(root, 'sys', 'class', 'block', device);
-  if (!(await stat(directory).catch(() => null))) return [];
+/** What the kernel publishes of the block device `device` (sysfs' class/block entry `directory`). */
+async function blockDeviceLines(device: string, directory: string, root: string): Promise<string[]> {
   const { disk, partitions } = await diskOf(directory);
   const sectors = Number(await readText(join(directory, 'size'))) || 0;
   const readOnly = (await readText(join(directory, 'ro'))) === '1';
@@ -229,6 +228,51 @@ export async function describeBlockDevice(device: string, root = '/'): Promise<s
   return lines;
 }
 
+/** Disks shown for one controller or link: a machine has few, a storage server many. */
+const DISKS_SHOWN = 4;
+
+/**
+ * The whole disks below the controller or link `name` ("ata1", "nvme0": what the kernel's lines name, which are no
+ * block devices), by their sysfs paths (…/ata1/host0/…/block/sda, …/nvme/nvme0/nvme0n1).
+ */
+async function disksBelow(name: string, root: string): Promise<string[]> {
+  const classBlock = join(root, 'sys', 'class', 'block');
+  const found: string[] = [];
+  for (const entry of (await readdir(classBlock).catch(() => [] as string[])).sort()) {
+    const resolved = await realpath(join(classBlock, entry)).catch(() => '');
+    const whole = (await readText(join(resolved, 'partition'))) === null;
+    if (whole && resolved.split('/').includes(name)) found.push(entry);
+  }
+  return found;
+}
+
+/**
+ * What the kernel publishes of `device`: a block device, or the disks below a controller or link of that name;
+ * empty where it has neither.
+ */
+export async function describeBlockDevice(device: string, root = '/'): Promise<string[]> {
+  const directory = join(root, 'sys', 'class', 'block', device);
+  if (await stat(directory).catch(() => null)) return blockDeviceLines(device, directory, root);
+  const disks = await disksBelow(device, root);
+  const lines: string[] = [];
+  for (const disk of disks.slice(0, DISKS_SHOWN)) {
+    lines.push(
+      format(_('/dev/{disk} is on {device}.'), { disk, device }),
+      ...(await blockDeviceLines(disk, join(root, 'sys', 'class', 'block', disk), root)),
+    );
+  }
+  if (disks.length > DISKS_SHOWN) {
+    const count = disks.length - DISKS_SHOWN;
+    lines.push(
+      format(ngettext('{count} more disk is on {device}.', '{count} more disks are on {device}.', count), {
+        count,
+        device,
+      }),
+    );
+  }
+  return lines;
+}
+
 /** Where the kernel publishes devices' state; tests give a tree that stands for `/`. */
 export interface BlockDeviceOptions {
   root?: string;
@@ -242,7 +286,7 @@ export function blockDeviceAction({ root = '/' }: BlockDeviceOptions = {}): Acti
     risk: 'low',
     needsAuthorization: false,
     readOnly: true,
-    // No block device of that name (a drive gone, a name that is an ATA link's): nothing to show.
+    // No block device of that name nor below a controller or link of that name (a drive gone): nothing to show.
     async preview({ device }) {
       const details = await describeBlockDevice(device, root);
       return {
