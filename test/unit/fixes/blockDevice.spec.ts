@@ -169,6 +169,28 @@ describe('info.block_device', () => {
     ]);
   });
 
+  it('says a loop device is attached to no file, and names no PCI vendor’s number as a model', async () => {
+    await machine({
+      'sys/class/block/loop7/size': '0',
+      'sys/class/block/loop7/ro': '0',
+      'sys/class/block/vda/size': '536870912',
+      'sys/class/block/vda/ro': '0',
+      'sys/class/block/vda/device/vendor': '0x1af4',
+      'proc/self/mounts': '/dev/vda1 / ext4 rw 0 0',
+    });
+    expect((await run('loop7')).lines).toEqual([
+      '/dev/loop7 as the kernel sees it:',
+      '/dev/loop7: 0 bytes, writable.',
+      '/dev/loop7 is a loop device, attached to no file now.',
+      '/dev/loop7 is not mounted.',
+    ]);
+    expect((await run('vda')).lines).toEqual([
+      '/dev/vda as the kernel sees it:',
+      '/dev/vda: 275 GB, writable.',
+      '/dev/vda is not mounted.',
+    ]);
+  });
+
   it('offers nothing for a name the kernel has no block device, controller nor link of (a drive gone)', async () => {
     await machine({ 'proc/self/mounts': '' });
     const { preview, lines } = await run('nvme3');

@@ -169,8 +169,9 @@ const hexCount = (text: string | null) => (text && /^0x[0-9a-f]+$/i.test(text) ?
 async function hardwareLines(disk: string): Promise<string[]> {
   const device = join(disk, 'device');
   const lines: string[] = [];
+  // A virtio disk's "vendor" is its PCI vendor's number (0x1af4): no name a person knows.
   const model = [await readText(join(device, 'vendor')), await readText(join(device, 'model'))]
-    .filter((part): part is string => Boolean(part))
+    .filter((part): part is string => Boolean(part) && !/^0x[0-9a-f]+$/i.test(part ?? ''))
     .join(' ');
   if (model) lines.push(format(_('Model: {model}'), { model: cleanLine(model, 120) }));
   const state = await readText(join(device, 'state'));
@@ -220,6 +221,9 @@ async function blockDeviceLines(device: string, directory: string, root: string)
   if (backing) {
     const mountinfo = (await readText(join(root, 'proc', 'self', 'mountinfo'))) ?? '';
     lines.push(...loopLines(device, backing, mountHolding(backing.file, mountinfo)));
+  } else if (/^loop\d+$/.test(device)) {
+    // The kernel keeps a loop device's loop/ directory only while a file is attached.
+    lines.push(format(_('/dev/{device} is a loop device, attached to no file now.'), { device }));
   }
   const mounts = (await readText(join(root, 'proc', 'self', 'mounts'))) ?? '';
   for (const name of [device, ...partitions.filter((partition) => partition !== device)]) {
