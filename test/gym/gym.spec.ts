@@ -13,8 +13,11 @@ import { loadScenarios } from './scenario.js';
 /** The root filesystem is built once per recipe (minutes, cached); boot and the core scenarios take well under one. */
 const GYM_TIMEOUT_MS = 15 * 60_000;
 const TOOLS = ['mmdebstrap', 'unshare', 'nsenter', 'setpriv', 'flock', 'chroot', 'ip', 'losetup'];
-/** The kernel's log, which the system's journald reads, and loop devices, which the ext4 scenario attaches. */
-const DEVICES = ['/dev/kmsg', '/dev/loop-control'];
+/**
+ * The kernel's log, which the system's journald reads; loop devices, which the ext4 and I/O error scenarios attach;
+ * FUSE, whose file system fails the I/O error scenario's reads.
+ */
+const DEVICES = ['/dev/kmsg', '/dev/loop-control', '/dev/fuse'];
 
 function onSystemPath(command: string): boolean {
   return SYSTEM_PATH.split(':').some((dir) => {
@@ -68,6 +71,7 @@ describe('the gym: Steward in a booted Debian system', () => {
       'forged-lines',
       'masked-dependency',
       'oom-memory-max',
+      'storage-io-error',
       'unit-exits-1',
       'user-unit-fails',
       'workdir-missing',
@@ -180,6 +184,29 @@ describe('the gym: Steward in a booted Debian system', () => {
         }),
       );
     expect(row('ext4-corrupted').shown).toContain('The kernel recorded 1 error on it since its last check (fsck).');
+  });
+
+  // The block layer's own line about a loop device whose backing file's reads fail (a FUSE file system answering
+  // EIO); UDisks2 does not run there, and what the kernel publishes names the file and the file system under it.
+  it('finds a loop device’s I/O error from the kernel’s line, and shows the file behind it and its FUSE file system', () => {
+    expect(row('storage-io-error'))
+      .withContext(scoreTable(score))
+      .toEqual(
+        jasmine.objectContaining({
+          detected: true,
+          finding: jasmine.objectContaining({ kind: 'storage-error', subject: jasmine.stringMatching(/^loop\d+$/) }),
+          firstStep: { expected: 'info.block_device', got: 'info.block_device', right: true },
+          applied: { state: 'done', right: true },
+          shown: jasmine.stringMatching(/^\/dev\/loop\d+ as the kernel sees it:\n/),
+          pass: true,
+        }),
+      );
+    expect(row('storage-io-error').shown).toMatch(
+      /^\/dev\/loop\d+ is a loop device: its data is the file \/srv\/failing\/disk\.img\.$/m,
+    );
+    expect(row('storage-io-error').shown).toContain(
+      'That file is on /srv/failing, a FUSE file system (fuse, from gym-failing-image)',
+    );
   });
 
   // The kernel's OOM kill in a v1 memory cgroup named as systemd names the service's (the host's controller, which

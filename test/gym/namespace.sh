@@ -72,6 +72,11 @@ done
 # for a log namespace); what came before this boot is skipped through kernel-seqnum below.
 touch "$root/dev/kmsg"
 mount --bind /dev/kmsg "$root/dev/kmsg"
+# FUSE, for a scenario whose loop device's backing file is on a file system that fails its reads.
+if [[ -c /dev/fuse ]]; then
+  touch "$root/dev/fuse"
+  mount --bind /dev/fuse "$root/dev/fuse"
+fi
 # Loop devices, for scenarios that attach a file system image. No udev makes their nodes here: one for each
 # loop device the host has and some free ones beyond (LOOP_CTL_GET_FREE adds the next on demand).
 touch "$root/dev/loop-control"

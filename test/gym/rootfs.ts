@@ -22,6 +22,7 @@ export const GYM_RECIPE: RootfsRecipe = {
     'passwd',
     'polkitd',
     'procps',
+    'python3-fusepy',
     'sudo',
     'systemd',
     'systemd-coredump',

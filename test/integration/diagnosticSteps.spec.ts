@@ -27,7 +27,13 @@ describe('diagnostic steps', () => {
 
   it('are in the catalog a finding may use, read-only and without a prompt', () => {
     const catalog = createFindingsCatalog();
-    for (const name of ['info.port_holder', 'info.lock_holder', 'info.coredump', 'info.filesystem_errors']) {
+    for (const name of [
+      'info.port_holder',
+      'info.lock_holder',
+      'info.coredump',
+      'info.filesystem_errors',
+      'info.block_device',
+    ]) {
       const action = catalog.get(name);
       expect(action?.readOnly).withContext(name).toBeTrue();
       expect(action?.needsAuthorization).withContext(name).toBeFalse();

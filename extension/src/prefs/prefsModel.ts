@@ -33,6 +33,7 @@ export const CATALOG_ACTIONS: readonly CatalogAction[] = [
   { name: 'files.clear_cache', risk: 'low', title: (_) => _('Clear caches') },
   { name: 'files.empty_trash', risk: 'medium', title: (_) => _('Empty the trash') },
   { name: 'info.auth_attempts', risk: 'low', title: (_) => _('Show who was tried and from where') },
+  { name: 'info.block_device', risk: 'low', title: (_) => _('Show what the kernel knows of a disk') },
   { name: 'info.coredump', risk: 'low', title: (_) => _('Show the crash report') },
   { name: 'info.disk_health', risk: 'low', title: (_) => _('Show a disk’s health') },
   { name: 'info.disk_usage', risk: 'low', title: (_) => _('Show what fills a disk') },

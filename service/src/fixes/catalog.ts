@@ -6,6 +6,7 @@ import { StewardError } from '../dbus/errors.js';
 import { type NixosActionOptions, nixosActions } from '../nixos/actions.js';
 import type { TestHooks } from '../testHooks.js';
 import type { ActionDefinition } from './action.js';
+import { blockDeviceAction } from './actions/blockDevice.js';
 import { captivePortalActions } from './actions/captivePortal.js';
 import { configActions } from './actions/config.js';
 import { showErrorAction, validateAction } from './actions/configCheck.js';
@@ -111,6 +112,7 @@ const findingActions = ({ journalDirectories = () => [], testHooks = {} }: Findi
     validateAction({ root: testHooks.configRoot }),
     portHolderAction(),
     diskHealthAction(),
+    blockDeviceAction({ root: testHooks.dpkgRoot }),
     filesystemErrorsAction({ root: testHooks.dpkgRoot }),
     inodeUsageAction(),
     memoryUseAction({ root: testHooks.dpkgRoot }),

@@ -78,6 +78,35 @@ describe('the storage-error detector', () => {
     }
   });
 
+  it('reads the block layer’s lines of a loop device whose file fails its reads (this kernel, 6.18, seen in the gym)', () => {
+    // A direct read (dd iflag=direct), then a buffered one, of sectors of a loop device whose backing file is on a
+    // FUSE file system that answers EIO for them (test/gym/scenarios/storage-io-error.json).
+    const lines = [
+      'I/O error, dev loop0, sector 8192 op 0x0:(READ) flags 0x800 phys_seg 1 prio class 2',
+      'I/O error, dev loop0, sector 8192 op 0x0:(READ) flags 0x80700 phys_seg 1 prio class 2',
+      'I/O error, dev loop0, sector 8192 op 0x0:(READ) flags 0x0 phys_seg 1 prio class 2',
+      'Buffer I/O error on dev loop0, logical block 1024, async page read',
+    ];
+    for (const line of lines)
+      expect(verdict(line))
+        .withContext(line)
+        .toEqual([['loop0', 'critical']]);
+    const reports = reportsOf(
+      runDetector(
+        new StorageErrorDetector(),
+        lines.map((line) => kernel(line)),
+      ),
+    );
+    expect(reports.map((r) => [r.subject, r.title])).toEqual([
+      ['loop0', 'loop0 could not read or write some of its data'],
+    ]);
+    expect(reports[0]!.evidence[0]!.text).toBe(lines[0]!);
+    // A partitioned loop device's buffered reads name the partition; the block layer, the whole device.
+    expect(verdict('Buffer I/O error on dev loop3p1, logical block 0, async page read')).toEqual([
+      ['loop3', 'critical'],
+    ]);
+  });
+
   it('stays silent on healthy disks, empty drives and other programs', () => {
     const quiet = [
       // A drive refusing a SET FEATURES at boot: the exception and its status, then configured as usual.
@@ -128,11 +157,12 @@ describe('the storage-error detector', () => {
   });
 
   it('names the disk a partition or namespace belongs to', () => {
-    expect(['sda1', 'nvme0n1p2', 'nvme1c1n1', 'mmcblk0p1', 'vdb', 'ata4.00', 'dm-2'].map(diskOf)).toEqual([
+    expect(['sda1', 'nvme0n1p2', 'nvme1c1n1', 'mmcblk0p1', 'loop3p1', 'vdb', 'ata4.00', 'dm-2'].map(diskOf)).toEqual([
       'sda',
       'nvme0',
       'nvme1',
       'mmcblk0',
+      'loop3',
       'vdb',
       'ata4',
       'dm-2',

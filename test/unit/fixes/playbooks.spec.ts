@@ -546,6 +546,38 @@ describe('playbooks', () => {
     expect(await names('filesystem-error', 'sda1')).toEqual(['info.disk_health', 'info.show_logs']);
   });
 
+  it('shows a failing disk as the kernel sees it after SMART, or first where UDisks2 does not know it', async () => {
+    const line = 'I/O error, dev sda, sector 8192 op 0x0:(READ) flags 0x800 phys_seg 1 prio class 2';
+    const known = await draft('storage-error', 'sda', [{ text: line }]);
+    expect(known?.actions.map((action) => action.name)).toEqual([
+      'info.disk_health',
+      'info.block_device',
+      'info.show_logs',
+    ]);
+    expect(known?.actions[1]?.params).toEqual({ device: 'sda' });
+    expect(known?.explanation).toContain(`The kernel reported: “${line}”.`);
+    unfit = ['info.disk_health'];
+    const unknown = await draft('storage-error', 'sda', [{ text: line }]);
+    expect(unknown?.actions.map((action) => action.name)).toEqual(['info.block_device', 'info.show_logs']);
+    expect(unknown?.explanation).toContain('UDisks2 does not run here or does not know sda, so');
+    // Neither UDisks2 nor the kernel knows it (a drive gone): the lines alone, and why.
+    unfit = ['info.disk_health', 'info.block_device'];
+    const gone = await draft('storage-error', 'sdz', [{ text: line }]);
+    expect(gone?.actions.map((action) => action.name)).toEqual(['info.show_logs']);
+    expect(gone?.explanation).toContain('the kernel has no disk of that name now: the log shows what failed.');
+  });
+
+  it('shows the file behind a loop device first for its storage errors, never SMART', async () => {
+    // No such loop device on this machine: the explanation says it is attached to no file.
+    const line = 'I/O error, dev loop4095, sector 8192 op 0x0:(READ) flags 0x800 phys_seg 1 prio class 2';
+    const result = await draft('storage-error', 'loop4095', [{ text: line }]);
+    expect(result?.title).toBe('Check the file behind the loop device that reported errors');
+    expect(result?.actions.map((action) => action.name)).toEqual(['info.block_device', 'info.show_logs']);
+    expect(result?.actions[0]?.params).toEqual({ device: 'loop4095' });
+    expect(result?.explanation).toContain(`The kernel reported: “${line}”.`);
+    expect(result?.explanation).toContain('/dev/loop4095 is a loop device, attached to no file now.');
+  });
+
   it('explains backups and SMART for storage and file system errors', async () => {
     for (const kind of ['storage-error', 'filesystem-error']) {
       const result = await draft(kind, 'sda');

@@ -70,13 +70,13 @@ const PATTERNS: Pattern[] = [
 // A floppy drive a virtual machine emulates and an empty optical drive fail every read: no disk is failing.
 const NOT_A_DISK = /^(?:fd|sr)\d+$/;
 
-/** The disk a device name belongs to: "ata1.00" → "ata1", "sdb1" → "sdb", "nvme0n1p2" → "nvme0". */
+/** The disk a device name belongs to: "ata1.00" → "ata1", "sdb1" → "sdb", "nvme0n1p2" → "nvme0", "loop3p1" → "loop3". */
 export function diskOf(device: string): string {
   const named =
     /^(ata\d+)\.\d+$/.exec(device) ??
     // A namespace belongs to its controller, which the driver's own lines name.
     /^(nvme\d+)(?:c\d+)?n\d+(?:p\d+)?$/.exec(device) ??
-    /^(mmcblk\d+)p\d+$/.exec(device) ??
+    /^((?:mmcblk|loop)\d+)p\d+$/.exec(device) ??
     /^((?:sd|vd|xvd|hd)[a-z]+)\d+$/.exec(device);
   return named?.[1] ?? device;
 }
