@@ -14,7 +14,7 @@ function changed(
   path: string,
   at: Date,
   previousHash: string | null = 'sha256:5d41402a',
-  hash = 'sha256:7e240de7',
+  hash: string | null = 'sha256:7e240de7',
 ): WatchEvent {
   return { type: 'fileChanged', at, path, previousHash, hash };
 }
