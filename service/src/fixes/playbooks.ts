@@ -950,12 +950,15 @@ const dnsFailure: Playbook = async (finding, tools) => {
 
 // The unit worked with the files as they were before the change: put those versions back, the difference shown
 // first. Until a file changed again since the failure (restored, or mended by hand) a restart reads the same file and
-// fails the same way, so it is offered only then; what systemd recorded of the failed run comes last.
+// fails the same way, so it is offered only then; what systemd recorded of the failed run comes last. Where no file
+// can be put back (a system file, no copy kept), the failed unit's own steps: this proposal stands in for its.
 const configChanged: Playbook = async (finding, tools) => {
   const paths = [...new Set(finding.evidence.flatMap((evidence) => (evidence.path ? [evidence.path] : [])))];
   if (paths.length === 0) return null;
   const restores = paths.map((path) => ({ name: 'config.restore', params: { path } }));
   const known = await knownUnit(finding, tools);
+  const restorable = (await Promise.all(restores.map((restore) => tools.preview(restore)))).some(Boolean);
+  if (known && !restorable) return unitFailed(finding, tools);
   const changed = known && (await changeSinceFailure(known.unit, known.scope, finding.lastSeen, tools, paths));
   const record = known ? [unitRecordStep(known)] : [];
   const title = format(_('Put back the configuration {unit} worked with'), { unit: finding.subject });

@@ -498,6 +498,19 @@ describe('playbooks', () => {
     expect(unknown?.actions).toEqual([{ name: 'config.restore', params: { path: conf } }]);
   });
 
+  it('gives a changed configuration it cannot put back (a system file, no copy kept) the failed unit’s own steps', async () => {
+    const evidence: Partial<Evidence>[] = [
+      { kind: 'file', text: '/etc/backup.conf changed (previous version 5d41402a)', path: '/etc/backup.conf' },
+      { text: "backup.service: Failed with result 'exit-code'.", journal: 'user' },
+    ];
+    unfit = ['config.restore'];
+    const result = await draft('config-changed-before-failure', 'backup.service', evidence);
+    const failed = await draft('unit-failed', 'backup.service', evidence);
+    expect(result?.actions).toEqual(failed!.actions);
+    expect(result?.actions[0]?.name).toBe('info.unit_failure');
+    expect(result?.explanation).toContain('backup.service went wrong');
+  });
+
   it('chooses a configuration error’s first step by what this computer holds now', async () => {
     const evidence = [
       { text: '/etc/ssh/sshd_config: line 156: Bad configuration option: X', path: '/etc/ssh/sshd_config', line: 156 },
