@@ -269,7 +269,11 @@ export class Runner {
         );
     }
     if (expect.afterUndo) {
-      const undone = (expect.undo && jobs.get(expect.undo)) || state.id;
+      const undone = expect.undo ? jobs.get(expect.undo) : state.id;
+      if (!undone) {
+        row.reason = `not undone: ${expect.undo ?? ''} is no action that was applied`;
+        return;
+      }
       const undo = await this.#job(() => this.agent.call(PROPOSALS_INTERFACE, 'Undo', 's', [undone]));
       row.undone = undo.state === 'fixed' || undo.state === 'done' ? await this.#reaches(expect.afterUndo) : false;
       if (!row.undone) {

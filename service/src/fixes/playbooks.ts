@@ -951,7 +951,8 @@ const dnsFailure: Playbook = async (finding, tools) => {
 // The unit worked with the files as they were before the change: put those versions back, the difference shown
 // first. Until a file changed again since the failure (restored, or mended by hand) a restart reads the same file and
 // fails the same way, so it is offered only then; what systemd recorded of the failed run comes last. Where no file
-// can be put back (a system file, no copy kept), the failed unit's own steps: this proposal stands in for its.
+// can be put back (a system file, no copy kept), the failed unit's own steps, as this proposal stands in for the
+// unit's.
 const configChanged: Playbook = async (finding, tools) => {
   const paths = [...new Set(finding.evidence.flatMap((evidence) => (evidence.path ? [evidence.path] : [])))];
   if (paths.length === 0) return null;
