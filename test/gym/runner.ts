@@ -47,7 +47,7 @@ type Proposal = Record<string, unknown> & {
   id: string;
   'finding-id': string;
   subject: string;
-  actions: { name: string; 'read-only': boolean }[];
+  actions: { name: string; 'read-only': boolean; details?: string[] }[];
 };
 
 let sentinels = 0;
@@ -205,7 +205,15 @@ export class Runner {
         .filter((p) => p.id === proposal.id)
         .at(-1) ?? proposal;
     const offers = (name: string) => latest().actions.some((action) => action.name === name);
+    const previewed = latest().actions.find((action) => action.name === expect.apply[0])?.details ?? [];
+    const unpreviewed = expect.previewShows.filter((text) => !previewed.some((line) => line.includes(text)));
+    if (unpreviewed.length > 0) {
+      row.reason = `the preview of ${expect.apply[0]} showed “${previewed.join('⏎')}”, without ${unpreviewed.map((text) => `“${text}”`).join(', ')}`;
+      return;
+    }
     let state = { id: '', state: '', summary: '' };
+    /** The job of each applied action, for an Undo of one before the last. */
+    const jobs = new Map<string, string>();
     for (const [index, name] of expect.apply.entries()) {
       const offered = await this.agent
         .until(() => offers(name) || undefined, `a ProposalChanged offering ${name}`, PROPOSAL_TIMEOUT_MS)
@@ -220,6 +228,7 @@ export class Runner {
         return;
       }
       state = await this.#job(() => this.agent.call(PROPOSALS_INTERFACE, 'Apply', 'ss', [proposal.id, name]));
+      jobs.set(name, state.id);
       const last = index === expect.apply.length - 1;
       if (index === 0 && !last) row.firstShown = state.summary;
       if (!last && state.state !== 'fixed' && state.state !== 'done') break;
@@ -260,7 +269,12 @@ export class Runner {
         );
     }
     if (expect.afterUndo) {
-      const undo = await this.#job(() => this.agent.call(PROPOSALS_INTERFACE, 'Undo', 's', [state.id]));
+      const undone = expect.undo ? jobs.get(expect.undo) : state.id;
+      if (!undone) {
+        row.reason = `not undone: ${expect.undo ?? ''} is no action that was applied`;
+        return;
+      }
+      const undo = await this.#job(() => this.agent.call(PROPOSALS_INTERFACE, 'Undo', 's', [undone]));
       row.undone = undo.state === 'fixed' || undo.state === 'done' ? await this.#reaches(expect.afterUndo) : false;
       if (!row.undone) {
         row.reason = `not undone: the undo job ended ${undo.state} (${undo.summary}), or ${expect.afterUndo.run.join(' ')} never said ${expect.afterUndo.output}`;

@@ -67,7 +67,7 @@ const expectFindingSchema = z
     notOffered: z.array(z.string()).default([]),
     /**
      * The actions of the proposal applied, in order (say, reset_failed then start_unit), and the end the
-     * last one's job must reach ("fixed", or "not-authorized" when polkit says no); Undo undoes the last.
+     * last one's job must reach ("fixed", or "not-authorized" when polkit says no); Undo undoes the last (or `undo`).
      */
     apply: z.array(z.string()).default([]),
     applyState: z.string().default('fixed'),
@@ -75,12 +75,16 @@ const expectFindingSchema = z
     shows: z.array(z.string()).default([]),
     /** Text the first applied job's summary must contain where more steps follow it: what that first step showed. */
     firstShows: z.array(z.string()).default([]),
+    /** Text the first applied action's preview must contain as the proposal offers it before Apply (a restore's diff). */
+    previewShows: z.array(z.string()).default([]),
     /** Done after detection and before Apply: the cause of a passing fault goes away. */
     beforeApply: z.array(stepSchema).default([]),
     /** The machine is healthy again after Apply. */
     healthy: stateCheckSchema.optional(),
     /** The state after Undo of the applied job. */
     afterUndo: stateCheckSchema.optional(),
+    /** The applied action whose job Undo undoes, where not the last (a restore, not the restart after it). */
+    undo: z.string().optional(),
   })
   .strict();
 

@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { Variant } from '@jellybrick/dbus-next';
@@ -116,5 +116,101 @@ describe('a repair noticed by the service', () => {
     });
     await restartOffered(id);
     expect(changed.filter((c) => c.id === id).at(-1)!.explanation).toContain('database.service started');
+  });
+});
+
+// A unit failed just after its configuration file changed: the restore comes first, and the restart only once the
+// file changed again since the failure. Applying the restore is that change: the service offers the restart by itself.
+describe('a restored configuration noticed by the service', () => {
+  let scenario: UnitScenario;
+  let journal: string;
+  let confDirectory: string;
+  let conf: string;
+  const changed: Changed[] = [];
+  const good = 'interval=30\n';
+
+  beforeAll(async () => {
+    // Not under /tmp, where no file counts as configuration.
+    await mkdir(join(process.cwd(), 'test-results'), { recursive: true });
+    confDirectory = await mkdtemp(join(process.cwd(), 'test-results', 'feed-'));
+    conf = join(confDirectory, 'feed.conf');
+    scenario = await startUnitScenario(['feed.service'], async (home) => {
+      journal = join(home, 'journal');
+      await mkdir(journal);
+      // There before the service starts: its first version is the one kept as known-good.
+      await writeFile(conf, good);
+      return {
+        watch: quietWatch({
+          journal: { system: false, user: false, directories: [journal] },
+          files: { watchDefaults: false, paths: [conf] },
+        }),
+      };
+    });
+    await new SignalRouter(scenario.client).subscribe(
+      { interface: PROPOSALS, path: OBJECT_PATH, member: 'ProposalChanged' },
+      ([id, proposal]) => {
+        const dict = plain(proposal as Record<string, Variant>);
+        changed.push({
+          id: String(id),
+          actions: (dict.actions as Record<string, Variant>[]).map((action) => String(plain(action).name)),
+          explanation: String(dict.explanation),
+        });
+      },
+    );
+  });
+
+  afterAll(async () => {
+    await scenario.stop();
+    await rm(confDirectory, { recursive: true, force: true });
+  });
+
+  it('offers the restart once the restore put back the version the unit worked with', async () => {
+    const knownGood = join(scenario.home.path, 'state', 'steward', 'known-good', 'index.json');
+    const versions = async () =>
+      (JSON.parse(await readFile(knownGood, 'utf8').catch(() => '{}')) as { files?: Record<string, unknown[]> })
+        .files?.[conf]?.length ?? 0;
+    await waitFor(async () => (await versions()) === 1, 'the watcher to keep the first version');
+    await writeFile(conf, 'interval=30s\n');
+    await waitFor(async () => (await versions()) >= 2, 'the watcher to keep the edited version beside the first');
+    await addProperties(scenario.client, 'feed.service', UNIT, {
+      FragmentPath: new Variant('s', ''),
+      DropInPaths: new Variant('as', []),
+      Requires: new Variant('as', []),
+      Wants: new Variant('as', []),
+      InactiveEnterTimestamp: new Variant('t', BigInt(Date.now() + 1) * 1000n),
+      ActiveEnterTimestamp: new Variant('t', 0n),
+    });
+    await addProperties(scenario.client, 'feed.service', SERVICE, {
+      ExecStart: new Variant('a(sasbttttuii)', [['/usr/bin/feed', ['/usr/bin/feed'], false, 0, 0, 0, 0, 0, 0, 0]]),
+    });
+    await fail(scenario.client, 'feed.service', { status: 78 });
+    await appendToJournal(journal, [unitFailure('feed.service')]);
+    const proposalFor = async () =>
+      (await scenario.list(PROPOSALS, 'List', { state: new Variant('s', 'all') })).find(
+        (p) => p.subject === 'feed.service' && p.kind === 'config-changed-before-failure',
+      );
+    await waitFor(async () => (await proposalFor()) !== undefined, 'the proposal to put the file back');
+    const proposal = (await proposalFor())!;
+    const actions = (proposal.actions as Record<string, Variant>[]).map(plain);
+    expect(actions[0]?.name).toBe('config.restore');
+    expect(actions[0]?.details).toContain('-interval=30s');
+    expect(actions.map((action) => action.name)).not.toContain('systemd.restart_unit');
+    // The failed unit's own proposal gives way to this one.
+    const others = await scenario.list(PROPOSALS, 'List', { state: new Variant('s', 'open') });
+    expect(others.filter((p) => p.subject === 'feed.service').map((p) => p.kind)).toEqual([
+      'config-changed-before-failure',
+    ]);
+
+    const id = String(proposal.id);
+    await scenario.call(PROPOSALS, 'Apply', 'ss', [id, 'config.restore']);
+    await waitFor(
+      () => changed.some((c) => c.id === id && c.actions.includes('systemd.restart_unit')),
+      `ProposalChanged with a restart for proposal ${id}`,
+    );
+    expect(await readFile(conf, 'utf8')).toBe(good);
+    const last = changed.filter((c) => c.id === id).at(-1)!;
+    // The file holds the version the restore would put back: nothing left to restore.
+    expect(last.actions[0]).toBe('systemd.restart_unit');
+    expect(last.explanation).toContain(`${conf} changed: a restart may now succeed`);
   });
 });

@@ -208,21 +208,22 @@ async function changedSince(path: string, since: Date): Promise<boolean> {
 }
 
 /**
- * What changed since the unit failed, in words: one of the files it is made of, runs or names on its command
- * line (written, created or its mode changed), or a unit it requires or wants that became active since; null
- * when nothing did, or systemd cannot say when it failed.
+ * What changed since the unit failed, in words: one of `alsoPaths` (files a finding blames) or the files it is made
+ * of, runs or names on its command line (written, created or its mode changed), or a unit it requires or wants that
+ * became active since; null when nothing did, or systemd cannot say when it failed.
  */
 async function changeSinceFailure(
   unit: string,
   scope: 'user' | 'system',
   lastSeen: Date,
   tools: PlaybookTools,
+  alsoPaths: readonly string[] = [],
 ): Promise<string | null> {
   const manager = new UnitManager(tools.context, scope);
   const context = await manager.failureContext(unit).catch(() => null);
   if (!context) return null;
   const since = context.failedAt ?? lastSeen;
-  for (const path of context.paths) {
+  for (const path of new Set([...alsoPaths, ...context.paths])) {
     const file = await stat(path).catch(() => null);
     if (file && Math.max(file.mtimeMs, file.ctimeMs) > since.getTime()) return format(_('{path} changed'), { path });
   }
@@ -948,19 +949,45 @@ const dnsFailure: Playbook = async (finding, tools) => {
   };
 };
 
-const configChanged: Playbook = async (finding) => {
+// The unit worked with the files as they were before the change: put those versions back, the difference shown
+// first. Until a file changed again since the failure (restored, or mended by hand) a restart reads the same file and
+// fails the same way, so it is offered only then; what systemd recorded of the failed run comes last. Where no file
+// can be put back (a system file, no copy kept), the failed unit's own steps, as this proposal stands in for the
+// unit's.
+const configChanged: Playbook = async (finding, tools) => {
   const paths = [...new Set(finding.evidence.flatMap((evidence) => (evidence.path ? [evidence.path] : [])))];
   if (paths.length === 0) return null;
+  const restores = paths.map((path) => ({ name: 'config.restore', params: { path } }));
+  const known = await knownUnit(finding, tools);
+  const restorable = (await Promise.all(restores.map((restore) => tools.preview(restore)))).some(Boolean);
+  if (known && !restorable) return unitFailed(finding, tools);
+  const changed = known && (await changeSinceFailure(known.unit, known.scope, finding.lastSeen, tools, paths));
+  const record = known ? [unitRecordStep(known)] : [];
+  const title = format(_('Put back the configuration {unit} worked with'), { unit: finding.subject });
+  if (known && changed) {
+    return {
+      title,
+      explanation: format(
+        _(
+          '{title}. Steward kept the version from before the change. Since the failure, {change}: a restart ' +
+            'may now succeed.',
+        ),
+        { title: finding.title, change: changed },
+      ),
+      actions: [...restores, { name: 'systemd.restart_unit', params: known }, ...record],
+    };
+  }
   return {
-    title: format(_('Put back the configuration {unit} worked with'), { unit: finding.subject }),
+    title,
     explanation: format(
       _(
         '{title}. The file changed shortly before the failure; Steward kept the version from before. ' +
-          'Restoring it shows the difference first, and can be undone.',
+          'Restoring it shows the difference first, and can be undone; once the file is back, Steward offers ' +
+          'to restart the unit.',
       ),
       { title: finding.title },
     ),
-    actions: paths.map((path) => ({ name: 'config.restore', params: { path } })),
+    actions: [...restores, ...record],
   };
 };
 
@@ -1484,6 +1511,7 @@ const RESOLVED_WHEN_VERIFIED: Record<string, readonly string[]> = {
   'package-manager-error': ['packages.repair_system'],
   'crash-loop': ['systemd.start_unit', 'systemd.restart_unit'],
   'unit-failed': ['systemd.start_unit', 'systemd.restart_unit'],
+  'config-changed-before-failure': ['systemd.restart_unit'],
 };
 
 /** Whether `action`, verified fixed, shows a finding of `kind` resolved. */

@@ -53,10 +53,10 @@ const explanationOf = (finding: Finding) =>
 const STARTS_UNIT = new Set(['systemd.restart_unit', 'systemd.start_unit', 'systemd.reset_failed']);
 const RUNNING_STATES = new Set(['active', 'activating', 'reloading']);
 
-// One incident, one proposal. A unit in a crash loop, or one that crashed or ran out of memory, has failed too:
-// "Restart it" beside "find out why it keeps failing" would contradict itself, so the more specific finding's
-// proposal stands and the failed unit's is withdrawn.
-const SPECIFIC_UNIT_FAILURES = ['crash-loop', 'crash', 'coredump', 'oom-kill'];
+// One incident, one proposal. A unit in a crash loop, or one that crashed, ran out of memory or failed just after its
+// configuration changed, has failed too: "Restart it" beside "find out why it keeps failing" would contradict itself,
+// so the more specific finding's proposal stands and the failed unit's is withdrawn.
+const SPECIFIC_UNIT_FAILURES = ['crash-loop', 'crash', 'coredump', 'oom-kill', 'config-changed-before-failure'];
 // Findings this close together in the log are one incident: their identical fixes are one proposal.
 const SAME_INCIDENT_MS = 10 * 60_000;
 

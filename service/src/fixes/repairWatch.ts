@@ -42,11 +42,14 @@ interface Watched {
  */
 export const WAITING_FOR_RESTART = ['open', 'fixed', 'not-fixed'] as const satisfies readonly ProposalState[];
 
+/** Kinds about a failed unit whose playbook holds its restart back until something says it can help. */
+const RESTART_WAITS_FOR_REPAIR = new Set(['unit-failed', 'config-changed-before-failure']);
+
 /** A playbook proposal for a failed unit that offers no restart yet, and may still get one. */
 export function restartHeldBack(proposal: Proposal): boolean {
   return (
     (WAITING_FOR_RESTART as readonly ProposalState[]).includes(proposal.state) &&
-    proposal.kind === 'unit-failed' &&
+    RESTART_WAITS_FOR_REPAIR.has(proposal.kind) &&
     proposal.trust.origin === 'playbook' &&
     proposal.findingId !== null &&
     !proposal.actions.some((action) => action.name === RESTART)

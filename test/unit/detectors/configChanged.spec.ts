@@ -14,7 +14,7 @@ function changed(
   path: string,
   at: Date,
   previousHash: string | null = 'sha256:5d41402a',
-  hash = 'sha256:7e240de7',
+  hash: string | null = 'sha256:7e240de7',
 ): WatchEvent {
   return { type: 'fileChanged', at, path, previousHash, hash };
 }
@@ -72,6 +72,51 @@ describe('the config-changed-before-failure detector', () => {
       'pipewire.service failed 30 seconds after /home/alice/.config/pipewire/pipewire.conf changed',
     ]);
     expect(reports[0]!.evidence[0]!.text).toBe('/home/alice/.config/pipewire/pipewire.conf changed (new file)');
+  });
+
+  it('forgets a change once the file is put back as it was before it: restored, the edit undone, a new file deleted', () => {
+    const detector = new ConfigChangedDetector();
+    const events = [
+      changed('/etc/nginx/nginx.conf', minutesBefore(5), 'sha256:good', 'sha256:bad'),
+      changed('/etc/nginx/nginx.conf', minutesBefore(4), 'sha256:bad', 'sha256:good'),
+      changed('/etc/nginx/conf.d/new.conf', minutesBefore(3), null, 'sha256:new'),
+      changed('/etc/nginx/conf.d/new.conf', minutesBefore(2), 'sha256:new', null),
+      nginxFailure,
+    ];
+    expect(runDetector(detector, events)).toEqual([]);
+    // Put back, then changed again: a change once more, from the same version.
+    const again = reportsOf(
+      runDetector(new ConfigChangedDetector(), [
+        ...events.slice(0, 2),
+        changed('/etc/nginx/nginx.conf', minutesBefore(1), 'sha256:good', 'sha256:worse'),
+        nginxFailure,
+      ]),
+    );
+    expect(again[0]!.evidence[0]!.text).toBe('/etc/nginx/nginx.conf changed (previous version sha256:good)');
+  });
+
+  it('does not blame a file in a home directory for a system unit’s failure, and still does for a user unit’s', () => {
+    const home = '/home/alice/.config/feed.conf';
+    const at = new Date(nginxFailure.at.getTime() + 1_000);
+    const userFailure: WatchEvent = {
+      type: 'unit',
+      at,
+      state: { scope: 'user', unit: 'feed.service', activeState: 'failed', result: 'exit-code', exitCode: 78 },
+    };
+    const systemFailure: WatchEvent = { ...userFailure, state: { ...userFailure.state, scope: 'system' } };
+    expect(runDetector(new ConfigChangedDetector(), [changed(home, minutesBefore(1)), nginxFailure])).toEqual([]);
+    expect(runDetector(new ConfigChangedDetector(), [changed(home, minutesBefore(1)), systemFailure])).toEqual([]);
+    // Beside a file of /etc, only that one is named for the system's unit.
+    const both = reportsOf(
+      runDetector(new ConfigChangedDetector(), [
+        changed('/etc/nginx/nginx.conf', minutesBefore(2)),
+        changed(home, minutesBefore(1)),
+        nginxFailure,
+      ]),
+    );
+    expect(both.map((r) => r.title)).toEqual(['nginx.service failed 2 minutes after /etc/nginx/nginx.conf changed']);
+    const user = reportsOf(runDetector(new ConfigChangedDetector(), [changed(home, minutesBefore(1)), userFailure]));
+    expect(user.map((r) => r.title)).toEqual([`feed.service failed a minute after ${home} changed`]);
   });
 
   it('knows configuration paths', () => {

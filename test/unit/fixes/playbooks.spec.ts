@@ -95,10 +95,16 @@ describe('playbooks', () => {
       ['captive-portal', '', 'network.open_portal'],
       ['dns-failure', '', 'info.dns_servers'],
       ['config-error', '/etc/nginx/nginx.conf', 'config.show_error'],
+      ['config-changed-before-failure', 'backup.service', 'config.restore'],
       ['thermal-throttling', '', undefined],
     ];
     for (const [kind, subject, first] of firstSteps) {
-      const evidence = kind === 'config-error' ? [{ path: '/etc/nginx/nginx.conf', line: 12 }] : undefined;
+      const evidence =
+        kind === 'config-error'
+          ? [{ path: '/etc/nginx/nginx.conf', line: 12 }]
+          : kind === 'config-changed-before-failure'
+            ? [{ kind: 'file' as const, path: '/etc/backup.conf' }]
+            : undefined;
       const result = await draft(kind, subject, evidence);
       expect(result).withContext(kind).not.toBeNull();
       expect(result?.actions[0]?.name).withContext(kind).toBe(first);
@@ -472,6 +478,37 @@ describe('playbooks', () => {
       'config.restore',
       'info.show_logs',
     ]);
+  });
+
+  it('puts back the configuration a unit worked with first, its record after, and holds the restart back until the file changed again', async () => {
+    const conf = '/home/alice/.config/backup.conf';
+    const result = await draft('config-changed-before-failure', 'backup.service', [
+      { kind: 'file', text: `${conf} changed (previous version 5d41402a)`, path: conf },
+      { text: "backup.service: Failed with result 'exit-code'.", journal: 'user' },
+    ]);
+    expect(result?.title).toBe('Put back the configuration backup.service worked with');
+    // No manager answers here, so nothing says the file changed since the failure: no restart yet.
+    expect(result?.actions).toEqual([
+      { name: 'config.restore', params: { path: conf } },
+      { name: 'info.unit_failure', params: { unit: 'backup.service', scope: 'user' } },
+    ]);
+    expect(result?.explanation).toContain('once the file is back, Steward offers to restart the unit');
+    // A unit this machine's systemd does not know: only the restore.
+    const unknown = await draft('config-changed-before-failure', 'gone.service', [{ kind: 'file', path: conf }]);
+    expect(unknown?.actions).toEqual([{ name: 'config.restore', params: { path: conf } }]);
+  });
+
+  it('gives a changed configuration it cannot put back (a system file, no copy kept) the failed unit’s own steps', async () => {
+    const evidence: Partial<Evidence>[] = [
+      { kind: 'file', text: '/etc/backup.conf changed (previous version 5d41402a)', path: '/etc/backup.conf' },
+      { text: "backup.service: Failed with result 'exit-code'.", journal: 'user' },
+    ];
+    unfit = ['config.restore'];
+    const result = await draft('config-changed-before-failure', 'backup.service', evidence);
+    const failed = await draft('unit-failed', 'backup.service', evidence);
+    expect(result?.actions).toEqual(failed!.actions);
+    expect(result?.actions[0]?.name).toBe('info.unit_failure');
+    expect(result?.explanation).toContain('backup.service went wrong');
   });
 
   it('chooses a configuration error’s first step by what this computer holds now', async () => {

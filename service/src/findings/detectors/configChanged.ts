@@ -5,6 +5,7 @@
 import { _, format, ngettext } from '../../i18n.js';
 import type { WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput, Evidence } from '../types.js';
+import { isSystemManager } from './journal.js';
 import { parseUnitFailure } from './unitFailed.js';
 
 export const CONFIG_CHANGED_BEFORE_FAILURE = 'config-changed-before-failure';
@@ -27,6 +28,14 @@ export function isConfigPath(path: string): boolean {
     path.includes('/.config/') ||
     /\.(?:conf|cfg|ini|toml|ya?ml|json|service|socket|timer|network|netdev|link|rules)$/.test(path)
   );
+}
+
+/** A home directory's files: what a user's own programs read, and no system service. */
+const USER_PLACE = /^\/(?:home|root|var\/home)\/|\/\.config\//;
+
+/** Whether a change to `path` may be why a unit of the system's (`system`) or a user's manager failed. */
+function mayConfigure(path: string, scope: 'system' | 'user'): boolean {
+  return scope === 'user' || !USER_PLACE.test(path);
 }
 
 const SAME_FAILURE_MS = 2000;
@@ -55,21 +64,31 @@ export class ConfigChangedDetector implements Detector {
     if (event.type === 'fileChanged') {
       // Rewritten with the same content (touch, an editor saving unchanged): nothing changed.
       if (event.previousHash === event.hash || !this.isConfig(event.path)) return [];
-      if (!this.changes.some((c) => c.path === event.path))
-        this.changes.push({ path: event.path, previousHash: event.previousHash, at: event.at });
+      const kept = this.changes.find((c) => c.path === event.path);
+      if (!kept) this.changes.push({ path: event.path, previousHash: event.previousHash, at: event.at });
+      // Put back as it was before (restored, an edit undone, a new file deleted): no longer a change.
+      else if (kept.previousHash === event.hash) this.changes = this.changes.filter((c) => c !== kept);
       return [];
     }
-    const latest = this.changes.at(-1);
-    if (!latest) return [];
+    if (this.changes.length === 0) return [];
     const failure = parseUnitFailure(event);
     if (!failure || failure.jobMessage) return [];
+    const scope =
+      event.type === 'unit'
+        ? event.state.scope
+        : event.type === 'journal' && isSystemManager(event.entry)
+          ? 'system'
+          : 'user';
+    const changes = this.changes.filter((c) => mayConfigure(c.path, scope));
+    const latest = changes.at(-1);
+    if (!latest) return [];
     // The journal and the manager's D-Bus signal report the same failure.
     const previous = this.lastReport.get(failure.unit);
     if (previous !== undefined && event.at.getTime() - previous < SAME_FAILURE_MS) return [];
     this.lastReport.set(failure.unit, event.at.getTime());
-    const files = this.changes.map((c) => c.path);
+    const files = changes.map((c) => c.path);
     const evidence: Evidence[] = [
-      ...[...this.changes].reverse().map((c): Evidence => ({
+      ...[...changes].reverse().map((c): Evidence => ({
         kind: 'file',
         text: c.previousHash
           ? format(_('{path} changed (previous version {hash})'), { path: c.path, hash: c.previousHash })
