@@ -127,7 +127,7 @@ function describeRequirements(record: UnitRecord): string[] {
 
 /** Whether systemd recorded anything worth showing: an ended main process, or a requirement that blocks it. */
 export function recordsFailure(record: UnitRecord): boolean {
-  return Boolean(record.mainCode) || describeRequirements(record).length > 0;
+  return Boolean(record.mainCode) || record.result === 'resources' || describeRequirements(record).length > 0;
 }
 
 /** The record as the lines a person reads, most telling first. */
@@ -142,6 +142,16 @@ export function describeRecord(record: UnitRecord, extras: RecordExtras = {}): s
   ];
   const exit = record.mainCode ? describeMainExit(record.mainCode, record.mainStatus ?? 0) : null;
   if (exit) lines.push(exit);
+  for (const { path, present } of record.environmentFiles ?? []) {
+    lines.push(
+      format(
+        present
+          ? _('EnvironmentFile={path} is there now.')
+          : _('EnvironmentFile={path} does not exist: systemd gave up before it started the program.'),
+        { path: cleanLine(path, 200) },
+      ),
+    );
+  }
   if (record.setting) {
     lines.push(
       format(_('The setting behind it: {name}={value}'), {
