@@ -21,6 +21,9 @@ const MANAGER = `${SYSTEMD}.Manager`;
 const UNIT = `${SYSTEMD}.Unit`;
 const SERVICE = `${SYSTEMD}.Service`;
 const SOCKET = `${SYSTEMD}.Socket`;
+const MOUNT = `${SYSTEMD}.Mount`;
+/** The commands systemd runs before a service's main process, in that order. */
+const START_COMMANDS = ['ExecCondition', 'ExecStartPre'] as const;
 const PROPERTIES = 'org.freedesktop.DBus.Properties';
 /** The interfaces that carry a unit type's cgroup settings (MemoryMax=…): the types that have a cgroup. */
 const CGROUP_INTERFACES: Readonly<Record<string, string>> = {
@@ -82,6 +85,30 @@ export interface UnitRecord {
    * be there (not "-"), and whether each is there now.
    */
   environmentFiles?: { path: string; present: boolean }[];
+  /** The command of a unit's own that failed where no main process ran (ExecStartPre=, a mount's mount(8)). */
+  failedCommand?: FailedCommand;
+  /** Mount units: what is mounted where, and whether a path it mounts from is there now. */
+  mount?: { what: string; where: string; type: string; whatPresent: boolean | undefined };
+}
+
+/** A command of the unit's ExecStartPre=, ExecCondition= … (or a mount's) that ended badly, as systemd recorded it. */
+export interface FailedCommand {
+  setting: string;
+  argv: string[];
+  /** CLD_EXITED 1, CLD_KILLED 2, CLD_DUMPED 3. */
+  code: number;
+  status: number;
+}
+
+/** An Exec*= property: a(sasbttttuii), each path, argv, ignore errors, start and exit times, PID, code, status. */
+type ExecCommands = [string, string[], boolean, bigint, bigint, bigint, bigint, number, number, number][];
+
+/** The first of `commands` that ended badly and whose failure counts (not "-"). */
+export function failedCommandOf(setting: string, commands: ExecCommands): FailedCommand | undefined {
+  const failed = commands.find(
+    ([, , ignore, , , , , , code, status]) => !ignore && code !== 0 && (code !== CLD_EXITED || status !== 0),
+  );
+  return failed && { setting, argv: failed[1], code: failed[8], status: failed[9] };
 }
 
 /** The setting behind each setup step that names one (systemd's exit statuses 217/USER, 216/GROUP, 200/CHDIR). */
@@ -229,6 +256,7 @@ export class UnitManager {
       invocationId: Buffer.from(invocation as Uint8Array).toString('hex'),
       requirements,
     };
+    if (unit.endsWith('.mount')) return { ...record, ...(await this.#mountRecord(get)) };
     if (!unit.endsWith('.service')) return record;
     const [result, code, status, restarts, starts] = await Promise.all([
       get(SERVICE, 'Result'),
@@ -241,6 +269,9 @@ export class UnitManager {
     const setting = settingName && { name: settingName, value: String(await get(SERVICE, settingName)) };
     const environmentFiles =
       result === 'resources' && (await requiredFiles((await get(SERVICE, 'EnvironmentFiles')) as [string, boolean][]));
+    // No main process ran: a command before it failed (or a condition it checks).
+    const failedCommand =
+      Number(code) === 0 && result !== 'success' ? await this.#failedCommand(get, SERVICE, START_COMMANDS) : undefined;
     return {
       ...record,
       result: String(result),
@@ -250,6 +281,42 @@ export class UnitManager {
       execStart: (starts as [string, string[]][]).map(([program, argv]) => ({ program, argv })),
       ...(setting && { setting }),
       ...(environmentFiles && { environmentFiles }),
+      ...(failedCommand && { failedCommand }),
+    };
+  }
+
+  /** The first command of `settings` (in the order systemd runs them) that ended badly. */
+  async #failedCommand(
+    get: (iface: string, name: string) => Promise<unknown>,
+    iface: string,
+    settings: readonly string[],
+  ): Promise<FailedCommand | undefined> {
+    for (const setting of settings) {
+      const failed = failedCommandOf(setting, (await get(iface, setting)) as ExecCommands);
+      if (failed) return failed;
+    }
+    return undefined;
+  }
+
+  async #mountRecord(get: (iface: string, name: string) => Promise<unknown>): Promise<Partial<UnitRecord>> {
+    const [result, what, where, type] = (await Promise.all([
+      get(MOUNT, 'Result'),
+      get(MOUNT, 'What'),
+      get(MOUNT, 'Where'),
+      get(MOUNT, 'Type'),
+    ])) as [string, string, string, string];
+    const failedCommand = result === 'success' ? undefined : await this.#failedCommand(get, MOUNT, ['ExecMount']);
+    // A device node, an image file or a directory to bind; "tmpfs", "server:/export" and the like are no path.
+    const whatPresent = what.startsWith('/')
+      ? await access(what).then(
+          () => true,
+          () => false,
+        )
+      : undefined;
+    return {
+      result,
+      mount: { what, where, type, whatPresent },
+      ...(failedCommand && { failedCommand }),
     };
   }
 
