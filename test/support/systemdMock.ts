@@ -121,6 +121,7 @@ export async function addService(client: MessageBus, unit: string): Promise<void
       ExecMainStatus: new Variant('i', 0),
       NRestarts: new Variant('u', 0),
       WorkingDirectory: new Variant('s', ''),
+      EnvironmentFiles: new Variant('a(sb)', []),
     },
   ]);
 }

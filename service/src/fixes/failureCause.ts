@@ -71,6 +71,7 @@ const SETUP_NEEDS: Readonly<Record<string, string>> = {
   NAMESPACE: N_('the paths its sandboxing settings name (ReadWritePaths=, PrivateTmp=…)'),
   CREDENTIALS: N_('the credentials in LoadCredential=/SetCredential='),
   CHROOT: N_('the directory in RootDirectory='),
+  ENVIRONMENT_FILE: N_('the file in EnvironmentFile= (missing or unreadable)'),
   STDIN: N_('the file or socket given as its standard input'),
   STDOUT: N_('the file or socket given as its standard output'),
   STDERR: N_('the file or socket given as its standard error'),
@@ -115,6 +116,9 @@ const EXIT_STATUS = /code=exited,? status=(\d+)(?:\/([A-Z_]+))?/;
 // "Failed at step EXEC spawning /usr/bin/foo: No such file or directory" (systemd before 249; later as the
 // unit's own line), "Failed to spawn 'start' task: …".
 const FAILED_AT_STEP = /Failed at step ([A-Z_]+) spawning/;
+// PID 1 could not read a file EnvironmentFile= names, before it forked the process: "Failed to load environment
+// files: No such file or directory" (service.c, every version since 2012); Result is "resources".
+const ENVIRONMENT_FILES = /Failed to load environment files/;
 // strerror(EADDRINUSE) as glibc prints it; nginx, Apache, sshd, Python and Node all include it.
 const ADDRESS_IN_USE = /Address already in use|EADDRINUSE/;
 // The port beside it: "0.0.0.0:80", "[::]:443", "port 22".
@@ -149,6 +153,8 @@ export function failureCause(lines: readonly string[], ended: EndedState = {}): 
       line(FAILED_AT_STEP) ?? line(EXIT_STATUS) ?? `ExecMainStatus=${status} (${step}), Result=${ended.result}`;
     return { kind: 'setup', step, status, evidence };
   }
+  const environment = line(ENVIRONMENT_FILES);
+  if (environment) return { kind: 'setup', step: 'ENVIRONMENT_FILE', evidence: environment };
   for (const text of lines) {
     const atStep = FAILED_AT_STEP.exec(text)?.[1] ?? (missingExecutableIn(text) ? 'EXEC' : undefined);
     if (atStep && !PASSING_SETUP_STEPS.has(atStep)) return { kind: 'setup', step: atStep, evidence: text };

@@ -198,6 +198,30 @@ async function maskedRequirement(
   };
 }
 
+/**
+ * A socket unit that failed while another process holds a port it listens on: systemd could not bind it. Read
+ * from the machine now, as systemd's own line saying so ("Address already in use") comes from a helper process
+ * that may be gone before the journal names its unit.
+ */
+async function heldListenPort(
+  unit: string,
+  scope: 'user' | 'system',
+  tools: PlaybookTools,
+): Promise<FailureCause | null> {
+  if (!unit.endsWith('.socket')) return null;
+  const ports = await new UnitManager(tools.context, scope).listenPorts(unit).catch(() => []);
+  for (const port of ports) {
+    if (await tools.preview({ name: 'info.port_holder', params: { port } })) {
+      return {
+        kind: 'port-in-use',
+        port,
+        evidence: format(_('{unit} listens on port {port}, which another process holds now'), { unit, port }),
+      };
+    }
+  }
+  return null;
+}
+
 /** systemd's Result word from its own line ("Failed with result 'timeout'"), where D-Bus has none to give. */
 const RESULT_LINE = /Failed with result '([\w-]+)'/;
 
@@ -261,8 +285,9 @@ async function unitFailedByCause(
   const ended = await endedState(unit, scope, tools);
   const result = ended.result && ended.result !== 'success' ? ended.result : undefined;
   const lineResult = lines.map((text) => RESULT_LINE.exec(text)?.[1]).find(Boolean);
-  const cause =
+  const told =
     (await maskedRequirement(unit, scope, tools)) ?? failureCause(lines, { ...ended, result: result ?? lineResult });
+  const cause = (told.kind === 'unknown' && (await heldListenPort(unit, scope, tools))) || told;
   const logs = await unitLogsStep(finding, known, tools);
   const restart = { name: 'systemd.restart_unit', params: { unit, scope } };
   const evidenceOf = (line: string) => format(_('The evidence: “{line}”.'), { line });

@@ -101,6 +101,87 @@ describe('the unit-failed detector', () => {
     );
   });
 
+  it('keeps PID 1’s own error saying why a unit did not start, and its helper’s, but not the job’s line', () => {
+    // systemd 257 in the gym: an EnvironmentFile= that is missing, and a socket unit whose port another process
+    // holds ("(sd-listen)", forked by PID 1 in init.scope to bind the address, says why; PID 1 only gets EIO).
+    const pid1 = (fields: Record<string, string>, index: number) =>
+      journalEvent(
+        { SYSLOG_IDENTIFIER: 'systemd', _PID: '1', _UID: '0', _SYSTEMD_UNIT: 'init.scope', ...fields },
+        index,
+      );
+    const result = (unit: string, index: number) =>
+      pid1({ MESSAGE: `${unit}: Failed with result 'resources'.`, UNIT: unit, PRIORITY: '4' }, index);
+    const job = (MESSAGE: string, UNIT: string, index: number) =>
+      pid1(
+        { MESSAGE, UNIT, PRIORITY: '3', JOB_RESULT: 'failed', MESSAGE_ID: 'be02cf6855d2428ba40df7e9d022f03d' },
+        index,
+      );
+    const reports = reportsOf(
+      runDetector(new UnitFailedDetector(), [
+        pid1(
+          {
+            MESSAGE: 'pe.service: Failed to load environment files: No such file or directory',
+            UNIT: 'pe.service',
+            PRIORITY: '3',
+          },
+          1,
+        ),
+        pid1(
+          {
+            MESSAGE: "pe.service: Failed to spawn 'start' task: No such file or directory",
+            UNIT: 'pe.service',
+            PRIORITY: '4',
+          },
+          2,
+        ),
+        result('pe.service', 3),
+        job('Failed to start pe.service - Probe.', 'pe.service', 4),
+        journalEvent(
+          {
+            MESSAGE: 'psock.socket: Failed to create listening socket ([::]:7071): Address already in use',
+            SYSLOG_IDENTIFIER: '(sd-listen)',
+            UNIT: 'psock.socket',
+            PRIORITY: '3',
+            _PID: '386',
+            _UID: '0',
+            _SYSTEMD_UNIT: 'init.scope',
+          },
+          5,
+        ),
+        pid1(
+          {
+            MESSAGE: 'psock.socket: Failed to receive listening socket ([::]:7071): Input/output error',
+            UNIT: 'psock.socket',
+            PRIORITY: '3',
+          },
+          6,
+        ),
+        result('psock.socket', 7),
+        job('Failed to listen on psock.socket.', 'psock.socket', 8),
+        result('pe.service', 20_000),
+      ]),
+    );
+    expect(reports.map((report) => [report.subject, report.evidence.map((e) => e.text)])).toEqual([
+      [
+        'pe.service',
+        [
+          "pe.service: Failed with result 'resources'.",
+          'pe.service: Failed to load environment files: No such file or directory',
+        ],
+      ],
+      [
+        'psock.socket',
+        [
+          "psock.socket: Failed with result 'resources'.",
+          'psock.socket: Failed to create listening socket ([::]:7071): Address already in use',
+          'psock.socket: Failed to receive listening socket ([::]:7071): Input/output error',
+        ],
+      ],
+      // The job's "Failed to start" line was not kept for the next failure.
+      ['pe.service', ["pe.service: Failed with result 'resources'."]],
+    ]);
+  });
+
   it("takes the same words from another program as that program's claim, never as systemd's", () => {
     const forged = (fields: Record<string, string>) =>
       journalEvent({ MESSAGE: "foo.service: Failed with result 'exit-code'.", _PID: '4242', _UID: '1000', ...fields });

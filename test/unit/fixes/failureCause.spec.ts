@@ -20,6 +20,8 @@ describe('why a unit failed', () => {
       ['x.service: control process exited, code=exited status=226', 'NAMESPACE'],
       ['x.service: Failed at step GROUP spawning /usr/bin/x: No such process', 'GROUP'],
       ['x.service: Failed to locate executable /usr/bin/x: No such file or directory', 'EXEC'],
+      // systemd 257, seen in the gym: EnvironmentFile= names a file that is not there (Result "resources").
+      ['pe.service: Failed to load environment files: No such file or directory', 'ENVIRONMENT_FILE'],
     ])
       expect(failureCause([line!]))
         .withContext(line!)

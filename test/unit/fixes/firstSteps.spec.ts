@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { describeTally, tallyAttempts } from '../../../service/src/fixes/actions/authAttempts.js';
 import { ownersIn } from '../../../service/src/fixes/actions/packageOwner.js';
-import type { UnitRecord } from '../../../service/src/fixes/actions/systemdUnits.js';
+import { failedCommandOf, type UnitRecord } from '../../../service/src/fixes/actions/systemdUnits.js';
 import {
   describeCorePattern,
   describeMainExit,
@@ -112,6 +112,86 @@ describe('what systemd recorded of a unit’s last run', () => {
         '(no such user).',
     );
     expect(lines).toContain('The setting behind it: User=gym-ghost');
+  });
+
+  it('shows what failed where no main process ran: a command before it, a missing environment file, a mount', () => {
+    // As systemd 257 recorded them in the gym (ExecStartPre=, EnvironmentFile=, a .mount unit's mount(8)).
+    const pre = record({
+      result: 'exit-code',
+      mainCode: 0,
+      mainStatus: 0,
+      failedCommand: {
+        setting: 'ExecStartPre',
+        argv: ['/usr/bin/test', '-f', '/etc/gym-pre/ready'],
+        code: 1,
+        status: 1,
+      },
+    });
+    expect(recordsFailure(pre)).toBeTrue();
+    expect(describeRecord(pre)).toContain('ExecStartPre=/usr/bin/test -f /etc/gym-pre/ready exited with status 1.');
+    const environment = record({
+      result: 'resources',
+      mainCode: 0,
+      mainStatus: 0,
+      environmentFiles: [
+        { path: '/etc/gym-report/settings.env', present: false },
+        { path: '/etc/default/gym-report', present: true },
+      ],
+    });
+    expect(recordsFailure(environment)).toBeTrue();
+    expect(describeRecord(environment)).toEqual(
+      jasmine.arrayContaining([
+        'EnvironmentFile=/etc/gym-report/settings.env does not exist: systemd gave up before it started the program.',
+        'EnvironmentFile=/etc/default/gym-report is there now.',
+      ]),
+    );
+    const mount = record({
+      unit: 'srv-backup.mount',
+      result: 'exit-code',
+      execStart: undefined,
+      mainCode: undefined,
+      mainStatus: undefined,
+      restarts: undefined,
+      mount: { what: '/dev/disk/by-uuid/0a1b', where: '/srv/backup', type: 'ext4', whatPresent: false },
+      failedCommand: {
+        setting: 'ExecMount',
+        argv: ['/usr/bin/mount', '/dev/disk/by-uuid/0a1b', '/srv/backup'],
+        code: 1,
+        status: 32,
+      },
+    });
+    expect(recordsFailure(mount)).toBeTrue();
+    expect(describeRecord(mount).slice(1, 4)).toEqual([
+      'It mounts /dev/disk/by-uuid/0a1b on /srv/backup (ext4).',
+      '/dev/disk/by-uuid/0a1b does not exist now.',
+      'ExecMount=/usr/bin/mount /dev/disk/by-uuid/0a1b /srv/backup exited with status 32.',
+    ]);
+  });
+
+  it('takes the first command that failed and counts, never one marked "-" or one that succeeded', () => {
+    const command = (argv: string[], ignore: boolean, code: number, status: number) =>
+      [argv[0]!, argv, ignore, 0n, 0n, 0n, 0n, 0, code, status] as [
+        string,
+        string[],
+        boolean,
+        bigint,
+        bigint,
+        bigint,
+        bigint,
+        number,
+        number,
+        number,
+      ];
+    expect(
+      failedCommandOf('ExecStartPre', [
+        command(['/bin/true'], false, 1, 0),
+        command(['/bin/false'], true, 1, 1),
+        command(['/usr/bin/test', '-d', '/srv/x'], false, 1, 1),
+        command(['/bin/kill-me'], false, 2, 9),
+      ]),
+    ).toEqual({ setting: 'ExecStartPre', argv: ['/usr/bin/test', '-d', '/srv/x'], code: 1, status: 1 });
+    expect(failedCommandOf('ExecStartPre', [command(['/bin/sleep', '9'], false, 2, 15)])?.status).toBe(15);
+    expect(failedCommandOf('ExecStartPre', [command(['/bin/true'], false, 0, 0)])).toBeUndefined();
   });
 
   it('has nothing to show where no main process ended and nothing required blocks it', () => {

@@ -48,8 +48,35 @@ const MASKED_UNIT = /Unit [\w@:.\\-]+ is masked/;
 // A unit's start job and its "Failed with result" line arrive together: count them once.
 const SAME_FAILURE_MS = 2000;
 const MAX_UNITS = 4096;
+const LOG_ERR = 3;
 // What a unit logged an hour before it failed says nothing of why: a unit that ran quietly for days keeps its last lines.
 const UNIT_LINES_MAX_AGE_MS = 10 * 60_000;
+
+/**
+ * The manager's own error about a unit, other than the lines that say it failed: why (log_unit_error(): "Failed to
+ * load environment files: No such file or directory", "Failed to create listening socket ([::]:80): Address already
+ * in use"). The job's own "Failed to start …" and "Failed to listen on …" carry JOB_RESULT.
+ */
+function isReason(entry: JournalEntry): boolean {
+  return (
+    entry.priority !== undefined &&
+    entry.priority <= LOG_ERR &&
+    entry.fields.JOB_RESULT === undefined &&
+    entry.fields.MESSAGE_ID !== MESSAGE_JOB_FAILED &&
+    !FAILED_TO_START.test(entry.message)
+  );
+}
+
+/**
+ * The unit a helper process of PID 1 speaks for: systemd forks one to bind a socket unit's address in the unit's
+ * cgroup ("(sd-listen)": "Failed to create listening socket ([::]:80): Address already in use"); it runs as root in
+ * init.scope, where only the manager's own processes run, and names the unit in UNIT=. Any other process's
+ * line belongs to the unit it runs in (undefined: the UnitLog's own choice).
+ */
+function managerHelperUnit(entry: JournalEntry): string | undefined {
+  const { _SYSTEMD_UNIT: unit, _UID: uid, UNIT: named } = entry.fields;
+  return unit === 'init.scope' && uid === '0' && named !== undefined && UNIT_NAME.test(named) ? named : undefined;
+}
 
 /** The executable a unit could not start because it is missing, from systemd's line saying so. */
 export function missingExecutableIn(text: string): string | null {
@@ -233,13 +260,16 @@ export class UnitFailedDetector implements Detector {
     if (event.type === 'unit') return this.unitState(event.state, event.at, event);
     if (event.type !== 'journal') return [];
     if (!isServiceManager(event.entry)) {
-      this.unitLog.remember(event);
+      this.unitLog.remember(event, managerHelperUnit(event.entry));
       return claimedFailure(event);
     }
     // systemd's own word that the program is missing belongs with the unit's lines: it says what to install.
     const unit = unitOf(event.entry) ?? PROCESS_EXITED.exec(event.entry.message)?.[1];
     const message = event.entry.message;
-    if (unit && (missingExecutableIn(message) || SETUP_STATUS.test(message) || MASKED_UNIT.test(message)))
+    if (
+      unit &&
+      (missingExecutableIn(message) || SETUP_STATUS.test(message) || MASKED_UNIT.test(message) || isReason(event.entry))
+    )
       this.unitLog.remember(event, unit);
     const masked = maskedRequirement(event);
     if (masked) return this.report(masked, event.at);

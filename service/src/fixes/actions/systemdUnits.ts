@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // A client for one systemd manager, the user's or the system's: a unit's
 // state, jobs run to their end, and unit files enabled or disabled.
+import { access } from 'node:fs/promises';
+
 import { type MessageBus, Variant } from '@jellybrick/dbus-next';
 
 import { callMethod, type CallOptions, SignalRouter } from '../../dbus/client.js';
@@ -18,6 +20,10 @@ const MANAGER_PATH = '/org/freedesktop/systemd1';
 const MANAGER = `${SYSTEMD}.Manager`;
 const UNIT = `${SYSTEMD}.Unit`;
 const SERVICE = `${SYSTEMD}.Service`;
+const SOCKET = `${SYSTEMD}.Socket`;
+const MOUNT = `${SYSTEMD}.Mount`;
+/** The commands systemd runs before a service's main process, in that order. */
+const START_COMMANDS = ['ExecCondition', 'ExecStartPre'] as const;
 const PROPERTIES = 'org.freedesktop.DBus.Properties';
 /** The interfaces that carry a unit type's cgroup settings (MemoryMax=…): the types that have a cgroup. */
 const CGROUP_INTERFACES: Readonly<Record<string, string>> = {
@@ -74,6 +80,35 @@ export interface UnitRecord {
   execStart?: { program: string; argv: string[] }[];
   /** Services that systemd could not set up for want of a user, group or directory: that setting, as written. */
   setting?: { name: 'User' | 'Group' | 'WorkingDirectory'; value: string };
+  /**
+   * Services systemd gave up on before it forked (Result "resources"): the files EnvironmentFile= names that must
+   * be there (not "-"), and whether each is there now.
+   */
+  environmentFiles?: { path: string; present: boolean }[];
+  /** The command of a unit's own that failed where no main process ran (ExecStartPre=, a mount's mount(8)). */
+  failedCommand?: FailedCommand;
+  /** Mount units: what is mounted where, and whether a path it mounts from is there now. */
+  mount?: { what: string; where: string; type: string; whatPresent: boolean | undefined };
+}
+
+/** A command of the unit's ExecStartPre=, ExecCondition= … (or a mount's) that ended badly, as systemd recorded it. */
+export interface FailedCommand {
+  setting: string;
+  argv: string[];
+  /** CLD_EXITED 1, CLD_KILLED 2, CLD_DUMPED 3. */
+  code: number;
+  status: number;
+}
+
+/** An Exec*= property: a(sasbttttuii), each path, argv, ignore errors, start and exit times, PID, code, status. */
+type ExecCommands = [string, string[], boolean, bigint, bigint, bigint, bigint, number, number, number][];
+
+/** The first of `commands` that ended badly and whose failure counts (not "-"). */
+export function failedCommandOf(setting: string, commands: ExecCommands): FailedCommand | undefined {
+  const failed = commands.find(
+    ([, , ignore, , , , , , code, status]) => !ignore && code !== 0 && (code !== CLD_EXITED || status !== 0),
+  );
+  return failed && { setting, argv: failed[1], code: failed[8], status: failed[9] };
 }
 
 /** The setting behind each setup step that names one (systemd's exit statuses 217/USER, 216/GROUP, 200/CHDIR). */
@@ -82,6 +117,32 @@ const SETTING_OF_SETUP_STATUS: Readonly<Record<number, 'User' | 'Group' | 'Worki
   216: 'Group',
   217: 'User',
 };
+
+/** The files of EnvironmentFile= (a(sb): each path, and whether a missing one is ignored) a start needs. */
+function requiredFiles(files: [string, boolean][]): Promise<{ path: string; present: boolean }[]> {
+  return Promise.all(
+    files
+      .filter(([, optional]) => !optional)
+      .map(async ([path]) => ({
+        path,
+        present: await access(path).then(
+          () => true,
+          () => false,
+        ),
+      })),
+  );
+}
+
+/**
+ * The ports in a socket unit's Listen property (a(ss): ("Stream", "[::]:7071"), ("Datagram", "127.0.0.1:53"));
+ * a path, a netlink family or a FIFO has none.
+ */
+export function listenPortsOf(listen: readonly [string, string][]): number[] {
+  const ports = listen.map(([, address]) =>
+    Number(/^(?:[\d.]+|\[[\da-f:.%\w]*\]|\*)?:?(\d{1,5})$/i.exec(address)?.[1]),
+  );
+  return [...new Set(ports.filter((port) => port > 0 && port < 65536))];
+}
 
 /** What a restart of a failed unit depends on: when it failed, the files it is made of and runs, what it needs. */
 /** Bytes; undefined where there is no limit or systemd does not account the unit's memory. */
@@ -195,6 +256,7 @@ export class UnitManager {
       invocationId: Buffer.from(invocation as Uint8Array).toString('hex'),
       requirements,
     };
+    if (unit.endsWith('.mount')) return { ...record, ...(await this.#mountRecord(get)) };
     if (!unit.endsWith('.service')) return record;
     const [result, code, status, restarts, starts] = await Promise.all([
       get(SERVICE, 'Result'),
@@ -205,6 +267,11 @@ export class UnitManager {
     ]);
     const settingName = Number(code) === CLD_EXITED ? SETTING_OF_SETUP_STATUS[Number(status)] : undefined;
     const setting = settingName && { name: settingName, value: String(await get(SERVICE, settingName)) };
+    const environmentFiles =
+      result === 'resources' && (await requiredFiles((await get(SERVICE, 'EnvironmentFiles')) as [string, boolean][]));
+    // No main process ran: a command before it failed (or a condition it checks).
+    const failedCommand =
+      Number(code) === 0 && result !== 'success' ? await this.#failedCommand(get, SERVICE, START_COMMANDS) : undefined;
     return {
       ...record,
       result: String(result),
@@ -213,6 +280,43 @@ export class UnitManager {
       restarts: Number(restarts),
       execStart: (starts as [string, string[]][]).map(([program, argv]) => ({ program, argv })),
       ...(setting && { setting }),
+      ...(environmentFiles && { environmentFiles }),
+      ...(failedCommand && { failedCommand }),
+    };
+  }
+
+  /** The first command of `settings` (in the order systemd runs them) that ended badly. */
+  async #failedCommand(
+    get: (iface: string, name: string) => Promise<unknown>,
+    iface: string,
+    settings: readonly string[],
+  ): Promise<FailedCommand | undefined> {
+    for (const setting of settings) {
+      const failed = failedCommandOf(setting, (await get(iface, setting)) as ExecCommands);
+      if (failed) return failed;
+    }
+    return undefined;
+  }
+
+  async #mountRecord(get: (iface: string, name: string) => Promise<unknown>): Promise<Partial<UnitRecord>> {
+    const [result, what, where, type] = (await Promise.all([
+      get(MOUNT, 'Result'),
+      get(MOUNT, 'What'),
+      get(MOUNT, 'Where'),
+      get(MOUNT, 'Type'),
+    ])) as [string, string, string, string];
+    const failedCommand = result === 'success' ? undefined : await this.#failedCommand(get, MOUNT, ['ExecMount']);
+    // A device node, an image file or a directory to bind; "tmpfs", "server:/export" and the like are no path.
+    const whatPresent = what.startsWith('/')
+      ? await access(what).then(
+          () => true,
+          () => false,
+        )
+      : undefined;
+    return {
+      result,
+      mount: { what, where, type, whatPresent },
+      ...(failedCommand && { failedCommand }),
     };
   }
 
@@ -259,6 +363,12 @@ export class UnitManager {
     return dateOf(await this.#property(path, UNIT, 'ActiveEnterTimestamp'));
   }
 
+  /** The ports a socket unit listens on (see listenPortsOf). */
+  async listenPorts(unit: string): Promise<number[]> {
+    const [path] = (await systemCall(this.#manager('LoadUnit', 's', [unit]), SYSTEMD_IN_WORDS)) as [string];
+    return listenPortsOf((await this.#property(path, SOCKET, 'Listen')) as [string, string][]);
+  }
+
   /** What decides whether restarting the failed `unit` can now go differently (see FailureContext). */
   async failureContext(unit: string): Promise<FailureContext> {
     const [path] = (await systemCall(this.#manager('LoadUnit', 's', [unit]), SYSTEMD_IN_WORDS)) as [string];
@@ -271,15 +381,18 @@ export class UnitManager {
       get(UNIT, 'Wants'),
     ]);
     // ExecStart: a(sasbttttuii), each the program and its argv. WorkingDirectory: "-" or "!" before it are flags.
-    const [starts, workingDirectory] = unit.endsWith('.service')
-      ? ((await Promise.all([get(SERVICE, 'ExecStart'), get(SERVICE, 'WorkingDirectory')])) as [
-          [string, string[]][],
-          string,
-        ])
-      : [[], ''];
+    // EnvironmentFiles: a(sb), each a file and whether a missing one is ignored.
+    const [starts, workingDirectory, environmentFiles] = unit.endsWith('.service')
+      ? ((await Promise.all([
+          get(SERVICE, 'ExecStart'),
+          get(SERVICE, 'WorkingDirectory'),
+          get(SERVICE, 'EnvironmentFiles'),
+        ])) as [[string, string[]][], string, [string, boolean][]])
+      : [[], '', []];
     const named = [
       ...starts.flatMap(([program, argv]) => [program, ...argv.flatMap((arg) => arg.match(ABSOLUTE_PATH) ?? [])]),
       workingDirectory.replace(/^[-!+]+/, ''),
+      ...environmentFiles.map(([file]) => file),
     ];
     const failedAt = dateOf(inactiveSince);
     return {

@@ -16,7 +16,7 @@ import { SETUP_EXIT_STATUSES, setupNeeds } from '../failureCause.js';
 import { unitName, unitScope } from '../params.js';
 import { journalctl, journalSourceArgs, parseEntries, type ShowLogsOptions } from './journalctl.js';
 import { type PackageOwner, packageOwning } from './packageOwner.js';
-import { UnitManager, type UnitRecord } from './systemdUnits.js';
+import { type FailedCommand, UnitManager, type UnitRecord } from './systemdUnits.js';
 
 const params = z.object({ unit: unitName, scope: unitScope });
 type UnitFailureParams = z.infer<typeof params>;
@@ -99,6 +99,21 @@ export function describeCorePattern(pattern: string): string {
   );
 }
 
+/** "ExecStartPre=/usr/bin/test -f /etc/x/ready exited with status 1." */
+function describeCommand({ setting, argv, code, status }: FailedCommand): string {
+  const command = cleanLine(argv.join(' '), 300);
+  return code === CLD_EXITED
+    ? format(_('{setting}={command} exited with status {status}.'), { setting, command, status })
+    : format(_('{setting}={command} was killed by signal {signal}.'), { setting, command, signal: signalName(status) });
+}
+
+function describeMount(mount: NonNullable<UnitRecord['mount']>): string[] {
+  const values = { what: cleanLine(mount.what, 200), where: cleanLine(mount.where, 200), type: mount.type || '–' };
+  const lines = [format(_('It mounts {what} on {where} ({type}).'), values)];
+  if (mount.whatPresent === false) lines.push(format(_('{what} does not exist now.'), values));
+  return lines;
+}
+
 export interface RecordExtras {
   owner?: PackageOwner | null;
   corePattern?: string;
@@ -127,7 +142,12 @@ function describeRequirements(record: UnitRecord): string[] {
 
 /** Whether systemd recorded anything worth showing: an ended main process, or a requirement that blocks it. */
 export function recordsFailure(record: UnitRecord): boolean {
-  return Boolean(record.mainCode) || describeRequirements(record).length > 0;
+  return (
+    Boolean(record.mainCode) ||
+    Boolean(record.failedCommand) ||
+    record.result === 'resources' ||
+    describeRequirements(record).length > 0
+  );
 }
 
 /** The record as the lines a person reads, most telling first. */
@@ -142,6 +162,18 @@ export function describeRecord(record: UnitRecord, extras: RecordExtras = {}): s
   ];
   const exit = record.mainCode ? describeMainExit(record.mainCode, record.mainStatus ?? 0) : null;
   if (exit) lines.push(exit);
+  if (record.mount) lines.push(...describeMount(record.mount));
+  if (record.failedCommand) lines.push(describeCommand(record.failedCommand));
+  for (const { path, present } of record.environmentFiles ?? []) {
+    lines.push(
+      format(
+        present
+          ? _('EnvironmentFile={path} is there now.')
+          : _('EnvironmentFile={path} does not exist: systemd gave up before it started the program.'),
+        { path: cleanLine(path, 200) },
+      ),
+    );
+  }
   if (record.setting) {
     lines.push(
       format(_('The setting behind it: {name}={value}'), {
