@@ -325,9 +325,10 @@ export class Runner {
       .filter((proposal) => proposal['finding-id'] === id);
     const signalled = latest ? all.at(-1) : all[0];
     if (signalled) return signalled;
-    // Not one resolved with an earlier occurrence of the finding: a problem back after resolving is proposed on anew.
+    // One that waits for the user's Apply, not one an earlier occurrence of the finding ended (resolved, fixed,
+    // undone): a problem back after resolving is proposed on anew.
     return (await this.#list<Proposal>(PROPOSALS_INTERFACE)).find(
-      (proposal) => proposal['finding-id'] === id && proposal.state !== 'resolved',
+      (proposal) => proposal['finding-id'] === id && proposal.state === 'open',
     );
   }
 

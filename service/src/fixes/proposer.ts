@@ -211,7 +211,13 @@ export class Proposer {
       return;
     }
     if (finding.ignored || store.isDismissedForever(finding.kind, finding.subject)) return;
-    if (current && (current.state === 'open' || current.state === 'applying')) return;
+    if (current?.state === 'applying') return;
+    if (current?.state === 'open') {
+      // A proposal reopened after its fix was undone waits with what that failure allowed; the failure that brought
+      // the finding back may have another cause (a restart that helped then cannot help a missing program now).
+      if (change === 'added') await this.redraftOnRepeat(current);
+      return;
+    }
     const { findings } = this.options;
     if (finding.kind === 'unit-failed') {
       if (SPECIFIC_UNIT_FAILURES.some((kind) => findings.activeFinding(kind, finding.subject))) return;
@@ -371,6 +377,8 @@ export class Proposer {
     if (!restartHeldBack(proposal)) return proposal;
     const finding = proposal.findingId === null ? null : findings.get(proposal.findingId);
     if (finding?.state !== 'active') return proposal;
+    // A later failure of the same unit has a proposal of its own, drafted for its cause.
+    if (store.proposalForFinding(finding.id)?.id !== proposal.id) return proposal;
     const draft = await draftFor(finding, { context: this.options.context, preview: (c) => this.previewOrNull(c) });
     const checked = draft && (await this.checkedWithSystemd(finding, draft.actions));
     if (!draft || !checked) return proposal;

@@ -202,6 +202,23 @@ describe('what systemd recorded of a unit’s last run', () => {
     });
     expect(recordsFailure(missing)).toBeTrue();
     expect(describeRecord(missing)).toContain('It requires gone.service, which does not exist.');
+    // A timer's service, as systemd 257 refused it in the gym ("Refusing to start, unit … to trigger not loaded").
+    const timer = record({
+      unit: 'gym-clean.timer',
+      result: undefined,
+      mainCode: undefined,
+      requirements: [
+        { unit: 'gym-cleanup.service', loadState: 'not-found', unitFileState: '', fragmentPath: '', triggered: true },
+        { unit: 'gym-masked.service', loadState: 'masked', unitFileState: 'masked', fragmentPath: '', triggered: true },
+      ],
+    });
+    expect(recordsFailure(timer)).toBeTrue();
+    expect(describeRecord(timer)).toEqual(
+      jasmine.arrayContaining([
+        'It starts gym-cleanup.service, which does not exist.',
+        'It starts gym-masked.service, which is masked, so systemd refuses to start it.',
+      ]),
+    );
   });
 
   it('reads the owning package from dpkg-query --search, never a diversion’s line', () => {

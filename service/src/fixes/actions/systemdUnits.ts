@@ -60,6 +60,8 @@ export interface UnitRequirement {
   unitFileState: string;
   /** For a masked unit, the link that masks it (to /dev/null). */
   fragmentPath: string;
+  /** A unit this one starts (a timer's service) rather than one it requires. */
+  triggered?: boolean;
 }
 
 /** What systemd recorded of a unit's last run (UnitManager.record). */
@@ -246,7 +248,18 @@ export class UnitManager {
     ]);
     if (loadState === 'not-found') throw new StewardError('InvalidArgs', `no unit named ${unit}`);
     const needed = [...new Set([...(requires as string[]), ...(bindsTo as string[]), ...(requisite as string[])])];
-    const requirements = await Promise.all(needed.map((name) => this.#requirement(name)));
+    // A timer, path or socket starts another unit: one that is not there (or masked) fails its start too
+    // ("Refusing to start, unit x.service to trigger not loaded").
+    const triggers = unit.endsWith('.service') ? [] : ((await get(UNIT, 'Triggers')) as string[]);
+    const requirements = await Promise.all([
+      ...needed.map((name) => this.#requirement(name)),
+      ...triggers
+        .filter((name) => !needed.includes(name))
+        .map(async (name) => ({
+          ...(await this.#requirement(name)),
+          triggered: true,
+        })),
+    ]);
     const record: UnitRecord = {
       unit,
       loadState: String(loadState),

@@ -122,7 +122,13 @@ export interface RecordExtras {
 
 /** A required unit that stops this one from starting: masked (and by which link) or not there at all. */
 function describeRequirements(record: UnitRecord): string[] {
-  return record.requirements.flatMap(({ unit, loadState, unitFileState, fragmentPath }) => {
+  return record.requirements.flatMap(({ unit, loadState, unitFileState, fragmentPath, triggered }) => {
+    if (triggered) {
+      if (loadState === 'masked')
+        return [format(_('It starts {unit}, which is masked, so systemd refuses to start it.'), { unit })];
+      if (loadState === 'not-found') return [format(_('It starts {unit}, which does not exist.'), { unit })];
+      return [];
+    }
     if (loadState === 'masked') {
       return [
         format(
