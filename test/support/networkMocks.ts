@@ -7,7 +7,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { type MessageBus, Variant } from '@jellybrick/dbus-next';
 
 import { callMethod } from '../../service/src/dbus/client.js';
-import type { PrivateBus } from './privateBus.js';
+import type { ActionContext, RunOptions } from '../../service/src/fixes/action.js';
+import { createLogger } from '../../service/src/logging.js';
+import { type PrivateBus, startPrivateBus } from './privateBus.js';
 import { nameHasOwner, waitFor } from './service.js';
 
 export const NM = 'org.freedesktop.NetworkManager';
@@ -45,6 +47,50 @@ export async function stopMock(mock: ChildProcess): Promise<void> {
   const exited = new Promise((resolve) => mock.once('exit', resolve));
   mock.kill('SIGTERM');
   await exited;
+}
+
+/** A private bus standing for both the session and the system bus of the actions run on it, and the mocks on it. */
+export class NetworkActionBus {
+  readonly options: RunOptions = { progress: () => undefined, signal: new AbortController().signal };
+  private readonly mocks: ChildProcess[] = [];
+
+  private constructor(
+    readonly bus: PrivateBus,
+    /** The specs' own connection, for the mocks' control methods. */
+    readonly client: MessageBus,
+    readonly context: ActionContext,
+  ) {}
+
+  static async start(): Promise<NetworkActionBus> {
+    const bus = await startPrivateBus();
+    const context: ActionContext = {
+      sessionBus: await bus.connect(),
+      systemBus: await bus.connect(),
+      home: '/nonexistent',
+      cacheHome: '/nonexistent',
+      dataHome: '/nonexistent',
+      knownGoodDirectory: '/nonexistent',
+      log: createLogger({ level: 'debug', journal: false, write: () => undefined }),
+    };
+    return new NetworkActionBus(bus, await bus.connect(), context);
+  }
+
+  /** `mock`, stopped with the bus. */
+  track(mock: ChildProcess): ChildProcess {
+    this.mocks.push(mock);
+    return mock;
+  }
+
+  async startNetworkManager(): Promise<NetworkManagerMock> {
+    const nm = await NetworkManagerMock.start(this.bus, this.client);
+    this.track(nm.process);
+    return nm;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.mocks.map(stopMock));
+    await this.bus.stop();
+  }
 }
 
 export class NetworkManagerMock {
