@@ -53,6 +53,11 @@ export class NetworkConnections {
     return (await this.#all<'Connectivity'>(NM_PATH, NM)).Connectivity.value as number;
   }
 
+  /** The address NetworkManager's connectivity check fetches: '' when the check is off, absent before 1.20. */
+  async connectivityCheckUri(): Promise<unknown> {
+    return (await this.#all(NM_PATH, NM)).ConnectivityCheckUri?.value;
+  }
+
   /** Takes the connection down and up again on the same device; resolves with the new activation once it is up. */
   async reconnect(connection: ActiveConnection, signal: AbortSignal): Promise<ActiveConnection> {
     // A state change may come before the reply that names the new activation, so every one is kept until then.
