@@ -13,7 +13,7 @@ const PORTAL = 'org.freedesktop.portal.Desktop';
 const PORTAL_PATH = '/org/freedesktop/portal/desktop';
 const OPEN_URI = 'org.freedesktop.portal.OpenURI';
 const CHECK_URI = 'http://nmcheck.gnome.org/check_network_status.txt';
-const NM_CONNECTIVITY_PORTAL = 3;
+const NM_CONNECTIVITY_PORTAL = 2;
 const NM_CONNECTIVITY_FULL = 4;
 const openPortal = captivePortalActions.find(({ name }) => name === 'network.open_portal')!;
 

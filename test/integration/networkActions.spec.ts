@@ -18,7 +18,8 @@ import {
 import { waitFor } from '../support/service.js';
 
 const UUID = '5f0ba6d2-3c4e-4b7a-9d61-0c2f1e8a7b35';
-const NM_CONNECTIVITY_NONE = 1;
+const NM_CONNECTIVITY_UNKNOWN = 0;
+const NM_CONNECTIVITY_LIMITED = 3;
 const reconnect = networkActions.find(({ name }) => name === 'network.reconnect')!;
 const flushDns = networkActions.find(({ name }) => name === 'network.flush_dns')!;
 const dnsServers = dnsActions.find(({ name }) => name === 'info.dns_servers')!;
@@ -82,10 +83,23 @@ describe('network actions', () => {
       await second;
     });
 
-    it('verifies a connection that is up without the internet, and says which', async () => {
+    it('checks the internet anew, and calls a reconnect that left it unreachable not fixed', async () => {
       const nm = await net.startNetworkManager();
       await nm.addWiredConnection('Wired connection 1', UUID);
-      await nm.mock('SetConnectivity', 'u', [NM_CONNECTIVITY_NONE]);
+      await nm.mock('SetConnectivity', 'u', [NM_CONNECTIVITY_LIMITED]);
+
+      expect(await reconnect.verify({}, net.context)).toEqual({
+        ok: false,
+        observed:
+          '"Wired connection 1" is connected again, but the internet is still unreachable: NetworkManager’s connectivity check fails',
+      });
+      expect(await nm.calls('CheckConnectivity')).toEqual([[]]);
+    });
+
+    it('verifies a connection whose internet NetworkManager does not check, and says so', async () => {
+      const nm = await net.startNetworkManager();
+      await nm.addWiredConnection('Wired connection 1', UUID);
+      await nm.mock('SetConnectivity', 'u', [NM_CONNECTIVITY_UNKNOWN]);
 
       expect(await reconnect.verify({}, net.context)).toEqual({
         ok: true,

@@ -10,13 +10,11 @@ import { StewardError } from '../../dbus/errors.js';
 import { _, format, N_ } from '../../i18n.js';
 import { cleanLine } from '../../untrustedText.js';
 import type { ActionContext, ActionDefinition } from '../action.js';
-import { CONNECTIVITY_FULL, NetworkConnections } from './networkConnections.js';
+import { CONNECTIVITY_FULL, CONNECTIVITY_PORTAL, NetworkConnections } from './networkConnections.js';
 
 const PORTAL = 'org.freedesktop.portal.Desktop';
 const PORTAL_PATH = '/org/freedesktop/portal/desktop';
 const OPEN_URI = 'org.freedesktop.portal.OpenURI';
-/** NMConnectivityState: the check was answered by something other than the expected page. */
-const CONNECTIVITY_PORTAL = 3;
 
 /** NetworkManager's connections, or null without a system bus. */
 const networkManager = ({ systemBus }: ActionContext) => (systemBus ? new NetworkConnections(systemBus) : null);

@@ -9,7 +9,14 @@ import { callMethod } from '../../dbus/client.js';
 import { StewardError } from '../../dbus/errors.js';
 import { _, format, N_, ngettext } from '../../i18n.js';
 import type { ActionContext, ActionDefinition } from '../action.js';
-import { ACTIVATED, type ActiveConnection, CONNECTIVITY_FULL, NetworkConnections } from './networkConnections.js';
+import {
+  ACTIVATED,
+  type ActiveConnection,
+  CONNECTIVITY_FULL,
+  CONNECTIVITY_LIMITED,
+  CONNECTIVITY_NONE,
+  NetworkConnections,
+} from './networkConnections.js';
 import { AUTHORIZED_CALL, systemBusOf, systemCall } from './polkit.js';
 
 const reconnectParams = z.object({ connection: z.uuid().optional() });
@@ -73,8 +80,22 @@ const reconnect: ActionDefinition<ReconnectParams> = {
     if (!active || active.state !== ACTIVATED) {
       return { ok: false, observed: active ? named(_('"{name}" is not connected yet'), active) : noConnection(params) };
     }
-    if ((await connections.connectivity()) === CONNECTIVITY_FULL) {
+    // The Connectivity property holds what the last check found, which may be from before the reconnect: check anew.
+    const connectivity = await connections.checkConnectivity().catch(() => connections.connectivity());
+    if (connectivity === CONNECTIVITY_FULL) {
       return { ok: true, observed: named(_('"{name}" is connected and the internet is reachable'), active) };
+    }
+    // Connected, and the check still fails: reconnecting did not bring the internet back.
+    if (connectivity === CONNECTIVITY_NONE || connectivity === CONNECTIVITY_LIMITED) {
+      return {
+        ok: false,
+        observed: named(
+          _(
+            '"{name}" is connected again, but the internet is still unreachable: NetworkManager’s connectivity check fails',
+          ),
+          active,
+        ),
+      };
     }
     return {
       ok: true,

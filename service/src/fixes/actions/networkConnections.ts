@@ -18,7 +18,10 @@ const NO_OBJECT = '/';
 /** NMActiveConnectionState. */
 export const ACTIVATED = 2;
 const DEACTIVATED = 4;
-/** NMConnectivityState: the internet is reachable. */
+/** NMConnectivityState: no network at all; a network that answers the check with another page (a captive portal); a network without the internet; the internet. */
+export const CONNECTIVITY_NONE = 1;
+export const CONNECTIVITY_PORTAL = 2;
+export const CONNECTIVITY_LIMITED = 3;
 export const CONNECTIVITY_FULL = 4;
 
 export interface ActiveConnection {
@@ -51,6 +54,12 @@ export class NetworkConnections {
 
   async connectivity(): Promise<number> {
     return (await this.#all<'Connectivity'>(NM_PATH, NM)).Connectivity.value as number;
+  }
+
+  /** Has NetworkManager check now (polkit's network-control), resolving with what the check found. */
+  async checkConnectivity(): Promise<number> {
+    const [state] = await this.#change('CheckConnectivity', '', []);
+    return state as number;
   }
 
   /** The address NetworkManager's connectivity check fetches: '' when the check is off, absent before 1.20. */
