@@ -18,6 +18,8 @@ import {
 import { waitFor } from '../support/service.js';
 
 const UUID = '5f0ba6d2-3c4e-4b7a-9d61-0c2f1e8a7b35';
+const DOCK_UUID = '0d6c2f1e-8a7b-4b35-9d61-5f0ba6d23c4e';
+const LOOPBACK_UUID = '91104e21-c0b5-42d9-a83c-20c5323b8245';
 const NM_CONNECTIVITY_UNKNOWN = 0;
 const NM_CONNECTIVITY_LIMITED = 3;
 const reconnect = networkActions.find(({ name }) => name === 'network.reconnect')!;
@@ -105,6 +107,30 @@ describe('network actions', () => {
         ok: true,
         observed: '"Wired connection 1" is connected, but NetworkManager does not report the internet as reachable',
       });
+    });
+
+    it('reconnects the connection of the link it is given, and never the loopback link', async () => {
+      const nm = await net.startNetworkManager();
+      // NetworkManager 1.42 and later list the loopback link as a connection, first.
+      await nm.addWiredConnection('lo', LOOPBACK_UUID, 'lo', 'loopback');
+      await nm.addWiredConnection('Wired connection 1', UUID);
+      await nm.addWiredConnection('Dock', DOCK_UUID, 'eth1');
+
+      expect((await reconnect.preview({}, net.context)).summary).toBe('Reconnect "Wired connection 1"');
+      expect((await reconnect.preview({ interface: 'eth1' }, net.context)).summary).toBe('Reconnect "Dock"');
+      await reconnect.run({ interface: 'eth1' }, net.context, net.options);
+      expect(await nm.calls('DeactivateConnection')).toEqual([[`${NM_PATH}/ActiveConnection/eth1`]]);
+      expect(await nm.calls('ActivateConnection')).toEqual([[`${NM_PATH}/Settings/2`, `${NM_PATH}/Devices/eth1`, '/']]);
+
+      expect(await reconnect.preview({ interface: 'wlan0' }, net.context)).toEqual({
+        summary: 'No network connection is active on wlan0',
+        details: [],
+        changesNothing: true,
+      });
+      await expectAsync(reconnect.run({ interface: 'wlan0' }, net.context, net.options)).toBeRejectedWith(
+        new StewardError('NotFound', 'No network connection is active on wlan0 to reconnect.'),
+      );
+      expect(reconnect.params.safeParse({ interface: 'eth0; reboot' }).success).toBeFalse();
     });
 
     it('says there is nothing to reconnect, and refuses to run, without a connection', async () => {

@@ -100,16 +100,32 @@ export class NetworkManagerMock {
   ) {}
 
   static async start(bus: PrivateBus, client: MessageBus): Promise<NetworkManagerMock> {
-    return new NetworkManagerMock(await startDbusmock(bus, client, NM, ['--template', 'networkmanager']), client);
+    const nm = new NetworkManagerMock(await startDbusmock(bus, client, NM, ['--template', 'networkmanager']), client);
+    // As NetworkManager answers a name it has no device for (the template cannot return its None as a path).
+    await nm.mock(
+      'AddMethod',
+      'sssss',
+      [
+        NM,
+        'GetDeviceByIpIface',
+        's',
+        'o',
+        `ret = self.get_device_by_ip_iface(self, args[0])
+if ret is None:
+    raise dbus.exceptions.DBusException('No device found for the requested iface.', name='${NM}.UnknownDevice')`,
+      ],
+      NM_PATH,
+    );
+    return nm;
   }
 
   mock(member: string, signature: string, body: unknown[], path = NM_MOCK_PATH) {
     return callMethod(this.client, { destination: NM, path, interface: MOCK, member, signature, body });
   }
 
-  /** An ethernet device with a saved connection active on it, at ActiveConnection/wired. */
-  async addWiredConnection(id: string, uuid: string): Promise<void> {
-    const [device] = (await this.mock('AddEthernetDevice', 'ssi', ['eth0', 'eth0', DEVICE_ACTIVATED])) as [string];
+  /** An ethernet device with a saved connection active on it, at ActiveConnection/wired (eth0's) or /IFACE. */
+  async addWiredConnection(id: string, uuid: string, iface = 'eth0', type = '802-3-ethernet'): Promise<void> {
+    const [device] = (await this.mock('AddEthernetDevice', 'ssi', [iface, iface, DEVICE_ACTIVATED])) as [string];
     const [settings] = (await callMethod(this.client, {
       destination: NM,
       path: `${NM_PATH}/Settings`,
@@ -121,12 +137,13 @@ export class NetworkManagerMock {
           connection: {
             id: new Variant('s', id),
             uuid: new Variant('s', uuid),
-            type: new Variant('s', '802-3-ethernet'),
+            type: new Variant('s', type),
           },
         },
       ],
     })) as [string];
-    await this.mock('AddActiveConnection', 'assssu', [[device], settings, '/', 'wired', ACTIVATED]);
+    const name = iface === 'eth0' ? 'wired' : iface;
+    await this.mock('AddActiveConnection', 'assssu', [[device], settings, '/', name, ACTIVATED]);
   }
 
   /** ActivateConnection leaves the new activation 'activating' until the test moves it on. */

@@ -734,7 +734,7 @@ const linkDown: Playbook = async (finding, tools) => {
         ),
         { title: finding.title },
       ),
-      actions: [show, { name: 'network.reconnect', params: {} }],
+      actions: [show, { name: 'network.reconnect', params: { interface: name } }],
     };
   }
   return {
@@ -800,7 +800,7 @@ const noRoute: Playbook = async (finding, tools) => {
         ),
         { title: finding.title, name: networkManager.name },
       ),
-      actions: [...actions, { name: 'network.reconnect', params: {} }],
+      actions: [...actions, { name: 'network.reconnect', params: { interface: networkManager.name } }],
     };
   }
   return {

@@ -19,23 +19,34 @@ import {
 } from './networkConnections.js';
 import { AUTHORIZED_CALL, systemBusOf, systemCall } from './polkit.js';
 
-const reconnectParams = z.object({ connection: z.uuid().optional() });
+const reconnectParams = z.object({
+  connection: z.uuid().optional(),
+  /** The link whose connection to reconnect (its interface name), where the finding names one. */
+  interface: z
+    .string()
+    .regex(/^[\w.:@-]{1,15}$/)
+    .optional(),
+});
 type ReconnectParams = z.infer<typeof reconnectParams>;
 
-async function findConnection({ connection }: ReconnectParams, context: ActionContext) {
+async function findConnection(params: ReconnectParams, context: ActionContext) {
   const connections = new NetworkConnections(systemBusOf(context));
-  return { connections, active: await connections.find(connection) };
+  return { connections, active: await connections.find({ uuid: params.connection, device: params.interface }) };
 }
 
-const noConnection = ({ connection }: ReconnectParams) =>
-  connection === undefined
-    ? _('There is no active network connection')
-    : format(_('No active network connection has UUID {uuid}'), { uuid: connection });
+const noConnection = (params: ReconnectParams) =>
+  params.connection !== undefined
+    ? format(_('No active network connection has UUID {uuid}'), { uuid: params.connection })
+    : params.interface !== undefined
+      ? format(_('No network connection is active on {interface}'), { interface: params.interface })
+      : _('There is no active network connection');
 
-const noConnectionToReconnect = ({ connection }: ReconnectParams) =>
-  connection === undefined
-    ? _('There is no active network connection to reconnect.')
-    : format(_('No active network connection has UUID {uuid} to reconnect.'), { uuid: connection });
+const noConnectionToReconnect = (params: ReconnectParams) =>
+  params.connection !== undefined
+    ? format(_('No active network connection has UUID {uuid} to reconnect.'), { uuid: params.connection })
+    : params.interface !== undefined
+      ? format(_('No network connection is active on {interface} to reconnect.'), { interface: params.interface })
+      : _('There is no active network connection to reconnect.');
 
 /** `template` with the connection's name in `{name}`. */
 const named = (template: string, connection: ActiveConnection) => format(template, { name: connection.id });
