@@ -21,7 +21,10 @@ const LOOPBACK = 'loopback';
 /** NMActiveConnectionState. */
 export const ACTIVATED = 2;
 const DEACTIVATED = 4;
-/** NMConnectivityState: no network at all; a network that answers the check with another page (a captive portal); a network without the internet; the internet. */
+/**
+ * NMConnectivityState: no network at all; a network that answers the check with a page of its own (a captive
+ * portal); a network without the internet; the internet.
+ */
 export const CONNECTIVITY_NONE = 1;
 export const CONNECTIVITY_PORTAL = 2;
 export const CONNECTIVITY_LIMITED = 3;
@@ -71,9 +74,16 @@ export class NetworkConnections {
     return (await this.#all<'Connectivity'>(NM_PATH, NM)).Connectivity.value as number;
   }
 
-  /** Has NetworkManager check now (polkit's network-control), resolving with what the check found. */
+  /** Has NetworkManager check now, resolving with what the check found; polkit's network-control, never asked for. */
   async checkConnectivity(): Promise<number> {
-    const [state] = await this.#change('CheckConnectivity', '', []);
+    const [state] = await systemCall(
+      callMethod(
+        this.bus,
+        { destination: NM, path: NM_PATH, interface: NM, member: 'CheckConnectivity' },
+        { autoStart: false },
+      ),
+      'NetworkManager',
+    );
     return state as number;
   }
 
