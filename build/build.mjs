@@ -318,9 +318,9 @@ async function buildTests() {
   const entryPoints = readdirSync(join(root, 'test'), { recursive: true })
     .filter((file) => file.endsWith('.helper.ts') || (file.endsWith('.spec.ts') && specFilter.test(file)))
     .map((file) => join('test', file));
-  // The gym's spec runs this inside the booted system, from the checkout's dist/; a parallel run names the
+  // The gym's spec runs these inside the booted system, from the checkout's dist/; a parallel run names the
   // reporter module with --reporter= (test/run.sh).
-  entryPoints.push(GYM_AGENT, CI_REPORTER);
+  entryPoints.push(...GYM_INSIDE, CI_REPORTER);
   await esbuild.build({
     ...shared,
     entryPoints,
@@ -333,14 +333,15 @@ async function buildTests() {
   });
 }
 
-const GYM_AGENT = 'test/gym/agent.ts';
+/** What runs inside the gym's system: the agent, and the scenarios' internet and stand-in desktop portal. */
+const GYM_INSIDE = ['test/gym/agent.ts', 'test/gym/internet.ts', 'test/gym/portalStandIn.ts'];
 const CI_REPORTER = 'test/support/ciReporter.ts';
 
 /** `npm run gym`: the runner, and the agent it starts inside the booted system (see test/gym/README.md). */
 async function buildGym() {
   await esbuild.build({
     ...shared,
-    entryPoints: ['test/gym/run.ts', GYM_AGENT],
+    entryPoints: ['test/gym/run.ts', ...GYM_INSIDE],
     outdir: join(dist, 'test'),
     outbase: 'test',
     platform: 'node',

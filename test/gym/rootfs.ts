@@ -15,6 +15,7 @@ export const GYM_RECIPE: RootfsRecipe = {
     'iproute2',
     'libglib2.0-bin',
     'libpam-systemd',
+    'network-manager',
     'nginx',
     'nodejs',
     'openssh-server',
@@ -29,6 +30,9 @@ export const GYM_RECIPE: RootfsRecipe = {
     'systemd-resolved',
     'systemd-sysv',
   ],
+  // Debian enables NetworkManager on install; here it runs only for the scenarios that start it, so that the
+  // others keep links set by hand or by systemd-networkd.
+  hooks: ['chroot "$1" systemctl disable NetworkManager.service NetworkManager-wait-online.service'],
 };
 
 export const GYM_SUITE = 'trixie';

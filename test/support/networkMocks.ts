@@ -7,7 +7,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { type MessageBus, Variant } from '@jellybrick/dbus-next';
 
 import { callMethod } from '../../service/src/dbus/client.js';
-import type { PrivateBus } from './privateBus.js';
+import type { ActionContext, RunOptions } from '../../service/src/fixes/action.js';
+import { createLogger } from '../../service/src/logging.js';
+import { type PrivateBus, startPrivateBus } from './privateBus.js';
 import { nameHasOwner, waitFor } from './service.js';
 
 export const NM = 'org.freedesktop.NetworkManager';
@@ -47,6 +49,50 @@ export async function stopMock(mock: ChildProcess): Promise<void> {
   await exited;
 }
 
+/** A private bus standing for both the session and the system bus of the actions run on it, and the mocks on it. */
+export class NetworkActionBus {
+  readonly options: RunOptions = { progress: () => undefined, signal: new AbortController().signal };
+  private readonly mocks: ChildProcess[] = [];
+
+  private constructor(
+    readonly bus: PrivateBus,
+    /** The specs' own connection, for the mocks' control methods. */
+    readonly client: MessageBus,
+    readonly context: ActionContext,
+  ) {}
+
+  static async start(): Promise<NetworkActionBus> {
+    const bus = await startPrivateBus();
+    const context: ActionContext = {
+      sessionBus: await bus.connect(),
+      systemBus: await bus.connect(),
+      home: '/nonexistent',
+      cacheHome: '/nonexistent',
+      dataHome: '/nonexistent',
+      knownGoodDirectory: '/nonexistent',
+      log: createLogger({ level: 'debug', journal: false, write: () => undefined }),
+    };
+    return new NetworkActionBus(bus, await bus.connect(), context);
+  }
+
+  /** `mock`, stopped with the bus. */
+  track(mock: ChildProcess): ChildProcess {
+    this.mocks.push(mock);
+    return mock;
+  }
+
+  async startNetworkManager(): Promise<NetworkManagerMock> {
+    const nm = await NetworkManagerMock.start(this.bus, this.client);
+    this.track(nm.process);
+    return nm;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.mocks.map(stopMock));
+    await this.bus.stop();
+  }
+}
+
 export class NetworkManagerMock {
   private constructor(
     readonly process: ChildProcess,
@@ -54,16 +100,32 @@ export class NetworkManagerMock {
   ) {}
 
   static async start(bus: PrivateBus, client: MessageBus): Promise<NetworkManagerMock> {
-    return new NetworkManagerMock(await startDbusmock(bus, client, NM, ['--template', 'networkmanager']), client);
+    const nm = new NetworkManagerMock(await startDbusmock(bus, client, NM, ['--template', 'networkmanager']), client);
+    // As NetworkManager answers a name it has no device for (the template cannot return its None as a path).
+    await nm.mock(
+      'AddMethod',
+      'sssss',
+      [
+        NM,
+        'GetDeviceByIpIface',
+        's',
+        'o',
+        `ret = self.get_device_by_ip_iface(self, args[0])
+if ret is None:
+    raise dbus.exceptions.DBusException('No device found for the requested iface.', name='${NM}.UnknownDevice')`,
+      ],
+      NM_PATH,
+    );
+    return nm;
   }
 
   mock(member: string, signature: string, body: unknown[], path = NM_MOCK_PATH) {
     return callMethod(this.client, { destination: NM, path, interface: MOCK, member, signature, body });
   }
 
-  /** An ethernet device with a saved connection active on it, at ActiveConnection/wired. */
-  async addWiredConnection(id: string, uuid: string): Promise<void> {
-    const [device] = (await this.mock('AddEthernetDevice', 'ssi', ['eth0', 'eth0', DEVICE_ACTIVATED])) as [string];
+  /** An ethernet device with a saved connection active on it, at ActiveConnection/wired (eth0's) or /IFACE. */
+  async addWiredConnection(id: string, uuid: string, iface = 'eth0', type = '802-3-ethernet'): Promise<void> {
+    const [device] = (await this.mock('AddEthernetDevice', 'ssi', [iface, iface, DEVICE_ACTIVATED])) as [string];
     const [settings] = (await callMethod(this.client, {
       destination: NM,
       path: `${NM_PATH}/Settings`,
@@ -75,12 +137,13 @@ export class NetworkManagerMock {
           connection: {
             id: new Variant('s', id),
             uuid: new Variant('s', uuid),
-            type: new Variant('s', '802-3-ethernet'),
+            type: new Variant('s', type),
           },
         },
       ],
     })) as [string];
-    await this.mock('AddActiveConnection', 'assssu', [[device], settings, '/', 'wired', ACTIVATED]);
+    const name = iface === 'eth0' ? 'wired' : iface;
+    await this.mock('AddActiveConnection', 'assssu', [[device], settings, '/', name, ACTIVATED]);
   }
 
   /** ActivateConnection leaves the new activation 'activating' until the test moves it on. */

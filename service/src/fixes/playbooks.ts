@@ -761,7 +761,7 @@ const linkDown: Playbook = async (finding, tools) => {
         ),
         { title: finding.title },
       ),
-      actions: [show, { name: 'network.reconnect', params: {} }],
+      actions: [show, { name: 'network.reconnect', params: { interface: name } }],
     };
   }
   return {
@@ -827,7 +827,7 @@ const noRoute: Playbook = async (finding, tools) => {
         ),
         { title: finding.title, name: networkManager.name },
       ),
-      actions: [...actions, { name: 'network.reconnect', params: {} }],
+      actions: [...actions, { name: 'network.reconnect', params: { interface: networkManager.name } }],
     };
   }
   return {

@@ -3,45 +3,28 @@
 // network.open_portal: opens NetworkManager's connectivity check address in the
 // user's browser through the desktop portal (org.freedesktop.portal.OpenURI),
 // as GNOME does for a captive portal: the network redirects it to its sign-in page.
-import type { Variant } from '@jellybrick/dbus-next';
 import { z } from 'zod';
 
-import { callMethod, nameHasOwner } from '../../dbus/client.js';
+import { callMethod } from '../../dbus/client.js';
 import { StewardError } from '../../dbus/errors.js';
 import { _, format, N_ } from '../../i18n.js';
 import { cleanLine } from '../../untrustedText.js';
 import type { ActionContext, ActionDefinition } from '../action.js';
-import { CONNECTIVITY_FULL } from './networkConnections.js';
+import { CONNECTIVITY_FULL, CONNECTIVITY_PORTAL, NetworkConnections } from './networkConnections.js';
 
-const NM = 'org.freedesktop.NetworkManager';
-const NM_PATH = '/org/freedesktop/NetworkManager';
 const PORTAL = 'org.freedesktop.portal.Desktop';
 const PORTAL_PATH = '/org/freedesktop/portal/desktop';
 const OPEN_URI = 'org.freedesktop.portal.OpenURI';
-/** NMConnectivityState: the check was answered by something other than the expected page. */
-const CONNECTIVITY_PORTAL = 3;
 
-async function networkManagerProperty(context: ActionContext, name: string): Promise<unknown> {
-  const bus = context.systemBus;
-  if (!bus || !(await nameHasOwner(bus, NM).catch(() => false))) return null;
-  const [value] = (await callMethod(
-    bus,
-    {
-      destination: NM,
-      path: NM_PATH,
-      interface: 'org.freedesktop.DBus.Properties',
-      member: 'Get',
-      signature: 'ss',
-      body: [NM, name],
-    },
-    { autoStart: false },
-  ).catch(() => [null])) as [Variant | null];
-  return value?.value ?? null;
-}
+/** NetworkManager's connections, or null without a system bus. */
+const networkManager = ({ systemBus }: ActionContext) => (systemBus ? new NetworkConnections(systemBus) : null);
 
 /** NetworkManager's connectivity check address, when it has one that a browser can open. */
 export async function connectivityCheckUri(context: ActionContext): Promise<string | null> {
-  const uri = await networkManagerProperty(context, 'ConnectivityCheckUri');
+  // NetworkManager not running, or refusing: no address to open.
+  const uri = await networkManager(context)
+    ?.connectivityCheckUri()
+    .catch(() => null);
   if (typeof uri !== 'string' || uri.length > 2000) return null;
   const parsed = URL.canParse(uri) ? new URL(uri) : null;
   return parsed && (parsed.protocol === 'http:' || parsed.protocol === 'https:') ? parsed.href : null;
@@ -100,7 +83,9 @@ const openPortal: ActionDefinition = {
     };
   },
   async verify(_params, context) {
-    const connectivity = await networkManagerProperty(context, 'Connectivity');
+    const connectivity = await networkManager(context)
+      ?.connectivity()
+      .catch(() => null);
     if (connectivity === CONNECTIVITY_FULL) {
       return { ok: true, observed: _('The internet is reachable: the network let you through') };
     }

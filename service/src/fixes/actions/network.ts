@@ -9,26 +9,44 @@ import { callMethod } from '../../dbus/client.js';
 import { StewardError } from '../../dbus/errors.js';
 import { _, format, N_, ngettext } from '../../i18n.js';
 import type { ActionContext, ActionDefinition } from '../action.js';
-import { ACTIVATED, type ActiveConnection, CONNECTIVITY_FULL, NetworkConnections } from './networkConnections.js';
+import {
+  ACTIVATED,
+  type ActiveConnection,
+  CONNECTIVITY_FULL,
+  CONNECTIVITY_LIMITED,
+  CONNECTIVITY_NONE,
+  NetworkConnections,
+} from './networkConnections.js';
 import { AUTHORIZED_CALL, systemBusOf, systemCall } from './polkit.js';
 
-const reconnectParams = z.object({ connection: z.uuid().optional() });
+const reconnectParams = z.object({
+  connection: z.uuid().optional(),
+  /** The link whose connection to reconnect (its interface name), where the finding names one. */
+  interface: z
+    .string()
+    .regex(/^[\w.:@-]{1,15}$/)
+    .optional(),
+});
 type ReconnectParams = z.infer<typeof reconnectParams>;
 
-async function findConnection({ connection }: ReconnectParams, context: ActionContext) {
+async function findConnection(params: ReconnectParams, context: ActionContext) {
   const connections = new NetworkConnections(systemBusOf(context));
-  return { connections, active: await connections.find(connection) };
+  return { connections, active: await connections.find({ uuid: params.connection, device: params.interface }) };
 }
 
-const noConnection = ({ connection }: ReconnectParams) =>
-  connection === undefined
-    ? _('There is no active network connection')
-    : format(_('No active network connection has UUID {uuid}'), { uuid: connection });
+const noConnection = (params: ReconnectParams) =>
+  params.connection !== undefined
+    ? format(_('No active network connection has UUID {uuid}'), { uuid: params.connection })
+    : params.interface !== undefined
+      ? format(_('No network connection is active on {interface}'), { interface: params.interface })
+      : _('There is no active network connection');
 
-const noConnectionToReconnect = ({ connection }: ReconnectParams) =>
-  connection === undefined
-    ? _('There is no active network connection to reconnect.')
-    : format(_('No active network connection has UUID {uuid} to reconnect.'), { uuid: connection });
+const noConnectionToReconnect = (params: ReconnectParams) =>
+  params.connection !== undefined
+    ? format(_('No active network connection has UUID {uuid} to reconnect.'), { uuid: params.connection })
+    : params.interface !== undefined
+      ? format(_('No network connection is active on {interface} to reconnect.'), { interface: params.interface })
+      : _('There is no active network connection to reconnect.');
 
 /** `template` with the connection's name in `{name}`. */
 const named = (template: string, connection: ActiveConnection) => format(template, { name: connection.id });
@@ -73,8 +91,22 @@ const reconnect: ActionDefinition<ReconnectParams> = {
     if (!active || active.state !== ACTIVATED) {
       return { ok: false, observed: active ? named(_('"{name}" is not connected yet'), active) : noConnection(params) };
     }
-    if ((await connections.connectivity()) === CONNECTIVITY_FULL) {
+    // The Connectivity property holds what the last check found, which may be from before the reconnect: check anew.
+    const connectivity = await connections.checkConnectivity().catch(() => connections.connectivity());
+    if (connectivity === CONNECTIVITY_FULL) {
       return { ok: true, observed: named(_('"{name}" is connected and the internet is reachable'), active) };
+    }
+    // Connected, and the check still fails: reconnecting did not bring the internet back.
+    if (connectivity === CONNECTIVITY_NONE || connectivity === CONNECTIVITY_LIMITED) {
+      return {
+        ok: false,
+        observed: named(
+          _(
+            '"{name}" is connected again, but the internet is still unreachable: NetworkManager’s connectivity check fails',
+          ),
+          active,
+        ),
+      };
     }
     return {
       ok: true,

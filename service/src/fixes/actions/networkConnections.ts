@@ -5,7 +5,7 @@
 import type { MessageBus, Variant } from '@jellybrick/dbus-next';
 
 import { callMethod, SignalRouter } from '../../dbus/client.js';
-import { StewardError } from '../../dbus/errors.js';
+import { remoteErrorName, StewardError } from '../../dbus/errors.js';
 import { _, format } from '../../i18n.js';
 import { abortable } from './abortable.js';
 import { AUTHORIZED_CALL, systemCall } from './polkit.js';
@@ -15,10 +15,19 @@ const NM_PATH = '/org/freedesktop/NetworkManager';
 const ACTIVE = `${NM}.Connection.Active`;
 const PROPERTIES = 'org.freedesktop.DBus.Properties';
 const NO_OBJECT = '/';
+const UNKNOWN_DEVICE = `${NM}.UnknownDevice`;
+/** The connection type NetworkManager gives the loopback link. */
+const LOOPBACK = 'loopback';
 /** NMActiveConnectionState. */
 export const ACTIVATED = 2;
 const DEACTIVATED = 4;
-/** NMConnectivityState: the internet is reachable. */
+/**
+ * NMConnectivityState: no network at all; a network that answers the check with a page of its own (a captive
+ * portal); a network without the internet; the internet.
+ */
+export const CONNECTIVITY_NONE = 1;
+export const CONNECTIVITY_PORTAL = 2;
+export const CONNECTIVITY_LIMITED = 3;
 export const CONNECTIVITY_FULL = 4;
 
 export interface ActiveConnection {
@@ -39,18 +48,48 @@ type Properties<Name extends string = never> = Record<Name, Variant> & Partial<R
 export class NetworkConnections {
   constructor(private readonly bus: MessageBus) {}
 
-  /** The connection with `uuid`, or by default the primary one (the default route's), else the first active. */
-  async find(uuid?: string): Promise<ActiveConnection | null> {
+  /**
+   * The connection with `uuid`, or the one active on the link `device` (its interface name), or by default the
+   * primary one (the default route's), else the first active one that is not the loopback link.
+   */
+  async find({ uuid, device }: { uuid?: string; device?: string } = {}): Promise<ActiveConnection | null> {
     const manager = await this.#all<'ActiveConnections'>(NM_PATH, NM);
     const paths = manager.ActiveConnections.value as string[];
     const connections = await Promise.all(paths.map((path) => this.#active(path)));
     if (uuid !== undefined) return connections.find((connection) => connection.uuid === uuid) ?? null;
+    if (device !== undefined) {
+      const devicePath = await this.#device(device);
+      return connections.find((connection) => devicePath !== null && connection.devices.includes(devicePath)) ?? null;
+    }
     const primary = manager.PrimaryConnection?.value as string | undefined;
-    return connections.find((connection) => connection.path === primary) ?? connections[0] ?? null;
+    // NetworkManager 1.42 and later list the loopback link as a connection of its own: never the one to reconnect.
+    return (
+      connections.find((connection) => connection.path === primary) ??
+      connections.find((connection) => connection.type !== LOOPBACK) ??
+      null
+    );
   }
 
   async connectivity(): Promise<number> {
     return (await this.#all<'Connectivity'>(NM_PATH, NM)).Connectivity.value as number;
+  }
+
+  /** Has NetworkManager check now, resolving with what the check found; polkit's network-control, never asked for. */
+  async checkConnectivity(): Promise<number> {
+    const [state] = await systemCall(
+      callMethod(
+        this.bus,
+        { destination: NM, path: NM_PATH, interface: NM, member: 'CheckConnectivity' },
+        { autoStart: false },
+      ),
+      'NetworkManager',
+    );
+    return state as number;
+  }
+
+  /** The address NetworkManager's connectivity check fetches: '' when the check is off, absent before 1.20. */
+  async connectivityCheckUri(): Promise<unknown> {
+    return (await this.#all(NM_PATH, NM)).ConnectivityCheckUri?.value;
   }
 
   /** Takes the connection down and up again on the same device; resolves with the new activation once it is up. */
@@ -94,6 +133,22 @@ export class NetworkConnections {
       return { ...active, state };
     } finally {
       await unsubscribe();
+    }
+  }
+
+  /** NetworkManager's device for the interface `name`, or null when it has none by that name. */
+  async #device(name: string): Promise<string | null> {
+    const call = callMethod(
+      this.bus,
+      { destination: NM, path: NM_PATH, interface: NM, member: 'GetDeviceByIpIface', signature: 's', body: [name] },
+      { autoStart: false },
+    );
+    try {
+      const [path] = await systemCall(call, 'NetworkManager');
+      return path as string;
+    } catch (error) {
+      if (remoteErrorName(error) === UNKNOWN_DEVICE) return null;
+      throw error;
     }
   }
 
