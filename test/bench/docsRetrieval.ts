@@ -155,7 +155,17 @@ async function main(): Promise<void> {
     const kept = args.includes('--keep-index');
     const store = DocsStore.open(join(kept ? join(corpus.root, '..') : dir.path, 'docs.db'));
     const index = new DocsIndex({ store, sources: corpus.sources, log, dutyCycle: 1 });
+    const indexing = performance.now();
     await index.refresh(!kept);
+    if (args.includes('--relearn')) {
+      const learning = performance.now();
+      await store.learnMeaning();
+      process.stdout.write(`word vectors learned again in ${round((performance.now() - learning) / 1000, 1)} s\n`);
+    }
+    const { bytes } = store.counts();
+    process.stdout.write(
+      `index brought up to date in ${round((performance.now() - indexing) / 1000, 1)} s; ${round(bytes / 2 ** 20, 1)} MiB\n`,
+    );
     // The running system is a real machine's, recorded (docsRunningSystem.ts), not this host's.
     store.setRunningSystem(await recordedSystem());
     const pages = (store.db.prepare('SELECT count(DISTINCT title) AS n FROM passages').get() as { n: number }).n;
@@ -167,6 +177,10 @@ async function main(): Promise<void> {
       if (name !== undefined && name in WEIGHTS) WEIGHTS[name as keyof typeof WEIGHTS] = Number(value);
     if (args.includes('--candidates')) {
       candidates(store);
+      return await index.stop();
+    }
+    if (args.includes('--near')) {
+      near(store);
       return await index.stop();
     }
     if (args.includes('--explain')) {
@@ -238,6 +252,30 @@ function candidates(store: DocsStore): void {
     else if (at >= 3) below.push(at + 1);
   }
   process.stdout.write(`candidates ranked below 3rd, at: ${below.sort((a, b) => a - b).join(' ')}\n`);
+}
+
+/**
+ * Where the answering page stands among all pages by how near its NAME line is in meaning to the question
+ * (docsStore.ts pagesNear): each tuning question's, and the share of each set's within the first 10 and 50.
+ */
+function near(store: DocsStore): void {
+  for (const set of Object.keys(QUESTION_SETS) as QuestionSet[]) {
+    const ranks = QUESTION_SETS[set].map((question) => {
+      const order = [...store.pagesNear(queryTerms(question.question))].sort((a, b) => b[1] - a[1]);
+      const pages = question.answers.map((answer) => answer.split('#')[0]!);
+      const at = order.findIndex(([title]) => pages.includes(title)) + 1 || Infinity;
+      if (set === 'tuned')
+        process.stdout.write(
+          `${at}\t${question.question}  →  ${order
+            .slice(0, 3)
+            .map(([t]) => t)
+            .join(', ')}\n`,
+        );
+      return at;
+    });
+    const within = (k: number) => percent(ranks.filter((rank) => rank <= k).length / ranks.length);
+    process.stdout.write(`${SET_NAMES[set]}: answering page among the nearest 10: ${within(10)}, 50: ${within(50)}\n`);
+  }
 }
 
 /** Whether a page is a noise package's (NOISE_PACKAGES), by the package the index read for it. */

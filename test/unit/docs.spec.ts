@@ -212,6 +212,22 @@ describe('the documentation index', () => {
     expect(store.counts().bytes).toBeLessThan(1_000_000);
   });
 
+  it('searches an index without word vectors, one made before them and opened to read alone too', async () => {
+    await updateIndex(store, sources);
+    expect(store.hasMeaning()).toBeFalse();
+    expect(store.search('GreetingStyle', 1)[0]?.ref).toBe('demo.conf(5)#GreetingStyle');
+    store.db.exec('DROP TABLE word_vectors');
+    store.close();
+    const reader = DocsStore.openReadOnly(join(dir.path, 'docs.db'));
+    expect(reader?.hasMeaning()).toBeFalse();
+    expect(reader?.search('GreetingStyle', 1)[0]?.ref).toBe('demo.conf(5)#GreetingStyle');
+    reader?.close();
+    store = DocsStore.open(join(dir.path, 'docs.db'));
+    await store.learnMeaning();
+    expect(store.hasMeaning()).toBeTrue();
+    expect(store.search('GreetingStyle', 1)[0]?.ref).toBe('demo.conf(5)#GreetingStyle');
+  });
+
   it('keeps a damaged file as read (with nothing from it) until it changes', async () => {
     await writeFile(join(dir.path, 'man', 'man1', 'broken.1.gz'), 'not gzip at all');
     const result = await updateIndex(store, sources);
@@ -238,6 +254,7 @@ describe('the documentation index', () => {
     );
     expect(index.status().passages).toBeGreaterThan(15);
     expect(index.search('GreetingStyle', 1)[0]?.ref).toBe('demo.conf(5)#GreetingStyle');
+    expect(store.hasMeaning()).withContext('word vectors learned once the pages were read').toBeTrue();
 
     // Nothing changed: nothing is read.
     await index.refresh();

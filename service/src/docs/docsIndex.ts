@@ -117,7 +117,7 @@ export class DocsIndex {
   private async update(force: boolean): Promise<void> {
     const { store, sources, log } = this.options;
     const signature = await sourcesSignature(sources);
-    if (!force && signature === store.meta(SIGNATURE_KEY) && store.meta(UPDATED_KEY)) return;
+    if (!force && signature === store.meta(SIGNATURE_KEY) && store.meta(UPDATED_KEY) && store.hasMeaning()) return;
     const started = performance.now();
     // The first slice starts now, not when the index was made: its breath is a share of the work it did.
     this.sliceStart = started;
@@ -135,6 +135,15 @@ export class DocsIndex {
         stopped: () => this.stopping,
       });
       if (this.stopping) return;
+      // The words' meaning is learned from all the pages: again only when pages came or went.
+      if (result.read > 0 || result.removed > 0 || !store.hasMeaning()) {
+        const learning = performance.now();
+        await store.learnMeaning(() => this.breathe());
+        if (this.stopping) return;
+        log.info('word vectors learned from the documentation', {
+          seconds: Math.round((performance.now() - learning) / 1000),
+        });
+      }
       store.setRunningSystem(await this.recordRunningSystem(owners));
       this.counts = store.counts();
       store.setMeta(SIGNATURE_KEY, signature);

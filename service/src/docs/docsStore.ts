@@ -10,8 +10,9 @@ import Database from 'better-sqlite3';
 
 import { openDatabase, type OpenedDatabase } from '../storage/database.js';
 import { alternativesOf } from './desktopWords.js';
-import { type Candidate, fullTag, pointsTo, rankCandidates } from './manRanking.js';
+import { type Candidate, fullTag, pointsTo, rankCandidates, WEIGHTS } from './manRanking.js';
 import { NO_RUNNING_SYSTEM, type RunningSystem } from './runningSystem.js';
+import { learnWordVectors, meaningWords, WordMeaning } from './wordMeaning.js';
 
 export type DocKind = 'man' | 'info' | 'doc' | 'nixos';
 
@@ -115,6 +116,16 @@ END;
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 `;
 
+/** The word vectors learned from the pages (wordMeaning.ts): one row, rewritten when the pages change. */
+const MEANING_SCHEMA = `
+CREATE TABLE IF NOT EXISTS word_vectors (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  words TEXT NOT NULL,
+  dims INTEGER NOT NULL,
+  vectors BLOB NOT NULL
+);
+`;
+
 /** Raised when the schema or the reading of pages changes: the index is a cache of the disk, so an older one is dropped and rebuilt. */
 const SCHEMA_VERSION = 7;
 
@@ -129,6 +140,8 @@ function prepare(db: Database.Database): void {
     db.exec(SCHEMA);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }
+  // Added to indexes of this version as it is: their pages need not be read again for it.
+  db.exec(MEANING_SCHEMA);
 }
 
 /** A name in the title weighs most, then an entry's tag (an option's name) and its words, the heading, the text. */
@@ -168,7 +181,7 @@ function textKey(text: string): bigint {
 export const refOf = (title: string, entry: string | null, heading: string): string => `${title}#${entry ?? heading}`;
 
 // Words of a question that every page has: they slow a search down and rank nothing.
-const STOPWORDS = new Set(
+export const STOPWORDS = new Set(
   'a am an and are as at be been by can could do does for from has have how i in is it its me my of on or our own should so that the their them there they this to us want was we were what when where which who why will with would you your'.split(
     ' ',
   ),
@@ -203,6 +216,12 @@ const joinedNames = (words: readonly string[]) => quoted(words.slice(1).map((wor
  * a common word that names nothing. Left out of the first query too, it cost a fifth of passage recall@3.
  */
 const COMMON_SHARE = 0.02;
+
+/** How much of a passage's start the word vectors learn from: its first sentences, what it is about. */
+const LEAD_CHARS = 300;
+
+/** Word vectors' width, and how many of the pages nearest a question in meaning count (the nearest 1, the last 0). */
+const MEANING = { dims: 100, span: 50 };
 
 /** Passages BM25 ranks best that are ordered again by what knows man pages. */
 const CANDIDATES = 150;
@@ -270,6 +289,10 @@ export class DocsStore {
   /** How many passages hold each word asked for, and how many there are: forgotten when a file changes. */
   private readonly frequencies = new Map<string, number>();
   private passageCount: number | null = null;
+  /** The learned word vectors, read once; null where none were learned, undefined before they are read. */
+  private learned: WordMeaning | null | undefined = undefined;
+  /** Each man page's NAME line as a vector, and how rare each word is among the NAME lines: made at the first search. */
+  private pageVectors: { titles: string[]; vectors: Float32Array; rarity: Map<string, number> } | null = null;
 
   private constructor(
     readonly db: Database.Database,
@@ -428,8 +451,115 @@ export class DocsStore {
     // An index page's entry names the pages that say what it is (systemd.directives(7): "HandleLidSwitch=" is
     // in logind.conf(5)): the entry of that name on those pages is a candidate as the index's entry was.
     for (const row of this.followPointers(rows)) if (!known.has(row.id) && known.add(row.id)) rows.push(row);
-    const ordered = rankCandidates(rows, words, this.summaries(rows.map((row) => row.title)), system);
+    const summaries = this.summaries(rows.map((row) => row.title));
+    const ordered = rankCandidates(rows, words, summaries, system, this.pagesNear(words));
     return { ordered, expression };
+  }
+
+  /**
+   * Learns the words' vectors (wordMeaning.ts) from the first sentences of every passage in the pages'
+   * own language, and keeps them: what a passage is about stands at its start, the rest holds words by chance.
+   */
+  async learnMeaning(pause?: () => Promise<void>): Promise<void> {
+    const texts = this.db
+      .prepare(
+        `SELECT substr(t.body, 1, ${LEAD_CHARS}) AS text FROM passages p JOIN texts t ON t.id = p.text_id WHERE p.lang = ''`,
+      )
+      .pluck()
+      .all() as string[];
+    const learned = await learnWordVectors(texts, {
+      stopwords: STOPWORDS,
+      dims: MEANING.dims,
+      ...(pause && { pause }),
+    });
+    this.db
+      .prepare('INSERT OR REPLACE INTO word_vectors (id, words, dims, vectors) VALUES (1, ?, ?, ?)')
+      .run(learned.words.join('\n'), learned.dims, Buffer.from(learned.vectors.buffer));
+    this.learned = undefined;
+    this.pageVectors = null;
+  }
+
+  /** Whether the index holds word vectors learned since its pages last changed. */
+  hasMeaning(): boolean {
+    return this.meaningRow() !== undefined;
+  }
+
+  /** The learned vectors' row; none in an index made before there were any (opened to read alone, it has no table). */
+  private meaningRow() {
+    const table = this.statement(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'word_vectors'`).get();
+    if (table === undefined) return undefined;
+    return this.statement('SELECT words, dims, vectors FROM word_vectors WHERE id = 1').get() as
+      { words: string; dims: number; vectors: Buffer } | undefined;
+  }
+
+  /** The learned word vectors; null where the index has none (being built, or too few pages to learn from). */
+  meaning(): WordMeaning | null {
+    if (this.learned === undefined) {
+      const row = this.meaningRow();
+      this.learned =
+        row === undefined || row.dims === 0
+          ? null
+          : new WordMeaning({
+              words: row.words.split('\n'),
+              dims: row.dims,
+              vectors: new Float32Array(
+                row.vectors.buffer.slice(row.vectors.byteOffset, row.vectors.byteOffset + row.vectors.byteLength),
+              ),
+            });
+    }
+    return this.learned;
+  }
+
+  /** The man pages' NAME lines as vectors (wordMeaning.ts), each word weighted by its rarity among them. */
+  private namesMeaning(meaning: WordMeaning) {
+    if (this.pageVectors === null) {
+      const rows = this.statement(
+        `SELECT p.title, t.body FROM passages p JOIN texts t ON t.id = p.text_id
+          WHERE p.id IN (SELECT min(id) FROM passages WHERE kind = 'man' AND lang = '' GROUP BY title)`,
+      ).all() as { title: string; body: string }[];
+      const lines = rows.map((row) => meaningWords(row.body.slice(0, SUMMARY_CHARS), STOPWORDS));
+      const counts = new Map<string, number>();
+      for (const words of lines) for (const word of new Set(words)) counts.set(word, (counts.get(word) ?? 0) + 1);
+      const rarity = new Map([...counts].map(([word, count]) => [word, Math.log((rows.length + 1) / count)]));
+      const weight = (word: string) => rarity.get(word) ?? Math.log(rows.length + 1);
+      const titles: string[] = [];
+      const vectors: Float32Array[] = [];
+      rows.forEach((row, at) => {
+        const vector = meaning.textVector(lines[at] ?? [], weight);
+        if (vector === null) return;
+        titles.push(row.title);
+        vectors.push(vector);
+      });
+      const flat = new Float32Array(vectors.length * meaning.learned.dims);
+      vectors.forEach((vector, at) => flat.set(vector, at * meaning.learned.dims));
+      this.pageVectors = { titles, vectors: flat, rarity };
+    }
+    return this.pageVectors;
+  }
+
+  /** How near each man page's NAME line is to the question's words, by title (cosine of their vectors). */
+  pagesNear(words: readonly string[]): Map<string, number> {
+    const meaning = WEIGHTS.meaning !== 0 ? this.meaning() : null;
+    if (meaning === null) return new Map();
+    const { titles, vectors, rarity } = this.namesMeaning(meaning);
+    const question = meaning.textVector(words, (word) => rarity.get(word) ?? Math.log(titles.length + 1));
+    if (question === null) return new Map();
+    const dims = meaning.learned.dims;
+    const cosines = titles.map((title, at) => {
+      let dot = 0;
+      for (let k = 0; k < dims; k++) dot += (question[k] ?? 0) * (vectors[at * dims + k] ?? 0);
+      return dot;
+    });
+    // Cosines are near one another for most questions: the nearest page counts 1, the MEANING.span-th 0.
+    const sorted = [...cosines].sort((a, b) => b - a);
+    const top = sorted[0] ?? 0;
+    const floor = sorted[Math.min(MEANING.span, sorted.length) - 1] ?? 0;
+    const near = new Map<string, number>();
+    if (top <= floor) return near;
+    titles.forEach((title, at) => {
+      if ((cosines[at] ?? 0) > floor) near.set(title, ((cosines[at] ?? 0) - floor) / (top - floor));
+    });
+    return near;
   }
 
   /** `words` without those in more than COMMON_SHARE of the passages; the rarest of them always stays. */

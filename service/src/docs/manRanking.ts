@@ -70,6 +70,7 @@ export const WEIGHTS = {
   owner: 1.5,
   running: 0.5,
   path: -1.5,
+  meaning: 1,
 };
 
 /**
@@ -134,6 +135,7 @@ export function rankCandidates<C extends Candidate>(
   words: readonly string[],
   summaries: ReadonlyMap<string, string>,
   system: RunningSystem = NO_RUNNING_SYSTEM,
+  nearness: ReadonlyMap<string, number> = new Map(),
 ): (C & { complete: boolean; score: number })[] {
   if (candidates.length === 0 || words.length === 0)
     return candidates.map((candidate) => ({ ...candidate, complete: false, score: 0 }));
@@ -203,7 +205,12 @@ export function rankCandidates<C extends Candidate>(
   });
   // A page whose passages hold the question's words between them is about the question, and its passage
   // that holds most of them the answer.
-  const page = (title: string) => WEIGHTS.page * ((pageTerms.get(title)?.size ?? 0) / terms.length);
+  const covered = (title: string) => (pageTerms.get(title)?.size ?? 0) / terms.length;
+  // How near the page's NAME line is in meaning to the question (docsStore.ts pagesNear), as much as the page
+  // lacks the question's words: meaning stands in where the words differ ("CPU" for "processor"), and does not
+  // lift a page of other things above one that says what was asked.
+  const near = (title: string) => (nearness.get(title) ?? 0) * (1 - covered(title));
+  const page = (title: string) => WEIGHTS.page * covered(title) + WEIGHTS.meaning * near(title);
   return scored
     .map(({ candidate, score }) => ({ ...candidate, score: score + page(candidate.title) }))
     .sort((a, b) => b.score - a.score);

@@ -1,0 +1,326 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Word vectors learned from the machine's own pages when the index is built, with nothing downloaded: words
+// that stand beside the same words ("processor" and "CPU" beside "cores", "architecture", "frequency") get
+// vectors that point the same way. Counted in a window over each passage's first sentences, weighted by
+// positive pointwise mutual information and reduced by a truncated SVD (randomized, on the sparse matrix),
+// as Levy, Goldberg and Dagan's "Improving distributional similarity" (2015) describe it.
+
+export interface WordVectors {
+  words: readonly string[];
+  dims: number;
+  /** Row i is words[i]'s vector, of length 1. */
+  vectors: Float32Array;
+}
+
+export interface LearnOptions {
+  /** Words dropped before counting ("the", "of"): they stand beside everything. */
+  stopwords: ReadonlySet<string>;
+  /** How many words either side count as standing beside a word. */
+  window?: number;
+  /** A word must be in this many texts to get a vector. */
+  minTexts?: number;
+  maxWords?: number;
+  dims?: number;
+  /** A seed for the random projection: the same pages give the same vectors. */
+  seed?: number;
+  /** Called between slices of the work: the service's main loop goes on meanwhile (seconds of work in all). */
+  pause?: () => Promise<void>;
+}
+
+/** Rows of work between two calls of `pause`. */
+const SLICE_ROWS = 500;
+
+const WORD = /[a-z][a-z0-9]*/g;
+
+/** A text's words as the vectors know them: lower case, starting with a letter, two letters or more. */
+export function meaningWords(text: string, stopwords: ReadonlySet<string>): string[] {
+  return (text.toLowerCase().match(WORD) ?? []).filter((word) => word.length > 1 && !stopwords.has(word));
+}
+
+/** A small, seeded generator (mulberry32): the projection need not be secure, only the same each time. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+type Pause = () => Promise<void>;
+
+/** A sparse matrix by rows (CSR). */
+interface Sparse {
+  rows: number;
+  cols: number;
+  starts: Int32Array;
+  columns: Int32Array;
+  values: Float32Array;
+}
+
+/** M × X, X dense (cols × width, row-major); the result rows × width. */
+async function times(matrix: Sparse, x: Float64Array, width: number, pause: Pause): Promise<Float64Array> {
+  const out = new Float64Array(matrix.rows * width);
+  for (let row = 0; row < matrix.rows; row++) {
+    if (row % SLICE_ROWS === 0) await pause();
+    const base = row * width;
+    for (let at = matrix.starts[row] ?? 0; at < (matrix.starts[row + 1] ?? 0); at++) {
+      const value = matrix.values[at] ?? 0;
+      const from = (matrix.columns[at] ?? 0) * width;
+      for (let k = 0; k < width; k++) out[base + k] = (out[base + k] ?? 0) + value * (x[from + k] ?? 0);
+    }
+  }
+  return out;
+}
+
+/** Mᵀ × X, X dense (rows × width); the result cols × width. */
+async function transposeTimes(matrix: Sparse, x: Float64Array, width: number, pause: Pause): Promise<Float64Array> {
+  const out = new Float64Array(matrix.cols * width);
+  for (let row = 0; row < matrix.rows; row++) {
+    if (row % SLICE_ROWS === 0) await pause();
+    const from = row * width;
+    for (let at = matrix.starts[row] ?? 0; at < (matrix.starts[row + 1] ?? 0); at++) {
+      const value = matrix.values[at] ?? 0;
+      const base = (matrix.columns[at] ?? 0) * width;
+      for (let k = 0; k < width; k++) out[base + k] = (out[base + k] ?? 0) + value * (x[from + k] ?? 0);
+    }
+  }
+  return out;
+}
+
+/** Makes the columns of a (rows × width, row-major) orthonormal in place (modified Gram–Schmidt). */
+async function orthonormalize(a: Float64Array, rows: number, width: number, pause: Pause): Promise<void> {
+  for (let k = 0; k < width; k++) {
+    await pause();
+    for (let j = 0; j < k; j++) {
+      let dot = 0;
+      for (let i = 0; i < rows; i++) dot += (a[i * width + k] ?? 0) * (a[i * width + j] ?? 0);
+      for (let i = 0; i < rows; i++) a[i * width + k] = (a[i * width + k] ?? 0) - dot * (a[i * width + j] ?? 0);
+    }
+    let norm = 0;
+    for (let i = 0; i < rows; i++) norm += (a[i * width + k] ?? 0) ** 2;
+    norm = Math.sqrt(norm) || 1;
+    for (let i = 0; i < rows; i++) a[i * width + k] = (a[i * width + k] ?? 0) / norm;
+  }
+}
+
+/** The eigenvalues and eigenvectors (as columns) of a small symmetric matrix, by Jacobi's rotations. */
+export function symmetricEigen(matrix: Float64Array, n: number): { values: Float64Array; vectors: Float64Array } {
+  const a = Float64Array.from(matrix);
+  const v = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) v[i * n + i] = 1;
+  for (let sweep = 0; sweep < 50; sweep++) {
+    let off = 0;
+    for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off += (a[p * n + q] ?? 0) ** 2;
+    if (off < 1e-22) break;
+    for (let p = 0; p < n; p++) {
+      for (let q = p + 1; q < n; q++) {
+        const apq = a[p * n + q] ?? 0;
+        if (Math.abs(apq) < 1e-300) continue;
+        const theta = ((a[q * n + q] ?? 0) - (a[p * n + p] ?? 0)) / (2 * apq);
+        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1);
+        const s = t * c;
+        for (let k = 0; k < n; k++) {
+          const akp = a[k * n + p] ?? 0;
+          const akq = a[k * n + q] ?? 0;
+          a[k * n + p] = c * akp - s * akq;
+          a[k * n + q] = s * akp + c * akq;
+        }
+        for (let k = 0; k < n; k++) {
+          const apk = a[p * n + k] ?? 0;
+          const aqk = a[q * n + k] ?? 0;
+          a[p * n + k] = c * apk - s * aqk;
+          a[q * n + k] = s * apk + c * aqk;
+        }
+        for (let k = 0; k < n; k++) {
+          const vkp = v[k * n + p] ?? 0;
+          const vkq = v[k * n + q] ?? 0;
+          v[k * n + p] = c * vkp - s * vkq;
+          v[k * n + q] = s * vkp + c * vkq;
+        }
+      }
+    }
+  }
+  const values = new Float64Array(n);
+  for (let i = 0; i < n; i++) values[i] = a[i * n + i] ?? 0;
+  return { values, vectors: v };
+}
+
+/** The words of `texts` that are in enough of them, most frequent first. */
+function vocabulary(texts: readonly string[][], minTexts: number, maxWords: number): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const words of texts) for (const word of new Set(words)) counts.set(word, (counts.get(word) ?? 0) + 1);
+  const kept = [...counts].filter(([, count]) => count >= minTexts);
+  kept.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  return new Map(kept.slice(0, maxWords).map(([word], index) => [word, index]));
+}
+
+/** Each pair of known words that stand within `window` of each other, counted (both ways), as PPMI by rows. */
+async function ppmi(
+  texts: readonly string[][],
+  known: ReadonlyMap<string, number>,
+  window: number,
+  pause: Pause,
+): Promise<Sparse> {
+  const size = known.size;
+  const pairs = new Map<number, number>();
+  for (const [index, words] of texts.entries()) {
+    if (index % (SLICE_ROWS * 10) === 0) await pause();
+    const ids = words.map((word) => known.get(word) ?? -1);
+    for (let i = 0; i < ids.length; i++) {
+      const a = ids[i] ?? -1;
+      if (a < 0) continue;
+      for (let j = i + 1; j <= Math.min(ids.length - 1, i + window); j++) {
+        const b = ids[j] ?? -1;
+        if (b < 0 || b === a) continue;
+        pairs.set(a * size + b, (pairs.get(a * size + b) ?? 0) + 1);
+        pairs.set(b * size + a, (pairs.get(b * size + a) ?? 0) + 1);
+      }
+    }
+  }
+  const rowTotals = new Float64Array(size);
+  const colTotals = new Float64Array(size);
+  for (const [key, count] of pairs) {
+    rowTotals[Math.floor(key / size)] = (rowTotals[Math.floor(key / size)] ?? 0) + count;
+    colTotals[key % size] = (colTotals[key % size] ?? 0) + count;
+  }
+  // Contexts' counts smoothed (to the power 0.75), so that a rare context does not make every pair look meaningful.
+  let smoothedTotal = 0;
+  for (let c = 0; c < size; c++) smoothedTotal += (colTotals[c] ?? 0) ** 0.75;
+  const entries: [number, number, number][] = [];
+  for (const [key, count] of pairs) {
+    const row = Math.floor(key / size);
+    const col = key % size;
+    const value = Math.log((count * smoothedTotal) / ((rowTotals[row] ?? 0) * (colTotals[col] ?? 0) ** 0.75));
+    if (value > 0) entries.push([row, col, value]);
+  }
+  entries.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  const starts = new Int32Array(size + 1);
+  for (const [row] of entries) starts[row + 1] = (starts[row + 1] ?? 0) + 1;
+  for (let row = 0; row < size; row++) starts[row + 1] = (starts[row + 1] ?? 0) + (starts[row] ?? 0);
+  return {
+    rows: size,
+    cols: size,
+    starts,
+    columns: Int32Array.from(entries, (entry) => entry[1]),
+    values: Float32Array.from(entries, (entry) => entry[2]),
+  };
+}
+
+/**
+ * The first `dims` left singular vectors of `matrix`, each scaled by the square root of its singular value
+ * (Halko, Martinsson and Tropp's randomized range finder with two power iterations).
+ */
+async function truncatedSvd(matrix: Sparse, dims: number, seed: number, pause: Pause): Promise<Float64Array> {
+  const width = Math.min(dims + 20, matrix.cols);
+  const next = random(seed);
+  const omega = new Float64Array(matrix.cols * width);
+  for (let i = 0; i < omega.length; i++) omega[i] = next() * 2 - 1;
+  let q = await times(matrix, omega, width, pause);
+  await orthonormalize(q, matrix.rows, width, pause);
+  for (let iteration = 0; iteration < 2; iteration++) {
+    const z = await transposeTimes(matrix, q, width, pause);
+    await orthonormalize(z, matrix.cols, width, pause);
+    q = await times(matrix, z, width, pause);
+    await orthonormalize(q, matrix.rows, width, pause);
+  }
+  // B = Qᵀ M; B Bᵀ's eigenvectors W give M's left singular vectors Q W, its eigenvalues the squared singular values.
+  const bt = await transposeTimes(matrix, q, width, pause);
+  const gram = new Float64Array(width * width);
+  for (let c = 0; c < matrix.cols; c++) {
+    if (c % SLICE_ROWS === 0) await pause();
+    const base = c * width;
+    for (let i = 0; i < width; i++) {
+      const bi = bt[base + i] ?? 0;
+      if (bi === 0) continue;
+      for (let j = i; j < width; j++) gram[i * width + j] = (gram[i * width + j] ?? 0) + bi * (bt[base + j] ?? 0);
+    }
+  }
+  for (let i = 0; i < width; i++) for (let j = 0; j < i; j++) gram[i * width + j] = gram[j * width + i] ?? 0;
+  const { values, vectors } = symmetricEigen(gram, width);
+  const order = [...values.keys()].sort((a, b) => (values[b] ?? 0) - (values[a] ?? 0)).slice(0, dims);
+  const out = new Float64Array(matrix.rows * dims);
+  for (let row = 0; row < matrix.rows; row++) {
+    if (row % SLICE_ROWS === 0) await pause();
+    for (let k = 0; k < order.length; k++) {
+      const column = order[k] ?? 0;
+      let sum = 0;
+      for (let j = 0; j < width; j++) sum += (q[row * width + j] ?? 0) * (vectors[j * width + column] ?? 0);
+      out[row * dims + k] = sum * Math.max(values[column] ?? 0, 0) ** 0.25;
+    }
+  }
+  return out;
+}
+
+/** Learns a vector for each word that `texts` use often enough; none when they are too few to learn from. */
+export async function learnWordVectors(texts: Iterable<string>, options: LearnOptions): Promise<WordVectors> {
+  const { stopwords, window = 4, minTexts = 5, maxWords = 20_000, dims = 100, seed = 1 } = options;
+  const pause = options.pause ?? (() => Promise.resolve());
+  const split = [...texts].map((text) => meaningWords(text, stopwords));
+  const known = vocabulary(split, minTexts, maxWords);
+  const words = [...known.keys()];
+  if (words.length < 2) return { words: [], dims: 0, vectors: new Float32Array() };
+  const width = Math.min(dims, words.length);
+  const reduced = await truncatedSvd(await ppmi(split, known, window, pause), width, seed, pause);
+  const vectors = new Float32Array(words.length * width);
+  for (let row = 0; row < words.length; row++) {
+    let norm = 0;
+    for (let k = 0; k < width; k++) norm += (reduced[row * width + k] ?? 0) ** 2;
+    norm = Math.sqrt(norm) || 1;
+    for (let k = 0; k < width; k++) vectors[row * width + k] = (reduced[row * width + k] ?? 0) / norm;
+  }
+  return { words, dims: width, vectors };
+}
+
+/** Looks words up in learned vectors: the nearest words to one, how near two texts are. */
+export class WordMeaning {
+  private readonly index: Map<string, number>;
+
+  constructor(readonly learned: WordVectors) {
+    this.index = new Map(learned.words.map((word, at) => [word, at]));
+  }
+
+  has(word: string): boolean {
+    return this.index.has(word);
+  }
+
+  /**
+   * A text's vector: the sum of its words' vectors, each weighted by `weight` (how much a word says: rare
+   * words more), of length 1; null when none of its words has a vector.
+   */
+  textVector(words: readonly string[], weight: (word: string) => number = () => 1): Float32Array | null {
+    const { dims, vectors } = this.learned;
+    const sum = new Float32Array(dims);
+    let any = false;
+    for (const word of words) {
+      const at = this.index.get(word);
+      if (at === undefined) continue;
+      const w = weight(word);
+      for (let k = 0; k < dims; k++) sum[k] = (sum[k] ?? 0) + w * (vectors[at * dims + k] ?? 0);
+      any = true;
+    }
+    if (!any) return null;
+    const norm = Math.hypot(...sum) || 1;
+    for (let k = 0; k < dims; k++) sum[k] = (sum[k] ?? 0) / norm;
+    return sum;
+  }
+
+  /** The `count` words nearest `word` with a cosine of at least `least`, nearest first; none for a word not learned. */
+  nearest(word: string, count: number, least: number): { word: string; similarity: number }[] {
+    const at = this.index.get(word);
+    if (at === undefined) return [];
+    const { words, dims, vectors } = this.learned;
+    const found: { word: string; similarity: number }[] = [];
+    for (let other = 0; other < words.length; other++) {
+      if (other === at) continue;
+      let dot = 0;
+      for (let k = 0; k < dims; k++) dot += (vectors[at * dims + k] ?? 0) * (vectors[other * dims + k] ?? 0);
+      if (dot >= least) found.push({ word: words[other] ?? '', similarity: dot });
+    }
+    return found.sort((a, b) => b.similarity - a.similarity).slice(0, count);
+  }
+}
