@@ -18,7 +18,15 @@ import { join } from 'node:path';
 import * as prettier from 'prettier';
 
 import { DocsIndex } from '../../service/src/docs/docsIndex.js';
-import { type DocHit, DocsStore, queryTerms, type Ranking, RANKINGS, refOf } from '../../service/src/docs/docsStore.js';
+import {
+  type DocHit,
+  DocsStore,
+  MEANING,
+  queryTerms,
+  type Ranking,
+  RANKINGS,
+  refOf,
+} from '../../service/src/docs/docsStore.js';
 import { WEIGHTS } from '../../service/src/docs/manRanking.js';
 import { createLogger } from '../../service/src/logging.js';
 import { makeTempDir } from '../support/tempDir.js';
@@ -157,6 +165,8 @@ async function main(): Promise<void> {
     const index = new DocsIndex({ store, sources: corpus.sources, log, dutyCycle: 1 });
     const indexing = performance.now();
     await index.refresh(!kept);
+    for (const [name, value] of args.flatMap((arg, at) => (args[at - 1] === '--meaning' ? [arg.split('=')] : [])))
+      if (name !== undefined && name in MEANING) MEANING[name as keyof typeof MEANING] = Number(value);
     if (args.includes('--relearn')) {
       const learning = performance.now();
       await store.learnMeaning();

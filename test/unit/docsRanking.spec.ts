@@ -156,10 +156,28 @@ describe("the ranking of a question's candidates", () => {
       ['cpuinfo(1)', 0.8],
     ]);
     const order = (list: Candidate[], near: Map<string, number>) =>
-      rankCandidates(list, words, new Map(), NO_RUNNING_SYSTEM, near).map((hit) => hit.title);
+      rankCandidates(list, words, new Map(), NO_RUNNING_SYSTEM, { nearness: near }).map((hit) => hit.title);
     expect(order([other, lscpu], new Map())).toEqual(['demo(1)', 'lscpu(1)']);
     expect(order([other, lscpu], nearness)).toEqual(['lscpu(1)', 'demo(1)']);
     expect(order([lscpu, asked], nearness)).toEqual(['cpuinfo(1)', 'lscpu(1)']);
+  });
+
+  it("counts a word near the question's in meaning where a page's NAME line says it, below the word itself", () => {
+    const words = ['processor', 'details'];
+    const summaries = new Map([
+      ['lscpu(1)', 'lscpu - display information about the CPU architecture'],
+      ['stat(1)', 'stat - display file or file system status'],
+      ['cpuinfo(1)', 'cpuinfo - print details about the processor'],
+    ]);
+    const lscpu = candidate('lscpu(1)', '-e', 'Show the information in a readable format.');
+    const stat = candidate('stat(1)', '-t', 'Print the information in terse form.');
+    const asked = candidate('cpuinfo(1)', '-a', 'Show all of it.');
+    const related = new Map([['processor', ['cpu']]]);
+    const order = (list: Candidate[], meaning = {}) =>
+      rankCandidates(list, words, summaries, NO_RUNNING_SYSTEM, meaning).map((hit) => hit.title);
+    expect(order([stat, lscpu])).toEqual(['stat(1)', 'lscpu(1)']);
+    expect(order([stat, lscpu], { related })).toEqual(['lscpu(1)', 'stat(1)']);
+    expect(order([lscpu, asked], { related })).toEqual(['cpuinfo(1)', 'lscpu(1)']);
   });
 
   it("finds journalctl's vacuum for a desktop's shrink", () => {

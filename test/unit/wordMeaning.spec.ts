@@ -34,6 +34,12 @@ describe('word vectors learned from the pages', () => {
     };
     expect(near(['processor'], ['cpu', 'architecture'])).toBeGreaterThan(near(['processor'], ['printer', 'ink']));
     expect(meaning.textVector(['unknown'])).toBeNull();
+    // Looked for among some words only: the NAME lines' words, where the search counts them.
+    const among = meaning.subset(['tty', 'printer', 'cpu', 'unknown']);
+    expect(among.learned.words).toEqual(['tty', 'printer', 'cpu']);
+    expect(meaning.nearest('processor', 3, 0, among).map((found) => found.word)[0]).toBe('cpu');
+    expect(meaning.nearest('processor', 3, 2, among)).toEqual([]);
+    expect(meaning.nearest('unknown', 3, 0, among)).toEqual([]);
   });
 
   it('learns the same vectors from the same pages, and waits between slices of the work', async () => {

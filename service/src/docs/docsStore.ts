@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 
 import { openDatabase, type OpenedDatabase } from '../storage/database.js';
 import { alternativesOf } from './desktopWords.js';
-import { type Candidate, fullTag, pointsTo, rankCandidates, WEIGHTS } from './manRanking.js';
+import { type Candidate, fullTag, pointsTo, rankCandidates, stems, WEIGHTS } from './manRanking.js';
 import { NO_RUNNING_SYSTEM, type RunningSystem } from './runningSystem.js';
 import { learnWordVectors, meaningWords, WordMeaning } from './wordMeaning.js';
 
@@ -217,11 +217,13 @@ const joinedNames = (words: readonly string[]) => quoted(words.slice(1).map((wor
  */
 const COMMON_SHARE = 0.02;
 
-/** How much of a passage's start the word vectors learn from: its first sentences, what it is about. */
-const LEAD_CHARS = 300;
-
-/** Word vectors' width, and how many of the pages nearest a question in meaning count (the nearest 1, the last 0). */
-const MEANING = { dims: 100, span: 50 };
+/**
+ * The word vectors (wordMeaning.ts): how wide, learned from how much of each passage's start (its first
+ * sentences, what it is about); how many of the pages nearest a question in meaning count (the nearest 1, the
+ * last 0); and how many words of the NAME lines, how near at least, a question's word brings along. Chosen on
+ * the retrieval benchmark; mutable for its --meaning.
+ */
+export const MEANING = { dims: 100, lead: 300, span: 50, neighbours: 8, least: 0.5 };
 
 /** Passages BM25 ranks best that are ordered again by what knows man pages. */
 const CANDIDATES = 150;
@@ -292,7 +294,12 @@ export class DocsStore {
   /** The learned word vectors, read once; null where none were learned, undefined before they are read. */
   private learned: WordMeaning | null | undefined = undefined;
   /** Each man page's NAME line as a vector, and how rare each word is among the NAME lines: made at the first search. */
-  private pageVectors: { titles: string[]; vectors: Float32Array; rarity: Map<string, number> } | null = null;
+  private pageVectors: {
+    titles: string[];
+    vectors: Float32Array;
+    rarity: Map<string, number>;
+    nameWords: WordMeaning;
+  } | null = null;
 
   private constructor(
     readonly db: Database.Database,
@@ -452,7 +459,10 @@ export class DocsStore {
     // in logind.conf(5)): the entry of that name on those pages is a candidate as the index's entry was.
     for (const row of this.followPointers(rows)) if (!known.has(row.id) && known.add(row.id)) rows.push(row);
     const summaries = this.summaries(rows.map((row) => row.title));
-    const ordered = rankCandidates(rows, words, summaries, system, this.pagesNear(words));
+    const ordered = rankCandidates(rows, words, summaries, system, {
+      nearness: this.pagesNear(words),
+      related: this.relatedWords(words),
+    });
     return { ordered, expression };
   }
 
@@ -463,7 +473,7 @@ export class DocsStore {
   async learnMeaning(pause?: () => Promise<void>): Promise<void> {
     const texts = this.db
       .prepare(
-        `SELECT substr(t.body, 1, ${LEAD_CHARS}) AS text FROM passages p JOIN texts t ON t.id = p.text_id WHERE p.lang = ''`,
+        `SELECT substr(t.body, 1, ${MEANING.lead}) AS text FROM passages p JOIN texts t ON t.id = p.text_id WHERE p.lang = ''`,
       )
       .pluck()
       .all() as string[];
@@ -510,6 +520,27 @@ export class DocsStore {
     return this.learned;
   }
 
+  /**
+   * For each of the question's words, the words of the man pages' NAME lines nearest it in meaning, other than
+   * the question's own: "processor" finds "cpu" (lscpu(1): "display information about the CPU architecture").
+   */
+  private relatedWords(words: readonly string[]): Map<string, string[]> {
+    const related = new Map<string, string[]>();
+    const meaning = MEANING.neighbours > 0 ? this.meaning() : null;
+    if (meaning === null) return related;
+    const { nameWords } = this.namesMeaning(meaning);
+    const own = new Set(stems(words));
+    for (const word of words) {
+      const near = meaning
+        .nearest(word, MEANING.neighbours + 4, MEANING.least, nameWords)
+        .map((found) => found.word)
+        .filter((found) => !words.includes(found) && !own.has(stems([found])[0] ?? ''))
+        .slice(0, MEANING.neighbours);
+      if (near.length > 0) related.set(word, near);
+    }
+    return related;
+  }
+
   /** The man pages' NAME lines as vectors (wordMeaning.ts), each word weighted by its rarity among them. */
   private namesMeaning(meaning: WordMeaning) {
     if (this.pageVectors === null) {
@@ -532,7 +563,7 @@ export class DocsStore {
       });
       const flat = new Float32Array(vectors.length * meaning.learned.dims);
       vectors.forEach((vector, at) => flat.set(vector, at * meaning.learned.dims));
-      this.pageVectors = { titles, vectors: flat, rarity };
+      this.pageVectors = { titles, vectors: flat, rarity, nameWords: meaning.subset(rarity.keys()) };
     }
     return this.pageVectors;
   }

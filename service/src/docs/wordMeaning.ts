@@ -93,18 +93,24 @@ async function transposeTimes(matrix: Sparse, x: Float64Array, width: number, pa
 
 /** Makes the columns of a (rows × width, row-major) orthonormal in place (modified Gram–Schmidt). */
 async function orthonormalize(a: Float64Array, rows: number, width: number, pause: Pause): Promise<void> {
+  // Worked on column by column: each column's numbers side by side, as the processor's cache wants them.
+  const columns = new Float64Array(rows * width);
+  for (let i = 0; i < rows; i++) for (let k = 0; k < width; k++) columns[k * rows + i] = a[i * width + k] ?? 0;
   for (let k = 0; k < width; k++) {
     await pause();
+    const ck = columns.subarray(k * rows, (k + 1) * rows);
     for (let j = 0; j < k; j++) {
+      const cj = columns.subarray(j * rows, (j + 1) * rows);
       let dot = 0;
-      for (let i = 0; i < rows; i++) dot += (a[i * width + k] ?? 0) * (a[i * width + j] ?? 0);
-      for (let i = 0; i < rows; i++) a[i * width + k] = (a[i * width + k] ?? 0) - dot * (a[i * width + j] ?? 0);
+      for (let i = 0; i < rows; i++) dot += (ck[i] ?? 0) * (cj[i] ?? 0);
+      for (let i = 0; i < rows; i++) ck[i] = (ck[i] ?? 0) - dot * (cj[i] ?? 0);
     }
     let norm = 0;
-    for (let i = 0; i < rows; i++) norm += (a[i * width + k] ?? 0) ** 2;
+    for (let i = 0; i < rows; i++) norm += (ck[i] ?? 0) ** 2;
     norm = Math.sqrt(norm) || 1;
-    for (let i = 0; i < rows; i++) a[i * width + k] = (a[i * width + k] ?? 0) / norm;
+    for (let i = 0; i < rows; i++) ck[i] = (ck[i] ?? 0) / norm;
   }
+  for (let i = 0; i < rows; i++) for (let k = 0; k < width; k++) a[i * width + k] = columns[k * rows + i] ?? 0;
 }
 
 /** The eigenvalues and eigenvectors (as columns) of a small symmetric matrix, by Jacobi's rotations. */
@@ -309,17 +315,38 @@ export class WordMeaning {
     return sum;
   }
 
-  /** The `count` words nearest `word` with a cosine of at least `least`, nearest first; none for a word not learned. */
-  nearest(word: string, count: number, least: number): { word: string; similarity: number }[] {
+  /** The same vectors for only those of `words` it knows: a smaller set to look for a word's neighbours in. */
+  subset(words: Iterable<string>): WordMeaning {
+    const { dims, vectors } = this.learned;
+    const kept = [...new Set(words)].filter((word) => this.index.has(word));
+    const subset = new Float32Array(kept.length * dims);
+    kept.forEach((word, at) => {
+      const from = (this.index.get(word) ?? 0) * dims;
+      subset.set(vectors.subarray(from, from + dims), at * dims);
+    });
+    return new WordMeaning({ words: kept, dims, vectors: subset });
+  }
+
+  /**
+   * The `count` words of `among` (these vectors' words, or a subset of them) nearest `word` with a cosine of at
+   * least `least`, nearest first; none for a word not learned.
+   */
+  nearest(
+    word: string,
+    count: number,
+    least: number,
+    among: WordMeaning = this,
+  ): { word: string; similarity: number }[] {
     const at = this.index.get(word);
     if (at === undefined) return [];
-    const { words, dims, vectors } = this.learned;
+    const { dims } = this.learned;
+    const own = this.learned.vectors.subarray(at * dims, (at + 1) * dims);
+    const { words, vectors } = among.learned;
     const found: { word: string; similarity: number }[] = [];
     for (let other = 0; other < words.length; other++) {
-      if (other === at) continue;
       let dot = 0;
-      for (let k = 0; k < dims; k++) dot += (vectors[at * dims + k] ?? 0) * (vectors[other * dims + k] ?? 0);
-      if (dot >= least) found.push({ word: words[other] ?? '', similarity: dot });
+      for (let k = 0; k < dims; k++) dot += (own[k] ?? 0) * (vectors[other * dims + k] ?? 0);
+      if (dot >= least && words[other] !== word) found.push({ word: words[other] ?? '', similarity: dot });
     }
     return found.sort((a, b) => b.similarity - a.similarity).slice(0, count);
   }
