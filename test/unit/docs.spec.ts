@@ -216,7 +216,7 @@ describe('the documentation index', () => {
     await updateIndex(store, sources);
     expect(store.hasMeaning()).toBeFalse();
     expect(store.search('GreetingStyle', 1)[0]?.ref).toBe('demo.conf(5)#GreetingStyle');
-    store.db.exec('DROP TABLE word_vectors');
+    store.db.exec('DROP TABLE word_meaning');
     store.close();
     const reader = DocsStore.openReadOnly(join(dir.path, 'docs.db'));
     expect(reader?.hasMeaning()).toBeFalse();

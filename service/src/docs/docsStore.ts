@@ -116,15 +116,37 @@ END;
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 `;
 
-/** The word vectors learned from the pages (wordMeaning.ts): one row, rewritten when the pages change. */
+/**
+ * The word vectors learned from the pages (wordMeaning.ts), and the man pages' NAME lines as vectors with each
+ * word's rarity among them (made with the vectors: a search would take a fifth of a second to make them): one
+ * row, rewritten when the pages change. Vectors are float32, a word's or a page's after another's.
+ */
 const MEANING_SCHEMA = `
-CREATE TABLE IF NOT EXISTS word_vectors (
+CREATE TABLE IF NOT EXISTS word_meaning (
   id INTEGER PRIMARY KEY CHECK (id = 1),
   words TEXT NOT NULL,
   dims INTEGER NOT NULL,
-  vectors BLOB NOT NULL
+  vectors BLOB NOT NULL,
+  -- Each word's rarity among the NAME lines (NaN for a word none of them holds), in the order of words.
+  rarity BLOB NOT NULL,
+  pages TEXT NOT NULL,
+  page_vectors BLOB NOT NULL
 );
 `;
+
+/** The learned meaning as a search uses it. */
+interface Learned {
+  meaning: WordMeaning;
+  /** The man pages by title, their NAME lines' vectors, in the same order. */
+  titles: string[];
+  pageVectors: Float32Array;
+  rarity: Map<string, number>;
+  /** The vectors of the NAME lines' words alone: where a question's word's neighbours are looked for. */
+  nameWords: WordMeaning;
+}
+
+const floats = (blob: Buffer) =>
+  new Float32Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength));
 
 /** Raised when the schema or the reading of pages changes: the index is a cache of the disk, so an older one is dropped and rebuilt. */
 const SCHEMA_VERSION = 7;
@@ -292,14 +314,7 @@ export class DocsStore {
   private readonly frequencies = new Map<string, number>();
   private passageCount: number | null = null;
   /** The learned word vectors, read once; null where none were learned, undefined before they are read. */
-  private learned: WordMeaning | null | undefined = undefined;
-  /** Each man page's NAME line as a vector, and how rare each word is among the NAME lines: made at the first search. */
-  private pageVectors: {
-    titles: string[];
-    vectors: Float32Array;
-    rarity: Map<string, number>;
-    nameWords: WordMeaning;
-  } | null = null;
+  private learned: Learned | null | undefined = undefined;
 
   private constructor(
     readonly db: Database.Database,
@@ -482,11 +497,22 @@ export class DocsStore {
       dims: MEANING.dims,
       ...(pause && { pause }),
     });
+    const { titles, pageVectors, rarity } = this.namesMeaning(new WordMeaning(learned));
+    const rarities = Float32Array.from(learned.words, (word) => rarity.get(word) ?? Number.NaN);
     this.db
-      .prepare('INSERT OR REPLACE INTO word_vectors (id, words, dims, vectors) VALUES (1, ?, ?, ?)')
-      .run(learned.words.join('\n'), learned.dims, Buffer.from(learned.vectors.buffer));
+      .prepare(
+        `INSERT OR REPLACE INTO word_meaning (id, words, dims, vectors, rarity, pages, page_vectors)
+         VALUES (1, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        learned.words.join('\n'),
+        learned.dims,
+        Buffer.from(learned.vectors.buffer),
+        Buffer.from(rarities.buffer),
+        titles.join('\n'),
+        Buffer.from(pageVectors.buffer),
+      );
     this.learned = undefined;
-    this.pageVectors = null;
   }
 
   /** Whether the index holds word vectors learned since its pages last changed. */
@@ -494,28 +520,38 @@ export class DocsStore {
     return this.meaningRow() !== undefined;
   }
 
-  /** The learned vectors' row; none in an index made before there were any (opened to read alone, it has no table). */
+  /** The learned meaning's row; none in an index made before there was any (opened to read alone, it has no table). */
   private meaningRow() {
-    const table = this.statement(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'word_vectors'`).get();
+    const table = this.statement(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'word_meaning'`).get();
     if (table === undefined) return undefined;
-    return this.statement('SELECT words, dims, vectors FROM word_vectors WHERE id = 1').get() as
-      { words: string; dims: number; vectors: Buffer } | undefined;
+    return this.statement(
+      'SELECT words, dims, vectors, rarity, pages, page_vectors FROM word_meaning WHERE id = 1',
+    ).get() as
+      { words: string; dims: number; vectors: Buffer; rarity: Buffer; pages: string; page_vectors: Buffer } | undefined;
   }
 
-  /** The learned word vectors; null where the index has none (being built, or too few pages to learn from). */
-  meaning(): WordMeaning | null {
+  /** The learned meaning; null where the index has none (being built, or too few pages to learn from). */
+  meaning(): Learned | null {
     if (this.learned === undefined) {
       const row = this.meaningRow();
-      this.learned =
-        row === undefined || row.dims === 0
-          ? null
-          : new WordMeaning({
-              words: row.words.split('\n'),
-              dims: row.dims,
-              vectors: new Float32Array(
-                row.vectors.buffer.slice(row.vectors.byteOffset, row.vectors.byteOffset + row.vectors.byteLength),
-              ),
-            });
+      if (row === undefined || row.dims === 0) this.learned = null;
+      else {
+        const words = row.words.split('\n');
+        const meaning = new WordMeaning({ words, dims: row.dims, vectors: floats(row.vectors) });
+        const rarities = floats(row.rarity);
+        const rarity = new Map(
+          words.flatMap((word, at): [string, number][] =>
+            Number.isNaN(rarities[at]) ? [] : [[word, rarities[at] ?? 0]],
+          ),
+        );
+        this.learned = {
+          meaning,
+          titles: row.pages === '' ? [] : row.pages.split('\n'),
+          pageVectors: floats(row.page_vectors),
+          rarity,
+          nameWords: meaning.subset(rarity.keys()),
+        };
+      }
     }
     return this.learned;
   }
@@ -526,13 +562,12 @@ export class DocsStore {
    */
   private relatedWords(words: readonly string[]): Map<string, string[]> {
     const related = new Map<string, string[]>();
-    const meaning = MEANING.neighbours > 0 ? this.meaning() : null;
-    if (meaning === null) return related;
-    const { nameWords } = this.namesMeaning(meaning);
+    const learned = MEANING.neighbours > 0 ? this.meaning() : null;
+    if (learned === null) return related;
     const own = new Set(stems(words));
     for (const word of words) {
-      const near = meaning
-        .nearest(word, MEANING.neighbours + 4, MEANING.least, nameWords)
+      const near = learned.meaning
+        .nearest(word, MEANING.neighbours + 4, MEANING.least, learned.nameWords)
         .map((found) => found.word)
         .filter((found) => !words.includes(found) && !own.has(stems([found])[0] ?? ''))
         .slice(0, MEANING.neighbours);
@@ -541,38 +576,35 @@ export class DocsStore {
     return related;
   }
 
-  /** The man pages' NAME lines as vectors (wordMeaning.ts), each word weighted by its rarity among them. */
+  /** The man pages' NAME lines as vectors of `meaning`, each word weighted by its rarity among them. */
   private namesMeaning(meaning: WordMeaning) {
-    if (this.pageVectors === null) {
-      const rows = this.statement(
-        `SELECT p.title, t.body FROM passages p JOIN texts t ON t.id = p.text_id
-          WHERE p.id IN (SELECT min(id) FROM passages WHERE kind = 'man' AND lang = '' GROUP BY title)`,
-      ).all() as { title: string; body: string }[];
-      const lines = rows.map((row) => meaningWords(row.body.slice(0, SUMMARY_CHARS), STOPWORDS));
-      const counts = new Map<string, number>();
-      for (const words of lines) for (const word of new Set(words)) counts.set(word, (counts.get(word) ?? 0) + 1);
-      const rarity = new Map([...counts].map(([word, count]) => [word, Math.log((rows.length + 1) / count)]));
-      const weight = (word: string) => rarity.get(word) ?? Math.log(rows.length + 1);
-      const titles: string[] = [];
-      const vectors: Float32Array[] = [];
-      rows.forEach((row, at) => {
-        const vector = meaning.textVector(lines[at] ?? [], weight);
-        if (vector === null) return;
-        titles.push(row.title);
-        vectors.push(vector);
-      });
-      const flat = new Float32Array(vectors.length * meaning.learned.dims);
-      vectors.forEach((vector, at) => flat.set(vector, at * meaning.learned.dims));
-      this.pageVectors = { titles, vectors: flat, rarity, nameWords: meaning.subset(rarity.keys()) };
-    }
-    return this.pageVectors;
+    const rows = this.statement(
+      `SELECT p.title, t.body FROM passages p JOIN texts t ON t.id = p.text_id
+        WHERE p.id IN (SELECT min(id) FROM passages WHERE kind = 'man' AND lang = '' GROUP BY title)`,
+    ).all() as { title: string; body: string }[];
+    const lines = rows.map((row) => meaningWords(row.body.slice(0, SUMMARY_CHARS), STOPWORDS));
+    const counts = new Map<string, number>();
+    for (const words of lines) for (const word of new Set(words)) counts.set(word, (counts.get(word) ?? 0) + 1);
+    const rarity = new Map([...counts].map(([word, count]) => [word, Math.log((rows.length + 1) / count)]));
+    const weight = (word: string) => rarity.get(word) ?? Math.log(rows.length + 1);
+    const titles: string[] = [];
+    const vectors: Float32Array[] = [];
+    rows.forEach((row, at) => {
+      const vector = meaning.textVector(lines[at] ?? [], weight);
+      if (vector === null) return;
+      titles.push(row.title);
+      vectors.push(vector);
+    });
+    const pageVectors = new Float32Array(vectors.length * meaning.learned.dims);
+    vectors.forEach((vector, at) => pageVectors.set(vector, at * meaning.learned.dims));
+    return { titles, pageVectors, rarity };
   }
 
   /** How near each man page's NAME line is to the question's words, by title (cosine of their vectors). */
   pagesNear(words: readonly string[]): Map<string, number> {
-    const meaning = WEIGHTS.meaning !== 0 ? this.meaning() : null;
-    if (meaning === null) return new Map();
-    const { titles, vectors, rarity } = this.namesMeaning(meaning);
+    const learned = WEIGHTS.meaning !== 0 ? this.meaning() : null;
+    if (learned === null) return new Map();
+    const { meaning, titles, pageVectors: vectors, rarity } = learned;
     const question = meaning.textVector(words, (word) => rarity.get(word) ?? Math.log(titles.length + 1));
     if (question === null) return new Map();
     const dims = meaning.learned.dims;
