@@ -22,7 +22,7 @@ const TEXTS = [
 
 describe('word vectors learned from the pages', () => {
   it('puts words said of the same things near each other, though they never stand together', async () => {
-    const learned = await learnWordVectors(TEXTS, { stopwords: STOPWORDS, minTexts: 1, dims: 6 });
+    const learned = await learnWordVectors(() => TEXTS, { stopwords: STOPWORDS, minTexts: 1, dims: 6 });
     const meaning = new WordMeaning(learned);
     expect(learned.words).toContain('processor');
     expect(learned.words).not.toContain('the');
@@ -48,14 +48,14 @@ describe('word vectors learned from the pages', () => {
       pauses++;
       return Promise.resolve();
     };
-    const first = await learnWordVectors(TEXTS, { stopwords: STOPWORDS, minTexts: 1, dims: 6, pause });
-    const again = await learnWordVectors(TEXTS, { stopwords: STOPWORDS, minTexts: 1, dims: 6 });
+    const first = await learnWordVectors(() => TEXTS, { stopwords: STOPWORDS, minTexts: 1, dims: 6, pause });
+    const again = await learnWordVectors(() => TEXTS, { stopwords: STOPWORDS, minTexts: 1, dims: 6 });
     expect(Array.from(again.vectors)).toEqual(Array.from(first.vectors));
     expect(pauses).toBeGreaterThan(1);
   });
 
   it('learns nothing from too few words', async () => {
-    const learned = await learnWordVectors(['the of'], { stopwords: STOPWORDS, minTexts: 1 });
+    const learned = await learnWordVectors(() => ['the of'], { stopwords: STOPWORDS, minTexts: 1 });
     expect(learned).toEqual({ words: [], dims: 0, vectors: new Float32Array() });
   });
 

@@ -247,6 +247,9 @@ const COMMON_SHARE = 0.02;
  */
 export const MEANING = { dims: 100, lead: 300, span: 50, neighbours: 8, least: 0.5 };
 
+/** Passages read at once to learn from. */
+const LEARN_BATCH = 5000;
+
 /** Passages BM25 ranks best that are ordered again by what knows man pages. */
 const CANDIDATES = 150;
 const NAME_CANDIDATES = 100;
@@ -486,12 +489,21 @@ export class DocsStore {
    * own language, and keeps them: what a passage is about stands at its start, the rest holds words by chance.
    */
   async learnMeaning(pause?: () => Promise<void>): Promise<void> {
-    const texts = this.db
-      .prepare(
-        `SELECT substr(t.body, 1, ${MEANING.lead}) AS text FROM passages p JOIN texts t ON t.id = p.text_id WHERE p.lang = ''`,
-      )
-      .pluck()
-      .all() as string[];
+    // Read a batch at a time, each by its own query: a search may come between two batches, which a query left
+    // open across them would refuse ("connection is busy").
+    const batch = this.db.prepare(
+      `SELECT p.id, substr(t.body, 1, ${MEANING.lead}) AS text FROM passages p JOIN texts t ON t.id = p.text_id
+        WHERE p.lang = '' AND p.id > ? ORDER BY p.id LIMIT ${LEARN_BATCH}`,
+    );
+    const texts = function* () {
+      let after = 0;
+      for (;;) {
+        const rows = batch.all(after) as { id: number; text: string }[];
+        if (rows.length === 0) return;
+        after = rows[rows.length - 1]?.id ?? after;
+        for (const row of rows) yield row.text;
+      }
+    };
     const learned = await learnWordVectors(texts, {
       stopwords: STOPWORDS,
       dims: MEANING.dims,

@@ -156,65 +156,139 @@ export function symmetricEigen(matrix: Float64Array, n: number): { values: Float
   return { values, vectors: v };
 }
 
-/** The words of `texts` that are in enough of them, most frequent first. */
-function vocabulary(texts: readonly string[][], minTexts: number, maxWords: number): Map<string, number> {
+/** The texts to learn from, read again for each pass over them: all at once they would take hundreds of MB. */
+export type Texts = () => Iterable<string> | AsyncIterable<string>;
+
+/** Texts read between two calls of `pause`. */
+const SLICE_TEXTS = 2000;
+
+/** The words of `texts` that are in enough of them, most frequent first, each with its row. */
+async function vocabulary(
+  texts: Texts,
+  stopwords: ReadonlySet<string>,
+  minTexts: number,
+  maxWords: number,
+  pause: Pause,
+): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
-  for (const words of texts) for (const word of new Set(words)) counts.set(word, (counts.get(word) ?? 0) + 1);
+  let read = 0;
+  for await (const text of texts()) {
+    if (read++ % SLICE_TEXTS === 0) await pause();
+    for (const word of new Set(meaningWords(text, stopwords))) counts.set(word, (counts.get(word) ?? 0) + 1);
+  }
   const kept = [...counts].filter(([, count]) => count >= minTexts);
   kept.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   return new Map(kept.slice(0, maxWords).map(([word], index) => [word, index]));
 }
 
-/** Each pair of known words that stand within `window` of each other, counted (both ways), as PPMI by rows. */
+/** Pairs counted, by key (the lower word's row × the vocabulary's size + the other's), keys ascending. */
+interface PairCounts {
+  keys: Uint32Array;
+  counts: Uint32Array;
+}
+
+/** The pairs of `buffer` (unsorted keys, one per time two words stood together) counted and merged into `into`. */
+function mergePairs(into: PairCounts, buffer: Uint32Array): PairCounts {
+  buffer.sort();
+  const keys = new Uint32Array(into.keys.length + buffer.length);
+  const counts = new Uint32Array(keys.length);
+  let size = 0;
+  let at = 0;
+  let from = 0;
+  const put = (key: number, count: number) => {
+    if (size > 0 && keys[size - 1] === key) counts[size - 1] = (counts[size - 1] ?? 0) + count;
+    else {
+      keys[size] = key;
+      counts[size++] = count;
+    }
+  };
+  while (at < into.keys.length || from < buffer.length) {
+    const old = into.keys[at] ?? Infinity;
+    const fresh = buffer[from] ?? Infinity;
+    if (old <= fresh) {
+      put(old, into.counts[at] ?? 0);
+      at++;
+    } else {
+      put(fresh, 1);
+      from++;
+    }
+  }
+  return { keys: keys.slice(0, size), counts: counts.slice(0, size) };
+}
+
+/** Pairs buffered before they are counted: 32 MB. */
+const PAIR_BUFFER = 8_000_000;
+
+/**
+ * Each pair of known words that stand within `window` of each other, counted, as PPMI by rows (CSR, both ways).
+ * The pairs are buffered as numbers and counted by sorting: a Map of millions of pairs took most of a GB.
+ */
 async function ppmi(
-  texts: readonly string[][],
+  texts: Texts,
+  stopwords: ReadonlySet<string>,
   known: ReadonlyMap<string, number>,
   window: number,
   pause: Pause,
 ): Promise<Sparse> {
   const size = known.size;
-  const pairs = new Map<number, number>();
-  for (const [index, words] of texts.entries()) {
-    if (index % (SLICE_ROWS * 10) === 0) await pause();
-    const ids = words.map((word) => known.get(word) ?? -1);
+  let pairs: PairCounts = { keys: new Uint32Array(), counts: new Uint32Array() };
+  const buffer = new Uint32Array(PAIR_BUFFER);
+  let buffered = 0;
+  let read = 0;
+  for await (const text of texts()) {
+    if (read++ % SLICE_TEXTS === 0) await pause();
+    const ids = meaningWords(text, stopwords).map((word) => known.get(word) ?? -1);
     for (let i = 0; i < ids.length; i++) {
       const a = ids[i] ?? -1;
       if (a < 0) continue;
       for (let j = i + 1; j <= Math.min(ids.length - 1, i + window); j++) {
         const b = ids[j] ?? -1;
         if (b < 0 || b === a) continue;
-        pairs.set(a * size + b, (pairs.get(a * size + b) ?? 0) + 1);
-        pairs.set(b * size + a, (pairs.get(b * size + a) ?? 0) + 1);
+        if (buffered === PAIR_BUFFER) {
+          pairs = mergePairs(pairs, buffer);
+          buffered = 0;
+        }
+        buffer[buffered++] = Math.min(a, b) * size + Math.max(a, b);
       }
     }
   }
-  const rowTotals = new Float64Array(size);
-  const colTotals = new Float64Array(size);
-  for (const [key, count] of pairs) {
-    rowTotals[Math.floor(key / size)] = (rowTotals[Math.floor(key / size)] ?? 0) + count;
-    colTotals[key % size] = (colTotals[key % size] ?? 0) + count;
-  }
+  pairs = mergePairs(pairs, buffer.subarray(0, buffered));
+  // Each pair stands both ways: a word's total is also its total as a context.
+  const totals = new Float64Array(size);
+  pairs.keys.forEach((key, at) => {
+    const count = pairs.counts[at] ?? 0;
+    totals[Math.floor(key / size)] = (totals[Math.floor(key / size)] ?? 0) + count;
+    totals[key % size] = (totals[key % size] ?? 0) + count;
+  });
   // Contexts' counts smoothed (to the power 0.75), so that a rare context does not make every pair look meaningful.
   let smoothedTotal = 0;
-  for (let c = 0; c < size; c++) smoothedTotal += (colTotals[c] ?? 0) ** 0.75;
-  const entries: [number, number, number][] = [];
-  for (const [key, count] of pairs) {
-    const row = Math.floor(key / size);
-    const col = key % size;
-    const value = Math.log((count * smoothedTotal) / ((rowTotals[row] ?? 0) * (colTotals[col] ?? 0) ** 0.75));
-    if (value > 0) entries.push([row, col, value]);
-  }
-  entries.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  for (let c = 0; c < size; c++) smoothedTotal += (totals[c] ?? 0) ** 0.75;
+  const value = (count: number, row: number, col: number) =>
+    Math.log((count * smoothedTotal) / ((totals[row] ?? 0) * (totals[col] ?? 0) ** 0.75));
+  // Rows filled in the keys' order get their columns ascending: (x, a) with x < a come before (a, b) with b > a.
   const starts = new Int32Array(size + 1);
-  for (const [row] of entries) starts[row + 1] = (starts[row + 1] ?? 0) + 1;
+  const each = (visit: (row: number, col: number, value: number) => void) =>
+    pairs.keys.forEach((key, at) => {
+      const low = Math.floor(key / size);
+      const high = key % size;
+      const count = pairs.counts[at] ?? 0;
+      const up = value(count, low, high);
+      const down = value(count, high, low);
+      if (up > 0) visit(low, high, up);
+      if (down > 0) visit(high, low, down);
+    });
+  each((row) => (starts[row + 1] = (starts[row + 1] ?? 0) + 1));
   for (let row = 0; row < size; row++) starts[row + 1] = (starts[row + 1] ?? 0) + (starts[row] ?? 0);
-  return {
-    rows: size,
-    cols: size,
-    starts,
-    columns: Int32Array.from(entries, (entry) => entry[1]),
-    values: Float32Array.from(entries, (entry) => entry[2]),
-  };
+  const next = starts.slice(0, size);
+  const columns = new Int32Array(starts[size] ?? 0);
+  const values = new Float32Array(columns.length);
+  each((row, col, v) => {
+    const at = next[row] ?? 0;
+    columns[at] = col;
+    values[at] = v;
+    next[row] = at + 1;
+  });
+  return { rows: size, cols: size, starts, columns, values };
 }
 
 /**
@@ -263,15 +337,14 @@ async function truncatedSvd(matrix: Sparse, dims: number, seed: number, pause: P
 }
 
 /** Learns a vector for each word that `texts` use often enough; none when they are too few to learn from. */
-export async function learnWordVectors(texts: Iterable<string>, options: LearnOptions): Promise<WordVectors> {
+export async function learnWordVectors(texts: Texts, options: LearnOptions): Promise<WordVectors> {
   const { stopwords, window = 4, minTexts = 5, maxWords = 20_000, dims = 100, seed = 1 } = options;
   const pause = options.pause ?? (() => Promise.resolve());
-  const split = [...texts].map((text) => meaningWords(text, stopwords));
-  const known = vocabulary(split, minTexts, maxWords);
+  const known = await vocabulary(texts, stopwords, minTexts, maxWords, pause);
   const words = [...known.keys()];
   if (words.length < 2) return { words: [], dims: 0, vectors: new Float32Array() };
   const width = Math.min(dims, words.length);
-  const reduced = await truncatedSvd(await ppmi(split, known, window, pause), width, seed, pause);
+  const reduced = await truncatedSvd(await ppmi(texts, stopwords, known, window, pause), width, seed, pause);
   const vectors = new Float32Array(words.length * width);
   for (let row = 0; row < words.length; row++) {
     let norm = 0;
