@@ -41,6 +41,8 @@ export interface DocsIndexOptions {
 }
 
 const SIGNATURE_KEY = 'sources-signature';
+/** What ends learning the word vectors when the index is stopped. */
+const STOPPED = new Error('the documentation index was stopped');
 /** When the index was last brought up to date: absent while the first update is under way. */
 export const UPDATED_KEY = 'updated-at';
 /** Work this long before taking a breath. */
@@ -138,8 +140,19 @@ export class DocsIndex {
       // The words' meaning is learned from all the pages: again only when pages came or went.
       if (result.read > 0 || result.removed > 0 || !store.hasMeaning()) {
         const learning = performance.now();
-        await store.learnMeaning(() => this.breathe());
-        if (this.stopping) return;
+        // Seconds of work: a stop ends it at the next slice, and the vectors, now of other pages, are forgotten
+        // so that the next update learns them again.
+        const learned = await store
+          .learnMeaning(() => (this.stopping ? Promise.reject(STOPPED) : this.breathe()))
+          .then(
+            () => true,
+            (error: unknown) => {
+              if (error !== STOPPED) throw error;
+              store.forgetMeaning();
+              return false;
+            },
+          );
+        if (!learned) return;
         log.info('word vectors learned from the documentation', {
           seconds: Math.round((performance.now() - learning) / 1000),
         });

@@ -527,6 +527,12 @@ export class DocsStore {
     this.learned = undefined;
   }
 
+  /** Drops the learned meaning: the search goes on without it until it is learned again. */
+  forgetMeaning(): void {
+    if (this.hasMeaning()) this.db.prepare('DELETE FROM word_meaning').run();
+    this.learned = undefined;
+  }
+
   /** Whether the index holds word vectors learned since its pages last changed. */
   hasMeaning(): boolean {
     return this.meaningRow() !== undefined;
