@@ -252,3 +252,42 @@ export const UNSEEN_QUESTIONS: BenchQuestion[] = [
   { question: 'list the mounted file systems as a tree', answers: ['findmnt(8)'] },
   { question: 'set up compressed swap in memory', answers: ['zramctl(8)'] },
 ];
+
+/**
+ * A second set of unseen questions, written on 2026-11-24 at 04:40 UTC, after the word vectors' settings had
+ * been chosen (seeing the held-out and unseen figures, so that those flatter them a little), from pages that no
+ * question above cites, in a desktop user's words, and before anything was measured on them.
+ */
+export const UNSEEN_2_QUESTIONS: BenchQuestion[] = [
+  { question: 'how many CPU cores does my computer have', answers: ['nproc(1)', 'lscpu(1)'] },
+  { question: 'check the checksum of a downloaded ISO image', answers: ['sha256sum(1)', 'sha1sum(1)'] },
+  { question: 'pair a bluetooth headset from the terminal', answers: ['bluetoothctl(1)'] },
+  { question: 'make a script executable', answers: ['chmod(1)'] },
+  { question: 'give a file to another user', answers: ['chown(1)'] },
+  { question: 'rerun a command every few seconds and watch its output', answers: ['watch(1)'] },
+  { question: 'where is the program for a command installed', answers: ['whereis(1)'] },
+  { question: 'list all the user accounts on this machine', answers: ['lslogins(1)', 'getent(1)'] },
+  { question: 'which systemd configuration files did I override', answers: ['systemd-delta(1)'] },
+  { question: 'format a USB stick with ext4', answers: ['mke2fs(8)', 'mkfs(8)'] },
+  { question: 'show the memory map of a running process', answers: ['pmap(1)'] },
+  { question: 'make a program run only on certain CPU cores', answers: ['taskset(1)'] },
+  { question: 'browse and transfer files on a server over ssh', answers: ['sftp(1)'] },
+  {
+    question: 'wait until the network is connected before a script goes on',
+    answers: ['nm-online(1)', 'NetworkManager-wait-online.service(8)'],
+  },
+  { question: 'set the default web browser', answers: ['xdg-settings(1)'] },
+  { question: 'keep flatpak from removing a runtime I still want', answers: ['flatpak-pin(1)'] },
+  { question: 'show information about an installed flatpak app', answers: ['flatpak-info(1)'] },
+  { question: 'delete a group', answers: ['groupdel(8)'] },
+  { question: 'find a disk by its label', answers: ['findfs(8)', 'blkid(8)'] },
+  {
+    question: 'convert a text file from Latin-1 to UTF-8',
+    answers: ['iconv(1)#-f from-encoding', 'iconv(1)#-t to-encoding', 'iconv(1)'],
+  },
+  { question: 'restore the screen brightness after a reboot', answers: ['systemd-backlight@.service(8)'] },
+  { question: 'run a script when a network connection comes up', answers: ['NetworkManager-dispatcher(8)'] },
+  { question: 'check whether a folder is a mount point', answers: ['mountpoint(1)'] },
+  { question: 'unpack a .deb file without installing it', answers: ['dpkg-deb(1)#-x, --extract'] },
+  { question: 'which shared libraries does a program need', answers: ['ldd(1)'] },
+];

@@ -212,6 +212,29 @@ describe('the documentation index', () => {
     expect(store.counts().bytes).toBeLessThan(1_000_000);
   });
 
+  it('searches an index without word vectors, one made before them and opened to read alone too', async () => {
+    await updateIndex(store, sources);
+    expect(store.hasMeaning()).toBeFalse();
+    expect(store.search('GreetingStyle', 1)[0]?.ref).toBe('demo.conf(5)#GreetingStyle');
+    store.db.exec('DROP TABLE word_meaning');
+    store.close();
+    const reader = DocsStore.openReadOnly(join(dir.path, 'docs.db'));
+    expect(reader?.hasMeaning()).toBeFalse();
+    expect(reader?.search('GreetingStyle', 1)[0]?.ref).toBe('demo.conf(5)#GreetingStyle');
+    reader?.close();
+    store = DocsStore.open(join(dir.path, 'docs.db'));
+    await store.learnMeaning();
+    expect(store.hasMeaning()).toBeTrue();
+    expect(store.search('GreetingStyle', 1)[0]?.ref).toBe('demo.conf(5)#GreetingStyle');
+    // Learning ended between two slices (the index stopped) writes nothing; forgotten, the meaning is learned again.
+    const ended = new Error('stopped');
+    await expectAsync(store.learnMeaning(() => Promise.reject(ended))).toBeRejectedWith(ended);
+    expect(store.hasMeaning()).toBeTrue();
+    store.forgetMeaning();
+    expect(store.hasMeaning()).toBeFalse();
+    expect(store.search('GreetingStyle', 1)[0]?.ref).toBe('demo.conf(5)#GreetingStyle');
+  });
+
   it('keeps a damaged file as read (with nothing from it) until it changes', async () => {
     await writeFile(join(dir.path, 'man', 'man1', 'broken.1.gz'), 'not gzip at all');
     const result = await updateIndex(store, sources);
@@ -238,6 +261,7 @@ describe('the documentation index', () => {
     );
     expect(index.status().passages).toBeGreaterThan(15);
     expect(index.search('GreetingStyle', 1)[0]?.ref).toBe('demo.conf(5)#GreetingStyle');
+    expect(store.hasMeaning()).withContext('word vectors learned once the pages were read').toBeTrue();
 
     // Nothing changed: nothing is read.
     await index.refresh();
@@ -248,6 +272,29 @@ describe('the documentation index', () => {
     expect(index.read('demo-daemon(8)#--listen')).toBeNull();
     await index.stop();
     store = DocsStore.open(join(dir.path, 'docs.db'));
+  });
+
+  it('ends learning the word vectors when stopped, and forgets them so that the next update learns them again', async () => {
+    const states: string[] = [];
+    const index = new DocsIndex({ store, sources, log: quiet, onStatus: (status) => states.push(status.state) });
+    await index.refresh();
+    expect(store.hasMeaning()).toBeTrue();
+    await writeFile(join(dir.path, 'man', 'man1', 'added.1'), '.TH ADDED 1\n.SH NAME\nadded \\- a page added later\n');
+    const learn = store.learnMeaning.bind(store);
+    const stopping: Promise<void>[] = [];
+    spyOn(store, 'learnMeaning').and.callFake((pause) => {
+      stopping.push(index.stop());
+      return learn(pause);
+    });
+    await index.refresh();
+    await Promise.all(stopping);
+    expect(stopping.length).toBe(1);
+    expect(states).toEqual(['indexing', 'ready', 'indexing']);
+    store = DocsStore.open(join(dir.path, 'docs.db'));
+    expect(store.hasMeaning()).withContext('the vectors of the pages before are forgotten').toBeFalse();
+    const again = new DocsIndex({ store, sources, log: quiet });
+    await again.refresh();
+    expect(store.hasMeaning()).toBeTrue();
   });
 
   it("tells the assistant while the index is being built, and when there is nothing in it, what it can't answer", async () => {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { DocsStore } from '../../service/src/docs/docsStore.js';
 import { type DocsSources, updateIndex } from '../../service/src/docs/indexer.js';
 import { type Candidate, rankCandidates } from '../../service/src/docs/manRanking.js';
+import { NO_RUNNING_SYSTEM } from '../../service/src/docs/runningSystem.js';
 import { QUESTIONS } from '../bench/docsQuestions.js';
 import { answers } from '../bench/docsRetrievalJudge.js';
 
@@ -43,6 +44,8 @@ describe('the documentation search, on real man pages among others that share th
   beforeAll(async () => {
     store = DocsStore.inMemory();
     await updateIndex(store, SOURCES);
+    // As the service does once the pages are read (docsIndex.ts): the search uses what it learned.
+    await store.learnMeaning();
   });
 
   afterAll(() => store.close());
@@ -57,6 +60,15 @@ describe('the documentation search, on real man pages among others that share th
         .toBeTrue();
     });
   }
+
+  it("finds the pages whose NAME line says the question's words in other words", () => {
+    const nearest = (words: string[]) => [...store.pagesNear(words)].sort((a, b) => b[1] - a[1])[0]?.[0];
+    // resolvectl(1): "Resolve domain names, IPV4 and IPv6 addresses, DNS resource records, and services".
+    expect(nearest(['hostname', 'lookup'])).toMatch(/^resolve/);
+    // timedatectl(1): "Control the system time and date".
+    expect(nearest(['clock'])).toBe('timedatectl(1)');
+    expect(store.pagesNear(['xyzzy']).size).toBe(0);
+  });
 
   it("puts journalctl's --vacuum-size first for the journal's vacuum, not PostgreSQL's VACUUM", () => {
     const [first] = store.search('journal disk usage vacuum', 3, ['']);
@@ -132,6 +144,40 @@ describe("the ranking of a question's candidates", () => {
     const order = (words: string[]) => rankCandidates([key, option], words, new Map()).map((hit) => hit.entry);
     expect(order(['generate', 'ed25519', 'ssh', 'key'])).toEqual(['-t dsa | ed25519 | rsa', '~/.ssh/id_ed25519']);
     expect(order(['file', 'ed25519', 'ssh', 'key'])).toEqual(['~/.ssh/id_ed25519', '-t dsa | ed25519 | rsa']);
+  });
+
+  it('lifts a page near the question in meaning as much as it lacks the words, never above a page that has them', () => {
+    const words = ['processor', 'details'];
+    const lscpu = candidate('lscpu(1)', '-e', 'Display CPU information in a readable format.');
+    const other = candidate('demo(1)', '-s', 'Print the size of a file.');
+    const asked = candidate('cpuinfo(1)', '-a', 'Print details about the processor.');
+    const nearness = new Map([
+      ['lscpu(1)', 1],
+      ['cpuinfo(1)', 0.8],
+    ]);
+    const order = (list: Candidate[], near: Map<string, number>) =>
+      rankCandidates(list, words, new Map(), NO_RUNNING_SYSTEM, { nearness: near }).map((hit) => hit.title);
+    expect(order([other, lscpu], new Map())).toEqual(['demo(1)', 'lscpu(1)']);
+    expect(order([other, lscpu], nearness)).toEqual(['lscpu(1)', 'demo(1)']);
+    expect(order([lscpu, asked], nearness)).toEqual(['cpuinfo(1)', 'lscpu(1)']);
+  });
+
+  it("counts a word near the question's in meaning where a page's NAME line says it, below the word itself", () => {
+    const words = ['processor', 'details'];
+    const summaries = new Map([
+      ['lscpu(1)', 'lscpu - display information about the CPU architecture'],
+      ['stat(1)', 'stat - display file or file system status'],
+      ['cpuinfo(1)', 'cpuinfo - print details about the processor'],
+    ]);
+    const lscpu = candidate('lscpu(1)', '-e', 'Show the information in a readable format.');
+    const stat = candidate('stat(1)', '-t', 'Print the information in terse form.');
+    const asked = candidate('cpuinfo(1)', '-a', 'Show all of it.');
+    const related = new Map([['processor', ['cpu']]]);
+    const order = (list: Candidate[], meaning = {}) =>
+      rankCandidates(list, words, summaries, NO_RUNNING_SYSTEM, meaning).map((hit) => hit.title);
+    expect(order([stat, lscpu])).toEqual(['stat(1)', 'lscpu(1)']);
+    expect(order([stat, lscpu], { related })).toEqual(['lscpu(1)', 'stat(1)']);
+    expect(order([lscpu, asked], { related })).toEqual(['cpuinfo(1)', 'lscpu(1)']);
   });
 
   it("finds journalctl's vacuum for a desktop's shrink", () => {

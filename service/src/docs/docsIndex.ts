@@ -41,6 +41,8 @@ export interface DocsIndexOptions {
 }
 
 const SIGNATURE_KEY = 'sources-signature';
+/** What ends learning the word vectors when the index is stopped. */
+const STOPPED = new Error('the documentation index was stopped');
 /** When the index was last brought up to date: absent while the first update is under way. */
 export const UPDATED_KEY = 'updated-at';
 /** Work this long before taking a breath. */
@@ -117,7 +119,7 @@ export class DocsIndex {
   private async update(force: boolean): Promise<void> {
     const { store, sources, log } = this.options;
     const signature = await sourcesSignature(sources);
-    if (!force && signature === store.meta(SIGNATURE_KEY) && store.meta(UPDATED_KEY)) return;
+    if (!force && signature === store.meta(SIGNATURE_KEY) && store.meta(UPDATED_KEY) && store.hasMeaning()) return;
     const started = performance.now();
     // The first slice starts now, not when the index was made: its breath is a share of the work it did.
     this.sliceStart = started;
@@ -135,6 +137,26 @@ export class DocsIndex {
         stopped: () => this.stopping,
       });
       if (this.stopping) return;
+      // The words' meaning is learned from all the pages: again only when pages came or went.
+      if (result.read > 0 || result.removed > 0 || !store.hasMeaning()) {
+        const learning = performance.now();
+        // Seconds of work: a stop ends it at the next slice, and the vectors, now of other pages, are forgotten
+        // so that the next update learns them again.
+        const learned = await store
+          .learnMeaning(() => (this.stopping ? Promise.reject(STOPPED) : this.breathe()))
+          .then(
+            () => true,
+            (error: unknown) => {
+              if (error !== STOPPED) throw error;
+              store.forgetMeaning();
+              return false;
+            },
+          );
+        if (!learned) return;
+        log.info('word vectors learned from the documentation', {
+          seconds: Math.round((performance.now() - learning) / 1000),
+        });
+      }
       store.setRunningSystem(await this.recordRunningSystem(owners));
       this.counts = store.counts();
       store.setMeta(SIGNATURE_KEY, signature);

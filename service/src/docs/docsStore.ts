@@ -10,8 +10,9 @@ import Database from 'better-sqlite3';
 
 import { openDatabase, type OpenedDatabase } from '../storage/database.js';
 import { alternativesOf } from './desktopWords.js';
-import { type Candidate, fullTag, pointsTo, rankCandidates } from './manRanking.js';
+import { type Candidate, fullTag, pointsTo, rankCandidates, stems, WEIGHTS } from './manRanking.js';
 import { NO_RUNNING_SYSTEM, type RunningSystem } from './runningSystem.js';
+import { learnWordVectors, meaningWords, WordMeaning } from './wordMeaning.js';
 
 export type DocKind = 'man' | 'info' | 'doc' | 'nixos';
 
@@ -115,6 +116,38 @@ END;
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 `;
 
+/**
+ * The word vectors learned from the pages (wordMeaning.ts), and the man pages' NAME lines as vectors with each
+ * word's rarity among them (made with the vectors: a search would take a fifth of a second to make them): one
+ * row, rewritten when the pages change. Vectors are float32, a word's or a page's after another's.
+ */
+const MEANING_SCHEMA = `
+CREATE TABLE IF NOT EXISTS word_meaning (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  words TEXT NOT NULL,
+  dims INTEGER NOT NULL,
+  vectors BLOB NOT NULL,
+  -- Each word's rarity among the NAME lines (NaN for a word none of them holds), in the order of words.
+  rarity BLOB NOT NULL,
+  pages TEXT NOT NULL,
+  page_vectors BLOB NOT NULL
+);
+`;
+
+/** The learned meaning as a search uses it. */
+interface Learned {
+  meaning: WordMeaning;
+  /** The man pages by title, their NAME lines' vectors, in the same order. */
+  titles: string[];
+  pageVectors: Float32Array;
+  rarity: Map<string, number>;
+  /** The vectors of the NAME lines' words alone: where a question's word's neighbours are looked for. */
+  nameWords: WordMeaning;
+}
+
+const floats = (blob: Buffer) =>
+  new Float32Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength));
+
 /** Raised when the schema or the reading of pages changes: the index is a cache of the disk, so an older one is dropped and rebuilt. */
 const SCHEMA_VERSION = 7;
 
@@ -129,6 +162,8 @@ function prepare(db: Database.Database): void {
     db.exec(SCHEMA);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }
+  // Added to indexes of this version as it is: their pages need not be read again for it.
+  db.exec(MEANING_SCHEMA);
 }
 
 /** A name in the title weighs most, then an entry's tag (an option's name) and its words, the heading, the text. */
@@ -168,7 +203,7 @@ function textKey(text: string): bigint {
 export const refOf = (title: string, entry: string | null, heading: string): string => `${title}#${entry ?? heading}`;
 
 // Words of a question that every page has: they slow a search down and rank nothing.
-const STOPWORDS = new Set(
+export const STOPWORDS = new Set(
   'a am an and are as at be been by can could do does for from has have how i in is it its me my of on or our own should so that the their them there they this to us want was we were what when where which who why will with would you your'.split(
     ' ',
   ),
@@ -203,6 +238,17 @@ const joinedNames = (words: readonly string[]) => quoted(words.slice(1).map((wor
  * a common word that names nothing. Left out of the first query too, it cost a fifth of passage recall@3.
  */
 const COMMON_SHARE = 0.02;
+
+/**
+ * The word vectors (wordMeaning.ts): how wide, learned from how much of each passage's start (its first
+ * sentences, what it is about); how many of the pages nearest a question in meaning count (the nearest 1, the
+ * last 0); and how many words of the NAME lines, how near at least, a question's word brings along. Chosen on
+ * the retrieval benchmark; mutable for its --meaning.
+ */
+export const MEANING = { dims: 100, lead: 300, span: 50, neighbours: 8, least: 0.5 };
+
+/** Passages read at once to learn from. */
+const LEARN_BATCH = 5000;
 
 /** Passages BM25 ranks best that are ordered again by what knows man pages. */
 const CANDIDATES = 150;
@@ -270,6 +316,8 @@ export class DocsStore {
   /** How many passages hold each word asked for, and how many there are: forgotten when a file changes. */
   private readonly frequencies = new Map<string, number>();
   private passageCount: number | null = null;
+  /** The learned word vectors, read once; null where none were learned, undefined before they are read. */
+  private learned: Learned | null | undefined = undefined;
 
   private constructor(
     readonly db: Database.Database,
@@ -428,8 +476,171 @@ export class DocsStore {
     // An index page's entry names the pages that say what it is (systemd.directives(7): "HandleLidSwitch=" is
     // in logind.conf(5)): the entry of that name on those pages is a candidate as the index's entry was.
     for (const row of this.followPointers(rows)) if (!known.has(row.id) && known.add(row.id)) rows.push(row);
-    const ordered = rankCandidates(rows, words, this.summaries(rows.map((row) => row.title)), system);
+    const summaries = this.summaries(rows.map((row) => row.title));
+    const ordered = rankCandidates(rows, words, summaries, system, {
+      nearness: this.pagesNear(words),
+      related: this.relatedWords(words),
+    });
     return { ordered, expression };
+  }
+
+  /**
+   * Learns the words' vectors (wordMeaning.ts) from the first sentences of every passage in the pages'
+   * own language, and keeps them: what a passage is about stands at its start, the rest holds words by chance.
+   */
+  async learnMeaning(pause?: () => Promise<void>): Promise<void> {
+    // Read a batch at a time, each by its own query: a search may come between two batches, which a query left
+    // open across them would refuse ("connection is busy").
+    const batch = this.db.prepare(
+      `SELECT p.id, substr(t.body, 1, ${MEANING.lead}) AS text FROM passages p JOIN texts t ON t.id = p.text_id
+        WHERE p.lang = '' AND p.id > ? ORDER BY p.id LIMIT ${LEARN_BATCH}`,
+    );
+    const texts = function* () {
+      let after = 0;
+      for (;;) {
+        const rows = batch.all(after) as { id: number; text: string }[];
+        if (rows.length === 0) return;
+        after = rows[rows.length - 1]?.id ?? after;
+        for (const row of rows) yield row.text;
+      }
+    };
+    const learned = await learnWordVectors(texts, {
+      stopwords: STOPWORDS,
+      dims: MEANING.dims,
+      ...(pause && { pause }),
+    });
+    const { titles, pageVectors, rarity } = this.namesMeaning(new WordMeaning(learned));
+    const rarities = Float32Array.from(learned.words, (word) => rarity.get(word) ?? Number.NaN);
+    this.db
+      .prepare(
+        `INSERT OR REPLACE INTO word_meaning (id, words, dims, vectors, rarity, pages, page_vectors)
+         VALUES (1, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        learned.words.join('\n'),
+        learned.dims,
+        Buffer.from(learned.vectors.buffer),
+        Buffer.from(rarities.buffer),
+        titles.join('\n'),
+        Buffer.from(pageVectors.buffer),
+      );
+    this.learned = undefined;
+  }
+
+  /** Drops the learned meaning: the search goes on without it until it is learned again. */
+  forgetMeaning(): void {
+    if (this.hasMeaning()) this.db.prepare('DELETE FROM word_meaning').run();
+    this.learned = undefined;
+  }
+
+  /** Whether the index holds word vectors learned since its pages last changed. */
+  hasMeaning(): boolean {
+    return this.meaningRow() !== undefined;
+  }
+
+  /** The learned meaning's row; none in an index made before there was any (opened to read alone, it has no table). */
+  private meaningRow() {
+    const table = this.statement(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'word_meaning'`).get();
+    if (table === undefined) return undefined;
+    return this.statement(
+      'SELECT words, dims, vectors, rarity, pages, page_vectors FROM word_meaning WHERE id = 1',
+    ).get() as
+      { words: string; dims: number; vectors: Buffer; rarity: Buffer; pages: string; page_vectors: Buffer } | undefined;
+  }
+
+  /** The learned meaning; null where the index has none (being built, or too few pages to learn from). */
+  meaning(): Learned | null {
+    if (this.learned === undefined) {
+      const row = this.meaningRow();
+      if (row === undefined || row.dims === 0) this.learned = null;
+      else {
+        const words = row.words.split('\n');
+        const meaning = new WordMeaning({ words, dims: row.dims, vectors: floats(row.vectors) });
+        const rarities = floats(row.rarity);
+        const rarity = new Map(
+          words.flatMap((word, at): [string, number][] =>
+            Number.isNaN(rarities[at]) ? [] : [[word, rarities[at] ?? 0]],
+          ),
+        );
+        this.learned = {
+          meaning,
+          titles: row.pages === '' ? [] : row.pages.split('\n'),
+          pageVectors: floats(row.page_vectors),
+          rarity,
+          nameWords: meaning.subset(rarity.keys()),
+        };
+      }
+    }
+    return this.learned;
+  }
+
+  /**
+   * For each of the question's words, the words of the man pages' NAME lines nearest it in meaning, other than
+   * the question's own: "processor" finds "cpu" (lscpu(1): "display information about the CPU architecture").
+   */
+  private relatedWords(words: readonly string[]): Map<string, string[]> {
+    const related = new Map<string, string[]>();
+    const learned = MEANING.neighbours > 0 ? this.meaning() : null;
+    if (learned === null) return related;
+    const own = new Set(stems(words));
+    for (const word of words) {
+      const near = learned.meaning
+        .nearest(word, MEANING.neighbours + 4, MEANING.least, learned.nameWords)
+        .map((found) => found.word)
+        .filter((found) => !words.includes(found) && !own.has(stems([found])[0] ?? ''))
+        .slice(0, MEANING.neighbours);
+      if (near.length > 0) related.set(word, near);
+    }
+    return related;
+  }
+
+  /** The man pages' NAME lines as vectors of `meaning`, each word weighted by its rarity among them. */
+  private namesMeaning(meaning: WordMeaning) {
+    const rows = this.statement(
+      `SELECT p.title, t.body FROM passages p JOIN texts t ON t.id = p.text_id
+        WHERE p.id IN (SELECT min(id) FROM passages WHERE kind = 'man' AND lang = '' GROUP BY title)`,
+    ).all() as { title: string; body: string }[];
+    const lines = rows.map((row) => meaningWords(row.body.slice(0, SUMMARY_CHARS), STOPWORDS));
+    const counts = new Map<string, number>();
+    for (const words of lines) for (const word of new Set(words)) counts.set(word, (counts.get(word) ?? 0) + 1);
+    const rarity = new Map([...counts].map(([word, count]) => [word, Math.log((rows.length + 1) / count)]));
+    const weight = (word: string) => rarity.get(word) ?? Math.log(rows.length + 1);
+    const titles: string[] = [];
+    const vectors: Float32Array[] = [];
+    rows.forEach((row, at) => {
+      const vector = meaning.textVector(lines[at] ?? [], weight);
+      if (vector === null) return;
+      titles.push(row.title);
+      vectors.push(vector);
+    });
+    const pageVectors = new Float32Array(vectors.length * meaning.learned.dims);
+    vectors.forEach((vector, at) => pageVectors.set(vector, at * meaning.learned.dims));
+    return { titles, pageVectors, rarity };
+  }
+
+  /** How near each man page's NAME line is to the question's words, by title (cosine of their vectors). */
+  pagesNear(words: readonly string[]): Map<string, number> {
+    const learned = WEIGHTS.meaning !== 0 ? this.meaning() : null;
+    if (learned === null) return new Map();
+    const { meaning, titles, pageVectors: vectors, rarity } = learned;
+    const question = meaning.textVector(words, (word) => rarity.get(word) ?? Math.log(titles.length + 1));
+    if (question === null) return new Map();
+    const dims = meaning.learned.dims;
+    const cosines = titles.map((title, at) => {
+      let dot = 0;
+      for (let k = 0; k < dims; k++) dot += (question[k] ?? 0) * (vectors[at * dims + k] ?? 0);
+      return dot;
+    });
+    // Cosines are near one another for most questions: the nearest page counts 1, the MEANING.span-th 0.
+    const sorted = [...cosines].sort((a, b) => b - a);
+    const top = sorted[0] ?? 0;
+    const floor = sorted[Math.min(MEANING.span, sorted.length) - 1] ?? 0;
+    const near = new Map<string, number>();
+    if (top <= floor) return near;
+    titles.forEach((title, at) => {
+      if ((cosines[at] ?? 0) > floor) near.set(title, ((cosines[at] ?? 0) - floor) / (top - floor));
+    });
+    return near;
   }
 
   /** `words` without those in more than COMMON_SHARE of the passages; the rarest of them always stays. */

@@ -70,7 +70,17 @@ export const WEIGHTS = {
   owner: 1.5,
   running: 0.5,
   path: -1.5,
+  meaning: 1,
+  learned: 0.5,
 };
+
+/** What the word vectors learned from the pages say of a question (docsStore.ts: pagesNear, relatedWords). */
+export interface LearnedMeaning {
+  /** How near each page's NAME line is to the question, by title: 1 the nearest, 0 far. */
+  nearness?: ReadonlyMap<string, number>;
+  /** For each of the question's words, words of the NAME lines near it in meaning ("processor": "cpu"). */
+  related?: ReadonlyMap<string, readonly string[]>;
+}
 
 /**
  * The names an entry's tag gives, as a question would spell them: "-u, --unit=UNIT" is "u" and "unit",
@@ -134,14 +144,17 @@ export function rankCandidates<C extends Candidate>(
   words: readonly string[],
   summaries: ReadonlyMap<string, string>,
   system: RunningSystem = NO_RUNNING_SYSTEM,
+  meaning: LearnedMeaning = {},
 ): (C & { complete: boolean; score: number })[] {
   if (candidates.length === 0 || words.length === 0)
     return candidates.map((candidate) => ({ ...candidate, complete: false, score: 0 }));
   // Each word as the question spells it, also joined with a neighbour as pages write names ("file systems" is in
   // "filesystems"), and the words a man page says for it ("folder" and "directory").
+  const { nearness = new Map<string, number>(), related = new Map<string, readonly string[]>() } = meaning;
   const terms = words.map((word, index) => ({
     own: stems([word, `${words[index - 1] ?? ''}${word}`, `${word}${words[index + 1] ?? ''}`]),
     others: stems([...alternativesOf(word)]),
+    learned: stems([...(related.get(word) ?? [])]),
   }));
   // The word itself counts whole, another of its group (a passage that says "directory" for "folder") as much as WEIGHTS.alternative.
   const holdsAny = (text: string, { own, others }: (typeof terms)[number]) =>
@@ -179,7 +192,12 @@ export function rankCandidates<C extends Candidate>(
     let covered = 0;
     let complete = true;
     for (const term of terms) {
-      const inName = holdsAny(name, term);
+      // A word near in meaning counts where a page says what it is (its NAME line), as much as WEIGHTS.learned:
+      // in the text it found more passages of other things than answers.
+      const inName = Math.max(
+        holdsAny(name, term),
+        term.learned.some((stem) => holds(name, stem)) ? WEIGHTS.learned : 0,
+      );
       const inTag = holdsAny(tag, term);
       named += inName;
       tagged += inTag;
@@ -203,7 +221,12 @@ export function rankCandidates<C extends Candidate>(
   });
   // A page whose passages hold the question's words between them is about the question, and its passage
   // that holds most of them the answer.
-  const page = (title: string) => WEIGHTS.page * ((pageTerms.get(title)?.size ?? 0) / terms.length);
+  const covered = (title: string) => (pageTerms.get(title)?.size ?? 0) / terms.length;
+  // How near the page's NAME line is in meaning to the question (docsStore.ts pagesNear), as much as the page
+  // lacks the question's words: meaning stands in where the words differ ("CPU" for "processor"), and does not
+  // lift a page of other things above one that says what was asked.
+  const near = (title: string) => (nearness.get(title) ?? 0) * (1 - covered(title));
+  const page = (title: string) => WEIGHTS.page * covered(title) + WEIGHTS.meaning * near(title);
   return scored
     .map(({ candidate, score }) => ({ ...candidate, score: score + page(candidate.title) }))
     .sort((a, b) => b.score - a.score);
