@@ -169,13 +169,14 @@ export class Runner {
       severity: String(found.finding.severity),
     };
 
-    // A finding an earlier scenario raised comes again: its proposal may be drafted anew for what the new line
-    // says. Once a sentinel is proposed on, the fault's lines have been, too: the proposal as it stands then counts.
-    const repeat = found.signal.signal === 'Findings.FindingUpdated';
-    if (repeat) await this.#barrier(mark, timeoutMs);
+    // The proposal as it stands once Steward has read what the fault wrote counts, as the notification shows it then:
+    // a finding first seen in systemd's D-Bus state is drafted again when its lines, which say why, come a moment
+    // later, and one an earlier scenario raised comes again with new lines. Once a sentinel (a failure after the
+    // fault's lines) is proposed on, the fault's lines have been, too.
+    await this.#barrier(mark, timeoutMs);
     const proposal = await this.agent
       .until(
-        () => this.#proposalFor(found.finding.id, mark, repeat),
+        () => this.#proposalFor(found.finding.id, mark, true),
         `a proposal for finding ${found.finding.id}`,
         PROPOSAL_TIMEOUT_MS,
       )

@@ -50,6 +50,7 @@ export const CATALOG_ACTIONS: readonly CatalogAction[] = [
   { name: 'info.lock_holder', risk: 'low', title: (_) => _('Show which process holds a lock') },
   { name: 'info.memory_use', risk: 'low', title: (_) => _('Show what holds the memory') },
   { name: 'info.oom_kill', risk: 'low', title: (_) => _('Show what was killed for memory') },
+  { name: 'info.path_access', risk: 'low', title: (_) => _('Show who may use a file a service was refused') },
   { name: 'info.port_holder', risk: 'low', title: (_) => _('Show which process holds a port') },
   { name: 'info.show_logs', risk: 'low', title: (_) => _('Show logs') },
   { name: 'info.unit_failure', risk: 'low', title: (_) => _('Show how systemd recorded a service’s failure') },

@@ -25,6 +25,7 @@ import { lockHolderAction } from './actions/lockHolder.js';
 import { memoryUseAction } from './actions/memoryUse.js';
 import { networkActions } from './actions/network.js';
 import { packageActions } from './actions/packages.js';
+import { pathAccessAction } from './actions/pathAccess.js';
 import { portHolderAction } from './actions/portHolder.js';
 import { repairSystemAction } from './actions/repairSystem.js';
 import { SHELL_RUN, shellRunAction } from './actions/shell.js';
@@ -115,6 +116,7 @@ const findingActions = ({ journalDirectories = () => [], testHooks = {} }: Findi
     blockDeviceAction({ root: testHooks.dpkgRoot }),
     filesystemErrorsAction({ root: testHooks.dpkgRoot }),
     inodeUsageAction(),
+    pathAccessAction(),
     memoryUseAction({ root: testHooks.dpkgRoot }),
     lockHolderAction(),
     ...infoActions({

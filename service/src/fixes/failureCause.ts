@@ -96,6 +96,8 @@ export type FailureCause =
   /** The program could not bind its address: another process holds the port. */
   | { kind: 'port-in-use'; port?: number; evidence: string }
   | { kind: 'no-space'; evidence: string }
+  /** The program was refused a file (EACCES): the same start is refused again until an owner, mode or User= changes. */
+  | { kind: 'permission'; path?: string; evidence: string }
   | { kind: 'config-line'; path: string; line: number; evidence: string }
   /** A unit it requires is masked: no start of it can succeed until that unit is unmasked. */
   | { kind: 'masked-dependency'; unit: string; evidence: string }
@@ -125,6 +127,11 @@ const ADDRESS_IN_USE = /Address already in use|EADDRINUSE/;
 const PORT = /(?:\bport\s+|(?:[\d.]+|\]|\*|localhost):)(\d{1,5})\b/i;
 // strerror(ENOSPC).
 const NO_SPACE = /No space left on device|ENOSPC/;
+// strerror(EACCES) as glibc, Python ("[Errno 13] Permission denied: '/x'") and Node ("EACCES: permission denied,
+// open '/x'") print it.
+const PERMISSION_DENIED = /Permission denied|EACCES/i;
+// An absolute path: quoted, or up to a space, colon or comma.
+const ABSOLUTE_PATH = /(?<![\w.~-])\/[^\s'":,()]+/g;
 // PID 1's words for a start refused because a required unit is masked (job.c, unit.c).
 const MASKED = /Unit ([\w@:.\\-]+) is masked/;
 // How programs print an error that stops them: Python's traceback and exceptions, Java's and Node's, "error:" and
@@ -134,6 +141,15 @@ const PROGRAM_ERROR =
 // systemd's own lines about the failure, which say that it failed and not why.
 const SYSTEMD_WORDS = /Failed with result|process exited|entered failed state|Failed to start|failed\.$/;
 const RESULTS_THAT_PASS = new Set(['timeout', 'watchdog', 'signal', 'core-dump', 'oom-kill']);
+
+/**
+ * The file a refusal names: the path after the words (Python, Node: "Permission denied: '/var/lib/x'") or else the
+ * last one before them (a shell: "/bin/sh: 1: cannot create /var/lib/x/count: Permission denied").
+ */
+export function deniedPath(text: string): string | undefined {
+  const at = text.search(PERMISSION_DENIED);
+  return text.slice(at).match(ABSOLUTE_PATH)?.[0] ?? text.slice(0, at).match(ABSOLUTE_PATH)?.at(-1);
+}
 
 function portOf(text: string): number | undefined {
   const port = Number(PORT.exec(text)?.[1]);
@@ -170,6 +186,11 @@ export function failureCause(lines: readonly string[], ended: EndedState = {}): 
   if (inUse) return { kind: 'port-in-use', port: portOf(inUse), evidence: inUse };
   const full = line(NO_SPACE);
   if (full) return { kind: 'no-space', evidence: full };
+  const denied = lines.find((text) => !SYSTEMD_WORDS.test(text) && PERMISSION_DENIED.test(text));
+  if (denied) {
+    const path = deniedPath(denied);
+    return { kind: 'permission', ...(path && { path }), evidence: denied };
+  }
   for (const text of lines) {
     const location = configErrorIn(text.trimStart());
     if (location) return { kind: 'config-line', ...location, evidence: text };

@@ -403,6 +403,22 @@ async function unitFailedByCause(
         actions: [{ name: 'info.disk_usage', params: { path: mount } }, logs],
       };
     }
+    case 'permission': {
+      const access = cause.path && { name: 'info.path_access', params: { path: cause.path, unit, scope } };
+      return {
+        title: cause.path
+          ? format(_('See why {unit} may not use {path}'), { unit, path: cause.path })
+          : format(_('See what {unit} was refused'), { unit }),
+        explanation: format(
+          _(
+            '{title}. It was refused access to a file: restarting is refused the same way until the file’s owner or ' +
+              'mode, or the user the unit runs as, is changed. {evidence}',
+          ),
+          { title: finding.title, evidence: evidenceOf(cause.evidence) },
+        ),
+        actions: [...(access ? [access] : []), logs],
+      };
+    }
     case 'config-line': {
       const fixed = await changedSince(cause.path, finding.lastSeen);
       return {

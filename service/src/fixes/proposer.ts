@@ -63,9 +63,10 @@ const SAME_INCIDENT_MS = 10 * 60_000;
 /**
  * Kinds whose repeat may call for other steps: one package manager's findings share a subject ("dpkg") across a
  * script that failed, a run that was cut off and a lock, and the newest line says which it is now; a file's
- * configuration error names a line each time, and the file may have changed (or appeared) since.
+ * configuration error names a line each time, and the file may have changed (or appeared) since; a failed unit is
+ * often first seen in systemd's D-Bus state, and its journal lines, which say why, come a moment later.
  */
-const REDRAFTED_ON_REPEAT = new Set(['package-manager-error', 'config-error']);
+const REDRAFTED_ON_REPEAT = new Set(['package-manager-error', 'config-error', 'unit-failed']);
 
 /**
  * Whether a proposal's steps may change what its finding's line named. A program's own word (no trusted writer

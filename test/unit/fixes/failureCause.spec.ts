@@ -29,6 +29,21 @@ describe('why a unit failed', () => {
     expect(failureCause(['x.service: Main process exited, code=exited, status=1/FAILURE']).kind).toBe('unknown');
   });
 
+  it('takes a refusal for a permission cause, with the file it names, in a shell’s, Python’s and Node’s words', () => {
+    for (const [line, path] of [
+      ['/bin/sh: 1: cannot create /var/lib/gym-stats/count: Permission denied', '/var/lib/gym-stats/count'],
+      ["PermissionError: [Errno 13] Permission denied: '/srv/app/state.json'", '/srv/app/state.json'],
+      ["Error: EACCES: permission denied, open '/var/log/app/out.log'", '/var/log/app/out.log'],
+    ])
+      expect(failureCause([line!]))
+        .withContext(line!)
+        .toEqual({ kind: 'permission', path: path!, evidence: line! });
+    expect(failureCause(["x.service: Failed with result 'exit-code'.", 'Permission denied'])).toEqual({
+      kind: 'permission',
+      evidence: 'Permission denied',
+    });
+  });
+
   it('tells a held port, a full disk, a configuration line and a masked requirement apart', () => {
     expect(
       failureCause(['(98)Address already in use: AH00072: make_sock: could not bind to address [::]:443']),

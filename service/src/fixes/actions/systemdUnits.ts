@@ -376,6 +376,16 @@ export class UnitManager {
     return dateOf(await this.#property(path, UNIT, 'ActiveEnterTimestamp'));
   }
 
+  /** The user and group a service runs as (User=, Group=; empty for root) and whether systemd makes the user. */
+  async runsAs(unit: string): Promise<{ user: string; group: string; dynamic: boolean }> {
+    if (!unit.endsWith('.service')) return { user: '', group: '', dynamic: false };
+    const [path] = (await systemCall(this.#manager('LoadUnit', 's', [unit]), SYSTEMD_IN_WORDS)) as [string];
+    const [user, group, dynamic] = await Promise.all(
+      ['User', 'Group', 'DynamicUser'].map((name) => this.#property(path, SERVICE, name)),
+    );
+    return { user: String(user), group: String(group), dynamic: dynamic === true };
+  }
+
   /** The ports a socket unit listens on (see listenPortsOf). */
   async listenPorts(unit: string): Promise<number[]> {
     const [path] = (await systemCall(this.#manager('LoadUnit', 's', [unit]), SYSTEMD_IN_WORDS)) as [string];

@@ -14,7 +14,7 @@ import { cleanLine } from '../../untrustedText.js';
 import type { ActionDefinition } from '../action.js';
 import { SETUP_EXIT_STATUSES, setupNeeds } from '../failureCause.js';
 import { unitName, unitScope } from '../params.js';
-import { journalctl, journalSourceArgs, parseEntries, type ShowLogsOptions } from './journalctl.js';
+import { journalctl, journalSourceArgs, type JsonEntry, readEntry, type ShowLogsOptions } from './journalctl.js';
 import { type PackageOwner, packageOwning } from './packageOwner.js';
 import { type FailedCommand, UnitManager, type UnitRecord } from './systemdUnits.js';
 
@@ -218,22 +218,68 @@ export function describeRecord(record: UnitRecord, extras: RecordExtras = {}): s
   return lines;
 }
 
-/** The last lines PID 1 (or the user's manager) and the unit's processes wrote during this invocation. */
+/** An entry of the run's lines, with the fields that say which run wrote it. */
+interface RunEntry extends JsonEntry {
+  __CURSOR?: string;
+  _SYSTEMD_INVOCATION_ID?: string;
+}
+
+const entriesOf = (stdout: string): RunEntry[] =>
+  stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as RunEntry);
+
+/**
+ * The last lines PID 1 (or the user's manager) and the unit's processes wrote during this invocation. journald
+ * reads a process's invocation from its cgroup, which systemd removes once a failed unit's processes are gone: a
+ * program's last words before it exited at once may come with its unit and no invocation, and belong to the run
+ * when they come after the first of its lines shown.
+ */
 async function runLines(record: UnitRecord, scope: 'user' | 'system', options: ShowLogsOptions): Promise<string[]> {
   const id = record.invocationId;
   if (NO_INVOCATION.test(id)) return [];
-  const { stdout } = await journalctl([
+  const source = [
     ...journalSourceArgs({ scope }, options),
     '--quiet',
     '--no-pager',
     '--output=json',
-    '--output-fields=MESSAGE,__REALTIME_TIMESTAMP',
     `--lines=${RUN_LINES}`,
-    `_SYSTEMD_INVOCATION_ID=${id}`,
-    '+',
-    `${scope === 'user' ? 'USER_INVOCATION_ID' : 'INVOCATION_ID'}=${id}`,
-  ]);
-  return parseEntries(stdout);
+  ];
+  const fields = '--output-fields=MESSAGE,__REALTIME_TIMESTAMP,_SYSTEMD_INVOCATION_ID';
+  const own = entriesOf(
+    (
+      await journalctl([
+        ...source,
+        fields,
+        `_SYSTEMD_INVOCATION_ID=${id}`,
+        '+',
+        `${scope === 'user' ? 'USER_INVOCATION_ID' : 'INVOCATION_ID'}=${id}`,
+      ])
+    ).stdout,
+  );
+  const first = own[0]?.__REALTIME_TIMESTAMP;
+  const unattributed = first
+    ? entriesOf(
+        (
+          await journalctl([
+            ...source,
+            fields,
+            `--since=@${Math.floor(Number(first) / 1_000_000)}`,
+            `${scope === 'user' ? '_SYSTEMD_USER_UNIT' : '_SYSTEMD_UNIT'}=${record.unit}`,
+          ])
+        ).stdout,
+      ).filter(
+        (entry) => entry._SYSTEMD_INVOCATION_ID === undefined && Number(entry.__REALTIME_TIMESTAMP) >= Number(first),
+      )
+    : [];
+  return [...own, ...unattributed]
+    .sort((a, b) => Number(a.__REALTIME_TIMESTAMP) - Number(b.__REALTIME_TIMESTAMP))
+    .slice(-RUN_LINES)
+    .map((entry) => {
+      const { message, at } = readEntry(entry);
+      return `${at.toISOString()} ${cleanLine(message)}`;
+    });
 }
 
 async function readRecord({ unit, scope }: UnitFailureParams, context: Parameters<ActionDefinition['preview']>[1]) {
