@@ -1,7 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { StewardError } from '../../service/src/dbus/errors.js';
-import { NotAuthorizedError } from '../../service/src/fixes/action.js';
+import { type ActionDefinition, NotAuthorizedError } from '../../service/src/fixes/action.js';
 import { dnsActions } from '../../service/src/fixes/actions/dnsServers.js';
 import { networkActions } from '../../service/src/fixes/actions/network.js';
 import { ALLOW_INTERACTIVE_AUTHORIZATION, monitorCalls } from '../support/busMonitor.js';
@@ -22,8 +22,11 @@ const DOCK_UUID = '0d6c2f1e-8a7b-4b35-9d61-5f0ba6d23c4e';
 const LOOPBACK_UUID = '91104e21-c0b5-42d9-a83c-20c5323b8245';
 const NM_CONNECTIVITY_UNKNOWN = 0;
 const NM_CONNECTIVITY_LIMITED = 3;
-const reconnect = networkActions.find(({ name }) => name === 'network.reconnect')!;
-const flushDns = networkActions.find(({ name }) => name === 'network.flush_dns')!;
+const action = <Params extends Record<string, unknown>>(name: string) =>
+  networkActions.find((definition) => definition.name === name) as ActionDefinition<Params>;
+const reconnect = action<{ connection?: string; interface?: string }>('network.reconnect');
+const connectDevice = action<{ interface: string }>('network.connect_device');
+const flushDns = action<Record<string, never>>('network.flush_dns');
 const dnsServers = dnsActions.find(({ name }) => name === 'info.dns_servers')!;
 const resetFeatures = dnsActions.find(({ name }) => name === 'network.reset_dns_features')!;
 
@@ -170,6 +173,99 @@ describe('network actions', () => {
     it('takes only a UUID as the connection', () => {
       expect(reconnect.params.safeParse({ connection: UUID }).success).toBeTrue();
       expect(reconnect.params.safeParse({ connection: 'Wired connection 1' }).success).toBeFalse();
+    });
+  });
+
+  describe('network.connect_device', () => {
+    const WIFI = `${NM_PATH}/Devices/wlan0`;
+
+    it('activates the device that failed with the connection NetworkManager picks, and leaves the working one be', async () => {
+      const nm = await net.startNetworkManager();
+      await nm.addWiredConnection('Wired connection 1', UUID);
+      await nm.addWiFiNetwork('wlan0', 'Home');
+
+      expect(await connectDevice.preview({ interface: 'wlan0' }, net.context)).toEqual({
+        summary: 'Connect wlan0 again: NetworkManager picks its connection, and GNOME asks for the network’s password',
+        details: [
+          'NetworkManager activates the best saved connection available to the device',
+          'For a Wi-Fi network whose password it lacks, GNOME asks for it',
+        ],
+        changesNothing: false,
+      });
+      expect(await connectDevice.verify({ interface: 'wlan0' }, net.context)).toEqual({
+        ok: false,
+        observed: 'wlan0 is not connected yet',
+      });
+      const monitor = await monitorCalls(net.bus.address, `member='ActivateConnection'`);
+      try {
+        expect(await connectDevice.run({ interface: 'wlan0' }, net.context, net.options)).toEqual({
+          summary: 'Connected wlan0 with "Home"',
+          undo: { impossible: 'a connect cannot be undone: the device was only brought up with a saved connection' },
+        });
+        await waitFor(() => monitor.callFlags().length === 1, 'the monitor to see the activation');
+        expect(monitor.callFlags()[0]! & ALLOW_INTERACTIVE_AUTHORIZATION).toBe(ALLOW_INTERACTIVE_AUTHORIZATION);
+      } finally {
+        await monitor.stop();
+      }
+      expect(await nm.calls('ActivateConnection')).toEqual([['/', WIFI, '/']]);
+      expect(await nm.calls('DeactivateConnection')).toEqual([]);
+      expect(await connectDevice.verify({ interface: 'wlan0' }, net.context)).toEqual({
+        ok: true,
+        observed: 'wlan0 is connected',
+      });
+      expect((await connectDevice.preview({ interface: 'wlan0' }, net.context)).changesNothing).toBeTrue();
+    });
+
+    it('waits for the activation, and says so when NetworkManager gives it up', async () => {
+      const nm = await net.startNetworkManager();
+      await nm.addWiFiNetwork('wlan0', 'Home');
+      await nm.activateSlowly();
+
+      let settled = false;
+      const run = connectDevice.run({ interface: 'wlan0' }, net.context, net.options).finally(() => (settled = true));
+      const refused = expectAsync(run).toBeRejectedWith(
+        new StewardError('Unavailable', 'NetworkManager could not connect wlan0 with "Home"'),
+      );
+      await waitFor(async () => (await nm.calls('ActivateConnection')).length === 1, 'the activation');
+      expect(settled).toBeFalse();
+      await nm.setActiveState(`${NM_PATH}/ActiveConnection/0`, DEACTIVATED);
+      await refused;
+    });
+
+    it('changes nothing on a device NetworkManager does not have or that is connected', async () => {
+      const nm = await net.startNetworkManager();
+      await nm.addWiredConnection('Wired connection 1', UUID);
+
+      expect(await connectDevice.preview({ interface: 'wlan0' }, net.context)).toEqual({
+        summary: 'NetworkManager has no device wlan0',
+        details: [],
+        changesNothing: true,
+      });
+      expect(await connectDevice.preview({ interface: 'eth0' }, net.context)).toEqual({
+        summary: 'eth0 is already connected',
+        details: [],
+        changesNothing: true,
+      });
+      await expectAsync(connectDevice.run({ interface: 'wlan0' }, net.context, net.options)).toBeRejectedWith(
+        new StewardError('NotFound', 'NetworkManager has no device wlan0'),
+      );
+      expect(await connectDevice.verify({ interface: 'wlan0' }, net.context)).toEqual({
+        ok: false,
+        observed: 'NetworkManager has no device wlan0',
+      });
+      expect(await nm.calls('ActivateConnection')).toEqual([]);
+      expect(connectDevice.params.safeParse({ interface: 'wlan0; reboot' }).success).toBeFalse();
+      expect(connectDevice.params.safeParse({}).success).toBeFalse();
+    });
+
+    it('turns a refusal by polkit into NotAuthorizedError', async () => {
+      const nm = await net.startNetworkManager();
+      await nm.addWiFiNetwork('wlan0', 'Home');
+      await refuseOn(net.client, NM, NM_PATH, NM, 'ActivateConnection', 'ooo', `${NM}.PermissionDenied`);
+
+      await expectAsync(connectDevice.run({ interface: 'wlan0' }, net.context, net.options)).toBeRejectedWithError(
+        NotAuthorizedError,
+      );
     });
   });
 

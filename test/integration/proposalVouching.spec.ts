@@ -10,6 +10,7 @@ import { FindingsStore } from '../../service/src/findings/store.js';
 import type { Fixes } from '../../service/src/fixes/fixes.js';
 import { KnownGoodStore, sha256 } from '../../service/src/fixes/knownGoodStore.js';
 import { createLogger } from '../../service/src/logging.js';
+import { NetworkActionBus } from '../support/networkMocks.js';
 import { playbookFixes } from '../support/playbookFixes.js';
 import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import { waitFor } from '../support/service.js';
@@ -132,5 +133,79 @@ describe('proposals for what only a program reported', () => {
     await waitFor(() => (shown(first.finding.id) as { line?: number })?.line === 3, 'the proposal for line 3');
     expect(names(first.finding.id)[0]).toBe('config.show_error');
     expect(proposalOf(first.finding.id)?.actions[0]?.preview.details).toContain('>     3  Restrat=always');
+  });
+});
+
+// NetworkManager's own line that a device failed for want of secrets: its state confirms the device is there and
+// not connected, and only then is connecting it again offered.
+describe('proposals for a Wi-Fi password NetworkManager lacked', () => {
+  let dir: TempDir;
+  let net: NetworkActionBus;
+  let serviceBus: MessageBus;
+  let findings: FindingsStore;
+  let fixes: Fixes;
+
+  beforeEach(async () => {
+    dir = await makeTempDir();
+    await mkdir(join(dir.path, 'state'));
+    net = await NetworkActionBus.start();
+    serviceBus = await net.bus.connect();
+    findings = new FindingsStore(join(dir.path, 'findings.db'));
+    const log = createLogger({ write: () => undefined });
+    fixes = playbookFixes(serviceBus, findings, join(dir.path, 'home'), join(dir.path, 'state'), log);
+    fixes.setSystemBus(serviceBus);
+  });
+
+  afterEach(async () => {
+    await fixes.stop();
+    findings.close();
+    serviceBus.disconnect();
+    await net.stop();
+    await dir.remove();
+  });
+
+  const noSecrets = (device: string) => {
+    const change = findings.report({
+      kind: 'wifi-secrets',
+      subject: device,
+      severity: 'warning',
+      title: `${device} could not connect: the network's password is missing`,
+      at: new Date(),
+      evidence: [
+        {
+          kind: 'journal',
+          text: `device (${device}): state change: need-auth -> failed (reason 'no-secrets', sys-iface-state: 'managed')`,
+          at: new Date(),
+        },
+      ],
+      attribution: { vouchedBy: null, reportedBy: 'NetworkManager (uid 0, /usr/sbin/NetworkManager)' },
+    });
+    fixes.considerFindings([change]);
+    return change.finding;
+  };
+
+  it('connects the device that failed where NetworkManager has it and it is not connected', async () => {
+    const nm = await net.startNetworkManager();
+    await nm.addWiredConnection('Wired connection 1', '5f0ba6d2-3c4e-4b7a-9d61-0c2f1e8a7b35');
+    await nm.addWiFiNetwork('wlan0', 'Home');
+
+    const finding = noSecrets('wlan0');
+    await waitFor(() => fixes.store.proposalForFinding(finding.id) !== null, 'the proposal');
+    expect(fixes.store.proposalForFinding(finding.id)?.actions.map(({ name, params }) => [name, params])).toEqual([
+      ['network.connect_device', { interface: 'wlan0' }],
+    ]);
+  });
+
+  it('offers nothing where NetworkManager has no such device, or it is connected', async () => {
+    const nm = await net.startNetworkManager();
+    await nm.addWiredConnection('Wired connection 1', '5f0ba6d2-3c4e-4b7a-9d61-0c2f1e8a7b35');
+
+    for (const device of ['wlan7', 'eth0']) {
+      const finding = noSecrets(device);
+      const decided = () => fixes.whyNoProposal(finding) !== 'Steward is still working out a fix';
+      await waitFor(decided, `the proposer to decide on ${device}`);
+      expect(fixes.store.proposalForFinding(finding.id)).withContext(device).toBeNull();
+      expect(fixes.whyNoProposal(finding)).withContext(device).toBe('nothing in its fix applies on this computer now');
+    }
   });
 });

@@ -15,6 +15,11 @@ import { nameHasOwner, waitFor } from './service.js';
 export const NM = 'org.freedesktop.NetworkManager';
 export const NM_PATH = '/org/freedesktop/NetworkManager';
 export const ACTIVE = `${NM}.Connection.Active`;
+/** The template's activation, given the device's first available connection where the caller names none. */
+const ACTIVATE_PICKING = `conn = args[0]
+if conn == '/':
+    conn = objects[args[1]].props['${NM}.Device']['AvailableConnections'][0]
+ret = self.activate_connection(self, conn, args[1], args[2])`;
 /** The NetworkManager template's main object, which carries its mock methods. */
 const NM_MOCK_PATH = '/org/freedesktop';
 export const RESOLVED = 'org.freedesktop.resolve1';
@@ -22,7 +27,11 @@ const RESOLVED_PATH = '/org/freedesktop/resolve1';
 const RESOLVED_MANAGER = `${RESOLVED}.Manager`;
 const MOCK = 'org.freedesktop.DBus.Mock';
 /** NMDeviceState and NMActiveConnectionState values the tests use. */
+export const DEVICE_DISCONNECTED = 30;
 export const DEVICE_ACTIVATED = 100;
+/** NM80211Mode and the access point's WPA flags (a pre-shared key). */
+const INFRASTRUCTURE = 2;
+const KEY_MGMT_PSK = 0x100;
 export const ACTIVATING = 1;
 export const ACTIVATED = 2;
 export const DEACTIVATED = 4;
@@ -116,6 +125,8 @@ if ret is None:
       ],
       NM_PATH,
     );
+    // As NetworkManager activates the device's best available connection when given none ('/').
+    await nm.mock('AddMethod', 'sssss', [NM, 'ActivateConnection', 'ooo', 'o', ACTIVATE_PICKING], NM_PATH);
     return nm;
   }
 
@@ -146,6 +157,24 @@ if ret is None:
     await this.mock('AddActiveConnection', 'assssu', [[device], settings, '/', name, ACTIVATED]);
   }
 
+  /** A Wi-Fi device, not connected, that sees the network `ssid` and has a saved connection for it (at Settings/wifi). */
+  async addWiFiNetwork(iface: string, ssid: string): Promise<string> {
+    const [device] = (await this.mock('AddWiFiDevice', 'ssi', [iface, iface, DEVICE_DISCONNECTED])) as [string];
+    await this.mock('AddAccessPoint', 'ssssuuuyu', [
+      device,
+      'ap',
+      ssid,
+      '00:11:22:33:44:55',
+      INFRASTRUCTURE,
+      2412,
+      54000,
+      80,
+      KEY_MGMT_PSK,
+    ]);
+    await this.mock('AddWiFiConnection', 'ssss', [device, 'wifi', ssid, 'wpa-psk']);
+    return device;
+  }
+
   /** ActivateConnection leaves the new activation 'activating' until the test moves it on. */
   async activateSlowly(): Promise<void> {
     await this.mock(
@@ -156,7 +185,7 @@ if ret is None:
         'ActivateConnection',
         'ooo',
         'o',
-        `ret = self.activate_connection(self, args[0], args[1], args[2])
+        `${ACTIVATE_PICKING}
 objects[ret].props['${ACTIVE}']['State'] = dbus.UInt32(${ACTIVATING})`,
       ],
       NM_PATH,

@@ -55,6 +55,7 @@ export const CATALOG_ACTIONS: readonly CatalogAction[] = [
   { name: 'info.show_logs', risk: 'low', title: (_) => _('Show logs') },
   { name: 'info.unit_failure', risk: 'low', title: (_) => _('Show how systemd recorded a service’s failure') },
   { name: 'journal.vacuum', risk: 'low', title: (_) => _('Shrink the journal') },
+  { name: 'network.connect_device', risk: 'low', title: (_) => _('Connect the network device again') },
   { name: 'network.flush_dns', risk: 'low', title: (_) => _('Forget cached DNS answers') },
   { name: 'network.link_up', risk: 'low', title: (_) => _('Bring a network link up') },
   { name: 'network.open_portal', risk: 'low', title: (_) => _('Open the network’s sign-in page') },

@@ -887,17 +887,23 @@ const networkFailure: Playbook = async (finding, tools) => {
   return finding.subject ? linkDown(finding, tools) : viaNetworkManager;
 };
 
-const wifiSecrets: Playbook = async (finding) => ({
-  title: _('Reconnect to the Wi-Fi network'),
-  explanation: format(
-    _(
-      '{title}. The network asked for its password and none was given (a wrong or forgotten password, ' +
-        'or the keyring was locked). Reconnecting asks again; if it keeps failing, check the password in Settings → Wi-Fi.',
+// The failed connection is not active, so a reconnect would take down another, working one: the device that
+// failed is connected again instead, and NetworkManager's secret agent (GNOME's dialog) asks for the password.
+const wifiSecrets: Playbook = async (finding) => {
+  const name = finding.subject;
+  if (!/^[\w.:@-]{1,15}$/.test(name)) return null;
+  return {
+    title: format(_('Connect {name} to the Wi-Fi network again'), { name }),
+    explanation: format(
+      _(
+        '{title}. The network asked for its password and none was given (a wrong or forgotten password, ' +
+          'or the keyring was locked). Connecting again asks for it; if it keeps failing, check the password in Settings → Wi-Fi.',
+      ),
+      { title: finding.title },
     ),
-    { title: finding.title },
-  ),
-  actions: [{ name: 'network.reconnect', params: {} }],
-});
+    actions: [{ name: 'network.connect_device', params: { interface: name } }],
+  };
+};
 
 // systemd-resolved's own words for an answer that did not validate (resolved-dns-transaction.c).
 const DNSSEC_FAILED = /DNSSEC validation failed/;

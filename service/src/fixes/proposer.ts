@@ -9,6 +9,8 @@ import { _, format } from '../i18n.js';
 import type { Logger } from '../logging.js';
 import { cleanLine } from '../untrustedText.js';
 import { type ActionContext, needsAuthorization, type Preview, riskOf } from './action.js';
+import { DEVICE_ACTIVATED, NetworkConnections } from './actions/networkConnections.js';
+import { systemBusOf } from './actions/polkit.js';
 import { UnitManager } from './actions/systemdUnits.js';
 import type { Catalog, ValidatedCall } from './catalog.js';
 import type { Executor } from './executor.js';
@@ -52,6 +54,8 @@ const explanationOf = (finding: Finding) =>
 // Unit actions that bring a unit up: pointless on an active unit, and never for what systemd does not know.
 const STARTS_UNIT = new Set(['systemd.restart_unit', 'systemd.start_unit', 'systemd.reset_failed']);
 const RUNNING_STATES = new Set(['active', 'activating', 'reloading']);
+// Connects a device again: offered where NetworkManager's state confirms the device is there and not connected.
+const CONNECTS_DEVICE = 'network.connect_device';
 
 // One incident, one proposal. A unit in a crash loop, or one that crashed, ran out of memory or failed just after its
 // configuration changed, has failed too: "Restart it" beside "find out why it keeps failing" would contradict itself,
@@ -544,7 +548,8 @@ export class Proposer {
   /**
    * The draft's actions after asking systemd itself about the units they name: none on a scope or a unit
    * systemd does not know, no (re)start of a running unit; null — no proposal at all — when only a program's
-   * own log line says a unit failed and systemd does not see it failed.
+   * own log line says a unit failed and systemd does not see it failed. A device to connect is asked of
+   * NetworkManager the same way: kept, confirmed, only where it has that device and it is not connected.
    */
   private async checkedWithSystemd(
     finding: FindingWithEvidence,
@@ -552,6 +557,11 @@ export class Proposer {
   ): Promise<CandidateAction[] | null> {
     const kept: CandidateAction[] = [];
     for (const candidate of actions) {
+      if (candidate.name === CONNECTS_DEVICE) {
+        if (await this.disconnectedDevice(candidate.params.interface))
+          kept.push({ ...candidate, confirmedByState: true });
+        continue;
+      }
       const target = unitTarget(candidate);
       if (!target) {
         kept.push(candidate);
@@ -580,6 +590,17 @@ export class Proposer {
       return (await new UnitManager(this.options.context, scope).status(unit)).activeState;
     } catch {
       return null;
+    }
+  }
+
+  /** Whether NetworkManager has the device `name` and it is not connected now. */
+  private async disconnectedDevice(name: unknown): Promise<boolean> {
+    if (typeof name !== 'string') return false;
+    try {
+      const device = await new NetworkConnections(systemBusOf(this.options.context)).device(name);
+      return device !== null && device.state !== DEVICE_ACTIVATED;
+    } catch {
+      return false;
     }
   }
 

@@ -90,7 +90,7 @@ describe('playbooks', () => {
       ['memory-pressure', '', 'info.memory_use'],
       ['network-failure', 'enp3s0', 'network.reconnect'],
       ['link-down', 'enp3s0', 'info.link_state'],
-      ['wifi-secrets', 'wlan0', 'network.reconnect'],
+      ['wifi-secrets', 'wlan0', 'network.connect_device'],
       ['no-connectivity', '', 'network.reconnect'],
       ['captive-portal', '', 'network.open_portal'],
       ['dns-failure', '', 'info.dns_servers'],
@@ -127,6 +127,14 @@ describe('playbooks', () => {
     expect(result?.actions.every((action) => action.name === 'info.link_state')).toBeTrue();
     expect(result?.actions.length).toBe(Math.min(links.length, 4));
     expect(result?.explanation).toContain('something went wrong');
+  });
+
+  it('connects the device whose Wi-Fi password was missing, never whichever connection is active', async () => {
+    const result = await draft('wifi-secrets', 'wlan0');
+    expect(result?.title).toBe('Connect wlan0 to the Wi-Fi network again');
+    expect(result?.explanation).toContain('Connecting again asks for it');
+    expect(result?.actions).toEqual([{ name: 'network.connect_device', params: { interface: 'wlan0' } }]);
+    expect(await draft('wifi-secrets', 'Home network')).toBeNull();
   });
 
   it('opens the sign-in page for a captive portal, and says why', async () => {
@@ -533,7 +541,7 @@ describe('playbooks', () => {
     expect(read?.explanation).toContain('line 156 of /etc/ssh/sshd_config');
   });
 
-  it('shows the DNS servers where no resolved answers, one reconnect, and nothing to run for a hot machine', async () => {
+  it('shows the DNS servers where no resolved answers, and nothing to run for a hot machine', async () => {
     const dns = await draft('dns-failure', '192.168.1.1');
     expect(dns?.actions.map((action) => action.name)).toEqual(['info.dns_servers', 'info.show_logs']);
     expect(dns?.actions[0]?.params).toEqual({ server: '192.168.1.1' });
@@ -544,7 +552,6 @@ describe('playbooks', () => {
     expect(dnssec?.title).toBe('See which DNS answer did not validate');
     expect(dnssec?.explanation).toContain('Flushing the cache asks the same server again and changes nothing');
     expect(dnssec?.actions.map((action) => action.name)).toEqual(['info.dns_servers', 'info.show_logs']);
-    expect(await names('wifi-secrets', 'wlan0')).toEqual(['network.reconnect']);
     const hot = await draft('thermal-throttling', '');
     expect(hot?.actions).toEqual([]);
     expect(hot?.explanation).toContain('slows down to cool off');

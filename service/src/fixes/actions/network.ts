@@ -1,7 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Network actions: reconnect a NetworkManager connection, and flush
-// systemd-resolved's DNS cache. Both ask polkit on the system bus.
+// Network actions: reconnect a NetworkManager connection or connect a device
+// again, and flush systemd-resolved's DNS cache. All ask polkit on the system bus.
 import type { Variant } from '@jellybrick/dbus-next';
 import { z } from 'zod';
 
@@ -15,6 +15,7 @@ import {
   CONNECTIVITY_FULL,
   CONNECTIVITY_LIMITED,
   CONNECTIVITY_NONE,
+  DEVICE_ACTIVATED,
   NetworkConnections,
 } from './networkConnections.js';
 import { AUTHORIZED_CALL, systemBusOf, systemCall } from './polkit.js';
@@ -115,6 +116,82 @@ const reconnect: ActionDefinition<ReconnectParams> = {
   },
 };
 
+const connectDeviceParams = z.object({
+  /** The device to connect (its interface name). */
+  interface: z.string().regex(/^[\w.:@-]{1,15}$/),
+});
+type ConnectDeviceParams = z.infer<typeof connectDeviceParams>;
+
+async function findDevice({ interface: name }: ConnectDeviceParams, context: ActionContext) {
+  const connections = new NetworkConnections(systemBusOf(context));
+  return { connections, device: await connections.device(name) };
+}
+
+const noDevice = ({ interface: name }: ConnectDeviceParams) =>
+  format(_('NetworkManager has no device {interface}'), { interface: name });
+
+// A connection that failed (for want of its Wi-Fi password, say) is not active, so reconnect cannot reach it:
+// the device is activated again, and NetworkManager picks the connection.
+const connectDevice: ActionDefinition<ConnectDeviceParams> = {
+  name: 'network.connect_device',
+  title: N_('Connect the network device again'),
+  params: connectDeviceParams,
+  risk: 'low',
+  // polkit's network-control, as for a reconnect.
+  needsAuthorization: true,
+  readOnly: false,
+  async preview(params, context) {
+    const { device } = await findDevice(params, context);
+    if (!device) return { summary: noDevice(params), details: [], changesNothing: true };
+    if (device.state === DEVICE_ACTIVATED) {
+      return {
+        summary: format(_('{interface} is already connected'), { interface: params.interface }),
+        details: [],
+        changesNothing: true,
+      };
+    }
+    return {
+      summary: format(
+        _('Connect {interface} again: NetworkManager picks its connection, and GNOME asks for the network’s password'),
+        { interface: params.interface },
+      ),
+      details: [
+        _('NetworkManager activates the best saved connection available to the device'),
+        _('For a Wi-Fi network whose password it lacks, GNOME asks for it'),
+      ],
+      changesNothing: false,
+    };
+  },
+  async run(params, context, { progress, signal }) {
+    const { connections, device } = await findDevice(params, context);
+    if (!device) throw new StewardError('NotFound', noDevice(params));
+    progress(null, format(_('Connecting {interface}…'), { interface: params.interface }));
+    const active = await connections.connectDevice(device.path, signal);
+    if (active.state !== ACTIVATED) {
+      throw new StewardError(
+        'Unavailable',
+        format(_('NetworkManager could not connect {interface} with "{name}"'), {
+          interface: params.interface,
+          name: active.id,
+        }),
+      );
+    }
+    const summary = format(_('Connected {interface} with "{name}"'), { interface: params.interface, name: active.id });
+    progress(1, summary);
+    return {
+      summary,
+      undo: { impossible: _('a connect cannot be undone: the device was only brought up with a saved connection') },
+    };
+  },
+  async verify(params, context) {
+    const { device } = await findDevice(params, context);
+    if (!device) return { ok: false, observed: noDevice(params) };
+    return device.state === DEVICE_ACTIVATED
+      ? { ok: true, observed: format(_('{interface} is connected'), { interface: params.interface }) }
+      : { ok: false, observed: format(_('{interface} is not connected yet'), { interface: params.interface }) };
+  },
+};
+
 const RESOLVED = 'org.freedesktop.resolve1';
 const RESOLVED_PATH = '/org/freedesktop/resolve1';
 const RESOLVED_MANAGER = `${RESOLVED}.Manager`;
@@ -197,4 +274,4 @@ const flushDns: ActionDefinition = {
   },
 };
 
-export const networkActions = [reconnect, flushDns];
+export const networkActions = [reconnect, connectDevice, flushDns];

@@ -1,7 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-// NetworkManager's active connections, as a reconnect needs them: which one
-// to take down, bringing it back, and whether the internet is reachable after.
+// NetworkManager's active connections and devices, as reconnecting needs them: which connection
+// to take down, bringing it (or a device) back up, and whether the internet is reachable after.
 import type { MessageBus, Variant } from '@jellybrick/dbus-next';
 
 import { callMethod, SignalRouter } from '../../dbus/client.js';
@@ -13,6 +13,7 @@ import { AUTHORIZED_CALL, systemCall } from './polkit.js';
 const NM = 'org.freedesktop.NetworkManager';
 const NM_PATH = '/org/freedesktop/NetworkManager';
 const ACTIVE = `${NM}.Connection.Active`;
+const DEVICE = `${NM}.Device`;
 const PROPERTIES = 'org.freedesktop.DBus.Properties';
 const NO_OBJECT = '/';
 const UNKNOWN_DEVICE = `${NM}.UnknownDevice`;
@@ -21,6 +22,8 @@ const LOOPBACK = 'loopback';
 /** NMActiveConnectionState. */
 export const ACTIVATED = 2;
 const DEACTIVATED = 4;
+/** NMDeviceState: the device is connected. */
+export const DEVICE_ACTIVATED = 100;
 /**
  * NMConnectivityState: no network at all; a network that answers the check with a page of its own (a captive
  * portal); a network without the internet; the internet.
@@ -94,6 +97,34 @@ export class NetworkConnections {
 
   /** Takes the connection down and up again on the same device; resolves with the new activation once it is up. */
   async reconnect(connection: ActiveConnection, signal: AbortSignal): Promise<ActiveConnection> {
+    await this.#change('DeactivateConnection', 'o', [connection.path]);
+    const active = await this.#activate(connection.settings, connection.devices[0] ?? NO_OBJECT, signal);
+    if (active.state !== ACTIVATED) {
+      throw new StewardError(
+        'Unavailable',
+        format(_('NetworkManager could not bring "{name}" back up'), { name: connection.id }),
+      );
+    }
+    return active;
+  }
+
+  /** The device NetworkManager has for the interface `name` and its NMDeviceState, or null when it has none. */
+  async device(name: string): Promise<{ path: string; state: number } | null> {
+    const path = await this.#device(name);
+    if (path === null) return null;
+    return { path, state: (await this.#all<'State'>(path, DEVICE)).State.value as number };
+  }
+
+  /**
+   * Activates the device with the connection NetworkManager picks for it (for Wi-Fi, its secret agent asks for
+   * a password it lacks); resolves with the activation once it is up or given up.
+   */
+  connectDevice(devicePath: string, signal: AbortSignal): Promise<ActiveConnection> {
+    return this.#activate(NO_OBJECT, devicePath, signal);
+  }
+
+  /** Activates `settings` (NO_OBJECT: NetworkManager's pick) on `device`; resolves once activated or deactivated. */
+  async #activate(settings: string, device: string, signal: AbortSignal): Promise<ActiveConnection> {
     // A state change may come before the reply that names the new activation, so every one is kept until then.
     const states = new Map<string, number>();
     let activation: string | undefined;
@@ -114,23 +145,11 @@ export class NetworkConnections {
       },
     );
     try {
-      await this.#change('DeactivateConnection', 'o', [connection.path]);
-      [activation] = (await this.#change('ActivateConnection', 'ooo', [
-        connection.settings,
-        connection.devices[0] ?? NO_OBJECT,
-        NO_OBJECT,
-      ])) as [string];
+      [activation] = (await this.#change('ActivateConnection', 'ooo', [settings, device, NO_OBJECT])) as [string];
       const active = await this.#active(activation);
       states.set(activation, states.get(activation) ?? active.state);
       check();
-      const state = await abortable(settledState, signal);
-      if (state !== ACTIVATED) {
-        throw new StewardError(
-          'Unavailable',
-          format(_('NetworkManager could not bring "{name}" back up'), { name: connection.id }),
-        );
-      }
-      return { ...active, state };
+      return { ...active, state: await abortable(settledState, signal) };
     } finally {
       await unsubscribe();
     }
