@@ -130,7 +130,7 @@ describe('a restored configuration noticed by the service', () => {
   const good = 'interval=30\n';
 
   beforeAll(async () => {
-    // Not under /tmp, where no file counts as configuration.
+    // Listed in the configuration below: configuration wherever the checkout is (a file under /tmp is not otherwise).
     await mkdir(join(process.cwd(), 'test-results'), { recursive: true });
     confDirectory = await mkdtemp(join(process.cwd(), 'test-results', 'feed-'));
     conf = join(confDirectory, 'feed.conf');

@@ -27,6 +27,7 @@ import { EngineProvider } from '../engine/engineProvider.js';
 import { localBackendSelector } from '../engine/localBackend.js';
 import { modelRedactor, settingsRedactor } from '../engine/redact.js';
 import { RemoteEngine } from '../engine/remote.js';
+import { isConfigPath, listedPath } from '../findings/detectors/configChanged.js';
 import { createDetectors, detectorKinds, diskThresholds } from '../findings/detectors/index.js';
 import { FindingExplainer } from '../findings/explainer.js';
 import { findingsBusSignals, FindingsInterface } from '../findings/findingsInterface.js';
@@ -339,7 +340,11 @@ export function createParts(base: PartsBase) {
   }
   const pipeline = new FindingsPipeline({
     store: findingsStore,
-    detectors: createDetectors({ disk: () => diskThresholds(config.config.watch.disks) }),
+    detectors: createDetectors({
+      disk: () => diskThresholds(config.config.watch.disks),
+      // A file the user listed to watch is configuration wherever it is, as the user said so.
+      configChanged: { isConfig: (path) => isConfigPath(path) || listedPath(config.config.watch.files.paths, path) },
+    }),
     onChanges: findingsChanged,
     log,
   });

@@ -1,6 +1,10 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { ConfigChangedDetector, isConfigPath } from '../../../service/src/findings/detectors/configChanged.js';
+import {
+  ConfigChangedDetector,
+  isConfigPath,
+  listedPath,
+} from '../../../service/src/findings/detectors/configChanged.js';
 import type { WatchEvent } from '../../../service/src/watch/events.js';
 import { journalEvents, reportsOf, runDetector } from '../../support/journalEvents.js';
 
@@ -126,5 +130,14 @@ describe('the config-changed-before-failure detector', () => {
       true,
     ]);
     expect(['/var/lib/systemd/coredump/core.x.zst', '/home/alice/notes.txt'].map(isConfigPath)).toEqual([false, false]);
+  });
+
+  it('takes a file the user listed to watch, or one inside a listed folder, for what the user listed', () => {
+    const listed = ['/var/lib/app/app.ini', '/tmp/build/feed/'];
+    expect(
+      ['/var/lib/app/app.ini', '/tmp/build/feed/feed.conf', '/var/lib/app/app.ini.bak', '/tmp/build/feeder'].map(
+        (path) => listedPath(listed, path),
+      ),
+    ).toEqual([true, true, false, false]);
   });
 });

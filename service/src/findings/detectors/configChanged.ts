@@ -30,6 +30,11 @@ export function isConfigPath(path: string): boolean {
   );
 }
 
+/** Whether `path` is one of `listed` or inside one of them (a directory). */
+export function listedPath(listed: readonly string[], path: string): boolean {
+  return listed.some((entry) => path === entry || path.startsWith(entry.endsWith('/') ? entry : `${entry}/`));
+}
+
 /** A home directory's files: what a user's own programs read, and no system service. */
 const USER_PLACE = /^\/(?:home|root|var\/home)\/|\/\.config\//;
 
