@@ -110,7 +110,30 @@ export class Runner {
    * Fails a unit on purpose (a sentinel) and waits for its finding and proposal: Steward reads the journal in
    * order and proposes in order, so the lines written before it have been read and proposed on by then.
    */
+  /**
+   * Once this returns, Steward has read the journal up to a line written after everything before the call, and
+   * proposed on it. A sentinel's failure is often read from systemd's D-Bus state before its journal lines, so the
+   * first counts once its finding holds its journal line; a second sentinel's proposal then comes after every
+   * change before it, as Steward proposes on them one at a time.
+   */
   async #barrier(mark: number, timeoutMs: number): Promise<{ signal: Signal; finding: Finding }> {
+    const first = await this.#sentinel(mark, timeoutMs);
+    await this.agent.until(
+      async () => {
+        const [finding] = (await this.agent.call(FINDINGS_INTERFACE, 'Get', 's', [first.finding.id])) as [
+          { evidence?: { kind: string }[] },
+        ];
+        return finding.evidence?.some((evidence) => evidence.kind === 'journal') || undefined;
+      },
+      `the sentinel's journal line`,
+      timeoutMs,
+    );
+    await this.#sentinel(mark, timeoutMs);
+    return first;
+  }
+
+  /** A transient unit that fails at once: its finding, once its proposal is made. */
+  async #sentinel(mark: number, timeoutMs: number): Promise<{ signal: Signal; finding: Finding }> {
     const sentinel = `${SENTINEL_PREFIX}${++sentinels}.service`;
     await this.#step({
       run: ['systemd-run', '--quiet', `--unit=${sentinel}`, '/bin/false'],
