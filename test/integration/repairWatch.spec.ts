@@ -203,14 +203,15 @@ describe('a restored configuration noticed by the service', () => {
 
     const id = String(proposal.id);
     await scenario.call(PROPOSALS, 'Apply', 'ss', [id, 'config.restore']);
+    // The file holds the version the restore would put back: nothing left to restore, the restart comes first. (The
+    // restore's job and the repair watch each signal the proposal; on a busy machine their order varies.)
+    const latest = () => changed.filter((c) => c.id === id).at(-1);
     await waitFor(
-      () => changed.some((c) => c.id === id && c.actions.includes('systemd.restart_unit')),
-      `ProposalChanged with a restart for proposal ${id}`,
+      () => latest()?.actions[0] === 'systemd.restart_unit',
+      `ProposalChanged with the restart first for proposal ${id}`,
     );
     expect(await readFile(conf, 'utf8')).toBe(good);
-    const last = changed.filter((c) => c.id === id).at(-1)!;
-    // The file holds the version the restore would put back: nothing left to restore.
-    expect(last.actions[0]).toBe('systemd.restart_unit');
-    expect(last.explanation).toContain(`${conf} changed: a restart may now succeed`);
+    expect(latest()!.actions).not.toContain('config.restore');
+    expect(latest()!.explanation).toContain(`${conf} changed: a restart may now succeed`);
   });
 });
