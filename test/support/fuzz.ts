@@ -13,19 +13,10 @@ import { join } from 'node:path';
 import { Variant } from '@jellybrick/dbus-next';
 
 import { type InterfaceSpec, type MethodSpec, parseIntrospection } from '../../service/src/dbus/introspection.js';
+import { mulberry32 } from '../../service/src/seededRandom.js';
 import { documentedKeys } from './contract.js';
 
-/** mulberry32: a tiny, fast PRNG; good enough to pick test values, and the same sequence for the same seed. */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 export class Random {
   private readonly next: () => number;

@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { writeFile } from 'node:fs/promises';
 
+import { mulberry32 } from '../../service/src/seededRandom.js';
+
 // Writes a tiny llama-architecture GGUF model with random weights, so tests can
 // run real llama.cpp inference without downloading anything. Its output is
 // noise: use it for plumbing (loading, streaming, cancelling, concurrency,
@@ -98,17 +100,8 @@ export class Writer {
   }
 }
 
-/** A deterministic pseudo-random generator (mulberry32), so a seed always gives the same model. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A deterministic pseudo-random generator, so a seed always gives the same model. */
+export const random = mulberry32;
 
 const END_TOKEN = 2;
 

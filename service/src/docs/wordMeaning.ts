@@ -5,6 +5,7 @@
 // vectors that point the same way. Counted in a window over each passage's first sentences, weighted by
 // positive pointwise mutual information and reduced by a truncated SVD (randomized, on the sparse matrix),
 // as Levy, Goldberg and Dagan's "Improving distributional similarity" (2015) describe it.
+import { mulberry32 } from '../seededRandom.js';
 
 export interface WordVectors {
   words: readonly string[];
@@ -36,18 +37,6 @@ const WORD = /[a-z][a-z0-9]*/g;
 /** A text's words as the vectors know them: lower case, starting with a letter, two letters or more. */
 export function meaningWords(text: string, stopwords: ReadonlySet<string>): string[] {
   return (text.toLowerCase().match(WORD) ?? []).filter((word) => word.length > 1 && !stopwords.has(word));
-}
-
-/** A small, seeded generator (mulberry32): the projection need not be secure, only the same each time. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 type Pause = () => Promise<void>;
@@ -297,7 +286,7 @@ async function ppmi(
  */
 async function truncatedSvd(matrix: Sparse, dims: number, seed: number, pause: Pause): Promise<Float64Array> {
   const width = Math.min(dims + 20, matrix.cols);
-  const next = random(seed);
+  const next = mulberry32(seed);
   const omega = new Float64Array(matrix.cols * width);
   for (let i = 0; i < omega.length; i++) omega[i] = next() * 2 - 1;
   let q = await times(matrix, omega, width, pause);

@@ -9,6 +9,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
+import { mulberry32 } from '../seededRandom.js';
+
 const ALIGNMENT = 32;
 const STRING = 8;
 const UINT32 = 4;
@@ -61,15 +63,10 @@ class Bytes {
   }
 }
 
-/** A fixed pseudo-random sequence (mulberry32): the same file on every machine. */
+/** A fixed pseudo-random sequence centred on 0: the same file on every machine. */
 function noise(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
-  };
+  const next = mulberry32(seed);
+  return () => next() - 0.5;
 }
 
 /** A two-layer llama model with a byte vocabulary, as GGUF version 3 with F32 tensors. */
