@@ -182,6 +182,45 @@ describe('the unit-failed detector', () => {
     ]);
   });
 
+  it('gives a helper’s line to the unit its UNIT= names only when it comes from root in init.scope', () => {
+    // Any process may set UNIT= on its own lines: a user's program, or a root service outside the manager's scope,
+    // naming a socket unit that fails later must not put its words among that unit's evidence.
+    const forged = (fields: Record<string, string>, index: number) =>
+      journalEvent(
+        {
+          MESSAGE: 'victim.socket: Failed to create listening socket ([::]:80): Address already in use (held by evil)',
+          SYSLOG_IDENTIFIER: '(sd-listen)',
+          UNIT: 'victim.socket',
+          PRIORITY: '3',
+          _PID: String(500 + index),
+          ...fields,
+        },
+        index,
+      );
+    const reports = reportsOf(
+      runDetector(new UnitFailedDetector(), [
+        forged({ _UID: '1000', _SYSTEMD_UNIT: 'init.scope' }, 1),
+        forged({ _UID: '0', _SYSTEMD_UNIT: 'evil.service' }, 2),
+        forged({ _UID: '1000', _SYSTEMD_UNIT: 'user@1000.service', _SYSTEMD_USER_UNIT: 'evil.service' }, 3),
+        journalEvent(
+          {
+            MESSAGE: "victim.socket: Failed with result 'resources'.",
+            UNIT: 'victim.socket',
+            PRIORITY: '4',
+            SYSLOG_IDENTIFIER: 'systemd',
+            _PID: '1',
+            _UID: '0',
+            _SYSTEMD_UNIT: 'init.scope',
+          },
+          4,
+        ),
+      ]),
+    );
+    expect(reports.map((report) => [report.subject, report.evidence.map((e) => e.text)])).toEqual([
+      ['victim.socket', ["victim.socket: Failed with result 'resources'."]],
+    ]);
+  });
+
   it("takes the same words from another program as that program's claim, never as systemd's", () => {
     const forged = (fields: Record<string, string>) =>
       journalEvent({ MESSAGE: "foo.service: Failed with result 'exit-code'.", _PID: '4242', _UID: '1000', ...fields });

@@ -1,6 +1,13 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+
 import { accountOf, describeAccess, mayAccess, type PathEntry } from '../../../service/src/fixes/actions/pathAccess.js';
+import { createCatalog } from '../../../service/src/fixes/catalog.js';
+import { deniedPath } from '../../../service/src/fixes/failureCause.js';
+import { makeTempDir } from '../../support/tempDir.js';
+import { homeContext, runOptions } from './actionContext.js';
 
 const PASSWD =
   'root:x:0:0:root:/root:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n' +
@@ -64,5 +71,36 @@ describe('who may use a file a service was refused', () => {
         { passwd: PASSWD, group: GROUP },
       ),
     ).toContain('/srv/x.db  root:root  -rw-r-----  (tester may read it: no; may write it: no)');
+  });
+
+  it('shows a hostile path from a log line as text, never as terminal codes or reordered characters', async () => {
+    const temp = await makeTempDir();
+    try {
+      // A program may print any bytes before "Permission denied": an escape that clears the screen, a
+      // right-to-left override that turns "txt.exe" around. The path is taken as written, and shown escaped.
+      const hostile = join(temp.path, 'a\u001b[2J\u001b]0;owned\u0007b', 'c\u202etxt.exe');
+      await mkdir(join(hostile, '..'), { recursive: true });
+      expect(deniedPath(`/bin/sh: 1: cannot create ${hostile}: Permission denied`)).toBe(hostile);
+      const catalog = createCatalog();
+      const { params } = catalog.validate('info.path_access', { path: hostile, unit: 'x.socket', scope: 'user' });
+      const action = catalog.get('info.path_access')!;
+      const context = homeContext(temp.path);
+      const preview = await action.preview(params, context);
+      const outcome = await action.run(params, context, runOptions());
+      const shown = [preview.summary, ...preview.details, ...outcome.summary.split('\n')];
+      expect(preview.details.some((line) => line.includes('does not exist'))).toBeTrue();
+      // Printable ASCII only: no escape, bell or control character, no bidi override.
+      for (const line of shown)
+        expect(line)
+          .withContext(line)
+          .toMatch(/^[\x20-\x7e]*$/);
+      expect(preview.summary).toContain('a\\x1b[2J\\x1b]0;owned\\x07b/c\\u202etxt.exe');
+      for (const bad of [`${temp.path}/../etc/shadow`, `${temp.path}/x\u0000y`, 'relative/path'])
+        expect(() => catalog.validate('info.path_access', { path: bad, unit: 'x.socket', scope: 'user' }))
+          .withContext(bad)
+          .toThrow(jasmine.objectContaining({ errorName: 'InvalidArgs' }));
+    } finally {
+      await temp.remove();
+    }
   });
 });
