@@ -22,11 +22,13 @@ const NAMED = [
   new RegExp(`^(${UNIT}): `),
   new RegExp(`^Unit (${UNIT}) entered failed state\\.?$`),
   new RegExp(`^(${UNIT}) failed\\.?$`),
+  // Before systemd 233: "start request repeated too quickly for foo.service".
+  new RegExp(`^start request repeated too quickly for (${UNIT})\\.?$`),
 ];
 /** The state a manager's message leaves its unit in; the latest such line wins, as in systemd. */
 const STATES: [RegExp, UnitState][] = [
   [
-    /: Failed with result '|entered failed state|^\S+ failed\.?$|: Start request repeated too quickly|^Failed to start /,
+    /: Failed with result '|entered failed state|^\S+ failed\.?$|^(?:\S+: )?start request repeated too quickly|^Failed to start /i,
     'failed',
   ],
   [/: Scheduled restart job/, 'activating'],

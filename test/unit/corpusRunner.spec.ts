@@ -122,6 +122,7 @@ describe('the corpus runner', () => {
         { writer: 'systemd', message: "nginx.service: Failed with result 'exit-code'." },
         { writer: 'systemd', message: 'Failed to start Foo.', fields: { UNIT: 'foo.service' } },
         { writer: 'systemd', message: 'Unit bar.service entered failed state.' },
+        { writer: 'systemd', message: 'start request repeated too quickly for dhcpd.service' },
         { writer: 'systemd', message: "web.service: Failed with result 'exit-code'." },
         { writer: 'systemd', message: 'web.service: Scheduled restart job, restart counter is at 1.' },
         { writer: 'systemd', message: 'Started Ok.', fields: { UNIT: 'ok.service' } },
@@ -134,6 +135,7 @@ describe('the corpus runner', () => {
         ['nginx.service', 'failed'],
         ['foo.service', 'failed'],
         ['bar.service', 'failed'],
+        ['dhcpd.service', 'failed'],
         ['web.service', 'activating'],
         ['ok.service', 'active'],
       ]);

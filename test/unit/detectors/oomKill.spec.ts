@@ -69,6 +69,12 @@ describe('the oom-kill detector on the wordings of each kernel and systemd', () 
         kernel('Killed process 4242 (java) total-vm:8123456kB, anon-rss:4012345kB, file-rss:0kB, shmem-rss:0kB'),
       ]),
     ).toEqual([['java', 'java was killed: the system ran out of memory']]);
+    // RHEL 6's 2.6.32 kernel names the owner between the PID and the name.
+    expect(
+      titles([
+        kernel('Killed process 11726, UID 498, (mysqld) total-vm:7823732kB, anon-rss:2539268kB, file-rss:768kB'),
+      ]),
+    ).toEqual([['mysqld', 'mysqld was killed: the system ran out of memory']]);
   });
 
   it('reads kernel lines that kept dmesg’s time stamp', () => {

@@ -235,6 +235,57 @@ describe('the unit-failed detector', () => {
     }
   });
 
+  it('reports a start PID 1 gave up on, and counts the failure that follows once the unit is stopped once', () => {
+    const at = (seconds: number) => String(1_773_479_523_000_000 + seconds * 1_000_000);
+    const pid1 = (MESSAGE: string, seconds: number, index: number) =>
+      journalEvent(
+        { MESSAGE, SYSLOG_IDENTIFIER: 'systemd', _PID: '1', _UID: '0', __REALTIME_TIMESTAMP: at(seconds) },
+        index,
+      );
+    const detector = new UnitFailedDetector();
+    const state = (unit: string, seconds: number): WatchEvent => ({
+      type: 'unit',
+      at: new Date(Number(at(seconds)) / 1000),
+      state: { scope: 'system', unit, activeState: 'failed', result: 'timeout' },
+    });
+    const reports = reportsOf(
+      runDetector(detector, [
+        // Two wordings real versions print (before v250, and since), then a stop that timed out: not a start.
+        pid1('nginx.service: start operation timed out. Terminating.', 0, 1),
+        pid1('postgresql.service: Start operation timed out. Terminating.', 1, 2),
+        pid1('cups.service: State stop-sigterm timed out. Killing.', 2, 3),
+        // Ninety seconds later the manager stops nginx: its state, result and job lines repeat the failure.
+        state('nginx.service', 90),
+        pid1("nginx.service: Failed with result 'timeout'.", 90, 4),
+        journalEvent(
+          {
+            MESSAGE: 'Failed to start nginx.service - A high performance web server.',
+            UNIT: 'nginx.service',
+            JOB_TYPE: 'start',
+            JOB_RESULT: 'failed',
+            MESSAGE_ID: 'be02cf6855d2428ba40df7e9d022f03d',
+            SYSLOG_IDENTIFIER: 'systemd',
+            _PID: '1',
+            _UID: '0',
+            __REALTIME_TIMESTAMP: at(90),
+          },
+          5,
+        ),
+        // A later failure of the same unit, long after, is a failure of its own.
+        pid1("nginx.service: Failed with result 'timeout'.", 3600, 6),
+      ]),
+    );
+    expect(reports.map((report) => [report.subject, report.title, report.evidence[0]!.text])).toEqual([
+      ['nginx.service', 'nginx.service failed (timed out)', 'nginx.service: start operation timed out. Terminating.'],
+      [
+        'postgresql.service',
+        'postgresql.service failed (timed out)',
+        'postgresql.service: Start operation timed out. Terminating.',
+      ],
+      ['nginx.service', 'nginx.service failed (timed out)', "nginx.service: Failed with result 'timeout'."],
+    ]);
+  });
+
   it('reports units the manager says failed, and resolves them when active', () => {
     const detector = new UnitFailedDetector();
     const at = new Date('2026-03-14T09:00:00Z');

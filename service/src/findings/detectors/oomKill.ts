@@ -20,9 +20,10 @@ export const OOM_KILL = 'oom-kill';
 // Kernel (mm/oom_kill.c): "Out of memory: Killed process 4242 (firefox) total-vm:…", "Memory cgroup out of
 // memory: Killed process 4242 (node) …"; before 5.x the decision came first, "Out of memory: Kill process 4242
 // (firefox) score 900 or sacrifice child", then "Killed process 4242 (firefox) total-vm:…" on its own. The name is
-// the task's comm, which may itself be in parentheses: "((sd-pam))".
+// the task's comm, which may itself be in parentheses: "((sd-pam))". RHEL 6's kernel adds the owner: "Killed process
+// 11726, UID 498, (mysqld) total-vm:…".
 const KILLED_PROCESS =
-  /^(?:(?:Memory cgroup )?Out of memory(?: \([^)]*\))?: )?Kill(?:ed)? process (\d+) \((.+)\)(?= total-vm:| score |,|$)/i;
+  /^(?:(?:Memory cgroup )?Out of memory(?: \([^)]*\))?: )?Kill(?:ed)? process (\d+),? (?:UID \d+, )?\((.+)\)(?= total-vm:| score |,|$)/i;
 // Kernel, just before: "oom-kill:constraint=CONSTRAINT_NONE,…,task=firefox,pid=4242,uid=1000", since 4.19 with
 // mem_cgroup_print_oom_context()'s ",oom_memcg=…,task_memcg=/system.slice/foo.service" before ",task=".
 const OOM_KILL_LINE = /^oom-kill:constraint=(\w+),.*?(?:,task_memcg=([^,]*))?,task=(.+?),pid=(\d+),uid=\d+/;

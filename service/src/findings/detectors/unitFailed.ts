@@ -26,6 +26,13 @@ const ENTERED_FAILED_STATE = /^(?:Unit (\S+) entered failed state|(\S+): Unit en
 // 219 of CentOS 7 also wrote "control process exited, code=exited status=1", no comma and no name)
 const PROCESS_EXITED =
   /^(\S+): (?:Main|Control) process exited, code=(exited|killed|dumped),? status=(\d+)(?:\/(\w+))?/i;
+// PID 1 gave up waiting for a start: "foo.service: start operation timed out. Terminating." (service.c; "Start"
+// since v250; "start-pre", "start-post"; "Killing."/"Aborting." with TimeoutStartFailureMode=). The unit fails once
+// it is stopped, up to its stop timeout later; a report cut short there never says so.
+const START_TIMED_OUT =
+  /^(\S+): start(?:-pre|-post)? operation timed out\. (?:Terminating|Killing|Aborting|Stopping)\.?$/i;
+// How long after a start timeout the unit's failure still belongs to it: TimeoutStopSec= (90 s by default) and more.
+const STOPPING_AFTER_TIMEOUT_MS = 10 * 60_000;
 // "Failed to start foo.service - Foo Daemon." (253+) or "Failed to start Foo Daemon." (252 and before)
 const FAILED_TO_START = /^Failed to start (.+?)\.?$/;
 // The start job results that mean the unit itself did not start ("dependency" blames another unit, reported there).
@@ -103,6 +110,8 @@ export interface UnitFailure {
   jobMessage: boolean;
   /** Whether the line only restates a failure another line of the same moment tells (old "entered failed state"). */
   restates?: boolean;
+  /** Whether the line is PID 1 giving up on a start: the unit's own failure follows once it is stopped. */
+  startTimedOut?: boolean;
 }
 
 /** The unit failure an event reports, or null. Structure first: the catalogued message and its fields, then the words. */
@@ -116,6 +125,13 @@ export function parseUnitFailure(event: WatchEvent): UnitFailure | null {
     const unit = unitOf(entry) ?? result?.[1];
     if (!unit) return null;
     return { unit, result: unitResult ?? result?.[2], evidence: journalEvidence(event), jobMessage: false };
+  }
+  const timedOut = START_TIMED_OUT.exec(entry.message);
+  if (timedOut) {
+    const unit = unitOf(entry) ?? timedOut[1];
+    return unit && UNIT_NAME.test(unit)
+      ? { unit, result: 'timeout', evidence: journalEvidence(event), jobMessage: false, startTimedOut: true }
+      : null;
   }
   const entered = ENTERED_FAILED_STATE.exec(entry.message);
   if (entered) {
@@ -250,6 +266,8 @@ export class UnitFailedDetector implements Detector {
   /** How each unit's last process ended, from "Main process exited" lines, for the title. */
   private readonly lastExit = new Map<string, string>();
   private readonly lastReport = new Map<string, number>();
+  /** Units whose start timed out, and when: their failure, once they are stopped, is that one's. */
+  private readonly timedOut = new Map<string, number>();
   /** Units reported failed, so that "Started …" resolves only those and healthy logs stay silent. */
   private readonly failed = new Set<string>();
   /** Units the manager said are active, so that repeated state signals do not resolve again. */
@@ -275,6 +293,7 @@ export class UnitFailedDetector implements Detector {
     if (masked) return this.report(masked, event.at);
     this.rememberExit(event.entry);
     const started = this.startedUnit(event.entry);
+    if (started) this.timedOut.delete(started);
     if (started && this.failed.delete(started))
       return [{ resolve: { kind: UNIT_FAILED, subject: started, at: event.at } }];
     const failure = parseUnitFailure(event);
@@ -284,6 +303,7 @@ export class UnitFailedDetector implements Detector {
   private unitState(state: UnitState, at: Date, event: WatchEvent): DetectorOutput[] {
     if (state.activeState === 'active') {
       this.lastReport.delete(state.unit);
+      this.timedOut.delete(state.unit);
       // Resolve once per recovery; a unit first seen active may have a finding left from before a restart.
       const known = this.active.has(state.unit) && !this.failed.has(state.unit);
       this.failed.delete(state.unit);
@@ -298,11 +318,25 @@ export class UnitFailedDetector implements Detector {
   private report(failure: UnitFailure, at: Date): DetectorOutput[] {
     const previous = this.lastReport.get(failure.unit);
     const repeat = previous !== undefined && at.getTime() - previous < SAME_FAILURE_MS;
+    // The failure a start timeout ends in, once the unit is stopped (its state, result and job lines): the
+    // timeout's line told it.
+    const timedOut = this.timedOut.get(failure.unit);
+    if (
+      !failure.startTimedOut &&
+      timedOut !== undefined &&
+      (failure.jobMessage || failure.result === 'timeout') &&
+      at.getTime() - timedOut < STOPPING_AFTER_TIMEOUT_MS
+    )
+      return [];
     // The result line comes first; the job message and the D-Bus state change repeat it.
     if (repeat && (failure.jobMessage || failure.restates || failure.evidence.kind !== 'journal')) return [];
     // Transient units (run-u123.service, app scopes) come and go: keep the memory bounded.
     if (this.lastReport.size > MAX_UNITS) this.lastReport.clear();
     this.lastReport.set(failure.unit, at.getTime());
+    if (failure.startTimedOut) {
+      if (this.timedOut.size > MAX_UNITS) this.timedOut.clear();
+      this.timedOut.set(failure.unit, at.getTime());
+    }
     if (this.failed.size > MAX_UNITS) this.failed.clear();
     this.failed.add(failure.unit);
     const exit = failure.exit ?? this.lastExit.get(failure.unit);
