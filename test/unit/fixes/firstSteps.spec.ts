@@ -36,6 +36,12 @@ describe('what systemd recorded of a unit’s last run', () => {
         'ExecStart= (missing or not executable).',
     );
     expect(describeMainExit(1, 42)).toBe('Its main process exited with status 42, an error of the program’s own.');
+    // The dynamic loader's and a shell's statuses: the program did not run at all.
+    expect(describeMainExit(1, 127)).toBe(
+      'Its main process exited with status 127: a program it runs, or a shared library the program needs, was not ' +
+        'found.',
+    );
+    expect(describeMainExit(1, 126)).toContain('could not be executed');
     expect(describeMainExit(3, 11)).toBe(
       'Its main process was killed by signal 11 (SIGSEGV: an invalid memory access: a bug in the program or a ' +
         'library it uses) and dumped core.',

@@ -38,6 +38,12 @@ const LSB_EXIT_STATUSES: Readonly<Record<number, string>> = {
   7: 'NOTRUNNING',
 };
 
+/** What the statuses that the dynamic loader and shells exit with say: the program did not run at all. */
+const NOT_RUN_STATUSES: Readonly<Record<number, string>> = {
+  126: N_('a program it runs is there but could not be executed'),
+  127: N_('a program it runs, or a shared library the program needs, was not found'),
+};
+
 /** What a signal that ends a process usually means, for the signals a crash or a kill is made of. */
 const SIGNAL_MEANINGS: Readonly<Record<string, string>> = {
   SIGSEGV: N_('an invalid memory access: a bug in the program or a library it uses'),
@@ -62,6 +68,9 @@ export function describeMainExit(code: number, status: number): string | null {
         { status, step, needs: setupNeeds(step) },
       );
     }
+    const notRun = NOT_RUN_STATUSES[status];
+    if (notRun)
+      return format(_('Its main process exited with status {status}: {meaning}.'), { status, meaning: _(notRun) });
     const name = LSB_EXIT_STATUSES[status];
     return name
       ? format(_('Its main process exited with status {status} ({name}), an error of the program’s own.'), {
