@@ -175,6 +175,35 @@ describe('the crash detector', () => {
     for (const fields of quiet) expect(verdict(fields)).withContext(fields.MESSAGE!).toEqual([]);
   });
 
+  it('leaves a core systemd caused itself (a watchdog’s SIGABRT) to unit-failed, but not a program’s own abort', () => {
+    // systemd 257 in the gym: WatchdogSec=2 expired.
+    const at = (seconds: number) => String(1_773_479_523_000_000 + seconds * 1_000_000);
+    const pid1 = (fields: JournalFields, seconds: number, index: number) =>
+      journalEvent({ ...fields, __REALTIME_TIMESTAMP: at(seconds) }, index);
+    const plain = (MESSAGE: string): JournalFields => ({
+      MESSAGE,
+      UNIT: 'feed.service',
+      SYSLOG_IDENTIFIER: 'systemd',
+      _PID: '1',
+      _UID: '0',
+    });
+    const aborted = systemd(
+      'feed.service: Main process exited, code=dumped, status=6/ABRT',
+      'feed.service',
+      'dumped',
+      '6',
+    );
+    const detector = new CrashDetector();
+    const titles = [
+      pid1(plain('feed.service: Watchdog timeout (limit 2s)!'), 0, 1),
+      pid1(plain('feed.service: Killing process 282 (sleep) with signal SIGABRT.'), 0, 2),
+      pid1(aborted, 0.01, 3),
+      // A minute later the program aborts by itself: a crash.
+      pid1(aborted, 60, 4),
+    ].flatMap((event) => reportsOf(detector.detect(event)).map((report) => report.title));
+    expect(titles).toEqual(['feed.service crashed (SIGABRT)']);
+  });
+
   it('takes the whole name out of systemd’s parentheses, never a fragment', () => {
     expect(['(resolved)', '((resolved))', '(sd-pam)', 'foo (bar)', 'Web Content', '()'].map(programName)).toEqual([
       'resolved',

@@ -48,6 +48,13 @@ describe('what systemd recorded of a unit’s last run', () => {
     );
     expect(describeMainExit(2, 9)).toContain('killed by signal 9 (SIGKILL: killed outright');
     expect(describeMainExit(0, 0)).toBeNull();
+    // The signal systemd sent itself, as the unit's result says: a watchdog's SIGABRT is no crash of the program.
+    expect(describeMainExit(3, 6, 'watchdog')).toBe(
+      'systemd itself ended its main process with signal 6 (SIGABRT): the program stopped answering its watchdog ' +
+        '(WatchdogSec=) in time: it hung or was too busy.',
+    );
+    expect(describeMainExit(2, 15, 'timeout')).toContain('within its timeout');
+    expect(describeMainExit(3, 6, 'core-dump')).toContain('the program aborted itself');
   });
 
   it('says where a core went by the kernel’s core pattern', () => {

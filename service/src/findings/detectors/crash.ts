@@ -36,6 +36,13 @@ const IN_OBJECT = / in ([^\s[]+)\[[0-9a-f,]+\+[0-9a-f]+\]/;
 const PROCESS_EXITED = /^(\S+): [Mm]ain process exited, code=(dumped|killed), status=\d+\/(\w+)\.?$/;
 // The signals of a program's own fault; KILL, TERM and the like are someone ending it.
 const CRASH_SIGNALS = new Set(['SEGV', 'BUS', 'FPE', 'ILL', 'ABRT', 'SYS', 'TRAP']);
+// systemd sending a signal itself (unit_kill_context): "foo.service: Killing process 282 (sleep) with signal
+// SIGABRT." It aborts a service whose watchdog expired, or whose start or stop timed out with
+// TimeoutStartFailureMode=abort: the core that follows is systemd's doing, and unit-failed says why.
+const MANAGER_KILLS = /^(\S+): Killing process \d+ \(.*\) with signal SIG(\w+)\.?$/;
+// The manager's kill and the process's end come moments apart; a program's own abort later is its own.
+const MANAGER_KILL_MS = 5000;
+const MAX_UNITS = 1024;
 
 /**
  * "(resolved)" → "resolved": systemd names a process it has forked but not yet executed after its program, in
@@ -74,6 +81,8 @@ const crashTitle = (program: string, reason: string, object: string | undefined)
  */
 export class CrashDetector implements Detector {
   readonly kinds = [CRASH];
+  /** The signal systemd last sent each unit's processes itself, and when. */
+  private readonly managerKills = new Map<string, { signal: string; at: number }>();
 
   detect(event: WatchEvent): DetectorOutput[] {
     if (!isJournal(event)) return [];
@@ -96,12 +105,20 @@ export class CrashDetector implements Detector {
 
   private unitCrash(event: JournalEvent): DetectorOutput[] {
     const { entry } = event;
+    const kill = MANAGER_KILLS.exec(entry.message);
+    if (kill) {
+      if (this.managerKills.size > MAX_UNITS) this.managerKills.clear();
+      this.managerKills.set(unitOf(entry) ?? kill[1] ?? '', { signal: kill[2] ?? '', at: event.at.getTime() });
+      return [];
+    }
     const exited = PROCESS_EXITED.exec(entry.message);
     if (!exited && entry.fields.MESSAGE_ID !== MESSAGE_UNIT_PROCESS_EXIT) return [];
     const code = entry.fields.EXIT_CODE ?? exited?.[2];
     const signal = exited?.[3] ?? signalName(entry.fields.EXIT_STATUS);
     const unit = unitOf(entry) ?? exited?.[1];
     if (!unit || (code !== 'dumped' && code !== 'killed') || !signal || !CRASH_SIGNALS.has(signal)) return [];
+    const sent = this.managerKills.get(unit);
+    if (sent?.signal === signal && event.at.getTime() - sent.at < MANAGER_KILL_MS) return [];
     return report(event, unit, format(_('{name} crashed ({signal})'), { name: unit, signal: `SIG${signal}` }));
   }
 }

@@ -58,8 +58,17 @@ const SIGNAL_MEANINGS: Readonly<Record<string, string>> = {
 const signalName = (number: number) =>
   Object.entries(constants.signals).find(([, value]) => value === number)?.[0] ?? `SIG${number}`;
 
-/** "exited with status 2 (INVALIDARGUMENT)", "was killed by signal 11 (SIGSEGV: …) and dumped core". */
-export function describeMainExit(code: number, status: number): string | null {
+/** Why systemd itself signals a unit's processes, by the unit's result: then the signal is not the program's doing. */
+const SENT_BY_SYSTEMD: Readonly<Record<string, string>> = {
+  watchdog: N_('the program stopped answering its watchdog (WatchdogSec=) in time: it hung or was too busy'),
+  timeout: N_('it did not finish starting or stopping within its timeout'),
+};
+
+/**
+ * "exited with status 2 (INVALIDARGUMENT)", "was killed by signal 11 (SIGSEGV: …) and dumped core"; with the unit's
+ * result, a signal systemd sent itself (a watchdog's SIGABRT) is said to be systemd's.
+ */
+export function describeMainExit(code: number, status: number, result?: string): string | null {
   if (code === CLD_EXITED) {
     const step = SETUP_EXIT_STATUSES[status];
     if (step) {
@@ -81,6 +90,13 @@ export function describeMainExit(code: number, status: number): string | null {
   }
   if (code !== CLD_KILLED && code !== CLD_DUMPED) return null;
   const name = signalName(status);
+  const why = result === undefined ? undefined : SENT_BY_SYSTEMD[result];
+  if (why)
+    return format(_('systemd itself ended its main process with signal {number} ({name}): {why}.'), {
+      number: status,
+      name,
+      why: _(why),
+    });
   const meaning = SIGNAL_MEANINGS[name];
   const signal = meaning ? `${name}: ${_(meaning)}` : name;
   return format(
@@ -175,7 +191,7 @@ export function describeRecord(record: UnitRecord, extras: RecordExtras = {}): s
       result: record.result ?? '–',
     }),
   ];
-  const exit = record.mainCode ? describeMainExit(record.mainCode, record.mainStatus ?? 0) : null;
+  const exit = record.mainCode ? describeMainExit(record.mainCode, record.mainStatus ?? 0, record.result) : null;
   if (exit) lines.push(exit);
   if (record.mount) lines.push(...describeMount(record.mount));
   if (record.failedCommand) lines.push(describeCommand(record.failedCommand));
