@@ -96,8 +96,11 @@ export type FailureCause =
   /** The program could not bind its address: another process holds the port. */
   | { kind: 'port-in-use'; port?: number; evidence: string }
   | { kind: 'no-space'; evidence: string }
-  /** The program was refused a file (EACCES): the same start is refused again until an owner, mode or User= changes. */
-  | { kind: 'permission'; path?: string; evidence: string }
+  /**
+   * The program was refused a file (EACCES), or a port below 1024 that only root or CAP_NET_BIND_SERVICE may bind:
+   * the same start is refused again until an owner, mode, User= or the unit's capabilities change.
+   */
+  | { kind: 'permission'; path?: string; privilegedPort?: number; evidence: string }
   | { kind: 'config-line'; path: string; line: number; evidence: string }
   /** A unit it requires is masked: no start of it can succeed until that unit is unmasked. */
   | { kind: 'masked-dependency'; unit: string; evidence: string }
@@ -130,6 +133,8 @@ const NO_SPACE = /No space left on device|ENOSPC/;
 // strerror(EACCES) as glibc, Python ("[Errno 13] Permission denied: '/x'") and Node ("EACCES: permission denied,
 // open '/x'") print it.
 const PERMISSION_DENIED = /Permission denied|EACCES/i;
+// The ports below it need root or CAP_NET_BIND_SERVICE (net.ipv4.ip_unprivileged_port_start, 1024 by default).
+const PRIVILEGED_PORTS = 1024;
 // An absolute path: quoted, or up to a space, colon or comma.
 const ABSOLUTE_PATH = /(?<![\w.~-])\/[^\s'":,()]+/g;
 // PID 1's words for a start refused because a required unit is masked (job.c, unit.c).
@@ -189,7 +194,9 @@ export function failureCause(lines: readonly string[], ended: EndedState = {}): 
   const denied = lines.find((text) => !SYSTEMD_WORDS.test(text) && PERMISSION_DENIED.test(text));
   if (denied) {
     const path = deniedPath(denied);
-    return { kind: 'permission', ...(path && { path }), evidence: denied };
+    const port = path ? undefined : portOf(denied);
+    const privilegedPort = port !== undefined && port < PRIVILEGED_PORTS ? port : undefined;
+    return { kind: 'permission', ...(path && { path }), ...(privilegedPort && { privilegedPort }), evidence: denied };
   }
   for (const text of lines) {
     const location = configErrorIn(text.trimStart());

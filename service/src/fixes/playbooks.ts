@@ -198,6 +198,15 @@ async function maskedRequirement(
   };
 }
 
+/** Whether the unit's processes run as a user other than root: a user's unit, or a system unit with User=. */
+async function runsUnprivileged(unit: string, scope: 'user' | 'system', tools: PlaybookTools): Promise<boolean> {
+  if (scope === 'user') return true;
+  const { user, dynamic } = await new UnitManager(tools.context, scope)
+    .runsAs(unit)
+    .catch(() => ({ user: '', dynamic: false }));
+  return dynamic || (user !== '' && user !== 'root' && user !== '0');
+}
+
 /**
  * A socket unit that failed while another process holds a port it listens on: systemd could not bind it. Read
  * from the machine now, as systemd's own line saying so ("Address already in use") comes from a helper process
@@ -404,6 +413,20 @@ async function unitFailedByCause(
       };
     }
     case 'permission': {
+      if (cause.privilegedPort !== undefined && (await runsUnprivileged(unit, scope, tools))) {
+        return {
+          title: format(_('See why {unit} may not use port {port}'), { unit, port: cause.privilegedPort }),
+          explanation: format(
+            _(
+              '{title}. Ports below 1024 are for root: a service running as another user may listen there only ' +
+                'when its unit grants it (AmbientCapabilities=CAP_NET_BIND_SERVICE), or it listens on a higher ' +
+                'port. Restarting is refused the same way until one of them changes. {evidence}',
+            ),
+            { title: finding.title, evidence: evidenceOf(cause.evidence) },
+          ),
+          actions: [logs],
+        };
+      }
       const access = cause.path && { name: 'info.path_access', params: { path: cause.path, unit, scope } };
       return {
         title: cause.path

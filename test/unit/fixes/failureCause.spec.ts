@@ -44,6 +44,21 @@ describe('why a unit failed', () => {
     });
   });
 
+  it('takes a port below 1024 refused to a user for a privileged port, in Node’s, Python’s and nginx’s words', () => {
+    for (const [line, port] of [
+      ['gym-web: listen EACCES: permission denied 0.0.0.0:81', 81],
+      [
+        "PermissionError: [Errno 13] error while attempting to bind on address ('0.0.0.0', 80): permission denied",
+        undefined,
+      ],
+      ['nginx: [emerg] bind() to 0.0.0.0:80 failed (13: Permission denied)', 80],
+      ['bind: Permission denied (port 8443)', undefined],
+    ] as const)
+      expect(failureCause([line]))
+        .withContext(line)
+        .toEqual({ kind: 'permission', ...(port && { privilegedPort: port }), evidence: line });
+  });
+
   it('tells a held port, a full disk, a configuration line and a masked requirement apart', () => {
     expect(
       failureCause(['(98)Address already in use: AH00072: make_sock: could not bind to address [::]:443']),
