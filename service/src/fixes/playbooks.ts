@@ -198,6 +198,38 @@ async function maskedRequirement(
   };
 }
 
+/**
+ * A socket, timer or path unit that gave up because the service it starts kept failing (systemd's result
+ * service-start-limit-hit): starting it again fails the same way, so the first step is that service's own failure.
+ */
+async function triggeredServiceFailed(
+  finding: FindingWithEvidence,
+  known: { unit: string; scope: 'user' | 'system' },
+  logs: CandidateAction,
+  tools: PlaybookTools,
+): Promise<ProposalDraft | null> {
+  const record = await new UnitManager(tools.context, known.scope).record(known.unit).catch(() => null);
+  const service = record?.requirements.find((requirement) => requirement.triggered)?.unit;
+  if (!service) return null;
+  return {
+    title: format(_('See why {service} failed, which {unit} starts'), { service, unit: known.unit }),
+    explanation: format(
+      _(
+        '{title}. systemd stopped {unit} because {service}, which it starts, kept failing: starting {unit} again ' +
+          'fails the same way until that service starts, so the first step is what systemd recorded of its failure.',
+      ),
+      { title: finding.title, unit: known.unit, service },
+    ),
+    actions: [unitRecordStep({ unit: service, scope: known.scope }), logs],
+  };
+}
+
+/** Whether a process holds `port` now (info.port_holder's preview is empty where none does). */
+async function portHeld(port: number, tools: PlaybookTools): Promise<boolean> {
+  const holder = await tools.preview({ name: 'info.port_holder', params: { port } });
+  return holder !== null && !holder.changesNothing;
+}
+
 /** Whether the unit's processes run as a user other than root: a user's unit, or a system unit with User=. */
 async function runsUnprivileged(unit: string, scope: 'user' | 'system', tools: PlaybookTools): Promise<boolean> {
   if (scope === 'user') return true;
@@ -220,7 +252,7 @@ async function heldListenPort(
   if (!unit.endsWith('.socket')) return null;
   const ports = await new UnitManager(tools.context, scope).listenPorts(unit).catch(() => []);
   for (const port of ports) {
-    if (await tools.preview({ name: 'info.port_holder', params: { port } })) {
+    if (await portHeld(port, tools)) {
       return {
         kind: 'port-in-use',
         port,
@@ -294,10 +326,14 @@ async function unitFailedByCause(
   const ended = await endedState(unit, scope, tools);
   const result = ended.result && ended.result !== 'success' ? ended.result : undefined;
   const lineResult = lines.map((text) => RESULT_LINE.exec(text)?.[1]).find(Boolean);
+  const logs = await unitLogsStep(finding, known, tools);
+  if ((result ?? lineResult) === 'service-start-limit-hit') {
+    const draft = await triggeredServiceFailed(finding, known, logs, tools);
+    if (draft) return draft;
+  }
   const told =
     (await maskedRequirement(unit, scope, tools)) ?? failureCause(lines, { ...ended, result: result ?? lineResult });
   const cause = (told.kind === 'unknown' && (await heldListenPort(unit, scope, tools))) || told;
-  const logs = await unitLogsStep(finding, known, tools);
   const restart = { name: 'systemd.restart_unit', params: { unit, scope } };
   const evidenceOf = (line: string) => format(_('The evidence: “{line}”.'), { line });
   switch (cause.kind) {
@@ -358,7 +394,7 @@ async function unitFailedByCause(
       const holder = cause.port
         ? await tools.preview({ name: 'info.port_holder', params: { port: cause.port } })
         : null;
-      if (cause.port && !holder) {
+      if (cause.port && (holder === null || holder.changesNothing)) {
         return {
           title: format(_('Restart {unit}: port {port} is free now'), { unit, port: cause.port }),
           explanation: format(

@@ -47,12 +47,15 @@ describe('playbooks', () => {
   let temp: TempDir;
   /** Units the fake user manager knows; every other action previews as fitting. */
   let userUnits: string[];
-  /** Actions that do not fit this machine now (a port or a lock nobody holds). */
+  /** Actions that do not fit this machine now. */
   let unfit: string[];
+  /** Read-only steps with nothing to show now (a port or a lock nobody holds): an empty preview, as the real ones. */
+  let nothingToShow: string[];
   const tools = () => ({
     context: homeContext(temp.path),
     async preview(candidate: CandidateAction): Promise<Preview | null> {
       if (unfit.includes(candidate.name)) return null;
+      if (nothingToShow.includes(candidate.name)) return { summary: '', details: [], changesNothing: true };
       if (candidate.name !== 'systemd.start_unit')
         return { summary: '', details: [`details of ${candidate.name}`], changesNothing: false };
       const { unit, scope } = candidate.params as { unit: string; scope: string };
@@ -68,6 +71,7 @@ describe('playbooks', () => {
     temp = await makeTempDir();
     userUnits = ['backup.service'];
     unfit = [];
+    nothingToShow = [];
   });
   afterEach(() => temp.remove());
 
@@ -229,7 +233,7 @@ describe('playbooks', () => {
       { text: 'error: Bind to port 2222 on 0.0.0.0 failed: Address already in use.' },
     ]);
     expect(sshd?.actions[0]).toEqual({ name: 'info.port_holder', params: { port: 2222 } });
-    unfit = ['info.port_holder'];
+    nothingToShow = ['info.port_holder'];
     const free = await draft('unit-failed', 'backup.service', [{ text }]);
     expect(free?.title).toBe('Restart backup.service: port 80 is free now');
     expect(free?.actions.map((action) => action.name)).toEqual([
