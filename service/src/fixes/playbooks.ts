@@ -198,9 +198,13 @@ async function maskedRequirement(
   };
 }
 
+// A socket's or a path unit's results when the unit it starts kept failing or ending at once (socket.c, path.c).
+const TRIGGERED_UNIT_FAILED = new Set(['service-start-limit-hit', 'unit-start-limit-hit', 'trigger-limit-hit']);
+
 /**
- * A socket, timer or path unit that gave up because the service it starts kept failing (systemd's result
- * service-start-limit-hit): starting it again fails the same way, so the first step is that service's own failure.
+ * A socket or path unit that gave up because the service it starts kept failing (systemd's result
+ * service-start-limit-hit, unit-start-limit-hit) or ended at once too often (trigger-limit-hit): starting it
+ * again fails the same way, so the first step is that service's own failure.
  */
 async function triggeredServiceFailed(
   finding: FindingWithEvidence,
@@ -327,7 +331,7 @@ async function unitFailedByCause(
   const result = ended.result && ended.result !== 'success' ? ended.result : undefined;
   const lineResult = lines.map((text) => RESULT_LINE.exec(text)?.[1]).find(Boolean);
   const logs = await unitLogsStep(finding, known, tools);
-  if ((result ?? lineResult) === 'service-start-limit-hit') {
+  if (TRIGGERED_UNIT_FAILED.has(result ?? lineResult ?? '')) {
     const draft = await triggeredServiceFailed(finding, known, logs, tools);
     if (draft) return draft;
   }
