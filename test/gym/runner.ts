@@ -280,7 +280,8 @@ export class Runner {
         return;
       }
     }
-    if (expect.healthy && expect.applyState === 'fixed') {
+    // A read-only step fixes nothing, but a finding still ends when `healthy` made the machine so (memory-pressure).
+    if (expect.healthy && (expect.applyState === 'fixed' || expect.applyState === 'done')) {
       row.resolved = await this.agent
         .until(
           () => this.#since<string>(mark, 'Findings.FindingResolved').find(([, id]) => id === found.finding.id),

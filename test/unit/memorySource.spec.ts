@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { createLogger } from '../../service/src/logging.js';
@@ -40,10 +40,10 @@ describe('the memory pressure source', () => {
   it('emits the pressure read from the file, and again as it changes', async () => {
     const path = join(dir.path, 'memory');
     await writeFile(path, psi('3.25', '1.00'));
-    source = new MemoryPressureSource({ path, intervalMs: 20, log: log() });
+    source = new MemoryPressureSource({ path, intervalMs: 20, session: null, log: log() });
     await source.start((event) => events.push(event));
     expect(source.available).toBe(true);
-    expect(events[0]).toEqual(jasmine.objectContaining({ type: 'memoryPressure', someAvg10: 3.25, fullAvg10: 1 }));
+    expect(events[0]).toEqual({ type: 'memoryPressure', at: jasmine.any(Date), someAvg10: 3.25, fullAvg10: 1, path });
     await writeFile(path, psi('40.00', '22.50'));
     await waitFor(
       () =>
@@ -59,10 +59,53 @@ describe('the memory pressure source', () => {
   });
 
   it('is unavailable and silent where the kernel has no PSI, and says so once', async () => {
-    source = new MemoryPressureSource({ path: join(dir.path, 'no-such-file'), intervalMs: 20, log: log() });
+    source = new MemoryPressureSource({
+      path: join(dir.path, 'no-such-file'),
+      intervalMs: 20,
+      session: { unit: 'user@1000.service', directory: join(dir.path, 'no-such-cgroup') },
+      log: log(),
+    });
     await source.start((event) => events.push(event));
     expect(source.available).toBe(false);
     expect(events).toEqual([]);
-    expect(lines.filter((line) => line.includes('memory pressure is not available')).length).toBe(1);
+    expect(lines.filter((line) => line.includes('memory pressure is not available')).length).toBe(2);
+  });
+
+  it('reads the session cgroup’s memory.pressure too, and emits its changes under its unit', async () => {
+    const path = join(dir.path, 'memory');
+    const directory = join(dir.path, 'user@1000.service');
+    await mkdir(directory);
+    await writeFile(path, psi('0.00', '0.00'));
+    await writeFile(join(directory, 'memory.pressure'), psi('0.00', '0.00'));
+    source = new MemoryPressureSource({
+      path,
+      intervalMs: 20,
+      session: { unit: 'user@1000.service', directory },
+      log: log(),
+    });
+    await source.start((event) => events.push(event));
+    expect(events.map((event) => event.type === 'memoryPressure' && [event.path, event.unit])).toEqual([
+      [path, undefined],
+      [join(directory, 'memory.pressure'), 'user@1000.service'],
+    ]);
+    await writeFile(join(directory, 'memory.pressure'), psi('31.00', '27.50'));
+    await waitFor(() => events.length > 2, 'the session’s new pressure');
+    expect(events.slice(2)).toEqual([
+      jasmine.objectContaining({ unit: 'user@1000.service', someAvg10: 31, fullAvg10: 27.5 }),
+    ]);
+  });
+
+  it('watches the machine alone where the session cgroup has no pressure file', async () => {
+    const path = join(dir.path, 'memory');
+    await writeFile(path, psi('1.00', '0.00'));
+    source = new MemoryPressureSource({
+      path,
+      intervalMs: 20,
+      session: { unit: 'user@1000.service', directory: join(dir.path, 'gone') },
+      log: log(),
+    });
+    await source.start((event) => events.push(event));
+    expect(source.available).toBe(true);
+    expect(events).toEqual([jasmine.objectContaining({ path, someAvg10: 1 })]);
   });
 });

@@ -67,7 +67,16 @@ export interface LinkState {
 export type WatchEvent =
   | { type: 'journal'; at: Date; entry: JournalEntry }
   | { type: 'disk'; at: Date; usage: MountUsage }
-  | { type: 'memoryPressure'; at: Date; someAvg10: number; fullAvg10: number }
+  | {
+      type: 'memoryPressure';
+      at: Date;
+      someAvg10: number;
+      fullAvg10: number;
+      /** The file read: /proc/pressure/memory, or a cgroup's memory.pressure. */
+      path: string;
+      /** The session's unit ("user@1000.service") where the file is its cgroup's; none for the whole machine. */
+      unit?: string;
+    }
   | { type: 'unit'; at: Date; state: UnitState }
   | { type: 'link'; at: Date; link: LinkState }
   | { type: 'connectivity'; at: Date; state: 'none' | 'portal' | 'limited' | 'full' | 'unknown' }

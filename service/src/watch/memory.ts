@@ -1,13 +1,17 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 
 import type { Logger } from '../logging.js';
 import type { EventSource, WatchEvent } from './events.js';
+import { findSessionCgroup, type SessionCgroup } from './sessionCgroup.js';
 
 export interface MemoryPressureOptions {
   path?: string;
   intervalMs?: number;
+  /** The session cgroup to watch too; found from /proc/self when left out, none when null. */
+  session?: SessionCgroup | null;
   log: Logger;
 }
 
@@ -30,18 +34,28 @@ export function parsePressure(text: string): MemoryPressure {
   return { someAvg10, fullAvg10: avg10('full') ?? 0 };
 }
 
-/** Reads /proc/pressure/memory at an interval and emits `memoryPressure`; silent where the kernel has no PSI. */
+/** A pressure file polled: the whole machine's, or the session cgroup's (`unit` set). */
+interface Gauge {
+  path: string;
+  unit?: string;
+  last?: MemoryPressure;
+  failing: boolean;
+}
+
+/**
+ * Reads /proc/pressure/memory, and the memory.pressure of the user's session cgroup, at an interval and emits
+ * `memoryPressure` for each; silent where the kernel has no PSI.
+ */
 export class MemoryPressureSource implements EventSource {
   readonly name = 'memoryPressure';
   /** Whether the kernel reports memory pressure; known once started. */
   available = false;
   private readonly path: string;
   private readonly intervalMs: number;
+  private gauges: Gauge[] = [];
   private emit?: (event: WatchEvent) => void;
   private timer?: NodeJS.Timeout;
   private polling?: Promise<void>;
-  private failing = false;
-  private last?: MemoryPressure;
 
   constructor(private readonly options: MemoryPressureOptions) {
     this.path = options.path ?? '/proc/pressure/memory';
@@ -49,16 +63,27 @@ export class MemoryPressureSource implements EventSource {
   }
 
   async start(emit: (event: WatchEvent) => void): Promise<void> {
-    const first = await this.read().catch((error: Error) => {
-      // No PSI (CONFIG_PSI off, or psi=0 on the kernel command line): nothing to watch.
-      this.options.log.info('memory pressure is not available', { path: this.path, reason: error.message });
-      return undefined;
-    });
-    this.available = first !== undefined;
-    if (!first) return;
+    const session = this.options.session === undefined ? await findSessionCgroup() : this.options.session;
+    const candidates: Gauge[] = [
+      { path: this.path, failing: false },
+      ...(session ? [{ path: join(session.directory, 'memory.pressure'), unit: session.unit, failing: false }] : []),
+    ];
+    const firsts = await Promise.all(
+      candidates.map(async (gauge) => ({
+        gauge,
+        pressure: await read(gauge.path).catch((error: Error) => {
+          // No PSI (CONFIG_PSI off, or psi=0 on the kernel command line), or no cgroup2: nothing to watch there.
+          this.options.log.info('memory pressure is not available', { path: gauge.path, reason: error.message });
+          return undefined;
+        }),
+      })),
+    );
+    const readable = firsts.filter((first) => first.pressure !== undefined);
+    this.gauges = readable.map(({ gauge }) => gauge);
+    this.available = this.gauges.length > 0;
+    if (!this.available) return;
     this.emit = emit;
-    this.last = undefined;
-    this.report(first);
+    for (const { gauge, pressure } of readable) if (pressure) this.report(gauge, pressure);
     this.schedule();
   }
 
@@ -70,17 +95,8 @@ export class MemoryPressureSource implements EventSource {
 
   private schedule(): void {
     this.timer = setTimeout(() => {
-      this.polling = this.read()
-        .then(
-          (pressure) => {
-            this.failing = false;
-            this.report(pressure);
-          },
-          (error: Error) => {
-            if (!this.failing) this.options.log.warning('cannot read memory pressure', { reason: error.message });
-            this.failing = true;
-          },
-        )
+      this.polling = Promise.all(this.gauges.map((gauge) => this.poll(gauge)))
+        .then(() => undefined)
         .finally(() => {
           this.polling = undefined;
           if (this.emit) this.schedule();
@@ -88,15 +104,34 @@ export class MemoryPressureSource implements EventSource {
     }, this.intervalMs);
   }
 
-  private async read(): Promise<MemoryPressure> {
-    return parsePressure(await readFile(this.path, 'utf8'));
+  private async poll(gauge: Gauge): Promise<void> {
+    try {
+      const pressure = await read(gauge.path);
+      gauge.failing = false;
+      this.report(gauge, pressure);
+    } catch (error) {
+      if (!gauge.failing) {
+        this.options.log.warning('cannot read memory pressure', { path: gauge.path, reason: (error as Error).message });
+      }
+      gauge.failing = true;
+    }
   }
 
-  private report(pressure: MemoryPressure): void {
+  private report(gauge: Gauge, pressure: MemoryPressure): void {
     // An idle desktop reads 0.00 for hours: only a change is news, and saying nothing keeps idle cost down.
-    const last = this.last;
+    const last = gauge.last;
     if (last && last.someAvg10 === pressure.someAvg10 && last.fullAvg10 === pressure.fullAvg10) return;
-    this.last = pressure;
-    this.emit?.({ type: 'memoryPressure', at: new Date(), ...pressure });
+    gauge.last = pressure;
+    this.emit?.({
+      type: 'memoryPressure',
+      at: new Date(),
+      ...pressure,
+      path: gauge.path,
+      ...(gauge.unit !== undefined && { unit: gauge.unit }),
+    });
   }
+}
+
+async function read(path: string): Promise<MemoryPressure> {
+  return parsePressure(await readFile(path, 'utf8'));
 }

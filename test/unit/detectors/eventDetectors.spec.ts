@@ -121,7 +121,14 @@ describe('the inode-exhaustion detector', () => {
 });
 
 describe('the memory-pressure detector', () => {
-  const psi = (full: number): WatchEvent => ({ type: 'memoryPressure', at, someAvg10: full * 2, fullAvg10: full });
+  const psi = (full: number, unit?: string): WatchEvent => ({
+    type: 'memoryPressure',
+    at,
+    someAvg10: full * 2,
+    fullAvg10: full,
+    path: unit ? `/sys/fs/cgroup/user.slice/user-1000.slice/${unit}/memory.pressure` : '/proc/pressure/memory',
+    ...(unit && { unit }),
+  });
 
   it('reports full avg10 above 10% and resolves below 5%', () => {
     const detector = new MemoryPressureDetector();
@@ -133,6 +140,35 @@ describe('the memory-pressure detector', () => {
       [],
       ['resolve memory-pressure '],
       [],
+    ]);
+  });
+
+  it('tells the session’s pressure, under its unit, from the machine’s, with the file it read', () => {
+    const detector = new MemoryPressureDetector();
+    const steps = [
+      psi(2),
+      psi(2, 'user@1000.service'),
+      psi(27, 'user@1000.service'),
+      psi(14),
+      psi(1, 'user@1000.service'),
+    ];
+    expect(steps.map((event) => describeOutputs(detector.detect(event)))).toEqual([
+      ['resolve memory-pressure '],
+      ['resolve memory-pressure user@1000.service'],
+      [
+        'report memory-pressure warning user@1000.service: The programs of your session wait for memory (all stalled 27% of the time)',
+      ],
+      ['report memory-pressure warning : The system is short of memory (all tasks stalled 14% of the time)'],
+      ['resolve memory-pressure user@1000.service'],
+    ]);
+    const [output] = new MemoryPressureDetector().detect(psi(27, 'user@1000.service'));
+    expect(output && 'report' in output ? output.report.evidence : []).toEqual([
+      {
+        kind: 'metric',
+        text: 'memory pressure of user@1000.service: full avg10=27.00, some avg10=54.00',
+        path: '/sys/fs/cgroup/user.slice/user-1000.slice/user@1000.service/memory.pressure',
+        at,
+      },
     ]);
   });
 });

@@ -77,6 +77,55 @@ describe('info.memory_use', () => {
     expect(summary).not.toContain('kthreadd');
   });
 
+  it('shows a cgroup’s pressure and the units below it that waited for memory the most', async () => {
+    const session = '/sys/fs/cgroup/user.slice/user-1000.slice/user@1000.service';
+    const cgroup = async (path: string, some: string, full: string, current?: number) => {
+      const directory = join(temp.path, session, path);
+      await mkdir(directory, { recursive: true });
+      await writeFile(
+        join(directory, 'memory.pressure'),
+        `some avg10=${some} avg60=1.00 avg300=0.10 total=1\nfull avg10=${full} avg60=0.50 avg300=0.05 total=1\n`,
+      );
+      if (current !== undefined) await writeFile(join(directory, 'memory.current'), `${current}\n`);
+    };
+    await cgroup('', '31.00', '27.50');
+    await cgroup('app.slice', '30.00', '26.00');
+    await cgroup('app.slice/gym-thrash.service', '29.40', '26.80');
+    await cgroup('app.slice/app-org.gnome.Terminal-42.scope', '3.10', '0.20', 52_428_800);
+    await cgroup('app.slice/idle\u001b.service', '0.00', '0.00');
+    await cgroup('session.slice/org.gnome.Shell@wayland.service', '1.00', '0.00');
+    const action = memoryUseAction({ root: temp.path });
+    expect(action.params.safeParse({ cgroup: session }).success).toBeTrue();
+    for (const cgroup of ['relative/path', '/sys/fs/cgroup/../../etc', '/sys/fs/cgroup/./x', '/a//b', '/a/b c']) {
+      expect(action.params.safeParse({ cgroup }).success).withContext(cgroup).toBeFalse();
+    }
+    const { summary } = await action.run({ cgroup: session }, homeContext(temp.path), runOptions());
+    const lines = summary.split('\n');
+    const start = lines.indexOf('The units there that waited for memory the most:');
+    expect(lines).toContain(
+      `Memory pressure in ${session}: some task waited for memory 31.0% of the last 10 seconds (1.0% of the last minute), all tasks at once 27.5% (0.5%).`,
+    );
+    expect(start).toBeGreaterThan(0);
+    expect(lines.slice(start + 1, start + 4)).toEqual([
+      'app.slice/gym-thrash.service: waited 29.4% of the last 10 seconds, all its tasks at once 26.8%',
+      'app.slice/app-org.gnome.Terminal-42.scope: waited 3.1% of the last 10 seconds, all its tasks at once 0.2%, holds 52 MB',
+      'session.slice/org.gnome.Shell@wayland.service: waited 1.0% of the last 10 seconds, all its tasks at once 0.0%',
+    ]);
+    expect(summary).not.toContain('idle');
+  });
+
+  it('says so where a cgroup has no pressure figures, or none of its units waited', async () => {
+    const preview = await memoryUseAction({ root: temp.path }).preview(
+      { cgroup: '/sys/fs/cgroup/nowhere' },
+      homeContext(temp.path),
+    );
+    expect(preview.details).toContain('No memory pressure figures for /sys/fs/cgroup/nowhere.');
+    await mkdir(join(temp.path, 'cg/quiet.service'), { recursive: true });
+    await writeFile(join(temp.path, 'cg/memory.pressure'), PRESSURE);
+    const quiet = await memoryUseAction({ root: temp.path }).preview({ cgroup: '/cg' }, homeContext(temp.path));
+    expect(quiet.details).toContain('No unit there waited for memory in the last 10 seconds.');
+  });
+
   it('says so where the kernel gives no pressure figures', async () => {
     await writeFile(proc('pressure/memory'), '');
     const preview = await memoryUseAction({ root: temp.path }).preview({}, homeContext(temp.path));

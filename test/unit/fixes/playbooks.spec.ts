@@ -119,6 +119,18 @@ describe('playbooks', () => {
     }
   });
 
+  it('shows the session’s cgroup for the session’s memory pressure, and the machine’s alone for the machine’s', async () => {
+    const session = '/sys/fs/cgroup/user.slice/user-1000.slice/user@1000.service';
+    const sessions = await draft('memory-pressure', 'user@1000.service', [
+      { kind: 'metric', text: 'memory pressure of user@1000.service: …', path: `${session}/memory.pressure` },
+    ]);
+    expect(sessions?.actions).toEqual([{ name: 'info.memory_use', params: { cgroup: session } }]);
+    const machine = await draft('memory-pressure', '', [
+      { kind: 'metric', text: 'memory pressure: …', path: '/proc/pressure/memory' },
+    ]);
+    expect(machine?.actions).toEqual([{ name: 'info.memory_use', params: {} }]);
+  });
+
   it('shows the links the kernel has for a lost default route, the one it went out through first, and no way back without a manager', async () => {
     const links = await networkLinks();
     expect(links.length).withContext('this machine’s network links').toBeGreaterThan(0);

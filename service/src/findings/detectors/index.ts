@@ -20,7 +20,7 @@
 // thermal-throttling             warning           journal       throttled; resolves when every CPU is normal
 // disk-low / disk-critical       warning/critical  disk          < min(10%, 5 GB) / < min(3%, 1 GB); resolve at 1.2×
 // inode-exhaustion               warning/critical  disk          < 10% / < 2% inodes free; resolve at 1.2×
-// memory-pressure                warning           PSI           full avg10 > 10%; resolves < 5%
+// memory-pressure                warning           PSI           full avg10 > 10%; resolves < 5%; machine and user@UID.service
 // link-down                      warning           link          an up interface went down (not lo/containers)
 // no-route                       warning           link          no default route
 // no-connectivity/captive-portal warning/info      connectivity  none or limited / portal; resolve on full
