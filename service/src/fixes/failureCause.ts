@@ -6,7 +6,7 @@
 // directory, a port another process holds, a full disk or a bad configuration
 // line fail the next start the same way.
 import { configErrorIn } from '../findings/detectors/configError.js';
-import { missingExecutableIn } from '../findings/detectors/unitFailed.js';
+import { missingExecutableIn, PID_FILE_MISSING } from '../findings/detectors/unitFailed.js';
 import { _, format, N_ } from '../i18n.js';
 
 /**
@@ -104,6 +104,11 @@ export type FailureCause =
   | { kind: 'config-line'; path: string; line: number; evidence: string }
   /** A unit it requires is masked: no start of it can succeed until that unit is unmasked. */
   | { kind: 'masked-dependency'; unit: string; evidence: string }
+  /**
+   * A forking daemon's PID file never appeared where PIDFile= says: systemd cannot tell which process is the
+   * service, and the next start waits for the same file.
+   */
+  | { kind: 'pid-file'; path: string; evidence: string }
   /** The program printed its own error (an exception, "error:", "fatal:"): the next start meets the same. */
   | { kind: 'program-error'; evidence: string }
   /** A cause that can pass: a timeout, a watchdog, a signal from outside. */
@@ -202,8 +207,11 @@ export function failureCause(lines: readonly string[], ended: EndedState = {}): 
     const location = configErrorIn(text.trimStart());
     if (location) return { kind: 'config-line', ...location, evidence: text };
   }
-  if (ended.result && RESULTS_THAT_PASS.has(ended.result)) return { kind: 'transient', result: ended.result };
   const error = lines.find((text) => !SYSTEMD_WORDS.test(text) && PROGRAM_ERROR.test(text.trim()));
+  // A daemon that failed on its own error never wrote its PID file either: its error is the cause then.
+  const pidFile = !error && (ended.result === 'timeout' || ended.result === 'protocol') && line(PID_FILE_MISSING);
+  if (pidFile) return { kind: 'pid-file', path: PID_FILE_MISSING.exec(pidFile)?.[1] ?? '', evidence: pidFile };
+  if (ended.result && RESULTS_THAT_PASS.has(ended.result)) return { kind: 'transient', result: ended.result };
   if (error) return { kind: 'program-error', evidence: error };
   return { kind: 'unknown' };
 }

@@ -542,6 +542,19 @@ async function unitFailedByCause(
         actions: [logs, restart],
       };
     }
+    case 'pid-file':
+      return {
+        title: format(_('See why no PID file of {unit} appeared'), { unit }),
+        explanation: format(
+          _(
+            '{title}. systemd waited for the daemon to write {path}, as PIDFile= says, and none came, so it could not ' +
+              'tell which process is the service. A restart waits for the same file: the daemon’s own setting for ' +
+              'its PID file and PIDFile= must name the same path. {evidence}',
+          ),
+          { title: finding.title, path: cause.path, evidence: evidenceOf(cause.evidence) },
+        ),
+        actions: [logs],
+      };
     case 'program-error':
       return {
         title: format(_('See why {unit} failed'), { unit }),

@@ -59,6 +59,26 @@ describe('why a unit failed', () => {
         .toEqual({ kind: 'permission', ...(port && { privilegedPort: port }), evidence: line });
   });
 
+  it('takes a PID file that never came for the cause of a failed start, unless the daemon said its own error', () => {
+    const lines = [
+      "legacy.service: Can't open PID file '/run/legacy/legacy.pid' (yet?) after start: No such file or directory",
+      'puma.service: PID file /srv/puma/tmp/puma.pid not readable (yet?) after start: No such file or directory',
+      'PID file /opt/jboss/tmp/hc.pid not readable (yet?) after start.',
+    ];
+    const paths = ['/run/legacy/legacy.pid', '/srv/puma/tmp/puma.pid', '/opt/jboss/tmp/hc.pid'];
+    for (const [index, line] of lines.entries())
+      for (const result of ['timeout', 'protocol'])
+        expect(failureCause([line], { result }))
+          .withContext(`${line} (${result})`)
+          .toEqual({ kind: 'pid-file', path: paths[index]!, evidence: line });
+    // The race nginx is known for: the file came a moment later and the start succeeded.
+    expect(failureCause([lines[0]!], { result: 'exit-code' }).kind).not.toBe('pid-file');
+    // PostgreSQL's cluster failed first; its missing PID file only follows from that.
+    expect(failureCause(['pg_ctl: error: could not start server', lines[0]!], { result: 'protocol' }).kind).toBe(
+      'program-error',
+    );
+  });
+
   it('tells a held port, a full disk, a configuration line and a masked requirement apart', () => {
     expect(
       failureCause(['(98)Address already in use: AH00072: make_sock: could not bind to address [::]:443']),

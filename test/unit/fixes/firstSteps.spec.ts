@@ -209,6 +209,8 @@ describe('what systemd recorded of a unit’s last run', () => {
 
   it('has nothing to show where no main process ended and nothing required blocks it', () => {
     expect(recordsFailure(record({ mainCode: 0, mainStatus: 0, result: 'success' }))).toBeFalse();
+    // A forking daemon whose PID file never came: no main process, but systemd's result says it failed.
+    expect(recordsFailure(record({ mainCode: 0, mainStatus: 0, result: 'protocol' }))).toBeTrue();
     const missing = record({
       mainCode: 0,
       requirements: [{ unit: 'gone.service', loadState: 'not-found', unitFileState: '', fragmentPath: '' }],

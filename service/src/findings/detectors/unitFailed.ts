@@ -47,6 +47,11 @@ const UNIT_NAME = /^[\w@:.\\-]+\.(?:service|socket|mount|automount|swap|target|p
 // foo.service, ignoring: Unit bar.service is masked." (before).
 const MASKED_REQUIREMENT =
   /^(?:([\w@:.\\-]+): Cannot add dependency job|Cannot add dependency job for unit ([\w@:.\\-]+)), ignoring: Unit ([\w@:.\\-]+) is masked\.?$/;
+// PID 1 waiting for a forking daemon's PID file (service.c): "foo.service: Can't open PID file /run/foo.pid (yet?)
+// after start: No such file or directory" (systemd 241+, the path quoted since 255), "PID file /run/foo.pid not
+// readable (yet?) after start." before. Alone it is a harmless race; with a failed start it is the cause.
+export const PID_FILE_MISSING =
+  /(?:Can't open PID file|PID file) '?(\/[^\s']+?)'? (?:not readable )?\(yet\?\) after start/;
 // PID 1's line giving a setup step's exit status ("status=203/EXEC"): why the unit failed, kept with its lines.
 const SETUP_STATUS = /code=exited,? status=2[0-4]\d\b/;
 // PID 1's word that a job for the unit was refused because a unit it needs is masked ("gym-app.service: Failed to
@@ -286,7 +291,11 @@ export class UnitFailedDetector implements Detector {
     const message = event.entry.message;
     if (
       unit &&
-      (missingExecutableIn(message) || SETUP_STATUS.test(message) || MASKED_UNIT.test(message) || isReason(event.entry))
+      (missingExecutableIn(message) ||
+        SETUP_STATUS.test(message) ||
+        MASKED_UNIT.test(message) ||
+        PID_FILE_MISSING.test(message) ||
+        isReason(event.entry))
     )
       this.unitLog.remember(event, unit);
     const masked = maskedRequirement(event);

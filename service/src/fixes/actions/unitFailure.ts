@@ -171,12 +171,15 @@ function describeRequirements(record: UnitRecord): string[] {
   });
 }
 
-/** Whether systemd recorded anything worth showing: an ended main process, or a requirement that blocks it. */
+/**
+ * Whether systemd recorded anything worth showing: an ended main process, a result other than success (a forking
+ * daemon whose PID file never came has no main process), or a requirement that blocks it.
+ */
 export function recordsFailure(record: UnitRecord): boolean {
   return (
     Boolean(record.mainCode) ||
     Boolean(record.failedCommand) ||
-    record.result === 'resources' ||
+    (record.result !== undefined && record.result !== 'success') ||
     describeRequirements(record).length > 0
   );
 }
