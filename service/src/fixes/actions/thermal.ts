@@ -104,19 +104,27 @@ function describeThrottle(throttle: ThrottleCounts | undefined): string[] {
   if (throttle.core === 0 && throttle.package === 0) {
     return [_('No CPU was throttled for heat since the computer started (the kernel’s counters are all 0).')];
   }
-  const lines = [
-    format(
-      _(
-        'Since the computer started, the kernel throttled CPU cores for heat {core} times (most on CPU {cpu}: {most}), and the whole processor package {package} times.',
+  const lines: string[] = [];
+  if (throttle.mostCpu) {
+    lines.push(
+      format(
+        _(
+          'Since the computer started, the kernel throttled CPU cores for heat {core} times (most on CPU {cpu}: {most}).',
+        ),
+        { core: throttle.core, cpu: throttle.mostCpu.cpu, most: throttle.mostCpu.count },
       ),
-      {
-        core: throttle.core,
-        cpu: throttle.mostCpu?.cpu ?? 0,
-        most: throttle.mostCpu?.count ?? 0,
-        package: throttle.package,
-      },
-    ),
-  ];
+    );
+  }
+  if (throttle.package > 0) {
+    lines.push(
+      format(
+        _('Since the computer started, the kernel throttled the whole processor package for heat {package} times.'),
+        {
+          package: throttle.package,
+        },
+      ),
+    );
+  }
   if (throttle.coreMs !== undefined || throttle.packageMs !== undefined) {
     lines.push(
       format(_('Time spent throttled: {core} s on the cores (summed over CPUs), {package} s on the package.'), {
