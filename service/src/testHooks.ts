@@ -25,8 +25,8 @@ export interface TestHooks {
   /**
    * STEWARD_TEST_DPKG_ROOT: a directory that stands for the machine's `/` where dpkg's database is read
    * (<root>/var/lib/dpkg/status and updates/): what packages.repair_system would finish, and whether it did;
-   * also where info.gpu_driver_versions, info.filesystem_errors and info.block_device read the kernel's files (<root>/sys,
-   * <root>/proc).
+   * also where info.gpu_driver_versions, info.filesystem_errors, info.block_device, info.memory_use and info.thermal
+   * read the kernel's files (<root>/sys, <root>/proc).
    */
   dpkgRoot?: string;
   /**

@@ -12,6 +12,7 @@ import { readNetworkStatus } from '../../service/src/assistant/live/network.js';
 import { readProcesses } from '../../service/src/assistant/live/processes.js';
 import { readSystemSummary } from '../../service/src/assistant/live/system.js';
 import { callMethod } from '../../service/src/dbus/client.js';
+import { writeTree } from '../support/fileTree.js';
 import { NetworkManagerMock, RESOLVED, startMockResolved, stopMock } from '../support/networkMocks.js';
 import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
@@ -23,13 +24,6 @@ const MiB = 1024 * KiB;
 async function writeData(path: string, bytes: number): Promise<void> {
   await mkdir(join(path, '..'), { recursive: true });
   await writeFile(path, Buffer.alloc(bytes, 0x5a));
-}
-
-async function writeTree(root: string, files: Record<string, string>): Promise<void> {
-  for (const [path, text] of Object.entries(files)) {
-    await mkdir(join(root, path, '..'), { recursive: true });
-    await writeFile(join(root, path), text);
-  }
 }
 
 /** The main table's default routes through a gateway, from the kernel's own /proc/net/route (addresses in little-endian hex). */

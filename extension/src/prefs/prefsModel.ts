@@ -53,6 +53,11 @@ export const CATALOG_ACTIONS: readonly CatalogAction[] = [
   { name: 'info.path_access', risk: 'low', title: (_) => _('Show who may use a file a service was refused') },
   { name: 'info.port_holder', risk: 'low', title: (_) => _('Show which process holds a port') },
   { name: 'info.show_logs', risk: 'low', title: (_) => _('Show logs') },
+  {
+    name: 'info.thermal',
+    risk: 'low',
+    title: (_) => _('Show the temperatures and what keeps the processor busy'),
+  },
   { name: 'info.unit_failure', risk: 'low', title: (_) => _('Show how systemd recorded a service’s failure') },
   { name: 'journal.vacuum', risk: 'low', title: (_) => _('Shrink the journal') },
   { name: 'network.connect_device', risk: 'low', title: (_) => _('Connect the network device again') },

@@ -30,6 +30,7 @@ import { portHolderAction } from './actions/portHolder.js';
 import { repairSystemAction } from './actions/repairSystem.js';
 import { SHELL_RUN, shellRunAction } from './actions/shell.js';
 import { systemdActions } from './actions/systemd.js';
+import { thermalAction } from './actions/thermal.js';
 import { withNamesShown } from './shownNames.js';
 
 export interface ValidatedCall {
@@ -118,6 +119,7 @@ const findingActions = ({ journalDirectories = () => [], testHooks = {} }: Findi
     inodeUsageAction(),
     pathAccessAction(),
     memoryUseAction({ root: testHooks.dpkgRoot }),
+    thermalAction({ root: testHooks.dpkgRoot }),
     lockHolderAction(),
     ...infoActions({
       directories: journalDirectories,

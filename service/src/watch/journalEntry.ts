@@ -16,6 +16,8 @@ export const JOURNAL_FIELDS = [
   'MESSAGE_ID',
   'PRIORITY',
   'SYSLOG_IDENTIFIER',
+  // Set by journald for what user space wrote to /dev/kmsg, from the kernel's record (isKernel).
+  'SYSLOG_FACILITY',
   // journald's trusted fields: set by journald from the writer's credentials, never by the writer.
   '_COMM',
   '_PID',

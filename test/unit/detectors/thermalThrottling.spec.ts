@@ -13,6 +13,22 @@ const said = (events: ReturnType<typeof journalEvent>[]) =>
   );
 
 describe('the thermal-throttling detector on the wordings of each kernel', () => {
+  it('takes no line that user space wrote to /dev/kmsg for the kernel’s, whatever it calls itself', () => {
+    // `echo '<4>kernel: CPU2: …' > /dev/kmsg` as root: journald's record of it has the kernel transport, the name
+    // the writer gave, and the user facility the kernel enforced.
+    const written = (facility: string) =>
+      journalEvent({
+        MESSAGE: 'CPU2: Core temperature above threshold, cpu clock throttled (total events = 31)',
+        _TRANSPORT: 'kernel',
+        SYSLOG_IDENTIFIER: 'kernel',
+        SYSLOG_FACILITY: facility,
+      });
+    expect(said([written('1'), written('3')])).toEqual([]);
+    expect(said([written('0')])).toEqual([
+      'warning: The CPU is overheating and slowed down (CPU core 2 above its temperature limit)',
+    ]);
+  });
+
   it('reads throttling with or without "mce: ", in either capitalisation, and before cores and packages had names', () => {
     expect(
       said([

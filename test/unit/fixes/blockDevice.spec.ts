@@ -1,9 +1,10 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { blockDeviceAction, mountHolding } from '../../../service/src/fixes/actions/blockDevice.js';
+import { writeTree } from '../../support/fileTree.js';
 import { makeTempDir, type TempDir } from '../../support/tempDir.js';
 import { homeContext, runOptions } from './actionContext.js';
 
@@ -23,12 +24,7 @@ describe('info.block_device', () => {
   });
   afterEach(() => temp.remove());
 
-  async function machine(files: Record<string, string>) {
-    for (const [path, content] of Object.entries(files)) {
-      await mkdir(join(temp.path, path, '..'), { recursive: true });
-      await writeFile(join(temp.path, path), `${content}\n`);
-    }
-  }
+  const machine = (files: Record<string, string>) => writeTree(temp.path, files, '\n');
   /** A loop device's sysfs as 6.18 publishes it (losetup --find --read-only FILE). */
   const loop = (device: string, fields: Record<string, string>) => ({
     [`sys/class/block/${device}/size`]: '16384',

@@ -1,9 +1,10 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { filesystemErrorsAction, isReadOnly, mountOf } from '../../../service/src/fixes/actions/filesystemErrors.js';
+import { writeTree } from '../../support/fileTree.js';
 import { makeTempDir, type TempDir } from '../../support/tempDir.js';
 import { homeContext, runOptions } from './actionContext.js';
 
@@ -40,12 +41,7 @@ describe('info.filesystem_errors', () => {
   });
   afterEach(() => temp.remove());
 
-  async function machine(files: Record<string, string>) {
-    for (const [path, content] of Object.entries(files)) {
-      await mkdir(join(temp.path, path, '..'), { recursive: true });
-      await writeFile(join(temp.path, path), `${content}\n`);
-    }
-  }
+  const machine = (files: Record<string, string>) => writeTree(temp.path, files, '\n');
   const ext4 = (device: string, fields: Record<string, string>) =>
     Object.fromEntries(Object.entries(fields).map(([name, value]) => [`sys/fs/ext4/${device}/${name}`, value]));
   const run = async (device: string) => {

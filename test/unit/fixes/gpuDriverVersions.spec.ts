@@ -1,14 +1,12 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-
 import {
   describeVersions,
   gpuDriverVersionsAction,
   installedNvidia,
   upstreamOf,
 } from '../../../service/src/fixes/actions/gpuDriverVersions.js';
+import { writeTree } from '../../support/fileTree.js';
 import { makeTempDir, type TempDir } from '../../support/tempDir.js';
 import { homeContext, runOptions } from './actionContext.js';
 
@@ -34,12 +32,7 @@ describe('info.gpu_driver_versions', () => {
   });
   afterEach(() => temp.remove());
 
-  async function machine(files: Record<string, string>) {
-    for (const [path, content] of Object.entries(files)) {
-      await mkdir(join(temp.path, path, '..'), { recursive: true });
-      await writeFile(join(temp.path, path), content);
-    }
-  }
+  const machine = (files: Record<string, string>) => writeTree(temp.path, files);
 
   it('reads the installed packages from dpkg’s status file, module and userspace apart, installed ones only', () => {
     expect(installedNvidia(UBUNTU_550)).toEqual({

@@ -100,7 +100,7 @@ describe('playbooks', () => {
       ['dns-failure', '', 'info.dns_servers'],
       ['config-error', '/etc/nginx/nginx.conf', 'config.show_error'],
       ['config-changed-before-failure', 'backup.service', 'config.restore'],
-      ['thermal-throttling', '', undefined],
+      ['thermal-throttling', '', 'info.thermal'],
     ];
     for (const [kind, subject, first] of firstSteps) {
       const evidence =
@@ -557,7 +557,7 @@ describe('playbooks', () => {
     expect(read?.explanation).toContain('line 156 of /etc/ssh/sshd_config');
   });
 
-  it('shows the DNS servers where no resolved answers, and nothing to run for a hot machine', async () => {
+  it('shows the DNS servers where no resolved answers, and the heat of a hot machine with the kernel’s line', async () => {
     const dns = await draft('dns-failure', '192.168.1.1');
     expect(dns?.actions.map((action) => action.name)).toEqual(['info.dns_servers', 'info.show_logs']);
     expect(dns?.actions[0]?.params).toEqual({ server: '192.168.1.1' });
@@ -568,9 +568,16 @@ describe('playbooks', () => {
     expect(dnssec?.title).toBe('See which DNS answer did not validate');
     expect(dnssec?.explanation).toContain('Flushing the cache asks the same server again and changes nothing');
     expect(dnssec?.actions.map((action) => action.name)).toEqual(['info.dns_servers', 'info.show_logs']);
-    const hot = await draft('thermal-throttling', '');
-    expect(hot?.actions).toEqual([]);
+    const hot = await draft('thermal-throttling', '', [
+      { text: 'CPU2: Package temperature above threshold, cpu clock throttled (total events = 12705)' },
+    ]);
+    expect(hot?.title).toBe('See what heats the computer');
+    expect(hot?.actions).toEqual([{ name: 'info.thermal', params: {} }]);
     expect(hot?.explanation).toContain('slows down to cool off');
+    expect(hot?.explanation).toContain(
+      'The kernel reported: “CPU2: Package temperature above threshold, cpu clock throttled (total events = 12705)”.',
+    );
+    expect(hot?.explanation).toContain('Clean the vents');
   });
 
   it('says a restart loads the new NVIDIA module when the driver and its libraries differ, and reads the logs of a GPU fault', async () => {

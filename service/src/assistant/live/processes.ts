@@ -59,6 +59,19 @@ async function sampleCpuTimes(procRoot: string): Promise<Map<string, CpuTimes>> 
   return times;
 }
 
+/**
+ * The time that passed on one CPU, in the clock ticks of /proc's CPU times: /proc/stat's "cpu" line sums every
+ * CPU's ticks (idle and stolen ones too), its cpuN lines count the CPUs. Null where /proc/stat cannot be read.
+ */
+async function readCpuClock(procRoot: string): Promise<number | null> {
+  const text = (await readOrNull(join(procRoot, 'stat'))) ?? '';
+  // guest and guest_nice (fields 9 and 10) are counted in user and nice already.
+  const fields = /^cpu\s+(.*)$/m.exec(text)?.[1]?.trim().split(/\s+/).slice(0, 8).map(Number);
+  const cpus = text.match(/^cpu\d+\s/gm)?.length ?? 0;
+  if (!fields || cpus === 0 || fields.some((field) => !Number.isFinite(field))) return null;
+  return fields.reduce((sum, field) => sum + field, 0) / cpus;
+}
+
 /** User names by uid from /etc/passwd. */
 async function readUserNames(): Promise<Map<string, string>> {
   const names = new Map<string, string>();
@@ -69,12 +82,26 @@ async function readUserNames(): Promise<Map<string, string>> {
   return names;
 }
 
-export async function readProcesses(procRoot = '/proc', sampleMs = 250): Promise<ProcessInfo[]> {
-  const [users, before] = await Promise.all([readUserNames(), sampleCpuTimes(procRoot)]);
+/** The processes, each with its CPU use between two readings that `pause` puts apart (a quarter second). */
+export async function readProcesses(
+  procRoot = '/proc',
+  pause: () => Promise<unknown> = () => sleep(250),
+): Promise<ProcessInfo[]> {
+  const [users, before, clockBefore] = await Promise.all([
+    readUserNames(),
+    sampleCpuTimes(procRoot),
+    readCpuClock(procRoot),
+  ]);
   const startedAt = process.hrtime.bigint();
-  await sleep(sampleMs);
+  await pause();
   const pids = await listPids(procRoot);
-  const elapsedTicks = (Number(process.hrtime.bigint() - startedAt) / 1e9) * CLOCK_TICKS_PER_SECOND;
+  const clockAfter = await readCpuClock(procRoot);
+  const elapsedTicks = Math.max(
+    clockBefore !== null && clockAfter !== null
+      ? clockAfter - clockBefore
+      : (Number(process.hrtime.bigint() - startedAt) / 1e9) * CLOCK_TICKS_PER_SECOND,
+    1,
+  );
   const processes = await Promise.all(
     pids.map(async (pid): Promise<ProcessInfo | null> => {
       const read = (file: string) => readOrNull(join(procRoot, pid, file));

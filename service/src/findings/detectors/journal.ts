@@ -12,10 +12,12 @@ export function isJournal(event: WatchEvent): event is JournalEvent {
 
 /**
  * The kernel's own ring buffer: journald sets _TRANSPORT=kernel only for what it reads from /dev/kmsg. A line
- * that merely calls itself "kernel" (SYSLOG_IDENTIFIER, which any process sets) is not the kernel's.
+ * that merely calls itself "kernel" (SYSLOG_IDENTIFIER, which any process sets) is not the kernel's, nor is one
+ * that user space wrote to /dev/kmsg: the kernel never gives those its own facility 0 (LOG_USER unless the writer
+ * names another; printk.c, devkmsg_write), and journald records their facility (journald-kmsg.c).
  */
 export function isKernel(entry: JournalEntry): boolean {
-  return entry.transport === 'kernel';
+  return entry.transport === 'kernel' && (entry.fields.SYSLOG_FACILITY ?? '0') === '0';
 }
 
 // Kernel lines as the detectors read them. journald strips the "[ 1234.567890] " time that dmesg prints, but

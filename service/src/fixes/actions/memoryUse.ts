@@ -74,7 +74,7 @@ export function parseStatus(text: string): { name: string; rssBytes: number } | 
 }
 
 /** The unit of /proc/PID/cgroup's text: cgroup2's "0::/system.slice/x.service", else v1's name=systemd line. */
-function unitOf(text: string): string | undefined {
+export function unitOfProcCgroup(text: string): string | undefined {
   const path = /^0::(.*)$/m.exec(text)?.[1] ?? /^\d+:name=systemd:(.*)$/m.exec(text)?.[1];
   return path ? unitOfCgroup(path) : undefined;
 }
@@ -87,7 +87,7 @@ export async function biggestProcesses(root = '/', count = TOP_SHOWN): Promise<P
   for (const pid of pids) {
     const status = parseStatus(await readFile(join(proc, pid, 'status'), 'utf8').catch(() => ''));
     if (!status || status.rssBytes === 0) continue;
-    const unit = unitOf(await readFile(join(proc, pid, 'cgroup'), 'utf8').catch(() => ''));
+    const unit = unitOfProcCgroup(await readFile(join(proc, pid, 'cgroup'), 'utf8').catch(() => ''));
     processes.push({ pid: Number(pid), ...status, ...(unit && { unit }) });
   }
   return processes.sort((a, b) => b.rssBytes - a.rssBytes).slice(0, count);
