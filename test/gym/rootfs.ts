@@ -11,6 +11,7 @@ export const GYM_RECIPE: RootfsRecipe = {
   packages: [
     'dbus',
     'dbus-user-session',
+    'dnsmasq-base',
     'e2fsprogs',
     'iproute2',
     'libglib2.0-bin',

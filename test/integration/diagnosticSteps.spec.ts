@@ -33,6 +33,7 @@ describe('diagnostic steps', () => {
       'info.coredump',
       'info.filesystem_errors',
       'info.block_device',
+      'info.network_device',
     ]) {
       const action = catalog.get(name);
       expect(action?.readOnly).withContext(name).toBeTrue();

@@ -49,6 +49,7 @@ export const CATALOG_ACTIONS: readonly CatalogAction[] = [
   { name: 'info.link_state', risk: 'low', title: (_) => _('Show a network link’s state') },
   { name: 'info.lock_holder', risk: 'low', title: (_) => _('Show which process holds a lock') },
   { name: 'info.memory_use', risk: 'low', title: (_) => _('Show what holds the memory') },
+  { name: 'info.network_device', risk: 'low', title: (_) => _('Show how NetworkManager sees a network device') },
   { name: 'info.oom_kill', risk: 'low', title: (_) => _('Show what was killed for memory') },
   { name: 'info.path_access', risk: 'low', title: (_) => _('Show who may use a file a service was refused') },
   { name: 'info.port_holder', risk: 'low', title: (_) => _('Show which process holds a port') },

@@ -24,6 +24,7 @@ import { linkActions } from './actions/linkState.js';
 import { lockHolderAction } from './actions/lockHolder.js';
 import { memoryUseAction } from './actions/memoryUse.js';
 import { networkActions } from './actions/network.js';
+import { networkDeviceAction } from './actions/networkDevice.js';
 import { packageActions } from './actions/packages.js';
 import { pathAccessAction } from './actions/pathAccess.js';
 import { portHolderAction } from './actions/portHolder.js';
@@ -100,6 +101,7 @@ const findingActions = ({ journalDirectories = () => [], testHooks = {} }: Findi
     ...systemdActions,
     ...packageActions,
     ...networkActions,
+    networkDeviceAction,
     ...dnsActions,
     ...linkActions,
     ...defaultRouteActions,

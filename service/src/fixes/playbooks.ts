@@ -20,6 +20,7 @@ import { largestCacheDirectories } from './actions/files.js';
 import { mountOf as mountOfBlockDevice } from './actions/filesystemErrors.js';
 import { outOfInodesOnly } from './actions/inodeUsage.js';
 import { linkManager, linkNow } from './actions/linkState.js';
+import { managedDeviceState, notConnected } from './actions/networkDevice.js';
 import { packagesProviding } from './actions/packageKit.js';
 import { UnitManager } from './actions/systemdUnits.js';
 import {
@@ -966,10 +967,43 @@ const captivePortal: Playbook = async (finding) => ({
 });
 
 /** A failure the journal tells of a link: reconnect where NetworkManager runs, else the link's own state and way up. */
+// NetworkManager's own reason for a failed activation: "device (eth0): state change: ip-config -> failed (reason
+// 'ip-config-unavailable', managed-type: 'full')".
+const NM_FAILED_REASON = /-> failed \(reason '([a-z0-9-]{1,40})'/;
+
+// A device NetworkManager tried to connect and could not (it has its carrier): reconnecting has no active connection
+// to take down, and only a cause that went away (a DHCP server answering again) makes connecting again work. What
+// NetworkManager tried and the reason it gave come first.
+async function activationFailed(finding: FindingWithEvidence, tools: PlaybookTools): Promise<ProposalDraft | null> {
+  const name = finding.subject;
+  if (!/^[\w.:@-]{1,15}$/.test(name)) return null;
+  if (!notConnected(await managedDeviceState(tools.context, name).catch(() => null))) return null;
+  const reason = finding.evidence.map((evidence) => NM_FAILED_REASON.exec(evidence.text)?.[1]).find(Boolean);
+  return {
+    title: format(_('See why NetworkManager could not connect {name}'), { name }),
+    explanation: format(
+      _(
+        '{title}. NetworkManager tried to connect it and gave up{reason}. The first step shows how it tries (by DHCP, ' +
+          'and how long it waits, or a fixed address), what it holds now and the reason it gave; connecting again ' +
+          'helps once the cause is gone (a DHCP server that answers again, a network in range again).',
+      ),
+      { title: finding.title, reason: reason ? format(_(" (reason '{reason}')"), { reason }) : '' },
+    ),
+    actions: [
+      { name: 'info.network_device', params: reason ? { interface: name, reason } : { interface: name } },
+      { name: 'network.connect_device', params: { interface: name } },
+    ],
+  };
+}
+
 const networkFailure: Playbook = async (finding, tools) => {
+  const failedActivation = await activationFailed(finding, tools);
+  if (failedActivation) return failedActivation;
   const viaNetworkManager = await reconnect(finding, tools);
   const step = viaNetworkManager?.actions[0];
-  if (step && (await tools.preview(step))) return viaNetworkManager;
+  const preview = step && (await tools.preview(step));
+  // No active connection to reconnect: the link's own state, where the finding names one.
+  if (preview && !preview.changesNothing) return viaNetworkManager;
   return finding.subject ? linkDown(finding, tools) : viaNetworkManager;
 };
 

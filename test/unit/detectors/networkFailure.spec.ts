@@ -5,8 +5,16 @@ import { journalEvent, reportsOf, resolutionsOf, runDetector } from '../../suppo
 
 const kernel = (message: string) =>
   journalEvent({ MESSAGE: message, _TRANSPORT: 'kernel', SYSLOG_IDENTIFIER: 'kernel' });
+// A daemon writing from its own unit, running its own program, as journald records it.
 const program = (identifier: string, message: string) =>
-  journalEvent({ MESSAGE: message, SYSLOG_IDENTIFIER: identifier, _COMM: identifier, _PID: '812' });
+  journalEvent({
+    MESSAGE: message,
+    SYSLOG_IDENTIFIER: identifier,
+    _COMM: identifier,
+    _PID: '812',
+    _SYSTEMD_UNIT: `${identifier}.service`,
+    _EXE: `/usr/sbin/${identifier}`,
+  });
 const said = (events: ReturnType<typeof journalEvent>[]) =>
   reportsOf(runDetector(new NetworkFailureDetector(), events)).map((r) => [r.kind, r.subject, r.title]);
 
@@ -82,5 +90,36 @@ describe('the network-failure detector on more wordings', () => {
     expect(runDetector(new NetworkFailureDetector(), [program('systemd-networkd', 'eth1: Gained carrier')])).toEqual(
       [],
     );
+  });
+
+  it("reads NetworkManager 1.52's failed activation for want of a DHCP answer", () => {
+    expect(
+      said([
+        program(
+          'NetworkManager',
+          '<info>  [1795505047.9921] dhcp4 (gym0): activation: beginning transaction (timeout in 5 seconds)',
+        ),
+        program(
+          'NetworkManager',
+          "<info>  [1795505052.8230] device (gym0): state change: ip-config -> failed (reason 'ip-config-unavailable', managed-type: 'full')",
+        ),
+      ]),
+    ).toEqual([['network-failure', 'gym0', 'gym0 lost its network connection']]);
+  });
+
+  it("takes NetworkManager's words only from NetworkManager's own unit and program", () => {
+    const failed = "<warn>  [1736441301.0994] device (wlo1): Activation: failed for connection 'Home'";
+    const forged = (fields: Record<string, string>) =>
+      journalEvent({ MESSAGE: failed, SYSLOG_IDENTIFIER: 'NetworkManager', _COMM: 'NetworkManager', ...fields });
+    expect(
+      said([
+        forged({ _SYSTEMD_UNIT: 'session-2.scope', _EXE: '/usr/bin/python3.12' }),
+        forged({ _SYSTEMD_UNIT: 'NetworkManager.service', _EXE: '/usr/bin/logger' }),
+        forged({ _SYSTEMD_USER_UNIT: 'app-foo.scope', _SYSTEMD_UNIT: 'user@1000.service' }),
+      ]),
+    ).toEqual([]);
+    expect(said([program('NetworkManager', failed)])).toEqual([
+      ['network-failure', 'wlo1', 'wlo1 lost its network connection'],
+    ]);
   });
 });

@@ -7,7 +7,7 @@
 import { _, format } from '../../i18n.js';
 import type { WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput } from '../types.js';
-import { isJournal, isKernel, type JournalEvent, journalEvidence, kernelText } from './journal.js';
+import { isDaemon, isJournal, isKernel, type JournalEvent, journalEvidence, kernelText } from './journal.js';
 import { SlidingWindow } from './window.js';
 
 export const NETWORK_FAILURE = 'network-failure';
@@ -53,6 +53,8 @@ const BACK_UP = [
   new RegExp(String.raw`\b([\w.@-]+):? (?:NIC )?Link is Up\b`),
   new RegExp(String.raw`^[\w-]+: ([\w.@-]+): link up\b`),
   new RegExp(String.raw`^${IFACE}: Gained carrier$`),
+];
+const NM_BACK_UP = [
   new RegExp(
     String.raw`device \(${IFACE}\): (?:Activation: successful, device activated|state change: \S+ -> activated \()`,
   ),
@@ -72,20 +74,25 @@ export class NetworkFailureDetector implements Detector {
   detect(event: WatchEvent): DetectorOutput[] {
     if (!isJournal(event)) return [];
     const message = isKernel(event.entry) ? kernelText(event.entry) : event.entry.message;
-    const secrets = first(NM_SECRETS, message);
+    // NetworkManager's words count from NetworkManager: its own unit, running its own program.
+    const networkManager = isDaemon(event.entry, 'NetworkManager');
+    const secrets = networkManager ? first(NM_SECRETS, message) : null;
     if (secrets !== null)
       return this.report(event, WIFI_SECRETS, secrets, _('{iface} could not connect: the network needs a password'));
     const hang = UNIT_HANG.exec(message);
-    const failure = first(NM_FAILURES, message) ?? NETWORKD.exec(message)?.[1] ?? (hang && (hang[2] ?? hang[1] ?? ''));
+    const failure =
+      (networkManager ? first(NM_FAILURES, message) : null) ??
+      NETWORKD.exec(message)?.[1] ??
+      (hang && (hang[2] ?? hang[1] ?? ''));
     if (failure !== null && failure !== undefined)
       return this.report(event, NETWORK_FAILURE, failure, _('{iface} lost its network connection'));
-    const down = LINK_DOWN.exec(message)?.[1] ?? NM_CARRIER_LOST.exec(message)?.[1];
+    const down = LINK_DOWN.exec(message)?.[1] ?? (networkManager ? NM_CARRIER_LOST.exec(message)?.[1] : undefined);
     if (down) return this.report(event, NETWORK_FAILURE, down, _('{iface} lost its link'));
     const discover = DHCP_DISCOVER.exec(message)?.[1];
     if (discover) this.dhcpInterface = discover;
     if (/^No (?:DHCPOFFERS received|working leases in persistent database)/.test(message))
       return this.report(event, NETWORK_FAILURE, this.dhcpInterface, _('{iface} got no address from DHCP'));
-    const up = first(BACK_UP, message);
+    const up = first(BACK_UP, message) ?? (networkManager ? first(NM_BACK_UP, message) : null);
     if (up && this.failed.delete(up)) {
       return [NETWORK_FAILURE, WIFI_SECRETS].map((kind) => ({ resolve: { kind, subject: up, at: event.at } }));
     }

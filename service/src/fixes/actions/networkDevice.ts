@@ -1,0 +1,340 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+// info.network_device: a device as NetworkManager has it now, read over D-Bus: its state and the reason
+// NetworkManager gave for it, the connection active on it, how each saved connection that fits it gets its
+// IPv4 address (DHCP and how long it waits, or a fixed address), the addresses and the DHCP lease it holds,
+// and the reason NetworkManager logged when an activation failed (from the finding's line). Reading only.
+import type { MessageBus, Variant } from '@jellybrick/dbus-next';
+import { z } from 'zod';
+
+import { callMethod } from '../../dbus/client.js';
+import { remoteErrorName } from '../../dbus/errors.js';
+import { _, format, N_, ngettext } from '../../i18n.js';
+import { cleanLine } from '../../untrustedText.js';
+import type { ActionContext, ActionDefinition } from '../action.js';
+import { systemBusOf, systemCall } from './polkit.js';
+
+const NM = 'org.freedesktop.NetworkManager';
+const NM_PATH = '/org/freedesktop/NetworkManager';
+const PROPERTIES = 'org.freedesktop.DBus.Properties';
+const NO_OBJECT = '/';
+/** A machine has a few saved connections per device; a long list says nothing more. */
+const CONNECTIONS_SHOWN = 4;
+/** NetworkManager's wait for a DHCP answer when ipv4.dhcp-timeout is 0 (the default). */
+const DEFAULT_DHCP_TIMEOUT_S = 45;
+
+/** NMDeviceState: the device is connected. */
+const DEVICE_ACTIVATED = 100;
+/** NMDeviceState: no carrier, or not ready. */
+const DEVICE_UNAVAILABLE = 20;
+
+// NMDeviceState in words (nm-dbus-interface.h).
+const DEVICE_STATES: Readonly<Record<number, string>> = {
+  10: N_('not managed by NetworkManager'),
+  20: N_('unavailable (no carrier, or not ready)'),
+  30: N_('disconnected'),
+  40: N_('preparing to connect'),
+  50: N_('connecting'),
+  60: N_('waiting for a password'),
+  70: N_('getting its IP configuration'),
+  80: N_('checking its IP configuration'),
+  90: N_('waiting for a secondary connection'),
+  100: N_('connected'),
+  110: N_('disconnecting'),
+  120: N_('in the failed state'),
+};
+
+// NMDeviceStateReason by number, in the words NetworkManager logs them ("reason 'ip-config-unavailable'").
+const REASON_NICKS = [
+  'none',
+  'unknown',
+  'managed',
+  'unmanaged',
+  'config-failed',
+  'ip-config-unavailable',
+  'ip-config-expired',
+  'no-secrets',
+  'supplicant-disconnect',
+  'supplicant-config-failed',
+  'supplicant-failed',
+  'supplicant-timeout',
+  'ppp-start-failed',
+  'ppp-disconnect',
+  'ppp-failed',
+  'dhcp-start-failed',
+  'dhcp-error',
+  'dhcp-failed',
+  'sharing-start-failed',
+  'sharing-failed',
+  'autoip-start-failed',
+  'autoip-error',
+  'autoip-failed',
+  'modem-busy',
+  'modem-no-dialtone',
+  'modem-no-carrier',
+  'modem-dial-timeout',
+  'modem-dial-failed',
+  'modem-init-failed',
+  'gsm-apn-failed',
+  'gsm-registration-idle',
+  'gsm-registration-denied',
+  'gsm-registration-timeout',
+  'gsm-registration-failed',
+  'gsm-pin-check-failed',
+  'firmware-missing',
+  'removed',
+  'sleeping',
+  'connection-removed',
+  'user-requested',
+  'carrier-changed',
+  'connection-assumed',
+  'supplicant-available',
+  'modem-not-found',
+  'bluetooth-failed',
+  'gsm-sim-not-inserted',
+  'gsm-sim-pin-required',
+  'gsm-sim-puk-required',
+  'gsm-sim-wrong',
+  'infiniband-mode',
+  'dependency-failed',
+  'br2684-bridge-failed',
+  'modem-manager-unavailable',
+  'ssid-not-found',
+  'secondary-connection-failed',
+  'dcb-fcoe-failed',
+  'teamd-control-failed',
+  'modem-failed',
+  'modem-available',
+  'sim-pin-incorrect',
+  'new-activation',
+  'parent-changed',
+  'parent-managed-changed',
+  'ovsdb-failed',
+  'ip-address-duplicate',
+  'ip-method-unsupported',
+  'sriov-configuration-failed',
+  'peer-not-found',
+] as const;
+
+// What the reasons a person meets most often mean.
+const REASON_MEANINGS: Readonly<Record<string, string>> = {
+  'ip-config-unavailable': N_(
+    'no IP configuration could be had: no DHCP server answered in time, or the address could not be set',
+  ),
+  'ip-config-expired': N_('the DHCP lease ran out and was not renewed'),
+  'dhcp-start-failed': N_('the DHCP client did not start'),
+  'dhcp-error': N_('the DHCP client failed'),
+  'dhcp-failed': N_('the DHCP client failed'),
+  'no-secrets': N_('the network’s password was missing'),
+  'carrier-changed': N_('the cable or the radio link went'),
+  'supplicant-timeout': N_('the Wi-Fi network did not accept the authentication in time'),
+  'ssid-not-found': N_('the Wi-Fi network is not in range'),
+  'ip-address-duplicate': N_('another machine on the network uses the same address'),
+  'dependency-failed': N_('a connection it depends on failed'),
+};
+
+// ipv4.method in words.
+const IPV4_METHODS: Readonly<Record<string, string>> = {
+  auto: N_('IPv4 by DHCP (ipv4.method auto)'),
+  manual: N_('IPv4 set by hand (ipv4.method manual)'),
+  'link-local': N_('IPv4 link-local only (ipv4.method link-local)'),
+  shared: N_('IPv4 shared to other computers (ipv4.method shared)'),
+  disabled: N_('no IPv4 (ipv4.method disabled)'),
+};
+
+const params = z.object({
+  interface: z.string().regex(/^[\w.:@-]{1,15}$/, 'not a network interface name'),
+  /** The reason NetworkManager logged for a failed activation, as the finding's line gave it. */
+  reason: z
+    .string()
+    .regex(/^[a-z0-9-]{1,40}$/, 'not a NetworkManager reason')
+    .optional(),
+});
+type NetworkDeviceParams = z.infer<typeof params>;
+
+type Properties = Partial<Record<string, Variant>>;
+
+async function getAll(bus: MessageBus, path: string, iface: string): Promise<Properties> {
+  const [properties] = await systemCall(
+    callMethod(
+      bus,
+      { destination: NM, path, interface: PROPERTIES, member: 'GetAll', signature: 's', body: [iface] },
+      { autoStart: false },
+    ),
+    'NetworkManager',
+  );
+  return properties as Properties;
+}
+
+/** NetworkManager's device for the interface `name`, or null when it has none by that name. */
+async function devicePath(bus: MessageBus, name: string): Promise<string | null> {
+  try {
+    const [path] = await systemCall(
+      callMethod(
+        bus,
+        { destination: NM, path: NM_PATH, interface: NM, member: 'GetDeviceByIpIface', signature: 's', body: [name] },
+        { autoStart: false },
+      ),
+      'NetworkManager',
+    );
+    return path as string;
+  } catch (error) {
+    if (remoteErrorName(error) === `${NM}.UnknownDevice`) return null;
+    throw error;
+  }
+}
+
+/**
+ * The NMDeviceState of the device NetworkManager manages as `name`, or null where it has no such device or does not
+ * manage it: a device it tried to connect and did not (disconnected, failed, or on its way) has a state in between.
+ */
+export async function managedDeviceState(context: ActionContext, name: string): Promise<number | null> {
+  const bus = systemBusOf(context);
+  const path = await devicePath(bus, name);
+  if (path === null) return null;
+  const device = await getAll(bus, path, `${NM}.Device`);
+  if (device.Managed?.value === false) return null;
+  return (device.State?.value as number | undefined) ?? null;
+}
+
+/** Whether the state is one of a device NetworkManager could not connect: not connected, not without a carrier. */
+export function notConnected(state: number | null): boolean {
+  return state !== null && state > DEVICE_UNAVAILABLE && state !== DEVICE_ACTIVATED;
+}
+
+const reasonText = (nick: string) => {
+  const meaning = REASON_MEANINGS[nick];
+  return meaning ? `'${nick}': ${_(meaning)}` : `'${nick}'`;
+};
+
+const quoted = (text: unknown) => cleanLine(typeof text === 'string' ? text : '', 80);
+
+/** How a saved connection gets its IPv4 address: "Saved connection "Home": IPv4 by DHCP …, waiting 5 s for an answer". */
+async function connectionLine(bus: MessageBus, path: string): Promise<string> {
+  const [settings] = (await systemCall(
+    callMethod(
+      bus,
+      { destination: NM, path, interface: `${NM}.Settings.Connection`, member: 'GetSettings' },
+      { autoStart: false },
+    ),
+    'NetworkManager',
+  )) as [Record<string, Properties>];
+  const id = quoted(settings.connection?.id?.value);
+  const setMethod = settings.ipv4?.method?.value;
+  const method = typeof setMethod === 'string' ? cleanLine(setMethod, 40) : 'auto';
+  const how = IPV4_METHODS[method] ? _(IPV4_METHODS[method]) : format(_('IPv4 by ipv4.method {method}'), { method });
+  const timeout = Number(settings.ipv4?.['dhcp-timeout']?.value ?? 0) || DEFAULT_DHCP_TIMEOUT_S;
+  const waits =
+    method === 'auto'
+      ? format(
+          ngettext(
+            ', waiting {seconds} second for a DHCP answer (ipv4.dhcp-timeout)',
+            ', waiting {seconds} seconds for a DHCP answer (ipv4.dhcp-timeout)',
+            timeout,
+          ),
+          { seconds: timeout },
+        )
+      : '';
+  const manual = settings.connection?.autoconnect?.value === false ? _(', connected only when asked') : '';
+  return format(_('Saved connection "{id}": {how}{waits}{manual}'), { id, how, waits, manual });
+}
+
+async function addressesOf(bus: MessageBus, path: unknown): Promise<string[]> {
+  if (typeof path !== 'string' || path === NO_OBJECT) return [];
+  const config = await getAll(bus, path, `${NM}.IP4Config`).catch((): Properties => ({}));
+  const data = (config.AddressData?.value ?? []) as Record<string, Variant>[];
+  return data.map((address) => `${quoted(address.address?.value)}/${Number(address.prefix?.value ?? 0)}`);
+}
+
+async function leaseOf(bus: MessageBus, path: unknown): Promise<string | null> {
+  if (typeof path !== 'string' || path === NO_OBJECT) return null;
+  const options = ((await getAll(bus, path, `${NM}.DHCP4Config`).catch((): Properties => ({}))).Options?.value ??
+    {}) as Record<string, Variant>;
+  const address = options.ip_address?.value;
+  if (typeof address !== 'string') return null;
+  const server = options.dhcp_server_identifier?.value;
+  return typeof server === 'string'
+    ? format(_('DHCP lease: {address} from {server}'), { address: quoted(address), server: quoted(server) })
+    : format(_('DHCP lease: {address}'), { address: quoted(address) });
+}
+
+/** The device in lines, as NetworkManager has it now; null where NetworkManager has no such device. */
+export async function describeDevice(
+  { interface: name, reason }: NetworkDeviceParams,
+  context: ActionContext,
+): Promise<string[] | null> {
+  const bus = systemBusOf(context);
+  const path = await devicePath(bus, name);
+  if (path === null) return null;
+  const device = await getAll(bus, path, `${NM}.Device`);
+  const state = Number(device.State?.value ?? 0);
+  const [, current] = (device.StateReason?.value ?? [state, 0]) as [number, number];
+  const lines = [
+    format(_('{name} is {state} (NetworkManager’s device state)'), {
+      name,
+      state: DEVICE_STATES[state] ? _(DEVICE_STATES[state]) : format(_('in state {state}'), { state }),
+    }),
+  ];
+  const currentNick = REASON_NICKS[current] ?? String(current);
+  if (current !== 0)
+    lines.push(format(_('NetworkManager’s reason for it now: {reason}'), { reason: reasonText(currentNick) }));
+  if (reason !== undefined && reason !== currentNick) {
+    lines.push(
+      format(_('NetworkManager logged the activation failing with reason {reason}'), { reason: reasonText(reason) }),
+    );
+  }
+  const active = device.ActiveConnection?.value;
+  if (typeof active === 'string' && active !== NO_OBJECT) {
+    const connection = await getAll(bus, active, `${NM}.Connection.Active`).catch((): Properties => ({}));
+    lines.push(format(_('Connection active on it: "{id}"'), { id: quoted(connection.Id?.value) }));
+  } else {
+    lines.push(_('No connection is active on it'));
+  }
+  const available = ((device.AvailableConnections?.value ?? []) as string[]).slice(0, CONNECTIONS_SHOWN);
+  const connections = await Promise.all(
+    available.map((connection) => connectionLine(bus, connection).catch(() => null)),
+  );
+  const shown = connections.filter((line): line is string => line !== null);
+  lines.push(...(shown.length > 0 ? shown : [_('No saved connection fits it')]));
+  const addresses = await addressesOf(bus, device.Ip4Config?.value);
+  lines.push(
+    format(_('IPv4 addresses now: {addresses}'), {
+      addresses: addresses.length > 0 ? addresses.join(', ') : _('none'),
+    }),
+  );
+  lines.push((await leaseOf(bus, device.Dhcp4Config?.value)) ?? _('No DHCP lease'));
+  return lines;
+}
+
+const noDevice = (name: string) => format(_('NetworkManager has no device {interface}'), { interface: name });
+
+export const networkDeviceAction: ActionDefinition<NetworkDeviceParams> = {
+  name: 'info.network_device',
+  title: N_('Show how NetworkManager sees a network device'),
+  params,
+  risk: 'low',
+  needsAuthorization: false,
+  readOnly: true,
+  async preview(params, context) {
+    const lines = await describeDevice(params, context);
+    if (lines === null) return { summary: noDevice(params.interface), details: [], changesNothing: true };
+    return {
+      summary: format(_('Show how NetworkManager sees {interface}'), { interface: params.interface }),
+      details: lines,
+      changesNothing: false,
+    };
+  },
+  async run(params, context) {
+    const lines = await describeDevice(params, context);
+    return {
+      summary: lines === null ? noDevice(params.interface) : lines.join('\n'),
+      undo: { impossible: _('showing a device’s state changes nothing') },
+    };
+  },
+  async verify(params) {
+    return {
+      ok: true,
+      observed: format(_('read how NetworkManager sees {interface}'), { interface: params.interface }),
+    };
+  },
+};
