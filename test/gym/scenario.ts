@@ -135,7 +135,35 @@ export async function loadScenarios(dir = SCENARIO_DIR): Promise<Scenario[]> {
       return { ...parsed.data, name: basename(file, '.json') };
     }),
   );
+  const shared = sharedUnits(scenarios);
+  if (shared.length > 0) throw new Error(`scenarios share units, so one's finding is another's: ${shared.join('; ')}`);
   // Those that count everything since the boot run before any other scenario has raised anything.
   const sinceBoot = (scenario: Scenario) => 'none' in scenario.expect && scenario.expect.since === 'boot';
   return [...scenarios.filter(sinceBoot), ...scenarios.filter((scenario) => !sinceBoot(scenario))];
+}
+
+// A unit file a step writes for the system's or the user's manager.
+const UNIT_FILE = /\/systemd\/(?:system|user)\/([^/]+\.(?:service|socket|timer|path|mount|automount|swap|target))$/;
+
+/** The units a scenario makes (its unit files) or expects a finding about. */
+function unitsOf(scenario: Scenario): Set<string> {
+  const steps = [...scenario.prepare, ...scenario.fault, ...scenario.cleanup];
+  const written = steps.flatMap((step) => ('write' in step ? [UNIT_FILE.exec(step.write)?.[1]] : []));
+  const subject = 'finding' in scenario.expect ? scenario.expect.finding.subject : undefined;
+  return new Set(
+    [...written, subject].filter(
+      (name): name is string => name !== undefined && UNIT_FILE.test(`/systemd/system/${name}`),
+    ),
+  );
+}
+
+/**
+ * Units two scenarios both name, as "unit: a, b": Steward keeps one finding per kind and subject, so the later
+ * scenario would find the earlier one's finding and proposal, and pass or fail by the order they run in.
+ */
+export function sharedUnits(scenarios: readonly Scenario[]): string[] {
+  const owners = new Map<string, string[]>();
+  for (const scenario of scenarios)
+    for (const unit of unitsOf(scenario)) owners.set(unit, [...(owners.get(unit) ?? []), scenario.name]);
+  return [...owners].filter(([, names]) => names.length > 1).map(([unit, names]) => `${unit}: ${names.join(', ')}`);
 }
