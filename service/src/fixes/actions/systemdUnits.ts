@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // A client for one systemd manager, the user's or the system's: a unit's
 // state, jobs run to their end, and unit files enabled or disabled.
-import { access } from 'node:fs/promises';
+import { access, stat } from 'node:fs/promises';
 
 import { type MessageBus, Variant } from '@jellybrick/dbus-next';
 
@@ -425,9 +425,25 @@ export class UnitManager {
     };
   }
 
+  /** What a unit's file makes it now: its load state, its file, and when that file last changed. */
+  async #fileState(path: string): Promise<string> {
+    const [loadState, fragment] = (await Promise.all([
+      this.#property(path, UNIT, 'LoadState').catch(() => ''),
+      this.#property(path, UNIT, 'FragmentPath').catch(() => ''),
+    ])) as [string, string];
+    const changedAt = fragment
+      ? await stat(fragment).then(
+          (file) => file.mtimeMs,
+          () => 0,
+        )
+      : 0;
+    return `${loadState} ${fragment} ${changedAt}`;
+  }
+
   /**
-   * Calls `changed` when one of `units` becomes active or is loaded anew (unmasked, its file replaced), or the
-   * manager reloads; resolves, once systemd sends those signals, with a function that stops listening.
+   * Calls `changed` when one of `units` becomes active or is loaded anew (unmasked, its file replaced), or a
+   * reload of the manager changed what one of them is; resolves, once systemd sends those signals, with a
+   * function that stops listening.
    */
   async watchUnits(units: readonly string[], changed: () => void): Promise<() => Promise<void>> {
     const paths = new Set(
@@ -437,6 +453,20 @@ export class UnitManager {
         ),
       ),
     );
+    // Every daemon-reload on the machine ends in Reloading(false) and UnitFilesChanged: only one that changed
+    // what these units are (masked, unmasked, their file rewritten) is a change for the watcher.
+    const seen = new Map(
+      await Promise.all([...paths].map(async (path) => [path, await this.#fileState(path)] as const)),
+    );
+    const recheck = async () => {
+      let differs = false;
+      for (const path of paths) {
+        const now = await this.#fileState(path);
+        differs ||= now !== seen.get(path);
+        seen.set(path, now);
+      }
+      if (differs) changed();
+    };
     const router = new SignalRouter(this.#bus, READ);
     const unsubscribe = await Promise.all([
       router.subscribe({ sender: SYSTEMD, interface: PROPERTIES, member: 'PropertiesChanged' }, (body, message) => {
@@ -446,12 +476,11 @@ export class UnitManager {
       }),
       // Reloading(false): the reload ended, so a unit masked or rewritten before it is what its file now says.
       router.subscribe({ sender: SYSTEMD, path: MANAGER_PATH, interface: MANAGER, member: 'Reloading' }, ([active]) => {
-        if (active === false) changed();
+        if (active === false) void recheck();
       }),
-      router.subscribe(
-        { sender: SYSTEMD, path: MANAGER_PATH, interface: MANAGER, member: 'UnitFilesChanged' },
-        changed,
-      ),
+      router.subscribe({ sender: SYSTEMD, path: MANAGER_PATH, interface: MANAGER, member: 'UnitFilesChanged' }, () => {
+        void recheck();
+      }),
     ]);
     await this.#subscribe();
     return async () => {
