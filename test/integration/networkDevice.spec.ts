@@ -2,11 +2,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { Variant } from '@jellybrick/dbus-next';
 
-import { callMethod } from '../../service/src/dbus/client.js';
-import type { FindingWithEvidence } from '../../service/src/findings/store.js';
 import { networkActions } from '../../service/src/fixes/actions/network.js';
 import { networkDeviceAction } from '../../service/src/fixes/actions/networkDevice.js';
 import { type CandidateAction, draftFor } from '../../service/src/fixes/playbooks.js';
+import { findingWithEvidence } from '../support/findingFixture.js';
 import { NetworkActionBus, NM, NM_PATH } from '../support/networkMocks.js';
 
 const DEVICE = `${NM}.Device`;
@@ -15,24 +14,14 @@ const UUID = '5f0ba6d2-3c4e-4b7a-9d61-0c2f1e8a7b35';
 const FAILED_LINE =
   "<info>  [1795505052.8230] device (eth1): state change: ip-config -> failed (reason 'ip-config-unavailable', managed-type: 'full')";
 
-const finding = (subject: string, text: string): FindingWithEvidence => ({
-  id: 1,
-  kind: 'network-failure',
-  subject,
-  severity: 'warning',
-  title: `${subject} lost its network connection`,
-  state: 'active',
-  firstSeen: new Date(),
-  lastSeen: new Date(),
-  resolvedAt: null,
-  count: 1,
-  ignored: false,
-  explanation: null,
-  likelyCause: null,
-  vouchedBy: null,
-  reportedBy: 'NetworkManager (uid 0, /usr/sbin/NetworkManager, NetworkManager.service)',
-  evidence: [{ kind: 'journal', text, cursor: 'c', at: new Date() }],
-});
+const finding = (subject: string, text: string) =>
+  findingWithEvidence('network-failure', subject, {
+    severity: 'warning',
+    title: `${subject} lost its network connection`,
+    vouchedBy: null,
+    reportedBy: 'NetworkManager (uid 0, /usr/sbin/NetworkManager, NetworkManager.service)',
+    evidence: [{ kind: 'journal', text, cursor: 'c', at: new Date() }],
+  });
 
 describe('info.network_device', () => {
   let net: NetworkActionBus;
@@ -44,23 +33,14 @@ describe('info.network_device', () => {
   async function failedDhcpDevice() {
     const nm = await net.startNetworkManager();
     const [device] = (await nm.mock('AddEthernetDevice', 'ssi', ['eth1', 'eth1', DISCONNECTED])) as [string];
-    const [settings] = (await callMethod(net.client, {
-      destination: NM,
-      path: `${NM_PATH}/Settings`,
-      interface: `${NM}.Settings`,
-      member: 'AddConnection',
-      signature: 'a{sa{sv}}',
-      body: [
-        {
-          connection: {
-            id: new Variant('s', 'Office\u001b[2J'),
-            uuid: new Variant('s', UUID),
-            type: new Variant('s', '802-3-ethernet'),
-          },
-          ipv4: { method: new Variant('s', 'auto'), 'dhcp-timeout': new Variant('i', 10) },
-        },
-      ],
-    })) as [string];
+    const settings = await nm.addSavedConnection({
+      connection: {
+        id: new Variant('s', 'Office\u001b[2J'),
+        uuid: new Variant('s', UUID),
+        type: new Variant('s', '802-3-ethernet'),
+      },
+      ipv4: { method: new Variant('s', 'auto'), 'dhcp-timeout': new Variant('i', 10) },
+    });
     await nm.mock('SetProperty', 'sssv', [device, DEVICE, 'AvailableConnections', new Variant('ao', [settings])]);
     return { nm, device };
   }

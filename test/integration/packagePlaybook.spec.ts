@@ -1,29 +1,16 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import type { FindingWithEvidence } from '../../service/src/findings/store.js';
 import type { ActionContext } from '../../service/src/fixes/action.js';
 import { type CandidateAction, draftFor } from '../../service/src/fixes/playbooks.js';
 import { createLogger } from '../../service/src/logging.js';
+import { findingWithEvidence } from '../support/findingFixture.js';
 import { type PackageKit, startPackageKit } from '../support/packagekit.js';
 
-const failedUnit = (lines: string[]): FindingWithEvidence => ({
-  id: 1,
-  kind: 'unit-failed',
-  subject: 'backup.service',
-  severity: 'error',
-  title: 'backup.service failed (exit code 203)',
-  state: 'active',
-  firstSeen: new Date(),
-  lastSeen: new Date(),
-  resolvedAt: null,
-  count: 1,
-  ignored: false,
-  explanation: null,
-  likelyCause: null,
-  vouchedBy: 'system-manager',
-  reportedBy: 'systemd',
-  evidence: lines.map((text) => ({ kind: 'journal', text, at: new Date() })),
-});
+const failedUnit = (lines: string[]) =>
+  findingWithEvidence('unit-failed', 'backup.service', {
+    title: 'backup.service failed (exit code 203)',
+    evidence: lines.map((text) => ({ kind: 'journal', text, at: new Date() })),
+  });
 
 // A unit that fails because its program is missing: the playbook asks the real
 // PackageKit (dummy backend) which package provides it and offers to install it.

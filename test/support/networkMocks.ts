@@ -134,25 +134,25 @@ if ret is None:
     return callMethod(this.client, { destination: NM, path, interface: MOCK, member, signature, body });
   }
 
-  /** An ethernet device with a saved connection active on it, at ActiveConnection/wired (eth0's) or /IFACE. */
-  async addWiredConnection(id: string, uuid: string, iface = 'eth0', type = '802-3-ethernet'): Promise<void> {
-    const [device] = (await this.mock('AddEthernetDevice', 'ssi', [iface, iface, DEVICE_ACTIVATED])) as [string];
-    const [settings] = (await callMethod(this.client, {
+  /** A saved connection with `settings` (NetworkManager's setting groups), through Settings.AddConnection; its path. */
+  async addSavedConnection(settings: Record<string, Record<string, Variant>>): Promise<string> {
+    const [path] = (await callMethod(this.client, {
       destination: NM,
       path: `${NM_PATH}/Settings`,
       interface: `${NM}.Settings`,
       member: 'AddConnection',
       signature: 'a{sa{sv}}',
-      body: [
-        {
-          connection: {
-            id: new Variant('s', id),
-            uuid: new Variant('s', uuid),
-            type: new Variant('s', type),
-          },
-        },
-      ],
+      body: [settings],
     })) as [string];
+    return path;
+  }
+
+  /** An ethernet device with a saved connection active on it, at ActiveConnection/wired (eth0's) or /IFACE. */
+  async addWiredConnection(id: string, uuid: string, iface = 'eth0', type = '802-3-ethernet'): Promise<void> {
+    const [device] = (await this.mock('AddEthernetDevice', 'ssi', [iface, iface, DEVICE_ACTIVATED])) as [string];
+    const settings = await this.addSavedConnection({
+      connection: { id: new Variant('s', id), uuid: new Variant('s', uuid), type: new Variant('s', type) },
+    });
     const name = iface === 'eth0' ? 'wired' : iface;
     await this.mock('AddActiveConnection', 'assssu', [[device], settings, '/', name, ACTIVATED]);
   }

@@ -3,11 +3,11 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import type { FindingWithEvidence } from '../../../service/src/findings/store.js';
 import type { Evidence } from '../../../service/src/findings/types.js';
 import type { Preview } from '../../../service/src/fixes/action.js';
 import { networkLinks } from '../../../service/src/fixes/actions/defaultRoute.js';
 import { type CandidateAction, draftFor, isActionableUnit } from '../../../service/src/fixes/playbooks.js';
+import { findingWithEvidence } from '../../support/findingFixture.js';
 import { makeTempDir, type TempDir } from '../../support/tempDir.js';
 import { homeContext } from './actionContext.js';
 
@@ -17,31 +17,19 @@ const FIRST_SEEN = new Date('2026-03-01T10:00:00Z');
 /** The kernel's summary line comes just before the kill line the finding was raised at. */
 const OOM_SINCE = new Date(FIRST_SEEN.getTime() - 10_000).toISOString();
 
-const finding = (kind: string, subject: string, evidence: Partial<Evidence>[] = [{}]): FindingWithEvidence => ({
-  id: 1,
-  kind,
-  subject,
-  severity: 'error',
-  title: `${subject || 'something'} went wrong`,
-  state: 'active',
-  firstSeen: FIRST_SEEN,
-  lastSeen: FIRST_SEEN,
-  resolvedAt: null,
-  count: 1,
-  ignored: false,
-  explanation: null,
-  likelyCause: null,
-  vouchedBy: 'system-manager',
-  reportedBy: 'systemd',
-  evidence: evidence.map((fields) => ({
-    kind: 'journal',
-    text: 'a log line',
-    cursor: CURSOR,
-    journal: 'system',
-    at: FIRST_SEEN,
-    ...fields,
-  })),
-});
+const finding = (kind: string, subject: string, evidence: Partial<Evidence>[] = [{}]) =>
+  findingWithEvidence(kind, subject, {
+    firstSeen: FIRST_SEEN,
+    lastSeen: FIRST_SEEN,
+    evidence: evidence.map((fields) => ({
+      kind: 'journal',
+      text: 'a log line',
+      cursor: CURSOR,
+      journal: 'system',
+      at: FIRST_SEEN,
+      ...fields,
+    })),
+  });
 
 describe('playbooks', () => {
   let temp: TempDir;
