@@ -10,12 +10,12 @@ import { _, format } from '../../i18n.js';
 import { abortable } from './abortable.js';
 import { AUTHORIZED_CALL, systemCall } from './polkit.js';
 
-const NM = 'org.freedesktop.NetworkManager';
+export const NM = 'org.freedesktop.NetworkManager';
 const NM_PATH = '/org/freedesktop/NetworkManager';
 const ACTIVE = `${NM}.Connection.Active`;
 const DEVICE = `${NM}.Device`;
 const PROPERTIES = 'org.freedesktop.DBus.Properties';
-const NO_OBJECT = '/';
+export const NO_OBJECT = '/';
 const UNKNOWN_DEVICE = `${NM}.UnknownDevice`;
 /** The connection type NetworkManager gives the loopback link. */
 const LOOPBACK = 'loopback';
@@ -46,7 +46,7 @@ export interface ActiveConnection {
 }
 
 /** Properties by name: those named are there (NetworkManager always sends them), others may be. */
-type Properties<Name extends string = never> = Record<Name, Variant> & Partial<Record<string, Variant>>;
+export type Properties<Name extends string = never> = Record<Name, Variant> & Partial<Record<string, Variant>>;
 
 export class NetworkConnections {
   constructor(private readonly bus: MessageBus) {}
@@ -56,12 +56,12 @@ export class NetworkConnections {
    * primary one (the default route's), else the first active one that is not the loopback link.
    */
   async find({ uuid, device }: { uuid?: string; device?: string } = {}): Promise<ActiveConnection | null> {
-    const manager = await this.#all<'ActiveConnections'>(NM_PATH, NM);
+    const manager = await this.properties<'ActiveConnections'>(NM_PATH, NM);
     const paths = manager.ActiveConnections.value as string[];
     const connections = await Promise.all(paths.map((path) => this.#active(path)));
     if (uuid !== undefined) return connections.find((connection) => connection.uuid === uuid) ?? null;
     if (device !== undefined) {
-      const devicePath = await this.#device(device);
+      const devicePath = await this.devicePath(device);
       return connections.find((connection) => devicePath !== null && connection.devices.includes(devicePath)) ?? null;
     }
     const primary = manager.PrimaryConnection?.value as string | undefined;
@@ -74,7 +74,7 @@ export class NetworkConnections {
   }
 
   async connectivity(): Promise<number> {
-    return (await this.#all<'Connectivity'>(NM_PATH, NM)).Connectivity.value as number;
+    return (await this.properties<'Connectivity'>(NM_PATH, NM)).Connectivity.value as number;
   }
 
   /** Has NetworkManager check now, resolving with what the check found; polkit's network-control, never asked for. */
@@ -92,7 +92,7 @@ export class NetworkConnections {
 
   /** The address NetworkManager's connectivity check fetches: '' when the check is off, absent before 1.20. */
   async connectivityCheckUri(): Promise<unknown> {
-    return (await this.#all(NM_PATH, NM)).ConnectivityCheckUri?.value;
+    return (await this.properties(NM_PATH, NM)).ConnectivityCheckUri?.value;
   }
 
   /** Takes the connection down and up again on the same device; resolves with the new activation once it is up. */
@@ -110,9 +110,9 @@ export class NetworkConnections {
 
   /** The device NetworkManager has for the interface `name` and its NMDeviceState, or null when it has none. */
   async device(name: string): Promise<{ path: string; state: number } | null> {
-    const path = await this.#device(name);
+    const path = await this.devicePath(name);
     if (path === null) return null;
-    return { path, state: (await this.#all<'State'>(path, DEVICE)).State.value as number };
+    return { path, state: (await this.properties<'State'>(path, DEVICE)).State.value as number };
   }
 
   /**
@@ -156,7 +156,8 @@ export class NetworkConnections {
   }
 
   /** NetworkManager's device for the interface `name`, or null when it has none by that name. */
-  async #device(name: string): Promise<string | null> {
+  /** NetworkManager's device for the interface `name`, or null when it has none by that name. */
+  async devicePath(name: string): Promise<string | null> {
     const call = callMethod(
       this.bus,
       { destination: NM, path: NM_PATH, interface: NM, member: 'GetDeviceByIpIface', signature: 's', body: [name] },
@@ -172,7 +173,7 @@ export class NetworkConnections {
   }
 
   async #active(path: string): Promise<ActiveConnection> {
-    const properties = await this.#all<'Connection' | 'Id' | 'Uuid' | 'Type' | 'State' | 'Devices'>(path, ACTIVE);
+    const properties = await this.properties<'Connection' | 'Id' | 'Uuid' | 'Type' | 'State' | 'Devices'>(path, ACTIVE);
     return {
       path,
       settings: properties.Connection.value as string,
@@ -191,7 +192,8 @@ export class NetworkConnections {
     );
   }
 
-  async #all<Name extends string>(path: string, iface: string): Promise<Properties<Name>> {
+  /** The properties of NetworkManager's object `path` on `iface` (GetAll). */
+  async properties<Name extends string = never>(path: string, iface: string): Promise<Properties<Name>> {
     const [properties] = await systemCall(
       callMethod(
         this.bus,

@@ -8,23 +8,17 @@ import type { MessageBus, Variant } from '@jellybrick/dbus-next';
 import { z } from 'zod';
 
 import { callMethod } from '../../dbus/client.js';
-import { remoteErrorName } from '../../dbus/errors.js';
 import { _, format, N_, ngettext } from '../../i18n.js';
 import { cleanLine } from '../../untrustedText.js';
 import type { ActionContext, ActionDefinition } from '../action.js';
+import { DEVICE_ACTIVATED, NetworkConnections, NM, NO_OBJECT, type Properties } from './networkConnections.js';
 import { systemBusOf, systemCall } from './polkit.js';
 
-const NM = 'org.freedesktop.NetworkManager';
-const NM_PATH = '/org/freedesktop/NetworkManager';
-const PROPERTIES = 'org.freedesktop.DBus.Properties';
-const NO_OBJECT = '/';
 /** A machine has a few saved connections per device; a long list says nothing more. */
 const CONNECTIONS_SHOWN = 4;
 /** NetworkManager's wait for a DHCP answer when ipv4.dhcp-timeout is 0 (the default). */
 const DEFAULT_DHCP_TIMEOUT_S = 45;
 
-/** NMDeviceState: the device is connected. */
-const DEVICE_ACTIVATED = 100;
 /** NMDeviceState: no carrier, or not ready. */
 const DEVICE_UNAVAILABLE = 20;
 
@@ -152,47 +146,15 @@ const params = z.object({
 });
 type NetworkDeviceParams = z.infer<typeof params>;
 
-type Properties = Partial<Record<string, Variant>>;
-
-async function getAll(bus: MessageBus, path: string, iface: string): Promise<Properties> {
-  const [properties] = await systemCall(
-    callMethod(
-      bus,
-      { destination: NM, path, interface: PROPERTIES, member: 'GetAll', signature: 's', body: [iface] },
-      { autoStart: false },
-    ),
-    'NetworkManager',
-  );
-  return properties as Properties;
-}
-
-/** NetworkManager's device for the interface `name`, or null when it has none by that name. */
-async function devicePath(bus: MessageBus, name: string): Promise<string | null> {
-  try {
-    const [path] = await systemCall(
-      callMethod(
-        bus,
-        { destination: NM, path: NM_PATH, interface: NM, member: 'GetDeviceByIpIface', signature: 's', body: [name] },
-        { autoStart: false },
-      ),
-      'NetworkManager',
-    );
-    return path as string;
-  } catch (error) {
-    if (remoteErrorName(error) === `${NM}.UnknownDevice`) return null;
-    throw error;
-  }
-}
-
 /**
  * The NMDeviceState of the device NetworkManager manages as `name`, or null where it has no such device or does not
  * manage it: a device it tried to connect and did not (disconnected, failed, or on its way) has a state in between.
  */
 export async function managedDeviceState(context: ActionContext, name: string): Promise<number | null> {
-  const bus = systemBusOf(context);
-  const path = await devicePath(bus, name);
+  const connections = new NetworkConnections(systemBusOf(context));
+  const path = await connections.devicePath(name);
   if (path === null) return null;
-  const device = await getAll(bus, path, `${NM}.Device`);
+  const device = await connections.properties(path, `${NM}.Device`);
   if (device.Managed?.value === false) return null;
   return (device.State?.value as number | undefined) ?? null;
 }
@@ -239,17 +201,17 @@ async function connectionLine(bus: MessageBus, path: string): Promise<string> {
   return format(_('Saved connection "{id}": {how}{waits}{manual}'), { id, how, waits, manual });
 }
 
-async function addressesOf(bus: MessageBus, path: unknown): Promise<string[]> {
+async function addressesOf(connections: NetworkConnections, path: unknown): Promise<string[]> {
   if (typeof path !== 'string' || path === NO_OBJECT) return [];
-  const config = await getAll(bus, path, `${NM}.IP4Config`).catch((): Properties => ({}));
+  const config = await connections.properties(path, `${NM}.IP4Config`).catch((): Properties => ({}));
   const data = (config.AddressData?.value ?? []) as Record<string, Variant>[];
   return data.map((address) => `${quoted(address.address?.value)}/${Number(address.prefix?.value ?? 0)}`);
 }
 
-async function leaseOf(bus: MessageBus, path: unknown): Promise<string | null> {
+async function leaseOf(connections: NetworkConnections, path: unknown): Promise<string | null> {
   if (typeof path !== 'string' || path === NO_OBJECT) return null;
-  const options = ((await getAll(bus, path, `${NM}.DHCP4Config`).catch((): Properties => ({}))).Options?.value ??
-    {}) as Record<string, Variant>;
+  const options = ((await connections.properties(path, `${NM}.DHCP4Config`).catch((): Properties => ({}))).Options
+    ?.value ?? {}) as Record<string, Variant>;
   const address = options.ip_address?.value;
   if (typeof address !== 'string') return null;
   const server = options.dhcp_server_identifier?.value;
@@ -264,9 +226,10 @@ export async function describeDevice(
   context: ActionContext,
 ): Promise<string[] | null> {
   const bus = systemBusOf(context);
-  const path = await devicePath(bus, name);
+  const connections = new NetworkConnections(bus);
+  const path = await connections.devicePath(name);
   if (path === null) return null;
-  const device = await getAll(bus, path, `${NM}.Device`);
+  const device = await connections.properties(path, `${NM}.Device`);
   const state = Number(device.State?.value ?? 0);
   const [, current] = (device.StateReason?.value ?? [state, 0]) as [number, number];
   const lines = [
@@ -285,24 +248,22 @@ export async function describeDevice(
   }
   const active = device.ActiveConnection?.value;
   if (typeof active === 'string' && active !== NO_OBJECT) {
-    const connection = await getAll(bus, active, `${NM}.Connection.Active`).catch((): Properties => ({}));
+    const connection = await connections.properties(active, `${NM}.Connection.Active`).catch((): Properties => ({}));
     lines.push(format(_('Connection active on it: "{id}"'), { id: quoted(connection.Id?.value) }));
   } else {
     lines.push(_('No connection is active on it'));
   }
   const available = ((device.AvailableConnections?.value ?? []) as string[]).slice(0, CONNECTIONS_SHOWN);
-  const connections = await Promise.all(
-    available.map((connection) => connectionLine(bus, connection).catch(() => null)),
-  );
-  const shown = connections.filter((line): line is string => line !== null);
+  const saved = await Promise.all(available.map((connection) => connectionLine(bus, connection).catch(() => null)));
+  const shown = saved.filter((line): line is string => line !== null);
   lines.push(...(shown.length > 0 ? shown : [_('No saved connection fits it')]));
-  const addresses = await addressesOf(bus, device.Ip4Config?.value);
+  const addresses = await addressesOf(connections, device.Ip4Config?.value);
   lines.push(
     format(_('IPv4 addresses now: {addresses}'), {
       addresses: addresses.length > 0 ? addresses.join(', ') : _('none'),
     }),
   );
-  lines.push((await leaseOf(bus, device.Dhcp4Config?.value)) ?? _('No DHCP lease'));
+  lines.push((await leaseOf(connections, device.Dhcp4Config?.value)) ?? _('No DHCP lease'));
   return lines;
 }
 
