@@ -78,12 +78,14 @@ export class MemoryPressureSource implements EventSource {
         }),
       })),
     );
-    const readable = firsts.filter((first) => first.pressure !== undefined);
+    const readable = firsts.filter(
+      (first): first is { gauge: Gauge; pressure: MemoryPressure } => first.pressure !== undefined,
+    );
     this.gauges = readable.map(({ gauge }) => gauge);
     this.available = this.gauges.length > 0;
     if (!this.available) return;
     this.emit = emit;
-    for (const { gauge, pressure } of readable) if (pressure) this.report(gauge, pressure);
+    for (const { gauge, pressure } of readable) this.report(gauge, pressure);
     this.schedule();
   }
 
