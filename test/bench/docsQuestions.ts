@@ -291,3 +291,36 @@ export const UNSEEN_2_QUESTIONS: BenchQuestion[] = [
   { question: 'unpack a .deb file without installing it', answers: ['dpkg-deb(1)#-x, --extract'] },
   { question: 'which shared libraries does a program need', answers: ['ldd(1)'] },
 ];
+
+/**
+ * A third set, written on 2026-11-24 at 10:25 UTC, after the task examples (taskExamples.ts) were built and their
+ * weights tried on the four sets above, from pages that no question above cites, in a desktop user's words, and
+ * committed before anything was measured on them.
+ */
+export const UNSEEN_3_QUESTIONS: BenchQuestion[] = [
+  { question: 'wake the computer up automatically at a set time', answers: ['rtcwake(8)'] },
+  { question: 'erase a file so that nobody can recover it', answers: ['shred(1)'] },
+  { question: 'which programs are holding a lock on a file', answers: ['lslocks(8)'] },
+  { question: 'make a big empty file of a given size quickly', answers: ['fallocate(1)', 'truncate(1)'] },
+  { question: 'show the last lines of a log file', answers: ['tail(1)'] },
+  { question: 'count how many lines a text file has', answers: ['wc(1)'] },
+  { question: 'remove repeated lines from a list', answers: ['uniq(1)', 'sort(1)'] },
+  { question: 'cut a large file into smaller pieces', answers: ['split(1)'] },
+  { question: 'who else is logged in to this computer right now', answers: ['who(1)', 'w(1)', 'users(1)'] },
+  { question: 'make a backup job use the disk less so the desktop stays responsive', answers: ['ionice(1)'] },
+  { question: 'run a command as another user from a root shell', answers: ['runuser(1)'] },
+  { question: 'where does this symbolic link really point', answers: ['realpath(1)', 'readlink(1)'] },
+  { question: 'protect a file so that even root cannot delete it', answers: ['chattr(1)'] },
+  { question: 'test a hard drive for bad sectors', answers: ['badblocks(8)'] },
+  { question: 'which kernel version am I running', answers: ['uname(1)'] },
+  { question: 'watch the bluetooth traffic to debug a device', answers: ['btmon(1)'] },
+  { question: 'create a shortcut to a file in another folder', answers: ['ln(1)'] },
+  { question: 'how much memory do the kernel caches use', answers: ['slabtop(1)'] },
+  { question: 'turn a number of bytes into a human readable size', answers: ['numfmt(1)'] },
+  { question: 'use a disk image file as if it were a disk', answers: ['losetup(8)'] },
+  { question: 'set up a swap file', answers: ['mkswap(8)'] },
+  { question: 'is this system running inside a virtual machine', answers: ['systemd-detect-virt(1)'] },
+  { question: 'encode a file as text to paste it in an email', answers: ['base64(1)'] },
+  { question: 'raise the limit of open files for a program', answers: ['prlimit(1)', 'limits.conf(5)'] },
+  { question: 'add a user to a group', answers: ['gpasswd(1)', 'groupmems(8)'] },
+];
