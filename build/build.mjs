@@ -61,6 +61,8 @@ async function buildService() {
   });
   // steward eval reads its scenarios from beside the CLI.
   cpSync(join(root, 'service', 'eval', 'scenarios'), join(out, 'eval', 'scenarios'), { recursive: true });
+  // The documentation search's task examples (build/task-examples.mjs), read from beside the service.
+  cpSync(join(root, 'service', 'data'), join(out, 'data'), { recursive: true });
   compileCatalogs(join(out, 'locale'), 'steward');
   await buildShellFiles();
 }

@@ -173,6 +173,8 @@ export async function debianManCorpus(log: (line: string) => void): Promise<Corp
       nixosOptions: [],
       languages: [],
       packageDatabases: [join(root, DPKG_INFO)],
+      // The examples the service bundles (build/task-examples.mjs), as the build copies them beside it.
+      taskExamples: join(process.cwd(), 'service', 'data', 'task-examples.json.gz'),
     },
   };
 }

@@ -21,6 +21,7 @@ import { DocsIndex } from '../../service/src/docs/docsIndex.js';
 import {
   type DocHit,
   DocsStore,
+  EXAMPLES,
   MEANING,
   queryTerms,
   type Ranking,
@@ -36,6 +37,7 @@ import {
   HELD_OUT_QUESTIONS,
   QUESTIONS,
   UNSEEN_2_QUESTIONS,
+  UNSEEN_3_QUESTIONS,
   UNSEEN_QUESTIONS,
 } from './docsQuestions.js';
 import { answers } from './docsRetrievalJudge.js';
@@ -96,6 +98,7 @@ const QUESTION_SETS = {
   heldOut: HELD_OUT_QUESTIONS,
   unseen: UNSEEN_QUESTIONS,
   unseen2: UNSEEN_2_QUESTIONS,
+  unseen3: UNSEEN_3_QUESTIONS,
 } as const;
 type QuestionSet = keyof typeof QUESTION_SETS;
 const SET_NAMES: Record<QuestionSet, string> = {
@@ -103,6 +106,7 @@ const SET_NAMES: Record<QuestionSet, string> = {
   heldOut: 'held out',
   unseen: 'unseen',
   unseen2: 'unseen 2',
+  unseen3: 'unseen 3',
 };
 
 function measure(store: DocsStore, ranking: Ranking, set: QuestionSet) {
@@ -146,7 +150,7 @@ const percent = (share: number) => `${round(share * 100, 1)} %`;
 
 function markdownTable(rows: Measured[], pages: number, packages: number): string {
   const lines = [
-    `${QUESTIONS.length} questions the ranking was tuned on, ${HELD_OUT_QUESTIONS.length} held out (written before the last changes; their misses were read while making them), ${UNSEEN_QUESTIONS.length} unseen (written after them) and ${UNSEEN_2_QUESTIONS.length} unseen 2 (written after the word vectors' settings were chosen), ${pages} man pages from ${packages} Debian 12 packages; ${latencyRounds} rounds of each question for latency, ${LIMIT} results each.`,
+    `${QUESTIONS.length} questions the ranking was tuned on, ${HELD_OUT_QUESTIONS.length} held out (written before the last changes; their misses were read while making them), ${UNSEEN_QUESTIONS.length} unseen (written after them), ${UNSEEN_2_QUESTIONS.length} unseen 2 (written after the word vectors' settings were chosen) and ${UNSEEN_3_QUESTIONS.length} unseen 3 (written after the task examples' weights were tried), ${pages} man pages from ${packages} Debian 12 packages; ${latencyRounds} rounds of each question for latency, ${LIMIT} results each.`,
     '',
     '| ranking | questions | passage recall@1 | passage recall@3 | page recall@1 | page recall@3 | noise in first 3 | p50 ms | p95 ms | CPU p50 ms | CPU p95 ms |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -188,6 +192,8 @@ async function main(): Promise<void> {
     await index.refresh(!kept);
     for (const [name, value] of args.flatMap((arg, at) => (args[at - 1] === '--meaning' ? [arg.split('=')] : [])))
       if (name !== undefined && name in MEANING) MEANING[name as keyof typeof MEANING] = Number(value);
+    for (const [name, value] of args.flatMap((arg, at) => (args[at - 1] === '--examples' ? [arg.split('=')] : [])))
+      if (name !== undefined && name in EXAMPLES) EXAMPLES[name as keyof typeof EXAMPLES] = Number(value);
     if (args.includes('--relearn')) {
       const learning = performance.now();
       await store.learnMeaning();
@@ -200,9 +206,13 @@ async function main(): Promise<void> {
     // The running system is a real machine's, recorded (docsRunningSystem.ts), not this host's.
     store.setRunningSystem(await recordedSystem());
     const pages = (store.db.prepare('SELECT count(DISTINCT title) AS n FROM passages').get() as { n: number }).n;
-    const missing = [...QUESTIONS, ...HELD_OUT_QUESTIONS, ...UNSEEN_QUESTIONS, ...UNSEEN_2_QUESTIONS].flatMap(
-      (question) => question.answers.filter((answer) => !hasPassage(store, answer)),
-    );
+    const missing = [
+      ...QUESTIONS,
+      ...HELD_OUT_QUESTIONS,
+      ...UNSEEN_QUESTIONS,
+      ...UNSEEN_2_QUESTIONS,
+      ...UNSEEN_3_QUESTIONS,
+    ].flatMap((question) => question.answers.filter((answer) => !hasPassage(store, answer)));
     if (missing.length > 0) throw new Error(`answers not in the index: ${missing.join('; ')}`);
     for (const [name, value] of args.flatMap((arg, at) => (args[at - 1] === '--weight' ? [arg.split('=')] : [])))
       if (name !== undefined && name in WEIGHTS) WEIGHTS[name as keyof typeof WEIGHTS] = Number(value);
@@ -258,9 +268,13 @@ async function main(): Promise<void> {
 
 /** The ranking's first passages for `question`, with their scores, and where the passages that answer it are. */
 function explain(store: DocsStore, question: string): void {
-  const asked = [...QUESTIONS, ...HELD_OUT_QUESTIONS, ...UNSEEN_QUESTIONS, ...UNSEEN_2_QUESTIONS].find(
-    (known) => known.question === question,
-  );
+  const asked = [
+    ...QUESTIONS,
+    ...HELD_OUT_QUESTIONS,
+    ...UNSEEN_QUESTIONS,
+    ...UNSEEN_2_QUESTIONS,
+    ...UNSEEN_3_QUESTIONS,
+  ].find((known) => known.question === question);
   const { ordered } = store.rankedCandidates(queryTerms(question));
   if (ordered === null) return void process.stdout.write('the question names a page alone: BM25 orders it\n');
   ordered.forEach((row, at) => {

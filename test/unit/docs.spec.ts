@@ -274,6 +274,49 @@ describe('the documentation index', () => {
     store = DocsStore.open(join(dir.path, 'docs.db'));
   });
 
+  it('reads the task examples into the index, again only when another snapshot is installed', async () => {
+    const file = join(dir.path, 'task-examples.json.gz');
+    const snapshot = (commit: string, task: string) =>
+      writeFile(
+        file,
+        gzipSync(
+          JSON.stringify({
+            commit,
+            pages: [['steward-demo', 'Show a fixture page.', [[task, 'steward-demo --wrap={{80}} {{path/to/file}}']]]],
+          }),
+        ),
+      );
+    await snapshot('first', 'Fold long lines at a width');
+    const index = new DocsIndex({ store, sources: { ...sources, taskExamples: file }, log: quiet });
+    await index.refresh();
+    expect(store.taskExamplesVersion()).toBe('first');
+    const named = store.examplePages(['fold', 'lines']);
+    expect([...named.keys()]).toEqual(['steward-demo(1)']);
+    expect(named.get('steward-demo(1)')?.options).toEqual(new Set(['wrap']));
+    expect(index.search('fold lines', 3).map((hit) => hit.ref)).toContain('steward-demo(1)#-w, --wrap=COLUMNS');
+
+    await snapshot('second', 'Break paragraphs at a column');
+    await index.refresh();
+    expect(store.taskExamplesVersion()).toBe('second');
+    expect(store.examplePages(['fold']).size).toBe(0);
+    expect(store.examplePages(['paragraphs']).has('steward-demo(1)')).toBeTrue();
+    await index.stop();
+    store = DocsStore.open(join(dir.path, 'docs.db'));
+  });
+
+  it('goes on without task examples where none are installed, and says nothing of it', async () => {
+    const lines: string[] = [];
+    const log = createLogger({ level: 'debug', journal: false, write: (line) => lines.push(line) });
+    const index = new DocsIndex({ store, sources: { ...sources, taskExamples: join(dir.path, 'none.gz') }, log });
+    await index.refresh();
+    expect(index.status().state).toBe('ready');
+    expect(store.taskExamplesVersion()).toBeNull();
+    expect(index.search('GreetingStyle', 1)[0]?.ref).toBe('demo.conf(5)#GreetingStyle');
+    expect(lines.join('\n')).not.toMatch(/task examples/);
+    await index.stop();
+    store = DocsStore.open(join(dir.path, 'docs.db'));
+  });
+
   it('ends learning the word vectors when stopped, and forgets them so that the next update learns them again', async () => {
     const states: string[] = [];
     const index = new DocsIndex({ store, sources, log: quiet, onStatus: (status) => states.push(status.state) });

@@ -9,6 +9,7 @@ import { DocsStore } from '../../service/src/docs/docsStore.js';
 import { type DocsSources, updateIndex } from '../../service/src/docs/indexer.js';
 import { type Candidate, rankCandidates } from '../../service/src/docs/manRanking.js';
 import { NO_RUNNING_SYSTEM } from '../../service/src/docs/runningSystem.js';
+import { readTaskExamples } from '../../service/src/docs/taskExamples.js';
 import { QUESTIONS } from '../bench/docsQuestions.js';
 import { answers } from '../bench/docsRetrievalJudge.js';
 
@@ -21,6 +22,8 @@ const SOURCES: DocsSources = {
   languages: [],
   packageDatabases: [],
 };
+/** The task examples the service bundles (build/task-examples.mjs). */
+const TASK_EXAMPLES = join(process.cwd(), 'service', 'data', 'task-examples.json.gz');
 
 const ASKED = [
   'journal disk usage vacuum',
@@ -29,7 +32,6 @@ const ASKED = [
   'restart a service automatically when it crashes',
   'list timers and when they run next',
   'flush the DNS cache',
-  'set the DNS server systemd-resolved uses',
   'forward a local port over ssh',
   'list the failed units',
   'turn on DNS over TLS',
@@ -44,8 +46,10 @@ describe('the documentation search, on real man pages among others that share th
   beforeAll(async () => {
     store = DocsStore.inMemory();
     await updateIndex(store, SOURCES);
-    // As the service does once the pages are read (docsIndex.ts): the search uses what it learned.
+    // As the service does once the pages are read (docsIndex.ts): the search uses what it learned, and the
+    // bundled task examples.
     await store.learnMeaning();
+    store.replaceTaskExamples(await readTaskExamples(TASK_EXAMPLES));
   });
 
   afterAll(() => store.close());
@@ -68,6 +72,19 @@ describe('the documentation search, on real man pages among others that share th
     // timedatectl(1): "Control the system time and date".
     expect(nearest(['clock'])).toBe('timedatectl(1)');
     expect(store.pagesNear(['xyzzy']).size).toBe(0);
+  });
+
+  it('finds the command that a task example in other words names, and the option the example uses', () => {
+    // sftp(1) says "OpenSSH secure file transfer"; the words "browse" and "server" are tldr-pages' examples'.
+    const asked = 'browse and transfer files on a server over ssh';
+    const hits = store.search(asked, 3, ['']);
+    expect(hits.map((hit) => hit.title))
+      .withContext(hits.map((hit) => hit.ref).join(', '))
+      .toContain('sftp(1)');
+    // Only pages this index holds: tldr's own examples name hundreds of commands that are not installed.
+    const named = store.examplePages(['shrink', 'journal']);
+    expect([...named.keys()].every((title) => store.contents(title).length > 0)).toBeTrue();
+    expect(named.get('journalctl(1)')?.options).toContain('vacuumtime');
   });
 
   it("puts journalctl's --vacuum-size first for the journal's vacuum, not PostgreSQL's VACUUM", () => {

@@ -10,6 +10,7 @@ import type { DocHit, DocSection, DocsStore } from './docsStore.js';
 import { type DocsSources, type IndexProgress, sourcesSignature, updateIndex } from './indexer.js';
 import { readPackageOwners } from './packageOwners.js';
 import { recordRunningSystem, type RunningSystem } from './runningSystem.js';
+import { readTaskExamples } from './taskExamples.js';
 
 export type DocsState = 'waiting' | 'indexing' | 'ready' | 'failed';
 
@@ -90,6 +91,17 @@ export class DocsIndex {
     this.options.store.close();
   }
 
+  /** The bundled task examples, again when another snapshot is installed; the search goes on without them when missing. */
+  private async loadTaskExamples(): Promise<void> {
+    const { store, sources, log } = this.options;
+    if (!sources.taskExamples) return;
+    const examples = await readTaskExamples(sources.taskExamples).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') log.warning('cannot read the task examples', { reason: error.message });
+      return null;
+    });
+    if (examples && examples.version !== store.taskExamplesVersion()) store.replaceTaskExamples(examples);
+  }
+
   status(): DocsStatus {
     const updated = this.options.store.meta(UPDATED_KEY);
     return {
@@ -157,6 +169,7 @@ export class DocsIndex {
           seconds: Math.round((performance.now() - learning) / 1000),
         });
       }
+      await this.loadTaskExamples();
       store.setRunningSystem(await this.recordRunningSystem(owners));
       this.counts = store.counts();
       store.setMeta(SIGNATURE_KEY, signature);

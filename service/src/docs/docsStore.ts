@@ -10,8 +10,18 @@ import Database from 'better-sqlite3';
 
 import { openDatabase, type OpenedDatabase } from '../storage/database.js';
 import { alternativesOf } from './desktopWords.js';
-import { type Candidate, fullTag, pointsTo, rankCandidates, stems, WEIGHTS } from './manRanking.js';
+import {
+  type Candidate,
+  entryNames,
+  type ExampleEvidence,
+  fullTag,
+  pointsTo,
+  rankCandidates,
+  stems,
+  WEIGHTS,
+} from './manRanking.js';
 import { NO_RUNNING_SYSTEM, type RunningSystem } from './runningSystem.js';
+import { namedOptions, pageNames, type TaskExamples, withoutPlaceholders } from './taskExamples.js';
 import { learnWordVectors, meaningWords, WordMeaning } from './wordMeaning.js';
 
 export type DocKind = 'man' | 'info' | 'doc' | 'nixos';
@@ -148,6 +158,18 @@ interface Learned {
 const floats = (blob: Buffer) =>
   new Float32Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength));
 
+/**
+ * The task examples (taskExamples.ts), searched by what they do and by the page's summary; the command line's
+ * words count too ("ssh", ".deb"). Filled from the bundled file, again when a new one is installed.
+ */
+const EXAMPLES_SCHEMA = `
+CREATE VIRTUAL TABLE IF NOT EXISTS examples_fts USING fts5(
+  command UNINDEXED, code UNINDEXED, summary, task, words, tokenize='porter unicode61'
+);
+`;
+const EXAMPLES_RANK = 'bm25(examples_fts, 0, 0, 1.0, 3.0, 1.0)';
+const EXAMPLES_VERSION_KEY = 'task-examples';
+
 /** Raised when the schema or the reading of pages changes: the index is a cache of the disk, so an older one is dropped and rebuilt. */
 const SCHEMA_VERSION = 7;
 
@@ -164,6 +186,7 @@ function prepare(db: Database.Database): void {
   }
   // Added to indexes of this version as it is: their pages need not be read again for it.
   db.exec(MEANING_SCHEMA);
+  db.exec(EXAMPLES_SCHEMA);
 }
 
 /** A name in the title weighs most, then an entry's tag (an option's name) and its words, the heading, the text. */
@@ -253,6 +276,12 @@ const LEARN_BATCH = 5000;
 /** Passages BM25 ranks best that are ordered again by what knows man pages. */
 const CANDIDATES = 150;
 const NAME_CANDIDATES = 100;
+
+/**
+ * Of the task examples that match a question best, how many are read; how many of the man pages they name
+ * count; of a page's examples, how many name its options. Chosen on the retrieval benchmark (--examples).
+ */
+export const EXAMPLES = { rows: 100, pages: 5, optionRows: 3 };
 
 /** Of the candidates that point to other pages' entries, how many are followed. */
 const POINTERS_FOLLOWED = 12;
@@ -476,10 +505,13 @@ export class DocsStore {
     // An index page's entry names the pages that say what it is (systemd.directives(7): "HandleLidSwitch=" is
     // in logind.conf(5)): the entry of that name on those pages is a candidate as the index's entry was.
     for (const row of this.followPointers(rows)) if (!known.has(row.id) && known.add(row.id)) rows.push(row);
+    const examples = this.examplePages(words);
+    for (const row of this.exampleCandidates(examples)) if (!known.has(row.id) && known.add(row.id)) rows.push(row);
     const summaries = this.summaries(rows.map((row) => row.title));
     const ordered = rankCandidates(rows, words, summaries, system, {
       nearness: this.pagesNear(words),
       related: this.relatedWords(words),
+      examples,
     });
     return { ordered, expression };
   }
@@ -525,6 +557,88 @@ export class DocsStore {
         Buffer.from(pageVectors.buffer),
       );
     this.learned = undefined;
+  }
+
+  /** Which snapshot of the task examples the index holds; null before any. */
+  taskExamplesVersion(): string | null {
+    return this.meta(EXAMPLES_VERSION_KEY);
+  }
+
+  /** Replaces the task examples with `examples`. */
+  replaceTaskExamples({ version, examples }: TaskExamples): void {
+    this.transaction(() => {
+      this.db.prepare('DELETE FROM examples_fts').run();
+      const insert = this.db.prepare(
+        'INSERT INTO examples_fts (command, code, summary, task, words) VALUES (?, ?, ?, ?, ?)',
+      );
+      for (const { command, summary, task, code } of examples)
+        insert.run(command, code, summary, task, withoutPlaceholders(code));
+      this.setMeta(EXAMPLES_VERSION_KEY, version);
+    });
+  }
+
+  /**
+   * The man pages that the task examples best matching the question are about, by title, the first weighing
+   * most, with the options and subcommands those examples use: "make a script executable" finds chmod's "give
+   * the user who owns a file the right to execute it" (`chmod u+x`), so chmod(1). Only pages this index holds.
+   */
+  examplePages(words: readonly string[]): ExampleEvidence {
+    const evidence: ExampleEvidence = new Map();
+    if (EXAMPLES.rows === 0) return evidence;
+    const rows = this.statement(
+      `SELECT command, code, ${EXAMPLES_RANK} AS bm25 FROM examples_fts WHERE examples_fts MATCH ? ORDER BY bm25 LIMIT ?`,
+    ).all(quoted(words).join(' OR '), EXAMPLES.rows) as { command: string; code: string; bm25: number }[];
+    const best = rows[0]?.bm25 ?? 0;
+    const titles = new Map<string, string | null>();
+    const titleOf = (name: string) => {
+      if (!titles.has(name)) titles.set(name, this.commandPage(name));
+      return titles.get(name) ?? null;
+    };
+    const uses = new Map<string, number>();
+    for (const { command, code, bm25 } of rows) {
+      const title = pageNames(command, code)
+        .map(titleOf)
+        .find((found) => found !== null);
+      if (!title) continue;
+      if (!evidence.has(title)) {
+        // Each page the examples name, and its options, come from its best examples, which come first.
+        if (evidence.size === EXAMPLES.pages) {
+          if ([...uses.values()].every((used) => used >= EXAMPLES.optionRows)) break;
+          continue;
+        }
+        // bm25 is negative: the best example's page counts 1, another as much as its best example matches.
+        evidence.set(title, { weight: bm25 / best, options: new Set() });
+      }
+      const used = uses.get(title) ?? 0;
+      if (used >= EXAMPLES.optionRows) continue;
+      uses.set(title, used + 1);
+      for (const option of namedOptions(code)) evidence.get(title)?.options.add(option);
+    }
+    return evidence;
+  }
+
+  /** The man page of a command: section 1 or 8 (commands) before the others ("crontab(1)" before "crontab(5)"). */
+  private commandPage(command: string): string | null {
+    const rows = this.statement(
+      `SELECT DISTINCT title FROM passages WHERE title >= ? AND title < ? AND kind = 'man' AND lang = '' LIMIT 8`,
+    ).all(`${command}(`, `${command}(\uffff`) as { title: string }[];
+    const titles = rows.map((row) => row.title);
+    return titles.find((title) => /\([18]/.test(title)) ?? titles[0] ?? null;
+  }
+
+  /** The NAME passage of each page the examples name, and its entries for the options they use. */
+  private exampleCandidates(examples: ExampleEvidence): (Candidate & { id: number; lang: string })[] {
+    // The entries' names first, the texts only of those kept: systemctl(1) has 200 entries.
+    const entries = this.statement(`SELECT id, entry FROM passages WHERE title = ? AND lang = '' ORDER BY id`);
+    const passage = this.statement(
+      `SELECT p.id, p.title, p.heading, p.entry, p.lang, p.kind, t.body, 0 AS bm25, f.package
+         FROM passages p JOIN texts t ON t.id = p.text_id JOIN files f ON f.id = p.file_id WHERE p.id = ?`,
+    );
+    return [...examples].flatMap(([title, { options }]) =>
+      (entries.all(title) as { id: number; entry: string | null }[])
+        .filter((row, at) => at === 0 || entryNames(row.entry).some((name) => options.has(name)))
+        .map((row) => passage.get(row.id) as Candidate & { id: number; lang: string }),
+    );
   }
 
   /** Drops the learned meaning: the search goes on without it until it is learned again. */

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { lstat, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import type { DocKind, DocsStore, FileState, IndexedDocument } from './docsStore.js';
 import {
@@ -37,6 +38,8 @@ export interface DocsSources {
   commandDirs?: string[];
   /** Where the loaded units' files are looked for; systemd's own places when absent. */
   unitDirs?: string[];
+  /** The bundled task examples (taskExamples.ts); none when absent. */
+  taskExamples?: string;
 }
 
 interface Candidate {
@@ -84,6 +87,9 @@ export function userLanguages(env: NodeJS.ProcessEnv = process.env): string[] {
   return languages;
 }
 
+/** Beside the service's code, as the build puts them (build/build.mjs). */
+export const BUNDLED_TASK_EXAMPLES = fileURLToPath(new URL('data/task-examples.json.gz', import.meta.url));
+
 /** Where documentation lies on Debian-like systems, Fedora, Arch and NixOS; missing places are passed over. */
 export function defaultSources(home: string, env: NodeJS.ProcessEnv = process.env): DocsSources {
   const fromManpath = (env.MANPATH ?? '').split(':').filter((path) => path.startsWith('/'));
@@ -107,6 +113,7 @@ export function defaultSources(home: string, env: NodeJS.ProcessEnv = process.en
       ...new Set((env.PATH ?? '/usr/local/bin:/usr/bin:/bin').split(':').filter((dir) => dir.startsWith('/'))),
     ],
     unitDirs: UNIT_DIRS,
+    taskExamples: BUNDLED_TASK_EXAMPLES,
   };
 }
 
@@ -194,7 +201,13 @@ export async function listCandidates(sources: DocsSources, stopped: () => boolea
  * changes its folder's) and the package databases'. Cheap to take, so it is taken often.
  */
 export async function sourcesSignature(sources: DocsSources): Promise<string> {
-  const folders = [...sources.infoRoots, ...sources.docRoots, ...sources.packageDatabases, ...sources.nixosOptions];
+  const folders = [
+    ...sources.infoRoots,
+    ...sources.docRoots,
+    ...sources.packageDatabases,
+    ...sources.nixosOptions,
+    ...(sources.taskExamples ? [sources.taskExamples] : []),
+  ];
   for (const root of sources.manRoots) {
     folders.push(root, ...(await manFolders(root, sources.languages)).map(({ folder }) => folder));
   }

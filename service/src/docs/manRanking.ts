@@ -72,21 +72,34 @@ export const WEIGHTS = {
   path: -1.5,
   meaning: 1,
   learned: 0.5,
+  example: 2,
+  exampleOption: 0.5,
 };
 
-/** What the word vectors learned from the pages say of a question (docsStore.ts: pagesNear, relatedWords). */
-export interface LearnedMeaning {
+/**
+ * The man pages that the task examples matching a question are about (docsStore.ts: examplePages), by title:
+ * how much (1 the best example's page, another as much as its best example matches) and the options and
+ * subcommands the examples use.
+ */
+export type ExampleEvidence = Map<string, { weight: number; options: Set<string> }>;
+
+/**
+ * What is known of a question besides its words: what the word vectors learned from the pages say of it
+ * (docsStore.ts: pagesNear, relatedWords), and the task examples that match it.
+ */
+export interface QuestionContext {
   /** How near each page's NAME line is to the question, by title: 1 the nearest, 0 far. */
   nearness?: ReadonlyMap<string, number>;
   /** For each of the question's words, words of the NAME lines near it in meaning ("processor": "cpu"). */
   related?: ReadonlyMap<string, readonly string[]>;
+  examples?: ExampleEvidence;
 }
 
 /**
  * The names an entry's tag gives, as a question would spell them: "-u, --unit=UNIT" is "u" and "unit",
  * "SystemMaxUse=, SystemKeepFree=" "systemmaxuse" and "systemkeepfree", "STEWARD_DEMO_COLOR" "stewarddemocolor".
  */
-function entryNames(entry: string | null): string[] {
+export function entryNames(entry: string | null): string[] {
   if (entry === null) return [];
   return entry
     .split(/,\s*|\s+\|\s+/)
@@ -144,13 +157,17 @@ export function rankCandidates<C extends Candidate>(
   words: readonly string[],
   summaries: ReadonlyMap<string, string>,
   system: RunningSystem = NO_RUNNING_SYSTEM,
-  meaning: LearnedMeaning = {},
+  context: QuestionContext = {},
 ): (C & { complete: boolean; score: number })[] {
   if (candidates.length === 0 || words.length === 0)
     return candidates.map((candidate) => ({ ...candidate, complete: false, score: 0 }));
   // Each word as the question spells it, also joined with a neighbour as pages write names ("file systems" is in
   // "filesystems"), and the words a man page says for it ("folder" and "directory").
-  const { nearness = new Map<string, number>(), related = new Map<string, readonly string[]>() } = meaning;
+  const {
+    nearness = new Map<string, number>(),
+    related = new Map<string, readonly string[]>(),
+    examples = new Map() as ExampleEvidence,
+  } = context;
   const terms = words.map((word, index) => ({
     own: stems([word, `${words[index - 1] ?? ''}${word}`, `${word}${words[index + 1] ?? ''}`]),
     others: stems([...alternativesOf(word)]),
@@ -216,7 +233,11 @@ export function rankCandidates<C extends Candidate>(
       (isFootnote(candidate) || pointsTo(candidate).length > 0 ? WEIGHTS.footnote : 0) +
       (candidate.package && owners.has(candidate.package) ? WEIGHTS.owner : 0) +
       (candidate.package && running.has(candidate.package) ? WEIGHTS.running : 0) +
-      (isPath(entry) ? pathWeight : 0);
+      (isPath(entry) ? pathWeight : 0) +
+      // An option or subcommand that an example of the task uses ("chmod u+x", "journalctl --vacuum-size=").
+      (entryNames(entry).some((name) => examples.get(candidate.title)?.options.has(name))
+        ? WEIGHTS.exampleOption * (examples.get(candidate.title)?.weight ?? 0)
+        : 0);
     return { candidate: { ...candidate, complete }, score };
   });
   // A page whose passages hold the question's words between them is about the question, and its passage
@@ -226,7 +247,12 @@ export function rankCandidates<C extends Candidate>(
   // lacks the question's words: meaning stands in where the words differ ("CPU" for "processor"), and does not
   // lift a page of other things above one that says what was asked.
   const near = (title: string) => (nearness.get(title) ?? 0) * (1 - covered(title));
-  const page = (title: string) => WEIGHTS.page * covered(title) + WEIGHTS.meaning * near(title);
+  // A page that the task examples matching the question are about (docsStore.ts examplePages) says in its
+  // own words what the examples say in a user's: all its passages are lifted, and its best one rises.
+  const page = (title: string) =>
+    WEIGHTS.page * covered(title) +
+    WEIGHTS.meaning * near(title) +
+    WEIGHTS.example * (examples.get(title)?.weight ?? 0);
   return scored
     .map(({ candidate, score }) => ({ ...candidate, score: score + page(candidate.title) }))
     .sort((a, b) => b.score - a.score);
