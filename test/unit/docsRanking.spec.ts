@@ -87,6 +87,21 @@ describe('the documentation search, on real man pages among others that share th
     expect(named.get('journalctl(1)')?.options).toContain('vacuumtime');
   });
 
+  it("shows each hit's own text, where the question's words are, or its start where none is", () => {
+    for (const asked of [
+      'journal disk usage vacuum',
+      'list the failed units',
+      'browse and transfer files on a server over ssh',
+    ]) {
+      for (const hit of store.search(asked, 8, [''])) {
+        const text = store.read(hit.ref)?.text.replace(/\s+/g, ' ') ?? '';
+        const shown = hit.snippet.replace(/\s+/g, ' ').replace(/^…|…$/g, '');
+        expect(shown.length).withContext(hit.ref).toBeGreaterThan(0);
+        expect(text).withContext(`${asked}: ${hit.ref}`).toContain(shown);
+      }
+    }
+  });
+
   it("puts journalctl's --vacuum-size first for the journal's vacuum, not PostgreSQL's VACUUM", () => {
     const [first] = store.search('journal disk usage vacuum', 3, ['']);
     expect(first?.title).toBe('journalctl(1)');

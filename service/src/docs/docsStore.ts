@@ -201,6 +201,12 @@ const DOC_WEIGHT = 0.5;
 const LIBRARY_WEIGHT = 0.6;
 const WEIGHT = `(CASE WHEN p.kind = 'doc' THEN ${DOC_WEIGHT} WHEN p.title GLOB '*([23]*)' THEN ${LIBRARY_WEIGHT} ELSE 1 END)`;
 const SNIPPET_WORDS = 40;
+/** The first `count` words of `text`, with an ellipsis where it goes on. */
+function leadingWords(text: string, count: number): string {
+  const words = text.split(/\s+/).filter(Boolean);
+  return words.length > count ? `${words.slice(0, count).join(' ')}…` : words.join(' ');
+}
+
 /** Words of a query past this many are ignored: a question, not a document, is expected. */
 const MAX_QUERY_WORDS = 12;
 
@@ -462,19 +468,23 @@ export class DocsStore {
     const best = new Map<string, number>();
     const alike = (row: (typeof ordered)[number]) => `${row.complete}\n${row.title}`;
     for (const row of ordered) best.set(alike(row), Math.min(best.get(alike(row)) ?? Infinity, rank(row.lang)));
-    const { hits, take } = collector<Omit<HitRow, 'snippet'> & { id: number }>([]);
+    const { hits, take } = collector<Omit<HitRow, 'snippet'> & { id: number; body: string }>([]);
     take(
       ordered
         .filter((row) => rank(row.lang) <= (best.get(alike(row)) ?? 0))
-        .map(({ id, title, heading, entry, lang, kind }) => ({ id, title, heading, entry, lang, kind })),
+        .map(({ id, title, heading, entry, lang, kind, body }) => ({ id, title, heading, entry, lang, kind, body })),
     );
+    // The rowid as an integer: SQLite 3.53's FTS5 answered `rowid = 146202.0` (a JavaScript number is bound as
+    // a real) with the first matching row, whatever its rowid, so that every hit showed another page's text.
     const snippet = this.statement(
       `SELECT snippet(passages_fts, ${BODY_COLUMN}, '', '', '…', ${SNIPPET_WORDS}) AS snippet
-         FROM passages_fts WHERE passages_fts MATCH ? AND rowid = ?`,
+         FROM passages_fts WHERE passages_fts MATCH ? AND rowid = CAST(? AS INTEGER)`,
     );
-    return hits.slice(0, limit).map(({ id, ...hit }) => ({
+    return hits.slice(0, limit).map(({ id, body, ...hit }) => ({
       ...hit,
-      snippet: (snippet.get(expression, id) as { snippet: string } | undefined)?.snippet ?? '',
+      // A passage that none of the words matches (an entry a task example names) shows how it starts.
+      snippet:
+        (snippet.get(expression, id) as { snippet: string } | undefined)?.snippet ?? leadingWords(body, SNIPPET_WORDS),
     }));
   }
 
