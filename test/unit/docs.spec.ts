@@ -289,7 +289,7 @@ describe('the documentation index', () => {
     await snapshot('first', 'Fold long lines at a width');
     const index = new DocsIndex({ store, sources: { ...sources, taskExamples: file }, log: quiet });
     await index.refresh();
-    expect(store.taskExamplesVersion()).toBe('first');
+    expect(store.taskExamplesVersion()).toMatch(/^first /);
     const named = store.examplePages(['fold', 'lines']);
     expect([...named.keys()]).toEqual(['steward-demo(1)']);
     expect(named.get('steward-demo(1)')?.options).toEqual(new Set(['wrap']));
@@ -297,7 +297,7 @@ describe('the documentation index', () => {
 
     await snapshot('second', 'Break paragraphs at a column');
     await index.refresh();
-    expect(store.taskExamplesVersion()).toBe('second');
+    expect(store.taskExamplesVersion()).toMatch(/^second /);
     expect(store.examplePages(['fold']).size).toBe(0);
     expect(store.examplePages(['paragraphs']).has('steward-demo(1)')).toBeTrue();
     await index.stop();

@@ -18,13 +18,18 @@ describe('the task examples', () => {
     expect(namedOptions('systemctl list-units --failed')).toEqual(['listunits', 'failed']);
     expect(namedOptions('ssh -L {{local_port}}:{{host}}:{{port}} {{user}}@{{server}}')).toEqual(['l']);
     expect(namedOptions('chmod u+x {{path/to/file}}')).toEqual([]);
+    // tldr writes an option both ways inside a placeholder since 2025.
+    expect(namedOptions('tail {{[-n|--lines]}} {{count}} {{path/to/file}}')).toEqual(['n', 'lines']);
+    expect(pageNames('cp', 'cp {{[-r|--recursive]}} {{path/to/source}} {{path/to/target}}')).toEqual(['cp']);
   });
 
   it('reads the bundled snapshot: tldr-pages’ English pages for every platform and Linux', async () => {
     const { version, examples } = await readTaskExamples(
       join(process.cwd(), 'service', 'data', 'task-examples.json.gz'),
     );
-    expect(version).toMatch(/^[0-9a-f]{40}$/);
+    expect(version)
+      .withContext('the snapshot and how the index stores it')
+      .toMatch(/^[0-9a-f]{40} \d+$/);
     expect(examples.length).toBeGreaterThan(20_000);
     const vacuum = examples.find((example) => example.command === 'journalctl' && example.code.includes('--vacuum'));
     expect(vacuum?.task).toMatch(/delete journal logs/i);

@@ -627,13 +627,16 @@ export class DocsStore {
     return evidence;
   }
 
-  /** The man page of a command: section 1 or 8 (commands) before the others ("crontab(1)" before "crontab(5)"). */
+  /**
+   * The man page of a command: section 1 or 8, a suite's own (1ssl) after the system's; none where the name is
+   * only another thing's (make(3erl), Erlang's module, is not the command make).
+   */
   private commandPage(command: string): string | null {
     const rows = this.statement(
       `SELECT DISTINCT title FROM passages WHERE title >= ? AND title < ? AND kind = 'man' AND lang = '' LIMIT 8`,
     ).all(`${command}(`, `${command}(\uffff`) as { title: string }[];
     const titles = rows.map((row) => row.title);
-    return titles.find((title) => /\([18]/.test(title)) ?? titles[0] ?? null;
+    return titles.find((title) => /\([18]\)$/.test(title)) ?? titles.find((title) => /\([18]/.test(title)) ?? null;
   }
 
   /** The NAME passage of each page the examples name, and its entries for the options they use. */

@@ -73,7 +73,7 @@ export const WEIGHTS = {
   meaning: 1,
   learned: 0.5,
   example: 2,
-  exampleOption: 0.5,
+  exampleOption: 1,
 };
 
 /**

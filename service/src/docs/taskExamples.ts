@@ -33,21 +33,29 @@ export interface TaskExamples {
   examples: TaskExample[];
 }
 
+/** Raised when the index stores the examples otherwise: an index with the same snapshot reads them again. */
+const STORED_FORM = 2;
+
 /** The examples in a bundled file. */
 export async function readTaskExamples(path: string): Promise<TaskExamples> {
   const text = (await promisify(gunzip)(await readFile(path))).toString('utf8');
   const { commit, pages } = FILE.parse(JSON.parse(text));
   return {
-    version: commit,
+    version: `${commit} ${STORED_FORM}`,
     examples: pages.flatMap(([command, summary, examples]) =>
       examples.map(([task, code]) => ({ command, summary, task, code })),
     ),
   };
 }
 
-/** The command line without its placeholders, whose words ("path/to/file") say nothing of the command. */
+/**
+ * The command line without its placeholders, whose words ("path/to/file") say nothing of the command; an
+ * option written both ways (`{{[-n|--lines]}}`, tldr's way since 2025) is kept as its two spellings.
+ */
 export function withoutPlaceholders(code: string): string {
-  return code.replace(/\{\{.*?\}\}/g, ' ');
+  return code
+    .replace(/\{\{\[([^\]]*)\]\}\}/g, (_whole, spellings: string) => ` ${spellings.replaceAll('|', ' ')} `)
+    .replace(/\{\{.*?\}\}/g, ' ');
 }
 
 /**
