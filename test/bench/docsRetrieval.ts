@@ -9,6 +9,7 @@
 //   npm run bench:docs -- --keep-index      keeps the index beside the corpus and reuses it (to tune the ranking)
 //   npm run bench:docs -- --only system --weight running=0.5   one ranking, with a weight of manRanking.ts changed
 //   npm run bench:docs -- --rounds 0        recall alone, no latency rounds (to tune the ranking quickly)
+//   npm run bench:docs -- --examples rows=0   without the task examples (docsStore.ts EXAMPLES: rows, pages, optionRows)
 //   npm run bench:docs -- --explain 'QUESTION'   the ranking's first passages for one question, with their scores
 //   npm run bench:docs -- --candidates      the tuning questions whose answer is not among the passages ranked
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
