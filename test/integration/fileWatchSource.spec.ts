@@ -93,6 +93,16 @@ describe('the file watch source', () => {
     await writeFile(path, 'port = 4\n');
     expect((await changeTo(path, sha256('port = 4\n'))).previousHash).toBeNull();
     expect(await knownGoodCopy(knownGood, path)).toBeNull();
+
+    // Put back as it was before its latest change (a restore, or an edit undone by hand): the version it
+    // holds is the known-good one, not the one the change undid.
+    await writeFile(path, 'port = 5\n');
+    await changeTo(path, sha256('port = 5\n'));
+    const before = events.length;
+    await writeFile(path, 'port = 4\n');
+    await waitFor(() => events.length > before, 'the change back to port = 4');
+    expect(events.at(-1)?.previousHash).toBe(sha256('port = 5\n'));
+    expect((await knownGoodCopy(knownGood, path))?.content.toString()).toBe('port = 4\n');
     expect(events.every((event) => event.path === path)).toBe(true);
   });
 

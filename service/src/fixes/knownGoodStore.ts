@@ -61,13 +61,16 @@ export async function isSecretFile(path: string, content: Buffer, policy: Secret
 
 /**
  * The version of `path` before its latest change, as kept by a FileWatchSource using
- * `knownGoodDirectory`; null when there was none (the file was new) or its copy is not kept.
+ * `knownGoodDirectory`; null when there was none (the file was new) or its copy is not kept. A file whose
+ * latest change put back the version it had before the one it undid ([A, B, A]: restored, or mended by hand)
+ * holds the known-good version itself: once the watcher has recorded a restore, the one before is the bad one.
  */
 export async function knownGoodCopy(
   knownGoodDirectory: string,
   path: string,
 ): Promise<{ hash: string; content: Buffer } | null> {
-  const hash = (await watchedHistory(knownGoodDirectory, path))[1];
+  const [now, before, earlier] = await watchedHistory(knownGoodDirectory, path);
+  const hash = now && now === earlier ? now : before;
   return hash ? readCopy(knownGoodDirectory, hash) : null;
 }
 
