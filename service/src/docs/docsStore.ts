@@ -594,7 +594,6 @@ export class DocsStore {
    */
   examplePages(words: readonly string[]): ExampleEvidence {
     const evidence: ExampleEvidence = new Map();
-    if (EXAMPLES.rows === 0) return evidence;
     const rows = this.statement(
       `SELECT command, code, ${EXAMPLES_RANK} AS bm25 FROM examples_fts WHERE examples_fts MATCH ? ORDER BY bm25 LIMIT ?`,
     ).all(quoted(words).join(' OR '), EXAMPLES.rows) as { command: string; code: string; bm25: number }[];
@@ -610,19 +609,20 @@ export class DocsStore {
         .map(titleOf)
         .find((found) => found !== null);
       if (!title) continue;
-      if (!evidence.has(title)) {
+      let page = evidence.get(title);
+      if (!page) {
         // Each page the examples name, and its options, come from its best examples, which come first.
         if (evidence.size === EXAMPLES.pages) {
           if ([...uses.values()].every((used) => used >= EXAMPLES.optionRows)) break;
           continue;
         }
         // bm25 is negative: the best example's page counts 1, another as much as its best example matches.
-        evidence.set(title, { weight: bm25 / best, options: new Set() });
+        evidence.set(title, (page = { weight: bm25 / best, options: new Set() }));
       }
       const used = uses.get(title) ?? 0;
       if (used >= EXAMPLES.optionRows) continue;
       uses.set(title, used + 1);
-      for (const option of namedOptions(code)) evidence.get(title)?.options.add(option);
+      for (const option of namedOptions(code)) page.options.add(option);
     }
     return evidence;
   }
