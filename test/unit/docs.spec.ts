@@ -304,6 +304,23 @@ describe('the documentation index', () => {
     store = DocsStore.open(join(dir.path, 'docs.db'));
   });
 
+  it('goes on without task examples that cannot be read, and says why', async () => {
+    const lines: string[] = [];
+    const log = createLogger({ level: 'debug', journal: false, write: (line) => lines.push(line) });
+    for (const content of [Buffer.from('not gzip at all'), gzipSync('{"commit": 1, "pages": "none"}')]) {
+      const file = join(dir.path, 'broken.json.gz');
+      await writeFile(file, content);
+      const index = new DocsIndex({ store, sources: { ...sources, taskExamples: file }, log });
+      await index.refresh(true);
+      expect(index.status().state).toBe('ready');
+      expect(store.taskExamplesVersion()).toBeNull();
+      expect(index.search('GreetingStyle', 1)[0]?.ref).toBe('demo.conf(5)#GreetingStyle');
+      await index.stop();
+      store = DocsStore.open(join(dir.path, 'docs.db'));
+    }
+    expect(lines.filter((line) => line.includes('cannot read the task examples')).length).toBe(2);
+  });
+
   it('goes on without task examples where none are installed, and says nothing of it', async () => {
     const lines: string[] = [];
     const log = createLogger({ level: 'debug', journal: false, write: (line) => lines.push(line) });
