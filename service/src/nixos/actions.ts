@@ -187,7 +187,8 @@ async function apply(
     generation = check.generation.number;
   }
   await markKnownGood(context.knownGoodDirectory, file.path, after);
-  const window = options.windows.open(summary, options.confirmMs(), async () => {
+  const windowMs = options.confirmMs();
+  options.windows.open(summary, windowMs, async () => {
     // An Undo (or a later change) in the meantime leaves nothing of this change to revert.
     const moved =
       scope === 'system'
@@ -201,7 +202,8 @@ async function apply(
     await switchTo(scope, file, before, 'rollback', options, { progress: () => undefined, signal });
     await markKnownGood(context.knownGoodDirectory, file.path, before);
   });
-  const seconds = Math.round((window.deadline - Date.now()) / 1000);
+  // The window's own length, not the time left (a millisecond later 1.5 s would read as 1).
+  const seconds = Math.ceil(windowMs / 1000);
   return {
     summary: format(_('{summary}; confirm within {seconds} s (steward confirm) or it is reverted'), {
       summary,
