@@ -361,3 +361,50 @@ export const UNSEEN_4_QUESTIONS: BenchQuestion[] = [
   { question: 'replace duplicate files with hard links to save space', answers: ['hardlink(1)'] },
   { question: 'take the second column of a CSV file', answers: ['cut(1)#-f, --fields'] },
 ];
+
+/**
+ * Written on 2026-11-24 before anything was measured on them, after the task examples were kept: every
+ * question of the sets above was read for its words before this set was written, none of these was.
+ */
+export const UNSEEN_5_QUESTIONS: BenchQuestion[] = [
+  {
+    question: 'unlock my account after too many wrong passwords',
+    answers: ['pam_faillock(8)', 'faillock.conf(5)#unlock_time'],
+  },
+  {
+    question: 'force a user to choose a new password at their next login',
+    answers: ['passwd(1)#-e, --expire', 'chage(1)#-d, --lastday'],
+  },
+  { question: 'open the debugger on the core dump of a crashed program', answers: ['coredumpctl(1)#debug'] },
+  { question: 'reboot into the firmware setup', answers: ['systemctl(1)#--firmware-setup'] },
+  { question: 'which version of a package would be installed and from where', answers: ['apt-cache(8)#policy'] },
+  { question: 'download a package file without installing it', answers: ['apt-get(8)#download'] },
+  {
+    question: 'remove a package together with its configuration files',
+    answers: ['apt-get(8)#purge', 'dpkg(1)#-P, --purge'],
+  },
+  { question: 'list the flatpak apps I have installed', answers: ['flatpak-list(1)'] },
+  { question: 'remove a flatpak app together with its data', answers: ['flatpak-uninstall(1)#--delete-data'] },
+  { question: 'block all incoming connections by default', answers: ['ufw(8)#default'] },
+  { question: 'show the rules of the firewall', answers: ['ufw(8)#status'] },
+  { question: 'forget a saved wifi network', answers: ['nmcli(1)#delete [id'] },
+  {
+    question: 'power off the machine from the terminal',
+    answers: ['systemctl(1)#poweroff', 'systemd-halt.service(8)'],
+  },
+  { question: 'see the temperature of my disk', answers: ['smartctl(8)#-A, --attributes'] },
+  { question: 'give a service more time to stop before it is killed', answers: ['systemd.service(5)#TimeoutStopSec='] },
+  { question: 'run a service as an unprivileged user', answers: ['systemd.exec(5)#User='] },
+  { question: "spread a timer's start over a random delay", answers: ['systemd.timer(5)#RandomizedDelaySec='] },
+  { question: 'see how much memory each service uses', answers: ['systemd-cgtop(1)'] },
+  { question: 'list the GNOME settings I changed from their defaults', answers: ['dconf(1)#dump'] },
+  { question: 'look up a host name the way the system resolver does', answers: ['resolvectl(1)#query'] },
+  { question: 'stop ssh asking whether I trust a new server', answers: ['ssh_config(5)#StrictHostKeyChecking'] },
+  { question: 'run the ssh server on another port', answers: ['sshd_config(5)#Port'] },
+  { question: 'leave a folder out when copying with rsync', answers: ['rsync(1)#--exclude'] },
+  { question: 'list what is inside a tar archive without unpacking it', answers: ['tar(1)#-t, --list'] },
+  {
+    question: 'stop a service from restarting forever when it keeps failing',
+    answers: ['systemd.unit(5)#StartLimitIntervalSec='],
+  },
+];

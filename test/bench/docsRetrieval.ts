@@ -40,6 +40,7 @@ import {
   UNSEEN_2_QUESTIONS,
   UNSEEN_3_QUESTIONS,
   UNSEEN_4_QUESTIONS,
+  UNSEEN_5_QUESTIONS,
   UNSEEN_QUESTIONS,
 } from './docsQuestions.js';
 import { answers } from './docsRetrievalJudge.js';
@@ -102,6 +103,7 @@ const QUESTION_SETS = {
   unseen2: UNSEEN_2_QUESTIONS,
   unseen3: UNSEEN_3_QUESTIONS,
   unseen4: UNSEEN_4_QUESTIONS,
+  unseen5: UNSEEN_5_QUESTIONS,
 } as const;
 type QuestionSet = keyof typeof QUESTION_SETS;
 const SET_NAMES: Record<QuestionSet, string> = {
@@ -111,6 +113,7 @@ const SET_NAMES: Record<QuestionSet, string> = {
   unseen2: 'unseen 2',
   unseen3: 'unseen 3',
   unseen4: 'unseen 4',
+  unseen5: 'unseen 5',
 };
 
 function measure(store: DocsStore, ranking: Ranking, set: QuestionSet) {
@@ -154,7 +157,7 @@ const percent = (share: number) => `${round(share * 100, 1)} %`;
 
 function markdownTable(rows: Measured[], pages: number, packages: number): string {
   const lines = [
-    `${QUESTIONS.length} questions the ranking was tuned on, ${HELD_OUT_QUESTIONS.length} held out (written before the last changes; their misses were read while making them), ${UNSEEN_QUESTIONS.length} unseen (written after them), ${UNSEEN_2_QUESTIONS.length} unseen 2 (written after the word vectors' settings were chosen), ${UNSEEN_3_QUESTIONS.length} unseen 3 (written after the task examples' weights were tried) and ${UNSEEN_4_QUESTIONS.length} unseen 4 (written after they were kept), ${pages} man pages from ${packages} Debian 12 packages; ${latencyRounds} rounds of each question for latency, ${LIMIT} results each.`,
+    `${QUESTIONS.length} questions the ranking was tuned on, ${HELD_OUT_QUESTIONS.length} held out (written before the last changes; their misses were read while making them), ${UNSEEN_QUESTIONS.length} unseen (written after them), ${UNSEEN_2_QUESTIONS.length} unseen 2 (written after the word vectors' settings were chosen), ${UNSEEN_3_QUESTIONS.length} unseen 3 (written after the task examples' weights were tried) ${UNSEEN_4_QUESTIONS.length} unseen 4 (written after they were kept) and ${UNSEEN_5_QUESTIONS.length} unseen 5 (written after the fourth was measured), ${pages} man pages from ${packages} Debian 12 packages; ${latencyRounds} rounds of each question for latency, ${LIMIT} results each.`,
     '',
     '| ranking | questions | passage recall@1 | passage recall@3 | page recall@1 | page recall@3 | noise in first 3 | p50 ms | p95 ms | CPU p50 ms | CPU p95 ms |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
