@@ -157,7 +157,7 @@ const percent = (share: number) => `${round(share * 100, 1)} %`;
 
 function markdownTable(rows: Measured[], pages: number, packages: number): string {
   const lines = [
-    `${QUESTIONS.length} questions the ranking was tuned on, ${HELD_OUT_QUESTIONS.length} held out (written before the last changes; their misses were read while making them), ${UNSEEN_QUESTIONS.length} unseen (written after them), ${UNSEEN_2_QUESTIONS.length} unseen 2 (written after the word vectors' settings were chosen), ${UNSEEN_3_QUESTIONS.length} unseen 3 (written after the task examples' weights were tried) ${UNSEEN_4_QUESTIONS.length} unseen 4 (written after they were kept) and ${UNSEEN_5_QUESTIONS.length} unseen 5 (written after the fourth was measured), ${pages} man pages from ${packages} Debian 12 packages; ${latencyRounds} rounds of each question for latency, ${LIMIT} results each.`,
+    `${QUESTIONS.length} questions the ranking was tuned on, ${HELD_OUT_QUESTIONS.length} held out (written before the last changes; their misses were read while making them), ${UNSEEN_QUESTIONS.length} unseen (written after them), ${UNSEEN_2_QUESTIONS.length} unseen 2 (written after the word vectors' settings were chosen), ${UNSEEN_3_QUESTIONS.length} unseen 3 (written after the task examples' weights were tried), ${UNSEEN_4_QUESTIONS.length} unseen 4 (written after they were kept) and ${UNSEEN_5_QUESTIONS.length} unseen 5 (written after the fourth was measured), ${pages} man pages from ${packages} Debian 12 packages; ${latencyRounds} rounds of each question for latency, ${LIMIT} results each.`,
     '',
     '| ranking | questions | passage recall@1 | passage recall@3 | page recall@1 | page recall@3 | noise in first 3 | p50 ms | p95 ms | CPU p50 ms | CPU p95 ms |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -213,13 +213,9 @@ async function main(): Promise<void> {
     // The running system is a real machine's, recorded (docsRunningSystem.ts), not this host's.
     store.setRunningSystem(await recordedSystem());
     const pages = (store.db.prepare('SELECT count(DISTINCT title) AS n FROM passages').get() as { n: number }).n;
-    const missing = [
-      ...QUESTIONS,
-      ...HELD_OUT_QUESTIONS,
-      ...UNSEEN_QUESTIONS,
-      ...UNSEEN_2_QUESTIONS,
-      ...UNSEEN_3_QUESTIONS,
-    ].flatMap((question) => question.answers.filter((answer) => !hasPassage(store, answer)));
+    const missing = Object.values(QUESTION_SETS)
+      .flat()
+      .flatMap((question) => question.answers.filter((answer) => !hasPassage(store, answer)));
     if (missing.length > 0) throw new Error(`answers not in the index: ${missing.join('; ')}`);
     for (const [name, value] of args.flatMap((arg, at) => (args[at - 1] === '--weight' ? [arg.split('=')] : [])))
       if (name !== undefined && name in WEIGHTS) WEIGHTS[name as keyof typeof WEIGHTS] = Number(value);
