@@ -27,6 +27,7 @@ const TASK_EXAMPLES = join(process.cwd(), 'service', 'data', 'task-examples.json
 
 const ASKED = [
   'journal disk usage vacuum',
+  'how much space do the journal files take',
   'limit how much disk space the systemd journal may use',
   'keep the journal across reboots (persistent storage)',
   'restart a service automatically when it crashes',
@@ -90,6 +91,7 @@ describe('the documentation search, on real man pages among others that share th
   it("shows each hit's own text, where the question's words are, or its start where none is", () => {
     for (const asked of [
       'journal disk usage vacuum',
+  'how much space do the journal files take',
       'list the failed units',
       'browse and transfer files on a server over ssh',
     ]) {

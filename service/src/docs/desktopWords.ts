@@ -38,6 +38,12 @@ const GROUPS: readonly (readonly string[])[] = [
   ['computer', 'machine', 'host'],
   // A drive or stick is a "disk" (lsblk(8), udisksctl(1)).
   ['drive', 'stick', 'disk'],
+  // df(1) and du(1) report "space usage", journalctl(1) the journal's --disk-usage: people ask for the space.
+  ['space', 'usage'],
+  // journalctl(1) queries the systemd journal, whose "log entries" are what people call the logs.
+  ['log', 'logs', 'journal'],
+  // systemd-analyze(1) prints how long the boot took as "Startup finished in …".
+  ['boot', 'startup'],
   // passwd(1), login(1): an "account" is a user's.
   ['account', 'user'],
   // A program that runs is a "process" or a "command".
