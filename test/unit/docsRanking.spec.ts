@@ -5,7 +5,7 @@
 // whatever man pages this machine has installed. `npm run bench:docs` measures all of them.
 import { join } from 'node:path';
 
-import { DocsStore } from '../../service/src/docs/docsStore.js';
+import { DocsStore, queryTerms } from '../../service/src/docs/docsStore.js';
 import { type DocsSources, updateIndex } from '../../service/src/docs/indexer.js';
 import { type Candidate, rankCandidates } from '../../service/src/docs/manRanking.js';
 import { NO_RUNNING_SYSTEM } from '../../service/src/docs/runningSystem.js';
@@ -121,6 +121,21 @@ describe('the documentation search, on real man pages among others that share th
     const isEnabled = store.read('systemctl(1)#is-enabled')?.text ?? '';
     expect(isEnabled).toContain('"masked"');
     expect(isEnabled).not.toMatch(/^l [l^] [l^]/m);
+  });
+});
+
+describe("a question's words", () => {
+  it("leave out the common ones and a possessive's s, and keep a letter that names an option", () => {
+    expect(queryTerms("Get a server's host key without logging in")).toEqual([
+      'get',
+      'server',
+      'host',
+      'key',
+      'without',
+      'logging',
+    ]);
+    expect(queryTerms('the timer’s next run')).toEqual(['timer', 'next', 'run']);
+    expect(queryTerms('what does ls -s print')).toEqual(['ls', 's', 'print']);
   });
 });
 

@@ -238,9 +238,19 @@ export const STOPWORDS = new Set(
   ),
 );
 
-/** The query's words, lower case, common words dropped (unless that leaves none), at most MAX_QUERY_WORDS. */
+/**
+ * The query's words, lower case, common words dropped (unless that leaves none), at most MAX_QUERY_WORDS. A
+ * possessive's "s" goes too ("a server's host key"): as a word of its own it matched one passage in eight.
+ */
 export function queryTerms(query: string): string[] {
-  const words = [...new Set(query.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [])];
+  const words = [
+    ...new Set(
+      query
+        .toLowerCase()
+        .replace(/['’]s\b/g, '')
+        .match(/[\p{L}\p{N}]+/gu) ?? [],
+    ),
+  ];
   const meaningful = words.filter((word) => !STOPWORDS.has(word));
   return (meaningful.length > 0 ? meaningful : words).slice(0, MAX_QUERY_WORDS);
 }
