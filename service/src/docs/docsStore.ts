@@ -22,7 +22,7 @@ import {
 } from './manRanking.js';
 import { NO_RUNNING_SYSTEM, type RunningSystem } from './runningSystem.js';
 import { namedOptions, pageNames, type TaskExamples, withoutPlaceholders } from './taskExamples.js';
-import { learnWordVectors, meaningWords, WordMeaning } from './wordMeaning.js';
+import { dot, learnWordVectors, meaningWords, WordMeaning } from './wordMeaning.js';
 
 export type DocKind = 'man' | 'info' | 'doc' | 'nixos';
 
@@ -763,15 +763,12 @@ export class DocsStore {
     const question = meaning.textVector(words, (word) => rarity.get(word) ?? Math.log(titles.length + 1));
     if (question === null) return new Map();
     const dims = meaning.learned.dims;
-    const cosines = titles.map((title, at) => {
-      let dot = 0;
-      for (let k = 0; k < dims; k++) dot += (question[k] ?? 0) * (vectors[at * dims + k] ?? 0);
-      return dot;
-    });
-    // Cosines are near one another for most questions: the nearest page counts 1, the MEANING.span-th 0.
-    const sorted = [...cosines].sort((a, b) => b - a);
-    const top = sorted[0] ?? 0;
-    const floor = sorted[Math.min(MEANING.span, sorted.length) - 1] ?? 0;
+    const cosines = titles.map((title, at) => dot(question, 0, vectors, at * dims, dims));
+    // Cosines are near one another for most questions: the nearest page counts 1, the MEANING.span-th 0. A
+    // typed array sorts numbers in a third of the time a comparator takes.
+    const sorted = Float64Array.from(cosines).sort();
+    const top = sorted[sorted.length - 1] ?? 0;
+    const floor = sorted[sorted.length - Math.min(MEANING.span, sorted.length)] ?? 0;
     const near = new Map<string, number>();
     if (top <= floor) return near;
     titles.forEach((title, at) => {

@@ -344,6 +344,26 @@ export async function learnWordVectors(texts: Texts, options: LearnOptions): Pro
   return { words, dims: width, vectors };
 }
 
+/**
+ * The dot product of `length` numbers of `a` from `aAt` and of `b` from `bAt`. Four sums at once: V8 then
+ * takes half the time, and a search takes thousands of these.
+ */
+export function dot(a: Float32Array, aAt: number, b: Float32Array, bAt: number, length: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let k = 0;
+  for (; k + 3 < length; k += 4) {
+    s0 += (a[aAt + k] ?? 0) * (b[bAt + k] ?? 0);
+    s1 += (a[aAt + k + 1] ?? 0) * (b[bAt + k + 1] ?? 0);
+    s2 += (a[aAt + k + 2] ?? 0) * (b[bAt + k + 2] ?? 0);
+    s3 += (a[aAt + k + 3] ?? 0) * (b[bAt + k + 3] ?? 0);
+  }
+  for (; k < length; k++) s0 += (a[aAt + k] ?? 0) * (b[bAt + k] ?? 0);
+  return s0 + s1 + s2 + s3;
+}
+
 /** Looks words up in learned vectors: the nearest words to one, how near two texts are. */
 export class WordMeaning {
   private readonly index: Map<string, number>;
@@ -402,13 +422,11 @@ export class WordMeaning {
     const at = this.index.get(word);
     if (at === undefined) return [];
     const { dims } = this.learned;
-    const own = this.learned.vectors.subarray(at * dims, (at + 1) * dims);
     const { words, vectors } = among.learned;
     const found: { word: string; similarity: number }[] = [];
     for (let other = 0; other < words.length; other++) {
-      let dot = 0;
-      for (let k = 0; k < dims; k++) dot += (own[k] ?? 0) * (vectors[other * dims + k] ?? 0);
-      if (dot >= least && words[other] !== word) found.push({ word: words[other] ?? '', similarity: dot });
+      const similarity = dot(this.learned.vectors, at * dims, vectors, other * dims, dims);
+      if (similarity >= least && words[other] !== word) found.push({ word: words[other] ?? '', similarity });
     }
     return found.sort((a, b) => b.similarity - a.similarity).slice(0, count);
   }
