@@ -125,7 +125,7 @@ describe('the documentation search, on real man pages among others that share th
 });
 
 describe("a question's words", () => {
-  it("leave out the common ones and a possessive's s, and keep a letter that names an option", () => {
+  it("leave out the common ones and a possessive's s, spell out a negation, and keep a letter that names an option", () => {
     expect(queryTerms("Get a server's host key without logging in")).toEqual([
       'get',
       'server',
@@ -136,6 +136,14 @@ describe("a question's words", () => {
     ]);
     expect(queryTerms('the timer’s next run')).toEqual(['timer', 'next', 'run']);
     expect(queryTerms('what does ls -s print')).toEqual(['ls', 's', 'print']);
+    expect(queryTerms("my laptop doesn't suspend and I can't see why")).toEqual([
+      'laptop',
+      'not',
+      'suspend',
+      'cannot',
+      'see',
+    ]);
+    expect(queryTerms("the disk won't mount")).toEqual(['disk', 'not', 'mount']);
   });
 });
 

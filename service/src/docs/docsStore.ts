@@ -239,18 +239,19 @@ export const STOPWORDS = new Set(
 );
 
 /**
- * The query's words, lower case, common words dropped (unless that leaves none), at most MAX_QUERY_WORDS. A
- * possessive's "s" goes too ("a server's host key"): as a word of its own it matched one passage in eight.
+ * A question's possessives and negations as the pages write them: "a server's host key" without an "s" that
+ * matched one passage in eight, "doesn't" as "does not" rather than "doesn" and a "t" in one of fourteen.
  */
+const spelledOut = (query: string) =>
+  query
+    .replace(/\bcan['’]t\b/g, 'cannot')
+    .replace(/\bwon['’]t\b/g, 'will not')
+    .replace(/n['’]t\b/g, ' not')
+    .replace(/['’]s\b/g, '');
+
+/** The query's words, lower case, common words dropped (unless that leaves none), at most MAX_QUERY_WORDS. */
 export function queryTerms(query: string): string[] {
-  const words = [
-    ...new Set(
-      query
-        .toLowerCase()
-        .replace(/['’]s\b/g, '')
-        .match(/[\p{L}\p{N}]+/gu) ?? [],
-    ),
-  ];
+  const words = [...new Set(spelledOut(query.toLowerCase()).match(/[\p{L}\p{N}]+/gu) ?? [])];
   const meaningful = words.filter((word) => !STOPWORDS.has(word));
   return (meaningful.length > 0 ? meaningful : words).slice(0, MAX_QUERY_WORDS);
 }
