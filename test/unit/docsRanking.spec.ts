@@ -88,6 +88,17 @@ describe('the documentation search, on real man pages among others that share th
     expect(named.get('journalctl(1)')?.options).toContain('vacuumtime');
   });
 
+  it('finds the commands that a desktop names in its own words', () => {
+    // ln(1) "make links between files", shred(1) "overwrite a file to hide its contents".
+    for (const [asked, title] of [
+      ['create a shortcut to a file in another folder', 'ln(1)'],
+      ['wipe a file so that nobody can get it back', 'shred(1)'],
+    ])
+      expect(store.search(asked!, 3, ['']).map((hit) => hit.title))
+        .withContext(asked!)
+        .toContain(title);
+  });
+
   it("shows each hit's own text, where the question's words are, or its start where none is", () => {
     for (const asked of [
       'journal disk usage vacuum',

@@ -44,6 +44,12 @@ const GROUPS: readonly (readonly string[])[] = [
   ['log', 'logs', 'journal'],
   // systemd-analyze(1) prints how long the boot took as "Startup finished in …".
   ['boot', 'startup'],
+  // ln(1) "make links between files": what a desktop calls a shortcut.
+  ['shortcut', 'link', 'symlink'],
+  // shred(1) "overwrite a file to hide its contents": people erase or wipe it.
+  ['erase', 'wipe', 'overwrite'],
+  // systemd-detect-virt(1) detects "a virtualized environment": people ask about a virtual machine.
+  ['virtual', 'virtualized', 'virtualization'],
   // passwd(1), login(1): an "account" is a user's.
   ['account', 'user'],
   // A program that runs is a "process" or a "command".
