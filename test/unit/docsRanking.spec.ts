@@ -93,9 +93,9 @@ describe('the documentation search, on real man pages among others that share th
     for (const [asked, title] of [
       ['create a shortcut to a file in another folder', 'ln(1)'],
       ['wipe a file so that nobody can get it back', 'shred(1)'],
-    ])
-      expect(store.search(asked!, 3, ['']).map((hit) => hit.title))
-        .withContext(asked!)
+    ] as const)
+      expect(store.search(asked, 3, ['']).map((hit) => hit.title))
+        .withContext(asked)
         .toContain(title);
   });
 
