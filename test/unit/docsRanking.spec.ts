@@ -28,6 +28,7 @@ const TASK_EXAMPLES = join(process.cwd(), 'service', 'data', 'task-examples.json
 const ASKED = [
   'journal disk usage vacuum',
   'how much space do the journal files take',
+  'show only error messages in the journal',
   'limit how much disk space the systemd journal may use',
   'keep the journal across reboots (persistent storage)',
   'restart a service automatically when it crashes',
