@@ -140,15 +140,15 @@ export function pointsTo(candidate: Pick<Candidate, 'entry' | 'body'>): string[]
 }
 
 /** An entry that is a file's path, as a FILES section lists them: "~/.ssh/id_ed25519", "$XDG_CONFIG_HOME/foo.conf". */
+const isPath = (entry: string | null) => entry !== null && /^(?:[/~]|\$\w+\/)/.test(entry);
+
 /**
  * An entry that is an environment variable the program reads ("$SYSTEMD_LOG_LEVEL"): below the options that do
  * what was asked, unless the question asks about the environment (its names hold "log", "color", "pager"…).
  */
-const isVariable = (entry: string | null) => entry !== null && /^\$\w+$/.test(entry.split(/[,\s]/)[0] ?? '');
+const isVariable = (entry: string | null) => entry !== null && /^\$\w+(?:[,\s]|$)/.test(entry);
 const asksForAVariable = (words: readonly string[]) =>
   words.some((word) => /^(?:environment|variables?|env)$/.test(word));
-
-const isPath = (entry: string | null) => entry !== null && /^(?:[/~]|\$\w+\/)/.test(entry);
 
 /** Whether the question asks about a file or where something is kept, rather than how to do something. */
 const asksForAPlace = (words: readonly string[]) =>
@@ -202,6 +202,7 @@ export function rankCandidates<C extends Candidate>(
   // A question that asks to do something ("generate an ed25519 key") is answered by a command or an option,
   // not by the list of files the page reads (ssh-keygen's ~/.ssh/id_ed25519, which names the same words).
   const pathWeight = asksForAPlace(words) ? 0 : WEIGHTS.path;
+  const variableWeight = asksForAVariable(words) ? 0 : WEIGHTS.variable;
   const scored = candidates.map((candidate) => {
     const name =
       `${candidate.title.replace(/[-_.]/g, ' ')} ${candidate.title} ${summaries.get(candidate.title) ?? ''}`.toLowerCase();
@@ -243,7 +244,7 @@ export function rankCandidates<C extends Candidate>(
       (candidate.package && owners.has(candidate.package) ? WEIGHTS.owner : 0) +
       (candidate.package && running.has(candidate.package) ? WEIGHTS.running : 0) +
       (isPath(entry) ? pathWeight : 0) +
-      (isVariable(entry) && !asksForAVariable(words) ? WEIGHTS.variable : 0) +
+      (isVariable(entry) ? variableWeight : 0) +
       // An option or subcommand that an example of the task uses ("chmod u+x", "journalctl --vacuum-size=").
       (entryNames(entry).some((name) => examples.get(candidate.title)?.options.has(name))
         ? WEIGHTS.exampleOption * (examples.get(candidate.title)?.weight ?? 0)
