@@ -408,3 +408,88 @@ export const UNSEEN_5_QUESTIONS: BenchQuestion[] = [
     answers: ['systemd.unit(5)#StartLimitIntervalSec='],
   },
 ];
+
+/**
+ * A sixth set, written at the start of the sixth round from pages that no other question cites, in a desktop
+ * user's words, and committed before anything was measured on it.
+ */
+export const UNSEEN_6_QUESTIONS: BenchQuestion[] = [
+  {
+    question: 'make the laptop hibernate after it has been asleep for a few hours',
+    answers: ['systemd-sleep.conf(5)#HibernateDelaySec='],
+  },
+  { question: 'stop keeping the memory of crashed programs on my disk', answers: ['coredump.conf(5)#Storage='] },
+  {
+    question: 'make shutdown wait less for slow services, for all of them at once',
+    answers: ['systemd-system.conf(5)#DefaultTimeoutStartSec='],
+  },
+  { question: 'get an email when my hard drive starts to fail', answers: ['smartd.conf(5)#-m ADD'] },
+  { question: 'check the ssh server settings for mistakes before I restart it', answers: ['sshd(8)#-t'] },
+  {
+    question: 'unmount a network share that hangs because the server went away',
+    answers: ['umount(8)#-l, --lazy', 'umount(8)#-f, --force'],
+  },
+  {
+    question: 'let a program listen on port 80 without running it as root',
+    answers: ['capabilities(7)#CAP_NET_BIND_SERVICE'],
+  },
+  { question: 'find installed packages that no repository offers anymore', answers: ['apt-patterns(7)#?obsolete'] },
+  {
+    question: 'when I stop a service, leave the programs it started running',
+    answers: ['systemd.kill(5)#KillMode='],
+  },
+  {
+    question: 'give my network card a fixed name of my own choosing',
+    answers: ['systemd.link(5)#Name=', 'systemd.link(5)#EXAMPLES'],
+  },
+  {
+    question: 'unlock my encrypted disk at boot with the TPM chip instead of typing the passphrase',
+    answers: ['systemd-cryptenroll(1)#--tpm2-device'],
+  },
+  {
+    question: 'what do I add to the boot line to start in a minimal recovery mode',
+    answers: [
+      'systemd(1)#rescue, rd.rescue',
+      'systemd(1)#systemd.unit=',
+      'systemd.special(7)#rescue.target',
+      'kernel-command-line(7)#-b, rd.emergency',
+    ],
+  },
+  { question: 'run a service whenever a file shows up in a folder', answers: ['systemd.path(5)'] },
+  {
+    question: 'run my own script just before the computer goes to sleep and after it wakes up',
+    answers: ['systemd-suspend.service(8)'],
+  },
+  { question: 'make my computer prefer IPv4 over IPv6 when it connects to sites', answers: ['gai.conf(5)'] },
+  { question: 'when did flatpak last update or remove my apps', answers: ['flatpak-history(1)'] },
+  {
+    question: 'a program cannot find a library I put in /usr/local/lib',
+    answers: ['ldconfig(8)', 'ld.so(8)#LD_LIBRARY_PATH'],
+  },
+  {
+    question: 'log in to a private apt repository that needs a username and password',
+    answers: ['apt_auth.conf(5)'],
+  },
+  {
+    question: 'how does installing updates while the computer restarts work',
+    answers: ['systemd.offline-updates(7)'],
+  },
+  {
+    question: 'set an environment variable for all the apps of my desktop session',
+    answers: ['environment.d(5)', 'pam_env.conf(5)'],
+  },
+  { question: 'record the sound from my microphone into a file', answers: ['pacat(1)'] },
+  {
+    question: 'which permissions have I granted to flatpak apps, like screen sharing or location',
+    answers: ['flatpak-permissions(1)', 'flatpak-permission-show(1)'],
+  },
+  {
+    question: 'use a group I was just added to without logging out and back in',
+    answers: ['newgrp(1)', 'sg(1)'],
+  },
+  { question: 'what is the /var folder for', answers: ['hier(7)#/var', 'file-hierarchy(7)#/var/'] },
+  {
+    question: "only let my child's account log in during the afternoon",
+    answers: ['time.conf(5)', 'pam_time(8)'],
+  },
+];
