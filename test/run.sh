@@ -68,7 +68,8 @@ slow_specs=(integration/install integration/installFromScratch integration/insta
 
 # command → Debian package that provides it (a full path for commands not on PATH;
 # python3:MODULE for a module of Debian's /usr/bin/python3, such as the systemd mock; man-db, openssh-client
-# and apt for the man pages the documentation index is tested on; espeak-ng and python3-onnx for the voice:
+# and apt for the man pages the documentation index is tested on, gnome-user-docs for GNOME Help's pages (a file
+# stands for a package that installs no command); espeak-ng and python3-onnx for the voice:
 # spoken sentences and the tiny speech models; bzip2 for pulling them as sherpa-onnx packs its models; a private
 # PipeWire (pipewire, WirePlumber, pipewire-pulse) and speech-dispatcher with its espeak-ng module for reading
 # aloud into a real sound server)
@@ -76,7 +77,7 @@ declare -A integration_needs=([dbus-daemon]=dbus-daemon [gdbus]=libglib2.0-bin [
   [/lib/systemd/systemd-journal-remote]=systemd-journal-remote [python3:dbusmock]=python3-dbusmock
   [/usr/libexec/packagekitd]=packagekit [/usr/lib/polkit-1/polkitd]=polkitd [pkcheck]=polkitd [bwrap]=bubblewrap
   [unshare]=util-linux [setsid]=util-linux [script]=bsdutils [nix-instantiate]=nix-bin
-  [man]=man-db [ssh]=openssh-client [apt-get]=apt [zsh]=zsh [fish]=fish [gpg]=gpg [gpg-agent]=gpg-agent
+  [man]=man-db [ssh]=openssh-client [apt-get]=apt [/usr/share/help/C/gnome-help/index.page]=gnome-user-docs [zsh]=zsh [fish]=fish [gpg]=gpg [gpg-agent]=gpg-agent
   [espeak-ng]=espeak-ng [python3:onnx]=python3-onnx [bzip2]=bzip2 [pipewire]=pipewire-bin [pw-record]=pipewire-bin
   [wireplumber]=wireplumber [pipewire-pulse]=pipewire-pulse [speech-dispatcher]=speech-dispatcher
   [/usr/lib/speech-dispatcher-modules/sd_espeak-ng]=speech-dispatcher-espeak-ng)
@@ -103,7 +104,7 @@ missing_packages() {
   for command in "${!needs[@]}"; do
     if [[ $command == python3:* ]]; then
       /usr/bin/python3 -c "import ${command#python3:}" 2>/dev/null || echo "${needs[$command]}"
-    elif [[ $command == *.h ]]; then
+    elif [[ $command == *.h || $command == *.page ]]; then
       [[ -f $command ]] || echo "${needs[$command]}"
     else
       # A user's PATH on Debian lacks the sbin folders where chroot and others live.

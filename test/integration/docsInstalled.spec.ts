@@ -14,8 +14,9 @@ import { makeTempDir, type TempDir } from '../support/tempDir.js';
 
 const run = promisify(execFile);
 // Installed by test/run.sh: their man pages are the machine's own, in mdoc (OpenSSH), DocBook (APT) and man(7);
-// coreutils' info manual comes with every Debian. The package of a manual split in parts is added by splitManual.
-const PACKAGES = ['openssh-client', 'apt', 'man-db', 'coreutils'];
+// coreutils' info manual comes with every Debian, and GNOME Help (gnome-user-docs) with a GNOME desktop. The
+// package of a manual split in parts is added by splitManual.
+const PACKAGES = ['openssh-client', 'apt', 'man-db', 'coreutils', 'gnome-user-docs'];
 
 /**
  * An installed info manual split in parts (its main file lists them under "Indirect:"), and its package:
@@ -32,15 +33,17 @@ async function splitManual(): Promise<{ name: string; path: string; pkg: string 
   throw new Error('no info manual split in parts is installed: neither find.info nor gnupg.info has an Indirect table');
 }
 
-/** The man pages and READMEs/NEWS a package installed, as dpkg lists them. */
+/** The man pages, info manuals, help pages (the originals) and READMEs/NEWS a package installed, as dpkg lists them. */
 async function packageFiles(pkg: string): Promise<string[]> {
-  const { stdout } = await run('dpkg-query', ['-L', pkg]);
+  // GNOME Help lists 20,000 files, its pages in every language and their figures.
+  const { stdout } = await run('dpkg-query', ['-L', pkg], { maxBuffer: 16 * 1024 * 1024 });
   return stdout
     .split('\n')
     .filter(
       (path) =>
         /^\/usr\/share\/man\/man\d\/[^/]+$/.test(path) ||
         /^\/usr\/share\/info\/[^/]+$/.test(path) ||
+        /^\/usr\/share\/help\/C\/[^/]+\/[^/]+\.page$/.test(path) ||
         /^\/usr\/share\/doc\/[^/]+\/(README|NEWS)/.test(path),
     );
 }
@@ -93,6 +96,7 @@ describe('the documentation index of the installed packages', () => {
       infoRoots: [join(dir.path, 'usr', 'share', 'info')],
       docRoots: [join(dir.path, 'usr', 'share', 'doc')],
       nixosOptions: [],
+      helpRoots: [join(dir.path, 'usr', 'share', 'help')],
       languages: [],
       packageDatabases: [],
     };
@@ -136,6 +140,30 @@ describe('the documentation index of the installed packages', () => {
     expect(store.contents(title).some((node) => /Index$/.test(node))).toBeFalse();
     const hit = store.search('coreutils ls invocation', 5).find((found) => found.kind === 'info');
     expect(hit?.ref).toMatch(/^coreutils \(info\)#ls invocation( \(part \d+\))?$/);
+  });
+
+  it("reads GNOME Help's pages as Yelp shows them, and answers a desktop's questions with them", async () => {
+    const pages = (owned.get('gnome-user-docs') ?? []).filter((path) => path.includes('/gnome-help/'));
+    expect(pages.length).withContext('gnome-help pages installed').toBeGreaterThan(200);
+    // Every page of GNOME Help is one document, whatever its kind (a topic, a guide that lists others).
+    for (const path of pages) {
+      const id = path.slice(path.lastIndexOf('/') + 1, -'.page'.length);
+      expect(store.contents(`help:gnome-help/${id}`).length)
+        .withContext(path)
+        .toBeGreaterThan(0);
+    }
+    const first = (query: string) => store.search(query, 3)[0]?.title;
+    expect(first('make the screen warmer at night')).toBe('help:gnome-help/display-night-light');
+    expect(first('connect to a hidden wireless network')).toBe('help:gnome-help/net-wireless-hidden');
+    expect(first('print on both sides of the paper')).toBe('help:gnome-help/printing-2sided');
+    // A man page's question still finds the man page among the help's 300 pages.
+    expect(store.search('ssh_config agent forwarding', 5)[0]?.ref).toBe('ssh_config(5)#ForwardAgent');
+    const night = store.read('help:gnome-help/display-night-light');
+    expect(night?.text).toContain('Night Light changes the color of your displays according to the time of day');
+    expect(night?.text).toMatch(/\n1\. Open the Activities overview and start typing Displays\.\n/);
+    expect(night && citation(night)).toBe(
+      'help:gnome-help/display-night-light, section Adjust the color temperature of your screen',
+    );
   });
 
   it("reads every entry of OpenSSH's and man's pages as man renders them", async () => {

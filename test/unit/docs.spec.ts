@@ -9,11 +9,12 @@ import type { MessageBus } from '@jellybrick/dbus-next';
 import { liveMachine } from '../../service/src/assistant/live/liveMachine.js';
 import type { Machine } from '../../service/src/assistant/machine.js';
 import { runAssistantTurn } from '../../service/src/assistant/toolLoop.js';
-import { readDocTool, searchDocsTool } from '../../service/src/assistant/tools/docs.js';
+import { citation, readDocTool, searchDocsTool } from '../../service/src/assistant/tools/docs.js';
 import type { ToolStepEvent } from '../../service/src/assistant/turn.js';
 import { docsCommand, docsStatusLines } from '../../service/src/cli/docs.js';
 import { DocsIndex } from '../../service/src/docs/docsIndex.js';
 import { DocsStore } from '../../service/src/docs/docsStore.js';
+import { parseHelpPage } from '../../service/src/docs/helpPage.js';
 import { type DocsSources, updateIndex, userLanguages } from '../../service/src/docs/indexer.js';
 import { parseManPage } from '../../service/src/docs/manPage.js';
 import type { FindingsStore } from '../../service/src/findings/store.js';
@@ -37,6 +38,8 @@ async function fixtureTree(dir: TempDir): Promise<DocsSources> {
     infoRoots: [join(dir.path, 'info')],
     docRoots: [join(dir.path, 'doc')],
     nixosOptions: [join(dir.path, 'nixos-options-stand-in.json')],
+    // The help pages have their own specs: the counts of the others stay as they are.
+    helpRoots: [],
     languages: ['de'],
     packageDatabases: [],
   };
@@ -103,6 +106,61 @@ describe('a man page read into passages', () => {
   });
 });
 
+const helpPage = async (file: string) => parseHelpPage(await readFile(join(FIXTURES, 'help', file), 'utf8'));
+
+describe('a GNOME help page read into passages', () => {
+  it('leads with its title and description, its steps numbered, and leaves out what Yelp does not show', async () => {
+    const page = await helpPage('C/gnome-help/display-night-light.page');
+    expect(page?.id).toBe('display-night-light');
+    expect(page?.title).toBe('Adjust the color temperature of your screen');
+    expect(page?.passages.map((passage) => passage.heading)).toEqual(['Adjust the color temperature of your screen']);
+    const text = page?.passages[0]?.text ?? '';
+    expect(text).toMatch(
+      /^Adjust the color temperature of your screen: Night Light changes the color of your displays according to the time of day\.\n\nA computer monitor emits blue light/,
+    );
+    expect(text).toContain(
+      '\n1. Open the Activities overview and start typing Displays.\n2. Click Displays to open the panel.',
+    );
+    expect(text).toContain('\n6. Use the slider to adjust the Color Temperature to be more warm or less warm.');
+    expect(text).toContain('It can be temporarily disabled from the system menu.');
+    // Credits, revisions and the license they include are the page's, not what it says.
+    expect(text).not.toMatch(/Michael Hill|mdhillca|2021-06-09|Creative Commons/);
+  });
+
+  it('gives each section a passage under its title, and a list its bullets', async () => {
+    const page = await helpPage('C/gnome-help/disk-capacity.page');
+    expect(page?.passages.map((passage) => [passage.heading, passage.entry])).toEqual([
+      ['Check how much disk space is left', null],
+      ['Check with Disk Usage Analyzer', null],
+      ['Check with System Monitor', null],
+      ['Check with Usage', null],
+      ['What if the disk is too full?', null],
+    ]);
+    expect(page?.passages[2]?.text).toBe(
+      'To check the free disk space and disk capacity with System Monitor:\n' +
+        '1. Open the System Monitor application from the Activities overview.\n' +
+        '2. Select the File Systems tab to view the system’s partitions and disk space usage. The information is displayed according to Total, Free, Available and Used.',
+    );
+    expect(page?.passages[4]?.text).toContain('\n• Delete files that aren’t important');
+  });
+
+  it("shows GNOME's variant of a page, not GNOME Classic's, and no empty place where a figure was", async () => {
+    const wireless = (await helpPage('C/gnome-help/net-wireless-connect.page'))?.passages[0]?.text ?? '';
+    expect(wireless.match(/If the connection is successful/g)?.length).toBe(1);
+    expect(wireless).toContain('will change to a dot with several curved bars above it. More bars indicate');
+    const favorites = (await helpPage('C/gnome-help/shell-apps-favorites.page'))?.passages[0]?.text ?? '';
+    expect(favorites).toContain('Open the Activities overview by clicking Activities at the top left of the screen');
+    expect(favorites).toContain('Add to Favorites');
+    expect(favorites).not.toContain('choose the Activities Overview item');
+    // A tip only for GNOME Classic (if:test="platform:gnome-classic" on the note itself).
+    expect(favorites).not.toContain('Favorite applications also appear in the Applications');
+  });
+
+  it('reads no page from XML that is not one', async () => {
+    expect(await helpPage('C/gnome-help/legal.xml')).toBeNull();
+  });
+});
+
 describe('the documentation index', () => {
   let dir: TempDir;
   let store: DocsStore;
@@ -141,6 +199,49 @@ describe('the documentation index', () => {
     // Words that read as FTS5 syntax are only words.
     expect(() => store.search('NEAR("x" OR) * -- " AND', 3)).not.toThrow();
     expect(store.search('', 3)).toEqual([]);
+  });
+
+  it("indexes GNOME's help pages beside the man pages, cited as Yelp opens them, the user's language first", async () => {
+    const withHelp = { ...sources, helpRoots: [join(dir.path, 'help')] };
+    // The 8 of the first spec, 4 help pages and one's German translation; legal.xml is no page.
+    expect(await updateIndex(store, withHelp)).toEqual({
+      read: 13,
+      removed: 0,
+      failed: 0,
+      duplicates: 0,
+      unchanged: 0,
+    });
+    const top = (query: string, languages = ['']) => store.search(query, 3, languages)[0];
+    expect(top('make the screen warmer in the evening')?.ref).toBe(
+      'help:gnome-help/display-night-light#Adjust the color temperature of your screen',
+    );
+    expect(top('check free disk space with System Monitor')?.ref).toBe(
+      'help:gnome-help/disk-capacity#Check with System Monitor',
+    );
+    expect(top('connect to a wireless network')?.ref).toBe(
+      'help:gnome-help/net-wireless-connect#Connect to a wireless network',
+    );
+    expect(top('demo.conf GreetingStyle')?.ref).toBe('demo.conf(5)#GreetingStyle');
+    const night = top('Night Light', ['de', '']);
+    expect(night).toEqual(jasmine.objectContaining({ title: 'help:gnome-help/display-night-light', lang: 'de' }));
+    expect(night && citation(night)).toMatch(/^help:gnome-help\/display-night-light \[de\], section \S/);
+    expect(top('Night Light')?.lang).toBe('');
+
+    const section = store.read('help:gnome-help/disk-capacity#check with system monitor');
+    expect(section?.ref).toBe('help:gnome-help/disk-capacity#Check with System Monitor');
+    expect(section?.path).toBe(join(dir.path, 'help', 'C', 'gnome-help', 'disk-capacity.page'));
+    expect(section?.text).toContain('\n2. Select the File Systems tab');
+    expect(store.contents('help:gnome-help/disk-capacity')).toEqual([
+      'Check how much disk space is left',
+      'Check with Disk Usage Analyzer',
+      'Check with System Monitor',
+      'Check with Usage',
+      'What if the disk is too full?',
+    ]);
+
+    await rm(join(dir.path, 'help', 'de'), { recursive: true });
+    expect(await updateIndex(store, withHelp)).toEqual(jasmine.objectContaining({ read: 0, removed: 1 }));
+    expect(top('Night Light', ['de', ''])?.lang).toBe('');
   });
 
   it("gives the user's language first, and reads a section by its ref, loosely or as the page's contents", async () => {
@@ -376,7 +477,7 @@ describe('the documentation index', () => {
     const empty = DocsStore.open(join(dir.path, 'empty.db'));
     const nothing = new DocsIndex({
       store: empty,
-      sources: { ...sources, manRoots: [], infoRoots: [], docRoots: [], nixosOptions: [] },
+      sources: { ...sources, manRoots: [], helpRoots: [], infoRoots: [], docRoots: [], nixosOptions: [] },
       log: quiet,
     });
     await nothing.refresh();

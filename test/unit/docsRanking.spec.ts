@@ -19,6 +19,7 @@ const SOURCES: DocsSources = {
   infoRoots: [],
   docRoots: [],
   nixosOptions: [],
+  helpRoots: [],
   languages: [],
   packageDatabases: [],
 };

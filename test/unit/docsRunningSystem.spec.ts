@@ -76,7 +76,15 @@ describe("the running system's packages in the documentation index", () => {
     const owners = await readPackageOwners([join(root.path, 'var/lib/dpkg/info')]);
     await updateIndex(
       store,
-      { manRoots: [man], infoRoots: [], docRoots: [], nixosOptions: [], languages: [], packageDatabases: [] },
+      {
+        manRoots: [man],
+        helpRoots: [],
+        infoRoots: [],
+        docRoots: [],
+        nixosOptions: [],
+        languages: [],
+        packageDatabases: [],
+      },
       { owners },
     );
     const packages = store.db.prepare('SELECT path, package FROM files ORDER BY path').all();

@@ -173,7 +173,7 @@ export interface Machine {
   realPath(path: string): Promise<string | null>;
   /** Reads at most `maxBytes` of a regular file; the caller has checked the path against the allowed roots. */
   readFile(path: string, maxBytes: number): Promise<FileRead>;
-  /** The best passages of the installed documentation (man pages, info manuals, READMEs) for `query`, best first. */
+  /** The best passages of the installed documentation (man pages, GNOME help, info manuals, READMEs) for `query`, best first. */
   searchDocs(query: string, limit: number): Promise<DocHit[]>;
   /** One section of a page, e.g. "sshd_config(5)#AuthenticationMethods"; null when there is none. */
   readDoc(ref: string): Promise<DocSection | null>;

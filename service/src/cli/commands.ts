@@ -337,7 +337,9 @@ export const COMMANDS: readonly CommandDefinition[] = [
     forms: [
       {
         args: 'search WORDS…',
-        summary: N_('Search the installed documentation the assistant reads (man pages, info manuals, READMEs)'),
+        summary: N_(
+          'Search the installed documentation the assistant reads (man pages, GNOME help, info manuals, READMEs)',
+        ),
       },
       { args: 'read REF', summary: N_('Show one section, e.g. “sshd_config(5)#AuthenticationMethods”') },
       { args: 'build', summary: N_('Build the index now, or bring it up to date, without waiting for the service') },

@@ -1,7 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 // One file of documentation read into what the index keeps: a man page's
-// sections and entries, a README's or NEWS's parts, the NixOS options one by one.
+// sections and entries, a help page's sections, a README's or NEWS's parts, the NixOS options one by one.
 import { readFile } from 'node:fs/promises';
 import { readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 
 import type { IndexedDocument } from './docsStore.js';
+import { parseHelpPage } from './helpPage.js';
 import { indirectParts, infoNodes } from './infoPage.js';
 import { parseManPage, type Passage } from './manPage.js';
 
@@ -128,6 +129,25 @@ export async function readInfoManual(path: string): Promise<IndexedDocument[]> {
     })),
   );
   return passages.length > 0 ? [{ title: `${name} (info)`, lang: '', kind: 'info', passages }] : [];
+}
+
+/**
+ * A Mallard help page (/usr/share/help/C/gnome-help/display-night-light.page), cited by the address Yelp opens
+ * it by: "help:gnome-help/display-night-light". Its title and what it says it is about lead it, as a man page's
+ * NAME line leads a man page.
+ */
+export async function readHelpPage(path: string, document: string, lang: string): Promise<IndexedDocument[]> {
+  const page = parseHelpPage(await readText(path));
+  if (!page) return [];
+  const id = page.id || path.slice(path.lastIndexOf('/') + 1).replace(/\.page$/, '');
+  const passages = page.passages.flatMap(({ heading, entry, text }) =>
+    partsOf(text).map((part, index) => ({
+      heading,
+      entry: index === 0 ? entry : `${entry ?? heading} (part ${index + 1})`,
+      text: part,
+    })),
+  );
+  return [{ title: `help:${document}/${id}`, lang, kind: 'help', passages }];
 }
 
 /** A text in parts of about PART_CHARS, cut at paragraphs where it can be. */

@@ -6,13 +6,14 @@
 // service's main loop stays responsive while it works through thousands.
 import { createHash } from 'node:crypto';
 import { lstat, readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import type { DocKind, DocsStore, FileState, IndexedDocument } from './docsStore.js';
 import {
   infoManualName,
   manPageName,
+  readHelpPage,
   readInfoManual,
   readManPage,
   readNixosOptions,
@@ -24,6 +25,11 @@ import { UNIT_DIRS } from './runningSystem.js';
 export interface DocsSources {
   /** Man page trees such as /usr/share/man: their manN folders, and <language>/manN for the user's languages. */
   manRoots: string[];
+  /**
+   * Help trees such as /usr/share/help: <language>/<document>/*.page, Mallard's pages (GNOME Help's, an
+   * application's), "C" the originals, and the folders of the user's languages.
+   */
+  helpRoots: string[];
   /** GNU info folders such as /usr/share/info: their manuals' main files (the parts are read with them). */
   infoRoots: string[];
   /** Folders such as /usr/share/doc, a folder per package, whose README and NEWS files are read. */
@@ -46,7 +52,7 @@ interface Candidate {
   path: string;
   kind: DocKind;
   lang: string;
-  /** How a README is cited: the package folder and the file's name. */
+  /** How a README is cited: the package folder and the file's name; a help page's document ("gnome-help"). */
   title: string;
   state: FileState;
   /** The file behind it ("device:inode"): a page reached through several links is read once. */
@@ -104,6 +110,7 @@ export function defaultSources(home: string, env: NodeJS.ProcessEnv = process.en
         `${home}/.nix-profile/share/man`,
       ]),
     ],
+    helpRoots: ['/usr/share/help', '/usr/local/share/help', `${system}/help`],
     infoRoots: ['/usr/share/info', '/usr/local/share/info', `${system}/info`],
     docRoots: ['/usr/share/doc', `${system}/doc`],
     nixosOptions: [`${system}/doc/nixos/options.json`],
@@ -148,6 +155,21 @@ async function manFolders(root: string, languages: readonly string[]): Promise<{
   return folders;
 }
 
+/** The document folders of a help tree with their language: the user's languages first, then the originals ("C"). */
+async function helpFolders(
+  root: string,
+  languages: readonly string[],
+): Promise<{ folder: string; document: string; lang: string }[]> {
+  const entries = await list(root);
+  const folders: { folder: string; document: string; lang: string }[] = [];
+  for (const [entry, lang] of [...languages.map((lang) => [lang, lang]), ['C', '']] as const) {
+    if (!entries.includes(entry)) continue;
+    for (const document of (await list(join(root, entry))).sort())
+      folders.push({ folder: join(root, entry, document), document, lang });
+  }
+  return folders;
+}
+
 /** Every file the index should hold now, with its mtime and size. */
 export async function listCandidates(sources: DocsSources, stopped: () => boolean = () => false): Promise<Candidate[]> {
   const candidates: Candidate[] = [];
@@ -160,6 +182,16 @@ export async function listCandidates(sources: DocsSources, stopped: () => boolea
         const path = join(folder, name);
         const state = await fileState(path);
         if (state) candidates.push({ path, kind: 'man', lang, title: name, ...state });
+      }
+    }
+  }
+  for (const root of sources.helpRoots) {
+    for (const { folder, document, lang } of await helpFolders(root, sources.languages)) {
+      if (stopped()) return [];
+      for (const name of (await list(folder)).filter((file) => file.endsWith('.page'))) {
+        const path = join(folder, name);
+        const state = await fileState(path);
+        if (state) candidates.push({ path, kind: 'help', lang, title: document, ...state });
       }
     }
   }
@@ -211,6 +243,14 @@ export async function sourcesSignature(sources: DocsSources): Promise<string> {
   for (const root of sources.manRoots) {
     folders.push(root, ...(await manFolders(root, sources.languages)).map(({ folder }) => folder));
   }
+  for (const root of sources.helpRoots) {
+    const documents = await helpFolders(root, sources.languages);
+    folders.push(
+      root,
+      ...new Set(documents.map(({ folder }) => dirname(folder))),
+      ...documents.map(({ folder }) => folder),
+    );
+  }
   const times = await Promise.all(
     folders.map(async (folder) => `${folder}:${(await stat(folder).catch(() => null))?.mtimeMs ?? '-'}`),
   );
@@ -232,6 +272,7 @@ export function contentHash(documents: readonly IndexedDocument[]): string | nul
 
 function read(candidate: Candidate): Promise<IndexedDocument[]> {
   if (candidate.kind === 'man') return readManPage(candidate.path, candidate.lang);
+  if (candidate.kind === 'help') return readHelpPage(candidate.path, candidate.title, candidate.lang);
   if (candidate.kind === 'info') return readInfoManual(candidate.path);
   if (candidate.kind === 'nixos') return readNixosOptions(candidate.path);
   return readTextDocument(candidate.path, candidate.title);

@@ -44,10 +44,13 @@ function holds(text: string, stem: string): boolean {
 /**
  * How much a page's section is worth to a desktop's question: commands (1, 8), files (5) first; overviews
  * and indexes (7) a little less; calls, devices and kernel interfaces (2, 3, 4, 9) and the sections other
- * systems keep apart ("3perl", "4freebsd") less again.
+ * systems keep apart ("3perl", "4freebsd") less again. A README, and a page of the desktop's help, rank below
+ * a man page that says as much: the help tells how to do it in the desktop's own settings, in many words
+ * that match a question by chance ("what happens when I close the laptop lid" is its power-closelid page and
+ * logind.conf's HandleLidSwitch=), and most questions the assistant is asked are about commands and settings.
  */
 function sectionWeight(title: string, kind: DocKind): number {
-  if (kind === 'doc') return -0.6;
+  if (kind === 'doc' || kind === 'help') return -0.6;
   const section = /\(([^)]*)\)$/.exec(title)?.[1];
   if (section === undefined) return 0;
   const base = /^[158]$/.test(section) ? 0 : /^[67]$/.test(section) ? -0.3 : -0.6;

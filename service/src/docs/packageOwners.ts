@@ -8,10 +8,11 @@ import { basename, dirname, join } from 'node:path';
 
 const DPKG_INFO = /\/var\/lib\/dpkg\/info$/;
 /**
- * The files the index asks about: pages, manuals, READMEs, commands and units. A desktop's lists name a few
- * hundred thousand files (libraries, icons, translations), kept out of the service's memory.
+ * The files the index asks about: pages, help pages (not their figures), manuals, READMEs, commands and units.
+ * A desktop's lists name a few hundred thousand files (libraries, icons, translations), kept out of the
+ * service's memory.
  */
-const ASKED_ABOUT = /\/(?:share\/(?:man|info|doc)|s?bin|systemd)\//;
+const ASKED_ABOUT = /\/(?:share\/(?:man|info|doc)|s?bin|systemd)\/|\/share\/help\/.+\.page$/;
 const PACMAN_LOCAL = /\/var\/lib\/pacman\/local$/;
 
 /**

@@ -17,6 +17,7 @@ function under(root: string, sources: DocsSources): DocsSources {
   return {
     ...sources,
     manRoots: move(sources.manRoots),
+    helpRoots: move(sources.helpRoots),
     infoRoots: move(sources.infoRoots),
     docRoots: move(sources.docRoots),
     nixosOptions: move(sources.nixosOptions),

@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-// search_docs and read_doc: the installed documentation (man pages, info manuals, READMEs,
+// search_docs and read_doc: the installed documentation (man pages, GNOME help, info manuals, READMEs,
 // NixOS options) of the exact versions on this computer, cited by page and section.
 import { z } from 'zod';
 
@@ -45,7 +45,7 @@ function describeSection(section: DocSection): string {
 export const searchDocsTool = defineTool({
   name: 'search_docs',
   description:
-    "This computer's installed documentation (man pages, info manuals, READMEs, NixOS options) of the versions installed here: the best passages with page and section. Check a flag or option with it before naming it, cite the page and section, and say so when it is not there.",
+    "This computer's installed documentation (man pages, GNOME help, info manuals, READMEs, NixOS options) of the versions installed here: the best passages with page and section. Check a flag or option with it before naming it, cite the page and section, and say so when it is not there.",
   params: z.object({
     query: z.string().min(2).max(200).describe('e.g. "sshd_config PasswordAuthentication"'),
     limit: z.number().int().min(1).max(8).default(5),
