@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-// The man pages the retrieval benchmark searches, the same on every machine: Debian packages fetched with
+// The man pages and GNOME's help that the retrieval benchmark searches, the same on every machine: Debian packages fetched with
 // `apt-get download` and unpacked with `dpkg-deb` (no maintainer scripts run, nothing is installed) into
 // a cache, so that the figures do not depend on what this host has installed.
 import { execFile } from 'node:child_process';
@@ -113,6 +113,51 @@ async function manRoots(folder: string, depth = 0): Promise<string[]> {
 }
 
 /**
+ * GNOME's help (Mallard pages, read by the index as GNOME Help's pages), which a GNOME desktop has installed:
+ * fetched after the man pages, into the same tree, with a list of its own, so that a cache made before it keeps
+ * its man pages.
+ */
+export const HELP_PACKAGES = ['gnome-user-docs'];
+
+/**
+ * `packages` fetched with apt-get and their files matching `wanted` (a tar wildcard) unpacked into `root`, each
+ * package's file list written where dpkg keeps it; the packages as fetched ("systemd_252.39-1~deb12u2_amd64").
+ */
+async function fetchInto(root: string, debs: string, packages: readonly string[], wanted: string): Promise<string[]> {
+  await rm(debs, { recursive: true, force: true });
+  await mkdir(debs, { recursive: true });
+  await run('apt-get', ['download', ...packages], { cwd: debs, maxBuffer: 64 * 1024 * 1024 });
+  const files = (await readdir(debs)).filter((name) => name.endsWith('.deb')).sort();
+  const lists = join(root, DPKG_INFO);
+  await mkdir(lists, { recursive: true });
+  for (const file of files) {
+    // Only the documentation: the rest of a package is not read.
+    await run('sh', [
+      '-c',
+      'dpkg-deb --fsys-tarfile "$1" | tar -x -C "$2" --wildcards "$3" 2>/dev/null || true',
+      'sh',
+      join(debs, file),
+      root,
+      wanted,
+    ]);
+    // The package's files as dpkg lists them once installed (/var/lib/dpkg/info/NAME.list): the index
+    // reads each page's package from them.
+    const { stdout } = await run(
+      'sh',
+      ['-c', 'dpkg-deb --fsys-tarfile "$1" | tar -t', 'sh', join(debs, file)],
+      LIST_OPTIONS,
+    );
+    const paths = stdout
+      .split('\n')
+      .map((line) => line.replace(/^\.\/?/, '/').replace(/\/$/, ''))
+      .filter((path) => path !== '' && path !== '/');
+    await writeFile(join(lists, `${file.split('_')[0]}.list`), `${paths.join('\n')}\n`);
+  }
+  await rm(debs, { recursive: true, force: true });
+  return files.map((file) => file.replace(/\.deb$/, ''));
+}
+
+/**
  * The corpus, fetched and unpacked once into ~/.cache/steward-bench (kept by the list of packages).
  * Needs apt-get with this release's package lists (apt-get update) and dpkg-deb.
  */
@@ -129,48 +174,26 @@ export async function debianManCorpus(log: (line: string) => void): Promise<Corp
   let fetched = await readFile(stamp, 'utf8').catch(() => null);
   if (fetched === null) {
     log(`fetching ${packages.length} Debian packages into ${dir}…\n`);
-    const debs = join(dir, 'debs');
     await rm(dir, { recursive: true, force: true });
-    await mkdir(debs, { recursive: true });
-    await run('apt-get', ['download', ...packages], { cwd: debs, maxBuffer: 64 * 1024 * 1024 });
-    const files = (await readdir(debs)).filter((name) => name.endsWith('.deb')).sort();
-    await mkdir(root, { recursive: true });
-    const lists = join(root, DPKG_INFO);
-    await mkdir(lists, { recursive: true });
-    for (const file of files) {
-      // Only the man pages: the rest of a package is not read.
-      await run('sh', [
-        '-c',
-        'dpkg-deb --fsys-tarfile "$1" | tar -x -C "$2" --wildcards "*/man/*" 2>/dev/null || true',
-        'sh',
-        join(debs, file),
-        root,
-      ]);
-      // The package's files as dpkg lists them once installed (/var/lib/dpkg/info/NAME.list): the index
-      // reads each page's package from them.
-      const { stdout } = await run(
-        'sh',
-        ['-c', 'dpkg-deb --fsys-tarfile "$1" | tar -t', 'sh', join(debs, file)],
-        LIST_OPTIONS,
-      );
-      const paths = stdout
-        .split('\n')
-        .map((line) => line.replace(/^\.\/?/, '/').replace(/\/$/, ''))
-        .filter((path) => path !== '' && path !== '/');
-      await writeFile(join(lists, `${file.split('_')[0]}.list`), `${paths.join('\n')}\n`);
-    }
-    await rm(debs, { recursive: true, force: true });
-    fetched = files.map((file) => file.replace(/\.deb$/, '')).join('\n');
+    fetched = (await fetchInto(root, join(dir, 'debs'), packages, '*/man/*')).join('\n');
     await writeFile(stamp, `${fetched}\n`);
+  }
+  const helpStamp = join(dir, 'help-packages.txt');
+  let help = await readFile(helpStamp, 'utf8').catch(() => null);
+  if (help?.trim().split('\n').length !== HELP_PACKAGES.length) {
+    log(`fetching ${HELP_PACKAGES.join(', ')} into ${dir}…\n`);
+    help = (await fetchInto(root, join(dir, 'debs'), HELP_PACKAGES, '*/share/help/C/*')).join('\n');
+    await writeFile(helpStamp, `${help}\n`);
   }
   return {
     root,
-    packages: fetched.trim().split('\n'),
+    packages: [...fetched.trim().split('\n'), ...help.trim().split('\n')],
     sources: {
       manRoots: await manRoots(root),
       infoRoots: [],
       docRoots: [],
       nixosOptions: [],
+      helpRoots: [join(root, 'usr', 'share', 'help')],
       languages: [],
       packageDatabases: [join(root, DPKG_INFO)],
       // The examples the service bundles (build/task-examples.mjs), as the build copies them beside it.

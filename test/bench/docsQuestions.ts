@@ -493,3 +493,117 @@ export const UNSEEN_6_QUESTIONS: BenchQuestion[] = [
     answers: ['time.conf(5)', 'pam_time(8)'],
   },
 ];
+
+/**
+ * Questions a GNOME user asks about the desktop itself, written from GNOME Help's pages (gnome-user-docs 43.0,
+ * Debian 12: gnome-help, and the system-admin-guide for three) before the search read any help page. Their
+ * figures, and their misses, were seen while choosing how much a help page ranks below a man page (one weight,
+ * chosen among four); nothing else was chosen on them. "help:gnome-help/display-night-light" is a page (any of
+ * its passages answers), "help:…#Title" the section whose title starts so; a few accept a man page passage too.
+ */
+export const GNOME_HELP_QUESTIONS: BenchQuestion[] = [
+  {
+    question: 'make my screen warmer and less blue in the evening so it does not keep me awake',
+    answers: ['help:gnome-help/display-night-light'],
+  },
+  {
+    question: 'everything looks tiny on my new 4K monitor, how do I make it all bigger',
+    answers: ['help:gnome-help/look-resolution#Scale'],
+  },
+  {
+    question: 'show the same thing on the projector as on my laptop screen',
+    answers: ['help:gnome-help/display-dual-monitors#Display modes'],
+  },
+  {
+    question: 'turn down the web browser but keep my music just as loud',
+    answers: ['help:gnome-help/sound-volume#Changing the sound volume for individual applications'],
+  },
+  {
+    question: 'sound still plays from the laptop speakers after I plugged in my USB headset',
+    answers: [
+      'help:gnome-help/sound-usespeakers',
+      'help:gnome-help/sound-nosound#Check that the correct sound device is selected',
+      'pactl(1)#set-default-sink',
+    ],
+  },
+  {
+    question: 'keep the laptop awake with the lid shut while it is plugged into a big monitor',
+    answers: [
+      'help:gnome-help/power-closelid#Stop the computer from suspending when the lid is closed',
+      'logind.conf(5)#HandlePowerKey=',
+    ],
+  },
+  {
+    question: 'why does everything get sluggish as soon as I unplug the charger',
+    answers: ['help:gnome-help/power-batteryslow'],
+  },
+  {
+    question: 'what address do websites see my computer coming from',
+    answers: ['help:gnome-help/net-findip#Find your external (internet) IP address'],
+  },
+  {
+    question: "join our office wifi, it never shows up in the list because it doesn't announce its name",
+    answers: ['help:gnome-help/net-wireless-hidden'],
+  },
+  {
+    question: 'beam a photo from the computer to my phone over bluetooth',
+    answers: ['help:gnome-help/bluetooth-send-file'],
+  },
+  {
+    question: 'use both sides of each sheet when I print a long document',
+    answers: ['help:gnome-help/printing-2sided'],
+  },
+  {
+    question: 'the file manager does not show files whose names start with a dot, how do I see them',
+    answers: ['help:gnome-help/files-hidden#Show all hidden files', 'help:gnome-help/files-hidden#Unhide a file'],
+  },
+  {
+    question: "give my wife's account the same admin rights as mine so she can install things",
+    answers: ['help:gnome-help/user-admin-change'],
+  },
+  {
+    question: 'when I hold a key down a little too long I get a whole row of the same letter',
+    answers: ['help:gnome-help/keyboard-repeat-keys'],
+  },
+  {
+    question: 'click by just touching the touchpad lightly instead of pushing it down',
+    answers: ['help:gnome-help/mouse-touchpad-click#Tap to click'],
+  },
+  {
+    question: 'I can only press one key at a time, how do I do shortcuts like Ctrl+C',
+    answers: ['help:gnome-help/a11y-stickykeys'],
+  },
+  { question: 'have the trash emptied by itself every month', answers: ['help:gnome-help/privacy-purge'] },
+  {
+    question: 'where do my programs keep their settings, I want to save them before reinstalling',
+    answers: ['help:gnome-help/backup-thinkabout'],
+  },
+  {
+    question: 'see which folders are eating up all the space on my drive',
+    answers: ['help:gnome-help/disk-capacity#Check with Disk Usage Analyzer'],
+  },
+  {
+    question: 'put two windows next to each other, each taking half of the screen',
+    answers: ['help:gnome-help/shell-windows-tiled'],
+  },
+  {
+    question: 'I moved to another country and the clock still shows the time back home',
+    answers: ['help:gnome-help/clock-timezone', 'timedatectl(1)#set-timezone'],
+  },
+  {
+    question: 'what is the .icc file that came on the CD with my monitor',
+    answers: ['help:gnome-help/color-whatisprofile'],
+  },
+  {
+    question: "show a notice with the help desk's phone number where people log in",
+    answers: ['help:system-admin-guide/login-banner'],
+  },
+  {
+    question: 'stop the students switching to a text console with Ctrl+Alt+F3 on the lab computers',
+    answers: ['help:system-admin-guide/lockdown-command-line#Disable dropping to a virtual terminal'],
+  },
+  {
+    question: 'switch on a shell extension for every account on this computer',
+    answers: ['help:system-admin-guide/extensions-enable'],
+  },
+];
