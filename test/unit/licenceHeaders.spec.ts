@@ -1,12 +1,13 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Every source file says its licence in its first lines, REUSE-style. Third-party files kept as
-// test input (the NixOS configurations, the corpus's log excerpts) keep their own terms and are not ours to mark.
+// test input (the NixOS configurations, the corpus's log excerpts, GNOME Help's pages) keep their own terms and are
+// not ours to mark.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 const SOURCE = /\.(?:ts|mjs|js|sh|nix|css|py|xml|policy)$|^\.ci\/run$|\/steward-nixos-helper$/;
-const NOT_OURS = /^test\/fixtures\/nixos\/|^test\/corpus\/cases\/|^po\//;
+const NOT_OURS = /^test\/fixtures\/nixos\/|^test\/fixtures\/docs\/help\/|^test\/corpus\/cases\/|^po\//;
 
 describe('licence headers', () => {
   it('are in every source file of the repository', () => {
