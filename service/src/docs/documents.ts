@@ -73,10 +73,7 @@ export async function readTextDocument(path: string, title: string): Promise<Ind
       .replace(/\n{3,}/g, '\n\n')
       .trim();
     body = [];
-    partsOf(text).forEach((part, index) => {
-      const name = index === 0 ? entry : `${entry ?? heading} (part ${index + 1})`;
-      passages.push({ heading, entry: name, text: part });
-    });
+    passages.push(...inParts({ heading, entry, text }));
   };
   for (let index = 0; index < lines.length; index++) {
     const line = lines[index] ?? '';
@@ -121,12 +118,8 @@ export async function readInfoManual(path: string): Promise<IndexedDocument[]> {
       return present.has(file) ? readText(join(folder, file), MAX_PAGE_CHARS) : Promise.resolve('');
     }),
   );
-  const passages = infoNodes([main, ...parts].join('')).flatMap(({ name: node, text }) =>
-    partsOf(text).map((part, index) => ({
-      heading: node,
-      entry: index === 0 ? null : `${node} (part ${index + 1})`,
-      text: part,
-    })),
+  const passages = infoNodes([main, ...parts].join('')).flatMap(({ name, text }) =>
+    inParts({ heading: name, entry: null, text }),
   );
   return passages.length > 0 ? [{ title: `${name} (info)`, lang: '', kind: 'info', passages }] : [];
 }
@@ -140,14 +133,16 @@ export async function readHelpPage(path: string, document: string, lang: string)
   const page = parseHelpPage(await readText(path));
   if (!page) return [];
   const id = page.id || path.slice(path.lastIndexOf('/') + 1).replace(/\.page$/, '');
-  const passages = page.passages.flatMap(({ heading, entry, text }) =>
-    partsOf(text).map((part, index) => ({
-      heading,
-      entry: index === 0 ? entry : `${entry ?? heading} (part ${index + 1})`,
-      text: part,
-    })),
-  );
-  return [{ title: `help:${document}/${id}`, lang, kind: 'help', passages }];
+  return [{ title: `help:${document}/${id}`, lang, kind: 'help', passages: page.passages.flatMap(inParts) }];
+}
+
+/** A passage whose text is long in parts, the second on named after it: "ls invocation (part 2)". */
+function inParts({ heading, entry, text }: Passage): Passage[] {
+  return partsOf(text).map((part, index) => ({
+    heading,
+    entry: index === 0 ? entry : `${entry ?? heading} (part ${index + 1})`,
+    text: part,
+  }));
 }
 
 /** A text in parts of about PART_CHARS, cut at paragraphs where it can be. */

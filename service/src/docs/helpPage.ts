@@ -25,7 +25,6 @@ const HIDDEN = new Set(['info', 'comment', 'media', 'links', 'include', 'uix:thu
 /** Elements that start a line of their own. */
 const BLOCKS = new Set([
   'p',
-  'item',
   'steps',
   'list',
   'terms',
@@ -130,8 +129,6 @@ export interface HelpPage {
   id: string;
   /** Its title: "Adjust the color temperature of your screen". */
   title: string;
-  /** What it is about, as the page says it in its <desc>; "" where it says nothing. */
-  description: string;
   /** The page's own text first, under its title, then each section under its title. */
   passages: Passage[];
 }
@@ -152,7 +149,6 @@ export function parseHelpPage(xml: string): HelpPage | null {
   return {
     id: page[':@']?.id ?? '',
     title,
-    description,
     passages: [
       { heading: title, entry: null, text: intro ? `${lead}\n\n${intro}` : lead },
       ...children.filter((node) => tagOf(node) === 'section').flatMap((section) => sectionPassages(section, null)),

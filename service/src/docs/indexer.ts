@@ -162,10 +162,11 @@ async function helpFolders(
 ): Promise<{ folder: string; document: string; lang: string }[]> {
   const entries = await list(root);
   const folders: { folder: string; document: string; lang: string }[] = [];
-  for (const [entry, lang] of [...languages.map((lang) => [lang, lang]), ['C', '']] as const) {
-    if (!entries.includes(entry)) continue;
-    for (const document of (await list(join(root, entry))).sort())
-      folders.push({ folder: join(root, entry, document), document, lang });
+  // A language's folder is named by it ("de", "pt_BR"); the originals' is "C", indexed as the language "".
+  const places = [...languages.map((lang) => ({ name: lang, lang })), { name: 'C', lang: '' }];
+  for (const { name, lang } of places.filter((place) => entries.includes(place.name))) {
+    for (const document of (await list(join(root, name))).sort())
+      folders.push({ folder: join(root, name, document), document, lang });
   }
   return folders;
 }
