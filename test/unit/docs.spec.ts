@@ -244,6 +244,39 @@ describe('the documentation index', () => {
     expect(top('Night Light', ['de', ''])?.lang).toBe('');
   });
 
+  it('keeps no terminal codes or bidi overrides from a help page, expands no entity bomb, and passes over a broken page', async () => {
+    const folder = join(dir.path, 'help', 'C', 'gnome-help');
+    // A colour and an OSC 8 link as bytes, a right-to-left override by its number, as XML writes any character.
+    await writeFile(
+      join(folder, 'hostile.page'),
+      `<page xmlns="http://projectmallard.org/1.0/" id="hostile"><title>Tidy\u001b[31m the dock</title>
+        <p>Open\u001b]8;;https://evil.example/\u0007 the dock settings\u001b]8;;\u0007 and press&#x202e;evas&#x202c; Apply.</p></page>`,
+    );
+    // Each entity ten of the one before: a billion "lol"s if they were expanded.
+    const entities = Array.from(
+      { length: 10 },
+      (_, n) => `<!ENTITY lol${n} "${n === 0 ? 'lol' : `&lol${n - 1};`.repeat(10)}">`,
+    ).join('');
+    await writeFile(
+      join(folder, 'laughs.page'),
+      `<?xml version="1.0"?><!DOCTYPE page [${entities}]><page id="laughs"><title>Laughs</title><p>&lol9;</p></page>`,
+    );
+    await writeFile(join(folder, 'broken.page'), 'not a page <<< at all');
+    const result = await updateIndex(store, { ...sources, helpRoots: [join(dir.path, 'help')] });
+    expect(result).toEqual(jasmine.objectContaining({ failed: 1 }));
+
+    const hostile = store.read('help:gnome-help/hostile');
+    expect(hostile?.heading).toBe('Tidy the dock');
+    expect(hostile?.text).toContain('Open the dock settings and press');
+    const hit = store.search('tidy the dock settings', 3).find((found) => found.title === 'help:gnome-help/hostile');
+    for (const text of [hostile?.heading, hostile?.text, hit?.snippet, hit?.heading])
+      // eslint-disable-next-line no-control-regex
+      expect(text).not.toMatch(/[\u001b\u0007\u202a-\u202e]/);
+    expect(store.read('help:gnome-help/laughs')?.text.length).toBeLessThan(1000);
+    // The other pages are read as before.
+    expect(store.read('help:gnome-help/disk-capacity#Check with System Monitor')).not.toBeNull();
+  });
+
   it("gives the user's language first, and reads a section by its ref, loosely or as the page's contents", async () => {
     await updateIndex(store, sources);
     const wrap = store.search('steward-demo wrap', 5, ['de', '']).filter((hit) => hit.title === 'steward-demo(1)');

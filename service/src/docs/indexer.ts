@@ -9,6 +9,7 @@ import { lstat, readdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { cleanLine, cleanText } from '../untrustedText.js';
 import type { DocKind, DocsStore, FileState, IndexedDocument } from './docsStore.js';
 import {
   infoManualName,
@@ -271,6 +272,21 @@ export function contentHash(documents: readonly IndexedDocument[]): string | nul
   return createHash('sha256').update(JSON.stringify(passages)).digest('base64url');
 }
 
+/**
+ * Pages are untrusted text, shown in terminals and read by the model: escape sequences, controls and bidi
+ * overrides go (a help page's XML writes any of them as "&#x1b;"), as from logs (untrustedText.ts).
+ */
+function shown(documents: IndexedDocument[]): IndexedDocument[] {
+  return documents.map((document) => ({
+    ...document,
+    passages: document.passages.map(({ heading, entry, text }) => ({
+      heading: cleanLine(heading),
+      entry: entry === null ? null : cleanLine(entry),
+      text: cleanText(text),
+    })),
+  }));
+}
+
 function read(candidate: Candidate): Promise<IndexedDocument[]> {
   if (candidate.kind === 'man') return readManPage(candidate.path, candidate.lang);
   if (candidate.kind === 'help') return readHelpPage(candidate.path, candidate.title, candidate.lang);
@@ -351,7 +367,7 @@ export async function updateIndex(
     if (options.stopped?.()) break;
     let documents: IndexedDocument[] = [];
     try {
-      documents = await read(candidate);
+      documents = shown(await read(candidate));
       result.read++;
     } catch {
       result.failed++;
