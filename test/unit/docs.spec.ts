@@ -369,6 +369,23 @@ describe('the documentation index', () => {
     expect(store.search('GreetingStyle', 1)[0]?.ref).toBe('demo.conf(5)#GreetingStyle');
   });
 
+  it("learns the word vectors from the man pages, whose NAME lines they are compared with, not from the help's", async () => {
+    const memory = DocsStore.inMemory();
+    const passages = (words: string) =>
+      Array.from({ length: 6 }, (_, n) => ({ heading: `PART ${n}`, entry: null, text: `${words} number${n}` }));
+    memory.replaceFile('/man/journalctl.1', { mtimeMs: 1, size: 1 }, [
+      { title: 'journalctl(1)', lang: '', kind: 'man', passages: passages('journal vacuum archived files') },
+    ]);
+    memory.replaceFile('/help/night-light.page', { mtimeMs: 1, size: 1 }, [
+      { title: 'help:gnome-help/night-light', lang: '', kind: 'help', passages: passages('nightlight warmer evening') },
+    ]);
+    await memory.learnMeaning();
+    const learned = memory.meaning()?.meaning;
+    expect(learned?.has('vacuum')).toBeTrue();
+    expect(learned?.has('nightlight')).toBeFalse();
+    memory.close();
+  });
+
   it('keeps a damaged file as read (with nothing from it) until it changes', async () => {
     await writeFile(join(dir.path, 'man', 'man1', 'broken.1.gz'), 'not gzip at all');
     const result = await updateIndex(store, sources);

@@ -249,6 +249,23 @@ describe("the ranking of a question's candidates", () => {
     expect(order([lscpu, asked], { related })).toEqual(['cpuinfo(1)', 'lscpu(1)']);
   });
 
+  it("ranks a page of the desktop's help below a man page that says as much", () => {
+    const body = 'What to do when the laptop lid is closed: suspend, hibernate or nothing.';
+    const help: Candidate = {
+      title: 'help:gnome-help/lid',
+      heading: 'Close the lid',
+      entry: null,
+      kind: 'help',
+      body,
+      bm25: -1,
+    };
+    const man: Candidate = { title: 'lid(5)', heading: 'Close the lid', entry: null, kind: 'man', body, bm25: -1 };
+    expect(rankCandidates([help, man], ['close', 'laptop', 'lid'], new Map()).map((hit) => hit.title)).toEqual([
+      'lid(5)',
+      'help:gnome-help/lid',
+    ]);
+  });
+
   it("finds journalctl's vacuum for a desktop's shrink", () => {
     const vacuum = candidate('journalctl(1)', '--vacuum-size=', 'Removes the oldest archived journal files.');
     const other = candidate('journalctl(1)', '--rotate', 'Asks the journal daemon to rotate journal files.');
