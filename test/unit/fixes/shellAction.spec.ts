@@ -1,9 +1,12 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { execFileSync } from 'node:child_process';
+import { chmod, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 
 import { SANDBOX_STATEMENT, shellRunAction, showArgv } from '../../../service/src/fixes/actions/shell.js';
-import { homeContext } from './actionContext.js';
+import { makeTempDir } from '../../support/tempDir.js';
+import { homeContext, runOptions } from './actionContext.js';
 
 const action = shellRunAction();
 const accepts = (params: unknown) => action.params.safeParse(params).success;
@@ -89,6 +92,25 @@ describe('shell.run', () => {
       await expectAsync(missing.preview({ argv: ['id'] }, homeContext('/home/ana'))).toBeRejectedWith(
         jasmine.objectContaining({ errorName: 'Unavailable', message: jasmine.stringContaining('bubblewrap') }),
       );
+    });
+  });
+
+  describe('time limit', () => {
+    it('ends at its limit when the sandbox has exited but what it started still holds its output', async () => {
+      const dir = await makeTempDir();
+      // A stand-in for bwrap: it exits at once, and the child it leaves keeps its output open past the limit, so
+      // that the limit falls between the exit and the output's end (the race a busy machine gives the real one).
+      const bwrap = join(dir.path, 'bwrap');
+      await writeFile(bwrap, '#!/bin/sh\nsleep 2 &\nexit 0\n');
+      await chmod(bwrap, 0o755);
+      try {
+        const limited = shellRunAction({ bwrap, timeoutMs: 300 });
+        await expectAsync(limited.run({ argv: ['id'] }, homeContext(dir.path), runOptions())).toBeRejectedWith(
+          jasmine.objectContaining({ errorName: 'Timeout' }),
+        );
+      } finally {
+        await dir.remove();
+      }
     });
   });
 });

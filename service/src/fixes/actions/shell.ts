@@ -212,8 +212,10 @@ async function runSandboxed(params: ShellRunParams, sandbox: Sandbox, signal: Ab
     const stdout = capture(child.stdout as Readable);
     const stderr = capture(child.stderr as Readable);
     child.on('error', (error) => reject(signal.aborted ? (signal.reason as Error) : error));
+    // An abort between bwrap's exit and the end of its output kills nothing and raises no error: the close ends it.
     child.on('close', (code, killedBy) => {
-      if (!signal.aborted) resolve({ code, signal: killedBy, stdout: stdout(), stderr: stderr() });
+      if (signal.aborted) reject(signal.reason as Error);
+      else resolve({ code, signal: killedBy, stdout: stdout(), stderr: stderr() });
     });
   });
 }
