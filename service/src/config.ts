@@ -135,6 +135,8 @@ const watchSchema = z
     units: z.boolean().default(true),
     /** Links and default routes, from netlink; connectivity, from NetworkManager where it runs. */
     network: z.boolean().default(true),
+    /** The desktop session: GNOME Shell's extensions, sound, Bluetooth, printers and the clock, from their own D-Bus APIs (signals, not polling). */
+    desktop: z.boolean().default(true),
     disks: diskWatchSchema.default(() => diskWatchSchema.parse({})),
     files: z
       .object({

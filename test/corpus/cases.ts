@@ -22,6 +22,13 @@ export const CLASS_KINDS = {
   auth: ['auth-failures'],
   'package-manager': ['package-manager-error'],
   thermal: ['thermal-throttling'],
+  // The desktop session (service/src/desktop/).
+  extension: ['extension-error'],
+  sound: ['sound-unavailable'],
+  bluetooth: ['bluetooth-unavailable'],
+  printing: ['printer-problem'],
+  clock: ['clock-unsynchronised'],
+  'sign-in': ['sign-in-failure'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type CorpusClass = keyof typeof CLASS_KINDS;

@@ -3,6 +3,7 @@
 // The action catalog: every action Steward can take, by name. Nothing outside
 // it can run, and every call's parameters pass its schema first.
 import { StewardError } from '../dbus/errors.js';
+import { desktopActions } from '../desktop/index.js';
 import { type NixosActionOptions, nixosActions } from '../nixos/actions.js';
 import type { TestHooks } from '../testHooks.js';
 import type { ActionDefinition } from './action.js';
@@ -123,6 +124,7 @@ const findingActions = ({ journalDirectories = () => [], testHooks = {} }: Findi
     memoryUseAction({ root: testHooks.dpkgRoot }),
     thermalAction({ root: testHooks.dpkgRoot }),
     lockHolderAction(),
+    ...desktopActions(),
     ...infoActions({
       directories: journalDirectories,
       systemJournal: testHooks.systemJournal,

@@ -7,12 +7,12 @@
 import { readFile, stat } from 'node:fs/promises';
 import { isIP } from 'node:net';
 
+import { desktopPlaybooks } from '../desktop/index.js';
 import { AUTH_WINDOW_MS } from '../findings/detectors/authFailures.js';
 import { missingExecutableIn } from '../findings/detectors/unitFailed.js';
 import type { FindingWithEvidence } from '../findings/store.js';
 import { _, format } from '../i18n.js';
 import { cleanLine } from '../untrustedText.js';
-import type { ActionContext, Preview } from './action.js';
 import { loopBacking } from './actions/blockDevice.js';
 import { networkLinks } from './actions/defaultRoute.js';
 import { resolverState } from './actions/dnsServers.js';
@@ -31,42 +31,23 @@ import {
   SETUP_EXIT_STATUSES,
   setupNeeds,
 } from './failureCause.js';
-import { unitName } from './params.js';
-
-export interface CandidateAction {
-  name: string;
-  params: Record<string, unknown>;
-  /**
-   * Set by the proposer when the machine's own state shows what a program's line claimed of this step's target
-   * (systemd, over D-Bus, sees the unit the line named failed): the step may act on it though no trusted writer
-   * vouched for the line.
-   */
-  confirmedByState?: true;
-}
-
-export interface ProposalDraft {
-  title: string;
-  explanation: string;
-  actions: CandidateAction[];
-}
-
-export interface PlaybookTools {
-  context: ActionContext;
-  /** The action's preview, or null when its parameters do not fit this machine (no such unit, no such package). */
-  preview(candidate: CandidateAction): Promise<Preview | null>;
-}
-
-type Playbook = (finding: FindingWithEvidence, tools: PlaybookTools) => Promise<ProposalDraft | null>;
+import {
+  type CandidateAction,
+  isActionableUnit,
+  journalPlace,
+  knownUnit,
+  logsStep,
+  OWN_LINES,
+  type Playbook,
+  type PlaybookTools,
+  type ProposalDraft,
+  readLogs,
+  unitLogsStep,
+} from './playbookSteps.js';
 
 const CACHE_DIRECTORIES_OFFERED = 5;
 
-/** Whether the unit lives in the user's manager or the system's: the one that knows it. */
-async function unitScope(unit: string, tools: PlaybookTools): Promise<'user' | 'system' | null> {
-  for (const scope of ['user', 'system'] as const) {
-    if (await tools.preview({ name: 'systemd.start_unit', params: { unit, scope } })) return scope;
-  }
-  return null;
-}
+export { type CandidateAction, isActionableUnit, type Playbook, type PlaybookTools, type ProposalDraft };
 
 /** The package that would provide the program a unit could not find, when the evidence names one and PackageKit knows it. */
 async function missingPackage(finding: FindingWithEvidence, tools: PlaybookTools) {
@@ -77,93 +58,6 @@ async function missingPackage(finding: FindingWithEvidence, tools: PlaybookTools
     return [];
   });
   return name ? { executable, name } : null;
-}
-
-/** Units a playbook may act on: never PID 1's own init.scope nor any scope (a session's, an app's). */
-export function isActionableUnit(name: string): boolean {
-  return unitName.safeParse(name).success && !name.endsWith('.scope');
-}
-
-/** Where the finding's journal lines are: the journal they came from and the latest line's cursor. */
-interface JournalPlace {
-  scope: 'user' | 'system';
-  directory?: string;
-  cursor?: string;
-}
-
-function journalPlace(finding: FindingWithEvidence): JournalPlace {
-  const latest = finding.evidence.filter((evidence) => evidence.kind === 'journal' && evidence.cursor).at(-1);
-  const journal = latest?.journal;
-  return {
-    scope: journal === 'user' ? 'user' : 'system',
-    ...(journal?.startsWith('/') && { directory: journal }),
-    ...(latest?.cursor && { cursor: latest.cursor }),
-  };
-}
-
-interface LogsOptions {
-  /** Around the evidence, only the lines of the program that wrote it (by journald's trusted fields). */
-  sameWriter?: boolean;
-}
-
-// pam's, dpkg's and a daemon's lines sit among everything else the machine logged meanwhile: their own lines tell
-// the story.
-const OWN_LINES: LogsOptions = { sameWriter: true };
-
-/**
- * info.show_logs for the finding, in the journal it came from: the unit's log when it names one, else the
- * lines around its latest evidence, else the journal since the finding began. show_logs is dropped by the
- * proposer when it would show nothing.
- */
-function logsStep(
-  finding: FindingWithEvidence,
-  unit?: { unit: string; scope: 'user' | 'system' },
-  { sameWriter = false }: LogsOptions = {},
-): CandidateAction {
-  const { scope, directory, cursor } = journalPlace(finding);
-  const where = directory ? { directory } : {};
-  if (unit) return { name: 'info.show_logs', params: { ...unit, ...where } };
-  if (cursor) return { name: 'info.show_logs', params: { scope, cursor, ...where, ...(sameWriter && { sameWriter }) } };
-  return { name: 'info.show_logs', params: { scope, since: finding.firstSeen.toISOString(), ...where } };
-}
-
-/**
- * The unit's log, or the lines around the finding's evidence when the journal holds none under the unit's name
- * (old systemd's "Unit x entered failed state." carries no UNIT= field): either way what the failure left.
- */
-async function unitLogsStep(
-  finding: FindingWithEvidence,
-  unit: { unit: string; scope: 'user' | 'system' },
-  tools: PlaybookTools,
-): Promise<CandidateAction> {
-  const own = logsStep(finding, unit);
-  const preview = await tools.preview(own);
-  return preview && !preview.changesNothing ? own : logsStep(finding);
-}
-
-/** The unit and the manager that knows it, when the subject is a unit this machine's systemd knows. */
-async function knownUnit(finding: FindingWithEvidence, tools: PlaybookTools) {
-  const unit = finding.subject;
-  if (!isActionableUnit(unit)) return null;
-  const scope = await unitScope(unit, tools);
-  return scope ? { unit, scope } : null;
-}
-
-/** A proposal whose only step is reading the logs: the subject's when it is a unit, else around the evidence. */
-function readLogs(
-  finding: FindingWithEvidence,
-  title: string,
-  advice: string,
-  options: LogsOptions = {},
-): ProposalDraft {
-  const unit = isActionableUnit(finding.subject)
-    ? { unit: finding.subject, scope: journalPlace(finding).scope }
-    : undefined;
-  return {
-    title,
-    explanation: format(_('{title}. {advice}'), { title: finding.title, advice }),
-    actions: [logsStep(finding, unit, options)],
-  };
 }
 
 /** How the unit last ended, from its manager over D-Bus; nothing when the manager cannot say. */
@@ -1677,6 +1571,7 @@ const PLAYBOOKS: Record<string, Playbook> = {
   'auth-failures': authFailures,
   'package-manager-error': packageManagerError,
   'thermal-throttling': thermalThrottling,
+  ...desktopPlaybooks(),
 };
 
 /**

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // What the event sources see, in one shape per kind of event. Sources produce
 // these; detectors (service/src/findings/detectors/) turn them into findings.
+import type { DesktopState } from '../desktop/events.js';
 import type { JournalField } from './journalEntry.js';
 
 export type JournalFields = Partial<Record<JournalField, string>>;
@@ -80,7 +81,9 @@ export type WatchEvent =
   | { type: 'unit'; at: Date; state: UnitState }
   | { type: 'link'; at: Date; link: LinkState }
   | { type: 'connectivity'; at: Date; state: 'none' | 'portal' | 'limited' | 'full' | 'unknown' }
-  | { type: 'fileChanged'; at: Date; path: string; previousHash: string | null; hash: string | null };
+  | { type: 'fileChanged'; at: Date; path: string; previousHash: string | null; hash: string | null }
+  /** The desktop session's state, read from its own D-Bus APIs (service/src/desktop/). */
+  | { type: 'desktop'; at: Date; desktop: DesktopState };
 
 /** An event source: started once, stopped on shutdown; reports events and its own health. */
 export interface EventSource {

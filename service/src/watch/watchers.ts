@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { MessageBus } from '@jellybrick/dbus-next';
 
 import type { Config } from '../config.js';
+import { desktopSources } from '../desktop/index.js';
 import type { FindingsPipeline } from '../findings/pipeline.js';
 import type { FindingsStore } from '../findings/store.js';
 import type { SecretPolicy } from '../fixes/knownGoodStore.js';
@@ -87,6 +88,7 @@ export class Watchers {
         : []),
       ...(config.disks.mounts.length > 0 ? [this.disks] : []),
       new MemoryPressureSource({ log }),
+      ...(config.desktop ? desktopSources({ sessionBus: options.sessionBus, systemBus: options.systemBus, log }) : []),
       ...(filePaths.length > 0
         ? [
             new FileWatchSource({

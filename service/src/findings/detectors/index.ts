@@ -28,6 +28,7 @@
 // network-failure/wifi-secrets   warning           journal       NM/networkd/dhclient failures, NIC link down or hangs, 3 Wi-Fi drops in 10 min; no secrets
 // config-changed-before-failure  error             file + unit   a config change ≤ 10 min before a unit failure
 // unrecognised-errors            warning           journal       ≥ 5 unclaimed errors of one template and program in 10 min (runs last)
+import { desktopDetectors } from '../../desktop/index.js';
 import type { Detector } from '../types.js';
 import { AuthFailuresDetector, type AuthFailuresOptions } from './authFailures.js';
 import { ConfigChangedDetector, type ConfigChangedOptions } from './configChanged.js';
@@ -88,6 +89,8 @@ export function createDetectors(options: DetectorOptions = {}): Detector[] {
     new NoRouteDetector(),
     new ConnectivityDetector(),
     new ConfigChangedDetector(options.configChanged),
+    // The desktop session's kinds (extensions, sound, Bluetooth, printers, the clock, sign-in): service/src/desktop/.
+    ...desktopDetectors(),
     new UnrecognisedErrorsDetector(),
   ];
 }

@@ -1,0 +1,11 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+import type { DesktopKind } from '../kind.js';
+
+export const clockKind: DesktopKind = {
+  name: 'clock',
+  sources: () => [],
+  detectors: () => [],
+  actions: () => [],
+  playbooks: {},
+};
