@@ -103,6 +103,7 @@ export interface ServiceConfig {
     journal: { system: boolean; user: boolean; directories: string[] };
     units: boolean;
     network: boolean;
+    desktop: boolean;
     disks: DiskSettings;
     files: { watchDefaults: boolean; paths: string[] };
   };

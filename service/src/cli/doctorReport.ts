@@ -72,6 +72,9 @@ export function turnedOff(config: Config): TurnedOff[] {
     ...(watch.journal.user ? [] : [{ setting: 'watch.journal.user', what: 'your own journal' }]),
     ...(watch.units ? [] : [{ setting: 'watch.units', what: 'failed units' }]),
     ...(watch.network ? [] : [{ setting: 'watch.network', what: 'links, routes and connectivity' }]),
+    ...(watch.desktop
+      ? []
+      : [{ setting: 'watch.desktop', what: 'extensions, sound, Bluetooth, printers and the clock' }]),
     ...(watch.disks.mounts.length > 0 ? [] : [{ setting: 'watch.disks.mounts', what: 'free space checks' }]),
     ...(watch.files.watchDefaults ? [] : [{ setting: 'watch.files.watchDefaults', what: '~/.config and core dumps' }]),
     ...(inference.gpu === 'off' ? [{ setting: 'inference.gpu', what: 'models on the GPU' }] : []),
