@@ -51,3 +51,43 @@ const PATTERNS = SESSION_CRITICAL.map(
 export function isSessionCritical(name: string): boolean {
   return PATTERNS.some((pattern) => pattern.test(name));
 }
+
+// Units whose start (or restart) ends the session or the whole system, or puts another in its place: the
+// shutdown targets and their services, the rescue modes, the user manager's exit, a session or display manager,
+// the shell. Steward never starts one, whoever asks: a line in a log or a model's answer could name one.
+const SESSION_ENDING = [
+  'exit.target',
+  'poweroff.target',
+  'reboot.target',
+  'halt.target',
+  'kexec.target',
+  'soft-reboot.target',
+  'shutdown.target',
+  'ctrl-alt-del.target',
+  'rescue.target',
+  'emergency.target',
+  'rescue.service',
+  'emergency.service',
+  'systemd-poweroff.service',
+  'systemd-reboot.service',
+  'systemd-halt.service',
+  'systemd-kexec.service',
+  'systemd-soft-reboot.service',
+  'systemd-exit.service',
+  'gnome-session*',
+  'display-manager.service',
+  'gdm*',
+  'sddm*',
+  'lightdm*',
+  'gnome-shell*',
+  'org.gnome.Shell*',
+] as const;
+
+const ENDING_PATTERNS = SESSION_ENDING.map(
+  (glob) => new RegExp(`^${glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`),
+);
+
+/** Whether starting `unit` would end the session or the system, or replace it: never Steward's to do. */
+export function endsSession(unit: string): boolean {
+  return ENDING_PATTERNS.some((pattern) => pattern.test(unit));
+}

@@ -3,7 +3,8 @@
 import { type ActionDefinition, riskOf } from '../../../service/src/fixes/action.js';
 import { systemdActions } from '../../../service/src/fixes/actions/systemd.js';
 import { policyFor } from '../../../service/src/fixes/policy.js';
-import { isSessionCritical } from '../../../service/src/fixes/sessionCritical.js';
+import { createCatalog } from '../../../service/src/fixes/catalog.js';
+import { endsSession, isSessionCritical } from '../../../service/src/fixes/sessionCritical.js';
 
 const action = (name: string) =>
   systemdActions.find((candidate) => candidate.name === `systemd.${name}`) as unknown as ActionDefinition;
@@ -70,5 +71,46 @@ describe('session-critical units and processes', () => {
     expect(riskOf(action('restart_unit'), { unit: 'gdm.service', scope: 'system' })).toBe('high');
     expect(riskOf(action('stop_unit'), { unit: 'backup.service', scope: 'system' })).toBe('high');
     expect(riskOf(action('start_unit'), { unit: 'backup.service', scope: 'system' })).toBe('medium');
+  });
+});
+
+describe('units whose start ends or replaces the session', () => {
+  const catalog = createCatalog();
+  const ending = [
+    ['exit.target', 'user'],
+    ['poweroff.target', 'system'],
+    ['reboot.target', 'system'],
+    ['halt.target', 'system'],
+    ['kexec.target', 'system'],
+    ['rescue.target', 'system'],
+    ['emergency.target', 'system'],
+    ['systemd-poweroff.service', 'system'],
+    ['gnome-session-manager@gnome.service', 'user'],
+    ['gnome-session-restart-dbus.service', 'user'],
+    ['display-manager.service', 'system'],
+    ['gdm.service', 'system'],
+    ['org.gnome.Shell@wayland.service', 'user'],
+  ] as const;
+
+  it('are refused with InvalidArgs for every action that starts a unit, from anyone', () => {
+    for (const [unit, scope] of ending)
+      for (const name of ['systemd.start_unit', 'systemd.restart_unit', 'systemd.enable_unit'])
+        expect(() => catalog.validate(name, { unit, scope }))
+          .withContext(`${name} ${unit}`)
+          .toThrow(
+            jasmine.objectContaining({
+              errorName: 'InvalidArgs',
+              message: jasmine.stringMatching(/would end or replace the session/),
+            }),
+          );
+  });
+
+  it('leave ordinary units and targets alone', () => {
+    for (const unit of ['backup.service', 'multi-user.target', 'graphical.target', 'nginx.service', 'bluetooth.target'])
+      expect(endsSession(unit)).withContext(unit).toBeFalse();
+    expect(catalog.validate('systemd.restart_unit', { unit: 'backup.service', scope: 'user' }).params).toEqual({
+      unit: 'backup.service',
+      scope: 'user',
+    });
   });
 });
