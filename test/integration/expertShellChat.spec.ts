@@ -7,9 +7,10 @@ import { join } from 'node:path';
 
 import { Variant } from '@jellybrick/dbus-next';
 
+import { callMethod } from '../../service/src/dbus/client.js';
 import { type OpenAIServer, startOpenAIServer } from '../support/openaiServer.js';
 import { type Script, scriptedReply } from '../support/replayModel.js';
-import { quietWatch, waitFor } from '../support/service.js';
+import { BUS_NAME, OBJECT_PATH, quietWatch, waitFor } from '../support/service.js';
 import { plain, startUnitScenario, type UnitScenario } from '../support/unitScenario.js';
 
 const CHAT = 'io.github.steward.Steward1.Chat';
@@ -21,8 +22,20 @@ const proposeUname = {
   name: 'propose_action',
   arguments: { action: 'shell.run', params: { argv: ['uname', '-s'], cwd: '/' }, reason: 'to see the kernel' },
 };
+// A token as a command prints it: the job's summary holds the command's output.
+const TOKEN = 'ghp_8Nw2bQk5XvT1pLr7cZy4Hd9FmJs3Ua6GeWq0';
+const TOKEN_QUESTION = 'What does my deploy script print?';
+const proposePrint = {
+  name: 'propose_action',
+  arguments: {
+    action: 'shell.run',
+    params: { argv: ['printf', `GITHUB_TOKEN=${TOKEN}\\n`], cwd: '/' },
+    reason: 'to see what it prints',
+  },
+};
 const scripts: Script[] = [
   { question: QUESTION, turns: [{ toolCalls: [proposeUname] }, { text: 'Apply it to see.' }] },
+  { question: TOKEN_QUESTION, turns: [{ toolCalls: [proposePrint] }, { text: 'Apply it to see.' }] },
 ];
 
 describe('the expert shell in the service', () => {
@@ -41,8 +54,8 @@ describe('the expert shell in the service', () => {
       return (JSON.parse(config) as { fixes: { expertShell: boolean } }).fixes.expertShell;
     }, 'the reload');
   };
-  const ask = async () => {
-    const [session] = (await scenario.call(CHAT, 'Send', 'ssa{sv}', ['', QUESTION, {}])) as [string];
+  const ask = async (question = QUESTION) => {
+    const [session] = (await scenario.call(CHAT, 'Send', 'ssa{sv}', ['', question, {}])) as [string];
     await waitFor(async () => {
       const [sessions] = (await scenario.call(CHAT, 'ListSessions')) as [Record<string, Variant>[]];
       const info = sessions.map(plain).find((s) => s.id === session);
@@ -87,7 +100,7 @@ describe('the expert shell in the service', () => {
     const [proposal] = (await scenario.call(PROPOSALS, 'Get', 's', [id])) as [Record<string, Variant>];
     const [action] = (proposal.actions!.value as Record<string, Variant>[]).map(plain);
     expect(action).toEqual(jasmine.objectContaining({ name: 'shell.run', risk: 'high', policy: 'ask' }));
-    expect(await scenario.list(PROPOSALS, 'ListJobs')).toEqual([]);
+    expect((await scenario.list(PROPOSALS, 'ListJobs')).filter((j) => j['proposal-id'] === id)).toEqual([]);
 
     const [job] = (await scenario.call(PROPOSALS, 'Apply', 'ss', [id, 'shell.run'])) as [string];
     await waitFor(
@@ -101,5 +114,32 @@ describe('the expert shell in the service', () => {
     await expectAsync(scenario.call(PROPOSALS, 'Apply', 'ss', [id, 'shell.run'])).toBeRejectedWith(
       jasmine.objectContaining({ type: 'io.github.steward.Steward1.Error.NotAuthorized' }),
     );
+  });
+
+  it("gives any other peer of the bus a job's output redacted, as the audit keeps it", async () => {
+    await setExpertShell(true);
+    const [id] = (await ask(TOKEN_QUESTION)).proposals as string[];
+    const [job] = (await scenario.call(PROPOSALS, 'Apply', 'ss', [id, 'shell.run'])) as [string];
+    const peer = await scenario.bus.connect();
+    try {
+      const listJobs = async () => {
+        const [jobs] = (await callMethod(peer, {
+          destination: BUS_NAME,
+          path: OBJECT_PATH,
+          interface: PROPOSALS,
+          member: 'ListJobs',
+          signature: 'a{sv}',
+          body: [{}],
+        })) as [Record<string, Variant>[]];
+        return jobs.map(plain);
+      };
+      await waitFor(async () => (await listJobs()).some((j) => j.id === job && j.state === 'done'), 'the job');
+      const done = (await listJobs()).find((j) => j.id === job);
+      expect(done?.summary).toMatch(/^printf .* exited with 0\nGITHUB_TOKEN=/);
+      expect(String(done?.summary)).not.toContain(TOKEN);
+      expect(String(done?.summary)).not.toContain(TOKEN.slice(4, 20));
+    } finally {
+      peer.disconnect();
+    }
   });
 });

@@ -159,6 +159,8 @@ export class Executor {
 
   private async run(job: Job, action: ActionDefinition, params: Record<string, unknown>): Promise<void> {
     const { store, context, signals } = this.options;
+    // A job's words are on the bus for every peer of the session (ListJobs, JobProgress): redacted as the audit is.
+    const redact = this.options.redact ?? builtInRedaction;
     const controller = new AbortController();
     const timeoutMs = this.options.timeoutMs();
     const timer = setTimeout(() => controller.abort(new RunTimeout(timeoutMs)), timeoutMs);
@@ -172,7 +174,7 @@ export class Executor {
       const outcome = await Promise.race([
         action.run(params, context, {
           signal: controller.signal,
-          progress: (fraction, text) => signals.jobProgress(running, fraction, text),
+          progress: (fraction, text) => signals.jobProgress(running, fraction, redact(text)),
         }),
         new Promise<never>((_, reject) =>
           controller.signal.addEventListener('abort', () => reject(controller.signal.reason as Error), { once: true }),
@@ -195,7 +197,7 @@ export class Executor {
       clearTimeout(timer);
       this.running.delete(controller);
     }
-    const finished = store.updateJob(job.id, { state, summary, undo });
+    const finished = store.updateJob(job.id, { state, summary: redact(summary), undo });
     this.audit({
       event: 'finished',
       proposalId: job.proposalId,
