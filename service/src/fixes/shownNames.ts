@@ -3,6 +3,7 @@
 // A name or path shown for approval must look like what it is: a combining grapheme joiner (U+034F) or a
 // Cyrillic "о" in place of a Latin "o" would let a hostile name pass for a familiar one. As systemctl and ls do,
 // every character outside printable ASCII is written as an escape.
+import { _, format } from '../i18n.js';
 import type { ActionDefinition, Preview, RunOutcome } from './action.js';
 
 const NOT_PRINTABLE_ASCII = /[^\x20-\x7e]/u;
@@ -55,7 +56,15 @@ export function withNamesShown<Params extends Record<string, unknown>>(
       return {
         ...preview,
         summary: escapeNamesIn(preview.summary, names),
-        details: preview.details.map((line) => escapeNamesIn(line, names)),
+        details: [
+          ...preview.details.map((line) => escapeNamesIn(line, names)),
+          // Escaped is not enough: a person reads past "\u0441at" unless told why it is there.
+          ...names.map((name) =>
+            format(_('This name contains characters that look like others, shown escaped: {name}'), {
+              name: escapeName(name),
+            }),
+          ),
+        ],
       };
     },
     async run(params, context, options): Promise<RunOutcome> {

@@ -46,6 +46,34 @@ describe('names and paths shown for approval', () => {
     });
   });
 
+  describe('in a command line for approval', () => {
+    const shell = createCatalog({ expertShell: () => true }).get('shell.run');
+    // Four names the review used: a combining grapheme joiner inside a file name, a Cyrillic "с" (U+0441) in a
+    // program's path, and two characters that show as blank space, a Hangul filler and a blank Braille cell.
+    const cases = [
+      { argv: ['/usr/bin/cat', '/etc/pass\u034fwd'], escaped: '/etc/pass\\u034fwd' },
+      { argv: ['/usr/bin/\u0441at', '/etc/passwd'], escaped: '/usr/bin/\\u0441at' },
+      { argv: ['/usr/bin/rm', '\u3164'], escaped: '\\u3164' },
+      { argv: ['/usr/bin/rm', '\u2800'], escaped: '\\u2800' },
+    ];
+
+    for (const { argv, escaped } of cases)
+      it(`shows ${escaped} escaped, and says it looks like something else`, async () => {
+        const preview = await shell?.preview({ argv, cwd: '/' }, homeContext('/nonexistent'));
+        for (const text of [preview?.summary ?? '', ...(preview?.details ?? [])])
+          expect(text).toMatch(/^[\x20-\x7e]*$/);
+        expect(preview?.summary).toContain(escaped);
+        expect(preview?.details).toContain(
+          `This name contains characters that look like others, shown escaped: ${escaped}`,
+        );
+      });
+
+    it('flags nothing in a plain command line', async () => {
+      const preview = await shell?.preview({ argv: ['/usr/bin/cat', '/etc/passwd'], cwd: '/' }, homeContext('/x'));
+      expect(preview?.details.join('\n')).not.toContain('look like others');
+    });
+  });
+
   describe('template instances that are paths', () => {
     const catalog = createCatalog();
     const pathInstance = 'backup@\\x2fhome\\x2fme\\x2f.ssh\\x2fconfig.service';
