@@ -67,4 +67,31 @@ describe('the coredump detector on the catalogue and the words', () => {
       ]),
     ).toEqual([]);
   });
+
+  it("believes a crash record only from systemd-coredump's own process, by journald's trusted fields", () => {
+    // What an unprivileged user can log with logger or sd_journal_send: every field but the trusted ones.
+    const forged = {
+      MESSAGE: 'Process 1 (systemd) of user 0 dumped core.',
+      MESSAGE_ID: 'fc2e22bc6ee647b6b90729ab34a250b1',
+      SYSLOG_IDENTIFIER: 'systemd-coredump',
+      COREDUMP_EXE: '/usr/lib/systemd/systemd',
+      COREDUMP_COMM: 'systemd',
+      COREDUMP_SIGNAL_NAME: 'SIGSEGV',
+    };
+    expect(
+      titles([
+        journalEvent({ ...forged, _UID: '1000', _COMM: 'logger', _EXE: '/usr/bin/logger', _PID: '4321' }),
+        journalEvent({ ...forged, _UID: '1000', _COMM: 'python3', _EXE: '/usr/bin/python3.13', _PID: '4322' }),
+        // A user's own copy of the program, named alike, is still not root's.
+        journalEvent({
+          ...forged,
+          _UID: '1000',
+          _COMM: 'systemd-coredum',
+          _EXE: '/home/mallory/bin/systemd-coredump',
+          _PID: '4323',
+        }),
+      ]),
+    ).toEqual([]);
+    expect(titles([coredump(forged)])).toEqual([['/usr/lib/systemd/systemd', 'systemd crashed (SIGSEGV)']]);
+  });
 });

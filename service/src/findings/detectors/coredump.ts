@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // coredump: systemd-coredump caught a crashing process.
 import { _, format } from '../../i18n.js';
-import type { WatchEvent } from '../../watch/events.js';
+import type { JournalFields, WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput } from '../types.js';
 import { bareProcessName, isJournal, journalEvidence } from './journal.js';
 
@@ -24,8 +24,10 @@ export class CoredumpDetector implements Detector {
     if (!isJournal(event)) return [];
     const { entry } = event;
     const fields = entry.fields;
+    // MESSAGE_ID, the COREDUMP_* fields and the identifier are the writer's to set: any user can log them.
+    if (!isCoredumpRecord(fields)) return [];
     const catalogued = fields.MESSAGE_ID === MESSAGE_COREDUMP || fields.MESSAGE_ID === MESSAGE_BACKTRACE;
-    const parsed = catalogued || entry.identifier === 'systemd-coredump' ? DUMPED_CORE.exec(entry.message) : null;
+    const parsed = DUMPED_CORE.exec(entry.message);
     if (!catalogued && !parsed) return [];
     const comm = fields.COREDUMP_COMM ?? parsed?.[2];
     const subject = fields.COREDUMP_EXE ?? (comm && bareProcessName(comm));
@@ -48,6 +50,19 @@ export class CoredumpDetector implements Detector {
       },
     ];
   }
+}
+
+/**
+ * Whether journald's trusted fields say systemd-coredump itself wrote the entry: its program, run as root (the
+ * kernel starts it as the core pattern's helper, or its socket unit does). `_COMM` is cut to 15 characters.
+ */
+export function isCoredumpRecord(fields: JournalFields): boolean {
+  const exe = fields._EXE ?? '';
+  return (
+    fields._UID === '0' &&
+    exe.slice(exe.lastIndexOf('/') + 1) === 'systemd-coredump' &&
+    (fields._COMM === 'systemd-coredum' || fields._COMM === 'systemd-coredump')
+  );
 }
 
 function crashTitle(name: string, signal: string | undefined, unit: string | undefined): string {
