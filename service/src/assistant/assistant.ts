@@ -6,7 +6,7 @@
 import type { AssistantConfig } from '../config.js';
 import type { ChatEngine } from '../engine/chatEngine.js';
 import type { PrefixRequest } from '../engine/protocol.js';
-import { modelRedactor, redactInPieces } from '../engine/redact.js';
+import { modelRedactor, redactLongText } from '../engine/redact.js';
 import { _ } from '../i18n.js';
 import type { Logger } from '../logging.js';
 import { type ContextMessage, estimateTokens, fitContext } from './context.js';
@@ -75,7 +75,7 @@ export class Assistant {
     const status = input.engine.status();
     const redact = modelRedactor(settings, () => status.location === 'remote');
     // A long message is cleaned a piece at a time, so the service keeps answering its other callers meanwhile.
-    const clean = (text: string) => redactInPieces(text, redact);
+    const clean = (text: string) => redactLongText(text, redact);
     const contextTokens = status.backend?.contextSize ?? this.options.contextSize() ?? DEFAULT_CONTEXT_TOKENS;
     const systemPrompt = input.useTools ? buildSystemPrompt({ summary: await this.summary(), now: new Date() }) : '';
     const tools = this.tools();

@@ -347,41 +347,10 @@ export function modelRedactor(settings: () => RedactionSettings, remote: () => b
   return redactIfActive;
 }
 
-// A long text is redacted a piece at a time, the event loop served between pieces, so that one long message
-// never holds up the D-Bus calls of others. Pieces end at a line whose next line starts a new entry (not an
-// indented continuation) and never inside a key block, which the block rules must see whole.
-const PIECE_LENGTH = 4 * 1024;
-const BLOCK_STARTS = ['-----BEGIN ', '---- BEGIN ', 'Private-Lines:'];
-const BLOCK_ENDS = ['-----END ', '---- END ', 'Private-MAC:'];
-const MAX_BLOCK = 32 * 1024;
-
-/** Where the piece that starts at `from` ends: after a line break at least PIECE_LENGTH on, outside any key block. */
-export function pieceEnd(text: string, from: number): number {
-  let at = Math.min(from + PIECE_LENGTH, text.length);
-  const lastStart = Math.max(...BLOCK_STARTS.map((marker) => text.lastIndexOf(marker, at)));
-  if (lastStart >= from) {
-    const ends = BLOCK_ENDS.map((marker) => text.indexOf(marker, lastStart)).filter((end) => end >= 0);
-    at = Math.max(at, Math.min(ends.length > 0 ? Math.min(...ends) : text.length, lastStart + MAX_BLOCK));
-  }
-  for (;;) {
-    const newline = text.indexOf('\n', at);
-    if (newline < 0 || newline + 1 >= text.length) return text.length;
-    const next = text[newline + 1];
-    if (next !== ' ' && next !== '\t') return newline + 1;
-    at = newline + 1;
-  }
-}
-
-/** `redact(text)` a piece at a time, in one go (in the redaction thread). */
-export function redactPiecewise(text: string, redact: (text: string) => string): string {
-  let result = '';
-  for (let from = 0; from < text.length;) {
-    const to = pieceEnd(text, from);
-    result += redact(text.slice(from, to));
-    from = to;
-  }
-  return result;
-}
+// A long text goes to the redaction thread, so that one long message never holds up the D-Bus calls of others.
+// It is redacted there whole: a cut, wherever it fell, could part a secret from the line that makes it one (a
+// value on the line after its key, a .netrc entry's machine line).
+const THREAD_LENGTH = 4 * 1024;
 
 // Built beside the service (dist/service/steward-redaction.js); a bundle without it (a unit spec) redacts here.
 const THREAD_SCRIPT = fileURLToPath(new URL('./steward-redaction.js', import.meta.url));
@@ -394,10 +363,10 @@ function redactionThread(): RedactionThread | null {
 
 /**
  * `redact(text)`; a long text in the redaction thread when `redact` is one of the redactors made here (a megabyte
- * of the worst input takes seconds), else a piece at a time with the event loop served between pieces.
+ * of the worst input takes seconds), else here, whole.
  */
-export async function redactInPieces(text: string, redact: (text: string) => string): Promise<string> {
-  if (text.length <= PIECE_LENGTH) return redact(text);
+export async function redactLongText(text: string, redact: (text: string) => string): Promise<string> {
+  if (text.length <= THREAD_LENGTH) return redact(text);
   const work = threadable.get(redact)?.();
   if (work === 'unchanged') return text;
   const worker = work && redactionThread();
@@ -408,12 +377,5 @@ export async function redactInPieces(text: string, redact: (text: string) => str
       // A thread that failed (out of memory, killed) leaves the text to be redacted here.
     }
   }
-  let result = '';
-  for (let from = 0; from < text.length;) {
-    const to = pieceEnd(text, from);
-    result += redact(text.slice(from, to));
-    from = to;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  return result;
+  return redact(text);
 }

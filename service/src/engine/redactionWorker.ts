@@ -6,7 +6,7 @@ import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 
 import { testHooks } from '../testHooks.js';
-import { createRedactor, redactPiecewise } from './redact.js';
+import { createRedactor } from './redact.js';
 import type { RedactionReply, RedactionRequest } from './redactionThread.js';
 
 const port = parentPort;
@@ -36,7 +36,7 @@ port.on('message', ({ id, text, patterns }: RedactionRequest) => {
     if (redactionGate) waitAtGate(redactionGate);
     if (current?.key !== key) current = { key, redact: createRedactor(patterns) };
     const { redact } = current;
-    port.postMessage({ id, text: redactPiecewise(text, (piece) => redact(piece).text) } satisfies RedactionReply);
+    port.postMessage({ id, text: redact(text).text } satisfies RedactionReply);
   } catch (error) {
     port.postMessage({ id, error: (error as Error).message } satisfies RedactionReply);
   }

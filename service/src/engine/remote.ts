@@ -24,7 +24,7 @@ import {
 } from './chatEngine.js';
 import type { RequestedCall, ToolCall } from './protocol.js';
 import { QueueingEngine } from './queueingEngine.js';
-import { builtInRedactor, redactInPieces } from './redact.js';
+import { builtInRedactor, redactLongText } from './redact.js';
 
 export interface RemoteEngineOptions {
   /** The API's base URL, e.g. http://127.0.0.1:8080/v1. */
@@ -184,7 +184,7 @@ async function redactedAhead(request: ParsedRequest, redact: Redact): Promise<Re
     return text;
   });
   const cleaned = new Map<string, string>();
-  for (const text of texts) cleaned.set(text, await redactInPieces(text, redact));
+  for (const text of texts) cleaned.set(text, await redactLongText(text, redact));
   return (text) => cleaned.get(text) ?? redact(text);
 }
 
