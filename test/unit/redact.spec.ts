@@ -92,3 +92,25 @@ describe("the user's patterns", () => {
     );
   });
 });
+
+describe("the project's own rules for forms the vendored rules miss by design", () => {
+  const hidden = (text: string, secret: string) =>
+    expect(redactSecrets(text).text).withContext(text).not.toContain(secret);
+
+  it('hide a provider token with a fixed prefix however low its entropy', () => {
+    hidden('pushed with glpat-aaaaaaaaaaaaaaaaaaaa today', 'aaaaaaaaaaaaaaaaaaaa');
+    hidden('runner token glrt-0000000000000000000000 registered', '0000000000000000000000');
+  });
+
+  it('hide an age secret key in any case and of any length', () => {
+    hidden('age-secret-key-1qyqszqgpqyqszqgpqyqszqgpqyqszqgp', 'qyqszqgpqyqszqgpqyqszqgpqyqszqgp');
+    hidden('AGE-SECRET-KEY-1QYQSZQGPQYQSZQGP', 'QYQSZQGPQYQSZQGP');
+  });
+
+  it("hide a BIP-39 seed phrase by its word list, and leave prose of the list's words alone", () => {
+    const phrase = 'legal winner thank year wave sausage worth useful legal winner thank yellow';
+    expect(redactSecrets(`my seed: ${phrase}`).text).toBe('my seed: [REDACTED]');
+    const prose = 'please check your network cable and then restart the router before you call support again';
+    expect(redactSecrets(prose).text).toBe(prose);
+  });
+});

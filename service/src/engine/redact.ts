@@ -8,6 +8,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
+import { wordlist } from '@scure/bip39/wordlists/english.js';
 import { RE2JS } from 're2js';
 
 import { bounded } from './boundedPattern.js';
@@ -173,6 +174,11 @@ const UNBOUNDED_RULES: Rule[] = [
   whole(/\bdp\.(?:st|ct|sa|scim|audit|pt)\.[A-Za-z0-9._-]{20,}/g),
   whole(/\bkey-[a-z0-9]{32}\b/g),
   whole(/\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}/g),
+  // Tokens with a fixed prefix, whatever their entropy or length: gitleaks' rules leave out the low-entropy ones by
+  // design, and a weak token that leaks is still a token. GitLab's personal, deploy, runner, trigger, OAuth, CI/CD,
+  // feed, incoming mail and agent tokens; age's secret keys in any case and length.
+  whole(/\bgl(?:pat|dt|rt|ptt|oas|soat|cbt|ffct|imt|agent)-[A-Za-z0-9_-]{8,}/g),
+  whole(/\bAGE-SECRET-KEY-1[02-9ac-hj-np-z]{8,}/gi),
   // Telegram bot tokens: the bot's numeric id, a colon, 35 characters starting with AA (also inside api URLs: /bot<token>/).
   whole(/(?<!\d)\d{8,10}:AA[A-Za-z0-9_-]{33}(?![A-Za-z0-9_-])/g),
   // Discord bot tokens: the bot's id in base64, a timestamp, an HMAC.
@@ -292,8 +298,42 @@ function replaceMatches(pattern: RE2JS, text: string): Redaction {
  */
 function applyAllRules(rules: readonly Rule[], text: string): Redaction {
   const own = applyRules(rules, text);
-  const maintained = replaceGitleaksSecrets(own.text, REDACTED);
-  return { text: maintained.text, count: own.count + maintained.count };
+  const phrases = redactSeedPhrases(own.text);
+  const maintained = replaceGitleaksSecrets(phrases.text, REDACTED);
+  return { text: maintained.text, count: own.count + phrases.count + maintained.count };
+}
+
+// A wallet's seed phrase (BIP-39): 12 to 24 words of its word list, which no other secret rule sees. Prose never
+// runs to twelve of them in a row: the list has none of "the", "a", "of", "and", "is", "to".
+const SEED_WORDS = new Set(wordlist);
+const WORD_RUN = /\b[a-z]{3,8}(?:[ \t]+[a-z]{3,8}){11,23}\b/g;
+const SEED_LENGTH = 12;
+
+function redactSeedPhrases(text: string): Redaction {
+  let count = 0;
+  const result = text.replace(WORD_RUN, (run) => {
+    const words = run.split(/[ \t]+/);
+    let kept = '';
+    let phrase: string[] = [];
+    const flush = () => {
+      if (phrase.length >= SEED_LENGTH) {
+        count += 1;
+        kept += `${REDACTED} `;
+      } else if (phrase.length > 0) kept += `${phrase.join(' ')} `;
+      phrase = [];
+    };
+    for (const word of words) {
+      if (SEED_WORDS.has(word)) phrase.push(word);
+      else {
+        flush();
+        kept += `${word} `;
+      }
+    }
+    flush();
+    const redacted = kept.trimEnd();
+    return redacted === words.join(' ') ? run : redacted;
+  });
+  return { text: result, count };
 }
 
 function applyRules(rules: readonly Rule[], text: string): Redaction {
