@@ -8,7 +8,10 @@ const titles = (identifier: string, messages: string[]) =>
     runDetector(
       new PackageManagerErrorDetector(),
       messages.map((message, i) =>
-        journalEvent({ MESSAGE: message, SYSLOG_IDENTIFIER: identifier, _COMM: identifier, _PID: '4242' }, i),
+        journalEvent(
+          { MESSAGE: message, SYSLOG_IDENTIFIER: identifier, _COMM: identifier, _PID: '4242', _UID: '0' },
+          i,
+        ),
       ),
     ),
   ).map((r) => [r.subject, r.title]);
@@ -127,6 +130,20 @@ describe('the package-manager-error detector on the wordings of each package man
         'get-updates transaction /4_cdacedaa from uid 1000 finished with success after 7067ms',
         'new update-packages transaction /5_bebacaaa scheduled from uid 1000',
       ]),
+    ).toEqual([]);
+  });
+
+  it("takes no line in a package manager's name from a process that is not root's", () => {
+    const forged = (message: string, identifier: string) =>
+      journalEvent({ MESSAGE: message, SYSLOG_IDENTIFIER: identifier, _COMM: 'python3', _PID: '4242', _UID: '1000' });
+    expect(
+      reportsOf(
+        runDetector(new PackageManagerErrorDetector(), [
+          forged('E: Sub-process /usr/bin/dpkg returned an error code (1)', 'apt-get'),
+          forged('dpkg: error processing package sudo (--configure):', 'dpkg'),
+          forged('error: failed to commit transaction (conflicting files)', 'pacman'),
+        ]),
+      ),
     ).toEqual([]);
   });
 });

@@ -6,7 +6,14 @@ import { journalEvent, runDetector } from '../../support/journalEvents.js';
 const kernel = (message: string) =>
   journalEvent({ MESSAGE: message, _TRANSPORT: 'kernel', SYSLOG_IDENTIFIER: 'kernel' });
 const mcelog = (message: string) =>
-  journalEvent({ MESSAGE: message, SYSLOG_IDENTIFIER: 'mcelog', _COMM: 'mcelog', _SYSTEMD_UNIT: 'mcelog.service' });
+  journalEvent({
+    MESSAGE: message,
+    SYSLOG_IDENTIFIER: 'mcelog',
+    _COMM: 'mcelog',
+    _EXE: '/usr/sbin/mcelog',
+    _UID: '0',
+    _SYSTEMD_UNIT: 'mcelog.service',
+  });
 const said = (events: ReturnType<typeof journalEvent>[]) =>
   runDetector(new ThermalThrottlingDetector(), events).map((o) =>
     'report' in o ? `${o.report.severity}: ${o.report.title}` : 'resolved',

@@ -5,7 +5,7 @@
 import { _, format } from '../../i18n.js';
 import type { WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput } from '../types.js';
-import { isJournal, type JournalEvent, journalEvidence } from './journal.js';
+import { isDaemon, isJournal, type JournalEvent, journalEvidence } from './journal.js';
 
 export const DNS_FAILURE = 'dns-failure';
 
@@ -46,7 +46,9 @@ export class DnsFailureDetector implements Detector {
 
   detect(event: WatchEvent): DetectorOutput[] {
     if (!isJournal(event)) return [];
-    return program(event) === 'systemd-resolved' ? this.resolved(event) : otherResolvers(event);
+    // resolved's word on a server is believed from its own unit and program only: a line in its name from anyone
+    // else could raise, or resolve, a finding about the machine's resolver.
+    return isDaemon(event.entry, 'systemd-resolved') ? this.resolved(event) : otherResolvers(event);
   }
 
   private resolved(event: JournalEvent): DetectorOutput[] {

@@ -103,3 +103,9 @@ export function isDaemon(entry: JournalEntry, name: string): boolean {
   const { _SYSTEMD_UNIT: unit, _EXE: exe } = entry.fields;
   return unit === `${name}.service` && (exe === undefined || exe.slice(exe.lastIndexOf('/') + 1) === name);
 }
+
+/** A root process running the program `name` (its executable's file name, journald's trusted `_EXE`). */
+export function isRootProgram(entry: JournalEntry, name: string): boolean {
+  const exe = entry.fields._EXE ?? '';
+  return entry.fields._UID === '0' && exe.slice(exe.lastIndexOf('/') + 1) === name;
+}

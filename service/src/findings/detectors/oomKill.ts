@@ -6,6 +6,7 @@ import type { WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput } from '../types.js';
 import {
   bareProcessName,
+  isDaemon,
   isJournal,
   isKernel,
   isServiceManager,
@@ -81,7 +82,7 @@ export class OomKillDetector implements Detector {
     const { entry } = event;
     if (isKernel(entry)) return this.kernel(event);
     if (isServiceManager(entry)) return this.manager(event);
-    const oomd = entry.identifier === 'systemd-oomd' ? OOMD_KILLED.exec(entry.message) : null;
+    const oomd = isDaemon(entry, 'systemd-oomd') ? OOMD_KILLED.exec(entry.message) : null;
     if (!oomd) return [];
     const name = cgroupName(oomd[1] ?? '');
     if (name === 'init.scope') return [];

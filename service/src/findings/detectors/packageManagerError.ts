@@ -179,6 +179,8 @@ export class PackageManagerErrorDetector implements Detector {
   detect(event: WatchEvent): DetectorOutput[] {
     if (!isJournal(event)) return [];
     const { message, identifier } = event.entry;
+    // Package managers change the system and run as root: another user's line in their name is no report of theirs.
+    if (event.entry.fields._UID !== '0') return [];
     for (const pattern of PATTERNS) {
       if (pattern.identifiers && !pattern.identifiers.test(identifier ?? '')) continue;
       const match = pattern.regex.exec(message);

@@ -6,7 +6,7 @@
 import { _, format } from '../../i18n.js';
 import type { WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput, Severity } from '../types.js';
-import { isJournal, isKernel, type JournalEvent, journalEvidence, kernelText } from './journal.js';
+import { isJournal, isKernel, isRootProgram, type JournalEvent, journalEvidence, kernelText } from './journal.js';
 
 export const THERMAL_THROTTLING = 'thermal-throttling';
 
@@ -38,7 +38,7 @@ export class ThermalThrottlingDetector implements Detector {
 
   detect(event: WatchEvent): DetectorOutput[] {
     if (!isJournal(event)) return [];
-    if (event.entry.identifier === 'mcelog') return this.mcelog(event);
+    if (event.entry.identifier === 'mcelog' && isRootProgram(event.entry, 'mcelog')) return this.mcelog(event);
     if (!isKernel(event.entry)) return [];
     const message = kernelText(event.entry);
     const hot = THROTTLED.exec(message);
