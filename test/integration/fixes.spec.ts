@@ -68,8 +68,22 @@ describe('fixes on the bus', () => {
     });
     // Its latest line is the failure (the hostile test may have written lines for the unit before).
     expect((actions[0]!.details as string[]).at(-1)).toMatch(/ backup\.service: Failed with result 'exit-code'\.$/);
-    // Proposed, not run: nothing happens without Apply.
-    expect(await jobs()).toEqual([]);
+    expect(actions.map((a) => [a.name, a['read-only'], a.shown])).toEqual([
+      ['info.show_logs', true, true],
+      ['systemd.restart_unit', false, false],
+    ]);
+    // The step that only reads ran as the proposal was made, and its answer is part of it; the change waits for Apply.
+    await waitFor(
+      async () => (await jobs()).some((j) => j['proposal-id'] === proposal.id && j.state === 'done'),
+      'the logs shown',
+    );
+    const ofProposal = async () => (await jobs()).filter((j) => j['proposal-id'] === proposal.id);
+    expect((await ofProposal()).map((j) => [j.action, j.state, j.caller])).toEqual([
+      ['info.show_logs', 'done', 'steward:shown'],
+    ]);
+    const shown = ((await proposalFor('backup.service'))!.actions as Record<string, Variant>[]).map(plain);
+    expect(String(shown[0]!.answer)).toMatch(/ backup\.service: Failed with result 'exit-code'\./);
+    expect(shown[1]!.answer).toBe('');
 
     const { stdout: reply } = await gdbusCall(
       scenario.bus.address,
@@ -103,14 +117,17 @@ describe('fixes on the bus', () => {
     expect((activeState as Variant).value).toBe('inactive');
 
     const events = (await history()).reverse().filter((record) => record['proposal-id'] === String(proposal.id));
-    expect(events.map((record) => record.event)).toEqual([
-      'proposed',
-      'approved',
-      'finished',
-      'undo-approved',
-      'finished',
+    expect(events.map((record) => [record.event, record.action])).toEqual([
+      ['proposed', ''],
+      ['approved', 'info.show_logs'],
+      ['finished', 'info.show_logs'],
+      ['approved', 'systemd.restart_unit'],
+      ['finished', 'systemd.restart_unit'],
+      ['undo-approved', 'systemd.stop_unit'],
+      ['finished', 'systemd.stop_unit'],
     ]);
-    expect(String(events[1]!.caller)).toContain('gdbus');
+    expect(String(events[1]!.caller)).toBe('steward:shown');
+    expect(String(events[3]!.caller)).toContain('gdbus');
   });
 
   it('answers bad arguments and unknown ids with named errors', async () => {
@@ -133,8 +150,10 @@ describe('fixes on the bus', () => {
   });
 
   it('turns a hostile journal into nothing outside the catalog, and runs nothing without Apply', async () => {
-    const jobsBefore = (await jobs()).length;
-    const approvals = async () => (await history()).filter((record) => record.event === 'approved').length;
+    // Only steps that read run without Apply, as their proposal is shown.
+    const changing = (list: Record<string, unknown>[]) => list.filter((j) => j.caller !== 'steward:shown');
+    const jobsBefore = changing(await jobs()).length;
+    const approvals = async () => changing(await history()).filter((record) => record.event === 'approved').length;
     const approvalsBefore = await approvals();
     await appendToJournal(journal, [...hostileJournal, unitFailure('marker.service')]);
     // Findings are proposed in order: once the marker has its proposal, every hostile line was considered.
@@ -160,7 +179,9 @@ describe('fixes on the bus', () => {
         .withContext(String(proposal.subject))
         .toEqual([['info.show_logs', ['cursor', 'directory', 'lines', 'scope']]]);
     }
-    expect((await jobs()).length).toBe(jobsBefore);
+    expect(changing(await jobs()).length).toBe(jobsBefore);
+    for (const job of (await jobs()).filter((j) => j.caller === 'steward:shown'))
+      expect(job.action).withContext(String(job.subject)).toBe('info.show_logs');
     expect(await approvals()).toBe(approvalsBefore);
     expect(scenario.service.process.exitCode).toBeNull();
   });

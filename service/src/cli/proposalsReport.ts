@@ -85,6 +85,10 @@ export function formatAction(action: Dict, indent = '  ', style: Style = PLAIN):
     ...list(action.details).map((line) => `${indent}    ${diffLine(str(line), style)}`),
   ];
   if (typeof action.bytes === 'number') lines.push(`${indent}    Size: ${humanBytes(action.bytes)}`);
+  // A step that only reads ran as it was proposed: what it found is the point of showing it.
+  const answer = str(action.answer);
+  if (answer) lines.push(`${indent}  ${_('Found:')}`, ...answer.split('\n').map((line) => `${indent}    ${line}`));
+  else if (action.shown) lines.push(`${indent}  ${_('Looking…')}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -105,7 +109,7 @@ function provenance(proposal: Dict): string[] {
 function applyHint(proposal: Dict): string {
   if (proposal.state !== 'open') return '';
   const id = str(proposal.id);
-  const changing = actionsOf(proposal).filter((action) => !action['read-only'] && action.policy !== 'never');
+  const changing = actionsOf(proposal).filter((action) => !action.shown && action.policy !== 'never');
   if (changing.length === 0) return '';
   if (changing.length === 1) return `\n${format(_('Apply it with: steward apply {id}'), { id })}\n`;
   const names = changing.map((action) => str(action.name)).join(', ');

@@ -82,6 +82,11 @@ export interface ActionDefinition<Params extends Record<string, unknown> = Recor
   needsAuthorization: boolean | ((params: Params) => boolean);
   /** Read-only steps (show logs) change nothing and need no undo. */
   readOnly: boolean;
+  /**
+   * A read-only step that runs a program of the machine (a checker such as `nginx -t`, the expert shell): it waits
+   * for a press like a change does. Other read-only steps only read state and run as soon as they are proposed.
+   */
+  runsProgram?: true;
   preview(params: Params, context: ActionContext): Promise<Preview>;
   run(params: Params, context: ActionContext, options: RunOptions): Promise<RunOutcome>;
   /** Re-checks the action's own effect; the executor also re-checks the finding it was meant to fix. */

@@ -209,6 +209,11 @@ export class Executor {
     });
     const proposalState = proposalStateAfter[state];
     if (job.proposalId !== null && !action.readOnly) this.setProposalState(job.proposalId, proposalState ?? 'open');
+    // A read-only step's answer belongs to its proposal: shown with it, in every client.
+    if (job.proposalId !== null && action.readOnly && state === 'done') {
+      this.options.store.recordAnswer(job.proposalId, action.name, finished.summary);
+      this.options.signals.proposalChanged(job.proposalId);
+    }
     signals.jobFinished(finished);
   }
 

@@ -40,6 +40,8 @@ function actionDict(action: ProposedAction): Record<string, Variant> {
     risk: new Variant('s', action.risk),
     'needs-authorization': new Variant('b', action.needsAuthorization),
     'read-only': new Variant('b', action.readOnly),
+    shown: new Variant('b', action.shown ?? false),
+    answer: new Variant('s', action.answer ?? ''),
     policy: new Variant('s', action.policy),
     preview: new Variant('s', action.preview.summary),
     details: new Variant('as', action.preview.details),

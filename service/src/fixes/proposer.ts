@@ -21,6 +21,9 @@ import { policyFor, type PolicyRules } from './policy.js';
 import { restartHeldBack } from './repairWatch.js';
 import { type FixesStore, isOneClick, type Proposal, type ProposalTrust, type ProposedAction } from './store.js';
 
+/** Who ran a step that only reads, as its proposal was shown: Steward, for the person. */
+export const SHOWN_CALLER = 'steward:shown';
+
 export interface ProposerSignals {
   proposalAdded(proposal: Proposal): void;
   proposalChanged(proposalId: number): void;
@@ -365,8 +368,9 @@ export class Proposer {
       result: proposal.title,
     });
     signals.proposalAdded(proposal);
+    this.showSteps(proposal);
     // offered() leaves 'auto' only on a one-click proposal (a playbook's, about what is vouched for).
-    for (const action of actions.filter((a) => a.policy === 'auto')) {
+    for (const action of actions.filter((a) => a.policy === 'auto' && !a.shown)) {
       this.options.executor.apply(proposal.id, action.name, 'policy:auto');
     }
     return proposal;
@@ -394,6 +398,7 @@ export class Proposer {
     // Waiting again for the user's Apply, where an applied step (an unmask) had ended it as fixed.
     const redrafted = store.setProposalState(proposal.id, 'open');
     signals.proposalChanged(proposal.id);
+    this.showSteps(redrafted);
     return redrafted;
   }
 
@@ -416,8 +421,28 @@ export class Proposer {
       JSON.stringify(list.map(({ name, params }) => [name, params]));
     if (actions.length === 0 || (steps(actions) === steps(proposal.actions) && trust === proposal.trust)) return;
     const explanation = proposal.trust.explanationBy === 'model' ? proposal.explanation : draft.explanation;
-    store.refreshProposal(proposal.id, explanation, actions, trust, draft.title);
+    const refreshed = store.refreshProposal(proposal.id, explanation, actions, trust, draft.title);
     signals.proposalChanged(proposal.id);
+    this.showSteps(refreshed);
+  }
+
+  /**
+   * Runs the steps that only read state, as the proposal is shown: their answer is what the person needs, and no
+   * press should stand before it. Each is a job, bounded and audited as a pressed one.
+   */
+  private showSteps(proposal: Proposal): void {
+    for (const action of proposal.actions.filter((a) => a.shown)) {
+      try {
+        this.options.executor.apply(proposal.id, action.name, SHOWN_CALLER);
+      } catch (error) {
+        // The user's 'never' rule, or a catalog that changed since: the step waits for a press, as before.
+        this.options.log.debug('a read-only step was not run as its proposal was shown', {
+          proposal: proposal.id,
+          action: action.name,
+          error: (error as Error).message,
+        });
+      }
+    }
   }
 
   private later(work: () => Promise<void>): void {
@@ -537,6 +562,7 @@ export class Proposer {
       result: proposal.title,
     });
     signals.proposalAdded(proposal);
+    this.showSteps(proposal);
     return proposal;
   }
 
@@ -636,6 +662,7 @@ export class Proposer {
         risk: riskOf(action, params),
         needsAuthorization: needsAuthorization(action, params),
         readOnly: action.readOnly,
+        shown: action.readOnly && !action.runsProgram,
         preview,
         policy: policyFor(this.options.policy(), action, params, isOneClick(trust)),
       });

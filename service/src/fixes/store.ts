@@ -22,6 +22,10 @@ export interface ProposedAction {
   risk: Risk;
   needsAuthorization: boolean;
   readOnly: boolean;
+  /** Runs as soon as it is proposed, without a press: it only reads state (read-only, runs no program). */
+  shown?: boolean;
+  /** What the step found, once it ran: a read-only step's answer is part of its proposal. */
+  answer?: string;
   preview: Preview;
   policy: Policy;
 }
@@ -340,6 +344,19 @@ export class FixesStore {
         .run(title, explanation, JSON.stringify(actions), JSON.stringify(trust), Date.now(), id),
     );
     return this.stored(this.proposal(id), 'proposal', id);
+  }
+
+  /** Keeps a read-only step's answer with its proposal. */
+  recordAnswer(id: number, name: string, answer: string): Proposal | null {
+    const proposal = this.proposal(id);
+    if (!proposal) return null;
+    const actions = proposal.actions.map((action) => (action.name === name ? { ...action, answer } : action));
+    this.write(() =>
+      this.db
+        .prepare('UPDATE proposals SET actions = ?, updated_at = ? WHERE id = ?')
+        .run(JSON.stringify(actions), Date.now(), id),
+    );
+    return this.proposal(id);
   }
 
   setProposalState(id: number, state: ProposalState): Proposal {

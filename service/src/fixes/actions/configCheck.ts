@@ -241,6 +241,7 @@ export function validateAction({ root }: ShowErrorOptions = {}): ActionDefinitio
     risk: 'low',
     needsAuthorization: false,
     readOnly: true,
+    runsProgram: true,
     async preview({ path }) {
       const argv = await validator(path);
       return {

@@ -256,6 +256,7 @@ export function shellRunAction(options: ShellRunOptions = {}): ActionDefinition<
     risk: 'high',
     needsAuthorization: false,
     readOnly: true,
+    runsProgram: true,
     async preview(params, context) {
       await requireBwrap(bwrap);
       return {
