@@ -7,14 +7,19 @@
 import { text } from '../shared/model.js';
 import { format, formatBytes } from '../shared/text.js';
 type Gettext = (text: string) => string;
+type NGettext = (singular: string, plural: string, count: number) => string;
 
 export type Risk = 'low' | 'medium' | 'high';
 export type Policy = 'ask' | 'never' | 'auto';
+
+/** What an action changes, for the Safety page's groups; null for a step that only reads. */
+export type Touches = 'services' | 'packages' | 'files' | 'network' | 'desktop' | null;
 
 export interface CatalogAction {
   name: string;
   risk: Risk;
   title: (_: Gettext) => string;
+  touches: Touches;
 }
 
 /**
@@ -23,74 +28,135 @@ export interface CatalogAction {
  * parameters counts as 'medium' here. A unit test keeps the two the same.
  */
 export const CATALOG_ACTIONS: readonly CatalogAction[] = [
-  { name: 'config.restore', risk: 'medium', title: (_) => _('Restore a configuration file') },
-  { name: 'config.show_error', risk: 'low', title: (_) => _('Show the line a program complained about') },
+  { name: 'config.restore', risk: 'medium', title: (_) => _('Restore a configuration file'), touches: 'files' },
+  {
+    name: 'config.show_error',
+    risk: 'low',
+    title: (_) => _('Show the line a program complained about'),
+    touches: null,
+  },
   {
     name: 'config.validate',
     risk: 'low',
     title: (_) => _("Check a configuration with its program's own validator"),
+    touches: null,
   },
-  { name: 'files.clear_cache', risk: 'low', title: (_) => _('Clear caches') },
-  { name: 'files.empty_trash', risk: 'medium', title: (_) => _('Empty the trash') },
-  { name: 'info.auth_attempts', risk: 'low', title: (_) => _('Show who was tried and from where') },
-  { name: 'info.block_device', risk: 'low', title: (_) => _('Show what the kernel knows of a disk') },
-  { name: 'info.coredump', risk: 'low', title: (_) => _('Show the crash report') },
-  { name: 'info.disk_health', risk: 'low', title: (_) => _('Show a disk’s health') },
-  { name: 'info.disk_usage', risk: 'low', title: (_) => _('Show what fills a disk') },
-  { name: 'info.dns_servers', risk: 'low', title: (_) => _('Show the DNS servers and which one is in use') },
-  { name: 'info.dpkg_audit', risk: 'low', title: (_) => _('Show what dpkg left unfinished') },
+  { name: 'files.clear_cache', risk: 'low', title: (_) => _('Clear caches'), touches: 'files' },
+  { name: 'files.empty_trash', risk: 'medium', title: (_) => _('Empty the trash'), touches: 'files' },
+  { name: 'info.auth_attempts', risk: 'low', title: (_) => _('Show who was tried and from where'), touches: null },
+  { name: 'info.block_device', risk: 'low', title: (_) => _('Show what the kernel knows of a disk'), touches: null },
+  { name: 'info.coredump', risk: 'low', title: (_) => _('Show the crash report'), touches: null },
+  { name: 'info.disk_health', risk: 'low', title: (_) => _('Show a disk’s health'), touches: null },
+  { name: 'info.disk_usage', risk: 'low', title: (_) => _('Show what fills a disk'), touches: null },
+  {
+    name: 'info.dns_servers',
+    risk: 'low',
+    title: (_) => _('Show the DNS servers and which one is in use'),
+    touches: null,
+  },
+  { name: 'info.dpkg_audit', risk: 'low', title: (_) => _('Show what dpkg left unfinished'), touches: null },
   {
     name: 'info.filesystem_errors',
     risk: 'low',
     title: (_) => _('Show what the kernel recorded of a file system’s errors'),
+    touches: null,
   },
-  { name: 'info.gpu_driver_versions', risk: 'low', title: (_) => _('Show which NVIDIA driver versions disagree') },
-  { name: 'info.inode_usage', risk: 'low', title: (_) => _('Show which directories hold the most files') },
-  { name: 'info.link_state', risk: 'low', title: (_) => _('Show a network link’s state') },
-  { name: 'info.lock_holder', risk: 'low', title: (_) => _('Show which process holds a lock') },
-  { name: 'info.memory_use', risk: 'low', title: (_) => _('Show what holds the memory') },
-  { name: 'info.network_device', risk: 'low', title: (_) => _('Show how NetworkManager sees a network device') },
-  { name: 'info.oom_kill', risk: 'low', title: (_) => _('Show what was killed for memory') },
-  { name: 'info.path_access', risk: 'low', title: (_) => _('Show who may use a file a service was refused') },
-  { name: 'info.port_holder', risk: 'low', title: (_) => _('Show which process holds a port') },
-  { name: 'info.show_logs', risk: 'low', title: (_) => _('Show logs') },
+  {
+    name: 'info.gpu_driver_versions',
+    risk: 'low',
+    title: (_) => _('Show which NVIDIA driver versions disagree'),
+    touches: null,
+  },
+  {
+    name: 'info.inode_usage',
+    risk: 'low',
+    title: (_) => _('Show which directories hold the most files'),
+    touches: null,
+  },
+  { name: 'info.link_state', risk: 'low', title: (_) => _('Show a network link’s state'), touches: null },
+  { name: 'info.lock_holder', risk: 'low', title: (_) => _('Show which process holds a lock'), touches: null },
+  { name: 'info.memory_use', risk: 'low', title: (_) => _('Show what holds the memory'), touches: null },
+  {
+    name: 'info.network_device',
+    risk: 'low',
+    title: (_) => _('Show how NetworkManager sees a network device'),
+    touches: null,
+  },
+  { name: 'info.oom_kill', risk: 'low', title: (_) => _('Show what was killed for memory'), touches: null },
+  {
+    name: 'info.path_access',
+    risk: 'low',
+    title: (_) => _('Show who may use a file a service was refused'),
+    touches: null,
+  },
+  { name: 'info.port_holder', risk: 'low', title: (_) => _('Show which process holds a port'), touches: null },
+  { name: 'info.show_logs', risk: 'low', title: (_) => _('Show logs'), touches: null },
   {
     name: 'info.thermal',
     risk: 'low',
     title: (_) => _('Show the temperatures and what keeps the processor busy'),
+    touches: null,
   },
-  { name: 'info.unit_failure', risk: 'low', title: (_) => _('Show how systemd recorded a service’s failure') },
-  { name: 'journal.vacuum', risk: 'low', title: (_) => _('Shrink the journal') },
-  { name: 'network.connect_device', risk: 'low', title: (_) => _('Connect the network device again') },
-  { name: 'network.flush_dns', risk: 'low', title: (_) => _('Forget cached DNS answers') },
-  { name: 'network.link_up', risk: 'low', title: (_) => _('Bring a network link up') },
-  { name: 'network.open_portal', risk: 'low', title: (_) => _('Open the network’s sign-in page') },
+  {
+    name: 'info.unit_failure',
+    risk: 'low',
+    title: (_) => _('Show how systemd recorded a service’s failure'),
+    touches: null,
+  },
+  { name: 'journal.vacuum', risk: 'low', title: (_) => _('Shrink the journal'), touches: 'files' },
+  {
+    name: 'network.connect_device',
+    risk: 'low',
+    title: (_) => _('Connect the network device again'),
+    touches: 'network',
+  },
+  { name: 'network.flush_dns', risk: 'low', title: (_) => _('Forget cached DNS answers'), touches: 'network' },
+  { name: 'network.link_up', risk: 'low', title: (_) => _('Bring a network link up'), touches: 'network' },
+  { name: 'network.open_portal', risk: 'low', title: (_) => _('Open the network’s sign-in page'), touches: 'network' },
   {
     name: 'network.reconfigure_link',
     risk: 'low',
     title: (_) => _('Have systemd-networkd configure a link again'),
+    touches: 'network',
   },
-  { name: 'network.reconnect', risk: 'low', title: (_) => _('Reconnect to the network') },
+  { name: 'network.reconnect', risk: 'low', title: (_) => _('Reconnect to the network'), touches: 'network' },
   {
     name: 'network.reset_dns_features',
     risk: 'low',
     title: (_) => _('Let the DNS resolver retry its servers’ full features'),
+    touches: 'network',
   },
-  { name: 'packages.install', risk: 'medium', title: (_) => _('Install packages') },
-  { name: 'packages.remove', risk: 'high', title: (_) => _('Remove packages') },
+  { name: 'packages.install', risk: 'medium', title: (_) => _('Install packages'), touches: 'packages' },
+  { name: 'packages.remove', risk: 'high', title: (_) => _('Remove packages'), touches: 'packages' },
   {
     name: 'packages.repair_system',
     risk: 'medium',
     title: (_) => _('Finish an interrupted package installation'),
+    touches: 'packages',
   },
-  { name: 'systemd.disable_unit', risk: 'medium', title: (_) => _('Stop starting a service automatically') },
-  { name: 'systemd.enable_unit', risk: 'medium', title: (_) => _('Start a service automatically') },
-  { name: 'systemd.mask_unit', risk: 'medium', title: (_) => _('Mask a unit') },
-  { name: 'systemd.reset_failed', risk: 'medium', title: (_) => _("Clear a service's failed state") },
-  { name: 'systemd.restart_unit', risk: 'medium', title: (_) => _('Restart a service') },
-  { name: 'systemd.start_unit', risk: 'medium', title: (_) => _('Start a service') },
-  { name: 'systemd.stop_unit', risk: 'medium', title: (_) => _('Stop a service') },
-  { name: 'systemd.unmask_unit', risk: 'medium', title: (_) => _('Unmask a unit') },
+  {
+    name: 'systemd.disable_unit',
+    risk: 'medium',
+    title: (_) => _('Stop starting a service automatically'),
+    touches: 'services',
+  },
+  {
+    name: 'systemd.enable_unit',
+    risk: 'medium',
+    title: (_) => _('Start a service automatically'),
+    touches: 'services',
+  },
+  { name: 'systemd.mask_unit', risk: 'medium', title: (_) => _('Mask a unit'), touches: 'services' },
+  {
+    name: 'systemd.reset_failed',
+    risk: 'medium',
+    title: (_) => _("Clear a service's failed state"),
+    touches: 'services',
+  },
+  { name: 'systemd.restart_unit', risk: 'medium', title: (_) => _('Restart a service'), touches: 'services' },
+  { name: 'systemd.start_unit', risk: 'medium', title: (_) => _('Start a service'), touches: 'services' },
+  { name: 'systemd.stop_unit', risk: 'medium', title: (_) => _('Stop a service'), touches: 'services' },
+  { name: 'systemd.unmask_unit', risk: 'medium', title: (_) => _('Unmask a unit'), touches: 'services' },
 ];
 
 /** The part of the service's configuration (service/src/config.ts) that the preferences show. */
@@ -161,12 +227,52 @@ export function policyIndex(policies: ServiceConfig['fixes']['policy'], row: Omi
   return Math.max(row.choices.indexOf(policies[row.name] ?? 'ask'), 0);
 }
 
-/** A row per catalog action. */
+/** A row per catalog action that changes something: a step that only reads asks nothing of the person. */
 export function policyRows(policies: ServiceConfig['fixes']['policy'], _: Gettext): PolicyRow[] {
-  return CATALOG_ACTIONS.map((action) => {
+  return CATALOG_ACTIONS.filter((action) => action.touches !== null).map((action) => {
     const row = { name: action.name, title: action.title(_), choices: policyChoices(action.risk) };
     return { ...row, selected: policyIndex(policies, row) };
   });
+}
+
+export interface PolicyGroup {
+  touches: Exclude<Touches, null>;
+  title: string;
+  rows: PolicyRow[];
+}
+
+const GROUP_TITLES: Record<Exclude<Touches, null>, (_: Gettext) => string> = {
+  services: (_) => _('Services'),
+  packages: (_) => _('Packages'),
+  files: (_) => _('Files'),
+  network: (_) => _('Network'),
+  desktop: (_) => _('Desktop'),
+};
+
+/** The rows of policyRows, grouped by what their actions change, in the order a person looks for them. */
+export function policyGroups(policies: ServiceConfig['fixes']['policy'], _: Gettext): PolicyGroup[] {
+  const rows = policyRows(policies, _);
+  const touchesOf = (row: PolicyRow) => CATALOG_ACTIONS.find((action) => action.name === row.name)?.touches;
+  return (Object.keys(GROUP_TITLES) as Exclude<Touches, null>[])
+    .map((touches) => ({
+      touches,
+      title: GROUP_TITLES[touches](_),
+      rows: rows.filter((r) => touchesOf(r) === touches),
+    }))
+    .filter((group) => group.rows.length > 0);
+}
+
+/** The one line that stands for every step that only reads. */
+export function readOnlySummary(ngettext: NGettext): string {
+  const count = CATALOG_ACTIONS.filter((action) => action.touches === null).length;
+  return format(
+    ngettext(
+      '{count} step only looks (logs, crash reports, disk usage…): it runs as soon as a fix is proposed and changes nothing.',
+      '{count} steps only look (logs, crash reports, disk usage…): they run as soon as a fix is proposed and change nothing.',
+      count,
+    ),
+    { count },
+  );
 }
 
 /** The patch for a policy; "ask" is the default, so it removes the entry. */
