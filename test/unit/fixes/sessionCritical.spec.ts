@@ -2,8 +2,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { type ActionDefinition, riskOf } from '../../../service/src/fixes/action.js';
 import { systemdActions } from '../../../service/src/fixes/actions/systemd.js';
-import { policyFor } from '../../../service/src/fixes/policy.js';
 import { createCatalog } from '../../../service/src/fixes/catalog.js';
+import { policyFor } from '../../../service/src/fixes/policy.js';
 import { endsSession, isSessionCritical } from '../../../service/src/fixes/sessionCritical.js';
 
 const action = (name: string) =>
