@@ -175,13 +175,45 @@ describe('notification policy', () => {
   });
 
   describe('texts', () => {
-    it('gives one proposal its title, one line of explanation, Apply and Dismiss', () => {
+    it('gives one proposal its title, one line of explanation, a button named by the change, and Dismiss', () => {
       expect(notificationFor([proposalNews(restart())], translations)).toEqual({
         title: 'Restart backup.service',
         body: 'backup.service stopped with exit code 3.',
         urgency: 'high',
         buttons: ['apply', 'dismiss'],
+        applyLabel: 'Restarts backup.service',
       });
+    });
+
+    it('shows what the reading steps found, and offers Details, not Apply, when no step changes anything', () => {
+      const full = restart();
+      const logs = { ...full.actions[0]!, shown: true, answer: 'exit code 3\nline two' };
+      const readingOnly = { ...full, title: 'See why backup.service failed', actions: [logs] };
+      expect(primaryAction(readingOnly)).toBeUndefined();
+      expect(notificationFor([proposalNews(readingOnly)], translations)).toEqual({
+        title: 'See why backup.service failed',
+        body: 'backup.service stopped with exit code 3.\nShow its logs:\nexit code 3\nline two',
+        urgency: 'high',
+        buttons: ['details', 'dismiss'],
+      });
+      const withRestart = { ...full, actions: [logs, full.actions[1]!] };
+      expect(notificationFor([proposalNews(withRestart)], translations)).toEqual(
+        jasmine.objectContaining({ buttons: ['apply', 'dismiss'], applyLabel: 'Restarts backup.service' }),
+      );
+    });
+
+    it('keeps a checker that runs a program of the machine behind a button named by what it runs', () => {
+      const check = proposalFrom({
+        id: '8',
+        'one-click': true,
+        'vouched-by': 'system-manager',
+        actions: [
+          { name: 'info.show_logs', risk: 'low', 'read-only': true, shown: true, answer: 'bad line 3' },
+          { name: 'config.validate', risk: 'low', 'read-only': true, shown: false, preview: 'Run nginx -t' },
+        ],
+      });
+      expect(primaryAction(check)?.name).toBe('config.validate');
+      expect(notificationFor([proposalNews(check)], translations).applyLabel).toBe('Run nginx -t');
     });
 
     it('asks for a review of a medium- or high-risk fix', () => {

@@ -10,8 +10,10 @@ import {
   parseConfig,
   parseList,
   policyChoices,
+  policyGroups,
   policyPatch,
   policyRows,
+  readOnlySummary,
   recommendationTitle,
   runningServiceText,
 } from '../../extension/src/prefs/prefsModel.js';
@@ -27,6 +29,30 @@ describe('the preferences model', () => {
       .map((action) => ({ name: action.name, risk: typeof action.risk === 'string' ? action.risk : 'medium' }));
     expect(CATALOG_ACTIONS.map(({ name, risk }) => ({ name, risk }))).toEqual(catalog);
     expect(new Set(CATALOG_ACTIONS.map((action) => action.title(_))).size).toBe(CATALOG_ACTIONS.length);
+  });
+
+  it('lists on the Safety page only what changes the system, grouped by what it touches', () => {
+    const readOnly = new Set(
+      createCatalog()
+        .all()
+        .filter((action) => action.readOnly)
+        .map((action) => action.name),
+    );
+    for (const action of CATALOG_ACTIONS)
+      expect(action.touches === null)
+        .withContext(action.name)
+        .toBe(readOnly.has(action.name));
+    const groups = policyGroups({}, _);
+    const listed = groups.flatMap((group) => group.rows.map((row) => row.name));
+    expect(listed.filter((name) => readOnly.has(name))).toEqual([]);
+    expect(listed).toContain('systemd.restart_unit');
+    expect(groups.find((group) => group.touches === 'services')?.title).toBe('Services');
+    expect(groups.find((group) => group.touches === 'packages')?.rows.map((row) => row.name)).toContain(
+      'packages.install',
+    );
+    expect(listed.length + readOnly.size).toBe(CATALOG_ACTIONS.length);
+    const ngettext = (one: string, many: string, count: number) => (count === 1 ? one : many);
+    expect(readOnlySummary(ngettext)).toMatch(new RegExp(`^${readOnly.size} steps only look`));
   });
 
   it('offers "auto" only for low-risk actions', () => {

@@ -267,8 +267,8 @@ export function readOnlySummary(ngettext: NGettext): string {
   const count = CATALOG_ACTIONS.filter((action) => action.touches === null).length;
   return format(
     ngettext(
-      '{count} step only looks (logs, crash reports, disk usage…): it runs as soon as a fix is proposed and changes nothing.',
-      '{count} steps only look (logs, crash reports, disk usage…): they run as soon as a fix is proposed and change nothing.',
+      '{count} step only looks at the system (logs, crash reports, disk usage…) and changes nothing: its answer comes with the proposal.',
+      '{count} steps only look at the system (logs, crash reports, disk usage…) and change nothing: their answers come with the proposal.',
       count,
     ),
     { count },

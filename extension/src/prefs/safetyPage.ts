@@ -2,10 +2,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import Adw from 'gi://Adw';
 import Gtk from 'gi://Gtk';
-import { gettext as _ } from 'resource:///org/gnome/Shell/Extensions/js/extensions/prefs.js';
+import { gettext as _, ngettext } from 'resource:///org/gnome/Shell/Extensions/js/extensions/prefs.js';
 
 import type { PrefsContext } from './prefsContext.js';
-import { mergePatch, policyIndex, policyLabel, policyPatch, policyRows } from './prefsModel.js';
+import { mergePatch, policyGroups, policyIndex, policyLabel, policyPatch, readOnlySummary } from './prefsModel.js';
 
 /** Whether fixes ask first, diagnostic commands, and what local models see. */
 export function safetyPage(context: PrefsContext): Adw.PreferencesPage {
@@ -15,17 +15,27 @@ export function safetyPage(context: PrefsContext): Adw.PreferencesPage {
     _('Fixes'),
     _('Whether Steward asks before a fix. Only low-risk fixes can run without asking.'),
   );
-  const rows = policyRows({}, _).map((policy) => {
-    const row = new Adw.ComboRow({
-      title: policy.title,
-      model: Gtk.StringList.new(policy.choices.map((choice) => policyLabel(choice, _))),
+  const looking = new Adw.ActionRow({
+    title: _('Steps that only look'),
+    subtitle: readOnlySummary(ngettext),
+    use_markup: false,
+  });
+  looking.add_prefix(new Gtk.Image({ icon_name: 'edit-find-symbolic' }));
+  fixes.add(looking);
+  const rows = policyGroups({}, _).flatMap((group) => {
+    const section = context.serviceGroup(page, group.title);
+    return group.rows.map((policy) => {
+      const row = new Adw.ComboRow({
+        title: policy.title,
+        model: Gtk.StringList.new(policy.choices.map((choice) => policyLabel(choice, _))),
+      });
+      row.connect('notify::selected', () => {
+        const choice = policy.choices[row.selected];
+        if (choice) context.update(policyPatch(policy.name, choice));
+      });
+      section.add(row);
+      return [row, policy] as const;
     });
-    row.connect('notify::selected', () => {
-      const choice = policy.choices[row.selected];
-      if (choice) context.update(policyPatch(policy.name, choice));
-    });
-    fixes.add(row);
-    return [row, policy] as const;
   });
   context.onFill((config) => {
     for (const [row, policy] of rows) row.selected = policyIndex(config.fixes.policy, policy);

@@ -26,7 +26,11 @@ export function watchingPage(context: PrefsContext, settings: Gio.Settings): Adw
     [_('Your journal'), ['watch', 'journal', 'user'], (c) => c.watch.journal.user],
     [_('Failed services'), ['watch', 'units'], (c) => c.watch.units],
     [_('Network'), ['watch', 'network'], (c) => c.watch.network],
-    [_('Your desktop: extensions, sound, Bluetooth, printers, the clock'), ['watch', 'desktop'], (c) => c.watch.desktop],
+    [
+      _('Your desktop: extensions, sound, Bluetooth, printers, the clock'),
+      ['watch', 'desktop'],
+      (c) => c.watch.desktop,
+    ],
     [_('Your configuration and crashes'), ['watch', 'files', 'watchDefaults'], (c) => c.watch.files.watchDefaults],
   ];
   for (const [title, path, read] of switches) {

@@ -15,6 +15,10 @@ export interface ProposalAction {
   readOnly: boolean;
   preview: string;
   details: string[];
+  /** A step that only reads state: it ran when the proposal was shown, and `answer` is what it found. */
+  shown: boolean;
+  /** What a shown step found, as the service redacted it; '' while it runs. */
+  answer: string;
 }
 
 export interface Proposal {
@@ -74,6 +78,8 @@ export function proposalFrom(dict: Record<string, unknown>): Proposal {
       readOnly: action['read-only'] === true,
       preview: text(action.preview),
       details: Array.isArray(action.details) ? action.details.map(text) : [],
+      shown: action.shown === true,
+      answer: text(action.answer),
     })),
     oneClick: dict['one-click'] === true,
     unconfirmedReporter: dict['vouched-by'] === '' ? text(dict['reported-by']) : '',
@@ -103,10 +109,24 @@ export function jobFrom(dict: Record<string, unknown>): Job {
   };
 }
 
-/** The action Apply runs: the first one that changes something, else the first. */
+/**
+ * The step a person's press runs: the first that changes something, else the first that runs a program of the
+ * machine (a checker such as `nginx -t`); none when every step only reads and has run already.
+ */
 export function primaryAction(proposal: Proposal): ProposalAction | undefined {
-  return proposal.actions.find((action) => !action.readOnly) ?? proposal.actions[0];
+  const pressed = proposal.actions.filter((action) => !action.shown);
+  return pressed.find((action) => !action.readOnly) ?? pressed[0];
 }
+
+/** What the steps that only read found, each under its title: the answer a proposal carries. */
+export function shownAnswers(proposal: Proposal): string[] {
+  return proposal.actions
+    .filter((action) => action.shown && action.answer !== '')
+    .map((action) => `${action.title}:\n${action.answer}`);
+}
+
+/** The words on the button that runs `action`: what it does ("Restart ssh.service"), else its title. */
+export const buttonLabel = (action: ProposalAction): string => action.preview || action.title || action.name;
 
 /** What the e2e tests read of the panel (through the test hook), in plain values. */
 export interface ChatSnapshot {

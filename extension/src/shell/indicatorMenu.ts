@@ -4,7 +4,7 @@ import St from 'gi://St';
 import { gettext as _ } from 'resource:///org/gnome/shell/extensions/extension.js';
 import * as PopupMenu from 'resource:///org/gnome/shell/ui/popupMenu.js';
 
-import { type Finding, primaryAction, type Proposal } from '../shared/model.js';
+import { buttonLabel, type Finding, primaryAction, type Proposal, shownAnswers } from '../shared/model.js';
 import { format } from '../shared/text.js';
 
 export interface ProposalHandlers {
@@ -36,8 +36,8 @@ export function headingItem(text: string, styleClass: string): PopupMenu.PopupMe
 }
 
 /**
- * The pending proposals: each with its title and risk, Apply, Details (the
- * exact effect of what Apply runs) and Dismiss.
+ * The pending proposals: each with its title and risk, a button named by the change it makes (none when every
+ * step only reads), Details (what the reading steps found, and the exact effect of the change) and Dismiss.
  */
 export class ProposalsSection extends PopupMenu.PopupMenuSection {
   private _expanded: string | null = null;
@@ -67,6 +67,7 @@ export class ProposalsSection extends PopupMenu.PopupMenuSection {
     const details = new PopupMenu.PopupMenuItem('', { reactive: false, style_class: 'steward-proposal-details' });
     details.label.clutter_text.line_wrap = true;
     details.label.text = [
+      ...shownAnswers(proposal),
       action?.preview ?? '',
       ...(action?.details ?? []),
       action ? format(_('Runs: {action}'), { action: action.title || action.name }) : '',
@@ -83,7 +84,7 @@ export class ProposalsSection extends PopupMenu.PopupMenuSection {
       button.connect('clicked', onClicked);
       box.add_child(button);
     };
-    addButton(_('Apply'), () => this._handlers.apply(proposal));
+    if (action) addButton(buttonLabel(action), () => this._handlers.apply(proposal));
     addButton(_('Details'), () => {
       details.visible = !details.visible;
       this._expanded = details.visible ? proposal.id : null;

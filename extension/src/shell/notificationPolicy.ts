@@ -4,7 +4,16 @@
 // coalesced, and the words they carry. Pure logic, no GNOME imports, so it
 // runs under Node in the unit tests.
 
-import { type Finding, type Job, primaryAction, type Proposal, SEVERITIES, type Severity } from '../shared/model.js';
+import {
+  buttonLabel,
+  type Finding,
+  type Job,
+  primaryAction,
+  type Proposal,
+  SEVERITIES,
+  type Severity,
+  shownAnswers,
+} from '../shared/model.js';
 import { format } from '../shared/text.js';
 
 export type NotificationLevel = 'all' | 'warnings' | 'errors' | 'none';
@@ -13,14 +22,20 @@ export type Urgency = 'low' | 'normal' | 'high' | 'critical';
 /** Something new to tell the user about. */
 export type News = { kind: 'proposal'; proposal: Proposal; severity: Severity } | { kind: 'finding'; finding: Finding };
 
-export type NotificationButton = 'apply' | 'review' | 'dismiss' | 'undo' | 'open' | 'keep';
+/** 'apply' runs the change and is named by it; 'details' opens a proposal whose steps only read. */
+export type NotificationButton = 'apply' | 'review' | 'details' | 'dismiss' | 'undo' | 'open' | 'keep';
 
 export interface NotificationText {
   title: string;
   body: string;
   urgency: Urgency;
   buttons: NotificationButton[];
+  /** The words on the 'apply' button: what the change does ("Restart ssh.service"). */
+  applyLabel?: string;
 }
+
+/** How much of the read-only steps' answers a notification's expanded body shows; Details shows the rest. */
+const ANSWER_LINES = 8;
 
 type Gettext = (text: string) => string;
 type NGettext = (singular: string, plural: string, n: number) => string;
@@ -115,11 +130,14 @@ export function notificationFor(items: News[], { _, ngettext }: Translations): N
     };
   }
   const { proposal } = news;
+  const action = primaryAction(proposal);
+  const answers = shownAnswers(proposal).join('\n').split('\n');
   return {
     title: proposal.title,
-    body: proposalBody(proposal, _),
+    body: [proposalBody(proposal, _), ...answers.slice(0, ANSWER_LINES)].filter(Boolean).join('\n'),
     urgency,
-    buttons: [canApplyDirectly(proposal) ? 'apply' : 'review', 'dismiss'],
+    buttons: [!action ? 'details' : canApplyDirectly(proposal) ? 'apply' : 'review', 'dismiss'],
+    ...(action && { applyLabel: buttonLabel(action) }),
   };
 }
 

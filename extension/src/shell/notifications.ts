@@ -98,8 +98,10 @@ export class StewardNotifications {
     });
     const { proposal, job } = subject;
     for (const button of text.buttons) {
-      if (button === 'apply' && proposal) notification.addAction(_('Apply'), () => this._handlers.apply(proposal));
+      if (button === 'apply' && proposal)
+        notification.addAction(text.applyLabel ?? _('Apply'), () => this._handlers.apply(proposal));
       if (button === 'review' && proposal) notification.addAction(_('Review'), () => this._handlers.review(proposal));
+      if (button === 'details' && proposal) notification.addAction(_('Details'), () => this._handlers.review(proposal));
       if (button === 'undo' && job) notification.addAction(_('Undo'), () => this._handlers.undo(job));
       if (button === 'keep') notification.addAction(_('Keep'), () => this._handlers.keep());
       if (button === 'open') notification.addAction(_('Show'), () => this._handlers.open());

@@ -3,8 +3,7 @@
 import St from 'gi://St';
 import { gettext as _ } from 'resource:///org/gnome/shell/extensions/extension.js';
 
-import type { Proposal, ProposalAction } from '../../shared/model.js';
-import { format } from '../../shared/text.js';
+import { buttonLabel, type Proposal, type ProposalAction } from '../../shared/model.js';
 import { verticalBox, wrappedLabel } from '../layout.js';
 
 const RISKS: Record<string, () => string> = {
@@ -19,7 +18,10 @@ export interface CardHandlers {
   dismiss(): Promise<boolean>;
 }
 
-/** A proposal in the chat: what each action does, its risk, and Apply and Dismiss. */
+/**
+ * A proposal in the chat: what its reading steps found, and each change with its effect, its risk and a button
+ * named by it; Dismiss.
+ */
 export function proposalCard(proposal: Proposal, handlers: CardHandlers): St.BoxLayout {
   const card = verticalBox({ style_class: 'steward-chat-card', x_expand: true });
   card.add_child(wrappedLabel(proposal.title, 'steward-chat-card-title'));
@@ -33,6 +35,11 @@ export function proposalCard(proposal: Proposal, handlers: CardHandlers): St.Box
     buttons.visible = false;
   };
   for (const action of proposal.actions) {
+    if (action.shown) {
+      card.add_child(wrappedLabel(action.title, 'steward-chat-card-action'));
+      card.add_child(wrappedLabel(action.answer || _('Looking…'), 'steward-chat-card-detail'));
+      continue;
+    }
     const effect = action.preview || action.title;
     if (effect !== proposal.title) card.add_child(wrappedLabel(effect, 'steward-chat-card-action'));
     for (const detail of action.details) card.add_child(wrappedLabel(detail, 'steward-chat-card-detail'));
@@ -40,7 +47,7 @@ export function proposalCard(proposal: Proposal, handlers: CardHandlers): St.Box
       wrappedLabel((RISKS[action.risk] ?? (() => action.risk))(), `steward-chat-risk steward-chat-risk-${action.risk}`),
     );
     const apply = new St.Button({
-      label: proposal.actions.length > 1 ? format(_('Apply: {action}'), { action: action.title }) : _('Apply'),
+      label: buttonLabel(action),
       style_class: 'button steward-chat-suggested',
       can_focus: true,
     });
