@@ -55,6 +55,7 @@ class EnabledExtension {
             proposal,
             severity: this._steward.severityOf(proposal.findingId),
           }),
+        proposalChanged: (proposal) => this._notifications.proposalChanged(proposal),
         findingAdded: (finding) => this._notifications.tell({ kind: 'finding', finding }),
         jobFinished: (job) => this._notifications.jobFinished(job),
         failed: (summary, error) => this._report(summary, error),

@@ -206,6 +206,38 @@ for (const suite of selectedSuites()) {
         const held = `See why ${REPAIRED_UNIT} failed`;
         const restart = `Restart ${REPAIRED_UNIT}`;
         await waitForNotification((n) => n.title === held, `a notification "${held}"`);
+        // Its steps only read: they ran as it was shown, and their answer is in the notification, not behind a button.
+        const answered = async () => {
+          const [waiting] = (await proposals('List')).filter((p) => p.subject === REPAIRED_UNIT);
+          const steps = (waiting?.actions ?? []) as Record<string, Variant>[];
+          return steps.map((step) => String(step.answer?.value ?? '')).find(Boolean);
+        };
+        let answer: string | undefined;
+        await waitFor(async () => (answer = await answered()) !== undefined, 'the reading step to answer', 30_000);
+        const firstLine = answer!.split('\n')[0]!;
+        const heldNotification = await waitForNotification(
+          (n) => n.title === held && n.body.includes(firstLine),
+          `the notification "${held}" to show what its step found`,
+        );
+        expect(heldNotification.actions).toEqual(['Details', 'Dismiss']);
+        await evaluate('Main.messageTray._banner?.expand(false)');
+        await waitFor(async () => (await buttonNear(held, 'Details')) !== undefined, 'the banner to show Details');
+        expect(await buttonNear(held, 'Apply'))
+          .withContext('no Apply for a proposal that changes nothing')
+          .toBeUndefined();
+        expect(visibleTexts(await screen()).join('\n'))
+          .withContext('the answer on screen')
+          .toContain(firstLine);
+        await session.screenshot(join(artifacts, 'notification-reading-steps.png'), BANNER);
+        const [heldProposal] = (await proposals('List')).filter((p) => p.subject === REPAIRED_UNIT);
+        await evaluate(`${indicator}.showProposal(${JSON.stringify(String(heldProposal!.id))})`);
+        await waitFor(async () => (await evaluate(`${indicator}.menu.isOpen`)) === true, 'the menu to open');
+        const detailsOnScreen = visibleTexts(await screen());
+        await session.screenshot(join(artifacts, 'menu-reading-steps.png'), CLOSEUP);
+        await evaluate(`${indicator}.menu.close()`);
+        expect(detailsOnScreen.join('\n')).withContext("the menu's details on screen").toContain(firstLine);
+        expect(detailsOnScreen).toEqual(jasmine.arrayContaining([`${held} (low risk)`, 'Details', 'Dismiss']));
+        expect(detailsOnScreen).not.toContain('Apply');
         const menuTexts = async (screenshot?: string) => {
           await evaluate(`${indicator}.menu.open()`);
           await waitFor(async () => (await evaluate(`${indicator}.menu.isOpen`)) === true, 'the menu to open');
@@ -231,9 +263,12 @@ for (const suite of selectedSuites()) {
         expect(told.body).toBe(`${REPAIRED_UNIT} failed (exit code).`);
         const [redrafted] = (await proposals('List')).filter((p) => p.subject === REPAIRED_UNIT);
         expect(String(redrafted?.explanation)).toContain(`${fragment} changed`);
-        expect(told.actions).toEqual(['Apply', 'Dismiss']);
+        // The button names the change the second step makes.
+        expect(told.actions).toEqual([restart, 'Dismiss']);
         const after = await menuTexts('menu-repaired-proposal.png');
         expect(after.texts).toContain(`${restart} (low risk)`);
+        expect(after.texts).toEqual(jasmine.arrayContaining([restart, 'Details', 'Dismiss']));
+        expect(after.texts).not.toContain('Apply');
         expect(after.onScreen).withContext('the menu on screen').toContain(`${restart} (low risk)`);
 
         // Leave the shell as the other spec expects it: the unit recovers (its finding resolves), no notification.
@@ -263,10 +298,11 @@ for (const suite of selectedSuites()) {
         );
         // Expanded, as under the pointer, the banner shows its buttons.
         await evaluate('Main.messageTray._banner?.expand(false)');
-        let apply = await buttonNear(PROPOSAL_TITLE, 'Apply');
+        // The button is named by the change: "Restart backup.service", as the proposal's title also says.
+        let apply = await buttonNear(PROPOSAL_TITLE, PROPOSAL_TITLE);
         await waitFor(
-          async () => (apply = await buttonNear(PROPOSAL_TITLE, 'Apply')) !== undefined,
-          'the banner to show Apply',
+          async () => (apply = await buttonNear(PROPOSAL_TITLE, PROPOSAL_TITLE)) !== undefined,
+          'the banner to show the restart',
         ).catch(async (error: Error) => {
           await writeFile(join(artifacts, 'screen-banner.txt'), describeTree(await screen()));
           throw error;
@@ -274,7 +310,7 @@ for (const suite of selectedSuites()) {
         const banner = visibleTexts(await screen());
         await session.screenshot(join(artifacts, 'notification-proposal.png'));
         await session.screenshot(join(artifacts, 'notification-proposal-closeup.png'), BANNER);
-        expect(shown.actions).toEqual(['Apply', 'Dismiss']);
+        expect(shown.actions).toEqual([PROPOSAL_TITLE, 'Dismiss']);
         expect(shown.body).not.toBe('');
         // What the screen shows of it: its title, its body and both buttons.
         expect(banner)
@@ -297,21 +333,24 @@ for (const suite of selectedSuites()) {
         await evaluate(`${indicator}.menu.close()`);
         expect(texts).toContain(ATTENTION);
         expect(texts).toContain(`${PROPOSAL_TITLE} (low risk)`);
-        expect(texts).toEqual(jasmine.arrayContaining(['Apply', 'Details', 'Dismiss', 'Pause Steward', 'Preferences']));
+        expect(texts).toEqual(
+          jasmine.arrayContaining([PROPOSAL_TITLE, 'Details', 'Dismiss', 'Pause Steward', 'Preferences']),
+        );
+        expect(texts).not.toContain('Apply');
         expect(texts).not.toContain('Start Steward');
         expect(texts).withContext('no model is loaded, so nothing to unload').not.toContain('Unload model');
         expect(menuOnScreen)
           .withContext('the menu on screen')
-          .toEqual(jasmine.arrayContaining([ATTENTION, `${PROPOSAL_TITLE} (low risk)`, 'Apply', 'Details', 'Dismiss']));
+          .toEqual(jasmine.arrayContaining([ATTENTION, `${PROPOSAL_TITLE} (low risk)`, PROPOSAL_TITLE, 'Details']));
 
         // Apply, as the banner's button does it: St's widgets offer AT-SPI no actions to press (GNOME 48).
         await evaluate('Main.messageTray._banner?.expand(false)');
         await waitFor(
-          async () => (apply = await buttonNear(PROPOSAL_TITLE, 'Apply')) !== undefined,
-          'the banner to show Apply again',
+          async () => (apply = await buttonNear(PROPOSAL_TITLE, PROPOSAL_TITLE)) !== undefined,
+          'the banner to show the restart again',
         );
-        expect(apply).withContext('Apply on screen').toBeDefined();
-        expect(await evaluate(activate(PROPOSAL_TITLE, 'Apply'))).toBeTrue();
+        expect(apply).withContext('the restart on screen').toBeDefined();
+        expect(await evaluate(activate(PROPOSAL_TITLE, PROPOSAL_TITLE))).toBeTrue();
         await waitFor(
           async () => (await proposals('ListJobs')).some((job) => job.state === 'fixed'),
           'the restart job to finish fixed',

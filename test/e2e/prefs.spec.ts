@@ -291,6 +291,22 @@ for (const suite of SUITES) {
               ),
             );
 
+            // The Safety page: only what changes the system, grouped by what it touches; what only reads is one line.
+            await prefs.clickTab('Safety');
+            const safety = await prefs.waitUntil('safety-grouped', (now) =>
+              firstComplaint(
+                ...['Services', 'Packages', 'Files', 'Network'].map((group) =>
+                  shown(now, group) ? undefined : `no group ${group}`,
+                ),
+                shown(now, 'Restart a service') ? undefined : 'no row for restarting a service',
+                rowSays(now, 'Steps that only look', /^\d+ steps only look at the system/),
+                ...['Show the crash report', 'Show logs', 'Show what fills a disk'].map((reading) =>
+                  shown(now, reading) ? `a row for "${reading}", which changes nothing` : undefined,
+                ),
+              ),
+            );
+            await prefs.save('safety-grouped', safety);
+
             // A changed switch reaches the service, and shows the same after the window is opened again.
             await prefs.clickTab('Watching');
             const before = (await serviceConfig(session.bus)).watch.units;
@@ -412,33 +428,49 @@ for (const suite of SUITES) {
       SPEC_TIMEOUT_MS,
     );
 
-    if (suite === SUITES[0])
-      itInShell(
-        'speak German in a German session',
-        async () => {
-          const po = gettextPo.parse(await readFile(join(process.cwd(), 'po', 'de.po')));
-          const german = (msgid: string) => {
-            const translated = po.translations['']?.[msgid]?.msgstr[0];
-            if (!translated) throw new Error(`po/de.po has no translation of "${msgid}"`);
-            return translated;
-          };
-          await withPreferences(
-            'german',
-            (logDir) => plainShell(logDir, 'de_DE.UTF-8'),
-            async ({ prefs }) => {
-              await prefs.waitUntil('german', (now) =>
-                firstComplaint(
-                  rowSays(now, german('Steward is running'), /\d/),
-                  shown(now, german('_Watching').replace('_', ''), 'tab') ? undefined : 'no German Watching tab',
-                  rowSays(now, german('Answers come from'), german('This computer')),
-                ),
-              );
-              await prefs.save('german');
-            },
-            (session, home) => startService(session, home, { model: true }),
-          );
-        },
-        SPEC_TIMEOUT_MS,
-      );
+    for (const [language, locale, name] of [
+      ['de', 'de_DE.UTF-8', 'German'],
+      ['fr', 'fr_FR.UTF-8', 'French'],
+    ] as const)
+      if (suite === SUITES[0])
+        itInShell(
+          `speak ${name} in a ${name} session, on the Safety page too`,
+          async () => {
+            const po = gettextPo.parse(await readFile(join(process.cwd(), 'po', `${language}.po`)));
+            const translate = (msgid: string) => {
+              const translated = po.translations['']?.[msgid]?.msgstr[0];
+              if (!translated) throw new Error(`po/${language}.po has no translation of "${msgid}"`);
+              return translated;
+            };
+            await withPreferences(
+              name.toLowerCase(),
+              (logDir) => plainShell(logDir, locale),
+              async ({ prefs }) => {
+                await prefs.waitUntil(name.toLowerCase(), (now) =>
+                  firstComplaint(
+                    rowSays(now, translate('Steward is running'), /\d/),
+                    shown(now, translate('_Watching').replace('_', ''), 'tab') ? undefined : `no ${name} Watching tab`,
+                    rowSays(now, translate('Answers come from'), translate('This computer')),
+                  ),
+                );
+                await prefs.save(name.toLowerCase());
+                await prefs.clickTab(translate('_Safety').replace('_', ''));
+                const safety = await prefs.waitUntil(`${name.toLowerCase()}-safety`, (now) =>
+                  firstComplaint(
+                    ...['Services', 'Packages', 'Network'].map((group) =>
+                      shown(now, translate(group)) ? undefined : `no group ${translate(group)}`,
+                    ),
+                    shown(now, translate('Restart a service')) ? undefined : 'no row for restarting a service',
+                    rowSays(now, translate('Steps that only look')),
+                    shown(now, translate('Show the crash report')) ? 'a row for a step that only reads' : undefined,
+                  ),
+                );
+                await prefs.save(`${name.toLowerCase()}-safety`, safety);
+              },
+              (session, home) => startService(session, home, { model: true }),
+            );
+          },
+          SPEC_TIMEOUT_MS,
+        );
   });
 }

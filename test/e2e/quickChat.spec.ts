@@ -497,13 +497,14 @@ for (const suite of selectedSuites()) {
           .toBe(1);
         expect(effect).toContain('thumbnails');
         expect(labelOf('steward-chat-risk').map((label) => label.text)).toEqual(['Low risk']);
-        expect(card!.buttons).toEqual(['Apply', 'Dismiss']);
+        // Its button names the change.
+        expect(card!.buttons).toEqual([effect, 'Dismiss']);
         await session.screenshot(join(artifacts, 'quick-chat-proposal.png'));
 
         // Proposed, never run, until the user applies it.
         expect((await readdir(join(home.path, '.cache', 'thumbnails', 'large'))).length).toBe(8);
         const jobsBefore = jobs.size;
-        expect(await hook().clickCardButton('Apply')).toBe(true);
+        expect(await hook().clickCardButton(effect)).toBe(true);
         await waitFor(
           async () => (await readdir(join(home.path, '.cache', 'thumbnails'))).length === 0,
           'the thumbnail cache to be cleared',

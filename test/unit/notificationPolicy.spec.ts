@@ -245,6 +245,17 @@ describe('notification policy', () => {
       ).toBe('2 new problems');
     });
 
+    it('tells a proposal that waits in a burst as it is when the burst ends', () => {
+      const coalescer = new Coalescer<News>(1000, 0);
+      coalescer.add(proposalNews(restart()), 0);
+      coalescer.add(findingNews(finding('9', 'error')), 10);
+      const answered = { ...restart(), title: 'Answered' };
+      coalescer.update((news) => (news.kind === 'proposal' ? { ...news, proposal: answered } : news));
+      const [first, second] = coalescer.flush(1000);
+      expect(first?.kind === 'proposal' && first.proposal.title).toBe('Answered');
+      expect(second?.kind).toBe('finding');
+    });
+
     it('keeps a single line short', () => {
       expect(oneLine('First. Second.')).toBe('First.');
       expect(oneLine('\n\nno full stop here')).toBe('no full stop here');

@@ -6,7 +6,7 @@ import { gettext as _, ngettext } from 'resource:///org/gnome/shell/extensions/e
 import * as Main from 'resource:///org/gnome/shell/ui/main.js';
 import * as MessageTray from 'resource:///org/gnome/shell/ui/messageTray.js';
 
-import type { Job, Proposal } from '../shared/model.js';
+import type { Job, Proposal, Severity } from '../shared/model.js';
 import {
   Coalescer,
   type News,
@@ -14,6 +14,7 @@ import {
   type NotificationLevel,
   type NotificationText,
   resultNotification,
+  severityOf,
   type Urgency,
   worthTelling,
 } from './notificationPolicy.js';
@@ -47,6 +48,8 @@ export class StewardNotifications {
   private _source: MessageTray.Source | null = null;
   private _timeoutId = 0;
   private readonly _coalescer = new Coalescer<News>(WINDOW_MS, MIN_INTERVAL_MS);
+  /** The notifications on screen that tell one proposal, by its id. */
+  private readonly _told = new Map<string, { notification: MessageTray.Notification; severity: Severity }>();
 
   constructor(
     private readonly _settings: Gio.Settings,
@@ -64,6 +67,18 @@ export class StewardNotifications {
     });
   }
 
+  /** What is told, or waits to be told, of a proposal that changed says what its reading steps found. */
+  proposalChanged(proposal: Proposal): void {
+    const renewed = (news: News): News =>
+      news.kind === 'proposal' && news.proposal.id === proposal.id ? { ...news, proposal } : news;
+    this._coalescer.update(renewed);
+    const told = this._told.get(proposal.id);
+    if (told) {
+      const news: News = { kind: 'proposal', proposal, severity: told.severity };
+      told.notification.body = notificationFor([news], { _, ngettext }).body;
+    }
+  }
+
   jobFinished(job: Job): void {
     if (this._level === 'none') return;
     this._show(resultNotification(job, { _, ngettext }), { job });
@@ -74,6 +89,7 @@ export class StewardNotifications {
     this._timeoutId = 0;
     this._source?.destroy(MessageTray.NotificationDestroyedReason.SOURCE_CLOSED);
     this._source = null;
+    this._told.clear();
   }
 
   private get _level(): NotificationLevel {
@@ -85,10 +101,14 @@ export class StewardNotifications {
     if (items.length === 0) return;
     const [first] = items as [News];
     const proposal = items.length === 1 && first.kind === 'proposal' ? first.proposal : undefined;
-    this._show(notificationFor(items, { _, ngettext }), { proposal });
+    const notification = this._show(notificationFor(items, { _, ngettext }), { proposal });
+    if (proposal) {
+      this._told.set(proposal.id, { notification, severity: severityOf(first) });
+      notification.connect('destroy', () => this._told.delete(proposal.id));
+    }
   }
 
-  private _show(text: NotificationText, subject: { proposal?: Proposal; job?: Job }): void {
+  private _show(text: NotificationText, subject: { proposal?: Proposal; job?: Job }): MessageTray.Notification {
     const source = this._getSource();
     const notification = new MessageTray.Notification({
       source,
@@ -116,6 +136,7 @@ export class StewardNotifications {
       else this._handlers.open();
     });
     source.addNotification(notification);
+    return notification;
   }
 
   private _getSource(): MessageTray.Source {

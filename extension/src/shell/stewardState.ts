@@ -15,6 +15,8 @@ export interface StewardEvents {
   changed(): void;
   /** A proposal is new, or now offers a fix it did not (a repair allowed a restart): worth telling. */
   proposalOffered(proposal: Proposal): void;
+  /** A waiting proposal changed: a reading step's answer came, or its words. */
+  proposalChanged(proposal: Proposal): void;
   findingAdded(finding: Finding): void;
   jobFinished(job: Job): void;
   /** A call failed; `error` is a GLib.Error or an Error. */
@@ -24,6 +26,7 @@ export interface StewardEvents {
 const SILENT: StewardEvents = {
   changed: () => undefined,
   proposalOffered: () => undefined,
+  proposalChanged: () => undefined,
   findingAdded: () => undefined,
   jobFinished: () => undefined,
   failed: () => undefined,
@@ -62,6 +65,7 @@ export class StewardState {
       const waiting = proposal.state === 'open' || proposal.state === 'not-fixed' || proposal.state === 'applying';
       this.proposals = this.proposals.flatMap((p) => (p.id !== proposal.id ? [p] : waiting ? [proposal] : []));
       if (before && offersNewFix(before, proposal)) this._events.proposalOffered(proposal);
+      else if (waiting) this._events.proposalChanged(proposal);
       this._events.changed();
     });
     _client.on('proposalRemoved', (id) => {
