@@ -206,11 +206,16 @@ for (const suite of selectedSuites()) {
         const held = `See why ${REPAIRED_UNIT} failed`;
         const restart = `Restart ${REPAIRED_UNIT}`;
         await waitForNotification((n) => n.title === held, `a notification "${held}"`);
+        // Expanded while it is on screen; its body follows what the proposal's reading steps found.
+        await evaluate('Main.messageTray._banner?.expand(false)');
+        await waitFor(async () => (await buttonNear(held, 'Details')) !== undefined, 'the banner to show Details');
         // Its steps only read: they ran as it was shown, and their answer is in the notification, not behind a button.
         const answered = async () => {
           const [waiting] = (await proposals('List')).filter((p) => p.subject === REPAIRED_UNIT);
           const steps = (waiting?.actions ?? []) as Record<string, Variant>[];
-          return steps.map((step) => String(step.answer?.value ?? '')).find(Boolean);
+          return steps
+            .map((step): unknown => step.answer?.value)
+            .find((value): value is string => typeof value === 'string' && value !== '');
         };
         let answer: string | undefined;
         await waitFor(async () => (answer = await answered()) !== undefined, 'the reading step to answer', 30_000);
@@ -220,14 +225,19 @@ for (const suite of selectedSuites()) {
           `the notification "${held}" to show what its step found`,
         );
         expect(heldNotification.actions).toEqual(['Details', 'Dismiss']);
-        await evaluate('Main.messageTray._banner?.expand(false)');
-        await waitFor(async () => (await buttonNear(held, 'Details')) !== undefined, 'the banner to show Details');
+        await waitFor(
+          async () =>
+            visibleTexts(await screen())
+              .join('\n')
+              .includes(firstLine),
+          'the answer on screen, in the banner',
+        ).catch(async (error: Error) => {
+          await writeFile(join(artifacts, 'screen-reading-steps.txt'), describeTree(await screen()));
+          throw error;
+        });
         expect(await buttonNear(held, 'Apply'))
           .withContext('no Apply for a proposal that changes nothing')
           .toBeUndefined();
-        expect(visibleTexts(await screen()).join('\n'))
-          .withContext('the answer on screen')
-          .toContain(firstLine);
         await session.screenshot(join(artifacts, 'notification-reading-steps.png'), BANNER);
         const [heldProposal] = (await proposals('List')).filter((p) => p.subject === REPAIRED_UNIT);
         await evaluate(`${indicator}.showProposal(${JSON.stringify(String(heldProposal!.id))})`);
