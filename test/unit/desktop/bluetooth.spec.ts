@@ -1,0 +1,215 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+import {
+  ANY_ADAPTER,
+  BLUETOOTH_UNAVAILABLE,
+  BluetoothUnavailableDetector,
+} from '../../../service/src/desktop/bluetooth/detector.js';
+import { bluetoothKind } from '../../../service/src/desktop/bluetooth/kind.js';
+import type { FindingWithEvidence } from '../../../service/src/findings/store.js';
+import type { PlaybookTools } from '../../../service/src/fixes/playbookSteps.js';
+import { journalEvent, reportsOf, runDetector } from '../../support/journalEvents.js';
+
+const START_US = 1_773_479_523_000_000;
+const at = (seconds: number) => String(START_US + seconds * 1_000_000);
+
+const kernel = (message: string, seconds = 0) =>
+  journalEvent({
+    MESSAGE: message,
+    _TRANSPORT: 'kernel',
+    SYSLOG_IDENTIFIER: 'kernel',
+    __REALTIME_TIMESTAMP: at(seconds),
+  });
+
+/** bluetoothd as journald records it: root, in bluetooth.service. */
+const bluetoothd = (message: string, fields: Record<string, string> = {}) =>
+  journalEvent({
+    MESSAGE: message,
+    SYSLOG_IDENTIFIER: 'bluetoothd',
+    _COMM: 'bluetoothd',
+    _EXE: '/usr/libexec/bluetooth/bluetoothd',
+    _SYSTEMD_UNIT: 'bluetooth.service',
+    _UID: '0',
+    _PID: '876',
+    _TRANSPORT: 'syslog',
+    __REALTIME_TIMESTAMP: at(0),
+    ...fields,
+  });
+
+/** [subject, title] of what a fresh detector reports for one event. */
+const verdict = (event: ReturnType<typeof kernel>) =>
+  reportsOf(new BluetoothUnavailableDetector().detect(event)).map((r) => [r.subject, r.title]);
+
+describe('the bluetooth-unavailable detector', () => {
+  it('reads the kernel drivers’ firmware failures, naming the file where the line does', () => {
+    const cases: [string, string, string][] = [
+      [
+        'Bluetooth: hci0: Failed to load Intel firmware file intel/ibt-0040-0041.sfi (-2)',
+        'hci0',
+        'Bluetooth adapter hci0: its firmware intel/ibt-0040-0041.sfi could not be loaded',
+      ],
+      [
+        'Bluetooth: hci0: failed to request rampatch file: qca/rampatch_usb_00000302.bin (-2)',
+        'hci0',
+        'Bluetooth adapter hci0: its firmware qca/rampatch_usb_00000302.bin could not be loaded',
+      ],
+      [
+        'Bluetooth: hci0: RTL: firmware file rtl_bt/rtl8821c_fw.bin not found',
+        'hci0',
+        'Bluetooth adapter hci0: its firmware rtl_bt/rtl8821c_fw.bin could not be loaded',
+      ],
+      [
+        'Bluetooth: hci1: Failed to load rtl_bt/rtl8723d_fw.bin',
+        'hci1',
+        'Bluetooth adapter hci1: its firmware rtl_bt/rtl8723d_fw.bin could not be loaded',
+      ],
+      [
+        'Bluetooth: hci0: Failed to set up firmware (-2)',
+        'hci0',
+        'Bluetooth adapter hci0: its firmware could not be loaded',
+      ],
+      [
+        '[    4.603584] Bluetooth: hci0: Failed to load Intel firmware file (-2)',
+        'hci0',
+        'Bluetooth adapter hci0: its firmware could not be loaded',
+      ],
+    ];
+    for (const [line, subject, title] of cases)
+      expect(verdict(kernel(line)))
+        .withContext(line)
+        .toEqual([[subject, title]]);
+  });
+
+  it('reads commands the controller did not answer and set-up steps that failed with an errno that means so', () => {
+    const cases: [string, string, string][] = [
+      [
+        'Bluetooth: hci0: command 0x0c03 tx timeout',
+        'hci0',
+        'Bluetooth adapter hci0 stopped answering (command 0x0c03 timed out)',
+      ],
+      [
+        'Bluetooth: hci0 command 0x1001 tx timeout',
+        'hci0',
+        'Bluetooth adapter hci0 stopped answering (command 0x1001 timed out)',
+      ],
+      [
+        'Bluetooth: hci0: Reading Intel version command failed (-110)',
+        'hci0',
+        'Bluetooth adapter hci0 failed: timed out',
+      ],
+      ['Bluetooth: hci0: Opcode 0x200c failed: -110', 'hci0', 'Bluetooth adapter hci0 failed: timed out'],
+      ['Bluetooth: hci0: sending frame failed (-19)', 'hci0', 'Bluetooth adapter hci0 failed: the device is gone'],
+      [
+        'Bluetooth: hci0: Failed to send firmware data (-38)',
+        'hci0',
+        'Bluetooth adapter hci0 failed: the operation is not implemented',
+      ],
+    ];
+    for (const [line, subject, title] of cases)
+      expect(verdict(kernel(line)))
+        .withContext(line)
+        .toEqual([[subject, title]]);
+  });
+
+  it('leaves the kernel’s lines about working adapters alone', () => {
+    const harmless = [
+      // Every attempt, fallbacks and optional files included; the driver's next line decides.
+      'bluetooth hci0: Direct firmware load for rtl_bt/rtl8852bu_fw_v2.bin failed with error -2',
+      'bluetooth hci0: Direct firmware load for intel/ibt-12-16.ddc failed with error -2',
+      'bluetooth hci0: firmware: failed to load rtl_bt/rtl8821c_fw.bin (-2)',
+      // Broadcom controllers run on their ROM firmware.
+      'Bluetooth: hci0: BCM: firmware Patch file not found, tried:',
+      'Bluetooth: hci0: BCM: Patch brcm/BCM.hcd not found',
+      'Bluetooth: hci0: HCI Enhanced Setup Synchronous Connection command is advertised, but not supported.',
+      'Bluetooth: hci0: Malformed MSFT vendor event: 0x02',
+      'Bluetooth: hci0: unexpected event for opcode 0x2005',
+      'Bluetooth: hci0: Failed to read codec capabilities (-56)',
+      'Bluetooth: hci0: Frame reassembly failed (-84)',
+      'Bluetooth: hci0: RTL: loading rtl_bt/rtl8761bu_fw.bin',
+      // Not Bluetooth's.
+      'iwlwifi 0000:00:14.3: Direct firmware load for iwlwifi-so-a0-gf-a0-72.ucode failed with error -2',
+      'usb 3-11: device descriptor read/64, error -110',
+    ];
+    for (const line of harmless)
+      expect(verdict(kernel(line)))
+        .withContext(line)
+        .toEqual([]);
+  });
+
+  it('believes a kernel line only from the kernel', () => {
+    const forged = journalEvent({
+      MESSAGE: 'Bluetooth: hci0: command 0x0c03 tx timeout',
+      SYSLOG_IDENTIFIER: 'kernel',
+      _COMM: 'logger',
+      _UID: '1000',
+      _TRANSPORT: 'syslog',
+      __REALTIME_TIMESTAMP: at(0),
+    });
+    // User space writing to /dev/kmsg: journald records its facility, never the kernel's 0.
+    const devKmsg = journalEvent({
+      MESSAGE: 'Bluetooth: hci0: command 0x0c03 tx timeout',
+      _TRANSPORT: 'kernel',
+      SYSLOG_FACILITY: '1',
+      __REALTIME_TIMESTAMP: at(0),
+    });
+    expect(verdict(forged)).toEqual([]);
+    expect(verdict(devKmsg)).toEqual([]);
+  });
+
+  it('reads bluetoothd’s management replies that say the controller failed, not its refusals', () => {
+    expect(verdict(bluetoothd('Failed to set mode: Failed (0x03)'))).toEqual([
+      [ANY_ADAPTER, 'Bluetooth adapter: bluetoothd could not set mode (Failed)'],
+    ]);
+    expect(verdict(bluetoothd('Failed to read info for index 0: Timeout (0x08)'))).toEqual([
+      [ANY_ADAPTER, 'Bluetooth adapter: bluetoothd could not read info for index 0 (Timeout)'],
+    ]);
+    for (const line of [
+      'Failed to set mode: Blocked through rfkill (0x12)',
+      'Failed to set privacy: Rejected (0x0b)',
+      'Failed to add UUID: Busy (0x0a)',
+      'profiles/sap/server.c:sap_server_register() Sap driver initialization failed.',
+      'sap-server: Operation not permitted (1)',
+    ])
+      expect(verdict(bluetoothd(line)))
+        .withContext(line)
+        .toEqual([]);
+  });
+
+  it('believes bluetoothd only as root in bluetooth.service', () => {
+    const line = 'Failed to set mode: Failed (0x03)';
+    expect(verdict(bluetoothd(line, { _UID: '1000' }))).toEqual([]);
+    expect(verdict(bluetoothd(line, { _SYSTEMD_UNIT: 'session-2.scope' }))).toEqual([]);
+    expect(verdict(bluetoothd(line, { _EXE: '/home/user/bluetoothd-fake' }))).toEqual([]);
+  });
+
+  it('reports a controller’s burst of timeouts once, and a burst an hour later again', () => {
+    const lines = [0, 4, 8, 12].map((s) => kernel('Bluetooth: hci0: command 0x0c03 tx timeout', s));
+    const reports = reportsOf(
+      runDetector(new BluetoothUnavailableDetector(), [
+        ...lines,
+        kernel('Bluetooth: hci0: command 0x0c03 tx timeout', 3600),
+      ]),
+    );
+    expect(reports.map((r) => [r.kind, r.subject, r.severity])).toEqual([
+      [BLUETOOTH_UNAVAILABLE, 'hci0', 'error'],
+      [BLUETOOTH_UNAVAILABLE, 'hci0', 'error'],
+    ]);
+  });
+
+  it('proposes first the lines of the writer that reported it, and nothing to install', async () => {
+    const playbook = bluetoothKind.playbooks[BLUETOOTH_UNAVAILABLE];
+    expect(playbook).toBeDefined();
+    const finding = {
+      id: 1,
+      kind: BLUETOOTH_UNAVAILABLE,
+      subject: 'hci0',
+      title: 'Bluetooth adapter hci0: its firmware intel/ibt-0040-0041.sfi could not be loaded',
+      firstSeen: new Date(0),
+      evidence: [{ kind: 'journal', text: 'x', cursor: 's=1', journal: 'system', at: new Date(0) }],
+    } as unknown as FindingWithEvidence;
+    const draft = await playbook!(finding, {} as PlaybookTools);
+    expect(draft?.actions).toEqual([
+      { name: 'info.show_logs', params: { scope: 'system', cursor: 's=1', sameWriter: true } },
+    ]);
+  });
+});
