@@ -56,7 +56,6 @@ const FAILED_ERRNO = /\b(?:fail(?:ed|ure)?|error|timed out)\b[^\n]*?(?:\(|: |\be
 // older kernels: "Failed to load rtl_bt/rtl8723d_fw.bin".
 const FIRMWARE_NOT_FOUND =
   /\b(?:firmware|config|rampatch|nvm) file (\S+) not found\b|\bFailed to load (\S+\/\S+?)\s*$/i;
-const BROADCOM = /^BCM\b/;
 // A firmware file as the drivers name them.
 const FIRMWARE_FILE =
   /\b((?:intel|rtl_bt|brcm|qca|mediatek|ar3k|nxp|ti-connectivity)\/[\w.\-/]+?\.(?:sfi|hcd|bin|tlv|bseq|ddc|sbcf)|[\w.-]+\.(?:sfi|hcd|tlv|bseq))\b/;
@@ -89,7 +88,6 @@ function kernelFailure(entry: JournalEntry): Failure | null {
         opcode: timeout[1] ?? '',
       }),
     };
-  if (BROADCOM.test(rest)) return null;
   const missing = FIRMWARE_NOT_FOUND.exec(rest);
   if (missing) return firmwareFailure(adapter, missing[1] ?? missing[2] ?? '');
   // The driver core's and Debian's own line for every attempt, fallbacks and optional files included.
