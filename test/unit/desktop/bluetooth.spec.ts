@@ -98,6 +98,11 @@ describe('the bluetooth-unavailable detector', () => {
         'Bluetooth adapter hci0 failed: timed out',
       ],
       ['Bluetooth: hci0: Opcode 0x200c failed: -110', 'hci0', 'Bluetooth adapter hci0 failed: timed out'],
+      [
+        'Bluetooth: hci0: BCM: Reading local version info failed (-110)',
+        'hci0',
+        'Bluetooth adapter hci0 failed: timed out',
+      ],
       ['Bluetooth: hci0: sending frame failed (-19)', 'hci0', 'Bluetooth adapter hci0 failed: the device is gone'],
       [
         'Bluetooth: hci0: Failed to send firmware data (-38)',
@@ -182,17 +187,24 @@ describe('the bluetooth-unavailable detector', () => {
     expect(verdict(bluetoothd(line, { _EXE: '/home/user/bluetoothd-fake' }))).toEqual([]);
   });
 
-  it('reports a controller’s burst of timeouts once, and a burst an hour later again', () => {
+  it('reports every line of a burst, so none is left to unrecognised-errors, under one adapter', () => {
     const lines = [0, 4, 8, 12].map((s) => kernel('Bluetooth: hci0: command 0x0c03 tx timeout', s));
-    const reports = reportsOf(
-      runDetector(new BluetoothUnavailableDetector(), [
-        ...lines,
-        kernel('Bluetooth: hci0: command 0x0c03 tx timeout', 3600),
-      ]),
+    const reports = reportsOf(runDetector(new BluetoothUnavailableDetector(), lines));
+    expect(reports.map((r) => [r.kind, r.subject, r.severity])).toEqual(
+      lines.map(() => [BLUETOOTH_UNAVAILABLE, 'hci0', 'error']),
     );
-    expect(reports.map((r) => [r.kind, r.subject, r.severity])).toEqual([
-      [BLUETOOTH_UNAVAILABLE, 'hci0', 'error'],
-      [BLUETOOTH_UNAVAILABLE, 'hci0', 'error'],
+  });
+
+  it('puts bluetoothd’s lines that name no adapter under the one the kernel named just before', () => {
+    const detector = new BluetoothUnavailableDetector();
+    const events = [
+      kernel('Bluetooth: hci1: RTL: examining hci_ver=0a hci_rev=000b lmp_ver=0a lmp_subver=8761', 0),
+      bluetoothd('Failed to set mode: Failed (0x03)', { __REALTIME_TIMESTAMP: at(5) }),
+      bluetoothd('Failed to set mode: Failed (0x03)', { __REALTIME_TIMESTAMP: at(3600) }),
+    ];
+    expect(reportsOf(runDetector(detector, events)).map((r) => [r.subject, r.title])).toEqual([
+      ['hci1', 'Bluetooth adapter hci1: bluetoothd could not set mode (Failed)'],
+      [ANY_ADAPTER, 'Bluetooth adapter: bluetoothd could not set mode (Failed)'],
     ]);
   });
 

@@ -14,7 +14,6 @@
 //   switch blocks the radio through rfkill; an adapter switched off or one lacking a feature is not broken.
 // - bluetooth.service failing: that is PID 1's word about a unit, unit-failed's finding (its playbook reads the
 //   unit's log and offers the restart). Raising bluetooth-unavailable too would make two findings of one failure.
-import { Bursts } from '../../findings/detectors/bursts.js';
 import { isJournal, isKernel, isRootProgram, journalEvidence, kernelText } from '../../findings/detectors/journal.js';
 import type { Detector, DetectorOutput } from '../../findings/types.js';
 import { _, format } from '../../i18n.js';
@@ -22,8 +21,8 @@ import type { JournalEntry, WatchEvent } from '../../watch/events.js';
 
 export const BLUETOOTH_UNAVAILABLE = 'bluetooth-unavailable';
 
-/** A failing controller repeats its timeouts every few seconds while the kernel retries: one report per burst. */
-const BURST_QUIET_MS = 10 * 60_000;
+/** bluetoothd answers for the controller the kernel's driver just failed on within seconds; 10 minutes is ample. */
+const SAME_ADAPTER_MS = 10 * 60_000;
 
 /** The subject when the line names no adapter: bluetoothd's own lines rarely do. */
 export const ANY_ADAPTER = 'bluetooth';
@@ -114,10 +113,10 @@ function isBluetoothd(entry: JournalEntry): boolean {
   return entry.fields._SYSTEMD_UNIT === 'bluetooth.service' && isRootProgram(entry, 'bluetoothd');
 }
 
-function daemonFailure(entry: JournalEntry): Failure | null {
+function daemonFailure(entry: JournalEntry, lastAdapter: string | undefined): Failure | null {
   const match = MGMT_STATUS.exec(entry.message.trim());
   if (!match || !BROKEN_STATUS.has((match[5] ?? '').toLowerCase())) return null;
-  const adapter = match[1] ?? match[3];
+  const adapter = match[1] ?? match[3] ?? lastAdapter;
   const operation = match[2] ?? '';
   const status = match[4] ?? '';
   return {
@@ -135,26 +134,46 @@ function daemonFailure(entry: JournalEntry): Failure | null {
 
 export class BluetoothUnavailableDetector implements Detector {
   readonly kinds = [BLUETOOTH_UNAVAILABLE];
-  private readonly bursts = new Bursts(BURST_QUIET_MS);
+  /** The adapter the kernel last named, and when: bluetoothd's lines that name none are about it. */
+  private lastAdapter: { name: string; at: number } | null = null;
 
+  // Every matching line is reported (the store keeps one finding per adapter and counts them): a line left
+  // unreported would be left to the unrecognised-errors detector as well.
   detect(event: WatchEvent): DetectorOutput[] {
     if (!isJournal(event)) return [];
     const { entry } = event;
-    const failure = isKernel(entry) ? kernelFailure(entry) : isBluetoothd(entry) ? daemonFailure(entry) : null;
+    const now = event.at.getTime();
+    const kernel = isKernel(entry);
+    const failure = kernel
+      ? kernelFailure(entry)
+      : isBluetoothd(entry)
+        ? daemonFailure(entry, this.recentAdapter(now))
+        : null;
+    if (kernel) this.noteAdapter(entry, now);
     if (!failure) return [];
-    const subject = failure.adapter ?? ANY_ADAPTER;
-    if (!this.bursts.starts(subject, event.at)) return [];
     return [
       {
         report: {
           kind: BLUETOOTH_UNAVAILABLE,
           severity: 'error',
-          subject,
+          subject: failure.adapter ?? ANY_ADAPTER,
           title: failure.title,
           evidence: [journalEvidence(event)],
           at: event.at,
         },
       },
     ];
+  }
+
+  /** Any of the kernel's Bluetooth lines names the adapter it is about. */
+  private noteAdapter(entry: JournalEntry, now: number): void {
+    const prefix = KERNEL_PREFIX.exec(kernelText(entry));
+    const name = prefix?.[1] ?? prefix?.[2];
+    if (name) this.lastAdapter = { name, at: now };
+  }
+
+  private recentAdapter(now: number): string | undefined {
+    const last = this.lastAdapter;
+    return last && Math.abs(now - last.at) < SAME_ADAPTER_MS ? last.name : undefined;
   }
 }
