@@ -13,7 +13,7 @@ export const bluetoothUnavailable: Playbook = async (finding: FindingWithEvidenc
     title: finding.title,
     advice: _(
       'The log shows what the driver or bluetoothd said about the adapter: a firmware file that is missing, a ' +
-        'controller that stopped answering, or a setting it refused. A missing firmware file comes with the ' +
+        'controller that stopped answering, or a setting bluetoothd could not make. A missing firmware file comes with the ' +
         'distribution’s firmware package; a controller that stopped answering often works again after the ' +
         'computer is switched off completely.',
     ),
