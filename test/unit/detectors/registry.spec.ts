@@ -45,6 +45,7 @@ describe('the detector registry', () => {
         'gpu-fault',
         'no-space',
         'crash',
+        'bluetooth-unavailable',
       ].sort(),
     );
   });
