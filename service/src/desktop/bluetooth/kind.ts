@@ -1,13 +1,19 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
+import type { ActionDefinition } from '../../fixes/action.js';
 import type { DesktopKind } from '../kind.js';
+import { powerOff, powerOn } from './actions.js';
 import { BLUETOOTH_UNAVAILABLE, BluetoothUnavailableDetector } from './detector.js';
-import { bluetoothUnavailable } from './playbook.js';
+import { BLUETOOTH_OFF, BluetoothOffDetector } from './offDetector.js';
+import { bluetoothOff, bluetoothUnavailable } from './playbook.js';
+import { BluezSource } from './source.js';
 
 export const bluetoothKind: DesktopKind = {
   name: 'bluetooth',
-  sources: () => [],
-  detectors: () => [new BluetoothUnavailableDetector()],
-  actions: () => [],
-  playbooks: { [BLUETOOTH_UNAVAILABLE]: bluetoothUnavailable },
+  // BlueZ is on the system bus: without one the kind reads only the journal.
+  sources: ({ systemBus, log }) =>
+    systemBus ? [new BluezSource({ name: 'desktop.bluetooth', bus: systemBus, log })] : [],
+  detectors: () => [new BluetoothUnavailableDetector(), new BluetoothOffDetector()],
+  actions: () => [powerOn, powerOff] as unknown as ActionDefinition[],
+  playbooks: { [BLUETOOTH_UNAVAILABLE]: bluetoothUnavailable, [BLUETOOTH_OFF]: bluetoothOff },
 };

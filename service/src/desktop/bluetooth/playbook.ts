@@ -6,6 +6,7 @@
 import type { FindingWithEvidence } from '../../findings/store.js';
 import { logsStep, OWN_LINES, type Playbook, type ProposalDraft } from '../../fixes/playbookSteps.js';
 import { _, format } from '../../i18n.js';
+import { BLOCKED_EVIDENCE } from './offDetector.js';
 
 export const bluetoothUnavailable: Playbook = async (finding: FindingWithEvidence): Promise<ProposalDraft> => ({
   title: _('See why the Bluetooth adapter does not work'),
@@ -20,3 +21,22 @@ export const bluetoothUnavailable: Playbook = async (finding: FindingWithEvidenc
   }),
   actions: [logsStep(finding, undefined, OWN_LINES)],
 });
+
+/**
+ * An adapter BlueZ holds unpowered: switch it on through BlueZ. One blocked through rfkill BlueZ will not power
+ * (the switch that blocks it is the person's or the hardware's): nothing is proposed, the finding says why.
+ */
+export const bluetoothOff: Playbook = async (finding, tools) => {
+  if (finding.evidence.some((evidence) => evidence.text === BLOCKED_EVIDENCE)) return null;
+  const step = { name: 'bluetooth.power_on', params: { adapter: finding.subject } };
+  const preview = await tools.preview(step);
+  if (!preview || preview.changesNothing) return null;
+  return {
+    title: _('Switch the Bluetooth adapter on'),
+    explanation: format(_('{title}. {advice}'), {
+      title: finding.title,
+      advice: _('BlueZ has the adapter but does not power it; switching it on is what GNOME’s Bluetooth switch does.'),
+    }),
+    actions: [step],
+  };
+};

@@ -1,0 +1,140 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The BlueZ source: every org.bluez.Adapter1 on the system bus, read once through BlueZ's ObjectManager and then
+// followed through its signals (InterfacesAdded/Removed, PropertiesChanged); a desktop event goes out whenever an
+// adapter's state changes. Without bluetoothd the source waits for it quietly (NameOwnerChanged).
+import type { MessageBus, Variant } from '@jellybrick/dbus-next';
+
+import { callMethod, SignalRouter } from '../../dbus/client.js';
+import type { Logger } from '../../logging.js';
+import type { EventSource, WatchEvent } from '../../watch/events.js';
+import type { BluetoothState } from './state.js';
+
+export const BLUEZ = 'org.bluez';
+export const ADAPTER = 'org.bluez.Adapter1';
+const OBJECT_MANAGER = 'org.freedesktop.DBus.ObjectManager';
+const PROPERTIES = 'org.freedesktop.DBus.Properties';
+const DBUS = 'org.freedesktop.DBus';
+
+export interface BluezSourceOptions {
+  name: string;
+  /** The system bus. */
+  bus: MessageBus;
+  log: Logger;
+}
+
+type Interfaces = Record<string, Record<string, Variant>>;
+
+export class BluezSource implements EventSource {
+  readonly name: string;
+  readonly #options: BluezSourceOptions;
+  readonly #router: SignalRouter;
+  #emit: ((event: WatchEvent) => void) | null = null;
+  #unsubscribes: (() => Promise<void>)[] = [];
+  #queue: Promise<void> = Promise.resolve();
+  /** Each adapter's last reported state, by object path. */
+  readonly #adapters = new Map<string, BluetoothState>();
+
+  constructor(options: BluezSourceOptions) {
+    this.name = options.name;
+    this.#options = options;
+    this.#router = new SignalRouter(options.bus);
+  }
+
+  async start(emit: (event: WatchEvent) => void): Promise<void> {
+    this.#emit = emit;
+    // Subscribed before the first read, so a change meanwhile is not missed.
+    this.#unsubscribes = await Promise.all([
+      this.#router.subscribe({ sender: BLUEZ, interface: OBJECT_MANAGER, member: 'InterfacesAdded' }, ([path, added]) =>
+        this.#update(path as string, (added as Interfaces)[ADAPTER]),
+      ),
+      this.#router.subscribe(
+        { sender: BLUEZ, interface: OBJECT_MANAGER, member: 'InterfacesRemoved' },
+        ([path, removed]) => {
+          if ((removed as string[]).includes(ADAPTER)) this.#gone(path as string);
+        },
+      ),
+      this.#router.subscribe(
+        { sender: BLUEZ, interface: PROPERTIES, member: 'PropertiesChanged' },
+        ([iface, changed], message) => {
+          if (iface === ADAPTER && message.path) this.#update(message.path, changed as Record<string, Variant>);
+        },
+      ),
+      this.#router.subscribe({ sender: DBUS, interface: DBUS, member: 'NameOwnerChanged' }, ([name, , owner]) => {
+        if (name !== BLUEZ) return;
+        if (owner === '') for (const path of [...this.#adapters.keys()]) this.#gone(path);
+        else this.#enqueueRead();
+      }),
+    ]);
+    this.#enqueueRead();
+    await this.#queue;
+  }
+
+  async stop(): Promise<void> {
+    const unsubscribes = this.#unsubscribes;
+    this.#unsubscribes = [];
+    this.#emit = null;
+    await Promise.all(unsubscribes.map((unsubscribe) => unsubscribe()));
+    await this.#queue;
+  }
+
+  #enqueueRead(): void {
+    this.#queue = this.#queue
+      .then(() => this.#read())
+      .catch((error: Error) =>
+        this.#options.log.warning('could not read BlueZ’s adapters', { source: this.name, error: error.message }),
+      );
+  }
+
+  async #read(): Promise<void> {
+    const [owned] = await callMethod(this.#options.bus, {
+      destination: DBUS,
+      path: '/org/freedesktop/DBus',
+      interface: DBUS,
+      member: 'NameHasOwner',
+      signature: 's',
+      body: [BLUEZ],
+    });
+    if (!owned) return;
+    const [objects] = (await callMethod(
+      this.#options.bus,
+      { destination: BLUEZ, path: '/', interface: OBJECT_MANAGER, member: 'GetManagedObjects' },
+      // Never activate: a bluetoothd the user stopped stays stopped.
+      { autoStart: false },
+    )) as [Record<string, Interfaces>];
+    for (const [path, interfaces] of Object.entries(objects)) this.#update(path, interfaces[ADAPTER]);
+  }
+
+  #update(path: string, values: Record<string, Variant> | undefined): void {
+    if (!values) return;
+    const previous = this.#adapters.get(path);
+    const powered = values.Powered?.value as boolean | undefined;
+    const powerState = values.PowerState?.value as string | undefined;
+    const next: BluetoothState = {
+      adapter: path,
+      present: true,
+      powered: powered ?? previous?.powered ?? false,
+      blocked: powerState === undefined ? (previous?.blocked ?? false) : powerState === 'off-blocked',
+    };
+    this.#report(next, previous);
+  }
+
+  #gone(path: string): void {
+    const previous = this.#adapters.get(path);
+    if (!previous) return;
+    this.#report({ ...previous, present: false }, previous);
+    this.#adapters.delete(path);
+  }
+
+  #report(next: BluetoothState, previous: BluetoothState | undefined): void {
+    if (next.present) this.#adapters.set(next.adapter, next);
+    if (
+      previous &&
+      previous.present === next.present &&
+      previous.powered === next.powered &&
+      previous.blocked === next.blocked
+    )
+      return;
+    this.#emit?.({ type: 'desktop', at: new Date(), desktop: { kind: 'bluetooth', bluetooth: next } });
+  }
+}
