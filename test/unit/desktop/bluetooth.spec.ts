@@ -6,6 +6,8 @@ import {
   BluetoothUnavailableDetector,
 } from '../../../service/src/desktop/bluetooth/detector.js';
 import { bluetoothKind } from '../../../service/src/desktop/bluetooth/kind.js';
+import { BLOCKED_EVIDENCE, BLUETOOTH_OFF } from '../../../service/src/desktop/bluetooth/offDetector.js';
+import { desktopPlaybooks } from '../../../service/src/desktop/index.js';
 import type { FindingWithEvidence } from '../../../service/src/findings/store.js';
 import type { PlaybookTools } from '../../../service/src/fixes/playbookSteps.js';
 import { journalEvent, reportsOf, runDetector } from '../../support/journalEvents.js';
@@ -223,5 +225,30 @@ describe('the bluetooth-unavailable detector', () => {
     expect(draft?.actions).toEqual([
       { name: 'info.show_logs', params: { scope: 'system', cursor: 's=1', sameWriter: true } },
     ]);
+  });
+
+  it('proposes switching an unpowered adapter on, and nothing for one blocked through rfkill', async () => {
+    const playbook = desktopPlaybooks()[BLUETOOTH_OFF];
+    expect(playbook).toBeDefined();
+    const offFinding = (text: string) =>
+      ({
+        id: 2,
+        kind: BLUETOOTH_OFF,
+        subject: 'hci0',
+        title: 'Bluetooth adapter hci0 is switched off',
+        firstSeen: new Date(0),
+        evidence: [{ kind: 'text', text, at: new Date(0) }],
+      }) as unknown as FindingWithEvidence;
+    const previewed: unknown[] = [];
+    const tools = {
+      preview: (candidate: unknown) => {
+        previewed.push(candidate);
+        return Promise.resolve({ summary: 'Switch Bluetooth adapter hci0 on', details: [], changesNothing: false });
+      },
+    } as unknown as PlaybookTools;
+    const draft = await playbook!(offFinding('BlueZ: Powered is false'), tools);
+    expect(draft?.actions).toEqual([{ name: 'bluetooth.power_on', params: { adapter: 'hci0' } }]);
+    expect(await playbook!(offFinding(BLOCKED_EVIDENCE), tools)).toBeNull();
+    expect(previewed.length).toBe(1);
   });
 });

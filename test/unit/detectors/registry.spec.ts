@@ -46,6 +46,7 @@ describe('the detector registry', () => {
         'no-space',
         'crash',
         'bluetooth-unavailable',
+        'bluetooth-off',
       ].sort(),
     );
   });

@@ -1,0 +1,145 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+// BlueZ's adapter state, the bluetooth-off finding and the power actions, against a stand-in: python3-dbusmock's
+// bluez5 template on a private bus (these machines have no Bluetooth radio, so no bluetoothd can run here).
+import type { ChildProcess } from 'node:child_process';
+
+import { type MessageBus, Variant } from '@jellybrick/dbus-next';
+
+import { callMethod } from '../../service/src/dbus/client.js';
+import { StewardError } from '../../service/src/dbus/errors.js';
+import { powerOff, powerOn } from '../../service/src/desktop/bluetooth/actions.js';
+import { BLUETOOTH_OFF, BluetoothOffDetector } from '../../service/src/desktop/bluetooth/offDetector.js';
+import { BluezSource } from '../../service/src/desktop/bluetooth/source.js';
+import type { BluetoothState } from '../../service/src/desktop/bluetooth/state.js';
+import type { ActionContext } from '../../service/src/fixes/action.js';
+import { createFindingsCatalog } from '../../service/src/fixes/catalog.js';
+import { createLogger } from '../../service/src/logging.js';
+import { startDbusmock, stopMock } from '../support/networkMocks.js';
+import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
+import { waitFor } from '../support/service.js';
+
+const BLUEZ = 'org.bluez';
+const ADAPTER = 'org.bluez.Adapter1';
+const HCI0 = '/org/bluez/hci0';
+
+describe('Bluetooth against a stand-in BlueZ (python3-dbusmock bluez5)', () => {
+  let bus: PrivateBus;
+  let client: MessageBus;
+  let mock: ChildProcess;
+  let source: BluezSource;
+  let states: BluetoothState[];
+  let context: ActionContext;
+  const noProgress = { progress: () => undefined, signal: new AbortController().signal };
+
+  const mockCall = (member: string, signature: string, body: unknown[]) =>
+    callMethod(client, { destination: BLUEZ, path: '/', interface: 'org.bluez.Mock', member, signature, body });
+  /** What a person's switch (or bluetoothd itself) does to the adapter: BlueZ's Powered changes and is signalled. */
+  const setPowered = (on: boolean) =>
+    callMethod(client, {
+      destination: BLUEZ,
+      path: HCI0,
+      interface: 'org.freedesktop.DBus.Properties',
+      member: 'Set',
+      signature: 'ssv',
+      body: [ADAPTER, 'Powered', new Variant('b', on)],
+    });
+  const until = (count: number) =>
+    waitFor(() => states.length >= count, `${count} Bluetooth states; seen ${JSON.stringify(states)}`);
+
+  beforeEach(async () => {
+    bus = await startPrivateBus();
+    client = await bus.connect();
+    mock = await startDbusmock(bus, client, BLUEZ, ['--template', 'bluez5']);
+    const connection = await bus.connect();
+    context = {
+      sessionBus: connection,
+      systemBus: connection,
+      home: '/nonexistent',
+      cacheHome: '/nonexistent',
+      dataHome: '/nonexistent',
+      knownGoodDirectory: '/nonexistent',
+      log: createLogger({ level: 'debug', journal: false, write: () => undefined }),
+    };
+    states = [];
+    source = new BluezSource({ name: 'desktop.bluetooth', bus: connection, log: context.log });
+  });
+
+  afterEach(async () => {
+    await source.stop();
+    await stopMock(mock);
+    await bus.stop();
+  });
+
+  it('reads the adapters at start, follows one added, switched off and on, and removed', async () => {
+    await mockCall('AddAdapter', 'ss', ['hci0', 'laptop']);
+    await source.start((event) => {
+      if (event.type === 'desktop' && event.desktop.kind === 'bluetooth') states.push(event.desktop.bluetooth);
+    });
+    expect(states).toEqual([{ adapter: HCI0, present: true, powered: true, blocked: false }]);
+
+    await setPowered(false);
+    await until(2);
+    // The same value again is no change.
+    await setPowered(false);
+    await mockCall('AddAdapter', 'ss', ['hci1', 'laptop']);
+    await until(3);
+    await mockCall('RemoveAdapter', 's', ['hci1']);
+    await until(4);
+    expect(states.slice(1)).toEqual([
+      { adapter: HCI0, present: true, powered: false, blocked: false },
+      { adapter: '/org/bluez/hci1', present: true, powered: true, blocked: false },
+      { adapter: '/org/bluez/hci1', present: false, powered: true, blocked: false },
+    ]);
+  });
+
+  it('raises bluetooth-off for an unpowered adapter, switches it on through BlueZ, verifies, and undoes', async () => {
+    await mockCall('AddAdapter', 'ss', ['hci0', 'laptop']);
+    await setPowered(false);
+    const detector = new BluetoothOffDetector();
+    const outputs: ReturnType<BluetoothOffDetector['detect']> = [];
+    await source.start((event) => {
+      if (event.type !== 'desktop' || event.desktop.kind !== 'bluetooth') return;
+      states.push(event.desktop.bluetooth);
+      outputs.push(...detector.detect(event));
+    });
+    expect(outputs.map((o) => ('report' in o ? [o.report.kind, o.report.subject, o.report.severity] : o))).toEqual([
+      [BLUETOOTH_OFF, 'hci0', 'info'],
+    ]);
+
+    const params = { adapter: 'hci0' };
+    const preview = await powerOn.preview(params, context);
+    expect(preview.changesNothing).toBeFalse();
+    expect(preview.details).toEqual(['Set Powered of /org/bluez/hci0 (org.bluez.Adapter1) to true']);
+    const outcome = await powerOn.run(params, context, noProgress);
+    expect(outcome.undo).toEqual({
+      action: 'bluetooth.power_off',
+      params,
+      summary: 'Switch Bluetooth adapter hci0 off again',
+    });
+    expect(await powerOn.verify(params, context)).toEqual({ ok: true, observed: 'Bluetooth adapter hci0 is on' });
+    // The source sees BlueZ's own signal, and the finding resolves.
+    await until(2);
+    expect(outputs.at(-1)).toEqual({ resolve: { kind: BLUETOOTH_OFF, subject: 'hci0', at: jasmine.any(Date) } });
+    expect((await powerOn.preview(params, context)).changesNothing).toBeTrue();
+
+    await powerOff.run(params, context, noProgress);
+    expect(await powerOff.verify(params, context)).toEqual({ ok: true, observed: 'Bluetooth adapter hci0 is off' });
+  });
+
+  it('refuses an adapter BlueZ does not have, and parameters outside the schema by name', async () => {
+    const missing = { adapter: 'hci7' };
+    expect((await powerOn.preview(missing, context)).changesNothing).toBeTrue();
+    await expectAsync(powerOn.run(missing, context, noProgress)).toBeRejectedWith(
+      new StewardError('NotFound', 'BlueZ has no Bluetooth adapter hci7'),
+    );
+    expect(await powerOn.verify(missing, context)).toEqual({
+      ok: false,
+      observed: 'BlueZ has no Bluetooth adapter hci7',
+    });
+    const catalog = createFindingsCatalog();
+    expect(() => catalog.validate('bluetooth.power_on', { adapter: '../../org/freedesktop' })).toThrowMatching(
+      (error: unknown) => error instanceof StewardError && error.errorName === 'InvalidArgs',
+    );
+  });
+});
