@@ -10,6 +10,7 @@ import { callMethod } from '../../service/src/dbus/client.js';
 import { StewardError } from '../../service/src/dbus/errors.js';
 import { powerOff, powerOn } from '../../service/src/desktop/bluetooth/actions.js';
 import { BLUETOOTH_OFF, BluetoothOffDetector } from '../../service/src/desktop/bluetooth/offDetector.js';
+import { blockBluetooth, GSD_RFKILL, unblockBluetooth } from '../../service/src/desktop/bluetooth/rfkillActions.js';
 import { BluezSource } from '../../service/src/desktop/bluetooth/source.js';
 import type { BluetoothState } from '../../service/src/desktop/bluetooth/state.js';
 import type { ActionContext } from '../../service/src/fixes/action.js';
@@ -141,5 +142,64 @@ describe('Bluetooth against a stand-in BlueZ (python3-dbusmock bluez5)', () => {
     expect(() => catalog.validate('bluetooth.power_on', { adapter: '../../org/freedesktop' })).toThrowMatching(
       (error: unknown) => error instanceof StewardError && error.errorName === 'InvalidArgs',
     );
+  });
+
+  describe('and a stand-in gnome-settings-daemon rfkill object (python3-dbusmock, no radio here)', () => {
+    let gsd: ChildProcess;
+    const GSD_PATH = '/org/gnome/SettingsDaemon/Rfkill';
+
+    /** gsd's rfkill properties as its interface declares them; the stand-in signals a Set as gsd does. */
+    async function startGsd(soft: boolean, hardware: boolean) {
+      gsd = await startDbusmock(bus, client, GSD_RFKILL, [GSD_RFKILL, GSD_PATH, GSD_RFKILL]);
+      await callMethod(client, {
+        destination: GSD_RFKILL,
+        path: GSD_PATH,
+        interface: 'org.freedesktop.DBus.Mock',
+        member: 'AddProperties',
+        signature: 'sa{sv}',
+        body: [
+          GSD_RFKILL,
+          {
+            AirplaneMode: new Variant('b', false),
+            BluetoothAirplaneMode: new Variant('b', soft),
+            BluetoothHardwareAirplaneMode: new Variant('b', hardware),
+            BluetoothHasAirplaneMode: new Variant('b', true),
+          },
+        ],
+      });
+    }
+
+    afterEach(async () => {
+      await stopMock(gsd);
+    });
+
+    it('turns Bluetooth airplane mode off, verifies it, and undoes it', async () => {
+      await startGsd(true, false);
+      const preview = await unblockBluetooth.preview({}, context);
+      expect(preview.changesNothing).toBeFalse();
+      const outcome = await unblockBluetooth.run({}, context, noProgress);
+      expect(outcome.undo).toEqual({
+        action: 'bluetooth.block',
+        params: {},
+        summary: 'Turn Bluetooth airplane mode on again',
+      });
+      expect(await unblockBluetooth.verify({}, context)).toEqual({
+        ok: true,
+        observed: 'Bluetooth is no longer blocked',
+      });
+      expect((await unblockBluetooth.preview({}, context)).changesNothing).toBeTrue();
+      await blockBluetooth.run({}, context, noProgress);
+      expect(await blockBluetooth.verify({}, context)).toEqual({ ok: true, observed: 'Bluetooth is blocked' });
+    });
+
+    it('offers nothing against a hardware switch, and refuses to run', async () => {
+      await startGsd(true, true);
+      expect((await unblockBluetooth.preview({}, context)).changesNothing).toBeTrue();
+      await expectAsync(unblockBluetooth.run({}, context, noProgress)).toBeRejectedWithError(
+        StewardError,
+        /hardware switch/,
+      );
+      expect((await unblockBluetooth.verify({}, context)).ok).toBeFalse();
+    });
   });
 });

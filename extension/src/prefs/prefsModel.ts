@@ -28,8 +28,10 @@ export interface CatalogAction {
  * parameters counts as 'medium' here. A unit test keeps the two the same.
  */
 export const CATALOG_ACTIONS: readonly CatalogAction[] = [
+  { name: 'bluetooth.block', risk: 'low', title: (_) => _('Turn Bluetooth airplane mode on'), touches: 'desktop' },
   { name: 'bluetooth.power_off', risk: 'low', title: (_) => _('Switch the Bluetooth adapter off'), touches: 'desktop' },
   { name: 'bluetooth.power_on', risk: 'low', title: (_) => _('Switch the Bluetooth adapter on'), touches: 'desktop' },
+  { name: 'bluetooth.unblock', risk: 'low', title: (_) => _('Turn Bluetooth airplane mode off'), touches: 'desktop' },
   { name: 'config.restore', risk: 'medium', title: (_) => _('Restore a configuration file'), touches: 'files' },
   {
     name: 'config.show_error',

@@ -227,7 +227,7 @@ describe('the bluetooth-unavailable detector', () => {
     ]);
   });
 
-  it('proposes switching an unpowered adapter on, and nothing for one blocked through rfkill', async () => {
+  it('proposes switching an unpowered adapter on, and a blocked one unblocked unless a hardware switch holds it', async () => {
     const playbook = desktopPlaybooks()[BLUETOOTH_OFF];
     expect(playbook).toBeDefined();
     const offFinding = (text: string) =>
@@ -248,7 +248,15 @@ describe('the bluetooth-unavailable detector', () => {
     } as unknown as PlaybookTools;
     const draft = await playbook!(offFinding('BlueZ: Powered is false'), tools);
     expect(draft?.actions).toEqual([{ name: 'bluetooth.power_on', params: { adapter: 'hci0' } }]);
-    expect(await playbook!(offFinding(BLOCKED_EVIDENCE), tools)).toBeNull();
-    expect(previewed.length).toBe(1);
+    expect((await playbook!(offFinding(BLOCKED_EVIDENCE), tools))?.actions).toEqual([
+      { name: 'bluetooth.unblock', params: {} },
+    ]);
+    // A block only a hardware switch can lift: the unblock's preview changes nothing, and nothing is proposed.
+    const hardware = {
+      preview: () =>
+        Promise.resolve({ summary: 'A hardware switch blocks Bluetooth', details: [], changesNothing: true }),
+    } as unknown as PlaybookTools;
+    expect(await playbook!(offFinding(BLOCKED_EVIDENCE), hardware)).toBeNull();
+    expect(previewed.length).toBe(2);
   });
 });

@@ -6,6 +6,7 @@ import { powerOff, powerOn } from './actions.js';
 import { BLUETOOTH_UNAVAILABLE, BluetoothUnavailableDetector } from './detector.js';
 import { BLUETOOTH_OFF, BluetoothOffDetector } from './offDetector.js';
 import { bluetoothOff, bluetoothUnavailable } from './playbook.js';
+import { blockBluetooth, unblockBluetooth } from './rfkillActions.js';
 import { BluezSource } from './source.js';
 
 export const bluetoothKind: DesktopKind = {
@@ -14,6 +15,6 @@ export const bluetoothKind: DesktopKind = {
   sources: ({ systemBus, log }) =>
     systemBus ? [new BluezSource({ name: 'desktop.bluetooth', bus: systemBus, log })] : [],
   detectors: () => [new BluetoothUnavailableDetector(), new BluetoothOffDetector()],
-  actions: () => [powerOn, powerOff] as unknown as ActionDefinition[],
+  actions: () => [powerOn, powerOff, unblockBluetooth, blockBluetooth] as unknown as ActionDefinition[],
   playbooks: { [BLUETOOTH_UNAVAILABLE]: bluetoothUnavailable, [BLUETOOTH_OFF]: bluetoothOff },
 };

@@ -23,19 +23,24 @@ export const bluetoothUnavailable: Playbook = async (finding: FindingWithEvidenc
 });
 
 /**
- * An adapter BlueZ holds unpowered: switch it on through BlueZ. One blocked through rfkill BlueZ will not power
- * (the switch that blocks it is the person's or the hardware's): nothing is proposed, the finding says why.
+ * An adapter BlueZ holds unpowered: switch it on through BlueZ. One blocked through rfkill BlueZ will not power:
+ * GNOME's Bluetooth airplane mode is turned off instead (its own switch's soft block); a hardware switch's block
+ * nothing can lift, and the unblock's preview then offers nothing (the finding says why).
  */
 export const bluetoothOff: Playbook = async (finding, tools) => {
-  if (finding.evidence.some((evidence) => evidence.text === BLOCKED_EVIDENCE)) return null;
-  const step = { name: 'bluetooth.power_on', params: { adapter: finding.subject } };
+  const blocked = finding.evidence.some((evidence) => evidence.text === BLOCKED_EVIDENCE);
+  const step = blocked
+    ? { name: 'bluetooth.unblock', params: {} }
+    : { name: 'bluetooth.power_on', params: { adapter: finding.subject } };
   const preview = await tools.preview(step);
   if (!preview || preview.changesNothing) return null;
   return {
-    title: _('Switch the Bluetooth adapter on'),
+    title: blocked ? _('Turn Bluetooth airplane mode off') : _('Switch the Bluetooth adapter on'),
     explanation: format(_('{title}. {advice}'), {
       title: finding.title,
-      advice: _('BlueZ has the adapter but does not power it; switching it on is what GNOME’s Bluetooth switch does.'),
+      advice: blocked
+        ? _('GNOME’s Bluetooth switch blocks the radio through rfkill; turning its airplane mode off unblocks it.')
+        : _('BlueZ has the adapter but does not power it; switching it on is what GNOME’s Bluetooth switch does.'),
     }),
     actions: [step],
   };
