@@ -299,7 +299,7 @@ for (const suite of SUITES) {
                   shown(now, group) ? undefined : `no group ${group}`,
                 ),
                 shown(now, 'Restart a service') ? undefined : 'no row for restarting a service',
-                rowSays(now, 'Steps that only look', /^\d+ steps only look at the system/),
+                rowSays(now, 'Steps that only look', /^\d+ steps read logs, crash reports or disk use/),
                 ...['Show the crash report', 'Show logs', 'Show what fills a disk'].map((reading) =>
                   shown(now, reading) ? `a row for "${reading}", which changes nothing` : undefined,
                 ),

@@ -1,6 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import {
+  answersItsProposal,
   type Finding,
   findingFrom,
   jobFrom,
@@ -200,6 +201,24 @@ describe('notification policy', () => {
       expect(notificationFor([proposalNews(withRestart)], translations)).toEqual(
         jasmine.objectContaining({ buttons: ['apply', 'dismiss'], applyLabel: 'Restarts backup.service' }),
       );
+    });
+
+    it('tells a step that ran as its proposal was shown in that proposal, not in a notification of its own', () => {
+      const full = restart();
+      const logs = { ...full.actions[0]!, shown: true, answer: 'exit code 3' };
+      const shown = { ...full, actions: [logs, full.actions[1]!] };
+      const job = (action: string, state = 'done') =>
+        jobFrom({ id: '7', 'proposal-id': shown.id, state, summary: 'x', action });
+      expect(answersItsProposal(job(logs.name), [shown])).toBeTrue();
+      expect(answersItsProposal(job(logs.name, 'failed'), [shown]))
+        .withContext('a failure is told')
+        .toBeFalse();
+      expect(answersItsProposal(job(full.actions[1]!.name), [shown]))
+        .withContext('the pressed step')
+        .toBeFalse();
+      expect(answersItsProposal(job(logs.name), []))
+        .withContext('a proposal no longer waiting')
+        .toBeFalse();
     });
 
     it('keeps a checker that runs a program of the machine behind a button named by what it runs', () => {

@@ -52,7 +52,7 @@ describe('the preferences model', () => {
     );
     expect(listed.length + readOnly.size).toBe(CATALOG_ACTIONS.length);
     const ngettext = (one: string, many: string, count: number) => (count === 1 ? one : many);
-    expect(readOnlySummary(ngettext)).toMatch(new RegExp(`^${readOnly.size} steps only look`));
+    expect(readOnlySummary(ngettext)).toMatch(new RegExp(`^${readOnly.size} steps read logs`));
   });
 
   it('offers "auto" only for low-risk actions', () => {

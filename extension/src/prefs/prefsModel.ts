@@ -271,8 +271,8 @@ export function readOnlySummary(ngettext: NGettext): string {
   const count = CATALOG_ACTIONS.filter((action) => action.touches === null).length;
   return format(
     ngettext(
-      '{count} step only looks at the system (logs, crash reports, disk usage…) and changes nothing: its answer comes with the proposal.',
-      '{count} steps only look at the system (logs, crash reports, disk usage…) and change nothing: their answers come with the proposal.',
+      '{count} step reads logs, crash reports or disk use and changes nothing. Its answer comes with the proposal.',
+      '{count} steps read logs, crash reports or disk use and change nothing. Their answers come with the proposal.',
       count,
     ),
     { count },

@@ -125,6 +125,12 @@ export function shownAnswers(proposal: Proposal): string[] {
     .map((action) => `${action.title}:\n${action.answer}`);
 }
 
+/** Whether `job` is a step that ran as its proposal was shown: its answer is told in that proposal, not apart. */
+export function answersItsProposal(job: Job, proposals: readonly Proposal[]): boolean {
+  const proposal = proposals.find((p) => p.id === job.proposalId);
+  return job.state === 'done' && (proposal?.actions.some((a) => a.shown && a.name === job.action) ?? false);
+}
+
 /** The words on the button that runs `action`: what it does ("Restart ssh.service"), else its title. */
 export const buttonLabel = (action: ProposalAction): string => action.preview || action.title || action.name;
 

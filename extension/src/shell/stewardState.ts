@@ -6,7 +6,7 @@ import { isCancelled } from '../client/errors.js';
 import { installHelpHere } from '../client/osRelease.js';
 import type { InstallHelp } from '../client/serviceHelp.js';
 import type { StewardClient } from '../client/stewardClient.js';
-import type { Finding, Job, Proposal, Severity } from '../shared/model.js';
+import { answersItsProposal, type Finding, type Job, type Proposal, type Severity } from '../shared/model.js';
 import type { Activity, ServiceStatus } from '../shared/serviceStatus.js';
 import { offersNewFix } from './notificationPolicy.js';
 
@@ -72,7 +72,9 @@ export class StewardState {
       this.proposals = this.proposals.filter((p) => p.id !== id);
       this._events.changed();
     });
-    _client.on('jobFinished', (job) => this._events.jobFinished(job));
+    _client.on('jobFinished', (job) => {
+      if (!answersItsProposal(job, this.proposals)) this._events.jobFinished(job);
+    });
     _client.on('findingAdded', (finding) => {
       this._severities.set(finding.id, finding.severity);
       this.findings = [finding, ...this.findings.filter((f) => f.id !== finding.id)];
