@@ -138,6 +138,7 @@ export const CATALOG_ACTIONS: readonly CatalogAction[] = [
     title: (_) => _('Finish an interrupted package installation'),
     touches: 'packages',
   },
+  { name: 'packages.update', risk: 'medium', title: (_) => _('Update a package'), touches: 'packages' },
   {
     name: 'systemd.disable_unit',
     risk: 'medium',

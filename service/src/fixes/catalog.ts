@@ -136,7 +136,12 @@ export const EXPERT_SHELL_OFF = 'the expert shell is turned off in the settings 
 
 export const NOT_NIXOS = 'this is not NixOS';
 export const ON_NIXOS = 'this is NixOS, where packages are declared in configuration.nix (nixos.add_package)';
-const PACKAGEKIT_ACTIONS = new Set(['packages.install', 'packages.remove', 'packages.repair_system']);
+const PACKAGEKIT_ACTIONS = new Set([
+  'packages.install',
+  'packages.remove',
+  'packages.repair_system',
+  'packages.update',
+]);
 
 export interface CatalogOptions extends FindingActionsOptions {
   /**

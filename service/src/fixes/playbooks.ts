@@ -7,6 +7,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { isIP } from 'node:net';
 
+import { crashedPackage } from '../desktop/appCrash/origin.js';
 import { desktopPlaybooks } from '../desktop/index.js';
 import { AUTH_WINDOW_MS } from '../findings/detectors/authFailures.js';
 import { missingExecutableIn } from '../findings/detectors/unitFailed.js';
@@ -14,6 +15,7 @@ import type { FindingWithEvidence } from '../findings/store.js';
 import { _, format } from '../i18n.js';
 import { cleanLine } from '../untrustedText.js';
 import { loopBacking } from './actions/blockDevice.js';
+import { crashFieldsAt } from './actions/coredump.js';
 import { networkLinks } from './actions/defaultRoute.js';
 import { resolverState } from './actions/dnsServers.js';
 import { largestCacheDirectories } from './actions/files.js';
@@ -1153,11 +1155,33 @@ const crash: Playbook = async (finding, tools) => {
     ),
     actions: [
       { name: 'info.coredump', params: { cursor: report.cursor, scope, ...(directory && { directory }) } },
+      ...(await crashUpdateStep({ cursor: report.cursor, scope, ...(directory && { directory }) }, tools)),
       ...(known && recorded !== null ? [unitRecordStep(known)] : []),
       logsStep(finding),
     ],
   };
 };
+
+/**
+ * packages.update for the crashed program's package when PackageKit has an update for it waiting: a fixed
+ * crash is often just that. Nothing for a Flatpak app (its files are not the host's packages), nor where
+ * PackageKit cannot say.
+ */
+async function crashUpdateStep(
+  place: { cursor: string; scope: 'user' | 'system'; directory?: string },
+  tools: PlaybookTools,
+): Promise<{ name: string; params: { name: string } }[]> {
+  if (!tools.context.systemBus) return [];
+  try {
+    // The finding's own journal directory is one the service follows.
+    const fields = await crashFieldsAt(place, { directories: () => (place.directory ? [place.directory] : []) });
+    const crashed = fields && (await crashedPackage(tools.context, fields));
+    return crashed?.update ? [{ name: 'packages.update', params: { name: crashed.name } }] : [];
+  } catch (error) {
+    tools.context.log.debug('no update lookup for a crashed program', { error: String(error) });
+    return [];
+  }
+}
 
 // The kill's own numbers first (what, how much it held, the limit of the unit it ran in, memory and swap now);
 // the lines after. Nothing is restarted: what was killed may be started again by its manager or by the person,

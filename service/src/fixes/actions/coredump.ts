@@ -3,13 +3,16 @@
 // info.coredump: what `coredumpctl info` shows of one crash, read from the
 // journal entry systemd-coredump wrote for it (its structured COREDUMP_*
 // fields and the stack trace in its message): the signal, the executable,
-// the unit, the package and version where systemd-coredump knew them.
+// the unit, the package and version where systemd-coredump knew them; then
+// where the program comes from (its Flatpak deployment, or the package that
+// owns it and whether an update for it is waiting).
 import { z } from 'zod';
 
 import { StewardError } from '../../dbus/errors.js';
+import { type CrashFields, originLines } from '../../desktop/appCrash/origin.js';
 import { _, N_ } from '../../i18n.js';
 import { cleanLine } from '../../untrustedText.js';
-import type { ActionDefinition } from '../action.js';
+import type { ActionContext, ActionDefinition } from '../action.js';
 import { absolutePath, unitScope } from '../params.js';
 import { journalctl, journalCursor, journalSourceArgs, type ShowLogsOptions } from './journalctl.js';
 
@@ -44,8 +47,8 @@ const FIELDS: [string, string][] = [
   ['COREDUMP_FILENAME', 'Storage'],
 ];
 
-/** The crash as lines "Label: value", then the stack trace systemd-coredump put in its message. */
-async function crashReport(params: CoredumpParams, options: ShowLogsOptions): Promise<string[]> {
+/** The journal entry at the cursor, or null where there is none. */
+async function entryAt(params: CoredumpParams, options: ShowLogsOptions): Promise<Entry | null> {
   const { stdout } = await journalctl([
     ...journalSourceArgs(params, options),
     '--quiet',
@@ -56,7 +59,35 @@ async function crashReport(params: CoredumpParams, options: ShowLogsOptions): Pr
     '--lines=1',
   ]);
   const line = stdout.split('\n').find(Boolean);
-  const entry = line ? (JSON.parse(line) as Entry) : null;
+  return line ? (JSON.parse(line) as Entry) : null;
+}
+
+/** The fields that say where the crashed program comes from, as systemd-coredump recorded them. */
+function crashFieldsOf(entry: Entry): CrashFields {
+  return {
+    COREDUMP_CGROUP: text(entry.COREDUMP_CGROUP),
+    COREDUMP_EXE: text(entry.COREDUMP_EXE),
+    COREDUMP_PACKAGE_NAME: text(entry.COREDUMP_PACKAGE_NAME),
+    COREDUMP_PACKAGE_VERSION: text(entry.COREDUMP_PACKAGE_VERSION),
+  };
+}
+
+/** Those fields of the crash record at the cursor (a finding's own evidence); null where it is no crash record. */
+export async function crashFieldsAt(
+  place: { cursor: string; scope: 'user' | 'system'; directory?: string },
+  options: ShowLogsOptions,
+): Promise<CrashFields | null> {
+  const entry = await entryAt(coredumpParams.parse(place), options);
+  return entry && COREDUMP_MESSAGES.has(text(entry.MESSAGE_ID) ?? '') ? crashFieldsOf(entry) : null;
+}
+
+/** The crash as lines "Label: value", where the program comes from, then the stack trace in its message. */
+async function crashReport(
+  params: CoredumpParams,
+  options: CoredumpOptions,
+  context: ActionContext,
+): Promise<string[]> {
+  const entry = await entryAt(params, options);
   if (entry && !COREDUMP_MESSAGES.has(text(entry.MESSAGE_ID) ?? '') && isPlainReport(entry)) {
     return plainReport(params, options, entry);
   }
@@ -68,11 +99,15 @@ async function crashReport(params: CoredumpParams, options: ShowLogsOptions): Pr
     const value = text(entry[field]) ?? (field === 'COREDUMP_SIGNAL_NAME' && signal ? signal : undefined);
     return value ? [`${label}: ${cleanLine(value, 300)}`] : [];
   });
+  const origin = await originLines(context, crashFieldsOf(entry), {
+    dataHome: context.dataHome,
+    ...(options.systemFlatpak && { systemFlatpak: options.systemFlatpak }),
+  });
   const trace = (text(entry.MESSAGE) ?? '')
     .split('\n')
     .slice(1)
     .filter((row) => row.trim());
-  return [...details, ...trace.slice(0, TRACE_LINES).map((row) => cleanLine(row, 300))];
+  return [...details, ...origin, ...trace.slice(0, TRACE_LINES).map((row) => cleanLine(row, 300))];
 }
 
 // When journald itself crashed, systemd-coredump cannot hand it the structured entry and writes its report as
@@ -108,7 +143,12 @@ async function plainReport(params: CoredumpParams, options: ShowLogsOptions, ent
     .map((row) => cleanLine(row, 300));
 }
 
-export function coredumpAction(options: ShowLogsOptions = {}): ActionDefinition<CoredumpParams> {
+export interface CoredumpOptions extends ShowLogsOptions {
+  /** The system's Flatpak installation, /var/lib/flatpak unless a test places it. */
+  systemFlatpak?: string;
+}
+
+export function coredumpAction(options: CoredumpOptions = {}): ActionDefinition<CoredumpParams> {
   return {
     name: 'info.coredump',
     title: N_('Show the crash report'),
@@ -116,12 +156,12 @@ export function coredumpAction(options: ShowLogsOptions = {}): ActionDefinition<
     risk: 'low',
     needsAuthorization: false,
     readOnly: true,
-    async preview(params) {
-      const details = await crashReport(params, options);
+    async preview(params, context) {
+      const details = await crashReport(params, options, context);
       return { summary: _('Show the crash: signal, program, package and stack trace'), details, changesNothing: false };
     },
-    async run(params) {
-      const details = await crashReport(params, options);
+    async run(params, context) {
+      const details = await crashReport(params, options, context);
       return {
         summary: [_('The crash as systemd-coredump recorded it:'), ...details].join('\n'),
         undo: { impossible: _('showing a crash report changes nothing') },
