@@ -110,5 +110,9 @@ export async function originLines(
   options: OriginOptions,
 ): Promise<string[]> {
   const appId = flatpakAppOf(fields.COREDUMP_CGROUP);
-  return appId ? flatpakLines(appId, options) : packageLines(context, fields);
+  if (appId) return flatpakLines(appId, options);
+  // A sandboxed path without the app's scope: a Flatpak app, but which one the record does not say.
+  if (fields.COREDUMP_EXE && isSandboxPath(fields.COREDUMP_EXE) && !fields.COREDUMP_PACKAGE_NAME)
+    return [_('A Flatpak app (its program is under /app), but the record does not name which one')];
+  return packageLines(context, fields);
 }

@@ -1,0 +1,156 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import {
+  flatpakAppOf,
+  flatpakDeployment,
+  flatpakInstallations,
+} from '../../../service/src/desktop/appCrash/flatpak.js';
+import { originLines } from '../../../service/src/desktop/appCrash/origin.js';
+import { makeTempDir, type TempDir } from '../../support/tempDir.js';
+import { homeContext } from '../fixes/actionContext.js';
+
+const COMMIT = 'a3f2c1d4e5b60718293a4b5c6d7e8f90112233445566778899aabbccddeeff00';
+const OLDER = '0f'.repeat(32);
+
+/** A deployment laid out as `flatpak install` leaves it: current → arch/branch, active → the commit. */
+async function deploy(
+  installation: string,
+  appId: string,
+  { arch = 'x86_64', branch = 'stable', commit = COMMIT, metainfo = true } = {},
+): Promise<void> {
+  const app = join(installation, 'app', appId);
+  const deployed = join(app, arch, branch, commit);
+  await mkdir(join(deployed, 'files/share/metainfo'), { recursive: true });
+  // An older deployment beside it, which `active` no longer names.
+  await mkdir(join(app, arch, branch, OLDER), { recursive: true });
+  await symlink(`${arch}/${branch}`, join(app, 'current'));
+  await symlink(commit, join(app, arch, branch, 'active'));
+  await writeFile(
+    join(deployed, 'metadata'),
+    `[Application]\nname=${appId}\nruntime=org.gnome.Platform/${arch}/47\nsdk=org.gnome.Sdk/${arch}/47\ncommand=epiphany\n\n[Context]\nshared=network;ipc;\n`,
+  );
+  if (metainfo)
+    await writeFile(
+      join(deployed, 'files/share/metainfo', `${appId}.metainfo.xml`),
+      `<?xml version="1.0"?>\n<component type="desktop-application">\n  <id>${appId}</id>\n  <releases>\n    <release version="47.2" date="2024-11-28"/>\n    <release version="47.1" date="2024-10-20"/>\n  </releases>\n</component>\n`,
+    );
+}
+
+describe('a crashed Flatpak app', () => {
+  let temp: TempDir;
+  let dataHome: string;
+  let system: string;
+
+  beforeEach(async () => {
+    temp = await makeTempDir();
+    dataHome = join(temp.path, '.local/share');
+    system = join(temp.path, 'var/lib/flatpak');
+    await mkdir(join(dataHome, 'flatpak/app'), { recursive: true });
+    await mkdir(join(system, 'app'), { recursive: true });
+  });
+  afterEach(() => temp.remove());
+
+  it('is named by the transient scope Flatpak starts it in', () => {
+    expect(
+      flatpakAppOf('/user.slice/user-1000.slice/user@1000.service/app.slice/app-flatpak-org.gnome.Epiphany-4023.scope'),
+    ).toBe('org.gnome.Epiphany');
+    // As posted in a public report: systemd[4191]: Started app-flatpak-md.obsidian.Obsidian-2751032070.scope.
+    expect(flatpakAppOf('app-flatpak-md.obsidian.Obsidian-2751032070.scope')).toBe('md.obsidian.Obsidian');
+    expect(flatpakAppOf('/app.slice/app-flatpak-com.valvesoftware.Steam-12.scope')).toBe('com.valvesoftware.Steam');
+    for (const other of [
+      undefined,
+      '/user.slice/user-1000.slice/session-2.scope',
+      '/user.slice/user-1000.slice/user@1000.service/app.slice/app-gnome-org.gnome.Calculator-3112.scope',
+      '/app.slice/app-flatpak-org.gnome.Epiphany.scope',
+      '/app.slice/app-flatpak-notreverse-12.scope',
+      '/app.slice/app-flatpak-org.gnome.Epiphany-12.scope/extra',
+    ])
+      expect(flatpakAppOf(other)).withContext(String(other)).toBeNull();
+  });
+
+  it('is found in the user installation first, with its branch, commit, runtime and release', async () => {
+    await deploy(join(dataHome, 'flatpak'), 'org.gnome.Epiphany');
+    await deploy(system, 'org.gnome.Epiphany', { branch: 'beta', commit: OLDER });
+    const found = await flatpakDeployment('org.gnome.Epiphany', flatpakInstallations(dataHome, system));
+    expect(found).toEqual({
+      appId: 'org.gnome.Epiphany',
+      installation: { kind: 'user', path: join(dataHome, 'flatpak') },
+      arch: 'x86_64',
+      branch: 'stable',
+      commit: COMMIT,
+      runtime: 'org.gnome.Platform/x86_64/47',
+      version: '47.2',
+    });
+  });
+
+  it('is found in the system installation, and without metainfo has no version', async () => {
+    await deploy(system, 'org.gnome.Epiphany', { arch: 'aarch64', metainfo: false });
+    const found = await flatpakDeployment('org.gnome.Epiphany', flatpakInstallations(dataHome, system));
+    expect(found?.installation).toEqual({ kind: 'system', path: system });
+    expect(found?.arch).toBe('aarch64');
+    expect(found?.version).toBeUndefined();
+  });
+
+  it('is not found where no installation holds it, nor for an id that is not one', async () => {
+    await deploy(system, 'org.gnome.Epiphany');
+    const installations = flatpakInstallations(dataHome, system);
+    expect(await flatpakDeployment('org.gnome.Maps', installations)).toBeNull();
+    expect(await flatpakDeployment('../../../etc', installations)).toBeNull();
+  });
+
+  it('is shown in the crash report with what is known and what is not, and no package lookup', async () => {
+    await deploy(system, 'org.gnome.Epiphany');
+    // No system bus: a lookup of a package would say PackageKit is not available.
+    const lines = await originLines(
+      homeContext(temp.path),
+      {
+        COREDUMP_CGROUP:
+          '/user.slice/user-1000.slice/user@1000.service/app.slice/app-flatpak-org.gnome.Epiphany-4023.scope',
+        COREDUMP_EXE: '/app/bin/epiphany',
+      },
+      { dataHome, systemFlatpak: system },
+    );
+    expect(lines).toEqual([
+      `Flatpak app: org.gnome.Epiphany (system installation, ${system})`,
+      'Branch: stable (x86_64)',
+      'Version: 47.2',
+      `Deployed commit: ${COMMIT}`,
+      'Runtime: org.gnome.Platform/x86_64/47',
+      'Whether its remote has a newer commit is not known without asking the remote: Software or “flatpak update” checks.',
+    ]);
+  });
+
+  it('cleans what the app wrote into its own metainfo', async () => {
+    await deploy(join(dataHome, 'flatpak'), 'org.example.Hostile', { metainfo: false });
+    const deployed = join(dataHome, 'flatpak/app/org.example.Hostile/x86_64/stable', COMMIT);
+    await writeFile(
+      join(deployed, 'files/share/metainfo/org.example.Hostile.metainfo.xml'),
+      '<component><releases><release version="1.0\x1b[31m<b>red</b>"/></releases></component>',
+    );
+    const found = await flatpakDeployment('org.example.Hostile', flatpakInstallations(dataHome, system));
+    expect(found?.version).not.toContain('\x1b');
+  });
+
+  it('says so when its program is under /app but the record names no scope', async () => {
+    const lines = await originLines(
+      homeContext(temp.path),
+      { COREDUMP_EXE: '/app/bin/epiphany' },
+      { dataHome, systemFlatpak: system },
+    );
+    expect(lines).toEqual(['A Flatpak app (its program is under /app), but the record does not name which one']);
+  });
+
+  it('for a packaged program without a system bus, says PackageKit could not be asked instead of failing', async () => {
+    const lines = await originLines(
+      homeContext(temp.path),
+      { COREDUMP_EXE: '/usr/bin/gnome-calculator' },
+      { dataHome, systemFlatpak: system },
+    );
+    expect(lines).toEqual([
+      jasmine.stringMatching(/^PackageKit is not available \(.*\): whether an update is waiting is not known$/),
+    ]);
+  });
+});
