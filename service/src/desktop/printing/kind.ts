@@ -1,11 +1,13 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import type { DesktopKind } from '../kind.js';
+import { PRINTER_PROBLEM, PrinterProblemDetector } from './detector.js';
+import { printerProblemPlaybook } from './playbook.js';
 
 export const printingKind: DesktopKind = {
   name: 'printing',
   sources: () => [],
-  detectors: () => [],
+  detectors: () => [new PrinterProblemDetector()],
   actions: () => [],
-  playbooks: {},
+  playbooks: { [PRINTER_PROBLEM]: printerProblemPlaybook },
 };
