@@ -46,15 +46,14 @@ const programName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 
 // The wording of cupsd's scheduler (OpenPrinting/cups scheduler/main.c, job.c), from CUPS 1.4 to 2.5.
 const RULES: { regex: RegExp; failure: (match: RegExpExecArray) => Failure }[] = [
-  // main.c, process_children: "PID 1234 (/usr/lib/cups/backend/ipp) stopped with status 1." (CUPS 1.x ended
-  // it with "!"); exit codes above 100 add strerror: "stopped with status 102 (No such file or directory)".
+  // main.c, process_children: "PID 1234 (/usr/lib/cups/backend/ipp) stopped with status 1." (CUPS 1.2 and 1.3
+  // ended it with "!", 1.1 named no program); exit codes above 100 add strerror: "… status 102 (No such file …)".
   {
-    regex: /^PID \d+ \((.+?)\) stopped with status (\d+)/,
+    regex: /^PID \d+(?: \((.+?)\))? stopped with status (\d+)/,
     failure: (match) => ({
-      what: format(_('{program} exited with status {status}'), {
-        program: programName(match[1] ?? ''),
-        status: match[2] ?? '',
-      }),
+      what: match[1]
+        ? format(_('{program} exited with status {status}'), { program: programName(match[1]), status: match[2] ?? '' })
+        : format(_('a filter or backend exited with status {status}'), { status: match[2] ?? '' }),
       severity: 'error',
     }),
   },
@@ -69,14 +68,13 @@ const RULES: { regex: RegExp; failure: (match: RegExpExecArray) => Failure }[] =
       severity: 'error',
     }),
   },
-  // job.c, finalize_job: "Backend ipp returned status 1 (failed)".
+  // job.c, finalize_job: "Backend ipp returned status 1 (failed)" (before CUPS 2.4.3 without the scheme).
   {
-    regex: /^Backend (\S+) returned status (-?\d+) \(([^)]*)\)/,
+    regex: /^Backend (?:(\S+) )?returned status (-?\d+) \(([^)]*)\)/,
     failure: (match) => ({
-      what: format(_('the {backend} backend failed ({reason})'), {
-        backend: match[1] ?? '',
-        reason: match[3] ?? '',
-      }),
+      what: match[1]
+        ? format(_('the {backend} backend failed ({reason})'), { backend: match[1], reason: match[3] ?? '' })
+        : format(_('the backend failed ({reason})'), { reason: match[3] ?? '' }),
       severity: 'error',
     }),
   },
