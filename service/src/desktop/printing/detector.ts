@@ -73,8 +73,15 @@ const RULES: { regex: RegExp; failure: (match: RegExpExecArray) => Failure }[] =
     regex: /^Backend (?:(\S+) )?returned status (-?\d+) \(([^)]*)\)/,
     failure: (match) => ({
       what: match[1]
-        ? format(_('the {backend} backend failed ({reason})'), { backend: match[1], reason: match[3] ?? '' })
-        : format(_('the backend failed ({reason})'), { reason: match[3] ?? '' }),
+        ? format(_('the {backend} backend returned status {status} ({reason})'), {
+            backend: match[1],
+            status: match[2] ?? '',
+            reason: match[3] ?? '',
+          })
+        : format(_('the backend returned status {status} ({reason})'), {
+            status: match[2] ?? '',
+            reason: match[3] ?? '',
+          }),
       severity: 'error',
     }),
   },
