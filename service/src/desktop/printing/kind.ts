@@ -3,11 +3,14 @@
 import type { DesktopKind } from '../kind.js';
 import { PRINTER_PROBLEM, PrinterProblemDetector } from './detector.js';
 import { printerProblemPlaybook } from './playbook.js';
+import { PrinterSource } from './source.js';
+import { PrinterStoppedDetector } from './stateDetector.js';
 
 export const printingKind: DesktopKind = {
   name: 'printing',
-  sources: () => [],
-  detectors: () => [new PrinterProblemDetector()],
+  // The queues' state needs the system bus, where cupsd's notifier signals their changes.
+  sources: ({ systemBus, log }) => (systemBus ? [new PrinterSource(systemBus, log)] : []),
+  detectors: () => [new PrinterProblemDetector(), new PrinterStoppedDetector()],
   actions: () => [],
   playbooks: { [PRINTER_PROBLEM]: printerProblemPlaybook },
 };
