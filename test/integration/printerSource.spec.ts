@@ -1,0 +1,163 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The printers' source on a real private system bus (dbus-daemon). cupsd is not installed on this machine, so
+// cupsd here is a stand-in: an HTTP server on a domain socket that answers the three IPP operations the source
+// sends, as cupsd would (RFC 8010 encoding), and records them.
+import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
+
+import { Message, type MessageBus, MessageType } from '@jellybrick/dbus-next';
+
+import { CupsClient } from '../../service/src/desktop/printing/cupsClient.js';
+import {
+  decodeResponse,
+  encodeRequest,
+  GROUP,
+  type IppGroup,
+  type IppMessage,
+  OPERATION,
+  TAG,
+} from '../../service/src/desktop/printing/ipp.js';
+import { NOTIFIER, PrinterSource } from '../../service/src/desktop/printing/source.js';
+import type { PrinterState } from '../../service/src/desktop/printing/state.js';
+import { createLogger } from '../../service/src/logging.js';
+import type { WatchEvent } from '../../service/src/watch/events.js';
+import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
+import { waitFor } from '../support/service.js';
+import { makeTempDir, type TempDir } from '../support/tempDir.js';
+
+const SUBSCRIPTION_ID = 42;
+
+/** The stand-in for cupsd: its queues, and every request it was sent (decoded). */
+interface CupsStandIn {
+  socket: string;
+  printers: PrinterState[];
+  requests: IppMessage[];
+  server: Server;
+}
+
+function printerGroup(printer: PrinterState): IppGroup {
+  return {
+    tag: GROUP.printer,
+    attributes: [
+      { tag: TAG.name, name: 'printer-name', values: [printer.name] },
+      { tag: TAG.enum, name: 'printer-state', values: [printer.state] },
+      { tag: TAG.text, name: 'printer-state-message', values: [printer.stateMessage] },
+      { tag: TAG.keyword, name: 'printer-state-reasons', values: printer.reasons.length ? printer.reasons : ['none'] },
+      { tag: TAG.boolean, name: 'printer-is-accepting-jobs', values: [printer.acceptingJobs] },
+    ],
+  };
+}
+
+async function startCupsStandIn(dir: string): Promise<CupsStandIn> {
+  const standIn: CupsStandIn = { socket: join(dir, 'cups.sock'), printers: [], requests: [], server: createServer() };
+  standIn.server.on('request', (incoming, outgoing) => {
+    const chunks: Buffer[] = [];
+    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+    incoming.on('end', () => {
+      const asked = decodeResponse(Buffer.concat(chunks));
+      standIn.requests.push(asked);
+      const groups: IppGroup[] = [{ tag: GROUP.operation, attributes: [] }];
+      if (asked.code === OPERATION.cupsGetPrinters) groups.push(...standIn.printers.map(printerGroup));
+      if (asked.code === OPERATION.createPrinterSubscriptions)
+        groups.push({
+          tag: GROUP.subscription,
+          attributes: [{ tag: TAG.integer, name: 'notify-subscription-id', values: [SUBSCRIPTION_ID] }],
+        });
+      outgoing.writeHead(200, { 'Content-Type': 'application/ipp' });
+      outgoing.end(encodeRequest({ code: 0, requestId: asked.requestId, groups }));
+    });
+  });
+  await new Promise<void>((resolve) => standIn.server.listen(standIn.socket, resolve));
+  return standIn;
+}
+
+const idle = (name: string): PrinterState => ({
+  name,
+  state: 3,
+  stateMessage: '',
+  reasons: [],
+  acceptingJobs: true,
+  jobs: [],
+});
+
+/** A signal as cupsd's notifier sends it (notifier/dbus.c): text, printer-uri, name, state, reasons, accepting. */
+function notifierSignal(bus: MessageBus, printer: PrinterState) {
+  bus.send(
+    new Message({
+      type: MessageType.SIGNAL,
+      path: NOTIFIER.path,
+      interface: NOTIFIER.interface,
+      member: 'PrinterStateChanged',
+      signature: 'sssusb',
+      body: [
+        'state changed',
+        `ipp://localhost/printers/${printer.name}`,
+        printer.name,
+        printer.state,
+        printer.reasons.join(','),
+        printer.acceptingJobs,
+      ],
+    }),
+  );
+}
+
+describe('the printers source', () => {
+  let bus: PrivateBus;
+  let dir: TempDir;
+  let cups: CupsStandIn;
+  let source: PrinterSource;
+  let printers: PrinterState[];
+
+  beforeEach(async () => {
+    bus = await startPrivateBus({ system: true });
+    dir = await makeTempDir('steward-cups-');
+    cups = await startCupsStandIn(dir.path);
+    cups.printers = [idle('Office'), idle('Lab')];
+    const log = createLogger({ level: 'debug', journal: false, write: () => undefined });
+    source = new PrinterSource(await bus.connect(), log, new CupsClient(cups.socket));
+    printers = [];
+    await source.start((event: WatchEvent) => {
+      if (event.type === 'desktop' && event.desktop.kind === 'printer') printers.push(event.desktop.printer);
+    });
+  });
+
+  afterEach(async () => {
+    await source.stop();
+    await new Promise((resolve) => cups.server.close(resolve));
+    await bus.stop();
+    await dir.remove();
+  });
+
+  it('subscribes cupsd to announce queue changes over D-Bus and reads every queue once', () => {
+    const subscribe = cups.requests.find((request) => request.code === OPERATION.createPrinterSubscriptions);
+    const subscription = subscribe?.groups.find((group) => group.tag === GROUP.subscription)?.attributes;
+    expect(subscription?.map(({ name, values }) => [name, values])).toEqual([
+      ['notify-recipient-uri', ['dbus://']],
+      ['notify-events', ['printer-state-changed', 'printer-stopped', 'printer-added', 'printer-deleted']],
+      ['notify-lease-duration', [0]],
+    ]);
+    expect(printers.map((printer) => [printer.name, printer.state])).toEqual([
+      ['Office', 3],
+      ['Lab', 3],
+    ]);
+  });
+
+  it("reads the queues again on the notifier's signal and tells only the queue that changed", async () => {
+    const reads = () => cups.requests.filter((request) => request.code === OPERATION.cupsGetPrinters).length;
+    expect(reads()).toBe(1);
+    const stopped = { ...idle('Office'), state: 5, stateMessage: 'Printer stopped due to backend errors.' };
+    cups.printers = [{ ...stopped, reasons: ['paused'] }, idle('Lab')];
+    notifierSignal(await bus.connect(), stopped);
+    await waitFor(() => printers.length === 3, 'the stopped queue');
+    expect(printers[2]).toEqual({ ...stopped, reasons: ['paused'] });
+    expect(reads()).toBe(2);
+  });
+
+  it('cancels its subscription when it stops', async () => {
+    await source.stop();
+    const cancel = cups.requests.find((request) => request.code === OPERATION.cancelSubscription);
+    const id = cancel?.groups[0]?.attributes.find((attribute) => attribute.name === 'notify-subscription-id');
+    expect(id?.values).toEqual([SUBSCRIPTION_ID]);
+  });
+});
