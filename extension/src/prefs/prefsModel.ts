@@ -134,6 +134,8 @@ export const CATALOG_ACTIONS: readonly CatalogAction[] = [
     title: (_) => _('Finish an interrupted package installation'),
     touches: 'packages',
   },
+  { name: 'printing.pause_printer', risk: 'low', title: (_) => _('Stop a printer'), touches: 'desktop' },
+  { name: 'printing.resume_printer', risk: 'low', title: (_) => _('Resume a stopped printer'), touches: 'desktop' },
   {
     name: 'systemd.disable_unit',
     risk: 'medium',

@@ -161,12 +161,18 @@ describe('the printer-problem playbook', () => {
   });
   const tools = {} as PlaybookTools;
 
-  it("first shows cupsd's own lines around the failure", async () => {
+  it("first shows cupsd's own lines around the failure, then offers to resume the queue", async () => {
     const draft = await printerProblemPlaybook(finding('C454e'), tools);
     expect(draft?.actions).toEqual([
       { name: 'info.show_logs', params: { scope: 'system', cursor: 's=abc;i=7', sameWriter: true } },
+      { name: 'printing.resume_printer', params: { printer: 'C454e' } },
     ]);
     expect(draft?.title).toContain('C454e');
+  });
+
+  it('only shows the lines when no queue is named', async () => {
+    const draft = await printerProblemPlaybook(finding(''), tools);
+    expect(draft?.actions.map((action) => action.name)).toEqual(['info.show_logs']);
   });
 
   it('is the playbook the printing kind registers for printer-problem, beside its detector', () => {

@@ -1,6 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import type { DesktopKind } from '../kind.js';
+import { printerActions } from './actions.js';
 import { PRINTER_PROBLEM, PrinterProblemDetector } from './detector.js';
 import { printerProblemPlaybook } from './playbook.js';
 import { PrinterSource } from './source.js';
@@ -11,6 +12,6 @@ export const printingKind: DesktopKind = {
   // The queues' state needs the system bus, where cupsd's notifier signals their changes.
   sources: ({ systemBus, log }) => (systemBus ? [new PrinterSource(systemBus, log)] : []),
   detectors: () => [new PrinterProblemDetector(), new PrinterStoppedDetector()],
-  actions: () => [],
+  actions: () => printerActions(),
   playbooks: { [PRINTER_PROBLEM]: printerProblemPlaybook },
 };
