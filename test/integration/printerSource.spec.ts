@@ -1,13 +1,16 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-// The printers' source on a real private system bus (dbus-daemon). cupsd is not installed on this machine, so
-// cupsd here is a stand-in: an HTTP server on a domain socket that answers the three IPP operations the source
-// sends, as cupsd would (RFC 8010 encoding), and records them.
+// The printers' source and actions on a real private system bus (dbus-daemon). cupsd and cups-pk-helper are not
+// installed on this machine, so both are stand-ins here: cupsd an HTTP server on a domain socket that answers the
+// three IPP operations Steward sends, as cupsd would (RFC 8010 encoding), and records them; cups-pk-helper a bus
+// connection owning its name that answers PrinterSetEnabled as the helper does (an error text, empty on success)
+// by changing the stand-in cupsd's queue.
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 
 import { Message, type MessageBus, MessageType } from '@jellybrick/dbus-next';
 
+import { printerActions } from '../../service/src/desktop/printing/actions.js';
 import { CupsClient } from '../../service/src/desktop/printing/cupsClient.js';
 import {
   decodeResponse,
@@ -20,6 +23,7 @@ import {
 } from '../../service/src/desktop/printing/ipp.js';
 import { NOTIFIER, PrinterSource } from '../../service/src/desktop/printing/source.js';
 import type { PrinterState } from '../../service/src/desktop/printing/state.js';
+import type { ActionContext, ActionDefinition } from '../../service/src/fixes/action.js';
 import { createLogger } from '../../service/src/logging.js';
 import type { WatchEvent } from '../../service/src/watch/events.js';
 import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
@@ -159,5 +163,87 @@ describe('the printers source', () => {
     const cancel = cups.requests.find((request) => request.code === OPERATION.cancelSubscription);
     const id = cancel?.groups[0]?.attributes.find((attribute) => attribute.name === 'notify-subscription-id');
     expect(id?.values).toEqual([SUBSCRIPTION_ID]);
+  });
+});
+
+/** The stand-in for cups-pk-helper: owns its name, and enables or disables the stand-in cupsd's queue. */
+async function startHelperStandIn(bus: MessageBus, cups: CupsStandIn): Promise<string[][]> {
+  const calls: string[][] = [];
+  await bus.requestName('org.opensuse.CupsPkHelper.Mechanism', 4);
+  bus.addMethodHandler((message: Message) => {
+    if (message.interface !== 'org.opensuse.CupsPkHelper.Mechanism' || message.member !== 'PrinterSetEnabled')
+      return false;
+    const [name, enabled] = message.body as [string, boolean];
+    calls.push([name, String(enabled)]);
+    const printer = cups.printers.find((candidate) => candidate.name === name);
+    if (printer) {
+      printer.state = enabled ? 3 : 5;
+      printer.stateMessage = enabled ? '' : 'Paused';
+    }
+    bus.send(Message.newMethodReturn(message, 's', [printer ? '' : 'client-error-not-found']));
+    return true;
+  });
+  return calls;
+}
+
+describe('the printer actions', () => {
+  let bus: PrivateBus;
+  let dir: TempDir;
+  let cups: CupsStandIn;
+  let helperCalls: string[][];
+  let context: ActionContext;
+  let resume: ActionDefinition;
+  let pause: ActionDefinition;
+
+  beforeEach(async () => {
+    bus = await startPrivateBus({ system: true });
+    dir = await makeTempDir('steward-cups-');
+    cups = await startCupsStandIn(dir.path);
+    cups.printers = [{ ...idle('Office'), state: 5, stateMessage: 'Printer stopped due to backend errors.' }];
+    helperCalls = await startHelperStandIn(await bus.connect(), cups);
+    const log = createLogger({ level: 'debug', journal: false, write: () => undefined });
+    context = { systemBus: await bus.connect(), log } as ActionContext;
+    const actions = printerActions(new CupsClient(cups.socket));
+    [resume, pause] = ['printing.resume_printer', 'printing.pause_printer'].map((name) =>
+      actions.find((action) => action.name === name)!,
+    ) as [ActionDefinition, ActionDefinition];
+  });
+
+  afterEach(async () => {
+    await new Promise((resolve) => cups.server.close(resolve));
+    await bus.stop();
+    await dir.remove();
+  });
+
+  const options = { progress: () => undefined, signal: new AbortController().signal };
+
+  it('resumes a stopped queue through cups-pk-helper, verified from cupsd, with stopping it again as the undo', async () => {
+    const params = resume.params.parse({ printer: 'Office' });
+    const preview = await resume.preview(params, context);
+    expect(preview.changesNothing).toBeFalse();
+    expect(preview.details[0]).toBe('Printer Office is stopped: Printer stopped due to backend errors.');
+    const outcome = await resume.run(params, context, options);
+    expect(helperCalls).toEqual([['Office', 'true']]);
+    expect(outcome.undo).toEqual({
+      action: 'printing.pause_printer',
+      params: { printer: 'Office' },
+      summary: 'Stop printer Office again',
+    });
+    expect(await resume.verify(params, context)).toEqual({ ok: true, observed: 'Printer Office is running' });
+    expect((await resume.preview(params, context)).changesNothing).toBeTrue();
+    // The undo puts the queue back as it was: stopped.
+    await pause.run(params, context, options);
+    expect(await pause.verify(params, context)).toEqual({ ok: true, observed: 'Printer Office is stopped: Paused' });
+  });
+
+  it('refuses a bad queue name and an unknown queue by name, never with a stack trace', async () => {
+    expect(resume.params.safeParse({ printer: 'Office/../x' }).success).toBeFalse();
+    expect(resume.params.safeParse({ printer: 'Office', extra: 1 }).success).toBeFalse();
+    await expectAsync(resume.preview({ printer: 'Lab' }, context)).toBeRejectedWith(
+      jasmine.objectContaining({ errorName: 'NotFound', message: 'There is no printer Lab.' }),
+    );
+    await expectAsync(resume.run({ printer: 'Lab' }, context, options)).toBeRejectedWith(
+      jasmine.objectContaining({ errorName: 'Internal', message: 'The print system refused: client-error-not-found' }),
+    );
   });
 });
