@@ -31,6 +31,7 @@ import { waitFor } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 
 const SUBSCRIPTION_ID = 42;
+const STALE_ID = 7;
 
 /** The stand-in for cupsd: its queues, and every request it was sent (decoded). */
 interface CupsStandIn {
@@ -68,6 +69,20 @@ async function startCupsStandIn(dir: string): Promise<CupsStandIn> {
           tag: GROUP.subscription,
           attributes: [{ tag: TAG.integer, name: 'notify-subscription-id', values: [SUBSCRIPTION_ID] }],
         });
+      // One left behind by an earlier Steward, and another program's (an RSS one).
+      if (asked.code === OPERATION.getSubscriptions)
+        groups.push(
+          ...[
+            [STALE_ID, 'dbus://'],
+            [STALE_ID + 1, 'rss://localhost:8080'],
+          ].map(([id, uri]) => ({
+            tag: GROUP.subscription,
+            attributes: [
+              { tag: TAG.integer, name: 'notify-subscription-id', values: [id as number] },
+              { tag: TAG.uri, name: 'notify-recipient-uri', values: [uri as string] },
+            ],
+          })),
+        );
       outgoing.writeHead(200, { 'Content-Type': 'application/ipp' });
       outgoing.end(encodeRequest({ code: 0, requestId: asked.requestId, groups }));
     });
@@ -158,11 +173,18 @@ describe('the printers source', () => {
     expect(reads()).toBe(2);
   });
 
-  it('cancels its subscription when it stops', async () => {
+  const cancelled = () =>
+    cups.requests
+      .filter((request) => request.code === OPERATION.cancelSubscription)
+      .flatMap(
+        (request) =>
+          request.groups[0]?.attributes.find((attribute) => attribute.name === 'notify-subscription-id')?.values ?? [],
+      );
+
+  it('cancels a D-Bus subscription an earlier run left behind before subscribing, and its own when it stops', async () => {
+    expect(cancelled()).toEqual([STALE_ID]);
     await source.stop();
-    const cancel = cups.requests.find((request) => request.code === OPERATION.cancelSubscription);
-    const id = cancel?.groups[0]?.attributes.find((attribute) => attribute.name === 'notify-subscription-id');
-    expect(id?.values).toEqual([SUBSCRIPTION_ID]);
+    expect(cancelled()).toEqual([STALE_ID, SUBSCRIPTION_ID]);
   });
 });
 

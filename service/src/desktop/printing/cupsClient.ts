@@ -95,6 +95,19 @@ export class CupsClient {
     return id;
   }
 
+  /** The ids of the D-Bus subscriptions this user (Steward) made earlier: a crash leaves them behind. */
+  async ownDbusSubscriptions(): Promise<number[]> {
+    const answer = await this.send(OPERATION.getSubscriptions, [
+      { tag: TAG.uri, name: 'printer-uri', values: ['ipp://localhost/'] },
+      { tag: TAG.boolean, name: 'my-subscriptions', values: [true] },
+      { tag: TAG.keyword, name: 'requested-attributes', values: ['notify-subscription-id', 'notify-recipient-uri'] },
+    ]);
+    return groupsOf(answer, GROUP.subscription).flatMap((attributes) => {
+      const id = first(attributes, 'notify-subscription-id');
+      return typeof id === 'number' && first(attributes, 'notify-recipient-uri') === 'dbus://' ? [id] : [];
+    });
+  }
+
   async cancelSubscription(id: number): Promise<void> {
     await this.send(OPERATION.cancelSubscription, [
       { tag: TAG.uri, name: 'printer-uri', values: ['ipp://localhost/'] },

@@ -23,6 +23,7 @@ export const TAG = {
 export const OPERATION = {
   createPrinterSubscriptions: 0x0016,
   cancelSubscription: 0x001b,
+  getSubscriptions: 0x0019,
   cupsGetPrinters: 0x4002,
 } as const;
 

@@ -38,6 +38,8 @@ export class PrinterSource implements EventSource {
     // Listen before subscribing, so no change between the two is missed.
     this.unsubscribe = await new SignalRouter(this.systemBus).subscribe(NOTIFIER, () => void this.refresh(emit));
     try {
+      // A subscription never expires (lease 0): one left by a Steward that did not stop cleanly goes first.
+      for (const stale of await this.cups.ownDbusSubscriptions()) await this.cups.cancelSubscription(stale);
       this.subscription = await this.cups.subscribeOverDbus();
     } catch (error) {
       this.log.info('printers: no CUPS scheduler to watch', { error: (error as Error).message });
