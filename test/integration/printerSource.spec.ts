@@ -32,10 +32,14 @@ import { makeTempDir, type TempDir } from '../support/tempDir.js';
 
 const SUBSCRIPTION_ID = 42;
 const STALE_ID = 7;
+/** client-error-not-found, cupsd's answer to Get-Subscriptions when it has none. */
+const NOT_FOUND = 0x0406;
 
 /** The stand-in for cupsd: its queues, and every request it was sent (decoded). */
 interface CupsStandIn {
   socket: string;
+  /** Whether an earlier run left a subscription (else Get-Subscriptions finds none). */
+  stale: boolean;
   printers: PrinterState[];
   requests: IppMessage[];
   server: Server;
@@ -55,7 +59,13 @@ function printerGroup(printer: PrinterState): IppGroup {
 }
 
 async function startCupsStandIn(dir: string): Promise<CupsStandIn> {
-  const standIn: CupsStandIn = { socket: join(dir, 'cups.sock'), printers: [], requests: [], server: createServer() };
+  const standIn: CupsStandIn = {
+    socket: join(dir, 'cups.sock'),
+    stale: true,
+    printers: [],
+    requests: [],
+    server: createServer(),
+  };
   standIn.server.on('request', (incoming, outgoing) => {
     const chunks: Buffer[] = [];
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -70,7 +80,8 @@ async function startCupsStandIn(dir: string): Promise<CupsStandIn> {
           attributes: [{ tag: TAG.integer, name: 'notify-subscription-id', values: [SUBSCRIPTION_ID] }],
         });
       // One left behind by an earlier Steward, and another program's (an RSS one).
-      if (asked.code === OPERATION.getSubscriptions)
+      const none = asked.code === OPERATION.getSubscriptions && !standIn.stale;
+      if (asked.code === OPERATION.getSubscriptions && standIn.stale)
         groups.push(
           ...[
             [STALE_ID, 'dbus://'],
@@ -84,7 +95,7 @@ async function startCupsStandIn(dir: string): Promise<CupsStandIn> {
           })),
         );
       outgoing.writeHead(200, { 'Content-Type': 'application/ipp' });
-      outgoing.end(encodeRequest({ code: 0, requestId: asked.requestId, groups }));
+      outgoing.end(encodeRequest({ code: none ? NOT_FOUND : 0, requestId: asked.requestId, groups }));
     });
   });
   await new Promise<void>((resolve) => standIn.server.listen(standIn.socket, resolve));
@@ -185,6 +196,21 @@ describe('the printers source', () => {
     expect(cancelled()).toEqual([STALE_ID]);
     await source.stop();
     expect(cancelled()).toEqual([STALE_ID, SUBSCRIPTION_ID]);
+  });
+
+  it('subscribes when cupsd has no earlier subscription of its (not found)', async () => {
+    await source.stop();
+    cups.stale = false;
+    cups.requests.length = 0;
+    const log = createLogger({ level: 'debug', journal: false, write: () => undefined });
+    source = new PrinterSource(await bus.connect(), log, new CupsClient(cups.socket));
+    await source.start(() => undefined);
+    expect(cups.requests.map((request) => request.code)).toEqual([
+      OPERATION.getSubscriptions,
+      OPERATION.createPrinterSubscriptions,
+      OPERATION.cupsGetPrinters,
+    ]);
+    expect(cancelled()).toEqual([]);
   });
 });
 

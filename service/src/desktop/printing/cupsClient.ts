@@ -25,6 +25,8 @@ export const CUPS_SOCKET = '/run/cups/cups.sock';
 
 /** IPP status codes below 0x0100 are successes (RFC 8011 §4.1.6). */
 const isSuccess = (status: number) => status < 0x0100;
+/** client-error-not-found: cupsd's answer to Get-Subscriptions when there are none (scheduler/ipp.c). */
+const NOT_FOUND = 0x0406;
 
 /** What Steward asks of each printer: no more than the state it reports. */
 const PRINTER_ATTRIBUTES = [
@@ -97,11 +99,16 @@ export class CupsClient {
 
   /** The ids of the D-Bus subscriptions this user (Steward) made earlier: a crash leaves them behind. */
   async ownDbusSubscriptions(): Promise<number[]> {
-    const answer = await this.send(OPERATION.getSubscriptions, [
-      { tag: TAG.uri, name: 'printer-uri', values: ['ipp://localhost/'] },
-      { tag: TAG.boolean, name: 'my-subscriptions', values: [true] },
-      { tag: TAG.keyword, name: 'requested-attributes', values: ['notify-subscription-id', 'notify-recipient-uri'] },
-    ]);
+    const answer = await this.send(
+      OPERATION.getSubscriptions,
+      [
+        { tag: TAG.uri, name: 'printer-uri', values: ['ipp://localhost/'] },
+        { tag: TAG.boolean, name: 'my-subscriptions', values: [true] },
+        { tag: TAG.keyword, name: 'requested-attributes', values: ['notify-subscription-id', 'notify-recipient-uri'] },
+      ],
+      undefined,
+      [NOT_FOUND],
+    );
     return groupsOf(answer, GROUP.subscription).flatMap((attributes) => {
       const id = first(attributes, 'notify-subscription-id');
       return typeof id === 'number' && first(attributes, 'notify-recipient-uri') === 'dbus://' ? [id] : [];
@@ -115,14 +122,19 @@ export class CupsClient {
     ]);
   }
 
-  private async send(code: number, operation: IppAttribute[], subscription?: IppAttribute[]): Promise<IppMessage> {
+  private async send(
+    code: number,
+    operation: IppAttribute[],
+    subscription?: IppAttribute[],
+    alsoFine: number[] = [],
+  ): Promise<IppMessage> {
     const groups = [
       operationAttributes(...operation, { tag: TAG.name, name: 'requesting-user-name', values: [this.user] }),
       ...(subscription ? [{ tag: GROUP.subscription, attributes: subscription }] : []),
     ];
     const body = encodeRequest({ code, requestId: ++this.requestId, groups });
     const answer = decodeResponse(await this.post(body));
-    if (!isSuccess(answer.code))
+    if (!isSuccess(answer.code) && !alsoFine.includes(answer.code))
       throw new IppError(`cupsd refused operation 0x${code.toString(16)}: status 0x${answer.code.toString(16)}`);
     return answer;
   }
