@@ -106,6 +106,22 @@ describe('the printer-problem detector', () => {
     ]);
   });
 
+  it('names the queue from the URI field cupsd gives its journal lines', () => {
+    const event = journalEvent({
+      MESSAGE: '[Job 12] Backend returned status 1 (failed)',
+      PRIORITY: '4',
+      URI: 'ipp://localhost/printers/HP_LaserJet_1020',
+      _COMM: 'cupsd',
+      _EXE: '/usr/sbin/cupsd',
+      _UID: '0',
+      _SYSTEMD_UNIT: 'cups.service',
+      __REALTIME_TIMESTAMP: at(0),
+    });
+    expect(reportsOf(new PrinterProblemDetector().detect(event)).map((r) => [r.subject, r.title])).toEqual([
+      ['HP_LaserJet_1020', 'Printer HP_LaserJet_1020, job 12: the backend returned status 1 (failed)'],
+    ]);
+  });
+
   it('reads "[Printer name]" lines as about that queue', () => {
     expect(verdict('[Printer Office] Unable to register as "Office".', 3)).toEqual([
       ['Office', 'Printer Office: “Unable to register as "Office".”'],

@@ -33,6 +33,9 @@ const JOB_PREFIX = /^\[Job (\d+)\] /;
 const PRINTER_PREFIX = /^\[Printer ([^\]\s]+)\] /;
 // job.c, cupsdLoadJob and ipp.c, add_job: "[Job 42] Queued on \"HP_LaserJet\" by \"alice\"."
 const QUEUED_ON = /^Queued on "([^"]+)" by /;
+// log.c: cupsd logging to the journal gives a job's or printer's line its queue's URI ("URI=ipp://localhost/
+// printers/Office"); only cupsd's lines are read, so the field is cupsd's word.
+const QUEUE_URI = /^ipps?:\/\/[^/]+\/(?:printers|classes)\/([^/?#]+)$/;
 // job.c, cupsdSetJobState: the job ended well.
 const COMPLETED = /^Job completed\.$/;
 
@@ -143,7 +146,8 @@ export class PrinterProblemDetector implements Detector {
         return [];
       }
     }
-    const printer = printerLine?.[1] ?? (jobId ? this.jobPrinters.get(jobId) : undefined);
+    const printer =
+      queueOfUri(event.entry.fields.URI) ?? printerLine?.[1] ?? (jobId ? this.jobPrinters.get(jobId) : undefined);
     if (jobId && COMPLETED.test(text)) {
       this.jobPrinters.delete(jobId);
       return printer ? [{ resolve: { kind: PRINTER_PROBLEM, subject: printer, at: event.at } }] : [];
@@ -170,6 +174,16 @@ export class PrinterProblemDetector implements Detector {
       if (oldest !== undefined) this.jobPrinters.delete(oldest);
     }
     this.jobPrinters.set(jobId, printer);
+  }
+}
+
+function queueOfUri(uri: string | undefined): string | undefined {
+  const name = uri ? QUEUE_URI.exec(uri)?.[1] : undefined;
+  if (!name) return undefined;
+  try {
+    return decodeURIComponent(name);
+  } catch {
+    return name;
   }
 }
 
