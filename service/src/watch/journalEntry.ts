@@ -43,6 +43,8 @@ export const JOURNAL_FIELDS = [
   'COREDUMP_USER_UNIT',
   'DNS_QUESTION',
   'DNSSEC_RESULT',
+  // cupsd's queue for a job's or printer's line (scheduler/log.c, PWG_ServiceURI), when it logs to the journal.
+  'URI',
 ] as const;
 
 export type JournalField = (typeof JOURNAL_FIELDS)[number];

@@ -1,0 +1,168 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The local CUPS scheduler over its own socket: the printers' state (CUPS-Get-Printers) and a subscription
+// that has cupsd's D-Bus notifier announce their changes (Create-Printer-Subscriptions, notify-recipient-uri
+// dbus://). The socket is root's: what it answers is cupsd's word, unlike a signal any bus client could send.
+import { request } from 'node:http';
+
+import {
+  decodeResponse,
+  encodeRequest,
+  GROUP,
+  groupsOf,
+  type IppAttribute,
+  IppError,
+  type IppMessage,
+  type IppValue,
+  OPERATION,
+  operationAttributes,
+  TAG,
+} from './ipp.js';
+import type { PrinterState } from './state.js';
+
+/** cupsd's domain socket (cups-files.conf's default Listen on Linux). */
+export const CUPS_SOCKET = '/run/cups/cups.sock';
+
+/** IPP status codes below 0x0100 are successes (RFC 8011 §4.1.6). */
+const isSuccess = (status: number) => status < 0x0100;
+/** client-error-not-found: cupsd's answer to Get-Subscriptions when there are none (scheduler/ipp.c). */
+const NOT_FOUND = 0x0406;
+
+/** What Steward asks of each printer: no more than the state it reports. */
+const PRINTER_ATTRIBUTES = [
+  'printer-name',
+  'printer-state',
+  'printer-state-message',
+  'printer-state-reasons',
+  'printer-is-accepting-jobs',
+];
+
+/** The events whose signals tell that a queue's state may have changed (cupsd's event names, subscriptions.c). */
+export const PRINTER_EVENTS = ['printer-state-changed', 'printer-stopped', 'printer-added', 'printer-deleted'];
+
+const first = (attributes: Map<string, IppValue[]>, name: string) => attributes.get(name)?.[0];
+
+export function printerFromAttributes(attributes: Map<string, IppValue[]>): PrinterState | null {
+  const name = first(attributes, 'printer-name');
+  const state = first(attributes, 'printer-state');
+  if (typeof name !== 'string' || typeof state !== 'number') return null;
+  const message = first(attributes, 'printer-state-message');
+  const reasons = (attributes.get('printer-state-reasons') ?? []).filter(
+    (reason): reason is string => typeof reason === 'string' && reason !== 'none',
+  );
+  return {
+    name,
+    state,
+    stateMessage: typeof message === 'string' ? message : '',
+    reasons,
+    acceptingJobs: first(attributes, 'printer-is-accepting-jobs') !== false,
+    jobs: [],
+  };
+}
+
+export class CupsClient {
+  private requestId = 0;
+
+  constructor(
+    private readonly socketPath = CUPS_SOCKET,
+    private readonly user = 'steward',
+  ) {}
+
+  /** Every queue this cupsd has, with its state. */
+  async printers(): Promise<PrinterState[]> {
+    const answer = await this.send(OPERATION.cupsGetPrinters, [
+      { tag: TAG.keyword, name: 'requested-attributes', values: PRINTER_ATTRIBUTES },
+    ]);
+    return groupsOf(answer, GROUP.printer).flatMap((attributes) => printerFromAttributes(attributes) ?? []);
+  }
+
+  /**
+   * Asks cupsd to announce `events` of every queue over D-Bus, without expiry (lease 0, which cupsd keeps
+   * while its MaxLeaseDuration is 0, the default); the subscription's id, to cancel it.
+   */
+  async subscribeOverDbus(events = PRINTER_EVENTS): Promise<number> {
+    const answer = await this.send(
+      OPERATION.createPrinterSubscriptions,
+      [{ tag: TAG.uri, name: 'printer-uri', values: ['ipp://localhost/'] }],
+      [
+        { tag: TAG.uri, name: 'notify-recipient-uri', values: ['dbus://'] },
+        { tag: TAG.keyword, name: 'notify-events', values: events },
+        { tag: TAG.integer, name: 'notify-lease-duration', values: [0] },
+      ],
+    );
+    const id = groupsOf(answer, GROUP.subscription)
+      .map((attributes) => first(attributes, 'notify-subscription-id'))
+      .find((value) => typeof value === 'number');
+    if (id === undefined) throw new IppError('cupsd answered Create-Printer-Subscriptions without a subscription id');
+    return id;
+  }
+
+  /** The ids of the D-Bus subscriptions this user (Steward) made earlier: a crash leaves them behind. */
+  async ownDbusSubscriptions(): Promise<number[]> {
+    const answer = await this.send(
+      OPERATION.getSubscriptions,
+      [
+        { tag: TAG.uri, name: 'printer-uri', values: ['ipp://localhost/'] },
+        { tag: TAG.boolean, name: 'my-subscriptions', values: [true] },
+        { tag: TAG.keyword, name: 'requested-attributes', values: ['notify-subscription-id', 'notify-recipient-uri'] },
+      ],
+      undefined,
+      [NOT_FOUND],
+    );
+    return groupsOf(answer, GROUP.subscription).flatMap((attributes) => {
+      const id = first(attributes, 'notify-subscription-id');
+      return typeof id === 'number' && first(attributes, 'notify-recipient-uri') === 'dbus://' ? [id] : [];
+    });
+  }
+
+  async cancelSubscription(id: number): Promise<void> {
+    await this.send(OPERATION.cancelSubscription, [
+      { tag: TAG.uri, name: 'printer-uri', values: ['ipp://localhost/'] },
+      { tag: TAG.integer, name: 'notify-subscription-id', values: [id] },
+    ]);
+  }
+
+  private async send(
+    code: number,
+    operation: IppAttribute[],
+    subscription?: IppAttribute[],
+    alsoFine: number[] = [],
+  ): Promise<IppMessage> {
+    const groups = [
+      operationAttributes(...operation, { tag: TAG.name, name: 'requesting-user-name', values: [this.user] }),
+      ...(subscription ? [{ tag: GROUP.subscription, attributes: subscription }] : []),
+    ];
+    const body = encodeRequest({ code, requestId: ++this.requestId, groups });
+    const answer = decodeResponse(await this.post(body));
+    if (!isSuccess(answer.code) && !alsoFine.includes(answer.code))
+      throw new IppError(`cupsd refused operation 0x${code.toString(16)}: status 0x${answer.code.toString(16)}`);
+    return answer;
+  }
+
+  private post(body: Buffer): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+      const outgoing = request(
+        {
+          socketPath: this.socketPath,
+          path: '/',
+          method: 'POST',
+          headers: { 'Content-Type': 'application/ipp', 'Content-Length': body.length, Host: 'localhost' },
+          timeout: 10_000,
+        },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () =>
+            response.statusCode === 200
+              ? resolve(Buffer.concat(chunks))
+              : reject(new IppError(`cupsd answered HTTP ${response.statusCode ?? '?'}`)),
+          );
+          response.on('error', reject);
+        },
+      );
+      outgoing.on('timeout', () => outgoing.destroy(new IppError('cupsd did not answer within 10 s')));
+      outgoing.on('error', reject);
+      outgoing.end(body);
+    });
+  }
+}

@@ -1,0 +1,297 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The printers' source and actions on a real private system bus (dbus-daemon). cupsd and cups-pk-helper are not
+// installed on this machine, so both are stand-ins here: cupsd an HTTP server on a domain socket that answers the
+// three IPP operations Steward sends, as cupsd would (RFC 8010 encoding), and records them; cups-pk-helper a bus
+// connection owning its name that answers PrinterSetEnabled as the helper does (an error text, empty on success)
+// by changing the stand-in cupsd's queue.
+import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
+
+import { Message, type MessageBus, MessageType } from '@jellybrick/dbus-next';
+
+import { printerActions } from '../../service/src/desktop/printing/actions.js';
+import { CupsClient } from '../../service/src/desktop/printing/cupsClient.js';
+import {
+  decodeResponse,
+  encodeRequest,
+  GROUP,
+  type IppGroup,
+  type IppMessage,
+  OPERATION,
+  TAG,
+} from '../../service/src/desktop/printing/ipp.js';
+import { NOTIFIER, PrinterSource } from '../../service/src/desktop/printing/source.js';
+import type { PrinterState } from '../../service/src/desktop/printing/state.js';
+import type { ActionContext, ActionDefinition } from '../../service/src/fixes/action.js';
+import { createLogger } from '../../service/src/logging.js';
+import type { WatchEvent } from '../../service/src/watch/events.js';
+import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
+import { waitFor } from '../support/service.js';
+import { makeTempDir, type TempDir } from '../support/tempDir.js';
+
+const SUBSCRIPTION_ID = 42;
+const STALE_ID = 7;
+/** client-error-not-found, cupsd's answer to Get-Subscriptions when it has none. */
+const NOT_FOUND = 0x0406;
+
+/** The stand-in for cupsd: its queues, and every request it was sent (decoded). */
+interface CupsStandIn {
+  socket: string;
+  /** Whether an earlier run left a subscription (else Get-Subscriptions finds none). */
+  stale: boolean;
+  printers: PrinterState[];
+  requests: IppMessage[];
+  server: Server;
+}
+
+function printerGroup(printer: PrinterState): IppGroup {
+  return {
+    tag: GROUP.printer,
+    attributes: [
+      { tag: TAG.name, name: 'printer-name', values: [printer.name] },
+      { tag: TAG.enum, name: 'printer-state', values: [printer.state] },
+      { tag: TAG.text, name: 'printer-state-message', values: [printer.stateMessage] },
+      { tag: TAG.keyword, name: 'printer-state-reasons', values: printer.reasons.length ? printer.reasons : ['none'] },
+      { tag: TAG.boolean, name: 'printer-is-accepting-jobs', values: [printer.acceptingJobs] },
+    ],
+  };
+}
+
+async function startCupsStandIn(dir: string): Promise<CupsStandIn> {
+  const standIn: CupsStandIn = {
+    socket: join(dir, 'cups.sock'),
+    stale: true,
+    printers: [],
+    requests: [],
+    server: createServer(),
+  };
+  standIn.server.on('request', (incoming, outgoing) => {
+    const chunks: Buffer[] = [];
+    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+    incoming.on('end', () => {
+      const asked = decodeResponse(Buffer.concat(chunks));
+      standIn.requests.push(asked);
+      const groups: IppGroup[] = [{ tag: GROUP.operation, attributes: [] }];
+      if (asked.code === OPERATION.cupsGetPrinters) groups.push(...standIn.printers.map(printerGroup));
+      if (asked.code === OPERATION.createPrinterSubscriptions)
+        groups.push({
+          tag: GROUP.subscription,
+          attributes: [{ tag: TAG.integer, name: 'notify-subscription-id', values: [SUBSCRIPTION_ID] }],
+        });
+      // One left behind by an earlier Steward, and another program's (an RSS one).
+      const none = asked.code === OPERATION.getSubscriptions && !standIn.stale;
+      if (asked.code === OPERATION.getSubscriptions && standIn.stale)
+        groups.push(
+          ...[
+            [STALE_ID, 'dbus://'],
+            [STALE_ID + 1, 'rss://localhost:8080'],
+          ].map(([id, uri]) => ({
+            tag: GROUP.subscription,
+            attributes: [
+              { tag: TAG.integer, name: 'notify-subscription-id', values: [id as number] },
+              { tag: TAG.uri, name: 'notify-recipient-uri', values: [uri as string] },
+            ],
+          })),
+        );
+      outgoing.writeHead(200, { 'Content-Type': 'application/ipp' });
+      outgoing.end(encodeRequest({ code: none ? NOT_FOUND : 0, requestId: asked.requestId, groups }));
+    });
+  });
+  await new Promise<void>((resolve) => standIn.server.listen(standIn.socket, resolve));
+  return standIn;
+}
+
+const idle = (name: string): PrinterState => ({
+  name,
+  state: 3,
+  stateMessage: '',
+  reasons: [],
+  acceptingJobs: true,
+  jobs: [],
+});
+
+/** A signal as cupsd's notifier sends it (notifier/dbus.c): text, printer-uri, name, state, reasons, accepting. */
+function notifierSignal(bus: MessageBus, printer: PrinterState) {
+  bus.send(
+    new Message({
+      type: MessageType.SIGNAL,
+      path: NOTIFIER.path,
+      interface: NOTIFIER.interface,
+      member: 'PrinterStateChanged',
+      signature: 'sssusb',
+      body: [
+        'state changed',
+        `ipp://localhost/printers/${printer.name}`,
+        printer.name,
+        printer.state,
+        printer.reasons.join(','),
+        printer.acceptingJobs,
+      ],
+    }),
+  );
+}
+
+describe('the printers source', () => {
+  let bus: PrivateBus;
+  let dir: TempDir;
+  let cups: CupsStandIn;
+  let source: PrinterSource;
+  let printers: PrinterState[];
+
+  beforeEach(async () => {
+    bus = await startPrivateBus({ system: true });
+    dir = await makeTempDir('steward-cups-');
+    cups = await startCupsStandIn(dir.path);
+    cups.printers = [idle('Office'), idle('Lab')];
+    const log = createLogger({ level: 'debug', journal: false, write: () => undefined });
+    source = new PrinterSource(await bus.connect(), log, new CupsClient(cups.socket));
+    printers = [];
+    await source.start((event: WatchEvent) => {
+      if (event.type === 'desktop' && event.desktop.kind === 'printer') printers.push(event.desktop.printer);
+    });
+  });
+
+  afterEach(async () => {
+    await source.stop();
+    await new Promise((resolve) => cups.server.close(resolve));
+    await bus.stop();
+    await dir.remove();
+  });
+
+  it('subscribes cupsd to announce queue changes over D-Bus and reads every queue once', () => {
+    const subscribe = cups.requests.find((request) => request.code === OPERATION.createPrinterSubscriptions);
+    const subscription = subscribe?.groups.find((group) => group.tag === GROUP.subscription)?.attributes;
+    expect(subscription?.map(({ name, values }) => [name, values])).toEqual([
+      ['notify-recipient-uri', ['dbus://']],
+      ['notify-events', ['printer-state-changed', 'printer-stopped', 'printer-added', 'printer-deleted']],
+      ['notify-lease-duration', [0]],
+    ]);
+    expect(printers.map((printer) => [printer.name, printer.state])).toEqual([
+      ['Office', 3],
+      ['Lab', 3],
+    ]);
+  });
+
+  it("reads the queues again on the notifier's signal and tells only the queue that changed", async () => {
+    const reads = () => cups.requests.filter((request) => request.code === OPERATION.cupsGetPrinters).length;
+    expect(reads()).toBe(1);
+    const stopped = { ...idle('Office'), state: 5, stateMessage: 'Printer stopped due to backend errors.' };
+    cups.printers = [{ ...stopped, reasons: ['paused'] }, idle('Lab')];
+    notifierSignal(await bus.connect(), stopped);
+    await waitFor(() => printers.length === 3, 'the stopped queue');
+    expect(printers[2]).toEqual({ ...stopped, reasons: ['paused'] });
+    expect(reads()).toBe(2);
+  });
+
+  const cancelled = () =>
+    cups.requests
+      .filter((request) => request.code === OPERATION.cancelSubscription)
+      .flatMap(
+        (request) =>
+          request.groups[0]?.attributes.find((attribute) => attribute.name === 'notify-subscription-id')?.values ?? [],
+      );
+
+  it('cancels a D-Bus subscription an earlier run left behind before subscribing, and its own when it stops', async () => {
+    expect(cancelled()).toEqual([STALE_ID]);
+    await source.stop();
+    expect(cancelled()).toEqual([STALE_ID, SUBSCRIPTION_ID]);
+  });
+
+  it('subscribes when cupsd has no earlier subscription of its (not found)', async () => {
+    await source.stop();
+    cups.stale = false;
+    cups.requests.length = 0;
+    const log = createLogger({ level: 'debug', journal: false, write: () => undefined });
+    source = new PrinterSource(await bus.connect(), log, new CupsClient(cups.socket));
+    await source.start(() => undefined);
+    expect(cups.requests.map((request) => request.code)).toEqual([
+      OPERATION.getSubscriptions,
+      OPERATION.createPrinterSubscriptions,
+      OPERATION.cupsGetPrinters,
+    ]);
+    expect(cancelled()).toEqual([]);
+  });
+});
+
+/** The stand-in for cups-pk-helper: owns its name, and enables or disables the stand-in cupsd's queue. */
+async function startHelperStandIn(bus: MessageBus, cups: CupsStandIn): Promise<string[][]> {
+  const calls: string[][] = [];
+  await bus.requestName('org.opensuse.CupsPkHelper.Mechanism', 4);
+  bus.addMethodHandler((message: Message) => {
+    if (message.interface !== 'org.opensuse.CupsPkHelper.Mechanism' || message.member !== 'PrinterSetEnabled')
+      return false;
+    const [name, enabled] = message.body as [string, boolean];
+    calls.push([name, String(enabled)]);
+    const printer = cups.printers.find((candidate) => candidate.name === name);
+    if (printer) {
+      printer.state = enabled ? 3 : 5;
+      printer.stateMessage = enabled ? '' : 'Paused';
+    }
+    bus.send(Message.newMethodReturn(message, 's', [printer ? '' : 'client-error-not-found']));
+    return true;
+  });
+  return calls;
+}
+
+describe('the printer actions', () => {
+  let bus: PrivateBus;
+  let dir: TempDir;
+  let cups: CupsStandIn;
+  let helperCalls: string[][];
+  let context: ActionContext;
+  let resume: ActionDefinition;
+  let pause: ActionDefinition;
+
+  beforeEach(async () => {
+    bus = await startPrivateBus({ system: true });
+    dir = await makeTempDir('steward-cups-');
+    cups = await startCupsStandIn(dir.path);
+    cups.printers = [{ ...idle('Office'), state: 5, stateMessage: 'Printer stopped due to backend errors.' }];
+    helperCalls = await startHelperStandIn(await bus.connect(), cups);
+    const log = createLogger({ level: 'debug', journal: false, write: () => undefined });
+    context = { systemBus: await bus.connect(), log } as ActionContext;
+    const actions = printerActions(new CupsClient(cups.socket));
+    [resume, pause] = ['printing.resume_printer', 'printing.pause_printer'].map((name) =>
+      actions.find((action) => action.name === name)!,
+    ) as [ActionDefinition, ActionDefinition];
+  });
+
+  afterEach(async () => {
+    await new Promise((resolve) => cups.server.close(resolve));
+    await bus.stop();
+    await dir.remove();
+  });
+
+  const options = { progress: () => undefined, signal: new AbortController().signal };
+
+  it('resumes a stopped queue through cups-pk-helper, verified from cupsd, with stopping it again as the undo', async () => {
+    const params = resume.params.parse({ printer: 'Office' });
+    const preview = await resume.preview(params, context);
+    expect(preview.changesNothing).toBeFalse();
+    expect(preview.details[0]).toBe('Printer Office is stopped: Printer stopped due to backend errors.');
+    const outcome = await resume.run(params, context, options);
+    expect(helperCalls).toEqual([['Office', 'true']]);
+    expect(outcome.undo).toEqual({
+      action: 'printing.pause_printer',
+      params: { printer: 'Office' },
+      summary: 'Stop printer Office again',
+    });
+    expect(await resume.verify(params, context)).toEqual({ ok: true, observed: 'Printer Office is running' });
+    expect((await resume.preview(params, context)).changesNothing).toBeTrue();
+    // The undo puts the queue back as it was: stopped.
+    await pause.run(params, context, options);
+    expect(await pause.verify(params, context)).toEqual({ ok: true, observed: 'Printer Office is stopped: Paused' });
+  });
+
+  it('refuses a bad queue name and an unknown queue by name, never with a stack trace', async () => {
+    expect(resume.params.safeParse({ printer: 'Office/../x' }).success).toBeFalse();
+    expect(resume.params.safeParse({ printer: 'Office', extra: 1 }).success).toBeFalse();
+    await expectAsync(resume.preview({ printer: 'Lab' }, context)).toBeRejectedWith(
+      jasmine.objectContaining({ errorName: 'NotFound', message: 'There is no printer Lab.' }),
+    );
+    await expectAsync(resume.run({ printer: 'Lab' }, context, options)).toBeRejectedWith(
+      jasmine.objectContaining({ errorName: 'Internal', message: 'The print system refused: client-error-not-found' }),
+    );
+  });
+});

@@ -1,0 +1,198 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+import { PRINTER_PROBLEM, PrinterProblemDetector } from '../../../service/src/desktop/printing/detector.js';
+import { printingKind } from '../../../service/src/desktop/printing/kind.js';
+import { printerProblemPlaybook } from '../../../service/src/desktop/printing/playbook.js';
+import type { FindingWithEvidence } from '../../../service/src/findings/store.js';
+import type { PlaybookTools } from '../../../service/src/fixes/playbookSteps.js';
+import type { WatchEvent } from '../../../service/src/watch/events.js';
+import { journalEvent, reportsOf, resolutionsOf, runDetector } from '../../support/journalEvents.js';
+
+const START_US = 1_773_479_523_000_000;
+const at = (seconds: number) => String(START_US + seconds * 1_000_000);
+
+/** cupsd as journald sees it: root, /usr/sbin/cupsd, in cups.service. */
+const cupsd = (message: string, priority: number, seconds = 0, index = 0): WatchEvent =>
+  journalEvent(
+    {
+      MESSAGE: message,
+      PRIORITY: String(priority),
+      SYSLOG_IDENTIFIER: 'cupsd',
+      _COMM: 'cupsd',
+      _EXE: '/usr/sbin/cupsd',
+      _UID: '0',
+      _PID: '884',
+      _SYSTEMD_UNIT: 'cups.service',
+      _TRANSPORT: 'journal',
+      __REALTIME_TIMESTAMP: at(seconds),
+    },
+    index,
+  );
+
+/** [subject, title] of what a fresh detector reports for one cupsd line. */
+const verdict = (message: string, priority: number) =>
+  reportsOf(new PrinterProblemDetector().detect(cupsd(message, priority))).map((r) => [r.subject, r.title]);
+
+describe('the printer-problem detector', () => {
+  it("reads the scheduler's words for a backend's or filter's exit, crash and failure, in every CUPS version's form", () => {
+    const lines: [string, number, string][] = [
+      [
+        '[Job 5] PID 3979 (/usr/lib/cups/backend/ipps) stopped with status 127 (File too large)',
+        7,
+        'Print job 5: ipps exited with status 127',
+      ],
+      ['PID 1177 (/usr/lib/cups/backend/ipp) stopped with status 1!', 3, 'Printing: ipp exited with status 1'],
+      ['PID 16801 stopped with status 1!', 3, 'Printing: a filter or backend exited with status 1'],
+      [
+        '[Job 27] PID 19289 (/usr/local/libexec/cups/filter/universal) crashed on signal 11.',
+        7,
+        'Print job 27: universal crashed on signal 11',
+      ],
+      [
+        '[Job 532618] Backend returned status 1 (failed)',
+        4,
+        'Print job 532618: the backend returned status 1 (failed)',
+      ],
+      [
+        '[Job 9] Backend lpd returned status 4 (stop printer)',
+        4,
+        'Print job 9: the lpd backend returned status 4 (stop printer)',
+      ],
+      [
+        '[Job 250] Printer stopped due to backend errors; please consult the error_log file for details.',
+        3,
+        'Print job 250: the queue stopped after backend errors',
+      ],
+      ['Job stopped due to filter errors; please consult the error_log file for details.', 3, 'Printing: a job failed'],
+      ['[Job 3] Unable to start filter "pdftopdf" - Permission denied.', 3, 'Print job 3: pdftopdf could not start'],
+    ];
+    for (const [message, priority, title] of lines) expect(verdict(message, priority)).toEqual([['', title]]);
+  });
+
+  it('takes any error a backend or filter printed for a job (cupsd logs its ERROR: lines at LOG_ERR), as text', () => {
+    expect(verdict('[Job 42721] recoverable: Unable to connect to printer; will retry in 30 seconds...', 3)).toEqual([
+      ['', 'Print job 42721: “recoverable: Unable to connect to printer; will retry in 30 seconds...”'],
+    ]);
+    // The same words at the info level, and a cupsd error about no job or printer, are not a printer's problem.
+    expect(verdict('[Job 42721] recoverable: Unable to connect to printer; will retry in 30 seconds...', 6)).toEqual(
+      [],
+    );
+    expect(
+      verdict('Unable to open listen socket for address [v1.::1]:631 - Cannot assign requested address.', 3),
+    ).toEqual([]);
+  });
+
+  it("names the job's queue once cupsd said where the job was queued, and one burst is one report", () => {
+    const detector = new PrinterProblemDetector();
+    const events = [
+      cupsd('[Job 72] Queued on "C454e" by "user".', 6, 0, 0),
+      cupsd('[Job 72] PID 4783 (/usr/lib/cups/filter/universal) stopped with status 1.', 7, 1, 1),
+      cupsd('[Job 72] Job stopped due to filter errors; please consult the error_log file for details.', 3, 1, 2),
+    ];
+    const reports = reportsOf(runDetector(detector, events));
+    expect(reports.map((r) => [r.kind, r.subject, r.severity, r.title])).toEqual([
+      [PRINTER_PROBLEM, 'C454e', 'error', 'Printer C454e, job 72: universal exited with status 1'],
+    ]);
+    expect(reports[0]?.evidence[0]?.text).toBe(
+      '[Job 72] PID 4783 (/usr/lib/cups/filter/universal) stopped with status 1.',
+    );
+    // A later job that completes on the queue clears it.
+    const later = [
+      cupsd('[Job 73] Queued on "C454e" by "user".', 6, 600, 3),
+      cupsd('[Job 73] Job completed.', 6, 610, 4),
+    ];
+    expect(resolutionsOf(runDetector(detector, later)).map((r) => [r.kind, r.subject])).toEqual([
+      [PRINTER_PROBLEM, 'C454e'],
+    ]);
+  });
+
+  it('names the queue from the URI field cupsd gives its journal lines', () => {
+    const event = journalEvent({
+      MESSAGE: '[Job 12] Backend returned status 1 (failed)',
+      PRIORITY: '4',
+      URI: 'ipp://localhost/printers/HP_LaserJet_1020',
+      _COMM: 'cupsd',
+      _EXE: '/usr/sbin/cupsd',
+      _UID: '0',
+      _SYSTEMD_UNIT: 'cups.service',
+      __REALTIME_TIMESTAMP: at(0),
+    });
+    expect(reportsOf(new PrinterProblemDetector().detect(event)).map((r) => [r.subject, r.title])).toEqual([
+      ['HP_LaserJet_1020', 'Printer HP_LaserJet_1020, job 12: the backend returned status 1 (failed)'],
+    ]);
+  });
+
+  it('reads "[Printer name]" lines as about that queue', () => {
+    expect(verdict('[Printer Office] Unable to register as "Office".', 3)).toEqual([
+      ['Office', 'Printer Office: “Unable to register as "Office".”'],
+    ]);
+  });
+
+  it("believes only cupsd's own lines, by journald's trusted fields", () => {
+    const message = '[Job 5] PID 3979 (/usr/lib/cups/backend/ipp) stopped with status 1.';
+    const forged: Record<string, string>[] = [
+      // A user's program calling itself cupsd.
+      { SYSLOG_IDENTIFIER: 'cupsd', _COMM: 'python3', _EXE: '/usr/bin/python3', _UID: '1000' },
+      // A cupsd binary run by a user, not the system's scheduler.
+      { SYSLOG_IDENTIFIER: 'cupsd', _COMM: 'cupsd', _EXE: '/home/u/cupsd', _UID: '1000' },
+      // Root, but in another unit.
+      { SYSLOG_IDENTIFIER: 'cupsd', _COMM: 'cupsd', _EXE: '/usr/sbin/cupsd', _UID: '0', _SYSTEMD_UNIT: 'evil.service' },
+    ];
+    for (const fields of forged) {
+      const event = journalEvent({ MESSAGE: message, PRIORITY: '3', __REALTIME_TIMESTAMP: at(0), ...fields });
+      expect(new PrinterProblemDetector().detect(event)).toEqual([]);
+    }
+  });
+
+  it('stays quiet on normal job progress', () => {
+    const detector = new PrinterProblemDetector();
+    const events = [
+      cupsd('[Job 3] Started backend /usr/lib/cups/backend/socket (PID 17597)', 6, 0, 0),
+      cupsd('[Job 3] PID 16142 (/usr/lib/cups/filter/gziptoany) exited with no errors.', 7, 1, 1),
+      cupsd('[Job 3] PID 16143 (/usr/lib/cups/backend/ipp) was terminated normally with signal 15.', 7, 2, 2),
+      cupsd('[Job 3] Job completed.', 6, 3, 3),
+    ];
+    expect(runDetector(detector, events)).toEqual([]);
+  });
+});
+
+describe('the printer-problem playbook', () => {
+  const finding = (subject: string): FindingWithEvidence => ({
+    id: 1,
+    kind: PRINTER_PROBLEM,
+    subject,
+    severity: 'error',
+    title: 'Printer C454e, job 72: universal exited with status 1',
+    state: 'active',
+    firstSeen: new Date(0),
+    lastSeen: new Date(0),
+    resolvedAt: null,
+    count: 1,
+    ignored: false,
+    explanation: null,
+    likelyCause: null,
+    vouchedBy: null,
+    reportedBy: 'cupsd',
+    evidence: [{ kind: 'journal', text: '…', cursor: 's=abc;i=7', journal: 'system', at: new Date(0) }],
+  });
+  const tools = {} as PlaybookTools;
+
+  it("first shows cupsd's own lines around the failure, then offers to resume the queue", async () => {
+    const draft = await printerProblemPlaybook(finding('C454e'), tools);
+    expect(draft?.actions).toEqual([
+      { name: 'info.show_logs', params: { scope: 'system', cursor: 's=abc;i=7', sameWriter: true } },
+      { name: 'printing.resume_printer', params: { printer: 'C454e' } },
+    ]);
+    expect(draft?.title).toContain('C454e');
+  });
+
+  it('only shows the lines when no queue is named', async () => {
+    const draft = await printerProblemPlaybook(finding(''), tools);
+    expect(draft?.actions.map((action) => action.name)).toEqual(['info.show_logs']);
+  });
+
+  it('is the playbook the printing kind registers for printer-problem, beside its detector', () => {
+    expect(printingKind.playbooks[PRINTER_PROBLEM]).toBe(printerProblemPlaybook);
+    expect(printingKind.detectors().some((detector) => detector.kinds.includes(PRINTER_PROBLEM))).toBeTrue();
+  });
+});
