@@ -32,19 +32,26 @@ export function isGnomeShell(entry: JournalEntry): boolean {
 // A file of an installed extension: ~/.local/share/gnome-shell/extensions/<uuid>/…, /usr/share/gnome-shell/
 // extensions/<uuid>/…, as a path or a file:// URI (GNOME 45's modules). The uuid is a directory name.
 const EXTENSION_FILE = /\/gnome-shell\/extensions\/([^/\s"'`:]+)\//;
-// gjs's stack frames: "name@/path/file.js:12:3", "@file:///path/file.js:12", also after "Stack trace:".
-const FRAME = /^\s*(?:#\d+\s+\S+\s+i\s+)?[^\s@]*@(?:file:\/\/|resource:\/\/|\/)\S*:\d+(?::\d+)?\s*$/;
+// gjs's stack frames, one a line: "name@/path/file.js:12:3", "@file:///path/file.js:12", " @~/path/file.js:4"
+// (gjs before 1.50), and gjs's dump after a critical: "#0   7ffc63a2ceb0 b   /path/file.js:333 (7fd0 @ 359)".
+const FRAME =
+  /^\s*(?:[^\s@]*@(?:file:\/\/|resource:\/\/|~?\/)\S*:\d+(?::\d+)?|#\d+\s+(?:0x)?[\da-f]+\s+[bi]\s+\S+:\d+\s*\(.*\))\s*$/i;
+// gjs's heading of a dumped stack: "== Stack trace for context 0x55869671d900 ==".
+const STACK_HEADING = /^== Stack trace for context [\da-fx]+ ==$/;
 
-// The shell's words for a failing extension (js/ui/extensionSystem.js, js/misc/extensionUtils.js, 3.x to 47):
-// logExtensionError's "Extension <uuid>: <error>" and "Extension "<uuid>" had error: <error>", loadExtension's
-// "Error loading extension <uuid>"/"Could not load extension", and "Failed to <do> extension <uuid>".
+// The shell's words for a failing extension (js/ui/extensionSystem.js, 3.x to 47): logExtensionError's
+// "Extension <uuid>: <error>" (3.34 and later, after "JS ERROR: ") and "Extension "<uuid>" had error: <error>"
+// (before), and "Error loading extension <uuid>" / "Failed to <do> extension <uuid>". Unquoted, a uuid is
+// taken only in its usual "name@namespace" form, so that "Extension manager: …" names none.
 const NAMED = [
-  /\bExtension "?([\w.@+-]+@[\w.+-]+|[\w.+-]+\.[\w.+-]+)"? (?:had error|:)/,
-  /\bExtension "?([^\s":]+)"?: /,
-  /\b(?:Error loading|Could not load|Failed to [a-z]+(?: [a-z]+)?) extension "?([^\s":]+?)"?(?:[:.,]|\s|$)/i,
+  /\bExtension "([^"\s]+)" had error\b/,
+  /^(?:JS ERROR: )?Extension ([^\s":@]+@[^\s":]+): /,
+  /\b(?:Error loading|Could not load|Failed to [a-z]+(?: [a-z]+)?) extension "?([^\s":@]+@[^\s":]+?)"?(?:[:.,]|\s|$)/i,
 ];
-// An error of the shell's JavaScript (gjs's "JS ERROR", "Unhandled promise rejection"), its stack after it.
-const JS_ERROR = /\bJS ERROR\b|\bUnhandled promise rejection\b|\bException in callback\b/;
+// An error of the shell's JavaScript whose stack follows: gjs's "JS ERROR", its "Unhandled promise rejection",
+// and its critical about an object of an extension's used after it was destroyed.
+const JS_ERROR =
+  /\bJS ERROR\b|\bUnhandled promise rejection\b|^Object \S+ \(0x[\da-f]+\), has been already (?:deallocated|disposed|finalized)/i;
 
 interface ShellError {
   uuid: string;
@@ -85,13 +92,17 @@ export class ExtensionErrorDetector implements Detector {
       this.pendingStack.delete(process);
       return [this.report(event, found)];
     }
-    if (JS_ERROR.test(message) && !message.includes('\n')) {
-      this.pendingStack.set(process, { at: now, message: message, attributed: false });
+    const heading = STACK_HEADING.test(message);
+    if ((JS_ERROR.test(message) && !message.includes('\n')) || (heading && !this.pendingStack.has(process))) {
+      // gjs dumps a stack only for a critical of the JavaScript that ran: its frames tell whose code it was.
+      this.pendingStack.set(process, { at: now, message, attributed: false });
       return [];
     }
     const pending = this.pendingStack.get(process);
-    if (!pending || !FRAME.test(message) || now - pending.at > STACK_FOLLOWS_MS) {
-      if (pending && !FRAME.test(message)) this.pendingStack.delete(process);
+    if (!pending) return [];
+    const ofStack = heading || FRAME.test(message);
+    if (!ofStack || now - pending.at > STACK_FOLLOWS_MS) {
+      this.pendingStack.delete(process);
       return [];
     }
     pending.at = now;
