@@ -50,8 +50,9 @@ const NAMED = [
 ];
 // An error of the shell's JavaScript whose stack follows: gjs's "JS ERROR", its "Unhandled promise rejection",
 // and its critical about an object of an extension's used after it was destroyed.
+// gjs before 1.34 printed its strict-mode warnings as "JS ERROR: !!!   WARNING: …": those are no errors.
 const JS_ERROR =
-  /\bJS ERROR\b|\bUnhandled promise rejection\b|^Object \S+ \(0x[\da-f]+\), has been already (?:deallocated|disposed|finalized)/i;
+  /\bJS ERROR: (?!!!!\s+WARNING\b)|\bUnhandled promise rejection\b|^Object \S+ \(0x[\da-f]+\), has been already (?:deallocated|disposed|finalized)/i;
 
 interface ShellError {
   uuid: string;
