@@ -32,10 +32,10 @@ export function isGnomeShell(entry: JournalEntry): boolean {
 // A file of an installed extension: ~/.local/share/gnome-shell/extensions/<uuid>/…, /usr/share/gnome-shell/
 // extensions/<uuid>/…, as a path or a file:// URI (GNOME 45's modules). The uuid is a directory name.
 const EXTENSION_FILE = /\/gnome-shell\/extensions\/([^/\s"'`:]+)\//;
-// gjs's stack frames, one a line: "name@/path/file.js:12:3", "@file:///path/file.js:12", " @~/path/file.js:4"
+// gjs's stack frames, one a line: "name@/path/file.js:12:3" ("get name@…" for an accessor), "@file:///path/file.js:12", " @~/path/file.js:4"
 // (gjs before 1.50), and gjs's dump after a critical: "#0   7ffc63a2ceb0 b   /path/file.js:333 (7fd0 @ 359)".
 const FRAME =
-  /^\s*(?:[^\s@]*@(?:file:\/\/|resource:\/\/|~?\/)\S*:\d+(?::\d+)?|#\d+\s+(?:0x)?[\da-f]+\s+[bi]\s+\S+:\d+\s*\(.*\))\s*$/i;
+  /^\s*(?:(?:[gs]et )?[^\s@]*@(?:file:\/\/|resource:\/\/|~?\/)\S*:\d+(?::\d+)?|#\d+\s+(?:0x)?[\da-f]+\s+[bi]\s+\S+:\d+\s*\(.*\))\s*$/i;
 // gjs's heading of a dumped stack: "== Stack trace for context 0x55869671d900 ==".
 const STACK_HEADING = /^== Stack trace for context [\da-fx]+ ==$/;
 
