@@ -46,9 +46,13 @@ const STACK_HEADING = /^== Stack trace for context [\da-fx]+ ==$/;
 // taken only in its usual "name@namespace" form, so that "Extension manager: …" names none.
 const NAMED = [
   /\bExtension "([^"\s]+)" had error\b/,
-  /^(?:JS ERROR: )?Extension ([^\s":@]+@[^\s":]+): /,
+  /^JS ERROR: Extension ([^\s":@]+@[^\s":]+): /,
   /\b(?:Error loading|Could not load|Failed to [a-z]+(?: [a-z]+)?) extension "?([^\s":@]+@[^\s":]+?)"?(?:[:.,]|\s|$)/i,
 ];
+// "Extension <uuid>: …" without gjs's "JS ERROR: " is an error only at journald's warning level or above (gjs's
+// logError): at notice or info it is an extension's own log() that names itself ("Extension ding@…: Loaded").
+const NAMED_BARE = /^Extension ([^\s":@]+@[^\s":]+): /;
+const WARNING = 4;
 // An error of the shell's JavaScript whose stack follows: gjs's "JS ERROR", its "Unhandled promise rejection",
 // and its critical about an object of an extension's used after it was destroyed.
 // gjs before 1.34 printed its strict-mode warnings as "JS ERROR: !!!   WARNING: …": those are no errors.
@@ -62,10 +66,10 @@ interface ShellError {
 }
 
 /** The extension a gnome-shell message says failed, or null when the message is no error of an extension's. */
-export function extensionErrorOf(message: string): ShellError | null {
+export function extensionErrorOf(message: string, priority = WARNING): ShellError | null {
   const lines = message.split('\n');
   const head = lines[0] ?? '';
-  for (const regex of NAMED) {
+  for (const regex of priority <= WARNING ? [...NAMED, NAMED_BARE] : NAMED) {
     const uuid = regex.exec(head)?.[1];
     if (uuid && validUuid(uuid)) return { uuid, message: head };
   }
@@ -89,7 +93,7 @@ export class ExtensionErrorDetector implements Detector {
     const { message } = event.entry;
     const process = event.entry.fields._PID ?? '';
     const now = event.at.getTime();
-    const found = extensionErrorOf(message);
+    const found = extensionErrorOf(message, event.entry.priority);
     if (found) {
       this.pendingStack.delete(process);
       return [this.report(event, found)];
