@@ -84,15 +84,18 @@ describe('the sign-in-failure detector', () => {
     expect(verdict(GDM, "gkr-pam: couldn't unlock the login keyring.")).toEqual([
       [SIGN_IN_FAILURE, 'login keyring', 'The login keyring was not unlocked at sign-in'],
     ]);
-    expect(verdict(GDM, 'gkr-pam: unable to locate daemon control file')).toEqual([
-      [SIGN_IN_FAILURE, 'login keyring', 'The login keyring was not unlocked at sign-in'],
-    ]);
+    // At the auth stage, before the session starts the daemon: the password is stashed for it.
+    expect(verdict(GDM, 'gkr-pam: unable to locate daemon control file')).toEqual([]);
   });
 
-  it('takes systemd-homed only from its own unit, at the error level', () => {
-    expect(verdict(HOMED, 'Failed to activate home: Operation not permitted', 3).length).toBe(1);
-    expect(verdict(HOMED, 'Home alice is now active.', 6)).toEqual([]);
-    expect(verdict({ ...HOMED, unit: 'session-2.scope', uid: 1000 }, 'Failed to activate home: x', 3)).toEqual([]);
+  it('takes systemd-homed’s failed operations on a home only from its own unit', () => {
+    const wrong = 'Authentication failed: Password for home rui is incorrect or not sufficient for authentication.';
+    expect(verdict(HOMED, wrong)).toEqual([
+      [SIGN_IN_FAILURE, 'rui', 'The home area of rui could not be opened at sign-in'],
+    ]);
+    expect(verdict(HOMED, 'Activation failed: Required key not available').length).toBe(1);
+    expect(verdict(HOMED, 'rui: changing state authenticating-for-acquire → active')).toEqual([]);
+    expect(verdict({ ...HOMED, unit: 'session-2.scope', uid: 1000 }, wrong)).toEqual([]);
   });
 
   it('ignores successes, cancelled prompts, other services and writers that merely claim the words', () => {

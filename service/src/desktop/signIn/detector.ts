@@ -27,7 +27,6 @@ const USER_HOSTS = new Set([
   'xscreensaver',
   'xscreensaver-auth',
 ]);
-const LOG_ERR = 3;
 
 const programOf = (entry: JournalEntry) => {
   const exe = entry.fields._EXE ?? '';
@@ -49,18 +48,22 @@ const PAM_FAILURE =
   /authentication failure;|login failures|temporarily locked|^Failed to |\b(?:denied|incorrect|locked)\b/i;
 const PAM_NOT_A_FAILURE = /conversation failed|could not identify password|more authentication failures/;
 // gnome-keyring's PAM module (pam/gkr-pam-module.c) logs as "gkr-pam: …": "couldn't unlock the login keyring.",
-// "unable to locate daemon control file", "the password for the login keyring was invalid.", "gnome-keyring-daemon
-// failed to start correctly, exit code: 1", "couldn't start the daemon". Its successes ("unlocked login keyring",
-// "gnome-keyring-daemon started properly and unlocked keyring", "stashed password to try later in open session")
-// are not.
+// "the password for the login keyring was invalid.", "gnome-keyring-daemon failed to start correctly, exit code: 1",
+// "couldn't start the daemon". Not failures: its successes ("unlocked login keyring", "gnome-keyring-daemon started
+// properly and unlocked keyring"), and "unable to locate daemon control file" at the auth stage, which every sign-in
+// whose daemon starts with the session logs before "stashed password to try later in open session" (LightDM's and
+// gdm's journals show the keyring unlocked right after it).
 const KEYRING = /^gkr-pam: (.*)$/;
-const KEYRING_FAILURE = /couldn't|unable to|invalid|failed|not running/i;
+const KEYRING_FAILURE = /couldn't|invalid|failed/i;
 // unix_chkpwd (pam_unix's unix_chkpwd.c): "password check failed for user (alice)".
 const CHKPWD = /^password check failed for user \(([^)]*)\)/;
 // The user a PAM line names: pam_unix's "user=alice", "for user alice", "user (alice)".
 const USER = [/\buser=(\S+)/, /\bfor user (?:'|")?([\w.@-]+)/, /\buser \(([^)]+)\)/];
-// systemd-homed's own errors about a home (home/homed-home.c): "Failed to activate home …", "… is locked".
-const HOMED_FAILURE = /\bhome\b|password|unlock|activat/i;
+// systemd-homed's own words for an operation on a home that failed (home/homed-home.c, home_*_finish): "Authentication
+// failed: Password for home rui is incorrect or not sufficient for authentication.", "Activation failed: Required key
+// not available", "Unlocking failed: …".
+const HOMED_FAILURE = /^(?:Authentication|Activation|Unlocking) failed: /;
+const HOME_OF = /\bhome (\S+) is\b/;
 
 interface Failure {
   subject: string;
@@ -87,8 +90,8 @@ export function signInFailure(entry: JournalEntry): Failure | null {
     return check ? { subject: check[1] || 'unix_chkpwd', what: 'password' } : null;
   }
   if (isDaemon(entry, 'systemd-homed') && entry.fields._UID === '0') {
-    if ((entry.priority ?? LOG_ERR + 1) > LOG_ERR || !HOMED_FAILURE.test(entry.message)) return null;
-    return { subject: userIn(entry.message) ?? 'systemd-homed', what: 'home' };
+    if (!HOMED_FAILURE.test(entry.message)) return null;
+    return { subject: HOME_OF.exec(entry.message)?.[1] ?? 'systemd-homed', what: 'home' };
   }
   if (!isSignInHost(entry)) return null;
   const keyring = KEYRING.exec(entry.message);
