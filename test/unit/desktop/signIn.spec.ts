@@ -105,6 +105,8 @@ describe('the sign-in-failure detector', () => {
       verdict(GDM, 'pam_unix(gdm-launch-environment:session): session opened for user gdm(uid=120) by (uid=0)'),
     ).toEqual([]);
     expect(verdict(GDM, 'pam_unix(gdm-password:auth): conversation failed')).toEqual([]);
+    // unix_chkpwd for root: sshd under SELinux, counted by auth-failures.
+    expect(verdict({ ...CHKPWD, uid: 0, unit: 'sshd.service' }, 'password check failed for user (brent)')).toEqual([]);
     expect(verdict(GDM, 'pam_unix(gdm-password:auth): auth could not identify password for [alice]')).toEqual([]);
     expect(
       verdict(

@@ -85,7 +85,10 @@ function pamFailure(entry: JournalEntry): Failure | null {
 }
 
 export function signInFailure(entry: JournalEntry): Failure | null {
+  // unix_chkpwd runs as its caller: as a user, a lock screen checking that user's password; as root, a service
+  // whose security policy keeps it from reading the shadow file itself (sshd under SELinux), auth-failures' matter.
   if (programOf(entry) === 'unix_chkpwd') {
+    if (entry.fields._UID === '0') return null;
     const check = CHKPWD.exec(entry.message);
     return check ? { subject: check[1] || 'unix_chkpwd', what: 'password' } : null;
   }
