@@ -1,11 +1,14 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import type { DesktopKind } from '../kind.js';
+import { SIGN_IN_FAILURE, SignInFailureDetector } from './detector.js';
+import { signInFailurePlaybook } from './playbook.js';
 
 export const signInKind: DesktopKind = {
   name: 'signIn',
+  // The journal alone: the sign-in programs' own lines.
   sources: () => [],
-  detectors: () => [],
+  detectors: () => [new SignInFailureDetector()],
   actions: () => [],
-  playbooks: {},
+  playbooks: { [SIGN_IN_FAILURE]: signInFailurePlaybook },
 };

@@ -1,8 +1,9 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 // auth-failures: repeated failed logins from one address (sshd, Dovecot, Postfix), from
-// many addresses at once, or for one user (sudo, su, the login screen, polkit) — password
-// guessing, or a user locked out.
+// many addresses at once, or for one user (sudo, su, polkit) — password guessing, or a user locked out. The
+// desktop's own sign-in (the display managers, lock screens and login(1)) is the sign-in kind's.
+import { isDesktopPamService } from '../../desktop/signIn/pam.js';
 import { _, format, ngettext } from '../../i18n.js';
 import type { WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput } from '../types.js';
@@ -46,15 +47,16 @@ const MAX_AUTH_TRIES = 6;
 // 4 more authentication failures; logname= uid=0 euid=0 tty=ssh ruser= rhost=45.148.10.151  user=root", which
 // sshd's log also shows as "PAM 4 more authentication failures; …" (Debian 13): the first failure and N more.
 const PAM_MORE = /^(?:PAM|pam_unix\([\w.-]+:auth\):) (\d+) more authentication failures?;.*\brhost=(\S+)/;
-// pam_unix (pam_unix_auth.c), one line per failure of every PAM service (su, login, gdm-password, polkit-1…):
-// "pam_unix(gdm-password:auth): authentication failure; logname= uid=0 … rhost=  user=alice". The programs' own
+// pam_unix (pam_unix_auth.c), one line per failure of every PAM service (su, polkit-1, vsftpd…) but the desktop's
+// sign-in: "pam_unix(su:auth): authentication failure; logname=alice uid=1000 … rhost=  user=root". The programs' own
 // words for the same failure (unix_chkpwd's "password check failed", su's "FAILED SU", polkitd's "FAILED to
 // authenticate") would count it twice.
 const PAM_UNIX = /^pam_unix\(([\w.-]+):auth\): authentication failure; (.*)$/;
 // sudo (logging.c): "alice : 3 incorrect password attempts ; TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=…"
 const SUDO_ATTEMPTS = /^\s*(.+?) : (\d+) incorrect password attempts? ;/;
 // pam_faillock locked an account: as many failures as its deny= setting, in one line.
-const FAILLOCK = /^pam_faillock\([\w.-]+:auth\): Consecutive login failures for user (\S+) account temporarily locked/;
+const FAILLOCK =
+  /^pam_faillock\(([\w.-]+):auth\): Consecutive login failures for user (\S+) account temporarily locked/;
 // Dovecot's login processes: "imap-login: Disconnected (auth failed, 1 attempts in 7 secs): user=<alice>,
 // method=PLAIN, rip=203.0.113.7, lip=…" (older) and "… Connection closed: … (auth failed, 1 attempts in 2 secs):
 // user=<…>, method=PLAIN, rip=…" (2.3+).
@@ -115,7 +117,7 @@ function sshd(message: string): Failure | null {
 function pamUnix(message: string): Failure | null {
   const pam = PAM_UNIX.exec(message);
   // sshd says it itself (above), with the address and port.
-  if (!pam || pam[1] === 'sshd') return null;
+  if (!pam || pam[1] === 'sshd' || isDesktopPamService(pam[1] ?? '')) return null;
   const fields = Object.fromEntries(
     (pam[2] ?? '')
       .split(/\s+/)
@@ -129,7 +131,11 @@ function pamUnix(message: string): Failure | null {
 
 function parse(identifier: string, message: string): Failure | null {
   const locked = FAILLOCK.exec(message);
-  if (locked) return failure(false, 'pam_faillock', locked[1] ?? '', LOCKED_OUT, 'line');
+  if (locked) {
+    return isDesktopPamService(locked[1] ?? '')
+      ? null
+      : failure(false, 'pam_faillock', locked[2] ?? '', LOCKED_OUT, 'line');
+  }
   // sshd-session and sshd-auth: the per-connection programs of OpenSSH 9.8 and 10.
   if (/^sshd(?:-session|-auth)?$/.test(identifier)) return sshd(message);
   if (identifier === 'sudo') {

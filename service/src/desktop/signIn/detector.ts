@@ -1,0 +1,139 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+// sign-in-failure: signing in to the desktop or unlocking its screen failed, or the login keyring stayed locked
+// at sign-in. Only the programs that run the desktop's PAM stack count, by journald's trusted fields: gdm's
+// session worker, LightDM, SDDM's helper and login(1) as root; the lock screens running as the user; unix_chkpwd,
+// the setgid helper pam_unix runs to check a password for a process that is not root; systemd-homed in its
+// unit. Their PAM modules speak through pam_syslog as "pam_module(service:type): …", read by that structure.
+import { isDaemon, isJournal, journalEvidence } from '../../findings/detectors/journal.js';
+import type { Detector, DetectorOutput } from '../../findings/types.js';
+import { _, format } from '../../i18n.js';
+import type { JournalEntry, WatchEvent } from '../../watch/events.js';
+import { isDesktopPamService, PAM_LINE } from './pam.js';
+
+export const SIGN_IN_FAILURE = 'sign-in-failure';
+
+// gdm (daemon/gdm-session-worker.c), LightDM, SDDM (sddm-helper runs PAM for the greeter and the session),
+// util-linux login: root processes.
+const ROOT_HOSTS = new Set(['gdm-session-worker', 'lightdm', 'sddm-helper', 'login']);
+// Lock screens that check the password as the user (their pam_unix calls unix_chkpwd).
+const USER_HOSTS = new Set([
+  'kscreenlocker_greet',
+  'gnome-screensaver',
+  'gnome-screensaver-dialog',
+  'cinnamon-screensaver-pam-helper',
+  'mate-screensaver',
+  'mate-screensaver-dialog',
+  'xscreensaver',
+  'xscreensaver-auth',
+]);
+
+const programOf = (entry: JournalEntry) => {
+  const exe = entry.fields._EXE ?? '';
+  return exe.slice(exe.lastIndexOf('/') + 1);
+};
+
+/** A process that runs the desktop's PAM stack, by its executable and user (journald's _EXE and _UID). */
+function isSignInHost(entry: JournalEntry): boolean {
+  const program = programOf(entry);
+  if (ROOT_HOSTS.has(program)) return entry.fields._UID === '0';
+  return USER_HOSTS.has(program);
+}
+
+// A module's failure: pam_unix's "authentication failure;", pam_faillock's "Consecutive login failures for user
+// … account temporarily locked", pam_systemd_home's "Failed to …", any module's refusal. Not failures: pam_unix's
+// "conversation failed" and "auth could not identify password" (the person cancelled or nothing was typed, as a
+// fingerprint or smartcard login does), and its "N more authentication failures" summary (each was told before).
+const PAM_FAILURE =
+  /authentication failure;|login failures|temporarily locked|^Failed to |\b(?:denied|incorrect|locked)\b/i;
+const PAM_NOT_A_FAILURE = /conversation failed|could not identify password|more authentication failures/;
+// gnome-keyring's PAM module (pam/gkr-pam-module.c) logs as "gkr-pam: …": "couldn't unlock the login keyring.",
+// "the password for the login keyring was invalid.", "gnome-keyring-daemon failed to start correctly, exit code: 1",
+// "couldn't start the daemon". Not failures: its successes ("unlocked login keyring", "gnome-keyring-daemon started
+// properly and unlocked keyring"), and "unable to locate daemon control file" at the auth stage, which every sign-in
+// whose daemon starts with the session logs before "stashed password to try later in open session" (LightDM's and
+// gdm's journals show the keyring unlocked right after it).
+const KEYRING = /^gkr-pam: (.*)$/;
+const KEYRING_FAILURE = /couldn't|invalid|failed/i;
+// unix_chkpwd (pam_unix's unix_chkpwd.c): "password check failed for user (alice)".
+const CHKPWD = /^password check failed for user \(([^)]*)\)/;
+// The user a PAM line names: pam_unix's "user=alice", "for user alice", "user (alice)".
+const USER = [/\buser=(\S+)/, /\bfor user (?:'|")?([\w.@-]+)/, /\buser \(([^)]+)\)/];
+// systemd-homed's own words for an operation on a home that failed (home/homed-home.c, home_*_finish): "Authentication
+// failed: Password for home rui is incorrect or not sufficient for authentication.", "Activation failed: Required key
+// not available", "Unlocking failed: …".
+const HOMED_FAILURE = /^(?:Authentication|Activation|Unlocking) failed: /;
+const HOME_OF = /\bhome (\S+) is\b/;
+
+interface Failure {
+  subject: string;
+  what: 'password' | 'locked' | 'keyring' | 'home';
+}
+
+const userIn = (text: string) => USER.map((regex) => regex.exec(text)?.[1]).find(Boolean);
+
+function pamFailure(entry: JournalEntry): Failure | null {
+  const pam = PAM_LINE.exec(entry.message);
+  if (!pam) return null;
+  const [, module = '', service = '', , text = ''] = pam;
+  if (!isDesktopPamService(service) || !PAM_FAILURE.test(text) || PAM_NOT_A_FAILURE.test(text)) return null;
+  const locked = module === 'pam_faillock' || /temporarily locked/.test(text);
+  return {
+    subject: userIn(text) ?? service,
+    what: locked ? 'locked' : module === 'pam_systemd_home' ? 'home' : 'password',
+  };
+}
+
+export function signInFailure(entry: JournalEntry): Failure | null {
+  // unix_chkpwd runs as its caller: as a user, a lock screen checking that user's password; as root, a service
+  // whose security policy keeps it from reading the shadow file itself (sshd under SELinux), auth-failures' matter.
+  if (programOf(entry) === 'unix_chkpwd') {
+    if (entry.fields._UID === '0') return null;
+    const check = CHKPWD.exec(entry.message);
+    return check ? { subject: check[1] || 'unix_chkpwd', what: 'password' } : null;
+  }
+  if (isDaemon(entry, 'systemd-homed') && entry.fields._UID === '0') {
+    if (!HOMED_FAILURE.test(entry.message)) return null;
+    return { subject: HOME_OF.exec(entry.message)?.[1] ?? 'systemd-homed', what: 'home' };
+  }
+  if (!isSignInHost(entry)) return null;
+  const keyring = KEYRING.exec(entry.message);
+  if (keyring) return KEYRING_FAILURE.test(keyring[1] ?? '') ? { subject: 'login keyring', what: 'keyring' } : null;
+  return pamFailure(entry);
+}
+
+function title(failure: Failure): string {
+  switch (failure.what) {
+    case 'locked':
+      return format(_('{user} was locked out of signing in after repeated failures'), { user: failure.subject });
+    case 'keyring':
+      return _('The login keyring was not unlocked at sign-in');
+    case 'home':
+      return format(_('The home area of {user} could not be opened at sign-in'), { user: failure.subject });
+    case 'password':
+      return format(_('Signing in or unlocking the screen failed for {user}'), { user: failure.subject });
+  }
+}
+
+export class SignInFailureDetector implements Detector {
+  readonly kinds = [SIGN_IN_FAILURE];
+
+  detect(event: WatchEvent): DetectorOutput[] {
+    if (!isJournal(event)) return [];
+    const failure = signInFailure(event.entry);
+    if (!failure) return [];
+    return [
+      {
+        report: {
+          kind: SIGN_IN_FAILURE,
+          // A lock-out or a keyring that stays locked keeps hurting; one mistyped password does not.
+          severity: failure.what === 'password' ? 'info' : 'warning',
+          subject: failure.subject,
+          title: title(failure),
+          evidence: [journalEvidence(event)],
+          at: event.at,
+        },
+      },
+    ];
+  }
+}

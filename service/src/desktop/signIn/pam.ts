@@ -1,0 +1,35 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The PAM services of the desktop's sign-in: the display managers' greeters and lock screens, and the text console's
+// login. auth-failures leaves their failures to the sign-in kind; sshd, sudo, su, polkit and mail stay there.
+
+// gdm (data/pam-*): gdm-password, gdm-fingerprint, gdm-smartcard, gdm-autologin, gdm-launch-environment; GNOME's
+// old screensaver; LightDM and its greeter; SDDM and its greeter; KDE's screen locker ("kde"); xscreensaver;
+// login(1); cinnamon-screensaver and mate-screensaver.
+const DESKTOP_SERVICES = new Set([
+  'gdm-password',
+  'gdm-fingerprint',
+  'gdm-smartcard',
+  'gdm-autologin',
+  'gnome-screensaver',
+  'cinnamon-screensaver',
+  'mate-screensaver',
+  'xscreensaver',
+  'lightdm',
+  'lightdm-greeter',
+  'lightdm-autologin',
+  'sddm',
+  'sddm-greeter',
+  'sddm-autologin',
+  'kde',
+  'kde-fingerprint',
+  'kde-smartcard',
+  'login',
+]);
+
+export function isDesktopPamService(service: string): boolean {
+  return DESKTOP_SERVICES.has(service);
+}
+
+/** PAM's module lines, through pam_syslog: "pam_unix(gdm-password:auth): authentication failure; …". */
+export const PAM_LINE = /^(pam_[\w-]+)\(([\w.-]+):(\w+)\): (.*)$/;

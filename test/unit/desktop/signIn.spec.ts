@@ -1,0 +1,178 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+import { SIGN_IN_FAILURE, SignInFailureDetector } from '../../../service/src/desktop/signIn/detector.js';
+import { signInKind } from '../../../service/src/desktop/signIn/kind.js';
+import { signInFailurePlaybook } from '../../../service/src/desktop/signIn/playbook.js';
+import { AuthFailuresDetector } from '../../../service/src/findings/detectors/authFailures.js';
+import type { FindingWithEvidence } from '../../../service/src/findings/store.js';
+import type { PlaybookTools } from '../../../service/src/fixes/playbookSteps.js';
+import type { WatchEvent } from '../../../service/src/watch/events.js';
+import { journalEvent, reportsOf } from '../../support/journalEvents.js';
+
+const START_US = 1_773_479_523_000_000;
+
+interface Writer {
+  comm: string;
+  exe: string;
+  uid: number;
+  unit?: string;
+  identifier?: string;
+}
+
+const GDM: Writer = {
+  comm: 'gdm-session-wor',
+  identifier: 'gdm-password]',
+  exe: '/usr/libexec/gdm-session-worker',
+  unit: 'session-c1.scope',
+  uid: 0,
+};
+const CHKPWD: Writer = { comm: 'unix_chkpwd', exe: '/usr/sbin/unix_chkpwd', uid: 1000, unit: 'session-2.scope' };
+const HOMED: Writer = {
+  comm: 'systemd-homed',
+  exe: '/usr/lib/systemd/systemd-homed',
+  unit: 'systemd-homed.service',
+  uid: 0,
+};
+const SHELL: Writer = {
+  comm: 'gnome-shell',
+  exe: '/usr/bin/gnome-shell',
+  unit: 'session-2.scope',
+  uid: 1000,
+};
+
+const line = (writer: Writer, message: string, priority = 5, index = 0): WatchEvent =>
+  journalEvent(
+    {
+      MESSAGE: message,
+      PRIORITY: String(priority),
+      SYSLOG_IDENTIFIER: writer.identifier ?? writer.comm,
+      _COMM: writer.comm,
+      _EXE: writer.exe,
+      _UID: String(writer.uid),
+      _PID: '2101',
+      ...(writer.unit && { _SYSTEMD_UNIT: writer.unit }),
+      _TRANSPORT: 'syslog',
+      __REALTIME_TIMESTAMP: String(START_US + index * 1_000_000),
+    },
+    index,
+  );
+
+const verdict = (writer: Writer, message: string, priority = 5) =>
+  reportsOf(new SignInFailureDetector().detect(line(writer, message, priority))).map((r) => [
+    r.kind,
+    r.subject,
+    r.title,
+  ]);
+
+describe('the sign-in-failure detector', () => {
+  it("reads any PAM module's failure in a desktop sign-in service, by PAM's own line structure", () => {
+    expect(
+      verdict(
+        GDM,
+        'pam_unix(gdm-password:auth): authentication failure; logname= uid=0 euid=0 tty=/dev/tty1 ruser= rhost=  user=alice',
+      ),
+    ).toEqual([[SIGN_IN_FAILURE, 'alice', 'Signing in or unlocking the screen failed for alice']]);
+    expect(
+      verdict(
+        GDM,
+        'pam_faillock(gdm-password:auth): Consecutive login failures for user dev account temporarily locked',
+      ),
+    ).toEqual([[SIGN_IN_FAILURE, 'dev', 'dev was locked out of signing in after repeated failures']]);
+    expect(verdict(CHKPWD, 'password check failed for user (alice)')).toEqual([
+      [SIGN_IN_FAILURE, 'alice', 'Signing in or unlocking the screen failed for alice'],
+    ]);
+    expect(verdict(GDM, "gkr-pam: couldn't unlock the login keyring.")).toEqual([
+      [SIGN_IN_FAILURE, 'login keyring', 'The login keyring was not unlocked at sign-in'],
+    ]);
+    // At the auth stage, before the session starts the daemon: the password is stashed for it.
+    expect(verdict(GDM, 'gkr-pam: unable to locate daemon control file')).toEqual([]);
+  });
+
+  it('takes systemd-homed’s failed operations on a home only from its own unit', () => {
+    const wrong = 'Authentication failed: Password for home rui is incorrect or not sufficient for authentication.';
+    expect(verdict(HOMED, wrong)).toEqual([
+      [SIGN_IN_FAILURE, 'rui', 'The home area of rui could not be opened at sign-in'],
+    ]);
+    expect(verdict(HOMED, 'Activation failed: Required key not available').length).toBe(1);
+    expect(verdict(HOMED, 'rui: changing state authenticating-for-acquire → active')).toEqual([]);
+    expect(verdict({ ...HOMED, unit: 'session-2.scope', uid: 1000 }, wrong)).toEqual([]);
+  });
+
+  it('ignores successes, cancelled prompts, other services and writers that merely claim the words', () => {
+    expect(verdict(GDM, 'gkr-pam: unlocked login keyring')).toEqual([]);
+    expect(verdict(GDM, 'gkr-pam: gnome-keyring-daemon started properly and unlocked keyring')).toEqual([]);
+    expect(
+      verdict(GDM, 'pam_unix(gdm-launch-environment:session): session opened for user gdm(uid=120) by (uid=0)'),
+    ).toEqual([]);
+    expect(verdict(GDM, 'pam_unix(gdm-password:auth): conversation failed')).toEqual([]);
+    // unix_chkpwd for root: sshd under SELinux, counted by auth-failures.
+    expect(verdict({ ...CHKPWD, uid: 0, unit: 'sshd.service' }, 'password check failed for user (brent)')).toEqual([]);
+    expect(verdict(GDM, 'pam_unix(gdm-password:auth): auth could not identify password for [alice]')).toEqual([]);
+    expect(
+      verdict(
+        GDM,
+        'pam_unix(sudo:auth): authentication failure; logname=alice uid=1000 euid=0 tty=/dev/pts/0 ruser=alice rhost=  user=alice',
+      ),
+    ).toEqual([]);
+    // The same words from a user's own process (gnome-shell, or a root-named program running as the user).
+    expect(
+      verdict(
+        SHELL,
+        'pam_unix(gdm-password:auth): authentication failure; logname= uid=0 euid=0 tty= ruser= rhost=  user=alice',
+      ),
+    ).toEqual([]);
+    expect(verdict({ ...GDM, uid: 1000 }, "gkr-pam: couldn't unlock the login keyring.")).toEqual([]);
+  });
+});
+
+describe('auth-failures and the desktop sign-in', () => {
+  it('leaves the desktop services to the sign-in kind and keeps su, sudo and sshd', () => {
+    const detector = new AuthFailuresDetector({ threshold: 1 });
+    const at = new Date(START_US / 1000);
+    expect(
+      detector.count(
+        'gdm-password]',
+        'pam_unix(gdm-password:auth): authentication failure; logname= uid=0 euid=0 tty= ruser= rhost=  user=alice',
+        at,
+      ),
+    ).toBeNull();
+    expect(
+      detector.count(
+        'gdm-password]',
+        'pam_faillock(gdm-password:auth): Consecutive login failures for user dev account temporarily locked',
+        at,
+      ),
+    ).toBeNull();
+    expect(
+      detector.count(
+        'su',
+        'pam_unix(su:auth): authentication failure; logname=alice uid=1000 euid=0 tty=pts/0 ruser=alice rhost=  user=root',
+        at,
+      )?.failure.source,
+    ).toBe('root');
+    expect(
+      detector.count(
+        'sshd',
+        'pam_faillock(sshd:auth): Consecutive login failures for user root account temporarily locked',
+        at,
+      )?.failure.source,
+    ).toBe('root');
+  });
+});
+
+describe('the sign-in-failure playbook', () => {
+  it('only reads: the sign-in program’s own lines around the failure', async () => {
+    const finding = {
+      kind: SIGN_IN_FAILURE,
+      subject: 'alice',
+      title: 'Signing in or unlocking the screen failed for alice',
+      firstSeen: new Date(START_US / 1000),
+      evidence: [{ kind: 'journal', text: 'x', cursor: 's=1;i=2', at: new Date(START_US / 1000) }],
+    } as unknown as FindingWithEvidence;
+    const draft = await signInFailurePlaybook(finding, {} as PlaybookTools);
+    expect(draft?.actions.map((action) => action.name)).toEqual(['info.show_logs']);
+    expect(draft?.actions[0]?.params).toEqual(jasmine.objectContaining({ cursor: 's=1;i=2', sameWriter: true }));
+    expect(signInKind.playbooks[SIGN_IN_FAILURE]).toBe(signInFailurePlaybook);
+    expect(signInKind.actions()).toEqual([]);
+  });
+});
