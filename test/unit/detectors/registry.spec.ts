@@ -50,6 +50,7 @@ describe('the detector registry', () => {
         'bluetooth-off',
         'extension-error',
         'printer-problem',
+        'sign-in-failure',
       ].sort(),
     );
   });
