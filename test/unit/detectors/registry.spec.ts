@@ -51,6 +51,7 @@ describe('the detector registry', () => {
         'extension-error',
         'printer-problem',
         'sign-in-failure',
+        'clock-unsynchronised',
       ].sort(),
     );
   });

@@ -1,0 +1,115 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+// clock-unsynchronised: the time-sync daemon says the clock is not being synchronised. Three daemons are believed,
+// each by journald's trusted fields (its program in its own system unit): systemd-timesyncd, chronyd, ntpd.
+//
+// What is raised:
+// - timesyncd's "Timed out waiting for reply from <server>" three times within 10 minutes: it tries the pool's
+//   servers in turn, and one unanswered packet on a busy network is ordinary (it is not raised);
+// - chronyd's "Can't synchronise: no selectable sources" / "no majority", "No suitable source for
+//   synchronisation", and "System clock wrong by N seconds" with |N| of a second or more;
+// - ntpd's "no servers can be used", "no servers reachable" and "kernel reports TIME_ERROR";
+// - any of the three failing to resolve its servers' names (a pool it cannot resolve is a pool it cannot use).
+import { isJournal, journalEvidence } from '../../findings/detectors/journal.js';
+import type { Detector, DetectorOutput } from '../../findings/types.js';
+import { _, format } from '../../i18n.js';
+import type { JournalEntry, WatchEvent } from '../../watch/events.js';
+
+export const CLOCK_UNSYNCHRONISED = 'clock-unsynchronised';
+
+/** timesyncd waits 10 s per server; three servers unanswered within 10 minutes is the pool, not one packet. */
+const TIMEOUT_WINDOW_MS = 10 * 60_000;
+const TIMEOUTS_TO_RAISE = 3;
+/** chronyd logs every step or slew it starts; under a second is what any clock drifts between syncs. */
+const WRONG_BY_SECONDS = 1;
+
+interface Daemon {
+  /** Its program's file name (journald's `_EXE`); `_COMM` is its first 15 characters. */
+  program: string;
+  units: readonly string[];
+}
+
+const DAEMONS: readonly Daemon[] = [
+  { program: 'systemd-timesyncd', units: ['systemd-timesyncd.service'] },
+  { program: 'chronyd', units: ['chrony.service', 'chronyd.service'] },
+  { program: 'ntpd', units: ['ntp.service', 'ntpd.service', 'ntpsec.service'] },
+];
+
+/** The daemon that wrote the line, by its unit and program (`_EXE`, else the kernel-truncated `_COMM`). */
+function daemonOf(entry: JournalEntry): Daemon | undefined {
+  const { _SYSTEMD_UNIT: unit, _EXE: exe, _COMM: comm } = entry.fields;
+  if (unit === undefined) return undefined;
+  const program = exe === undefined ? undefined : exe.slice(exe.lastIndexOf('/') + 1);
+  return DAEMONS.find(
+    (daemon) =>
+      daemon.units.includes(unit) &&
+      (program !== undefined ? program === daemon.program : comm === daemon.program.slice(0, 15)),
+  );
+}
+
+const TIMEOUT = /^Timed out waiting for reply from (\S+)/;
+const NO_SOURCES =
+  /^Can't synchroni[sz]e: (?:no selectable sources|no majority)|^No suitable source for synchroni[sz]ation/i;
+const WRONG_BY = /^System clock wrong by (-?\d+(?:\.\d+)?) seconds/;
+const NTPD_NO_SERVERS = /\bno servers (?:can be used|reachable)\b/i;
+const TIME_ERROR = /\bkernel reports TIME_ERROR\b/;
+const RESOLVE = /\bFailed to resolve\b|\bTemporary failure in name resolution\b/i;
+
+export class ClockDetector implements Detector {
+  readonly kinds = [CLOCK_UNSYNCHRONISED];
+  /** When timesyncd's recent timeouts came, per unit. */
+  private timeouts = new Map<string, number[]>();
+
+  detect(event: WatchEvent): DetectorOutput[] {
+    if (!isJournal(event)) return [];
+    const { entry } = event;
+    const daemon = daemonOf(entry);
+    const unit = entry.fields._SYSTEMD_UNIT;
+    if (!daemon || !unit) return [];
+    const title = this.problem(entry.message.trim(), unit, event.at.getTime());
+    if (!title) return [];
+    return [
+      {
+        report: {
+          kind: CLOCK_UNSYNCHRONISED,
+          severity: 'warning',
+          subject: unit,
+          title,
+          evidence: [journalEvidence(event)],
+          at: event.at,
+        },
+      },
+    ];
+  }
+
+  private problem(text: string, unit: string, now: number): string | null {
+    // Translators: {unit} is the time-sync daemon's unit such as "chrony.service".
+    if (TIMEOUT.test(text))
+      return this.repeatedTimeout(unit, now)
+        ? format(_('The clock is not synchronised: {unit} gets no answer from its time servers'), { unit })
+        : null;
+    if (NO_SOURCES.test(text) || NTPD_NO_SERVERS.test(text))
+      return format(_('The clock is not synchronised: {unit} has no time server it can use'), { unit });
+    const wrong = WRONG_BY.exec(text);
+    if (wrong) {
+      const seconds = Number(wrong[1]);
+      return Math.abs(seconds) >= WRONG_BY_SECONDS
+        ? // Translators: {seconds} is how far off the clock was, such as "1721.913772".
+          format(_('The clock was off by {seconds} seconds ({unit})'), { seconds: wrong[1] ?? '', unit })
+        : null;
+    }
+    if (TIME_ERROR.test(text))
+      return format(_('The clock is not synchronised: the kernel reports a time error ({unit})'), { unit });
+    if (RESOLVE.test(text))
+      return format(_('The clock is not synchronised: {unit} cannot resolve its time servers’ names'), { unit });
+    return null;
+  }
+
+  /** Records the timeout; true once enough came within the window. */
+  private repeatedTimeout(unit: string, now: number): boolean {
+    const recent = (this.timeouts.get(unit) ?? []).filter((at) => Math.abs(now - at) < TIMEOUT_WINDOW_MS);
+    recent.push(now);
+    this.timeouts.set(unit, recent);
+    return recent.length >= TIMEOUTS_TO_RAISE;
+  }
+}

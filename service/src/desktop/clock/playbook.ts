@@ -1,0 +1,21 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+// What Steward proposes when the clock is not synchronised: the time-sync daemon's own lines, which say which
+// servers did not answer or could not be resolved. Nothing is changed: which servers a network allows (a firewall
+// that drops NTP, a pool that needs a proxy-free route) is the user's or the network's choice.
+import type { FindingWithEvidence } from '../../findings/store.js';
+import { logsStep, OWN_LINES, type Playbook, type ProposalDraft } from '../../fixes/playbookSteps.js';
+import { _, format } from '../../i18n.js';
+
+export const clockPlaybook: Playbook = async (finding: FindingWithEvidence): Promise<ProposalDraft> => ({
+  title: _('See why the clock is not synchronised'),
+  explanation: format(_('{title}. {advice}'), {
+    title: finding.title,
+    advice: _(
+      'The log shows what the time-sync daemon said: servers that did not answer, names it could not resolve, or ' +
+        'how far the clock was off. A network that blocks NTP (UDP port 123) or has no name resolution yet is the ' +
+        'usual cause; the clock is set again once a server answers.',
+    ),
+  }),
+  actions: [logsStep(finding, undefined, OWN_LINES)],
+});
