@@ -1,0 +1,139 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+import { CLOCK_UNSYNCHRONISED, ClockDetector } from '../../../service/src/desktop/clock/detector.js';
+import { clockKind } from '../../../service/src/desktop/clock/kind.js';
+import type { FindingWithEvidence } from '../../../service/src/findings/store.js';
+import type { PlaybookTools } from '../../../service/src/fixes/playbookSteps.js';
+import type { WatchEvent } from '../../../service/src/watch/events.js';
+import { journalEvent, reportsOf, runDetector } from '../../support/journalEvents.js';
+
+const START_US = 1_773_479_523_000_000;
+const at = (seconds: number) => String(START_US + seconds * 1_000_000);
+
+/** The three daemons as journald records them: their program in their own system unit. */
+const WRITERS = {
+  timesyncd: {
+    SYSLOG_IDENTIFIER: 'systemd-timesyncd',
+    _COMM: 'systemd-timesyn',
+    _EXE: '/usr/lib/systemd/systemd-timesyncd',
+    _SYSTEMD_UNIT: 'systemd-timesyncd.service',
+    _UID: '997',
+  },
+  chronyd: {
+    SYSLOG_IDENTIFIER: 'chronyd',
+    _COMM: 'chronyd',
+    _EXE: '/usr/sbin/chronyd',
+    _SYSTEMD_UNIT: 'chrony.service',
+    _UID: '0',
+  },
+  ntpd: { SYSLOG_IDENTIFIER: 'ntpd', _COMM: 'ntpd', _EXE: '/usr/sbin/ntpd', _SYSTEMD_UNIT: 'ntp.service', _UID: '0' },
+};
+
+const line = (writer: Record<string, string>, message: string, seconds = 0, fields: Record<string, string> = {}) =>
+  journalEvent({
+    MESSAGE: message,
+    _PID: '612',
+    _TRANSPORT: 'syslog',
+    __REALTIME_TIMESTAMP: at(seconds),
+    ...writer,
+    ...fields,
+  });
+
+/** [subject, title] of every report a fresh detector makes over the events. */
+const verdicts = (...events: WatchEvent[]) =>
+  reportsOf(runDetector(new ClockDetector(), events)).map((r) => [r.kind, r.subject, r.title]);
+
+const timeouts = (writer: Record<string, string>, seconds: number[]) =>
+  seconds.map((s, i) =>
+    line(writer, `Timed out waiting for reply from 85.31.190.${200 + i}:123 (2.fedora.pool.ntp.org).`, s),
+  );
+
+describe('the clock-unsynchronised detector', () => {
+  it('raises on timesyncd’s third unanswered server within 10 minutes, naming its unit', () => {
+    expect(verdicts(...timeouts(WRITERS.timesyncd, [0, 10, 20]))).toEqual([
+      [
+        CLOCK_UNSYNCHRONISED,
+        'systemd-timesyncd.service',
+        'The clock is not synchronised: systemd-timesyncd.service gets no answer from its time servers',
+      ],
+    ]);
+  });
+
+  it('leaves one transient timeout, and timeouts spread wider than 10 minutes, alone', () => {
+    expect(verdicts(...timeouts(WRITERS.timesyncd, [0]))).toEqual([]);
+    expect(verdicts(...timeouts(WRITERS.timesyncd, [0, 700, 1400]))).toEqual([]);
+  });
+
+  it('reads chronyd’s and ntpd’s own words for a clock with no usable source', () => {
+    const cases: [Record<string, string>, string, string][] = [
+      [WRITERS.chronyd, "Can't synchronise: no selectable sources", 'chrony.service'],
+      [WRITERS.chronyd, "Can't synchronise: no majority", 'chrony.service'],
+      [WRITERS.chronyd, 'No suitable source for synchronisation', 'chrony.service'],
+      [WRITERS.ntpd, 'no servers can be used, system clock unsynchronized', 'ntp.service'],
+      [WRITERS.ntpd, 'kernel reports TIME_ERROR: 0x41: Clock Unsynchronized', 'ntp.service'],
+      [
+        WRITERS.timesyncd,
+        'Failed to resolve 0.arch.pool.ntp.org: Temporary failure in name resolution',
+        'systemd-timesyncd.service',
+      ],
+    ];
+    for (const [writer, message, unit] of cases) {
+      const found = verdicts(line(writer, message));
+      expect(found.length).withContext(message).toBe(1);
+      expect(found[0]?.[1]).withContext(message).toBe(unit);
+    }
+  });
+
+  it('raises on chronyd correcting the clock by a second or more, not by less', () => {
+    expect(verdicts(line(WRITERS.chronyd, 'System clock wrong by -1946.984184 seconds, adjustment started'))).toEqual([
+      [CLOCK_UNSYNCHRONISED, 'chrony.service', 'The clock was off by -1946.984184 seconds (chrony.service)'],
+    ]);
+    expect(verdicts(line(WRITERS.chronyd, 'System clock wrong by 0.145886 seconds, adjustment started'))).toEqual([]);
+  });
+
+  it('believes no other writer of the same words', () => {
+    const forged = [
+      // A user's program naming itself chronyd, outside chrony.service.
+      { ...WRITERS.chronyd, _UID: '1000', _EXE: '/home/user/chronyd', _SYSTEMD_UNIT: 'session-2.scope' },
+      // Another program inside the daemon's unit name is not the daemon.
+      { ...WRITERS.ntpd, _COMM: 'sh', _EXE: '/usr/bin/sh' },
+      // logger -t systemd-timesyncd from a user's session.
+      { SYSLOG_IDENTIFIER: 'systemd-timesyncd', _COMM: 'logger', _EXE: '/usr/bin/logger', _UID: '1000' },
+    ];
+    for (const writer of forged) {
+      expect(verdicts(line(writer, "Can't synchronise: no selectable sources"))).toEqual([]);
+      expect(verdicts(...timeouts(writer, [0, 10, 20]))).toEqual([]);
+    }
+  });
+
+  it('stays silent on healthy synchronisation', () => {
+    expect(
+      verdicts(
+        line(WRITERS.timesyncd, 'Initial synchronization to time server 185.125.190.56:123 (ntp.ubuntu.com).'),
+        line(WRITERS.timesyncd, 'Contacted time server 162.159.200.1:123 (2.arch.pool.ntp.org).'),
+        line(WRITERS.timesyncd, 'Network configuration changed, trying to establish connection.'),
+        line(WRITERS.chronyd, 'Selected source 162.159.200.123 (2.fedora.pool.ntp.org)'),
+        line(WRITERS.chronyd, 'Source 94.16.122.152 online'),
+        line(WRITERS.ntpd, 'Listen normally on 3 eth0 192.168.1.10:123'),
+        line(WRITERS.ntpd, 'kernel reports status change 2001'),
+      ),
+    ).toEqual([]);
+  });
+
+  it('proposes the daemon’s own lines, changing nothing', async () => {
+    const playbook = clockKind.playbooks[CLOCK_UNSYNCHRONISED];
+    expect(playbook).toBeDefined();
+    const finding = {
+      id: 1,
+      kind: CLOCK_UNSYNCHRONISED,
+      subject: 'chrony.service',
+      title: 'The clock is not synchronised: chrony.service has no time server it can use',
+      firstSeen: new Date(0),
+      evidence: [{ kind: 'journal', text: 'x', cursor: 's=1', journal: 'system', at: new Date(0) }],
+    } as unknown as FindingWithEvidence;
+    const draft = await playbook!(finding, {} as PlaybookTools);
+    expect(draft?.actions).toEqual([
+      { name: 'info.show_logs', params: { scope: 'system', cursor: 's=1', sameWriter: true } },
+    ]);
+  });
+});
