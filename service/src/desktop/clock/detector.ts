@@ -6,8 +6,8 @@
 // What is raised:
 // - timesyncd's "Timed out waiting for reply from <server>" three times within 10 minutes: it tries the pool's
 //   servers in turn, and one unanswered packet on a busy network is ordinary (it is not raised);
-// - chronyd's "Can't synchronise: no selectable sources" / "no majority", "No suitable source for
-//   synchronisation", and "System clock wrong by N seconds" with |N| of a second or more;
+// - chronyd's "Can't synchronise: …" (whatever the reason), "No suitable source for synchronisation", and
+//   "System clock wrong by N seconds" with |N| of a second or more;
 // - ntpd's "no servers can be used", "no servers reachable" and "kernel reports TIME_ERROR";
 // - any of the three failing to resolve its servers' names (a pool it cannot resolve is a pool it cannot use).
 import { isJournal, journalEvidence } from '../../findings/detectors/journal.js';
@@ -48,12 +48,17 @@ function daemonOf(entry: JournalEntry): Daemon | undefined {
 }
 
 const TIMEOUT = /^Timed out waiting for reply from (\S+)/;
-const NO_SOURCES =
-  /^Can't synchroni[sz]e: (?:no selectable sources|no majority)|^No suitable source for synchroni[sz]ation/i;
+// chronyd run with -d (as some distributions' units do) prefixes its own time: "2021-07-30T05:54:28Z Can't …".
+const CHRONY_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ /;
+// Every reason chronyd gives (sources.c): "no selectable sources", "no majority", "no required source in
+// selectable sources"…; each means no source is steering the clock.
+const NO_SOURCES = /^Can't synchroni[sz]e: |^No suitable source for synchroni[sz]ation/i;
 const WRONG_BY = /^System clock wrong by (-?\d+(?:\.\d+)?) seconds/;
 const NTPD_NO_SERVERS = /\bno servers (?:can be used|reachable)\b/i;
 const TIME_ERROR = /\bkernel reports TIME_ERROR\b/;
-const RESOLVE = /\bFailed to resolve\b|\bTemporary failure in name resolution\b/i;
+// timesyncd "Failed to resolve <name>: …", ntpd "error resolving pool <name>: Temporary failure in name
+// resolution (-3)", chronyd "Could not resolve address of initstepslew server <name>".
+const RESOLVE = /\bFailed to resolve\b|\bTemporary failure in name resolution\b|\bCould not resolve address\b/i;
 
 export class ClockDetector implements Detector {
   readonly kinds = [CLOCK_UNSYNCHRONISED];
@@ -66,7 +71,7 @@ export class ClockDetector implements Detector {
     const daemon = daemonOf(entry);
     const unit = entry.fields._SYSTEMD_UNIT;
     if (!daemon || !unit) return [];
-    const title = this.problem(entry.message.trim(), unit, event.at.getTime());
+    const title = this.problem(entry.message.trim().replace(CHRONY_TIME, ''), unit, event.at.getTime());
     if (!title) return [];
     return [
       {
