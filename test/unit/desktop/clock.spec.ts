@@ -69,6 +69,16 @@ describe('the clock-unsynchronised detector', () => {
       [WRITERS.chronyd, "Can't synchronise: no selectable sources", 'chrony.service'],
       [WRITERS.chronyd, "Can't synchronise: no majority", 'chrony.service'],
       [WRITERS.chronyd, 'No suitable source for synchronisation', 'chrony.service'],
+      [WRITERS.chronyd, "Can't synchronise: no required source in selectable sources", 'chrony.service'],
+      // chronyd -d puts its own time before each line.
+      [WRITERS.chronyd, "2021-07-30T05:54:28Z Can't synchronise: no selectable sources", 'chrony.service'],
+      [WRITERS.chronyd, 'Could not resolve address of initstepslew server 0.resinio.pool.ntp.org', 'chrony.service'],
+      [WRITERS.ntpd, 'no servers reachable', 'ntp.service'],
+      [
+        WRITERS.ntpd,
+        'error resolving pool 1.debian.pool.ntp.org: Temporary failure in name resolution (-3)',
+        'ntp.service',
+      ],
       [WRITERS.ntpd, 'no servers can be used, system clock unsynchronized', 'ntp.service'],
       [WRITERS.ntpd, 'kernel reports TIME_ERROR: 0x41: Clock Unsynchronized', 'ntp.service'],
       [
