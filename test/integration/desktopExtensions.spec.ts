@@ -184,7 +184,7 @@ describe('GNOME Shell extensions against a stand-in org.gnome.Shell.Extensions (
     await enableExtension.run(params, context, noProgress);
     expect(await enableExtension.verify(params, context)).toEqual({
       ok: false,
-      observed: 'The extension Broken Clock is failed',
+      observed: 'The extension Broken Clock is not running (failed)',
     });
     await until(4);
     expect(outputs.map(summary).at(-1)).toEqual(['report', CLOCK, `The extension Broken Clock failed: ${ERROR_TEXT}`]);

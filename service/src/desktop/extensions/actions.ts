@@ -178,7 +178,10 @@ function switchAction(on: boolean): ActionDefinition<ExtensionParams> {
         ok,
         observed: ok
           ? done(extension)
-          : format(_('The extension {name} is {state}'), { name: extension.name, state: stateText(extension.state) }),
+          : format(
+              on ? _('The extension {name} is not running ({state})') : _('The extension {name} is still on ({state})'),
+              { name: extension.name, state: stateText(extension.state) },
+            ),
       };
     },
   };
