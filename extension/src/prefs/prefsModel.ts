@@ -45,6 +45,18 @@ export const CATALOG_ACTIONS: readonly CatalogAction[] = [
     title: (_) => _("Check a configuration with its program's own validator"),
     touches: null,
   },
+  {
+    name: 'extensions.disable',
+    risk: 'low',
+    title: (_) => _('Turn a GNOME Shell extension off'),
+    touches: 'desktop',
+  },
+  {
+    name: 'extensions.enable',
+    risk: 'medium',
+    title: (_) => _('Turn a GNOME Shell extension on'),
+    touches: 'desktop',
+  },
   { name: 'files.clear_cache', risk: 'low', title: (_) => _('Clear caches'), touches: 'files' },
   { name: 'files.empty_trash', risk: 'medium', title: (_) => _('Empty the trash'), touches: 'files' },
   { name: 'info.auth_attempts', risk: 'low', title: (_) => _('Show who was tried and from where'), touches: null },
@@ -59,6 +71,12 @@ export const CATALOG_ACTIONS: readonly CatalogAction[] = [
     touches: null,
   },
   { name: 'info.dpkg_audit', risk: 'low', title: (_) => _('Show what dpkg left unfinished'), touches: null },
+  {
+    name: 'info.extension',
+    risk: 'low',
+    title: (_) => _('Show a GNOME Shell extension’s state'),
+    touches: null,
+  },
   {
     name: 'info.filesystem_errors',
     risk: 'low',

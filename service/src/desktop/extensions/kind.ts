@@ -1,13 +1,17 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
+import type { ActionDefinition } from '../../fixes/action.js';
 import type { DesktopKind } from '../kind.js';
+import { disableExtension, enableExtension, extensionInfoAction } from './actions.js';
 import { EXTENSION_ERROR, ExtensionErrorDetector } from './journalDetector.js';
 import { extensionPlaybook } from './playbook.js';
+import { ShellExtensionsSource } from './source.js';
+import { ExtensionStateDetector } from './stateDetector.js';
 
 export const extensionsKind: DesktopKind = {
   name: 'extensions',
-  sources: () => [],
-  detectors: () => [new ExtensionErrorDetector()],
-  actions: () => [],
+  sources: ({ sessionBus, log }) => [new ShellExtensionsSource({ name: 'desktop.extensions', bus: sessionBus, log })],
+  detectors: () => [new ExtensionErrorDetector(), new ExtensionStateDetector()],
+  actions: () => [extensionInfoAction, disableExtension, enableExtension] as unknown as ActionDefinition[],
   playbooks: { [EXTENSION_ERROR]: extensionPlaybook },
 };

@@ -11,4 +11,6 @@ export interface ExtensionState {
   /** The exception text the shell kept, '' when none. */
   error: string;
   path: string;
+  /** Whether org.gnome.shell's enabled-extensions holds it (GNOME 45 and later; absent before). */
+  enabled?: boolean;
 }
