@@ -8,6 +8,7 @@ import {
 import { extensionsKind } from '../../../service/src/desktop/extensions/kind.js';
 import { extensionPlaybook } from '../../../service/src/desktop/extensions/playbook.js';
 import type { FindingWithEvidence } from '../../../service/src/findings/store.js';
+import type { Preview } from '../../../service/src/fixes/action.js';
 import type { PlaybookTools } from '../../../service/src/fixes/playbookSteps.js';
 import type { WatchEvent } from '../../../service/src/watch/events.js';
 import { journalEvent, type JournalFields, reportsOf, runDetector } from '../../support/journalEvents.js';
@@ -242,13 +243,32 @@ describe('the extension-error playbook', () => {
     evidence: [{ kind: 'journal', text: '…', cursor: 's=abc;i=7', journal: 'user', at: new Date(0) }],
   };
 
-  it("first shows gnome-shell's own lines around the error", async () => {
-    const draft = await extensionPlaybook(finding, {} as PlaybookTools);
-    expect(draft?.actions[0]).toEqual({
-      name: 'info.show_logs',
-      params: { scope: 'user', cursor: 's=abc;i=7', sameWriter: true },
-    });
+  const toolsWith = (disable: Preview | null): PlaybookTools =>
+    ({
+      preview: (candidate) => Promise.resolve(candidate.name === 'extensions.disable' ? disable : null),
+    }) as PlaybookTools;
+
+  it("shows the extension as the shell holds it and gnome-shell's own lines, and offers nothing where the shell cannot turn it off", async () => {
+    const draft = await extensionPlaybook(finding, toolsWith(null));
+    expect(draft?.actions).toEqual([
+      { name: 'info.extension', params: { uuid: 'dash-to-dock@micxgx.gmail.com' } },
+      { name: 'info.show_logs', params: { scope: 'user', cursor: 's=abc;i=7', sameWriter: true } },
+    ]);
     expect(draft?.title).toBe('Look at why the extension dash-to-dock@micxgx.gmail.com failed');
+  });
+
+  it('offers turning the extension off through the shell while it is on', async () => {
+    const on = { summary: 'Turn off Dash to Dock', details: [], changesNothing: false };
+    const draft = await extensionPlaybook(finding, toolsWith(on));
+    expect(draft?.actions.map((action) => action.name)).toEqual([
+      'info.extension',
+      'info.show_logs',
+      'extensions.disable',
+    ]);
+    expect(draft?.actions[2]?.params).toEqual({ uuid: 'dash-to-dock@micxgx.gmail.com' });
+    expect(draft?.title).toBe('Turn off the extension dash-to-dock@micxgx.gmail.com');
+    const off = await extensionPlaybook(finding, toolsWith({ ...on, changesNothing: true }));
+    expect(off?.actions.map((action) => action.name)).not.toContain('extensions.disable');
   });
 
   it('is the playbook the extensions kind registers for extension-error, beside its detector', () => {

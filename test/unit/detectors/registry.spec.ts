@@ -25,7 +25,7 @@ describe('the detector registry', () => {
   it('has one detector per finding kind; a desktop kind may have a second, one reading its state, one its journal', () => {
     const kinds = detectorKinds();
     const twice = kinds.filter((kind, index) => kinds.indexOf(kind) !== index);
-    expect(twice.sort()).toEqual(['printer-problem']);
+    expect(twice.sort()).toEqual(['extension-error', 'printer-problem']);
     expect([...new Set(kinds)].sort()).toEqual(
       [
         ...JOURNAL_KINDS,
