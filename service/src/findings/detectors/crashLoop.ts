@@ -3,6 +3,7 @@
 // crash-loop: a unit that systemd keeps restarting (Restart=) or has given up
 // on because it restarted too often (StartLimitBurst=).
 import { _, format, ngettext } from '../../i18n.js';
+import { isAudioUnit } from '../../desktop/sound/units.js';
 import type { WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput } from '../types.js';
 import { isJournal, isServiceManager, type JournalEvent, journalEvidence, unitOf } from './journal.js';
@@ -77,6 +78,8 @@ export class CrashLoopDetector implements Detector {
   }
 
   private report(event: JournalEvent, unit: string, title: string): DetectorOutput[] {
+    // An audio daemon's unit restarting over and over is the sound kind's finding (the session has no sound).
+    if (isAudioUnit(unit)) return [];
     return [
       {
         report: {
