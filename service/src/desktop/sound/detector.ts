@@ -7,7 +7,6 @@
 // - the audio daemons themselves, in their own units, saying a device could not be opened or is gone (lines.ts);
 // - the kernel's sound drivers saying a card did not come up (no codec, SOF firmware or topology missing).
 // A unit's finding resolves when systemd says the unit runs again.
-import { parseUnitFailure, unitFailureTitle } from '../../findings/detectors/unitFailed.js';
 import {
   isJournal,
   isKernel,
@@ -16,6 +15,7 @@ import {
   journalEvidence,
   unitOf,
 } from '../../findings/detectors/journal.js';
+import { parseUnitFailure, unitFailureTitle } from '../../findings/detectors/unitFailed.js';
 import type { Detector, DetectorOutput, Evidence } from '../../findings/types.js';
 import type { WatchEvent } from '../../watch/events.js';
 import { daemonProblem, type DeviceProblem, kernelProblem } from './lines.js';

@@ -44,8 +44,9 @@ const LUA_ERROR = /^(?:wplua|m-lua-scripting|script\/[\w-]+): (?:\[string "([^"]
 const PULSE_PREFIX = /^([EWNID]): \[[^\]]*\] [\w.-]+\.c: /;
 // module-alsa-card.c, module.c: the card could not be set up at all.
 const NO_PROFILE = /^Failed to find a working profile\.?$/;
-const ALSA_MODULE_FAILED = /^Failed to load module "(module-alsa-(?:card|sink|source))" \(argument: "(.*)"\): initialization failed/;
-const CARD_NAME = /\bcard_name="([^"]+)"|\bdevice_id="([^"]+)"/;
+const ALSA_MODULE_FAILED =
+  /^Failed to load module "(module-alsa-(?:card|sink|source))" \(argument: "(.*)"\): initialization failed/;
+const CARD_NAME = /\bcard_name="([^"]+)"/;
 const LOG_ERR = 3;
 
 /** What an audio daemon's own line says of a device or of itself; `program` is the daemon's. */
@@ -83,8 +84,7 @@ function pulseProblem(entry: JournalEntry): DeviceProblem | null {
   if (NO_PROFILE.test(text)) return { title: _('PulseAudio could not set up a sound card') };
   const module = ALSA_MODULE_FAILED.exec(text);
   if (module) {
-    const card = CARD_NAME.exec(module[2] ?? '');
-    const device = card?.[1] ?? card?.[2];
+    const device = CARD_NAME.exec(module[2] ?? '')?.[1];
     return device
       ? { device, title: format(_('PulseAudio could not set up the sound card {device}'), { device }) }
       : { title: _('PulseAudio could not set up a sound card') };
@@ -93,7 +93,10 @@ function pulseProblem(entry: JournalEntry): DeviceProblem | null {
   const isError = prefix ? prefix[1] === 'E' : entry.priority !== undefined && entry.priority <= LOG_ERR;
   if (!errno || !isError || CLOSING.test(text)) return null;
   return {
-    title: format(_('{program} cannot use a sound device: {reason}'), { program: 'pulseaudio', reason: errno[1] ?? '' }),
+    title: format(_('{program} cannot use a sound device: {reason}'), {
+      program: 'pulseaudio',
+      reason: errno[1] ?? '',
+    }),
   };
 }
 

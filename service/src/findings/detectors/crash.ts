@@ -5,8 +5,8 @@
 // both can fire for one crash, on purpose (see the class comment).
 import { constants } from 'node:os';
 
-import { _, format } from '../../i18n.js';
 import { isAudioUnit } from '../../desktop/sound/units.js';
+import { _, format } from '../../i18n.js';
 import type { WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput } from '../types.js';
 import {

@@ -2,8 +2,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // crash-loop: a unit that systemd keeps restarting (Restart=) or has given up
 // on because it restarted too often (StartLimitBurst=).
-import { _, format, ngettext } from '../../i18n.js';
 import { isAudioUnit } from '../../desktop/sound/units.js';
+import { _, format, ngettext } from '../../i18n.js';
 import type { WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput } from '../types.js';
 import { isJournal, isServiceManager, type JournalEvent, journalEvidence, unitOf } from './journal.js';

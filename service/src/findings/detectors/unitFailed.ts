@@ -4,8 +4,8 @@
 // the user manager) or as a unit state change from the systemd1 D-Bus API.
 import { constants } from 'node:os';
 
-import { _, format } from '../../i18n.js';
 import { isAudioUnit } from '../../desktop/sound/units.js';
+import { _, format } from '../../i18n.js';
 import type { JournalEntry, UnitState, WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput, Evidence } from '../types.js';
 import { isKernel, isServiceManager, type JournalEvent, journalEvidence, unitOf } from './journal.js';
