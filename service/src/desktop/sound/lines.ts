@@ -110,10 +110,11 @@ const NO_CODECS = /\bno (?:hda )?codecs found\b/i;
 // sof: "error: request firmware intel/sof/sof-cfl.ri failed err: -2", "error: tplg request firmware … failed err: -2",
 // "SOF firmware and/or topology file not found." (6.8+).
 const FIRMWARE_MISSING = /\brequest firmware (\S+) failed err: -\d+|\bSOF firmware and\/or topology file not found\b/;
-// sof and ASoC failing to bring the card up: "error: failed to load DSP firmware -2", "error: sof_probe_work failed
+// sof and ASoC failing to bring the card up: "error: failed to load DSP firmware -2", "error: failed to boot DSP
+// firmware -110", "error: sof_probe_work failed
 // err: -19", "error: no matching ASoC machine driver found - aborting probe", "ASoC: failed to instantiate card -22".
 const PROBE_FAILED =
-  /\berror: (?:failed to load DSP (?:firmware|topology)|sof_probe_work failed)\b|\baborting probe\b|\bASoC: failed to instantiate card\b|\bsnd_soc_register_card failed\b/;
+  /\berror: (?:failed to (?:load|boot) DSP (?:firmware|topology)|sof_probe_work failed)\b|\baborting probe\b|\bASoC: failed to instantiate card\b|\bsnd_soc_register_card failed\b/;
 
 /** What the kernel's sound drivers say when a card does not come up. */
 export function kernelProblem(entry: JournalEntry): DeviceProblem | null {
