@@ -32,7 +32,7 @@ export const soundUnavailable: Playbook = async (finding, tools): Promise<Propos
               'sound again where the cause was passing (a device that was busy, a crash); where it fails again, ' +
               'the log says what to repair first.',
           )
-        : _('The log shows what the sound service said about the failure; it is running again now.'),
+        : _('The log shows what the sound service said about the failure; systemd has started it again.'),
     }),
     actions: down ? [logs, { name: 'systemd.restart_unit', params: unit }] : [logs],
   };
