@@ -34,11 +34,11 @@ describe('the crash-loop detector on the catalogue and the wordings of each syst
     const restart = (n: number) => ({
       MESSAGE: `restart ${n}`,
       MESSAGE_ID: '5eb03494b6584870a536b337290809b3',
-      USER_UNIT: 'pipewire.service',
+      USER_UNIT: 'syncthing.service',
       N_RESTARTS: String(n),
     });
     expect(titles(manager([restart(1), restart(2), restart(3)], true))).toEqual([
-      ['pipewire.service', 'pipewire.service is crash-looping (restarted 3 times)'],
+      ['syncthing.service', 'syncthing.service is crash-looping (restarted 3 times)'],
     ]);
   });
 

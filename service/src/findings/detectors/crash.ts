@@ -5,6 +5,7 @@
 // both can fire for one crash, on purpose (see the class comment).
 import { constants } from 'node:os';
 
+import { isAudioUnit } from '../../desktop/sound/units.js';
 import { _, format } from '../../i18n.js';
 import type { WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput } from '../types.js';
@@ -117,6 +118,8 @@ export class CrashDetector implements Detector {
     const signal = exited?.[3] ?? signalName(entry.fields.EXIT_STATUS);
     const unit = unitOf(entry) ?? exited?.[1];
     if (!unit || (code !== 'dumped' && code !== 'killed') || !signal || !CRASH_SIGNALS.has(signal)) return [];
+    // An audio daemon's unit ending so is the sound kind's finding (the session has no sound).
+    if (isAudioUnit(unit)) return [];
     const sent = this.managerKills.get(unit);
     if (sent?.signal === signal && event.at.getTime() - sent.at < MANAGER_KILL_MS) return [];
     return report(event, unit, format(_('{name} crashed ({signal})'), { name: unit, signal: `SIG${signal}` }));

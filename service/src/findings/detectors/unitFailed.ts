@@ -4,6 +4,7 @@
 // the user manager) or as a unit state change from the systemd1 D-Bus API.
 import { constants } from 'node:os';
 
+import { isAudioUnit } from '../../desktop/sound/units.js';
 import { _, format } from '../../i18n.js';
 import type { JournalEntry, UnitState, WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput, Evidence } from '../types.js';
@@ -325,6 +326,8 @@ export class UnitFailedDetector implements Detector {
   }
 
   private report(failure: UnitFailure, at: Date): DetectorOutput[] {
+    // An audio daemon's unit failing is the sound kind's finding (the session has no sound): one failure, one finding.
+    if (isAudioUnit(failure.unit)) return [];
     const previous = this.lastReport.get(failure.unit);
     const repeat = previous !== undefined && at.getTime() - previous < SAME_FAILURE_MS;
     // The failure a start timeout ends in, once the unit is stopped (its state, result and job lines): the

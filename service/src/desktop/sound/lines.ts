@@ -1,0 +1,140 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+// What the audio daemons' and the kernel's own lines say of the sound devices, read as the programs print them.
+// Each rule is one program's structure (PipeWire's log topics, PulseAudio's level prefix, the kernel's
+// "<driver> <device>: " prefix) with the error it reports (an errno's text, a probe's failure), never one
+// machine's sentence.
+//
+// What is not read, and why:
+// - "snd_pcm_drop: No such device", "close failed: No such device": a USB headset unplugged while playing; the
+//   device is gone because the user took it away.
+// - PipeWire's and PulseAudio's "Error opening PCM device …" while they probe a card's profiles: they try every
+//   profile and keep the ones that open (logged at info level).
+// - "mod.rt: RTKit error …", "could not set nice-level": PipeWire runs without real-time priority, sound plays.
+// - the kernel's "warning: No matching ASoC machine driver found" (SOF falls back to a generic machine driver) and
+//   "Direct firmware load … failed" alone (the driver tries several names; its own error line says when none loaded).
+import { kernelText } from '../../findings/detectors/journal.js';
+import { _, format } from '../../i18n.js';
+import type { JournalEntry } from '../../watch/events.js';
+
+export interface DeviceProblem {
+  /** The device the line names (an ALSA device, a PipeWire node, a PCI address), when it names one. */
+  device?: string;
+  title: string;
+}
+
+// PipeWire before 0.3.40 prefixed "[E][000000038.312224][file.c:1436 function()] ".
+const OLD_PIPEWIRE_PREFIX = /^\[([EWIDT])\]\[[\d.]+\]\[[^\]]*\] /;
+// PipeWire's log topic, "spa.alsa: ", "pw.node: ", "mod.adapter: " (0.3.40+).
+const TOPIC = /^((?:spa|pw|mod)\.[\w.-]+): /;
+// spa/plugins/alsa/alsa-pcm.c: "'hw:0,11': playback open failed: Device or resource busy" (the device quoted
+// since 0.3.50), and ACP's "Error opening low-level control device 'hw:0': No such file or directory".
+const OPEN_FAILED = /^(.+?): (?:playback|capture) open failed: (.+)$/;
+const CONTROL_OPEN = /^Error opening low-level control device '([^']+)': (.+)$/;
+// src/pipewire/impl-node.c: "(alsa_output.pci-0000_01_00.1.pro-output-11-49) suspended -> error (Start error: …)".
+const NODE_ERROR = /^\(([^)]+)\) \w+ -> error \((.+)\)$/;
+// The errnos that say a device cannot be used: EBUSY (another program holds it), ENODEV and ENXIO (it is gone).
+const DEVICE_ERRNO = /\b(Device or resource busy|No such device(?: or address)?)\b/;
+// Operations on a device being closed or drained after it went away: an unplug, not a failure.
+const CLOSING = /\b(?:snd_pcm_drop|snd_pcm_drain|close failed)\b/;
+// WirePlumber's Lua scripts: "wplua: [string "alsa.lua"]:182: attempt to concatenate a nil value …"; the script
+// that handles devices or policy stops there.
+const LUA_ERROR = /^(?:wplua|m-lua-scripting|script\/[\w-]+): (?:\[string "([^"]+)"\]|([\w/.-]+\.lua)):\d+: (.+)$/;
+// PulseAudio's own prefix when it logs to stderr: "E: [pulseaudio] module-alsa-card.c: ".
+const PULSE_PREFIX = /^([EWNID]): \[[^\]]*\] [\w.-]+\.c: /;
+// module-alsa-card.c, module.c: the card could not be set up at all.
+const NO_PROFILE = /^Failed to find a working profile\.?$/;
+const ALSA_MODULE_FAILED =
+  /^Failed to load module "(module-alsa-(?:card|sink|source))" \(argument: "(.*)"\): initialization failed/;
+const CARD_NAME = /\bcard_name="([^"]+)"/;
+const LOG_ERR = 3;
+
+/** What an audio daemon's own line says of a device or of itself; `program` is the daemon's. */
+export function daemonProblem(program: string, entry: JournalEntry): DeviceProblem | null {
+  return program === 'pulseaudio' ? pulseProblem(entry) : pipewireProblem(program, entry);
+}
+
+function pipewireProblem(program: string, entry: JournalEntry): DeviceProblem | null {
+  const old = OLD_PIPEWIRE_PREFIX.exec(entry.message);
+  if (old && old[1] !== 'E') return null;
+  const text = old ? entry.message.slice(old[0].length) : entry.message;
+  const lua = program === 'wireplumber' ? LUA_ERROR.exec(text) : null;
+  if (lua) return { title: format(_('WirePlumber’s script {script} failed'), { script: lua[1] ?? lua[2] ?? '' }) };
+  const topic = TOPIC.exec(text);
+  const rest = topic ? text.slice(topic[0].length) : text;
+  const open = OPEN_FAILED.exec(rest) ?? CONTROL_OPEN.exec(rest);
+  if (open && (!topic || topic[1] === 'spa.alsa')) return cannotOpen(open[1] ?? '', open[2] ?? '');
+  const node = topic?.[1] === 'pw.node' ? NODE_ERROR.exec(rest) : null;
+  if (node) return cannotOpen(node[1] ?? '', node[2] ?? '');
+  const errno = DEVICE_ERRNO.exec(rest);
+  if (!errno || CLOSING.test(rest) || (!topic && !old)) return null;
+  return { title: format(_('{program} cannot use a sound device: {reason}'), { program, reason: errno[1] ?? '' }) };
+}
+
+function cannotOpen(quoted: string, reason: string): DeviceProblem {
+  const device = quoted.replace(/^'(.*)'$/, '$1');
+  return { device, title: format(_('The sound device {device} could not be opened: {reason}'), { device, reason }) };
+}
+
+function pulseProblem(entry: JournalEntry): DeviceProblem | null {
+  const prefix = PULSE_PREFIX.exec(entry.message);
+  // Information and debugging lines: the profile probing tries what may not open.
+  if (prefix && (prefix[1] === 'I' || prefix[1] === 'D')) return null;
+  const text = prefix ? entry.message.slice(prefix[0].length) : entry.message;
+  if (NO_PROFILE.test(text)) return { title: _('PulseAudio could not set up a sound card') };
+  const module = ALSA_MODULE_FAILED.exec(text);
+  if (module) {
+    const device = CARD_NAME.exec(module[2] ?? '')?.[1];
+    return device
+      ? { device, title: format(_('PulseAudio could not set up the sound card {device}'), { device }) }
+      : { title: _('PulseAudio could not set up a sound card') };
+  }
+  const errno = DEVICE_ERRNO.exec(text);
+  const isError = prefix ? prefix[1] === 'E' : entry.priority !== undefined && entry.priority <= LOG_ERR;
+  if (!errno || !isError || CLOSING.test(text)) return null;
+  return {
+    title: format(_('{program} cannot use a sound device: {reason}'), {
+      program: 'pulseaudio',
+      reason: errno[1] ?? '',
+    }),
+  };
+}
+
+// The kernel's dev_err() prefix: "<driver> <device>: ", e.g. "snd_hda_intel 0000:00:1f.3: ",
+// "sof-audio-pci-intel-tgl 0000:00:1f.3: ", "bxt-pcm512x bxt-pcm512x: "; pr_err() lines have "<module>: ".
+const KERNEL_PREFIX = /^([\w.-]+)(?: ([\w.:-]+))?: /;
+// The sound subsystem's drivers: ALSA's snd_*/snd-* modules, Sound Open Firmware's sof-*, Intel's skl/avs/hda.
+const SOUND_DRIVER = /^(?:snd[_-]|sof[_-]|skl[_-]|avs\b|hda[_-]|hdaudio\b)/i;
+// hda_intel.c / sof's hda.c: "no codecs found!", "no hda codecs found!".
+const NO_CODECS = /\bno (?:hda )?codecs found\b/i;
+// sof: "error: request firmware intel/sof/sof-cfl.ri failed err: -2", "error: tplg request firmware … failed err: -2",
+// "SOF firmware and/or topology file not found." (6.8+).
+const FIRMWARE_MISSING = /\brequest firmware (\S+) failed err: -\d+|\bSOF firmware and\/or topology file not found\b/;
+// sof and ASoC failing to bring the card up: "error: failed to load DSP firmware -2", "error: failed to boot DSP
+// firmware -110", "error: sof_probe_work failed
+// err: -19", "error: no matching ASoC machine driver found - aborting probe", "ASoC: failed to instantiate card -22".
+const PROBE_FAILED =
+  /\berror: (?:failed to (?:load|boot) DSP (?:firmware|topology)|sof_probe_work failed)\b|\baborting probe\b|\bASoC: failed to instantiate card\b|\bsnd_soc_register_card failed\b/;
+
+/** What the kernel's sound drivers say when a card does not come up. */
+export function kernelProblem(entry: JournalEntry): DeviceProblem | null {
+  const text = kernelText(entry);
+  const prefix = KERNEL_PREFIX.exec(text);
+  if (!prefix) return null;
+  const driver = prefix[1] ?? '';
+  const device = prefix[2] ?? driver;
+  const rest = text.slice(prefix[0].length);
+  const soundLine = SOUND_DRIVER.test(driver) || rest.startsWith('ASoC: ');
+  if (!soundLine) return null;
+  if (NO_CODECS.test(rest))
+    return { device, title: format(_('No sound card: {driver} found no codec on {device}'), { driver, device }) };
+  const firmware = FIRMWARE_MISSING.exec(rest);
+  if (firmware) {
+    return firmware[1]
+      ? { device, title: format(_('No sound card: the firmware file {file} is missing'), { file: firmware[1] }) }
+      : { device, title: format(_('No sound card: the firmware for {device} is missing'), { device }) };
+  }
+  if (PROBE_FAILED.test(rest))
+    return { device, title: format(_('No sound card: {driver} could not set up {device}'), { driver, device }) };
+  return null;
+}

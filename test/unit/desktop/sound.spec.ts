@@ -1,0 +1,273 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+import { SOUND_UNAVAILABLE, SoundUnavailableDetector } from '../../../service/src/desktop/sound/detector.js';
+import { soundKind } from '../../../service/src/desktop/sound/kind.js';
+import { CrashDetector } from '../../../service/src/findings/detectors/crash.js';
+import { CrashLoopDetector } from '../../../service/src/findings/detectors/crashLoop.js';
+import { UnitFailedDetector } from '../../../service/src/findings/detectors/unitFailed.js';
+import type { FindingWithEvidence } from '../../../service/src/findings/store.js';
+import type { Detector } from '../../../service/src/findings/types.js';
+import type { PlaybookTools } from '../../../service/src/fixes/playbookSteps.js';
+import type { WatchEvent } from '../../../service/src/watch/events.js';
+import { journalEvent, reportsOf, resolutionsOf, runDetector } from '../../support/journalEvents.js';
+
+const START_US = 1_773_479_523_000_000;
+const at = (seconds: number) => String(START_US + seconds * 1_000_000);
+
+const USER_SLICE = '/user.slice/user-1000.slice/user@1000.service';
+
+/** An audio daemon as journald records it: its program in its own user unit, run by the user. */
+const daemon = (program: string) => ({
+  SYSLOG_IDENTIFIER: program,
+  _COMM: program,
+  _EXE: `/usr/bin/${program}`,
+  _SYSTEMD_UNIT: 'user@1000.service',
+  _SYSTEMD_USER_UNIT: `${program}.service`,
+  _SYSTEMD_CGROUP: `${USER_SLICE}/session.slice/${program}.service`,
+  _UID: '1000',
+  _TRANSPORT: 'journal',
+});
+
+const WRITERS = {
+  pipewire: daemon('pipewire'),
+  wireplumber: daemon('wireplumber'),
+  pulseaudio: daemon('pulseaudio'),
+  userManager: {
+    SYSLOG_IDENTIFIER: 'systemd',
+    _COMM: 'systemd',
+    _EXE: '/usr/lib/systemd/systemd',
+    _PID: '1270',
+    _SYSTEMD_UNIT: 'user@1000.service',
+    _SYSTEMD_USER_UNIT: 'init.scope',
+    _SYSTEMD_CGROUP: `${USER_SLICE}/init.scope`,
+    _UID: '1000',
+    _TRANSPORT: 'journal',
+  },
+  kernel: { SYSLOG_IDENTIFIER: 'kernel', _TRANSPORT: 'kernel', SYSLOG_FACILITY: '0', PRIORITY: '3' },
+};
+
+const line = (writer: Record<string, string>, message: string, seconds = 0, fields: Record<string, string> = {}) =>
+  journalEvent({ MESSAGE: message, _PID: '1277', __REALTIME_TIMESTAMP: at(seconds), ...writer, ...fields });
+
+/** The user manager's line about one of its units, with the USER_UNIT= it sets on them. */
+const manager = (unit: string, message: string, seconds = 0, fields: Record<string, string> = {}) =>
+  line(WRITERS.userManager, message, seconds, { USER_UNIT: unit, ...fields });
+
+const verdicts = (...events: WatchEvent[]) =>
+  reportsOf(runDetector(new SoundUnavailableDetector(), events)).map((r) => [r.subject, r.title]);
+
+/** PipeWire failing to start, as its user manager tells it (nixpkgs#115492). */
+const pipewireCrashLoop = [
+  manager('pipewire.service', 'pipewire.service: Main process exited, code=exited, status=255/EXCEPTION', 0),
+  manager('pipewire.service', "pipewire.service: Failed with result 'exit-code'.", 0),
+  manager('pipewire.service', 'pipewire.service: Scheduled restart job, restart counter is at 5.', 1),
+  manager('pipewire.service', 'pipewire.service: Start request repeated too quickly.', 1),
+  manager('pipewire.service', "pipewire.service: Failed with result 'start-limit-hit'.", 1),
+  manager('pipewire.service', 'Failed to start Multimedia Service.', 1),
+];
+
+describe('the sound-unavailable detector', () => {
+  it('raises once for an audio unit that fails, naming the unit and how it ended', () => {
+    expect(verdicts(...pipewireCrashLoop)).toEqual([
+      ['pipewire.service', 'pipewire.service failed (exit code 255)'],
+      ['pipewire.service', 'pipewire.service failed (restarted too often)'],
+    ]);
+  });
+
+  it('reads the unit’s core dump and systemd’s D-Bus state of the unit, and resolves when it runs again', () => {
+    const dumped = [
+      manager('wireplumber.service', 'wireplumber.service: Main process exited, code=dumped, status=6/ABRT'),
+      manager('wireplumber.service', "wireplumber.service: Failed with result 'core-dump'."),
+    ];
+    expect(verdicts(...dumped)).toEqual([['wireplumber.service', 'wireplumber.service failed (killed by SIGABRT)']]);
+    const state = (activeState: string): WatchEvent => ({
+      type: 'unit',
+      at: new Date(0),
+      state: { scope: 'user', unit: 'pipewire-pulse.service', activeState, result: 'exit-code', exitCode: 1 },
+    });
+    const outputs = runDetector(new SoundUnavailableDetector(), [state('failed'), state('active')]);
+    expect(reportsOf(outputs).map((r) => r.subject)).toEqual(['pipewire-pulse.service']);
+    expect(resolutionsOf(outputs)).toEqual([
+      { kind: SOUND_UNAVAILABLE, subject: 'pipewire-pulse.service', at: new Date(0) },
+    ]);
+  });
+
+  it('leaves other units’ failures to unit-failed', () => {
+    expect(verdicts(manager('foo.service', "foo.service: Failed with result 'exit-code'."))).toEqual([]);
+  });
+
+  it('reads PipeWire’s and WirePlumber’s own device errors by their errno, naming the device', () => {
+    const cases: [Record<string, string>, string, string][] = [
+      [WRITERS.pipewire, "spa.alsa: 'hw:0,11': playback open failed: Device or resource busy", 'hw:0,11'],
+      [
+        WRITERS.pipewire,
+        'pw.node: (alsa_output.pci-0000_01_00.1.pro-output-10-78) suspended -> error (Start error: Device or resource busy)',
+        'alsa_output.pci-0000_01_00.1.pro-output-10-78',
+      ],
+      [WRITERS.pipewire, "mod.adapter: 0x5b856abf1c30: can't get format: No such device", 'pipewire.service'],
+      [
+        WRITERS.wireplumber,
+        "spa.alsa: Error opening low-level control device 'hw:0': No such file or directory",
+        'hw:0',
+      ],
+      [
+        WRITERS.wireplumber,
+        'wplua: [string "alsa.lua"]:182: attempt to concatenate a nil value (local \'node_name\')',
+        'wireplumber.service',
+      ],
+      // PipeWire before 0.3.40 wrote its level and source position first.
+      [
+        WRITERS.pipewire,
+        "[E][000000012.345678][alsa-pcm.c:612 spa_alsa_open()] 'hw:1,0': capture open failed: Device or resource busy",
+        'hw:1,0',
+      ],
+    ];
+    for (const [writer, message, subject] of cases) {
+      const found = verdicts(line(writer, message));
+      expect(found.length).withContext(message).toBe(1);
+      expect(found[0]?.[0]).withContext(message).toBe(subject);
+    }
+  });
+
+  it('reads PulseAudio’s card that cannot be set up, with or without its level prefix', () => {
+    const module =
+      'Failed to load module "module-alsa-card" (argument: "device_id="0" name="pci-0000_22_00.4" ' +
+      'card_name="alsa_card.pci-0000_22_00.4" namereg_fail=false tsched=yes"): initialization failed.';
+    expect(verdicts(line(WRITERS.pulseaudio, `E: [pulseaudio] module.c: ${module}`))).toEqual([
+      ['alsa_card.pci-0000_22_00.4', 'PulseAudio could not set up the sound card alsa_card.pci-0000_22_00.4'],
+    ]);
+    expect(verdicts(line(WRITERS.pulseaudio, 'Failed to find a working profile.'))).toEqual([
+      ['pulseaudio.service', 'PulseAudio could not set up a sound card'],
+    ]);
+    // Probing a profile that does not open is how PulseAudio finds the ones that do.
+    expect(
+      verdicts(
+        line(WRITERS.pulseaudio, 'I: [pulseaudio] alsa-util.c: Error opening PCM device hw:0,6: No such device'),
+      ),
+    ).toEqual([]);
+    // A module other than a card's failing to load (JACK detection without a session bus) leaves the sound alone.
+    expect(
+      verdicts(
+        line(
+          WRITERS.pulseaudio,
+          'Failed to load module "module-jackdbus-detect" (argument: "channels=2"): initialization failed.',
+        ),
+      ),
+    ).toEqual([]);
+  });
+
+  it('reads the kernel’s sound drivers when a card does not come up, naming the device', () => {
+    const cases: [string, string][] = [
+      ['snd_hda_intel 0000:00:1f.3: no codecs found!', 'No sound card: snd_hda_intel found no codec on 0000:00:1f.3'],
+      [
+        'sof-audio-pci 0000:00:1f.3: error: request firmware intel/sof/sof-cfl.ri failed err: -2',
+        'No sound card: the firmware file intel/sof/sof-cfl.ri is missing',
+      ],
+      [
+        'sof-audio-pci-intel-lnl 0000:00:1f.3: SOF firmware and/or topology file not found.',
+        'No sound card: the firmware for 0000:00:1f.3 is missing',
+      ],
+      [
+        '[   15.884563] sof-audio-acpi-intel-byt 80860F28:00: error: no matching ASoC machine driver found - aborting probe',
+        'No sound card: sof-audio-acpi-intel-byt could not set up 80860F28:00',
+      ],
+      [
+        'bxt-pcm512x bxt-pcm512x: ASoC: failed to instantiate card -22',
+        'No sound card: bxt-pcm512x could not set up bxt-pcm512x',
+      ],
+    ];
+    for (const [message, title] of cases)
+      expect(verdicts(line(WRITERS.kernel, message)))
+        .withContext(message)
+        .toEqual([[jasmine.any(String), title]]);
+  });
+
+  it('stays silent on the audio stack’s harmless lines', () => {
+    expect(
+      verdicts(
+        line(WRITERS.pipewire, 'mod.rt: RTKit error: org.freedesktop.DBus.Error.ServiceUnknown'),
+        line(WRITERS.pipewire, 'mod.rt: could not set nice-level to -11: No such file or directory'),
+        line(WRITERS.pipewire, "spa.alsa: hw:0,0p: Channels doesn't match (requested 64, got 2)"),
+        // An unplugged USB headset: the device is gone because it was taken away.
+        line(WRITERS.pipewire, 'spa.alsa: hw:4c: snd_pcm_drop: No such device'),
+        line(WRITERS.pipewire, 'spa.alsa: hw:4c: close failed: No such device'),
+        line(WRITERS.wireplumber, 'spa.bluez5: BlueZ system service is not available'),
+        line(WRITERS.wireplumber, 'Failed to set scheduler settings: Operation not permitted'),
+        line(
+          WRITERS.wireplumber,
+          '<WpSiAudioAdapter:0x561ff817f080> failed to activate item: Object activation aborted: proxy destroyed',
+        ),
+        line(WRITERS.kernel, 'sof-audio-pci 0000:00:1f.3: warning: No matching ASoC machine driver found'),
+        line(
+          WRITERS.kernel,
+          'sof-audio-pci 0000:00:1f.3: Direct firmware load for intel/sof/sof-cfl.ri failed with error -2',
+        ),
+        line(
+          WRITERS.kernel,
+          'snd_hda_codec_cirrus: module verification failed: signature and/or required key missing - tainting kernel',
+        ),
+        manager('pipewire.service', 'Started PipeWire Multimedia Service.'),
+      ),
+    ).toEqual([]);
+  });
+
+  it('believes no other writer of the same words', () => {
+    const forged = [
+      // A user's program calling itself pipewire in an app's scope.
+      { ...WRITERS.pipewire, _SYSTEMD_USER_UNIT: 'app-foo.scope', _EXE: '/home/user/pipewire' },
+      // Another program inside the daemon's unit.
+      { ...WRITERS.pipewire, _COMM: 'sh', _EXE: '/usr/bin/sh' },
+      // logger -t kernel: not the kernel's ring buffer.
+      { SYSLOG_IDENTIFIER: 'kernel', _COMM: 'logger', _EXE: '/usr/bin/logger', _UID: '1000', _TRANSPORT: 'syslog' },
+    ];
+    for (const writer of forged) {
+      expect(verdicts(line(writer, "spa.alsa: 'hw:0,11': playback open failed: Device or resource busy"))).toEqual([]);
+      expect(verdicts(line(writer, 'snd_hda_intel 0000:00:1f.3: no codecs found!'))).toEqual([]);
+    }
+    // A user's program writing systemd's words about pipewire.service.
+    const claim = { ...WRITERS.pipewire, _COMM: 'bash', _EXE: '/usr/bin/bash', _SYSTEMD_USER_UNIT: 'app-term.scope' };
+    expect(
+      verdicts(line(claim, "pipewire.service: Failed with result 'exit-code'.", 0, { USER_UNIT: 'pipewire.service' })),
+    ).toEqual([]);
+  });
+});
+
+describe('the audio units in the other detectors', () => {
+  const raised = (detector: Detector, events: WatchEvent[]) =>
+    reportsOf(runDetector(detector, events)).map((r) => r.subject);
+
+  it('are left to the sound kind by unit-failed, crash-loop and crash; other units are not', () => {
+    const dumped = (unit: string) => [
+      manager(unit, `${unit}: Main process exited, code=dumped, status=11/SEGV`, 0),
+      manager(unit, `${unit}: Failed with result 'core-dump'.`, 0),
+      ...[1, 2, 3].map((n) => manager(unit, `${unit}: Scheduled restart job, restart counter is at ${n}.`, n)),
+    ];
+    for (const detector of [new UnitFailedDetector(), new CrashLoopDetector(), new CrashDetector()]) {
+      expect(raised(detector, dumped('wireplumber.service')))
+        .withContext(detector.kinds[0] ?? '')
+        .toEqual([]);
+      expect(raised(detector, dumped('foo.service')).length)
+        .withContext(detector.kinds[0] ?? '')
+        .toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('the sound-unavailable playbook', () => {
+  it('shows the writer’s own lines for a device, changing nothing', async () => {
+    const playbook = soundKind.playbooks[SOUND_UNAVAILABLE];
+    expect(playbook).toBeDefined();
+    const finding = {
+      id: 1,
+      kind: SOUND_UNAVAILABLE,
+      subject: 'hw:0,11',
+      title: 'The sound device hw:0,11 could not be opened: Device or resource busy',
+      firstSeen: new Date(0),
+      evidence: [{ kind: 'journal', text: 'x', cursor: 's=1', journal: 'user', at: new Date(0) }],
+    } as unknown as FindingWithEvidence;
+    const draft = await playbook!(finding, {} as PlaybookTools);
+    expect(draft?.actions).toEqual([
+      { name: 'info.show_logs', params: { scope: 'user', cursor: 's=1', sameWriter: true } },
+    ]);
+  });
+});
