@@ -31,8 +31,8 @@ export function isGnomeShell(entry: JournalEntry): boolean {
 
 // A file of an installed extension: ~/.local/share/gnome-shell/extensions/<uuid>/…, /usr/share/gnome-shell/
 // extensions/<uuid>/…, as a path or a file:// URI (GNOME 45's modules). The uuid is a directory name.
-// The quotes are written \x22, \x27 and \x60: xgettext, which reads this file for messages, takes them for strings.
-const EXTENSION_FILE = /\/gnome-shell\/extensions\/([^/\s\x22\x27\x60:]+)\//;
+// (No "/" in a character class here: xgettext, which reads this file for messages, would end the pattern there.)
+const EXTENSION_FILE = /\/gnome-shell\/extensions\/([^\s"'`:]+?)\//;
 // gjs's stack frames, one a line: "name@/path/file.js:12:3" ("get name@…" for an accessor), "@file:///path/file.js:12", " @~/path/file.js:4"
 // (gjs before 1.50), and gjs's dump after a critical: "#0   7ffc63a2ceb0 b   /path/file.js:333 (7fd0 @ 359)".
 const FRAME =

@@ -35,12 +35,16 @@ export class SoundUnavailableDetector implements Detector {
   /** How each audio unit's main process last ended ("exit code 255", "signal ABRT"), for the title. */
   private readonly lastExit = new Map<string, string>();
   private readonly lastReport = new Map<string, number>();
+  /** Units reported failed, so that a journal's "Started …" resolves only those and healthy logs stay silent. */
+  private readonly failed = new Set<string>();
 
   detect(event: WatchEvent): DetectorOutput[] {
     if (event.type === 'unit') {
       if (!isAudioUnit(event.state.unit)) return [];
-      if (event.state.activeState === 'active')
+      if (event.state.activeState === 'active') {
+        this.failed.delete(event.state.unit);
         return [{ resolve: { kind: SOUND_UNAVAILABLE, subject: event.state.unit, at: event.at } }];
+      }
       return this.unitFailure(event);
     }
     if (!isJournal(event)) return [];
@@ -61,7 +65,9 @@ export class SoundUnavailableDetector implements Detector {
       return [];
     }
     const started = this.startedUnit(event);
-    if (started) return [{ resolve: { kind: SOUND_UNAVAILABLE, subject: started, at: event.at } }];
+    if (started && this.failed.delete(started))
+      return [{ resolve: { kind: SOUND_UNAVAILABLE, subject: started, at: event.at } }];
+    if (started) return [];
     return this.unitFailure(event);
   }
 
@@ -73,6 +79,7 @@ export class SoundUnavailableDetector implements Detector {
     // The job's "Failed to start" and the D-Bus state repeat the result line of the same moment.
     if (repeat && (failure.jobMessage || failure.restates || failure.evidence.kind !== 'journal')) return [];
     this.lastReport.set(failure.unit, event.at.getTime());
+    this.failed.add(failure.unit);
     const exit = failure.exit ?? this.lastExit.get(failure.unit);
     return [this.report(failure.unit, unitFailureTitle({ ...failure, exit }), failure.evidence, event.at)];
   }

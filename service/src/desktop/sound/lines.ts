@@ -39,7 +39,8 @@ const DEVICE_ERRNO = /\b(Device or resource busy|No such device(?: or address)?)
 const CLOSING = /\b(?:snd_pcm_drop|snd_pcm_drain|close failed)\b/;
 // WirePlumber's Lua scripts: "wplua: [string "alsa.lua"]:182: attempt to concatenate a nil value …"; the script
 // that handles devices or policy stops there.
-const LUA_ERROR = /^(?:wplua|m-lua-scripting|script\/[\w-]+): (?:\[string "([^"]+)"\]|([\w/.-]+\.lua)):\d+: (.+)$/;
+const LUA_ERROR =
+  /^(?:wplua|m-lua-scripting|script\/[\w-]+): (?:\[string "([^"]+)"\]|((?:[\w.-]+\/)*[\w.-]+\.lua)):\d+: (.+)$/;
 // PulseAudio's own prefix when it logs to stderr: "E: [pulseaudio] module-alsa-card.c: ".
 const PULSE_PREFIX = /^([EWNID]): \[[^\]]*\] [\w.-]+\.c: /;
 // module-alsa-card.c, module.c: the card could not be set up at all.
