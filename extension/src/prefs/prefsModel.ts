@@ -32,6 +32,8 @@ export const CATALOG_ACTIONS: readonly CatalogAction[] = [
   { name: 'bluetooth.power_off', risk: 'low', title: (_) => _('Switch the Bluetooth adapter off'), touches: 'desktop' },
   { name: 'bluetooth.power_on', risk: 'low', title: (_) => _('Switch the Bluetooth adapter on'), touches: 'desktop' },
   { name: 'bluetooth.unblock', risk: 'low', title: (_) => _('Turn Bluetooth airplane mode off'), touches: 'desktop' },
+  { name: 'clock.ntp_off', risk: 'low', title: (_) => _('Turn automatic time off'), touches: 'desktop' },
+  { name: 'clock.ntp_on', risk: 'low', title: (_) => _('Turn automatic time on'), touches: 'desktop' },
   { name: 'config.restore', risk: 'medium', title: (_) => _('Restore a configuration file'), touches: 'files' },
   {
     name: 'config.show_error',

@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { CLOCK_UNSYNCHRONISED, ClockDetector } from '../../../service/src/desktop/clock/detector.js';
 import { clockKind } from '../../../service/src/desktop/clock/kind.js';
+import { CLOCK_NTP_OFF, ClockNtpOffDetector, NTP_SUBJECT } from '../../../service/src/desktop/clock/ntpOffDetector.js';
+import type { ClockState } from '../../../service/src/desktop/clock/state.js';
 import type { FindingWithEvidence } from '../../../service/src/findings/store.js';
 import type { PlaybookTools } from '../../../service/src/fixes/playbookSteps.js';
 import type { WatchEvent } from '../../../service/src/watch/events.js';
@@ -148,5 +150,53 @@ describe('the clock-unsynchronised detector', () => {
     expect(draft?.actions).toEqual([
       { name: 'info.show_logs', params: { scope: 'system', cursor: 's=1', sameWriter: true } },
     ]);
+  });
+});
+
+describe('the clock-ntp-off detector', () => {
+  const clock = (state: ClockState): WatchEvent => ({
+    type: 'desktop',
+    at: new Date(0),
+    desktop: { kind: 'clock', clock: state },
+  });
+
+  it('raises automatic time switched off while a time-sync service is installed, and resolves when it is on', () => {
+    const detector = new ClockNtpOffDetector();
+    const [off] = detector.detect(clock({ ntp: false, canNtp: true, synchronized: false }));
+    expect(off && 'report' in off ? [off.report.kind, off.report.subject, off.report.severity] : off).toEqual([
+      CLOCK_NTP_OFF,
+      NTP_SUBJECT,
+      'info',
+    ]);
+    expect(detector.detect(clock({ ntp: true, canNtp: true, synchronized: false }))).toEqual([
+      { resolve: { kind: CLOCK_NTP_OFF, subject: NTP_SUBJECT, at: new Date(0) } },
+    ]);
+  });
+
+  it('raises nothing where no time-sync service is installed: there is nothing to switch on', () => {
+    expect(new ClockNtpOffDetector().detect(clock({ ntp: false, canNtp: false, synchronized: false }))).toEqual([
+      { resolve: { kind: CLOCK_NTP_OFF, subject: NTP_SUBJECT, at: new Date(0) } },
+    ]);
+  });
+
+  it('proposes turning automatic time on, unless its preview changes nothing', async () => {
+    const playbook = clockKind.playbooks[CLOCK_NTP_OFF];
+    expect(playbook).toBeDefined();
+    const finding = {
+      id: 2,
+      kind: CLOCK_NTP_OFF,
+      subject: NTP_SUBJECT,
+      title: 'Automatic time is switched off: nothing keeps the clock right',
+      firstSeen: new Date(0),
+      evidence: [{ kind: 'text', text: 'org.freedesktop.timedate1: NTP is false, CanNTP is true', at: new Date(0) }],
+    } as unknown as FindingWithEvidence;
+    const tools = (changesNothing: boolean) =>
+      ({
+        preview: () => Promise.resolve({ summary: 'Turn automatic time on', details: [], changesNothing }),
+      }) as unknown as PlaybookTools;
+    const draft = await playbook!(finding, tools(false));
+    expect(draft?.title).toBe('Turn automatic time on');
+    expect(draft?.actions).toEqual([{ name: 'clock.ntp_on', params: {} }]);
+    expect(await playbook!(finding, tools(true))).toBeNull();
   });
 });

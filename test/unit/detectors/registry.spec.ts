@@ -52,6 +52,7 @@ describe('the detector registry', () => {
         'printer-problem',
         'sign-in-failure',
         'clock-unsynchronised',
+        'clock-ntp-off',
         'sound-unavailable',
       ].sort(),
     );

@@ -1,13 +1,19 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
+import type { ActionDefinition } from '../../fixes/action.js';
 import type { DesktopKind } from '../kind.js';
+import { ntpOff, ntpOn } from './actions.js';
 import { CLOCK_UNSYNCHRONISED, ClockDetector } from './detector.js';
-import { clockPlaybook } from './playbook.js';
+import { CLOCK_NTP_OFF, ClockNtpOffDetector } from './ntpOffDetector.js';
+import { clockPlaybook, ntpOffPlaybook } from './playbook.js';
+import { TimedatedSource } from './source.js';
 
 export const clockKind: DesktopKind = {
   name: 'clock',
-  sources: () => [],
-  detectors: () => [new ClockDetector()],
-  actions: () => [],
-  playbooks: { [CLOCK_UNSYNCHRONISED]: clockPlaybook },
+  // timedated is on the system bus: without one the kind reads only the journal.
+  sources: ({ systemBus, log }) =>
+    systemBus ? [new TimedatedSource({ name: 'desktop.clock', bus: systemBus, log })] : [],
+  detectors: () => [new ClockDetector(), new ClockNtpOffDetector()],
+  actions: () => [ntpOn, ntpOff] as unknown as ActionDefinition[],
+  playbooks: { [CLOCK_UNSYNCHRONISED]: clockPlaybook, [CLOCK_NTP_OFF]: ntpOffPlaybook },
 };

@@ -19,3 +19,22 @@ export const clockPlaybook: Playbook = async (finding: FindingWithEvidence): Pro
   }),
   actions: [logsStep(finding, undefined, OWN_LINES)],
 });
+
+/** Automatic time switched off: switch it on through timedated, as GNOME Settings' switch does. */
+export const ntpOffPlaybook: Playbook = async (finding, tools) => {
+  const step = { name: 'clock.ntp_on', params: {} };
+  const preview = await tools.preview(step);
+  if (!preview || preview.changesNothing) return null;
+  return {
+    title: _('Turn automatic time on'),
+    explanation: format(_('{title}. {advice}'), {
+      title: finding.title,
+      advice: _(
+        'With automatic time off, no time server sets the clock and it drifts a little every day; certificates, ' +
+          'calendars and logs then disagree with the rest of the world. Turning it on is what GNOME Settings’ ' +
+          'Automatic Date & Time switch does.',
+      ),
+    }),
+    actions: [step],
+  };
+};

@@ -1,0 +1,136 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Automatic time: timedated's state, the clock-ntp-off finding and the SetNTP actions, against a stand-in:
+// python3-dbusmock's timedated template on a private bus. The real systemd-timedated needs systemd as PID 1 and
+// a time-sync unit to enable, which a spec's private bus has not.
+import type { ChildProcess } from 'node:child_process';
+
+import type { MessageBus } from '@jellybrick/dbus-next';
+
+import { StewardError } from '../../service/src/dbus/errors.js';
+import { ntpOff, ntpOn } from '../../service/src/desktop/clock/actions.js';
+import { CLOCK_NTP_OFF, ClockNtpOffDetector, NTP_SUBJECT } from '../../service/src/desktop/clock/ntpOffDetector.js';
+import { TimedatedSource } from '../../service/src/desktop/clock/source.js';
+import type { ClockState } from '../../service/src/desktop/clock/state.js';
+import { TIMEDATED } from '../../service/src/desktop/clock/timedated.js';
+import type { DetectorOutput } from '../../service/src/findings/types.js';
+import type { ActionContext } from '../../service/src/fixes/action.js';
+import { createFindingsCatalog } from '../../service/src/fixes/catalog.js';
+import { createLogger } from '../../service/src/logging.js';
+import { startDbusmock, stopMock } from '../support/networkMocks.js';
+import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
+import { waitFor } from '../support/service.js';
+
+describe('automatic time against a stand-in timedated (python3-dbusmock timedated)', () => {
+  let bus: PrivateBus;
+  let client: MessageBus;
+  let mock: ChildProcess | undefined;
+  let source: TimedatedSource;
+  let states: ClockState[];
+  let outputs: DetectorOutput[];
+  let context: ActionContext;
+  const noProgress = { progress: () => undefined, signal: new AbortController().signal };
+
+  const startTimedated = async (parameters: Record<string, boolean>) => {
+    mock = await startDbusmock(bus, client, TIMEDATED, [
+      '--template',
+      'timedated',
+      '--parameters',
+      JSON.stringify(parameters),
+    ]);
+  };
+  const startSource = async () => {
+    const detector = new ClockNtpOffDetector();
+    await source.start((event) => {
+      if (event.type !== 'desktop' || event.desktop.kind !== 'clock') return;
+      states.push(event.desktop.clock);
+      outputs.push(...detector.detect(event));
+    });
+  };
+
+  beforeEach(async () => {
+    bus = await startPrivateBus();
+    client = await bus.connect();
+    const connection = await bus.connect();
+    context = {
+      sessionBus: connection,
+      systemBus: connection,
+      home: '/nonexistent',
+      cacheHome: '/nonexistent',
+      dataHome: '/nonexistent',
+      knownGoodDirectory: '/nonexistent',
+      log: createLogger({ level: 'debug', journal: false, write: () => undefined }),
+    };
+    states = [];
+    outputs = [];
+    mock = undefined;
+    source = new TimedatedSource({ name: 'desktop.clock', bus: connection, log: context.log });
+  });
+
+  afterEach(async () => {
+    await source.stop();
+    if (mock) await stopMock(mock);
+    await bus.stop();
+  });
+
+  it('raises clock-ntp-off, turns automatic time on through SetNTP, verifies it, sees it resolve, and undoes', async () => {
+    await startTimedated({ NTP: false, CanNTP: true });
+    await startSource();
+    expect(states).toEqual([{ ntp: false, canNtp: true, synchronized: false }]);
+    expect(outputs.map((o) => ('report' in o ? [o.report.kind, o.report.subject, o.report.severity] : o))).toEqual([
+      [CLOCK_NTP_OFF, NTP_SUBJECT, 'info'],
+    ]);
+
+    const preview = await ntpOn.preview({}, context);
+    expect(preview.changesNothing).toBeFalse();
+    expect(preview.details[0]).toBe('Automatic time is off');
+    const outcome = await ntpOn.run({}, context, noProgress);
+    expect(outcome.undo).toEqual({ action: 'clock.ntp_off', params: {}, summary: 'Turn automatic time off again' });
+    expect((await ntpOn.verify({}, context)).ok).toBeTrue();
+    // The source follows timedated's own signal, and the finding resolves.
+    await waitFor(() => states.length >= 2, `a second clock state; seen ${JSON.stringify(states)}`);
+    expect(states[1]?.ntp).toBeTrue();
+    expect(outputs.at(-1)).toEqual({ resolve: { kind: CLOCK_NTP_OFF, subject: NTP_SUBJECT, at: jasmine.any(Date) } });
+    expect((await ntpOn.preview({}, context)).changesNothing).toBeTrue();
+
+    await ntpOff.run({}, context, noProgress);
+    expect(await ntpOff.verify({}, context)).toEqual({ ok: true, observed: 'Automatic time is off' });
+    await waitFor(() => states.length >= 3, `a third clock state; seen ${JSON.stringify(states)}`);
+    expect(reportKinds(outputs.slice(2))).toEqual([CLOCK_NTP_OFF]);
+  });
+
+  it('offers nothing and raises nothing where no time-sync service is installed', async () => {
+    await startTimedated({ NTP: false, CanNTP: false });
+    await startSource();
+    expect(reportKinds(outputs)).toEqual([]);
+    const preview = await ntpOn.preview({}, context);
+    expect(preview).toEqual({
+      summary: 'No time-sync service is installed that could keep the clock right.',
+      details: [],
+      changesNothing: true,
+    });
+    await expectAsync(ntpOn.run({}, context, noProgress)).toBeRejectedWith(
+      new StewardError('Unavailable', 'No time-sync service is installed that could keep the clock right.'),
+    );
+  });
+
+  it('stays quiet without timedated, reads it once it comes onto the bus, and answers Unavailable before', async () => {
+    await startSource();
+    expect(states).toEqual([]);
+    await expectAsync(ntpOn.preview({}, context)).toBeRejectedWithError(StewardError, /systemd-timedated/);
+    await startTimedated({ NTP: false, CanNTP: true });
+    await waitFor(() => states.length >= 1, 'the clock read once timedated owns its name');
+    expect(reportKinds(outputs)).toEqual([CLOCK_NTP_OFF]);
+  });
+
+  it('refuses parameters outside the schema by name', () => {
+    const catalog = createFindingsCatalog();
+    expect(() => catalog.validate('clock.ntp_on', { enable: true })).toThrowMatching(
+      (error: unknown) => error instanceof StewardError && error.errorName === 'InvalidArgs',
+    );
+  });
+});
+
+function reportKinds(outputs: DetectorOutput[]): string[] {
+  return outputs.flatMap((o) => ('report' in o ? [o.report.kind] : []));
+}
