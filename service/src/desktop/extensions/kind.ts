@@ -5,13 +5,14 @@ import type { DesktopKind } from '../kind.js';
 import { disableExtension, enableExtension, extensionInfoAction } from './actions.js';
 import { EXTENSION_ERROR, ExtensionErrorDetector } from './journalDetector.js';
 import { extensionPlaybook } from './playbook.js';
+import { ShellCrashDetector } from './shellCrashDetector.js';
 import { ShellExtensionsSource } from './source.js';
 import { ExtensionStateDetector } from './stateDetector.js';
 
 export const extensionsKind: DesktopKind = {
   name: 'extensions',
   sources: ({ sessionBus, log }) => [new ShellExtensionsSource({ name: 'desktop.extensions', bus: sessionBus, log })],
-  detectors: () => [new ExtensionErrorDetector(), new ExtensionStateDetector()],
+  detectors: () => [new ExtensionErrorDetector(), new ExtensionStateDetector(), new ShellCrashDetector()],
   actions: () => [extensionInfoAction, disableExtension, enableExtension] as unknown as ActionDefinition[],
   playbooks: { [EXTENSION_ERROR]: extensionPlaybook },
 };

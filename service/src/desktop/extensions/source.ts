@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The GNOME Shell extensions source: every installed extension, read once through the shell's ListExtensions and
 // then followed through its ExtensionStateChanged signal; a desktop event goes out whenever an extension's state,
-// error or enabled setting changes. Without the shell on the bus (a session starting, X11's restart, no GNOME at
+// error, version or enabled setting changes. Without the shell on the bus (a session starting, X11's restart, no GNOME at
 // all) the source waits quietly for its name (NameOwnerChanged) and reads the list again when it comes.
 import type { MessageBus, Variant } from '@jellybrick/dbus-next';
 
@@ -89,7 +89,13 @@ export class ShellExtensionsSource implements EventSource {
     const previous = this.#extensions.get(next.uuid);
     if (next.state === UNINSTALLED) this.#extensions.delete(next.uuid);
     else this.#extensions.set(next.uuid, next);
-    if (previous && previous.state === next.state && previous.error === next.error && previous.enabled === next.enabled)
+    if (
+      previous &&
+      previous.state === next.state &&
+      previous.error === next.error &&
+      previous.enabled === next.enabled &&
+      previous.version === next.version
+    )
       return;
     // An extension never seen and already gone is no news.
     if (!previous && next.state === UNINSTALLED) return;
