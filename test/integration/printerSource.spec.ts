@@ -2,9 +2,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The printers' source and actions on a real private system bus (dbus-daemon). cupsd and cups-pk-helper are not
 // installed on this machine, so both are stand-ins here: cupsd an HTTP server on a domain socket that answers the
-// three IPP operations Steward sends, as cupsd would (RFC 8010 encoding), and records them; cups-pk-helper a bus
-// connection owning its name that answers PrinterSetEnabled as the helper does (an error text, empty on success)
-// by changing the stand-in cupsd's queue.
+// IPP operations Steward sends, as cupsd would (RFC 8010 encoding), and records them; cups-pk-helper a bus
+// connection owning its name that answers PrinterSetEnabled, JobCancelPurge and JobRestart as the helper does (an
+// error text, empty on success) by changing the stand-in cupsd's queue or job.
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 
@@ -22,7 +22,7 @@ import {
   TAG,
 } from '../../service/src/desktop/printing/ipp.js';
 import { NOTIFIER, PrinterSource } from '../../service/src/desktop/printing/source.js';
-import type { PrinterState } from '../../service/src/desktop/printing/state.js';
+import type { PrinterState, PrintJob } from '../../service/src/desktop/printing/state.js';
 import type { ActionContext, ActionDefinition } from '../../service/src/fixes/action.js';
 import { createLogger } from '../../service/src/logging.js';
 import type { WatchEvent } from '../../service/src/watch/events.js';
@@ -41,6 +41,8 @@ interface CupsStandIn {
   /** Whether an earlier run left a subscription (else Get-Subscriptions finds none). */
   stale: boolean;
   printers: PrinterState[];
+  /** Every job cupsd keeps, ended or not (job-state 7 and above have ended). */
+  jobs: (PrintJob & { printer: string })[];
   requests: IppMessage[];
   server: Server;
 }
@@ -63,6 +65,7 @@ async function startCupsStandIn(dir: string): Promise<CupsStandIn> {
     socket: join(dir, 'cups.sock'),
     stale: true,
     printers: [],
+    jobs: [],
     requests: [],
     server: createServer(),
   };
@@ -74,6 +77,21 @@ async function startCupsStandIn(dir: string): Promise<CupsStandIn> {
       standIn.requests.push(asked);
       const groups: IppGroup[] = [{ tag: GROUP.operation, attributes: [] }];
       if (asked.code === OPERATION.cupsGetPrinters) groups.push(...standIn.printers.map(printerGroup));
+      if (asked.code === OPERATION.getJobs) {
+        const uri = asked.groups[0]?.attributes.find((attribute) => attribute.name === 'printer-uri')?.values[0];
+        groups.push(
+          ...standIn.jobs
+            .filter((job) => uri === `ipp://localhost/printers/${job.printer}` && job.state < 7)
+            .map((job) => ({
+              tag: GROUP.job,
+              attributes: [
+                { tag: TAG.integer, name: 'job-id', values: [job.id] },
+                { tag: TAG.enum, name: 'job-state', values: [job.state] },
+                { tag: TAG.name, name: 'job-name', values: [job.name] },
+              ],
+            })),
+        );
+      }
       if (asked.code === OPERATION.createPrinterSubscriptions)
         groups.push({
           tag: GROUP.subscription,
@@ -108,7 +126,6 @@ const idle = (name: string): PrinterState => ({
   stateMessage: '',
   reasons: [],
   acceptingJobs: true,
-  jobs: [],
 });
 
 /** A signal as cupsd's notifier sends it (notifier/dbus.c): text, printer-uri, name, state, reasons, accepting. */
@@ -219,8 +236,18 @@ async function startHelperStandIn(bus: MessageBus, cups: CupsStandIn): Promise<s
   const calls: string[][] = [];
   await bus.requestName('org.opensuse.CupsPkHelper.Mechanism', 4);
   bus.addMethodHandler((message: Message) => {
-    if (message.interface !== 'org.opensuse.CupsPkHelper.Mechanism' || message.member !== 'PrinterSetEnabled')
-      return false;
+    if (message.interface !== 'org.opensuse.CupsPkHelper.Mechanism') return false;
+    if (message.member === 'JobCancelPurge' || message.member === 'JobRestart') {
+      const [id, purge] = message.body as [number, boolean?];
+      calls.push([message.member, String(id), ...(purge === undefined ? [] : [String(purge)])]);
+      const job = cups.jobs.find((candidate) => candidate.id === id);
+      // cupsd restarts only a job that ended and whose files it kept; it cancels one that has not ended.
+      const ok = message.member === 'JobRestart' ? job !== undefined && job.state >= 7 : job !== undefined;
+      if (job && ok) job.state = message.member === 'JobRestart' ? 3 : 7;
+      bus.send(Message.newMethodReturn(message, 's', [ok ? '' : 'client-error-not-possible']));
+      return true;
+    }
+    if (message.member !== 'PrinterSetEnabled') return false;
     const [name, enabled] = message.body as [string, boolean];
     calls.push([name, String(enabled)]);
     const printer = cups.printers.find((candidate) => candidate.name === name);
@@ -282,6 +309,40 @@ describe('the printer actions', () => {
     // The undo puts the queue back as it was: stopped.
     await pause.run(params, context, options);
     expect(await pause.verify(params, context)).toEqual({ ok: true, observed: 'Printer Office is stopped: Paused' });
+  });
+
+  it('cancels the job that holds the queue up, verified from cupsd, and prints it again as the undo', async () => {
+    cups.jobs = [
+      { printer: 'Office', id: 72, state: 6, name: 'scan.pdf\u001b[31m' },
+      { printer: 'Office', id: 73, state: 3, name: 'letter.odt' },
+    ];
+    const actions = printerActions(new CupsClient(cups.socket));
+    const [cancel, restart] = ['printing.cancel_job', 'printing.restart_job'].map((name) =>
+      actions.find((action) => action.name === name)!,
+    ) as [ActionDefinition, ActionDefinition];
+    const params = cancel.params.parse({ printer: 'Office', job: 72 });
+    const preview = await cancel.preview(params, context);
+    expect(preview.changesNothing).toBeFalse();
+    expect(preview.details[0]).toBe('Job 72 (scan.pdf) on Office is stopped');
+    const outcome = await cancel.run(params, context, options);
+    expect(helperCalls).toEqual([['JobCancelPurge', '72', 'false']]);
+    expect(outcome.undo).toEqual({
+      action: 'printing.restart_job',
+      params: { printer: 'Office', job: 72 },
+      summary: 'Print job 72 on Office again',
+    });
+    expect(await cancel.verify(params, context)).toEqual({ ok: true, observed: 'Job 72 on Office has ended' });
+    expect((await cancel.preview(params, context)).changesNothing).toBeTrue();
+    // The undo: cupsd kept the job's files, and takes it up again.
+    expect((await restart.preview(params, context)).changesNothing).toBeFalse();
+    await restart.run(params, context, options);
+    expect(await restart.verify(params, context)).toEqual({
+      ok: true,
+      observed: 'Job 72 (scan.pdf) on Office is waiting',
+    });
+    // A job number outside IPP's range, or one given as text, is refused by the schema.
+    expect(cancel.params.safeParse({ printer: 'Office', job: 0 }).success).toBeFalse();
+    expect(cancel.params.safeParse({ printer: 'Office', job: '72; rm' }).success).toBeFalse();
   });
 
   it('refuses a bad queue name and an unknown queue by name, never with a stack trace', async () => {

@@ -159,7 +159,9 @@ export const CATALOG_ACTIONS: readonly CatalogAction[] = [
     touches: 'packages',
   },
   { name: 'packages.update', risk: 'medium', title: (_) => _('Update a package'), touches: 'packages' },
+  { name: 'printing.cancel_job', risk: 'low', title: (_) => _('Cancel a print job'), touches: 'desktop' },
   { name: 'printing.pause_printer', risk: 'low', title: (_) => _('Stop a printer'), touches: 'desktop' },
+  { name: 'printing.restart_job', risk: 'low', title: (_) => _('Print a cancelled job again'), touches: 'desktop' },
   { name: 'printing.resume_printer', risk: 'low', title: (_) => _('Resume a stopped printer'), touches: 'desktop' },
   {
     name: 'systemd.disable_unit',

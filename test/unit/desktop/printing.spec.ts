@@ -186,6 +186,36 @@ describe('the printer-problem playbook', () => {
     expect(draft?.title).toContain('C454e');
   });
 
+  it('cancels first the job a filter failed on, as cupsd’s job lines name it; a backend’s failure cancels nothing', async () => {
+    const withLines = (...texts: string[]): FindingWithEvidence => ({
+      ...finding('C454e'),
+      evidence: texts.map((text, index) => ({
+        kind: 'journal' as const,
+        text,
+        cursor: `s=abc;i=${index}`,
+        journal: 'system',
+        at: new Date(0),
+      })),
+    });
+    const filterFailed = await printerProblemPlaybook(
+      withLines(
+        '[Job 71] Backend returned status 1 (failed)',
+        '[Job 72] PID 4711 (/usr/lib/cups/filter/foomatic-rip) stopped with status 3.',
+        '[Job 72] Job stopped due to filter errors; please consult the error_log file for details.',
+      ),
+      tools,
+    );
+    expect(filterFailed?.actions.slice(1)).toEqual([
+      { name: 'printing.cancel_job', params: { printer: 'C454e', job: 72 } },
+      { name: 'printing.resume_printer', params: { printer: 'C454e' } },
+    ]);
+    const backendFailed = await printerProblemPlaybook(
+      withLines('[Job 71] Job stopped due to backend errors; please consult the error_log file for details.'),
+      tools,
+    );
+    expect(backendFailed?.actions.map((action) => action.name)).toEqual(['info.show_logs', 'printing.resume_printer']);
+  });
+
   it('only shows the lines when no queue is named', async () => {
     const draft = await printerProblemPlaybook(finding(''), tools);
     expect(draft?.actions.map((action) => action.name)).toEqual(['info.show_logs']);

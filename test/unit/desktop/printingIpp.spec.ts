@@ -84,9 +84,8 @@ describe('the IPP encoding', () => {
         stateMessage: 'Printer stopped due to backend errors.',
         reasons: ['paused', 'media-empty-error'],
         acceptingJobs: true,
-        jobs: [],
       },
-      { name: 'Lab', state: 3, stateMessage: '', reasons: [], acceptingJobs: false, jobs: [] },
+      { name: 'Lab', state: 3, stateMessage: '', reasons: [], acceptingJobs: false },
     ]);
   });
 
@@ -108,7 +107,7 @@ describe('the stopped-queue detector', () => {
     at: new Date(0),
     desktop: {
       kind: 'printer' as const,
-      printer: { name: 'Office', state: 3, stateMessage: '', reasons: [], acceptingJobs: true, jobs: [], ...printer },
+      printer: { name: 'Office', state: 3, stateMessage: '', reasons: [], acceptingJobs: true, ...printer },
     },
   });
   const detector = new PrinterStoppedDetector();

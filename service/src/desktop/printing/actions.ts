@@ -3,15 +3,18 @@
 // printing.resume_printer and printing.pause_printer: a CUPS queue enabled or disabled through cups-pk-helper
 // (org.opensuse.CupsPkHelper.Mechanism's PrinterSetEnabled, the call GNOME Settings' printers panel makes, with
 // polkit's own prompt); the queue's state is read before and after from cupsd itself.
+// printing.cancel_job and printing.restart_job: a job that holds its queue up cancelled (JobCancelPurge without
+// purging, as GNOME Settings cancels, so cupsd keeps its files) and printed again (JobRestart).
 import { z } from 'zod';
 
 import { callMethod } from '../../dbus/client.js';
 import { StewardError } from '../../dbus/errors.js';
 import type { ActionContext, ActionDefinition, Preview, Verification } from '../../fixes/action.js';
 import { AUTHORIZED_CALL, systemBusOf, systemCall } from '../../fixes/actions/polkit.js';
-import { _, format } from '../../i18n.js';
+import { _, format, N_ } from '../../i18n.js';
+import { cleanLine } from '../../untrustedText.js';
 import { CupsClient } from './cupsClient.js';
-import type { PrinterState } from './state.js';
+import type { PrinterState, PrintJob } from './state.js';
 import { PRINTER_STOPPED } from './stateDetector.js';
 
 const HELPER = 'org.opensuse.CupsPkHelper.Mechanism';
@@ -37,19 +40,17 @@ async function queue(cups: CupsClient, name: string): Promise<PrinterState> {
   return printer;
 }
 
-/** PrinterSetEnabled: cups-pk-helper answers an error text, empty on success. */
+/** PrinterSetEnabled, as GNOME Settings' switch calls it. */
 async function setEnabled(context: ActionContext, printer: string, enabled: boolean): Promise<void> {
+  await helperCall(context, 'PrinterSetEnabled', 'sb', [printer, enabled]);
+}
+
+/** Calls one of cups-pk-helper's methods that answer an error text, empty on success. */
+async function helperCall(context: ActionContext, member: string, signature: string, body: unknown[]): Promise<void> {
   const [error] = await systemCall(
     callMethod(
       systemBusOf(context),
-      {
-        destination: HELPER,
-        path: '/',
-        interface: HELPER,
-        member: 'PrinterSetEnabled',
-        signature: 'sb',
-        body: [printer, enabled],
-      },
+      { destination: HELPER, path: '/', interface: HELPER, member, signature, body },
       // cups-pk-helper is started by D-Bus activation when asked.
       { ...AUTHORIZED_CALL, autoStart: true },
     ),
@@ -129,5 +130,119 @@ export function printerActions(cups = new CupsClient()): ActionDefinition[] {
       return { ok: now.state === PRINTER_STOPPED, observed: stateWords(now) };
     },
   };
-  return [resume, pause] as unknown as ActionDefinition[];
+  return [resume, pause, ...jobActions(cups)] as unknown as ActionDefinition[];
+}
+
+const jobParams = z
+  .object({
+    printer: queueName,
+    job: z
+      .number()
+      .int()
+      .min(1)
+      .max(2 ** 31 - 1),
+  })
+  .strict();
+type JobParams = z.infer<typeof jobParams>;
+
+/** job-state values (RFC 8011 §5.3.7) of a job that has not ended. */
+const JOB_STATES: Readonly<Record<number, string>> = {
+  3: N_('waiting'),
+  4: N_('held'),
+  5: N_('printing'),
+  6: N_('stopped'),
+};
+
+/** The job as cupsd lists it among the queue's jobs that have not ended; undefined once it ended. */
+async function openJob(cups: CupsClient, { printer, job }: JobParams): Promise<PrintJob | undefined> {
+  await queue(cups, printer);
+  const jobs = await cups.jobs(printer).catch((error: unknown) => {
+    throw new StewardError(
+      'Unavailable',
+      format(_('The print system does not answer: {error}'), { error: (error as Error).message }),
+    );
+  });
+  return jobs.find((candidate) => candidate.id === job);
+}
+
+function jobWords({ printer, job }: JobParams, open: PrintJob | undefined): string {
+  if (!open) return format(_('Job {job} on {printer} has ended'), { job: String(job), printer });
+  const state = _(JOB_STATES[open.state] ?? '');
+  // The document's name is the sender's text: shown as a line of plain text, never as markup.
+  return open.name
+    ? format(_('Job {job} ({document}) on {printer} is {state}'), {
+        job: String(job),
+        document: cleanLine(open.name, 80),
+        printer,
+        state,
+      })
+    : format(_('Job {job} on {printer} is {state}'), { job: String(job), printer, state });
+}
+
+function jobActions(cups: CupsClient): ActionDefinition<JobParams>[] {
+  const cancel: ActionDefinition<JobParams> = {
+    name: 'printing.cancel_job',
+    title: _('Cancel a print job'),
+    params: jobParams,
+    risk: 'low',
+    needsAuthorization: true,
+    readOnly: false,
+    async preview(params): Promise<Preview> {
+      const open = await openJob(cups, params);
+      return {
+        summary: format(_('Cancel job {job} on {printer}'), { job: String(params.job), printer: params.printer }),
+        details: [jobWords(params, open), _('CUPS keeps the job’s files for a day, so it can be printed again.')],
+        changesNothing: open === undefined,
+      };
+    },
+    async run(params, context) {
+      await helperCall(context, 'JobCancelPurge', 'ib', [params.job, false]);
+      const job = String(params.job);
+      return {
+        summary: format(_('Cancelled job {job} on {printer}'), { job, printer: params.printer }),
+        undo: {
+          action: 'printing.restart_job',
+          params: { ...params },
+          summary: format(_('Print job {job} on {printer} again'), { job, printer: params.printer }),
+        },
+      };
+    },
+    async verify(params): Promise<Verification> {
+      const open = await openJob(cups, params);
+      return { ok: open === undefined, observed: jobWords(params, open) };
+    },
+  };
+  const restart: ActionDefinition<JobParams> = {
+    name: 'printing.restart_job',
+    title: _('Print a cancelled job again'),
+    params: jobParams,
+    risk: 'low',
+    needsAuthorization: true,
+    readOnly: false,
+    async preview(params): Promise<Preview> {
+      const open = await openJob(cups, params);
+      return {
+        summary: format(_('Print job {job} on {printer} again'), { job: String(params.job), printer: params.printer }),
+        details: [jobWords(params, open)],
+        changesNothing: open !== undefined,
+      };
+    },
+    async run(params, context) {
+      await helperCall(context, 'JobRestart', 'i', [params.job]);
+      const job = String(params.job);
+      return {
+        summary: format(_('Job {job} on {printer} is waiting to print again'), { job, printer: params.printer }),
+        undo: {
+          action: 'printing.cancel_job',
+          params: { ...params },
+          summary: format(_('Cancel job {job} on {printer}'), { job, printer: params.printer }),
+        },
+      };
+    },
+    async verify(params): Promise<Verification> {
+      const open = await openJob(cups, params);
+      return { ok: open !== undefined, observed: jobWords(params, open) };
+    },
+  };
+  return [cancel, restart];
 }

@@ -1,6 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-// The local CUPS scheduler over its own socket: the printers' state (CUPS-Get-Printers) and a subscription
+// The local CUPS scheduler over its own socket: the printers' state (CUPS-Get-Printers), a queue's jobs that have
+// not ended (Get-Jobs), and a subscription
 // that has cupsd's D-Bus notifier announce their changes (Create-Printer-Subscriptions, notify-recipient-uri
 // dbus://). The socket is root's: what it answers is cupsd's word, unlike a signal any bus client could send.
 import { request } from 'node:http';
@@ -18,7 +19,7 @@ import {
   operationAttributes,
   TAG,
 } from './ipp.js';
-import type { PrinterState } from './state.js';
+import type { PrinterState, PrintJob } from './state.js';
 
 /** cupsd's domain socket (cups-files.conf's default Listen on Linux). */
 export const CUPS_SOCKET = '/run/cups/cups.sock';
@@ -56,7 +57,6 @@ export function printerFromAttributes(attributes: Map<string, IppValue[]>): Prin
     stateMessage: typeof message === 'string' ? message : '',
     reasons,
     acceptingJobs: first(attributes, 'printer-is-accepting-jobs') !== false,
-    jobs: [],
   };
 }
 
@@ -74,6 +74,22 @@ export class CupsClient {
       { tag: TAG.keyword, name: 'requested-attributes', values: PRINTER_ATTRIBUTES },
     ]);
     return groupsOf(answer, GROUP.printer).flatMap((attributes) => printerFromAttributes(attributes) ?? []);
+  }
+
+  /** The jobs of `printer` that have not ended, oldest first. */
+  async jobs(printer: string): Promise<PrintJob[]> {
+    const answer = await this.send(OPERATION.getJobs, [
+      { tag: TAG.uri, name: 'printer-uri', values: [`ipp://localhost/printers/${encodeURIComponent(printer)}`] },
+      { tag: TAG.keyword, name: 'which-jobs', values: ['not-completed'] },
+      { tag: TAG.keyword, name: 'requested-attributes', values: ['job-id', 'job-state', 'job-name'] },
+    ]);
+    return groupsOf(answer, GROUP.job).flatMap((attributes) => {
+      const id = first(attributes, 'job-id');
+      const state = first(attributes, 'job-state');
+      const name = first(attributes, 'job-name');
+      if (typeof id !== 'number' || typeof state !== 'number') return [];
+      return [{ id, state, name: typeof name === 'string' ? name : '' }];
+    });
   }
 
   /**

@@ -1,26 +1,57 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 // What to propose for a printer problem: cupsd's own lines around it first. They hold what the backend or filter
-// said before it failed (a device it could not open, a printer it could not reach), which is the cause. Then,
-// when the queue is stopped, resuming it.
+// said before it failed (a device it could not open, a printer it could not reach), which is the cause. Then a job
+// a filter failed on is cancelled: a document the filter cannot convert fails again each time the queue takes it
+// up, and holds the queue. Then, when the queue is stopped, resuming it. A backend's failure (the printer
+// unreachable) cancels nothing: its jobs print once the printer answers.
 import type { FindingWithEvidence } from '../../findings/store.js';
-import { logsStep, OWN_LINES, type Playbook, type ProposalDraft } from '../../fixes/playbookSteps.js';
+import {
+  type CandidateAction,
+  logsStep,
+  OWN_LINES,
+  type Playbook,
+  type ProposalDraft,
+} from '../../fixes/playbookSteps.js';
 import { _, format } from '../../i18n.js';
 
-export const printerProblemPlaybook: Playbook = (finding: FindingWithEvidence): Promise<ProposalDraft> =>
-  Promise.resolve({
-    title: finding.subject
-      ? format(_('Look at why printer {printer} failed'), { printer: finding.subject })
-      : _('Look at why printing failed'),
+// cupsd's job log (log.c, cupsdLogJob) prefixes "[Job 42] "; a filter's program lives under …/cups/filter/.
+const FILTER_FAILED = /^\[Job (\d{1,10})\] .*(?:\/cups\/filter\/|due to filter errors)/;
+
+/** The newest job whose filter failed, as cupsd's own lines in the finding name it. */
+function jobAFilterFailedOn(finding: FindingWithEvidence): number | undefined {
+  const ids = finding.evidence.flatMap((evidence) => {
+    const id = evidence.kind === 'journal' ? FILTER_FAILED.exec(evidence.text)?.[1] : undefined;
+    return id === undefined ? [] : [Number(id)];
+  });
+  return ids.at(-1);
+}
+
+export const printerProblemPlaybook: Playbook = (finding: FindingWithEvidence): Promise<ProposalDraft> => {
+  const printer = finding.subject;
+  const job = printer ? jobAFilterFailedOn(finding) : undefined;
+  const changes: CandidateAction[] = printer
+    ? [
+        ...(job === undefined ? [] : [{ name: 'printing.cancel_job', params: { printer, job } }]),
+        { name: 'printing.resume_printer', params: { printer } },
+      ]
+    : [];
+  return Promise.resolve({
+    title: printer ? format(_('Look at why printer {printer} failed'), { printer }) : _('Look at why printing failed'),
     explanation: format(_('{title}. {advice}'), {
       title: finding.title,
-      advice: _(
-        'The print system’s own log lines around it tell what the printer’s backend or filter reported before it failed.',
-      ),
+      advice:
+        job === undefined
+          ? _(
+              'The print system’s own log lines around it tell what the printer’s backend or filter reported before it failed.',
+            )
+          : _(
+              'The print system’s own log lines around it tell what the filter reported before it failed. A document a ' +
+                'filter cannot convert fails each time it is printed: cancelling that job lets the others print.',
+            ),
     }),
-    // Resuming is offered only while cupsd says the queue is stopped: the proposer drops a step that changes nothing.
-    actions: [
-      logsStep(finding, undefined, OWN_LINES),
-      ...(finding.subject ? [{ name: 'printing.resume_printer', params: { printer: finding.subject } }] : []),
-    ],
+    // Cancelling and resuming are offered only while cupsd has the job and the queue stopped: the proposer drops a
+    // step that changes nothing.
+    actions: [logsStep(finding, undefined, OWN_LINES), ...changes],
   });
+};

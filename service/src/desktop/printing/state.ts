@@ -1,7 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 
-/** One CUPS queue as IPP's Get-Printer-Attributes and Get-Jobs tell it. */
+/** One CUPS queue as IPP's CUPS-Get-Printers tells it. */
 export interface PrinterState {
   name: string;
   /** printer-state: 3 idle, 4 processing, 5 stopped. */
@@ -9,5 +9,13 @@ export interface PrinterState {
   stateMessage: string;
   reasons: string[];
   acceptingJobs: boolean;
-  jobs: { id: number; state: number; name: string; createdAt?: Date }[];
+}
+
+/** One job of a queue that has not ended, as IPP's Get-Jobs tells it. */
+export interface PrintJob {
+  id: number;
+  /** job-state: 3 pending, 4 held, 5 processing, 6 stopped (RFC 8011 §5.3.7). */
+  state: number;
+  /** job-name, '' where cupsd keeps it private to its owner (JobPrivateValues). Untrusted: the sender chose it. */
+  name: string;
 }
