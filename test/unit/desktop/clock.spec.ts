@@ -76,24 +76,23 @@ describe('the clock-unsynchronised detector', () => {
       [WRITERS.chronyd, "2021-07-30T05:54:28Z Can't synchronise: no selectable sources", 'chrony.service'],
       [WRITERS.chronyd, 'Could not resolve address of initstepslew server 0.resinio.pool.ntp.org', 'chrony.service'],
       [WRITERS.ntpd, 'no servers reachable', 'ntp.service'],
-      [
-        WRITERS.ntpd,
-        'error resolving pool 1.debian.pool.ntp.org: Temporary failure in name resolution (-3)',
-        'ntp.service',
-      ],
       [WRITERS.ntpd, 'no servers can be used, system clock unsynchronized', 'ntp.service'],
       [WRITERS.ntpd, 'kernel reports TIME_ERROR: 0x41: Clock Unsynchronized', 'ntp.service'],
-      [
-        WRITERS.timesyncd,
-        'Failed to resolve 0.arch.pool.ntp.org: Temporary failure in name resolution',
-        'systemd-timesyncd.service',
-      ],
     ];
     for (const [writer, message, unit] of cases) {
       const found = verdicts(line(writer, message));
       expect(found.length).withContext(message).toBe(1);
       expect(found[0]?.[1]).withContext(message).toBe(unit);
     }
+  });
+
+  it('leaves the resolver’s own errors to dns-failure: the cause is name resolution, not the clock', () => {
+    expect(
+      verdicts(
+        line(WRITERS.ntpd, 'error resolving pool 1.debian.pool.ntp.org: Temporary failure in name resolution (-3)'),
+        line(WRITERS.timesyncd, 'Failed to resolve 0.arch.pool.ntp.org: Temporary failure in name resolution'),
+      ),
+    ).toEqual([]);
   });
 
   it('raises on chronyd correcting the clock by a second or more, not by less', () => {
