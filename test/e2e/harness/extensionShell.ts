@@ -57,6 +57,7 @@ export async function openShell(
   artifacts: string,
   activation?: SessionOptions['activation'],
   locale?: string,
+  extraExtensions?: string[],
 ): Promise<OpenedShell> {
   for (const dir of [EXTENSION_DIR, TEST_HOOK_DIR])
     if (!existsSync(dir)) throw new Error(`${dir} is missing; run npm run build first`);
@@ -71,6 +72,7 @@ export async function openShell(
     logDir: artifacts,
     activation,
     locale,
+    extraExtensions,
   });
   return { rootfs, built, session };
 }

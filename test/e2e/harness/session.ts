@@ -45,6 +45,11 @@ export interface SessionOptions {
   installed?: { overlay: RootfsOverlay; config: unknown };
   /** The session's locale, one the root filesystem has generated (rootfs.ts); C.UTF-8 when unset. */
   locale?: string;
+  /**
+   * Further extension directories, each named after its UUID, installed for the test user before the shell
+   * starts and left turned off: the shell loads them, and a test turns them on as the Extensions app does.
+   */
+  extraExtensions?: string[];
 }
 
 export interface ShellSession {
@@ -82,6 +87,7 @@ export async function startShellSession(options: SessionOptions): Promise<ShellS
   if (options.testHookDir) await cp(options.testHookDir, join(tmp, 'test-hook'), { recursive: true });
   await copyFile(join(HARNESS_DIR, 'session-bus.conf'), join(tmp, 'session-bus.conf'));
   await copyFile(join(HARNESS_DIR, 'session.sh'), join(tmp, 'session.sh'));
+  if (options.extraExtensions) await installExtensions(home, options.extraExtensions);
   const config = options.activation?.config ?? options.installed?.config;
   if (config !== undefined) await writeServiceConfig(home, config);
 
@@ -210,6 +216,16 @@ async function writeServiceConfig(home: string, config: unknown): Promise<void> 
   for (const path of [join(home, '.config'), dir, join(dir, 'config.json')]) {
     await chown(path, TEST_USER.uid, TEST_USER.uid);
   }
+}
+
+/** Copies each of `dirs` into the test user's extensions folder in `home`, owned by that user. */
+async function installExtensions(home: string, dirs: string[]): Promise<void> {
+  const extensions = join(home, '.local', 'share', 'gnome-shell', 'extensions');
+  await mkdir(extensions, { recursive: true });
+  for (const dir of dirs) await cp(dir, join(extensions, basename(dir)), { recursive: true });
+  const owned = [join(home, '.local'), join(home, '.local', 'share'), join(home, '.local', 'share', 'gnome-shell')];
+  const files = (await readdir(extensions, { recursive: true })).map((file) => join(extensions, file));
+  for (const path of [...owned, extensions, ...files]) await chown(path, TEST_USER.uid, TEST_USER.uid);
 }
 
 async function connect(address: string): Promise<MessageBus> {
