@@ -1,0 +1,121 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+// One desktop gym session: a real headless GNOME Shell (the e2e harness's), the broken extensions installed
+// and turned off, the built service on the shell's session bus with desktop watching on, the scenarios one after
+// another in that one session (the shell is never restarted), and the score.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import { hostDescription, type Row, rowsTable } from '../../gym/score.js';
+import { quietWatch, type RunningService, startConfiguredService } from '../../support/service.js';
+import { makeTempDir, type TempDir } from '../../support/tempDir.js';
+import { openShell } from '../harness/extensionShell.js';
+import type { ShellSession } from '../harness/session.js';
+import { shellVersion } from '../harness/shell.js';
+import { writeBrokenExtensions } from './brokenExtensions.js';
+import { DesktopRunner, type RunHooks } from './runner.js';
+import type { DesktopScenario, ShellContext } from './scenarios.js';
+import { StewardSignals } from './stewardSignals.js';
+
+/** Debian trixie: GNOME Shell 48, the e2e harness's default suite. */
+export const DESKTOP_GYM_SUITE = 'trixie';
+
+export interface DesktopScore {
+  machine: Record<string, string | number>;
+  seconds: { session: number; scenarios: number };
+  rows: Row[];
+  passed: number;
+  total: number;
+}
+
+export interface DesktopGym {
+  /** The cached root filesystem the session runs in, which must hold no mount of it once closed. */
+  rootfs: string;
+  session: ShellSession;
+  context: ShellContext;
+  steward: StewardSignals;
+  service: RunningService;
+  /** When the shell and Steward were ready. */
+  readyAt: number;
+  startedAt: number;
+  /** Runs `scenarios` in order in this session. */
+  run(scenarios: DesktopScenario[], hooks?: RunHooks, onRow?: (row: Row) => void): Promise<DesktopScore>;
+  /** Stops Steward and the session, and leaves their logs in `artifacts`. */
+  close(): Promise<void>;
+}
+
+/** Opens the session: the shell with the broken extensions, Steward on its bus; logs go to `artifacts`. */
+export async function openDesktopGym(artifacts: string): Promise<DesktopGym> {
+  const startedAt = Date.now();
+  const home: TempDir = await makeTempDir('steward-desktop-gym-');
+  let session: ShellSession | undefined;
+  let service: RunningService | undefined;
+  try {
+    const extensions = await writeBrokenExtensions(join(home.path, 'extensions'));
+    const opened = await openShell(DESKTOP_GYM_SUITE, artifacts, undefined, undefined, extensions);
+    session = opened.session;
+    const { rootfs } = opened;
+    const shell = session;
+    const bus = { address: shell.busAddress };
+    // Subscribed before Steward starts, so that nothing it says is missed.
+    const steward = await StewardSignals.subscribe(shell.bus);
+    service = await startConfiguredService(bus, shell.bus, join(home.path, 'steward'), {
+      watch: quietWatch({ desktop: true }),
+    });
+    const running = service;
+    const context: ShellContext = { bus: shell.bus, shellLogPath: shell.shellLogPath };
+    const readyAt = Date.now();
+    const version = await shellVersion(shell.bus);
+    return {
+      rootfs,
+      session: shell,
+      context,
+      steward,
+      service: running,
+      readyAt,
+      startedAt,
+      async run(scenarios, hooks = {}, onRow = () => undefined) {
+        const runner = new DesktopRunner(context, steward, hooks);
+        const rows: Row[] = [];
+        for (const scenario of scenarios) {
+          const row = await runner.run(scenario);
+          rows.push(row);
+          onRow(row);
+        }
+        return {
+          machine: { ...hostDescription(), suite: DESKTOP_GYM_SUITE, 'gnome-shell': version },
+          seconds: { session: seconds(readyAt - startedAt), scenarios: seconds(Date.now() - readyAt) },
+          rows,
+          passed: rows.filter((row) => row.pass).length,
+          total: rows.length,
+        };
+      },
+      async close() {
+        await steward.stop().catch(() => undefined);
+        await running.stop();
+        await mkdir(artifacts, { recursive: true });
+        await writeFile(join(artifacts, 'service.log'), running.log());
+        await shell.stop();
+        await home.remove();
+      },
+    };
+  } catch (error) {
+    await service?.stop();
+    await session?.stop();
+    await home.remove();
+    throw error;
+  }
+}
+
+const seconds = (ms: number) => Math.round(ms / 100) / 10;
+
+/** The score as the gym prints it, with the session's times and the machine. */
+export function desktopScoreTable(score: DesktopScore): string {
+  return [
+    ...rowsTable(score.rows),
+    `GNOME Shell session and Steward ready ${score.seconds.session} s, scenarios ${score.seconds.scenarios} s`,
+    Object.entries(score.machine)
+      .map(([key, value]) => `${key}: ${value}`)
+      .join('; '),
+  ].join('\n');
+}
