@@ -19,8 +19,6 @@ import { UUID } from '../harness/extensionShell.js';
 import type { ShellSession } from '../harness/session.js';
 import { shellEval } from '../harness/shell.js';
 
-const BANNER = { x: 1280 / 2 - 300, y: 0, width: 600, height: 200 };
-const MENU = { x: 1280 - 560, y: 0, width: 560, height: 480 };
 const ON_SCREEN_TIMEOUT_MS = 60_000;
 
 const indicator = `Main.panel.statusArea[${JSON.stringify(UUID)}]`;
@@ -73,7 +71,7 @@ export class OnScreen {
     await this.#until(async () => (await this.buttonNear(title, label)) !== undefined, `the banner’s “${label}”`, name);
     const button = await this.buttonNear(title, label);
     const banner = visibleTexts(await this.screen());
-    await this.session.screenshot(join(this.artifacts, `${name}-notification.png`), BANNER);
+    await this.session.screenshot(join(this.artifacts, `${name}-notification.png`));
     const notificationActions = (await shown())?.actions ?? [];
 
     await evaluate(`${indicator}.showProposal(${JSON.stringify(proposalId)})`);
@@ -84,7 +82,7 @@ export class OnScreen {
       `the menu to show “${title}”`,
       name,
     );
-    await this.session.screenshot(join(this.artifacts, `${name}-menu.png`), MENU);
+    await this.session.screenshot(join(this.artifacts, `${name}-menu.png`));
     await evaluate(`${indicator}.menu.close()`);
     return {
       notificationActions,
