@@ -58,6 +58,7 @@ export async function openShell(
   activation?: SessionOptions['activation'],
   locale?: string,
   extraExtensions?: string[],
+  journal?: boolean,
 ): Promise<OpenedShell> {
   for (const dir of [EXTENSION_DIR, TEST_HOOK_DIR])
     if (!existsSync(dir)) throw new Error(`${dir} is missing; run npm run build first`);
@@ -73,6 +74,7 @@ export async function openShell(
     activation,
     locale,
     extraExtensions,
+    journal,
   });
   return { rootfs, built, session };
 }
