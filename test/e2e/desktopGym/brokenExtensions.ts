@@ -10,8 +10,11 @@ import { join } from 'node:path';
 export const ENABLE_THROWS = 'enable-throws@gym.steward.example.org';
 /** enable() succeeds; a GLib timeout it added throws a moment later, inside the running shell. */
 export const TIMEOUT_THROWS = 'timeout-throws@gym.steward.example.org';
-/** Turned on to end a quiet scenario: its failure, once Steward reports it, comes after the scenario's fault. */
-export const SENTINEL = 'sentinel@gym.steward.example.org';
+/**
+ * Turned on after a scenario's fault, one per use: once Steward has reported its failure and proposed on it,
+ * Steward has read and proposed on everything before it (it reads the shell's signals and the journal in order).
+ */
+export const SENTINELS = [1, 2, 3, 4, 5, 6].map((n) => `sentinel-${n}@gym.steward.example.org`);
 
 /** What GNOME Shell says of ENABLE_THROWS, as its GetExtensionInfo's "error". */
 export const ENABLE_ERROR = 'TypeError: Main.panel.statusArea.gymWeatherIndicator is undefined';
@@ -54,7 +57,7 @@ export default class GymExtension extends Extension {
 const EXTENSIONS: Record<string, { name: string; code: string }> = {
   [ENABLE_THROWS]: { name: 'Gym Weather', code: enableThrows },
   [TIMEOUT_THROWS]: { name: 'Gym Forecast', code: timeoutThrows },
-  [SENTINEL]: { name: 'Gym Sentinel', code: enableThrows },
+  ...Object.fromEntries(SENTINELS.map((uuid, n) => [uuid, { name: `Gym Sentinel ${n + 1}`, code: enableThrows }])),
 };
 
 /** Writes every broken extension into `dir`, one folder each named after its UUID; resolves with the folders. */

@@ -3,19 +3,25 @@
 // One desktop gym session: a real headless GNOME Shell (the e2e harness's), the broken extensions installed
 // and turned off, the built service on the shell's session bus with desktop watching on, the scenarios one after
 // another in that one session (the shell is never restarted), and the score.
+import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 
 import { hostDescription, type Row, rowsTable } from '../../gym/score.js';
 import { quietWatch, type RunningService, startConfiguredService } from '../../support/service.js';
 import { makeTempDir, type TempDir } from '../../support/tempDir.js';
 import { openShell } from '../harness/extensionShell.js';
+import { run } from '../harness/run.js';
 import type { ShellSession } from '../harness/session.js';
 import { shellVersion } from '../harness/shell.js';
 import { writeBrokenExtensions } from './brokenExtensions.js';
 import { DesktopRunner, type RunHooks } from './runner.js';
 import type { DesktopScenario, ShellContext } from './scenarios.js';
 import { StewardSignals } from './stewardSignals.js';
+
+/** The unit gnome-shell runs in, as systemd's user manager names it (journal.sh puts it there). */
+const SHELL_UNIT = 'org.gnome.Shell@wayland.service';
 
 /** Debian trixie: GNOME Shell 48, the e2e harness's default suite. */
 export const DESKTOP_GYM_SUITE = 'trixie';
@@ -28,6 +34,8 @@ export interface DesktopScore {
   total: number;
 }
 
+export type JournalEntry = Record<string, unknown> & { MESSAGE?: unknown; PRIORITY?: string };
+
 export interface DesktopGym {
   /** The cached root filesystem the session runs in, which must hold no mount of it once closed. */
   rootfs: string;
@@ -38,6 +46,8 @@ export interface DesktopGym {
   /** When the shell and Steward were ready. */
   readyAt: number;
   startedAt: number;
+  /** gnome-shell's journal entries so far (its unit's), with journald's fields. */
+  shellJournal(): Promise<JournalEntry[]>;
   /** Runs `scenarios` in order in this session. */
   run(scenarios: DesktopScenario[], hooks?: RunHooks, onRow?: (row: Row) => void): Promise<DesktopScore>;
   /** Stops Steward and the session, and leaves their logs in `artifacts`. */
@@ -52,18 +62,21 @@ export async function openDesktopGym(artifacts: string): Promise<DesktopGym> {
   let service: RunningService | undefined;
   try {
     const extensions = await writeBrokenExtensions(join(home.path, 'extensions'));
-    const opened = await openShell(DESKTOP_GYM_SUITE, artifacts, undefined, undefined, extensions);
+    const opened = await openShell(DESKTOP_GYM_SUITE, artifacts, undefined, undefined, extensions, true);
     session = opened.session;
     const { rootfs } = opened;
     const shell = session;
     const bus = { address: shell.busAddress };
     // Subscribed before Steward starts, so that nothing it says is missed.
     const steward = await StewardSignals.subscribe(shell.bus);
+    const { journalDir } = shell;
+    if (!journalDir) throw new Error('the session has no journal');
+    // The session's journal, as Steward reads a desktop's: gnome-shell's lines with journald's trusted fields.
     service = await startConfiguredService(bus, shell.bus, join(home.path, 'steward'), {
-      watch: quietWatch({ desktop: true }),
+      watch: quietWatch({ desktop: true, journal: { system: false, user: false, directories: [journalDir] } }),
     });
     const running = service;
-    const context: ShellContext = { bus: shell.bus, shellLogPath: shell.shellLogPath };
+    const context: ShellContext = { bus: shell.bus };
     const readyAt = Date.now();
     const version = await shellVersion(shell.bus);
     return {
@@ -74,6 +87,17 @@ export async function openDesktopGym(artifacts: string): Promise<DesktopGym> {
       service: running,
       readyAt,
       startedAt,
+      async shellJournal() {
+        const { stdout } = await promisify(execFile)(
+          'journalctl',
+          [`--directory=${journalDir}`, '--output=json', '--no-pager', `_SYSTEMD_USER_UNIT=${SHELL_UNIT}`],
+          { maxBuffer: 64 * 1024 * 1024 },
+        );
+        return stdout
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line) as JournalEntry);
+      },
       async run(scenarios, hooks = {}, onRow = () => undefined) {
         const runner = new DesktopRunner(context, steward, hooks);
         const rows: Row[] = [];
@@ -95,6 +119,13 @@ export async function openDesktopGym(artifacts: string): Promise<DesktopGym> {
         await running.stop();
         await mkdir(artifacts, { recursive: true });
         await writeFile(join(artifacts, 'service.log'), running.log());
+        // The whole journal, every field: what Steward read, for a failed row's reader.
+        await run('sh', [
+          '-c',
+          'journalctl --directory="$0" --output=verbose --no-pager >"$1"',
+          journalDir,
+          join(artifacts, 'journal.txt'),
+        ]);
         await shell.stop();
         await home.remove();
       },

@@ -7,16 +7,15 @@
 import { FINDINGS_INTERFACE, PROPOSALS_INTERFACE } from '../../../service/src/interfaces.js';
 import { emptyRow, type Row } from '../../gym/score.js';
 import { waitFor } from '../../support/service.js';
-import { SENTINEL } from './brokenExtensions.js';
+import { SENTINELS } from './brokenExtensions.js';
 import {
   type DesktopScenario,
   type FixScenario,
   type QuietScenario,
   type ShellContext,
   switchExtension,
-  type UnseenScenario,
 } from './scenarios.js';
-import type { Finding, Proposal, StewardSignals } from './stewardSignals.js';
+import { type Finding, plain, type Proposal, type Signal, type StewardSignals } from './stewardSignals.js';
 
 const DETECT_TIMEOUT_MS = 30_000;
 const PROPOSAL_TIMEOUT_MS = 30_000;
@@ -31,6 +30,9 @@ export interface RunHooks {
 const round = (ms: number) => Math.round(ms / 100) / 10;
 
 export class DesktopRunner {
+  /** How many sentinels were used. */
+  #sentinels = 0;
+
   constructor(
     private readonly context: ShellContext,
     private readonly steward: StewardSignals,
@@ -44,7 +46,6 @@ export class DesktopRunner {
       const faultAt = Date.now();
       await scenario.fault(this.context);
       if ('none' in scenario.expect) await this.#quiet(scenario as QuietScenario, mark, faultAt, row);
-      else if ('unseen' in scenario.expect) await this.#unseen(scenario as UnseenScenario, row);
       else await this.#fix(scenario as FixScenario, mark, faultAt, row);
     } catch (error) {
       row.pass = false;
@@ -90,31 +91,34 @@ export class DesktopRunner {
       severity: String(finding.severity),
     };
 
-    // The proposal as the notification shows it once it offers the change: it may be drafted again as its reading
-    // steps answer (ProposalChanged).
     const latest = () =>
       this.steward
         .since<Proposal>(mark, 'Proposals.ProposalAdded', 'Proposals.ProposalChanged')
         .map(([, proposal]) => proposal)
         .filter((proposal) => proposal['finding-id'] === finding.id)
         .at(-1);
-    const proposal = await this.steward
-      .until(
-        () => {
-          const current = latest();
-          return current?.actions.some((action) => action.name === expect.apply) ? current : undefined;
-        },
-        `a proposal for finding ${finding.id} that offers ${expect.apply}`,
-        PROPOSAL_TIMEOUT_MS,
-      )
+    let proposal = await this.steward
+      .until(latest, `a proposal for finding ${finding.id}`, PROPOSAL_TIMEOUT_MS)
       .catch((error: Error) => {
-        const offered = latest()?.actions.map((action) => action.name) ?? [];
-        row.reason = `no proposal offering ${expect.apply} (${offered.length ? `it offers ${offered.join(', ')}` : 'none at all'}): ${error.message}`;
+        row.reason = `no proposal for the finding “${finding.title}”: ${error.message}`;
         throw error;
       });
+    // One that does not offer the change yet counts as it stands once Steward has read everything the fault set off
+    // (the shell's signal first, its journal lines a moment later): after a sentinel. One that offers it is applied
+    // at once, as the notification shows it alone.
+    if (!proposal.actions.some((action) => action.name === expect.apply)) {
+      await this.#barrier(mark);
+      proposal = latest() ?? proposal;
+    }
     const first = proposal.actions[0]?.name ?? null;
     row.firstStep = { expected: expect.firstStep, got: first, right: first === expect.firstStep };
     if (!row.firstStep.right) row.reason = `first step ${first ?? 'none'}, expected ${expect.firstStep}`;
+    if (!proposal.actions.some((action) => action.name === expect.apply)) {
+      const vouchedBy = finding['vouched-by'];
+      const vouched = typeof vouchedBy === 'string' && vouchedBy !== '' ? vouchedBy : 'nobody';
+      row.reason = `the proposal offers ${proposal.actions.map((action) => action.name).join(', ') || 'nothing'}, no ${expect.apply} (the finding is vouched for by ${vouched})`;
+      return;
+    }
 
     await this.hooks.beforeApply?.(scenario, proposal);
     const applied = await this.steward.apply(proposal.id, expect.apply);
@@ -155,26 +159,47 @@ export class DesktopRunner {
     if (row.pass) row.reason = null;
   }
 
-  /** Nothing about the subject raised up to a sentinel: a broken extension turned on after the fault. */
-  async #quiet(scenario: QuietScenario, mark: number, faultAt: number, row: Row): Promise<void> {
-    const { subject } = scenario.expect.none;
-    const sentinelAt = Date.now();
-    await switchExtension(this.context, SENTINEL, true);
+  /**
+   * Turns on the next sentinel (a broken extension) and waits for its finding and its proposal: Steward reads the
+   * shell's signals and the journal in order and proposes in order, so by then it has read and proposed on all
+   * that came before. The sentinel is turned off again (its finding resolves); resolves with its finding's signal.
+   */
+  async #barrier(mark: number): Promise<Signal> {
+    const sentinel = SENTINELS[this.#sentinels++];
+    if (!sentinel) throw new Error('no sentinel extension left: brokenExtensions.ts has too few');
+    await switchExtension(this.context, sentinel, true);
     const [signal, finding] = await this.steward.until(
-      () => this.steward.since<Finding>(mark, 'Findings.FindingAdded').find(([, found]) => found.subject === SENTINEL),
-      `the sentinel ${SENTINEL}'s finding`,
+      () => this.steward.since<Finding>(mark, 'Findings.FindingAdded').find(([, found]) => found.subject === sentinel),
+      `the sentinel ${sentinel}'s finding`,
       DETECT_TIMEOUT_MS,
     );
-    // Its proposal too: Steward proposes in order, so whatever it would have proposed on the fault came before.
+    // The shell's signal says first; its journal line, which comes after the fault's lines, a moment later.
+    await this.steward.until(
+      async () => {
+        const [found] = (await this.steward.call(FINDINGS_INTERFACE, 'Get', 's', [finding.id])) as [unknown];
+        const { evidence } = plain(found) as { evidence?: { kind: string }[] };
+        return evidence?.some((item) => item.kind === 'journal') || undefined;
+      },
+      `the sentinel's journal line`,
+      DETECT_TIMEOUT_MS,
+    );
     await this.steward.until(
       () =>
         this.steward
-          .since<Proposal>(mark, 'Proposals.ProposalAdded')
+          .since<Proposal>(mark, 'Proposals.ProposalAdded', 'Proposals.ProposalChanged')
           .find(([, proposal]) => proposal['finding-id'] === finding.id),
       `the sentinel's proposal`,
       PROPOSAL_TIMEOUT_MS,
     );
-    row.detectSeconds = round(signal.at - Math.min(faultAt, sentinelAt));
+    await switchExtension(this.context, sentinel, false);
+    return signal;
+  }
+
+  /** Nothing about the subject raised up to a sentinel: a broken extension turned on after the fault. */
+  async #quiet(scenario: QuietScenario, mark: number, faultAt: number, row: Row): Promise<void> {
+    const { subject } = scenario.expect.none;
+    const signal = await this.#barrier(mark);
+    row.detectSeconds = round(signal.at - faultAt);
     const findings = (await this.steward.list<Finding>(FINDINGS_INTERFACE)).filter((f) => f.subject === subject);
     const proposals = (await this.steward.list<Proposal>(PROPOSALS_INTERFACE)).filter(
       (proposal) =>
@@ -185,12 +210,6 @@ export class DesktopRunner {
     else if (proposals.length > 0) row.reason = `proposed ${proposals.map((p) => `“${p.title}”`).join(', ')}`;
     row.detected = row.reason === null;
     row.pass = row.detected;
-  }
-
-  /** A fault Steward cannot see in this session: the row says what the shell did, and why. */
-  async #unseen(scenario: UnseenScenario, row: Row): Promise<void> {
-    const observed = await scenario.expect.unseen.observe(this.context);
-    row.reason = `not detectable here: ${scenario.expect.unseen.why}. ${observed}`;
   }
 
   /** Whether `check` comes to hold within STATE_TIMEOUT_MS. */

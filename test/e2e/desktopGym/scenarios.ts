@@ -3,26 +3,23 @@
 // The desktop gym's scenarios: what each breaks in the real GNOME Shell, what Steward should make of it, and how
 // the shell's own state says it is healthy again and back as it was after Undo. Every fault is made through the
 // shell's own interfaces, as a person (the Extensions app's switch) or the extension's own code does it.
-import { readFile } from 'node:fs/promises';
 
 import type { MessageBus, Variant } from '@jellybrick/dbus-next';
 
 import { callMethod } from '../../../service/src/dbus/client.js';
 import { EXTENSION_ERROR } from '../../../service/src/desktop/extensions/journalDetector.js';
-import { waitFor } from '../../support/service.js';
 import { UUID as STEWARD_UUID } from '../harness/extensionShell.js';
 import { shellEval } from '../harness/shell.js';
-import { ENABLE_ERROR, ENABLE_THROWS, SENTINEL, TIMEOUT_ERROR, TIMEOUT_THROWS } from './brokenExtensions.js';
+import { ENABLE_ERROR, ENABLE_THROWS, TIMEOUT_THROWS } from './brokenExtensions.js';
 
 /** ExtensionState in GNOME Shell 48's js/misc/extensionUtils.js. */
 export const ACTIVE = 1;
+export const INACTIVE = 2;
 export const ERROR = 3;
 
 export interface ShellContext {
   /** The session bus of the shell, where Steward also runs. */
   bus: MessageBus;
-  /** The shell's stdout and stderr, as it runs (the session has no journal). */
-  shellLogPath: string;
 }
 
 /** One extension as the shell's GetExtensionInfo tells it: its state, whether it is turned on, its error. */
@@ -62,11 +59,6 @@ export async function switchExtension({ bus }: ShellContext, uuid: string, on: b
   if (done !== true) throw new Error(`GNOME Shell answered false to ${member} ${uuid}`);
 }
 
-/** The shell's log lines so far that contain `text`. */
-export async function shellLogLines({ shellLogPath }: ShellContext, text: string): Promise<string[]> {
-  return (await readFile(shellLogPath, 'utf8')).split('\n').filter((line) => line.includes(text));
-}
-
 /** The error the quiet scenario has the shell record for Steward's own extension. */
 export const GYM_FAILED = 'the desktop gym failed it';
 
@@ -99,15 +91,7 @@ export interface QuietScenario extends Base {
   expect: { none: { subject: string } };
 }
 
-/**
- * A fault this session cannot show Steward: `observe` checks what the shell did and says it, `why` says why
- * Steward cannot see it here. The row fails with both, rather than pretend.
- */
-export interface UnseenScenario extends Base {
-  expect: { unseen: { why: string; observe(context: ShellContext): Promise<string> } };
-}
-
-export type DesktopScenario = FixScenario | QuietScenario | UnseenScenario;
+export type DesktopScenario = FixScenario | QuietScenario;
 
 const turnedOff = async (context: ShellContext, uuid: string) => {
   const extension = await shellExtension(context, uuid);
@@ -138,23 +122,23 @@ export const SCENARIOS: DesktopScenario[] = [
   {
     name: 'extension-timeout-throws',
     title: 'An extension that throws from a GLib timeout after enable()',
+    // Not core: Steward proposes no change on gnome-shell's journal line alone (see test/e2e/README.md).
     core: false,
+    // GNOME 48 keeps it ACTIVE: only gnome-shell's journal line (JS ERROR, the extension's frame in its stack) says.
     fault: (context) => switchExtension(context, TIMEOUT_THROWS, true),
     expect: {
-      unseen: {
-        why:
-          'this session runs no journald (the shell’s stderr goes to a file), and Steward sees an error thrown after ' +
-          'enable() only in gnome-shell’s journal lines (journalDetector.ts, by journald’s trusted fields)',
-        async observe(context) {
-          let lines: string[] = [];
-          await waitFor(
-            async () => (lines = await shellLogLines(context, TIMEOUT_ERROR)).length > 0,
-            `the shell to log ${TIMEOUT_ERROR}`,
-            30_000,
-          );
-          const { state } = await shellExtension(context, TIMEOUT_THROWS);
-          return `GNOME Shell kept it ${state === ACTIVE ? 'ACTIVE' : `in state ${state}`} and logged “${lines[0]?.trim() ?? ''}”`;
-        },
+      finding: { kind: EXTENSION_ERROR, subject: TIMEOUT_THROWS },
+      firstStep: 'info.extension',
+      apply: 'extensions.disable',
+      applyState: 'fixed',
+      healthy: async (context) => {
+        const extension = await shellExtension(context, TIMEOUT_THROWS);
+        return !extension.enabled && extension.state === INACTIVE;
+      },
+      // Turned on again, it runs (and its timeout throws again a moment later).
+      afterUndo: async (context) => {
+        const extension = await shellExtension(context, TIMEOUT_THROWS);
+        return extension.enabled && extension.state === ACTIVE;
       },
     },
     cleanup: (context) => switchExtension(context, TIMEOUT_THROWS, false),
@@ -175,6 +159,6 @@ export const SCENARIOS: DesktopScenario[] = [
         throw new Error(`GNOME Shell holds Steward’s extension in state ${String(state)}, not ERROR`);
     },
     expect: { none: { subject: STEWARD_UUID } },
-    cleanup: (context) => switchExtension(context, SENTINEL, false),
+    cleanup: () => Promise.resolve(),
   },
 ];
