@@ -8,7 +8,13 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { writeScore } from '../gym/score.js';
-import { ENABLE_ERROR, ENABLE_THROWS, TIMEOUT_ERROR, TIMEOUT_THROWS } from './desktopGym/brokenExtensions.js';
+import {
+  ENABLE_ERROR,
+  ENABLE_THROWS,
+  OUT_OF_DATE,
+  TIMEOUT_ERROR,
+  TIMEOUT_THROWS,
+} from './desktopGym/brokenExtensions.js';
 import {
   DESKTOP_GYM_SUITE,
   type DesktopGym,
@@ -85,6 +91,7 @@ if (selectedSuites().some((suite) => suite.name === DESKTOP_GYM_SUITE)) {
     it('runs every scenario, the core ones passing', () => {
       expect(score.rows.map((r) => r.scenario).sort()).toEqual([
         'extension-enable-throws',
+        'extension-out-of-date',
         'extension-timeout-throws',
         'own-extension-quiet',
       ]);
@@ -106,19 +113,26 @@ if (selectedSuites().some((suite) => suite.name === DESKTOP_GYM_SUITE)) {
       expect(timeoutThrows.firstStep).toEqual({ expected: 'info.extension', got: 'info.extension', right: true });
     });
 
+    /** A fix's row: the right finding and first step, the change applied, healthy, resolved and undone. */
+    const expectFixed = (name: string, subject: string) => {
+      const fixed = row(name);
+      expect(fixed.reason).toBeNull();
+      expect(fixed.detected).toBeTrue();
+      expect(fixed.finding).toEqual(jasmine.objectContaining({ kind: 'extension-error', subject }));
+      expect(fixed.firstStep).toEqual({ expected: 'info.extension', got: 'info.extension', right: true });
+      expect(fixed.applied).toEqual({ state: 'fixed', right: true });
+      expect(fixed.healthy).toBeTrue();
+      expect(fixed.resolved).toBeTrue();
+      expect(fixed.undone).toBeTrue();
+      expect(fixed.pass).toBeTrue();
+    };
+
     it('turns off an extension whose enable() throws, and turns it on again on Undo', () => {
-      const enableThrows = row('extension-enable-throws');
-      expect(enableThrows.reason).toBeNull();
-      expect(enableThrows.detected).toBeTrue();
-      expect(enableThrows.finding).toEqual(
-        jasmine.objectContaining({ kind: 'extension-error', subject: ENABLE_THROWS }),
-      );
-      expect(enableThrows.firstStep).toEqual({ expected: 'info.extension', got: 'info.extension', right: true });
-      expect(enableThrows.applied).toEqual({ state: 'fixed', right: true });
-      expect(enableThrows.healthy).toBeTrue();
-      expect(enableThrows.resolved).toBeTrue();
-      expect(enableThrows.undone).toBeTrue();
-      expect(enableThrows.pass).toBeTrue();
+      expectFixed('extension-enable-throws', ENABLE_THROWS);
+    });
+
+    it('turns off an extension made for an older GNOME Shell, and turns it on again on Undo', () => {
+      expectFixed('extension-out-of-date', OUT_OF_DATE);
     });
 
     it('never raises or proposes anything about Steward’s own extension', () => {

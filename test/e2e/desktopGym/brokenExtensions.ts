@@ -8,6 +8,8 @@ import { join } from 'node:path';
 
 /** enable() reads a part of the shell that is not there, as an extension written for another version does. */
 export const ENABLE_THROWS = 'enable-throws@gym.steward.example.org';
+/** Made for GNOME 40 only: GNOME 48 does not run it (OUT_OF_DATE), turned on or not. */
+export const OUT_OF_DATE = 'out-of-date@gym.steward.example.org';
 /** enable() succeeds; a GLib timeout it added throws a moment later, inside the running shell. */
 export const TIMEOUT_THROWS = 'timeout-throws@gym.steward.example.org';
 /**
@@ -54,23 +56,35 @@ export default class GymExtension extends Extension {
 }
 `;
 
-const EXTENSIONS: Record<string, { name: string; code: string }> = {
+const fine = `${header}
+
+export default class GymExtension extends Extension {
+    enable() {}
+
+    disable() {}
+}
+`;
+
+const CURRENT = ['48', '49', '50', '51'];
+
+const EXTENSIONS: Record<string, { name: string; code: string; shellVersions?: string[] }> = {
   [ENABLE_THROWS]: { name: 'Gym Weather', code: enableThrows },
   [TIMEOUT_THROWS]: { name: 'Gym Forecast', code: timeoutThrows },
+  [OUT_OF_DATE]: { name: 'Gym Old Clock', code: fine, shellVersions: ['40'] },
   ...Object.fromEntries(SENTINELS.map((uuid, n) => [uuid, { name: `Gym Sentinel ${n + 1}`, code: enableThrows }])),
 };
 
 /** Writes every broken extension into `dir`, one folder each named after its UUID; resolves with the folders. */
 export async function writeBrokenExtensions(dir: string): Promise<string[]> {
   const folders: string[] = [];
-  for (const [uuid, { name, code }] of Object.entries(EXTENSIONS)) {
+  for (const [uuid, { name, code, shellVersions = CURRENT }] of Object.entries(EXTENSIONS)) {
     const folder = join(dir, uuid);
     await mkdir(folder, { recursive: true });
     const metadata = {
       uuid,
       name,
       description: 'A broken extension of Steward’s desktop gym',
-      'shell-version': ['48', '49', '50', '51'],
+      'shell-version': shellVersions,
     };
     await writeFile(join(folder, 'metadata.json'), `${JSON.stringify(metadata, null, 2)}\n`);
     await writeFile(join(folder, 'extension.js'), code);

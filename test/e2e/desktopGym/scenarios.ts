@@ -10,12 +10,13 @@ import { callMethod } from '../../../service/src/dbus/client.js';
 import { EXTENSION_ERROR } from '../../../service/src/desktop/extensions/journalDetector.js';
 import { UUID as STEWARD_UUID } from '../harness/extensionShell.js';
 import { shellEval } from '../harness/shell.js';
-import { ENABLE_ERROR, ENABLE_THROWS, TIMEOUT_THROWS } from './brokenExtensions.js';
+import { ENABLE_ERROR, ENABLE_THROWS, OUT_OF_DATE, TIMEOUT_THROWS } from './brokenExtensions.js';
 
 /** ExtensionState in GNOME Shell 48's js/misc/extensionUtils.js. */
 export const ACTIVE = 1;
 export const INACTIVE = 2;
 export const ERROR = 3;
+export const OUT_OF_DATE_STATE = 4;
 
 export interface ShellContext {
   /** The session bus of the shell, where Steward also runs. */
@@ -118,6 +119,28 @@ export const SCENARIOS: DesktopScenario[] = [
       },
     },
     cleanup: (context) => switchExtension(context, ENABLE_THROWS, false),
+  },
+  {
+    name: 'extension-out-of-date',
+    title: 'An extension made for an older GNOME Shell, turned on',
+    core: true,
+    fault: (context) => switchExtension(context, OUT_OF_DATE, true),
+    expect: {
+      finding: { kind: EXTENSION_ERROR, subject: OUT_OF_DATE },
+      firstStep: 'info.extension',
+      apply: 'extensions.disable',
+      applyState: 'fixed',
+      healthy: async (context) => {
+        const extension = await shellExtension(context, OUT_OF_DATE);
+        return !extension.enabled && extension.state === OUT_OF_DATE_STATE;
+      },
+      // Turned on again, the shell still does not run it.
+      afterUndo: async (context) => {
+        const extension = await shellExtension(context, OUT_OF_DATE);
+        return extension.enabled && extension.state === OUT_OF_DATE_STATE;
+      },
+    },
+    cleanup: (context) => switchExtension(context, OUT_OF_DATE, false),
   },
   {
     name: 'extension-timeout-throws',
