@@ -171,7 +171,8 @@ export const SCENARIOS: DesktopScenario[] = [
     title: 'Steward’s own extension in ERROR: never proposed for turning off',
     core: true,
     // The shell's own logExtensionError, which it calls when an extension's enable() or disable() throws: Steward's
-    // extension then stands in ERROR as a failing one does (its code keeps running; no shell is restarted).
+    // extension then stands in ERROR as a failing one does (its code keeps running; no shell is restarted). It stays
+    // so for the rest of the session: this scenario is the last.
     async fault({ bus }) {
       const failed = `(() => {
         Main.extensionManager.logExtensionError(${JSON.stringify(STEWARD_UUID)}, new Error(${JSON.stringify(GYM_FAILED)}));
