@@ -90,6 +90,7 @@ if (selectedSuites().some((suite) => suite.name === DESKTOP_GYM_SUITE)) {
 
     it('runs every scenario, the core ones passing', () => {
       expect(score.rows.map((r) => r.scenario).sort()).toEqual([
+        'clock-ntp-off',
         'extension-enable-throws',
         'extension-out-of-date',
         'extension-timeout-throws',
@@ -114,12 +115,12 @@ if (selectedSuites().some((suite) => suite.name === DESKTOP_GYM_SUITE)) {
     });
 
     /** A fix's row: the right finding and first step, the change applied, healthy, resolved and undone. */
-    const expectFixed = (name: string, subject: string) => {
+    const expectFixed = (name: string, subject: string, kind = 'extension-error', firstStep = 'info.extension') => {
       const fixed = row(name);
       expect(fixed.reason).toBeNull();
       expect(fixed.detected).toBeTrue();
-      expect(fixed.finding).toEqual(jasmine.objectContaining({ kind: 'extension-error', subject }));
-      expect(fixed.firstStep).toEqual({ expected: 'info.extension', got: 'info.extension', right: true });
+      expect(fixed.finding).toEqual(jasmine.objectContaining({ kind, subject }));
+      expect(fixed.firstStep).toEqual({ expected: firstStep, got: firstStep, right: true });
       expect(fixed.applied).toEqual({ state: 'fixed', right: true });
       expect(fixed.healthy).toBeTrue();
       expect(fixed.resolved).toBeTrue();
@@ -133,6 +134,10 @@ if (selectedSuites().some((suite) => suite.name === DESKTOP_GYM_SUITE)) {
 
     it('turns off an extension made for an older GNOME Shell, and turns it on again on Undo', () => {
       expectFixed('extension-out-of-date', OUT_OF_DATE);
+    });
+
+    it('turns automatic time on again through timedated (a stand-in), and off again on Undo', () => {
+      expectFixed('clock-ntp-off', 'ntp', 'clock-ntp-off', 'clock.ntp_on');
     });
 
     it('never raises or proposes anything about Steward’s own extension', () => {

@@ -3,12 +3,15 @@
 // One desktop gym session: a real headless GNOME Shell (the e2e harness's), the broken extensions installed
 // and turned off, the built service on the shell's session bus with desktop watching on, the scenarios one after
 // another in that one session (the shell is never restarted), and the score.
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
+import { TIMEDATED } from '../../../service/src/desktop/clock/timedated.js';
 import { hostDescription, type Row, rowsTable } from '../../gym/score.js';
+import { startDbusmock, stopMock } from '../../support/networkMocks.js';
+import { type PrivateBus, startPrivateBus } from '../../support/privateBus.js';
 import { quietWatch, type RunningService, startConfiguredService } from '../../support/service.js';
 import { makeTempDir, type TempDir } from '../../support/tempDir.js';
 import { openShell } from '../harness/extensionShell.js';
@@ -60,6 +63,12 @@ export async function openDesktopGym(artifacts: string): Promise<DesktopGym> {
   const home: TempDir = await makeTempDir('steward-desktop-gym-');
   let session: ShellSession | undefined;
   let service: RunningService | undefined;
+  let systemBus: PrivateBus | undefined;
+  let timedated: ChildProcess | undefined;
+  const stopStandIns = async () => {
+    if (timedated) await stopMock(timedated);
+    await systemBus?.stop();
+  };
   try {
     const extensions = await writeBrokenExtensions(join(home.path, 'extensions'));
     const opened = await openShell(DESKTOP_GYM_SUITE, artifacts, undefined, undefined, extensions, true);
@@ -71,12 +80,23 @@ export async function openDesktopGym(artifacts: string): Promise<DesktopGym> {
     const steward = await StewardSignals.subscribe(shell.bus);
     const { journalDir } = shell;
     if (!journalDir) throw new Error('the session has no journal');
+    // The clock's timedated, a stand-in: python3-dbusmock's template on a private bus that stands for the system
+    // bus (the real systemd-timedated needs systemd as PID 1 and a time-sync unit to switch).
+    systemBus = await startPrivateBus({ system: true });
+    const systemClient = await systemBus.connect();
+    timedated = await startDbusmock(systemBus, systemClient, TIMEDATED, [
+      ...['--template', 'timedated', '--parameters', JSON.stringify({ NTP: true, CanNTP: true })],
+    ]);
     // The session's journal, as Steward reads a desktop's: gnome-shell's lines with journald's trusted fields.
-    service = await startConfiguredService(bus, shell.bus, join(home.path, 'steward'), {
-      watch: quietWatch({ desktop: true, journal: { system: false, user: false, directories: [journalDir] } }),
-    });
+    service = await startConfiguredService(
+      bus,
+      shell.bus,
+      join(home.path, 'steward'),
+      { watch: quietWatch({ desktop: true, journal: { system: false, user: false, directories: [journalDir] } }) },
+      { DBUS_SYSTEM_BUS_ADDRESS: systemBus.address },
+    );
     const running = service;
-    const context: ShellContext = { bus: shell.bus };
+    const context: ShellContext = { bus: shell.bus, systemBus: systemClient };
     const readyAt = Date.now();
     const version = await shellVersion(shell.bus);
     return {
@@ -120,6 +140,7 @@ export async function openDesktopGym(artifacts: string): Promise<DesktopGym> {
         await mkdir(artifacts, { recursive: true });
         await writeFile(join(artifacts, 'service.log'), running.log());
         // The whole journal, every field: what Steward read, for a failed row's reader.
+        await stopStandIns();
         await run('sh', [
           '-c',
           'journalctl --directory="$0" --output=verbose --no-pager >"$1"',
@@ -132,6 +153,7 @@ export async function openDesktopGym(artifacts: string): Promise<DesktopGym> {
     };
   } catch (error) {
     await service?.stop();
+    await stopStandIns();
     await session?.stop();
     await home.remove();
     throw error;

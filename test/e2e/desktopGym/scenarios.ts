@@ -7,6 +7,8 @@
 import type { MessageBus, Variant } from '@jellybrick/dbus-next';
 
 import { callMethod } from '../../../service/src/dbus/client.js';
+import { CLOCK_NTP_OFF, NTP_SUBJECT } from '../../../service/src/desktop/clock/ntpOffDetector.js';
+import { TIMEDATED } from '../../../service/src/desktop/clock/timedated.js';
 import { EXTENSION_ERROR } from '../../../service/src/desktop/extensions/journalDetector.js';
 import { UUID as STEWARD_UUID } from '../harness/extensionShell.js';
 import { shellEval } from '../harness/shell.js';
@@ -21,6 +23,8 @@ export const OUT_OF_DATE_STATE = 4;
 export interface ShellContext {
   /** The session bus of the shell, where Steward also runs. */
   bus: MessageBus;
+  /** The private bus that stands for the system bus, where the stand-in timedated runs. */
+  systemBus: MessageBus;
 }
 
 /** One extension as the shell's GetExtensionInfo tells it: its state, whether it is turned on, its error. */
@@ -58,6 +62,31 @@ export async function switchExtension({ bus }: ShellContext, uuid: string, on: b
     body: [uuid],
   });
   if (done !== true) throw new Error(`GNOME Shell answered false to ${member} ${uuid}`);
+}
+
+/** timedated's NTP (automatic time), as the stand-in has it. */
+async function automaticTime({ systemBus }: ShellContext): Promise<boolean> {
+  const [value] = (await callMethod(systemBus, {
+    destination: TIMEDATED,
+    path: '/org/freedesktop/timedate1',
+    interface: 'org.freedesktop.DBus.Properties',
+    member: 'Get',
+    signature: 'ss',
+    body: [TIMEDATED, 'NTP'],
+  })) as [Variant<boolean>];
+  return value.value;
+}
+
+/** timedated's SetNTP, as GNOME Settings' switch and `timedatectl set-ntp` call it. */
+async function setAutomaticTime({ systemBus }: ShellContext, on: boolean): Promise<void> {
+  await callMethod(systemBus, {
+    destination: TIMEDATED,
+    path: '/org/freedesktop/timedate1',
+    interface: TIMEDATED,
+    member: 'SetNTP',
+    signature: 'bb',
+    body: [on, false],
+  });
 }
 
 /** The error the quiet scenario has the shell record for Steward's own extension. */
@@ -141,6 +170,21 @@ export const SCENARIOS: DesktopScenario[] = [
       },
     },
     cleanup: (context) => switchExtension(context, OUT_OF_DATE, false),
+  },
+  {
+    name: 'clock-ntp-off',
+    title: 'Automatic time turned off (timedated: python3-dbusmock’s template, a stand-in)',
+    core: true,
+    fault: (context) => setAutomaticTime(context, false),
+    expect: {
+      finding: { kind: CLOCK_NTP_OFF, subject: NTP_SUBJECT },
+      firstStep: 'clock.ntp_on',
+      apply: 'clock.ntp_on',
+      applyState: 'fixed',
+      healthy: (context) => automaticTime(context),
+      afterUndo: async (context) => !(await automaticTime(context)),
+    },
+    cleanup: (context) => setAutomaticTime(context, true),
   },
   {
     name: 'extension-timeout-throws',
