@@ -3,7 +3,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Builds everything into dist/: the service and CLI (Node), the extension
 // directory (GJS), the translation template, and the test bundles.
-//   node build/build.mjs [types|service|extension|tests|bench|corpus|fuzz|gym ...]   (default: all but types, bench, corpus, fuzz and gym)
+//   node build/build.mjs [types|service|extension|tests|bench|corpus|fuzz|gym|gym-desktop ...]   (default: all but types, bench, corpus, fuzz, gym and gym-desktop)
 // `types` rewrites the TypeScript types generated from dbus-interfaces/*.xml; every other build
 // first checks that they are current and stops if they are not.
 // STEWARD_DIST=DIR builds into DIR instead, and STEWARD_SPECS=REGEX bundles only
@@ -353,6 +353,20 @@ async function buildGym() {
   });
 }
 
+/** `npm run gym:desktop`: the desktop gym's runner (see test/e2e/README.md); it needs the service and extension built. */
+async function buildDesktopGym() {
+  await esbuild.build({
+    ...shared,
+    entryPoints: ['test/e2e/desktopGym/run.ts'],
+    outdir: join(dist, 'test'),
+    outbase: 'test',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: 'inline',
+  });
+}
+
 async function buildBench() {
   const out = join(dist, 'bench');
   rmSync(out, { recursive: true, force: true });
@@ -418,6 +432,7 @@ const targets = {
   corpus: buildCorpus,
   fuzz: buildFuzz,
   gym: buildGym,
+  'gym-desktop': buildDesktopGym,
 };
 // The benchmarks are slow and timing-sensitive: they run on their own (npm run bench).
 const defaults = ['service', 'extension', 'tests'];

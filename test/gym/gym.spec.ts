@@ -6,9 +6,9 @@ import { accessSync, constants, existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { SYSTEM_PATH } from '../e2e/harness/run.js';
-import { runGym, type Score, scoreTable, writeScore } from './gym.js';
-import type { Row } from './runner.js';
+import { runGym, type Score, scoreTable } from './gym.js';
 import { loadScenarios } from './scenario.js';
+import { type Row, writeScore } from './score.js';
 
 /** The root filesystem is built once per recipe (minutes, cached); boot and the core scenarios take well under one. */
 const GYM_TIMEOUT_MS = 15 * 60_000;

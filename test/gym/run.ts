@@ -4,8 +4,9 @@
 // and writes it as test-results/gym/score.json.
 import { join } from 'node:path';
 
-import { runGym, scoreTable, writeScore } from './gym.js';
+import { runGym, scoreTable } from './gym.js';
 import { loadScenarios } from './scenario.js';
+import { writeScore } from './score.js';
 
 const SCORE_PATH = join(process.cwd(), 'test-results', 'gym', 'score.json');
 

@@ -6,6 +6,7 @@
 import { FINDINGS_INTERFACE, PROPOSALS_INTERFACE } from '../../service/src/interfaces.js';
 import { type Agent, type Signal } from './agentClient.js';
 import type { Scenario, StateCheck, Step } from './scenario.js';
+import { emptyRow, type Row } from './score.js';
 import type { GymSystem } from './system.js';
 
 const PROPOSAL_TIMEOUT_MS = 30_000;
@@ -15,32 +16,6 @@ const POLKIT_RELOAD_TIMEOUT_MS = 30_000;
 const STATE_POLL_MS = 100;
 const BARRIER_TIMEOUT_MS = 60_000;
 const RESOLVE_TIMEOUT_MS = 20_000;
-
-export interface Row {
-  scenario: string;
-  title: string;
-  /** The right kind and subject, or for a quiet scenario: nothing raised that must not be. */
-  detected: boolean;
-  detectSeconds: number | null;
-  finding: { kind: string; subject: string; title: string; severity: string } | null;
-  firstStep: { expected: string; got: string | null; right: boolean } | null;
-  /** The applied job's end state, and whether it is the expected one. */
-  applied: { state: string; right: boolean } | null;
-  /** What the last applied job said: a read-only step's output, a change's outcome and its check. */
-  shown: string | null;
-  /** What the first applied job said, where more steps followed it. */
-  firstShown: string | null;
-  healthy: boolean | null;
-  /**
-   * Steward resolved its finding once the machine was healthy (FindingResolved within 20 s). Shown, not
-   * counted in `pass`: the issue's score is detected, first step, applied, healthy, undone.
-   */
-  resolved: boolean | null;
-  undone: boolean | null;
-  pass: boolean;
-  /** Why the row failed. */
-  reason: string | null;
-}
 
 type Finding = Record<string, unknown> & { id: string; kind: string; subject: string };
 type Proposal = Record<string, unknown> & {
@@ -63,22 +38,7 @@ export class Runner {
   ) {}
 
   async run(scenario: Scenario): Promise<Row> {
-    const row: Row = {
-      scenario: scenario.name,
-      title: scenario.title,
-      detected: false,
-      detectSeconds: null,
-      finding: null,
-      firstStep: null,
-      applied: null,
-      shown: null,
-      firstShown: null,
-      healthy: null,
-      resolved: null,
-      undone: null,
-      pass: false,
-      reason: null,
-    };
+    const row = emptyRow(scenario.name, scenario.title);
     if (scenario.notPossible) return { ...row, reason: `not run: ${scenario.notPossible}` };
     try {
       await this.#setPolkit(scenario.polkit);

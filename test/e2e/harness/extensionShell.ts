@@ -57,6 +57,8 @@ export async function openShell(
   artifacts: string,
   activation?: SessionOptions['activation'],
   locale?: string,
+  extraExtensions?: string[],
+  journal?: boolean,
 ): Promise<OpenedShell> {
   for (const dir of [EXTENSION_DIR, TEST_HOOK_DIR])
     if (!existsSync(dir)) throw new Error(`${dir} is missing; run npm run build first`);
@@ -71,6 +73,8 @@ export async function openShell(
     logDir: artifacts,
     activation,
     locale,
+    extraExtensions,
+    journal,
   });
   return { rootfs, built, session };
 }

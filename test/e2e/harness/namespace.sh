@@ -78,6 +78,20 @@ fi
 mkdir "$rootfs/run/dbus"
 chroot "$rootfs" dbus-daemon --system --fork
 
+# With STEWARD_SESSION_JOURNAL=1, the session has a journal as a desktop's has (journal.sh): the shell's output
+# goes there, and /tmp/shell.log follows the shell's lines in it.
+session_cgroup=
+in_session_cgroup=()
+if [[ ${STEWARD_SESSION_JOURNAL:-} == 1 ]]; then
+  # shellcheck source=journal.sh
+  source "$(dirname "$0")/journal.sh"
+  start_journal "$rootfs" "$share" "$uid"
+  session_cgroup=$SESSION_CGROUP
+  chroot "$rootfs" journalctl --follow --no-tail --output=short-precise --no-hostname \
+    _SYSTEMD_USER_UNIT=org.gnome.Shell@wayland.service >"$share/tmp/shell.log" 2>&1 &
+  in_session_cgroup=(unshare --cgroup bash -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$rootfs$session_cgroup/init.scope")
+fi
+
 # For the whole session, also the services the bus starts: dconf-service and its clients must agree
 # on it, or the shell never learns of its own settings changes.
 runtime_dir=/tmp/runtime
@@ -85,6 +99,7 @@ install -d -m 0700 -o "$uid" -g "$gid" "$rootfs$runtime_dir"
 
 # No exec: this shell is PID 1 of the namespace, and only while it runs as root does it keep the
 # death signal of unshare --kill-child (a change of user clears it), which takes the namespace down.
-chroot --userspec="$uid:$gid" "$rootfs" env -i HOME="$home" USER="$user" LOGNAME="$user" \
+"${in_session_cgroup[@]}" chroot --userspec="$uid:$gid" "$rootfs" env -i HOME="$home" USER="$user" LOGNAME="$user" \
   PATH=/usr/bin:/bin LANG="${STEWARD_SESSION_LANG:-C.UTF-8}" XDG_RUNTIME_DIR="$runtime_dir" \
+  STEWARD_SESSION_CGROUP="$session_cgroup" \
   dbus-run-session --config-file=/tmp/session-bus.conf -- /tmp/session.sh "$@"

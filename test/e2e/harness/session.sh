@@ -27,4 +27,13 @@ if [ -d /tmp/test-hook ]; then
   cp -R /tmp/test-hook/. "$HOME/.local/share/gnome-shell/extensions/$uuid/"
   export STEWARD_EXTENSION_TEST_HOOK=1
 fi
-exec gnome-shell --headless --virtual-monitor 1280x800 --wayland --no-x11 --unsafe-mode >/tmp/shell.log 2>&1
+shell="gnome-shell --headless --virtual-monitor 1280x800 --wayland --no-x11 --unsafe-mode"
+# With a journal (journal.sh), the shell runs as its systemd user unit would: in org.gnome.Shell@wayland.service's
+# cgroup, its output a journal stream (StandardOutput=journal), so GLib logs to the journal with its own fields.
+if [ -n "${STEWARD_SESSION_CGROUP:-}" ]; then
+  echo $$ >"$STEWARD_SESSION_CGROUP/session.slice/org.gnome.Shell@wayland.service/cgroup.procs"
+  # shellcheck disable=SC2086
+  exec systemd-cat --identifier=gnome-shell $shell
+fi
+# shellcheck disable=SC2086
+exec $shell >/tmp/shell.log 2>&1

@@ -13,7 +13,7 @@ import { makeTempDir } from '../../support/tempDir.js';
 import { mountsUnder, removeTree } from './mounts.js';
 import type { RootfsOverlay } from './packages.js';
 import { TEST_USER } from './rootfs.js';
-import { SYSTEM_PATH } from './run.js';
+import { run, SYSTEM_PATH } from './run.js';
 import { shellEval } from './shell.js';
 
 const HARNESS_DIR = join(process.cwd(), 'test', 'e2e', 'harness');
@@ -45,6 +45,16 @@ export interface SessionOptions {
   installed?: { overlay: RootfsOverlay; config: unknown };
   /** The session's locale, one the root filesystem has generated (rootfs.ts); C.UTF-8 when unset. */
   locale?: string;
+  /**
+   * Further extension directories, each named after its UUID, installed for the test user before the shell
+   * starts and left turned off: the shell loads them, and a test turns them on as the Extensions app does.
+   */
+  extraExtensions?: string[];
+  /**
+   * A journal as a desktop has (journal.sh): the root filesystem's systemd-journald, the shell in
+   * org.gnome.Shell@wayland.service's cgroup with its output in the journal; the log file follows its lines there.
+   */
+  journal?: boolean;
 }
 
 export interface ShellSession {
@@ -58,6 +68,8 @@ export interface ShellSession {
   outputPath: string;
   /** The session's /tmp, as this machine sees it. */
   tmpDir: string;
+  /** With `journal`: the folder of the session's journal files, as this machine sees it (journalctl --directory). */
+  journalDir?: string;
   /** The session's PID namespace ("pid:[inode]"), where every process of the session runs. */
   pidNamespace: string;
   /** Saves a PNG of the whole screen, or of `area` only. */
@@ -82,6 +94,7 @@ export async function startShellSession(options: SessionOptions): Promise<ShellS
   if (options.testHookDir) await cp(options.testHookDir, join(tmp, 'test-hook'), { recursive: true });
   await copyFile(join(HARNESS_DIR, 'session-bus.conf'), join(tmp, 'session-bus.conf'));
   await copyFile(join(HARNESS_DIR, 'session.sh'), join(tmp, 'session.sh'));
+  if (options.extraExtensions) await installExtensions(home, options.extraExtensions);
   const config = options.activation?.config ?? options.installed?.config;
   if (config !== undefined) await writeServiceConfig(home, config);
 
@@ -103,6 +116,7 @@ export async function startShellSession(options: SessionOptions): Promise<ShellS
       env: {
         PATH: SYSTEM_PATH,
         ...(options.locale && { STEWARD_SESSION_LANG: options.locale }),
+        ...(options.journal && { STEWARD_SESSION_JOURNAL: '1' }),
         ...(options.activation && {
           STEWARD_SERVICE_ROOT: options.activation.root,
           STEWARD_SERVICE_NODE: process.execPath,
@@ -140,6 +154,8 @@ export async function startShellSession(options: SessionOptions): Promise<ShellS
     if (pidNamespace) await waitFor(async () => !(await anyProcessIn(pidNamespace)), 'the session to end');
     const mounted = await mountsUnder(options.rootfs);
     if (mounted.length > 0) throw new Error(`the session left mounts behind: ${mounted.join(', ')}`);
+    // The session's cgroups outlive it, empty, in the host's cgroup2 hierarchy.
+    if (options.journal) await sweepSessionCgroups();
     await saveLogs();
     await removeTree(share.path);
   };
@@ -177,6 +193,7 @@ export async function startShellSession(options: SessionOptions): Promise<ShellS
       outputPath,
       tmpDir: tmp,
       pidNamespace,
+      ...(options.journal && { journalDir: join(share.path, 'journal') }),
       async screenshot(destination, area) {
         const name = `screenshot-${Date.now()}.png`;
         const call = area
@@ -202,6 +219,14 @@ export async function startShellSession(options: SessionOptions): Promise<ShellS
   }
 }
 
+/** Removes the cgroups of ended sessions (journal.sh), through a cgroup2 mount of a mount namespace of its own. */
+async function sweepSessionCgroups(): Promise<void> {
+  const script =
+    'set -e; source "$0"; dir=$(mktemp -d); mount -t cgroup2 cgroup2 "$dir"; ' +
+    'sweep_session_cgroups "$dir"; umount "$dir"; rmdir "$dir"';
+  await run('unshare', ['--mount', '--propagation=private', 'bash', '-c', script, join(HARNESS_DIR, 'journal.sh')]);
+}
+
 /** Writes `config` as the test user's Steward configuration into `home`, owned by that user. */
 async function writeServiceConfig(home: string, config: unknown): Promise<void> {
   const dir = join(home, '.config', 'steward');
@@ -210,6 +235,16 @@ async function writeServiceConfig(home: string, config: unknown): Promise<void> 
   for (const path of [join(home, '.config'), dir, join(dir, 'config.json')]) {
     await chown(path, TEST_USER.uid, TEST_USER.uid);
   }
+}
+
+/** Copies each of `dirs` into the test user's extensions folder in `home`, owned by that user. */
+async function installExtensions(home: string, dirs: string[]): Promise<void> {
+  const extensions = join(home, '.local', 'share', 'gnome-shell', 'extensions');
+  await mkdir(extensions, { recursive: true });
+  for (const dir of dirs) await cp(dir, join(extensions, basename(dir)), { recursive: true });
+  const owned = [join(home, '.local'), join(home, '.local', 'share'), join(home, '.local', 'share', 'gnome-shell')];
+  const files = (await readdir(extensions, { recursive: true })).map((file) => join(extensions, file));
+  for (const path of [...owned, extensions, ...files]) await chown(path, TEST_USER.uid, TEST_USER.uid);
 }
 
 async function connect(address: string): Promise<MessageBus> {

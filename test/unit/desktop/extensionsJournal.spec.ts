@@ -207,6 +207,22 @@ describe('the extension-error detector', () => {
     ).toEqual([]);
   });
 
+  it("never names Steward's own extension, by the shell's words or by its first frame", () => {
+    const own = '/home/alice/.local/share/gnome-shell/extensions/steward@steward.github.io/extension.js:12:5';
+    expect(
+      subjects([
+        line('Extension steward@steward.github.io: Error: the service is gone', SHELL, 0),
+        line(`JS ERROR: TypeError: this._proxy is null\n_update@${own}`, SHELL, 10_000),
+        line('JS ERROR: TypeError: x is undefined', SESSION_SHELL, 20_000),
+        line(`f@${own}`, SESSION_SHELL, 20_001),
+      ]),
+    ).toEqual([]);
+    // An error thrown in another extension that Steward's code called is still that one's.
+    expect(subjects([line(`${DASH_TO_DOCK_ENABLE}\n_update@${own}`, SHELL, 30_000)])).toEqual([
+      'dash-to-dock@micxgx.gmail.com',
+    ]);
+  });
+
   it("does not join an extension's frame to an error long past or of another process", () => {
     expect(
       subjects([

@@ -5,11 +5,13 @@
 // runs inside the shell, so its errors reach the journal as the shell's, and no other process can write those.
 // The extension is named by the shell's own words ("Extension <uuid>: …") or by the first stack frame in a
 // file under an extensions/<uuid>/ directory; an error whose stack has no such frame is the shell's own.
+// Steward's own extension is never the subject, as in the state detector: it cannot be asked to turn itself off.
 
 import { isJournal, journalEvidence } from '../../findings/detectors/journal.js';
 import type { Detector, DetectorOutput } from '../../findings/types.js';
 import { _, format } from '../../i18n.js';
 import type { JournalEntry, WatchEvent } from '../../watch/events.js';
+import { STEWARD_UUID } from './shell.js';
 
 export const EXTENSION_ERROR = 'extension-error';
 
@@ -96,7 +98,7 @@ export class ExtensionErrorDetector implements Detector {
     const found = extensionErrorOf(message, event.entry.priority);
     if (found) {
       this.pendingStack.delete(process);
-      return [this.report(event, found)];
+      return found.uuid === STEWARD_UUID ? [] : [this.report(event, found)];
     }
     const heading = STACK_HEADING.test(message);
     if ((JS_ERROR.test(message) && !message.includes('\n')) || (heading && !this.pendingStack.has(process))) {
@@ -115,7 +117,7 @@ export class ExtensionErrorDetector implements Detector {
     const uuid = EXTENSION_FILE.exec(message)?.[1];
     if (pending.attributed || !uuid || !validUuid(uuid)) return [];
     pending.attributed = true;
-    return [this.report(event, { uuid, message: pending.message })];
+    return uuid === STEWARD_UUID ? [] : [this.report(event, { uuid, message: pending.message })];
   }
 
   private report(event: Parameters<typeof journalEvidence>[0], { uuid, message }: ShellError): DetectorOutput {

@@ -1,0 +1,174 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+// One desktop gym session: a real headless GNOME Shell (the e2e harness's), the broken extensions installed
+// and turned off, the built service on the shell's session bus with desktop watching on, the scenarios one after
+// another in that one session (the shell is never restarted), and the score.
+import { type ChildProcess, execFile } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+import { TIMEDATED } from '../../../service/src/desktop/clock/timedated.js';
+import { hostDescription, type Row, rowsTable } from '../../gym/score.js';
+import { startDbusmock, stopMock } from '../../support/networkMocks.js';
+import { type PrivateBus, startPrivateBus } from '../../support/privateBus.js';
+import { quietWatch, type RunningService, startConfiguredService } from '../../support/service.js';
+import { makeTempDir, type TempDir } from '../../support/tempDir.js';
+import { openShell } from '../harness/extensionShell.js';
+import { run } from '../harness/run.js';
+import type { ShellSession } from '../harness/session.js';
+import { shellVersion } from '../harness/shell.js';
+import { writeBrokenExtensions } from './brokenExtensions.js';
+import { DesktopRunner, type RunHooks } from './runner.js';
+import type { DesktopScenario, ShellContext } from './scenarios.js';
+import { StewardSignals } from './stewardSignals.js';
+
+/** The unit gnome-shell runs in, as systemd's user manager names it (journal.sh puts it there). */
+const SHELL_UNIT = 'org.gnome.Shell@wayland.service';
+
+/** Debian trixie: GNOME Shell 48, the e2e harness's default suite. */
+export const DESKTOP_GYM_SUITE = 'trixie';
+
+export interface DesktopScore {
+  machine: Record<string, string | number>;
+  seconds: { session: number; scenarios: number };
+  rows: Row[];
+  passed: number;
+  total: number;
+}
+
+export type JournalEntry = Record<string, unknown> & { MESSAGE?: unknown; PRIORITY?: string };
+
+export interface DesktopGym {
+  /** The cached root filesystem the session runs in, which must hold no mount of it once closed. */
+  rootfs: string;
+  session: ShellSession;
+  context: ShellContext;
+  steward: StewardSignals;
+  service: RunningService;
+  /** When the shell and Steward were ready. */
+  readyAt: number;
+  startedAt: number;
+  /** gnome-shell's journal entries so far (its unit's), with journald's fields. */
+  shellJournal(): Promise<JournalEntry[]>;
+  /** Runs `scenarios` in order in this session. */
+  run(scenarios: DesktopScenario[], hooks?: RunHooks, onRow?: (row: Row) => void): Promise<DesktopScore>;
+  /** Stops Steward and the session, and leaves their logs in `artifacts`. */
+  close(): Promise<void>;
+}
+
+/** Opens the session: the shell with the broken extensions, Steward on its bus; logs go to `artifacts`. */
+export async function openDesktopGym(artifacts: string): Promise<DesktopGym> {
+  const startedAt = Date.now();
+  const home: TempDir = await makeTempDir('steward-desktop-gym-');
+  let session: ShellSession | undefined;
+  let service: RunningService | undefined;
+  let systemBus: PrivateBus | undefined;
+  let timedated: ChildProcess | undefined;
+  const stopStandIns = async () => {
+    if (timedated) await stopMock(timedated);
+    await systemBus?.stop();
+  };
+  try {
+    const extensions = await writeBrokenExtensions(join(home.path, 'extensions'));
+    const opened = await openShell(DESKTOP_GYM_SUITE, artifacts, undefined, undefined, extensions, true);
+    session = opened.session;
+    const { rootfs } = opened;
+    const shell = session;
+    const bus = { address: shell.busAddress };
+    // Subscribed before Steward starts, so that nothing it says is missed.
+    const steward = await StewardSignals.subscribe(shell.bus);
+    const { journalDir } = shell;
+    if (!journalDir) throw new Error('the session has no journal');
+    // The clock's timedated, a stand-in: python3-dbusmock's template on a private bus that stands for the system
+    // bus (the real systemd-timedated needs systemd as PID 1 and a time-sync unit to switch).
+    systemBus = await startPrivateBus({ system: true });
+    const systemClient = await systemBus.connect();
+    timedated = await startDbusmock(systemBus, systemClient, TIMEDATED, [
+      ...['--template', 'timedated', '--parameters', JSON.stringify({ NTP: true, CanNTP: true })],
+    ]);
+    // The session's journal, as Steward reads a desktop's: gnome-shell's lines with journald's trusted fields.
+    service = await startConfiguredService(
+      bus,
+      shell.bus,
+      join(home.path, 'steward'),
+      { watch: quietWatch({ desktop: true, journal: { system: false, user: false, directories: [journalDir] } }) },
+      { DBUS_SYSTEM_BUS_ADDRESS: systemBus.address },
+    );
+    const running = service;
+    const context: ShellContext = { bus: shell.bus, systemBus: systemClient };
+    const readyAt = Date.now();
+    const version = await shellVersion(shell.bus);
+    return {
+      rootfs,
+      session: shell,
+      context,
+      steward,
+      service: running,
+      readyAt,
+      startedAt,
+      async shellJournal() {
+        const { stdout } = await promisify(execFile)(
+          'journalctl',
+          [`--directory=${journalDir}`, '--output=json', '--no-pager', `_SYSTEMD_USER_UNIT=${SHELL_UNIT}`],
+          { maxBuffer: 64 * 1024 * 1024 },
+        );
+        return stdout
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line) as JournalEntry);
+      },
+      async run(scenarios, hooks = {}, onRow = () => undefined) {
+        const runner = new DesktopRunner(context, steward, hooks);
+        const rows: Row[] = [];
+        for (const scenario of scenarios) {
+          const row = await runner.run(scenario);
+          rows.push(row);
+          onRow(row);
+        }
+        return {
+          machine: { ...hostDescription(), suite: DESKTOP_GYM_SUITE, 'gnome-shell': version },
+          seconds: { session: seconds(readyAt - startedAt), scenarios: seconds(Date.now() - readyAt) },
+          rows,
+          passed: rows.filter((row) => row.pass).length,
+          total: rows.length,
+        };
+      },
+      async close() {
+        await steward.stop().catch(() => undefined);
+        await running.stop();
+        await mkdir(artifacts, { recursive: true });
+        await writeFile(join(artifacts, 'service.log'), running.log());
+        // The whole journal, every field: what Steward read, for a failed row's reader.
+        await stopStandIns();
+        await run('sh', [
+          '-c',
+          'journalctl --directory="$0" --output=verbose --no-pager >"$1"',
+          journalDir,
+          join(artifacts, 'journal.txt'),
+        ]);
+        await shell.stop();
+        await home.remove();
+      },
+    };
+  } catch (error) {
+    await service?.stop();
+    await stopStandIns();
+    await session?.stop();
+    await home.remove();
+    throw error;
+  }
+}
+
+const seconds = (ms: number) => Math.round(ms / 100) / 10;
+
+/** The score as the gym prints it, with the session's times and the machine. */
+export function desktopScoreTable(score: DesktopScore): string {
+  return [
+    ...rowsTable(score.rows),
+    `GNOME Shell session and Steward ready ${score.seconds.session} s, scenarios ${score.seconds.scenarios} s`,
+    Object.entries(score.machine)
+      .map(([key, value]) => `${key}: ${value}`)
+      .join('; '),
+  ].join('\n');
+}

@@ -1,0 +1,102 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+// What a person sees of a proposal in the shell, read as a screen reader reads it (AT-SPI): the notification's
+// banner with its title and the button that names the change, and the top-bar menu with the proposal. Screenshots
+// of both go beside the artifacts. The shell is asked (Eval) only to expand the banner and open the menu, as the
+// pointer and a click do; what is on screen is read through the accessibility bus.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import { waitFor } from '../../support/service.js';
+import {
+  type AccessibilityBus,
+  type AccessibleNode,
+  describe as describeTree,
+  findAll,
+  visibleTexts,
+} from '../harness/atspi.js';
+import { UUID } from '../harness/extensionShell.js';
+import type { ShellSession } from '../harness/session.js';
+import { shellEval } from '../harness/shell.js';
+
+const ON_SCREEN_TIMEOUT_MS = 60_000;
+
+const indicator = `Main.panel.statusArea[${JSON.stringify(UUID)}]`;
+/** Steward's notifications as the message tray holds them: title and buttons. */
+const NOTIFICATIONS = `Main.messageTray.getSources().filter((source) => source.title === 'Steward')
+  .flatMap((source) => source.notifications.map((n) => ({ title: n.title, actions: n.actions.map((a) => a.label) })))`;
+
+export interface SeenProposal {
+  /** The notification's buttons, as the tray holds them. */
+  notificationActions: string[];
+  /** Whether the banner on screen showed the title, and the button named `label` beside it. */
+  bannerTitle: boolean;
+  bannerButton: boolean;
+  /** What the open menu showed, as read through AT-SPI. */
+  menuTexts: string[];
+}
+
+export class OnScreen {
+  constructor(
+    private readonly session: ShellSession,
+    private readonly a11y: AccessibilityBus,
+    private readonly artifacts: string,
+  ) {}
+
+  /** The shell's accessible tree as it is now. */
+  async screen(): Promise<AccessibleNode> {
+    return this.a11y.tree(await this.a11y.application('gnome-shell'));
+  }
+
+  /** The innermost node on screen that shows `near` and holds a button named `label`. */
+  async buttonNear(near: string, label: string): Promise<AccessibleNode | undefined> {
+    const containers = findAll(await this.screen(), undefined, /.*/).filter(
+      (node) => visibleTexts(node).includes(near) && findAll(node, 'button', label).length > 0,
+    );
+    const innermost = containers.at(-1);
+    return innermost && findAll(innermost, 'button', label)[0];
+  }
+
+  /**
+   * Reads the proposal titled `title` whose change is labelled `label` in its notification and in the menu;
+   * saves `NAME-notification.png` and `NAME-menu.png` (and the trees, should a wait fail).
+   */
+  async readProposal(name: string, proposalId: string, title: string, label: string): Promise<SeenProposal> {
+    const evaluate = (code: string) => shellEval(this.session.bus, code);
+    const shown = async () =>
+      ((await evaluate(NOTIFICATIONS)) as { title: string; actions: string[] }[]).find((n) => n.title === title);
+    await this.#until(async () => (await shown()) !== undefined, `a notification “${title}”`, name);
+    // Expanded, as under the pointer, the banner shows its buttons.
+    await evaluate('Main.messageTray._banner?.expand(false)');
+    await this.#until(async () => (await this.buttonNear(title, label)) !== undefined, `the banner’s “${label}”`, name);
+    const button = await this.buttonNear(title, label);
+    const banner = visibleTexts(await this.screen());
+    await this.session.screenshot(join(this.artifacts, `${name}-notification.png`));
+    const notificationActions = (await shown())?.actions ?? [];
+
+    await evaluate(`${indicator}.showProposal(${JSON.stringify(proposalId)})`);
+    await this.#until(async () => (await evaluate(`${indicator}.menu.isOpen`)) === true, 'the menu to open', name);
+    let menuTexts: string[] = [];
+    await this.#until(
+      async () => (menuTexts = visibleTexts(await this.screen())).some((text) => text.startsWith(title)),
+      `the menu to show “${title}”`,
+      name,
+    );
+    await this.session.screenshot(join(this.artifacts, `${name}-menu.png`));
+    await evaluate(`${indicator}.menu.close()`);
+    return {
+      notificationActions,
+      bannerTitle: banner.includes(title),
+      bannerButton: button !== undefined,
+      menuTexts,
+    };
+  }
+
+  async #until(condition: () => Promise<boolean>, what: string, name: string): Promise<void> {
+    await waitFor(condition, what, ON_SCREEN_TIMEOUT_MS).catch(async (error: Error) => {
+      await writeFile(join(this.artifacts, `${name}-failed-screen.txt`), describeTree(await this.screen()));
+      await this.session.screenshot(join(this.artifacts, `${name}-failed.png`));
+      throw error;
+    });
+  }
+}

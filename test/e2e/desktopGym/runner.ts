@@ -1,0 +1,222 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Runs one desktop scenario against Steward in the real shell, as a person would: break the shell's state, wait
+// for Steward's finding and proposal (its signals), Apply through Steward's D-Bus API, read the shell's own state
+// until it is healthy, see the finding resolved, Undo through Steward and read the state back. Every wait is for
+// a signal or a state, with a limit named for what it waits for.
+import { FINDINGS_INTERFACE, PROPOSALS_INTERFACE } from '../../../service/src/interfaces.js';
+import { emptyRow, type Row } from '../../gym/score.js';
+import { waitFor } from '../../support/service.js';
+import { SENTINELS } from './brokenExtensions.js';
+import {
+  type DesktopScenario,
+  type FixScenario,
+  type QuietScenario,
+  type ShellContext,
+  switchExtension,
+} from './scenarios.js';
+import { type Finding, plain, type Proposal, type Signal, type StewardSignals } from './stewardSignals.js';
+
+const DETECT_TIMEOUT_MS = 30_000;
+const PROPOSAL_TIMEOUT_MS = 30_000;
+const STATE_TIMEOUT_MS = 30_000;
+const RESOLVE_TIMEOUT_MS = 20_000;
+
+export interface RunHooks {
+  /** Called with the proposal before its Apply: what the spec reads on screen (the notification, the menu). */
+  beforeApply?(scenario: DesktopScenario, proposal: Proposal): Promise<void>;
+}
+
+const round = (ms: number) => Math.round(ms / 100) / 10;
+
+export class DesktopRunner {
+  /** How many sentinels were used. */
+  #sentinels = 0;
+
+  constructor(
+    private readonly context: ShellContext,
+    private readonly steward: StewardSignals,
+    private readonly hooks: RunHooks = {},
+  ) {}
+
+  async run(scenario: DesktopScenario): Promise<Row> {
+    const row = emptyRow(scenario.name, scenario.title);
+    try {
+      const mark = this.steward.signals.length;
+      const faultAt = Date.now();
+      await scenario.fault(this.context);
+      if ('none' in scenario.expect) await this.#quiet(scenario as QuietScenario, mark, faultAt, row);
+      else await this.#fix(scenario as FixScenario, mark, faultAt, row);
+    } catch (error) {
+      row.pass = false;
+      row.reason ??= (error as Error).message.split('\n')[0] ?? 'failed';
+    }
+    await scenario.cleanup(this.context).catch((error: Error) => {
+      row.pass = false;
+      row.reason ??= `cleanup failed: ${error.message}`;
+    });
+    return row;
+  }
+
+  async #fix(scenario: FixScenario, mark: number, faultAt: number, row: Row): Promise<void> {
+    const { expect } = scenario;
+    const seen = new Set<string>();
+    const [signal, finding] = await this.steward
+      .until(
+        () => {
+          for (const [signal, finding] of this.steward.since<Finding>(
+            mark,
+            'Findings.FindingAdded',
+            'Findings.FindingUpdated',
+          )) {
+            seen.add(`${finding.kind} ${finding.subject}`);
+            if (finding.kind === expect.finding.kind && finding.subject === expect.finding.subject)
+              return [signal, finding] as const;
+          }
+          return undefined;
+        },
+        `a finding ${expect.finding.kind} about ${expect.finding.subject}`,
+        DETECT_TIMEOUT_MS,
+      )
+      .catch((error: Error) => {
+        row.reason = `not detected: ${error.message}; raised instead: ${[...seen].join(', ') || 'nothing'}`;
+        throw error;
+      });
+    row.detected = true;
+    row.detectSeconds = round(signal.at - faultAt);
+    row.finding = {
+      kind: finding.kind,
+      subject: finding.subject,
+      title: finding.title,
+      severity: String(finding.severity),
+    };
+
+    const latest = () =>
+      this.steward
+        .since<Proposal>(mark, 'Proposals.ProposalAdded', 'Proposals.ProposalChanged')
+        .map(([, proposal]) => proposal)
+        .filter((proposal) => proposal['finding-id'] === finding.id)
+        .at(-1);
+    let proposal = await this.steward
+      .until(latest, `a proposal for finding ${finding.id}`, PROPOSAL_TIMEOUT_MS)
+      .catch((error: Error) => {
+        row.reason = `no proposal for the finding “${finding.title}”: ${error.message}`;
+        throw error;
+      });
+    // One that does not offer the change yet counts as it stands once Steward has read everything the fault set off
+    // (the shell's signal first, its journal lines a moment later): after a sentinel. One that offers it is applied
+    // at once, as the notification shows it alone.
+    if (!proposal.actions.some((action) => action.name === expect.apply)) {
+      await this.#barrier(mark);
+      proposal = latest() ?? proposal;
+    }
+    const first = proposal.actions[0]?.name ?? null;
+    row.firstStep = { expected: expect.firstStep, got: first, right: first === expect.firstStep };
+    if (!row.firstStep.right) row.reason = `first step ${first ?? 'none'}, expected ${expect.firstStep}`;
+    if (!proposal.actions.some((action) => action.name === expect.apply)) {
+      const vouchedBy = finding['vouched-by'];
+      const vouched = typeof vouchedBy === 'string' && vouchedBy !== '' ? vouchedBy : 'nobody';
+      row.reason = `the proposal offers ${proposal.actions.map((action) => action.name).join(', ') || 'nothing'}, no ${expect.apply} (the finding is vouched for by ${vouched})`;
+      return;
+    }
+
+    await this.hooks.beforeApply?.(scenario, proposal);
+    const applied = await this.steward.apply(proposal.id, expect.apply);
+    row.applied = { state: applied.state, right: applied.state === expect.applyState };
+    row.shown = applied.summary;
+    if (!row.applied.right) {
+      row.reason = `Apply ended ${applied.state} (${applied.summary}), expected ${expect.applyState}`;
+      return;
+    }
+    row.healthy = await this.#reaches(() => expect.healthy(this.context));
+    if (!row.healthy) {
+      row.reason = 'not healthy after Apply: the shell’s state never said so';
+      return;
+    }
+    row.resolved = await this.steward
+      .until(
+        () =>
+          this.steward
+            .since<string>(mark, 'Findings.FindingResolved')
+            .find(([resolved]) => resolved.body[0] === finding.id),
+        `finding ${finding.id} to be resolved`,
+        RESOLVE_TIMEOUT_MS,
+      )
+      .then(
+        () => true,
+        () => false,
+      );
+
+    const undo = await this.steward.undo(applied.id);
+    const job = (await this.steward.jobs()).find((candidate) => candidate.id === applied.id);
+    const marked = job !== undefined && job['undone-by'] === undo.id;
+    row.undone = marked && (await this.#reaches(() => expect.afterUndo(this.context)));
+    if (!row.undone) {
+      row.reason = `not undone: the undo job ${undo.id} ended ${undo.state} (${undo.summary})${marked ? '' : ', and the applied job does not name it'}, or the shell’s state never came back`;
+      return;
+    }
+    row.pass = row.firstStep.right;
+    if (row.pass) row.reason = null;
+  }
+
+  /**
+   * Turns on the next sentinel (a broken extension) and waits for its finding and its proposal: Steward reads the
+   * shell's signals and the journal in order and proposes in order, so by then it has read and proposed on all
+   * that came before. The sentinel is turned off again (its finding resolves); resolves with its finding's signal.
+   */
+  async #barrier(mark: number): Promise<Signal> {
+    const sentinel = SENTINELS[this.#sentinels++];
+    if (!sentinel) throw new Error('no sentinel extension left: brokenExtensions.ts has too few');
+    await switchExtension(this.context, sentinel, true);
+    const [signal, finding] = await this.steward.until(
+      () => this.steward.since<Finding>(mark, 'Findings.FindingAdded').find(([, found]) => found.subject === sentinel),
+      `the sentinel ${sentinel}'s finding`,
+      DETECT_TIMEOUT_MS,
+    );
+    // The shell's signal says first; its journal line, which comes after the fault's lines, a moment later.
+    await this.steward.until(
+      async () => {
+        const [found] = (await this.steward.call(FINDINGS_INTERFACE, 'Get', 's', [finding.id])) as [unknown];
+        const { evidence } = plain(found) as { evidence?: { kind: string }[] };
+        return evidence?.some((item) => item.kind === 'journal') || undefined;
+      },
+      `the sentinel's journal line`,
+      DETECT_TIMEOUT_MS,
+    );
+    await this.steward.until(
+      () =>
+        this.steward
+          .since<Proposal>(mark, 'Proposals.ProposalAdded', 'Proposals.ProposalChanged')
+          .find(([, proposal]) => proposal['finding-id'] === finding.id),
+      `the sentinel's proposal`,
+      PROPOSAL_TIMEOUT_MS,
+    );
+    await switchExtension(this.context, sentinel, false);
+    return signal;
+  }
+
+  /** Nothing about the subject raised up to a sentinel: a broken extension turned on after the fault. */
+  async #quiet(scenario: QuietScenario, mark: number, faultAt: number, row: Row): Promise<void> {
+    const { subject } = scenario.expect.none;
+    const signal = await this.#barrier(mark);
+    row.detectSeconds = round(signal.at - faultAt);
+    const findings = (await this.steward.list<Finding>(FINDINGS_INTERFACE)).filter((f) => f.subject === subject);
+    const proposals = (await this.steward.list<Proposal>(PROPOSALS_INTERFACE)).filter(
+      (proposal) =>
+        proposal.subject === subject ||
+        proposal.actions.some((action) => JSON.stringify(action).includes(JSON.stringify(subject))),
+    );
+    if (findings.length > 0) row.reason = `raised ${findings.map((f) => `${f.kind} “${f.title}”`).join(', ')}`;
+    else if (proposals.length > 0) row.reason = `proposed ${proposals.map((p) => `“${p.title}”`).join(', ')}`;
+    row.detected = row.reason === null;
+    row.pass = row.detected;
+  }
+
+  /** Whether `check` comes to hold within STATE_TIMEOUT_MS. */
+  #reaches(check: () => Promise<boolean>): Promise<boolean> {
+    return waitFor(check, 'the shell’s state', STATE_TIMEOUT_MS).then(
+      () => true,
+      () => false,
+    );
+  }
+}
