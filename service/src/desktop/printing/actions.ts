@@ -167,7 +167,8 @@ async function openJob(cups: CupsClient, { printer, job }: JobParams): Promise<P
 
 function jobWords({ printer, job }: JobParams, open: PrintJob | undefined): string {
   if (!open) return format(_('Job {job} on {printer} has ended'), { job: String(job), printer });
-  const state = _(JOB_STATES[open.state] ?? '');
+  const words = JOB_STATES[open.state];
+  const state = words === undefined ? String(open.state) : _(words);
   // The document's name is the sender's text: shown as a line of plain text, never as markup.
   return open.name
     ? format(_('Job {job} ({document}) on {printer} is {state}'), {
