@@ -222,7 +222,8 @@ describe('the service lifecycle', () => {
     await waitUntilReady(client, service);
     await bus.stop();
     expect(await service.exited).toBe(1);
-    expect(service.log()).toContain('the session bus closed the connection; stopping');
+    // Ready is not idle: a watcher may still be mid-call, which the connection reports as an error, not a close.
+    expect(service.log()).toMatch(/the session bus closed the connection; stopping|session bus connection lost/);
     bus = await startPrivateBus();
   });
 
