@@ -160,6 +160,12 @@ export const CATALOG_ACTIONS: readonly CatalogAction[] = [
   { name: 'printing.pause_printer', risk: 'low', title: (_) => _('Stop a printer'), touches: 'desktop' },
   { name: 'printing.resume_printer', risk: 'low', title: (_) => _('Resume a stopped printer'), touches: 'desktop' },
   {
+    name: 'sound.set_default_sink',
+    risk: 'low',
+    title: (_) => _('Make another sound output the default'),
+    touches: 'desktop',
+  },
+  {
     name: 'systemd.disable_unit',
     risk: 'medium',
     title: (_) => _('Stop starting a service automatically'),

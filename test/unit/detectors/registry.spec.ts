@@ -25,7 +25,7 @@ describe('the detector registry', () => {
   it('has one detector per finding kind; a desktop kind may have a second, one reading its state, one its journal', () => {
     const kinds = detectorKinds();
     const twice = kinds.filter((kind, index) => kinds.indexOf(kind) !== index);
-    expect(twice.sort()).toEqual(['extension-error', 'printer-problem']);
+    expect(twice.sort()).toEqual(['extension-error', 'printer-problem', 'sound-unavailable']);
     expect([...new Set(kinds)].sort()).toEqual(
       [
         ...JOURNAL_KINDS,
@@ -53,6 +53,7 @@ describe('the detector registry', () => {
         'sign-in-failure',
         'clock-unsynchronised',
         'sound-unavailable',
+        'sound-default-gone',
       ].sort(),
     );
   });
