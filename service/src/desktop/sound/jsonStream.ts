@@ -8,6 +8,8 @@
 /** An element longer than this ends the stream: PipeWire's largest objects (a card's routes) stay far below. */
 export const MAX_ELEMENT_CHARS = 4 * 1024 * 1024;
 
+const TOO_LONG = 'an object of pw-dump’s output is too long';
+
 export class JsonArrayStream {
   #depth = 0;
   #inString = false;
@@ -54,6 +56,7 @@ export class JsonArrayStream {
           this.#pending = '';
           this.#inElement = false;
           start = -1;
+          if (text.length > this.maxChars) throw new Error(TOO_LONG);
           this.onElement(text);
         } else if (this.#depth === 0) this.onArray();
       } else if (this.#depth === 0 && c !== undefined && !/\s/.test(c)) {
@@ -62,7 +65,7 @@ export class JsonArrayStream {
     }
     if (this.#inElement) {
       this.#pending += chunk.slice(start);
-      if (this.#pending.length > this.maxChars) throw new Error('an object of pw-dump’s output is too long');
+      if (this.#pending.length > this.maxChars) throw new Error(TOO_LONG);
     }
   }
 }
