@@ -11,7 +11,7 @@
 import type { ChildProcess } from 'node:child_process';
 
 import type { Logger } from '../../logging.js';
-import { type BackoffOptions, RestartBackoff } from '../../restartBackoff.js';
+import { backoffDelay, type BackoffOptions, RestartBackoff } from '../../restartBackoff.js';
 import type { EventSource, WatchEvent } from '../../watch/events.js';
 import { spawnTied } from '../../watch/tiedSpawn.js';
 import { mayMatter, SoundGraph } from './graph.js';
@@ -43,6 +43,7 @@ export class PipeWireSource implements EventSource {
   readonly name: string;
   readonly #options: PipeWireSourceOptions;
   readonly #env: NodeJS.ProcessEnv;
+  readonly #restartOptions: BackoffOptions;
   readonly #backoff: RestartBackoff;
   #emit: ((event: WatchEvent) => void) | null = null;
   #child: ChildProcess | null = null;
@@ -70,8 +71,9 @@ export class PipeWireSource implements EventSource {
     this.name = options.name;
     this.#options = options;
     this.#env = options.env ?? process.env;
-    this.#backoff = new RestartBackoff(options.restart ?? { initialDelayMs: 1000, maxDelayMs: 30_000 });
-    this.#metadataBackoff = new RestartBackoff(options.restart ?? { initialDelayMs: 1000, maxDelayMs: 30_000 });
+    this.#restartOptions = options.restart ?? { initialDelayMs: 1000, maxDelayMs: 30_000 };
+    this.#backoff = new RestartBackoff(this.#restartOptions);
+    this.#metadataBackoff = new RestartBackoff(this.#restartOptions);
   }
 
   /** The running pw-dump's process id, if one runs (for tests). */
@@ -230,7 +232,9 @@ export class PipeWireSource implements EventSource {
     this.#settleTimer = null;
     if (Date.now() - this.#spawnedAt >= (this.#options.restart?.healthyRunMs ?? HEALTHY_RUN_MS)) this.#backoff.reset();
     const delayMs = this.#backoff.failed();
-    this.#options.log.info('pw-dump ended; starting it again', {
+    // Said once: where PipeWire does not run (a PulseAudio session) the retries would fill the log.
+    const say = delayMs === backoffDelay(1, this.#restartOptions) ? 'info' : 'debug';
+    this.#options.log[say]('pw-dump ended; starting it again', {
       source: this.name,
       code: code ?? undefined,
       signal: signal ?? undefined,
