@@ -6,6 +6,9 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 
+import { Variant } from '@jellybrick/dbus-next';
+
+import { callMethod } from '../../service/src/dbus/client.js';
 import { StewardError } from '../../service/src/dbus/errors.js';
 import { setDefaultSink } from '../../service/src/desktop/sound/actions.js';
 import { soundDefaultGone } from '../../service/src/desktop/sound/playbook.js';
@@ -19,7 +22,7 @@ import { createFindingsCatalog } from '../../service/src/fixes/catalog.js';
 import type { CandidateAction, PlaybookTools } from '../../service/src/fixes/playbookSteps.js';
 import { createLogger } from '../../service/src/logging.js';
 import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
-import { waitFor } from '../support/service.js';
+import { BUS_NAME, OBJECT_PATH, quietWatch, startConfiguredService, waitFor } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 import { type PrivatePipeWire, SINK, startPipeWire } from '../support/voice/pipewire.js';
 
@@ -262,6 +265,36 @@ describe('Sound from PipeWire’s own state (a private PipeWire and WirePlumber,
     await waitFor(() => source.pid !== undefined && source.pid !== pid, 'a new pw-dump');
     await addSink('steward-test-c', 'Sink C');
     await removeSink('steward-test-c');
+  });
+
+  it('reaches the bus through the running service: no output raised, then resolved', async () => {
+    const client = await bus.connect();
+    const service = await startConfiguredService(bus, client, home.path, { watch: quietWatch() }, pipewire.env);
+    try {
+      const findings = async () => {
+        const [list] = (await callMethod(client, {
+          destination: BUS_NAME,
+          path: OBJECT_PATH,
+          interface: 'io.github.steward.Steward1.Findings',
+          member: 'List',
+          signature: 'a{sv}',
+          body: [{ state: new Variant('s', 'all') }],
+        })) as [Record<string, Variant>[]];
+        return list.map((finding) => Object.fromEntries(Object.entries(finding).map(([k, v]) => [k, v.value])));
+      };
+      const noOutput = async () =>
+        (await findings()).find((f) => f.kind === 'sound-unavailable' && f.subject === NO_OUTPUT);
+      for (const name of [A, B, SINK]) await removeSink(name);
+      await waitFor(async () => (await noOutput())?.state === 'active', 'the service’s sound-unavailable finding');
+      expect(await noOutput()).toEqual(
+        jasmine.objectContaining({ severity: 'error', title: 'No sound output: PipeWire has no output device' }),
+      );
+      await addSink(SINK, 'Test speaker');
+      await waitFor(async () => (await noOutput())?.state === 'resolved', 'the finding resolved');
+    } finally {
+      await service.stop();
+      client.disconnect();
+    }
   });
 
   it('refuses parameters outside the schema by name', () => {
