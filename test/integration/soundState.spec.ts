@@ -267,7 +267,7 @@ describe('Sound from PipeWire’s own state (a private PipeWire and WirePlumber,
     await removeSink('steward-test-c');
   });
 
-  it('reaches the bus through the running service: no output raised, then resolved', async () => {
+  it('reaches the bus through the running service: no output raised and resolved, a gone default proposed', async () => {
     const client = await bus.connect();
     const service = await startConfiguredService(bus, client, home.path, { watch: quietWatch() }, pipewire.env);
     try {
@@ -291,6 +291,27 @@ describe('Sound from PipeWire’s own state (a private PipeWire and WirePlumber,
       );
       await addSink(SINK, 'Test speaker');
       await waitFor(async () => (await noOutput())?.state === 'resolved', 'the finding resolved');
+
+      // The chosen output gone while the speaker plays: the service proposes making the speaker the default.
+      await addSink(A, 'Sink A');
+      await setDefaultSink.run({ name: A }, context, noProgress);
+      await removeSink(A);
+      const proposal = async () => {
+        const [list] = (await callMethod(client, {
+          destination: BUS_NAME,
+          path: OBJECT_PATH,
+          interface: 'io.github.steward.Steward1.Proposals',
+          member: 'List',
+          signature: 'a{sv}',
+          body: [{}],
+        })) as [Record<string, Variant>[]];
+        return list.find((p) => p.kind?.value === SOUND_DEFAULT_GONE && p.subject?.value === A);
+      };
+      await waitFor(async () => (await proposal()) !== undefined, 'the service’s proposal for sound-default-gone');
+      const found = (await proposal())!;
+      expect(found.title?.value).toBe('Make Test speaker the default sound output');
+      const actions = (found.actions?.value as Record<string, Variant>[]).map((action) => action.name?.value);
+      expect(actions).toEqual(['sound.set_default_sink']);
     } finally {
       await service.stop();
       client.disconnect();
