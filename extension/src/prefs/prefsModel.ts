@@ -164,6 +164,12 @@ export const CATALOG_ACTIONS: readonly CatalogAction[] = [
   { name: 'printing.restart_job', risk: 'low', title: (_) => _('Print a cancelled job again'), touches: 'desktop' },
   { name: 'printing.resume_printer', risk: 'low', title: (_) => _('Resume a stopped printer'), touches: 'desktop' },
   {
+    name: 'sound.set_default_sink',
+    risk: 'low',
+    title: (_) => _('Make another sound output the default'),
+    touches: 'desktop',
+  },
+  {
     name: 'systemd.disable_unit',
     risk: 'medium',
     title: (_) => _('Stop starting a service automatically'),

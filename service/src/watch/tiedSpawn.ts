@@ -23,11 +23,14 @@ function findSetpriv(): string | null {
   return null;
 }
 
-/** Spawns `program`, its output piped, so that it ends when the service does; without setpriv, as a plain child. */
-export function spawnTied(program: string, args: string[]) {
+/**
+ * Spawns `program`, its output piped, so that it ends when the service does; without setpriv, as a plain child.
+ * `env` is the child's environment (the service's own when not given).
+ */
+export function spawnTied(program: string, args: string[], env?: NodeJS.ProcessEnv) {
   setpriv ??= findSetpriv();
-  const stdio: ['ignore', 'pipe', 'pipe'] = ['ignore', 'pipe', 'pipe'];
+  const options = { stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'], ...(env && { env }) };
   return setpriv === null
-    ? spawn(program, args, { stdio })
-    : spawn(setpriv, ['--pdeathsig', 'TERM', '--', program, ...args], { stdio });
+    ? spawn(program, args, options)
+    : spawn(setpriv, ['--pdeathsig', 'TERM', '--', program, ...args], options);
 }

@@ -25,7 +25,7 @@ describe('the detector registry', () => {
   it('has one detector per finding kind; a desktop kind may have more, reading its state, its journal or both', () => {
     const kinds = detectorKinds();
     const twice = kinds.filter((kind, index) => kinds.indexOf(kind) !== index);
-    expect(twice.sort()).toEqual(['extension-error', 'extension-error', 'printer-problem']);
+    expect(twice.sort()).toEqual(['extension-error', 'extension-error', 'printer-problem', 'sound-unavailable']);
     expect([...new Set(kinds)].sort()).toEqual(
       [
         ...JOURNAL_KINDS,
@@ -54,6 +54,7 @@ describe('the detector registry', () => {
         'clock-unsynchronised',
         'clock-ntp-off',
         'sound-unavailable',
+        'sound-default-gone',
       ].sort(),
     );
   });

@@ -1,13 +1,18 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
+import type { ActionDefinition } from '../../fixes/action.js';
 import type { DesktopKind } from '../kind.js';
+import { setDefaultSink } from './actions.js';
 import { SOUND_UNAVAILABLE, SoundUnavailableDetector } from './detector.js';
-import { soundUnavailable } from './playbook.js';
+import { soundDefaultGone, soundUnavailable } from './playbook.js';
+import { PipeWireSource } from './source.js';
+import { SOUND_DEFAULT_GONE, SoundStateDetector } from './stateDetector.js';
 
 export const soundKind: DesktopKind = {
   name: 'sound',
-  sources: () => [],
-  detectors: () => [new SoundUnavailableDetector()],
-  actions: () => [],
-  playbooks: { [SOUND_UNAVAILABLE]: soundUnavailable },
+  // PipeWire's own state through pw-dump; where PipeWire does not run, the source waits for its socket.
+  sources: ({ log }) => [new PipeWireSource({ name: 'desktop.sound', log })],
+  detectors: () => [new SoundUnavailableDetector(), new SoundStateDetector()],
+  actions: () => [setDefaultSink] as unknown as ActionDefinition[],
+  playbooks: { [SOUND_UNAVAILABLE]: soundUnavailable, [SOUND_DEFAULT_GONE]: soundDefaultGone },
 };

@@ -3,6 +3,8 @@
 // What Steward proposes when the session has no sound: first the lines that say why (the audio unit's log, or the
 // writer's own lines around the evidence), then, where an audio daemon's unit is down, restarting it in its own
 // manager. Nothing else is restarted: not the session, not another program holding a busy device.
+// From PipeWire's own state: no output device (restart WirePlumber, which finds the devices), and the chosen
+// default output gone while another exists (make that other one the default).
 import type { FindingWithEvidence } from '../../findings/store.js';
 import { UnitManager } from '../../fixes/actions/systemdUnits.js';
 import {
@@ -13,11 +15,18 @@ import {
   type PlaybookTools,
   type ProposalDraft,
   unitLogsStep,
+  unitScope,
 } from '../../fixes/playbookSteps.js';
 import { _, format } from '../../i18n.js';
+import { readSound } from './pipewire.js';
+import { isDevice, NO_OUTPUT } from './stateDetector.js';
 import { isAudioUnit } from './units.js';
 
+/** The audio unit that finds the sound devices and makes them PipeWire's nodes. */
+const WIREPLUMBER = 'wireplumber.service';
+
 export const soundUnavailable: Playbook = async (finding, tools): Promise<ProposalDraft> => {
+  if (finding.subject === NO_OUTPUT) return noOutput(finding, tools);
   const unit = isAudioUnit(finding.subject) ? await knownUnit(finding, tools) : null;
   if (!unit) return deviceLogs(finding);
   const logs = await unitLogsStep(finding, unit, tools);
@@ -59,3 +68,49 @@ async function isDown(unit: { unit: string; scope: 'user' | 'system' }, tools: P
   const status = await new UnitManager(tools.context, unit.scope).status(unit.unit).catch(() => null);
   return status !== null && status.activeState !== 'active' && status.activeState !== 'activating';
 }
+
+/**
+ * PipeWire has no output device: WirePlumber looks for the devices again when restarted in the user's manager;
+ * the finding resolves once a sink is back, which is the restart's real check.
+ */
+async function noOutput(finding: FindingWithEvidence, tools: PlaybookTools): Promise<ProposalDraft> {
+  const scope = await unitScope(WIREPLUMBER, tools);
+  if (scope === null) return deviceLogs(finding);
+  const unit = { unit: WIREPLUMBER, scope };
+  return {
+    title: format(_('Restart {unit} to get sound back'), { unit: WIREPLUMBER }),
+    explanation: format(_('{title}. {advice}'), {
+      title: finding.title,
+      advice: _(
+        'WirePlumber finds the sound cards and makes them PipeWire’s outputs; restarting it looks for them again, ' +
+          'and this finding goes away once an output is back. Where none comes back, its log says why.',
+      ),
+    }),
+    actions: [logsStep(finding, unit), { name: 'systemd.restart_unit', params: unit }],
+  };
+}
+
+/** The chosen output is gone: make the one PipeWire plays on now (or another device) the default. */
+export const soundDefaultGone: Playbook = async (finding, tools) => {
+  const snapshot = await readSound().catch(() => null);
+  if (!snapshot) return null;
+  const { state } = snapshot;
+  const devices = state.sinks.filter(isDevice);
+  const target = devices.find((sink) => sink.name === state.defaultSink) ?? devices[0];
+  if (!target) return null;
+  const step = { name: 'sound.set_default_sink', params: { name: target.name } };
+  const preview = await tools.preview(step);
+  if (!preview || preview.changesNothing) return null;
+  return {
+    title: format(_('Make {device} the default sound output'), { device: target.description }),
+    explanation: format(_('{title}. {advice}'), {
+      title: finding.title,
+      advice: _(
+        'The output you chose is not there (unplugged, switched off, or its driver did not start); PipeWire plays ' +
+          'on another one meanwhile. Making that one the default keeps your sound there; undoing it chooses the ' +
+          'old one again.',
+      ),
+    }),
+    actions: [step],
+  };
+};

@@ -1,19 +1,29 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 
-/** One PipeWire audio node (a sink or a source) as pw-dump shows it. */
+/** One PipeWire audio node (a sink or a source) as pw-dump shows it; its texts are the device's, cleaned. */
 export interface AudioNode {
   id: number;
   name: string;
   description: string;
   mediaClass: string;
+  /** node.virtual: a node no device stands behind (a loopback, a filter, a null sink made as a fallback). */
+  virtual: boolean;
 }
 
 /** What PipeWire says of the session's sound now. */
 export interface SoundState {
   sinks: AudioNode[];
   sources: AudioNode[];
-  /** The default sink's node name from the `default` metadata, when one is set. */
+  /** The default sink's node name from the `default` metadata (default.audio.sink): where sound plays now. */
   defaultSink?: string;
+  /** The sink the person chose (default.configured.audio.sink); WirePlumber plays elsewhere while it is gone. */
+  configuredSink?: string;
   defaultSource?: string;
+  configuredSource?: string;
+  /**
+   * Whether a session manager (WirePlumber) keeps the `default` metadata. Without one PipeWire has no devices
+   * nor defaults yet (it is starting, or WirePlumber is down: the audio units' own finding says so).
+   */
+  managed: boolean;
 }

@@ -1,0 +1,130 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The part of PipeWire's graph the sound kind reads, kept from pw-dump's objects: the audio nodes (sinks and
+// sources) and the `default` metadata that names the default and the chosen (configured) devices. Everything in
+// it comes from devices and programs: names and descriptions are cleaned and cut, and only known keys are read.
+import { cleanLine } from '../../untrustedText.js';
+import type { AudioNode, SoundState } from './state.js';
+
+const NODE = 'PipeWire:Interface:Node';
+const METADATA = 'PipeWire:Interface:Metadata';
+const SINK_CLASSES = new Set(['Audio/Sink', 'Audio/Duplex']);
+const SOURCE_CLASSES = new Set(['Audio/Source', 'Audio/Source/Virtual', 'Audio/Duplex']);
+/** The keys of the `default` metadata (subject 0) that name devices, and the state's field each fills. */
+const DEFAULT_KEYS = {
+  'default.audio.sink': 'defaultSink',
+  'default.configured.audio.sink': 'configuredSink',
+  'default.audio.source': 'defaultSource',
+  'default.configured.audio.source': 'configuredSource',
+} as const;
+type DefaultKey = keyof typeof DEFAULT_KEYS;
+/** A node name or description longer than this is cut: PipeWire's own are well under 200 characters. */
+export const MAX_NAME = 256;
+/** More audio nodes than this are not followed: a desktop has tens, and the state must stay small. */
+const MAX_NODES = 512;
+
+type Json = Record<string, unknown>;
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null;
+const text = (value: unknown) => (typeof value === 'string' ? cleanLine(value, MAX_NAME) : undefined);
+
+/** A metadata value naming a node: `{ "name": "…" }` as pw-dump inlines Spa:String:JSON, or that JSON as text. */
+export function nodeNameOf(value: unknown): string | undefined {
+  let parsed = value;
+  if (typeof value === 'string' && value.length <= MAX_NAME * 2) {
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      return undefined;
+    }
+  }
+  return isObject(parsed) ? text(parsed.name) : undefined;
+}
+
+/** Whether pw-dump's element may matter here, judged from its text before it is parsed. */
+export function mayMatter(element: string): boolean {
+  // A removal is `{ "id": 36, "info": null }`: short; nodes and metadata name their type.
+  return element.length < 200 || element.includes(NODE) || element.includes(METADATA);
+}
+
+export class SoundGraph {
+  readonly #nodes = new Map<number, AudioNode>();
+  /** The `default` metadata's object id, while it exists. */
+  #metadataId: number | undefined;
+  readonly #defaults = new Map<DefaultKey, string>();
+
+  get metadataId(): number | undefined {
+    return this.#metadataId;
+  }
+
+  /**
+   * Takes one object of pw-dump's output. `complete` says its metadata list is whole (a first dump, a read of
+   * the object alone); pw-dump --monitor's later updates list only the entries that changed, and say nothing of
+   * a removed one. Answers whether it was the `default` metadata.
+   */
+  apply(object: unknown, complete: boolean): boolean {
+    if (!isObject(object) || typeof object.id !== 'number') return false;
+    const { id } = object;
+    if (object.info === null && object.type === undefined) {
+      this.#nodes.delete(id);
+      if (id === this.#metadataId) {
+        this.#metadataId = undefined;
+        this.#defaults.clear();
+      }
+      return false;
+    }
+    if (object.type === NODE) this.#node(id, object.info);
+    else if (object.type === METADATA) return this.#metadata(id, object, complete);
+    return false;
+  }
+
+  #node(id: number, info: unknown): void {
+    const props = isObject(info) && isObject(info.props) ? info.props : undefined;
+    // An update without props keeps what the node had.
+    if (!props) return;
+    const mediaClass = typeof props['media.class'] === 'string' ? props['media.class'] : '';
+    const name = text(props['node.name']);
+    if (!name || !(SINK_CLASSES.has(mediaClass) || SOURCE_CLASSES.has(mediaClass))) {
+      this.#nodes.delete(id);
+      return;
+    }
+    if (!this.#nodes.has(id) && this.#nodes.size >= MAX_NODES) return;
+    this.#nodes.set(id, {
+      id,
+      name,
+      description: text(props['node.description']) ?? text(props['node.nick']) ?? name,
+      mediaClass,
+      virtual: props['node.virtual'] === true,
+    });
+  }
+
+  #metadata(id: number, object: Json, complete: boolean): boolean {
+    const props = isObject(object.props) ? object.props : {};
+    if (props['metadata.name'] !== 'default') return false;
+    this.#metadataId = id;
+    if (complete) this.#defaults.clear();
+    const entries = Array.isArray(object.metadata) ? (object.metadata as unknown[]) : [];
+    for (const entry of entries) {
+      if (!isObject(entry) || entry.subject !== 0 || typeof entry.key !== 'string') continue;
+      if (!Object.hasOwn(DEFAULT_KEYS, entry.key)) continue;
+      const key = entry.key as DefaultKey;
+      const name = nodeNameOf(entry.value);
+      if (name === undefined) this.#defaults.delete(key);
+      else this.#defaults.set(key, name);
+    }
+    return true;
+  }
+
+  state(): SoundState {
+    const nodes = [...this.#nodes.values()].sort((a, b) => a.id - b.id);
+    const state: SoundState = {
+      sinks: nodes.filter((node) => SINK_CLASSES.has(node.mediaClass)),
+      sources: nodes.filter((node) => SOURCE_CLASSES.has(node.mediaClass)),
+      managed: this.#metadataId !== undefined,
+    };
+    for (const [key, field] of Object.entries(DEFAULT_KEYS)) {
+      const name = this.#defaults.get(key as DefaultKey);
+      if (name !== undefined) state[field] = name;
+    }
+    return state;
+  }
+}

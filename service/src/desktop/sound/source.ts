@@ -1,0 +1,293 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The PipeWire source: a long-lived `pw-dump --monitor` child, whose JSON updates (one array per change, of the
+// objects that changed) keep a small graph of the audio nodes and the `default` metadata; a 'sound' desktop event
+// goes out when what that graph says changes. PipeWire does the waiting: an idle session writes nothing. The
+// child is restarted with back-off when it ends while PipeWire's socket is there (PipeWire restarted); without the
+// socket (PipeWire not running yet, or a PulseAudio session) it waits for the socket to appear (inotify).
+//
+// pw-dump --monitor lists only the metadata entries that changed, says nothing of one removed, and (0.3.x) writes a
+// metadata change only with the graph's next change: a `pw-metadata --monitor` child (metadataWatch.ts) says when
+// the `default` metadata changes, and each change is followed by one read of that object alone.
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, type FSWatcher, watch } from 'node:fs';
+import { join } from 'node:path';
+
+import type { Logger } from '../../logging.js';
+import { backoffDelay, type BackoffOptions, RestartBackoff } from '../../restartBackoff.js';
+import type { EventSource, WatchEvent } from '../../watch/events.js';
+import { spawnTied } from '../../watch/tiedSpawn.js';
+import { mayMatter, SoundGraph } from './graph.js';
+import { JsonArrayStream } from './jsonStream.js';
+import { type MetadataWatch, watchDefaultMetadata } from './metadataWatch.js';
+import { applyDump, dumpObjects } from './pipewire.js';
+import type { SoundState } from './state.js';
+
+export interface PipeWireSourceOptions {
+  name: string;
+  log: Logger;
+  /** The environment pw-dump reaches PipeWire with (the service's own by default). */
+  env?: NodeJS.ProcessEnv;
+  /**
+   * How long the graph must stay unchanged before its state goes out, so that PipeWire and WirePlumber starting
+   * (devices appearing one by one) make one event, not a false "no output" first; `maxWaitMs` caps it.
+   */
+  settleMs?: number;
+  maxWaitMs?: number;
+  restart?: BackoffOptions & { healthyRunMs?: number };
+}
+
+const STDERR_KEPT = 2048;
+const HEALTHY_RUN_MS = 60_000;
+/** The status of a program that was not found (the shell's, and setpriv's through util-linux's errexec). */
+const NOT_FOUND = 127;
+
+export class PipeWireSource implements EventSource {
+  readonly name: string;
+  readonly #options: PipeWireSourceOptions;
+  readonly #env: NodeJS.ProcessEnv;
+  readonly #restartOptions: BackoffOptions;
+  readonly #backoff: RestartBackoff;
+  #emit: ((event: WatchEvent) => void) | null = null;
+  #child: ChildProcess | null = null;
+  #exited: Promise<void> = Promise.resolve();
+  #restartTimer: NodeJS.Timeout | null = null;
+  #settleTimer: NodeJS.Timeout | null = null;
+  /** When the changes not yet reported began. */
+  #pendingSince = 0;
+  #graph = new SoundGraph();
+  /** Arrays read from the running child: its first is the whole graph. */
+  #arrays = 0;
+  #metadataChanged = false;
+  #rereading: Promise<void> = Promise.resolve();
+  #last = '';
+  #spawnedAt = 0;
+  #stopped = true;
+  /** The watch of the `default` metadata, and the object it follows. */
+  #metadata: MetadataWatch | null = null;
+  #watchedId: number | undefined;
+  readonly #metadataBackoff: RestartBackoff;
+  #metadataRetryAt = 0;
+  #metadataTimer: NodeJS.Timeout | null = null;
+  /** Watches the runtime directory for PipeWire's socket while it is not there. */
+  #socketWatch: FSWatcher | null = null;
+
+  constructor(options: PipeWireSourceOptions) {
+    this.name = options.name;
+    this.#options = options;
+    this.#env = options.env ?? process.env;
+    this.#restartOptions = options.restart ?? { initialDelayMs: 1000, maxDelayMs: 30_000 };
+    this.#backoff = new RestartBackoff(this.#restartOptions);
+    this.#metadataBackoff = new RestartBackoff(this.#restartOptions);
+  }
+
+  /** The running pw-dump's process id, if one runs (for tests). */
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
+  async start(emit: (event: WatchEvent) => void): Promise<void> {
+    this.#emit = emit;
+    this.#stopped = false;
+    await this.#spawn();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#emit = null;
+    for (const timer of [this.#restartTimer, this.#settleTimer, this.#metadataTimer]) if (timer) clearTimeout(timer);
+    this.#restartTimer = this.#settleTimer = this.#metadataTimer = null;
+    this.#socketWatch?.close();
+    this.#socketWatch = null;
+    this.#child?.kill('SIGTERM');
+    const metadata = this.#metadata;
+    this.#metadata = null;
+    metadata?.stop();
+    await Promise.all([this.#exited, this.#rereading, metadata?.ended]);
+  }
+
+  async #spawn(): Promise<void> {
+    this.#graph = new SoundGraph();
+    this.#arrays = 0;
+    const child = spawnTied('pw-dump', ['--monitor', '--no-colors'], this.#env);
+    this.#child = child;
+    this.#spawnedAt = Date.now();
+    let stderr = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-STDERR_KEPT)));
+    const stream = new JsonArrayStream(
+      (element) => this.#element(element),
+      () => this.#array(),
+    );
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      try {
+        stream.push(chunk);
+      } catch (error) {
+        stderr += `${(error as Error).message}\n`;
+        child.kill('SIGTERM');
+      }
+    });
+    let missing = false;
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      missing = error.code === 'ENOENT';
+      stderr += `${error.message}\n`;
+    });
+    this.#exited = new Promise((resolve) =>
+      child.on('close', (code, signal) => {
+        this.#child = null;
+        resolve();
+        // Without pw-dump (no PipeWire tools installed) there is nothing to wait for; setpriv says so with 127.
+        if (missing || code === NOT_FOUND)
+          this.#options.log.info('pw-dump is not installed: sound is read from the journal only');
+        else if (!this.#stopped) this.#scheduleRestart(code, signal, stderr.trim());
+      }),
+    );
+    await new Promise((resolve) => child.once('spawn', resolve).once('error', resolve));
+    this.#options.log.debug('pw-dump started', { source: this.name, pid: child.pid });
+  }
+
+  #element(element: string): void {
+    if (!mayMatter(element)) return;
+    if (this.#graph.apply(JSON.parse(element) as unknown, this.#arrays === 0) && this.#arrays > 0)
+      this.#metadataChanged = true;
+  }
+
+  #array(): void {
+    this.#arrays++;
+    this.#backoff.reset();
+    if (this.#metadataChanged) {
+      this.#metadataChanged = false;
+      this.#reread();
+    }
+    this.#followMetadata();
+    this.#schedule();
+  }
+
+  /** Reports the state once the graph has settled. */
+  #schedule(): void {
+    const now = Date.now();
+    if (!this.#settleTimer) this.#pendingSince = now;
+    else clearTimeout(this.#settleTimer);
+    const maxWait = this.#options.maxWaitMs ?? 5000;
+    const delay = Math.max(0, Math.min(this.#options.settleMs ?? 1000, this.#pendingSince + maxWait - now));
+    this.#settleTimer = setTimeout(() => {
+      this.#settleTimer = null;
+      void this.#rereading.then(() => this.#report());
+    }, delay);
+  }
+
+  /** Watches the `default` metadata the graph has now; a watch that ended is started again with back-off. */
+  #followMetadata(): void {
+    const id = this.#graph.metadataId;
+    if (this.#stopped || (id === this.#watchedId && this.#metadata)) return;
+    const wait = this.#metadataRetryAt - Date.now();
+    if (wait > 0) {
+      this.#metadataTimer ??= setTimeout(() => {
+        this.#metadataTimer = null;
+        this.#followMetadata();
+      }, wait);
+      return;
+    }
+    this.#metadata?.stop();
+    this.#metadata = null;
+    this.#watchedId = id;
+    if (id === undefined) return;
+    const watch = watchDefaultMetadata(this.#env, () => {
+      this.#metadataBackoff.reset();
+      this.#reread();
+      this.#schedule();
+    });
+    this.#metadata = watch;
+    void watch.ended.then(() => {
+      // Replaced by a watch of a newer object, or stopped: nothing to do.
+      if (this.#metadata !== watch) return;
+      this.#metadata = null;
+      this.#metadataRetryAt = Date.now() + this.#metadataBackoff.failed();
+      this.#followMetadata();
+    });
+  }
+
+  /** Reads the `default` metadata whole, once the updates are in order behind it. */
+  #reread(): void {
+    const graph = this.#graph;
+    const id = graph.metadataId;
+    if (id === undefined) return;
+    this.#rereading = this.#rereading
+      .then(async () => {
+        applyDump(graph, await dumpObjects(this.#env, id));
+      })
+      .catch((error: Error) =>
+        this.#options.log.warning('could not read PipeWire’s default metadata', {
+          source: this.name,
+          error: error.message,
+        }),
+      );
+  }
+
+  #report(): void {
+    if (this.#stopped) return;
+    const state: SoundState = this.#graph.state();
+    const text = JSON.stringify(state);
+    if (text === this.#last) return;
+    this.#last = text;
+    this.#emit?.({ type: 'desktop', at: new Date(), desktop: { kind: 'sound', sound: state } });
+  }
+
+  /** PipeWire's socket, as its clients find it (PIPEWIRE_RUNTIME_DIR, else XDG_RUNTIME_DIR; PIPEWIRE_REMOTE). */
+  #socket(): string | null {
+    const dir = this.#env.PIPEWIRE_RUNTIME_DIR ?? this.#env.XDG_RUNTIME_DIR;
+    const remote = this.#env.PIPEWIRE_REMOTE ?? 'pipewire-0';
+    return dir && !remote.includes('/') ? join(dir, remote) : null;
+  }
+
+  /** Starts pw-dump again once PipeWire's socket appears; false where it cannot be watched for. */
+  #awaitSocket(socket: string): boolean {
+    const [dir, name] = [join(socket, '..'), socket.slice(socket.lastIndexOf('/') + 1)];
+    let watcher: FSWatcher;
+    try {
+      watcher = watch(dir, { persistent: false }, (_event, file) => {
+        if (file === name && existsSync(socket)) appeared();
+      });
+    } catch {
+      return false;
+    }
+    watcher.on('error', () => watcher.close());
+    this.#socketWatch = watcher;
+    const appeared = () => {
+      if (this.#socketWatch !== watcher) return;
+      watcher.close();
+      this.#socketWatch = null;
+      this.#backoff.reset();
+      if (!this.#stopped) void this.#spawn();
+    };
+    // It may have come between pw-dump's end and the watch.
+    if (existsSync(socket)) appeared();
+    return true;
+  }
+
+  #scheduleRestart(code: number | null, signal: NodeJS.Signals | null, stderr: string): void {
+    if (this.#settleTimer) clearTimeout(this.#settleTimer);
+    this.#settleTimer = null;
+    const socket = this.#socket();
+    if (socket && !existsSync(socket) && this.#awaitSocket(socket)) {
+      this.#options.log.debug('PipeWire is not running; waiting for its socket', { source: this.name, socket });
+      return;
+    }
+    if (Date.now() - this.#spawnedAt >= (this.#options.restart?.healthyRunMs ?? HEALTHY_RUN_MS)) this.#backoff.reset();
+    const delayMs = this.#backoff.failed();
+    // Said once: where PipeWire does not run (a PulseAudio session) the retries would fill the log.
+    const say = delayMs === backoffDelay(1, this.#restartOptions) ? 'info' : 'debug';
+    this.#options.log[say]('pw-dump ended; starting it again', {
+      source: this.name,
+      code: code ?? undefined,
+      signal: signal ?? undefined,
+      stderr: stderr || undefined,
+      delayMs,
+    });
+    this.#restartTimer = setTimeout(() => {
+      this.#restartTimer = null;
+      if (!this.#stopped) void this.#spawn();
+    }, delayMs);
+  }
+}

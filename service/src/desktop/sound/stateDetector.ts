@@ -1,0 +1,85 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The sound kind's findings from PipeWire's own state (source.ts), beside the journal's (detector.ts):
+// - sound-unavailable, subject "output": PipeWire has no output device, no sink or only stand-ins no device is
+//   behind (PulseAudio's auto_null "Dummy Output", a node.virtual sink). It is the same problem a person names as
+//   a failed audio unit ("no sound"), so the same kind; its own subject keeps it apart from the units' and devices'.
+// - sound-default-gone, subject the chosen sink's node name: the sink the person chose as the default is gone
+//   while another exists; WirePlumber plays on that other one meanwhile. Sound works, elsewhere: information of
+//   its own kind, with its own step (make another device the default).
+// Both resolve when PipeWire's state says otherwise. Without WirePlumber's `default` metadata (starting, or down)
+// nothing is judged: PipeWire then has no devices by design, and a down unit is the journal detector's finding.
+import type { Detector, DetectorOutput } from '../../findings/types.js';
+import { _, format } from '../../i18n.js';
+import type { WatchEvent } from '../../watch/events.js';
+import { SOUND_UNAVAILABLE } from './detector.js';
+import type { AudioNode, SoundState } from './state.js';
+
+export const SOUND_DEFAULT_GONE = 'sound-default-gone';
+/** The subject of "no output device", apart from the units' and devices' names the journal detector uses. */
+export const NO_OUTPUT = 'output';
+/** PulseAudio's (and pipewire-pulse's) name for the stand-in it makes when there is no sink. */
+const DUMMY_SINK = 'auto_null';
+
+/** Whether a device stands behind the sink. */
+export const isDevice = (sink: AudioNode): boolean => !sink.virtual && sink.name !== DUMMY_SINK;
+
+/** How the state names a sink for people: its description (the device's own text, cleaned by the source). */
+export function sinkLabel(state: SoundState, name: string): string {
+  return state.sinks.find((sink) => sink.name === name)?.description ?? name;
+}
+
+export class SoundStateDetector implements Detector {
+  readonly kinds = [SOUND_UNAVAILABLE, SOUND_DEFAULT_GONE];
+  /** The chosen sink last reported gone, to resolve it once it is back or another is chosen. */
+  #gone: string | undefined;
+
+  detect(event: WatchEvent): DetectorOutput[] {
+    if (event.type !== 'desktop' || event.desktop.kind !== 'sound') return [];
+    const { sound } = event.desktop;
+    if (!sound.managed) return [];
+    const at = event.at;
+    const devices = sound.sinks.filter(isDevice);
+    const outputs: DetectorOutput[] = [];
+    if (devices.length === 0) {
+      const stand = sound.sinks.map((sink) => sink.name).join(', ');
+      outputs.push({
+        report: {
+          kind: SOUND_UNAVAILABLE,
+          severity: 'error',
+          subject: NO_OUTPUT,
+          title: _('No sound output: PipeWire has no output device'),
+          // PipeWire's own words, not translated: they are its API's.
+          evidence: [{ kind: 'text', text: stand ? `PipeWire: only the sinks ${stand}` : 'PipeWire: no sink', at }],
+          at,
+        },
+      });
+    } else outputs.push({ resolve: { kind: SOUND_UNAVAILABLE, subject: NO_OUTPUT, at } });
+
+    const chosen = sound.configuredSink;
+    const gone =
+      chosen !== undefined && devices.length > 0 && !sound.sinks.some((sink) => sink.name === chosen)
+        ? chosen
+        : undefined;
+    if (this.#gone !== undefined && this.#gone !== gone)
+      outputs.push({ resolve: { kind: SOUND_DEFAULT_GONE, subject: this.#gone, at } });
+    this.#gone = gone;
+    if (gone !== undefined) {
+      const current = sound.defaultSink ?? devices[0]?.name ?? '';
+      outputs.push({
+        report: {
+          kind: SOUND_DEFAULT_GONE,
+          severity: 'info',
+          subject: gone,
+          title: format(_('The sound output {device} is gone; sound plays on {current}'), {
+            device: gone,
+            current: sinkLabel(sound, current),
+          }),
+          evidence: [{ kind: 'text', text: `PipeWire: default.configured.audio.sink ${gone} has no node`, at }],
+          at,
+        },
+      });
+    } else if (chosen !== undefined) outputs.push({ resolve: { kind: SOUND_DEFAULT_GONE, subject: chosen, at } });
+    return outputs;
+  }
+}

@@ -1,0 +1,357 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The sound kind against a real PipeWire: a private pipewire, WirePlumber and pipewire-pulse (the voice specs'
+// support), with null sinks for the output devices (these machines have no sound card). The source follows
+// pw-dump --monitor; the default-sink action goes through pw-metadata, and WirePlumber's own answer is checked.
+import { execFile } from 'node:child_process';
+import { symlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+import { Variant } from '@jellybrick/dbus-next';
+
+import { callMethod } from '../../service/src/dbus/client.js';
+import { StewardError } from '../../service/src/dbus/errors.js';
+import { setDefaultSink } from '../../service/src/desktop/sound/actions.js';
+import { soundDefaultGone } from '../../service/src/desktop/sound/playbook.js';
+import { PipeWireSource } from '../../service/src/desktop/sound/source.js';
+import type { SoundState } from '../../service/src/desktop/sound/state.js';
+import { NO_OUTPUT, SOUND_DEFAULT_GONE, SoundStateDetector } from '../../service/src/desktop/sound/stateDetector.js';
+import type { FindingWithEvidence } from '../../service/src/findings/store.js';
+import type { DetectorOutput } from '../../service/src/findings/types.js';
+import type { ActionContext } from '../../service/src/fixes/action.js';
+import { createFindingsCatalog } from '../../service/src/fixes/catalog.js';
+import type { CandidateAction, PlaybookTools } from '../../service/src/fixes/playbookSteps.js';
+import { createLogger } from '../../service/src/logging.js';
+import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
+import { BUS_NAME, OBJECT_PATH, quietWatch, startConfiguredService, waitFor } from '../support/service.js';
+import { makeTempDir, type TempDir } from '../support/tempDir.js';
+import { type PrivatePipeWire, SINK, startPipeWire } from '../support/voice/pipewire.js';
+
+const run = promisify(execFile);
+const A = 'steward-test-a';
+const B = 'steward-test-b';
+
+describe('Sound from PipeWire’s own state (a private PipeWire and WirePlumber, null sinks as devices)', () => {
+  let bus: PrivateBus;
+  let home: TempDir;
+  let pipewire: PrivatePipeWire;
+  let source: PipeWireSource;
+  let detector: SoundStateDetector;
+  let states: SoundState[];
+  let outputs: DetectorOutput[];
+  const savedRuntimeDir = process.env.PIPEWIRE_RUNTIME_DIR;
+  const log = createLogger({ level: 'debug', journal: false, write: () => undefined });
+  // The action reads no bus nor file: PipeWire is reached through the environment.
+  const context = { log } as unknown as ActionContext;
+  const noProgress = { progress: () => undefined, signal: new AbortController().signal };
+
+  const last = () => states.at(-1);
+  const sinkNames = () => (last()?.sinks ?? []).map((sink) => sink.name);
+  const until = (what: string, holds: (state: SoundState) => boolean) =>
+    waitFor(() => states.length > 0 && holds(last()!), `${what}; last state ${JSON.stringify(last())}`);
+  const sinkId = (name: string) => last()!.sinks.find((sink) => sink.name === name)!.id;
+
+  async function addSink(name: string, description: string): Promise<void> {
+    await run(
+      'pw-cli',
+      [
+        'create-node',
+        'adapter',
+        `{ factory.name=support.null-audio-sink node.name=${name} node.description="${description}" media.class=Audio/Sink object.linger=true audio.position=[MONO] }`,
+      ],
+      { env: pipewire.env },
+    );
+    await until(`the sink ${name}`, (state) => state.sinks.some((sink) => sink.name === name));
+  }
+
+  async function removeSink(name: string): Promise<void> {
+    await run('pw-cli', ['destroy', String(sinkId(name))], { env: pipewire.env });
+    await until(`${name} gone`, (state) => !state.sinks.some((sink) => sink.name === name));
+  }
+
+  const reports = (kind: string) =>
+    outputs.flatMap((output) => ('report' in output && output.report.kind === kind ? [output.report] : []));
+  const resolved = (kind: string, subject: string) =>
+    outputs.some((output) => 'resolve' in output && output.resolve.kind === kind && output.resolve.subject === subject);
+
+  beforeAll(async () => {
+    bus = await startPrivateBus();
+    home = await makeTempDir('steward-sound-');
+    pipewire = await startPipeWire(home.path, bus.address);
+    // The action and the playbook reach PipeWire through the service's environment: here, the private one.
+    process.env.PIPEWIRE_RUNTIME_DIR = pipewire.runtimeDir;
+  });
+
+  beforeEach(async () => {
+    states = [];
+    outputs = [];
+    detector = new SoundStateDetector();
+    source = new PipeWireSource({
+      name: 'desktop.sound',
+      log,
+      env: pipewire.env,
+      settleMs: 50,
+      maxWaitMs: 500,
+      restart: { initialDelayMs: 100, maxDelayMs: 1000 },
+    });
+    await source.start((event) => {
+      if (event.type !== 'desktop' || event.desktop.kind !== 'sound') return;
+      states.push(event.desktop.sound);
+      outputs.push(...detector.detect(event));
+    });
+    // Each spec from the same start, whatever ran before: the three sinks, the speaker chosen.
+    await until('a first state', () => true);
+    for (const [name, description] of [
+      [SINK, 'Test speaker'],
+      [A, 'Sink A'],
+      [B, 'Sink B'],
+    ] as const)
+      if (!sinkNames().includes(name)) await addSink(name, description);
+    await run(
+      'pw-metadata',
+      ['-n', 'default', '0', 'default.configured.audio.sink', `{ "name": "${SINK}" }`, 'Spa:String:JSON'],
+      {
+        env: pipewire.env,
+      },
+    );
+    await until('the speaker as the default', (state) => state.defaultSink === SINK && state.configuredSink === SINK);
+    outputs = [];
+  });
+
+  afterEach(async () => {
+    await source.stop();
+  });
+
+  afterAll(async () => {
+    if (savedRuntimeDir === undefined) delete process.env.PIPEWIRE_RUNTIME_DIR;
+    else process.env.PIPEWIRE_RUNTIME_DIR = savedRuntimeDir;
+    await pipewire?.stop();
+    await bus?.stop();
+    await home?.remove();
+  });
+
+  it('follows the sinks and the default, makes another sink the default, verifies it and undoes it', async () => {
+    expect(last()).toEqual(jasmine.objectContaining({ managed: true, defaultSink: SINK, configuredSink: SINK }));
+    expect(last()!.sinks.find((sink) => sink.name === SINK)).toEqual({
+      id: jasmine.any(Number),
+      name: SINK,
+      description: 'Test speaker',
+      mediaClass: 'Audio/Sink',
+      virtual: false,
+    });
+    expect(sinkNames()).toEqual(jasmine.arrayWithExactContents([SINK, A, B]));
+
+    const preview = await setDefaultSink.preview({ name: A }, context);
+    expect(preview).toEqual({
+      summary: 'Make Sink A the default sound output',
+      details: [
+        `Set default.configured.audio.sink of PipeWire’s default metadata to ${A}`,
+        'Test speaker is the default sound output',
+      ],
+      changesNothing: false,
+    });
+    const outcome = await setDefaultSink.run({ name: A }, context, noProgress);
+    expect(outcome).toEqual({
+      summary: 'Sink A is the default sound output',
+      undo: {
+        action: 'sound.set_default_sink',
+        params: { name: SINK },
+        summary: 'Make Test speaker the default sound output again',
+      },
+    });
+    expect(await setDefaultSink.verify({ name: A }, context)).toEqual({
+      ok: true,
+      observed: 'Sink A is the default sound output',
+    });
+    // The source sees WirePlumber's answer in the metadata.
+    await until('A as the default', (state) => state.defaultSink === A && state.configuredSink === A);
+    expect((await setDefaultSink.preview({ name: A }, context)).changesNothing).toBeTrue();
+
+    // The undo the outcome named, as the executor runs it.
+    await setDefaultSink.run({ name: SINK }, context, noProgress);
+    expect((await setDefaultSink.verify({ name: SINK }, context)).ok).toBeTrue();
+    await until('the speaker again', (state) => state.defaultSink === SINK && state.configuredSink === SINK);
+    // Nothing was ever missing: no finding, only resolutions.
+    expect(reports(SOUND_DEFAULT_GONE)).toEqual([]);
+    expect(reports('sound-unavailable')).toEqual([]);
+  });
+
+  it('reports the chosen output gone, proposes the one PipeWire plays on, and resolves once it is the default', async () => {
+    await setDefaultSink.run({ name: A }, context, noProgress);
+    await until('A as the default', (state) => state.defaultSink === A);
+
+    await removeSink(A);
+    await until('WirePlumber to play elsewhere', (state) => state.defaultSink !== undefined && state.defaultSink !== A);
+    await waitFor(() => reports(SOUND_DEFAULT_GONE).length > 0, 'sound-default-gone');
+    const playingOn = last()!.defaultSink!;
+    const label = last()!.sinks.find((sink) => sink.name === playingOn)!.description;
+    const [report] = reports(SOUND_DEFAULT_GONE);
+    expect(report).toEqual(
+      jasmine.objectContaining({
+        kind: SOUND_DEFAULT_GONE,
+        subject: A,
+        severity: 'info',
+        title: `The sound output ${A} is gone; sound plays on ${label}`,
+      }),
+    );
+
+    const previewed: CandidateAction[] = [];
+    const tools: PlaybookTools = {
+      context,
+      preview: (candidate) => {
+        previewed.push(candidate);
+        return setDefaultSink.preview(candidate.params as { name: string }, context);
+      },
+    };
+    const finding = {
+      ...report!,
+      id: 1,
+      firstSeen: report!.at,
+      lastSeen: report!.at,
+    } as unknown as FindingWithEvidence;
+    const draft = await soundDefaultGone(finding, tools);
+    expect(draft?.title).toBe(`Make ${label} the default sound output`);
+    expect(draft?.actions).toEqual([{ name: 'sound.set_default_sink', params: { name: playingOn } }]);
+    expect(previewed.length).toBe(1);
+
+    const outcome = await setDefaultSink.run({ name: playingOn }, context, noProgress);
+    expect(await setDefaultSink.verify({ name: playingOn }, context)).toEqual({
+      ok: true,
+      observed: `${label} is the default sound output`,
+    });
+    await until('the new choice', (state) => state.configuredSink === playingOn);
+    expect(resolved(SOUND_DEFAULT_GONE, A)).toBeTrue();
+    // The undo chooses the gone sink again: WirePlumber takes it once it is back.
+    expect(outcome.undo).toEqual({
+      action: 'sound.set_default_sink',
+      params: { name: A },
+      summary: `Make ${A} the default sound output again`,
+    });
+    const undoPreview = await setDefaultSink.preview({ name: A }, context);
+    expect(undoPreview.details).toContain(`PipeWire has no output ${A} now: it becomes the default when it is back`);
+    await setDefaultSink.run({ name: A }, context, noProgress);
+    expect(await setDefaultSink.verify({ name: A }, context)).toEqual({
+      ok: true,
+      observed: `${label} is the default sound output`,
+    });
+    await addSink(A, 'Sink A');
+    await until('A back as the default', (state) => state.defaultSink === A);
+    await waitFor(() => outputs.filter((o) => 'resolve' in o && o.resolve.subject === A).length >= 2, 'A resolved');
+  });
+
+  it('reports no output device once every sink is gone, and resolves when one comes back', async () => {
+    // The chosen one last: with no other device left it is no output, not a chosen one gone.
+    for (const name of [A, B, SINK]) await removeSink(name);
+    // pipewire-pulse puts its stand-in in: PulseAudio's "Dummy Output", a virtual sink no device is behind.
+    await until('no device', (state) => state.sinks.every((sink) => sink.virtual || sink.name === 'auto_null'));
+    await waitFor(() => reports('sound-unavailable').length > 0, 'sound-unavailable');
+    const [report] = reports('sound-unavailable');
+    expect(report).toEqual(
+      jasmine.objectContaining({
+        subject: NO_OUTPUT,
+        severity: 'error',
+        title: 'No sound output: PipeWire has no output device',
+      }),
+    );
+    // No sink at all is no output, not a chosen one gone while another plays.
+    expect(reports(SOUND_DEFAULT_GONE)).toEqual([]);
+    await addSink(SINK, 'Test speaker');
+    await until('WirePlumber to choose it', (state) => state.defaultSink === SINK);
+    expect(resolved('sound-unavailable', NO_OUTPUT)).toBeTrue();
+  });
+
+  it('starts pw-dump again when it ends, and follows PipeWire on', async () => {
+    const pid = source.pid!;
+    process.kill(pid, 'SIGKILL');
+    await waitFor(() => source.pid !== undefined && source.pid !== pid, 'a new pw-dump');
+    await addSink('steward-test-c', 'Sink C');
+    await removeSink('steward-test-c');
+  });
+
+  it('waits for PipeWire’s socket where PipeWire does not run, and reads the graph once the socket appears', async () => {
+    const runtime = await makeTempDir('steward-no-pipewire-');
+    // A retry by back-off would wait ten minutes: only the socket's appearance can start pw-dump again in time.
+    const waiting = new PipeWireSource({
+      name: 'desktop.sound',
+      log,
+      env: { ...pipewire.env, PIPEWIRE_RUNTIME_DIR: runtime.path },
+      settleMs: 50,
+      maxWaitMs: 500,
+      restart: { initialDelayMs: 600_000, maxDelayMs: 600_000 },
+    });
+    const seen: SoundState[] = [];
+    try {
+      await waiting.start((event) => {
+        if (event.type === 'desktop' && event.desktop.kind === 'sound') seen.push(event.desktop.sound);
+      });
+      await waitFor(() => waiting.pid === undefined, 'pw-dump to end without PipeWire');
+      await symlink(join(pipewire.runtimeDir, 'pipewire-0'), join(runtime.path, 'pipewire-0'));
+      await waitFor(() => seen.some((state) => state.sinks.some((sink) => sink.name === SINK)), 'the graph read');
+    } finally {
+      await waiting.stop();
+      await runtime.remove();
+    }
+  });
+
+  it('reaches the bus through the running service: no output raised and resolved, a gone default proposed', async () => {
+    const client = await bus.connect();
+    const service = await startConfiguredService(bus, client, home.path, { watch: quietWatch() }, pipewire.env);
+    try {
+      const findings = async () => {
+        const [list] = (await callMethod(client, {
+          destination: BUS_NAME,
+          path: OBJECT_PATH,
+          interface: 'io.github.steward.Steward1.Findings',
+          member: 'List',
+          signature: 'a{sv}',
+          body: [{ state: new Variant('s', 'all') }],
+        })) as [Record<string, Variant>[]];
+        return list.map((finding) => Object.fromEntries(Object.entries(finding).map(([k, v]) => [k, v.value])));
+      };
+      const noOutput = async () =>
+        (await findings()).find((f) => f.kind === 'sound-unavailable' && f.subject === NO_OUTPUT);
+      for (const name of [A, B, SINK]) await removeSink(name);
+      await waitFor(async () => (await noOutput())?.state === 'active', 'the service’s sound-unavailable finding');
+      expect(await noOutput()).toEqual(
+        jasmine.objectContaining({ severity: 'error', title: 'No sound output: PipeWire has no output device' }),
+      );
+      await addSink(SINK, 'Test speaker');
+      await waitFor(async () => (await noOutput())?.state === 'resolved', 'the finding resolved');
+
+      // The chosen output gone while the speaker plays: the service proposes making the speaker the default.
+      await addSink(A, 'Sink A');
+      await setDefaultSink.run({ name: A }, context, noProgress);
+      await removeSink(A);
+      const proposal = async () => {
+        const [list] = (await callMethod(client, {
+          destination: BUS_NAME,
+          path: OBJECT_PATH,
+          interface: 'io.github.steward.Steward1.Proposals',
+          member: 'List',
+          signature: 'a{sv}',
+          body: [{}],
+        })) as [Record<string, Variant>[]];
+        return list.find((p) => p.kind?.value === SOUND_DEFAULT_GONE && p.subject?.value === A);
+      };
+      await waitFor(async () => (await proposal()) !== undefined, 'the service’s proposal for sound-default-gone');
+      const found = (await proposal())!;
+      expect(found.title?.value).toBe('Make Test speaker the default sound output');
+      const actions = (found.actions?.value as Record<string, Variant>[]).map((action) => action.name?.value);
+      expect(actions).toEqual(['sound.set_default_sink']);
+    } finally {
+      await service.stop();
+      client.disconnect();
+    }
+  });
+
+  it('refuses parameters outside the schema by name', () => {
+    const catalog = createFindingsCatalog();
+    for (const params of [{ name: '"; rm -rf ~' }, { name: 'x" }' }, { name: A, extra: 1 }, {}])
+      expect(() => catalog.validate('sound.set_default_sink', params)).toThrowMatching(
+        (error: unknown) => error instanceof StewardError && error.errorName === 'InvalidArgs',
+      );
+    const name = 'alsa_output.pci-0000_00_1f.3.analog-stereo';
+    expect(catalog.validate('sound.set_default_sink', { name }).params).toEqual({ name });
+  });
+});
