@@ -27,6 +27,7 @@ import { memoryUseAction } from './actions/memoryUse.js';
 import { networkActions } from './actions/network.js';
 import { networkDeviceAction } from './actions/networkDevice.js';
 import { packageActions } from './actions/packages.js';
+import { packageUpdateAction } from './actions/packageUpdate.js';
 import { pathAccessAction } from './actions/pathAccess.js';
 import { portHolderAction } from './actions/portHolder.js';
 import { repairSystemAction } from './actions/repairSystem.js';
@@ -101,6 +102,7 @@ const findingActions = ({ journalDirectories = () => [], testHooks = {} }: Findi
   [
     ...systemdActions,
     ...packageActions,
+    packageUpdateAction,
     ...networkActions,
     networkDeviceAction,
     ...dnsActions,
