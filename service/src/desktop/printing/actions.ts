@@ -180,70 +180,74 @@ function jobWords({ printer, job }: JobParams, open: PrintJob | undefined): stri
     : format(_('Job {job} on {printer} is {state}'), { job: String(job), printer, state });
 }
 
+/** What tells cancelling a job from printing it again; everything else the two share. */
+interface JobChange {
+  name: string;
+  title: string;
+  /** Whether cupsd lists the job among those not ended once the change is made. */
+  openAfter: boolean;
+  call: (job: number) => [member: string, signature: string, body: unknown[]];
+  summary: (words: { job: string; printer: string }) => string;
+  done: (words: { job: string; printer: string }) => string;
+  details: string[];
+  undo: string;
+}
+
+function jobAction(
+  cups: CupsClient,
+  change: JobChange,
+  undoSummary: JobChange['summary'],
+): ActionDefinition<JobParams> {
+  const wordsOf = (params: JobParams) => ({ job: String(params.job), printer: params.printer });
+  return {
+    name: change.name,
+    title: change.title,
+    params: jobParams,
+    risk: 'low',
+    needsAuthorization: true,
+    readOnly: false,
+    async preview(params): Promise<Preview> {
+      const open = await openJob(cups, params);
+      return {
+        summary: change.summary(wordsOf(params)),
+        details: [jobWords(params, open), ...change.details],
+        changesNothing: (open !== undefined) === change.openAfter,
+      };
+    },
+    async run(params, context) {
+      await helperCall(context, ...change.call(params.job));
+      return {
+        summary: change.done(wordsOf(params)),
+        undo: { action: change.undo, params: { ...params }, summary: undoSummary(wordsOf(params)) },
+      };
+    },
+    async verify(params): Promise<Verification> {
+      const open = await openJob(cups, params);
+      return { ok: (open !== undefined) === change.openAfter, observed: jobWords(params, open) };
+    },
+  };
+}
+
 function jobActions(cups: CupsClient): ActionDefinition<JobParams>[] {
-  const cancel: ActionDefinition<JobParams> = {
+  const cancel: JobChange = {
     name: 'printing.cancel_job',
     title: _('Cancel a print job'),
-    params: jobParams,
-    risk: 'low',
-    needsAuthorization: true,
-    readOnly: false,
-    async preview(params): Promise<Preview> {
-      const open = await openJob(cups, params);
-      return {
-        summary: format(_('Cancel job {job} on {printer}'), { job: String(params.job), printer: params.printer }),
-        details: [jobWords(params, open), _('CUPS keeps the job’s files for a day, so it can be printed again.')],
-        changesNothing: open === undefined,
-      };
-    },
-    async run(params, context) {
-      await helperCall(context, 'JobCancelPurge', 'ib', [params.job, false]);
-      const job = String(params.job);
-      return {
-        summary: format(_('Cancelled job {job} on {printer}'), { job, printer: params.printer }),
-        undo: {
-          action: 'printing.restart_job',
-          params: { ...params },
-          summary: format(_('Print job {job} on {printer} again'), { job, printer: params.printer }),
-        },
-      };
-    },
-    async verify(params): Promise<Verification> {
-      const open = await openJob(cups, params);
-      return { ok: open === undefined, observed: jobWords(params, open) };
-    },
+    openAfter: false,
+    call: (job) => ['JobCancelPurge', 'ib', [job, false]],
+    summary: (words) => format(_('Cancel job {job} on {printer}'), words),
+    done: (words) => format(_('Cancelled job {job} on {printer}'), words),
+    details: [_('CUPS keeps the job’s files for a day, so it can be printed again.')],
+    undo: 'printing.restart_job',
   };
-  const restart: ActionDefinition<JobParams> = {
+  const restart: JobChange = {
     name: 'printing.restart_job',
     title: _('Print a cancelled job again'),
-    params: jobParams,
-    risk: 'low',
-    needsAuthorization: true,
-    readOnly: false,
-    async preview(params): Promise<Preview> {
-      const open = await openJob(cups, params);
-      return {
-        summary: format(_('Print job {job} on {printer} again'), { job: String(params.job), printer: params.printer }),
-        details: [jobWords(params, open)],
-        changesNothing: open !== undefined,
-      };
-    },
-    async run(params, context) {
-      await helperCall(context, 'JobRestart', 'i', [params.job]);
-      const job = String(params.job);
-      return {
-        summary: format(_('Job {job} on {printer} is waiting to print again'), { job, printer: params.printer }),
-        undo: {
-          action: 'printing.cancel_job',
-          params: { ...params },
-          summary: format(_('Cancel job {job} on {printer}'), { job, printer: params.printer }),
-        },
-      };
-    },
-    async verify(params): Promise<Verification> {
-      const open = await openJob(cups, params);
-      return { ok: open !== undefined, observed: jobWords(params, open) };
-    },
+    openAfter: true,
+    call: (job) => ['JobRestart', 'i', [job]],
+    summary: (words) => format(_('Print job {job} on {printer} again'), words),
+    done: (words) => format(_('Job {job} on {printer} is waiting to print again'), words),
+    details: [],
+    undo: 'printing.cancel_job',
   };
-  return [cancel, restart];
+  return [jobAction(cups, cancel, restart.summary), jobAction(cups, restart, cancel.summary)];
 }
