@@ -22,8 +22,9 @@ import {
   desktopScoreTable,
   openDesktopGym,
 } from './desktopGym/desktopGym.js';
+import { GYM_FAILED } from './desktopGym/kinds/extensions.js';
 import { OnScreen, type SeenProposal } from './desktopGym/onScreen.js';
-import { GYM_FAILED, SCENARIOS } from './desktopGym/scenarios.js';
+import { SCENARIOS } from './desktopGym/scenarios.js';
 import { type AccessibilityBus, openAccessibilityBus } from './harness/atspi.js';
 import {
   cannotRunShell,
@@ -62,7 +63,7 @@ if (selectedSuites().some((suite) => suite.name === DESKTOP_GYM_SUITE)) {
     beforeAll(async () => {
       if (cannotRunShell()) return;
       await rm(ARTIFACTS, { recursive: true, force: true });
-      gym = await openDesktopGym(join(ARTIFACTS, 'session'));
+      gym = await openDesktopGym(join(ARTIFACTS, 'session'), SCENARIOS);
       const opened = gym;
       a11y = await openAccessibilityBus(opened.session.bus, opened.session.tmpDir);
       const onScreen = new OnScreen(opened.session, a11y, ARTIFACTS);

@@ -16,7 +16,9 @@ export const TIMEOUT_THROWS = 'timeout-throws@gym.steward.example.org';
  * Turned on after a scenario's fault, one per use: once Steward has reported its failure and proposed on it,
  * Steward has read and proposed on everything before it (it reads the shell's signals and the journal in order).
  */
-export const SENTINELS = [1, 2, 3, 4, 5, 6].map((n) => `sentinel-${n}@gym.steward.example.org`);
+export const SENTINELS = Array.from({ length: 16 }, (_, index) => index + 1).map(
+  (n) => `sentinel-${n}@gym.steward.example.org`,
+);
 
 /** What GNOME Shell says of ENABLE_THROWS, as its GetExtensionInfo's "error". */
 export const ENABLE_ERROR = 'TypeError: Main.panel.statusArea.gymWeatherIndicator is undefined';

@@ -3,14 +3,12 @@
 // One desktop gym session: a real headless GNOME Shell (the e2e harness's), the broken extensions installed
 // and turned off, the built service on the shell's session bus with desktop watching on, the scenarios one after
 // another in that one session (the shell is never restarted), and the score.
-import { type ChildProcess, execFile } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
-import { TIMEDATED } from '../../../service/src/desktop/clock/timedated.js';
 import { hostDescription, type Row, rowsTable } from '../../gym/score.js';
-import { startDbusmock, stopMock } from '../../support/networkMocks.js';
 import { type PrivateBus, startPrivateBus } from '../../support/privateBus.js';
 import { quietWatch, type RunningService, startConfiguredService } from '../../support/service.js';
 import { makeTempDir, type TempDir } from '../../support/tempDir.js';
@@ -20,7 +18,7 @@ import type { ShellSession } from '../harness/session.js';
 import { shellVersion } from '../harness/shell.js';
 import { writeBrokenExtensions } from './brokenExtensions.js';
 import { DesktopRunner, type RunHooks } from './runner.js';
-import type { DesktopScenario, ShellContext } from './scenarios.js';
+import { type DesktopScenario, type GymPart, partsOf, type ShellContext } from './scenario.js';
 import { StewardSignals } from './stewardSignals.js';
 
 /** The unit gnome-shell runs in, as systemd's user manager names it (journal.sh puts it there). */
@@ -57,16 +55,19 @@ export interface DesktopGym {
   close(): Promise<void>;
 }
 
-/** Opens the session: the shell with the broken extensions, Steward on its bus; logs go to `artifacts`. */
-export async function openDesktopGym(artifacts: string): Promise<DesktopGym> {
+/**
+ * Opens the session: the shell with the broken extensions, the parts `scenarios` need, Steward on the shell's bus;
+ * logs go to `artifacts`.
+ */
+export async function openDesktopGym(artifacts: string, scenarios: DesktopScenario[]): Promise<DesktopGym> {
   const startedAt = Date.now();
   const home: TempDir = await makeTempDir('steward-desktop-gym-');
   let session: ShellSession | undefined;
   let service: RunningService | undefined;
   let systemBus: PrivateBus | undefined;
-  let timedated: ChildProcess | undefined;
-  const stopStandIns = async () => {
-    if (timedated) await stopMock(timedated);
+  const running: GymPart[] = [];
+  const stopParts = async () => {
+    for (const part of running.splice(0).reverse()) await part.stop();
     await systemBus?.stop();
   };
   try {
@@ -80,22 +81,25 @@ export async function openDesktopGym(artifacts: string): Promise<DesktopGym> {
     const steward = await StewardSignals.subscribe(shell.bus);
     const { journalDir } = shell;
     if (!journalDir) throw new Error('the session has no journal');
-    // The clock's timedated, a stand-in: python3-dbusmock's template on a private bus that stands for the system
-    // bus (the real systemd-timedated needs systemd as PID 1 and a time-sync unit to switch).
+    // A private bus stands for the system bus, where the kinds' daemons (or their stand-ins) run.
     systemBus = await startPrivateBus({ system: true });
     const systemClient = await systemBus.connect();
-    timedated = await startDbusmock(systemBus, systemClient, TIMEDATED, [
-      ...['--template', 'timedated', '--parameters', JSON.stringify({ NTP: true, CanNTP: true })],
-    ]);
+    const partsHome = join(home.path, 'parts');
+    await mkdir(partsHome);
+    const environment: Record<string, string> = { DBUS_SYSTEM_BUS_ADDRESS: systemBus.address };
+    for (const part of partsOf(scenarios)) {
+      running.push(part);
+      Object.assign(environment, await part.start({ session: shell, systemBus, systemClient, home: partsHome }));
+    }
     // The session's journal, as Steward reads a desktop's: gnome-shell's lines with journald's trusted fields.
     service = await startConfiguredService(
       bus,
       shell.bus,
       join(home.path, 'steward'),
       { watch: quietWatch({ desktop: true, journal: { system: false, user: false, directories: [journalDir] } }) },
-      { DBUS_SYSTEM_BUS_ADDRESS: systemBus.address },
+      environment,
     );
-    const running = service;
+    const stewardService = service;
     const context: ShellContext = { bus: shell.bus, systemBus: systemClient };
     const readyAt = Date.now();
     const version = await shellVersion(shell.bus);
@@ -104,7 +108,7 @@ export async function openDesktopGym(artifacts: string): Promise<DesktopGym> {
       session: shell,
       context,
       steward,
-      service: running,
+      service: stewardService,
       readyAt,
       startedAt,
       async shellJournal() {
@@ -136,11 +140,11 @@ export async function openDesktopGym(artifacts: string): Promise<DesktopGym> {
       },
       async close() {
         await steward.stop().catch(() => undefined);
-        await running.stop();
+        await stewardService.stop();
         await mkdir(artifacts, { recursive: true });
-        await writeFile(join(artifacts, 'service.log'), running.log());
+        await writeFile(join(artifacts, 'service.log'), stewardService.log());
         // The whole journal, every field: what Steward read, for a failed row's reader.
-        await stopStandIns();
+        await stopParts();
         await run('sh', [
           '-c',
           'journalctl --directory="$0" --output=verbose --no-pager >"$1"',
@@ -153,7 +157,7 @@ export async function openDesktopGym(artifacts: string): Promise<DesktopGym> {
     };
   } catch (error) {
     await service?.stop();
-    await stopStandIns();
+    await stopParts();
     await session?.stop();
     await home.remove();
     throw error;

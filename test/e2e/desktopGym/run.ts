@@ -15,7 +15,7 @@ const unknown = names.filter((name) => !SCENARIOS.some((scenario) => scenario.na
 if (unknown.length > 0) throw new Error(`no such scenario: ${unknown.join(', ')}`);
 const scenarios = names.length > 0 ? SCENARIOS.filter((scenario) => names.includes(scenario.name)) : SCENARIOS;
 
-const gym = await openDesktopGym(join(RESULTS, 'session'));
+const gym = await openDesktopGym(join(RESULTS, 'session'), scenarios);
 try {
   const score = await gym.run(scenarios, {}, (row) =>
     console.log(`${row.pass ? 'PASS' : 'FAIL'} ${row.scenario}${row.reason ? `: ${row.reason}` : ''}`),

@@ -8,13 +8,15 @@ import { FINDINGS_INTERFACE, PROPOSALS_INTERFACE } from '../../../service/src/in
 import { emptyRow, type Row } from '../../gym/score.js';
 import { waitFor } from '../../support/service.js';
 import { SENTINELS } from './brokenExtensions.js';
-import {
-  type DesktopScenario,
-  type FixScenario,
-  type QuietScenario,
-  type ShellContext,
-  switchExtension,
-} from './scenarios.js';
+import { switchExtension } from './kinds/extensions.js';
+import type {
+  DesktopScenario,
+  ExpectedFinding,
+  ExplainScenario,
+  FixScenario,
+  QuietScenario,
+  ShellContext,
+} from './scenario.js';
 import { type Finding, plain, type Proposal, type Signal, type StewardSignals } from './stewardSignals.js';
 
 const DETECT_TIMEOUT_MS = 30_000;
@@ -46,6 +48,7 @@ export class DesktopRunner {
       const faultAt = Date.now();
       await scenario.fault(this.context);
       if ('none' in scenario.expect) await this.#quiet(scenario as QuietScenario, mark, faultAt, row);
+      else if ('noChange' in scenario.expect) await this.#explain(scenario as ExplainScenario, mark, faultAt, row);
       else await this.#fix(scenario as FixScenario, mark, faultAt, row);
     } catch (error) {
       row.pass = false;
@@ -58,8 +61,14 @@ export class DesktopRunner {
     return row;
   }
 
-  async #fix(scenario: FixScenario, mark: number, faultAt: number, row: Row): Promise<void> {
-    const { expect } = scenario;
+  /** The expected finding and its proposal: the latest, or once Steward has read all the fault set off. */
+  async #findAndPropose(
+    expected: ExpectedFinding,
+    offersChange: (proposal: Proposal) => boolean,
+    mark: number,
+    faultAt: number,
+    row: Row,
+  ): Promise<{ finding: Finding; proposal: Proposal }> {
     const seen = new Set<string>();
     const [signal, finding] = await this.steward
       .until(
@@ -70,12 +79,12 @@ export class DesktopRunner {
             'Findings.FindingUpdated',
           )) {
             seen.add(`${finding.kind} ${finding.subject}`);
-            if (finding.kind === expect.finding.kind && finding.subject === expect.finding.subject)
+            if (finding.kind === expected.kind && finding.subject === expected.subject)
               return [signal, finding] as const;
           }
           return undefined;
         },
-        `a finding ${expect.finding.kind} about ${expect.finding.subject}`,
+        `a finding ${expected.kind} about ${expected.subject}`,
         DETECT_TIMEOUT_MS,
       )
       .catch((error: Error) => {
@@ -97,7 +106,7 @@ export class DesktopRunner {
         .map(([, proposal]) => proposal)
         .filter((proposal) => proposal['finding-id'] === finding.id)
         .at(-1);
-    let proposal = await this.steward
+    const proposal = await this.steward
       .until(latest, `a proposal for finding ${finding.id}`, PROPOSAL_TIMEOUT_MS)
       .catch((error: Error) => {
         row.reason = `no proposal for the finding “${finding.title}”: ${error.message}`;
@@ -106,14 +115,24 @@ export class DesktopRunner {
     // One that does not offer the change yet counts as it stands once Steward has read everything the fault set off
     // (the shell's signal first, its journal lines a moment later): after a sentinel. One that offers it is applied
     // at once, as the notification shows it alone.
-    if (!proposal.actions.some((action) => action.name === expect.apply)) {
-      await this.#barrier(mark);
-      proposal = latest() ?? proposal;
-    }
+    if (offersChange(proposal)) return { finding, proposal };
+    await this.#barrier(mark);
+    return { finding, proposal: latest() ?? proposal };
+  }
+
+  #firstStep(proposal: Proposal, expected: string, row: Row): boolean {
     const first = proposal.actions[0]?.name ?? null;
-    row.firstStep = { expected: expect.firstStep, got: first, right: first === expect.firstStep };
-    if (!row.firstStep.right) row.reason = `first step ${first ?? 'none'}, expected ${expect.firstStep}`;
-    if (!proposal.actions.some((action) => action.name === expect.apply)) {
+    row.firstStep = { expected, got: first, right: first === expected };
+    if (!row.firstStep.right) row.reason = `first step ${first ?? 'none'}, expected ${expected}`;
+    return row.firstStep.right;
+  }
+
+  async #fix(scenario: FixScenario, mark: number, faultAt: number, row: Row): Promise<void> {
+    const { expect } = scenario;
+    const offers = (proposal: Proposal) => proposal.actions.some((action) => action.name === expect.apply);
+    const { finding, proposal } = await this.#findAndPropose(expect.finding, offers, mark, faultAt, row);
+    const rightFirst = this.#firstStep(proposal, expect.firstStep, row);
+    if (!offers(proposal)) {
       const vouchedBy = finding['vouched-by'];
       const vouched = typeof vouchedBy === 'string' && vouchedBy !== '' ? vouchedBy : 'nobody';
       row.reason = `the proposal offers ${proposal.actions.map((action) => action.name).join(', ') || 'nothing'}, no ${expect.apply} (the finding is vouched for by ${vouched})`;
@@ -155,8 +174,21 @@ export class DesktopRunner {
       row.reason = `not undone: the undo job ${undo.id} ended ${undo.state} (${undo.summary})${marked ? '' : ', and the applied job does not name it'}, or the shell’s state never came back`;
       return;
     }
-    row.pass = row.firstStep.right;
+    row.pass = rightFirst;
     if (row.pass) row.reason = null;
+  }
+
+  /** The finding and its first step, and no change offered, once Steward has read all the fault set off. */
+  async #explain(scenario: ExplainScenario, mark: number, faultAt: number, row: Row): Promise<void> {
+    const { expect } = scenario;
+    const { proposal } = await this.#findAndPropose(expect.finding, () => false, mark, faultAt, row);
+    if (!this.#firstStep(proposal, expect.firstStep, row)) return;
+    const changes = proposal.actions.filter((action) => !action['read-only']).map((action) => action.name);
+    if (changes.length > 0) {
+      row.reason = `the proposal offers a change where none should be: ${changes.join(', ')}`;
+      return;
+    }
+    row.pass = true;
   }
 
   /**
