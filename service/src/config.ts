@@ -137,6 +137,8 @@ const watchSchema = z
     network: z.boolean().default(true),
     /** The desktop session: GNOME Shell's extensions, sound, Bluetooth, printers and the clock, from their own D-Bus APIs (signals, not polling). */
     desktop: z.boolean().default(true),
+    /** dpkg's own database (its status file and journal), from inotify: a run left unfinished, whoever ran it. */
+    packages: z.boolean().default(true),
     disks: diskWatchSchema.default(() => diskWatchSchema.parse({})),
     files: z
       .object({

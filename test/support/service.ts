@@ -142,6 +142,7 @@ export const quietWatch = (watch: Record<string, unknown> = {}) => ({
   network: false,
   disks: { mounts: [] },
   files: { watchDefaults: false },
+  packages: false,
   ...watch,
 });
 

@@ -10,6 +10,7 @@ import { isIP } from 'node:net';
 import { crashedPackage } from '../desktop/appCrash/origin.js';
 import { desktopPlaybooks } from '../desktop/index.js';
 import { AUTH_WINDOW_MS } from '../findings/detectors/authFailures.js';
+import { DPKG_STATUS, DPKG_UPDATES } from '../findings/detectors/dpkgState.js';
 import { missingExecutableIn } from '../findings/detectors/unitFailed.js';
 import type { FindingWithEvidence } from '../findings/store.js';
 import { _, format } from '../i18n.js';
@@ -1490,13 +1491,17 @@ const packageManagerError: Playbook = async (finding, tools) => {
       OWN_LINES,
     );
   }
-  const interrupted = texts.some((text) => DPKG_INTERRUPTED.test(text));
-  const failed = texts.some((text) => DPKG_RUN_FAILED.test(text));
+  // dpkg's own database, where the finding came from it: a run's journal left behind is a run cut off; a package
+  // left part-way with no journal, a run that ended on an error (its output may have gone to a terminal).
+  const readIn = (path: string) => finding.evidence.some((evidence) => evidence.path === path);
+  const interrupted = texts.some((text) => DPKG_INTERRUPTED.test(text)) || readIn(DPKG_UPDATES);
+  const failed = texts.some((text) => DPKG_RUN_FAILED.test(text)) || readIn(DPKG_STATUS);
   // dpkg's own database says what is left: the step is offered only while there is something to finish.
   const repair = { name: 'packages.repair_system', params: {} };
   const unfinished = interrupted || failed ? await tools.preview(repair) : null;
   if (unfinished && !unfinished.changesNothing) {
-    const evidence = texts.find((text) => DPKG_INTERRUPTED.test(text) || DPKG_RUN_FAILED.test(text)) ?? '';
+    const evidence =
+      texts.find((text) => DPKG_INTERRUPTED.test(text) || DPKG_RUN_FAILED.test(text)) ?? cleanLine(texts[0] ?? '');
     if (interrupted) {
       return {
         title: _('Finish the interrupted package installation'),

@@ -41,6 +41,7 @@ export class WatcherSet {
       systemBus,
       systemJournal: hooks.systemJournal,
       userJournal: hooks.userJournal,
+      dpkgRoot: hooks.dpkgRoot,
       log,
     });
     // Each source reports its own failure to start; the others run regardless.

@@ -3,6 +3,7 @@
 // What the event sources see, in one shape per kind of event. Sources produce
 // these; detectors (service/src/findings/detectors/) turn them into findings.
 import type { DesktopState } from '../desktop/events.js';
+import type { DpkgState } from '../fixes/actions/dpkgState.js';
 import type { JournalField } from './journalEntry.js';
 
 export type JournalFields = Partial<Record<JournalField, string>>;
@@ -83,7 +84,9 @@ export type WatchEvent =
   | { type: 'connectivity'; at: Date; state: 'none' | 'portal' | 'limited' | 'full' | 'unknown' }
   | { type: 'fileChanged'; at: Date; path: string; previousHash: string | null; hash: string | null }
   /** The desktop session's state, read from its own D-Bus APIs (service/src/desktop/). */
-  | { type: 'desktop'; at: Date; desktop: DesktopState };
+  | { type: 'desktop'; at: Date; desktop: DesktopState }
+  /** What dpkg's own database leaves unfinished (watch/dpkg.ts). */
+  | { type: 'dpkg'; at: Date; state: DpkgState };
 
 /** An event source: started once, stopped on shutdown; reports events and its own health. */
 export interface EventSource {

@@ -13,6 +13,7 @@ import type { FindingsStore } from '../findings/store.js';
 import type { SecretPolicy } from '../fixes/knownGoodStore.js';
 import type { Logger } from '../logging.js';
 import { DiskSource } from './disks.js';
+import { DpkgSource } from './dpkg.js';
 import type { EventSource, WatchEvent } from './events.js';
 import { FileWatchSource } from './files.js';
 import { JournalSource } from './journal.js';
@@ -33,6 +34,8 @@ export interface WatchersOptions {
   secrets: SecretPolicy;
   sessionBus: MessageBus;
   systemBus: MessageBus | null;
+  /** The directory that stands for `/` where dpkg's database is read (a test hook, testHooks.ts); '/' else. */
+  dpkgRoot?: string;
   /** Journal directories that stand for the system's and the user's journals (the corpus's test hooks, testHooks.ts). */
   systemJournal?: string;
   userJournal?: string;
@@ -88,6 +91,7 @@ export class Watchers {
         : []),
       ...(config.disks.mounts.length > 0 ? [this.disks] : []),
       new MemoryPressureSource({ log }),
+      ...(config.packages ? [new DpkgSource({ root: options.dpkgRoot ?? '/', log })] : []),
       ...(config.desktop ? desktopSources({ sessionBus: options.sessionBus, systemBus: options.systemBus, log }) : []),
       ...(filePaths.length > 0
         ? [

@@ -17,6 +17,7 @@
 // dns-failure                    warning           journal       resolved degraded/DNSSEC, failed lookups
 // auth-failures                  warning           journal       ≥ 5 failures from one address/user in 10 min
 // package-manager-error          warning           journal       dpkg/apt, PackageKit, dnf failures
+//                                warning           dpkg          a package dpkg's database leaves part-way, an interrupted run; resolves when finished
 // thermal-throttling             warning           journal       throttled; resolves when every CPU is normal
 // disk-low / disk-critical       warning/critical  disk          < min(10%, 5 GB) / < min(3%, 1 GB); resolve at 1.2×
 // inode-exhaustion               warning/critical  disk          < 10% / < 2% inodes free; resolve at 1.2×
@@ -39,6 +40,7 @@ import { CrashDetector } from './crash.js';
 import { CrashLoopDetector, type CrashLoopOptions } from './crashLoop.js';
 import { DiskSpaceDetector, type DiskSpaceOptions } from './diskSpace.js';
 import { DnsFailureDetector } from './dnsFailure.js';
+import { DpkgStateDetector } from './dpkgState.js';
 import { FilesystemErrorDetector } from './filesystemError.js';
 import { GpuFaultDetector } from './gpuFault.js';
 import { InodeExhaustionDetector, type InodeOptions } from './inodes.js';
@@ -79,6 +81,7 @@ export function createDetectors(options: DetectorOptions = {}): Detector[] {
     new DnsFailureDetector(),
     new AuthFailuresDetector(options.authFailures),
     new PackageManagerErrorDetector(),
+    new DpkgStateDetector(),
     new ThermalThrottlingDetector(),
     new ConfigErrorDetector(),
     new NetworkFailureDetector(),
