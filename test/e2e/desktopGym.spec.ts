@@ -91,6 +91,8 @@ if (selectedSuites().some((suite) => suite.name === DESKTOP_GYM_SUITE)) {
 
     it('runs every scenario, the core ones passing', () => {
       expect(score.rows.map((r) => r.scenario).sort()).toEqual([
+        'bluetooth-powered-off',
+        'bluetooth-soft-blocked',
         'clock-ntp-off',
         'extension-enable-throws',
         'extension-out-of-date',
@@ -139,6 +141,14 @@ if (selectedSuites().some((suite) => suite.name === DESKTOP_GYM_SUITE)) {
 
     it('turns automatic time on again through timedated (a stand-in), and off again on Undo', () => {
       expectFixed('clock-ntp-off', 'ntp', 'clock-ntp-off', 'clock.ntp_on');
+    });
+
+    it('turns GNOME’s Bluetooth airplane mode off (gsd and BlueZ stand-ins), and on again on Undo', () => {
+      expectFixed('bluetooth-soft-blocked', 'hci0', 'bluetooth-off', 'bluetooth.unblock');
+    });
+
+    it('switches a Bluetooth adapter blocked before on through BlueZ (a stand-in), and off again on Undo', () => {
+      expectFixed('bluetooth-powered-off', 'hci0', 'bluetooth-off', 'bluetooth.power_on');
     });
 
     it('never raises or proposes anything about Steward’s own extension', () => {

@@ -94,6 +94,44 @@ describe('Bluetooth against a stand-in BlueZ (python3-dbusmock bluez5)', () => {
     ]);
   });
 
+  it('reports a block and its lifting as BlueZ settles them, not the switching between', async () => {
+    await mockCall('AddAdapter', 'ss', ['hci0', 'laptop']);
+    const adapterMock = (member: string, signature: string, body: unknown[]) =>
+      callMethod(client, {
+        destination: BLUEZ,
+        path: HCI0,
+        interface: 'org.freedesktop.DBus.Mock',
+        member,
+        signature,
+        body,
+      });
+    await adapterMock('AddProperty', 'ssv', [ADAPTER, 'PowerState', new Variant('s', 'on')]);
+    /** bluetoothd's PropertiesChanged, as it signals a change of its adapter. */
+    const bluetoothd = (properties: Record<string, Variant>) =>
+      adapterMock('UpdateProperties', 'sa{sv}', [ADAPTER, properties]);
+    const powerState = (value: string) => new Variant('s', value);
+    await source.start((event) => {
+      if (event.type === 'desktop' && event.desktop.kind === 'bluetooth') states.push(event.desktop.bluetooth);
+    });
+    // rfkill blocks it: bluetoothd says so, then the kernel powers the controller down.
+    await bluetoothd({ PowerState: powerState('off-blocked') });
+    await bluetoothd({ Powered: new Variant('b', false), PowerState: powerState('off-blocked') });
+    // Unblocked, bluetoothd powers it again through off-enabling.
+    await bluetoothd({ PowerState: powerState('off-enabling') });
+    await bluetoothd({ Powered: new Variant('b', true), PowerState: powerState('on') });
+    // Switched off, through on-disabling.
+    await bluetoothd({ PowerState: powerState('on-disabling') });
+    await bluetoothd({ Powered: new Variant('b', false), PowerState: powerState('off') });
+    await until(5);
+    expect(states).toEqual([
+      { adapter: HCI0, present: true, powered: true, blocked: false },
+      { adapter: HCI0, present: true, powered: true, blocked: true },
+      { adapter: HCI0, present: true, powered: false, blocked: true },
+      { adapter: HCI0, present: true, powered: true, blocked: false },
+      { adapter: HCI0, present: true, powered: false, blocked: false },
+    ]);
+  });
+
   it('raises bluetooth-off for an unpowered adapter, switches it on through BlueZ, verifies, and undoes', async () => {
     await mockCall('AddAdapter', 'ss', ['hci0', 'laptop']);
     await setPowered(false);

@@ -37,7 +37,12 @@ export const ACTIVATED = 2;
 export const DEACTIVATED = 4;
 
 /** Starts `python3 -m dbusmock args…` on the private bus and waits until it owns `name`. */
-export async function startDbusmock(bus: PrivateBus, client: MessageBus, name: string, args: string[]) {
+export async function startDbusmock(
+  bus: Pick<PrivateBus, 'address'>,
+  client: MessageBus,
+  name: string,
+  args: string[],
+) {
   // /usr/bin/python3: the `python3` on PATH may be another interpreter without dbusmock.
   const mock = spawn('/usr/bin/python3', ['-m', 'dbusmock', '--session', ...args], {
     env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: bus.address },

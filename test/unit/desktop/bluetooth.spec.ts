@@ -230,14 +230,15 @@ describe('the bluetooth-unavailable detector', () => {
   it('proposes switching an unpowered adapter on, and a blocked one unblocked unless a hardware switch holds it', async () => {
     const playbook = desktopPlaybooks()[BLUETOOTH_OFF];
     expect(playbook).toBeDefined();
-    const offFinding = (text: string) =>
+    /** The finding with what BlueZ said, oldest first. */
+    const offFinding = (...texts: string[]) =>
       ({
         id: 2,
         kind: BLUETOOTH_OFF,
         subject: 'hci0',
         title: 'Bluetooth adapter hci0 is switched off',
         firstSeen: new Date(0),
-        evidence: [{ kind: 'text', text, at: new Date(0) }],
+        evidence: texts.map((text, seconds) => ({ kind: 'text', text, at: new Date(seconds * 1000) })),
       }) as unknown as FindingWithEvidence;
     const previewed: unknown[] = [];
     const tools = {
@@ -251,12 +252,19 @@ describe('the bluetooth-unavailable detector', () => {
     expect((await playbook!(offFinding(BLOCKED_EVIDENCE), tools))?.actions).toEqual([
       { name: 'bluetooth.unblock', params: {} },
     ]);
+    // The adapter as BlueZ says it now: blocked once and switched off since, or the other way round.
+    expect((await playbook!(offFinding(BLOCKED_EVIDENCE, 'BlueZ: Powered is false'), tools))?.actions).toEqual([
+      { name: 'bluetooth.power_on', params: { adapter: 'hci0' } },
+    ]);
+    expect((await playbook!(offFinding('BlueZ: Powered is false', BLOCKED_EVIDENCE), tools))?.actions).toEqual([
+      { name: 'bluetooth.unblock', params: {} },
+    ]);
     // A block only a hardware switch can lift: the unblock's preview changes nothing, and nothing is proposed.
     const hardware = {
       preview: () =>
         Promise.resolve({ summary: 'A hardware switch blocks Bluetooth', details: [], changesNothing: true }),
     } as unknown as PlaybookTools;
     expect(await playbook!(offFinding(BLOCKED_EVIDENCE), hardware)).toBeNull();
-    expect(previewed.length).toBe(2);
+    expect(previewed.length).toBe(4);
   });
 });

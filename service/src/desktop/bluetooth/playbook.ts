@@ -25,10 +25,11 @@ export const bluetoothUnavailable: Playbook = async (finding: FindingWithEvidenc
 /**
  * An adapter BlueZ holds unpowered: switch it on through BlueZ. One blocked through rfkill BlueZ will not power:
  * GNOME's Bluetooth airplane mode is turned off instead (its own switch's soft block); a hardware switch's block
- * nothing can lift, and the unblock's preview then offers nothing (the finding says why).
+ * nothing can lift, and the unblock's preview then offers nothing (the finding says why). The latest evidence is
+ * the adapter's state now: the finding keeps what BlueZ said before, a block lifted long ago included.
  */
 export const bluetoothOff: Playbook = async (finding, tools) => {
-  const blocked = finding.evidence.some((evidence) => evidence.text === BLOCKED_EVIDENCE);
+  const blocked = finding.evidence.at(-1)?.text === BLOCKED_EVIDENCE;
   const step = blocked
     ? { name: 'bluetooth.unblock', params: {} }
     : { name: 'bluetooth.power_on', params: { adapter: finding.subject } };

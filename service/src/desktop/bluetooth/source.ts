@@ -2,7 +2,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The BlueZ source: every org.bluez.Adapter1 on the system bus, read once through BlueZ's ObjectManager and then
 // followed through its signals (InterfacesAdded/Removed, PropertiesChanged); a desktop event goes out whenever an
-// adapter's state changes. Without bluetoothd the source waits for it quietly (NameOwnerChanged).
+// adapter's state changes. Without bluetoothd the source waits for it quietly (NameOwnerChanged). While BlueZ switches
+// an adapter on or off (PowerState off-enabling, on-disabling) nothing is reported: the settled state follows at once.
 import type { MessageBus, Variant } from '@jellybrick/dbus-next';
 
 import { callMethod, SignalRouter } from '../../dbus/client.js';
@@ -15,6 +16,8 @@ export const ADAPTER = 'org.bluez.Adapter1';
 const OBJECT_MANAGER = 'org.freedesktop.DBus.ObjectManager';
 const PROPERTIES = 'org.freedesktop.DBus.Properties';
 const DBUS = 'org.freedesktop.DBus';
+/** BlueZ's PowerState while it switches an adapter on or off: the settled state follows at once. */
+const SWITCHING = new Set(['off-enabling', 'on-disabling']);
 
 export interface BluezSourceOptions {
   name: string;
@@ -32,8 +35,12 @@ export class BluezSource implements EventSource {
   #emit: ((event: WatchEvent) => void) | null = null;
   #unsubscribes: (() => Promise<void>)[] = [];
   #queue: Promise<void> = Promise.resolve();
-  /** Each adapter's last reported state, by object path. */
+  /** Each adapter's state as BlueZ last said it, by object path. */
   readonly #adapters = new Map<string, BluetoothState>();
+  /** Each adapter's last reported state: a switching adapter's is reported once BlueZ has settled it. */
+  readonly #reported = new Map<string, BluetoothState>();
+  /** The adapters BlueZ is switching on or off just now. */
+  readonly #switching = new Set<string>();
 
   constructor(options: BluezSourceOptions) {
     this.name = options.name;
@@ -107,27 +114,34 @@ export class BluezSource implements EventSource {
 
   #update(path: string, values: Record<string, Variant> | undefined): void {
     if (!values) return;
-    const previous = this.#adapters.get(path);
+    const known = this.#adapters.get(path);
     const powered = values.Powered?.value as boolean | undefined;
     const powerState = values.PowerState?.value as string | undefined;
     const next: BluetoothState = {
       adapter: path,
       present: true,
-      powered: powered ?? previous?.powered ?? false,
-      blocked: powerState === undefined ? (previous?.blocked ?? false) : powerState === 'off-blocked',
+      powered: powered ?? known?.powered ?? false,
+      blocked: powerState === undefined ? (known?.blocked ?? false) : powerState === 'off-blocked',
     };
-    this.#report(next, previous);
+    this.#adapters.set(path, next);
+    if (powerState !== undefined) {
+      if (SWITCHING.has(powerState)) this.#switching.add(path);
+      else this.#switching.delete(path);
+    }
+    if (!this.#switching.has(path)) this.#report(next);
   }
 
   #gone(path: string): void {
-    const previous = this.#adapters.get(path);
-    if (!previous) return;
-    this.#report({ ...previous, present: false }, previous);
     this.#adapters.delete(path);
+    this.#switching.delete(path);
+    const reported = this.#reported.get(path);
+    if (reported) this.#report({ ...reported, present: false });
   }
 
-  #report(next: BluetoothState, previous: BluetoothState | undefined): void {
-    if (next.present) this.#adapters.set(next.adapter, next);
+  #report(next: BluetoothState): void {
+    const previous = this.#reported.get(next.adapter);
+    if (next.present) this.#reported.set(next.adapter, next);
+    else this.#reported.delete(next.adapter);
     if (
       previous &&
       previous.present === next.present &&
