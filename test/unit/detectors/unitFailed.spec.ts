@@ -460,7 +460,7 @@ describe('the unit-failed detector on the catalogue and the wordings of each sys
     ]);
   });
 
-  it('reads a start job that timed out from its catalogued result (a missing disk in fstab)', () => {
+  it('reports a missing fstab disk as the mount that waited for it, never as the device unit', () => {
     expect(
       titles(
         pid1([
@@ -471,7 +471,7 @@ describe('the unit-failed detector on the catalogue and the wordings of each sys
             JOB_TYPE: 'start',
             JOB_RESULT: 'timeout',
           },
-          // a dependency's failure is reported on the unit that failed, not on each one waiting for it
+          // the unit a person wrote (an /etc/fstab line) is the finding
           {
             MESSAGE: 'Dependency failed for /boot/efi.',
             MESSAGE_ID: 'be02cf6855d2428ba40df7e9d022f03d',
@@ -479,11 +479,17 @@ describe('the unit-failed detector on the catalogue and the wordings of each sys
             JOB_TYPE: 'start',
             JOB_RESULT: 'dependency',
           },
+          // a service's dependency is reported on the unit that failed, not on each one waiting for it
+          {
+            MESSAGE: 'Dependency failed for backup.service - Backup.',
+            MESSAGE_ID: 'be02cf6855d2428ba40df7e9d022f03d',
+            UNIT: 'backup.service',
+            JOB_TYPE: 'start',
+            JOB_RESULT: 'dependency',
+          },
         ]),
       ),
-    ).toEqual([
-      ['dev-disk-by\\x2duuid-1234\\x2dABCD.device', 'dev-disk-by\\x2duuid-1234\\x2dABCD.device failed (timed out)'],
-    ]);
+    ).toEqual([['boot-efi.mount', 'boot-efi.mount failed to start']]);
   });
 
   it('reads the words alone, with or without the full stop, in the wordings before and after systemd 233', () => {

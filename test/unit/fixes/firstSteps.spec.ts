@@ -1,14 +1,18 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
 import { describeTally, tallyAttempts } from '../../../service/src/fixes/actions/authAttempts.js';
 import { ownersIn } from '../../../service/src/fixes/actions/packageOwner.js';
-import { failedCommandOf, type UnitRecord } from '../../../service/src/fixes/actions/systemdUnits.js';
+import { failedCommandOf, fstabLine, type UnitRecord } from '../../../service/src/fixes/actions/systemdUnits.js';
 import {
   describeCorePattern,
   describeMainExit,
   describeRecord,
   recordsFailure,
 } from '../../../service/src/fixes/actions/unitFailure.js';
+import { makeTempDir } from '../../support/tempDir.js';
 
 const record = (fields: Partial<UnitRecord>): UnitRecord => ({
   unit: 'gym-parser.service',
@@ -179,6 +183,44 @@ describe('what systemd recorded of a unit’s last run', () => {
       '/dev/disk/by-uuid/0a1b does not exist now.',
       'ExecMount=/usr/bin/mount /dev/disk/by-uuid/0a1b /srv/backup exited with status 32.',
     ]);
+    // An /etc/fstab disk that is not connected: the mount never ran (its device's job failed), and its line says.
+    const waiting = record({
+      ...mount,
+      activeState: 'inactive',
+      subState: 'dead',
+      result: 'success',
+      failedCommand: undefined,
+      mount: {
+        what: '/dev/disk/by-uuid/0a1b',
+        where: '/srv/backup',
+        type: 'ext4',
+        whatPresent: false,
+        fstab: { path: '/etc/fstab', line: 9, text: 'UUID=0a1b /srv/backup ext4 defaults 0 2' },
+      },
+    });
+    expect(recordsFailure(waiting)).toBeTrue();
+    expect(describeRecord(waiting).slice(1, 4)).toEqual([
+      'It mounts /dev/disk/by-uuid/0a1b on /srv/backup (ext4).',
+      '/dev/disk/by-uuid/0a1b does not exist now.',
+      'It comes from /etc/fstab, line 9: UUID=0a1b /srv/backup ext4 defaults 0 2',
+    ]);
+  });
+
+  it('finds the /etc/fstab line that mounts a place, through fstab’s escapes and comments', async () => {
+    const dir = await makeTempDir();
+    const fstab = join(dir.path, 'fstab');
+    await writeFile(
+      fstab,
+      '# /srv/backup was here\nUUID=1 / ext4 defaults 0 1\nUUID=2 /srv/my\\040photos ext4 defaults 0 2\n',
+    );
+    expect(await fstabLine(fstab, '/srv/my photos')).toEqual({
+      path: fstab,
+      line: 3,
+      text: 'UUID=2 /srv/my\\040photos ext4 defaults 0 2',
+    });
+    expect(await fstabLine(fstab, '/')).toEqual(jasmine.objectContaining({ line: 2 }));
+    expect(await fstabLine(fstab, '/srv/backup')).toBeUndefined();
+    await dir.remove();
   });
 
   it('takes the first command that failed and counts, never one marked "-" or one that succeeded', () => {

@@ -38,6 +38,16 @@ const STOPPING_AFTER_TIMEOUT_MS = 10 * 60_000;
 const FAILED_TO_START = /^Failed to start (.+?)\.?$/;
 // The start job results that mean the unit itself did not start ("dependency" blames another unit, reported there).
 const FAILED_JOB_RESULTS = new Set(['failed', 'timeout']);
+// What /etc/fstab makes: a mount (or swap) whose device never came ("Dependency failed for srv-photos.mount") is the
+// finding, about the line a person wrote; the device's own job ("Timed out waiting for device dev-disk-by\x2duuid-…",
+// "unsupported" in a container) is nothing to fix by itself, and the unit that needed it says so.
+const FSTAB_UNIT = /\.(?:mount|swap|automount)$/;
+
+/** Whether a start job's result says `unit` failed, rather than a unit it needed (reported there). */
+function jobFailed(unit: string, result: string): boolean {
+  if (unit.endsWith('.device')) return false;
+  return FAILED_JOB_RESULTS.has(result) || (result === 'dependency' && FSTAB_UNIT.test(unit));
+}
 // "Failed to locate executable /usr/bin/foo: No such file or directory" (252), "Unable to locate
 // executable '/usr/bin/foo': …" (254+), "Failed at step EXEC spawning /usr/bin/foo: …" (older).
 const MISSING_EXECUTABLE =
@@ -147,12 +157,12 @@ export function parseUnitFailure(event: WatchEvent): UnitFailure | null {
   }
   if (id === MESSAGE_JOB_FAILED) {
     if (jobType !== undefined && jobType !== 'start') return null;
-    if (jobResult !== undefined && !FAILED_JOB_RESULTS.has(jobResult)) return null;
   } else if (id !== undefined) return null;
   const started = id === MESSAGE_JOB_FAILED ? null : FAILED_TO_START.exec(entry.message);
   if (id !== MESSAGE_JOB_FAILED && !started) return null;
   const unit = unitOf(entry) ?? (started?.[1] ?? '').replace(/ - .*/, '');
   if (!UNIT_NAME.test(unit)) return null;
+  if (jobResult !== undefined && !jobFailed(unit, jobResult)) return null;
   return { unit, result: jobResult, evidence: journalEvidence(event), jobMessage: true };
 }
 

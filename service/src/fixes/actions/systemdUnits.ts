@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // A client for one systemd manager, the user's or the system's: a unit's
 // state, jobs run to their end, and unit files enabled or disabled.
-import { access, stat } from 'node:fs/promises';
+import { access, readFile, stat } from 'node:fs/promises';
 
 import { type MessageBus, Variant } from '@jellybrick/dbus-next';
 
@@ -90,7 +90,14 @@ export interface UnitRecord {
   /** The command of a unit's own that failed where no main process ran (ExecStartPre=, a mount's mount(8)). */
   failedCommand?: FailedCommand;
   /** Mount units: what is mounted where, and whether a path it mounts from is there now. */
-  mount?: { what: string; where: string; type: string; whatPresent: boolean | undefined };
+  mount?: {
+    what: string;
+    where: string;
+    type: string;
+    whatPresent: boolean | undefined;
+    /** The /etc/fstab line the generator made it from (SourcePath=), with its number, as written there now. */
+    fstab?: { path: string; line: number; text: string };
+  };
 }
 
 /** A command of the unit's ExecStartPre=, ExecCondition= … (or a mount's) that ended badly, as systemd recorded it. */
@@ -312,12 +319,13 @@ export class UnitManager {
   }
 
   async #mountRecord(get: (iface: string, name: string) => Promise<unknown>): Promise<Partial<UnitRecord>> {
-    const [result, what, where, type] = (await Promise.all([
+    const [result, what, where, type, sourcePath] = (await Promise.all([
       get(MOUNT, 'Result'),
       get(MOUNT, 'What'),
       get(MOUNT, 'Where'),
       get(MOUNT, 'Type'),
-    ])) as [string, string, string, string];
+      get(UNIT, 'SourcePath'),
+    ])) as [string, string, string, string, string];
     const failedCommand = result === 'success' ? undefined : await this.#failedCommand(get, MOUNT, ['ExecMount']);
     // A device node, an image file or a directory to bind; "tmpfs", "server:/export" and the like are no path.
     const whatPresent = what.startsWith('/')
@@ -326,9 +334,10 @@ export class UnitManager {
           () => false,
         )
       : undefined;
+    const fstab = sourcePath.endsWith('fstab') ? await fstabLine(sourcePath, where) : undefined;
     return {
       result,
-      mount: { what, where, type, whatPresent },
+      mount: { what, where, type, whatPresent, ...(fstab && { fstab }) },
       ...(failedCommand && { failedCommand }),
     };
   }
@@ -601,3 +610,23 @@ export class UnitManager {
 }
 
 const JOB_VERBS: Record<JobMethod, string> = { StartUnit: 'start', StopUnit: 'stop', RestartUnit: 'restart' };
+
+/** The line of an fstab(5) file that mounts on `where` (its second field, with fstab's octal escapes), if any. */
+export async function fstabLine(
+  path: string,
+  where: string,
+): Promise<{ path: string; line: number; text: string } | undefined> {
+  const lines = (await readFile(path, 'utf8').catch(() => '')).split('\n');
+  const unescape = (field: string) =>
+    field.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8)));
+  const index = lines.findIndex((text) => {
+    const fields = text.trim().split(/\s+/);
+    return (
+      !text.trimStart().startsWith('#') &&
+      fields[1] !== undefined &&
+      unescape(fields[1]).replace(/\/+$/, '') === where.replace(/\/+$/, '')
+    );
+  });
+  const text = lines[index];
+  return text === undefined ? undefined : { path, line: index + 1, text: text.trim() };
+}

@@ -136,6 +136,15 @@ function describeMount(mount: NonNullable<UnitRecord['mount']>): string[] {
   const values = { what: cleanLine(mount.what, 200), where: cleanLine(mount.where, 200), type: mount.type || '–' };
   const lines = [format(_('It mounts {what} on {where} ({type}).'), values)];
   if (mount.whatPresent === false) lines.push(format(_('{what} does not exist now.'), values));
+  if (mount.fstab) {
+    lines.push(
+      format(_('It comes from {path}, line {line}: {text}'), {
+        path: mount.fstab.path,
+        line: mount.fstab.line,
+        text: cleanLine(mount.fstab.text, 300),
+      }),
+    );
+  }
   return lines;
 }
 
@@ -180,6 +189,8 @@ export function recordsFailure(record: UnitRecord): boolean {
     Boolean(record.mainCode) ||
     Boolean(record.failedCommand) ||
     (record.result !== undefined && record.result !== 'success') ||
+    // A mount that never ran because what it mounts is not there (a disk not connected): its start job failed.
+    record.mount?.whatPresent === false ||
     describeRequirements(record).length > 0
   );
 }
