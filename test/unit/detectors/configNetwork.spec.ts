@@ -78,6 +78,10 @@ describe('the config-error detector', () => {
   it('takes a source file in a traceback for no configuration', () => {
     expect(found('File "/usr/lib/python3/dist-packages/x/config.py", line 12, in load')).toEqual([]);
     expect(found('panic: bad value in /home/u/go/src/app/main.go:42')).toEqual([]);
+    // A library's own file, whatever its name: where the error passed through, not what to fix.
+    expect(found('  File "/usr/lib/python3.13/json/decoder.py", line 361, in raw_decode')).toEqual([]);
+    expect(found('error in /srv/app/node_modules/yaml/dist/config.json:3')).toEqual([]);
+    expect(found('Error in /usr/share/perl5/Config/Tiny.conf line 4')).toEqual([]);
   });
 
   it('leaves alone lines that only mention a file', () => {

@@ -200,6 +200,20 @@ describe('playbooks', () => {
     expect(bare?.explanation).toContain('a restart would fail the same way');
   });
 
+  it('never takes a library’s frame in a traceback for the configuration to fix', async () => {
+    // A truncated ~/.config/gym/settings.json, as Python 3.13's json module reports it from its own files.
+    const result = await draft('unit-failed', 'backup.service', [
+      { text: "backup.service: Failed with result 'exit-code'." },
+      { text: 'Traceback (most recent call last):' },
+      { text: '  File "/usr/lib/python3.13/json/decoder.py", line 361, in raw_decode' },
+      { text: '  File "/usr/local/lib/python3.13/site-packages/gym/settings.yaml", line 12, in load' },
+      { text: 'json.decoder.JSONDecodeError: Expecting value: line 1 column 1 (char 0)' },
+    ]);
+    expect(result?.title).toBe('See why backup.service failed');
+    expect(JSON.stringify(result)).not.toContain('decoder.py');
+    expect(result?.actions.map((action) => action.name)).toEqual(['info.unit_failure', 'info.show_logs']);
+  });
+
   it('never restarts a unit systemd could not set up, and names the setting and the line', async () => {
     const lines: [string, string, string][] = [
       ['backup.service: Main process exited, code=exited, status=203/EXEC', 'EXEC', 'ExecStart='],

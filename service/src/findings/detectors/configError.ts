@@ -52,7 +52,16 @@ const WORDINGS: { pattern: RegExp; path: number; line: number }[] = [
 ];
 
 // Source code is where a program failed, not its configuration: "File "/usr/lib/x.py", line 3" is a traceback.
-const SOURCE_CODE = /\.(?:py|pyc|js|mjs|ts|go|rs|c|cc|cpp|h|java|rb|pl|pm|php|lua|sh|so)$/;
+const SOURCE_CODE = /\.(?:py|pyc|js|mjs|cjs|ts|go|rs|c|cc|cpp|h|java|rb|pl|pm|php|lua|sh|so)$/;
+// Nor is a file of a language's own tree or of a library: a stack frame in it is where the error passed through
+// (json/decoder.py decoding the person's settings file), whatever the file is named.
+const LIBRARY_TREE =
+  /^\/usr\/(?:local\/)?(?:lib|lib64|share)\/(?:python[\d.]*|perl5?|ruby|node(?:js)?|jvm|go(?:lang)?|rustlib)\/|\/(?:site-packages|dist-packages|node_modules|gems|vendor)\//;
+
+/** Whether `path` can be configuration a person or a package wrote: not source code, not a library's file. */
+function isConfigurationPath(path: string): boolean {
+  return /\.|\/etc\//.test(path) && !SOURCE_CODE.test(path) && !LIBRARY_TREE.test(path);
+}
 
 // Transports where PRIORITY is the level the program chose (the native protocol, syslog(3), the kernel); on
 // stdout it is journald's default for every line, whatever the line says.
@@ -70,11 +79,15 @@ function loggedAsRoutine(entry: JournalEntry): boolean {
 // A cheap test before the expressions: every wording above has one of these.
 const HINT = /line \d|:\d+(?:[\]: ]|$)|emerg/i;
 
+/** The configuration file and line a message says a program cannot use; never a source file or a library's. */
 export function configErrorIn(message: string): Location | null {
   if (!HINT.test(message)) return null;
   for (const { pattern, path, line } of WORDINGS) {
     const match = pattern.exec(message);
-    if (match) return { path: match[path] ?? '', line: Number(match[line]) };
+    if (match) {
+      const location = { path: match[path] ?? '', line: Number(match[line]) };
+      return isConfigurationPath(location.path) ? location : null;
+    }
   }
   return null;
 }
@@ -85,7 +98,7 @@ export class ConfigErrorDetector implements Detector {
   detect(event: WatchEvent): DetectorOutput[] {
     if (!isJournal(event) || loggedAsRoutine(event.entry)) return [];
     const location = configErrorIn(event.entry.message.trimStart());
-    if (!location || !/\.|\/etc\//.test(location.path) || SOURCE_CODE.test(location.path)) return [];
+    if (!location) return [];
     return [
       {
         report: {
