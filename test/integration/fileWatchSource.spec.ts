@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { appendFile, mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile, rename, stat, symlink, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { knownGoodCopy } from '../../service/src/fixes/knownGoodStore.js';
@@ -128,6 +128,43 @@ describe('the file watch source', () => {
     await waitFor(() => source!.watchedDirectories.includes(later), 'a watch on the new directory');
     await writeFile(join(later, 'core.2'), 'dump 2');
     await changeTo(join(later, 'core.2'), sha256('dump 2'));
+  });
+
+  it('watches each application’s folder of a nesting directory, and one made later from its first settings on', async () => {
+    const config = join(dir.path, 'config');
+    const editor = join(config, 'editor');
+    await mkdir(join(editor, 'deeper'), { recursive: true });
+    await writeFile(join(editor, 'settings.json'), '{"theme": "dark"}');
+    await mkdir(join(dir.path, 'elsewhere'));
+    await symlink(join(dir.path, 'elsewhere'), join(config, 'linked'));
+    await start({ paths: [config], nested: [config] });
+    // One level down, and no link followed.
+    expect(source!.watchedDirectories.sort()).toEqual([config, editor].sort());
+
+    await writeFile(join(editor, 'settings.json'), '{"theme": "da');
+    expect((await changeTo(join(editor, 'settings.json'), sha256('{"theme": "da'))).previousHash).toBe(
+      sha256('{"theme": "dark"}'),
+    );
+
+    // A new application's folder: its first settings are the baseline, kept; the next change is reported.
+    const notes = join(config, 'notes');
+    await mkdir(notes);
+    await writeFile(join(notes, 'notes.conf'), 'sync=yes');
+    await waitFor(() => source!.watchedDirectories.includes(notes), 'a watch on the new folder');
+    await waitFor(
+      async () => (await readFile(join(knownGood, 'index.json'), 'utf8').catch(() => '')).includes(sha256('sync=yes')),
+      'the first settings kept',
+    );
+    expect(events.filter((event) => event.path.startsWith(notes))).toEqual([]);
+    await writeFile(join(notes, 'notes.conf'), 'sync=');
+    expect((await changeTo(join(notes, 'notes.conf'), sha256('sync='))).previousHash).toBe(sha256('sync=yes'));
+  });
+
+  it('watches no more directories than its bound', async () => {
+    const config = join(dir.path, 'config');
+    for (const app of ['a', 'b', 'c']) await mkdir(join(config, app), { recursive: true });
+    await start({ paths: [config], nested: [config], maxDirectories: 2 });
+    expect(source!.watchedDirectories).toHaveSize(2);
   });
 
   it('gives one event for a burst of writes', async () => {

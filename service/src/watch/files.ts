@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { createHash } from 'node:crypto';
 import { createReadStream, type FSWatcher, watch } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { lstat, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
 import { KnownGoodStore, type SecretPolicy, sha256 } from '../fixes/knownGoodStore.js';
@@ -14,6 +14,13 @@ const MIB = 1024 * 1024;
 export interface FileWatchOptions {
   /** Files and directories to watch; directories at their top level only. */
   paths: string[];
+  /**
+   * Directories among `paths` whose folders are watched too, one level down and at their top level, as they come
+   * and go: ~/.config, where each application keeps its settings in a folder of its own (~/.config/APP/).
+   */
+  nested?: string[];
+  /** The most directories watched at once, nested ones included. */
+  maxDirectories?: number;
   /** Where the content-addressed copies and their index live (under the state directory). */
   knownGoodDirectory: string;
   /** The secret-places policy's view: copies of what it covers are never kept. */
@@ -36,6 +43,8 @@ interface DirectoryWatch {
   directory: string;
   all: boolean;
   files: Set<string>;
+  /** Its folders are watched too (one level). */
+  nests?: boolean;
   watcher?: FSWatcher;
 }
 
@@ -54,6 +63,8 @@ export class FileWatchSource implements EventSource {
   private readonly maxDelayMs: number;
   private readonly log: Logger;
   private readonly paths: string[];
+  private readonly nested: Set<string>;
+  private readonly maxDirectories: number;
   private watches: DirectoryWatch[] = [];
   private readonly pending = new Map<string, { first: number; timer: NodeJS.Timeout }>();
   /** Changes are handled one at a time, in order, so the index has a single writer. */
@@ -73,6 +84,8 @@ export class FileWatchSource implements EventSource {
       options.log,
     );
     this.paths = options.paths.map((path) => resolve(path));
+    this.nested = new Set((options.nested ?? []).map((path) => resolve(path)));
+    this.maxDirectories = options.maxDirectories ?? 128;
   }
 
   /** Directories being watched, once started. */
@@ -116,6 +129,15 @@ export class FileWatchSource implements EventSource {
       if (!info) this.log.info('a watched path does not exist (yet)', { path });
       if (info?.isDirectory()) entry(path).all = true;
       else entry(dirname(path)).files.add(basename(path));
+    }
+    for (const path of this.nested) {
+      const parent = byDirectory.get(path);
+      if (!parent?.all) continue;
+      parent.nests = true;
+      for (const folder of await folders(path)) {
+        if (byDirectory.size >= this.maxDirectories) break;
+        entry(folder).all = true;
+      }
     }
     return [...byDirectory.values()];
   }
@@ -193,16 +215,28 @@ export class FileWatchSource implements EventSource {
     this.emit({ type: 'fileChanged', at: new Date(), path, previousHash, hash });
   }
 
-  /** Starts watching a configured directory that did not exist at start, now that it does. */
+  /**
+   * Starts watching a directory that appeared: a configured one that did not exist at start, or an application's
+   * new folder in a nesting one.
+   */
   private async appearedDirectory(path: string): Promise<boolean> {
-    if (!this.paths.includes(path) || this.watches.some((watch) => watch.all && watch.directory === path)) return false;
-    if (!(await stat(path).catch(() => undefined))?.isDirectory()) return false;
+    const nestedFolder = this.watches.some((watch) => watch.nests && watch.directory === dirname(path));
+    if (!this.paths.includes(path) && !nestedFolder) return false;
+    if (this.watches.some((watch) => watch.all && watch.directory === path)) return false;
+    // A configured path may be a link to its directory; a folder found in a nesting one is followed only as itself.
+    const info = await (nestedFolder ? lstat : stat)(path).catch(() => undefined);
+    if (!info?.isDirectory()) return false;
+    if (this.watches.length >= this.maxDirectories) {
+      this.log.info('not watching another directory: enough are watched', { directory: path });
+      return true;
+    }
     const target: DirectoryWatch = { directory: path, all: true, files: new Set() };
     this.watches.push(target);
     this.watchDirectory(target);
     this.log.info('watching a directory that appeared', { directory: path });
-    // What it already holds is new: report it.
-    for (const file of await this.candidates(target)) this.enqueue(file, false);
+    // What a configured directory already holds is new: report it. An application's new folder holds its first
+    // settings: their baseline.
+    for (const file of await this.candidates(target)) this.enqueue(file, nestedFolder);
     return true;
   }
 
@@ -225,4 +259,10 @@ export class FileWatchSource implements EventSource {
       return undefined;
     }
   }
+}
+
+/** The folders directly in `directory`, not following links (a link can lead anywhere, or in a circle). */
+async function folders(directory: string): Promise<string[]> {
+  const entries = await readdir(directory, { withFileTypes: true }).catch(() => []);
+  return entries.filter((entry) => entry.isDirectory()).map((entry) => join(directory, entry.name));
 }

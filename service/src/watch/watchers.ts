@@ -97,6 +97,7 @@ export class Watchers {
         ? [
             new FileWatchSource({
               paths: filePaths,
+              nested: config.files.watchDefaults ? [options.configHome] : [],
               knownGoodDirectory: join(options.stateDirectory, 'known-good'),
               secrets: options.secrets,
               log,
