@@ -31,8 +31,8 @@ const rule = (action: string, answerFile: string) => `polkit.addRule(function (a
 `;
 
 /**
- * The real polkitd on a private system bus (`onBus`, left running when it stops, or one of its own), seeing `policyFiles` as the only
- * installed actions and a rule of the test's for `action`: it runs in a mount
+ * The real polkitd on a private system bus (`onBus`, left running when polkitd stops, or one of its own), seeing
+ * `policyFiles` as the only installed actions and a rule of the test's for `action`: it runs in a mount
  * namespace of its own, where these directories are bound over polkit's fixed
  * /usr/share/polkit-1/actions and /etc/polkit-1/rules.d, so the machine's are never touched.
  */
