@@ -23,6 +23,7 @@ import {
   openDesktopGym,
 } from './desktopGym/desktopGym.js';
 import { GYM_FAILED } from './desktopGym/kinds/extensions.js';
+import { PRINTER_OFF, QUEUE } from './desktopGym/kinds/printing.js';
 import { OnScreen, type SeenProposal } from './desktopGym/onScreen.js';
 import { SCENARIOS } from './desktopGym/scenarios.js';
 import { type AccessibilityBus, openAccessibilityBus } from './harness/atspi.js';
@@ -98,6 +99,7 @@ if (selectedSuites().some((suite) => suite.name === DESKTOP_GYM_SUITE)) {
         'extension-out-of-date',
         'extension-timeout-throws',
         'own-extension-quiet',
+        'printing-backend-fails',
       ]);
       for (const scenario of SCENARIOS.filter((candidate) => candidate.core))
         expect(row(scenario.name).pass)
@@ -149,6 +151,14 @@ if (selectedSuites().some((suite) => suite.name === DESKTOP_GYM_SUITE)) {
 
     it('switches a Bluetooth adapter blocked before on through BlueZ (a stand-in), and off again on Undo', () => {
       expectFixed('bluetooth-powered-off', 'hci0', 'bluetooth-off', 'bluetooth.power_on');
+    });
+
+    it('resumes a queue cupsd stopped when its backend failed (real cupsd and cups-pk-helper), and stops it on Undo', () => {
+      // The first step is the resume: cupsd's own lines go to its stderr here, in no journal Steward reads, so the
+      // step that shows them would show nothing and is not offered.
+      expectFixed('printing-backend-fails', QUEUE, 'printer-problem', 'printing.resume_printer');
+      // cupsd made the backend's ERROR: line the queue's state message.
+      expect(row('printing-backend-fails').finding?.title).toBe(`Printer ${QUEUE} is stopped: ${PRINTER_OFF}`);
     });
 
     it('never raises or proposes anything about Steward’s own extension', () => {

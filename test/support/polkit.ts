@@ -31,12 +31,12 @@ const rule = (action: string, answerFile: string) => `polkit.addRule(function (a
 `;
 
 /**
- * The real polkitd on a private system bus, seeing `policyFiles` as the only
- * installed actions and a rule of the test's for `action`: it runs in a mount
+ * The real polkitd on a private system bus (`onBus`, left running when polkitd stops, or one of its own), seeing
+ * `policyFiles` as the only installed actions and a rule of the test's for `action`: it runs in a mount
  * namespace of its own, where these directories are bound over polkit's fixed
  * /usr/share/polkit-1/actions and /etc/polkit-1/rules.d, so the machine's are never touched.
  */
-export async function startPolkit(policyFiles: string[], action: string): Promise<Polkit> {
+export async function startPolkit(policyFiles: string[], action: string, onBus?: PrivateBus): Promise<Polkit> {
   const dir: TempDir = await makeTempDir('steward-polkit-');
   const [actions, rules, answerFile] = [join(dir.path, 'actions'), join(dir.path, 'rules.d'), join(dir.path, 'answer')];
   await mkdir(actions);
@@ -46,7 +46,7 @@ export async function startPolkit(policyFiles: string[], action: string): Promis
   await writeFile(answerFile, 'ask\n');
   // polkitd drops to its own user, which must read all of it.
   for (const path of [dir.path, actions, rules]) await chmod(path, 0o755);
-  const bus = await startPrivateBus({ system: true });
+  const bus = onBus ?? (await startPrivateBus({ system: true }));
   const script =
     'mount --bind "$1" /usr/share/polkit-1/actions && mount --bind "$2" /etc/polkit-1/rules.d && exec "$3"';
   const polkitd: ChildProcess = spawn(
@@ -63,7 +63,7 @@ export async function startPolkit(policyFiles: string[], action: string): Promis
       polkitd.kill('SIGTERM');
       await exited;
     }
-    await bus.stop();
+    if (!onBus) await bus.stop();
     await dir.remove();
   };
   try {

@@ -81,15 +81,21 @@ export async function openDesktopGym(artifacts: string, scenarios: DesktopScenar
     const steward = await StewardSignals.subscribe(shell.bus);
     const { journalDir } = shell;
     if (!journalDir) throw new Error('the session has no journal');
-    // A private bus stands for the system bus, where the kinds' daemons (or their stand-ins) run.
-    systemBus = await startPrivateBus({ system: true });
+    // A private bus stands for the system bus, where the kinds' daemons (or their stand-ins) run, some started
+    // by D-Bus activation from the parts' own service files.
+    const systemServices = join(home.path, 'system-services');
+    await mkdir(systemServices);
+    systemBus = await startPrivateBus({ system: true, serviceDirs: [systemServices] });
     const systemClient = await systemBus.connect();
     const partsHome = join(home.path, 'parts');
     await mkdir(partsHome);
     const environment: Record<string, string> = { DBUS_SYSTEM_BUS_ADDRESS: systemBus.address };
     for (const part of partsOf(scenarios)) {
       running.push(part);
-      Object.assign(environment, await part.start({ session: shell, systemBus, systemClient, home: partsHome }));
+      Object.assign(
+        environment,
+        await part.start({ session: shell, systemBus, systemClient, home: partsHome, systemServices }),
+      );
     }
     // The session's journal, as Steward reads a desktop's: gnome-shell's lines with journald's trusted fields.
     service = await startConfiguredService(

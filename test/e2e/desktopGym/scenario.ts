@@ -22,6 +22,8 @@ export interface PartContext {
   systemClient: MessageBus;
   /** A folder of the gym's own, removed with it. */
   home: string;
+  /** The system bus's folder of D-Bus activation files, for a daemon the bus starts when it is called. */
+  systemServices: string;
 }
 
 /** Something a kind needs beside the shell, started before Steward and stopped after it. */

@@ -5,12 +5,14 @@
 import { BLUETOOTH_SCENARIOS } from './kinds/bluetooth.js';
 import { CLOCK_SCENARIOS } from './kinds/clock.js';
 import { EXTENSION_SCENARIOS, OWN_EXTENSION_QUIET } from './kinds/extensions.js';
+import { PRINTING_SCENARIOS } from './kinds/printing.js';
 import type { DesktopScenario } from './scenario.js';
 
 export const SCENARIOS: DesktopScenario[] = [
   ...EXTENSION_SCENARIOS,
   ...CLOCK_SCENARIOS,
   ...BLUETOOTH_SCENARIOS,
+  ...PRINTING_SCENARIOS,
   // Last: it leaves Steward's own extension in ERROR for the rest of the session.
   OWN_EXTENSION_QUIET,
 ];

@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { printerFromAttributes } from '../../../service/src/desktop/printing/cupsClient.js';
+import { CUPS_SOCKET, cupsSocket, printerFromAttributes } from '../../../service/src/desktop/printing/cupsClient.js';
 import { PRINTER_PROBLEM } from '../../../service/src/desktop/printing/detector.js';
 import {
   decodeResponse,
@@ -98,6 +98,17 @@ describe('the IPP encoding', () => {
     for (const cut of [4, 12, whole.length - 3, whole.length - 1])
       expect(() => decodeResponse(whole.subarray(0, cut))).toThrowError(IppError);
     expect(decodeResponse(whole).groups.length).toBe(1);
+  });
+});
+
+describe('the cupsd socket asked', () => {
+  it('is CUPS_SERVER where it names a domain socket, as libcups reads it', () => {
+    expect(cupsSocket({ CUPS_SERVER: '/tmp/gym/cups.sock' })).toBe('/tmp/gym/cups.sock');
+  });
+
+  it('is cupsd’s own socket otherwise: a host name is not followed', () => {
+    expect(cupsSocket({})).toBe(CUPS_SOCKET);
+    expect(cupsSocket({ CUPS_SERVER: 'printserver.example:631' })).toBe(CUPS_SOCKET);
   });
 });
 

@@ -24,6 +24,15 @@ import type { PrinterState, PrintJob } from './state.js';
 /** cupsd's domain socket (cups-files.conf's default Listen on Linux). */
 export const CUPS_SOCKET = '/run/cups/cups.sock';
 
+/**
+ * The socket of the cupsd to ask: CUPS_SERVER where it names a domain socket (an absolute path), as libcups reads
+ * it; a host name there is not followed, since only a local socket answers with the scheduler's own word.
+ */
+export function cupsSocket(env: NodeJS.ProcessEnv = process.env): string {
+  const server = env.CUPS_SERVER;
+  return server?.startsWith('/') ? server : CUPS_SOCKET;
+}
+
 /** IPP status codes below 0x0100 are successes (RFC 8011 §4.1.6). */
 const isSuccess = (status: number) => status < 0x0100;
 /** client-error-not-found: cupsd's answer to Get-Subscriptions when there are none (scheduler/ipp.c). */
@@ -64,7 +73,7 @@ export class CupsClient {
   private requestId = 0;
 
   constructor(
-    private readonly socketPath = CUPS_SOCKET,
+    private readonly socketPath = cupsSocket(),
     private readonly user = 'steward',
   ) {}
 
