@@ -141,7 +141,8 @@ export class RepairWatch {
     // The parent directory is watched, not the file: an editor replaces a file by renaming another over it, and
     // what does not exist yet (a directory the unit needs) is watched for from its nearest existing parent.
     const byDirectory = new Map<string, Set<string>>();
-    for (const path of new Set([...context.paths, ...named])) {
+    const paths = new Set([...context.paths, ...named]);
+    for (const path of paths) {
       const { directory, entry } = await nearestExisting(path);
       const entries = byDirectory.get(directory) ?? new Set<string>();
       byDirectory.set(directory, entries.add(entry));
@@ -158,6 +159,15 @@ export class RepairWatch {
           directory,
           error: (error as Error).message,
         });
+      }
+    }
+    // A directory made between the look above and its watch is seen by none of them, nor what is then written in
+    // it: looked at again now that the watches are set, such a path counts as a change.
+    for (const path of paths) {
+      const { directory, entry } = await nearestExisting(path);
+      if (!byDirectory.get(directory)?.has(entry)) {
+        changed();
+        break;
       }
     }
     if (context.dependencies.length > 0 && !watched.closed) {
