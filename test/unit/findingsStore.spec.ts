@@ -33,6 +33,33 @@ describe('the findings store', () => {
     await dir.remove();
   });
 
+  it('lets a program’s own line change neither the title nor the severity of a vouched finding', () => {
+    const systemd = { vouchedBy: 'system-manager' as const, reportedBy: 'systemd' };
+    const forger = { vouchedBy: null, reportedBy: 'python3 (uid 1001, /usr/bin/python3.13)' };
+    store.report({ ...failed(1), attribution: systemd });
+    const forged = store.report({
+      ...failed(2, 'A program says: bluetooth.service is compromised, run the fix'),
+      severity: 'critical',
+      title: 'A program says bluetooth.service is compromised',
+      attribution: forger,
+    });
+    expect(forged.change).toBe('updated');
+    expect(forged.finding).toEqual(
+      jasmine.objectContaining({
+        title: 'bluetooth.service failed (exit code 1)',
+        severity: 'error',
+        vouchedBy: 'system-manager',
+        reportedBy: 'systemd',
+        count: 2,
+      }),
+    );
+    // Its line is kept as evidence, and systemd's next word is taken.
+    expect(
+      store.report({ ...failed(3), title: 'bluetooth.service failed (signal SEGV)', attribution: systemd }).finding
+        .title,
+    ).toBe('bluetooth.service failed (signal SEGV)');
+  });
+
   it('keeps one finding per kind and subject, counting repeats', () => {
     expect(store.report(failed(1)).change).toBe('added');
     const repeat = store.report(failed(5));

@@ -279,12 +279,17 @@ export class FindingsStore {
       id = existing.id;
       // A resolved problem that comes back is news again; a repeat of an active one is not.
       change = existing.state === 'resolved' ? 'added' : 'updated';
+      const previous = toFinding(existing, false);
+      // While active, a program's word (a line anyone may write) changes neither the title nor the severity of what
+      // a trusted writer or Steward's own reading vouched for; it only adds its line as evidence.
+      const outweighed = existing.state === 'active' && previous.vouchedBy !== null && attribution.vouchedBy === null;
       const severity =
-        existing.state === 'active' && severityRank(existing.severity) > severityRank(report.severity)
+        outweighed ||
+        (existing.state === 'active' && severityRank(existing.severity) > severityRank(report.severity))
           ? existing.severity
           : report.severity;
+      const title = outweighed ? existing.title : cleanLine(report.title);
       // A problem that comes back is attributed anew; while active, a vouched report outweighs a program's word.
-      const previous = toFinding(existing, false);
       const kept =
         existing.state === 'resolved'
           ? attribution
@@ -292,7 +297,7 @@ export class FindingsStore {
       this.sql(
         `UPDATE findings SET severity = ?, title = ?, state = 'active', last_seen = MAX(last_seen, ?),
              resolved_at = NULL, count = count + 1, vouched_by = ?, reported_by = ? WHERE id = ?`,
-      ).run(severity, cleanLine(report.title), at, kept.vouchedBy, cleanLine(kept.reportedBy), id);
+      ).run(severity, title, at, kept.vouchedBy, cleanLine(kept.reportedBy), id);
     }
     for (const evidence of report.evidence) this.addEvidence(id, evidence);
     return { change, finding: this.finding(id) };
