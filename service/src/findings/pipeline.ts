@@ -159,7 +159,8 @@ export class FindingsPipeline {
   private detect(event: WatchEvent) {
     const outputs: DetectorOutput[] = [];
     this.run(this.first, event, outputs);
-    this.run(this.last, event, outputs, outputs.length > 0);
+    const claimed = outputs.length > 0 || this.first.some((detector) => detector.claims?.(event) === true);
+    this.run(this.last, event, outputs, claimed);
     return outputs;
   }
 

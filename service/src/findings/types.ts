@@ -61,4 +61,10 @@ export interface Detector {
   /** Runs after every other detector, told whether any of them had output for the event (it claimed it). */
   readonly runsLast?: boolean;
   detect(event: WatchEvent, claimed?: boolean): DetectorOutput[];
+  /**
+   * Whether the event is one this detector reads as part of its kind though it reports nothing for it now (a
+   * failure below its threshold, a reason kept for when a unit fails): a line no other detector is to call
+   * unrecognised. Read without changing the detector's state.
+   */
+  claims?(event: WatchEvent): boolean;
 }

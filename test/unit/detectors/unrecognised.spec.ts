@@ -180,4 +180,45 @@ describe('the unrecognised-errors detector', () => {
     store.close();
     await dir.remove();
   });
+
+  it('leaves to their detectors the lines they count before they report: sudo’s failed passwords, systemd’s reasons', async () => {
+    const dir = await makeTempDir();
+    const store = new FindingsStore(join(dir.path, 'findings.db'));
+    const pipeline = new FindingsPipeline({
+      store,
+      detectors: createDetectors({ authFailures: { threshold: 50 } }),
+      onChanges: () => undefined,
+      log: createLogger({ journal: false, write: () => undefined }),
+    });
+    for (let s = 0; s < 6; s++) {
+      // Below auth-failures' threshold: counted, not yet reported.
+      pipeline.accept(
+        'journal',
+        errorLine(
+          'sudo',
+          `pam_unix(sudo:auth): authentication failure; logname=alice uid=1000 euid=0 tty=/dev/pts/${s} ruser=alice rhost=  user=alice`,
+          s,
+        ),
+      );
+      // systemd's reason for a unit that fails a moment later (unit-failed keeps it for its report).
+      pipeline.accept(
+        'journal',
+        journalEvent({
+          MESSAGE: `gym-digest.service: Failed to load environment files: No such file or directory`,
+          PRIORITY: '3',
+          UNIT: 'gym-digest.service',
+          _PID: '1',
+          _UID: '0',
+          _COMM: 'systemd',
+          SYSLOG_IDENTIFIER: 'systemd',
+          _TRANSPORT: 'journal',
+          __REALTIME_TIMESTAMP: String((START + s * 1000 + 1) * 1000),
+        }),
+      );
+    }
+    pipeline.flush();
+    expect(store.list({ state: 'all' }).map((f) => f.kind)).not.toContain('unrecognised-errors');
+    store.close();
+    await dir.remove();
+  });
 });

@@ -184,6 +184,11 @@ export class AuthFailuresDetector implements Detector {
     return { failure, weight, count: weight === 0 ? 0 : this.window.add(windowKey(failure), at, weight) };
   }
 
+  /** A failed attempt it counts, below the threshold or not. */
+  claims(event: WatchEvent): boolean {
+    return isJournal(event) && parse(event.entry.identifier ?? '', event.entry.message) !== null;
+  }
+
   detect(event: WatchEvent): DetectorOutput[] {
     if (!isJournal(event)) return [];
     const counted = this.count(event.entry.identifier ?? '', event.entry.message, event.at);

@@ -290,6 +290,16 @@ export class UnitFailedDetector implements Detector {
   private readonly active = new Set<string>();
   private readonly unitLog = new UnitLog();
 
+  /** The service manager's error about a unit: why it failed, kept for its report (the report's own lines claim). */
+  claims(event: WatchEvent): boolean {
+    return (
+      event.type === 'journal' &&
+      isServiceManager(event.entry) &&
+      isReason(event.entry) &&
+      unitOf(event.entry) !== undefined
+    );
+  }
+
   detect(event: WatchEvent): DetectorOutput[] {
     if (event.type === 'unit') return this.unitState(event.state, event.at, event);
     if (event.type !== 'journal') return [];
