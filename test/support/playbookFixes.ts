@@ -7,18 +7,31 @@ import { defaultConfig } from '../../service/src/config.js';
 import { ObjectServer } from '../../service/src/dbus/objectServer.js';
 import type { FindingsStore } from '../../service/src/findings/store.js';
 import { Fixes } from '../../service/src/fixes/fixes.js';
+import { OBJECT_PATH, proposalsSpec } from '../../service/src/interfaces.js';
 import type { Logger } from '../../service/src/logging.js';
 import { resolvePaths } from '../../service/src/paths.js';
 
 /** The user's XDG paths under `home`, the state directory at `state`. */
-export function playbookFixes(bus: MessageBus, findings: FindingsStore, home: string, state: string, log: Logger) {
-  return new Fixes({
+export function playbookFixes(
+  bus: MessageBus,
+  findings: FindingsStore,
+  home: string,
+  state: string,
+  log: Logger,
+  resolveGraceMs?: number,
+) {
+  const server = new ObjectServer(bus, log);
+  const fixes = new Fixes({
+    ...(resolveGraceMs !== undefined && { resolveGraceMs }),
     paths: { ...resolvePaths({ HOME: home }), stateDirectory: state },
     sessionBus: bus,
-    server: new ObjectServer(bus, log),
+    server,
     findings,
     config: () => defaultConfig.fixes,
     engines: { state: () => 'unconfigured', engine: () => Promise.reject(new Error('no model is set up')) },
     log,
   });
+  // Exported as the service exports it, so that its signals go out as a client hears them.
+  server.export(OBJECT_PATH, proposalsSpec, fixes.interface.impl);
+  return fixes;
 }

@@ -55,6 +55,8 @@ export interface FixesOptions {
   onFindingsChanged?: (changes: FindingChange[]) => void;
   /** Where a full or read-only state disk is reported; by default only the store's callers hear of it. */
   storage?: StorageHealth;
+  /** How long a proposal waits for its cleared finding to come back (Proposer's RESOLVE_GRACE_MS by default). */
+  resolveGraceMs?: number;
   log: Logger;
 }
 
@@ -191,6 +193,7 @@ export class Fixes {
       context: this.context,
       policy,
       advisor: new ModelAdvisor({ engines, catalog: findingsCatalog, log, redact }),
+      ...(options.resolveGraceMs !== undefined && { resolveGraceMs: options.resolveGraceMs }),
       signals: {
         proposalAdded: (proposal) => {
           bus.emit('ProposalAdded', { id: String(proposal.id), proposal: proposalDict(proposal) });
@@ -205,6 +208,7 @@ export class Fixes {
       },
       log,
     });
+    this.proposer.withdrawCleared();
     this.repairs = new RepairWatch({
       store: this.store,
       context: this.context,
@@ -276,7 +280,13 @@ export class Fixes {
     void this.proposer.consider(changes);
   }
 
+  /** Resolves once the proposer has considered what it was given so far. */
+  proposalsSettled(): Promise<void> {
+    return this.proposer.idle();
+  }
+
   async stop(): Promise<void> {
+    this.proposer.stop();
     for (const change of this.nixosWindows.abandon())
       this.log.warning('stopping inside a NixOS change’s confirm window: it stays, unconfirmed', {
         change: change.summary,

@@ -43,8 +43,17 @@ export interface ProposerOptions {
   signals: ProposerSignals;
   /** Explains proposals in plain words, and suggests actions for kinds no playbook knows, where a model is set up. */
   advisor?: ModelAdvisor;
+  /** How long a proposal waits after its finding cleared before it is withdrawn (default RESOLVE_GRACE_MS). */
+  resolveGraceMs?: number;
   log: Logger;
 }
+
+/**
+ * A unit that fails every few seconds clears between failures (systemd restarts it): its proposal, and the
+ * notification that shows it, wait this long for the failure to come back before they are withdrawn, so a recurring
+ * failure keeps one proposal rather than getting a new one each time.
+ */
+export const RESOLVE_GRACE_MS = 30_000;
 
 /** The model's explanation of a finding, without what the model may not claim. */
 const explanationOf = (finding: Finding) =>
@@ -144,6 +153,8 @@ export class Proposer {
   private skipped = 0;
   /** Model requests, one at a time and apart from the queue: a slow model must not hold back the playbooks. */
   private advice: Promise<void> = Promise.resolve();
+  /** Proposals whose finding cleared, by finding: withdrawn when the grace ends, kept if the finding comes back. */
+  private readonly withdrawing = new Map<number, NodeJS.Timeout>();
   /** The finding considered now, if any: with `waiting`, what has not had its answer yet. */
   private considering: number | null = null;
   /**
@@ -190,7 +201,9 @@ export class Proposer {
   }
 
   private async considerOne({ change, finding }: FindingChange): Promise<void> {
-    const { store, signals } = this.options;
+    const { store } = this.options;
+    clearTimeout(this.withdrawing.get(finding.id));
+    this.withdrawing.delete(finding.id);
     const current = store.proposalForFinding(finding.id);
     // A finding first reported by a program alone got no change aimed where its line pointed; once systemd or the
     // kernel vouch for it, its fix may hold those too.
@@ -212,10 +225,7 @@ export class Proposer {
     if (change === 'updated' && (current !== null || finding.vouchedBy === null)) return;
     if (change === 'resolved') {
       this.noProposal.delete(finding.id);
-      if (current && (current.state === 'open' || current.state === 'not-fixed')) {
-        store.setProposalState(current.id, 'resolved');
-        signals.proposalRemoved(current.id);
-      }
+      if (current && (current.state === 'open' || current.state === 'not-fixed')) this.withdrawLater(finding.id);
       return;
     }
     if (finding.ignored || store.isDismissedForever(finding.kind, finding.subject)) return;
@@ -274,6 +284,40 @@ export class Proposer {
       if (this.noProposal.size <= MAX_NOTED_REASONS) break;
       this.noProposal.delete(oldest);
     }
+  }
+
+  /** Stops the withdrawals waiting for their grace to end: the next start decides them (withdrawCleared). */
+  stop(): void {
+    for (const timer of this.withdrawing.values()) clearTimeout(timer);
+    this.withdrawing.clear();
+  }
+
+  /** At start: the waiting proposals whose finding cleared while Steward was not running go the same way. */
+  withdrawCleared(): void {
+    for (const proposal of this.options.store.proposals(['open', 'not-fixed'])) {
+      const finding = proposal.findingId === null ? undefined : this.options.findings.get(proposal.findingId);
+      if (finding?.state === 'resolved') this.withdrawLater(finding.id);
+    }
+  }
+
+  /** Withdraws the finding's waiting proposal once the grace ends, unless the finding came back meanwhile. */
+  private withdrawLater(findingId: number): void {
+    const timer = setTimeout(() => {
+      this.withdrawing.delete(findingId);
+      this.queue = this.queue
+        .then(() => {
+          const { store, signals, findings } = this.options;
+          const proposal = store.proposalForFinding(findingId);
+          if (findings.get(findingId)?.state !== 'resolved' || !proposal) return;
+          if (proposal.state !== 'open' && proposal.state !== 'not-fixed') return;
+          store.setProposalState(proposal.id, 'resolved');
+          signals.proposalRemoved(proposal.id);
+        })
+        .catch((error: Error) => this.options.log.warning('could not withdraw a proposal', { error: error.message }));
+    }, this.options.resolveGraceMs ?? RESOLVE_GRACE_MS);
+    // One left waiting at shutdown is decided at the next start (withdrawCleared).
+    timer.unref();
+    this.withdrawing.set(findingId, timer);
   }
 
   /** Takes back the waiting proposal of the failed unit `subject`: a more specific finding covers it. */
