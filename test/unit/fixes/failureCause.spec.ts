@@ -47,10 +47,7 @@ describe('why a unit failed', () => {
   it('takes a port below 1024 refused to a user for a privileged port, in Node’s, Python’s and nginx’s words', () => {
     for (const [line, port] of [
       ['gym-web: listen EACCES: permission denied 0.0.0.0:81', 81],
-      [
-        "PermissionError: [Errno 13] error while attempting to bind on address ('0.0.0.0', 80): permission denied",
-        undefined,
-      ],
+      ["PermissionError: [Errno 13] error while attempting to bind on address ('0.0.0.0', 80): permission denied", 80],
       ['nginx: [emerg] bind() to 0.0.0.0:80 failed (13: Permission denied)', 80],
       ['bind: Permission denied (port 8443)', undefined],
     ] as const)
