@@ -59,6 +59,35 @@ export function checkStep(error: SystemError, { unit, scope }: FailingUnit): Cau
   }
 }
 
+// A port on a command line: an argument of digits alone ("http.server 8090"), after a colon ("0.0.0.0:8090",
+// "--listen=:8090") or an equals sign ("--port=8090", "PORT=8090").
+const ARGUMENT_PORT = /^(?:\d{1,5}|.*[:=](\d{1,5}))$/;
+
+/**
+ * The ports a command line names. A program that failed to bind often says only "Address already in use" (Python's
+ * socketserver, Java's BindException): the port it was given is on its command line.
+ */
+export function portsNamedBy(argv: readonly string[]): number[] {
+  const ports = argv.slice(1).flatMap((argument) => {
+    const match = ARGUMENT_PORT.exec(argument);
+    const port = Number(match?.[1] ?? match?.[0]);
+    return match && port > 0 && port < 65536 ? [port] : [];
+  });
+  return [...new Set(ports)];
+}
+
+/** The first port the unit's ExecStart= names that a process holds now, for an EADDRINUSE that named none. */
+export async function heldPortOfCommandLine(
+  { unit, scope }: FailingUnit,
+  context: ActionContext,
+): Promise<number | undefined> {
+  const record = await new UnitManager(context, scope).record(unit).catch(() => null);
+  for (const { argv } of record?.execStart ?? []) {
+    for (const port of portsNamedBy(argv)) if ((await socketsOn(port)).length > 0) return port;
+  }
+  return undefined;
+}
+
 /** The account the unit's processes run as, from /etc/passwd and /etc/group. */
 async function accountOfUnit({ unit, scope }: FailingUnit, context: ActionContext) {
   const [passwd, group] = await Promise.all([

@@ -172,11 +172,15 @@ export function systemErrorIn(line: string): SystemError | null {
   return error;
 }
 
-/** The first system error in `lines` (a unit's last lines, oldest first), or null. */
+/**
+ * The system error of a unit's last lines (oldest first): the first that names what it is about (Node prints its
+ * "Error: ENOENT: …, open '/x'" and then the error's fields, "errno: -2", "code: 'ENOENT'"), else the first.
+ */
 export function systemErrorOf(lines: readonly string[]): SystemError | null {
-  for (const line of lines) {
-    const error = systemErrorIn(line);
-    if (error) return error;
-  }
-  return null;
+  const errors = lines.flatMap((line) => systemErrorIn(line) ?? []);
+  return (
+    errors.find((error) => error.path !== undefined || error.port !== undefined || error.host !== undefined) ??
+    errors[0] ??
+    null
+  );
 }

@@ -5,7 +5,7 @@
 // worth offering only for a cause that can pass; a missing program, user or
 // directory, a port another process holds, a full disk or a bad configuration
 // line fail the next start the same way.
-import { type SystemError, systemErrorIn } from '../causes/systemError.js';
+import { type SystemError, systemErrorOf } from '../causes/systemError.js';
 import { configErrorIn } from '../findings/detectors/configError.js';
 import { missingExecutableIn, PID_FILE_MISSING } from '../findings/detectors/unitFailed.js';
 import { _, format, N_ } from '../i18n.js';
@@ -193,11 +193,8 @@ export function failureCause(lines: readonly string[], ended: EndedState = {}): 
   const masked = line(MASKED);
   if (masked) return { kind: 'masked-dependency', unit: MASKED.exec(masked)?.[1] ?? '', evidence: masked };
   // systemd's own lines say that the unit failed, and its "Can't open PID file" is about PIDFile=, not the program.
-  for (const text of lines) {
-    if (SYSTEMD_WORDS.test(text) || PID_FILE_MISSING.test(text)) continue;
-    const error = systemErrorIn(text);
-    if (error) return systemErrorCause(error, text);
-  }
+  const system = systemErrorOf(lines.filter((text) => !SYSTEMD_WORDS.test(text) && !PID_FILE_MISSING.test(text)));
+  if (system) return systemErrorCause(system, system.line);
   for (const text of lines) {
     const location = configErrorIn(text.trimStart());
     if (location) return { kind: 'config-line', ...location, evidence: text };

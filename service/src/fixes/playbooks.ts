@@ -7,7 +7,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { isIP } from 'node:net';
 
-import { checkStep, stillStands } from '../causes/check.js';
+import { checkStep, heldPortOfCommandLine, stillStands } from '../causes/check.js';
 import type { SystemError } from '../causes/systemError.js';
 import { crashedPackage } from '../desktop/appCrash/origin.js';
 import { desktopPlaybooks } from '../desktop/index.js';
@@ -363,6 +363,7 @@ async function unitFailedByCause(
       };
     }
     case 'port-in-use': {
+      cause.port ??= await heldPortOfCommandLine(known, tools.context);
       const holder = cause.port
         ? await tools.preview({ name: 'info.port_holder', params: { port: cause.port } })
         : null;
