@@ -88,13 +88,15 @@ const RIGHT_BEFORE = /^['"`]?[\s:(]*$/;
 
 /**
  * The path the error is about: the one right before it (C, Go, Java: "open /etc/x: no such file or directory"), else
- * the first after it (Python, Node: "No such file or directory: '/etc/x'"), else the last before it.
+ * the first after it (Python, Node: "No such file or directory: '/etc/x'"). A path further before is another's: the
+ * program's own name in the loader's "/usr/bin/x: error while loading shared libraries: libx.so.1: cannot open shared
+ * object file: No such file or directory".
  */
 function pathOf(line: string, found: Found): string | undefined {
   const before = [...line.slice(0, found.at).matchAll(ABSOLUTE_PATH)].at(-1);
   const beforeEnd = before ? before.index + before[0].length : 0;
   if (before && RIGHT_BEFORE.test(line.slice(beforeEnd, found.at))) return before[0];
-  return line.slice(found.end).match(ABSOLUTE_PATH)?.[0] ?? before?.[0];
+  return line.slice(found.end).match(ABSOLUTE_PATH)?.[0];
 }
 
 // A host name or address before ":port": "127.0.0.1:5432", "db.example:5432", "[::1]:5432", ":::3000" (Node's

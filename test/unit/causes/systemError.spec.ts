@@ -85,6 +85,11 @@ describe('the system error a program’s line carries', () => {
     });
     // Rust: https://github.com/stegos/stegos/issues/505
     expectError('Failed to read log4rs config file: No such file or directory (os error 2)', { code: 'ENOENT' });
+    // The loader names the program first and the library it lacks by its name alone (the gym's library-missing)
+    expectError(
+      '/usr/local/bin/gym-lister: error while loading shared libraries: libgymcolr.so.1: cannot open shared object file: No such file or directory',
+      { code: 'ENOENT' },
+    );
     // Python: the path after the words
     expectError("FileNotFoundError: [Errno 2] No such file or directory: '/etc/gym-app/settings.json'", {
       code: 'ENOENT',
