@@ -7,7 +7,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { isIP } from 'node:net';
 
-import { checkStep, heldPortOfCommandLine, stillStands } from '../causes/check.js';
+import { checkStep, heldPortOfCommandLine, stillRefused, stillStands } from '../causes/check.js';
 import type { SystemError } from '../causes/systemError.js';
 import { crashedPackage } from '../desktop/appCrash/origin.js';
 import { desktopPlaybooks } from '../desktop/index.js';
@@ -437,6 +437,21 @@ async function unitFailedByCause(
         };
       }
       const access = cause.path && { name: 'info.path_access', params: { path: cause.path, unit, scope } };
+      // The owner, mode or user changed since, and the unit's user may now use the path: the restart can help.
+      const refused = cause.path ? await stillRefused(cause.path, known, tools.context).catch(() => null) : null;
+      if (access && refused === false) {
+        return {
+          title: format(_('Restart {unit}'), { unit }),
+          explanation: format(
+            _(
+              '{title}. It was refused access to {path}; the user it runs as may use it now: a restart may now ' +
+                'succeed. {evidence}',
+            ),
+            { title: finding.title, path: access.params.path, evidence: evidenceOf(cause.evidence) },
+          ),
+          actions: [access, logs, restart],
+        };
+      }
       return {
         title: cause.path
           ? format(_('See why {unit} may not use {path}'), { unit, path: cause.path })
