@@ -104,7 +104,11 @@ async function accountOfUnit({ unit, scope }: FailingUnit, context: ActionContex
  * the file is missing that it may not write in, or the file itself it may neither read nor write. Null where the
  * user is not known (DynamicUser=, a user /etc/passwd does not list).
  */
-export async function stillRefused(path: string, failing: FailingUnit, context: ActionContext): Promise<boolean | null> {
+export async function stillRefused(
+  path: string,
+  failing: FailingUnit,
+  context: ActionContext,
+): Promise<boolean | null> {
   const account = await accountOfUnit(failing, context);
   if (!account) return null;
   const entryOf = async (at: string) => {
