@@ -165,8 +165,8 @@ export async function stillStands(
   switch (errno.code) {
     case 'ENOENT':
       return path ? (await lstat(path).catch(() => null)) === null : null;
+    // EPERM is a refusal the mode bits do not make (a capability, an immutable file, a sandbox): not seen here.
     case 'EACCES':
-    case 'EPERM':
       return path ? stillRefused(path, failing, context) : null;
     case 'EROFS': {
       const mount = path ? await mountOfPath(path) : null;

@@ -8,7 +8,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { isIP } from 'node:net';
 
 import { checkStep, heldPortOfCommandLine, stillRefused, stillStands } from '../causes/check.js';
-import type { SystemError } from '../causes/systemError.js';
+import { type SystemError, systemErrorOf } from '../causes/systemError.js';
 import { crashedPackage } from '../desktop/appCrash/origin.js';
 import { desktopPlaybooks } from '../desktop/index.js';
 import { AUTH_WINDOW_MS } from '../findings/detectors/authFailures.js';
@@ -437,8 +437,11 @@ async function unitFailedByCause(
         };
       }
       const access = cause.path && { name: 'info.path_access', params: { path: cause.path, unit, scope } };
-      // The owner, mode or user changed since, and the unit's user may now use the path: the restart can help.
-      const refused = cause.path ? await stillRefused(cause.path, known, tools.context).catch(() => null) : null;
+      // The owner, mode or user changed since, and the unit's user may now use the path: the restart can help. Only
+      // EACCES is the mode bits' refusal; EPERM's (a capability, an immutable file) is not seen in them.
+      const byMode = systemErrorOf([cause.evidence])?.errno.code === 'EACCES';
+      const refused =
+        cause.path && byMode ? await stillRefused(cause.path, known, tools.context).catch(() => null) : null;
       if (access && refused === false) {
         return {
           title: format(_('Restart {unit}'), { unit }),
