@@ -173,6 +173,19 @@ describe('unit_status', () => {
     expect(fake.queries).toEqual([{ unit: 'backup.service', scope: 'system', limit: 10 }]);
   });
 
+  it('names the system error its lines carry and the step that checks it here, from the causes module', async () => {
+    const fake = journal([
+      line("backup.service: OSError: [Errno 30] Read-only file system: '/srv/backup/db.dump'", {
+        unit: 'backup.service',
+      }),
+    ]);
+    const output = await call(unitStatusTool, { unit: 'backup.service' }, { ...fake, unit: async () => failed });
+    expect(output.split('\n')[4]).toBe(
+      'system error in its lines: EROFS (30, Read-only file system) about path /srv/backup/db.dump; checked here by ' +
+        'info.path_mount {"path":"/srv/backup/db.dump"}',
+    );
+  });
+
   it('shows a running unit with its main process, and no log when asked for none', async () => {
     const fake = journal([]);
     const running = {

@@ -108,9 +108,21 @@ export const CATALOG_ACTIONS: readonly CatalogAction[] = [
   },
   { name: 'info.oom_kill', risk: 'low', title: (_) => _('Show what was killed for memory'), touches: null },
   {
+    name: 'info.open_files',
+    risk: 'low',
+    title: (_) => _('Show how many files a service may open, and has open'),
+    touches: null,
+  },
+  {
     name: 'info.path_access',
     risk: 'low',
     title: (_) => _('Show who may use a file a service was refused'),
+    touches: null,
+  },
+  {
+    name: 'info.path_mount',
+    risk: 'low',
+    title: (_) => _('Show the mount that holds a path, and whether it is read-only'),
     touches: null,
   },
   { name: 'info.port_holder', risk: 'low', title: (_) => _('Show which process holds a port'), touches: null },

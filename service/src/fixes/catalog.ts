@@ -26,9 +26,11 @@ import { lockHolderAction } from './actions/lockHolder.js';
 import { memoryUseAction } from './actions/memoryUse.js';
 import { networkActions } from './actions/network.js';
 import { networkDeviceAction } from './actions/networkDevice.js';
+import { openFilesAction } from './actions/openFiles.js';
 import { packageActions } from './actions/packages.js';
 import { packageUpdateAction } from './actions/packageUpdate.js';
 import { pathAccessAction } from './actions/pathAccess.js';
+import { pathMountAction } from './actions/pathMount.js';
 import { portHolderAction } from './actions/portHolder.js';
 import { repairSystemAction } from './actions/repairSystem.js';
 import { SHELL_RUN, shellRunAction } from './actions/shell.js';
@@ -123,6 +125,8 @@ const findingActions = ({ journalDirectories = () => [], testHooks = {} }: Findi
     filesystemErrorsAction({ root: testHooks.dpkgRoot }),
     inodeUsageAction(),
     pathAccessAction(),
+    pathMountAction(),
+    openFilesAction(),
     memoryUseAction({ root: testHooks.dpkgRoot }),
     thermalAction({ root: testHooks.dpkgRoot }),
     lockHolderAction(),

@@ -5,6 +5,7 @@
 // worth offering only for a cause that can pass; a missing program, user or
 // directory, a port another process holds, a full disk or a bad configuration
 // line fail the next start the same way.
+import { type SystemError, systemErrorOf } from '../causes/systemError.js';
 import { configErrorIn } from '../findings/detectors/configError.js';
 import { missingExecutableIn, PID_FILE_MISSING } from '../findings/detectors/unitFailed.js';
 import { _, format, N_ } from '../i18n.js';
@@ -102,6 +103,11 @@ export type FailureCause =
    */
   | { kind: 'permission'; path?: string; privilegedPort?: number; evidence: string }
   | { kind: 'config-line'; path: string; line: number; evidence: string }
+  /**
+   * Another system error the program reported (a missing file, a read-only file system, no descriptors left, a
+   * refused connection, a name that does not resolve): whether a restart can help is what checking its object says.
+   */
+  | { kind: 'system-error'; error: SystemError; evidence: string }
   /** A unit it requires is masked: no start of it can succeed until that unit is unmasked. */
   | { kind: 'masked-dependency'; unit: string; evidence: string }
   /**
@@ -129,19 +135,8 @@ const FAILED_AT_STEP = /Failed at step ([A-Z_]+) spawning/;
 // PID 1 could not read a file EnvironmentFile= names, before it forked the process: "Failed to load environment
 // files: No such file or directory" (service.c, every version since 2012); Result is "resources".
 const ENVIRONMENT_FILES = /Failed to load environment files/;
-// strerror(EADDRINUSE) as glibc prints it; nginx, Apache, sshd, Python and Node all include it.
-const ADDRESS_IN_USE = /Address already in use|EADDRINUSE/;
-// The port beside it: "0.0.0.0:80", "[::]:443", "port 22".
-const PORT = /(?:\bport\s+|(?:[\d.]+|\]|\*|localhost):)(\d{1,5})\b/i;
-// strerror(ENOSPC).
-const NO_SPACE = /No space left on device|ENOSPC/;
-// strerror(EACCES) as glibc, Python ("[Errno 13] Permission denied: '/x'") and Node ("EACCES: permission denied,
-// open '/x'") print it.
-const PERMISSION_DENIED = /Permission denied|EACCES/i;
 // The ports below it need root or CAP_NET_BIND_SERVICE (net.ipv4.ip_unprivileged_port_start, 1024 by default).
 const PRIVILEGED_PORTS = 1024;
-// An absolute path: quoted, or up to a space, colon or comma.
-const ABSOLUTE_PATH = /(?<![\w.~-])\/[^\s'":,()]+/g;
 // PID 1's words for a start refused because a required unit is masked (job.c, unit.c).
 const MASKED = /Unit ([\w@:.\\-]+) is masked/;
 // How programs print an error that stops them: Python's traceback and exceptions, Java's and Node's, "error:" and
@@ -152,18 +147,23 @@ const PROGRAM_ERROR =
 const SYSTEMD_WORDS = /Failed with result|process exited|entered failed state|Failed to start|failed\.$/;
 const RESULTS_THAT_PASS = new Set(['timeout', 'watchdog', 'signal', 'core-dump', 'oom-kill']);
 
-/**
- * The file a refusal names: the path after the words (Python, Node: "Permission denied: '/var/lib/x'") or else the
- * last one before them (a shell: "/bin/sh: 1: cannot create /var/lib/x/count: Permission denied").
- */
-export function deniedPath(text: string): string | undefined {
-  const at = text.search(PERMISSION_DENIED);
-  return text.slice(at).match(ABSOLUTE_PATH)?.[0] ?? text.slice(0, at).match(ABSOLUTE_PATH)?.at(-1);
-}
-
-function portOf(text: string): number | undefined {
-  const port = Number(PORT.exec(text)?.[1]);
-  return Number.isInteger(port) && port > 0 && port < 65536 ? port : undefined;
+/** The cause a system error in the program's own line is: the port, space and permission causes by their errno. */
+function systemErrorCause(error: SystemError, evidence: string): FailureCause {
+  switch (error.errno.code) {
+    case 'EADDRINUSE':
+      return { kind: 'port-in-use', port: error.port, evidence };
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return { kind: 'no-space', evidence };
+    case 'EACCES':
+    case 'EPERM': {
+      const { path, port } = error;
+      const privilegedPort = !path && port !== undefined && port < PRIVILEGED_PORTS ? port : undefined;
+      return { kind: 'permission', ...(path && { path }), ...(privilegedPort && { privilegedPort }), evidence };
+    }
+    default:
+      return { kind: 'system-error', error, evidence };
+  }
 }
 
 /**
@@ -192,17 +192,9 @@ export function failureCause(lines: readonly string[], ended: EndedState = {}): 
   }
   const masked = line(MASKED);
   if (masked) return { kind: 'masked-dependency', unit: MASKED.exec(masked)?.[1] ?? '', evidence: masked };
-  const inUse = line(ADDRESS_IN_USE);
-  if (inUse) return { kind: 'port-in-use', port: portOf(inUse), evidence: inUse };
-  const full = line(NO_SPACE);
-  if (full) return { kind: 'no-space', evidence: full };
-  const denied = lines.find((text) => !SYSTEMD_WORDS.test(text) && PERMISSION_DENIED.test(text));
-  if (denied) {
-    const path = deniedPath(denied);
-    const port = path ? undefined : portOf(denied);
-    const privilegedPort = port !== undefined && port < PRIVILEGED_PORTS ? port : undefined;
-    return { kind: 'permission', ...(path && { path }), ...(privilegedPort && { privilegedPort }), evidence: denied };
-  }
+  // systemd's own lines say that the unit failed, and its "Can't open PID file" is about PIDFile=, not the program.
+  const system = systemErrorOf(lines.filter((text) => !SYSTEMD_WORDS.test(text) && !PID_FILE_MISSING.test(text)));
+  if (system) return systemErrorCause(system, system.line);
   for (const text of lines) {
     const location = configErrorIn(text.trimStart());
     if (location) return { kind: 'config-line', ...location, evidence: text };

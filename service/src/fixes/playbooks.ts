@@ -7,6 +7,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import { isIP } from 'node:net';
 
+import { checkStep, heldPortOfCommandLine, stillRefused, stillStands } from '../causes/check.js';
+import { type SystemError, systemErrorOf } from '../causes/systemError.js';
 import { crashedPackage } from '../desktop/appCrash/origin.js';
 import { desktopPlaybooks } from '../desktop/index.js';
 import { AUTH_WINDOW_MS } from '../findings/detectors/authFailures.js';
@@ -201,6 +203,75 @@ async function changeSinceFailure(
   return null;
 }
 
+/** What a system error is about, in words: " about /srv/x", " on port 8080", " for db.example". */
+function objectWords(error: SystemError): string {
+  if (error.path) return format(_(' about {path}'), { path: error.path });
+  if (error.host) return format(_(' for {host}'), { host: error.port ? `${error.host}:${error.port}` : error.host });
+  if (error.port) return format(_(' on port {port}'), { port: error.port });
+  return '';
+}
+
+/**
+ * A program that failed on a system error its last lines carry: what systemd recorded, the read-only step that checks
+ * the error's object on this machine, and a restart only once that check passes (or, where this machine cannot tell,
+ * once something the unit reads or needs changed since).
+ */
+async function systemErrorDraft(
+  finding: FindingWithEvidence,
+  known: { unit: string; scope: 'user' | 'system' },
+  error: SystemError,
+  logs: CandidateAction,
+  tools: PlaybookTools,
+): Promise<ProposalDraft> {
+  const { unit, scope } = known;
+  const step = checkStep(error, known);
+  const stands = await stillStands(error, known, tools.context).catch(() => null);
+  const changed =
+    stands === null
+      ? await changeSinceFailure(unit, scope, finding.lastSeen, tools, error.path ? [error.path] : [])
+      : null;
+  const facts = {
+    title: finding.title,
+    unit,
+    code: error.errno.code,
+    text: error.errno.text,
+    about: objectWords(error),
+    change: changed ?? '',
+    evidence: format(_('The evidence: “{line}”.'), { line: error.line }),
+  };
+  const restartHelps = stands === false || changed !== null;
+  const explanation =
+    stands === true
+      ? _(
+          '{title}. Its program failed with {code} ({text}){about}, and this machine still shows it: restarting ' +
+            'fails the same way until that changes, so no restart is offered. {evidence}',
+        )
+      : stands === false
+        ? _(
+            '{title}. Its program failed with {code} ({text}){about}; this machine no longer shows it: a restart may now succeed. {evidence}',
+          )
+        : changed
+          ? _(
+              '{title}. Its program failed with {code} ({text}){about}; since then, {change}: a restart may now succeed. {evidence}',
+            )
+          : _(
+              '{title}. Its program failed with {code} ({text}){about}, which this machine cannot check by itself: ' +
+                'no restart is offered until something it needs changes. {evidence}',
+            );
+  return {
+    title: restartHelps
+      ? format(_('Restart {unit}'), { unit })
+      : format(_('See why {unit} failed with {code}{about}'), facts),
+    explanation: format(explanation, facts),
+    actions: [
+      unitRecordStep(known),
+      ...(step ? [step] : []),
+      logs,
+      ...(restartHelps ? [{ name: 'systemd.restart_unit', params: { unit, scope } }] : []),
+    ],
+  };
+}
+
 /** The first absolute path a line names ("write /var/lib/x/db: No space left on device"). */
 const PATH_IN_LINE = /(?:^|[\s'"(=])(\/[^\s'":,)]+)/;
 
@@ -293,6 +364,7 @@ async function unitFailedByCause(
       };
     }
     case 'port-in-use': {
+      cause.port ??= await heldPortOfCommandLine(known, tools.context);
       const holder = cause.port
         ? await tools.preview({ name: 'info.port_holder', params: { port: cause.port } })
         : null;
@@ -366,6 +438,24 @@ async function unitFailedByCause(
         };
       }
       const access = cause.path && { name: 'info.path_access', params: { path: cause.path, unit, scope } };
+      // The owner, mode or user changed since, and the unit's user may now use the path: the restart can help. Only
+      // EACCES is the mode bits' refusal; EPERM's (a capability, an immutable file) is not seen in them.
+      const byMode = systemErrorOf([cause.evidence])?.errno.code === 'EACCES';
+      const refused =
+        cause.path && byMode ? await stillRefused(cause.path, known, tools.context).catch(() => null) : null;
+      if (access && refused === false) {
+        return {
+          title: format(_('Restart {unit}'), { unit }),
+          explanation: format(
+            _(
+              '{title}. It was refused access to {path}; the user it runs as may use it now: a restart may now ' +
+                'succeed. {evidence}',
+            ),
+            { title: finding.title, path: access.params.path, evidence: evidenceOf(cause.evidence) },
+          ),
+          actions: [access, logs, restart],
+        };
+      }
       return {
         title: cause.path
           ? format(_('See why {unit} may not use {path}'), { unit, path: cause.path })
@@ -380,6 +470,8 @@ async function unitFailedByCause(
         actions: [...(access ? [access] : []), logs],
       };
     }
+    case 'system-error':
+      return systemErrorDraft(finding, known, cause.error, logs, tools);
     case 'config-line': {
       const fixed = await changedSince(cause.path, finding.lastSeen);
       return {

@@ -47,10 +47,7 @@ describe('why a unit failed', () => {
   it('takes a port below 1024 refused to a user for a privileged port, in Node’s, Python’s and nginx’s words', () => {
     for (const [line, port] of [
       ['gym-web: listen EACCES: permission denied 0.0.0.0:81', 81],
-      [
-        "PermissionError: [Errno 13] error while attempting to bind on address ('0.0.0.0', 80): permission denied",
-        undefined,
-      ],
+      ["PermissionError: [Errno 13] error while attempting to bind on address ('0.0.0.0', 80): permission denied", 80],
       ['nginx: [emerg] bind() to 0.0.0.0:80 failed (13: Permission denied)', 80],
       ['bind: Permission denied (port 8443)', undefined],
     ] as const)
@@ -98,5 +95,46 @@ describe('why a unit failed', () => {
   it('takes a timeout, a watchdog or a signal for a cause that can pass', () => {
     for (const result of ['timeout', 'watchdog', 'signal'])
       expect(failureCause([], { result }).kind).withContext(result).toBe('transient');
+  });
+  it('takes any runtime’s system error for its cause: a port, space and refusal by errno, the rest as a system error', () => {
+    // Java (https://github.com/mrniko/netty-socketio/issues/125) and Rust (https://github.com/axelarnetwork/tofnd/issues/268)
+    expect(failureCause(['java.net.BindException: Address already in use']).kind).toBe('port-in-use');
+    expect(failureCause(['Error: Address already in use (os error 98)']).kind).toBe('port-in-use');
+    expect(failureCause(["OSError: [Errno 122] Disk quota exceeded: '/home/ann/x'"]).kind).toBe('no-space');
+    for (const [line, code, object] of [
+      [
+        "Error: ENOENT: no such file or directory, open '/etc/gym-jotter/settings.json'",
+        'ENOENT',
+        { path: '/etc/gym-jotter/settings.json' },
+      ],
+      [
+        "OSError: [Errno 30] Read-only file system: '/srv/gym-reports/daily.csv'",
+        'EROFS',
+        { path: '/srv/gym-reports/daily.csv' },
+      ],
+      ['OSError: [Errno 24] Too many open files', 'EMFILE', {}],
+      ['dial tcp 127.0.0.1:5432: connect: connection refused', 'ECONNREFUSED', { host: '127.0.0.1', port: 5432 }],
+      ['dial tcp: lookup db.example on 10.0.0.1:53: no such host', 'EAI_NONAME', { host: 'db.example' }],
+    ] as const)
+      expect(failureCause([line]))
+        .withContext(line)
+        .toEqual({
+          kind: 'system-error',
+          error: jasmine.objectContaining({ errno: jasmine.objectContaining({ code }), ...object }),
+          evidence: line,
+        });
+  });
+
+  it('takes Node’s error line over the fields it prints after it, and never systemd’s PID file line', () => {
+    const lines = [
+      "Error: ENOENT: no such file or directory, open '/etc/gym-jotter/settings.json'",
+      '  errno: -2,',
+      "  code: 'ENOENT',",
+      "  syscall: 'open',",
+    ];
+    expect(failureCause(lines)).toEqual(jasmine.objectContaining({ kind: 'system-error', evidence: lines[0]! }));
+    expect(failureCause([...lines.slice(1), lines[0]!])).toEqual(
+      jasmine.objectContaining({ kind: 'system-error', evidence: lines[0]! }),
+    );
   });
 });

@@ -3,9 +3,9 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
+import { systemErrorIn } from '../../../service/src/causes/systemError.js';
 import { accountOf, describeAccess, mayAccess, type PathEntry } from '../../../service/src/fixes/actions/pathAccess.js';
 import { createCatalog } from '../../../service/src/fixes/catalog.js';
-import { deniedPath } from '../../../service/src/fixes/failureCause.js';
 import { makeTempDir } from '../../support/tempDir.js';
 import { homeContext, runOptions } from './actionContext.js';
 
@@ -80,7 +80,7 @@ describe('who may use a file a service was refused', () => {
       // right-to-left override that turns "txt.exe" around. The path is taken as written, and shown escaped.
       const hostile = join(temp.path, 'a\u001b[2J\u001b]0;owned\u0007b', 'c\u202etxt.exe');
       await mkdir(join(hostile, '..'), { recursive: true });
-      expect(deniedPath(`/bin/sh: 1: cannot create ${hostile}: Permission denied`)).toBe(hostile);
+      expect(systemErrorIn(`/bin/sh: 1: cannot create ${hostile}: Permission denied`)?.path).toBe(hostile);
       const catalog = createCatalog();
       const { params } = catalog.validate('info.path_access', { path: hostile, unit: 'x.socket', scope: 'user' });
       const action = catalog.get('info.path_access')!;

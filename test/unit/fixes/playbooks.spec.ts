@@ -257,6 +257,22 @@ describe('playbooks', () => {
     ]);
   });
 
+  it('checks the path of a missing file a unit failed on, and restarts it only once the path is there', async () => {
+    const path = join(temp.path, 'etc', 'gym-board', 'board.json');
+    const text = `Error: ENOENT: no such file or directory, open '${path}'`;
+    const missing = await draft('unit-failed', 'backup.service', [{ text }]);
+    expect(missing?.actions).toEqual([
+      { name: 'info.unit_failure', params: { unit: 'backup.service', scope: 'user' } },
+      { name: 'info.path_access', params: { path, unit: 'backup.service', scope: 'user' } },
+      { name: 'info.show_logs', params: { unit: 'backup.service', scope: 'user' } },
+    ]);
+    expect(missing?.explanation).toContain('failed with ENOENT (No such file or directory) about');
+    await mkdir(path, { recursive: true });
+    const there = await draft('unit-failed', 'backup.service', [{ text }]);
+    expect(there?.title).toBe('Restart backup.service');
+    expect(there?.actions.at(-1)?.name).toBe('systemd.restart_unit');
+  });
+
   it('measures the full disk a unit failed on, and shows the configuration line it stopped at, without a restart', async () => {
     const full = await draft('unit-failed', 'backup.service', [
       { text: 'pg_ctl: could not write to file "/var/lib/postgresql/x": No space left on device' },

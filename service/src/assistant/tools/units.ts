@@ -3,6 +3,8 @@
 // unit_status: a systemd unit's state and its latest log lines.
 import { z } from 'zod';
 
+import { checkStep } from '../../causes/check.js';
+import { type SystemError, systemErrorOf } from '../../causes/systemError.js';
 import { unitName, unitScope } from '../../fixes/params.js';
 import { N_ } from '../../i18n.js';
 import type { UnitStatus } from '../machine.js';
@@ -21,6 +23,22 @@ function describeUnit(unit: UnitStatus): string[] {
   return lines;
 }
 
+/** The system error the lines carry, with what it is about and the read-only step that checks it here. */
+function describeSystemError(error: SystemError, unit: UnitStatus): string {
+  const { code, number, text } = error.errno;
+  const about = [
+    error.path && `path ${error.path}`,
+    error.host && `host ${error.host}`,
+    error.port && `port ${error.port}`,
+  ].filter(Boolean);
+  const step = checkStep(error, { unit: unit.name, scope: unit.scope });
+  return [
+    `system error in its lines: ${code} (${number}, ${text})`,
+    about.length > 0 ? ` about ${about.join(', ')}` : '',
+    step ? `; checked here by ${step.name} ${JSON.stringify(step.params)}` : '',
+  ].join('');
+}
+
 export const unitStatusTool = defineTool({
   name: 'unit_status',
   description: "A systemd unit's state, last result and latest log lines.",
@@ -36,6 +54,8 @@ export const unitStatusTool = defineTool({
     const lines = describeUnit(unit);
     if (logLines === 0) return lines.join('\n');
     const log = await machine.journal({ unit: name, scope, limit: logLines });
+    const error = systemErrorOf(log.map((line) => line.message));
+    if (error) lines.push(describeSystemError(error, unit));
     lines.push(log.length === 0 ? 'No log lines.' : 'Latest log lines:', ...log.map(formatJournalLine));
     return lines.join('\n');
   },

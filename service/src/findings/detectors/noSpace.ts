@@ -4,6 +4,7 @@
 // because a file system is full. Tied to the mount that holds the path the line names, else to the program.
 import { readFileSync } from 'node:fs';
 
+import { systemErrorIn } from '../../causes/systemError.js';
 import { _, format } from '../../i18n.js';
 import type { JournalEntry, WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput } from '../types.js';
@@ -15,11 +16,12 @@ export const NO_SPACE = 'no-space';
 /** A full disk makes a program fail on every write: one report per mount (or program) in 10 minutes. */
 const QUIET_MS = 10 * 60_000;
 
-// strerror(ENOSPC) in C, Python ("[Errno 28] No space left on device: '/tmp/x'"), Go and Node ("ENOSPC: no space
-// left on device, write"), MySQL ("(OS errno 28 - No space left on device)"), Btrfs ("errno=-28 No space left"),
-// OSTree under flatpak ("min-free-space-size 500MB would be exceeded"), and plain words.
-const FULL =
-  /No space left on device|\bENOSPC\b|\berrno[:=]? ?-?28\b|\b(?:out of|not enough) (?:free )?(?:disk|storage) space\b|\bmin-free-space-(?:size|percent) \S+ would be exceeded/i;
+// ENOSPC in any runtime's form (the shared errno table: strerror's text, "[Errno 28]", "ENOSPC", "errno=-28"), and
+// the words of programs that check free space before they write: OSTree under flatpak ("min-free-space-size 500MB
+// would be exceeded"), "not enough disk space".
+const FULL_WORDS =
+  /\b(?:out of|not enough) (?:free )?(?:disk|storage) space\b|\bmin-free-space-(?:size|percent) \S+ would be exceeded/i;
+const full = (text: string) => systemErrorIn(text)?.errno.code === 'ENOSPC' || FULL_WORDS.test(text);
 // The kernel names the file system's device: "BTRFS: error (device dm-0 state EA) in …: errno=-28 No space left".
 const KERNEL_DEVICE = /\(device ([^)\s]+)/;
 // ENOSPC also means a kernel table is full, not a disk: inotify watches ("ENOSPC: System limit for number of file
@@ -79,7 +81,7 @@ export class NoSpaceDetector implements Detector {
     if (!isJournal(event)) return [];
     const { entry } = event;
     const text = withoutDmesgTime(entry.message);
-    if (!FULL.test(text) || NOT_A_DISK.test(text)) return [];
+    if (!full(text) || NOT_A_DISK.test(text)) return [];
     const journald = isDaemon(entry, 'systemd-journald');
     const named = PATH.exec(text)?.[1] ?? (journald ? journalDirectory(text) : undefined);
     const path = named && !PSEUDO.test(named) ? named : undefined;

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The last lines each unit logged, so that a unit-failed finding shows why the
 // unit failed (nginx's "unknown directive" line) and not only that it did.
+import { type SystemError, systemErrorIn } from '../../causes/systemError.js';
 import type { Evidence } from '../types.js';
 import { firstLine, isServiceManager, type JournalEvent } from './journal.js';
 
@@ -13,11 +14,19 @@ export interface UnitLogOptions {
 
 const MAX_LINE = 500;
 
+const namesObject = (error: SystemError) =>
+  error.path !== undefined || error.port !== undefined || error.host !== undefined;
+
 export class UnitLog {
   private readonly linesPerUnit: number;
   private readonly maxUnits: number;
   // A Map iterates in insertion order: re-inserting on each line makes it an LRU.
   private readonly lines = new Map<string, Evidence[]>();
+  /**
+   * Each unit's last line that carries a system error, kept past its last lines: Java's exception comes before its
+   * stack frames, Node's before its stack and the error's fields, and the frames alone say nothing of why.
+   */
+  private readonly errorLines = new Map<string, { line: Evidence; error: SystemError }>();
 
   constructor(options: UnitLogOptions = {}) {
     this.linesPerUnit = options.linesPerUnit ?? 5;
@@ -31,15 +40,29 @@ export class UnitLog {
     const kept = this.lines.get(unit) ?? [];
     this.lines.delete(unit);
     const text = firstLine(entry.message);
-    kept.push({
+    const line: Evidence = {
       kind: 'journal',
       text: text.length > MAX_LINE ? `${text.slice(0, MAX_LINE)}…` : text,
       cursor: entry.cursor,
       at: event.at,
-    });
+    };
+    kept.push(line);
     if (kept.length > this.linesPerUnit) kept.shift();
     this.lines.set(unit, kept);
-    if (this.lines.size > this.maxUnits) this.lines.delete(this.lines.keys().next().value as string);
+    this.rememberError(unit, line);
+    if (this.lines.size > this.maxUnits) {
+      const oldest = this.lines.keys().next().value as string;
+      this.lines.delete(oldest);
+      this.errorLines.delete(oldest);
+    }
+  }
+
+  /** A later error replaces the one kept unless only the earlier names what it is about (a path, port or host). */
+  private rememberError(unit: string, line: Evidence): void {
+    const error = systemErrorIn(line.text);
+    if (!error) return;
+    const kept = this.errorLines.get(unit);
+    if (!kept || namesObject(error) || !namesObject(kept.error)) this.errorLines.set(unit, { line, error });
   }
 
   private writer({ entry }: JournalEvent): string | undefined {
@@ -49,7 +72,9 @@ export class UnitLog {
   /** The unit's last lines, oldest first; taking them starts the next failure afresh. */
   take(unit: string): Evidence[] {
     const kept = this.lines.get(unit) ?? [];
+    const error = this.errorLines.get(unit)?.line;
     this.lines.delete(unit);
-    return kept;
+    this.errorLines.delete(unit);
+    return error && !kept.includes(error) ? [error, ...kept] : kept;
   }
 }

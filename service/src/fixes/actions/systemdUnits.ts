@@ -395,6 +395,18 @@ export class UnitManager {
     return { user: String(user), group: String(group), dynamic: dynamic === true };
   }
 
+  /**
+   * A service's open-file limits as systemd sets them (LimitNOFILESoft=, LimitNOFILE=; 2^64-1 for "infinity") and
+   * its main process now (0 when none runs).
+   */
+  async fileLimits(unit: string): Promise<{ soft: bigint; hard: bigint; mainPid: number }> {
+    const [path] = (await systemCall(this.#manager('LoadUnit', 's', [unit]), SYSTEMD_IN_WORDS)) as [string];
+    const [soft, hard, mainPid] = await Promise.all(
+      ['LimitNOFILESoft', 'LimitNOFILE', 'MainPID'].map((name) => this.#property(path, SERVICE, name)),
+    );
+    return { soft: BigInt(soft as bigint), hard: BigInt(hard as bigint), mainPid: Number(mainPid) };
+  }
+
   /** The ports a socket unit listens on (see listenPortsOf). */
   async listenPorts(unit: string): Promise<number[]> {
     const [path] = (await systemCall(this.#manager('LoadUnit', 's', [unit]), SYSTEMD_IN_WORDS)) as [string];

@@ -1,0 +1,191 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+// For a system error a unit's program reported: the read-only step that checks its object on this machine, and
+// whether the error still stands now. A restart is worth offering only once that check passes: a port still held, a
+// path still missing or shut, a file system still read-only, a name that still does not resolve fail the next start
+// the same way.
+import { lookup } from 'node:dns/promises';
+import { lstat, readFile, statfs } from 'node:fs/promises';
+import { userInfo } from 'node:os';
+import { dirname } from 'node:path';
+
+import type { ActionContext } from '../fixes/action.js';
+import { accountOf, mayAccess } from '../fixes/actions/pathAccess.js';
+import { mountOfPath } from '../fixes/actions/pathMount.js';
+import { socketsOn } from '../fixes/actions/portHolder.js';
+import { UnitManager } from '../fixes/actions/systemdUnits.js';
+import type { SystemError } from './systemError.js';
+
+export interface CauseStep {
+  name: string;
+  params: Record<string, unknown>;
+}
+
+export interface FailingUnit {
+  unit: string;
+  scope: 'user' | 'system';
+}
+
+// Addresses of this machine itself, where who listens on a port can be read.
+const LOCAL_HOST = /^(?:localhost|127\.\d+\.\d+\.\d+|::1|0\.0\.0\.0|::)$/;
+/** A file system with less than this share of its blocks free to users, or no inode, is full for a writer. */
+const FULL_SHARE = 0.01;
+
+const isLocal = (host: string | undefined) => host === undefined || LOCAL_HOST.test(host);
+
+/** The read-only step that checks what `error` is about, or null where nothing on this machine can show it. */
+export function checkStep(error: SystemError, { unit, scope }: FailingUnit): CauseStep | null {
+  const { errno, path, port, host } = error;
+  switch (errno.code) {
+    case 'ENOENT':
+    case 'EACCES':
+    case 'EPERM':
+      return path ? { name: 'info.path_access', params: { path, unit, scope } } : null;
+    case 'EROFS':
+      return path ? { name: 'info.path_mount', params: { path } } : null;
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return { name: 'info.disk_usage', params: { path: path ?? '/' } };
+    case 'EMFILE':
+    case 'ENFILE':
+      return { name: 'info.open_files', params: { unit, scope } };
+    case 'EADDRINUSE':
+      return port ? { name: 'info.port_holder', params: { port } } : null;
+    case 'ECONNREFUSED':
+    case 'ETIMEDOUT':
+      return port && isLocal(host) ? { name: 'info.port_holder', params: { port } } : null;
+    default:
+      return errno.object === 'host' ? { name: 'info.dns_servers', params: {} } : null;
+  }
+}
+
+// A port on a command line: an argument of digits alone ("http.server 8090"), after a colon ("0.0.0.0:8090",
+// "--listen=:8090") or an equals sign ("--port=8090", "PORT=8090").
+const ARGUMENT_PORT = /^(?:\d{1,5}|.*[:=](\d{1,5}))$/;
+
+/**
+ * The ports a command line names. A program that failed to bind often says only "Address already in use" (Python's
+ * socketserver, Java's BindException): the port it was given is on its command line.
+ */
+export function portsNamedBy(argv: readonly string[]): number[] {
+  const ports = argv.slice(1).flatMap((argument) => {
+    const match = ARGUMENT_PORT.exec(argument);
+    const port = Number(match?.[1] ?? match?.[0]);
+    return match && port > 0 && port < 65536 ? [port] : [];
+  });
+  return [...new Set(ports)];
+}
+
+/** The first port the unit's ExecStart= names that a process holds now, for an EADDRINUSE that named none. */
+export async function heldPortOfCommandLine(
+  { unit, scope }: FailingUnit,
+  context: ActionContext,
+): Promise<number | undefined> {
+  const record = await new UnitManager(context, scope).record(unit).catch(() => null);
+  for (const { argv } of record?.execStart ?? []) {
+    for (const port of portsNamedBy(argv)) if ((await socketsOn(port)).length > 0) return port;
+  }
+  return undefined;
+}
+
+/** The account the unit's processes run as, from /etc/passwd and /etc/group. */
+async function accountOfUnit({ unit, scope }: FailingUnit, context: ActionContext) {
+  const [passwd, group] = await Promise.all([
+    readFile('/etc/passwd', 'utf8').catch(() => ''),
+    readFile('/etc/group', 'utf8').catch(() => ''),
+  ]);
+  if (scope === 'user') return accountOf(String(userInfo().uid), passwd, group);
+  const runsAs = await new UnitManager(context, scope).runsAs(unit);
+  return runsAs.dynamic ? null : accountOf(runsAs.user || 'root', passwd, group);
+}
+
+/**
+ * Whether the unit's user is still shut out of `path`: a directory on the way it may not enter, a directory where
+ * the file is missing that it may not write in, or the file itself it may neither read nor write. Null where the
+ * user is not known (DynamicUser=, a user /etc/passwd does not list).
+ */
+export async function stillRefused(
+  path: string,
+  failing: FailingUnit,
+  context: ActionContext,
+): Promise<boolean | null> {
+  const account = await accountOfUnit(failing, context);
+  if (!account) return null;
+  const entryOf = async (at: string) => {
+    const found = await lstat(at).catch(() => null);
+    return (
+      found && { path: at, uid: found.uid, gid: found.gid, mode: found.mode & 0o7777, directory: found.isDirectory() }
+    );
+  };
+  const chain: string[] = [];
+  for (let at = dirname(path); ; at = dirname(at)) {
+    chain.unshift(at);
+    if (at === '/') break;
+  }
+  for (const at of chain) {
+    const entry = await entryOf(at);
+    if (!entry) return false;
+    if (!mayAccess(account, entry, 1)) return true;
+  }
+  const file = await entryOf(path);
+  if (!file) {
+    const parent = await entryOf(dirname(path));
+    return parent !== null && !mayAccess(account, parent, 2);
+  }
+  return !mayAccess(account, file, 4) && !mayAccess(account, file, 2);
+}
+
+async function full(path: string): Promise<boolean | null> {
+  const mount = await mountOfPath(path);
+  const space = await statfs(mount?.point ?? path).catch(() => null);
+  if (!space) return null;
+  return space.bavail < space.blocks * FULL_SHARE || (space.files > 0 && space.ffree === 0);
+}
+
+async function systemFilesExhausted(): Promise<boolean | null> {
+  const [allocated, free, max] = (await readFile('/proc/sys/fs/file-nr', 'utf8').catch(() => ''))
+    .trim()
+    .split(/\s+/)
+    .map(Number);
+  if (allocated === undefined || free === undefined || !max) return null;
+  return allocated - free >= max * 0.95;
+}
+
+/**
+ * Whether the error still stands on this machine now: true (a restart fails the same way), false (what it was about
+ * is fixed: a restart may succeed), or null where this machine cannot tell (a remote peer, a limit only a new start
+ * of the unit shows).
+ */
+export async function stillStands(
+  error: SystemError,
+  failing: FailingUnit,
+  context: ActionContext,
+): Promise<boolean | null> {
+  const { errno, path, port, host } = error;
+  switch (errno.code) {
+    case 'ENOENT':
+      return path ? (await lstat(path).catch(() => null)) === null : null;
+    // EPERM is a refusal the mode bits do not make (a capability, an immutable file, a sandbox): not seen here.
+    case 'EACCES':
+      return path ? stillRefused(path, failing, context) : null;
+    case 'EROFS': {
+      const mount = path ? await mountOfPath(path) : null;
+      return mount ? mount.readOnly : null;
+    }
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return errno.code === 'ENOSPC' ? full(path ?? '/') : null;
+    case 'ENFILE':
+      return systemFilesExhausted();
+    case 'EADDRINUSE':
+      return port ? (await socketsOn(port)).length > 0 : null;
+    case 'ECONNREFUSED':
+      return port && isLocal(host) ? (await socketsOn(port)).length === 0 : null;
+    default:
+      if (errno.object !== 'host' || !host) return null;
+      return lookup(host).then(
+        () => false,
+        () => true,
+      );
+  }
+}

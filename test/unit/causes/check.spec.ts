@@ -1,0 +1,98 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+import { mkdir } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+
+import { checkStep, portsNamedBy, stillStands } from '../../../service/src/causes/check.js';
+import { systemErrorIn } from '../../../service/src/causes/systemError.js';
+import { makeTempDir } from '../../support/tempDir.js';
+import { homeContext } from '../fixes/actionContext.js';
+
+const failing = { unit: 'gym-x.service', scope: 'user' as const };
+
+function errorOf(line: string) {
+  const error = systemErrorIn(line);
+  if (!error) throw new Error(`no system error in ${line}`);
+  return error;
+}
+
+describe('the check of a system error’s object', () => {
+  it('names the read-only step that looks at what the error is about', () => {
+    const steps = [
+      ["Error: ENOENT: no such file or directory, open '/etc/x/settings.json'", 'info.path_access'],
+      ["PermissionError: [Errno 13] Permission denied: '/var/lib/x/state'", 'info.path_access'],
+      ["OSError: [Errno 30] Read-only file system: '/srv/x/out.csv'", 'info.path_mount'],
+      ["OSError: [Errno 28] No space left on device: '/var/tmp/x'", 'info.disk_usage'],
+      ['OSError: [Errno 24] Too many open files', 'info.open_files'],
+      ['listen tcp :8090: bind: address already in use', 'info.port_holder'],
+      ['Error: connect ECONNREFUSED 127.0.0.1:5432', 'info.port_holder'],
+      ['dial tcp: lookup db.example on 10.0.0.1:53: no such host', 'info.dns_servers'],
+    ];
+    for (const [line, step] of steps)
+      expect(checkStep(errorOf(line!), failing)?.name)
+        .withContext(line!)
+        .toBe(step);
+    expect(checkStep(errorOf("Error: ENOENT: no such file or directory, open '/etc/x'"), failing)?.params).toEqual({
+      path: '/etc/x',
+      unit: 'gym-x.service',
+      scope: 'user',
+    });
+    // Another machine's port says nothing of this one's; an error that names no object has nothing to check.
+    expect(checkStep(errorOf('Error: connect ECONNREFUSED 192.0.2.7:5432'), failing)).toBeNull();
+    expect(checkStep(errorOf('OSError: [Errno 98] Address already in use'), failing)).toBeNull();
+  });
+
+  it('reads the ports a command line names', () => {
+    expect(portsNamedBy(['/usr/bin/python3', '-m', 'http.server', '8090', '--bind', '0.0.0.0'])).toEqual([8090]);
+    expect(portsNamedBy(['/usr/bin/app', '--listen=:8443', '--port=9000', 'PORT=7000', '127.0.0.1:6379'])).toEqual([
+      8443, 9000, 7000, 6379,
+    ]);
+    expect(portsNamedBy(['/usr/bin/app', '-n', '99999', '--name', 'x'])).toEqual([]);
+  });
+
+  it('says a missing path stands until it exists', async () => {
+    const temp = await makeTempDir();
+    try {
+      const path = join(temp.path, 'conf', 'settings.json');
+      const error = errorOf(`Error: ENOENT: no such file or directory, open '${path}'`);
+      const context = homeContext(temp.path);
+      expect(await stillStands(error, failing, context)).toBeTrue();
+      await mkdir(path, { recursive: true });
+      expect(await stillStands(error, failing, context)).toBeFalse();
+    } finally {
+      await temp.remove();
+    }
+  });
+
+  it('says a port in use stands while a process listens on it, and a refused connection while none does', async () => {
+    const temp = await makeTempDir();
+    const server: Server = createServer();
+    try {
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as { port: number };
+      const context = homeContext(temp.path);
+      const inUse = errorOf(`listen tcp 127.0.0.1:${port}: bind: address already in use`);
+      const refused = errorOf(`Error: connect ECONNREFUSED 127.0.0.1:${port}`);
+      expect(await stillStands(inUse, failing, context)).toBeTrue();
+      expect(await stillStands(refused, failing, context)).toBeFalse();
+      await new Promise((resolve) => server.close(resolve));
+      expect(await stillStands(inUse, failing, context)).toBeFalse();
+      expect(await stillStands(refused, failing, context)).toBeTrue();
+    } finally {
+      server.close();
+      await temp.remove();
+    }
+  });
+
+  it('cannot tell by itself for a remote peer or a process’s descriptors', async () => {
+    const temp = await makeTempDir();
+    try {
+      const context = homeContext(temp.path);
+      expect(await stillStands(errorOf('Error: connect ETIMEDOUT 192.0.2.7:443'), failing, context)).toBeNull();
+      expect(await stillStands(errorOf('OSError: [Errno 24] Too many open files'), failing, context)).toBeNull();
+    } finally {
+      await temp.remove();
+    }
+  });
+});
