@@ -21,10 +21,7 @@ import {
   QwenChatWrapper,
 } from 'node-llama-cpp';
 
-import { Assistant } from '../../service/src/assistant/assistant.js';
-import type { Machine, SystemSummary } from '../../service/src/assistant/machine.js';
-import { catalogEntries } from '../../service/src/assistant/proposalSink.js';
-import { defaultConfig } from '../../service/src/config.js';
+import type { SystemSummary } from '../../service/src/assistant/machine.js';
 import { chatWrapperFor, withCompactFunctionText } from '../../service/src/engine/functionCalling.js';
 import { sharedPrefixTokens } from '../../service/src/engine/prefixKeeper.js';
 import { promptSchema } from '../../service/src/engine/promptSchema.js';
@@ -36,6 +33,7 @@ import { createLogger } from '../../service/src/logging.js';
 import { benchModel } from '../support/benchModel.js';
 import { findingWithEvidence } from '../support/findingFixture.js';
 import { ScriptedEngine } from '../support/scriptedEngine.js';
+import { firstRequest } from './assistantPrompt.js';
 import { ADVISOR_REQUEST_TOKEN_CEILING, PROMPT_TOKEN_CEILINGS } from './budgets.js';
 
 const RESULTS = join(process.cwd(), 'test-results', 'bench', 'promptBudget.json');
@@ -85,54 +83,13 @@ const FAMILIES: { name: string; wrapper: (model: LlamaModel) => ChatWrapper }[] 
   { name: 'Gemma 4', wrapper: () => withCompactFunctionText(new Gemma4ChatWrapper()) },
 ];
 
-const standInMachine = {
-  systemSummary: () => Promise.resolve(SUMMARY),
-  home: () => '/nonexistent',
-} as unknown as Machine;
-
-interface Prompt {
-  systemPrompt: string;
-  tools: readonly ToolSpec[];
-}
-
-const log = createLogger({ level: 'error', journal: false, write: () => undefined });
-
-/** What the first request of a new conversation starts with, from a fresh assistant as the service has one. */
-async function firstPrompt(question: string | null): Promise<Prompt> {
-  const catalog = catalogEntries(createCatalog());
-  const assistant = new Assistant({
-    machine: standInMachine,
-    proposals: { catalog: () => catalog, propose: () => Promise.reject(new Error('the benchmark makes no proposals')) },
-    settings: () => defaultConfig.assistant,
-    contextSize: () => null,
-    log,
-  });
-  const engine = new ScriptedEngine([{ text: '' }]);
-  const requests = engine.requests;
-  if (question === null) {
-    const prefix = await assistant.prefix(engine);
-    return { systemPrompt: prefix.systemPrompt, tools: prefix.tools };
-  }
-  const answer = await assistant.start({
-    engine,
-    messages: [],
-    prompt: question,
-    maxTokens: 64,
-    useTools: true,
-    toolChoice: 'auto',
-    callbacks: {},
-  });
-  await answer.handle.result;
-  return { systemPrompt: requests[0]!.systemPrompt ?? '', tools: requests[0]!.tools ?? [] };
-}
-
 async function advisorRequest(finding: (typeof FINDINGS)[number]): Promise<{ systemPrompt: string; prompt: string }> {
   const engine = new ScriptedEngine([{ text: '' }]);
   const requests = engine.requests;
   const advisor = new ModelAdvisor({
     engines: { state: () => 'ready', engine: () => Promise.resolve(engine) },
     catalog: createCatalog(),
-    log,
+    log: createLogger({ level: 'error', journal: false, write: () => undefined }),
   });
   const full = findingWithEvidence(finding.kind, finding.subject, {
     title: finding.title,
@@ -162,7 +119,7 @@ function table(cells: string[][]): string {
 }
 
 async function main(): Promise<void> {
-  const prompts = await Promise.all(QUESTIONS.map(({ question }) => firstPrompt(question)));
+  const prompts = await Promise.all(QUESTIONS.map(({ question }) => firstRequest(question, SUMMARY)));
   const advice = await Promise.all(FINDINGS.map(advisorRequest));
   const llama = await getLlama({ build: 'never', gpu: false, progressLogs: false, logLevel: LlamaLogLevel.error });
   const model = await llama.loadModel({ modelPath: await benchModel(), vocabOnly: true });
