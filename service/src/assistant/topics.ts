@@ -223,15 +223,15 @@ export const topicsOf = (text: string): Topic[] => TOPICS.filter((topic) => ment
 export const topicsOfFinding = (finding: { kind: string; subject: string }): Topic[] =>
   topicsOf(`${finding.kind} ${finding.subject}`.replace(/[^\p{L}\p{N}]+/gu, ' '));
 
-const names = (pattern: string, name: string) => (pattern.endsWith('.') ? name.startsWith(pattern) : name === pattern);
+const covers = (pattern: string, name: string) => (pattern.endsWith('.') ? name.startsWith(pattern) : name === pattern);
 
 /** Whether a topic lists the action; one no topic lists (a new one) is listed for every question, so none is lost. */
-const inAnyTopic = (name: string) => TOPICS.some((topic) => topic.actions.some((pattern) => names(pattern, name)));
+const inAnyTopic = (name: string) => TOPICS.some((topic) => topic.actions.some((pattern) => covers(pattern, name)));
 
 /** The actions of `all` for these topics: the core ones, the topics' own, and those no topic lists, in `all`'s order. */
 export function actionsFor(topics: readonly Topic[], all: readonly string[]): string[] {
   const patterns = [...CORE_ACTIONS, ...topics.flatMap((topic) => topic.actions)];
-  return all.filter((name) => !inAnyTopic(name) || patterns.some((pattern) => names(pattern, name)));
+  return all.filter((name) => !inAnyTopic(name) || patterns.some((pattern) => covers(pattern, name)));
 }
 
 /** Whether a topic names the tool; one no topic names (a new one) is offered to every question. */
