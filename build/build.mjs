@@ -386,6 +386,7 @@ async function buildBench() {
       'test/bench/ttftBreakdown.ts',
       'test/bench/cold.ts',
       'test/bench/toolPrompt.ts',
+      'test/bench/promptBudget.ts',
     ],
     outdir: out,
     platform: 'node',

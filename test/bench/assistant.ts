@@ -313,8 +313,13 @@ async function measureTurns(machine: Machine, proposals: ProposalSink, readableR
     workerScript: WORKER_SCRIPT,
     log,
   });
-  const tools = assistantTools();
-  const offered = new OfferedTools().offer(QUESTION, tools);
+  const catalog = catalogEntries(createCatalog());
+  const tools = assistantTools(catalog);
+  const offeredTools = new OfferedTools();
+  const selected = offeredTools.offer(QUESTION, tools);
+  // propose_action listing the actions of the question's topics, as the service's assistant shows it first.
+  const listing = assistantTools(catalog, undefined, offeredTools.actions(catalog.map((action) => action.name)));
+  const offered = selected.map((tool) => listing.find((candidate) => candidate.name === tool.name) ?? tool);
   const systemPrompt = buildSystemPrompt({
     summary: await machine.systemSummary(),
     now: new Date(),

@@ -24,20 +24,15 @@ import {
   type LlamaModel,
 } from 'node-llama-cpp';
 
-import { catalogEntries } from '../../service/src/assistant/proposalSink.js';
-import { buildSystemPrompt } from '../../service/src/assistant/systemPrompt.js';
-import { firstToolSpecs } from '../../service/src/assistant/toolLoop.js';
-import { assistantTools } from '../../service/src/assistant/tools/index.js';
-import { OfferedTools } from '../../service/src/assistant/toolSelection.js';
 import { chatWrapperFor } from '../../service/src/engine/functionCalling.js';
 import { sharedPrefixTokens } from '../../service/src/engine/prefixKeeper.js';
 import { promptSchema } from '../../service/src/engine/promptSchema.js';
-import { createCatalog } from '../../service/src/fixes/catalog.js';
 import { benchModel } from '../support/benchModel.js';
 import { startPrivateBus } from '../support/privateBus.js';
 import { waitFor } from '../support/service.js';
 import { makeTempDir } from '../support/tempDir.js';
 import { writeTinyModel } from '../support/tinyModel.js';
+import { firstRequest } from './assistantPrompt.js';
 import { type BenchService, type Sampling, startBenchService } from './serviceClient.js';
 import { mb, median, round, verdict } from './stats.js';
 
@@ -81,16 +76,10 @@ interface Cold {
 }
 
 /** The prompt the service's first question sends, as far as this process can make it (no machine summary). */
-function directPrompt() {
-  const catalog = createCatalog();
-  const systemPrompt = buildSystemPrompt({ summary: null, now: new Date() });
-  const tools = assistantTools(catalogEntries(catalog));
-  const offered = new OfferedTools().offer(QUESTION, tools);
+async function directPrompt() {
+  const { systemPrompt, tools } = await firstRequest(QUESTION);
   const functions: ChatModelFunctions = Object.fromEntries(
-    firstToolSpecs(tools, offered).specs.map((spec) => [
-      spec.name,
-      { description: spec.description, params: promptSchema(spec.parameters) },
-    ]),
+    tools.map((spec) => [spec.name, { description: spec.description, params: promptSchema(spec.parameters) }]),
   );
   const history = (question: string): ChatHistoryItem[] => [
     { type: 'system', text: systemPrompt },
@@ -102,7 +91,7 @@ function directPrompt() {
 
 /** node-llama-cpp directly, as the worker sets it up: a cold start (optionally restoring the prompt), then warm questions. */
 async function directCold(modelPath: string, c: ModelCase, statePath: string | null) {
-  const { functions, history } = directPrompt();
+  const { functions, history } = await directPrompt();
   const started = performance.now();
   const llama = await getLlama({ build: 'never', gpu: false, progressLogs: false, logLevel: LlamaLogLevel.error });
   const model = await llama.loadModel({ modelPath });
@@ -141,7 +130,7 @@ async function directCold(modelPath: string, c: ModelCase, statePath: string | n
 
 /** The state file of the direct prompt's prefix, for the direct side's restored cold start. */
 async function directState(model: LlamaModel, sequence: LlamaContextSequence, path: string): Promise<void> {
-  const { systemPrompt, functions } = directPrompt();
+  const { systemPrompt, functions } = await directPrompt();
   const prefix = sharedPrefixTokens(chatWrapperFor(model), model, systemPrompt, functions);
   await sequence.adaptStateToTokens(prefix, false);
   await sequence.evaluateWithoutGeneratingNewTokens(prefix.slice(sequence.nextTokenIndex));

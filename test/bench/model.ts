@@ -22,7 +22,6 @@ import { catalogEntries } from '../../service/src/assistant/proposalSink.js';
 import { buildSystemPrompt } from '../../service/src/assistant/systemPrompt.js';
 import { toolSpec } from '../../service/src/assistant/toolLoop.js';
 import { assistantTools } from '../../service/src/assistant/tools/index.js';
-import { moreToolsTool, selectTools } from '../../service/src/assistant/toolSelection.js';
 import { chatWrapperFor } from '../../service/src/engine/functionCalling.js';
 import { promptSchema } from '../../service/src/engine/promptSchema.js';
 import type { ToolSpec } from '../../service/src/engine/protocol.js';
@@ -30,6 +29,7 @@ import { createCatalog } from '../../service/src/fixes/catalog.js';
 import { BENCH_MODEL_SHAPE, benchModel } from '../support/benchModel.js';
 import { startPrivateBus } from '../support/privateBus.js';
 import { makeTempDir } from '../support/tempDir.js';
+import { firstRequest } from './assistantPrompt.js';
 import { type BenchGpu, type DirectBackend, type EngineSettings, openDirect } from './direct.js';
 import { type BenchService, type Sampling, startBenchService, type StreamRun } from './serviceClient.js';
 import { mb, median, rssOf, settledRss } from './stats.js';
@@ -168,15 +168,14 @@ async function toolCosts(modelPath: string) {
     const all = tools.map(toolSpec);
     const bare = tokens([]);
     const withAll = tokens(all);
-    const selected = selectTools(QUESTION, tools);
-    const held = tools.filter((tool) => !selected.includes(tool));
-    const withSelected = tokens([...selected, moreToolsTool(held)].map(toolSpec));
+    const selected = (await firstRequest(QUESTION)).tools;
+    const withSelected = tokens(selected);
     return {
       chatWrapper: wrapper.wrapperName,
       systemPromptTokens: bare,
       allToolsTokens: withAll - bare,
       selectedFor: QUESTION,
-      selected: [...selected.map((tool) => tool.name), 'more_tools'],
+      selected: selected.map((tool) => tool.name),
       selectedToolsTokens: withSelected - bare,
       perTool: all.map((spec, i) => ({
         tool: spec.name,

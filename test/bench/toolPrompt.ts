@@ -19,7 +19,6 @@ import { catalogEntries } from '../../service/src/assistant/proposalSink.js';
 import { buildSystemPrompt } from '../../service/src/assistant/systemPrompt.js';
 import { firstToolSpecs, forcedCallSpecs } from '../../service/src/assistant/toolLoop.js';
 import { assistantTools } from '../../service/src/assistant/tools/index.js';
-import { OfferedTools } from '../../service/src/assistant/toolSelection.js';
 import { defaultConfig } from '../../service/src/config.js';
 import { requiredCallPrompt } from '../../service/src/engine/forcedCall.js';
 import { chatWrapperFor } from '../../service/src/engine/functionCalling.js';
@@ -32,6 +31,7 @@ import { createLogger } from '../../service/src/logging.js';
 import { benchModel } from '../support/benchModel.js';
 import { makeTempDir } from '../support/tempDir.js';
 import { writeTinyModel } from '../support/tinyModel.js';
+import { firstRequest } from './assistantPrompt.js';
 import { median } from './stats.js';
 
 const RESULTS = join(process.cwd(), 'test-results', 'bench', 'toolPrompt.json');
@@ -63,16 +63,16 @@ interface PromptCase {
   forced?: boolean;
 }
 
-function cases(): PromptCase[] {
+async function cases(): Promise<PromptCase[]> {
   const catalog = createCatalog();
   const systemPrompt = buildSystemPrompt({ summary: SUMMARY, now: new Date() });
   const tools = assistantTools(catalogEntries(catalog));
-  const offered = (question: string) => firstToolSpecs(tools, new OfferedTools().offer(question, tools)).specs;
+  const offered = async (question: string) => (await firstRequest(question, SUMMARY)).tools;
   const all = firstToolSpecs(tools, undefined).specs;
-  const disk = offered('How full is my disk?');
+  const disk = await offered('How full is my disk?');
   return [
     { name: 'system prompt alone', systemPrompt, specs: [] },
-    { name: 'first question "hello"', systemPrompt, specs: offered('hello') },
+    { name: 'first question "hello"', systemPrompt, specs: await offered('hello') },
     { name: '"How full is my disk?"', systemPrompt, specs: disk },
     // The assistant bench's forced path.
     { name: '"How full is my disk?", forced call', systemPrompt, specs: forcedCallSpecs(disk), forced: true },
@@ -202,10 +202,11 @@ async function main(): Promise<void> {
       { name: 'realistic-size', path: await benchModel(), contextSize: SMALL_CONTEXT },
     ];
     const rows: Record<string, number | string>[] = [];
-    for (const c of cases()) rows.push({ prompt: c.name, tools: c.specs.length });
+    const prompts = await cases();
+    for (const c of prompts) rows.push({ prompt: c.name, tools: c.specs.length });
     for (const { name, path } of models) {
       const model = await llama.loadModel({ modelPath: path, vocabOnly: true });
-      cases().forEach((c, index) => (rows[index]![name] = count(model, c)));
+      prompts.forEach((c, index) => (rows[index]![name] = count(model, c)));
       await model.dispose();
     }
     const headers = ['prompt', 'tools', ...models.map((model) => `${model.name} tokens`)];

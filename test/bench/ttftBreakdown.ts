@@ -19,14 +19,10 @@ import {
   type Token,
 } from 'node-llama-cpp';
 
-import { catalogEntries } from '../../service/src/assistant/proposalSink.js';
 import { buildSystemPrompt } from '../../service/src/assistant/systemPrompt.js';
-import { toolSpec } from '../../service/src/assistant/toolLoop.js';
-import { assistantTools } from '../../service/src/assistant/tools/index.js';
-import { moreToolsTool, OfferedTools } from '../../service/src/assistant/toolSelection.js';
 import { chatWrapperFor } from '../../service/src/engine/functionCalling.js';
-import { createCatalog } from '../../service/src/fixes/catalog.js';
 import { benchModel } from '../support/benchModel.js';
+import { assistantRequests } from './assistantPrompt.js';
 import { median } from './stats.js';
 
 /** As test/bench/model.ts asks them: each topic adds its tools to those offered. */
@@ -48,12 +44,8 @@ const cpuMs = () => {
 const round = (value: number) => Math.round(value);
 
 /** The offered tools after the bench's questions, as the service renders them for the model. */
-function offeredFunctions(): ChatModelFunctions {
-  const tools = assistantTools(catalogEntries(createCatalog()));
-  const offered = new OfferedTools();
-  let first = tools;
-  for (const question of QUESTIONS) first = offered.offer(question, tools);
-  const specs = [moreToolsTool(tools.filter((tool) => !first.includes(tool))), ...first].map(toolSpec);
+async function offeredFunctions(): Promise<ChatModelFunctions> {
+  const specs = (await assistantRequests(QUESTIONS)).at(-1)!.tools;
   return Object.fromEntries(
     specs.map((spec) => [spec.name, { description: spec.description, params: spec.parameters as GbnfJsonSchema }]),
   );
@@ -125,7 +117,7 @@ async function main(): Promise<void> {
   const llama = await getLlama({ build: 'never', gpu: false, progressLogs: false, logLevel: LlamaLogLevel.error });
   const model = await llama.loadModel({ modelPath: await benchModel() });
   const systemPrompt = buildSystemPrompt({ summary: null, now: new Date() });
-  const functions = offeredFunctions();
+  const functions = await offeredFunctions();
   const filler = chatWrapperFor(model)
     .generateContextState({
       chatHistory: [{ type: 'system', text: systemPrompt.repeat(4) }],

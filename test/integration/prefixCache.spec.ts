@@ -3,10 +3,16 @@
 import { readdir, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 
+import { Assistant } from '../../service/src/assistant/assistant.js';
+import type { Machine } from '../../service/src/assistant/machine.js';
+import { catalogEntries } from '../../service/src/assistant/proposalSink.js';
+import { defaultConfig } from '../../service/src/config.js';
 import type { EngineStatus } from '../../service/src/engine/chatEngine.js';
 import type { ChatRequest, PrefixRequest } from '../../service/src/engine/protocol.js';
 import { Engine } from '../../service/src/engine/supervisor.js';
+import { createCatalog } from '../../service/src/fixes/catalog.js';
 import { createLogger } from '../../service/src/logging.js';
+import { ScriptedEngine } from '../support/scriptedEngine.js';
 import { waitFor } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 import { writeTinyModel } from '../support/tinyModel.js';
@@ -24,6 +30,34 @@ const PREFIX: PrefixRequest = {
   ],
 };
 const QUESTION: ChatRequest = { ...PREFIX, prompt: 'Is the disk ok?', maxTokens: 8, temperature: 0.8, seed: 3 };
+
+/** The first request the assistant makes for each question, in turn, as the service's one assistant would. */
+async function assistantRequests(questions: string[]): Promise<ChatRequest[]> {
+  const catalog = catalogEntries(createCatalog());
+  const assistant = new Assistant({
+    machine: { systemSummary: () => Promise.reject(new Error('no summary here')) } as unknown as Machine,
+    proposals: { catalog: () => catalog, propose: () => Promise.reject(new Error('no proposals here')) },
+    settings: () => defaultConfig.assistant,
+    contextSize: () => null,
+    log: createLogger({ level: 'error', journal: false, write: () => {} }),
+  });
+  const requests: ChatRequest[] = [];
+  for (const prompt of questions) {
+    const recorder = new ScriptedEngine([{ text: 'ok' }]);
+    const answer = await assistant.start({
+      engine: recorder,
+      messages: [],
+      prompt,
+      maxTokens: 8,
+      useTools: true,
+      toolChoice: 'auto',
+      callbacks: {},
+    });
+    await answer.handle.result;
+    requests.push({ ...recorder.requests[0]!, temperature: 0.8, seed: 3 });
+  }
+  return requests;
+}
 
 describe('the evaluated prompt kept across loads of the model', () => {
   let dir: TempDir;
@@ -142,5 +176,36 @@ describe('the evaluated prompt kept across loads of the model', () => {
 
     expect(answer.usage.promptTokens).toBeLessThan(wholePrompt - 100);
     expect(answer.text).toBe(reference.text);
+  }, 60_000);
+
+  it("evaluates, for a question of a new topic, only what follows the tools its prompt shares with the last one's", async () => {
+    // Room for every tool offered: on a smaller context the worker fits them to each question, which is another test's.
+    const roomy = new Engine({
+      modelPath: await writeTinyModel(join(dir.path, 'roomy.gguf'), { contextLength: 16384, endsOnlyAtLimit: true }),
+      gpu: false,
+      sequences: 1,
+      threads: 1,
+      contextSize: 16384,
+      idleTimeoutMs: 60_000,
+      workerScript: WORKER_SCRIPT,
+      log: createLogger({ level: 'error', journal: false, write: () => {} }),
+    });
+    const [disk, network, diskAgain] = await assistantRequests([
+      'How full is my disk?',
+      'My Wi-Fi keeps dropping',
+      'How much disk space is left?',
+    ]);
+    try {
+      const whole = (await roomy.chat(disk!).result).usage.promptTokens;
+      // The system prompt, the overview tools and disk_usage are kept; network_status and propose_action are new.
+      const newTopic = (await roomy.chat(network!).result).usage.promptTokens;
+      // The same tools and actions as the question before: only its own words.
+      const sameTopics = (await roomy.chat(diskAgain!).result).usage.promptTokens;
+      expect(newTopic).toBeLessThan(whole);
+      expect(sameTopics).toBeLessThan(newTopic / 4);
+      expect(diskAgain!.tools).toEqual(network!.tools);
+    } finally {
+      await roomy.unload();
+    }
   }, 60_000);
 });

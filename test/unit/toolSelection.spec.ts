@@ -15,17 +15,18 @@ import {
 const RESTART = [{ name: 'systemd.restart_unit', params: 'unit, scope: user|system' }];
 const names = (tools: readonly AssistantTool[]) => tools.map((tool) => tool.name);
 const all = assistantTools(RESTART);
-const ALWAYS = ['system_summary', 'list_findings', 'propose_action'];
+const OVERVIEW = ['system_summary', 'list_findings'];
+const ALWAYS = [...OVERVIEW, 'propose_action'];
+/** The overview, the question's tools, then propose_action, whose listed actions follow the question's topics. */
+const offering = (...tools: string[]) => [...OVERVIEW, ...tools, 'propose_action'];
 
 describe('the tool selection', () => {
   it('offers the overview tools first, then the tools a question points to, in the registry order', () => {
-    expect(names(selectTools('How full is my disk?', all))).toEqual([...ALWAYS, 'disk_usage']);
-    expect(names(selectTools('My Wi-Fi keeps dropping', all))).toEqual([...ALWAYS, 'network_status']);
-    expect(names(selectTools('Why did the backup service fail last night?', all))).toEqual([
-      ...ALWAYS,
-      'unit_status',
-      'search_journal',
-    ]);
+    expect(names(selectTools('How full is my disk?', all))).toEqual(offering('disk_usage'));
+    expect(names(selectTools('My Wi-Fi keeps dropping', all))).toEqual(offering('network_status'));
+    expect(names(selectTools('Why did the backup service fail last night?', all))).toEqual(
+      offering('unit_status', 'search_journal'),
+    );
     expect(names(selectTools('The laptop is SLOW and the fan is loud', all))).toContain('top_processes');
     expect(names(selectTools('What is in ~/.config/app/settings.ini?', all))).toContain('read_file');
     expect(names(selectTools('Is blender installed?', all))).toEqual(
@@ -37,12 +38,12 @@ describe('the tool selection', () => {
     const nixos = assistantTools(RESTART, { nixos: true });
     expect(names(nixos)).not.toContain('search_packages');
     expect(names(nixos)).not.toContain('package_status');
-    expect(names(selectTools('Install Blender for me', nixos))).toEqual([...ALWAYS, 'nixos_config', 'nixos_search']);
+    expect(names(selectTools('Install Blender for me', nixos))).toEqual(offering('nixos_config', 'nixos_search'));
     expect(names(selectTools('Enable the SSH server', nixos))).toEqual(
       jasmine.arrayContaining(['nixos_config', 'nixos_search']),
     );
     expect(names(selectTools('Roll back to the previous generation', nixos))).toContain('nixos_config');
-    expect(names(selectTools('How full is my disk?', nixos))).toEqual([...ALWAYS, 'disk_usage']);
+    expect(names(selectTools('How full is my disk?', nixos))).toEqual(offering('disk_usage'));
     expect(names(all)).not.toContain('nixos_search');
   });
 
@@ -68,7 +69,7 @@ describe('the tool selection', () => {
       progress: 'checking printers…',
       run: () => Promise.resolve('idle'),
     });
-    expect(names(selectTools('Hello there', [...all, newTool]))).toEqual([...ALWAYS, 'printer_status']);
+    expect(names(selectTools('Hello there', [...all, newTool]))).toEqual(offering('printer_status'));
   });
 
   it('offers fewer tools than there are for a narrow question', () => {
@@ -77,11 +78,12 @@ describe('the tool selection', () => {
 
   it('offers, question after question, the tools offered before and then the new ones, so the list only grows', () => {
     const offered = new OfferedTools();
-    expect(names(offered.offer('How full is my disk?', all))).toEqual([...ALWAYS, 'disk_usage']);
-    expect(names(offered.offer('Is my Wi-Fi working?', all))).toEqual([...ALWAYS, 'disk_usage', 'network_status']);
-    expect(names(offered.offer('Hello', all))).toEqual([...ALWAYS, 'disk_usage', 'network_status']);
+    expect(names(offered.offer('How full is my disk?', all))).toEqual(offering('disk_usage'));
+    expect(names(offered.offer('Is my Wi-Fi working?', all))).toEqual(offering('disk_usage', 'network_status'));
+    expect(names(offered.offer('Hello', all))).toEqual(offering('disk_usage', 'network_status'));
     const everything = names(offered.offer('Hello', all, true));
-    expect(everything.slice(0, 5)).toEqual([...ALWAYS, 'disk_usage', 'network_status']);
+    expect(everything.slice(0, 4)).toEqual([...OVERVIEW, 'disk_usage', 'network_status']);
+    expect(everything.at(-1)).toBe('propose_action');
     expect([...everything].sort()).toEqual(names(all).sort());
   });
 
@@ -111,7 +113,7 @@ describe('the tool selection', () => {
 
   it('tells what it would offer without adding to what was offered', () => {
     const offered = new OfferedTools();
-    expect(names(offered.candidates('How full is my disk?', all))).toEqual([...ALWAYS, 'disk_usage']);
+    expect(names(offered.candidates('How full is my disk?', all))).toEqual(offering('disk_usage'));
     expect(names(offered.offer('hello', all))).toEqual(ALWAYS);
   });
 });

@@ -15,6 +15,7 @@ import { buildSystemPrompt } from './systemPrompt.js';
 import type { AssistantTool, ProposalSink } from './tool.js';
 import { firstToolSpecs, runAssistantTurn } from './toolLoop.js';
 import { assistantTools } from './tools/index.js';
+import type { ActionLine } from './tools/propose.js';
 import { byImportance, MORE_TOOLS, OfferedTools } from './toolSelection.js';
 import type { TurnCallbacks, TurnHandle } from './turn.js';
 
@@ -78,7 +79,8 @@ export class Assistant {
     const clean = (text: string) => redactLongText(text, redact);
     const contextTokens = status.backend?.contextSize ?? this.options.contextSize() ?? DEFAULT_CONTEXT_TOKENS;
     const systemPrompt = input.useTools ? buildSystemPrompt({ summary: await this.summary(), now: new Date() }) : '';
-    const tools = this.tools();
+    const catalog = this.options.proposals.catalog();
+    const tools = this.tools(catalog);
     const askedForMore = input.messages.some((message) => message.toolCalls.some((call) => call.name === MORE_TOOLS));
     const candidates = this.offeredTools.candidates(input.prompt, tools, askedForMore);
     const roomForTools =
@@ -97,7 +99,7 @@ export class Assistant {
     const handle = runAssistantTurn({
       engine: input.engine,
       tools: useTools ? tools : [],
-      offeredFirst: offered,
+      offeredFirst: offered && this.shownFirst(offered, catalog),
       context: {
         machine: this.options.machine,
         proposals,
@@ -142,22 +144,31 @@ export class Assistant {
     const status = engine.status();
     const redact = modelRedactor(this.options.settings, () => status.location === 'remote');
     const systemPrompt = buildSystemPrompt({ summary: await this.summary(), now: new Date() });
-    const tools = this.tools();
+    const catalog = this.options.proposals.catalog();
+    const tools = this.tools(catalog);
     // Those every question is offered join the list as any question would add them.
     const offered = this.offeredTools.offer('', tools);
     return {
       systemPrompt: redact(systemPrompt),
-      tools: firstToolSpecs(tools, offered).specs,
+      tools: firstToolSpecs(tools, this.shownFirst(offered, catalog)).specs,
       toolsByImportance: byImportance('', offered),
     };
   }
 
   /** propose_action lists the actions switched on now, so the tools are built for each answer. */
-  private tools(): AssistantTool[] {
+  private tools(catalog: ActionLine[], shownActions?: readonly string[]): AssistantTool[] {
     return (
-      this.options.tools ??
-      assistantTools(this.options.proposals.catalog(), { nixos: this.options.machine.nixos !== undefined })
+      this.options.tools ?? assistantTools(catalog, { nixos: this.options.machine.nixos !== undefined }, shownActions)
     );
+  }
+
+  /**
+   * The offered tools as the model is first shown them: propose_action lists
+   * the actions of the topics offered so far, and takes any of the catalog's.
+   */
+  private shownFirst(offered: readonly AssistantTool[], catalog: ActionLine[]): AssistantTool[] {
+    const shown = this.tools(catalog, this.offeredTools.actions(catalog.map((action) => action.name)));
+    return offered.map((tool) => shown.find((candidate) => candidate.name === tool.name) ?? tool);
   }
 
   private async summary() {

@@ -35,7 +35,8 @@ export function firstToolSpecs(
   offeredFirst: readonly AssistantTool[] | undefined,
 ): { specs: ToolSpec[]; moreTools: AssistantTool | null } {
   const first = offeredFirst ?? tools;
-  const held = tools.filter((tool) => !first.includes(tool));
+  // By name: propose_action may be offered first with fewer of the catalog's actions listed.
+  const held = tools.filter((tool) => !first.some((offered) => offered.name === tool.name));
   const moreTools = held.length > 0 ? moreToolsTool(held) : null;
   // more_tools first: it is there whenever some are held back, so it belongs to the prompt's fixed prefix.
   return { specs: (moreTools ? [moreTools, ...first] : tools).map(toolSpec), moreTools };

@@ -6,6 +6,7 @@
 // validated again here and by the proposer, and whatever does not fit is dropped and logged.
 import { z } from 'zod';
 
+import { actionsFor, topicsOfFinding } from '../assistant/topics.js';
 import { desktopActions } from '../desktop/index.js';
 import type { ChatEngine } from '../engine/chatEngine.js';
 import type { FindingWithEvidence } from '../findings/store.js';
@@ -82,7 +83,7 @@ export class ModelAdvisor {
    * playbook knows); null when it has nothing usable to say.
    */
   async advise(finding: FindingWithEvidence, offered: string[], suggestActions: boolean): Promise<Advice | null> {
-    const names = suggestActions ? this.options.catalog.names().filter((name) => !isDesktopAction(name)) : [];
+    const names = suggestActions ? this.actionsFor(finding) : [];
     const engine = await this.options.engines.engine();
     const handle = engine.chat({
       systemPrompt: SYSTEM_PROMPT,
@@ -103,6 +104,15 @@ export class ModelAdvisor {
       params: parseJsonOrNull(action.params) as Record<string, unknown>,
     }));
     return { explanation: cleanLine(parsed.data.explanation, MAX_EXPLANATION), actions };
+  }
+
+  /**
+   * The actions the model may suggest: those of the finding's topics (from its kind and subject) and the core ones,
+   * as a question's propose_action lists them, but the desktop kinds'.
+   */
+  private actionsFor(finding: FindingWithEvidence): string[] {
+    const names = this.options.catalog.names().filter((name) => !isDesktopAction(name));
+    return actionsFor(topicsOfFinding(finding), names);
   }
 
   private prompt(finding: FindingWithEvidence, offered: string[], names: string[]): string {

@@ -50,10 +50,25 @@ describe('the model advisor', () => {
     };
     const offered = schema.properties.actions.items.properties.name.enum;
     expect(offered.every((name) => catalog.names().includes(name))).toBeTrue();
+    // The finding's topics' actions (a crashed program's) and the core ones, not every action of the catalog.
+    expect(offered).toEqual(jasmine.arrayContaining(['info.coredump', 'packages.update', 'systemd.restart_unit']));
+    expect(offered).not.toContain('network.reconnect');
     // The desktop kinds' actions are their playbooks' to propose: a kind no playbook knows is not theirs.
-    expect(offered).toContain('systemd.restart_unit');
-    expect(offered).toContain('packages.update');
     expect(offered.filter((name) => /^(?:bluetooth|clock|extensions|printing|sound)\./.test(name))).toEqual([]);
+  });
+
+  it("lists the actions of the finding's topics, told by its kind and subject", async () => {
+    const requests: ChatRequest[] = [];
+    const advisor = new ModelAdvisor({
+      engines: engineAnswering('{"explanation":"It fails.","actions":[]}', requests),
+      catalog,
+      log,
+    });
+    await advisor.advise(findingWithEvidence('unrecognised-errors', 'NetworkManager.service'), [], true);
+    const prompt = requests[0]?.prompt ?? '';
+    expect(prompt).toContain('  network.reconnect: ');
+    expect(prompt).toContain('  systemd.restart_unit: ');
+    expect(prompt).not.toContain('  files.empty_trash: ');
   });
 
   it('cleans the explanation and passes actions on with their parameters parsed', async () => {

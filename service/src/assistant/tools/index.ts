@@ -22,9 +22,11 @@ export interface ToolPlatform {
   nixos: boolean;
 }
 
+/** `shownActions`: the actions propose_action lists (all by default); it takes any of `actions`. */
 export function assistantTools(
   actions: readonly ActionLine[] = catalogEntries(createCatalog()),
   platform: ToolPlatform = { nixos: false },
+  shownActions?: readonly string[],
 ): AssistantTool[] {
   const packageTools = platform.nixos ? [nixosConfigTool, nixosSearchTool] : [searchPackagesTool, packageStatusTool];
   return [
@@ -41,7 +43,7 @@ export function assistantTools(
     readFileTool,
     searchDocsTool,
     readDocTool,
-    proposeActionTool(actions),
+    proposeActionTool(actions, shownActions),
   ];
 }
 

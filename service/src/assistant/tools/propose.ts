@@ -23,13 +23,21 @@ export function describeCatalog(actions: readonly ActionLine[]): string {
   return [...byParams].map(([params, names]) => `${names.join(', ')} (${params})`).join('; ');
 }
 
-/** The one tool that leads to a change, and only after the user applies the proposal it makes. */
-export function proposeActionTool(actions: readonly ActionLine[]) {
+/**
+ * The one tool that leads to a change, and only after the user applies the
+ * proposal it makes. Its description lists the `shown` actions (those of the
+ * question's topics); it takes any of the catalog's.
+ */
+export function proposeActionTool(
+  actions: readonly ActionLine[],
+  shown: readonly string[] = actions.map(({ name }) => name),
+) {
   const names = actions.map((action) => action.name);
+  const listed = actions.filter((action) => shown.includes(action.name));
   return defineTool({
     name: 'propose_action',
     // The catalog is here rather than in the system prompt: where the context has no room for this tool, it has none for it.
-    description: `Propose a fix; nothing runs until the user applies it. Actions (? optional): ${describeCatalog(actions)}.`,
+    description: `Propose a fix; nothing runs until the user applies it. Actions (? optional): ${describeCatalog(listed)}.`,
     params: z.object({
       // Checked here rather than offered as an enum: the description already names every action.
       action: z.string().refine((name) => names.includes(name), {
