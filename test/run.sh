@@ -84,10 +84,13 @@ declare -A integration_needs=([dbus-daemon]=dbus-daemon [gdbus]=libglib2.0-bin [
 declare -A build_needs=([glib-compile-schemas]=libglib2.0-bin [xgettext]=gettext [msgfmt]=gettext [zip]=zip [unzip]=unzip)
 # The Debian package's test builds it (dpkg-deb, strip, patchelf, zip), checks it with lintian and upgrades it in a session (nsenter);
 # a session takes a distribution's Node.js with the libraries its root filesystem lacks (patchelf); the desktop gym
-# reads its session's journal (journalctl) and stands python3-dbusmock's timedated in for the clock's.
+# reads its session's journal (journalctl), stands python3-dbusmock's timedated in for the clock's, and runs a
+# private PipeWire, WirePlumber and pipewire-pulse for the sound scenarios (pw-cli, pw-dump, pw-metadata, wpctl).
 declare -A e2e_needs=([mmdebstrap]=mmdebstrap [unshare]=util-linux [chroot]=coreutils [nsenter]=util-linux
   [lintian]=lintian [dpkg-deb]=dpkg [zip]=zip [unzip]=unzip [patchelf]=patchelf [strip]=binutils
-  [espeak-ng]=espeak-ng [python3:onnx]=python3-onnx [journalctl]=systemd [python3:dbusmock]=python3-dbusmock)
+  [espeak-ng]=espeak-ng [python3:onnx]=python3-onnx [journalctl]=systemd [python3:dbusmock]=python3-dbusmock
+  [pipewire]=pipewire-bin [pw-cli]=pipewire-bin [wireplumber]=wireplumber [wpctl]=wireplumber
+  [pipewire-pulse]=pipewire-pulse)
 # The gym boots a Debian system with systemd as PID 1 of its own namespaces (test/gym/README.md).
 declare -A gym_needs=([mmdebstrap]=mmdebstrap [unshare]=util-linux [nsenter]=util-linux [setpriv]=util-linux
   [flock]=util-linux [chroot]=coreutils [ip]=iproute2 [losetup]=mount)
