@@ -24,6 +24,7 @@ import {
 } from './desktopGym/desktopGym.js';
 import { GYM_FAILED } from './desktopGym/kinds/extensions.js';
 import { PRINTER_OFF, QUEUE } from './desktopGym/kinds/printing.js';
+import { HEADSET } from './desktopGym/kinds/sound.js';
 import { OnScreen, type SeenProposal } from './desktopGym/onScreen.js';
 import { SCENARIOS } from './desktopGym/scenarios.js';
 import { type AccessibilityBus, openAccessibilityBus } from './harness/atspi.js';
@@ -35,9 +36,12 @@ import {
   unmet,
   UUID,
 } from './harness/extensionShell.js';
+import { shellEval } from './harness/shell.js';
 import { selectedSuites } from './harness/suites.js';
 
 const ARTIFACTS = join(process.cwd(), 'test-results', 'gym-desktop', 'core');
+const notificationLevel = (level: 'all' | 'warnings') =>
+  `Main.extensionManager.lookup(${JSON.stringify(UUID)}).stateObj.getSettings().set_string('notification-level', '${level}')`;
 /** journald's priority of GLib's warnings and criticals. */
 const WARNING = 4;
 
@@ -48,8 +52,13 @@ if (selectedSuites().some((suite) => suite.name === DESKTOP_GYM_SUITE)) {
     let gym: DesktopGym | undefined;
     let a11y: AccessibilityBus | undefined;
     let score: DesktopScore;
-    let seen: SeenProposal | undefined;
-    let proposed: { title: string; label: string } | undefined;
+    /** What a person saw of a proposal, by scenario: the proposal's title and its change's label, and the screen. */
+    const seen = new Map<string, { title: string; label: string; screen: SeenProposal }>();
+    /** The scenarios whose proposal is read on screen, and the change whose button it shows. */
+    const READ_ON_SCREEN: Record<string, string> = {
+      'extension-enable-throws': 'extensions.disable',
+      'sound-default-gone': 'sound.set_default_sink',
+    };
 
     const row = (name: string) => {
       const found = score.rows.find((candidate) => candidate.scenario === name);
@@ -70,13 +79,21 @@ if (selectedSuites().some((suite) => suite.name === DESKTOP_GYM_SUITE)) {
       const onScreen = new OnScreen(opened.session, a11y, ARTIFACTS);
       // Every scenario: the core ones must pass; the others' rows are asserted as far as Steward gets today.
       score = await opened.run(SCENARIOS, {
-        // What a person sees of the extension's proposal before pressing anything.
+        // As a person who asked for every notification in Steward's preferences: a gone default output is
+        // information (sound plays elsewhere), which the default level ('warnings') shows in the menu only.
+        async beforeFault(scenario) {
+          await shellEval(
+            opened.session.bus,
+            notificationLevel(scenario.name === 'sound-default-gone' ? 'all' : 'warnings'),
+          );
+        },
+        // What a person sees of the proposal before pressing anything.
         async beforeApply(scenario, proposal) {
-          if (scenario.name !== 'extension-enable-throws') return;
-          const change = proposal.actions.find((action) => action.name === 'extensions.disable');
-          const label = change?.preview ?? '';
-          proposed = { title: proposal.title, label };
-          seen = await onScreen.readProposal(scenario.name, proposal.id, proposal.title, label);
+          const changeName = READ_ON_SCREEN[scenario.name];
+          if (!changeName) return;
+          const label = proposal.actions.find((action) => action.name === changeName)?.preview ?? '';
+          const screen = await onScreen.readProposal(scenario.name, proposal.id, proposal.title, label);
+          seen.set(scenario.name, { title: proposal.title, label, screen });
         },
       });
       console.log(`\n${desktopScoreTable(score)}`);
@@ -100,6 +117,8 @@ if (selectedSuites().some((suite) => suite.name === DESKTOP_GYM_SUITE)) {
         'extension-timeout-throws',
         'own-extension-quiet',
         'printing-backend-fails',
+        'sound-default-gone',
+        'sound-no-output',
       ]);
       for (const scenario of SCENARIOS.filter((candidate) => candidate.core))
         expect(row(scenario.name).pass)
@@ -161,6 +180,29 @@ if (selectedSuites().some((suite) => suite.name === DESKTOP_GYM_SUITE)) {
       expect(row('printing-backend-fails').finding?.title).toBe(`Printer ${QUEUE} is stopped: ${PRINTER_OFF}`);
     });
 
+    it('makes the output left the default when the chosen one is pulled out (WirePlumber says so), and chooses the old one again on Undo', () => {
+      expectFixed('sound-default-gone', HEADSET, 'sound-default-gone', 'sound.set_default_sink');
+      expect(row('sound-default-gone').finding).toEqual(
+        jasmine.objectContaining({
+          title: `The sound output ${HEADSET} is gone; sound plays on Test speaker`,
+          severity: 'info',
+        }),
+      );
+    });
+
+    it('raises no sound output from PipeWire’s state once every output is pulled out', () => {
+      const noOutput = row('sound-no-output');
+      expect(noOutput.detected)
+        .withContext(noOutput.reason ?? '')
+        .toBeTrue();
+      expect(noOutput.finding).toEqual({
+        kind: 'sound-unavailable',
+        subject: 'output',
+        title: 'No sound output: PipeWire has no output device',
+        severity: 'error',
+      });
+    });
+
     it('never raises or proposes anything about Steward’s own extension', () => {
       const quiet = row('own-extension-quiet');
       expect(quiet.reason).toBeNull();
@@ -168,14 +210,39 @@ if (selectedSuites().some((suite) => suite.name === DESKTOP_GYM_SUITE)) {
       expect(quiet.pass).toBeTrue();
     });
 
+    /** The proposal's notification and menu entry on screen, its button naming the change. */
+    const expectOnScreen = (name: string, title: string, label: string, banner: boolean) => {
+      const read = seen.get(name);
+      expect(read?.screen.banner).withContext('a banner').toBe(banner);
+      expect(read?.title).toBe(title);
+      expect(read?.label).toBe(label);
+      expect(read?.screen.notificationActions).toEqual([label, 'Dismiss']);
+      expect(read?.screen.bannerTitle).withContext('the banner’s title on screen').toBeTrue();
+      expect(read?.screen.bannerButton).withContext('the banner’s button on screen').toBeTrue();
+      expect(read?.screen.menuTexts).toEqual(jasmine.arrayContaining([label]));
+      expect(read?.screen.menuTexts.some((text) => text.startsWith(title))).toBeTrue();
+      return read?.screen.menuTexts ?? [];
+    };
+
     it('shows the extension’s proposal in a notification and in the menu, its button naming the change', () => {
-      expect(proposed?.title).toBe(`Turn off the extension ${ENABLE_THROWS}`);
-      expect(proposed?.label).toBe(`Turn off the extension Gym Weather (${ENABLE_THROWS})`);
-      expect(seen?.notificationActions).toEqual([proposed?.label ?? '', 'Dismiss']);
-      expect(seen?.bannerTitle).withContext('the banner’s title on screen').toBeTrue();
-      expect(seen?.bannerButton).withContext('the banner’s button on screen').toBeTrue();
-      expect(seen?.menuTexts).toEqual(jasmine.arrayContaining([proposed?.label ?? '']));
-      expect(seen?.menuTexts.some((text) => text.startsWith(proposed?.title ?? '-'))).toBeTrue();
+      expectOnScreen(
+        'extension-enable-throws',
+        `Turn off the extension ${ENABLE_THROWS}`,
+        `Turn off the extension Gym Weather (${ENABLE_THROWS})`,
+        true,
+      );
+    });
+
+    it('shows the sound proposal in a notification and in the menu, with why: the output gone and where sound plays', () => {
+      const change = 'Make Test speaker the default sound output';
+      // Information (sound plays elsewhere): a low-urgency notification, which GNOME Shell lists under the clock
+      // without a banner.
+      const menuTexts = expectOnScreen('sound-default-gone', change, change, false);
+      expect(
+        menuTexts.some((text) => text.includes(`The sound output ${HEADSET} is gone; sound plays on Test speaker`)),
+      )
+        .withContext(JSON.stringify(menuTexts))
+        .toBeTrue();
     });
 
     it('leaves no error in the shell’s journal but the broken extensions’ and the one the gym made', async () => {

@@ -24,12 +24,17 @@ const ON_SCREEN_TIMEOUT_MS = 60_000;
 const indicator = `Main.panel.statusArea[${JSON.stringify(UUID)}]`;
 /** Steward's notifications as the message tray holds them: title and buttons. */
 const NOTIFICATIONS = `Main.messageTray.getSources().filter((source) => source.title === 'Steward')
-  .flatMap((source) => source.notifications.map((n) => ({ title: n.title, actions: n.actions.map((a) => a.label) })))`;
+  .flatMap((source) => source.notifications.map((n) => ({
+    title: n.title, actions: n.actions.map((a) => a.label), urgency: n.urgency })))`;
+/** MessageTray.Urgency.LOW: GNOME Shell shows no banner for it, only the dot by the clock and the message list. */
+const LOW = 0;
 
 export interface SeenProposal {
   /** The notification's buttons, as the tray holds them. */
   notificationActions: string[];
-  /** Whether the banner on screen showed the title, and the button named `label` beside it. */
+  /** Whether GNOME Shell showed a banner (not for low urgency: the message list under the clock holds it). */
+  banner: boolean;
+  /** Whether the banner, or the message list, showed the title and the button named `label` beside it. */
   bannerTitle: boolean;
   bannerButton: boolean;
   /** What the open menu showed, as read through AT-SPI. */
@@ -64,14 +69,28 @@ export class OnScreen {
   async readProposal(name: string, proposalId: string, title: string, label: string): Promise<SeenProposal> {
     const evaluate = (code: string) => shellEval(this.session.bus, code);
     const shown = async () =>
-      ((await evaluate(NOTIFICATIONS)) as { title: string; actions: string[] }[]).find((n) => n.title === title);
+      ((await evaluate(NOTIFICATIONS)) as { title: string; actions: string[]; urgency: number }[]).find(
+        (n) => n.title === title,
+      );
     await this.#until(async () => (await shown()) !== undefined, `a notification “${title}”`, name);
-    // Expanded, as under the pointer, the banner shows its buttons.
-    await evaluate('Main.messageTray._banner?.expand(false)');
-    await this.#until(async () => (await this.buttonNear(title, label)) !== undefined, `the banner’s “${label}”`, name);
+    const banner = (await shown())?.urgency !== LOW;
+    // Expanded, as under the pointer, the banner shows its buttons; without one, the clock's menu lists it, and
+    // its expand button shows them.
+    if (banner) {
+      // Banners come one at a time: one before it may still be on screen.
+      const onTop = async () => (await evaluate('Main.messageTray._notification?.title ?? null')) === title;
+      await this.#until(onTop, `the banner “${title}”`, name);
+      await evaluate('Main.messageTray._banner?.expand(false)');
+    } else await this.#expandListed(title, name);
+    await this.#until(
+      async () => (await this.buttonNear(title, label)) !== undefined,
+      `the notification’s “${label}”`,
+      name,
+    );
     const button = await this.buttonNear(title, label);
-    const banner = visibleTexts(await this.screen());
+    const onScreen = visibleTexts(await this.screen());
     await this.session.screenshot(join(this.artifacts, `${name}-notification.png`));
+    if (!banner) await evaluate('Main.panel.statusArea.dateMenu.menu.close()');
     const notificationActions = (await shown())?.actions ?? [];
 
     await evaluate(`${indicator}.showProposal(${JSON.stringify(proposalId)})`);
@@ -86,15 +105,39 @@ export class OnScreen {
     await evaluate(`${indicator}.menu.close()`);
     return {
       notificationActions,
-      bannerTitle: banner.includes(title),
+      banner,
+      bannerTitle: onScreen.includes(title),
       bannerButton: button !== undefined,
       menuTexts,
     };
   }
 
+  /** Opens the clock's menu and expands the notification titled `title` in its list, as its expand button does. */
+  async #expandListed(title: string, name: string): Promise<void> {
+    // GNOME 48's NotificationMessage keeps its notification and expands as its button does (its button has no
+    // accessible action to press).
+    const expand = `(() => {
+      const expand = (actor) => actor.notification?.title === ${JSON.stringify(title)} && typeof actor.expand === 'function'
+        ? (actor.expand(false), true)
+        : actor.get_children().some(expand);
+      Main.panel.statusArea.dateMenu.menu.open();
+      return expand(Main.panel.statusArea.dateMenu.menu.box);
+    })()`;
+    await this.#until(
+      async () => (await shellEval(this.session.bus, expand)) === true,
+      `the clock's menu to list “${title}”`,
+      name,
+    );
+  }
+
   async #until(condition: () => Promise<boolean>, what: string, name: string): Promise<void> {
     await waitFor(condition, what, ON_SCREEN_TIMEOUT_MS).catch(async (error: Error) => {
       await writeFile(join(this.artifacts, `${name}-failed-screen.txt`), describeTree(await this.screen()));
+      const notifications = await shellEval(this.session.bus, NOTIFICATIONS);
+      await writeFile(
+        join(this.artifacts, `${name}-failed-notifications.json`),
+        JSON.stringify(notifications, null, 2),
+      );
       await this.session.screenshot(join(this.artifacts, `${name}-failed.png`));
       throw error;
     });

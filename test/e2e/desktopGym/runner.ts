@@ -25,6 +25,8 @@ const STATE_TIMEOUT_MS = 30_000;
 const RESOLVE_TIMEOUT_MS = 20_000;
 
 export interface RunHooks {
+  /** Called before the scenario's fault: how the spec sets the session up as a person would for it. */
+  beforeFault?(scenario: DesktopScenario): Promise<void>;
   /** Called with the proposal before its Apply: what the spec reads on screen (the notification, the menu). */
   beforeApply?(scenario: DesktopScenario, proposal: Proposal): Promise<void>;
 }
@@ -44,6 +46,7 @@ export class DesktopRunner {
   async run(scenario: DesktopScenario): Promise<Row> {
     const row = emptyRow(scenario.name, scenario.title);
     try {
+      await this.hooks.beforeFault?.(scenario);
       const mark = this.steward.signals.length;
       const faultAt = Date.now();
       await scenario.fault(this.context);

@@ -6,13 +6,21 @@ import { BLUETOOTH_SCENARIOS } from './kinds/bluetooth.js';
 import { CLOCK_SCENARIOS } from './kinds/clock.js';
 import { EXTENSION_SCENARIOS, OWN_EXTENSION_QUIET } from './kinds/extensions.js';
 import { PRINTING_SCENARIOS } from './kinds/printing.js';
+import { SOUND_DEFAULT_GONE_SCENARIO, SOUND_NO_OUTPUT_SCENARIO } from './kinds/sound.js';
 import type { DesktopScenario } from './scenario.js';
 
+const [ENABLE_THROWS, ...OTHER_EXTENSIONS] = EXTENSION_SCENARIOS as [DesktopScenario, ...DesktopScenario[]];
+
 export const SCENARIOS: DesktopScenario[] = [
-  ...EXTENSION_SCENARIOS,
+  // The two the spec reads on screen first: Steward's notifications come in bursts at least 20 s apart, and
+  // banners stay while the session is idle, so each is told alone (the sound one, information, in the message list).
+  ENABLE_THROWS,
+  SOUND_DEFAULT_GONE_SCENARIO,
+  ...OTHER_EXTENSIONS,
   ...CLOCK_SCENARIOS,
   ...BLUETOOTH_SCENARIOS,
   ...PRINTING_SCENARIOS,
+  SOUND_NO_OUTPUT_SCENARIO,
   // Last: it leaves Steward's own extension in ERROR for the rest of the session.
   OWN_EXTENSION_QUIET,
 ];

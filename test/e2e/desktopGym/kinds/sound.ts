@@ -1,0 +1,167 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Sound: a real private PipeWire, WirePlumber and pipewire-pulse (the voice specs' support), reached by Steward
+// through PIPEWIRE_RUNTIME_DIR. These machines have no sound card: null sinks stand for the outputs, made and
+// removed with pw-cli as a card's driver makes and removes its node when a headset is plugged in and pulled out.
+// The chosen default is set with wpctl, as GNOME Settings' output choice sets it (default.configured.audio.sink),
+// and what plays is read from PipeWire's `default` metadata as WirePlumber writes it, never from Steward.
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+import { SOUND_UNAVAILABLE } from '../../../../service/src/desktop/sound/detector.js';
+import { NO_OUTPUT, SOUND_DEFAULT_GONE } from '../../../../service/src/desktop/sound/stateDetector.js';
+import { type PrivateBus, startPrivateBus } from '../../../support/privateBus.js';
+import { waitFor } from '../../../support/service.js';
+import { type PrivatePipeWire, SINK as SPEAKER, startPipeWire } from '../../../support/voice/pipewire.js';
+import { type DesktopScenario, type GymPart, started } from '../scenario.js';
+
+const run = promisify(execFile);
+export const HEADSET = 'steward-gym-headset';
+const HEADSET_DESCRIPTION = 'Gym USB headset';
+/** How long WirePlumber may take to follow a change of the graph: it answers within milliseconds. */
+const FOLLOW_MS = 10_000;
+
+let pipewire: PrivatePipeWire | undefined;
+let pipewireBus: PrivateBus | undefined;
+
+const env = () => started(pipewire, 'PipeWire').env;
+
+type DumpObject = { id: number; type?: string; info?: { props?: Record<string, unknown> } | null };
+
+/** The node ids of the sinks PipeWire has now, by node name (pw-dump's JSON). */
+async function sinkIds(): Promise<Map<string, number>> {
+  const { stdout } = await run('pw-dump', ['--no-colors'], { env: env(), maxBuffer: 32 * 1024 * 1024 });
+  // pw-dump writes the graph, then an array of what changed while it was reading (a removal: info null).
+  const arrays = JSON.parse(`[${stdout.trim().replace(/\n\]\s*\[/g, '\n],[')}]`) as DumpObject[][];
+  const sinks = new Map<number, string>();
+  for (const object of arrays.flat()) {
+    if (object.info === null && object.type === undefined) sinks.delete(object.id);
+    const props = object.info?.props;
+    if (object.type === 'PipeWire:Interface:Node' && props?.['media.class'] === 'Audio/Sink')
+      sinks.set(object.id, String(props['node.name']));
+  }
+  return new Map([...sinks].map(([id, name]) => [name, id]));
+}
+
+/** A key of PipeWire's `default` metadata, as WirePlumber keeps it: the node name it holds, if any. */
+async function defaultEntry(key: 'default.audio.sink' | 'default.configured.audio.sink'): Promise<string | undefined> {
+  const { stdout } = await run('pw-metadata', ['-n', 'default', '0', key], { env: env() });
+  // "update: id:0 key:'default.audio.sink' value:'{"name":"…"}' type:'Spa:String:JSON'"
+  const value = /value:'(.*)' type:/.exec(stdout)?.[1];
+  return value === undefined ? undefined : (JSON.parse(value) as { name?: string }).name;
+}
+
+/** WirePlumber's own default output (what plays) and the person's chosen one. */
+const defaults = async () => ({
+  playing: await defaultEntry('default.audio.sink'),
+  chosen: await defaultEntry('default.configured.audio.sink'),
+});
+
+/** An output device appearing, as a card's node does when it is plugged in. */
+async function plugIn(name: string, description: string): Promise<void> {
+  await run(
+    'pw-cli',
+    [
+      'create-node',
+      'adapter',
+      `{ factory.name=support.null-audio-sink node.name=${name} node.description="${description}" media.class=Audio/Sink object.linger=true audio.position=[MONO] }`,
+    ],
+    { env: env() },
+  );
+  await waitFor(async () => (await sinkIds()).has(name), `PipeWire's sink ${name}`, FOLLOW_MS);
+}
+
+/** The output's node gone, as when the device is pulled out. */
+async function pullOut(name: string): Promise<void> {
+  const id = (await sinkIds()).get(name);
+  if (id === undefined) throw new Error(`PipeWire has no sink ${name}`);
+  await run('pw-cli', ['destroy', String(id)], { env: env() });
+  await waitFor(async () => !(await sinkIds()).has(name), `${name} gone from PipeWire`, FOLLOW_MS);
+}
+
+/** The person's choice of output, as GNOME Settings and `wpctl set-default` make it; WirePlumber follows it. */
+async function choose(name: string): Promise<void> {
+  const id = (await sinkIds()).get(name);
+  if (id === undefined) throw new Error(`PipeWire has no sink ${name}`);
+  await run('wpctl', ['set-default', String(id)], { env: env() });
+  await waitFor(async () => (await defaults()).playing === name, `WirePlumber to play on ${name}`, FOLLOW_MS);
+}
+
+/** The speaker and the headset, the headset chosen and playing: how each sound scenario begins. */
+async function speakerAndHeadset(): Promise<void> {
+  const sinks = await sinkIds();
+  if (!sinks.has(SPEAKER)) await plugIn(SPEAKER, 'Test speaker');
+  if (!sinks.has(HEADSET)) await plugIn(HEADSET, HEADSET_DESCRIPTION);
+  await choose(HEADSET);
+}
+
+const pipeWirePart: GymPart = {
+  name: 'PipeWire, WirePlumber and pipewire-pulse',
+  async start({ home }) {
+    // A session bus of their own: nothing of theirs on the shell's.
+    pipewireBus = await startPrivateBus();
+    pipewire = await startPipeWire(join(home, 'pipewire'), pipewireBus.address);
+    await speakerAndHeadset();
+    // Steward's pw-dump, pw-metadata and its action reach this PipeWire as a session's programs reach theirs.
+    return { PIPEWIRE_RUNTIME_DIR: pipewire.runtimeDir };
+  },
+  async stop() {
+    await pipewire?.stop();
+    await pipewireBus?.stop();
+    pipewire = pipewireBus = undefined;
+  },
+};
+
+export const SOUND_DEFAULT_GONE_SCENARIO: DesktopScenario = {
+  name: 'sound-default-gone',
+  title: 'The chosen sound output pulled out (real PipeWire and WirePlumber; null sinks stand for the devices)',
+  core: true,
+  needs: [pipeWirePart],
+  fault: () => pullOut(HEADSET),
+  expect: {
+    finding: { kind: SOUND_DEFAULT_GONE, subject: HEADSET },
+    firstStep: 'sound.set_default_sink',
+    apply: 'sound.set_default_sink',
+    applyState: 'fixed',
+    // The speaker is now the person's choice, and WirePlumber plays on it.
+    healthy: async () => {
+      const { playing, chosen } = await defaults();
+      return playing === SPEAKER && chosen === SPEAKER;
+    },
+    // Undo chooses the headset again though it is gone: WirePlumber plays on the speaker meanwhile, and takes
+    // the headset back once it returns (cleanup plugs it in and waits for that).
+    afterUndo: async () => {
+      const { playing, chosen } = await defaults();
+      return playing === SPEAKER && chosen === HEADSET;
+    },
+  },
+  async cleanup() {
+    await plugIn(HEADSET, HEADSET_DESCRIPTION);
+    await waitFor(
+      async () => (await defaults()).playing === HEADSET,
+      'WirePlumber to take the headset back',
+      FOLLOW_MS,
+    );
+  },
+};
+
+export const SOUND_NO_OUTPUT_SCENARIO: DesktopScenario = {
+  name: 'sound-no-output',
+  // An explanation, not a fix: Steward's change for no output is restarting wireplumber.service in the person's
+  // service manager (WirePlumber finds the cards again), and a null sink is no card a restart finds again. Its
+  // first step wherever it applies is the log. Not core: in the gym WirePlumber is no unit (the session has no
+  // user manager) and the sound daemons write no journal, so no step applies and Steward proposes nothing (it
+  // notes "nothing in its fix applies on this computer now"); where the host's system journal has lines since
+  // the finding began, the log step is offered.
+  title: 'Every sound output pulled out (real PipeWire and WirePlumber; null sinks stand for the devices)',
+  core: false,
+  needs: [pipeWirePart],
+  // The speaker first: the chosen headset last, so that no moment has a chosen output gone while another plays.
+  async fault() {
+    await pullOut(SPEAKER);
+    await pullOut(HEADSET);
+  },
+  expect: { finding: { kind: SOUND_UNAVAILABLE, subject: NO_OUTPUT }, firstStep: 'info.show_logs', noChange: true },
+  cleanup: () => speakerAndHeadset(),
+};
