@@ -86,7 +86,7 @@ declare -A build_needs=([glib-compile-schemas]=libglib2.0-bin [xgettext]=gettext
 # a session takes a distribution's Node.js with the libraries its root filesystem lacks (patchelf); the desktop gym
 # reads its session's journal (journalctl) and stands python3-dbusmock's timedated in for the clock's.
 declare -A e2e_needs=([mmdebstrap]=mmdebstrap [unshare]=util-linux [chroot]=coreutils [nsenter]=util-linux
-  [lintian]=lintian [dpkg-deb]=dpkg [zip]=zip [unzip]=unzip [patchelf]=patchelf [strip]=binutils
+  [findmnt]=util-linux [lintian]=lintian [dpkg-deb]=dpkg [zip]=zip [unzip]=unzip [patchelf]=patchelf [strip]=binutils
   [espeak-ng]=espeak-ng [python3:onnx]=python3-onnx [journalctl]=systemd [python3:dbusmock]=python3-dbusmock)
 # The gym boots a Debian system with systemd as PID 1 of its own namespaces (test/gym/README.md).
 declare -A gym_needs=([mmdebstrap]=mmdebstrap [unshare]=util-linux [nsenter]=util-linux [setpriv]=util-linux
