@@ -88,7 +88,7 @@ declare -A build_needs=([glib-compile-schemas]=libglib2.0-bin [xgettext]=gettext
 # through a cupsd of its own (its cups-client commands), cups-pk-helper (its activation file) and polkitd, and runs a
 # private PipeWire, WirePlumber and pipewire-pulse for the sound scenarios (pw-cli, pw-dump, pw-metadata, wpctl).
 declare -A e2e_needs=([mmdebstrap]=mmdebstrap [unshare]=util-linux [chroot]=coreutils [nsenter]=util-linux
-  [lintian]=lintian [dpkg-deb]=dpkg [zip]=zip [unzip]=unzip [patchelf]=patchelf [strip]=binutils
+  [findmnt]=util-linux [lintian]=lintian [dpkg-deb]=dpkg [zip]=zip [unzip]=unzip [patchelf]=patchelf [strip]=binutils
   [espeak-ng]=espeak-ng [python3:onnx]=python3-onnx [journalctl]=systemd [python3:dbusmock]=python3-dbusmock
   [cupsd]=cups-daemon [lpstat]=cups-client [lpadmin]=cups-client
   [/usr/share/dbus-1/system-services/org.opensuse.CupsPkHelper.Mechanism.service]=cups-pk-helper

@@ -7,6 +7,8 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
+import { SIGN_IN_FAILURE } from '../../service/src/desktop/signIn/detector.js';
+import { COREDUMP } from '../../service/src/findings/detectors/coredump.js';
 import { writeScore } from '../gym/score.js';
 import {
   ENABLE_ERROR,
@@ -22,6 +24,7 @@ import {
   desktopScoreTable,
   openDesktopGym,
 } from './desktopGym/desktopGym.js';
+import { CRASHED_APP } from './desktopGym/kinds/appCrash.js';
 import { GYM_FAILED } from './desktopGym/kinds/extensions.js';
 import { PRINTER_OFF, QUEUE } from './desktopGym/kinds/printing.js';
 import { HEADSET } from './desktopGym/kinds/sound.js';
@@ -37,6 +40,7 @@ import {
   UUID,
 } from './harness/extensionShell.js';
 import { shellEval } from './harness/shell.js';
+import { TEST_USER } from './harness/rootfs.js';
 import { selectedSuites } from './harness/suites.js';
 
 const ARTIFACTS = join(process.cwd(), 'test-results', 'gym-desktop', 'core');
@@ -111,6 +115,7 @@ if (selectedSuites().some((suite) => suite.name === DESKTOP_GYM_SUITE)) {
       expect(score.rows.map((r) => r.scenario).sort()).toEqual([
         'bluetooth-powered-off',
         'bluetooth-soft-blocked',
+        'app-crash',
         'clock-ntp-off',
         'extension-enable-throws',
         'extension-out-of-date',
@@ -119,6 +124,7 @@ if (selectedSuites().some((suite) => suite.name === DESKTOP_GYM_SUITE)) {
         'printing-backend-fails',
         'sound-default-gone',
         'sound-no-output',
+        'sign-in-password-failed',
       ]);
       for (const scenario of SCENARIOS.filter((candidate) => candidate.core))
         expect(row(scenario.name).pass)
@@ -201,6 +207,24 @@ if (selectedSuites().some((suite) => suite.name === DESKTOP_GYM_SUITE)) {
         title: 'No sound output: PipeWire has no output device',
         severity: 'error',
       });
+    /** An explanation's row: the right finding and first step, and no change offered, so none applied. */
+    const expectExplained = (name: string, kind: string, subject: string, firstStep: string) => {
+      const explained = row(name);
+      expect(explained.reason).toBeNull();
+      expect(explained.detected).toBeTrue();
+      expect(explained.finding).toEqual(jasmine.objectContaining({ kind, subject }));
+      expect(explained.firstStep).toEqual({ expected: firstStep, got: firstStep, right: true });
+      expect(explained.applied).toBeNull();
+      expect(explained.pass).toBeTrue();
+    };
+
+    it('explains a wrong password at the console’s login, offering nothing that could lock the person out', () => {
+      expectExplained('sign-in-password-failed', SIGN_IN_FAILURE, TEST_USER.name, 'info.show_logs');
+    });
+
+    it('shows systemd-coredump’s record of an app that crashed first', () => {
+      expectExplained('app-crash', COREDUMP, CRASHED_APP, 'info.coredump');
+      expect(row('app-crash').finding?.title).toBe('gjs-console crashed (SIGTRAP)');
     });
 
     it('never raises or proposes anything about Steward’s own extension', () => {

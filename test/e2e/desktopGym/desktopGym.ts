@@ -106,7 +106,7 @@ export async function openDesktopGym(artifacts: string, scenarios: DesktopScenar
       environment,
     );
     const stewardService = service;
-    const context: ShellContext = { bus: shell.bus, systemBus: systemClient };
+    const context: ShellContext = { bus: shell.bus, systemBus: systemClient, session: shell };
     const readyAt = Date.now();
     const version = await shellVersion(shell.bus);
     return {

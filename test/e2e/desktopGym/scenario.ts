@@ -13,6 +13,8 @@ export interface ShellContext {
   bus: MessageBus;
   /** The private bus that stands for the system bus, where the system's daemons (or their stand-ins) run. */
   systemBus: MessageBus;
+  /** The session, where a fault may run a program as its own do (inSession.ts). */
+  session: ShellSession;
 }
 
 /** What a part is given to start with. */

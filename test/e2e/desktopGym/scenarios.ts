@@ -2,10 +2,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The desktop gym's scenarios, kind by kind (kinds/), in the order they run in one session. Every fault is made
 // through the desktop's own interfaces, as a person or a program does it.
+import { APP_CRASH_SCENARIOS } from './kinds/appCrash.js';
 import { BLUETOOTH_SCENARIOS } from './kinds/bluetooth.js';
 import { CLOCK_SCENARIOS } from './kinds/clock.js';
 import { EXTENSION_SCENARIOS, OWN_EXTENSION_QUIET } from './kinds/extensions.js';
 import { PRINTING_SCENARIOS } from './kinds/printing.js';
+import { SIGN_IN_SCENARIOS } from './kinds/signIn.js';
 import { SOUND_DEFAULT_GONE_SCENARIO, SOUND_NO_OUTPUT_SCENARIO } from './kinds/sound.js';
 import type { DesktopScenario } from './scenario.js';
 
@@ -21,6 +23,8 @@ export const SCENARIOS: DesktopScenario[] = [
   ...BLUETOOTH_SCENARIOS,
   ...PRINTING_SCENARIOS,
   SOUND_NO_OUTPUT_SCENARIO,
+  ...SIGN_IN_SCENARIOS,
+  ...APP_CRASH_SCENARIOS,
   // Last: it leaves Steward's own extension in ERROR for the rest of the session.
   OWN_EXTENSION_QUIET,
 ];

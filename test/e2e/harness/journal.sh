@@ -45,11 +45,22 @@ start_journal() {
   mkdir -p "$share/journal" "$rootfs/run/log/journal"
   mount --bind "$share/journal" "$rootfs/run/log/journal"
 
+  # syslog(3) writes to /dev/log, which a desktop's systemd links to journald's socket (systemd-journald-dev-log.socket).
+  # /dev is the host's: an overlay on it holds the link for the session alone, its submounts bound on it again.
+  mkdir -p "$share/dev/upper" "$share/dev/work"
+  mount -t overlay overlay -o "lowerdir=/dev,upperdir=$share/dev/upper,workdir=$share/dev/work" "$rootfs/dev"
+  local submount
+  while read -r submount; do
+    [[ $(dirname "$submount") == /dev ]] && mount --rbind "$submount" "$rootfs$submount"
+  done < <(findmnt --raw --noheadings --output=TARGET --submounts /dev | sort -u)
+  ln -s /run/systemd/journal/dev-log "$rootfs/dev/log"
+
   unshare --cgroup bash -c 'echo $$ >"$0/cgroup.procs" && exec chroot "$1" /usr/lib/systemd/systemd-journald' \
     "$cgroup/system.slice/systemd-journald.service" "$rootfs" &
   local tries
   for ((tries = 0; tries < 300; tries++)); do
-    [[ -S $rootfs/run/systemd/journal/socket && -S $rootfs/run/systemd/journal/stdout ]] && return 0
+    [[ -S $rootfs/run/systemd/journal/socket && -S $rootfs/run/systemd/journal/stdout &&
+      -S $rootfs/run/systemd/journal/dev-log ]] && return 0
     sleep 0.1
   done
   echo 'systemd-journald did not start' >&2

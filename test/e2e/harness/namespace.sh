@@ -24,6 +24,8 @@ mount --rbind /dev "$rootfs/dev"
 mount -t sysfs sysfs "$rootfs/sys"
 mount -t tmpfs tmpfs "$rootfs/run"
 mount -t tmpfs tmpfs "$rootfs/var/tmp"
+# What the session's programs log to files (login's failed attempts in btmp) stays out of the cached root filesystem.
+mount -t tmpfs tmpfs "$rootfs/var/log"
 mount --bind "$share/tmp" "$rootfs/tmp"
 mount --bind "$share/home" "$rootfs$home"
 

@@ -40,9 +40,19 @@ const SHELL_RECIPE: RootfsRecipe = {
     'gnome-shell',
     'libglib2.0-bin',
     'locales',
+    // login(1), the text console's sign-in, whose failed password the desktop gym makes.
+    'login',
     'passwd',
   ],
-  hooks: [`printf '%s UTF-8\\n' ${LOCALES.join(' ')} >"$1/etc/locale.gen" && chroot "$1" locale-gen`],
+  hooks: [
+    `printf '%s UTF-8\\n' ${LOCALES.join(' ')} >"$1/etc/locale.gen" && chroot "$1" locale-gen`,
+    // systemd-coredump, whose records the desktop gym's crashes are: its postinst runs systemd-sysctl on its
+    // 50-coredump.conf, which would set the host's kernel.core_pattern (global, not namespaced), so it is
+    // installed with the tree's /proc/sys read-only and that write fails (the postinst lets it).
+    'mount --bind "$1/proc/sys" "$1/proc/sys" && mount -o remount,bind,ro "$1/proc/sys" && ' +
+      'chroot "$1" apt-get install -y -qq --no-install-recommends systemd-coredump >/dev/null; ' +
+      'installed=$?; umount "$1/proc/sys"; exit $installed',
+  ],
 };
 
 const mmdebstrapArgs = (suite: string, recipe: RootfsRecipe) => [

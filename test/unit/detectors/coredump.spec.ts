@@ -94,4 +94,25 @@ describe('the coredump detector on the catalogue and the words', () => {
     ).toEqual([]);
     expect(titles([coredump(forged)])).toEqual([['/usr/lib/systemd/systemd', 'systemd crashed (SIGSEGV)']]);
   });
+
+  it('believes root’s systemd-coredump by its name when it ended before journald read its executable', () => {
+    // journald's record of a systemd-coredump --backtrace that had ended, not yet reaped, when journald read /proc.
+    const ended = {
+      MESSAGE: 'Process 171 (gjs-console) of user 1000 failed with 5',
+      MESSAGE_ID: '1f4e0a44a88649939aaea34fc6da8c95',
+      COREDUMP_COMM: 'gjs-console',
+      COREDUMP_SIGNAL: '5',
+      COREDUMP_SIGNAL_NAME: 'SIGTRAP',
+      SYSLOG_IDENTIFIER: 'systemd-coredump',
+      _PID: '179',
+    };
+    const root = { ...ended, _UID: '0' };
+    expect(titles([journalEvent({ ...root, _COMM: 'systemd-coredum' })])).toEqual([
+      ['gjs-console', 'gjs-console crashed (SIGTRAP)'],
+    ]);
+    // Not the name from anyone but root, nor root's entry without one (a writer already reaped).
+    expect(titles([journalEvent({ ...ended, _UID: '1000', _COMM: 'systemd-coredum' }), journalEvent(root)])).toEqual(
+      [],
+    );
+  });
 });

@@ -55,14 +55,15 @@ export class CoredumpDetector implements Detector {
 /**
  * Whether journald's trusted fields say systemd-coredump itself wrote the entry: its program, run as root (the
  * kernel starts it as the core pattern's helper, or its socket unit does). `_COMM` is cut to 15 characters.
+ * journald reads them from /proc after the entry arrives (systemd#2913): a systemd-coredump that has ended by then,
+ * its parent not having reaped it yet, has kept its name but no longer has an executable, so its `_EXE` is left out;
+ * root's `_COMM` then says it alone.
  */
 export function isCoredumpRecord(fields: JournalFields): boolean {
-  const exe = fields._EXE ?? '';
-  return (
-    fields._UID === '0' &&
-    exe.slice(exe.lastIndexOf('/') + 1) === 'systemd-coredump' &&
-    (fields._COMM === 'systemd-coredum' || fields._COMM === 'systemd-coredump')
-  );
+  const exe = fields._EXE;
+  const named = fields._COMM === 'systemd-coredum' || fields._COMM === 'systemd-coredump';
+  if (fields._UID !== '0' || !named) return false;
+  return exe === undefined || exe.slice(exe.lastIndexOf('/') + 1) === 'systemd-coredump';
 }
 
 function crashTitle(name: string, signal: string | undefined, unit: string | undefined): string {

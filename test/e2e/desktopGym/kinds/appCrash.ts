@@ -1,0 +1,136 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+// An application that crashes: gjs, started in the session as GNOME starts an app (a scope of app.slice), hits a
+// breakpoint instruction as g_error() does and the kernel kills it with SIGTRAP. Its crash record is written by the
+// real systemd-coredump: the kernel hands a crash to it only through kernel.core_pattern, which is the whole host's
+// and stays as it is, so the gym hands the crash over as a crash reporter does, with systemd-coredump --backtrace
+// and the process's PID (kept, unreaped, by its parent until then), UID, GID and signal as the kernel left them.
+//
+// Not offered, so the row checks that nothing is: the update of the crashed program's package (packages.update),
+// which the playbook proposes when PackageKit has one waiting. The gym's system bus has no PackageKit that could
+// answer for the session's packages: packagekitd's dummy backend (the integration specs') offers made-up packages,
+// not gjs, and a real backend would change the cached root filesystem's packages.
+import { type ChildProcessWithoutNullStreams, execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { createInterface } from 'node:readline';
+import { promisify } from 'node:util';
+
+import { COREDUMP } from '../../../../service/src/findings/detectors/coredump.js';
+import { waitFor } from '../../../support/service.js';
+import { childrenOf, spawnInSession } from '../inSession.js';
+import type { DesktopScenario, ShellContext } from '../scenario.js';
+
+/** The program that crashes, from the gjs package the shell needs. */
+const CRASHED_PROGRAM = '/usr/bin/gjs-console';
+/**
+ * What the finding names: systemd-coredump reads the executable's path from /proc, which a dead process no longer
+ * has, so its record names the program by its kernel name (COREDUMP_COMM).
+ */
+export const CRASHED_APP = 'gjs-console';
+const SYSTEMD_COREDUMP = '/usr/lib/systemd/systemd-coredump';
+/** systemd's catalog: a crash handed to systemd-coredump --backtrace. */
+const BACKTRACE_RECORD = '1f4e0a44a88649939aaea34fc6da8c95';
+
+interface DeadProcess {
+  /** Its PID in the session's PID namespace. */
+  sessionPid: number;
+  signal: number;
+  uid: string;
+  gid: string;
+}
+
+/** What the kernel keeps of a dead, unreaped process (proc(5): /proc/PID/stat's state and exit code, status). */
+async function deadProcess(pid: number): Promise<DeadProcess | null> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // The fields after the command's name, from the state on; the exit code (wait(2)'s status) is the 50th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  if (fields[0] !== 'Z') return null;
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return {
+    // NSpid lists the PID in each namespace from the host's down to the process's own.
+    sessionPid: Number(/^NSpid:.*\s(\d+)$/m.exec(status)?.[1]),
+    signal: Number(fields[49]) & 0x7f,
+    uid: /^Uid:\s+(\d+)/m.exec(status)?.[1] ?? '',
+    gid: /^Gid:\s+(\d+)/m.exec(status)?.[1] ?? '',
+  };
+}
+
+/** The first line `child` writes. */
+async function firstLine(child: ChildProcessWithoutNullStreams): Promise<string> {
+  for await (const line of createInterface({ input: child.stdout })) return line;
+  throw new Error('the program ended without a word');
+}
+
+/** Whether the journal holds a crash record (systemd's catalog's "--backtrace" one) from root's `sessionPid`. */
+async function journalHas(journalDir: string, sessionPid: number): Promise<boolean> {
+  const { stdout } = await promisify(execFile)('journalctl', [
+    `--directory=${journalDir}`,
+    '--output=cat',
+    `_PID=${sessionPid}`,
+    '_UID=0',
+    `MESSAGE_ID=${BACKTRACE_RECORD}`,
+  ]);
+  return stdout.trim() !== '';
+}
+
+async function crash({ session }: ShellContext): Promise<void> {
+  const { journalDir } = session;
+  if (!journalDir) throw new Error('the session has no journal');
+  // The crashing program's parent is cat, which never waits for it: the dead process keeps its PID until cat
+  // ends. No core file: the host's core_pattern names a file in the program's working folder.
+  const app = await spawnInSession(session, {
+    as: 'user',
+    unit: 'app-gym-gjs.scope',
+    argv: ['/bin/sh', '-c', `ulimit -c 0; ${CRASHED_PROGRAM} -c 'imports.system.breakpoint()' & exec cat`],
+  });
+  try {
+    const found: { dead?: DeadProcess | null } = {};
+    await waitFor(async () => {
+      // nsenter's child, the shell that became cat, and its child, the program.
+      const [cat] = await childrenOf(app.pid);
+      const [program] = await childrenOf(cat);
+      found.dead = program === undefined ? null : await deadProcess(program);
+      return found.dead !== null;
+    }, `${CRASHED_PROGRAM} to crash`);
+    if (!found.dead) throw new Error(`${CRASHED_PROGRAM} did not crash`);
+    const { sessionPid, signal, uid, gid } = found.dead;
+    // As the kernel's core_pattern passes them (%P %u %g %s %t %c %h), with nothing on its input (no trace).
+    const crash = [sessionPid, uid, gid, signal, Math.floor(Date.now() / 1000), 0, hostname()];
+    // journald reads a writer's _EXE and _COMM from /proc after its line arrives, and systemd-coredump --backtrace
+    // ends as soon as it has logged (systemd#2913): reaped at once, it may leave its record without them. Its parent
+    // here is cat again, so that it stays, dead, with its name (_COMM) until journald has its record.
+    const reporter = await spawnInSession(session, {
+      as: 'root',
+      unit: 'gym-crash-report.service',
+      argv: [
+        '/bin/sh',
+        '-c',
+        '"$@" & echo "$!"; exec cat',
+        'report',
+        SYSTEMD_COREDUMP,
+        '--backtrace',
+        ...crash.map(String),
+      ],
+    });
+    try {
+      const reporterPid = Number(await firstLine(reporter));
+      await waitFor(() => journalHas(journalDir, reporterPid), 'systemd-coredump’s record in the journal');
+    } finally {
+      reporter.stdin.end();
+    }
+  } finally {
+    app.stdin.end();
+  }
+}
+
+export const APP_CRASH_SCENARIOS: DesktopScenario[] = [
+  {
+    name: 'app-crash',
+    title: 'An app that crashes (gjs, SIGTRAP), recorded by the real systemd-coredump (--backtrace)',
+    core: true,
+    fault: crash,
+    expect: { finding: { kind: COREDUMP, subject: CRASHED_APP }, firstStep: 'info.coredump', noChange: true },
+    cleanup: () => Promise.resolve(),
+  },
+];
