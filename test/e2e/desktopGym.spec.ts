@@ -39,8 +39,8 @@ import {
   unmet,
   UUID,
 } from './harness/extensionShell.js';
-import { shellEval } from './harness/shell.js';
 import { TEST_USER } from './harness/rootfs.js';
+import { shellEval } from './harness/shell.js';
 import { selectedSuites } from './harness/suites.js';
 
 const ARTIFACTS = join(process.cwd(), 'test-results', 'gym-desktop', 'core');
@@ -207,6 +207,8 @@ if (selectedSuites().some((suite) => suite.name === DESKTOP_GYM_SUITE)) {
         title: 'No sound output: PipeWire has no output device',
         severity: 'error',
       });
+    });
+
     /** An explanation's row: the right finding and first step, and no change offered, so none applied. */
     const expectExplained = (name: string, kind: string, subject: string, firstStep: string) => {
       const explained = row(name);
