@@ -79,6 +79,7 @@ class EnabledExtension {
         undo: (job) => void this._steward.undo(job.id),
         keep: () => void this._steward.confirmChanges(),
         open: () => this._indicator.showProposal(),
+        stillNews: (news) => this._steward.stillNews(news),
       }),
     );
     this._steward.start().catch((error: unknown) => this._report(_('Cannot reach the session bus'), error));

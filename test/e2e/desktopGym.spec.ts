@@ -113,18 +113,18 @@ if (selectedSuites().some((suite) => suite.name === DESKTOP_GYM_SUITE)) {
 
     it('runs every scenario, the core ones passing', () => {
       expect(score.rows.map((r) => r.scenario).sort()).toEqual([
+        'app-crash',
         'bluetooth-powered-off',
         'bluetooth-soft-blocked',
-        'app-crash',
         'clock-ntp-off',
         'extension-enable-throws',
         'extension-out-of-date',
         'extension-timeout-throws',
         'own-extension-quiet',
         'printing-backend-fails',
+        'sign-in-password-failed',
         'sound-default-gone',
         'sound-no-output',
-        'sign-in-password-failed',
       ]);
       for (const scenario of SCENARIOS.filter((candidate) => candidate.core))
         expect(row(scenario.name).pass)

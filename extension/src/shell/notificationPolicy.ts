@@ -189,6 +189,11 @@ export class Coalescer<T> {
     return Math.max(this._windowMs, this._lastFlush + this._minIntervalMs - now);
   }
 
+  /** Whether an item still waiting is one `matches` picks. */
+  waits(matches: (item: T) => boolean): boolean {
+    return this._pending.some(matches);
+  }
+
   /** Replaces the items still waiting by what `update` makes of them. */
   update(update: (item: T) => T): void {
     this._pending = this._pending.map(update);

@@ -41,6 +41,11 @@ export interface NotificationHandlers {
   keep(): void;
   /** Shows what waits, in the indicator's menu. */
   open(): void;
+  /**
+   * Whether news is still worth telling when its burst goes out: a finding still active with no waiting proposal
+   * (one told before) that tells it, a proposal still waiting; what cleared meanwhile is not told.
+   */
+  stillNews(news: News): boolean;
 }
 
 /** Steward's notifications: new findings and proposals, coalesced, and the results of fixes. */
@@ -58,6 +63,13 @@ export class StewardNotifications {
   ) {}
 
   tell(news: News): void {
+    // A proposal told again before its burst went out (it now offers a change) is one piece of news, as it stands.
+    const same = (item: News) =>
+      news.kind === 'proposal' && item.kind === 'proposal' && item.proposal.id === news.proposal.id;
+    if (this._coalescer.waits(same)) {
+      this._coalescer.update((item) => (same(item) ? news : item));
+      return;
+    }
     const delay = this._coalescer.add(news, GLib.get_monotonic_time() / 1000);
     if (delay === null) return;
     this._timeoutId = GLib.timeout_add(GLib.PRIORITY_DEFAULT, delay, () => {
@@ -97,7 +109,9 @@ export class StewardNotifications {
   }
 
   private _flush(): void {
-    const items = worthTelling(this._coalescer.flush(GLib.get_monotonic_time() / 1000), this._level);
+    const items = worthTelling(this._coalescer.flush(GLib.get_monotonic_time() / 1000), this._level).filter((news) =>
+      this._handlers.stillNews(news),
+    );
     if (items.length === 0) return;
     const [first] = items as [News];
     const proposal = items.length === 1 && first.kind === 'proposal' ? first.proposal : undefined;

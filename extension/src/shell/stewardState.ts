@@ -8,7 +8,7 @@ import type { InstallHelp } from '../client/serviceHelp.js';
 import type { StewardClient } from '../client/stewardClient.js';
 import { answersItsProposal, type Finding, type Job, type Proposal, type Severity } from '../shared/model.js';
 import type { Activity, ServiceStatus } from '../shared/serviceStatus.js';
-import { offersNewFix } from './notificationPolicy.js';
+import { type News, offersNewFix } from './notificationPolicy.js';
 
 export interface StewardEvents {
   /** The service's state, the lists, the counts or the engine's state changed. */
@@ -63,7 +63,11 @@ export class StewardState {
     _client.on('proposalChanged', (proposal) => {
       const before = this.proposals.find((p) => p.id === proposal.id);
       const waiting = proposal.state === 'open' || proposal.state === 'not-fixed' || proposal.state === 'applying';
-      this.proposals = this.proposals.flatMap((p) => (p.id !== proposal.id ? [p] : waiting ? [proposal] : []));
+      const others = this.proposals.filter((p) => p.id !== proposal.id);
+      if (!waiting) this.proposals = others;
+      else if (before) this.proposals = this.proposals.map((p) => (p.id === proposal.id ? proposal : p));
+      // One that waits again (its fix undone, or not fixed) is back in the list.
+      else this.proposals = [proposal, ...others];
       if (before && offersNewFix(before, proposal)) this._events.proposalOffered(proposal);
       else if (waiting) this._events.proposalChanged(proposal);
       this._events.changed();
@@ -127,6 +131,13 @@ export class StewardState {
   }
 
   /** The severity of the finding a proposal answers; a warning when it is not known. */
+  /** Whether news is still so as its notification goes out: what cleared or is told by a waiting proposal is not. */
+  stillNews(news: News): boolean {
+    if (news.kind === 'proposal') return this.proposals.some((p) => p.id === news.proposal.id);
+    const { id } = news.finding;
+    return this.findings.some((f) => f.id === id) && !this.proposals.some((p) => p.findingId === id);
+  }
+
   severityOf(findingId: string): Severity {
     return this._severities.get(findingId) ?? 'warning';
   }

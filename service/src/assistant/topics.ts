@@ -49,6 +49,7 @@ export const TOPICS: readonly Topic[] = [
       'info.block_device',
       'info.disk_health',
       'info.filesystem_errors',
+      'info.path_mount',
     ],
   },
   {
@@ -72,7 +73,7 @@ export const TOPICS: readonly Topic[] = [
       'bluetooth',
     ],
     tools: ['unit_status'],
-    actions: ['systemd.', 'info.unit_failure', 'info.path_access', 'info.coredump'],
+    actions: ['systemd.', 'info.unit_failure', 'info.path_access', 'info.open_files', 'info.coredump'],
   },
   {
     words: [

@@ -73,6 +73,12 @@ const CONNECTS_DEVICE = 'network.connect_device';
 // configuration changed, has failed too: "Restart it" beside "find out why it keeps failing" would contradict itself,
 // so the more specific finding's proposal stands and the failed unit's is withdrawn.
 const SPECIFIC_UNIT_FAILURES = ['crash-loop', 'crash', 'coredump', 'oom-kill', 'config-changed-before-failure'];
+/**
+ * The kinds a unit's restarts make recur: its failure, and its configuration error logged at every start. A finding
+ * of another kind that cleared was cleared by what it is about (an extension turned off, a printer resumed): its
+ * proposal goes at once.
+ */
+const RECURRING_KINDS = new Set(['unit-failed', 'config-error', ...SPECIFIC_UNIT_FAILURES]);
 // Findings this close together in the log are one incident: their identical fixes are one proposal.
 const SAME_INCIDENT_MS = 10 * 60_000;
 
@@ -225,11 +231,17 @@ export class Proposer {
     if (change === 'updated' && (current !== null || finding.vouchedBy === null)) return;
     if (change === 'resolved') {
       this.noProposal.delete(finding.id);
-      if (current && (current.state === 'open' || current.state === 'not-fixed')) this.withdrawLater(finding.id);
+      if (current && (current.state === 'open' || current.state === 'not-fixed')) {
+        if (RECURRING_KINDS.has(finding.kind)) this.withdrawLater(finding.id);
+        else this.withdraw(current.id);
+      }
       return;
     }
     if (finding.ignored || store.isDismissedForever(finding.kind, finding.subject)) return;
     if (current?.state === 'applying') return;
+    // One problem, one proposal: a finding back while its proposal says its step did not fix it (or the undo of its
+    // step brought the problem back, as undoing does) keeps that proposal, as it stands, rather than a second.
+    if (current?.state === 'not-fixed' && change === 'added') return;
     if (current?.state === 'open') {
       // A proposal reopened after its fix was undone waits with what that failure allowed; the failure that brought
       // the finding back may have another cause (a restart that helped then cannot help a missing program now).
@@ -292,6 +304,11 @@ export class Proposer {
     this.withdrawing.clear();
   }
 
+  private withdraw(proposalId: number): void {
+    this.options.store.setProposalState(proposalId, 'resolved');
+    this.options.signals.proposalRemoved(proposalId);
+  }
+
   /** At start: the waiting proposals whose finding cleared while Steward was not running go the same way. */
   withdrawCleared(): void {
     for (const proposal of this.options.store.proposals(['open', 'not-fixed'])) {
@@ -306,12 +323,10 @@ export class Proposer {
       this.withdrawing.delete(findingId);
       this.queue = this.queue
         .then(() => {
-          const { store, signals, findings } = this.options;
+          const { store, findings } = this.options;
           const proposal = store.proposalForFinding(findingId);
           if (findings.get(findingId)?.state !== 'resolved' || !proposal) return;
-          if (proposal.state !== 'open' && proposal.state !== 'not-fixed') return;
-          store.setProposalState(proposal.id, 'resolved');
-          signals.proposalRemoved(proposal.id);
+          if (proposal.state === 'open' || proposal.state === 'not-fixed') this.withdraw(proposal.id);
         })
         .catch((error: Error) => this.options.log.warning('could not withdraw a proposal', { error: error.message }));
     }, this.options.resolveGraceMs ?? RESOLVE_GRACE_MS);

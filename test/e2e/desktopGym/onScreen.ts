@@ -25,7 +25,7 @@ const indicator = `Main.panel.statusArea[${JSON.stringify(UUID)}]`;
 /** Steward's notifications as the message tray holds them: title and buttons. */
 const NOTIFICATIONS = `Main.messageTray.getSources().filter((source) => source.title === 'Steward')
   .flatMap((source) => source.notifications.map((n) => ({
-    title: n.title, actions: n.actions.map((a) => a.label), urgency: n.urgency })))`;
+    title: n.title, body: n.body, actions: n.actions.map((a) => a.label), urgency: n.urgency })))`;
 /** MessageTray.Urgency.LOW: GNOME Shell shows no banner for it, only the dot by the clock and the message list. */
 const LOW = 0;
 
