@@ -284,8 +284,7 @@ export class FindingsStore {
       // a trusted writer or Steward's own reading vouched for; it only adds its line as evidence.
       const outweighed = existing.state === 'active' && previous.vouchedBy !== null && attribution.vouchedBy === null;
       const severity =
-        outweighed ||
-        (existing.state === 'active' && severityRank(existing.severity) > severityRank(report.severity))
+        outweighed || (existing.state === 'active' && severityRank(existing.severity) > severityRank(report.severity))
           ? existing.severity
           : report.severity;
       const title = outweighed ? existing.title : cleanLine(report.title);
