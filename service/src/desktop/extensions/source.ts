@@ -30,6 +30,9 @@ export class ShellExtensionsSource implements EventSource {
   #queue: Promise<void> = Promise.resolve();
   /** Each extension's last reported state, by uuid. */
   readonly #extensions = new Map<string, ExtensionState>();
+  /** The shell's signals so far, and the number of the last about each extension: what a list read may not undo. */
+  #signals = 0;
+  readonly #signalledAt = new Map<string, number>();
 
   constructor(options: ShellExtensionsSourceOptions) {
     this.name = options.name;
@@ -44,7 +47,9 @@ export class ShellExtensionsSource implements EventSource {
       this.#router.subscribe(
         { sender: SHELL, path: SHELL_PATH, interface: EXTENSIONS, member: 'ExtensionStateChanged' },
         ([uuid, info]) => {
-          if (typeof uuid === 'string') this.#report(extensionStateOf(uuid, info as Record<string, Variant>));
+          if (typeof uuid !== 'string') return;
+          this.#signalledAt.set(uuid, ++this.#signals);
+          this.#report(extensionStateOf(uuid, info as Record<string, Variant>));
         },
       ),
       this.#router.subscribe({ sender: DBUS, interface: DBUS, member: 'NameOwnerChanged' }, ([name, , owner]) => {
@@ -77,12 +82,15 @@ export class ShellExtensionsSource implements EventSource {
 
   async #read(): Promise<void> {
     if (!(await nameHasOwner(this.#options.bus, SHELL))) return;
+    const asked = this.#signals;
     const listed = await listExtensions(this.#options.bus);
+    // The shell's signal about an extension after the list was asked for is newer than the list.
+    const newer = (uuid: string) => (this.#signalledAt.get(uuid) ?? 0) > asked;
     const present = new Set(listed.map((extension) => extension.uuid));
-    for (const extension of listed) this.#report(extension);
+    for (const extension of listed) if (!newer(extension.uuid)) this.#report(extension);
     // Removed while the shell was away, or while the list was read.
     for (const [uuid, previous] of [...this.#extensions])
-      if (!present.has(uuid)) this.#report({ ...previous, state: UNINSTALLED });
+      if (!present.has(uuid) && !newer(uuid)) this.#report({ ...previous, state: UNINSTALLED });
   }
 
   #report(next: ExtensionState): void {
