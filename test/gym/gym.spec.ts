@@ -78,6 +78,14 @@ describe('the gym: Steward in a booted Debian system', () => {
     ]);
   });
 
+  it('holds every scenario to one open proposal per finding and no restart while a check fails', () => {
+    expect(score.rules)
+      .withContext(scoreTable(score))
+      .toEqual(jasmine.objectContaining({ duplicates: 0, restartsWhileFailing: 0 }));
+    // The gym made checks of its own while faults stood, and found them failing, so the rule was tried.
+    expect(score.rules.checksFailed).withContext(scoreTable(score)).toBeGreaterThan(0);
+  });
+
   it('heals a service that exited 1 once its cause is gone: detected, restarted through polkit, undone', () => {
     expect(row('unit-exits-1'))
       .withContext(scoreTable(score))

@@ -19,6 +19,8 @@ export interface Score {
   rows: Row[];
   passed: number;
   total: number;
+  /** What the rules every scenario is held to saw (runner.ts, proposalChecks.ts). */
+  rules: Runner['checked'];
 }
 
 /** Boots the gym's system, runs `scenarios` in it in order, and ends it, also when a scenario fails. */
@@ -55,6 +57,7 @@ export async function runGym(scenarios: Scenario[], onRow: (row: Row) => void = 
       rows,
       passed: rows.filter((row) => row.pass).length,
       total: rows.length,
+      rules: runner.checked,
     };
     if (process.env.STEWARD_GYM_KEEP === '1') await keepForInspection(system);
     return score;
@@ -83,6 +86,12 @@ export function scoreTable(score: Score): string {
       wrong
         .map((v) => `; ${v.capability} said ${v.said ? 'present' : 'missing'}, is ${v.truth ? 'present' : 'missing'}`)
         .join(''),
+  );
+  const { checksMade, checksFailed, restartsWhileFailing, duplicates } = score.rules;
+  out.push(
+    `held over every scenario: ${duplicates} findings with more than one open proposal; ` +
+      `${restartsWhileFailing} restarts offered while a check failed (the gym made ${checksMade} of the proposals' ` +
+      `checks on the machine while the fault stood, ${checksFailed} failing)`,
   );
   out.push(
     `rootfs ${score.seconds.rootfs} s, boot and Steward ready ${score.seconds.boot} s, scenarios ${score.seconds.scenarios} s`,

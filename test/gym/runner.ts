@@ -5,6 +5,7 @@
 // machine, Undo, check again. Every wait is for a signal or a state, with a limit named for what it waits for.
 import { FINDINGS_INTERFACE, PROPOSALS_INTERFACE } from '../../service/src/interfaces.js';
 import { type Agent, type Signal } from './agentClient.js';
+import { checkSteps, duplicateProposals, type OpenProposal } from './proposalChecks.js';
 import type { Scenario, StateCheck, Step } from './scenario.js';
 import { emptyRow, type Row } from './score.js';
 import type { GymSystem } from './system.js';
@@ -31,6 +32,8 @@ const isSentinel = (subject: string) => subject.startsWith(SENTINEL_PREFIX);
 
 export class Runner {
   #polkit: 'allow' | 'deny' | null = null;
+  /** What the rules every scenario is held to (proposalChecks.ts) saw over the run. */
+  readonly checked = { checksMade: 0, checksFailed: 0, restartsWhileFailing: 0, duplicates: 0 };
 
   constructor(
     private readonly system: GymSystem,
@@ -63,6 +66,14 @@ export class Runner {
       row.pass = false;
       row.reason ??= `Steward did not settle after the scenario: ${error.message}`;
     });
+    const duplicates = await this.#open().then(duplicateProposals, (error: Error) => [
+      `the proposals could not be listed: ${error.message}`,
+    ]);
+    if (duplicates.length > 0) {
+      this.checked.duplicates += duplicates.length;
+      row.pass = false;
+      row.reason ??= duplicates.join('; ');
+    }
     return row;
   }
 
@@ -174,6 +185,12 @@ export class Runner {
     if (unwanted.length > 0) {
       row.firstStep.right = false;
       row.reason = `the proposal offers ${unwanted.map((action) => action.name).join(', ')}, which cannot help here`;
+    }
+    // The fault still stands here: the person's repair (beforeApply) has not been made.
+    const broken = await this.#heldRules(mark);
+    if (broken) {
+      row.firstStep.right = false;
+      row.reason = broken;
     }
     if (expect.apply.length === 0) {
       row.pass = row.firstStep.right;
@@ -315,6 +332,41 @@ export class Runner {
     return (await this.#list<Proposal>(PROPOSALS_INTERFACE)).find(
       (proposal) => proposal['finding-id'] === id && proposal.state === 'open',
     );
+  }
+
+  /**
+   * The rules every scenario is held to, on the proposals signalled since `mark` that still wait: one open proposal
+   * per finding, and no restart offered while a check it carries fails on the machine. What breaks one, or null.
+   */
+  async #heldRules(mark: number): Promise<string | null> {
+    const open = await this.#open();
+    const duplicates = duplicateProposals(open);
+    const signalled = new Set(
+      this.#since<Proposal>(mark, 'Proposals.ProposalAdded', 'Proposals.ProposalChanged').map(([, p]) => p.id),
+    );
+    const described = await Promise.all(
+      open
+        .filter((proposal) => signalled.has(proposal.id))
+        .map(async (proposal) => {
+          const [full] = (await this.agent.call(PROPOSALS_INTERFACE, 'Get', 's', [proposal.id])) as [
+            Record<string, unknown>,
+          ];
+          return { ...proposal, why: JSON.stringify([full.explanation, full.evidence]) };
+        }),
+    );
+    const checks = await checkSteps(this.system, described);
+    this.checked.checksMade += checks.made;
+    this.checked.checksFailed += checks.failed;
+    this.checked.restartsWhileFailing += checks.restartsWhileFailing.length;
+    return [...duplicates, ...checks.restartsWhileFailing].join('; ') || null;
+  }
+
+  /** The proposals that wait for the user (open or not fixed). */
+  async #open(): Promise<OpenProposal[]> {
+    const [items] = (await this.agent.call(PROPOSALS_INTERFACE, 'List', 'a{sv}', [
+      { limit: { $v: 'u', value: 500 } },
+    ])) as [OpenProposal[]];
+    return items;
   }
 
   /** Every finding or proposal there is, in any state (a page of 500 holds all a gym run makes). */
