@@ -30,12 +30,9 @@ export async function missingModulePackage(
   const dirs = await pythonDirs();
   const module = lines.map((line) => missingModuleIn(line, dirs)).find((found) => found !== null);
   if (!module) return null;
-  for (const file of module.files) {
-    const [name] = await packagesProviding(tools.context, file).catch((error: Error) => {
-      tools.context.log.debug('no package lookup for a missing module', { file, error: error.message });
-      return [];
-    });
-    if (name) return { module, name };
-  }
-  return null;
+  const [name] = await packagesProviding(tools.context, module.files).catch((error: Error) => {
+    tools.context.log.debug('no package lookup for a missing module', { module: module.name, error: error.message });
+    return [];
+  });
+  return name ? { module, name } : null;
 }

@@ -217,9 +217,10 @@ export async function resolve(context: PackageKitContext, names: string[], filte
   return packages;
 }
 
-/** Names of the packages, not installed yet, that would provide the file at `path`. */
-export async function packagesProviding(context: PackageKitContext, path: string): Promise<string[]> {
+/** Names of the packages, not installed yet, that would provide the file at `path` (or any of the paths). */
+export async function packagesProviding(context: PackageKitContext, path: string | string[]): Promise<string[]> {
   const filter = FILTER.notInstalled | FILTER.newest | FILTER.arch;
-  const { packages } = await transaction(context, 'SearchFiles', 'tas', [BigInt(filter), [path]]);
+  const paths = typeof path === 'string' ? [path] : path;
+  const { packages } = await transaction(context, 'SearchFiles', 'tas', [BigInt(filter), paths]);
   return [...new Set(packages.map((ref) => ref.name))];
 }
