@@ -73,3 +73,15 @@ export function table(result: Score): string {
     row(['benign (raised anything)', String(result.benign.cases), percent(result.benign.raised), '', '']),
   ].join('\n');
 }
+
+/** The problem cases per the system error their lines carry (the class's recall; a cause has no precision). */
+export function causesTable(result: Score): string {
+  const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [
+    row(['system error in the lines', 'cases', 'recall (right class)', 'right first step']),
+    row(['---', '---:', '---:', '---:']),
+    ...Object.entries(result.causes)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([cause, s]) => row([cause, String(s.cases), percent(s.recall), percent(s.firstStep)])),
+  ].join('\n');
+}

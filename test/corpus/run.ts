@@ -7,7 +7,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { baselineOf, baselineSchema, shortfalls, table } from './baseline.js';
+import { baselineOf, baselineSchema, causesTable, shortfalls, table } from './baseline.js';
 import { CASES_DIR, loadCases } from './cases.js';
 import { incoherence } from './coherence.js';
 import { json, replayCorpus } from './replay.js';
@@ -24,7 +24,7 @@ const result = score(placed, findings, proposals, proposalsAfter);
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
 // Worded unlike a test runner's summary ("N passed, N failed in S s"): CI reads such a line as one that ran no test.
 console.log(
-  `${table(result)}\n\ncorpus replayed through the service: cases ${cases.length}, findings ${findings.length}, ` +
+  `${table(result)}\n\n${causesTable(result)}\n\ncorpus replayed through the service: cases ${cases.length}, findings ${findings.length}, ` +
     `proposals ${proposals.length}; took ${seconds} s`,
 );
 console.log(

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Scores what the service raised against what each case expects: every finding
 // goes back to the case whose hour its evidence falls in, every proposal to its finding.
+import { systemErrorOf } from '../../service/src/causes/systemError.js';
 import { CLASS_KINDS, CLASSES, type CorpusCase, type CorpusClass } from './cases.js';
 
 /** A case as it was written: its entries lie in [startUs, endUs). */
@@ -42,6 +43,8 @@ export interface ClassScore {
 
 export interface CaseOutcome {
   id: string;
+  /** The system error its lines carry (errno's name: ENOENT, EADDRINUSE, EAI_NONAME…), read as the service does. */
+  cause: string | null;
   expected: CorpusClass | null;
   kinds: string[];
   firstStep: string | null;
@@ -50,6 +53,8 @@ export interface CaseOutcome {
 
 export interface Score {
   classes: Partial<Record<CorpusClass, ClassScore>>;
+  /** The problem cases per the system error their lines carry, whatever their class (recall: of their class). */
+  causes: Record<string, ClassScore>;
   total: ClassScore;
   benign: { cases: number; raised: number | null };
   outcomes: CaseOutcome[];
@@ -92,6 +97,7 @@ export function score(
       .sort((a, b) => (a.createdUs < b.createdUs ? -1 : a.createdUs > b.createdUs ? 1 : 0))[0];
     return {
       id: corpusCase.id,
+      cause: systemErrorOf(corpusCase.lines.map((line) => line.message))?.errno.code ?? null,
       expected: corpusCase.expect.class,
       kinds: raised.map((f) => f.kind),
       firstStep: first?.actions[0] ?? null,
@@ -116,11 +122,23 @@ export function score(
   }
   const problems = outcomes.filter((o) => o.expected !== null);
   const hits = (o: CaseOutcome) => o.expected !== null && o.kinds.some((k) => kindsOf(o.expected!).includes(k));
+  const causes: Record<string, ClassScore> = {};
+  for (const cause of new Set(problems.map((o) => o.cause).filter((c) => c !== null))) {
+    const ofCause = problems.filter((o) => o.cause === cause);
+    causes[cause] = {
+      cases: ofCause.length,
+      recall: share(ofCause.filter(hits).length, ofCause.length),
+      // Precision is a class's: a finding has a kind, not a cause.
+      precision: null,
+      firstStep: share(ofCause.filter((o) => o.firstStep === o.expectedFirstStep).length, ofCause.length),
+    };
+  }
   const allKinds = new Set(CLASSES.flatMap((c) => kindsOf(c)));
   const counted = outcomes.flatMap((o) => o.kinds.filter((k) => allKinds.has(k)).map((k) => ({ o, k })));
   const benign = outcomes.filter((o) => o.expected === null);
   return {
     classes,
+    causes,
     total: {
       cases: problems.length,
       recall: share(problems.filter(hits).length, problems.length),

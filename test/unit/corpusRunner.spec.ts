@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { baselineOf, shortfalls, table } from '../corpus/baseline.js';
+import { baselineOf, causesTable, shortfalls, table } from '../corpus/baseline.js';
 import { type CorpusCase, loadCases } from '../corpus/cases.js';
 import { machineUnits, machineWaves } from '../corpus/machine.js';
 import { type PlacedCase, score } from '../corpus/score.js';
@@ -195,6 +195,25 @@ describe('the corpus runner', () => {
       expect(result.benign).toEqual({ cases: 2, raised: 0.5 });
       expect(result.unplaced.map((f) => f.id)).toEqual(['3']);
       expect(table(result)).toContain('| oom | 2 | 50.0% | 100.0% | 50.0% |');
+    });
+
+    it('per system error the lines carry, whatever the class: recall of the class and right first step', () => {
+      const withLines = (corpusCase: CorpusCase, message: string): CorpusCase => ({
+        ...corpusCase,
+        lines: [{ writer: 'kernel', message }],
+      });
+      const errors = [
+        withLines(caseOf('oom-1', 'oom', 'info.show_logs'), "OSError: [Errno 28] No space left on device: '/var/x'"),
+        withLines(caseOf('oom-2', 'oom', 'info.show_logs'), 'write /srv/y: no space left on device'),
+        withLines(caseOf('dns-1', 'dns', 'network.flush_dns'), 'getaddrinfo ENOTFOUND db.example'),
+        caseOf('benign-1', null),
+      ];
+      const byCause = score(place(errors), findings, proposals);
+      expect(byCause.causes).toEqual({
+        ENOSPC: { cases: 2, recall: 0.5, precision: null, firstStep: 0.5 },
+        EAI_NONAME: { cases: 1, recall: 1, precision: null, firstStep: 1 },
+      });
+      expect(causesTable(byCause)).toContain('| ENOSPC | 2 | 50.0% | 50.0% |');
     });
 
     it("reads a case's first step in the proposals as they stood after its wave, else as they are at the end", () => {
