@@ -1,0 +1,73 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+// crash and coredump: the crash report or what systemd recorded, and the package's update where one waits.
+import { crashedPackage } from '../../desktop/appCrash/origin.js';
+import { _, format } from '../../i18n.js';
+import { crashFieldsAt } from '../actions/coredump.js';
+import { journalPlace, knownUnit, logsStep, type Playbook, type PlaybookTools, readLogs } from '../playbookSteps.js';
+import { recordedEnd, unitRecordStep } from './unitState.js';
+
+// What crashed: systemd-coredump's report where it kept one (the stack trace), else what systemd recorded of the
+// unit whose process died (the signal, the program and its package, where the core went), then the lines.
+export const crash: Playbook = async (finding, tools) => {
+  const title = format(_('See why {program} crashed'), { program: finding.subject || _('a program') });
+  const report = finding.kind === 'coredump' ? finding.evidence.find((evidence) => evidence.cursor) : undefined;
+  const advice = _(
+    'The lines before the crash usually say what it was doing; a crash that repeats after an update is worth reporting to its developers.',
+  );
+  const known = await knownUnit(finding, tools);
+  const recorded = known ? await recordedEnd(known, tools) : null;
+  if (!report?.cursor) {
+    const draft = readLogs(finding, title, advice);
+    if (!known || recorded === null) return draft;
+    return {
+      ...draft,
+      explanation: format(
+        _(
+          '{title}. {recorded} The first step shows what systemd recorded: the program, the package it comes from ' +
+            'and its version, and whether a core was kept; that is what its developers need in a bug report. {advice}',
+        ),
+        { title: finding.title, recorded, advice },
+      ),
+      actions: [unitRecordStep(known), ...draft.actions],
+    };
+  }
+  const { scope, directory } = journalPlace(finding);
+  return {
+    title,
+    explanation: format(
+      _(
+        '{title}. The crash report shows the signal, the program, its package and version and the stack trace, ' +
+          'as coredumpctl info does: that is what its developers need in a bug report. {advice}',
+      ),
+      { title: finding.title, advice },
+    ),
+    actions: [
+      { name: 'info.coredump', params: { cursor: report.cursor, scope, ...(directory && { directory }) } },
+      ...(await crashUpdateStep({ cursor: report.cursor, scope, ...(directory && { directory }) }, tools)),
+      ...(known && recorded !== null ? [unitRecordStep(known)] : []),
+      logsStep(finding),
+    ],
+  };
+};
+
+/**
+ * packages.update for the crashed program's package when PackageKit has an update for it waiting: a fixed
+ * crash is often just that. Nothing for a Flatpak app (its files are not the host's packages), nor where
+ * PackageKit cannot say.
+ */
+async function crashUpdateStep(
+  place: { cursor: string; scope: 'user' | 'system'; directory?: string },
+  tools: PlaybookTools,
+): Promise<{ name: string; params: { name: string } }[]> {
+  if (!tools.context.systemBus) return [];
+  try {
+    // The finding's own journal directory is one the service follows.
+    const fields = await crashFieldsAt(place, { directories: () => (place.directory ? [place.directory] : []) });
+    const crashed = fields && (await crashedPackage(tools.context, fields));
+    return crashed?.update ? [{ name: 'packages.update', params: { name: crashed.name } }] : [];
+  } catch (error) {
+    tools.context.log.debug('no update lookup for a crashed program', { error: String(error) });
+    return [];
+  }
+}
