@@ -56,6 +56,24 @@ describe('the unit-failed playbook with PackageKit', () => {
     ]);
   });
 
+  it('offers to install the package that provides a module the program could not load, then to restart it', async () => {
+    const draft = await draftFor(
+      failedUnit([
+        "backup.service: Failed with result 'exit-code'.",
+        'backup.service: Main process exited, code=exited, status=1/FAILURE',
+        "ModuleNotFoundError: No module named 'vips_doc'",
+      ]),
+      { context, preview },
+    );
+    expect(draft?.title).toBe('Install vips-doc for backup.service');
+    expect(draft?.explanation).toContain('it cannot load vips_doc, which the package vips-doc provides');
+    expect(draft?.actions.map((action) => action.name)).toEqual([
+      'packages.install',
+      'systemd.restart_unit',
+      'info.show_logs',
+    ]);
+  });
+
   it('offers no restart for a bare exit code nor for a missing program with no system bus to ask', async () => {
     const plain = await draftFor(failedUnit(["backup.service: Failed with result 'exit-code'."]), { context, preview });
     // The stand-in preview says systemd recorded the run: what it recorded comes before the logs.

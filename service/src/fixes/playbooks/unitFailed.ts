@@ -10,6 +10,7 @@ import { _, format } from '../../i18n.js';
 import { outOfInodesOnly } from '../actions/inodeUsage.js';
 import { UnitManager } from '../actions/systemdUnits.js';
 import { failureCause, setupNeeds } from '../failureCause.js';
+import { missingModulePackage } from '../missingModulePackage.js';
 import {
   type CandidateAction,
   knownUnit,
@@ -100,6 +101,22 @@ async function unitFailedByCause(
   const cause = (told.kind === 'unknown' && (await heldListenPort(unit, scope, tools))) || told;
   const restart = { name: 'systemd.restart_unit', params: { unit, scope } };
   const evidenceOf = (line: string) => format(_('The evidence: “{line}”.'), { line });
+  // A module or library the program could not load, which a package not installed yet provides: whatever exit it
+  // made, that is the cause, and a restart before the package is in fails the same way.
+  const missing =
+    cause.kind === 'setup' || cause.kind === 'masked-dependency' ? null : await missingModulePackage(lines, tools);
+  if (missing) {
+    return {
+      title: format(_('Install {package} for {unit}'), { package: missing.name, unit }),
+      explanation: format(
+        _(
+          '{title}: it cannot load {module}, which the package {package} provides; once it is installed, restart the unit.',
+        ),
+        { title: finding.title, module: missing.module.name, package: missing.name },
+      ),
+      actions: [{ name: 'packages.install', params: { packages: [missing.name] } }, restart, logs],
+    };
+  }
   switch (cause.kind) {
     case 'setup': {
       const missing = cause.step === 'EXEC' ? await missingPackage(finding, tools) : null;
