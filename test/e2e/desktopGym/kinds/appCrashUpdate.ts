@@ -106,7 +106,7 @@ async function inSessionMounts(session: ShellSession, script: string, ...args: s
   });
 }
 
-/** PackageKit's daemon, where the gym's bus says it runs. */
+/** Stops packagekitd (the process the gym's bus names as PackageKit's owner) and unbinds the bus from the session. */
 async function stopPackageKit(running: PackageKitDaemon): Promise<void> {
   if (await nameHasOwner(running.systemClient, PACKAGEKIT)) {
     const [pid] = (await callMethod(running.systemClient, {
