@@ -86,7 +86,8 @@ declare -A build_needs=([glib-compile-schemas]=libglib2.0-bin [xgettext]=gettext
 # a session takes a distribution's Node.js with the libraries its root filesystem lacks (patchelf); the desktop gym
 # reads its session's journal (journalctl), stands python3-dbusmock's timedated in for the clock's, prints
 # through a cupsd of its own (its cups-client commands), cups-pk-helper (its activation file) and polkitd, and runs a
-# private PipeWire, WirePlumber and pipewire-pulse for the sound scenarios (pw-cli, pw-dump, pw-metadata, wpctl).
+# private PipeWire, WirePlumber and pipewire-pulse for the sound scenarios (pw-cli, pw-dump, pw-metadata, wpctl);
+# it builds the crashing app's packages (gcc, dpkg-deb) and its polkitd knows PackageKit's actions (their policy file).
 declare -A e2e_needs=([mmdebstrap]=mmdebstrap [unshare]=util-linux [chroot]=coreutils [nsenter]=util-linux
   [findmnt]=util-linux [lintian]=lintian [dpkg-deb]=dpkg [zip]=zip [unzip]=unzip [patchelf]=patchelf [strip]=binutils
   [espeak-ng]=espeak-ng [python3:onnx]=python3-onnx [journalctl]=systemd [python3:dbusmock]=python3-dbusmock
@@ -94,7 +95,7 @@ declare -A e2e_needs=([mmdebstrap]=mmdebstrap [unshare]=util-linux [chroot]=core
   [/usr/share/dbus-1/system-services/org.opensuse.CupsPkHelper.Mechanism.service]=cups-pk-helper
   [/usr/lib/polkit-1/polkitd]=polkitd
   [pipewire]=pipewire-bin [pw-cli]=pipewire-bin [wireplumber]=wireplumber [wpctl]=wireplumber
-  [pipewire-pulse]=pipewire-pulse)
+  [pipewire-pulse]=pipewire-pulse [gcc]=gcc [/usr/share/polkit-1/actions/org.freedesktop.packagekit.policy]=packagekit)
 # The gym boots a Debian system with systemd as PID 1 of its own namespaces (test/gym/README.md).
 declare -A gym_needs=([mmdebstrap]=mmdebstrap [unshare]=util-linux [nsenter]=util-linux [setpriv]=util-linux
   [flock]=util-linux [chroot]=coreutils [ip]=iproute2 [losetup]=mount)

@@ -25,6 +25,7 @@ import {
   openDesktopGym,
 } from './desktopGym/desktopGym.js';
 import { CRASHED_APP } from './desktopGym/kinds/appCrash.js';
+import { APP_PACKAGE, APP_PROGRAM } from './desktopGym/kinds/appCrashUpdate.js';
 import { GYM_FAILED } from './desktopGym/kinds/extensions.js';
 import { PRINTER_OFF, QUEUE } from './desktopGym/kinds/printing.js';
 import { HEADSET } from './desktopGym/kinds/sound.js';
@@ -114,6 +115,7 @@ if (selectedSuites().some((suite) => suite.name === DESKTOP_GYM_SUITE)) {
     it('runs every scenario, the core ones passing', () => {
       expect(score.rows.map((r) => r.scenario).sort()).toEqual([
         'app-crash',
+        'app-crash-update-waiting',
         'bluetooth-powered-off',
         'bluetooth-soft-blocked',
         'clock-ntp-off',
@@ -227,6 +229,22 @@ if (selectedSuites().some((suite) => suite.name === DESKTOP_GYM_SUITE)) {
     it('shows systemd-coredump’s record of an app that crashed first', () => {
       expectExplained('app-crash', COREDUMP, CRASHED_APP, 'info.coredump');
       expect(row('app-crash').finding?.title).toBe('gjs-console crashed (SIGTRAP)');
+    });
+
+    it('updates the package of an app that crashed while its fixed version waited (real PackageKit, apt)', () => {
+      const updated = row('app-crash-update-waiting');
+      expect(updated.reason).toBeNull();
+      expect(updated.finding).toEqual(jasmine.objectContaining({ kind: COREDUMP, subject: APP_PROGRAM }));
+      expect(updated.firstStep).toEqual({ expected: 'info.coredump', got: 'info.coredump', right: true });
+      expect(updated.applied).toEqual({ state: 'fixed', right: true });
+      // The action's own check: PackageKit says the new version is installed and nothing more waits.
+      expect(updated.shown).toBe(
+        `Updated ${APP_PACKAGE} 1.0 → 1.1; ${APP_PACKAGE} 1.1 is installed, and no update for it is waiting`,
+      );
+      expect(updated.healthy).toBeTrue();
+      // An update has no undo (the runner checks that Steward says why), so nothing is undone.
+      expect(updated.undone).toBeNull();
+      expect(updated.pass).toBeTrue();
     });
 
     it('never raises or proposes anything about Steward’s own extension', () => {

@@ -13,6 +13,8 @@ import { type PrivateBus, startPrivateBus } from '../../support/privateBus.js';
 import { quietWatch, type RunningService, startConfiguredService } from '../../support/service.js';
 import { makeTempDir, type TempDir } from '../../support/tempDir.js';
 import { openShell } from '../harness/extensionShell.js';
+import { createOverlay, type RootfsOverlay } from '../harness/packages.js';
+import { ensureRootfs } from '../harness/rootfs.js';
 import { run } from '../harness/run.js';
 import type { ShellSession } from '../harness/session.js';
 import { shellVersion } from '../harness/shell.js';
@@ -65,6 +67,7 @@ export async function openDesktopGym(artifacts: string, scenarios: DesktopScenar
   let session: ShellSession | undefined;
   let service: RunningService | undefined;
   let systemBus: PrivateBus | undefined;
+  let overlay: RootfsOverlay | undefined;
   const running: GymPart[] = [];
   const stopParts = async () => {
     for (const part of running.splice(0).reverse()) await part.stop();
@@ -72,7 +75,15 @@ export async function openDesktopGym(artifacts: string, scenarios: DesktopScenar
   };
   try {
     const extensions = await writeBrokenExtensions(join(home.path, 'extensions'));
-    const opened = await openShell(DESKTOP_GYM_SUITE, artifacts, undefined, undefined, extensions, true);
+    const partsHome = join(home.path, 'parts');
+    await mkdir(partsHome);
+    // A part that installs packages gets the session an overlay of the cached root filesystem to install into.
+    const preparing = partsOf(scenarios).filter((part) => part.prepare);
+    if (preparing.length > 0) {
+      overlay = await createOverlay((await ensureRootfs(DESKTOP_GYM_SUITE)).path);
+      for (const part of preparing) await part.prepare?.(overlay, DESKTOP_GYM_SUITE, partsHome);
+    }
+    const opened = await openShell(DESKTOP_GYM_SUITE, artifacts, undefined, undefined, extensions, true, overlay);
     session = opened.session;
     const { rootfs } = opened;
     const shell = session;
@@ -87,14 +98,12 @@ export async function openDesktopGym(artifacts: string, scenarios: DesktopScenar
     await mkdir(systemServices);
     systemBus = await startPrivateBus({ system: true, serviceDirs: [systemServices] });
     const systemClient = await systemBus.connect();
-    const partsHome = join(home.path, 'parts');
-    await mkdir(partsHome);
     const environment: Record<string, string> = { DBUS_SYSTEM_BUS_ADDRESS: systemBus.address };
     for (const part of partsOf(scenarios)) {
       running.push(part);
       Object.assign(
         environment,
-        await part.start({ session: shell, systemBus, systemClient, home: partsHome, systemServices }),
+        await part.start({ session: shell, rootfs, systemBus, systemClient, home: partsHome, systemServices }),
       );
     }
     // The session's journal, as Steward reads a desktop's: gnome-shell's lines with journald's trusted fields.
@@ -158,6 +167,7 @@ export async function openDesktopGym(artifacts: string, scenarios: DesktopScenar
           join(artifacts, 'journal.txt'),
         ]);
         await shell.stop();
+        await overlay?.dir.remove();
         await home.remove();
       },
     };
@@ -165,6 +175,7 @@ export async function openDesktopGym(artifacts: string, scenarios: DesktopScenar
     await service?.stop();
     await stopParts();
     await session?.stop();
+    await overlay?.dir.remove();
     await home.remove();
     throw error;
   }

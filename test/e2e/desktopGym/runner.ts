@@ -169,10 +169,22 @@ export class DesktopRunner {
         () => false,
       );
 
+    if (!expect.afterUndo) {
+      // No undo to try: Steward must say so on the job (can-undo false, with why) rather than offer one.
+      const job = (await this.steward.jobs()).find((candidate) => candidate.id === applied.id);
+      if (job?.['can-undo'] !== false || job.undo === '') {
+        row.reason = `the applied job offers an undo, or does not say why it has none: ${JSON.stringify(job?.undo)}`;
+        return;
+      }
+      row.pass = rightFirst;
+      if (row.pass) row.reason = null;
+      return;
+    }
+    const { afterUndo } = expect;
     const undo = await this.steward.undo(applied.id);
     const job = (await this.steward.jobs()).find((candidate) => candidate.id === applied.id);
     const marked = job !== undefined && job['undone-by'] === undo.id;
-    row.undone = marked && (await this.#reaches(() => expect.afterUndo(this.context)));
+    row.undone = marked && (await this.#reaches(() => afterUndo(this.context)));
     if (!row.undone) {
       row.reason = `not undone: the undo job ${undo.id} ended ${undo.state} (${undo.summary})${marked ? '' : ', and the applied job does not name it'}, or the shell’s state never came back`;
       return;

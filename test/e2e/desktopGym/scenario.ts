@@ -6,6 +6,7 @@
 import type { MessageBus } from '@jellybrick/dbus-next';
 
 import type { PrivateBus } from '../../support/privateBus.js';
+import type { RootfsOverlay } from '../harness/packages.js';
 import type { ShellSession } from '../harness/session.js';
 
 export interface ShellContext {
@@ -20,6 +21,8 @@ export interface ShellContext {
 /** What a part is given to start with. */
 export interface PartContext {
   session: ShellSession;
+  /** Where the session's root filesystem is mounted in its mount namespace (an overlay where a part prepared it). */
+  rootfs: string;
   systemBus: PrivateBus;
   systemClient: MessageBus;
   /** A folder of the gym's own, removed with it. */
@@ -31,6 +34,11 @@ export interface PartContext {
 /** Something a kind needs beside the shell, started before Steward and stopped after it. */
 export interface GymPart {
   name: string;
+  /**
+   * What the part installs into the session's root filesystem before the session starts: the session then runs
+   * on `overlay`, an overlay of the cached tree (packages.ts), which stays as it is.
+   */
+  prepare?(overlay: RootfsOverlay, suite: string, home: string): Promise<void>;
   /** Resolves with what Steward's environment needs to reach the part. */
   start(context: PartContext): Promise<Record<string, string>>;
   stop(): Promise<void>;
@@ -62,8 +70,11 @@ export interface FixScenario extends Base {
     applyState: 'fixed';
     /** The desktop's own state once the fix is applied. */
     healthy(context: ShellContext): Promise<boolean>;
-    /** The desktop's own state once Steward undid the fix: as the fault left it. */
-    afterUndo(context: ShellContext): Promise<boolean>;
+    /**
+     * The desktop's own state once Steward undid the fix: as the fault left it. Absent for a fix that has no
+     * undo (a package update): the row's `undone` stays unscored, as the machine gym scores such rows.
+     */
+    afterUndo?(context: ShellContext): Promise<boolean>;
   };
 }
 

@@ -3,6 +3,7 @@
 // The desktop gym's scenarios, kind by kind (kinds/), in the order they run in one session. Every fault is made
 // through the desktop's own interfaces, as a person or a program does it.
 import { APP_CRASH_SCENARIOS } from './kinds/appCrash.js';
+import { APP_CRASH_UPDATE_SCENARIOS } from './kinds/appCrashUpdate.js';
 import { BLUETOOTH_SCENARIOS } from './kinds/bluetooth.js';
 import { CLOCK_SCENARIOS } from './kinds/clock.js';
 import { EXTENSION_SCENARIOS, OWN_EXTENSION_QUIET } from './kinds/extensions.js';
@@ -25,6 +26,7 @@ export const SCENARIOS: DesktopScenario[] = [
   SOUND_NO_OUTPUT_SCENARIO,
   ...SIGN_IN_SCENARIOS,
   ...APP_CRASH_SCENARIOS,
+  ...APP_CRASH_UPDATE_SCENARIOS,
   // Last: it leaves Steward's own extension in ERROR for the rest of the session.
   OWN_EXTENSION_QUIET,
 ];

@@ -8,6 +8,7 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { mountsUnder } from './mounts.js';
+import type { RootfsOverlay } from './packages.js';
 import { packArgs } from './packArgs.js';
 import { unmetRequirement } from './requirements.js';
 import { ensureRootfs } from './rootfs.js';
@@ -59,6 +60,7 @@ export async function openShell(
   locale?: string,
   extraExtensions?: string[],
   journal?: boolean,
+  overlay?: RootfsOverlay,
 ): Promise<OpenedShell> {
   for (const dir of [EXTENSION_DIR, TEST_HOOK_DIR])
     if (!existsSync(dir)) throw new Error(`${dir} is missing; run npm run build first`);
@@ -75,6 +77,7 @@ export async function openShell(
     locale,
     extraExtensions,
     journal,
+    overlay,
   });
   return { rootfs, built, session };
 }

@@ -43,6 +43,11 @@ export interface SessionOptions {
    * starts the service from the package's activation file; `config` is the test user's config.json.
    */
   installed?: { overlay: RootfsOverlay; config: unknown };
+  /**
+   * An overlay of `rootfs` the session runs on, without `installed`'s packaged extension and service: what the
+   * session changes in its root filesystem (packages it installs) lands in the overlay, never in the cached tree.
+   */
+  overlay?: RootfsOverlay;
   /** The session's locale, one the root filesystem has generated (rootfs.ts); C.UTF-8 when unset. */
   locale?: string;
   /**
@@ -101,6 +106,7 @@ export async function startShellSession(options: SessionOptions): Promise<ShellS
   const outputPath = join(share.path, 'session.log');
   const output = await open(outputPath, 'w');
   const uuid = basename(options.extensionDir);
+  const overlay = options.installed?.overlay ?? options.overlay;
   // The death signal ends unshare when this process dies; --kill-child then ends the namespace.
   const namespace = spawn(
     'setpriv',
@@ -121,10 +127,7 @@ export async function startShellSession(options: SessionOptions): Promise<ShellS
           STEWARD_SERVICE_ROOT: options.activation.root,
           STEWARD_SERVICE_NODE: process.execPath,
         }),
-        ...(options.installed && {
-          STEWARD_ROOTFS_UPPER: options.installed.overlay.upper,
-          STEWARD_ROOTFS_WORK: options.installed.overlay.work,
-        }),
+        ...(overlay && { STEWARD_ROOTFS_UPPER: overlay.upper, STEWARD_ROOTFS_WORK: overlay.work }),
       },
     },
   );

@@ -7,9 +7,10 @@
 // and the process's PID (kept, unreaped, by its parent until then), UID, GID and signal as the kernel left them.
 //
 // Not offered, so the row checks that nothing is: the update of the crashed program's package (packages.update),
-// which the playbook proposes when PackageKit has one waiting. The gym's system bus has no PackageKit that could
-// answer for the session's packages: packagekitd's dummy backend (the integration specs') offers made-up packages,
-// not gjs, and a real backend would change the cached root filesystem's packages.
+// which the playbook proposes when PackageKit has one waiting. Steward finds a crashed program's package from the
+// record's executable (COREDUMP_EXE), which systemd-coredump reads from /proc while the kernel still holds the
+// process: a dead one has none, so this record names no file a package could own. (app-crash-update-waiting, in
+// appCrashUpdate.ts, hands the path over as a crash reporter does and has its update applied.)
 import { type ChildProcessWithoutNullStreams, execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
@@ -74,29 +75,52 @@ async function journalHas(journalDir: string, sessionPid: number): Promise<boole
   return stdout.trim() !== '';
 }
 
-async function crash({ session }: ShellContext): Promise<void> {
+export interface Crash {
+  /** The unit the program runs in, a scope of the user's app.slice. */
+  unit: string;
+  /** The shell command that starts the program (in the background, so that it dies unreaped). */
+  program: string;
+  /**
+   * The program's file, handed to systemd-coredump as a crash reporter's journal entry (COREDUMP_EXE=) on its
+   * input: the field systemd-coredump reads from /proc/PID/exe while the kernel holds a crashing process, which a
+   * dead one no longer has. Without it the record has no COREDUMP_EXE.
+   */
+  exe?: string;
+}
+
+/** A crash reporter's journal entry (journal export format: one FIELD=value line each, an empty line after). */
+function reporterEntry(exe: string, dead: DeadProcess, comm: string): string {
+  const message = `Process ${dead.sessionPid} (${comm}) of user ${dead.uid} failed with ${dead.signal}`;
+  return `COREDUMP_EXE=${exe}\nMESSAGE=${message}\n\n`;
+}
+
+/** Runs `crash.program` as the session's user and has systemd-coredump --backtrace record its death. */
+export async function crashInSession({ session }: ShellContext, crash: Crash): Promise<void> {
   const { journalDir } = session;
   if (!journalDir) throw new Error('the session has no journal');
   // The crashing program's parent is cat, which never waits for it: the dead process keeps its PID until cat
   // ends. No core file: the host's core_pattern names a file in the program's working folder.
   const app = await spawnInSession(session, {
     as: 'user',
-    unit: 'app-gym-gjs.scope',
-    argv: ['/bin/sh', '-c', `ulimit -c 0; ${CRASHED_PROGRAM} -c 'imports.system.breakpoint()' & exec cat`],
+    unit: crash.unit,
+    argv: ['/bin/sh', '-c', `ulimit -c 0; ${crash.program} & exec cat`],
   });
   try {
-    const found: { dead?: DeadProcess | null } = {};
+    const found: { dead?: DeadProcess | null; comm?: string } = {};
     await waitFor(async () => {
       // nsenter's child, the shell that became cat, and its child, the program.
       const [cat] = await childrenOf(app.pid);
       const [program] = await childrenOf(cat);
       found.dead = program === undefined ? null : await deadProcess(program);
+      if (found.dead) found.comm = (await readFile(`/proc/${program}/comm`, 'utf8')).trim();
       return found.dead !== null;
-    }, `${CRASHED_PROGRAM} to crash`);
-    if (!found.dead) throw new Error(`${CRASHED_PROGRAM} did not crash`);
+    }, `${crash.program} to crash`);
+    if (!found.dead) throw new Error(`${crash.program} did not crash`);
     const { sessionPid, signal, uid, gid } = found.dead;
-    // As the kernel's core_pattern passes them (%P %u %g %s %t %c %h), with nothing on its input (no trace).
-    const crash = [sessionPid, uid, gid, signal, Math.floor(Date.now() / 1000), 0, hostname()];
+    // As the kernel's core_pattern passes them (%P %u %g %s %t %c %h).
+    const args = [sessionPid, uid, gid, signal, Math.floor(Date.now() / 1000), 0, hostname()];
+    // Without an entry, nothing on its input (no trace): the background command's input is /dev/null.
+    const entry = crash.exe ? reporterEntry(crash.exe, found.dead, found.comm ?? '') : '';
     // journald reads a writer's _EXE and _COMM from /proc after its line arrives, and systemd-coredump --backtrace
     // ends as soon as it has logged (systemd#2913): reaped at once, it may leave its record without them. Its parent
     // here is cat again, so that it stays, dead, with its name (_COMM) until journald has its record.
@@ -106,11 +130,11 @@ async function crash({ session }: ShellContext): Promise<void> {
       argv: [
         '/bin/sh',
         '-c',
-        '"$@" & echo "$!"; exec cat',
-        'report',
+        entry ? 'printf %s "$0" | "$@" & echo "$!"; exec cat' : '"$@" & echo "$!"; exec cat',
+        entry || 'report',
         SYSTEMD_COREDUMP,
         '--backtrace',
-        ...crash.map(String),
+        ...args.map(String),
       ],
     });
     try {
@@ -129,7 +153,11 @@ export const APP_CRASH_SCENARIOS: DesktopScenario[] = [
     name: 'app-crash',
     title: 'An app that crashes (gjs, SIGTRAP), recorded by the real systemd-coredump (--backtrace)',
     core: true,
-    fault: crash,
+    fault: (context) =>
+      crashInSession(context, {
+        unit: 'app-gym-gjs.scope',
+        program: `${CRASHED_PROGRAM} -c 'imports.system.breakpoint()'`,
+      }),
     expect: { finding: { kind: COREDUMP, subject: CRASHED_APP }, firstStep: 'info.coredump', noChange: true },
     cleanup: () => Promise.resolve(),
   },

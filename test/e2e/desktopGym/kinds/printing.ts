@@ -13,9 +13,9 @@ import type { MessageBus } from '@jellybrick/dbus-next';
 
 import { callMethod, nameHasOwner } from '../../../../service/src/dbus/client.js';
 import { PRINTER_PROBLEM } from '../../../../service/src/desktop/printing/detector.js';
-import { type Polkit, startPolkit } from '../../../support/polkit.js';
 import { waitFor } from '../../../support/service.js';
 import { makeTempDir, type TempDir } from '../../../support/tempDir.js';
+import { polkitdPart } from '../polkitd.js';
 import { type DesktopScenario, type GymPart, started } from '../scenario.js';
 
 export const QUEUE = 'GymOffice';
@@ -24,9 +24,6 @@ export const PRINTER_OFF = "the gym's printer is switched off";
 /** cups-pk-helper's bus name, and its D-Bus activation file as Debian installs it for the system bus. */
 const HELPER = 'org.opensuse.CupsPkHelper.Mechanism';
 const HELPER_ACTIVATION = `/usr/share/dbus-1/system-services/${HELPER}.service`;
-const HELPER_POLICY = '/usr/share/polkit-1/actions/org.opensuse.cupspkhelper.mechanism.policy';
-/** What enabling and disabling a queue asks polkit for (cups-pk-helper's cph-iface-mechanism.c). */
-const PRINTER_ENABLE = 'org.opensuse.cupspkhelper.mechanism.printer-enable';
 /** Where Debian's cups-daemon keeps the helpers cupsd runs its programs through, and its notifiers. */
 const CUPS_SERVER_BIN = '/usr/lib/cups';
 
@@ -43,7 +40,6 @@ interface Cups {
 }
 
 let cups: Cups | undefined;
-let polkit: Polkit | undefined;
 
 const cupsFiles = (dir: string, systemBus: string) => `SystemGroup root
 User lp
@@ -203,24 +199,6 @@ const cupsPart: GymPart = {
       await exited;
     }
     await running.dir.remove();
-  },
-};
-
-/**
- * The real polkitd on the gym's system bus, where cups-pk-helper asks it, with only cups-pk-helper's actions
- * installed. Steward runs as root here, whom polkitd authorizes for every action itself, before any rule or agent
- * (the test rule startPolkit installs is never consulted): where Steward runs as the person, polkit asks them
- * through their desktop's agent, which the gym does not exercise.
- */
-const polkitdPart: GymPart = {
-  name: 'polkitd',
-  async start({ systemBus }) {
-    polkit = await startPolkit([HELPER_POLICY], PRINTER_ENABLE, systemBus);
-    return {};
-  },
-  async stop() {
-    await polkit?.stop();
-    polkit = undefined;
   },
 };
 
