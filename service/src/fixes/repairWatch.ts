@@ -6,7 +6,7 @@
 // the restart and tells the user once something says it can now help.
 import { type FSWatcher, watch } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { dirname, isAbsolute, relative, sep } from 'node:path';
+import { basename, dirname, isAbsolute, relative, sep } from 'node:path';
 
 import type { Logger } from '../logging.js';
 import type { ActionContext } from './action.js';
@@ -149,8 +149,11 @@ export class RepairWatch {
     }
     for (const [directory, entries] of byDirectory) {
       try {
+        // An event on the watched directory itself (its mode or owner changed: what a path missing in it needs)
+        // comes with the directory's own name (libuv's inotify backend names it so).
+        const own = basename(directory);
         const watcher = watch(directory, { persistent: false }, (_event, name) => {
-          if (name !== null && entries.has(String(name))) changed();
+          if (name !== null && (entries.has(String(name)) || String(name) === own)) changed();
         });
         watcher.on('error', () => watcher.close());
         watched.watchers.push(watcher);
