@@ -242,6 +242,7 @@ if (selectedSuites().some((suite) => suite.name === DESKTOP_GYM_SUITE)) {
         `Updated ${APP_PACKAGE} 1.0 → 1.1; ${APP_PACKAGE} 1.1 is installed, and no update for it is waiting`,
       );
       expect(updated.healthy).toBeTrue();
+      expect(updated.resolved).toBeTrue();
       // An update has no undo (the runner checks that Steward says why), so nothing is undone.
       expect(updated.undone).toBeNull();
       expect(updated.pass).toBeTrue();
