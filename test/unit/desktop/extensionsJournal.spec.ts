@@ -115,6 +115,8 @@ describe('the extension-error detector', () => {
       'The extension custom-hot-corners@janrunx.gmail.com failed: JS ERROR: Extension custom-hot-corners@janrunx.gmail.com: Error: Tried to construct an object without a GType',
     );
     expect(report?.evidence[0]?.kind).toBe('journal');
+    // The shell vouches for its own extensions' errors: only gnome-shell's lines get here.
+    expect(report?.attribution).toEqual({ vouchedBy: 'gnome-shell', reportedBy: 'GNOME Shell' });
     expect(
       subjects([
         line(

@@ -129,6 +129,8 @@ export class ExtensionErrorDetector implements Detector {
         title: format(_('The extension {uuid} failed: {error}'), { uuid, error: message.trim() }),
         evidence: [journalEvidence(event)],
         at: event.at,
+        // Only gnome-shell's own lines get here (isGnomeShell, by journald's trusted fields).
+        attribution: { vouchedBy: 'gnome-shell', reportedBy: 'GNOME Shell' },
       },
     };
   }

@@ -108,8 +108,7 @@ export const EXTENSION_SCENARIOS: DesktopScenario[] = [
   {
     name: 'extension-timeout-throws',
     title: 'An extension that throws from a GLib timeout after enable()',
-    // Not core: Steward proposes no change on gnome-shell's journal line alone (see test/e2e/README.md).
-    core: false,
+    core: true,
     // GNOME 48 keeps it ACTIVE: only gnome-shell's journal line (JS ERROR, the extension's frame in its stack) says.
     fault: (context) => switchExtension(context, TIMEOUT_THROWS, true),
     expect: {
