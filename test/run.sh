@@ -113,7 +113,7 @@ missing_packages() {
   for command in "${!needs[@]}"; do
     if [[ $command == python3:* ]]; then
       /usr/bin/python3 -c "import ${command#python3:}" 2>/dev/null || echo "${needs[$command]}"
-    elif [[ $command == *.h || $command == *.page || $command == *.service ]]; then
+    elif [[ $command == *.h || $command == *.page || $command == *.service || $command == *.policy ]]; then
       [[ -f $command ]] || echo "${needs[$command]}"
     else
       # A user's PATH on Debian lacks the sbin folders where chroot and others live.
