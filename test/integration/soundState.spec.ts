@@ -3,7 +3,8 @@
 // The sound kind against a real PipeWire: a private pipewire, WirePlumber and pipewire-pulse (the voice specs'
 // support), with null sinks for the output devices (these machines have no sound card). The source follows
 // pw-dump --monitor; the default-sink action goes through pw-metadata, and WirePlumber's own answer is checked.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -16,7 +17,12 @@ import { setDefaultSink } from '../../service/src/desktop/sound/actions.js';
 import { soundDefaultGone } from '../../service/src/desktop/sound/playbook.js';
 import { PipeWireSource } from '../../service/src/desktop/sound/source.js';
 import type { SoundState } from '../../service/src/desktop/sound/state.js';
-import { NO_OUTPUT, SOUND_DEFAULT_GONE, SoundStateDetector } from '../../service/src/desktop/sound/stateDetector.js';
+import {
+  NO_INPUT,
+  NO_OUTPUT,
+  SOUND_DEFAULT_GONE,
+  SoundStateDetector,
+} from '../../service/src/desktop/sound/stateDetector.js';
 import type { FindingWithEvidence } from '../../service/src/findings/store.js';
 import type { DetectorOutput } from '../../service/src/findings/types.js';
 import type { ActionContext } from '../../service/src/fixes/action.js';
@@ -259,6 +265,39 @@ describe('Sound from PipeWire’s own state (a private PipeWire and WirePlumber,
     await addSink(SINK, 'Test speaker');
     await until('WirePlumber to choose it', (state) => state.defaultSink === SINK);
     expect(resolved('sound-unavailable', NO_OUTPUT)).toBeTrue();
+  });
+
+  it('reports no input device while a program records, and resolves it once a microphone is there', async () => {
+    // The private PipeWire has outputs only: a recorder started now waits for an input that is not there.
+    const recorder = spawn('pw-record', ['--media-category', 'Capture', '-'], {
+      env: pipewire.env,
+      stdio: ['ignore', 'ignore', 'ignore'],
+    });
+    try {
+      await until('the recorder', (state) => state.recording.length > 0);
+      await waitFor(() => reports('sound-unavailable').some((r) => r.subject === NO_INPUT), 'no input reported');
+      const report = reports('sound-unavailable').find((r) => r.subject === NO_INPUT)!;
+      expect(report.severity).toBe('warning');
+      expect(report.title).toBe('No sound input: a program records, but PipeWire has no input device');
+      expect(report.evidence[0]?.text).toMatch(/^PipeWire: recording: pw-(cat|record); no source$/);
+      await run(
+        'pw-cli',
+        [
+          'create-node',
+          'adapter',
+          '{ factory.name=support.null-audio-sink node.name=steward-test-mic node.description="Test microphone" media.class=Audio/Source object.linger=true audio.position=[MONO] }',
+        ],
+        { env: pipewire.env },
+      );
+      await until('the microphone', (state) => state.sources.some((source) => source.name === 'steward-test-mic'));
+      expect(resolved('sound-unavailable', NO_INPUT)).toBeTrue();
+    } finally {
+      recorder.kill();
+      if (recorder.exitCode === null) await once(recorder, 'exit');
+      const mic = last()?.sources.find((source) => source.name === 'steward-test-mic');
+      if (mic) await run('pw-cli', ['destroy', String(mic.id)], { env: pipewire.env });
+    }
+    await until('the recorder gone', (state) => state.recording.length === 0);
   });
 
   it('starts pw-dump again when it ends, and follows PipeWire on', async () => {

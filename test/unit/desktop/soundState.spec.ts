@@ -9,8 +9,14 @@ import { MAX_NAME, mayMatter, nodeNameOf, SoundGraph } from '../../../service/sr
 import { JsonArrayStream } from '../../../service/src/desktop/sound/jsonStream.js';
 import { soundKind } from '../../../service/src/desktop/sound/kind.js';
 import type { AudioNode, SoundState } from '../../../service/src/desktop/sound/state.js';
-import { NO_OUTPUT, SOUND_DEFAULT_GONE, SoundStateDetector } from '../../../service/src/desktop/sound/stateDetector.js';
+import {
+  NO_INPUT,
+  NO_OUTPUT,
+  SOUND_DEFAULT_GONE,
+  SoundStateDetector,
+} from '../../../service/src/desktop/sound/stateDetector.js';
 import type { FindingWithEvidence } from '../../../service/src/findings/store.js';
+import type { DetectorOutput } from '../../../service/src/findings/types.js';
 import type { CandidateAction, PlaybookTools } from '../../../service/src/fixes/playbookSteps.js';
 import type { WatchEvent } from '../../../service/src/watch/events.js';
 import { reportsOf, resolutionsOf } from '../../support/journalEvents.js';
@@ -138,6 +144,7 @@ describe('the sound kind: PipeWire’s own state', () => {
         defaultSink: 'alsa_output.usb-headset',
         configuredSink: 'alsa_output.usb-headset',
         defaultSource: 'alsa_input.pci-0000_00_1f.3.analog-stereo',
+        recording: [],
         managed: true,
       });
     });
@@ -167,6 +174,7 @@ describe('the sound kind: PipeWire’s own state', () => {
         sources: [
           audio(42, 'alsa_input.pci-0000_00_1f.3.analog-stereo', 'Built-in Audio Analog Stereo', 'Audio/Source'),
         ],
+        recording: [],
         managed: false,
       });
       expect(graph.metadataId).toBeUndefined();
@@ -190,7 +198,26 @@ describe('the sound kind: PipeWire’s own state', () => {
 
     it('ignores objects of other types and shapes', () => {
       const graph = graphOf([null, 'x', { id: 'a' }, { id: 60, type: 'PipeWire:Interface:Node', info: {} }]);
-      expect(graph.state()).toEqual({ sinks: [], sources: [], managed: false });
+      expect(graph.state()).toEqual({ sinks: [], sources: [], recording: [], managed: false });
+    });
+
+    it('names the programs that record from an input, not those that record an output, until their streams end', () => {
+      const stream = (id: number, props: Record<string, unknown>) =>
+        node(id, { 'media.class': 'Stream/Input/Audio', 'node.name': 'pw-record', ...props });
+      const graph = graphOf(FIRST_DUMP, [
+        stream(70, { 'application.name': 'Zoom\u001b[31m <b>' }),
+        stream(71, { 'application.name': 'OBS', 'stream.capture.sink': true }),
+        stream(72, {}),
+        stream(73, { 'application.name': 'Zoom\u001b[31m <b>' }),
+      ]);
+      expect(graph.state().recording).toEqual(['Zoom <b>', 'pw-record']);
+      graph.apply({ id: 70, info: null }, false);
+      graph.apply({ id: 72, info: null }, false);
+      expect(graph.state().recording).toEqual(['Zoom <b>']);
+      graph.apply({ id: 73, info: null }, false);
+      expect(graph.state().recording).toEqual([]);
+      // Only sinks and sources are the devices.
+      expect(graph.state().sources.map((source) => source.id)).toEqual([42]);
     });
   });
 
@@ -199,7 +226,7 @@ describe('the sound kind: PipeWire’s own state', () => {
     const event = (sound: Partial<SoundState>): WatchEvent => ({
       type: 'desktop',
       at,
-      desktop: { kind: 'sound', sound: { sinks: [], sources: [], managed: true, ...sound } },
+      desktop: { kind: 'sound', sound: { sinks: [], sources: [], recording: [], managed: true, ...sound } },
     });
     const speakers = audio(40, 'alsa_output.pci', 'Speakers');
     const headset = audio(41, 'alsa_output.usb-headset', 'USB Headset');
@@ -221,8 +248,37 @@ describe('the sound kind: PipeWire’s own state', () => {
           'PipeWire: only the sinks auto_null',
         ],
       ]);
-      expect(resolutionsOf(detector.detect(event({ sinks: [speakers] })))).toEqual([
-        { kind: SOUND_UNAVAILABLE, subject: NO_OUTPUT, at },
+      expect(resolutionsOf(detector.detect(event({ sinks: [speakers] })))).toContain({
+        kind: SOUND_UNAVAILABLE,
+        subject: NO_OUTPUT,
+        at,
+      });
+    });
+
+    it('reports no input device only while a program records, and resolves it once one is there or nobody records', () => {
+      const detector = new SoundStateDetector();
+      const microphone = audio(42, 'alsa_input.pci', 'Microphone', 'Audio/Source');
+      const loopback = { ...audio(43, 'loopback.capture', 'Loopback', 'Audio/Source/Virtual'), virtual: true };
+      const input = (outputs: DetectorOutput[]) =>
+        outputs.filter((output) => ('report' in output ? output.report : output.resolve).subject === NO_INPUT);
+      // No microphone and nobody recording: nothing to say (many desktops have none).
+      expect(reportsOf(input(detector.detect(event({ sinks: [speakers] }))))).toEqual([]);
+      const recording = input(detector.detect(event({ sinks: [speakers], sources: [loopback], recording: ['Zoom'] })));
+      expect(reportsOf(recording).map((r) => [r.kind, r.severity, r.title, r.evidence[0]?.text])).toEqual([
+        [
+          SOUND_UNAVAILABLE,
+          'warning',
+          'No sound input: a program records, but PipeWire has no input device',
+          'PipeWire: recording: Zoom; only the sources loopback.capture',
+        ],
+      ]);
+      const many = reportsOf(input(detector.detect(event({ recording: ['a', 'b', 'c', 'd', 'e'] }))));
+      expect(many[0]?.evidence[0]?.text).toBe('PipeWire: recording: a, b, c (+2); no source');
+      expect(resolutionsOf(input(detector.detect(event({ sources: [microphone], recording: ['Zoom'] }))))).toEqual([
+        { kind: SOUND_UNAVAILABLE, subject: NO_INPUT, at },
+      ]);
+      expect(resolutionsOf(input(detector.detect(event({ sources: [loopback] }))))).toEqual([
+        { kind: SOUND_UNAVAILABLE, subject: NO_INPUT, at },
       ]);
     });
 
@@ -289,6 +345,21 @@ describe('the sound kind: PipeWire’s own state', () => {
       expect(previewed).toEqual([
         { name: 'systemd.start_unit', params: { unit: 'wireplumber.service', scope: 'user' } },
       ]);
+    });
+
+    it('restarts WirePlumber to look for a microphone again for no input device', async () => {
+      const tools = {
+        preview: (candidate: CandidateAction) =>
+          Promise.resolve(
+            (candidate.params as { scope?: string }).scope === 'user'
+              ? { summary: '', details: [], changesNothing: false }
+              : null,
+          ),
+      } as unknown as PlaybookTools;
+      const draft = await soundKind.playbooks[SOUND_UNAVAILABLE]!(finding(SOUND_UNAVAILABLE, NO_INPUT), tools);
+      expect(draft?.title).toBe('Restart wireplumber.service to look for a microphone again');
+      expect(draft?.explanation).toContain('the computer may have no microphone');
+      expect(draft?.actions.map((action) => action.name)).toEqual(['info.show_logs', 'systemd.restart_unit']);
     });
 
     it('shows only the lines where no manager knows WirePlumber', async () => {

@@ -10,6 +10,8 @@ const NODE = 'PipeWire:Interface:Node';
 const METADATA = 'PipeWire:Interface:Metadata';
 const SINK_CLASSES = new Set(['Audio/Sink', 'Audio/Duplex']);
 const SOURCE_CLASSES = new Set(['Audio/Source', 'Audio/Source/Virtual', 'Audio/Duplex']);
+/** A program's stream that records; `stream.capture.sink` marks one that records an output instead. */
+const CAPTURE_STREAM = 'Stream/Input/Audio';
 /** The keys of the `default` metadata (subject 0) that name devices, and the state's field each fills. */
 const DEFAULT_KEYS = {
   'default.audio.sink': 'defaultSink',
@@ -48,6 +50,8 @@ export function mayMatter(element: string): boolean {
 
 export class SoundGraph {
   readonly #nodes = new Map<number, AudioNode>();
+  /** The capture streams' ids and the names of the programs that opened them. */
+  readonly #recorders = new Map<number, string>();
   /** The `default` metadata's object id, while it exists. */
   #metadataId: number | undefined;
   readonly #defaults = new Map<DefaultKey, string>();
@@ -66,6 +70,7 @@ export class SoundGraph {
     const { id } = object;
     if (object.info === null && object.type === undefined) {
       this.#nodes.delete(id);
+      this.#recorders.delete(id);
       if (id === this.#metadataId) {
         this.#metadataId = undefined;
         this.#defaults.clear();
@@ -83,6 +88,10 @@ export class SoundGraph {
     if (!props) return;
     const mediaClass = typeof props['media.class'] === 'string' ? props['media.class'] : '';
     const name = text(props['node.name']);
+    if (mediaClass === CAPTURE_STREAM) {
+      this.#recorder(id, props, name);
+      return;
+    }
     if (!name || !(SINK_CLASSES.has(mediaClass) || SOURCE_CLASSES.has(mediaClass))) {
       this.#nodes.delete(id);
       return;
@@ -95,6 +104,15 @@ export class SoundGraph {
       mediaClass,
       virtual: props['node.virtual'] === true,
     });
+  }
+
+  #recorder(id: number, props: Json, name: string | undefined): void {
+    const capturesOutput = props['stream.capture.sink'] === true || props['stream.capture.sink'] === 'true';
+    if (capturesOutput || (!this.#recorders.has(id) && this.#recorders.size >= MAX_NODES)) {
+      this.#recorders.delete(id);
+      return;
+    }
+    this.#recorders.set(id, text(props['application.name']) ?? name ?? String(id));
   }
 
   #metadata(id: number, object: Json, complete: boolean): boolean {
@@ -119,6 +137,7 @@ export class SoundGraph {
     const state: SoundState = {
       sinks: nodes.filter((node) => SINK_CLASSES.has(node.mediaClass)),
       sources: nodes.filter((node) => SOURCE_CLASSES.has(node.mediaClass)),
+      recording: [...new Set(this.#recorders.values())].sort(),
       managed: this.#metadataId !== undefined,
     };
     for (const [key, field] of Object.entries(DEFAULT_KEYS)) {

@@ -3,8 +3,8 @@
 // What Steward proposes when the session has no sound: first the lines that say why (the audio unit's log, or the
 // writer's own lines around the evidence), then, where an audio daemon's unit is down, restarting it in its own
 // manager. Nothing else is restarted: not the session, not another program holding a busy device.
-// From PipeWire's own state: no output device (restart WirePlumber, which finds the devices), and the chosen
-// default output gone while another exists (make that other one the default).
+// From PipeWire's own state: no output device, or no input while a program records (restart WirePlumber, which
+// finds the devices), and the chosen default output gone while another exists (make that other one the default).
 import type { FindingWithEvidence } from '../../findings/store.js';
 import { UnitManager } from '../../fixes/actions/systemdUnits.js';
 import {
@@ -19,14 +19,15 @@ import {
 } from '../../fixes/playbookSteps.js';
 import { _, format } from '../../i18n.js';
 import { readSound } from './pipewire.js';
-import { isDevice, NO_OUTPUT } from './stateDetector.js';
+import { isDevice, NO_INPUT, NO_OUTPUT } from './stateDetector.js';
 import { isAudioUnit } from './units.js';
 
 /** The audio unit that finds the sound devices and makes them PipeWire's nodes. */
 const WIREPLUMBER = 'wireplumber.service';
 
 export const soundUnavailable: Playbook = async (finding, tools): Promise<ProposalDraft> => {
-  if (finding.subject === NO_OUTPUT) return noOutput(finding, tools);
+  if (finding.subject === NO_OUTPUT) return noDevice(finding, tools, 'output');
+  if (finding.subject === NO_INPUT) return noDevice(finding, tools, 'input');
   const unit = isAudioUnit(finding.subject) ? await knownUnit(finding, tools) : null;
   if (!unit) return deviceLogs(finding);
   const logs = await unitLogsStep(finding, unit, tools);
@@ -70,21 +71,36 @@ async function isDown(unit: { unit: string; scope: 'user' | 'system' }, tools: P
 }
 
 /**
- * PipeWire has no output device: WirePlumber looks for the devices again when restarted in the user's manager;
- * the finding resolves once a sink is back, which is the restart's real check.
+ * PipeWire has no output device, or none to record from while a program records: WirePlumber looks for the
+ * devices again when restarted in the user's manager; the finding resolves once one is back, which is the
+ * restart's real check.
  */
-async function noOutput(finding: FindingWithEvidence, tools: PlaybookTools): Promise<ProposalDraft> {
+async function noDevice(
+  finding: FindingWithEvidence,
+  tools: PlaybookTools,
+  direction: 'output' | 'input',
+): Promise<ProposalDraft> {
   const scope = await unitScope(WIREPLUMBER, tools);
   if (scope === null) return deviceLogs(finding);
   const unit = { unit: WIREPLUMBER, scope };
   return {
-    title: format(_('Restart {unit} to get sound back'), { unit: WIREPLUMBER }),
+    title:
+      direction === 'output'
+        ? format(_('Restart {unit} to get sound back'), { unit: WIREPLUMBER })
+        : format(_('Restart {unit} to look for a microphone again'), { unit: WIREPLUMBER }),
     explanation: format(_('{title}. {advice}'), {
       title: finding.title,
-      advice: _(
-        'WirePlumber finds the sound cards and makes them PipeWire’s outputs; restarting it looks for them again, ' +
-          'and this finding goes away once an output is back. Where none comes back, its log says why.',
-      ),
+      advice:
+        direction === 'output'
+          ? _(
+              'WirePlumber finds the sound cards and makes them PipeWire’s outputs; restarting it looks for them ' +
+                'again, and this finding goes away once an output is back. Where none comes back, its log says why.',
+            )
+          : _(
+              'WirePlumber finds the microphones and makes them PipeWire’s inputs; restarting it looks for them ' +
+                'again, and this finding goes away once an input is there. Where none comes, the computer may have ' +
+                'no microphone, or one that is switched off or muted in hardware; its log says what it found.',
+            ),
     }),
     actions: [logsStep(finding, unit), { name: 'systemd.restart_unit', params: unit }],
   };

@@ -22,6 +22,11 @@ export interface SoundState {
   defaultSource?: string;
   configuredSource?: string;
   /**
+   * The programs recording from an input now (their capture streams' application names, cleaned): a missing
+   * microphone matters while one waits for it. Streams that record an output (a screen recorder's) are not here.
+   */
+  recording: string[];
+  /**
    * Whether a session manager (WirePlumber) keeps the `default` metadata. Without one PipeWire has no devices
    * nor defaults yet (it is starting, or WirePlumber is down: the audio units' own finding says so).
    */

@@ -4,6 +4,9 @@
 // - sound-unavailable, subject "output": PipeWire has no output device, no sink or only stand-ins no device is
 //   behind (PulseAudio's auto_null "Dummy Output", a node.virtual sink). It is the same problem a person names as
 //   a failed audio unit ("no sound"), so the same kind; its own subject keeps it apart from the units' and devices'.
+// - sound-unavailable, subject "input": a program records while PipeWire has no input device (only virtual
+//   sources, or none). Judged only while something records: many desktops have no microphone, and it is the
+//   moment a call or a recorder waits for one that it matters.
 // - sound-default-gone, subject the chosen sink's node name: the sink the person chose as the default is gone
 //   while another exists; WirePlumber plays on that other one meanwhile. Sound works, elsewhere: information of
 //   its own kind, with its own step (make another device the default).
@@ -18,6 +21,8 @@ import type { AudioNode, SoundState } from './state.js';
 export const SOUND_DEFAULT_GONE = 'sound-default-gone';
 /** The subject of "no output device", apart from the units' and devices' names the journal detector uses. */
 export const NO_OUTPUT = 'output';
+/** The subject of "no input device while a program records". */
+export const NO_INPUT = 'input';
 /** PulseAudio's (and pipewire-pulse's) name for the stand-in it makes when there is no sink. */
 const DUMMY_SINK = 'auto_null';
 
@@ -28,6 +33,9 @@ export const isDevice = (sink: AudioNode): boolean => !sink.virtual && sink.name
 export function sinkLabel(state: SoundState, name: string): string {
   return state.sinks.find((sink) => sink.name === name)?.description ?? name;
 }
+
+/** Programs named in the evidence at most: the rest are counted. */
+const RECORDERS_NAMED = 3;
 
 export class SoundStateDetector implements Detector {
   readonly kinds = [SOUND_UNAVAILABLE, SOUND_DEFAULT_GONE];
@@ -56,6 +64,8 @@ export class SoundStateDetector implements Detector {
       });
     } else outputs.push({ resolve: { kind: SOUND_UNAVAILABLE, subject: NO_OUTPUT, at } });
 
+    outputs.push(this.#input(sound, at));
+
     const chosen = sound.configuredSink;
     const gone =
       chosen !== undefined && devices.length > 0 && !sound.sinks.some((sink) => sink.name === chosen)
@@ -81,5 +91,30 @@ export class SoundStateDetector implements Detector {
       });
     } else if (chosen !== undefined) outputs.push({ resolve: { kind: SOUND_DEFAULT_GONE, subject: chosen, at } });
     return outputs;
+  }
+
+  #input(sound: SoundState, at: Date): DetectorOutput {
+    const { recording } = sound;
+    if (recording.length === 0 || sound.sources.some(isDevice))
+      return { resolve: { kind: SOUND_UNAVAILABLE, subject: NO_INPUT, at } };
+    const named = recording.slice(0, RECORDERS_NAMED).join(', ');
+    const more = recording.length > RECORDERS_NAMED ? ` (+${recording.length - RECORDERS_NAMED})` : '';
+    const stand = sound.sources.map((source) => source.name).join(', ');
+    return {
+      report: {
+        kind: SOUND_UNAVAILABLE,
+        severity: 'warning',
+        subject: NO_INPUT,
+        title: _('No sound input: a program records, but PipeWire has no input device'),
+        evidence: [
+          {
+            kind: 'text',
+            text: `PipeWire: recording: ${named}${more}; ${stand ? `only the sources ${stand}` : 'no source'}`,
+            at,
+          },
+        ],
+        at,
+      },
+    };
   }
 }
