@@ -8,8 +8,12 @@
 // paths with node-llama-cpp called directly in this process. For the tiny
 // model and the realistic-size one (random weights in a 0.5B model's shape).
 // Rounds alternate the paths, so that the other work on a shared machine
-// falls on all alike. Nothing fails on timing.
-//   node dist/bench/cold.js      (STEWARD_BENCH_COLD_ROUNDS=n, STEWARD_BENCH_COLD_MODELS=tiny,realistic)
+// falls on all alike. Each is measured quiet and under `stress-ng --cpu 1` (one core
+// busy, as on a desktop doing other work). Nothing fails on timing.
+//   node dist/bench/cold.js      (STEWARD_BENCH_COLD_ROUNDS=n, STEWARD_BENCH_COLD_MODELS=tiny,realistic,
+//                                 STEWARD_BENCH_COLD_LOADS=quiet,stress)
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -36,8 +40,9 @@ import { firstRequest } from './assistantPrompt.js';
 import { type BenchService, type Sampling, startBenchService } from './serviceClient.js';
 import { mb, median, round, verdict } from './stats.js';
 
-const ROUNDS = Number(process.env.STEWARD_BENCH_COLD_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.STEWARD_BENCH_COLD_ROUNDS ?? 5);
 const MODELS = (process.env.STEWARD_BENCH_COLD_MODELS ?? 'tiny,realistic').split(',');
+const LOADS = (process.env.STEWARD_BENCH_COLD_LOADS ?? 'quiet,stress').split(',');
 const QUESTION = 'How full is my disk?';
 /** Asked before a warm run, so the warm question evaluates its own words as the tenth question does; the same tools. */
 const OTHER_QUESTION = 'How much disk space is left?';
@@ -251,10 +256,10 @@ async function measure(c: ModelCase) {
 
 type Result = Awaited<ReturnType<typeof measure>>;
 
-function report(results: Result[], load: number[]): void {
+function report(loadName: string, results: Result[], load: number[]): void {
   const out = (text: string) => process.stdout.write(`${text}\n`);
   out(
-    `\nThe first question after an unload — ${availableParallelism()} CPUs (${cpus()[0]?.model ?? '?'}), load average before ${load.map((value) => value.toFixed(1)).join(' ')}, median of ${ROUNDS} rounds`,
+    `\nThe first question after an unload, ${loadName === 'stress' ? 'under stress-ng --cpu 1' : 'quiet'} — ${availableParallelism()} CPUs (${cpus()[0]?.model ?? '?'}), load average before ${load.map((value) => value.toFixed(1)).join(' ')}, median of ${ROUNDS} rounds`,
   );
   for (const r of results) {
     out(
@@ -282,19 +287,38 @@ function report(results: Result[], load: number[]): void {
       `  restored cold start beyond the worker's load: ${r.restoredBeyondLoadMs} ms  ${verdict(r.restoredBeyondLoadMs <= TARGETS.restoredOverLoadMs)} (≤ ${TARGETS.restoredOverLoadMs})`,
     );
   }
-  out(`\nresults: ${RESULTS}`);
+}
+
+/** One core kept busy for the measurement's length, as other work on a desktop keeps it. */
+async function startLoad(load: string): Promise<ChildProcess | null> {
+  if (load === 'quiet') return null;
+  if (load !== 'stress') throw new Error(`unknown load "${load}": quiet or stress`);
+  const stress = spawn('stress-ng', ['--cpu', '1', '--quiet'], { stdio: 'ignore' });
+  const [error] = (await Promise.race([once(stress, 'error'), once(stress, 'spawn')])) as [Error?];
+  if (error) throw new Error(`stress-ng is needed for the loaded rounds (apt install stress-ng): ${error.message}`);
+  return stress;
 }
 
 async function main(): Promise<void> {
-  const load = loadavg();
-  const results: Result[] = [];
-  for (const c of CASES.filter((candidate) => MODELS.includes(candidate.name))) results.push(await measure(c));
+  const runs = [];
+  for (const loadName of LOADS) {
+    const stress = await startLoad(loadName);
+    try {
+      const load = loadavg();
+      const results: Result[] = [];
+      for (const c of CASES.filter((candidate) => MODELS.includes(candidate.name))) results.push(await measure(c));
+      runs.push({ load: loadName, loadAverage: load, loadAverageAfter: loadavg(), results });
+      report(loadName, results, load);
+    } finally {
+      stress?.kill();
+    }
+  }
   await mkdir(join(RESULTS, '..'), { recursive: true });
   await writeFile(
     RESULTS,
-    `${JSON.stringify({ date: new Date().toISOString(), loadAverage: load, loadAverageAfter: loadavg(), sampling: SAMPLING, question: QUESTION, rounds: ROUNDS, results }, null, 2)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), sampling: SAMPLING, question: QUESTION, rounds: ROUNDS, runs }, null, 2)}\n`,
   );
-  report(results, load);
+  process.stdout.write(`\nresults: ${RESULTS}\n`);
 }
 
 main().catch((error: unknown) => {
