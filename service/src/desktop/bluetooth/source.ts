@@ -2,39 +2,24 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The BlueZ source: every org.bluez.Adapter1 on the system bus, read once through BlueZ's ObjectManager and then
 // followed through its signals (InterfacesAdded/Removed, PropertiesChanged); a desktop event goes out whenever an
-// adapter's state changes. Without bluetoothd the source waits for it quietly (NameOwnerChanged). While BlueZ switches
+// adapter's state changes. Without bluetoothd the source waits for it quietly. While BlueZ switches
 // an adapter on or off (PowerState off-enabling, on-disabling) nothing is reported: the settled state follows at once.
-import type { MessageBus, Variant } from '@jellybrick/dbus-next';
+import type { Variant } from '@jellybrick/dbus-next';
 
-import { callMethod, SignalRouter } from '../../dbus/client.js';
-import type { Logger } from '../../logging.js';
-import type { EventSource, WatchEvent } from '../../watch/events.js';
+import { callMethod, nameHasOwner } from '../../dbus/client.js';
+import { type BusSignal, BusStateSource, type BusStateSourceOptions } from '../busStateSource.js';
 import type { BluetoothState } from './state.js';
 
 export const BLUEZ = 'org.bluez';
 export const ADAPTER = 'org.bluez.Adapter1';
 const OBJECT_MANAGER = 'org.freedesktop.DBus.ObjectManager';
 const PROPERTIES = 'org.freedesktop.DBus.Properties';
-const DBUS = 'org.freedesktop.DBus';
 /** BlueZ's PowerState while it switches an adapter on or off: the settled state follows at once. */
 const SWITCHING = new Set(['off-enabling', 'on-disabling']);
 
-export interface BluezSourceOptions {
-  name: string;
-  /** The system bus. */
-  bus: MessageBus;
-  log: Logger;
-}
-
 type Interfaces = Record<string, Record<string, Variant>>;
 
-export class BluezSource implements EventSource {
-  readonly name: string;
-  readonly #options: BluezSourceOptions;
-  readonly #router: SignalRouter;
-  #emit: ((event: WatchEvent) => void) | null = null;
-  #unsubscribes: (() => Promise<void>)[] = [];
-  #queue: Promise<void> = Promise.resolve();
+export class BluezSource extends BusStateSource {
   /** Each adapter's state as BlueZ last said it, by object path. */
   readonly #adapters = new Map<string, BluetoothState>();
   /** Each adapter's last reported state: a switching adapter's is reported once BlueZ has settled it. */
@@ -42,74 +27,50 @@ export class BluezSource implements EventSource {
   /** The adapters BlueZ is switching on or off just now. */
   readonly #switching = new Set<string>();
 
-  constructor(options: BluezSourceOptions) {
-    this.name = options.name;
-    this.#options = options;
-    this.#router = new SignalRouter(options.bus);
+  /** `bus`: the system bus. */
+  constructor(options: BusStateSourceOptions) {
+    super(options, BLUEZ);
   }
 
-  async start(emit: (event: WatchEvent) => void): Promise<void> {
-    this.#emit = emit;
-    // Subscribed before the first read, so a change meanwhile is not missed.
-    this.#unsubscribes = await Promise.all([
-      this.#router.subscribe({ sender: BLUEZ, interface: OBJECT_MANAGER, member: 'InterfacesAdded' }, ([path, added]) =>
-        this.#update(path as string, (added as Interfaces)[ADAPTER]),
-      ),
-      this.#router.subscribe(
+  protected signals(): BusSignal[] {
+    return [
+      [
+        { sender: BLUEZ, interface: OBJECT_MANAGER, member: 'InterfacesAdded' },
+        ([path, added]) => this.#update(path as string, (added as Interfaces)[ADAPTER]),
+      ],
+      [
         { sender: BLUEZ, interface: OBJECT_MANAGER, member: 'InterfacesRemoved' },
         ([path, removed]) => {
           if ((removed as string[]).includes(ADAPTER)) this.#gone(path as string);
         },
-      ),
-      this.#router.subscribe(
+      ],
+      [
         { sender: BLUEZ, interface: PROPERTIES, member: 'PropertiesChanged' },
         ([iface, changed], message) => {
           if (iface === ADAPTER && message.path) this.#update(message.path, changed as Record<string, Variant>);
         },
-      ),
-      this.#router.subscribe({ sender: DBUS, interface: DBUS, member: 'NameOwnerChanged' }, ([name, , owner]) => {
-        if (name !== BLUEZ) return;
-        if (owner === '') for (const path of [...this.#adapters.keys()]) this.#gone(path);
-        else this.#enqueueRead();
-      }),
-    ]);
-    this.#enqueueRead();
-    await this.#queue;
+      ],
+    ];
   }
 
-  async stop(): Promise<void> {
-    const unsubscribes = this.#unsubscribes;
-    this.#unsubscribes = [];
-    this.#emit = null;
-    await Promise.all(unsubscribes.map((unsubscribe) => unsubscribe()));
-    await this.#queue;
+  /** bluetoothd gone: its adapters are. */
+  protected override ownerGone(): void {
+    for (const path of [...this.#adapters.keys()]) this.#gone(path);
   }
 
-  #enqueueRead(): void {
-    this.#queue = this.#queue
-      .then(() => this.#read())
-      .catch((error: Error) =>
-        this.#options.log.warning('could not read BlueZ’s adapters', { source: this.name, error: error.message }),
-      );
-  }
-
-  async #read(): Promise<void> {
-    const [owned] = await callMethod(this.#options.bus, {
-      destination: DBUS,
-      path: '/org/freedesktop/DBus',
-      interface: DBUS,
-      member: 'NameHasOwner',
-      signature: 's',
-      body: [BLUEZ],
-    });
-    if (!owned) return;
+  protected async read(): Promise<void> {
+    if (!(await nameHasOwner(this.bus, BLUEZ))) return;
     const [objects] = (await callMethod(
-      this.#options.bus,
+      this.bus,
       { destination: BLUEZ, path: '/', interface: OBJECT_MANAGER, member: 'GetManagedObjects' },
       // Never activate: a bluetoothd the user stopped stays stopped.
       { autoStart: false },
     )) as [Record<string, Interfaces>];
     for (const [path, interfaces] of Object.entries(objects)) this.#update(path, interfaces[ADAPTER]);
+  }
+
+  protected readFailed(error: Error): void {
+    this.log.warning('could not read BlueZ’s adapters', { source: this.name, error: error.message });
   }
 
   #update(path: string, values: Record<string, Variant> | undefined): void {
@@ -149,6 +110,6 @@ export class BluezSource implements EventSource {
       previous.blocked === next.blocked
     )
       return;
-    this.#emit?.({ type: 'desktop', at: new Date(), desktop: { kind: 'bluetooth', bluetooth: next } });
+    this.emit({ type: 'desktop', at: new Date(), desktop: { kind: 'bluetooth', bluetooth: next } });
   }
 }
