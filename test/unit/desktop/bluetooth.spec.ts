@@ -8,8 +8,8 @@ import {
 import { bluetoothKind } from '../../../service/src/desktop/bluetooth/kind.js';
 import { BLOCKED_EVIDENCE, BLUETOOTH_OFF } from '../../../service/src/desktop/bluetooth/offDetector.js';
 import { desktopPlaybooks } from '../../../service/src/desktop/index.js';
-import type { FindingWithEvidence } from '../../../service/src/findings/store.js';
 import type { PlaybookTools } from '../../../service/src/fixes/playbookSteps.js';
+import { findingWithEvidence } from '../../support/findingFixture.js';
 import { journalEvent, reportsOf, runDetector } from '../../support/journalEvents.js';
 
 const START_US = 1_773_479_523_000_000;
@@ -213,14 +213,11 @@ describe('the bluetooth-unavailable detector', () => {
   it('proposes first the lines of the writer that reported it, and nothing to install', async () => {
     const playbook = bluetoothKind.playbooks[BLUETOOTH_UNAVAILABLE];
     expect(playbook).toBeDefined();
-    const finding = {
-      id: 1,
-      kind: BLUETOOTH_UNAVAILABLE,
-      subject: 'hci0',
+    const finding = findingWithEvidence(BLUETOOTH_UNAVAILABLE, 'hci0', {
       title: 'Bluetooth adapter hci0: its firmware intel/ibt-0040-0041.sfi could not be loaded',
       firstSeen: new Date(0),
       evidence: [{ kind: 'journal', text: 'x', cursor: 's=1', journal: 'system', at: new Date(0) }],
-    } as unknown as FindingWithEvidence;
+    });
     const draft = await playbook!(finding, {} as PlaybookTools);
     expect(draft?.actions).toEqual([
       { name: 'info.show_logs', params: { scope: 'system', cursor: 's=1', sameWriter: true } },
@@ -232,14 +229,11 @@ describe('the bluetooth-unavailable detector', () => {
     expect(playbook).toBeDefined();
     /** The finding with what BlueZ said, oldest first. */
     const offFinding = (...texts: string[]) =>
-      ({
-        id: 2,
-        kind: BLUETOOTH_OFF,
-        subject: 'hci0',
+      findingWithEvidence(BLUETOOTH_OFF, 'hci0', {
         title: 'Bluetooth adapter hci0 is switched off',
         firstSeen: new Date(0),
         evidence: texts.map((text, seconds) => ({ kind: 'text', text, at: new Date(seconds * 1000) })),
-      }) as unknown as FindingWithEvidence;
+      });
     const previewed: unknown[] = [];
     const tools = {
       preview: (candidate: unknown) => {

@@ -4,9 +4,9 @@ import { CLOCK_UNSYNCHRONISED, ClockDetector } from '../../../service/src/deskto
 import { clockKind } from '../../../service/src/desktop/clock/kind.js';
 import { CLOCK_NTP_OFF, ClockNtpOffDetector, NTP_SUBJECT } from '../../../service/src/desktop/clock/ntpOffDetector.js';
 import type { ClockState } from '../../../service/src/desktop/clock/state.js';
-import type { FindingWithEvidence } from '../../../service/src/findings/store.js';
 import type { PlaybookTools } from '../../../service/src/fixes/playbookSteps.js';
 import type { WatchEvent } from '../../../service/src/watch/events.js';
+import { findingWithEvidence } from '../../support/findingFixture.js';
 import { journalEvent, reportsOf, runDetector } from '../../support/journalEvents.js';
 
 const START_US = 1_773_479_523_000_000;
@@ -137,14 +137,11 @@ describe('the clock-unsynchronised detector', () => {
   it('proposes the daemon’s own lines, changing nothing', async () => {
     const playbook = clockKind.playbooks[CLOCK_UNSYNCHRONISED];
     expect(playbook).toBeDefined();
-    const finding = {
-      id: 1,
-      kind: CLOCK_UNSYNCHRONISED,
-      subject: 'chrony.service',
+    const finding = findingWithEvidence(CLOCK_UNSYNCHRONISED, 'chrony.service', {
       title: 'The clock is not synchronised: chrony.service has no time server it can use',
       firstSeen: new Date(0),
       evidence: [{ kind: 'journal', text: 'x', cursor: 's=1', journal: 'system', at: new Date(0) }],
-    } as unknown as FindingWithEvidence;
+    });
     const draft = await playbook!(finding, {} as PlaybookTools);
     expect(draft?.actions).toEqual([
       { name: 'info.show_logs', params: { scope: 'system', cursor: 's=1', sameWriter: true } },
@@ -181,14 +178,11 @@ describe('the clock-ntp-off detector', () => {
   it('proposes turning automatic time on, unless its preview changes nothing', async () => {
     const playbook = clockKind.playbooks[CLOCK_NTP_OFF];
     expect(playbook).toBeDefined();
-    const finding = {
-      id: 2,
-      kind: CLOCK_NTP_OFF,
-      subject: NTP_SUBJECT,
+    const finding = findingWithEvidence(CLOCK_NTP_OFF, NTP_SUBJECT, {
       title: 'Automatic time is switched off: nothing keeps the clock right',
       firstSeen: new Date(0),
       evidence: [{ kind: 'text', text: 'org.freedesktop.timedate1: NTP is false, CanNTP is true', at: new Date(0) }],
-    } as unknown as FindingWithEvidence;
+    });
     const tools = (changesNothing: boolean) =>
       ({
         preview: () => Promise.resolve({ summary: 'Turn automatic time on', details: [], changesNothing }),

@@ -7,10 +7,10 @@ import {
 } from '../../../service/src/desktop/extensions/journalDetector.js';
 import { extensionsKind } from '../../../service/src/desktop/extensions/kind.js';
 import { extensionPlaybook } from '../../../service/src/desktop/extensions/playbook.js';
-import type { FindingWithEvidence } from '../../../service/src/findings/store.js';
 import type { Preview } from '../../../service/src/fixes/action.js';
 import type { PlaybookTools } from '../../../service/src/fixes/playbookSteps.js';
 import type { WatchEvent } from '../../../service/src/watch/events.js';
+import { findingWithEvidence } from '../../support/findingFixture.js';
 import { journalEvent, type JournalFields, reportsOf, runDetector } from '../../support/journalEvents.js';
 
 const START_US = 1_773_479_523_000_000;
@@ -242,24 +242,13 @@ describe('the extension-error detector', () => {
 });
 
 describe('the extension-error playbook', () => {
-  const finding: FindingWithEvidence = {
-    id: 1,
-    kind: EXTENSION_ERROR,
-    subject: 'dash-to-dock@micxgx.gmail.com',
+  const finding = findingWithEvidence(EXTENSION_ERROR, 'dash-to-dock@micxgx.gmail.com', {
     severity: 'warning',
     title: 'The extension dash-to-dock@micxgx.gmail.com failed: JS ERROR: TypeError: dockManager is null',
-    state: 'active',
-    firstSeen: new Date(0),
-    lastSeen: new Date(0),
-    resolvedAt: null,
-    count: 1,
-    ignored: false,
-    explanation: null,
-    likelyCause: null,
     vouchedBy: null,
     reportedBy: 'gnome-shell',
     evidence: [{ kind: 'journal', text: '…', cursor: 's=abc;i=7', journal: 'user', at: new Date(0) }],
-  };
+  });
 
   const toolsWith = (disable: Preview | null): PlaybookTools =>
     ({

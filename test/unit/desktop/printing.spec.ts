@@ -6,6 +6,7 @@ import { printerProblemPlaybook } from '../../../service/src/desktop/printing/pl
 import type { FindingWithEvidence } from '../../../service/src/findings/store.js';
 import type { PlaybookTools } from '../../../service/src/fixes/playbookSteps.js';
 import type { WatchEvent } from '../../../service/src/watch/events.js';
+import { findingWithEvidence } from '../../support/findingFixture.js';
 import { journalEvent, reportsOf, resolutionsOf, runDetector } from '../../support/journalEvents.js';
 
 const START_US = 1_773_479_523_000_000;
@@ -157,24 +158,13 @@ describe('the printer-problem detector', () => {
 });
 
 describe('the printer-problem playbook', () => {
-  const finding = (subject: string): FindingWithEvidence => ({
-    id: 1,
-    kind: PRINTER_PROBLEM,
-    subject,
-    severity: 'error',
-    title: 'Printer C454e, job 72: universal exited with status 1',
-    state: 'active',
-    firstSeen: new Date(0),
-    lastSeen: new Date(0),
-    resolvedAt: null,
-    count: 1,
-    ignored: false,
-    explanation: null,
-    likelyCause: null,
-    vouchedBy: null,
-    reportedBy: 'cupsd',
-    evidence: [{ kind: 'journal', text: '…', cursor: 's=abc;i=7', journal: 'system', at: new Date(0) }],
-  });
+  const finding = (subject: string) =>
+    findingWithEvidence(PRINTER_PROBLEM, subject, {
+      title: 'Printer C454e, job 72: universal exited with status 1',
+      vouchedBy: null,
+      reportedBy: 'cupsd',
+      evidence: [{ kind: 'journal', text: '…', cursor: 's=abc;i=7', journal: 'system', at: new Date(0) }],
+    });
   const tools = {} as PlaybookTools;
 
   it("first shows cupsd's own lines around the failure, then offers to resume the queue", async () => {

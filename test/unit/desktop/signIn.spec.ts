@@ -4,9 +4,9 @@ import { SIGN_IN_FAILURE, SignInFailureDetector } from '../../../service/src/des
 import { signInKind } from '../../../service/src/desktop/signIn/kind.js';
 import { signInFailurePlaybook } from '../../../service/src/desktop/signIn/playbook.js';
 import { AuthFailuresDetector } from '../../../service/src/findings/detectors/authFailures.js';
-import type { FindingWithEvidence } from '../../../service/src/findings/store.js';
 import type { PlaybookTools } from '../../../service/src/fixes/playbookSteps.js';
 import type { WatchEvent } from '../../../service/src/watch/events.js';
+import { findingWithEvidence } from '../../support/findingFixture.js';
 import { journalEvent, reportsOf } from '../../support/journalEvents.js';
 
 const START_US = 1_773_479_523_000_000;
@@ -162,13 +162,11 @@ describe('auth-failures and the desktop sign-in', () => {
 
 describe('the sign-in-failure playbook', () => {
   it('only reads: the sign-in program’s own lines around the failure', async () => {
-    const finding = {
-      kind: SIGN_IN_FAILURE,
-      subject: 'alice',
+    const finding = findingWithEvidence(SIGN_IN_FAILURE, 'alice', {
       title: 'Signing in or unlocking the screen failed for alice',
       firstSeen: new Date(START_US / 1000),
       evidence: [{ kind: 'journal', text: 'x', cursor: 's=1;i=2', at: new Date(START_US / 1000) }],
-    } as unknown as FindingWithEvidence;
+    });
     const draft = await signInFailurePlaybook(finding, {} as PlaybookTools);
     expect(draft?.actions.map((action) => action.name)).toEqual(['info.show_logs']);
     expect(draft?.actions[0]?.params).toEqual(jasmine.objectContaining({ cursor: 's=1;i=2', sameWriter: true }));

@@ -5,10 +5,10 @@ import { soundKind } from '../../../service/src/desktop/sound/kind.js';
 import { CrashDetector } from '../../../service/src/findings/detectors/crash.js';
 import { CrashLoopDetector } from '../../../service/src/findings/detectors/crashLoop.js';
 import { UnitFailedDetector } from '../../../service/src/findings/detectors/unitFailed.js';
-import type { FindingWithEvidence } from '../../../service/src/findings/store.js';
 import type { Detector } from '../../../service/src/findings/types.js';
 import type { PlaybookTools } from '../../../service/src/fixes/playbookSteps.js';
 import type { WatchEvent } from '../../../service/src/watch/events.js';
+import { findingWithEvidence } from '../../support/findingFixture.js';
 import { journalEvent, reportsOf, resolutionsOf, runDetector } from '../../support/journalEvents.js';
 
 const START_US = 1_773_479_523_000_000;
@@ -257,14 +257,11 @@ describe('the sound-unavailable playbook', () => {
   it('shows the writer’s own lines for a device, changing nothing', async () => {
     const playbook = soundKind.playbooks[SOUND_UNAVAILABLE];
     expect(playbook).toBeDefined();
-    const finding = {
-      id: 1,
-      kind: SOUND_UNAVAILABLE,
-      subject: 'hw:0,11',
+    const finding = findingWithEvidence(SOUND_UNAVAILABLE, 'hw:0,11', {
       title: 'The sound device hw:0,11 could not be opened: Device or resource busy',
       firstSeen: new Date(0),
       evidence: [{ kind: 'journal', text: 'x', cursor: 's=1', journal: 'user', at: new Date(0) }],
-    } as unknown as FindingWithEvidence;
+    });
     const draft = await playbook!(finding, {} as PlaybookTools);
     expect(draft?.actions).toEqual([
       { name: 'info.show_logs', params: { scope: 'user', cursor: 's=1', sameWriter: true } },

@@ -15,10 +15,10 @@ import {
   SOUND_DEFAULT_GONE,
   SoundStateDetector,
 } from '../../../service/src/desktop/sound/stateDetector.js';
-import type { FindingWithEvidence } from '../../../service/src/findings/store.js';
 import type { DetectorOutput } from '../../../service/src/findings/types.js';
 import type { CandidateAction, PlaybookTools } from '../../../service/src/fixes/playbookSteps.js';
 import type { WatchEvent } from '../../../service/src/watch/events.js';
+import { findingWithEvidence } from '../../support/findingFixture.js';
 import { reportsOf, resolutionsOf } from '../../support/journalEvents.js';
 
 const node = (id: number, props: Record<string, unknown>) => ({
@@ -318,14 +318,11 @@ describe('the sound kind: PipeWire’s own state', () => {
 
   describe('the steps', () => {
     const finding = (kind: string, subject: string) =>
-      ({
-        id: 1,
-        kind,
-        subject,
+      findingWithEvidence(kind, subject, {
         title: 'No sound output: PipeWire has no output device',
         firstSeen: new Date(0),
         evidence: [{ kind: 'text', text: 'PipeWire: no sink', at: new Date(0) }],
-      }) as unknown as FindingWithEvidence;
+      });
 
     it('restarts WirePlumber in the user’s manager for no output device, after its log', async () => {
       const previewed: CandidateAction[] = [];
