@@ -72,7 +72,7 @@ slow_specs=(integration/install integration/installFromScratch integration/insta
 # stands for a package that installs no command); espeak-ng and python3-onnx for the voice:
 # spoken sentences and the tiny speech models; bzip2 for pulling them as sherpa-onnx packs its models; a private
 # PipeWire (pipewire, WirePlumber, pipewire-pulse) and speech-dispatcher with its espeak-ng module for reading
-# aloud into a real sound server)
+# aloud into a real sound server; flatpak for flatpak.update, which builds, exports and updates a tiny app offline)
 declare -A integration_needs=([dbus-daemon]=dbus-daemon [gdbus]=libglib2.0-bin [gnome-keyring-daemon]=gnome-keyring
   [/lib/systemd/systemd-journal-remote]=systemd-journal-remote [python3:dbusmock]=python3-dbusmock
   [/usr/libexec/packagekitd]=packagekit [/usr/lib/polkit-1/polkitd]=polkitd [pkcheck]=polkitd [bwrap]=bubblewrap
@@ -80,7 +80,7 @@ declare -A integration_needs=([dbus-daemon]=dbus-daemon [gdbus]=libglib2.0-bin [
   [man]=man-db [ssh]=openssh-client [apt-get]=apt [/usr/share/help/C/gnome-help/index.page]=gnome-user-docs [zsh]=zsh [fish]=fish [gpg]=gpg [gpg-agent]=gpg-agent
   [espeak-ng]=espeak-ng [python3:onnx]=python3-onnx [bzip2]=bzip2 [pipewire]=pipewire-bin [pw-record]=pipewire-bin
   [wireplumber]=wireplumber [pipewire-pulse]=pipewire-pulse [speech-dispatcher]=speech-dispatcher
-  [/usr/lib/speech-dispatcher-modules/sd_espeak-ng]=speech-dispatcher-espeak-ng)
+  [/usr/lib/speech-dispatcher-modules/sd_espeak-ng]=speech-dispatcher-espeak-ng [flatpak]=flatpak)
 declare -A build_needs=([glib-compile-schemas]=libglib2.0-bin [xgettext]=gettext [msgfmt]=gettext [zip]=zip [unzip]=unzip)
 # The Debian package's test builds it (dpkg-deb, strip, patchelf, zip), checks it with lintian and upgrades it in a session (nsenter);
 # a session takes a distribution's Node.js with the libraries its root filesystem lacks (patchelf); the desktop gym

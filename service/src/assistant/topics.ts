@@ -170,7 +170,7 @@ export const TOPICS: readonly Topic[] = [
   {
     words: ['crash', 'coredump', 'segfault', 'sigsegv', 'abort'],
     tools: [],
-    actions: ['info.coredump', 'packages.update'],
+    actions: ['info.coredump', 'packages.update', 'flatpak.update'],
   },
   // The desktop's parts, which no tool of their own looks at: their findings and playbooks do.
   {

@@ -17,6 +17,7 @@ import { dnsActions } from './actions/dnsServers.js';
 import { dpkgAuditAction } from './actions/dpkgAudit.js';
 import { fileActions } from './actions/files.js';
 import { filesystemErrorsAction } from './actions/filesystemErrors.js';
+import { flatpakUpdateAction } from './actions/flatpakUpdate.js';
 import { gpuDriverVersionsAction } from './actions/gpuDriverVersions.js';
 import { infoActions } from './actions/info.js';
 import { inodeUsageAction } from './actions/inodeUsage.js';
@@ -105,6 +106,7 @@ const findingActions = ({ journalDirectories = () => [], testHooks = {} }: Findi
     ...systemdActions,
     ...packageActions,
     packageUpdateAction,
+    flatpakUpdateAction(),
     ...networkActions,
     networkDeviceAction,
     ...dnsActions,

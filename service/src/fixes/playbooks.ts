@@ -76,8 +76,9 @@ const RESOLVED_WHEN_VERIFIED: Record<string, readonly string[]> = {
   'crash-loop': ['systemd.start_unit', 'systemd.restart_unit'],
   'unit-failed': ['systemd.start_unit', 'systemd.restart_unit'],
   'config-changed-before-failure': ['systemd.restart_unit'],
-  // The crashed program's package updated to a version no update follows: what is left of the crash is history.
-  coredump: ['packages.update'],
+  // The crashed program's package, or its Flatpak app, updated to what was waiting with nothing left waiting: what
+  // is left of the crash is history.
+  coredump: ['packages.update', 'flatpak.update'],
 };
 
 /** Whether `action`, verified fixed, shows a finding of `kind` resolved. */

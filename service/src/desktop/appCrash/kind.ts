@@ -2,7 +2,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Applications that crash: systemd-coredump's records are found by the coredump detector and shown by
 // info.coredump (with where the program comes from, see origin.ts); the update of the crashed program's package
-// when PackageKit has one waiting is packages.update, a package action of the catalog like the others.
+// when PackageKit has one waiting is packages.update, a package action of the catalog like the others, and that of
+// a crashed Flatpak app whose installation has a newer commit waiting is flatpak.update, in the catalog beside it.
 import type { DesktopKind } from '../kind.js';
 
 export const appCrashKind: DesktopKind = {

@@ -13,7 +13,14 @@ import {
 } from '../../fixes/actions/packageUpdate.js';
 import { _, format } from '../../i18n.js';
 import { cleanLine } from '../../untrustedText.js';
-import { flatpakAppOf, flatpakDeployment, flatpakInstallations } from './flatpak.js';
+import {
+  flatpakAppOf,
+  type FlatpakDeployment,
+  flatpakDeployment,
+  flatpakInstallations,
+  type FlatpakUpdate,
+  flatpakUpdateOf,
+} from './flatpak.js';
 
 /** The COREDUMP_* fields the origin is read from (systemd-coredump's own, as text). */
 export interface CrashFields {
@@ -46,28 +53,44 @@ export async function crashedPackage(
   return { name, update: await waitingUpdateOf(context, name) };
 }
 
+const installationsOf = (options: OriginOptions) =>
+  flatpakInstallations(options.dataHome, options.systemFlatpak ?? '/var/lib/flatpak');
+
+/**
+ * The Flatpak app a crashed program belongs to, its deployment and the update its installation has waiting, for
+ * the playbook; null for a program outside a Flatpak app's scope or an app no installation holds.
+ */
+export async function crashedFlatpak(
+  fields: CrashFields,
+  options: OriginOptions,
+): Promise<{ deployment: FlatpakDeployment; update: FlatpakUpdate | null } | null> {
+  const appId = flatpakAppOf(fields.COREDUMP_CGROUP);
+  const deployment = appId ? await flatpakDeployment(appId, installationsOf(options)) : null;
+  return deployment && { deployment, update: await flatpakUpdateOf(deployment) };
+}
+
 async function flatpakLines(appId: string, options: OriginOptions): Promise<string[]> {
   const app = cleanLine(appId, 200);
-  const deployment = await flatpakDeployment(
-    appId,
-    flatpakInstallations(options.dataHome, options.systemFlatpak ?? '/var/lib/flatpak'),
-  );
+  const deployment = await flatpakDeployment(appId, installationsOf(options));
   if (!deployment)
     return [format(_('Flatpak app: {app} (no installation here holds it; it may have been removed)'), { app })];
   const where =
     deployment.installation.kind === 'user'
       ? format(_('user installation, {path}'), { path: deployment.installation.path })
       : format(_('system installation, {path}'), { path: deployment.installation.path });
+  const update = await flatpakUpdateOf(deployment);
   return [
     format(_('Flatpak app: {app} ({where})'), { app, where }),
     format(_('Branch: {branch} ({arch})'), { branch: deployment.branch, arch: deployment.arch }),
     ...(deployment.version ? [format(_('Version: {version}'), { version: deployment.version })] : []),
     format(_('Deployed commit: {commit}'), { commit: deployment.commit }),
     ...(deployment.runtime ? [format(_('Runtime: {runtime}'), { runtime: deployment.runtime })] : []),
-    _(
-      'Whether its remote has a newer commit is not known without asking the remote: ' +
-        'Software or “flatpak update” checks.',
-    ),
+    update
+      ? format(_('Update waiting: commit {commit}, fetched from {remote}'), {
+          commit: update.commit,
+          remote: update.remote,
+        })
+      : _('No update for it is waiting, as of the last fetch from its remote (Software or “flatpak update” fetch)'),
   ];
 }
 

@@ -1,7 +1,8 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-// crash and coredump: the crash report or what systemd recorded, and the package's update where one waits.
-import { crashedPackage } from '../../desktop/appCrash/origin.js';
+// crash and coredump: the crash report or what systemd recorded, and the package's or the Flatpak app's update
+// where one waits.
+import { crashedFlatpak, crashedPackage } from '../../desktop/appCrash/origin.js';
 import { _, format } from '../../i18n.js';
 import { crashFieldsAt } from '../actions/coredump.js';
 import { journalPlace, knownUnit, logsStep, type Playbook, type PlaybookTools, readLogs } from '../playbookSteps.js';
@@ -52,19 +53,30 @@ export const crash: Playbook = async (finding, tools) => {
 };
 
 /**
- * packages.update for the crashed program's package when PackageKit has an update for it waiting: a fixed
- * crash is often just that. Nothing for a Flatpak app (its files are not the host's packages), nor where
- * PackageKit cannot say.
+ * The update of the crashed program where one waits, a fixed crash often being just that: flatpak.update for a
+ * Flatpak app whose installation has a newer commit fetched, packages.update for the package PackageKit has an
+ * update for. Nothing where neither is known to wait.
  */
 async function crashUpdateStep(
   place: { cursor: string; scope: 'user' | 'system'; directory?: string },
   tools: PlaybookTools,
-): Promise<{ name: string; params: { name: string } }[]> {
-  if (!tools.context.systemBus) return [];
+): Promise<{ name: string; params: Record<string, string> }[]> {
   try {
     // The finding's own journal directory is one the service follows.
     const fields = await crashFieldsAt(place, { directories: () => (place.directory ? [place.directory] : []) });
-    const crashed = fields && (await crashedPackage(tools.context, fields));
+    if (!fields) return [];
+    const app = await crashedFlatpak(fields, { dataHome: tools.context.dataHome });
+    if (app)
+      return app.update
+        ? [
+            {
+              name: 'flatpak.update',
+              params: { app: app.deployment.appId, installation: app.deployment.installation.kind },
+            },
+          ]
+        : [];
+    if (!tools.context.systemBus) return [];
+    const crashed = await crashedPackage(tools.context, fields);
     return crashed?.update ? [{ name: 'packages.update', params: { name: crashed.name } }] : [];
   } catch (error) {
     tools.context.log.debug('no update lookup for a crashed program', { error: String(error) });
