@@ -14,6 +14,7 @@ import { Variant } from '@jellybrick/dbus-next';
 import { callMethod } from '../../service/src/dbus/client.js';
 import { StewardError } from '../../service/src/dbus/errors.js';
 import { setDefaultSink } from '../../service/src/desktop/sound/actions.js';
+import { soundInfo } from '../../service/src/desktop/sound/infoAction.js';
 import { soundDefaultGone } from '../../service/src/desktop/sound/playbook.js';
 import { PipeWireSource } from '../../service/src/desktop/sound/source.js';
 import type { SoundState } from '../../service/src/desktop/sound/state.js';
@@ -267,37 +268,33 @@ describe('Sound from PipeWire’s own state (a private PipeWire and WirePlumber,
     expect(resolved('sound-unavailable', NO_OUTPUT)).toBeTrue();
   });
 
-  it('reports no input device while a program records, and resolves it once a microphone is there', async () => {
-    // The private PipeWire has outputs only: a recorder started now waits for an input that is not there.
-    const recorder = spawn('pw-record', ['--media-category', 'Capture', '-'], {
-      env: pipewire.env,
-      stdio: ['ignore', 'ignore', 'ignore'],
-    });
-    try {
-      await until('the recorder', (state) => state.recording.length > 0);
-      await waitFor(() => reports('sound-unavailable').some((r) => r.subject === NO_INPUT), 'no input reported');
-      const report = reports('sound-unavailable').find((r) => r.subject === NO_INPUT)!;
-      expect(report.severity).toBe('warning');
-      expect(report.title).toBe('No sound input: a program records, but PipeWire has no input device');
-      expect(report.evidence[0]?.text).toMatch(/^PipeWire: recording: pw-(cat|record); no source$/);
-      await run(
-        'pw-cli',
-        [
-          'create-node',
-          'adapter',
-          '{ factory.name=support.null-audio-sink node.name=steward-test-mic node.description="Test microphone" media.class=Audio/Source object.linger=true audio.position=[MONO] }',
-        ],
-        { env: pipewire.env },
-      );
-      await until('the microphone', (state) => state.sources.some((source) => source.name === 'steward-test-mic'));
-      expect(resolved('sound-unavailable', NO_INPUT)).toBeTrue();
-    } finally {
-      recorder.kill();
-      if (recorder.exitCode === null) await once(recorder, 'exit');
-      const mic = last()?.sources.find((source) => source.name === 'steward-test-mic');
-      if (mic) await run('pw-cli', ['destroy', String(mic.id)], { env: pipewire.env });
-    }
-    await until('the recorder gone', (state) => state.recording.length === 0);
+  it('shows the devices, the defaults and the units as PipeWire and the user’s manager have them', async () => {
+    // No user manager on this private bus: the daemons run without one, as in the desktop gym.
+    const sessionBus = await bus.connect();
+    const withBus = { ...context, sessionBus };
+    const preview = await soundInfo.preview({}, withBus);
+    expect(preview.summary).toBe('Show the sound devices PipeWire has, the defaults and the audio units');
+    const [outputsBefore, ...rest] = preview.details;
+    expect(
+      outputsBefore
+        ?.replace(/^Outputs: /, '')
+        .split(', ')
+        .sort(),
+    ).toEqual([`Sink A (${A})`, `Sink B (${B})`, `Test speaker (${SINK})`]);
+    expect(rest).toEqual([
+      'Inputs: none',
+      `Default output: Test speaker (${SINK})`,
+      // WirePlumber records from the default output's monitor where there is no input.
+      `Default input: what Test speaker (${SINK}) plays (its monitor)`,
+      'Audio units: none in your service manager (the daemons run without one)',
+    ]);
+    for (const name of [A, B, SINK]) await removeSink(name);
+    await until('no device', (state) => state.sinks.every((sink) => sink.virtual || sink.name === 'auto_null'));
+    const [outputs, , output] = (await soundInfo.preview({}, withBus)).details;
+    expect(outputs).toMatch(/^Outputs: none(?: \(only stand-ins: auto_null\))?$/);
+    expect(output).toMatch(new RegExp(`^Default output: .*you chose ${SINK}, which is not there now$`));
+    expect(() => soundInfo.params.parse({ sink: 'x' })).toThrow();
+    sessionBus.disconnect();
   });
 
   it('starts pw-dump again when it ends, and follows PipeWire on', async () => {
@@ -392,5 +389,82 @@ describe('Sound from PipeWire’s own state (a private PipeWire and WirePlumber,
       );
     const name = 'alsa_output.pci-0000_00_1f.3.analog-stereo';
     expect(catalog.validate('sound.set_default_sink', { name }).params).toEqual({ name });
+  });
+});
+
+// Its own PipeWire: a recorder and a microphone come and go here, and WirePlumber's choices after them (the source it
+// records from, the streams it moves) are not the other specs' starting point.
+describe('Sound input from PipeWire’s own state (a private PipeWire and WirePlumber, a null source as the microphone)', () => {
+  let bus: PrivateBus;
+  let home: TempDir;
+  let own: PrivatePipeWire;
+  let source: PipeWireSource;
+  let states: SoundState[];
+  let outputs: DetectorOutput[];
+  const log = createLogger({ level: 'debug', journal: false, write: () => undefined });
+  const last = () => states.at(-1);
+  const until = (what: string, holds: (state: SoundState) => boolean) =>
+    waitFor(() => states.length > 0 && holds(last()!), `${what}; last state ${JSON.stringify(last())}`);
+  const reports = (kind: string) =>
+    outputs.flatMap((output) => ('report' in output && output.report.kind === kind ? [output.report] : []));
+  const resolved = (kind: string, subject: string) =>
+    outputs.some((output) => 'resolve' in output && output.resolve.kind === kind && output.resolve.subject === subject);
+
+  beforeAll(async () => {
+    bus = await startPrivateBus();
+    home = await makeTempDir('steward-sound-input-');
+    own = await startPipeWire(home.path, bus.address);
+    states = [];
+    outputs = [];
+    const detector = new SoundStateDetector();
+    source = new PipeWireSource({ name: 'desktop.sound', log, env: own.env, settleMs: 50, maxWaitMs: 500 });
+    await source.start((event) => {
+      if (event.type !== 'desktop' || event.desktop.kind !== 'sound') return;
+      states.push(event.desktop.sound);
+      outputs.push(...detector.detect(event));
+    });
+    await until('a first state', () => true);
+  });
+
+  afterAll(async () => {
+    await source?.stop();
+    await own?.stop();
+    await bus?.stop();
+    await home?.remove();
+  });
+
+  it('reports no input device while a program records, and resolves it once a microphone is there', async () => {
+    // The private PipeWire has outputs only: a recorder started now waits for an input that is not there.
+    const recorder = spawn('pw-record', ['--media-category', 'Capture', '-'], {
+      env: own.env,
+      stdio: ['ignore', 'ignore', 'ignore'],
+    });
+    try {
+      await until('the recorder', (state) => state.recording.length > 0);
+      await waitFor(() => reports('sound-unavailable').some((r) => r.subject === NO_INPUT), 'no input reported');
+      const report = reports('sound-unavailable').find((r) => r.subject === NO_INPUT)!;
+      expect(report.severity).toBe('warning');
+      expect(report.title).toBe('No sound input: a program records, but PipeWire has no input device');
+      expect(report.evidence[0]?.text).toMatch(/^PipeWire: recording: pw-(cat|record); no source$/);
+      await run(
+        'pw-cli',
+        [
+          'create-node',
+          'adapter',
+          '{ factory.name=support.null-audio-sink node.name=steward-test-mic node.description="Test microphone" media.class=Audio/Source object.linger=true audio.position=[MONO] }',
+        ],
+        { env: own.env },
+      );
+      await until('the microphone', (state) => state.sources.some((source) => source.name === 'steward-test-mic'));
+      expect(resolved('sound-unavailable', NO_INPUT)).toBeTrue();
+    } finally {
+      recorder.kill();
+      if (recorder.exitCode === null) await once(recorder, 'exit');
+    }
+    // The microphone goes once nothing records from it: WirePlumber 0.4 ended when a linked source was destroyed.
+    await until('the recorder gone', (state) => state.recording.length === 0);
+    const mic = last()?.sources.find((source) => source.name === 'steward-test-mic');
+    if (mic) await run('pw-cli', ['destroy', String(mic.id)], { env: own.env });
+    await until('the microphone gone', (state) => state.sources.length === 0);
   });
 });

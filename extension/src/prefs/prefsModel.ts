@@ -129,6 +129,12 @@ export const CATALOG_ACTIONS: readonly CatalogAction[] = [
   { name: 'info.port_holder', risk: 'low', title: (_) => _('Show which process holds a port'), touches: null },
   { name: 'info.show_logs', risk: 'low', title: (_) => _('Show logs'), touches: null },
   {
+    name: 'info.sound',
+    risk: 'low',
+    title: (_) => _('Show the sound devices, the defaults and the audio units'),
+    touches: null,
+  },
+  {
     name: 'info.thermal',
     risk: 'low',
     title: (_) => _('Show the temperatures and what keeps the processor busy'),

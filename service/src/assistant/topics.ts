@@ -182,7 +182,7 @@ export const TOPICS: readonly Topic[] = [
   {
     words: ['sound', 'audio', 'speaker', 'volume', 'mute', 'headphone', 'microphone', 'pipewire', 'pulse'],
     tools: [],
-    actions: ['sound.'],
+    actions: ['sound.', 'info.sound'],
   },
   { words: ['clock', 'time', 'date', 'ntp', 'timezone'], tools: [], actions: ['clock.'] },
   { words: ['extension', 'gnome', 'shell', 'panel', 'top bar'], tools: [], actions: ['extensions.', 'info.extension'] },

@@ -336,6 +336,7 @@ describe('the sound kind: PipeWire’s own state', () => {
       const draft = await soundKind.playbooks[SOUND_UNAVAILABLE]!(finding(SOUND_UNAVAILABLE, NO_OUTPUT), tools);
       expect(draft?.title).toBe('Restart wireplumber.service to get sound back');
       expect(draft?.actions).toEqual([
+        { name: 'info.sound', params: {} },
         { name: 'info.show_logs', params: { unit: 'wireplumber.service', scope: 'user' } },
         { name: 'systemd.restart_unit', params: { unit: 'wireplumber.service', scope: 'user' } },
       ]);
@@ -356,22 +357,27 @@ describe('the sound kind: PipeWire’s own state', () => {
       const draft = await soundKind.playbooks[SOUND_UNAVAILABLE]!(finding(SOUND_UNAVAILABLE, NO_INPUT), tools);
       expect(draft?.title).toBe('Restart wireplumber.service to look for a microphone again');
       expect(draft?.explanation).toContain('the computer may have no microphone');
-      expect(draft?.actions.map((action) => action.name)).toEqual(['info.show_logs', 'systemd.restart_unit']);
+      expect(draft?.actions.map((action) => action.name)).toEqual([
+        'info.sound',
+        'info.show_logs',
+        'systemd.restart_unit',
+      ]);
     });
 
-    it('shows only the lines where no manager knows WirePlumber', async () => {
+    it('shows the devices, the defaults and the units where no manager knows WirePlumber', async () => {
       const tools = { preview: () => Promise.resolve(null) } as unknown as PlaybookTools;
       const draft = await soundKind.playbooks[SOUND_UNAVAILABLE]!(finding(SOUND_UNAVAILABLE, NO_OUTPUT), tools);
-      expect(draft?.actions.map((action) => action.name)).toEqual(['info.show_logs']);
+      expect(draft?.actions.map((action) => action.name)).toEqual(['info.sound']);
+      expect(draft?.title).toBe('See which sound devices PipeWire has');
     });
 
-    it('registers the state source, the state detector, the action and the default-gone playbook', () => {
+    it('registers the state source, the state detector, the actions and the default-gone playbook', () => {
       expect(soundKind.detectors().flatMap((detector) => detector.kinds)).toEqual([
         SOUND_UNAVAILABLE,
         SOUND_UNAVAILABLE,
         SOUND_DEFAULT_GONE,
       ]);
-      expect(soundKind.actions().map((action) => action.name)).toEqual(['sound.set_default_sink']);
+      expect(soundKind.actions().map((action) => action.name)).toEqual(['info.sound', 'sound.set_default_sink']);
       expect(soundKind.playbooks[SOUND_DEFAULT_GONE]).toBeDefined();
     });
 

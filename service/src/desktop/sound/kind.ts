@@ -4,6 +4,7 @@ import type { ActionDefinition } from '../../fixes/action.js';
 import type { DesktopKind } from '../kind.js';
 import { setDefaultSink } from './actions.js';
 import { SOUND_UNAVAILABLE, SoundUnavailableDetector } from './detector.js';
+import { soundInfo } from './infoAction.js';
 import { soundDefaultGone, soundUnavailable } from './playbook.js';
 import { PipeWireSource } from './source.js';
 import { SOUND_DEFAULT_GONE, SoundStateDetector } from './stateDetector.js';
@@ -13,6 +14,6 @@ export const soundKind: DesktopKind = {
   // PipeWire's own state through pw-dump; where PipeWire does not run, the source waits for its socket.
   sources: ({ log }) => [new PipeWireSource({ name: 'desktop.sound', log })],
   detectors: () => [new SoundUnavailableDetector(), new SoundStateDetector()],
-  actions: () => [setDefaultSink] as unknown as ActionDefinition[],
+  actions: () => [soundInfo, setDefaultSink] as unknown as ActionDefinition[],
   playbooks: { [SOUND_UNAVAILABLE]: soundUnavailable, [SOUND_DEFAULT_GONE]: soundDefaultGone },
 };

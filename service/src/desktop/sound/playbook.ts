@@ -71,17 +71,30 @@ async function isDown(unit: { unit: string; scope: 'user' | 'system' }, tools: P
 }
 
 /**
- * PipeWire has no output device, or none to record from while a program records: WirePlumber looks for the
- * devices again when restarted in the user's manager; the finding resolves once one is back, which is the
- * restart's real check.
+ * PipeWire has no output device, or none to record from while a program records. First the devices, the defaults
+ * and the audio units as they are; then, where WirePlumber is a unit of the person's manager, its restart: it looks
+ * for the devices again, and the finding resolves once one is back, which is the restart's real check.
  */
 async function noDevice(
   finding: FindingWithEvidence,
   tools: PlaybookTools,
   direction: 'output' | 'input',
 ): Promise<ProposalDraft> {
+  const devices = { name: 'info.sound', params: {} };
   const scope = await unitScope(WIREPLUMBER, tools);
-  if (scope === null) return deviceLogs(finding);
+  if (scope === null)
+    return {
+      title: _('See which sound devices PipeWire has'),
+      explanation: format(_('{title}. {advice}'), {
+        title: finding.title,
+        advice: _(
+          'The first step shows the outputs and inputs PipeWire has, the defaults and the audio services. A ' +
+            'device that is not there at all is not seen by the driver: unplugged, switched off, or a sound card ' +
+            'whose firmware is missing.',
+        ),
+      }),
+      actions: [devices],
+    };
   const unit = { unit: WIREPLUMBER, scope };
   return {
     title:
@@ -102,7 +115,7 @@ async function noDevice(
                 'no microphone, or one that is switched off or muted in hardware; its log says what it found.',
             ),
     }),
-    actions: [logsStep(finding, unit), { name: 'systemd.restart_unit', params: unit }],
+    actions: [devices, logsStep(finding, unit), { name: 'systemd.restart_unit', params: unit }],
   };
 }
 
