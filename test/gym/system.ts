@@ -159,11 +159,13 @@ export async function bootSystem(rootfs: string, checkout: string): Promise<GymS
 }
 
 function makeSystem(pid: number, stop: () => Promise<void>): GymSystem {
+  // nsenter opens --wd's directory before it enters the system's root: "/" is the host's, outside the system, where
+  // getcwd(3) fails (a compiler, the JVM). env -C makes the system's own root the working directory.
   const commandLine = (argv: readonly string[], who: Who) => [
     ...['nsenter', `--target=${pid}`, '--mount', '--pid', '--uts', '--ipc', '--net', '--cgroup', '--root', '--wd=/'],
     ...(who === 'user'
-      ? ['runuser', '-u', TEST_USER.name, '--', 'env', '-i', ...USER_ENV]
-      : ['env', '-i', ...ROOT_ENV]),
+      ? ['runuser', '-u', TEST_USER.name, '--', 'env', '-i', '-C', '/', ...USER_ENV]
+      : ['env', '-i', '-C', '/', ...ROOT_ENV]),
     ...argv,
   ];
   const exec = (argv: readonly string[], who: Who = 'root', input?: string) =>

@@ -19,6 +19,8 @@ import type { SystemError } from './systemError.js';
 export interface CauseStep {
   name: string;
   params: Record<string, unknown>;
+  /** Offered though it finds nothing: that nothing is its answer (no process listens on the port). */
+  evenIfNothing?: true;
 }
 
 export interface FailingUnit {
@@ -51,7 +53,9 @@ export function checkStep(error: SystemError, { unit, scope }: FailingUnit): Cau
       return { name: 'info.open_files', params: { unit, scope } };
     case 'EADDRINUSE':
       return port ? { name: 'info.port_holder', params: { port } } : null;
+    // A connection refused on this machine: that no process listens on the port is what the check shows.
     case 'ECONNREFUSED':
+      return port && isLocal(host) ? { name: 'info.port_holder', params: { port }, evenIfNothing: true } : null;
     case 'ETIMEDOUT':
       return port && isLocal(host) ? { name: 'info.port_holder', params: { port } } : null;
     default:

@@ -69,11 +69,25 @@ function firstOf(
   return null;
 }
 
+/**
+ * The error with the words strerror gave it right before its number, where they are there: Rust's io::Error prints
+ * "No such file or directory (os error 2)", and the path it is about comes before the words, not the number.
+ */
+function withTextBefore(line: string, found: Found | null): Found | null {
+  if (!found) return null;
+  const before = line.slice(0, found.at).trimEnd();
+  const { text } = found.errno;
+  return before.toLowerCase().endsWith(text.toLowerCase()) ? { ...found, at: before.length - text.length } : found;
+}
+
 function findErrno(line: string): Found | null {
   return (
     // The kernel's negative errno ("errno=-28") is the same error; only Python numbers getaddrinfo's below zero.
-    firstOf(line, 'number', NUMBER, (match) =>
-      byNumber(match[3] ? Math.abs(Number(match[3])) : Number(match[1] ?? match[2])),
+    withTextBefore(
+      line,
+      firstOf(line, 'number', NUMBER, (match) =>
+        byNumber(match[3] ? Math.abs(Number(match[3])) : Number(match[1] ?? match[2])),
+      ),
     ) ??
     firstOf(line, 'code', CODE, (match) => errnoByCode(match[1] ?? '')) ??
     firstOf(line, 'text', TEXT, (match) => byText(match[0])) ??
@@ -83,11 +97,12 @@ function findErrno(line: string): Found | null {
 
 // An absolute path, bare or quoted, up to a space, quote, colon, comma or parenthesis; not a URL's "//host".
 const ABSOLUTE_PATH = /(?<![\w.~/-])\/(?!\/)[^\s'"`:,()]*/g;
-// Between a path and the error it got: "open /x: no such file", "/x (No such file", "'/x': Permission denied".
-const RIGHT_BEFORE = /^['"`]?[\s:(]*$/;
+// Between a path and the error it got: "open /x: no such file", "/x (No such file", "'/x': Permission denied", and C's
+// "open(/x): No such file" (a call and its argument, as a program passes them to perror).
+const RIGHT_BEFORE = /^['"`]?\)?[\s:(]*$/;
 
 /**
- * The path the error is about: the one right before it (C, Go, Java: "open /etc/x: no such file or directory"), else
+ * The path the error is about: the one right before it (C, Go, Java, Rust: "open /etc/x: no such file or directory"), else
  * the first after it (Python, Node: "No such file or directory: '/etc/x'"). A path further before is another's: the
  * program's own name in the loader's "/usr/bin/x: error while loading shared libraries: libx.so.1: cannot open shared
  * object file: No such file or directory".

@@ -16,7 +16,16 @@ export interface CandidateAction {
    * vouched for the line.
    */
   confirmedByState?: true;
+  /**
+   * Set where finding nothing is this step's answer (no process listens on the port a connection was refused on):
+   * it is offered though its preview has nothing to show.
+   */
+  evenIfNothing?: true;
 }
+
+/** Whether a step is worth offering with this preview: one that shows or changes nothing is not, but where nothing is its answer. */
+export const worthOffering = (candidate: CandidateAction, preview: Preview): boolean =>
+  !preview.changesNothing || candidate.evenIfNothing === true;
 
 export interface ProposalDraft {
   title: string;

@@ -17,6 +17,7 @@ import type { Executor } from './executor.js';
 import type { ModelAdvisor } from './modelAdvisor.js';
 import { withoutSafetyClaims } from './modelWords.js';
 import { type CandidateAction, draftFor, PLAYBOOK_KINDS, type ProposalDraft } from './playbooks.js';
+import { worthOffering } from './playbookSteps.js';
 import { policyFor, type PolicyRules } from './policy.js';
 import { restartHeldBack } from './repairWatch.js';
 import { type FixesStore, isOneClick, type Proposal, type ProposalTrust, type ProposedAction } from './store.js';
@@ -711,7 +712,7 @@ export class Proposer {
       if (named && !candidate.confirmedByState && this.aimedWhereLineNamed(candidate, named)) continue;
       const validated = this.validate(candidate, catalog);
       const preview = validated && (await this.previewOf(validated));
-      if (!validated || !preview || preview.changesNothing) continue;
+      if (!validated || !preview || !worthOffering(candidate, preview)) continue;
       const { action, params } = validated;
       offered.push({
         name: action.name,

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 
 import { checkStep, portsNamedBy, stillStands } from '../../../service/src/causes/check.js';
 import { systemErrorIn } from '../../../service/src/causes/systemError.js';
+import type { Preview } from '../../../service/src/fixes/action.js';
+import { worthOffering } from '../../../service/src/fixes/playbookSteps.js';
 import { makeTempDir } from '../../support/tempDir.js';
 import { homeContext } from '../fixes/actionContext.js';
 
@@ -41,6 +43,19 @@ describe('the check of a system error’s object', () => {
     // Another machine's port says nothing of this one's; an error that names no object has nothing to check.
     expect(checkStep(errorOf('Error: connect ECONNREFUSED 192.0.2.7:5432'), failing)).toBeNull();
     expect(checkStep(errorOf('OSError: [Errno 98] Address already in use'), failing)).toBeNull();
+  });
+
+  it('offers the port check of a refused connection though no process holds the port: that is its answer', () => {
+    const refused = checkStep(errorOf('dial tcp 127.0.0.1:5434: connect: connection refused'), failing);
+    const inUse = checkStep(errorOf('listen tcp :8090: bind: address already in use'), failing);
+    const nothingHeld: Preview = { summary: 'Show which process holds port 5434', details: [], changesNothing: true };
+    expect(refused).toEqual({ name: 'info.port_holder', params: { port: 5434 }, evenIfNothing: true });
+    expect(worthOffering(refused!, nothingHeld)).toBeTrue();
+    // A port in use that nobody holds any more has nothing to show: that step is not offered then.
+    expect(worthOffering(inUse!, nothingHeld)).toBeFalse();
+    expect(
+      worthOffering(inUse!, { ...nothingHeld, details: ['port 8090/tcp: node'], changesNothing: false }),
+    ).toBeTrue();
   });
 
   it('reads the ports a command line names', () => {

@@ -95,6 +95,16 @@ describe('the system error a program’s line carries', () => {
       code: 'ENOENT',
       path: '/etc/gym-app/settings.json',
     });
+    // C's perror() given the call and its argument, as the gym's c-config-missing program prints it
+    expectError('open(/etc/gym-cprobe/probe.conf): No such file or directory', {
+      code: 'ENOENT',
+      path: '/etc/gym-cprobe/probe.conf',
+    });
+    // Rust's io::Error after the path: its words, then its number (the gym's rust-file-missing program, rustc 1.85)
+    expectError('/etc/gym-rsweather/weather.toml: No such file or directory (os error 2)', {
+      code: 'ENOENT',
+      path: '/etc/gym-rsweather/weather.toml',
+    });
   });
 
   it('reads a refusal, a read-only file system, a full disk and a quota', () => {
@@ -125,6 +135,15 @@ describe('the system error a program’s line carries', () => {
     });
     expectError('write /home/ann/data.db: disk quota exceeded', { code: 'EDQUOT', path: '/home/ann/data.db' });
     expectError('ls: cannot open directory /root: Operation not permitted', { code: 'EPERM', path: '/root' });
+    // Rust's io::Error, its words and number after the path (the gym's rust-permission-fixed and rust-readonly-bind)
+    expectError('cannot write /var/lib/gym-rscount/count: Permission denied (os error 13)', {
+      code: 'EACCES',
+      path: '/var/lib/gym-rscount/count',
+    });
+    expectError('cannot write /srv/gym-rsthumbs/index: Read-only file system (os error 30)', {
+      code: 'EROFS',
+      path: '/srv/gym-rsthumbs/index',
+    });
   });
 
   it('reads running out of file descriptors, the process’s and the system’s', () => {
