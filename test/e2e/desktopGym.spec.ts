@@ -203,7 +203,7 @@ if (selectedSuites().some((suite) => suite.name === DESKTOP_GYM_SUITE)) {
       );
     });
 
-    it('raises no sound output from PipeWire’s state once every output is pulled out', () => {
+    it('raises no sound output from PipeWire’s state once every output is pulled out, and shows the devices first', () => {
       const noOutput = row('sound-no-output');
       expect(noOutput.detected)
         .withContext(noOutput.reason ?? '')
@@ -214,6 +214,7 @@ if (selectedSuites().some((suite) => suite.name === DESKTOP_GYM_SUITE)) {
         title: 'No sound output: PipeWire has no output device',
         severity: 'error',
       });
+      expectExplained('sound-no-output', 'sound-unavailable', 'output', 'info.sound');
     });
 
     /** An explanation's row: the right finding and first step, and no change offered, so none applied. */

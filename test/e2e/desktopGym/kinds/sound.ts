@@ -149,19 +149,17 @@ export const SOUND_DEFAULT_GONE_SCENARIO: DesktopScenario = {
 export const SOUND_NO_OUTPUT_SCENARIO: DesktopScenario = {
   name: 'sound-no-output',
   // An explanation, not a fix: Steward's change for no output is restarting wireplumber.service in the person's
-  // service manager (WirePlumber finds the cards again), and a null sink is no card a restart finds again. Its
-  // first step wherever it applies is the log. Not core: in the gym WirePlumber is no unit (the session has no
-  // user manager) and the sound daemons write no journal, so no step applies and Steward proposes nothing (it
-  // notes "nothing in its fix applies on this computer now"); where the host's system journal has lines since
-  // the finding began, the log step is offered.
+  // service manager (WirePlumber finds the cards again), and a null sink is no card a restart finds again. In the
+  // gym WirePlumber is no unit (the session has no user manager), so the proposal is its first step alone: the
+  // devices PipeWire has, the defaults and the audio units (info.sound), read on the real PipeWire.
   title: 'Every sound output pulled out (real PipeWire and WirePlumber; null sinks stand for the devices)',
-  core: false,
+  core: true,
   needs: [pipeWirePart],
   // The speaker first: the chosen headset last, so that no moment has a chosen output gone while another plays.
   async fault() {
     await pullOut(SPEAKER);
     await pullOut(HEADSET);
   },
-  expect: { finding: { kind: SOUND_UNAVAILABLE, subject: NO_OUTPUT }, firstStep: 'info.show_logs', noChange: true },
+  expect: { finding: { kind: SOUND_UNAVAILABLE, subject: NO_OUTPUT }, firstStep: 'info.sound', noChange: true },
   cleanup: () => speakerAndHeadset(),
 };
