@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Variant } from '@jellybrick/dbus-next';
 
 import { callMethod } from '../../service/src/dbus/client.js';
+import { RESOLVE_GRACE_MS } from '../../service/src/fixes/proposer.js';
 import { appendToJournal, unitFailure } from '../support/journal.js';
 import {
   BUS_NAME,
@@ -124,8 +125,12 @@ for (const suite of selectedSuites()) {
     const evaluate = (code: string) => shellEval(session.bus, code);
     const notifications = async () => (await evaluate(NOTIFICATIONS)) as ShownNotification[];
     /** Waits until the top bar shows the indicator named `title`, as a screen reader reads it. */
-    const waitForTitle = (title: string) =>
-      waitFor(async () => findAll(await screen(), 'menu', title).length > 0, `the indicator to say "${title}"`, 30_000);
+    const waitForTitle = (title: string, timeoutMs = 30_000) =>
+      waitFor(
+        async () => findAll(await screen(), 'menu', title).length > 0,
+        `the indicator to say "${title}"`,
+        timeoutMs,
+      );
     const waitForNotification = async (matches: (n: ShownNotification) => boolean, what: string) => {
       await waitFor(async () => (await notifications()).some(matches), what, 30_000);
       return (await notifications()).find(matches)!;
@@ -298,7 +303,8 @@ for (const suite of selectedSuites()) {
         await evaluate(
           "Main.messageTray.getSources().filter((source) => source.title === 'Steward').forEach((source) => source.destroy())",
         );
-        await waitForTitle(IDLE);
+        // The proposal waits RESOLVE_GRACE_MS for its finding to come back before it is withdrawn and Steward is idle.
+        await waitForTitle(IDLE, RESOLVE_GRACE_MS + 30_000);
         expect(await shellLogProblems()).toEqual([]);
       },
       SPEC_TIMEOUT_MS,

@@ -3,13 +3,27 @@
 // A process's children and whether a process still lives, read from /proc as ps does.
 import { readdirSync, readFileSync } from 'node:fs';
 
-/** The direct children of `pid`, with their command names. */
+/** A file of /proc, or undefined once its process or task has ended (it may end between listing and reading). */
+function procFile(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ESRCH')
+      return undefined;
+    throw error;
+  }
+}
+
+/** The direct children of `pid` that are still there, with their command names. */
 export function childrenOf(pid: number): { pid: number; comm: string }[] {
   return readdirSync(`/proc/${pid}/task`)
-    .flatMap((task) => readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim().split(/\s+/))
+    .flatMap((task) => (procFile(`/proc/${pid}/task/${task}/children`) ?? '').trim().split(/\s+/))
     .filter(Boolean)
     .map(Number)
-    .map((child) => ({ pid: child, comm: readFileSync(`/proc/${child}/comm`, 'utf8').trim() }));
+    .flatMap((child) => {
+      const comm = procFile(`/proc/${child}/comm`);
+      return comm === undefined ? [] : [{ pid: child, comm: comm.trim() }];
+    });
 }
 
 /** Whether `pid` is a process that has not ended (a zombie has ended: only its parent's wait is missing). */
