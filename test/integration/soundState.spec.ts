@@ -30,6 +30,7 @@ import type { ActionContext } from '../../service/src/fixes/action.js';
 import { createFindingsCatalog } from '../../service/src/fixes/catalog.js';
 import type { CandidateAction, PlaybookTools } from '../../service/src/fixes/playbookSteps.js';
 import { createLogger } from '../../service/src/logging.js';
+import type { WatchEvent } from '../../service/src/watch/events.js';
 import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import { BUS_NAME, OBJECT_PATH, quietWatch, startConfiguredService, waitFor } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
@@ -39,24 +40,55 @@ const run = promisify(execFile);
 const A = 'steward-test-a';
 const B = 'steward-test-b';
 
+/** What a PipeWire source said and what the state detector made of it, with waits on them. */
+class Heard {
+  readonly states: SoundState[] = [];
+  readonly outputs: DetectorOutput[] = [];
+  readonly #detector = new SoundStateDetector();
+
+  readonly take = (event: WatchEvent): void => {
+    if (event.type !== 'desktop' || event.desktop.kind !== 'sound') return;
+    this.states.push(event.desktop.sound);
+    this.outputs.push(...this.#detector.detect(event));
+  };
+
+  last(): SoundState | undefined {
+    return this.states.at(-1);
+  }
+
+  until(what: string, holds: (state: SoundState) => boolean): Promise<void> {
+    return waitFor(
+      () => this.states.length > 0 && holds(this.last()!),
+      `${what}; last state ${JSON.stringify(this.last())}`,
+    );
+  }
+
+  reports(kind: string) {
+    return this.outputs.flatMap((output) => ('report' in output && output.report.kind === kind ? [output.report] : []));
+  }
+
+  resolved(kind: string, subject: string): boolean {
+    return this.outputs.some(
+      (output) => 'resolve' in output && output.resolve.kind === kind && output.resolve.subject === subject,
+    );
+  }
+}
+
 describe('Sound from PipeWire’s own state (a private PipeWire and WirePlumber, null sinks as devices)', () => {
   let bus: PrivateBus;
   let home: TempDir;
   let pipewire: PrivatePipeWire;
   let source: PipeWireSource;
-  let detector: SoundStateDetector;
-  let states: SoundState[];
-  let outputs: DetectorOutput[];
+  let heard: Heard;
   const savedRuntimeDir = process.env.PIPEWIRE_RUNTIME_DIR;
   const log = createLogger({ level: 'debug', journal: false, write: () => undefined });
   // The action reads no bus nor file: PipeWire is reached through the environment.
   const context = { log } as unknown as ActionContext;
   const noProgress = { progress: () => undefined, signal: new AbortController().signal };
 
-  const last = () => states.at(-1);
+  const last = () => heard.last();
   const sinkNames = () => (last()?.sinks ?? []).map((sink) => sink.name);
-  const until = (what: string, holds: (state: SoundState) => boolean) =>
-    waitFor(() => states.length > 0 && holds(last()!), `${what}; last state ${JSON.stringify(last())}`);
+  const until = (what: string, holds: (state: SoundState) => boolean) => heard.until(what, holds);
   const sinkId = (name: string) => last()!.sinks.find((sink) => sink.name === name)!.id;
 
   async function addSink(name: string, description: string): Promise<void> {
@@ -77,10 +109,8 @@ describe('Sound from PipeWire’s own state (a private PipeWire and WirePlumber,
     await until(`${name} gone`, (state) => !state.sinks.some((sink) => sink.name === name));
   }
 
-  const reports = (kind: string) =>
-    outputs.flatMap((output) => ('report' in output && output.report.kind === kind ? [output.report] : []));
-  const resolved = (kind: string, subject: string) =>
-    outputs.some((output) => 'resolve' in output && output.resolve.kind === kind && output.resolve.subject === subject);
+  const reports = (kind: string) => heard.reports(kind);
+  const resolved = (kind: string, subject: string) => heard.resolved(kind, subject);
 
   beforeAll(async () => {
     bus = await startPrivateBus();
@@ -91,9 +121,7 @@ describe('Sound from PipeWire’s own state (a private PipeWire and WirePlumber,
   });
 
   beforeEach(async () => {
-    states = [];
-    outputs = [];
-    detector = new SoundStateDetector();
+    heard = new Heard();
     source = new PipeWireSource({
       name: 'desktop.sound',
       log,
@@ -102,11 +130,7 @@ describe('Sound from PipeWire’s own state (a private PipeWire and WirePlumber,
       maxWaitMs: 500,
       restart: { initialDelayMs: 100, maxDelayMs: 1000 },
     });
-    await source.start((event) => {
-      if (event.type !== 'desktop' || event.desktop.kind !== 'sound') return;
-      states.push(event.desktop.sound);
-      outputs.push(...detector.detect(event));
-    });
+    await source.start(heard.take);
     // Each spec from the same start, whatever ran before: the three sinks, the speaker chosen.
     await until('a first state', () => true);
     for (const [name, description] of [
@@ -123,7 +147,7 @@ describe('Sound from PipeWire’s own state (a private PipeWire and WirePlumber,
       },
     );
     await until('the speaker as the default', (state) => state.defaultSink === SINK && state.configuredSink === SINK);
-    outputs = [];
+    heard.outputs.length = 0;
   });
 
   afterEach(async () => {
@@ -244,7 +268,10 @@ describe('Sound from PipeWire’s own state (a private PipeWire and WirePlumber,
     });
     await addSink(A, 'Sink A');
     await until('A back as the default', (state) => state.defaultSink === A);
-    await waitFor(() => outputs.filter((o) => 'resolve' in o && o.resolve.subject === A).length >= 2, 'A resolved');
+    await waitFor(
+      () => heard.outputs.filter((o) => 'resolve' in o && o.resolve.subject === A).length >= 2,
+      'A resolved',
+    );
   });
 
   it('reports no output device once every sink is gone, and resolves when one comes back', async () => {
@@ -399,31 +426,16 @@ describe('Sound input from PipeWire’s own state (a private PipeWire and WirePl
   let home: TempDir;
   let own: PrivatePipeWire;
   let source: PipeWireSource;
-  let states: SoundState[];
-  let outputs: DetectorOutput[];
+  const heard = new Heard();
   const log = createLogger({ level: 'debug', journal: false, write: () => undefined });
-  const last = () => states.at(-1);
-  const until = (what: string, holds: (state: SoundState) => boolean) =>
-    waitFor(() => states.length > 0 && holds(last()!), `${what}; last state ${JSON.stringify(last())}`);
-  const reports = (kind: string) =>
-    outputs.flatMap((output) => ('report' in output && output.report.kind === kind ? [output.report] : []));
-  const resolved = (kind: string, subject: string) =>
-    outputs.some((output) => 'resolve' in output && output.resolve.kind === kind && output.resolve.subject === subject);
 
   beforeAll(async () => {
     bus = await startPrivateBus();
     home = await makeTempDir('steward-sound-input-');
     own = await startPipeWire(home.path, bus.address);
-    states = [];
-    outputs = [];
-    const detector = new SoundStateDetector();
     source = new PipeWireSource({ name: 'desktop.sound', log, env: own.env, settleMs: 50, maxWaitMs: 500 });
-    await source.start((event) => {
-      if (event.type !== 'desktop' || event.desktop.kind !== 'sound') return;
-      states.push(event.desktop.sound);
-      outputs.push(...detector.detect(event));
-    });
-    await until('a first state', () => true);
+    await source.start(heard.take);
+    await heard.until('a first state', () => true);
   });
 
   afterAll(async () => {
@@ -440,9 +452,9 @@ describe('Sound input from PipeWire’s own state (a private PipeWire and WirePl
       stdio: ['ignore', 'ignore', 'ignore'],
     });
     try {
-      await until('the recorder', (state) => state.recording.length > 0);
-      await waitFor(() => reports('sound-unavailable').some((r) => r.subject === NO_INPUT), 'no input reported');
-      const report = reports('sound-unavailable').find((r) => r.subject === NO_INPUT)!;
+      await heard.until('the recorder', (state) => state.recording.length > 0);
+      await waitFor(() => heard.reports('sound-unavailable').some((r) => r.subject === NO_INPUT), 'no input reported');
+      const report = heard.reports('sound-unavailable').find((r) => r.subject === NO_INPUT)!;
       expect(report.severity).toBe('warning');
       expect(report.title).toBe('No sound input: a program records, but PipeWire has no input device');
       expect(report.evidence[0]?.text).toMatch(/^PipeWire: recording: pw-(cat|record); no source$/);
@@ -455,16 +467,18 @@ describe('Sound input from PipeWire’s own state (a private PipeWire and WirePl
         ],
         { env: own.env },
       );
-      await until('the microphone', (state) => state.sources.some((source) => source.name === 'steward-test-mic'));
-      expect(resolved('sound-unavailable', NO_INPUT)).toBeTrue();
+      await heard.until('the microphone', (state) =>
+        state.sources.some((source) => source.name === 'steward-test-mic'),
+      );
+      expect(heard.resolved('sound-unavailable', NO_INPUT)).toBeTrue();
     } finally {
       recorder.kill();
       if (recorder.exitCode === null) await once(recorder, 'exit');
     }
     // The microphone goes once nothing records from it: WirePlumber 0.4 ended when a linked source was destroyed.
-    await until('the recorder gone', (state) => state.recording.length === 0);
-    const mic = last()?.sources.find((source) => source.name === 'steward-test-mic');
+    await heard.until('the recorder gone', (state) => state.recording.length === 0);
+    const mic = heard.last()?.sources.find((source) => source.name === 'steward-test-mic');
     if (mic) await run('pw-cli', ['destroy', String(mic.id)], { env: own.env });
-    await until('the microphone gone', (state) => state.sources.length === 0);
+    await heard.until('the microphone gone', (state) => state.sources.length === 0);
   });
 });

@@ -17,7 +17,7 @@ import {
   unitLogsStep,
   unitScope,
 } from '../../fixes/playbookSteps.js';
-import { _, format } from '../../i18n.js';
+import { _, format, N_ } from '../../i18n.js';
 import { readSound } from './pipewire.js';
 import { isDevice, NO_INPUT, NO_OUTPUT } from './stateDetector.js';
 import { isAudioUnit } from './units.js';
@@ -70,6 +70,25 @@ async function isDown(unit: { unit: string; scope: 'user' | 'system' }, tools: P
   return status !== null && status.activeState !== 'active' && status.activeState !== 'activating';
 }
 
+/** What restarting WirePlumber looks for, by the device that is missing. */
+const RESTART_FOR = {
+  output: {
+    title: N_('Restart {unit} to get sound back'),
+    advice: N_(
+      'WirePlumber finds the sound cards and makes them PipeWire’s outputs; restarting it looks for them again, ' +
+        'and this finding goes away once an output is back. Where none comes back, its log says why.',
+    ),
+  },
+  input: {
+    title: N_('Restart {unit} to look for a microphone again'),
+    advice: N_(
+      'WirePlumber finds the microphones and makes them PipeWire’s inputs; restarting it looks for them again, ' +
+        'and this finding goes away once an input is there. Where none comes, the computer may have no ' +
+        'microphone, or one that is switched off or muted in hardware; its log says what it found.',
+    ),
+  },
+};
+
 /**
  * PipeWire has no output device, or none to record from while a program records. First the devices, the defaults
  * and the audio units as they are; then, where WirePlumber is a unit of the person's manager, its restart: it looks
@@ -96,25 +115,10 @@ async function noDevice(
       actions: [devices],
     };
   const unit = { unit: WIREPLUMBER, scope };
+  const restart = RESTART_FOR[direction];
   return {
-    title:
-      direction === 'output'
-        ? format(_('Restart {unit} to get sound back'), { unit: WIREPLUMBER })
-        : format(_('Restart {unit} to look for a microphone again'), { unit: WIREPLUMBER }),
-    explanation: format(_('{title}. {advice}'), {
-      title: finding.title,
-      advice:
-        direction === 'output'
-          ? _(
-              'WirePlumber finds the sound cards and makes them PipeWire’s outputs; restarting it looks for them ' +
-                'again, and this finding goes away once an output is back. Where none comes back, its log says why.',
-            )
-          : _(
-              'WirePlumber finds the microphones and makes them PipeWire’s inputs; restarting it looks for them ' +
-                'again, and this finding goes away once an input is there. Where none comes, the computer may have ' +
-                'no microphone, or one that is switched off or muted in hardware; its log says what it found.',
-            ),
-    }),
+    title: format(_(restart.title), { unit: WIREPLUMBER }),
+    explanation: format(_('{title}. {advice}'), { title: finding.title, advice: _(restart.advice) }),
     actions: [devices, logsStep(finding, unit), { name: 'systemd.restart_unit', params: unit }],
   };
 }
