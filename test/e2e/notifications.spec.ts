@@ -211,6 +211,11 @@ for (const suite of selectedSuites()) {
         const held = `See why ${REPAIRED_UNIT} failed`;
         const restart = `Restart ${REPAIRED_UNIT}`;
         await waitForNotification((n) => n.title === held, `a notification "${held}"`);
+        // A banner the spec before left (its undo's "Fixed: …" can come after its clean-up) would be on screen
+        // first: only this spec's notification stays.
+        await evaluate(
+          `Main.messageTray.getSources().filter((source) => source.title === 'Steward').forEach((source) => source.notifications.filter((n) => n.title !== ${JSON.stringify(held)}).forEach((n) => n.destroy()))`,
+        );
         // Expanded while it is on screen; its body follows what the proposal's reading steps found.
         await evaluate('Main.messageTray._banner?.expand(false)');
         await waitFor(
