@@ -281,6 +281,12 @@ const joinedNames = (words: readonly string[]) => quoted(words.slice(1).map((wor
  * a common word that names nothing. Left out of the first query too, it cost a fifth of passage recall@3.
  */
 const COMMON_SHARE = 0.02;
+/**
+ * The first query scores only the passages that hold a word in at most this share of them, where the question
+ * has one, and keeps every word's part of their scores: 2 and 3 % moved the benchmark's sets both ways, 5 %
+ * none, and halves the query's time on questions of common words.
+ */
+const FIRST_QUERY_SHARE = 0.05;
 
 /**
  * The word vectors (wordMeaning.ts): how wide, learned from how much of each passage's start (its first
@@ -508,8 +514,9 @@ export class DocsStore {
    */
   rankedCandidates(words: string[], system: RunningSystem = this.runningSystem()) {
     const alternatives = words.flatMap((word) => alternativesOf(word)).filter((word) => !words.includes(word));
-    const expression = [...quoted([...words, ...alternatives]), ...joinedNames(words)].join(' OR ');
-    const rows = this.candidates(expression, CANDIDATES);
+    const terms = [...quoted([...words, ...alternatives]), ...joinedNames(words)];
+    const expression = terms.join(' OR ');
+    const rows = this.candidates(expression, CANDIDATES, this.rarerTerms(terms));
     // Passages whose entry or heading names the question's words (--vacuum-size=, PasswordAuthentication),
     // which a long passage of common words can push out of BM25's first rows. Its common words are left out:
     // a page's summary in `words` holds them, and this query scored a quarter of the index for "file".
@@ -783,26 +790,59 @@ export class DocsStore {
     return near;
   }
 
-  /** `words` without those in more than COMMON_SHARE of the passages; the rarest of them always stays. */
-  private withoutCommon(words: readonly string[]): string[] {
-    this.passageCount ??= (this.statement('SELECT count(*) AS n FROM passages').get() as { n: number }).n;
-    const holding = this.statement('SELECT count(*) AS n FROM passages_fts WHERE passages_fts MATCH ?');
-    const frequency = (word: string) => {
-      let count = this.frequencies.get(word);
-      if (count === undefined) this.frequencies.set(word, (count = (holding.get(`"${word}"`) as { n: number }).n));
-      return count;
-    };
-    const bound = Math.max(COMMON_SHARE * this.passageCount, Math.min(...words.map(frequency)));
-    return words.filter((word) => frequency(word) <= bound);
+  /** How many passages hold `term` (an FTS5 string), counted once per index. */
+  private frequency(term: string): number {
+    let count = this.frequencies.get(term);
+    if (count === undefined) {
+      const holding = this.statement('SELECT count(*) AS n FROM passages_fts WHERE passages_fts MATCH ?');
+      this.frequencies.set(term, (count = (holding.get(term) as { n: number }).n));
+    }
+    return count;
   }
 
-  /** The passages that match `expression`, BM25's best first, with their text and their file's package. */
-  private candidates(expression: string, limit: number): (Candidate & { id: number; lang: string })[] {
-    return this.statement(
+  private isCommon(term: string, share = COMMON_SHARE): boolean {
+    this.passageCount ??= (this.statement('SELECT count(*) AS n FROM passages').get() as { n: number }).n;
+    return this.frequency(term) > share * this.passageCount;
+  }
+
+  /** `words` without those in more than COMMON_SHARE of the passages; the rarest of them always stays. */
+  private withoutCommon(words: readonly string[]): string[] {
+    const rarest = Math.min(...words.map((word) => this.frequency(`"${word}"`)));
+    return words.filter((word) => !this.isCommon(`"${word}"`) || this.frequency(`"${word}"`) <= rarest);
+  }
+
+  /**
+   * FTS5 for the passages that hold one of `terms` in at most FIRST_QUERY_SHARE of the passages; null where
+   * all or none are. bm25 is reckoned per row, and most of a first query's rows hold only words like "file"
+   * (a quarter of the passages) or "not", which rank them low.
+   */
+  private rarerTerms(terms: readonly string[]): string | null {
+    const rarer = terms.filter((term) => !this.isCommon(term, FIRST_QUERY_SHARE));
+    return rarer.length === 0 || rarer.length === terms.length ? null : rarer.join(' OR ');
+  }
+
+  /**
+   * The passages that match `expression` (and `within`, where given), BM25's best first, with their text and
+   * their file's package. `within` only narrows the rows: their scores are those `expression` gives.
+   */
+  private candidates(
+    expression: string,
+    limit: number,
+    within: string | null = null,
+  ): (Candidate & { id: number; lang: string })[] {
+    // The unary + keeps SQLite from handing the rowids to FTS5 one query each: they only filter its rows.
+    const narrowed = within === null ? '' : 'AND +rowid IN (SELECT rowid FROM passages_fts WHERE passages_fts MATCH ?)';
+    const found = this.statement(
       `SELECT p.id, p.title, p.heading, p.entry, p.lang, p.kind, t.body, m.score AS bm25, f.package
-           FROM (SELECT rowid, ${RANK} AS score FROM passages_fts WHERE passages_fts MATCH ? ORDER BY score LIMIT ?) m
+           FROM (SELECT rowid, ${RANK} AS score FROM passages_fts WHERE passages_fts MATCH ? ${narrowed}
+                  ORDER BY score LIMIT ?) m
            JOIN passages p ON p.id = m.rowid JOIN texts t ON t.id = p.text_id JOIN files f ON f.id = p.file_id`,
-    ).all(expression, limit) as (Candidate & { id: number; lang: string })[];
+    ).all(...[expression, within, limit].filter((value) => value !== null)) as (Candidate & {
+      id: number;
+      lang: string;
+    })[];
+    // Fewer than asked for: the rest are passages that hold common words only.
+    return within !== null && found.length < limit ? this.candidates(expression, limit) : found;
   }
 
   /** The entries that the best of `rows` that point elsewhere (pointsTo) name, each with its pointer's bm25. */
