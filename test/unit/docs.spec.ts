@@ -400,7 +400,7 @@ describe('the documentation index', () => {
       sources,
       log: quiet,
       startDelayMs: 10,
-      checkIntervalMs: 60_000,
+      settleMs: 10,
       onStatus: (status) => states.push(status.state),
     });
     expect(index.status().state).toBe('waiting');
@@ -417,9 +417,11 @@ describe('the documentation index', () => {
     // Nothing changed: nothing is read.
     await index.refresh();
     expect(states.length).toBe(2);
+    // A page removed: inotify tells, and the index reads the folders again by itself.
+    await waitFor(() => index.watching);
     await rm(join(dir.path, 'man', 'man8', 'demo-daemon.8'));
-    await index.refresh();
-    expect(states.length).toBe(4);
+    await waitFor(() => states.length === 4);
+    expect(states.slice(2)).toEqual(['indexing', 'ready']);
     expect(index.read('demo-daemon(8)#--listen')).toBeNull();
     await index.stop();
     store = DocsStore.open(join(dir.path, 'docs.db'));

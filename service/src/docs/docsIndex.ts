@@ -2,12 +2,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The service's documentation index: built in the background soon after
 // start-up, at a share of one core, and brought up to date whenever the
-// documentation folders or the package database change.
+// documentation folders or the package database change (inotify tells).
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import type { Logger } from '../logging.js';
 import type { DocHit, DocSection, DocsStore } from './docsStore.js';
-import { type DocsSources, type IndexProgress, sourcesSignature, updateIndex } from './indexer.js';
+import { type FolderWatch, watchFolders } from './folderWatch.js';
+import { type DocsSources, type IndexProgress, sourceFolders, sourcesSignature, updateIndex } from './indexer.js';
 import { readPackageOwners } from './packageOwners.js';
 import { recordRunningSystem, type RunningSystem } from './runningSystem.js';
 import { readTaskExamples } from './taskExamples.js';
@@ -32,7 +33,9 @@ export interface DocsIndexOptions {
   log: Logger;
   /** How long after start-up the first update begins: start-up has other work. */
   startDelayMs?: number;
-  /** How often the folders are looked at for changes. */
+  /** The quiet after the folders' last change before the index looks at them: an upgrade writes many. */
+  settleMs?: number;
+  /** How often the folders are looked at where inotify cannot watch them all. */
   checkIntervalMs?: number;
   /** Of each slice of work, the share spent working; the rest the index sleeps. */
   dutyCycle?: number;
@@ -54,6 +57,8 @@ export class DocsIndex {
   private state: DocsState = 'waiting';
   private progress: IndexProgress = { done: 0, total: 0 };
   private timer: NodeJS.Timeout | null = null;
+  private folders: FolderWatch | null = null;
+  private watchRefused = false;
   private running: Promise<void> | null = null;
   private stopping = false;
   private sliceStart = performance.now();
@@ -65,16 +70,45 @@ export class DocsIndex {
     this.counts = options.store.counts();
   }
 
-  /** Starts the first update after the start delay, then checks for changes at the interval. */
+  /** Starts the first update after the start delay, then updates again when the folders change. */
   start(): void {
-    const check = this.options.checkIntervalMs ?? 10 * 60_000;
-    const tick = (delay: number) => {
-      this.timer = setTimeout(() => {
-        void this.refresh().finally(() => !this.stopping && tick(check));
-      }, delay);
-      this.timer.unref();
-    };
-    tick(this.options.startDelayMs ?? 60_000);
+    this.refreshIn(this.options.startDelayMs ?? 60_000);
+  }
+
+  /** Refreshes in `delayMs` (again from now if one was due), then watches the folders for the next change. */
+  private refreshIn(delayMs: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.refresh().finally(() => this.watchFolders());
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  private async watchFolders(): Promise<void> {
+    this.folders?.close();
+    this.folders = null;
+    const folders = await sourceFolders(this.options.sources);
+    if (this.stopping) return;
+    try {
+      this.folders = watchFolders(folders, () => this.refreshIn(this.options.settleMs ?? 30_000));
+    } catch (error) {
+      const checkMs = this.options.checkIntervalMs ?? 10 * 60_000;
+      if (!this.watchRefused) {
+        this.options.log.info('the documentation folders are not watched: looked at instead at an interval', {
+          folders: folders.length,
+          minutes: checkMs / 60_000,
+          reason: (error as Error).message,
+        });
+      }
+      this.watchRefused = true;
+      this.refreshIn(checkMs);
+    }
+  }
+
+  /** Whether inotify watches the folders now (false before the first update, and where it cannot). */
+  get watching(): boolean {
+    return this.folders !== null;
   }
 
   /** Updates the index if the documentation changed since the last update (or was never indexed). */
@@ -87,6 +121,7 @@ export class DocsIndex {
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.timer) clearTimeout(this.timer);
+    this.folders?.close();
     await this.running;
     this.options.store.close();
   }

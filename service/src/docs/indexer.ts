@@ -231,10 +231,10 @@ export async function listCandidates(sources: DocsSources, stopped: () => boolea
 }
 
 /**
- * What changes when documentation is installed or removed: the folders' mtimes (a file added or removed
- * changes its folder's) and the package databases'. Cheap to take, so it is taken often.
+ * The folders whose entries change when documentation is installed or removed: the roots, their language and
+ * section folders, and the package databases.
  */
-export async function sourcesSignature(sources: DocsSources): Promise<string> {
+export async function sourceFolders(sources: DocsSources): Promise<string[]> {
   const folders = [
     ...sources.infoRoots,
     ...sources.docRoots,
@@ -253,6 +253,15 @@ export async function sourcesSignature(sources: DocsSources): Promise<string> {
       ...documents.map(({ folder }) => folder),
     );
   }
+  return folders;
+}
+
+/**
+ * What changes when documentation is installed or removed: the source folders' mtimes (a file added or
+ * removed changes its folder's).
+ */
+export async function sourcesSignature(sources: DocsSources): Promise<string> {
+  const folders = await sourceFolders(sources);
   const times = await Promise.all(
     folders.map(async (folder) => `${folder}:${(await stat(folder).catch(() => null))?.mtimeMs ?? '-'}`),
   );
