@@ -5,7 +5,7 @@ import { join } from 'node:path';
 
 import { createLogger } from '../../service/src/logging.js';
 import type { WatchEvent } from '../../service/src/watch/events.js';
-import { MemoryPressureSource, parsePressure } from '../../service/src/watch/memory.js';
+import { type LowMemoryWarnings, MemoryPressureSource, parsePressure } from '../../service/src/watch/memory.js';
 import { waitFor } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 
@@ -93,6 +93,58 @@ describe('the memory pressure source', () => {
     expect(events.slice(2)).toEqual([
       jasmine.objectContaining({ unit: 'user@1000.service', someAvg10: 31, fullAvg10: 27.5 }),
     ]);
+  });
+
+  it('reads only from a warning of the desktop until the pressure is gone, and at the interval once warnings stop', async () => {
+    const path = join(dir.path, 'memory');
+    await writeFile(path, psi('0.00', '0.00'));
+    let handlers: Parameters<LowMemoryWarnings>[0] | undefined;
+    let unsubscribed = false;
+    source = new MemoryPressureSource({
+      path,
+      intervalMs: 20,
+      session: null,
+      warnings: async (given) => {
+        handlers = given;
+        return async () => {
+          unsubscribed = true;
+        };
+      },
+      log: log(),
+    });
+    await source.start((event) => events.push(event));
+    expect(source.readsOnWarning).toBeTrue();
+    expect(source.reading).withContext('calm at start: nothing to read until a warning').toBeFalse();
+
+    await writeFile(path, psi('45.00', '20.00'));
+    handlers?.warned();
+    await waitFor(
+      () => events.some((event) => event.type === 'memoryPressure' && event.fullAvg10 === 20),
+      'the warning',
+    );
+    expect(source.reading).withContext('followed while the pressure lasts').toBeTrue();
+    await writeFile(path, psi('0.50', '0.00'));
+    await waitFor(() => events.some((event) => event.type === 'memoryPressure' && event.someAvg10 === 0.5), 'calm');
+    await waitFor(() => !source?.reading, 'the reads to end');
+
+    handlers?.gone();
+    await writeFile(path, psi('7.00', '2.00'));
+    await waitFor(
+      () => events.some((event) => event.type === 'memoryPressure' && event.someAvg10 === 7),
+      'a read at the interval, without a warning',
+    );
+    expect(source.readsOnWarning).toBeFalse();
+    expect(source.reading).toBeTrue();
+    expect(unsubscribed).withContext('the daemon unsubscribed itself; stop has nothing left').toBeFalse();
+  });
+
+  it('reads at the interval where no warnings come', async () => {
+    const path = join(dir.path, 'memory');
+    await writeFile(path, psi('0.00', '0.00'));
+    source = new MemoryPressureSource({ path, intervalMs: 20, session: null, warnings: async () => null, log: log() });
+    await source.start((event) => events.push(event));
+    expect(source.readsOnWarning).toBeFalse();
+    expect(source.reading).toBeTrue();
   });
 
   it('watches the machine alone where the session cgroup has no pressure file', async () => {

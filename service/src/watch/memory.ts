@@ -12,8 +12,23 @@ export interface MemoryPressureOptions {
   intervalMs?: number;
   /** The session cgroup to watch too; found from /proc/self when left out, none when null. */
   session?: SessionCgroup | null;
+  /**
+   * Where the desktop warns of low memory (lowMemoryMonitor.ts): subscribes `warned`, and resolves with what
+   * unsubscribes, or null where no warnings come. With warnings, the files are read only from a warning until
+   * the pressure is gone; without, at the interval.
+   */
+  warnings?: LowMemoryWarnings;
   log: Logger;
 }
+
+export type LowMemoryWarnings = (handlers: {
+  warned: () => void;
+  /** The warnings stopped (their daemon left the bus): the files are read at the interval again. */
+  gone: () => void;
+}) => Promise<(() => Promise<void>) | null>;
+
+/** Below this share of stalled time ("some avg10", in percent) pressure is gone, and so is the reason to read. */
+const CALM_SOME_AVG10 = 1;
 
 export interface MemoryPressure {
   /** Share of the last 10 s in which some task stalled on memory, in percent. */
@@ -43,8 +58,10 @@ interface Gauge {
 }
 
 /**
- * Reads /proc/pressure/memory, and the memory.pressure of the user's session cgroup, at an interval and emits
- * `memoryPressure` for each; silent where the kernel has no PSI.
+ * Reads /proc/pressure/memory, and the memory.pressure of the user's session cgroup, and emits `memoryPressure`
+ * for each: at an interval, or, where the desktop warns of low memory, from a warning until the pressure is gone;
+ * silent where the kernel has no PSI. Node cannot wait on a PSI trigger itself (poll(2) for POLLPRI), so the
+ * warnings of a daemon that does are what makes it event-driven.
  */
 export class MemoryPressureSource implements EventSource {
   readonly name = 'memoryPressure';
@@ -56,6 +73,7 @@ export class MemoryPressureSource implements EventSource {
   private emit?: (event: WatchEvent) => void;
   private timer?: NodeJS.Timeout;
   private polling?: Promise<void>;
+  private unsubscribe: (() => Promise<void>) | null = null;
 
   constructor(private readonly options: MemoryPressureOptions) {
     this.path = options.path ?? '/proc/pressure/memory';
@@ -85,25 +103,56 @@ export class MemoryPressureSource implements EventSource {
     this.available = this.gauges.length > 0;
     if (!this.available) return;
     this.emit = emit;
+    // Subscribed before the first report, so that no warning falls between the two.
+    this.unsubscribe =
+      (await this.options.warnings?.({
+        warned: () => this.readNow(),
+        gone: () => {
+          this.unsubscribe = null;
+          this.readNow();
+        },
+      })) ?? null;
     for (const { gauge, pressure } of readable) this.report(gauge, pressure);
-    this.schedule();
+    this.readNext();
   }
 
   async stop(): Promise<void> {
     this.emit = undefined;
     clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.unsubscribe?.();
+    this.unsubscribe = null;
     await this.polling;
   }
 
-  private schedule(): void {
-    this.timer = setTimeout(() => {
-      this.polling = Promise.all(this.gauges.map((gauge) => this.poll(gauge)))
-        .then(() => undefined)
-        .finally(() => {
-          this.polling = undefined;
-          if (this.emit) this.schedule();
-        });
-    }, this.intervalMs);
+  /** Whether the files are read on the desktop's warnings rather than at the interval. */
+  get readsOnWarning(): boolean {
+    return this.unsubscribe !== null;
+  }
+
+  /** Whether a read is under way or due: with warnings, only while pressure lasts. */
+  get reading(): boolean {
+    return this.timer !== undefined || this.polling !== undefined;
+  }
+
+  /** Reads at the interval, or, with warnings to wake it, only while pressure lasts. */
+  private readNext(): void {
+    if (!this.emit) return;
+    const calm = this.gauges.every((gauge) => (gauge.last?.someAvg10 ?? 0) < CALM_SOME_AVG10);
+    if (this.readsOnWarning && calm) return;
+    this.timer = setTimeout(() => this.readNow(), this.intervalMs);
+  }
+
+  private readNow(): void {
+    if (!this.emit || this.polling) return;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.polling = Promise.all(this.gauges.map((gauge) => this.poll(gauge)))
+      .then(() => undefined)
+      .finally(() => {
+        this.polling = undefined;
+        this.readNext();
+      });
   }
 
   private async poll(gauge: Gauge): Promise<void> {

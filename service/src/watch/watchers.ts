@@ -17,6 +17,7 @@ import { DpkgSource } from './dpkg.js';
 import type { EventSource, WatchEvent } from './events.js';
 import { FileWatchSource } from './files.js';
 import { JournalSource } from './journal.js';
+import { lowMemoryMonitorWarnings } from './lowMemoryMonitor.js';
 import { MemoryPressureSource } from './memory.js';
 import { NetworkSource } from './network.js';
 import { NetworkManagerSource } from './networkManager.js';
@@ -90,7 +91,10 @@ export class Watchers {
         ? [new NetworkManagerSource({ name: 'network.manager', bus: options.systemBus, log })]
         : []),
       ...(config.disks.mounts.length > 0 ? [this.disks] : []),
-      new MemoryPressureSource({ log }),
+      new MemoryPressureSource({
+        log,
+        ...(options.systemBus && { warnings: lowMemoryMonitorWarnings(options.systemBus, log) }),
+      }),
       ...(config.packages ? [new DpkgSource({ root: options.dpkgRoot ?? '/', log })] : []),
       ...(config.desktop ? desktopSources({ sessionBus: options.sessionBus, systemBus: options.systemBus, log }) : []),
       ...(filePaths.length > 0
