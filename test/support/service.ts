@@ -18,14 +18,15 @@ export const BUS_NAME = 'io.github.steward.Steward1';
 export const OBJECT_PATH = '/io/github/steward/Steward1';
 
 /**
- * The Node.js options the installed unit starts the service with, so that tests and benchmarks run it as
- * installed. Read when a service starts, not on import: specs import this module into scripts that run
+ * The Node.js and malloc options the installed unit starts the service with, so that tests and benchmarks run
+ * it as installed. Read when a service starts, not on import: specs import this module into scripts that run
  * elsewhere (as nobody, from /).
  */
-const unitNodeOptions = () =>
-  /^Environment=NODE_OPTIONS=(.*)$/m.exec(
-    readFileSync(join(process.cwd(), 'build', 'templates', 'steward.service.in'), 'utf8'),
-  )?.[1] ?? '';
+function unitOptions(): { NODE_OPTIONS: string; GLIBC_TUNABLES: string } {
+  const unit = readFileSync(join(process.cwd(), 'build', 'templates', 'steward.service.in'), 'utf8');
+  const value = (name: string) => new RegExp(`^Environment=${name}=(.*)$`, 'm').exec(unit)?.[1] ?? '';
+  return { NODE_OPTIONS: value('NODE_OPTIONS'), GLIBC_TUNABLES: value('GLIBC_TUNABLES') };
+}
 
 /** Environment that keeps the service's files (configuration, state) inside `home`. */
 export const homeEnv = (home: string) => ({
@@ -62,7 +63,7 @@ export function spawnService(address: string, env: NodeJS.ProcessEnv): RunningSe
     // The documentation index looks in the test's home, not at the machine's man pages, unless a test says otherwise.
     env: {
       PATH: process.env.PATH,
-      NODE_OPTIONS: unitNodeOptions(),
+      ...unitOptions(),
       STEWARD_TEST_DOCS_ROOT: join(env.HOME ?? process.cwd(), 'docs-root'),
       ...env,
       DBUS_SESSION_BUS_ADDRESS: address,
