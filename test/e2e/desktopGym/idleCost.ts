@@ -72,6 +72,41 @@ export interface IdleCost {
   treeRssMb: number;
   /** The processes at the end, with the CPU seconds each spent over the while (a process new since has all its own). */
   processes: { comm: string; cpuSeconds: number; rssMb: number }[];
+  /** Where the service's resident memory lies at the end: anonymous (heaps) or mapped files, and the largest. */
+  serviceMemory: ResidentMemory;
+}
+
+export interface ResidentMemory {
+  anonymousMb: number;
+  fileMb: number;
+  /** The mapped files (or `[heap]`, `[anon]`) holding the most, largest first. */
+  largest: { mapping: string; rssMb: number }[];
+}
+
+const mb = (kb: number) => Math.round(kb / 102.4) / 10;
+
+/** Sums /proc/PID/smaps (proc(5)) by what each mapping maps. */
+export async function residentMemory(pid: number): Promise<ResidentMemory> {
+  const byMapping = new Map<string, number>();
+  let anonymousKb = 0;
+  let mapping = '[anon]';
+  for (const line of (await readFile(`/proc/${pid}/smaps`, 'utf8')).split('\n')) {
+    const header = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (header) mapping = header[1] || '[anon]';
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    if (rss) byMapping.set(mapping, (byMapping.get(mapping) ?? 0) + Number(rss[1]));
+    const anonymous = /^Anonymous:\s+(\d+) kB/.exec(line);
+    if (anonymous) anonymousKb += Number(anonymous[1]);
+  }
+  const totalKb = [...byMapping.values()].reduce((sum, kb) => sum + kb, 0);
+  return {
+    anonymousMb: mb(anonymousKb),
+    fileMb: mb(totalKb - anonymousKb),
+    largest: [...byMapping]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 8)
+      .map(([name, kb]) => ({ mapping: name, rssMb: mb(kb) })),
+  };
 }
 
 /** Measures `pid`'s tree over `seconds` of quiet. */
@@ -82,7 +117,6 @@ export async function idleCost(pid: number, seconds: number): Promise<IdleCost> 
   const after = await tree(pid);
   const elapsed = (Date.now() - startedAt) / 1000;
   const cpuSeconds = (ticksOf(after, pid) - ticksOf(before, pid)) / TICKS;
-  const mb = (kb: number) => Math.round(kb / 102.4) / 10;
   return {
     seconds: Math.round(elapsed),
     cpuSeconds,
@@ -94,5 +128,6 @@ export async function idleCost(pid: number, seconds: number): Promise<IdleCost> 
       cpuSeconds: (process.own - (before.find((earlier) => earlier.pid === process.pid)?.own ?? 0)) / TICKS,
       rssMb: mb(process.rssKb),
     })),
+    serviceMemory: await residentMemory(pid),
   };
 }
