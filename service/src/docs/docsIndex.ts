@@ -80,7 +80,8 @@ export class DocsIndex {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = null;
-      void this.refresh().finally(() => this.watchFolders());
+      // A change during an update under way is looked at after it: that update may have read the folder before.
+      void (this.running ?? Promise.resolve()).then(() => this.refresh()).finally(() => this.watchFolders());
     }, delayMs);
     this.timer.unref();
   }
