@@ -41,13 +41,26 @@ interface DeadProcess {
   gid: string;
 }
 
-/** What the kernel keeps of a dead, unreaped process (proc(5): /proc/PID/stat's state and exit code, status). */
+/** A file of /proc/PID, or null for a process that ended (and was reaped) since it was listed. */
+const procFile = (pid: number, name: string) =>
+  readFile(`/proc/${pid}/${name}`, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT' || error.code === 'ESRCH') return null;
+    throw error;
+  });
+
+/**
+ * What the kernel keeps of a dead, unreaped process (proc(5): /proc/PID/stat's state and exit code, status); null
+ * while it runs, and for a child listed a moment before it ended and was reaped (not the program, which its
+ * parent never reaps).
+ */
 async function deadProcess(pid: number): Promise<DeadProcess | null> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const stat = await procFile(pid, 'stat');
+  if (stat === null) return null;
   // The fields after the command's name, from the state on; the exit code (wait(2)'s status) is the 50th.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   if (fields[0] !== 'Z') return null;
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const status = await procFile(pid, 'status');
+  if (status === null) return null;
   return {
     // NSpid lists the PID in each namespace from the host's down to the process's own.
     sessionPid: Number(/^NSpid:.*\s(\d+)$/m.exec(status)?.[1]),
@@ -111,8 +124,9 @@ export async function crashInSession({ session }: ShellContext, crash: Crash): P
       // nsenter's child, the shell that became cat, and its child, the program.
       const [cat] = await childrenOf(app.pid);
       const [program] = await childrenOf(cat);
-      found.dead = program === undefined ? null : await deadProcess(program);
-      if (found.dead) found.comm = (await readFile(`/proc/${program}/comm`, 'utf8')).trim();
+      if (program === undefined) return false;
+      found.dead = await deadProcess(program);
+      if (found.dead) found.comm = (await procFile(program, 'comm'))?.trim();
       return found.dead !== null;
     }, `${crash.program} to crash`);
     if (!found.dead) throw new Error(`${crash.program} did not crash`);
