@@ -123,6 +123,15 @@ for (const suite of selectedSuites()) {
     };
 
     const evaluate = (code: string) => shellEval(session.bus, code);
+    /** Expands the banner, as under the pointer, once it is `title`'s: banners come one at a time. */
+    const expandBannerOf = async (title: string) => {
+      await waitFor(
+        async () => (await evaluate('Main.messageTray._notification?.title ?? null')) === title,
+        `the banner "${title}"`,
+        30_000,
+      );
+      await evaluate('Main.messageTray._banner?.expand(false)');
+    };
     const notifications = async () => (await evaluate(NOTIFICATIONS)) as ShownNotification[];
     /** Waits until the top bar shows the indicator named `title`, as a screen reader reads it. */
     const waitForTitle = (title: string, timeoutMs = 30_000) =>
@@ -217,7 +226,7 @@ for (const suite of selectedSuites()) {
           `Main.messageTray.getSources().filter((source) => source.title === 'Steward').forEach((source) => source.notifications.filter((n) => n.title !== ${JSON.stringify(held)}).forEach((n) => n.destroy()))`,
         );
         // Expanded while it is on screen; its body follows what the proposal's reading steps found.
-        await evaluate('Main.messageTray._banner?.expand(false)');
+        await expandBannerOf(held);
         await waitFor(
           async () => (await buttonNear(held, 'Details')) !== undefined,
           'the banner to show Details',
@@ -330,7 +339,7 @@ for (const suite of selectedSuites()) {
           `a notification "${PROPOSAL_TITLE}"`,
         );
         // Expanded, as under the pointer, the banner shows its buttons.
-        await evaluate('Main.messageTray._banner?.expand(false)');
+        await expandBannerOf(PROPOSAL_TITLE);
         // The button is named by the change: "Restart backup.service", as the proposal's title also says.
         let apply = await buttonNear(PROPOSAL_TITLE, PROPOSAL_TITLE);
         await waitFor(
@@ -400,7 +409,7 @@ for (const suite of selectedSuites()) {
 
         await waitForTitle(IDLE);
         const fixed = await waitForNotification((n) => n.title.startsWith('Fixed: '), 'a "Fixed: …" notification');
-        await evaluate('Main.messageTray._banner?.expand(false)');
+        await expandBannerOf(fixed.title);
         let undo = await buttonNear(fixed.title, 'Undo');
         await waitFor(
           async () => (undo = await buttonNear(fixed.title, 'Undo')) !== undefined,
