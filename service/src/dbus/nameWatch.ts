@@ -3,7 +3,7 @@
 import type { SignalRouter } from './client.js';
 
 /**
- * Calls `onGone` once the connection with the unique name `name` leaves the bus.
+ * Calls `onGone` once `name` leaves the bus: a connection's unique name, or a well-known name its owner releases.
  * Resolves, once the bus will report it, with a function that stops watching.
  */
 export async function watchNameVanishing(router: SignalRouter, name: string, onGone: () => void): Promise<() => void> {

@@ -7,40 +7,35 @@
 import type { MessageBus } from '@jellybrick/dbus-next';
 
 import { nameHasOwner, SignalRouter } from '../dbus/client.js';
+import { watchNameVanishing } from '../dbus/nameWatch.js';
 import type { Logger } from '../logging.js';
 import type { LowMemoryWarnings } from './memory.js';
 
 export const LOW_MEMORY_MONITOR = 'org.freedesktop.LowMemoryMonitor';
-const DBUS = 'org.freedesktop.DBus';
 
 /** low-memory-monitor's warnings on `bus`, where it runs now; none where it does not. */
 export function lowMemoryMonitorWarnings(bus: MessageBus, log: Logger): LowMemoryWarnings {
   return async ({ warned, gone }) => {
     const router = new SignalRouter(bus);
-    const unsubscribes: (() => Promise<void>)[] = [];
-    const unsubscribe = () => Promise.all(unsubscribes.splice(0).map((each) => each())).then(() => undefined);
-    unsubscribes.push(
-      ...(await Promise.all([
-        router.subscribe(
-          {
-            sender: LOW_MEMORY_MONITOR,
-            path: '/org/freedesktop/LowMemoryMonitor',
-            interface: LOW_MEMORY_MONITOR,
-            member: 'LowMemoryWarning',
-          },
-          () => warned(),
-        ),
-        router.subscribe({ sender: DBUS, interface: DBUS, member: 'NameOwnerChanged' }, ([name, , owner]) => {
-          if (name !== LOW_MEMORY_MONITOR || owner !== '') return;
-          log.info('low-memory-monitor left the bus: memory pressure is read at an interval');
-          unsubscribe().catch((error: Error) =>
-            log.debug('cannot unsubscribe from low-memory-monitor', { reason: error.message }),
-          );
-          gone();
-        }),
-      ])),
+    const stopWarnings = await router.subscribe(
+      {
+        sender: LOW_MEMORY_MONITOR,
+        path: '/org/freedesktop/LowMemoryMonitor',
+        interface: LOW_MEMORY_MONITOR,
+        member: 'LowMemoryWarning',
+      },
+      () => warned(),
     );
-    // Subscribed before asking whether it runs: a daemon that leaves in between is seen leaving.
+    // Watched before asking whether it runs: a daemon that leaves in between is seen leaving.
+    const stopWatching = await watchNameVanishing(router, LOW_MEMORY_MONITOR, () => {
+      log.info('low-memory-monitor left the bus: memory pressure is read at an interval');
+      void stopWarnings();
+      gone();
+    });
+    const unsubscribe = async () => {
+      stopWatching();
+      await stopWarnings();
+    };
     if (!(await nameHasOwner(bus, LOW_MEMORY_MONITOR))) {
       await unsubscribe();
       return null;
