@@ -53,6 +53,7 @@ async function buildService() {
       'steward-backend-probe': 'service/src/engine/backendProbeWorker.ts',
       'steward-redaction': 'service/src/engine/redactionWorker.ts',
       'steward-model-inspector': 'service/src/models/inspector.ts',
+      'steward-docs-indexer': 'service/src/docs/indexerProcess.ts',
       'steward-speech': 'service/src/voice/recognizerWorker.ts',
       'steward-voice': 'service/src/voice/synthesizerWorker.ts',
     },

@@ -14,6 +14,7 @@ import { CONDITION_TIMEOUT_MS } from './timeouts.js';
 export const SERVICE_SCRIPT = join(process.cwd(), 'dist', 'service', 'steward-service.js');
 export const CLI_SCRIPT = join(process.cwd(), 'dist', 'service', 'steward.js');
 export const INSPECTOR_SCRIPT = join(process.cwd(), 'dist', 'service', 'steward-model-inspector.js');
+export const DOCS_INDEXER_SCRIPT = join(process.cwd(), 'dist', 'service', 'steward-docs-indexer.js');
 export const BUS_NAME = 'io.github.steward.Steward1';
 export const OBJECT_PATH = '/io/github/steward/Steward1';
 

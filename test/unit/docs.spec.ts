@@ -20,33 +20,15 @@ import { parseManPage } from '../../service/src/docs/manPage.js';
 import type { FindingsStore } from '../../service/src/findings/store.js';
 import type { FixesStore } from '../../service/src/fixes/store.js';
 import { createLogger } from '../../service/src/logging.js';
+import { DOCS_FIXTURES, docsFixtureTree } from '../support/docsFixture.js';
 import { ScriptedEngine } from '../support/scriptedEngine.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 import { CONDITION_TIMEOUT_MS } from '../support/timeouts.js';
 
-const FIXTURES = join(process.cwd(), 'test', 'fixtures', 'docs');
 const quiet = createLogger({ level: 'error', journal: false, write: () => undefined });
 
-/** The fixture tree copied where the test may change it, NEWS compressed as packages ship it. */
-async function fixtureTree(dir: TempDir): Promise<DocsSources> {
-  await cp(FIXTURES, dir.path, { recursive: true });
-  const news = join(dir.path, 'doc', 'demo-pkg', 'NEWS');
-  await writeFile(`${news}.gz`, gzipSync(await readFile(news)));
-  await rm(news);
-  return {
-    manRoots: [join(dir.path, 'man')],
-    infoRoots: [join(dir.path, 'info')],
-    docRoots: [join(dir.path, 'doc')],
-    nixosOptions: [join(dir.path, 'nixos-options-stand-in.json')],
-    // The help pages have their own specs: the counts of the others stay as they are.
-    helpRoots: [],
-    languages: ['de'],
-    packageDatabases: [],
-  };
-}
-
 const page = async (file: string, name: string) => {
-  const parsed = parseManPage(await readFile(join(FIXTURES, 'man', file), 'utf8'), name);
+  const parsed = parseManPage(await readFile(join(DOCS_FIXTURES, 'man', file), 'utf8'), name);
   if (parsed.kind !== 'page') throw new Error(`${file} is an alias`);
   return parsed;
 };
@@ -106,7 +88,7 @@ describe('a man page read into passages', () => {
   });
 });
 
-const helpPage = async (file: string) => parseHelpPage(await readFile(join(FIXTURES, 'help', file), 'utf8'));
+const helpPage = async (file: string) => parseHelpPage(await readFile(join(DOCS_FIXTURES, 'help', file), 'utf8'));
 
 describe('a GNOME help page read into passages', () => {
   it('leads with its title and description, its steps numbered, and leaves out what Yelp does not show', async () => {
@@ -168,7 +150,7 @@ describe('the documentation index', () => {
 
   beforeEach(async () => {
     dir = await makeTempDir();
-    sources = await fixtureTree(dir);
+    sources = await docsFixtureTree(dir);
     store = DocsStore.open(join(dir.path, 'docs.db'));
   });
 
@@ -559,7 +541,7 @@ describe('the documentation tools', () => {
   beforeEach(async () => {
     dir = await makeTempDir();
     store = DocsStore.open(join(dir.path, 'docs.db'));
-    await updateIndex(store, await fixtureTree(dir));
+    await updateIndex(store, await docsFixtureTree(dir));
     machine = {
       searchDocs: async (query: string, limit: number) => store.search(query, limit),
       readDoc: async (ref: string) => store.read(ref),
@@ -657,7 +639,7 @@ describe('the documentation tools', () => {
     const output = { stdout: (text: string) => (stdout += text), stderr: (text: string) => (stderr += text) };
     // Where the service keeps it, before the service ever ran: not even the folder is there.
     const file = join(dir.path, 'state', 'steward', 'docs.db');
-    const plain = { json: false, limit: 1, file, sources: await fixtureTree(dir) };
+    const plain = { json: false, limit: 1, file, sources: await docsFixtureTree(dir) };
     expect(await docsCommand(['search', 'greeting', 'style'], plain, output)).toBe(1);
     expect(stderr).toBe(
       'There is no documentation index yet: the service builds it in the background while it runs.\n' +

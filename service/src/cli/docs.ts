@@ -7,8 +7,9 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 
 import { citation } from '../assistant/tools/docs.js';
-import { DocsIndex, type DocsStatus, UPDATED_KEY } from '../docs/docsIndex.js';
+import { DocsIndex, type DocsStatus } from '../docs/docsIndex.js';
 import { DocsStore } from '../docs/docsStore.js';
+import { UPDATED_KEY } from '../docs/docsUpdate.js';
 import { defaultSources, type DocsSources, userLanguages } from '../docs/indexer.js';
 import { _, format, ngettext } from '../i18n.js';
 import { createLogger } from '../logging.js';

@@ -2,16 +2,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The service's documentation index: built in the background soon after
 // start-up, at a share of one core, and brought up to date whenever the
-// documentation folders or the package database change (inotify tells).
-import { setTimeout as sleep } from 'node:timers/promises';
-
+// documentation folders or the package database change (inotify tells). Each
+// update (docsUpdate.ts) runs where the updater says: for the service, in a
+// child process (indexerChild.ts).
 import type { Logger } from '../logging.js';
 import type { DocHit, DocSection, DocsStore } from './docsStore.js';
+import { SIGNATURE_KEY, UPDATED_KEY, updateDocs, type Updater } from './docsUpdate.js';
 import { type FolderWatch, watchFolders } from './folderWatch.js';
-import { type DocsSources, type IndexProgress, sourceFolders, sourcesSignature, updateIndex } from './indexer.js';
-import { readPackageOwners } from './packageOwners.js';
-import { recordRunningSystem, type RunningSystem } from './runningSystem.js';
-import { readTaskExamples } from './taskExamples.js';
+import { type DocsSources, type IndexProgress, sourceFolders, sourcesSignature } from './indexer.js';
 
 export type DocsState = 'waiting' | 'indexing' | 'ready' | 'failed';
 
@@ -42,16 +40,12 @@ export interface DocsIndexOptions {
   onStatus?(status: DocsStatus): void;
   /** The units systemd has loaded ("NetworkManager.service"): their packages' pages are preferred. */
   loadedUnits?(): Promise<string[]>;
+  /** Where an update runs: in this process, on `store`, when absent. */
+  updater?: Updater;
 }
 
-const SIGNATURE_KEY = 'sources-signature';
-/** What ends learning the word vectors when the index is stopped. */
-const STOPPED = new Error('the documentation index was stopped');
-/** When the index was last brought up to date: absent while the first update is under way. */
-export const UPDATED_KEY = 'updated-at';
-/** Work this long before taking a breath. */
-const SLICE_MS = 20;
-const MAX_BREATH_MS = 200;
+/** Files read between two reports of progress to onStatus. */
+const REPORT_FILES = 250;
 
 export class DocsIndex {
   private state: DocsState = 'waiting';
@@ -60,14 +54,15 @@ export class DocsIndex {
   private folders: FolderWatch | null = null;
   private watchRefused = false;
   private running: Promise<void> | null = null;
-  private stopping = false;
-  private sliceStart = performance.now();
+  private readonly stopped = new AbortController();
+  private readonly updater: Updater;
   /** Counted after each update: a status query must not count a quarter of a million rows. */
   private counts: ReturnType<DocsStore['counts']>;
 
   constructor(private readonly options: DocsIndexOptions) {
     if (options.store.meta(UPDATED_KEY)) this.state = 'ready';
     this.counts = options.store.counts();
+    this.updater = options.updater ?? ((request, hooks) => updateDocs(options.store, request, hooks));
   }
 
   /** Starts the first update after the start delay, then updates again when the folders change. */
@@ -90,7 +85,7 @@ export class DocsIndex {
     this.folders?.close();
     this.folders = null;
     const folders = await sourceFolders(this.options.sources);
-    if (this.stopping) return;
+    if (this.stopped.signal.aborted) return;
     try {
       this.folders = watchFolders(folders, () => this.refreshIn(this.options.settleMs ?? 30_000));
     } catch (error) {
@@ -120,22 +115,11 @@ export class DocsIndex {
 
   /** Ends the update under way at the next file (what was written stays) and closes the index. */
   async stop(): Promise<void> {
-    this.stopping = true;
+    this.stopped.abort();
     if (this.timer) clearTimeout(this.timer);
     this.folders?.close();
     await this.running;
     this.options.store.close();
-  }
-
-  /** The bundled task examples, again when another snapshot is installed; the search goes on without them when missing. */
-  private async loadTaskExamples(): Promise<void> {
-    const { store, sources, log } = this.options;
-    if (!sources.taskExamples) return;
-    const examples = await readTaskExamples(sources.taskExamples).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ENOENT') log.warning('cannot read the task examples', { reason: error.message });
-      return null;
-    });
-    if (examples && examples.version !== store.taskExamplesVersion()) store.replaceTaskExamples(examples);
   }
 
   status(): DocsStatus {
@@ -169,49 +153,36 @@ export class DocsIndex {
     const signature = await sourcesSignature(sources);
     if (!force && signature === store.meta(SIGNATURE_KEY) && store.meta(UPDATED_KEY) && store.hasMeaning()) return;
     const started = performance.now();
-    // The first slice starts now, not when the index was made: its breath is a share of the work it did.
-    this.sliceStart = started;
+    let reported = 0;
     this.setState('indexing');
     try {
-      const owners = await readPackageOwners(sources.packageDatabases);
-      const result = await updateIndex(store, sources, {
-        owners,
-        onProgress: (progress) => {
-          this.progress = progress;
-          // Often enough for a progress display, not on every file.
-          if (progress.done % 250 === 0) this.options.onStatus?.(this.status());
+      const outcome = await this.updater(
+        { sources, signature, units: await this.loadedUnits(), dutyCycle: this.options.dutyCycle ?? 0.5 },
+        {
+          onProgress: (progress) => {
+            this.progress = progress;
+            // Often enough for a progress display, not on every file.
+            if (progress.done >= reported + REPORT_FILES) {
+              reported = progress.done;
+              this.options.onStatus?.(this.status());
+            }
+          },
+          log,
+          signal: this.stopped.signal,
         },
-        pause: () => this.breathe(),
-        stopped: () => this.stopping,
-      });
-      if (this.stopping) return;
-      // The words' meaning is learned from all the pages: again only when pages came or went.
-      if (result.read > 0 || result.removed > 0 || !store.hasMeaning()) {
-        const learning = performance.now();
-        // Seconds of work: a stop ends it at the next slice, and the vectors, now of other pages, are forgotten
-        // so that the next update learns them again.
-        const learned = await store
-          .learnMeaning(() => (this.stopping ? Promise.reject(STOPPED) : this.breathe()))
-          .then(
-            () => true,
-            (error: unknown) => {
-              if (error !== STOPPED) throw error;
-              store.forgetMeaning();
-              return false;
-            },
-          );
-        if (!learned) return;
-        log.info('word vectors learned from the documentation', {
-          seconds: Math.round((performance.now() - learning) / 1000),
-        });
-      }
-      await this.loadTaskExamples();
-      store.setRunningSystem(await this.recordRunningSystem(owners));
+      );
+      if (outcome.status === 'stopped') return;
+      // Another process may have written the index: what this one read of it before is out of date.
+      store.forgetCached();
       this.counts = store.counts();
-      store.setMeta(SIGNATURE_KEY, signature);
-      store.setMeta(UPDATED_KEY, new Date().toISOString());
       this.progress = { done: 0, total: 0 };
-      log.info('documentation index updated', { ...result, seconds: Math.round((performance.now() - started) / 1000) });
+      if (outcome.learnedSeconds !== null) {
+        log.info('word vectors learned from the documentation', { seconds: outcome.learnedSeconds });
+      }
+      log.info('documentation index updated', {
+        ...outcome.update,
+        seconds: Math.round((performance.now() - started) / 1000),
+      });
       this.setState('ready');
     } catch (error) {
       log.warning('cannot index the documentation', { reason: (error as Error).message });
@@ -220,30 +191,12 @@ export class DocsIndex {
     }
   }
 
-  private async recordRunningSystem(owners: ReadonlyMap<string, string>): Promise<RunningSystem> {
-    const { sources, log, loadedUnits } = this.options;
-    const units = await (loadedUnits?.() ?? Promise.resolve([])).catch((error: Error) => {
+  private loadedUnits(): Promise<string[]> {
+    const { loadedUnits, log } = this.options;
+    return (loadedUnits?.() ?? Promise.resolve([])).catch((error: Error) => {
       log.debug('the loaded units could not be listed for the documentation index', { reason: error.message });
       return [];
     });
-    return recordRunningSystem({
-      owners,
-      commandDirs: sources.commandDirs ?? [],
-      units,
-      ...(sources.unitDirs && { unitDirs: sources.unitDirs }),
-    });
-  }
-
-  /** Yields to the main loop after every file, and sleeps after each slice so the index takes a share of a core. */
-  private async breathe(): Promise<void> {
-    const worked = performance.now() - this.sliceStart;
-    const duty = this.options.dutyCycle ?? 0.5;
-    if (worked >= SLICE_MS) {
-      // Bounded, so that a slice the machine stretched (or a stop) never waits long.
-      if (duty < 1) await sleep(Math.min((worked * (1 - duty)) / duty, MAX_BREATH_MS));
-      else await new Promise((resolve) => setImmediate(resolve));
-      this.sliceStart = performance.now();
-    } else await new Promise((resolve) => setImmediate(resolve));
   }
 
   private setState(state: DocsState): void {

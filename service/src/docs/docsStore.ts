@@ -399,6 +399,16 @@ export class DocsStore {
     }
   }
 
+  /**
+   * The index in `file`, which the service opened (and so checked and set up) already, for the update that
+   * writes it in a child process (indexerProcess.ts).
+   */
+  static openForUpdate(file: string): DocsStore {
+    const db = new Database(file, { fileMustExist: true });
+    db.pragma('synchronous = NORMAL');
+    return new DocsStore(db);
+  }
+
   /** An index in memory: for a scenario's recorded documents and for tests. */
   static inMemory(): DocsStore {
     const db = new Database(':memory:');
@@ -675,6 +685,14 @@ export class DocsStore {
         .filter((row, at) => at === 0 || entryNames(row.entry).some((name) => options.has(name)))
         .map((row) => passage.get(row.id) as Candidate & { id: number; lang: string }),
     );
+  }
+
+  /** Forgets what was read of the index once and kept: another connection wrote it since. */
+  forgetCached(): void {
+    this.learned = undefined;
+    this.running = null;
+    this.frequencies.clear();
+    this.passageCount = null;
   }
 
   /** Drops the learned meaning: the search goes on without it until it is learned again. */

@@ -9,6 +9,7 @@ import type { Logger } from '../logging.js';
 import { DocsIndex } from './docsIndex.js';
 import { DocsStore } from './docsStore.js';
 import { defaultSources, type DocsSources } from './indexer.js';
+import { updateInChildProcess } from './indexerChild.js';
 import { UNIT_DIRS } from './runningSystem.js';
 
 /** The sources with every place moved under `root` (a test's stand-in for the machine's `/`). */
@@ -34,6 +35,8 @@ export function openDocsIndex(options: {
   /** The test hook STEWARD_TEST_DOCS_ROOT. */
   root?: string;
   loadedUnits?: () => Promise<string[]>;
+  /** The indexer process's script (steward-docs-indexer.js), which runs each update. */
+  indexerScript: string;
 }): DocsIndex | undefined {
   let store: DocsStore;
   try {
@@ -52,5 +55,6 @@ export function openDocsIndex(options: {
     sources: options.root ? under(options.root, sources) : sources,
     log: options.log,
     ...(options.loadedUnits && { loadedUnits: options.loadedUnits }),
+    updater: updateInChildProcess({ script: options.indexerScript, file: options.file }),
   });
 }

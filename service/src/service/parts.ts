@@ -82,6 +82,7 @@ import { attentionReason, reportSetAside } from './statusReports.js';
 // Built next to the service (dist/service/steward-engine.js), and installed the same way.
 const WORKER_SCRIPT = fileURLToPath(new URL('./steward-engine.js', import.meta.url));
 const INSPECTOR_SCRIPT = fileURLToPath(new URL('./steward-model-inspector.js', import.meta.url));
+const DOCS_INDEXER_SCRIPT = fileURLToPath(new URL('./steward-docs-indexer.js', import.meta.url));
 const SPEECH_SCRIPT = fileURLToPath(new URL('./steward-speech.js', import.meta.url));
 const VOICE_SCRIPT = fileURLToPath(new URL('./steward-voice.js', import.meta.url));
 const BACKEND_PROBE_SCRIPT = fileURLToPath(new URL('./steward-backend-probe.js', import.meta.url));
@@ -116,6 +117,7 @@ export function createParts(base: PartsBase) {
     log,
     root: hooks.docsRoot,
     loadedUnits: () => listLoadedUnits([systemBus(), bus]),
+    indexerScript: DOCS_INDEXER_SCRIPT,
   });
   const backends = localBackendSelector({
     cacheDirectory: join(paths.cacheHome, 'steward'),
