@@ -12,6 +12,9 @@ export interface OpenedDatabase {
   setAside: string | null;
 }
 
+/** The most a connection keeps of the file's pages in memory, in KiB. */
+const CACHE_KIB = 2000;
+
 // SQLite's answers for a file that is not a database, or one whose pages are broken.
 const isDamage = (error: unknown) =>
   error instanceof Database.SqliteError && (error.code === 'SQLITE_NOTADB' || error.code.startsWith('SQLITE_CORRUPT'));
@@ -39,6 +42,9 @@ function open(file: string, prepare: (db: Database.Database) => void): Database.
   chmodSync(file, 0o600);
   const db = new Database(file);
   try {
+    // SQLite's own default of 2 MiB of cached pages, where better-sqlite3 sets 16: the service keeps its
+    // connections open for good, and a larger cache made no search of the documentation faster.
+    db.pragma(`cache_size = -${CACHE_KIB}`);
     const [check] = db.pragma('quick_check(1)') as { quick_check: string }[];
     if (check?.quick_check !== 'ok') {
       throw new Database.SqliteError(`quick_check: ${check?.quick_check ?? 'no answer'}`, 'SQLITE_CORRUPT');
