@@ -3,6 +3,15 @@
 import type { SignalRouter } from './client.js';
 
 /**
+ * Unsubscribes without waiting for the bus. A match rule it cannot take back now (the connection is closing, the
+ * bus does not answer) goes with the connection; the rejection must not reach the process guard, which would call
+ * the service degraded.
+ */
+export function unsubscribeInBackground(unsubscribe: () => Promise<void>): void {
+  unsubscribe().catch(() => undefined);
+}
+
+/**
  * Calls `onGone` once `name` leaves the bus: a connection's unique name, or a well-known name its owner releases.
  * Resolves, once the bus will report it, with a function that stops watching.
  */
@@ -11,9 +20,9 @@ export async function watchNameVanishing(router: SignalRouter, name: string, onG
     { sender: 'org.freedesktop.DBus', interface: 'org.freedesktop.DBus', member: 'NameOwnerChanged' },
     ([changedName, , newOwner]) => {
       if (changedName !== name || newOwner !== '') return;
-      void unsubscribe();
+      unsubscribeInBackground(unsubscribe);
       onGone();
     },
   );
-  return () => void unsubscribe();
+  return () => unsubscribeInBackground(unsubscribe);
 }

@@ -7,7 +7,7 @@
 import type { MessageBus } from '@jellybrick/dbus-next';
 
 import { nameHasOwner, SignalRouter } from '../dbus/client.js';
-import { watchNameVanishing } from '../dbus/nameWatch.js';
+import { unsubscribeInBackground, watchNameVanishing } from '../dbus/nameWatch.js';
 import type { Logger } from '../logging.js';
 import type { LowMemoryWarnings } from './memory.js';
 
@@ -29,7 +29,7 @@ export function lowMemoryMonitorWarnings(bus: MessageBus, log: Logger): LowMemor
     // Watched before asking whether it runs: a daemon that leaves in between is seen leaving.
     const stopWatching = await watchNameVanishing(router, LOW_MEMORY_MONITOR, () => {
       log.info('low-memory-monitor left the bus: memory pressure is read at an interval');
-      void stopWarnings();
+      unsubscribeInBackground(stopWarnings);
       gone();
     });
     const unsubscribe = async () => {
