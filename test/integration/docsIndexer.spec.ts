@@ -13,19 +13,13 @@ import type { DocsSources } from '../../service/src/docs/indexer.js';
 import { updateInChildProcess } from '../../service/src/docs/indexerChild.js';
 import { createLogger } from '../../service/src/logging.js';
 import { docsFixtureTree } from '../support/docsFixture.js';
-import { childrenOf, isAlive } from '../support/processes.js';
+import { childrenOf, commandLineOf, isAlive } from '../support/processes.js';
 import { DOCS_INDEXER_SCRIPT, waitFor } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 
 /** This process's indexer child, while one runs. */
 function indexerChild(): number | undefined {
-  return childrenOf(process.pid).find(({ pid }) => {
-    try {
-      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('steward-docs-indexer.js');
-    } catch {
-      return false;
-    }
-  })?.pid;
+  return childrenOf(process.pid).find(({ pid }) => commandLineOf(pid)?.includes('steward-docs-indexer.js'))?.pid;
 }
 
 /** The niceness of `pid`: the 19th field of /proc/PID/stat (proc(5)). */

@@ -26,6 +26,10 @@ export function childrenOf(pid: number): { pid: number; comm: string }[] {
     });
 }
 
+/** The command line of `pid`, its arguments joined by spaces; undefined once it has ended. */
+export const commandLineOf = (pid: number): string | undefined =>
+  procFile(`/proc/${pid}/cmdline`)?.split('\0').join(' ');
+
 /** Whether `pid` is a process that has not ended (a zombie has ended: only its parent's wait is missing). */
 export function isAlive(pid: number): boolean {
   try {
