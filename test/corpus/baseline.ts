@@ -11,19 +11,26 @@ const figures = z.strictObject({
   precision: z.number().min(0).max(1),
   firstStep: z.number().min(0).max(1),
 });
-export const baselineSchema = z.strictObject({
+const partBaseline = z.strictObject({
   classes: z.partialRecord(z.enum(CLASSES), figures),
   total: figures,
   /** The most benign cases that may raise anything (a share). */
   benignRaised: z.number().min(0).max(1),
 });
+/** The tuning part's minimums, and the sealed part's beside them (test/corpus/README.md, "Two parts"). */
+export const baselineSchema = partBaseline.extend({ sealed: partBaseline.optional() });
+export type PartBaseline = z.infer<typeof partBaseline>;
 export type Baseline = z.infer<typeof baselineSchema>;
 
 const METRICS = ['recall', 'precision', 'firstStep'] as const;
 // Rounding down keeps a baseline written from a run reachable by the same run.
 const floor = (value: number | null) => Math.floor((value ?? 0) * 1000) / 1000;
 
-export function baselineOf(result: Score): Baseline {
+export function baselineOf(result: Score, sealed?: Score): Baseline {
+  return sealed ? { ...partBaselineOf(result), sealed: partBaselineOf(sealed) } : partBaselineOf(result);
+}
+
+function partBaselineOf(result: Score): PartBaseline {
   const of = (s: ClassScore) => ({
     recall: floor(s.recall),
     precision: floor(s.precision),
@@ -34,8 +41,20 @@ export function baselineOf(result: Score): Baseline {
   return { classes, total: of(result.total), benignRaised: Math.ceil((result.benign.raised ?? 0) * 1000) / 1000 };
 }
 
-/** Every figure below its minimum (or benign share above its maximum), in words; empty when the run holds. */
-export function shortfalls(result: Score, baseline: Baseline, slackCases = 1): string[] {
+/**
+ * Every figure below its minimum (or benign share above its maximum), in words; empty when the run holds. The
+ * sealed part's are named by part and class only, as its totals are.
+ */
+export function shortfalls(result: Score, baseline: Baseline, slackCases = 1, sealed?: Score): string[] {
+  const below = partShortfalls(result, baseline, slackCases, '');
+  if (sealed && sealed.outcomes.length > 0) {
+    if (baseline.sealed) below.push(...partShortfalls(sealed, baseline.sealed, slackCases, 'sealed '));
+    else below.push('the baseline holds no figures for the sealed part');
+  }
+  return below;
+}
+
+function partShortfalls(result: Score, baseline: PartBaseline, slackCases: number, part: string): string[] {
   const below: string[] = [];
   // By default one case either way is the run's own noise (a proposal a loaded machine previews a moment late), not a change.
   const check = (where: string, s: ClassScore | undefined, min: z.infer<typeof figures>) => {
@@ -43,7 +62,7 @@ export function shortfalls(result: Score, baseline: Baseline, slackCases = 1): s
     for (const metric of METRICS) {
       const value = s?.[metric] ?? 0;
       if (value + 1e-9 < min[metric] - slack) {
-        below.push(`${where} ${metric} ${percent(value)} < baseline ${percent(min[metric])}`);
+        below.push(`${part}${where} ${metric} ${percent(value)} < baseline ${percent(min[metric])}`);
       }
     }
   };
@@ -53,7 +72,7 @@ export function shortfalls(result: Score, baseline: Baseline, slackCases = 1): s
   check('total', result.total, baseline.total);
   const raised = result.benign.raised ?? 0;
   if (raised > baseline.benignRaised + slackCases / Math.max(result.benign.cases, 1) + 1e-9) {
-    below.push(`benign raised ${percent(raised)} > baseline ${percent(baseline.benignRaised)}`);
+    below.push(`${part}benign raised ${percent(raised)} > baseline ${percent(baseline.benignRaised)}`);
   }
   return below;
 }
@@ -71,6 +90,40 @@ export function table(result: Score): string {
     ...(Object.entries(result.classes) as [CorpusClass, ClassScore][]).map(([name, s]) => line(name, s)),
     line('**total**', result.total),
     row(['benign (raised anything)', String(result.benign.cases), percent(result.benign.raised), '', '']),
+  ].join('\n');
+}
+
+/**
+ * The two parts side by side, per class: cases, right class (recall) and right first step, and the benign cases
+ * that raised anything. Totals only: nothing of a sealed case (its id, its lines, whether it was missed) is shown.
+ */
+export function partsTable(tuning: Score, sealed: Score): string {
+  const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  const cells = (s: ClassScore | undefined) =>
+    s ? [String(s.cases), percent(s.recall), percent(s.firstStep)] : ['0', percent(null), percent(null)];
+  const named = CLASSES.filter((name) => tuning.classes[name] || sealed.classes[name]);
+  return [
+    row([
+      'class',
+      'tuning cases',
+      'right class',
+      'right first step',
+      'sealed cases',
+      'right class',
+      'right first step',
+    ]),
+    row(['---', '---:', '---:', '---:', '---:', '---:', '---:']),
+    ...named.map((name) => row([name, ...cells(tuning.classes[name]), ...cells(sealed.classes[name])])),
+    row(['**total**', ...cells(tuning.total), ...cells(sealed.total)]),
+    row([
+      'benign (raised anything)',
+      String(tuning.benign.cases),
+      percent(tuning.benign.raised),
+      '',
+      String(sealed.benign.cases),
+      percent(sealed.benign.raised),
+      '',
+    ]),
   ].join('\n');
 }
 

@@ -3,11 +3,15 @@
 import { existsSync } from 'node:fs';
 
 import { BENIGN, CASES_DIR, CLASSES, loadCases } from '../corpus/cases.js';
+import { loadParts } from '../corpus/sealed.js';
 
 // The corpus the issue asks for (test/corpus/README.md).
 const MIN_CASES_PER_CLASS = 15;
 const MIN_BENIGN_CASES = 60;
 const MIN_PROBLEM_CASES = 300;
+// A sealed class (test/corpus/README.md, "Two parts"): enough sealed cases to measure, enough in all to tune on.
+const MIN_SEALED_CASES = 15;
+const MIN_SEALED_CLASS_CASES = 40;
 
 /** The line numbers `message` gives for `path`, in the wordings the corpus's programs print. */
 function linesNamed(message: string, path: string): number[] {
@@ -72,8 +76,24 @@ describe('the detection corpus (test/corpus/cases)', () => {
     expect(lineCount('a')).toBe(1);
   });
 
+  // loadParts holds the sealed files to SHA256SUMS and refuses a case id or a report in both parts.
+  it(`has a sealed part as committed, with ${MIN_SEALED_CASES} sealed cases a sealed class and ${MIN_SEALED_CLASS_CASES} in both parts`, () => {
+    const { tuning, sealed } = loadParts();
+    for (const c of sealed)
+      expect(c.source.url)
+        .withContext(c.id)
+        .toMatch(/^https?:\/\/[^/]+\.[^/]+\//);
+    const count = (cases: typeof sealed, name: string | null) => cases.filter((c) => c.expect.class === name).length;
+    for (const name of CLASSES.filter((name) => count(sealed, name) > 0)) {
+      expect(count(sealed, name)).withContext(name).toBeGreaterThanOrEqual(MIN_SEALED_CASES);
+      expect(count(sealed, name) + count(tuning, name))
+        .withContext(name)
+        .toBeGreaterThanOrEqual(MIN_SEALED_CLASS_CASES);
+    }
+  });
+
   it('expects no first step for benign cases', () => {
-    for (const c of cases().filter((c) => c.expect.class === null)) {
+    for (const c of [...cases(), ...loadParts().sealed].filter((c) => c.expect.class === null)) {
       expect(c.expect.firstStep).withContext(c.id).toBeNull();
     }
   });

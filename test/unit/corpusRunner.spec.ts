@@ -1,13 +1,15 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { baselineOf, causesTable, shortfalls, table } from '../corpus/baseline.js';
+import { baselineOf, causesTable, partsTable, shortfalls, table } from '../corpus/baseline.js';
 import { type CorpusCase, loadCases } from '../corpus/cases.js';
 import { machineUnits, machineWaves } from '../corpus/machine.js';
 import { type PlacedCase, score } from '../corpus/score.js';
+import { loadParts, reportOf, SUMS, unsealed } from '../corpus/sealed.js';
 import { journalOf, TrustedFields, USER_MANAGER_PID, USER_UID } from '../corpus/writer.js';
 
 const FIXTURES = join(process.cwd(), 'test', 'fixtures', 'corpus');
@@ -249,6 +251,117 @@ describe('the corpus runner', () => {
         'benign raised 50.0% > baseline 0.0%',
       ]);
     });
+  });
+});
+
+describe('the sealed part of the corpus', () => {
+  let dir: string;
+  const write = (name: string, text: string) => writeFileSync(join(dir, name), text);
+  const sumOf = (text: string) => createHash('sha256').update(text).digest('hex');
+  const elsewhere = { source: { url: 'https://example.net/bug/2', title: 'another report' } };
+  const sealedFile = JSON.stringify({
+    class: 'dns',
+    cases: [{ ...caseOf('dns-sealed-1', 'dns', 'network.flush_dns'), ...elsewhere }],
+  });
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'corpus-sealed-'));
+    mkdirSync(join(dir, 'cases'));
+    mkdirSync(join(dir, 'sealed'));
+    write('cases/dns.json', JSON.stringify({ class: 'dns', cases: [caseOf('dns-1', 'dns', 'network.flush_dns')] }));
+    write('sealed/dns.json', sealedFile);
+    write(`sealed/${SUMS}`, `${sumOf(sealedFile)}  dns.json\n`);
+  });
+  afterEach(() => rmSync(dir, { recursive: true }));
+
+  it('loads both parts while the sealed files are the ones SHA256SUMS holds', () => {
+    expect(unsealed(join(dir, 'sealed'))).toEqual([]);
+    const parts = loadParts(join(dir, 'cases'), join(dir, 'sealed'));
+    expect(parts.tuning.map((c) => c.id)).toEqual(['dns-1']);
+    expect(parts.sealed.map((c) => c.id)).toEqual(['dns-sealed-1']);
+    // No folder, no sealed part.
+    expect(loadParts(join(dir, 'cases'), join(dir, 'none')).sealed).toEqual([]);
+  });
+
+  it('refuses a sealed file that changed, one SHA256SUMS does not list, and one it lists that is gone', () => {
+    write('sealed/dns.json', sealedFile.replace('dns-sealed-1', 'dns-sealed-2'));
+    write('sealed/sound.json', '{}');
+    write(`sealed/${SUMS}`, `${sumOf(sealedFile)}  dns.json\n${sumOf('x')} *clock.json\n`);
+    expect(unsealed(join(dir, 'sealed'))).toEqual([
+      'dns.json is not the file SHA256SUMS sealed',
+      'clock.json is listed in SHA256SUMS but missing',
+      'sound.json is not listed in SHA256SUMS',
+    ]);
+    expect(() => loadParts(join(dir, 'cases'), join(dir, 'sealed'))).toThrowError(/not as committed/);
+    rmSync(join(dir, 'sealed', SUMS));
+    expect(unsealed(join(dir, 'sealed'))).toEqual(['SHA256SUMS is missing beside dns.json, sound.json']);
+  });
+
+  it('keeps each report in one part, however its address is written', () => {
+    expect(reportOf('https://github.com/a/b/issues/3#issuecomment-12')).toBe('github.com/a/b/issues/3');
+    expect(reportOf('https://bugs.launchpad.net/ubuntu/+source/x/+bug/42/comments/7')).toBe(
+      'bugs.launchpad.net/ubuntu/+source/x/+bug/42',
+    );
+    expect(reportOf('https://www.Example.org/t/9/?page=2')).toBe('example.org/t/9');
+    const moved = { ...caseOf('dns-sealed-1', 'dns', 'network.flush_dns') };
+    moved.source = { url: 'https://example.org/bug/1#c3', title: 'the same report' };
+    const text = JSON.stringify({ class: 'dns', cases: [moved] });
+    write('sealed/dns.json', text);
+    write(`sealed/${SUMS}`, `${sumOf(text)}  dns.json\n`);
+    expect(() => loadParts(join(dir, 'cases'), join(dir, 'sealed'))).toThrowError(
+      /the report example.org\/bug\/1 has cases in both parts/,
+    );
+  });
+
+  it('is shown beside the tuning part as totals, naming none of its cases, and held to its own baseline', () => {
+    const hour = 3_600_000_000n;
+    const place = (cases: CorpusCase[], from: number): PlacedCase[] =>
+      cases.map((corpusCase, i) => ({
+        corpusCase,
+        startUs: BigInt(from + i) * hour,
+        endUs: BigInt(from + i + 1) * hour,
+      }));
+    const tuning = place([caseOf('sound-1', 'sound', 'info.show_logs'), caseOf('benign-1', null)], 0);
+    const sealed = place(
+      [
+        caseOf('sound-secret-1', 'sound', 'info.show_logs'),
+        caseOf('sound-secret-2', 'sound', 'info.show_logs'),
+        caseOf('benign-secret-1', null),
+      ],
+      2,
+    );
+    const findings = [
+      { id: '1', kind: 'sound-unavailable', subject: 'pipewire', evidenceUs: [5n] },
+      { id: '2', kind: 'sound-unavailable', subject: 'wireplumber', evidenceUs: [2n * hour + 5n] },
+    ];
+    const proposals = ['1', '2'].map((findingId) => ({
+      findingId,
+      createdUs: 0n,
+      actions: ['info.show_logs'],
+      steps: [{ name: 'info.show_logs', params: {} }],
+      state: 'open',
+    }));
+    const tuningScore = score(tuning, findings, proposals);
+    const sealedScore = score(sealed, findings, proposals);
+    const shown = partsTable(tuningScore, sealedScore);
+    expect(shown).toContain('| sound | 1 | 100.0% | 100.0% | 2 | 50.0% | 50.0% |');
+    expect(shown).toContain('| benign (raised anything) | 1 | 0.0% |  | 1 | 0.0% |  |');
+    expect(shown).not.toContain('secret');
+    const baseline = baselineOf(tuningScore, sealedScore);
+    expect(baseline.sealed?.classes.sound).toEqual({ recall: 0.5, precision: 1, firstStep: 0.5 });
+    expect(shortfalls(tuningScore, baseline, 0, sealedScore)).toEqual([]);
+    const worse = score(sealed, findings.slice(0, 1), proposals);
+    expect(shortfalls(tuningScore, baseline, 0, worse)).toEqual([
+      'sealed sound recall 0.0% < baseline 50.0%',
+      'sealed sound precision 0.0% < baseline 100.0%',
+      'sealed sound firstStep 0.0% < baseline 50.0%',
+      'sealed total recall 0.0% < baseline 50.0%',
+      'sealed total precision 0.0% < baseline 100.0%',
+      'sealed total firstStep 0.0% < baseline 50.0%',
+    ]);
+    expect(shortfalls(tuningScore, baselineOf(tuningScore), 0, sealedScore)).toEqual([
+      'the baseline holds no figures for the sealed part',
+    ]);
   });
 });
 
