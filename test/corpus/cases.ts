@@ -7,11 +7,15 @@ import { join } from 'node:path';
 
 import { z } from 'zod';
 
+// A program that crashed: a service or tool (crash), or a program of the user's desktop session (app-crash). A
+// finding says what crashed, not which of the two it was: both classes count the same kinds, one list.
+const CRASH_KINDS = ['coredump', 'crash'] as const;
+
 /** The classes of problem a case may expect, and the finding kinds that count for each. */
 export const CLASS_KINDS = {
   'unit-failure': ['unit-failed', 'config-error'],
   'crash-loop': ['crash-loop'],
-  crash: ['coredump', 'crash'],
+  crash: CRASH_KINDS,
   oom: ['oom-kill'],
   storage: ['storage-error', 'filesystem-error'],
   'disk-full': ['no-space', 'disk-low', 'disk-critical'],
@@ -23,6 +27,7 @@ export const CLASS_KINDS = {
   'package-manager': ['package-manager-error'],
   thermal: ['thermal-throttling'],
   // The desktop session (service/src/desktop/).
+  'app-crash': CRASH_KINDS,
   extension: ['extension-error'],
   sound: ['sound-unavailable'],
   bluetooth: ['bluetooth-unavailable'],

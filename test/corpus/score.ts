@@ -107,10 +107,13 @@ export function score(
 
   const classScore = (ofClass: CaseOutcome[], kinds: readonly string[], raisedFor: CaseOutcome[]): ClassScore => {
     const counted = raisedFor.flatMap((o) => o.kinds.filter((k) => kinds.includes(k)).map(() => o));
+    // A finding of these kinds is right for a case of any class that counts the very same kinds (crash and
+    // app-crash: a crash's finding cannot say which of the two it was).
+    const alike = (o: CaseOutcome) => o.expected !== null && kindsOf(o.expected) === kinds;
     return {
       cases: ofClass.length,
       recall: share(ofClass.filter((o) => o.kinds.some((k) => kinds.includes(k))).length, ofClass.length),
-      precision: share(counted.filter((o) => ofClass.includes(o)).length, counted.length),
+      precision: share(counted.filter(alike).length, counted.length),
       firstStep: share(ofClass.filter((o) => o.firstStep === o.expectedFirstStep).length, ofClass.length),
     };
   };

@@ -199,6 +199,22 @@ describe('the corpus runner', () => {
       expect(table(result)).toContain('| oom | 2 | 50.0% | 100.0% | 50.0% |');
     });
 
+    it("counts a crash's finding right for both classes of crash, which it cannot tell apart", () => {
+      const crashes = [
+        caseOf('crash-1', 'crash', 'info.coredump'),
+        caseOf('app-crash-1', 'app-crash', 'info.coredump'),
+        caseOf('unit-failure-1', 'unit-failure', 'info.show_logs'),
+      ];
+      const raised = [
+        { id: '1', kind: 'coredump', subject: '/usr/sbin/named', evidenceUs: [5n] },
+        { id: '2', kind: 'coredump', subject: '/usr/bin/nautilus', evidenceUs: [hour + 5n] },
+        { id: '3', kind: 'crash', subject: 'smbd', evidenceUs: [2n * hour + 5n] },
+      ];
+      const byClass = score(place(crashes), raised, []).classes;
+      expect(byClass.crash).toEqual({ cases: 1, recall: 1, precision: 2 / 3, firstStep: 0 });
+      expect(byClass['app-crash']).toEqual({ cases: 1, recall: 1, precision: 2 / 3, firstStep: 0 });
+    });
+
     it('per system error the lines carry, whatever the class: recall of the class and right first step', () => {
       const withLines = (corpusCase: CorpusCase, message: string): CorpusCase => ({
         ...corpusCase,
