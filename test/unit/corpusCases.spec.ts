@@ -12,6 +12,8 @@ const MIN_PROBLEM_CASES = 300;
 // A sealed class (test/corpus/README.md, "Two parts"): enough sealed cases to measure, enough in all to tune on.
 const MIN_SEALED_CASES = 15;
 const MIN_SEALED_CLASS_CASES = 40;
+/** The classes the desktop issue (#65) measures on a sealed part: each must have one. */
+const SEALED_CLASSES = ['extension', 'sound', 'bluetooth', 'app-crash'] as const;
 
 /** The line numbers `message` gives for `path`, in the wordings the corpus's programs print. */
 function linesNamed(message: string, path: string): number[] {
@@ -84,6 +86,7 @@ describe('the detection corpus (test/corpus/cases)', () => {
         .withContext(c.id)
         .toMatch(/^https?:\/\/[^/]+\.[^/]+\//);
     const count = (cases: typeof sealed, name: string | null) => cases.filter((c) => c.expect.class === name).length;
+    for (const name of SEALED_CLASSES) expect(count(sealed, name)).withContext(`${name} sealed`).toBeGreaterThan(0);
     for (const name of CLASSES.filter((name) => count(sealed, name) > 0)) {
       expect(count(sealed, name)).withContext(name).toBeGreaterThanOrEqual(MIN_SEALED_CASES);
       expect(count(sealed, name) + count(tuning, name))
