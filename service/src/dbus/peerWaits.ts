@@ -3,13 +3,28 @@
 // Which services Steward waits on now, and which left it waiting past a deadline: a call that timed out, a
 // transaction that never finished, a fix that could not be worked out in time because of them. The status names
 // the stuck ones (GetStatus "stuck-peers", and the degraded state's reason) until each answers again.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { EventEmitter } from 'node:events';
 
 import { bounded } from './errors.js';
 
 interface Waiting {
+  peer: string;
   what: string;
   since: number;
+}
+
+/** The calls that one piece of work (a proposal's draft) has under way now: which peers it waits on. */
+export class WaitScope {
+  readonly open = new Set<Waiting>();
+
+  /** Each peer this work waits on now, with what it waits for the longest. */
+  waitingOn(): Map<string, string> {
+    const found = new Map<string, string>();
+    for (const { peer, what } of [...this.open].sort((a, b) => a.since - b.since))
+      if (!found.has(peer)) found.set(peer, what);
+    return found;
+  }
 }
 
 /** What a stuck peer left waiting, in a few words ("did not finish SearchFiles within 120 s"). */
@@ -18,18 +33,21 @@ const MAX_WHAT = 200;
 const MAX_STUCK = 32;
 
 export class PeerWaits extends EventEmitter<{ changed: [] }> {
-  readonly #waiting = new Map<string, Set<Waiting>>();
   readonly #stuck = new Map<string, string>();
+  readonly #scopes = new AsyncLocalStorage<WaitScope>();
+
+  /** Runs `work` in `scope`: the calls it makes, however deep, are listed there while under way. */
+  within<T>(scope: WaitScope, work: () => Promise<T>): Promise<T> {
+    return this.#scopes.run(scope, work);
+  }
 
   /** Marks a call or transaction to `peer` under way; returns what marks its end (answered, or failed). */
   begin(peer: string, what: string): (answered: boolean) => void {
-    const waiting: Waiting = { what, since: Date.now() };
-    let set = this.#waiting.get(peer);
-    if (!set) this.#waiting.set(peer, (set = new Set()));
-    set.add(waiting);
+    const waiting: Waiting = { peer, what, since: Date.now() };
+    const scope = this.#scopes.getStore();
+    scope?.open.add(waiting);
     return (answered) => {
-      set.delete(waiting);
-      if (set.size === 0 && this.#waiting.get(peer) === set) this.#waiting.delete(peer);
+      scope?.open.delete(waiting);
       if (answered) this.answered(peer);
     };
   }
@@ -50,16 +68,6 @@ export class PeerWaits extends EventEmitter<{ changed: [] }> {
   /** `peer` answered: it is not stuck (any more). */
   answered(peer: string): void {
     if (this.#stuck.delete(peer)) this.emit('changed');
-  }
-
-  /** The peers waited on for longer than `ms` now, with what waits on each the longest. */
-  waitingLongerThan(ms: number, now = Date.now()): Map<string, string> {
-    const found = new Map<string, string>();
-    for (const [peer, set] of this.#waiting) {
-      const oldest = [...set].reduce<Waiting | null>((a, b) => (a && a.since <= b.since ? a : b), null);
-      if (oldest && now - oldest.since > ms) found.set(peer, oldest.what);
-    }
-    return found;
   }
 
   /** The stuck peers, each with what it left waiting. */
