@@ -4,6 +4,7 @@ import { basename } from 'node:path';
 
 import type { Config, ConfigLoad } from '../config.js';
 import type { ServiceState } from '../core/serviceState.js';
+import type { PeerWaits } from '../dbus/peerWaits.js';
 import type { FindingsStore } from '../findings/store.js';
 import { _, format, ngettext } from '../i18n.js';
 import type { Logger } from '../logging.js';
@@ -46,4 +47,27 @@ export function reportSetAside(
       }),
     );
   }
+}
+
+/** A service that left Steward waiting past a deadline makes it degraded, named in the status, until it answers again. */
+export function reportStuckPeers(peers: PeerWaits, state: ServiceState, log: Logger): void {
+  const update = () => {
+    const stuck = Object.entries(peers.stuckPeers);
+    if (stuck.length > 0) log.warning('a service left Steward waiting', { stuck: stuck.map(([peer]) => peer) });
+    state.setProblem(
+      'peers',
+      stuck.length === 0
+        ? null
+        : format(
+            ngettext(
+              '{services} did not answer in time; what needs it waits until it does.',
+              '{services} did not answer in time; what needs them waits until they do.',
+              stuck.length,
+            ),
+            { services: stuck.map(([peer, what]) => `${peer} (${what})`).join(', ') },
+          ),
+    );
+  };
+  update();
+  peers.on('changed', update);
 }
