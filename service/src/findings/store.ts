@@ -9,6 +9,7 @@ import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
 
 import { boundedText } from '../storage/bounds.js';
+import type { Salvage } from '../storage/salvage.js';
 import { StateDatabase } from '../storage/stateDatabase.js';
 import { type Recovery, StorageHealth } from '../storage/storageHealth.js';
 import { cleanLine } from '../untrustedText.js';
@@ -193,6 +194,8 @@ export class FindingsStore {
 
   /** Where a damaged findings.db was kept when this one was started afresh; null when it was not. */
   readonly setAside: string | null;
+  /** What of that damaged file was copied into the fresh one, by table; null when nothing was. */
+  readonly salvaged: Salvage | null;
 
   constructor(
     file: string,
@@ -208,6 +211,7 @@ export class FindingsStore {
       health,
     );
     this.setAside = this.database.setAside;
+    this.salvaged = this.database.salvaged;
   }
 
   close(): void {

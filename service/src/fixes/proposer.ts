@@ -282,7 +282,7 @@ export class Proposer {
   private wait(change: FindingChange): void {
     const { id } = change.finding;
     const queued = this.waiting.get(id);
-    if (!queued && this.waiting.size >= MAX_WAITING_FINDINGS && change.change !== 'resolved') {
+    if (!queued && this.waiting.size + this.drafting.size >= MAX_WAITING_FINDINGS && change.change !== 'resolved') {
       this.skipped += 1;
       return;
     }

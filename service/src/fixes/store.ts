@@ -9,6 +9,7 @@ import type Database from 'better-sqlite3';
 
 import type { Voucher } from '../findings/attribution.js';
 import { boundedLines, boundedText } from '../storage/bounds.js';
+import type { Salvage } from '../storage/salvage.js';
 import { StateDatabase } from '../storage/stateDatabase.js';
 import { StorageHealth } from '../storage/storageHealth.js';
 import type { Preview, Risk, UndoPlan } from './action.js';
@@ -294,6 +295,8 @@ export class FixesStore {
 
   /** Where a damaged fixes.db was kept when this one was started afresh; null when it was not. */
   readonly setAside: string | null;
+  /** What of that damaged file was copied into the fresh one, by table; null when nothing was. */
+  readonly salvaged: Salvage | null;
 
   constructor(file: string, health = new StorageHealth({ directory: dirname(file) })) {
     this.database = new StateDatabase(
@@ -314,6 +317,7 @@ export class FixesStore {
       true,
     );
     this.setAside = this.database.setAside;
+    this.salvaged = this.database.salvaged;
   }
 
   private get db(): Database.Database {

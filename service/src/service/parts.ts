@@ -234,9 +234,13 @@ export function createParts(base: PartsBase) {
   const chatSessions = new ChatSessionStore(join(paths.stateDirectory, 'chat.db'), {}, storage);
   reportSetAside(
     [
-      { file: join(paths.stateDirectory, 'findings.db'), setAside: findingsStore.setAside },
-      { file: join(paths.stateDirectory, 'fixes.db'), setAside: fixes.store.setAside },
-      { file: join(paths.stateDirectory, 'chat.db'), setAside: chatSessions.setAside },
+      {
+        file: join(paths.stateDirectory, 'findings.db'),
+        setAside: findingsStore.setAside,
+        salvaged: findingsStore.salvaged,
+      },
+      { file: join(paths.stateDirectory, 'fixes.db'), setAside: fixes.store.setAside, salvaged: fixes.store.salvaged },
+      { file: join(paths.stateDirectory, 'chat.db'), setAside: chatSessions.setAside, salvaged: chatSessions.salvaged },
     ],
     state,
     log,

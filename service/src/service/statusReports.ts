@@ -8,6 +8,7 @@ import type { PeerWaits } from '../dbus/peerWaits.js';
 import type { FindingsStore } from '../findings/store.js';
 import { _, format, ngettext } from '../i18n.js';
 import type { Logger } from '../logging.js';
+import type { Salvage } from '../storage/salvage.js';
 
 /** What the status says needs attention: the findings at or above the configured severity. */
 export function attentionReason(store: FindingsStore, config: Config): string | null {
@@ -30,21 +31,105 @@ export function applyConfig(load: ConfigLoad, state: ServiceState, logger: Logge
   }
 }
 
-/** A store that had to start afresh says so in the status, with where its old file was kept. */
+/** The table whose rows a person counts in each store, and its words. */
+const COUNTED: Record<string, { table: string; words: (kept: number, total: number | null) => string }> = {
+  'findings.db': {
+    table: 'findings',
+    words: (kept, total) =>
+      total === null
+        ? format(
+            ngettext(
+              'It recovered {kept} finding; the rest could not be read.',
+              'It recovered {kept} findings; the rest could not be read.',
+              kept,
+            ),
+            { kept },
+          )
+        : format(
+            ngettext(
+              'It recovered {kept} of its {total} finding.',
+              'It recovered {kept} of its {total} findings.',
+              total,
+            ),
+            { kept, total },
+          ),
+  },
+  'fixes.db': {
+    table: 'proposals',
+    words: (kept, total) =>
+      total === null
+        ? format(
+            ngettext(
+              'It recovered {kept} proposal; the rest could not be read.',
+              'It recovered {kept} proposals; the rest could not be read.',
+              kept,
+            ),
+            { kept },
+          )
+        : format(
+            ngettext(
+              'It recovered {kept} of its {total} proposal.',
+              'It recovered {kept} of its {total} proposals.',
+              total,
+            ),
+            { kept, total },
+          ),
+  },
+  'chat.db': {
+    table: 'sessions',
+    words: (kept, total) =>
+      total === null
+        ? format(
+            ngettext(
+              'It recovered {kept} conversation; the rest could not be read.',
+              'It recovered {kept} conversations; the rest could not be read.',
+              kept,
+            ),
+            { kept },
+          )
+        : format(
+            ngettext(
+              'It recovered {kept} of its {total} conversation.',
+              'It recovered {kept} of its {total} conversations.',
+              total,
+            ),
+            { kept, total },
+          ),
+  },
+};
+
+/** A store that had to start afresh says so in the status, with where its old file was kept and what was recovered. */
 export function reportSetAside(
-  stores: { file: string; setAside: string | null }[],
+  stores: { file: string; setAside: string | null; salvaged?: Salvage | null }[],
   state: ServiceState,
   log: Logger,
 ): void {
-  for (const { file, setAside } of stores) {
+  for (const { file, setAside, salvaged } of stores) {
     if (setAside === null) continue;
-    log.warning('a damaged database was set aside; a new one was started', { file, kept: setAside });
+    const name = basename(file);
+    const counted = COUNTED[name];
+    const saved = counted && salvaged?.[counted.table];
+    log.warning('a damaged database was set aside; a new one was started', {
+      file,
+      kept: setAside,
+      recovered: salvaged ? JSON.stringify(salvaged) : 'nothing readable',
+    });
+    const recovered = !salvaged
+      ? _('Nothing in it could be read.')
+      : counted
+        ? counted.words(saved?.kept ?? 0, saved ? saved.total : 0)
+        : '';
     state.setProblem(
-      `storage:${basename(file)}`,
-      format(_('{file} was damaged. Steward kept it as {copy} and started a new one.'), {
-        file: basename(file),
-        copy: setAside,
-      }),
+      `storage:${name}`,
+      [
+        format(_('{file} was damaged. Steward kept it as {copy} and started a new one.'), {
+          file: name,
+          copy: setAside,
+        }),
+        recovered,
+      ]
+        .filter(Boolean)
+        .join(' '),
     );
   }
 }
