@@ -149,8 +149,10 @@ const isWellKnown = (sender: string | undefined): sender is string =>
 interface Subscription {
   filter: SignalFilter;
   handlers: Set<SignalHandler>;
-  /** The rule on the bus now: for a well-known sender, its owner's; null while the name has no owner. */
+  /** The rule on the bus (or on its way there): for a well-known sender, its owner's; null while it has none. */
   rule: string | null;
+  /** The changes of its rule on the bus, one after the other, so that a rule is never taken back before it is added. */
+  changes: Promise<void>;
 }
 
 interface OwnedName {
@@ -191,20 +193,16 @@ export class SignalRouter {
     const key = matchRule(filter);
     let entry = this.rules.get(key);
     if (!entry) {
-      entry = { filter, handlers: new Set(), rule: null };
+      entry = { filter, handlers: new Set(), rule: null, changes: Promise.resolve() };
       this.rules.set(key, entry);
       this.listen();
       if (isWellKnown(filter.sender)) {
         const name = await this.follow(filter.sender);
         await name.remade;
-        // The owner may have changed while it was asked: the change's own remaking covers this rule then.
-        if (this.rules.get(key) === entry && entry.rule === null && name.owner !== null) {
-          entry.rule = matchRule(filter, name.owner);
-          await this.busCall('AddMatch', entry.rule);
-        }
+        if (this.rules.get(key) === entry)
+          await this.setRule(entry, name.owner === null ? null : matchRule(filter, name.owner));
       } else {
-        entry.rule = key;
-        await this.busCall('AddMatch', key);
+        await this.setRule(entry, key);
       }
     }
     entry.handlers.add(handler);
@@ -322,12 +320,9 @@ export class SignalRouter {
       await Promise.all(
         [...this.rules.values()]
           .filter((entry) => entry.filter.sender === name)
-          .map(async (entry) => {
-            const old = entry.rule;
-            entry.rule = owner === null ? null : matchRule(entry.filter, owner);
-            if (old !== null) await this.busCall('RemoveMatch', old).catch(() => undefined);
-            if (entry.rule !== null) await this.busCall('AddMatch', entry.rule).catch(() => undefined);
-          }),
+          .map((entry) =>
+            this.setRule(entry, owner === null ? null : matchRule(entry.filter, owner)).catch(() => undefined),
+          ),
       );
       if (this.names.get(name) !== followed || followed.owner !== owner) return;
       for (const watcher of followed.watchers) watcher(owner);
@@ -340,11 +335,25 @@ export class SignalRouter {
     entry.handlers.delete(handler);
     if (entry.handlers.size > 0) return;
     this.rules.delete(key);
-    const { rule } = entry;
-    entry.rule = null;
     this.maybeStopListening();
-    if (rule !== null) await this.busCall('RemoveMatch', rule);
-    if (isWellKnown(entry.filter.sender)) await this.unfollow(entry.filter.sender);
+    try {
+      await this.setRule(entry, null);
+    } finally {
+      if (isWellKnown(entry.filter.sender)) await this.unfollow(entry.filter.sender);
+    }
+  }
+
+  /** Puts `next` on the bus in place of `entry`'s rule, once the changes before it are made. */
+  private setRule(entry: Subscription, next: string | null): Promise<void> {
+    const change = entry.changes.then(async () => {
+      const old = entry.rule;
+      if (old === next) return;
+      entry.rule = next;
+      if (old !== null) await this.busCall('RemoveMatch', old);
+      if (next !== null) await this.busCall('AddMatch', next);
+    });
+    entry.changes = change.catch(() => undefined);
+    return change;
   }
 
   private busCall(member: 'AddMatch' | 'RemoveMatch', rule: string): Promise<unknown[]> {
@@ -375,7 +384,7 @@ export class SignalRouter {
       message.interface !== filter.interface ||
       (filter.path !== undefined && message.path !== filter.path) ||
       (filter.member !== undefined && message.member !== filter.member) ||
-      (filter.arg0 !== undefined && (message.body)[0] !== filter.arg0)
+      (filter.arg0 !== undefined && message.body[0] !== filter.arg0)
     )
       return false;
     if (filter.sender === undefined) return true;
