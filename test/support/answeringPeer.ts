@@ -25,7 +25,9 @@ export class AnsweringPeer {
       const answer = this.answering(call);
       if (!answer) return false;
       this.answered.set(call.member ?? '', (this.answered.get(call.member ?? '') ?? 0) + 1);
-      connection.send(Message.newMethodReturn(call, answer.signature, answer.body));
+      // A value the library cannot write as that type answers as an error, as a daemon's failure would.
+      if (!sent(connection, Message.newMethodReturn(call, answer.signature, answer.body)))
+        connection.send(Message.newError(call, 'org.example.Error.Failed', 'cannot write that answer'));
       return true;
     });
   }
@@ -44,7 +46,18 @@ export class AnsweringPeer {
     return this.connection.releaseName(name);
   }
 
+  /** Sends a signal; one the library cannot write as that type is not sent. */
   signal(path: string, iface: string, member: string, signature: string, body: unknown[]): void {
-    this.connection.send(new Message({ type: MessageType.SIGNAL, path, interface: iface, member, signature, body }));
+    sent(this.connection, new Message({ type: MessageType.SIGNAL, path, interface: iface, member, signature, body }));
+  }
+}
+
+/** Whether the library could write `message`: it marshals before it writes, and throws for a value of another type. */
+function sent(connection: MessageBus, message: Message): boolean {
+  try {
+    connection.send(message);
+    return true;
+  } catch {
+    return false;
   }
 }

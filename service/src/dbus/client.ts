@@ -314,7 +314,7 @@ export class SignalRouter {
     if (!followed) return;
     followed.changes += 1;
     followed.owner = owner;
-    followed.remade = followed.remade.then(async () => {
+    const remaking = followed.remade.then(async () => {
       // A later change is on its way: that one remakes the rules.
       if (followed.owner !== owner) return;
       await Promise.all(
@@ -327,6 +327,8 @@ export class SignalRouter {
       if (this.names.get(name) !== followed || followed.owner !== owner) return;
       for (const watcher of followed.watchers) watcher(owner);
     });
+    // Whatever failed in one change (the bus closing), the next change is remade all the same.
+    followed.remade = remaking.catch(() => undefined);
   }
 
   private async unsubscribe(key: string, handler: SignalHandler): Promise<void> {

@@ -81,7 +81,11 @@ export class NetworkManagerSource implements EventSource {
     ]);
     this.#properties = {};
     this.#last = null;
-    const first = this.#read();
+    // A first answer of the wrong type is no reason to stop watching: the next signal or restart is read.
+    const first = this.#read().catch((error: Error) => {
+      if (!(error instanceof UnexpectedAnswer)) throw error;
+      this.#unexpected(error);
+    });
     this.#queue = first.catch(() => undefined);
     await first;
   }
