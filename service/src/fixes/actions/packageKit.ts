@@ -208,7 +208,15 @@ export async function transaction(
     const what = `did not finish ${method} within ${Math.round(deadlineMs / 1000)} s`;
     peerWaits.stuck(PACKAGEKIT, what);
     cancel();
-    fail(new StewardError('Timeout', format(_('PackageKit {what}.'), { what })));
+    fail(
+      new StewardError(
+        'Timeout',
+        format(_('PackageKit did not finish {method} within {seconds} s.'), {
+          method,
+          seconds: Math.round(deadlineMs / 1000),
+        }),
+      ),
+    );
   }, deadlineMs);
   let answered = false;
   try {
