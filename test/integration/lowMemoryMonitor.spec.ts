@@ -23,10 +23,12 @@ describe("low-memory-monitor's warnings, against a stand-in (python3-dbusmock)",
   let mock: ChildProcess | undefined;
   let warned: number;
   let gone: number;
+  let back: number;
   const log = createLogger({ level: 'error', journal: true, write: () => undefined });
   const handlers = {
     warned: () => void warned++,
     gone: () => void gone++,
+    back: () => void back++,
   };
   const emitWarning = (level: number) =>
     callMethod(client, {
@@ -44,6 +46,7 @@ describe("low-memory-monitor's warnings, against a stand-in (python3-dbusmock)",
     service = await bus.connect();
     warned = 0;
     gone = 0;
+    back = 0;
   });
 
   afterEach(async () => {
@@ -52,14 +55,39 @@ describe("low-memory-monitor's warnings, against a stand-in (python3-dbusmock)",
     await bus.stop();
   });
 
-  it('hears nothing where the daemon does not run', async () => {
-    expect(await lowMemoryMonitorWarnings(service, log)(handlers)).toBeNull();
+  const startDaemon = async () => {
+    mock = await startDbusmock(bus, client, LOW_MEMORY_MONITOR, [LOW_MEMORY_MONITOR, PATH, LOW_MEMORY_MONITOR]);
+  };
+
+  it('says that no warnings come where the daemon does not run, and hears them once it starts', async () => {
+    const warnings = await lowMemoryMonitorWarnings(service, log)(handlers);
+    expect(warnings.running).toBeFalse();
+    await startDaemon();
+    await waitFor(() => back > 0, 'the daemon coming onto the bus');
+    await emitWarning(50);
+    await waitFor(() => warned > 0, 'the warning of the daemon started after Steward');
+    await warnings.stop();
+  });
+
+  it('hears the warnings again from a daemon that left the bus and came back', async () => {
+    await startDaemon();
+    const warnings = await lowMemoryMonitorWarnings(service, log)(handlers);
+    expect(warnings.running).toBeTrue();
+    await stopMock(mock!);
+    mock = undefined;
+    await waitFor(() => gone > 0, 'the daemon leaving');
+    await startDaemon();
+    await waitFor(() => back > 0, 'the daemon back');
+    await emitWarning(50);
+    await waitFor(() => warned > 0, 'the warning of the daemon back');
+    expect([gone, back, warned]).toEqual([1, 1, 1]);
+    await warnings.stop();
   });
 
   it("wakes on the daemon's warnings only, not on a forged one, and says when the daemon leaves", async () => {
-    mock = await startDbusmock(bus, client, LOW_MEMORY_MONITOR, [LOW_MEMORY_MONITOR, PATH, LOW_MEMORY_MONITOR]);
-    const unsubscribe = await lowMemoryMonitorWarnings(service, log)(handlers);
-    expect(unsubscribe).not.toBeNull();
+    await startDaemon();
+    const warnings = await lowMemoryMonitorWarnings(service, log)(handlers);
+    expect(warnings.running).toBeTrue();
 
     // Another peer sends the same signal first: the bus delivers only the name owner's (the match rule's sender),
     // and the daemon's, sent after it, arrives after where it would have.
@@ -77,7 +105,7 @@ describe("low-memory-monitor's warnings, against a stand-in (python3-dbusmock)",
     await waitFor(() => warned > 0, 'the warning');
     expect(warned).withContext('the forged warning was not heard').toBe(1);
 
-    await stopMock(mock);
+    await stopMock(mock!);
     mock = undefined;
     await waitFor(() => gone > 0, 'the daemon leaving');
     expect(gone).toBe(1);

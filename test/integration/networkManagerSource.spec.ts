@@ -23,6 +23,7 @@ const NM = 'org.freedesktop.NetworkManager';
 const NM_PATH = '/org/freedesktop/NetworkManager';
 /** The template's main object, which carries its mock methods. */
 const MOCK_PATH = '/org/freedesktop';
+const TEMPLATE = join(process.cwd(), 'test', 'support', 'networkManagerTemplate.py');
 const MOCK = 'org.freedesktop.DBus.Mock';
 const NM_CONNECTIVITY = { none: 1, portal: 2, full: 4 } as const;
 const NM_STATE_ASLEEP = 10;
@@ -38,10 +39,13 @@ describe('NetworkManagerSource', () => {
   let logLines: string[];
   const log = () => createLogger({ level: 'debug', journal: false, write: (line) => logLines.push(line) });
 
-  /** python3-dbusmock's NetworkManager template on the private bus; `parameters` set its initial properties. */
+  /**
+   * python3-dbusmock's NetworkManager template on the private bus; `parameters` set its initial properties, as
+   * NetworkManager types them (networkManagerTemplate.py).
+   */
   async function startMockNetworkManager(parameters: Record<string, unknown> = {}): Promise<void> {
     // /usr/bin/python3: the `python3` on PATH may be another interpreter without dbusmock.
-    const args = ['-m', 'dbusmock', '--template', 'networkmanager', '--session', '-p', JSON.stringify(parameters)];
+    const args = ['-m', 'dbusmock', '--template', TEMPLATE, '--session', '-p', JSON.stringify(parameters)];
     const started = spawn('/usr/bin/python3', args, {
       env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: bus.address },
       stdio: ['ignore', 'ignore', 'inherit'],

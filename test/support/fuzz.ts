@@ -463,3 +463,22 @@ export class Fuzzer {
 
 /** A seed for a run that was not given one; printed, so the run can be replayed. */
 export const freshSeed = () => Number.parseInt(randomUUID().slice(0, 8), 16);
+
+/** Every basic D-Bus type but h (a file descriptor, which the bus library here cannot send). */
+const BASIC_TYPES = ['y', 'b', 'n', 'q', 'i', 'u', 'x', 't', 'd', 's', 'o', 'g'];
+
+/** A random complete D-Bus type: every basic type, variants, arrays, structs and dictionaries, nested up to `depth`. */
+export function randomType(random: Random, depth = 3): string {
+  const kind = depth > 0 ? random.below(6) : 0;
+  if (kind <= 1) return random.pick(BASIC_TYPES);
+  if (kind === 2) return 'v';
+  if (kind === 3) return `a${randomType(random, depth - 1)}`;
+  if (kind === 4)
+    return `(${Array.from({ length: random.below(3) + 1 }, () => randomType(random, depth - 1)).join('')})`;
+  // Dictionary keys as strings: valueOf writes every dictionary as an object, whose keys are text.
+  return `a{${random.pick(['s', 'o', 'g'])}${randomType(random, depth - 1)}}`;
+}
+
+/** A random signature of up to three complete types. */
+export const randomSignature = (random: Random) =>
+  Array.from({ length: random.below(4) }, () => randomType(random)).join('');

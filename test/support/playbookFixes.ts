@@ -19,10 +19,12 @@ export function playbookFixes(
   state: string,
   log: Logger,
   resolveGraceMs?: number,
+  draftDeadlineMs?: number,
 ) {
   const server = new ObjectServer(bus, log);
   const fixes = new Fixes({
     ...(resolveGraceMs !== undefined && { resolveGraceMs }),
+    ...(draftDeadlineMs !== undefined && { draftDeadlineMs }),
     paths: { ...resolvePaths({ HOME: home }), stateDirectory: state },
     sessionBus: bus,
     server,

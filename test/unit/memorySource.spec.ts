@@ -95,20 +95,17 @@ describe('the memory pressure source', () => {
     ]);
   });
 
-  it('reads only from a warning of the desktop until the pressure is gone, and at the interval once warnings stop', async () => {
+  it('reads only from a warning of the desktop until the pressure is gone, at the interval while warnings stop, and on warnings again once they are back', async () => {
     const path = join(dir.path, 'memory');
     await writeFile(path, psi('0.00', '0.00'));
     let handlers: Parameters<LowMemoryWarnings>[0] | undefined;
-    let unsubscribed = false;
     source = new MemoryPressureSource({
       path,
       intervalMs: 20,
       session: null,
       warnings: async (given) => {
         handlers = given;
-        return async () => {
-          unsubscribed = true;
-        };
+        return { running: true, stop: async () => undefined };
       },
       log: log(),
     });
@@ -135,13 +132,29 @@ describe('the memory pressure source', () => {
     );
     expect(source.readsOnWarning).toBeFalse();
     expect(source.reading).toBeTrue();
-    expect(unsubscribed).withContext('the daemon unsubscribed itself; stop has nothing left').toBeFalse();
+
+    // The daemon is back: one read of what the pressure is now, then only its warnings wake the source.
+    await writeFile(path, psi('0.00', '0.00'));
+    const before = events.length;
+    handlers?.back();
+    expect(source.readsOnWarning).toBeTrue();
+    await waitFor(
+      () => events.slice(before).some((event) => event.type === 'memoryPressure' && event.someAvg10 === 0),
+      'the read when the warnings are back',
+    );
+    await waitFor(() => !source?.reading, 'the reads to end once calm');
   });
 
   it('reads at the interval where no warnings come', async () => {
     const path = join(dir.path, 'memory');
     await writeFile(path, psi('0.00', '0.00'));
-    source = new MemoryPressureSource({ path, intervalMs: 20, session: null, warnings: async () => null, log: log() });
+    source = new MemoryPressureSource({
+      path,
+      intervalMs: 20,
+      session: null,
+      warnings: async () => ({ running: false, stop: async () => undefined }),
+      log: log(),
+    });
     await source.start((event) => events.push(event));
     expect(source.readsOnWarning).toBeFalse();
     expect(source.reading).toBeTrue();

@@ -11,6 +11,7 @@ import { z } from 'zod';
 
 import type { ToolCallRecord } from '../assistant/turn.js';
 import { StewardError } from '../dbus/errors.js';
+import type { Salvage } from '../storage/salvage.js';
 import { StateDatabase } from '../storage/stateDatabase.js';
 import { StorageHealth, StorageUnavailable } from '../storage/storageHealth.js';
 import { cleanLine } from '../untrustedText.js';
@@ -148,6 +149,8 @@ export class ChatSessionStore {
   private readonly database: StateDatabase;
   /** Where a damaged chat.db was kept when this one was started afresh; null when it was not. */
   readonly setAside: string | null;
+  /** What of that damaged file was copied into the fresh one, by table; null when nothing was. */
+  readonly salvaged: Salvage | null;
   private readonly maxSessions: number;
   private readonly maxMessages: number;
   /** Messages not yet stored, by session, oldest first; the disk's recovery stores them. */
@@ -168,6 +171,7 @@ export class ChatSessionStore {
       health,
     );
     this.setAside = this.database.setAside;
+    this.salvaged = this.database.salvaged;
   }
 
   private get db(): Database.Database {

@@ -20,6 +20,8 @@ export interface CoreInfo {
   docs?: () => DocsStatus;
   /** The inference backend chosen by probing; null before the probes ran. */
   backend?: () => BackendChoice | null;
+  /** The services that left the service waiting past a deadline, each with what it did not answer. */
+  stuckPeers?: () => Record<string, string>;
 }
 
 function docsEntries(status: DocsStatus | undefined): Record<string, Variant> {
@@ -75,6 +77,7 @@ export function createCoreInterface(
         'config-file': new Variant('s', info.configFile),
         'config-valid': new Variant('b', info.configValid),
         'state-directory': new Variant('s', info.stateDirectory),
+        'stuck-peers': new Variant('a{ss}', info.stuckPeers?.() ?? {}),
         ...docsEntries(info.docs?.()),
         ...backendEntries(info.backend?.() ?? null),
       })),

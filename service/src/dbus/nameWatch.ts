@@ -17,7 +17,13 @@ export function unsubscribeInBackground(unsubscribe: () => Promise<void>): void 
  */
 export async function watchNameVanishing(router: SignalRouter, name: string, onGone: () => void): Promise<() => void> {
   const unsubscribe = await router.subscribe(
-    { sender: 'org.freedesktop.DBus', interface: 'org.freedesktop.DBus', member: 'NameOwnerChanged' },
+    {
+      sender: 'org.freedesktop.DBus',
+      interface: 'org.freedesktop.DBus',
+      member: 'NameOwnerChanged',
+      arg0: name,
+      signature: 'sss',
+    },
     ([changedName, , newOwner]) => {
       if (changedName !== name || newOwner !== '') return;
       unsubscribeInBackground(unsubscribe);

@@ -10,3 +10,16 @@ export const variantOf = <T extends z.ZodType>(signature: string, value: T) =>
     .refine((variant) => variant.signature === signature, `must have the D-Bus type ${signature}`)
     .transform((variant): unknown => variant.value)
     .pipe(value);
+
+/**
+ * Text from another service, bounded in characters and in UTF-8 bytes (a character may take four): what
+ * exceeds either is not what the interface means, and is refused rather than cut.
+ */
+export const boundedText = (maxCharacters: number, maxBytes = maxCharacters * 4) =>
+  z
+    .string()
+    .max(maxCharacters)
+    .refine((text) => Buffer.byteLength(text) <= maxBytes, `must take at most ${maxBytes} bytes`);
+
+/** An a{sv} argument: its values are variants, read further by a schema. */
+export const variantDict = z.record(z.string(), z.instanceof(Variant));

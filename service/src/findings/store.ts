@@ -8,6 +8,8 @@ import { dirname } from 'node:path';
 
 import type Database from 'better-sqlite3';
 
+import { boundedText } from '../storage/bounds.js';
+import type { Salvage } from '../storage/salvage.js';
 import { StateDatabase } from '../storage/stateDatabase.js';
 import { type Recovery, StorageHealth } from '../storage/storageHealth.js';
 import { cleanLine } from '../untrustedText.js';
@@ -100,6 +102,8 @@ interface EvidenceRow {
 const FIRST_EVIDENCE = 3;
 const LATEST_EVIDENCE = 10;
 const MAX_EVIDENCE_TEXT = 2000;
+/** A subject is a unit, a file, a device or an extension's uuid: one longer than this came from outside, cut to it. */
+const MAX_SUBJECT = 1000;
 const MAX_EXPLANATION = 600;
 const MAX_LIKELY_CAUSE = 300;
 
@@ -190,6 +194,8 @@ export class FindingsStore {
 
   /** Where a damaged findings.db was kept when this one was started afresh; null when it was not. */
   readonly setAside: string | null;
+  /** What of that damaged file was copied into the fresh one, by table; null when nothing was. */
+  readonly salvaged: Salvage | null;
 
   constructor(
     file: string,
@@ -205,6 +211,7 @@ export class FindingsStore {
       health,
     );
     this.setAside = this.database.setAside;
+    this.salvaged = this.database.salvaged;
   }
 
   close(): void {
@@ -255,7 +262,8 @@ export class FindingsStore {
   report(report: FindingReport): FindingChange {
     const at = report.at.getTime();
     const attribution = report.attribution ?? STEWARD_ATTRIBUTION;
-    const existing = this.row(report.kind, report.subject);
+    const subject = boundedText(report.subject, MAX_SUBJECT);
+    const existing = this.row(report.kind, subject);
     let id: number;
     let change: FindingChange['change'];
     if (!existing) {
@@ -265,7 +273,7 @@ export class FindingsStore {
              VALUES (?, ?, ?, ?, 'active', ?, ?, 1, ?, ?)`,
         ).run(
           report.kind,
-          report.subject,
+          subject,
           report.severity,
           cleanLine(report.title),
           at,
@@ -304,7 +312,7 @@ export class FindingsStore {
 
   /** Marks the finding resolved; null when there is no active finding to resolve. */
   resolve(resolution: ResolutionReport): FindingChange | null {
-    const existing = this.row(resolution.kind, resolution.subject);
+    const existing = this.row(resolution.kind, boundedText(resolution.subject, MAX_SUBJECT));
     if (existing?.state !== 'active') return null;
     this.sql(`UPDATE findings SET state = 'resolved', resolved_at = ? WHERE id = ?`).run(
       resolution.at.getTime(),

@@ -57,6 +57,8 @@ export interface FixesOptions {
   storage?: StorageHealth;
   /** How long a proposal waits for its cleared finding to come back (Proposer's RESOLVE_GRACE_MS by default). */
   resolveGraceMs?: number;
+  /** How long working out one finding's proposal may take (Proposer's DRAFT_DEADLINE_MS by default). */
+  draftDeadlineMs?: number;
   log: Logger;
 }
 
@@ -194,6 +196,7 @@ export class Fixes {
       policy,
       advisor: new ModelAdvisor({ engines, catalog: findingsCatalog, log, redact }),
       ...(options.resolveGraceMs !== undefined && { resolveGraceMs: options.resolveGraceMs }),
+      ...(options.draftDeadlineMs !== undefined && { draftDeadlineMs: options.draftDeadlineMs }),
       signals: {
         proposalAdded: (proposal) => {
           bus.emit('ProposalAdded', { id: String(proposal.id), proposal: proposalDict(proposal) });

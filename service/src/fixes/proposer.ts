@@ -3,7 +3,10 @@
 // Turns findings into proposals: the playbook's candidate actions, each
 // validated against the catalog and previewed; those that would change
 // nothing or do not fit this machine are not offered.
+import { AsyncLocalStorage } from 'node:async_hooks';
+
 import { remoteErrorName, StewardError } from '../dbus/errors.js';
+import { peerWaits, WaitScope } from '../dbus/peerWaits.js';
 import type { Finding, FindingChange, FindingsStore, FindingWithEvidence } from '../findings/store.js';
 import { _, format } from '../i18n.js';
 import type { Logger } from '../logging.js';
@@ -46,8 +49,27 @@ export interface ProposerOptions {
   advisor?: ModelAdvisor;
   /** How long a proposal waits after its finding cleared before it is withdrawn (default RESOLVE_GRACE_MS). */
   resolveGraceMs?: number;
+  /** How long working out one finding's proposal may take (default DRAFT_DEADLINE_MS). */
+  draftDeadlineMs?: number;
   log: Logger;
 }
+
+/**
+ * How long working out one finding's proposal may take: its playbook's questions to systemd, PackageKit,
+ * NetworkManager and the rest, and the previews. Past it the finding says so and the next is worked on; what the
+ * late work finds is dropped.
+ */
+export const DRAFT_DEADLINE_MS = 90_000;
+/** Findings worked on at once: one stuck draft never holds back another. */
+const MAX_DRAFTING = 4;
+
+/** One finding's turn at the proposer: late once its deadline passed, and then it changes nothing any more. */
+interface Attempt {
+  late: boolean;
+}
+const attempts = new AsyncLocalStorage<Attempt>();
+/** Whether the work running now is a finding's turn that ran out of time: its findings are no longer wanted. */
+const tooLate = () => attempts.getStore()?.late === true;
 
 /**
  * A unit that fails every few seconds clears between failures (systemd restarts it): its proposal, and the
@@ -152,8 +174,16 @@ const MAX_WAITING_FINDINGS = 1000;
 const MAX_NOTED_REASONS = 10_000;
 
 export class Proposer {
-  /** Findings are considered one at a time, so a burst cannot propose the same fix twice. */
+  /**
+   * Withdrawals after their grace, one after the other. Findings are worked on side by side (at most MAX_DRAFTING,
+   * one at a time per subject, each within its deadline); what decides between proposals runs without a pause, so a
+   * burst cannot propose the same fix twice.
+   */
   private queue: Promise<void> = Promise.resolve();
+  /** The findings worked on now, with the subject each holds: one finding of a subject at a time. */
+  private readonly drafting = new Map<number, string>();
+  /** Told when nothing waits and nothing is worked on. */
+  private settledWaiters: (() => void)[] = [];
   /** What waits to be considered, the latest change per finding, in the order they came. */
   private readonly waiting = new Map<number, FindingChange>();
   /** New findings left out since the queue was last full, for the log. */
@@ -162,8 +192,6 @@ export class Proposer {
   private advice: Promise<void> = Promise.resolve();
   /** Proposals whose finding cleared, by finding: withdrawn when the grace ends, kept if the finding comes back. */
   private readonly withdrawing = new Map<number, NodeJS.Timeout>();
-  /** The finding considered now, if any: with `waiting`, what has not had its answer yet. */
-  private considering: number | null = null;
   /**
    * Why considering a finding ended without a proposal, as considerOne found it: whyNoProposal reads this, so
    * that what the user is told is what happened, not a second guess at it.
@@ -174,30 +202,87 @@ export class Proposer {
 
   consider(changes: readonly FindingChange[]): Promise<void> {
     for (const change of changes) this.wait(change);
-    this.queue = this.queue.then(async () => {
-      for (const [id, change] of this.waiting) {
-        this.waiting.delete(id);
-        this.considering = id;
-        await this.considerOne(change).catch((error: Error) =>
-          this.options.log.warning('could not propose a fix', { finding: change.finding.id, error: error.message }),
-        );
-        this.considering = null;
-      }
-      if (this.skipped > 0) {
-        this.options.log.warning('too many new findings at once to propose fixes for; the rest wait for a repeat', {
-          skipped: this.skipped,
-        });
-        this.skipped = 0;
-      }
+    const settled = new Promise<void>((resolve) => this.settledWaiters.push(resolve));
+    this.pump();
+    return settled;
+  }
+
+  /** Starts the waiting findings whose subject is free, as many as may be worked on at once. */
+  private pump(): void {
+    const busy = new Set(this.drafting.values());
+    for (const [id, change] of this.waiting) {
+      if (this.drafting.size >= MAX_DRAFTING) break;
+      const lane = change.finding.subject || change.finding.kind;
+      if (busy.has(lane)) continue;
+      this.waiting.delete(id);
+      this.drafting.set(id, lane);
+      busy.add(lane);
+      void this.considerInTime(change).finally(() => {
+        this.drafting.delete(id);
+        this.pump();
+      });
+    }
+    if (this.waiting.size > 0 || this.drafting.size > 0) return;
+    if (this.skipped > 0) {
+      this.options.log.warning('too many new findings at once to propose fixes for; the rest wait for a repeat', {
+        skipped: this.skipped,
+      });
+      this.skipped = 0;
+    }
+    const waiters = this.settledWaiters;
+    this.settledWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  /**
+   * Considers one finding within its deadline. Past it, the finding says that Steward ran out of time and which
+   * service it waited on, the status names that service, and the work that goes on in the background changes
+   * nothing any more.
+   */
+  private async considerInTime(change: FindingChange): Promise<void> {
+    const attempt: Attempt = { late: false };
+    const scope = new WaitScope();
+    const work = peerWaits.within(scope, () => attempts.run(attempt, () => this.considerOne(change)));
+    const deadlineMs = this.options.draftDeadlineMs ?? DRAFT_DEADLINE_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), deadlineMs)));
+    const outcome = await Promise.race([
+      work.then(
+        () => 'done' as const,
+        (error: Error) => {
+          this.options.log.warning('could not propose a fix', { finding: change.finding.id, error: error.message });
+          return 'done' as const;
+        },
+      ),
+      deadline,
+    ]);
+    clearTimeout(timer);
+    if (outcome === 'done') return;
+    attempt.late = true;
+    const peers = scope.waitingOn();
+    const seconds = Math.round(deadlineMs / 1000);
+    for (const [peer, what] of peers) peerWaits.stuck(peer, `did not answer ${what} within ${seconds} s`);
+    this.options.log.warning('ran out of time working out a fix', {
+      finding: change.finding.id,
+      kind: change.finding.kind,
+      waitingOn: [...peers.keys()].join(', '),
     });
-    return this.queue;
+    this.notedNow(
+      change.finding.id,
+      peers.size > 0
+        ? format(_('Steward ran out of time working out a fix: {services} did not answer within {seconds} s'), {
+            services: [...peers.keys()].join(', '),
+            seconds,
+          })
+        : format(_('Steward ran out of time working out a fix (more than {seconds} s)'), { seconds }),
+    );
   }
 
   /** Queues `change`, merged with what waits for the same finding: news stays news. */
   private wait(change: FindingChange): void {
     const { id } = change.finding;
     const queued = this.waiting.get(id);
-    if (!queued && this.waiting.size >= MAX_WAITING_FINDINGS && change.change !== 'resolved') {
+    if (!queued && this.waiting.size + this.drafting.size >= MAX_WAITING_FINDINGS && change.change !== 'resolved') {
       this.skipped += 1;
       return;
     }
@@ -262,7 +347,7 @@ export class Proposer {
     if (draft) {
       // The model's words come from the finding's explanation (see attachExplanation), not from a second request.
       await this.propose(full, draft, 'playbook');
-    } else if (advisor && full.vouchedBy !== null && (await advisor.ready())) {
+    } else if (advisor && full.vouchedBy !== null && (await advisor.ready()) && !tooLate()) {
       this.noted(
         finding.id,
         _('Steward has no ready fix for this kind of problem, and the model suggested none it may propose'),
@@ -279,7 +364,7 @@ export class Proposer {
    */
   whyNoProposal(finding: Finding): string | null {
     if (finding.state !== 'active' || this.options.store.proposalForFinding(finding.id) !== null) return null;
-    if (this.waiting.has(finding.id) || this.considering === finding.id) return _('Steward is still working out a fix');
+    if (this.waiting.has(finding.id) || this.drafting.has(finding.id)) return _('Steward is still working out a fix');
     if (finding.ignored) return _('you chose to ignore findings like this one');
     if (this.options.store.isDismissedForever(finding.kind, finding.subject))
       return _('you dismissed its fix for good');
@@ -291,6 +376,10 @@ export class Proposer {
 
   /** Keeps why `findingId` got no proposal; past the bound the oldest go, and whyNoProposal answers by kind. */
   private noted(findingId: number, reason: string): void {
+    if (!tooLate()) this.notedNow(findingId, reason);
+  }
+
+  private notedNow(findingId: number, reason: string): void {
     this.noProposal.delete(findingId);
     this.noProposal.set(findingId, reason);
     for (const oldest of this.noProposal.keys()) {
@@ -399,6 +488,7 @@ export class Proposer {
     const waiting = store.proposals(['open', 'applying']);
     if (waiting.some((p) => steps(p.actions) === steps(actions) && sameIncident(p)))
       return none(_('the same fix already waits for you, proposed for another finding of the same incident'));
+    if (tooLate()) return null;
     this.noProposal.delete(finding.id);
     // The model's explanation may have arrived while the actions were previewed.
     const explained = this.options.findings.get(finding.id) ?? finding;
@@ -480,6 +570,7 @@ export class Proposer {
     const steps = (list: readonly { name: string; params: unknown }[]) =>
       JSON.stringify(list.map(({ name, params }) => [name, params]));
     if (actions.length === 0 || (steps(actions) === steps(proposal.actions) && trust === proposal.trust)) return;
+    if (tooLate()) return;
     const explanation = proposal.trust.explanationBy === 'model' ? proposal.explanation : draft.explanation;
     const refreshed = store.refreshProposal(proposal.id, explanation, actions, trust, draft.title);
     signals.proposalChanged(proposal.id);
@@ -628,7 +719,11 @@ export class Proposer {
 
   /** Waits for pending model advice (tests, shutdown). */
   idle(): Promise<void> {
-    return this.queue.then(() => this.advice);
+    const settled =
+      this.waiting.size === 0 && this.drafting.size === 0
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => this.settledWaiters.push(resolve));
+    return settled.then(() => this.queue).then(() => this.advice);
   }
 
   /**

@@ -8,6 +8,8 @@ import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
 
 import type { Voucher } from '../findings/attribution.js';
+import { boundedLines, boundedText } from '../storage/bounds.js';
+import type { Salvage } from '../storage/salvage.js';
 import { StateDatabase } from '../storage/stateDatabase.js';
 import { StorageHealth } from '../storage/storageHealth.js';
 import type { Preview, Risk, UndoPlan } from './action.js';
@@ -263,6 +265,29 @@ const inStates = (states: readonly ProposalState[] | 'all') =>
 const UNDOABLE = `WHERE undone_by IS NULL AND undo IS NOT NULL AND undo NOT LIKE '{"impossible"%'
   AND state IN ('fixed', 'not-fixed', 'done')`;
 
+/** Bounds of what a proposal keeps, in characters (and thrice that in bytes): past them a text is cut, saying so. */
+const MAX_TITLE = 300;
+const MAX_SUBJECT = 1000;
+const MAX_EXPLANATION = 4000;
+const MAX_SUMMARY = 500;
+const MAX_DETAIL_LINES = 200;
+const MAX_DETAIL = 500;
+const MAX_ANSWER = 20_000;
+
+/** An action's texts within their bounds: a preview's lines come from outside (package versions, files, units). */
+function boundedAction(action: ProposedAction): ProposedAction {
+  return {
+    ...action,
+    title: boundedText(action.title, MAX_TITLE),
+    preview: {
+      ...action.preview,
+      summary: boundedText(action.preview.summary, MAX_SUMMARY),
+      details: boundedLines(action.preview.details, MAX_DETAIL_LINES, MAX_DETAIL),
+    },
+    ...(action.answer !== undefined && { answer: boundedText(action.answer, MAX_ANSWER) }),
+  };
+}
+
 // Writes answer StorageUnavailable while the state disk is full or read-only: no fix may run without its
 // audit record, and a proposal the user cannot apply is better not shown than shown and forgotten.
 export class FixesStore {
@@ -270,6 +295,8 @@ export class FixesStore {
 
   /** Where a damaged fixes.db was kept when this one was started afresh; null when it was not. */
   readonly setAside: string | null;
+  /** What of that damaged file was copied into the fresh one, by table; null when nothing was. */
+  readonly salvaged: Salvage | null;
 
   constructor(file: string, health = new StorageHealth({ directory: dirname(file) })) {
     this.database = new StateDatabase(
@@ -290,6 +317,7 @@ export class FixesStore {
       true,
     );
     this.setAside = this.database.setAside;
+    this.salvaged = this.database.salvaged;
   }
 
   private get db(): Database.Database {
@@ -317,10 +345,10 @@ export class FixesStore {
           .run(
             proposal.findingId,
             proposal.kind,
-            proposal.subject,
-            proposal.title,
-            proposal.explanation,
-            JSON.stringify(proposal.actions),
+            boundedText(proposal.subject, MAX_SUBJECT),
+            boundedText(proposal.title, MAX_TITLE),
+            boundedText(proposal.explanation, MAX_EXPLANATION),
+            JSON.stringify(proposal.actions.map(boundedAction)),
             JSON.stringify(proposal.trust),
             now,
             now,
@@ -341,7 +369,14 @@ export class FixesStore {
     this.write(() =>
       this.db
         .prepare('UPDATE proposals SET title = ?, explanation = ?, actions = ?, trust = ?, updated_at = ? WHERE id = ?')
-        .run(title, explanation, JSON.stringify(actions), JSON.stringify(trust), Date.now(), id),
+        .run(
+          boundedText(title, MAX_TITLE),
+          boundedText(explanation, MAX_EXPLANATION),
+          JSON.stringify(actions.map(boundedAction)),
+          JSON.stringify(trust),
+          Date.now(),
+          id,
+        ),
     );
     return this.stored(this.proposal(id), 'proposal', id);
   }
@@ -350,7 +385,9 @@ export class FixesStore {
   recordAnswer(id: number, name: string, answer: string): Proposal | null {
     const proposal = this.proposal(id);
     if (!proposal) return null;
-    const actions = proposal.actions.map((action) => (action.name === name ? { ...action, answer } : action));
+    const actions = proposal.actions.map((action) =>
+      action.name === name ? boundedAction({ ...action, answer }) : action,
+    );
     this.write(() =>
       this.db
         .prepare('UPDATE proposals SET actions = ?, updated_at = ? WHERE id = ?')

@@ -19,6 +19,7 @@ import { SignalRouter } from '../dbus/client.js';
 import { InterfaceSignals } from '../dbus/interfaceSignals.js';
 import { watchNameVanishing } from '../dbus/nameWatch.js';
 import { ObjectServer } from '../dbus/objectServer.js';
+import { peerWaits } from '../dbus/peerWaits.js';
 import { listLoadedUnits } from '../docs/loadedUnits.js';
 import { openDocsIndex } from '../docs/serviceDocs.js';
 import { readApiKey, storeApiKey } from '../engine/apiKey.js';
@@ -77,7 +78,7 @@ import { ssipAddress } from '../voice/ssip.js';
 import { VoiceInterface } from '../voice/voiceInterface.js';
 import { VoiceOutput } from '../voice/voiceOutput.js';
 import type { LiveConfig } from './liveConfig.js';
-import { attentionReason, reportSetAside } from './statusReports.js';
+import { attentionReason, reportSetAside, reportStuckPeers } from './statusReports.js';
 
 // Built next to the service (dist/service/steward-engine.js), and installed the same way.
 const WORKER_SCRIPT = fileURLToPath(new URL('./steward-engine.js', import.meta.url));
@@ -137,6 +138,7 @@ export function createParts(base: PartsBase) {
         return config.status !== 'invalid';
       },
       stateDirectory: paths.stateDirectory,
+      stuckPeers: () => peerWaits.stuckPeers,
       docs: docs && (() => docs.status()),
       backend: () => backends.latest,
     },
@@ -232,13 +234,19 @@ export function createParts(base: PartsBase) {
   const chatSessions = new ChatSessionStore(join(paths.stateDirectory, 'chat.db'), {}, storage);
   reportSetAside(
     [
-      { file: join(paths.stateDirectory, 'findings.db'), setAside: findingsStore.setAside },
-      { file: join(paths.stateDirectory, 'fixes.db'), setAside: fixes.store.setAside },
-      { file: join(paths.stateDirectory, 'chat.db'), setAside: chatSessions.setAside },
+      {
+        file: join(paths.stateDirectory, 'findings.db'),
+        setAside: findingsStore.setAside,
+        salvaged: findingsStore.salvaged,
+      },
+      { file: join(paths.stateDirectory, 'fixes.db'), setAside: fixes.store.setAside, salvaged: fixes.store.salvaged },
+      { file: join(paths.stateDirectory, 'chat.db'), setAside: chatSessions.setAside, salvaged: chatSessions.salvaged },
     ],
     state,
     log,
   );
+  // One service per process: what it reports of the peers it waits on is for its lifetime.
+  reportStuckPeers(peerWaits, state, log);
   const signals = new SignalRouter(bus);
   const machine = liveMachine({
     sessionBus: bus,

@@ -1,15 +1,19 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Opening a store's SQLite file so that a damaged one never stops start-up: it is kept aside, under a
-// name the status gives, and the store starts afresh.
+// Opening a store's SQLite file so that a damaged one never stops start-up: what can still be read of it is
+// copied into a fresh one (salvage.ts), and it is kept aside, under a name the status gives, with how much was saved.
 import { chmodSync, closeSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 
 import Database from 'better-sqlite3';
+
+import { type Salvage, salvageInto } from './salvage.js';
 
 export interface OpenedDatabase {
   db: Database.Database;
   /** Where a damaged or empty file was moved before a fresh one was made; null when none was. */
   setAside: string | null;
+  /** What of a damaged file was copied into the fresh one, by table; null when nothing was damaged or readable. */
+  salvaged: Salvage | null;
 }
 
 /** The most a connection keeps of the file's pages in memory, in KiB. */
@@ -22,17 +26,19 @@ const isDamage = (error: unknown) =>
 /**
  * Opens `file` private to the user (0600 from the first byte; SQLite gives its -wal and -shm files the
  * same mode) in WAL mode and runs `prepare` (schema, migrations). A file that is empty, not a database, or fails
- * SQLite's quick check is renamed with its -wal and -shm to `FILE.damaged-TIME`, and a new one is made.
+ * SQLite's quick check is renamed with its -wal and -shm to `FILE.damaged-TIME`, a new one is made, and what can
+ * still be read of the old one is copied into it.
  */
 export function openDatabase(file: string, prepare: (db: Database.Database) => void): OpenedDatabase {
   let setAside: string | null = null;
   if (sizeOf(file) === 0) setAside = moveAside(file);
   try {
-    return { db: open(file, prepare), setAside };
+    return { db: open(file, prepare), setAside, salvaged: null };
   } catch (error) {
     if (!isDamage(error)) throw error;
     const aside = moveAside(file);
-    return { db: open(file, prepare), setAside: aside };
+    const db = open(file, prepare);
+    return { db, setAside: aside, salvaged: salvageInto(db, aside) };
   }
 }
 

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 
 import { openDatabase } from './database.js';
+import type { Salvage } from './salvage.js';
 import { type StorageFault, type StorageHealth, StorageUnavailable } from './storageHealth.js';
 
 export class StateDatabase {
@@ -18,6 +19,8 @@ export class StateDatabase {
   private fallback: StorageFault | null = null;
   /** Where a damaged file was kept when this one was started afresh; null when it was not. */
   readonly setAside: string | null = null;
+  /** What of that damaged file was copied into this one, by table; null when nothing was. */
+  readonly salvaged: Salvage | null = null;
 
   constructor(
     private readonly file: string,
@@ -27,7 +30,7 @@ export class StateDatabase {
     private readonly usesReserve = false,
   ) {
     try {
-      ({ db: this.connection, setAside: this.setAside } = openDatabase(file, prepare));
+      ({ db: this.connection, setAside: this.setAside, salvaged: this.salvaged } = openDatabase(file, prepare));
     } catch (error) {
       const fault = health.report(error);
       if (fault === null) throw error;

@@ -2,20 +2,20 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The desktop's low-memory warnings: low-memory-monitor sets PSI triggers in the kernel and signals
 // LowMemoryWarning on the system bus when one fires, as GLib's GMemoryMonitor hears of low memory. A warning
-// only wakes the memory pressure source (memory.ts), which reads the kernel's own figures; the bus delivers only
-// the name's owner's signals (the match rule's sender).
+// only wakes the memory pressure source (memory.ts), which reads the kernel's own figures. Only the daemon's own
+// warnings count: the match rule carries its owner's unique name, made again whenever the daemon comes back, so
+// the warnings are heard again from a daemon that left and returned, or that started after Steward.
 import type { MessageBus } from '@jellybrick/dbus-next';
 
-import { nameHasOwner, SignalRouter } from '../dbus/client.js';
-import { unsubscribeInBackground, watchNameVanishing } from '../dbus/nameWatch.js';
+import { SignalRouter } from '../dbus/client.js';
 import type { Logger } from '../logging.js';
 import type { LowMemoryWarnings } from './memory.js';
 
 export const LOW_MEMORY_MONITOR = 'org.freedesktop.LowMemoryMonitor';
 
-/** low-memory-monitor's warnings on `bus`, where it runs now; none where it does not. */
+/** low-memory-monitor's warnings on `bus`, whenever it runs. */
 export function lowMemoryMonitorWarnings(bus: MessageBus, log: Logger): LowMemoryWarnings {
-  return async ({ warned, gone }) => {
+  return async ({ warned, gone, back }) => {
     const router = new SignalRouter(bus);
     const stopWarnings = await router.subscribe(
       {
@@ -23,24 +23,28 @@ export function lowMemoryMonitorWarnings(bus: MessageBus, log: Logger): LowMemor
         path: '/org/freedesktop/LowMemoryMonitor',
         interface: LOW_MEMORY_MONITOR,
         member: 'LowMemoryWarning',
+        signature: 'y',
       },
       () => warned(),
     );
-    // Watched before asking whether it runs: a daemon that leaves in between is seen leaving.
-    const stopWatching = await watchNameVanishing(router, LOW_MEMORY_MONITOR, () => {
-      log.info('low-memory-monitor left the bus: memory pressure is read at an interval');
-      unsubscribeInBackground(stopWarnings);
-      gone();
+    // Told once the warnings' match rule names the new owner: no warning of the daemon back is missed after it.
+    const watch = await router.watchOwner(LOW_MEMORY_MONITOR, (owner) => {
+      if (owner === null) {
+        log.info('low-memory-monitor left the bus: memory pressure is read at an interval');
+        gone();
+      } else {
+        log.info('low-memory-monitor is on the bus: memory pressure is read when it warns');
+        back();
+      }
     });
-    const unsubscribe = async () => {
-      stopWatching();
-      await stopWarnings();
+    const running = watch.owner !== null;
+    if (running) log.info('memory pressure is read when low-memory-monitor warns');
+    return {
+      running,
+      stop: async () => {
+        await watch.stop();
+        await stopWarnings();
+      },
     };
-    if (!(await nameHasOwner(bus, LOW_MEMORY_MONITOR))) {
-      await unsubscribe();
-      return null;
-    }
-    log.info('memory pressure is read when low-memory-monitor warns');
-    return unsubscribe;
   };
 }

@@ -13,9 +13,9 @@ export interface MemoryPressureOptions {
   /** The session cgroup to watch too; found from /proc/self when left out, none when null. */
   session?: SessionCgroup | null;
   /**
-   * Where the desktop warns of low memory (lowMemoryMonitor.ts): subscribes `warned`, and resolves with what
-   * unsubscribes, or null where no warnings come. With warnings, the files are read only from a warning until
-   * the pressure is gone; without, at the interval.
+   * Where the desktop warns of low memory (lowMemoryMonitor.ts): subscribes the handlers for good, and resolves
+   * with whether warnings come now and what unsubscribes. While they come, the files are read only from a warning
+   * until the pressure is gone; while they do not (the daemon is not running), at the interval.
    */
   warnings?: LowMemoryWarnings;
   log: Logger;
@@ -25,7 +25,9 @@ export type LowMemoryWarnings = (handlers: {
   warned: () => void;
   /** The warnings stopped (their daemon left the bus): the files are read at the interval again. */
   gone: () => void;
-}) => Promise<(() => Promise<void>) | null>;
+  /** The warnings come again (their daemon is back on the bus): the files are read on them again. */
+  back: () => void;
+}) => Promise<{ running: boolean; stop: () => Promise<void> }>;
 
 /** Below this share of stalled time ("some avg10", in percent) pressure is gone, and so is the reason to read. */
 const CALM_SOME_AVG10 = 1;
@@ -74,6 +76,8 @@ export class MemoryPressureSource implements EventSource {
   private timer?: NodeJS.Timeout;
   private polling?: Promise<void>;
   private unsubscribe: (() => Promise<void>) | null = null;
+  /** Whether the desktop's warnings come now. */
+  private warned = false;
 
   constructor(private readonly options: MemoryPressureOptions) {
     this.path = options.path ?? '/proc/pressure/memory';
@@ -104,14 +108,20 @@ export class MemoryPressureSource implements EventSource {
     if (!this.available) return;
     this.emit = emit;
     // Subscribed before the first report, so that no warning falls between the two.
-    this.unsubscribe =
-      (await this.options.warnings?.({
-        warned: () => this.readNow(),
-        gone: () => {
-          this.unsubscribe = null;
-          this.readNow();
-        },
-      })) ?? null;
+    const warnings = await this.options.warnings?.({
+      warned: () => this.readNow(),
+      gone: () => {
+        this.warned = false;
+        this.readNow();
+      },
+      back: () => {
+        this.warned = true;
+        // What the pressure is now; from here on the warnings say when to read.
+        this.readNow();
+      },
+    });
+    this.unsubscribe = warnings?.stop ?? null;
+    this.warned = warnings?.running ?? false;
     for (const { gauge, pressure } of readable) this.report(gauge, pressure);
     this.readNext();
   }
@@ -122,12 +132,13 @@ export class MemoryPressureSource implements EventSource {
     this.timer = undefined;
     await this.unsubscribe?.();
     this.unsubscribe = null;
+    this.warned = false;
     await this.polling;
   }
 
   /** Whether the files are read on the desktop's warnings rather than at the interval. */
   get readsOnWarning(): boolean {
-    return this.unsubscribe !== null;
+    return this.warned;
   }
 
   /** Whether a read is under way or due: with warnings, only while pressure lasts. */

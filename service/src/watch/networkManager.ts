@@ -2,11 +2,16 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The NetworkManager source: NM's connectivity check (Connectivity) and its
 // global State, read at start and followed through their change signals; a
-// `connectivity` event goes out whenever what they say together changes.
-import type { MessageBus, Variant } from '@jellybrick/dbus-next';
+// `connectivity` event goes out whenever what they say together changes. Only NetworkManager's own signals count
+// (the match rules carry its owner's unique name, made again when it restarts), and only of its interface's types:
+// anything else is an unexpected answer that changes nothing.
+import type { MessageBus } from '@jellybrick/dbus-next';
+import { z } from 'zod';
 
-import { callMethod, SignalRouter } from '../dbus/client.js';
+import { callMethod, nameHasOwner, SignalRouter } from '../dbus/client.js';
 import { StewardError } from '../dbus/errors.js';
+import { checkedAnswer, reportUnexpected, UnexpectedAnswer } from '../dbus/unexpected.js';
+import { variantOf } from '../dbus/variants.js';
 import type { Logger } from '../logging.js';
 import type { EventSource, WatchEvent } from './events.js';
 
@@ -22,7 +27,12 @@ type Connectivity = Extract<WatchEvent, { type: 'connectivity' }>['state'];
 const NM = 'org.freedesktop.NetworkManager';
 const NM_PATH = '/org/freedesktop/NetworkManager';
 const PROPERTIES = 'org.freedesktop.DBus.Properties';
-const DBUS = 'org.freedesktop.DBus';
+/** The properties read, as NetworkManager's interface types them. */
+const nmProperties = z.object({
+  Connectivity: variantOf('u', z.number()).optional(),
+  State: variantOf('u', z.number()).optional(),
+});
+type NmProperties = z.output<typeof nmProperties>;
 /** NMConnectivityState, by value. */
 const CONNECTIVITY: readonly Connectivity[] = ['unknown', 'none', 'portal', 'limited', 'full'];
 /** NMState: networking is disabled, by the user or because the machine sleeps. */
@@ -44,30 +54,38 @@ export class NetworkManagerSource implements EventSource {
   constructor(options: NetworkManagerSourceOptions) {
     this.name = options.name;
     this.#options = options;
-    this.#router = new SignalRouter(options.bus);
+    this.#router = new SignalRouter(options.bus, {
+      dropped: (filter, message) =>
+        this.#unexpected(new UnexpectedAnswer(NM, filter.member ?? '', `a signal of type "${message.signature}"`)),
+    });
   }
 
   async start(emit: (event: WatchEvent) => void): Promise<void> {
     this.#emit = emit;
-    if (!(await this.#nmOnBus())) throw new StewardError('Unavailable', `NetworkManager (${NM}) is not on the bus`);
+    if (!(await nameHasOwner(this.#options.bus, NM)))
+      throw new StewardError('Unavailable', `NetworkManager (${NM}) is not on the bus`);
     // Subscribed before the first read, so a change meanwhile is not missed.
     this.#unsubscribes = await Promise.all([
       this.#router.subscribe(
-        { sender: NM, path: NM_PATH, interface: PROPERTIES, member: 'PropertiesChanged' },
+        { sender: NM, path: NM_PATH, interface: PROPERTIES, member: 'PropertiesChanged', signature: 'sa{sv}as' },
         ([iface, changed]) => {
-          if (iface === NM) this.#changed(changed as Record<string, Variant>);
+          if (iface === NM)
+            this.#checked(() => this.#changed(checkedAnswer(nmProperties, changed, NM, 'PropertiesChanged')));
         },
       ),
-      this.#router.subscribe({ sender: NM, path: NM_PATH, interface: NM, member: 'StateChanged' }, ([state]) =>
-        this.#changed({ State: { value: state } as Variant }),
+      this.#router.subscribe(
+        { sender: NM, path: NM_PATH, interface: NM, member: 'StateChanged', signature: 'u' },
+        ([state]) => this.#changed({ State: state as number }),
       ),
-      this.#router.subscribe({ sender: DBUS, interface: DBUS, member: 'NameOwnerChanged' }, ([name, , owner]) => {
-        if (name === NM) this.#ownerChanged(owner as string);
-      }),
+      this.#router.watchOwner(NM, (owner) => this.#ownerChanged(owner)).then((watch) => watch.stop),
     ]);
     this.#properties = {};
     this.#last = null;
-    const first = this.#read();
+    // A first answer of the wrong type is no reason to stop watching: the next signal or restart is read.
+    const first = this.#read().catch((error: Error) => {
+      if (!(error instanceof UnexpectedAnswer)) throw error;
+      this.#unexpected(error);
+    });
     this.#queue = first.catch(() => undefined);
     await first;
   }
@@ -80,20 +98,21 @@ export class NetworkManagerSource implements EventSource {
     await this.#queue;
   }
 
-  async #nmOnBus(): Promise<boolean> {
-    const [owned] = await callMethod(this.#options.bus, {
-      destination: DBUS,
-      path: '/org/freedesktop/DBus',
-      interface: DBUS,
-      member: 'NameHasOwner',
-      signature: 's',
-      body: [NM],
-    });
-    return owned as boolean;
+  #unexpected(answer: UnexpectedAnswer): void {
+    reportUnexpected(this.#options.log, answer);
   }
 
-  #ownerChanged(owner: string): void {
-    if (owner !== '') {
+  #checked(use: () => void): void {
+    try {
+      use();
+    } catch (error) {
+      if (!(error instanceof UnexpectedAnswer)) throw error;
+      this.#unexpected(error);
+    }
+  }
+
+  #ownerChanged(owner: string | null): void {
+    if (owner !== null) {
       // A restarted NetworkManager signals nothing about the state it starts in.
       this.#enqueueRead();
       return;
@@ -106,31 +125,44 @@ export class NetworkManagerSource implements EventSource {
   #enqueueRead(): void {
     this.#queue = this.#queue
       .then(() => this.#read())
-      .catch((error: Error) =>
-        this.#options.log.warning('could not read NetworkManager’s state', { source: this.name, error: error.message }),
-      );
+      .catch((error: Error) => {
+        if (error instanceof UnexpectedAnswer) this.#unexpected(error);
+        else
+          this.#options.log.warning('could not read NetworkManager’s state', {
+            source: this.name,
+            error: error.message,
+          });
+      });
   }
 
   async #read(): Promise<void> {
     const signalled = (this.#signalled = new Set<string>());
-    const [all] = (await callMethod(
+    const [all] = await callMethod(
       this.#options.bus,
-      { destination: NM, path: NM_PATH, interface: PROPERTIES, member: 'GetAll', signature: 's', body: [NM] },
+      {
+        destination: NM,
+        path: NM_PATH,
+        interface: PROPERTIES,
+        member: 'GetAll',
+        signature: 's',
+        body: [NM],
+        reply: 'a{sv}',
+      },
       // Never activate: a NetworkManager the user stopped stays stopped.
       { autoStart: false },
-    ).finally(() => (this.#signalled = null))) as [Record<string, Variant>];
-    this.#update(all, signalled);
+    ).finally(() => (this.#signalled = null));
+    this.#update(checkedAnswer(nmProperties, all, NM, 'GetAll'), signalled);
   }
 
-  #changed(changed: Record<string, Variant>): void {
+  #changed(changed: NmProperties): void {
     for (const key of Object.keys(changed)) this.#signalled?.add(key);
     this.#update(changed, new Set());
   }
 
-  #update(values: Record<string, Variant>, skip: Set<string>): void {
+  #update(values: NmProperties, skip: Set<string>): void {
     for (const key of ['Connectivity', 'State'] as const) {
-      const value = values[key]?.value;
-      if (value !== undefined && !skip.has(key)) this.#properties[key] = Number(value);
+      const value = values[key];
+      if (value !== undefined && !skip.has(key)) this.#properties[key] = value;
     }
     this.#report();
   }

@@ -3,8 +3,7 @@
 // The clock's source: timedated's properties, read at start and whenever timedated comes onto the bus (someone
 // asked it something), and followed through its PropertiesChanged signal (it signals NTP when it is switched).
 // A desktop event goes out when the state changes. Without timedated (a system without systemd) it stays quiet.
-import type { Variant } from '@jellybrick/dbus-next';
-
+// Only timedated's own signals count (BusStateSource follows its owner), and only of its interface's types.
 import { type BusSignal, BusStateSource, type BusStateSourceOptions } from '../busStateSource.js';
 import type { ClockState } from './state.js';
 import { clockFrom, PROPERTIES, readClock, TIMEDATED, TIMEDATED_PATH } from './timedated.js';
@@ -20,9 +19,9 @@ export class TimedatedSource extends BusStateSource {
   protected signals(): BusSignal[] {
     return [
       [
-        { path: TIMEDATED_PATH, interface: PROPERTIES, member: 'PropertiesChanged' },
+        { path: TIMEDATED_PATH, interface: PROPERTIES, member: 'PropertiesChanged', signature: 'sa{sv}as' },
         ([iface, changed]) => {
-          if (iface === TIMEDATED) this.#report(clockFrom(changed as Record<string, Variant>, this.#last));
+          if (iface === TIMEDATED) this.#report(clockFrom(changed, 'PropertiesChanged', this.#last));
         },
       ],
     ];

@@ -3,8 +3,8 @@
 // The GNOME Shell extensions source: every installed extension, read once through the shell's ListExtensions and
 // then followed through its ExtensionStateChanged signal; a desktop event goes out whenever an extension's state,
 // error, version or enabled setting changes. Without the shell on the bus (a session starting, X11's restart, no GNOME at
-// all) the source waits quietly for its name and reads the list again when it comes.
-import type { Variant } from '@jellybrick/dbus-next';
+// all) the source waits quietly for its name and reads the list again when it comes. Only the shell's own answers of
+// its interface's types count: anything else is an unexpected answer that changes no finding.
 
 import { nameHasOwner } from '../../dbus/client.js';
 import { type BusSignal, BusStateSource, type BusStateSourceOptions } from '../busStateSource.js';
@@ -26,11 +26,11 @@ export class ShellExtensionsSource extends BusStateSource {
   protected signals(): BusSignal[] {
     return [
       [
-        { sender: SHELL, path: SHELL_PATH, interface: EXTENSIONS, member: 'ExtensionStateChanged' },
+        { path: SHELL_PATH, interface: EXTENSIONS, member: 'ExtensionStateChanged', signature: 'sa{sv}' },
         ([uuid, info]) => {
-          if (typeof uuid !== 'string') return;
-          this.#signalledAt.set(uuid, ++this.#signals);
-          this.#report(extensionStateOf(uuid, info as Record<string, Variant>));
+          const extension = extensionStateOf(uuid, info, 'ExtensionStateChanged');
+          this.#signalledAt.set(extension.uuid, ++this.#signals);
+          this.#report(extension);
         },
       ],
     ];

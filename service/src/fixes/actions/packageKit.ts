@@ -1,11 +1,17 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 // A client for PackageKit on the system bus: one transaction per call, run to
-// its Finished signal, with what it reported along the way.
+// its Finished signal, with what it reported along the way. Every transaction
+// has a deadline and ends when PackageKit leaves the bus; only packagekitd's own
+// signals of its interface's types count, and what they carry is bounded
+// before anything keeps it (a package id is a name, a version, an architecture
+// and a repository, each short).
 import type { Variant } from '@jellybrick/dbus-next';
 
 import { callMethod, type CallOptions, SignalRouter } from '../../dbus/client.js';
-import { StewardError } from '../../dbus/errors.js';
+import { bounded, StewardError } from '../../dbus/errors.js';
+import { peerWaits } from '../../dbus/peerWaits.js';
+import { reportUnexpected, UnexpectedAnswer } from '../../dbus/unexpected.js';
 import { _, format } from '../../i18n.js';
 import { type ActionContext, NotAuthorizedError } from '../action.js';
 import { AUTHORIZED_CALL, systemBusOf, systemCall } from './polkit.js';
@@ -54,9 +60,23 @@ export interface PackageRef {
   summary: string;
 }
 
+/** The longest part of a package id PackageKit's backends write (a Debian version is at most a few dozen). */
+export const MAX_PACKAGE_ID_PART = 256;
+const MAX_SUMMARY = 500;
+
 export function parsePackageId(id: string, info: number, summary = ''): PackageRef {
   const [name = id, version = '', arch = '', data = ''] = id.split(';');
-  return { id, name, version, arch, data, info, summary };
+  return { id, name, version, arch, data, info, summary: bounded(summary, MAX_SUMMARY) };
+}
+
+/** Whether `id` is a package id within bounds: four parts, none longer than MAX_PACKAGE_ID_PART characters or 4× that in bytes. */
+export function boundedPackageId(id: string): boolean {
+  const parts = id.split(';');
+  return (
+    parts.length === 4 &&
+    parts.every((part) => part.length <= MAX_PACKAGE_ID_PART) &&
+    Buffer.byteLength(id) <= 4 * 4 * MAX_PACKAGE_ID_PART
+  );
 }
 
 /** What PackageKit's calls need: the system bus, and a log for a transaction that would not cancel. */
@@ -71,15 +91,26 @@ export interface TransactionResult {
 export interface TransactionOptions {
   /** Asks polkit, and may wait for the user to answer its dialog. */
   authorized?: boolean;
+  /** How long the transaction may take to finish (default: QUERY_DEADLINE_MS, CHANGE_DEADLINE_MS when authorized). */
+  deadlineMs?: number;
   progress?: (fraction: number | null, text: string) => void;
   /** Aborting asks PackageKit to cancel the transaction; the call still waits for its end. */
   signal?: AbortSignal;
 }
 
+/** A query (Resolve, SearchFiles, GetUpdates…) that has not finished in this time will not. */
+export const QUERY_DEADLINE_MS = 120_000;
+/** A change waits for polkit's dialog and downloads: an hour. */
+export const CHANGE_DEADLINE_MS = 60 * 60_000;
+/** The most Package signals one transaction keeps: more than a distribution has packages is not an answer. */
+const MAX_PACKAGES = 200_000;
+
 /**
  * Runs `method` in a new transaction and resolves once PackageKit finishes
- * it. Its errors: a refused prompt is NotAuthorizedError, anything else a
- * StewardError with PackageKit's own words.
+ * it. Its errors: a refused prompt is NotAuthorizedError, a transaction past
+ * its deadline Timeout (PackageKit is asked to cancel it), PackageKit leaving
+ * the bus meanwhile Unavailable, anything else a StewardError with
+ * PackageKit's own words.
  */
 export async function transaction(
   context: PackageKitContext,
@@ -92,7 +123,13 @@ export async function transaction(
   const [path] = (await systemCall(
     callMethod(
       bus,
-      { destination: PACKAGEKIT, path: PACKAGEKIT_PATH, interface: PACKAGEKIT, member: 'CreateTransaction' },
+      {
+        destination: PACKAGEKIT,
+        path: PACKAGEKIT_PATH,
+        interface: PACKAGEKIT,
+        member: 'CreateTransaction',
+        reply: 'o',
+      },
       START,
     ),
     'PackageKit',
@@ -103,52 +140,85 @@ export async function transaction(
   let text = '';
   const report = () => options.progress?.(fraction, text);
   let finish: (exit: number) => void = () => undefined;
-  const finished = new Promise<number>((resolve) => (finish = resolve));
+  let fail: (error: Error) => void = () => undefined;
+  const finished = new Promise<number>((resolve, reject) => {
+    finish = resolve;
+    fail = reject;
+  });
+  // Awaited below; a failure before that (PackageKit gone at once) is not an unhandled rejection meanwhile.
+  finished.catch(() => undefined);
+  const unexpected = (member: string, detail: string) =>
+    reportUnexpected(context.log, new UnexpectedAnswer(PACKAGEKIT, member, detail));
 
-  const router = new SignalRouter(bus);
+  const router = new SignalRouter(bus, {
+    dropped: (filter, message) =>
+      unexpected(message.member ?? filter.interface, `a signal of type "${message.signature}"`),
+  });
+  const signal = (member: string, signature: string, handle: (body: unknown[]) => void) =>
+    router.subscribe({ sender: PACKAGEKIT, path, interface: TRANSACTION, member, signature }, handle);
   const unsubscribe = await Promise.all([
-    router.subscribe({ path, interface: TRANSACTION }, (signalBody, message) => {
-      switch (message.member) {
-        case 'Package': {
-          const [info, id, summary] = signalBody as [number, string, string];
-          const ref = parsePackageId(id, info, summary);
-          result.packages.push(ref);
-          text = format(verbOf(info), { package: ref.name });
-          return report();
-        }
-        case 'ItemProgress': {
-          const [id, , percentage] = signalBody as [string, number, number];
-          if (percentage === UNKNOWN_PERCENTAGE) return;
-          text = `${parsePackageId(id, 0).name}: ${percentage} %`;
-          return report();
-        }
-        case 'Details': {
-          const [data] = signalBody as [Record<string, Variant>];
-          result.details.set(data['package-id']?.value as string, data);
-          return;
-        }
-        case 'ErrorCode': {
-          const [code, details] = signalBody as [number, string];
-          error = { code, details };
-          return;
-        }
-        case 'Finished':
-          return finish((signalBody as [number])[0]);
-      }
-    }),
-    router.subscribe({ path, interface: PROPERTIES, member: 'PropertiesChanged' }, (signalBody) => {
-      const [, changed] = signalBody as [string, Record<string, Variant>];
-      const percentage = changed.Percentage?.value as number | undefined;
-      if (percentage === undefined) return;
-      fraction = percentage === UNKNOWN_PERCENTAGE ? null : percentage / 100;
+    signal('Package', 'uss', ([info, id, summary]) => {
+      if (!boundedPackageId(id as string)) return unexpected('Package', 'a package id out of bounds');
+      if (result.packages.length >= MAX_PACKAGES) return unexpected('Package', 'more packages than any system has');
+      const ref = parsePackageId(id as string, info as number, summary as string);
+      result.packages.push(ref);
+      text = format(verbOf(info as number), { package: ref.name });
       report();
     }),
+    signal('ItemProgress', 'suu', ([id, , percentage]) => {
+      if (percentage === UNKNOWN_PERCENTAGE || !boundedPackageId(id as string)) return;
+      text = `${parsePackageId(id as string, 0).name}: ${percentage as number} %`;
+      report();
+    }),
+    signal('Details', 'a{sv}', ([data]) => {
+      const details = data as Record<string, Variant>;
+      const id = details['package-id'];
+      if (id?.signature !== 's' || !boundedPackageId(id.value as string))
+        return unexpected('Details', 'details without a package id within bounds');
+      if (result.details.size < MAX_PACKAGES) result.details.set(id.value as string, details);
+    }),
+    signal('ErrorCode', 'us', ([code, details]) => {
+      error = { code: code as number, details: bounded(details as string) };
+    }),
+    signal('Finished', 'uu', ([exit]) => finish(exit as number)),
+    router.subscribe(
+      { sender: PACKAGEKIT, path, interface: PROPERTIES, member: 'PropertiesChanged', signature: 'sa{sv}as' },
+      ([, changed]) => {
+        const percentage = (changed as Record<string, Variant>).Percentage;
+        if (percentage?.signature !== 'u') return;
+        fraction = percentage.value === UNKNOWN_PERCENTAGE ? null : Math.min(1, (percentage.value as number) / 100);
+        report();
+      },
+    ),
   ]);
+  // The transaction is PackageKit's: when packagekitd leaves the bus (crashed, restarted), it will never finish.
+  const watch = await router.watchOwner(PACKAGEKIT, () =>
+    fail(new StewardError('Unavailable', _('PackageKit left the bus before the transaction finished.'))),
+  );
+  if (watch.owner === null)
+    fail(new StewardError('Unavailable', _('PackageKit left the bus before the transaction finished.')));
   const cancel = () => {
     callMethod(bus, { destination: PACKAGEKIT, path, interface: TRANSACTION, member: 'Cancel' }).catch(
       (cause: unknown) => context.log.warning('PackageKit did not cancel the transaction', { error: String(cause) }),
     );
   };
+  const deadlineMs = options.deadlineMs ?? (options.authorized ? CHANGE_DEADLINE_MS : QUERY_DEADLINE_MS);
+  const waiting = peerWaits.begin(PACKAGEKIT, method);
+  const deadline = setTimeout(() => {
+    const what = `did not finish ${method} within ${Math.round(deadlineMs / 1000)} s`;
+    peerWaits.stuck(PACKAGEKIT, what);
+    cancel();
+    fail(
+      new StewardError(
+        'Timeout',
+        format(_('PackageKit did not finish {method} within {seconds} s.'), {
+          method,
+          seconds: Math.round(deadlineMs / 1000),
+        }),
+      ),
+    );
+  }, deadlineMs);
+  let answered = false;
   try {
     const call = (member: string, sig: string, args: unknown[], callOptions?: CallOptions) =>
       callMethod(
@@ -157,11 +227,18 @@ export async function transaction(
         callOptions,
       );
     const interactive = options.authorized ? 'true' : 'false';
-    await call('SetHints', 'as', [['locale=C.UTF-8', `interactive=${interactive}`, 'background=false']]);
+    await Promise.race([
+      call('SetHints', 'as', [['locale=C.UTF-8', `interactive=${interactive}`, 'background=false']]),
+      finished,
+    ]);
     options.signal?.throwIfAborted();
     options.signal?.addEventListener('abort', cancel, { once: true });
-    await systemCall(call(method, signature, body, options.authorized ? AUTHORIZED_CALL : undefined), 'PackageKit');
+    await Promise.race([
+      systemCall(call(method, signature, body, options.authorized ? AUTHORIZED_CALL : undefined), 'PackageKit'),
+      finished,
+    ]);
     const exit = await finished;
+    answered = true;
     if (error?.code === ERROR.notAuthorized)
       throw new NotAuthorizedError(
         format(_('The system did not authorize this: {details}'), { details: error.details }),
@@ -178,8 +255,11 @@ export async function transaction(
     }
     return result;
   } finally {
+    clearTimeout(deadline);
+    waiting(answered);
     options.signal?.removeEventListener('abort', cancel);
-    await Promise.all(unsubscribe.map((stop) => stop()));
+    // Nothing may wait for the bus here: a PackageKit that is gone, or a bus that does not answer, is why we are here.
+    void Promise.all([watch.stop(), ...unsubscribe.map((stop) => stop())]).catch(() => undefined);
   }
 }
 

@@ -8,6 +8,7 @@ import { type MessageBus, Variant } from '@jellybrick/dbus-next';
 
 import { callMethod, type CallOptions, SignalRouter } from '../../dbus/client.js';
 import { remoteErrorName, StewardError } from '../../dbus/errors.js';
+import { peerWaits } from '../../dbus/peerWaits.js';
 import { _, format } from '../../i18n.js';
 import type { ActionContext } from '../action.js';
 import { abortable } from './abortable.js';
@@ -40,6 +41,11 @@ const SYSTEMD_IN_WORDS = "systemd's service manager";
 const CLD_EXITED = 1;
 // Never activate: the session bus may name a systemd1 service that cannot start.
 const READ: CallOptions = { autoStart: false };
+/**
+ * How long a job may take to end: systemd's own start and stop timeouts are 90 s by default, and a unit may set
+ * minutes; past this the job is not waited for any more (systemd goes on with it).
+ */
+const JOB_DEADLINE_MS = 15 * 60_000;
 
 export interface UnitStatus {
   unit: string;
@@ -546,20 +552,39 @@ export class UnitManager {
       const result = job === undefined ? undefined : results.get(job);
       if (result !== undefined) ended(result);
     };
-    const unsubscribe = await new SignalRouter(this.#bus, READ).subscribe(
-      { sender: SYSTEMD, path: MANAGER_PATH, interface: MANAGER, member: 'JobRemoved' },
+    let fail: (error: Error) => void = () => undefined;
+    const failed = new Promise<never>((_resolve, reject) => (fail = reject));
+    failed.catch(() => undefined);
+    const router = new SignalRouter(this.#bus, READ);
+    const unsubscribe = await router.subscribe(
+      { sender: SYSTEMD, path: MANAGER_PATH, interface: MANAGER, member: 'JobRemoved', signature: 'uoss' },
       ([, path, , result]) => {
         results.set(path as string, result as string);
         check();
       },
     );
+    // A manager that leaves the bus (re-executed, or gone) never reports the job's end.
+    const watch = await router.watchOwner(SYSTEMD, () =>
+      fail(new StewardError('Unavailable', `systemd left the bus before the job to ${what} ended`)),
+    );
+    const waiting = peerWaits.begin(SYSTEMD, `the job to ${what}`);
+    const deadline = setTimeout(() => {
+      const late = `did not end the job to ${what} within ${JOB_DEADLINE_MS / 60_000} min`;
+      peerWaits.stuck(SYSTEMD, late);
+      fail(new StewardError('Timeout', `systemd ${late}`));
+    }, JOB_DEADLINE_MS);
+    let answered = false;
     try {
       await this.#subscribe();
       [job] = (await queue()) as [string];
       check();
-      const result = await abortable(end, signal);
+      const result = await abortable(Promise.race([end, failed]), signal);
+      answered = true;
       if (result !== 'done') throw new Error(`systemd could not ${what}: its job ended "${result}"`);
     } finally {
+      clearTimeout(deadline);
+      waiting(answered);
+      await watch.stop();
       await unsubscribe();
     }
   }

@@ -1,0 +1,282 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+// A property of every D-Bus state source: whatever the service on the other end answers and signals, of any D-Bus
+// type (answeringPeer.ts owns its name on a private bus, with seeded random replies and signals, and hands the name on
+// now and then), the source throws nothing, emits only events of its own well-typed, bounded shape, and once the
+// service answers as its interface says again, follows it again.
+import { type MessageBus, Variant } from '@jellybrick/dbus-next';
+import { z } from 'zod';
+
+import { ADAPTER, BLUEZ, BluezSource } from '../../service/src/desktop/bluetooth/source.js';
+import { TimedatedSource } from '../../service/src/desktop/clock/source.js';
+import { TIMEDATED, TIMEDATED_PATH } from '../../service/src/desktop/clock/timedated.js';
+import { EXTENSIONS, SHELL, SHELL_PATH } from '../../service/src/desktop/extensions/shell.js';
+import { ShellExtensionsSource } from '../../service/src/desktop/extensions/source.js';
+import { createLogger } from '../../service/src/logging.js';
+import type { EventSource, WatchEvent } from '../../service/src/watch/events.js';
+import { NetworkManagerSource } from '../../service/src/watch/networkManager.js';
+import { type Answer, AnsweringPeer } from '../support/answeringPeer.js';
+import { completeTypes, Random, randomSignature, valueOf } from '../support/fuzz.js';
+import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
+import { waitFor } from '../support/service.js';
+
+const PROPERTIES = 'org.freedesktop.DBus.Properties';
+const NM = 'org.freedesktop.NetworkManager';
+const NM_PATH = '/org/freedesktop/NetworkManager';
+const SEEDS = [1, 2, 3];
+const ROUNDS = 300;
+
+const bounded = (max: number) => z.string().max(max);
+/** What each source may emit, whatever it was told. */
+const EVENT = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('desktop'),
+    at: z.date(),
+    desktop: z.discriminatedUnion('kind', [
+      z.object({
+        kind: z.literal('bluetooth'),
+        bluetooth: z.strictObject({
+          adapter: bounded(255),
+          present: z.boolean(),
+          powered: z.boolean(),
+          blocked: z.boolean(),
+        }),
+      }),
+      z.object({
+        kind: z.literal('clock'),
+        clock: z.strictObject({ ntp: z.boolean(), canNtp: z.boolean(), synchronized: z.boolean() }),
+      }),
+      z.object({
+        kind: z.literal('extension'),
+        extension: z.strictObject({
+          uuid: bounded(255),
+          name: bounded(255),
+          version: bounded(50),
+          state: z.number().int().min(0).max(1000),
+          error: bounded(500),
+          path: bounded(500),
+          enabled: z.boolean().optional(),
+        }),
+      }),
+    ]),
+  }),
+  z.object({
+    type: z.literal('connectivity'),
+    at: z.date(),
+    state: z.enum(['unknown', 'none', 'portal', 'limited', 'full']),
+  }),
+]);
+
+interface Signal {
+  path: string;
+  iface: string;
+  member: string;
+  signature: string;
+  /** The keys its a{sv} documents, with their types: given hostile values of that type or another. */
+  keys?: Record<string, string>;
+  /** Its first argument, where it names an interface. */
+  arg0?: string;
+}
+
+interface Case {
+  source: (bus: MessageBus) => EventSource;
+  name: string;
+  /** The replies its interface declares, by member. */
+  replies: Record<string, string>;
+  keys: Record<string, string>;
+  signals: Signal[];
+  /** The right answer to a call, for the end of the run. */
+  right: (member: string) => Answer | null;
+  /** Right signals after the storm; the last must make the source emit an event `followed` recognises. */
+  settle: (Signal & { body: unknown[] })[];
+  followed: (event: WatchEvent) => boolean;
+}
+
+const log = createLogger({ level: 'error', journal: false, write: () => undefined });
+const propertiesChanged = (path: string, iface: string, keys: Record<string, string>): Signal => ({
+  path,
+  iface: PROPERTIES,
+  member: 'PropertiesChanged',
+  signature: 'sa{sv}as',
+  keys,
+  arg0: iface,
+});
+const changed = (path: string, iface: string, values: Record<string, Variant>) => ({
+  ...propertiesChanged(path, iface, {}),
+  body: [iface, values, []],
+});
+
+const CASES: Case[] = [
+  {
+    name: BLUEZ,
+    source: (bus) => new BluezSource({ name: 'desktop.bluetooth', bus, log }),
+    replies: { GetManagedObjects: 'a{oa{sa{sv}}}' },
+    keys: { Powered: 'b', PowerState: 's', Address: 's' },
+    signals: [
+      { path: '/', iface: 'org.freedesktop.DBus.ObjectManager', member: 'InterfacesAdded', signature: 'oa{sa{sv}}' },
+      { path: '/', iface: 'org.freedesktop.DBus.ObjectManager', member: 'InterfacesRemoved', signature: 'oas' },
+      propertiesChanged('/org/bluez/hci0', ADAPTER, { Powered: 'b', PowerState: 's' }),
+    ],
+    right: (member) =>
+      member === 'GetManagedObjects'
+        ? {
+            signature: 'a{oa{sa{sv}}}',
+            body: [{ '/org/bluez/hci9': { [ADAPTER]: { Powered: new Variant('b', true) } } }],
+          }
+        : null,
+    settle: [changed('/org/bluez/hci9', ADAPTER, { Powered: new Variant('b', false) })],
+    followed: (event) =>
+      event.type === 'desktop' &&
+      event.desktop.kind === 'bluetooth' &&
+      event.desktop.bluetooth.adapter === '/org/bluez/hci9' &&
+      !event.desktop.bluetooth.powered,
+  },
+  {
+    name: TIMEDATED,
+    source: (bus) => new TimedatedSource({ name: 'desktop.clock', bus, log }),
+    replies: { GetAll: 'a{sv}' },
+    keys: { NTP: 'b', CanNTP: 'b', NTPSynchronized: 'b' },
+    signals: [propertiesChanged(TIMEDATED_PATH, TIMEDATED, { NTP: 'b', CanNTP: 'b' })],
+    right: (member) =>
+      member === 'GetAll'
+        ? { signature: 'a{sv}', body: [{ NTP: new Variant('b', true), CanNTP: new Variant('b', true) }] }
+        : null,
+    settle: [
+      changed(TIMEDATED_PATH, TIMEDATED, { NTP: new Variant('b', true), CanNTP: new Variant('b', true) }),
+      changed(TIMEDATED_PATH, TIMEDATED, { NTP: new Variant('b', false) }),
+    ],
+    followed: (event) => event.type === 'desktop' && event.desktop.kind === 'clock' && !event.desktop.clock.ntp,
+  },
+  {
+    name: SHELL,
+    source: (bus) => new ShellExtensionsSource({ name: 'desktop.extensions', bus, log }),
+    replies: { ListExtensions: 'a{sa{sv}}', GetExtensionInfo: 'a{sv}' },
+    keys: { state: 'd', error: 's', path: 's', enabled: 'b', name: 's', version: 'd', uuid: 's' },
+    signals: [{ path: SHELL_PATH, iface: EXTENSIONS, member: 'ExtensionStateChanged', signature: 'sa{sv}' }],
+    right: (member) => (member === 'ListExtensions' ? { signature: 'a{sa{sv}}', body: [{}] } : null),
+    settle: [
+      {
+        path: SHELL_PATH,
+        iface: EXTENSIONS,
+        member: 'ExtensionStateChanged',
+        signature: 'sa{sv}',
+        body: ['live@example.org', { state: new Variant('d', 3), error: new Variant('s', 'TypeError') }],
+      },
+    ],
+    followed: (event) =>
+      event.type === 'desktop' &&
+      event.desktop.kind === 'extension' &&
+      event.desktop.extension.uuid === 'live@example.org' &&
+      event.desktop.extension.state === 3,
+  },
+  {
+    name: NM,
+    source: (bus) => new NetworkManagerSource({ name: 'network.manager', bus, log }),
+    replies: { GetAll: 'a{sv}' },
+    keys: { Connectivity: 'u', State: 'u' },
+    signals: [
+      propertiesChanged(NM_PATH, NM, { Connectivity: 'u', State: 'u' }),
+      { path: NM_PATH, iface: NM, member: 'StateChanged', signature: 'u' },
+    ],
+    right: (member) =>
+      member === 'GetAll'
+        ? { signature: 'a{sv}', body: [{ Connectivity: new Variant('u', 4), State: new Variant('u', 70) }] }
+        : null,
+    settle: [
+      { path: NM_PATH, iface: NM, member: 'StateChanged', signature: 'u', body: [70] },
+      changed(NM_PATH, NM, { Connectivity: new Variant('u', 4) }),
+      changed(NM_PATH, NM, { Connectivity: new Variant('u', 1) }),
+    ],
+    followed: (event) => event.type === 'connectivity' && event.state === 'none',
+  },
+];
+
+/** A reply of the declared type with hostile values, or of any other type. */
+function randomAnswer(random: Random, declared: string | undefined, keys: Record<string, string>): Answer {
+  const signature = declared && random.chance(0.5) ? declared : randomSignature(random);
+  const dictKeys = new Map(Object.entries(keys));
+  return {
+    signature,
+    body: completeTypes(signature).map((type) =>
+      // A nested a{sv} (BlueZ's objects, the shell's list) gets the documented keys too.
+      type.endsWith('a{sv}}') && type.startsWith('a{')
+        ? { [String(valueOf(type[2] ?? 's', random, 1))]: valueOf(type.slice(3, -1), random, 1, dictKeys) }
+        : valueOf(type, random, 0, dictKeys),
+    ),
+  };
+}
+
+function randomSignal(random: Random, signal: Signal): Answer {
+  const answer = randomAnswer(random, signal.signature, signal.keys ?? {});
+  if (signal.arg0 && answer.signature === signal.signature && random.chance(0.7)) answer.body[0] = signal.arg0;
+  return answer;
+}
+
+describe('the D-Bus state sources, told anything of any D-Bus type (property)', () => {
+  let bus: PrivateBus;
+
+  beforeEach(async () => {
+    bus = await startPrivateBus();
+  });
+
+  afterEach(async () => {
+    await bus.stop();
+  });
+
+  for (const testCase of CASES) {
+    it(`${testCase.name}: throws nothing, emits only well-typed events, and follows the service once it is right again`, async () => {
+      const escaped: unknown[] = [];
+      const record = (error: unknown) => escaped.push(error);
+      process.on('uncaughtException', record);
+      process.on('unhandledRejection', record);
+      try {
+        for (const seed of SEEDS) {
+          const random = new Random(seed);
+          const peer = new AnsweringPeer(await bus.connect(), (call) =>
+            randomAnswer(random, testCase.replies[call.member ?? ''], testCase.keys),
+          );
+          await peer.own(testCase.name);
+          const events: WatchEvent[] = [];
+          const source = testCase.source(await bus.connect());
+          await source.start((event) => events.push(event)).catch(() => undefined);
+          for (let round = 0; round < ROUNDS; round++) {
+            const signal = random.pick(testCase.signals);
+            const { signature, body } = randomSignal(random, signal);
+            peer.signal(signal.path, signal.iface, signal.member, signature, body);
+            // Now and then the service restarts: the source reads its state again.
+            if (round % 50 === 49) {
+              await peer.release(testCase.name);
+              await peer.own(testCase.name);
+            }
+          }
+          // Right again: one restart, read as the interface says, then right signals.
+          peer.answer((call) => testCase.right(call.member ?? ''));
+          // The read that follows the restart comes once the source's match rules name the owner again.
+          peer.answered.clear();
+          await peer.release(testCase.name);
+          await peer.own(testCase.name);
+          await waitFor(() => (peer.answered.get(Object.keys(testCase.replies)[0]!) ?? 0) > 0, 'a read');
+          const before = events.length;
+          for (const signal of testCase.settle)
+            peer.signal(signal.path, signal.iface, signal.member, signal.signature, signal.body);
+          await waitFor(
+            () => events.slice(before).some(testCase.followed),
+            `seed ${seed}: the source to follow the right signals again`,
+          );
+          await source.stop();
+          for (const event of events) {
+            const checked = EVENT.safeParse(event);
+            expect(checked.success)
+              .withContext(`seed ${seed}: ${JSON.stringify(event).slice(0, 300)}`)
+              .toBeTrue();
+          }
+          peer.connection.disconnect();
+        }
+      } finally {
+        process.off('uncaughtException', record);
+        process.off('unhandledRejection', record);
+      }
+      expect(escaped).toEqual([]);
+    });
+  }
+});
