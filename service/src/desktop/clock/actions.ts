@@ -58,21 +58,24 @@ function ntpAction(on: boolean): ActionDefinition<NtpParams> {
       if (!(await clock(context)).canNtp) throw new StewardError('Unavailable', noService());
       // timedated answers once polkit's dialog is answered and the time-sync service is switched: minutes at most
       // (AUTHORIZED_CALL), and timedated leaving the bus meanwhile ends the wait (PeerLeft).
-      await systemCall(
-        voidCall(
-          bus,
-          {
-            destination: TIMEDATED,
-            path: TIMEDATED_PATH,
-            interface: TIMEDATED,
-            member: 'SetNTP',
-            signature: 'bb',
-            body: [on, true],
-          },
-          // timedated is started by D-Bus activation when asked.
-          { ...AUTHORIZED_CALL, autoStart: true },
+      await reportingUnexpected(
+        context.log,
+        systemCall(
+          voidCall(
+            bus,
+            {
+              destination: TIMEDATED,
+              path: TIMEDATED_PATH,
+              interface: TIMEDATED,
+              member: 'SetNTP',
+              signature: 'bb',
+              body: [on, true],
+            },
+            // timedated is started by D-Bus activation when asked.
+            { ...AUTHORIZED_CALL, autoStart: true },
+          ),
+          'systemd-timedated',
         ),
-        'systemd-timedated',
       );
       const done = on ? _('Automatic time is on') : _('Automatic time is off');
       progress(1, done);

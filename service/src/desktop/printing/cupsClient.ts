@@ -112,6 +112,8 @@ export class CupsClient {
   constructor(
     private readonly socketPath = cupsSocket(),
     private readonly user = 'steward',
+    /** How long cupsd may take to answer one request, whole; past it, cupsd is a stuck peer. */
+    private readonly deadlineMs = ANSWER_DEADLINE_MS,
   ) {}
 
   /** Every queue this cupsd has, with its state. */
@@ -198,7 +200,7 @@ export class CupsClient {
     return answer;
   }
 
-  /** Posts `body`; cupsd's whole answer, within MAX_ANSWER_BYTES and ANSWER_DEADLINE_MS (cupsd is then stuck). */
+  /** Posts `body`; cupsd's whole answer, within MAX_ANSWER_BYTES and the deadline (cupsd is then stuck). */
   private async post(code: number, body: Buffer): Promise<Buffer> {
     const operation = `IPP operation 0x${code.toString(16)}`;
     const end = peerWaits.begin(CUPSD, operation);
@@ -231,9 +233,9 @@ export class CupsClient {
         );
         const timer = setTimeout(() => {
           late = true;
-          peerWaits.stuck(CUPSD, `did not answer ${operation} within ${ANSWER_DEADLINE_MS / 1000} s`);
-          outgoing.destroy(new IppError(`cupsd did not answer within ${ANSWER_DEADLINE_MS / 1000} s`));
-        }, ANSWER_DEADLINE_MS);
+          peerWaits.stuck(CUPSD, `did not answer ${operation} within ${this.deadlineMs / 1000} s`);
+          outgoing.destroy(new IppError(`cupsd did not answer within ${this.deadlineMs / 1000} s`));
+        }, this.deadlineMs);
         outgoing.on('close', () => clearTimeout(timer));
         outgoing.on('error', reject);
         outgoing.end(body);
