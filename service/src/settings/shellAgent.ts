@@ -96,6 +96,8 @@ export class ShellAgent {
       settle = resolve;
       fail = reject;
     });
+    // Awaited below; the shell gone already is no unhandled rejection meanwhile.
+    answer.catch(() => undefined);
     const stopWatching = await this.watchAgent(agent, () =>
       fail(new PeerLeft(SHELL_BUS_NAME, 'the user answered its confirmation dialog')),
     );
