@@ -16,7 +16,7 @@ import { TimedatedSource } from '../../service/src/desktop/clock/source.js';
 import { TIMEDATED, TIMEDATED_PATH } from '../../service/src/desktop/clock/timedated.js';
 import { EXTENSIONS, SHELL, SHELL_PATH } from '../../service/src/desktop/extensions/shell.js';
 import { ShellExtensionsSource } from '../../service/src/desktop/extensions/source.js';
-import { CupsClient } from '../../service/src/desktop/printing/cupsClient.js';
+import { CupsClient, PRINTER_ATTRIBUTES } from '../../service/src/desktop/printing/cupsClient.js';
 import {
   decodeResponse,
   encodeRequest,
@@ -269,84 +269,8 @@ function randomSignal(random: Random, signal: Signal): Answer {
   return answer;
 }
 
-describe('the D-Bus state sources, told anything of any D-Bus type (property)', () => {
-  let bus: PrivateBus;
-
-  beforeEach(async () => {
-    bus = await startPrivateBus();
-  });
-
-  afterEach(async () => {
-    await bus.stop();
-  });
-
-  for (const testCase of CASES) {
-    it(`${testCase.name}: throws nothing, emits only well-typed events, and follows the service once it is right again`, async () => {
-      const escaped: unknown[] = [];
-      const record = (error: unknown) => escaped.push(error);
-      process.on('uncaughtException', record);
-      process.on('unhandledRejection', record);
-      try {
-        for (const seed of SEEDS) {
-          const random = new Random(seed);
-          const peer = new AnsweringPeer(await bus.connect(), (call) =>
-            randomAnswer(random, testCase.replies[call.member ?? ''], testCase.keys),
-          );
-          await peer.own(testCase.name);
-          const events: WatchEvent[] = [];
-          const source = testCase.source(await bus.connect());
-          await source.start((event) => events.push(event)).catch(() => undefined);
-          for (let round = 0; round < ROUNDS; round++) {
-            const signal = random.pick(testCase.signals);
-            const { signature, body } = randomSignal(random, signal);
-            peer.signal(signal.path, signal.iface, signal.member, signature, body);
-            // Now and then the service restarts: the source reads its state again.
-            if (round % 50 === 49) {
-              await peer.release(testCase.name);
-              await peer.own(testCase.name);
-            }
-          }
-          // Right again: one restart, read as the interface says, then right signals.
-          peer.answer((call) => testCase.right(call));
-          // The read that follows the restart comes once the source's match rules name the owner again.
-          peer.answered.clear();
-          await peer.release(testCase.name);
-          await peer.own(testCase.name);
-          await waitFor(() => (peer.answered.get(Object.keys(testCase.replies)[0]!) ?? 0) > 0, 'a read');
-          const before = events.length;
-          for (const signal of testCase.settle)
-            peer.signal(signal.path, signal.iface, signal.member, signal.signature, signal.body);
-          await waitFor(
-            () => events.slice(before).some(testCase.followed),
-            `seed ${seed}: the source to follow the right signals again`,
-          );
-          await source.stop();
-          for (const event of events) {
-            const checked = EVENT.safeParse(event);
-            expect(checked.success)
-              .withContext(`seed ${seed}: ${JSON.stringify(event).slice(0, 300)}`)
-              .toBeTrue();
-          }
-          peer.connection.disconnect();
-        }
-      } finally {
-        process.off('uncaughtException', record);
-        process.off('unhandledRejection', record);
-      }
-      expect(escaped).toEqual([]);
-    });
-  }
-});
-
 // cupsd's side: queues with attributes of any IPP type the source reads, of hostile sizes, and now and then more
 // queues than any scheduler has.
-const PRINTER_ATTRIBUTES = [
-  'printer-name',
-  'printer-state',
-  'printer-state-message',
-  'printer-state-reasons',
-  'printer-is-accepting-jobs',
-];
 const IPP_TAGS = [TAG.integer, TAG.boolean, TAG.enum, TAG.text, TAG.name, TAG.keyword, TAG.uri];
 /** client-error-not-found: cupsd's answer to Get-Subscriptions when there are none. */
 const NOT_FOUND = 0x0406;
@@ -417,7 +341,22 @@ async function cupsdStandIn(socket: string, queues: () => { tag: number; attribu
 
 const NOTIFIER_MEMBERS = ['PrinterStateChanged', 'PrinterStopped', 'PrinterAdded', 'PrinterDeleted', 'JobState'];
 
-describe('the printers source, told anything by CUPS’s notifier and by cupsd (property)', () => {
+/** Runs `work`; nothing it starts may throw past it (an uncaught exception, an unhandled rejection). */
+async function expectNothingEscapes(work: () => Promise<void>): Promise<void> {
+  const escaped: unknown[] = [];
+  const record = (error: unknown) => escaped.push(error);
+  process.on('uncaughtException', record);
+  process.on('unhandledRejection', record);
+  try {
+    await work();
+  } finally {
+    process.off('uncaughtException', record);
+    process.off('unhandledRejection', record);
+  }
+  expect(escaped).toEqual([]);
+}
+
+describe('the D-Bus state sources, told anything of any D-Bus type (property)', () => {
   let bus: PrivateBus;
 
   beforeEach(async () => {
@@ -428,72 +367,114 @@ describe('the printers source, told anything by CUPS’s notifier and by cupsd (
     await bus.stop();
   });
 
-  it('throws nothing, emits only well-typed bounded queues, and follows cupsd once it is right again', async () => {
-    const escaped: unknown[] = [];
-    const record = (error: unknown) => escaped.push(error);
-    process.on('uncaughtException', record);
-    process.on('unhandledRejection', record);
-    try {
-      for (const seed of SEEDS) {
-        const random = new Random(seed);
-        const dir = await makeTempDir('steward-cups-');
-        let right = false;
-        const server = await cupsdStandIn(join(dir.path, 'cups.sock'), () =>
-          right ? [queue(5)] : randomQueues(random),
-        );
-        const events: WatchEvent[] = [];
-        // Steward as a login user's (4242): the spec's connections, root's, are a system account's, as the notifier is.
-        const source = new PrinterSource(await bus.connect(), log, new CupsClient(join(dir.path, 'cups.sock')), 4242);
-        await source.start((event) => events.push(event));
-        let notifier = new AnsweringPeer(await bus.connect(), () => null);
-        for (let round = 0; round < ROUNDS; round++) {
-          const { signature, body } = randomAnswer(random, 'sssusb', {});
-          notifier.signal(NOTIFIER.path, NOTIFIER.interface, random.pick(NOTIFIER_MEMBERS), signature, body);
-          // Now and then cupsd starts a new notifier: another connection.
-          if (round % 50 === 49) {
-            notifier.connection.disconnect();
-            notifier = new AnsweringPeer(await bus.connect(), () => null);
+  for (const testCase of CASES) {
+    it(`${testCase.name}: throws nothing, emits only well-typed events, and follows the service once it is right again`, async () => {
+      await expectNothingEscapes(async () => {
+        for (const seed of SEEDS) {
+          const random = new Random(seed);
+          const peer = new AnsweringPeer(await bus.connect(), (call) =>
+            randomAnswer(random, testCase.replies[call.member ?? ''], testCase.keys),
+          );
+          await peer.own(testCase.name);
+          const events: WatchEvent[] = [];
+          const source = testCase.source(await bus.connect());
+          await source.start((event) => events.push(event)).catch(() => undefined);
+          for (let round = 0; round < ROUNDS; round++) {
+            const signal = random.pick(testCase.signals);
+            const { signature, body } = randomSignal(random, signal);
+            peer.signal(signal.path, signal.iface, signal.member, signature, body);
+            // Now and then the service restarts: the source reads its state again.
+            if (round % 50 === 49) {
+              await peer.release(testCase.name);
+              await peer.own(testCase.name);
+            }
           }
+          // Right again: one restart, read as the interface says, then right signals.
+          peer.answer((call) => testCase.right(call));
+          // The read that follows the restart comes once the source's match rules name the owner again.
+          peer.answered.clear();
+          await peer.release(testCase.name);
+          await peer.own(testCase.name);
+          await waitFor(() => (peer.answered.get(Object.keys(testCase.replies)[0]!) ?? 0) > 0, 'a read');
+          const before = events.length;
+          for (const signal of testCase.settle)
+            peer.signal(signal.path, signal.iface, signal.member, signal.signature, signal.body);
+          await waitFor(
+            () => events.slice(before).some(testCase.followed),
+            `seed ${seed}: the source to follow the right signals again`,
+          );
+          await source.stop();
+          for (const event of events) {
+            const checked = EVENT.safeParse(event);
+            expect(checked.success)
+              .withContext(`seed ${seed}: ${JSON.stringify(event).slice(0, 300)}`)
+              .toBeTrue();
+          }
+          peer.connection.disconnect();
         }
-        // cupsd right again: the notifier's right signal makes the source read the stopped queue.
-        right = true;
-        const before = events.length;
-        notifier.signal(NOTIFIER.path, NOTIFIER.interface, 'PrinterStopped', 'sssusb', [
-          'Printer "Office" stopped.',
-          'ipp://localhost/printers/Office',
-          'Office',
-          5,
-          'paused',
-          true,
-        ]);
-        await waitFor(
-          () =>
-            events
-              .slice(before)
-              .some(
-                (event) =>
-                  event.type === 'desktop' &&
-                  event.desktop.kind === 'printer' &&
-                  event.desktop.printer.name === 'Office' &&
-                  event.desktop.printer.state === 5,
-              ),
-          `seed ${seed}: the source to follow cupsd again`,
-        );
-        await source.stop();
-        notifier.connection.disconnect();
-        await new Promise((resolve) => server.close(resolve));
-        await dir.remove();
-        for (const event of events) {
-          const checked = EVENT.safeParse(event);
-          expect(checked.success)
-            .withContext(`seed ${seed}: ${JSON.stringify(event).slice(0, 300)}`)
-            .toBeTrue();
-        }
-      }
-    } finally {
-      process.off('uncaughtException', record);
-      process.off('unhandledRejection', record);
-    }
-    expect(escaped).toEqual([]);
+      });
+    });
+  }
+
+  it('the printers source, told anything by CUPS’s notifier and by cupsd: throws nothing, emits only well-typed bounded queues, and follows cupsd once it is right again', async () => {
+    await expectNothingEscapes(async () => {
+      for (const seed of SEEDS) await printersRun(seed);
+    });
   });
+
+  /** One seeded run of the printers source against a notifier and a cupsd that answer anything. */
+  async function printersRun(seed: number): Promise<void> {
+    const random = new Random(seed);
+    const dir = await makeTempDir('steward-cups-');
+    let right = false;
+    const server = await cupsdStandIn(join(dir.path, 'cups.sock'), () => (right ? [queue(5)] : randomQueues(random)));
+    const events: WatchEvent[] = [];
+    // Steward as a login user's (4242): the spec's connections, root's, are a system account's, as the notifier is.
+    const source = new PrinterSource(await bus.connect(), log, new CupsClient(join(dir.path, 'cups.sock')), 4242);
+    await source.start((event) => events.push(event));
+    let notifier = new AnsweringPeer(await bus.connect(), () => null);
+    for (let round = 0; round < ROUNDS; round++) {
+      const { signature, body } = randomAnswer(random, 'sssusb', {});
+      notifier.signal(NOTIFIER.path, NOTIFIER.interface, random.pick(NOTIFIER_MEMBERS), signature, body);
+      // Now and then cupsd starts a new notifier: another connection.
+      if (round % 50 === 49) {
+        notifier.connection.disconnect();
+        notifier = new AnsweringPeer(await bus.connect(), () => null);
+      }
+    }
+    // cupsd right again: the notifier's right signal makes the source read the stopped queue.
+    right = true;
+    const before = events.length;
+    notifier.signal(NOTIFIER.path, NOTIFIER.interface, 'PrinterStopped', 'sssusb', [
+      'Printer "Office" stopped.',
+      'ipp://localhost/printers/Office',
+      'Office',
+      5,
+      'paused',
+      true,
+    ]);
+    await waitFor(
+      () =>
+        events
+          .slice(before)
+          .some(
+            (event) =>
+              event.type === 'desktop' &&
+              event.desktop.kind === 'printer' &&
+              event.desktop.printer.name === 'Office' &&
+              event.desktop.printer.state === 5,
+          ),
+      `seed ${seed}: the source to follow cupsd again`,
+    );
+    await source.stop();
+    notifier.connection.disconnect();
+    await new Promise((resolve) => server.close(resolve));
+    await dir.remove();
+    for (const event of events) {
+      const checked = EVENT.safeParse(event);
+      expect(checked.success)
+        .withContext(`seed ${seed}: ${JSON.stringify(event).slice(0, 300)}`)
+        .toBeTrue();
+    }
+  }
 });

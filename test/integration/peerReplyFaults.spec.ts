@@ -43,6 +43,15 @@ const HOUR = 60 * 60_000;
 /** How the stuck peers name the scheduler. */
 const CUPSD = 'cupsd';
 
+/** The spec's own process, as the bus and the kernel would name the caller polkit is asked about. */
+const specCaller = (connection: MessageBus) => ({
+  sender: connection.name!,
+  pid: process.pid,
+  uid: process.getuid!(),
+  executable: null,
+  securityLabel: null,
+  sandboxedApp: null,
+});
 const named = (name: string) => (action: { name: string }) => action.name === name;
 /** One of `actions` by name, as the catalog hands it out. */
 const action = (actions: readonly { name: string }[], name: string) => actions.find(named(name)) as ActionDefinition;
@@ -170,14 +179,7 @@ describe('the services Steward calls, answering what their interfaces do not all
       await peer(POLKIT, (call) =>
         call.member === 'CheckAuthorization' ? reply('(sba{ss})', ['yes', false, {}]) : null,
       );
-      const caller = {
-        sender: steward.name!,
-        pid: process.pid,
-        uid: process.getuid!(),
-        executable: null,
-        securityLabel: null,
-        sandboxedApp: null,
-      };
+      const caller = specCaller(steward);
       await rejectedAsUnexpected(polkitConfirms(steward, caller, 'turn the expert shell on'));
     });
 
@@ -258,14 +260,7 @@ describe('the services Steward calls, answering what their interfaces do not all
 
     it('polkit, while its dialog asks the user', async () => {
       const polkit = await peer(POLKIT, () => SILENCE);
-      const caller = {
-        sender: steward.name!,
-        pid: process.pid,
-        uid: process.getuid!(),
-        executable: null,
-        securityLabel: null,
-        sandboxedApp: null,
-      };
+      const caller = specCaller(steward);
       const asked = polkitConfirms(steward, caller, 'a change');
       await leavesMidWait(polkit, 'CheckAuthorization', asked);
       await expectAsync(asked).toBeRejectedWith(

@@ -46,7 +46,7 @@ const isSuccess = (status: number) => status < 0x0100;
 const NOT_FOUND = 0x0406;
 
 /** What Steward asks of each printer: no more than the state it reports. */
-const PRINTER_ATTRIBUTES = [
+export const PRINTER_ATTRIBUTES = [
   'printer-name',
   'printer-state',
   'printer-state-message',
