@@ -31,14 +31,9 @@ const pathOf = ({ adapter }: PowerParams) => `/org/bluez/${adapter}`;
 async function powered(bus: MessageBus, params: PowerParams): Promise<boolean | null> {
   try {
     return await systemCall(
-      getProperty(
-        bus,
-        { destination: BLUEZ, path: pathOf(params), interface: ADAPTER },
-        'Powered',
-        'b',
-        z.boolean(),
-        { autoStart: false },
-      ),
+      getProperty(bus, { destination: BLUEZ, path: pathOf(params), interface: ADAPTER }, 'Powered', 'b', z.boolean(), {
+        autoStart: false,
+      }),
       'BlueZ',
     );
   } catch (error) {
@@ -81,7 +76,8 @@ function powerAction(on: boolean): ActionDefinition<PowerParams> {
     },
     async run(params, context: ActionContext, { progress }) {
       const bus = systemBusOf(context);
-      if ((await reportingUnexpected(context.log, powered(bus, params))) === null) throw new StewardError('NotFound', noAdapter(params));
+      if ((await reportingUnexpected(context.log, powered(bus, params))) === null)
+        throw new StewardError('NotFound', noAdapter(params));
       await systemCall(
         voidCall(bus, {
           destination: BLUEZ,

@@ -17,7 +17,8 @@ const PORTAL_PATH = '/org/freedesktop/portal/desktop';
 const OPEN_URI = 'org.freedesktop.portal.OpenURI';
 
 /** NetworkManager's connections, or null without a system bus. */
-const networkManager = ({ systemBus, log }: ActionContext) => (systemBus ? new NetworkConnections(systemBus, log) : null);
+const networkManager = ({ systemBus, log }: ActionContext) =>
+  systemBus ? new NetworkConnections(systemBus, log) : null;
 
 /** NetworkManager's connectivity check address, when it has one that a browser can open. */
 export async function connectivityCheckUri(context: ActionContext): Promise<string | null> {

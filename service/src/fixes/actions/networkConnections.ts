@@ -219,7 +219,14 @@ export class NetworkConnections {
     let answered = false;
     try {
       [activation] = await wait.race(
-        this.#call('ActivateConnection', 'o', z.tuple([objectPath]), [settings, device, NO_OBJECT], AUTHORIZED_CALL, 'ooo'),
+        this.#call(
+          'ActivateConnection',
+          'o',
+          z.tuple([objectPath]),
+          [settings, device, NO_OBJECT],
+          AUTHORIZED_CALL,
+          'ooo',
+        ),
       );
       const active = await wait.race(this.#active(activation));
       states.set(activation, states.get(activation) ?? active.state);
@@ -267,7 +274,12 @@ export class NetworkConnections {
   ): Promise<z.output<T>> {
     return this.#reported(
       systemCall(
-        typedCall(this.bus, { destination: NM, path: NM_PATH, interface: NM, member, signature, body, reply }, schema, options),
+        typedCall(
+          this.bus,
+          { destination: NM, path: NM_PATH, interface: NM, member, signature, body, reply },
+          schema,
+          options,
+        ),
         'NetworkManager',
       ),
     );
@@ -276,7 +288,10 @@ export class NetworkConnections {
   /** The properties of NetworkManager's object `path` on `iface` (GetAll), read by `schema`. */
   properties<T extends z.ZodType>(path: string, iface: string, schema: T): Promise<z.output<T>> {
     return this.#reported(
-      systemCall(getAllProperties(this.bus, { destination: NM, path, interface: iface }, schema, READ), 'NetworkManager'),
+      systemCall(
+        getAllProperties(this.bus, { destination: NM, path, interface: iface }, schema, READ),
+        'NetworkManager',
+      ),
     );
   }
 

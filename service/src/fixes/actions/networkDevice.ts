@@ -193,7 +193,10 @@ const connectionSettings = z.object({
 const ip4Config = z.object({
   AddressData: variantOf(
     'aa{sv}',
-    boundedList(z.object({ address: variantOf('s', text).optional(), prefix: variantOf('u', z.number().int()).optional() }), 1024),
+    boundedList(
+      z.object({ address: variantOf('s', text).optional(), prefix: variantOf('u', z.number().int()).optional() }),
+      1024,
+    ),
   ).optional(),
 });
 /** A DHCP4Config's options: the lease's address and the server that gave it. */
@@ -241,13 +244,17 @@ async function connectionLine(bus: MessageBus, path: string): Promise<string> {
 
 async function addressesOf(connections: NetworkConnections, path: string | undefined): Promise<string[]> {
   if (path === undefined || path === NO_OBJECT) return [];
-  const config = await connections.properties(path, `${NM}.IP4Config`, ip4Config).catch((): z.output<typeof ip4Config> => ({}));
+  const config = await connections
+    .properties(path, `${NM}.IP4Config`, ip4Config)
+    .catch((): z.output<typeof ip4Config> => ({}));
   return (config.AddressData ?? []).map((address) => `${quoted(address.address)}/${address.prefix ?? 0}`);
 }
 
 async function leaseOf(connections: NetworkConnections, path: string | undefined): Promise<string | null> {
   if (path === undefined || path === NO_OBJECT) return null;
-  const config = await connections.properties(path, `${NM}.DHCP4Config`, dhcp4Config).catch((): z.output<typeof dhcp4Config> => ({}));
+  const config = await connections
+    .properties(path, `${NM}.DHCP4Config`, dhcp4Config)
+    .catch((): z.output<typeof dhcp4Config> => ({}));
   const address = config.Options?.ip_address;
   if (address === undefined) return null;
   const server = config.Options?.dhcp_server_identifier;

@@ -278,7 +278,7 @@ export class UnitManager {
       get(UNIT, 'Requisite'),
     ]);
     if (loadState === 'not-found') throw new StewardError('InvalidArgs', `no unit named ${unit}`);
-    const needed = [...new Set([...(requires), ...(bindsTo), ...(requisite)])];
+    const needed = [...new Set([...requires, ...bindsTo, ...requisite])];
     // A timer, path or socket starts another unit: one that is not there (or masked) fails its start too
     // ("Refusing to start, unit x.service to trigger not loaded").
     const triggers = unit.endsWith('.service') ? [] : await get(UNIT, 'Triggers');
@@ -311,8 +311,7 @@ export class UnitManager {
     ]);
     const settingName = Number(code) === CLD_EXITED ? SETTING_OF_SETUP_STATUS[Number(status)] : undefined;
     const setting = settingName && { name: settingName, value: String(await get(SERVICE, settingName)) };
-    const environmentFiles =
-      result === 'resources' && (await requiredFiles(await get(SERVICE, 'EnvironmentFiles')));
+    const environmentFiles = result === 'resources' && (await requiredFiles(await get(SERVICE, 'EnvironmentFiles')));
     // No main process ran: a command before it failed (or a condition it checks).
     const failedCommand =
       Number(code) === 0 && result !== 'success' ? await this.#failedCommand(get, SERVICE, START_COMMANDS) : undefined;
@@ -465,8 +464,8 @@ export class UnitManager {
     const failedAt = dateOf(inactiveSince);
     return {
       ...(failedAt && { failedAt }),
-      paths: [...new Set([String(fragment), ...(dropIns), ...named].filter((p) => p.startsWith('/')))],
-      dependencies: [...(requires), ...(wants)],
+      paths: [...new Set([String(fragment), ...dropIns, ...named].filter((p) => p.startsWith('/')))],
+      dependencies: [...requires, ...wants],
     };
   }
 
