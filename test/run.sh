@@ -72,8 +72,9 @@ slow_specs=(integration/install integration/installFromScratch integration/insta
 # stands for a package that installs no command); espeak-ng and python3-onnx for the voice:
 # spoken sentences and the tiny speech models; bzip2 for pulling them as sherpa-onnx packs its models; a private
 # PipeWire (pipewire, WirePlumber, pipewire-pulse) and speech-dispatcher with its espeak-ng module for reading
-# aloud into a real sound server; flatpak for flatpak.update, which builds, exports and updates a tiny app offline)
-declare -A integration_needs=([dbus-daemon]=dbus-daemon [gdbus]=libglib2.0-bin [gnome-keyring-daemon]=gnome-keyring
+# aloud into a real sound server; flatpak for flatpak.update, which builds, exports and updates a tiny app offline;
+# CUPS's own D-Bus notifier, whose signals the printers source takes from it alone)
+declare -A integration_needs=([dbus-daemon]=dbus-daemon [/usr/lib/cups/notifier/dbus]=cups-daemon [gdbus]=libglib2.0-bin [gnome-keyring-daemon]=gnome-keyring
   [/lib/systemd/systemd-journal-remote]=systemd-journal-remote [python3:dbusmock]=python3-dbusmock
   [/usr/libexec/packagekitd]=packagekit [/usr/lib/polkit-1/polkitd]=polkitd [pkcheck]=polkitd [bwrap]=bubblewrap
   [unshare]=util-linux [setsid]=util-linux [script]=bsdutils [nix-instantiate]=nix-bin

@@ -3,8 +3,12 @@
 // A property of every D-Bus state source: whatever the service on the other end answers and signals, of any D-Bus
 // type (answeringPeer.ts owns its name on a private bus, with seeded random replies and signals, and hands the name on
 // now and then), the source throws nothing, emits only events of its own well-typed, bounded shape, and once the
-// service answers as its interface says again, follows it again.
-import { type MessageBus, Variant } from '@jellybrick/dbus-next';
+// service answers as its interface says again, follows it again. The printers' source is told anything by both of
+// its peers: CUPS's notifier (random signals, now and then a new notifier) and cupsd's socket (random IPP answers).
+import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
+
+import { type Message, type MessageBus, Variant } from '@jellybrick/dbus-next';
 import { z } from 'zod';
 
 import { ADAPTER, BLUEZ, BluezSource } from '../../service/src/desktop/bluetooth/source.js';
@@ -12,17 +16,32 @@ import { TimedatedSource } from '../../service/src/desktop/clock/source.js';
 import { TIMEDATED, TIMEDATED_PATH } from '../../service/src/desktop/clock/timedated.js';
 import { EXTENSIONS, SHELL, SHELL_PATH } from '../../service/src/desktop/extensions/shell.js';
 import { ShellExtensionsSource } from '../../service/src/desktop/extensions/source.js';
+import { CupsClient, PRINTER_ATTRIBUTES } from '../../service/src/desktop/printing/cupsClient.js';
+import {
+  decodeResponse,
+  encodeRequest,
+  GROUP,
+  type IppAttribute,
+  OPERATION,
+  TAG,
+} from '../../service/src/desktop/printing/ipp.js';
+import { NOTIFIER, PrinterSource } from '../../service/src/desktop/printing/source.js';
 import { createLogger } from '../../service/src/logging.js';
 import type { EventSource, WatchEvent } from '../../service/src/watch/events.js';
 import { NetworkManagerSource } from '../../service/src/watch/networkManager.js';
+import { UnitSource } from '../../service/src/watch/units.js';
 import { type Answer, AnsweringPeer } from '../support/answeringPeer.js';
 import { completeTypes, Random, randomSignature, valueOf } from '../support/fuzz.js';
 import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import { waitFor } from '../support/service.js';
+import { makeTempDir } from '../support/tempDir.js';
 
 const PROPERTIES = 'org.freedesktop.DBus.Properties';
 const NM = 'org.freedesktop.NetworkManager';
 const NM_PATH = '/org/freedesktop/NetworkManager';
+const SYSTEMD = 'org.freedesktop.systemd1';
+const UNIT = 'org.freedesktop.systemd1.Unit';
+const CUPS_UNIT = '/org/freedesktop/systemd1/unit/cups_2eservice';
 const SEEDS = [1, 2, 3];
 const ROUNDS = 300;
 
@@ -47,6 +66,16 @@ const EVENT = z.discriminatedUnion('type', [
         clock: z.strictObject({ ntp: z.boolean(), canNtp: z.boolean(), synchronized: z.boolean() }),
       }),
       z.object({
+        kind: z.literal('printer'),
+        printer: z.strictObject({
+          name: bounded(255).min(1),
+          state: z.number().int().min(3).max(5),
+          stateMessage: bounded(1023),
+          reasons: z.array(bounded(255)).max(64),
+          acceptingJobs: z.boolean(),
+        }),
+      }),
+      z.object({
         kind: z.literal('extension'),
         extension: z.strictObject({
           uuid: bounded(255),
@@ -64,6 +93,18 @@ const EVENT = z.discriminatedUnion('type', [
     type: z.literal('connectivity'),
     at: z.date(),
     state: z.enum(['unknown', 'none', 'portal', 'limited', 'full']),
+  }),
+  z.object({
+    type: z.literal('unit'),
+    at: z.date(),
+    state: z.strictObject({
+      scope: z.literal('user'),
+      unit: bounded(255).regex(/^[^/\s]+\.[a-z]+$/),
+      activeState: z.enum(['failed', 'active']),
+      result: bounded(64).optional(),
+      exitCode: z.number().int().optional(),
+      restarts: z.number().int().min(0).optional(),
+    }),
   }),
 ]);
 
@@ -86,7 +127,7 @@ interface Case {
   keys: Record<string, string>;
   signals: Signal[];
   /** The right answer to a call, for the end of the run. */
-  right: (member: string) => Answer | null;
+  right: (call: Message) => Answer | null;
   /** Right signals after the storm; the last must make the source emit an event `followed` recognises. */
   settle: (Signal & { body: unknown[] })[];
   followed: (event: WatchEvent) => boolean;
@@ -117,7 +158,7 @@ const CASES: Case[] = [
       { path: '/', iface: 'org.freedesktop.DBus.ObjectManager', member: 'InterfacesRemoved', signature: 'oas' },
       propertiesChanged('/org/bluez/hci0', ADAPTER, { Powered: 'b', PowerState: 's' }),
     ],
-    right: (member) =>
+    right: ({ member }) =>
       member === 'GetManagedObjects'
         ? {
             signature: 'a{oa{sa{sv}}}',
@@ -137,7 +178,7 @@ const CASES: Case[] = [
     replies: { GetAll: 'a{sv}' },
     keys: { NTP: 'b', CanNTP: 'b', NTPSynchronized: 'b' },
     signals: [propertiesChanged(TIMEDATED_PATH, TIMEDATED, { NTP: 'b', CanNTP: 'b' })],
-    right: (member) =>
+    right: ({ member }) =>
       member === 'GetAll'
         ? { signature: 'a{sv}', body: [{ NTP: new Variant('b', true), CanNTP: new Variant('b', true) }] }
         : null,
@@ -153,7 +194,7 @@ const CASES: Case[] = [
     replies: { ListExtensions: 'a{sa{sv}}', GetExtensionInfo: 'a{sv}' },
     keys: { state: 'd', error: 's', path: 's', enabled: 'b', name: 's', version: 'd', uuid: 's' },
     signals: [{ path: SHELL_PATH, iface: EXTENSIONS, member: 'ExtensionStateChanged', signature: 'sa{sv}' }],
-    right: (member) => (member === 'ListExtensions' ? { signature: 'a{sa{sv}}', body: [{}] } : null),
+    right: ({ member }) => (member === 'ListExtensions' ? { signature: 'a{sa{sv}}', body: [{}] } : null),
     settle: [
       {
         path: SHELL_PATH,
@@ -178,7 +219,7 @@ const CASES: Case[] = [
       propertiesChanged(NM_PATH, NM, { Connectivity: 'u', State: 'u' }),
       { path: NM_PATH, iface: NM, member: 'StateChanged', signature: 'u' },
     ],
-    right: (member) =>
+    right: ({ member }) =>
       member === 'GetAll'
         ? { signature: 'a{sv}', body: [{ Connectivity: new Variant('u', 4), State: new Variant('u', 70) }] }
         : null,
@@ -188,6 +229,22 @@ const CASES: Case[] = [
       changed(NM_PATH, NM, { Connectivity: new Variant('u', 1) }),
     ],
     followed: (event) => event.type === 'connectivity' && event.state === 'none',
+  },
+  {
+    name: SYSTEMD,
+    source: (bus) => new UnitSource({ name: 'units.user', bus, scope: 'user', log }),
+    replies: { ListUnitsFiltered: 'a(ssssssouso)', Get: 'v', Subscribe: '' },
+    keys: { ActiveState: 's', LoadState: 's' },
+    signals: [propertiesChanged(CUPS_UNIT, UNIT, { ActiveState: 's', LoadState: 's' })],
+    right: ({ member, body }) => {
+      if (member === 'Subscribe') return { signature: '', body: [] };
+      if (member === 'ListUnitsFiltered') return { signature: 'a(ssssssouso)', body: [[]] };
+      // The unit's name; the other properties the source asks for, this manager has not.
+      return member === 'Get' && body[1] === 'Id' ? { signature: 'v', body: [new Variant('s', 'cups.service')] } : null;
+    },
+    settle: [changed(CUPS_UNIT, UNIT, { ActiveState: new Variant('s', 'failed') })],
+    followed: (event) =>
+      event.type === 'unit' && event.state.unit === 'cups.service' && event.state.activeState === 'failed',
   },
 ];
 
@@ -212,6 +269,93 @@ function randomSignal(random: Random, signal: Signal): Answer {
   return answer;
 }
 
+// cupsd's side: queues with attributes of any IPP type the source reads, of hostile sizes, and now and then more
+// queues than any scheduler has.
+const IPP_TAGS = [TAG.integer, TAG.boolean, TAG.enum, TAG.text, TAG.name, TAG.keyword, TAG.uri];
+/** client-error-not-found: cupsd's answer to Get-Subscriptions when there are none. */
+const NOT_FOUND = 0x0406;
+
+function ippValue(random: Random, tag: number): string | number | boolean {
+  if (tag === TAG.integer || tag === TAG.enum) return random.pick([-2147483648, -1, 0, 3, 4, 5, 6, 2147483647]);
+  if (tag === TAG.boolean) return random.chance(0.5);
+  // An IPP value is at most 65,535 bytes long.
+  return random.pick([
+    '',
+    'none',
+    'paused',
+    'Office',
+    '\u202e\u2066x\u2069',
+    'x'.repeat(1024),
+    'é'.repeat(600),
+    'a'.repeat(60_000),
+  ]);
+}
+
+function randomQueues(random: Random): { tag: number; attributes: IppAttribute[] }[] {
+  const count = random.chance(0.05) ? 5000 : random.below(4);
+  return Array.from({ length: count }, () => ({
+    tag: GROUP.printer,
+    attributes: PRINTER_ATTRIBUTES.filter(() => random.chance(0.85)).map((name) => {
+      const tag = random.pick(IPP_TAGS);
+      const values = Array.from({ length: random.chance(0.1) ? 100 : 1 + random.below(2) }, () =>
+        ippValue(random, tag),
+      );
+      return { tag, name, values };
+    }),
+  }));
+}
+
+const queue = (state: number): { tag: number; attributes: IppAttribute[] } => ({
+  tag: GROUP.printer,
+  attributes: [
+    { tag: TAG.name, name: 'printer-name', values: ['Office'] },
+    { tag: TAG.enum, name: 'printer-state', values: [state] },
+    { tag: TAG.text, name: 'printer-state-message', values: ['Printer stopped due to backend errors.'] },
+    { tag: TAG.keyword, name: 'printer-state-reasons', values: ['paused'] },
+    { tag: TAG.boolean, name: 'printer-is-accepting-jobs', values: [true] },
+  ],
+});
+
+/** A cupsd on a socket of its own, answering the queues `queues()` gives; subscriptions always succeed. */
+async function cupsdStandIn(socket: string, queues: () => { tag: number; attributes: IppAttribute[] }[]) {
+  const server: Server = createServer((incoming, outgoing) => {
+    const chunks: Buffer[] = [];
+    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+    incoming.on('end', () => {
+      const asked = decodeResponse(Buffer.concat(chunks));
+      const groups = [{ tag: GROUP.operation, attributes: [] as IppAttribute[] }];
+      if (asked.code === OPERATION.cupsGetPrinters) groups.push(...queues());
+      if (asked.code === OPERATION.createPrinterSubscriptions)
+        groups.push({
+          tag: GROUP.subscription,
+          attributes: [{ tag: TAG.integer, name: 'notify-subscription-id', values: [1] }],
+        });
+      const code = asked.code === OPERATION.getSubscriptions ? NOT_FOUND : 0;
+      outgoing.writeHead(200, { 'Content-Type': 'application/ipp' });
+      outgoing.end(encodeRequest({ code, requestId: asked.requestId, groups }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(socket, resolve));
+  return server;
+}
+
+const NOTIFIER_MEMBERS = ['PrinterStateChanged', 'PrinterStopped', 'PrinterAdded', 'PrinterDeleted', 'JobState'];
+
+/** Runs `work`; nothing it starts may throw past it (an uncaught exception, an unhandled rejection). */
+async function expectNothingEscapes(work: () => Promise<void>): Promise<void> {
+  const escaped: unknown[] = [];
+  const record = (error: unknown) => escaped.push(error);
+  process.on('uncaughtException', record);
+  process.on('unhandledRejection', record);
+  try {
+    await work();
+  } finally {
+    process.off('uncaughtException', record);
+    process.off('unhandledRejection', record);
+  }
+  expect(escaped).toEqual([]);
+}
+
 describe('the D-Bus state sources, told anything of any D-Bus type (property)', () => {
   let bus: PrivateBus;
 
@@ -225,11 +369,7 @@ describe('the D-Bus state sources, told anything of any D-Bus type (property)', 
 
   for (const testCase of CASES) {
     it(`${testCase.name}: throws nothing, emits only well-typed events, and follows the service once it is right again`, async () => {
-      const escaped: unknown[] = [];
-      const record = (error: unknown) => escaped.push(error);
-      process.on('uncaughtException', record);
-      process.on('unhandledRejection', record);
-      try {
+      await expectNothingEscapes(async () => {
         for (const seed of SEEDS) {
           const random = new Random(seed);
           const peer = new AnsweringPeer(await bus.connect(), (call) =>
@@ -250,7 +390,7 @@ describe('the D-Bus state sources, told anything of any D-Bus type (property)', 
             }
           }
           // Right again: one restart, read as the interface says, then right signals.
-          peer.answer((call) => testCase.right(call.member ?? ''));
+          peer.answer((call) => testCase.right(call));
           // The read that follows the restart comes once the source's match rules name the owner again.
           peer.answered.clear();
           await peer.release(testCase.name);
@@ -272,11 +412,69 @@ describe('the D-Bus state sources, told anything of any D-Bus type (property)', 
           }
           peer.connection.disconnect();
         }
-      } finally {
-        process.off('uncaughtException', record);
-        process.off('unhandledRejection', record);
-      }
-      expect(escaped).toEqual([]);
+      });
     });
+  }
+
+  it('the printers source, told anything by CUPS’s notifier and by cupsd: throws nothing, emits only well-typed bounded queues, and follows cupsd once it is right again', async () => {
+    await expectNothingEscapes(async () => {
+      for (const seed of SEEDS) await printersRun(seed);
+    });
+  });
+
+  /** One seeded run of the printers source against a notifier and a cupsd that answer anything. */
+  async function printersRun(seed: number): Promise<void> {
+    const random = new Random(seed);
+    const dir = await makeTempDir('steward-cups-');
+    let right = false;
+    const server = await cupsdStandIn(join(dir.path, 'cups.sock'), () => (right ? [queue(5)] : randomQueues(random)));
+    const events: WatchEvent[] = [];
+    // Steward as a login user's (4242): the spec's connections, root's, are a system account's, as the notifier is.
+    const source = new PrinterSource(await bus.connect(), log, new CupsClient(join(dir.path, 'cups.sock')), 4242);
+    await source.start((event) => events.push(event));
+    let notifier = new AnsweringPeer(await bus.connect(), () => null);
+    for (let round = 0; round < ROUNDS; round++) {
+      const { signature, body } = randomAnswer(random, 'sssusb', {});
+      notifier.signal(NOTIFIER.path, NOTIFIER.interface, random.pick(NOTIFIER_MEMBERS), signature, body);
+      // Now and then cupsd starts a new notifier: another connection.
+      if (round % 50 === 49) {
+        notifier.connection.disconnect();
+        notifier = new AnsweringPeer(await bus.connect(), () => null);
+      }
+    }
+    // cupsd right again: the notifier's right signal makes the source read the stopped queue.
+    right = true;
+    const before = events.length;
+    notifier.signal(NOTIFIER.path, NOTIFIER.interface, 'PrinterStopped', 'sssusb', [
+      'Printer "Office" stopped.',
+      'ipp://localhost/printers/Office',
+      'Office',
+      5,
+      'paused',
+      true,
+    ]);
+    await waitFor(
+      () =>
+        events
+          .slice(before)
+          .some(
+            (event) =>
+              event.type === 'desktop' &&
+              event.desktop.kind === 'printer' &&
+              event.desktop.printer.name === 'Office' &&
+              event.desktop.printer.state === 5,
+          ),
+      `seed ${seed}: the source to follow cupsd again`,
+    );
+    await source.stop();
+    notifier.connection.disconnect();
+    await new Promise((resolve) => server.close(resolve));
+    await dir.remove();
+    for (const event of events) {
+      const checked = EVENT.safeParse(event);
+      expect(checked.success)
+        .withContext(`seed ${seed}: ${JSON.stringify(event).slice(0, 300)}`)
+        .toBeTrue();
+    }
   }
 });

@@ -26,6 +26,7 @@ import type { PrinterState, PrintJob } from '../../service/src/desktop/printing/
 import type { ActionContext, ActionDefinition } from '../../service/src/fixes/action.js';
 import { createLogger } from '../../service/src/logging.js';
 import type { WatchEvent } from '../../service/src/watch/events.js';
+import { printerEvent, startCupsNotifier } from '../support/cupsNotifier.js';
 import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import { waitFor } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
@@ -128,7 +129,7 @@ const idle = (name: string): PrinterState => ({
   acceptingJobs: true,
 });
 
-/** A signal as cupsd's notifier sends it (notifier/dbus.c): text, printer-uri, name, state, reasons, accepting. */
+/** A signal as cupsd's notifier sends it (notifier/dbus.c), sent by another connection: a forgery. */
 function notifierSignal(bus: MessageBus, printer: PrinterState) {
   bus.send(
     new Message({
@@ -155,13 +156,15 @@ describe('the printers source', () => {
   let cups: CupsStandIn;
   let source: PrinterSource;
   let printers: PrinterState[];
+  let logLines: string[];
 
   beforeEach(async () => {
     bus = await startPrivateBus({ system: true });
     dir = await makeTempDir('steward-cups-');
     cups = await startCupsStandIn(dir.path);
     cups.printers = [idle('Office'), idle('Lab')];
-    const log = createLogger({ level: 'debug', journal: false, write: () => undefined });
+    logLines = [];
+    const log = createLogger({ level: 'debug', journal: false, write: (line) => logLines.push(line) });
     source = new PrinterSource(await bus.connect(), log, new CupsClient(cups.socket));
     printers = [];
     await source.start((event: WatchEvent) => {
@@ -190,15 +193,43 @@ describe('the printers source', () => {
     ]);
   });
 
-  it("reads the queues again on the notifier's signal and tells only the queue that changed", async () => {
-    const reads = () => cups.requests.filter((request) => request.code === OPERATION.cupsGetPrinters).length;
+  const reads = () => cups.requests.filter((request) => request.code === OPERATION.cupsGetPrinters).length;
+
+  it("reads the queues again on the notifier's signal and tells only the queue that changed (CUPS's own notifier)", async () => {
     expect(reads()).toBe(1);
     const stopped = { ...idle('Office'), state: 5, stateMessage: 'Printer stopped due to backend errors.' };
     cups.printers = [{ ...stopped, reasons: ['paused'] }, idle('Lab')];
-    notifierSignal(await bus.connect(), stopped);
-    await waitFor(() => printers.length === 3, 'the stopped queue');
+    const notifier = await startCupsNotifier(bus.address);
+    try {
+      notifier.send(printerEvent('printer-state-changed', stopped));
+      await waitFor(() => printers.length === 3, 'the stopped queue');
+    } finally {
+      await notifier.stop();
+    }
     expect(printers[2]).toEqual({ ...stopped, reasons: ['paused'] });
     expect(reads()).toBe(2);
+  });
+
+  it("takes the notifier's signals from its own connection only: another's is dropped and said so", async () => {
+    const stopped = { ...idle('Office'), state: 5, stateMessage: 'Printer stopped due to backend errors.' };
+    cups.printers = [stopped, idle('Lab')];
+    // A connection of Steward's own user (root runs the specs) sends the notifier's signal: no read.
+    const forger = await bus.connect();
+    for (let i = 0; i < 20; i++) notifierSignal(forger, stopped);
+    await waitFor(
+      () => logLines.filter((line) => line.includes('answered something unexpected')).length > 0,
+      'the forgery told',
+    );
+    // CUPS's notifier, after the forgeries: its signal is the first to make Steward read the queues again.
+    const notifier = await startCupsNotifier(bus.address);
+    try {
+      notifier.send(printerEvent('printer-stopped', stopped));
+      await waitFor(() => printers.length === 3, 'the stopped queue');
+    } finally {
+      await notifier.stop();
+    }
+    expect(reads()).withContext('one read at the start, one for the notifier').toBe(2);
+    expect(logLines.filter((line) => line.includes('answered something unexpected'))).toHaveSize(1);
   });
 
   const cancelled = () =>

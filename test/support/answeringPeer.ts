@@ -10,12 +10,19 @@ export interface Answer {
   body: unknown[];
 }
 
-/** How the peer answers a call: a reply of any type, or null for the bus's UnknownMethod. */
-export type Answering = (call: Message) => Answer | null;
+/**
+ * How the peer answers a call: a reply of any type, null for the bus's UnknownMethod, or SILENCE for none at all (a
+ * peer busy with the work, or hung).
+ */
+export type Answering = (call: Message) => Answer | null | typeof SILENCE;
+
+export const SILENCE = Symbol('no answer');
 
 export class AnsweringPeer {
   /** The calls answered so far, by member. */
   readonly answered = new Map<string, number>();
+  /** The calls left unanswered so far, by member. */
+  readonly unanswered = new Map<string, number>();
 
   constructor(
     readonly connection: MessageBus,
@@ -24,6 +31,10 @@ export class AnsweringPeer {
     connection.addMethodHandler((call: Message) => {
       const answer = this.answering(call);
       if (!answer) return false;
+      if (answer === SILENCE) {
+        this.unanswered.set(call.member ?? '', (this.unanswered.get(call.member ?? '') ?? 0) + 1);
+        return true;
+      }
       this.answered.set(call.member ?? '', (this.answered.get(call.member ?? '') ?? 0) + 1);
       // A value the library cannot write as that type answers as an error, as a daemon's failure would.
       if (!sent(connection, Message.newMethodReturn(call, answer.signature, answer.body)))

@@ -10,6 +10,7 @@ import { planConfigUpdate } from '../../service/src/settings/configFile.js';
 import { parseProcessStat } from '../../service/src/settings/processStat.js';
 import { isGnomeShell, ShellAgent } from '../../service/src/settings/shellAgent.js';
 import { wideningChanges } from '../../service/src/settings/widening.js';
+import { waitFor } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 
 const config = (settings: unknown): Config => configSchema.parse(settings);
@@ -167,16 +168,20 @@ describe('isGnomeShell', () => {
 
 describe('ShellAgent requests', () => {
   const sent: [string, number, string, string[]][] = [];
-  // ask() and answer() never touch the bus; register() and current() do, and the integration spec covers them.
+  // With the agent's connection watched by the spec, ask() and answer() never touch the bus; register(), current()
+  // and the watch do, and the integration specs cover them.
   const agent = new ShellAgent({
     bus: undefined as never,
     ownUid: 1000,
     request: (destination, id, caller, changes) => sent.push([destination, id, caller, changes]),
     answerTimeoutMs: 50,
+    watchAgent: async () => () => undefined,
   });
 
   it('go to the agent alone and take the answer from it alone', async () => {
+    const before = sent.length;
     const allowed = agent.ask(':1.7', '/usr/bin/python3 (pid 42)', ['turn on the expert shell']);
+    await waitFor(() => sent.length > before, 'the request');
     const [destination, id, caller, changes] = sent.at(-1)!;
     expect([destination, caller, changes]).toEqual([':1.7', '/usr/bin/python3 (pid 42)', ['turn on the expert shell']]);
     expect(() => agent.answer(':1.8', id, true)).toThrowMatching(

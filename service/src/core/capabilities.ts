@@ -6,8 +6,9 @@ import { homedir } from 'node:os';
 import { promisify } from 'node:util';
 
 import type { MessageBus } from '@jellybrick/dbus-next';
+import { z } from 'zod';
 
-import { callMethod } from '../dbus/client.js';
+import { typedCall } from '../dbus/typedCalls.js';
 import { _, format } from '../i18n.js';
 import { describeNixos, detectNixos } from '../nixos/platform.js';
 import { type Capability, JOURNAL_READER_GROUPS } from './capabilityCatalogue.js';
@@ -133,17 +134,19 @@ export async function journalReadProblem(args: string[]): Promise<string | null>
 async function busNames(bus: MessageBus): Promise<BusNames> {
   const list = async (member: string) => {
     try {
-      const [names] = await callMethod(
+      const [names] = await typedCall(
         bus,
         {
           destination: 'org.freedesktop.DBus',
           path: '/org/freedesktop/DBus',
           interface: 'org.freedesktop.DBus',
           member,
+          reply: 'as',
         },
+        z.tuple([z.array(z.string())]),
         { timeoutMs: PROBE_TIMEOUT_MS },
       );
-      return new Set(names as string[]);
+      return new Set(names);
     } catch {
       // An unanswered probe means the capability is absent, which is what the result says.
       return new Set<string>();

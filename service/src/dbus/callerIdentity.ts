@@ -7,8 +7,10 @@
 import { readFile, readlink } from 'node:fs/promises';
 
 import type { MessageBus } from '@jellybrick/dbus-next';
+import { z } from 'zod';
 
-import { callMethod } from './client.js';
+import { typedCall } from './typedCalls.js';
+import { variantOf } from './variants.js';
 
 export interface CallerIdentity {
   sender: string;
@@ -22,27 +24,36 @@ export interface CallerIdentity {
   sandboxedApp: string | null;
 }
 
-const textOf = (bytes: unknown) =>
-  Buffer.isBuffer(bytes) || Array.isArray(bytes)
-    ? Buffer.from(bytes as number[])
-        .toString('utf8')
-        .replace(/\0+$/, '')
-    : null;
+const id = z.number().int().min(0);
+/** GetConnectionCredentials' a{sv}, as the D-Bus specification types the keys Steward reads. */
+const credentialsReply = z.tuple([
+  z.object({
+    ProcessID: variantOf('u', id).optional(),
+    UnixUserID: variantOf('u', id).optional(),
+    LinuxSecurityLabel: variantOf(
+      'ay',
+      z.instanceof(Buffer).refine((label) => label.length <= 4096),
+    ).optional(),
+  }),
+]);
 
 export async function callerIdentity(bus: MessageBus, sender: string): Promise<CallerIdentity> {
-  const credentials = await callMethod(bus, {
-    destination: 'org.freedesktop.DBus',
-    path: '/org/freedesktop/DBus',
-    interface: 'org.freedesktop.DBus',
-    member: 'GetConnectionCredentials',
-    signature: 's',
-    body: [sender],
-  })
-    .then(([value]) => value as Record<string, { value: unknown }>)
-    .catch((): Record<string, { value: unknown }> => ({}));
-  const pid = typeof credentials.ProcessID?.value === 'number' ? credentials.ProcessID.value : null;
-  const uid = typeof credentials.UnixUserID?.value === 'number' ? credentials.UnixUserID.value : null;
-  const securityLabel = textOf(credentials.LinuxSecurityLabel?.value);
+  const [credentials] = await typedCall(
+    bus,
+    {
+      destination: 'org.freedesktop.DBus',
+      path: '/org/freedesktop/DBus',
+      interface: 'org.freedesktop.DBus',
+      member: 'GetConnectionCredentials',
+      signature: 's',
+      body: [sender],
+      reply: 'a{sv}',
+    },
+    credentialsReply,
+  ).catch((): z.output<typeof credentialsReply> => [{}]);
+  const pid = credentials.ProcessID ?? null;
+  const uid = credentials.UnixUserID ?? null;
+  const securityLabel = credentials.LinuxSecurityLabel?.toString('utf8').replace(/\0+$/, '') ?? null;
   const executable = pid === null ? null : await readlink(`/proc/${pid}/exe`).catch(() => null);
   return { sender, pid, uid, executable, securityLabel, sandboxedApp: await sandboxedApp(pid, securityLabel) };
 }

@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { Message, type MessageBus, MessageType } from '@jellybrick/dbus-next';
 
-import { StewardError } from './errors.js';
+import { PeerLeft, recipientLeft, StewardError } from './errors.js';
 import { peerWaits } from './peerWaits.js';
 import { UnexpectedAnswer } from './unexpected.js';
 
@@ -47,7 +47,8 @@ export interface CallOptions {
 
 /**
  * Calls a method and resolves with the reply body. The library waits forever
- * for a reply that never comes, so every call here has a deadline.
+ * for a reply that never comes, so every call here has a deadline; a peer that
+ * leaves the bus meanwhile ends the call (the bus answers NoReply) as PeerLeft.
  */
 export async function callMethod(bus: MessageBus, target: CallTarget, options: CallOptions = {}): Promise<unknown[]> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
@@ -72,8 +73,9 @@ export async function callMethod(bus: MessageBus, target: CallTarget, options: C
   let answered = false;
   try {
     const result = await Promise.race([reply, deadline]).catch((error: unknown) => {
-      // An error reply is an answer too: the peer is not stuck.
+      // An error reply is an answer too: the peer is not stuck. One that left the bus is not stuck either.
       answered = !(error instanceof StewardError && error.errorName === 'Timeout');
+      if (recipientLeft(error)) throw new PeerLeft(target.destination, `it answered ${target.member}`);
       throw error;
     });
     answered = true;

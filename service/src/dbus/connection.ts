@@ -43,13 +43,16 @@ const busDaemon = (member: string, signature: string, body: unknown[]) => ({
 
 /** Takes `name` without queueing; fails with a clear error when another process owns it. */
 export async function ownName(bus: MessageBus, name: string): Promise<void> {
-  const [reply] = await callMethod(bus, busDaemon('RequestName', 'su', [name, NameFlag.DO_NOT_QUEUE]));
+  const [reply] = await callMethod(bus, {
+    ...busDaemon('RequestName', 'su', [name, NameFlag.DO_NOT_QUEUE]),
+    reply: 'u',
+  });
   if (reply === RequestNameReply.PRIMARY_OWNER || reply === RequestNameReply.ALREADY_OWNER) return;
   throw new StewardError('Busy', `the bus name ${name} is already owned by another process`);
 }
 
 export async function releaseName(bus: MessageBus, name: string): Promise<void> {
-  await callMethod(bus, busDaemon('ReleaseName', 's', [name]));
+  await callMethod(bus, { ...busDaemon('ReleaseName', 's', [name]), reply: 'u' });
 }
 
 /**

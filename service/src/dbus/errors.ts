@@ -55,3 +55,23 @@ export function bounded(text: string, max = MAX_ERROR_MESSAGE): string {
 export function remoteErrorName(error: unknown): string | undefined {
   return error instanceof DBusError ? error.type : undefined;
 }
+
+/**
+ * A peer left the bus (it exited, crashed or was restarted) before it answered a call or ended the work waited for.
+ * The bus ends a call to a connection that closes with NoReply; a wait on signals ends when the name's owner changes.
+ */
+export class PeerLeft extends StewardError {
+  constructor(
+    readonly peer: string,
+    readonly what: string,
+  ) {
+    super('Unavailable', `${peer} left the bus before ${bounded(what, 200)}`);
+  }
+}
+
+/** Whether `error` is the bus's NoReply for a call whose recipient disconnected (dbus-daemon's and dbus-broker's words). */
+export function recipientLeft(error: unknown): boolean {
+  return (
+    remoteErrorName(error) === 'org.freedesktop.DBus.Error.NoReply' && /disconnected/i.test((error as Error).message)
+  );
+}

@@ -60,3 +60,13 @@ export function checkedAnswer<T extends z.ZodType>(
   const [issue] = result.error.issues;
   throw new UnexpectedAnswer(peer, member, `${issue?.path.join('.') || 'the answer'}: ${issue?.message ?? 'invalid'}`);
 }
+
+/** `work`'s result; an UnexpectedAnswer it fails with is logged (rate-limited) on its way to the caller. */
+export async function reportingUnexpected<T>(log: Logger | undefined, work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (log && error instanceof UnexpectedAnswer) reportUnexpected(log, error);
+    throw error;
+  }
+}

@@ -6,9 +6,14 @@ import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 
 import { type MessageBus, Variant } from '@jellybrick/dbus-next';
+import { z } from 'zod';
 
-import { callMethod, type CallTarget, SignalRouter } from '../dbus/client.js';
+import { SignalRouter } from '../dbus/client.js';
 import { remoteErrorName, StewardError } from '../dbus/errors.js';
+import { PeerWait } from '../dbus/peerWait.js';
+import { boundedList, objectPath, typedCall } from '../dbus/typedCalls.js';
+import { checkedAnswer } from '../dbus/unexpected.js';
+import { variantOf } from '../dbus/variants.js';
 
 const SECRETS = 'org.freedesktop.secrets';
 const SERVICE_PATH = '/org/freedesktop/secrets';
@@ -24,8 +29,18 @@ export const NO_KEYRING_ERRORS = [
   'org.freedesktop.DBus.Error.NameHasNoOwner',
 ];
 
+// Far more than any API key.
+const MAX_KEY_FILE_BYTES = 64 * 1024;
+
 /** A secret as the Secret Service sends it: session, parameters, value, content type. */
 type Secret = [string, Buffer, Buffer, string];
+
+// The Secret Service's replies, as its specification types them.
+const paths = boundedList(objectPath, 10_000);
+const PATH = z.tuple([objectPath]);
+const NOTHING = z.tuple([]);
+const bytes = (max: number) => z.instanceof(Buffer).refine((value) => value.length <= max, `at most ${max} bytes`);
+const SECRET = z.tuple([z.tuple([objectPath, bytes(4096), bytes(MAX_KEY_FILE_BYTES), z.string().max(255)])]);
 
 export interface ReadApiKeyOptions {
   /** A file holding the key; it must not be readable by group or others. */
@@ -48,7 +63,7 @@ export async function readApiKey(options: ReadApiKeyOptions): Promise<string | n
 /** Saves `key` for `url` in the default keyring, replacing the one saved before. */
 export async function storeApiKey(bus: MessageBus, url: string, key: string): Promise<void> {
   const secrets = new SecretService(bus);
-  const collection = (await secrets.call(SERVICE_PATH, SERVICE, 'ReadAlias', 's', ['default']))[0] as string;
+  const [collection] = await secrets.call(SERVICE_PATH, SERVICE, 'ReadAlias', 'o', PATH, 's', ['default']);
   if (collection === NONE) {
     throw new StewardError('Unavailable', 'the keyring has no default collection to save the API key in');
   }
@@ -59,13 +74,15 @@ export async function storeApiKey(bus: MessageBus, url: string, key: string): Pr
       'org.freedesktop.Secret.Item.Attributes': new Variant('a{ss}', attributesFor(url)),
     };
     const secret: Secret = [session, Buffer.alloc(0), Buffer.from(key, 'utf8'), 'text/plain'];
-    const [, prompt] = (await secrets.call(
+    const [, prompt] = await secrets.call(
       collection,
       'org.freedesktop.Secret.Collection',
       'CreateItem',
+      'oo',
+      z.tuple([objectPath, objectPath]),
       'a{sv}(oayays)b',
       [properties, secret, true],
-    )) as [string, string];
+    );
     if (prompt !== NONE && (await secrets.prompt(prompt)).dismissed) {
       throw new StewardError('NotAuthorized', 'the keyring was not unlocked, so the API key was not saved');
     }
@@ -73,9 +90,6 @@ export async function storeApiKey(bus: MessageBus, url: string, key: string): Pr
     await secrets.closeSession(session);
   }
 }
-
-// Far more than any API key.
-const MAX_KEY_FILE_BYTES = 64 * 1024;
 
 async function readKeyFile(file: string): Promise<string> {
   // O_NONBLOCK: opening a FIFO would otherwise wait for a writer for ever.
@@ -108,10 +122,9 @@ async function readKeyringKey(bus: MessageBus, url: string, unlock: boolean): Pr
   const secrets = new SecretService(bus);
   let found: [string[], string[]];
   try {
-    found = (await secrets.call(SERVICE_PATH, SERVICE, 'SearchItems', 'a{ss}', [attributesFor(url)])) as [
-      string[],
-      string[],
-    ];
+    found = await secrets.call(SERVICE_PATH, SERVICE, 'SearchItems', 'aoao', z.tuple([paths, paths]), 'a{ss}', [
+      attributesFor(url),
+    ]);
   } catch (error) {
     if (NO_KEYRING_ERRORS.includes(remoteErrorName(error) ?? '')) return null;
     throw error;
@@ -131,7 +144,9 @@ async function readKeyringKey(bus: MessageBus, url: string, unlock: boolean): Pr
   if (item === undefined) return null;
   const session = await secrets.openSession();
   try {
-    const [secret] = (await secrets.call(item, 'org.freedesktop.Secret.Item', 'GetSecret', 'o', [session])) as [Secret];
+    const [secret] = await secrets.call(item, 'org.freedesktop.Secret.Item', 'GetSecret', '(oayays)', SECRET, 'o', [
+      session,
+    ]);
     return secret[2].toString('utf8').trim();
   } finally {
     await secrets.closeSession(session);
@@ -144,56 +159,95 @@ const attributesFor = (url: string) => ({ application: APPLICATION, endpoint: ur
 class SecretService {
   constructor(private readonly bus: MessageBus) {}
 
-  call(path: string, iface: string, member: string, signature = '', body: unknown[] = []): Promise<unknown[]> {
-    const target: CallTarget = { destination: SECRETS, path, interface: iface, member, signature, body };
-    return callMethod(this.bus, target);
+  /** A call to the Secret Service whose reply, of D-Bus type `reply`, `schema` reads. */
+  call<T extends z.ZodType>(
+    path: string,
+    iface: string,
+    member: string,
+    reply: string,
+    schema: T,
+    signature = '',
+    body: unknown[] = [],
+  ): Promise<z.output<T>> {
+    return typedCall(
+      this.bus,
+      { destination: SECRETS, path, interface: iface, member, signature, body, reply },
+      schema,
+    );
   }
 
   /** A session that passes secrets unencrypted: both ends are on this computer's session bus. */
   async openSession(): Promise<string> {
-    const [, session] = (await this.call(SERVICE_PATH, SERVICE, 'OpenSession', 'sv', [
-      'plain',
-      new Variant('s', ''),
-    ])) as [Variant, string];
+    const [, session] = await this.call(
+      SERVICE_PATH,
+      SERVICE,
+      'OpenSession',
+      'vo',
+      z.tuple([z.unknown(), objectPath]),
+      'sv',
+      ['plain', new Variant('s', '')],
+    );
     return session;
   }
 
   async closeSession(session: string): Promise<void> {
-    await this.call(session, 'org.freedesktop.Secret.Session', 'Close');
+    await this.call(session, 'org.freedesktop.Secret.Session', 'Close', '', NOTHING);
   }
 
   /** Unlocks the items, asking the person through the keyring's dialog when needed; the items now unlocked. */
   async unlock(items: string[], url: string): Promise<string[]> {
-    const [unlocked, prompt] = (await this.call(SERVICE_PATH, SERVICE, 'Unlock', 'ao', [items])) as [string[], string];
+    const [unlocked, prompt] = await this.call(
+      SERVICE_PATH,
+      SERVICE,
+      'Unlock',
+      'aoo',
+      z.tuple([paths, objectPath]),
+      'ao',
+      [items],
+    );
     if (prompt === NONE) return unlocked;
     const completed = await this.prompt(prompt);
     if (completed.dismissed) {
       throw new StewardError('NotAuthorized', `the keyring holding the API key for ${url} was not unlocked`);
     }
-    return completed.result.value as string[];
+    // Only the items asked for: the answer names what was unlocked, never which secret to read.
+    return checkedAnswer(variantOf('ao', paths), completed.result, SECRETS, 'Completed').filter((path) =>
+      items.includes(path),
+    );
   }
 
-  /** Shows a prompt the service asked for and waits for the person's answer. */
-  async prompt(path: string): Promise<{ dismissed: boolean; result: Variant }> {
+  /**
+   * Shows a prompt the service asked for and waits for the person's answer: only the keyring's own Completed
+   * counts, the wait has a deadline, and it ends when the keyring leaves the bus.
+   */
+  async prompt(path: string): Promise<{ dismissed: boolean; result: unknown }> {
     const router = new SignalRouter(this.bus);
-    let settle!: (completed: { dismissed: boolean; result: Variant }) => void;
-    const completed = new Promise<{ dismissed: boolean; result: Variant }>((resolve) => (settle = resolve));
+    let settle!: (completed: { dismissed: boolean; result: unknown }) => void;
+    const completed = new Promise<{ dismissed: boolean; result: unknown }>((resolve) => (settle = resolve));
     const unsubscribe = await router.subscribe(
-      { path, interface: 'org.freedesktop.Secret.Prompt', member: 'Completed' },
-      (body) => settle({ dismissed: body[0] as boolean, result: body[1] as Variant }),
+      { sender: SECRETS, path, interface: 'org.freedesktop.Secret.Prompt', member: 'Completed', signature: 'bv' },
+      // Of signature 'bv', checked by the router.
+      ([dismissed, result]) => settle({ dismissed: dismissed as boolean, result }),
     );
-    let timer: NodeJS.Timeout | undefined;
+    const wait = await PeerWait.begin(router, SECRETS, {
+      what: 'the keyring’s prompt',
+      deadlineMs: PROMPT_TIMEOUT_MS,
+      // The person, not the keyring, is who did not answer.
+      person: true,
+      left: () => new StewardError('Unavailable', 'the keyring left the bus before its dialog was answered'),
+      late: () => new StewardError('Timeout', 'nobody answered the keyring dialog'),
+    }).catch(async (error: unknown) => {
+      await unsubscribe();
+      throw error;
+    });
+    let answered = false;
     try {
-      await this.call(path, 'org.freedesktop.Secret.Prompt', 'Prompt', 's', ['']);
-      const deadline = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new StewardError('Timeout', 'nobody answered the keyring dialog')),
-          PROMPT_TIMEOUT_MS,
-        );
-      });
-      return await Promise.race([completed, deadline]);
+      await wait.race(this.call(path, 'org.freedesktop.Secret.Prompt', 'Prompt', '', NOTHING, 's', ['']));
+      const result = await wait.race(completed);
+      answered = true;
+      return result;
     } finally {
-      clearTimeout(timer);
+      await wait.end(answered);
       await unsubscribe();
     }
   }

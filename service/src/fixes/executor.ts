@@ -4,6 +4,7 @@
 // progress; then verifies the effect, records everything in the audit trail,
 // and keeps what it takes to undo it.
 import { StewardError } from '../dbus/errors.js';
+import { reportUnexpected, UnexpectedAnswer } from '../dbus/unexpected.js';
 import { redactSecrets } from '../engine/redact.js';
 import { _, format } from '../i18n.js';
 import type { Logger } from '../logging.js';
@@ -192,6 +193,8 @@ export class Executor {
         summary = `${outcome.summary}; ${verification.observed}`;
       }
     } catch (error) {
+      // A service that answered what its interface does not allow: the job fails naming it, and the log says so.
+      if (error instanceof UnexpectedAnswer) reportUnexpected(this.options.log, error);
       ({ state, summary } = failure(error, controller.signal));
     } finally {
       clearTimeout(timer);

@@ -5,21 +5,13 @@
 
 import type { MessageBus } from '@jellybrick/dbus-next';
 
-import { callMethod } from '../dbus/client.js';
+import { listUnits } from '../dbus/systemd.js';
 import { _, format } from '../i18n.js';
 import { currentGeneration, type Generation, readGenerations } from './profileLinks.js';
 
 /** The names of the system's failed units, by systemd's ListUnitsFiltered. */
 export async function failedUnits(systemBus: MessageBus): Promise<string[]> {
-  const [rows] = (await callMethod(systemBus, {
-    destination: 'org.freedesktop.systemd1',
-    path: '/org/freedesktop/systemd1',
-    interface: 'org.freedesktop.systemd1.Manager',
-    member: 'ListUnitsFiltered',
-    signature: 'as',
-    body: [['failed']],
-  })) as [[string, ...unknown[]][]];
-  return rows.map(([name]) => name);
+  return (await listUnits(systemBus, ['failed'])).map(([name]) => name);
 }
 
 export type SwitchCheck = { ok: true; generation: Generation } | { ok: false; why: string };

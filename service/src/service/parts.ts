@@ -257,6 +257,7 @@ export function createParts(base: PartsBase) {
     home: paths.home,
     docs,
     ...(nixos && { nixos }),
+    log,
   });
   const chat = new ChatInterface({
     provider: engines,

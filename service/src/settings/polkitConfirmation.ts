@@ -5,10 +5,12 @@
 // Shell's dialog) ask the user who made the call, by their password. A bus peer
 // can neither answer that dialog nor skip it.
 import { type MessageBus, Variant } from '@jellybrick/dbus-next';
+import { z } from 'zod';
 
 import type { CallerIdentity } from '../dbus/callerIdentity.js';
-import { callMethod } from '../dbus/client.js';
 import { remoteErrorName } from '../dbus/errors.js';
+import { boundedList, typedCall } from '../dbus/typedCalls.js';
+import { boundedText } from '../dbus/variants.js';
 import { AUTHORIZED_CALL } from '../fixes/actions/polkit.js';
 import { processStat } from './processStat.js';
 
@@ -22,13 +24,20 @@ const AUTHORITY = {
 };
 const ALLOW_USER_INTERACTION = 1;
 
-/** Whether polkitd runs and knows Steward's action; false without a system bus or polkitd. */
+/** EnumerateActions: a(ssssssuuua{ss}), each action's id first; more actions than any system declares is no answer. */
+const actionsReply = z.tuple([boundedList(z.tuple([boundedText(255)]).rest(z.unknown()), 20_000)]);
+/** CheckAuthorization: (bba{ss}), whether authorized, whether a challenge would be needed, and details. */
+const authorizationReply = z.tuple([z.tuple([z.boolean(), z.boolean(), z.record(z.string(), z.string())])]);
+
+/** Whether polkitd runs and knows Steward's action; false without a system bus or polkitd, or one that answers garbage. */
 export async function polkitActionInstalled(systemBus: MessageBus | null): Promise<boolean> {
   if (!systemBus) return false;
-  const reply = await callMethod(systemBus, { ...AUTHORITY, member: 'EnumerateActions', signature: 's', body: [''] })
-    .then(([actions]) => actions as unknown[][])
-    .catch(() => []);
-  return reply.some(([id]) => id === WIDEN_TRUST_ACTION);
+  const [actions] = await typedCall(
+    systemBus,
+    { ...AUTHORITY, member: 'EnumerateActions', signature: 's', body: [''], reply: 'a(ssssssuuua{ss})' },
+    actionsReply,
+  ).catch((): z.output<typeof actionsReply> => [[]]);
+  return actions.some(([id]) => id === WIDEN_TRUST_ACTION);
 }
 
 /**
@@ -48,20 +57,22 @@ export async function polkitConfirms(systemBus: MessageBus, caller: CallerIdenti
       uid: new Variant('i', caller.uid),
     },
   ];
-  // polkitd's own failures (the process is gone, the subject is refused) confirm nothing.
-  const [result] = await callMethod(
+  // polkitd's own failures (the process is gone, the subject is refused) confirm nothing; polkitd leaving the bus
+  // while the dialog is up (PeerLeft) or answering what its interface does not (UnexpectedAnswer) ends the wait.
+  const [[authorized]] = await typedCall(
     systemBus,
     {
       ...AUTHORITY,
       member: 'CheckAuthorization',
       signature: '(sa{sv})sa{ss}us',
       body: [subject, WIDEN_TRUST_ACTION, { change }, ALLOW_USER_INTERACTION, ''],
+      reply: '(bba{ss})',
     },
+    authorizationReply,
     AUTHORIZED_CALL,
-  ).catch((error: unknown) => {
+  ).catch((error: unknown): z.output<typeof authorizationReply> => {
     if (remoteErrorName(error) === undefined) throw error;
     return [[false, false, {}]];
   });
-  const [authorized] = result as [boolean, boolean, Record<string, string>];
   return authorized;
 }

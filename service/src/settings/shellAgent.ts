@@ -10,8 +10,9 @@
 import type { MessageBus } from '@jellybrick/dbus-next';
 
 import { type CallerIdentity, callerIdentity } from '../dbus/callerIdentity.js';
-import { callMethod } from '../dbus/client.js';
-import { StewardError } from '../dbus/errors.js';
+import { nameHasOwner, nameOwner, SignalRouter } from '../dbus/client.js';
+import { PeerLeft, StewardError } from '../dbus/errors.js';
+import { watchNameVanishing } from '../dbus/nameWatch.js';
 import { _ } from '../i18n.js';
 
 export const SHELL_BUS_NAME = 'org.gnome.Shell';
@@ -34,19 +35,8 @@ export function isGnomeShell(identity: CallerIdentity, shellOwner: string | null
   );
 }
 
-export async function nameOwner(bus: MessageBus, name: string): Promise<string | null> {
-  return callMethod(bus, {
-    destination: 'org.freedesktop.DBus',
-    path: '/org/freedesktop/DBus',
-    interface: 'org.freedesktop.DBus',
-    member: 'GetNameOwner',
-    signature: 's',
-    body: [name],
-  }).then(
-    ([owner]) => owner as string,
-    () => null,
-  );
-}
+/** The owner of `name` now; null when it has none or the bus does not say. */
+const ownerOrNull = (bus: MessageBus, name: string) => nameOwner(bus, name).catch(() => null);
 
 export interface ShellAgentDependencies {
   bus: MessageBus;
@@ -54,6 +44,11 @@ export interface ShellAgentDependencies {
   /** Sends ConfirmationRequested to `destination` alone. */
   request(destination: string, id: number, caller: string, changes: string[]): void;
   answerTimeoutMs?: number;
+  /**
+   * Calls `gone` once the agent's connection leaves the bus; resolves with what stops watching. By default through
+   * the bus (NameOwnerChanged of the agent's unique name).
+   */
+  watchAgent?(agent: string, gone: () => void): Promise<() => void>;
 }
 
 interface Waiting {
@@ -65,13 +60,14 @@ export class ShellAgent {
   private agent: string | null = null;
   private nextId = 1;
   private readonly waiting = new Map<number, Waiting>();
+  private router: SignalRouter | null = null;
 
   constructor(private readonly deps: ShellAgentDependencies) {}
 
   /** Makes `sender` the agent when it is GNOME Shell's own connection; NotAuthorized otherwise. */
   async register(sender: string): Promise<void> {
     const [owner, identity] = await Promise.all([
-      nameOwner(this.deps.bus, SHELL_BUS_NAME),
+      ownerOrNull(this.deps.bus, SHELL_BUS_NAME),
       callerIdentity(this.deps.bus, sender),
     ]);
     if (!isGnomeShell(identity, owner, this.deps.ownUid)) {
@@ -83,23 +79,47 @@ export class ShellAgent {
   /** The agent's unique name while it still owns org.gnome.Shell; null when there is none. */
   async current(): Promise<string | null> {
     if (this.agent === null) return null;
-    if ((await nameOwner(this.deps.bus, SHELL_BUS_NAME)) !== this.agent) this.agent = null;
+    if ((await ownerOrNull(this.deps.bus, SHELL_BUS_NAME)) !== this.agent) this.agent = null;
     return this.agent;
   }
 
-  /** Asks `agent` to show `changes` that `caller` asked for; true when the user allowed them, false when refused or unanswered in time. */
-  ask(agent: string, caller: string, changes: string[]): Promise<boolean> {
+  /**
+   * Asks `agent` to show `changes` that `caller` asked for; true when the user allowed them, false when refused or
+   * unanswered in time. The dialog is the shell's: once the agent's connection leaves the bus (the shell crashed or
+   * restarted), no answer can come, and the wait ends as PeerLeft.
+   */
+  async ask(agent: string, caller: string, changes: string[]): Promise<boolean> {
     const id = this.nextId++;
-    return new Promise((resolve) => {
-      const settle = (allowed: boolean) => {
-        clearTimeout(timer);
-        this.waiting.delete(id);
-        resolve(allowed);
-      };
-      const timer = setTimeout(() => settle(false), this.deps.answerTimeoutMs ?? ANSWER_TIMEOUT_MS);
-      this.waiting.set(id, { agent, settle });
-      this.deps.request(agent, id, caller, changes);
+    let settle: (allowed: boolean) => void = () => undefined;
+    let fail: (error: Error) => void = () => undefined;
+    const answer = new Promise<boolean>((resolve, reject) => {
+      settle = resolve;
+      fail = reject;
     });
+    // Awaited below; the shell gone already is no unhandled rejection meanwhile.
+    answer.catch(() => undefined);
+    const stopWatching = await this.watchAgent(agent, () =>
+      fail(new PeerLeft(SHELL_BUS_NAME, 'the user answered its confirmation dialog')),
+    );
+    const timer = setTimeout(() => settle(false), this.deps.answerTimeoutMs ?? ANSWER_TIMEOUT_MS);
+    this.waiting.set(id, { agent, settle });
+    try {
+      this.deps.request(agent, id, caller, changes);
+      return await answer;
+    } finally {
+      clearTimeout(timer);
+      this.waiting.delete(id);
+      stopWatching();
+    }
+  }
+
+  private async watchAgent(agent: string, gone: () => void): Promise<() => void> {
+    if (this.deps.watchAgent) return this.deps.watchAgent(agent, gone);
+    this.router ??= new SignalRouter(this.deps.bus);
+    const stop = await watchNameVanishing(this.router, agent, gone);
+    // Gone before the bus would have told: a unique name never comes back.
+    if (!(await nameHasOwner(this.deps.bus, agent).catch(() => false))) gone();
+    return stop;
   }
 
   /** The user's answer to request `id`, accepted only from the connection it was sent to. */

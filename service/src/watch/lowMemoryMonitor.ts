@@ -8,6 +8,7 @@
 import type { MessageBus } from '@jellybrick/dbus-next';
 
 import { SignalRouter } from '../dbus/client.js';
+import { reportUnexpected, UnexpectedAnswer } from '../dbus/unexpected.js';
 import type { Logger } from '../logging.js';
 import type { LowMemoryWarnings } from './memory.js';
 
@@ -16,7 +17,14 @@ export const LOW_MEMORY_MONITOR = 'org.freedesktop.LowMemoryMonitor';
 /** low-memory-monitor's warnings on `bus`, whenever it runs. */
 export function lowMemoryMonitorWarnings(bus: MessageBus, log: Logger): LowMemoryWarnings {
   return async ({ warned, gone, back }) => {
-    const router = new SignalRouter(bus);
+    // A warning of another type than the daemon's (a byte) is dropped, and said so.
+    const router = new SignalRouter(bus, {
+      dropped: (_filter, message) =>
+        reportUnexpected(
+          log,
+          new UnexpectedAnswer(LOW_MEMORY_MONITOR, 'LowMemoryWarning', `a signal of type "${message.signature}"`),
+        ),
+    });
     const stopWarnings = await router.subscribe(
       {
         sender: LOW_MEMORY_MONITOR,

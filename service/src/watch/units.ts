@@ -1,11 +1,18 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The systemd units source: failed units of one manager (system or user), as
-// they fail and as they recover, from the manager's D-Bus signals.
-import type { MessageBus, Variant } from '@jellybrick/dbus-next';
+// they fail and as they recover, from the manager's D-Bus signals, read through
+// the types systemd gives them (dbus/systemd.ts); a manager that restarts is
+// subscribed to again, and its failed units listed again.
+import type { MessageBus } from '@jellybrick/dbus-next';
+import { z } from 'zod';
 
-import { callMethod, SignalRouter } from '../dbus/client.js';
-import { StewardError } from '../dbus/errors.js';
+import { nameHasOwner, SignalRouter } from '../dbus/client.js';
+import { remoteErrorName, StewardError } from '../dbus/errors.js';
+import { listUnits, MANAGER, MANAGER_PATH, SYSTEMD, unitProperty, type UnitPropertyName } from '../dbus/systemd.js';
+import { voidCall } from '../dbus/typedCalls.js';
+import { checkedAnswer, reportUnexpected, UnexpectedAnswer } from '../dbus/unexpected.js';
+import { boundedText, variantOf } from '../dbus/variants.js';
 import type { Logger } from '../logging.js';
 import type { EventSource, UnitState, WatchEvent } from './events.js';
 
@@ -17,18 +24,14 @@ export interface UnitSourceOptions {
   log: Logger;
 }
 
-const SYSTEMD = 'org.freedesktop.systemd1';
-const MANAGER_PATH = '/org/freedesktop/systemd1';
-const MANAGER = 'org.freedesktop.systemd1.Manager';
 const UNIT = 'org.freedesktop.systemd1.Unit';
 const SERVICE = 'org.freedesktop.systemd1.Service';
 const PROPERTIES = 'org.freedesktop.DBus.Properties';
 const UNIT_PATH_PREFIX = '/org/freedesktop/systemd1/unit/';
 /** ExecMainCode for a main process that exited (as opposed to killed or dumped). */
 const CLD_EXITED = 1;
-
-/** ListUnits' row: (name, description, load, active, sub, followed, path, job id, job type, job path). */
-type UnitRow = [string, string, string, string, string, string, string, number, string, string];
+/** A unit's changed properties: ActiveState is what the source follows. */
+const unitChange = z.object({ ActiveState: variantOf('s', boundedText(64)).optional() });
 
 export class UnitSource implements EventSource {
   readonly name: string;
@@ -38,13 +41,19 @@ export class UnitSource implements EventSource {
   readonly #failed = new Set<string>();
   #emit: ((event: WatchEvent) => void) | null = null;
   #unsubscribe: (() => Promise<void>) | null = null;
+  #stopWatching: (() => Promise<void>) | null = null;
   /** Changes are handled one after the other, so a recovery never overtakes its failure. */
   #queue: Promise<void> = Promise.resolve();
 
   constructor(options: UnitSourceOptions) {
     this.name = options.name;
     this.#options = options;
-    this.#router = new SignalRouter(options.bus);
+    this.#router = new SignalRouter(options.bus, {
+      dropped: (filter, message) =>
+        this.#unexpected(
+          new UnexpectedAnswer(SYSTEMD, filter.member ?? filter.interface, `a signal of type "${message.signature}"`),
+        ),
+    });
   }
 
   async start(emit: (event: WatchEvent) => void): Promise<void> {
@@ -58,14 +67,28 @@ export class UnitSource implements EventSource {
     // The router cannot filter by path namespace, so the rule takes every
     // PropertiesChanged systemd sends and the handler keeps the units'.
     this.#unsubscribe = await this.#router.subscribe(
-      { sender: SYSTEMD, interface: PROPERTIES, member: 'PropertiesChanged' },
+      { sender: SYSTEMD, interface: PROPERTIES, member: 'PropertiesChanged', signature: 'sa{sv}as' },
       (body, message) => this.#propertiesChanged(message.path, body),
     );
-    await this.#manager('Subscribe');
-    // Listed after subscribing, so a unit failing meanwhile is not missed (#failed dedupes it).
-    const [rows] = (await this.#manager('ListUnitsFiltered', 'as', [['failed']])) as [UnitRow[]];
-    for (const [unit, , , , , , path] of rows) this.#enqueue(() => this.#changed(path, 'failed', unit));
+    // A manager that comes back (re-executed, or the user's restarted) knows no subscriber and says nothing of the
+    // units that failed meanwhile.
+    const watch = await this.#router.watchOwner(SYSTEMD, (owner) => {
+      if (owner !== null) this.#enqueue(() => this.#follow());
+    });
+    this.#stopWatching = watch.stop;
+    await this.#follow();
     await this.#queue;
+  }
+
+  /** Subscribes to the manager now on the bus and reports its failed units. */
+  async #follow(): Promise<void> {
+    // A re-executed manager keeps its subscribers, and says so.
+    await this.#manager('Subscribe').catch((error: unknown) => {
+      if (remoteErrorName(error) !== `${SYSTEMD}.AlreadySubscribed`) throw error;
+    });
+    // Listed after subscribing, so a unit failing meanwhile is not missed (#failed dedupes it).
+    const rows = await listUnits(this.#options.bus, ['failed'], { autoStart: false });
+    for (const [unit, , , , , , path] of rows) this.#enqueue(() => this.#changed(path, 'failed', unit));
   }
 
   async stop(): Promise<void> {
@@ -73,6 +96,8 @@ export class UnitSource implements EventSource {
     this.#unsubscribe = null;
     this.#emit = null;
     if (!unsubscribe) return;
+    await this.#stopWatching?.();
+    this.#stopWatching = null;
     await unsubscribe();
     await this.#queue;
     // systemd also drops a subscriber whose connection closes, so a manager
@@ -82,47 +107,51 @@ export class UnitSource implements EventSource {
     );
   }
 
-  async #systemdOnBus(): Promise<boolean> {
-    const [owned] = await callMethod(this.#options.bus, {
-      destination: 'org.freedesktop.DBus',
-      path: '/org/freedesktop/DBus',
-      interface: 'org.freedesktop.DBus',
-      member: 'NameHasOwner',
-      signature: 's',
-      body: [SYSTEMD],
-    });
-    return owned as boolean;
+  #systemdOnBus(): Promise<boolean> {
+    return nameHasOwner(this.#options.bus, SYSTEMD);
   }
 
-  #manager(member: string, signature = '', body: unknown[] = []): Promise<unknown[]> {
+  #manager(member: 'Subscribe' | 'Unsubscribe'): Promise<void> {
     // Never activate: the session bus may name a systemd1 service that cannot start.
-    return callMethod(
+    return voidCall(
       this.#options.bus,
-      { destination: SYSTEMD, path: MANAGER_PATH, interface: MANAGER, member, signature, body },
+      { destination: SYSTEMD, path: MANAGER_PATH, interface: MANAGER, member },
       { autoStart: false },
     );
   }
 
   #propertiesChanged(path: string, body: unknown[]): void {
-    const [iface, changed] = body as [string, Record<string, Variant>];
-    const activeState = changed.ActiveState?.value as string | undefined;
-    if (!path.startsWith(UNIT_PATH_PREFIX) || iface !== UNIT || activeState === undefined) return;
+    const [iface, changed] = body;
+    if (!path.startsWith(UNIT_PATH_PREFIX) || iface !== UNIT) return;
+    let activeState: string | undefined;
+    try {
+      activeState = checkedAnswer(unitChange, changed, SYSTEMD, 'PropertiesChanged').ActiveState;
+    } catch (error) {
+      if (!(error instanceof UnexpectedAnswer)) throw error;
+      return this.#unexpected(error);
+    }
+    if (activeState === undefined) return;
     this.#enqueue(() => this.#changed(path, activeState));
   }
 
   #enqueue(task: () => Promise<void>): void {
-    this.#queue = this.#queue.then(task).catch((error: Error) =>
+    this.#queue = this.#queue.then(task).catch((error: Error) => {
+      if (error instanceof UnexpectedAnswer) return this.#unexpected(error);
       // Typically the unit was unloaded before its properties could be read.
       this.#options.log.warning('could not read a unit that changed state', {
         source: this.name,
         error: error.message,
-      }),
-    );
+      });
+    });
+  }
+
+  #unexpected(answer: UnexpectedAnswer): void {
+    reportUnexpected(this.#options.log, answer);
   }
 
   async #changed(path: string, activeState: string, knownName?: string): Promise<void> {
     if (activeState !== 'failed' && activeState !== 'active') return;
-    const unit = knownName ?? ((await this.#property(path, UNIT, 'Id')) as string);
+    const unit = knownName ?? (await this.#property(path, UNIT, 'Id'));
     if (activeState === 'failed') {
       if (this.#failed.has(unit)) return;
       this.#failed.add(unit);
@@ -138,7 +167,12 @@ export class UnitSource implements EventSource {
     // Result lives on the unit type's interface (Service, Socket, Mount…), named after the suffix.
     const suffix = unit.slice(unit.lastIndexOf('.') + 1);
     const typeInterface = `${SYSTEMD}.${suffix.charAt(0).toUpperCase()}${suffix.slice(1)}`;
-    const optional = (iface: string, name: string) => this.#property(path, iface, name).catch(() => undefined);
+    // A property the unit's type lacks is no answer; one of another type is an unexpected one.
+    const optional = <Name extends UnitPropertyName>(iface: string, name: Name) =>
+      this.#property(path, iface, name).catch((error: unknown) => {
+        if (error instanceof UnexpectedAnswer) this.#unexpected(error);
+        return undefined;
+      });
     const [result, code, status, restarts] = await Promise.all([
       optional(typeInterface, 'Result'),
       optional(SERVICE, 'ExecMainCode'),
@@ -148,18 +182,13 @@ export class UnitSource implements EventSource {
     // For a killed main process ExecMainStatus is the signal number, not an exit code.
     const exited = status !== undefined && (code === undefined || code === CLD_EXITED);
     return {
-      ...(typeof result === 'string' && { result }),
-      ...(exited && { exitCode: Number(status) }),
-      ...(restarts !== undefined && { restarts: Number(restarts) }),
+      ...(result !== undefined && { result }),
+      ...(exited && { exitCode: status }),
+      ...(restarts !== undefined && { restarts }),
     };
   }
 
-  async #property(path: string, iface: string, name: string): Promise<unknown> {
-    const [value] = (await callMethod(
-      this.#options.bus,
-      { destination: SYSTEMD, path, interface: PROPERTIES, member: 'Get', signature: 'ss', body: [iface, name] },
-      { autoStart: false },
-    )) as [Variant];
-    return value.value;
+  #property<Name extends UnitPropertyName>(path: string, iface: string, name: Name) {
+    return unitProperty(this.#options.bus, path, iface, name, { autoStart: false });
   }
 }

@@ -6,9 +6,11 @@ import { homedir } from 'node:os';
 
 import type { MessageBus } from '@jellybrick/dbus-next';
 
+import { reportingUnexpected } from '../../dbus/unexpected.js';
 import type { DocsIndex } from '../../docs/docsIndex.js';
 import type { FindingsStore } from '../../findings/store.js';
 import type { FixesStore } from '../../fixes/store.js';
+import type { Logger } from '../../logging.js';
 import type { NixosReader } from '../../nixos/nixosReader.js';
 import type { Machine } from '../machine.js';
 import { readMounts, scanLargestDirectories } from './disks.js';
@@ -33,6 +35,8 @@ export interface LiveMachineOptions {
   docs?: DocsIndex;
   /** Only on NixOS: what the nixos_* tools read. */
   nixos?: NixosReader;
+  /** Hears of another service's answers that its interface does not allow (rate-limited). */
+  log?: Logger;
 }
 
 /** The index, or the reason the model is told when it cannot answer yet. */
@@ -58,10 +62,10 @@ export function liveMachine(options: LiveMachineOptions): Machine {
     unit: async (name, scope) => {
       const bus = scope === 'user' ? options.sessionBus : options.systemBus();
       if (!bus) throw new Error('the system bus is not available, so system services cannot be read');
-      return readUnit(bus, name, scope);
+      return reportingUnexpected(options.log, readUnit(bus, name, scope));
     },
     journal: (query) => searchJournal(query, options.journal()),
-    network: () => readNetworkStatus(options.systemBus()),
+    network: () => reportingUnexpected(options.log, readNetworkStatus(options.systemBus())),
     searchPackages: (query, limit) => searchPackages(options.systemBus(), query, limit),
     packageStatus: (name) => packageStatus(options.systemBus(), name),
     findings: async (includeResolved) => findingSummaries(options.findings, includeResolved),

@@ -10,9 +10,11 @@ import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
-import type { MessageBus, Variant } from '@jellybrick/dbus-next';
+import type { MessageBus } from '@jellybrick/dbus-next';
+import { z } from 'zod';
 
-import { callMethod, nameHasOwner } from '../../dbus/client.js';
+import { nameHasOwner } from '../../dbus/client.js';
+import { boundedList, getProperty } from '../../dbus/typedCalls.js';
 import type { NetworkLink, NetworkStatus } from '../machine.js';
 
 const run = promisify(execFile);
@@ -79,26 +81,15 @@ async function readRoutes(): Promise<NetworkStatus['routes']> {
   }));
 }
 
-/** A property of a daemon that is running; never activates one the user stopped. */
-async function readProperty(
-  bus: MessageBus,
-  object: { destination: string; path: string; interface: string },
-  name: string,
-): Promise<unknown> {
-  const [value] = (await callMethod(
-    bus,
-    {
-      destination: object.destination,
-      path: object.path,
-      interface: 'org.freedesktop.DBus.Properties',
-      member: 'Get',
-      signature: 'ss',
-      body: [object.interface, name],
-    },
-    { autoStart: false },
-  )) as [Variant];
-  return value.value;
-}
+/** resolved's DNS: a(iiay), each the link's index (0: global), the address family and its bytes. */
+const dnsServers = boundedList(
+  z.tuple([
+    z.number().int(),
+    z.number().int(),
+    z.instanceof(Buffer).refine((bytes) => bytes.length === 4 || bytes.length === 16, 'an IPv4 or IPv6 address'),
+  ]),
+  256,
+);
 
 /** resolved gives only AF_INET (4 bytes) and AF_INET6 (16 bytes) addresses. */
 function addressText(family: number, bytes: Buffer): string {
@@ -110,7 +101,8 @@ function addressText(family: number, bytes: Buffer): string {
 
 /** resolved's DNS servers, a(iiay): interface index (0 for global), address family, address bytes. */
 async function resolvedDnsServers(bus: MessageBus): Promise<string[]> {
-  const servers = (await readProperty(bus, RESOLVED, 'DNS')) as [number, number, Buffer][];
+  // Never activates a daemon the user stopped.
+  const servers = await getProperty(bus, RESOLVED, 'DNS', 'a(iiay)', dnsServers, { autoStart: false });
   return [...new Set(servers.map(([, family, bytes]) => addressText(family, bytes)))];
 }
 
@@ -130,7 +122,7 @@ async function readDnsServers(bus: MessageBus | null): Promise<string[]> {
 
 async function readConnectivity(bus: MessageBus | null): Promise<string> {
   if (!bus || !(await nameHasOwner(bus, NM.destination))) return 'unknown';
-  const value = Number(await readProperty(bus, NM, 'Connectivity'));
+  const value = await getProperty(bus, NM, 'Connectivity', 'u', z.number().int().min(0), { autoStart: false });
   return CONNECTIVITY[value] ?? 'unknown';
 }
 

@@ -3,8 +3,8 @@
 // What PackageKit knows about packages, for the assistant's search_packages and package_status.
 import type { MessageBus } from '@jellybrick/dbus-next';
 
-import { callMethod } from '../../dbus/client.js';
 import { remoteErrorName } from '../../dbus/errors.js';
+import { voidCall } from '../../dbus/typedCalls.js';
 import {
   FILTER,
   INFO,
@@ -27,7 +27,7 @@ const PING = { destination: PACKAGEKIT, path: '/', interface: 'org.freedesktop.D
 async function packageKitContext(systemBus: MessageBus | null): Promise<PackageKitContext> {
   if (!systemBus) throw new Error(NOT_AVAILABLE);
   // packagekitd starts on demand: the ping starts it, or tells that nothing provides it.
-  await callMethod(systemBus, PING, { timeoutMs: 60_000 }).catch((error: unknown) => {
+  await voidCall(systemBus, PING, { timeoutMs: 60_000 }).catch((error: unknown) => {
     if (remoteErrorName(error) === 'org.freedesktop.DBus.Error.ServiceUnknown') throw new Error(NOT_AVAILABLE);
     throw error;
   });

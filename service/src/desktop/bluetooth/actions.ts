@@ -6,8 +6,9 @@
 import { type MessageBus, Variant } from '@jellybrick/dbus-next';
 import { z } from 'zod';
 
-import { callMethod } from '../../dbus/client.js';
 import { StewardError } from '../../dbus/errors.js';
+import { getProperty, voidCall } from '../../dbus/typedCalls.js';
+import { reportingUnexpected } from '../../dbus/unexpected.js';
 import type { ActionContext, ActionDefinition } from '../../fixes/action.js';
 import { systemBusOf, systemCall } from '../../fixes/actions/polkit.js';
 import { _, format, N_ } from '../../i18n.js';
@@ -23,25 +24,18 @@ export type PowerParams = z.infer<typeof powerParams>;
 
 const pathOf = ({ adapter }: PowerParams) => `/org/bluez/${adapter}`;
 
-/** Whether the adapter is powered, or null when BlueZ has no such adapter. */
+/**
+ * Whether the adapter is powered, or null when BlueZ has no such adapter; Powered of another type than BlueZ's
+ * boolean is an UnexpectedAnswer.
+ */
 async function powered(bus: MessageBus, params: PowerParams): Promise<boolean | null> {
   try {
-    const [value] = await systemCall(
-      callMethod(
-        bus,
-        {
-          destination: BLUEZ,
-          path: pathOf(params),
-          interface: PROPERTIES,
-          member: 'Get',
-          signature: 'ss',
-          body: [ADAPTER, 'Powered'],
-        },
-        { autoStart: false },
-      ),
+    return await systemCall(
+      getProperty(bus, { destination: BLUEZ, path: pathOf(params), interface: ADAPTER }, 'Powered', 'b', z.boolean(), {
+        autoStart: false,
+      }),
       'BlueZ',
     );
-    return (value as Variant).value as boolean;
   } catch (error) {
     if (error instanceof StewardError) throw error;
     // BlueZ answers UnknownObject (or UnknownMethod on an object without the adapter interface).
@@ -64,7 +58,7 @@ function powerAction(on: boolean): ActionDefinition<PowerParams> {
     needsAuthorization: false,
     readOnly: false,
     async preview(params, context) {
-      const now = await powered(systemBusOf(context), params);
+      const now = await reportingUnexpected(context.log, powered(systemBusOf(context), params));
       if (now === null) return { summary: noAdapter(params), details: [], changesNothing: true };
       return {
         summary: format(
@@ -82,9 +76,10 @@ function powerAction(on: boolean): ActionDefinition<PowerParams> {
     },
     async run(params, context: ActionContext, { progress }) {
       const bus = systemBusOf(context);
-      if ((await powered(bus, params)) === null) throw new StewardError('NotFound', noAdapter(params));
+      if ((await reportingUnexpected(context.log, powered(bus, params))) === null)
+        throw new StewardError('NotFound', noAdapter(params));
       await systemCall(
-        callMethod(bus, {
+        voidCall(bus, {
           destination: BLUEZ,
           path: pathOf(params),
           interface: PROPERTIES,
@@ -108,7 +103,7 @@ function powerAction(on: boolean): ActionDefinition<PowerParams> {
       };
     },
     async verify(params, context) {
-      const now = await powered(systemBusOf(context), params);
+      const now = await reportingUnexpected(context.log, powered(systemBusOf(context), params));
       if (now === null) return { ok: false, observed: noAdapter(params) };
       return {
         ok: now === on,

@@ -6,11 +6,14 @@
 import { type MessageBus, Variant } from '@jellybrick/dbus-next';
 import { z } from 'zod';
 
-import { callMethod } from '../../dbus/client.js';
 import { StewardError } from '../../dbus/errors.js';
+import { getAllProperties, voidCall } from '../../dbus/typedCalls.js';
+import { reportingUnexpected } from '../../dbus/unexpected.js';
+import { variantOf } from '../../dbus/variants.js';
 import type { ActionDefinition } from '../../fixes/action.js';
 import { systemCall } from '../../fixes/actions/polkit.js';
 import { _, N_ } from '../../i18n.js';
+import type { Logger } from '../../logging.js';
 
 export const GSD_RFKILL = 'org.gnome.SettingsDaemon.Rfkill';
 const GSD_RFKILL_PATH = '/org/gnome/SettingsDaemon/Rfkill';
@@ -27,26 +30,26 @@ interface Airplane {
   hardware: boolean;
 }
 
-async function airplane(bus: MessageBus): Promise<Airplane> {
-  const [all] = (await systemCall(
-    callMethod(
-      bus,
-      {
-        destination: GSD_RFKILL,
-        path: GSD_RFKILL_PATH,
-        interface: PROPERTIES,
-        member: 'GetAll',
-        signature: 's',
-        body: [GSD_RFKILL],
-      },
-      { autoStart: false },
+/** gnome-settings-daemon's rfkill properties Steward reads (org.gnome.SettingsDaemon.Rfkill.xml): booleans. */
+const rfkillProperties = z.object({
+  BluetoothAirplaneMode: variantOf('b', z.boolean()).optional(),
+  BluetoothHardwareAirplaneMode: variantOf('b', z.boolean()).optional(),
+});
+
+async function airplane(bus: MessageBus, log: Logger): Promise<Airplane> {
+  const all = await reportingUnexpected(
+    log,
+    systemCall(
+      getAllProperties(
+        bus,
+        { destination: GSD_RFKILL, path: GSD_RFKILL_PATH, interface: GSD_RFKILL },
+        rfkillProperties,
+        { autoStart: false },
+      ),
+      'gnome-settings-daemon',
     ),
-    'gnome-settings-daemon',
-  )) as [Record<string, Variant>];
-  return {
-    soft: all.BluetoothAirplaneMode?.value === true,
-    hardware: all.BluetoothHardwareAirplaneMode?.value === true,
-  };
+  );
+  return { soft: all.BluetoothAirplaneMode === true, hardware: all.BluetoothHardwareAirplaneMode === true };
 }
 
 function rfkillAction(unblock: boolean): ActionDefinition<RfkillParams> {
@@ -60,7 +63,7 @@ function rfkillAction(unblock: boolean): ActionDefinition<RfkillParams> {
     needsAuthorization: false,
     readOnly: false,
     async preview(_params, context) {
-      const now = await airplane(context.sessionBus);
+      const now = await airplane(context.sessionBus, context.log);
       if (unblock && now.hardware)
         return {
           summary: _('A hardware switch blocks Bluetooth: only that switch or key can turn it back on'),
@@ -79,13 +82,13 @@ function rfkillAction(unblock: boolean): ActionDefinition<RfkillParams> {
     },
     async run(_params, context, { progress }) {
       const bus = context.sessionBus;
-      if (unblock && (await airplane(bus)).hardware)
+      if (unblock && (await airplane(bus, context.log)).hardware)
         throw new StewardError(
           'Unavailable',
           _('A hardware switch blocks Bluetooth: only that switch or key can turn it back on'),
         );
       await systemCall(
-        callMethod(bus, {
+        voidCall(bus, {
           destination: GSD_RFKILL,
           path: GSD_RFKILL_PATH,
           interface: PROPERTIES,
@@ -104,7 +107,7 @@ function rfkillAction(unblock: boolean): ActionDefinition<RfkillParams> {
       };
     },
     async verify(_params, context) {
-      const now = await airplane(context.sessionBus);
+      const now = await airplane(context.sessionBus, context.log);
       return {
         ok: now.soft === !unblock,
         observed: now.soft ? _('Bluetooth is blocked') : _('Bluetooth is no longer blocked'),

@@ -5,8 +5,9 @@
 // and starts (or stops and disables) the installed time-sync service itself.
 import { z } from 'zod';
 
-import { callMethod } from '../../dbus/client.js';
 import { StewardError } from '../../dbus/errors.js';
+import { voidCall } from '../../dbus/typedCalls.js';
+import { reportingUnexpected } from '../../dbus/unexpected.js';
 import type { ActionContext, ActionDefinition, Preview, Verification } from '../../fixes/action.js';
 import { AUTHORIZED_CALL, systemBusOf, systemCall } from '../../fixes/actions/polkit.js';
 import { _, N_ } from '../../i18n.js';
@@ -27,7 +28,7 @@ const stateWords = (clock: ClockState) =>
 const noService = () => _('No time-sync service is installed that could keep the clock right.');
 
 async function clock(context: ActionContext): Promise<ClockState> {
-  return readClock(systemBusOf(context));
+  return reportingUnexpected(context.log, readClock(systemBusOf(context)));
 }
 
 function ntpAction(on: boolean): ActionDefinition<NtpParams> {
@@ -54,22 +55,27 @@ function ntpAction(on: boolean): ActionDefinition<NtpParams> {
     },
     async run(_params, context, { progress }) {
       const bus = systemBusOf(context);
-      if (!(await readClock(bus)).canNtp) throw new StewardError('Unavailable', noService());
-      await systemCall(
-        callMethod(
-          bus,
-          {
-            destination: TIMEDATED,
-            path: TIMEDATED_PATH,
-            interface: TIMEDATED,
-            member: 'SetNTP',
-            signature: 'bb',
-            body: [on, true],
-          },
-          // timedated is started by D-Bus activation when asked.
-          { ...AUTHORIZED_CALL, autoStart: true },
+      if (!(await clock(context)).canNtp) throw new StewardError('Unavailable', noService());
+      // timedated answers once polkit's dialog is answered and the time-sync service is switched: minutes at most
+      // (AUTHORIZED_CALL), and timedated leaving the bus meanwhile ends the wait (PeerLeft).
+      await reportingUnexpected(
+        context.log,
+        systemCall(
+          voidCall(
+            bus,
+            {
+              destination: TIMEDATED,
+              path: TIMEDATED_PATH,
+              interface: TIMEDATED,
+              member: 'SetNTP',
+              signature: 'bb',
+              body: [on, true],
+            },
+            // timedated is started by D-Bus activation when asked.
+            { ...AUTHORIZED_CALL, autoStart: true },
+          ),
+          'systemd-timedated',
         ),
-        'systemd-timedated',
       );
       const done = on ? _('Automatic time is on') : _('Automatic time is off');
       progress(1, done);

@@ -7,8 +7,10 @@
 // purging, as GNOME Settings cancels, so cupsd keeps its files) and printed again (JobRestart).
 import { z } from 'zod';
 
-import { callMethod } from '../../dbus/client.js';
 import { StewardError } from '../../dbus/errors.js';
+import { typedCall } from '../../dbus/typedCalls.js';
+import { reportingUnexpected } from '../../dbus/unexpected.js';
+import { boundedText } from '../../dbus/variants.js';
 import type { ActionContext, ActionDefinition, Preview, Verification } from '../../fixes/action.js';
 import { AUTHORIZED_CALL, systemBusOf, systemCall } from '../../fixes/actions/polkit.js';
 import { _, format, N_ } from '../../i18n.js';
@@ -45,19 +47,29 @@ async function setEnabled(context: ActionContext, printer: string, enabled: bool
   await helperCall(context, 'PrinterSetEnabled', 'sb', [printer, enabled]);
 }
 
-/** Calls one of cups-pk-helper's methods that answer an error text, empty on success. */
+/** cups-pk-helper's answer: an error text (cupsd's words), empty on success. */
+const helperReply = z.tuple([boundedText(1000)]);
+
+/**
+ * Calls one of cups-pk-helper's methods that answer an error text, empty on success. The call waits for polkit's
+ * dialog, then for cupsd: minutes at most (AUTHORIZED_CALL), and the helper leaving the bus ends it (PeerLeft).
+ */
 async function helperCall(context: ActionContext, member: string, signature: string, body: unknown[]): Promise<void> {
-  const [error] = await systemCall(
-    callMethod(
-      systemBusOf(context),
-      { destination: HELPER, path: '/', interface: HELPER, member, signature, body },
-      // cups-pk-helper is started by D-Bus activation when asked.
-      { ...AUTHORIZED_CALL, autoStart: true },
+  const [error] = await reportingUnexpected(
+    context.log,
+    systemCall(
+      typedCall(
+        systemBusOf(context),
+        { destination: HELPER, path: '/', interface: HELPER, member, signature, body, reply: 's' },
+        helperReply,
+        // cups-pk-helper is started by D-Bus activation when asked.
+        { ...AUTHORIZED_CALL, autoStart: true },
+      ),
+      'cups-pk-helper',
     ),
-    'cups-pk-helper',
   );
-  if (typeof error === 'string' && error !== '')
-    throw new StewardError('Internal', format(_('The print system refused: {error}'), { error }));
+  if (error !== '')
+    throw new StewardError('Internal', format(_('The print system refused: {error}'), { error: cleanLine(error) }));
 }
 
 const stateWords = (printer: PrinterState) =>

@@ -3,9 +3,16 @@
 // The local CUPS scheduler over its own socket: the printers' state (CUPS-Get-Printers), a queue's jobs that have
 // not ended (Get-Jobs), and a subscription
 // that has cupsd's D-Bus notifier announce their changes (Create-Printer-Subscriptions, notify-recipient-uri
-// dbus://). The socket is root's: what it answers is cupsd's word, unlike a signal any bus client could send.
+// dbus://). The socket is root's: what it answers is cupsd's word, unlike a signal any bus client could send. Its
+// answers are read within bounds (RFC 8011's sizes of names, texts and keywords) and a deadline; an answer outside
+// them is an UnexpectedAnswer, never used.
 import { request } from 'node:http';
 
+import { z } from 'zod';
+
+import { peerWaits } from '../../dbus/peerWaits.js';
+import { checkedAnswer, UnexpectedAnswer } from '../../dbus/unexpected.js';
+import { boundedText } from '../../dbus/variants.js';
 import {
   decodeResponse,
   encodeRequest,
@@ -39,7 +46,7 @@ const isSuccess = (status: number) => status < 0x0100;
 const NOT_FOUND = 0x0406;
 
 /** What Steward asks of each printer: no more than the state it reports. */
-const PRINTER_ATTRIBUTES = [
+export const PRINTER_ATTRIBUTES = [
   'printer-name',
   'printer-state',
   'printer-state-message',
@@ -52,21 +59,51 @@ export const PRINTER_EVENTS = ['printer-state-changed', 'printer-stopped', 'prin
 
 const first = (attributes: Map<string, IppValue[]>, name: string) => attributes.get(name)?.[0];
 
-export function printerFromAttributes(attributes: Map<string, IppValue[]>): PrinterState | null {
-  const name = first(attributes, 'printer-name');
-  const state = first(attributes, 'printer-state');
-  if (typeof name !== 'string' || typeof state !== 'number') return null;
-  const message = first(attributes, 'printer-state-message');
-  const reasons = (attributes.get('printer-state-reasons') ?? []).filter(
-    (reason): reason is string => typeof reason === 'string' && reason !== 'none',
-  );
+/** How the scheduler is named where it answered something unexpected. */
+export const CUPSD = 'cupsd';
+/** The most an answer may take: a thousand queues' states take a few hundred kilobytes. */
+const MAX_ANSWER_BYTES = 8 * 1024 * 1024;
+/** The most queues or jobs Steward takes from one answer. */
+const MAX_ENTRIES = 4096;
+/** How long cupsd may take to answer one request, whole. */
+const ANSWER_DEADLINE_MS = 10_000;
+
+// RFC 8011's sizes: name(MAX) and keyword 255 octets, text(MAX) 1023; one value where the attribute has one.
+const one = <T extends z.ZodType>(value: T) => z.tuple([value]);
+const name = boundedText(255, 255).min(1);
+const printerAttributes = z.object({
+  'printer-name': one(name),
+  // printer-state: idle (3), processing (4), stopped (5).
+  'printer-state': one(z.number().int().min(3).max(5)),
+  'printer-state-message': one(boundedText(1023, 1023)).optional(),
+  'printer-state-reasons': z.array(boundedText(255, 255)).max(64).optional(),
+  'printer-is-accepting-jobs': one(z.boolean()).optional(),
+});
+const jobAttributes = z.object({
+  'job-id': one(z.number().int().min(1)),
+  // job-state: pending (3) … completed (9).
+  'job-state': one(z.number().int().min(3).max(9)),
+  'job-name': one(boundedText(255, 255)).optional(),
+});
+
+/** A queue's state from its attributes; attributes of other types or sizes are an UnexpectedAnswer from cupsd. */
+export function printerFromAttributes(attributes: Map<string, IppValue[]>): PrinterState {
+  const printer = checkedAnswer(printerAttributes, Object.fromEntries(attributes), CUPSD, 'CUPS-Get-Printers');
   return {
-    name,
-    state,
-    stateMessage: typeof message === 'string' ? message : '',
-    reasons,
-    acceptingJobs: first(attributes, 'printer-is-accepting-jobs') !== false,
+    name: printer['printer-name'][0],
+    state: printer['printer-state'][0],
+    stateMessage: printer['printer-state-message']?.[0] ?? '',
+    reasons: (printer['printer-state-reasons'] ?? []).filter((reason) => reason !== 'none'),
+    acceptingJobs: printer['printer-is-accepting-jobs']?.[0] !== false,
   };
+}
+
+/** At most MAX_ENTRIES groups of an answer: more is no answer to trust. */
+function entries(answer: IppMessage, tag: number, operation: string): Map<string, IppValue[]>[] {
+  const groups = groupsOf(answer, tag);
+  if (groups.length > MAX_ENTRIES)
+    throw new UnexpectedAnswer(CUPSD, operation, `${groups.length} entries, more than any scheduler has`);
+  return groups;
 }
 
 export class CupsClient {
@@ -75,6 +112,8 @@ export class CupsClient {
   constructor(
     private readonly socketPath = cupsSocket(),
     private readonly user = 'steward',
+    /** How long cupsd may take to answer one request, whole; past it, cupsd is a stuck peer. */
+    private readonly deadlineMs = ANSWER_DEADLINE_MS,
   ) {}
 
   /** Every queue this cupsd has, with its state. */
@@ -82,7 +121,7 @@ export class CupsClient {
     const answer = await this.send(OPERATION.cupsGetPrinters, [
       { tag: TAG.keyword, name: 'requested-attributes', values: PRINTER_ATTRIBUTES },
     ]);
-    return groupsOf(answer, GROUP.printer).flatMap((attributes) => printerFromAttributes(attributes) ?? []);
+    return entries(answer, GROUP.printer, 'CUPS-Get-Printers').map((attributes) => printerFromAttributes(attributes));
   }
 
   /** The jobs of `printer` that have not ended, oldest first. */
@@ -92,12 +131,9 @@ export class CupsClient {
       { tag: TAG.keyword, name: 'which-jobs', values: ['not-completed'] },
       { tag: TAG.keyword, name: 'requested-attributes', values: ['job-id', 'job-state', 'job-name'] },
     ]);
-    return groupsOf(answer, GROUP.job).flatMap((attributes) => {
-      const id = first(attributes, 'job-id');
-      const state = first(attributes, 'job-state');
-      const name = first(attributes, 'job-name');
-      if (typeof id !== 'number' || typeof state !== 'number') return [];
-      return [{ id, state, name: typeof name === 'string' ? name : '' }];
+    return entries(answer, GROUP.job, 'Get-Jobs').map((attributes) => {
+      const job = checkedAnswer(jobAttributes, Object.fromEntries(attributes), CUPSD, 'Get-Jobs');
+      return { id: job['job-id'][0], state: job['job-state'][0], name: job['job-name']?.[0] ?? '' };
     });
   }
 
@@ -158,36 +194,55 @@ export class CupsClient {
       ...(subscription ? [{ tag: GROUP.subscription, attributes: subscription }] : []),
     ];
     const body = encodeRequest({ code, requestId: ++this.requestId, groups });
-    const answer = decodeResponse(await this.post(body));
+    const answer = decodeResponse(await this.post(code, body));
     if (!isSuccess(answer.code) && !alsoFine.includes(answer.code))
       throw new IppError(`cupsd refused operation 0x${code.toString(16)}: status 0x${answer.code.toString(16)}`);
     return answer;
   }
 
-  private post(body: Buffer): Promise<Buffer> {
-    return new Promise((resolve, reject) => {
-      const outgoing = request(
-        {
-          socketPath: this.socketPath,
-          path: '/',
-          method: 'POST',
-          headers: { 'Content-Type': 'application/ipp', 'Content-Length': body.length, Host: 'localhost' },
-          timeout: 10_000,
-        },
-        (response) => {
-          const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('end', () =>
-            response.statusCode === 200
-              ? resolve(Buffer.concat(chunks))
-              : reject(new IppError(`cupsd answered HTTP ${response.statusCode ?? '?'}`)),
-          );
-          response.on('error', reject);
-        },
-      );
-      outgoing.on('timeout', () => outgoing.destroy(new IppError('cupsd did not answer within 10 s')));
-      outgoing.on('error', reject);
-      outgoing.end(body);
-    });
+  /** Posts `body`; cupsd's whole answer, within MAX_ANSWER_BYTES and the deadline (cupsd is then stuck). */
+  private async post(code: number, body: Buffer): Promise<Buffer> {
+    const operation = `IPP operation 0x${code.toString(16)}`;
+    const end = peerWaits.begin(CUPSD, operation);
+    let late = false;
+    try {
+      return await new Promise<Buffer>((resolve, reject) => {
+        const outgoing = request(
+          {
+            socketPath: this.socketPath,
+            path: '/',
+            method: 'POST',
+            headers: { 'Content-Type': 'application/ipp', 'Content-Length': body.length, Host: 'localhost' },
+          },
+          (response) => {
+            const chunks: Buffer[] = [];
+            let size = 0;
+            response.on('data', (chunk: Buffer) => {
+              size += chunk.length;
+              if (size > MAX_ANSWER_BYTES)
+                return outgoing.destroy(new IppError(`cupsd answered more than ${MAX_ANSWER_BYTES} bytes`));
+              chunks.push(chunk);
+            });
+            response.on('end', () =>
+              response.statusCode === 200
+                ? resolve(Buffer.concat(chunks))
+                : reject(new IppError(`cupsd answered HTTP ${response.statusCode ?? '?'}`)),
+            );
+            response.on('error', reject);
+          },
+        );
+        const timer = setTimeout(() => {
+          late = true;
+          peerWaits.stuck(CUPSD, `did not answer ${operation} within ${this.deadlineMs / 1000} s`);
+          outgoing.destroy(new IppError(`cupsd did not answer within ${this.deadlineMs / 1000} s`));
+        }, this.deadlineMs);
+        outgoing.on('close', () => clearTimeout(timer));
+        outgoing.on('error', reject);
+        outgoing.end(body);
+      });
+    } finally {
+      // An error is an answer too; only a request past its deadline leaves cupsd stuck.
+      end(!late);
+    }
   }
 }

@@ -5,8 +5,8 @@
 // as GNOME does for a captive portal: the network redirects it to its sign-in page.
 import { z } from 'zod';
 
-import { callMethod } from '../../dbus/client.js';
 import { StewardError } from '../../dbus/errors.js';
+import { objectPath, typedCall } from '../../dbus/typedCalls.js';
 import { _, format, N_ } from '../../i18n.js';
 import { cleanLine } from '../../untrustedText.js';
 import type { ActionContext, ActionDefinition } from '../action.js';
@@ -17,7 +17,8 @@ const PORTAL_PATH = '/org/freedesktop/portal/desktop';
 const OPEN_URI = 'org.freedesktop.portal.OpenURI';
 
 /** NetworkManager's connections, or null without a system bus. */
-const networkManager = ({ systemBus }: ActionContext) => (systemBus ? new NetworkConnections(systemBus) : null);
+const networkManager = ({ systemBus, log }: ActionContext) =>
+  systemBus ? new NetworkConnections(systemBus, log) : null;
 
 /** NetworkManager's connectivity check address, when it has one that a browser can open. */
 export async function connectivityCheckUri(context: ActionContext): Promise<string | null> {
@@ -25,7 +26,7 @@ export async function connectivityCheckUri(context: ActionContext): Promise<stri
   const uri = await networkManager(context)
     ?.connectivityCheckUri()
     .catch(() => null);
-  if (typeof uri !== 'string' || uri.length > 2000) return null;
+  if (!uri) return null;
   const parsed = URL.canParse(uri) ? new URL(uri) : null;
   return parsed && (parsed.protocol === 'http:' || parsed.protocol === 'https:') ? parsed.href : null;
 }
@@ -61,14 +62,20 @@ const openPortal: ActionDefinition = {
     if (!uri) throw new StewardError('Unavailable', noUri());
     progress(null, _('Opening the sign-in page…'));
     // The desktop's own way: the portal asks the user's default browser, as GNOME's captive portal helper does.
-    await callMethod(context.sessionBus, {
-      destination: PORTAL,
-      path: PORTAL_PATH,
-      interface: OPEN_URI,
-      member: 'OpenURI',
-      signature: 'ssa{sv}',
-      body: ['', uri, {}],
-    }).catch((error: Error) => {
+    // The portal answers the request's handle; what the user does with the browser is not waited for.
+    await typedCall(
+      context.sessionBus,
+      {
+        destination: PORTAL,
+        path: PORTAL_PATH,
+        interface: OPEN_URI,
+        member: 'OpenURI',
+        signature: 'ssa{sv}',
+        body: ['', uri, {}],
+        reply: 'o',
+      },
+      z.tuple([objectPath]),
+    ).catch((error: Error) => {
       throw new StewardError(
         'Unavailable',
         format(_('The desktop portal could not open {uri}: {error}'), {

@@ -9,10 +9,12 @@ import { readdir, readFile, readlink } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 
-import type { MessageBus, Variant } from '@jellybrick/dbus-next';
+import type { MessageBus } from '@jellybrick/dbus-next';
 import { z } from 'zod';
 
-import { callMethod } from '../../dbus/client.js';
+import { boundedList, getAllProperties, objectPath, typedCall, voidCall } from '../../dbus/typedCalls.js';
+import { reportingUnexpected } from '../../dbus/unexpected.js';
+import { boundedText, variantOf } from '../../dbus/variants.js';
 import { _, format, N_ } from '../../i18n.js';
 import { cleanLine } from '../../untrustedText.js';
 import type { ActionContext, ActionDefinition } from '../action.js';
@@ -22,7 +24,6 @@ export const RESOLVED = 'org.freedesktop.resolve1';
 const RESOLVED_PATH = '/org/freedesktop/resolve1';
 const RESOLVED_MANAGER = `${RESOLVED}.Manager`;
 const RESOLVED_LINK = `${RESOLVED}.Link`;
-const PROPERTIES = 'org.freedesktop.DBus.Properties';
 const resolvedInWords = () => _('systemd-resolved (the DNS resolver)');
 const AF_INET = 2;
 const AF_INET6 = 10;
@@ -71,16 +72,31 @@ function serverOf(entry: Struct): { ifindex: number; address: string | null } {
   return { ifindex: -1, address: addressText(entry[0], entry[1]) };
 }
 
-async function getAll(bus: MessageBus, path: string, iface: string): Promise<Record<string, Variant>> {
-  const [properties] = (await systemCall(
-    callMethod(
-      bus,
-      { destination: RESOLVED, path, interface: PROPERTIES, member: 'GetAll', signature: 's', body: [iface] },
-      { autoStart: false },
-    ),
+// org.freedesktop.resolve1(5)'s types: an address is its family and bytes; the manager's carry the link's index.
+const int = z.number().int();
+const bytes = z.instanceof(Buffer).refine((address) => address.length <= 16, 'an address is at most 16 bytes');
+const managerServer = z.tuple([int, int, bytes]);
+const linkServer = z.tuple([int, bytes]);
+/** More servers than any configuration names is no answer to trust. */
+const servers = boundedList(managerServer, 256);
+const dnssecMode = boundedText(64);
+const managerProperties = z.object({
+  DNS: variantOf('a(iiay)', servers).optional(),
+  CurrentDNSServer: variantOf('(iiay)', managerServer).optional(),
+  FallbackDNS: variantOf('a(iiay)', servers).optional(),
+  DNSSEC: variantOf('s', dnssecMode).optional(),
+  DNSSECSupported: variantOf('b', z.boolean()).optional(),
+});
+const linkProperties = z.object({
+  CurrentDNSServer: variantOf('(iay)', linkServer).optional(),
+  DNSSEC: variantOf('s', dnssecMode).optional(),
+});
+
+function getAll<T extends z.ZodType>(bus: MessageBus, path: string, iface: string, schema: T): Promise<z.output<T>> {
+  return systemCall(
+    getAllProperties(bus, { destination: RESOLVED, path, interface: iface }, schema, { autoStart: false }),
     resolvedInWords(),
-  )) as [Record<string, Variant>];
-  return properties;
+  );
 }
 
 /** Interface names by index, from sysfs. */
@@ -94,9 +110,14 @@ async function interfaceNames(sys = '/sys/class/net'): Promise<Map<number, strin
 }
 
 /** resolved's state now; Unavailable when it is not running. */
-export async function resolverState(context: Pick<ActionContext, 'systemBus'>): Promise<ResolverState> {
+export async function resolverState(
+  context: Pick<ActionContext, 'systemBus'> & Partial<Pick<ActionContext, 'log'>>,
+): Promise<ResolverState> {
   const bus = systemBusOf(context);
-  const manager = await getAll(bus, RESOLVED_PATH, RESOLVED_MANAGER);
+  function logged<T>(work: Promise<T>): Promise<T> {
+    return reportingUnexpected(context.log, work);
+  }
+  const manager = await logged(getAll(bus, RESOLVED_PATH, RESOLVED_MANAGER, managerProperties));
   const names = await interfaceNames();
   const scopes = new Map<number, ServerScope>();
   const scope = (ifindex: number) => {
@@ -113,39 +134,41 @@ export async function resolverState(context: Pick<ActionContext, 'systemBus'>): 
     return found;
   };
   scope(0);
-  for (const entry of (manager.DNS?.value ?? []) as Struct[]) {
+  for (const entry of manager.DNS ?? []) {
     const { ifindex, address } = serverOf(entry);
     if (address && !scope(ifindex).servers.includes(address)) scope(ifindex).servers.push(address);
   }
-  const current = manager.CurrentDNSServer?.value as Struct | undefined;
+  const current = manager.CurrentDNSServer;
   if (current) scope(0).current = serverOf(current).address;
   for (const linkScope of [...scopes.values()].filter((entry) => entry.ifindex > 0)) {
-    const link = await callMethod(
-      bus,
-      {
-        destination: RESOLVED,
-        path: RESOLVED_PATH,
-        interface: RESOLVED_MANAGER,
-        member: 'GetLink',
-        signature: 'i',
-        body: [linkScope.ifindex],
-      },
-      { autoStart: false },
-    )
-      .then(([path]) => getAll(bus, path as string, RESOLVED_LINK))
-      .catch(() => null);
-    const linkCurrent = link?.CurrentDNSServer?.value as Struct | undefined;
+    const link = await logged(
+      typedCall(
+        bus,
+        {
+          destination: RESOLVED,
+          path: RESOLVED_PATH,
+          interface: RESOLVED_MANAGER,
+          member: 'GetLink',
+          signature: 'i',
+          body: [linkScope.ifindex],
+          reply: 'o',
+        },
+        z.tuple([objectPath]),
+        { autoStart: false },
+      ).then(([path]) => getAll(bus, path, RESOLVED_LINK, linkProperties)),
+    ).catch(() => null);
+    const linkCurrent = link?.CurrentDNSServer;
     if (linkCurrent) linkScope.current = serverOf(linkCurrent).address;
-    const dnssec = link?.DNSSEC?.value;
-    if (typeof dnssec === 'string' && dnssec) linkScope.dnssec = dnssec;
+    const dnssec = link?.DNSSEC;
+    if (dnssec) linkScope.dnssec = dnssec;
   }
-  const fallback = ((manager.FallbackDNS?.value ?? []) as Struct[])
+  const fallback = (manager.FallbackDNS ?? [])
     .map((entry) => serverOf(entry).address)
     .filter((address): address is string => address !== null);
   return {
     scopes: [...scopes.values()],
-    dnssec: typeof manager.DNSSEC?.value === 'string' ? manager.DNSSEC.value : '',
-    dnssecSupported: manager.DNSSECSupported?.value === true,
+    dnssec: manager.DNSSEC ?? '',
+    dnssecSupported: manager.DNSSECSupported === true,
     fallback,
   };
 }
@@ -293,7 +316,7 @@ const resetFeatures: ActionDefinition = {
   async run(_params, context, { progress }) {
     progress(null, _('Resetting what resolved learnt of its servers…'));
     await systemCall(
-      callMethod(
+      voidCall(
         systemBusOf(context),
         { destination: RESOLVED, path: RESOLVED_PATH, interface: RESOLVED_MANAGER, member: 'ResetServerFeatures' },
         AUTHORIZED_CALL,

@@ -7,11 +7,14 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 
-import type { MessageBus, Variant } from '@jellybrick/dbus-next';
+import type { MessageBus } from '@jellybrick/dbus-next';
 import { z } from 'zod';
 
-import { callMethod, nameHasOwner } from '../../dbus/client.js';
+import { nameHasOwner } from '../../dbus/client.js';
 import { StewardError } from '../../dbus/errors.js';
+import { getProperty, objectPath, typedCall, voidCall } from '../../dbus/typedCalls.js';
+import { reportingUnexpected } from '../../dbus/unexpected.js';
+import { boundedText } from '../../dbus/variants.js';
 import { _, format, N_ } from '../../i18n.js';
 import { routeText } from '../../watch/network.js';
 import type { ActionContext, ActionDefinition } from '../action.js';
@@ -22,7 +25,6 @@ const NM = 'org.freedesktop.NetworkManager';
 const NM_PATH = '/org/freedesktop/NetworkManager';
 const NETWORKD = 'org.freedesktop.network1';
 const NETWORKD_PATH = '/org/freedesktop/network1';
-const PROPERTIES = 'org.freedesktop.DBus.Properties';
 
 /** An interface name as the kernel allows it (IFNAMSIZ, no '/' or whitespace). */
 const interfaceName = z.string().regex(/^[\w.:@-]{1,15}$/, 'not a network interface name');
@@ -78,48 +80,78 @@ export type LinkManager =
   | { kind: 'systemd-networkd'; path: string; state: string }
   | { kind: 'none' };
 
-async function property(bus: MessageBus, destination: string, path: string, iface: string, name: string) {
-  const [value] = (await callMethod(
-    bus,
-    { destination, path, interface: PROPERTIES, member: 'Get', signature: 'ss', body: [iface, name] },
-    { autoStart: false },
-  )) as [Variant];
-  return value.value;
-}
-
 /** Which manager owns the link: NetworkManager when it manages the device, systemd-networkd when a .network file matches it. */
-export async function linkManager(context: Pick<ActionContext, 'systemBus'>, name: string): Promise<LinkManager> {
+export async function linkManager(
+  context: Pick<ActionContext, 'systemBus'> & Partial<Pick<ActionContext, 'log'>>,
+  name: string,
+): Promise<LinkManager> {
   const bus = context.systemBus;
   if (!bus) return { kind: 'none' };
+  // A manager that answers what its interface does not allow owns nothing Steward could ask it to bring up.
+  function logged<T>(work: Promise<T>): Promise<T> {
+    return reportingUnexpected(context.log, work);
+  }
   if (await nameHasOwner(bus, NM).catch(() => false)) {
-    const path = await callMethod(
-      bus,
-      { destination: NM, path: NM_PATH, interface: NM, member: 'GetDeviceByIpIface', signature: 's', body: [name] },
-      { autoStart: false },
+    const path = await logged(
+      typedCall(
+        bus,
+        {
+          destination: NM,
+          path: NM_PATH,
+          interface: NM,
+          member: 'GetDeviceByIpIface',
+          signature: 's',
+          body: [name],
+          reply: 'o',
+        },
+        z.tuple([objectPath]),
+        { autoStart: false },
+      ),
     )
-      .then(([device]) => device as string)
+      .then(([device]) => device)
       .catch(() => null);
-    if (path && (await property(bus, NM, path, `${NM}.Device`, 'Managed').catch(() => false)) === true) {
+    const managed =
+      path &&
+      (await logged(
+        getProperty(bus, { destination: NM, path, interface: `${NM}.Device` }, 'Managed', 'b', z.boolean(), {
+          autoStart: false,
+        }),
+      ).catch(() => false));
+    if (path && managed === true) {
       return { kind: 'NetworkManager', path };
     }
   }
   if (await nameHasOwner(bus, NETWORKD).catch(() => false)) {
-    const link = await callMethod(
-      bus,
-      {
-        destination: NETWORKD,
-        path: NETWORKD_PATH,
-        interface: `${NETWORKD}.Manager`,
-        member: 'GetLinkByName',
-        signature: 's',
-        body: [name],
-      },
-      { autoStart: false },
+    // GetLinkByName: (io), the link's index and object.
+    const link = await logged(
+      typedCall(
+        bus,
+        {
+          destination: NETWORKD,
+          path: NETWORKD_PATH,
+          interface: `${NETWORKD}.Manager`,
+          member: 'GetLinkByName',
+          signature: 's',
+          body: [name],
+          reply: 'io',
+        },
+        z.tuple([z.number().int(), objectPath]),
+        { autoStart: false },
+      ),
     )
-      .then(([, path]) => path as string)
+      .then(([, path]) => path)
       .catch(() => null);
     const state = link
-      ? String(await property(bus, NETWORKD, link, `${NETWORKD}.Link`, 'AdministrativeState').catch(() => ''))
+      ? await logged(
+          getProperty(
+            bus,
+            { destination: NETWORKD, path: link, interface: `${NETWORKD}.Link` },
+            'AdministrativeState',
+            's',
+            boundedText(64),
+            { autoStart: false },
+          ),
+        ).catch(() => '')
       : '';
     // "unmanaged": no .network file matches it; networkd leaves it alone.
     if (link && state && state !== 'unmanaged') return { kind: 'systemd-networkd', path: link, state };
@@ -147,7 +179,7 @@ type LinkStateParams = z.infer<typeof linkStateParams>;
 /** networkctl reconfigure over D-Bus: networkd applies the link's .network file again (up, addresses, routes). */
 export async function networkdReconfigure(bus: MessageBus, path: string): Promise<void> {
   await systemCall(
-    callMethod(
+    voidCall(
       bus,
       { destination: NETWORKD, path, interface: `${NETWORKD}.Link`, member: 'Reconfigure' },
       AUTHORIZED_CALL,
@@ -256,7 +288,7 @@ const linkUp: ActionDefinition<LinkUpParams> = {
     if (manager.kind === 'NetworkManager') {
       // "/" as the connection: NetworkManager picks the best one for the device, as `nmcli device connect` does.
       await systemCall(
-        callMethod(
+        typedCall(
           bus,
           {
             destination: NM,
@@ -265,7 +297,9 @@ const linkUp: ActionDefinition<LinkUpParams> = {
             member: 'ActivateConnection',
             signature: 'ooo',
             body: ['/', manager.path, '/'],
+            reply: 'o',
           },
+          z.tuple([objectPath]),
           AUTHORIZED_CALL,
         ),
         'NetworkManager',

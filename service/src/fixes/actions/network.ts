@@ -2,11 +2,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Network actions: reconnect a NetworkManager connection or connect a device
 // again, and flush systemd-resolved's DNS cache. All ask polkit on the system bus.
-import type { Variant } from '@jellybrick/dbus-next';
 import { z } from 'zod';
 
-import { callMethod } from '../../dbus/client.js';
 import { StewardError } from '../../dbus/errors.js';
+import { getProperty, voidCall } from '../../dbus/typedCalls.js';
+import { reportingUnexpected } from '../../dbus/unexpected.js';
 import { _, format, N_, ngettext } from '../../i18n.js';
 import type { ActionContext, ActionDefinition } from '../action.js';
 import {
@@ -31,7 +31,7 @@ const reconnectParams = z.object({
 type ReconnectParams = z.infer<typeof reconnectParams>;
 
 async function findConnection(params: ReconnectParams, context: ActionContext) {
-  const connections = new NetworkConnections(systemBusOf(context));
+  const connections = new NetworkConnections(systemBusOf(context), context.log);
   return { connections, active: await connections.find({ uuid: params.connection, device: params.interface }) };
 }
 
@@ -123,7 +123,7 @@ const connectDeviceParams = z.object({
 type ConnectDeviceParams = z.infer<typeof connectDeviceParams>;
 
 async function findDevice({ interface: name }: ConnectDeviceParams, context: ActionContext) {
-  const connections = new NetworkConnections(systemBusOf(context));
+  const connections = new NetworkConnections(systemBusOf(context), context.log);
   return { connections, device: await connections.device(name) };
 }
 
@@ -199,22 +199,22 @@ const resolvedInWords = () => _('systemd-resolved (the DNS resolver)');
 
 /** How many answers systemd-resolved holds in its caches. */
 async function cachedAnswers(context: ActionContext): Promise<number> {
-  const [statistics] = (await systemCall(
-    callMethod(
-      systemBusOf(context),
-      {
-        destination: RESOLVED,
-        path: RESOLVED_PATH,
-        interface: 'org.freedesktop.DBus.Properties',
-        member: 'Get',
-        signature: 'ss',
-        body: [RESOLVED_MANAGER, 'CacheStatistics'],
-      },
-      { autoStart: false },
+  // CacheStatistics: (ttt), the cache's size, hits and misses.
+  const [size] = await reportingUnexpected(
+    context.log,
+    systemCall(
+      getProperty(
+        systemBusOf(context),
+        { destination: RESOLVED, path: RESOLVED_PATH, interface: RESOLVED_MANAGER },
+        'CacheStatistics',
+        '(ttt)',
+        z.tuple([z.bigint(), z.bigint(), z.bigint()]),
+        { autoStart: false },
+      ),
+      resolvedInWords(),
     ),
-    resolvedInWords(),
-  )) as [Variant<[bigint, bigint, bigint]>];
-  return Number(statistics.value[0]);
+  );
+  return Number(size);
 }
 
 const flushDns: ActionDefinition = {
@@ -244,7 +244,7 @@ const flushDns: ActionDefinition = {
   async run(_params, context, { progress }) {
     progress(null, _('Flushing the DNS cache…'));
     await systemCall(
-      callMethod(
+      voidCall(
         systemBusOf(context),
         { destination: RESOLVED, path: RESOLVED_PATH, interface: RESOLVED_MANAGER, member: 'FlushCaches' },
         AUTHORIZED_CALL,

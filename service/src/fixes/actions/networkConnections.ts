@@ -2,11 +2,17 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // NetworkManager's active connections and devices, as reconnecting needs them: which connection
 // to take down, bringing it (or a device) back up, and whether the internet is reachable after.
-import type { MessageBus, Variant } from '@jellybrick/dbus-next';
+import type { MessageBus } from '@jellybrick/dbus-next';
+import { z } from 'zod';
 
-import { callMethod, SignalRouter } from '../../dbus/client.js';
+import { type CallOptions, SignalRouter } from '../../dbus/client.js';
 import { remoteErrorName, StewardError } from '../../dbus/errors.js';
+import { PeerWait } from '../../dbus/peerWait.js';
+import { boundedList, getAllProperties, objectPath, typedCall } from '../../dbus/typedCalls.js';
+import { checkedAnswer, reportingUnexpected, reportUnexpected, UnexpectedAnswer } from '../../dbus/unexpected.js';
+import { boundedText, variantOf } from '../../dbus/variants.js';
 import { _, format } from '../../i18n.js';
+import type { Logger } from '../../logging.js';
 import { abortable } from './abortable.js';
 import { AUTHORIZED_CALL, systemCall } from './polkit.js';
 
@@ -45,26 +51,70 @@ export interface ActiveConnection {
   devices: string[];
 }
 
-/** Properties by name: those named are there (NetworkManager always sends them), others may be. */
-export type Properties<Name extends string = never> = Record<Name, Variant> & Partial<Record<string, Variant>>;
+/** An enum of NetworkManager's (NMState, NMDeviceState…): a uint32. */
+const nmEnum = z.number().int().min(0);
+/** An id, a uuid or a type of NetworkManager's, as the user or NetworkManager named it. */
+const nmText = boundedText(1024);
+/** More active connections or devices than a machine has is no answer to trust. */
+const paths = boundedList(objectPath, 1024);
+
+/** org.freedesktop.NetworkManager's properties, as Steward reads them (nm-dbus-interface's types). */
+export const managerProperties = z.object({
+  ActiveConnections: variantOf('ao', paths),
+  PrimaryConnection: variantOf('o', objectPath).optional(),
+  Connectivity: variantOf('u', nmEnum),
+  // Since 1.20.
+  ConnectivityCheckUri: variantOf('s', boundedText(2048)).optional(),
+});
+
+/** org.freedesktop.NetworkManager.Connection.Active's properties. */
+const activeProperties = z.object({
+  Connection: variantOf('o', objectPath),
+  Id: variantOf('s', nmText),
+  Uuid: variantOf('s', nmText),
+  Type: variantOf('s', nmText),
+  State: variantOf('u', nmEnum),
+  Devices: variantOf('ao', paths),
+});
+
+/** org.freedesktop.NetworkManager.Device's properties; those a version may lack are optional. */
+export const deviceProperties = z.object({
+  State: variantOf('u', nmEnum),
+  Managed: variantOf('b', z.boolean()).optional(),
+  StateReason: variantOf('(uu)', z.tuple([nmEnum, nmEnum])).optional(),
+  ActiveConnection: variantOf('o', objectPath).optional(),
+  AvailableConnections: variantOf('ao', paths).optional(),
+  Ip4Config: variantOf('o', objectPath).optional(),
+  Dhcp4Config: variantOf('o', objectPath).optional(),
+});
+
+/** A PropertiesChanged signal's changed properties: an active connection's State is what an activation waits for. */
+const changedState = z.object({ State: variantOf('u', nmEnum).optional() });
+
+/** NetworkManager brings a connection up within a DHCP timeout or two; a Wi-Fi password asked for may take minutes. */
+const ACTIVATION_DEADLINE_MS = 5 * 60_000;
+const READ: CallOptions = { autoStart: false };
 
 export class NetworkConnections {
-  constructor(private readonly bus: MessageBus) {}
+  /** `log` hears of NetworkManager's answers that its interface does not allow (rate-limited). */
+  constructor(
+    private readonly bus: MessageBus,
+    private readonly log?: Logger,
+  ) {}
 
   /**
    * The connection with `uuid`, or the one active on the link `device` (its interface name), or by default the
    * primary one (the default route's), else the first active one that is not the loopback link.
    */
   async find({ uuid, device }: { uuid?: string; device?: string } = {}): Promise<ActiveConnection | null> {
-    const manager = await this.properties<'ActiveConnections'>(NM_PATH, NM);
-    const paths = manager.ActiveConnections.value as string[];
-    const connections = await Promise.all(paths.map((path) => this.#active(path)));
+    const manager = await this.properties(NM_PATH, NM, managerProperties);
+    const connections = await Promise.all(manager.ActiveConnections.map((path) => this.#active(path)));
     if (uuid !== undefined) return connections.find((connection) => connection.uuid === uuid) ?? null;
     if (device !== undefined) {
       const devicePath = await this.devicePath(device);
       return connections.find((connection) => devicePath !== null && connection.devices.includes(devicePath)) ?? null;
     }
-    const primary = manager.PrimaryConnection?.value as string | undefined;
+    const primary = manager.PrimaryConnection;
     // NetworkManager 1.42 and later list the loopback link as a connection of its own: never the one to reconnect.
     return (
       connections.find((connection) => connection.path === primary) ??
@@ -74,30 +124,23 @@ export class NetworkConnections {
   }
 
   async connectivity(): Promise<number> {
-    return (await this.properties<'Connectivity'>(NM_PATH, NM)).Connectivity.value as number;
+    return (await this.properties(NM_PATH, NM, managerProperties)).Connectivity;
   }
 
   /** Has NetworkManager check now, resolving with what the check found; polkit's network-control, never asked for. */
   async checkConnectivity(): Promise<number> {
-    const [state] = await systemCall(
-      callMethod(
-        this.bus,
-        { destination: NM, path: NM_PATH, interface: NM, member: 'CheckConnectivity' },
-        { autoStart: false },
-      ),
-      'NetworkManager',
-    );
-    return state as number;
+    const [state] = await this.#call('CheckConnectivity', 'u', z.tuple([nmEnum]), [], READ);
+    return state;
   }
 
   /** The address NetworkManager's connectivity check fetches: '' when the check is off, absent before 1.20. */
-  async connectivityCheckUri(): Promise<unknown> {
-    return (await this.properties(NM_PATH, NM)).ConnectivityCheckUri?.value;
+  async connectivityCheckUri(): Promise<string | undefined> {
+    return (await this.properties(NM_PATH, NM, managerProperties)).ConnectivityCheckUri;
   }
 
   /** Takes the connection down and up again on the same device; resolves with the new activation once it is up. */
   async reconnect(connection: ActiveConnection, signal: AbortSignal): Promise<ActiveConnection> {
-    await this.#change('DeactivateConnection', 'o', [connection.path]);
+    await this.#call('DeactivateConnection', '', z.tuple([]), [connection.path], AUTHORIZED_CALL, 'o');
     const active = await this.#activate(connection.settings, connection.devices[0] ?? NO_OBJECT, signal);
     if (active.state !== ACTIVATED) {
       throw new StewardError(
@@ -112,7 +155,7 @@ export class NetworkConnections {
   async device(name: string): Promise<{ path: string; state: number } | null> {
     const path = await this.devicePath(name);
     if (path === null) return null;
-    return { path, state: (await this.properties<'State'>(path, DEVICE)).State.value as number };
+    return { path, state: (await this.properties(path, DEVICE, deviceProperties)).State };
   }
 
   /**
@@ -123,7 +166,10 @@ export class NetworkConnections {
     return this.#activate(NO_OBJECT, devicePath, signal);
   }
 
-  /** Activates `settings` (NO_OBJECT: NetworkManager's pick) on `device`; resolves once activated or deactivated. */
+  /**
+   * Activates `settings` (NO_OBJECT: NetworkManager's pick) on `device`; resolves once activated or deactivated.
+   * The wait has a deadline and ends when NetworkManager leaves the bus, which never brings it up then.
+   */
   async #activate(settings: string, device: string, signal: AbortSignal): Promise<ActiveConnection> {
     // A state change may come before the reply that names the new activation, so every one is kept until then.
     const states = new Map<string, number>();
@@ -134,38 +180,71 @@ export class NetworkConnections {
       const state = activation === undefined ? undefined : states.get(activation);
       if (state === ACTIVATED || state === DEACTIVATED) settled(state);
     };
+    const router = new SignalRouter(this.bus, {
+      ...READ,
+      dropped: (_filter, message) =>
+        this.#unexpected(new UnexpectedAnswer(NM, 'PropertiesChanged', `a signal of type "${message.signature}"`)),
+    });
     // The new activation's path is not known before the call, so the rule takes every active connection's changes.
-    const unsubscribe = await new SignalRouter(this.bus).subscribe(
-      { sender: NM, interface: PROPERTIES, member: 'PropertiesChanged' },
+    const unsubscribe = await router.subscribe(
+      { sender: NM, interface: PROPERTIES, member: 'PropertiesChanged', signature: 'sa{sv}as' },
       ([iface, changed], message) => {
-        const state = (changed as Properties).State?.value as number | undefined;
-        if (iface !== ACTIVE || state === undefined) return;
-        states.set(message.path, state);
-        check();
+        if (iface !== ACTIVE) return;
+        try {
+          const { State: state } = checkedAnswer(changedState, changed, NM, 'PropertiesChanged');
+          if (state === undefined) return;
+          states.set(message.path, state);
+          check();
+        } catch (error) {
+          if (!(error instanceof UnexpectedAnswer)) throw error;
+          this.#unexpected(error);
+        }
       },
     );
+    const wait = await PeerWait.begin(router, NM, {
+      what: 'ActivateConnection',
+      deadlineMs: ACTIVATION_DEADLINE_MS,
+      left: () => new StewardError('Unavailable', _('NetworkManager left the bus before the connection was up.')),
+      late: () =>
+        new StewardError(
+          'Timeout',
+          format(_('NetworkManager did not bring the connection up within {minutes} minutes.'), {
+            minutes: ACTIVATION_DEADLINE_MS / 60_000,
+          }),
+        ),
+    }).catch(async (error: unknown) => {
+      await unsubscribe();
+      throw error;
+    });
+    let answered = false;
     try {
-      [activation] = (await this.#change('ActivateConnection', 'ooo', [settings, device, NO_OBJECT])) as [string];
-      const active = await this.#active(activation);
+      [activation] = await wait.race(
+        this.#call(
+          'ActivateConnection',
+          'o',
+          z.tuple([objectPath]),
+          [settings, device, NO_OBJECT],
+          AUTHORIZED_CALL,
+          'ooo',
+        ),
+      );
+      const active = await wait.race(this.#active(activation));
       states.set(activation, states.get(activation) ?? active.state);
       check();
-      return { ...active, state: await abortable(settledState, signal) };
+      const state = await abortable(wait.race(settledState), signal);
+      answered = true;
+      return { ...active, state };
     } finally {
+      await wait.end(answered);
       await unsubscribe();
     }
   }
 
   /** NetworkManager's device for the interface `name`, or null when it has none by that name. */
-  /** NetworkManager's device for the interface `name`, or null when it has none by that name. */
   async devicePath(name: string): Promise<string | null> {
-    const call = callMethod(
-      this.bus,
-      { destination: NM, path: NM_PATH, interface: NM, member: 'GetDeviceByIpIface', signature: 's', body: [name] },
-      { autoStart: false },
-    );
     try {
-      const [path] = await systemCall(call, 'NetworkManager');
-      return path as string;
+      const [path] = await this.#call('GetDeviceByIpIface', 'o', z.tuple([objectPath]), [name], READ, 's');
+      return path;
     } catch (error) {
       if (remoteErrorName(error) === UNKNOWN_DEVICE) return null;
       throw error;
@@ -173,35 +252,54 @@ export class NetworkConnections {
   }
 
   async #active(path: string): Promise<ActiveConnection> {
-    const properties = await this.properties<'Connection' | 'Id' | 'Uuid' | 'Type' | 'State' | 'Devices'>(path, ACTIVE);
+    const properties = await this.properties(path, ACTIVE, activeProperties);
     return {
       path,
-      settings: properties.Connection.value as string,
-      id: properties.Id.value as string,
-      uuid: properties.Uuid.value as string,
-      type: properties.Type.value as string,
-      state: properties.State.value as number,
-      devices: properties.Devices.value as string[],
+      settings: properties.Connection,
+      id: properties.Id,
+      uuid: properties.Uuid,
+      type: properties.Type,
+      state: properties.State,
+      devices: properties.Devices,
     };
   }
 
-  #change(member: string, signature: string, body: unknown[]): Promise<unknown[]> {
-    return systemCall(
-      callMethod(this.bus, { destination: NM, path: NM_PATH, interface: NM, member, signature, body }, AUTHORIZED_CALL),
-      'NetworkManager',
+  #call<T extends z.ZodType>(
+    member: string,
+    reply: string,
+    schema: T,
+    body: unknown[],
+    options: CallOptions,
+    signature = '',
+  ): Promise<z.output<T>> {
+    return this.#reported(
+      systemCall(
+        typedCall(
+          this.bus,
+          { destination: NM, path: NM_PATH, interface: NM, member, signature, body, reply },
+          schema,
+          options,
+        ),
+        'NetworkManager',
+      ),
     );
   }
 
-  /** The properties of NetworkManager's object `path` on `iface` (GetAll). */
-  async properties<Name extends string = never>(path: string, iface: string): Promise<Properties<Name>> {
-    const [properties] = await systemCall(
-      callMethod(
-        this.bus,
-        { destination: NM, path, interface: PROPERTIES, member: 'GetAll', signature: 's', body: [iface] },
-        { autoStart: false },
+  /** The properties of NetworkManager's object `path` on `iface` (GetAll), read by `schema`. */
+  properties<T extends z.ZodType>(path: string, iface: string, schema: T): Promise<z.output<T>> {
+    return this.#reported(
+      systemCall(
+        getAllProperties(this.bus, { destination: NM, path, interface: iface }, schema, READ),
+        'NetworkManager',
       ),
-      'NetworkManager',
     );
-    return properties as Properties<Name>;
+  }
+
+  #reported<T>(work: Promise<T>): Promise<T> {
+    return reportingUnexpected(this.log, work);
+  }
+
+  #unexpected(answer: UnexpectedAnswer): void {
+    if (this.log) reportUnexpected(this.log, answer);
   }
 }

@@ -4,14 +4,16 @@
 // NetworkManager gave for it, the connection active on it, how each saved connection that fits it gets its
 // IPv4 address (DHCP and how long it waits, or a fixed address), the addresses and the DHCP lease it holds,
 // and the reason NetworkManager logged when an activation failed (from the finding's line). Reading only.
-import type { MessageBus, Variant } from '@jellybrick/dbus-next';
+import type { MessageBus } from '@jellybrick/dbus-next';
 import { z } from 'zod';
 
-import { callMethod } from '../../dbus/client.js';
+import { boundedList, typedCall } from '../../dbus/typedCalls.js';
+import { reportingUnexpected } from '../../dbus/unexpected.js';
+import { boundedText, variantDict, variantOf } from '../../dbus/variants.js';
 import { _, format, N_, ngettext } from '../../i18n.js';
 import { cleanLine } from '../../untrustedText.js';
 import type { ActionContext, ActionDefinition } from '../action.js';
-import { DEVICE_ACTIVATED, NetworkConnections, NM, NO_OBJECT, type Properties } from './networkConnections.js';
+import { DEVICE_ACTIVATED, deviceProperties, NetworkConnections, NM, NO_OBJECT } from './networkConnections.js';
 import { systemBusOf, systemCall } from './polkit.js';
 
 /** A machine has a few saved connections per device; a long list says nothing more. */
@@ -151,12 +153,12 @@ type NetworkDeviceParams = z.infer<typeof params>;
  * manage it: a device it tried to connect and did not (disconnected, failed, or on its way) has a state in between.
  */
 export async function managedDeviceState(context: ActionContext, name: string): Promise<number | null> {
-  const connections = new NetworkConnections(systemBusOf(context));
+  const connections = new NetworkConnections(systemBusOf(context), context.log);
   const path = await connections.devicePath(name);
   if (path === null) return null;
-  const device = await connections.properties(path, `${NM}.Device`);
-  if (device.Managed?.value === false) return null;
-  return (device.State?.value as number | undefined) ?? null;
+  const device = await connections.properties(path, `${NM}.Device`, deviceProperties);
+  if (device.Managed === false) return null;
+  return device.State;
 }
 
 /** Whether the state is one of a device NetworkManager could not connect: not connected, not without a carrier. */
@@ -169,23 +171,62 @@ const reasonText = (nick: string) => {
   return meaning ? `'${nick}': ${_(meaning)}` : `'${nick}'`;
 };
 
-const quoted = (text: unknown) => cleanLine(typeof text === 'string' ? text : '', 80);
+const quoted = (text: string | undefined) => cleanLine(text ?? '', 80);
+
+const text = boundedText(1024);
+/** A saved connection's settings (GetSettings, a{sa{sv}}): the few keys shown, as nm-settings(5) types them. */
+const connectionSettings = z.object({
+  connection: z.object({
+    id: variantOf('s', text).optional(),
+    autoconnect: variantOf('b', z.boolean()).optional(),
+  }),
+  ipv4: variantDict
+    .pipe(
+      z.object({
+        method: variantOf('s', text).optional(),
+        'dhcp-timeout': variantOf('i', z.number().int()).optional(),
+      }),
+    )
+    .optional(),
+});
+/** An IP4Config's AddressData: address and prefix of each. */
+const ip4Config = z.object({
+  AddressData: variantOf(
+    'aa{sv}',
+    boundedList(
+      z.object({ address: variantOf('s', text).optional(), prefix: variantOf('u', z.number().int()).optional() }),
+      1024,
+    ),
+  ).optional(),
+});
+/** A DHCP4Config's options: the lease's address and the server that gave it. */
+const dhcp4Config = z.object({
+  Options: variantOf(
+    'a{sv}',
+    z.object({
+      ip_address: variantOf('s', text).optional(),
+      dhcp_server_identifier: variantOf('s', text).optional(),
+    }),
+  ).optional(),
+});
+const activeConnectionId = z.object({ Id: variantOf('s', text).optional() });
 
 /** How a saved connection gets its IPv4 address: "Saved connection "Home": IPv4 by DHCP …, waiting 5 s for an answer". */
 async function connectionLine(bus: MessageBus, path: string): Promise<string> {
-  const [settings] = (await systemCall(
-    callMethod(
+  const [settings] = await systemCall(
+    typedCall(
       bus,
-      { destination: NM, path, interface: `${NM}.Settings.Connection`, member: 'GetSettings' },
+      { destination: NM, path, interface: `${NM}.Settings.Connection`, member: 'GetSettings', reply: 'a{sa{sv}}' },
+      z.tuple([connectionSettings]),
       { autoStart: false },
     ),
     'NetworkManager',
-  )) as [Record<string, Properties>];
-  const id = quoted(settings.connection?.id?.value);
-  const setMethod = settings.ipv4?.method?.value;
-  const method = typeof setMethod === 'string' ? cleanLine(setMethod, 40) : 'auto';
+  );
+  const id = quoted(settings.connection.id);
+  const setMethod = settings.ipv4?.method;
+  const method = setMethod !== undefined ? cleanLine(setMethod, 40) : 'auto';
   const how = IPV4_METHODS[method] ? _(IPV4_METHODS[method]) : format(_('IPv4 by ipv4.method {method}'), { method });
-  const timeout = Number(settings.ipv4?.['dhcp-timeout']?.value ?? 0) || DEFAULT_DHCP_TIMEOUT_S;
+  const timeout = (settings.ipv4?.['dhcp-timeout'] ?? 0) || DEFAULT_DHCP_TIMEOUT_S;
   const waits =
     method === 'auto'
       ? format(
@@ -197,25 +238,27 @@ async function connectionLine(bus: MessageBus, path: string): Promise<string> {
           { seconds: timeout },
         )
       : '';
-  const manual = settings.connection?.autoconnect?.value === false ? _(', connected only when asked') : '';
+  const manual = settings.connection.autoconnect === false ? _(', connected only when asked') : '';
   return format(_('Saved connection "{id}": {how}{waits}{manual}'), { id, how, waits, manual });
 }
 
-async function addressesOf(connections: NetworkConnections, path: unknown): Promise<string[]> {
-  if (typeof path !== 'string' || path === NO_OBJECT) return [];
-  const config = await connections.properties(path, `${NM}.IP4Config`).catch((): Properties => ({}));
-  const data = (config.AddressData?.value ?? []) as Record<string, Variant>[];
-  return data.map((address) => `${quoted(address.address?.value)}/${Number(address.prefix?.value ?? 0)}`);
+async function addressesOf(connections: NetworkConnections, path: string | undefined): Promise<string[]> {
+  if (path === undefined || path === NO_OBJECT) return [];
+  const config = await connections
+    .properties(path, `${NM}.IP4Config`, ip4Config)
+    .catch((): z.output<typeof ip4Config> => ({}));
+  return (config.AddressData ?? []).map((address) => `${quoted(address.address)}/${address.prefix ?? 0}`);
 }
 
-async function leaseOf(connections: NetworkConnections, path: unknown): Promise<string | null> {
-  if (typeof path !== 'string' || path === NO_OBJECT) return null;
-  const options = ((await connections.properties(path, `${NM}.DHCP4Config`).catch((): Properties => ({}))).Options
-    ?.value ?? {}) as Record<string, Variant>;
-  const address = options.ip_address?.value;
-  if (typeof address !== 'string') return null;
-  const server = options.dhcp_server_identifier?.value;
-  return typeof server === 'string'
+async function leaseOf(connections: NetworkConnections, path: string | undefined): Promise<string | null> {
+  if (path === undefined || path === NO_OBJECT) return null;
+  const config = await connections
+    .properties(path, `${NM}.DHCP4Config`, dhcp4Config)
+    .catch((): z.output<typeof dhcp4Config> => ({}));
+  const address = config.Options?.ip_address;
+  if (address === undefined) return null;
+  const server = config.Options?.dhcp_server_identifier;
+  return server !== undefined
     ? format(_('DHCP lease: {address} from {server}'), { address: quoted(address), server: quoted(server) })
     : format(_('DHCP lease: {address}'), { address: quoted(address) });
 }
@@ -226,12 +269,12 @@ export async function describeDevice(
   context: ActionContext,
 ): Promise<string[] | null> {
   const bus = systemBusOf(context);
-  const connections = new NetworkConnections(bus);
+  const connections = new NetworkConnections(bus, context.log);
   const path = await connections.devicePath(name);
   if (path === null) return null;
-  const device = await connections.properties(path, `${NM}.Device`);
-  const state = Number(device.State?.value ?? 0);
-  const [, current] = (device.StateReason?.value ?? [state, 0]) as [number, number];
+  const device = await connections.properties(path, `${NM}.Device`, deviceProperties);
+  const state = device.State;
+  const [, current] = device.StateReason ?? [state, 0];
   const lines = [
     format(_('{name} is {state} (NetworkManager’s device state)'), {
       name,
@@ -246,24 +289,28 @@ export async function describeDevice(
       format(_('NetworkManager logged the activation failing with reason {reason}'), { reason: reasonText(reason) }),
     );
   }
-  const active = device.ActiveConnection?.value;
-  if (typeof active === 'string' && active !== NO_OBJECT) {
-    const connection = await connections.properties(active, `${NM}.Connection.Active`).catch((): Properties => ({}));
-    lines.push(format(_('Connection active on it: "{id}"'), { id: quoted(connection.Id?.value) }));
+  const active = device.ActiveConnection;
+  if (active !== undefined && active !== NO_OBJECT) {
+    const connection = await connections
+      .properties(active, `${NM}.Connection.Active`, activeConnectionId)
+      .catch((): z.output<typeof activeConnectionId> => ({}));
+    lines.push(format(_('Connection active on it: "{id}"'), { id: quoted(connection.Id) }));
   } else {
     lines.push(_('No connection is active on it'));
   }
-  const available = ((device.AvailableConnections?.value ?? []) as string[]).slice(0, CONNECTIONS_SHOWN);
-  const saved = await Promise.all(available.map((connection) => connectionLine(bus, connection).catch(() => null)));
+  const available = (device.AvailableConnections ?? []).slice(0, CONNECTIONS_SHOWN);
+  const saved = await Promise.all(
+    available.map((connection) => reportingUnexpected(context.log, connectionLine(bus, connection)).catch(() => null)),
+  );
   const shown = saved.filter((line): line is string => line !== null);
   lines.push(...(shown.length > 0 ? shown : [_('No saved connection fits it')]));
-  const addresses = await addressesOf(connections, device.Ip4Config?.value);
+  const addresses = await addressesOf(connections, device.Ip4Config);
   lines.push(
     format(_('IPv4 addresses now: {addresses}'), {
       addresses: addresses.length > 0 ? addresses.join(', ') : _('none'),
     }),
   );
-  lines.push((await leaseOf(connections, device.Dhcp4Config?.value)) ?? _('No DHCP lease'));
+  lines.push((await leaseOf(connections, device.Dhcp4Config)) ?? _('No DHCP lease'));
   return lines;
 }
 

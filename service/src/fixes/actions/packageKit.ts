@@ -10,7 +10,7 @@ import type { Variant } from '@jellybrick/dbus-next';
 
 import { callMethod, type CallOptions, SignalRouter } from '../../dbus/client.js';
 import { bounded, StewardError } from '../../dbus/errors.js';
-import { peerWaits } from '../../dbus/peerWaits.js';
+import { PeerWait } from '../../dbus/peerWait.js';
 import { reportUnexpected, UnexpectedAnswer } from '../../dbus/unexpected.js';
 import { _, format } from '../../i18n.js';
 import { type ActionContext, NotAuthorizedError } from '../action.js';
@@ -140,13 +140,7 @@ export async function transaction(
   let text = '';
   const report = () => options.progress?.(fraction, text);
   let finish: (exit: number) => void = () => undefined;
-  let fail: (error: Error) => void = () => undefined;
-  const finished = new Promise<number>((resolve, reject) => {
-    finish = resolve;
-    fail = reject;
-  });
-  // Awaited below; a failure before that (PackageKit gone at once) is not an unhandled rejection meanwhile.
-  finished.catch(() => undefined);
+  const finishedSignal = new Promise<number>((resolve) => (finish = resolve));
   const unexpected = (member: string, detail: string) =>
     reportUnexpected(context.log, new UnexpectedAnswer(PACKAGEKIT, member, detail));
 
@@ -191,24 +185,18 @@ export async function transaction(
       },
     ),
   ]);
-  // The transaction is PackageKit's: when packagekitd leaves the bus (crashed, restarted), it will never finish.
-  const watch = await router.watchOwner(PACKAGEKIT, () =>
-    fail(new StewardError('Unavailable', _('PackageKit left the bus before the transaction finished.'))),
-  );
-  if (watch.owner === null)
-    fail(new StewardError('Unavailable', _('PackageKit left the bus before the transaction finished.')));
   const cancel = () => {
-    callMethod(bus, { destination: PACKAGEKIT, path, interface: TRANSACTION, member: 'Cancel' }).catch(
+    callMethod(bus, { destination: PACKAGEKIT, path, interface: TRANSACTION, member: 'Cancel', reply: '' }).catch(
       (cause: unknown) => context.log.warning('PackageKit did not cancel the transaction', { error: String(cause) }),
     );
   };
   const deadlineMs = options.deadlineMs ?? (options.authorized ? CHANGE_DEADLINE_MS : QUERY_DEADLINE_MS);
-  const waiting = peerWaits.begin(PACKAGEKIT, method);
-  const deadline = setTimeout(() => {
-    const what = `did not finish ${method} within ${Math.round(deadlineMs / 1000)} s`;
-    peerWaits.stuck(PACKAGEKIT, what);
-    cancel();
-    fail(
+  // The transaction is PackageKit's: when packagekitd leaves the bus (crashed, restarted), it will never finish.
+  const wait = await PeerWait.begin(router, PACKAGEKIT, {
+    what: method,
+    deadlineMs,
+    left: () => new StewardError('Unavailable', _('PackageKit left the bus before the transaction finished.')),
+    late: () =>
       new StewardError(
         'Timeout',
         format(_('PackageKit did not finish {method} within {seconds} s.'), {
@@ -216,8 +204,14 @@ export async function transaction(
           seconds: Math.round(deadlineMs / 1000),
         }),
       ),
-    );
-  }, deadlineMs);
+    onDeadline: cancel,
+  }).catch(async (error: unknown) => {
+    await Promise.all(unsubscribe.map((stop) => stop())).catch(() => undefined);
+    throw error;
+  });
+  const finished = wait.race(finishedSignal);
+  // Awaited below; a failure before that (PackageKit gone at once) is not an unhandled rejection meanwhile.
+  finished.catch(() => undefined);
   let answered = false;
   try {
     const call = (member: string, sig: string, args: unknown[], callOptions?: CallOptions) =>
@@ -255,11 +249,10 @@ export async function transaction(
     }
     return result;
   } finally {
-    clearTimeout(deadline);
-    waiting(answered);
     options.signal?.removeEventListener('abort', cancel);
     // Nothing may wait for the bus here: a PackageKit that is gone, or a bus that does not answer, is why we are here.
-    void Promise.all([watch.stop(), ...unsubscribe.map((stop) => stop())]).catch(() => undefined);
+    void wait.end(answered);
+    void Promise.all(unsubscribe.map((stop) => stop())).catch(() => undefined);
   }
 }
 

@@ -6,7 +6,7 @@
 import type { MessageBus } from '@jellybrick/dbus-next';
 
 import type { CallOptions } from '../../dbus/client.js';
-import { remoteErrorName, StewardError } from '../../dbus/errors.js';
+import { PeerLeft, remoteErrorName, StewardError } from '../../dbus/errors.js';
 import { _, format } from '../../i18n.js';
 import { type ActionContext, NotAuthorizedError } from '../action.js';
 
@@ -32,12 +32,15 @@ export function systemBusOf(context: Pick<ActionContext, 'systemBus'>): MessageB
 
 /**
  * Awaits a call to `service` (in words: "NetworkManager"), turning polkit's
- * refusal into NotAuthorizedError and a daemon that is not running into Unavailable.
+ * refusal into NotAuthorizedError, and a daemon that is not running, or that
+ * left the bus before it answered, into Unavailable.
  */
 export async function systemCall<T>(call: Promise<T>, service: string): Promise<T> {
   try {
     return await call;
   } catch (error) {
+    if (error instanceof PeerLeft)
+      throw new StewardError('Unavailable', format(_('{service} left the bus before it answered.'), { service }));
     const name = remoteErrorName(error);
     if (name && REFUSALS.has(name)) throw new NotAuthorizedError();
     if (name && ABSENT.has(name))

@@ -5,10 +5,14 @@
 import { access, readFile, stat } from 'node:fs/promises';
 
 import { type MessageBus, Variant } from '@jellybrick/dbus-next';
+import { z } from 'zod';
 
-import { callMethod, type CallOptions, SignalRouter } from '../../dbus/client.js';
+import { type CallOptions, SignalRouter } from '../../dbus/client.js';
 import { remoteErrorName, StewardError } from '../../dbus/errors.js';
-import { peerWaits } from '../../dbus/peerWaits.js';
+import { PeerWait } from '../../dbus/peerWait.js';
+import { unitPath, unitProperty, type UnitPropertyName, type UnitPropertyValue } from '../../dbus/systemd.js';
+import { objectPath, typedCall, voidCall } from '../../dbus/typedCalls.js';
+import { boundedText, variantOf } from '../../dbus/variants.js';
 import { _, format } from '../../i18n.js';
 import type { ActionContext } from '../action.js';
 import { abortable } from './abortable.js';
@@ -46,6 +50,20 @@ const READ: CallOptions = { autoStart: false };
  * minutes; past this the job is not waited for any more (systemd goes on with it).
  */
 const JOB_DEADLINE_MS = 15 * 60_000;
+/** A job's object path, as StartUnit and its kin answer. */
+const JOB = z.tuple([objectPath]);
+const NOTHING = z.tuple([]);
+/** The changes EnableUnitFiles and its kin report: a(sss), each the change's type, the file and the destination. */
+const changes = z.array(z.tuple([boundedText(64), boundedText(4096), boundedText(4096)])).max(10_000);
+const CHANGED = z.tuple([changes]);
+const ENABLED = z.tuple([z.boolean(), changes]);
+/** A unit's changed properties, where a watch reads them. */
+const unitChange = z.object({
+  ActiveState: variantOf('s', boundedText(64)).optional(),
+  LoadState: variantOf('s', boundedText(64)).optional(),
+});
+/** One property of a unit, of the type systemd gives it. */
+type PropertyReader = <Name extends UnitPropertyName>(iface: string, name: Name) => Promise<UnitPropertyValue<Name>>;
 
 export interface UnitStatus {
   unit: string;
@@ -217,8 +235,8 @@ export class UnitManager {
   /** The unit's state; InvalidArgs when systemd knows no such unit. */
   async status(unit: string): Promise<UnitStatus> {
     // LoadUnit, unlike GetUnit, also answers for a unit that is not loaded right now.
-    const [path] = (await systemCall(this.#manager('LoadUnit', 's', [unit]), SYSTEMD_IN_WORDS)) as [string];
-    const get = (iface: string, name: string) => this.#property(path, iface, name);
+    const path = await this.#load(unit);
+    const get: PropertyReader = (iface, name) => this.#property(path, iface, name);
     const [loadState, activeState, unitFileState] = await Promise.all([
       get(UNIT, 'LoadState'),
       get(UNIT, 'ActiveState'),
@@ -247,8 +265,8 @@ export class UnitManager {
    * lines those were, and the units it requires with their load state (a masked one with the file that masks it).
    */
   async record(unit: string): Promise<UnitRecord> {
-    const [path] = (await systemCall(this.#manager('LoadUnit', 's', [unit]), SYSTEMD_IN_WORDS)) as [string];
-    const get = (iface: string, name: string) => this.#property(path, iface, name);
+    const path = await this.#load(unit);
+    const get: PropertyReader = (iface, name) => this.#property(path, iface, name);
     const [loadState, activeState, subState, fragment, invocation, requires, bindsTo, requisite] = await Promise.all([
       get(UNIT, 'LoadState'),
       get(UNIT, 'ActiveState'),
@@ -260,10 +278,10 @@ export class UnitManager {
       get(UNIT, 'Requisite'),
     ]);
     if (loadState === 'not-found') throw new StewardError('InvalidArgs', `no unit named ${unit}`);
-    const needed = [...new Set([...(requires as string[]), ...(bindsTo as string[]), ...(requisite as string[])])];
+    const needed = [...new Set([...requires, ...bindsTo, ...requisite])];
     // A timer, path or socket starts another unit: one that is not there (or masked) fails its start too
     // ("Refusing to start, unit x.service to trigger not loaded").
-    const triggers = unit.endsWith('.service') ? [] : ((await get(UNIT, 'Triggers')) as string[]);
+    const triggers = unit.endsWith('.service') ? [] : await get(UNIT, 'Triggers');
     const requirements = await Promise.all([
       ...needed.map((name) => this.#requirement(name)),
       ...triggers
@@ -293,8 +311,7 @@ export class UnitManager {
     ]);
     const settingName = Number(code) === CLD_EXITED ? SETTING_OF_SETUP_STATUS[Number(status)] : undefined;
     const setting = settingName && { name: settingName, value: String(await get(SERVICE, settingName)) };
-    const environmentFiles =
-      result === 'resources' && (await requiredFiles((await get(SERVICE, 'EnvironmentFiles')) as [string, boolean][]));
+    const environmentFiles = result === 'resources' && (await requiredFiles(await get(SERVICE, 'EnvironmentFiles')));
     // No main process ran: a command before it failed (or a condition it checks).
     const failedCommand =
       Number(code) === 0 && result !== 'success' ? await this.#failedCommand(get, SERVICE, START_COMMANDS) : undefined;
@@ -304,7 +321,7 @@ export class UnitManager {
       mainCode: Number(code),
       mainStatus: Number(status),
       restarts: Number(restarts),
-      execStart: (starts as [string, string[]][]).map(([program, argv]) => ({ program, argv })),
+      execStart: starts.map(([program, argv]) => ({ program, argv })),
       ...(setting && { setting }),
       ...(environmentFiles && { environmentFiles }),
       ...(failedCommand && { failedCommand }),
@@ -313,25 +330,25 @@ export class UnitManager {
 
   /** The first command of `settings` (in the order systemd runs them) that ended badly. */
   async #failedCommand(
-    get: (iface: string, name: string) => Promise<unknown>,
+    get: PropertyReader,
     iface: string,
-    settings: readonly string[],
+    settings: readonly ('ExecCondition' | 'ExecStartPre' | 'ExecMount')[],
   ): Promise<FailedCommand | undefined> {
     for (const setting of settings) {
-      const failed = failedCommandOf(setting, (await get(iface, setting)) as ExecCommands);
+      const failed = failedCommandOf(setting, await get(iface, setting));
       if (failed) return failed;
     }
     return undefined;
   }
 
-  async #mountRecord(get: (iface: string, name: string) => Promise<unknown>): Promise<Partial<UnitRecord>> {
-    const [result, what, where, type, sourcePath] = (await Promise.all([
+  async #mountRecord(get: PropertyReader): Promise<Partial<UnitRecord>> {
+    const [result, what, where, type, sourcePath] = await Promise.all([
       get(MOUNT, 'Result'),
       get(MOUNT, 'What'),
       get(MOUNT, 'Where'),
       get(MOUNT, 'Type'),
       get(UNIT, 'SourcePath'),
-    ])) as [string, string, string, string, string];
+    ]);
     const failedCommand = result === 'success' ? undefined : await this.#failedCommand(get, MOUNT, ['ExecMount']);
     // A device node, an image file or a directory to bind; "tmpfs", "server:/export" and the like are no path.
     const whatPresent = what.startsWith('/')
@@ -355,10 +372,10 @@ export class UnitManager {
   async memory(unit: string): Promise<UnitMemory | null> {
     const iface = CGROUP_INTERFACES[unit.slice(unit.lastIndexOf('.') + 1)];
     if (!iface) return null;
-    const [path] = (await systemCall(this.#manager('LoadUnit', 's', [unit]), SYSTEMD_IN_WORDS)) as [string];
+    const path = await this.#load(unit);
     const [loadState, max, high, current, peak] = await Promise.all([
       this.#property(path, UNIT, 'LoadState'),
-      ...['MemoryMax', 'MemoryHigh', 'MemoryCurrent', 'MemoryPeak'].map((name) =>
+      ...(['MemoryMax', 'MemoryHigh', 'MemoryCurrent', 'MemoryPeak'] as const).map((name) =>
         this.#property(path, iface, name).catch(() => undefined),
       ),
     ]);
@@ -371,7 +388,7 @@ export class UnitManager {
   }
 
   async #requirement(unit: string): Promise<UnitRequirement> {
-    const [path] = (await systemCall(this.#manager('LoadUnit', 's', [unit]), SYSTEMD_IN_WORDS)) as [string];
+    const path = await this.#load(unit);
     const [loadState, unitFileState, fragment] = await Promise.all([
       this.#property(path, UNIT, 'LoadState'),
       this.#property(path, UNIT, 'UnitFileState'),
@@ -387,16 +404,16 @@ export class UnitManager {
 
   /** When the unit last became active; absent when it never did since the manager started. */
   async activeSince(unit: string): Promise<Date | undefined> {
-    const [path] = (await systemCall(this.#manager('LoadUnit', 's', [unit]), SYSTEMD_IN_WORDS)) as [string];
+    const path = await this.#load(unit);
     return dateOf(await this.#property(path, UNIT, 'ActiveEnterTimestamp'));
   }
 
   /** The user and group a service runs as (User=, Group=; empty for root) and whether systemd makes the user. */
   async runsAs(unit: string): Promise<{ user: string; group: string; dynamic: boolean }> {
     if (!unit.endsWith('.service')) return { user: '', group: '', dynamic: false };
-    const [path] = (await systemCall(this.#manager('LoadUnit', 's', [unit]), SYSTEMD_IN_WORDS)) as [string];
+    const path = await this.#load(unit);
     const [user, group, dynamic] = await Promise.all(
-      ['User', 'Group', 'DynamicUser'].map((name) => this.#property(path, SERVICE, name)),
+      (['User', 'Group', 'DynamicUser'] as const).map((name) => this.#property(path, SERVICE, name)),
     );
     return { user: String(user), group: String(group), dynamic: dynamic === true };
   }
@@ -406,23 +423,23 @@ export class UnitManager {
    * its main process now (0 when none runs).
    */
   async fileLimits(unit: string): Promise<{ soft: bigint; hard: bigint; mainPid: number }> {
-    const [path] = (await systemCall(this.#manager('LoadUnit', 's', [unit]), SYSTEMD_IN_WORDS)) as [string];
+    const path = await this.#load(unit);
     const [soft, hard, mainPid] = await Promise.all(
-      ['LimitNOFILESoft', 'LimitNOFILE', 'MainPID'].map((name) => this.#property(path, SERVICE, name)),
+      (['LimitNOFILESoft', 'LimitNOFILE', 'MainPID'] as const).map((name) => this.#property(path, SERVICE, name)),
     );
     return { soft: BigInt(soft as bigint), hard: BigInt(hard as bigint), mainPid: Number(mainPid) };
   }
 
   /** The ports a socket unit listens on (see listenPortsOf). */
   async listenPorts(unit: string): Promise<number[]> {
-    const [path] = (await systemCall(this.#manager('LoadUnit', 's', [unit]), SYSTEMD_IN_WORDS)) as [string];
-    return listenPortsOf((await this.#property(path, SOCKET, 'Listen')) as [string, string][]);
+    const path = await this.#load(unit);
+    return listenPortsOf(await this.#property(path, SOCKET, 'Listen'));
   }
 
   /** What decides whether restarting the failed `unit` can now go differently (see FailureContext). */
   async failureContext(unit: string): Promise<FailureContext> {
-    const [path] = (await systemCall(this.#manager('LoadUnit', 's', [unit]), SYSTEMD_IN_WORDS)) as [string];
-    const get = (iface: string, name: string) => this.#property(path, iface, name);
+    const path = await this.#load(unit);
+    const get: PropertyReader = (iface, name) => this.#property(path, iface, name);
     const [inactiveSince, fragment, dropIns, requires, wants] = await Promise.all([
       get(UNIT, 'InactiveEnterTimestamp'),
       get(UNIT, 'FragmentPath'),
@@ -433,12 +450,12 @@ export class UnitManager {
     // ExecStart: a(sasbttttuii), each the program and its argv. WorkingDirectory: "-" or "!" before it are flags.
     // EnvironmentFiles: a(sb), each a file and whether a missing one is ignored.
     const [starts, workingDirectory, environmentFiles] = unit.endsWith('.service')
-      ? ((await Promise.all([
+      ? await Promise.all([
           get(SERVICE, 'ExecStart'),
           get(SERVICE, 'WorkingDirectory'),
           get(SERVICE, 'EnvironmentFiles'),
-        ])) as [[string, string[]][], string, [string, boolean][]])
-      : [[], '', []];
+        ])
+      : ([[], '', []] as const);
     const named = [
       ...starts.flatMap(([program, argv]) => [program, ...argv.flatMap((arg) => arg.match(ABSOLUTE_PATH) ?? [])]),
       workingDirectory.replace(/^[-!+]+/, ''),
@@ -447,17 +464,17 @@ export class UnitManager {
     const failedAt = dateOf(inactiveSince);
     return {
       ...(failedAt && { failedAt }),
-      paths: [...new Set([String(fragment), ...(dropIns as string[]), ...named].filter((p) => p.startsWith('/')))],
-      dependencies: [...(requires as string[]), ...(wants as string[])],
+      paths: [...new Set([String(fragment), ...dropIns, ...named].filter((p) => p.startsWith('/')))],
+      dependencies: [...requires, ...wants],
     };
   }
 
   /** What a unit's file makes it now: its load state, its file, and when that file last changed. */
   async #fileState(path: string): Promise<string> {
-    const [loadState, fragment] = (await Promise.all([
+    const [loadState, fragment] = await Promise.all([
       this.#property(path, UNIT, 'LoadState').catch(() => ''),
       this.#property(path, UNIT, 'FragmentPath').catch(() => ''),
-    ])) as [string, string];
+    ]);
     const changedAt = fragment
       ? await stat(fragment).then(
           (file) => file.mtimeMs,
@@ -473,13 +490,7 @@ export class UnitManager {
    * function that stops listening.
    */
   async watchUnits(units: readonly string[], changed: () => void): Promise<() => Promise<void>> {
-    const paths = new Set(
-      await Promise.all(
-        units.map(
-          async (unit) => ((await systemCall(this.#manager('LoadUnit', 's', [unit]), SYSTEMD_IN_WORDS)) as [string])[0],
-        ),
-      ),
-    );
+    const paths = new Set(await Promise.all(units.map((unit) => this.#load(unit))));
     // Every daemon-reload on the machine ends in Reloading(false) and UnitFilesChanged: only one that changed
     // what these units are (masked, unmasked, their file rewritten) is a change for the watcher.
     const seen = new Map(
@@ -496,18 +507,28 @@ export class UnitManager {
     };
     const router = new SignalRouter(this.#bus, READ);
     const unsubscribe = await Promise.all([
-      router.subscribe({ sender: SYSTEMD, interface: PROPERTIES, member: 'PropertiesChanged' }, (body, message) => {
-        const [iface, properties] = body as [string, Record<string, Variant>];
-        if (iface !== UNIT || !message.path || !paths.has(message.path)) return;
-        if (properties.ActiveState?.value === 'active' || 'LoadState' in properties) changed();
-      }),
+      router.subscribe(
+        { sender: SYSTEMD, interface: PROPERTIES, member: 'PropertiesChanged', signature: 'sa{sv}as' },
+        ([iface, properties], message) => {
+          if (iface !== UNIT || !message.path || !paths.has(message.path)) return;
+          const change = unitChange.safeParse(properties);
+          if (change.success && (change.data.ActiveState === 'active' || change.data.LoadState !== undefined))
+            changed();
+        },
+      ),
       // Reloading(false): the reload ended, so a unit masked or rewritten before it is what its file now says.
-      router.subscribe({ sender: SYSTEMD, path: MANAGER_PATH, interface: MANAGER, member: 'Reloading' }, ([active]) => {
-        if (active === false) void recheck();
-      }),
-      router.subscribe({ sender: SYSTEMD, path: MANAGER_PATH, interface: MANAGER, member: 'UnitFilesChanged' }, () => {
-        void recheck();
-      }),
+      router.subscribe(
+        { sender: SYSTEMD, path: MANAGER_PATH, interface: MANAGER, member: 'Reloading', signature: 'b' },
+        ([active]) => {
+          if (active === false) void recheck();
+        },
+      ),
+      router.subscribe(
+        { sender: SYSTEMD, path: MANAGER_PATH, interface: MANAGER, member: 'UnitFilesChanged', signature: '' },
+        () => {
+          void recheck();
+        },
+      ),
     ]);
     await this.#subscribe();
     return async () => {
@@ -527,7 +548,7 @@ export class UnitManager {
       ['ExecStart', new Variant('a(sasb)', [[argv[0], argv, false]])],
     ];
     await this.#waitForJob(
-      () => this.#changing('StartTransientUnit', 'ssa(sv)a(sa(sv))', [unit, 'fail', properties, []]),
+      () => this.#changing('StartTransientUnit', 'o', JOB, 'ssa(sv)a(sa(sv))', [unit, 'fail', properties, []]),
       `run ${argv.join(' ')}`,
       signal,
     );
@@ -536,7 +557,7 @@ export class UnitManager {
   /** Queues a job for the unit and waits until systemd removes it; fails unless it ended 'done'. */
   async runJob(method: JobMethod, unit: string, signal: AbortSignal): Promise<void> {
     await this.#waitForJob(
-      () => this.#changing(method, 'ss', [unit, 'replace']),
+      () => this.#changing(method, 'o', JOB, 'ss', [unit, 'replace']),
       `${JOB_VERBS[method]} ${unit}`,
       signal,
     );
@@ -552,9 +573,6 @@ export class UnitManager {
       const result = job === undefined ? undefined : results.get(job);
       if (result !== undefined) ended(result);
     };
-    let fail: (error: Error) => void = () => undefined;
-    const failed = new Promise<never>((_resolve, reject) => (fail = reject));
-    failed.catch(() => undefined);
     const router = new SignalRouter(this.#bus, READ);
     const unsubscribe = await router.subscribe(
       { sender: SYSTEMD, path: MANAGER_PATH, interface: MANAGER, member: 'JobRemoved', signature: 'uoss' },
@@ -564,42 +582,41 @@ export class UnitManager {
       },
     );
     // A manager that leaves the bus (re-executed, or gone) never reports the job's end.
-    const watch = await router.watchOwner(SYSTEMD, () =>
-      fail(new StewardError('Unavailable', `systemd left the bus before the job to ${what} ended`)),
-    );
-    const waiting = peerWaits.begin(SYSTEMD, `the job to ${what}`);
-    const deadline = setTimeout(() => {
-      const late = `did not end the job to ${what} within ${JOB_DEADLINE_MS / 60_000} min`;
-      peerWaits.stuck(SYSTEMD, late);
-      fail(new StewardError('Timeout', `systemd ${late}`));
-    }, JOB_DEADLINE_MS);
+    const wait = await PeerWait.begin(router, SYSTEMD, {
+      what: `the job to ${what}`,
+      deadlineMs: JOB_DEADLINE_MS,
+      left: () => new StewardError('Unavailable', `systemd left the bus before the job to ${what} ended`),
+      late: () =>
+        new StewardError('Timeout', `systemd did not end the job to ${what} within ${JOB_DEADLINE_MS / 60_000} min`),
+    }).catch(async (error: unknown) => {
+      await unsubscribe();
+      throw error;
+    });
     let answered = false;
     try {
-      await this.#subscribe();
-      [job] = (await queue()) as [string];
+      await wait.race(this.#subscribe());
+      [job] = (await wait.race(queue())) as [string];
       check();
-      const result = await abortable(Promise.race([end, failed]), signal);
+      const result = await abortable(wait.race(end), signal);
       answered = true;
       if (result !== 'done') throw new Error(`systemd could not ${what}: its job ended "${result}"`);
     } finally {
-      clearTimeout(deadline);
-      waiting(answered);
-      await watch.stop();
+      await wait.end(answered);
       await unsubscribe();
     }
   }
 
   /** Clears the unit's failed state and start-limit counter (ResetFailedUnit). */
   async resetFailed(unit: string): Promise<void> {
-    await this.#changing('ResetFailedUnit', 's', [unit]);
+    await this.#changing('ResetFailedUnit', '', NOTHING, 's', [unit]);
   }
 
   /** Enables or disables the unit's file and reloads the manager, as `systemctl enable` does. */
   async setEnabled(unit: string, enabled: boolean): Promise<UnitFileChange[]> {
     const changes = enabled
-      ? ((await this.#changing('EnableUnitFiles', 'asbb', [[unit], false, false]))[1] as UnitFileChange[])
-      : ((await this.#changing('DisableUnitFiles', 'asb', [[unit], false]))[0] as UnitFileChange[]);
-    await this.#changing('Reload');
+      ? (await this.#changing('EnableUnitFiles', 'ba(sss)', ENABLED, 'asbb', [[unit], false, false]))[1]
+      : (await this.#changing('DisableUnitFiles', 'a(sss)', CHANGED, 'asb', [[unit], false]))[0];
+    await this.#changing('Reload', '', NOTHING);
     return changes;
   }
 
@@ -609,9 +626,9 @@ export class UnitManager {
    */
   async setMasked(unit: string, masked: boolean, runtime: boolean): Promise<UnitFileChange[]> {
     const [changes] = masked
-      ? ((await this.#changing('MaskUnitFiles', 'asbb', [[unit], runtime, false])) as [UnitFileChange[]])
-      : ((await this.#changing('UnmaskUnitFiles', 'asb', [[unit], runtime])) as [UnitFileChange[]]);
-    await this.#changing('Reload');
+      ? await this.#changing('MaskUnitFiles', 'a(sss)', CHANGED, 'asbb', [[unit], runtime, false])
+      : await this.#changing('UnmaskUnitFiles', 'a(sss)', CHANGED, 'asb', [[unit], runtime]);
+    await this.#changing('Reload', '', NOTHING);
     return changes;
   }
 
@@ -619,30 +636,41 @@ export class UnitManager {
   // per connection, which may also carry the units watcher's, so this one is
   // left for systemd to drop when the connection closes.
   async #subscribe(): Promise<void> {
-    await this.#manager('Subscribe').catch((error: unknown) => {
+    await voidCall(
+      this.#bus,
+      { destination: SYSTEMD, path: MANAGER_PATH, interface: MANAGER, member: 'Subscribe' },
+      READ,
+    ).catch((error: unknown) => {
       if (remoteErrorName(error) !== `${SYSTEMD}.AlreadySubscribed`) throw error;
     });
   }
 
-  #changing(member: string, signature = '', body: unknown[] = []): Promise<unknown[]> {
-    return systemCall(this.#manager(member, signature, body, this.#change), SYSTEMD_IN_WORDS);
-  }
-
-  #manager(member: string, signature = '', body: unknown[] = [], options = READ): Promise<unknown[]> {
-    return callMethod(
-      this.#bus,
-      { destination: SYSTEMD, path: MANAGER_PATH, interface: MANAGER, member, signature, body },
-      options,
+  /** A manager call that changes something, its reply (of D-Bus type `reply`) read by `schema`. */
+  #changing<T extends z.ZodType>(
+    member: string,
+    reply: string,
+    schema: T,
+    signature = '',
+    body: unknown[] = [],
+  ): Promise<z.output<T>> {
+    return systemCall(
+      typedCall(
+        this.#bus,
+        { destination: SYSTEMD, path: MANAGER_PATH, interface: MANAGER, member, signature, body, reply },
+        schema,
+        this.#change,
+      ),
+      SYSTEMD_IN_WORDS,
     );
   }
 
-  async #property(path: string, iface: string, name: string): Promise<unknown> {
-    const [value] = (await callMethod(
-      this.#bus,
-      { destination: SYSTEMD, path, interface: PROPERTIES, member: 'Get', signature: 'ss', body: [iface, name] },
-      READ,
-    )) as [Variant];
-    return value.value;
+  /** The unit's object path; LoadUnit, unlike GetUnit, also answers for a unit that is not loaded right now. */
+  #load(unit: string): Promise<string> {
+    return systemCall(unitPath(this.#bus, 'LoadUnit', unit, READ), SYSTEMD_IN_WORDS);
+  }
+
+  #property<Name extends UnitPropertyName>(path: string, iface: string, name: Name): Promise<UnitPropertyValue<Name>> {
+    return unitProperty(this.#bus, path, iface, name, READ);
   }
 }
 
