@@ -26,6 +26,8 @@ import { speak, writeTinySpeechModel, writeTinyVoice } from '../support/voice/sp
 
 const ERROR = 'io.github.steward.Steward1.Error';
 const SENTENCE = 'Your disk is almost full.';
+// Longer than any pause within a text: espeak-ng pauses 0.32 s between sentences at its default rate, less when faster.
+const END_PAUSE_SECONDS = 1;
 const LONG_TEXT =
   'The backup finished an hour ago. Three files could not be read. The disk holding your home directory is ' +
   'almost full, and the journal has grown to four gigabytes since last month. Shall I shrink it for you?';
@@ -77,8 +79,12 @@ describe('Voice output through PipeWire', () => {
     const asked = Date.now();
     await gdbusCall(bus.address, `${VOICE_INTERFACE}.Speak`, text);
     await waitFor(() => speaking.includes(false), 'the speech to end');
-    // What is still in PipeWire's buffers when the speaker says it is done.
-    await waitFor(() => recording.firstSoundAt() !== null, 'the sound', 5_000);
+    // The speaker is done once its audio has gone out to PipeWire, whose buffers still hold the last of it: the
+    // recording holds it all once a pause longer than any within a text follows.
+    await waitFor(
+      () => recording.firstSoundAt() !== null && recording.quietSeconds() >= END_PAUSE_SECONDS,
+      'the recorded sound to end',
+    );
     await recording.stop();
     await unsubscribe();
     firstAudio[engine] = recording.firstSoundAt()! - asked;

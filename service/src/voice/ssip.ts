@@ -121,7 +121,10 @@ export class SsipParser {
   }
 }
 
-const SPAWN_TIMEOUT_MS = 10_000;
+// `speech-dispatcher --spawn` returns once its socket listens, after it has started every output module and read
+// each one's voices (espeak-ng's: over 13,000 lines, each logged): 0.5 s on a quiet machine, 23 s on a busy one
+// (measured). libspeechd waits for it without a bound; this one only ends a spawn that hangs.
+const SPAWN_TIMEOUT_MS = 120_000;
 
 /** One connection to speech-dispatcher; commands are answered in order, one at a time. */
 export class SsipConnection {

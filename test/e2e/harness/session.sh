@@ -9,6 +9,10 @@ set -eu
 uuid=$1
 shift
 
+# dbus-run-session runs this once dbus-daemon has printed its address, which it does after listen(); the socket
+# file appears at bind(), before it, when a connection is refused. session.ts connects once this file is here.
+: >/tmp/bus-listening
+
 # Without /tmp/extension, the extension is one the root filesystem has installed (a package's).
 if [ -d /tmp/extension ]; then
   gnome-extensions pack --force --out-dir=/tmp "$@" /tmp/extension

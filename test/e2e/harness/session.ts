@@ -136,6 +136,9 @@ export async function startShellSession(options: SessionOptions): Promise<ShellS
 
   const shellLogPath = join(tmp, 'shell.log');
   const busAddress = `unix:path=${join(tmp, 'bus')}`;
+  const ended = () => namespace.exitCode !== null || namespace.signalCode !== null;
+  const endedHow = () =>
+    namespace.signalCode ? `killed by ${namespace.signalCode}` : `exit status ${namespace.exitCode}`;
   let bus: MessageBus | undefined;
 
   const saveLogs = async () => {
@@ -164,18 +167,35 @@ export async function startShellSession(options: SessionOptions): Promise<ShellS
   };
 
   try {
-    const ended = () => namespace.exitCode !== null || namespace.signalCode !== null;
     await waitFor(
       async () => {
-        if (ended()) throw new Error('the session ended while starting');
-        if (!(await readdir(tmp)).includes('bus')) return false;
-        bus ??= await connect(busAddress);
-        return await nameHasOwner(bus, 'org.gnome.Shell');
+        if (ended()) throw new Error(`the session ended while starting (${endedHow()})`);
+        return (await readdir(tmp)).includes('bus-listening');
+      },
+      'the session bus to listen (session.sh marks it)',
+      STARTUP_TIMEOUT_MS,
+    );
+    bus = await connect(busAddress).catch(async (error: Error) => {
+      // Once it listened, only a bus that has ended refuses; dbus-run-session then says how it ended.
+      const said = async () => busEnding(await readFile(outputPath, 'utf8'));
+      await waitFor(
+        async () => ended() || (await said()) !== undefined,
+        'dbus-run-session to say how the session bus ended',
+        STARTUP_TIMEOUT_MS,
+      ).catch(() => undefined);
+      const why =
+        (await said()) ?? (ended() ? `the session ended (${endedHow()})` : 'dbus-run-session said nothing of it');
+      throw new Error(`the session bus listened, then refused the connection (${error.message}): ${why}`);
+    });
+    const shellBus = bus;
+    await waitFor(
+      async () => {
+        if (ended()) throw new Error(`the session ended while starting (${endedHow()})`);
+        return await nameHasOwner(shellBus, 'org.gnome.Shell');
       },
       'GNOME Shell to take its bus name',
       STARTUP_TIMEOUT_MS,
     );
-    const shellBus = bus as MessageBus;
     await waitFor(
       async () => (await shellEval(shellBus, 'Main.layoutManager._startingUp').catch(unlessUnexported)) === false,
       'GNOME Shell to finish starting up',
@@ -261,6 +281,11 @@ async function connect(address: string): Promise<MessageBus> {
   // Should the session die under a test, calls time out; an unhandled 'error' would end the test run.
   events.on('error', () => undefined);
   return bus;
+}
+
+/** dbus-run-session's line on how the bus it started ended ("dbus-daemon exited with code 1"), if `output` has it. */
+function busEnding(output: string): string | undefined {
+  return /^dbus-run-session: dbus-daemon .*$/m.exec(output)?.[0];
 }
 
 /** The shell takes its bus name before it exports its objects; calls to them fail until then. */
