@@ -5,11 +5,12 @@
 // path still missing or shut, a file system still read-only, a name that still does not resolve fail the next start
 // the same way.
 import { lookup } from 'node:dns/promises';
-import { lstat, readFile, statfs } from 'node:fs/promises';
+import { lstat, readdir, readFile, readlink, statfs } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { dirname } from 'node:path';
 
 import type { ActionContext } from '../fixes/action.js';
+import { holderOf, machineInterfaces } from '../fixes/actions/addresses.js';
 import { accountOf, mayAccess } from '../fixes/actions/pathAccess.js';
 import { mountOfPath } from '../fixes/actions/pathMount.js';
 import { socketsOn } from '../fixes/actions/portHolder.js';
@@ -34,6 +35,9 @@ const LOCAL_HOST = /^(?:localhost|127\.\d+\.\d+\.\d+|::1|0\.0\.0\.0|::)$/;
 const FULL_SHARE = 0.01;
 
 const isLocal = (host: string | undefined) => host === undefined || LOCAL_HOST.test(host);
+// An address as info.addresses takes it: v4 dotted, or v6 without a zone.
+const IP_ADDRESS = /^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f:.]{2,45})$/;
+const ipAddressOf = (host: string | undefined) => (host && IP_ADDRESS.test(host) ? host : undefined);
 
 /** The read-only step that checks what `error` is about, or null where nothing on this machine can show it. */
 export function checkStep(error: SystemError, { unit, scope }: FailingUnit): CauseStep | null {
@@ -58,6 +62,11 @@ export function checkStep(error: SystemError, { unit, scope }: FailingUnit): Cau
       return port && isLocal(host) ? { name: 'info.port_holder', params: { port }, evenIfNothing: true } : null;
     case 'ETIMEDOUT':
       return port && isLocal(host) ? { name: 'info.port_holder', params: { port } } : null;
+    // An address the program was to bind that no interface of this machine holds: which it holds is the answer.
+    case 'EADDRNOTAVAIL': {
+      const address = ipAddressOf(host);
+      return { name: 'info.addresses', params: address ? { address } : {} };
+    }
     default:
       return errno.object === 'host' ? { name: 'info.dns_servers', params: {} } : null;
   }
@@ -139,7 +148,7 @@ export async function stillRefused(
   return !mayAccess(account, file, 4) && !mayAccess(account, file, 2);
 }
 
-async function full(path: string): Promise<boolean | null> {
+export async function full(path: string): Promise<boolean | null> {
   const mount = await mountOfPath(path);
   const space = await statfs(mount?.point ?? path).catch(() => null);
   if (!space) return null;
@@ -185,6 +194,12 @@ export async function stillStands(
       return port ? (await socketsOn(port)).length > 0 : null;
     case 'ECONNREFUSED':
       return port && isLocal(host) ? (await socketsOn(port)).length === 0 : null;
+    case 'EADDRNOTAVAIL': {
+      const address = ipAddressOf(host);
+      if (!address) return null;
+      const interfaces = await machineInterfaces().catch(() => null);
+      return interfaces ? holderOf(address, interfaces) === null : null;
+    }
     default:
       if (errno.object !== 'host' || !host) return null;
       return lookup(host).then(
@@ -192,4 +207,41 @@ export async function stillStands(
         () => true,
       );
   }
+}
+
+// A path in an argument: "--data=/srv/x", "/srv/x/out.log"; not a URL's "//host".
+const PATH_IN_ARGUMENT = /(?<![\w.~/-])\/(?!\/)[\w.@%+,:/-]+/g;
+// What a process has open that is no file of a file system it writes to.
+const NOT_WRITTEN = /^\/(?:dev|proc|sys)\/|^(?:pipe|socket|anon_inode):/;
+
+/** The files `pid` has open now (none where it is gone or another user's). */
+async function openPaths(pid: number, proc = '/proc'): Promise<string[]> {
+  if (pid <= 0) return [];
+  const descriptors = await readdir(`${proc}/${pid}/fd`).catch(() => [] as string[]);
+  const targets = await Promise.all(descriptors.map((fd) => readlink(`${proc}/${pid}/fd/${fd}`).catch(() => '')));
+  return targets.filter((target) => target.startsWith('/') && !NOT_WRITTEN.test(target));
+}
+
+/**
+ * The mount points of the file systems the unit writes to, the full ones first: those of the paths its unit file
+ * names (StateDirectory= and the like, ReadWritePaths=, WorkingDirectory=, the paths its command lines name) and of
+ * the files its main process has open now. An ENOSPC line without a path is about one of these, not about `/`.
+ */
+export async function writtenMounts(
+  { unit, scope }: FailingUnit,
+  context: ActionContext,
+  mountOf: (path: string) => Promise<string>,
+): Promise<string[]> {
+  const manager = new UnitManager(context, scope);
+  const [paths, limits] = await Promise.all([
+    manager.paths(unit).catch(() => null),
+    manager.fileLimits(unit).catch(() => null),
+  ]);
+  const named = paths
+    ? [...paths.written, ...paths.arguments.flatMap((argument) => argument.match(PATH_IN_ARGUMENT) ?? [])]
+    : [];
+  const open = await openPaths(limits?.mainPid ?? 0);
+  const mounts = [...new Set(await Promise.all([...named, ...open].map((path) => mountOf(path))))];
+  const fullness = await Promise.all(mounts.map(async (mount) => (await full(mount)) === true));
+  return [...mounts.filter((_mount, index) => fullness[index]), ...mounts.filter((_mount, index) => !fullness[index])];
 }

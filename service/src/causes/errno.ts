@@ -76,7 +76,8 @@ export const errnoByCode = (code: string): Errno | undefined =>
   ERRNO_TABLE.find((entry) => entry.code === code || entry.aliases?.includes(code));
 
 /** Go's syscall.Errno texts: glibc's with the first letter lower-cased (mkerrors.sh), "STREAMS" and the like kept. */
-export const goText = (text: string) => (/^[A-Z][a-z]/.test(text) ? text.charAt(0).toLowerCase() + text.slice(1) : text);
+export const goText = (text: string) =>
+  /^[A-Z][a-z]/.test(text) ? text.charAt(0).toLowerCase() + text.slice(1) : text;
 
 /**
  * The words each runtime prints for `errno`, with `subject` (a path, or "host:port") where it names one: C's perror

@@ -148,10 +148,12 @@ describe('playbooks', () => {
     expect(result?.actions).toEqual([{ name: 'network.open_portal', params: {} }]);
   });
 
-  it('shows what systemd recorded of a crash loop and its logs first, then clears the failed state and starts it: never stop beside restart', async () => {
-    const result = await draft('crash-loop', 'backup.service', [{ journal: 'user' }]);
+  it('shows what systemd recorded of a crash loop and its logs first, then clears the failed state and starts it once its cause can pass: never stop beside restart', async () => {
+    const result = await draft('crash-loop', 'backup.service', [
+      { journal: 'user', text: "backup.service: Failed with result 'watchdog'." },
+    ]);
     expect(result?.title).toBe('Find out why backup.service keeps failing');
-    expect(result?.explanation).toContain('will not help until the cause is fixed');
+    expect(result?.explanation).toContain('Clearing the failed state lets systemd start it again');
     expect(result?.actions).toEqual([
       { name: 'info.unit_failure', params: { unit: 'backup.service', scope: 'user' } },
       { name: 'info.show_logs', params: { unit: 'backup.service', scope: 'user' } },
@@ -160,9 +162,42 @@ describe('playbooks', () => {
     ]);
   });
 
-  it('reads a failed unit’s logs, then restarts it when its result can pass', async () => {
+  it('offers no start nor reset of a crash loop while a cause its lines give stands', async () => {
+    for (const text of [
+      // OpenSSH's sshd (sshd.c) when no HostKey= file can be read
+      'sshd: no hostkeys available -- exiting.',
+      'backup: cannot read /etc/backup.conf',
+      'OSError: [Errno 99] Cannot assign requested address',
+    ]) {
+      const result = await draft('crash-loop', 'backup.service', [
+        { journal: 'user', text: "backup.service: Failed with result 'exit-code'." },
+        { journal: 'user', text },
+      ]);
+      const steps = result?.actions.map((action) => action.name) ?? [];
+      expect(steps[0]).withContext(text).toBe('info.unit_failure');
+      expect(steps).withContext(text).not.toContain('systemd.reset_failed');
+      expect(steps).withContext(text).not.toContain('systemd.start_unit');
+      expect(result?.explanation).withContext(text).toContain('its cause still stands, so no start is offered');
+    }
+  });
+
+  it('shows what systemd waited for when a start timed out, and offers no restart that waits for the same', async () => {
     expect(
       await draft('unit-failed', 'backup.service', [{ text: "backup.service: Failed with result 'timeout'." }]),
+    ).toEqual(
+      jasmine.objectContaining({
+        title: 'See what systemd waited for while backup.service started',
+        actions: [
+          { name: 'info.unit_failure', params: { unit: 'backup.service', scope: 'user' } },
+          { name: 'info.show_logs', params: { unit: 'backup.service', scope: 'user' } },
+        ],
+      }),
+    );
+  });
+
+  it('reads a failed unit’s logs, then restarts it when its result can pass', async () => {
+    expect(
+      await draft('unit-failed', 'backup.service', [{ text: "backup.service: Failed with result 'watchdog'." }]),
     ).toEqual(
       jasmine.objectContaining({
         title: 'Restart backup.service',
@@ -447,7 +482,7 @@ describe('playbooks', () => {
   it('reads the logs of a failed unit first only where systemd recorded no ended process', async () => {
     unfit = ['info.unit_failure'];
     expect(
-      await names('unit-failed', 'backup.service', [{ text: "backup.service: Failed with result 'timeout'." }]),
+      await names('unit-failed', 'backup.service', [{ text: "backup.service: Failed with result 'watchdog'." }]),
     ).toEqual(['info.show_logs', 'systemd.restart_unit']);
   });
 
