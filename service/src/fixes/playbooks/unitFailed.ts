@@ -5,12 +5,14 @@ import { stat } from 'node:fs/promises';
 
 import { heldPortOfCommandLine, stillRefused, writtenMounts } from '../../causes/check.js';
 import { systemErrorOf } from '../../causes/systemError.js';
+import { isConfigPath } from '../../findings/detectors/configChanged.js';
 import type { FindingWithEvidence } from '../../findings/store.js';
 import { _, format } from '../../i18n.js';
 import { holderOf, machineInterfaces } from '../actions/addresses.js';
 import { outOfInodesOnly } from '../actions/inodeUsage.js';
 import { UnitManager } from '../actions/systemdUnits.js';
 import { failureCause, setupNeeds } from '../failureCause.js';
+import { changedBetween } from '../knownGoodStore.js';
 import { missingModulePackage } from '../missingModulePackage.js';
 import {
   type CandidateAction,
@@ -120,9 +122,39 @@ export async function unitFailedDraft(
   known: { unit: string; scope: 'user' | 'system' },
   tools: PlaybookTools,
 ): Promise<ProposalDraft | null> {
-  const draft = await unitFailedByCause(finding, known, tools);
+  const byCause = await unitFailedByCause(finding, known, tools);
+  const context = byCause && (await alsoChanged(finding, known, tools));
+  const draft = byCause && context ? { ...byCause, explanation: `${byCause.explanation} ${context}` } : byCause;
   if (draft?.actions[0]?.name !== 'info.show_logs' || (await recordedEnd(known, tools)) === null) return draft;
   return { ...draft, actions: [unitRecordStep(known), ...draft.actions] };
+}
+
+/** How long before a failure a change of configuration is worth a mention, as the detector's window. */
+const RECENTLY_MS = 10 * 60_000;
+const MENTIONED = 3;
+
+/**
+ * The configuration files that changed shortly before the failure with nothing linking them to the unit (a link makes
+ * them a config-changed finding of their own), in words: context for the person, never a step.
+ */
+async function alsoChanged(
+  finding: FindingWithEvidence,
+  { unit, scope }: { unit: string; scope: 'user' | 'system' },
+  tools: PlaybookTools,
+): Promise<string | null> {
+  const failed = finding.lastSeen.getTime();
+  const changed = (
+    await changedBetween(tools.context.knownGoodDirectory, new Date(failed - RECENTLY_MS), new Date(failed + 2_000))
+  ).filter((path) => isConfigPath(path) && (scope === 'user' || !path.startsWith(`${tools.context.home}/`)));
+  if (changed.length === 0) return null;
+  const shown = changed.slice(0, MENTIONED).join(', ');
+  const more = changed.length - MENTIONED;
+  return format(
+    more > 0
+      ? _('Also changed recently, with nothing linking it to {unit}: {paths} and {more} more.')
+      : _('Also changed recently, with nothing linking it to {unit}: {paths}.'),
+    { unit, paths: shown, more },
+  );
 }
 
 async function unitFailedByCause(
