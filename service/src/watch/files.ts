@@ -259,12 +259,13 @@ export class FileWatchSource implements EventSource {
     if (hash === previousHash) return;
     const baseline = startup && history.length === 0;
     const at = new Date();
+    // Read before the index records the change: whoever waits for the index to list it finds the event sent. A file
+    // changed while Steward was not running was held, if at all, by processes long gone.
+    const openedBy = hash === null || startup ? [] : await this.openedBy(path);
     await this.store
       .record(path, hash, reading?.content, baseline ? undefined : at)
       .catch((error: Error) => this.log.warning('cannot keep a known-good copy', { path, reason: error.message }));
     if (baseline) return;
-    // A file changed while Steward was not running was held, if at all, by processes long gone.
-    const openedBy = hash === null || startup ? [] : await this.openedBy(path);
     this.emit?.({
       type: 'fileChanged',
       at,
