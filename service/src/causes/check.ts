@@ -89,6 +89,27 @@ export function portsNamedBy(argv: readonly string[]): number[] {
   return [...new Set(ports)];
 }
 
+// An address argument: "10.0.0.5", "--bind=10.0.0.5", "10.0.0.5:8080", "[fd00::5]:8080".
+const ARGUMENT_ADDRESS = /^(?:.*[=])?\[?(\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]*:[0-9A-Fa-f:.]*:[0-9A-Fa-f.]*)\]?(?::\d{1,5})?$/;
+
+/**
+ * The local address the unit's ExecStart= names, for an EADDRNOTAVAIL that named none: Python's socketserver says
+ * only "[Errno 99] Cannot assign requested address"; the address it was given is on its command line.
+ */
+export async function addressOfCommandLine(
+  { unit, scope }: FailingUnit,
+  context: ActionContext,
+): Promise<string | undefined> {
+  const record = await new UnitManager(context, scope).record(unit).catch(() => null);
+  for (const { argv } of record?.execStart ?? []) {
+    for (const argument of argv.slice(1)) {
+      const address = ARGUMENT_ADDRESS.exec(argument)?.[1];
+      if (address && ipAddressOf(address) && !LOCAL_HOST.test(address)) return address;
+    }
+  }
+  return undefined;
+}
+
 /** The first port the unit's ExecStart= names that a process holds now, for an EADDRINUSE that named none. */
 export async function heldPortOfCommandLine(
   { unit, scope }: FailingUnit,
