@@ -110,4 +110,21 @@ describe('the check of a system error’s object', () => {
       await temp.remove();
     }
   });
+
+  it('shows the machine’s addresses for an address it could not bind, and says whether it has that address', async () => {
+    const step = checkStep(errorOf('listen tcp 192.0.2.10:8080: bind: cannot assign requested address'), failing);
+    expect(step).toEqual({ name: 'info.addresses', params: { address: '192.0.2.10' } });
+    expect(checkStep(errorOf('OSError: [Errno 99] Cannot assign requested address'), failing)).toEqual({
+      name: 'info.addresses',
+      params: {},
+    });
+    const context = homeContext('/nonexistent');
+    // TEST-NET-1 is no address of this machine; its loopback address is.
+    expect(await stillStands(errorOf('bind 192.0.2.10:8080: Cannot assign requested address'), failing, context)).toBe(
+      true,
+    );
+    expect(await stillStands(errorOf('bind 127.0.0.1:8080: Cannot assign requested address'), failing, context)).toBe(
+      false,
+    );
+  });
 });

@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import type { Evidence } from '../../../service/src/findings/types.js';
@@ -179,6 +179,57 @@ describe('playbooks', () => {
       expect(steps).withContext(text).not.toContain('systemd.start_unit');
       expect(result?.explanation).withContext(text).toContain('its cause still stands, so no start is offered');
     }
+  });
+
+  it('names the command the shell could not find, and offers no restart while it is not installed', async () => {
+    const result = await draft('unit-failed', 'backup.service', [
+      { text: "backup.service: Failed with result 'exit-code'." },
+      { text: '/usr/local/bin/backup: 3: gym-no-such-command: not found' },
+    ]);
+    expect(result?.title).toBe('See why backup.service cannot run gym-no-such-command');
+    expect(result?.explanation).toContain(
+      'The shell could not find the command gym-no-such-command it runs (status 127)',
+    );
+    expect(result?.actions.map((action) => action.name)).toEqual(['info.unit_failure', 'info.show_logs']);
+  });
+
+  it('shows the machine’s interfaces for an interface it was told of and does not have, and no restart', async () => {
+    const result = await draft('unit-failed', 'backup.service', [
+      { text: "backup.service: Failed with result 'exit-code'." },
+      { text: 'dnsmasq: unknown interface gym5' },
+    ]);
+    expect(result?.actions).toEqual([
+      { name: 'info.addresses', params: { interface: 'gym5' } },
+      { name: 'info.show_logs', params: { unit: 'backup.service', scope: 'user' } },
+    ]);
+    const here = await draft('unit-failed', 'backup.service', [
+      { text: "backup.service: Failed with result 'exit-code'." },
+      { text: 'dnsmasq: unknown interface lo' },
+    ]);
+    expect(here?.title).toBe('Restart backup.service');
+  });
+
+  it('mentions a configuration file that changed shortly before the failure with nothing linking it, as context only', async () => {
+    const knownGood = join(temp.path, '.local', 'state', 'steward', 'known-good');
+    await mkdir(knownGood, { recursive: true });
+    const other = '/etc/gym-palette/colors.conf';
+    await writeFile(
+      join(knownGood, 'index.json'),
+      JSON.stringify({
+        version: 1,
+        files: { [other]: ['b', 'a'] },
+        copies: {},
+        clock: 0,
+        changedAt: { [other]: FIRST_SEEN.getTime() - 60_000, '/etc/long-ago.conf': FIRST_SEEN.getTime() - 3_600_000 },
+      }),
+    );
+    const result = await draft('unit-failed', 'backup.service', [
+      { text: "backup.service: Failed with result 'exit-code'." },
+    ]);
+    expect(result?.explanation).toContain(
+      `Also changed recently, with nothing linking it to backup.service: ${other}.`,
+    );
+    expect(result?.actions.map((action) => action.name)).not.toContain('config.restore');
   });
 
   it('shows what systemd waited for when a start timed out, and offers no restart that waits for the same', async () => {

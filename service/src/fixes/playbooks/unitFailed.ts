@@ -383,9 +383,9 @@ async function unitFailedByCause(
                   'a restart may now succeed. {evidence}',
               )
             : _(
-                '{title}. The shell could not find the command {command} it runs (status 127), and no package ' +
-                  'PackageKit knows provides it in /usr/bin or /usr/sbin: restarting fails the same way until it is ' +
-                  'installed or the script names it where it is, so no restart is offered. {evidence}',
+                '{title}. The shell could not find the command {command} it runs (status 127), and Steward found ' +
+                  'no package to install that provides it: restarting fails the same way until it is installed or ' +
+                  'the script names it where it is, so no restart is offered. {evidence}',
               ),
           { title: finding.title, command, evidence: evidenceOf(cause.evidence) },
         ),
