@@ -3,8 +3,8 @@
 import {
   describeInterfaces,
   holderOf,
-  machineInterfaces,
   type MachineInterface,
+  machineInterfaces,
 } from '../../../service/src/fixes/actions/addresses.js';
 
 const interfaces: MachineInterface[] = [
