@@ -90,7 +90,8 @@ export function portsNamedBy(argv: readonly string[]): number[] {
 }
 
 // An address argument: "10.0.0.5", "--bind=10.0.0.5", "10.0.0.5:8080", "[fd00::5]:8080".
-const ARGUMENT_ADDRESS = /^(?:.*[=])?\[?(\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]*:[0-9A-Fa-f:.]*:[0-9A-Fa-f.]*)\]?(?::\d{1,5})?$/;
+const ARGUMENT_ADDRESS =
+  /^(?:.*[=])?\[?(\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]*:[0-9A-Fa-f:.]*:[0-9A-Fa-f.]*)\]?(?::\d{1,5})?$/;
 
 /**
  * The local address the unit's ExecStart= names, for an EADDRNOTAVAIL that named none: Python's socketserver says
