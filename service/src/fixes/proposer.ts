@@ -339,9 +339,10 @@ export class Proposer {
   /** Takes back the waiting proposal of the failed unit `subject`: a more specific finding covers it. */
   private withdrawUnitFailed(subject: string): void {
     const { store, signals } = this.options;
-    const superseded = this.options.findings.activeFinding('unit-failed', subject);
-    const proposal = superseded && store.proposalForFinding(superseded.id);
-    if (proposal && (proposal.state === 'open' || proposal.state === 'not-fixed')) {
+    // Whatever its finding's state now: a unit whose start succeeds before it fails again (Type=simple, in a crash
+    // loop) resolves its unit-failed finding for a moment, while that finding's proposal still waits.
+    for (const proposal of store.proposals(['open', 'not-fixed'])) {
+      if (proposal.kind !== 'unit-failed' || proposal.subject !== subject) continue;
       store.setProposalState(proposal.id, 'resolved');
       signals.proposalRemoved(proposal.id);
     }

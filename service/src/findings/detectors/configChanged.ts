@@ -122,6 +122,8 @@ export class ConfigChangedDetector implements Detector {
     };
     const changes = this.changes.flatMap((c) => {
       if (!mayConfigure(c.path, scope)) return [];
+      // The unit's own file, new: the unit itself was made then, and never worked without it.
+      if (c.previousHash === null && paths?.files[0] === c.path) return [];
       const link = linkOf(c.path, failure.unit, { ...facts, openedBy: c.openedBy }, this.places);
       return link ? [{ ...c, link }] : [];
     });
