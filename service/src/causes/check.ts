@@ -11,7 +11,7 @@ import { dirname } from 'node:path';
 
 import type { ActionContext } from '../fixes/action.js';
 import { holderOf, machineInterfaces } from '../fixes/actions/addresses.js';
-import { accountOf, mayAccess } from '../fixes/actions/pathAccess.js';
+import { type Account, accountOf, mayAccess, type PathEntry } from '../fixes/actions/pathAccess.js';
 import { mountOfPath } from '../fixes/actions/pathMount.js';
 import { socketsOn } from '../fixes/actions/portHolder.js';
 import { UnitManager } from '../fixes/actions/systemdUnits.js';
@@ -135,9 +135,9 @@ async function accountOfUnit({ unit, scope }: FailingUnit, context: ActionContex
 }
 
 /**
- * Whether the unit's user is still shut out of `path`: a directory on the way it may not enter, a directory where
- * the file is missing that it may not write in, or the file itself it may neither read nor write. Null where the
- * user is not known (DynamicUser=, a user /etc/passwd does not list).
+ * Whether the unit's user is still shut out of `path`: a directory on the way it may not enter, a directory missing on
+ * the way that it may not make, a directory where the file is missing that it may not write in, or the file itself it
+ * may neither read nor write. Null where the user is not known (DynamicUser=, a user /etc/passwd does not list).
  */
 export async function stillRefused(
   path: string,
@@ -146,27 +146,35 @@ export async function stillRefused(
 ): Promise<boolean | null> {
   const account = await accountOfUnit(failing, context);
   if (!account) return null;
-  const entryOf = async (at: string) => {
+  return refusedAlong(account, path, async (at) => {
     const found = await lstat(at).catch(() => null);
     return (
       found && { path: at, uid: found.uid, gid: found.gid, mode: found.mode & 0o7777, directory: found.isDirectory() }
     );
-  };
+  });
+}
+
+/** stillRefused for `account`, reading each path's owner and mode with `entryOf` (null: it does not exist). */
+export async function refusedAlong(
+  account: Account,
+  path: string,
+  entryOf: (at: string) => Promise<PathEntry | null>,
+): Promise<boolean> {
   const chain: string[] = [];
   for (let at = dirname(path); ; at = dirname(at)) {
     chain.unshift(at);
     if (at === '/') break;
   }
+  let above: PathEntry | null = null;
   for (const at of chain) {
     const entry = await entryOf(at);
-    if (!entry) return false;
+    // A folder on the way is gone (removed since the failure): the user must be able to make it again.
+    if (!entry) return above !== null && !mayAccess(account, above, 2);
     if (!mayAccess(account, entry, 1)) return true;
+    above = entry;
   }
   const file = await entryOf(path);
-  if (!file) {
-    const parent = await entryOf(dirname(path));
-    return parent !== null && !mayAccess(account, parent, 2);
-  }
+  if (!file) return above !== null && !mayAccess(account, above, 2);
   return !mayAccess(account, file, 4) && !mayAccess(account, file, 2);
 }
 
