@@ -142,7 +142,7 @@ const watchSchema = z
     disks: diskWatchSchema.default(() => diskWatchSchema.parse({})),
     files: z
       .object({
-        /** ~/.config (its top level and each application’s folder in it) and the coredump directory. */
+        /** ~/.config (its top level and its applications’ folders, three levels deep) and the coredump directory. */
         watchDefaults: z.boolean().default(true),
         /** More files or directories to watch, e.g. /etc/fstab; a copy of each good version is kept. */
         paths: z.array(z.string().startsWith('/', 'must be an absolute path')).default([]),

@@ -89,6 +89,7 @@ async function main(): Promise<void> {
     store: findingsStore,
     stewardSecrets: parts.stewardSecrets,
     sessionBus: bus,
+    onNote: (source, note) => state.setNote(source, note),
     log,
   });
   state.on('changed', (names) => {

@@ -138,8 +138,8 @@ describe('the file watch source', () => {
     await mkdir(join(dir.path, 'elsewhere'));
     await symlink(join(dir.path, 'elsewhere'), join(config, 'linked'));
     await start({ paths: [config], nested: [config] });
-    // One level down, and no link followed.
-    expect(source!.watchedDirectories.sort()).toEqual([config, editor].sort());
+    // Its folders and theirs, and no link followed.
+    expect(source!.watchedDirectories.sort()).toEqual([config, editor, join(editor, 'deeper')].sort());
 
     await writeFile(join(editor, 'settings.json'), '{"theme": "da');
     expect((await changeTo(join(editor, 'settings.json'), sha256('{"theme": "da'))).previousHash).toBe(
@@ -160,11 +160,67 @@ describe('the file watch source', () => {
     expect((await changeTo(join(notes, 'notes.conf'), sha256('sync='))).previousHash).toBe(sha256('sync=yes'));
   });
 
-  it('watches no more directories than its bound', async () => {
+  it('watches no more directories than its bound, and says so until it stops', async () => {
     const config = join(dir.path, 'config');
     for (const app of ['a', 'b', 'c']) await mkdir(join(config, app), { recursive: true });
-    await start({ paths: [config], nested: [config], maxDirectories: 2 });
+    const notes: (string | null)[] = [];
+    await start({ paths: [config], nested: [config], maxDirectories: 2, onNote: (note) => notes.push(note) });
     expect(source!.watchedDirectories).toHaveSize(2);
+    expect(notes).toEqual(['2 folders are watched, the most Steward watches at once; changes in others are not seen.']);
+    await source!.stop();
+    expect(notes.at(-1)).toBeNull();
+  });
+
+  it('watches an application’s subfolders to a bounded depth, and says that deeper ones are not watched', async () => {
+    const config = join(dir.path, 'config');
+    const profiles = join(config, 'mail', 'profiles');
+    await mkdir(join(profiles, 'default', 'cache'), { recursive: true });
+    await writeFile(join(profiles, 'default.ini'), 'server=a');
+    const notes: (string | null)[] = [];
+    await start({ paths: [config], nested: [config], nestDepth: 3, onNote: (note) => notes.push(note) });
+    expect(source!.watchedDirectories).toContain(join(profiles, 'default'));
+    expect(source!.watchedDirectories).not.toContain(join(profiles, 'default', 'cache'));
+    expect(notes).toEqual(['Settings folders are watched 3 levels deep; changes in deeper folders are not seen.']);
+    await writeFile(join(profiles, 'default.ini'), 'server=');
+    expect((await changeTo(join(profiles, 'default.ini'), sha256('server='))).previousHash).toBe(sha256('server=a'));
+  });
+
+  it('watches a folder made after it started, folders in it included, reading once what was written before its watch', async () => {
+    const config = join(dir.path, 'config');
+    await mkdir(config);
+    await start({ paths: [config], nested: [config] });
+    // Made at once, as an application's first start does: the files may be there before any watch on their folder.
+    const settings = join(config, 'scribe', 'profiles', 'main.json');
+    await mkdir(join(config, 'scribe', 'profiles'), { recursive: true });
+    await writeFile(settings, '{"server": "notes.example.org"}');
+    await waitFor(
+      async () =>
+        (await readFile(join(knownGood, 'index.json'), 'utf8').catch(() => '')).includes(
+          sha256('{"server": "notes.example.org"}'),
+        ),
+      'the first settings kept',
+    );
+    expect(source!.watchedDirectories).toContain(join(config, 'scribe', 'profiles'));
+    await writeFile(settings, '{"server": "notes.exa');
+    expect((await changeTo(settings, sha256('{"server": "notes.exa'))).previousHash).toBe(
+      sha256('{"server": "notes.example.org"}'),
+    );
+  });
+
+  it('names the units whose processes had a changed file open', async () => {
+    const path = join(etc, 'app.conf');
+    await writeFile(path, 'port = 1\n');
+    // A proc tree shaped like the kernel's: a process of this user in a user service, holding the file.
+    const proc = join(dir.path, 'proc');
+    await mkdir(join(proc, '4242', 'fd'), { recursive: true });
+    await symlink(path, join(proc, '4242', 'fd', '3'));
+    await writeFile(
+      join(proc, '4242', 'cgroup'),
+      '0::/user.slice/user-1000.slice/user@1000.service/app.slice/gym-reader.service\n',
+    );
+    await start({ proc });
+    await writeFile(path, 'port = 2\n');
+    expect((await changeTo(path, sha256('port = 2\n'))).openedBy).toEqual(['gym-reader.service']);
   });
 
   it('gives one event for a burst of writes', async () => {

@@ -45,8 +45,8 @@ describe('fixes on the bus', () => {
 
   afterAll(() => scenario.stop());
 
-  it('proposes a restart for a unit that timed out, applies it when asked, verifies it, records it and undoes it', async () => {
-    await fail(scenario.client, 'backup.service', { result: 'timeout' });
+  it('proposes a restart for a unit whose watchdog fired, applies it when asked, verifies it, records it and undoes it', async () => {
+    await fail(scenario.client, 'backup.service', { result: 'watchdog' });
     await appendToJournal(journal, [unitFailure('backup.service')]);
     await waitFor(async () => (await proposalFor('backup.service')) !== undefined, 'a proposal for backup.service');
     const proposal = (await proposalFor('backup.service'))!;

@@ -74,6 +74,26 @@ describe('the unit-failed playbook with PackageKit', () => {
     ]);
   });
 
+  it('offers to install the package that provides a command the shell could not find (status 127), then to restart', async () => {
+    const draft = await draftFor(
+      failedUnit([
+        "backup.service: Failed with result 'exit-code'.",
+        'backup.service: Main process exited, code=exited, status=127/n/a',
+        '/usr/local/bin/backup: 3: vips-doc-viewer: not found',
+      ]),
+      { context, preview },
+    );
+    expect(draft?.title).toBe('Install vips-doc for backup.service');
+    expect(draft?.explanation).toContain(
+      'the shell could not find the command vips-doc-viewer it runs, which the package vips-doc provides',
+    );
+    expect(draft?.actions.map((action) => action.name)).toEqual([
+      'packages.install',
+      'systemd.restart_unit',
+      'info.show_logs',
+    ]);
+  });
+
   it('offers no restart for a bare exit code nor for a missing program with no system bus to ask', async () => {
     const plain = await draftFor(failedUnit(["backup.service: Failed with result 'exit-code'."]), { context, preview });
     // The stand-in preview says systemd recorded the run: what it recorded comes before the logs.

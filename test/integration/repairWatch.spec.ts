@@ -184,7 +184,21 @@ describe('a restored configuration noticed by the service', () => {
       ExecStart: new Variant('a(sasbttttuii)', [['/usr/bin/feed', ['/usr/bin/feed'], false, 0, 0, 0, 0, 0, 0, 0]]),
     });
     await fail(scenario.client, 'feed.service', { status: 78 });
-    await appendToJournal(journal, [unitFailure('feed.service')]);
+    // The program's own last line names the file: what ties the change to the failure.
+    await appendToJournal(journal, [
+      {
+        MESSAGE: `feed: ${conf}: interval must be a whole number of seconds`,
+        PRIORITY: '3',
+        SYSLOG_IDENTIFIER: 'feed',
+        _PID: '4242',
+        _UID: '1000',
+        _COMM: 'feed',
+        _EXE: '/usr/bin/feed',
+        _SYSTEMD_USER_UNIT: 'feed.service',
+        _TRANSPORT: 'stdout',
+      },
+      unitFailure('feed.service'),
+    ]);
     const proposalFor = async () =>
       (await scenario.list(PROPOSALS, 'List', { state: new Variant('s', 'all') })).find(
         (p) => p.subject === 'feed.service' && p.kind === 'config-changed-before-failure',

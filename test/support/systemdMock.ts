@@ -218,10 +218,16 @@ export const update = (client: MessageBus, unit: string, iface: string, properti
 export async function fail(
   client: MessageBus,
   unit: string,
-  how: { status: number } | { signal: number } | { result: 'timeout' },
+  how: { status: number } | { signal: number } | { result: 'timeout' | 'watchdog' },
 ) {
   const [result, code, status] =
-    'status' in how ? ['exit-code', 1, how.status] : 'signal' in how ? ['signal', 2, how.signal] : ['timeout', 2, 15];
+    'status' in how
+      ? ['exit-code', 1, how.status]
+      : 'signal' in how
+        ? ['signal', 2, how.signal]
+        : how.result === 'watchdog'
+          ? ['watchdog', 3, 6]
+          : ['timeout', 2, 15];
   await update(client, unit, SERVICE, {
     Result: new Variant('s', result),
     ExecMainCode: new Variant('i', code),

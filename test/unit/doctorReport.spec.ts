@@ -178,4 +178,12 @@ describe('steward doctor output', () => {
       CAPABILITY_CATALOGUE.map(({ name }) => name).sort(),
     );
   });
+
+  it('says what the service watches only in part, and why', () => {
+    const note = 'Settings folders are watched 3 levels deep; changes in deeper folders are not seen.';
+    const report = doctorReport({ ...status, notes: [note] });
+    expect(report.notes).toEqual([note]);
+    expect(formatDoctor(report)).toContain(`\nWatched only in part:\n  ${note}\n`);
+    expect(doctorReport(status).notes).toEqual([]);
+  });
 });

@@ -67,4 +67,15 @@ describe('ServiceState', () => {
     state.setAttention(null);
     expect(state.state).toBe('idle');
   });
+
+  it('keeps what a part does only in part as a note, without a change of state', () => {
+    state.markStarted([]);
+    changes = [];
+    state.setNote('files', 'The kernel’s limit of watched folders for this user is reached.');
+    expect(state.notes).toEqual(['The kernel’s limit of watched folders for this user is reached.']);
+    expect(state.state).toBe('idle');
+    expect(changes).toEqual([]);
+    state.setNote('files', null);
+    expect(state.notes).toEqual([]);
+  });
 });

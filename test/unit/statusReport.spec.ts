@@ -86,4 +86,15 @@ describe('steward status output', () => {
       'Inference:     unloaded, a.gguf: loads on the next question\n  the cuda backend cannot be used\n',
     );
   });
+
+  it('says what the service watches only in part, and why', () => {
+    const text = formatStatus({
+      ...record,
+      notes: ['256 folders are watched, the most Steward watches at once; changes in others are not seen.'],
+    });
+    expect(text).toContain(
+      'Watching:      256 folders are watched, the most Steward watches at once; changes in others are not seen.\n',
+    );
+    expect(formatStatus(record)).not.toContain('Watching:');
+  });
 });

@@ -62,6 +62,12 @@ export const CATALOG_ACTIONS: readonly CatalogAction[] = [
   { name: 'files.clear_cache', risk: 'low', title: (_) => _('Clear caches'), touches: 'files' },
   { name: 'files.empty_trash', risk: 'medium', title: (_) => _('Empty the trash'), touches: 'files' },
   { name: 'flatpak.update', risk: 'medium', title: (_) => _('Update a Flatpak app'), touches: 'packages' },
+  {
+    name: 'info.addresses',
+    risk: 'low',
+    title: (_) => _('Show this machine’s network interfaces and addresses'),
+    touches: null,
+  },
   { name: 'info.auth_attempts', risk: 'low', title: (_) => _('Show who was tried and from where'), touches: null },
   { name: 'info.block_device', risk: 'low', title: (_) => _('Show what the kernel knows of a disk'), touches: null },
   { name: 'info.coredump', risk: 'low', title: (_) => _('Show the crash report'), touches: null },

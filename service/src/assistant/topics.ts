@@ -111,7 +111,14 @@ export const TOPICS: readonly Topic[] = [
       'router',
     ],
     tools: ['network_status'],
-    actions: ['network.', 'info.dns_servers', 'info.link_state', 'info.network_device', 'info.port_holder'],
+    actions: [
+      'network.',
+      'info.dns_servers',
+      'info.link_state',
+      'info.network_device',
+      'info.port_holder',
+      'info.addresses',
+    ],
   },
   {
     words: ['install', 'package', 'app', 'application', 'program', 'software', 'update', 'upgrade'],

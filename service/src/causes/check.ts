@@ -5,12 +5,13 @@
 // path still missing or shut, a file system still read-only, a name that still does not resolve fail the next start
 // the same way.
 import { lookup } from 'node:dns/promises';
-import { lstat, readFile, statfs } from 'node:fs/promises';
+import { lstat, readdir, readFile, readlink, statfs } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { dirname } from 'node:path';
 
 import type { ActionContext } from '../fixes/action.js';
-import { accountOf, mayAccess } from '../fixes/actions/pathAccess.js';
+import { holderOf, machineInterfaces } from '../fixes/actions/addresses.js';
+import { type Account, accountOf, mayAccess, type PathEntry } from '../fixes/actions/pathAccess.js';
 import { mountOfPath } from '../fixes/actions/pathMount.js';
 import { socketsOn } from '../fixes/actions/portHolder.js';
 import { UnitManager } from '../fixes/actions/systemdUnits.js';
@@ -34,6 +35,9 @@ const LOCAL_HOST = /^(?:localhost|127\.\d+\.\d+\.\d+|::1|0\.0\.0\.0|::)$/;
 const FULL_SHARE = 0.01;
 
 const isLocal = (host: string | undefined) => host === undefined || LOCAL_HOST.test(host);
+// An address as info.addresses takes it: v4 dotted, or v6 without a zone.
+const IP_ADDRESS = /^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f:.]{2,45})$/;
+const ipAddressOf = (host: string | undefined) => (host && IP_ADDRESS.test(host) ? host : undefined);
 
 /** The read-only step that checks what `error` is about, or null where nothing on this machine can show it. */
 export function checkStep(error: SystemError, { unit, scope }: FailingUnit): CauseStep | null {
@@ -58,6 +62,11 @@ export function checkStep(error: SystemError, { unit, scope }: FailingUnit): Cau
       return port && isLocal(host) ? { name: 'info.port_holder', params: { port }, evenIfNothing: true } : null;
     case 'ETIMEDOUT':
       return port && isLocal(host) ? { name: 'info.port_holder', params: { port } } : null;
+    // An address the program was to bind that no interface of this machine holds: which it holds is the answer.
+    case 'EADDRNOTAVAIL': {
+      const address = ipAddressOf(host);
+      return { name: 'info.addresses', params: address ? { address } : {} };
+    }
     default:
       return errno.object === 'host' ? { name: 'info.dns_servers', params: {} } : null;
   }
@@ -78,6 +87,28 @@ export function portsNamedBy(argv: readonly string[]): number[] {
     return match && port > 0 && port < 65536 ? [port] : [];
   });
   return [...new Set(ports)];
+}
+
+// An address argument: "10.0.0.5", "--bind=10.0.0.5", "10.0.0.5:8080", "[fd00::5]:8080".
+const ARGUMENT_ADDRESS =
+  /^(?:.*[=])?\[?(\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]*:[0-9A-Fa-f:.]*:[0-9A-Fa-f.]*)\]?(?::\d{1,5})?$/;
+
+/**
+ * The local address the unit's ExecStart= names, for an EADDRNOTAVAIL that named none: Python's socketserver says
+ * only "[Errno 99] Cannot assign requested address"; the address it was given is on its command line.
+ */
+export async function addressOfCommandLine(
+  { unit, scope }: FailingUnit,
+  context: ActionContext,
+): Promise<string | undefined> {
+  const record = await new UnitManager(context, scope).record(unit).catch(() => null);
+  for (const { argv } of record?.execStart ?? []) {
+    for (const argument of argv.slice(1)) {
+      const address = ARGUMENT_ADDRESS.exec(argument)?.[1];
+      if (address && ipAddressOf(address) && !LOCAL_HOST.test(address)) return address;
+    }
+  }
+  return undefined;
 }
 
 /** The first port the unit's ExecStart= names that a process holds now, for an EADDRINUSE that named none. */
@@ -104,9 +135,9 @@ async function accountOfUnit({ unit, scope }: FailingUnit, context: ActionContex
 }
 
 /**
- * Whether the unit's user is still shut out of `path`: a directory on the way it may not enter, a directory where
- * the file is missing that it may not write in, or the file itself it may neither read nor write. Null where the
- * user is not known (DynamicUser=, a user /etc/passwd does not list).
+ * Whether the unit's user is still shut out of `path`: a directory on the way it may not enter, a directory missing on
+ * the way that it may not make, a directory where the file is missing that it may not write in, or the file itself it
+ * may neither read nor write. Null where the user is not known (DynamicUser=, a user /etc/passwd does not list).
  */
 export async function stillRefused(
   path: string,
@@ -115,31 +146,39 @@ export async function stillRefused(
 ): Promise<boolean | null> {
   const account = await accountOfUnit(failing, context);
   if (!account) return null;
-  const entryOf = async (at: string) => {
+  return refusedAlong(account, path, async (at) => {
     const found = await lstat(at).catch(() => null);
     return (
       found && { path: at, uid: found.uid, gid: found.gid, mode: found.mode & 0o7777, directory: found.isDirectory() }
     );
-  };
+  });
+}
+
+/** stillRefused for `account`, reading each path's owner and mode with `entryOf` (null: it does not exist). */
+export async function refusedAlong(
+  account: Account,
+  path: string,
+  entryOf: (at: string) => Promise<PathEntry | null>,
+): Promise<boolean> {
   const chain: string[] = [];
   for (let at = dirname(path); ; at = dirname(at)) {
     chain.unshift(at);
     if (at === '/') break;
   }
+  let above: PathEntry | null = null;
   for (const at of chain) {
     const entry = await entryOf(at);
-    if (!entry) return false;
+    // A folder on the way is gone (removed since the failure): the user must be able to make it again.
+    if (!entry) return above !== null && !mayAccess(account, above, 2);
     if (!mayAccess(account, entry, 1)) return true;
+    above = entry;
   }
   const file = await entryOf(path);
-  if (!file) {
-    const parent = await entryOf(dirname(path));
-    return parent !== null && !mayAccess(account, parent, 2);
-  }
+  if (!file) return above !== null && !mayAccess(account, above, 2);
   return !mayAccess(account, file, 4) && !mayAccess(account, file, 2);
 }
 
-async function full(path: string): Promise<boolean | null> {
+export async function full(path: string): Promise<boolean | null> {
   const mount = await mountOfPath(path);
   const space = await statfs(mount?.point ?? path).catch(() => null);
   if (!space) return null;
@@ -185,6 +224,12 @@ export async function stillStands(
       return port ? (await socketsOn(port)).length > 0 : null;
     case 'ECONNREFUSED':
       return port && isLocal(host) ? (await socketsOn(port)).length === 0 : null;
+    case 'EADDRNOTAVAIL': {
+      const address = ipAddressOf(host);
+      if (!address) return null;
+      const interfaces = await machineInterfaces().catch(() => null);
+      return interfaces ? holderOf(address, interfaces) === null : null;
+    }
     default:
       if (errno.object !== 'host' || !host) return null;
       return lookup(host).then(
@@ -192,4 +237,41 @@ export async function stillStands(
         () => true,
       );
   }
+}
+
+// A path in an argument: "--data=/srv/x", "/srv/x/out.log"; not a URL's "//host".
+const PATH_IN_ARGUMENT = /(?<![\w.~/-])\/(?!\/)[\w.@%+,:/-]+/g;
+// What a process has open that is no file of a file system it writes to.
+const NOT_WRITTEN = /^\/(?:dev|proc|sys)\/|^(?:pipe|socket|anon_inode):/;
+
+/** The files `pid` has open now (none where it is gone or another user's). */
+async function openPaths(pid: number, proc = '/proc'): Promise<string[]> {
+  if (pid <= 0) return [];
+  const descriptors = await readdir(`${proc}/${pid}/fd`).catch(() => [] as string[]);
+  const targets = await Promise.all(descriptors.map((fd) => readlink(`${proc}/${pid}/fd/${fd}`).catch(() => '')));
+  return targets.filter((target) => target.startsWith('/') && !NOT_WRITTEN.test(target));
+}
+
+/**
+ * The mount points of the file systems the unit writes to, the full ones first: those of the paths its unit file
+ * names (StateDirectory= and the like, ReadWritePaths=, WorkingDirectory=, the paths its command lines name) and of
+ * the files its main process has open now. An ENOSPC line without a path is about one of these, not about `/`.
+ */
+export async function writtenMounts(
+  { unit, scope }: FailingUnit,
+  context: ActionContext,
+  mountOf: (path: string) => Promise<string>,
+): Promise<string[]> {
+  const manager = new UnitManager(context, scope);
+  const [paths, limits] = await Promise.all([
+    manager.paths(unit).catch(() => null),
+    manager.fileLimits(unit).catch(() => null),
+  ]);
+  const named = paths
+    ? [...paths.written, ...paths.arguments.flatMap((argument) => argument.match(PATH_IN_ARGUMENT) ?? [])]
+    : [];
+  const open = await openPaths(limits?.mainPid ?? 0);
+  const mounts = [...new Set(await Promise.all([...named, ...open].map((path) => mountOf(path))))];
+  const fullness = await Promise.all(mounts.map(async (mount) => (await full(mount)) === true));
+  return [...mounts.filter((_mount, index) => fullness[index]), ...mounts.filter((_mount, index) => !fullness[index])];
 }

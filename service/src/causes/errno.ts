@@ -1,97 +1,99 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-// The system errors a failing program reports, one table for every runtime: Linux's errno names, numbers and
-// strerror texts (glibc's, as C, Python, Java and Rust print them; Go prints them lower-case), getaddrinfo's EAI_*
-// (numbered as glibc's netdb.h, negative, as Python prints "[Errno -2]"), and the names runtimes give them instead
-// (Node's ENOTFOUND, Go's "no such host", Python's and Java's exception classes).
+// The system errors a failing program reports, one table for every runtime: every errno of Linux and every EAI_* code
+// of glibc's getaddrinfo, with glibc's strerror and gai_strerror texts (errnoList.ts, generated from the system's own
+// headers and glibc by build/errno-table.py), the forms each runtime prints them in (errnoForms), and what Steward
+// knows of some of them beside: what a read-only step can check of them on this machine, and the other names runtimes
+// give them (Node's ENOTFOUND, Go's "no such host", Python's and Java's exception classes).
+import { ERRNO_LIST } from './errnoList.js';
 
 /** What an error is about: the thing a read-only step can check on this machine. */
-export type ErrnoObject = 'path' | 'port' | 'endpoint' | 'host' | 'descriptors';
+export type ErrnoObject = 'path' | 'port' | 'endpoint' | 'host' | 'descriptors' | 'address';
 
 export interface Errno {
   code: string;
   number: number;
   text: string;
-  object: ErrnoObject;
-  /** Other words runtimes print for it, matched as its text is. */
+  /** What a check is about; null for an error Steward names but has no check of. */
+  object: ErrnoObject | null;
+  /** Other names of the same number (EWOULDBLOCK), and other words runtimes print for it, matched as its text is. */
   aliases?: readonly string[];
   /** Exception classes that mean it: Python's builtins, Java's java.io/java.nio/java.net ones. */
   exceptions?: readonly string[];
 }
 
-export const ERRNO_TABLE: readonly Errno[] = [
-  { code: 'EPERM', number: 1, text: 'Operation not permitted', object: 'path' },
-  {
-    code: 'ENOENT',
-    number: 2,
-    text: 'No such file or directory',
+/** What Steward checks of an error and the names runtimes give it beside its code and text, by code. */
+const KNOWN: Readonly<Record<string, Pick<Errno, 'object' | 'aliases' | 'exceptions'>>> = {
+  EPERM: { object: 'path' },
+  ENOENT: {
     object: 'path',
     exceptions: ['FileNotFoundError', 'NoSuchFileException', 'FileNotFoundException'],
   },
-  {
-    code: 'EACCES',
-    number: 13,
-    text: 'Permission denied',
-    object: 'path',
-    exceptions: ['PermissionError', 'AccessDeniedException'],
-  },
-  { code: 'ENFILE', number: 23, text: 'Too many open files in system', object: 'descriptors' },
-  { code: 'EMFILE', number: 24, text: 'Too many open files', object: 'descriptors' },
-  { code: 'ENOSPC', number: 28, text: 'No space left on device', object: 'path' },
-  {
-    code: 'EROFS',
-    number: 30,
-    text: 'Read-only file system',
-    object: 'path',
-    exceptions: ['ReadOnlyFileSystemException'],
-  },
-  {
-    code: 'EADDRINUSE',
-    number: 98,
-    text: 'Address already in use',
-    object: 'port',
-    exceptions: ['BindException'],
-  },
-  { code: 'EADDRNOTAVAIL', number: 99, text: 'Cannot assign requested address', object: 'port' },
-  { code: 'ENETUNREACH', number: 101, text: 'Network is unreachable', object: 'endpoint' },
-  {
-    code: 'ETIMEDOUT',
-    number: 110,
-    text: 'Connection timed out',
+  EACCES: { object: 'path', exceptions: ['PermissionError', 'AccessDeniedException'] },
+  ENFILE: { object: 'descriptors' },
+  EMFILE: { object: 'descriptors' },
+  ENOSPC: { object: 'path' },
+  EROFS: { object: 'path', exceptions: ['ReadOnlyFileSystemException'] },
+  EADDRINUSE: { object: 'port', exceptions: ['BindException'] },
+  // The address a program was told to bind is not one of this machine's: which it has is what the check shows.
+  EADDRNOTAVAIL: { object: 'address' },
+  ENETUNREACH: { object: 'endpoint' },
+  ETIMEDOUT: {
     object: 'endpoint',
     // Go's net package: a dial past its deadline ("dial tcp 10.0.0.5:5432: i/o timeout").
     aliases: ['i/o timeout'],
     exceptions: ['TimeoutError', 'SocketTimeoutException'],
   },
-  {
-    code: 'ECONNREFUSED',
-    number: 111,
-    text: 'Connection refused',
-    object: 'endpoint',
-    exceptions: ['ConnectionRefusedError', 'ConnectException'],
-  },
-  { code: 'EHOSTUNREACH', number: 113, text: 'No route to host', object: 'endpoint' },
-  { code: 'EDQUOT', number: 122, text: 'Disk quota exceeded', object: 'path' },
-  {
-    code: 'EAI_NONAME',
-    number: -2,
-    text: 'Name or service not known',
+  ECONNREFUSED: { object: 'endpoint', exceptions: ['ConnectionRefusedError', 'ConnectException'] },
+  EHOSTUNREACH: { object: 'endpoint' },
+  EDQUOT: { object: 'path' },
+  EAI_NONAME: {
     object: 'host',
     // Node reports EAI_NONAME and EAI_NODATA as ENOTFOUND; Go's resolver says "no such host".
     aliases: ['ENOTFOUND', 'no such host'],
     exceptions: ['UnknownHostException'],
   },
-  { code: 'EAI_AGAIN', number: -3, text: 'Temporary failure in name resolution', object: 'host' },
-  {
-    code: 'EAI_FAIL',
-    number: -4,
-    text: 'Non-recoverable failure in name resolution',
-    object: 'host',
-    // Go's resolver, for a server that answered SERVFAIL or nonsense.
-    aliases: ['server misbehaving'],
-  },
-  { code: 'EAI_NODATA', number: -5, text: 'No address associated with hostname', object: 'host' },
-];
+  EAI_AGAIN: { object: 'host' },
+  // Go's resolver, for a server that answered SERVFAIL or nonsense.
+  EAI_FAIL: { object: 'host', aliases: ['server misbehaving'] },
+  EAI_NODATA: { object: 'host' },
+};
+
+export const ERRNO_TABLE: readonly Errno[] = ERRNO_LIST.map(({ code, number, text, aliases }) => {
+  const known = KNOWN[code];
+  const words = [...aliases, ...(known?.aliases ?? [])];
+  return {
+    code,
+    number,
+    text,
+    object: known?.object ?? null,
+    ...(words.length > 0 && { aliases: words }),
+    ...(known?.exceptions && { exceptions: known.exceptions }),
+  };
+});
 
 export const errnoByCode = (code: string): Errno | undefined =>
   ERRNO_TABLE.find((entry) => entry.code === code || entry.aliases?.includes(code));
+
+/** Go's syscall.Errno texts: glibc's with the first letter lower-cased (mkerrors.sh), "STREAMS" and the like kept. */
+export const goText = (text: string) =>
+  /^[A-Z][a-z]/.test(text) ? text.charAt(0).toLowerCase() + text.slice(1) : text;
+
+/**
+ * The words each runtime prints for `errno`, with `subject` (a path, or "host:port") where it names one: C's perror
+ * and Java's java.io messages (strerror's text), Python's OSError and socket.gaierror ("[Errno N] text"), Go's
+ * syscall.Errno (lower-cased), Rust's io::Error ("text (os error N)"), Node's libuv code ("Error: CODE: …"), and the
+ * form nginx logs ("(N: text)"). Where a form has no errno of its kind (Go and Rust have no getaddrinfo codes of their
+ * own, Rust no negative numbers), that form is left out.
+ */
+export function errnoForms({ code, number, text }: Errno, subject = '/srv/example'): string[] {
+  const resolver = code.startsWith('EAI_');
+  return [
+    `${subject}: ${text}`,
+    `[Errno ${number}] ${text}: '${subject}'`,
+    ...(resolver ? [] : [`open ${subject}: ${goText(text)}`, `${subject}: ${text} (os error ${number})`]),
+    ...(resolver ? [] : [`java.io.IOException: ${subject} (${text})`]),
+    `Error: ${code}: ${goText(text).toLowerCase()}, open '${subject}'`,
+    ...(resolver ? [] : [`open() "${subject}" failed (${number}: ${text})`]),
+  ];
+}

@@ -1,14 +1,15 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-// A module or library a program could not load, in the words its runtime prints (Python, Node, Perl, Ruby, the
-// dynamic loader), and the files a package that provides it would install, for PackageKit's SearchFiles. Lines are
+// A module, library or command a program could not load or run, in the words its runtime prints (Python, Node, Perl,
+// Ruby, the dynamic loader, the shell's status 127), and the files a package that provides it would install, for
+// PackageKit's SearchFiles. Lines are
 // untrusted text: the name is kept only when it is one the runtime could have meant (no path of its own, no spaces),
 // and only the package PackageKit answers is ever offered.
 import { arch } from 'node:process';
 
 export interface MissingModule {
-  runtime: 'python' | 'node' | 'perl' | 'ruby' | 'library';
-  /** The module or library as the line names it ("yaml", "JSON::XS", "libssl.so.3"). */
+  runtime: 'python' | 'node' | 'perl' | 'ruby' | 'library' | 'command';
+  /** The module, library or command as the line names it ("yaml", "JSON::XS", "libssl.so.3", "rsync"). */
   name: string;
   /** Absolute paths the providing package would install, any one of which is enough. */
   files: string[];
@@ -27,6 +28,24 @@ const PERL_INC = /\(@INC (?:contains|entries checked): ([^)]*)\)/;
 const RUBY = /\bcannot load such file -- ([\w./-]+)/;
 // ld.so: "/usr/bin/x: error while loading shared libraries: libssl.so.3: cannot open shared object file".
 const LIBRARY = /error while loading shared libraries: ([\w.+-]+\.so(?:\.[\d.]+)?): cannot open shared object file/;
+
+// The shell's status 127, a command not on its PATH: dash's "sh: 1: rsync: not found" (a script's "/x.sh: 3: …", its
+// exec builtin's "exec: rsync: not found"), bash's "bash: line 1: rsync: command not found", busybox's "sh: rsync: not
+// found", zsh's "zsh:1: command not found: rsync", and env's "/usr/bin/env: ‘python’: No such file or directory".
+// A name with a '/' is a file of the program's own, not a package's command.
+const COMMAND = String.raw`([\w][\w.+-]*)`;
+const SHELL_NOT_FOUND = new RegExp(
+  String.raw`(?:^|\s)(?:\/[\w./+-]*|(?:ba|da|k|z|a)?sh)(?:: (?:line )?\d+)?: (?:exec: )?${COMMAND}: (?:command )?not found\b`,
+);
+const ZSH_NOT_FOUND = new RegExp(String.raw`\bzsh:(?:\d+:)? command not found: ${COMMAND}`);
+const ENV_NOT_FOUND = new RegExp(String.raw`\benv: ['‘"]${COMMAND}['’"]: No such file or directory`);
+/** Where a package puts a command: the usual bin folders of a PATH. */
+const BIN_DIRS = ['/usr/bin', '/usr/sbin', '/bin', '/sbin'];
+
+/** The command the shell (or env) could not find, or null. */
+export function missingCommandIn(line: string): string | null {
+  return SHELL_NOT_FOUND.exec(line)?.[1] ?? ZSH_NOT_FOUND.exec(line)?.[1] ?? ENV_NOT_FOUND.exec(line)?.[1] ?? null;
+}
 
 /** Where Debian's multiarch libraries live for this machine's architecture. */
 const TRIPLET: Record<string, string> = {
@@ -81,5 +100,7 @@ export function missingModuleIn(line: string, pythonDirs: readonly string[] = []
     const dirs = [...(triplet ? [`/usr/lib/${triplet}`, `/lib/${triplet}`] : []), '/usr/lib64', '/usr/lib'];
     return { runtime: 'library', name: library, files: dirs.map((dir) => `${dir}/${library}`) };
   }
+  const command = missingCommandIn(line);
+  if (command) return { runtime: 'command', name: command, files: BIN_DIRS.map((dir) => `${dir}/${command}`) };
   return null;
 }

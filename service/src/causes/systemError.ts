@@ -17,16 +17,43 @@ export interface SystemError {
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 const byLength = (a: string, b: string) => b.length - a.length;
 
-// Python's "[Errno 98]", "[Errno -2]" (socket.gaierror), Rust's "(os error 98)", C's "errno=28", "errno 13".
-const NUMBER = /\[Errno (-?\d+)\]|\(os error (\d+)\)|\berrno[=: ]\s*(-?\d+)\b/g;
+// Python's "[Errno 98]", "[Errno -2]" (socket.gaierror), Rust's "(os error 98)", C's "errno=28", "errno 13", nginx's
+// "failed (30: Read-only file system)" (ngx_log_error's "(%d: %s)"), Apache's "(98)Address already in use: AH00072".
+const NUMBER =
+  /\[Errno (-?\d+)\]|\(os error (\d+)\)|\berrno[=: ]\s*(-?\d+)\b|\((\d+): [^)]+\)|(?:^|\s)\((\d+)\)(?=[A-Z])/g;
 // Node's error codes ("EADDRINUSE", "connect ECONNREFUSED", "getaddrinfo ENOTFOUND"), and EAI_* as glibc names them.
-const CODE = /\b(E[A-Z]{3,}|EAI_[A-Z]+)\b/g;
-// strerror's and gai_strerror's texts, longest first ("Too many open files in system" before "Too many open files").
+const CODE = /\b(E[A-Z0-9]{2,}|EAI_[A-Z_]+)\b/g;
+/**
+ * Texts that are words any program may write of its own ("System error", "Protocol error"): named by their number or
+ * code only, never by these words alone.
+ */
+export const OWN_WORDS: ReadonlySet<string> = new Set([
+  'System error',
+  'Unknown error',
+  'Protocol error',
+  'Bad message',
+  'Operation canceled',
+  'Request canceled',
+  'Interrupted by a signal',
+  'Memory allocation failure',
+  'Too many users',
+  'Owner died',
+  'Timer expired',
+  'Exchange full',
+  'Invalid slot',
+  'No anode',
+]);
+// strerror's and gai_strerror's texts, longest first ("Too many open files in system" before "Too many open files"), as
+// whole words, in any case (Go lower-cases the first letter, some runtimes all of them).
 const TEXT = new RegExp(
-  ERRNO_TABLE.flatMap((entry) => [entry.text, ...(entry.aliases ?? []).filter((alias) => /\s/.test(alias))])
+  `(?<![\\w])(?:${ERRNO_TABLE.flatMap((entry) => [
+    entry.text,
+    ...(entry.aliases ?? []).filter((alias) => /\s/.test(alias)),
+  ])
+    .filter((text) => !OWN_WORDS.has(text))
     .sort(byLength)
     .map(escape)
-    .join('|'),
+    .join('|')})(?![\\w])`,
   'gi',
 );
 const EXCEPTION = new RegExp(
@@ -86,7 +113,7 @@ function findErrno(line: string): Found | null {
     withTextBefore(
       line,
       firstOf(line, 'number', NUMBER, (match) =>
-        byNumber(match[3] ? Math.abs(Number(match[3])) : Number(match[1] ?? match[2])),
+        byNumber(match[3] ? Math.abs(Number(match[3])) : Number(match[1] ?? match[2] ?? match[4] ?? match[5])),
       ),
     ) ??
     firstOf(line, 'code', CODE, (match) => errnoByCode(match[1] ?? '')) ??
@@ -97,9 +124,10 @@ function findErrno(line: string): Found | null {
 
 // An absolute path, bare or quoted, up to a space, quote, colon, comma or parenthesis; not a URL's "//host".
 const ABSOLUTE_PATH = /(?<![\w.~/-])\/(?!\/)[^\s'"`:,()]*/g;
-// Between a path and the error it got: "open /x: no such file", "/x (No such file", "'/x': Permission denied", and C's
-// "open(/x): No such file" (a call and its argument, as a program passes them to perror).
-const RIGHT_BEFORE = /^['"`]?\)?[\s:(]*$/;
+// Between a path and the error it got: "open /x: no such file", "/x (No such file", "'/x': Permission denied", C's
+// "open(/x): No such file" (a call and its argument, as a program passes them to perror), and nginx's
+// 'open() "/x" failed (30: Read-only file system)'.
+const RIGHT_BEFORE = /^['"`]?\)?(?:\s+failed)?[\s:(]*$/;
 
 /**
  * The path the error is about: the one right before it (C, Go, Java, Rust: "open /etc/x: no such file or directory"), else
@@ -176,6 +204,7 @@ export function systemErrorIn(line: string): SystemError | null {
     }
     case 'port':
     case 'endpoint':
+    case 'address':
       Object.assign(error, endpointOf(line, found));
       break;
     case 'host': {
@@ -185,6 +214,12 @@ export function systemErrorIn(line: string): SystemError | null {
     }
     case 'descriptors':
       break;
+    // An error Steward has no check of: the path it names, where it names one, says what it was about.
+    case null: {
+      const path = pathOf(line, found);
+      if (path) error.path = path;
+      break;
+    }
   }
   return error;
 }

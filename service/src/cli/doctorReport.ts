@@ -49,6 +49,8 @@ export interface DoctorReport {
   backend?: BackendReport;
   /** What reads answers aloud, as found on this machine by the CLI. */
   'voice-output'?: VoiceOutputReport;
+  /** What the service watches only in part, and why (a limit of watched folders reached). */
+  notes: string[];
 }
 
 export interface VoiceOutputReport {
@@ -157,6 +159,7 @@ export function doctorReport(status: StatusRecord, config?: Config, voiceOutput?
     'config-file': str(status['config-file']),
     capabilities: [...checks, ...unknown],
     'turned-off': config ? turnedOff(config) : [],
+    notes: Array.isArray(status.notes) ? status.notes.filter((note): note is string => typeof note === 'string') : [],
     ...(backendReport(status) && { backend: backendReport(status) }),
     ...(voiceOutput && { 'voice-output': voiceOutput }),
   };
@@ -187,6 +190,7 @@ export function formatDoctor(report: DoctorReport): string {
         ]
       : []),
     ...backendLines(report.backend),
+    ...(report.notes.length > 0 ? ['', 'Watched only in part:', ...report.notes.map((note) => `  ${note}`)] : []),
     ...(report['voice-output'] ? ['', `Reading aloud: ${report['voice-output'].summary}`] : []),
     '',
     missing.length === 0

@@ -56,6 +56,12 @@ export function backendStatusLines(status: StatusRecord): string[] {
   return [`Backend:       ${summary}`, ...(remedy ? [`  ${remedy}`] : [])];
 }
 
+/** What the service watches only in part, and why; none from an older service. */
+export function noteLines(status: StatusRecord): string[] {
+  const notes = Array.isArray(status.notes) ? status.notes.filter((note) => typeof note === 'string') : [];
+  return notes.map((note, index) => `${index === 0 ? 'Watching:      ' : '               '}${note}`);
+}
+
 /** The human-readable form of `steward status`. */
 export function formatStatus(status: StatusRecord, engine?: StatusRecord): string {
   const capabilities = Array.isArray(status.capabilities) ? (status.capabilities as string[]) : [];
@@ -66,6 +72,7 @@ export function formatStatus(status: StatusRecord, engine?: StatusRecord): strin
     // Attention is about findings; say where they are.
     ...(status.state === 'attention' ? [`  ${_('“steward findings” shows what needs your attention.')}`] : []),
     `Capabilities:  ${capabilities.length > 0 ? capabilities.join(', ') : 'none yet'}`,
+    ...noteLines(status),
     `Configuration: ${str(status['config-file'])}${status['config-valid'] === false ? ' (invalid, defaults in use)' : ''}`,
     `State:         ${str(status['state-directory'])}`,
     `Running since: ${startedAt ? startedAt.toLocaleString() : 'unknown'} (pid ${String(status.pid)})`,

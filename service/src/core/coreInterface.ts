@@ -72,6 +72,7 @@ export function createCoreInterface(
         capabilities: new Variant('as', state.capabilities),
         'capability-problems': new Variant('a{ss}', state.capabilityProblems),
         'capability-details': new Variant('a{ss}', state.capabilityDetails),
+        notes: new Variant('as', state.notes),
         pid: new Variant('u', info.pid),
         'started-at': new Variant('x', BigInt(info.startedAt.getTime()) * 1000n),
         'config-file': new Variant('s', info.configFile),

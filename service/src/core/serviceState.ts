@@ -26,6 +26,8 @@ export class ServiceState extends EventEmitter<{ changed: [names: ('State' | 'St
   private caps: string[] = [];
   private capProblems: Record<string, string> = {};
   private capDetails: Record<string, string> = {};
+  /** What a part watches only in part, and why, by part. */
+  private readonly partNotes = new Map<string, string>();
   private last: Snapshot = this.snapshot();
 
   get state(): State {
@@ -68,6 +70,20 @@ export class ServiceState extends EventEmitter<{ changed: [names: ('State' | 'St
     // A problem can quote what it found (an invalid configuration's keys): the status stays readable.
     else this.problems.set(source, bounded(problem, MAX_PROBLEM));
     this.update();
+  }
+
+  /**
+   * Records (or with `null`, clears) what part `source` does only in part, and why ("folders past a limit are not
+   * watched"): shown in the status and by `steward doctor`, without making the service degraded.
+   */
+  setNote(source: string, note: string | null): void {
+    if (note === null) this.partNotes.delete(source);
+    else this.partNotes.set(source, bounded(note, MAX_PROBLEM));
+  }
+
+  /** The notes of every part, in the order they came. */
+  get notes(): string[] {
+    return [...this.partNotes.values()];
   }
 
   /** Records (or with `null`, clears) something on the machine the user should look at, e.g. "2 problems found". */

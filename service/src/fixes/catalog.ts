@@ -7,6 +7,7 @@ import { desktopActions } from '../desktop/index.js';
 import { type NixosActionOptions, nixosActions } from '../nixos/actions.js';
 import type { TestHooks } from '../testHooks.js';
 import type { ActionDefinition } from './action.js';
+import { addressesAction } from './actions/addresses.js';
 import { blockDeviceAction } from './actions/blockDevice.js';
 import { captivePortalActions } from './actions/captivePortal.js';
 import { configActions } from './actions/config.js';
@@ -122,6 +123,7 @@ const findingActions = ({ journalDirectories = () => [], testHooks = {} }: Findi
     gpuDriverVersionsAction({ root: testHooks.dpkgRoot }),
     validateAction({ root: testHooks.configRoot }),
     portHolderAction(),
+    addressesAction(),
     diskHealthAction(),
     blockDeviceAction({ root: testHooks.dpkgRoot }),
     filesystemErrorsAction({ root: testHooks.dpkgRoot }),

@@ -5,6 +5,8 @@
 // worth offering only for a cause that can pass; a missing program, user or
 // directory, a port another process holds, a full disk or a bad configuration
 // line fail the next start the same way.
+import { missingCommandIn } from '../causes/missingModule.js';
+import { type MissingInterface, missingInterfaceIn } from '../causes/networkInterface.js';
 import { type SystemError, systemErrorOf } from '../causes/systemError.js';
 import { configErrorIn } from '../findings/detectors/configError.js';
 import { missingExecutableIn, PID_FILE_MISSING } from '../findings/detectors/unitFailed.js';
@@ -108,6 +110,10 @@ export type FailureCause =
    * refused connection, a name that does not resolve): whether a restart can help is what checking its object says.
    */
   | { kind: 'system-error'; error: SystemError; evidence: string }
+  /** The shell could not find a command the unit's script runs (status 127): it fails the same way until it is there. */
+  | { kind: 'missing-command'; command: string; evidence: string }
+  /** The program was told of an interface or local address the machine does not have. */
+  | { kind: 'interface'; missing: MissingInterface; evidence: string }
   /** A unit it requires is masked: no start of it can succeed until that unit is unmasked. */
   | { kind: 'masked-dependency'; unit: string; evidence: string }
   /**
@@ -140,9 +146,10 @@ const PRIVILEGED_PORTS = 1024;
 // PID 1's words for a start refused because a required unit is masked (job.c, unit.c).
 const MASKED = /Unit ([\w@:.\\-]+) is masked/;
 // How programs print an error that stops them: Python's traceback and exceptions, Java's and Node's, "error:" and
-// "fatal:" prefixes (GCC style, Go's log.Fatal, Rust's anyhow), "[emerg]"/"[crit]" (nginx), "panic:".
+// "fatal:" prefixes (GCC style, Go's log.Fatal, Rust's anyhow), "[emerg]"/"[crit]" (nginx), "panic:", and a line that
+// ends saying it stops ("sshd: no hostkeys available -- exiting.", "… Aborting.", "giving up").
 const PROGRAM_ERROR =
-  /Traceback \(most recent call last\)|^(?:\w+\.)*\w*(?:Error|Exception)(?::|$)|(?:^|[\s\]])(?:error|fatal|FATAL|ERROR|panic)(?:\]|:)|\[(?:emerg|crit|alert)\]/;
+  /Traceback \(most recent call last\)|^(?:\w+\.)*\w*(?:Error|Exception)(?::|$)|(?:^|[\s\]])(?:error|fatal|FATAL|ERROR|panic)(?:\]|:)|\[(?:emerg|crit|alert)\]|(?:^|[\s,;:-])(?:[Ee]xiting|[Aa]borting|[Gg]iving up|[Cc]annot continue)[.!]?$/;
 // systemd's own lines about the failure, which say that it failed and not why.
 const SYSTEMD_WORDS = /Failed with result|process exited|entered failed state|Failed to start|failed\.$/;
 const RESULTS_THAT_PASS = new Set(['timeout', 'watchdog', 'signal', 'core-dump', 'oom-kill']);
@@ -192,6 +199,12 @@ export function failureCause(lines: readonly string[], ended: EndedState = {}): 
   }
   const masked = line(MASKED);
   if (masked) return { kind: 'masked-dependency', unit: MASKED.exec(masked)?.[1] ?? '', evidence: masked };
+  for (const text of lines) {
+    const command = missingCommandIn(text);
+    if (command) return { kind: 'missing-command', command, evidence: text };
+    const missing = missingInterfaceIn(text);
+    if (missing) return { kind: 'interface', missing, evidence: text };
+  }
   // systemd's own lines say that the unit failed, and its "Can't open PID file" is about PIDFile=, not the program.
   const system = systemErrorOf(lines.filter((text) => !SYSTEMD_WORDS.test(text) && !PID_FILE_MISSING.test(text)));
   if (system) return systemErrorCause(system, system.line);

@@ -26,6 +26,8 @@ interface StoreIndex {
   /** sha256 → size, and when it was last stored (a counter), for eviction. */
   copies: Record<string, { size: number; used: number }>;
   clock: number;
+  /** Path → when it last changed (milliseconds since the epoch), where the watcher saw it change. */
+  changedAt?: Record<string, number>;
 }
 
 async function readIndex(directory: string): Promise<StoreIndex | undefined> {
@@ -74,6 +76,15 @@ export async function knownGoodCopy(
   return hash ? readCopy(knownGoodDirectory, hash) : null;
 }
 
+/** The watched paths that changed between `from` and `to`, as the watcher recorded them, the latest first. */
+export async function changedBetween(knownGoodDirectory: string, from: Date, to: Date): Promise<string[]> {
+  const changedAt = (await readIndex(knownGoodDirectory).catch(() => undefined))?.changedAt ?? {};
+  return Object.entries(changedAt)
+    .filter(([, at]) => at >= from.getTime() && at <= to.getTime())
+    .sort(([, a], [, b]) => b - a)
+    .map(([path]) => path);
+}
+
 /** The hashes `path` held, most recent first (null: it did not exist); [] for a path the watcher never saw. */
 export async function watchedHistory(knownGoodDirectory: string, path: string): Promise<(string | null)[]> {
   return (await readIndex(knownGoodDirectory))?.files[resolve(path)] ?? [];
@@ -115,6 +126,7 @@ export class KnownGoodStore {
   private files = new Map<string, (string | null)[]>();
   private copies = new Map<string, { size: number; used: number }>();
   private clock = 0;
+  private changedAt = new Map<string, number>();
 
   constructor(
     private readonly directory: string,
@@ -133,6 +145,7 @@ export class KnownGoodStore {
     this.files = new Map(Object.entries(index?.files ?? {}));
     this.copies = new Map(Object.entries(index?.copies ?? {}));
     this.clock = index?.clock ?? 0;
+    this.changedAt = new Map(Object.entries(index?.changedAt ?? {}));
     // Reconcile with the directory: a crash may leave a copy the index does not list, or the reverse.
     const names = new Set(await readdir(this.directory));
     for (const hash of this.copies.keys()) if (!names.has(hash)) this.copies.delete(hash);
@@ -172,14 +185,16 @@ export class KnownGoodStore {
    * Records that `path` now holds `hash` (null: deleted), keeping `content` as its copy when given, unless it is
    * a secret file: then only its hash is recorded.
    */
-  async record(path: string, hash: string | null, content?: Buffer): Promise<void> {
+  async record(path: string, hash: string | null, content?: Buffer, changedAt?: Date): Promise<void> {
     const history = [hash, ...this.history(path)].slice(0, this.maxHistory);
     // Most recently changed last, so that the paths forgotten first are those quiet the longest.
     this.files.delete(path);
     this.files.set(path, history);
+    if (changedAt) this.changedAt.set(path, changedAt.getTime());
     for (const oldest of this.files.keys()) {
       if (this.files.size <= MAX_PATHS) break;
       this.files.delete(oldest);
+      this.changedAt.delete(oldest);
     }
     if (hash && content && !(await isSecretFile(path, content, this.secrets))) await this.keep(hash, content);
     await this.evict(hash);
@@ -192,6 +207,7 @@ export class KnownGoodStore {
       files: Object.fromEntries(this.files),
       copies: Object.fromEntries(this.copies),
       clock: this.clock,
+      changedAt: Object.fromEntries(this.changedAt),
     };
     await writeAtomically(this.directory, INDEX_FILE, JSON.stringify(index));
   }

@@ -22,7 +22,7 @@ import { withoutSafetyClaims } from './modelWords.js';
 import { type CandidateAction, draftFor, PLAYBOOK_KINDS, type ProposalDraft } from './playbooks.js';
 import { worthOffering } from './playbookSteps.js';
 import { policyFor, type PolicyRules } from './policy.js';
-import { restartHeldBack } from './repairWatch.js';
+import { restartHeldBack, STARTS } from './repairWatch.js';
 import { type FixesStore, isOneClick, type Proposal, type ProposalTrust, type ProposedAction } from './store.js';
 
 /** Who ran a step that only reads, as its proposal was shown: Steward, for the person. */
@@ -428,9 +428,10 @@ export class Proposer {
   /** Takes back the waiting proposal of the failed unit `subject`: a more specific finding covers it. */
   private withdrawUnitFailed(subject: string): void {
     const { store, signals } = this.options;
-    const superseded = this.options.findings.activeFinding('unit-failed', subject);
-    const proposal = superseded && store.proposalForFinding(superseded.id);
-    if (proposal && (proposal.state === 'open' || proposal.state === 'not-fixed')) {
+    // Whatever its finding's state now: a unit whose start succeeds before it fails again (Type=simple, in a crash
+    // loop) resolves its unit-failed finding for a moment, while that finding's proposal still waits.
+    for (const proposal of store.proposals(['open', 'not-fixed'])) {
+      if (proposal.kind !== 'unit-failed' || proposal.subject !== subject) continue;
       store.setProposalState(proposal.id, 'resolved');
       signals.proposalRemoved(proposal.id);
     }
@@ -542,7 +543,7 @@ export class Proposer {
     const checked = draft && (await this.checkedWithSystemd(finding, draft.actions));
     if (!draft || !checked) return proposal;
     const actions = await this.offered({ ...draft, actions: checked }, catalog, proposal.trust, finding);
-    if (!actions.some((action) => action.name === 'systemd.restart_unit')) return proposal;
+    if (!actions.some((action) => STARTS.has(action.name))) return proposal;
     const explanation = proposal.trust.explanationBy === 'model' ? proposal.explanation : draft.explanation;
     store.refreshProposal(proposal.id, explanation, actions, proposal.trust, draft.title);
     // Waiting again for the user's Apply, where an applied step (an unmask) had ended it as fixed.

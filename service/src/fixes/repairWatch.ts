@@ -13,7 +13,8 @@ import type { ActionContext } from './action.js';
 import { UnitManager, type UnitScope } from './actions/systemdUnits.js';
 import type { FixesStore, Proposal, ProposalState } from './store.js';
 
-const RESTART = 'systemd.restart_unit';
+/** What starts a failed unit again: a restart, or (for a crash loop) a start after its failed state is cleared. */
+export const STARTS: ReadonlySet<string> = new Set(['systemd.restart_unit', 'systemd.start_unit']);
 /** The most proposals watched at once: the newest; each costs a few inotify watches and match rules. */
 const MAX_WATCHED = 20;
 /** A repair is often several writes (an editor's temporary file and rename, mkdir -p): the last one counts. */
@@ -43,7 +44,7 @@ interface Watched {
 export const WAITING_FOR_RESTART = ['open', 'fixed', 'not-fixed'] as const satisfies readonly ProposalState[];
 
 /** Kinds about a failed unit whose playbook holds its restart back until something says it can help. */
-const RESTART_WAITS_FOR_REPAIR = new Set(['unit-failed', 'config-changed-before-failure']);
+const RESTART_WAITS_FOR_REPAIR = new Set(['unit-failed', 'crash-loop', 'config-changed-before-failure']);
 
 /** A playbook proposal for a failed unit that offers no restart yet, and may still get one. */
 export function restartHeldBack(proposal: Proposal): boolean {
@@ -52,7 +53,7 @@ export function restartHeldBack(proposal: Proposal): boolean {
     RESTART_WAITS_FOR_REPAIR.has(proposal.kind) &&
     proposal.trust.origin === 'playbook' &&
     proposal.findingId !== null &&
-    !proposal.actions.some((action) => action.name === RESTART)
+    !proposal.actions.some((action) => STARTS.has(action.name))
   );
 }
 

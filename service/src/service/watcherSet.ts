@@ -18,6 +18,8 @@ export interface WatcherSetOptions {
   store: FindingsStore;
   stewardSecrets: () => string[];
   sessionBus: MessageBus;
+  /** Told what a source watches only in part (see ServiceState.setNote). */
+  onNote?: (source: string, note: string | null) => void;
   log: Logger;
 }
 
@@ -28,7 +30,7 @@ export class WatcherSet {
   constructor(private readonly options: WatcherSetOptions) {}
 
   start(capabilities: string[], systemBus: MessageBus | null): void {
-    const { config, paths, hooks, pipeline, store, stewardSecrets, sessionBus, log } = this.options;
+    const { config, paths, hooks, pipeline, store, stewardSecrets, sessionBus, onNote, log } = this.options;
     const watchers = new Watchers({
       config: config.config.watch,
       capabilities,
@@ -42,6 +44,7 @@ export class WatcherSet {
       systemJournal: hooks.systemJournal,
       userJournal: hooks.userJournal,
       dpkgRoot: hooks.dpkgRoot,
+      onNote,
       log,
     });
     // Each source reports its own failure to start; the others run regardless.

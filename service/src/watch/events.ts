@@ -5,6 +5,7 @@
 import type { DesktopState } from '../desktop/events.js';
 import type { DpkgState } from '../fixes/actions/dpkgState.js';
 import type { JournalField } from './journalEntry.js';
+import type { UnitPaths } from './unitPaths.js';
 
 export type JournalFields = Partial<Record<JournalField, string>>;
 
@@ -53,6 +54,8 @@ export interface UnitState {
   exitCode?: number;
   /** NRestarts, when the manager reports it. */
   restarts?: number;
+  /** For a failed unit: the paths its unit file names, as its manager has them (what links a file to the failure). */
+  paths?: UnitPaths;
 }
 
 export interface LinkState {
@@ -82,7 +85,15 @@ export type WatchEvent =
   | { type: 'unit'; at: Date; state: UnitState }
   | { type: 'link'; at: Date; link: LinkState }
   | { type: 'connectivity'; at: Date; state: 'none' | 'portal' | 'limited' | 'full' | 'unknown' }
-  | { type: 'fileChanged'; at: Date; path: string; previousHash: string | null; hash: string | null }
+  | {
+      type: 'fileChanged';
+      at: Date;
+      path: string;
+      previousHash: string | null;
+      hash: string | null;
+      /** Units whose processes had the file open as it changed (those whose /proc this user may read). */
+      openedBy?: string[];
+    }
   /** The desktop session's state, read from its own D-Bus APIs (service/src/desktop/). */
   | { type: 'desktop'; at: Date; desktop: DesktopState }
   /** What dpkg's own database leaves unfinished (watch/dpkg.ts). */

@@ -15,6 +15,7 @@ import { checkedAnswer, reportUnexpected, UnexpectedAnswer } from '../dbus/unexp
 import { boundedText, variantOf } from '../dbus/variants.js';
 import type { Logger } from '../logging.js';
 import type { EventSource, UnitState, WatchEvent } from './events.js';
+import { readUnitPaths } from './unitPaths.js';
 
 export interface UnitSourceOptions {
   name: string;
@@ -159,6 +160,10 @@ export class UnitSource implements EventSource {
       return;
     }
     const state: UnitState = { scope: this.#options.scope, unit, activeState, ...(await this.#details(path, unit)) };
+    // What its file names, for what a changed file has to do with the failure (causes/fileLink.ts).
+    if (activeState === 'failed') {
+      state.paths = await readUnitPaths(unit, this.#options.scope, (iface, name) => this.#property(path, iface, name));
+    }
     this.#emit?.({ type: 'unit', at: new Date(), state });
   }
 

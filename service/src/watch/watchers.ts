@@ -40,6 +40,8 @@ export interface WatchersOptions {
   /** Journal directories that stand for the system's and the user's journals (the corpus's test hooks, testHooks.ts). */
   systemJournal?: string;
   userJournal?: string;
+  /** Told what a source watches only in part, and why (null once it watches all again), by source. */
+  onNote?: (source: string, note: string | null) => void;
   log: Logger;
 }
 
@@ -104,6 +106,7 @@ export class Watchers {
               nested: config.files.watchDefaults ? [options.configHome] : [],
               knownGoodDirectory: join(options.stateDirectory, 'known-good'),
               secrets: options.secrets,
+              onNote: (note) => options.onNote?.('files', note),
               log,
             }),
           ]

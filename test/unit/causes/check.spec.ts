@@ -4,7 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 
-import { checkStep, portsNamedBy, stillStands } from '../../../service/src/causes/check.js';
+import { checkStep, portsNamedBy, refusedAlong, stillStands } from '../../../service/src/causes/check.js';
 import { systemErrorIn } from '../../../service/src/causes/systemError.js';
 import type { Preview } from '../../../service/src/fixes/action.js';
 import { worthOffering } from '../../../service/src/fixes/playbookSteps.js';
@@ -109,5 +109,39 @@ describe('the check of a system error’s object', () => {
     } finally {
       await temp.remove();
     }
+  });
+
+  it('shows the machine’s addresses for an address it could not bind, and says whether it has that address', async () => {
+    const step = checkStep(errorOf('listen tcp 192.0.2.10:8080: bind: cannot assign requested address'), failing);
+    expect(step).toEqual({ name: 'info.addresses', params: { address: '192.0.2.10' } });
+    expect(checkStep(errorOf('OSError: [Errno 99] Cannot assign requested address'), failing)).toEqual({
+      name: 'info.addresses',
+      params: {},
+    });
+    const context = homeContext('/nonexistent');
+    // TEST-NET-1 is no address of this machine; its loopback address is.
+    expect(await stillStands(errorOf('bind 192.0.2.10:8080: Cannot assign requested address'), failing, context)).toBe(
+      true,
+    );
+    expect(await stillStands(errorOf('bind 127.0.0.1:8080: Cannot assign requested address'), failing, context)).toBe(
+      false,
+    );
+  });
+
+  it('keeps a refused path refused when its folder was removed since, unless the user may make it again', async () => {
+    const nobody = { name: 'nobody', uid: 65534, gids: [65534] };
+    const folder = (path: string, uid: number, mode: number) => ({ path, uid, gid: uid, mode, directory: true });
+    const tree = new Map([
+      ['/', folder('/', 0, 0o755)],
+      ['/var', folder('/var', 0, 0o755)],
+      ['/var/lib', folder('/var/lib', 0, 0o755)],
+      ['/tmp', folder('/tmp', 0, 0o1777)],
+    ]);
+    const entryOf = async (at: string) => tree.get(at) ?? null;
+    // /var/lib/gym-tally removed: nobody may not make it in /var/lib, so writing its count still fails.
+    expect(await refusedAlong(nobody, '/var/lib/gym-tally/count', entryOf)).toBeTrue();
+    expect(await refusedAlong(nobody, '/tmp/gym-tally/count', entryOf)).toBeFalse();
+    tree.set('/var/lib/gym-tally', folder('/var/lib/gym-tally', 65534, 0o755));
+    expect(await refusedAlong(nobody, '/var/lib/gym-tally/count', entryOf)).toBeFalse();
   });
 });

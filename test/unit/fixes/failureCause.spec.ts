@@ -137,4 +137,43 @@ describe('why a unit failed', () => {
       jasmine.objectContaining({ kind: 'system-error', evidence: lines[0]! }),
     );
   });
+
+  it('names the command the shell could not find (status 127) in dash’s, bash’s, busybox’s, zsh’s and env’s words', () => {
+    for (const line of [
+      'sh: 1: rsync: not found',
+      '/usr/local/bin/gym-backup: 3: rsync: not found',
+      'bash: line 1: rsync: command not found',
+      '/home/me/bin/sync.sh: line 12: rsync: command not found',
+      'sh: rsync: not found',
+      'zsh:1: command not found: rsync',
+      '/usr/bin/env: ‘rsync’: No such file or directory',
+    ])
+      expect(failureCause([line], { result: 'exit-code', exitCode: 127 }))
+        .withContext(line)
+        .toEqual(jasmine.objectContaining({ kind: 'missing-command', command: 'rsync' }));
+    // A path is the program's own file, and a setting "not found" is no command.
+    expect(failureCause(['sh: 1: /opt/x/run: not found']).kind).not.toBe('missing-command');
+    expect(failureCause(['config key: not found']).kind).not.toBe('missing-command');
+  });
+
+  it('names an interface or local address the program was told of and the machine lacks', () => {
+    expect(failureCause(['dnsmasq: unknown interface gym5'])).toEqual(
+      jasmine.objectContaining({ kind: 'interface', missing: jasmine.objectContaining({ name: 'gym5' }) }),
+    );
+    expect(failureCause(['Cannot find device "wg0"'])).toEqual(
+      jasmine.objectContaining({ kind: 'interface', missing: jasmine.objectContaining({ name: 'wg0' }) }),
+    );
+    expect(failureCause(['dnsmasq: no interface with address 10.9.0.1'])).toEqual(
+      jasmine.objectContaining({ kind: 'interface', missing: jasmine.objectContaining({ address: '10.9.0.1' }) }),
+    );
+    // D-Bus's and COM's interfaces are no network interfaces.
+    expect(failureCause(['GDBus.Error: Unknown interface org.gtk.Actions.Extra']).kind).not.toBe('interface');
+    expect(failureCause(['unknown interface {00000000-0000-0000-c000-000000000046}']).kind).not.toBe('interface');
+  });
+
+  it('takes a daemon’s line saying it stops for its own error', () => {
+    expect(failureCause(['sshd: no hostkeys available -- exiting.'], { result: 'exit-code', exitCode: 1 })).toEqual(
+      jasmine.objectContaining({ kind: 'program-error', evidence: 'sshd: no hostkeys available -- exiting.' }),
+    );
+  });
 });

@@ -61,6 +61,58 @@ describe('what systemd recorded of a unit’s last run', () => {
     expect(describeMainExit(3, 6, 'core-dump')).toContain('the program aborted itself');
   });
 
+  it('shows what systemd waited for when a start timed out, by the unit’s Type=, and how long the process ran', () => {
+    const timedOut = (startup: UnitRecord['startup']) =>
+      describeRecord(record({ result: 'timeout', mainCode: 2, mainStatus: 15, startup }));
+    const notify = timedOut({
+      type: 'notify',
+      notifyAccess: 'main',
+      pidFile: '',
+      busName: '',
+      timeoutUs: 3_000_000,
+      statusText: '',
+      ranUs: 3_012_000,
+    });
+    expect(notify).toContain(
+      'systemd waited up to 3 s (TimeoutStartSec=) for the program to report READY=1 on its notification socket (Type=notify); only its main process may send it (NotifyAccess=main): a child process’s message is ignored.',
+    );
+    expect(notify).toContain('It sent neither READY=1 nor any status (STATUS=) in that time.');
+    expect(notify).toContain('Its main process ran for 3 s.');
+    expect(
+      timedOut({ type: 'notify', notifyAccess: 'none', pidFile: '', busName: '', timeoutUs: 0, statusText: 'Loading' }),
+    ).toEqual(
+      jasmine.arrayContaining([
+        jasmine.stringContaining('NotifyAccess=none ignores every message'),
+        'The last status it sent (STATUS=): “Loading”; READY=1 never came.',
+      ]),
+    );
+    const forking = timedOut({
+      type: 'forking',
+      notifyAccess: 'none',
+      pidFile: '/run/gym.pid',
+      pidFilePresent: false,
+      busName: '',
+      timeoutUs: 90_000_000,
+      statusText: '',
+    });
+    expect(forking).toContain(
+      'It also waited for the daemon’s PID file /run/gym.pid (PIDFile=), which does not exist now.',
+    );
+    expect(
+      timedOut({
+        type: 'dbus',
+        notifyAccess: 'none',
+        pidFile: '',
+        busName: 'org.example.Gym',
+        busNameOwned: false,
+        timeoutUs: 2 ** 64 - 1,
+        statusText: '',
+      }),
+    ).toContain(
+      'systemd waited for the program to take the bus name org.example.Gym (Type=dbus); no process owns it now.',
+    );
+  });
+
   it('says where a core went by the kernel’s core pattern', () => {
     expect(describeCorePattern('|/usr/lib/systemd/systemd-coredump %P %u %g %s %t %c %h %d\n')).toContain(
       'coredumpctl info',

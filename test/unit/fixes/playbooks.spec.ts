@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import type { Evidence } from '../../../service/src/findings/types.js';
@@ -148,10 +148,12 @@ describe('playbooks', () => {
     expect(result?.actions).toEqual([{ name: 'network.open_portal', params: {} }]);
   });
 
-  it('shows what systemd recorded of a crash loop and its logs first, then clears the failed state and starts it: never stop beside restart', async () => {
-    const result = await draft('crash-loop', 'backup.service', [{ journal: 'user' }]);
+  it('shows what systemd recorded of a crash loop and its logs first, then clears the failed state and starts it once its cause can pass: never stop beside restart', async () => {
+    const result = await draft('crash-loop', 'backup.service', [
+      { journal: 'user', text: "backup.service: Failed with result 'watchdog'." },
+    ]);
     expect(result?.title).toBe('Find out why backup.service keeps failing');
-    expect(result?.explanation).toContain('will not help until the cause is fixed');
+    expect(result?.explanation).toContain('Clearing the failed state lets systemd start it again');
     expect(result?.actions).toEqual([
       { name: 'info.unit_failure', params: { unit: 'backup.service', scope: 'user' } },
       { name: 'info.show_logs', params: { unit: 'backup.service', scope: 'user' } },
@@ -160,9 +162,93 @@ describe('playbooks', () => {
     ]);
   });
 
-  it('reads a failed unit’s logs, then restarts it when its result can pass', async () => {
+  it('offers no start nor reset of a crash loop while a cause its lines give stands', async () => {
+    for (const text of [
+      // OpenSSH's sshd (sshd.c) when no HostKey= file can be read
+      'sshd: no hostkeys available -- exiting.',
+      'backup: cannot read /etc/backup.conf',
+      'OSError: [Errno 99] Cannot assign requested address',
+    ]) {
+      const result = await draft('crash-loop', 'backup.service', [
+        { journal: 'user', text: "backup.service: Failed with result 'exit-code'." },
+        { journal: 'user', text },
+      ]);
+      const steps = result?.actions.map((action) => action.name) ?? [];
+      expect(steps[0]).withContext(text).toBe('info.unit_failure');
+      expect(steps).withContext(text).not.toContain('systemd.reset_failed');
+      expect(steps).withContext(text).not.toContain('systemd.start_unit');
+      expect(result?.explanation).withContext(text).toContain('its cause still stands, so no start is offered');
+    }
+  });
+
+  it('names the command the shell could not find, and offers no restart while it is not installed', async () => {
+    const result = await draft('unit-failed', 'backup.service', [
+      { text: "backup.service: Failed with result 'exit-code'." },
+      { text: '/usr/local/bin/backup: 3: gym-no-such-command: not found' },
+    ]);
+    expect(result?.title).toBe('See why backup.service cannot run gym-no-such-command');
+    expect(result?.explanation).toContain(
+      'The shell could not find the command gym-no-such-command it runs (status 127)',
+    );
+    expect(result?.actions.map((action) => action.name)).toEqual(['info.unit_failure', 'info.show_logs']);
+  });
+
+  it('shows the machine’s interfaces for an interface it was told of and does not have, and no restart', async () => {
+    const result = await draft('unit-failed', 'backup.service', [
+      { text: "backup.service: Failed with result 'exit-code'." },
+      { text: 'dnsmasq: unknown interface gym5' },
+    ]);
+    expect(result?.actions).toEqual([
+      { name: 'info.addresses', params: { interface: 'gym5' } },
+      { name: 'info.show_logs', params: { unit: 'backup.service', scope: 'user' } },
+    ]);
+    const here = await draft('unit-failed', 'backup.service', [
+      { text: "backup.service: Failed with result 'exit-code'." },
+      { text: 'dnsmasq: unknown interface lo' },
+    ]);
+    expect(here?.title).toBe('Restart backup.service');
+  });
+
+  it('mentions a configuration file that changed shortly before the failure with nothing linking it, as context only', async () => {
+    const knownGood = join(temp.path, '.local', 'state', 'steward', 'known-good');
+    await mkdir(knownGood, { recursive: true });
+    const other = '/etc/gym-palette/colors.conf';
+    await writeFile(
+      join(knownGood, 'index.json'),
+      JSON.stringify({
+        version: 1,
+        files: { [other]: ['b', 'a'] },
+        copies: {},
+        clock: 0,
+        changedAt: { [other]: FIRST_SEEN.getTime() - 60_000, '/etc/long-ago.conf': FIRST_SEEN.getTime() - 3_600_000 },
+      }),
+    );
+    const result = await draft('unit-failed', 'backup.service', [
+      { text: "backup.service: Failed with result 'exit-code'." },
+    ]);
+    expect(result?.explanation).toContain(
+      `Also changed recently, with nothing linking it to backup.service: ${other}.`,
+    );
+    expect(result?.actions.map((action) => action.name)).not.toContain('config.restore');
+  });
+
+  it('shows what systemd waited for when a start timed out, and offers no restart that waits for the same', async () => {
     expect(
       await draft('unit-failed', 'backup.service', [{ text: "backup.service: Failed with result 'timeout'." }]),
+    ).toEqual(
+      jasmine.objectContaining({
+        title: 'See what systemd waited for while backup.service started',
+        actions: [
+          { name: 'info.unit_failure', params: { unit: 'backup.service', scope: 'user' } },
+          { name: 'info.show_logs', params: { unit: 'backup.service', scope: 'user' } },
+        ],
+      }),
+    );
+  });
+
+  it('reads a failed unit’s logs, then restarts it when its result can pass', async () => {
+    expect(
+      await draft('unit-failed', 'backup.service', [{ text: "backup.service: Failed with result 'watchdog'." }]),
     ).toEqual(
       jasmine.objectContaining({
         title: 'Restart backup.service',
@@ -447,7 +533,7 @@ describe('playbooks', () => {
   it('reads the logs of a failed unit first only where systemd recorded no ended process', async () => {
     unfit = ['info.unit_failure'];
     expect(
-      await names('unit-failed', 'backup.service', [{ text: "backup.service: Failed with result 'timeout'." }]),
+      await names('unit-failed', 'backup.service', [{ text: "backup.service: Failed with result 'watchdog'." }]),
     ).toEqual(['info.show_logs', 'systemd.restart_unit']);
   });
 

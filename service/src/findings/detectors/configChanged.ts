@@ -1,11 +1,17 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-// config-changed-before-failure: a watched configuration file changed shortly
-// before a unit failed — the likely cause, and a change a fix can revert.
+// config-changed-before-failure: a watched configuration file changed shortly before a unit failed, and something
+// ties the two (causes/fileLink.ts): the unit's lines, its unit file, the application's own folder, its open files.
+// A change nothing ties to the failure is no finding: it is context the failed unit's proposal may mention.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+import { linkOf, type LinkPlaces } from '../../causes/fileLink.js';
 import { _, format, ngettext } from '../../i18n.js';
-import type { WatchEvent } from '../../watch/events.js';
+import type { JournalEntry, WatchEvent } from '../../watch/events.js';
+import type { UnitPaths } from '../../watch/unitPaths.js';
 import type { Detector, DetectorOutput, Evidence } from '../types.js';
-import { isSystemManager } from './journal.js';
+import { firstLine, isServiceManager, isSystemManager } from './journal.js';
 import { parseUnitFailure } from './unitFailed.js';
 
 export const CONFIG_CHANGED_BEFORE_FAILURE = 'config-changed-before-failure';
@@ -15,7 +21,14 @@ export interface ConfigChangedOptions {
   windowMs?: number;
   /** Which changed paths are configuration (default: isConfigPath). */
   isConfig?: (path: string) => boolean;
+  /** $HOME and $XDG_CONFIG_HOME, where an application's own settings folder is found (default: this user's). */
+  places?: LinkPlaces;
 }
+
+/** Lines kept per unit, and units remembered at once (the least recently logging one goes first). */
+const LINES_PER_UNIT = 20;
+const MAX_UNITS = 256;
+const MAX_LINE = 1000;
 
 /**
  * Files under /etc and ~/.config, and files with a configuration suffix. The
@@ -49,6 +62,14 @@ interface Change {
   path: string;
   previousHash: string | null;
   at: Date;
+  /** Units whose processes had it open when it changed. */
+  openedBy: string[];
+}
+
+/** What a unit's own processes said and ran, as journald's trusted fields attribute their lines. */
+interface UnitTrail {
+  lines: string[];
+  programs: Set<string>;
 }
 
 export class ConfigChangedDetector implements Detector {
@@ -58,10 +79,15 @@ export class ConfigChangedDetector implements Detector {
   /** Recent changes, oldest first; the earliest change of each path in the window is kept (its hash is the good one). */
   private changes: Change[] = [];
   private readonly lastReport = new Map<string, number>();
+  private readonly places: LinkPlaces;
+  // A Map iterates in insertion order: re-inserting on each line makes it an LRU.
+  private readonly trails = new Map<string, UnitTrail>();
 
   constructor(options: ConfigChangedOptions = {}) {
     this.windowMs = options.windowMs ?? 10 * 60_000;
     this.isConfig = options.isConfig ?? isConfigPath;
+    const home = options.places?.home ?? homedir();
+    this.places = options.places ?? { home, configHome: process.env.XDG_CONFIG_HOME || join(home, '.config') };
   }
 
   detect(event: WatchEvent): DetectorOutput[] {
@@ -69,12 +95,15 @@ export class ConfigChangedDetector implements Detector {
     if (event.type === 'fileChanged') {
       // Rewritten with the same content (touch, an editor saving unchanged): nothing changed.
       if (event.previousHash === event.hash || !this.isConfig(event.path)) return [];
+      const openedBy = event.openedBy ?? [];
       const kept = this.changes.find((c) => c.path === event.path);
-      if (!kept) this.changes.push({ path: event.path, previousHash: event.previousHash, at: event.at });
+      if (!kept) this.changes.push({ path: event.path, previousHash: event.previousHash, at: event.at, openedBy });
       // Put back as it was before (restored, an edit undone, a new file deleted): no longer a change.
       else if (kept.previousHash === event.hash) this.changes = this.changes.filter((c) => c !== kept);
+      else kept.openedBy = [...new Set([...kept.openedBy, ...openedBy])];
       return [];
     }
+    if (event.type === 'journal') this.remember(event.entry);
     if (this.changes.length === 0) return [];
     const failure = parseUnitFailure(event);
     if (!failure || failure.jobMessage) return [];
@@ -84,7 +113,20 @@ export class ConfigChangedDetector implements Detector {
         : event.type === 'journal' && isSystemManager(event.entry)
           ? 'system'
           : 'user';
-    const changes = this.changes.filter((c) => mayConfigure(c.path, scope));
+    const trail = this.trails.get(failure.unit);
+    const paths: UnitPaths | undefined = event.type === 'unit' ? event.state.paths : undefined;
+    const facts = {
+      lines: [...(trail?.lines ?? []), failure.evidence.text],
+      programs: [...(trail?.programs ?? [])],
+      ...(paths && { paths }),
+    };
+    const changes = this.changes.flatMap((c) => {
+      if (!mayConfigure(c.path, scope)) return [];
+      // The unit's own file, new: the unit itself was made then, and never worked without it.
+      if (c.previousHash === null && paths?.files[0] === c.path) return [];
+      const link = linkOf(c.path, failure.unit, { ...facts, openedBy: c.openedBy }, this.places);
+      return link ? [{ ...c, link }] : [];
+    });
     const latest = changes.at(-1);
     if (!latest) return [];
     // The journal and the manager's D-Bus signal report the same failure.
@@ -96,8 +138,12 @@ export class ConfigChangedDetector implements Detector {
       ...[...changes].reverse().map((c): Evidence => ({
         kind: 'file',
         text: c.previousHash
-          ? format(_('{path} changed (previous version {hash})'), { path: c.path, hash: c.previousHash })
-          : format(_('{path} changed (new file)'), { path: c.path }),
+          ? format(_('{path} changed (previous version {hash}); {link}'), {
+              path: c.path,
+              hash: c.previousHash,
+              link: c.link,
+            })
+          : format(_('{path} changed (new file); {link}'), { path: c.path, link: c.link }),
         path: c.path,
         at: c.at,
       })),
@@ -115,6 +161,20 @@ export class ConfigChangedDetector implements Detector {
         },
       },
     ];
+  }
+
+  /** Keeps a unit's own line and the program that wrote it: what its failure's link to a file may be read from. */
+  private remember(entry: JournalEntry): void {
+    if (isServiceManager(entry) || entry.message === '') return;
+    const unit = entry.fields._SYSTEMD_USER_UNIT ?? entry.fields._SYSTEMD_UNIT;
+    if (!unit || unit === 'init.scope') return;
+    const trail = this.trails.get(unit) ?? { lines: [], programs: new Set<string>() };
+    this.trails.delete(unit);
+    trail.lines.push(firstLine(entry.message).slice(0, MAX_LINE));
+    if (trail.lines.length > LINES_PER_UNIT) trail.lines.shift();
+    if (entry.fields._EXE && trail.programs.size < 8) trail.programs.add(entry.fields._EXE);
+    this.trails.set(unit, trail);
+    if (this.trails.size > MAX_UNITS) this.trails.delete(this.trails.keys().next().value as string);
   }
 
   private forgetBefore(time: number): void {

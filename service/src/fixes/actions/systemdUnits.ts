@@ -7,13 +7,14 @@ import { access, readFile, stat } from 'node:fs/promises';
 import { type MessageBus, Variant } from '@jellybrick/dbus-next';
 import { z } from 'zod';
 
-import { type CallOptions, SignalRouter } from '../../dbus/client.js';
+import { type CallOptions, nameHasOwner, SignalRouter } from '../../dbus/client.js';
 import { remoteErrorName, StewardError } from '../../dbus/errors.js';
 import { PeerWait } from '../../dbus/peerWait.js';
 import { unitPath, unitProperty, type UnitPropertyName, type UnitPropertyValue } from '../../dbus/systemd.js';
 import { objectPath, typedCall, voidCall } from '../../dbus/typedCalls.js';
 import { boundedText, variantOf } from '../../dbus/variants.js';
 import { _, format } from '../../i18n.js';
+import { readUnitPaths, type UnitPaths } from '../../watch/unitPaths.js';
 import type { ActionContext } from '../action.js';
 import { abortable } from './abortable.js';
 import { AUTHORIZED_CALL, systemBusOf, systemCall } from './polkit.js';
@@ -113,6 +114,8 @@ export interface UnitRecord {
   environmentFiles?: { path: string; present: boolean }[];
   /** The command of a unit's own that failed where no main process ran (ExecStartPre=, a mount's mount(8)). */
   failedCommand?: FailedCommand;
+  /** Services whose start or stop timed out (Result "timeout"): what systemd waited for, and how long it ran. */
+  startup?: StartupWait;
   /** Mount units: what is mounted where, and whether a path it mounts from is there now. */
   mount?: {
     what: string;
@@ -122,6 +125,26 @@ export interface UnitRecord {
     /** The /etc/fstab line the generator made it from (SourcePath=), with its number, as written there now. */
     fstab?: { path: string; line: number; text: string };
   };
+}
+
+/** What systemd waits for before a service counts as started (systemd.service(5), Type=), as it stands for one unit. */
+export interface StartupWait {
+  /** Type=: simple, exec, forking, oneshot, dbus, notify, notify-reload, idle. */
+  type: string;
+  /** NotifyAccess=: none, main, exec, all. */
+  notifyAccess: string;
+  /** PIDFile=, '' where unset; and whether that file is there now. */
+  pidFile: string;
+  pidFilePresent?: boolean;
+  /** BusName=, '' where unset; and whether a process owns that name on the manager's bus now. */
+  busName: string;
+  busNameOwned?: boolean;
+  /** TimeoutStartUSec=, in microseconds. */
+  timeoutUs: number;
+  /** The last STATUS= the service sent (sd_notify), '' where none. */
+  statusText: string;
+  /** How long its main process ran, in microseconds, where systemd recorded its start and end. */
+  ranUs?: number;
 }
 
 /** A command of the unit's ExecStartPre=, ExecCondition= … (or a mount's) that ended badly, as systemd recorded it. */
@@ -224,12 +247,20 @@ export function describeStatus(status: UnitStatus): string {
 
 export class UnitManager {
   readonly #bus: MessageBus;
+  readonly #scope: UnitScope;
   /** Changing calls on the system manager ask polkit, which may show a dialog. */
   readonly #change: CallOptions;
 
   constructor(context: ActionContext, scope: UnitScope) {
     this.#bus = scope === 'user' ? context.sessionBus : systemBusOf(context);
+    this.#scope = scope;
     this.#change = scope === 'system' ? AUTHORIZED_CALL : READ;
+  }
+
+  /** The paths the unit's file names: what it runs, reads its settings from and writes to (see UnitPaths). */
+  async paths(unit: string): Promise<UnitPaths> {
+    const [path] = (await systemCall(this.#manager('LoadUnit', 's', [unit]), SYSTEMD_IN_WORDS)) as [string];
+    return readUnitPaths(unit, this.#scope, (iface, name) => this.#property(path, iface, name));
   }
 
   /** The unit's state; InvalidArgs when systemd knows no such unit. */
@@ -315,8 +346,10 @@ export class UnitManager {
     // No main process ran: a command before it failed (or a condition it checks).
     const failedCommand =
       Number(code) === 0 && result !== 'success' ? await this.#failedCommand(get, SERVICE, START_COMMANDS) : undefined;
+    const startup = result === 'timeout' ? await this.#startupWait(get) : undefined;
     return {
       ...record,
+      ...(startup && { startup }),
       result: String(result),
       mainCode: Number(code),
       mainStatus: Number(status),
@@ -326,6 +359,46 @@ export class UnitManager {
       ...(environmentFiles && { environmentFiles }),
       ...(failedCommand && { failedCommand }),
     };
+  }
+
+  /** What systemd waited for the service to do before it counted as started, and whether that is there now. */
+  async #startupWait(get: PropertyReader): Promise<StartupWait> {
+    const optional = (name: UnitPropertyName) => get(SERVICE, name).catch(() => undefined);
+    const [type, notifyAccess, pidFile, busName, timeout, statusText, started, exited] = await Promise.all(
+      (
+        [
+          'Type',
+          'NotifyAccess',
+          'PIDFile',
+          'BusName',
+          'TimeoutStartUSec',
+          'StatusText',
+          'ExecMainStartTimestamp',
+          'ExecMainExitTimestamp',
+        ] as const
+      ).map(optional),
+    );
+    const text = (value: unknown) => (typeof value === 'string' ? value : '');
+    const wait: StartupWait = {
+      type: text(type),
+      notifyAccess: text(notifyAccess),
+      pidFile: text(pidFile),
+      busName: text(busName),
+      timeoutUs: Number(timeout ?? 0),
+      statusText: text(statusText),
+    };
+    if (wait.pidFile) {
+      wait.pidFilePresent = await access(wait.pidFile).then(
+        () => true,
+        () => false,
+      );
+    }
+    if (wait.busName) {
+      wait.busNameOwned = await nameHasOwner(this.#bus, wait.busName).catch(() => undefined);
+    }
+    const [from, to] = [Number(started ?? 0), Number(exited ?? 0)];
+    if (from > 0 && to >= from) wait.ranUs = to - from;
+    return wait;
   }
 
   /** The first command of `settings` (in the order systemd runs them) that ended badly. */

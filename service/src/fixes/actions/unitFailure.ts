@@ -16,7 +16,7 @@ import { SETUP_EXIT_STATUSES, setupNeeds } from '../failureCause.js';
 import { unitName, unitScope } from '../params.js';
 import { journalctl, journalSourceArgs, type JsonEntry, readEntry, type ShowLogsOptions } from './journalctl.js';
 import { type PackageOwner, packageOwning } from './packageOwner.js';
-import { type FailedCommand, UnitManager, type UnitRecord } from './systemdUnits.js';
+import { type FailedCommand, type StartupWait, UnitManager, type UnitRecord } from './systemdUnits.js';
 
 const params = z.object({ unit: unitName, scope: unitScope });
 type UnitFailureParams = z.infer<typeof params>;
@@ -195,6 +195,100 @@ export function recordsFailure(record: UnitRecord): boolean {
   );
 }
 
+/** Who may send READY=1, by NotifyAccess= (systemd.service(5)). */
+const NOTIFY_ACCESS: Readonly<Record<string, string>> = {
+  main: N_('only its main process may send it (NotifyAccess=main): a child process’s message is ignored'),
+  exec: N_('its main process or one of its Exec*= commands may send it (NotifyAccess=exec)'),
+  all: N_('any process of the unit may send it (NotifyAccess=all)'),
+  none: N_('NotifyAccess=none ignores every message, so no start of it can ever finish'),
+};
+
+const seconds = (us: number) => Math.round(us / 100_000) / 10;
+
+/**
+ * What systemd waited for before the service counted as started, by its Type=, and what stands of it now: the
+ * notification it never got, the PID file or bus name that never came; and how long the process ran meanwhile.
+ */
+export function describeStartup(wait: StartupWait): string[] {
+  // A timeout of "infinity" (UINT64_MAX) never ends a start.
+  const within =
+    wait.timeoutUs > 0 && wait.timeoutUs < 2 ** 63
+      ? format(_(' up to {seconds} s (TimeoutStartSec=)'), { seconds: seconds(wait.timeoutUs) })
+      : '';
+  const lines: string[] = [];
+  switch (wait.type) {
+    case 'notify':
+    case 'notify-reload': {
+      lines.push(
+        format(
+          _(
+            'systemd waited{within} for the program to report READY=1 on its notification socket (Type={type}); {who}.',
+          ),
+          { within, type: wait.type, who: _(NOTIFY_ACCESS[wait.notifyAccess] ?? NOTIFY_ACCESS.main ?? '') },
+        ),
+      );
+      lines.push(
+        wait.statusText
+          ? format(_('The last status it sent (STATUS=): “{status}”; READY=1 never came.'), {
+              status: cleanLine(wait.statusText, 200),
+            })
+          : _('It sent neither READY=1 nor any status (STATUS=) in that time.'),
+      );
+      break;
+    }
+    case 'forking':
+      lines.push(
+        format(
+          _(
+            'systemd waited{within} for the program’s first process to exit, leaving its daemon running (Type=forking).',
+          ),
+          {
+            within,
+          },
+        ),
+      );
+      if (wait.pidFile) {
+        lines.push(
+          format(
+            wait.pidFilePresent
+              ? _('It also waited for the daemon’s PID file {path} (PIDFile=), which is there now.')
+              : _('It also waited for the daemon’s PID file {path} (PIDFile=), which does not exist now.'),
+            { path: cleanLine(wait.pidFile, 200) },
+          ),
+        );
+      }
+      break;
+    case 'dbus':
+      lines.push(
+        format(
+          wait.busNameOwned
+            ? _(
+                'systemd waited{within} for the program to take the bus name {name} (Type=dbus); a process owns it now.',
+              )
+            : _(
+                'systemd waited{within} for the program to take the bus name {name} (Type=dbus); no process owns it now.',
+              ),
+          { name: cleanLine(wait.busName, 200), within },
+        ),
+      );
+      break;
+    case 'oneshot':
+      lines.push(format(_('systemd waited{within} for the program to finish (Type=oneshot).'), { within }));
+      break;
+    default:
+      lines.push(
+        format(_('systemd waited{within} for the commands before and after its main process (Type={type}).'), {
+          within,
+          type: wait.type || 'simple',
+        }),
+      );
+  }
+  if (wait.ranUs !== undefined) {
+    lines.push(format(_('Its main process ran for {seconds} s.'), { seconds: seconds(wait.ranUs) }));
+  }
+  return lines;
+}
+
 /** The record as the lines a person reads, most telling first. */
 export function describeRecord(record: UnitRecord, extras: RecordExtras = {}): string[] {
   const lines = [
@@ -207,6 +301,7 @@ export function describeRecord(record: UnitRecord, extras: RecordExtras = {}): s
   ];
   const exit = record.mainCode ? describeMainExit(record.mainCode, record.mainStatus ?? 0, record.result) : null;
   if (exit) lines.push(exit);
+  if (record.startup) lines.push(...describeStartup(record.startup));
   if (record.mount) lines.push(...describeMount(record.mount));
   if (record.failedCommand) lines.push(describeCommand(record.failedCommand));
   for (const { path, present } of record.environmentFiles ?? []) {

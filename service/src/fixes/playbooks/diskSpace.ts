@@ -6,11 +6,16 @@ import { outOfInodesOnly } from '../actions/inodeUsage.js';
 import type { CandidateAction, Playbook } from '../playbookSteps.js';
 import { cleanUps } from './cleanUps.js';
 import { inodeExhaustion } from './inodes.js';
-import { findingMount } from './mounts.js';
+import { findingMount, namesPath } from './mounts.js';
+import { fullMountOfWriter } from './unitCauses.js';
 
 /** What fills the disk first, then the clean-ups that free that mount; files, not bytes, when statfs says so. */
 export const diskSpace: Playbook = async (finding, tools) => {
-  const mount = await findingMount(finding);
+  // A line that names no path ("java.io.IOException: No space left on device") is about a file system its program's
+  // unit writes to, not about `/`.
+  const mount = namesPath(finding)
+    ? await findingMount(finding)
+    : ((await fullMountOfWriter(finding, tools)) ?? (await findingMount(finding)));
   if (await outOfInodesOnly(mount)) return inodeExhaustion(finding, tools);
   const actions: CandidateAction[] = [
     { name: 'info.disk_usage', params: { path: mount } },

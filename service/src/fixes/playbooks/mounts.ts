@@ -20,6 +20,13 @@ export async function mountOf(path: string): Promise<string> {
   return points.sort((a, b) => b.length - a.length)[0] ?? '/';
 }
 
+/** Whether a disk finding names a path: its subject, or a path its evidence names. */
+export function namesPath(finding: FindingWithEvidence): boolean {
+  return [finding.subject, ...finding.evidence.map((evidence) => evidence.path)].some((candidate) =>
+    candidate?.startsWith('/'),
+  );
+}
+
 /** The mount a disk finding is about: its subject when that is a path, else the path its evidence names. */
 export async function findingMount(finding: FindingWithEvidence): Promise<string> {
   const path = [finding.subject, ...finding.evidence.map((evidence) => evidence.path)].find((candidate) =>

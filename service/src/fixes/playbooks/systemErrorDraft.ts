@@ -1,7 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The draft for a unit whose program failed on a system error (ENOENT, ECONNREFUSED…) its last lines carry.
-import { checkStep, stillStands } from '../../causes/check.js';
+import { addressOfCommandLine, checkStep, stillStands } from '../../causes/check.js';
 import type { SystemError } from '../../causes/systemError.js';
 import type { FindingWithEvidence } from '../../findings/store.js';
 import { _, format } from '../../i18n.js';
@@ -29,6 +29,10 @@ export async function systemErrorDraft(
   tools: PlaybookTools,
 ): Promise<ProposalDraft> {
   const { unit, scope } = known;
+  if (error.errno.code === 'EADDRNOTAVAIL' && error.host === undefined) {
+    const host = await addressOfCommandLine(known, tools.context);
+    if (host) error = { ...error, host };
+  }
   const step = checkStep(error, known);
   const stands = await stillStands(error, known, tools.context).catch(() => null);
   const changed =

@@ -2,13 +2,16 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // What the machine shows now of why a unit failed, where its own lines do not say: a missing program's package,
 // a masked requirement, a port another process holds, the user it runs as.
+import { writtenMounts } from '../../causes/check.js';
 import { missingExecutableIn } from '../../findings/detectors/unitFailed.js';
 import type { FindingWithEvidence } from '../../findings/store.js';
 import { _, format } from '../../i18n.js';
+import { journalctl } from '../actions/journalctl.js';
 import { packagesProviding } from '../actions/packageKit.js';
 import { UnitManager } from '../actions/systemdUnits.js';
 import type { FailureCause } from '../failureCause.js';
-import type { PlaybookTools } from '../playbookSteps.js';
+import { isActionableUnit, type PlaybookTools } from '../playbookSteps.js';
+import { mountOf } from './mounts.js';
 
 /** The package that would provide the program a unit could not find, when the evidence names one and PackageKit knows it. */
 export async function missingPackage(finding: FindingWithEvidence, tools: PlaybookTools) {
@@ -81,4 +84,43 @@ export async function heldListenPort(
     }
   }
   return null;
+}
+
+/**
+ * The unit whose process wrote the finding's first journal line, by journald's trusted fields (_SYSTEMD_UNIT, or
+ * _SYSTEMD_USER_UNIT in a user's journal), read again at its cursor; null where the line is in no journal this
+ * machine has, or no unit's process wrote it.
+ */
+async function writerUnit(finding: FindingWithEvidence): Promise<{ unit: string; scope: 'user' | 'system' } | null> {
+  const line = finding.evidence.find((evidence) => evidence.kind === 'journal' && evidence.cursor);
+  if (!line?.cursor || (line.journal !== 'system' && line.journal !== 'user')) return null;
+  const { stdout } = await journalctl([
+    line.journal === 'user' ? '--user' : '--system',
+    '--output=json',
+    '--output-fields=_SYSTEMD_UNIT,_SYSTEMD_USER_UNIT',
+    `--cursor=${line.cursor}`,
+    '--lines=1',
+  ]).catch(() => ({ stdout: '' }));
+  const entry = stdout.split('\n').find(Boolean);
+  if (!entry) return null;
+  const fields = JSON.parse(entry) as { _SYSTEMD_UNIT?: unknown; _SYSTEMD_USER_UNIT?: unknown };
+  const user = typeof fields._SYSTEMD_USER_UNIT === 'string' ? fields._SYSTEMD_USER_UNIT : undefined;
+  const system = typeof fields._SYSTEMD_UNIT === 'string' ? fields._SYSTEMD_UNIT : undefined;
+  const found = user
+    ? { unit: user, scope: 'user' as const }
+    : system
+      ? { unit: system, scope: 'system' as const }
+      : null;
+  return found && isActionableUnit(found.unit) && !/^user@\d+\.service$/.test(found.unit) ? found : null;
+}
+
+/**
+ * The file system a line without a path was about: the first full one of those its writer's unit writes to (see
+ * writtenMounts), or null where the writer ran in no unit or none of them is full.
+ */
+export async function fullMountOfWriter(finding: FindingWithEvidence, tools: PlaybookTools): Promise<string | null> {
+  const writer = await writerUnit(finding).catch(() => null);
+  if (!writer) return null;
+  const [first] = await writtenMounts(writer, tools.context, mountOf).catch(() => []);
+  return first && first !== '/' ? first : null;
 }

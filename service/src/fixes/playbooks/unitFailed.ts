@@ -3,13 +3,16 @@
 // unit-failed: why a unit failed, by the cause its last run shows, and a restart only where one may now succeed.
 import { stat } from 'node:fs/promises';
 
-import { heldPortOfCommandLine, stillRefused } from '../../causes/check.js';
+import { heldPortOfCommandLine, stillRefused, writtenMounts } from '../../causes/check.js';
 import { systemErrorOf } from '../../causes/systemError.js';
+import { isConfigPath } from '../../findings/detectors/configChanged.js';
 import type { FindingWithEvidence } from '../../findings/store.js';
 import { _, format } from '../../i18n.js';
+import { holderOf, machineInterfaces } from '../actions/addresses.js';
 import { outOfInodesOnly } from '../actions/inodeUsage.js';
 import { UnitManager } from '../actions/systemdUnits.js';
 import { failureCause, setupNeeds } from '../failureCause.js';
+import { changedBetween } from '../knownGoodStore.js';
 import { missingModulePackage } from '../missingModulePackage.js';
 import {
   type CandidateAction,
@@ -64,6 +67,44 @@ async function changedSince(path: string, since: Date): Promise<boolean> {
   return file !== null && file.mtime.getTime() > since.getTime();
 }
 
+/**
+ * A unit that did not finish starting (or stopping) within its timeout: what systemd waited for and what the process
+ * did come first; a restart waits for the same thing, so it is offered only once something the unit needs changed.
+ */
+async function timedOut(
+  finding: FindingWithEvidence,
+  known: { unit: string; scope: 'user' | 'system' },
+  logs: CandidateAction,
+  tools: PlaybookTools,
+): Promise<ProposalDraft> {
+  const { unit, scope } = known;
+  const changed = await changeSinceFailure(unit, scope, finding.lastSeen, tools);
+  return {
+    title: changed
+      ? format(_('Restart {unit}'), { unit })
+      : format(_('See what systemd waited for while {unit} started'), { unit }),
+    explanation: format(
+      changed
+        ? _('{title}. It did not finish starting within its timeout; since then, {change}: a restart may now succeed.')
+        : _(
+            '{title}. It did not finish starting within its timeout. The first step shows what systemd waited for ' +
+              '(the unit’s Type=: a READY=1 notification, a PID file, a bus name) and what its process did; a ' +
+              'restart waits for the same thing, so none is offered until the program or its unit is changed.',
+          ),
+      { title: finding.title, change: changed ?? '' },
+    ),
+    actions: [unitRecordStep(known), logs, ...(changed ? [{ name: 'systemd.restart_unit', params: known }] : [])],
+  };
+}
+
+/** Whether a command is in one of the usual bin folders now (installed since the shell looked for it). */
+async function commandInstalled(command: string): Promise<boolean> {
+  for (const dir of ['/usr/local/bin', '/usr/bin', '/bin', '/usr/local/sbin', '/usr/sbin', '/sbin']) {
+    if ((await stat(`${dir}/${command}`).catch(() => null))?.isFile()) return true;
+  }
+  return false;
+}
+
 /** The first absolute path a line names ("write /var/lib/x/db: No space left on device"). */
 const PATH_IN_LINE = /(?:^|[\s'"(=])(\/[^\s'":,)]+)/;
 
@@ -72,11 +113,49 @@ const PATH_IN_LINE = /(?:^|[\s'"(=])(\/[^\s'":,)]+)/;
 export const unitFailed: Playbook = async (finding, tools) => {
   // A unit this machine's systemd does not know is a forged or foreign name: nothing is proposed about it.
   const known = await knownUnit(finding, tools);
-  if (!known) return null;
-  const draft = await unitFailedByCause(finding, known, tools);
+  return known ? unitFailedDraft(finding, known, tools) : null;
+};
+
+/** The draft for a failed unit this machine's systemd knows, by the cause its last run shows. */
+export async function unitFailedDraft(
+  finding: FindingWithEvidence,
+  known: { unit: string; scope: 'user' | 'system' },
+  tools: PlaybookTools,
+): Promise<ProposalDraft | null> {
+  const byCause = await unitFailedByCause(finding, known, tools);
+  const context = byCause && (await alsoChanged(finding, known, tools));
+  const draft = byCause && context ? { ...byCause, explanation: `${byCause.explanation} ${context}` } : byCause;
   if (draft?.actions[0]?.name !== 'info.show_logs' || (await recordedEnd(known, tools)) === null) return draft;
   return { ...draft, actions: [unitRecordStep(known), ...draft.actions] };
-};
+}
+
+/** How long before a failure a change of configuration is worth a mention, as the detector's window. */
+const RECENTLY_MS = 10 * 60_000;
+const MENTIONED = 3;
+
+/**
+ * The configuration files that changed shortly before the failure with nothing linking them to the unit (a link makes
+ * them a config-changed finding of their own), in words: context for the person, never a step.
+ */
+async function alsoChanged(
+  finding: FindingWithEvidence,
+  { unit, scope }: { unit: string; scope: 'user' | 'system' },
+  tools: PlaybookTools,
+): Promise<string | null> {
+  const failed = finding.lastSeen.getTime();
+  const changed = (
+    await changedBetween(tools.context.knownGoodDirectory, new Date(failed - RECENTLY_MS), new Date(failed + 2_000))
+  ).filter((path) => isConfigPath(path) && (scope === 'user' || !path.startsWith(`${tools.context.home}/`)));
+  if (changed.length === 0) return null;
+  const shown = changed.slice(0, MENTIONED).join(', ');
+  const more = changed.length - MENTIONED;
+  return format(
+    more > 0
+      ? _('Also changed recently, with nothing linking it to {unit}: {paths} and {more} more.')
+      : _('Also changed recently, with nothing linking it to {unit}: {paths}.'),
+    { unit, paths: shown, more },
+  );
+}
 
 async function unitFailedByCause(
   finding: FindingWithEvidence,
@@ -109,9 +188,14 @@ async function unitFailedByCause(
     return {
       title: format(_('Install {package} for {unit}'), { package: missing.name, unit }),
       explanation: format(
-        _(
-          '{title}: it cannot load {module}, which the package {package} provides; once it is installed, restart the unit.',
-        ),
+        missing.module.runtime === 'command'
+          ? _(
+              '{title}: the shell could not find the command {module} it runs, which the package {package} ' +
+                'provides; once it is installed, restart the unit.',
+            )
+          : _(
+              '{title}: it cannot load {module}, which the package {package} provides; once it is installed, restart the unit.',
+            ),
         { title: finding.title, module: missing.module.name, package: missing.name },
       ),
       actions: [{ name: 'packages.install', params: { packages: [missing.name] } }, restart, logs],
@@ -205,7 +289,12 @@ async function unitFailedByCause(
       };
     }
     case 'no-space': {
-      const mount = await mountOf(PATH_IN_LINE.exec(cause.evidence)?.[1] ?? '/');
+      // A line without a path ("java.io.IOException: No space left on device") is about a file system the unit
+      // writes to, not about `/`.
+      const named = PATH_IN_LINE.exec(cause.evidence)?.[1];
+      const mount = named
+        ? await mountOf(named)
+        : ((await writtenMounts(known, tools.context, mountOf).catch(() => []))[0] ?? '/');
       if (await outOfInodesOnly(mount)) {
         return {
           title: format(_('Remove files on {mount} for {unit}'), { mount, unit }),
@@ -280,6 +369,62 @@ async function unitFailedByCause(
     }
     case 'system-error':
       return systemErrorDraft(finding, known, cause.error, logs, tools);
+    case 'missing-command': {
+      const { command } = cause;
+      const installed = await commandInstalled(command);
+      return {
+        title: installed
+          ? format(_('Restart {unit}'), { unit })
+          : format(_('See why {unit} cannot run {command}'), { unit, command }),
+        explanation: format(
+          installed
+            ? _(
+                '{title}. The shell could not find the command {command} it runs (status 127); it is installed now: ' +
+                  'a restart may now succeed. {evidence}',
+              )
+            : _(
+                '{title}. The shell could not find the command {command} it runs (status 127), and Steward found ' +
+                  'no package to install that provides it: restarting fails the same way until it is installed or ' +
+                  'the script names it where it is, so no restart is offered. {evidence}',
+              ),
+          { title: finding.title, command, evidence: evidenceOf(cause.evidence) },
+        ),
+        actions: [logs, ...(installed ? [restart] : [])],
+      };
+    }
+    case 'interface': {
+      const { name, address } = cause.missing;
+      const interfaces = await machineInterfaces().catch(() => null);
+      const present =
+        interfaces !== null &&
+        (name
+          ? interfaces.some((found) => found.name === name)
+          : address
+            ? holderOf(address, interfaces) !== null
+            : false);
+      const step = { name: 'info.addresses', params: name ? { interface: name } : address ? { address } : {} };
+      return {
+        title: present
+          ? format(_('Restart {unit}'), { unit })
+          : format(_('See which interfaces and addresses this machine has for {unit}'), { unit }),
+        explanation: format(
+          present
+            ? _('{title}. It was told of {what}, which this machine has now: a restart may now succeed. {evidence}')
+            : _(
+                '{title}. It was told of {what}, which this machine does not have: restarting fails the same way ' +
+                  'until its setting names one the machine has, or that interface comes up. {evidence}',
+              ),
+          {
+            title: finding.title,
+            what: name
+              ? format(_('the interface {name}'), { name })
+              : format(_('the address {address}'), { address: address ?? '' }),
+            evidence: evidenceOf(cause.evidence),
+          },
+        ),
+        actions: [step, logs, ...(present ? [restart] : [])],
+      };
+    }
     case 'config-line': {
       const fixed = await changedSince(cause.path, finding.lastSeen);
       return {
@@ -323,6 +468,7 @@ async function unitFailedByCause(
     }
     case 'transient': {
       if (cause.result === 'oom-kill') return killedForMemory(finding, known, finding.firstSeen);
+      if (cause.result === 'timeout') return timedOut(finding, known, logs, tools);
       // SIGKILL without systemd's word on memory (a memory cgroup systemd does not watch, cgroup v1): the kernel's
       // lines say whether its OOM killer did it, in this unit's cgroup.
       const killed = cause.result === 'signal' ? await killedForMemoryByKernel(finding, known, tools) : null;
