@@ -166,6 +166,25 @@ describe("Steward's own lines read back from its journal", () => {
     expect(fromSteward).toEqual([]);
   });
 
+  it('runs each shown step once while the same error repeats, each repeat read on its own', async () => {
+    const ours = async () => (await configErrors()).filter((f) => String(f.subject).startsWith(config));
+    const [finding] = await ours();
+    const proposal = await proposalOf(finding);
+    const before = Number(finding?.count);
+    for (let repeat = 1; repeat <= 5; repeat += 1) {
+      // A unit restarting logs its error at every start: each line a new place in the journal, a new evidence cursor.
+      await append([
+        daemonLine(`gym-appcfg: error: unknown key 'colour' at line 3 of ${config}`, undefined, String(4321 + repeat)),
+      ]);
+      await waitFor(async () => Number((await ours())[0]?.count) === before + repeat, `repeat ${repeat} to be read`);
+    }
+    await settled();
+    // The line and the log around it, each shown once: a repeat moves the log's place, not the question.
+    const shown = (await jobsOf(proposal?.id)).map((job) => job.action).sort();
+    expect(shown).toEqual(['config.show_error', 'info.show_logs']);
+    expect((await ours()).length).toBe(1);
+  });
+
   it('names a file with hostile characters once, shown without its escapes, never parsed again', async () => {
     const escaped = '/etc/we\\nird\u001b[31m.conf';
     const long = `/etc/${'a'.repeat(10_000)}.conf`;

@@ -12,6 +12,7 @@ import { type ActionContext, needsAuthorization, type Preview, riskOf } from './
 import { DEVICE_ACTIVATED, NetworkConnections } from './actions/networkConnections.js';
 import { systemBusOf } from './actions/polkit.js';
 import { UnitManager } from './actions/systemdUnits.js';
+import { keepAnswered, questionOf } from './answeredSteps.js';
 import type { Catalog, ValidatedCall } from './catalog.js';
 import type { Executor } from './executor.js';
 import type { ModelAdvisor } from './modelAdvisor.js';
@@ -20,7 +21,14 @@ import { type CandidateAction, draftFor, PLAYBOOK_KINDS, type ProposalDraft } fr
 import { worthOffering } from './playbookSteps.js';
 import { policyFor, type PolicyRules } from './policy.js';
 import { restartHeldBack } from './repairWatch.js';
-import { type FixesStore, isOneClick, type Proposal, type ProposalTrust, type ProposedAction } from './store.js';
+import {
+  FINISHED_JOB_STATES,
+  type FixesStore,
+  isOneClick,
+  type Proposal,
+  type ProposalTrust,
+  type ProposedAction,
+} from './store.js';
 
 /** Who ran a step that only reads, as its proposal was shown: Steward, for the person. */
 export const SHOWN_CALLER = 'steward:shown';
@@ -148,6 +156,8 @@ function unitTarget(candidate: CandidateAction): UnitTarget | null {
  * finding past the limit gets its proposal when it happens again (a repeat of a finding without one proposes).
  */
 const MAX_WAITING_FINDINGS = 1000;
+/** Shown steps remembered on their way before those that finished are forgotten. */
+const MAX_SHOWING = 64;
 /** Reasons kept for findings without a proposal: beyond a flood's worth, the oldest are told by their kind. */
 const MAX_NOTED_REASONS = 10_000;
 
@@ -169,6 +179,8 @@ export class Proposer {
    * that what the user is told is what happened, not a second guess at it.
    */
   private readonly noProposal = new Map<number, string>();
+  /** The job of each shown step on its way, by proposal, action and parameters; forgotten once looked at finished. */
+  private readonly showing = new Map<string, number>();
 
   constructor(private readonly options: ProposerOptions) {}
 
@@ -451,7 +463,10 @@ export class Proposer {
     const draft = await draftFor(finding, { context: this.options.context, preview: (c) => this.previewOrNull(c) });
     const checked = draft && (await this.checkedWithSystemd(finding, draft.actions));
     if (!draft || !checked) return proposal;
-    const actions = await this.offered({ ...draft, actions: checked }, catalog, proposal.trust, finding);
+    const actions = keepAnswered(
+      this.stepsOf(proposal),
+      await this.offered({ ...draft, actions: checked }, catalog, proposal.trust, finding),
+    );
     if (!actions.some((action) => action.name === 'systemd.restart_unit')) return proposal;
     const explanation = proposal.trust.explanationBy === 'model' ? proposal.explanation : draft.explanation;
     store.refreshProposal(proposal.id, explanation, actions, proposal.trust, draft.title);
@@ -476,14 +491,20 @@ export class Proposer {
     const draft = await draftFor(finding, { context: this.options.context, preview: (c) => this.previewOrNull(c) });
     const checked = draft && (await this.checkedWithSystemd(finding, draft.actions));
     if (!draft || !checked) return;
-    const actions = await this.offered({ ...draft, actions: checked }, catalog, trust, finding);
+    const before = this.stepsOf(proposal);
+    const actions = keepAnswered(before, await this.offered({ ...draft, actions: checked }, catalog, trust, finding));
     const steps = (list: readonly { name: string; params: unknown }[]) =>
       JSON.stringify(list.map(({ name, params }) => [name, params]));
-    if (actions.length === 0 || (steps(actions) === steps(proposal.actions) && trust === proposal.trust)) return;
+    if (actions.length === 0 || (steps(actions) === steps(before) && trust === proposal.trust)) return;
     const explanation = proposal.trust.explanationBy === 'model' ? proposal.explanation : draft.explanation;
     const refreshed = store.refreshProposal(proposal.id, explanation, actions, trust, draft.title);
     signals.proposalChanged(proposal.id);
     this.showSteps(refreshed);
+  }
+
+  /** The proposal's steps as stored now, with the answers its shown steps recorded since it was read. */
+  private stepsOf(proposal: Proposal): ProposedAction[] {
+    return this.options.store.proposal(proposal.id)?.actions ?? proposal.actions;
   }
 
   /**
@@ -491,9 +512,12 @@ export class Proposer {
    * press should stand before it. Each is a job, bounded and audited as a pressed one.
    */
   private showSteps(proposal: Proposal): void {
-    for (const action of proposal.actions.filter((a) => a.shown)) {
+    for (const action of proposal.actions.filter((a) => a.shown && a.answer === undefined)) {
+      // A step drafted again while its run for the same question is still on its way is that run's (answeredSteps.ts).
+      const step = `${proposal.id} ${questionOf(action)}`;
+      if (this.onItsWay(this.showing.get(step))) continue;
       try {
-        this.options.executor.apply(proposal.id, action.name, SHOWN_CALLER);
+        this.showing.set(step, this.options.executor.apply(proposal.id, action.name, SHOWN_CALLER).id);
       } catch (error) {
         // The user's 'never' rule, or a catalog that changed since: the step waits for a press, as before.
         this.options.log.debug('a read-only step was not run as its proposal was shown', {
@@ -503,6 +527,15 @@ export class Proposer {
         });
       }
     }
+    if (this.showing.size > MAX_SHOWING) {
+      for (const [step, job] of this.showing) if (!this.onItsWay(job)) this.showing.delete(step);
+    }
+  }
+
+  /** Whether job `id` is queued or running. */
+  private onItsWay(id: number | undefined): boolean {
+    const state = id === undefined ? undefined : this.options.store.job(id)?.state;
+    return state !== undefined && !FINISHED_JOB_STATES.includes(state);
   }
 
   private later(work: () => Promise<void>): void {
