@@ -94,6 +94,7 @@ interface EvidenceRow {
   at: number;
   journal: string | null;
   line: number | null;
+  unit: string | null;
 }
 
 /** Evidence kept per finding: the first few lines show how it began, the latest how it goes. */
@@ -150,7 +151,7 @@ CREATE TABLE IF NOT EXISTS source_positions (
 const STEWARD_ATTRIBUTION: Attribution = { vouchedBy: 'steward', reportedBy: 'Steward' };
 
 const ADDED_COLUMNS = { explanation: 'TEXT', likely_cause: 'TEXT', vouched_by: 'TEXT', reported_by: 'TEXT' };
-const ADDED_EVIDENCE_COLUMNS = { journal: 'TEXT', line: 'INTEGER' };
+const ADDED_EVIDENCE_COLUMNS = { journal: 'TEXT', line: 'INTEGER', unit: 'TEXT' };
 
 const severityRank = (severity: Severity) => SEVERITIES.indexOf(severity);
 
@@ -382,7 +383,7 @@ export class FindingsStore {
     if (!row) return null;
     const evidence = (
       this.sql(
-        'SELECT kind, text, cursor, path, at, journal, line FROM evidence WHERE finding_id = ? ORDER BY seq',
+        'SELECT kind, text, cursor, path, at, journal, line, unit FROM evidence WHERE finding_id = ? ORDER BY seq',
       ).all(id) as EvidenceRow[]
     ).map((e): Evidence => ({
       kind: e.kind,
@@ -392,6 +393,7 @@ export class FindingsStore {
       ...(e.path === null ? {} : { path: e.path }),
       ...(e.journal === null ? {} : { journal: e.journal }),
       ...(e.line === null ? {} : { line: e.line }),
+      ...(e.unit === null ? {} : { unit: e.unit }),
     }));
     return { ...toFinding(row, this.isIgnored(row)), evidence };
   }
@@ -456,16 +458,17 @@ export class FindingsStore {
       latest.path === (evidence.path ?? null) &&
       latest.line === (evidence.line ?? null)
     ) {
-      this.sql('UPDATE evidence SET cursor = ?, at = ?, journal = ? WHERE seq = ?').run(
+      this.sql('UPDATE evidence SET cursor = ?, at = ?, journal = ?, unit = ? WHERE seq = ?').run(
         evidence.cursor ?? null,
         evidence.at.getTime(),
         evidence.journal ?? null,
+        evidence.unit ?? null,
         latest.seq,
       );
       return;
     }
     this.sql(
-      'INSERT INTO evidence (finding_id, kind, text, cursor, path, at, journal, line) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO evidence (finding_id, kind, text, cursor, path, at, journal, line, unit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ).run(
       findingId,
       evidence.kind,
@@ -476,6 +479,7 @@ export class FindingsStore {
       evidence.at.getTime(),
       evidence.journal ?? null,
       evidence.line ?? null,
+      evidence.unit ?? null,
     );
     // A flood of the same error keeps a bounded record: how it began and how it goes now.
     this.sql(

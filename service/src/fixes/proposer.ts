@@ -17,8 +17,9 @@ import type { Catalog, ValidatedCall } from './catalog.js';
 import type { Executor } from './executor.js';
 import type { ModelAdvisor } from './modelAdvisor.js';
 import { withoutSafetyClaims } from './modelWords.js';
+import { OneProblem } from './oneProblem.js';
 import { type CandidateAction, draftFor, PLAYBOOK_KINDS, type ProposalDraft } from './playbooks.js';
-import { worthOffering } from './playbookSteps.js';
+import { isActionableUnit, worthOffering } from './playbookSteps.js';
 import { policyFor, type PolicyRules } from './policy.js';
 import { restartHeldBack } from './repairWatch.js';
 import {
@@ -182,7 +183,16 @@ export class Proposer {
   /** The job of each shown step on its way, by proposal, action and parameters; forgotten once looked at finished. */
   private readonly showing = new Map<string, number>();
 
-  constructor(private readonly options: ProposerOptions) {}
+  /** Which findings are one problem, which waiting proposal stands for which of them. */
+  private readonly problems: OneProblem;
+
+  constructor(private readonly options: ProposerOptions) {
+    this.problems = new OneProblem({
+      store: options.store,
+      findings: options.findings,
+      unitFiles: (subject) => this.unitFiles(subject),
+    });
+  }
 
   consider(changes: readonly FindingChange[]): Promise<void> {
     for (const change of changes) this.wait(change);
@@ -269,6 +279,14 @@ export class Proposer {
     }
     const full = this.options.findings.get(finding.id);
     if (!full) return;
+    const covering = await this.problems.covering(full);
+    if (covering) {
+      this.noted(
+        finding.id,
+        format(_('it is one problem with “{title}”, and that proposal stands for both'), { title: covering.title }),
+      );
+      return;
+    }
     const draft = await draftFor(full, { context: this.options.context, preview: (c) => this.previewOrNull(c) });
     const advisor = this.options.advisor;
     if (draft) {
@@ -320,6 +338,44 @@ export class Proposer {
   private withdraw(proposalId: number): void {
     this.options.store.setProposalState(proposalId, 'resolved');
     this.options.signals.proposalRemoved(proposalId);
+    this.reconsider(proposalId);
+  }
+
+  /** Withdraws a waiting proposal whose unit or file is gone (goneWatch.ts), in turn with the findings considered. */
+  withdrawGone(proposal: Proposal, why: string): void {
+    this.queue = this.queue
+      .then(() => {
+        const state = this.options.store.proposal(proposal.id)?.state;
+        if (state !== 'open' && state !== 'not-fixed') return;
+        this.options.log.info('a proposal is withdrawn: what it is about is gone', { proposal: proposal.id, why });
+        this.withdraw(proposal.id);
+      })
+      .catch((error: Error) => this.options.log.warning('could not withdraw a proposal', { error: error.message }));
+  }
+
+  /** The findings a withdrawn proposal stood for besides its own, still active, are considered as news. */
+  private reconsider(proposalId: number): void {
+    const changes = this.problems.release(proposalId).flatMap((id) => {
+      const finding = this.options.findings.get(id);
+      return finding?.state === 'active' ? [{ change: 'added' as const, finding }] : [];
+    });
+    if (changes.length > 0) void this.consider(changes);
+  }
+
+  /** The files systemd made the unit `subject` from, as it knows them now; [] for what is no unit it knows. */
+  private async unitFiles(subject: string): Promise<string[]> {
+    if (!isActionableUnit(subject)) return [];
+    for (const scope of ['system', 'user'] as const) {
+      const record = await new UnitManager(this.options.context, scope).record(subject).catch(() => null);
+      if (!record) continue;
+      const { mount } = record;
+      return [
+        record.fragmentPath,
+        ...(mount ? [mount.where, ...(mount.fstab ? [`${mount.fstab.path}:${mount.fstab.line}`] : [])] : []),
+        ...(record.environmentFiles ?? []).map((file) => file.path),
+      ].filter((path) => path !== '' && path !== '/dev/null');
+    }
+    return [];
   }
 
   /** At start: the waiting proposals whose finding cleared while Steward was not running go the same way. */
@@ -356,6 +412,7 @@ export class Proposer {
     if (proposal && (proposal.state === 'open' || proposal.state === 'not-fixed')) {
       store.setProposalState(proposal.id, 'resolved');
       signals.proposalRemoved(proposal.id);
+      this.reconsider(proposal.id);
     }
   }
 

@@ -1,0 +1,118 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+// One problem, one proposal (issue 61). A full file system and the unit that could not write to it, a configuration
+// error and the unit that refused it, an fstab line and the mount made from it are one problem the person has, seen
+// twice: the finding seen first keeps its proposal, and a finding that shares its subject, a file, a mount or a unit
+// with one whose proposal waits gets none of its own, however far apart in the day they come. Whether two findings
+// share a place is read from what Steward already holds: their subjects, the files their evidence names, the units
+// their lines came from (journald's trusted fields, findings/pipeline.ts), and for a unit the files systemd made it
+// from (its unit file, its fstab line, where it mounts, its environment files).
+import type { FindingsStore, FindingWithEvidence } from '../findings/store.js';
+import type { FixesStore, Proposal } from './store.js';
+
+/** What a finding is about: its subject, and the other places it names. */
+export interface Places {
+  subject: string;
+  /** Files and mounts its evidence names ("/etc/fstab", "/etc/fstab:2"), units its lines came from, a unit's files. */
+  others: string[];
+}
+
+const isPath = (place: string) => place.startsWith('/') && place !== '/';
+
+/** Whether `a` and `b` are one place: the same, or a file below a folder or mount that the other is. */
+function samePlace(a: string, b: string): boolean {
+  return a === b || (isPath(a) && isPath(b) && (a.startsWith(`${b}/`) || b.startsWith(`${a}/`)));
+}
+
+/**
+ * Whether two findings are one problem: one subject, or the subject of one among the places the other names, or a
+ * file or mount both name. Two lines from one daemon are not enough (sshd's refused login and its refused setting).
+ */
+export function sameProblem(a: Places, b: Places): boolean {
+  const named = (subject: string, places: readonly string[]) =>
+    subject !== '' && subject !== '/' && places.some((place) => samePlace(place, subject));
+  const paths = (places: Places) => [places.subject, ...places.others].filter(isPath);
+  return (
+    (a.subject !== '' && a.subject === b.subject) ||
+    named(a.subject, b.others) ||
+    named(b.subject, a.others) ||
+    paths(a).some((place) => paths(b).some((other) => samePlace(place, other)))
+  );
+}
+
+/** The places a finding's own record names, and the unit files `unitFiles` gives for its subject. */
+export function placesOf(finding: FindingWithEvidence, unitFiles: readonly string[] = []): Places {
+  const others = new Set<string>(unitFiles);
+  for (const evidence of finding.evidence) {
+    if (evidence.path) others.add(evidence.path);
+    if (evidence.path && evidence.line) others.add(`${evidence.path}:${evidence.line}`);
+    if (evidence.unit) others.add(evidence.unit);
+  }
+  others.delete(finding.subject);
+  others.delete('/');
+  return { subject: finding.subject, others: [...others] };
+}
+
+export interface OneProblemOptions {
+  store: FixesStore;
+  findings: FindingsStore;
+  /** The files systemd made a unit from, where `subject` is a unit it knows; [] otherwise. */
+  unitFiles(subject: string): Promise<string[]>;
+}
+
+/** Proposal states that wait for the person. */
+const WAITING = ['open', 'not-fixed', 'applying'] as const;
+/** Unit files remembered per unit: looked up once per finding that names the unit, not per comparison. */
+const MAX_UNITS_REMEMBERED = 256;
+
+export class OneProblem {
+  readonly #options: OneProblemOptions;
+  readonly #unitFiles = new Map<string, Promise<string[]>>();
+  /** The findings each waiting proposal stands for besides its own, by proposal id. */
+  readonly #covered = new Map<number, Set<number>>();
+
+  constructor(options: OneProblemOptions) {
+    this.#options = options;
+  }
+
+  async placesOf(finding: FindingWithEvidence): Promise<Places> {
+    let files = this.#unitFiles.get(finding.subject);
+    if (!files) {
+      files = this.#options.unitFiles(finding.subject).catch(() => []);
+      this.#unitFiles.set(finding.subject, files);
+      for (const oldest of this.#unitFiles.keys()) {
+        if (this.#unitFiles.size <= MAX_UNITS_REMEMBERED) break;
+        this.#unitFiles.delete(oldest);
+      }
+    }
+    return placesOf(finding, await files);
+  }
+
+  /**
+   * The waiting proposal of another active finding that is about the same problem as `finding`, which then stands for
+   * it too; null when there is none.
+   */
+  async covering(finding: FindingWithEvidence): Promise<Proposal | null> {
+    const { store, findings } = this.#options;
+    const mine = await this.placesOf(finding);
+    const waiting = store.proposals(WAITING);
+    // What a proposal that no longer waits (applied, dismissed) stood for is no longer anyone's to release.
+    for (const id of this.#covered.keys())
+      if (!waiting.some((proposal) => proposal.id === id)) this.#covered.delete(id);
+    for (const proposal of waiting) {
+      if (proposal.findingId === null || proposal.findingId === finding.id) continue;
+      const other = findings.get(proposal.findingId);
+      if (other?.state !== 'active' || !sameProblem(mine, await this.placesOf(other))) continue;
+      this.#covered.set(proposal.id, (this.#covered.get(proposal.id) ?? new Set()).add(finding.id));
+      return proposal;
+    }
+    return null;
+  }
+
+  /** The findings `proposalId` stood for besides its own, which it no longer does (it was withdrawn). */
+  release(proposalId: number): number[] {
+    const covered = this.#covered.get(proposalId);
+    this.#covered.delete(proposalId);
+    return [...(covered ?? [])];
+  }
+}
