@@ -1,13 +1,13 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 // One problem, one proposal (issue 61): findings that share a subject, a file, a mount or a unit have one proposal
-// between them, however far apart they come. The
+// between them, however far apart they come; a proposal about a unit or a file that is gone is withdrawn. The
 // proposer with its playbooks, the findings store, and python3-dbusmock's systemd as the user's manager.
 import type { ChildProcess } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import type { MessageBus } from '@jellybrick/dbus-next';
+import { type MessageBus, Variant } from '@jellybrick/dbus-next';
 
 import { FindingsStore } from '../../service/src/findings/store.js';
 import type { Evidence, FindingReport } from '../../service/src/findings/types.js';
@@ -16,7 +16,16 @@ import { createLogger } from '../../service/src/logging.js';
 import { playbookFixes } from '../support/playbookFixes.js';
 import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import { waitFor } from '../support/service.js';
-import { addService, fail, startMockSystemd, stopMockSystemd } from '../support/systemdMock.js';
+import {
+  addService,
+  fail,
+  MANAGER_PATH,
+  mockCall,
+  startMockSystemd,
+  stopMockSystemd,
+  UNIT,
+  update,
+} from '../support/systemdMock.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 
 const GRACE_MS = 1_000;
@@ -152,5 +161,39 @@ describe('one problem, one proposal', () => {
     fixes.considerFindings([findings.resolve({ kind: 'inode-exhaustion', subject: '/srv/mail', at: new Date() })!]);
     await waitFor(() => waiting().some((p) => p.findingId === again.id), 'the proposal of the finding that stood');
     expect(waiting().map((p) => p.findingId)).toEqual([again.id]);
+  });
+
+  it('withdraws the proposal of a unit that is gone, once systemd says so', async () => {
+    await fail(client, 'gym-reader.service', { result: 'timeout' });
+    const unit = await raise(unitFailed('gym-reader.service'));
+    expect(fixes.store.proposalForFinding(unit.id)?.state).toBe('open');
+    // Its file deleted and the manager reloaded: LoadUnit answers not-found, and systemd says it reloaded.
+    await update(client, 'gym-reader.service', UNIT, { LoadState: new Variant('s', 'not-found') });
+    await mockCall(client, MANAGER_PATH, 'EmitSignal', 'sssav', [
+      'org.freedesktop.systemd1.Manager',
+      'Reloading',
+      'b',
+      [new Variant('b', false)],
+    ]);
+    await waitFor(() => fixes.store.proposalForFinding(unit.id)?.state === 'resolved', 'the withdrawal');
+  });
+
+  it('withdraws the proposal about a configuration file that was deleted', async () => {
+    const config = join(home, '.config', 'systemd', 'user', 'gym-reader.service');
+    await writeFile(config, '[Service]\nExecStart=/usr/bin/true\nRestrat=always\n');
+    const error = await raise({
+      kind: 'config-error',
+      subject: config,
+      severity: 'error',
+      title: `Error in ${config}, line 3`,
+      at: new Date(),
+      evidence: [
+        line(`${config}:3: Unknown key name 'Restrat' in section 'Service', ignoring.`, { path: config, line: 3 }),
+      ],
+      attribution: { vouchedBy: 'user-manager', reportedBy: 'your systemd' },
+    });
+    expect(fixes.store.proposalForFinding(error.id)?.state).toBe('open');
+    await rm(config);
+    await waitFor(() => fixes.store.proposalForFinding(error.id)?.state === 'resolved', 'the withdrawal');
   });
 });
