@@ -5,7 +5,7 @@
 // back from the journal, that line was a new configuration error ("/etc/fstab\n"), proposed on, shown, logged, read
 // again. Here the service's log lines go into its journal as journald stores a unit's stream: with the service's
 // own _PID, _UID and _BOOT_ID, whatever they say.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -183,6 +183,36 @@ describe("Steward's own lines read back from its journal", () => {
     const shown = (await jobsOf(proposal?.id)).map((job) => job.action).sort();
     expect(shown).toEqual(['config.show_error', 'info.show_logs']);
     expect((await ours()).length).toBe(1);
+  });
+
+  it('passes over lines its own process and its children write in any words, and reads the same from others', async () => {
+    // The journalctl the service follows its journal with: a child of the service.
+    const pid = service.process.pid!;
+    const children = readdirSync(`/proc/${pid}/task`).flatMap((task) =>
+      readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean),
+    );
+    const child = children.find((candidate) => readFileSync(`/proc/${candidate}/comm`, 'utf8').trim() === 'journalctl');
+    expect(child).toBeDefined();
+    const nginx = (file: string, pid: string, uid = String(process.getuid?.() ?? 0)): ExportEntry => ({
+      MESSAGE: `nginx: [emerg] unknown directive "lisen" in ${file}:3`,
+      PRIORITY: '2',
+      SYSLOG_IDENTIFIER: 'nginx',
+      _PID: pid,
+      _UID: uid,
+      _COMM: 'nginx',
+      _TRANSPORT: 'syslog',
+      _BOOT_ID: BOOT_ID,
+    });
+    await append([
+      nginx('/etc/nginx/sites-enabled/own', String(service.process.pid)),
+      nginx('/etc/nginx/sites-enabled/child', child!),
+      nginx('/etc/nginx/sites-enabled/other', '4999', '33'),
+    ]);
+    await settled();
+    const subjects = (await configErrors()).map((f) => String(f.subject));
+    expect(subjects).toContain('/etc/nginx/sites-enabled/other');
+    expect(subjects).not.toContain('/etc/nginx/sites-enabled/own');
+    expect(subjects).not.toContain('/etc/nginx/sites-enabled/child');
   });
 
   it('names a file with hostile characters once, shown without its escapes, never parsed again', async () => {
