@@ -8,6 +8,9 @@
 // their lines came from (journald's trusted fields, findings/pipeline.ts), and for a unit the files systemd made it
 // from (its unit file, its fstab line, where it mounts, its environment files).
 import type { FindingsStore, FindingWithEvidence } from '../findings/store.js';
+import type { ActionContext } from './action.js';
+import { UnitManager } from './actions/systemdUnits.js';
+import { isActionableUnit } from './playbookSteps.js';
 import type { FixesStore, Proposal } from './store.js';
 
 /** What a finding is about: its subject, and the other places it names. */
@@ -56,8 +59,31 @@ export function placesOf(finding: FindingWithEvidence, unitFiles: readonly strin
 export interface OneProblemOptions {
   store: FixesStore;
   findings: FindingsStore;
-  /** The files systemd made a unit from, where `subject` is a unit it knows; [] otherwise. */
-  unitFiles(subject: string): Promise<string[]>;
+  /** Where the unit a finding is about is asked for the files systemd made it from. */
+  context: ActionContext;
+}
+
+/**
+ * The files systemd made the unit `subject` from, as it knows them now: its unit file, what a mount mounts on and the
+ * fstab line it came from ("/etc/fstab:2": not the whole fstab, which every such mount shares), its environment
+ * files; [] for what is no unit a manager knows.
+ */
+async function unitFiles(context: ActionContext, subject: string): Promise<string[]> {
+  if (!isActionableUnit(subject)) return [];
+  for (const scope of ['system', 'user'] as const) {
+    // A manager that cannot be asked (no system bus yet) knows nothing here.
+    const record = await Promise.resolve()
+      .then(() => new UnitManager(context, scope).record(subject))
+      .catch(() => null);
+    if (!record) continue;
+    const { mount } = record;
+    return [
+      record.fragmentPath,
+      ...(mount ? [mount.where, ...(mount.fstab ? [`${mount.fstab.path}:${mount.fstab.line}`] : [])] : []),
+      ...(record.environmentFiles ?? []).map((file) => file.path),
+    ].filter((path) => path !== '' && path !== '/dev/null');
+  }
+  return [];
 }
 
 /** Proposal states that wait for the person. */
@@ -78,7 +104,7 @@ export class OneProblem {
   async placesOf(finding: FindingWithEvidence): Promise<Places> {
     let files = this.#unitFiles.get(finding.subject);
     if (!files) {
-      files = this.#options.unitFiles(finding.subject).catch(() => []);
+      files = unitFiles(this.#options.context, finding.subject).catch(() => []);
       this.#unitFiles.set(finding.subject, files);
       for (const oldest of this.#unitFiles.keys()) {
         if (this.#unitFiles.size <= MAX_UNITS_REMEMBERED) break;

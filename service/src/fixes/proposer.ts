@@ -19,7 +19,7 @@ import type { ModelAdvisor } from './modelAdvisor.js';
 import { withoutSafetyClaims } from './modelWords.js';
 import { OneProblem } from './oneProblem.js';
 import { type CandidateAction, draftFor, PLAYBOOK_KINDS, type ProposalDraft } from './playbooks.js';
-import { isActionableUnit, worthOffering } from './playbookSteps.js';
+import { worthOffering } from './playbookSteps.js';
 import { policyFor, type PolicyRules } from './policy.js';
 import { restartHeldBack } from './repairWatch.js';
 import {
@@ -187,11 +187,7 @@ export class Proposer {
   private readonly problems: OneProblem;
 
   constructor(private readonly options: ProposerOptions) {
-    this.problems = new OneProblem({
-      store: options.store,
-      findings: options.findings,
-      unitFiles: (subject) => this.unitFiles(subject),
-    });
+    this.problems = new OneProblem({ store: options.store, findings: options.findings, context: options.context });
   }
 
   consider(changes: readonly FindingChange[]): Promise<void> {
@@ -360,22 +356,6 @@ export class Proposer {
       return finding?.state === 'active' ? [{ change: 'added' as const, finding }] : [];
     });
     if (changes.length > 0) void this.consider(changes);
-  }
-
-  /** The files systemd made the unit `subject` from, as it knows them now; [] for what is no unit it knows. */
-  private async unitFiles(subject: string): Promise<string[]> {
-    if (!isActionableUnit(subject)) return [];
-    for (const scope of ['system', 'user'] as const) {
-      const record = await new UnitManager(this.options.context, scope).record(subject).catch(() => null);
-      if (!record) continue;
-      const { mount } = record;
-      return [
-        record.fragmentPath,
-        ...(mount ? [mount.where, ...(mount.fstab ? [`${mount.fstab.path}:${mount.fstab.line}`] : [])] : []),
-        ...(record.environmentFiles ?? []).map((file) => file.path),
-      ].filter((path) => path !== '' && path !== '/dev/null');
-    }
-    return [];
   }
 
   /** At start: the waiting proposals whose finding cleared while Steward was not running go the same way. */
