@@ -29,6 +29,8 @@ export interface DayFinding {
   subject: string;
   /** The scenario it was first raised in, "before the scenarios" or "while idle". */
   raisedIn: string;
+  /** The index of its first FindingAdded signal; -1 where it was raised before the gym listened. */
+  raisedAt: number;
   /** Its evidence, one line each: the text, and for a journal line who wrote it. */
   evidence: string[];
   /** What else it names: the files its evidence names, the units whose lines it holds. */
@@ -215,11 +217,11 @@ async function dayFindings(
       kind: String(finding.kind),
       subject,
       raisedIn: windowOf(first.get(String(finding.id)), windows, idleFrom),
+      raisedAt: first.get(String(finding.id)) ?? -1,
       evidence: evidence.map((e, index) => {
         const entry = lines[index];
-        const writer = entry
-          ? ` (${text(entry._COMM) || '?'}, ${unitOfLine(entry) ?? String(entry._SYSTEMD_UNIT)})`
-          : '';
+        const where = entry && (unitOfLine(entry) ?? (text(entry._SYSTEMD_USER_UNIT) || text(entry._SYSTEMD_UNIT)));
+        const writer = entry ? ` (${[text(entry._COMM) || '?', where].filter(Boolean).join(', ')})` : '';
         return `${e.text.slice(0, 200)}${writer}`;
       }),
       places: [...new Set(places)],
@@ -228,24 +230,35 @@ async function dayFindings(
   });
 }
 
-/** The problems beyond those each window injected: per window, those first raised in it, the expected one first. */
-function extraProblems(problems: DayFinding[][], windows: readonly Window[]): DayFinding[][] {
-  const extra: DayFinding[][] = [];
-  const byWindow = new Map<string, DayFinding[][]>();
-  for (const problem of problems) {
-    // A problem is raised where its first finding was; a finding raised again later is the same problem.
-    const where = problem[0]!.raisedIn;
-    byWindow.set(where, [...(byWindow.get(where) ?? []), problem]);
+/** The finding of `problem` raised first. */
+const earliest = (problem: DayFinding[]) =>
+  problem.reduce((first, finding) => (finding.raisedAt < first.raisedAt ? finding : first));
+
+/**
+ * The problems beyond those the windows injected. Each window's own problem is the one that holds its row's finding,
+ * wherever it was first raised (a unit an earlier scenario's forged lines named); the others count against the
+ * window they were first raised in, and each window allows as many as it injected.
+ */
+export function extraProblems(problems: DayFinding[][], windows: readonly Window[]): DayFinding[][] {
+  const left = new Map(windows.map((window) => [window.scenario, window.problems]));
+  const accounted = new Set<DayFinding[]>();
+  for (const window of windows) {
+    const expected = window.expected;
+    if (!expected || (left.get(window.scenario) ?? 0) === 0) continue;
+    const own = problems.find((problem) =>
+      problem.some((f) => f.kind === expected.kind && f.subject === expected.subject),
+    );
+    if (!own || accounted.has(own)) continue;
+    accounted.add(own);
+    left.set(window.scenario, (left.get(window.scenario) ?? 0) - 1);
   }
-  for (const [where, raised] of byWindow) {
-    const window = windows.find((candidate) => candidate.scenario === where);
-    const expected = window?.expected;
-    const isExpected = (problem: DayFinding[]) =>
-      expected !== undefined &&
-      expected !== null &&
-      problem.some((f) => f.kind === expected.kind && f.subject === expected.subject);
-    const ordered = [...raised.filter(isExpected), ...raised.filter((problem) => !isExpected(problem))];
-    extra.push(...ordered.slice(window?.problems ?? 0));
+  const extra: DayFinding[][] = [];
+  for (const problem of problems.filter((candidate) => !accounted.has(candidate))) {
+    // A problem is raised where its first finding was; a finding raised again later is the same problem.
+    const where = earliest(problem).raisedIn;
+    const allowed = left.get(where) ?? 0;
+    if (allowed > 0) left.set(where, allowed - 1);
+    else extra.push(problem);
   }
   return extra;
 }
@@ -297,7 +310,7 @@ async function goneProposals(agent: Agent, system: GymSystem): Promise<string[]>
     const subject = text(proposal.subject);
     const what = `proposal ${text(proposal.id)} (${text(proposal.kind)} ${subject})`;
     if (SENTINEL.test(subject)) continue;
-    if (UNIT.test(subject)) {
+    if (UNIT.test(subject) && !subject.includes('/')) {
       const loaded = async (user: boolean) =>
         (
           await system.exec(
@@ -387,7 +400,7 @@ export async function dayTotals(
   const findings = await dayFindings(agent, system, windows, idle?.from ?? null);
   const problems = problemsOf(findings);
   const describe = (problem: DayFinding[]) =>
-    `${problem.map((f) => `${f.kind} ${JSON.stringify(f.subject)}`).join(' + ')} raised in ${problem[0]!.raisedIn}: ${problem
+    `${problem.map((f) => `${f.kind} ${JSON.stringify(f.subject)}`).join(' + ')} raised in ${earliest(problem).raisedIn}: ${problem
       .flatMap((f) => f.evidence)
       .slice(0, 3)
       .join(' | ')}`;
