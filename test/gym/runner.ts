@@ -358,13 +358,16 @@ export class Runner {
   }
 
   /**
-   * The proposal that stands for finding `id`, as last signalled since `mark`: its own, or where Steward says the
-   * finding is one problem with another's (Findings.Get's no-proposal-reason, naming that proposal's title), that one.
+   * The proposal that stands for finding `id`, as last signalled since `mark`: its own while it waits, or where Steward
+   * says the finding is one problem with another's (Findings.Get's no-proposal-reason, naming that proposal's title;
+   * its own may have been taken back for it), that one.
    * The day's totals check for themselves that the two are one problem (totals.ts).
    */
   async #standingProposal(id: string, mark: number): Promise<Proposal | undefined> {
     const own = await this.#proposalFor(id, mark, true);
-    if (own) return own;
+    const removed = (proposal: Proposal) =>
+      this.#since<string>(mark, 'Proposals.ProposalRemoved').some(([signal]) => String(signal.body[0]) === proposal.id);
+    if (own && !removed(own)) return own;
     const [finding] = (await this.agent.call(FINDINGS_INTERFACE, 'Get', 's', [id])) as [
       { 'no-proposal-reason'?: string },
     ];

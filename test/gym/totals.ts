@@ -288,9 +288,11 @@ function twoProposalsAtOnce(signals: readonly Signal[], problems: DayFinding[][]
       else now.delete(id);
       waiting.set(problem, now);
       if (now.size > 1) {
-        const line = `proposals ${[...now.keys()].join(', ')} wait at once for one problem (${problems[problem]!.map(
-          (f) => `${f.kind} ${f.subject}`,
-        ).join(', ')})`;
+        const of = (findingId: string) => {
+          const finding = problems[problem]!.find((f) => f.id === findingId);
+          return finding ? `${finding.kind} ${finding.subject}` : `finding ${findingId}`;
+        };
+        const line = `${[...now].map(([proposalId, findingId]) => `proposal ${proposalId} (${of(findingId)})`).join(' and ')} wait at once, one problem: ${problems[problem]!.map((f) => `${f.kind} ${f.subject} [${f.places.join(' ')}]`).join(', ')}`;
         if (!found.includes(line)) found.push(line);
       }
     } else if (signal.signal === 'Proposals.ProposalRemoved') {

@@ -9,9 +9,11 @@ import { join } from 'node:path';
 
 import { type MessageBus, Variant } from '@jellybrick/dbus-next';
 
+import { SignalRouter } from '../../service/src/dbus/client.js';
 import { FindingsStore } from '../../service/src/findings/store.js';
 import type { Evidence, FindingReport } from '../../service/src/findings/types.js';
 import type { Fixes } from '../../service/src/fixes/fixes.js';
+import { OBJECT_PATH, PROPOSALS_INTERFACE } from '../../service/src/interfaces.js';
 import { createLogger } from '../../service/src/logging.js';
 import { playbookFixes } from '../support/playbookFixes.js';
 import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
@@ -40,6 +42,8 @@ describe('one problem, one proposal', () => {
   let findings: FindingsStore;
   let fixes: Fixes;
   let home: string;
+  /** ProposalRemoved, as a client hears it. */
+  let removed: string[];
 
   beforeEach(async () => {
     dir = await makeTempDir();
@@ -54,6 +58,11 @@ describe('one problem, one proposal', () => {
     findings = new FindingsStore(join(dir.path, 'findings.db'));
     const log = createLogger({ write: () => undefined });
     fixes = playbookFixes(serviceBus, findings, home, join(dir.path, 'state'), log, GRACE_MS);
+    removed = [];
+    await new SignalRouter(client).subscribe(
+      { path: OBJECT_PATH, interface: PROPOSALS_INTERFACE, member: 'ProposalRemoved' },
+      ([id]) => removed.push(String(id)),
+    );
   });
 
   afterEach(async () => {
@@ -91,7 +100,7 @@ describe('one problem, one proposal', () => {
   };
   const waiting = () => fixes.store.proposals(['open', 'not-fixed']);
 
-  it('gives a configuration error and the unit that refused it, hours apart, one proposal between them', async () => {
+  it('gives a configuration error and the unit that refused it, hours apart, one proposal: the error’s', async () => {
     // A user unit's drop-in with a line systemd refuses, which Steward may show (the user's manager's own files).
     const config = join(home, '.config', 'systemd', 'user', 'gym-reader.service.d', 'colour.conf');
     await mkdir(join(config, '..'));
@@ -103,37 +112,53 @@ describe('one problem, one proposal', () => {
       kind: 'config-error',
       subject: config,
       severity: 'error',
-      title: `Error in ${config}, line 1`,
+      title: `Error in ${config}, line 2`,
       at: new Date(),
       evidence: [
-        line(`unknown key 'colour' at line 1 of ${config}`, { path: config, line: 1, unit: 'gym-reader.service' }),
-      ],
-      attribution: { vouchedBy: null, reportedBy: 'gym-reader (uid 1000, gym-reader.service)' },
-    });
-    expect(waiting().map((p) => p.subject)).toEqual(['gym-reader.service']);
-    expect(fixes.store.proposalForFinding(error.id)).toBeNull();
-    expect(fixes.whyNoProposal(findings.get(error.id)!)).toContain(fixes.store.proposalForFinding(unit.id)!.title);
-  });
-
-  it('gives a full file system and the unit that could not write to it one proposal, whichever came first', async () => {
-    const full = await raise({
-      kind: 'no-space',
-      subject: '/srv/spool',
-      severity: 'error',
-      title: 'No space left on /srv/spool',
-      at: new Date(),
-      evidence: [
-        line('write /srv/spool/capture: No space left on device', {
-          path: '/srv/spool/capture',
-          unit: 'gym-recorder.service',
+        line(`${config}:2: Unknown key name 'Colour' in section 'Service', ignoring.`, {
+          path: config,
+          line: 2,
+          unit: 'gym-reader.service',
         }),
       ],
-      attribution: { vouchedBy: null, reportedBy: 'sh (uid 0, gym-recorder.service)' },
+      attribution: { vouchedBy: 'user-manager', reportedBy: 'your systemd' },
     });
+    // The error says more of why than the failure: its proposal takes the unit's place, never beside it.
+    expect(waiting().map((p) => p.findingId)).toEqual([error.id]);
+    expect(fixes.store.proposalForFinding(unit.id)?.state).toBe('resolved');
+    expect(fixes.whyNoProposal(findings.get(unit.id)!)).toContain(fixes.store.proposalForFinding(error.id)!.title);
+    expect(removed).toEqual([String(fixes.store.proposalForFinding(unit.id)!.id)]);
+  });
+
+  const noSpace = (): FindingReport => ({
+    kind: 'no-space',
+    subject: '/srv/spool',
+    severity: 'error',
+    title: 'No space left on /srv/spool',
+    at: new Date(),
+    evidence: [
+      line('write /srv/spool/capture: No space left on device', {
+        path: '/srv/spool/capture',
+        unit: 'gym-recorder.service',
+      }),
+    ],
+    attribution: { vouchedBy: null, reportedBy: 'sh (uid 0, gym-recorder.service)' },
+  });
+
+  it('gives a full file system and the unit that could not write to it one proposal, the full disk first', async () => {
+    const full = await raise(noSpace());
     await fail(client, 'gym-recorder.service', { result: 'timeout' });
     const unit = await raise(unitFailed('gym-recorder.service'));
     expect(waiting().map((p) => p.findingId)).toEqual([full.id]);
     expect(fixes.store.proposalForFinding(unit.id)).toBeNull();
+  });
+
+  it('gives the full file system the proposal where the unit’s failure came first', async () => {
+    await fail(client, 'gym-recorder.service', { result: 'timeout' });
+    const unit = await raise(unitFailed('gym-recorder.service'));
+    const full = await raise(noSpace());
+    expect(waiting().map((p) => p.findingId)).toEqual([full.id]);
+    expect(fixes.store.proposalForFinding(unit.id)?.state).toBe('resolved');
   });
 
   it('gives the other finding its own proposal once the one that stood for both is withdrawn', async () => {

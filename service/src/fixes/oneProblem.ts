@@ -2,12 +2,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // One problem, one proposal (issue 61). A full file system and the unit that could not write to it, a configuration
 // error and the unit that refused it, an fstab line and the mount made from it are one problem the person has, seen
-// twice: the finding seen first keeps its proposal, and a finding that shares its subject, a file, a mount or a unit
-// with one whose proposal waits gets none of its own, however far apart in the day they come. Whether two findings
+// twice: one of them has a proposal, and a finding that shares its subject, a file, a mount or a unit with one whose
+// proposal waits gets none of its own, however far apart in the day they come; the one that says more of why keeps
+// the proposal (the configuration error over the unit that refused it), of two alike the first. Whether two findings
 // share a place is read from what Steward already holds: their subjects, the files their evidence names, the units
 // their lines came from (journald's trusted fields, findings/pipeline.ts), and for a unit the files systemd made it
 // from (its unit file, its fstab line, where it mounts, its environment files).
-import type { FindingsStore, FindingWithEvidence } from '../findings/store.js';
+import type { Finding, FindingsStore, FindingWithEvidence } from '../findings/store.js';
 import type { ActionContext } from './action.js';
 import { UnitManager } from './actions/systemdUnits.js';
 import { isActionableUnit } from './playbookSteps.js';
@@ -54,6 +55,27 @@ export function placesOf(finding: FindingWithEvidence, unitFiles: readonly strin
   others.delete(finding.subject);
   others.delete('/');
   return { subject: finding.subject, others: [...others] };
+}
+
+/** A failed unit is what a person sees first; these say more of why, about the unit itself. */
+const ABOUT_THE_UNIT = new Set(['crash-loop', 'crash', 'coredump', 'oom-kill', 'config-changed-before-failure']);
+
+/**
+ * How much a finding's kind says of why: a failed unit least, then what went wrong with the unit itself (it keeps
+ * crashing, the kernel killed it), then a cause named in its own terms (a file's line, a full mount, a DNS server).
+ */
+function specificity(kind: string): number {
+  if (kind === 'unit-failed') return 0;
+  return ABOUT_THE_UNIT.has(kind) ? 1 : 2;
+}
+
+/**
+ * Whether a finding of kind `kind` takes the proposal of a finding of kind `other` when they are one problem: the one
+ * that says more of why stands ("Fix line 2 of /etc/x.conf" rather than "x.service keeps failing"); of two that say
+ * as much, the first.
+ */
+export function takesOver(kind: string, other: string): boolean {
+  return specificity(kind) > specificity(other);
 }
 
 export interface OneProblemOptions {
@@ -114,11 +136,8 @@ export class OneProblem {
     return placesOf(finding, await files);
   }
 
-  /**
-   * The waiting proposal of another active finding that is about the same problem as `finding`, which then stands for
-   * it too; null when there is none.
-   */
-  async covering(finding: FindingWithEvidence): Promise<Proposal | null> {
+  /** The waiting proposal of another active finding that is about the same problem as `finding`, with that finding. */
+  async sameProblem(finding: FindingWithEvidence): Promise<{ proposal: Proposal; finding: Finding } | null> {
     const { store, findings } = this.#options;
     const mine = await this.placesOf(finding);
     const waiting = store.proposals(WAITING);
@@ -128,11 +147,15 @@ export class OneProblem {
     for (const proposal of waiting) {
       if (proposal.findingId === null || proposal.findingId === finding.id) continue;
       const other = findings.get(proposal.findingId);
-      if (other?.state !== 'active' || !sameProblem(mine, await this.placesOf(other))) continue;
-      this.#covered.set(proposal.id, (this.#covered.get(proposal.id) ?? new Set()).add(finding.id));
-      return proposal;
+      if (other?.state === 'active' && sameProblem(mine, await this.placesOf(other)))
+        return { proposal, finding: other };
     }
     return null;
+  }
+
+  /** Proposal `proposalId` stands for finding `findingId` too, until it is withdrawn. */
+  cover(proposalId: number, findingId: number): void {
+    this.#covered.set(proposalId, (this.#covered.get(proposalId) ?? new Set()).add(findingId));
   }
 
   /** The findings `proposalId` stood for besides its own, which it no longer does (it was withdrawn). */

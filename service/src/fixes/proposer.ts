@@ -17,7 +17,7 @@ import type { Catalog, ValidatedCall } from './catalog.js';
 import type { Executor } from './executor.js';
 import type { ModelAdvisor } from './modelAdvisor.js';
 import { withoutSafetyClaims } from './modelWords.js';
-import { OneProblem } from './oneProblem.js';
+import { OneProblem, takesOver } from './oneProblem.js';
 import { type CandidateAction, draftFor, PLAYBOOK_KINDS, type ProposalDraft } from './playbooks.js';
 import { worthOffering } from './playbookSteps.js';
 import { policyFor, type PolicyRules } from './policy.js';
@@ -275,19 +275,24 @@ export class Proposer {
     }
     const full = this.options.findings.get(finding.id);
     if (!full) return;
-    const covering = await this.problems.covering(full);
-    if (covering) {
-      this.noted(
-        finding.id,
-        format(_('it is one problem with “{title}”, and that proposal stands for both'), { title: covering.title }),
-      );
+    const same = await this.problems.sameProblem(full);
+    const takeOver = same !== null && takesOver(full.kind, same.finding.kind) && same.proposal.state === 'open';
+    if (same && !takeOver) {
+      this.standsFor(same.proposal, finding.id);
       return;
     }
     const draft = await draftFor(full, { context: this.options.context, preview: (c) => this.previewOrNull(c) });
     const advisor = this.options.advisor;
     if (draft) {
+      // One problem: the finding that says more of why takes the other's place (never two waiting at once); where it
+      // has nothing to propose after all, the other is considered anew.
+      if (same && takeOver) this.withdraw(same.proposal.id);
       // The model's words come from the finding's explanation (see attachExplanation), not from a second request.
-      await this.propose(full, draft, 'playbook');
+      const proposal = await this.propose(full, draft, 'playbook');
+      if (same && takeOver) {
+        if (proposal) this.standsFor(proposal, same.finding.id);
+        else void this.consider([{ change: 'added', finding: same.finding }]);
+      }
     } else if (advisor && full.vouchedBy !== null && (await advisor.ready())) {
       this.noted(
         finding.id,
@@ -304,7 +309,10 @@ export class Proposer {
    * being considered; null when it has or had one (its state tells the rest) or has resolved.
    */
   whyNoProposal(finding: Finding): string | null {
-    if (finding.state !== 'active' || this.options.store.proposalForFinding(finding.id) !== null) return null;
+    if (finding.state !== 'active') return null;
+    const current = this.options.store.proposalForFinding(finding.id);
+    // Its proposal taken back for another finding's of the same problem: what it was noted for, that one.
+    if (current !== null) return current.state === 'resolved' ? (this.noProposal.get(finding.id) ?? null) : null;
     if (this.waiting.has(finding.id) || this.considering === finding.id) return _('Steward is still working out a fix');
     if (finding.ignored) return _('you chose to ignore findings like this one');
     if (this.options.store.isDismissedForever(finding.kind, finding.subject))
@@ -335,6 +343,15 @@ export class Proposer {
     this.options.store.setProposalState(proposalId, 'resolved');
     this.options.signals.proposalRemoved(proposalId);
     this.reconsider(proposalId);
+  }
+
+  /** `proposal` stands for finding `findingId` too, which has none of its own: one problem (oneProblem.ts). */
+  private standsFor(proposal: Proposal, findingId: number): void {
+    this.problems.cover(proposal.id, findingId);
+    this.noted(
+      findingId,
+      format(_('it is one problem with “{title}”, and that proposal stands for both'), { title: proposal.title }),
+    );
   }
 
   /** Withdraws a waiting proposal whose unit or file is gone (goneWatch.ts), in turn with the findings considered. */
