@@ -9,9 +9,15 @@ import { SYSTEM_PATH } from '../e2e/harness/run.js';
 import { runGym, type Score, scoreTable } from './gym.js';
 import { loadScenarios } from './scenario.js';
 import { type Row, writeScore } from './score.js';
+import { MAX_IDLE_GROWTH } from './totals.js';
 
 /** The root filesystem is built once per recipe (minutes, cached); boot and the core scenarios take well under one. */
 const GYM_TIMEOUT_MS = 15 * 60_000;
+/**
+ * After the core scenarios the same boot is left alone this long (`npm run gym -- --day`: half an hour): what Steward
+ * does by itself while nothing happens, and its memory. Longer than the 30 s a cleared finding's proposal waits.
+ */
+const IDLE_TAIL_SECONDS = 90;
 const TOOLS = ['mmdebstrap', 'unshare', 'nsenter', 'setpriv', 'flock', 'chroot', 'ip', 'losetup'];
 /**
  * The kernel's log, which the system's journald reads; loop devices, which the ext4 and I/O error scenarios attach;
@@ -59,13 +65,14 @@ describe('the gym: Steward in a booted Debian system', () => {
     if (unmet && process.env.CI === 'true') throw new Error(`${unmet}; CI must run it`);
     if (unmet) return;
     const core = (await loadScenarios()).filter((scenario) => scenario.core);
-    score = await runGym(core);
+    score = await runGym(core, undefined, { idleSeconds: IDLE_TAIL_SECONDS });
     await writeScore(join(process.cwd(), 'test-results', 'gym', 'core-score.json'), score);
   }, GYM_TIMEOUT_MS);
 
   it('runs every core scenario', () => {
     expect(score.rows.map((r) => r.scenario).sort()).toEqual([
       'boot-noise',
+      'config-error-restarting',
       'crash-loop',
       'ext4-corrupted',
       'forged-lines',
@@ -76,6 +83,30 @@ describe('the gym: Steward in a booted Debian system', () => {
       'user-unit-fails',
       'workdir-missing',
     ]);
+  });
+
+  // Issue 61: everything Steward raised, not only each row's own finding, against what the scenarios injected.
+  it('raises no more problems than were injected, none of its own lines, and one proposal for each', () => {
+    const { day } = score;
+    expect(day.extra).withContext(scoreTable(score)).toEqual([]);
+    expect(day.ownLines).withContext(scoreTable(score)).toEqual([]);
+    expect(day.twoProposals).withContext(scoreTable(score)).toEqual([]);
+    expect(day.gone).withContext(scoreTable(score)).toEqual([]);
+    expect(day.problems).withContext(scoreTable(score)).toBeLessThanOrEqual(day.injected);
+    // Steward's audit records reached the journal, each with its result in a field of its own, none in MESSAGE.
+    expect(day.audit.structured).withContext(scoreTable(score)).toBeGreaterThan(0);
+    expect(day.audit.quotedInMessage).withContext(scoreTable(score)).toBe(0);
+  });
+
+  it('starts nothing by itself while the machine is idle, and keeps its memory', () => {
+    const idle = score.day.idle!;
+    expect(idle.seconds).toBeGreaterThanOrEqual(IDLE_TAIL_SECONDS);
+    expect(idle.jobs).withContext(scoreTable(score)).toEqual([]);
+    expect(idle.findings).withContext(scoreTable(score)).toEqual([]);
+    expect(idle.pids[1]).withContext('the service restarted while idle').toBe(idle.pids[0]);
+    expect(idle.rssKb.end)
+      .withContext(scoreTable(score))
+      .toBeLessThanOrEqual(idle.rssKb.start * (1 + MAX_IDLE_GROWTH));
   });
 
   it('holds every scenario to one open proposal per finding and no restart while a check fails', () => {
@@ -235,6 +266,21 @@ describe('the gym: Steward in a booted Debian system', () => {
         }),
       );
     expect(row('oom-memory-max').shown).toContain('against a limit of 34 MB');
+  });
+
+  // Issue 61: the step shown at each restart's error, and what Steward logged of it, never came back as a finding.
+  it('shows a restarting daemon’s configuration error once, and reads none of its own lines back', () => {
+    expect(row('config-error-restarting'))
+      .withContext(scoreTable(score))
+      .toEqual(
+        jasmine.objectContaining({
+          finding: jasmine.objectContaining({ kind: 'config-error', subject: '/etc/gym-fwd.conf' }),
+          firstStep: { expected: 'config.show_error', got: 'config.show_error', right: true },
+          applied: { state: 'done', right: true },
+          shown: jasmine.stringContaining('upstrem 127.0.0.1:9000'),
+          pass: true,
+        }),
+      );
   });
 
   it('makes no actionable proposal from lines an unprivileged process forged as systemd and the kernel', () => {

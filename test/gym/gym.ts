@@ -10,6 +10,7 @@ import { Runner, waitForSteward } from './runner.js';
 import type { Scenario } from './scenario.js';
 import { hostDescription, type Row, rowsTable } from './score.js';
 import { bootSystem, type GymSystem } from './system.js';
+import { dayTotals, idleFor, type Totals, totalsLines } from './totals.js';
 
 export interface Score {
   machine: Record<string, string | number>;
@@ -21,10 +22,21 @@ export interface Score {
   total: number;
   /** What the rules every scenario is held to saw (runner.ts, proposalChecks.ts). */
   rules: Runner['checked'];
+  /** Everything Steward raised against what the scenarios injected, and the idle tail's (totals.ts). */
+  day: Totals;
+}
+
+export interface GymOptions {
+  /** After the scenarios, the same boot is left alone this long before the totals are made (0: not at all). */
+  idleSeconds?: number;
 }
 
 /** Boots the gym's system, runs `scenarios` in it in order, and ends it, also when a scenario fails. */
-export async function runGym(scenarios: Scenario[], onRow: (row: Row) => void = () => undefined): Promise<Score> {
+export async function runGym(
+  scenarios: Scenario[],
+  onRow: (row: Row) => void = () => undefined,
+  { idleSeconds = 0 }: GymOptions = {},
+): Promise<Score> {
   const started = Date.now();
   const { path: rootfs } = await ensureRootfs(GYM_SUITE, GYM_RECIPE);
   const booting = Date.now();
@@ -45,6 +57,8 @@ export async function runGym(scenarios: Scenario[], onRow: (row: Row) => void = 
       rows.push(row);
       onRow(row);
     }
+    const idle = idleSeconds > 0 ? await idleFor(agent, system, idleSeconds) : null;
+    const day = await dayTotals(agent, system, runner.windows, idle);
     const doctor = await checkDoctor(system);
     const score = {
       doctor,
@@ -58,6 +72,7 @@ export async function runGym(scenarios: Scenario[], onRow: (row: Row) => void = 
       passed: rows.filter((row) => row.pass).length,
       total: rows.length,
       rules: runner.checked,
+      day,
     };
     if (process.env.STEWARD_GYM_KEEP === '1') await keepForInspection(system);
     return score;
@@ -93,6 +108,7 @@ export function scoreTable(score: Score): string {
       `${restartsWhileFailing} restarts offered while a check failed (the gym made ${checksMade} of the proposals' ` +
       `checks on the machine while the fault stood, ${checksFailed} failing)`,
   );
+  out.push(...totalsLines(score.day));
   out.push(
     `rootfs ${score.seconds.rootfs} s, boot and Steward ready ${score.seconds.boot} s, scenarios ${score.seconds.scenarios} s`,
   );

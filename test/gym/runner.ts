@@ -9,6 +9,7 @@ import { checkSteps, duplicateProposals, type OpenProposal } from './proposalChe
 import type { Scenario, StateCheck, Step } from './scenario.js';
 import { emptyRow, type Row } from './score.js';
 import type { GymSystem } from './system.js';
+import type { Window } from './totals.js';
 
 const PROPOSAL_TIMEOUT_MS = 30_000;
 const JOB_TIMEOUT_MS = 90_000;
@@ -32,8 +33,12 @@ const isSentinel = (subject: string) => subject.startsWith(SENTINEL_PREFIX);
 
 export class Runner {
   #polkit: 'allow' | 'deny' | null = null;
+  /** The row's proposal once found, for the checks at its end. */
+  #found: { proposal: string } | null = null;
   /** What the rules every scenario is held to (proposalChecks.ts) saw over the run. */
   readonly checked = { checksMade: 0, checksFailed: 0, restartsWhileFailing: 0, duplicates: 0 };
+  /** Each scenario's signals and the problems it injected, for the day's totals (totals.ts). */
+  readonly windows: Window[] = [];
 
   constructor(
     private readonly system: GymSystem,
@@ -43,10 +48,13 @@ export class Runner {
   async run(scenario: Scenario): Promise<Row> {
     const row = emptyRow(scenario.name, scenario.title);
     if (scenario.notPossible) return { ...row, reason: `not run: ${scenario.notPossible}` };
+    const from = this.agent.signals.length;
+    this.#found = null;
+    let mark = from;
     try {
       await this.#setPolkit(scenario.polkit);
       for (const step of scenario.prepare) await this.#step(step);
-      const mark = this.agent.signals.length;
+      mark = this.agent.signals.length;
       const faultAt = Date.now();
       for (const step of scenario.fault) await this.#step(step);
       const timeoutMs = scenario.detectTimeoutSeconds * 1000;
@@ -74,6 +82,20 @@ export class Runner {
       row.pass = false;
       row.reason ??= duplicates.join('; ');
     }
+    if ('finding' in scenario.expect && row.pass) {
+      const broken = await this.#oneProblem(scenario.expect, mark).catch((error: Error) => error.message);
+      if (broken) {
+        row.pass = false;
+        row.reason = broken;
+      }
+    }
+    this.windows.push({
+      scenario: scenario.name,
+      problems: scenario.problems ?? ('none' in scenario.expect ? 0 : 1),
+      from,
+      to: this.agent.signals.length,
+      expected: row.finding && { kind: row.finding.kind, subject: row.finding.subject },
+    });
     return row;
   }
 
@@ -170,7 +192,7 @@ export class Runner {
     await this.#barrier(mark, timeoutMs);
     const proposal = await this.agent
       .until(
-        () => this.#proposalFor(found.finding.id, mark, true),
+        () => this.#standingProposal(found.finding.id, mark),
         `a proposal for finding ${found.finding.id}`,
         PROPOSAL_TIMEOUT_MS,
       )
@@ -178,6 +200,7 @@ export class Runner {
         row.reason = `no proposal for the finding “${String(found.finding.title)}”: ${error.message}`;
         throw error;
       });
+    this.#found = { proposal: proposal.id };
     const first = proposal.actions[0]?.name ?? null;
     row.firstStep = { expected: expect.firstStep, got: first, right: first === expect.firstStep };
     if (!row.firstStep.right) row.reason = `first step ${first ?? 'none'}, expected ${expect.firstStep}`;
@@ -335,6 +358,30 @@ export class Runner {
   }
 
   /**
+   * The proposal that stands for finding `id`, as last signalled since `mark`: its own while it waits, or where Steward
+   * says the finding is one problem with another's (Findings.Get's no-proposal-reason, naming that proposal's title;
+   * its own may have been taken back for it), that one.
+   * The day's totals check for themselves that the two are one problem (totals.ts).
+   */
+  async #standingProposal(id: string, mark: number): Promise<Proposal | undefined> {
+    const own = await this.#proposalFor(id, mark, true);
+    const removed = (proposal: Proposal) =>
+      this.#since<string>(mark, 'Proposals.ProposalRemoved').some(([signal]) => String(signal.body[0]) === proposal.id);
+    if (own && !removed(own)) return own;
+    const [finding] = (await this.agent.call(FINDINGS_INTERFACE, 'Get', 's', [id])) as [
+      { 'no-proposal-reason'?: string },
+    ];
+    const title = /one problem with “(.*)”/.exec(finding['no-proposal-reason'] ?? '')?.[1];
+    if (title === undefined) return undefined;
+    // Its title as it was then; it may have been drafted again since, under another.
+    const signalled = this.#since<Proposal>(mark, 'Proposals.ProposalAdded', 'Proposals.ProposalChanged').map(
+      ([, proposal]) => proposal,
+    );
+    const standing = signalled.find((proposal) => proposal.title === title)?.id;
+    return signalled.filter((proposal) => proposal.id === standing).at(-1);
+  }
+
+  /**
    * The rules every scenario is held to, on the proposals signalled since `mark` that still wait: one open proposal
    * per finding, and no restart offered while a check it carries fails on the machine. What breaks one, or null.
    */
@@ -359,6 +406,38 @@ export class Runner {
     this.checked.checksFailed += checks.failed;
     this.checked.restartsWhileFailing += checks.restartsWhileFailing.length;
     return [...duplicates, ...checks.restartsWhileFailing].join('; ') || null;
+  }
+
+  /**
+   * What breaks the row's one-problem expectations, once it is over: more proposals waiting for the findings raised
+   * since its fault than it allows, or a step shown with its proposal run more than once.
+   */
+  async #oneProblem(expect: Extract<Scenario['expect'], { finding: unknown }>, mark: number): Promise<string | null> {
+    if (expect.proposals !== undefined) {
+      const raised = new Set(
+        this.#since<Finding>(mark, 'Findings.FindingAdded', 'Findings.FindingUpdated')
+          .map(([, finding]) => finding)
+          .filter((finding) => !isSentinel(finding.subject))
+          .map((finding) => finding.id),
+      );
+      const waiting = (await this.#open()).filter((proposal) => raised.has(proposal['finding-id']));
+      if (waiting.length > expect.proposals) {
+        return `${waiting.length} proposals wait for one problem: ${waiting.map((p) => `${p.id} (${p.subject})`).join(', ')}`;
+      }
+    }
+    if (expect.shownOnce && this.#found) {
+      const [jobs] = (await this.agent.call(PROPOSALS_INTERFACE, 'ListJobs', 'a{sv}', [
+        { limit: { $v: 'u', value: 500 } },
+      ])) as [{ 'proposal-id': string; action: string; caller: string }[]];
+      const shown = jobs
+        .filter((job) => job['proposal-id'] === this.#found?.proposal && job.caller === 'steward:shown')
+        .map((job) => job.action);
+      const again = [...new Set(shown.filter((action, index) => shown.indexOf(action) !== index))];
+      if (again.length > 0) {
+        return `shown more than once: ${again.map((action) => `${action} ${shown.filter((a) => a === action).length} times`).join(', ')}`;
+      }
+    }
+    return null;
   }
 
   /** The proposals that wait for the user (open or not fixed). */

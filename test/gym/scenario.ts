@@ -85,6 +85,13 @@ const expectFindingSchema = z
     afterUndo: stateCheckSchema.optional(),
     /** The applied action whose job Undo undoes, where not the last (a restore, not the restart after it). */
     undo: z.string().optional(),
+    /**
+     * At most this many proposals wait for the person once the row is over, for every finding raised since its fault:
+     * 1 where the fault is one problem that shows as several findings (a full file system and the unit that hit it).
+     */
+    proposals: z.number().int().min(0).optional(),
+    /** Each step shown with the proposal (a read-only step run as it is shown) ran once, however often its finding came. */
+    shownOnce: z.boolean().default(false),
   })
   .strict();
 
@@ -117,6 +124,11 @@ export const scenarioSchema = z
     cleanup: z.array(stepSchema).default([]),
     /** Seconds to wait for the finding (or the sentinel); faults that take a while (a start limit) set more. */
     detectTimeoutSeconds: z.number().int().min(1).max(300).default(30),
+    /**
+     * How many problems the fault injects, for the day's totals (totals.ts): 1 for a scenario that expects a finding,
+     * 0 for a quiet one, unless it says (lines that claim several problems that are not there).
+     */
+    problems: z.number().int().min(0).optional(),
     /** Why a scenario cannot be done for real here: it is reported as a failed row with this reason. */
     notPossible: z.string().optional(),
   })

@@ -8,8 +8,9 @@
 // and is stored, in order, when the disk takes writes again.
 import type { Logger } from '../logging.js';
 import { StorageUnavailable } from '../storage/storageHealth.js';
-import type { WatchEvent } from '../watch/events.js';
+import type { JournalEntry, WatchEvent } from '../watch/events.js';
 import { attributionOf } from './attribution.js';
+import { isServiceManager } from './detectors/journal.js';
 import type { FindingChange, FindingsStore } from './store.js';
 import type { Detector, DetectorOutput, FindingReport } from './types.js';
 
@@ -91,7 +92,7 @@ export class FindingsPipeline {
     if (batch.length === 0) return;
     for (const { source, event, position } of batch) {
       for (const output of this.detect(event)) {
-        if ('report' in output && event.type === 'journal') stampJournal(output.report, source);
+        if ('report' in output && event.type === 'journal') stampJournal(output.report, source, event.entry);
         if ('report' in output) output.report.attribution ??= attributionOf(event);
         this.queue(source, output);
       }
@@ -180,13 +181,30 @@ export class FindingsPipeline {
 /**
  * Journal evidence records which journal it is in ('system', 'user' or the extra directory), from the source
  * that read it (watchers.ts names them journal.system, journal.user and journal:<directory>), so a fix can show
- * the lines from the same journal.
+ * the lines from the same journal; and the unit the line is from (or about), so that findings of one problem are
+ * known as one (fixes/oneProblem.ts).
  */
-function stampJournal(report: FindingReport, source: string): void {
+function stampJournal(report: FindingReport, source: string, entry: JournalEntry): void {
   const journal = source.startsWith('journal:') ? source.slice('journal:'.length) : source.replace(/^journal\./, '');
-  for (const evidence of report.evidence)
-    if (evidence.kind === 'journal' && evidence.cursor) evidence.journal ??= journal;
+  const unit = lineUnit(entry);
+  for (const evidence of report.evidence) {
+    if (evidence.kind !== 'journal' || !evidence.cursor) continue;
+    evidence.journal ??= journal;
+    if (evidence.cursor === entry.cursor && unit !== undefined && !HOLDS_MANY.test(unit)) evidence.unit ??= unit;
+  }
 }
+
+/**
+ * The unit a line is about, by journald's trusted fields alone: the one a service manager names (UNIT=, which only
+ * its own line is believed for), else the writer's own. Any program may set UNIT= on its own lines.
+ */
+function lineUnit(entry: JournalEntry): string | undefined {
+  const { UNIT, USER_UNIT, _SYSTEMD_UNIT, _SYSTEMD_USER_UNIT } = entry.fields;
+  return isServiceManager(entry) ? (UNIT ?? USER_UNIT) : (_SYSTEMD_USER_UNIT ?? _SYSTEMD_UNIT);
+}
+
+/** Units that hold many programs (a session's, an app's scope, a slice, a user's manager): sharing one ties nothing. */
+const HOLDS_MANY = /\.(?:scope|slice)$|^user@\d+\.service$/;
 
 /** Within one batch a finding that was added and then updated is still news: keep "added". */
 function merge(previous: FindingChange | undefined, next: FindingChange): FindingChange {

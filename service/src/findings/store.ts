@@ -96,6 +96,7 @@ interface EvidenceRow {
   at: number;
   journal: string | null;
   line: number | null;
+  unit: string | null;
 }
 
 /** Evidence kept per finding: the first few lines show how it began, the latest how it goes. */
@@ -154,7 +155,7 @@ CREATE TABLE IF NOT EXISTS source_positions (
 const STEWARD_ATTRIBUTION: Attribution = { vouchedBy: 'steward', reportedBy: 'Steward' };
 
 const ADDED_COLUMNS = { explanation: 'TEXT', likely_cause: 'TEXT', vouched_by: 'TEXT', reported_by: 'TEXT' };
-const ADDED_EVIDENCE_COLUMNS = { journal: 'TEXT', line: 'INTEGER' };
+const ADDED_EVIDENCE_COLUMNS = { journal: 'TEXT', line: 'INTEGER', unit: 'TEXT' };
 
 const severityRank = (severity: Severity) => SEVERITIES.indexOf(severity);
 
@@ -390,7 +391,7 @@ export class FindingsStore {
     if (!row) return null;
     const evidence = (
       this.sql(
-        'SELECT kind, text, cursor, path, at, journal, line FROM evidence WHERE finding_id = ? ORDER BY seq',
+        'SELECT kind, text, cursor, path, at, journal, line, unit FROM evidence WHERE finding_id = ? ORDER BY seq',
       ).all(id) as EvidenceRow[]
     ).map((e): Evidence => ({
       kind: e.kind,
@@ -400,6 +401,7 @@ export class FindingsStore {
       ...(e.path === null ? {} : { path: e.path }),
       ...(e.journal === null ? {} : { journal: e.journal }),
       ...(e.line === null ? {} : { line: e.line }),
+      ...(e.unit === null ? {} : { unit: e.unit }),
     }));
     return { ...toFinding(row, this.isIgnored(row)), evidence };
   }
@@ -464,16 +466,17 @@ export class FindingsStore {
       latest.path === (evidence.path ?? null) &&
       latest.line === (evidence.line ?? null)
     ) {
-      this.sql('UPDATE evidence SET cursor = ?, at = ?, journal = ? WHERE seq = ?').run(
+      this.sql('UPDATE evidence SET cursor = ?, at = ?, journal = ?, unit = ? WHERE seq = ?').run(
         evidence.cursor ?? null,
         evidence.at.getTime(),
         evidence.journal ?? null,
+        evidence.unit ?? null,
         latest.seq,
       );
       return;
     }
     this.sql(
-      'INSERT INTO evidence (finding_id, kind, text, cursor, path, at, journal, line) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO evidence (finding_id, kind, text, cursor, path, at, journal, line, unit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ).run(
       findingId,
       evidence.kind,
@@ -484,6 +487,7 @@ export class FindingsStore {
       evidence.at.getTime(),
       evidence.journal ?? null,
       evidence.line ?? null,
+      evidence.unit ?? null,
     );
     // A flood of the same error keeps a bounded record: how it began and how it goes now.
     this.sql(

@@ -24,6 +24,11 @@ export interface Evidence {
   path?: string;
   /** The line of `path` the evidence names (1-based). */
   line?: number;
+  /**
+   * The unit a journal line is from, or about where a service manager wrote it, by journald's trusted fields; set by
+   * the pipeline. Not a scope or slice, which hold many programs. What ties a finding to others of one problem.
+   */
+  unit?: string;
   /** When the evidence was seen. */
   at: Date;
 }

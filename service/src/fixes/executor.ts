@@ -9,6 +9,7 @@ import { redactSecrets } from '../engine/redact.js';
 import { _, format } from '../i18n.js';
 import type { Logger } from '../logging.js';
 import { type ActionContext, type ActionDefinition, NotAuthorizedError, type UndoPlan } from './action.js';
+import { AuditJournal } from './auditJournal.js';
 import type { Catalog } from './catalog.js';
 import { policyFor, type PolicyRules } from './policy.js';
 import type { AuditEntry, FixesStore, Job, JobState, ProposalState } from './store.js';
@@ -31,6 +32,8 @@ export interface ExecutorOptions {
    * patterns (a command's output may quote a secret). The built-in rules when absent.
    */
   redact?: (text: string) => string;
+  /** Where the trail's copy in the journal goes; by `logger --journald` where journald runs. */
+  journal?: AuditJournal;
   log: Logger;
 }
 
@@ -50,8 +53,11 @@ export class Executor {
   /** The tail of each subject's queue: actions on one unit or mount never overlap. */
   private readonly queues = new Map<string, Promise<void>>();
   private readonly running = new Set<AbortController>();
+  private readonly journal: AuditJournal;
 
-  constructor(private readonly options: ExecutorOptions) {}
+  constructor(private readonly options: ExecutorOptions) {
+    this.journal = options.journal ?? new AuditJournal({ log: options.log });
+  }
 
   /** Applies one action of a proposal: the user's approval, or their rule's. */
   apply(proposalId: number, actionName: string, caller: string): Job {
@@ -231,15 +237,8 @@ export class Executor {
     const result =
       redacted.length > MAX_AUDIT_RESULT ? `${redacted.slice(0, MAX_AUDIT_RESULT)}${AUDIT_CUT_MARKER}` : redacted;
     const record = this.options.store.audit({ ...entry, result });
-    // Also a journal line, so the trail outlives a deleted state directory.
-    this.options.log.info('audit', {
-      event: record.event,
-      proposal: record.proposalId ?? undefined,
-      job: record.jobId ?? undefined,
-      action: record.action ?? undefined,
-      caller: record.caller,
-      result: record.result || undefined,
-    });
+    // Also in the journal, so the trail outlives a deleted state directory: its words as fields, never MESSAGE.
+    this.journal.write(record);
   }
 }
 

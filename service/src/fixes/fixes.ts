@@ -21,6 +21,7 @@ import type { TestHooks } from '../testHooks.js';
 import type { ActionContext } from './action.js';
 import { type Catalog, createCatalog, createFindingsCatalog } from './catalog.js';
 import { Executor } from './executor.js';
+import { GoneWatch } from './goneWatch.js';
 import { type EngineSource, ModelAdvisor } from './modelAdvisor.js';
 import { resolvesWhenVerified } from './playbooks.js';
 import { jobDict, proposalDict, ProposalsInterface } from './proposalsInterface.js';
@@ -70,6 +71,8 @@ export class Fixes {
   private readonly proposer: Proposer;
   /** Watches what a failed unit's held-back restart waits for, and drafts the proposal again when it changes. */
   private readonly repairs: RepairWatch;
+  /** Withdraws a waiting proposal once the unit or file it is about is gone. */
+  private readonly gone: GoneWatch;
   /** Every action switched on now: what the chat may propose and Apply may run. */
   readonly catalog: Catalog;
   /** NixOS changes switched to and waiting for the user's confirmation. */
@@ -162,6 +165,7 @@ export class Fixes {
       if (proposal) bus.emit('ProposalChanged', { id: String(id), proposal: proposalDict(proposal) });
       openCountChanged();
       this.repairs.sync();
+      this.gone.sync();
     };
     const policy = () => config().policy;
     this.executor = new Executor({
@@ -185,6 +189,7 @@ export class Fixes {
     const removed = (id: number) => {
       bus.emit('ProposalRemoved', { id: String(id) });
       this.repairs.sync();
+      this.gone.sync();
     };
     this.proposer = new Proposer({
       catalog: findingsCatalog,
@@ -202,6 +207,7 @@ export class Fixes {
           bus.emit('ProposalAdded', { id: String(proposal.id), proposal: proposalDict(proposal) });
           openCountChanged();
           this.repairs.sync();
+          this.gone.sync();
         },
         proposalChanged,
         proposalRemoved: (id) => {
@@ -212,6 +218,15 @@ export class Fixes {
       log,
     });
     this.proposer.withdrawCleared();
+    this.gone = new GoneWatch({
+      store: this.store,
+      context: this.context,
+      withdraw: (proposal, why) => this.proposer.withdrawGone(proposal, why),
+      log,
+    });
+    void this.gone
+      .watchBus(sessionBus)
+      .catch((error: Error) => log.debug('cannot hear the user manager remove units', { error: error.message }));
     this.repairs = new RepairWatch({
       store: this.store,
       context: this.context,
@@ -252,6 +267,12 @@ export class Fixes {
     this.context.systemBus = bus;
     // Proposals that waited while the service was away are watched from now on, with the manager that knows them.
     this.repairs.sync();
+    if (bus)
+      void this.gone
+        .watchBus(bus)
+        .catch((error: Error) =>
+          this.log.debug('cannot hear the system manager remove units', { error: error.message }),
+        );
   }
 
   /** A proposal the assistant made in a chat; see Proposer.proposeFromChat. */
@@ -296,6 +317,7 @@ export class Fixes {
       });
     this.executor.cancelAll();
     await this.repairs.stop();
+    await this.gone.stop();
     await this.executor.idle();
     this.store.close();
   }

@@ -15,15 +15,24 @@ import { type ActionContext, needsAuthorization, type Preview, riskOf } from './
 import { DEVICE_ACTIVATED, NetworkConnections } from './actions/networkConnections.js';
 import { systemBusOf } from './actions/polkit.js';
 import { UnitManager } from './actions/systemdUnits.js';
+import { keepAnswered, questionOf } from './answeredSteps.js';
 import type { Catalog, ValidatedCall } from './catalog.js';
 import type { Executor } from './executor.js';
 import type { ModelAdvisor } from './modelAdvisor.js';
 import { withoutSafetyClaims } from './modelWords.js';
+import { OneProblem, takesOver } from './oneProblem.js';
 import { type CandidateAction, draftFor, PLAYBOOK_KINDS, type ProposalDraft } from './playbooks.js';
 import { worthOffering } from './playbookSteps.js';
 import { policyFor, type PolicyRules } from './policy.js';
 import { restartHeldBack, STARTS } from './repairWatch.js';
-import { type FixesStore, isOneClick, type Proposal, type ProposalTrust, type ProposedAction } from './store.js';
+import {
+  FINISHED_JOB_STATES,
+  type FixesStore,
+  isOneClick,
+  type Proposal,
+  type ProposalTrust,
+  type ProposedAction,
+} from './store.js';
 
 /** Who ran a step that only reads, as its proposal was shown: Steward, for the person. */
 export const SHOWN_CALLER = 'steward:shown';
@@ -170,6 +179,8 @@ function unitTarget(candidate: CandidateAction): UnitTarget | null {
  * finding past the limit gets its proposal when it happens again (a repeat of a finding without one proposes).
  */
 const MAX_WAITING_FINDINGS = 1000;
+/** Shown steps remembered on their way before those that finished are forgotten. */
+const MAX_SHOWING = 64;
 /** Reasons kept for findings without a proposal: beyond a flood's worth, the oldest are told by their kind. */
 const MAX_NOTED_REASONS = 10_000;
 
@@ -197,8 +208,15 @@ export class Proposer {
    * that what the user is told is what happened, not a second guess at it.
    */
   private readonly noProposal = new Map<number, string>();
+  /** The job of each shown step on its way, by proposal, action and parameters; forgotten once looked at finished. */
+  private readonly showing = new Map<string, number>();
 
-  constructor(private readonly options: ProposerOptions) {}
+  /** Which findings are one problem, which waiting proposal stands for which of them. */
+  private readonly problems: OneProblem;
+
+  constructor(private readonly options: ProposerOptions) {
+    this.problems = new OneProblem({ store: options.store, findings: options.findings, context: options.context });
+  }
 
   consider(changes: readonly FindingChange[]): Promise<void> {
     for (const change of changes) this.wait(change);
@@ -342,11 +360,24 @@ export class Proposer {
     }
     const full = this.options.findings.get(finding.id);
     if (!full) return;
+    const same = await this.problems.sameProblem(full);
+    const takeOver = same !== null && takesOver(full.kind, same.finding.kind) && same.proposal.state === 'open';
+    if (same && !takeOver) {
+      this.standsFor(same.proposal, finding.id);
+      return;
+    }
     const draft = await draftFor(full, { context: this.options.context, preview: (c) => this.previewOrNull(c) });
     const advisor = this.options.advisor;
     if (draft) {
+      // One problem: the finding that says more of why takes the other's place (never two waiting at once); where it
+      // has nothing to propose after all, the other is considered anew.
+      if (same && takeOver) this.withdraw(same.proposal.id);
       // The model's words come from the finding's explanation (see attachExplanation), not from a second request.
-      await this.propose(full, draft, 'playbook');
+      const proposal = await this.propose(full, draft, 'playbook');
+      if (same && takeOver) {
+        if (proposal) this.standsFor(proposal, same.finding.id);
+        else void this.consider([{ change: 'added', finding: same.finding }]);
+      }
     } else if (advisor && full.vouchedBy !== null && (await advisor.ready()) && !tooLate()) {
       this.noted(
         finding.id,
@@ -363,7 +394,10 @@ export class Proposer {
    * being considered; null when it has or had one (its state tells the rest) or has resolved.
    */
   whyNoProposal(finding: Finding): string | null {
-    if (finding.state !== 'active' || this.options.store.proposalForFinding(finding.id) !== null) return null;
+    if (finding.state !== 'active') return null;
+    const current = this.options.store.proposalForFinding(finding.id);
+    // Its proposal taken back for another finding's of the same problem: what it was noted for, that one.
+    if (current !== null) return current.state === 'resolved' ? (this.noProposal.get(finding.id) ?? null) : null;
     if (this.waiting.has(finding.id) || this.drafting.has(finding.id)) return _('Steward is still working out a fix');
     if (finding.ignored) return _('you chose to ignore findings like this one');
     if (this.options.store.isDismissedForever(finding.kind, finding.subject))
@@ -397,6 +431,37 @@ export class Proposer {
   private withdraw(proposalId: number): void {
     this.options.store.setProposalState(proposalId, 'resolved');
     this.options.signals.proposalRemoved(proposalId);
+    this.reconsider(proposalId);
+  }
+
+  /** `proposal` stands for finding `findingId` too, which has none of its own: one problem (oneProblem.ts). */
+  private standsFor(proposal: Proposal, findingId: number): void {
+    this.problems.cover(proposal.id, findingId);
+    this.noted(
+      findingId,
+      format(_('it is one problem with “{title}”, and that proposal stands for both'), { title: proposal.title }),
+    );
+  }
+
+  /** Withdraws a waiting proposal whose unit or file is gone (goneWatch.ts), in turn with the findings considered. */
+  withdrawGone(proposal: Proposal, why: string): void {
+    this.queue = this.queue
+      .then(() => {
+        const state = this.options.store.proposal(proposal.id)?.state;
+        if (state !== 'open' && state !== 'not-fixed') return;
+        this.options.log.info('a proposal is withdrawn: what it is about is gone', { proposal: proposal.id, why });
+        this.withdraw(proposal.id);
+      })
+      .catch((error: Error) => this.options.log.warning('could not withdraw a proposal', { error: error.message }));
+  }
+
+  /** The findings a withdrawn proposal stood for besides its own, still active, are considered as news. */
+  private reconsider(proposalId: number): void {
+    const changes = this.problems.release(proposalId).flatMap((id) => {
+      const finding = this.options.findings.get(id);
+      return finding?.state === 'active' ? [{ change: 'added' as const, finding }] : [];
+    });
+    if (changes.length > 0) void this.consider(changes);
   }
 
   /** At start: the waiting proposals whose finding cleared while Steward was not running go the same way. */
@@ -434,6 +499,7 @@ export class Proposer {
       if (proposal.kind !== 'unit-failed' || proposal.subject !== subject) continue;
       store.setProposalState(proposal.id, 'resolved');
       signals.proposalRemoved(proposal.id);
+      this.reconsider(proposal.id);
     }
   }
 
@@ -542,7 +608,10 @@ export class Proposer {
     const draft = await draftFor(finding, { context: this.options.context, preview: (c) => this.previewOrNull(c) });
     const checked = draft && (await this.checkedWithSystemd(finding, draft.actions));
     if (!draft || !checked) return proposal;
-    const actions = await this.offered({ ...draft, actions: checked }, catalog, proposal.trust, finding);
+    const actions = keepAnswered(
+      this.stepsOf(proposal),
+      await this.offered({ ...draft, actions: checked }, catalog, proposal.trust, finding),
+    );
     if (!actions.some((action) => STARTS.has(action.name))) return proposal;
     const explanation = proposal.trust.explanationBy === 'model' ? proposal.explanation : draft.explanation;
     store.refreshProposal(proposal.id, explanation, actions, proposal.trust, draft.title);
@@ -567,10 +636,11 @@ export class Proposer {
     const draft = await draftFor(finding, { context: this.options.context, preview: (c) => this.previewOrNull(c) });
     const checked = draft && (await this.checkedWithSystemd(finding, draft.actions));
     if (!draft || !checked) return;
-    const actions = await this.offered({ ...draft, actions: checked }, catalog, trust, finding);
+    const before = this.stepsOf(proposal);
+    const actions = keepAnswered(before, await this.offered({ ...draft, actions: checked }, catalog, trust, finding));
     const steps = (list: readonly { name: string; params: unknown }[]) =>
       JSON.stringify(list.map(({ name, params }) => [name, params]));
-    if (actions.length === 0 || (steps(actions) === steps(proposal.actions) && trust === proposal.trust)) return;
+    if (actions.length === 0 || (steps(actions) === steps(before) && trust === proposal.trust)) return;
     if (tooLate()) return;
     const explanation = proposal.trust.explanationBy === 'model' ? proposal.explanation : draft.explanation;
     const refreshed = store.refreshProposal(proposal.id, explanation, actions, trust, draft.title);
@@ -578,14 +648,22 @@ export class Proposer {
     this.showSteps(refreshed);
   }
 
+  /** The proposal's steps as stored now, with the answers its shown steps recorded since it was read. */
+  private stepsOf(proposal: Proposal): ProposedAction[] {
+    return this.options.store.proposal(proposal.id)?.actions ?? proposal.actions;
+  }
+
   /**
    * Runs the steps that only read state, as the proposal is shown: their answer is what the person needs, and no
    * press should stand before it. Each is a job, bounded and audited as a pressed one.
    */
   private showSteps(proposal: Proposal): void {
-    for (const action of proposal.actions.filter((a) => a.shown)) {
+    for (const action of proposal.actions.filter((a) => a.shown && a.answer === undefined)) {
+      // A step drafted again while its run for the same question is still on its way is that run's (answeredSteps.ts).
+      const step = `${proposal.id} ${questionOf(action)}`;
+      if (this.onItsWay(this.showing.get(step))) continue;
       try {
-        this.options.executor.apply(proposal.id, action.name, SHOWN_CALLER);
+        this.showing.set(step, this.options.executor.apply(proposal.id, action.name, SHOWN_CALLER).id);
       } catch (error) {
         // The user's 'never' rule, or a catalog that changed since: the step waits for a press, as before.
         this.options.log.debug('a read-only step was not run as its proposal was shown', {
@@ -595,6 +673,15 @@ export class Proposer {
         });
       }
     }
+    if (this.showing.size > MAX_SHOWING) {
+      for (const [step, job] of this.showing) if (!this.onItsWay(job)) this.showing.delete(step);
+    }
+  }
+
+  /** Whether job `id` is queued or running. */
+  private onItsWay(id: number | undefined): boolean {
+    const state = id === undefined ? undefined : this.options.store.job(id)?.state;
+    return state !== undefined && !FINISHED_JOB_STATES.includes(state);
   }
 
   private later(work: () => Promise<void>): void {

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 
 import type { Logger } from '../logging.js';
 import { type BackoffOptions, RestartBackoff } from '../restartBackoff.js';
-import type { EventSource, WatchEvent } from './events.js';
+import type { EventSource, JournalEntry, WatchEvent } from './events.js';
 import { parseJournalLine } from './journalEntry.js';
 import { forEachLine } from './lines.js';
 import { spawnTied } from './tiedSpawn.js';
@@ -25,6 +25,8 @@ export interface JournalSourceOptions {
   restart?: BackoffOptions & { healthyRunMs?: number };
   /** The journalctl binary (tests). */
   command?: string;
+  /** Whether an entry is Steward's own (ownLines.ts): passed over, never an event. */
+  isOwn?: (entry: JournalEntry) => boolean;
 }
 
 // Every field, though few are read: --output-fields slows journalctl by a fifth or more, and the line
@@ -156,6 +158,7 @@ export class JournalSource implements EventSource {
     }
     this.#cursor = entry.cursor;
     this.#backoff.reset();
+    if (this.#options.isOwn?.(entry)) return;
     this.#emit?.({ type: 'journal', at: new Date(Number(entry.realtimeUs / 1000n)), entry });
   }
 

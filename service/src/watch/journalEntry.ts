@@ -22,6 +22,8 @@ export const JOURNAL_FIELDS = [
   '_COMM',
   '_PID',
   '_UID',
+  // The boot a _PID belongs to: Steward's own lines are told by it (ownLines.ts).
+  '_BOOT_ID',
   '_EXE',
   '_SYSTEMD_CGROUP',
   '_TRANSPORT',

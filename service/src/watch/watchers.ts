@@ -21,6 +21,7 @@ import { lowMemoryMonitorWarnings } from './lowMemoryMonitor.js';
 import { MemoryPressureSource } from './memory.js';
 import { NetworkSource } from './network.js';
 import { NetworkManagerSource } from './networkManager.js';
+import { findOwnUnit, OwnLines } from './ownLines.js';
 import { UnitSource } from './units.js';
 
 export interface WatchersOptions {
@@ -52,6 +53,8 @@ export class Watchers {
   private readonly sources: EventSource[];
   private readonly journals: JournalSource[];
   private readonly disks: DiskSource;
+  /** Steward's own lines, which no detector reads. */
+  private readonly ownLines = new OwnLines();
 
   constructor(private readonly options: WatchersOptions) {
     const { config, capabilities, store, log } = options;
@@ -74,7 +77,15 @@ export class Watchers {
       log,
     });
     this.journals = journals.map(
-      ({ name, args, system }) => new JournalSource({ name, args, system, resumeCursor: store.position(name), log }),
+      ({ name, args, system }) =>
+        new JournalSource({
+          name,
+          args,
+          system,
+          resumeCursor: store.position(name),
+          isOwn: (entry) => this.ownLines.isOwn(entry),
+          log,
+        }),
     );
     const filePaths = [
       ...(config.files.watchDefaults ? [options.configHome, COREDUMP_DIRECTORY] : []),
@@ -122,6 +133,8 @@ export class Watchers {
   }
 
   private async startSources(): Promise<void> {
+    this.ownLines.unit = await findOwnUnit();
+    this.options.log.debug('own lines', { unit: this.ownLines.unit?.name });
     await Promise.all(
       this.sources.map((source) =>
         source

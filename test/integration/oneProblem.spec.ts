@@ -1,0 +1,224 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+// One problem, one proposal (issue 61): findings that share a subject, a file, a mount or a unit have one proposal
+// between them, however far apart they come; a proposal about a unit or a file that is gone is withdrawn. The
+// proposer with its playbooks, the findings store, and python3-dbusmock's systemd as the user's manager.
+import type { ChildProcess } from 'node:child_process';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import { type MessageBus, Variant } from '@jellybrick/dbus-next';
+
+import { SignalRouter } from '../../service/src/dbus/client.js';
+import { FindingsStore } from '../../service/src/findings/store.js';
+import type { Evidence, FindingReport } from '../../service/src/findings/types.js';
+import type { Fixes } from '../../service/src/fixes/fixes.js';
+import { OBJECT_PATH, PROPOSALS_INTERFACE } from '../../service/src/interfaces.js';
+import { createLogger } from '../../service/src/logging.js';
+import { playbookFixes } from '../support/playbookFixes.js';
+import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
+import { waitFor } from '../support/service.js';
+import {
+  addService,
+  fail,
+  MANAGER_PATH,
+  mockCall,
+  startMockSystemd,
+  stopMockSystemd,
+  UNIT,
+  update,
+} from '../support/systemdMock.js';
+import { makeTempDir, type TempDir } from '../support/tempDir.js';
+
+const GRACE_MS = 1_000;
+const HOUR_MS = 60 * 60_000;
+
+describe('one problem, one proposal', () => {
+  let dir: TempDir;
+  let bus: PrivateBus;
+  let serviceBus: MessageBus;
+  let client: MessageBus;
+  let systemd: ChildProcess;
+  let findings: FindingsStore;
+  let fixes: Fixes;
+  let home: string;
+  /** ProposalRemoved, as a client hears it. */
+  let removed: string[];
+
+  beforeEach(async () => {
+    dir = await makeTempDir();
+    home = join(dir.path, 'home');
+    await mkdir(join(home, '.config', 'systemd', 'user'), { recursive: true });
+    await mkdir(join(dir.path, 'state'));
+    bus = await startPrivateBus();
+    client = await bus.connect();
+    systemd = await startMockSystemd(bus, client);
+    for (const unit of ['gym-reader.service', 'gym-recorder.service']) await addService(client, unit);
+    serviceBus = await bus.connect();
+    findings = new FindingsStore(join(dir.path, 'findings.db'));
+    const log = createLogger({ write: () => undefined });
+    fixes = playbookFixes(serviceBus, findings, home, join(dir.path, 'state'), log, GRACE_MS);
+    removed = [];
+    await new SignalRouter(client).subscribe(
+      { path: OBJECT_PATH, interface: PROPOSALS_INTERFACE, member: 'ProposalRemoved' },
+      ([id]) => removed.push(String(id)),
+    );
+  });
+
+  afterEach(async () => {
+    await fixes.stop();
+    findings.close();
+    serviceBus.disconnect();
+    client.disconnect();
+    await stopMockSystemd(systemd);
+    await bus.stop();
+    await dir.remove();
+  });
+
+  const line = (text: string, more: Partial<Evidence> = {}, at = new Date()): Evidence => ({
+    kind: 'journal',
+    text,
+    cursor: `s=${Math.random()}`,
+    at,
+    ...more,
+  });
+  const unitFailed = (unit: string, at = new Date()): FindingReport => ({
+    kind: 'unit-failed',
+    subject: unit,
+    severity: 'error',
+    title: `${unit} failed (exit code 1)`,
+    at,
+    evidence: [line(`${unit}: Failed with result 'exit-code'.`, { unit }, at)],
+    attribution: { vouchedBy: 'user-manager', reportedBy: 'your systemd' },
+  });
+  /** Reports `report`, has it considered, and waits until the proposer is done with it. */
+  const raise = async (report: FindingReport) => {
+    const change = findings.report(report);
+    fixes.considerFindings([change]);
+    await fixes.proposalsSettled();
+    return change.finding;
+  };
+  const waiting = () => fixes.store.proposals(['open', 'not-fixed']);
+
+  it('gives a configuration error and the unit that refused it, hours apart, one proposal: the error’s', async () => {
+    // A user unit's drop-in with a line systemd refuses, which Steward may show (the user's manager's own files).
+    const config = join(home, '.config', 'systemd', 'user', 'gym-reader.service.d', 'colour.conf');
+    await mkdir(join(config, '..'));
+    await writeFile(config, '[Service]\nColour=blue\n');
+    await fail(client, 'gym-reader.service', { result: 'timeout' });
+    const unit = await raise(unitFailed('gym-reader.service', new Date(Date.now() - 2 * HOUR_MS)));
+    expect(waiting().map((p) => p.subject)).toEqual(['gym-reader.service']);
+    const error = await raise({
+      kind: 'config-error',
+      subject: config,
+      severity: 'error',
+      title: `Error in ${config}, line 2`,
+      at: new Date(),
+      evidence: [
+        line(`${config}:2: Unknown key name 'Colour' in section 'Service', ignoring.`, {
+          path: config,
+          line: 2,
+          unit: 'gym-reader.service',
+        }),
+      ],
+      attribution: { vouchedBy: 'user-manager', reportedBy: 'your systemd' },
+    });
+    // The error says more of why than the failure: its proposal takes the unit's place, never beside it.
+    expect(waiting().map((p) => p.findingId)).toEqual([error.id]);
+    expect(fixes.store.proposalForFinding(unit.id)?.state).toBe('resolved');
+    expect(fixes.whyNoProposal(findings.get(unit.id)!)).toContain(fixes.store.proposalForFinding(error.id)!.title);
+    expect(removed).toEqual([String(fixes.store.proposalForFinding(unit.id)!.id)]);
+  });
+
+  const noSpace = (): FindingReport => ({
+    kind: 'no-space',
+    subject: '/srv/spool',
+    severity: 'error',
+    title: 'No space left on /srv/spool',
+    at: new Date(),
+    evidence: [
+      line('write /srv/spool/capture: No space left on device', {
+        path: '/srv/spool/capture',
+        unit: 'gym-recorder.service',
+      }),
+    ],
+    attribution: { vouchedBy: null, reportedBy: 'sh (uid 0, gym-recorder.service)' },
+  });
+
+  it('gives a full file system and the unit that could not write to it one proposal, the full disk first', async () => {
+    const full = await raise(noSpace());
+    await fail(client, 'gym-recorder.service', { result: 'timeout' });
+    const unit = await raise(unitFailed('gym-recorder.service'));
+    expect(waiting().map((p) => p.findingId)).toEqual([full.id]);
+    expect(fixes.store.proposalForFinding(unit.id)).toBeNull();
+  });
+
+  it('gives the full file system the proposal where the unit’s failure came first', async () => {
+    await fail(client, 'gym-recorder.service', { result: 'timeout' });
+    const unit = await raise(unitFailed('gym-recorder.service'));
+    const full = await raise(noSpace());
+    expect(waiting().map((p) => p.findingId)).toEqual([full.id]);
+    expect(fixes.store.proposalForFinding(unit.id)?.state).toBe('resolved');
+  });
+
+  it('gives the other finding its own proposal once the one that stood for both is withdrawn', async () => {
+    const full = await raise({
+      kind: 'inode-exhaustion',
+      subject: '/srv/mail',
+      severity: 'critical',
+      title: '/srv/mail is running out of inodes (0 % free)',
+      at: new Date(),
+      evidence: [{ kind: 'metric', text: '0 of 200 inodes free', path: '/srv/mail', at: new Date() }],
+    });
+    const again = await raise({
+      kind: 'no-space',
+      subject: '/srv/mail',
+      severity: 'error',
+      title: 'No space left on /srv/mail',
+      at: new Date(),
+      evidence: [
+        line('touch: cannot touch /srv/mail/new/msg200: No space left on device', { path: '/srv/mail/new/msg200' }),
+      ],
+      attribution: { vouchedBy: null, reportedBy: 'touch (uid 0)' },
+    });
+    expect(waiting().map((p) => p.findingId)).toEqual([full.id]);
+    // The inodes are back; the other finding still stands, and is proposed on now.
+    fixes.considerFindings([findings.resolve({ kind: 'inode-exhaustion', subject: '/srv/mail', at: new Date() })!]);
+    await waitFor(() => waiting().some((p) => p.findingId === again.id), 'the proposal of the finding that stood');
+    expect(waiting().map((p) => p.findingId)).toEqual([again.id]);
+  });
+
+  it('withdraws the proposal of a unit that is gone, once systemd says so', async () => {
+    await fail(client, 'gym-reader.service', { result: 'timeout' });
+    const unit = await raise(unitFailed('gym-reader.service'));
+    expect(fixes.store.proposalForFinding(unit.id)?.state).toBe('open');
+    // Its file deleted and the manager reloaded: LoadUnit answers not-found, and systemd says it reloaded.
+    await update(client, 'gym-reader.service', UNIT, { LoadState: new Variant('s', 'not-found') });
+    await mockCall(client, MANAGER_PATH, 'EmitSignal', 'sssav', [
+      'org.freedesktop.systemd1.Manager',
+      'Reloading',
+      'b',
+      [new Variant('b', false)],
+    ]);
+    await waitFor(() => fixes.store.proposalForFinding(unit.id)?.state === 'resolved', 'the withdrawal');
+  });
+
+  it('withdraws the proposal about a configuration file that was deleted', async () => {
+    const config = join(home, '.config', 'systemd', 'user', 'gym-reader.service');
+    await writeFile(config, '[Service]\nExecStart=/usr/bin/true\nRestrat=always\n');
+    const error = await raise({
+      kind: 'config-error',
+      subject: config,
+      severity: 'error',
+      title: `Error in ${config}, line 3`,
+      at: new Date(),
+      evidence: [
+        line(`${config}:3: Unknown key name 'Restrat' in section 'Service', ignoring.`, { path: config, line: 3 }),
+      ],
+      attribution: { vouchedBy: 'user-manager', reportedBy: 'your systemd' },
+    });
+    expect(fixes.store.proposalForFinding(error.id)?.state).toBe('open');
+    await rm(config);
+    await waitFor(() => fixes.store.proposalForFinding(error.id)?.state === 'resolved', 'the withdrawal');
+  });
+});

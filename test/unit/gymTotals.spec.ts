@@ -1,0 +1,56 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The day's accounting (test/gym/totals.ts): which findings are one problem, and which problems are beyond those the
+// scenarios injected.
+import { type DayFinding, extraProblems, problemsOf, type Window } from '../gym/totals.js';
+
+let ids = 0;
+const finding = (kind: string, subject: string, raisedIn: string, places: string[] = []): DayFinding => ({
+  id: String(++ids),
+  kind,
+  subject,
+  raisedIn,
+  raisedAt: ids,
+  evidence: [],
+  places,
+  ownLine: false,
+});
+const window = (scenario: string, problems: number, expected: { kind: string; subject: string } | null): Window => ({
+  scenario,
+  problems,
+  from: 0,
+  to: 0,
+  expected,
+});
+const subjects = (problems: DayFinding[][]) => problems.map((problem) => problem.map((f) => f.subject).sort());
+
+describe('the day’s problems', () => {
+  it('are findings that share a subject, a unit their lines came from, or a file on one mount', () => {
+    const problems = problemsOf([
+      finding('no-space', '/srv/spool', 'disk', ['/srv/spool/capture', 'rec.service']),
+      finding('unit-failed', 'rec.service', 'disk'),
+      finding('disk-critical', '/srv/spool', 'disk'),
+      finding('config-error', '/etc/ssh/sshd_config', 'ssh', ['ssh.service']),
+      finding('auth-failures', 'alice', 'auth', ['ssh.service']),
+    ]);
+    expect(subjects(problems)).toEqual([
+      ['/srv/spool', '/srv/spool', 'rec.service'],
+      ['/etc/ssh/sshd_config'],
+      ['alice'],
+    ]);
+  });
+
+  it('are extra beyond what their window injected, the row’s own problem counted wherever it was first raised', () => {
+    const forged = finding('unit-failed', 'ssh.service', 'forged-lines');
+    const real = finding('config-error', '/etc/ssh/sshd_config.d/gym.conf', 'sshd-config-error', ['ssh.service']);
+    const claim = finding('unrecognised-errors', 'systemd', 'forged-lines');
+    const readBack = finding('config-error', '/etc/gym.conf\\n', 'sshd-config-error', ['steward.service']);
+    const idle = finding('disk-low', '/home', 'while idle');
+    const windows = [
+      window('forged-lines', 1, null),
+      window('sshd-config-error', 1, { kind: 'config-error', subject: '/etc/ssh/sshd_config.d/gym.conf' }),
+    ];
+    const extra = extraProblems(problemsOf([forged, real, claim, readBack, idle]), windows);
+    expect(subjects(extra)).toEqual([['/etc/gym.conf\\n'], ['/home']]);
+  });
+});
