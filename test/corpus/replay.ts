@@ -84,7 +84,7 @@ export async function replayCorpus(cases: CorpusCase[]): Promise<Replay> {
   const slots = BigInt(cases.length + waves.length + 1);
   const base = ((BigInt(Date.now()) * 1000n) / HOUR_US) * HOUR_US - slots * HOUR_US;
 
-  const machine = await SimulatedMachine.start();
+  const machine = await SimulatedMachine.start(cases);
   const { client } = machine;
   const home = await makeTempDir('steward-corpus-');
   try {
