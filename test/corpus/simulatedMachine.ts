@@ -21,7 +21,7 @@ import { setUnitState, startMockSystemd } from '../support/systemdMock.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 import type { CorpusCase, CorpusFile } from './cases.js';
 import type { MachineUnits, UnitState } from './machine.js';
-import { USER_UID } from './writer.js';
+import { SYSTEMD_EXE, USER_UID } from './writer.js';
 
 /** NetworkManager's name for the profile it makes for a wired port by itself. */
 const CONNECTION = 'Wired connection 1';
@@ -99,10 +99,15 @@ export class SimulatedMachine {
   }
 }
 
-/** The programs the cases' lines came from (journald's `_EXE` of each writer), where a distribution puts programs. */
+/**
+ * The programs the cases' lines came from (journald's `_EXE` of each writer: PID 1's and the user manager's is
+ * systemd's), where a distribution puts programs.
+ */
 function programsOf(cases: readonly CorpusCase[]): string[] {
   const exes = cases.flatMap((c) =>
-    c.lines.flatMap((line) => (typeof line.writer === 'object' ? [line.writer.exe] : [])),
+    c.lines.flatMap((line) =>
+      typeof line.writer === 'object' ? [line.writer.exe] : line.writer === 'kernel' ? [] : [SYSTEMD_EXE],
+    ),
   );
   return [...new Set(exes)].filter((exe) => /^\/(?:usr|bin|sbin|lib\w*|nix\/store)\//.test(exe));
 }
