@@ -80,7 +80,7 @@ const SESSION_ENDING = [
   'gnome-session*',
   'graphical-session.target',
   'graphical-session-pre.target',
-  // The user's service manager, its runtime directory, the logins and the slices and scopes they run in.
+  // The user's service manager, its runtime directory, and the slices and scopes the logins run in.
   'user@*',
   'user-runtime-dir@*',
   'user.slice',
@@ -92,11 +92,6 @@ const SESSION_ENDING = [
   '-.slice',
   'init.scope',
   'session-*.scope',
-  'getty@*',
-  'autovt@*',
-  'serial-getty@*',
-  'console-getty.service',
-  'systemd-user-sessions.service',
   // logind, under its own name and its bus alias.
   'systemd-logind*',
   'dbus-org.freedesktop.login1.service',

@@ -105,7 +105,6 @@ describe('units whose change ends or replaces the session or the system', () => 
     'session-2.scope',
     'session-c1.scope',
     'init.scope',
-    'getty@tty1.service',
     // logind, the bus, journald, polkit.
     'systemd-logind.service',
     'dbus-org.freedesktop.login1.service',
