@@ -123,8 +123,8 @@ export class StewardNotifications {
     }
   }
 
-  private _show(told: NotificationText, subject: { proposal?: Proposal; job?: Job }): MessageTray.Notification {
-    const text = shownNotification(told);
+  private _show(words: NotificationText, subject: { proposal?: Proposal; job?: Job }): MessageTray.Notification {
+    const text = shownNotification(words);
     const source = this._getSource();
     const notification = new MessageTray.Notification({
       source,
