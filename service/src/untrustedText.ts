@@ -27,7 +27,11 @@ export const MAX_TEXT_LENGTH = 4000;
 /** The longest name (a unit, an extension's, a device's) inside a sentence or on a button. */
 export const MAX_NAME_LENGTH = 40;
 
+// Most lines are printable ASCII and a tab at most: nothing to take out of them.
+const PLAIN = /^[\t\x20-\x7e]*$/;
+
 function withoutHidden(text: string): string {
+  if (PLAIN.test(text)) return text;
   return text.replace(ESCAPE, '').replace(LONE_SURROGATE, '\ufffd').replace(HIDDEN, '').replace(MARK_PILE, '$1');
 }
 
