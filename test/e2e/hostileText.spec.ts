@@ -35,6 +35,7 @@ import {
   expectNoMountsLeft,
   itInShell,
   openShell,
+  pressKeys,
   SETUP_TIMEOUT_MS,
   shellLogProblems,
   TEARDOWN_TIMEOUT_MS,
@@ -57,7 +58,8 @@ const AGENT_UNIT = 'backup.service';
 const REASON = 'Weather <b>Pro</b> &amp; https://evil.example/login www.evil.example \u202eeton\u202c \u001b[31mnow';
 const REASON_SHOWN = 'Weather <b>Pro</b> &amp; https://evil.example/login www.evil.example eton now';
 const AGENT_TITLE = `Agent “Spec agent” proposes: Restart ${AGENT_UNIT}`;
-const BANNER = { x: 1280 / 2 - 300, y: 0, width: 600, height: 200 };
+/** The clock's menu, under the middle of the top bar. */
+const CLOSEUP_CENTRE = { x: 1280 / 2 - 400, y: 0, width: 800, height: 600 };
 const CLOSEUP = { x: 1280 - 560, y: 0, width: 560, height: 480 };
 const SPEC_TIMEOUT_MS = 3 * 60_000;
 
@@ -67,11 +69,21 @@ const NOTIFICATIONS = `Main.messageTray.getSources().filter((source) => source.t
   .flatMap((source) => source.notifications.map((n) => ({
     title: n.title, body: n.body, actions: n.actions.map((action) => action.label),
   })))`;
-/** The banner's body as its label shows it, and the links GNOME Shell found in it (what a click would open). */
-const BANNER_BODY = `(() => {
-  const body = Main.messageTray._banner?._bodyLabel;
-  return body ? { text: body.clutter_text.text, links: body._urls.map((url) => url.url) } : null;
+/**
+ * Opens the clock's menu and expands the notification titled `title` in its list, as its expand button does;
+ * answers its body as its label shows it, and the links GNOME Shell found in it (what a click would open).
+ */
+const showListed = (title: string) => `(() => {
+  const find = (actor) => actor.notification?.title === ${JSON.stringify(title)} && actor._bodyLabel
+    ? actor
+    : actor.get_children().map(find).find(Boolean);
+  Main.panel.statusArea.dateMenu.menu.open();
+  const message = find(Main.panel.statusArea.dateMenu.menu.box);
+  if (!message) return null;
+  message.expand(false);
+  return { text: message._bodyLabel.clutter_text.text, links: message._bodyLabel._urls.map((url) => url.url) };
 })()`;
+const CLOSE_LIST = 'Main.panel.statusArea.dateMenu.menu.close()';
 
 interface ShownNotification {
   title: string;
@@ -98,17 +110,19 @@ for (const suite of selectedSuites()) {
       await waitFor(async () => (await notifications()).some(titled), `"${title}"`, 60_000);
       return (await notifications()).find(titled)!;
     };
-    /** Only `title`'s notification stays, and its banner is expanded, as under the pointer. */
-    const expandOnly = async (title: string) => {
-      await evaluate(
-        `Main.messageTray.getSources().filter((source) => source.title === 'Steward').forEach((source) => source.notifications.filter((n) => n.title !== ${JSON.stringify(title)}).forEach((n) => n.destroy()))`,
-      );
+    /** The notification titled `title` in the clock's menu, expanded; its body as shown and the links in it. */
+    const openListed = async (title: string) => {
+      let body: { text: string; links: string[] } | null = null;
       await waitFor(
-        async () => (await evaluate('Main.messageTray._notification?.title ?? null')) === title,
-        `the banner "${title}"`,
+        async () => (body = (await evaluate(showListed(title))) as typeof body) !== null,
+        `the clock's menu to list "${title}"`,
         30_000,
-      );
-      await evaluate('Main.messageTray._banner?.expand(false)');
+      ).catch(async (error: Error) => {
+        await writeFile(join(artifacts, 'failed-screen.txt'), describeTree(await screen()));
+        await session.screenshot(join(artifacts, 'failed.png'));
+        throw error;
+      });
+      return body!;
     };
     /** The shown button labelled `label` whose surroundings also show `near`. */
     const buttonNear = async (near: string, label: string) => {
@@ -182,16 +196,18 @@ for (const suite of selectedSuites()) {
           .withContext(shown.title)
           .toBeTrue();
         expect(shown.title.length).toBeLessThanOrEqual(120);
-        await expandOnly(shown.title);
         expect(shown.actions).toEqual([INSTRUCTION_LABEL, 'Dismiss']);
+        await openListed(shown.title);
         await waitFor(
           async () => (await buttonNear(shown.title, INSTRUCTION_LABEL)) !== undefined,
-          'the banner to show the shortened restart',
+          'the notification to show the shortened restart',
         ).catch(async (error: Error) => {
           await writeFile(join(artifacts, 'screen-instruction.txt'), describeTree(await screen()));
           throw error;
         });
-        await session.screenshot(join(artifacts, 'notification-instruction.png'), BANNER);
+        expectClean(visibleTexts(await screen()), 'the notification');
+        await session.screenshot(join(artifacts, 'notification-instruction.png'), CLOSEUP_CENTRE);
+        await evaluate(CLOSE_LIST);
 
         await openMenuOn(await proposalId(INSTRUCTION_UNIT));
         const menu = visibleTexts(await screen());
@@ -221,19 +237,21 @@ for (const suite of selectedSuites()) {
           body: ['Spec agent', 'systemd.restart_unit', JSON.stringify({ unit: AGENT_UNIT, scope: 'user' }), REASON],
         });
         const shown = await waitForNotification(AGENT_TITLE);
-        await expandOnly(AGENT_TITLE);
         // GNOME Shell's own reading of the body: what it underlines and would open when clicked.
-        let body: { text: string; links: string[] } | null = null;
+        const body = await openListed(AGENT_TITLE);
+        expect(body.links).withContext(JSON.stringify(body)).toEqual([]);
+        expect(body.text.replaceAll('\u2060', '')).toContain(`The model says: ${REASON_SHOWN}`);
+        let listed: string[] = [];
         await waitFor(
-          async () => (body = (await evaluate(BANNER_BODY)) as typeof body)?.text.includes('Weather') === true,
-          'the banner to show the body',
+          async () =>
+            (listed = visibleTexts(await screen()).map((text) => text.replaceAll('\u2060', ''))).some((text) =>
+              text.includes(REASON_SHOWN),
+            ),
+          'the body on screen',
         );
-        expect(body!.links).withContext(JSON.stringify(body)).toEqual([]);
-        expect(body!.text.replaceAll('\u2060', '')).toContain(`The model says: ${REASON_SHOWN}`);
-        const banner = visibleTexts(await screen());
-        await session.screenshot(join(artifacts, 'notification-agent.png'), BANNER);
-        expect(banner.map((text) => text.replaceAll('\u2060', '')).join('\n')).toContain(REASON_SHOWN);
-        expectClean([shown.title, shown.body, ...banner], 'the notification');
+        await session.screenshot(join(artifacts, 'notification-agent.png'), CLOSEUP_CENTRE);
+        await evaluate(CLOSE_LIST);
+        expectClean([shown.title, shown.body, ...listed], 'the notification');
 
         const id = await proposalId(AGENT_UNIT);
         await openMenuOn(id);
@@ -252,6 +270,8 @@ for (const suite of selectedSuites()) {
         expect(texts.map((text) => text.replaceAll('\u2060', ''))).toContain(REASON_SHOWN);
         expect(card!.buttons).toEqual([`Restart ${AGENT_UNIT}`, 'Dismiss']);
         expectClean([...texts, ...card!.buttons], 'the quick chat');
+        await evaluate(pressKeys('KEY_Escape'));
+        await waitFor(async () => !(await hook.chat()).open, 'the quick chat to close');
         expect(await shellLogProblems(session.shellLogPath)).toEqual([]);
       },
       SPEC_TIMEOUT_MS,
