@@ -54,10 +54,13 @@ const INSTRUCTION_TITLE = `Restart ${INSTRUCTION_UNIT}`;
 /** What the catalog's words and the shortened name make of the button. */
 const INSTRUCTION_LABEL = `Restart ${INSTRUCTION_UNIT.slice(0, 39)}…`;
 const AGENT_UNIT = 'backup.service';
-/** An agent's reason, shown as the model's words: markup, a link GNOME Shell would open, an override, an escape. */
+/** An agent's reason, shown as the model's words in the quick chat: markup, a link, an override, an escape. */
 const REASON = 'Weather <b>Pro</b> &amp; https://evil.example/login www.evil.example \u202eeton\u202c \u001b[31mnow';
 const REASON_SHOWN = 'Weather <b>Pro</b> &amp; https://evil.example/login www.evil.example eton now';
-const AGENT_TITLE = `Agent “Spec agent” proposes: Restart ${AGENT_UNIT}`;
+/** The name an agent declares for itself, shown as who reported the problem: markup, a link, an override. */
+const CLIENT = 'Weather <b>Pro</b> &amp; https://evil.example/login www.evil.example \u202eeton';
+const CLIENT_SHOWN = 'Weather <b>Pro</b> &amp; https://evil.example/login www.evil.example eton';
+const AGENT_TITLE = `Agent “${CLIENT_SHOWN}” proposes: Restart ${AGENT_UNIT}`;
 /** The clock's menu, under the middle of the top bar. */
 const CLOSEUP_CENTRE = { x: 1280 / 2 - 400, y: 0, width: 800, height: 600 };
 const CLOSEUP = { x: 1280 - 560, y: 0, width: 560, height: 480 };
@@ -234,18 +237,19 @@ for (const suite of selectedSuites()) {
           interface: 'io.github.steward.Steward1.Agents',
           member: 'Propose',
           signature: 'ssss',
-          body: ['Spec agent', 'systemd.restart_unit', JSON.stringify({ unit: AGENT_UNIT, scope: 'user' }), REASON],
+          body: [CLIENT, 'systemd.restart_unit', JSON.stringify({ unit: AGENT_UNIT, scope: 'user' }), REASON],
         });
         const shown = await waitForNotification(AGENT_TITLE);
         // GNOME Shell's own reading of the body: what it underlines and would open when clicked.
         const body = await openListed(AGENT_TITLE);
         expect(body.links).withContext(JSON.stringify(body)).toEqual([]);
-        expect(body.text.replaceAll('\u2060', '')).toContain(`The model says: ${REASON_SHOWN}`);
+        const reported = `Reported by ${CLIENT_SHOWN}; the system has not confirmed it.`;
+        expect(body.text.replaceAll('\u2060', '')).toContain(reported);
         let listed: string[] = [];
         await waitFor(
           async () =>
             (listed = visibleTexts(await screen()).map((text) => text.replaceAll('\u2060', ''))).some((text) =>
-              text.includes(REASON_SHOWN),
+              text.includes(reported),
             ),
           'the body on screen',
         );
