@@ -60,6 +60,8 @@ export interface OpenAIServerOptions {
   omitUsage?: boolean;
   /** A scripted model turn: text, and tools to call (arguments as the JSON text a model writes); overrides `answer`. */
   reply?(body: CompletionRequestBody): ScriptedReply;
+  /** The JSON text that answers a request for JSON (a schema); by default a value that fits the schema, or its own. */
+  json?(body: CompletionRequestBody): string | undefined;
 }
 
 export interface ScriptedReply {
@@ -181,7 +183,7 @@ export async function startOpenAIServer(options: OpenAIServerOptions = {}): Prom
   async function stream(body: CompletionRequestBody, response: ServerResponse): Promise<void> {
     const schema = body.response_format?.type === 'json_schema' ? body.response_format.json_schema?.schema : undefined;
     const reply: ScriptedReply = schema
-      ? { content: JSON.stringify(exampleOf(schema), null, 1) }
+      ? { content: options.json?.(body) ?? JSON.stringify(exampleOf(schema), null, 1) }
       : (options.reply?.(body) ?? {
           content: options.answer?.(body) ?? `You said: ${body.messages.at(-1)?.content ?? ''}`,
         });

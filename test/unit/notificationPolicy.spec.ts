@@ -55,6 +55,7 @@ const restart = (risk = 'low', trust: Record<string, unknown> = {}): Proposal =>
         risk,
         'read-only': false,
         preview: 'Restarts backup.service',
+        label: 'Restarts backup.service',
         details: ['systemctl --user restart backup.service'],
       },
     ],
@@ -228,7 +229,14 @@ describe('notification policy', () => {
         'vouched-by': 'system-manager',
         actions: [
           { name: 'info.show_logs', risk: 'low', 'read-only': true, shown: true, answer: 'bad line 3' },
-          { name: 'config.validate', risk: 'low', 'read-only': true, shown: false, preview: 'Run nginx -t' },
+          {
+            name: 'config.validate',
+            risk: 'low',
+            'read-only': true,
+            shown: false,
+            preview: 'Run nginx -t',
+            label: 'Run nginx -t',
+          },
         ],
       });
       expect(primaryAction(check)?.name).toBe('config.validate');

@@ -5,6 +5,8 @@
 // each is read from its D-Bus dictionary. Pure logic, no GNOME imports, so it
 // runs under Node in the unit tests.
 
+import { shownText } from './shownText.js';
+
 export type Severity = 'info' | 'warning' | 'error' | 'critical';
 export type Risk = 'low' | 'medium' | 'high';
 
@@ -14,6 +16,8 @@ export interface ProposalAction {
   risk: Risk;
   readOnly: boolean;
   preview: string;
+  /** The words for its button: the catalog's, with each name in them shortened; '' from a service before revision 18. */
+  label: string;
   details: string[];
   /** A step that only reads state: it ran when the proposal was shown, and `answer` is what it found. */
   shown: boolean;
@@ -77,6 +81,7 @@ export function proposalFrom(dict: Record<string, unknown>): Proposal {
       risk: oneOf(RISKS, action.risk, 'high'),
       readOnly: action['read-only'] === true,
       preview: text(action.preview),
+      label: text(action.label),
       details: Array.isArray(action.details) ? action.details.map(text) : [],
       shown: action.shown === true,
       answer: text(action.answer),
@@ -131,8 +136,15 @@ export function answersItsProposal(job: Job, proposals: readonly Proposal[]): bo
   return job.state === 'done' && (proposal?.actions.some((a) => a.shown && a.name === job.action) ?? false);
 }
 
-/** The words on the button that runs `action`: what it does ("Restart ssh.service"), else its title. */
-export const buttonLabel = (action: ProposalAction): string => action.preview || action.title || action.name;
+/** The longest button label: the catalog's words and a shortened name fit in it in any language. */
+const MAX_LABEL = 120;
+
+/**
+ * The words on the button that runs `action`: what it does ("Restart ssh.service") in the catalog's words with
+ * each name shortened, else its title; never a text from outside on its own.
+ */
+export const buttonLabel = (action: ProposalAction): string =>
+  shownText(action.label || action.title || action.name, { maxChars: MAX_LABEL });
 
 /** What the e2e tests read of the panel (through the test hook), in plain values. */
 export interface ChatSnapshot {

@@ -14,6 +14,7 @@ import {
   type Severity,
   shownAnswers,
 } from '../shared/model.js';
+import { shownText } from '../shared/shownText.js';
 import { format } from '../shared/text.js';
 
 export type NotificationLevel = 'all' | 'warnings' | 'errors' | 'none';
@@ -206,4 +207,22 @@ export class Coalescer<T> {
     this._lastFlush = now;
     return items;
   }
+}
+
+/** A notification's title and body as GNOME Shell may show them: bounded, and its body with no link in it. */
+const NOTIFICATION_LIMITS = { title: 120, body: 1000, button: 120 };
+
+/**
+ * `text` as a person is shown it (shownText): the title one line, the body without what GNOME Shell would make a
+ * link of, the button's words bounded; what GNOME Shell escapes as markup it escapes itself.
+ */
+export function shownNotification(text: NotificationText): NotificationText {
+  return {
+    ...text,
+    title: shownText(text.title, { maxChars: NOTIFICATION_LIMITS.title }),
+    body: shownText(text.body, { maxChars: NOTIFICATION_LIMITS.body, multiline: true, unlinked: true }),
+    ...(text.applyLabel !== undefined && {
+      applyLabel: shownText(text.applyLabel, { maxChars: NOTIFICATION_LIMITS.button }),
+    }),
+  };
 }

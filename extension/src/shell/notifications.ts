@@ -15,6 +15,7 @@ import {
   type NotificationText,
   resultNotification,
   severityOf,
+  shownNotification,
   type Urgency,
   worthTelling,
 } from './notificationPolicy.js';
@@ -87,7 +88,7 @@ export class StewardNotifications {
     const told = this._told.get(proposal.id);
     if (told) {
       const news: News = { kind: 'proposal', proposal, severity: told.severity };
-      told.notification.body = notificationFor([news], { _, ngettext }).body;
+      told.notification.body = shownNotification(notificationFor([news], { _, ngettext })).body;
     }
   }
 
@@ -122,7 +123,8 @@ export class StewardNotifications {
     }
   }
 
-  private _show(text: NotificationText, subject: { proposal?: Proposal; job?: Job }): MessageTray.Notification {
+  private _show(words: NotificationText, subject: { proposal?: Proposal; job?: Job }): MessageTray.Notification {
+    const text = shownNotification(words);
     const source = this._getSource();
     const notification = new MessageTray.Notification({
       source,
