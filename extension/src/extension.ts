@@ -54,6 +54,7 @@ class EnabledExtension {
             kind: 'proposal',
             proposal,
             severity: this._steward.severityOf(proposal.findingId),
+            finding: this._steward.findingOf(proposal.findingId),
           }),
         proposalChanged: (proposal) => this._notifications.proposalChanged(proposal),
         findingAdded: (finding) => this._notifications.tell({ kind: 'finding', finding }),

@@ -98,7 +98,11 @@ export function formatAction(action: Dict, indent = '  ', style: Style = PLAIN):
  */
 function provenance(proposal: Dict): string[] {
   return [
-    proposal['vouched-by'] === '' && proposal['reported-by']
+    // A request in the chat or from another program is the asker's own, not a report the system could confirm.
+    proposal['vouched-by'] === '' &&
+    proposal['reported-by'] &&
+    proposal.origin !== 'chat' &&
+    proposal.origin !== 'agent'
       ? `Reported by ${str(proposal['reported-by'])}; the system has not confirmed it. Review before applying.\n`
       : '',
     proposal.origin === 'model' ? 'Suggested by the model, not by a Steward playbook.\n' : '',
