@@ -57,7 +57,7 @@ function powerAction(on: boolean): ActionDefinition<PowerParams> {
     format(on ? _('Bluetooth adapter {adapter} is on') : _('Bluetooth adapter {adapter} is off'), params);
   return {
     name,
-    title: on ? N_('Switch the Bluetooth adapter on') : N_('Switch the Bluetooth adapter off'),
+    title: on ? N_('Turn the Bluetooth adapter on') : N_('Turn the Bluetooth adapter off'),
     params: powerParams,
     risk: 'low',
     // BlueZ's D-Bus policy lets the active session set Powered, as GNOME Settings does; no polkit prompt.
@@ -68,7 +68,7 @@ function powerAction(on: boolean): ActionDefinition<PowerParams> {
       if (now === null) return { summary: noAdapter(params), details: [], changesNothing: true };
       return {
         summary: format(
-          on ? _('Switch Bluetooth adapter {adapter} on') : _('Switch Bluetooth adapter {adapter} off'),
+          on ? _('Turn Bluetooth Adapter {adapter} On') : _('Turn Bluetooth Adapter {adapter} Off'),
           params,
         ),
         details: [
@@ -101,7 +101,7 @@ function powerAction(on: boolean): ActionDefinition<PowerParams> {
           action: on ? 'bluetooth.power_off' : 'bluetooth.power_on',
           params: { adapter: params.adapter },
           summary: format(
-            on ? _('Switch Bluetooth adapter {adapter} off again') : _('Switch Bluetooth adapter {adapter} on again'),
+            on ? _('Turn Bluetooth Adapter {adapter} Off Again') : _('Turn Bluetooth Adapter {adapter} On Again'),
             params,
           ),
         },

@@ -132,7 +132,7 @@ function switchAction(on: boolean): ActionDefinition<ExtensionParams> {
       if (extension.state === UNINSTALLED) return { summary: notInstalled(params), details: [], changesNothing: true };
       return {
         summary: format(
-          on ? _('Turn on the extension {name} ({uuid})') : _('Turn off the extension {name} ({uuid})'),
+          on ? _('Turn On the Extension {name} ({uuid})') : _('Turn Off the Extension {name} ({uuid})'),
           words(extension),
         ),
         details: [
@@ -164,7 +164,7 @@ function switchAction(on: boolean): ActionDefinition<ExtensionParams> {
           action: on ? 'extensions.disable' : 'extensions.enable',
           params: { uuid: params.uuid },
           summary: format(
-            on ? _('Turn the extension {name} off again') : _('Turn the extension {name} on again'),
+            on ? _('Turn the Extension {name} Off Again') : _('Turn the Extension {name} On Again'),
             words(extension),
           ),
         },

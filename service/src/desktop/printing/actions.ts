@@ -78,7 +78,7 @@ export function printerActions(cups = new CupsClient()): ActionDefinition[] {
     async preview({ printer }): Promise<Preview> {
       const now = await queue(cups, printer);
       return {
-        summary: format(_('Resume printer {printer}'), { printer }),
+        summary: format(_('Resume Printer {printer}'), { printer }),
         details: [stateWords(now), _('CUPS sends the jobs it holds for it again.')],
         changesNothing: now.state !== PRINTER_STOPPED,
       };
@@ -90,7 +90,7 @@ export function printerActions(cups = new CupsClient()): ActionDefinition[] {
         undo: {
           action: 'printing.pause_printer',
           params: { printer },
-          summary: format(_('Stop printer {printer} again'), { printer }),
+          summary: format(_('Stop Printer {printer} Again'), { printer }),
         },
       };
     },
@@ -109,7 +109,7 @@ export function printerActions(cups = new CupsClient()): ActionDefinition[] {
     async preview({ printer }): Promise<Preview> {
       const now = await queue(cups, printer);
       return {
-        summary: format(_('Stop printer {printer}'), { printer }),
+        summary: format(_('Stop Printer {printer}'), { printer }),
         details: [stateWords(now), _('CUPS holds the jobs sent to it until it is resumed.')],
         changesNothing: now.state === PRINTER_STOPPED,
       };
@@ -121,7 +121,7 @@ export function printerActions(cups = new CupsClient()): ActionDefinition[] {
         undo: {
           action: 'printing.resume_printer',
           params: { printer },
-          summary: format(_('Resume printer {printer}'), { printer }),
+          summary: format(_('Resume Printer {printer}'), { printer }),
         },
       };
     },
@@ -234,7 +234,7 @@ function jobActions(cups: CupsClient): ActionDefinition<JobParams>[] {
     title: _('Cancel a print job'),
     openAfter: false,
     call: (job) => ['JobCancelPurge', 'ib', [job, false]],
-    summary: (words) => format(_('Cancel job {job} on {printer}'), words),
+    summary: (words) => format(_('Cancel Job {job} on {printer}'), words),
     done: (words) => format(_('Cancelled job {job} on {printer}'), words),
     details: [_('CUPS keeps the job’s files for a day, so it can be printed again.')],
     undo: 'printing.restart_job',
@@ -244,7 +244,7 @@ function jobActions(cups: CupsClient): ActionDefinition<JobParams>[] {
     title: _('Print a cancelled job again'),
     openAfter: true,
     call: (job) => ['JobRestart', 'i', [job]],
-    summary: (words) => format(_('Print job {job} on {printer} again'), words),
+    summary: (words) => format(_('Print Job {job} on {printer} Again'), words),
     done: (words) => format(_('Job {job} on {printer} is waiting to print again'), words),
     details: [],
     undo: 'printing.cancel_job',

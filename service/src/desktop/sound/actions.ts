@@ -64,7 +64,7 @@ export const setDefaultSink: ActionDefinition<SetDefaultSinkParams> = {
     const { state } = snapshot;
     const present = state.sinks.some((sink) => sink.name === name);
     return {
-      summary: format(_('Make {device} the default sound output'), { device: sinkLabel(state, name) }),
+      summary: format(_('Make {device} the Default Sound Output'), { device: sinkLabel(state, name) }),
       details: [
         format(_('Set default.configured.audio.sink of PipeWire’s default metadata to {name}'), { name }),
         observed(snapshot),
@@ -96,7 +96,7 @@ export const setDefaultSink: ActionDefinition<SetDefaultSinkParams> = {
           : {
               action: 'sound.set_default_sink',
               params: { name: previous },
-              summary: format(_('Make {device} the default sound output again'), {
+              summary: format(_('Make {device} the Default Sound Output Again'), {
                 device: sinkLabel(before.state, previous),
               }),
             },
