@@ -369,7 +369,12 @@ describe('notification policy', () => {
 
     it('offers Keep for a NixOS switch that waits for confirmation, and not for its Undo', () => {
       const job = { id: '5', proposalId: '8', summary: 'Add blender', canUndo: true, action: 'nixos.add_package' };
-      expect(resultNotification({ ...job, state: 'fixed' }, translations).buttons).toEqual(['keep', 'undo']);
+      expect(resultNotification({ ...job, state: 'fixed' }, translations)).toEqual({
+        title: 'Keep the new NixOS configuration?',
+        body: 'Add blender',
+        urgency: 'high',
+        buttons: ['keep', 'undo'],
+      });
       expect(resultNotification({ ...job, state: 'failed' }, translations).buttons).toEqual([]);
       const undo = { ...job, action: 'nixos.rollback', canUndo: false, state: 'fixed' };
       expect(resultNotification(undo, translations).buttons).toEqual([]);

@@ -101,7 +101,7 @@ function powerAction(on: boolean): ActionDefinition<PowerParams> {
           action: on ? 'bluetooth.power_off' : 'bluetooth.power_on',
           params: { adapter: params.adapter },
           summary: format(
-            on ? _('Turn Bluetooth Adapter {adapter} Off Again') : _('Turn Bluetooth Adapter {adapter} On Again'),
+            on ? _('Turn Bluetooth adapter {adapter} off again') : _('Turn Bluetooth adapter {adapter} on again'),
             params,
           ),
         },

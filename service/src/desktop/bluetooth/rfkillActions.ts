@@ -99,8 +99,8 @@ function rfkillAction(unblock: boolean): ActionDefinition<RfkillParams> {
       return {
         summary: done,
         undo: unblock
-          ? { action: 'bluetooth.block', params: {}, summary: _('Turn Bluetooth Airplane Mode On Again') }
-          : { action: 'bluetooth.unblock', params: {}, summary: _('Turn Bluetooth Airplane Mode Off Again') },
+          ? { action: 'bluetooth.block', params: {}, summary: _('Turn Bluetooth airplane mode on again') }
+          : { action: 'bluetooth.unblock', params: {}, summary: _('Turn Bluetooth airplane mode off again') },
       };
     },
     async verify(_params, context) {

@@ -78,7 +78,7 @@ function ntpAction(on: boolean): ActionDefinition<NtpParams> {
         undo: {
           action: on ? 'clock.ntp_off' : 'clock.ntp_on',
           params: {},
-          summary: on ? _('Turn Automatic Time Off Again') : _('Turn Automatic Time On Again'),
+          summary: on ? _('Turn automatic time off again') : _('Turn automatic time on again'),
         },
       };
     },

@@ -164,7 +164,7 @@ function switchAction(on: boolean): ActionDefinition<ExtensionParams> {
           action: on ? 'extensions.disable' : 'extensions.enable',
           params: { uuid: params.uuid },
           summary: format(
-            on ? _('Turn the Extension {name} Off Again') : _('Turn the Extension {name} On Again'),
+            on ? _('Turn the extension {name} off again') : _('Turn the extension {name} on again'),
             words(extension),
           ),
         },

@@ -90,7 +90,7 @@ export function printerActions(cups = new CupsClient()): ActionDefinition[] {
         undo: {
           action: 'printing.pause_printer',
           params: { printer },
-          summary: format(_('Stop Printer {printer} Again'), { printer }),
+          summary: format(_('Stop printer {printer} again'), { printer }),
         },
       };
     },
@@ -244,7 +244,7 @@ function jobActions(cups: CupsClient): ActionDefinition<JobParams>[] {
     title: _('Print a cancelled job again'),
     openAfter: true,
     call: (job) => ['JobRestart', 'i', [job]],
-    summary: (words) => format(_('Print Job {job} on {printer} Again'), words),
+    summary: (words) => format(_('Print job {job} on {printer} again'), words),
     done: (words) => format(_('Job {job} on {printer} is waiting to print again'), words),
     details: [],
     undo: 'printing.cancel_job',

@@ -96,7 +96,7 @@ export const setDefaultSink: ActionDefinition<SetDefaultSinkParams> = {
           : {
               action: 'sound.set_default_sink',
               params: { name: previous },
-              summary: format(_('Make {device} the Default Sound Output Again'), {
+              summary: format(_('Make {device} the default sound output again'), {
                 device: sinkLabel(before.state, previous),
               }),
             },

@@ -23,7 +23,7 @@ export const crashLoop: Playbook = async (finding, tools) => {
       title: format(_('Find out why {unit} keeps failing'), { unit: known.unit }),
       explanation: format(
         _(
-          '{title}.{recorded} Every start fails this way until that exists or the unit’s setting is changed, ' +
+          '{title}.{recorded} Every start fails this way until that exists or the service’s setting is changed, ' +
             'so no start is offered.',
         ),
         facts,
