@@ -196,6 +196,15 @@ export function resultNotification(job: Job, { _ }: Translations): NotificationT
     cancelled: _('Cancelled: {summary}'),
   };
   const first = oneLine(job.summary);
+  // A switch that is reverted unless kept asks, as GNOME asks "Keep these display settings?"; what changed below.
+  if (awaitsConfirmation(job)) {
+    return {
+      title: _('Keep the new NixOS configuration?'),
+      body: bodyOf([first]),
+      urgency: 'high',
+      buttons: ['keep', ...(job.canUndo ? (['undo'] as const) : [])],
+    };
+  }
   return {
     title: format(templates[job.state] ?? _('Failed: {summary}'), { summary: first.replace(/\.$/, '') }),
     body: bodyOf(
@@ -207,10 +216,7 @@ export function resultNotification(job: Job, { _ }: Translations): NotificationT
         : [],
     ),
     urgency: job.state === 'fixed' || job.state === 'done' ? 'normal' : 'high',
-    buttons: [
-      ...(awaitsConfirmation(job) ? (['keep'] as const) : []),
-      ...(job.canUndo && job.state === 'fixed' ? (['undo'] as const) : []),
-    ],
+    buttons: job.canUndo && job.state === 'fixed' ? ['undo'] : [],
   };
 }
 

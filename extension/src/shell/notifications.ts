@@ -133,7 +133,7 @@ export class StewardNotifications {
       if (button === 'review' && proposal) notification.addAction(_('Review'), () => this._handlers.review(proposal));
       if (button === 'details' && proposal) notification.addAction(_('Details'), () => this._handlers.review(proposal));
       if (button === 'undo' && job) notification.addAction(_('Undo'), () => this._handlers.undo(job));
-      if (button === 'keep') notification.addAction(_('Keep'), () => this._handlers.keep());
+      if (button === 'keep') notification.addAction(_('Keep Changes'), () => this._handlers.keep());
       if (button === 'open') notification.addAction(_('Show'), () => this._handlers.open());
       if (button === 'dismiss') {
         notification.addAction(_('Dismiss'), () => {
