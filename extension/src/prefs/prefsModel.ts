@@ -132,7 +132,7 @@ export const CATALOG_ACTIONS: readonly CatalogAction[] = [
   {
     name: 'info.sound',
     risk: 'low',
-    title: (_) => _('Show the sound devices, the defaults and the audio units'),
+    title: (_) => _('Show the sound devices, the defaults and the audio services'),
     touches: null,
   },
   {
