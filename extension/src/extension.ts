@@ -150,6 +150,10 @@ class EnabledExtension {
     return this._search;
   }
 
+  get notifications(): StewardNotifications {
+    return this._notifications;
+  }
+
   /** Opens the quick chat; with a proposal's id, shows that proposal's card in it. */
   openChat(proposalId?: string): void {
     this.quickChat.open(proposalId);
