@@ -59,6 +59,11 @@ describe('the quick chat transcript', () => {
     expect(toolStepText('checking disk usage…', 'running', _)).toBe('Checking disk usage…');
     expect(toolStepText('checking disk usage…', 'done', _)).toBe('Checking disk usage');
     expect(toolStepText('reading the journal', 'failed', _)).toBe('Reading the journal (failed)');
+    // A translation's ellipsis set apart stays while the step runs, and goes with its space after.
+    expect(toolStepText('Speicherplatzbelegung wird geprüft …', 'running', _)).toBe(
+      'Speicherplatzbelegung wird geprüft …',
+    );
+    expect(toolStepText('Speicherplatzbelegung wird geprüft …', 'done', _)).toBe('Speicherplatzbelegung wird geprüft');
   });
 
   it('writes download progress for people', () => {

@@ -218,9 +218,10 @@ export function conflictSentence(
  * its steps in lower case, as its command line lists them; on screen each is a line of its own, begun as one.
  */
 export function toolStepText(description: string, status: string, _: Gettext): string {
-  const bare = description.replace(/(…|\.\.\.)$/, '');
-  const text = bare.charAt(0).toLocaleUpperCase() + bare.slice(1);
-  if (status === 'running') return `${text}…`;
+  const capital = description.charAt(0).toLocaleUpperCase() + description.slice(1);
+  // A translation may set its ellipsis apart ("wird geprüft …"): kept while running, gone with it after.
+  const text = capital.replace(/\s*(…|\.\.\.)$/, '');
+  if (status === 'running') return /(…|\.\.\.)$/.test(capital) ? capital : `${text}…`;
   // Translators: a step of the assistant that failed, e.g. "Checking disk usage (failed)".
   if (status === 'failed') return format(_('{step} (failed)'), { step: text });
   return text;
