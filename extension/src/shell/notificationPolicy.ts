@@ -160,9 +160,10 @@ export function notificationFor(items: News[], { _, ngettext }: Translations): N
   const action = primaryAction(proposal);
   const title = headingOf(proposal, news.finding);
   const found = proposal.actions.filter((step) => step.shown && step.answer !== '').map((step) => gistOf(step.answer));
-  const change = action ? buttonLabel(action) : '';
-  // The proposal's own title where it says more than the finding and the button: "Restart x: port 80 is free now".
-  const also = [title, change].includes(proposal.title) ? '' : proposal.title;
+  const change = action && !action.readOnly ? buttonLabel(action) : '';
+  // The proposal's own title where it says more than the finding and the button: "Restart x: port 80 is free now";
+  // a step that only looks is named by Details ("See why x failed").
+  const also = !change || [title, change].includes(proposal.title) ? '' : proposal.title;
   return {
     title,
     body: bodyOf([causeLine(proposal, [title, proposal.title], _), ...found, also]),
