@@ -323,13 +323,15 @@ describe('notification policy', () => {
 
     it('adds the proposal’s own title where it says why the change may help now, not for a step that only looks', () => {
       const freed = { ...restart(), title: 'Restart backup.service: port 80 is free now' };
-      const news: News = { ...proposalNews(freed), finding: finding('3', 'error', 'backup.service failed') };
+      const failed = finding('3', 'error', 'backup.service failed');
+      const news: News = { kind: 'proposal', proposal: freed, severity: 'error', finding: failed };
       expect(notificationFor([news], translations).body.split(LINE_BREAK)).toEqual([
         'backup.service stopped with exit code 3.',
         'Restart backup.service: port 80 is free now',
       ]);
       const looking = { ...freed, title: 'See why backup.service failed', actions: freed.actions.slice(0, 1) };
-      expect(notificationFor([{ ...news, proposal: looking }], translations).body).not.toContain('See why');
+      const looked: News = { kind: 'proposal', proposal: looking, severity: 'error', finding: failed };
+      expect(notificationFor([looked], translations).body).not.toContain('See why');
     });
 
     it("does not call the person's own request in the chat an unconfirmed report", () => {
