@@ -463,7 +463,7 @@ describe('the Chat interface on the bus', () => {
     const session = (sessions as Record<string, Variant>[])[0]!.id!.value as string;
     const request = [...responses.values()].find((r) => r.done?.session === session)!;
     expect(request.chunks.length).toBeGreaterThan(2);
-    const shown = request.chunks.map(cleanText).join('');
+    const shown = request.chunks.map((chunk) => cleanText(chunk)).join('');
     expect(stdout).toBe(shown.endsWith('\n') ? shown : `${shown}\n`);
   });
 

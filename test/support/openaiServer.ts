@@ -62,6 +62,8 @@ export interface OpenAIServerOptions {
   reply?(body: CompletionRequestBody): ScriptedReply;
   /** The strings of a JSON answer by their keys ("explanation"); the rest, and every key unnamed, as exampleOf makes them. */
   jsonStrings?: Record<string, string>;
+  /** The JSON text that answers a request for JSON (a schema); by default a value that fits the schema, or its own. */
+  json?(body: CompletionRequestBody): string | undefined;
 }
 
 export interface ScriptedReply {
@@ -185,7 +187,7 @@ export async function startOpenAIServer(options: OpenAIServerOptions = {}): Prom
   async function stream(body: CompletionRequestBody, response: ServerResponse): Promise<void> {
     const schema = body.response_format?.type === 'json_schema' ? body.response_format.json_schema?.schema : undefined;
     const reply: ScriptedReply = schema
-      ? { content: JSON.stringify(exampleOf(schema, options.jsonStrings), null, 1) }
+      ? { content: options.json?.(body) ?? JSON.stringify(exampleOf(schema, options.jsonStrings), null, 1) }
       : (options.reply?.(body) ?? {
           content: options.answer?.(body) ?? `You said: ${body.messages.at(-1)?.content ?? ''}`,
         });

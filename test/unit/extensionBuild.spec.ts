@@ -71,6 +71,7 @@ describe('the built extension', () => {
       'shared/model.js',
       'shared/serviceStatus.js',
       'shared/shortcutSettings.js',
+      'shared/shownText.js',
       'shared/text.js',
       'shell/chat/answerView.js',
       'shell/chat/modelSetup.js',

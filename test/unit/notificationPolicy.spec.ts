@@ -57,6 +57,7 @@ const restart = (risk = 'low', trust: Record<string, unknown> = {}): Proposal =>
         risk,
         'read-only': false,
         preview: 'Restarts backup.service',
+        label: 'Restarts backup.service',
         details: ['systemctl --user restart backup.service'],
       },
     ],
@@ -231,7 +232,14 @@ describe('notification policy', () => {
         'vouched-by': 'system-manager',
         actions: [
           { name: 'info.show_logs', risk: 'low', 'read-only': true, shown: true, answer: 'bad line 3' },
-          { name: 'config.validate', risk: 'low', 'read-only': true, shown: false, preview: 'Run nginx -t' },
+          {
+            name: 'config.validate',
+            risk: 'low',
+            'read-only': true,
+            shown: false,
+            preview: 'Run nginx -t',
+            label: 'Run nginx -t',
+          },
         ],
       });
       expect(primaryAction(check)?.name).toBe('config.validate');
@@ -339,8 +347,16 @@ describe('notification policy', () => {
       const { body } = notificationFor([proposalNews(asked)], translations);
       expect(body).toBe('You asked for this in the quick chat.');
       expect(body).not.toContain('chat;');
-      const agent = restart('low', { origin: 'agent', 'vouched-by': '', 'reported-by': 'claude (uid 1000)' });
-      expect(notificationFor([proposalNews(agent)], translations).body).toBe('claude (uid 1000) asks for this.');
+      // Another program's request is no report either: its title names it, and its reason is the model's words.
+      const agent = restart('low', {
+        origin: 'agent',
+        'vouched-by': '',
+        'reported-by': 'claude (uid 1000)',
+        'explanation-by': 'model',
+      });
+      expect(notificationFor([proposalNews(agent)], translations).body).toBe(
+        'The model says: backup.service stopped with exit code 3.',
+      );
     });
 
     it('heads a proposal by its finding, or by the kind of change when its title only repeats the button', () => {

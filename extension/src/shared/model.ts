@@ -5,6 +5,8 @@
 // each is read from its D-Bus dictionary. Pure logic, no GNOME imports, so it
 // runs under Node in the unit tests.
 
+import { shownText } from './shownText.js';
+
 export type Severity = 'info' | 'warning' | 'error' | 'critical';
 export type Risk = 'low' | 'medium' | 'high';
 
@@ -14,6 +16,8 @@ export interface ProposalAction {
   risk: Risk;
   readOnly: boolean;
   preview: string;
+  /** The words for its button: the catalog's, with each name in them shortened; '' from a service before revision 18. */
+  label: string;
   details: string[];
   /** A step that only reads state: it ran when the proposal was shown, and `answer` is what it found. */
   shown: boolean;
@@ -81,6 +85,7 @@ export function proposalFrom(dict: Record<string, unknown>): Proposal {
       risk: oneOf(RISKS, action.risk, 'high'),
       readOnly: action['read-only'] === true,
       preview: text(action.preview),
+      label: text(action.label),
       details: Array.isArray(action.details) ? action.details.map(text) : [],
       shown: action.shown === true,
       answer: text(action.answer),
@@ -139,8 +144,15 @@ export function answersItsProposal(job: Job, proposals: readonly Proposal[]): bo
   return job.state === 'done' && (proposal?.actions.some((a) => a.shown && a.name === job.action) ?? false);
 }
 
-/** The words on the button that runs `action`: what it does ("Restart ssh.service"), else its title. */
-export const buttonLabel = (action: ProposalAction): string => action.preview || action.title || action.name;
+/** The longest button label: the catalog's words and a shortened name fit in it in any language. */
+const MAX_LABEL = 120;
+
+/**
+ * The words on the button that runs `action`: what it does ("Restart ssh.service") in the catalog's words with
+ * each name shortened, else its title; never a text from outside on its own.
+ */
+export const buttonLabel = (action: ProposalAction): string =>
+  shownText(action.label || action.title || action.name, { maxChars: MAX_LABEL });
 
 /**
  * What a proposal is about, as its notification, its place in the menu and its card head it: the finding it answers
@@ -150,7 +162,8 @@ export const buttonLabel = (action: ProposalAction): string => action.preview ||
 export function headingOf(proposal: Proposal, finding?: Finding): string {
   if (finding?.title) return finding.title;
   const action = primaryAction(proposal);
-  if (action && !action.readOnly && buttonLabel(action) === proposal.title && action.title) return action.title;
+  const repeats = action && [action.preview, buttonLabel(action)].includes(proposal.title);
+  if (action && !action.readOnly && repeats && action.title) return action.title;
   return proposal.title;
 }
 

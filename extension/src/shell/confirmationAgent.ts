@@ -8,6 +8,7 @@ import * as ModalDialog from 'resource:///org/gnome/shell/ui/modalDialog.js';
 import { errorNamed, isCancelled } from '../client/errors.js';
 import type { StewardClient } from '../client/stewardClient.js';
 import type { ConfirmationRequest } from '../client/types.js';
+import { shownText } from '../shared/shownText.js';
 import { format } from '../shared/text.js';
 
 /**
@@ -76,8 +77,8 @@ export class ConfirmationAgent {
       new Dialog.MessageDialogContent({
         title: _('Allow Steward to do more?'),
         description: [
-          format(_('{program} asked Steward to:'), { program: request.caller }),
-          ...request.changes.map((change) => `• ${change}`),
+          format(_('{program} asked Steward to:'), { program: shownText(request.caller) }),
+          ...request.changes.map((change) => `• ${shownText(change)}`),
         ].join('\n'),
       }),
     );

@@ -19,6 +19,7 @@ import {
   present,
   type Presentation,
 } from '../shared/serviceStatus.js';
+import { shownText } from '../shared/shownText.js';
 import { FindingsSection, ProposalsSection } from './indicatorMenu.js';
 import type { StewardState } from './stewardState.js';
 
@@ -181,13 +182,13 @@ export const StewardIndicator = GObject.registerClass(
     }
 
     showError(message: string): void {
-      this._detailItem.label.text = message;
+      this._detailItem.label.text = shownText(message, { multiline: true });
       this._detailItem.visible = true;
     }
 
     private async _syncEngine(): Promise<void> {
       const engine = await this._steward.engineStatus();
-      this._engineItem.label.text = engine ? engineSummary(engine, _) : '';
+      this._engineItem.label.text = engine ? shownText(engineSummary(engine, _)) : '';
       this._engineItem.visible = this._steward.running && engine !== null;
       this._unloadItem.visible = this._steward.running && modelIsLoaded(engine);
     }
@@ -213,7 +214,7 @@ export const StewardIndicator = GObject.registerClass(
       this.accessible_name = presentation.title;
       this._tooltip.text = presentation.title;
       this._titleItem.label.text = presentation.title;
-      this._detailItem.label.text = presentation.detail;
+      this._detailItem.label.text = shownText(presentation.detail, { multiline: true });
       this._detailItem.visible = presentation.detail !== '';
       this._startItem.visible = presentation.canStart;
       this._copyCommand = presentation.copyCommand;

@@ -5,7 +5,11 @@ import { gettext as _ } from 'resource:///org/gnome/shell/extensions/extension.j
 import * as PopupMenu from 'resource:///org/gnome/shell/ui/popupMenu.js';
 
 import { buttonLabel, type Finding, headingOf, primaryAction, type Proposal, shownAnswers } from '../shared/model.js';
+import { shownText } from '../shared/shownText.js';
 import { format } from '../shared/text.js';
+
+/** The longest title shown in the menu; its Details show the rest of what the proposal says. */
+const MAX_TITLE = 160;
 
 export interface ProposalHandlers {
   apply(proposal: Proposal): void;
@@ -61,7 +65,7 @@ export class ProposalsSection extends PopupMenu.PopupMenuSection {
 
   private _addProposal(proposal: Proposal, finding: Finding | undefined): void {
     const action = primaryAction(proposal);
-    const heading = headingOf(proposal, finding);
+    const heading = shownText(headingOf(proposal, finding), { maxChars: MAX_TITLE });
     this.addMenuItem(
       headingItem(
         // Translators: a proposal in the menu and the risk of its change, such as "backup.service failed · low risk".
@@ -72,14 +76,17 @@ export class ProposalsSection extends PopupMenu.PopupMenuSection {
 
     const details = new PopupMenu.PopupMenuItem('', { reactive: false, style_class: 'steward-proposal-details' });
     details.label.clutter_text.line_wrap = true;
-    details.label.text = [
-      ...shownAnswers(proposal),
-      action?.preview ?? '',
-      ...(action?.details ?? []),
-      action ? format(_('Runs: {action}'), { action: action.title || action.name }) : '',
-    ]
-      .filter(Boolean)
-      .join('\n');
+    details.label.text = shownText(
+      [
+        ...shownAnswers(proposal),
+        action?.preview ?? '',
+        ...(action?.details ?? []),
+        action ? format(_('Runs: {action}'), { action: action.title || action.name }) : '',
+      ]
+        .filter(Boolean)
+        .join('\n'),
+      { multiline: true },
+    );
     details.visible = this._expanded === proposal.id;
 
     const buttons = new PopupMenu.PopupBaseMenuItem({ activate: false, can_focus: false, hover: false });
@@ -112,7 +119,7 @@ export class FindingsSection extends PopupMenu.PopupMenuSection {
     if (shown.length === 0) return;
     this.addMenuItem(headingItem(_('Recent Findings'), 'steward-menu-heading'));
     for (const finding of shown.slice(0, limit)) {
-      const item = new PopupMenu.PopupMenuItem(finding.title, {
+      const item = new PopupMenu.PopupMenuItem(shownText(finding.title, { maxChars: MAX_TITLE }), {
         reactive: false,
         style_class: `steward-finding steward-severity-${finding.severity}`,
       });

@@ -14,6 +14,7 @@ import {
   SEVERITIES,
   type Severity,
 } from '../shared/model.js';
+import { shownText } from '../shared/shownText.js';
 import { format, type Translations } from '../shared/text.js';
 
 export type NotificationLevel = 'all' | 'warnings' | 'errors' | 'none';
@@ -67,15 +68,12 @@ const sentencesOf = (text: string): string[] =>
 const bare = (sentence: string) => sentence.replace(/[.:!?]+$/, '').trim();
 
 /**
- * Why, in one line: who asks for it (the person in the quick chat, another program, a program only its own log line
- * vouches for), else the first sentence of the explanation that does not say again what the title says, the model's
+ * Why, in one line: that the person asked in the quick chat, or which program only its own log line vouches for,
+ * else the first sentence of the explanation that does not say again what the title says, the model's
  * words marked as the model's.
  */
 function causeLine(proposal: Proposal, said: string[], _: Gettext): string {
   if (proposal.origin === 'chat') return _('You asked for this in the quick chat.');
-  if (proposal.origin === 'agent')
-    // Translators: {client} is the program that asked, as the system names it, such as "claude (uid 1000)".
-    return format(_('{client} asks for this.'), { client: proposal.reporter });
   if (proposal.unconfirmedReporter)
     // Translators: {reporter} is a program as the journal names it, such as "python3 (uid 1000, /usr/bin/python3)".
     return format(_('Reported by {reporter}; the system has not confirmed it.'), {
@@ -261,4 +259,26 @@ export class Coalescer<T> {
     this._lastFlush = now;
     return items;
   }
+}
+
+/** A notification's title and body as GNOME Shell may show them: bounded, and its body with no link in it. */
+const NOTIFICATION_LIMITS = { title: 120, body: 1000, button: 120 };
+
+/**
+ * `text` as a person is shown it (shownText): the title one line, the body without what GNOME Shell would make a
+ * link of, the button's words bounded; what GNOME Shell escapes as markup it escapes itself.
+ */
+export function shownNotification(text: NotificationText): NotificationText {
+  return {
+    ...text,
+    title: shownText(text.title, { maxChars: NOTIFICATION_LIMITS.title }),
+    // Line by line: the sanitizer makes one line of every kind of break, LINE_BREAK included, which GNOME Shell keeps.
+    body: text.body
+      .split(LINE_BREAK)
+      .map((line) => shownText(line, { maxChars: NOTIFICATION_LIMITS.body / MAX_LINES, unlinked: true }))
+      .join(LINE_BREAK),
+    ...(text.applyLabel !== undefined && {
+      applyLabel: shownText(text.applyLabel, { maxChars: NOTIFICATION_LIMITS.button }),
+    }),
+  };
 }

@@ -14,6 +14,7 @@ import {
   type NotificationLevel,
   type NotificationText,
   resultNotification,
+  shownNotification,
   type Urgency,
   worthTelling,
 } from './notificationPolicy.js';
@@ -84,7 +85,7 @@ export class StewardNotifications {
       news.kind === 'proposal' && news.proposal.id === proposal.id ? { ...news, proposal } : news;
     this._coalescer.update(renewed);
     const told = this._told.get(proposal.id);
-    if (told) told.notification.body = notificationFor([renewed(told.news)], { _, ngettext }).body;
+    if (told) told.notification.body = shownNotification(notificationFor([renewed(told.news)], { _, ngettext })).body;
   }
 
   jobFinished(job: Job): void {
@@ -118,7 +119,8 @@ export class StewardNotifications {
     }
   }
 
-  private _show(text: NotificationText, subject: { proposal?: Proposal; job?: Job }): MessageTray.Notification {
+  private _show(words: NotificationText, subject: { proposal?: Proposal; job?: Job }): MessageTray.Notification {
+    const text = shownNotification(words);
     const source = this._getSource();
     const notification = new MessageTray.Notification({
       source,

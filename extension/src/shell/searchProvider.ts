@@ -8,10 +8,14 @@ import St from 'gi://St';
 import { gettext as _ } from 'resource:///org/gnome/shell/extensions/extension.js';
 import * as Main from 'resource:///org/gnome/shell/ui/main.js';
 
+import { shownText } from '../shared/shownText.js';
 import { format } from '../shared/text.js';
 import { verticalBox } from './layout.js';
 import { resultId, type SearchTarget, searchTargets, targetOf } from './searchResults.js';
 import type { StewardState } from './stewardState.js';
+
+/** The longest title of a result: the shell ellipsizes it on screen, the rest is for the screen reader. */
+const MAX_NAME = 200;
 
 /** What the shell's search needs of a result (js/ui/search.js). */
 interface ResultMeta {
@@ -161,15 +165,27 @@ export class StewardSearchProvider {
     const createIcon = (size: number) => new St.Icon({ gicon: this._icon, icon_size: size });
     if (target?.kind === 'proposal') {
       const proposal = this._steward.proposals.find((p) => p.id === target.id);
-      return { id, name: proposal?.title ?? id, description: _('Proposed fix: review it in the chat'), createIcon };
+      return {
+        id,
+        name: shownText(proposal?.title ?? id, { maxChars: MAX_NAME }),
+        description: _('Proposed fix: review it in the chat'),
+        createIcon,
+      };
     }
     if (target?.kind === 'finding') {
       const finding = this._steward.findings.find((f) => f.id === target.id);
-      return { id, name: finding?.title ?? id, description: _('Finding'), createIcon };
+      return {
+        id,
+        name: shownText(finding?.title ?? id, { maxChars: MAX_NAME }),
+        description: _('Finding'),
+        createIcon,
+      };
     }
     return {
       id,
-      name: format(_('Ask Steward: {question}'), { question: target?.question ?? '' }),
+      name: format(_('Ask Steward: {question}'), {
+        question: shownText(target?.question ?? '', { maxChars: MAX_NAME }),
+      }),
       description: _('Opens the quick chat and sends this question'),
       createIcon,
     };

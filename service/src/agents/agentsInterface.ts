@@ -15,7 +15,7 @@ import { StewardError } from '../dbus/errors.js';
 import { method, type TypedInterfaceImpl } from '../dbus/objectServer.js';
 import type { Catalog } from '../fixes/catalog.js';
 import type { FixesStore, Job, Proposal } from '../fixes/store.js';
-import { cleanLine } from '../untrustedText.js';
+import { cleanLine, cleanText } from '../untrustedText.js';
 import { describeAgent } from './agentIdentity.js';
 
 /** What an agent says it is ("Claude Desktop"): shown to the user, never trusted for anything else. */
@@ -136,9 +136,9 @@ export class AgentsInterface {
       id: new Variant('s', String(proposal.id)),
       state: new Variant('s', proposal.state),
       decision: new Variant('s', decision(proposal, job)),
-      title: new Variant('s', redact(proposal.title)),
+      title: new Variant('s', redact(cleanLine(proposal.title))),
       'job-state': new Variant('s', job?.state ?? ''),
-      result: new Variant('s', job ? redact(job.summary) : ''),
+      result: new Variant('s', job ? redact(cleanText(job.summary)) : ''),
     };
   }
 

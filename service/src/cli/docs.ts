@@ -229,7 +229,10 @@ function read(store: DocsStore, ref: string, languages: string[], json: boolean,
     return section || store.contents(title).length > 0 ? 0 : EXIT_FAILURE;
   }
   if (section) {
-    const text = section.text.split('\n').map(cleanLine).join('\n');
+    const text = section.text
+      .split('\n')
+      .map((line) => cleanLine(line))
+      .join('\n');
     output.stdout(`${cleanLine(citation(section))} (${section.path})\n\n${text}\n`);
     return 0;
   }

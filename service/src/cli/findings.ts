@@ -5,7 +5,7 @@ import { type MessageBus, Variant } from '@jellybrick/dbus-next';
 import { callMethod } from '../dbus/client.js';
 import { _, format, ngettext } from '../i18n.js';
 import { BUS_NAME, FINDINGS_INTERFACE, OBJECT_PATH } from '../interfaces.js';
-import { cleanLine } from '../untrustedText.js';
+import { cleanLine, MAX_TEXT_LENGTH, terminalJson } from '../untrustedText.js';
 import { numericId, UsageError } from './argv.js';
 import { readAllPages } from './paging.js';
 import { callProposals } from './proposals.js';
@@ -16,6 +16,8 @@ const call = (bus: MessageBus, member: string, signature = '', body: unknown[] =
   callMethod(bus, { destination: BUS_NAME, path: OBJECT_PATH, interface: FINDINGS_INTERFACE, member, signature, body });
 
 const write = (text: string) => process.stdout.write(text);
+/** What the service sent, as a terminal may show it. */
+const shown = (value: unknown) => cleanLine(typeof value === 'string' ? value : String(value), MAX_TEXT_LENGTH);
 const when = (micros: unknown) => new Date(Number(micros) / 1000).toLocaleString();
 
 export async function findingsCommand(
@@ -52,21 +54,22 @@ async function list(bus: MessageBus, options: { json: boolean; all: boolean }): 
   const filter: Record<string, Variant> = options.all ? { state: new Variant('s', 'all') } : {};
   const findings = (await readAllPages((page) => call(bus, 'List', 'a{sv}', [page]), filter)).map(unpackStatus);
   if (options.json) {
-    write(`${JSON.stringify(findings)}\n`);
+    write(`${terminalJson(findings)}\n`);
     return 0;
   }
   if (findings.length === 0) {
     write(options.all ? 'Steward has noticed nothing yet.\n' : 'Nothing needs attention.\n');
     return 0;
   }
-  for (const finding of findings) write(`${line(finding)}\n`);
+  for (const finding of findings) write(`${findingLine(finding)}\n`);
   return 0;
 }
 
-function line(finding: StatusRecord): string {
+/** One finding as `steward findings` lists it. */
+export function findingLine(finding: StatusRecord): string {
   const count = Number(finding.count) > 1 ? ` (${String(finding.count)}×)` : '';
   const resolved = finding.state === 'resolved' ? ' [resolved]' : '';
-  return `${String(finding.id).padStart(4)}  ${String(finding.severity).padEnd(8)}  ${String(finding.title)}${count}${resolved}  — ${when(finding['last-seen'])}`;
+  return `${String(finding.id).padStart(4)}  ${shown(finding.severity).padEnd(8)}  ${shown(finding.title)}${count}${resolved}  — ${when(finding['last-seen'])}`;
 }
 
 async function show(bus: MessageBus, id: string, json: boolean): Promise<number> {
@@ -74,22 +77,22 @@ async function show(bus: MessageBus, id: string, json: boolean): Promise<number>
   const finding = unpackStatus(reply as Record<string, Variant>);
   const evidence = ((reply as Record<string, Variant>).evidence?.value as Record<string, Variant>[]).map(unpackStatus);
   if (json) {
-    write(`${JSON.stringify({ ...finding, evidence })}\n`);
+    write(`${terminalJson({ ...finding, evidence })}\n`);
     return 0;
   }
-  write(`${line(finding)}\n`);
-  write(`Kind: ${String(finding.kind)}${finding.subject ? `, about ${cleanLine(finding.subject as string)}` : ''}\n`);
+  write(`${findingLine(finding)}\n`);
+  write(`Kind: ${shown(finding.kind)}${finding.subject ? `, about ${shown(finding.subject)}` : ''}\n`);
   const count = Number(finding.count);
   write(
     `${format(ngettext('First seen {when}, once', 'First seen {when}, {count} times', count), { when: when(finding['first-seen']), count })}\n`,
   );
   if (evidence.length > 0) write('Evidence:\n');
-  for (const item of evidence) write(`  ${when(item.time)}  ${String(item.text)}\n`);
+  for (const item of evidence) write(`  ${when(item.time)}  ${shown(item.text)}\n`);
   if (typeof finding['no-proposal-reason'] === 'string') {
-    write(`${format(_('No fix proposed: {reason}.'), { reason: finding['no-proposal-reason'] })}\n`);
+    write(`${format(_('No fix proposed: {reason}.'), { reason: shown(finding['no-proposal-reason']) })}\n`);
   }
   for (const proposal of await proposalsFor(bus, id)) {
-    write(`\n${format(_('Proposal {id}: {title}'), { id: String(proposal.id), title: String(proposal.title) })}\n`);
+    write(`\n${format(_('Proposal {id}: {title}'), { id: String(proposal.id), title: shown(proposal.title) })}\n`);
     // A read-only step's preview is its output (the logs, the DNS servers, the port's holder): shown in full.
     for (const action of actionsOf(proposal)) write(formatAction(action));
   }

@@ -5,6 +5,7 @@ import { type MessageBus, Variant } from '@jellybrick/dbus-next';
 import { callMethod } from '../dbus/client.js';
 import { _ } from '../i18n.js';
 import { BUS_NAME, OBJECT_PATH, PROPOSALS_INTERFACE } from '../interfaces.js';
+import { terminalJson } from '../untrustedText.js';
 import { numericId, UsageError } from './argv.js';
 import { readAllPages } from './paging.js';
 import { type Dict, formatHistory, formatJobs, formatProposal, formatProposals, unpack } from './proposalsReport.js';
@@ -36,7 +37,7 @@ export async function listJobs(bus: MessageBus, filter: Record<string, Variant>)
 }
 
 const write = (text: string) => process.stdout.write(text);
-const json = (value: unknown) => write(`${JSON.stringify(value)}\n`);
+const json = (value: unknown) => write(`${terminalJson(value)}\n`);
 
 export async function proposalsCommand(
   bus: MessageBus,

@@ -6,6 +6,7 @@ import { Variant } from '@jellybrick/dbus-next';
 
 import { formatBytes } from '../findings/detectors/format.js';
 import { _, format } from '../i18n.js';
+import { cleanLine, cleanText, MAX_TEXT_LENGTH } from '../untrustedText.js';
 import { PLAIN, type Style } from './terminal.js';
 
 export type Dict = Record<string, unknown>;
@@ -21,7 +22,9 @@ export function unpack(value: unknown): unknown {
   return value;
 }
 
-const str = (value: unknown) => (typeof value === 'string' ? value : '');
+// Whatever the service (or one that answers in its place) sends is shown cleaned: a terminal acts on escapes.
+const str = (value: unknown) => (typeof value === 'string' ? cleanLine(value, MAX_TEXT_LENGTH) : '');
+const text = (value: unknown) => (typeof value === 'string' ? cleanText(value, { max: MAX_TEXT_LENGTH }) : '');
 const list = (value: unknown) => (Array.isArray(value) ? (value as unknown[]) : []);
 export const actionsOf = (proposal: Dict) => list(proposal.actions) as Dict[];
 
@@ -86,7 +89,7 @@ export function formatAction(action: Dict, indent = '  ', style: Style = PLAIN):
   ];
   if (typeof action.bytes === 'number') lines.push(`${indent}    Size: ${humanBytes(action.bytes)}`);
   // A step that only reads ran as it was proposed: what it found is the point of showing it.
-  const answer = str(action.answer);
+  const answer = typeof action.answer === 'string' ? cleanText(action.answer) : '';
   if (answer) lines.push(`${indent}  ${_('Found:')}`, ...answer.split('\n').map((line) => `${indent}    ${line}`));
   else if (action.shown) lines.push(`${indent}  ${_('Looking…')}`);
   return `${lines.join('\n')}\n`;
@@ -128,7 +131,7 @@ export function formatProposal(proposal: Dict, style: Style = PLAIN): string {
   const about = [str(proposal.kind), str(proposal.subject)].filter(Boolean).join(' ');
   const finding = str(proposal['finding-id']);
   const evidence = list(proposal.evidence) as Dict[];
-  const explanation = str(proposal.explanation);
+  const explanation = text(proposal.explanation);
   return [
     `${heading(proposal)}\n`,
     `About: ${about}${finding ? ` (finding ${finding})` : ''}, proposed ${when(proposal.created)}\n`,

@@ -9,6 +9,7 @@ export type StewardErrorName =
   | 'NotFound'
   | 'Busy'
   | 'NotAuthorized'
+  | 'SessionEnding'
   | 'ConfirmationRequired'
   | 'Unavailable'
   | 'Timeout'

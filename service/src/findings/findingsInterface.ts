@@ -9,6 +9,7 @@ import { method, type TypedInterfaceImpl } from '../dbus/objectServer.js';
 import { pageKeys, pageOf } from '../dbus/paging.js';
 import { variantOf } from '../dbus/variants.js';
 import { _, format } from '../i18n.js';
+import { cleanLine, cleanText, MAX_TEXT_LENGTH } from '../untrustedText.js';
 import { SignalBudget } from './signalBudget.js';
 import type { Finding, FindingChange, FindingsStore } from './store.js';
 import { type Evidence, SEVERITIES } from './types.js';
@@ -34,7 +35,7 @@ export function evidenceVariant(evidence: readonly Evidence[]): Variant {
     'aa{sv}',
     evidence.map((item) => ({
       kind: new Variant('s', item.kind),
-      text: new Variant('s', item.text),
+      text: new Variant('s', cleanLine(item.text, MAX_TEXT_LENGTH)),
       time: micros(item.at),
       ...(item.cursor ? { cursor: new Variant('s', item.cursor) } : {}),
       ...(item.path ? { path: new Variant('s', item.path) } : {}),
@@ -46,19 +47,21 @@ export function findingDict(finding: Finding): Record<string, Variant> {
   return {
     id: new Variant('s', String(finding.id)),
     kind: new Variant('s', finding.kind),
-    subject: new Variant('s', finding.subject),
+    subject: new Variant('s', cleanLine(finding.subject, MAX_TEXT_LENGTH)),
     severity: new Variant('s', finding.severity),
-    title: new Variant('s', finding.title),
+    title: new Variant('s', cleanLine(finding.title)),
     state: new Variant('s', finding.state),
     'first-seen': micros(finding.firstSeen),
     'last-seen': micros(finding.lastSeen),
     count: new Variant('u', finding.count),
     ignored: new Variant('b', finding.ignored),
     'vouched-by': new Variant('s', finding.vouchedBy ?? ''),
-    'reported-by': new Variant('s', finding.reportedBy),
+    'reported-by': new Variant('s', cleanLine(finding.reportedBy)),
     ...(finding.resolvedAt ? { 'resolved-at': micros(finding.resolvedAt) } : {}),
-    ...(finding.explanation ? { explanation: new Variant('s', finding.explanation) } : {}),
-    ...(finding.likelyCause ? { 'likely-cause': new Variant('s', finding.likelyCause) } : {}),
+    ...(finding.explanation
+      ? { explanation: new Variant('s', cleanText(finding.explanation, { max: MAX_TEXT_LENGTH })) }
+      : {}),
+    ...(finding.likelyCause ? { 'likely-cause': new Variant('s', cleanLine(finding.likelyCause)) } : {}),
   };
 }
 

@@ -33,6 +33,11 @@ export interface ActionContext {
 export interface Preview {
   /** One line: "Restart bluetooth.service", "Free 1.2 GB in ~/.cache/thumbnails". */
   summary: string;
+  /**
+   * The words on the button that runs it: the summary with each long name shortened (shownName), so that the
+   * catalog's words stay on the button. The catalog sets it; an action leaves it out.
+   */
+  label?: string;
   /** The exact effect, line by line: packages with versions, files, a diff. */
   details: string[];
   /** Bytes the action would free or download, when it is about space. */

@@ -6,7 +6,7 @@ import { StewardError } from '../dbus/errors.js';
 import { desktopActions } from '../desktop/index.js';
 import { type NixosActionOptions, nixosActions } from '../nixos/actions.js';
 import type { TestHooks } from '../testHooks.js';
-import type { ActionDefinition } from './action.js';
+import type { ActionContext, ActionDefinition } from './action.js';
 import { blockDeviceAction } from './actions/blockDevice.js';
 import { captivePortalActions } from './actions/captivePortal.js';
 import { configActions } from './actions/config.js';
@@ -36,7 +36,9 @@ import { portHolderAction } from './actions/portHolder.js';
 import { repairSystemAction } from './actions/repairSystem.js';
 import { SHELL_RUN, shellRunAction } from './actions/shell.js';
 import { systemdActions } from './actions/systemd.js';
+import { UnitManager } from './actions/systemdUnits.js';
 import { thermalAction } from './actions/thermal.js';
+import { endsSession } from './sessionCritical.js';
 import { withNamesShown } from './shownNames.js';
 
 export interface ValidatedCall {
@@ -50,6 +52,44 @@ export interface ValidatedCall {
  */
 export type ActionGate = (name: string) => string | null;
 
+/** The unit an action would change, with its manager; null for an action that reads only or names no unit. */
+function changedUnit(action: ActionDefinition, params: Record<string, unknown>) {
+  const { unit, scope } = params;
+  if (action.readOnly || typeof unit !== 'string') return null;
+  return { unit, scope: scope === 'user' ? ('user' as const) : ('system' as const) };
+}
+
+const sessionEnding = (action: string, unit: string) =>
+  new StewardError(
+    'SessionEnding',
+    `${action} on ${unit} could end or replace the session or the system: Steward never changes that unit, whoever asks`,
+  );
+
+/**
+ * `action` that also refuses a unit systemd knows under a session-ending name (an alias: default.target for
+ * graphical.target, dbus-org.freedesktop.login1.service for logind), asked of systemd as it is previewed and run.
+ */
+function withSessionGuard(action: ActionDefinition): ActionDefinition {
+  const refuseAliases = async (params: Record<string, unknown>, context: ActionContext) => {
+    const target = changedUnit(action, params);
+    if (!target) return;
+    const names = await new UnitManager(context, target.scope).names(target.unit);
+    const ending = names.find(endsSession);
+    if (ending !== undefined) throw sessionEnding(action.name, `${target.unit} (${ending})`);
+  };
+  return {
+    ...action,
+    async preview(params, context) {
+      await refuseAliases(params, context);
+      return action.preview(params, context);
+    },
+    async run(params, context, options) {
+      await refuseAliases(params, context);
+      return action.run(params, context, options);
+    },
+  };
+}
+
 export class Catalog {
   private readonly actions: Map<string, ActionDefinition>;
 
@@ -57,7 +97,7 @@ export class Catalog {
     actions: readonly ActionDefinition[],
     private readonly offReason: ActionGate = () => null,
   ) {
-    this.actions = new Map(actions.map((action) => [action.name, withNamesShown(action)]));
+    this.actions = new Map(actions.map((action) => [action.name, withSessionGuard(withNamesShown(action))]));
   }
 
   /** The names of the actions switched on now. */
@@ -78,7 +118,9 @@ export class Catalog {
 
   /**
    * The action and its parsed parameters; InvalidArgs for an unknown action or parameters outside its schema,
-   * NotAuthorized for an action the user's settings switch off.
+   * NotAuthorized for an action the user's settings switch off, SessionEnding for a change to a unit the session
+   * or the system stands on (sessionCritical.ts), whatever the verb and whoever asks: every proposal (a playbook's,
+   * the model advisor's, the chat's, an agent's), every Apply and every undo passes here.
    */
   validate(name: string, params: unknown): ValidatedCall {
     const action = this.actions.get(name);
@@ -90,6 +132,8 @@ export class Catalog {
       const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'parameters'}: ${issue.message}`);
       throw new StewardError('InvalidArgs', `Parameters of ${name} are not valid: ${problems.join('; ')}`);
     }
+    const target = changedUnit(action, parsed.data);
+    if (target && endsSession(target.unit)) throw sessionEnding(name, target.unit);
     return { action, params: parsed.data };
   }
 }

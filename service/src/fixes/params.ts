@@ -4,8 +4,6 @@
 // that read hostile logs, so each is as narrow as the thing it names.
 import { z } from 'zod';
 
-import { endsSession } from './sessionCritical.js';
-
 const UNIT_SUFFIXES = [
   'service',
   'socket',
@@ -41,15 +39,12 @@ function templateInstance(unit: string): string | null {
 
 /**
  * A unit an action may start: a template instance that unescapes to a path ("name@\x2fhome\x2fme\x2f.ssh.service")
- * is refused, as the template would get a path the caller chose.
+ * is refused, as the template would get a path the caller chose. A unit the session stands on is refused for every
+ * change, by the catalog (Catalog.validate).
  */
-export const startableUnitName = unitName
-  .refine((unit) => !/\\x2f/i.test(templateInstance(unit) ?? ''), {
-    message: 'a template instance that is a path (\\x2f) cannot be started by Steward',
-  })
-  .refine((unit) => !endsSession(unit), {
-    message: 'starting this unit would end or replace the session or the system: Steward never does that',
-  });
+export const startableUnitName = unitName.refine((unit) => !/\\x2f/i.test(templateInstance(unit) ?? ''), {
+  message: 'a template instance that is a path (\\x2f) cannot be started by Steward',
+});
 
 /** The user's own manager (session bus, no polkit) or the system's (system bus, polkit). */
 export const unitScope = z.enum(['user', 'system']);

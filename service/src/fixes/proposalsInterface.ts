@@ -13,7 +13,9 @@ import { variantOf } from '../dbus/variants.js';
 import { evidenceVariant, micros } from '../findings/findingsInterface.js';
 import type { FindingsStore } from '../findings/store.js';
 import type { ConfirmWindows, PendingChange } from '../nixos/confirmWindow.js';
+import { cleanLine, cleanText, MAX_TEXT_LENGTH } from '../untrustedText.js';
 import type { Executor } from './executor.js';
+import { MAX_LABEL_LENGTH } from './shownNames.js';
 import {
   type AuditRecord,
   type FixesStore,
@@ -32,19 +34,26 @@ const historyFilter = z.object({ after: variantOf('t', z.bigint().min(0n)).optio
 
 const WAITING = ['open', 'not-fixed'] as const;
 
+// What a proposal, a job and the audit trail say is shown to people as it is: each text is cleaned here, where it
+// leaves the service (untrustedText.ts), however it was stored.
 function actionDict(action: ProposedAction): Record<string, Variant> {
   return {
     name: new Variant('s', action.name),
-    title: new Variant('s', action.title),
+    title: new Variant('s', cleanLine(action.title)),
     params: new Variant('s', JSON.stringify(action.params)),
     risk: new Variant('s', action.risk),
     'needs-authorization': new Variant('b', action.needsAuthorization),
     'read-only': new Variant('b', action.readOnly),
     shown: new Variant('b', action.shown ?? false),
-    answer: new Variant('s', action.answer ?? ''),
+    answer: new Variant('s', cleanText(action.answer ?? '')),
     policy: new Variant('s', action.policy),
-    preview: new Variant('s', action.preview.summary),
-    details: new Variant('as', action.preview.details),
+    preview: new Variant('s', cleanLine(action.preview.summary)),
+    // A proposal stored before the catalog set labels is named by its action's title: the catalog's words alone.
+    label: new Variant('s', cleanLine(action.preview.label ?? action.title, MAX_LABEL_LENGTH)),
+    details: new Variant(
+      'as',
+      action.preview.details.map((line) => cleanLine(line)),
+    ),
     ...(action.preview.bytes === undefined ? {} : { bytes: new Variant('t', BigInt(action.preview.bytes)) }),
   };
 }
@@ -54,9 +63,9 @@ export function proposalDict(proposal: Proposal): Record<string, Variant> {
     id: new Variant('s', String(proposal.id)),
     'finding-id': new Variant('s', proposal.findingId === null ? '' : String(proposal.findingId)),
     kind: new Variant('s', proposal.kind),
-    subject: new Variant('s', proposal.subject),
-    title: new Variant('s', proposal.title),
-    explanation: new Variant('s', proposal.explanation),
+    subject: new Variant('s', cleanLine(proposal.subject, MAX_TEXT_LENGTH)),
+    title: new Variant('s', cleanLine(proposal.title)),
+    explanation: new Variant('s', cleanText(proposal.explanation, { max: MAX_TEXT_LENGTH })),
     state: new Variant('s', proposal.state),
     created: micros(proposal.createdAt),
     updated: micros(proposal.updatedAt),
@@ -64,7 +73,7 @@ export function proposalDict(proposal: Proposal): Record<string, Variant> {
     origin: new Variant('s', proposal.trust.origin),
     'one-click': new Variant('b', isOneClick(proposal.trust)),
     'vouched-by': new Variant('s', proposal.trust.vouchedBy ?? ''),
-    'reported-by': new Variant('s', proposal.trust.reportedBy),
+    'reported-by': new Variant('s', cleanLine(proposal.trust.reportedBy)),
     'explanation-by': new Variant('s', proposal.trust.explanationBy),
   };
 }
@@ -77,14 +86,14 @@ export function jobDict(job: Job): Record<string, Variant> {
     'proposal-id': new Variant('s', job.proposalId === null ? '' : String(job.proposalId)),
     action: new Variant('s', job.action),
     params: new Variant('s', JSON.stringify(job.params)),
-    subject: new Variant('s', job.subject),
+    subject: new Variant('s', cleanLine(job.subject, MAX_TEXT_LENGTH)),
     state: new Variant('s', job.state),
-    summary: new Variant('s', job.summary),
+    summary: new Variant('s', cleanText(job.summary)),
     'can-undo': new Variant('b', canUndo),
-    undo: new Variant('s', plan === null ? '' : 'impossible' in plan ? plan.impossible : plan.summary),
+    undo: new Variant('s', cleanLine(plan === null ? '' : 'impossible' in plan ? plan.impossible : plan.summary)),
     'undo-of': new Variant('s', job.undoOf === null ? '' : String(job.undoOf)),
     'undone-by': new Variant('s', job.undoneBy === null ? '' : String(job.undoneBy)),
-    caller: new Variant('s', job.caller),
+    caller: new Variant('s', cleanLine(job.caller)),
     created: micros(job.createdAt),
     ...(job.finishedAt ? { finished: micros(job.finishedAt) } : {}),
   };
@@ -99,8 +108,8 @@ function auditDict(record: AuditRecord): Record<string, Variant> {
     'job-id': new Variant('s', record.jobId === null ? '' : String(record.jobId)),
     action: new Variant('s', record.action ?? ''),
     params: new Variant('s', record.params === null ? '' : JSON.stringify(record.params)),
-    caller: new Variant('s', record.caller),
-    result: new Variant('s', record.result),
+    caller: new Variant('s', cleanLine(record.caller)),
+    result: new Variant('s', cleanText(record.result)),
   };
 }
 

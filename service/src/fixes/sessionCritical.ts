@@ -43,19 +43,69 @@ const SESSION_CRITICAL = [
   'Xorg',
 ] as const;
 
-const PATTERNS = SESSION_CRITICAL.map(
-  (glob) => new RegExp(`^${glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`),
-);
-
-/** Whether `name` (a unit such as "gdm.service", or a process name such as "gnome-shell") is session-critical. */
-export function isSessionCritical(name: string): boolean {
-  return PATTERNS.some((pattern) => pattern.test(name));
+/** A test for names that match any of `globs` (`*` only). */
+function anyOf(globs: readonly string[]): (name: string) => boolean {
+  const patterns = globs.map(
+    (glob) => new RegExp(`^${glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`),
+  );
+  return (name) => patterns.some((pattern) => pattern.test(name));
 }
 
-// Units whose start (or restart) ends the session or the whole system, or puts another in its place: the
-// shutdown targets and their services, the rescue modes, the user manager's exit, a session or display manager,
-// the shell. Steward never starts one, whoever asks: a line in a log or a model's answer could name one.
+const CRITICAL = anyOf(SESSION_CRITICAL);
+
+/**
+ * Whether `name` (a unit such as "gdm.service", or a process name such as "gnome-shell") is session-critical; every
+ * session-ending unit is.
+ */
+export function isSessionCritical(name: string): boolean {
+  return CRITICAL(name) || endsSession(name);
+}
+
+// Units the session or the system stands on so wholly that any change to them (a start, stop, restart, reload,
+// kill, mask, unmask, enable, disable or reset-failed) can end the session or the system, or put another in its
+// place: the display manager, the shell's and gnome-session's units, the user's service manager and its runtime
+// directory, session scopes and slices, logind, the bus, journald, polkit, and the power, exit, rescue, graphical
+// and multi-user targets with their aliases and services. Steward never changes one, whoever asks: a line in a log
+// or a model's answer could name one. The catalog refuses it (Catalog.validate, SessionEnding), also where systemd
+// knows the unit by one of these names only as an alias.
 const SESSION_ENDING = [
+  // The display manager and its alias.
+  'display-manager.service',
+  'gdm*',
+  'sddm*',
+  'lightdm*',
+  // The shell and the session manager, and what the user manager runs the session as.
+  'gnome-shell*',
+  'org.gnome.Shell*',
+  'gnome-session*',
+  'graphical-session.target',
+  'graphical-session-pre.target',
+  // The user's service manager, its runtime directory, and the slices and scopes the logins run in.
+  'user@*',
+  'user-runtime-dir@*',
+  'user.slice',
+  'user-*.slice',
+  'session.slice',
+  'app.slice',
+  'background.slice',
+  'system.slice',
+  '-.slice',
+  'init.scope',
+  'session-*.scope',
+  // logind, under its own name and its bus alias.
+  'systemd-logind*',
+  'dbus-org.freedesktop.login1.service',
+  // The bus.
+  'dbus.service',
+  'dbus.socket',
+  'dbus-broker*',
+  'dbus-daemon*',
+  'messagebus.service',
+  // journald and its sockets.
+  'systemd-journald*',
+  // polkit.
+  'polkit*',
+  // The power, exit and rescue targets, their services and their old runlevel aliases.
   'exit.target',
   'poweroff.target',
   'reboot.target',
@@ -63,7 +113,13 @@ const SESSION_ENDING = [
   'kexec.target',
   'soft-reboot.target',
   'shutdown.target',
+  'final.target',
   'ctrl-alt-del.target',
+  'sleep.target',
+  'suspend.target',
+  'hibernate.target',
+  'hybrid-sleep.target',
+  'suspend-then-hibernate.target',
   'rescue.target',
   'emergency.target',
   'rescue.service',
@@ -74,20 +130,21 @@ const SESSION_ENDING = [
   'systemd-kexec.service',
   'systemd-soft-reboot.service',
   'systemd-exit.service',
-  'gnome-session*',
-  'display-manager.service',
-  'gdm*',
-  'sddm*',
-  'lightdm*',
-  'gnome-shell*',
-  'org.gnome.Shell*',
+  'systemd-suspend*.service',
+  'systemd-hibernate*.service',
+  'systemd-hybrid-sleep.service',
+  'runlevel*.target',
+  // What every service and the session stand on: stopping one stops what requires it.
+  'graphical.target',
+  'multi-user.target',
+  'default.target',
+  'basic.target',
+  'sysinit.target',
 ] as const;
 
-const ENDING_PATTERNS = SESSION_ENDING.map(
-  (glob) => new RegExp(`^${glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`),
-);
+const ENDING = anyOf(SESSION_ENDING);
 
-/** Whether starting `unit` would end the session or the system, or replace it: never Steward's to do. */
+/** Whether any change to `unit` could end the session or the system, or replace it: never Steward's to make. */
 export function endsSession(unit: string): boolean {
-  return ENDING_PATTERNS.some((pattern) => pattern.test(unit));
+  return ENDING(unit);
 }

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 
 import { type ActionContext, type ActionDefinition, NotAuthorizedError } from '../../../service/src/fixes/action.js';
+import { systemdActions } from '../../../service/src/fixes/actions/systemd.js';
 import { Catalog } from '../../../service/src/fixes/catalog.js';
 import { Executor } from '../../../service/src/fixes/executor.js';
 import type { PolicyRules } from '../../../service/src/fixes/policy.js';
@@ -218,6 +219,47 @@ describe('the executor', () => {
     expect(store.history()[0]).toEqual(jasmine.objectContaining({ event: 'refused', result: 'blocked by policy' }));
     expect(() => executor.apply(9999, 'test.turn_on', 'tester')).toThrowError(/No proposal 9999/);
     expect(() => executor.apply(proposal.id, 'test.turn_off', 'tester')).toThrowError(/has no action test.turn_off/);
+  });
+
+  it('refuses to apply a stored proposal that would end the session, as an older Steward could have made it', () => {
+    const executor = new Executor({
+      catalog: new Catalog(systemdActions as unknown as ActionDefinition[]),
+      store,
+      context,
+      policy: () => rules,
+      timeoutMs: () => timeoutMs,
+      signals: { jobProgress: () => undefined, jobFinished: () => undefined, proposalChanged: () => undefined },
+      log,
+    });
+    for (const [name, unit] of [
+      ['systemd.stop_unit', 'gdm.service'],
+      ['systemd.restart_unit', 'user@1000.service'],
+    ] as const) {
+      const proposal = store.addProposal({
+        findingId: null,
+        kind: 'chat',
+        subject: unit,
+        title: unit,
+        explanation: '',
+        actions: [
+          {
+            name,
+            params: { unit, scope: 'system' },
+            title: name,
+            risk: 'low',
+            needsAuthorization: false,
+            readOnly: false,
+            preview: { summary: '', details: [], changesNothing: false },
+            policy: 'ask',
+          },
+        ],
+        trust: { origin: 'chat', vouchedBy: null, reportedBy: 'chat', explanationBy: 'model' },
+      });
+      expect(() => executor.apply(proposal.id, name, 'tester'))
+        .withContext(name)
+        .toThrow(jasmine.objectContaining({ errorName: 'SessionEnding' }));
+    }
+    expect(store.jobs()).toEqual([]);
   });
 
   it('keeps the audit trail append-only', () => {

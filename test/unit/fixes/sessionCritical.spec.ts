@@ -74,43 +74,136 @@ describe('session-critical units and processes', () => {
   });
 });
 
-describe('units whose start ends or replaces the session', () => {
+describe('units whose change ends or replaces the session or the system', () => {
   const catalog = createCatalog();
+  /** Every action of the catalog that changes a unit: each verb systemd offers Steward. */
+  const changing = catalog.all().filter((action) => !action.readOnly && action.name.startsWith('systemd.'));
+  /** One or more of each group SECURITY.md lists, as the attack review named them and as systemd aliases them. */
   const ending = [
-    ['exit.target', 'user'],
-    ['poweroff.target', 'system'],
-    ['reboot.target', 'system'],
-    ['halt.target', 'system'],
-    ['kexec.target', 'system'],
-    ['rescue.target', 'system'],
-    ['emergency.target', 'system'],
-    ['systemd-poweroff.service', 'system'],
-    ['gnome-session-manager@gnome.service', 'user'],
-    ['gnome-session-restart-dbus.service', 'user'],
-    ['display-manager.service', 'system'],
-    ['gdm.service', 'system'],
-    ['org.gnome.Shell@wayland.service', 'user'],
-  ] as const;
+    // The display manager.
+    'gdm.service',
+    'gdm3.service',
+    'display-manager.service',
+    'sddm.service',
+    'lightdm.service',
+    // The shell's units and the session manager's.
+    'org.gnome.Shell@wayland.service',
+    'org.gnome.Shell@x11.service',
+    'gnome-shell-wayland.service',
+    'gnome-session-manager@gnome.service',
+    'gnome-session-restart-dbus.service',
+    'gnome-session-wayland@gnome.target',
+    'graphical-session.target',
+    // The user's manager, logins, session scopes and slices.
+    'user@1000.service',
+    'user-runtime-dir@1000.service',
+    'user-1000.slice',
+    'user.slice',
+    'system.slice',
+    'session.slice',
+    'app.slice',
+    'session-2.scope',
+    'session-c1.scope',
+    'init.scope',
+    // logind, the bus, journald, polkit.
+    'systemd-logind.service',
+    'dbus-org.freedesktop.login1.service',
+    'dbus.service',
+    'dbus.socket',
+    'dbus-broker.service',
+    'messagebus.service',
+    'systemd-journald.service',
+    'systemd-journald.socket',
+    'systemd-journald-dev-log.socket',
+    'polkit.service',
+    // The power, exit, rescue, graphical and multi-user targets, their services and aliases.
+    'poweroff.target',
+    'reboot.target',
+    'halt.target',
+    'kexec.target',
+    'soft-reboot.target',
+    'shutdown.target',
+    'exit.target',
+    'rescue.target',
+    'emergency.target',
+    'rescue.service',
+    'emergency.service',
+    'suspend.target',
+    'systemd-poweroff.service',
+    'systemd-reboot.service',
+    'systemd-exit.service',
+    'systemd-suspend.service',
+    'graphical.target',
+    'multi-user.target',
+    'default.target',
+    'runlevel5.target',
+    'basic.target',
+    'sysinit.target',
+  ];
 
-  it('are refused with InvalidArgs for every action that starts a unit, from anyone', () => {
-    for (const [unit, scope] of ending)
-      for (const name of ['systemd.start_unit', 'systemd.restart_unit', 'systemd.enable_unit'])
-        expect(() => catalog.validate(name, { unit, scope }))
-          .withContext(`${name} ${unit}`)
-          .toThrow(
-            jasmine.objectContaining({
-              errorName: 'InvalidArgs',
-              message: jasmine.stringMatching(/would end or replace the session/),
-            }),
-          );
+  it('covers every verb: start, stop, restart, enable, disable, mask, unmask and reset-failed', () => {
+    expect(changing.map((action) => action.name).sort()).toEqual([
+      'systemd.disable_unit',
+      'systemd.enable_unit',
+      'systemd.mask_unit',
+      'systemd.reset_failed',
+      'systemd.restart_unit',
+      'systemd.start_unit',
+      'systemd.stop_unit',
+      'systemd.unmask_unit',
+    ]);
   });
 
-  it('leave ordinary units and targets alone', () => {
-    for (const unit of ['backup.service', 'multi-user.target', 'graphical.target', 'nginx.service', 'bluetooth.target'])
+  it('are refused by the catalog with SessionEnding for every verb, in both managers, whoever asks', () => {
+    for (const unit of ending)
+      for (const scope of ['user', 'system'] as const)
+        for (const { name } of changing)
+          expect(() => catalog.validate(name, { unit, scope }))
+            .withContext(`${name} ${unit} (${scope})`)
+            .toThrow(
+              jasmine.objectContaining({
+                errorName: 'SessionEnding',
+                dbusName: 'io.github.steward.Steward1.Error.SessionEnding',
+                message: jasmine.stringMatching(/could end or replace the session/),
+              }),
+            );
+  });
+
+  it("are refused in the chat's catalog too, the expert shell on or off", () => {
+    const chat = createCatalog({ expertShell: () => true });
+    for (const unit of ['gdm.service', 'user@1000.service', 'graphical.target'])
+      expect(() => chat.validate('systemd.stop_unit', { unit, scope: 'system' })).toThrow(
+        jasmine.objectContaining({ errorName: 'SessionEnding' }),
+      );
+  });
+
+  it('are never rated low risk', () => {
+    for (const unit of ending) expect(isSessionCritical(unit)).withContext(unit).toBeTrue();
+  });
+
+  it('may still be looked at: steps that only read take them', () => {
+    for (const unit of ['gdm.service', 'user@1000.service', 'systemd-logind.service'])
+      expect(catalog.validate('info.show_logs', { unit, scope: 'system' }).params).toEqual(
+        jasmine.objectContaining({ unit }),
+      );
+  });
+
+  it('leave ordinary units and near-misses alone', () => {
+    for (const unit of [
+      'backup.service',
+      'nginx.service',
+      'bluetooth.target',
+      'not-gdm.service',
+      'mydbus.service',
+      'userdb.service',
+      'graphical-app.service',
+      'sessions.service',
+      'app-gnome-firefox-4242.scope',
+    ])
       expect(endsSession(unit)).withContext(unit).toBeFalse();
-    expect(catalog.validate('systemd.restart_unit', { unit: 'backup.service', scope: 'user' }).params).toEqual({
-      unit: 'backup.service',
-      scope: 'user',
-    });
+    for (const { name } of changing)
+      expect(catalog.validate(name, { unit: 'backup.service', scope: 'user' }).params).toEqual(
+        jasmine.objectContaining({ unit: 'backup.service', scope: 'user' }),
+      );
   });
 });

@@ -6,6 +6,7 @@ import { gettext as _ } from 'resource:///org/gnome/shell/extensions/extension.j
 
 import type { ToolStep } from '../../client/types.js';
 import { type Block, splitBlocks, toolStepText } from '../../shared/chatTranscript.js';
+import { shownText } from '../../shared/shownText.js';
 import { verticalBox, wrappedLabel } from '../layout.js';
 
 /** One answer in the transcript: its tool steps, its text in paragraphs and code blocks, its proposals. */
@@ -32,7 +33,7 @@ export class AnswerView {
       this._stepRows.set(step.stepId, row);
       this._steps.add_child(row);
     }
-    row.text = toolStepText(step.description, step.status, _);
+    row.text = shownText(toolStepText(step.description, step.status, _));
   }
 
   /** A button that reads the answer aloud, under its text. */
@@ -59,7 +60,8 @@ export class AnswerView {
     for (const block of blocks) {
       const shown = this._rendered[index];
       if (shown?.kind === block.kind) {
-        if (shown.label.text !== block.text) shown.label.text = block.text;
+        const text = shownText(block.text, { multiline: true });
+        if (shown.label.text !== text) shown.label.text = text;
       } else {
         for (const stale of this._rendered.splice(index)) stale.actor.destroy();
         this._rendered.push(block.kind === 'code' ? this._codeBlock(block.text) : this._paragraph(block.text));

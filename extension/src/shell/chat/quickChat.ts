@@ -14,6 +14,7 @@ import type { StewardClient } from '../../client/stewardClient.js';
 import type { ChatMessage, ResponseEnd, ToolStep } from '../../client/types.js';
 import { InputHistory, spokenText } from '../../shared/chatTranscript.js';
 import type { ChatSnapshot } from '../../shared/model.js';
+import { shownText } from '../../shared/shownText.js';
 import { verticalBox, wrappedLabel } from '../layout.js';
 import type { StewardState } from '../stewardState.js';
 import { AnswerView } from './answerView.js';
@@ -494,7 +495,7 @@ export class QuickChat {
   }
 
   private _showStatus(text: string): void {
-    this._status.text = text;
+    this._status.text = shownText(text, { multiline: true });
     this._status.visible = text !== '';
   }
 

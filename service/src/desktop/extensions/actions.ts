@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { StewardError } from '../../dbus/errors.js';
 import type { ActionContext, ActionDefinition } from '../../fixes/action.js';
 import { _, format, N_ } from '../../i18n.js';
+import { shownName } from '../../untrustedText.js';
 import {
   DISABLED,
   DISABLING,
@@ -61,8 +62,17 @@ async function installed(context: ActionContext, { uuid }: ExtensionParams): Pro
   return extension;
 }
 
-/** The extension's texts for messages (already cleaned of controls by extensionStateOf). */
-const words = ({ uuid, name, version, error, path }: ExtensionState) => ({ uuid, name, version, error, path });
+/**
+ * The extension's texts for messages (already cleaned of controls by extensionStateOf); its name, the extension's
+ * own words, shortened inside Steward's sentences and on their buttons.
+ */
+const words = ({ uuid, name, version, error, path }: ExtensionState) => ({
+  uuid,
+  name: shownName(name),
+  version,
+  error,
+  path,
+});
 
 function describe(extension: ExtensionState): string[] {
   return [
@@ -180,7 +190,7 @@ function switchAction(on: boolean): ActionDefinition<ExtensionParams> {
           ? done(extension)
           : format(
               on ? _('The extension {name} is not running ({state})') : _('The extension {name} is still on ({state})'),
-              { name: extension.name, state: stateText(extension.state) },
+              { name: shownName(extension.name), state: stateText(extension.state) },
             ),
       };
     },

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { StewardError } from '../../dbus/errors.js';
 import type { ActionDefinition, Verification } from '../../fixes/action.js';
 import { _, format, N_ } from '../../i18n.js';
+import { shownName } from '../../untrustedText.js';
 import { readSound, setConfiguredSink, type SoundSnapshot } from './pipewire.js';
 import { sinkLabel } from './stateDetector.js';
 
@@ -48,7 +49,7 @@ const isDefault = ({ state }: SoundSnapshot, name: string) =>
 function observed({ state }: SoundSnapshot): string {
   return state.defaultSink === undefined
     ? _('PipeWire has no default sound output')
-    : format(_('{device} is the default sound output'), { device: sinkLabel(state, state.defaultSink) });
+    : format(_('{device} is the default sound output'), { device: shownName(sinkLabel(state, state.defaultSink)) });
 }
 
 export const setDefaultSink: ActionDefinition<SetDefaultSinkParams> = {
@@ -64,7 +65,7 @@ export const setDefaultSink: ActionDefinition<SetDefaultSinkParams> = {
     const { state } = snapshot;
     const present = state.sinks.some((sink) => sink.name === name);
     return {
-      summary: format(_('Make {device} the Default Sound Output'), { device: sinkLabel(state, name) }),
+      summary: format(_('Make {device} the Default Sound Output'), { device: shownName(sinkLabel(state, name)) }),
       details: [
         format(_('Set default.configured.audio.sink of PipeWire’s default metadata to {name}'), { name }),
         observed(snapshot),
@@ -86,7 +87,9 @@ export const setDefaultSink: ActionDefinition<SetDefaultSinkParams> = {
         format(_('PipeWire could not be read: {error}'), { error: error.message.slice(0, 300) }),
       );
     });
-    const summary = format(_('{device} is the default sound output'), { device: sinkLabel(before.state, name) });
+    const summary = format(_('{device} is the default sound output'), {
+      device: shownName(sinkLabel(before.state, name)),
+    });
     progress(1, summary);
     return {
       summary,
@@ -97,7 +100,7 @@ export const setDefaultSink: ActionDefinition<SetDefaultSinkParams> = {
               action: 'sound.set_default_sink',
               params: { name: previous },
               summary: format(_('Make {device} the default sound output again'), {
-                device: sinkLabel(before.state, previous),
+                device: shownName(sinkLabel(before.state, previous)),
               }),
             },
     };

@@ -235,6 +235,13 @@ export class UnitManager {
     return { ...status, result: String(result), ...(code === CLD_EXITED && { exitCode: Number(exitStatus) }) };
   }
 
+  /** Every name systemd knows the unit by: its own (Id) and its aliases (Names), as "default.target" is graphical.target's. */
+  async names(unit: string): Promise<string[]> {
+    const [path] = (await systemCall(this.#manager('LoadUnit', 's', [unit]), SYSTEMD_IN_WORDS)) as [string];
+    const [id, names] = await Promise.all([this.#property(path, UNIT, 'Id'), this.#property(path, UNIT, 'Names')]);
+    return [...new Set([unit, String(id), ...(Array.isArray(names) ? names.map(String) : [])])];
+  }
+
   /**
    * What systemd recorded of the unit's last run (systemctl status reads the same properties): how its main
    * process ended, how often it was restarted, the file it is made of, its command lines, the invocation whose
