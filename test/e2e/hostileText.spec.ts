@@ -103,10 +103,16 @@ for (const suite of selectedSuites()) {
       await waitFor(async () => (await notifications()).some(titled), `"${title}"`, 60_000);
       return (await notifications()).find(titled)!;
     };
-    /** Only `title`'s notification stays, and its banner is expanded, as under the pointer. */
-    const expandOnly = async (title: string) => {
+    /**
+     * Only `title`'s notification stays (the one offering `label`, where the finding's own notification has the same
+     * title), and its banner is expanded, as under the pointer.
+     */
+    const expandOnly = async (title: string, label?: string) => {
+      const other = label
+        ? `!n.actions.some((action) => action.label === ${JSON.stringify(label)})`
+        : `n.title !== ${JSON.stringify(title)}`;
       await evaluate(
-        `Main.messageTray.getSources().filter((source) => source.title === 'Steward').forEach((source) => source.notifications.filter((n) => n.title !== ${JSON.stringify(title)}).forEach((n) => n.destroy()))`,
+        `Main.messageTray.getSources().filter((source) => source.title === 'Steward').forEach((source) => source.notifications.filter((n) => ${other}).forEach((n) => n.destroy()))`,
       );
       await waitFor(
         async () => (await evaluate('Main.messageTray._notification?.title ?? null')) === title,
@@ -187,7 +193,7 @@ for (const suite of selectedSuites()) {
           .withContext(shown.title)
           .toBeTrue();
         expect(shown.title.length).toBeLessThanOrEqual(120);
-        await expandOnly(shown.title);
+        await expandOnly(shown.title, INSTRUCTION_LABEL);
         expect(shown.actions).toEqual([INSTRUCTION_LABEL, 'Dismiss']);
         await waitFor(
           async () => (await buttonNear(shown.title, INSTRUCTION_LABEL)) !== undefined,
