@@ -54,6 +54,7 @@ class EnabledExtension {
             kind: 'proposal',
             proposal,
             severity: this._steward.severityOf(proposal.findingId),
+            finding: this._steward.findingOf(proposal.findingId),
           }),
         proposalChanged: (proposal) => this._notifications.proposalChanged(proposal),
         findingAdded: (finding) => this._notifications.tell({ kind: 'finding', finding }),
@@ -147,6 +148,10 @@ class EnabledExtension {
 
   get search(): StewardSearchProvider {
     return this._search;
+  }
+
+  get notifications(): StewardNotifications {
+    return this._notifications;
   }
 
   /** Opens the quick chat; with a proposal's id, shows that proposal's card in it. */

@@ -16,6 +16,9 @@ export const TEXT_DOMAIN = 'steward';
 const BUILT_LOCALE_DIR = fileURLToPath(new URL('locale', import.meta.url));
 
 let catalog: Gettext | undefined;
+/** The environment the session's language was read from: numbers and times follow the same one. */
+let sessionEnv: NodeJS.ProcessEnv = process.env;
+const numberFormats = new Map<number, Intl.NumberFormat>();
 
 /**
  * The languages to try, best first, chosen from the environment as gettext does:
@@ -39,6 +42,8 @@ export function preferredLanguages(env: NodeJS.ProcessEnv): string[] {
  */
 export function loadTranslations(localeDir: string, env: NodeJS.ProcessEnv): string | undefined {
   catalog = catalogFor(localeDir, preferredLanguages(env));
+  sessionEnv = env;
+  numberFormats.clear();
   return catalog.locale || undefined;
 }
 
@@ -79,6 +84,87 @@ export function ngettext(msgid: string, msgidPlural: string, n: number): string 
 /** Fills `{name}` placeholders, which translators may reorder. */
 export function format(template: string, values: Record<string, string | number>): string {
   return template.replace(/\{(\w+)\}/g, (match, key: string) => String(values[key] ?? match));
+}
+
+/**
+ * The session's locale as Intl names it ("de-DE"), for `category`'s numbers or times: LC_ALL, then the category's own
+ * variable, then LANG, as setlocale(3) reads them; American English for C, POSIX or a name Intl does not take.
+ */
+export function intlLocale(env: NodeJS.ProcessEnv, category: 'LC_NUMERIC' | 'LC_TIME'): string {
+  const locale = env.LC_ALL || env[category] || env.LANG || 'C';
+  if (/^(C|POSIX)([.@]|$)/.test(locale)) return 'en-US';
+  const tag = locale.replace(/[.@].*/, '').replace('_', '-');
+  // A name Intl cannot read would throw: the environment's word, not ours.
+  if (!/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(tag)) return 'en-US';
+  return Intl.NumberFormat.supportedLocalesOf(tag)[0] ?? 'en-US';
+}
+
+/** The session's locale, as Intl names it, for `category`. */
+export const sessionLocale = (category: 'LC_NUMERIC' | 'LC_TIME') => intlLocale(sessionEnv, category);
+
+/** `value` in the session's way of writing numbers, with `decimals` digits: "32,768" in English, "32 768" in French. */
+export function formatNumber(value: number, decimals = 0): string {
+  let numbers = numberFormats.get(decimals);
+  if (!numbers) {
+    numbers = new Intl.NumberFormat(sessionLocale('LC_NUMERIC'), {
+      minimumFractionDigits: decimals,
+      maximumFractionDigits: decimals,
+    });
+    numberFormats.set(decimals, numbers);
+  }
+  return numbers.format(value);
+}
+
+/** A size in the unit 1000^power, translated: "{value} MB" is "{value} Mo" in French. */
+function sizeTemplate(power: number, value: number): string {
+  switch (power) {
+    case 0:
+      // Translators: a size below a kilobyte, as GNOME writes it ("999 bytes").
+      return ngettext('{value} byte', '{value} bytes', value);
+    case 1:
+      // Translators: sizes; {value} is a number such as "1.2" (French writes "1,2 Go").
+      return _('{value} kB');
+    case 2:
+      return _('{value} MB');
+    case 3:
+      return _('{value} GB');
+    default:
+      return _('{value} TB');
+  }
+}
+
+/**
+ * A size in bytes as GNOME shows it (g_format_size: Files, Disk Usage Analyzer): bytes below a kilobyte, then
+ * decimal units, one decimal below 10 and none above, in the session's language: "2.1 MB", "2,1 Mo".
+ */
+export function formatSize(bytes: number): string {
+  let value = bytes;
+  let power = 0;
+  while (value >= 1000 && power < 4) {
+    value /= 1000;
+    power += 1;
+  }
+  const number = formatNumber(value, power === 0 || value >= 10 ? 0 : 1);
+  return format(sizeTemplate(power, value), { value: number });
+}
+
+/** A size in binary units, as memory is counted: "19.5 GiB". */
+export function formatGibibytes(bytes: number): string {
+  // Translators: a size in gibibytes, such as "19.5 GiB" (French writes "19,5 Gio").
+  return format(_('{value} GiB'), { value: formatNumber(bytes / 1024 ** 3, 1) });
+}
+
+/**
+ * When something happened, as GNOME's clock and message list write it: the time alone today ("21:26:59",
+ * "9:26:59 PM"), with the date before it on another day. Never ISO: people read it.
+ */
+export function formatClock(at: Date, now: Date = new Date()): string {
+  const locale = sessionLocale('LC_TIME');
+  const sameDay = at.toDateString() === now.toDateString();
+  return new Intl.DateTimeFormat(
+    locale,
+    sameDay ? { timeStyle: 'medium' } : { dateStyle: 'medium', timeStyle: 'medium' },
+  ).format(at);
 }
 
 /**

@@ -93,13 +93,13 @@ if (selectedSuites().some((suite) => suite.name === DESKTOP_GYM_SUITE)) {
             notificationLevel(scenario.name === 'sound-default-gone' ? 'all' : 'warnings'),
           );
         },
-        // What a person sees of the proposal before pressing anything.
-        async beforeApply(scenario, proposal) {
+        // What a person sees of the proposal before pressing anything: headed by its finding, its button the change.
+        async beforeApply(scenario, proposal, finding) {
           const changeName = READ_ON_SCREEN[scenario.name];
           if (!changeName) return;
           const label = proposal.actions.find((action) => action.name === changeName)?.preview ?? '';
-          const screen = await onScreen.readProposal(scenario.name, proposal.id, proposal.title, label);
-          seen.set(scenario.name, { title: proposal.title, label, screen });
+          const screen = await onScreen.readProposal(scenario.name, proposal.id, finding.title, label);
+          seen.set(scenario.name, { title: finding.title, label, screen });
         },
       });
       console.log(`\n${desktopScoreTable(score)}`);
@@ -271,34 +271,40 @@ if (selectedSuites().some((suite) => suite.name === DESKTOP_GYM_SUITE)) {
       expect(quiet.pass).toBeTrue();
     });
 
-    /** The proposal's notification and menu entry on screen, its button naming the change. */
-    const expectOnScreen = (name: string, title: string, label: string, banner: boolean) => {
+    /** The proposal's notification and menu entry on screen, headed by its finding, its button naming the change. */
+    const expectOnScreen = (name: string, title: string | RegExp, label: string, banner: boolean) => {
       const read = seen.get(name);
       expect(read?.screen.banner).withContext('a banner').toBe(banner);
-      expect(read?.title).toBe(title);
+      expect(read?.title).toMatch(title);
+      expect(read?.title).withContext('the heading does not repeat the button').not.toBe(label);
       expect(read?.label).toBe(label);
       expect(read?.screen.notificationActions).toEqual([label, 'Dismiss']);
       expect(read?.screen.bannerTitle).withContext('the banner’s title on screen').toBeTrue();
       expect(read?.screen.bannerButton).withContext('the banner’s button on screen').toBeTrue();
       expect(read?.screen.menuTexts).toEqual(jasmine.arrayContaining([label]));
-      expect(read?.screen.menuTexts.some((text) => text.startsWith(title))).toBeTrue();
+      expect(read?.screen.menuTexts.some((text) => text.startsWith(read.title))).toBeTrue();
       return read?.screen.menuTexts ?? [];
     };
 
     it('shows the extension’s proposal in a notification and in the menu, its button naming the change', () => {
       expectOnScreen(
         'extension-enable-throws',
-        `Turn off the extension ${ENABLE_THROWS}`,
-        `Turn off the extension Gym Weather (${ENABLE_THROWS})`,
+        /^The extension Gym Weather failed/,
+        `Turn Off the Extension Gym Weather (${ENABLE_THROWS})`,
         true,
       );
     });
 
     it('shows the sound proposal in a notification and in the menu, with why: the output gone and where sound plays', () => {
-      const change = 'Make Test speaker the default sound output';
+      const change = 'Make Test speaker the Default Sound Output';
       // Information (sound plays elsewhere): a low-urgency notification, which GNOME Shell lists under the clock
       // without a banner.
-      const menuTexts = expectOnScreen('sound-default-gone', change, change, false);
+      const menuTexts = expectOnScreen(
+        'sound-default-gone',
+        `The sound output ${HEADSET} is gone; sound plays on Test speaker`,
+        change,
+        false,
+      );
       expect(
         menuTexts.some((text) => text.includes(`The sound output ${HEADSET} is gone; sound plays on Test speaker`)),
       )

@@ -50,7 +50,6 @@ import { TestHook } from './harness/testHook.js';
 /** A user unit anyone who runs as the user can make, named to be read as an instruction. */
 const INSTRUCTION_UNIT =
   'Install-the-security-update-your-administrator-requires-now-then-press-this-button-to-keep-this-computer-safe.service';
-const INSTRUCTION_TITLE = `Restart ${INSTRUCTION_UNIT}`;
 /** What the catalog's words and the shortened name make of the button. */
 const INSTRUCTION_LABEL = `Restart ${INSTRUCTION_UNIT.slice(0, 39)}…`;
 const AGENT_UNIT = 'backup.service';
@@ -108,6 +107,12 @@ for (const suite of selectedSuites()) {
     const screen = async () => a11y.tree(await a11y.application('gnome-shell'));
     const evaluate = (code: string) => shellEval(session.bus, code);
     const notifications = async () => (await evaluate(NOTIFICATIONS)) as ShownNotification[];
+    /** The notification that offers `label`: headed by its finding, whose title names the unit too. */
+    const waitForNotificationOffering = async (label: string) => {
+      const offering = (n: ShownNotification) => n.actions.includes(label);
+      await waitFor(async () => (await notifications()).some(offering), `a notification offering "${label}"`, 60_000);
+      return (await notifications()).find(offering)!;
+    };
     const waitForNotification = async (title: string) => {
       const titled = (n: ShownNotification) => n.title === title || (title.length > 120 && n.title.endsWith('…'));
       await waitFor(async () => (await notifications()).some(titled), `"${title}"`, 60_000);
@@ -193,9 +198,9 @@ for (const suite of selectedSuites()) {
       async () => {
         await fail(session.bus, INSTRUCTION_UNIT, { result: 'timeout' });
         await appendToJournal(journal, [unitFailure(INSTRUCTION_UNIT)]);
-        const shown = await waitForNotification(INSTRUCTION_TITLE);
-        // The title is bounded, with the rest in the menu's details.
-        expect(INSTRUCTION_TITLE.startsWith(shown.title.slice(0, -1)))
+        const shown = await waitForNotificationOffering(INSTRUCTION_LABEL);
+        // The title, the finding about the unit, is bounded, with the rest in the menu's details.
+        expect(shown.title.startsWith(INSTRUCTION_UNIT.slice(0, 60)))
           .withContext(shown.title)
           .toBeTrue();
         expect(shown.title.length).toBeLessThanOrEqual(120);
@@ -218,7 +223,7 @@ for (const suite of selectedSuites()) {
         await evaluate(`${indicator}.menu.close()`);
         expect(menu).toEqual(jasmine.arrayContaining([INSTRUCTION_LABEL, 'Details', 'Dismiss']));
         // The title is bounded too; the whole name is in the details, where the person reads what runs.
-        expect(menu.filter((text) => text.startsWith('Restart Install-')).every((text) => text.length <= 180))
+        expect(menu.filter((text) => text.includes('Install-the-security')).every((text) => text.length <= 180))
           .withContext(JSON.stringify(menu))
           .toBeTrue();
         expectClean(menu, 'the menu');
@@ -262,7 +267,7 @@ for (const suite of selectedSuites()) {
         const menu = visibleTexts(await screen());
         await session.screenshot(join(artifacts, 'menu-agent.png'), CLOSEUP);
         await evaluate(`${indicator}.menu.close()`);
-        expect(menu).toEqual(jasmine.arrayContaining([`${AGENT_TITLE} (low risk)`, `Restart ${AGENT_UNIT}`]));
+        expect(menu).toEqual(jasmine.arrayContaining([`${AGENT_TITLE} · low risk`, `Restart ${AGENT_UNIT}`]));
         expectClean(menu, 'the menu');
 
         const hook = new TestHook(session.bus);

@@ -54,8 +54,9 @@ import { TestHook } from './harness/testHook.js';
 const UNIT_NAME = 'backup.service';
 /** A unit that fails with a bare exit status: its restart waits for a repair. */
 const REPAIRED_UNIT = 'mirror.service';
-const PROPOSAL_TITLE = `Restart ${UNIT_NAME}`;
-const ATTENTION = 'Steward needs your attention (1)';
+/** The button of the restart Steward offers: it names the change. */
+const RESTART = `Restart ${UNIT_NAME}`;
+const ATTENTION = '1 problem needs your attention';
 const IDLE = 'Steward is idle';
 const BANNER = { x: 1280 / 2 - 300, y: 0, width: 600, height: 200 };
 const CLOSEUP = { x: 1280 - 560, y: 0, width: 560, height: 480 };
@@ -217,9 +218,12 @@ for (const suite of selectedSuites()) {
         });
         await fail(session.bus, REPAIRED_UNIT, { status: 1 });
         await appendToJournal(journal, [unitFailure(REPAIRED_UNIT)]);
-        const held = `See why ${REPAIRED_UNIT} failed`;
+        // Headed by the finding, as its place in the menu is; its first step only reads, so it offers Details.
         const restart = `Restart ${REPAIRED_UNIT}`;
-        await waitForNotification((n) => n.title === held, `a notification "${held}"`);
+        const { title: held } = await waitForNotification(
+          (n) => n.title.startsWith(`${REPAIRED_UNIT} failed`),
+          `a notification "${REPAIRED_UNIT} failed…"`,
+        );
         // A banner the spec before left (its undo's "Fixed: …" can come after its clean-up) would be on screen
         // first: only this spec's notification stays.
         await evaluate(
@@ -245,7 +249,10 @@ for (const suite of selectedSuites()) {
         };
         let answer: string | undefined;
         await waitFor(async () => (answer = await answered()) !== undefined, 'the reading step to answer', 30_000);
+        // Its first line says what the log shows, in plain words; the line itself, with systemd's term, is for Details.
         const firstLine = answer!.split('\n')[0]!;
+        expect(firstLine).toMatch(/says its program ended with an error\.$/);
+        expect(answer).toContain("Failed with result 'exit-code'");
         const heldNotification = await waitForNotification(
           (n) => n.title === held && n.body.includes(firstLine),
           `the notification "${held}" to show what its step found`,
@@ -272,9 +279,13 @@ for (const suite of selectedSuites()) {
         await session.screenshot(join(artifacts, 'menu-reading-steps.png'), CLOSEUP);
         await evaluate(`${indicator}.menu.close()`);
         expect(detailsOnScreen.join('\n')).withContext("the menu's details on screen").toContain(firstLine);
-        // It changes nothing: no risk to name beside its title.
-        expect(detailsOnScreen).toEqual(jasmine.arrayContaining([held, 'Details', 'Dismiss']));
-        expect(detailsOnScreen).not.toContain(`${held} (low risk)`);
+        expect(detailsOnScreen.join('\n'))
+          .withContext("systemd's words in Details")
+          .toContain("Failed with result 'exit-code'");
+        // It changes nothing: no risk to name beside its title, and it is no proposed fix.
+        expect(detailsOnScreen).toEqual(jasmine.arrayContaining([held, 'What Steward Found', 'Details', 'Dismiss']));
+        expect(detailsOnScreen).not.toContain(`${held} · low risk`);
+        expect(detailsOnScreen).not.toContain('Proposed Fixes');
         expect(detailsOnScreen).not.toContain('Apply');
         const menuTexts = async (screenshot?: string) => {
           await evaluate(`${indicator}.menu.open()`);
@@ -287,30 +298,33 @@ for (const suite of selectedSuites()) {
         };
         const before = await menuTexts();
         expect(before.texts).toContain(held);
-        expect(before.texts).not.toContain(`${restart} (low risk)`);
+        expect(before.texts).not.toContain(`${held} · low risk`);
 
         // The user's repair, as an editor saves it; nothing reads the proposal again.
         await writeFile(`${fragment}.new`, '[Service]\nExecStart=/usr/bin/true --repaired\n');
         await rename(`${fragment}.new`, fragment);
         // Notifications are at least 20 s apart: the repaired proposal's may wait that long.
+        const offersRestart = (n: ShownNotification) => n.actions.includes(restart);
         const told = await waitFor(
-          async () => (await notifications()).some((n) => n.title === restart),
-          `a notification "${restart}"`,
+          async () => (await notifications()).some(offersRestart),
+          `a notification offering "${restart}"`,
           60_000,
-        ).then(async () => (await notifications()).find((n) => n.title === restart)!);
-        // What the finding says, then what its reading step found.
-        expect(told.body.split('\n')).toEqual(
-          jasmine.arrayContaining([`${REPAIRED_UNIT} failed (exit code).`, 'Show logs:']),
-        );
+        ).then(async () => (await notifications()).find(offersRestart)!);
+        // The finding, then short lines: what the repair allowed, what its reading step found, each its own line.
+        expect(told.title).toBe(held);
+        const lines = told.body.split('\u2028');
+        expect(lines.length).toBeLessThanOrEqual(3);
+        expect(lines).toContain(firstLine);
+        expect(told.body).not.toContain('\n');
         const [redrafted] = (await proposals('List')).filter((p) => p.subject === REPAIRED_UNIT);
         expect(String(redrafted?.explanation)).toContain(`${fragment} changed`);
         // The button names the change the second step makes.
         expect(told.actions).toEqual([restart, 'Dismiss']);
         const after = await menuTexts('menu-repaired-proposal.png');
-        expect(after.texts).toContain(`${restart} (low risk)`);
-        expect(after.texts).toEqual(jasmine.arrayContaining([restart, 'Details', 'Dismiss']));
+        expect(after.texts).toContain(`${held} · low risk`);
+        expect(after.texts).toEqual(jasmine.arrayContaining(['Proposed Fixes', restart, 'Details', 'Dismiss']));
         expect(after.texts).not.toContain('Apply');
-        expect(after.onScreen).withContext('the menu on screen').toContain(`${restart} (low risk)`);
+        expect(after.onScreen).withContext('the menu on screen').toContain(`${held} · low risk`);
 
         // Leave the shell as the other spec expects it: the unit recovers (its finding resolves), no notification.
         await update(session.bus, REPAIRED_UNIT, UNIT, { ActiveState: new Variant('s', 'active') });
@@ -334,35 +348,38 @@ for (const suite of selectedSuites()) {
         await fail(session.bus, UNIT_NAME, { result: 'timeout' });
         await appendToJournal(journal, [unitFailure(UNIT_NAME)]);
 
+        // Headed by the finding ("backup.service failed (…)"), not by the button's words.
         const shown = await waitForNotification(
-          (n) => n.title === PROPOSAL_TITLE,
-          `a notification "${PROPOSAL_TITLE}"`,
+          (n) => n.actions.includes(RESTART),
+          `a notification offering "${RESTART}"`,
         );
+        const FINDING_TITLE = shown.title;
+        expect(FINDING_TITLE).toMatch(new RegExp(`^${UNIT_NAME} failed`));
         // Expanded, as under the pointer, the banner shows its buttons.
-        await expandBannerOf(PROPOSAL_TITLE);
-        // The button is named by the change: "Restart backup.service", as the proposal's title also says.
-        let apply = await buttonNear(PROPOSAL_TITLE, PROPOSAL_TITLE);
+        await expandBannerOf(FINDING_TITLE);
+        // Headed by the finding; the button is named by the change: "Restart backup.service".
+        let apply = await buttonNear(FINDING_TITLE, RESTART);
         await waitFor(
-          async () => (apply = await buttonNear(PROPOSAL_TITLE, PROPOSAL_TITLE)) !== undefined,
+          async () => (apply = await buttonNear(FINDING_TITLE, RESTART)) !== undefined,
           'the banner to show the restart',
         ).catch(async (error: Error) => {
           await writeFile(join(artifacts, 'screen-banner.txt'), describeTree(await screen()));
           throw error;
         });
-        // What the screen shows of it: its title, its body (on one line while it is a banner) and both buttons. The
+        // What the screen shows of it: its title, its body (its lines apart, as LINE SEPARATORs) and both buttons. The
         // body grows as the reading steps answer: the screen is read once it shows the body as it stands.
         let banner: string[] = [];
         await waitFor(async () => {
-          const [current] = (await notifications()).filter((n) => n.title === PROPOSAL_TITLE);
+          const [current] = (await notifications()).filter((n) => n.title === FINDING_TITLE);
           banner = visibleTexts(await screen());
-          return current !== undefined && banner.includes(current.body.replaceAll('\n', ' '));
+          return current !== undefined && banner.includes(current.body);
         }, 'the banner to show the notification as it stands');
         await session.screenshot(join(artifacts, 'notification-proposal.png'));
         await session.screenshot(join(artifacts, 'notification-proposal-closeup.png'), BANNER);
-        expect(shown.actions).toEqual([PROPOSAL_TITLE, 'Dismiss']);
+        expect(shown.actions).toEqual([RESTART, 'Dismiss']);
         expect(shown.body).not.toBe('');
-        expect(banner).withContext('the banner on screen').toContain(PROPOSAL_TITLE);
-        expect(await buttonNear(PROPOSAL_TITLE, 'Dismiss'))
+        expect(banner).withContext('the banner on screen').toContain(FINDING_TITLE);
+        expect(await buttonNear(FINDING_TITLE, 'Dismiss'))
           .withContext('the banner shows Dismiss')
           .toBeDefined();
         // The finding behind the proposal does not raise a notification of its own.
@@ -378,25 +395,25 @@ for (const suite of selectedSuites()) {
         await session.screenshot(join(artifacts, 'menu-pending-proposal-closeup.png'), CLOSEUP);
         await evaluate(`${indicator}.menu.close()`);
         expect(texts).toContain(ATTENTION);
-        expect(texts).toContain(`${PROPOSAL_TITLE} (low risk)`);
-        expect(texts).toEqual(
-          jasmine.arrayContaining([PROPOSAL_TITLE, 'Details', 'Dismiss', 'Pause Steward', 'Preferences']),
-        );
+        expect(texts).toContain(`${FINDING_TITLE} · low risk`);
+        expect(texts).toEqual(jasmine.arrayContaining([RESTART, 'Details', 'Dismiss', 'Pause Steward', 'Preferences']));
         expect(texts).not.toContain('Apply');
         expect(texts).not.toContain('Start Steward');
-        expect(texts).withContext('no model is loaded, so nothing to unload').not.toContain('Unload model');
+        expect(texts).withContext('no model is loaded, so nothing to unload').not.toContain('Unload Model');
+        // The finding once: under its proposal, not again among the findings.
+        expect(texts.filter((text) => text.startsWith(FINDING_TITLE)).length).toBe(1);
         expect(menuOnScreen)
           .withContext('the menu on screen')
-          .toEqual(jasmine.arrayContaining([ATTENTION, `${PROPOSAL_TITLE} (low risk)`, PROPOSAL_TITLE, 'Details']));
+          .toEqual(jasmine.arrayContaining([ATTENTION, `${FINDING_TITLE} · low risk`, RESTART, 'Details']));
 
         // Apply, as the banner's button does it: St's widgets offer AT-SPI no actions to press (GNOME 48).
         await evaluate('Main.messageTray._banner?.expand(false)');
         await waitFor(
-          async () => (apply = await buttonNear(PROPOSAL_TITLE, PROPOSAL_TITLE)) !== undefined,
+          async () => (apply = await buttonNear(FINDING_TITLE, RESTART)) !== undefined,
           'the banner to show the restart again',
         );
         expect(apply).withContext('the restart on screen').toBeDefined();
-        expect(await evaluate(activate(PROPOSAL_TITLE, PROPOSAL_TITLE))).toBeTrue();
+        expect(await evaluate(activate(FINDING_TITLE, RESTART))).toBeTrue();
         await waitFor(
           async () => (await proposals('ListJobs')).some((job) => job.state === 'fixed'),
           'the restart job to finish fixed',

@@ -54,7 +54,7 @@ const problems = (log: string) =>
 /** A widget unique to each page, by its tab's name and Alt key; only the selected page's may be on screen. */
 const PAGES = [
   { tab: 'Model', key: 'KEY_m', widget: 'Answers come from' },
-  { tab: 'Watching', key: 'KEY_w', widget: 'What Steward watches' },
+  { tab: 'Watching', key: 'KEY_w', widget: 'What Steward Watches' },
   { tab: 'Safety', key: 'KEY_s', widget: 'Allow diagnostic commands' },
   { tab: 'Shortcut', key: 'KEY_h', widget: 'Open quick chat' },
 ] as const;
@@ -87,7 +87,7 @@ async function serviceVersion(bus: MessageBus): Promise<string> {
 }
 
 /** The models the service lists, by id and name. */
-async function serviceModels(bus: MessageBus): Promise<{ id: string; name: string; active: boolean }[]> {
+async function serviceModels(bus: MessageBus): Promise<{ id: string; name: string; active: boolean; path: string }[]> {
   const [models] = (await callMethod(bus, {
     destination: BUS_NAME,
     path: OBJECT_PATH,
@@ -98,6 +98,7 @@ async function serviceModels(bus: MessageBus): Promise<{ id: string; name: strin
     id: model.id?.value as string,
     name: model.name?.value as string,
     active: model.active?.value as boolean,
+    path: model.path?.value as string,
   }));
 }
 
@@ -135,8 +136,8 @@ const saysOnce = (tree: AccessibleNode, title: string | RegExp, words = String(t
 /** What works only with the service there: none of it may be on screen while the service is not. */
 const NEEDS_THE_SERVICE = [
   'Answers come from',
-  'Installed models',
-  'Recommended model',
+  'Installed Models',
+  'Recommended Model',
   'Download',
   'System journal',
   'Disks',
@@ -243,7 +244,8 @@ for (const suite of SUITES) {
             expect(model).withContext('the service has the tiny model active').toBeDefined();
             const tree = await prefs.waitUntil('status-running', (now) =>
               firstComplaint(
-                rowSays(now, 'Steward is running', `Version ${version}`, `model ${model?.name}`),
+                // The engine's model, as the top-bar menu names it: its file, and whether it is loaded.
+                rowSays(now, 'Steward is running', `Version ${version}`, `${model?.path.split('/').pop()} · `),
                 rowSays(now, 'Answers come from', 'This computer'),
                 // The installed model, chosen; the catalogue's recommendation, with its download.
                 shown(now, new RegExp(`^${model?.name}`), 'list item')
@@ -348,7 +350,7 @@ for (const suite of SUITES) {
             const version = await serviceVersion(session.bus);
             await prefs.waitUntil('status-no-model', (now) =>
               firstComplaint(
-                rowSays(now, 'Steward is running', `Version ${version}`, 'no model chosen yet'),
+                rowSays(now, 'Steward is running', `Version ${version}`, 'No model is set up'),
                 shown(now, 'No models yet: download the recommended one below.')
                   ? undefined
                   : 'no word that no model is installed',
@@ -386,7 +388,7 @@ for (const suite of SUITES) {
                 rowSays(now, 'Steward is running', /^Version /),
                 shown(now, 'Start', 'button') ? 'Start is still shown' : undefined,
                 rowSays(now, 'Answers come from', 'This computer'),
-                shown(now, 'Recommended model') ? undefined : 'no recommended model once it runs',
+                shown(now, 'Recommended Model') ? undefined : 'no recommended model once it runs',
               ),
             );
             await prefs.save('started');
@@ -416,7 +418,7 @@ for (const suite of SUITES) {
             await prefs.clickTab('Watching');
             const watching = await prefs.waitUntil('not-installed-watching', (now) =>
               firstComplaint(
-                onlyPage(now, 'Watching', 'Notify about', 'Copy diagnostics'),
+                onlyPage(now, 'Watching', 'Notify about', 'Copy Diagnostics'),
                 rowSays(now, notInstalled, /sudo apt install/),
                 saysOnce(now, notInstalled),
                 offersNothingThatNeedsTheService(now),

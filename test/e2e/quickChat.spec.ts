@@ -437,7 +437,7 @@ for (const suite of selectedSuites()) {
         await ask(DISK_QUESTION);
         await waitFor(async () => {
           const labels = await shownTranscript();
-          return labels.some((text) => text.startsWith('checking disk usage'));
+          return labels.some((text) => text.startsWith('Checking disk usage'));
         }, 'the disk tool step in the transcript').catch(async (error: Error) => {
           const requests = server.requests.map((r) => ({ aborted: r.aborted, asked: r.body.messages.at(-1) }));
           const ended = [...finished].slice(answered);
@@ -461,8 +461,11 @@ for (const suite of selectedSuites()) {
         // The transcript: the question, the finished tool steps as the signals described them, the answer, the card.
         const transcript = await shownTranscript();
         expect(transcript[0]).toBe(DISK_QUESTION);
-        for (const step of toolSteps.get(request)!.filter((s) => s.status === 'done'))
-          expect(transcript).toContain(step.description.replace(/(…|\.\.\.)$/, ''));
+        // Each step a line of its own, begun as one: "Checking disk usage".
+        for (const step of toolSteps.get(request)!.filter((s) => s.status === 'done')) {
+          const text = step.description.replace(/(…|\.\.\.)$/, '');
+          expect(transcript).toContain(text.charAt(0).toUpperCase() + text.slice(1));
+        }
         expect(transcript).toContain(
           'Your thumbnail cache is the biggest item. I proposed clearing it; apply it if you agree.',
         );
@@ -484,17 +487,14 @@ for (const suite of selectedSuites()) {
         expect(action).toEqual(jasmine.objectContaining({ name: 'files.clear_cache', risk: 'low' }));
         const [card] = await cards();
         const labelOf = (style: string) => card!.labels.filter((label) => label.style.split(' ').includes(style));
-        expect(labelOf('steward-chat-card-title').map((label) => label.text)).toEqual([
-          proposal.title!.value as string,
-        ]);
-        // The exact effect shows once: as the title when the proposal is named after it, else below it.
+        // The exact effect shows once, on its button: the title, which named it too, says the kind of change.
         const effect = action!.preview || action!.title;
+        expect(proposal.title!.value).toBe(effect);
+        expect(labelOf('steward-chat-card-title').map((label) => label.text)).toEqual([action!.title]);
         const shown = [...labelOf('steward-chat-card-title'), ...labelOf('steward-chat-card-action')].map(
           (l) => l.text,
         );
-        expect(shown.filter((text) => text === effect).length)
-          .withContext(shown.join(' | '))
-          .toBe(1);
+        expect(shown).withContext(shown.join(' | ')).not.toContain(effect);
         expect(effect).toContain('thumbnails');
         expect(labelOf('steward-chat-risk').map((label) => label.text)).toEqual(['Low risk']);
         // Its button names the change.

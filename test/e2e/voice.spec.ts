@@ -140,7 +140,7 @@ for (const suite of selectedSuites()) {
         await waitFor(async () => (await screenTexts()).includes(ANSWER), 'the answer on the screen');
         const texts = await screenTexts();
         expect(texts).toContain(String(asked?.content).trim());
-        expect(texts).toContain('Read aloud');
+        expect(texts).toContain('Read Aloud');
 
         await waitFor(async () => (await readdir(loudspeaker)).length > 0, 'the answer read aloud');
         const [spoken] = await readdir(loudspeaker);

@@ -154,7 +154,7 @@ describe('Bluetooth against a stand-in BlueZ (python3-dbusmock bluez5)', () => {
     expect(outcome.undo).toEqual({
       action: 'bluetooth.power_off',
       params,
-      summary: 'Switch Bluetooth adapter hci0 off again',
+      summary: 'Turn Bluetooth adapter hci0 off again',
     });
     expect(await powerOn.verify(params, context)).toEqual({ ok: true, observed: 'Bluetooth adapter hci0 is on' });
     // The source sees BlueZ's own signal, and the finding resolves.

@@ -161,7 +161,7 @@ describe('GNOME Shell extensions against a stand-in org.gnome.Shell.Extensions (
     const params = { uuid: CLOCK };
     const preview = await disableExtension.preview(params, context);
     expect(preview).toEqual({
-      summary: `Turn off the extension Broken Clock (${CLOCK})`,
+      summary: `Turn Off the Extension Broken Clock (${CLOCK})`,
       details: ['Now: failed', `GNOME Shell removes ${CLOCK} from its enabled extensions and stops it`],
       changesNothing: false,
     });

@@ -175,7 +175,7 @@ describe('Sound from PipeWire’s own state (a private PipeWire and WirePlumber,
 
     const preview = await setDefaultSink.preview({ name: A }, context);
     expect(preview).toEqual({
-      summary: 'Make Sink A the default sound output',
+      summary: 'Make Sink A the Default Sound Output',
       details: [
         `Set default.configured.audio.sink of PipeWire’s default metadata to ${A}`,
         'Test speaker is the default sound output',
@@ -242,7 +242,7 @@ describe('Sound from PipeWire’s own state (a private PipeWire and WirePlumber,
       lastSeen: report!.at,
     } as unknown as FindingWithEvidence;
     const draft = await soundDefaultGone(finding, tools);
-    expect(draft?.title).toBe(`Make ${label} the default sound output`);
+    expect(draft?.title).toBe(`Make ${label} the Default Sound Output`);
     expect(draft?.actions).toEqual([{ name: 'sound.set_default_sink', params: { name: playingOn } }]);
     expect(previewed.length).toBe(1);
 
@@ -300,7 +300,7 @@ describe('Sound from PipeWire’s own state (a private PipeWire and WirePlumber,
     const sessionBus = await bus.connect();
     const withBus = { ...context, sessionBus };
     const preview = await soundInfo.preview({}, withBus);
-    expect(preview.summary).toBe('Show the sound devices PipeWire has, the defaults and the audio units');
+    expect(preview.summary).toBe('Show the sound devices PipeWire has, the defaults and the audio services');
     const [outputsBefore, ...rest] = preview.details;
     expect(
       outputsBefore
@@ -313,7 +313,7 @@ describe('Sound from PipeWire’s own state (a private PipeWire and WirePlumber,
       `Default output: Test speaker (${SINK})`,
       // WirePlumber records from the default output's monitor where there is no input.
       `Default input: what Test speaker (${SINK}) plays (its monitor)`,
-      'Audio units: none in your service manager (the daemons run without one)',
+      'Audio services: none in your service manager (the daemons run without one)',
     ]);
     for (const name of [A, B, SINK]) await removeSink(name);
     await until('no device', (state) => state.sinks.every((sink) => sink.virtual || sink.name === 'auto_null'));
@@ -399,7 +399,7 @@ describe('Sound from PipeWire’s own state (a private PipeWire and WirePlumber,
       };
       await waitFor(async () => (await proposal()) !== undefined, 'the service’s proposal for sound-default-gone');
       const found = (await proposal())!;
-      expect(found.title?.value).toBe('Make Test speaker the default sound output');
+      expect(found.title?.value).toBe('Make Test speaker the Default Sound Output');
       const actions = (found.actions?.value as Record<string, Variant>[]).map((action) => action.name?.value);
       expect(actions).toEqual(['sound.set_default_sink']);
     } finally {

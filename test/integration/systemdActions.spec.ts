@@ -342,7 +342,11 @@ describe('systemd actions', () => {
       '/usr/sbin/steward-no-such-web belongs to no installed package.',
     ]);
     const { summary, undo } = await record.run(system('web.service'), context, options);
-    expect(summary.split('\n')).toEqual(['What systemd recorded of web.service:', ...preview.details]);
+    // First what its result means, in plain words; systemd's own ("exit-code") in the lines that follow.
+    expect(summary.split('\n')).toEqual([
+      'systemd’s record of web.service: its program ended with an error.',
+      ...preview.details,
+    ]);
     expect(undo).toEqual({ impossible: 'showing what systemd recorded changes nothing' });
     expect(needsAuthorization(record, system('web.service'))).toBeFalse();
   });

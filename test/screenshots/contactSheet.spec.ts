@@ -1,12 +1,12 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-// `npm run screenshots`: every screen Steward shows (the indicator in each state, its menu, a
-// notification, the quick chat with an answer and a proposal, each page of the preferences) in
-// English, German and French, rendered by a real GNOME Shell 48 and put on one contact sheet
-// (test-results/screenshots/contact-sheet.png) that a reviewer takes in at a glance.
-import type { ChildProcess } from 'node:child_process';
+// `npm run screenshots`: every screen Steward shows (the indicator in each state, a notification and the read-only
+// step it tells waiting in the menu, the quick chat with an answer and a proposal's card, the Undo and Keep
+// notifications, each page of the preferences) in English, German and French, the service started in the session's
+// language, rendered by a real GNOME Shell 48 and put on one contact sheet (test-results/screenshots/contact-sheet.png)
+// that a reviewer takes in at a glance.
 import { execFile } from 'node:child_process';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -14,28 +14,28 @@ import { cannotRunShell, itInShell, openShell, pressKeys, SETUP_TIMEOUT_MS } fro
 import { PrefsWindow } from '../e2e/harness/prefsWindow.js';
 import { ensureRootfs } from '../e2e/harness/rootfs.js';
 import { shellEval } from '../e2e/harness/shell.js';
+import {
+  closeNotificationsBut,
+  expandBanner,
+  FAILED_UNIT,
+  LANGUAGES,
+  notificationsIn,
+  NOTIFIED,
+  RESTARTED_UNIT,
+  startStewardScreens,
+  type StewardScreens,
+} from '../e2e/harness/stewardScreens.js';
 import { TestHook } from '../e2e/harness/testHook.js';
-import { appendToJournal, unitFailure } from '../support/journal.js';
-import { type OpenAIServer, startOpenAIServer } from '../support/openaiServer.js';
-import { DISK_FULL_SCRIPT, scriptedReply } from '../support/replayModel.js';
-import { quietWatch, type RunningService, startConfiguredService, waitFor } from '../support/service.js';
-import { addService, fail, startMockSystemd, stopMockSystemd } from '../support/systemdMock.js';
-import { makeTempDir } from '../support/tempDir.js';
+import { waitFor } from '../support/service.js';
 
-const LANGUAGES = [
-  { tag: 'en', locale: undefined },
-  { tag: 'de', locale: 'de_DE.UTF-8' },
-  { tag: 'fr', locale: 'fr_FR.UTF-8' },
-] as const;
-
-const UNIT_NAME = 'backup.service';
-const TOP_RIGHT = { x: 1280 - 560, y: 0, width: 560, height: 480 };
+const TOP_RIGHT = { x: 1280 - 560, y: 0, width: 560, height: 560 };
 const INDICATOR = { x: 1280 - 480, y: 0, width: 480, height: 120 };
-const BANNER = { x: 1280 / 2 - 300, y: 0, width: 600, height: 200 };
+const BANNER = { x: 1280 / 2 - 300, y: 0, width: 600, height: 220 };
 const PAGES = ['Model', 'Watching', 'Safety', 'Shortcut'];
+const SCREENS = 11;
 
 const artifacts = join(process.cwd(), 'test-results', 'screenshots');
-const NOTIFIED = `Main.messageTray.getSources().some((source) => source.title === 'Steward' && source.notifications.length > 0)`;
+const indicator = `Main.panel.statusArea['steward@steward.github.io']`;
 
 describe('the contact sheet of every screen', () => {
   const sheets: { tag: string; files: string[] }[] = [];
@@ -69,7 +69,8 @@ describe('the contact sheet of every screen', () => {
     process.stderr.write(`\ncontact sheet: ${join(artifacts, 'contact-sheet.png')} (${files.length} screens)\n`);
   }, SETUP_TIMEOUT_MS);
 
-  for (const { tag, locale } of LANGUAGES) {
+  for (const language of LANGUAGES) {
+    const { tag, locale } = language;
     itInShell(
       `renders every screen in ${tag}`,
       async () => {
@@ -77,7 +78,6 @@ describe('the contact sheet of every screen', () => {
         await mkdir(dir, { recursive: true });
         const { session } = await openShell('trixie', join(dir, 'logs'), undefined, locale);
         const hook = new TestHook(session.bus);
-        const home = await makeTempDir('steward-screenshots-');
         const files: string[] = [];
         const shoot = async (name: string, area?: typeof BANNER) => {
           const file = join(dir, `${tag}-${String(files.length + 1).padStart(2, '0')}-${name}.png`);
@@ -85,51 +85,71 @@ describe('the contact sheet of every screen', () => {
           files.push(file);
         };
         const iconIs = (file: string) => waitFor(async () => (await hook.indicatorIcon()) === file, `the ${file} icon`);
-        let systemd: ChildProcess | undefined;
-        let server: OpenAIServer | undefined;
-        let service: RunningService | undefined;
+        let steward: StewardScreens | undefined;
         try {
           await iconIs('steward-offline-symbolic.svg');
           await shoot('not-running', INDICATOR);
 
-          // The user's service manager (a stand-in on the session bus), a journal, and a scripted model.
-          const bus = { address: session.busAddress, connect: async () => session.bus, stop: async () => undefined };
-          systemd = await startMockSystemd(bus, session.bus);
-          await addService(session.bus, UNIT_NAME);
-          const journal = join(home.path, 'journal');
-          await mkdir(journal);
-          server = await startOpenAIServer({ reply: scriptedReply([DISK_FULL_SCRIPT]), apiKey: 'sk-screenshots' });
-          const keyFile = join(home.path, 'config', 'steward', 'api-key');
-          await mkdir(join(home.path, 'config', 'steward'), { recursive: true });
-          await writeFile(keyFile, 'sk-screenshots\n', { mode: 0o600 });
-          const thumbnails = join(home.path, '.cache', 'thumbnails', 'large');
-          await mkdir(thumbnails, { recursive: true });
-          for (let n = 0; n < 8; n++) await writeFile(join(thumbnails, `${n}.png`), Buffer.alloc(256 * 1024, n));
-          service = await startConfiguredService(bus, session.bus, home.path, {
-            watch: quietWatch({ journal: { system: false, user: false, directories: [journal] }, units: true }),
-            inference: { engine: 'remote', remote: { url: server.url, model: 'test-model', apiKeyFile: keyFile } },
-          });
+          steward = await startStewardScreens(session, language);
           await iconIs('steward-symbolic.svg');
           await shoot('idle', INDICATOR);
 
-          await fail(session.bus, UNIT_NAME, { status: 3 });
-          await appendToJournal(journal, [unitFailure(UNIT_NAME)]);
+          // A failed backup whose first step only reads its log: the notification, then the step waiting in the menu.
+          await steward.failUnit(FAILED_UNIT, { status: 3 });
           await waitFor(async () => (await shellEval(session.bus, NOTIFIED)) === true, 'the notification');
-          await shellEval(session.bus, 'Main.messageTray._banner?.expand(false)');
+          const [told] = await notificationsIn(session);
+          await expandBanner(session, told!.title);
           await shoot('notification', BANNER);
           await iconIs('steward-attention-symbolic.svg');
-          await shellEval(session.bus, `Main.panel.statusArea['steward@steward.github.io'].menu.open(0)`);
-          await shoot('menu', TOP_RIGHT);
-          await shellEval(session.bus, `Main.panel.statusArea['steward@steward.github.io'].menu.close(0)`);
+          const [waiting] = await steward.proposals();
+          await shellEval(session.bus, `${indicator}.showProposal(${JSON.stringify(String(waiting!.id))})`);
+          // The engine's line, as the menu reads it once open.
+          await waitFor(async () => (await hook.menuItems()).some((item) => item.includes('test-model')), 'the engine');
+          await shoot('menu-read-only-step', TOP_RIGHT);
+          await shellEval(session.bus, `${indicator}.menu.close(0)`);
 
           await hook.openChat();
           await hook.newConversation();
-          await hook.sendText(DISK_FULL_SCRIPT.question);
+          await hook.sendText(language.words.question);
           await waitFor(async () => (await hook.chat()).cards.length > 0, 'the answer and its proposal');
           await waitFor(async () => !(await hook.chat()).answering, 'the answer to end');
           await shoot('quick-chat');
           await shellEval(session.bus, pressKeys('KEY_Escape'));
           await waitFor(async () => !(await hook.chat()).open, 'the quick chat to close');
+
+          // A start that timed out, whose restart is offered: applied, its result offers Undo.
+          await steward.failUnit(RESTARTED_UNIT, { result: 'timeout' });
+          let restart: { id: string; action: string } | undefined;
+          await waitFor(async () => {
+            const proposal = (await steward!.proposals()).find((p) => p.subject === RESTARTED_UNIT);
+            const actions = (proposal?.actions ?? []) as Record<string, { value: unknown }>[];
+            const action = actions.find((a) => a.name?.value === 'systemd.restart_unit');
+            restart = proposal && action ? { id: String(proposal.id), action: 'systemd.restart_unit' } : undefined;
+            return restart !== undefined;
+          }, 'the restart to be proposed');
+          await closeNotificationsBut(session, '');
+          await steward.apply(restart!.id, restart!.action);
+          await waitFor(async () => (await notificationsIn(session)).some((n) => n.actions.length > 0), 'the result');
+          const [fixed] = (await notificationsIn(session)).filter((n) => n.actions.length > 0);
+          await closeNotificationsBut(session, fixed!.title);
+          await expandBanner(session, fixed!.title);
+          await shoot('undo-notification', BANNER);
+
+          // A NixOS switch waits to be kept: a STAND-IN job (NixOS cannot run here), told as JobFinished tells it.
+          await closeNotificationsBut(session, '');
+          await hook.tellJobFinished({
+            id: '990',
+            'proposal-id': '',
+            state: 'fixed',
+            summary: 'Add blender to environment.systemPackages in /etc/nixos/configuration.nix',
+            'can-undo': true,
+            action: 'nixos.add_package',
+          });
+          await waitFor(async () => (await notificationsIn(session)).length > 0, 'the Keep notification');
+          const [keep] = await notificationsIn(session);
+          await expandBanner(session, keep!.title);
+          await shoot('keep-notification-stand-in', BANNER);
+          await closeNotificationsBut(session, '');
 
           const prefs = await PrefsWindow.open(session, join(dir, 'logs'));
           try {
@@ -145,13 +165,10 @@ describe('the contact sheet of every screen', () => {
           }
           sheets.push({ tag, files });
         } finally {
-          await service?.stop();
-          await server?.close();
-          if (systemd) await stopMockSystemd(systemd);
+          await steward?.stop();
           await session.stop();
-          await home.remove();
         }
-        expect(files.length).toBe(9);
+        expect(files.length).toBe(SCREENS);
       },
       10 * 60_000,
     );

@@ -60,6 +60,8 @@ export interface OpenAIServerOptions {
   omitUsage?: boolean;
   /** A scripted model turn: text, and tools to call (arguments as the JSON text a model writes); overrides `answer`. */
   reply?(body: CompletionRequestBody): ScriptedReply;
+  /** The strings of a JSON answer by their keys ("explanation"); the rest, and every key unnamed, as exampleOf makes them. */
+  jsonStrings?: Record<string, string>;
   /** The JSON text that answers a request for JSON (a schema); by default a value that fits the schema, or its own. */
   json?(body: CompletionRequestBody): string | undefined;
 }
@@ -88,14 +90,16 @@ interface JsonSchema {
   enum?: unknown[];
 }
 
-/** A value that satisfies the simple schemas the tests use. */
-function exampleOf(schema: JsonSchema): unknown {
+/** A value that satisfies the simple schemas the tests use; a string named in `strings` is that string. */
+function exampleOf(schema: JsonSchema, strings: Record<string, string> = {}, key = ''): unknown {
   if (schema.enum) return schema.enum[0];
   switch (schema.type) {
     case 'object':
-      return Object.fromEntries(Object.entries(schema.properties ?? {}).map(([key, value]) => [key, exampleOf(value)]));
+      return Object.fromEntries(
+        Object.entries(schema.properties ?? {}).map(([name, value]) => [name, exampleOf(value, strings, name)]),
+      );
     case 'array':
-      return schema.items ? [exampleOf(schema.items)] : [];
+      return schema.items ? [exampleOf(schema.items, strings)] : [];
     case 'integer':
     case 'number':
       return 1;
@@ -104,7 +108,7 @@ function exampleOf(schema: JsonSchema): unknown {
     case 'null':
       return null;
     default:
-      return 'ok';
+      return strings[key] ?? 'ok';
   }
 }
 
@@ -183,7 +187,7 @@ export async function startOpenAIServer(options: OpenAIServerOptions = {}): Prom
   async function stream(body: CompletionRequestBody, response: ServerResponse): Promise<void> {
     const schema = body.response_format?.type === 'json_schema' ? body.response_format.json_schema?.schema : undefined;
     const reply: ScriptedReply = schema
-      ? { content: options.json?.(body) ?? JSON.stringify(exampleOf(schema), null, 1) }
+      ? { content: options.json?.(body) ?? JSON.stringify(exampleOf(schema, options.jsonStrings), null, 1) }
       : (options.reply?.(body) ?? {
           content: options.answer?.(body) ?? `You said: ${body.messages.at(-1)?.content ?? ''}`,
         });

@@ -55,10 +55,15 @@ describe('the quick chat transcript', () => {
   });
 
   it('describes tool steps while they run and after', () => {
-    expect(toolStepText('checking disk usage', 'running', _)).toBe('checking disk usage…');
-    expect(toolStepText('checking disk usage…', 'running', _)).toBe('checking disk usage…');
-    expect(toolStepText('checking disk usage…', 'done', _)).toBe('checking disk usage');
-    expect(toolStepText('reading the journal', 'failed', _)).toBe('reading the journal (failed)');
+    expect(toolStepText('checking disk usage', 'running', _)).toBe('Checking disk usage…');
+    expect(toolStepText('checking disk usage…', 'running', _)).toBe('Checking disk usage…');
+    expect(toolStepText('checking disk usage…', 'done', _)).toBe('Checking disk usage');
+    expect(toolStepText('reading the journal', 'failed', _)).toBe('Reading the journal (failed)');
+    // A translation's ellipsis set apart stays while the step runs, and goes with its space after.
+    expect(toolStepText('Speicherplatzbelegung wird geprüft …', 'running', _)).toBe(
+      'Speicherplatzbelegung wird geprüft …',
+    );
+    expect(toolStepText('Speicherplatzbelegung wird geprüft …', 'done', _)).toBe('Speicherplatzbelegung wird geprüft');
   });
 
   it('writes download progress for people', () => {
@@ -107,8 +112,13 @@ describe('the quick chat shortcut', () => {
     expect(normalizeAccelerator('<Super>space')).toBe(normalizeAccelerator('<Mod4>Space'));
     expect(normalizeAccelerator('<Shift><Control>a')).toBe(normalizeAccelerator('<Primary><Shift>A'));
     expect(normalizeAccelerator('<Super>space')).not.toBe(normalizeAccelerator('<Shift><Super>space'));
-    expect(acceleratorLabel('<Super>space')).toBe('Super+Space');
-    expect(acceleratorLabel('<Primary><Alt>k')).toBe('Ctrl+Alt+K');
+    const _ = (text: string) => text;
+    expect(acceleratorLabel('<Super>space', _)).toBe('Super+Space');
+    expect(acceleratorLabel('<Primary><Alt>k', _)).toBe('Ctrl+Alt+K');
+    const german: Record<string, string> = { Ctrl: 'Strg', Space: 'Leertaste' };
+    expect(acceleratorLabel('<Control>space', (text) => german[text] ?? text))
+      .withContext("in German, the keys' German names")
+      .toBe('Strg+Leertaste');
   });
 
   it('clashes with the input-source switcher whenever the switcher has the same keys', () => {

@@ -131,7 +131,7 @@ describe('the steward command line', () => {
     expect(help('de', 'help')).toContain(
       'Befehle:\n  status                   Anzeigen, was der Steward-Dienst gerade tut\n',
     );
-    expect(help('fr', 'status', '--help')).toContain('Usage : steward status [options]\n');
+    expect(help('fr', 'status', '--help')).toContain('Usage\u202f: steward status [options]\n');
     expect(help('fr', 'status', '--help')).toContain('Le code de sortie est 3 quand le service ne fonctionne pas.');
     for (const [language, heading] of [
       ['de', 'BESCHREIBUNG'],

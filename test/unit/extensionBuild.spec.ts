@@ -137,6 +137,6 @@ describe('the translation template', () => {
     expect(pot).toContain('msgid "Open quick chat"');
     expect(pot).toContain('msgid "Pause Steward"');
     expect(pot).toContain('msgid "Apply"');
-    expect(pot).toContain('msgid "Copy _diagnostics"');
+    expect(pot).toContain('msgid "Copy _Diagnostics"');
   });
 });

@@ -45,12 +45,12 @@ describe('model recommendation', () => {
     const pick = recommendModel(withGpu(16, 8))!;
     // The name is the recommendation's own field, shown beside the reason.
     expect(pick.reason).not.toContain('Qwen');
-    expect(pick.reason).toMatch(/^It fits in the 8\.0 GiB of free VRAM/);
-    expect(pick.reason).toContain('VRAM');
+    expect(pick.reason).toMatch(/^It fits in the 8\.0 GiB of free video memory/);
+    expect(pick.reason).toContain('(Vulkan)');
     expect(pick.reason).toMatch(/\d+ tokens a second/);
     expect(pick.alternatives.map((e) => e.id)).toContain('gemma-4-e2b-q6_k');
     expect(pick.alternatives.map((e) => e.id)).not.toContain(pick.entry.id);
-    expect(recommendModel(cpuOnly(8))!.reason).toContain('no usable GPU');
+    expect(recommendModel(cpuOnly(8))!.reason).toContain('no usable graphics card');
   });
 
   it('gives the context that fits beside the model in the free VRAM, longer with more of it', () => {
@@ -67,7 +67,7 @@ describe('model recommendation', () => {
     const busy: Hardware = { ...cpuOnly(16), freeRamBytes: 1 * GIB };
     expect(recommendModel(busy)?.entry.id).toBe('qwen3-0.6b-q8_0');
     expect(recommendModel({ ...cpuOnly(16), freeRamBytes: 0.5 * GIB })).toBeUndefined();
-    expect(recommendModel(busy)!.reason).toContain('1.0 GiB of RAM free for it');
+    expect(recommendModel(busy)!.reason).toContain('1.0 GiB of memory free for it');
   });
 
   it('only offers file URIs the downloader can fetch offline', () => {

@@ -4,6 +4,7 @@ import {
   answersItsProposal,
   type Finding,
   findingFrom,
+  headingOf,
   jobFrom,
   primaryAction,
   type Proposal,
@@ -12,6 +13,7 @@ import {
 import {
   canApplyDirectly,
   Coalescer,
+  LINE_BREAK,
   meetsLevel,
   type News,
   notificationFor,
@@ -192,9 +194,10 @@ describe('notification policy', () => {
       const logs = { ...full.actions[0]!, shown: true, answer: 'exit code 3\nline two' };
       const readingOnly = { ...full, title: 'See why backup.service failed', actions: [logs] };
       expect(primaryAction(readingOnly)).toBeUndefined();
+      // The answer's first line says what the step found; the rest is for Details.
       expect(notificationFor([proposalNews(readingOnly)], translations)).toEqual({
         title: 'See why backup.service failed',
-        body: 'backup.service stopped with exit code 3.\nShow its logs:\nexit code 3\nline two',
+        body: ['backup.service stopped with exit code 3.', 'exit code 3'].join(LINE_BREAK),
         urgency: 'high',
         buttons: ['details', 'dismiss'],
       });
@@ -264,12 +267,21 @@ describe('notification policy', () => {
         translations,
       );
       expect(text.title).toBe('Steward found 2 problems');
-      expect(text.body).toBe('Disk almost full · Restart backup.service');
+      expect(text.body).toBe(['Disk almost full', 'Restart backup.service'].join(LINE_BREAK));
       expect(text.urgency).toBe('critical');
       expect(text.buttons).toEqual(['open', 'dismiss']);
       expect(
         notificationFor([findingNews(finding('1', 'warning')), findingNews(finding('2', 'error'))], translations).title,
       ).toBe('2 new problems');
+    });
+
+    it('lists at most three of a burst, a line each, and how many more', () => {
+      const many = ['1', '2', '3', '4', '5'].map((id) => findingNews(finding(id, 'error')));
+      expect(notificationFor(many, translations).body.split(LINE_BREAK)).toEqual([
+        'problem 1',
+        'problem 2',
+        'and 3 more',
+      ]);
     });
 
     it('tells a proposal that waits in a burst as it is when the burst ends', () => {
@@ -281,6 +293,81 @@ describe('notification policy', () => {
       const [first, second] = coalescer.flush(1000);
       expect(first?.kind === 'proposal' && first.proposal.title).toBe('Answered');
       expect(second?.kind).toBe('finding');
+    });
+
+    it('is the finding in one sentence, then at most three short lines, each a line of its own on screen', () => {
+      const full = restart();
+      const logs = {
+        ...full.actions[0]!,
+        shown: true,
+        answer: [
+          'At 9:26:59 PM, backup.service’s log says its program ended with an error.',
+          '1 line of backup.service’s log',
+          "9:26:59 PM backup.service: Failed with result 'exit-code'.",
+        ].join('\n'),
+      };
+      const readingOnly = {
+        ...full,
+        title: 'See why backup.service failed',
+        explanation: 'backup.service failed (exit code 3). It exited with an error of its own. More on it.',
+        actions: [logs, { ...logs, name: 'info.unit_failure', answer: 'What systemd recorded of backup.service:\nx' }],
+      };
+      const news: News = {
+        ...proposalNews(readingOnly),
+        finding: finding('3', 'error', 'backup.service failed (exit code 3)'),
+      };
+      const text = notificationFor([news], translations);
+      expect(text.title).toBe('backup.service failed (exit code 3)');
+      // GNOME Shell turns "\n" into a space in a banner: LINE_BREAK is a line break it keeps.
+      expect(text.body).not.toContain('\n');
+      expect(text.body.split(LINE_BREAK)).toEqual([
+        'It exited with an error of its own.',
+        'At 9:26:59 PM, backup.service’s log says its program ended with an error.',
+        'What systemd recorded of backup.service',
+      ]);
+      expect(text.body).withContext("systemd's words are for Details").not.toContain('exit-code');
+      expect(text.body).not.toMatch(/\d{4}-\d\d-\d\dT/);
+    });
+
+    it('adds the proposal’s own title where it says why the change may help now, not for a step that only looks', () => {
+      const freed = { ...restart(), title: 'Restart backup.service: port 80 is free now' };
+      const failed = finding('3', 'error', 'backup.service failed');
+      const news: News = { kind: 'proposal', proposal: freed, severity: 'error', finding: failed };
+      expect(notificationFor([news], translations).body.split(LINE_BREAK)).toEqual([
+        'backup.service stopped with exit code 3.',
+        'Restart backup.service: port 80 is free now',
+      ]);
+      const looking = { ...freed, title: 'See why backup.service failed', actions: freed.actions.slice(0, 1) };
+      const looked: News = { kind: 'proposal', proposal: looking, severity: 'error', finding: failed };
+      expect(notificationFor([looked], translations).body).not.toContain('See why');
+    });
+
+    it("does not call the person's own request in the chat an unconfirmed report", () => {
+      const asked = restart('low', { origin: 'chat', 'vouched-by': '', 'reported-by': 'chat', 'one-click': false });
+      const { body } = notificationFor([proposalNews(asked)], translations);
+      expect(body).toBe('You asked for this in the quick chat.');
+      expect(body).not.toContain('chat;');
+      // Another program's request is no report either: its title names it, and its reason is the model's words.
+      const agent = restart('low', {
+        origin: 'agent',
+        'vouched-by': '',
+        'reported-by': 'claude (uid 1000)',
+        'explanation-by': 'model',
+      });
+      expect(notificationFor([proposalNews(agent)], translations).body).toBe(
+        'The model says: backup.service stopped with exit code 3.',
+      );
+    });
+
+    it('heads a proposal by its finding, or by the kind of change when its title only repeats the button', () => {
+      const free = proposalFrom({
+        id: '9',
+        title: 'Free 2.1 MB in ~/.cache/thumbnails',
+        actions: [{ name: 'files.clear_cache', title: 'Clear caches', preview: 'Free 2.1 MB in ~/.cache/thumbnails' }],
+      });
+      expect(headingOf(free)).toBe('Clear caches');
+      expect(headingOf(restart())).toBe('Restart backup.service');
+      expect(headingOf(restart(), finding('3', 'error', 'backup.service failed'))).toBe('backup.service failed');
     });
 
     it('keeps a single line short', () => {
@@ -311,7 +398,12 @@ describe('notification policy', () => {
 
     it('offers Keep for a NixOS switch that waits for confirmation, and not for its Undo', () => {
       const job = { id: '5', proposalId: '8', summary: 'Add blender', canUndo: true, action: 'nixos.add_package' };
-      expect(resultNotification({ ...job, state: 'fixed' }, translations).buttons).toEqual(['keep', 'undo']);
+      expect(resultNotification({ ...job, state: 'fixed' }, translations)).toEqual({
+        title: 'Keep the new NixOS configuration?',
+        body: 'Add blender',
+        urgency: 'high',
+        buttons: ['keep', 'undo'],
+      });
       expect(resultNotification({ ...job, state: 'failed' }, translations).buttons).toEqual([]);
       const undo = { ...job, action: 'nixos.rollback', canUndo: false, state: 'fixed' };
       expect(resultNotification(undo, translations).buttons).toEqual([]);

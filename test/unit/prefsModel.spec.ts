@@ -17,6 +17,7 @@ import {
   recommendationTitle,
   runningServiceText,
 } from '../../extension/src/prefs/prefsModel.js';
+import { engineSummary } from '../../extension/src/shared/serviceStatus.js';
 import { defaultConfig } from '../../service/src/config.js';
 import { createCatalog } from '../../service/src/fixes/catalog.js';
 
@@ -171,21 +172,28 @@ describe('the preferences model', () => {
     );
   });
 
-  it("says what runs: the service's version, its model and where answers are computed", () => {
+  it("says what runs as the top-bar menu does: the service's version, the engine's model and where it runs", () => {
     const status = { version: '0.2.0', state: 'idle', 'inference-backend-summary': 'CUDA: no driver; using the CPU' };
-    const models = [
-      { name: 'Qwen 3.5 4B', active: false },
-      { name: 'Gemma 4 E2B', active: true },
-    ];
-    expect(runningServiceText(status, models, _)).toEqual({
+    const local = { state: 'ready', location: 'local', model: '/home/ada/.local/share/steward/models/gemma.gguf' };
+    expect(runningServiceText(status, local, _)).toEqual({
       title: 'Steward is running',
-      subtitle: 'Version 0.2.0 · model Gemma 4 E2B · CUDA: no driver; using the CPU',
+      subtitle: 'Version 0.2.0 · gemma.gguf · not loaded · CUDA: no driver; using the CPU',
     });
+    // A remote engine's model is a model: not "no model chosen yet" because none is installed here.
+    const remote = { state: 'ready', location: 'remote', model: 'test-model' };
+    expect(runningServiceText({ version: '0.2.0', state: 'idle' }, remote, _).subtitle).toBe(
+      `Version 0.2.0 · ${engineSummary(remote, _)}`,
+    );
+    expect(engineSummary(remote, _)).toBe('test-model · remote');
     expect(
-      runningServiceText({ version: '0.2.0', state: 'degraded', 'state-reason': 'the journal is not readable' }, [], _),
+      runningServiceText(
+        { version: '0.2.0', state: 'degraded', 'state-reason': 'the journal is not readable' },
+        { state: 'unconfigured', model: '' },
+        _,
+      ),
     ).toEqual({
       title: 'Steward is running, with a problem',
-      subtitle: 'Version 0.2.0 · no model chosen yet · the journal is not readable',
+      subtitle: 'Version 0.2.0 · No model is set up · the journal is not readable',
     });
   });
 

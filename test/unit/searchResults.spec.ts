@@ -10,6 +10,8 @@ const proposal = (id: string, title: string): Proposal => ({
   explanation: '',
   state: 'open',
   actions: [],
+  origin: 'playbook',
+  reporter: 'systemd',
   oneClick: false,
   unconfirmedReporter: '',
   explainedByModel: false,

@@ -12,6 +12,7 @@ import {
 } from '../../extension/src/shared/serviceStatus.js';
 
 const _ = (text: string) => text;
+const t = { _, ngettext: (one: string, many: string, n: number) => (n === 1 ? one : many) };
 const running = (state: string, apiVersion = 1, reason = ''): ServiceStatus => ({
   running: true,
   state,
@@ -22,7 +23,7 @@ const running = (state: string, apiVersion = 1, reason = ''): ServiceStatus => (
 
 describe('the indicator presentation', () => {
   it('says the service is not running and offers to start it', () => {
-    expect(present({ running: false }, 1, _)).toEqual(
+    expect(present({ running: false }, 1, t)).toEqual(
       jasmine.objectContaining({
         iconName: 'steward-offline-symbolic',
         title: 'Steward service is not running',
@@ -37,7 +38,7 @@ describe('the indicator presentation', () => {
     const presentation = present(
       { running: false, installed: false, installHelp: help, installCommand: command },
       1,
-      _,
+      t,
     );
     expect(presentation).toEqual(
       jasmine.objectContaining({
@@ -57,43 +58,45 @@ describe('the indicator presentation', () => {
   });
 
   it('offers a command to copy only where the service is not installed', () => {
-    expect(present({ running: false }, 1, _).copyCommand).toBe('');
-    expect(present(running('idle'), 1, _).copyCommand).toBe('');
+    expect(present({ running: false }, 1, t).copyCommand).toBe('');
+    expect(present(running('idle'), 1, t).copyCommand).toBe('');
   });
 
   it('names each state in words', () => {
-    expect(present(running('idle'), 1, _).title).toBe('Steward is idle');
-    expect(present(running('starting'), 1, _).title).toBe('Steward is starting');
-    expect(present(running('busy'), 1, _).title).toBe('Steward is working');
-    expect(present(running('attention', 1, '2 proposals wait'), 1, _)).toEqual(
+    expect(present(running('idle'), 1, t).title).toBe('Steward is idle');
+    expect(present(running('starting'), 1, t).title).toBe('Steward is starting');
+    expect(present(running('busy'), 1, t).title).toBe('Steward is working');
+    expect(present(running('attention', 1, '2 proposals wait'), 1, t)).toEqual(
       jasmine.objectContaining({ iconName: 'steward-attention-symbolic', detail: '2 proposals wait' }),
     );
-    expect(present(running('degraded', 1, 'Config is broken.'), 1, _)).toEqual(
+    expect(present(running('degraded', 1, 'Config is broken.'), 1, t)).toEqual(
       jasmine.objectContaining({ title: 'Steward is running with problems', detail: 'Config is broken.' }),
     );
   });
 
   it('shows a state it does not know as running, with its reason, rather than failing', () => {
-    expect(present(running('dreaming', 1, 'Counting sheep'), 1, _)).toEqual(
+    expect(present(running('dreaming', 1, 'Counting sheep'), 1, t)).toEqual(
       jasmine.objectContaining({ title: 'Steward is running', detail: 'Counting sheep' }),
     );
   });
 
   it('asks for an update when the service is older than the extension', () => {
-    const shown = present(running('idle', 1), 2, _);
+    const shown = present(running('idle', 1), 2, t);
     expect(shown.title).toBe('Steward service needs an update');
     expect(shown.detail).toContain('API 1');
     expect(shown.detail).toContain('API 2');
   });
 
   it('keeps working with a newer service and says the extension can be updated', () => {
-    const shown = present(running('idle', 3), 2, _);
+    const shown = present(running('idle', 3), 2, t);
     expect(shown.title).toBe('Steward is idle');
     expect(shown.detail).toContain('update the extension');
   });
 
   it('translates through the given gettext', () => {
-    expect(present({ running: false }, 1, (text) => `«${text}»`).title).toBe('«Steward service is not running»');
+    expect(present({ running: false }, 1, { ...t, _: (text) => `«${text}»` }).title).toBe(
+      '«Steward service is not running»',
+    );
   });
 
   it('compares API revisions', () => {
@@ -105,49 +108,50 @@ describe('the indicator presentation', () => {
   describe('with the engine and what waits for the user', () => {
     const activity = (changes: Partial<typeof NO_ACTIVITY>) => ({ ...NO_ACTIVITY, ...changes });
 
-    it('counts what waits in the attention title', () => {
+    it('counts what waits in the attention title, and says it once', () => {
       const shown = present(
         running('attention', 1, 'A problem needs attention.'),
         1,
-        _,
+        t,
         activity({ openProposals: 1, activeFindings: 1 }),
       );
+      // The menu lists what waits below: the service's reason would say the same a second time.
       expect(shown).toEqual(
         jasmine.objectContaining({
           iconName: 'steward-attention-symbolic',
-          title: 'Steward needs your attention (1)',
-          detail: 'A problem needs attention.',
+          title: '1 problem needs your attention',
+          detail: '',
           animate: false,
         }),
       );
-      expect(present(running('idle'), 1, _, activity({ openProposals: 2, activeFindings: 3 })).title).toBe(
-        'Steward needs your attention (3)',
+      expect(present(running('idle'), 1, t, activity({ openProposals: 2, activeFindings: 3 })).title).toBe(
+        '3 problems need your attention',
       );
-      expect(present(running('attention'), 1, _).title).toBe('Steward needs your attention');
+      expect(present(running('attention'), 1, t).title).toBe('Steward needs your attention');
     });
 
     it('pulses the icon while a model loads or Steward works', () => {
-      expect(present(running('idle'), 1, _, activity({ engineState: 'loading' }))).toEqual(
+      expect(present(running('idle'), 1, t, activity({ engineState: 'loading' }))).toEqual(
         jasmine.objectContaining({
           iconName: 'steward-thinking-symbolic',
           title: 'Steward is loading a model',
           animate: true,
         }),
       );
-      expect(present(running('busy'), 1, _)).toEqual(
+      expect(present(running('busy'), 1, t)).toEqual(
         jasmine.objectContaining({ iconName: 'steward-thinking-symbolic', animate: true }),
       );
-      expect(present(running('idle'), 1, _).animate).toBeFalse();
+      expect(present(running('idle'), 1, t).animate).toBeFalse();
     });
 
     it('says when Steward is paused, before anything else but its own problems', () => {
-      expect(present(running('attention'), 1, _, activity({ paused: true, openProposals: 1 }))).toEqual(
+      expect(present(running('attention'), 1, t, activity({ paused: true, openProposals: 1 }))).toEqual(
         jasmine.objectContaining({ iconName: 'steward-paused-symbolic', title: 'Steward is paused' }),
       );
-      expect(present(running('degraded', 1, 'Config is broken.'), 1, _, activity({ paused: true })).title).toBe(
+      expect(present(running('degraded', 1, 'Config is broken.'), 1, t, activity({ paused: true })).title).toBe(
         'Steward is running with problems',
       );
-      expect(present({ running: false }, 1, _, activity({ paused: true })).iconName).toBe('steward-offline-symbolic');
+      expect(present({ running: false }, 1, t, activity({ paused: true })).iconName).toBe('steward-offline-symbolic');
     });
 
     it('describes the engine: model, backend and video memory', () => {

@@ -6,6 +6,7 @@ import { gettext as _ } from 'resource:///org/gnome/Shell/Extensions/js/extensio
 
 import { pullProgressText } from '../shared/chatTranscript.js';
 import { text } from '../shared/model.js';
+import { format } from '../shared/text.js';
 import type { PrefsContext } from './prefsContext.js';
 import { enginePatch, isInstalled, modelRows, recommendationTitle } from './prefsModel.js';
 import { serviceGroup } from './serviceGroup.js';
@@ -58,6 +59,11 @@ function engineGroup(context: PrefsContext, page: Adw.PreferencesPage): void {
     engineRow.selected = config.inference.engine === 'remote' ? 1 : 0;
     url.text = config.inference.remote?.url ?? '';
     model.text = config.inference.remote?.model ?? '';
+    // A key read from a file is set, though the row has nothing to show: its title says where it is.
+    const keyFile = config.inference.remote?.apiKeyFile;
+    key.title = keyFile
+      ? format(_('API key (read from {file})'), { file: keyFile })
+      : _('API key (kept in the keyring)');
     for (const row of remoteRows) row.visible = config.inference.engine === 'remote';
   });
 }
@@ -66,11 +72,22 @@ function modelsGroup(context: PrefsContext, page: Adw.PreferencesPage): void {
   const group = context.addServiceGroup(
     page,
     new Adw.PreferencesGroup({
-      title: _('Installed models'),
+      title: _('Installed Models'),
       description: _('The model Steward uses on this computer, with how well it fits.'),
     }),
   );
   let rows: Adw.ActionRow[] = [];
+  // With a remote engine, an empty list is no gap to fill: answers come from the server.
+  let remote = false;
+  const emptyText = () =>
+    remote
+      ? _('None on this computer: answers come from the remote server.')
+      : _('No models yet: download the recommended one below.');
+  let empty: Adw.ActionRow | null = null;
+  context.onFill((config) => {
+    remote = config.inference.engine === 'remote';
+    if (empty) empty.title = emptyText();
+  });
   context.onLoad(() => {
     void context
       .call(() => context.client.models())
@@ -90,8 +107,9 @@ function modelsGroup(context: PrefsContext, page: Adw.PreferencesPage): void {
           group.add(row);
           return row;
         });
+        empty = null;
         if (rows.length === 0) {
-          const empty = new Adw.ActionRow({ title: _('No models yet: download the recommended one below.') });
+          empty = new Adw.ActionRow({ title: emptyText() });
           group.add(empty);
           rows.push(empty);
         }
@@ -100,7 +118,7 @@ function modelsGroup(context: PrefsContext, page: Adw.PreferencesPage): void {
 }
 
 function recommendedGroup(context: PrefsContext, page: Adw.PreferencesPage): void {
-  const recommended = context.serviceGroup(page, _('Recommended model'));
+  const recommended = context.serviceGroup(page, _('Recommended Model'));
   const row = new Adw.ActionRow();
   const progress = new Gtk.ProgressBar({ valign: Gtk.Align.CENTER, width_request: 120, visible: false });
   const pull = new Gtk.Button({ label: _('Download'), valign: Gtk.Align.CENTER, sensitive: false });

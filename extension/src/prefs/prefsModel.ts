@@ -5,6 +5,7 @@
 // rows and the diagnostics text. Runs under Node in the unit tests.
 
 import { text } from '../shared/model.js';
+import { engineSummary } from '../shared/serviceStatus.js';
 import { format, formatBytes } from '../shared/text.js';
 type Gettext = (text: string) => string;
 type NGettext = (singular: string, plural: string, count: number) => string;
@@ -28,12 +29,12 @@ export interface CatalogAction {
  * parameters counts as 'medium' here. A unit test keeps the two the same.
  */
 export const CATALOG_ACTIONS: readonly CatalogAction[] = [
-  { name: 'bluetooth.block', risk: 'low', title: (_) => _('Turn Bluetooth airplane mode on'), touches: 'desktop' },
-  { name: 'bluetooth.power_off', risk: 'low', title: (_) => _('Switch the Bluetooth adapter off'), touches: 'desktop' },
-  { name: 'bluetooth.power_on', risk: 'low', title: (_) => _('Switch the Bluetooth adapter on'), touches: 'desktop' },
-  { name: 'bluetooth.unblock', risk: 'low', title: (_) => _('Turn Bluetooth airplane mode off'), touches: 'desktop' },
-  { name: 'clock.ntp_off', risk: 'low', title: (_) => _('Turn automatic time off'), touches: 'desktop' },
-  { name: 'clock.ntp_on', risk: 'low', title: (_) => _('Turn automatic time on'), touches: 'desktop' },
+  { name: 'bluetooth.block', risk: 'low', title: (_) => _('Turn Bluetooth Airplane Mode On'), touches: 'desktop' },
+  { name: 'bluetooth.power_off', risk: 'low', title: (_) => _('Turn the Bluetooth adapter off'), touches: 'desktop' },
+  { name: 'bluetooth.power_on', risk: 'low', title: (_) => _('Turn the Bluetooth adapter on'), touches: 'desktop' },
+  { name: 'bluetooth.unblock', risk: 'low', title: (_) => _('Turn Bluetooth Airplane Mode Off'), touches: 'desktop' },
+  { name: 'clock.ntp_off', risk: 'low', title: (_) => _('Turn Automatic Time Off'), touches: 'desktop' },
+  { name: 'clock.ntp_on', risk: 'low', title: (_) => _('Turn Automatic Time On'), touches: 'desktop' },
   { name: 'config.restore', risk: 'medium', title: (_) => _('Restore a configuration file'), touches: 'files' },
   {
     name: 'config.show_error',
@@ -137,7 +138,7 @@ export const CATALOG_ACTIONS: readonly CatalogAction[] = [
   {
     name: 'info.sound',
     risk: 'low',
-    title: (_) => _('Show the sound devices, the defaults and the audio units'),
+    title: (_) => _('Show the sound devices, the defaults and the audio services'),
     touches: null,
   },
   {
@@ -206,7 +207,7 @@ export const CATALOG_ACTIONS: readonly CatalogAction[] = [
     title: (_) => _('Start a service automatically'),
     touches: 'services',
   },
-  { name: 'systemd.mask_unit', risk: 'medium', title: (_) => _('Mask a unit'), touches: 'services' },
+  { name: 'systemd.mask_unit', risk: 'medium', title: (_) => _('Mask a service'), touches: 'services' },
   {
     name: 'systemd.reset_failed',
     risk: 'medium',
@@ -216,7 +217,7 @@ export const CATALOG_ACTIONS: readonly CatalogAction[] = [
   { name: 'systemd.restart_unit', risk: 'medium', title: (_) => _('Restart a service'), touches: 'services' },
   { name: 'systemd.start_unit', risk: 'medium', title: (_) => _('Start a service'), touches: 'services' },
   { name: 'systemd.stop_unit', risk: 'medium', title: (_) => _('Stop a service'), touches: 'services' },
-  { name: 'systemd.unmask_unit', risk: 'medium', title: (_) => _('Unmask a unit'), touches: 'services' },
+  { name: 'systemd.unmask_unit', risk: 'medium', title: (_) => _('Unmask a service'), touches: 'services' },
 ];
 
 /** The part of the service's configuration (service/src/config.ts) that the preferences show. */
@@ -468,14 +469,11 @@ export function diagnosticsText(diagnostics: Diagnostics): string {
 /** What the preferences' status row says of a running service: its version, model and any trouble. */
 export function runningServiceText(
   status: Record<string, unknown>,
-  models: readonly Record<string, unknown>[],
+  engine: Record<string, unknown>,
   _: Gettext,
 ): { title: string; subtitle: string } {
-  const active = models.find((model) => model['active'] === true);
-  const details = [
-    format(_('Version {version}'), { version: text(status['version']) }),
-    active ? format(_('model {name}'), { name: text(active['name']) }) : _('no model chosen yet'),
-  ];
+  // The engine's line as the top-bar menu says it: the model, local or on the remote server.
+  const details = [format(_('Version {version}'), { version: text(status['version']) }), engineSummary(engine, _)];
   // Where answers are computed, and why not on a faster backend ("CUDA: …; using Vulkan").
   if (text(status['inference-backend-summary'])) details.push(text(status['inference-backend-summary']));
   const degraded = status['state'] === 'degraded';

@@ -23,7 +23,7 @@ export function serviceGroup(context: PrefsContext, extensionVersion: string): A
     start.sensitive = false;
     void context.call(() => context.client.start()).finally(() => (start.sensitive = true));
   });
-  const copy = new Gtk.Button({ label: _('Copy _diagnostics'), use_underline: true, valign: Gtk.Align.CENTER });
+  const copy = new Gtk.Button({ label: _('Copy _Diagnostics'), use_underline: true, valign: Gtk.Align.CENTER });
   copy.connect('clicked', () => void copyDiagnostics(context, extensionVersion));
   row.add_suffix(start);
   row.add_suffix(copy);
@@ -35,8 +35,8 @@ export function serviceGroup(context: PrefsContext, extensionVersion: string): A
   });
   context.onLoad(() => {
     void context
-      .call(() => Promise.all([context.client.status(), context.client.models()]))
-      .then(([status, models]) => Object.assign(row, runningServiceText(status, models, _)));
+      .call(() => Promise.all([context.client.status(), context.client.engineStatus()]))
+      .then(([status, engine]) => Object.assign(row, runningServiceText(status, engine, _)));
   });
   return group;
 }

@@ -15,12 +15,12 @@ import { QUICK_CHAT_KEY, ShortcutSettingsWatch } from '../shared/shortcutSetting
  * switcher with a single layout, or another shortcut).
  */
 export class ShortcutGroup {
-  readonly group = new Adw.PreferencesGroup({ title: _('Quick chat') });
+  readonly group = new Adw.PreferencesGroup({ title: _('Quick Chat') });
   private readonly _watch: ShortcutSettingsWatch;
   private readonly _label = new Gtk.ShortcutLabel({ valign: Gtk.Align.CENTER, disabled_text: _('None') });
   private readonly _conflictRow = new Adw.ActionRow({ title: _('This shortcut does nothing yet') });
   private readonly _takeButton = new Gtk.Button({
-    label: _('Use this shortcut for Steward'),
+    label: _('Use for Steward'),
     valign: Gtk.Align.CENTER,
   });
 
@@ -61,7 +61,7 @@ export class ShortcutGroup {
   /** A dialog that takes the next key combination as the shortcut; Backspace removes it, Escape cancels. */
   private _capture(): void {
     const dialog = new Adw.AlertDialog({
-      heading: _('Press the new shortcut'),
+      heading: _('Press the New Shortcut'),
       body: _('Press Escape to cancel or Backspace to remove the shortcut.'),
     });
     dialog.add_response('cancel', _('Cancel'));

@@ -42,7 +42,7 @@ export function shortcutPage(context: PrefsContext, settings: Gio.Settings): Adw
     neural.sensitive = neuralModel !== undefined;
     neural.subtitle = neuralModel
       ? format(_('Read with the voice {name} instead of the screen reader’s voice.'), { name: neuralModel })
-      : _('Put a neural voice in ~/.local/share/steward/voices and name it in voice.neuralModel.');
+      : _('No neural voice is chosen; Steward reads neural voices from ~/.local/share/steward/voices.');
   });
   return page;
 }

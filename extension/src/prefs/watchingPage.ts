@@ -20,7 +20,7 @@ import {
 export function watchingPage(context: PrefsContext, settings: Gio.Settings): Adw.PreferencesPage {
   const page = context.page(_('_Watching'), 'system-search-symbolic');
 
-  const sources = context.serviceGroup(page, _('What Steward watches'));
+  const sources = context.serviceGroup(page, _('What Steward Watches'));
   const switches: [string, string[], (config: ServiceConfig) => boolean][] = [
     [_('System journal'), ['watch', 'journal', 'system'], (c) => c.watch.journal.system],
     [_('Your journal'), ['watch', 'journal', 'user'], (c) => c.watch.journal.user],
@@ -72,7 +72,7 @@ export function watchingPage(context: PrefsContext, settings: Gio.Settings): Adw
 
   const files = context.serviceGroup(
     page,
-    _('Watched files'),
+    _('Watched Files'),
     _('Steward keeps a copy of each good version, so that a broken change can be undone.'),
   );
   const paths = new Adw.EntryRow({ title: _('Files and folders'), show_apply_button: true });

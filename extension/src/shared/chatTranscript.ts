@@ -154,16 +154,33 @@ export function switcherWithout(settings: ShortcutSettings): string[] {
   return settings.switchInputSource.filter((accelerator) => !ours.has(normalizeAccelerator(accelerator)));
 }
 
-/** "<Super>space" as people read it: "Super+Space". */
-export function acceleratorLabel(accelerator: string): string {
-  const names: Record<string, string> = { control: 'Ctrl', super: 'Super', shift: 'Shift', alt: 'Alt' };
+/** The names of modifiers and keys as the keyboard's caps say them in the user's language ("Strg", "Leertaste"). */
+function keyNames(_: Gettext): Record<string, string> {
+  return {
+    // Translators: names of keys in a shortcut such as "Ctrl+Space", as your language's keyboards label them
+    // (German: "Strg", "Umschalt", "Leertaste"; French: "Ctrl", "Maj", "Espace").
+    control: _('Ctrl'),
+    super: _('Super'),
+    shift: _('Shift'),
+    alt: _('Alt'),
+    space: _('Space'),
+    return: _('Enter'),
+    escape: _('Esc'),
+    tab: _('Tab'),
+    backspace: _('Backspace'),
+  };
+}
+
+/** "<Super>space" as people read it, in their language: "Super+Space", "Super+Leertaste". */
+export function acceleratorLabel(accelerator: string, _: Gettext): string {
+  const names = keyNames(_);
   const modifiers = [...accelerator.matchAll(/<(\w+)>/g)].map((match) => {
     const name = match[1] ?? '';
     const normal = MODIFIER_NAMES[name.toLowerCase()] ?? name;
     return names[normal] ?? normal;
   });
   const key = accelerator.replace(/<\w+>/g, '').trim();
-  return [...modifiers, key.charAt(0).toUpperCase() + key.slice(1)].join('+');
+  return [...modifiers, names[key.toLowerCase()] ?? key.charAt(0).toUpperCase() + key.slice(1)].join('+');
 }
 
 /**
@@ -177,7 +194,7 @@ export function conflictSentence(
 ): string | null {
   const clashing = clashingAccelerators(settings);
   if (clashing.length === 0) return null;
-  const shortcut = clashing.map(acceleratorLabel).join(', ');
+  const shortcut = clashing.map((accelerator) => acceleratorLabel(accelerator, _)).join(', ');
   const inPreferences = shownIn === 'preferences';
   const button = _('Change…');
   if (settings.inputSources > 1) {
@@ -196,10 +213,15 @@ export function conflictSentence(
   return `${why} ${ways}`;
 }
 
-/** "checking disk usage…" while a tool runs; the same without the ellipsis once it has finished. */
+/**
+ * "Checking disk usage…" while a tool runs; the same without the ellipsis once it has finished. The service writes
+ * its steps in lower case, as its command line lists them; on screen each is a line of its own, begun as one.
+ */
 export function toolStepText(description: string, status: string, _: Gettext): string {
-  const text = description.replace(/(…|\.\.\.)$/, '');
-  if (status === 'running') return `${text}…`;
+  const capital = description.charAt(0).toLocaleUpperCase() + description.slice(1);
+  // A translation may set its ellipsis apart ("wird geprüft …"): kept while running, gone with it after.
+  const text = capital.replace(/\s*(…|\.\.\.)$/, '');
+  if (status === 'running') return /(…|\.\.\.)$/.test(capital) ? capital : `${text}…`;
   // Translators: a step of the assistant that failed, e.g. "Checking disk usage (failed)".
   if (status === 'failed') return format(_('{step} (failed)'), { step: text });
   return text;

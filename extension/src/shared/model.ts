@@ -34,6 +34,10 @@ export interface Proposal {
   actions: ProposalAction[];
   /** Whether it may be applied from a notification: a playbook's, about what the system itself vouches for. */
   oneClick: boolean;
+  /** Where it comes from: a playbook's or the model's for a finding, the quick chat, another program (agent). */
+  origin: string;
+  /** Who reported the problem, or the program that asked for an agent's proposal, for people. */
+  reporter: string;
   /** Who reported the problem when only a program's own log line says so; '' when the system vouches for it. */
   unconfirmedReporter: string;
   /** Whether the explanation is the model's words rather than Steward's. */
@@ -87,7 +91,11 @@ export function proposalFrom(dict: Record<string, unknown>): Proposal {
       answer: text(action.answer),
     })),
     oneClick: dict['one-click'] === true,
-    unconfirmedReporter: dict['vouched-by'] === '' ? text(dict['reported-by']) : '',
+    origin: text(dict.origin),
+    reporter: text(dict['reported-by']),
+    // A request in the chat or from another program is the asker's own: no system is there to confirm it.
+    unconfirmedReporter:
+      dict['vouched-by'] === '' && !['chat', 'agent'].includes(text(dict.origin)) ? text(dict['reported-by']) : '',
     explainedByModel: dict['explanation-by'] === 'model',
   };
 }
@@ -145,6 +153,19 @@ const MAX_LABEL = 120;
  */
 export const buttonLabel = (action: ProposalAction): string =>
   shownText(action.label || action.title || action.name, { maxChars: MAX_LABEL });
+
+/**
+ * What a proposal is about, as its notification, its place in the menu and its card head it: the finding it answers
+ * ("backup.service failed"), else its title, unless that only repeats the button that runs its change ("Free 2.1 MB
+ * in ~/.cache/thumbnails"): then the kind of change ("Clear caches").
+ */
+export function headingOf(proposal: Proposal, finding?: Finding): string {
+  if (finding?.title) return finding.title;
+  const action = primaryAction(proposal);
+  const repeats = action && [action.preview, buttonLabel(action)].includes(proposal.title);
+  if (action && !action.readOnly && repeats && action.title) return action.title;
+  return proposal.title;
+}
 
 /** What the e2e tests read of the panel (through the test hook), in plain values. */
 export interface ChatSnapshot {

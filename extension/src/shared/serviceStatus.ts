@@ -3,7 +3,7 @@
 // What the indicator shows for each state of the service. Pure logic, no GNOME
 // imports, so it runs under Node in the unit tests.
 
-import { format, formatBytes } from './text.js';
+import { format, formatBytes, type Translations } from './text.js';
 
 export type ServiceState = 'starting' | 'idle' | 'busy' | 'attention' | 'degraded';
 
@@ -59,16 +59,16 @@ export function compatibility(serviceApiVersion: number, extensionApiVersion: nu
 export function present(
   status: ServiceStatus,
   extensionApiVersion: number,
-  _: Gettext,
+  translations: Translations,
   activity: Activity = NO_ACTIVITY,
 ): Presentation {
-  return { animate: false, copyCommand: '', ...presentState(status, extensionApiVersion, _, activity) };
+  return { animate: false, copyCommand: '', ...presentState(status, extensionApiVersion, translations, activity) };
 }
 
 function presentState(
   status: ServiceStatus,
   extensionApiVersion: number,
-  _: Gettext,
+  { _, ngettext }: Translations,
   activity: Activity,
 ): Omit<Presentation, 'animate' | 'copyCommand'> & { animate?: boolean; copyCommand?: string } {
   if (!status.running && status.installed === false) {
@@ -119,13 +119,20 @@ function presentState(
       };
     }
     if (status.state === 'attention' || waiting > 0) {
+      // The menu lists what waits below the title: the service's reason ("A problem needs attention.") would say it
+      // a second time.
       return {
         iconName: 'steward-attention-symbolic',
         title:
           waiting > 0
-            ? format(_('Steward needs your attention ({count})'), { count: waiting })
+            ? format(
+                ngettext('{count} problem needs your attention', '{count} problems need your attention', waiting),
+                {
+                  count: waiting,
+                },
+              )
             : _('Steward needs your attention'),
-        detail: join(status.reason, newer),
+        detail: waiting > 0 ? newer : join(status.reason, newer),
         canStart: false,
       };
     }

@@ -11,6 +11,13 @@ export const format = (template: string, values: Record<string, string | number>
   template.replace(/\{(\w+)\}/g, (match, key: string) => String(values[key] ?? match));
 
 type Gettext = (text: string) => string;
+type NGettext = (singular: string, plural: string, n: number) => string;
+
+/** The translation functions pure logic is handed: the shell's, the preferences', or the tests' own. */
+export interface Translations {
+  _: Gettext;
+  ngettext: NGettext;
+}
 
 const UNIT_COUNT = 5;
 

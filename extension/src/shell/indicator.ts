@@ -4,7 +4,7 @@ import Clutter from 'gi://Clutter';
 import Gio from 'gi://Gio';
 import GObject from 'gi://GObject';
 import St from 'gi://St';
-import { gettext as _ } from 'resource:///org/gnome/shell/extensions/extension.js';
+import { gettext as _, ngettext } from 'resource:///org/gnome/shell/extensions/extension.js';
 import * as Main from 'resource:///org/gnome/shell/ui/main.js';
 import * as PanelMenu from 'resource:///org/gnome/shell/ui/panelMenu.js';
 import * as PopupMenu from 'resource:///org/gnome/shell/ui/popupMenu.js';
@@ -120,14 +120,14 @@ export const StewardIndicator = GObject.registerClass(
       this._pauseItem = new PopupMenu.PopupSwitchMenuItem(_('Pause Steward'), false);
       this._pauseItem.connect('toggled', (_item, paused: boolean) => void this._steward.setPaused(paused));
       this._actionsSection.addMenuItem(this._pauseItem);
-      this._unloadItem = new PopupMenu.PopupMenuItem(_('Unload model'));
+      this._unloadItem = new PopupMenu.PopupMenuItem(_('Unload Model'));
       this._unloadItem.connect('activate', () => void this._steward.unload());
       this._unloadItem.visible = false;
       this._actionsSection.addMenuItem(this._unloadItem);
-      this._actionsSection.addAction(_('Open chat'), () => this._handlers.openChat());
+      this._actionsSection.addAction(_('Open Chat'), () => this._handlers.openChat());
       this._conflictItem = new PopupMenu.PopupMenuItem('', { reactive: false, style_class: 'steward-status-detail' });
       this._conflictItem.label.clutter_text.line_wrap = true;
-      this._takeShortcutItem = new PopupMenu.PopupMenuItem(_('Use this shortcut for Steward'));
+      this._takeShortcutItem = new PopupMenu.PopupMenuItem(_('Use for Steward'));
       this._takeShortcutItem.connect('activate', () => this._handlers.takeShortcut());
       this._actionsSection.addMenuItem(this._conflictItem);
       this._actionsSection.addMenuItem(this._takeShortcutItem);
@@ -158,9 +158,10 @@ export const StewardIndicator = GObject.registerClass(
       const status = this._steward.status;
       const running = status.running;
       const activity = this._steward.activity;
-      this._apply(present(status, API_VERSION, _, activity));
-      this._proposalsSection.show(running ? this._steward.proposals : []);
-      this._findingsSection.show(running ? this._steward.findings : []);
+      this._apply(present(status, API_VERSION, { _, ngettext }, activity));
+      const proposals = running ? this._steward.proposals : [];
+      this._proposalsSection.show(proposals, this._steward.findings);
+      this._findingsSection.show(running ? this._steward.findings : [], proposals);
       this._actionsSection.actor.visible = running;
       this._engineItem.visible = running && this._engineItem.label.text !== '';
       this._docsItem.visible = running && this._docsItem.label.text !== '';
@@ -169,7 +170,7 @@ export const StewardIndicator = GObject.registerClass(
 
     /** Opens the menu with the proposal's exact effect shown. */
     showProposal(proposalId?: string): void {
-      if (proposalId) this._proposalsSection.show(this._steward.proposals, proposalId);
+      if (proposalId) this._proposalsSection.show(this._steward.proposals, this._steward.findings, proposalId);
       (this.menu as PopupMenu.PopupMenu).open();
     }
 

@@ -4,7 +4,7 @@ import St from 'gi://St';
 import { gettext as _ } from 'resource:///org/gnome/shell/extensions/extension.js';
 import * as PopupMenu from 'resource:///org/gnome/shell/ui/popupMenu.js';
 
-import { buttonLabel, type Finding, primaryAction, type Proposal, shownAnswers } from '../shared/model.js';
+import { buttonLabel, type Finding, headingOf, primaryAction, type Proposal, shownAnswers } from '../shared/model.js';
 import { shownText } from '../shared/shownText.js';
 import { format } from '../shared/text.js';
 
@@ -40,8 +40,9 @@ export function headingItem(text: string, styleClass: string): PopupMenu.PopupMe
 }
 
 /**
- * The pending proposals: each with its title and risk, a button named by the change it makes (none when every
- * step only reads), Details (what the reading steps found, and the exact effect of the change) and Dismiss.
+ * The pending proposals, those that offer a change under "Proposed Fixes", those whose steps only looked under "What
+ * Steward Found": each headed by the problem it answers, with the change's risk, a button named by the change (none
+ * when every step only reads), Details (what the reading steps found, and the exact effect of the change) and Dismiss.
  */
 export class ProposalsSection extends PopupMenu.PopupMenuSection {
   private _expanded: string | null = null;
@@ -50,20 +51,27 @@ export class ProposalsSection extends PopupMenu.PopupMenuSection {
     super();
   }
 
-  show(proposals: Proposal[], expand: string | null = this._expanded): void {
+  show(proposals: Proposal[], findings: Finding[], expand: string | null = this._expanded): void {
     this._expanded = expand;
     this.removeAll();
-    if (proposals.length === 0) return;
-    this.addMenuItem(headingItem(_('Proposed fixes'), 'steward-menu-heading'));
-    for (const proposal of proposals) this._addProposal(proposal);
+    const changes = proposals.filter((proposal) => primaryAction(proposal) !== undefined);
+    const looked = proposals.filter((proposal) => primaryAction(proposal) === undefined);
+    const findingOf = (proposal: Proposal) => findings.find((finding) => finding.id === proposal.findingId);
+    if (changes.length > 0) this.addMenuItem(headingItem(_('Proposed Fixes'), 'steward-menu-heading'));
+    for (const proposal of changes) this._addProposal(proposal, findingOf(proposal));
+    if (looked.length > 0) this.addMenuItem(headingItem(_('What Steward Found'), 'steward-menu-heading'));
+    for (const proposal of looked) this._addProposal(proposal, findingOf(proposal));
   }
 
-  private _addProposal(proposal: Proposal): void {
+  private _addProposal(proposal: Proposal, finding: Finding | undefined): void {
     const action = primaryAction(proposal);
-    const risk = action ? riskLabel(action.risk) : '';
-    const title = shownText(proposal.title, { maxChars: MAX_TITLE });
+    const heading = shownText(headingOf(proposal, finding), { maxChars: MAX_TITLE });
     this.addMenuItem(
-      headingItem(risk ? `${title} (${risk})` : title, `steward-proposal-title steward-risk-${action?.risk ?? 'none'}`),
+      headingItem(
+        // Translators: a proposal in the menu and the risk of its change, such as "backup.service failed · low risk".
+        action ? format(_('{problem} · {risk}'), { problem: heading, risk: riskLabel(action.risk) }) : heading,
+        `steward-proposal-title steward-risk-${action?.risk ?? 'none'}`,
+      ),
     );
 
     const details = new PopupMenu.PopupMenuItem('', { reactive: false, style_class: 'steward-proposal-details' });
@@ -102,13 +110,15 @@ export class ProposalsSection extends PopupMenu.PopupMenuSection {
   }
 }
 
-/** The most recent active findings, as lines of text. */
+/** The most recent active findings that no proposal above tells already, as lines of text. */
 export class FindingsSection extends PopupMenu.PopupMenuSection {
-  show(findings: Finding[], limit = 5): void {
+  show(findings: Finding[], proposals: Proposal[], limit = 5): void {
     this.removeAll();
-    if (findings.length === 0) return;
-    this.addMenuItem(headingItem(_('Recent findings'), 'steward-menu-heading'));
-    for (const finding of findings.slice(0, limit)) {
+    const told = new Set(proposals.map((proposal) => proposal.findingId));
+    const shown = findings.filter((finding) => !told.has(finding.id));
+    if (shown.length === 0) return;
+    this.addMenuItem(headingItem(_('Recent Findings'), 'steward-menu-heading'));
+    for (const finding of shown.slice(0, limit)) {
       const item = new PopupMenu.PopupMenuItem(shownText(finding.title, { maxChars: MAX_TITLE }), {
         reactive: false,
         style_class: `steward-finding steward-severity-${finding.severity}`,

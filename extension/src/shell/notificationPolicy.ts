@@ -7,21 +7,23 @@
 import {
   buttonLabel,
   type Finding,
+  headingOf,
   type Job,
   primaryAction,
   type Proposal,
   SEVERITIES,
   type Severity,
-  shownAnswers,
 } from '../shared/model.js';
 import { shownText } from '../shared/shownText.js';
-import { format } from '../shared/text.js';
+import { format, type Translations } from '../shared/text.js';
 
 export type NotificationLevel = 'all' | 'warnings' | 'errors' | 'none';
 export type Urgency = 'low' | 'normal' | 'high' | 'critical';
 
-/** Something new to tell the user about. */
-export type News = { kind: 'proposal'; proposal: Proposal; severity: Severity } | { kind: 'finding'; finding: Finding };
+/** Something new to tell the user about; a proposal with the finding it answers, where the shell knows it. */
+export type News =
+  | { kind: 'proposal'; proposal: Proposal; severity: Severity; finding?: Finding }
+  | { kind: 'finding'; finding: Finding };
 
 /** 'apply' runs the change and is named by it; 'details' opens a proposal whose steps only read. */
 export type NotificationButton = 'apply' | 'review' | 'details' | 'dismiss' | 'undo' | 'open' | 'keep';
@@ -35,16 +37,18 @@ export interface NotificationText {
   applyLabel?: string;
 }
 
-/** How much of the read-only steps' answers a notification's expanded body shows; Details shows the rest. */
-const ANSWER_LINES = 8;
+/**
+ * GNOME Shell shows a notification's body as one paragraph: its banner and its message list replace "\n" with a
+ * space (messageList.js, 46 to 50). Unicode's LINE SEPARATOR is a line break that Pango keeps there.
+ */
+export const LINE_BREAK = '\u2028';
+/** The short lines under a notification's title (the cause, what the steps found or change); Details has the rest. */
+const MAX_LINES = 3;
 
 type Gettext = (text: string) => string;
 type NGettext = (singular: string, plural: string, n: number) => string;
 
-export interface Translations {
-  _: Gettext;
-  ngettext: NGettext;
-}
+export type { Translations };
 
 const LEAST_SEVERITY: Record<NotificationLevel, number> = { all: 0, warnings: 1, errors: 2, none: SEVERITIES.length };
 const URGENCY: Record<Severity, Urgency> = { info: 'low', warning: 'normal', error: 'high', critical: 'critical' };
@@ -57,17 +61,36 @@ export function canApplyDirectly(proposal: Proposal): boolean {
   return proposal.oneClick && primaryAction(proposal)?.risk === 'low';
 }
 
-/** The notification's line: who reported an unconfirmed problem, and the model's words marked as the model's. */
-function proposalBody(proposal: Proposal, _: Gettext): string {
+/** The sentences of the first paragraph of `text`: "exit code 3." ends one, "backup.service" does not. */
+const sentencesOf = (text: string): string[] =>
+  (text.split('\n').find((line) => line.trim() !== '') ?? '').match(/\S.*?(?:[.!?](?=\s|$)|$)/g) ?? [];
+
+const bare = (sentence: string) => sentence.replace(/[.:!?]+$/, '').trim();
+
+/**
+ * Why, in one line: that the person asked in the quick chat, or which program only its own log line vouches for,
+ * else the first sentence of the explanation that does not say again what the title says, the model's
+ * words marked as the model's.
+ */
+function causeLine(proposal: Proposal, said: string[], _: Gettext): string {
+  if (proposal.origin === 'chat') return _('You asked for this in the quick chat.');
   if (proposal.unconfirmedReporter)
     // Translators: {reporter} is a program as the journal names it, such as "python3 (uid 1000, /usr/bin/python3)".
     return format(_('Reported by {reporter}; the system has not confirmed it.'), {
       reporter: proposal.unconfirmedReporter,
     });
-  const line = oneLine(proposal.explanation);
-  if (!line) return primaryAction(proposal)?.preview ?? '';
+  const repeats = new Set(said.map(bare));
+  const sentence = sentencesOf(proposal.explanation).find((s) => !repeats.has(bare(s)));
+  if (!sentence) return '';
+  const line = oneLine(sentence);
   return proposal.explainedByModel ? format(_('The model says: {explanation}'), { explanation: line }) : line;
 }
+
+/** What a step that only read found, in one line: its answer's first line, which says it in plain words. */
+const gistOf = (answer: string) => oneLine(answer.replace(/\n[^]*$/, '').replace(/:$/, ''));
+
+/** The body of a notification: `lines`, at most MAX_LINES, each on a line of its own on screen. */
+export const bodyOf = (lines: string[]) => lines.filter(Boolean).slice(0, MAX_LINES).join(LINE_BREAK);
 
 export function meetsLevel(severity: Severity, level: NotificationLevel): boolean {
   return SEVERITIES.indexOf(severity) >= LEAST_SEVERITY[level];
@@ -116,30 +139,46 @@ export function notificationFor(items: News[], { _, ngettext }: Translations): N
               n: items.length,
             })
           : format(ngettext('{n} new problem', '{n} new problems', items.length), { n: items.length }),
-      body: items.map((news) => (news.kind === 'proposal' ? news.proposal.title : news.finding.title)).join(' · '),
+      body: bodyOf(titlesOf(items, ngettext)),
       urgency,
       buttons: ['open', 'dismiss'],
     };
   }
   const [news] = items as [News];
   if (news.kind === 'finding') {
+    const { title, explanation } = news.finding;
     return {
-      title: news.finding.title,
-      body: oneLine(news.finding.explanation),
+      title,
+      body: bodyOf([sentencesOf(explanation).find((s) => bare(s) !== bare(title)) ?? '']),
       urgency,
       buttons: ['open', 'dismiss'],
     };
   }
   const { proposal } = news;
   const action = primaryAction(proposal);
-  const answers = shownAnswers(proposal).join('\n').split('\n');
+  const title = headingOf(proposal, news.finding);
+  const found = proposal.actions.filter((step) => step.shown && step.answer !== '').map((step) => gistOf(step.answer));
+  const change = action && !action.readOnly ? buttonLabel(action) : '';
+  // The proposal's own title where it says more than the finding and the button: "Restart x: port 80 is free now";
+  // a step that only looks is named by Details ("See why x failed").
+  const also = !change || [title, change].includes(proposal.title) ? '' : proposal.title;
   return {
-    title: proposal.title,
-    body: [proposalBody(proposal, _), ...answers.slice(0, ANSWER_LINES)].filter(Boolean).join('\n'),
+    title,
+    body: bodyOf([causeLine(proposal, [title, proposal.title], _), ...found, also]),
     urgency,
     buttons: [!action ? 'details' : canApplyDirectly(proposal) ? 'apply' : 'review', 'dismiss'],
     ...(action && { applyLabel: buttonLabel(action) }),
   };
+}
+
+/** A burst's items, a title a line, the last line saying how many more there are. */
+function titlesOf(items: News[], ngettext: NGettext): string[] {
+  const titles = items.map((news) =>
+    news.kind === 'proposal' ? headingOf(news.proposal, news.finding) : news.finding.title,
+  );
+  if (titles.length <= MAX_LINES) return titles;
+  const more = titles.length - (MAX_LINES - 1);
+  return [...titles.slice(0, MAX_LINES - 1), format(ngettext('and {n} more', 'and {n} more', more), { n: more })];
 }
 
 /** A NixOS switch the service reverts unless it is kept within its window (Proposals.ConfirmChanges). */
@@ -156,14 +195,27 @@ export function resultNotification(job: Job, { _ }: Translations): NotificationT
     cancelled: _('Cancelled: {summary}'),
   };
   const first = oneLine(job.summary);
+  // A switch that is reverted unless kept asks, as GNOME asks "Keep these display settings?"; what changed below.
+  if (awaitsConfirmation(job)) {
+    return {
+      title: _('Keep the new NixOS configuration?'),
+      body: bodyOf([first]),
+      urgency: 'high',
+      buttons: ['keep', ...(job.canUndo ? (['undo'] as const) : [])],
+    };
+  }
   return {
     title: format(templates[job.state] ?? _('Failed: {summary}'), { summary: first.replace(/\.$/, '') }),
-    body: job.summary.startsWith(first) ? job.summary.slice(first.length).trim() : '',
+    body: bodyOf(
+      job.summary.startsWith(first)
+        ? job.summary
+            .slice(first.length)
+            .split('\n')
+            .map((l) => l.trim())
+        : [],
+    ),
     urgency: job.state === 'fixed' || job.state === 'done' ? 'normal' : 'high',
-    buttons: [
-      ...(awaitsConfirmation(job) ? (['keep'] as const) : []),
-      ...(job.canUndo && job.state === 'fixed' ? (['undo'] as const) : []),
-    ],
+    buttons: job.canUndo && job.state === 'fixed' ? ['undo'] : [],
   };
 }
 
@@ -220,7 +272,11 @@ export function shownNotification(text: NotificationText): NotificationText {
   return {
     ...text,
     title: shownText(text.title, { maxChars: NOTIFICATION_LIMITS.title }),
-    body: shownText(text.body, { maxChars: NOTIFICATION_LIMITS.body, multiline: true, unlinked: true }),
+    // Line by line: the sanitizer makes one line of every kind of break, LINE_BREAK included, which GNOME Shell keeps.
+    body: text.body
+      .split(LINE_BREAK)
+      .map((line) => shownText(line, { maxChars: NOTIFICATION_LIMITS.body / MAX_LINES, unlinked: true }))
+      .join(LINE_BREAK),
     ...(text.applyLabel !== undefined && {
       applyLabel: shownText(text.applyLabel, { maxChars: NOTIFICATION_LIMITS.button }),
     }),

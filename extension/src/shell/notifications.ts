@@ -6,7 +6,7 @@ import { gettext as _, ngettext } from 'resource:///org/gnome/shell/extensions/e
 import * as Main from 'resource:///org/gnome/shell/ui/main.js';
 import * as MessageTray from 'resource:///org/gnome/shell/ui/messageTray.js';
 
-import type { Job, Proposal, Severity } from '../shared/model.js';
+import type { Job, Proposal } from '../shared/model.js';
 import {
   Coalescer,
   type News,
@@ -14,7 +14,6 @@ import {
   type NotificationLevel,
   type NotificationText,
   resultNotification,
-  severityOf,
   shownNotification,
   type Urgency,
   worthTelling,
@@ -55,7 +54,7 @@ export class StewardNotifications {
   private _timeoutId = 0;
   private readonly _coalescer = new Coalescer<News>(WINDOW_MS, MIN_INTERVAL_MS);
   /** The notifications on screen that tell one proposal, by its id. */
-  private readonly _told = new Map<string, { notification: MessageTray.Notification; severity: Severity }>();
+  private readonly _told = new Map<string, { notification: MessageTray.Notification; news: News }>();
 
   constructor(
     private readonly _settings: Gio.Settings,
@@ -86,10 +85,7 @@ export class StewardNotifications {
       news.kind === 'proposal' && news.proposal.id === proposal.id ? { ...news, proposal } : news;
     this._coalescer.update(renewed);
     const told = this._told.get(proposal.id);
-    if (told) {
-      const news: News = { kind: 'proposal', proposal, severity: told.severity };
-      told.notification.body = shownNotification(notificationFor([news], { _, ngettext })).body;
-    }
+    if (told) told.notification.body = shownNotification(notificationFor([renewed(told.news)], { _, ngettext })).body;
   }
 
   jobFinished(job: Job): void {
@@ -118,7 +114,7 @@ export class StewardNotifications {
     const proposal = items.length === 1 && first.kind === 'proposal' ? first.proposal : undefined;
     const notification = this._show(notificationFor(items, { _, ngettext }), { proposal });
     if (proposal) {
-      this._told.set(proposal.id, { notification, severity: severityOf(first) });
+      this._told.set(proposal.id, { notification, news: first });
       notification.connect('destroy', () => this._told.delete(proposal.id));
     }
   }
@@ -139,7 +135,7 @@ export class StewardNotifications {
       if (button === 'review' && proposal) notification.addAction(_('Review'), () => this._handlers.review(proposal));
       if (button === 'details' && proposal) notification.addAction(_('Details'), () => this._handlers.review(proposal));
       if (button === 'undo' && job) notification.addAction(_('Undo'), () => this._handlers.undo(job));
-      if (button === 'keep') notification.addAction(_('Keep'), () => this._handlers.keep());
+      if (button === 'keep') notification.addAction(_('Keep Changes'), () => this._handlers.keep());
       if (button === 'open') notification.addAction(_('Show'), () => this._handlers.open());
       if (button === 'dismiss') {
         notification.addAction(_('Dismiss'), () => {

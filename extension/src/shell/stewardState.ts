@@ -130,7 +130,6 @@ export class StewardState {
     };
   }
 
-  /** The severity of the finding a proposal answers; a warning when it is not known. */
   /** Whether news is still so as its notification goes out: what cleared or is told by a waiting proposal is not. */
   stillNews(news: News): boolean {
     if (news.kind === 'proposal') return this.proposals.some((p) => p.id === news.proposal.id);
@@ -138,6 +137,12 @@ export class StewardState {
     return this.findings.some((f) => f.id === id) && !this.proposals.some((p) => p.findingId === id);
   }
 
+  /** The active finding `findingId`, where the shell has it. */
+  findingOf(findingId: string): Finding | undefined {
+    return this.findings.find((finding) => finding.id === findingId);
+  }
+
+  /** The severity of the finding a proposal answers; a warning when it is not known. */
   severityOf(findingId: string): Severity {
     return this._severities.get(findingId) ?? 'warning';
   }

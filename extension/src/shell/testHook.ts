@@ -7,8 +7,10 @@ import type St from 'gi://St';
 import * as Main from 'resource:///org/gnome/shell/ui/main.js';
 import type * as PopupMenu from 'resource:///org/gnome/shell/ui/popupMenu.js';
 
+import { jobFrom } from '../shared/model.js';
 import type { QuickChat } from './chat/quickChat.js';
 import type { StewardIndicator } from './indicator.js';
+import type { StewardNotifications } from './notifications.js';
 import type { StewardSearchProvider } from './searchProvider.js';
 import type { QuickChatShortcut } from './shortcut.js';
 import type { StewardState } from './stewardState.js';
@@ -38,6 +40,7 @@ const INTERFACE_XML = `<node>
     <method name="MenuItems"><arg type="as" direction="out"/></method>
     <method name="SearchResults"><arg type="as" direction="out"/></method>
     <method name="ClickSearchResult"><arg name="title" type="s" direction="in"/><arg type="b" direction="out"/></method>
+    <method name="TellJobFinished"><arg name="job" type="s" direction="in"/></method>
   </interface>
 </node>`;
 
@@ -49,6 +52,7 @@ export interface HookTarget {
   readonly indicator: StewardIndicator;
   readonly steward: StewardState;
   readonly search: StewardSearchProvider;
+  readonly notifications: StewardNotifications;
 }
 
 /** The shell sets `display` on each provider (js/ui/search.js); @girs does not declare it. */
@@ -192,6 +196,14 @@ export class TestHook {
         return item.visible && 'label' in item ? [item as PopupMenu.PopupMenuItem] : [];
       });
     return items(this._target.indicator.menu as PopupMenu.PopupMenu).map((item) => String(item.label.text));
+  }
+
+  /**
+   * Tells a job's end as the service's JobFinished does, from its dictionary as JSON: the screenshots' STAND-IN for a
+   * NixOS switch that waits to be kept, which needs NixOS to run for real.
+   */
+  TellJobFinished(job: string): void {
+    this._target.notifications.jobFinished(jobFrom(JSON.parse(job) as Record<string, unknown>));
   }
 
   /** The titles of Steward's results as the overview shows them now. */

@@ -5,6 +5,7 @@
 // headers and glibc by build/errno-table.py), the forms each runtime prints them in (errnoForms), and what Steward
 // knows of some of them beside: what a read-only step can check of them on this machine, and the other names runtimes
 // give them (Node's ENOTFOUND, Go's "no such host", Python's and Java's exception classes).
+import { N_ } from '../i18n.js';
 import { ERRNO_LIST } from './errnoList.js';
 
 /** What an error is about: the thing a read-only step can check on this machine. */
@@ -16,6 +17,9 @@ export interface Errno {
   text: string;
   /** What a check is about; null for an error Steward names but has no check of. */
   object: ErrnoObject | null;
+  /** What it means for a person, without the system's word (translate it with _() where it is shown); none for an
+   * error Steward only names. */
+  plain?: string;
   /** Other names of the same number (EWOULDBLOCK), and other words runtimes print for it, matched as its text is. */
   aliases?: readonly string[];
   /** Exception classes that mean it: Python's builtins, Java's java.io/java.nio/java.net ones. */
@@ -23,40 +27,59 @@ export interface Errno {
 }
 
 /** What Steward checks of an error and the names runtimes give it beside its code and text, by code. */
-const KNOWN: Readonly<Record<string, Pick<Errno, 'object' | 'aliases' | 'exceptions'>>> = {
-  EPERM: { object: 'path' },
+const KNOWN: Readonly<Record<string, Pick<Errno, 'object' | 'plain' | 'aliases' | 'exceptions'>>> = {
+  EPERM: { object: 'path', plain: N_('the system did not allow it') },
   ENOENT: {
     object: 'path',
+    plain: N_('a file or folder it needs is missing'),
     exceptions: ['FileNotFoundError', 'NoSuchFileException', 'FileNotFoundException'],
   },
-  EACCES: { object: 'path', exceptions: ['PermissionError', 'AccessDeniedException'] },
-  ENFILE: { object: 'descriptors' },
-  EMFILE: { object: 'descriptors' },
-  ENOSPC: { object: 'path' },
-  EROFS: { object: 'path', exceptions: ['ReadOnlyFileSystemException'] },
-  EADDRINUSE: { object: 'port', exceptions: ['BindException'] },
+  EACCES: {
+    object: 'path',
+    plain: N_('it was refused access to a file or folder'),
+    exceptions: ['PermissionError', 'AccessDeniedException'],
+  },
+  ENFILE: { object: 'descriptors', plain: N_('the system has too many files open') },
+  EMFILE: { object: 'descriptors', plain: N_('it has too many files open') },
+  ENOSPC: { object: 'path', plain: N_('the disk is full') },
+  EROFS: {
+    object: 'path',
+    plain: N_('the disk can only be read, not written'),
+    exceptions: ['ReadOnlyFileSystemException'],
+  },
+  EADDRINUSE: {
+    object: 'port',
+    plain: N_('another program already uses its network port'),
+    exceptions: ['BindException'],
+  },
   // The address a program was told to bind is not one of this machine's: which it has is what the check shows.
-  EADDRNOTAVAIL: { object: 'address' },
-  ENETUNREACH: { object: 'endpoint' },
+  EADDRNOTAVAIL: { object: 'address', plain: N_('the network address it wants is not on this computer') },
+  ENETUNREACH: { object: 'endpoint', plain: N_('the network cannot be reached') },
   ETIMEDOUT: {
     object: 'endpoint',
+    plain: N_('the other side did not answer in time'),
     // Go's net package: a dial past its deadline ("dial tcp 10.0.0.5:5432: i/o timeout").
     aliases: ['i/o timeout'],
     exceptions: ['TimeoutError', 'SocketTimeoutException'],
   },
-  ECONNREFUSED: { object: 'endpoint', exceptions: ['ConnectionRefusedError', 'ConnectException'] },
-  EHOSTUNREACH: { object: 'endpoint' },
-  EDQUOT: { object: 'path' },
+  ECONNREFUSED: {
+    object: 'endpoint',
+    plain: N_('the other side refused the connection'),
+    exceptions: ['ConnectionRefusedError', 'ConnectException'],
+  },
+  EHOSTUNREACH: { object: 'endpoint', plain: N_('the other computer cannot be reached') },
+  EDQUOT: { object: 'path', plain: N_('the disk space allowed for this user is used up') },
   EAI_NONAME: {
     object: 'host',
+    plain: N_('a computer’s name could not be found'),
     // Node reports EAI_NONAME and EAI_NODATA as ENOTFOUND; Go's resolver says "no such host".
     aliases: ['ENOTFOUND', 'no such host'],
     exceptions: ['UnknownHostException'],
   },
-  EAI_AGAIN: { object: 'host' },
+  EAI_AGAIN: { object: 'host', plain: N_('names could not be looked up for now') },
   // Go's resolver, for a server that answered SERVFAIL or nonsense.
-  EAI_FAIL: { object: 'host', aliases: ['server misbehaving'] },
-  EAI_NODATA: { object: 'host' },
+  EAI_FAIL: { object: 'host', plain: N_('the name server failed to answer'), aliases: ['server misbehaving'] },
+  EAI_NODATA: { object: 'host', plain: N_('a computer’s name has no address') },
 };
 
 export const ERRNO_TABLE: readonly Errno[] = ERRNO_LIST.map(({ code, number, text, aliases }) => {
@@ -67,6 +90,7 @@ export const ERRNO_TABLE: readonly Errno[] = ERRNO_LIST.map(({ code, number, tex
     number,
     text,
     object: known?.object ?? null,
+    ...(known?.plain && { plain: known.plain }),
     ...(words.length > 0 && { aliases: words }),
     ...(known?.exceptions && { exceptions: known.exceptions }),
   };

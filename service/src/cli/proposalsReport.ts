@@ -100,11 +100,19 @@ export function formatAction(action: Dict, indent = '  ', style: Style = PLAIN):
  * program's own log line is its claim, and the model's explanation is its opinion.
  */
 function provenance(proposal: Dict): string[] {
+  // A request in the chat or from another program is the asker's own, not a report the system could confirm.
+  const reported =
+    proposal['vouched-by'] === '' &&
+    proposal['reported-by'] &&
+    proposal.origin !== 'chat' &&
+    proposal.origin !== 'agent';
   return [
-    proposal['vouched-by'] === '' && proposal['reported-by']
-      ? `Reported by ${str(proposal['reported-by'])}; the system has not confirmed it. Review before applying.\n`
+    reported
+      ? `${format(_('Reported by {reporter}; the system has not confirmed it. Review before applying.'), {
+          reporter: str(proposal['reported-by']),
+        })}\n`
       : '',
-    proposal.origin === 'model' ? 'Suggested by the model, not by a Steward playbook.\n' : '',
+    proposal.origin === 'model' ? `${_('Suggested by the model, not by a Steward playbook.')}\n` : '',
   ];
 }
 

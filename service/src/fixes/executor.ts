@@ -196,7 +196,8 @@ export class Executor {
         const verification = await action.verify(params, context);
         state = verification.ok ? 'fixed' : 'not-fixed';
         // "Freed 30 MB in ~/.cache; the caches are empty": one sentence, whatever case the check starts with.
-        summary = `${outcome.summary}; ${verification.observed}`;
+        // Translators: what a fix did and what its check saw, such as "Restarted x; x is active" (French: "\u202f;").
+        summary = format(_('{done}; {observed}'), { done: outcome.summary, observed: verification.observed });
       }
     } catch (error) {
       // A service that answered what its interface does not allow: the job fails naming it, and the log says so.

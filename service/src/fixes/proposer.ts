@@ -403,7 +403,8 @@ export class Proposer {
     if (this.options.store.isDismissedForever(finding.kind, finding.subject))
       return _('you dismissed its fix for good');
     const specific = SPECIFIC_UNIT_FAILURES.some((kind) => this.options.findings.activeFinding(kind, finding.subject));
-    if (finding.kind === 'unit-failed' && specific) return _('a more specific finding about this unit carries the fix');
+    if (finding.kind === 'unit-failed' && specific)
+      return _('a more specific finding about this service carries the fix');
     // Considered before this service started, or past the flood limit: what its kind alone says.
     return this.noProposal.get(finding.id) ?? noFixFor(finding);
   }
@@ -515,7 +516,7 @@ export class Proposer {
     };
     const checked = await this.checkedWithSystemd(finding, draft.actions);
     if (checked === null)
-      return none(_('only the program itself says its unit failed, and systemd does not see it failed'));
+      return none(_('only the program itself says its service failed, and systemd does not see it failed'));
     const base = { origin, vouchedBy: finding.vouchedBy, reportedBy: finding.reportedBy };
     // Whether the actions may run in one click does not depend on whose words explain them.
     const actions = await this.offered(

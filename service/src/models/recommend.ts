@@ -1,5 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
+import { _, format, formatGibibytes, formatNumber, N_ } from '../i18n.js';
 import {
   assessFit,
   DEFAULT_CONTEXT,
@@ -22,6 +23,7 @@ export interface CatalogueEntry {
   approxBytes: number;
   /** Memory while running with a 4k context, approximate. */
   approxRequiredBytes: number;
+  /** Why it is in the catalogue, for people (translated where shown). */
   why: string;
 }
 
@@ -42,7 +44,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     hubUri: 'hf:unsloth/Qwen3.5-4B-GGUF:Q6_K',
     approxBytes: 3.53 * GB,
     approxRequiredBytes: 4.4 * GB,
-    why: 'the best function calling of the small models, at a quantization that loses almost nothing',
+    why: N_('the best function calling of the small models, at a quantization that loses almost nothing'),
   },
   {
     id: 'qwen3.5-4b-q4_k_m',
@@ -52,7 +54,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     hubUri: 'hf:unsloth/Qwen3.5-4B-GGUF:Q4_K_M',
     approxBytes: 2.74 * GB,
     approxRequiredBytes: 3.5 * GB,
-    why: 'the best function calling of the small models, quantized to fit 4 GB of VRAM',
+    why: N_('the best function calling of the small models, quantized to fit 4 GB of video memory'),
   },
   {
     id: 'gemma-4-e2b-q6_k',
@@ -62,7 +64,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     hubUri: 'hf:giladgd/gemma-4-E2B-it-GGUF:Q6_K',
     approxBytes: 3.87 * GB,
     approxRequiredBytes: 4.6 * GB,
-    why: "Google's smallest Gemma 4, made for laptops; a good second opinion to Qwen",
+    why: N_('Google’s smallest Gemma 4, made for laptops; a good second opinion to Qwen'),
   },
   {
     id: 'qwen3-4b-q4_k_m',
@@ -72,7 +74,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     hubUri: 'hf:Qwen/Qwen3-4B-GGUF:Q4_K_M',
     approxBytes: 2.5 * GB,
     approxRequiredBytes: 3.2 * GB,
-    why: 'the previous Qwen generation, well tested with tool calls',
+    why: N_('the previous Qwen generation, well tested with tool calls'),
   },
   {
     id: 'llama-3.2-3b-q4_k_m',
@@ -82,7 +84,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     hubUri: 'hf:mradermacher/Llama-3.2-3B-Instruct-GGUF:Q4_K_M',
     approxBytes: 2.02 * GB,
     approxRequiredBytes: 2.7 * GB,
-    why: 'the classic small function-calling model, without a reasoning phase',
+    why: N_('the classic small function-calling model, without a reasoning phase'),
   },
   {
     id: 'qwen3.5-0.8b-q8_0',
@@ -92,7 +94,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     hubUri: 'hf:unsloth/Qwen3.5-0.8B-GGUF:Q8_0',
     approxBytes: 0.81 * GB,
     approxRequiredBytes: 1.2 * GB,
-    why: 'small enough to answer quickly on a processor alone, and still calls functions',
+    why: N_('small enough to answer quickly on a processor alone, and still calls functions'),
   },
   {
     id: 'qwen3-0.6b-q8_0',
@@ -102,7 +104,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     hubUri: 'hf:Qwen/Qwen3-0.6B-GGUF:Q8_0',
     approxBytes: 0.64 * GB,
     approxRequiredBytes: 0.95 * GB,
-    why: 'the smallest model that still calls functions, for machines with little memory',
+    why: N_('the smallest model that still calls functions, for machines with little memory'),
   },
 ];
 
@@ -160,15 +162,36 @@ export function recommendModel(hardware: Hardware, catalogue = CATALOGUE): Recom
   };
 }
 
+/** The backends as their makers write them. */
+const BACKEND_NAMES: Readonly<Record<string, string>> = { cuda: 'CUDA', vulkan: 'Vulkan', metal: 'Metal', cpu: 'CPU' };
+
 function reasonFor(entry: CatalogueEntry, fit: FitAssessment, hardware: Hardware, contextSize: number): string {
-  const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
-  const ram = `${gib(ramLimit(hardware))} of RAM free for it`;
-  const where =
-    fit.placement === 'gpu'
-      ? `it fits in the ${gib(hardware.vramBytes)} of free VRAM (${hardware.backend})`
-      : hardware.vramBytes > 0
-        ? `the larger models do not fit in ${gib(hardware.vramBytes)} of free VRAM, and on the processor it fits in the ${ram}`
-        : `there is no usable GPU, and it fits in the ${ram}`;
   // Without the model's name: every client shows the name beside the reason.
-  return `${where.charAt(0).toUpperCase()}${where.slice(1)}, with a context of ${contextSize.toLocaleString('en-US')} tokens, at about ${Math.round(fit.estimatedTokensPerSecond)} tokens a second; ${entry.why}.`;
+  const values = {
+    vram: formatGibibytes(hardware.vramBytes),
+    backend: BACKEND_NAMES[hardware.backend] ?? hardware.backend,
+    ram: formatGibibytes(ramLimit(hardware)),
+    context: formatNumber(contextSize),
+    speed: formatNumber(fit.estimatedTokensPerSecond),
+    why: _(entry.why),
+  };
+  if (fit.placement === 'gpu')
+    return format(
+      // Translators: {backend} is CUDA, Vulkan or Metal; {why} is one of the models' reasons, such as "the previous
+      // Qwen generation, well tested with tool calls".
+      _(
+        'It fits in the {vram} of free video memory ({backend}), with a context of {context} tokens, at about {speed} tokens a second; {why}.',
+      ),
+      values,
+    );
+  return format(
+    hardware.vramBytes > 0
+      ? _(
+          'The larger models do not fit in {vram} of free video memory, and on the processor it fits in the {ram} of memory free for it, with a context of {context} tokens, at about {speed} tokens a second; {why}.',
+        )
+      : _(
+          'There is no usable graphics card, and it fits in the {ram} of memory free for it, with a context of {context} tokens, at about {speed} tokens a second; {why}.',
+        ),
+    values,
+  );
 }

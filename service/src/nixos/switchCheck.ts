@@ -32,7 +32,7 @@ export async function checkSwitch(
     if (failed.length > 0)
       return {
         ok: false,
-        why: format(_('units failed after the switch: {units}'), { units: failed.join(', ') }),
+        why: format(_('services failed after the switch: {units}'), { units: failed.join(', ') }),
       };
   }
   return { ok: true, generation: now };

@@ -27,8 +27,8 @@ const RESOLVE_TIMEOUT_MS = 20_000;
 export interface RunHooks {
   /** Called before the scenario's fault: how the spec sets the session up as a person would for it. */
   beforeFault?(scenario: DesktopScenario): Promise<void>;
-  /** Called with the proposal before its Apply: what the spec reads on screen (the notification, the menu). */
-  beforeApply?(scenario: DesktopScenario, proposal: Proposal): Promise<void>;
+  /** Called with the proposal and its finding before its Apply: what the spec reads on screen (the notification, the menu). */
+  beforeApply?(scenario: DesktopScenario, proposal: Proposal, finding: Finding): Promise<void>;
 }
 
 const round = (ms: number) => Math.round(ms / 100) / 10;
@@ -142,7 +142,7 @@ export class DesktopRunner {
       return;
     }
 
-    await this.hooks.beforeApply?.(scenario, proposal);
+    await this.hooks.beforeApply?.(scenario, proposal, finding);
     const applied = await this.steward.apply(proposal.id, expect.apply);
     row.applied = { state: applied.state, right: applied.state === expect.applyState };
     row.shown = applied.summary;

@@ -197,6 +197,18 @@ export class AccessibilityBus {
     if (!done) throw new Error(`the ${node.role} "${node.name}" refused ${action}`);
   }
 
+  /** Where the object is on screen and how big, as a screen magnifier reads it (Component.GetExtents, screen). */
+  async extents(node: AccessibleNode): Promise<{ x: number; y: number; width: number; height: number }> {
+    const [[x, y, width, height]] = (await this._call(
+      node.ref,
+      'org.a11y.atspi.Component',
+      'GetExtents',
+      'u',
+      [0],
+    )) as [[number, number, number, number]];
+    return { x, y, width, height };
+  }
+
   /** Gives the object the keyboard focus, as Tab would. */
   async focus(node: AccessibleNode): Promise<void> {
     await this._call(node.ref, 'org.a11y.atspi.Component', 'GrabFocus');

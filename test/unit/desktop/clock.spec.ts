@@ -186,10 +186,10 @@ describe('the clock-ntp-off detector', () => {
     });
     const tools = (changesNothing: boolean) =>
       ({
-        preview: () => Promise.resolve({ summary: 'Turn automatic time on', details: [], changesNothing }),
+        preview: () => Promise.resolve({ summary: 'Turn Automatic Time On', details: [], changesNothing }),
       }) as unknown as PlaybookTools;
     const draft = await playbook!(finding, tools(false));
-    expect(draft?.title).toBe('Turn automatic time on');
+    expect(draft?.title).toBe('Turn Automatic Time On');
     expect(draft?.actions).toEqual([{ name: 'clock.ntp_on', params: {} }]);
     expect(await playbook!(finding, tools(true))).toBeNull();
   });

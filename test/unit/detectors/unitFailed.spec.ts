@@ -60,8 +60,8 @@ describe('the unit-failed detector', () => {
       ]),
     );
     expect(reports.map((r) => [r.subject, r.title])).toEqual([
-      ['app.service', 'app.service failed (a unit it requires is masked)'],
-      ['web.service', 'web.service failed (a unit it requires is masked)'],
+      ['app.service', 'app.service failed (a service it requires is masked)'],
+      ['web.service', 'web.service failed (a service it requires is masked)'],
     ]);
     // From any other process the same words are nothing.
     const forged = journalEvent({
@@ -298,7 +298,7 @@ describe('the unit-failed detector', () => {
     expect(failed.map((r) => [r.subject, r.title, r.severity])).toEqual([
       ['cups.service', 'cups.service failed (killed by SIGSEGV)', 'error'],
     ]);
-    expect(failed[0]!.evidence[0]!.text).toBe('system unit cups.service is failed (result signal, signal SEGV)');
+    expect(failed[0]!.evidence[0]!.text).toBe('system service cups.service has failed (result signal, signal SEGV)');
     expect(detector.detect(unit('active'))).toEqual([
       { resolve: { kind: 'unit-failed', subject: 'cups.service', at } },
     ]);

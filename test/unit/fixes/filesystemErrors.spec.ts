@@ -4,6 +4,7 @@ import { mkdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { filesystemErrorsAction, isReadOnly, mountOf } from '../../../service/src/fixes/actions/filesystemErrors.js';
+import { formatClock } from '../../../service/src/i18n.js';
 import { writeTree } from '../../support/fileTree.js';
 import { makeTempDir, type TempDir } from '../../support/tempDir.js';
 import { homeContext, runOptions } from './actionContext.js';
@@ -63,7 +64,7 @@ describe('info.filesystem_errors', () => {
     expect(summary.split('\n')).toEqual([
       '/dev/loop0 (ext4) is mounted on /srv/data and is read-only now: the kernel stopped writing to it to protect it.',
       'The kernel recorded 1 error on it since its last check (fsck).',
-      'First error: in htree_dirblock_to_tree (line 1051), inode 12, block 1, at 2026-11-24 01:05:54 UTC: a metadata checksum did not match',
+      `First error: in htree_dirblock_to_tree (line 1051), inode 12, block 1, at ${formatClock(new Date(Date.UTC(2026, 10, 24, 1, 5, 54)))}: a metadata checksum did not match`,
       'Back up what matters from /srv/data now, before anything else: reading still works.',
       'A mounted file system cannot be repaired: unmount it (“umount /srv/data”) and run “e2fsck -f /dev/loop0” as root; or restart once with “fsck.mode=force” on the kernel command line, and systemd-fsck checks it at boot if /etc/fstab lists it.',
     ]);
@@ -87,7 +88,7 @@ describe('info.filesystem_errors', () => {
     expect(lines[0]).toContain('mounted on / and is read-only now');
     expect(lines[1]).toBe('The kernel recorded 7 errors on it since its last check (fsck).');
     expect(lines[3]).toBe(
-      'Last error: in ext4_lookup (line 1855), inode 2, block 0, at 2026-11-24 03:13:20 UTC: its metadata is corrupted',
+      `Last error: in ext4_lookup (line 1855), inode 2, block 0, at ${formatClock(new Date(Date.UTC(2026, 10, 24, 3, 13, 20)))}: its metadata is corrupted`,
     );
     expect(lines.at(-1)).toContain('This is the root file system: restart once with “fsck.mode=force”');
   });

@@ -12,6 +12,7 @@ import {
   describeRecord,
   recordsFailure,
 } from '../../../service/src/fixes/actions/unitFailure.js';
+import { formatClock } from '../../../service/src/i18n.js';
 import { makeTempDir } from '../../support/tempDir.js';
 
 const record = (fields: Partial<UnitRecord>): UnitRecord => ({
@@ -358,8 +359,8 @@ describe('the failed sign-in attempts, counted', () => {
       { message: summary, at: at(12), pid: '203' },
     ]);
     expect(describeTally(tally)).toEqual([
-      '6 failed attempts told by sudo since 2026-11-23T22:05:00.000Z:',
-      'for the user tester, on this computer: 6 (sudo); the latest at 2026-11-23T22:05:12.000Z',
+      `6 failed attempts told by sudo since ${formatClock(at(0))}:`,
+      `for the user tester, on this computer: 6 (sudo); the latest at ${formatClock(at(12))}`,
     ]);
   });
 
@@ -373,9 +374,9 @@ describe('the failed sign-in attempts, counted', () => {
       { message: 'Accepted password for alice from 198.51.100.7 port 23 ssh2', at: at(5), pid: '13' },
     ]);
     expect(describeTally(tally)).toEqual([
-      '4 failed attempts told by sshd since 2026-11-23T22:05:00.000Z:',
-      'from 203.0.113.9: 3 (sshd), as root (2), admin (1); the latest at 2026-11-23T22:05:03.000Z',
-      'from 198.51.100.7: 1 (sshd), as alice (1); the latest at 2026-11-23T22:05:04.000Z',
+      `4 failed attempts told by sshd since ${formatClock(at(0))}:`,
+      `from 203.0.113.9: 3 (sshd), as root (2), admin (1); the latest at ${formatClock(at(3))}`,
+      `from 198.51.100.7: 1 (sshd), as alice (1); the latest at ${formatClock(at(4))}`,
     ]);
     expect(
       describeTally(tallyAttempts('sshd', [{ message: 'Server listening on 0.0.0.0 port 22.', at: at(0) }])),

@@ -101,7 +101,7 @@ describe('info.memory_use', () => {
     }
     const { summary } = await action.run({ cgroup: session }, homeContext(temp.path), runOptions());
     const lines = summary.split('\n');
-    const start = lines.indexOf('The units there that waited for memory the most:');
+    const start = lines.indexOf('The services there that waited for memory the most:');
     expect(lines).toContain(
       `Memory pressure in ${session}: some task waited for memory 31.0% of the last 10 seconds (1.0% of the last minute), all tasks at once 27.5% (0.5%).`,
     );
@@ -123,7 +123,7 @@ describe('info.memory_use', () => {
     await mkdir(join(temp.path, 'cg/quiet.service'), { recursive: true });
     await writeFile(join(temp.path, 'cg/memory.pressure'), PRESSURE);
     const quiet = await memoryUseAction({ root: temp.path }).preview({ cgroup: '/cg' }, homeContext(temp.path));
-    expect(quiet.details).toContain('No unit there waited for memory in the last 10 seconds.');
+    expect(quiet.details).toContain('No service there waited for memory in the last 10 seconds.');
   });
 
   it('says so where the kernel gives no pressure figures', async () => {

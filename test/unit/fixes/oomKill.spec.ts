@@ -8,6 +8,7 @@ import {
   parseMeminfo,
   readKills,
 } from '../../../service/src/fixes/actions/oomKill.js';
+import { formatClock } from '../../../service/src/i18n.js';
 
 const AT = new Date('2026-03-01T10:00:00Z');
 const kernel = (message: string) => ({ message, at: AT });
@@ -95,7 +96,7 @@ describe('info.oom_kill', () => {
     expect(kills).toEqual([]);
     expect(oomd.length).toBe(1);
     expect(describeOomdKill(oomd[0]!)).toBe(
-      `2026-03-01T10:00:00.000Z: systemd-oomd killed /user.slice/user-1000.slice/user@1000.service/app.slice/app-gnome-firefox-4242.scope due to memory pressure for /user.slice/user-1000.slice/user@1000.service being 78.19% > 50.00% for > 20s with reclaim activity`,
+      `${formatClock(AT)}: systemd-oomd killed /user.slice/user-1000.slice/user@1000.service/app.slice/app-gnome-firefox-4242.scope due to memory pressure for /user.slice/user-1000.slice/user@1000.service being 78.19% > 50.00% for > 20s with reclaim activity`,
     );
   });
 

@@ -620,7 +620,7 @@ describe('playbooks', () => {
       { name: 'config.restore', params: { path: conf } },
       { name: 'info.unit_failure', params: { unit: 'backup.service', scope: 'user' } },
     ]);
-    expect(result?.explanation).toContain('once the file is back, Steward offers to restart the unit');
+    expect(result?.explanation).toContain('once the file is back, Steward offers to restart the service');
     // A unit this machine's systemd does not know: only the restore.
     const unknown = await draft('config-changed-before-failure', 'gone.service', [{ kind: 'file', path: conf }]);
     expect(unknown?.actions).toEqual([{ name: 'config.restore', params: { path: conf } }]);

@@ -39,7 +39,7 @@ export class AnswerView {
   /** A button that reads the answer aloud, under its text. */
   addReadAloud(read: () => void): void {
     const button = new St.Button({
-      label: _('Read aloud'),
+      label: _('Read Aloud'),
       style_class: 'button steward-chat-read-aloud',
       x_align: Clutter.ActorAlign.START,
       can_focus: true,

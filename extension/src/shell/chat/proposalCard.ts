@@ -3,7 +3,7 @@
 import St from 'gi://St';
 import { gettext as _ } from 'resource:///org/gnome/shell/extensions/extension.js';
 
-import { buttonLabel, type Proposal, type ProposalAction } from '../../shared/model.js';
+import { buttonLabel, headingOf, type Proposal, type ProposalAction } from '../../shared/model.js';
 import { verticalBox, wrappedLabel } from '../layout.js';
 
 const RISKS: Record<string, () => string> = {
@@ -24,7 +24,7 @@ export interface CardHandlers {
  */
 export function proposalCard(proposal: Proposal, handlers: CardHandlers): St.BoxLayout {
   const card = verticalBox({ style_class: 'steward-chat-card', x_expand: true });
-  card.add_child(wrappedLabel(proposal.title, 'steward-chat-card-title'));
+  card.add_child(wrappedLabel(headingOf(proposal), 'steward-chat-card-title'));
   if (proposal.explanation) card.add_child(wrappedLabel(proposal.explanation, 'steward-chat-card-text'));
   const result = wrappedLabel('', 'steward-chat-card-result');
   result.visible = false;
@@ -34,14 +34,15 @@ export function proposalCard(proposal: Proposal, handlers: CardHandlers): St.Box
     result.visible = true;
     buttons.visible = false;
   };
+  // One change is named by its button alone; several each get a line, which their details and risk follow.
+  const changes = proposal.actions.filter((action) => !action.shown).length;
   for (const action of proposal.actions) {
     if (action.shown) {
       card.add_child(wrappedLabel(action.title, 'steward-chat-card-action'));
       card.add_child(wrappedLabel(action.answer || _('Looking…'), 'steward-chat-card-detail'));
       continue;
     }
-    const effect = action.preview || action.title;
-    if (effect !== proposal.title) card.add_child(wrappedLabel(effect, 'steward-chat-card-action'));
+    if (changes > 1) card.add_child(wrappedLabel(buttonLabel(action), 'steward-chat-card-action'));
     for (const detail of action.details) card.add_child(wrappedLabel(detail, 'steward-chat-card-detail'));
     card.add_child(
       wrappedLabel((RISKS[action.risk] ?? (() => action.risk))(), `steward-chat-risk steward-chat-risk-${action.risk}`),

@@ -51,7 +51,7 @@ function powerAction(on: boolean): ActionDefinition<PowerParams> {
     format(on ? _('Bluetooth adapter {adapter} is on') : _('Bluetooth adapter {adapter} is off'), params);
   return {
     name,
-    title: on ? N_('Switch the Bluetooth adapter on') : N_('Switch the Bluetooth adapter off'),
+    title: on ? N_('Turn the Bluetooth adapter on') : N_('Turn the Bluetooth adapter off'),
     params: powerParams,
     risk: 'low',
     // BlueZ's D-Bus policy lets the active session set Powered, as GNOME Settings does; no polkit prompt.
@@ -62,7 +62,7 @@ function powerAction(on: boolean): ActionDefinition<PowerParams> {
       if (now === null) return { summary: noAdapter(params), details: [], changesNothing: true };
       return {
         summary: format(
-          on ? _('Switch Bluetooth adapter {adapter} on') : _('Switch Bluetooth adapter {adapter} off'),
+          on ? _('Turn Bluetooth Adapter {adapter} On') : _('Turn Bluetooth Adapter {adapter} Off'),
           params,
         ),
         details: [
@@ -96,7 +96,7 @@ function powerAction(on: boolean): ActionDefinition<PowerParams> {
           action: on ? 'bluetooth.power_off' : 'bluetooth.power_on',
           params: { adapter: params.adapter },
           summary: format(
-            on ? _('Switch Bluetooth adapter {adapter} off again') : _('Switch Bluetooth adapter {adapter} on again'),
+            on ? _('Turn Bluetooth adapter {adapter} off again') : _('Turn Bluetooth adapter {adapter} on again'),
             params,
           ),
         },

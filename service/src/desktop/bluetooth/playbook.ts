@@ -36,7 +36,7 @@ export const bluetoothOff: Playbook = async (finding, tools) => {
   const preview = await tools.preview(step);
   if (!preview || preview.changesNothing) return null;
   return {
-    title: blocked ? _('Turn Bluetooth airplane mode off') : _('Switch the Bluetooth adapter on'),
+    title: blocked ? _('Turn Bluetooth Airplane Mode Off') : _('Turn the Bluetooth adapter on'),
     explanation: format(_('{title}. {advice}'), {
       title: finding.title,
       advice: blocked

@@ -56,7 +56,7 @@ function rfkillAction(unblock: boolean): ActionDefinition<RfkillParams> {
   const done = unblock ? _('Bluetooth is no longer blocked') : _('Bluetooth is blocked');
   return {
     name: unblock ? 'bluetooth.unblock' : 'bluetooth.block',
-    title: unblock ? N_('Turn Bluetooth airplane mode off') : N_('Turn Bluetooth airplane mode on'),
+    title: unblock ? N_('Turn Bluetooth Airplane Mode Off') : N_('Turn Bluetooth Airplane Mode On'),
     params: rfkillParams,
     risk: 'low',
     // gnome-settings-daemon acts for the session it runs in; no polkit prompt.
@@ -71,7 +71,7 @@ function rfkillAction(unblock: boolean): ActionDefinition<RfkillParams> {
           changesNothing: true,
         };
       return {
-        summary: unblock ? _('Turn Bluetooth airplane mode off') : _('Turn Bluetooth airplane mode on'),
+        summary: unblock ? _('Turn Bluetooth Airplane Mode Off') : _('Turn Bluetooth Airplane Mode On'),
         details: [
           unblock
             ? _('Set BluetoothAirplaneMode of gnome-settings-daemon to false, as GNOME’s Bluetooth switch does')

@@ -34,7 +34,7 @@ async function clock(context: ActionContext): Promise<ClockState> {
 function ntpAction(on: boolean): ActionDefinition<NtpParams> {
   return {
     name: on ? 'clock.ntp_on' : 'clock.ntp_off',
-    title: on ? N_('Turn automatic time on') : N_('Turn automatic time off'),
+    title: on ? N_('Turn Automatic Time On') : N_('Turn Automatic Time Off'),
     params: ntpParams,
     risk: 'low',
     needsAuthorization: true,
@@ -43,7 +43,7 @@ function ntpAction(on: boolean): ActionDefinition<NtpParams> {
       const now = await clock(context);
       if (!now.canNtp) return { summary: noService(), details: [], changesNothing: true };
       return {
-        summary: on ? _('Turn automatic time on') : _('Turn automatic time off'),
+        summary: on ? _('Turn Automatic Time On') : _('Turn Automatic Time Off'),
         details: [
           stateWords(now),
           on

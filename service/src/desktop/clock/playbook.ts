@@ -26,7 +26,7 @@ export const ntpOffPlaybook: Playbook = async (finding, tools) => {
   const preview = await tools.preview(step);
   if (!preview || preview.changesNothing) return null;
   return {
-    title: _('Turn automatic time on'),
+    title: _('Turn Automatic Time On'),
     explanation: format(_('{title}. {advice}'), {
       title: finding.title,
       advice: _(

@@ -142,7 +142,7 @@ function switchAction(on: boolean): ActionDefinition<ExtensionParams> {
       if (extension.state === UNINSTALLED) return { summary: notInstalled(params), details: [], changesNothing: true };
       return {
         summary: format(
-          on ? _('Turn on the extension {name} ({uuid})') : _('Turn off the extension {name} ({uuid})'),
+          on ? _('Turn On the Extension {name} ({uuid})') : _('Turn Off the Extension {name} ({uuid})'),
           words(extension),
         ),
         details: [

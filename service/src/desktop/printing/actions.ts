@@ -90,7 +90,7 @@ export function printerActions(cups = new CupsClient()): ActionDefinition[] {
     async preview({ printer }): Promise<Preview> {
       const now = await queue(cups, printer);
       return {
-        summary: format(_('Resume printer {printer}'), { printer }),
+        summary: format(_('Resume Printer {printer}'), { printer }),
         details: [stateWords(now), _('CUPS sends the jobs it holds for it again.')],
         changesNothing: now.state !== PRINTER_STOPPED,
       };
@@ -121,7 +121,7 @@ export function printerActions(cups = new CupsClient()): ActionDefinition[] {
     async preview({ printer }): Promise<Preview> {
       const now = await queue(cups, printer);
       return {
-        summary: format(_('Stop printer {printer}'), { printer }),
+        summary: format(_('Stop Printer {printer}'), { printer }),
         details: [stateWords(now), _('CUPS holds the jobs sent to it until it is resumed.')],
         changesNothing: now.state === PRINTER_STOPPED,
       };
@@ -133,7 +133,7 @@ export function printerActions(cups = new CupsClient()): ActionDefinition[] {
         undo: {
           action: 'printing.resume_printer',
           params: { printer },
-          summary: format(_('Resume printer {printer}'), { printer }),
+          summary: format(_('Resume Printer {printer}'), { printer }),
         },
       };
     },
@@ -246,7 +246,7 @@ function jobActions(cups: CupsClient): ActionDefinition<JobParams>[] {
     title: _('Cancel a print job'),
     openAfter: false,
     call: (job) => ['JobCancelPurge', 'ib', [job, false]],
-    summary: (words) => format(_('Cancel job {job} on {printer}'), words),
+    summary: (words) => format(_('Cancel Job {job} on {printer}'), words),
     done: (words) => format(_('Cancelled job {job} on {printer}'), words),
     details: [_('CUPS keeps the job’s files for a day, so it can be printed again.')],
     undo: 'printing.restart_job',

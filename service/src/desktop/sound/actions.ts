@@ -65,7 +65,7 @@ export const setDefaultSink: ActionDefinition<SetDefaultSinkParams> = {
     const { state } = snapshot;
     const present = state.sinks.some((sink) => sink.name === name);
     return {
-      summary: format(_('Make {device} the default sound output'), { device: shownName(sinkLabel(state, name)) }),
+      summary: format(_('Make {device} the Default Sound Output'), { device: shownName(sinkLabel(state, name)) }),
       details: [
         format(_('Set default.configured.audio.sink of PipeWire’s default metadata to {name}'), { name }),
         observed(snapshot),

@@ -57,7 +57,7 @@ async function units(context: ActionContext): Promise<string[]> {
     }),
   );
   const known = lines.filter((line): line is string => line !== null);
-  return known.length > 0 ? known : [_('Audio units: none in your service manager (the daemons run without one)')];
+  return known.length > 0 ? known : [_('Audio services: none in your service manager (the daemons run without one)')];
 }
 
 async function describe(context: ActionContext): Promise<string[]> {
@@ -85,14 +85,14 @@ async function describe(context: ActionContext): Promise<string[]> {
 
 export const soundInfo: ActionDefinition<SoundInfoParams> = {
   name: 'info.sound',
-  title: N_('Show the sound devices, the defaults and the audio units'),
+  title: N_('Show the sound devices, the defaults and the audio services'),
   params,
   risk: 'low',
   needsAuthorization: false,
   readOnly: true,
   async preview(_params, context) {
     return {
-      summary: _('Show the sound devices PipeWire has, the defaults and the audio units'),
+      summary: _('Show the sound devices PipeWire has, the defaults and the audio services'),
       details: await describe(context),
       changesNothing: false,
     };

@@ -135,7 +135,7 @@ export const soundDefaultGone: Playbook = async (finding, tools) => {
   const preview = await tools.preview(step);
   if (!preview || preview.changesNothing) return null;
   return {
-    title: format(_('Make {device} the default sound output'), { device: target.description }),
+    title: format(_('Make {device} the Default Sound Output'), { device: target.description }),
     explanation: format(_('{title}. {advice}'), {
       title: finding.title,
       advice: _(

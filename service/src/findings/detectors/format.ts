@@ -1,22 +1,17 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Numbers for titles: people read "1.2 GB", not 1288490188.
+// Numbers for titles: people read "1.2 GB" ("1,2 Go" in French), not 1288490188.
+import { formatSize, sessionLocale } from '../../i18n.js';
 
 export const MiB = 1024 ** 2;
 
-/** Decimal units as GNOME shows them (Files, Disk Usage Analyzer). */
-export function formatBytes(bytes: number): string {
-  const units = ['bytes', 'kB', 'MB', 'GB', 'TB', 'PB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return unit === 0 ? `${value} bytes` : `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
-}
+/** Decimal units as GNOME shows them (Files, Disk Usage Analyzer), in the session's language. */
+export const formatBytes = (bytes: number): string => formatSize(bytes);
 
+/** "4.2%" below ten percent, "12%" above; "12 %" in French, as the session's locale writes a percentage. */
 export function formatPercent(fraction: number): string {
-  const percent = fraction * 100;
-  return `${percent < 10 ? Number(percent.toFixed(1)) : Math.round(percent)}%`;
+  return new Intl.NumberFormat(sessionLocale('LC_NUMERIC'), {
+    style: 'percent',
+    maximumFractionDigits: fraction < 0.1 ? 1 : 0,
+  }).format(fraction);
 }

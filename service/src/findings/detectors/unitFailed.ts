@@ -189,8 +189,8 @@ function unitStateFailure(state: UnitState, at: Date): UnitFailure | null {
 function failedUnitTemplate(scope: UnitState['scope'], withDetail: boolean): string {
   // Translators: {detail} is systemd's own words, such as "result exit-code, exit code 1".
   if (scope === 'user')
-    return withDetail ? _('user unit {unit} is failed ({detail})') : _('user unit {unit} is failed');
-  return withDetail ? _('system unit {unit} is failed ({detail})') : _('system unit {unit} is failed');
+    return withDetail ? _('your service {unit} has failed ({detail})') : _('your service {unit} has failed');
+  return withDetail ? _('system service {unit} has failed ({detail})') : _('system service {unit} has failed');
 }
 
 function signalOrStatus(code: string | undefined, status: string): string {
@@ -219,7 +219,7 @@ function reason(result: string | undefined, exit: string | undefined): string {
     case 'watchdog':
       return _('watchdog timeout');
     case 'masked-requirement':
-      return _('a unit it requires is masked');
+      return _('a service it requires is masked');
     case undefined:
     case 'failed':
     case 'resources':

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 
 import { AuthFailuresDetector } from '../../findings/detectors/authFailures.js';
-import { _, format, N_, ngettext } from '../../i18n.js';
+import { _, format, formatClock, N_, ngettext } from '../../i18n.js';
 import { cleanLine } from '../../untrustedText.js';
 import type { ActionDefinition } from '../action.js';
 import { absolutePath, unitScope } from '../params.js';
@@ -124,7 +124,7 @@ export function describeTally({ program, total, first, sources }: AuthTally): st
         '{count} failed attempts told by {program} since {time}:',
         total,
       ),
-      { count: total, program, time: first?.toISOString() ?? '?' },
+      { count: total, program, time: first ? formatClock(first) : '?' },
     ),
   ];
   for (const source of sources.slice(0, SHOWN_SOURCES)) {
@@ -140,13 +140,13 @@ export function describeTally({ program, total, first, sources }: AuthTally): st
             count: source.count,
             service: source.service,
             users: users || '?',
-            time: source.last.toISOString(),
+            time: formatClock(source.last),
           })
         : format(_('for the user {user}, on this computer: {count} ({service}); the latest at {time}'), {
             user: cleanLine(source.source, 64),
             count: source.count,
             service: source.service,
-            time: source.last.toISOString(),
+            time: formatClock(source.last),
           }),
     );
   }

@@ -9,7 +9,7 @@ import { basename, join } from 'node:path';
 
 import { z } from 'zod';
 
-import { _, format, N_, ngettext } from '../../i18n.js';
+import { _, format, formatClock, N_, ngettext } from '../../i18n.js';
 import { cleanLine } from '../../untrustedText.js';
 import type { ActionDefinition } from '../action.js';
 
@@ -140,7 +140,7 @@ async function readBtrfs(sysfs: string, device: string): Promise<Map<string, [st
   return null;
 }
 
-const when = (seconds: number) => `${new Date(seconds * 1000).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+const when = (seconds: number) => formatClock(new Date(seconds * 1000));
 
 function describeExt4Error(label: string, error: Ext4Error): string {
   const meaning = EXT4_ERROR_CODES[error.code];

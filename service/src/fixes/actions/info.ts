@@ -3,17 +3,19 @@
 // Read-only steps: what the user (and the model) look at before deciding on a fix.
 import { z } from 'zod';
 
-import { _, format, N_, ngettext } from '../../i18n.js';
+import { plainMeaning } from '../../causes/plainWords.js';
+import { _, format, formatClock, N_, ngettext } from '../../i18n.js';
 import type { ActionDefinition } from '../action.js';
 import { absolutePath, unitName, unitScope } from '../params.js';
 import { authAttemptsAction } from './authAttempts.js';
 import { coredumpAction } from './coredump.js';
 import { diskUsageAction } from './diskUsage.js';
 import {
+  entryLine,
   journalctl,
   journalCursor,
   journalSourceArgs,
-  parseEntries,
+  readEntries,
   type ShowLogsOptions,
   writerAt,
   writerMatches,
@@ -54,11 +56,13 @@ function unitArgs({ unit, scope, directory }: ShowLogsParams, options: ShowLogsO
   return [scope === 'user' && !directory ? '--user-unit' : '--unit', unit];
 }
 
-/** The entries as lines "time message", made safe to show, and whose lines they are when `sameWriter` narrowed them. */
+type Entry = ReturnType<typeof readEntries>[number];
+
+/** The entries, made safe to show, and whose lines they are when `sameWriter` narrowed them. */
 async function readLogOf(
   params: ShowLogsParams,
   options: ShowLogsOptions,
-): Promise<{ lines: string[]; program?: string }> {
+): Promise<{ entries: Entry[]; program?: string }> {
   const { unit, cursor, lines, since } = params;
   const common = [
     ...journalSourceArgs(params, options),
@@ -77,7 +81,7 @@ async function readLogOf(
       journalctl([...common, `--after-cursor=${cursor}`, `--lines=${lines - before}`, ...matches]),
     ]);
     return {
-      lines: [...parseEntries(earlier.stdout).reverse(), ...parseEntries(later.stdout)],
+      entries: [...readEntries(earlier.stdout).reverse(), ...readEntries(later.stdout)],
       ...(writer && { program: writer.name }),
     };
   }
@@ -87,17 +91,31 @@ async function readLogOf(
     ...unitArgs(params, options),
     ...(since ? [`--since=@${Math.floor(Date.parse(since) / 1000)}`] : []),
   ];
-  return { lines: parseEntries((await journalctl(args)).stdout) };
+  return { entries: readEntries((await journalctl(args)).stdout) };
 }
 
 const whose = ({ unit, scope, directory, cursor }: ShowLogsParams, program?: string) => {
-  if (unit) return format(_("{unit}'s log"), { unit });
+  if (unit) return format(_('{unit}’s log'), { unit });
   // Translators: {program} is the program as journald names it, such as "sshd" or "dpkg".
   if (cursor && program) return format(_('{program}’s log around the reported line'), { program });
   if (cursor) return _('the journal around the reported line');
   if (directory) return format(_('the journal in {directory}'), { directory });
   return scope === 'user' ? _('your journal') : _('the system journal');
 };
+
+/**
+ * What the lines say, in one sentence for people before them: the newest line whose words say what happened
+ * (systemd's about a unit's end, a system error), in plain words; the line itself follows with its technical term.
+ */
+function gist(entries: readonly Entry[], log: string): string[] {
+  for (const entry of [...entries].reverse()) {
+    const meaning = plainMeaning(entry.message);
+    // Translators: {log} is "the system journal", "your journal" or "backup.service's log"; {meaning} is what a line
+    // says, such as "its program ended with an error".
+    if (meaning) return [format(_('At {time}, {log} says {meaning}.'), { time: formatClock(entry.at), log, meaning })];
+  }
+  return [];
+}
 
 /**
  * info.show_logs; `options.directories` are the extra journal directories it may read, and `options.directory`
@@ -113,7 +131,8 @@ export function showLogsAction(options: ShowLogsOptions = {}): ActionDefinition<
     readOnly: true,
     // The preview is the result: it shows the lines themselves, and with none there is nothing to offer.
     async preview(params) {
-      const { lines: details, program } = await readLogOf(params, options);
+      const { entries, program } = await readLogOf(params, options);
+      const details = entries.map(entryLine);
       return {
         // Translators: {log} is "the system journal", "your journal" or "backup.service's log".
         summary:
@@ -130,14 +149,16 @@ export function showLogsAction(options: ShowLogsOptions = {}): ActionDefinition<
       };
     },
     async run(params) {
-      const { lines, program } = await readLogOf(params, options);
+      const { entries, program } = await readLogOf(params, options);
+      const log = whose(params, program);
       return {
         summary: [
-          format(ngettext('{count} line of {log}', '{count} lines of {log}', lines.length), {
-            count: lines.length,
-            log: whose(params, program),
+          ...gist(entries, log),
+          format(ngettext('{count} line of {log}', '{count} lines of {log}', entries.length), {
+            count: entries.length,
+            log,
           }),
-          ...lines,
+          ...entries.map(entryLine),
         ].join('\n'),
         undo: { impossible: _('showing logs changes nothing') },
       };

@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { z } from 'zod';
 
 import { StewardError } from '../../dbus/errors.js';
+import { formatClock } from '../../i18n.js';
 import { cleanLine } from '../../untrustedText.js';
 import { NotAuthorizedError } from '../action.js';
 
@@ -83,15 +84,21 @@ export function readEntry(entry: JsonEntry): { message: string; at: Date } {
   return { message, at: new Date(Number(entry.__REALTIME_TIMESTAMP ?? 0) / 1000) };
 }
 
-/** journalctl --output=json entries as lines "time message", made safe to show. */
-export const parseEntries = (stdout: string): string[] =>
+/** journalctl --output=json entries: each one's time and its message, made safe to show. */
+export const readEntries = (stdout: string): { at: Date; message: string }[] =>
   stdout
     .split('\n')
     .filter(Boolean)
     .map((line) => {
       const { message, at } = readEntry(JSON.parse(line) as JsonEntry);
-      return `${at.toISOString()} ${cleanLine(message)}`;
+      return { at, message: cleanLine(message) };
     });
+
+/** An entry as the line a person reads: "time message", the time as the session's clock writes it. */
+export const entryLine = ({ at, message }: { at: Date; message: string }) => `${formatClock(at)} ${message}`;
+
+/** journalctl --output=json entries as lines "time message", made safe to show. */
+export const parseEntries = (stdout: string): string[] => readEntries(stdout).map(entryLine);
 
 /** The trusted fields of the entry at a cursor that say which program wrote it. */
 export interface Writer {

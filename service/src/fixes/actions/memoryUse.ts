@@ -165,10 +165,10 @@ function describeCgroupPressure(directory: string, pressure: Pressure | null, un
       },
     ),
   ];
-  if (units.length === 0) return [...lines, _('No unit there waited for memory in the last 10 seconds.')];
+  if (units.length === 0) return [...lines, _('No service there waited for memory in the last 10 seconds.')];
   return [
     ...lines,
-    _('The units there that waited for memory the most:'),
+    _('The services there that waited for memory the most:'),
     ...units.map((unit) => {
       const line = format(
         // xgettext:no-javascript-format — "% o" reads as a printf directive to gettext; {some} and {full} are ours.

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 
 import { formatBytes } from '../../findings/detectors/format.js';
-import { _, format, N_ } from '../../i18n.js';
+import { _, format, formatClock, N_ } from '../../i18n.js';
 import { cleanLine } from '../../untrustedText.js';
 import type { ActionContext, ActionDefinition } from '../action.js';
 import { absolutePath, unitName, unitScope } from '../params.js';
@@ -151,7 +151,7 @@ function describeKillItself(kill: OomKill): string {
           '{time}: the kernel killed {name} (PID {pid}) when the system ran out of memory{where}: it held {rss} of memory ({anon} its own, {file} of files, {shmem} shared), in {vm} of address space.',
         ),
     {
-      time: kill.at.toISOString(),
+      time: formatClock(kill.at),
       name: cleanLine(kill.name, 64),
       pid: kill.pid,
       where: kill.cgroup ? format(_(' in {cgroup}'), { cgroup: cleanLine(kill.cgroup, 200) }) : '',
@@ -166,7 +166,7 @@ function describeKillItself(kill: OomKill): string {
 
 export function describeOomdKill(kill: OomdKill): string {
   return format(_('{time}: systemd-oomd killed {cgroup} due to {reason}'), {
-    time: kill.at.toISOString(),
+    time: formatClock(kill.at),
     cgroup: cleanLine(kill.cgroup, 200),
     reason: cleanLine(kill.reason, 200),
   });

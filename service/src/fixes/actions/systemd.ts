@@ -284,7 +284,7 @@ const inRuntime = (status: UnitStatus) => status.unitFileState === 'masked-runti
 // lives, and its undo masks the unit again where it was.
 const unmask = unitAction({
   name: 'systemd.unmask_unit',
-  title: N_('Unmask a unit'),
+  title: N_('Unmask a service'),
   texts: () => ({
     summary: _('Unmask {unit}'),
     done: _('Unmasked {unit}'),
@@ -316,7 +316,7 @@ const maskParams = unitParams.extend({ runtime: z.boolean().optional() });
 /** systemd.mask_unit: the undo of an unmask, putting the mask back where it was (/etc, or /run with `runtime`). */
 const mask: ActionDefinition<z.infer<typeof maskParams>> = {
   name: 'systemd.mask_unit',
-  title: N_('Mask a unit'),
+  title: N_('Mask a service'),
   params: maskParams,
   risk: byScope('medium', 'high'),
   needsAuthorization: ({ scope }) => scope === 'system',

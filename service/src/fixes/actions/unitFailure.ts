@@ -9,7 +9,8 @@ import { constants } from 'node:os';
 
 import { z } from 'zod';
 
-import { _, format, N_, ngettext } from '../../i18n.js';
+import { plainResult } from '../../causes/plainWords.js';
+import { _, format, formatClock, N_, ngettext } from '../../i18n.js';
 import { cleanLine } from '../../untrustedText.js';
 import type { ActionDefinition } from '../action.js';
 import { SETUP_EXIT_STATUSES, setupNeeds } from '../failureCause.js';
@@ -412,7 +413,7 @@ async function runLines(record: UnitRecord, scope: 'user' | 'system', options: S
     .slice(-RUN_LINES)
     .map((entry) => {
       const { message, at } = readEntry(entry);
-      return `${at.toISOString()} ${cleanLine(message)}`;
+      return `${formatClock(at)} ${cleanLine(message)}`;
     });
 }
 
@@ -425,7 +426,7 @@ async function readRecord({ unit, scope }: UnitFailureParams, context: Parameter
 export function unitFailureAction(options: ShowLogsOptions = {}): ActionDefinition<UnitFailureParams> {
   const describe = async (wanted: UnitFailureParams, context: Parameters<ActionDefinition['preview']>[1]) => {
     const { record, failed } = await readRecord(wanted, context);
-    if (!failed) return { failed, lines: describeRecord(record) };
+    if (!failed) return { failed, record, lines: describeRecord(record) };
     const program = record.execStart?.[0]?.program;
     const [owner, corePattern, lastLines] = await Promise.all([
       program ? packageOwning(program) : undefined,
@@ -439,6 +440,7 @@ export function unitFailureAction(options: ShowLogsOptions = {}): ActionDefiniti
     ]);
     return {
       failed,
+      record,
       lines: describeRecord(record, {
         ...(owner !== undefined && { owner }),
         ...(corePattern !== undefined && { corePattern }),
@@ -463,9 +465,14 @@ export function unitFailureAction(options: ShowLogsOptions = {}): ActionDefiniti
       };
     },
     async run(wanted, context) {
-      const { lines } = await describe(wanted, context);
+      const { lines, record } = await describe(wanted, context);
+      // First, what its result means for a person; systemd's own words follow.
+      const meaning = record.result === undefined ? undefined : plainResult(record.result);
+      const gist = meaning
+        ? format(_('systemd’s record of {unit}: {meaning}.'), { unit: wanted.unit, meaning })
+        : format(_('What systemd recorded of {unit}:'), { unit: wanted.unit });
       return {
-        summary: [format(_('What systemd recorded of {unit}:'), { unit: wanted.unit }), ...lines].join('\n'),
+        summary: [gist, ...lines].join('\n'),
         undo: { impossible: _('showing what systemd recorded changes nothing') },
       };
     },

@@ -40,7 +40,7 @@ export const configChanged: Playbook = async (finding, tools) => {
       _(
         '{title}. The file changed shortly before the failure; Steward kept the version from before. ' +
           'Restoring it shows the difference first, and can be undone; once the file is back, Steward offers ' +
-          'to restart the unit.',
+          'to restart the service.',
       ),
       { title: finding.title },
     ),

@@ -210,7 +210,7 @@ async function unitFailedByCause(
           explanation: format(
             _(
               '{title}: it cannot start because {program} is missing. ' +
-                'The package {package} provides it; once it is installed, restart the unit.',
+                'The package {package} provides it; once it is installed, restart the service.',
             ),
             { title: finding.title, program: missing.executable, package: missing.name },
           ),
@@ -243,7 +243,7 @@ async function unitFailedByCause(
         explanation: format(
           _(
             '{title}. systemd could not set the process up (step {step}): it needs {needs}. ' +
-              'Restarting fails the same way until that exists or the unit’s setting is changed, so no restart is offered. {evidence}',
+              'Restarting fails the same way until that exists or the service’s setting is changed, so no restart is offered. {evidence}',
           ),
           {
             title: finding.title,
@@ -360,7 +360,7 @@ async function unitFailedByCause(
         explanation: format(
           _(
             '{title}. It was refused access to a file: restarting is refused the same way until the file’s owner or ' +
-              'mode, or the user the unit runs as, is changed. {evidence}',
+              'mode, or the user the service runs as, is changed. {evidence}',
           ),
           { title: finding.title, evidence: evidenceOf(cause.evidence) },
         ),
