@@ -81,6 +81,9 @@ async function main(): Promise<void> {
     log,
   });
   const { server, docs, models, engines, findingsStore, findings, fixes, chatSessions, explainer, voice } = parts;
+  // Which desktop programs the distribution installed, asked of its package manager once: the desktop's detectors
+  // believe a component's line only from those, so the journal is read after.
+  const proving = parts.writers.prove({ root: hooks.programsRoot ?? '/', log });
   const watchers = new WatcherSet({
     config,
     paths,
@@ -130,6 +133,7 @@ async function main(): Promise<void> {
     ...(hooks.nixosRoot && { nixosRoot: hooks.nixosRoot }),
     ...(hooks.gpuRoot && { gpuFacts: probeGpuFacts(hooks.gpuRoot) }),
   });
+  await proving;
   watchers.start(capabilities, systemBus);
   const retention = new FindingsRetention({
     store: findingsStore,

@@ -30,6 +30,17 @@ export interface TestHooks {
    */
   dpkgRoot?: string;
   /**
+   * STEWARD_TEST_PROGRAMS_ROOT: a directory that stands for the machine's `/` where the desktop components' programs
+   * and the package database that lists them are read (findings/writers.ts): the programs of the session whose
+   * journal a test gives the service (the desktop gym's root filesystem, the corpus's machine).
+   */
+  programsRoot?: string;
+  /**
+   * STEWARD_TEST_SESSION_UID: the session's user, where a test runs the service as another (as root, for the
+   * corpus's cases and the desktop gym's session of uid 1000): whose lines are the session's (findings/writers.ts).
+   */
+  sessionUid?: number;
+  /**
    * STEWARD_TEST_JOURNAL_SOCKET: a Unix stream socket that stands for journald's /run/systemd/journal/stdout,
    * where the service sends its log when stderr is not the journal; a path with no socket stands for a machine
    * without journald, so the log goes to steward.log in the state directory.
@@ -89,6 +100,10 @@ export function testHooks(env: NodeJS.ProcessEnv = process.env): TestHooks {
   const redactionGate = absolute(env.STEWARD_TEST_REDACTION_GATE);
   const microphoneStandIn = absolute(env.STEWARD_TEST_MICROPHONE_STAND_IN);
   const speakerStandIn = absolute(env.STEWARD_TEST_SPEAKER_STAND_IN);
+  const programsRoot = absolute(env.STEWARD_TEST_PROGRAMS_ROOT);
+  const sessionUid = /^\d{1,10}$/.test(env.STEWARD_TEST_SESSION_UID ?? '')
+    ? Number(env.STEWARD_TEST_SESSION_UID)
+    : undefined;
   return {
     ...(systemJournal && { systemJournal }),
     ...(userJournal && { userJournal }),
@@ -102,5 +117,7 @@ export function testHooks(env: NodeJS.ProcessEnv = process.env): TestHooks {
     ...(redactionGate && { redactionGate }),
     ...(microphoneStandIn && { microphoneStandIn }),
     ...(speakerStandIn && { speakerStandIn }),
+    ...(programsRoot && { programsRoot }),
+    ...(sessionUid !== undefined && { sessionUid }),
   };
 }

@@ -94,7 +94,7 @@ export async function replayCorpus(cases: CorpusCase[], sealed: ReadonlySet<Corp
   const slots = BigInt(cases.length + waves.length + 1);
   const base = ((BigInt(Date.now()) * 1000n) / HOUR_US) * HOUR_US - slots * HOUR_US;
 
-  const machine = await SimulatedMachine.start();
+  const machine = await SimulatedMachine.start(cases);
   const { client } = machine;
   const home = await makeTempDir('steward-corpus-');
   try {

@@ -9,7 +9,8 @@ import type { CorpusLine, Writer } from './cases.js';
 export const USER_UID = 1000;
 /** The PID of the user's systemd: every "user-manager" line comes from it. */
 export const USER_MANAGER_PID = 1210;
-const SYSTEMD_EXE = '/usr/lib/systemd/systemd';
+/** PID 1's and the user manager's program, as journald records it. */
+export const SYSTEMD_EXE = '/usr/lib/systemd/systemd';
 // Processes outside any unit of their own run in the user's login session.
 const SESSION_SCOPE = 'session-2.scope';
 

@@ -16,6 +16,7 @@ import {
   OUT_OF_DATE,
   TIMEOUT_ERROR,
   TIMEOUT_THROWS,
+  WORKING,
 } from './desktopGym/brokenExtensions.js';
 import {
   DESKTOP_GYM_SUITE,
@@ -122,6 +123,7 @@ if (selectedSuites().some((suite) => suite.name === DESKTOP_GYM_SUITE)) {
         'extension-enable-throws',
         'extension-out-of-date',
         'extension-timeout-throws',
+        'forged-shell-line',
         'own-extension-quiet',
         'printing-backend-fails',
         'sign-in-password-failed',
@@ -164,9 +166,17 @@ if (selectedSuites().some((suite) => suite.name === DESKTOP_GYM_SUITE)) {
       expectFixed('extension-enable-throws', ENABLE_THROWS);
     });
 
-    // GNOME Shell vouches for its own extensions' errors (findings/attribution.ts): its journal line is enough.
-    it('turns off an extension that throws from a timeout, seen only in the shell’s journal, and on again on Undo', () => {
-      expectFixed('extension-timeout-throws', TIMEOUT_THROWS);
+    // A line is GNOME Shell's report, not its state: the shell runs the extension (ACTIVE), so nothing proposes it off.
+    it('explains an extension that throws from a timeout, which the shell still runs, and offers no change', () => {
+      expectExplained('extension-timeout-throws', 'extension-error', TIMEOUT_THROWS, 'info.extension');
+    });
+
+    it('takes the shell’s words from a copy of logger in the shell’s own cgroup for no one’s: no finding, no proposal', () => {
+      const forged = row('forged-shell-line');
+      // The runner lists every finding and proposal about the working extension up to a sentinel.
+      expect(forged.reason).withContext(WORKING).toBeNull();
+      expect(forged.detected).toBeTrue();
+      expect(forged.pass).toBeTrue();
     });
 
     it('turns off an extension made for an older GNOME Shell, and turns it on again on Undo', () => {

@@ -69,8 +69,13 @@ describe('the gym: Steward in a booted Debian system', () => {
       'crash-loop',
       'ext4-corrupted',
       'forged-lines',
+      'forged-shell-moved-cgroup',
+      'forged-shell-other-user',
+      'forged-shell-system-account',
+      'forged-shell-unit-name',
       'masked-dependency',
       'oom-memory-max',
+      'other-user-pipewire',
       'storage-io-error',
       'unit-exits-1',
       'user-unit-fails',
@@ -241,6 +246,26 @@ describe('the gym: Steward in a booted Debian system', () => {
     expect(row('forged-lines'))
       .withContext(scoreTable(score))
       .toEqual(jasmine.objectContaining({ pass: true }));
+  });
+
+  // Issue 62: GNOME Shell's words from processes that are not the session's shell, with real _UID, unit and _EXE.
+  const FORGED_SHELL: [string, string][] = [
+    ['forged-shell-other-user', 'another user in an ssh session'],
+    ['forged-shell-system-account', 'a system account from cron'],
+    ['forged-shell-unit-name', "the user's own process in a unit named like the shell's"],
+    ['forged-shell-moved-cgroup', "the user's own process moved into the shell's cgroup"],
+  ];
+  for (const [name, writer] of FORGED_SHELL)
+    it(`raises nothing from GNOME Shell's words written by a copy of logger named gnome-shell: ${writer}`, () => {
+      expect(row(name))
+        .withContext(scoreTable(score))
+        .toEqual(jasmine.objectContaining({ reason: null, pass: true }));
+    });
+
+  it("raises nothing from another user's service manager reporting its own PipeWire failure", () => {
+    expect(row('other-user-pipewire'))
+      .withContext(scoreTable(score))
+      .toEqual(jasmine.objectContaining({ reason: null, pass: true }));
   });
 
   it('raises nothing for an ordinary boot and an administrator’s ordinary actions', () => {

@@ -15,6 +15,8 @@ describe('test hooks', () => {
         STEWARD_TEST_JOURNAL_SOCKET: '/tmp/corpus/journal',
         STEWARD_TEST_DOCS_ROOT: '/tmp/docs',
         STEWARD_TEST_NIXOS_ROOT: '/tmp/corpus/nixos',
+        STEWARD_TEST_PROGRAMS_ROOT: '/tmp/corpus/programs',
+        STEWARD_TEST_SESSION_UID: '1000',
       }),
     ).toEqual({
       systemJournal: '/tmp/corpus/system',
@@ -24,6 +26,11 @@ describe('test hooks', () => {
       journalSocket: '/tmp/corpus/journal',
       docsRoot: '/tmp/docs',
       nixosRoot: '/tmp/corpus/nixos',
+      programsRoot: '/tmp/corpus/programs',
+      sessionUid: 1000,
     });
+    // Only a number is a uid.
+    expect(testHooks({ STEWARD_TEST_SESSION_UID: 'root' })).toEqual({});
+    expect(testHooks({ STEWARD_TEST_SESSION_UID: '-1' })).toEqual({});
   });
 });

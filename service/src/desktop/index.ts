@@ -3,6 +3,7 @@
 // The desktop session's kinds of problem, in one list: the watchers, detectors, catalog and playbooks take theirs
 // from here.
 import type { Detector } from '../findings/types.js';
+import type { Writers } from '../findings/writers.js';
 import type { ActionDefinition } from '../fixes/action.js';
 import type { Playbook } from '../fixes/playbookSteps.js';
 import type { EventSource } from '../watch/events.js';
@@ -28,7 +29,8 @@ export const DESKTOP_KINDS: readonly DesktopKind[] = [
 export const desktopSources = (options: DesktopSourceOptions): EventSource[] =>
   DESKTOP_KINDS.flatMap((kind) => kind.sources(options));
 
-export const desktopDetectors = (): Detector[] => DESKTOP_KINDS.flatMap((kind) => kind.detectors());
+export const desktopDetectors = (writers: Writers): Detector[] =>
+  DESKTOP_KINDS.flatMap((kind) => kind.detectors(writers));
 
 export const desktopActions = (): ActionDefinition[] => DESKTOP_KINDS.flatMap((kind) => kind.actions());
 

@@ -6,6 +6,7 @@
 import type { MessageBus } from '@jellybrick/dbus-next';
 
 import type { Detector } from '../findings/types.js';
+import type { Writers } from '../findings/writers.js';
 import type { ActionDefinition } from '../fixes/action.js';
 import type { Playbook } from '../fixes/playbookSteps.js';
 import type { Logger } from '../logging.js';
@@ -22,7 +23,8 @@ export interface DesktopKind {
   /** The kind's name, as in the configuration and the logs: 'extensions', 'sound'… */
   name: string;
   sources(options: DesktopSourceOptions): EventSource[];
-  detectors(): Detector[];
+  /** Its detectors, which take a journal line as a component's only where `writers` proves who wrote it. */
+  detectors(writers: Writers): Detector[];
   actions(): ActionDefinition[];
   playbooks: Readonly<Record<string, Playbook>>;
 }

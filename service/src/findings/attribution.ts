@@ -5,20 +5,13 @@
 // wrote a log line; the text and SYSLOG_IDENTIFIER are whatever that process
 // chose to write. Only the kernel, the service managers, systemd's own daemons
 // and Steward's own readings (statfs, netlink, systemd's D-Bus API) are
-// believed about the system; everything else is what a program says. GNOME Shell is believed about its own
-// extensions: their errors reach the journal as the shell's lines, and code that could forge one runs inside the
-// shell, where it could turn any extension off itself.
+// believed about the system; everything else is what a program says. A desktop component's own line, proven by
+// writers.ts (GNOME Shell's about its extensions), names its reporter but vouches for no change: the component's
+// own state does, as Steward reads it (the "steward" voucher).
 import type { JournalEntry, WatchEvent } from '../watch/events.js';
 import { isKernel, isSystemManager, isUserManager } from './detectors/journal.js';
 
-export const VOUCHERS = [
-  'kernel',
-  'system-manager',
-  'user-manager',
-  'systemd-daemon',
-  'gnome-shell',
-  'steward',
-] as const;
+export const VOUCHERS = ['kernel', 'system-manager', 'user-manager', 'systemd-daemon', 'steward'] as const;
 /** Who vouches for a finding; null when only the program that wrote the line does. */
 export type Voucher = (typeof VOUCHERS)[number] | null;
 

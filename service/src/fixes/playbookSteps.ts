@@ -12,8 +12,9 @@ export interface CandidateAction {
   params: Record<string, unknown>;
   /**
    * Set by the proposer when the machine's own state shows what a program's line claimed of this step's target
-   * (systemd, over D-Bus, sees the unit the line named failed): the step may act on it though no trusted writer
-   * vouched for the line.
+   * (systemd, over D-Bus, sees the unit the line named failed), or by a playbook when the component's own state
+   * does (GNOME Shell holds the extension the line named in ERROR): the step may act on it though no trusted writer
+   * vouched for the line. It never makes the proposal one-click, nor lets an auto rule run it.
    */
   confirmedByState?: true;
   /**

@@ -34,6 +34,7 @@ import { FindingExplainer } from '../findings/explainer.js';
 import { findingsBusSignals, FindingsInterface } from '../findings/findingsInterface.js';
 import { FindingsPipeline } from '../findings/pipeline.js';
 import { type FindingChange, FindingsStore } from '../findings/store.js';
+import { Writers } from '../findings/writers.js';
 import { Fixes } from '../fixes/fixes.js';
 import {
   agentsSpec,
@@ -348,9 +349,12 @@ export function createParts(base: PartsBase) {
     explainer.consider(changes);
     updateAttention();
   }
+  // The session's user: the service's own, but where a test runs it for another (the corpus, the desktop gym).
+  const writers = new Writers(hooks.sessionUid ?? process.getuid?.() ?? -1);
   const pipeline = new FindingsPipeline({
     store: findingsStore,
     detectors: createDetectors({
+      writers,
       disk: () => diskThresholds(config.config.watch.disks),
       // A file the user listed to watch is configuration wherever it is, as the user said so.
       configChanged: { isConfig: (path) => isConfigPath(path) || listedPath(config.config.watch.files.paths, path) },
@@ -395,6 +399,7 @@ export function createParts(base: PartsBase) {
     pipeline,
     settingsSignals,
     stewardSecrets,
+    writers,
     updateAttention,
     voice,
   };

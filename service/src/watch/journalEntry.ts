@@ -41,6 +41,8 @@ export const JOURNAL_FIELDS = [
   'COREDUMP_SIGNAL_NAME',
   'COREDUMP_UNIT',
   'COREDUMP_USER_UNIT',
+  // Whose process crashed (systemd-coredump's record, from the kernel's credentials of the crashing process).
+  'COREDUMP_UID',
   'DNS_QUESTION',
   'DNSSEC_RESULT',
   // cupsd's queue for a job's or printer's line (scheduler/log.c, PWG_ServiceURI), when it logs to the journal.

@@ -12,6 +12,8 @@ export const ENABLE_THROWS = 'enable-throws@gym.steward.example.org';
 export const OUT_OF_DATE = 'out-of-date@gym.steward.example.org';
 /** enable() succeeds; a GLib timeout it added throws a moment later, inside the running shell. */
 export const TIMEOUT_THROWS = 'timeout-throws@gym.steward.example.org';
+/** Works: the extension whose failure a forged line claims. */
+export const WORKING = 'clock@gym.steward.example.org';
 /**
  * Turned on after a scenario's fault, one per use: once Steward has reported its failure and proposed on it,
  * Steward has read and proposed on everything before it (it reads the shell's signals and the journal in order).
@@ -73,6 +75,7 @@ const EXTENSIONS: Record<string, { name: string; code: string; shellVersions?: s
   [ENABLE_THROWS]: { name: 'Gym Weather', code: enableThrows },
   [TIMEOUT_THROWS]: { name: 'Gym Forecast', code: timeoutThrows },
   [OUT_OF_DATE]: { name: 'Gym Old Clock', code: fine, shellVersions: ['40'] },
+  [WORKING]: { name: 'Gym Clock', code: fine },
   ...Object.fromEntries(SENTINELS.map((uuid, n) => [uuid, { name: `Gym Sentinel ${n + 1}`, code: enableThrows }])),
 };
 
@@ -85,7 +88,10 @@ export async function writeBrokenExtensions(dir: string): Promise<string[]> {
     const metadata = {
       uuid,
       name,
-      description: 'A broken extension of Steward’s desktop gym',
+      description:
+        uuid === WORKING
+          ? 'A working extension of Steward’s desktop gym'
+          : 'A broken extension of Steward’s desktop gym',
       'shell-version': shellVersions,
     };
     await writeFile(join(folder, 'metadata.json'), `${JSON.stringify(metadata, null, 2)}\n`);

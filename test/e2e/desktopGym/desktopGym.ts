@@ -12,9 +12,10 @@ import { hostDescription, type Row, rowsTable } from '../../gym/score.js';
 import { type PrivateBus, startPrivateBus } from '../../support/privateBus.js';
 import { quietWatch, type RunningService, startConfiguredService } from '../../support/service.js';
 import { makeTempDir, type TempDir } from '../../support/tempDir.js';
+import { sessionOwnerOf } from '../harness/activation.js';
 import { openShell } from '../harness/extensionShell.js';
 import { createOverlay, type RootfsOverlay } from '../harness/packages.js';
-import { ensureRootfs } from '../harness/rootfs.js';
+import { ensureRootfs, TEST_USER } from '../harness/rootfs.js';
 import { run } from '../harness/run.js';
 import type { ShellSession } from '../harness/session.js';
 import { shellVersion } from '../harness/shell.js';
@@ -98,7 +99,13 @@ export async function openDesktopGym(artifacts: string, scenarios: DesktopScenar
     await mkdir(systemServices);
     systemBus = await startPrivateBus({ system: true, serviceDirs: [systemServices] });
     const systemClient = await systemBus.connect();
-    const environment: Record<string, string> = { DBUS_SYSTEM_BUS_ADDRESS: systemBus.address };
+    // The session's own programs, as its root filesystem has them, and its user: whose lines are the desktop's.
+    const shellPid = (await sessionOwnerOf(shell, 'org.gnome.Shell')).pid;
+    const environment: Record<string, string> = {
+      DBUS_SYSTEM_BUS_ADDRESS: systemBus.address,
+      STEWARD_TEST_PROGRAMS_ROOT: `/proc/${shellPid}/root`,
+      STEWARD_TEST_SESSION_UID: String(TEST_USER.uid),
+    };
     for (const part of partsOf(scenarios)) {
       running.push(part);
       Object.assign(

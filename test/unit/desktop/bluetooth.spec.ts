@@ -9,6 +9,7 @@ import { bluetoothKind } from '../../../service/src/desktop/bluetooth/kind.js';
 import { BLOCKED_EVIDENCE, BLUETOOTH_OFF } from '../../../service/src/desktop/bluetooth/offDetector.js';
 import { desktopPlaybooks } from '../../../service/src/desktop/index.js';
 import type { PlaybookTools } from '../../../service/src/fixes/playbookSteps.js';
+import { desktopWriters } from '../../support/desktopWriters.js';
 import { findingWithEvidence } from '../../support/findingFixture.js';
 import { journalEvent, reportsOf, runDetector } from '../../support/journalEvents.js';
 
@@ -40,7 +41,7 @@ const bluetoothd = (message: string, fields: Record<string, string> = {}) =>
 
 /** [subject, title] of what a fresh detector reports for one event. */
 const verdict = (event: ReturnType<typeof kernel>) =>
-  reportsOf(new BluetoothUnavailableDetector().detect(event)).map((r) => [r.subject, r.title]);
+  reportsOf(new BluetoothUnavailableDetector(desktopWriters()).detect(event)).map((r) => [r.subject, r.title]);
 
 describe('the bluetooth-unavailable detector', () => {
   it('reads the kernel drivers’ firmware failures, naming the file where the line does', () => {
@@ -191,14 +192,14 @@ describe('the bluetooth-unavailable detector', () => {
 
   it('reports every line of a burst, so none is left to unrecognised-errors, under one adapter', () => {
     const lines = [0, 4, 8, 12].map((s) => kernel('Bluetooth: hci0: command 0x0c03 tx timeout', s));
-    const reports = reportsOf(runDetector(new BluetoothUnavailableDetector(), lines));
+    const reports = reportsOf(runDetector(new BluetoothUnavailableDetector(desktopWriters()), lines));
     expect(reports.map((r) => [r.kind, r.subject, r.severity])).toEqual(
       lines.map(() => [BLUETOOTH_UNAVAILABLE, 'hci0', 'error']),
     );
   });
 
   it('puts bluetoothd’s lines that name no adapter under the one the kernel named just before', () => {
-    const detector = new BluetoothUnavailableDetector();
+    const detector = new BluetoothUnavailableDetector(desktopWriters());
     const events = [
       kernel('Bluetooth: hci1: RTL: examining hci_ver=0a hci_rev=000b lmp_ver=0a lmp_subver=8761', 0),
       bluetoothd('Failed to set mode: Failed (0x03)', { __REALTIME_TIMESTAMP: at(5) }),

@@ -6,6 +6,7 @@ import { CLOCK_NTP_OFF, ClockNtpOffDetector, NTP_SUBJECT } from '../../../servic
 import type { ClockState } from '../../../service/src/desktop/clock/state.js';
 import type { PlaybookTools } from '../../../service/src/fixes/playbookSteps.js';
 import type { WatchEvent } from '../../../service/src/watch/events.js';
+import { desktopWriters } from '../../support/desktopWriters.js';
 import { findingWithEvidence } from '../../support/findingFixture.js';
 import { journalEvent, reportsOf, runDetector } from '../../support/journalEvents.js';
 
@@ -43,7 +44,7 @@ const line = (writer: Record<string, string>, message: string, seconds = 0, fiel
 
 /** [subject, title] of every report a fresh detector makes over the events. */
 const verdicts = (...events: WatchEvent[]) =>
-  reportsOf(runDetector(new ClockDetector(), events)).map((r) => [r.kind, r.subject, r.title]);
+  reportsOf(runDetector(new ClockDetector(desktopWriters()), events)).map((r) => [r.kind, r.subject, r.title]);
 
 const timeouts = (writer: Record<string, string>, seconds: number[]) =>
   seconds.map((s, i) =>

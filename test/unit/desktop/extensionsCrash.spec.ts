@@ -2,9 +2,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { EXTENSION_ERROR } from '../../../service/src/desktop/extensions/journalDetector.js';
 import { DISABLED, ENABLED, STEWARD_UUID } from '../../../service/src/desktop/extensions/shell.js';
-import { ShellCrashDetector } from '../../../service/src/desktop/extensions/shellCrashDetector.js';
+import {
+  SHELL_CRASH_EVIDENCE,
+  ShellCrashDetector,
+} from '../../../service/src/desktop/extensions/shellCrashDetector.js';
 import type { ExtensionState } from '../../../service/src/desktop/extensions/state.js';
+import { Writers } from '../../../service/src/findings/writers.js';
 import type { WatchEvent } from '../../../service/src/watch/events.js';
+import { desktopWriters } from '../../support/desktopWriters.js';
 import { journalEvent, reportsOf, runDetector } from '../../support/journalEvents.js';
 
 const START_MS = 1_773_479_523_000;
@@ -33,6 +38,7 @@ const coredump = (minutes: number, fields: Record<string, string> = {}) =>
     MESSAGE_ID: 'fc2e22bc6ee647b6b90729ab34a250b1',
     COREDUMP_EXE: '/usr/bin/gnome-shell',
     COREDUMP_COMM: 'gnome-shell',
+    COREDUMP_UID: '1000',
     COREDUMP_SIGNAL_NAME: 'SIGSEGV',
     _EXE: '/usr/lib/systemd/systemd-coredump',
     _COMM: 'systemd-coredum',
@@ -54,7 +60,7 @@ const kernelFault = (minutes: number) =>
 describe('the shell-crash detector (extension-error)', () => {
   it('lays a crash of the shell at the extension turned on minutes before it', () => {
     const reports = reportsOf(
-      runDetector(new ShellCrashDetector(), [
+      runDetector(new ShellCrashDetector(desktopWriters()), [
         shellState(extension(DISABLED), 0),
         shellState(extension(ENABLED), 1),
         coredump(4),
@@ -63,15 +69,18 @@ describe('the shell-crash detector (extension-error)', () => {
     expect(reports.map((r) => [r.kind, r.subject, r.severity, r.title])).toEqual([
       [EXTENSION_ERROR, DASH, 'error', 'GNOME Shell crashed 3 min after the extension Dash to Dock was turned on'],
     ]);
-    expect(reports[0]?.evidence[0]?.text).toBe('Process 1611 (gnome-shell) of user 1000 dumped core.');
+    expect(reports[0]?.evidence.map((evidence) => evidence.text)).toEqual([
+      'Process 1611 (gnome-shell) of user 1000 dumped core.',
+      SHELL_CRASH_EVIDENCE,
+    ]);
   });
 
-  it('names a new version, and reads the kernel’s fault line as the crash too', () => {
+  it('names a new version', () => {
     const reports = reportsOf(
-      runDetector(new ShellCrashDetector(), [
+      runDetector(new ShellCrashDetector(desktopWriters()), [
         shellState(extension(ENABLED, '98'), 0),
         shellState(extension(ENABLED, '99'), 30),
-        kernelFault(31),
+        coredump(31),
       ]),
     );
     expect(reports.map((r) => r.title)).toEqual([
@@ -79,8 +88,27 @@ describe('the shell-crash detector (extension-error)', () => {
     ]);
   });
 
+  it('takes no crash but the installed shell’s, of the session’s user, from systemd-coredump’s record', () => {
+    const detector = new ShellCrashDetector(desktopWriters());
+    runDetector(detector, [shellState(extension(DISABLED), 0), shellState(extension(ENABLED), 1)]);
+    const notTheShells = [
+      // The kernel names the crashed process by its name only, which a copy of any program may carry.
+      kernelFault(2),
+      // A copy named gnome-shell, crashing.
+      coredump(2, { COREDUMP_EXE: '/home/alice/.local/bin/gnome-shell' }),
+      // Another user's shell.
+      coredump(2, { COREDUMP_UID: '1001' }),
+      // A record that does not say whose process crashed.
+      coredump(2, { COREDUMP_UID: '' }),
+    ];
+    expect(reportsOf(runDetector(detector, notTheShells))).toEqual([]);
+    const uninstalled = new ShellCrashDetector(new Writers(1000));
+    runDetector(uninstalled, [shellState(extension(DISABLED), 0), shellState(extension(ENABLED), 1)]);
+    expect(reportsOf(runDetector(uninstalled, [coredump(2)]))).toEqual([]);
+  });
+
   it('blames nothing seen only at its start, long before, or Steward’s own extension', () => {
-    const detector = new ShellCrashDetector();
+    const detector = new ShellCrashDetector(desktopWriters());
     const events = [
       // At login the shell turns every extension on at once: that is no change.
       shellState(extension(ENABLED), 0),
@@ -108,7 +136,7 @@ describe('the shell-crash detector (extension-error)', () => {
       // Another program's crash is not the shell's.
       coredump(2, { COREDUMP_EXE: '/usr/bin/gnome-calculator', COREDUMP_COMM: 'gnome-calculato' }),
     ];
-    const detector = new ShellCrashDetector();
+    const detector = new ShellCrashDetector(desktopWriters());
     runDetector(detector, [shellState(extension(DISABLED), 0), shellState(extension(ENABLED), 1)]);
     expect(reportsOf(runDetector(detector, forged))).toEqual([]);
   });

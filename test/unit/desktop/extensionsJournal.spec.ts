@@ -1,5 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
+import { Variant } from '@jellybrick/dbus-next';
+
 import {
   EXTENSION_ERROR,
   ExtensionErrorDetector,
@@ -7,9 +9,13 @@ import {
 } from '../../../service/src/desktop/extensions/journalDetector.js';
 import { extensionsKind } from '../../../service/src/desktop/extensions/kind.js';
 import { extensionPlaybook } from '../../../service/src/desktop/extensions/playbook.js';
-import type { Preview } from '../../../service/src/fixes/action.js';
-import type { PlaybookTools } from '../../../service/src/fixes/playbookSteps.js';
+import { ENABLED, ERROR, OUT_OF_DATE } from '../../../service/src/desktop/extensions/shell.js';
+import { SHELL_CRASH_EVIDENCE } from '../../../service/src/desktop/extensions/shellCrashDetector.js';
+import { Writers } from '../../../service/src/findings/writers.js';
+import type { ActionContext, Preview } from '../../../service/src/fixes/action.js';
+import type { PlaybookTools, ProposalDraft } from '../../../service/src/fixes/playbookSteps.js';
 import type { WatchEvent } from '../../../service/src/watch/events.js';
+import { desktopWriters } from '../../support/desktopWriters.js';
 import { findingWithEvidence } from '../../support/findingFixture.js';
 import { journalEvent, type JournalFields, reportsOf, runDetector } from '../../support/journalEvents.js';
 
@@ -36,6 +42,8 @@ const SESSION_SHELL: JournalFields = {
   _SYSTEMD_UNIT: 'session-2.scope',
   _TRANSPORT: 'journal',
 };
+/** A copy of logger named gnome-shell writes the shell's words (issue 62): journald records the copy's path. */
+const LOGGER_COPY = { _COMM: 'gnome-shell', _TRANSPORT: 'syslog', SYSLOG_IDENTIFIER: 'gnome-shell' };
 
 let index = 0;
 const line = (message: string, writer: JournalFields = SHELL, milliseconds = 0): WatchEvent =>
@@ -44,7 +52,7 @@ const line = (message: string, writer: JournalFields = SHELL, milliseconds = 0):
     index++,
   );
 
-const reports = (events: WatchEvent[]) => reportsOf(runDetector(new ExtensionErrorDetector(), events));
+const reports = (events: WatchEvent[]) => reportsOf(runDetector(new ExtensionErrorDetector(desktopWriters()), events));
 const subjects = (events: WatchEvent[]) => reports(events).map((report) => report.subject);
 
 // Real lines (test/corpus/cases/extension.json cites each report).
@@ -115,8 +123,8 @@ describe('the extension-error detector', () => {
       'The extension custom-hot-corners@janrunx.gmail.com failed: JS ERROR: Extension custom-hot-corners@janrunx.gmail.com: Error: Tried to construct an object without a GType',
     );
     expect(report?.evidence[0]?.kind).toBe('journal');
-    // The shell vouches for its own extensions' errors: only gnome-shell's lines get here.
-    expect(report?.attribution).toEqual({ vouchedBy: 'gnome-shell', reportedBy: 'GNOME Shell' });
+    // Only gnome-shell's lines get here, and a line vouches for no change: the shell's state does.
+    expect(report?.attribution).toEqual({ vouchedBy: null, reportedBy: 'GNOME Shell' });
     expect(
       subjects([
         line(
@@ -188,6 +196,83 @@ describe('the extension-error detector', () => {
     }
   });
 
+  // The attacks of issue 62: each writes the shell's words from a process that is not the session's shell.
+  const ATTACKS: [string, JournalFields][] = [
+    [
+      'another user (uid 1001) in an ssh session, running a copy of logger named gnome-shell',
+      {
+        ...LOGGER_COPY,
+        _UID: '1001',
+        _PID: '5120',
+        _EXE: '/home/intruder/gnome-shell',
+        _SYSTEMD_UNIT: 'session-9.scope',
+        _SYSTEMD_CGROUP: '/user.slice/user-1001.slice/session-9.scope',
+      },
+    ],
+    [
+      'another user running the real gnome-shell program in their session',
+      {
+        ...SESSION_SHELL,
+        _UID: '1001',
+        _SYSTEMD_UNIT: 'session-9.scope',
+        _SYSTEMD_CGROUP: '/user.slice/user-1001.slice/session-9.scope',
+      },
+    ],
+    [
+      'a system account (uid 33) from cron, in its session scope',
+      {
+        ...LOGGER_COPY,
+        _UID: '33',
+        _PID: '5121',
+        _EXE: '/var/www/gnome-shell',
+        _SYSTEMD_UNIT: 'session-c5.scope',
+        _SYSTEMD_CGROUP: '/user.slice/user-33.slice/session-c5.scope',
+      },
+    ],
+    [
+      "the session's user, in a unit named like the shell's, running a copy of logger",
+      {
+        ...LOGGER_COPY,
+        _UID: '1000',
+        _PID: '5122',
+        _EXE: '/home/alice/.local/bin/gnome-shell',
+        _SYSTEMD_UNIT: 'user@1000.service',
+        _SYSTEMD_USER_UNIT: 'org.gnome.Shell@wayland.service',
+        _SYSTEMD_CGROUP: '/user.slice/user-1000.slice/user@1000.service/app.slice/org.gnome.Shell@wayland.service',
+      },
+    ],
+    [
+      "the session's user, moved into the shell's own cgroup, running a copy of logger",
+      {
+        ...LOGGER_COPY,
+        _UID: '1000',
+        _PID: '5123',
+        _EXE: '/home/alice/.local/bin/gnome-shell',
+        _SYSTEMD_UNIT: 'user@1000.service',
+        _SYSTEMD_USER_UNIT: 'org.gnome.Shell@wayland.service',
+        _SYSTEMD_CGROUP: '/user.slice/user-1000.slice/user@1000.service/session.slice/org.gnome.Shell@wayland.service',
+      },
+    ],
+    [
+      'a line whose writer journald could not read (it had ended): no _EXE, no unit',
+      { SYSLOG_IDENTIFIER: 'gnome-shell', _COMM: 'gnome-shell', _UID: '1000', _PID: '5124', _TRANSPORT: 'journal' },
+    ],
+    ['a line without _EXE from the shell’s unit', { ...SHELL, _EXE: undefined as unknown as string }],
+  ];
+  for (const [attack, writer] of ATTACKS) {
+    it(`is not GNOME Shell's finding from ${attack}`, () => {
+      const fields = Object.fromEntries(Object.entries(writer).filter(([, value]) => value !== undefined));
+      expect(subjects([line(HOT_CORNERS, fields), line(DASH_TO_DOCK_ENABLE, fields)])).toEqual([]);
+    });
+  }
+
+  it('believes the shell only where the distribution installed its program', () => {
+    const uninstalled = new ExtensionErrorDetector(new Writers(1000));
+    expect(reportsOf(runDetector(uninstalled, [line(HOT_CORNERS)]))).toEqual([]);
+    const otherSession = new ExtensionErrorDetector(desktopWriters());
+    expect(reportsOf(runDetector(otherSession, [line(HOT_CORNERS, { ...SHELL, _UID: '1001' })]))).toEqual([]);
+  });
+
   it("raises nothing on the shell's own errors and warnings, nor on lines that only name an extension's files", () => {
     const benign = [
       SHELL_ONLY,
@@ -242,44 +327,84 @@ describe('the extension-error detector', () => {
 });
 
 describe('the extension-error playbook', () => {
-  const finding = findingWithEvidence(EXTENSION_ERROR, 'dash-to-dock@micxgx.gmail.com', {
+  const UUID = 'dash-to-dock@micxgx.gmail.com';
+  const finding = findingWithEvidence(EXTENSION_ERROR, UUID, {
     severity: 'warning',
     title: 'The extension dash-to-dock@micxgx.gmail.com failed: JS ERROR: TypeError: dockManager is null',
     vouchedBy: null,
-    reportedBy: 'gnome-shell',
+    reportedBy: 'GNOME Shell',
     evidence: [{ kind: 'journal', text: '…', cursor: 's=abc;i=7', journal: 'user', at: new Date(0) }],
   });
+  const on = { summary: 'Turn off Dash to Dock', details: [], changesNothing: false };
 
-  const toolsWith = (disable: Preview | null): PlaybookTools =>
-    ({
-      preview: (candidate) => Promise.resolve(candidate.name === 'extensions.disable' ? disable : null),
-    }) as PlaybookTools;
+  /**
+   * The shell as GetExtensionInfo answers for the extension (its state as a double, as gnome-shell serialises it),
+   * or null where no shell is on the bus.
+   */
+  const shellAnswering = (state: number | null) => ({
+    call: () =>
+      state === null
+        ? Promise.reject(Object.assign(new Error('no shell'), { type: 'org.freedesktop.DBus.Error.ServiceUnknown' }))
+        : Promise.resolve({ body: [{ state: new Variant('d', state), name: new Variant('s', 'Dash to Dock') }] }),
+  });
+  const toolsWith = (disable: Preview | null, state: number | null = ERROR): PlaybookTools => ({
+    context: { sessionBus: shellAnswering(state) } as unknown as ActionContext,
+    preview: (candidate) => Promise.resolve(candidate.name === 'extensions.disable' ? disable : null),
+  });
+  const names = (draft: ProposalDraft | null) => draft?.actions.map((action) => action.name);
 
   it("shows the extension as the shell holds it and gnome-shell's own lines, and offers nothing where the shell cannot turn it off", async () => {
     const draft = await extensionPlaybook(finding, toolsWith(null));
     expect(draft?.actions).toEqual([
-      { name: 'info.extension', params: { uuid: 'dash-to-dock@micxgx.gmail.com' } },
+      { name: 'info.extension', params: { uuid: UUID } },
       { name: 'info.show_logs', params: { scope: 'user', cursor: 's=abc;i=7', sameWriter: true } },
     ]);
     expect(draft?.title).toBe('Look at why the extension dash-to-dock@micxgx.gmail.com failed');
   });
 
-  it('offers turning the extension off through the shell while it is on', async () => {
-    const on = { summary: 'Turn off Dash to Dock', details: [], changesNothing: false };
-    const draft = await extensionPlaybook(finding, toolsWith(on));
-    expect(draft?.actions.map((action) => action.name)).toEqual([
+  it('offers turning the extension off where the shell itself holds it failed, confirmed by that state', async () => {
+    for (const state of [ERROR, OUT_OF_DATE]) {
+      const draft = await extensionPlaybook(finding, toolsWith(on, state));
+      expect(names(draft))
+        .withContext(String(state))
+        .toEqual(['info.extension', 'info.show_logs', 'extensions.disable']);
+      expect(draft?.actions[2]).toEqual({ name: 'extensions.disable', params: { uuid: UUID }, confirmedByState: true });
+      expect(draft?.title).toBe('Turn off the extension dash-to-dock@micxgx.gmail.com');
+    }
+    const off = await extensionPlaybook(finding, toolsWith({ ...on, changesNothing: true }));
+    expect(names(off)).not.toContain('extensions.disable');
+  });
+
+  it('never proposes off an extension the shell reports running, nor one it cannot be asked about', async () => {
+    for (const state of [ENABLED, null]) {
+      const draft = await extensionPlaybook(finding, toolsWith(on, state));
+      expect(names(draft)).withContext(String(state)).toEqual(['info.extension', 'info.show_logs']);
+      expect(draft?.title).toBe('Look at why the extension dash-to-dock@micxgx.gmail.com failed');
+    }
+  });
+
+  it('offers it off after systemd-coredump recorded the shell crashing, though the shell runs it again', async () => {
+    const crashed = findingWithEvidence(EXTENSION_ERROR, UUID, {
+      ...finding,
+      evidence: [...finding.evidence, { kind: 'text', text: SHELL_CRASH_EVIDENCE, at: new Date(0) }],
+    });
+    expect(names(await extensionPlaybook(crashed, toolsWith(on, ENABLED)))).toEqual([
       'info.extension',
       'info.show_logs',
       'extensions.disable',
     ]);
-    expect(draft?.actions[2]?.params).toEqual({ uuid: 'dash-to-dock@micxgx.gmail.com' });
-    expect(draft?.title).toBe('Turn off the extension dash-to-dock@micxgx.gmail.com');
-    const off = await extensionPlaybook(finding, toolsWith({ ...on, changesNothing: true }));
-    expect(off?.actions.map((action) => action.name)).not.toContain('extensions.disable');
+    // The same words in a log line are a line's, not the record.
+    const forged = findingWithEvidence(EXTENSION_ERROR, UUID, {
+      ...finding,
+      evidence: [{ kind: 'journal', text: SHELL_CRASH_EVIDENCE, at: new Date(0) }],
+    });
+    expect(names(await extensionPlaybook(forged, toolsWith(on, ENABLED)))).not.toContain('extensions.disable');
   });
 
   it('is the playbook the extensions kind registers for extension-error, beside its detector', () => {
     expect(extensionsKind.playbooks[EXTENSION_ERROR]).toBe(extensionPlaybook);
-    expect(extensionsKind.detectors().some((detector) => detector.kinds.includes(EXTENSION_ERROR))).toBeTrue();
+    expect(
+      extensionsKind.detectors(desktopWriters()).some((detector) => detector.kinds.includes(EXTENSION_ERROR)),
+    ).toBeTrue();
   });
 });

@@ -6,6 +6,7 @@ import { printerProblemPlaybook } from '../../../service/src/desktop/printing/pl
 import type { FindingWithEvidence } from '../../../service/src/findings/store.js';
 import type { PlaybookTools } from '../../../service/src/fixes/playbookSteps.js';
 import type { WatchEvent } from '../../../service/src/watch/events.js';
+import { desktopWriters } from '../../support/desktopWriters.js';
 import { findingWithEvidence } from '../../support/findingFixture.js';
 import { journalEvent, reportsOf, resolutionsOf, runDetector } from '../../support/journalEvents.js';
 
@@ -32,7 +33,10 @@ const cupsd = (message: string, priority: number, seconds = 0, index = 0): Watch
 
 /** [subject, title] of what a fresh detector reports for one cupsd line. */
 const verdict = (message: string, priority: number) =>
-  reportsOf(new PrinterProblemDetector().detect(cupsd(message, priority))).map((r) => [r.subject, r.title]);
+  reportsOf(new PrinterProblemDetector(desktopWriters()).detect(cupsd(message, priority))).map((r) => [
+    r.subject,
+    r.title,
+  ]);
 
 describe('the printer-problem detector', () => {
   it("reads the scheduler's words for a backend's or filter's exit, crash and failure, in every CUPS version's form", () => {
@@ -84,7 +88,7 @@ describe('the printer-problem detector', () => {
   });
 
   it("names the job's queue once cupsd said where the job was queued, and one burst is one report", () => {
-    const detector = new PrinterProblemDetector();
+    const detector = new PrinterProblemDetector(desktopWriters());
     const events = [
       cupsd('[Job 72] Queued on "C454e" by "user".', 6, 0, 0),
       cupsd('[Job 72] PID 4783 (/usr/lib/cups/filter/universal) stopped with status 1.', 7, 1, 1),
@@ -118,9 +122,9 @@ describe('the printer-problem detector', () => {
       _SYSTEMD_UNIT: 'cups.service',
       __REALTIME_TIMESTAMP: at(0),
     });
-    expect(reportsOf(new PrinterProblemDetector().detect(event)).map((r) => [r.subject, r.title])).toEqual([
-      ['HP_LaserJet_1020', 'Printer HP_LaserJet_1020, job 12: the backend returned status 1 (failed)'],
-    ]);
+    expect(
+      reportsOf(new PrinterProblemDetector(desktopWriters()).detect(event)).map((r) => [r.subject, r.title]),
+    ).toEqual([['HP_LaserJet_1020', 'Printer HP_LaserJet_1020, job 12: the backend returned status 1 (failed)']]);
   });
 
   it('reads "[Printer name]" lines as about that queue', () => {
@@ -141,12 +145,12 @@ describe('the printer-problem detector', () => {
     ];
     for (const fields of forged) {
       const event = journalEvent({ MESSAGE: message, PRIORITY: '3', __REALTIME_TIMESTAMP: at(0), ...fields });
-      expect(new PrinterProblemDetector().detect(event)).toEqual([]);
+      expect(new PrinterProblemDetector(desktopWriters()).detect(event)).toEqual([]);
     }
   });
 
   it('stays quiet on normal job progress', () => {
-    const detector = new PrinterProblemDetector();
+    const detector = new PrinterProblemDetector(desktopWriters());
     const events = [
       cupsd('[Job 3] Started backend /usr/lib/cups/backend/socket (PID 17597)', 6, 0, 0),
       cupsd('[Job 3] PID 16142 (/usr/lib/cups/filter/gziptoany) exited with no errors.', 7, 1, 1),
@@ -213,6 +217,8 @@ describe('the printer-problem playbook', () => {
 
   it('is the playbook the printing kind registers for printer-problem, beside its detector', () => {
     expect(printingKind.playbooks[PRINTER_PROBLEM]).toBe(printerProblemPlaybook);
-    expect(printingKind.detectors().some((detector) => detector.kinds.includes(PRINTER_PROBLEM))).toBeTrue();
+    expect(
+      printingKind.detectors(desktopWriters()).some((detector) => detector.kinds.includes(PRINTER_PROBLEM)),
+    ).toBeTrue();
   });
 });

@@ -6,6 +6,7 @@ import { signInFailurePlaybook } from '../../../service/src/desktop/signIn/playb
 import { AuthFailuresDetector } from '../../../service/src/findings/detectors/authFailures.js';
 import type { PlaybookTools } from '../../../service/src/fixes/playbookSteps.js';
 import type { WatchEvent } from '../../../service/src/watch/events.js';
+import { desktopWriters } from '../../support/desktopWriters.js';
 import { findingWithEvidence } from '../../support/findingFixture.js';
 import { journalEvent, reportsOf } from '../../support/journalEvents.js';
 
@@ -58,7 +59,7 @@ const line = (writer: Writer, message: string, priority = 5, index = 0): WatchEv
   );
 
 const verdict = (writer: Writer, message: string, priority = 5) =>
-  reportsOf(new SignInFailureDetector().detect(line(writer, message, priority))).map((r) => [
+  reportsOf(new SignInFailureDetector(desktopWriters()).detect(line(writer, message, priority))).map((r) => [
     r.kind,
     r.subject,
     r.title,
@@ -122,6 +123,19 @@ describe('the sign-in-failure detector', () => {
       ),
     ).toEqual([]);
     expect(verdict({ ...GDM, uid: 1000 }, "gkr-pam: couldn't unlock the login keyring.")).toEqual([]);
+  });
+
+  it('takes no program by its name: a copy of gdm’s worker, another user’s unix_chkpwd, a line missing its _EXE', () => {
+    const failure =
+      'pam_unix(gdm-password:auth): authentication failure; logname= uid=0 euid=0 tty=/dev/tty1 ruser= rhost=  user=alice';
+    expect(verdict({ ...GDM, exe: '/tmp/gdm-session-worker' }, failure)).toEqual([]);
+    expect(verdict({ ...GDM, exe: '' }, failure)).toEqual([]);
+    expect(verdict({ ...CHKPWD, uid: 1001, unit: 'session-9.scope' }, 'password check failed for user (bob)')).toEqual(
+      [],
+    );
+    expect(verdict({ ...CHKPWD, exe: '/home/alice/unix_chkpwd' }, 'password check failed for user (alice)')).toEqual(
+      [],
+    );
   });
 });
 

@@ -6,8 +6,10 @@ import { CrashDetector } from '../../../service/src/findings/detectors/crash.js'
 import { CrashLoopDetector } from '../../../service/src/findings/detectors/crashLoop.js';
 import { UnitFailedDetector } from '../../../service/src/findings/detectors/unitFailed.js';
 import type { Detector } from '../../../service/src/findings/types.js';
+import { Writers } from '../../../service/src/findings/writers.js';
 import type { PlaybookTools } from '../../../service/src/fixes/playbookSteps.js';
 import type { WatchEvent } from '../../../service/src/watch/events.js';
+import { desktopWriters } from '../../support/desktopWriters.js';
 import { findingWithEvidence } from '../../support/findingFixture.js';
 import { journalEvent, reportsOf, resolutionsOf, runDetector } from '../../support/journalEvents.js';
 
@@ -54,7 +56,7 @@ const manager = (unit: string, message: string, seconds = 0, fields: Record<stri
   line(WRITERS.userManager, message, seconds, { USER_UNIT: unit, ...fields });
 
 const verdicts = (...events: WatchEvent[]) =>
-  reportsOf(runDetector(new SoundUnavailableDetector(), events)).map((r) => [r.subject, r.title]);
+  reportsOf(runDetector(new SoundUnavailableDetector(desktopWriters()), events)).map((r) => [r.subject, r.title]);
 
 /** PipeWire failing to start, as its user manager tells it (nixpkgs#115492). */
 const pipewireCrashLoop = [
@@ -85,7 +87,7 @@ describe('the sound-unavailable detector', () => {
       at: new Date(0),
       state: { scope: 'user', unit: 'pipewire-pulse.service', activeState, result: 'exit-code', exitCode: 1 },
     });
-    const outputs = runDetector(new SoundUnavailableDetector(), [state('failed'), state('active')]);
+    const outputs = runDetector(new SoundUnavailableDetector(desktopWriters()), [state('failed'), state('active')]);
     expect(reportsOf(outputs).map((r) => r.subject)).toEqual(['pipewire-pulse.service']);
     expect(resolutionsOf(outputs)).toEqual([
       { kind: SOUND_UNAVAILABLE, subject: 'pipewire-pulse.service', at: new Date(0) },
@@ -229,6 +231,43 @@ describe('the sound-unavailable detector', () => {
     expect(
       verdicts(line(claim, "pipewire.service: Failed with result 'exit-code'.", 0, { USER_UNIT: 'pipewire.service' })),
     ).toEqual([]);
+  });
+
+  it('is never another user’s: their manager’s failure of their PipeWire, or their PipeWire’s device error', () => {
+    const otherSlice = '/user.slice/user-1001.slice/user@1001.service';
+    const theirManager = {
+      ...WRITERS.userManager,
+      _UID: '1001',
+      _SYSTEMD_UNIT: 'user@1001.service',
+      _SYSTEMD_CGROUP: `${otherSlice}/init.scope`,
+    };
+    const failure = pipewireCrashLoop.map((event) =>
+      event.type === 'journal'
+        ? journalEvent({
+            ...event.entry.fields,
+            ...theirManager,
+            MESSAGE: event.entry.message,
+            __REALTIME_TIMESTAMP: at(0),
+          })
+        : event,
+    );
+    expect(verdicts(...failure)).toEqual([]);
+    const theirPipewire = {
+      ...WRITERS.pipewire,
+      _UID: '1001',
+      _SYSTEMD_UNIT: 'user@1001.service',
+      _SYSTEMD_CGROUP: `${otherSlice}/session.slice/pipewire.service`,
+    };
+    expect(verdicts(line(theirPipewire, "spa.alsa: 'hw:0,11': playback open failed: Device or resource busy"))).toEqual(
+      [],
+    );
+  });
+
+  it('believes the session’s manager and daemons only where the distribution installed their programs', () => {
+    const copy = { ...WRITERS.pipewire, _EXE: '/home/user/.local/bin/pipewire' };
+    expect(verdicts(line(copy, "spa.alsa: 'hw:0,11': playback open failed: Device or resource busy"))).toEqual([]);
+    const nothingInstalled = new SoundUnavailableDetector(new Writers(1000));
+    expect(reportsOf(runDetector(nothingInstalled, pipewireCrashLoop))).toEqual([]);
   });
 });
 

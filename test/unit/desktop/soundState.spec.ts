@@ -18,6 +18,7 @@ import {
 import type { DetectorOutput } from '../../../service/src/findings/types.js';
 import type { CandidateAction, PlaybookTools } from '../../../service/src/fixes/playbookSteps.js';
 import type { WatchEvent } from '../../../service/src/watch/events.js';
+import { desktopWriters } from '../../support/desktopWriters.js';
 import { findingWithEvidence } from '../../support/findingFixture.js';
 import { reportsOf, resolutionsOf } from '../../support/journalEvents.js';
 
@@ -372,7 +373,7 @@ describe('the sound kind: PipeWire’s own state', () => {
     });
 
     it('registers the state source, the state detector, the actions and the default-gone playbook', () => {
-      expect(soundKind.detectors().flatMap((detector) => detector.kinds)).toEqual([
+      expect(soundKind.detectors(desktopWriters()).flatMap((detector) => detector.kinds)).toEqual([
         SOUND_UNAVAILABLE,
         SOUND_UNAVAILABLE,
         SOUND_DEFAULT_GONE,

@@ -2,8 +2,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // bluetooth-unavailable: the Bluetooth adapter does not work. Two writers are believed, each by journald's trusted
 // fields: the kernel (its Bluetooth drivers say when the controller's firmware did not load, when it stopped
-// answering commands, when setting it up failed), and bluetoothd in bluetooth.service (the management interface's
-// answer when the adapter could not be set up or powered).
+// answering commands, when setting it up failed), and bluetoothd as findings/writers.ts proves it (BlueZ's installed
+// program, as root, in bluetooth.service: the management interface's answer when the adapter could not be set up or
+// powered).
 //
 // What is not raised, and why:
 // - "Direct firmware load for … failed" alone: the drivers try several names (Realtek's _v2 files, Intel's
@@ -14,8 +15,9 @@
 //   switch blocks the radio through rfkill; an adapter switched off or one lacking a feature is not broken.
 // - bluetooth.service failing: that is PID 1's word about a unit, unit-failed's finding (its playbook reads the
 //   unit's log and offers the restart). Raising bluetooth-unavailable too would make two findings of one failure.
-import { isJournal, isKernel, isRootProgram, journalEvidence, kernelText } from '../../findings/detectors/journal.js';
+import { isJournal, isKernel, journalEvidence, kernelText } from '../../findings/detectors/journal.js';
 import type { Detector, DetectorOutput } from '../../findings/types.js';
+import type { Writers } from '../../findings/writers.js';
 import { _, format } from '../../i18n.js';
 import type { JournalEntry, WatchEvent } from '../../watch/events.js';
 
@@ -108,11 +110,6 @@ function firmwareFailure(adapter: string, file: string | undefined): Failure {
     : { adapter, title: format(_('Bluetooth adapter {adapter}: its firmware could not be loaded'), { adapter }) };
 }
 
-/** bluetoothd as root in its own unit: another program may call itself bluetoothd, not run there as root. */
-function isBluetoothd(entry: JournalEntry): boolean {
-  return entry.fields._SYSTEMD_UNIT === 'bluetooth.service' && isRootProgram(entry, 'bluetoothd');
-}
-
 function daemonFailure(entry: JournalEntry, lastAdapter: string | undefined): Failure | null {
   const match = MGMT_STATUS.exec(entry.message.trim());
   if (!match || !BROKEN_STATUS.has((match[5] ?? '').toLowerCase())) return null;
@@ -137,6 +134,8 @@ export class BluetoothUnavailableDetector implements Detector {
   /** The adapter the kernel last named, and when: bluetoothd's lines that name none are about it. */
   private lastAdapter: { name: string; at: number } | null = null;
 
+  constructor(private readonly writers: Writers) {}
+
   // Every matching line is reported (the store keeps one finding per adapter and counts them): a line left
   // unreported would be left to the unrecognised-errors detector as well.
   detect(event: WatchEvent): DetectorOutput[] {
@@ -146,7 +145,7 @@ export class BluetoothUnavailableDetector implements Detector {
     const kernel = isKernel(entry);
     const failure = kernel
       ? kernelFailure(entry)
-      : isBluetoothd(entry)
+      : this.writers.provenWriter(entry)?.name === 'bluetoothd'
         ? daemonFailure(entry, this.recentAdapter(now))
         : null;
     if (kernel) this.noteAdapter(entry, now);

@@ -14,7 +14,7 @@ export const bluetoothKind: DesktopKind = {
   // BlueZ is on the system bus: without one the kind reads only the journal.
   sources: ({ systemBus, log }) =>
     systemBus ? [new BluezSource({ name: 'desktop.bluetooth', bus: systemBus, log })] : [],
-  detectors: () => [new BluetoothUnavailableDetector(), new BluetoothOffDetector()],
+  detectors: (writers) => [new BluetoothUnavailableDetector(writers), new BluetoothOffDetector()],
   actions: () => [powerOn, powerOff, unblockBluetooth, blockBluetooth] as unknown as ActionDefinition[],
   playbooks: { [BLUETOOTH_UNAVAILABLE]: bluetoothUnavailable, [BLUETOOTH_OFF]: bluetoothOff },
 };

@@ -1,7 +1,8 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 // clock-unsynchronised: the time-sync daemon says the clock is not being synchronised. Three daemons are believed,
-// each by journald's trusted fields (its program in its own system unit): systemd-timesyncd, chronyd, ntpd.
+// each as findings/writers.ts proves it (its installed program, as root or its system account, in its own system
+// unit): systemd-timesyncd, chronyd, ntpd.
 //
 // What is raised:
 // - timesyncd's "Timed out waiting for reply from <server>" three times within 10 minutes: it tries the pool's
@@ -14,8 +15,9 @@
 //   resolution, not the clock: dns-failure reads those lines, and one problem makes one finding.
 import { isJournal, journalEvidence } from '../../findings/detectors/journal.js';
 import type { Detector, DetectorOutput } from '../../findings/types.js';
+import type { Writers } from '../../findings/writers.js';
 import { _, format } from '../../i18n.js';
-import type { JournalEntry, WatchEvent } from '../../watch/events.js';
+import type { WatchEvent } from '../../watch/events.js';
 
 export const CLOCK_UNSYNCHRONISED = 'clock-unsynchronised';
 
@@ -28,29 +30,8 @@ const TIMEOUTS_TO_RAISE = 3;
  */
 const WRONG_BY_SECONDS = 60;
 
-interface Daemon {
-  /** Its program's file name (journald's `_EXE`); `_COMM` is its first 15 characters. */
-  program: string;
-  units: readonly string[];
-}
-
-const DAEMONS: readonly Daemon[] = [
-  { program: 'systemd-timesyncd', units: ['systemd-timesyncd.service'] },
-  { program: 'chronyd', units: ['chrony.service', 'chronyd.service'] },
-  { program: 'ntpd', units: ['ntp.service', 'ntpd.service', 'ntpsec.service'] },
-];
-
-/** The daemon that wrote the line, by its unit and program (`_EXE`, else the kernel-truncated `_COMM`). */
-function daemonOf(entry: JournalEntry): Daemon | undefined {
-  const { _SYSTEMD_UNIT: unit, _EXE: exe, _COMM: comm } = entry.fields;
-  if (unit === undefined) return undefined;
-  const program = exe === undefined ? undefined : exe.slice(exe.lastIndexOf('/') + 1);
-  return DAEMONS.find(
-    (daemon) =>
-      daemon.units.includes(unit) &&
-      (program !== undefined ? program === daemon.program : comm === daemon.program.slice(0, 15)),
-  );
-}
+/** The time-sync daemons, by findings/writers.ts's names. */
+const DAEMONS = new Set(['systemd-timesyncd', 'chronyd', 'ntpd']);
 
 const TIMEOUT = /^Timed out waiting for reply from (\S+)/;
 // chronyd run with -d (as some distributions' units do) prefixes its own time: "2021-07-30T05:54:28Z Can't …".
@@ -69,12 +50,14 @@ export class ClockDetector implements Detector {
   /** When timesyncd's recent timeouts came, per unit. */
   private timeouts = new Map<string, number[]>();
 
+  constructor(private readonly writers: Writers) {}
+
   detect(event: WatchEvent): DetectorOutput[] {
     if (!isJournal(event)) return [];
     const { entry } = event;
-    const daemon = daemonOf(entry);
+    const daemon = this.writers.provenWriter(entry)?.name;
     const unit = entry.fields._SYSTEMD_UNIT;
-    if (!daemon || !unit) return [];
+    if (daemon === undefined || !DAEMONS.has(daemon) || !unit) return [];
     const title = this.problem(entry.message.trim().replace(CHRONY_TIME, ''), unit, event.at.getTime());
     if (!title) return [];
     return [

@@ -13,7 +13,7 @@ export const clockKind: DesktopKind = {
   // timedated is on the system bus: without one the kind reads only the journal.
   sources: ({ systemBus, log }) =>
     systemBus ? [new TimedatedSource({ name: 'desktop.clock', bus: systemBus, log })] : [],
-  detectors: () => [new ClockDetector(), new ClockNtpOffDetector()],
+  detectors: (writers) => [new ClockDetector(writers), new ClockNtpOffDetector()],
   actions: () => [ntpOn, ntpOff] as unknown as ActionDefinition[],
   playbooks: { [CLOCK_UNSYNCHRONISED]: clockPlaybook, [CLOCK_NTP_OFF]: ntpOffPlaybook },
 };

@@ -1,35 +1,25 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 // extension-error: a GNOME Shell extension threw or failed to load, as gnome-shell's own journal lines say. Only
-// the shell's lines count (the gnome-shell program, a user's, in the session's unit or scope): an extension
-// runs inside the shell, so its errors reach the journal as the shell's, and no other process can write those.
+// the shell's lines count, as findings/writers.ts proves them: the installed gnome-shell program, run by the
+// session's user, in the shell's unit or the login session's scope. An extension runs inside the shell, so its
+// errors reach the journal as the shell's. A line is still only a line: the finding is GNOME Shell's report, vouched
+// for by no one, and turning the extension off waits for the shell's own state (playbook.ts).
 // The extension is named by the shell's own words ("Extension <uuid>: …") or by the first stack frame in a
 // file under an extensions/<uuid>/ directory; an error whose stack has no such frame is the shell's own.
 // Steward's own extension is never the subject, as in the state detector: it cannot be asked to turn itself off.
 
 import { isJournal, journalEvidence } from '../../findings/detectors/journal.js';
 import type { Detector, DetectorOutput } from '../../findings/types.js';
+import type { Writers } from '../../findings/writers.js';
 import { _, format } from '../../i18n.js';
-import type { JournalEntry, WatchEvent } from '../../watch/events.js';
+import type { WatchEvent } from '../../watch/events.js';
 import { STEWARD_UUID } from './shell.js';
 
 export const EXTENSION_ERROR = 'extension-error';
 
 /** A stack printed apart from its JS ERROR line (stderr, one journal line each) follows it within this time. */
 const STACK_FOLLOWS_MS = 2_000;
-
-// The units gnome-shell runs in: the systemd user units of GNOME 3.34 and later (org.gnome.Shell@wayland
-// .service, gnome-shell-x11.service in 3.34–3.38), or the login session's scope when the session starts it.
-const USER_UNIT = /^(?:org\.gnome\.Shell@(?:wayland|x11)|gnome-shell-(?:wayland|x11))\.service$/;
-const SESSION_SCOPE = /^session-[\w-]+\.scope$/;
-
-/** gnome-shell speaking for itself: its program, a user's (not root's), in the session's unit or scope. */
-export function isGnomeShell(entry: JournalEntry): boolean {
-  const { _COMM: comm, _EXE: exe, _UID: uid, _SYSTEMD_USER_UNIT: userUnit, _SYSTEMD_UNIT: unit } = entry.fields;
-  const program = exe === undefined ? comm === 'gnome-shell' : exe.slice(exe.lastIndexOf('/') + 1) === 'gnome-shell';
-  if (!program || uid === undefined || uid === '0') return false;
-  return (userUnit !== undefined && USER_UNIT.test(userUnit)) || (unit !== undefined && SESSION_SCOPE.test(unit));
-}
 
 // A file of an installed extension: ~/.local/share/gnome-shell/extensions/<uuid>/…, /usr/share/gnome-shell/
 // extensions/<uuid>/…, as a path or a file:// URI (GNOME 45's modules). The uuid is a directory name.
@@ -90,8 +80,10 @@ export class ExtensionErrorDetector implements Detector {
   /** Per gnome-shell process, a JS ERROR whose stack was not in its own line and may follow it. */
   private readonly pendingStack = new Map<string, { at: number; message: string; attributed: boolean }>();
 
+  constructor(private readonly writers: Writers) {}
+
   detect(event: WatchEvent): DetectorOutput[] {
-    if (!isJournal(event) || !isGnomeShell(event.entry)) return [];
+    if (!isJournal(event) || this.writers.provenWriter(event.entry)?.name !== 'gnome-shell') return [];
     const { message } = event.entry;
     const process = event.entry.fields._PID ?? '';
     const now = event.at.getTime();
@@ -129,8 +121,9 @@ export class ExtensionErrorDetector implements Detector {
         title: format(_('The extension {uuid} failed: {error}'), { uuid, error: message.trim() }),
         evidence: [journalEvidence(event)],
         at: event.at,
-        // Only gnome-shell's own lines get here (isGnomeShell, by journald's trusted fields).
-        attribution: { vouchedBy: 'gnome-shell', reportedBy: 'GNOME Shell' },
+        // Only gnome-shell's own lines get here (writers.ts, by journald's trusted fields); a line vouches for no
+        // change by itself: the shell's state does (stateDetector.ts).
+        attribution: { vouchedBy: null, reportedBy: 'GNOME Shell' },
       },
     };
   }

@@ -12,7 +12,11 @@ import { ExtensionStateDetector } from './stateDetector.js';
 export const extensionsKind: DesktopKind = {
   name: 'extensions',
   sources: ({ sessionBus, log }) => [new ShellExtensionsSource({ name: 'desktop.extensions', bus: sessionBus, log })],
-  detectors: () => [new ExtensionErrorDetector(), new ExtensionStateDetector(), new ShellCrashDetector()],
+  detectors: (writers) => [
+    new ExtensionErrorDetector(writers),
+    new ExtensionStateDetector(),
+    new ShellCrashDetector(writers),
+  ],
   actions: () => [extensionInfoAction, disableExtension, enableExtension] as unknown as ActionDefinition[],
   playbooks: { [EXTENSION_ERROR]: extensionPlaybook },
 };

@@ -4,6 +4,10 @@
 // gnome-shell's own lines around the error (its whole stack and what the shell did before: the extension enabled,
 // updated, the screen locked), then turning the extension off through the shell, where it is still on. The
 // first step is dropped where the shell is not on the bus; turning off Steward's own extension is refused.
+//
+// A line is not enough to turn an extension off: the shell's own state must say the extension failed (ERROR, or
+// OUT_OF_DATE: it does not run on this shell), or systemd-coredump must have recorded the shell crashing after it
+// was turned on. An extension the shell reports running is never proposed off on the word of a log line.
 import type { FindingWithEvidence } from '../../findings/store.js';
 import {
   type CandidateAction,
@@ -14,6 +18,16 @@ import {
   type ProposalDraft,
 } from '../../fixes/playbookSteps.js';
 import { _, format } from '../../i18n.js';
+import { ERROR, extensionInfo, OUT_OF_DATE } from './shell.js';
+import { SHELL_CRASH_EVIDENCE } from './shellCrashDetector.js';
+
+/** Whether the shell's own word says the extension failed: its state for it, or its crash record. */
+async function shellSaysItFailed(finding: FindingWithEvidence, tools: PlaybookTools): Promise<boolean> {
+  if (finding.evidence.some((evidence) => evidence.kind === 'text' && evidence.text === SHELL_CRASH_EVIDENCE))
+    return true;
+  const extension = await extensionInfo(tools.context.sessionBus, finding.subject).catch(() => null);
+  return extension !== null && (extension.state === ERROR || extension.state === OUT_OF_DATE);
+}
 
 export const extensionPlaybook: Playbook = async (
   finding: FindingWithEvidence,
@@ -22,7 +36,7 @@ export const extensionPlaybook: Playbook = async (
   const uuid = finding.subject;
   const disable: CandidateAction = { name: 'extensions.disable', params: { uuid } };
   const preview = await tools.preview(disable);
-  const offer = preview !== null && !preview.changesNothing;
+  const offer = preview !== null && !preview.changesNothing && (await shellSaysItFailed(finding, tools));
   return {
     title: format(offer ? _('Turn off the extension {uuid}') : _('Look at why the extension {uuid} failed'), { uuid }),
     explanation: format(_('{title}. {advice}'), {
@@ -37,7 +51,8 @@ export const extensionPlaybook: Playbook = async (
     actions: [
       { name: 'info.extension', params: { uuid } },
       logsStep(finding, undefined, OWN_LINES),
-      ...(offer ? [disable] : []),
+      // The shell's own word confirms what the line named.
+      ...(offer ? [{ ...disable, confirmedByState: true as const }] : []),
     ],
   };
 };

@@ -1,28 +1,31 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-// extension-error from a crash of the shell itself: GNOME Shell dumped core (systemd-coredump's own record, or the
-// kernel's fault line for gnome-shell) soon after an extension was turned on or changed version while the shell ran.
+// extension-error from a crash of the shell itself: GNOME Shell dumped core (systemd-coredump's own record, written
+// as root, of the session's user's process running the installed gnome-shell program) soon after an extension was
+// turned on or changed version while the shell ran. The kernel's fault line names a process only by its name, which
+// any copy of a program may carry: it is no record of the shell's crash.
 // An extension runs inside the shell, so its native calls crash the shell, not itself; the one most recently
 // turned on is the likely cause, and the finding names it with how long before the crash it came.
 //
 // What Steward saw at its own start is no change: at login the shell turns every extension on at once, and a crash
 // then points at none of them in particular.
 import { isCoredumpRecord } from '../../findings/detectors/coredump.js';
-import { isJournal, isKernel, journalEvidence, withoutDmesgTime } from '../../findings/detectors/journal.js';
+import { isJournal, journalEvidence } from '../../findings/detectors/journal.js';
 import type { Detector, DetectorOutput } from '../../findings/types.js';
+import type { Writers } from '../../findings/writers.js';
 import { _, format } from '../../i18n.js';
 import type { JournalEntry, WatchEvent } from '../../watch/events.js';
 import { EXTENSION_ERROR } from './journalDetector.js';
 import { ENABLED, STEWARD_UUID, UNINSTALLED } from './shell.js';
 import type { ExtensionState } from './state.js';
 
+/** What the crash record says, in systemd-coredump's and the shell's own names (not translated): the playbook's sign. */
+export const SHELL_CRASH_EVIDENCE = 'systemd-coredump: gnome-shell dumped core';
+
 /** How soon after a change a crash is laid at its door: long enough for a menu opened once, not a day's use. */
 const WINDOW_MS = 10 * 60_000;
 /** Changes kept: the shell runs a few dozen extensions at most. */
 const MAX_CHANGES = 64;
-
-// The kernel's fault lines (arch/x86/mm/fault.c, arch/x86/kernel/traps.c) for the shell's main thread.
-const KERNEL_FAULT = /^(?:traps: )?gnome-shell\[\d+\]:? (?:segfault at |general protection fault|trap )/;
 
 interface Change {
   uuid: string;
@@ -33,11 +36,12 @@ interface Change {
   at: number;
 }
 
-function isShellCrash(entry: JournalEntry): boolean {
-  const { COREDUMP_EXE: exe, COREDUMP_COMM: comm } = entry.fields;
-  if (isCoredumpRecord(entry.fields))
-    return exe !== undefined ? exe.slice(exe.lastIndexOf('/') + 1) === 'gnome-shell' : comm === 'gnome-shell';
-  return isKernel(entry) && KERNEL_FAULT.test(withoutDmesgTime(entry.message));
+/** systemd-coredump's record of the session's shell: its installed program, run by the session's user. */
+function isShellCrash(entry: JournalEntry, writers: Writers): boolean {
+  const { COREDUMP_EXE: exe, COREDUMP_UID: uid } = entry.fields;
+  return (
+    isCoredumpRecord(entry.fields) && uid === String(writers.sessionUid) && writers.isProgramOf('gnome-shell', exe)
+  );
 }
 
 export class ShellCrashDetector implements Detector {
@@ -47,12 +51,14 @@ export class ShellCrashDetector implements Detector {
   /** Extensions turned on or updated while the shell ran, oldest first. */
   #changes: Change[] = [];
 
+  constructor(private readonly writers: Writers) {}
+
   detect(event: WatchEvent): DetectorOutput[] {
     if (event.type === 'desktop' && event.desktop.kind === 'extension') {
       this.#follow(event.desktop.extension, event.at.getTime());
       return [];
     }
-    if (!isJournal(event) || !isShellCrash(event.entry)) return [];
+    if (!isJournal(event) || !isShellCrash(event.entry, this.writers)) return [];
     const crashedAt = event.at.getTime();
     const suspect = this.#changes.findLast((change) => change.at <= crashedAt && crashedAt - change.at <= WINDOW_MS);
     if (!suspect) return [];
@@ -78,7 +84,7 @@ export class ShellCrashDetector implements Detector {
                 minutes,
                 name,
               }),
-          evidence: [journalEvidence(event)],
+          evidence: [journalEvidence(event), { kind: 'text', text: SHELL_CRASH_EVIDENCE, at: event.at }],
           at: event.at,
         },
       },

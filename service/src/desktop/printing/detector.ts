@@ -1,14 +1,16 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-// printer-problem: CUPS's scheduler says a print job or a queue failed. Only cupsd's own lines count (root, the
-// cupsd program, in cups.service): the backends and filters it runs speak through it, their stderr becoming its
-// "[Job 42] …" lines, so a line no other process can fake says what the backend or filter said.
+// printer-problem: CUPS's scheduler says a print job or a queue failed. Only cupsd's own lines count, as
+// findings/writers.ts proves them (CUPS's installed cupsd, as root, in cups.service): the backends and filters it
+// runs speak through it, their stderr becoming its "[Job 42] …" lines, so a line no other process can fake says
+// what the backend or filter said.
 
 import { Bursts } from '../../findings/detectors/bursts.js';
-import { isJournal, isRootProgram, journalEvidence } from '../../findings/detectors/journal.js';
+import { isJournal, journalEvidence } from '../../findings/detectors/journal.js';
 import type { Detector, DetectorOutput, FindingReport } from '../../findings/types.js';
+import type { Writers } from '../../findings/writers.js';
 import { _, format } from '../../i18n.js';
-import type { JournalEntry, WatchEvent } from '../../watch/events.js';
+import type { WatchEvent } from '../../watch/events.js';
 
 export const PRINTER_PROBLEM = 'printer-problem';
 
@@ -18,15 +20,6 @@ const BURST_QUIET_MS = 5 * 60_000;
 const MAX_JOBS = 512;
 /** LOG_ERR: cupsd logs a backend's or filter's "ERROR:" line at this level (job.c, update_job). */
 const LOG_ERR = 3;
-
-/**
- * cupsd's own lines: root running cupsd, in cups.service where systemd started it. A line that only calls
- * itself cupsd (SYSLOG_IDENTIFIER) is not one.
- */
-export function isCupsd(entry: JournalEntry): boolean {
-  const unit = entry.fields._SYSTEMD_UNIT;
-  return isRootProgram(entry, 'cupsd') && (unit === undefined || unit === 'cups.service');
-}
 
 // log.c: cupsdLogJob prefixes "[Job %d] ", cupsdLogPrinter "[Printer %s] ".
 const JOB_PREFIX = /^\[Job (\d+)\] /;
@@ -132,8 +125,10 @@ export class PrinterProblemDetector implements Detector {
   private readonly bursts = new Bursts(BURST_QUIET_MS, false);
   private readonly jobPrinters = new Map<string, string>();
 
+  constructor(private readonly writers: Writers) {}
+
   detect(event: WatchEvent): DetectorOutput[] {
-    if (!isJournal(event) || !isCupsd(event.entry)) return [];
+    if (!isJournal(event) || this.writers.provenWriter(event.entry)?.name !== 'cupsd') return [];
     const { message, priority } = event.entry;
     const job = JOB_PREFIX.exec(message);
     const printerLine = job ? null : PRINTER_PREFIX.exec(message);

@@ -11,7 +11,7 @@ export const printingKind: DesktopKind = {
   name: 'printing',
   // The queues' state needs the system bus, where cupsd's notifier signals their changes.
   sources: ({ systemBus, log }) => (systemBus ? [new PrinterSource(systemBus, log)] : []),
-  detectors: () => [new PrinterProblemDetector(), new PrinterStoppedDetector()],
+  detectors: (writers) => [new PrinterProblemDetector(writers), new PrinterStoppedDetector()],
   actions: () => printerActions(),
   playbooks: { [PRINTER_PROBLEM]: printerProblemPlaybook },
 };

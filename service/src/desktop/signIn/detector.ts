@@ -1,44 +1,24 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 // sign-in-failure: signing in to the desktop or unlocking its screen failed, or the login keyring stayed locked
-// at sign-in. Only the programs that run the desktop's PAM stack count, by journald's trusted fields: gdm's
-// session worker, LightDM, SDDM's helper and login(1) as root; the lock screens running as the user; unix_chkpwd,
-// the setgid helper pam_unix runs to check a password for a process that is not root; systemd-homed in its
+// at sign-in. Only the programs that run the desktop's PAM stack count, as findings/writers.ts proves them from
+// journald's trusted fields (each its installed program, its user, its unit): gdm's session worker, LightDM, SDDM's
+// helper and login(1) as root; the lock screens running as the session's user; unix_chkpwd, the setgid helper
+// pam_unix runs to check a password for a process that is not root, as the session's user; systemd-homed in its
 // unit. Their PAM modules speak through pam_syslog as "pam_module(service:type): …", read by that structure.
-import { isDaemon, isJournal, journalEvidence } from '../../findings/detectors/journal.js';
+import { isJournal, journalEvidence } from '../../findings/detectors/journal.js';
 import type { Detector, DetectorOutput } from '../../findings/types.js';
+import type { Writers } from '../../findings/writers.js';
 import { _, format } from '../../i18n.js';
 import type { JournalEntry, WatchEvent } from '../../watch/events.js';
 import { isDesktopPamService, PAM_LINE } from './pam.js';
 
 export const SIGN_IN_FAILURE = 'sign-in-failure';
 
-// gdm (daemon/gdm-session-worker.c), LightDM, SDDM (sddm-helper runs PAM for the greeter and the session),
-// util-linux login: root processes.
-const ROOT_HOSTS = new Set(['gdm-session-worker', 'lightdm', 'sddm-helper', 'login']);
-// Lock screens that check the password as the user (their pam_unix calls unix_chkpwd).
-const USER_HOSTS = new Set([
-  'kscreenlocker_greet',
-  'gnome-screensaver',
-  'gnome-screensaver-dialog',
-  'cinnamon-screensaver-pam-helper',
-  'mate-screensaver',
-  'mate-screensaver-dialog',
-  'xscreensaver',
-  'xscreensaver-auth',
-]);
-
-const programOf = (entry: JournalEntry) => {
-  const exe = entry.fields._EXE ?? '';
-  return exe.slice(exe.lastIndexOf('/') + 1);
-};
-
-/** A process that runs the desktop's PAM stack, by its executable and user (journald's _EXE and _UID). */
-function isSignInHost(entry: JournalEntry): boolean {
-  const program = programOf(entry);
-  if (ROOT_HOSTS.has(program)) return entry.fields._UID === '0';
-  return USER_HOSTS.has(program);
-}
+// The programs that host the desktop's PAM stack, by findings/writers.ts's names: gdm (daemon/gdm-session-worker.c),
+// LightDM, SDDM (sddm-helper runs PAM for the greeter and the session) and util-linux's login, as root; the lock
+// screens that check the password as the user (their pam_unix calls unix_chkpwd).
+const PAM_HOSTS = new Set(['gdm', 'lightdm', 'sddm', 'login', 'screen-locker']);
 
 // A module's failure: pam_unix's "authentication failure;", pam_faillock's "Consecutive login failures for user
 // … account temporarily locked", pam_systemd_home's "Failed to …", any module's refusal. Not failures: pam_unix's
@@ -84,19 +64,21 @@ function pamFailure(entry: JournalEntry): Failure | null {
   };
 }
 
-export function signInFailure(entry: JournalEntry): Failure | null {
-  // unix_chkpwd runs as its caller: as a user, a lock screen checking that user's password; as root, a service
-  // whose security policy keeps it from reading the shadow file itself (sshd under SELinux), auth-failures' matter.
-  if (programOf(entry) === 'unix_chkpwd') {
-    if (entry.fields._UID === '0') return null;
+export function signInFailure(entry: JournalEntry, writers: Writers): Failure | null {
+  const writer = writers.provenWriter(entry)?.name;
+  // unix_chkpwd runs as its caller: as the session's user, a lock screen checking that user's password (as root, a
+  // service whose security policy keeps it from reading the shadow file itself, sshd under SELinux: auth-failures'
+  // matter, and no writer of the session's).
+  if (writer === 'unix_chkpwd') {
     const check = CHKPWD.exec(entry.message);
     return check ? { subject: check[1] || 'unix_chkpwd', what: 'password' } : null;
   }
-  if (isDaemon(entry, 'systemd-homed') && entry.fields._UID === '0') {
+  if (writer === 'systemd-homed' && entry.fields._UID === '0') {
     if (!HOMED_FAILURE.test(entry.message)) return null;
     return { subject: HOME_OF.exec(entry.message)?.[1] ?? 'systemd-homed', what: 'home' };
   }
-  if (!isSignInHost(entry)) return null;
+  if (writer === undefined || !PAM_HOSTS.has(writer)) return null;
+  if (writer !== 'screen-locker' && entry.fields._UID !== '0') return null;
   const keyring = KEYRING.exec(entry.message);
   if (keyring) return KEYRING_FAILURE.test(keyring[1] ?? '') ? { subject: 'login keyring', what: 'keyring' } : null;
   return pamFailure(entry);
@@ -118,9 +100,11 @@ function title(failure: Failure): string {
 export class SignInFailureDetector implements Detector {
   readonly kinds = [SIGN_IN_FAILURE];
 
+  constructor(private readonly writers: Writers) {}
+
   detect(event: WatchEvent): DetectorOutput[] {
     if (!isJournal(event)) return [];
-    const failure = signInFailure(event.entry);
+    const failure = signInFailure(event.entry, this.writers);
     if (!failure) return [];
     return [
       {

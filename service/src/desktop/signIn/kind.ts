@@ -8,7 +8,7 @@ export const signInKind: DesktopKind = {
   name: 'signIn',
   // The journal alone: the sign-in programs' own lines.
   sources: () => [],
-  detectors: () => [new SignInFailureDetector()],
+  detectors: (writers) => [new SignInFailureDetector(writers)],
   actions: () => [],
   playbooks: { [SIGN_IN_FAILURE]: signInFailurePlaybook },
 };

@@ -1,7 +1,8 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-// sound-unavailable: the session has no sound. Three writers are believed, each by journald's trusted fields:
-// - a service manager (the user's systemd, or PID 1 for a system-wide PipeWire) saying an audio daemon's unit
+// sound-unavailable: the session has no sound. Three writers are believed, each by journald's trusted fields
+// (findings/writers.ts: another user's manager or daemon never speaks for this session):
+// - a service manager (the session's user's own systemd, or PID 1 for a system-wide PipeWire) saying an audio daemon's unit
 //   (pipewire, pipewire-pulse, wireplumber, pulseaudio) failed, hit its start limit or dumped core, and systemd's
 //   D-Bus state of those units; these failures are this kind's alone (unit-failed, crash-loop and crash leave them);
 // - the audio daemons themselves, in their own units, saying a device could not be opened or is gone (lines.ts);
@@ -10,13 +11,14 @@
 import {
   isJournal,
   isKernel,
-  isServiceManager,
+  isSystemManager,
   type JournalEvent,
   journalEvidence,
   unitOf,
 } from '../../findings/detectors/journal.js';
 import { parseUnitFailure, unitFailureTitle } from '../../findings/detectors/unitFailed.js';
 import type { Detector, DetectorOutput, Evidence } from '../../findings/types.js';
+import type { Writers } from '../../findings/writers.js';
 import type { WatchEvent } from '../../watch/events.js';
 import { daemonProblem, type DeviceProblem, kernelProblem } from './lines.js';
 import { audioDaemonOf, isAudioUnit } from './units.js';
@@ -38,6 +40,8 @@ export class SoundUnavailableDetector implements Detector {
   /** Units reported failed, so that a journal's "Started …" resolves only those and healthy logs stay silent. */
   private readonly failed = new Set<string>();
 
+  constructor(private readonly writers: Writers) {}
+
   detect(event: WatchEvent): DetectorOutput[] {
     if (event.type === 'unit') {
       if (!isAudioUnit(event.state.unit)) return [];
@@ -49,9 +53,10 @@ export class SoundUnavailableDetector implements Detector {
     }
     if (!isJournal(event)) return [];
     const { entry } = event;
-    if (isServiceManager(entry)) return this.managerLine(event);
+    if (isSystemManager(entry) || this.writers.provenWriter(entry)?.name === 'user-manager')
+      return this.managerLine(event);
     if (isKernel(entry)) return this.deviceLine(event, kernelProblem(entry), undefined);
-    const daemon = audioDaemonOf(entry);
+    const daemon = audioDaemonOf(entry, this.writers);
     return daemon ? this.deviceLine(event, daemonProblem(daemon.program, entry), daemon.unit) : [];
   }
 

@@ -13,7 +13,7 @@ export const soundKind: DesktopKind = {
   name: 'sound',
   // PipeWire's own state through pw-dump; where PipeWire does not run, the source waits for its socket.
   sources: ({ log }) => [new PipeWireSource({ name: 'desktop.sound', log })],
-  detectors: () => [new SoundUnavailableDetector(), new SoundStateDetector()],
+  detectors: (writers) => [new SoundUnavailableDetector(writers), new SoundStateDetector()],
   actions: () => [soundInfo, setDefaultSink] as unknown as ActionDefinition[],
   playbooks: { [SOUND_UNAVAILABLE]: soundUnavailable, [SOUND_DEFAULT_GONE]: soundDefaultGone },
 };

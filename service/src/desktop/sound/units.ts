@@ -2,10 +2,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The audio daemons and the units they run in. Their units' failures are the sound kind's: unit-failed, crash-loop
 // and crash leave them to it, so that one failure makes one finding, of the class a person would name ("no sound").
+import type { Writers } from '../../findings/writers.js';
 import type { JournalEntry } from '../../watch/events.js';
 
 interface AudioDaemon {
-  /** Its program's file name (journald's `_EXE`); `_COMM` is its first 15 characters. */
+  /** Its program, as findings/writers.ts names the component. */
   program: string;
   unit: string;
 }
@@ -25,16 +26,11 @@ export function isAudioUnit(unit: string): boolean {
 }
 
 /**
- * The audio daemon that wrote the line, by journald's trusted fields: its program (`_EXE`, else the truncated
- * `_COMM`) running in its own unit, a user's (`_SYSTEMD_USER_UNIT`) or the system's. A process that merely calls
- * itself "pipewire" in an app's scope is not the daemon.
+ * The audio daemon that wrote the line, as findings/writers.ts proves it: its installed program, run by the session's
+ * user in the daemon's own user unit. A process that merely calls itself "pipewire", or runs a copy of it, is not the
+ * daemon; nor is another user's.
  */
-export function audioDaemonOf(entry: JournalEntry): AudioDaemon | undefined {
-  const { _SYSTEMD_USER_UNIT: userUnit, _SYSTEMD_UNIT: systemUnit, _EXE: exe, _COMM: comm } = entry.fields;
-  const program = exe === undefined ? undefined : exe.slice(exe.lastIndexOf('/') + 1);
-  return DAEMONS.find(
-    (daemon) =>
-      (userUnit === daemon.unit || systemUnit === daemon.unit) &&
-      (program !== undefined ? program === daemon.program : comm === daemon.program.slice(0, 15)),
-  );
+export function audioDaemonOf(entry: JournalEntry, writers: Writers): AudioDaemon | undefined {
+  const writer = writers.provenWriter(entry);
+  return DAEMONS.find((daemon) => daemon.program === writer?.name);
 }

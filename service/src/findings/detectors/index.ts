@@ -31,6 +31,7 @@
 // unrecognised-errors            warning           journal       ≥ 5 unclaimed errors of one template and program in 10 min (runs last)
 import { desktopDetectors } from '../../desktop/index.js';
 import type { Detector } from '../types.js';
+import { Writers } from '../writers.js';
 import { AuthFailuresDetector, type AuthFailuresOptions } from './authFailures.js';
 import { ConfigChangedDetector, type ConfigChangedOptions } from './configChanged.js';
 import { ConfigErrorDetector } from './configError.js';
@@ -64,6 +65,8 @@ export interface DetectorOptions {
   authFailures?: AuthFailuresOptions;
   configChanged?: ConfigChangedOptions;
   linkDown?: LinkDownOptions;
+  /** Who wrote each journal line, for the desktop's detectors; without it no desktop component's line is proven. */
+  writers?: Writers;
 }
 
 /** A fresh set of every detector. Each call gives new state: one set per findings pipeline. */
@@ -93,7 +96,7 @@ export function createDetectors(options: DetectorOptions = {}): Detector[] {
     new ConnectivityDetector(),
     new ConfigChangedDetector(options.configChanged),
     // The desktop session's kinds (extensions, sound, Bluetooth, printers, the clock, sign-in): service/src/desktop/.
-    ...desktopDetectors(),
+    ...desktopDetectors(options.writers ?? new Writers(-1)),
     new UnrecognisedErrorsDetector(),
   ];
 }

@@ -1,0 +1,348 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Which desktop component wrote a journal line, proven by journald's trusted fields, or none. A line counts as a
+// component's only when all three say so:
+// - `_UID`: the session's user for what runs in the person's session, root or a system account for a system daemon
+//   (SO_PEERCRED: no process can claim another's);
+// - the unit (`_SYSTEMD_UNIT`, `_SYSTEMD_USER_UNIT`, from the writer's cgroup): the component's own unit, or a login
+//   session's scope where the session starts it. Inside the user's own subtree a process may move itself anywhere,
+//   the shell's unit included, so for the session's components the unit says little and the program says the rest;
+//   a system unit's cgroup only root can enter;
+// - `_EXE`: the component's installed program, by its whole path, which the package manager lists and only root may
+//   change (installedPrograms.ts). A name never vouches: `_COMM` and the last part of `_EXE` are whatever a copy of
+//   `logger` is named.
+// An entry journald could not complete (a writer that ended before journald read /proc: systemd#2913) lacks these
+// fields and is never anyone's. Lines of another user never are this session's.
+import type { Logger } from '../logging.js';
+import type { JournalEntry } from '../watch/events.js';
+import { type InstalledOptions, type InstalledProgram, nixosPrograms, packagedPrograms } from './installedPrograms.js';
+
+type UnitPattern = string | RegExp;
+
+export interface DesktopWriter {
+  name: string;
+  /** The component in a person's words: "GNOME Shell". */
+  title: string;
+  /**
+   * 'session': the session's user runs it, in the user's manager or login session; 'system': root or a system
+   * account runs it, in a unit of the system's manager; 'user-manager': the user's own systemd.
+   */
+  runsAs: 'session' | 'system' | 'user-manager';
+  /** Where the distributions install its programs, as /proc/PID/exe gives them (never through a link). */
+  programs: readonly string[];
+  /** On NixOS, its programs as the system profile links them, under /run/current-system. */
+  nixos?: readonly string[];
+  /** Its own units, or 'any' for a helper that runs in its caller's unit (unix_chkpwd, a lock screen). */
+  units: readonly UnitPattern[] | 'any';
+  /** Also in a login session's scope, where the session rather than a manager starts it. */
+  sessionScope?: true;
+}
+
+const SESSION_SCOPE = /^session-[\w-]+\.scope$/;
+const DISPLAY_MANAGER = 'display-manager.service';
+
+export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
+  {
+    name: 'gnome-shell',
+    title: 'GNOME Shell',
+    runsAs: 'session',
+    programs: ['/usr/bin/gnome-shell'],
+    nixos: ['sw/bin/gnome-shell'],
+    // GNOME 3.34 and later run it as a user unit (gnome-shell-wayland.service in 3.34–3.38); gnome-session starts it
+    // in the login session's scope otherwise.
+    units: [/^org\.gnome\.Shell@(?:wayland|x11)\.service$/, /^gnome-shell-(?:wayland|x11)\.service$/],
+    sessionScope: true,
+  },
+  {
+    name: 'gnome-session',
+    title: 'GNOME’s session manager',
+    runsAs: 'session',
+    programs: ['/usr/libexec/gnome-session-binary', '/usr/libexec/gnome-session-ctl', '/usr/lib/gnome-session-binary'],
+    nixos: ['sw/libexec/gnome-session-binary', 'sw/libexec/gnome-session-ctl'],
+    units: [/^gnome-session-[\w@.-]+\.service$/],
+    sessionScope: true,
+  },
+  {
+    name: 'gnome-keyring',
+    title: 'GNOME Keyring',
+    runsAs: 'session',
+    programs: ['/usr/bin/gnome-keyring-daemon'],
+    nixos: ['sw/bin/gnome-keyring-daemon'],
+    units: ['gnome-keyring-daemon.service'],
+    sessionScope: true,
+  },
+  {
+    name: 'pipewire',
+    title: 'PipeWire',
+    runsAs: 'session',
+    programs: ['/usr/bin/pipewire'],
+    nixos: ['sw/bin/pipewire'],
+    units: ['pipewire.service'],
+  },
+  {
+    // Installed as a link to pipewire, which `_EXE` names.
+    name: 'pipewire-pulse',
+    title: 'PipeWire’s PulseAudio server',
+    runsAs: 'session',
+    programs: ['/usr/bin/pipewire-pulse', '/usr/bin/pipewire'],
+    nixos: ['sw/bin/pipewire-pulse', 'sw/bin/pipewire'],
+    units: ['pipewire-pulse.service'],
+  },
+  {
+    name: 'wireplumber',
+    title: 'WirePlumber',
+    runsAs: 'session',
+    programs: ['/usr/bin/wireplumber'],
+    nixos: ['sw/bin/wireplumber'],
+    units: ['wireplumber.service'],
+  },
+  {
+    name: 'pulseaudio',
+    title: 'PulseAudio',
+    runsAs: 'session',
+    programs: ['/usr/bin/pulseaudio'],
+    nixos: ['sw/bin/pulseaudio'],
+    units: ['pulseaudio.service'],
+  },
+  {
+    name: 'bluetoothd',
+    title: 'BlueZ',
+    runsAs: 'system',
+    programs: ['/usr/libexec/bluetooth/bluetoothd', '/usr/lib/bluetooth/bluetoothd'],
+    nixos: ['sw/libexec/bluetooth/bluetoothd'],
+    units: ['bluetooth.service'],
+  },
+  {
+    name: 'cupsd',
+    title: 'CUPS',
+    runsAs: 'system',
+    programs: ['/usr/sbin/cupsd', '/usr/bin/cupsd'],
+    nixos: ['sw/bin/cupsd', 'sw/sbin/cupsd'],
+    units: ['cups.service'],
+  },
+  {
+    name: 'systemd-timesyncd',
+    title: 'systemd-timesyncd',
+    runsAs: 'system',
+    programs: ['/usr/lib/systemd/systemd-timesyncd', '/lib/systemd/systemd-timesyncd'],
+    nixos: ['systemd/lib/systemd/systemd-timesyncd'],
+    units: ['systemd-timesyncd.service'],
+  },
+  {
+    name: 'chronyd',
+    title: 'chrony',
+    runsAs: 'system',
+    programs: ['/usr/sbin/chronyd', '/usr/bin/chronyd'],
+    nixos: ['sw/bin/chronyd'],
+    units: ['chrony.service', 'chronyd.service'],
+  },
+  {
+    name: 'ntpd',
+    title: 'ntpd',
+    runsAs: 'system',
+    programs: ['/usr/sbin/ntpd', '/usr/bin/ntpd'],
+    nixos: ['sw/bin/ntpd'],
+    units: ['ntp.service', 'ntpd.service', 'ntpsec.service'],
+  },
+  {
+    // gdm's daemon and its session worker, which runs the sign-in's PAM stack: in gdm's unit, and in the login
+    // session's scope once pam_systemd opened it (the greeter's, or the person's, where the lock screen asks it).
+    name: 'gdm',
+    title: 'GDM',
+    runsAs: 'system',
+    programs: [
+      '/usr/sbin/gdm3',
+      '/usr/sbin/gdm',
+      '/usr/bin/gdm',
+      '/usr/libexec/gdm-session-worker',
+      '/usr/lib/gdm/gdm-session-worker',
+      '/usr/lib/gdm-session-worker',
+    ],
+    nixos: ['sw/bin/gdm', 'sw/libexec/gdm-session-worker'],
+    units: ['gdm.service', 'gdm3.service', DISPLAY_MANAGER],
+    sessionScope: true,
+  },
+  {
+    name: 'lightdm',
+    title: 'LightDM',
+    runsAs: 'system',
+    programs: ['/usr/sbin/lightdm', '/usr/bin/lightdm'],
+    nixos: ['sw/bin/lightdm'],
+    units: ['lightdm.service', DISPLAY_MANAGER],
+    sessionScope: true,
+  },
+  {
+    name: 'sddm',
+    title: 'SDDM',
+    runsAs: 'system',
+    programs: ['/usr/lib/sddm/sddm-helper', '/usr/libexec/sddm-helper', '/usr/lib/x86_64-linux-gnu/sddm/sddm-helper'],
+    nixos: ['sw/libexec/sddm-helper'],
+    units: ['sddm.service', DISPLAY_MANAGER],
+    sessionScope: true,
+  },
+  {
+    name: 'login',
+    title: 'login',
+    runsAs: 'system',
+    programs: ['/usr/bin/login', '/bin/login'],
+    nixos: ['sw/bin/login'],
+    units: [/^(?:getty|serial-getty|container-getty|autovt)@[\w.-]+\.service$/, 'console-getty.service'],
+    sessionScope: true,
+  },
+  {
+    name: 'systemd-homed',
+    title: 'systemd-homed',
+    runsAs: 'system',
+    programs: ['/usr/lib/systemd/systemd-homed'],
+    nixos: ['systemd/lib/systemd/systemd-homed'],
+    units: ['systemd-homed.service'],
+  },
+  {
+    // pam_unix's helper checks the password for a program that is not root: it runs as that program's user, in
+    // that program's unit.
+    name: 'unix_chkpwd',
+    title: 'unix_chkpwd',
+    runsAs: 'session',
+    programs: ['/usr/sbin/unix_chkpwd', '/sbin/unix_chkpwd', '/usr/bin/unix_chkpwd'],
+    nixos: [],
+    units: 'any',
+    sessionScope: true,
+  },
+  {
+    // The lock screens that check the password as the user (GNOME's is the shell, asking gdm).
+    name: 'screen-locker',
+    title: 'the screen locker',
+    runsAs: 'session',
+    programs: [
+      '/usr/libexec/kscreenlocker_greet',
+      '/usr/lib/x86_64-linux-gnu/libexec/kscreenlocker_greet',
+      '/usr/lib/kscreenlocker_greet',
+      '/usr/bin/gnome-screensaver',
+      '/usr/libexec/gnome-screensaver-dialog',
+      '/usr/lib/gnome-screensaver/gnome-screensaver-dialog',
+      '/usr/bin/cinnamon-screensaver-pam-helper',
+      '/usr/libexec/cinnamon-screensaver-pam-helper',
+      '/usr/bin/mate-screensaver',
+      '/usr/libexec/mate-screensaver-dialog',
+      '/usr/bin/xscreensaver',
+      '/usr/libexec/xscreensaver/xscreensaver-auth',
+      '/usr/lib/xscreensaver/xscreensaver-auth',
+    ],
+    nixos: ['sw/bin/xscreensaver', 'sw/libexec/kscreenlocker_greet'],
+    units: 'any',
+    sessionScope: true,
+  },
+  {
+    name: 'systemd-coredump',
+    title: 'systemd-coredump',
+    runsAs: 'system',
+    programs: ['/usr/lib/systemd/systemd-coredump', '/lib/systemd/systemd-coredump'],
+    nixos: ['systemd/lib/systemd/systemd-coredump'],
+    units: [/^systemd-coredump@[\w.-]+\.service$/],
+  },
+  {
+    // The user's own service manager: systemd in the init.scope of the user's user@UID.service.
+    name: 'user-manager',
+    title: 'your systemd',
+    runsAs: 'user-manager',
+    programs: ['/usr/lib/systemd/systemd', '/lib/systemd/systemd'],
+    nixos: ['systemd/lib/systemd/systemd'],
+    units: ['init.scope'],
+  },
+];
+
+// Accounts the system gives its daemons: below the first login user's (login.defs' SYS_UID_MAX is 999), and
+// systemd's dynamic users; not nobody.
+const NOBODY = 65534;
+const isSystemAccount = (uid: number) => uid !== NOBODY && (uid < 1000 || (uid >= 61184 && uid <= 65519));
+
+const unitMatches = (patterns: readonly UnitPattern[], unit: string) =>
+  patterns.some((pattern) => (typeof pattern === 'string' ? pattern === unit : pattern.test(unit)));
+
+export interface ProveOptions extends InstalledOptions {
+  log?: Logger;
+}
+
+/** This session's desktop writers: the session's user, and the components' programs the distribution installed. */
+export class Writers {
+  /** Each proven program's path, and the writers whose program it is. */
+  readonly #programs = new Map<string, DesktopWriter[]>();
+
+  constructor(
+    /** The session's user: the service's own, but where a test runs the service for another user. */
+    readonly sessionUid: number,
+    readonly table: readonly DesktopWriter[] = DESKTOP_WRITERS,
+  ) {}
+
+  /** Finds which of the table's programs this machine installed; lines are vouched for only after this. */
+  async prove(options: ProveOptions): Promise<void> {
+    const paths = [...new Set(this.table.flatMap((writer) => writer.programs))];
+    const links = [...new Set(this.table.flatMap((writer) => writer.nixos ?? []))];
+    const [packaged, nixos] = await Promise.all([packagedPrograms(paths, options), nixosProfile(links, options)]);
+    for (const { path } of packaged) this.#add(path, (writer) => writer.programs.includes(path));
+    for (const { program, link } of nixos) this.#add(program.path, (writer) => writer.nixos?.includes(link) ?? false);
+    options.log?.info('desktop programs proven installed', {
+      programs: [...this.#programs.keys()].join(', ') || 'none',
+    });
+  }
+
+  /** For tests: these paths taken as installed by the distribution. */
+  assumeInstalled(paths: readonly string[]): this {
+    for (const path of paths) this.#add(path, (writer) => writer.programs.includes(path));
+    return this;
+  }
+
+  #add(path: string, belongs: (writer: DesktopWriter) => boolean): void {
+    const writers = this.table.filter(belongs);
+    if (writers.length > 0) this.#programs.set(path, [...new Set([...(this.#programs.get(path) ?? []), ...writers])]);
+  }
+
+  /** Whether `path` is an installed program of the writer `name`: a crash record's COREDUMP_EXE, say. */
+  isProgramOf(name: string, path: string | undefined): boolean {
+    return path !== undefined && (this.#programs.get(path)?.some((writer) => writer.name === name) ?? false);
+  }
+
+  /** The component that wrote `entry`, proven by journald's trusted fields, or null. */
+  provenWriter(entry: JournalEntry): DesktopWriter | null {
+    const { _UID: uidText, _EXE: exe, _SYSTEMD_UNIT: unit } = entry.fields;
+    if (uidText === undefined || exe === undefined || unit === undefined || !/^\d+$/.test(uidText)) return null;
+    const uid = Number(uidText);
+    return this.#programs.get(exe)?.find((writer) => this.#placed(writer, entry, uid)) ?? null;
+  }
+
+  /** Whether `writer` runs as `uid` where the entry's unit says. */
+  #placed(writer: DesktopWriter, entry: JournalEntry, uid: number): boolean {
+    const { _SYSTEMD_UNIT: unit = '', _SYSTEMD_USER_UNIT: userUnit, _SYSTEMD_CGROUP: cgroup } = entry.fields;
+    const inSessionScope = writer.sessionScope === true && userUnit === undefined && SESSION_SCOPE.test(unit);
+    switch (writer.runsAs) {
+      case 'system':
+        if (uid !== 0 && !isSystemAccount(uid)) return false;
+        // A login session's scope holds the person's processes too: only root's there are the system's.
+        if (inSessionScope) return uid === 0;
+        return userUnit === undefined && writer.units !== 'any' && unitMatches(writer.units, unit);
+      case 'session': {
+        if (uid !== this.sessionUid) return false;
+        if (inSessionScope) return true;
+        if (unit !== `user@${uid}.service` || userUnit === undefined) return false;
+        return writer.units === 'any' || unitMatches(writer.units, userUnit);
+      }
+      case 'user-manager':
+        return (
+          uid === this.sessionUid &&
+          unit === `user@${uid}.service` &&
+          (cgroup === undefined ? userUnit === 'init.scope' : cgroup.endsWith(`/user@${uid}.service/init.scope`))
+        );
+    }
+  }
+}
+
+/** NixOS's linked programs, each with the link it was found through. */
+async function nixosProfile(
+  links: readonly string[],
+  options: InstalledOptions,
+): Promise<{ program: InstalledProgram; link: string }[]> {
+  const found = await Promise.all(
+    links.map(async (link) => (await nixosPrograms([link], options)).map((program) => ({ program, link }))),
+  );
+  return found.flat();
+}
