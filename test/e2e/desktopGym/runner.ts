@@ -6,7 +6,7 @@
 // a signal or a state, with a limit named for what it waits for.
 import { FINDINGS_INTERFACE, PROPOSALS_INTERFACE } from '../../../service/src/interfaces.js';
 import { emptyRow, type Row } from '../../gym/score.js';
-import { waitFor } from '../../support/service.js';
+import { waitFor, withDeadline } from '../../support/service.js';
 import { SENTINELS } from './brokenExtensions.js';
 import { switchExtension } from './kinds/extensions.js';
 import type {
@@ -23,6 +23,8 @@ const DETECT_TIMEOUT_MS = 30_000;
 const PROPOSAL_TIMEOUT_MS = 30_000;
 const STATE_TIMEOUT_MS = 30_000;
 const RESOLVE_TIMEOUT_MS = 20_000;
+/** A fault or a clean-up is a few commands and waits for the desktop's state; past this one of them is stuck. */
+const STEP_TIMEOUT_MS = 180_000;
 
 export interface RunHooks {
   /** Called before the scenario's fault: how the spec sets the session up as a person would for it. */
@@ -46,10 +48,10 @@ export class DesktopRunner {
   async run(scenario: DesktopScenario): Promise<Row> {
     const row = emptyRow(scenario.name, scenario.title);
     try {
-      await this.hooks.beforeFault?.(scenario);
+      await withDeadline(this.hooks.beforeFault?.(scenario), `${scenario.name}'s set-up`, STEP_TIMEOUT_MS);
       const mark = this.steward.signals.length;
       const faultAt = Date.now();
-      await scenario.fault(this.context);
+      await withDeadline(scenario.fault(this.context), `${scenario.name}'s fault`, STEP_TIMEOUT_MS);
       if ('none' in scenario.expect) await this.#quiet(scenario as QuietScenario, mark, faultAt, row);
       else if ('noChange' in scenario.expect) await this.#explain(scenario as ExplainScenario, mark, faultAt, row);
       else await this.#fix(scenario as FixScenario, mark, faultAt, row);
@@ -57,10 +59,12 @@ export class DesktopRunner {
       row.pass = false;
       row.reason ??= (error as Error).message.split('\n')[0] ?? 'failed';
     }
-    await scenario.cleanup(this.context).catch((error: Error) => {
-      row.pass = false;
-      row.reason ??= `cleanup failed: ${error.message}`;
-    });
+    await withDeadline(scenario.cleanup(this.context), `${scenario.name}'s clean-up`, STEP_TIMEOUT_MS).catch(
+      (error: Error) => {
+        row.pass = false;
+        row.reason ??= `cleanup failed: ${error.message}`;
+      },
+    );
     return row;
   }
 
@@ -142,7 +146,7 @@ export class DesktopRunner {
       return;
     }
 
-    await this.hooks.beforeApply?.(scenario, proposal);
+    await withDeadline(this.hooks.beforeApply?.(scenario, proposal), 'the proposal on screen', STEP_TIMEOUT_MS);
     const applied = await this.steward.apply(proposal.id, expect.apply);
     row.applied = { state: applied.state, right: applied.state === expect.applyState };
     row.shown = applied.summary;

@@ -11,14 +11,14 @@
 // record's executable (COREDUMP_EXE), which systemd-coredump reads from /proc while the kernel still holds the
 // process: a dead one has none, so this record names no file a package could own. (app-crash-update-waiting, in
 // appCrashUpdate.ts, hands the path over as a crash reporter does and has its update applied.)
-import { type ChildProcessWithoutNullStreams, execFile } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { createInterface } from 'node:readline';
-import { promisify } from 'node:util';
 
 import { COREDUMP } from '../../../../service/src/findings/detectors/coredump.js';
 import { waitFor } from '../../../support/service.js';
+import { command } from '../command.js';
 import { childrenOf, spawnInSession } from '../inSession.js';
 import type { DesktopScenario, ShellContext } from '../scenario.js';
 
@@ -78,7 +78,7 @@ async function firstLine(child: ChildProcessWithoutNullStreams): Promise<string>
 
 /** Whether the journal holds a crash record (systemd's catalog's "--backtrace" one) from root's `sessionPid`. */
 async function journalHas(journalDir: string, sessionPid: number): Promise<boolean> {
-  const { stdout } = await promisify(execFile)('journalctl', [
+  const { stdout } = await command('journalctl', [
     `--directory=${journalDir}`,
     '--output=cat',
     `_PID=${sessionPid}`,

@@ -4,10 +4,9 @@
 // notifier signalling on the gym's system bus; the real cups-pk-helper, started by D-Bus activation there as the
 // system bus starts it, asking the real polkitd. A queue's backend stands for the printer: switched off, it fails
 // as a backend that cannot reach its printer does, and cupsd stops the queue itself.
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { chmod, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 
 import type { MessageBus } from '@jellybrick/dbus-next';
 
@@ -15,6 +14,7 @@ import { callMethod, nameHasOwner } from '../../../../service/src/dbus/client.js
 import { PRINTER_PROBLEM } from '../../../../service/src/desktop/printing/detector.js';
 import { waitFor } from '../../../support/service.js';
 import { makeTempDir, type TempDir } from '../../../support/tempDir.js';
+import { command as run } from '../command.js';
 import { polkitdPart } from '../polkitd.js';
 import { type DesktopScenario, type GymPart, started } from '../scenario.js';
 
@@ -118,7 +118,7 @@ if [ $# -ge 6 ]; then cat "$6"; else cat; fi >${printed}/job-$1
 /** A cups-client command (lp, lpstat, cupsenable, lpadmin) against the gym's cupsd; its output, in English. */
 async function cupsCommand(command: string, args: string[]): Promise<string> {
   const { socket } = started(cups, 'cupsd');
-  const { stdout } = await promisify(execFile)(command, args, {
+  const { stdout } = await run(command, args, {
     env: { ...process.env, CUPS_SERVER: socket, LC_ALL: 'C' },
   });
   return stdout;

@@ -5,18 +5,16 @@
 // removed with pw-cli as a card's driver makes and removes its node when a headset is plugged in and pulled out.
 // The chosen default is set with wpctl, as GNOME Settings' output choice sets it (default.configured.audio.sink),
 // and what plays is read from PipeWire's `default` metadata as WirePlumber writes it, never from Steward.
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 
 import { SOUND_UNAVAILABLE } from '../../../../service/src/desktop/sound/detector.js';
 import { NO_OUTPUT, SOUND_DEFAULT_GONE } from '../../../../service/src/desktop/sound/stateDetector.js';
 import { type PrivateBus, startPrivateBus } from '../../../support/privateBus.js';
 import { waitFor } from '../../../support/service.js';
 import { type PrivatePipeWire, SINK as SPEAKER, startPipeWire } from '../../../support/voice/pipewire.js';
+import { command as run } from '../command.js';
 import { type DesktopScenario, type GymPart, started } from '../scenario.js';
 
-const run = promisify(execFile);
 export const HEADSET = 'steward-gym-headset';
 const HEADSET_DESCRIPTION = 'Gym USB headset';
 /** How long WirePlumber may take to follow a change of the graph: it answers within milliseconds. */
@@ -31,7 +29,7 @@ type DumpObject = { id: number; type?: string; info?: { props?: Record<string, u
 
 /** The node ids of the sinks PipeWire has now, by node name (pw-dump's JSON). */
 async function sinkIds(): Promise<Map<string, number>> {
-  const { stdout } = await run('pw-dump', ['--no-colors'], { env: env(), maxBuffer: 32 * 1024 * 1024 });
+  const { stdout } = await run('pw-dump', ['--no-colors'], { env: env() });
   // pw-dump writes the graph, then an array of what changed while it was reading (a removal: info null).
   const arrays = JSON.parse(`[${stdout.trim().replace(/\n\]\s*\[/g, '\n],[')}]`) as DumpObject[][];
   const sinks = new Map<number, string>();
