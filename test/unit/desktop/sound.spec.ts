@@ -199,14 +199,27 @@ describe('the sound-unavailable detector', () => {
           WRITERS.wireplumber,
           '<WpSiAudioAdapter:0x561ff817f080> failed to activate item: Object activation aborted: proxy destroyed',
         ),
-        line(WRITERS.kernel, 'sof-audio-pci 0000:00:1f.3: warning: No matching ASoC machine driver found'),
+        // At the levels the kernel logs them: SOF's fallback and the firmware loader's try are warnings, the
+        // module loader's signature check a notice.
+        line(WRITERS.kernel, 'sof-audio-pci 0000:00:1f.3: warning: No matching ASoC machine driver found', 0, {
+          PRIORITY: '4',
+        }),
         line(
           WRITERS.kernel,
           'sof-audio-pci 0000:00:1f.3: Direct firmware load for intel/sof/sof-cfl.ri failed with error -2',
+          0,
+          { PRIORITY: '4' },
         ),
         line(
           WRITERS.kernel,
           'snd_hda_codec_cirrus: module verification failed: signature and/or required key missing - tainting kernel',
+          0,
+          { PRIORITY: '5' },
+        ),
+        // Whatever its level, the firmware loader's try alone.
+        line(
+          WRITERS.kernel,
+          'snd_hda_intel 0000:00:1f.3: Direct firmware load for hda-jack-retask.fw failed with error -2',
         ),
         manager('pipewire.service', 'Started PipeWire Multimedia Service.'),
       ),
