@@ -126,6 +126,7 @@ const idle = (name: string): PrinterState => ({
   stateMessage: '',
   reasons: [],
   acceptingJobs: true,
+  heldJobs: [],
 });
 
 /** A signal as cupsd's notifier sends it (notifier/dbus.c): text, printer-uri, name, state, reasons, accepting. */

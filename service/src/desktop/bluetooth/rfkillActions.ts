@@ -20,14 +20,15 @@ const PROPERTIES = 'org.freedesktop.DBus.Properties';
 const rfkillParams = z.object({}).strict();
 type RfkillParams = z.infer<typeof rfkillParams>;
 
-interface Airplane {
+export interface Airplane {
   /** The soft block GNOME's switch sets. */
   soft: boolean;
   /** A hardware switch or key holds the radio off. */
   hardware: boolean;
 }
 
-async function airplane(bus: MessageBus): Promise<Airplane> {
+/** GNOME's Bluetooth airplane mode and the hardware switch's block, as gnome-settings-daemon's rfkill has them. */
+export async function readAirplane(bus: MessageBus): Promise<Airplane> {
   const [all] = (await systemCall(
     callMethod(
       bus,
@@ -60,7 +61,7 @@ function rfkillAction(unblock: boolean): ActionDefinition<RfkillParams> {
     needsAuthorization: false,
     readOnly: false,
     async preview(_params, context) {
-      const now = await airplane(context.sessionBus);
+      const now = await readAirplane(context.sessionBus);
       if (unblock && now.hardware)
         return {
           summary: _('A hardware switch blocks Bluetooth: only that switch or key can turn it back on'),
@@ -79,7 +80,7 @@ function rfkillAction(unblock: boolean): ActionDefinition<RfkillParams> {
     },
     async run(_params, context, { progress }) {
       const bus = context.sessionBus;
-      if (unblock && (await airplane(bus)).hardware)
+      if (unblock && (await readAirplane(bus)).hardware)
         throw new StewardError(
           'Unavailable',
           _('A hardware switch blocks Bluetooth: only that switch or key can turn it back on'),
@@ -104,7 +105,7 @@ function rfkillAction(unblock: boolean): ActionDefinition<RfkillParams> {
       };
     },
     async verify(_params, context) {
-      const now = await airplane(context.sessionBus);
+      const now = await readAirplane(context.sessionBus);
       return {
         ok: now.soft === !unblock,
         observed: now.soft ? _('Bluetooth is blocked') : _('Bluetooth is no longer blocked'),

@@ -5,6 +5,7 @@
 // that has cupsd's D-Bus notifier announce their changes (Create-Printer-Subscriptions, notify-recipient-uri
 // dbus://). The socket is root's: what it answers is cupsd's word, unlike a signal any bus client could send.
 import { request } from 'node:http';
+import { userInfo } from 'node:os';
 
 import {
   decodeResponse,
@@ -48,7 +49,15 @@ const PRINTER_ATTRIBUTES = [
 ];
 
 /** The events whose signals tell that a queue's state may have changed (cupsd's event names, subscriptions.c). */
-export const PRINTER_EVENTS = ['printer-state-changed', 'printer-stopped', 'printer-added', 'printer-deleted'];
+export const PRINTER_EVENTS = [
+  'printer-state-changed',
+  'printer-stopped',
+  'printer-added',
+  'printer-deleted',
+  // A job held or released changes what waits in a queue.
+  'job-created',
+  'job-state-changed',
+];
 
 const first = (attributes: Map<string, IppValue[]>, name: string) => attributes.get(name)?.[0];
 
@@ -66,6 +75,7 @@ export function printerFromAttributes(attributes: Map<string, IppValue[]>): Prin
     stateMessage: typeof message === 'string' ? message : '',
     reasons,
     acceptingJobs: first(attributes, 'printer-is-accepting-jobs') !== false,
+    heldJobs: [],
   };
 }
 
@@ -140,6 +150,23 @@ export class CupsClient {
     });
   }
 
+  /**
+   * Pause-Printer with a state message, as `cupsdisable -r` sends it: the queue stops and says why. cupsd's own
+   * policy decides who may (its SystemGroup, through the socket's peer credentials); a refusal is an IppError.
+   */
+  async pausePrinter(printer: string, message: string): Promise<void> {
+    await this.send(
+      OPERATION.pausePrinter,
+      [
+        { tag: TAG.uri, name: 'printer-uri', values: [`ipp://localhost/printers/${encodeURIComponent(printer)}`] },
+        { tag: TAG.text, name: 'printer-state-message', values: [message] },
+      ],
+      undefined,
+      [],
+      '/admin/',
+    );
+  }
+
   async cancelSubscription(id: number): Promise<void> {
     await this.send(OPERATION.cancelSubscription, [
       { tag: TAG.uri, name: 'printer-uri', values: ['ipp://localhost/'] },
@@ -152,36 +179,49 @@ export class CupsClient {
     operation: IppAttribute[],
     subscription?: IppAttribute[],
     alsoFine: number[] = [],
+    path = '/',
   ): Promise<IppMessage> {
     const groups = [
       operationAttributes(...operation, { tag: TAG.name, name: 'requesting-user-name', values: [this.user] }),
       ...(subscription ? [{ tag: GROUP.subscription, attributes: subscription }] : []),
     ];
     const body = encodeRequest({ code, requestId: ++this.requestId, groups });
-    const answer = decodeResponse(await this.post(body));
+    const answer = decodeResponse(await this.post(body, path));
     if (!isSuccess(answer.code) && !alsoFine.includes(answer.code))
       throw new IppError(`cupsd refused operation 0x${code.toString(16)}: status 0x${answer.code.toString(16)}`);
     return answer;
   }
 
-  private post(body: Buffer): Promise<Buffer> {
+  /**
+   * POSTs `body`; where cupsd asks who is calling (HTTP 401) and takes the domain socket's peer credentials, it is
+   * sent again naming this process's user, as libcups does: cupsd checks the name against the socket's peer.
+   */
+  private post(body: Buffer, path: string, peerCred = false): Promise<Buffer> {
+    const authorization = peerCred ? { Authorization: `PeerCred ${userInfo().username}` } : {};
     return new Promise((resolve, reject) => {
       const outgoing = request(
         {
           socketPath: this.socketPath,
-          path: '/',
+          path,
           method: 'POST',
-          headers: { 'Content-Type': 'application/ipp', 'Content-Length': body.length, Host: 'localhost' },
+          headers: {
+            'Content-Type': 'application/ipp',
+            'Content-Length': body.length,
+            Host: 'localhost',
+            ...authorization,
+          },
           timeout: 10_000,
         },
         (response) => {
           const chunks: Buffer[] = [];
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('end', () =>
-            response.statusCode === 200
-              ? resolve(Buffer.concat(chunks))
-              : reject(new IppError(`cupsd answered HTTP ${response.statusCode ?? '?'}`)),
-          );
+          response.on('end', () => {
+            const offered = String(response.headers['www-authenticate'] ?? '');
+            if (response.statusCode === 401 && !peerCred && /\bPeerCred\b/.test(offered))
+              resolve(this.post(body, path, true));
+            else if (response.statusCode === 200) resolve(Buffer.concat(chunks));
+            else reject(new IppError(`cupsd answered HTTP ${response.statusCode ?? '?'}`));
+          });
           response.on('error', reject);
         },
       );
