@@ -3,7 +3,7 @@
 // The session's command-line clients as the gym runs them (pw-dump, wpctl, lpstat, journalctl…): each within a
 // deadline, killed past it, so that a client whose server never answers (a PipeWire client, a stuck cupsd) ends
 // the row with a reason instead of hanging the run without a word.
-import { execFile,type ExecFileOptions } from 'node:child_process';
+import { execFile, type ExecFileOptions } from 'node:child_process';
 import { promisify } from 'node:util';
 
 /** How long a client may take: they answer at once; one that does not is stuck. */

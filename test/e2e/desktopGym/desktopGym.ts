@@ -117,6 +117,8 @@ export async function openDesktopGym(artifacts: string, scenarios: DesktopScenar
       DBUS_SYSTEM_BUS_ADDRESS: systemBus.address,
       STEWARD_TEST_PROGRAMS_ROOT: `/proc/${shellPid}/root`,
       STEWARD_TEST_SESSION_UID: String(TEST_USER.uid),
+      // A machine that has run for an hour, whatever the host's uptime: a clock not synchronised by then matters.
+      STEWARD_TEST_UPTIME_SECONDS: '3600',
     };
     for (const part of partsOf(scenarios)) {
       running.push(part);

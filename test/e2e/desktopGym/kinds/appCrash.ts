@@ -88,6 +88,9 @@ async function journalHas(journalDir: string, sessionPid: number): Promise<boole
   return stdout.trim() !== '';
 }
 
+/** The program the repeated crash runs: the shell Debian's /bin/sh is. */
+export const REPEATED_PROGRAM = '/usr/bin/dash';
+
 export interface Crash {
   /** The unit the program runs in, a scope of the user's app.slice. */
   unit: string;
@@ -173,6 +176,27 @@ export const APP_CRASH_SCENARIOS: DesktopScenario[] = [
         program: `${CRASHED_PROGRAM} -c 'imports.system.breakpoint()'`,
       }),
     expect: { finding: { kind: COREDUMP, subject: CRASHED_APP }, firstStep: 'info.coredump', noChange: true },
+    cleanup: () => Promise.resolve(),
+  },
+  {
+    name: 'app-crash-repeated',
+    title: 'An app that crashes three times (a shell, SIGSEGV), each recorded by the real systemd-coredump',
+    core: true,
+    async fault(context) {
+      for (let time = 0; time < 3; time++)
+        await crashInSession(context, {
+          unit: 'app-gym-shell.scope',
+          program: `/bin/sh -c 'kill -SEGV $$'`,
+          exe: REPEATED_PROGRAM,
+        });
+    },
+    // The count in the title: a person says "it crashed three times", not "it crashed".
+    expect: {
+      finding: { kind: COREDUMP, subject: REPEATED_PROGRAM },
+      firstStep: 'info.coredump',
+      noChange: true,
+      says: ['dash crashed 3 times (SIGSEGV)'],
+    },
     cleanup: () => Promise.resolve(),
   },
 ];
