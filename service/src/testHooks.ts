@@ -83,6 +83,12 @@ export interface TestHooks {
    * written there as WAV files (utterance-1.wav, …).
    */
   speakerStandIn?: string;
+  /**
+   * STEWARD_TEST_UPTIME_SECONDS: how long the machine stands for having run when the service starts (counting on
+   * from there): the clock judges a clock never synchronised against it, where a test's machine has just booted or
+   * has run for days.
+   */
+  uptimeSeconds?: number;
 }
 
 const absolute = (value: string | undefined) => (value?.startsWith('/') && value.length > 1 ? value : undefined);
@@ -104,6 +110,9 @@ export function testHooks(env: NodeJS.ProcessEnv = process.env): TestHooks {
   const sessionUid = /^\d{1,10}$/.test(env.STEWARD_TEST_SESSION_UID ?? '')
     ? Number(env.STEWARD_TEST_SESSION_UID)
     : undefined;
+  const uptimeSeconds = /^\d{1,10}$/.test(env.STEWARD_TEST_UPTIME_SECONDS ?? '')
+    ? Number(env.STEWARD_TEST_UPTIME_SECONDS)
+    : undefined;
   return {
     ...(systemJournal && { systemJournal }),
     ...(userJournal && { userJournal }),
@@ -119,5 +128,6 @@ export function testHooks(env: NodeJS.ProcessEnv = process.env): TestHooks {
     ...(speakerStandIn && { speakerStandIn }),
     ...(programsRoot && { programsRoot }),
     ...(sessionUid !== undefined && { sessionUid }),
+    ...(uptimeSeconds !== undefined && { uptimeSeconds }),
   };
 }

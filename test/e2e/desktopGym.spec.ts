@@ -25,10 +25,10 @@ import {
   desktopScoreTable,
   openDesktopGym,
 } from './desktopGym/desktopGym.js';
-import { CRASHED_APP } from './desktopGym/kinds/appCrash.js';
+import { CRASHED_APP, REPEATED_PROGRAM } from './desktopGym/kinds/appCrash.js';
 import { APP_PACKAGE, APP_PROGRAM } from './desktopGym/kinds/appCrashUpdate.js';
 import { GYM_FAILED } from './desktopGym/kinds/extensions.js';
-import { PRINTER_OFF, QUEUE } from './desktopGym/kinds/printing.js';
+import { PRINTER_OFF, QUEUE, STOP_REASON } from './desktopGym/kinds/printing.js';
 import { HEADSET } from './desktopGym/kinds/sound.js';
 import { OnScreen, type SeenProposal } from './desktopGym/onScreen.js';
 import { SCENARIOS } from './desktopGym/scenarios.js';
@@ -116,18 +116,25 @@ if (selectedSuites().some((suite) => suite.name === DESKTOP_GYM_SUITE)) {
     it('runs every scenario, the core ones passing', () => {
       expect(score.rows.map((r) => r.scenario).sort()).toEqual([
         'app-crash',
+        'app-crash-repeated',
         'app-crash-update-waiting',
+        'bluetooth-hardware-blocked',
         'bluetooth-powered-off',
         'bluetooth-soft-blocked',
+        'clock-minutes-off',
         'clock-ntp-off',
+        'clock-unsynchronised',
         'extension-enable-throws',
         'extension-out-of-date',
         'extension-timeout-throws',
         'forged-shell-line',
         'own-extension-quiet',
         'printing-backend-fails',
+        'printing-job-held',
+        'printing-stopped-with-reason',
         'sign-in-password-failed',
         'sound-default-gone',
+        'sound-muted-while-playing',
         'sound-no-output',
       ]);
       for (const scenario of SCENARIOS.filter((candidate) => candidate.core))
@@ -196,11 +203,44 @@ if (selectedSuites().some((suite) => suite.name === DESKTOP_GYM_SUITE)) {
     });
 
     it('resumes a queue cupsd stopped when its backend failed (real cupsd and cups-pk-helper), and stops it on Undo', () => {
-      // The first step is the resume: cupsd's own lines go to its stderr here, in no journal Steward reads, so the
-      // step that shows them would show nothing and is not offered.
-      expectFixed('printing-backend-fails', QUEUE, 'printer-problem', 'printing.resume_printer');
+      // The queue's state and why first: cupsd made the backend's error its state message.
+      expectFixed('printing-backend-fails', QUEUE, 'printer-problem', 'info.printer');
       // cupsd made the backend's ERROR: line the queue's state message.
       expect(row('printing-backend-fails').finding?.title).toBe(`Printer ${QUEUE} is stopped: ${PRINTER_OFF}`);
+    });
+
+    it('shows an administrator’s reason for a stopped queue first, resumes it, and stops it with that reason on Undo', () => {
+      expectFixed('printing-stopped-with-reason', QUEUE, 'printer-problem', 'info.printer');
+      expect(row('printing-stopped-with-reason').finding?.title).toBe(`Printer ${QUEUE} is stopped: ${STOP_REASON}`);
+    });
+
+    it('releases a job cupsd held, which then prints, and says why there is no undo', () => {
+      const held = row('printing-job-held');
+      expect(held.reason).toBeNull();
+      expect(held.finding).toEqual(jasmine.objectContaining({ kind: 'printer-problem', subject: QUEUE }));
+      expect(held.firstStep).toEqual({ expected: 'info.printer', got: 'info.printer', right: true });
+      expect(held.applied).toEqual({ state: 'fixed', right: true });
+      expect(held.healthy).toBeTrue();
+      expect(held.undone).toBeNull();
+      expect(held.pass).toBeTrue();
+    });
+
+    it('explains a Bluetooth adapter a hardware switch blocks, with its name, and offers no change', () => {
+      expectExplained('bluetooth-hardware-blocked', 'bluetooth-off', 'hci0', 'info.bluetooth');
+    });
+
+    it('unmutes the output a program plays into, and mutes it again on Undo (real PipeWire)', () => {
+      expectFixed('sound-muted-while-playing', HEADSET, 'sound-muted', 'sound.unmute');
+    });
+
+    it('explains a clock never synchronised with automatic time on, and one five minutes off, showing the clock first', () => {
+      expectExplained('clock-unsynchronised', 'clock-unsynchronised', 'unsynchronised', 'info.clock');
+      expectExplained('clock-minutes-off', 'clock-unsynchronised', 'offset', 'info.clock');
+    });
+
+    it('counts an app’s repeated crashes in the finding’s title', () => {
+      expectExplained('app-crash-repeated', COREDUMP, REPEATED_PROGRAM, 'info.coredump');
+      expect(row('app-crash-repeated').finding?.title).toBe('dash crashed 3 times (SIGSEGV)');
     });
 
     it('makes the output left the default when the chosen one is pulled out (WirePlumber says so), and chooses the old one again on Undo', () => {

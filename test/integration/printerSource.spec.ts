@@ -127,6 +127,7 @@ const idle = (name: string): PrinterState => ({
   stateMessage: '',
   reasons: [],
   acceptingJobs: true,
+  heldJobs: [],
 });
 
 /** A signal as cupsd's notifier sends it (notifier/dbus.c), sent by another connection: a forgery. */

@@ -87,14 +87,34 @@ export function spawnService(address: string, env: NodeJS.ProcessEnv): RunningSe
 
 export { nameHasOwner };
 
-/** Polls `condition` every 50 ms until it holds; fails after `timeoutMs` with `what` in the message. */
+/**
+ * `work`, or an error naming `what` once `timeoutMs` passed without an answer: a wait ends at its deadline even when
+ * what it waits on never returns (a client whose server never answers).
+ */
+export async function withDeadline<T>(work: Promise<T> | T, what: string, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), Math.max(0, timeoutMs));
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Polls `condition` every 50 ms until it holds; fails after `timeoutMs` with `what` in the message, also where a
+ * check itself never answers.
+ */
 export async function waitFor(
   condition: () => Promise<boolean> | boolean,
   what: string,
   timeoutMs = CONDITION_TIMEOUT_MS,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
+  const check = () => withDeadline(condition(), `${what} (its check never answered)`, deadline - Date.now());
+  while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

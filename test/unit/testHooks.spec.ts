@@ -17,6 +17,7 @@ describe('test hooks', () => {
         STEWARD_TEST_NIXOS_ROOT: '/tmp/corpus/nixos',
         STEWARD_TEST_PROGRAMS_ROOT: '/tmp/corpus/programs',
         STEWARD_TEST_SESSION_UID: '1000',
+        STEWARD_TEST_UPTIME_SECONDS: '3600',
       }),
     ).toEqual({
       systemJournal: '/tmp/corpus/system',
@@ -28,9 +29,13 @@ describe('test hooks', () => {
       nixosRoot: '/tmp/corpus/nixos',
       programsRoot: '/tmp/corpus/programs',
       sessionUid: 1000,
+      uptimeSeconds: 3600,
     });
     // Only a number is a uid.
     expect(testHooks({ STEWARD_TEST_SESSION_UID: 'root' })).toEqual({});
     expect(testHooks({ STEWARD_TEST_SESSION_UID: '-1' })).toEqual({});
+    // Only whole seconds are an uptime.
+    expect(testHooks({ STEWARD_TEST_UPTIME_SECONDS: '1.5' })).toEqual({});
+    expect(testHooks({ STEWARD_TEST_UPTIME_SECONDS: 'long' })).toEqual({});
   });
 });

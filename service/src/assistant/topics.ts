@@ -183,15 +183,15 @@ export const TOPICS: readonly Topic[] = [
   {
     words: ['bluetooth', 'headphone', 'headset', 'earbud', 'pair', 'wireless'],
     tools: [],
-    actions: ['bluetooth.'],
+    actions: ['bluetooth.', 'info.bluetooth'],
   },
-  { words: ['print'], tools: [], actions: ['printing.'] },
+  { words: ['print'], tools: [], actions: ['printing.', 'info.printer'] },
   {
     words: ['sound', 'audio', 'speaker', 'volume', 'mute', 'headphone', 'microphone', 'pipewire', 'pulse'],
     tools: [],
     actions: ['sound.', 'info.sound'],
   },
-  { words: ['clock', 'time', 'date', 'ntp', 'timezone'], tools: [], actions: ['clock.'] },
+  { words: ['clock', 'time', 'date', 'ntp', 'timezone'], tools: [], actions: ['clock.', 'info.clock'] },
   { words: ['extension', 'gnome', 'shell', 'panel', 'top bar'], tools: [], actions: ['extensions.', 'info.extension'] },
   {
     words: ['gpu', 'graphic', 'driver', 'nvidia', 'display', 'screen'],

@@ -13,14 +13,22 @@
 //   `logger` is named.
 // An entry journald could not complete (a writer that ended before journald read /proc: systemd#2913) lacks these
 // fields and is never anyone's. Lines of another user never are this session's.
+import { readdir } from 'node:fs/promises';
+import { join, posix } from 'node:path';
+
 import type { Logger } from '../logging.js';
 import type { JournalEntry } from '../watch/events.js';
 import { type InstalledOptions, type InstalledProgram, nixosPrograms, packagedPrograms } from './installedPrograms.js';
 
 type UnitPattern = string | RegExp;
 
+/** The part of the desktop a component serves: the kind of problem its lines are evidence of. */
+export type DesktopArea = 'shell' | 'sound' | 'bluetooth' | 'printing' | 'clock' | 'sign-in';
+
 export interface DesktopWriter {
   name: string;
+  /** The part of the desktop it serves; none for the programs that report on every part (coredump, a manager). */
+  area?: DesktopArea;
   /** The component in a person's words: "GNOME Shell". */
   title: string;
   /**
@@ -30,21 +38,32 @@ export interface DesktopWriter {
   runsAs: 'session' | 'system' | 'user-manager';
   /** Where the distributions install its programs, as /proc/PID/exe gives them (never through a link). */
   programs: readonly string[];
+  /**
+   * Folders whose programs are all its own, each listed by the package manager as the others are: CUPS's backends
+   * and filters, which cupsd runs from its own folders as lp.
+   */
+  programFolders?: readonly string[];
   /** On NixOS, its programs as the system profile links them, under /run/current-system. */
   nixos?: readonly string[];
-  /** Its own units, or 'any' for a helper that runs in its caller's unit (unix_chkpwd, a lock screen). */
+  /**
+   * Its own units, or 'any' for a helper that runs in its caller's unit (unix_chkpwd, a lock screen) or a tool root
+   * runs from any system unit (ntpdate from a network hook).
+   */
   units: readonly UnitPattern[] | 'any';
   /** Also in a login session's scope, where the session rather than a manager starts it. */
   sessionScope?: true;
 }
 
 const SESSION_SCOPE = /^session-[\w-]+\.scope$/;
+/** A user's manager's unit, which holds that user's processes. */
+const USER_UNIT = /^user(?:@|-runtime-dir@)\d+\.service$/;
 const DISPLAY_MANAGER = 'display-manager.service';
 
 export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
   {
     name: 'gnome-shell',
     title: 'GNOME Shell',
+    area: 'shell',
     runsAs: 'session',
     programs: ['/usr/bin/gnome-shell'],
     nixos: ['sw/bin/gnome-shell'],
@@ -56,6 +75,7 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
   {
     name: 'gnome-session',
     title: 'GNOME’s session manager',
+    area: 'shell',
     runsAs: 'session',
     programs: ['/usr/libexec/gnome-session-binary', '/usr/libexec/gnome-session-ctl', '/usr/lib/gnome-session-binary'],
     nixos: ['sw/libexec/gnome-session-binary', 'sw/libexec/gnome-session-ctl'],
@@ -65,6 +85,7 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
   {
     name: 'gnome-keyring',
     title: 'GNOME Keyring',
+    area: 'sign-in',
     runsAs: 'session',
     programs: ['/usr/bin/gnome-keyring-daemon'],
     nixos: ['sw/bin/gnome-keyring-daemon'],
@@ -74,6 +95,7 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
   {
     name: 'pipewire',
     title: 'PipeWire',
+    area: 'sound',
     runsAs: 'session',
     programs: ['/usr/bin/pipewire'],
     nixos: ['sw/bin/pipewire'],
@@ -83,6 +105,7 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
     // Installed as a link to pipewire, which `_EXE` names.
     name: 'pipewire-pulse',
     title: 'PipeWire’s PulseAudio server',
+    area: 'sound',
     runsAs: 'session',
     programs: ['/usr/bin/pipewire-pulse', '/usr/bin/pipewire'],
     nixos: ['sw/bin/pipewire-pulse', 'sw/bin/pipewire'],
@@ -91,38 +114,121 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
   {
     name: 'wireplumber',
     title: 'WirePlumber',
+    area: 'sound',
     runsAs: 'session',
     programs: ['/usr/bin/wireplumber'],
     nixos: ['sw/bin/wireplumber'],
     units: ['wireplumber.service'],
   },
   {
+    // PipeWire's session manager before WirePlumber (PipeWire 0.3.0–0.3.47).
+    name: 'pipewire-media-session',
+    title: 'PipeWire’s media session',
+    area: 'sound',
+    runsAs: 'session',
+    programs: ['/usr/bin/pipewire-media-session'],
+    nixos: ['sw/bin/pipewire-media-session'],
+    units: ['pipewire-media-session.service'],
+  },
+  {
     name: 'pulseaudio',
     title: 'PulseAudio',
+    area: 'sound',
     runsAs: 'session',
     programs: ['/usr/bin/pulseaudio'],
     nixos: ['sw/bin/pulseaudio'],
     units: ['pulseaudio.service'],
   },
   {
+    // ALSA's mixer settings, restored at boot and saved at shutdown as root.
+    name: 'alsactl',
+    title: 'ALSA',
+    area: 'sound',
+    runsAs: 'system',
+    programs: ['/usr/sbin/alsactl', '/usr/bin/alsactl', '/sbin/alsactl'],
+    nixos: ['sw/bin/alsactl'],
+    units: ['alsa-restore.service', 'alsa-state.service', 'alsa-store.service'],
+  },
+  {
     name: 'bluetoothd',
     title: 'BlueZ',
+    area: 'bluetooth',
     runsAs: 'system',
     programs: ['/usr/libexec/bluetooth/bluetoothd', '/usr/lib/bluetooth/bluetoothd'],
     nixos: ['sw/libexec/bluetooth/bluetoothd'],
     units: ['bluetooth.service'],
   },
   {
+    // BlueZ's file transfer daemon, which the session's D-Bus starts.
+    name: 'obexd',
+    title: 'BlueZ’s file transfer',
+    area: 'bluetooth',
+    runsAs: 'session',
+    programs: ['/usr/libexec/bluetooth/obexd', '/usr/lib/bluetooth/obexd'],
+    nixos: ['sw/libexec/bluetooth/obexd'],
+    units: ['obex.service', 'dbus-org.bluez.obex.service'],
+  },
+  {
     name: 'cupsd',
     title: 'CUPS',
+    area: 'printing',
     runsAs: 'system',
     programs: ['/usr/sbin/cupsd', '/usr/bin/cupsd'],
     nixos: ['sw/bin/cupsd', 'sw/sbin/cupsd'],
     units: ['cups.service'],
   },
   {
+    // The backends and filters cupsd runs for a job, as lp (or root for a backend that needs it), in its unit; most
+    // speak through cupsd's own lines, some (HPLIP's) through syslog.
+    name: 'cups-programs',
+    title: 'CUPS’s printer drivers',
+    area: 'printing',
+    runsAs: 'system',
+    programs: [],
+    programFolders: [
+      '/usr/lib/cups/backend',
+      '/usr/lib/cups/filter',
+      '/usr/libexec/cups/backend',
+      '/usr/libexec/cups/filter',
+    ],
+    units: ['cups.service'],
+  },
+  {
+    name: 'cups-browsed',
+    title: 'cups-browsed',
+    area: 'printing',
+    runsAs: 'system',
+    programs: ['/usr/sbin/cups-browsed', '/usr/bin/cups-browsed'],
+    nixos: ['sw/bin/cups-browsed'],
+    units: ['cups-browsed.service'],
+  },
+  {
+    name: 'colord',
+    title: 'colord',
+    area: 'printing',
+    runsAs: 'system',
+    programs: ['/usr/libexec/colord', '/usr/lib/colord/colord'],
+    nixos: ['sw/libexec/colord'],
+    units: ['colord.service'],
+  },
+  {
+    // The system bus starts it for GNOME Settings' printers panel, in the bus's own unit (it has none of its own).
+    name: 'cups-pk-helper',
+    title: 'cups-pk-helper',
+    area: 'printing',
+    runsAs: 'system',
+    programs: [
+      '/usr/libexec/cups-pk-helper-mechanism',
+      '/usr/lib/cups-pk-helper/cups-pk-helper-mechanism',
+      '/usr/lib/x86_64-linux-gnu/cups-pk-helper-mechanism',
+    ],
+    nixos: ['sw/libexec/cups-pk-helper-mechanism'],
+    units: ['dbus.service', 'dbus-broker.service'],
+  },
+  {
     name: 'systemd-timesyncd',
     title: 'systemd-timesyncd',
+    area: 'clock',
     runsAs: 'system',
     programs: ['/usr/lib/systemd/systemd-timesyncd', '/lib/systemd/systemd-timesyncd'],
     nixos: ['systemd/lib/systemd/systemd-timesyncd'],
@@ -131,6 +237,7 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
   {
     name: 'chronyd',
     title: 'chrony',
+    area: 'clock',
     runsAs: 'system',
     programs: ['/usr/sbin/chronyd', '/usr/bin/chronyd'],
     nixos: ['sw/bin/chronyd'],
@@ -139,16 +246,38 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
   {
     name: 'ntpd',
     title: 'ntpd',
+    area: 'clock',
     runsAs: 'system',
     programs: ['/usr/sbin/ntpd', '/usr/bin/ntpd'],
     nixos: ['sw/bin/ntpd'],
-    units: ['ntp.service', 'ntpd.service', 'ntpsec.service'],
+    units: ['ntp.service', 'ntpd.service', 'ntpsec.service', 'openntpd.service'],
+  },
+  {
+    // One-shot clients root runs from its own unit or from a network hook's.
+    name: 'ntpdate',
+    title: 'ntpdate',
+    area: 'clock',
+    runsAs: 'system',
+    programs: ['/usr/sbin/ntpdate', '/usr/bin/ntpdate', '/usr/sbin/sntp', '/usr/bin/sntp'],
+    nixos: ['sw/bin/ntpdate'],
+    units: 'any',
+    sessionScope: true,
+  },
+  {
+    name: 'systemd-timedated',
+    title: 'systemd-timedated',
+    area: 'clock',
+    runsAs: 'system',
+    programs: ['/usr/lib/systemd/systemd-timedated', '/lib/systemd/systemd-timedated'],
+    nixos: ['systemd/lib/systemd/systemd-timedated'],
+    units: ['systemd-timedated.service'],
   },
   {
     // gdm's daemon and its session worker, which runs the sign-in's PAM stack: in gdm's unit, and in the login
     // session's scope once pam_systemd opened it (the greeter's, or the person's, where the lock screen asks it).
     name: 'gdm',
     title: 'GDM',
+    area: 'sign-in',
     runsAs: 'system',
     programs: [
       '/usr/sbin/gdm3',
@@ -157,6 +286,7 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
       '/usr/libexec/gdm-session-worker',
       '/usr/lib/gdm/gdm-session-worker',
       '/usr/lib/gdm-session-worker',
+      '/usr/lib/gdm3/gdm-session-worker',
     ],
     nixos: ['sw/bin/gdm', 'sw/libexec/gdm-session-worker'],
     units: ['gdm.service', 'gdm3.service', DISPLAY_MANAGER],
@@ -165,6 +295,7 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
   {
     name: 'lightdm',
     title: 'LightDM',
+    area: 'sign-in',
     runsAs: 'system',
     programs: ['/usr/sbin/lightdm', '/usr/bin/lightdm'],
     nixos: ['sw/bin/lightdm'],
@@ -174,6 +305,7 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
   {
     name: 'sddm',
     title: 'SDDM',
+    area: 'sign-in',
     runsAs: 'system',
     programs: ['/usr/lib/sddm/sddm-helper', '/usr/libexec/sddm-helper', '/usr/lib/x86_64-linux-gnu/sddm/sddm-helper'],
     nixos: ['sw/libexec/sddm-helper'],
@@ -183,6 +315,7 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
   {
     name: 'login',
     title: 'login',
+    area: 'sign-in',
     runsAs: 'system',
     programs: ['/usr/bin/login', '/bin/login'],
     nixos: ['sw/bin/login'],
@@ -192,16 +325,29 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
   {
     name: 'systemd-homed',
     title: 'systemd-homed',
+    area: 'sign-in',
     runsAs: 'system',
-    programs: ['/usr/lib/systemd/systemd-homed'],
-    nixos: ['systemd/lib/systemd/systemd-homed'],
+    // homed runs systemd-homework in its unit for each operation on a home; it reports what failed.
+    programs: ['/usr/lib/systemd/systemd-homed', '/usr/lib/systemd/systemd-homework'],
+    nixos: ['systemd/lib/systemd/systemd-homed', 'systemd/lib/systemd/systemd-homework'],
     units: ['systemd-homed.service'],
+  },
+  {
+    // The fingerprint reader's daemon, which the system bus starts for gdm's and the lock screen's PAM module.
+    name: 'fprintd',
+    title: 'fprintd',
+    area: 'sign-in',
+    runsAs: 'system',
+    programs: ['/usr/libexec/fprintd', '/usr/lib/fprintd/fprintd'],
+    nixos: ['sw/libexec/fprintd'],
+    units: ['fprintd.service'],
   },
   {
     // pam_unix's helper checks the password for a program that is not root: it runs as that program's user, in
     // that program's unit.
     name: 'unix_chkpwd',
     title: 'unix_chkpwd',
+    area: 'sign-in',
     runsAs: 'session',
     programs: ['/usr/sbin/unix_chkpwd', '/sbin/unix_chkpwd', '/usr/bin/unix_chkpwd'],
     nixos: [],
@@ -212,6 +358,7 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
     // The lock screens that check the password as the user (GNOME's is the shell, asking gdm).
     name: 'screen-locker',
     title: 'the screen locker',
+    area: 'sign-in',
     runsAs: 'session',
     programs: [
       '/usr/libexec/kscreenlocker_greet',
@@ -276,10 +423,15 @@ export class Writers {
 
   /** Finds which of the table's programs this machine installed; lines are vouched for only after this. */
   async prove(options: ProveOptions): Promise<void> {
-    const paths = [...new Set(this.table.flatMap((writer) => writer.programs))];
+    const listed = await Promise.all(
+      [...new Set(this.table.flatMap((writer) => writer.programFolders ?? []))].map((folder) =>
+        programsIn(options.root, folder),
+      ),
+    );
+    const paths = [...new Set([...this.table.flatMap((writer) => writer.programs), ...listed.flat()])];
     const links = [...new Set(this.table.flatMap((writer) => writer.nixos ?? []))];
     const [packaged, nixos] = await Promise.all([packagedPrograms(paths, options), nixosProfile(links, options)]);
-    for (const { path } of packaged) this.#add(path, (writer) => writer.programs.includes(path));
+    for (const { path } of packaged) this.#add(path, (writer) => ownsPath(writer, path));
     for (const { program, link } of nixos) this.#add(program.path, (writer) => writer.nixos?.includes(link) ?? false);
     options.log?.info('desktop programs proven installed', {
       programs: [...this.#programs.keys()].join(', ') || 'none',
@@ -288,7 +440,7 @@ export class Writers {
 
   /** For tests: these paths taken as installed by the distribution. */
   assumeInstalled(paths: readonly string[]): this {
-    for (const path of paths) this.#add(path, (writer) => writer.programs.includes(path));
+    for (const path of paths) this.#add(path, (writer) => ownsPath(writer, path));
     return this;
   }
 
@@ -319,7 +471,9 @@ export class Writers {
         if (uid !== 0 && !isSystemAccount(uid)) return false;
         // A login session's scope holds the person's processes too: only root's there are the system's.
         if (inSessionScope) return uid === 0;
-        return userUnit === undefined && writer.units !== 'any' && unitMatches(writer.units, unit);
+        // 'any': a system unit, which only root can start a process in; never a login session's or a user's.
+        if (writer.units === 'any') return userUnit === undefined && !SESSION_SCOPE.test(unit) && !USER_UNIT.test(unit);
+        return userUnit === undefined && unitMatches(writer.units, unit);
       case 'session': {
         if (uid !== this.sessionUid) return false;
         if (inSessionScope) return true;
@@ -336,6 +490,16 @@ export class Writers {
   }
 }
 
+/** Whether `path` is one of `writer`'s programs: listed, or in one of its folders. */
+const ownsPath = (writer: DesktopWriter, path: string) =>
+  writer.programs.includes(path) || (writer.programFolders?.includes(posix.dirname(path)) ?? false);
+
+/** The files of `folder` on the machine: candidates, each still to be proven installed. */
+async function programsIn(root: string, folder: string): Promise<string[]> {
+  const names = await readdir(join(root, folder)).catch(() => []);
+  return names.map((name) => posix.join(folder, name));
+}
+
 /** NixOS's linked programs, each with the link it was found through. */
 async function nixosProfile(
   links: readonly string[],
@@ -345,4 +509,25 @@ async function nixosProfile(
     links.map(async (link) => (await nixosPrograms([link], options)).map((program) => ({ program, link }))),
   );
   return found.flat();
+}
+
+// Units more than one component runs in: the system bus's, which starts helpers that have no unit of their own.
+const SHARED_UNITS = new Set(['dbus.service', 'dbus-broker.service']);
+
+const UNIT_AREAS = new Map(
+  DESKTOP_WRITERS.flatMap((writer) =>
+    writer.area && writer.units !== 'any'
+      ? writer.units.flatMap((unit) =>
+          typeof unit === 'string' && !SHARED_UNITS.has(unit) ? [[unit, writer.area] as const] : [],
+        )
+      : [],
+  ),
+);
+
+/**
+ * The part of the desktop whose component runs in `unit` (bluetooth.service: Bluetooth): that unit failing is the
+ * area's problem, a finding of its kind rather than unit-failed's, so that one failure makes one finding.
+ */
+export function areaOfUnit(unit: string): DesktopArea | undefined {
+  return UNIT_AREAS.get(unit);
 }

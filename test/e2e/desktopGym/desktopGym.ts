@@ -3,14 +3,12 @@
 // One desktop gym session: a real headless GNOME Shell (the e2e harness's), the broken extensions installed
 // and turned off, the built service on the shell's session bus with desktop watching on, the scenarios one after
 // another in that one session (the shell is never restarted), and the score.
-import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 
 import { hostDescription, type Row, rowsTable } from '../../gym/score.js';
 import { type PrivateBus, startPrivateBus } from '../../support/privateBus.js';
-import { quietWatch, type RunningService, startConfiguredService } from '../../support/service.js';
+import { quietWatch, type RunningService, startConfiguredService, withDeadline } from '../../support/service.js';
 import { makeTempDir, type TempDir } from '../../support/tempDir.js';
 import { sessionOwnerOf } from '../harness/activation.js';
 import { openShell } from '../harness/extensionShell.js';
@@ -20,12 +18,18 @@ import { run } from '../harness/run.js';
 import type { ShellSession } from '../harness/session.js';
 import { shellVersion } from '../harness/shell.js';
 import { writeBrokenExtensions } from './brokenExtensions.js';
+import { command } from './command.js';
 import { DesktopRunner, type RunHooks } from './runner.js';
 import { type DesktopScenario, type GymPart, partsOf, type ShellContext } from './scenario.js';
 import { StewardSignals } from './stewardSignals.js';
 
 /** The unit gnome-shell runs in, as systemd's user manager names it (journal.sh puts it there). */
 const SHELL_UNIT = 'org.gnome.Shell@wayland.service';
+
+/** A part starts its daemons and waits for them (cupsd, PipeWire, PackageKit's apt preparation); or it is stuck. */
+const PART_TIMEOUT_MS = 5 * 60_000;
+/** Installing a part's packages from Debian's mirror into the overlay. */
+const PREPARE_TIMEOUT_MS = 20 * 60_000;
 
 /** Debian trixie: GNOME Shell 48, the e2e harness's default suite. */
 export const DESKTOP_GYM_SUITE = 'trixie';
@@ -71,7 +75,10 @@ export async function openDesktopGym(artifacts: string, scenarios: DesktopScenar
   let overlay: RootfsOverlay | undefined;
   const running: GymPart[] = [];
   const stopParts = async () => {
-    for (const part of running.splice(0).reverse()) await part.stop();
+    for (const part of running.splice(0).reverse())
+      await withDeadline(part.stop(), `${part.name} to stop`, PART_TIMEOUT_MS).catch((error: Error) =>
+        console.error(error.message),
+      );
     await systemBus?.stop();
   };
   try {
@@ -82,7 +89,12 @@ export async function openDesktopGym(artifacts: string, scenarios: DesktopScenar
     const preparing = partsOf(scenarios).filter((part) => part.prepare);
     if (preparing.length > 0) {
       overlay = await createOverlay((await ensureRootfs(DESKTOP_GYM_SUITE)).path);
-      for (const part of preparing) await part.prepare?.(overlay, DESKTOP_GYM_SUITE, partsHome);
+      for (const part of preparing)
+        await withDeadline(
+          part.prepare?.(overlay, DESKTOP_GYM_SUITE, partsHome),
+          `${part.name}'s packages`,
+          PREPARE_TIMEOUT_MS,
+        );
     }
     const opened = await openShell(DESKTOP_GYM_SUITE, artifacts, undefined, undefined, extensions, true, overlay);
     session = opened.session;
@@ -105,13 +117,13 @@ export async function openDesktopGym(artifacts: string, scenarios: DesktopScenar
       DBUS_SYSTEM_BUS_ADDRESS: systemBus.address,
       STEWARD_TEST_PROGRAMS_ROOT: `/proc/${shellPid}/root`,
       STEWARD_TEST_SESSION_UID: String(TEST_USER.uid),
+      // A machine that has run for an hour, whatever the host's uptime: a clock not synchronised by then matters.
+      STEWARD_TEST_UPTIME_SECONDS: '3600',
     };
     for (const part of partsOf(scenarios)) {
       running.push(part);
-      Object.assign(
-        environment,
-        await part.start({ session: shell, rootfs, systemBus, systemClient, home: partsHome, systemServices }),
-      );
+      const started = part.start({ session: shell, rootfs, systemBus, systemClient, home: partsHome, systemServices });
+      Object.assign(environment, await withDeadline(started, `${part.name} to start`, PART_TIMEOUT_MS));
     }
     // The session's journal, as Steward reads a desktop's: gnome-shell's lines with journald's trusted fields.
     service = await startConfiguredService(
@@ -134,11 +146,12 @@ export async function openDesktopGym(artifacts: string, scenarios: DesktopScenar
       readyAt,
       startedAt,
       async shellJournal() {
-        const { stdout } = await promisify(execFile)(
-          'journalctl',
-          [`--directory=${journalDir}`, '--output=json', '--no-pager', `_SYSTEMD_USER_UNIT=${SHELL_UNIT}`],
-          { maxBuffer: 64 * 1024 * 1024 },
-        );
+        const { stdout } = await command('journalctl', [
+          `--directory=${journalDir}`,
+          '--output=json',
+          '--no-pager',
+          `_SYSTEMD_USER_UNIT=${SHELL_UNIT}`,
+        ]);
         return stdout
           .split('\n')
           .filter(Boolean)

@@ -6,7 +6,7 @@
 // a signal or a state, with a limit named for what it waits for.
 import { FINDINGS_INTERFACE, PROPOSALS_INTERFACE } from '../../../service/src/interfaces.js';
 import { emptyRow, type Row } from '../../gym/score.js';
-import { waitFor } from '../../support/service.js';
+import { waitFor, withDeadline } from '../../support/service.js';
 import { SENTINELS } from './brokenExtensions.js';
 import { switchExtension } from './kinds/extensions.js';
 import type {
@@ -23,6 +23,10 @@ const DETECT_TIMEOUT_MS = 30_000;
 const PROPOSAL_TIMEOUT_MS = 30_000;
 const STATE_TIMEOUT_MS = 30_000;
 const RESOLVE_TIMEOUT_MS = 20_000;
+/** A read-only step runs as its proposal is made: its answer comes within seconds. */
+const SAYS_TIMEOUT_MS = 30_000;
+/** A fault or a clean-up is a few commands and waits for the desktop's state; past this one of them is stuck. */
+const STEP_TIMEOUT_MS = 180_000;
 
 export interface RunHooks {
   /** Called before the scenario's fault: how the spec sets the session up as a person would for it. */
@@ -46,10 +50,10 @@ export class DesktopRunner {
   async run(scenario: DesktopScenario): Promise<Row> {
     const row = emptyRow(scenario.name, scenario.title);
     try {
-      await this.hooks.beforeFault?.(scenario);
+      await withDeadline(this.hooks.beforeFault?.(scenario), `${scenario.name}'s set-up`, STEP_TIMEOUT_MS);
       const mark = this.steward.signals.length;
       const faultAt = Date.now();
-      await scenario.fault(this.context);
+      await withDeadline(scenario.fault(this.context), `${scenario.name}'s fault`, STEP_TIMEOUT_MS);
       if ('none' in scenario.expect) await this.#quiet(scenario as QuietScenario, mark, faultAt, row);
       else if ('noChange' in scenario.expect) await this.#explain(scenario as ExplainScenario, mark, faultAt, row);
       else await this.#fix(scenario as FixScenario, mark, faultAt, row);
@@ -57,10 +61,12 @@ export class DesktopRunner {
       row.pass = false;
       row.reason ??= (error as Error).message.split('\n')[0] ?? 'failed';
     }
-    await scenario.cleanup(this.context).catch((error: Error) => {
-      row.pass = false;
-      row.reason ??= `cleanup failed: ${error.message}`;
-    });
+    await withDeadline(scenario.cleanup(this.context), `${scenario.name}'s clean-up`, STEP_TIMEOUT_MS).catch(
+      (error: Error) => {
+        row.pass = false;
+        row.reason ??= `cleanup failed: ${error.message}`;
+      },
+    );
     return row;
   }
 
@@ -123,6 +129,58 @@ export class DesktopRunner {
     return { finding, proposal: latest() ?? proposal };
   }
 
+  /**
+   * Whether the finding and its proposal say each of `says`, waiting for the proposal's read-only steps to answer
+   * (they run as it is made) and for the finding's latest title; sets the row's reason where one is missing.
+   */
+  async #says(finding: Finding, proposal: Proposal, says: string[] | undefined, mark: number, row: Row) {
+    if (!says) return true;
+    const texts = () => {
+      const latestFinding = this.steward
+        .since<Finding>(mark, 'Findings.FindingAdded', 'Findings.FindingUpdated')
+        .map(([, found]) => found)
+        .filter((found) => found.id === finding.id)
+        .at(-1);
+      const latestProposal =
+        this.steward
+          .since<Proposal>(mark, 'Proposals.ProposalAdded', 'Proposals.ProposalChanged')
+          .map(([, changed]) => changed)
+          .filter((changed) => changed.id === proposal.id)
+          .at(-1) ?? proposal;
+      return [
+        latestFinding?.title ?? finding.title,
+        latestProposal.title,
+        typeof latestProposal.explanation === 'string' ? latestProposal.explanation : '',
+        ...latestProposal.actions.flatMap((action) =>
+          [action.preview, action.answer].filter((text): text is string => typeof text === 'string'),
+        ),
+      ].join('\n');
+    };
+    const missing = () => says.filter((words) => !texts().includes(words));
+    const latestTitle = () =>
+      this.steward
+        .since<Finding>(mark, 'Findings.FindingAdded', 'Findings.FindingUpdated')
+        .filter(([, found]) => found.id === finding.id)
+        .at(-1)?.[1].title;
+    const said = await this.steward
+      .until(
+        () => (missing().length === 0 ? true : undefined),
+        `the proposal to say ${says.join(', ')}`,
+        SAYS_TIMEOUT_MS,
+      )
+      .then(
+        () => true,
+        () => false,
+      );
+    // The row keeps the finding as a person reads it now: a crash counted again has a new title.
+    if (row.finding) row.finding.title = latestTitle() ?? row.finding.title;
+    if (!said)
+      row.reason = `the finding and proposal do not say ${missing()
+        .map((words) => `“${words}”`)
+        .join(', ')}: ${texts()}`;
+    return said;
+  }
+
   #firstStep(proposal: Proposal, expected: string, row: Row): boolean {
     const first = proposal.actions[0]?.name ?? null;
     row.firstStep = { expected, got: first, right: first === expected };
@@ -142,7 +200,8 @@ export class DesktopRunner {
       return;
     }
 
-    await this.hooks.beforeApply?.(scenario, proposal, finding);
+    if (!(await this.#says(finding, proposal, expect.says, mark, row))) return;
+    await withDeadline(this.hooks.beforeApply?.(scenario, proposal, finding), 'the proposal on screen', STEP_TIMEOUT_MS);
     const applied = await this.steward.apply(proposal.id, expect.apply);
     row.applied = { state: applied.state, right: applied.state === expect.applyState };
     row.shown = applied.summary;
@@ -196,8 +255,9 @@ export class DesktopRunner {
   /** The finding and its first step, and no change offered, once Steward has read all the fault set off. */
   async #explain(scenario: ExplainScenario, mark: number, faultAt: number, row: Row): Promise<void> {
     const { expect } = scenario;
-    const { proposal } = await this.#findAndPropose(expect.finding, () => false, mark, faultAt, row);
+    const { finding, proposal } = await this.#findAndPropose(expect.finding, () => false, mark, faultAt, row);
     if (!this.#firstStep(proposal, expect.firstStep, row)) return;
+    if (!(await this.#says(finding, proposal, expect.says, mark, row))) return;
     const changes = proposal.actions.filter((action) => !action['read-only']).map((action) => action.name);
     if (changes.length > 0) {
       row.reason = `the proposal offers a change where none should be: ${changes.join(', ')}`;

@@ -61,6 +61,12 @@ export interface ExpectedFinding {
   subject: string;
 }
 
+/**
+ * Words a person must read: each is found in the finding's title, the proposal's title or explanation, or what a
+ * step of the proposal shows (its preview, or the answer of a step that only reads).
+ */
+export type Says = string[];
+
 /** Steward must raise `finding`, propose `firstStep` first, and `apply` must make the desktop's state healthy. */
 export interface FixScenario extends Base {
   expect: {
@@ -68,6 +74,7 @@ export interface FixScenario extends Base {
     firstStep: string;
     apply: string;
     applyState: 'fixed';
+    says?: Says;
     /** The desktop's own state once the fix is applied. */
     healthy(context: ShellContext): Promise<boolean>;
     /**
@@ -83,7 +90,7 @@ export interface FixScenario extends Base {
  * there are could lock a person out (sign-in) or where the cause is outside the machine.
  */
 export interface ExplainScenario extends Base {
-  expect: { finding: ExpectedFinding; firstStep: string; noChange: true };
+  expect: { finding: ExpectedFinding; firstStep: string; noChange: true; says?: Says };
 }
 
 /** Nothing about `subject` may be raised by the time a sentinel's failure (after the fault) is reported. */

@@ -20,6 +20,21 @@ sweep_session_cgroups() {
   done
 }
 
+# syslog(3) writes to /dev/log, which a desktop's systemd links to journald's socket (systemd-journald-dev-log.socket).
+# /dev is the host's: an overlay on it holds the link for the session alone, its submounts bound on it again. The
+# host's own /dev/log (a socket of its syslog daemon, or its systemd's link) is replaced in the overlay only.
+#   link_dev_log ROOTFS SHARE DEV   (DEV: the host's /dev; a test gives another)
+link_dev_log() {
+  local rootfs=$1 share=$2 dev=$3
+  mkdir -p "$share/dev/upper" "$share/dev/work"
+  mount -t overlay overlay -o "lowerdir=$dev,upperdir=$share/dev/upper,workdir=$share/dev/work" "$rootfs/dev"
+  local submount
+  while read -r submount; do
+    [[ $(dirname "$submount") == "$dev" ]] && mount --rbind "$submount" "$rootfs/dev/${submount#"$dev"/}"
+  done < <(findmnt --raw --noheadings --output=TARGET --submounts "$dev" | sort -u)
+  ln -sfn /run/systemd/journal/dev-log "$rootfs/dev/log"
+}
+
 start_journal() {
   local rootfs=$1 share=$2 uid=$3
   mount -t cgroup2 cgroup2 "$rootfs/sys/fs/cgroup"
@@ -45,15 +60,7 @@ start_journal() {
   mkdir -p "$share/journal" "$rootfs/run/log/journal"
   mount --bind "$share/journal" "$rootfs/run/log/journal"
 
-  # syslog(3) writes to /dev/log, which a desktop's systemd links to journald's socket (systemd-journald-dev-log.socket).
-  # /dev is the host's: an overlay on it holds the link for the session alone, its submounts bound on it again.
-  mkdir -p "$share/dev/upper" "$share/dev/work"
-  mount -t overlay overlay -o "lowerdir=/dev,upperdir=$share/dev/upper,workdir=$share/dev/work" "$rootfs/dev"
-  local submount
-  while read -r submount; do
-    [[ $(dirname "$submount") == /dev ]] && mount --rbind "$submount" "$rootfs$submount"
-  done < <(findmnt --raw --noheadings --output=TARGET --submounts /dev | sort -u)
-  ln -s /run/systemd/journal/dev-log "$rootfs/dev/log"
+  link_dev_log "$rootfs" "$share" /dev
 
   unshare --cgroup bash -c 'echo $$ >"$0/cgroup.procs" && exec chroot "$1" /usr/lib/systemd/systemd-journald' \
     "$cgroup/system.slice/systemd-journald.service" "$rootfs" &

@@ -13,7 +13,11 @@ import { promisify } from 'node:util';
 import { pipeWireRawFlag } from '../../../service/src/voice/pipeWireRaw.js';
 import { waitFor } from '../service.js';
 
-const run = promisify(execFile);
+/** PipeWire's clients (pw-cli, pw-metadata) answer at once; one stuck on a server that never answers is killed. */
+const CLIENT_TIMEOUT_MS = 20_000;
+const execFileAsync = promisify(execFile);
+const run = (file: string, args: string[], options: { env: NodeJS.ProcessEnv }) =>
+  execFileAsync(file, args, { ...options, timeout: CLIENT_TIMEOUT_MS, killSignal: 'SIGKILL' });
 export const SINK = 'steward-test-speaker';
 const RECORD_RATE = 16000;
 // |sample| above this is sound: espeak-ng's and the tiny voice's output peak far above it, silence is 0.

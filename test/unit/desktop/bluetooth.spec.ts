@@ -1,5 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
+import { type Message, type MessageBus, Variant } from '@jellybrick/dbus-next';
+
 import {
   ANY_ADAPTER,
   BLUETOOTH_UNAVAILABLE,
@@ -9,6 +11,7 @@ import { bluetoothKind } from '../../../service/src/desktop/bluetooth/kind.js';
 import { BLOCKED_EVIDENCE, BLUETOOTH_OFF } from '../../../service/src/desktop/bluetooth/offDetector.js';
 import { desktopPlaybooks } from '../../../service/src/desktop/index.js';
 import type { PlaybookTools } from '../../../service/src/fixes/playbookSteps.js';
+import type { WatchEvent } from '../../../service/src/watch/events.js';
 import { desktopWriters } from '../../support/desktopWriters.js';
 import { findingWithEvidence } from '../../support/findingFixture.js';
 import { journalEvent, reportsOf, runDetector } from '../../support/journalEvents.js';
@@ -16,12 +19,13 @@ import { journalEvent, reportsOf, runDetector } from '../../support/journalEvent
 const START_US = 1_773_479_523_000_000;
 const at = (seconds: number) => String(START_US + seconds * 1_000_000);
 
-const kernel = (message: string, seconds = 0) =>
+const kernel = (message: string, seconds = 0, fields: Record<string, string> = {}) =>
   journalEvent({
     MESSAGE: message,
     _TRANSPORT: 'kernel',
     SYSLOG_IDENTIFIER: 'kernel',
     __REALTIME_TIMESTAMP: at(seconds),
+    ...fields,
   });
 
 /** bluetoothd as journald records it: root, in bluetooth.service. */
@@ -121,10 +125,6 @@ describe('the bluetooth-unavailable detector', () => {
 
   it('leaves the kernel’s lines about working adapters alone', () => {
     const harmless = [
-      // Every attempt, fallbacks and optional files included; the driver's next line decides.
-      'bluetooth hci0: Direct firmware load for rtl_bt/rtl8852bu_fw_v2.bin failed with error -2',
-      'bluetooth hci0: Direct firmware load for intel/ibt-12-16.ddc failed with error -2',
-      'bluetooth hci0: firmware: failed to load rtl_bt/rtl8821c_fw.bin (-2)',
       // Broadcom controllers run on their ROM firmware.
       'Bluetooth: hci0: BCM: firmware Patch file not found, tried:',
       'Bluetooth: hci0: BCM: Patch brcm/BCM.hcd not found',
@@ -142,6 +142,72 @@ describe('the bluetooth-unavailable detector', () => {
       expect(verdict(kernel(line)))
         .withContext(line)
         .toEqual([]);
+  });
+
+  it('raises a firmware file the driver could not load as a warning, cleared and no longer raised once BlueZ powers the adapter', () => {
+    const detector = new BluetoothUnavailableDetector(desktopWriters());
+    const blueZ = (powered: boolean, seconds: number): WatchEvent => ({
+      type: 'desktop',
+      at: new Date(Number(at(seconds)) / 1000),
+      desktop: { kind: 'bluetooth', bluetooth: { adapter: '/org/bluez/hci0', present: true, powered, blocked: false } },
+    });
+    const attempt = (file: string, seconds: number) =>
+      kernel(`bluetooth hci0: Direct firmware load for ${file} failed with error -2`, seconds);
+    const outputs = runDetector(detector, [
+      attempt('intel/ibt-17-16-1.sfi', 0),
+      blueZ(true, 5),
+      // Every attempt, fallbacks and optional files included: an adapter BlueZ powers found what it needed.
+      attempt('intel/ibt-12-16.ddc', 6),
+      kernel('bluetooth hci0: firmware: failed to load rtl_bt/rtl8821c_fw.bin (-2)', 7),
+      blueZ(false, 8),
+      attempt('rtl_bt/rtl8852bu_fw_v2.bin', 9),
+    ]);
+    expect(
+      outputs.map((output) =>
+        'report' in output
+          ? ['report', output.report.severity, output.report.title]
+          : ['resolve', output.resolve.subject],
+      ),
+    ).toEqual([
+      ['report', 'warning', 'Bluetooth adapter hci0: its firmware intel/ibt-17-16-1.sfi could not be loaded'],
+      ['resolve', 'hci0'],
+      ['report', 'warning', 'Bluetooth adapter hci0: its firmware rtl_bt/rtl8852bu_fw_v2.bin could not be loaded'],
+    ]);
+  });
+
+  it('reads the other errors of the kernel’s Bluetooth drivers and of BlueZ that name their cause, under the adapter they name', () => {
+    expect(verdict(kernel('Bluetooth: hci0: Hardware error 0x0c', 0, { PRIORITY: '3' }))).toEqual([
+      ['hci0', 'Bluetooth reported a failure: Hardware error 0x0c'],
+    ]);
+    expect(
+      verdict(
+        bluetoothd(
+          'src/service.c:btd_service_connect() a2dp-sink profile connect failed for 94:DB:56:EA:BA:2A: Protocol not available',
+          { PRIORITY: '3' },
+        ),
+      ),
+    ).toEqual([[ANY_ADAPTER, 'BlueZ reported an error: Protocol not available (ENOPROTOOPT)']]);
+    expect(
+      verdict(
+        bluetoothd('profiles/audio/avdtp.c:avdtp_connect_cb() connect to 84:76:37:ED:D8:29: Connection refused (111)', {
+          PRIORITY: '3',
+        }),
+      ),
+    ).toEqual([[ANY_ADAPTER, 'BlueZ reported an error: Connection refused (ECONNREFUSED)']]);
+    // Below err, or naming no cause a device gives: claimed, and quiet.
+    const quiet = [
+      bluetoothd('profiles/audio/avdtp.c:avdtp_connect_cb() connect to 84:76:37:ED:D8:29: Connection refused (111)', {
+        PRIORITY: '4',
+      }),
+      bluetoothd('sap-server: Operation not permitted (1)', { PRIORITY: '3' }),
+      bluetoothd('Failed to obtain handles for "Service Changed" characteristic', { PRIORITY: '3' }),
+      kernel('Bluetooth: hci0: Malformed MSFT vendor event: 0x02', 0, { PRIORITY: '3' }),
+    ];
+    const detector = new BluetoothUnavailableDetector(desktopWriters());
+    for (const event of quiet) expect(verdict(event)).toEqual([]);
+    expect(detector.claims(quiet[1]!)).toBeTrue();
+    expect(detector.claims(quiet[3]!)).toBeTrue();
+    expect(detector.claims(quiet[0]!)).toBeFalse();
   });
 
   it('believes a kernel line only from the kernel', () => {
@@ -254,12 +320,46 @@ describe('the bluetooth-unavailable detector', () => {
     expect((await playbook!(offFinding('BlueZ: Powered is false', BLOCKED_EVIDENCE), tools))?.actions).toEqual([
       { name: 'bluetooth.unblock', params: {} },
     ]);
-    // A block only a hardware switch can lift: the unblock's preview changes nothing, and nothing is proposed.
-    const hardware = {
-      preview: () =>
-        Promise.resolve({ summary: 'A hardware switch blocks Bluetooth', details: [], changesNothing: true }),
-    } as unknown as PlaybookTools;
-    expect(await playbook!(offFinding(BLOCKED_EVIDENCE), hardware)).toBeNull();
     expect(previewed.length).toBe(4);
+  });
+
+  it('explains a block a hardware switch holds, with the adapter’s name and where the switch is, offering no change', async () => {
+    const playbook = desktopPlaybooks()[BLUETOOTH_OFF];
+    /** gsd's rfkill and BlueZ as a bus answers their GetAll: a hardware block, an adapter BlueZ calls "Lab laptop". */
+    const answers: Record<string, Record<string, Variant>> = {
+      'org.gnome.SettingsDaemon.Rfkill': {
+        BluetoothAirplaneMode: new Variant('b', false),
+        BluetoothHardwareAirplaneMode: new Variant('b', true),
+      },
+      'org.bluez': {
+        Alias: new Variant('s', 'Lab laptop'),
+        Powered: new Variant('b', false),
+        PowerState: new Variant('s', 'off-blocked'),
+      },
+    };
+    const bus = {
+      call: (message: Message) =>
+        Promise.resolve({ signature: 'a{sv}', body: [answers[message.destination ?? ''] ?? {}] }),
+    } as unknown as MessageBus;
+    const previewed: unknown[] = [];
+    const tools = {
+      context: { sessionBus: bus, systemBus: bus },
+      preview: (candidate: unknown) => {
+        previewed.push(candidate);
+        return Promise.resolve({ summary: 'A hardware switch blocks Bluetooth', details: [], changesNothing: true });
+      },
+    } as unknown as PlaybookTools;
+    const draft = await playbook!(
+      findingWithEvidence(BLUETOOTH_OFF, 'hci0', {
+        title: 'Bluetooth adapter hci0 is blocked (rfkill)',
+        evidence: [{ kind: 'text', text: BLOCKED_EVIDENCE, at: new Date(0) }],
+      }),
+      tools,
+    );
+    expect(draft?.title).toBe('Bluetooth adapter Lab laptop (hci0) is switched off by a switch or key on the computer');
+    expect(draft?.explanation).toContain('a switch or key on the computer');
+    expect(draft?.actions).toEqual([{ name: 'info.bluetooth', params: { adapter: 'hci0' } }]);
+    // The unblock is not even asked about: nothing can lift the block.
+    expect(previewed).toEqual([]);
   });
 });

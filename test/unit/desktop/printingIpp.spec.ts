@@ -84,8 +84,9 @@ describe('the IPP encoding', () => {
         stateMessage: 'Printer stopped due to backend errors.',
         reasons: ['paused', 'media-empty-error'],
         acceptingJobs: true,
+        heldJobs: [],
       },
-      { name: 'Lab', state: 3, stateMessage: '', reasons: [], acceptingJobs: false },
+      { name: 'Lab', state: 3, stateMessage: '', reasons: [], acceptingJobs: false, heldJobs: [] },
     ]);
   });
 
@@ -118,7 +119,15 @@ describe('the stopped-queue detector', () => {
     at: new Date(0),
     desktop: {
       kind: 'printer' as const,
-      printer: { name: 'Office', state: 3, stateMessage: '', reasons: [], acceptingJobs: true, ...printer },
+      printer: {
+        name: 'Office',
+        state: 3,
+        stateMessage: '',
+        reasons: [],
+        acceptingJobs: true,
+        heldJobs: [],
+        ...printer,
+      },
     },
   });
   const detector = new PrinterStoppedDetector();

@@ -131,6 +131,30 @@ describe('the sound-unavailable detector', () => {
     }
   });
 
+  it('reads ALSA’s own I/O errors on a device PipeWire plays on, whatever their level, and no other broken pipe', () => {
+    expect(
+      verdicts(
+        line(
+          WRITERS.pipewire,
+          'spa.alsa: hw:sofsoundwire,2p: (7 suppressed) snd_pcm_avail after recover: Broken pipe',
+          0,
+          { PRIORITY: '4' },
+        ),
+      ),
+    ).toEqual([['pipewire.service', 'pipewire cannot use a sound device: Broken pipe']]);
+    expect(verdicts(line(WRITERS.pipewire, 'spa.alsa: hw:0,0p: snd_pcm_start error: Input/output error'))).toEqual([
+      ['pipewire.service', 'pipewire cannot use a sound device: Input/output error'],
+    ]);
+    // A client of PipeWire's PulseAudio server that went away.
+    expect(
+      verdicts(
+        line(WRITERS.pipewire, 'mod.protocol-pulse: client 0x55a1: error on connection: Broken pipe', 0, {
+          PRIORITY: '4',
+        }),
+      ),
+    ).toEqual([]);
+  });
+
   it('reads PulseAudio’s card that cannot be set up, with or without its level prefix', () => {
     const module =
       'Failed to load module "module-alsa-card" (argument: "device_id="0" name="pci-0000_22_00.4" ' +
@@ -199,14 +223,27 @@ describe('the sound-unavailable detector', () => {
           WRITERS.wireplumber,
           '<WpSiAudioAdapter:0x561ff817f080> failed to activate item: Object activation aborted: proxy destroyed',
         ),
-        line(WRITERS.kernel, 'sof-audio-pci 0000:00:1f.3: warning: No matching ASoC machine driver found'),
+        // At the levels the kernel logs them: SOF's fallback and the firmware loader's try are warnings, the
+        // module loader's signature check a notice.
+        line(WRITERS.kernel, 'sof-audio-pci 0000:00:1f.3: warning: No matching ASoC machine driver found', 0, {
+          PRIORITY: '4',
+        }),
         line(
           WRITERS.kernel,
           'sof-audio-pci 0000:00:1f.3: Direct firmware load for intel/sof/sof-cfl.ri failed with error -2',
+          0,
+          { PRIORITY: '4' },
         ),
         line(
           WRITERS.kernel,
           'snd_hda_codec_cirrus: module verification failed: signature and/or required key missing - tainting kernel',
+          0,
+          { PRIORITY: '5' },
+        ),
+        // Whatever its level, the firmware loader's try alone.
+        line(
+          WRITERS.kernel,
+          'snd_hda_intel 0000:00:1f.3: Direct firmware load for hda-jack-retask.fw failed with error -2',
         ),
         manager('pipewire.service', 'Started PipeWire Multimedia Service.'),
       ),

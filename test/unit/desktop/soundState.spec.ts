@@ -13,6 +13,7 @@ import {
   NO_INPUT,
   NO_OUTPUT,
   SOUND_DEFAULT_GONE,
+  SOUND_MUTED,
   SoundStateDetector,
 } from '../../../service/src/desktop/sound/stateDetector.js';
 import type { DetectorOutput } from '../../../service/src/findings/types.js';
@@ -146,6 +147,7 @@ describe('the sound kind: PipeWire’s own state', () => {
         configuredSink: 'alsa_output.usb-headset',
         defaultSource: 'alsa_input.pci-0000_00_1f.3.analog-stereo',
         recording: [],
+        playing: [],
         managed: true,
       });
     });
@@ -176,6 +178,7 @@ describe('the sound kind: PipeWire’s own state', () => {
           audio(42, 'alsa_input.pci-0000_00_1f.3.analog-stereo', 'Built-in Audio Analog Stereo', 'Audio/Source'),
         ],
         recording: [],
+        playing: [],
         managed: false,
       });
       expect(graph.metadataId).toBeUndefined();
@@ -199,7 +202,7 @@ describe('the sound kind: PipeWire’s own state', () => {
 
     it('ignores objects of other types and shapes', () => {
       const graph = graphOf([null, 'x', { id: 'a' }, { id: 60, type: 'PipeWire:Interface:Node', info: {} }]);
-      expect(graph.state()).toEqual({ sinks: [], sources: [], recording: [], managed: false });
+      expect(graph.state()).toEqual({ sinks: [], sources: [], recording: [], playing: [], managed: false });
     });
 
     it('names the programs that record from an input, not those that record an output, until their streams end', () => {
@@ -227,7 +230,10 @@ describe('the sound kind: PipeWire’s own state', () => {
     const event = (sound: Partial<SoundState>): WatchEvent => ({
       type: 'desktop',
       at,
-      desktop: { kind: 'sound', sound: { sinks: [], sources: [], recording: [], managed: true, ...sound } },
+      desktop: {
+        kind: 'sound',
+        sound: { sinks: [], sources: [], recording: [], playing: [], managed: true, ...sound },
+      },
     });
     const speakers = audio(40, 'alsa_output.pci', 'Speakers');
     const headset = audio(41, 'alsa_output.usb-headset', 'USB Headset');
@@ -377,8 +383,15 @@ describe('the sound kind: PipeWire’s own state', () => {
         SOUND_UNAVAILABLE,
         SOUND_UNAVAILABLE,
         SOUND_DEFAULT_GONE,
+        SOUND_MUTED,
       ]);
-      expect(soundKind.actions().map((action) => action.name)).toEqual(['info.sound', 'sound.set_default_sink']);
+      expect(soundKind.actions().map((action) => action.name)).toEqual([
+        'info.sound',
+        'sound.set_default_sink',
+        'sound.unmute',
+        'sound.mute',
+      ]);
+      expect(soundKind.playbooks[SOUND_MUTED]).toBeDefined();
       expect(soundKind.playbooks[SOUND_DEFAULT_GONE]).toBeDefined();
     });
 

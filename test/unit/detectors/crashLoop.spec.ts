@@ -94,12 +94,12 @@ describe('the crash-loop detector on the catalogue and the wordings of each syst
       titles(
         manager([
           {
-            MESSAGE: "cups.service: Failed with result 'exit-code'.",
+            MESSAGE: "smbd.service: Failed with result 'exit-code'.",
             MESSAGE_ID: 'd9b373ed55a64feb8242e02dbe79a49c',
-            UNIT: 'cups.service',
+            UNIT: 'smbd.service',
             UNIT_RESULT: 'exit-code',
           },
-          { MESSAGE: 'cups.service: Service RestartSec=100ms expired, scheduling restart.' },
+          { MESSAGE: 'smbd.service: Service RestartSec=100ms expired, scheduling restart.' },
         ]),
       ),
     ).toEqual([]);

@@ -26,6 +26,10 @@ describe('the detector registry', () => {
     const kinds = detectorKinds();
     const twice = kinds.filter((kind, index) => kinds.indexOf(kind) !== index);
     expect(twice.sort()).toEqual([
+      // The time daemons' lines, and the clock's own state (timedated, timesyncd).
+      'clock-unsynchronised',
+      // The kernel's and systemd's word of a crash, and the desktop session manager's (desktop/appCrash).
+      'crash',
       'extension-error',
       'extension-error',
       'package-manager-error',
@@ -61,6 +65,7 @@ describe('the detector registry', () => {
         'clock-ntp-off',
         'sound-unavailable',
         'sound-default-gone',
+        'sound-muted',
       ].sort(),
     );
   });

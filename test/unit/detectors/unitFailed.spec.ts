@@ -1,17 +1,26 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
+import { BluetoothUnavailableDetector } from '../../../service/src/desktop/bluetooth/detector.js';
 import { missingExecutableIn, UnitFailedDetector } from '../../../service/src/findings/detectors/unitFailed.js';
 import type { WatchEvent } from '../../../service/src/watch/events.js';
+import { desktopWriters } from '../../support/desktopWriters.js';
 import { journalEvent, journalEvents, reportsOf, resolutionsOf, runDetector } from '../../support/journalEvents.js';
 
 describe('the unit-failed detector', () => {
   it('reports each failed unit once from the journal, with how it failed, and resolves it when it starts again', () => {
     const outputs = runDetector(new UnitFailedDetector(), journalEvents('unit-failed'));
     const reports = reportsOf(outputs);
+    // bluetooth.service is BlueZ's own unit: its failure is the Bluetooth kind's finding (below), not unit-failed's.
     expect(reports.map((r) => [r.kind, r.severity, r.subject, r.title])).toEqual([
-      ['unit-failed', 'error', 'bluetooth.service', 'bluetooth.service failed (exit code 1)'],
       ['unit-failed', 'error', 'tracker-miner-fs-3.service', 'tracker-miner-fs-3.service failed (timed out)'],
       ['unit-failed', 'error', 'nginx.service', 'nginx.service failed (exit code 1)'],
+    ]);
+    const bluetooth = runDetector(new BluetoothUnavailableDetector(desktopWriters()), journalEvents('unit-failed'));
+    expect(reportsOf(bluetooth).map((r) => [r.kind, r.subject, r.title])).toEqual([
+      ['bluetooth-unavailable', 'bluetooth.service', 'bluetooth.service failed (exit code 1)'],
+    ]);
+    expect(resolutionsOf(bluetooth).map((r) => [r.kind, r.subject])).toEqual([
+      ['bluetooth-unavailable', 'bluetooth.service'],
     ]);
     const journalLine = (text: string) => ({
       kind: 'journal' as const,
@@ -20,24 +29,24 @@ describe('the unit-failed detector', () => {
       at: jasmine.any(Date),
     });
     // The failure, then what the unit itself logged before it.
-    expect(reports[0]!.evidence).toEqual([
-      journalLine("bluetooth.service: Failed with result 'exit-code'."),
-      journalLine('Bluetooth daemon 5.72'),
-      journalLine('src/main.c:main() Unable to get on D-Bus'),
+    expect(reports[1]!.evidence).toEqual([
+      journalLine("nginx.service: Failed with result 'exit-code'."),
+      journalLine('nginx: [emerg] unknown directive "proxy_passs" in /etc/nginx/sites-enabled/default:47'),
+      journalLine('nginx: configuration file /etc/nginx/nginx.conf test failed'),
     ]);
-    expect(reports[2]!.evidence.map((e) => e.text)).toEqual([
+    expect(reports[1]!.evidence.map((e) => e.text)).toEqual([
       "nginx.service: Failed with result 'exit-code'.",
       'nginx: [emerg] unknown directive "proxy_passs" in /etc/nginx/sites-enabled/default:47',
       'nginx: configuration file /etc/nginx/nginx.conf test failed',
     ]);
-    expect(resolutionsOf(outputs).map((r) => [r.kind, r.subject])).toEqual([['unit-failed', 'bluetooth.service']]);
+    expect(resolutionsOf(outputs)).toEqual([]);
   });
 
   it('reports a start job that failed on its own (systemd 252 wording, no result line)', () => {
     const event = journalEvent({
-      MESSAGE: 'Failed to start Network Time Synchronization.',
+      MESSAGE: 'Failed to start Network Configuration.',
       MESSAGE_ID: 'be02cf6855d2428ba40df7e9d022f03d',
-      UNIT: 'systemd-timesyncd.service',
+      UNIT: 'systemd-networkd.service',
       JOB_TYPE: 'start',
       JOB_RESULT: 'failed',
       SYSLOG_IDENTIFIER: 'systemd',
@@ -46,7 +55,7 @@ describe('the unit-failed detector', () => {
       __REALTIME_TIMESTAMP: '1773479523000000',
     });
     expect(reportsOf(new UnitFailedDetector().detect(event)).map((r) => r.title)).toEqual([
-      'systemd-timesyncd.service failed to start',
+      'systemd-networkd.service failed to start',
     ]);
   });
 
@@ -253,7 +262,7 @@ describe('the unit-failed detector', () => {
         // Two wordings real versions print (before v250, and since), then a stop that timed out: not a start.
         pid1('nginx.service: start operation timed out. Terminating.', 0, 1),
         pid1('postgresql.service: Start operation timed out. Terminating.', 1, 2),
-        pid1('cups.service: State stop-sigterm timed out. Killing.', 2, 3),
+        pid1('smbd.service: State stop-sigterm timed out. Killing.', 2, 3),
         // Ninety seconds later the manager stops nginx: its state, result and job lines repeat the failure.
         state('nginx.service', 90),
         pid1("nginx.service: Failed with result 'timeout'.", 90, 4),
@@ -292,19 +301,19 @@ describe('the unit-failed detector', () => {
     const unit = (activeState: string, extra: object = {}): WatchEvent => ({
       type: 'unit',
       at,
-      state: { scope: 'system', unit: 'cups.service', activeState, ...extra },
+      state: { scope: 'system', unit: 'smbd.service', activeState, ...extra },
     });
     const failed = reportsOf(detector.detect(unit('failed', { result: 'signal', exitCode: 11 })));
     expect(failed.map((r) => [r.subject, r.title, r.severity])).toEqual([
-      ['cups.service', 'cups.service failed (killed by SIGSEGV)', 'error'],
+      ['smbd.service', 'smbd.service failed (killed by SIGSEGV)', 'error'],
     ]);
-    expect(failed[0]!.evidence[0]!.text).toBe('system service cups.service has failed (result signal, signal SEGV)');
+    expect(failed[0]!.evidence[0]!.text).toBe('system service smbd.service has failed (result signal, signal SEGV)');
     expect(detector.detect(unit('active'))).toEqual([
-      { resolve: { kind: 'unit-failed', subject: 'cups.service', at } },
+      { resolve: { kind: 'unit-failed', subject: 'smbd.service', at } },
     ]);
     expect(detector.detect(unit('active'))).toEqual([]);
     expect(reportsOf(detector.detect(unit('failed', { result: 'exit-code', exitCode: 2 })))[0]!.title).toBe(
-      'cups.service failed (exit code 2)',
+      'smbd.service failed (exit code 2)',
     );
   });
 
@@ -428,35 +437,35 @@ describe('the unit-failed detector on the catalogue and the wordings of each sys
           {
             MESSAGE: 'exit status 2',
             MESSAGE_ID: '98e322203f7a4ed290d09fe03c09fe15',
-            UNIT: 'cups.service',
+            UNIT: 'smbd.service',
             EXIT_CODE: 'exited',
             EXIT_STATUS: '2',
           },
           // a localised or future wording of "Failed with result"
           {
-            MESSAGE: 'cups.service: échec',
+            MESSAGE: 'smbd.service: échec',
             MESSAGE_ID: 'd9b373ed55a64feb8242e02dbe79a49c',
-            UNIT: 'cups.service',
+            UNIT: 'smbd.service',
             UNIT_RESULT: 'exit-code',
           },
           {
-            MESSAGE: 'gdm.service: Main process exited, code=killed, status=6/ABRT',
+            MESSAGE: 'postgresql.service: Main process exited, code=killed, status=6/ABRT',
             MESSAGE_ID: '98e322203f7a4ed290d09fe03c09fe15',
-            UNIT: 'gdm.service',
+            UNIT: 'postgresql.service',
             EXIT_CODE: 'killed',
             EXIT_STATUS: '6',
           },
           {
-            MESSAGE: 'gdm.service: Failed',
+            MESSAGE: 'postgresql.service: Failed',
             MESSAGE_ID: 'd9b373ed55a64feb8242e02dbe79a49c',
-            UNIT: 'gdm.service',
+            UNIT: 'postgresql.service',
             UNIT_RESULT: 'signal',
           },
         ]),
       ),
     ).toEqual([
-      ['cups.service', 'cups.service failed (exit code 2)'],
-      ['gdm.service', 'gdm.service failed (killed by SIGABRT)'],
+      ['smbd.service', 'smbd.service failed (exit code 2)'],
+      ['postgresql.service', 'postgresql.service failed (killed by SIGABRT)'],
     ]);
   });
 

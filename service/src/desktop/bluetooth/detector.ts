@@ -1,25 +1,31 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-// bluetooth-unavailable: the Bluetooth adapter does not work. Two writers are believed, each by journald's trusted
-// fields: the kernel (its Bluetooth drivers say when the controller's firmware did not load, when it stopped
-// answering commands, when setting it up failed), and bluetoothd as findings/writers.ts proves it (BlueZ's installed
-// program, as root, in bluetooth.service: the management interface's answer when the adapter could not be set up or
-// powered).
+// bluetooth-unavailable: the Bluetooth adapter does not work. Three writers are believed, each by journald's trusted
+// fields: the kernel (its Bluetooth core and drivers, by their prefixes: firmware that did not load, a controller
+// that stopped answering commands, a set-up step that failed), BlueZ's programs as findings/writers.ts proves them
+// (bluetoothd as root in bluetooth.service: the management interface's answer when the adapter could not be set
+// up or powered, and any error naming an errno that says a device did not answer or refused), and the service
+// managers about bluetooth.service (componentUnits.ts). BlueZ's own state clears it: an adapter BlueZ powers works.
 //
 // What is not raised, and why:
-// - "Direct firmware load for … failed" alone: the drivers try several names (Realtek's _v2 files, Intel's
-//   fallbacks) and some files are optional (Intel's .ddc, Realtek's config for most chips); the driver's own line
-//   that follows says whether it could go on, and that line is read.
+// - a firmware file the driver could not load is a warning only while BlueZ has not powered the adapter: drivers
+//   try several names (Realtek's _v2 files, Intel's fallbacks) and some files are optional (Intel's .ddc,
+//   Realtek's config for most chips), so an adapter that BlueZ then powers found what it needed.
 // - Broadcom's "Patch … not found": many Broadcom controllers run on their ROM firmware without a patch.
 // - "Blocked through rfkill (0x12)" and the other refusals (Busy, Rejected, Not Supported…): GNOME's own Bluetooth
 //   switch blocks the radio through rfkill; an adapter switched off or one lacking a feature is not broken.
-// - bluetooth.service failing: that is PID 1's word about a unit, unit-failed's finding (its playbook reads the
-//   unit's log and offers the restart). Raising bluetooth-unavailable too would make two findings of one failure.
-import { isJournal, isKernel, journalEvidence, kernelText } from '../../findings/detectors/journal.js';
+// - the kernel's and bluetoothd's other errors that name no cause (a controller's unexpected event, a plugin not
+//   permitted): claimed, so that they are never "unrecognised errors", and quiet.
+import { isJournal, isKernel, isSystemManager, journalEvidence } from '../../findings/detectors/journal.js';
 import type { Detector, DetectorOutput } from '../../findings/types.js';
 import type { Writers } from '../../findings/writers.js';
 import { _, format } from '../../i18n.js';
 import type { JournalEntry, WatchEvent } from '../../watch/events.js';
+import { componentFailure } from '../componentFailure.js';
+import { kernelComponentOf } from '../componentLines.js';
+import { ComponentUnitDetector } from '../componentUnits.js';
+import { adapterName } from './offDetector.js';
+import type { BluetoothState } from './state.js';
 
 export const BLUETOOTH_UNAVAILABLE = 'bluetooth-unavailable';
 
@@ -29,9 +35,9 @@ const SAME_ADAPTER_MS = 10 * 60_000;
 /** The subject when the line names no adapter: bluetoothd's own lines rarely do. */
 export const ANY_ADAPTER = 'bluetooth';
 
-// The Bluetooth core and drivers print "Bluetooth: hci0: …" (bt_dev_err), older kernels "Bluetooth: hci0 …", and
-// the driver core "bluetooth hci0: …" (dev_err on the HCI device).
-const KERNEL_PREFIX = /^(?:Bluetooth: (hci\d+):? |bluetooth (hci\d+): )/;
+// The driver core's "Direct firmware load for intel/ibt-17-16-1.sfi failed with error -2" (firmware_loader).
+const DIRECT_FIRMWARE_LOAD =
+  /^(?:Direct firmware load for (\S+) failed with error -\d+|firmware: failed to load (\S+))/;
 
 // Negative errnos that mean the controller did not answer, is gone, or its firmware is not there; others
 // (-16 EBUSY, -22 EINVAL, -56 EBADRQC, -95 EOPNOTSUPP) come from optional vendor commands on working adapters,
@@ -71,37 +77,54 @@ const BROKEN_STATUS = new Set(['03', '08', '11']);
 interface Failure {
   adapter?: string;
   title: string;
+  severity?: 'warning' | 'error';
+  /** A firmware file that did not load, which BlueZ's powering the adapter shows was not needed. */
+  firmwareOnly?: boolean;
 }
 
-function kernelFailure(entry: JournalEntry): Failure | null {
-  const text = kernelText(entry);
-  const prefix = KERNEL_PREFIX.exec(text);
-  if (!prefix) return null;
-  const adapter = prefix[1] ?? prefix[2] ?? '';
-  const rest = text.slice(prefix[0].length);
+function kernelFailure(entry: JournalEntry, writers: Writers): Failure | null {
+  const kernel = kernelComponentOf(entry);
+  if (kernel?.area !== 'bluetooth') return null;
+  const adapter = kernel.device || undefined;
+  // A driver's line that names no HCI device is about the controller it drives: "(btusb)".
+  const label = adapter ?? `(${kernel.driver})`;
+  const { rest } = kernel;
   const timeout = TX_TIMEOUT.exec(rest);
   // Translators: {adapter} is a Bluetooth controller's name such as "hci0", {opcode} an HCI command such as 0x0c03.
   if (timeout)
     return {
       adapter,
       title: format(_('Bluetooth adapter {adapter} stopped answering (command {opcode} timed out)'), {
-        adapter,
+        adapter: label,
         opcode: timeout[1] ?? '',
       }),
     };
   const missing = FIRMWARE_NOT_FOUND.exec(rest);
   if (missing) return firmwareFailure(adapter, missing[1] ?? missing[2] ?? '');
   // The driver core's and Debian's own line for every attempt, fallbacks and optional files included.
-  if (/^(?:Direct firmware load\b|firmware: failed to load\b)/.test(rest)) return null;
+  const attempt = DIRECT_FIRMWARE_LOAD.exec(rest);
+  if (attempt)
+    return { ...firmwareFailure(adapter, attempt[1] ?? attempt[2]), severity: 'warning', firmwareOnly: true };
   const failed = FAILED_ERRNO.exec(rest);
   const meaning = failed && ERRNOS[failed[1] ?? '']?.();
-  if (!meaning) return null;
+  if (!meaning) return genericFailure(entry, writers, adapter);
   const file = FIRMWARE_FILE.exec(rest)?.[1];
   if (file || (failed?.[1] === '2' && /firmware/i.test(rest))) return firmwareFailure(adapter, file);
-  return { adapter, title: format(_('Bluetooth adapter {adapter} failed: {reason}'), { adapter, reason: meaning }) };
+  return {
+    adapter,
+    title: format(_('Bluetooth adapter {adapter} failed: {reason}'), { adapter: label, reason: meaning }),
+  };
 }
 
-function firmwareFailure(adapter: string, file: string | undefined): Failure {
+/** The kernel's or BlueZ's other error lines that name their cause (componentFailure.ts). */
+function genericFailure(entry: JournalEntry, writers: Writers, adapter: string | undefined): Failure | null {
+  const failure = componentFailure('bluetooth', entry, writers);
+  if (!failure?.raise) return null;
+  return { adapter: failure.device || HCI.exec(entry.message)?.[1] || adapter, title: failure.title };
+}
+
+function firmwareFailure(adapter: string | undefined, file: string | undefined): Failure {
+  if (!adapter) return firmwareFailureOf(file);
   return file
     ? {
         adapter,
@@ -110,9 +133,22 @@ function firmwareFailure(adapter: string, file: string | undefined): Failure {
     : { adapter, title: format(_('Bluetooth adapter {adapter}: its firmware could not be loaded'), { adapter }) };
 }
 
-function daemonFailure(entry: JournalEntry, lastAdapter: string | undefined): Failure | null {
+function firmwareFailureOf(file: string | undefined): Failure {
+  return {
+    title: file
+      ? format(_('Bluetooth adapter: its firmware {file} could not be loaded'), { file })
+      : _('Bluetooth adapter: its firmware could not be loaded'),
+  };
+}
+
+// An adapter a BlueZ line names: "hci0", "/org/bluez/hci0/dev_…".
+const HCI = /\b(hci\d+)\b/;
+
+function daemonFailure(entry: JournalEntry, writers: Writers, lastAdapter: string | undefined): Failure | null {
   const match = MGMT_STATUS.exec(entry.message.trim());
-  if (!match || !BROKEN_STATUS.has((match[5] ?? '').toLowerCase())) return null;
+  // The management interface's status decides: its refusals are working adapters'.
+  if (!match) return genericFailure(entry, writers, lastAdapter);
+  if (!BROKEN_STATUS.has((match[5] ?? '').toLowerCase())) return null;
   const adapter = match[1] ?? match[3] ?? lastAdapter;
   const operation = match[2] ?? '';
   const status = match[4] ?? '';
@@ -133,29 +169,41 @@ export class BluetoothUnavailableDetector implements Detector {
   readonly kinds = [BLUETOOTH_UNAVAILABLE];
   /** The adapter the kernel last named, and when: bluetoothd's lines that name none are about it. */
   private lastAdapter: { name: string; at: number } | null = null;
+  /** The adapters BlueZ powers now, by name ("hci0"). */
+  private readonly powered = new Set<string>();
+  /** bluetooth.service failing, from its manager's lines and systemd's D-Bus state. */
+  private readonly units: ComponentUnitDetector;
 
-  constructor(private readonly writers: Writers) {}
+  constructor(private readonly writers: Writers) {
+    this.units = new ComponentUnitDetector('bluetooth', BLUETOOTH_UNAVAILABLE, writers);
+  }
 
   // Every matching line is reported (the store keeps one finding per adapter and counts them): a line left
   // unreported would be left to the unrecognised-errors detector as well.
   detect(event: WatchEvent): DetectorOutput[] {
-    if (!isJournal(event)) return [];
+    if (event.type === 'desktop' && event.desktop.kind === 'bluetooth')
+      return this.followBlueZ(event.desktop.bluetooth, event.at);
+    if (!isJournal(event)) return this.units.detect(event);
     const { entry } = event;
+    if (isSystemManager(entry)) return this.units.detect(event);
     const now = event.at.getTime();
     const kernel = isKernel(entry);
     const failure = kernel
-      ? kernelFailure(entry)
-      : this.writers.provenWriter(entry)?.name === 'bluetoothd'
-        ? daemonFailure(entry, this.recentAdapter(now))
+      ? kernelFailure(entry, this.writers)
+      : this.writers.provenWriter(entry)?.area === 'bluetooth'
+        ? daemonFailure(entry, this.writers, this.recentAdapter(now))
         : null;
     if (kernel) this.noteAdapter(entry, now);
     if (!failure) return [];
+    const subject = failure.adapter ?? ANY_ADAPTER;
+    // A firmware file an adapter BlueZ powers did without.
+    if (failure.firmwareOnly && this.powered.has(subject)) return [];
     return [
       {
         report: {
           kind: BLUETOOTH_UNAVAILABLE,
-          severity: 'error',
-          subject: failure.adapter ?? ANY_ADAPTER,
+          severity: failure.severity ?? 'error',
+          subject,
           title: failure.title,
           evidence: [journalEvidence(event)],
           at: event.at,
@@ -164,11 +212,26 @@ export class BluetoothUnavailableDetector implements Detector {
     ];
   }
 
+  /** A Bluetooth component's error line that names no cause is still this kind's: claimed, so never unrecognised. */
+  claims(event: WatchEvent): boolean {
+    return isJournal(event) && componentFailure('bluetooth', event.entry, this.writers) !== null;
+  }
+
+  /** BlueZ powering an adapter shows it works: what was said of it before no longer holds. */
+  private followBlueZ(state: BluetoothState, at: Date): DetectorOutput[] {
+    const name = adapterName(state.adapter);
+    if (!state.present || !state.powered) {
+      this.powered.delete(name);
+      return [];
+    }
+    this.powered.add(name);
+    return [{ resolve: { kind: BLUETOOTH_UNAVAILABLE, subject: name, at } }];
+  }
+
   /** Any of the kernel's Bluetooth lines names the adapter it is about. */
   private noteAdapter(entry: JournalEntry, now: number): void {
-    const prefix = KERNEL_PREFIX.exec(kernelText(entry));
-    const name = prefix?.[1] ?? prefix?.[2];
-    if (name) this.lastAdapter = { name, at: now };
+    const kernel = kernelComponentOf(entry);
+    if (kernel?.area === 'bluetooth' && kernel.device) this.lastAdapter = { name: kernel.device, at: now };
   }
 
   private recentAdapter(now: number): string | undefined {

@@ -4,6 +4,7 @@ import type { ActionDefinition } from '../../fixes/action.js';
 import type { DesktopKind } from '../kind.js';
 import { powerOff, powerOn } from './actions.js';
 import { BLUETOOTH_UNAVAILABLE, BluetoothUnavailableDetector } from './detector.js';
+import { bluetoothInfo } from './infoAction.js';
 import { BLUETOOTH_OFF, BluetoothOffDetector } from './offDetector.js';
 import { bluetoothOff, bluetoothUnavailable } from './playbook.js';
 import { blockBluetooth, unblockBluetooth } from './rfkillActions.js';
@@ -15,6 +16,6 @@ export const bluetoothKind: DesktopKind = {
   sources: ({ systemBus, log }) =>
     systemBus ? [new BluezSource({ name: 'desktop.bluetooth', bus: systemBus, log })] : [],
   detectors: (writers) => [new BluetoothUnavailableDetector(writers), new BluetoothOffDetector()],
-  actions: () => [powerOn, powerOff, unblockBluetooth, blockBluetooth] as unknown as ActionDefinition[],
+  actions: () => [bluetoothInfo, powerOn, powerOff, unblockBluetooth, blockBluetooth] as unknown as ActionDefinition[],
   playbooks: { [BLUETOOTH_UNAVAILABLE]: bluetoothUnavailable, [BLUETOOTH_OFF]: bluetoothOff },
 };

@@ -23,7 +23,7 @@ const PROPERTIES = 'org.freedesktop.DBus.Properties';
 const rfkillParams = z.object({}).strict();
 type RfkillParams = z.infer<typeof rfkillParams>;
 
-interface Airplane {
+export interface Airplane {
   /** The soft block GNOME's switch sets. */
   soft: boolean;
   /** A hardware switch or key holds the radio off. */
@@ -36,7 +36,8 @@ const rfkillProperties = z.object({
   BluetoothHardwareAirplaneMode: variantOf('b', z.boolean()).optional(),
 });
 
-async function airplane(bus: MessageBus, log: Logger): Promise<Airplane> {
+/** GNOME's Bluetooth airplane mode and the hardware switch's block, as gnome-settings-daemon's rfkill has them. */
+export async function readAirplane(bus: MessageBus, log: Logger): Promise<Airplane> {
   const all = await reportingUnexpected(
     log,
     systemCall(
@@ -63,7 +64,7 @@ function rfkillAction(unblock: boolean): ActionDefinition<RfkillParams> {
     needsAuthorization: false,
     readOnly: false,
     async preview(_params, context) {
-      const now = await airplane(context.sessionBus, context.log);
+      const now = await readAirplane(context.sessionBus, context.log);
       if (unblock && now.hardware)
         return {
           summary: _('A hardware switch blocks Bluetooth: only that switch or key can turn it back on'),
@@ -82,7 +83,7 @@ function rfkillAction(unblock: boolean): ActionDefinition<RfkillParams> {
     },
     async run(_params, context, { progress }) {
       const bus = context.sessionBus;
-      if (unblock && (await airplane(bus, context.log)).hardware)
+      if (unblock && (await readAirplane(bus, context.log)).hardware)
         throw new StewardError(
           'Unavailable',
           _('A hardware switch blocks Bluetooth: only that switch or key can turn it back on'),
@@ -107,7 +108,7 @@ function rfkillAction(unblock: boolean): ActionDefinition<RfkillParams> {
       };
     },
     async verify(_params, context) {
-      const now = await airplane(context.sessionBus, context.log);
+      const now = await readAirplane(context.sessionBus, context.log);
       return {
         ok: now.soft === !unblock,
         observed: now.soft ? _('Bluetooth is blocked') : _('Bluetooth is no longer blocked'),

@@ -6,8 +6,35 @@
 import type { FindingWithEvidence } from '../../findings/store.js';
 import { logsStep, OWN_LINES, type Playbook, type ProposalDraft } from '../../fixes/playbookSteps.js';
 import { _, format } from '../../i18n.js';
+import { OFFSET, UNSYNCHRONISED } from './stateDetector.js';
 
-export const clockPlaybook: Playbook = async (finding: FindingWithEvidence): Promise<ProposalDraft> => ({
+/** The clock's own state says it: not synchronised for long, or off by minutes. Nothing to change from here. */
+function fromState(finding: FindingWithEvidence): ProposalDraft {
+  return {
+    title: _('See why the clock is not right'),
+    explanation: format(_('{title}. {advice}'), {
+      title: finding.title,
+      advice:
+        finding.subject === OFFSET
+          ? _(
+              'The time server answered, but the clock is off: the time daemon could not set it (a system that does ' +
+                'not let it, another program setting the time back), or it is still slewing it. The first step shows ' +
+                'what the clock and the time daemon say now.',
+            )
+          : _(
+              'Automatic time is on, but no time server has set the clock since the computer started: a network ' +
+                'that blocks NTP (UDP port 123) or has no name resolution yet is the usual cause. The first step ' +
+                'shows what the clock and the time daemon say now.',
+            ),
+    }),
+    actions: [{ name: 'info.clock', params: {} }],
+  };
+}
+
+export const clockPlaybook: Playbook = async (finding: FindingWithEvidence): Promise<ProposalDraft> =>
+  finding.subject === OFFSET || finding.subject === UNSYNCHRONISED ? fromState(finding) : journalLines(finding);
+
+const journalLines = (finding: FindingWithEvidence): ProposalDraft => ({
   title: _('See why the clock is not synchronised'),
   explanation: format(_('{title}. {advice}'), {
     title: finding.title,

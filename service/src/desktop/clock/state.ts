@@ -9,4 +9,17 @@ export interface ClockState {
   canNtp: boolean;
   /** Whether the kernel's clock is synchronised now (timedated's NTPSynchronized). */
   synchronized: boolean;
+  /** How long the machine has run, in seconds, when this was read: "for long" is counted from boot. */
+  uptimeSeconds?: number;
+}
+
+/** The time daemon's last exchange with its server, as org.freedesktop.timesync1 (systemd-timesyncd) tells it. */
+export interface TimesyncState {
+  /**
+   * How far off the clock was then, in seconds (NTPMessage: ((receive − originate) + (transmit − destination)) / 2);
+   * positive when the clock is behind. Undefined before any answer.
+   */
+  offsetSeconds?: number;
+  /** The server that exchange was with (ServerName). */
+  server?: string;
 }

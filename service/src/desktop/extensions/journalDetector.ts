@@ -14,6 +14,7 @@ import type { Detector, DetectorOutput } from '../../findings/types.js';
 import type { Writers } from '../../findings/writers.js';
 import { _, format } from '../../i18n.js';
 import type { WatchEvent } from '../../watch/events.js';
+import { componentFailure } from '../componentFailure.js';
 import { STEWARD_UUID } from './shell.js';
 
 export const EXTENSION_ERROR = 'extension-error';
@@ -29,6 +30,8 @@ const EXTENSION_FILE = /\/gnome-shell\/extensions\/([^\s"'`:]+?)\//;
 // (gjs before 1.50), and gjs's dump after a critical: "#0   7ffc63a2ceb0 b   /path/file.js:333 (7fd0 @ 359)".
 const FRAME =
   /^\s*(?:(?:[gs]et )?[^\s@]*@(?:file:\/\/|resource:\/\/|~?\/)\S*:\d+(?::\d+)?|#\d+\s+(?:0x)?[\da-f]+\s+[bi]\s+\S+:\d+\s*\(.*\))\s*$/i;
+// gjs's own dump of a stack: "#0   7ffc63a2ceb0 b   /path/file.js:333 (7fd0 @ 359)".
+const GJS_DUMP_FRAME = /^\s*#\d+\s+(?:0x)?[\da-f]+\s+[bi]\s+\S+:\d+\s*\(.*\)\s*$/i;
 // gjs's heading of a dumped stack: "== Stack trace for context 0x55869671d900 ==".
 const STACK_HEADING = /^== Stack trace for context [\da-fx]+ ==$/;
 
@@ -99,7 +102,7 @@ export class ExtensionErrorDetector implements Detector {
       return [];
     }
     const pending = this.pendingStack.get(process);
-    if (!pending) return [];
+    if (!pending) return this.orphanDump(event, message);
     const ofStack = heading || FRAME.test(message);
     if (!ofStack || now - pending.at > STACK_FOLLOWS_MS) {
       this.pendingStack.delete(process);
@@ -110,6 +113,22 @@ export class ExtensionErrorDetector implements Detector {
     if (pending.attributed || !uuid || !validUuid(uuid)) return [];
     pending.attributed = true;
     return uuid === STEWARD_UUID ? [] : [this.report(event, { uuid, message: pending.message })];
+  }
+
+  /**
+   * A frame of gjs's dump ("#4 … /…/extensions/<uuid>/file.js:141 (…)") whose heading the journal lost: gjs dumps the
+   * running JavaScript's stack only on a critical or a crash, and its first frame in an extension's file names it.
+   */
+  private orphanDump(event: Parameters<typeof journalEvidence>[0], message: string): DetectorOutput[] {
+    const uuid = GJS_DUMP_FRAME.test(message) ? EXTENSION_FILE.exec(message)?.[1] : undefined;
+    if (!uuid || !validUuid(uuid) || uuid === STEWARD_UUID) return [];
+    this.pendingStack.set(event.entry.fields._PID ?? '', { at: event.at.getTime(), message, attributed: true });
+    return [this.report(event, { uuid, message: message.trim() })];
+  }
+
+  /** A line of the shell's that is an error of its own: claimed, so never unrecognised, and quiet. */
+  claims(event: WatchEvent): boolean {
+    return isJournal(event) && componentFailure('shell', event.entry, this.writers) !== null;
   }
 
   private report(event: Parameters<typeof journalEvidence>[0], { uuid, message }: ShellError): DetectorOutput {

@@ -26,6 +26,16 @@ export const queueName = z.string().regex(/^[\p{L}\p{N}_.@+-]{1,127}$/u, 'not a 
 
 const printerParams = z.object({ printer: queueName }).strict();
 type PrinterParams = z.infer<typeof printerParams>;
+/** The reason a stop gives, as the queue's state message shows it: cupsd keeps 255 bytes of it. */
+const pauseParams = printerParams.extend({ reason: z.string().min(1).max(255).optional() }).strict();
+type PauseParams = z.infer<typeof pauseParams>;
+/** cupsd's state message for a queue stopped without a reason (scheduler/ipp.c, stop_printer). */
+const PAUSED = 'Paused';
+/** The reason a queue was stopped for, where it has one of its own. */
+const reasonOf = (printer: PrinterState) =>
+  printer.state === PRINTER_STOPPED && printer.stateMessage !== '' && printer.stateMessage !== PAUSED
+    ? cleanLine(printer.stateMessage, 255)
+    : undefined;
 
 async function queue(cups: CupsClient, name: string): Promise<PrinterState> {
   let printers: PrinterState[];
@@ -96,13 +106,17 @@ export function printerActions(cups = new CupsClient()): ActionDefinition[] {
       };
     },
     async run({ printer }, context) {
+      // The reason it was stopped for goes back with the stop that undoes this.
+      const reason = reasonOf(await queue(cups, printer));
       await setEnabled(context, printer, true);
       return {
         summary: format(_('Resumed printer {printer}'), { printer }),
         undo: {
           action: 'printing.pause_printer',
-          params: { printer },
-          summary: format(_('Stop printer {printer} again'), { printer }),
+          params: { printer, ...(reason && { reason }) },
+          summary: reason
+            ? format(_('Stop printer {printer} again: {reason}'), { printer, reason })
+            : format(_('Stop printer {printer} again'), { printer }),
         },
       };
     },
@@ -111,25 +125,39 @@ export function printerActions(cups = new CupsClient()): ActionDefinition[] {
       return { ok: now.state !== PRINTER_STOPPED, observed: stateWords(now) };
     },
   };
-  const pause: ActionDefinition<PrinterParams> = {
+  const pause: ActionDefinition<PauseParams> = {
     name: 'printing.pause_printer',
     title: _('Stop a printer'),
-    params: printerParams,
+    params: pauseParams,
     risk: 'low',
     needsAuthorization: true,
     readOnly: false,
-    async preview({ printer }): Promise<Preview> {
+    async preview({ printer, reason }): Promise<Preview> {
       const now = await queue(cups, printer);
       return {
-        summary: format(_('Stop Printer {printer}'), { printer }),
+        summary: reason
+          ? format(_('Stop Printer {printer}: {reason}'), { printer, reason })
+          : format(_('Stop Printer {printer}'), { printer }),
         details: [stateWords(now), _('CUPS holds the jobs sent to it until it is resumed.')],
-        changesNothing: now.state === PRINTER_STOPPED,
+        changesNothing: now.state === PRINTER_STOPPED && (reason === undefined || now.stateMessage === reason),
       };
     },
-    async run({ printer }, context) {
+    async run({ printer, reason }, context) {
       await setEnabled(context, printer, false);
+      // cups-pk-helper stops a queue without a reason ("Paused"); cupsd's own Pause-Printer gives it back, where
+      // cupsd lets this user (its SystemGroup) ask.
+      const kept = reason
+        ? await cups.pausePrinter(printer, reason).then(
+            () => true,
+            () => false,
+          )
+        : true;
       return {
-        summary: format(_('Stopped printer {printer}'), { printer }),
+        summary: !kept
+          ? format(_('Stopped printer {printer}; CUPS did not let its reason be put back'), { printer })
+          : reason
+            ? format(_('Stopped printer {printer}: {reason}'), { printer, reason })
+            : format(_('Stopped printer {printer}'), { printer }),
         undo: {
           action: 'printing.resume_printer',
           params: { printer },
@@ -137,12 +165,57 @@ export function printerActions(cups = new CupsClient()): ActionDefinition[] {
         },
       };
     },
-    async verify({ printer }): Promise<Verification> {
+    async verify({ printer, reason }): Promise<Verification> {
       const now = await queue(cups, printer);
-      return { ok: now.state === PRINTER_STOPPED, observed: stateWords(now) };
+      return {
+        ok: now.state === PRINTER_STOPPED && (reason === undefined || now.stateMessage === reason),
+        observed: stateWords(now),
+      };
     },
   };
-  return [resume, pause, ...jobActions(cups)] as unknown as ActionDefinition[];
+  const info: ActionDefinition<PrinterParams> = {
+    name: 'info.printer',
+    title: _('Show a printer’s queue and why it is stopped'),
+    params: printerParams,
+    risk: 'low',
+    needsAuthorization: false,
+    readOnly: true,
+    async preview({ printer }): Promise<Preview> {
+      return {
+        summary: format(_('Show printer {printer}: its state, why it is stopped, its jobs'), { printer }),
+        details: await describeQueue(cups, printer),
+        changesNothing: false,
+      };
+    },
+    async run({ printer }) {
+      return {
+        summary: (await describeQueue(cups, printer)).join('\n'),
+        undo: { impossible: _('showing a printer changes nothing') },
+      };
+    },
+    verify() {
+      return Promise.resolve({ ok: true, observed: _('read the printer from CUPS') });
+    },
+  };
+  return [info, resume, pause, ...jobActions(cups)] as unknown as ActionDefinition[];
+}
+
+/** The queue as cupsd has it: its state and reason first (the reason is the administrator's or the backend's words). */
+async function describeQueue(cups: CupsClient, name: string): Promise<string[]> {
+  const printer = await queue(cups, name);
+  const jobs = await cups.jobs(name).catch(() => null);
+  return [
+    stateWords(printer),
+    ...(printer.reasons.length > 0
+      ? [format(_('CUPS’s reasons: {reasons}'), { reasons: printer.reasons.join(', ') })]
+      : []),
+    printer.acceptingJobs ? _('It accepts new jobs') : _('It does not accept new jobs'),
+    ...(jobs === null
+      ? [_('Its jobs could not be read')]
+      : jobs.length === 0
+        ? [_('No jobs wait in it')]
+        : jobs.map((job) => jobWords({ printer: name, job: job.id }, job))),
+  ];
 }
 
 const jobParams = z
@@ -261,5 +334,43 @@ function jobActions(cups: CupsClient): ActionDefinition<JobParams>[] {
     details: [],
     undo: 'printing.cancel_job',
   };
-  return [jobAction(cups, cancel, restart.summary), jobAction(cups, restart, cancel.summary)];
+  return [jobAction(cups, cancel, restart.summary), jobAction(cups, restart, cancel.summary), releaseAction(cups)];
+}
+
+/** job-state "held" (RFC 8011 §5.3.7). */
+const HELD = 4;
+
+/**
+ * printing.release_job: a job cupsd holds sent on, as GNOME Settings' print queue releases it (cups-pk-helper's
+ * JobSetHoldUntil "no-hold"). Once released the job goes to the printer, and one printed cannot be held again: no undo.
+ */
+function releaseAction(cups: CupsClient): ActionDefinition<JobParams> {
+  const words = (params: JobParams) => ({ job: String(params.job), printer: params.printer });
+  return {
+    name: 'printing.release_job',
+    title: _('Release a held print job'),
+    params: jobParams,
+    risk: 'low',
+    needsAuthorization: true,
+    readOnly: false,
+    async preview(params): Promise<Preview> {
+      const open = await openJob(cups, params);
+      return {
+        summary: format(_('Release job {job} on {printer}'), words(params)),
+        details: [jobWords(params, open), _('CUPS sends it to the printer.')],
+        changesNothing: open?.state !== HELD,
+      };
+    },
+    async run(params, context) {
+      await helperCall(context, 'JobSetHoldUntil', 'is', [params.job, 'no-hold']);
+      return {
+        summary: format(_('Released job {job} on {printer}'), words(params)),
+        undo: { impossible: _('A released job goes to the printer; once printed it cannot be held again') },
+      };
+    },
+    async verify(params): Promise<Verification> {
+      const open = await openJob(cups, params);
+      return { ok: open?.state !== HELD, observed: jobWords(params, open) };
+    },
+  };
 }

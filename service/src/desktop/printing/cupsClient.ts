@@ -7,6 +7,7 @@
 // answers are read within bounds (RFC 8011's sizes of names, texts and keywords) and a deadline; an answer outside
 // them is an UnexpectedAnswer, never used.
 import { request } from 'node:http';
+import { userInfo } from 'node:os';
 
 import { z } from 'zod';
 
@@ -55,7 +56,15 @@ export const PRINTER_ATTRIBUTES = [
 ];
 
 /** The events whose signals tell that a queue's state may have changed (cupsd's event names, subscriptions.c). */
-export const PRINTER_EVENTS = ['printer-state-changed', 'printer-stopped', 'printer-added', 'printer-deleted'];
+export const PRINTER_EVENTS = [
+  'printer-state-changed',
+  'printer-stopped',
+  'printer-added',
+  'printer-deleted',
+  // A job held or released changes what waits in a queue.
+  'job-created',
+  'job-state-changed',
+];
 
 const first = (attributes: Map<string, IppValue[]>, name: string) => attributes.get(name)?.[0];
 
@@ -95,6 +104,7 @@ export function printerFromAttributes(attributes: Map<string, IppValue[]>): Prin
     stateMessage: printer['printer-state-message']?.[0] ?? '',
     reasons: (printer['printer-state-reasons'] ?? []).filter((reason) => reason !== 'none'),
     acceptingJobs: printer['printer-is-accepting-jobs']?.[0] !== false,
+    heldJobs: [],
   };
 }
 
@@ -176,6 +186,23 @@ export class CupsClient {
     });
   }
 
+  /**
+   * Pause-Printer with a state message, as `cupsdisable -r` sends it: the queue stops and says why. cupsd's own
+   * policy decides who may (its SystemGroup, through the socket's peer credentials); a refusal is an IppError.
+   */
+  async pausePrinter(printer: string, message: string): Promise<void> {
+    await this.send(
+      OPERATION.pausePrinter,
+      [
+        { tag: TAG.uri, name: 'printer-uri', values: [`ipp://localhost/printers/${encodeURIComponent(printer)}`] },
+        { tag: TAG.text, name: 'printer-state-message', values: [message] },
+      ],
+      undefined,
+      [],
+      '/admin/',
+    );
+  }
+
   async cancelSubscription(id: number): Promise<void> {
     await this.send(OPERATION.cancelSubscription, [
       { tag: TAG.uri, name: 'printer-uri', values: ['ipp://localhost/'] },
@@ -188,20 +215,26 @@ export class CupsClient {
     operation: IppAttribute[],
     subscription?: IppAttribute[],
     alsoFine: number[] = [],
+    path = '/',
   ): Promise<IppMessage> {
     const groups = [
       operationAttributes(...operation, { tag: TAG.name, name: 'requesting-user-name', values: [this.user] }),
       ...(subscription ? [{ tag: GROUP.subscription, attributes: subscription }] : []),
     ];
     const body = encodeRequest({ code, requestId: ++this.requestId, groups });
-    const answer = decodeResponse(await this.post(code, body));
+    const answer = decodeResponse(await this.post(code, body, path));
     if (!isSuccess(answer.code) && !alsoFine.includes(answer.code))
       throw new IppError(`cupsd refused operation 0x${code.toString(16)}: status 0x${answer.code.toString(16)}`);
     return answer;
   }
 
-  /** Posts `body`; cupsd's whole answer, within MAX_ANSWER_BYTES and the deadline (cupsd is then stuck). */
-  private async post(code: number, body: Buffer): Promise<Buffer> {
+  /**
+   * Posts `body`; cupsd's whole answer, within MAX_ANSWER_BYTES and the deadline (cupsd is then stuck). Where cupsd
+   * asks who is calling (HTTP 401) and takes the domain socket's peer credentials, it is sent again naming this
+   * process's user, as libcups does: cupsd checks the name against the socket's peer.
+   */
+  private async post(code: number, body: Buffer, path: string, peerCred = false): Promise<Buffer> {
+    const authorization = peerCred ? { Authorization: `PeerCred ${userInfo().username}` } : {};
     const operation = `IPP operation 0x${code.toString(16)}`;
     const end = peerWaits.begin(CUPSD, operation);
     let late = false;
@@ -210,9 +243,14 @@ export class CupsClient {
         const outgoing = request(
           {
             socketPath: this.socketPath,
-            path: '/',
+            path,
             method: 'POST',
-            headers: { 'Content-Type': 'application/ipp', 'Content-Length': body.length, Host: 'localhost' },
+            headers: {
+              'Content-Type': 'application/ipp',
+              'Content-Length': body.length,
+              Host: 'localhost',
+              ...authorization,
+            },
           },
           (response) => {
             const chunks: Buffer[] = [];
@@ -223,11 +261,13 @@ export class CupsClient {
                 return outgoing.destroy(new IppError(`cupsd answered more than ${MAX_ANSWER_BYTES} bytes`));
               chunks.push(chunk);
             });
-            response.on('end', () =>
-              response.statusCode === 200
-                ? resolve(Buffer.concat(chunks))
-                : reject(new IppError(`cupsd answered HTTP ${response.statusCode ?? '?'}`)),
-            );
+            response.on('end', () => {
+              const offered = String(response.headers['www-authenticate'] ?? '');
+              if (response.statusCode === 401 && !peerCred && /\bPeerCred\b/.test(offered))
+                resolve(this.post(code, body, path, true));
+              else if (response.statusCode === 200) resolve(Buffer.concat(chunks));
+              else reject(new IppError(`cupsd answered HTTP ${response.statusCode ?? '?'}`));
+            });
             response.on('error', reject);
           },
         );

@@ -1,16 +1,22 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-// printer-problem: CUPS's scheduler says a print job or a queue failed. Only cupsd's own lines count, as
+// printer-problem: CUPS's scheduler says a print job or a queue failed. cupsd's own lines count, as
 // findings/writers.ts proves them (CUPS's installed cupsd, as root, in cups.service): the backends and filters it
 // runs speak through it, their stderr becoming its "[Job 42] …" lines, so a line no other process can fake says
-// what the backend or filter said.
+// what the backend or filter said. The printing stack's other components (the backends that log themselves,
+// cups-browsed, colord, cups-pk-helper, the kernel's USB printer driver) count where their error names its cause
+// (componentFailure.ts: an errno, an IPP reason ending in "-error", a D-Bus error), and cups.service and
+// cups-browsed.service failing are this kind's too (componentUnits.ts).
 
 import { Bursts } from '../../findings/detectors/bursts.js';
-import { isJournal, journalEvidence } from '../../findings/detectors/journal.js';
+import { isJournal, isSystemManager, type JournalEvent, journalEvidence } from '../../findings/detectors/journal.js';
 import type { Detector, DetectorOutput, FindingReport } from '../../findings/types.js';
 import type { Writers } from '../../findings/writers.js';
 import { _, format } from '../../i18n.js';
 import type { WatchEvent } from '../../watch/events.js';
+import { componentFailure } from '../componentFailure.js';
+import { lineLevel } from '../componentLines.js';
+import { ComponentUnitDetector } from '../componentUnits.js';
 
 export const PRINTER_PROBLEM = 'printer-problem';
 
@@ -21,6 +27,8 @@ const MAX_JOBS = 512;
 /** LOG_ERR: cupsd logs a backend's or filter's "ERROR:" line at this level (job.c, update_job). */
 const LOG_ERR = 3;
 
+// cupsd's error_log, where a report copies it from: "E [17/Mar/2021:10:00:00 +0100] " (log.c, cupsdLogMessage).
+const ERROR_LOG_PREFIX = /^[EWIDdCAX] \[[^\]]*\] /;
 // log.c: cupsdLogJob prefixes "[Job %d] ", cupsdLogPrinter "[Printer %s] ".
 const JOB_PREFIX = /^\[Job (\d+)\] /;
 const PRINTER_PREFIX = /^\[Printer ([^\]\s]+)\] /;
@@ -124,12 +132,31 @@ export class PrinterProblemDetector implements Detector {
   readonly kinds = [PRINTER_PROBLEM];
   private readonly bursts = new Bursts(BURST_QUIET_MS, false);
   private readonly jobPrinters = new Map<string, string>();
+  /** cups.service and cups-browsed.service failing, from their manager's lines and systemd's D-Bus state. */
+  private readonly units: ComponentUnitDetector;
 
-  constructor(private readonly writers: Writers) {}
+  constructor(private readonly writers: Writers) {
+    this.units = new ComponentUnitDetector('printing', PRINTER_PROBLEM, writers);
+  }
 
   detect(event: WatchEvent): DetectorOutput[] {
-    if (!isJournal(event) || this.writers.provenWriter(event.entry)?.name !== 'cupsd') return [];
-    const { message, priority } = event.entry;
+    if (!isJournal(event) || isSystemManager(event.entry)) return this.units.detect(event);
+    const writer = this.writers.provenWriter(event.entry)?.name;
+    if (writer === 'cupsd') return this.cupsdLine(event);
+    const failure = componentFailure('printing', event.entry, this.writers);
+    if (!failure?.raise) return [];
+    const printer = queueOfUri(event.entry.fields.URI) ?? '';
+    return this.report(event, printer, undefined, { what: failure.title, severity: failure.severity }, true);
+  }
+
+  /** A printing component's error line that names no cause is still this kind's: claimed, never unrecognised. */
+  claims(event: WatchEvent): boolean {
+    return isJournal(event) && componentFailure('printing', event.entry, this.writers) !== null;
+  }
+
+  private cupsdLine(event: JournalEvent): DetectorOutput[] {
+    const message = event.entry.message.replace(ERROR_LOG_PREFIX, '');
+    const priority = lineLevel(event.entry);
     const job = JOB_PREFIX.exec(message);
     const printerLine = job ? null : PRINTER_PREFIX.exec(message);
     const text = message.slice((job ?? printerLine)?.[0].length ?? 0);
@@ -147,8 +174,24 @@ export class PrinterProblemDetector implements Detector {
       this.jobPrinters.delete(jobId);
       return printer ? [{ resolve: { kind: PRINTER_PROBLEM, subject: printer, at: event.at } }] : [];
     }
-    const failure = failureOf(text, priority, Boolean(job ?? printerLine));
+    const failure = failureOf(text, priority, Boolean(job ?? printerLine)) ?? this.generic(event);
     if (!failure) return [];
+    return this.report(event, printer, jobId, failure, false);
+  }
+
+  /** cupsd's own error about itself or a printer that names its cause (an errno, an IPP "-error" reason). */
+  private generic(event: JournalEvent): Failure | null {
+    const failure = componentFailure('printing', event.entry, this.writers);
+    return failure?.raise ? { what: failure.title, severity: failure.severity } : null;
+  }
+
+  private report(
+    event: JournalEvent,
+    printer: string | undefined,
+    jobId: string | undefined,
+    failure: Failure,
+    whole: boolean,
+  ): DetectorOutput[] {
     // Without a queue's name the finding is about printing on this machine: CUPS's queue names are never empty.
     const subject = printer ?? '';
     if (!this.bursts.starts(subject, event.at)) return [];
@@ -156,7 +199,7 @@ export class PrinterProblemDetector implements Detector {
       kind: PRINTER_PROBLEM,
       severity: failure.severity,
       subject,
-      title: printerTitle(printer, jobId, failure.what),
+      title: whole ? failure.what : printerTitle(printer, jobId, failure.what),
       evidence: [journalEvidence(event)],
       at: event.at,
     };

@@ -22,6 +22,7 @@ export const TAG = {
 /** The operations Steward uses: RFC 8011, RFC 3995 and CUPS's own (cups/ipp.h). */
 export const OPERATION = {
   getJobs: 0x000a,
+  pausePrinter: 0x0010,
   createPrinterSubscriptions: 0x0016,
   cancelSubscription: 0x001b,
   getSubscriptions: 0x0019,

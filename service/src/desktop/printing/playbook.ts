@@ -14,6 +14,7 @@ import {
   type ProposalDraft,
 } from '../../fixes/playbookSteps.js';
 import { _, format } from '../../i18n.js';
+import { HELD_EVIDENCE } from './stateDetector.js';
 
 // cupsd's job log (log.c, cupsdLogJob) prefixes "[Job 42] "; a filter's program lives under …/cups/filter/.
 const FILTER_FAILED = /^\[Job (\d{1,10})\] .*(?:\/cups\/filter\/|due to filter errors)/;
@@ -27,15 +28,61 @@ function jobAFilterFailedOn(finding: FindingWithEvidence): number | undefined {
   return ids.at(-1);
 }
 
+/** The held job the queue's state named last, where the latest evidence is that state. */
+function heldJob(finding: FindingWithEvidence): number | undefined {
+  const latest = finding.evidence.at(-1);
+  const id = latest?.kind === 'text' && latest.text.startsWith(`${HELD_EVIDENCE}: `) ? /\d+/.exec(latest.text) : null;
+  return id ? Number(id[0]) : undefined;
+}
+
+/**
+ * A queue whose own state (cupsd over IPP) is the latest evidence: the queue's state and its reason shown first,
+ * in cupsd's words (an administrator's reason, or the backend's error), then the change: resuming it, or releasing
+ * the job it holds.
+ */
+function fromState(finding: FindingWithEvidence): ProposalDraft {
+  const printer = finding.subject;
+  const job = heldJob(finding);
+  return {
+    title:
+      job === undefined
+        ? format(_('Resume printer {printer}'), { printer })
+        : format(_('Release job {job} on {printer}'), { printer, job: String(job) }),
+    explanation: format(_('{title}. {advice}'), {
+      title: finding.title,
+      advice:
+        job === undefined
+          ? _(
+              'The first step shows why the queue was stopped, in the words of whoever stopped it (an administrator, ' +
+                'or the print system after the printer failed): read it before you resume. Undoing the resume ' +
+                'stops the queue again with the same reason.',
+            )
+          : _(
+              'The print system holds the job until someone releases it (a print set for later, or one held by ' +
+                'hand): the first step shows the queue and its jobs. Releasing it sends it to the printer.',
+            ),
+    }),
+    actions: [
+      { name: 'info.printer', params: { printer } },
+      job === undefined
+        ? { name: 'printing.resume_printer', params: { printer } }
+        : { name: 'printing.release_job', params: { printer, job } },
+    ],
+  };
+}
+
 export const printerProblemPlaybook: Playbook = (finding: FindingWithEvidence): Promise<ProposalDraft> => {
   const printer = finding.subject;
+  if (printer && finding.evidence.at(-1)?.kind === 'text') return Promise.resolve(fromState(finding));
   const job = printer ? jobAFilterFailedOn(finding) : undefined;
-  const changes: CandidateAction[] = printer
-    ? [
-        ...(job === undefined ? [] : [{ name: 'printing.cancel_job', params: { printer, job } }]),
-        { name: 'printing.resume_printer', params: { printer } },
-      ]
-    : [];
+  // A queue of cupsd's has a name; a unit's failure (cups.service) names none to resume.
+  const changes: CandidateAction[] =
+    printer && !printer.endsWith('.service')
+      ? [
+          ...(job === undefined ? [] : [{ name: 'printing.cancel_job', params: { printer, job } }]),
+          { name: 'printing.resume_printer', params: { printer } },
+        ]
+      : [];
   return Promise.resolve({
     title: printer ? format(_('Look at why printer {printer} failed'), { printer }) : _('Look at why printing failed'),
     explanation: format(_('{title}. {advice}'), {

@@ -18,6 +18,9 @@ import type { EventSource, WatchEvent } from '../../watch/events.js';
 import { CupsClient } from './cupsClient.js';
 import type { PrinterState } from './state.js';
 
+/** job-state "held" (RFC 8011 §5.3.7). */
+const JOB_HELD = 4;
+
 export const NOTIFIER = { path: '/org/cups/cupsd/Notifier', interface: 'org.cups.cupsd.Notifier' } as const;
 /** The printer signals' arguments (notifier/dbus.c): text, printer-uri, printer-name, state, reasons, accepting. */
 const PRINTER_SIGNAL = 'sssusb';
@@ -40,7 +43,8 @@ const sameState = (a: PrinterState, b: PrinterState) =>
   a.state === b.state &&
   a.stateMessage === b.stateMessage &&
   a.acceptingJobs === b.acceptingJobs &&
-  a.reasons.join(',') === b.reasons.join(',');
+  a.reasons.join(',') === b.reasons.join(',') &&
+  a.heldJobs.join(',') === b.heldJobs.join(',');
 
 export class PrinterSource implements EventSource {
   readonly name = 'printers';
@@ -168,7 +172,10 @@ export class PrinterSource implements EventSource {
       return;
     }
     const at = new Date();
-    for (const printer of printers) {
+    for (const queue of printers) {
+      // The jobs it holds: a job held until someone releases it waits there for good.
+      const jobs = await this.cups.jobs(queue.name).catch(() => []);
+      const printer = { ...queue, heldJobs: jobs.filter((job) => job.state === JOB_HELD).map((job) => job.id) };
       const before = this.known.get(printer.name);
       this.known.set(printer.name, printer);
       if (!before || !sameState(before, printer)) emit({ type: 'desktop', at, desktop: { kind: 'printer', printer } });

@@ -9,6 +9,8 @@ export interface PrinterState {
   stateMessage: string;
   reasons: string[];
   acceptingJobs: boolean;
+  /** The ids of its jobs cupsd holds (job-state 4: held until a time, or until someone releases them). */
+  heldJobs: number[];
 }
 
 /** One job of a queue that has not ended, as IPP's Get-Jobs tells it. */

@@ -1,8 +1,11 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-// printer-problem from the queues' own state, as cupsd answers over IPP: a queue cupsd stopped (printer-state 5)
-// holds every job sent to it until someone resumes it. A queue paused by hand is not a problem: cupsd's
-// Pause-Printer leaves the state message "Paused" (scheduler/ipp.c, stop_printer).
+// printer-problem from the queues' own state, as cupsd answers over IPP:
+// - a queue stopped (printer-state 5) holds every job sent to it until someone resumes it: by cupsd after its
+//   backend failed, or by an administrator who gave a reason (cupsdisable -r "…": the state message says it). One
+//   paused by hand without a reason is not a problem: cupsd's Pause-Printer leaves the state message "Paused"
+//   (scheduler/ipp.c, stop_printer);
+// - a job cupsd holds (job-state 4: printing set for later, or held until someone releases it) waits for good.
 import type { Detector, DetectorOutput } from '../../findings/types.js';
 import { _, format } from '../../i18n.js';
 import type { WatchEvent } from '../../watch/events.js';
@@ -15,6 +18,8 @@ const PAUSED_BY_HAND = 'Paused';
 
 const stoppedByCups = (printer: PrinterState) =>
   printer.state === PRINTER_STOPPED && printer.stateMessage !== PAUSED_BY_HAND;
+/** The evidence's words for a held job, in IPP's own names (not translated: they are its API's). */
+export const HELD_EVIDENCE = 'CUPS: job-state held';
 
 export class PrinterStoppedDetector implements Detector {
   readonly kinds = [PRINTER_PROBLEM];
@@ -22,7 +27,7 @@ export class PrinterStoppedDetector implements Detector {
   detect(event: WatchEvent): DetectorOutput[] {
     if (event.type !== 'desktop' || event.desktop.kind !== 'printer') return [];
     const { printer } = event.desktop;
-    if (!stoppedByCups(printer)) return [{ resolve: { kind: PRINTER_PROBLEM, subject: printer.name, at: event.at } }];
+    if (!stoppedByCups(printer)) return this.held(printer, event.at);
     const reasons = printer.reasons.join(', ');
     const title = printer.stateMessage
       ? format(_('Printer {printer} is stopped: {message}'), { printer: printer.name, message: printer.stateMessage })
@@ -44,6 +49,27 @@ export class PrinterStoppedDetector implements Detector {
             },
           ],
           at: event.at,
+        },
+      },
+    ];
+  }
+
+  /** A running queue with a job cupsd holds: the job waits until someone releases it. */
+  private held(printer: PrinterState, at: Date): DetectorOutput[] {
+    const [job] = printer.heldJobs;
+    if (job === undefined) return [{ resolve: { kind: PRINTER_PROBLEM, subject: printer.name, at } }];
+    return [
+      {
+        report: {
+          kind: PRINTER_PROBLEM,
+          severity: 'warning',
+          subject: printer.name,
+          title: format(_('Printer {printer} holds job {job}: it waits until it is released'), {
+            printer: printer.name,
+            job: String(job),
+          }),
+          evidence: [{ kind: 'text', text: `${HELD_EVIDENCE}: ${printer.heldJobs.join(', ')}`, at }],
+          at,
         },
       },
     ];

@@ -6,11 +6,13 @@
 // helper and login(1) as root; the lock screens running as the session's user; unix_chkpwd, the setgid helper
 // pam_unix runs to check a password for a process that is not root, as the session's user; systemd-homed in its
 // unit. Their PAM modules speak through pam_syslog as "pam_module(service:type): …", read by that structure.
-import { isJournal, journalEvidence } from '../../findings/detectors/journal.js';
+import { isJournal, isSystemManager, journalEvidence } from '../../findings/detectors/journal.js';
 import type { Detector, DetectorOutput } from '../../findings/types.js';
 import type { Writers } from '../../findings/writers.js';
 import { _, format } from '../../i18n.js';
 import type { JournalEntry, WatchEvent } from '../../watch/events.js';
+import { componentFailure } from '../componentFailure.js';
+import { ComponentUnitDetector } from '../componentUnits.js';
 import { isDesktopPamService, PAM_LINE } from './pam.js';
 
 export const SIGN_IN_FAILURE = 'sign-in-failure';
@@ -26,6 +28,26 @@ const PAM_HOSTS = new Set(['gdm', 'lightdm', 'sddm', 'login', 'screen-locker']);
 // fingerprint or smartcard login does), and its "N more authentication failures" summary (each was told before).
 const PAM_FAILURE =
   /authentication failure;|login failures|temporarily locked|^Failed to |\b(?:denied|incorrect|locked)\b/i;
+// PAM's own return codes as pam_strerror words them (libpam/pam_strerror.c), which modules print with the code:
+// pam_sss's "received for user alice: 7 (Authentication failure)", pam_systemd_home's "… : Authentication token is no
+// longer valid; new one required". The ones that refuse a sign-in.
+const PAM_ERRORS = new RegExp(
+  [
+    'Authentication failure',
+    'User not known to the underlying authentication module',
+    'Authentication token is no longer valid; new one required',
+    'Authentication service cannot retrieve authentication info',
+    'Have exhausted maximum number of retries for service',
+    'User account has expired',
+    'Insufficient credentials to access authentication data',
+    'Authentication information cannot be recovered',
+    'Authentication token expired',
+    'Authentication token lock busy',
+  ]
+    .map((text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('|'),
+  'i',
+);
 const PAM_NOT_A_FAILURE = /conversation failed|could not identify password|more authentication failures/;
 // gnome-keyring's PAM module (pam/gkr-pam-module.c) logs as "gkr-pam: …": "couldn't unlock the login keyring.",
 // "the password for the login keyring was invalid.", "gnome-keyring-daemon failed to start correctly, exit code: 1",
@@ -56,7 +78,8 @@ function pamFailure(entry: JournalEntry): Failure | null {
   const pam = PAM_LINE.exec(entry.message);
   if (!pam) return null;
   const [, module = '', service = '', , text = ''] = pam;
-  if (!isDesktopPamService(service) || !PAM_FAILURE.test(text) || PAM_NOT_A_FAILURE.test(text)) return null;
+  const refused = PAM_FAILURE.test(text) || PAM_ERRORS.test(text);
+  if (!isDesktopPamService(service) || !refused || PAM_NOT_A_FAILURE.test(text)) return null;
   const locked = module === 'pam_faillock' || /temporarily locked/.test(text);
   return {
     subject: userIn(text) ?? service,
@@ -99,21 +122,43 @@ function title(failure: Failure): string {
 
 export class SignInFailureDetector implements Detector {
   readonly kinds = [SIGN_IN_FAILURE];
+  /** The display managers', systemd-homed's and fprintd's units failing. */
+  private readonly units: ComponentUnitDetector;
 
-  constructor(private readonly writers: Writers) {}
+  constructor(private readonly writers: Writers) {
+    this.units = new ComponentUnitDetector('sign-in', SIGN_IN_FAILURE, writers, 'warning');
+  }
 
   detect(event: WatchEvent): DetectorOutput[] {
-    if (!isJournal(event)) return [];
+    if (!isJournal(event) || isSystemManager(event.entry)) return this.units.detect(event);
     const failure = signInFailure(event.entry, this.writers);
-    if (!failure) return [];
+    if (failure)
+      return this.report(event, failure.subject, title(failure), failure.what === 'password' ? 'info' : 'warning');
+    // The sign-in programs' other errors that name their cause (fprintd's D-Bus errors, the keyring's device errors).
+    const other = componentFailure('sign-in', event.entry, this.writers);
+    if (!other?.raise) return [];
+    return this.report(event, this.writers.provenWriter(event.entry)?.name ?? other.component, other.title, 'warning');
+  }
+
+  /** A sign-in component's error line that names nothing above is still this kind's: claimed, never unrecognised. */
+  claims(event: WatchEvent): boolean {
+    return isJournal(event) && componentFailure('sign-in', event.entry, this.writers) !== null;
+  }
+
+  private report(
+    event: Extract<WatchEvent, { type: 'journal' }>,
+    subject: string,
+    text: string,
+    // A lock-out or a keyring that stays locked keeps hurting; one mistyped password does not.
+    severity: 'info' | 'warning',
+  ): DetectorOutput[] {
     return [
       {
         report: {
           kind: SIGN_IN_FAILURE,
-          // A lock-out or a keyring that stays locked keeps hurting; one mistyped password does not.
-          severity: failure.what === 'password' ? 'info' : 'warning',
-          subject: failure.subject,
-          title: title(failure),
+          severity,
+          subject,
+          title: text,
           evidence: [journalEvidence(event)],
           at: event.at,
         },

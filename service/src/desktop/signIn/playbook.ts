@@ -7,14 +7,37 @@ import type { FindingWithEvidence } from '../../findings/store.js';
 import { logsStep, OWN_LINES, type Playbook, type ProposalDraft } from '../../fixes/playbookSteps.js';
 import { _, format } from '../../i18n.js';
 
+/** The subject of a login keyring gkr-pam could not unlock (detector.ts). */
+const LOGIN_KEYRING = 'login keyring';
+
+/**
+ * The login keyring not unlocked at sign-in: the password typed to sign in is not the keyring's. Explained; nothing
+ * is changed (a keyring's password is the person's to change, in Passwords and Keys).
+ */
+const keyringLocked = (finding: FindingWithEvidence): ProposalDraft => ({
+  title: _('See why the login keyring stayed locked'),
+  explanation: format(_('{title}. {advice}'), {
+    title: finding.title,
+    advice: _(
+      'Your login password and the login keyring’s password differ: the keyring is unlocked with the password you ' +
+        'sign in with, and that no longer opens it (the login password was changed outside GNOME, or the keyring ' +
+        'has a password of its own). Apps then ask for the keyring’s old password. In Passwords and Keys you can ' +
+        'give the login keyring your login password, so that signing in unlocks it again. Nothing is changed here.',
+    ),
+  }),
+  actions: [logsStep(finding, undefined, OWN_LINES)],
+});
+
 export const signInFailurePlaybook: Playbook = (finding: FindingWithEvidence): Promise<ProposalDraft> =>
-  Promise.resolve({
-    title: _('See why signing in failed'),
-    explanation: format(_('{title}. {advice}'), {
-      title: finding.title,
-      advice: _(
-        'The sign-in program’s own log lines around it tell which user was tried, how often, and which part refused. A mistyped password is harmless; attempts you did not make are not.',
-      ),
-    }),
-    actions: [logsStep(finding, undefined, OWN_LINES)],
-  });
+  finding.subject === LOGIN_KEYRING
+    ? Promise.resolve(keyringLocked(finding))
+    : Promise.resolve({
+        title: _('See why signing in failed'),
+        explanation: format(_('{title}. {advice}'), {
+          title: finding.title,
+          advice: _(
+            'The sign-in program’s own log lines around it tell which user was tried, how often, and which part refused. A mistyped password is harmless; attempts you did not make are not.',
+          ),
+        }),
+        actions: [logsStep(finding, undefined, OWN_LINES)],
+      });

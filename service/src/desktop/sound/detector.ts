@@ -8,101 +8,89 @@
 // - the audio daemons themselves, in their own units, saying a device could not be opened or is gone (lines.ts);
 // - the kernel's sound drivers saying a card did not come up (no codec, SOF firmware or topology missing).
 // A unit's finding resolves when systemd says the unit runs again.
+import { isCoredumpRecord } from '../../findings/detectors/coredump.js';
 import {
   isJournal,
   isKernel,
   isSystemManager,
   type JournalEvent,
   journalEvidence,
-  unitOf,
 } from '../../findings/detectors/journal.js';
-import { parseUnitFailure, unitFailureTitle } from '../../findings/detectors/unitFailed.js';
 import type { Detector, DetectorOutput, Evidence } from '../../findings/types.js';
 import type { Writers } from '../../findings/writers.js';
+import { _, format } from '../../i18n.js';
 import type { WatchEvent } from '../../watch/events.js';
+import { componentFailure } from '../componentFailure.js';
+import { ComponentUnitDetector } from '../componentUnits.js';
 import { daemonProblem, type DeviceProblem, kernelProblem } from './lines.js';
-import { audioDaemonOf, isAudioUnit } from './units.js';
+import { AUDIO_DAEMONS, audioDaemonOf } from './units.js';
 
 export const SOUND_UNAVAILABLE = 'sound-unavailable';
 
-// "pipewire.service: Main process exited, code=exited, status=255/EXCEPTION": how it ended, for the title.
-const PROCESS_EXITED = /^(\S+): Main process exited, code=(exited|killed|dumped),? status=(\d+)(?:\/(\w+))?/i;
-// systemd's catalogued "A start job … has finished successfully" (JOB_RESULT=done): the unit runs again.
-const MESSAGE_JOB_DONE = '39f53479d3a045ac8e11786248231fbf';
-// The result line and the job's "Failed to start" come together: one report for both.
-const SAME_FAILURE_MS = 2000;
+// The device a sound daemon's line names: an ALSA device ("hw:0,3", "front:1"), a PipeWire node or card
+// ("alsa_output.pci-0000_00_1f.3.analog-stereo", "bluez_card.AC_80_0A_2E_8E_1D").
+const SOUND_DEVICE =
+  /\b((?:hw|plughw|front|surround\d+|iec958|hdmi|sysdefault|dmix|dsnoop):[\w,]+|(?:alsa|bluez)_(?:output|input|card)\.[\w.:-]+)/;
 
 export class SoundUnavailableDetector implements Detector {
   readonly kinds = [SOUND_UNAVAILABLE];
-  /** How each audio unit's main process last ended ("exit code 255", "signal ABRT"), for the title. */
-  private readonly lastExit = new Map<string, string>();
-  private readonly lastReport = new Map<string, number>();
-  /** Units reported failed, so that a journal's "Started …" resolves only those and healthy logs stay silent. */
-  private readonly failed = new Set<string>();
+  /** The audio daemons' units failing, from their manager's lines and systemd's D-Bus state. */
+  private readonly units: ComponentUnitDetector;
 
-  constructor(private readonly writers: Writers) {}
+  constructor(private readonly writers: Writers) {
+    this.units = new ComponentUnitDetector('sound', SOUND_UNAVAILABLE, writers);
+  }
 
   detect(event: WatchEvent): DetectorOutput[] {
-    if (event.type === 'unit') {
-      if (!isAudioUnit(event.state.unit)) return [];
-      if (event.state.activeState === 'active') {
-        this.failed.delete(event.state.unit);
-        return [{ resolve: { kind: SOUND_UNAVAILABLE, subject: event.state.unit, at: event.at } }];
-      }
-      return this.unitFailure(event);
-    }
-    if (!isJournal(event)) return [];
+    if (!isJournal(event)) return this.units.detect(event);
     const { entry } = event;
     if (isSystemManager(entry) || this.writers.provenWriter(entry)?.name === 'user-manager')
-      return this.managerLine(event);
+      return this.units.detect(event);
     if (isKernel(entry)) return this.deviceLine(event, kernelProblem(entry), undefined);
+    if (isCoredumpRecord(entry.fields)) return this.daemonCrash(event);
     const daemon = audioDaemonOf(entry, this.writers);
-    return daemon ? this.deviceLine(event, daemonProblem(daemon.program, entry), daemon.unit) : [];
+    const problem = daemon ? daemonProblem(daemon.program, entry) : null;
+    return this.deviceLine(event, problem, daemon?.unit);
   }
 
-  private managerLine(event: JournalEvent): DetectorOutput[] {
-    const { entry } = event;
-    const exited = PROCESS_EXITED.exec(entry.message);
-    const exitedUnit = exited ? (unitOf(entry) ?? exited[1]) : undefined;
-    if (exited && exitedUnit && isAudioUnit(exitedUnit)) {
-      const ended = exited[2] === 'exited' ? `exit code ${exited[3]}` : `signal ${exited[4] ?? exited[3]}`;
-      this.lastExit.set(exitedUnit, ended);
-      return [];
-    }
-    const started = this.startedUnit(event);
-    if (started && this.failed.delete(started))
-      return [{ resolve: { kind: SOUND_UNAVAILABLE, subject: started, at: event.at } }];
-    if (started) return [];
-    return this.unitFailure(event);
+  /**
+   * systemd-coredump's record of an audio daemon of this session dumping core: its installed program, the session's
+   * user's process. The coredump finding says where it crashed; this one that the session has no sound.
+   */
+  private daemonCrash(event: JournalEvent): DetectorOutput[] {
+    const { COREDUMP_EXE: exe, COREDUMP_UID: uid } = event.entry.fields;
+    if (uid !== String(this.writers.sessionUid)) return [];
+    const daemon = AUDIO_DAEMONS.find((candidate) => this.writers.isProgramOf(candidate.program, exe));
+    if (!daemon) return [];
+    const title = format(_('{program} crashed: the session has no sound until it runs again'), {
+      program: daemon.program,
+    });
+    return [this.report(daemon.unit, title, journalEvidence(event), event.at)];
   }
 
-  private unitFailure(event: WatchEvent): DetectorOutput[] {
-    const failure = parseUnitFailure(event);
-    if (!failure || !isAudioUnit(failure.unit)) return [];
-    const previous = this.lastReport.get(failure.unit);
-    const repeat = previous !== undefined && event.at.getTime() - previous < SAME_FAILURE_MS;
-    // The job's "Failed to start" and the D-Bus state repeat the result line of the same moment.
-    if (repeat && (failure.jobMessage || failure.restates || failure.evidence.kind !== 'journal')) return [];
-    this.lastReport.set(failure.unit, event.at.getTime());
-    this.failed.add(failure.unit);
-    const exit = failure.exit ?? this.lastExit.get(failure.unit);
-    return [this.report(failure.unit, unitFailureTitle({ ...failure, exit }), failure.evidence, event.at)];
+  /** A component's error line that names no device problem of its own is still the sound kind's. */
+  claims(event: WatchEvent): boolean {
+    return isJournal(event) && componentFailure('sound', event.entry, this.writers) !== null;
   }
 
   private deviceLine(event: JournalEvent, problem: DeviceProblem | null, unit: string | undefined): DetectorOutput[] {
-    if (!problem) return [];
-    const subject = problem.device ?? unit;
-    return subject ? [this.report(subject, problem.title, journalEvidence(event), event.at)] : [];
+    if (problem) {
+      const subject = problem.device ?? unit;
+      if (subject) return [this.report(subject, problem.title, journalEvidence(event), event.at)];
+    }
+    const failure = componentFailure('sound', event.entry, this.writers);
+    if (!failure?.raise) return [];
+    const subject = failure.device ?? SOUND_DEVICE.exec(event.entry.message)?.[1] ?? unit ?? failure.component;
+    return [this.report(subject, failure.title, journalEvidence(event), event.at, failure.severity)];
   }
 
-  private report(subject: string, title: string, evidence: Evidence, at: Date): DetectorOutput {
-    return { report: { kind: SOUND_UNAVAILABLE, severity: 'error', subject, title, evidence: [evidence], at } };
-  }
-
-  private startedUnit(event: JournalEvent): string | undefined {
-    const { MESSAGE_ID: id, JOB_TYPE: type, JOB_RESULT: result } = event.entry.fields;
-    if (id !== MESSAGE_JOB_DONE || type !== 'start' || result !== 'done') return undefined;
-    const unit = unitOf(event.entry);
-    return unit && isAudioUnit(unit) ? unit : undefined;
+  private report(
+    subject: string,
+    title: string,
+    evidence: Evidence,
+    at: Date,
+    severity: 'warning' | 'error' = 'error',
+  ): DetectorOutput {
+    return { report: { kind: SOUND_UNAVAILABLE, severity, subject, title, evidence: [evidence], at } };
   }
 }

@@ -8,10 +8,13 @@ import type { AudioNode, SoundState } from './state.js';
 
 const NODE = 'PipeWire:Interface:Node';
 const METADATA = 'PipeWire:Interface:Metadata';
+const LINK = 'PipeWire:Interface:Link';
 const SINK_CLASSES = new Set(['Audio/Sink', 'Audio/Duplex']);
 const SOURCE_CLASSES = new Set(['Audio/Source', 'Audio/Source/Virtual', 'Audio/Duplex']);
 /** A program's stream that records; `stream.capture.sink` marks one that records an output instead. */
 const CAPTURE_STREAM = 'Stream/Input/Audio';
+/** A program's stream that plays. */
+const PLAYBACK_STREAM = 'Stream/Output/Audio';
 /** The keys of the `default` metadata (subject 0) that name devices, and the state's field each fills. */
 const DEFAULT_KEYS = {
   'default.audio.sink': 'defaultSink',
@@ -45,13 +48,35 @@ export function nodeNameOf(value: unknown): string | undefined {
 /** Whether pw-dump's element may matter here, judged from its text before it is parsed. */
 export function mayMatter(element: string): boolean {
   // A removal is `{ "id": 36, "info": null }`: short; nodes and metadata name their type.
-  return element.length < 200 || element.includes(NODE) || element.includes(METADATA);
+  return element.length < 200 || element.includes(NODE) || element.includes(METADATA) || element.includes(LINK);
+}
+
+/**
+ * The node's mute and volume from its Props (pw-dump's info.params.Props), where it has them. An adapter node lists
+ * its own Props and its follower's: muted if either is, as loud as the quieter of the two (each its loudest channel).
+ */
+function levels(info: unknown): { mute?: boolean; volume?: number } {
+  const params = isObject(info) && isObject(info.params) ? info.params : undefined;
+  const all = params && Array.isArray(params.Props) ? (params.Props as unknown[]).filter(isObject) : [];
+  const found: { mute?: boolean; volume?: number } = {};
+  for (const props of all) {
+    if (typeof props.mute === 'boolean') found.mute = (found.mute ?? false) || props.mute;
+    const channels = Array.isArray(props.channelVolumes)
+      ? props.channelVolumes.filter((value): value is number => typeof value === 'number' && Number.isFinite(value))
+      : [];
+    if (channels.length > 0) found.volume = Math.min(found.volume ?? Infinity, Math.max(...channels));
+  }
+  return found;
 }
 
 export class SoundGraph {
   readonly #nodes = new Map<number, AudioNode>();
   /** The capture streams' ids and the names of the programs that opened them. */
   readonly #recorders = new Map<number, string>();
+  /** The playback streams that run now (node state "running"), by id, and the programs that opened them. */
+  readonly #players = new Map<number, string>();
+  /** The links between nodes: which node's output feeds which node's input. */
+  readonly #links = new Map<number, { from: number; to: number }>();
   /** The `default` metadata's object id, while it exists. */
   #metadataId: number | undefined;
   readonly #defaults = new Map<DefaultKey, string>();
@@ -71,6 +96,8 @@ export class SoundGraph {
     if (object.info === null && object.type === undefined) {
       this.#nodes.delete(id);
       this.#recorders.delete(id);
+      this.#players.delete(id);
+      this.#links.delete(id);
       if (id === this.#metadataId) {
         this.#metadataId = undefined;
         this.#defaults.clear();
@@ -79,31 +106,63 @@ export class SoundGraph {
     }
     if (object.type === NODE) this.#node(id, object.info);
     else if (object.type === METADATA) return this.#metadata(id, object, complete);
+    else if (object.type === LINK) this.#link(id, object.info);
     return false;
+  }
+
+  #link(id: number, info: unknown): void {
+    if (!isObject(info)) return;
+    const from = info['output-node-id'];
+    const to = info['input-node-id'];
+    if (typeof from !== 'number' || typeof to !== 'number') return;
+    if (!this.#links.has(id) && this.#links.size >= MAX_NODES * 4) return;
+    this.#links.set(id, { from, to });
   }
 
   #node(id: number, info: unknown): void {
     const props = isObject(info) && isObject(info.props) ? info.props : undefined;
-    // An update without props keeps what the node had.
-    if (!props) return;
+    const known = this.#nodes.get(id);
+    // An update without props keeps what the node had, its new state and Props aside.
+    if (!props) {
+      if (known) this.#nodes.set(id, { ...known, ...levels(info) });
+      if (this.#players.has(id) && isObject(info) && typeof info.state === 'string' && info.state !== 'running')
+        this.#players.delete(id);
+      return;
+    }
     const mediaClass = typeof props['media.class'] === 'string' ? props['media.class'] : '';
     const name = text(props['node.name']);
     if (mediaClass === CAPTURE_STREAM) {
       this.#recorder(id, props, name);
       return;
     }
+    if (mediaClass === PLAYBACK_STREAM) {
+      this.#player(id, info, props, name);
+      return;
+    }
     if (!name || !(SINK_CLASSES.has(mediaClass) || SOURCE_CLASSES.has(mediaClass))) {
       this.#nodes.delete(id);
       return;
     }
-    if (!this.#nodes.has(id) && this.#nodes.size >= MAX_NODES) return;
+    if (!known && this.#nodes.size >= MAX_NODES) return;
+    const { mute, volume } = { ...known, ...levels(info) };
     this.#nodes.set(id, {
       id,
       name,
       description: text(props['node.description']) ?? text(props['node.nick']) ?? name,
       mediaClass,
       virtual: props['node.virtual'] === true,
+      ...(mute !== undefined && { mute }),
+      ...(volume !== undefined && { volume }),
     });
+  }
+
+  #player(id: number, info: unknown, props: Json, name: string | undefined): void {
+    const running = isObject(info) && info.state === 'running';
+    if (!running || (!this.#players.has(id) && this.#players.size >= MAX_NODES)) {
+      this.#players.delete(id);
+      return;
+    }
+    this.#players.set(id, text(props['application.name']) ?? name ?? String(id));
   }
 
   #recorder(id: number, props: Json, name: string | undefined): void {
@@ -138,12 +197,21 @@ export class SoundGraph {
       sinks: nodes.filter((node) => SINK_CLASSES.has(node.mediaClass)),
       sources: nodes.filter((node) => SOURCE_CLASSES.has(node.mediaClass)),
       recording: [...new Set(this.#recorders.values())].sort(),
+      playing: [],
       managed: this.#metadataId !== undefined,
     };
     for (const [key, field] of Object.entries(DEFAULT_KEYS)) {
       const name = this.#defaults.get(key as DefaultKey);
       if (name !== undefined) state[field] = name;
     }
+    state.playing = this.#playingInto(state.sinks.find((sink) => sink.name === state.defaultSink)?.id);
     return state;
+  }
+
+  /** The programs whose running streams are linked into node `sink`. */
+  #playingInto(sink: number | undefined): string[] {
+    if (sink === undefined) return [];
+    const feeding = new Set([...this.#links.values()].filter((link) => link.to === sink).map((link) => link.from));
+    return [...new Set([...this.#players].filter(([id]) => feeding.has(id)).map(([, program]) => program))].sort();
   }
 }

@@ -35,6 +35,10 @@ const CONTROL_OPEN = /^Error opening low-level control device '([^']+)': (.+)$/;
 const NODE_ERROR = /^\(([^)]+)\) \w+ -> error \((.+)\)$/;
 // The errnos that say a device cannot be used: EBUSY (another program holds it), ENODEV and ENXIO (it is gone).
 const DEVICE_ERRNO = /\b(Device or resource busy|No such device(?: or address)?)\b/;
+// And from ALSA's own calls on the device (PipeWire's spa.alsa, its snd_pcm_* calls): EIO (the device failed), EPIPE
+// and ESTRPIPE (its stream broke; "after recover": recovering did not help), EBADFD (the stream is in no state to
+// play). Elsewhere a broken pipe is a client that went away.
+const ALSA_ERRNO = /\b(Input\/output error|Broken pipe|Streams pipe error|File descriptor in bad state)\b/;
 // Operations on a device being closed or drained after it went away: an unplug, not a failure.
 const CLOSING = /\b(?:snd_pcm_drop|snd_pcm_drain|close failed)\b/;
 // WirePlumber's Lua scripts: "wplua: [string "alsa.lua"]:182: attempt to concatenate a nil value …"; the script
@@ -67,7 +71,8 @@ function pipewireProblem(program: string, entry: JournalEntry): DeviceProblem | 
   if (open && (!topic || topic[1] === 'spa.alsa')) return cannotOpen(open[1] ?? '', open[2] ?? '');
   const node = topic?.[1] === 'pw.node' ? NODE_ERROR.exec(rest) : null;
   if (node) return cannotOpen(node[1] ?? '', node[2] ?? '');
-  const errno = DEVICE_ERRNO.exec(rest);
+  const alsa = topic?.[1] === 'spa.alsa' || (old !== null && /\bsnd_pcm_\w+/.test(rest));
+  const errno = DEVICE_ERRNO.exec(rest) ?? (alsa ? ALSA_ERRNO.exec(rest) : null);
   if (!errno || CLOSING.test(rest) || (!topic && !old)) return null;
   return { title: format(_('{program} cannot use a sound device: {reason}'), { program, reason: errno[1] ?? '' }) };
 }

@@ -147,3 +147,21 @@ export const soundDefaultGone: Playbook = async (finding, tools) => {
     actions: [step],
   };
 };
+
+/** The output sound plays on is muted or silent while a program plays: unmute it, as the volume slider does. */
+export const soundMuted: Playbook = async (finding, tools) => {
+  const step = { name: 'sound.unmute', params: { name: finding.subject } };
+  const preview = await tools.preview(step);
+  if (!preview || preview.changesNothing) return null;
+  return {
+    title: preview.summary,
+    explanation: format(_('{title}. {advice}'), {
+      title: finding.title,
+      advice: _(
+        'The program plays, but the output it plays on is muted (or its volume is at 0), so nothing is heard. ' +
+          'Unmuting it is what the volume slider in the top bar does; undoing it mutes it again.',
+      ),
+    }),
+    actions: [step],
+  };
+};

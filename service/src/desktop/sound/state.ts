@@ -9,6 +9,10 @@ export interface AudioNode {
   mediaClass: string;
   /** node.virtual: a node no device stands behind (a loopback, a filter, a null sink made as a fallback). */
   virtual: boolean;
+  /** Muted, as the node's Props say (WirePlumber mirrors a device route's mute there). */
+  mute?: boolean;
+  /** The loudest channel's volume, linear (0 silent, 1 full), as the node's Props say. */
+  volume?: number;
 }
 
 /** What PipeWire says of the session's sound now. */
@@ -26,6 +30,11 @@ export interface SoundState {
    * microphone matters while one waits for it. Streams that record an output (a screen recorder's) are not here.
    */
   recording: string[];
+  /**
+   * The programs playing into the default output now (their running playback streams' application names,
+   * cleaned): a muted or silent output matters while something plays into it.
+   */
+  playing: string[];
   /**
    * Whether a session manager (WirePlumber) keeps the `default` metadata. Without one PipeWire has no devices
    * nor defaults yet (it is starting, or WirePlumber is down: the audio units' own finding says so).

@@ -10,7 +10,10 @@
 // - sound-default-gone, subject the chosen sink's node name: the sink the person chose as the default is gone
 //   while another exists; WirePlumber plays on that other one meanwhile. Sound works, elsewhere: information of
 //   its own kind, with its own step (make another device the default).
-// Both resolve when PipeWire's state says otherwise. Without WirePlumber's `default` metadata (starting, or down)
+// - sound-muted, subject the default sink's node name: the output sound plays on is muted, or its volume is at
+//   zero, while a program plays into it. Judged only while something plays: a muted output nobody listens to is a
+//   choice. Its step unmutes it (sound.unmute), undone by muting it again.
+// All resolve when PipeWire's state says otherwise. Without WirePlumber's `default` metadata (starting, or down)
 // nothing is judged: PipeWire then has no devices by design, and a down unit is the journal detector's finding.
 import type { Detector, DetectorOutput } from '../../findings/types.js';
 import { _, format } from '../../i18n.js';
@@ -19,6 +22,9 @@ import { SOUND_UNAVAILABLE } from './detector.js';
 import type { AudioNode, SoundState } from './state.js';
 
 export const SOUND_DEFAULT_GONE = 'sound-default-gone';
+export const SOUND_MUTED = 'sound-muted';
+/** A volume this low is silence (PipeWire's linear volume; wpctl's 1 % is 0.000001). */
+const SILENT = 0.0001;
 /** The subject of "no output device", apart from the units' and devices' names the journal detector uses. */
 export const NO_OUTPUT = 'output';
 /** The subject of "no input device while a program records". */
@@ -38,9 +44,11 @@ export function sinkLabel(state: SoundState, name: string): string {
 const RECORDERS_NAMED = 3;
 
 export class SoundStateDetector implements Detector {
-  readonly kinds = [SOUND_UNAVAILABLE, SOUND_DEFAULT_GONE];
+  readonly kinds = [SOUND_UNAVAILABLE, SOUND_DEFAULT_GONE, SOUND_MUTED];
   /** The chosen sink last reported gone, to resolve it once it is back or another is chosen. */
   #gone: string | undefined;
+  /** The output last reported muted, to resolve it once it is heard or no longer the default. */
+  #muted: string | undefined;
 
   detect(event: WatchEvent): DetectorOutput[] {
     if (event.type !== 'desktop' || event.desktop.kind !== 'sound') return [];
@@ -90,6 +98,43 @@ export class SoundStateDetector implements Detector {
         },
       });
     } else if (chosen !== undefined) outputs.push({ resolve: { kind: SOUND_DEFAULT_GONE, subject: chosen, at } });
+    outputs.push(...this.#mutedOutput(sound, at));
+    return outputs;
+  }
+
+  /** The default output muted or silent while programs play into it. */
+  #mutedOutput(sound: SoundState, at: Date): DetectorOutput[] {
+    const sink = sound.sinks.find((candidate) => candidate.name === sound.defaultSink);
+    const muted = sink !== undefined && (sink.mute === true || (sink.volume !== undefined && sink.volume <= SILENT));
+    const subject = muted && sound.playing.length > 0 ? sink.name : undefined;
+    const outputs: DetectorOutput[] = [];
+    if (this.#muted !== undefined && this.#muted !== subject)
+      outputs.push({ resolve: { kind: SOUND_MUTED, subject: this.#muted, at } });
+    this.#muted = subject;
+    if (!sink || subject === undefined) return outputs;
+    const programs = sound.playing.slice(0, RECORDERS_NAMED).join(', ');
+    const words = { device: sink.description, programs };
+    outputs.push({
+      report: {
+        kind: SOUND_MUTED,
+        severity: 'warning',
+        subject,
+        title: sink.mute
+          ? format(_('The sound output {device} is muted while {programs} plays'), words)
+          : format(_('The sound output {device} is at volume 0 while {programs} plays'), words),
+        // PipeWire's own words, not translated: they are its API's.
+        evidence: [
+          {
+            kind: 'text',
+            text: `PipeWire: ${sink.name} Props mute ${String(sink.mute ?? false)}, volume ${String(
+              sink.volume ?? 1,
+            )}; playing into it: ${sound.playing.join(', ')}`,
+            at,
+          },
+        ],
+        at,
+      },
+    });
     return outputs;
   }
 

@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The audio daemons and the units they run in. Their units' failures are the sound kind's: unit-failed, crash-loop
 // and crash leave them to it, so that one failure makes one finding, of the class a person would name ("no sound").
-import type { Writers } from '../../findings/writers.js';
+import { areaOfUnit, type Writers } from '../../findings/writers.js';
 import type { JournalEntry } from '../../watch/events.js';
 
 interface AudioDaemon {
@@ -11,18 +11,18 @@ interface AudioDaemon {
   unit: string;
 }
 
-const DAEMONS: readonly AudioDaemon[] = [
+export const AUDIO_DAEMONS: readonly AudioDaemon[] = [
   { program: 'pipewire', unit: 'pipewire.service' },
   { program: 'pipewire-pulse', unit: 'pipewire-pulse.service' },
   { program: 'wireplumber', unit: 'wireplumber.service' },
+  { program: 'pipewire-media-session', unit: 'pipewire-media-session.service' },
   { program: 'pulseaudio', unit: 'pulseaudio.service' },
+  { program: 'alsactl', unit: 'alsa-restore.service' },
 ];
 
-const AUDIO_UNITS = new Set(DAEMONS.map((daemon) => daemon.unit));
-
-/** Whether `unit` is one of the audio daemons' units (a user's, or a system-wide PipeWire's). */
+/** Whether `unit` is one of the sound components' units (a user's audio daemon, a system-wide PipeWire, ALSA's). */
 export function isAudioUnit(unit: string): boolean {
-  return AUDIO_UNITS.has(unit);
+  return areaOfUnit(unit) === 'sound';
 }
 
 /**
@@ -32,5 +32,5 @@ export function isAudioUnit(unit: string): boolean {
  */
 export function audioDaemonOf(entry: JournalEntry, writers: Writers): AudioDaemon | undefined {
   const writer = writers.provenWriter(entry);
-  return DAEMONS.find((daemon) => daemon.program === writer?.name);
+  return AUDIO_DAEMONS.find((daemon) => daemon.program === writer?.name);
 }

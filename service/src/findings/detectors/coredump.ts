@@ -1,7 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 // coredump: systemd-coredump caught a crashing process.
-import { _, format } from '../../i18n.js';
+import { _, format, ngettext } from '../../i18n.js';
 import type { JournalFields, WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput } from '../types.js';
 import { bareProcessName, isJournal, journalEvidence } from './journal.js';
@@ -17,8 +17,15 @@ const MESSAGE_BACKTRACE = '1f4e0a44a88649939aaea34fc6da8c95';
 // abnormally with signal 11/SEGV, processing...", without the ID: not a report.)
 const DUMPED_CORE = /^Process (\d+) \((.+?)\) of user (\d+) dumped core\.?/;
 
+/** Crashes of one program are counted over a day: a person says "it crashed three times today". */
+const COUNT_WINDOW_MS = 24 * 60 * 60_000;
+/** Programs whose crashes are counted, bounded: a machine has a few that crash. */
+const MAX_COUNTED = 256;
+
 export class CoredumpDetector implements Detector {
   readonly kinds = [COREDUMP];
+  /** When each program (the finding's subject) crashed within the window, oldest first. */
+  private readonly crashes = new Map<string, number[]>();
 
   detect(event: WatchEvent): DetectorOutput[] {
     if (!isJournal(event)) return [];
@@ -37,19 +44,41 @@ export class CoredumpDetector implements Detector {
     const signal = fields.COREDUMP_SIGNAL_NAME ?? (fields.COREDUMP_SIGNAL && `signal ${fields.COREDUMP_SIGNAL}`);
     const unit = fields.COREDUMP_USER_UNIT ?? fields.COREDUMP_UNIT;
     const inUnit = unit && !unit.endsWith('.scope') && !unit.endsWith('.slice') ? unit : undefined;
+    const times = this.count(subject, event.at.getTime());
     return [
       {
         report: {
           kind: COREDUMP,
           severity: 'error',
           subject,
-          title: crashTitle(name, signal, inUnit),
+          title: times > 1 ? repeatedTitle(name, signal, times) : crashTitle(name, signal, inUnit),
           evidence: [journalEvidence(event)],
           at: event.at,
         },
       },
     ];
   }
+
+  /** Records a crash of `subject` at `at`; how many it had within the window, this one included. */
+  private count(subject: string, at: number): number {
+    const recent = (this.crashes.get(subject) ?? []).filter((time) => Math.abs(at - time) < COUNT_WINDOW_MS);
+    recent.push(at);
+    if (!this.crashes.has(subject) && this.crashes.size >= MAX_COUNTED) this.crashes.clear();
+    this.crashes.set(subject, recent);
+    return recent.length;
+  }
+}
+
+/** "gjs-console crashed 3 times (SIGTRAP)": the count within the day, which the finding's title keeps up to date. */
+function repeatedTitle(name: string, signal: string | undefined, times: number): string {
+  const count = String(times);
+  return signal
+    ? format(ngettext('{name} crashed {count} time ({signal})', '{name} crashed {count} times ({signal})', times), {
+        name,
+        count,
+        signal,
+      })
+    : format(ngettext('{name} crashed {count} time', '{name} crashed {count} times', times), { name, count });
 }
 
 /**

@@ -2,10 +2,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // crash-loop: a unit that systemd keeps restarting (Restart=) or has given up
 // on because it restarted too often (StartLimitBurst=).
-import { isAudioUnit } from '../../desktop/sound/units.js';
 import { _, format, ngettext } from '../../i18n.js';
 import type { WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput } from '../types.js';
+import { areaOfUnit } from '../writers.js';
 import { isJournal, isServiceManager, type JournalEvent, journalEvidence, unitOf } from './journal.js';
 import { SlidingWindow } from './window.js';
 
@@ -78,8 +78,8 @@ export class CrashLoopDetector implements Detector {
   }
 
   private report(event: JournalEvent, unit: string, title: string): DetectorOutput[] {
-    // An audio daemon's unit restarting over and over is the sound kind's finding (the session has no sound).
-    if (isAudioUnit(unit)) return [];
+    // A desktop component's unit restarting over and over is its kind's finding (desktop/componentUnits.ts).
+    if (areaOfUnit(unit)) return [];
     return [
       {
         report: {

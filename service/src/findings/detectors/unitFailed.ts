@@ -4,10 +4,10 @@
 // the user manager) or as a unit state change from the systemd1 D-Bus API.
 import { constants } from 'node:os';
 
-import { isAudioUnit } from '../../desktop/sound/units.js';
 import { _, format } from '../../i18n.js';
 import type { JournalEntry, UnitState, WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput, Evidence } from '../types.js';
+import { areaOfUnit } from '../writers.js';
 import { isKernel, isServiceManager, type JournalEvent, journalEvidence, unitOf } from './journal.js';
 import { UnitLog } from './unitLog.js';
 
@@ -346,8 +346,9 @@ export class UnitFailedDetector implements Detector {
   }
 
   private report(failure: UnitFailure, at: Date): DetectorOutput[] {
-    // An audio daemon's unit failing is the sound kind's finding (the session has no sound): one failure, one finding.
-    if (isAudioUnit(failure.unit)) return [];
+    // A desktop component's unit failing is its kind's finding (no sound, no Bluetooth, the clock not set): one
+    // failure, one finding (desktop/componentUnits.ts).
+    if (areaOfUnit(failure.unit)) return [];
     const previous = this.lastReport.get(failure.unit);
     const repeat = previous !== undefined && at.getTime() - previous < SAME_FAILURE_MS;
     // The failure a start timeout ends in, once the unit is stopped (its state, result and job lines): the

@@ -11,14 +11,14 @@
 // record's executable (COREDUMP_EXE), which systemd-coredump reads from /proc while the kernel still holds the
 // process: a dead one has none, so this record names no file a package could own. (app-crash-update-waiting, in
 // appCrashUpdate.ts, hands the path over as a crash reporter does and has its update applied.)
-import { type ChildProcessWithoutNullStreams, execFile } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { createInterface } from 'node:readline';
-import { promisify } from 'node:util';
 
 import { COREDUMP } from '../../../../service/src/findings/detectors/coredump.js';
 import { waitFor } from '../../../support/service.js';
+import { command } from '../command.js';
 import { childrenOf, spawnInSession } from '../inSession.js';
 import type { DesktopScenario, ShellContext } from '../scenario.js';
 
@@ -78,7 +78,7 @@ async function firstLine(child: ChildProcessWithoutNullStreams): Promise<string>
 
 /** Whether the journal holds a crash record (systemd's catalog's "--backtrace" one) from root's `sessionPid`. */
 async function journalHas(journalDir: string, sessionPid: number): Promise<boolean> {
-  const { stdout } = await promisify(execFile)('journalctl', [
+  const { stdout } = await command('journalctl', [
     `--directory=${journalDir}`,
     '--output=cat',
     `_PID=${sessionPid}`,
@@ -87,6 +87,9 @@ async function journalHas(journalDir: string, sessionPid: number): Promise<boole
   ]);
   return stdout.trim() !== '';
 }
+
+/** The program the repeated crash runs: the shell Debian's /bin/sh is. */
+export const REPEATED_PROGRAM = '/usr/bin/dash';
 
 export interface Crash {
   /** The unit the program runs in, a scope of the user's app.slice. */
@@ -173,6 +176,27 @@ export const APP_CRASH_SCENARIOS: DesktopScenario[] = [
         program: `${CRASHED_PROGRAM} -c 'imports.system.breakpoint()'`,
       }),
     expect: { finding: { kind: COREDUMP, subject: CRASHED_APP }, firstStep: 'info.coredump', noChange: true },
+    cleanup: () => Promise.resolve(),
+  },
+  {
+    name: 'app-crash-repeated',
+    title: 'An app that crashes three times (a shell, SIGSEGV), each recorded by the real systemd-coredump',
+    core: true,
+    async fault(context) {
+      for (let time = 0; time < 3; time++)
+        await crashInSession(context, {
+          unit: 'app-gym-shell.scope',
+          program: `/bin/sh -c 'kill -SEGV $$'`,
+          exe: REPEATED_PROGRAM,
+        });
+    },
+    // The count in the title: a person says "it crashed three times", not "it crashed".
+    expect: {
+      finding: { kind: COREDUMP, subject: REPEATED_PROGRAM },
+      firstStep: 'info.coredump',
+      noChange: true,
+      says: ['dash crashed 3 times (SIGSEGV)'],
+    },
     cleanup: () => Promise.resolve(),
   },
 ];

@@ -6,11 +6,10 @@
 // with its apt backend runs in the session on that root filesystem, on the gym's system bus, where it asks the
 // gym's real polkitd; Steward's packages.update goes through it as on a desktop, and its own verification reads the
 // version PackageKit says is installed. The crash is recorded by the real systemd-coredump, as in appCrash.ts.
-import { type ChildProcessWithoutNullStreams, execFile } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { promisify } from 'node:util';
 
 import { callMethod, nameHasOwner } from '../../../../service/src/dbus/client.js';
 import { COREDUMP } from '../../../../service/src/findings/detectors/coredump.js';
@@ -19,12 +18,15 @@ import { sessionOwnerOf } from '../../harness/activation.js';
 import { inOverlay, type RootfsOverlay } from '../../harness/packages.js';
 import { SYSTEM_PATH } from '../../harness/run.js';
 import type { ShellSession } from '../../harness/session.js';
+import { command } from '../command.js';
 import { spawnInSession } from '../inSession.js';
 import { polkitdPart } from '../polkitd.js';
 import { type DesktopScenario, type GymPart, type ShellContext, started } from '../scenario.js';
 import { crashInSession } from './appCrash.js';
 
-const exec = promisify(execFile);
+/** gcc, dpkg-deb and the mounts: each within a deadline (command.ts); apt's work is PackageKit's, timed by it. */
+const exec = (file: string, args: string[], options: { env?: NodeJS.ProcessEnv } = {}) =>
+  command(file, args, { ...options, timeout: 120_000 });
 
 /** The package, and its program as the crash record names it (COREDUMP_EXE). */
 export const APP_PACKAGE = 'gym-app';

@@ -133,11 +133,21 @@ const rfkillStandIn: GymPart = {
         },
       ],
     });
+    // The kernel's rfkill blocks the radio while either switch does: GNOME's (soft) or a hardware one.
+    const blocks = { soft: false, hardware: false };
     followRfkill = await new SignalRouter(session.bus).subscribe(
       { sender: GSD_RFKILL, path: GSD_RFKILL_PATH, interface: PROPERTIES, member: 'PropertiesChanged' },
       ([iface, changed]) => {
-        const soft = (changed as Record<string, Variant>).BluetoothAirplaneMode;
-        if (iface === GSD_RFKILL && soft) follow(() => followBlock(systemClient, soft.value === true));
+        const { BluetoothAirplaneMode: soft, BluetoothHardwareAirplaneMode: hardware } = changed as Record<
+          string,
+          Variant | undefined
+        >;
+        if (iface !== GSD_RFKILL || (!soft && !hardware)) return;
+        const before = blocks.soft || blocks.hardware;
+        if (soft) blocks.soft = soft.value === true;
+        if (hardware) blocks.hardware = hardware.value === true;
+        const blocked = blocks.soft || blocks.hardware;
+        if (blocked !== before) follow(() => followBlock(systemClient, blocked));
       },
     );
     return {};
@@ -179,6 +189,24 @@ async function setPowered({ systemBus }: ShellContext, on: boolean): Promise<voi
     member: 'Set',
     signature: 'ssv',
     body: [ADAPTER, 'Powered', new Variant('b', on)],
+  });
+}
+
+/**
+ * A hardware switch or key, as the kernel's rfkill reports it and gsd says it (BluetoothHardwareAirplaneMode,
+ * HardwareAirplaneMode): the stand-in's own UpdateProperties, which signals the change as gsd does.
+ */
+async function setHardwareBlocked({ bus }: ShellContext, blocked: boolean): Promise<void> {
+  await callMethod(bus, {
+    destination: GSD_RFKILL,
+    path: GSD_RFKILL_PATH,
+    interface: MOCK,
+    member: 'UpdateProperties',
+    signature: 'sa{sv}',
+    body: [
+      GSD_RFKILL,
+      { BluetoothHardwareAirplaneMode: new Variant('b', blocked), HardwareAirplaneMode: new Variant('b', blocked) },
+    ],
   });
 }
 
@@ -228,6 +256,28 @@ export const BLUETOOTH_SCENARIOS: DesktopScenario[] = [
     },
     cleanup: async (context) => {
       await setSoftBlocked(context, false);
+      await settled(context, 'on');
+    },
+  },
+  {
+    name: 'bluetooth-hardware-blocked',
+    title:
+      'Bluetooth blocked by a hardware switch (gnome-settings-daemon’s rfkill, the kernel’s rfkill and BlueZ: stand-ins)',
+    core: true,
+    needs: [bluezStandIn, rfkillStandIn],
+    fault: async (context) => {
+      await setHardwareBlocked(context, true);
+      await settled(context, 'off-blocked');
+    },
+    // Explained with the adapter's own name (BlueZ's Alias, "gym") and where the switch is; nothing can lift it.
+    expect: {
+      finding: { kind: BLUETOOTH_OFF, subject: 'hci0' },
+      firstStep: 'info.bluetooth',
+      noChange: true,
+      says: ['gym (hci0)', 'a switch or key on the computer', 'A switch or key on the computer: blocks Bluetooth'],
+    },
+    cleanup: async (context) => {
+      await setHardwareBlocked(context, false);
       await settled(context, 'on');
     },
   },

@@ -4,15 +4,26 @@
 // systemd as PID 1 and a time-sync unit to switch), with automatic time switched as GNOME Settings' switch does.
 import type { ChildProcess } from 'node:child_process';
 
-import type { Variant } from '@jellybrick/dbus-next';
+import { type MessageBus, Variant } from '@jellybrick/dbus-next';
 
 import { callMethod } from '../../../../service/src/dbus/client.js';
+import { CLOCK_UNSYNCHRONISED } from '../../../../service/src/desktop/clock/detector.js';
 import { CLOCK_NTP_OFF, NTP_SUBJECT } from '../../../../service/src/desktop/clock/ntpOffDetector.js';
-import { TIMEDATED } from '../../../../service/src/desktop/clock/timedated.js';
+import { OFFSET, UNSYNCHRONISED } from '../../../../service/src/desktop/clock/stateDetector.js';
+import {
+  TIMEDATED,
+  TIMESYNCD,
+  TIMESYNCD_MANAGER,
+  TIMESYNCD_PATH,
+} from '../../../../service/src/desktop/clock/timedated.js';
 import { startDbusmock, stopMock } from '../../../support/networkMocks.js';
 import type { DesktopScenario, GymPart, ShellContext } from '../scenario.js';
 
 let timedated: ChildProcess | undefined;
+let timesyncd: ChildProcess | undefined;
+const MOCK = 'org.freedesktop.DBus.Mock';
+/** The server the stand-in's timesyncd asks, as a pool's name (timesyncd's ServerName). */
+const SERVER = 'time.gym.example.org';
 
 const timedatedStandIn: GymPart = {
   name: 'timedated (stand-in)',
@@ -27,6 +38,63 @@ const timedatedStandIn: GymPart = {
     timedated = undefined;
   },
 };
+
+/**
+ * systemd-timesyncd's exchange with its server, as its NTPMessage gives it: the four timestamps in µs, here a server
+ * `offsetSeconds` ahead of this clock (and answering at once), so that the offset timesyncd measured is that.
+ */
+function ntpMessage(offsetSeconds: number): Variant {
+  const originate = BigInt(Date.now()) * 1000n;
+  const server = originate + BigInt(Math.round(offsetSeconds * 1e6));
+  return new Variant('(uuuuittayttttbtt)', [
+    ...[0, 4, 4, 2, -23, 0n, 0n, Buffer.from('GPS\0')],
+    ...[originate, server, server, originate, false, 1n, 0n],
+  ]);
+}
+
+const updateTimesync = async (systemBus: MessageBus, offsetSeconds: number) =>
+  void (await callMethod(systemBus, {
+    destination: TIMESYNCD,
+    path: TIMESYNCD_PATH,
+    interface: MOCK,
+    member: 'UpdateProperties',
+    signature: 'sa{sv}',
+    body: [TIMESYNCD_MANAGER, { NTPMessage: ntpMessage(offsetSeconds) }],
+  }));
+
+/** systemd-timesyncd (a stand-in: python3-dbusmock with timesync1's properties), whose last answer set the clock. */
+const timesyncdStandIn: GymPart = {
+  name: 'systemd-timesyncd (stand-in)',
+  async start({ systemBus, systemClient }) {
+    timesyncd = await startDbusmock(systemBus, systemClient, TIMESYNCD, [
+      ...[TIMESYNCD, TIMESYNCD_PATH, TIMESYNCD_MANAGER],
+    ]);
+    await callMethod(systemClient, {
+      destination: TIMESYNCD,
+      path: TIMESYNCD_PATH,
+      interface: MOCK,
+      member: 'AddProperties',
+      signature: 'sa{sv}',
+      body: [TIMESYNCD_MANAGER, { ServerName: new Variant('s', SERVER), NTPMessage: ntpMessage(0.002) }],
+    });
+    return {};
+  },
+  async stop() {
+    if (timesyncd) await stopMock(timesyncd);
+    timesyncd = undefined;
+  },
+};
+
+/** timedated's NTPSynchronized, as the kernel's clock state gives it (the stand-in's own UpdateProperties). */
+const setSynchronized = async ({ systemBus }: ShellContext, synchronized: boolean) =>
+  void (await callMethod(systemBus, {
+    destination: TIMEDATED,
+    path: '/org/freedesktop/timedate1',
+    interface: MOCK,
+    member: 'UpdateProperties',
+    signature: 'sa{sv}',
+    body: [TIMEDATED, { NTPSynchronized: new Variant('b', synchronized) }],
+  }));
 
 /** timedated's NTP (automatic time), as the stand-in has it. */
 async function automaticTime({ systemBus }: ShellContext): Promise<boolean> {
@@ -69,5 +137,34 @@ export const CLOCK_SCENARIOS: DesktopScenario[] = [
       afterUndo: async (context) => !(await automaticTime(context)),
     },
     cleanup: (context) => setAutomaticTime(context, true),
+  },
+  {
+    name: 'clock-unsynchronised',
+    title: 'Automatic time on but the clock never synchronised on a machine up for an hour (timedated: a stand-in)',
+    core: true,
+    needs: [timedatedStandIn],
+    fault: (context) => setSynchronized(context, false),
+    // Explained, with the clock's state first: what keeps the server from answering is the network's.
+    expect: {
+      finding: { kind: CLOCK_UNSYNCHRONISED, subject: UNSYNCHRONISED },
+      firstStep: 'info.clock',
+      noChange: true,
+      says: ['though automatic time is on', 'The clock is not synchronised'],
+    },
+    cleanup: (context) => setSynchronized(context, true),
+  },
+  {
+    name: 'clock-minutes-off',
+    title: 'The time server’s answer finds the clock five minutes behind (systemd-timesyncd: a stand-in)',
+    core: true,
+    needs: [timedatedStandIn, timesyncdStandIn],
+    fault: ({ systemBus }) => updateTimesync(systemBus, 300),
+    expect: {
+      finding: { kind: CLOCK_UNSYNCHRONISED, subject: OFFSET },
+      firstStep: 'info.clock',
+      noChange: true,
+      says: [`The clock is 5 minutes behind (${SERVER})`],
+    },
+    cleanup: ({ systemBus }) => updateTimesync(systemBus, 0.002),
   },
 ];

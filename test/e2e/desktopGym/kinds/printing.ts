@@ -4,10 +4,9 @@
 // notifier signalling on the gym's system bus; the real cups-pk-helper, started by D-Bus activation there as the
 // system bus starts it, asking the real polkitd. A queue's backend stands for the printer: switched off, it fails
 // as a backend that cannot reach its printer does, and cupsd stops the queue itself.
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { chmod, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 
 import type { MessageBus } from '@jellybrick/dbus-next';
 
@@ -15,6 +14,7 @@ import { callMethod, nameHasOwner } from '../../../../service/src/dbus/client.js
 import { PRINTER_PROBLEM } from '../../../../service/src/desktop/printing/detector.js';
 import { waitFor } from '../../../support/service.js';
 import { makeTempDir, type TempDir } from '../../../support/tempDir.js';
+import { command as run } from '../command.js';
 import { polkitdPart } from '../polkitd.js';
 import { type DesktopScenario, type GymPart, started } from '../scenario.js';
 
@@ -118,7 +118,7 @@ if [ $# -ge 6 ]; then cat "$6"; else cat; fi >${printed}/job-$1
 /** A cups-client command (lp, lpstat, cupsenable, lpadmin) against the gym's cupsd; its output, in English. */
 async function cupsCommand(command: string, args: string[]): Promise<string> {
   const { socket } = started(cups, 'cupsd');
-  const { stdout } = await promisify(execFile)(command, args, {
+  const { stdout } = await run(command, args, {
     env: { ...process.env, CUPS_SERVER: socket, LC_ALL: 'C' },
   });
   return stdout;
@@ -202,17 +202,26 @@ const cupsPart: GymPart = {
   },
 };
 
-/** The queue as cupsd's lpstat tells it: stopped (disabled) or not, accepting jobs or not, its jobs not ended. */
-async function queueState(): Promise<{ stopped: boolean; accepting: boolean; jobs: number }> {
-  const printer = await cupsCommand('lpstat', ['-p', QUEUE]);
+/**
+ * The queue as cupsd's lpstat tells it: stopped (disabled) or not, why (its state message, lpstat's indented second
+ * line), accepting jobs or not, its jobs not ended.
+ */
+async function queueState(): Promise<{ stopped: boolean; message: string; accepting: boolean; jobs: number }> {
+  const printer = await cupsCommand('lpstat', ['-l', '-p', QUEUE]);
   const accepting = await cupsCommand('lpstat', ['-a', QUEUE]);
   const jobs = await cupsCommand('lpstat', ['-o', QUEUE]);
   return {
     stopped: printer.startsWith(`printer ${QUEUE} disabled`),
+    message: /^\t(.*)$/m.exec(printer)?.[1]?.trim() ?? '',
     accepting: accepting.startsWith(`${QUEUE} accepting requests`),
     jobs: jobs.split('\n').filter(Boolean).length,
   };
 }
+
+/** An administrator's reason for stopping the queue, as `cupsdisable -r` gives one. */
+export const STOP_REASON = 'Toner being replaced: back at noon';
+/** How many pages the printer had printed when a scenario began. */
+let printedBefore = 0;
 
 const printedJobs = async () => (await readdir(started(cups, 'cupsd').printed)).length;
 
@@ -236,9 +245,8 @@ export const PRINTING_SCENARIOS: DesktopScenario[] = [
     },
     expect: {
       finding: { kind: PRINTER_PROBLEM, subject: QUEUE },
-      // The playbook's first step shows cupsd's own lines, which go to its stderr here, into no journal Steward
-      // reads: that step would show nothing, so it is not offered and the resume comes first.
-      firstStep: 'printing.resume_printer',
+      // The queue's state and its reason first (the backend's error, which cupsd made its state message).
+      firstStep: 'info.printer',
       apply: 'printing.resume_printer',
       applyState: 'fixed',
       // Healthy is what the person wanted: the queue runs and accepts jobs, and the page it held is printed.
@@ -251,6 +259,60 @@ export const PRINTING_SCENARIOS: DesktopScenario[] = [
     },
     cleanup: async () => {
       await cupsCommand('cupsenable', [QUEUE]);
+    },
+  },
+  {
+    name: 'printing-stopped-with-reason',
+    title: 'A queue an administrator stopped with a reason (real cupsd, cups-pk-helper, polkitd)',
+    core: true,
+    needs: [polkitdPart, cupsPart],
+    fault: async () => {
+      await cupsCommand('cupsdisable', ['-r', STOP_REASON, QUEUE]);
+      await waitFor(async () => (await queueState()).message === STOP_REASON, `cupsd to stop ${QUEUE}`);
+    },
+    expect: {
+      finding: { kind: PRINTER_PROBLEM, subject: QUEUE },
+      // The reason first, in the administrator's own words; the resume second.
+      firstStep: 'info.printer',
+      apply: 'printing.resume_printer',
+      applyState: 'fixed',
+      says: [STOP_REASON],
+      healthy: async () => !(await queueState()).stopped,
+      // Stopped again with the same reason, not cups-pk-helper's bare "Paused".
+      afterUndo: async () => {
+        const queue = await queueState();
+        return queue.stopped && queue.message === STOP_REASON;
+      },
+    },
+    cleanup: async () => {
+      await cupsCommand('cupsenable', [QUEUE]);
+    },
+  },
+  {
+    name: 'printing-job-held',
+    title: 'A job held until someone releases it (real cupsd, cups-pk-helper, polkitd)',
+    core: true,
+    needs: [polkitdPart, cupsPart],
+    async fault() {
+      const part = started(cups, 'cupsd');
+      printedBefore = await printedJobs();
+      const page = join(part.dir.path, 'held.txt');
+      await writeFile(page, 'A page printed later\n');
+      await cupsCommand('lp', ['-d', QUEUE, '-H', 'indefinite', '-t', 'gym-held', page]);
+      await waitFor(async () => (await queueState()).jobs === 1, `cupsd to hold the job on ${QUEUE}`);
+    },
+    // Released, the job prints: once printed it cannot be held again, so there is no undo (the runner checks that
+    // Steward says so).
+    expect: {
+      finding: { kind: PRINTER_PROBLEM, subject: QUEUE },
+      firstStep: 'info.printer',
+      apply: 'printing.release_job',
+      applyState: 'fixed',
+      says: ['held'],
+      healthy: async () => (await queueState()).jobs === 0 && (await printedJobs()) === printedBefore + 1,
+    },
+    cleanup: async () => {
+      await cupsCommand('cancel', ['-a', QUEUE]);
     },
   },
 ];

@@ -5,18 +5,18 @@
 // removed with pw-cli as a card's driver makes and removes its node when a headset is plugged in and pulled out.
 // The chosen default is set with wpctl, as GNOME Settings' output choice sets it (default.configured.audio.sink),
 // and what plays is read from PipeWire's `default` metadata as WirePlumber writes it, never from Steward.
-import { execFile } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 
 import { SOUND_UNAVAILABLE } from '../../../../service/src/desktop/sound/detector.js';
-import { NO_OUTPUT, SOUND_DEFAULT_GONE } from '../../../../service/src/desktop/sound/stateDetector.js';
+import { NO_OUTPUT, SOUND_DEFAULT_GONE, SOUND_MUTED } from '../../../../service/src/desktop/sound/stateDetector.js';
 import { type PrivateBus, startPrivateBus } from '../../../support/privateBus.js';
 import { waitFor } from '../../../support/service.js';
 import { type PrivatePipeWire, SINK as SPEAKER, startPipeWire } from '../../../support/voice/pipewire.js';
+import { command as run } from '../command.js';
 import { type DesktopScenario, type GymPart, started } from '../scenario.js';
 
-const run = promisify(execFile);
 export const HEADSET = 'steward-gym-headset';
 const HEADSET_DESCRIPTION = 'Gym USB headset';
 /** How long WirePlumber may take to follow a change of the graph: it answers within milliseconds. */
@@ -27,21 +27,81 @@ let pipewireBus: PrivateBus | undefined;
 
 const env = () => started(pipewire, 'PipeWire').env;
 
-type DumpObject = { id: number; type?: string; info?: { props?: Record<string, unknown> } | null };
+type DumpObject = {
+  id: number;
+  type?: string;
+  info?: { props?: Record<string, unknown>; state?: string; params?: { Props?: { mute?: boolean }[] } } | null;
+};
+
+/** pw-dump's objects now: the graph, then the arrays of what changed while it was reading (a removal: info null). */
+async function dump(): Promise<Map<number, DumpObject>> {
+  const { stdout } = await run('pw-dump', ['--no-colors'], { env: env() });
+  const arrays = JSON.parse(`[${stdout.trim().replace(/\n\]\s*\[/g, '\n],[')}]`) as DumpObject[][];
+  const objects = new Map<number, DumpObject>();
+  for (const object of arrays.flat()) {
+    if (object.info === null && object.type === undefined) objects.delete(object.id);
+    else objects.set(object.id, { ...objects.get(object.id), ...object });
+  }
+  return objects;
+}
+
+const sinksOf = (objects: Map<number, DumpObject>) =>
+  [...objects.values()].filter(
+    (object) => object.type === 'PipeWire:Interface:Node' && object.info?.props?.['media.class'] === 'Audio/Sink',
+  );
 
 /** The node ids of the sinks PipeWire has now, by node name (pw-dump's JSON). */
 async function sinkIds(): Promise<Map<string, number>> {
-  const { stdout } = await run('pw-dump', ['--no-colors'], { env: env(), maxBuffer: 32 * 1024 * 1024 });
-  // pw-dump writes the graph, then an array of what changed while it was reading (a removal: info null).
-  const arrays = JSON.parse(`[${stdout.trim().replace(/\n\]\s*\[/g, '\n],[')}]`) as DumpObject[][];
-  const sinks = new Map<number, string>();
-  for (const object of arrays.flat()) {
-    if (object.info === null && object.type === undefined) sinks.delete(object.id);
-    const props = object.info?.props;
-    if (object.type === 'PipeWire:Interface:Node' && props?.['media.class'] === 'Audio/Sink')
-      sinks.set(object.id, String(props['node.name']));
+  return new Map(sinksOf(await dump()).map((sink) => [String(sink.info?.props?.['node.name']), sink.id]));
+}
+
+/** Whether the sink `name` is muted, as its node's Props say (WirePlumber's wpctl sets them). */
+async function muted(name: string): Promise<boolean> {
+  const sink = sinksOf(await dump()).find((candidate) => candidate.info?.props?.['node.name'] === name);
+  return sink?.info?.params?.Props?.some((props) => props.mute === true) ?? false;
+}
+
+/** Whether pw-cat's playback stream runs. */
+async function playing(): Promise<boolean> {
+  return [...(await dump()).values()].some(
+    (object) =>
+      object.info?.props?.['media.class'] === 'Stream/Output/Audio' &&
+      object.info.props['application.name'] === 'pw-cat' &&
+      object.info.state === 'running',
+  );
+}
+
+/** A program playing into the default output: pw-cat, fed silence as fast as it plays it. */
+let player: ChildProcess | undefined;
+
+async function startPlaying(): Promise<void> {
+  const zeros = openSync('/dev/zero', 'r');
+  try {
+    player = spawn('pw-cat', ['--playback', '--raw', '--format', 's16', '--rate', '48000', '--channels', '1', '-'], {
+      env: env(),
+      stdio: [zeros, 'ignore', 'ignore'],
+    });
+  } finally {
+    closeSync(zeros);
   }
-  return new Map([...sinks].map(([id, name]) => [name, id]));
+  await waitFor(playing, 'pw-cat to play', FOLLOW_MS);
+}
+
+async function stopPlaying(): Promise<void> {
+  const running = player;
+  player = undefined;
+  if (!running || running.exitCode !== null || running.signalCode !== null) return;
+  const ended = new Promise((resolve) => running.once('exit', resolve));
+  running.kill('SIGTERM');
+  await ended;
+}
+
+/** The person's mute of an output, as the top bar's volume menu and `wpctl set-mute` set it. */
+async function setMuted(name: string, mute: boolean): Promise<void> {
+  const id = (await sinkIds()).get(name);
+  if (id === undefined) throw new Error(`PipeWire has no sink ${name}`);
+  await run('wpctl', ['set-mute', String(id), mute ? '1' : '0'], { env: env() });
+  await waitFor(async () => (await muted(name)) === mute, `${name} ${mute ? 'muted' : 'unmuted'}`, FOLLOW_MS);
 }
 
 /** A key of PipeWire's `default` metadata, as WirePlumber keeps it: the node name it holds, if any. */
@@ -107,6 +167,7 @@ const pipeWirePart: GymPart = {
     return { PIPEWIRE_RUNTIME_DIR: pipewire.runtimeDir };
   },
   async stop() {
+    await stopPlaying();
     await pipewire?.stop();
     await pipewireBus?.stop();
     pipewire = pipewireBus = undefined;
@@ -162,4 +223,28 @@ export const SOUND_NO_OUTPUT_SCENARIO: DesktopScenario = {
   },
   expect: { finding: { kind: SOUND_UNAVAILABLE, subject: NO_OUTPUT }, firstStep: 'info.sound', noChange: true },
   cleanup: () => speakerAndHeadset(),
+};
+
+export const SOUND_MUTED_SCENARIO: DesktopScenario = {
+  name: 'sound-muted-while-playing',
+  title: 'The chosen output muted while a program plays into it (real PipeWire and WirePlumber; pw-cat plays silence)',
+  core: true,
+  needs: [pipeWirePart],
+  async fault() {
+    await startPlaying();
+    await setMuted(HEADSET, true);
+  },
+  expect: {
+    finding: { kind: SOUND_MUTED, subject: HEADSET },
+    firstStep: 'sound.unmute',
+    apply: 'sound.unmute',
+    applyState: 'fixed',
+    says: [`${HEADSET_DESCRIPTION} is muted while pw-cat plays`],
+    healthy: async () => !(await muted(HEADSET)),
+    afterUndo: () => muted(HEADSET),
+  },
+  async cleanup() {
+    await stopPlaying();
+    await setMuted(HEADSET, false);
+  },
 };

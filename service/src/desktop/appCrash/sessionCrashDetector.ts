@@ -1,0 +1,64 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+// crash: a program of the desktop session died of its own fault, as the session's manager says: gnome-session, which
+// starts the shell and the session's helpers and watches them as systemd watches units ("Application
+// 'org.gnome.Shell.desktop' killed by signal 11", gsm-autostart-app.c), or GNOME Shell's own crash handler about
+// itself ("GNOME Shell crashed with signal 11", main.c). Each is believed only as findings/writers.ts proves it: the
+// installed program, run by the session's user. The signal decides, as for systemd's code=killed lines: a fault's
+// (SEGV, BUS, FPE, ILL, ABRT, TRAP, SYS), never one someone sent to end it (TERM, KILL, HUP).
+import { CRASH } from '../../findings/detectors/crash.js';
+import { isJournal, journalEvidence } from '../../findings/detectors/journal.js';
+import type { Detector, DetectorOutput } from '../../findings/types.js';
+import type { Writers } from '../../findings/writers.js';
+import { _, format } from '../../i18n.js';
+import type { WatchEvent } from '../../watch/events.js';
+
+// The fault signals by number (Linux's, as both print them): SIGILL 4, SIGTRAP 5, SIGABRT 6, SIGBUS 7, SIGFPE 8,
+// SIGSEGV 11, SIGSYS 31.
+const FAULT_SIGNALS: Readonly<Record<string, string>> = {
+  '4': 'SIGILL',
+  '5': 'SIGTRAP',
+  '6': 'SIGABRT',
+  '7': 'SIGBUS',
+  '8': 'SIGFPE',
+  '11': 'SIGSEGV',
+  '31': 'SIGSYS',
+};
+
+const SESSION_KILLED = /\bApplication '([^']+)' killed by signal (\d+)/;
+const SHELL_CRASHED = /\bcrashed with signal (\d+)\b/;
+
+export class SessionCrashDetector implements Detector {
+  readonly kinds = [CRASH];
+
+  constructor(private readonly writers: Writers) {}
+
+  detect(event: WatchEvent): DetectorOutput[] {
+    if (!isJournal(event)) return [];
+    const writer = this.writers.provenWriter(event.entry)?.name;
+    const { message } = event.entry;
+    let subject: string | undefined;
+    let signal: string | undefined;
+    if (writer === 'gnome-session') {
+      const killed = SESSION_KILLED.exec(message);
+      subject = killed?.[1]?.replace(/\.desktop$/, '');
+      signal = FAULT_SIGNALS[killed?.[2] ?? ''];
+    } else if (writer === 'gnome-shell') {
+      subject = 'gnome-shell';
+      signal = FAULT_SIGNALS[SHELL_CRASHED.exec(message)?.[1] ?? ''];
+    }
+    if (!subject || !signal) return [];
+    return [
+      {
+        report: {
+          kind: CRASH,
+          severity: 'error',
+          subject,
+          title: format(_('{name} crashed ({signal})'), { name: subject, signal }),
+          evidence: [journalEvidence(event)],
+          at: event.at,
+        },
+      },
+    ];
+  }
+}

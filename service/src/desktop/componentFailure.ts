@@ -1,0 +1,212 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The rule every desktop kind shares: a line its component wrote (componentLines.ts: a proven program, or one of the
+// kernel's drivers for that part of the desktop) at err or worse is that kind's. It is raised where the line names
+// its cause in the component's own structure:
+// - an errno that says the device or the peer did not work (each area's own list below: a Bluetooth device that
+//   refused a connection, a sound card busy or gone, a printer's device the backend may not open), a D-Bus error
+//   name, a firmware file;
+// - for the kernel's drivers without an errno, the kernel's own words that an operation failed;
+// - for the clock's daemons, any error: they have one job, and an error of theirs is that job not done.
+// Otherwise it is claimed and kept quiet: a component's error line is never "unrecognised errors", and the noise
+// every desktop logs (a Bluetooth controller's unexpected event, a shell's GLib criticals, a PAM module's missing
+// configuration) raises nothing. What a finding says comes from the cause; whether it still holds from the
+// component's state, where its kind reads one.
+import { isKernel } from '../findings/detectors/journal.js';
+import type { DesktopArea, Writers } from '../findings/writers.js';
+import { _, format } from '../i18n.js';
+import { cleanLine } from '../untrustedText.js';
+import type { JournalEntry } from '../watch/events.js';
+import {
+  dbusErrorIn,
+  type Errno,
+  errnoIn,
+  firmwareFileIn,
+  kernelComponentOf,
+  lineLevel,
+  LOG_ERR,
+  programComponentOf,
+  saysFailed,
+} from './componentLines.js';
+
+export interface ComponentFailure {
+  /** The component in a person's words, or the kernel driver's name. */
+  component: string;
+  /** What the line is about where it names it: a device ("hci0", "hw:0,3"), else undefined. */
+  device?: string;
+  /** Whether the line names its cause: raised when true, only claimed when false. */
+  raise: boolean;
+  title: string;
+  severity: 'warning' | 'error';
+  /** Whether the kernel wrote it. */
+  kernel: boolean;
+}
+
+const codes = (...names: string[]) => new Set(names);
+
+// The errnos that mean the part did not work, per area. Left out everywhere: EAGAIN, EALREADY, EINPROGRESS and
+// ECANCELED (try again, already under way, cancelled), EOPNOTSUPP and ENOSYS where a feature is optional.
+const DEVICE_FAILED: Record<DesktopArea, { kernel: ReadonlySet<string> | 'any'; program: ReadonlySet<string> }> = {
+  // The kernel's: as the Bluetooth detector reads its drivers (-16, -22, -56, -95 come from optional vendor commands
+  // on working controllers, -84 from a UART's garbled frame the transport recovers). bluetoothd's: a device that
+  // did not answer or refused, a connection that broke; not EPERM (a plugin the configuration does not allow) nor
+  // ERFKILL (the person's switch).
+  bluetooth: {
+    kernel: codes('ENOENT', 'EIO', 'ENXIO', 'ENODEV', 'ENOSYS', 'ETIME', 'EPROTO', 'ESHUTDOWN', 'ETIMEDOUT'),
+    program: codes(
+      'EIO',
+      'ENXIO',
+      'ENODEV',
+      'ETIME',
+      'ETIMEDOUT',
+      'EPROTO',
+      'ENOPROTOOPT',
+      'EPROTONOSUPPORT',
+      'EBUSY',
+      'ECONNREFUSED',
+      'ECONNRESET',
+      'ECONNABORTED',
+      'ENOTCONN',
+      'ESHUTDOWN',
+      'EHOSTDOWN',
+      'EHOSTUNREACH',
+      'EBADFD',
+    ),
+  },
+  // A card or device that is missing, busy, gone, refused, or whose stream broke and would not recover.
+  sound: {
+    kernel: 'any',
+    program: codes(
+      'ENOENT',
+      'EIO',
+      'ENXIO',
+      'ENODEV',
+      'EBUSY',
+      'EACCES',
+      'EPERM',
+      'EPIPE',
+      'ESTRPIPE',
+      'EBADFD',
+      'ETIME',
+      'ETIMEDOUT',
+      'EINVAL',
+      'EPROTO',
+    ),
+  },
+  // A backend denied or not finding its device, a printer that does not answer or refuses.
+  printing: {
+    kernel: 'any',
+    program: codes(
+      'ENOENT',
+      'EIO',
+      'ENXIO',
+      'ENODEV',
+      'EBUSY',
+      'EACCES',
+      'EPERM',
+      'EPIPE',
+      'EPROTO',
+      'ETIMEDOUT',
+      'ECONNREFUSED',
+      'ECONNRESET',
+      'EHOSTDOWN',
+      'EHOSTUNREACH',
+    ),
+  },
+  clock: { kernel: 'any', program: codes() },
+  'sign-in': { kernel: 'any', program: codes('EIO', 'ENXIO', 'ENODEV', 'EBUSY', 'EACCES', 'ETIMEDOUT', 'EPROTO') },
+  shell: { kernel: 'any', program: codes() },
+};
+
+// The areas whose programs' every error is a failure of their one job.
+const ANY_ERROR: ReadonlySet<DesktopArea> = new Set(['clock']);
+// The areas whose programs speak through other structures only (the shell's extensions, sign-in's PAM modules):
+// their D-Bus errors are no more telling than their other lines. fprintd's are, and listed by name below.
+const DBUS_TELLS: ReadonlySet<DesktopArea> = new Set(['bluetooth', 'sound', 'printing', 'clock']);
+const DBUS_PROGRAMS = new Set(['fprintd']);
+
+// IPP's printer-state-reasons that say the printer cannot print (RFC 8011 §5.4.12: the "-error" suffix), as cupsd,
+// its backends and cups-browsed name them: "media-empty-error", "toner-empty-error", "offline-report" is not one.
+const IPP_ERROR_REASON = /\b((?:[a-z]+-)+error)\b/;
+
+// Operations on a sound device being closed or drained after it went away: an unplug, not a failure.
+const CLOSING = /\b(?:snd_pcm_drop|snd_pcm_drain|close failed)\b/;
+
+const errnoWords = (errno: Errno) => `${errno.text} (${errno.code})`;
+
+// The driver core's line for each firmware file a driver tries (firmware_loader): drivers try several names and
+// some files are optional, and the driver's own line says when none loaded. Never a failure by itself.
+const FIRMWARE_ATTEMPT = /^(?:Direct firmware load for \S+ failed with error -\d+|firmware: failed to load \S+)/;
+
+function kernelFailure(area: DesktopArea, entry: JournalEntry): ComponentFailure | null {
+  const kernel = kernelComponentOf(entry);
+  if (!kernel || kernel.area !== area) return null;
+  const level = lineLevel(entry);
+  if (level === undefined || level > LOG_ERR) return null;
+  const { driver, device, rest } = kernel;
+  const errno = errnoIn(rest);
+  const allowed = DEVICE_FAILED[area].kernel;
+  const failed =
+    !FIRMWARE_ATTEMPT.test(rest) && (errno ? allowed === 'any' || allowed.has(errno.code) : saysFailed(rest));
+  const file = firmwareFileIn(rest);
+  const base = {
+    component: driver,
+    ...(device && { device }),
+    raise: failed,
+    severity: 'error' as const,
+    kernel: true,
+  };
+  if (file && (errno?.code === 'ENOENT' || /firmware/i.test(rest)))
+    return {
+      ...base,
+      title: format(_('{component} could not load the firmware file {file}'), { component: driver, file }),
+    };
+  if (errno)
+    return {
+      ...base,
+      title: format(_('{component} reported an error: {cause}'), { component: driver, cause: errnoWords(errno) }),
+    };
+  return {
+    ...base,
+    title: format(_('{component} reported a failure: {line}'), { component: driver, line: cleanLine(rest, 160) }),
+  };
+}
+
+function programFailure(area: DesktopArea, entry: JournalEntry, writers: Writers): ComponentFailure | null {
+  const program = programComponentOf(entry, writers);
+  if (!program || program.area !== area) return null;
+  const { message } = entry;
+  const reason = area === 'printing' ? IPP_ERROR_REASON.exec(message)?.[1] : undefined;
+  const level = lineLevel(entry);
+  // A printer's reason ending in "-error" is its state, whatever level the line was logged at.
+  if (!reason && (level === undefined || level > LOG_ERR)) return null;
+  const errno = errnoIn(message);
+  const dbus = dbusErrorIn(message);
+  const closing = area === 'sound' && CLOSING.test(message);
+  const telling =
+    reason !== undefined ||
+    ANY_ERROR.has(area) ||
+    (errno !== null && DEVICE_FAILED[area].program.has(errno.code)) ||
+    (dbus !== null && (DBUS_TELLS.has(area) || DBUS_PROGRAMS.has(program.name)));
+  const cause = reason ?? dbus ?? (errno ? errnoWords(errno) : null);
+  return {
+    component: program.title,
+    raise: telling && !closing,
+    severity: 'error',
+    kernel: false,
+    title: cause
+      ? format(_('{component} reported an error: {cause}'), { component: program.title, cause })
+      : format(_('{component} reported an error: {cause}'), {
+          component: program.title,
+          cause: cleanLine(message.split('\n')[0] ?? '', 160),
+        }),
+  };
+}
+
+/**
+ * What a line of `area`'s component says has failed, or null when the line is not that component's at err or
+ * worse. A result with `raise` false is the component's error without a cause to name: claimed, and quiet.
+ */
+export function componentFailure(area: DesktopArea, entry: JournalEntry, writers: Writers): ComponentFailure | null {
+  return isKernel(entry) ? kernelFailure(area, entry) : programFailure(area, entry, writers);
+}

@@ -1,0 +1,257 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+// A journal line as one desktop component's: which component wrote it (a program, as findings/writers.ts proves it
+// from journald's trusted fields, or one of the kernel's drivers, by the prefix the kernel puts before its devices'
+// lines), how grave its writer said it was (journald's priority, or the level the program printed itself), and the
+// cause it names in its component's own structure: an errno (the kernel's negative numbers, strerror's words), a
+// D-Bus error name, a firmware file. No program's sentence is read here: what a detector makes of a line comes from
+// who wrote it and these structures.
+import { kernelText } from '../findings/detectors/journal.js';
+import type { DesktopArea, Writers } from '../findings/writers.js';
+import { cleanLine } from '../untrustedText.js';
+import type { JournalEntry } from '../watch/events.js';
+
+/** syslog's levels, as journald's PRIORITY holds them. */
+export const LOG_CRIT = 2;
+export const LOG_ERR = 3;
+export const LOG_WARNING = 4;
+
+export interface KernelComponent {
+  area: DesktopArea;
+  /** The driver or subsystem that printed the line: "btusb", "snd_hda_intel", "rtc_cmos", "Bluetooth". */
+  driver: string;
+  /** The device it named, "hci0", "0000:00:1f.3", "rtc0", or '' where it named none. */
+  device: string;
+  /** The line after the kernel's prefixes. */
+  rest: string;
+}
+
+// Bluetooth's core and its drivers (bt_dev_err): "Bluetooth: hci0: …", older kernels "Bluetooth: hci0 …", a
+// driver's own "Bluetooth: btusb: …", the driver core's "bluetooth hci0: …".
+const BLUETOOTH_CORE = /^Bluetooth: (?:(hci\d+):? |([\w-]+): )?/;
+// dev_err()'s "<driver> <device>: " and pr_err()'s "<module>: ".
+const DRIVER_PREFIX = /^([\w.-]+)(?: ([\w.:@-]+))?: /;
+// Drivers by the area they serve. Bluetooth's: btusb, btintel, btrtl, btbcm, btmtk*, btqca, btnxpuart, btsdio,
+// btmrvl*, the UART line disciplines hci_uart, hci_bcm, hci_h5…; the old USB and PCMCIA ones. Sound's: ALSA's
+// snd_*/snd-* modules, Sound Open Firmware (sof-*), Intel's SST, Skylake and AVS drivers, HD-audio's bus (hdaudio,
+// hda*), SoundWire, and the codecs and amplifiers of ASoC and HD-audio (Cirrus cs35l41/cs42l42, TI tas2781,
+// Maxim max98*, Realtek rt5682/rt711…, Dialog da7219, Nuvoton nau88*, Everest es83*, Wolfson wm*). The clock's:
+// the real-time clocks (rtc, rtc_cmos, rtc-pcf8563…) and the kernel's setting of the system time from them
+// (hctosys). Printing's: the USB printer class driver.
+const DRIVER_AREAS: readonly [RegExp, DesktopArea][] = [
+  [
+    /^(?:bt(?:usb|intel(?:_pcie)?|rtl|bcm|mtk\w*|qca|qcomsmd|nxpuart|sdio|mrvl(?:_sdio)?|wilink)|hci_\w+|bluetooth|ath3k|bcm203x|bpa10x|bfusb|bluecard_cs|bt3c_cs|dtl1_cs)$/,
+    'bluetooth',
+  ],
+  [
+    /^(?:snd[_-][\w.-]+|sof[_-][\w.-]+|sst[\w-]*|skl[\w-]*|avs[\w-]*|catpt|hdaudio|hda[_-][\w-]+|soundwire[\w-]*|sdw[_-][\w-]+|cs3[45]l\d+[\w-]*|cs4[23]l\d+[\w-]*|tas2\d+[\w-]*|max98\d+[\w-]*|rt\d{3,4}[\w-]*|da72\d+|nau88\d+|es83\d+|wm\d{4}[\w-]*)$/i,
+    'sound',
+  ],
+  [/^(?:rtc(?:[_-][\w-]+)?|hctosys)$/, 'clock'],
+  [/^usblp\d*$/, 'printing'],
+];
+// USB audio (sound/usb) prints through the USB device, "usb 1-4: …", with its own marks: the interface and
+// alternate setting ("1:3: cannot get freq …") or its functions' names ("uac_clock_source_is_valid(): …").
+const USB_AUDIO = /^(?:\d+:\d+: |(?:uac\w*|snd_usb_\w+|parse_audio_\w+|usb_audio_\w+|__uac_\w+)\(\): )/;
+
+function areaOfDriver(driver: string): DesktopArea | undefined {
+  return DRIVER_AREAS.find(([pattern]) => pattern.test(driver))?.[1];
+}
+
+/** The desktop component of the kernel's line, by the driver's prefix, or null for every other driver's. */
+export function kernelComponentOf(entry: JournalEntry): KernelComponent | null {
+  const text = kernelText(entry);
+  const core = BLUETOOTH_CORE.exec(text);
+  if (core) {
+    const named = core[2];
+    const driver = named && areaOfDriver(named) === 'bluetooth' ? named : 'Bluetooth';
+    const device = core[1] ?? '';
+    const rest = text.slice(core[0].length);
+    // "Bluetooth: hci0: …", or a driver of its own: the core's bare lines ("Bluetooth: Core ver 2.22") are its own.
+    return { area: 'bluetooth', driver, device: device || (HCI.exec(rest)?.[1] ?? ''), rest };
+  }
+  const prefix = DRIVER_PREFIX.exec(text);
+  if (!prefix) return null;
+  const driver = prefix[1] ?? '';
+  const device = prefix[2] ?? '';
+  const rest = text.slice(prefix[0].length);
+  const area = areaOfDriver(driver);
+  // A Bluetooth driver's device is the controller's bus address: the adapter is the HCI device it names, if any.
+  if (area) return { area, driver, device: area === 'bluetooth' ? (HCI.exec(text)?.[1] ?? '') : device, rest };
+  if (driver === 'usb' && device && USB_AUDIO.test(rest)) return { area: 'sound', driver: 'usb-audio', device, rest };
+  // ASoC's own lines name the card's driver first: "sof-audio-pci-intel-tgl 0000:00:1f.3: ASoC: …" is caught above;
+  // a machine driver's "<card> <device>: ASoC: …" is ASoC's too.
+  if (rest.startsWith('ASoC: ')) return { area: 'sound', driver, device, rest };
+  return null;
+}
+
+const HCI = /\b(hci\d+)\b/;
+
+// The levels programs print themselves, where journald's is that of their standard error (info): PipeWire before
+// 0.3.40 "[E][…]", PulseAudio's "E: [thread] file.c: ", CUPS's error_log "E [date] ", GLib's "** (prog:1): CRITICAL **"
+// and "Domain-CRITICAL **", chronyd's "Fatal error : ". alsa-lib reports through its error handler alone ("ALSA lib
+// pcm.c:8545:(snd_pcm_recover) underrun occurred"): every such line is an error.
+const OWN_LEVEL: readonly [RegExp, (match: RegExpExecArray) => number | undefined][] = [
+  [/^\[([EWINDT])\]\[/, (m) => letterLevel(m[1])],
+  [/^([EWNID]): \[[^\]]*\] /, (m) => letterLevel(m[1])],
+  [/^([EWIDdC]) \[\d{2}\/\w{3}\/\d{4}:[^\]]*\] /, (m) => letterLevel(m[1]?.toUpperCase())],
+  [/^(?:\(\S+:\d+\): )?(?:[\w-]+-)?(ERROR|CRITICAL|WARNING) \*\*/, (m) => (m[1] === 'WARNING' ? LOG_WARNING : LOG_ERR)],
+  [/^Fatal error : /, () => LOG_CRIT],
+  [/^ALSA lib [\w./-]+:\d+:\(\w+\) /, () => LOG_ERR],
+];
+
+function letterLevel(letter: string | undefined): number | undefined {
+  switch (letter) {
+    case 'C':
+    case 'E':
+      return LOG_ERR;
+    case 'W':
+      return LOG_WARNING;
+    case 'N':
+      return 5;
+    case 'I':
+      return 6;
+    case 'D':
+    case 'T':
+      return 7;
+    default:
+      return undefined;
+  }
+}
+
+/** How grave the writer said the line was: the level it printed itself, else journald's priority. */
+export function lineLevel(entry: JournalEntry): number | undefined {
+  for (const [pattern, level] of OWN_LEVEL) {
+    const match = pattern.exec(entry.message);
+    if (match) return level(match) ?? entry.priority;
+  }
+  return entry.priority;
+}
+
+/** An errno a component's line names: its name, and strerror's words for it. */
+export interface Errno {
+  code: string;
+  number: number;
+  text: string;
+}
+
+// The errnos a device's or a peer's failure gives, and a time daemon's: Linux's numbers and glibc's words.
+const ERRNOS: readonly Errno[] = [
+  { code: 'EPERM', number: 1, text: 'Operation not permitted' },
+  { code: 'ENOENT', number: 2, text: 'No such file or directory' },
+  { code: 'EIO', number: 5, text: 'Input/output error' },
+  { code: 'ENXIO', number: 6, text: 'No such device or address' },
+  { code: 'EAGAIN', number: 11, text: 'Resource temporarily unavailable' },
+  { code: 'ENOMEM', number: 12, text: 'Cannot allocate memory' },
+  { code: 'EACCES', number: 13, text: 'Permission denied' },
+  { code: 'EBUSY', number: 16, text: 'Device or resource busy' },
+  { code: 'ENODEV', number: 19, text: 'No such device' },
+  { code: 'EINVAL', number: 22, text: 'Invalid argument' },
+  { code: 'EPIPE', number: 32, text: 'Broken pipe' },
+  { code: 'ENOSYS', number: 38, text: 'Function not implemented' },
+  { code: 'ELOOP', number: 40, text: 'Too many levels of symbolic links' },
+  { code: 'EBADRQC', number: 56, text: 'Invalid request code' },
+  { code: 'ENODATA', number: 61, text: 'No data available' },
+  { code: 'ETIME', number: 62, text: 'Timer expired' },
+  { code: 'ENOLINK', number: 67, text: 'Link has been severed' },
+  { code: 'ECOMM', number: 70, text: 'Communication error on send' },
+  { code: 'EPROTO', number: 71, text: 'Protocol error' },
+  { code: 'EBADFD', number: 77, text: 'File descriptor in bad state' },
+  { code: 'EILSEQ', number: 84, text: 'Invalid or incomplete multibyte or wide character' },
+  { code: 'ESTRPIPE', number: 86, text: 'Streams pipe error' },
+  { code: 'ENOPROTOOPT', number: 92, text: 'Protocol not available' },
+  { code: 'EPROTONOSUPPORT', number: 93, text: 'Protocol not supported' },
+  { code: 'EOPNOTSUPP', number: 95, text: 'Operation not supported' },
+  { code: 'ECONNABORTED', number: 103, text: 'Software caused connection abort' },
+  { code: 'ECONNRESET', number: 104, text: 'Connection reset by peer' },
+  { code: 'ENOTCONN', number: 107, text: 'Transport endpoint is not connected' },
+  { code: 'ESHUTDOWN', number: 108, text: 'Cannot send after transport endpoint shutdown' },
+  { code: 'ETIMEDOUT', number: 110, text: 'Connection timed out' },
+  { code: 'ECONNREFUSED', number: 111, text: 'Connection refused' },
+  { code: 'EHOSTDOWN', number: 112, text: 'Host is down' },
+  { code: 'EHOSTUNREACH', number: 113, text: 'No route to host' },
+  { code: 'EALREADY', number: 114, text: 'Operation already in progress' },
+  { code: 'ENOMEDIUM', number: 123, text: 'No medium found' },
+  { code: 'ECANCELED', number: 125, text: 'Operation canceled' },
+  { code: 'ENOKEY', number: 126, text: 'Required key not available' },
+  { code: 'ERFKILL', number: 132, text: 'Operation not possible due to RF-kill' },
+];
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const ERRNO_WORDS = new RegExp(
+  `\\b(${[...ERRNOS]
+    .sort((a, b) => b.text.length - a.text.length)
+    .map((errno) => escape(errno.text))
+    .join('|')})\\b`,
+  'i',
+);
+// The kernel's negative errnos as drivers print them: "(-110)", "err -110", "error -2", "Error: -2", "failed: -19",
+// "returned -5", "ret=-110", "status -71".
+const KERNEL_ERRNO = /(?:\(|\berr(?:or|no)?:? ?=?|\bfailed:? |\breturned |\bret ?=? ?|\bstatus |, |: )-(\d{1,3})\b/i;
+// An errno by its name: "ETIMEDOUT", "-EIO".
+const ERRNO_NAME = /\b(E[A-Z]{2,})\b/g;
+
+/** The errno `text` names: by the kernel's negative number, strerror's words or its name. */
+export function errnoIn(text: string): Errno | null {
+  const number = KERNEL_ERRNO.exec(text)?.[1];
+  const byNumber = number !== undefined ? ERRNOS.find((errno) => errno.number === Number(number)) : undefined;
+  if (byNumber) return byNumber;
+  const words = ERRNO_WORDS.exec(text)?.[1]?.toLowerCase();
+  const byWords = words ? ERRNOS.find((errno) => errno.text.toLowerCase() === words) : undefined;
+  if (byWords) return byWords;
+  for (const [, name] of text.matchAll(ERRNO_NAME)) {
+    const byName = ERRNOS.find((errno) => errno.code === name);
+    if (byName) return byName;
+  }
+  return null;
+}
+
+// A D-Bus error's name: "org.freedesktop.DBus.Error.TimedOut", "org.bluez.Error.Failed",
+// "net.reactivated.Fprint.Error.NoSuchDevice".
+const DBUS_ERROR = /\b((?:[A-Za-z_][\w-]*\.)+Error\.[A-Za-z_]\w*)\b/;
+
+export function dbusErrorIn(text: string): string | null {
+  return DBUS_ERROR.exec(text)?.[1] ?? null;
+}
+
+// A firmware file as the drivers name them: a path under /lib/firmware's folders or a file of the firmware kinds
+// (Intel's .sfi and .ddc, Broadcom's .hcd, Qualcomm's .tlv, SOF's .ri and topologies, the many .bin and .fw).
+const FIRMWARE_FILE =
+  /\b((?:[\w.-]+\/)*[\w.+-]+\.(?:sfi|ddc|hcd|tlv|bseq|sbcf|ri|tplg|bin|fw|ucode|wmfw|nvm|dfu|hex|img))\b/;
+
+export function firmwareFileIn(text: string): string | null {
+  return FIRMWARE_FILE.exec(text)?.[1] ?? null;
+}
+
+// The kernel's words for an operation that did not work, as drivers print them (dev_err's wording across the tree,
+// not one driver's): "failed", "cannot", "unable", "error", "timed out", "timeout", "not found", "invalid".
+const KERNEL_FAILURE = /\b(?:fail(?:ed|ure|s)?|cannot|can't|unable|errors?|timed? ?out|timeout|not found)\b/i;
+
+/** Whether the kernel's line says an operation did not work. */
+export function saysFailed(text: string): boolean {
+  return KERNEL_FAILURE.test(text);
+}
+
+/** The program that wrote a line, as one of the desktop's components. */
+export interface ProgramComponent {
+  area: DesktopArea;
+  name: string;
+  title: string;
+}
+
+// alsa-lib's own error reporter (error.c, snd_lib_error_default), in whatever program uses it: "ALSA lib
+// pcm_dmix.c:1032:(snd_pcm_dmix_open) unable to open slave".
+const ALSA_LIB = /^ALSA lib [\w./-]+:\d+:\(\w+\) /;
+
+/**
+ * The component that wrote `entry`: a proven program's, or the sound library inside one of the session's programs,
+ * whose own structure (alsa-lib's error reporter) says it is alsa-lib speaking. That one is a report only: its
+ * process could be anyone's of the session, so it vouches for nothing and the sound kind offers no change for it.
+ */
+export function programComponentOf(entry: JournalEntry, writers: Writers): ProgramComponent | null {
+  const writer = writers.provenWriter(entry);
+  if (writer?.area) return { area: writer.area, name: writer.name, title: writer.title };
+  const { _UID: uid, _COMM: comm } = entry.fields;
+  if (writer || !ALSA_LIB.test(entry.message) || (uid !== String(writers.sessionUid) && uid !== '0')) return null;
+  return { area: 'sound', name: 'alsa-lib', title: `ALSA (${cleanLine(comm ?? '?', 32)})` };
+}

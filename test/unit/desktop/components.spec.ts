@@ -1,0 +1,553 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The desktop's components, not their sentences: which component wrote a line (a proven program, one of the kernel's
+// drivers by its prefix), how grave it said it was, the cause it names in its own structure, and what each kind makes
+// of a component's error that no rule of its own reads.
+import { SessionCrashDetector } from '../../../service/src/desktop/appCrash/sessionCrashDetector.js';
+import { BluetoothUnavailableDetector } from '../../../service/src/desktop/bluetooth/detector.js';
+import { CLOCK_UNSYNCHRONISED, ClockDetector } from '../../../service/src/desktop/clock/detector.js';
+import { ClockStateDetector, OFFSET, UNSYNCHRONISED } from '../../../service/src/desktop/clock/stateDetector.js';
+import { componentFailure } from '../../../service/src/desktop/componentFailure.js';
+import {
+  dbusErrorIn,
+  errnoIn,
+  firmwareFileIn,
+  kernelComponentOf,
+  lineLevel,
+} from '../../../service/src/desktop/componentLines.js';
+import { ExtensionErrorDetector } from '../../../service/src/desktop/extensions/journalDetector.js';
+import { PRINTER_PROBLEM, PrinterProblemDetector } from '../../../service/src/desktop/printing/detector.js';
+import { printerProblemPlaybook } from '../../../service/src/desktop/printing/playbook.js';
+import { HELD_EVIDENCE, PrinterStoppedDetector } from '../../../service/src/desktop/printing/stateDetector.js';
+import { SIGN_IN_FAILURE, SignInFailureDetector } from '../../../service/src/desktop/signIn/detector.js';
+import { signInFailurePlaybook } from '../../../service/src/desktop/signIn/playbook.js';
+import { SOUND_UNAVAILABLE, SoundUnavailableDetector } from '../../../service/src/desktop/sound/detector.js';
+import { SOUND_MUTED, SoundStateDetector } from '../../../service/src/desktop/sound/stateDetector.js';
+import { CoredumpDetector } from '../../../service/src/findings/detectors/coredump.js';
+import { CrashLoopDetector } from '../../../service/src/findings/detectors/crashLoop.js';
+import { UnitFailedDetector } from '../../../service/src/findings/detectors/unitFailed.js';
+import { UnrecognisedErrorsDetector } from '../../../service/src/findings/detectors/unrecognised.js';
+import type { Detector } from '../../../service/src/findings/types.js';
+import { areaOfUnit, DESKTOP_WRITERS, Writers } from '../../../service/src/findings/writers.js';
+import type { PlaybookTools } from '../../../service/src/fixes/playbookSteps.js';
+import type { WatchEvent } from '../../../service/src/watch/events.js';
+import { desktopWriters, SESSION_UID } from '../../support/desktopWriters.js';
+import { findingWithEvidence } from '../../support/findingFixture.js';
+import { journalEntry, journalEvent, reportsOf, resolutionsOf, runDetector } from '../../support/journalEvents.js';
+
+const START_US = 1_773_479_523_000_000;
+const at = (seconds: number) => String(START_US + seconds * 1_000_000);
+
+const kernel = (message: string, priority = '3', seconds = 0) =>
+  journalEvent({ MESSAGE: message, _TRANSPORT: 'kernel', PRIORITY: priority, __REALTIME_TIMESTAMP: at(seconds) });
+
+/** A system daemon's program as root (or its account) in its own unit. */
+const system = (exe: string, unit: string, message: string, fields: Record<string, string> = {}) =>
+  journalEvent({
+    MESSAGE: message,
+    _EXE: exe,
+    _COMM: exe.slice(exe.lastIndexOf('/') + 1, exe.lastIndexOf('/') + 16),
+    _UID: '0',
+    _PID: '700',
+    _SYSTEMD_UNIT: unit,
+    PRIORITY: '3',
+    __REALTIME_TIMESTAMP: at(0),
+    ...fields,
+  });
+
+/** A program of the session's user, in a user unit of theirs. */
+const session = (exe: string, userUnit: string, message: string, fields: Record<string, string> = {}) =>
+  journalEvent({
+    MESSAGE: message,
+    _EXE: exe,
+    _COMM: exe.slice(exe.lastIndexOf('/') + 1, exe.lastIndexOf('/') + 16),
+    _UID: String(SESSION_UID),
+    _PID: '1800',
+    _SYSTEMD_UNIT: `user@${SESSION_UID}.service`,
+    _SYSTEMD_USER_UNIT: userUnit,
+    PRIORITY: '3',
+    __REALTIME_TIMESTAMP: at(0),
+    ...fields,
+  });
+
+const pid1 = (message: string, fields: Record<string, string> = {}, seconds = 0) =>
+  journalEvent({
+    MESSAGE: message,
+    _PID: '1',
+    _UID: '0',
+    _COMM: 'systemd',
+    SYSLOG_IDENTIFIER: 'systemd',
+    __REALTIME_TIMESTAMP: at(seconds),
+    ...fields,
+  });
+
+const titles = (detector: Detector, ...events: WatchEvent[]) =>
+  reportsOf(runDetector(detector, events)).map((r) => [r.kind, r.subject, r.title]);
+
+describe('a desktop component’s line', () => {
+  it('is the kernel driver’s by the prefix the kernel puts before its device', () => {
+    const of = (message: string) => {
+      const found = kernelComponentOf(journalEntry({ MESSAGE: message, _TRANSPORT: 'kernel' }));
+      return found && [found.area, found.driver, found.device];
+    };
+    expect(of('Bluetooth: hci0: command 0x0c03 tx timeout')).toEqual(['bluetooth', 'Bluetooth', 'hci0']);
+    expect(of('bluetooth hci0: Direct firmware load for intel/ibt-17-16-1.sfi failed with error -2')).toEqual([
+      'bluetooth',
+      'bluetooth',
+      'hci0',
+    ]);
+    expect(of('btusb 1-7:1.0: Failed to claim iso interface')).toEqual(['bluetooth', 'btusb', '']);
+    expect(of('snd_hda_intel 0000:00:1f.3: azx_get_response timeout, switching to polling mode')).toEqual([
+      'sound',
+      'snd_hda_intel',
+      '0000:00:1f.3',
+    ]);
+    expect(of('cs35l41-hda spi0-CSC3551:00-cs35l41-hda.0: Cannot Initialize Firmware. Error: -2')).toEqual([
+      'sound',
+      'cs35l41-hda',
+      'spi0-CSC3551:00-cs35l41-hda.0',
+    ]);
+    // USB audio prints through the USB device, with its own marks.
+    expect(of('usb 1-1.4.4: 1:3: cannot get freq (v2/v3): err -110')).toEqual(['sound', 'usb-audio', '1-1.4.4']);
+    expect(of('rtc_cmos 00:02: setting system clock to 2000-01-01T00:00:12 UTC (946684812)')).toEqual([
+      'clock',
+      'rtc_cmos',
+      '00:02',
+    ]);
+    expect(of('usblp 1-1:1.0: usblp0: USB Bidirectional printer dev 2 if 0 alt 0')).toEqual([
+      'printing',
+      'usblp',
+      '1-1:1.0',
+    ]);
+    // Not the desktop's: the USB core's enumeration, a file system, a GPU.
+    expect(of('usb 3-11: device descriptor read/64, error -110')).toBeNull();
+    expect(of('btrfs: disk space caching is enabled')).toBeNull();
+    expect(of('amdgpu 0000:03:00.0: amdgpu: ring gfx timeout')).toBeNull();
+  });
+
+  it('is as grave as its writer says: its own level mark, else journald’s priority', () => {
+    const level = (message: string, priority = '6') =>
+      lineLevel(journalEntry({ MESSAGE: message, PRIORITY: priority }));
+    expect(level('[E][000000038.312224][bluez5-dbus.c:1436 get_managed_objects_reply()] failed')).toBe(3);
+    expect(level('[W][000000045.395758][policy-node.c:549 rescan_node()] no node found for 41')).toBe(4);
+    expect(level('E: [pulseaudio] module-alsa-card.c: Failed to find a working profile.')).toBe(3);
+    expect(level('E [17/Mar/2021:10:00:00 +0100] [Job 12] Unable to open device')).toBe(3);
+    expect(level('(gnome-shell:802): Clutter-CRITICAL **: assertion failed')).toBe(3);
+    expect(level('ALSA lib pcm_dmix.c:1032:(snd_pcm_dmix_open) unable to open slave')).toBe(3);
+    expect(level('Fatal error : Could not open /var/lib/chrony/chrony.drift')).toBe(2);
+    expect(level('spa.alsa: hw:0,0p: snd_pcm_avail after recover: Broken pipe', '4')).toBe(4);
+  });
+
+  it('names its cause in the component’s structure: an errno, a D-Bus error, a firmware file', () => {
+    expect(errnoIn('Reading Intel version command failed (-110)')?.code).toBe('ETIMEDOUT');
+    expect(errnoIn('Cannot Initialize Firmware. Error: -2')?.code).toBe('ENOENT');
+    expect(errnoIn('connect to 84:76:37:ED:D8:29: Connection refused (111)')?.code).toBe('ECONNREFUSED');
+    expect(errnoIn('xhci_hcd 0000:00:14.0: ERROR: unexpected command completion code 0x13.')).toBeNull();
+    expect(errnoIn('ERROR: ETIMEDOUT waiting')?.code).toBe('ETIMEDOUT');
+    expect(dbusErrorIn('GetManagedObjects() failed: org.freedesktop.DBus.Error.TimedOut')).toBe(
+      'org.freedesktop.DBus.Error.TimedOut',
+    );
+    expect(firmwareFileIn('Direct firmware load for intel/ibt-17-16-1.sfi failed')).toBe('intel/ibt-17-16-1.sfi');
+    expect(firmwareFileIn('error: request firmware intel/sof/sof-cfl.ri failed err: -2')).toBe('intel/sof/sof-cfl.ri');
+  });
+
+  it('at err, is raised where it names a cause that says the part failed, else claimed and quiet', () => {
+    const writers = desktopWriters();
+    const failure = (area: Parameters<typeof componentFailure>[0], event: WatchEvent) =>
+      event.type === 'journal' ? componentFailure(area, event.entry, writers) : null;
+    const bluetoothd = (message: string) => system('/usr/libexec/bluetooth/bluetoothd', 'bluetooth.service', message);
+    expect(failure('bluetooth', bluetoothd('a2dp-sink profile connect failed for X: Device or resource busy'))).toEqual(
+      jasmine.objectContaining({ raise: true, title: 'BlueZ reported an error: Device or resource busy (EBUSY)' }),
+    );
+    // A plugin the configuration does not allow, and a switch the person turned: refusals, not failures.
+    expect(failure('bluetooth', bluetoothd('sap-server: Operation not permitted (1)'))?.raise).toBeFalse();
+    expect(failure('bluetooth', bluetoothd('Failed to set mode: Blocked through rfkill (0x12)'))?.raise).toBeFalse();
+    // Below err: not the component's error at all.
+    expect(
+      failure(
+        'bluetooth',
+        system('/usr/libexec/bluetooth/bluetoothd', 'bluetooth.service', 'x: Connection refused (111)', {
+          PRIORITY: '4',
+        }),
+      ),
+    ).toBeNull();
+    // A kernel sound driver's error that says an operation failed; its firmware loader's try alone is no failure.
+    expect(failure('sound', kernel('usb 1-2.4: 1:1: cannot set freq 48000 to ep 0x1'))?.raise).toBeTrue();
+    expect(
+      failure(
+        'sound',
+        kernel('snd_hda_intel 0000:00:1f.3: Direct firmware load for hda-jack-retask.fw failed with error -2'),
+      )?.raise,
+    ).toBeFalse();
+    // Any error of a time daemon is its one job not done: ntpd that may not set the clock.
+    expect(failure('clock', system('/usr/sbin/ntpd', 'ntp.service', 'adj_systime: Operation not permitted'))).toEqual(
+      jasmine.objectContaining({ raise: true, title: 'ntpd reported an error: Operation not permitted (EPERM)' }),
+    );
+    // A PAM module's missing configuration at the display manager: sign-in's structures say nothing failed.
+    const pamEnv = system(
+      '/usr/libexec/gdm-session-worker',
+      'gdm.service',
+      'pam_env(gdm-password:setcred): Unable to open config file: /etc/security/pam_env.conf: No such file or directory',
+    );
+    expect(failure('sign-in', pamEnv)?.raise).toBeFalse();
+    // A printer's IPP reason ending in "-error" is its state, at whatever level it was logged.
+    const browsed = system('/usr/sbin/cups-browsed', 'cups-browsed.service', 'Printer Office: media-empty-error', {
+      PRIORITY: '6',
+    });
+    expect(failure('printing', browsed)).toEqual(
+      jasmine.objectContaining({ raise: true, title: 'cups-browsed reported an error: media-empty-error' }),
+    );
+    // alsa-lib's own error reporter, in a program of the session: a report of the sound stack, vouching for nothing.
+    const app = journalEvent({
+      MESSAGE: 'ALSA lib pcm_dmix.c:1032:(snd_pcm_dmix_open) unable to open slave: Device or resource busy',
+      _COMM: 'firefox',
+      _EXE: '/usr/lib/firefox/firefox',
+      _UID: String(SESSION_UID),
+      _SYSTEMD_UNIT: `user@${SESSION_UID}.service`,
+      _SYSTEMD_USER_UNIT: 'app-firefox-1234.scope',
+    });
+    expect(failure('sound', app)).toEqual(jasmine.objectContaining({ raise: true, component: 'ALSA (firefox)' }));
+  });
+
+  it('is never left to unrecognised-errors: each kind claims its components’ error lines, raised or not', () => {
+    const noise = kernel('Bluetooth: hci0: unexpected event for opcode 0x2005');
+    const detectors = [new UnrecognisedErrorsDetector({ burst: 2 })];
+    const claimed = desktopDetectorsClaim(noise);
+    expect(claimed).toBeTrue();
+    // Five of them within minutes raised "Unrecognised errors from kernel" before.
+    const outputs = [0, 1, 2, 3, 4].flatMap((i) =>
+      detectors.flatMap((d) =>
+        d.detect(kernel('Bluetooth: hci0: unexpected event for opcode 0x2005', '3', i), claimed),
+      ),
+    );
+    expect(outputs).toEqual([]);
+  });
+});
+
+function desktopDetectorsClaim(event: WatchEvent): boolean {
+  const writers = desktopWriters();
+  return [
+    new SoundUnavailableDetector(writers),
+    new PrinterProblemDetector(writers),
+    new ClockDetector(writers),
+    new SignInFailureDetector(writers),
+    new ExtensionErrorDetector(writers),
+    new BluetoothUnavailableDetector(writers),
+  ].some((detector) => detector.claims?.(event) === true);
+}
+
+describe('a desktop component’s own unit failing', () => {
+  it('is its kind’s finding, not unit-failed’s nor crash-loop’s: one failure, one finding', () => {
+    expect(areaOfUnit('systemd-timesyncd.service')).toBe('clock');
+    expect(areaOfUnit('cups.service')).toBe('printing');
+    expect(areaOfUnit('bluetooth.service')).toBe('bluetooth');
+    expect(areaOfUnit('gdm.service')).toBe('sign-in');
+    expect(areaOfUnit('pipewire.service')).toBe('sound');
+    expect(areaOfUnit('dbus.service')).toBeUndefined();
+    expect(areaOfUnit('nginx.service')).toBeUndefined();
+    const events = [
+      pid1('systemd-timesyncd.service: Main process exited, code=exited, status=238/STATE_DIRECTORY'),
+      pid1("systemd-timesyncd.service: Failed with result 'exit-code'."),
+      pid1('systemd-timesyncd.service: Start request repeated too quickly.'),
+    ];
+    expect(titles(new ClockDetector(desktopWriters()), ...events)).toEqual([
+      [CLOCK_UNSYNCHRONISED, 'systemd-timesyncd.service', 'systemd-timesyncd.service failed (exit code 238)'],
+    ]);
+    expect(titles(new UnitFailedDetector(), ...events)).toEqual([]);
+    expect(titles(new CrashLoopDetector(), ...events)).toEqual([]);
+    expect(
+      titles(new PrinterProblemDetector(desktopWriters()), pid1("cups.service: Failed with result 'exit-code'.")),
+    ).toEqual([[PRINTER_PROBLEM, 'cups.service', 'cups.service failed (exit code)']]);
+  });
+});
+
+describe('the writers table’s new components', () => {
+  it('takes a CUPS backend for CUPS’s, run as lp in cupsd’s unit, from the folder the package installed', () => {
+    const writers = new Writers(SESSION_UID).assumeInstalled([
+      '/usr/lib/cups/backend/usb',
+      '/usr/lib/cups/filter/rastertopdf',
+    ]);
+    const backend = (fields: Record<string, string>) =>
+      writers.provenWriter(
+        journalEntry({
+          MESSAGE: 'x',
+          _EXE: '/usr/lib/cups/backend/usb',
+          _UID: '7',
+          _SYSTEMD_UNIT: 'cups.service',
+          ...fields,
+        }),
+      )?.name ?? null;
+    expect(backend({})).toBe('cups-programs');
+    expect(backend({ _SYSTEMD_UNIT: 'session-2.scope', _UID: '1000' })).toBeNull();
+    expect(backend({ _EXE: '/usr/lib/cups/backend-evil/usb' })).toBeNull();
+  });
+
+  it('takes ntpdate from any system unit root runs it in, never from a user’s', () => {
+    const writers = new Writers(SESSION_UID).assumeInstalled(['/usr/sbin/ntpdate']);
+    const ntpdate = (fields: Record<string, string>) =>
+      writers.provenWriter(journalEntry({ MESSAGE: 'x', _EXE: '/usr/sbin/ntpdate', _UID: '0', ...fields }))?.name ??
+      null;
+    expect(ntpdate({ _SYSTEMD_UNIT: 'NetworkManager-dispatcher.service' })).toBe('ntpdate');
+    expect(ntpdate({ _SYSTEMD_UNIT: 'user@1000.service', _SYSTEMD_USER_UNIT: 'app.slice' })).toBeNull();
+    expect(ntpdate({ _SYSTEMD_UNIT: 'ntpdate.service', _UID: '1000' })).toBeNull();
+  });
+
+  it('knows Ubuntu’s gdm session worker and homed’s worker', () => {
+    const paths = DESKTOP_WRITERS.flatMap((writer) => writer.programs);
+    expect(paths).toContain('/usr/lib/gdm3/gdm-session-worker');
+    expect(paths).toContain('/usr/lib/systemd/systemd-homework');
+  });
+});
+
+describe('the states people meet', () => {
+  it('raises a muted or silent default output only while a program plays into it, and resolves it when heard', () => {
+    const detector = new SoundStateDetector();
+    const headset = {
+      id: 41,
+      name: 'alsa_output.usb-headset',
+      description: 'USB Headset',
+      mediaClass: 'Audio/Sink',
+      virtual: false,
+    };
+    const state = (mute: boolean, volume: number, playing: string[]): WatchEvent => ({
+      type: 'desktop',
+      at: new Date(0),
+      desktop: {
+        kind: 'sound',
+        sound: {
+          sinks: [{ ...headset, mute, volume }],
+          sources: [],
+          recording: [],
+          playing,
+          managed: true,
+          defaultSink: headset.name,
+          configuredSink: headset.name,
+        },
+      },
+    });
+    const muted = (outputs: ReturnType<SoundStateDetector['detect']>) =>
+      outputs.flatMap((o) => ('report' in o && o.report.kind === SOUND_MUTED ? [o.report.title] : []));
+    expect(muted(detector.detect(state(true, 1, [])))).toEqual([]);
+    expect(muted(detector.detect(state(true, 1, ['Firefox'])))).toEqual([
+      'The sound output USB Headset is muted while Firefox plays',
+    ]);
+    expect(muted(detector.detect(state(false, 0, ['Firefox'])))).toEqual([
+      'The sound output USB Headset is at volume 0 while Firefox plays',
+    ]);
+    const heard = detector.detect(state(false, 0.4, ['Firefox']));
+    expect(muted(heard)).toEqual([]);
+    expect(resolutionsOf(heard)).toContain({ kind: SOUND_MUTED, subject: headset.name, at: new Date(0) });
+  });
+
+  it('raises a held job, shows the queue first and releases it second; a stop with a reason shows the reason first', async () => {
+    const printer = { name: 'Office', state: 3, stateMessage: '', reasons: [], acceptingJobs: true, heldJobs: [17] };
+    const event = (changes: object): WatchEvent => ({
+      type: 'desktop',
+      at: new Date(0),
+      desktop: { kind: 'printer', printer: { ...printer, ...changes } },
+    });
+    const detector = new PrinterStoppedDetector();
+    const [held] = reportsOf(detector.detect(event({})));
+    expect(held?.title).toBe('Printer Office holds job 17: it waits until it is released');
+    const draft = await printerProblemPlaybook(
+      findingWithEvidence(PRINTER_PROBLEM, 'Office', { title: held!.title, evidence: held!.evidence }),
+      {} as PlaybookTools,
+    );
+    expect(draft?.actions).toEqual([
+      { name: 'info.printer', params: { printer: 'Office' } },
+      { name: 'printing.release_job', params: { printer: 'Office', job: 17 } },
+    ]);
+    expect(held!.evidence[0]!.text).toBe(`${HELD_EVIDENCE}: 17`);
+    const [stopped] = reportsOf(detector.detect(event({ state: 5, stateMessage: 'Back at noon', heldJobs: [] })));
+    expect(stopped?.title).toBe('Printer Office is stopped: Back at noon');
+    const resume = await printerProblemPlaybook(
+      findingWithEvidence(PRINTER_PROBLEM, 'Office', { title: stopped!.title, evidence: stopped!.evidence }),
+      {} as PlaybookTools,
+    );
+    expect(resume?.actions.map((action) => action.name)).toEqual(['info.printer', 'printing.resume_printer']);
+    expect(resolutionsOf(detector.detect(event({ heldJobs: [] })))).toEqual([
+      { kind: PRINTER_PROBLEM, subject: 'Office', at: new Date(0) },
+    ]);
+  });
+
+  it('raises a clock never synchronised for a quarter of an hour with automatic time on, and one minutes off', () => {
+    const detector = new ClockStateDetector();
+    const clock = (ntp: boolean, synchronized: boolean, uptimeSeconds: number): WatchEvent => ({
+      type: 'desktop',
+      at: new Date(0),
+      desktop: { kind: 'clock', clock: { ntp, canNtp: true, synchronized, uptimeSeconds } },
+    });
+    expect(reportsOf(detector.detect(clock(true, false, 300)))).toEqual([]);
+    expect(reportsOf(detector.detect(clock(false, false, 3600)))).toEqual([]);
+    expect(titles(detector, clock(true, false, 3600))).toEqual([
+      [
+        CLOCK_UNSYNCHRONISED,
+        UNSYNCHRONISED,
+        'The clock has not been synchronised since the computer started 60 minutes ago, though automatic time is on',
+      ],
+    ]);
+    const timesync = (offsetSeconds: number): WatchEvent => ({
+      type: 'desktop',
+      at: new Date(0),
+      desktop: { kind: 'timesync', timesync: { offsetSeconds, server: 'time.example.org' } },
+    });
+    expect(titles(detector, timesync(300))).toEqual([
+      [CLOCK_UNSYNCHRONISED, OFFSET, 'The clock is 5 minutes behind (time.example.org)'],
+    ]);
+    expect(titles(detector, timesync(-120))).toEqual([
+      [CLOCK_UNSYNCHRONISED, OFFSET, 'The clock is 2 minutes ahead (time.example.org)'],
+    ]);
+    expect(resolutionsOf(detector.detect(timesync(0.02)))).toEqual([
+      { kind: CLOCK_UNSYNCHRONISED, subject: OFFSET, at: new Date(0) },
+    ]);
+  });
+
+  it('reads the real-time clock’s word on a time it cannot vouch for, PID 1’s on a clock before its build, and programs finding a date in the future', () => {
+    const detector = new ClockDetector(desktopWriters());
+    expect(titles(detector, kernel('rtc rtc0: Power loss detected, invalid time', '6'))).toEqual([
+      [
+        CLOCK_UNSYNCHRONISED,
+        'clock',
+        'The hardware clock rtc0 does not keep the time: Power loss detected, invalid time',
+      ],
+    ]);
+    expect(
+      titles(
+        detector,
+        kernel('rtc-pm8xxx 200f000.spmi:rtc@6000: setting system clock to 1970-02-03T05:35:54 UTC (2871354)', '6'),
+      ),
+    ).toEqual([
+      [
+        CLOCK_UNSYNCHRONISED,
+        'clock',
+        'The hardware clock 200f000.spmi:rtc@6000 set the time to the year 1970: its battery may be flat',
+      ],
+    ]);
+    expect(
+      titles(detector, kernel('rtc_cmos 00:02: setting system clock to 2024-05-01T08:00:00 UTC (1714550400)', '6')),
+    ).toEqual([]);
+    expect(titles(detector, pid1('System time before build time, advancing clock.'))).toEqual([
+      [CLOCK_UNSYNCHRONISED, 'clock', 'The clock was behind at start-up: systemd found it before its own build date'],
+    ]);
+    const apt = journalEvent({
+      MESSAGE:
+        'E: Release file for http://deb.debian.org/debian/dists/bookworm-updates/InRelease is not valid yet (invalid for another 5d 2h 1min 3s).',
+      _COMM: 'apt-get',
+      _EXE: '/usr/bin/apt-get',
+      _UID: '0',
+      _SYSTEMD_UNIT: 'session-2.scope',
+    });
+    expect(titles(detector, apt)).toEqual([
+      [CLOCK_UNSYNCHRONISED, 'clock', 'The clock is behind: a program found a date still in the future'],
+    ]);
+  });
+
+  it('counts an app’s crashes within a day in the title', () => {
+    const detector = new CoredumpDetector();
+    const record = (seconds: number) =>
+      journalEvent({
+        MESSAGE: 'Process 4242 (dash) of user 1000 dumped core.',
+        MESSAGE_ID: 'fc2e22bc6ee647b6b90729ab34a250b1',
+        COREDUMP_EXE: '/usr/bin/dash',
+        COREDUMP_SIGNAL_NAME: 'SIGSEGV',
+        _COMM: 'systemd-coredum',
+        _UID: '0',
+        __REALTIME_TIMESTAMP: at(seconds),
+      });
+    expect(reportsOf(runDetector(detector, [record(0), record(60), record(120)])).map((r) => r.title)).toEqual([
+      'dash crashed (SIGSEGV)',
+      'dash crashed 2 times (SIGSEGV)',
+      'dash crashed 3 times (SIGSEGV)',
+    ]);
+    expect(reportsOf(detector.detect(record(2 * 86_400))).map((r) => r.title)).toEqual(['dash crashed (SIGSEGV)']);
+  });
+
+  it('explains a login keyring not unlocked: the login password and the keyring’s differ, nothing changed', async () => {
+    const draft = await signInFailurePlaybook(
+      findingWithEvidence(SIGN_IN_FAILURE, 'login keyring', {
+        title: 'The login keyring was not unlocked at sign-in',
+        evidence: [
+          {
+            kind: 'journal',
+            text: 'gkr-pam: couldn’t unlock the login keyring.',
+            cursor: 's=1',
+            journal: 'system',
+            at: new Date(0),
+          },
+        ],
+      }),
+      {} as PlaybookTools,
+    );
+    expect(draft?.explanation).toContain('Your login password and the login keyring’s password differ');
+    expect(draft?.actions.every((action) => action.name.startsWith('info.'))).toBeTrue();
+  });
+});
+
+describe('the session’s own words on its programs', () => {
+  it('reads gnome-session’s and the shell’s word that one crashed of its own fault, by signal, as theirs alone', () => {
+    const writers = desktopWriters();
+    const gnomeSession = (message: string, exe = '/usr/libexec/gnome-session-binary') =>
+      session(exe, 'gnome-session-manager@gnome.service', message);
+    expect(
+      titles(
+        new SessionCrashDetector(writers),
+        gnomeSession("WARNING: Application 'org.gnome.Shell.desktop' killed by signal 11"),
+      ),
+    ).toEqual([['crash', 'org.gnome.Shell', 'org.gnome.Shell crashed (SIGSEGV)']]);
+    expect(
+      titles(
+        new SessionCrashDetector(writers),
+        gnomeSession("WARNING: Application 'org.gnome.Shell.desktop' killed by signal 15"),
+      ),
+    ).toEqual([]);
+    expect(
+      titles(
+        new SessionCrashDetector(writers),
+        gnomeSession("WARNING: Application 'x.desktop' killed by signal 11", '/home/user/bin/gnome-session-binary'),
+      ),
+    ).toEqual([]);
+    expect(
+      titles(
+        new SessionCrashDetector(writers),
+        session('/usr/bin/gnome-shell', 'org.gnome.Shell@wayland.service', 'GNOME Shell crashed with signal 11'),
+      ),
+    ).toEqual([['crash', 'gnome-shell', 'gnome-shell crashed (SIGSEGV)']]);
+  });
+
+  it('names an extension from a frame of gjs’s dump whose heading the journal lost', () => {
+    const frame = session(
+      '/usr/bin/gnome-shell',
+      'org.gnome.Shell@wayland.service',
+      '#4   7ffc3bfa3ed0 b   /home/user/.local/share/gnome-shell/extensions/appindicatorsupport@rgcjonas.gmail.com/promiseUtils.js:141 (76a53874060 @ 331)',
+      { PRIORITY: '4' },
+    );
+    expect(
+      titles(new ExtensionErrorDetector(desktopWriters()), frame).map(([kind, subject]) => [kind, subject]),
+    ).toEqual([['extension-error', 'appindicatorsupport@rgcjonas.gmail.com']]);
+  });
+
+  it('reads pam_sss’s PAM return code at the display manager as a refused sign-in', () => {
+    const line = system(
+      '/usr/lib/gdm3/gdm-session-worker',
+      'session-c1.scope',
+      'pam_sss(gdm-password:auth): received for user alice: 7 (Authentication failure)',
+    );
+    expect(titles(new SignInFailureDetector(desktopWriters()), line)).toEqual([
+      [SIGN_IN_FAILURE, 'alice', 'Signing in or unlocking the screen failed for alice'],
+    ]);
+  });
+
+  it('reads an audio daemon’s core dump as no sound, from systemd-coredump’s record of the session’s daemon', () => {
+    const record = journalEvent({
+      MESSAGE: 'Process 1991 (wireplumber) of user 1000 dumped core.',
+      MESSAGE_ID: 'fc2e22bc6ee647b6b90729ab34a250b1',
+      COREDUMP_EXE: '/usr/bin/wireplumber',
+      COREDUMP_UID: '1000',
+      _COMM: 'systemd-coredum',
+      _UID: '0',
+    });
+    expect(titles(new SoundUnavailableDetector(desktopWriters()), record)).toEqual([
+      [SOUND_UNAVAILABLE, 'wireplumber.service', 'wireplumber crashed: the session has no sound until it runs again'],
+    ]);
+  });
+});
