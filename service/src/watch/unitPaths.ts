@@ -6,8 +6,10 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
+import type { UnitPropertyName } from '../dbus/systemd.js';
+
 /** Reads one property of the unit: (interface, name) → value; rejects where the unit type has none. */
-export type PropertyReader = (iface: string, name: string) => Promise<unknown>;
+export type PropertyReader = (iface: string, name: UnitPropertyName) => Promise<unknown>;
 
 export interface UnitPaths {
   /** The unit file and its drop-ins. */
@@ -57,18 +59,18 @@ const execRows = (value: unknown): ExecRows =>
 
 /** What the unit's file names, read with `get`; a property its type lacks (a socket has no ExecStart) is empty. */
 export async function readUnitPaths(unit: string, scope: 'system' | 'user', get: PropertyReader): Promise<UnitPaths> {
-  const optional = (iface: string, name: string) => get(iface, name).catch(() => undefined);
+  const optional = (iface: string, name: UnitPropertyName) => get(iface, name).catch(() => undefined);
   const service = unit.endsWith('.service');
-  const serviceProperty = (name: string) => (service ? optional(SERVICE, name) : Promise.resolve(undefined));
+  const serviceProperty = (name: UnitPropertyName) => (service ? optional(SERVICE, name) : Promise.resolve(undefined));
   const [fragment, dropIns, environmentFiles, workingDirectory, readWrite, ...rest] = await Promise.all([
     optional(UNIT, 'FragmentPath'),
     optional(UNIT, 'DropInPaths'),
     serviceProperty('EnvironmentFiles'),
     serviceProperty('WorkingDirectory'),
     serviceProperty('ReadWritePaths'),
-    ...['ConfigurationDirectory', 'StateDirectory', 'CacheDirectory', 'LogsDirectory', 'RuntimeDirectory'].map(
-      serviceProperty,
-    ),
+    ...(
+      ['ConfigurationDirectory', 'StateDirectory', 'CacheDirectory', 'LogsDirectory', 'RuntimeDirectory'] as const
+    ).map(serviceProperty),
     ...EXEC_SETTINGS.map(serviceProperty),
   ]);
   const [configuration, state, cache, logs, runtime, ...execs] = rest;

@@ -109,7 +109,7 @@ export async function startPipeWire(home: string, busAddress: string): Promise<P
   // normal priority: on a busy machine it ran too late for some periods, which PipeWire then dropped, and the
   // recording held less sound than was played (load 20: 2.9 s of samples in 3.4 s). It runs at realtime priority
   // where this user may give it, below PipeWire's own threads (88).
-  const realtime = await run('chrt', ['--fifo', '20', 'true']).then(
+  const realtime = await run('chrt', ['--fifo', '20', 'true'], { env }).then(
     () => ['chrt', '--fifo', '20'],
     () => [],
   );

@@ -259,7 +259,7 @@ export class UnitManager {
 
   /** The paths the unit's file names: what it runs, reads its settings from and writes to (see UnitPaths). */
   async paths(unit: string): Promise<UnitPaths> {
-    const [path] = (await systemCall(this.#manager('LoadUnit', 's', [unit]), SYSTEMD_IN_WORDS)) as [string];
+    const path = await this.#load(unit);
     return readUnitPaths(unit, this.#scope, (iface, name) => this.#property(path, iface, name));
   }
 
@@ -292,9 +292,9 @@ export class UnitManager {
 
   /** Every name systemd knows the unit by: its own (Id) and its aliases (Names), as "default.target" is graphical.target's. */
   async names(unit: string): Promise<string[]> {
-    const [path] = (await systemCall(this.#manager('LoadUnit', 's', [unit]), SYSTEMD_IN_WORDS)) as [string];
+    const path = await this.#load(unit);
     const [id, names] = await Promise.all([this.#property(path, UNIT, 'Id'), this.#property(path, UNIT, 'Names')]);
-    return [...new Set([unit, String(id), ...(Array.isArray(names) ? names.map(String) : [])])];
+    return [...new Set([unit, id, ...names])];
   }
 
   /**
