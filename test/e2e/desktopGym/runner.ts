@@ -201,7 +201,11 @@ export class DesktopRunner {
     }
 
     if (!(await this.#says(finding, proposal, expect.says, mark, row))) return;
-    await withDeadline(this.hooks.beforeApply?.(scenario, proposal, finding), 'the proposal on screen', STEP_TIMEOUT_MS);
+    await withDeadline(
+      this.hooks.beforeApply?.(scenario, proposal, finding),
+      'the proposal on screen',
+      STEP_TIMEOUT_MS,
+    );
     const applied = await this.steward.apply(proposal.id, expect.apply);
     row.applied = { state: applied.state, right: applied.state === expect.applyState };
     row.shown = applied.summary;
