@@ -170,15 +170,18 @@ describe('ShellAgent requests', () => {
   const sent: [string, number, string, string[]][] = [];
   // With the agent's connection watched by the spec, ask() and answer() never touch the bus; register(), current()
   // and the watch do, and the integration specs cover them.
-  const agent = new ShellAgent({
-    bus: undefined as never,
-    ownUid: 1000,
-    request: (destination, id, caller, changes) => sent.push([destination, id, caller, changes]),
-    answerTimeoutMs: 50,
-    watchAgent: async () => () => undefined,
-  });
+  // The answer's deadline is long where the spec answers, so that a busy machine does not end the request first.
+  const agentAnswering = (answerTimeoutMs: number) =>
+    new ShellAgent({
+      bus: undefined as never,
+      ownUid: 1000,
+      request: (destination, id, caller, changes) => sent.push([destination, id, caller, changes]),
+      answerTimeoutMs,
+      watchAgent: async () => () => undefined,
+    });
 
   it('go to the agent alone and take the answer from it alone', async () => {
+    const agent = agentAnswering(600_000);
     const before = sent.length;
     const allowed = agent.ask(':1.7', '/usr/bin/python3 (pid 42)', ['turn on the expert shell']);
     await waitFor(() => sent.length > before, 'the request');
@@ -195,6 +198,6 @@ describe('ShellAgent requests', () => {
   });
 
   it('count as refused when unanswered in time', async () => {
-    expect(await agent.ask(':1.7', 'gdbus', ['let the assistant read files under “/”'])).toBeFalse();
+    expect(await agentAnswering(50).ask(':1.7', 'gdbus', ['let the assistant read files under “/”'])).toBeFalse();
   });
 });

@@ -345,7 +345,10 @@ describe('the extension-error playbook', () => {
     call: () =>
       state === null
         ? Promise.reject(Object.assign(new Error('no shell'), { type: 'org.freedesktop.DBus.Error.ServiceUnknown' }))
-        : Promise.resolve({ body: [{ state: new Variant('d', state), name: new Variant('s', 'Dash to Dock') }] }),
+        : Promise.resolve({
+            signature: 'a{sv}',
+            body: [{ state: new Variant('d', state), name: new Variant('s', 'Dash to Dock') }],
+          }),
   });
   const toolsWith = (disable: Preview | null, state: number | null = ERROR): PlaybookTools => ({
     context: { sessionBus: shellAnswering(state) } as unknown as ActionContext,

@@ -194,7 +194,7 @@ async function unitFailedByCause(
                 'provides; once it is installed, restart the unit.',
             )
           : _(
-              '{title}: it cannot load {module}, which the package {package} provides; once it is installed, restart the unit.',
+              '{title}: it cannot load {module}, which the package {package} provides; once it is installed, restart the service.',
             ),
         { title: finding.title, module: missing.module.name, package: missing.name },
       ),
