@@ -3,12 +3,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Builds everything into dist/: the service and CLI (Node), the extension
 // directory (GJS), the translation template, and the test bundles.
-//   node build/build.mjs [types|service|extension|tests|bench|corpus|fuzz|gym|gym-desktop ...]   (default: all but types, bench, corpus, fuzz, gym and gym-desktop)
+//   node build/build.mjs [--release] [types|service|extension|tests|bench|corpus|fuzz|gym|gym-desktop ...]   (default: all but types, bench, corpus, fuzz, gym and gym-desktop)
 // `types` rewrites the TypeScript types generated from dbus-interfaces/*.xml; every other build
 // first checks that they are current and stops if they are not.
 // STEWARD_DIST=DIR builds into DIR instead, and STEWARD_SPECS=REGEX bundles only
 // the matching spec files: for working on one part while another build runs. STEWARD_BUILD_VERSION
 // replaces package.json's version (the package upgrade test builds two versions).
+// --release builds what users install (build/install.sh, npm run package): STEWARD_RELEASE is true, so the
+// service's test hooks (service/src/testHooks.ts) are dead code that esbuild leaves out.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -20,6 +22,7 @@ import * as prettier from 'prettier';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = process.env.STEWARD_DIST ? resolve(process.env.STEWARD_DIST) : join(root, 'dist');
 const specFilter = new RegExp(process.env.STEWARD_SPECS ?? '');
+const release = process.argv.includes('--release');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 pkg.version = process.env.STEWARD_BUILD_VERSION ?? pkg.version;
 const metadataTemplate = JSON.parse(readFileSync(join(root, 'extension', 'metadata.json'), 'utf8'));
@@ -35,7 +38,7 @@ const shared = {
   charset: 'utf8',
   loader: { '.xml': 'text' },
   logLevel: 'warning',
-  define: { STEWARD_VERSION: JSON.stringify(pkg.version) },
+  define: { STEWARD_VERSION: JSON.stringify(pkg.version), STEWARD_RELEASE: String(release) },
 };
 
 async function buildService() {
@@ -455,8 +458,8 @@ const targets = {
   'gym-desktop': buildDesktopGym,
 };
 // The benchmarks are slow and timing-sensitive: they run on their own (npm run bench).
-const defaults = ['service', 'extension', 'tests'];
-const requested = process.argv.slice(2);
+const defaults = release ? ['service', 'extension'] : ['service', 'extension', 'tests'];
+const requested = process.argv.slice(2).filter((arg) => arg !== '--release');
 if (!requested.includes('types')) await checkTypes();
 for (const name of requested.length > 0 ? requested : defaults) {
   const build = targets[name];

@@ -204,7 +204,7 @@ if $reuse_build; then
     die "STEWARD_REUSE_BUILD=1, but $root/dist holds no build: run npm run build first"
 else
   step 'Building the service and the extension (esbuild, translations, schemas)'
-  (cd "$root" && npm run --silent build -- service extension >/dev/null)
+  (cd "$root" && npm run --silent build -- --release service extension >/dev/null)
 fi
 # The man page in each language the build translated it into (dist/share/man/LANG/man1).
 for page in "$root"/dist/share/man/*/man1/steward.1; do

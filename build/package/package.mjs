@@ -63,7 +63,8 @@ if (!existsSync(join(root, 'node_modules', '.package-lock.json'))) {
   run('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=warn'], { cwd: root });
 }
 
-if (!process.argv.includes('--skip-build')) run('node', [join(root, 'build', 'build.mjs'), 'service', 'extension']);
+if (!process.argv.includes('--skip-build'))
+  run('node', [join(root, 'build', 'build.mjs'), '--release', 'service', 'extension']);
 mkdirSync(out, { recursive: true });
 
 const arch = execFileSync('dpkg', ['--print-architecture'], { encoding: 'utf8' }).trim();

@@ -3,7 +3,8 @@
 // Test hooks: environment variables with which the detection corpus
 // (test/corpus) makes a machine of its own the service's, where that machine
 // cannot be a real one. Unset in every real session; the service logs each one
-// that is set, so that one never goes unnoticed.
+// that is set, so that one never goes unnoticed. Every read of them is here, behind
+// STEWARD_RELEASE: a release build (build/build.mjs --release) leaves them out.
 
 export interface TestHooks {
   /**
@@ -93,7 +94,22 @@ export interface TestHooks {
 
 const absolute = (value: string | undefined) => (value?.startsWith('/') && value.length > 1 ? value : undefined);
 
+// hooksFrom and probeEnvFrom are reached only through the branch that STEWARD_RELEASE rules out: esbuild keeps
+// the dead branch's text but leaves out what only it uses, which is every name of a hook.
 export function testHooks(env: NodeJS.ProcessEnv = process.env): TestHooks {
+  return STEWARD_RELEASE ? {} : hooksFrom(env);
+}
+
+/** The environment that hands the backend probe its one hook, the stand-in; undefined without it. */
+export function backendProbeEnv(hooks: TestHooks): NodeJS.ProcessEnv | undefined {
+  return STEWARD_RELEASE ? undefined : probeEnvFrom(hooks);
+}
+
+function probeEnvFrom({ backendStandIn }: TestHooks): NodeJS.ProcessEnv | undefined {
+  return backendStandIn ? { STEWARD_TEST_BACKEND_STAND_IN: backendStandIn } : undefined;
+}
+
+function hooksFrom(env: NodeJS.ProcessEnv): TestHooks {
   const systemJournal = absolute(env.STEWARD_TEST_SYSTEM_JOURNAL);
   const userJournal = absolute(env.STEWARD_TEST_USER_JOURNAL);
   const configRoot = absolute(env.STEWARD_TEST_CONFIG_ROOT);

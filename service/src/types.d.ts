@@ -8,3 +8,6 @@ declare module '*.xml' {
 
 // Set by esbuild from package.json.
 declare const STEWARD_VERSION: string;
+
+// Set by esbuild: true in the builds users install (build.mjs --release), where the test hooks are left out.
+declare const STEWARD_RELEASE: boolean;

@@ -45,7 +45,7 @@ export async function nixosCommand(
   }
   const paths = resolvePaths(env);
   const root = testHooks(env).nixosRoot;
-  if (root) output.stderr(`steward: reading NixOS below the test root ${root} (STEWARD_TEST_NIXOS_ROOT)\n`);
+  if (root) output.stderr(`steward: reading NixOS below the test root ${root} (a test hook)\n`);
   const reader = await openNixosReader({ ...(root && { root }), home: paths.home, cacheHome: paths.cacheHome });
   if (!reader) {
     output.stderr('steward: this computer is not NixOS (no /etc/NIXOS, no /run/current-system)\n');

@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 
 import { getLlama, type Llama, LlamaLogLevel } from 'node-llama-cpp';
 
+import { testHooks } from '../testHooks.js';
 import { type ProbeReply, probeReplySchema, type ProbeRequest, probeRequestSchema } from './backendProbeProtocol.js';
 
 if (!process.send) throw new Error('steward-backend-probe runs only as a child process of the Steward service');
@@ -25,11 +26,11 @@ const loadBuild: BackendLoader = (gpu) =>
   getLlama({ gpu, build: 'never', progressLogs: true, logLevel: LlamaLogLevel.warn });
 
 /**
- * STEWARD_TEST_BACKEND_STAND_IN names a module that stands in for backends this machine cannot have (a GPU that
+ * The test hook backendStandIn names a module that stands in for backends this machine cannot have (a GPU that
  * cannot run here); it exports `backends` (the names it stands in for) and `load(gpu)`. Unset in real sessions.
  */
 async function loaderFor(gpu: Gpu): Promise<BackendLoader> {
-  const standIn = process.env.STEWARD_TEST_BACKEND_STAND_IN;
+  const standIn = testHooks().backendStandIn;
   if (!standIn) return loadBuild;
   const module = (await import(pathToFileURL(standIn).href)) as { backends: string[]; load: BackendLoader };
   return module.backends.includes(gpu === false ? 'cpu' : gpu) ? module.load : loadBuild;

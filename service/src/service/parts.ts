@@ -65,7 +65,7 @@ import { TrustConfirmation } from '../settings/confirmation.js';
 import { SettingsInterface } from '../settings/settingsInterface.js';
 import { ShellAgent } from '../settings/shellAgent.js';
 import type { StorageHealth } from '../storage/storageHealth.js';
-import type { TestHooks } from '../testHooks.js';
+import { backendProbeEnv, type TestHooks } from '../testHooks.js';
 import { PipeWireMicrophone, WavFileMicrophone } from '../voice/capture.js';
 import { Listener } from '../voice/listener.js';
 import { NeuralSpeaker, voicesDirectory } from '../voice/neuralSpeaker.js';
@@ -125,7 +125,7 @@ export function createParts(base: PartsBase) {
     cacheDirectory: join(paths.cacheHome, 'steward'),
     probeScript: BACKEND_PROBE_SCRIPT,
     ...(hooks.gpuRoot && { gpuRoot: hooks.gpuRoot }),
-    ...(hooks.backendStandIn && { probeEnv: { STEWARD_TEST_BACKEND_STAND_IN: hooks.backendStandIn } }),
+    probeEnv: backendProbeEnv(hooks),
     log,
   });
   const core = createCoreInterface(
