@@ -42,6 +42,8 @@ const LINE_US = 1_000_000n;
 // keeps only its first and latest evidence, so the cases between would lose theirs; and each case gets
 // exactly its own machine's units. Larger waves are faster but score those cases as missed.
 const WAVE = 1;
+/** How many of the newest findings and proposals a look while a wave is read takes: a wave makes a few. */
+const NEWEST = 64;
 const markerUnit = (wave: number, manager: 'system' | 'user' = 'system') =>
   `steward-corpus-wave-${wave}${manager === 'user' ? '-user' : ''}.service`;
 const markerFailed = (unit: string) => `${unit}: Failed with result 'exit-code'.`;
@@ -127,10 +129,15 @@ export async function replayCorpus(cases: CorpusCase[], sealed: ReadonlySet<Corp
         signature,
         body,
       });
-    const list = async (iface: string) =>
-      (await readAllPages((page) => call(iface, 'List', 'a{sv}', [page]), { state: new Variant('s', 'all') })).map(
-        plain,
-      );
+    // `newest`: only the first so many, newest first (proposals by id, findings by when last seen), for the looks
+    // repeated while a wave is read: a whole list each time costs the service more with every wave.
+    const list = async (iface: string, newest?: number) =>
+      (
+        await readAllPages((page) => call(iface, 'List', 'a{sv}', [page]), {
+          state: new Variant('s', 'all'),
+          ...(newest !== undefined && { limit: new Variant('u', newest) }),
+        })
+      ).map(plain);
 
     const placed: PlacedCase[] = [];
     const proposalsAfter = new Map<string, SeenProposal[]>();
@@ -196,7 +203,9 @@ export async function replayCorpus(cases: CorpusCase[], sealed: ReadonlySet<Corp
       }
       let markerIds: unknown[] = [];
       const read = async () => {
-        markerIds = (await list('Findings')).filter((f) => subjects.includes(String(f.subject))).map((f) => f.id);
+        markerIds = (await list('Findings', NEWEST))
+          .filter((f) => subjects.includes(String(f.subject)))
+          .map((f) => f.id);
         return markerIds.length === subjects.length;
       };
       const open = !wave.some((c) => sealed.has(c));
@@ -210,7 +219,7 @@ export async function replayCorpus(cases: CorpusCase[], sealed: ReadonlySet<Corp
       // The proposer takes findings in order: once the markers have their proposals, the wave's findings had
       // theirs considered, while the units were in this wave's states.
       const proposed = async () => {
-        const findingIds = new Set((await list('Proposals')).map((p) => p['finding-id']));
+        const findingIds = new Set((await list('Proposals', NEWEST)).map((p) => p['finding-id']));
         return markerIds.every((id) => findingIds.has(id));
       };
       await waitOrDump(proposed, `the proposals of wave ${w + 1}`, CONDITION_TIMEOUT_MS, open);

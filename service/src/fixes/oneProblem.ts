@@ -110,8 +110,12 @@ async function unitFiles(context: ActionContext, subject: string): Promise<strin
 
 /** Proposal states that wait for the person. */
 const WAITING = ['open', 'not-fixed', 'applying'] as const;
-/** Unit files remembered per unit: looked up once per finding that names the unit, not per comparison. */
-const MAX_UNITS_REMEMBERED = 256;
+/**
+ * Unit files remembered per unit: looked up once per finding that names the unit, not per comparison. Every new
+ * finding is compared with each waiting proposal's, so fewer than a day's waiting proposals would ask systemd again
+ * for each of them (the corpus's 775 units: a wave took 8 s at its 500th, not 0.3 s).
+ */
+const MAX_UNITS_REMEMBERED = 4096;
 
 export class OneProblem {
   readonly #options: OneProblemOptions;
