@@ -196,7 +196,7 @@ for (const suite of selectedSuites()) {
     itInShell(
       "names the Apply button in the catalog's words with a unit's name shortened, in the notification and the menu",
       async () => {
-        await fail(session.bus, INSTRUCTION_UNIT, { result: 'timeout' });
+        await fail(session.bus, INSTRUCTION_UNIT, { result: 'watchdog' });
         await appendToJournal(journal, [unitFailure(INSTRUCTION_UNIT)]);
         const shown = await waitForNotificationOffering(INSTRUCTION_LABEL);
         // The title, the finding about the unit, is bounded, with the rest in the menu's details.

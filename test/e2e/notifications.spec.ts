@@ -345,7 +345,7 @@ for (const suite of selectedSuites()) {
         expect(await new TestHook(session.bus).indicatorIcon()).toBe('steward-symbolic.svg');
         expect(await notifications()).toEqual([]);
 
-        await fail(session.bus, UNIT_NAME, { result: 'timeout' });
+        await fail(session.bus, UNIT_NAME, { result: 'watchdog' });
         await appendToJournal(journal, [unitFailure(UNIT_NAME)]);
 
         // Headed by the finding ("backup.service failed (…)"), not by the button's words.

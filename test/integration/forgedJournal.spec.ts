@@ -46,7 +46,7 @@ describe('a forged systemd line in the journal', () => {
     (await scenario.list(PROPOSALS, 'List', all)).find((p) => p.subject === unit);
 
   beforeAll(async () => {
-    scenario = await startUnitScenario([SHELL_UNIT, 'backup.service', 'cups.service'], async (home) => {
+    scenario = await startUnitScenario([SHELL_UNIT, 'backup.service', 'smbd.service'], async (home) => {
       journal = join(home, 'journal');
       await mkdir(journal);
       // The journal source follows the tail of a journal that exists: start it with one ordinary line.
@@ -58,11 +58,12 @@ describe('a forged systemd line in the journal', () => {
       };
     });
     await update(scenario.client, SHELL_UNIT, UNIT, { ActiveState: new Variant('s', 'active') });
-    await fail(scenario.client, 'backup.service', { result: 'timeout' });
-    await fail(scenario.client, 'cups.service', { result: 'timeout' });
-    await appendToJournal(journal, [forged(SHELL_UNIT), forged('backup.service'), unitFailure('cups.service')]);
-    // Findings are proposed for in order: once cups.service's proposal is there, the others were considered.
-    await waitFor(async () => (await proposalOf('cups.service')) !== undefined, "the proposal for systemd's line");
+    await fail(scenario.client, 'backup.service', { result: 'watchdog' });
+    await fail(scenario.client, 'smbd.service', { result: 'watchdog' });
+    await appendToJournal(journal, [forged(SHELL_UNIT), forged('backup.service'), unitFailure('smbd.service')]);
+    // Findings are drafted side by side: both failed units' proposals, then the shell's finding has been considered.
+    await waitFor(async () => (await proposalOf('smbd.service')) !== undefined, "the proposal for systemd's line");
+    await waitFor(async () => (await proposalOf('backup.service')) !== undefined, 'the proposal for the forged line');
   });
 
   afterAll(() => scenario.stop());
@@ -92,12 +93,12 @@ describe('a forged systemd line in the journal', () => {
     ]);
     const jobs = await scenario.list(PROPOSALS, 'ListJobs');
     // Only the step that reads ran, as the proposal was shown; nothing that changes.
-    expect(jobs.filter((job) => job.subject !== 'cups.service' && job.caller !== 'steward:shown')).toEqual([]);
+    expect(jobs.filter((job) => job.subject !== 'smbd.service' && job.caller !== 'steward:shown')).toEqual([]);
   });
 
   it("from PID 1 gets the usual proposal, in one click and under the user's auto rule", async () => {
-    expect((await findingOf('cups.service'))?.['vouched-by']).toBe('system-manager');
-    const proposal = (await proposalOf('cups.service'))!;
+    expect((await findingOf('smbd.service'))?.['vouched-by']).toBe('system-manager');
+    const proposal = (await proposalOf('smbd.service'))!;
     expect(proposal).toEqual(jasmine.objectContaining({ 'one-click': true, 'vouched-by': 'system-manager' }));
     const actions = proposal.actions as { name: Variant<string>; policy: Variant<string> }[];
     expect(actions.map((action) => [action.name.value, action.policy.value])).toContain([
@@ -106,10 +107,10 @@ describe('a forged systemd line in the journal', () => {
     ]);
     // The rule the user set ran it: systemd's own word is what auto rules are for.
     await waitFor(
-      async () => (await scenario.list(PROPOSALS, 'ListJobs')).some((job) => job.subject === 'cups.service'),
+      async () => (await scenario.list(PROPOSALS, 'ListJobs')).some((job) => job.subject === 'smbd.service'),
       'the auto-applied restart',
     );
-    const [job] = (await scenario.list(PROPOSALS, 'ListJobs')).filter((j) => j.subject === 'cups.service');
+    const [job] = (await scenario.list(PROPOSALS, 'ListJobs')).filter((j) => j.subject === 'smbd.service');
     expect(job).toEqual(jasmine.objectContaining({ action: 'systemd.restart_unit', caller: 'policy:auto' }));
   });
 });

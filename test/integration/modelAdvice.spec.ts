@@ -44,7 +44,7 @@ describe('model advice on proposals', () => {
   afterAll(() => scenario.stop());
 
   it('asks the model about unknown kinds, and keeps only catalog actions', async () => {
-    await fail(scenario.client, 'backup.service', { result: 'timeout' });
+    await fail(scenario.client, 'backup.service', { result: 'watchdog' });
     // ghost.service is no unit systemd knows: no playbook acts on it, so the model is asked.
     await appendToJournal(journal, [unitFailure('backup.service'), unitFailure('ghost.service')]);
 

@@ -105,7 +105,7 @@ describe('one problem, one proposal', () => {
     const config = join(home, '.config', 'systemd', 'user', 'gym-reader.service.d', 'colour.conf');
     await mkdir(join(config, '..'));
     await writeFile(config, '[Service]\nColour=blue\n');
-    await fail(client, 'gym-reader.service', { result: 'timeout' });
+    await fail(client, 'gym-reader.service', { result: 'watchdog' });
     const unit = await raise(unitFailed('gym-reader.service', new Date(Date.now() - 2 * HOUR_MS)));
     expect(waiting().map((p) => p.subject)).toEqual(['gym-reader.service']);
     const error = await raise({
@@ -147,14 +147,14 @@ describe('one problem, one proposal', () => {
 
   it('gives a full file system and the unit that could not write to it one proposal, the full disk first', async () => {
     const full = await raise(noSpace());
-    await fail(client, 'gym-recorder.service', { result: 'timeout' });
+    await fail(client, 'gym-recorder.service', { result: 'watchdog' });
     const unit = await raise(unitFailed('gym-recorder.service'));
     expect(waiting().map((p) => p.findingId)).toEqual([full.id]);
     expect(fixes.store.proposalForFinding(unit.id)).toBeNull();
   });
 
   it('gives the full file system the proposal where the unit’s failure came first', async () => {
-    await fail(client, 'gym-recorder.service', { result: 'timeout' });
+    await fail(client, 'gym-recorder.service', { result: 'watchdog' });
     const unit = await raise(unitFailed('gym-recorder.service'));
     const full = await raise(noSpace());
     expect(waiting().map((p) => p.findingId)).toEqual([full.id]);
@@ -189,7 +189,7 @@ describe('one problem, one proposal', () => {
   });
 
   it('withdraws the proposal of a unit that is gone, once systemd says so', async () => {
-    await fail(client, 'gym-reader.service', { result: 'timeout' });
+    await fail(client, 'gym-reader.service', { result: 'watchdog' });
     const unit = await raise(unitFailed('gym-reader.service'));
     expect(fixes.store.proposalForFinding(unit.id)?.state).toBe('open');
     // Its file deleted and the manager reloaded: LoadUnit answers not-found, and systemd says it reloaded.

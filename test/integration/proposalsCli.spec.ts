@@ -82,7 +82,7 @@ describe('steward proposals, apply, undo, jobs and history', () => {
     expect(await cli('jobs', '--undoable')).toEqual({ code: 0, stdout: 'Nothing can be undone.\n', stderr: '' });
     expect(Array.isArray(await json('history'))).toBeTrue();
 
-    await fail(scenario.client, 'backup.service', { result: 'timeout' });
+    await fail(scenario.client, 'backup.service', { result: 'watchdog' });
     let proposal: Record<string, unknown> | undefined;
     await waitFor(async () => {
       proposal = (await json('proposals')).find((p) => p.subject === 'backup.service');

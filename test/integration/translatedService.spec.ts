@@ -56,7 +56,7 @@ describe('the service in the session language', () => {
       ...locale,
     });
     await waitUntilReady(client, service);
-    await fail(client, 'backup.service', { result: 'timeout' });
+    await fail(client, 'backup.service', { result: 'watchdog' });
     const proposal = await waitForOne(PROPOSALS, 'a proposal for backup.service');
     const finding = await waitForOne(FINDINGS, 'the unit-failed finding');
     const actions = (proposal.actions as Record<string, Variant>[]).map(plain);
@@ -100,7 +100,7 @@ describe('the service in the session language', () => {
 
   it('reports in German with LANG=de_DE.UTF-8', async () => {
     expect(await failUnitWith({ LANG: 'de_DE.UTF-8' })).toEqual({
-      finding: 'backup.service ist fehlgeschlagen (Zeitüberschreitung)',
+      finding: 'backup.service ist fehlgeschlagen (Watchdog-Zeitüberschreitung)',
       proposal: 'backup.service neu starten',
       // The mock's unit wrote no log lines: "Show logs" would show nothing, so it is not offered.
       actions: ['Einen Dienst neu starten'],
@@ -110,7 +110,7 @@ describe('the service in the session language', () => {
 
   it('reports in French for a territory without its own catalog (LC_MESSAGES=fr_CA.UTF-8)', async () => {
     expect(await failUnitWith({ LANG: 'C.UTF-8', LC_MESSAGES: 'fr_CA.UTF-8' })).toEqual({
-      finding: 'backup.service a échoué (délai dépassé)',
+      finding: 'backup.service a échoué (délai du chien de garde dépassé)',
       proposal: 'Redémarrer backup.service',
       actions: ['Redémarrer un service'],
       reason: 'Un problème requiert votre attention.',
@@ -119,7 +119,7 @@ describe('the service in the session language', () => {
 
   it('reports in English with LANG=C, even when LANGUAGE asks for German', async () => {
     expect(await failUnitWith({ LANG: 'C', LANGUAGE: 'de' })).toEqual({
-      finding: 'backup.service failed (timed out)',
+      finding: 'backup.service failed (watchdog timeout)',
       proposal: 'Restart backup.service',
       actions: ['Restart a service'],
       reason: 'A problem needs attention.',

@@ -117,8 +117,8 @@ describe('the contact sheet of every screen', () => {
           await shellEval(session.bus, pressKeys('KEY_Escape'));
           await waitFor(async () => !(await hook.chat()).open, 'the quick chat to close');
 
-          // A start that timed out, whose restart is offered: applied, its result offers Undo.
-          await steward.failUnit(RESTARTED_UNIT, { result: 'timeout' });
+          // A service that stopped answering its watchdog, whose restart is offered: applied, its result offers Undo.
+          await steward.failUnit(RESTARTED_UNIT, { result: 'watchdog' });
           let restart: { id: string; action: string } | undefined;
           await waitFor(async () => {
             const proposal = (await steward!.proposals()).find((p) => p.subject === RESTARTED_UNIT);

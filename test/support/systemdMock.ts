@@ -212,8 +212,9 @@ export const update = (client: MessageBus, unit: string, iface: string, properti
   mockCall(client, unitPath(unit), 'UpdateProperties', 'sa{sv}', [iface, properties]);
 
 /**
- * The service's main process exited with `status`, was killed by `signal`, or did not start in time (killed with
- * SIGTERM, Result 'timeout': a failure that can pass, so a restart is offered at once).
+ * The service's main process exited with `status`, was killed by `signal`, stopped answering its watchdog (Result
+ * 'watchdog': a failure that can pass, so a restart is offered at once), or did not start in time (Result 'timeout':
+ * what systemd waited for is shown first, and no restart that would wait for the same).
  */
 export async function fail(
   client: MessageBus,
