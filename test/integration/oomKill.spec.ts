@@ -110,7 +110,7 @@ describe('info.oom_kill on real journal files and systemd over D-Bus', () => {
     expect(preview.details[1]).toMatch(
       /: systemd-oomd killed \/user\.slice\/.*firefox-77\.scope due to memory pressure/,
     );
-    expect(preview.details[1].startsWith(`${at(3)}: systemd-oomd killed /user.slice/`)).toBeTrue();
+    expect(preview.details[1]?.startsWith(`${at(3)}: systemd-oomd killed /user.slice/`)).toBeTrue();
     // The kernel named hog.service's cgroup: its limits, read from the service manager.
     expect(preview.details[2]).toBe(
       'hog.service: MemoryMax=67 MB, MemoryHigh=no limit. It uses 1.0 MB now (at most 67 MB).',
