@@ -46,6 +46,11 @@ const SEEDS = [1, 2, 3];
 const ROUNDS = 300;
 
 const bounded = (max: number) => z.string().max(max);
+/**
+ * A folder systemd makes of a *Directory= name (a D-Bus text of at most 4,096 characters) under its root:
+ * under the user's home, whose path is at most PATH_MAX.
+ */
+const underRoot = bounded(4096 + 1 + 4096);
 /** What each source may emit, whatever it was told. */
 const EVENT = z.discriminatedUnion('type', [
   z.object({
@@ -97,14 +102,31 @@ const EVENT = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('unit'),
     at: z.date(),
-    state: z.strictObject({
-      scope: z.literal('user'),
-      unit: bounded(255).regex(/^[^/\s]+\.[a-z]+$/),
-      activeState: z.enum(['failed', 'active']),
-      result: bounded(64).optional(),
-      exitCode: z.number().int().optional(),
-      restarts: z.number().int().min(0).optional(),
-    }),
+    state: z
+      .strictObject({
+        scope: z.literal('user'),
+        unit: bounded(255).regex(/^[^/\s]+\.[a-z]+$/),
+        activeState: z.enum(['failed', 'active']),
+        result: bounded(64).optional(),
+        exitCode: z.number().int().optional(),
+        restarts: z.number().int().min(0).optional(),
+        // As the typed replies bound them (dbus/systemd.ts): the fragment and 10,000 drop-ins, four Exec*= settings
+        // of 1,000 commands of 10,000 arguments, 1,000 environment files, 10,000 names per *Directory= setting.
+        paths: z
+          .strictObject({
+            files: z.array(bounded(4096)).max(1 + 10_000),
+            programs: z.array(bounded(4096)).max(4 * 1000),
+            arguments: z.array(bounded(4096)).max(4 * 1000 * 10_000),
+            environmentFiles: z.array(bounded(4096)).max(1000),
+            workingDirectory: bounded(4096),
+            configuration: z.array(underRoot).max(10_000),
+            written: z.array(underRoot).max(4 * 10_000 + 10_000 + 1),
+          })
+          .optional(),
+      })
+      .refine((state) => (state.activeState === 'failed') === (state.paths !== undefined), {
+        message: 'a failed unit, and only a failed one, carries the paths its file names',
+      }),
   }),
 ]);
 

@@ -309,7 +309,7 @@ describe('NixOS changes: Apply through polkit, a checked switch, the confirm win
         signal: new AbortController().signal,
       });
     })();
-    await expectAsync(outcome).toBeRejectedWithError(/units failed after the switch: sshd.service.*switched back/);
+    await expectAsync(outcome).toBeRejectedWithError(/services failed after the switch: sshd.service.*switched back/);
     await setUnitState(systemd, 'sshd.service', 'inactive');
     expect(await readFile(layout.configuration, 'utf8')).toBe(original);
     expect(await generation()).toEqual({ profile: 1, current: 1 });

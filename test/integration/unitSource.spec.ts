@@ -6,6 +6,7 @@ import { type MessageBus, Variant } from '@jellybrick/dbus-next';
 
 import { createLogger } from '../../service/src/logging.js';
 import type { UnitState, WatchEvent } from '../../service/src/watch/events.js';
+import type { UnitPaths } from '../../service/src/watch/unitPaths.js';
 import { UnitSource } from '../../service/src/watch/units.js';
 import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import { waitFor } from '../support/service.js';
@@ -20,6 +21,17 @@ import {
   UNIT,
   update,
 } from '../support/systemdMock.js';
+
+/** What a failed unit's file names where the stand-in's unit has no file, runs nothing, and names no folders. */
+const NO_PATHS: UnitPaths = {
+  files: [],
+  programs: [],
+  arguments: [],
+  environmentFiles: [],
+  workingDirectory: '',
+  configuration: [],
+  written: [],
+};
 
 describe('UnitSource', () => {
   let bus: PrivateBus;
@@ -79,7 +91,16 @@ describe('UnitSource', () => {
     await until(2);
 
     expect(states).toEqual([
-      { scope: 'user', unit: 'app.service', activeState: 'failed', result: 'exit-code', exitCode: 3, restarts: 2 },
+      {
+        scope: 'user',
+        unit: 'app.service',
+        activeState: 'failed',
+        result: 'exit-code',
+        exitCode: 3,
+        restarts: 2,
+        paths: NO_PATHS,
+      },
+      // Only a failure carries what the unit's file names.
       { scope: 'user', unit: 'app.service', activeState: 'active', result: 'success', exitCode: 3, restarts: 2 },
     ]);
     expect(events.every((event) => event.type === 'unit' && event.at instanceof Date)).toBeTrue();
@@ -94,7 +115,7 @@ describe('UnitSource', () => {
     const { states } = await watch();
 
     expect(states).toEqual([
-      { scope: 'user', unit: 'old.service', activeState: 'failed', result: 'signal', restarts: 2 },
+      { scope: 'user', unit: 'old.service', activeState: 'failed', result: 'signal', restarts: 2, paths: NO_PATHS },
     ]);
   });
 
