@@ -68,7 +68,13 @@ const EVENT = z.discriminatedUnion('type', [
       }),
       z.object({
         kind: z.literal('clock'),
-        clock: z.strictObject({ ntp: z.boolean(), canNtp: z.boolean(), synchronized: z.boolean() }),
+        clock: z.strictObject({
+          ntp: z.boolean(),
+          canNtp: z.boolean(),
+          synchronized: z.boolean(),
+          // The machine's uptime when it was read (os.uptime), never timedated's word.
+          uptimeSeconds: z.number().min(0).finite(),
+        }),
       }),
       z.object({
         kind: z.literal('printer'),
@@ -78,6 +84,16 @@ const EVENT = z.discriminatedUnion('type', [
           stateMessage: bounded(1023),
           reasons: z.array(bounded(255)).max(64),
           acceptingJobs: z.boolean(),
+          // The held jobs' ids (IPP's job-id, a positive 32-bit integer), at most the 4,096 jobs one answer gives.
+          heldJobs: z
+            .array(
+              z
+                .number()
+                .int()
+                .min(1)
+                .max(2 ** 31 - 1),
+            )
+            .max(4096),
         }),
       }),
       z.object({

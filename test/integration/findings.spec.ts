@@ -95,35 +95,36 @@ describe('findings from a followed journal, on the bus', () => {
     createInterface({ input: monitor.stdout }).on('line', (line) => lines.push(line));
     await waitFor(() => lines.some((line) => line.startsWith('Monitoring signals')), 'gdbus monitor');
     await appendToJournal(journal, [
+      // A unit no desktop component owns (a component's own unit failing is its kind's finding, componentUnits.ts).
       {
         MESSAGE: 'src/main.c:main() Unable to get on D-Bus',
         PRIORITY: '3',
-        SYSLOG_IDENTIFIER: 'bluetoothd',
-        _SYSTEMD_UNIT: 'bluetooth.service',
+        SYSLOG_IDENTIFIER: 'backupd',
+        _SYSTEMD_UNIT: 'backup.service',
         _TRANSPORT: 'stdout',
       },
-      unitFailure('bluetooth.service'),
+      unitFailure('backup.service'),
     ]);
     await waitFor(
-      () => lines.some((line) => line.includes(`${FINDINGS}.FindingAdded`) && line.includes('bluetooth.service')),
+      () => lines.some((line) => line.includes(`${FINDINGS}.FindingAdded`) && line.includes('backup.service')),
       'FindingAdded in gdbus monitor',
     );
     monitor.kill();
 
-    const [finding] = (await list()).filter((f) => f.subject === 'bluetooth.service');
+    const [finding] = (await list()).filter((f) => f.subject === 'backup.service');
     expect(finding).toEqual(
       jasmine.objectContaining({ kind: 'unit-failed', severity: 'error', state: 'active', count: 1, ignored: false }),
     );
     const [full] = await call('Get', 's', [finding!.id]);
     const evidence = (full as Record<string, Variant>).evidence!.value as Record<string, Variant>[];
-    expect(evidence[0]?.text?.value).toBe("bluetooth.service: Failed with result 'exit-code'.");
+    expect(evidence[0]?.text?.value).toBe("backup.service: Failed with result 'exit-code'.");
     expect(evidence[0]?.cursor?.value).toMatch(/^s=/);
     expect(evidence[1]?.text?.value).toBe('src/main.c:main() Unable to get on D-Bus');
 
     const { stdout } = await run(process.execPath, [CLI_SCRIPT, 'findings'], {
       env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: bus.address },
     });
-    expect(stdout).toContain('bluetooth.service');
+    expect(stdout).toContain('backup.service');
     const core = await callMethod(client, {
       destination: BUS_NAME,
       path: OBJECT_PATH,

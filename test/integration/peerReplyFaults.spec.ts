@@ -157,8 +157,9 @@ describe('the services Steward calls, answering what their interfaces do not all
       await peer('org.opensuse.CupsPkHelper.Mechanism', (call) =>
         call.member === 'PrinterSetEnabled' ? reply('u', 0) : null,
       );
-      const resume = action(printerActions(new CupsClient('/nonexistent')), 'printing.resume_printer');
-      await rejectedAsUnexpected(resume.run({ printer: 'Office' }, context, options));
+      // A stop without a reason asks cups-pk-helper alone (a resume reads cupsd first, absent here).
+      const pause = action(printerActions(new CupsClient('/nonexistent')), 'printing.pause_printer');
+      await rejectedAsUnexpected(pause.run({ printer: 'Office' }, context, options));
       expect(unexpected()).toHaveSize(1);
     });
 
@@ -239,8 +240,9 @@ describe('the services Steward calls, answering what their interfaces do not all
   describe('a peer that leaves the bus ends the wait, named', () => {
     it('cups-pk-helper, while polkit’s dialog or cupsd keeps it', async () => {
       const helper = await peer('org.opensuse.CupsPkHelper.Mechanism', () => SILENCE);
-      const resume = action(printerActions(new CupsClient('/nonexistent')), 'printing.resume_printer');
-      const run = resume.run({ printer: 'Office' }, context, options);
+      // A stop without a reason asks cups-pk-helper alone (a resume reads cupsd first, absent here).
+      const pause = action(printerActions(new CupsClient('/nonexistent')), 'printing.pause_printer');
+      const run = pause.run({ printer: 'Office' }, context, options);
       await leavesMidWait(helper, 'PrinterSetEnabled', run);
       await expectAsync(run).toBeRejectedWith(
         jasmine.objectContaining({ message: 'cups-pk-helper left the bus before it answered.' }),

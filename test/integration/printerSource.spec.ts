@@ -93,6 +93,17 @@ async function startCupsStandIn(dir: string): Promise<CupsStandIn> {
             })),
         );
       }
+      // Pause-Printer with a reason (cupsd's own, for the stop that undoes a resume): the queue stops with it.
+      if (asked.code === OPERATION.pausePrinter) {
+        const operation = asked.groups[0]?.attributes ?? [];
+        const uri = operation.find((attribute) => attribute.name === 'printer-uri')?.values[0];
+        const printer = standIn.printers.find((candidate) => uri === `ipp://localhost/printers/${candidate.name}`);
+        const message = operation.find((attribute) => attribute.name === 'printer-state-message')?.values[0];
+        if (printer) {
+          printer.state = 5;
+          if (typeof message === 'string') printer.stateMessage = message;
+        }
+      }
       if (asked.code === OPERATION.createPrinterSubscriptions)
         groups.push({
           tag: GROUP.subscription,
@@ -185,7 +196,17 @@ describe('the printers source', () => {
     const subscription = subscribe?.groups.find((group) => group.tag === GROUP.subscription)?.attributes;
     expect(subscription?.map(({ name, values }) => [name, values])).toEqual([
       ['notify-recipient-uri', ['dbus://']],
-      ['notify-events', ['printer-state-changed', 'printer-stopped', 'printer-added', 'printer-deleted']],
+      [
+        'notify-events',
+        [
+          'printer-state-changed',
+          'printer-stopped',
+          'printer-added',
+          'printer-deleted',
+          'job-created',
+          'job-state-changed',
+        ],
+      ],
       ['notify-lease-duration', [0]],
     ]);
     expect(printers.map((printer) => [printer.name, printer.state])).toEqual([
@@ -258,6 +279,9 @@ describe('the printers source', () => {
       OPERATION.getSubscriptions,
       OPERATION.createPrinterSubscriptions,
       OPERATION.cupsGetPrinters,
+      // The jobs of each queue (Office, Lab), for the held ones.
+      OPERATION.getJobs,
+      OPERATION.getJobs,
     ]);
     expect(cancelled()).toEqual([]);
   });
@@ -331,14 +355,28 @@ describe('the printer actions', () => {
     expect(preview.details[0]).toBe('Printer Office is stopped: Printer stopped due to backend errors.');
     const outcome = await resume.run(params, context, options);
     expect(helperCalls).toEqual([['Office', 'true']]);
+    // The undo stops it with the reason it was stopped for.
+    const reason = 'Printer stopped due to backend errors.';
     expect(outcome.undo).toEqual({
       action: 'printing.pause_printer',
-      params: { printer: 'Office' },
-      summary: 'Stop printer Office again',
+      params: { printer: 'Office', reason },
+      summary: `Stop printer Office again: ${reason}`,
     });
     expect(await resume.verify(params, context)).toEqual({ ok: true, observed: 'Printer Office is running' });
     expect((await resume.preview(params, context)).changesNothing).toBeTrue();
-    // The undo puts the queue back as it was: stopped.
+    // The undo puts the queue back as it was: stopped, with its reason (cups-pk-helper, then cupsd's Pause-Printer).
+    const undoParams = pause.params.parse((outcome.undo as { params: unknown }).params);
+    await pause.run(undoParams, context, options);
+    expect(helperCalls).toEqual([
+      ['Office', 'true'],
+      ['Office', 'false'],
+    ]);
+    expect(await pause.verify(undoParams, context)).toEqual({
+      ok: true,
+      observed: `Printer Office is stopped: ${reason}`,
+    });
+    // A stop without a reason is cups-pk-helper's own: "Paused".
+    await resume.run(params, context, options);
     await pause.run(params, context, options);
     expect(await pause.verify(params, context)).toEqual({ ok: true, observed: 'Printer Office is stopped: Paused' });
   });
@@ -383,8 +421,15 @@ describe('the printer actions', () => {
     await expectAsync(resume.preview({ printer: 'Lab' }, context)).toBeRejectedWith(
       jasmine.objectContaining({ errorName: 'NotFound', message: 'There is no printer Lab.' }),
     );
+    // The run reads the queue first (for the reason its undo gives back): cups-pk-helper is never asked.
     await expectAsync(resume.run({ printer: 'Lab' }, context, options)).toBeRejectedWith(
+      jasmine.objectContaining({ errorName: 'NotFound', message: 'There is no printer Lab.' }),
+    );
+    expect(helperCalls).toEqual([]);
+    // A stop asks cups-pk-helper at once, and its refusal is told in cupsd's words.
+    await expectAsync(pause.run({ printer: 'Lab' }, context, options)).toBeRejectedWith(
       jasmine.objectContaining({ errorName: 'Internal', message: 'The print system refused: client-error-not-found' }),
     );
+    expect(helperCalls).toEqual([['Lab', 'false']]);
   });
 });

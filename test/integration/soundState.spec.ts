@@ -170,6 +170,9 @@ describe('Sound from PipeWire’s own state (a private PipeWire and WirePlumber,
       description: 'Test speaker',
       mediaClass: 'Audio/Sink',
       virtual: false,
+      // The node's Props: a new null sink is unmuted at full volume.
+      mute: false,
+      volume: 1,
     });
     expect(sinkNames()).toEqual(jasmine.arrayWithExactContents([SINK, A, B]));
 
