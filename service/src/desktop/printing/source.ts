@@ -46,6 +46,8 @@ const sameState = (a: PrinterState, b: PrinterState) =>
   a.reasons.join(',') === b.reasons.join(',') &&
   a.heldJobs.join(',') === b.heldJobs.join(',');
 
+/** The queues whose jobs one look reads (Get-Jobs), in cupsd's order. */
+const MAX_QUEUES_ASKED_FOR_JOBS = 64;
 export class PrinterSource implements EventSource {
   readonly name = 'printers';
   private readonly known = new Map<string, PrinterState>();
@@ -172,9 +174,10 @@ export class PrinterSource implements EventSource {
       return;
     }
     const at = new Date();
-    for (const queue of printers) {
-      // The jobs it holds: a job held until someone releases it waits there for good.
-      const jobs = await this.cups.jobs(queue.name).catch(() => []);
+    for (const [index, queue] of printers.entries()) {
+      // The jobs it holds: a job held until someone releases it waits there for good. One request per queue, so only
+      // the first queues' are asked for: a print server's thousands of queues would be thousands of requests a look.
+      const jobs = index < MAX_QUEUES_ASKED_FOR_JOBS ? await this.cups.jobs(queue.name).catch(() => []) : [];
       const printer = { ...queue, heldJobs: jobs.filter((job) => job.state === JOB_HELD).map((job) => job.id) };
       const before = this.known.get(printer.name);
       this.known.set(printer.name, printer);
