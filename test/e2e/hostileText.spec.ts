@@ -56,7 +56,7 @@ const AGENT_UNIT = 'backup.service';
 /** An agent's reason, shown as the model's words in the quick chat: markup, a link, an override, an escape. */
 const REASON = 'Weather <b>Pro</b> &amp; https://evil.example/login www.evil.example \u202eeton\u202c \u001b[31mnow';
 const REASON_SHOWN = 'Weather <b>Pro</b> &amp; https://evil.example/login www.evil.example eton now';
-/** The name an agent declares for itself, shown as who reported the problem: markup, a link, an override. */
+/** The name an agent declares for itself, shown in the title as who proposes: markup, a link, an override. */
 const CLIENT = 'Weather <b>Pro</b> &amp; https://evil.example/login www.evil.example \u202eeton';
 const CLIENT_SHOWN = 'Weather <b>Pro</b> &amp; https://evil.example/login www.evil.example eton';
 const AGENT_TITLE = `Agent “${CLIENT_SHOWN}” proposes: Restart ${AGENT_UNIT}`;
@@ -248,7 +248,8 @@ for (const suite of selectedSuites()) {
         // GNOME Shell's own reading of the body: what it underlines and would open when clicked.
         const body = await openListed(AGENT_TITLE);
         expect(body.links).withContext(JSON.stringify(body)).toEqual([]);
-        const reported = `Reported by ${CLIENT_SHOWN}; the system has not confirmed it.`;
+        // The title names the agent (AGENT_TITLE); the body gives its reason, another program's words, as the model's.
+        const reported = `The model says: ${REASON_SHOWN}`;
         expect(body.text.replaceAll('\u2060', '')).toContain(reported);
         let listed: string[] = [];
         await waitFor(
