@@ -377,7 +377,7 @@ export class Proposer {
       if (same && takeOver) {
         if (proposal) this.standsFor(proposal, same.finding.id);
         else void this.consider([{ change: 'added', finding: same.finding }]);
-      }
+      } else if (proposal && !same) await this.oneOfTwoDraftedTogether(full, proposal);
     } else if (advisor && full.vouchedBy !== null && (await advisor.ready()) && !tooLate()) {
       this.noted(
         finding.id,
@@ -489,6 +489,22 @@ export class Proposer {
     // One left waiting at shutdown is decided at the next start (withdrawCleared).
     timer.unref();
     this.withdrawing.set(findingId, timer);
+  }
+
+  /**
+   * Findings of one problem drafted side by side each found no proposal of the other's yet: the one whose finding says
+   * more of why stays, and stands for the other.
+   */
+  private async oneOfTwoDraftedTogether(finding: FindingWithEvidence, proposal: Proposal): Promise<void> {
+    const other = await this.problems.sameProblem(finding);
+    if (!other || other.proposal.state !== 'open' || proposal.state !== 'open') return;
+    if (takesOver(finding.kind, other.finding.kind)) {
+      this.withdraw(other.proposal.id);
+      this.standsFor(proposal, other.finding.id);
+    } else if (takesOver(other.finding.kind, finding.kind)) {
+      this.withdraw(proposal.id);
+      this.standsFor(other.proposal, finding.id);
+    }
   }
 
   /** Takes back the waiting proposal of the failed unit `subject`: a more specific finding covers it. */
