@@ -7,10 +7,11 @@ import type { MessageBus, Variant } from '@jellybrick/dbus-next';
 import { z } from 'zod';
 
 import { callMethod } from '../../dbus/client.js';
-import type { ActionContext, ActionDefinition } from '../../fixes/action.js';
+import type { ActionContext } from '../../fixes/action.js';
 import { systemBusOf } from '../../fixes/actions/polkit.js';
 import { _, format, N_ } from '../../i18n.js';
 import { cleanLine } from '../../untrustedText.js';
+import { describingAction } from '../describingAction.js';
 import { powerParams } from './actions.js';
 import { readAirplane } from './rfkillActions.js';
 import { ADAPTER, BLUEZ } from './source.js';
@@ -78,27 +79,12 @@ async function describe({ adapter }: InfoParams, context: ActionContext): Promis
   return lines;
 }
 
-export const bluetoothInfo: ActionDefinition<InfoParams> = {
+export const bluetoothInfo = describingAction<InfoParams>({
   name: 'info.bluetooth',
   title: N_('Show the Bluetooth adapter and what blocks it'),
   params: powerParams,
-  risk: 'low',
-  needsAuthorization: false,
-  readOnly: true,
-  async preview(params, context) {
-    return {
-      summary: format(_('Show Bluetooth adapter {adapter} and what blocks it'), params),
-      details: await describe(params, context),
-      changesNothing: false,
-    };
-  },
-  async run(params, context) {
-    return {
-      summary: (await describe(params, context)).join('\n'),
-      undo: { impossible: _('showing the Bluetooth adapter changes nothing') },
-    };
-  },
-  verify() {
-    return Promise.resolve({ ok: true, observed: _('read the Bluetooth adapter from BlueZ') });
-  },
-};
+  shows: (params) => format(_('Show Bluetooth adapter {adapter} and what blocks it'), params),
+  describe: describe,
+  changesNothing: () => _('showing the Bluetooth adapter changes nothing'),
+  observed: () => _('read the Bluetooth adapter from BlueZ'),
+});

@@ -7,9 +7,10 @@ import { uptime } from 'node:os';
 
 import { z } from 'zod';
 
-import type { ActionContext, ActionDefinition } from '../../fixes/action.js';
+import type { ActionContext } from '../../fixes/action.js';
 import { systemBusOf } from '../../fixes/actions/polkit.js';
 import { _, format, N_ } from '../../i18n.js';
+import { describingAction } from '../describingAction.js';
 import { readClock, readTimesync } from './timedated.js';
 
 const params = z.object({}).strict();
@@ -36,27 +37,12 @@ async function describe(context: ActionContext): Promise<string[]> {
   ];
 }
 
-export const clockInfo: ActionDefinition<ClockInfoParams> = {
+export const clockInfo = describingAction<ClockInfoParams>({
   name: 'info.clock',
   title: N_('Show the clock, automatic time and the time server’s last answer'),
-  params,
-  risk: 'low',
-  needsAuthorization: false,
-  readOnly: true,
-  async preview(_params, context) {
-    return {
-      summary: _('Show the clock: automatic time, whether it is synchronised, and how far off it was'),
-      details: await describe(context),
-      changesNothing: false,
-    };
-  },
-  async run(_params, context) {
-    return {
-      summary: (await describe(context)).join('\n'),
-      undo: { impossible: _('showing the clock changes nothing') },
-    };
-  },
-  verify() {
-    return Promise.resolve({ ok: true, observed: _('read the clock from timedated') });
-  },
-};
+  params: params,
+  shows: () => _('Show the clock: automatic time, whether it is synchronised, and how far off it was'),
+  describe: (_params, context) => describe(context),
+  changesNothing: () => _('showing the clock changes nothing'),
+  observed: () => _('read the clock from timedated'),
+});

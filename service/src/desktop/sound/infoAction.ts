@@ -6,9 +6,10 @@
 import { z } from 'zod';
 
 import { StewardError } from '../../dbus/errors.js';
-import type { ActionContext, ActionDefinition } from '../../fixes/action.js';
+import type { ActionContext } from '../../fixes/action.js';
 import { UnitManager } from '../../fixes/actions/systemdUnits.js';
 import { _, format, N_ } from '../../i18n.js';
+import { describingAction } from '../describingAction.js';
 import { readSound } from './pipewire.js';
 import type { AudioNode, SoundState } from './state.js';
 import { isDevice } from './stateDetector.js';
@@ -83,27 +84,12 @@ async function describe(context: ActionContext): Promise<string[]> {
   ];
 }
 
-export const soundInfo: ActionDefinition<SoundInfoParams> = {
+export const soundInfo = describingAction<SoundInfoParams>({
   name: 'info.sound',
   title: N_('Show the sound devices, the defaults and the audio services'),
-  params,
-  risk: 'low',
-  needsAuthorization: false,
-  readOnly: true,
-  async preview(_params, context) {
-    return {
-      summary: _('Show the sound devices PipeWire has, the defaults and the audio services'),
-      details: await describe(context),
-      changesNothing: false,
-    };
-  },
-  async run(_params, context) {
-    return {
-      summary: (await describe(context)).join('\n'),
-      undo: { impossible: _('showing the sound devices changes nothing') },
-    };
-  },
-  verify() {
-    return Promise.resolve({ ok: true, observed: _('read the sound devices from PipeWire') });
-  },
-};
+  params: params,
+  shows: () => _('Show the sound devices PipeWire has, the defaults and the audio services'),
+  describe: (_params, context) => describe(context),
+  changesNothing: () => _('showing the sound devices changes nothing'),
+  observed: () => _('read the sound devices from PipeWire'),
+});
