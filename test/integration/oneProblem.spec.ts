@@ -130,6 +130,35 @@ describe('one problem, one proposal', () => {
     expect(removed).toEqual([String(fixes.store.proposalForFinding(unit.id)!.id)]);
   });
 
+  it('gives the configuration error the proposal while the unit that refused it is between two starts', async () => {
+    const config = join(home, '.config', 'systemd', 'user', 'gym-reader.service.d', 'colour.conf');
+    await mkdir(join(config, '..'));
+    await writeFile(config, '[Service]\nColour=blue\n');
+    await fail(client, 'gym-reader.service', { result: 'watchdog' });
+    const unit = await raise(unitFailed('gym-reader.service'));
+    // Restart=always: the unit starts again, its failure resolves for a moment, and its proposal waits out the grace.
+    fixes.considerFindings([findings.resolve({ kind: 'unit-failed', subject: 'gym-reader.service', at: new Date() })!]);
+    await fixes.proposalsSettled();
+    expect(waiting().map((p) => p.findingId)).toEqual([unit.id]);
+    const error = await raise({
+      kind: 'config-error',
+      subject: config,
+      severity: 'error',
+      title: `Error in ${config}, line 2`,
+      at: new Date(),
+      evidence: [
+        line(`${config}:2: Unknown key name 'Colour' in section 'Service', ignoring.`, {
+          path: config,
+          line: 2,
+          unit: 'gym-reader.service',
+        }),
+      ],
+      attribution: { vouchedBy: 'user-manager', reportedBy: 'your systemd' },
+    });
+    expect(waiting().map((p) => p.findingId)).toEqual([error.id]);
+    expect(fixes.store.proposalForFinding(unit.id)?.state).toBe('resolved');
+  });
+
   const noSpace = (): FindingReport => ({
     kind: 'no-space',
     subject: '/srv/spool',

@@ -140,7 +140,11 @@ export class OneProblem {
     return placesOf(finding, await files);
   }
 
-  /** The waiting proposal of another active finding that is about the same problem as `finding`, with that finding. */
+  /**
+   * The waiting proposal of another finding that is about the same problem as `finding`, with that finding. Its finding
+   * may have resolved for a moment (a service that restarts is not failed between its starts): while its proposal
+   * still waits out the grace, it is the one on offer.
+   */
   async sameProblem(finding: FindingWithEvidence): Promise<{ proposal: Proposal; finding: Finding } | null> {
     const { store, findings } = this.#options;
     const mine = await this.placesOf(finding);
@@ -151,8 +155,7 @@ export class OneProblem {
     for (const proposal of waiting) {
       if (proposal.findingId === null || proposal.findingId === finding.id) continue;
       const other = findings.get(proposal.findingId);
-      if (other?.state === 'active' && sameProblem(mine, await this.placesOf(other)))
-        return { proposal, finding: other };
+      if (other && sameProblem(mine, await this.placesOf(other))) return { proposal, finding: other };
     }
     return null;
   }

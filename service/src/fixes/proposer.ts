@@ -497,7 +497,10 @@ export class Proposer {
    */
   private async oneOfTwoDraftedTogether(finding: FindingWithEvidence, proposal: Proposal): Promise<void> {
     const other = await this.problems.sameProblem(finding);
-    if (!other || other.proposal.state !== 'open' || proposal.state !== 'open') return;
+    // Both may be checking at once: what the other's check did meanwhile is in the store, not in these copies.
+    const { store } = this.options;
+    if (!other || store.proposal(other.proposal.id)?.state !== 'open' || store.proposal(proposal.id)?.state !== 'open')
+      return;
     if (takesOver(finding.kind, other.finding.kind)) {
       this.withdraw(other.proposal.id);
       this.standsFor(proposal, other.finding.id);
