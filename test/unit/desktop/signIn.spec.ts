@@ -89,6 +89,23 @@ describe('the sign-in-failure detector', () => {
     expect(verdict(GDM, 'gkr-pam: unable to locate daemon control file')).toEqual([]);
   });
 
+  it('reads PAM’s return codes by their words or names, and pam_unix refusing an account, whichever module', () => {
+    const refused = (message: string) => verdict(GDM, message).map(([, subject]) => subject);
+    expect(refused('pam_sss(gdm-password:auth): received for user alice: 4 (System error)')).toEqual(['alice']);
+    expect(
+      refused(
+        'pam_winbind(gdm-password:auth): request wbcLogonUser failed: WBC_ERR_AUTH_ERROR, PAM error: PAM_AUTH_ERR (7), NTSTATUS: NT_STATUS_LOGON_FAILURE',
+      ),
+    ).toEqual(['gdm-password']);
+    expect(refused('pam_unix(gdm-password:account): account alice has expired (account expired)')).toEqual(['alice']);
+    expect(refused('pam_unix(gdm-password:account): expired password for user alice (root enforced)')).toEqual([
+      'alice',
+    ]);
+    expect(refused('pam_unix(gdm-password:auth): check pass; user unknown')).toEqual(['gdm-password']);
+    // A warning ahead of time refuses nothing.
+    expect(refused('pam_unix(gdm-password:account): password for user alice will expire in 5 days')).toEqual([]);
+  });
+
   it('takes systemd-homed’s failed operations on a home only from its own unit', () => {
     const wrong = 'Authentication failed: Password for home rui is incorrect or not sufficient for authentication.';
     expect(verdict(HOMED, wrong)).toEqual([

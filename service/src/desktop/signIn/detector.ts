@@ -43,11 +43,24 @@ const PAM_ERRORS = new RegExp(
     'Authentication information cannot be recovered',
     'Authentication token expired',
     'Authentication token lock busy',
+    'Failure setting user credentials',
+    'Error in service module',
+    'System error',
+    'Module is unknown',
+    'Critical error - immediate abort',
   ]
     .map((text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
     .join('|'),
   'i',
 );
+// The same codes by their names in libpam's headers, as pam_winbind and others print them ("PAM error: PAM_AUTH_ERR
+// (7)").
+const PAM_ERROR_NAMES =
+  /\bPAM_(?:AUTH_ERR|USER_UNKNOWN|PERM_DENIED|CRED_INSUFFICIENT|AUTHINFO_UNAVAIL|MAXTRIES|NEW_AUTHTOK_REQD|ACCT_EXPIRED|AUTHTOK_EXPIRED|CRED_ERR|SYSTEM_ERR|SERVICE_ERR|MODULE_UNKNOWN|ABORT)\b/;
+// pam_unix's account stage (pam_unix_acct.c): "account alice has expired (account expired)", "expired password for
+// user alice (root enforced)", "password for user alice is inactive"; its "check pass; user unknown" where the name
+// typed is no user the system knows.
+const PAM_ACCOUNT_REFUSED = /^account \S+ has expired|^expired password for user|\bis inactive$|\buser unknown$/;
 const PAM_NOT_A_FAILURE = /conversation failed|could not identify password|more authentication failures/;
 // gnome-keyring's PAM module (pam/gkr-pam-module.c) logs as "gkr-pam: …": "couldn't unlock the login keyring.",
 // "the password for the login keyring was invalid.", "gnome-keyring-daemon failed to start correctly, exit code: 1",
@@ -60,7 +73,7 @@ const KEYRING_FAILURE = /couldn't|invalid|failed/i;
 // unix_chkpwd (pam_unix's unix_chkpwd.c): "password check failed for user (alice)".
 const CHKPWD = /^password check failed for user \(([^)]*)\)/;
 // The user a PAM line names: pam_unix's "user=alice", "for user alice", "user (alice)".
-const USER = [/\buser=(\S+)/, /\bfor user (?:'|")?([\w.@-]+)/, /\buser \(([^)]+)\)/];
+const USER = [/\buser=(\S+)/, /\bfor user (?:'|")?([\w.@-]+)/, /\buser \(([^)]+)\)/, /^account (\S+) has expired/];
 // systemd-homed's own words for an operation on a home that failed (home/homed-home.c, home_*_finish): "Authentication
 // failed: Password for home rui is incorrect or not sufficient for authentication.", "Activation failed: Required key
 // not available", "Unlocking failed: …".
@@ -78,7 +91,8 @@ function pamFailure(entry: JournalEntry): Failure | null {
   const pam = PAM_LINE.exec(entry.message);
   if (!pam) return null;
   const [, module = '', service = '', , text = ''] = pam;
-  const refused = PAM_FAILURE.test(text) || PAM_ERRORS.test(text);
+  const refused =
+    PAM_FAILURE.test(text) || PAM_ERRORS.test(text) || PAM_ERROR_NAMES.test(text) || PAM_ACCOUNT_REFUSED.test(text);
   if (!isDesktopPamService(service) || !refused || PAM_NOT_A_FAILURE.test(text)) return null;
   const locked = module === 'pam_faillock' || /temporarily locked/.test(text);
   return {
