@@ -44,6 +44,8 @@ describe('one problem, one proposal', () => {
   let home: string;
   /** ProposalRemoved, as a client hears it. */
   let removed: string[];
+  /** ProposalAdded and ProposalRemoved in the order a client hears them. */
+  let heard: [string, string][];
 
   beforeEach(async () => {
     dir = await makeTempDir();
@@ -59,9 +61,15 @@ describe('one problem, one proposal', () => {
     const log = createLogger({ write: () => undefined });
     fixes = playbookFixes(serviceBus, findings, home, join(dir.path, 'state'), log, GRACE_MS);
     removed = [];
-    await new SignalRouter(client).subscribe(
-      { path: OBJECT_PATH, interface: PROPOSALS_INTERFACE, member: 'ProposalRemoved' },
-      ([id]) => removed.push(String(id)),
+    heard = [];
+    const router = new SignalRouter(client);
+    await router.subscribe({ path: OBJECT_PATH, interface: PROPOSALS_INTERFACE, member: 'ProposalRemoved' }, ([id]) => {
+      removed.push(String(id));
+      heard.push(['removed', String(id)]);
+    });
+    await router.subscribe(
+      { path: OBJECT_PATH, interface: PROPOSALS_INTERFACE, member: 'ProposalAdded' },
+      ([proposal]) => heard.push(['added', String((proposal as Record<string, Variant>).id?.value)]),
     );
   });
 
@@ -127,7 +135,44 @@ describe('one problem, one proposal', () => {
     expect(waiting().map((p) => p.findingId)).toEqual([error.id]);
     expect(fixes.store.proposalForFinding(unit.id)?.state).toBe('resolved');
     expect(fixes.whyNoProposal(findings.get(unit.id)!)).toContain(fixes.store.proposalForFinding(error.id)!.title);
+    await waitFor(() => removed.length > 0, 'ProposalRemoved as a client hears it');
     expect(removed).toEqual([String(fixes.store.proposalForFinding(unit.id)!.id)]);
+  });
+
+  it('never has two proposals wait at once for two findings of one problem drafted side by side', async () => {
+    const config = join(home, '.config', 'systemd', 'user', 'gym-reader.service.d', 'colour.conf');
+    await mkdir(join(config, '..'));
+    await writeFile(config, '[Service]\nColour=blue\n');
+    await fail(client, 'gym-reader.service', { result: 'watchdog' });
+    // The failure first, the error a moment later: both are drafted before either has its proposal.
+    const unit = findings.report(unitFailed('gym-reader.service'));
+    const error = findings.report({
+      kind: 'config-error',
+      subject: config,
+      severity: 'error',
+      title: `Error in ${config}, line 2`,
+      at: new Date(),
+      evidence: [
+        line(`${config}:2: Unknown key name 'Colour' in section 'Service', ignoring.`, {
+          path: config,
+          line: 2,
+          unit: 'gym-reader.service',
+        }),
+      ],
+      attribution: { vouchedBy: 'user-manager', reportedBy: 'your systemd' },
+    });
+    fixes.considerFindings([unit, error]);
+    await fixes.proposalsSettled();
+    expect(waiting().map((p) => p.findingId)).toEqual([error.finding.id]);
+    await waitFor(() => heard.some(([what]) => what === 'added'), 'the proposal as a client hears it');
+    let most = 0;
+    const now = new Set<string>();
+    for (const [what, id] of heard) {
+      if (what === 'added') now.add(id);
+      else now.delete(id);
+      most = Math.max(most, now.size);
+    }
+    expect(most).withContext(JSON.stringify(heard)).toBe(1);
   });
 
   it('gives the configuration error the proposal while the unit that refused it is between two starts', async () => {

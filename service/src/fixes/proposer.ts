@@ -193,6 +193,8 @@ export class Proposer {
   private queue: Promise<void> = Promise.resolve();
   /** The findings worked on now, with the subject each holds: one finding of a subject at a time. */
   private readonly drafting = new Map<number, string>();
+  /** The last proposal being added: each waits for the one before (oneAtATime). */
+  private adding: Promise<void> = Promise.resolve();
   /** Told when nothing waits and nothing is worked on. */
   private settledWaiters: (() => void)[] = [];
   /** What waits to be considered, the latest change per finding, in the order they came. */
@@ -360,24 +362,18 @@ export class Proposer {
     }
     const full = this.options.findings.get(finding.id);
     if (!full) return;
+    // One problem, one proposal: a finding whose problem already has one that says as much of why or more is left
+    // undrafted; propose() decides again as it adds, as another finding of the problem may have been drafted meanwhile.
     const same = await this.problems.sameProblem(full);
-    const takeOver = same !== null && takesOver(full.kind, same.finding.kind) && same.proposal.state === 'open';
-    if (same && !takeOver) {
+    if (same && !this.takesPlaceOf(full, same)) {
       this.standsFor(same.proposal, finding.id);
       return;
     }
     const draft = await draftFor(full, { context: this.options.context, preview: (c) => this.previewOrNull(c) });
     const advisor = this.options.advisor;
     if (draft) {
-      // One problem: the finding that says more of why takes the other's place (never two waiting at once); where it
-      // has nothing to propose after all, the other is considered anew.
-      if (same && takeOver) this.withdraw(same.proposal.id);
       // The model's words come from the finding's explanation (see attachExplanation), not from a second request.
-      const proposal = await this.propose(full, draft, 'playbook');
-      if (same && takeOver) {
-        if (proposal) this.standsFor(proposal, same.finding.id);
-        else void this.consider([{ change: 'added', finding: same.finding }]);
-      } else if (proposal && !same) await this.oneOfTwoDraftedTogether(full, proposal);
+      await this.propose(full, draft, 'playbook');
     } else if (advisor && full.vouchedBy !== null && (await advisor.ready()) && !tooLate()) {
       this.noted(
         finding.id,
@@ -491,23 +487,19 @@ export class Proposer {
     this.withdrawing.set(findingId, timer);
   }
 
-  /**
-   * Findings of one problem drafted side by side each found no proposal of the other's yet: the one whose finding says
-   * more of why stays, and stands for the other.
-   */
-  private async oneOfTwoDraftedTogether(finding: FindingWithEvidence, proposal: Proposal): Promise<void> {
-    const other = await this.problems.sameProblem(finding);
-    // Both may be checking at once: what the other's check did meanwhile is in the store, not in these copies.
-    const { store } = this.options;
-    if (!other || store.proposal(other.proposal.id)?.state !== 'open' || store.proposal(proposal.id)?.state !== 'open')
-      return;
-    if (takesOver(finding.kind, other.finding.kind)) {
-      this.withdraw(other.proposal.id);
-      this.standsFor(proposal, other.finding.id);
-    } else if (takesOver(other.finding.kind, finding.kind)) {
-      this.withdraw(proposal.id);
-      this.standsFor(other.proposal, finding.id);
-    }
+  /** Whether `finding`'s proposal takes the place of `same`'s: it says more of why, and the other only waits. */
+  private takesPlaceOf(finding: Finding, same: { proposal: Proposal; finding: Finding }): boolean {
+    return takesOver(finding.kind, same.finding.kind) && same.proposal.state === 'open';
+  }
+
+  /** Runs `work` after every earlier call's work has ended: what it reads of the proposals stays true while it adds. */
+  private oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.adding.then(work);
+    this.adding = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
   }
 
   /** Takes back the waiting proposal of the failed unit `subject`: a more specific finding covers it. */
@@ -528,7 +520,7 @@ export class Proposer {
     draft: ProposalDraft,
     origin: 'playbook' | 'model',
   ): Promise<Proposal | null> {
-    const { store, signals } = this.options;
+    const { store } = this.options;
     const none = (reason: string) => {
       this.noted(finding.id, reason);
       return null;
@@ -576,6 +568,29 @@ export class Proposer {
     if (waiting.some((p) => steps(p.actions) === steps(actions) && sameIncident(p)))
       return none(_('the same fix already waits for you, proposed for another finding of the same incident'));
     if (tooLate()) return null;
+    // Findings are drafted side by side: whether another of this problem got its proposal meanwhile, and the adding,
+    // in one turn, so that two never wait at once, not even for a moment.
+    return this.oneAtATime(async () => {
+      const same = await this.problems.sameProblem(finding);
+      if (same && !this.takesPlaceOf(finding, same)) {
+        this.standsFor(same.proposal, finding.id);
+        return null;
+      }
+      if (same) this.withdraw(same.proposal.id);
+      const proposal = this.add(finding, draft, actions, base, origin);
+      if (same) this.standsFor(proposal, same.finding.id);
+      return proposal;
+    });
+  }
+
+  private add(
+    finding: FindingWithEvidence,
+    draft: ProposalDraft,
+    actions: ProposedAction[],
+    base: Pick<ProposalTrust, 'origin' | 'vouchedBy' | 'reportedBy'>,
+    origin: 'playbook' | 'model',
+  ): Proposal {
+    const { store, signals } = this.options;
     this.noProposal.delete(finding.id);
     // The model's explanation may have arrived while the actions were previewed.
     const explained = this.options.findings.get(finding.id) ?? finding;
