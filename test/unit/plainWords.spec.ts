@@ -2,7 +2,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { join } from 'node:path';
 
-import { plainMeaning, plainResult } from '../../service/src/causes/plainWords.js';
+import { plainMeaning } from '../../service/src/causes/plainWords.js';
+import { plainResult } from '../../service/src/causes/systemdResult.js';
 import { loadTranslations } from '../../service/src/i18n.js';
 
 const LOCALE_DIR = join(process.cwd(), 'dist', 'service', 'locale');
