@@ -9,13 +9,13 @@ import { lstat, readdir, readFile, readlink, statfs } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { dirname } from 'node:path';
 
-import type { ActionContext } from '../fixes/action.js';
-import { holderOf, machineInterfaces } from '../fixes/actions/addresses.js';
-import { type Account, accountOf, mayAccess, type PathEntry } from '../fixes/actions/pathAccess.js';
-import { mountOfPath } from '../fixes/actions/pathMount.js';
-import { socketsOn } from '../fixes/actions/portHolder.js';
-import { UnitManager } from '../fixes/actions/systemdUnits.js';
-import type { SystemError } from './systemError.js';
+import type { SystemError } from '../causes/systemError.js';
+import type { ActionContext } from './action.js';
+import { holderOf, machineInterfaces } from './actions/addresses.js';
+import { type Account, accountOf, mayAccess, type PathEntry } from './actions/pathAccess.js';
+import { mountOfPath } from './actions/pathMount.js';
+import { socketsOn } from './actions/portHolder.js';
+import { UnitManager } from './actions/systemdUnits.js';
 
 export interface CauseStep {
   name: string;
