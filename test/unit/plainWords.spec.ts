@@ -29,6 +29,10 @@ describe("systemd's and the system's words in plain language", () => {
     expect(plainMeaning('OSError: [Errno 98] Address already in use')).toBe(
       'another program already uses its network port',
     );
+    // A device's errors, in the words the Bluetooth kind gives them too.
+    expect(plainMeaning('cupsd: Unable to open USB device "usb://HP/LaserJet": No such device')).toBe(
+      'the device is gone',
+    );
     expect(plainMeaning('Starting Backup...')).toBeNull();
   });
 
