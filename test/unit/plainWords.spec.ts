@@ -2,7 +2,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { join } from 'node:path';
 
-import { plainMeaning, plainResult } from '../../service/src/causes/plainWords.js';
+import { plainMeaning } from '../../service/src/causes/plainWords.js';
+import { plainResult } from '../../service/src/causes/systemdResult.js';
 import { loadTranslations } from '../../service/src/i18n.js';
 
 const LOCALE_DIR = join(process.cwd(), 'dist', 'service', 'locale');
@@ -27,6 +28,10 @@ describe("systemd's and the system's words in plain language", () => {
     expect(plainMeaning('write /var/lib/app/db: No space left on device')).toBe('the disk is full');
     expect(plainMeaning('OSError: [Errno 98] Address already in use')).toBe(
       'another program already uses its network port',
+    );
+    // A device's errors, in the words the Bluetooth kind gives them too.
+    expect(plainMeaning('cupsd: Unable to open USB device "usb://HP/LaserJet": No such device')).toBe(
+      'the device is gone',
     );
     expect(plainMeaning('Starting Backup...')).toBeNull();
   });

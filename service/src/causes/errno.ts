@@ -29,6 +29,13 @@ export interface Errno {
 /** What Steward checks of an error and the names runtimes give it beside its code and text, by code. */
 const KNOWN: Readonly<Record<string, Pick<Errno, 'object' | 'plain' | 'aliases' | 'exceptions'>>> = {
   EPERM: { object: 'path', plain: N_('the system did not allow it') },
+  EIO: { object: null, plain: N_('input/output error') },
+  ENXIO: { object: null, plain: N_('no such device or address') },
+  ENODEV: { object: null, plain: N_('the device is gone') },
+  ENOSYS: { object: null, plain: N_('the operation is not implemented') },
+  ETIME: { object: null, plain: N_('timed out') },
+  EPROTO: { object: null, plain: N_('protocol error') },
+  ESHUTDOWN: { object: null, plain: N_('the transport is shut down') },
   ENOENT: {
     object: 'path',
     plain: N_('a file or folder it needs is missing'),
@@ -98,6 +105,22 @@ export const ERRNO_TABLE: readonly Errno[] = ERRNO_LIST.map(({ code, number, tex
 
 export const errnoByCode = (code: string): Errno | undefined =>
   ERRNO_TABLE.find((entry) => entry.code === code || entry.aliases?.includes(code));
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+/**
+ * The errnos of `codes`, by their code in the table: a component that reads only some of them names which.
+ */
+export const errnosOf = (codes: readonly string[]): Errno[] => codes.flatMap((code) => errnoByCode(code) ?? []);
+
+/**
+ * A pattern that finds any of `errnos` by strerror's text as whole words, the text in its first group: the longest
+ * first, so that "No such device or address" is not read as "No such device".
+ */
+export function errnoTextPattern(errnos: readonly Errno[], flags = ''): RegExp {
+  const texts = errnos.map((errno) => errno.text).sort((a, b) => b.length - a.length);
+  return new RegExp(`\\b(${texts.map(escape).join('|')})\\b`, flags);
+}
 
 /** Go's syscall.Errno texts: glibc's with the first letter lower-cased (mkerrors.sh), "STREAMS" and the like kept. */
 export const goText = (text: string) =>

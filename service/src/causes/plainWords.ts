@@ -3,32 +3,9 @@
 // What systemd's words and a system error in a log line mean, said for a person: a notification's line says
 // "its program ended with an error", and the line itself, with systemd's "Failed with result 'exit-code'", stays in
 // Details. Lines are untrusted text: what is read here only picks one of these sentences.
-import { _, format, N_ } from '../i18n.js';
+import { _, format } from '../i18n.js';
+import { plainResult } from './systemdResult.js';
 import { systemErrorOf } from './systemError.js';
-
-/** systemd's result words (a unit's Result=, its "Failed with result '…'" line; src/core/service.c, socket.c…). */
-const RESULTS: Readonly<Record<string, string>> = {
-  'exit-code': N_('its program ended with an error'),
-  signal: N_('its program was stopped by a signal'),
-  'core-dump': N_('its program crashed'),
-  timeout: N_('it took too long to start or stop'),
-  watchdog: N_('it stopped responding'),
-  'start-limit-hit': N_('it was restarted too often in a short time'),
-  'oom-kill': N_('it ran out of memory'),
-  resources: N_('systemd could not prepare what it needs'),
-  protocol: N_('it did not tell systemd that it had started'),
-  'exec-condition': N_('a condition for starting it was not met'),
-  'service-start-limit-hit': N_('the service it starts failed too often'),
-  'unit-start-limit-hit': N_('the service it starts failed too often'),
-  'trigger-limit-hit': N_('it was started too often in a short time'),
-  'mount-start-limit-hit': N_('the mount it starts failed too often'),
-};
-
-/** A result word of systemd in plain words; undefined for one it does not know. */
-export function plainResult(result: string): string | undefined {
-  const words = RESULTS[result];
-  return words === undefined ? undefined : _(words);
-}
 
 const FAILED_WITH_RESULT = /Failed with result '([\w-]+)'/;
 // "Main process exited, code=exited, status=3/NOTIMPLEMENTED", "… code=killed, status=9/KILL", "code=dumped".

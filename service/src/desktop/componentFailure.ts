@@ -12,6 +12,7 @@
 // every desktop logs (a Bluetooth controller's unexpected event, a shell's GLib criticals, a PAM module's missing
 // configuration) raises nothing. What a finding says comes from the cause; whether it still holds from the
 // component's state, where its kind reads one.
+import type { Errno } from '../causes/errno.js';
 import { isKernel } from '../findings/detectors/journal.js';
 import type { DesktopArea, Writers } from '../findings/writers.js';
 import { _, format } from '../i18n.js';
@@ -19,7 +20,6 @@ import { cleanLine } from '../untrustedText.js';
 import type { JournalEntry } from '../watch/events.js';
 import {
   dbusErrorIn,
-  type Errno,
   errnoIn,
   firmwareFileIn,
   kernelComponentOf,
@@ -44,15 +44,31 @@ export interface ComponentFailure {
 
 const codes = (...names: string[]) => new Set(names);
 
+/**
+ * The negative errnos of the kernel's Bluetooth drivers that mean the controller did not answer, is gone, or its
+ * firmware is not there; others (-16 EBUSY, -22 EINVAL, -56 EBADRQC, -95 EOPNOTSUPP) come from optional vendor
+ * commands on working adapters, -84 EILSEQ from a UART's garbled frame ("Frame reassembly failed (-84)") the
+ * transport recovers from.
+ */
+export const BLUETOOTH_DRIVER_FAILURES: ReadonlySet<string> = codes(
+  'ENOENT',
+  'EIO',
+  'ENXIO',
+  'ENODEV',
+  'ENOSYS',
+  'ETIME',
+  'EPROTO',
+  'ESHUTDOWN',
+  'ETIMEDOUT',
+);
+
 // The errnos that mean the part did not work, per area. Left out everywhere: EAGAIN, EALREADY, EINPROGRESS and
 // ECANCELED (try again, already under way, cancelled), EOPNOTSUPP and ENOSYS where a feature is optional.
 const DEVICE_FAILED: Record<DesktopArea, { kernel: ReadonlySet<string> | 'any'; program: ReadonlySet<string> }> = {
-  // The kernel's: as the Bluetooth detector reads its drivers (-16, -22, -56, -95 come from optional vendor commands
-  // on working controllers, -84 from a UART's garbled frame the transport recovers). bluetoothd's: a device that
-  // did not answer or refused, a connection that broke; not EPERM (a plugin the configuration does not allow) nor
-  // ERFKILL (the person's switch).
+  // bluetoothd's: a device that did not answer or refused, a connection that broke; not EPERM (a plugin the
+  // configuration does not allow) nor ERFKILL (the person's switch).
   bluetooth: {
-    kernel: codes('ENOENT', 'EIO', 'ENXIO', 'ENODEV', 'ENOSYS', 'ETIME', 'EPROTO', 'ESHUTDOWN', 'ETIMEDOUT'),
+    kernel: BLUETOOTH_DRIVER_FAILURES,
     program: codes(
       'EIO',
       'ENXIO',

@@ -6,6 +6,7 @@
 // cause it names in its component's own structure: an errno (the kernel's negative numbers, strerror's words), a
 // D-Bus error name, a firmware file. No program's sentence is read here: what a detector makes of a line comes from
 // who wrote it and these structures.
+import { type Errno, errnosOf, errnoTextPattern } from '../causes/errno.js';
 import { kernelText } from '../findings/detectors/journal.js';
 import type { DesktopArea, Writers } from '../findings/writers.js';
 import { cleanLine } from '../untrustedText.js';
@@ -128,63 +129,50 @@ export function lineLevel(entry: JournalEntry): number | undefined {
   return entry.priority;
 }
 
-/** An errno a component's line names: its name, and strerror's words for it. */
-export interface Errno {
-  code: string;
-  number: number;
-  text: string;
-}
+// The errnos a device's or a peer's failure gives, and a time daemon's, from the shared table (Linux's numbers and
+// glibc's words).
+const ERRNOS = errnosOf([
+  'EPERM',
+  'ENOENT',
+  'EIO',
+  'ENXIO',
+  'EAGAIN',
+  'ENOMEM',
+  'EACCES',
+  'EBUSY',
+  'ENODEV',
+  'EINVAL',
+  'EPIPE',
+  'ENOSYS',
+  'ELOOP',
+  'EBADRQC',
+  'ENODATA',
+  'ETIME',
+  'ENOLINK',
+  'ECOMM',
+  'EPROTO',
+  'EBADFD',
+  'EILSEQ',
+  'ESTRPIPE',
+  'ENOPROTOOPT',
+  'EPROTONOSUPPORT',
+  'EOPNOTSUPP',
+  'ECONNABORTED',
+  'ECONNRESET',
+  'ENOTCONN',
+  'ESHUTDOWN',
+  'ETIMEDOUT',
+  'ECONNREFUSED',
+  'EHOSTDOWN',
+  'EHOSTUNREACH',
+  'EALREADY',
+  'ENOMEDIUM',
+  'ECANCELED',
+  'ENOKEY',
+  'ERFKILL',
+]);
 
-// The errnos a device's or a peer's failure gives, and a time daemon's: Linux's numbers and glibc's words.
-const ERRNOS: readonly Errno[] = [
-  { code: 'EPERM', number: 1, text: 'Operation not permitted' },
-  { code: 'ENOENT', number: 2, text: 'No such file or directory' },
-  { code: 'EIO', number: 5, text: 'Input/output error' },
-  { code: 'ENXIO', number: 6, text: 'No such device or address' },
-  { code: 'EAGAIN', number: 11, text: 'Resource temporarily unavailable' },
-  { code: 'ENOMEM', number: 12, text: 'Cannot allocate memory' },
-  { code: 'EACCES', number: 13, text: 'Permission denied' },
-  { code: 'EBUSY', number: 16, text: 'Device or resource busy' },
-  { code: 'ENODEV', number: 19, text: 'No such device' },
-  { code: 'EINVAL', number: 22, text: 'Invalid argument' },
-  { code: 'EPIPE', number: 32, text: 'Broken pipe' },
-  { code: 'ENOSYS', number: 38, text: 'Function not implemented' },
-  { code: 'ELOOP', number: 40, text: 'Too many levels of symbolic links' },
-  { code: 'EBADRQC', number: 56, text: 'Invalid request code' },
-  { code: 'ENODATA', number: 61, text: 'No data available' },
-  { code: 'ETIME', number: 62, text: 'Timer expired' },
-  { code: 'ENOLINK', number: 67, text: 'Link has been severed' },
-  { code: 'ECOMM', number: 70, text: 'Communication error on send' },
-  { code: 'EPROTO', number: 71, text: 'Protocol error' },
-  { code: 'EBADFD', number: 77, text: 'File descriptor in bad state' },
-  { code: 'EILSEQ', number: 84, text: 'Invalid or incomplete multibyte or wide character' },
-  { code: 'ESTRPIPE', number: 86, text: 'Streams pipe error' },
-  { code: 'ENOPROTOOPT', number: 92, text: 'Protocol not available' },
-  { code: 'EPROTONOSUPPORT', number: 93, text: 'Protocol not supported' },
-  { code: 'EOPNOTSUPP', number: 95, text: 'Operation not supported' },
-  { code: 'ECONNABORTED', number: 103, text: 'Software caused connection abort' },
-  { code: 'ECONNRESET', number: 104, text: 'Connection reset by peer' },
-  { code: 'ENOTCONN', number: 107, text: 'Transport endpoint is not connected' },
-  { code: 'ESHUTDOWN', number: 108, text: 'Cannot send after transport endpoint shutdown' },
-  { code: 'ETIMEDOUT', number: 110, text: 'Connection timed out' },
-  { code: 'ECONNREFUSED', number: 111, text: 'Connection refused' },
-  { code: 'EHOSTDOWN', number: 112, text: 'Host is down' },
-  { code: 'EHOSTUNREACH', number: 113, text: 'No route to host' },
-  { code: 'EALREADY', number: 114, text: 'Operation already in progress' },
-  { code: 'ENOMEDIUM', number: 123, text: 'No medium found' },
-  { code: 'ECANCELED', number: 125, text: 'Operation canceled' },
-  { code: 'ENOKEY', number: 126, text: 'Required key not available' },
-  { code: 'ERFKILL', number: 132, text: 'Operation not possible due to RF-kill' },
-];
-
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-const ERRNO_WORDS = new RegExp(
-  `\\b(${[...ERRNOS]
-    .sort((a, b) => b.text.length - a.text.length)
-    .map((errno) => escape(errno.text))
-    .join('|')})\\b`,
-  'i',
-);
+const ERRNO_WORDS = errnoTextPattern(ERRNOS, 'i');
 // The kernel's negative errnos as drivers print them: "(-110)", "err -110", "error -2", "Error: -2", "failed: -19",
 // "returned -5", "ret=-110", "status -71".
 const KERNEL_ERRNO = /(?:\(|\berr(?:or|no)?:? ?=?|\bfailed:? |\breturned |\bret ?=? ?|\bstatus |, |: )-(\d{1,3})\b/i;

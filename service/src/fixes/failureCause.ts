@@ -5,93 +5,13 @@
 // worth offering only for a cause that can pass; a missing program, user or
 // directory, a port another process holds, a full disk or a bad configuration
 // line fail the next start the same way.
+import { PASSING_SETUP_STEPS, SETUP_EXIT_STATUSES } from '../causes/exitStatus.js';
 import { missingCommandIn } from '../causes/missingModule.js';
 import { type MissingInterface, missingInterfaceIn } from '../causes/networkInterface.js';
+import { resultPasses } from '../causes/systemdResult.js';
 import { type SystemError, systemErrorOf } from '../causes/systemError.js';
 import { configErrorIn } from '../findings/detectors/configError.js';
 import { missingExecutableIn, PID_FILE_MISSING } from '../findings/detectors/unitFailed.js';
-import { _, format, N_ } from '../i18n.js';
-
-/**
- * systemd's exit statuses for a step of setting up the process that failed before the program ran
- * (src/basic/exit-status.c, "EXIT_CHDIR" … "EXIT_BPF"); each names what is missing or refused.
- */
-export const SETUP_EXIT_STATUSES: Readonly<Record<number, string>> = {
-  200: 'CHDIR',
-  201: 'NICE',
-  202: 'FDS',
-  203: 'EXEC',
-  204: 'MEMORY',
-  205: 'LIMITS',
-  206: 'OOM_ADJUST',
-  207: 'SIGNAL_MASK',
-  208: 'STDIN',
-  209: 'STDOUT',
-  210: 'CHROOT',
-  211: 'IOPRIO',
-  212: 'TIMERSLACK',
-  213: 'SECUREBITS',
-  214: 'SETSCHEDULER',
-  215: 'CPUAFFINITY',
-  216: 'GROUP',
-  217: 'USER',
-  218: 'CAPABILITIES',
-  219: 'CGROUP',
-  220: 'SETSID',
-  221: 'CONFIRM',
-  222: 'STDERR',
-  224: 'PAM',
-  225: 'NETWORK',
-  226: 'NAMESPACE',
-  227: 'NO_NEW_PRIVILEGES',
-  228: 'SECCOMP',
-  229: 'SELINUX_CONTEXT',
-  230: 'PERSONALITY',
-  231: 'APPARMOR_PROFILE',
-  232: 'ADDRESS_FAMILIES',
-  233: 'RUNTIME_DIRECTORY',
-  235: 'CHOWN',
-  236: 'SMACK_PROCESS_LABEL',
-  237: 'KEYRING',
-  238: 'STATE_DIRECTORY',
-  239: 'CACHE_DIRECTORY',
-  240: 'LOGS_DIRECTORY',
-  241: 'CONFIGURATION_DIRECTORY',
-  242: 'NUMA_POLICY',
-  243: 'CREDENTIALS',
-  245: 'BPF',
-};
-
-/** Setup steps whose failure can pass without a change to the unit: memory or a cgroup short for a moment. */
-export const PASSING_SETUP_STEPS: ReadonlySet<string> = new Set(['MEMORY', 'CGROUP']);
-
-/** What each setup step needs, in words, for the explanation. */
-const SETUP_NEEDS: Readonly<Record<string, string>> = {
-  EXEC: N_('the program in ExecStart= (missing or not executable)'),
-  USER: N_('the user in User= (no such user)'),
-  GROUP: N_('the group in Group= (no such group)'),
-  CHDIR: N_('the directory in WorkingDirectory= (missing)'),
-  NAMESPACE: N_('the paths its sandboxing settings name (ReadWritePaths=, PrivateTmp=…)'),
-  CREDENTIALS: N_('the credentials in LoadCredential=/SetCredential='),
-  CHROOT: N_('the directory in RootDirectory='),
-  ENVIRONMENT_FILE: N_('the file in EnvironmentFile= (missing or unreadable)'),
-  STDIN: N_('the file or socket given as its standard input'),
-  STDOUT: N_('the file or socket given as its standard output'),
-  STDERR: N_('the file or socket given as its standard error'),
-  PAM: N_('the PAM session its PAMName= names'),
-  APPARMOR_PROFILE: N_('the AppArmor profile in AppArmorProfile='),
-  SELINUX_CONTEXT: N_('the SELinux context in SELinuxContext='),
-  RUNTIME_DIRECTORY: N_('its RuntimeDirectory='),
-  STATE_DIRECTORY: N_('its StateDirectory='),
-  CACHE_DIRECTORY: N_('its CacheDirectory='),
-  LOGS_DIRECTORY: N_('its LogsDirectory='),
-  CONFIGURATION_DIRECTORY: N_('its ConfigurationDirectory='),
-};
-
-export function setupNeeds(step: string): string {
-  const needs = SETUP_NEEDS[step];
-  return needs ? _(needs) : format(_('what its {step} step sets up'), { step });
-}
 
 export type FailureCause =
   /** systemd could not set the process up (status 2xx): the same start fails again until the unit or system changes. */
@@ -152,7 +72,6 @@ const PROGRAM_ERROR =
   /Traceback \(most recent call last\)|^(?:\w+\.)*\w*(?:Error|Exception)(?::|$)|(?:^|[\s\]])(?:error|fatal|FATAL|ERROR|panic)(?:\]|:)|\[(?:emerg|crit|alert)\]|(?:^|[\s,;:-])(?:[Ee]xiting|[Aa]borting|[Gg]iving up|[Cc]annot continue)[.!]?$/;
 // systemd's own lines about the failure, which say that it failed and not why.
 const SYSTEMD_WORDS = /Failed with result|process exited|entered failed state|Failed to start|failed\.$/;
-const RESULTS_THAT_PASS = new Set(['timeout', 'watchdog', 'signal', 'core-dump', 'oom-kill']);
 
 /** The cause a system error in the program's own line is: the port, space and permission causes by their errno. */
 function systemErrorCause(error: SystemError, evidence: string): FailureCause {
@@ -216,7 +135,7 @@ export function failureCause(lines: readonly string[], ended: EndedState = {}): 
   // A daemon that failed on its own error never wrote its PID file either: its error is the cause then.
   const pidFile = !error && (ended.result === 'timeout' || ended.result === 'protocol') && line(PID_FILE_MISSING);
   if (pidFile) return { kind: 'pid-file', path: PID_FILE_MISSING.exec(pidFile)?.[1] ?? '', evidence: pidFile };
-  if (ended.result && RESULTS_THAT_PASS.has(ended.result)) return { kind: 'transient', result: ended.result };
+  if (ended.result && resultPasses(ended.result)) return { kind: 'transient', result: ended.result };
   if (error) return { kind: 'program-error', evidence: error };
   return { kind: 'unknown' };
 }

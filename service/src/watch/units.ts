@@ -160,7 +160,7 @@ export class UnitSource implements EventSource {
       return;
     }
     const state: UnitState = { scope: this.#options.scope, unit, activeState, ...(await this.#details(path, unit)) };
-    // What its file names, for what a changed file has to do with the failure (causes/fileLink.ts).
+    // What its file names, for what a changed file has to do with the failure (findings/detectors/fileLink.ts).
     if (activeState === 'failed') {
       state.paths = await readUnitPaths(unit, this.#options.scope, (iface, name) => this.#property(path, iface, name));
     }

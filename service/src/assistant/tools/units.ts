@@ -3,8 +3,8 @@
 // unit_status: a systemd unit's state and its latest log lines.
 import { z } from 'zod';
 
-import { checkStep } from '../../causes/check.js';
 import { type SystemError, systemErrorOf } from '../../causes/systemError.js';
+import { checkStep } from '../../fixes/causeCheck.js';
 import { unitName, unitScope } from '../../fixes/params.js';
 import { N_ } from '../../i18n.js';
 import type { UnitStatus } from '../machine.js';

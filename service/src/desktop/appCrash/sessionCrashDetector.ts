@@ -6,6 +6,7 @@
 // itself ("GNOME Shell crashed with signal 11", main.c). Each is believed only as findings/writers.ts proves it: the
 // installed program, run by the session's user. The signal decides, as for systemd's code=killed lines: a fault's
 // (SEGV, BUS, FPE, ILL, ABRT, TRAP, SYS), never one someone sent to end it (TERM, KILL, HUP).
+import { FAULT_SIGNALS, signalName } from '../../causes/signals.js';
 import { CRASH } from '../../findings/detectors/crash.js';
 import { isJournal, journalEvidence } from '../../findings/detectors/journal.js';
 import type { Detector, DetectorOutput } from '../../findings/types.js';
@@ -13,16 +14,10 @@ import type { Writers } from '../../findings/writers.js';
 import { _, format } from '../../i18n.js';
 import type { WatchEvent } from '../../watch/events.js';
 
-// The fault signals by number (Linux's, as both print them): SIGILL 4, SIGTRAP 5, SIGABRT 6, SIGBUS 7, SIGFPE 8,
-// SIGSEGV 11, SIGSYS 31.
-const FAULT_SIGNALS: Readonly<Record<string, string>> = {
-  '4': 'SIGILL',
-  '5': 'SIGTRAP',
-  '6': 'SIGABRT',
-  '7': 'SIGBUS',
-  '8': 'SIGFPE',
-  '11': 'SIGSEGV',
-  '31': 'SIGSYS',
+// A fault's signal by its number as both print it ("11" → SIGSEGV); none for a signal someone sent to end it.
+const faultSignal = (number: string | undefined) => {
+  const name = number === undefined ? undefined : signalName(Number(number));
+  return name && FAULT_SIGNALS.has(name) ? name : undefined;
 };
 
 const SESSION_KILLED = /\bApplication '([^']+)' killed by signal (\d+)/;
@@ -42,10 +37,10 @@ export class SessionCrashDetector implements Detector {
     if (writer === 'gnome-session') {
       const killed = SESSION_KILLED.exec(message);
       subject = killed?.[1]?.replace(/\.desktop$/, '');
-      signal = FAULT_SIGNALS[killed?.[2] ?? ''];
+      signal = faultSignal(killed?.[2]);
     } else if (writer === 'gnome-shell') {
       subject = 'gnome-shell';
-      signal = FAULT_SIGNALS[SHELL_CRASHED.exec(message)?.[1] ?? ''];
+      signal = faultSignal(SHELL_CRASHED.exec(message)?.[1]);
     }
     if (!subject || !signal) return [];
     return [

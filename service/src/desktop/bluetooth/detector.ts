@@ -16,12 +16,13 @@
 //   switch blocks the radio through rfkill; an adapter switched off or one lacking a feature is not broken.
 // - the kernel's and bluetoothd's other errors that name no cause (a controller's unexpected event, a plugin not
 //   permitted): claimed, so that they are never "unrecognised errors", and quiet.
+import { errnosOf } from '../../causes/errno.js';
 import { isJournal, isKernel, isSystemManager, journalEvidence } from '../../findings/detectors/journal.js';
 import type { Detector, DetectorOutput } from '../../findings/types.js';
 import type { Writers } from '../../findings/writers.js';
-import { _, format } from '../../i18n.js';
+import { _, format, N_ } from '../../i18n.js';
 import type { JournalEntry, WatchEvent } from '../../watch/events.js';
-import { componentFailure } from '../componentFailure.js';
+import { BLUETOOTH_DRIVER_FAILURES, componentFailure } from '../componentFailure.js';
 import { kernelComponentOf } from '../componentLines.js';
 import { ComponentUnitDetector } from '../componentUnits.js';
 import { adapterName } from './offDetector.js';
@@ -39,20 +40,19 @@ export const ANY_ADAPTER = 'bluetooth';
 const DIRECT_FIRMWARE_LOAD =
   /^(?:Direct firmware load for (\S+) failed with error -\d+|firmware: failed to load (\S+))/;
 
-// Negative errnos that mean the controller did not answer, is gone, or its firmware is not there; others
-// (-16 EBUSY, -22 EINVAL, -56 EBADRQC, -95 EOPNOTSUPP) come from optional vendor commands on working adapters,
-// -84 EILSEQ from a UART's garbled frame ("Frame reassembly failed (-84)") the transport recovers from.
-const ERRNOS: Record<string, () => string> = {
-  '2': () => _('a file was not found'),
-  '5': () => _('input/output error'),
-  '6': () => _('no such device or address'),
-  '19': () => _('the device is gone'),
-  '38': () => _('the operation is not implemented'),
-  '62': () => _('timed out'),
-  '71': () => _('protocol error'),
-  '108': () => _('the transport is shut down'),
-  '110': () => _('timed out'),
+const ERRNOS = errnosOf([...BLUETOOTH_DRIVER_FAILURES]);
+// An adapter's words for the two whose shared words are about a program's file and its peer.
+const ADAPTER_WORDS: Readonly<Record<string, string>> = {
+  ENOENT: N_('a file was not found'),
+  ETIMEDOUT: N_('timed out'),
 };
+
+/** What the kernel's negative errno `number` says of an adapter, for the errnos that say it failed. */
+function adapterFailure(number: string | undefined): string | undefined {
+  const errno = ERRNOS.find((entry) => String(entry.number) === number);
+  const words = errno && (ADAPTER_WORDS[errno.code] ?? errno.plain);
+  return words === undefined ? undefined : _(words);
+}
 
 // "command 0x0c03 tx timeout", "hci0 command 0x1001 tx timeout" (hci_core.c, hci_cmd_timeout).
 const TX_TIMEOUT = /\bcommand (0x[0-9a-f]+) tx timeout\b/i;
@@ -106,7 +106,7 @@ function kernelFailure(entry: JournalEntry, writers: Writers): Failure | null {
   if (attempt)
     return { ...firmwareFailure(adapter, attempt[1] ?? attempt[2]), severity: 'warning', firmwareOnly: true };
   const failed = FAILED_ERRNO.exec(rest);
-  const meaning = failed && ERRNOS[failed[1] ?? '']?.();
+  const meaning = failed && adapterFailure(failed[1]);
   if (!meaning) return genericFailure(entry, writers, adapter);
   const file = FIRMWARE_FILE.exec(rest)?.[1];
   if (file || (failed?.[1] === '2' && /firmware/i.test(rest))) return firmwareFailure(adapter, file);

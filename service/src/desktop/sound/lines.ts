@@ -13,6 +13,7 @@
 // - "mod.rt: RTKit error …", "could not set nice-level": PipeWire runs without real-time priority, sound plays.
 // - the kernel's "warning: No matching ASoC machine driver found" (SOF falls back to a generic machine driver) and
 //   "Direct firmware load … failed" alone (the driver tries several names; its own error line says when none loaded).
+import { errnosOf, errnoTextPattern } from '../../causes/errno.js';
 import { kernelText } from '../../findings/detectors/journal.js';
 import { _, format } from '../../i18n.js';
 import type { JournalEntry } from '../../watch/events.js';
@@ -34,11 +35,11 @@ const CONTROL_OPEN = /^Error opening low-level control device '([^']+)': (.+)$/;
 // src/pipewire/impl-node.c: "(alsa_output.pci-0000_01_00.1.pro-output-11-49) suspended -> error (Start error: …)".
 const NODE_ERROR = /^\(([^)]+)\) \w+ -> error \((.+)\)$/;
 // The errnos that say a device cannot be used: EBUSY (another program holds it), ENODEV and ENXIO (it is gone).
-const DEVICE_ERRNO = /\b(Device or resource busy|No such device(?: or address)?)\b/;
+const DEVICE_ERRNO = errnoTextPattern(errnosOf(['EBUSY', 'ENODEV', 'ENXIO']));
 // And from ALSA's own calls on the device (PipeWire's spa.alsa, its snd_pcm_* calls): EIO (the device failed), EPIPE
 // and ESTRPIPE (its stream broke; "after recover": recovering did not help), EBADFD (the stream is in no state to
 // play). Elsewhere a broken pipe is a client that went away.
-const ALSA_ERRNO = /\b(Input\/output error|Broken pipe|Streams pipe error|File descriptor in bad state)\b/;
+const ALSA_ERRNO = errnoTextPattern(errnosOf(['EIO', 'EPIPE', 'ESTRPIPE', 'EBADFD']));
 // Operations on a device being closed or drained after it went away: an unplug, not a failure.
 const CLOSING = /\b(?:snd_pcm_drop|snd_pcm_drain|close failed)\b/;
 // WirePlumber's Lua scripts: "wplua: [string "alsa.lua"]:182: attempt to concatenate a nil value …"; the script

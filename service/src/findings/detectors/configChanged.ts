@@ -1,16 +1,16 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 // config-changed-before-failure: a watched configuration file changed shortly before a unit failed, and something
-// ties the two (causes/fileLink.ts): the unit's lines, its unit file, the application's own folder, its open files.
+// ties the two (fileLink.ts): the unit's lines, its unit file, the application's own folder, its open files.
 // A change nothing ties to the failure is no finding: it is context the failed unit's proposal may mention.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
-import { linkOf, type LinkPlaces } from '../../causes/fileLink.js';
 import { _, format, ngettext } from '../../i18n.js';
 import type { JournalEntry, WatchEvent } from '../../watch/events.js';
 import type { UnitPaths } from '../../watch/unitPaths.js';
 import type { Detector, DetectorOutput, Evidence } from '../types.js';
+import { linkOf, type LinkPlaces } from './fileLink.js';
 import { firstLine, isServiceManager, isSystemManager } from './journal.js';
 import { parseUnitFailure } from './unitFailed.js';
 

@@ -3,8 +3,7 @@
 // crash: the kernel saw a program fault (segfault, general protection fault, invalid instruction, division by
 // zero), or systemd saw a service's main process die of such a signal. Coredump's findings are systemd-coredump's:
 // both can fire for one crash, on purpose (see the class comment).
-import { constants } from 'node:os';
-
+import { FAULT_SIGNALS, shortSignalName } from '../../causes/signals.js';
 import { isAudioUnit } from '../../desktop/sound/units.js';
 import { _, format } from '../../i18n.js';
 import type { WatchEvent } from '../../watch/events.js';
@@ -35,8 +34,6 @@ const IN_OBJECT = / in ([^\s[]+)\[[0-9a-f,]+\+[0-9a-f]+\]/;
 // systemd: "foo.service: Main process exited, code=dumped, status=11/SEGV" (code=killed when cores are off).
 // systemd before 209 wrote "main process exited" in lower case.
 const PROCESS_EXITED = /^(\S+): [Mm]ain process exited, code=(dumped|killed), status=\d+\/(\w+)\.?$/;
-// The signals of a program's own fault; KILL, TERM and the like are someone ending it.
-const CRASH_SIGNALS = new Set(['SEGV', 'BUS', 'FPE', 'ILL', 'ABRT', 'SYS', 'TRAP']);
 // systemd sending a signal itself (unit_kill_context): "foo.service: Killing process 282 (sleep) with signal
 // SIGABRT." It aborts a service whose watchdog expired, or whose start or stop timed out with
 // TimeoutStartFailureMode=abort: the core that follows is systemd's doing, and unit-failed says why.
@@ -115,21 +112,17 @@ export class CrashDetector implements Detector {
     const exited = PROCESS_EXITED.exec(entry.message);
     if (!exited && entry.fields.MESSAGE_ID !== MESSAGE_UNIT_PROCESS_EXIT) return [];
     const code = entry.fields.EXIT_CODE ?? exited?.[2];
-    const signal = exited?.[3] ?? signalName(entry.fields.EXIT_STATUS);
+    const status = entry.fields.EXIT_STATUS;
+    // EXIT_STATUS=11 → "SEGV".
+    const signal = exited?.[3] ?? (status && /^[1-9]\d*$/.test(status) ? shortSignalName(Number(status)) : undefined);
     const unit = unitOf(entry) ?? exited?.[1];
-    if (!unit || (code !== 'dumped' && code !== 'killed') || !signal || !CRASH_SIGNALS.has(signal)) return [];
+    if (!unit || (code !== 'dumped' && code !== 'killed') || !signal || !FAULT_SIGNALS.has(`SIG${signal}`)) return [];
     // An audio daemon's unit ending so is the sound kind's finding (the session has no sound).
     if (isAudioUnit(unit)) return [];
     const sent = this.managerKills.get(unit);
     if (sent?.signal === signal && event.at.getTime() - sent.at < MANAGER_KILL_MS) return [];
     return report(event, unit, format(_('{name} crashed ({signal})'), { name: unit, signal: `SIG${signal}` }));
   }
-}
-
-/** EXIT_STATUS=11 → "SEGV". */
-function signalName(status: string | undefined): string | undefined {
-  const found = Object.entries(constants.signals).find(([, number]) => String(number) === status);
-  return found?.[0].replace(/^SIG/, '');
 }
 
 function report(event: JournalEvent, subject: string, title: string): DetectorOutput[] {

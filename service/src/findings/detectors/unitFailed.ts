@@ -2,8 +2,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // unit-failed: a systemd unit failed, seen in the journal (messages of PID 1 or
 // the user manager) or as a unit state change from the systemd1 D-Bus API.
-import { constants } from 'node:os';
-
+import { shortSignalName } from '../../causes/signals.js';
+import { briefResult } from '../../causes/systemdResult.js';
 import { _, format } from '../../i18n.js';
 import type { JournalEntry, UnitState, WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput, Evidence } from '../types.js';
@@ -171,7 +171,7 @@ function unitStateFailure(state: UnitState, at: Date): UnitFailure | null {
   let exit: string | undefined;
   if (state.result === 'exit-code' && state.exitCode !== undefined) exit = `exit code ${state.exitCode}`;
   if ((state.result === 'signal' || state.result === 'core-dump') && state.exitCode !== undefined)
-    exit = `signal ${signalName(state.exitCode)}`;
+    exit = `signal ${bareSignalName(state.exitCode)}`;
   const detail = [state.result && `result ${state.result}`, exit].filter(Boolean).join(', ');
   return {
     unit: state.unit,
@@ -194,38 +194,30 @@ function failedUnitTemplate(scope: UnitState['scope'], withDetail: boolean): str
 }
 
 function signalOrStatus(code: string | undefined, status: string): string {
-  return code === 'exited' || !/^\d+$/.test(status) ? status : signalName(Number(status));
+  return code === 'exited' || !/^\d+$/.test(status) ? status : bareSignalName(Number(status));
 }
 
-function signalName(signal: number): string {
-  const found = Object.entries(constants.signals).find(([, number]) => number === signal);
-  return found ? found[0].replace(/^SIG/, '') : String(signal);
-}
+const bareSignalName = (signal: number) => shortSignalName(signal) ?? String(signal);
 
 /** "(exit code 1)", "(timed out)": why, in the words a person would use. */
 function reason(result: string | undefined, exit: string | undefined): string {
   switch (result) {
-    case 'exit-code':
-      return exit ? describeExit(exit) : _('exit code');
-    case 'signal':
-    case 'core-dump':
-      return exit ? describeExit(exit, true) : _('killed by a signal');
-    case 'timeout':
-      return _('timed out');
-    case 'start-limit-hit':
-      return _('restarted too often');
-    case 'oom-kill':
-      return _('out of memory');
-    case 'watchdog':
-      return _('watchdog timeout');
-    case 'masked-requirement':
-      return _('a service it requires is masked');
     case undefined:
     case 'failed':
-    case 'resources':
-      return exit ? describeExit(exit) : result === 'resources' ? _('could not set up its resources') : '';
+      return exit ? describeExit(exit) : '';
+    case 'masked-requirement':
+      return _('a service it requires is masked');
+    // These results say more than how the process ended.
+    case 'timeout':
+    case 'start-limit-hit':
+    case 'oom-kill':
+    case 'watchdog':
+      return briefResult(result) ?? result;
+    case 'signal':
+    case 'core-dump':
+      return exit ? describeExit(exit, true) : (briefResult(result) ?? result);
     default:
-      return exit ? describeExit(exit) : result;
+      return exit ? describeExit(exit) : (briefResult(result) ?? result);
   }
 }
 

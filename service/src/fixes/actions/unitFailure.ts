@@ -5,15 +5,15 @@
 // restarted, the unit file and command line behind it, the package the program comes from, where a core went,
 // a required unit that is masked or missing, and the last lines of that very run.
 import { readFile } from 'node:fs/promises';
-import { constants } from 'node:os';
 
 import { z } from 'zod';
 
-import { plainResult } from '../../causes/plainWords.js';
+import { LSB_EXIT_STATUSES, NOT_RUN_STATUSES, SETUP_EXIT_STATUSES, setupNeeds } from '../../causes/exitStatus.js';
+import { SIGNAL_MEANINGS, signalName } from '../../causes/signals.js';
+import { plainResult, signalledBySystemd } from '../../causes/systemdResult.js';
 import { _, format, formatClock, N_, ngettext } from '../../i18n.js';
 import { cleanLine } from '../../untrustedText.js';
 import type { ActionDefinition } from '../action.js';
-import { SETUP_EXIT_STATUSES, setupNeeds } from '../failureCause.js';
 import { unitName, unitScope } from '../params.js';
 import { journalctl, journalSourceArgs, type JsonEntry, readEntry, type ShowLogsOptions } from './journalctl.js';
 import { type PackageOwner, packageOwning } from './packageOwner.js';
@@ -28,42 +28,7 @@ const CLD_DUMPED = 3;
 const RUN_LINES = 10;
 const NO_INVOCATION = /^0*$/;
 
-/** The LSB exit statuses systemd names (src/basic/exit-status.c) beside its own 2xx setup steps. */
-const LSB_EXIT_STATUSES: Readonly<Record<number, string>> = {
-  1: 'FAILURE',
-  2: 'INVALIDARGUMENT',
-  3: 'NOTIMPLEMENTED',
-  4: 'NOPERMISSION',
-  5: 'NOTINSTALLED',
-  6: 'NOTCONFIGURED',
-  7: 'NOTRUNNING',
-};
-
-/** What the statuses that the dynamic loader and shells exit with say: the program did not run at all. */
-const NOT_RUN_STATUSES: Readonly<Record<number, string>> = {
-  126: N_('a program it runs is there but could not be executed'),
-  127: N_('a program it runs, or a shared library the program needs, was not found'),
-};
-
-/** What a signal that ends a process usually means, for the signals a crash or a kill is made of. */
-const SIGNAL_MEANINGS: Readonly<Record<string, string>> = {
-  SIGSEGV: N_('an invalid memory access: a bug in the program or a library it uses'),
-  SIGABRT: N_('the program aborted itself (a failed assertion or an error it detected)'),
-  SIGBUS: N_('a bad memory access, often a file shortened while the program had it mapped'),
-  SIGILL: N_('an illegal instruction: a build for another processor, or damaged code'),
-  SIGFPE: N_('an arithmetic error, such as a division by zero'),
-  SIGKILL: N_('killed outright, by someone or by the kernel’s out-of-memory killer'),
-  SIGTERM: N_('asked to stop'),
-};
-
-const signalName = (number: number) =>
-  Object.entries(constants.signals).find(([, value]) => value === number)?.[0] ?? `SIG${number}`;
-
-/** Why systemd itself signals a unit's processes, by the unit's result: then the signal is not the program's doing. */
-const SENT_BY_SYSTEMD: Readonly<Record<string, string>> = {
-  watchdog: N_('the program stopped answering its watchdog (WatchdogSec=) in time: it hung or was too busy'),
-  timeout: N_('it did not finish starting or stopping within its timeout'),
-};
+const signalOf = (number: number) => signalName(number) ?? `SIG${number}`;
 
 /**
  * "exited with status 2 (INVALIDARGUMENT)", "was killed by signal 11 (SIGSEGV: …) and dumped core"; with the unit's
@@ -90,13 +55,13 @@ export function describeMainExit(code: number, status: number, result?: string):
       : format(_('Its main process exited with status {status}, an error of the program’s own.'), { status });
   }
   if (code !== CLD_KILLED && code !== CLD_DUMPED) return null;
-  const name = signalName(status);
-  const why = result === undefined ? undefined : SENT_BY_SYSTEMD[result];
+  const name = signalOf(status);
+  const why = result === undefined ? undefined : signalledBySystemd(result);
   if (why)
     return format(_('systemd itself ended its main process with signal {number} ({name}): {why}.'), {
       number: status,
       name,
-      why: _(why),
+      why,
     });
   const meaning = SIGNAL_MEANINGS[name];
   const signal = meaning ? `${name}: ${_(meaning)}` : name;
@@ -130,7 +95,7 @@ function describeCommand({ setting, argv, code, status }: FailedCommand): string
   const command = cleanLine(argv.join(' '), 300);
   return code === CLD_EXITED
     ? format(_('{setting}={command} exited with status {status}.'), { setting, command, status })
-    : format(_('{setting}={command} was killed by signal {signal}.'), { setting, command, signal: signalName(status) });
+    : format(_('{setting}={command} was killed by signal {signal}.'), { setting, command, signal: signalOf(status) });
 }
 
 function describeMount(mount: NonNullable<UnitRecord['mount']>): string[] {

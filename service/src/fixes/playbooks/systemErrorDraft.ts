@@ -1,10 +1,10 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The draft for a unit whose program failed on a system error (ENOENT, ECONNREFUSED…) its last lines carry.
-import { addressOfCommandLine, checkStep, stillStands } from '../../causes/check.js';
 import type { SystemError } from '../../causes/systemError.js';
 import type { FindingWithEvidence } from '../../findings/store.js';
 import { _, format } from '../../i18n.js';
+import { addressOfCommandLine, checkStep, stillStands } from '../causeCheck.js';
 import type { CandidateAction, PlaybookTools, ProposalDraft } from '../playbookSteps.js';
 import { changeSinceFailure, unitRecordStep } from './unitState.js';
 

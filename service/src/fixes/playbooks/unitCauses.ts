@@ -2,13 +2,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // What the machine shows now of why a unit failed, where its own lines do not say: a missing program's package,
 // a masked requirement, a port another process holds, the user it runs as.
-import { writtenMounts } from '../../causes/check.js';
 import { missingExecutableIn } from '../../findings/detectors/unitFailed.js';
 import type { FindingWithEvidence } from '../../findings/store.js';
 import { _, format } from '../../i18n.js';
 import { journalctl } from '../actions/journalctl.js';
 import { packagesProviding } from '../actions/packageKit.js';
 import { UnitManager } from '../actions/systemdUnits.js';
+import { writtenMounts } from '../causeCheck.js';
 import type { FailureCause } from '../failureCause.js';
 import { isActionableUnit, type PlaybookTools } from '../playbookSteps.js';
 import { mountOf } from './mounts.js';

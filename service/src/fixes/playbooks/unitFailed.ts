@@ -3,7 +3,7 @@
 // unit-failed: why a unit failed, by the cause its last run shows, and a restart only where one may now succeed.
 import { stat } from 'node:fs/promises';
 
-import { heldPortOfCommandLine, stillRefused, writtenMounts } from '../../causes/check.js';
+import { setupNeeds } from '../../causes/exitStatus.js';
 import { systemErrorOf } from '../../causes/systemError.js';
 import { isConfigPath } from '../../findings/detectors/configChanged.js';
 import type { FindingWithEvidence } from '../../findings/store.js';
@@ -11,7 +11,8 @@ import { _, format } from '../../i18n.js';
 import { holderOf, machineInterfaces } from '../actions/addresses.js';
 import { outOfInodesOnly } from '../actions/inodeUsage.js';
 import { UnitManager } from '../actions/systemdUnits.js';
-import { failureCause, setupNeeds } from '../failureCause.js';
+import { heldPortOfCommandLine, stillRefused, writtenMounts } from '../causeCheck.js';
+import { failureCause } from '../failureCause.js';
 import { changedBetween } from '../knownGoodStore.js';
 import { missingModulePackage } from '../missingModulePackage.js';
 import {

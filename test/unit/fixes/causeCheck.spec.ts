@@ -4,9 +4,9 @@ import { mkdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 
-import { checkStep, portsNamedBy, refusedAlong, stillStands } from '../../../service/src/causes/check.js';
 import { systemErrorIn } from '../../../service/src/causes/systemError.js';
 import type { Preview } from '../../../service/src/fixes/action.js';
+import { checkStep, portsNamedBy, refusedAlong, stillStands } from '../../../service/src/fixes/causeCheck.js';
 import { worthOffering } from '../../../service/src/fixes/playbookSteps.js';
 import { makeTempDir } from '../../support/tempDir.js';
 import { homeContext } from '../fixes/actionContext.js';

@@ -9,13 +9,13 @@ import { lstat, readdir, readFile, readlink, statfs } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { dirname } from 'node:path';
 
-import type { ActionContext } from '../fixes/action.js';
-import { holderOf, machineInterfaces } from '../fixes/actions/addresses.js';
-import { type Account, accountOf, mayAccess, type PathEntry } from '../fixes/actions/pathAccess.js';
-import { mountOfPath } from '../fixes/actions/pathMount.js';
-import { socketsOn } from '../fixes/actions/portHolder.js';
-import { UnitManager } from '../fixes/actions/systemdUnits.js';
-import type { SystemError } from './systemError.js';
+import type { SystemError } from '../causes/systemError.js';
+import type { ActionContext } from './action.js';
+import { holderOf, machineInterfaces } from './actions/addresses.js';
+import { type Account, accountOf, mayAccess, type PathEntry } from './actions/pathAccess.js';
+import { mountOfPath } from './actions/pathMount.js';
+import { socketsOn } from './actions/portHolder.js';
+import { UnitManager } from './actions/systemdUnits.js';
 
 export interface CauseStep {
   name: string;
@@ -93,16 +93,18 @@ export function portsNamedBy(argv: readonly string[]): number[] {
 const ARGUMENT_ADDRESS =
   /^(?:.*[=])?\[?(\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]*:[0-9A-Fa-f:.]*:[0-9A-Fa-f.]*)\]?(?::\d{1,5})?$/;
 
+/** The command lines of the unit's ExecStart=, each as its argv (none where its manager does not say). */
+async function execStartOf({ unit, scope }: FailingUnit, context: ActionContext): Promise<string[][]> {
+  const record = await new UnitManager(context, scope).record(unit).catch(() => null);
+  return (record?.execStart ?? []).map(({ argv }) => argv);
+}
+
 /**
  * The local address the unit's ExecStart= names, for an EADDRNOTAVAIL that named none: Python's socketserver says
  * only "[Errno 99] Cannot assign requested address"; the address it was given is on its command line.
  */
-export async function addressOfCommandLine(
-  { unit, scope }: FailingUnit,
-  context: ActionContext,
-): Promise<string | undefined> {
-  const record = await new UnitManager(context, scope).record(unit).catch(() => null);
-  for (const { argv } of record?.execStart ?? []) {
+export async function addressOfCommandLine(failing: FailingUnit, context: ActionContext): Promise<string | undefined> {
+  for (const argv of await execStartOf(failing, context)) {
     for (const argument of argv.slice(1)) {
       const address = ARGUMENT_ADDRESS.exec(argument)?.[1];
       if (address && ipAddressOf(address) && !LOCAL_HOST.test(address)) return address;
@@ -112,12 +114,8 @@ export async function addressOfCommandLine(
 }
 
 /** The first port the unit's ExecStart= names that a process holds now, for an EADDRINUSE that named none. */
-export async function heldPortOfCommandLine(
-  { unit, scope }: FailingUnit,
-  context: ActionContext,
-): Promise<number | undefined> {
-  const record = await new UnitManager(context, scope).record(unit).catch(() => null);
-  for (const { argv } of record?.execStart ?? []) {
+export async function heldPortOfCommandLine(failing: FailingUnit, context: ActionContext): Promise<number | undefined> {
+  for (const argv of await execStartOf(failing, context)) {
     for (const port of portsNamedBy(argv)) if ((await socketsOn(port)).length > 0) return port;
   }
   return undefined;

@@ -7,8 +7,8 @@
 // unit's or its program's); or one of the unit's processes had the file open.
 import { basename, dirname, join, sep } from 'node:path';
 
-import { _, format } from '../i18n.js';
-import type { UnitPaths } from '../watch/unitPaths.js';
+import { _, format } from '../../i18n.js';
+import type { UnitPaths } from '../../watch/unitPaths.js';
 
 export interface LinkFacts {
   /** The unit's own processes' last lines (not its manager's about it). */
