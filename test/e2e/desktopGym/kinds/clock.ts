@@ -158,6 +158,7 @@ export const CLOCK_SCENARIOS: DesktopScenario[] = [
   {
     name: 'clock-minutes-off',
     title: 'The time server’s answer finds the clock five minutes behind (systemd-timesyncd: a stand-in)',
+    core: true,
     needs: [timedatedStandIn, timesyncdStandIn],
     fault: ({ systemBus }) => updateTimesync(systemBus, 300),
     expect: {
