@@ -57,6 +57,7 @@ function powerAction(on: boolean): ActionDefinition<PowerParams> {
     // BlueZ's D-Bus policy lets the active session set Powered, as GNOME Settings does; no polkit prompt.
     needsAuthorization: false,
     readOnly: false,
+    changes: 'desktop',
     async preview(params, context) {
       const now = await reportingUnexpected(context.log, powered(systemBusOf(context), params));
       if (now === null) return { summary: noAdapter(params), details: [], changesNothing: true };

@@ -39,6 +39,7 @@ function ntpAction(on: boolean): ActionDefinition<NtpParams> {
     risk: 'low',
     needsAuthorization: true,
     readOnly: false,
+    changes: 'desktop',
     async preview(_params, context): Promise<Preview> {
       const now = await clock(context);
       if (!now.canNtp) return { summary: noService(), details: [], changesNothing: true };

@@ -136,6 +136,7 @@ function switchAction(on: boolean): ActionDefinition<ExtensionParams> {
     // The shell's extensions API answers the session's own user; no polkit prompt.
     needsAuthorization: false,
     readOnly: false,
+    changes: 'desktop',
     async preview(params, context) {
       if (!on && params.uuid === STEWARD_UUID) throw new StewardError('InvalidArgs', OWN_EXTENSION());
       const extension = await extensionInfo(context.sessionBus, params.uuid);

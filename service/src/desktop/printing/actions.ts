@@ -97,6 +97,7 @@ export function printerActions(cups = new CupsClient()): ActionDefinition[] {
     risk: 'low',
     needsAuthorization: true,
     readOnly: false,
+    changes: 'desktop',
     async preview({ printer }): Promise<Preview> {
       const now = await queue(cups, printer);
       return {
@@ -132,6 +133,7 @@ export function printerActions(cups = new CupsClient()): ActionDefinition[] {
     risk: 'low',
     needsAuthorization: true,
     readOnly: false,
+    changes: 'desktop',
     async preview({ printer, reason }): Promise<Preview> {
       const now = await queue(cups, printer);
       return {
@@ -291,6 +293,7 @@ function jobAction(
     risk: 'low',
     needsAuthorization: true,
     readOnly: false,
+    changes: 'desktop',
     async preview(params): Promise<Preview> {
       const open = await openJob(cups, params);
       return {
@@ -353,6 +356,7 @@ function releaseAction(cups: CupsClient): ActionDefinition<JobParams> {
     risk: 'low',
     needsAuthorization: true,
     readOnly: false,
+    changes: 'desktop',
     async preview(params): Promise<Preview> {
       const open = await openJob(cups, params);
       return {
