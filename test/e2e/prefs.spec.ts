@@ -219,15 +219,26 @@ for (const suite of SUITES) {
 
     const plainShell = (logDir: string, locale?: string) => openShell(suite.name, logDir, undefined, locale);
 
-    /** Starts the service on the session's bus with `home` as its home; with a model, the tiny one is active. */
-    const startService = async (session: ShellSession, home: string, { model }: { model: boolean }) => {
+    /**
+     * Starts the service on the session's bus with `home` as its home, in the session's language when `locale` says
+     * it; with a model, the tiny one is active.
+     */
+    const startService = async (
+      session: ShellSession,
+      home: string,
+      { model, locale }: { model: boolean; locale?: string },
+    ) => {
       if (model) {
         await mkdir(join(home, 'data', 'steward', 'models'), { recursive: true });
         await writeTinyModel(join(home, 'data', 'steward', 'models', 'tiny.gguf'));
       }
-      const service = await startConfiguredService({ address: session.busAddress }, session.bus, home, {
-        watch: quietWatch(),
-      });
+      const service = await startConfiguredService(
+        { address: session.busAddress },
+        session.bus,
+        home,
+        { watch: quietWatch() },
+        locale ? { LANG: locale } : {},
+      );
       if (model) await activateModel(session.bus, 'store:tiny.gguf');
       return service;
     };
@@ -382,6 +393,22 @@ for (const suite of SUITES) {
               ),
             );
             await prefs.save('installed-not-running');
+            // The fix rules are the service's catalog: without it, the Safety page says why it lists none.
+            await prefs.clickTab('Safety');
+            await prefs.save(
+              'safety-not-running',
+              await prefs.waitUntil('safety-not-running', (now) =>
+                firstComplaint(
+                  onlyPage(now, 'Safety', 'Steward service is not running'),
+                  rowSays(now, 'Steward service is not running', 'Start it from the Steward menu in the top bar'),
+                  ...['Restart a service', 'Steps that only look', 'Reading Steward’s fixes…'].map((row) =>
+                    shown(now, row) ? `"${row}" shown without the service` : undefined,
+                  ),
+                  offersNothingThatNeedsTheService(now),
+                ),
+              ),
+            );
+            await prefs.clickTab('Model');
             await prefs.click('Start', 'button');
             await prefs.waitUntil('started', (now) =>
               firstComplaint(
@@ -392,6 +419,18 @@ for (const suite of SUITES) {
               ),
             );
             await prefs.save('started');
+            // Once it runs, the page reads the catalog from it.
+            await prefs.clickTab('Safety');
+            await prefs.save(
+              'safety-started',
+              await prefs.waitUntil('safety-started', (now) =>
+                firstComplaint(
+                  shown(now, 'Restart a service') ? undefined : 'no row for restarting a service',
+                  rowSays(now, 'Steps that only look', /^\d+ steps read logs/),
+                  shown(now, 'Steward service is not running') ? 'still says the service is not running' : undefined,
+                ),
+              ),
+            );
           },
         ),
       SPEC_TIMEOUT_MS,
@@ -469,7 +508,8 @@ for (const suite of SUITES) {
                 );
                 await prefs.save(`${name.toLowerCase()}-safety`, safety);
               },
-              (session, home) => startService(session, home, { model: true }),
+              // The Safety page's rules are the service's catalog, named in the service's language.
+              (session, home) => startService(session, home, { model: true, locale }),
             );
           },
           SPEC_TIMEOUT_MS,
