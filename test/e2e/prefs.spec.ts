@@ -102,6 +102,23 @@ async function serviceModels(bus: MessageBus): Promise<{ id: string; name: strin
   }));
 }
 
+/** The actions the service lists (Proposals.Catalog): the Safety page's rules and its count of steps that look. */
+async function serviceCatalog(bus: MessageBus): Promise<{ name: string; title: string; readOnly: boolean }[]> {
+  const [actions] = (await callMethod(bus, {
+    destination: BUS_NAME,
+    path: OBJECT_PATH,
+    interface: 'io.github.steward.Steward1.Proposals',
+    member: 'Catalog',
+    signature: 'a{sv}',
+    body: [{}],
+  })) as [Record<string, Variant>[]];
+  return actions.map((action) => ({
+    name: action.name?.value as string,
+    title: action.title?.value as string,
+    readOnly: action['read-only']?.value as boolean,
+  }));
+}
+
 /** The row titled `title` and what it shows, or a complaint. */
 const rowSays = (tree: AccessibleNode, title: string | RegExp, ...expected: (string | RegExp)[]) => {
   const texts = rowTexts(tree, title);
@@ -383,8 +400,10 @@ for (const suite of SUITES) {
       () =>
         withPreferences(
           'installed-not-running',
-          (logDir) => openShellWithActivation(suite.name, logDir, { watch: quietWatch() }),
-          async ({ prefs }) => {
+          // With the expert shell allowed, its step is in the service's catalog: one more step that only looks.
+          (logDir) =>
+            openShellWithActivation(suite.name, logDir, { watch: quietWatch(), fixes: { expertShell: true } }),
+          async ({ session, prefs }) => {
             await prefs.waitUntil('status-not-running', (now) =>
               firstComplaint(
                 rowSays(now, 'Steward is not running', 'Start it to change these settings.'),
@@ -419,14 +438,22 @@ for (const suite of SUITES) {
               ),
             );
             await prefs.save('started');
-            // Once it runs, the page reads the catalog from it.
+            // Once it runs, the page lists what the service's catalog holds: a rule for each change, and the count
+            // of the steps that only look, the expert shell's among them.
+            const catalog = await serviceCatalog(session.bus);
+            expect(catalog.find((action) => action.name === 'shell.run')?.readOnly).toBeTrue();
+            const looking = catalog.filter((action) => action.readOnly).length;
             await prefs.clickTab('Safety');
             await prefs.save(
               'safety-started',
               await prefs.waitUntil('safety-started', (now) =>
                 firstComplaint(
-                  shown(now, 'Restart a service') ? undefined : 'no row for restarting a service',
-                  rowSays(now, 'Steps that only look', /^\d+ steps read logs/),
+                  rowSays(now, 'Steps that only look', new RegExp(`^${looking} steps read logs`)),
+                  ...catalog.map(({ title, readOnly }) =>
+                    findAll(now, 'combo box', title).length > 0 === readOnly
+                      ? `${readOnly ? 'a' : 'no'} rule for "${title}"`
+                      : undefined,
+                  ),
                   shown(now, 'Steward service is not running') ? 'still says the service is not running' : undefined,
                 ),
               ),
