@@ -102,6 +102,23 @@ async function serviceModels(bus: MessageBus): Promise<{ id: string; name: strin
   }));
 }
 
+/** The actions the service lists (Proposals.Catalog): the Safety page's rules and its count of steps that look. */
+async function serviceCatalog(bus: MessageBus): Promise<{ name: string; title: string; readOnly: boolean }[]> {
+  const [actions] = (await callMethod(bus, {
+    destination: BUS_NAME,
+    path: OBJECT_PATH,
+    interface: 'io.github.steward.Steward1.Proposals',
+    member: 'Catalog',
+    signature: 'a{sv}',
+    body: [{}],
+  })) as [Record<string, Variant>[]];
+  return actions.map((action) => ({
+    name: action.name?.value as string,
+    title: action.title?.value as string,
+    readOnly: action['read-only']?.value as boolean,
+  }));
+}
+
 /** The row titled `title` and what it shows, or a complaint. */
 const rowSays = (tree: AccessibleNode, title: string | RegExp, ...expected: (string | RegExp)[]) => {
   const texts = rowTexts(tree, title);
@@ -219,15 +236,26 @@ for (const suite of SUITES) {
 
     const plainShell = (logDir: string, locale?: string) => openShell(suite.name, logDir, undefined, locale);
 
-    /** Starts the service on the session's bus with `home` as its home; with a model, the tiny one is active. */
-    const startService = async (session: ShellSession, home: string, { model }: { model: boolean }) => {
+    /**
+     * Starts the service on the session's bus with `home` as its home, in the session's language when `locale` says
+     * it; with a model, the tiny one is active.
+     */
+    const startService = async (
+      session: ShellSession,
+      home: string,
+      { model, locale }: { model: boolean; locale?: string },
+    ) => {
       if (model) {
         await mkdir(join(home, 'data', 'steward', 'models'), { recursive: true });
         await writeTinyModel(join(home, 'data', 'steward', 'models', 'tiny.gguf'));
       }
-      const service = await startConfiguredService({ address: session.busAddress }, session.bus, home, {
-        watch: quietWatch(),
-      });
+      const service = await startConfiguredService(
+        { address: session.busAddress },
+        session.bus,
+        home,
+        { watch: quietWatch() },
+        locale ? { LANG: locale } : {},
+      );
       if (model) await activateModel(session.bus, 'store:tiny.gguf');
       return service;
     };
@@ -372,8 +400,10 @@ for (const suite of SUITES) {
       () =>
         withPreferences(
           'installed-not-running',
-          (logDir) => openShellWithActivation(suite.name, logDir, { watch: quietWatch() }),
-          async ({ prefs }) => {
+          // With the expert shell allowed, its step is in the service's catalog: one more step that only looks.
+          (logDir) =>
+            openShellWithActivation(suite.name, logDir, { watch: quietWatch(), fixes: { expertShell: true } }),
+          async ({ session, prefs }) => {
             await prefs.waitUntil('status-not-running', (now) =>
               firstComplaint(
                 rowSays(now, 'Steward is not running', 'Start it to change these settings.'),
@@ -382,6 +412,22 @@ for (const suite of SUITES) {
               ),
             );
             await prefs.save('installed-not-running');
+            // The fix rules are the service's catalog: without it, the Safety page says why it lists none.
+            await prefs.clickTab('Safety');
+            await prefs.save(
+              'safety-not-running',
+              await prefs.waitUntil('safety-not-running', (now) =>
+                firstComplaint(
+                  onlyPage(now, 'Safety', 'Steward service is not running'),
+                  rowSays(now, 'Steward service is not running', 'Start it from the Steward menu in the top bar'),
+                  ...['Restart a service', 'Steps that only look', 'Reading Steward’s fixes…'].map((row) =>
+                    shown(now, row) ? `"${row}" shown without the service` : undefined,
+                  ),
+                  offersNothingThatNeedsTheService(now),
+                ),
+              ),
+            );
+            await prefs.clickTab('Model');
             await prefs.click('Start', 'button');
             await prefs.waitUntil('started', (now) =>
               firstComplaint(
@@ -392,6 +438,26 @@ for (const suite of SUITES) {
               ),
             );
             await prefs.save('started');
+            // Once it runs, the page lists what the service's catalog holds: a rule for each change, and the count
+            // of the steps that only look, the expert shell's among them.
+            const catalog = await serviceCatalog(session.bus);
+            expect(catalog.find((action) => action.name === 'shell.run')?.readOnly).toBeTrue();
+            const looking = catalog.filter((action) => action.readOnly).length;
+            await prefs.clickTab('Safety');
+            await prefs.save(
+              'safety-started',
+              await prefs.waitUntil('safety-started', (now) =>
+                firstComplaint(
+                  rowSays(now, 'Steps that only look', new RegExp(`^${looking} steps read logs`)),
+                  ...catalog.map(({ title, readOnly }) =>
+                    findAll(now, 'combo box', title).length > 0 === readOnly
+                      ? `${readOnly ? 'a' : 'no'} rule for "${title}"`
+                      : undefined,
+                  ),
+                  shown(now, 'Steward service is not running') ? 'still says the service is not running' : undefined,
+                ),
+              ),
+            );
           },
         ),
       SPEC_TIMEOUT_MS,
@@ -469,7 +535,8 @@ for (const suite of SUITES) {
                 );
                 await prefs.save(`${name.toLowerCase()}-safety`, safety);
               },
-              (session, home) => startService(session, home, { model: true }),
+              // The Safety page's rules are the service's catalog, named in the service's language.
+              (session, home) => startService(session, home, { model: true, locale }),
             );
           },
           SPEC_TIMEOUT_MS,

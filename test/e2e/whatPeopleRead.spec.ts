@@ -213,11 +213,14 @@ for (const language of languages) {
         for (const [index, page] of (['Model', 'Safety', 'Shortcut'] as const).entries()) {
           const tab = tabs[[0, 2, 3][index]!]!;
           if (index > 0) await prefs.clickTab(tab.name);
-          const tree = await prefs.waitUntil(`page-${page}`, (now) =>
-            page === 'Model' && !visibleTexts(now).some((text) => text.includes('test-model'))
-              ? 'the service row does not name the engine yet'
-              : undefined,
-          );
+          const tree = await prefs.waitUntil(`page-${page}`, (now) => {
+            if (page === 'Model' && !visibleTexts(now).some((text) => text.includes('test-model')))
+              return 'the service row does not name the engine yet';
+            // The fix rules come from the service's catalog; the line that counts the steps that only look with them.
+            if (page === 'Safety' && !visibleTexts(now).some((text) => /^\d+ /.test(text)))
+              return 'the fix rules are not read yet';
+            return undefined;
+          });
           pages[page] = { tree, texts: visibleTexts(tree) };
           await prefs.save(`page-${page}`, tree);
           if (page === 'Shortcut') {

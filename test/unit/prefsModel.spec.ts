@@ -1,7 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import {
-  CATALOG_ACTIONS,
+  catalogActions,
   diagnosticsText,
   enginePatch,
   isInstalled,
@@ -20,40 +20,77 @@ import {
 import { engineSummary } from '../../extension/src/shared/serviceStatus.js';
 import { defaultConfig } from '../../service/src/config.js';
 import { createCatalog } from '../../service/src/fixes/catalog.js';
+import { catalogDict } from '../../service/src/fixes/proposalsInterface.js';
 
 const _ = (text: string) => text;
 
-describe('the preferences model', () => {
-  it('lists the same actions and risks as the service catalog', () => {
-    const catalog = createCatalog()
+/** The service's catalog as Proposals.Catalog answers it and the preferences unpack it. */
+const served = () =>
+  catalogActions(
+    createCatalog()
       .all()
-      .map((action) => ({ name: action.name, risk: typeof action.risk === 'string' ? action.risk : 'medium' }));
-    expect(CATALOG_ACTIONS.map(({ name, risk }) => ({ name, risk }))).toEqual(catalog);
-    expect(new Set(CATALOG_ACTIONS.map((action) => action.title(_))).size).toBe(CATALOG_ACTIONS.length);
+      .map((action) => Object.fromEntries(Object.entries(catalogDict(action)).map(([key, { value }]) => [key, value]))),
+  );
+
+describe('the preferences model', () => {
+  it("lists the service's actions with its titles, and no copy of them", () => {
+    const catalog = createCatalog().all();
+    const actions = served();
+    expect(actions.map(({ name, title }) => ({ name, title }))).toEqual(
+      catalog.map(({ name, title }) => ({ name, title })),
+    );
+    expect(new Set(actions.map((action) => action.title)).size).toBe(actions.length);
+    // A risk that depends on the parameters offers no "auto": the service honours it only where the risk is low.
+    const restart = actions.find((action) => action.name === 'systemd.restart_unit')!;
+    expect(restart.risk).toBe('varies');
+    expect(policyRows(actions, {}).find((row) => row.name === 'systemd.restart_unit')?.choices).toEqual([
+      'ask',
+      'never',
+    ]);
+    expect(actions.find((action) => action.name === 'journal.vacuum')?.risk).toBe('low');
   });
 
   it('lists on the Safety page only what changes the system, grouped by what it touches', () => {
+    const actions = served();
     const readOnly = new Set(
       createCatalog()
         .all()
         .filter((action) => action.readOnly)
         .map((action) => action.name),
     );
-    for (const action of CATALOG_ACTIONS)
+    for (const action of actions)
       expect(action.touches === null)
         .withContext(action.name)
         .toBe(readOnly.has(action.name));
-    const groups = policyGroups({}, _);
+    const groups = policyGroups(actions, {}, _);
     const listed = groups.flatMap((group) => group.rows.map((row) => row.name));
     expect(listed.filter((name) => readOnly.has(name))).toEqual([]);
     expect(listed).toContain('systemd.restart_unit');
-    expect(groups.find((group) => group.touches === 'services')?.title).toBe('Services');
+    expect(groups.map((group) => group.title)).toEqual(['Services', 'Packages', 'Files', 'Network', 'Desktop']);
     expect(groups.find((group) => group.touches === 'packages')?.rows.map((row) => row.name)).toContain(
       'packages.install',
     );
-    expect(listed.length + readOnly.size).toBe(CATALOG_ACTIONS.length);
+    expect(listed.length + readOnly.size).toBe(actions.length);
     const ngettext = (one: string, many: string, count: number) => (count === 1 ? one : many);
-    expect(readOnlySummary(ngettext)).toMatch(new RegExp(`^${readOnly.size} steps read logs`));
+    expect(readOnlySummary(actions, ngettext)).toMatch(new RegExp(`^${readOnly.size} steps read logs`));
+  });
+
+  it('lists a change of an area or a risk this version does not know as "Other", with no "auto"', () => {
+    const actions = catalogActions([
+      { name: 'a.b', title: 'A newer change', risk: 'severe', 'read-only': false, changes: 'firmware' },
+      { name: 'c.d', title: '', risk: 'low', 'read-only': true, changes: '' },
+    ]);
+    expect(actions).toEqual([
+      { name: 'a.b', title: 'A newer change', risk: 'varies', touches: 'other' },
+      { name: 'c.d', title: 'c.d', risk: 'low', touches: null },
+    ]);
+    expect(policyGroups(actions, {}, _)).toEqual([
+      {
+        touches: 'other',
+        title: 'Other',
+        rows: [{ name: 'a.b', title: 'A newer change', choices: ['ask', 'never'], selected: 0 }],
+      },
+    ]);
   });
 
   it('offers "auto" only for low-risk actions', () => {
@@ -69,7 +106,7 @@ describe('the preferences model', () => {
         fixes: { ...defaultConfig.fixes, policy: { 'journal.vacuum': 'auto', 'packages.remove': 'auto' } },
       }),
     );
-    const rows = policyRows(config.fixes.policy, _);
+    const rows = policyRows(served(), config.fixes.policy);
     const row = (name: string) => rows.find((r) => r.name === name)!;
     expect(row('journal.vacuum').choices[row('journal.vacuum').selected]).toBe('auto');
     expect(row('packages.remove').choices[row('packages.remove').selected]).toBe('ask');

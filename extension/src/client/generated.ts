@@ -121,6 +121,7 @@ export interface ProposalsMethods {
   Undo: { in: [job: string]; out: [undoJob: string] };
   ConfirmChanges: { in: []; out: [confirmed: Record<string, GLib.Variant>[]] };
   PendingChanges: { in: []; out: [pending: Record<string, GLib.Variant>[]] };
+  Catalog: { in: [filter: Record<string, GLib.Variant>]; out: [actions: Record<string, GLib.Variant>[]] };
   ListJobs: { in: [filter: Record<string, GLib.Variant>]; out: [jobs: Record<string, GLib.Variant>[], total: number] };
   History: {
     in: [filter: Record<string, GLib.Variant>];

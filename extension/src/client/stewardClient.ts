@@ -74,6 +74,7 @@ interface ProposalsProxy extends Proxy {
   DismissAsync(proposal: string, mode: string, c: Cancellable): Promise<[]>;
   UndoAsync(job: string, c: Cancellable): Promise<[string]>;
   ConfirmChangesAsync(c: Cancellable): Promise<[Variants[]]>;
+  CatalogAsync(filter: Variants, c: Cancellable): Promise<[Variants[]]>;
 }
 
 interface ModelsProxy extends Proxy {
@@ -408,6 +409,11 @@ export class StewardClient {
   /** The NixOS changes kept, each with "id", "summary" and "deadline". */
   async confirmChanges(): Promise<Dict[]> {
     return (await this._call('proposals', (p) => p.ConfirmChangesAsync(this._cancellable)))[0].map(unpack);
+  }
+
+  /** The actions the service may propose now (Proposals.Catalog), each unpacked. */
+  async catalog(): Promise<Dict[]> {
+    return (await this._call('proposals', (p) => p.CatalogAsync({}, this._cancellable)))[0].map(unpack);
   }
 
   // Models

@@ -52,6 +52,11 @@ export class PrefsContext {
     return this._running;
   }
 
+  /** Whether the window has closed: an answer that comes later has nothing left to show it. */
+  get closed(): boolean {
+    return this._closed;
+  }
+
   get filling(): boolean {
     return this._filling;
   }

@@ -1,7 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The preferences' logic that needs no GTK: the service's configuration as
-// rows and back as JSON Merge Patches, the choices of a fix policy, the models'
+// rows and back as JSON Merge Patches, the fix rules of the service's catalog, the models'
 // rows and the diagnostics text. Runs under Node in the unit tests.
 
 import { text } from '../shared/model.js';
@@ -14,232 +14,37 @@ export type Risk = 'low' | 'medium' | 'high';
 export type Policy = 'ask' | 'never' | 'auto';
 
 /** What an action changes, for the Safety page's groups; null for a step that only reads. */
-export type Touches = 'services' | 'packages' | 'files' | 'network' | 'desktop' | null;
+export type Touches = 'services' | 'packages' | 'files' | 'network' | 'desktop' | 'other' | null;
 
+/** An action of the service's catalog, as the service lists it (Proposals.Catalog): the preferences keep no copy. */
 export interface CatalogAction {
   name: string;
-  risk: Risk;
-  title: (_: Gettext) => string;
+  /** In the service's language, which is the session's. */
+  title: string;
+  /** 'varies' where it depends on the parameters: a user unit's restart is low, a system unit's medium. */
+  risk: Risk | 'varies';
   touches: Touches;
 }
 
+const RISK_NAMES: readonly string[] = ['low', 'medium', 'high'];
+const AREAS: readonly string[] = ['services', 'packages', 'files', 'network', 'desktop'];
+
 /**
- * The actions of the service's catalog (service/src/fixes/actions/*.ts), which
- * has no D-Bus method to list them. An action whose risk depends on its
- * parameters counts as 'medium' here. A unit test keeps the two the same.
+ * Proposals.Catalog's dictionaries (unpacked) as actions. A risk this version does not know counts as one that
+ * varies (no "auto"), and a change of an area it does not know is listed under "Other": a newer service may add both.
  */
-export const CATALOG_ACTIONS: readonly CatalogAction[] = [
-  { name: 'bluetooth.block', risk: 'low', title: (_) => _('Turn Bluetooth Airplane Mode On'), touches: 'desktop' },
-  { name: 'bluetooth.power_off', risk: 'low', title: (_) => _('Turn the Bluetooth adapter off'), touches: 'desktop' },
-  { name: 'bluetooth.power_on', risk: 'low', title: (_) => _('Turn the Bluetooth adapter on'), touches: 'desktop' },
-  { name: 'bluetooth.unblock', risk: 'low', title: (_) => _('Turn Bluetooth Airplane Mode Off'), touches: 'desktop' },
-  { name: 'clock.ntp_off', risk: 'low', title: (_) => _('Turn Automatic Time Off'), touches: 'desktop' },
-  { name: 'clock.ntp_on', risk: 'low', title: (_) => _('Turn Automatic Time On'), touches: 'desktop' },
-  { name: 'config.restore', risk: 'medium', title: (_) => _('Restore a configuration file'), touches: 'files' },
-  {
-    name: 'config.show_error',
-    risk: 'low',
-    title: (_) => _('Show the line a program complained about'),
-    touches: null,
-  },
-  {
-    name: 'config.validate',
-    risk: 'low',
-    title: (_) => _("Check a configuration with its program's own validator"),
-    touches: null,
-  },
-  {
-    name: 'extensions.disable',
-    risk: 'low',
-    title: (_) => _('Turn a GNOME Shell extension off'),
-    touches: 'desktop',
-  },
-  {
-    name: 'extensions.enable',
-    risk: 'medium',
-    title: (_) => _('Turn a GNOME Shell extension on'),
-    touches: 'desktop',
-  },
-  { name: 'files.clear_cache', risk: 'low', title: (_) => _('Clear caches'), touches: 'files' },
-  { name: 'files.empty_trash', risk: 'medium', title: (_) => _('Empty the trash'), touches: 'files' },
-  { name: 'flatpak.update', risk: 'medium', title: (_) => _('Update a Flatpak app'), touches: 'packages' },
-  {
-    name: 'info.addresses',
-    risk: 'low',
-    title: (_) => _('Show this machine’s network interfaces and addresses'),
-    touches: null,
-  },
-  { name: 'info.auth_attempts', risk: 'low', title: (_) => _('Show who was tried and from where'), touches: null },
-  { name: 'info.block_device', risk: 'low', title: (_) => _('Show what the kernel knows of a disk'), touches: null },
-  {
-    name: 'info.bluetooth',
-    risk: 'low',
-    title: (_) => _('Show the Bluetooth adapter and what blocks it'),
-    touches: null,
-  },
-  {
-    name: 'info.clock',
-    risk: 'low',
-    title: (_) => _('Show the clock, automatic time and the time server’s last answer'),
-    touches: null,
-  },
-  { name: 'info.coredump', risk: 'low', title: (_) => _('Show the crash report'), touches: null },
-  { name: 'info.disk_health', risk: 'low', title: (_) => _('Show a disk’s health'), touches: null },
-  { name: 'info.disk_usage', risk: 'low', title: (_) => _('Show what fills a disk'), touches: null },
-  {
-    name: 'info.dns_servers',
-    risk: 'low',
-    title: (_) => _('Show the DNS servers and which one is in use'),
-    touches: null,
-  },
-  { name: 'info.dpkg_audit', risk: 'low', title: (_) => _('Show what dpkg left unfinished'), touches: null },
-  {
-    name: 'info.extension',
-    risk: 'low',
-    title: (_) => _('Show a GNOME Shell extension’s state'),
-    touches: null,
-  },
-  {
-    name: 'info.filesystem_errors',
-    risk: 'low',
-    title: (_) => _('Show what the kernel recorded of a file system’s errors'),
-    touches: null,
-  },
-  {
-    name: 'info.gpu_driver_versions',
-    risk: 'low',
-    title: (_) => _('Show which NVIDIA driver versions disagree'),
-    touches: null,
-  },
-  {
-    name: 'info.inode_usage',
-    risk: 'low',
-    title: (_) => _('Show which directories hold the most files'),
-    touches: null,
-  },
-  { name: 'info.link_state', risk: 'low', title: (_) => _('Show a network link’s state'), touches: null },
-  { name: 'info.lock_holder', risk: 'low', title: (_) => _('Show which process holds a lock'), touches: null },
-  { name: 'info.memory_use', risk: 'low', title: (_) => _('Show what holds the memory'), touches: null },
-  {
-    name: 'info.network_device',
-    risk: 'low',
-    title: (_) => _('Show how NetworkManager sees a network device'),
-    touches: null,
-  },
-  { name: 'info.oom_kill', risk: 'low', title: (_) => _('Show what was killed for memory'), touches: null },
-  {
-    name: 'info.open_files',
-    risk: 'low',
-    title: (_) => _('Show how many files a service may open, and has open'),
-    touches: null,
-  },
-  {
-    name: 'info.path_access',
-    risk: 'low',
-    title: (_) => _('Show who may use a file a service was refused'),
-    touches: null,
-  },
-  {
-    name: 'info.path_mount',
-    risk: 'low',
-    title: (_) => _('Show the mount that holds a path, and whether it is read-only'),
-    touches: null,
-  },
-  { name: 'info.port_holder', risk: 'low', title: (_) => _('Show which process holds a port'), touches: null },
-  {
-    name: 'info.printer',
-    risk: 'low',
-    title: (_) => _('Show a printer’s queue and why it is stopped'),
-    touches: null,
-  },
-  { name: 'info.show_logs', risk: 'low', title: (_) => _('Show logs'), touches: null },
-  {
-    name: 'info.sound',
-    risk: 'low',
-    title: (_) => _('Show the sound devices, the defaults and the audio services'),
-    touches: null,
-  },
-  {
-    name: 'info.thermal',
-    risk: 'low',
-    title: (_) => _('Show the temperatures and what keeps the processor busy'),
-    touches: null,
-  },
-  {
-    name: 'info.unit_failure',
-    risk: 'low',
-    title: (_) => _('Show how systemd recorded a service’s failure'),
-    touches: null,
-  },
-  { name: 'journal.vacuum', risk: 'low', title: (_) => _('Shrink the journal'), touches: 'files' },
-  {
-    name: 'network.connect_device',
-    risk: 'low',
-    title: (_) => _('Connect the network device again'),
-    touches: 'network',
-  },
-  { name: 'network.flush_dns', risk: 'low', title: (_) => _('Forget cached DNS answers'), touches: 'network' },
-  { name: 'network.link_up', risk: 'low', title: (_) => _('Bring a network link up'), touches: 'network' },
-  { name: 'network.open_portal', risk: 'low', title: (_) => _('Open the network’s sign-in page'), touches: 'network' },
-  {
-    name: 'network.reconfigure_link',
-    risk: 'low',
-    title: (_) => _('Have systemd-networkd configure a link again'),
-    touches: 'network',
-  },
-  { name: 'network.reconnect', risk: 'low', title: (_) => _('Reconnect to the network'), touches: 'network' },
-  {
-    name: 'network.reset_dns_features',
-    risk: 'low',
-    title: (_) => _('Let the DNS resolver retry its servers’ full features'),
-    touches: 'network',
-  },
-  { name: 'packages.install', risk: 'medium', title: (_) => _('Install packages'), touches: 'packages' },
-  { name: 'packages.remove', risk: 'high', title: (_) => _('Remove packages'), touches: 'packages' },
-  {
-    name: 'packages.repair_system',
-    risk: 'medium',
-    title: (_) => _('Finish an interrupted package installation'),
-    touches: 'packages',
-  },
-  { name: 'packages.update', risk: 'medium', title: (_) => _('Update a package'), touches: 'packages' },
-  { name: 'printing.cancel_job', risk: 'low', title: (_) => _('Cancel a print job'), touches: 'desktop' },
-  { name: 'printing.pause_printer', risk: 'low', title: (_) => _('Stop a printer'), touches: 'desktop' },
-  { name: 'printing.release_job', risk: 'low', title: (_) => _('Release a held print job'), touches: 'desktop' },
-  { name: 'printing.restart_job', risk: 'low', title: (_) => _('Print a cancelled job again'), touches: 'desktop' },
-  { name: 'printing.resume_printer', risk: 'low', title: (_) => _('Resume a stopped printer'), touches: 'desktop' },
-  { name: 'sound.mute', risk: 'low', title: (_) => _('Mute a sound output'), touches: 'desktop' },
-  {
-    name: 'sound.set_default_sink',
-    risk: 'low',
-    title: (_) => _('Make another sound output the default'),
-    touches: 'desktop',
-  },
-  { name: 'sound.unmute', risk: 'low', title: (_) => _('Unmute a sound output'), touches: 'desktop' },
-  {
-    name: 'systemd.disable_unit',
-    risk: 'medium',
-    title: (_) => _('Stop starting a service automatically'),
-    touches: 'services',
-  },
-  {
-    name: 'systemd.enable_unit',
-    risk: 'medium',
-    title: (_) => _('Start a service automatically'),
-    touches: 'services',
-  },
-  { name: 'systemd.mask_unit', risk: 'medium', title: (_) => _('Mask a service'), touches: 'services' },
-  {
-    name: 'systemd.reset_failed',
-    risk: 'medium',
-    title: (_) => _("Clear a service's failed state"),
-    touches: 'services',
-  },
-  { name: 'systemd.restart_unit', risk: 'medium', title: (_) => _('Restart a service'), touches: 'services' },
-  { name: 'systemd.start_unit', risk: 'medium', title: (_) => _('Start a service'), touches: 'services' },
-  { name: 'systemd.stop_unit', risk: 'medium', title: (_) => _('Stop a service'), touches: 'services' },
-  { name: 'systemd.unmask_unit', risk: 'medium', title: (_) => _('Unmask a service'), touches: 'services' },
-];
+export function catalogActions(dicts: readonly Record<string, unknown>[]): CatalogAction[] {
+  return dicts.map((dict) => {
+    const risk = text(dict['risk']);
+    const changes = text(dict['changes']);
+    return {
+      name: text(dict['name']),
+      title: text(dict['title']) || text(dict['name']),
+      risk: RISK_NAMES.includes(risk) ? (risk as Risk) : 'varies',
+      touches: dict['read-only'] === true ? null : AREAS.includes(changes) ? (changes as Touches) : 'other',
+    };
+  });
+}
 
 /** The part of the service's configuration (service/src/config.ts) that the preferences show. */
 export interface ServiceConfig {
@@ -281,7 +86,7 @@ export function mergePatch(path: readonly string[], value: unknown): string {
 }
 
 /** The choices for an action: 'auto' only for low-risk ones, as the service honours it only for those. */
-export function policyChoices(risk: Risk): Policy[] {
+export function policyChoices(risk: CatalogAction['risk']): Policy[] {
   return risk === 'low' ? ['ask', 'never', 'auto'] : ['ask', 'never'];
 }
 
@@ -310,43 +115,58 @@ export function policyIndex(policies: ServiceConfig['fixes']['policy'], row: Omi
 }
 
 /** A row per catalog action that changes something: a step that only reads asks nothing of the person. */
-export function policyRows(policies: ServiceConfig['fixes']['policy'], _: Gettext): PolicyRow[] {
-  return CATALOG_ACTIONS.filter((action) => action.touches !== null).map((action) => {
-    const row = { name: action.name, title: action.title(_), choices: policyChoices(action.risk) };
-    return { ...row, selected: policyIndex(policies, row) };
-  });
+export function policyRows(actions: readonly CatalogAction[], policies: ServiceConfig['fixes']['policy']): PolicyRow[] {
+  return actions
+    .filter((action) => action.touches !== null)
+    .map((action) => {
+      const row = { name: action.name, title: action.title, choices: policyChoices(action.risk) };
+      return { ...row, selected: policyIndex(policies, row) };
+    });
 }
 
+/** What a change acts on: the Safety page's groups. */
+export type PolicyArea = Exclude<Touches, null>;
+
 export interface PolicyGroup {
-  touches: Exclude<Touches, null>;
+  touches: PolicyArea;
   title: string;
   rows: PolicyRow[];
 }
 
-const GROUP_TITLES: Record<Exclude<Touches, null>, (_: Gettext) => string> = {
+const GROUP_TITLES: Record<PolicyArea, (_: Gettext) => string> = {
   services: (_) => _('Services'),
   packages: (_) => _('Packages'),
   files: (_) => _('Files'),
   network: (_) => _('Network'),
   desktop: (_) => _('Desktop'),
+  other: (_) => _('Other'),
 };
 
-/** The rows of policyRows, grouped by what their actions change, in the order a person looks for them. */
-export function policyGroups(policies: ServiceConfig['fixes']['policy'], _: Gettext): PolicyGroup[] {
-  const rows = policyRows(policies, _);
-  const touchesOf = (row: PolicyRow) => CATALOG_ACTIONS.find((action) => action.name === row.name)?.touches;
-  return (Object.keys(GROUP_TITLES) as Exclude<Touches, null>[])
-    .map((touches) => ({
-      touches,
-      title: GROUP_TITLES[touches](_),
-      rows: rows.filter((r) => touchesOf(r) === touches),
-    }))
-    .filter((group) => group.rows.length > 0);
+/** The groups of the Safety page, in the order a person looks for them. */
+export const POLICY_AREAS = Object.keys(GROUP_TITLES) as PolicyArea[];
+
+export function policyAreaTitle(touches: PolicyArea, _: Gettext): string {
+  return GROUP_TITLES[touches](_);
+}
+
+/** The rows of policyRows, grouped by what their actions change, in the order of POLICY_AREAS. */
+export function policyGroups(
+  actions: readonly CatalogAction[],
+  policies: ServiceConfig['fixes']['policy'],
+  _: Gettext,
+): PolicyGroup[] {
+  const rows = policyRows(actions, policies);
+  const touchesOf = (row: PolicyRow) => actions.find((action) => action.name === row.name)?.touches;
+  return POLICY_AREAS.map((touches) => ({
+    touches,
+    title: policyAreaTitle(touches, _),
+    rows: rows.filter((r) => touchesOf(r) === touches),
+  })).filter((group) => group.rows.length > 0);
 }
 
 /** The one line that stands for every step that only reads. */
-export function readOnlySummary(ngettext: NGettext): string {
-  const count = CATALOG_ACTIONS.filter((action) => action.touches === null).length;
+export function readOnlySummary(actions: readonly CatalogAction[], ngettext: NGettext): string {
+  const count = actions.filter((action) => action.touches === null).length;
   return format(
     ngettext(
       '{count} step reads logs, crash reports or disk use and changes nothing. Its answer comes with the proposal.',

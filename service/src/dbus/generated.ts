@@ -121,6 +121,7 @@ export interface ProposalsMethods {
   Undo: { in: [job: string]; out: [undoJob: string] };
   ConfirmChanges: { in: []; out: [confirmed: Record<string, Variant>[]] };
   PendingChanges: { in: []; out: [pending: Record<string, Variant>[]] };
+  Catalog: { in: [filter: Record<string, Variant>]; out: [actions: Record<string, Variant>[]] };
   ListJobs: { in: [filter: Record<string, Variant>]; out: [jobs: Record<string, Variant>[], total: number] };
   History: { in: [filter: Record<string, Variant>]; out: [records: Record<string, Variant>[], total: number] };
 }

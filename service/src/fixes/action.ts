@@ -13,6 +13,10 @@ import type { Logger } from '../logging.js';
 export const RISKS = ['low', 'medium', 'high'] as const;
 export type Risk = (typeof RISKS)[number];
 
+/** What a change acts on, as a person looks for its rule: the preferences group the rules so (Proposals.Catalog). */
+export const CHANGE_AREAS = ['services', 'packages', 'files', 'network', 'desktop'] as const;
+export type ChangeArea = (typeof CHANGE_AREAS)[number];
+
 /** What the action needs from the machine; tests point these at private buses and temp dirs. */
 export interface ActionContext {
   sessionBus: MessageBus;
@@ -87,6 +91,8 @@ export interface ActionDefinition<Params extends Record<string, unknown> = Recor
   needsAuthorization: boolean | ((params: Params) => boolean);
   /** Read-only steps (show logs) change nothing and need no undo. */
   readOnly: boolean;
+  /** What it changes; every action that is not read-only says it (a unit spec holds the catalog to that). */
+  changes?: ChangeArea;
   /**
    * A read-only step that runs a program of the machine (a checker such as `nginx -t`, the expert shell): it waits
    * for a press like a change does. Other read-only steps only read state and run as soon as they are proposed.

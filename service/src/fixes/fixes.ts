@@ -237,6 +237,7 @@ export class Fixes {
       store: this.store,
       findings,
       executor: this.executor,
+      catalog,
       bus: sessionBus,
       signals: { removed, openCountChanged },
       refresh: (proposal) => this.proposer.redraft(proposal),

@@ -12,8 +12,11 @@ import { pageKeys, pageOf } from '../dbus/paging.js';
 import { variantOf } from '../dbus/variants.js';
 import { evidenceVariant, micros } from '../findings/findingsInterface.js';
 import type { FindingsStore } from '../findings/store.js';
+import { _ } from '../i18n.js';
 import type { ConfirmWindows, PendingChange } from '../nixos/confirmWindow.js';
 import { cleanLine, cleanText, MAX_TEXT_LENGTH } from '../untrustedText.js';
+import type { ActionDefinition } from './action.js';
+import type { Catalog } from './catalog.js';
 import type { Executor } from './executor.js';
 import { MAX_LABEL_LENGTH } from './shownNames.js';
 import {
@@ -31,6 +34,7 @@ const actionName = z.string().regex(/^[a-z]+\.[a-z_]+$/, 'not an action name lik
 const listFilter = z.object({ state: variantOf('s', z.enum(['open', 'all'])).optional(), ...pageKeys }).strict();
 const jobsFilter = z.object({ undoable: variantOf('b', z.boolean()).optional(), ...pageKeys }).strict();
 const historyFilter = z.object({ after: variantOf('t', z.bigint().min(0n)).optional(), ...pageKeys }).strict();
+const catalogFilter = z.object({ 'read-only': variantOf('b', z.boolean()).optional() }).strict();
 
 const WAITING = ['open', 'not-fixed'] as const;
 
@@ -55,6 +59,17 @@ function actionDict(action: ProposedAction): Record<string, Variant> {
       action.preview.details.map((line) => cleanLine(line)),
     ),
     ...(action.preview.bytes === undefined ? {} : { bytes: new Variant('t', BigInt(action.preview.bytes)) }),
+  };
+}
+
+/** A catalog action as Proposals.Catalog lists it: its rule's key, its title in the session's language, its risk. */
+export function catalogDict(action: ActionDefinition): Record<string, Variant> {
+  return {
+    name: new Variant('s', action.name),
+    title: new Variant('s', _(action.title)),
+    risk: new Variant('s', typeof action.risk === 'string' ? action.risk : 'varies'),
+    'read-only': new Variant('b', action.readOnly),
+    changes: new Variant('s', action.changes ?? ''),
   };
 }
 
@@ -122,6 +137,8 @@ export interface ProposalsInterfaceOptions {
   store: FixesStore;
   findings: FindingsStore;
   executor: Executor;
+  /** The actions switched on now, as Catalog lists them. */
+  catalog: Catalog;
   bus: MessageBus;
   signals: { removed(id: number): void; openCountChanged(): void };
   /** The proposal as the machine stands now: what a repair since it was drafted allows (see Proposer.redraft). */
@@ -145,7 +162,7 @@ export class ProposalsInterface {
   }
 
   get impl(): TypedInterfaceImpl<'io.github.steward.Steward1.Proposals'> {
-    const { store, findings, executor, bus, signals, nixosWindows } = this.options;
+    const { store, findings, executor, catalog, bus, signals, nixosWindows } = this.options;
     const proposalOf = (proposalId: string) => {
       const proposal = store.proposal(Number(proposalId));
       if (!proposal) throw new StewardError('NotFound', `there is no proposal ${proposalId}`);
@@ -210,6 +227,12 @@ export class ProposalsInterface {
             .list()
             .sort((a, b) => a.deadline - b.deadline)
             .map(changeDict),
+        ),
+        Catalog: method(z.tuple([catalogFilter]), ([filter]) =>
+          catalog
+            .all()
+            .filter((action) => filter['read-only'] === undefined || action.readOnly === filter['read-only'])
+            .map(catalogDict),
         ),
         ListJobs: method(z.tuple([jobsFilter]), ([filter]) => {
           const page = pageOf(filter);

@@ -7,7 +7,7 @@
 import type { z } from 'zod';
 
 import { StewardError, type StewardErrorName } from '../dbus/errors.js';
-import type { ActionContext, ActionDefinition, Preview, Risk, Verification } from './action.js';
+import type { ActionContext, ActionDefinition, ChangeArea, Preview, Risk, Verification } from './action.js';
 
 /** One of the two actions, by the side it turns to. */
 export interface SwitchSide<Params> {
@@ -32,6 +32,8 @@ export interface Switch<Params extends Record<string, unknown>, State, Turned = 
   on: SwitchSide<Params>;
   off: SwitchSide<Params>;
   needsAuthorization: boolean;
+  /** What turning it changes, as the catalog says (Proposals.Catalog). */
+  changes: ChangeArea;
   /** The thing as it is now. */
   read(params: Params, context: ActionContext): Promise<State>;
   /** Why it cannot be switched as it is, or null. */
@@ -86,6 +88,7 @@ function switchAction<Params extends Record<string, unknown>, State, Turned, Bef
     risk: side.risk,
     needsAuthorization: spec.needsAuthorization,
     readOnly: false,
+    changes: spec.changes,
     async preview(params, context): Promise<Preview> {
       spec.refuse?.(params, on);
       const now = await spec.read(params, context);

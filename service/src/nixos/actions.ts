@@ -294,6 +294,7 @@ function packageAction(
     risk: add ? 'medium' : 'high',
     needsAuthorization: ({ scope }) => scope === 'system',
     readOnly: false,
+    changes: 'packages',
     ...editSteps(options, {
       scope: (params) => params.scope,
       edit,
@@ -324,6 +325,7 @@ function serviceAction(options: NixosActionOptions): ActionDefinition<ServicePar
     risk: 'high',
     needsAuthorization: true,
     readOnly: false,
+    changes: 'services',
     ...editSteps(options, {
       scope: () => 'system',
       edit,
@@ -348,6 +350,7 @@ function optionAction(options: NixosActionOptions): ActionDefinition<OptionParam
     risk: 'high',
     needsAuthorization: true,
     readOnly: false,
+    changes: 'files',
     ...editSteps(options, {
       scope: () => 'system',
       edit,
@@ -392,6 +395,7 @@ function rollbackAction(options: NixosActionOptions): ActionDefinition<RollbackP
     risk: 'medium',
     needsAuthorization: ({ scope }) => scope === 'system',
     readOnly: false,
+    changes: 'packages',
     async preview(params, context) {
       await checkGeneration(params);
       const file = await fileFor(params.scope, context, options);

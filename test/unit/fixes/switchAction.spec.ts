@@ -31,6 +31,7 @@ describe('switchActions', () => {
     on: { name: 'lamp.on', title: 'Turn a lamp on', params, risk: 'low' },
     off: { name: 'lamp.off', title: 'Turn a lamp off', params, risk: 'medium' },
     needsAuthorization: false,
+    changes: 'desktop',
     read: ({ lamp: name }) => Promise.resolve(lamps.get(name) ?? null),
     missing: (now, { lamp: name }) => (now === null ? { error: 'NotFound', text: `no lamp ${name}` } : null),
     is: (now, on) => now?.lit === on,
@@ -58,6 +59,7 @@ describe('switchActions', () => {
       'medium',
     ]);
     expect([on.readOnly, off.readOnly, on.needsAuthorization]).toEqual([false, false, false]);
+    expect([on.changes, off.changes]).toEqual(['desktop', 'desktop']);
   });
 
   it('previews the change, and offers nothing where it is already so', async () => {

@@ -52,6 +52,7 @@ export const [powerOn, powerOff] = switchActions<PowerParams, boolean | null>({
   off: { name: 'bluetooth.power_off', title: N_('Turn the Bluetooth adapter off'), params: powerParams, risk: 'low' },
   // BlueZ's D-Bus policy lets the active session set Powered, as GNOME Settings does; no polkit prompt.
   needsAuthorization: false,
+  changes: 'desktop',
   read: (params, context) => reportingUnexpected(context.log, powered(systemBusOf(context), params)),
   missing: (now, params) => (now === null ? { error: 'NotFound', text: noAdapter(params) } : null),
   is: (now, on) => now === on,

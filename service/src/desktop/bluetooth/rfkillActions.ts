@@ -63,6 +63,7 @@ function rfkillAction(unblock: boolean): ActionDefinition<RfkillParams> {
     // gnome-settings-daemon acts for the session it runs in; no polkit prompt.
     needsAuthorization: false,
     readOnly: false,
+    changes: 'desktop',
     async preview(_params, context) {
       const now = await readAirplane(context.sessionBus, context.log);
       if (unblock && now.hardware)

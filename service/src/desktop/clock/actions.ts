@@ -32,6 +32,7 @@ export const [ntpOn, ntpOff] = switchActions<NtpParams, ClockState>({
   on: { name: 'clock.ntp_on', title: ntpTitle(true), params: ntpParams, risk: 'low' },
   off: { name: 'clock.ntp_off', title: ntpTitle(false), params: ntpParams, risk: 'low' },
   needsAuthorization: true,
+  changes: 'desktop',
   read: (_params, context) => reportingUnexpected(context.log, readClock(systemBusOf(context))),
   missing: (now) => (now.canNtp ? null : { error: 'Unavailable', text: noService() }),
   is: (now, on) => now.ntp === on,

@@ -137,6 +137,7 @@ export const [enableExtension, disableExtension] = switchActions<ExtensionParams
   },
   // The shell's extensions API answers the session's own user; no polkit prompt.
   needsAuthorization: false,
+  changes: 'desktop',
   refuse(params, on) {
     if (!on && params.uuid === STEWARD_UUID) throw new StewardError('InvalidArgs', OWN_EXTENSION());
   },

@@ -95,6 +95,7 @@ export function printerActions(cups = new CupsClient()): ActionDefinition[] {
     on: { name: 'printing.resume_printer', title: _('Resume a stopped printer'), params: printerParams, risk: 'low' },
     off: { name: 'printing.pause_printer', title: _('Stop a printer'), params: pauseParams, risk: 'low' },
     needsAuthorization: true,
+    changes: 'desktop',
     read: ({ printer }) => queue(cups, printer),
     // A resume reads the reason its queue was stopped for, which goes back with the stop that undoes it; a stop reads
     // nothing first (cupsd's own refusal names a queue it does not have).

@@ -60,6 +60,7 @@ export const setDefaultSink: ActionDefinition<SetDefaultSinkParams> = {
   // The user's own PipeWire: no polkit.
   needsAuthorization: false,
   readOnly: false,
+  changes: 'desktop',
   async preview({ name }) {
     const snapshot = await read();
     const { state } = snapshot;

@@ -70,6 +70,7 @@ export const unmuteOutput: ActionDefinition<UnmuteParams> = {
   risk: 'low',
   needsAuthorization: false,
   readOnly: false,
+  changes: 'desktop',
   async preview({ name }) {
     const sink = await output(name);
     return {
@@ -111,6 +112,7 @@ export const muteOutput: ActionDefinition<MuteParams> = {
   risk: 'low',
   needsAuthorization: false,
   readOnly: false,
+  changes: 'desktop',
   async preview({ name, volume }) {
     const sink = await output(name);
     return {

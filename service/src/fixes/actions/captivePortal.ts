@@ -41,6 +41,7 @@ const openPortal: ActionDefinition = {
   risk: 'low',
   needsAuthorization: false,
   readOnly: false,
+  changes: 'network',
   async preview(_params, context) {
     const uri = await connectivityCheckUri(context);
     if (!uri) return { summary: _('Open the network’s sign-in page'), details: [noUri()], changesNothing: true };

@@ -162,6 +162,7 @@ export const restore: ActionDefinition<RestoreParams> = {
   risk: 'medium',
   needsAuthorization: false,
   readOnly: false,
+  changes: 'files',
   async preview(params, context) {
     const restored = await copyToRestore(params, context);
     const { content } = await withTarget(params.path, async (target) => {

@@ -44,6 +44,7 @@ const reconfigureLink: ActionDefinition<Params> = {
   risk: 'low',
   needsAuthorization: true,
   readOnly: false,
+  changes: 'network',
   // Only where networkd owns the link and no default route exists: its .network file says what the link should have.
   async preview({ interface: name }, context) {
     const [now, manager, routes] = await Promise.all([linkNow(name), linkManager(context, name), defaultRoutes()]);

@@ -299,6 +299,7 @@ const resetFeatures: ActionDefinition = {
   risk: 'low',
   needsAuthorization: true,
   readOnly: false,
+  changes: 'network',
   async preview(_params, context) {
     const state = await resolverState(context);
     const inUse = state.scopes.flatMap((scope) => (scope.current ? [scope.current] : []));

@@ -49,6 +49,7 @@ export const clearCache: ActionDefinition<ClearCacheParams> = {
   risk: 'low',
   needsAuthorization: false,
   readOnly: false,
+  changes: 'files',
   preview: ({ directories }, { cacheHome }) =>
     withCaches(cacheHome, directories, async (caches) => {
       const bytes = caches.reduce((sum, cache) => sum + cache.bytes, 0);
@@ -151,6 +152,7 @@ export const emptyTrash: ActionDefinition<Record<string, never>> = {
   risk: 'medium',
   needsAuthorization: false,
   readOnly: false,
+  changes: 'files',
   preview: (_params, { dataHome }) =>
     withHomeTrash(dataHome, async ({ items, bytes, infoEntries }) => ({
       summary: format(

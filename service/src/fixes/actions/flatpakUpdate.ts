@@ -91,6 +91,7 @@ export function flatpakUpdateAction(options: FlatpakUpdateOptions = {}): ActionD
     risk: 'medium',
     needsAuthorization: ({ installation }) => installation === 'system',
     readOnly: false,
+    changes: 'packages',
     async preview(params, context): Promise<Preview> {
       const { deployment, update } = await requireUpdate(params, context);
       return {

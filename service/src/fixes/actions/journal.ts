@@ -86,6 +86,7 @@ export function journalVacuumAction(options: JournalOptions = {}): ActionDefinit
     risk: 'low',
     needsAuthorization: ({ scope }) => scope === 'system',
     readOnly: false,
+    changes: 'files',
     async preview({ scope, keepBytes }) {
       const used = await usage(scope, options);
       const bytes = Math.max(0, used - keepBytes);

@@ -253,6 +253,7 @@ const linkUp: ActionDefinition<LinkUpParams> = {
   risk: 'low',
   needsAuthorization: true,
   readOnly: false,
+  changes: 'network',
   // Only a link that is switched off and owned by a manager: the manager knows how it should be configured.
   async preview({ interface: name }, context) {
     const [now, manager] = await Promise.all([linkNow(name), linkManager(context, name)]);

@@ -60,6 +60,7 @@ const reconnect: ActionDefinition<ReconnectParams> = {
   // polkit's network-control, which active local sessions usually have without a password.
   needsAuthorization: true,
   readOnly: false,
+  changes: 'network',
   async preview(params, context) {
     const { active } = await findConnection(params, context);
     if (!active) return { summary: noConnection(params), details: [], changesNothing: true };
@@ -140,6 +141,7 @@ const connectDevice: ActionDefinition<ConnectDeviceParams> = {
   // polkit's network-control, as for a reconnect.
   needsAuthorization: true,
   readOnly: false,
+  changes: 'network',
   async preview(params, context) {
     const { device } = await findDevice(params, context);
     if (!device) return { summary: noDevice(params), details: [], changesNothing: true };
@@ -224,6 +226,7 @@ const flushDns: ActionDefinition = {
   risk: 'low',
   needsAuthorization: true,
   readOnly: false,
+  changes: 'network',
   async preview(_params, context) {
     const cached = await cachedAnswers(context);
     return {

@@ -73,6 +73,7 @@ export const packageUpdateAction: ActionDefinition<UpdateParams> = {
   risk: 'medium',
   needsAuthorization: true,
   readOnly: false,
+  changes: 'packages',
   async preview({ name }, context): Promise<Preview> {
     const update = await requireUpdate(context, name);
     return {

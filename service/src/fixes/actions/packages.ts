@@ -169,6 +169,7 @@ const installPackages: ActionDefinition<PackagesParams> = {
   risk: 'medium',
   needsAuthorization: true,
   readOnly: false,
+  changes: 'packages',
   async preview({ packages: names }, context): Promise<Preview> {
     const { installed, missing } = await installPlan(context, names);
     if (missing.length === 0) {
@@ -256,6 +257,7 @@ const removePackages: ActionDefinition<PackagesParams> = {
   risk: 'high',
   needsAuthorization: true,
   readOnly: false,
+  changes: 'packages',
   async preview({ packages: names }, context): Promise<Preview> {
     const installed = await removePlan(context, names);
     if (installed.length === 0) {

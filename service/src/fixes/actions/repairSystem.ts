@@ -61,6 +61,7 @@ export function repairSystemAction({ root = '/' }: RepairSystemOptions = {}): Ac
     risk: 'medium',
     needsAuthorization: true,
     readOnly: false,
+    changes: 'packages',
     async preview(): Promise<Preview> {
       const state = await readDpkgState(root);
       if (!needsFinishing(state)) {

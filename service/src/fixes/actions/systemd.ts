@@ -63,6 +63,7 @@ function unitAction(operation: UnitOperation): ActionDefinition<UnitParams> {
     risk: operation.risk,
     needsAuthorization: ({ scope }) => scope === 'system',
     readOnly: false,
+    changes: 'services',
     async preview(params, context) {
       const before = await new UnitManager(context, params.scope).status(params.unit);
       const texts = operation.texts();
@@ -321,6 +322,7 @@ const mask: ActionDefinition<z.infer<typeof maskParams>> = {
   risk: byScope('medium', 'high'),
   needsAuthorization: ({ scope }) => scope === 'system',
   readOnly: false,
+  changes: 'services',
   async preview(params, context) {
     const before = await new UnitManager(context, params.scope).status(params.unit);
     return {
