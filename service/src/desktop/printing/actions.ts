@@ -263,6 +263,7 @@ function jobAction(
     risk: 'low',
     needsAuthorization: true,
     readOnly: false,
+    changes: 'desktop',
     async preview(params): Promise<Preview> {
       const open = await openJob(cups, params);
       return {
@@ -325,6 +326,7 @@ function releaseAction(cups: CupsClient): ActionDefinition<JobParams> {
     risk: 'low',
     needsAuthorization: true,
     readOnly: false,
+    changes: 'desktop',
     async preview(params): Promise<Preview> {
       const open = await openJob(cups, params);
       return {
