@@ -31,6 +31,8 @@ export interface RepairWatchOptions {
 
 /** What is watched for one proposal, and how to stop. */
 interface Watched {
+  /** The paths its steps named when it was armed (namedPaths). */
+  named: string;
   watchers: FSWatcher[];
   stopUnits: (() => Promise<void>) | null;
   timer: NodeJS.Timeout | null;
@@ -56,6 +58,16 @@ export function restartHeldBack(proposal: Proposal): boolean {
     !proposal.actions.some((action) => STARTS.has(action.name))
   );
 }
+
+/** The absolute paths the proposal's steps name (the file a service was refused, a configuration file). */
+function namedPaths(proposal: Proposal): string[] {
+  return proposal.actions.flatMap(({ params }) => {
+    const path = (params as { path?: unknown }).path;
+    return typeof path === 'string' && isAbsolute(path) ? [path] : [];
+  });
+}
+
+const namedKey = (proposal: Proposal) => JSON.stringify(namedPaths(proposal));
 
 /** The deepest directory of `path` that exists, and the name in it that leads on to `path` ('' for `path` itself). */
 async function nearestExisting(path: string): Promise<{ directory: string; entry: string }> {
@@ -89,8 +101,10 @@ export class RepairWatch {
         .slice(0, MAX_WATCHED);
       const ids = new Set(wanted.map((proposal) => proposal.id));
       for (const id of [...this.#watched.keys()].filter((watchedId) => !ids.has(watchedId))) await this.#close(id);
-      // Drafted again once watched: a repair between its drafting and the watches is seen too.
-      for (const proposal of wanted.filter((p) => !this.#watched.has(p.id))) {
+      // Drafted again once watched: a repair between its drafting and the watches is seen too. A proposal drafted
+      // again since with steps that name other paths (its program's line came after systemd's) is watched anew.
+      for (const proposal of wanted.filter((p) => this.#watched.get(p.id)?.named !== namedKey(p))) {
+        await this.#close(proposal.id);
         await this.#arm(proposal);
         await this.#redraft(proposal);
       }
@@ -119,7 +133,7 @@ export class RepairWatch {
 
   /** Watches for the proposal's repair; one that cannot be watched now (no system bus yet) is tried at the next sync. */
   async #arm(proposal: Proposal): Promise<void> {
-    const watched: Watched = { watchers: [], stopUnits: null, timer: null, closed: false };
+    const watched: Watched = { named: namedKey(proposal), watchers: [], stopUnits: null, timer: null, closed: false };
     this.#watched.set(proposal.id, watched);
     try {
       await this.#watch(proposal, watched);
@@ -134,10 +148,7 @@ export class RepairWatch {
     if (!scope || watched.closed) return;
     const manager = new UnitManager(this.#options.context, scope);
     const context = await manager.failureContext(proposal.subject);
-    const named = proposal.actions.flatMap(({ params }) => {
-      const path = (params as { path?: unknown }).path;
-      return typeof path === 'string' && isAbsolute(path) ? [path] : [];
-    });
+    const named = namedPaths(proposal);
     const changed = () => this.#changed(proposal.id);
     // The parent directory is watched, not the file: an editor replaces a file by renaming another over it, and
     // what does not exist yet (a directory the unit needs) is watched for from its nearest existing parent.
