@@ -474,8 +474,8 @@ export function totalsLines(totals: Totals): string[] {
     lines.push(
       `idle ${idle.seconds} s: ${idle.jobs.length} jobs Steward started by itself, ${idle.findings.length} findings raised; ` +
         `resident memory ${mb(idle.rssKb.start)} MB at the start, ${mb(idle.rssKb.end)} MB at the end ` +
-        `(grew ${Number.isNaN(growth) ? '?' : `${growth >= 0 ? '+' : ''}${(growth * 100).toFixed(1)}`} %, ` +
-        `at most ${(MAX_IDLE_GROWTH * 100).toFixed(0)} %; peak ${mb(idle.rssKb.peak)} MB; ` +
+        `(${Number.isNaN(growth) ? '?' : `${growth >= 0 ? '+' : '−'}${Math.abs(growth * 100).toFixed(1)}`} %, ` +
+        `at most +${(MAX_IDLE_GROWTH * 100).toFixed(0)} %; peak ${mb(idle.rssKb.peak)} MB; ` +
         `each minute ${idle.minutesKb.map(mb).join(', ') || 'none'} MB); ${idle.cpuSeconds} s of CPU time while idle`,
     );
     for (const finding of idle.findings) lines.push(`    ↳ raised while idle: ${finding}`);
