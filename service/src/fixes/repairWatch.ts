@@ -8,6 +8,10 @@ import { type FSWatcher, watch } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, relative, sep } from 'node:path';
 
+import type { MessageBus } from '@jellybrick/dbus-next';
+
+import { SignalRouter } from '../dbus/client.js';
+import { MANAGER, MANAGER_PATH, SYSTEMD } from '../dbus/systemd.js';
 import type { Logger } from '../logging.js';
 import type { ActionContext } from './action.js';
 import { UnitManager, type UnitScope } from './actions/systemdUnits.js';
@@ -85,6 +89,9 @@ export class RepairWatch {
   readonly #watched = new Map<number, Watched>();
   /** Syncs and re-arms run one at a time, in order. */
   #queue: Promise<void> = Promise.resolve();
+  /** The buses whose JobRemoved is heard (#hearJobs), and how to stop hearing them. */
+  readonly #jobBuses = new Set<MessageBus>();
+  readonly #unsubscribe: (() => Promise<void>)[] = [];
   #stopped = false;
 
   constructor(options: RepairWatchOptions) {
@@ -93,6 +100,7 @@ export class RepairWatch {
 
   /** Watches the proposals that wait with a restart held back, and stops watching the others. */
   sync(): void {
+    this.#hearJobs();
     this.#enqueue(async () => {
       const wanted = this.#options.store
         .proposals(WAITING_FOR_RESTART)
@@ -116,8 +124,34 @@ export class RepairWatch {
     return this.#watched.size;
   }
 
+  /**
+   * A repair is not always a file or a unit the failed one names: a backend it connects to started, a device came.
+   * Each job systemd ends well (a unit started or stopped) so looks at the watched proposals again, once per bus.
+   * Looking at them starts no job, so it cannot hear itself.
+   */
+  #hearJobs(): void {
+    const { sessionBus, systemBus } = this.#options.context;
+    for (const bus of [sessionBus, systemBus]) {
+      if (!bus || this.#jobBuses.has(bus) || this.#stopped) continue;
+      this.#jobBuses.add(bus);
+      void new SignalRouter(bus, { autoStart: false })
+        .subscribe(
+          { sender: SYSTEMD, path: MANAGER_PATH, interface: MANAGER, member: 'JobRemoved', signature: 'uoss' },
+          ([, , , result]) => {
+            if (result !== 'done') return;
+            for (const id of this.#watched.keys()) this.#changed(id);
+          },
+        )
+        .then(
+          (unsubscribe) => this.#unsubscribe.push(unsubscribe),
+          (error: Error) => this.#options.log.debug('cannot hear systemd end jobs', { error: error.message }),
+        );
+    }
+  }
+
   async stop(): Promise<void> {
     this.#stopped = true;
+    await Promise.all(this.#unsubscribe.splice(0).map((unsubscribe) => unsubscribe().catch(() => undefined)));
     await this.#queue;
     for (const id of [...this.#watched.keys()]) await this.#close(id);
   }
