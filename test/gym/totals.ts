@@ -47,6 +47,10 @@ export interface Idle {
   findings: string[];
   /** Resident memory of the service's main process, in kB, at the start and end of the idle time, and its peak. */
   rssKb: { start: number; end: number; peak: number };
+  /** Its resident memory read each minute of the idle time, in kB: how it grew, not only how much. */
+  minutesKb: number[];
+  /** The CPU time its main process used while idle, in seconds: a service that works while nothing happens. */
+  cpuSeconds: number;
   /** The service's main process id at the start and the end (a restart shows as two). */
   pids: [number, number];
 }
@@ -344,15 +348,26 @@ async function auditLines(system: GymSystem): Promise<Totals['audit']> {
   };
 }
 
-/** The service's main process and its resident memory (kB), read in the system. */
-export async function stewardMemory(system: GymSystem): Promise<{ pid: number; rssKb: number }> {
+/** The service's main process, its resident memory (kB) and the CPU time it used so far (s), read in the system. */
+export async function stewardMemory(system: GymSystem): Promise<{ pid: number; rssKb: number; cpuSeconds: number }> {
   const pid = Number(
     (
       await system.exec(['systemctl', '--user', 'show', '--property=MainPID', '--value', STEWARD_UNIT], 'user')
     ).stdout.trim(),
   );
   const status = (await system.exec(['cat', `/proc/${pid}/status`])).stdout;
-  return { pid, rssKb: Number(/^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1] ?? 0) };
+  const stat = (await system.exec(['cat', `/proc/${pid}/stat`])).stdout;
+  // utime and stime, the 14th and 15th fields, in USER_HZ (100 a second on Linux); the name in () may hold spaces.
+  const [utime = 0, stime = 0] = stat
+    .slice(stat.lastIndexOf(')') + 2)
+    .split(' ')
+    .slice(11, 13)
+    .map(Number);
+  return {
+    pid,
+    rssKb: Number(/^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1] ?? 0),
+    cpuSeconds: (utime + stime) / 100,
+  };
 }
 
 /** The idle tail: the system left alone for `seconds`, its memory read each minute. */
@@ -364,11 +379,11 @@ export async function idleFor(agent: Agent, system: GymSystem, seconds: number):
   ])) as [Dict[]];
   const lastJob = Number(jobsBefore[0]?.id ?? 0);
   const start = await stewardMemory(system);
-  let peak = start.rssKb;
+  const minutesKb: number[] = [];
   const deadline = startedAt + seconds * 1000;
   while (Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, Math.min(60_000, deadline - Date.now())));
-    peak = Math.max(peak, (await stewardMemory(system)).rssKb);
+    minutesKb.push((await stewardMemory(system)).rssKb);
   }
   const end = await stewardMemory(system);
   const [jobs] = (await agent.call(PROPOSALS_INTERFACE, 'ListJobs', 'a{sv}', [{ limit: { $v: 'u', value: 500 } }])) as [
@@ -387,7 +402,9 @@ export async function idleFor(agent: Agent, system: GymSystem, seconds: number):
       .filter((job) => Number(job.id) > lastJob)
       .map((job) => `job ${String(job.id)} ${String(job.action)} by ${String(job.caller)} (${String(job.subject)})`),
     findings,
-    rssKb: { start: start.rssKb, end: end.rssKb, peak: Math.max(peak, end.rssKb) },
+    rssKb: { start: start.rssKb, end: end.rssKb, peak: Math.max(start.rssKb, ...minutesKb, end.rssKb) },
+    minutesKb,
+    cpuSeconds: Math.round((end.cpuSeconds - start.cpuSeconds) * 10) / 10,
     pids: [start.pid, end.pid],
   };
 }
@@ -452,11 +469,14 @@ export function totalsLines(totals: Totals): string[] {
   ];
   const idle = totals.idle;
   if (idle) {
-    const growth = idle.rssKb.start > 0 ? ((idle.rssKb.end / idle.rssKb.start - 1) * 100).toFixed(1) : '?';
+    const growth = idle.rssKb.start > 0 ? idle.rssKb.end / idle.rssKb.start - 1 : NaN;
+    const mb = (kb: number) => (kb / 1024).toFixed(1);
     lines.push(
       `idle ${idle.seconds} s: ${idle.jobs.length} jobs Steward started by itself, ${idle.findings.length} findings raised; ` +
-        `resident memory ${(idle.rssKb.start / 1024).toFixed(1)} MB at the start, ${(idle.rssKb.end / 1024).toFixed(1)} MB at the end ` +
-        `(${growth} %, peak ${(idle.rssKb.peak / 1024).toFixed(1)} MB)`,
+        `resident memory ${mb(idle.rssKb.start)} MB at the start, ${mb(idle.rssKb.end)} MB at the end ` +
+        `(${Number.isNaN(growth) ? '?' : `${growth >= 0 ? '+' : '−'}${Math.abs(growth * 100).toFixed(1)}`} %, ` +
+        `at most +${(MAX_IDLE_GROWTH * 100).toFixed(0)} %; peak ${mb(idle.rssKb.peak)} MB; ` +
+        `each minute ${idle.minutesKb.map(mb).join(', ') || 'none'} MB); ${idle.cpuSeconds} s of CPU time while idle`,
     );
     for (const finding of idle.findings) lines.push(`    ↳ raised while idle: ${finding}`);
   }

@@ -8,6 +8,7 @@ import { createLogger } from '../../service/src/logging.js';
 import type { UnitState, WatchEvent } from '../../service/src/watch/events.js';
 import type { UnitPaths } from '../../service/src/watch/unitPaths.js';
 import { UnitSource } from '../../service/src/watch/units.js';
+import { monitorCalls } from '../support/busMonitor.js';
 import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import { waitFor } from '../support/service.js';
 import {
@@ -104,6 +105,28 @@ describe('UnitSource', () => {
       { scope: 'user', unit: 'app.service', activeState: 'active', result: 'success', exitCode: 3, restarts: 2 },
     ]);
     expect(events.every((event) => event.type === 'unit' && event.at instanceof Date)).toBeTrue();
+  });
+
+  it('asks systemd nothing when a unit that never failed is sent again, however often', async () => {
+    mock = await startMockSystemd(bus, client);
+    await addService(client, 'app.service');
+    await addService(client, 'busy.service');
+    const { states, until } = await watch();
+    const reads = await monitorCalls(
+      bus.address,
+      `path='${MANAGER_PATH}/unit/busy_service',interface='org.freedesktop.DBus.Properties'`,
+    );
+    // systemd sends a unit's ActiveState whenever anything of it changes (another unit that names it loaded or
+    // unloaded): in the gym's idle hour thousands a second, each read back here, a queue that grew without end.
+    for (let i = 0; i < 50; i++) {
+      await update(client, 'busy.service', UNIT, { ActiveState: new Variant('s', i % 2 ? 'active' : 'inactive') });
+    }
+    // Signals come in order: once this failure is reported, every one above was handled.
+    await fail(client, 'app.service', { status: 1 });
+    await until(1);
+    expect(states.map((state) => state.unit)).toEqual(['app.service']);
+    expect(reads.callFlags()).toEqual([]);
+    await reads.stop();
   });
 
   it('reports the units already failed when it starts, without an exit code for a killed process', async () => {

@@ -11,7 +11,6 @@ import { basename, dirname, isAbsolute } from 'node:path';
 import type { MessageBus } from '@jellybrick/dbus-next';
 
 import { SignalRouter } from '../dbus/client.js';
-import { StewardError } from '../dbus/errors.js';
 import type { Logger } from '../logging.js';
 import type { ActionContext } from './action.js';
 import { UnitManager, type UnitScope } from './actions/systemdUnits.js';
@@ -48,6 +47,8 @@ export class GoneWatch {
   readonly #options: GoneWatchOptions;
   readonly #unsubscribe: (() => Promise<void>)[] = [];
   readonly #folders = new Map<string, FSWatcher>();
+  /** The subjects of the waiting proposals, as of the last sync. */
+  #units = new Set<string>();
   #timer: NodeJS.Timeout | null = null;
   #queue: Promise<void> = Promise.resolve();
   #stopped = false;
@@ -59,11 +60,18 @@ export class GoneWatch {
   /** Hears `bus`'s service manager remove units and reload, and looks at the waiting proposals once now. */
   async watchBus(bus: MessageBus): Promise<void> {
     const router = new SignalRouter(bus);
-    const soon = () => this.#soon();
-    for (const member of ['UnitRemoved', 'Reloading']) {
+    // systemd unloads units all the time (an inactive unit once nothing reads it): only the removal of a unit a
+    // waiting proposal is about is worth a look.
+    const handlers: Record<'UnitRemoved' | 'Reloading', (body: unknown[]) => void> = {
+      UnitRemoved: ([unit]) => {
+        if (this.#units.has(String(unit))) this.#soon();
+      },
+      Reloading: () => this.#soon(),
+    };
+    for (const [member, handler] of Object.entries(handlers)) {
       const unsubscribe = await router.subscribe(
         { sender: SYSTEMD, path: MANAGER_PATH, interface: MANAGER, member },
-        soon,
+        handler,
       );
       if (this.#stopped) await unsubscribe();
       else this.#unsubscribe.push(unsubscribe);
@@ -75,7 +83,9 @@ export class GoneWatch {
   sync(): void {
     if (this.#stopped) return;
     const folders = new Map<string, Set<string>>();
-    for (const proposal of this.#options.store.proposals(WAITING)) {
+    const waiting = this.#options.store.proposals(WAITING);
+    this.#units = new Set(waiting.map((proposal) => proposal.subject));
+    for (const proposal of waiting) {
       for (const file of filesOf(proposal)) {
         if (folders.size >= MAX_FOLDERS && !folders.has(dirname(file))) continue;
         folders.set(dirname(file), (folders.get(dirname(file)) ?? new Set()).add(basename(file)));
@@ -165,10 +175,9 @@ export class GoneWatch {
   async #knows(scope: UnitScope, unit: string): Promise<boolean | null> {
     if (scope === 'system' && !this.#options.context.systemBus) return null;
     try {
-      await new UnitManager(this.#options.context, scope).status(unit);
-      return true;
-    } catch (error) {
-      return error instanceof StewardError && error.errorName === 'InvalidArgs' ? false : null;
+      return await new UnitManager(this.#options.context, scope).known(unit);
+    } catch {
+      return null;
     }
   }
 }

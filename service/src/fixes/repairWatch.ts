@@ -8,6 +8,10 @@ import { type FSWatcher, watch } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, relative, sep } from 'node:path';
 
+import type { MessageBus } from '@jellybrick/dbus-next';
+
+import { SignalRouter } from '../dbus/client.js';
+import { MANAGER, MANAGER_PATH, SYSTEMD } from '../dbus/systemd.js';
 import type { Logger } from '../logging.js';
 import type { ActionContext } from './action.js';
 import { UnitManager, type UnitScope } from './actions/systemdUnits.js';
@@ -31,6 +35,8 @@ export interface RepairWatchOptions {
 
 /** What is watched for one proposal, and how to stop. */
 interface Watched {
+  /** The paths its steps named when it was armed (namedPaths). */
+  named: string;
   watchers: FSWatcher[];
   stopUnits: (() => Promise<void>) | null;
   timer: NodeJS.Timeout | null;
@@ -57,6 +63,16 @@ export function restartHeldBack(proposal: Proposal): boolean {
   );
 }
 
+/** The absolute paths the proposal's steps name (the file a service was refused, a configuration file). */
+function namedPaths(proposal: Proposal): string[] {
+  return proposal.actions.flatMap(({ params }) => {
+    const path = (params as { path?: unknown }).path;
+    return typeof path === 'string' && isAbsolute(path) ? [path] : [];
+  });
+}
+
+const namedKey = (proposal: Proposal) => JSON.stringify(namedPaths(proposal));
+
 /** The deepest directory of `path` that exists, and the name in it that leads on to `path` ('' for `path` itself). */
 async function nearestExisting(path: string): Promise<{ directory: string; entry: string }> {
   let child = path;
@@ -73,6 +89,9 @@ export class RepairWatch {
   readonly #watched = new Map<number, Watched>();
   /** Syncs and re-arms run one at a time, in order. */
   #queue: Promise<void> = Promise.resolve();
+  /** The buses whose JobRemoved is heard (#hearJobs), and how to stop hearing them. */
+  readonly #jobBuses = new Set<MessageBus>();
+  readonly #unsubscribe: (() => Promise<void>)[] = [];
   #stopped = false;
 
   constructor(options: RepairWatchOptions) {
@@ -81,6 +100,7 @@ export class RepairWatch {
 
   /** Watches the proposals that wait with a restart held back, and stops watching the others. */
   sync(): void {
+    this.#hearJobs();
     this.#enqueue(async () => {
       const wanted = this.#options.store
         .proposals(WAITING_FOR_RESTART)
@@ -89,8 +109,10 @@ export class RepairWatch {
         .slice(0, MAX_WATCHED);
       const ids = new Set(wanted.map((proposal) => proposal.id));
       for (const id of [...this.#watched.keys()].filter((watchedId) => !ids.has(watchedId))) await this.#close(id);
-      // Drafted again once watched: a repair between its drafting and the watches is seen too.
-      for (const proposal of wanted.filter((p) => !this.#watched.has(p.id))) {
+      // Drafted again once watched: a repair between its drafting and the watches is seen too. A proposal drafted
+      // again since with steps that name other paths (its program's line came after systemd's) is watched anew.
+      for (const proposal of wanted.filter((p) => this.#watched.get(p.id)?.named !== namedKey(p))) {
+        await this.#close(proposal.id);
         await this.#arm(proposal);
         await this.#redraft(proposal);
       }
@@ -102,8 +124,34 @@ export class RepairWatch {
     return this.#watched.size;
   }
 
+  /**
+   * A repair is not always a file or a unit the failed one names: a backend it connects to started, a device came.
+   * Each job systemd ends well (a unit started or stopped) so looks at the watched proposals again, once per bus.
+   * Looking at them starts no job, so it cannot hear itself.
+   */
+  #hearJobs(): void {
+    const { sessionBus, systemBus } = this.#options.context;
+    for (const bus of [sessionBus, systemBus]) {
+      if (!bus || this.#jobBuses.has(bus) || this.#stopped) continue;
+      this.#jobBuses.add(bus);
+      void new SignalRouter(bus, { autoStart: false })
+        .subscribe(
+          { sender: SYSTEMD, path: MANAGER_PATH, interface: MANAGER, member: 'JobRemoved', signature: 'uoss' },
+          ([, , , result]) => {
+            if (result !== 'done') return;
+            for (const id of this.#watched.keys()) this.#changed(id);
+          },
+        )
+        .then(
+          (unsubscribe) => this.#unsubscribe.push(unsubscribe),
+          (error: Error) => this.#options.log.debug('cannot hear systemd end jobs', { error: error.message }),
+        );
+    }
+  }
+
   async stop(): Promise<void> {
     this.#stopped = true;
+    await Promise.all(this.#unsubscribe.splice(0).map((unsubscribe) => unsubscribe().catch(() => undefined)));
     await this.#queue;
     for (const id of [...this.#watched.keys()]) await this.#close(id);
   }
@@ -119,7 +167,7 @@ export class RepairWatch {
 
   /** Watches for the proposal's repair; one that cannot be watched now (no system bus yet) is tried at the next sync. */
   async #arm(proposal: Proposal): Promise<void> {
-    const watched: Watched = { watchers: [], stopUnits: null, timer: null, closed: false };
+    const watched: Watched = { named: namedKey(proposal), watchers: [], stopUnits: null, timer: null, closed: false };
     this.#watched.set(proposal.id, watched);
     try {
       await this.#watch(proposal, watched);
@@ -134,10 +182,7 @@ export class RepairWatch {
     if (!scope || watched.closed) return;
     const manager = new UnitManager(this.#options.context, scope);
     const context = await manager.failureContext(proposal.subject);
-    const named = proposal.actions.flatMap(({ params }) => {
-      const path = (params as { path?: unknown }).path;
-      return typeof path === 'string' && isAbsolute(path) ? [path] : [];
-    });
+    const named = namedPaths(proposal);
     const changed = () => this.#changed(proposal.id);
     // The parent directory is watched, not the file: an editor replaces a file by renaming another over it, and
     // what does not exist yet (a directory the unit needs) is watched for from its nearest existing parent.

@@ -38,7 +38,12 @@ export class UnitSource implements EventSource {
   readonly name: string;
   readonly #options: UnitSourceOptions;
   readonly #router: SignalRouter;
-  /** Units seen failed and not active since: a failure is reported once, a recovery only after one. */
+  /**
+   * The object paths of units seen failed and not active since, decided as each signal comes: a failure is reported
+   * once, a recovery only after one. systemd sends a unit's PropertiesChanged, ActiveState included, whenever anything
+   * of it changes (loading another unit that names it changes its dependencies): only a transition is queued, so what
+   * waits is bounded by the units that fail, never by how often systemd repeats itself.
+   */
   readonly #failed = new Set<string>();
   #emit: ((event: WatchEvent) => void) | null = null;
   #unsubscribe: (() => Promise<void>) | null = null;
@@ -89,7 +94,7 @@ export class UnitSource implements EventSource {
     });
     // Listed after subscribing, so a unit failing meanwhile is not missed (#failed dedupes it).
     const rows = await listUnits(this.#options.bus, ['failed'], { autoStart: false });
-    for (const [unit, , , , , , path] of rows) this.#enqueue(() => this.#changed(path, 'failed', unit));
+    for (const [unit, , , , , , path] of rows) this.#transition(path, 'failed', unit);
   }
 
   async stop(): Promise<void> {
@@ -131,8 +136,18 @@ export class UnitSource implements EventSource {
       if (!(error instanceof UnexpectedAnswer)) throw error;
       return this.#unexpected(error);
     }
-    if (activeState === undefined) return;
-    this.#enqueue(() => this.#changed(path, activeState));
+    if (activeState === 'failed' || activeState === 'active') this.#transition(path, activeState);
+  }
+
+  /** Queues the report of a unit that failed or recovered; the same state again, or a recovery without a failure, is none. */
+  #transition(path: string, activeState: 'failed' | 'active', knownName?: string): void {
+    if (activeState === 'failed') {
+      if (this.#failed.has(path)) return;
+      this.#failed.add(path);
+    } else if (!this.#failed.delete(path)) {
+      return;
+    }
+    this.#enqueue(() => this.#changed(path, activeState, knownName));
   }
 
   #enqueue(task: () => Promise<void>): void {
@@ -150,15 +165,8 @@ export class UnitSource implements EventSource {
     reportUnexpected(this.#options.log, answer);
   }
 
-  async #changed(path: string, activeState: string, knownName?: string): Promise<void> {
-    if (activeState !== 'failed' && activeState !== 'active') return;
+  async #changed(path: string, activeState: 'failed' | 'active', knownName?: string): Promise<void> {
     const unit = knownName ?? (await this.#property(path, UNIT, 'Id'));
-    if (activeState === 'failed') {
-      if (this.#failed.has(unit)) return;
-      this.#failed.add(unit);
-    } else if (!this.#failed.delete(unit)) {
-      return;
-    }
     const state: UnitState = { scope: this.#options.scope, unit, activeState, ...(await this.#details(path, unit)) };
     // What its file names, for what a changed file has to do with the failure (findings/detectors/fileLink.ts).
     if (activeState === 'failed') {

@@ -51,6 +51,8 @@ const READ: CallOptions = { autoStart: false };
  * minutes; past this the job is not waited for any more (systemd goes on with it).
  */
 const JOB_DEADLINE_MS = 15 * 60_000;
+/** What GetUnitFileState answers for a name without a unit file. */
+const NO_UNIT_FILE = new Set([`${SYSTEMD}.NoSuchUnit`, 'org.freedesktop.DBus.Error.FileNotFound']);
 /** A job's object path, as StartUnit and its kin answer. */
 const JOB = z.tuple([objectPath]);
 const NOTHING = z.tuple([]);
@@ -288,6 +290,49 @@ export class UnitManager {
     ]);
     // For a killed main process ExecMainStatus is the signal number, not an exit code.
     return { ...status, result: String(result), ...(code === CLD_EXITED && { exitCode: Number(exitStatus) }) };
+  }
+
+  /**
+   * Whether the manager knows `unit`, read without loading it: a loaded unit whose file was found, or one not loaded
+   * that has a unit file. Reading a unit that is not loaded loads it, and systemd unloads it again at once
+   * (UnitRemoved): a watcher that looks again on UnitRemoved would hear its own look, over and over.
+   */
+  async known(unit: string): Promise<boolean> {
+    let path: string;
+    try {
+      path = await systemCall(unitPath(this.#bus, 'GetUnit', unit, READ), SYSTEMD_IN_WORDS);
+    } catch (error) {
+      if (remoteErrorName(error) !== `${SYSTEMD}.NoSuchUnit`) throw error;
+      return this.#hasUnitFile(unit);
+    }
+    return (await this.#property(path, UNIT, 'LoadState')) !== 'not-found';
+  }
+
+  /** Whether a unit file of that name is there (GetUnitFileState: "No such file" when none is). */
+  async #hasUnitFile(unit: string): Promise<boolean> {
+    try {
+      await systemCall(
+        typedCall(
+          this.#bus,
+          {
+            destination: SYSTEMD,
+            path: MANAGER_PATH,
+            interface: MANAGER,
+            member: 'GetUnitFileState',
+            signature: 's',
+            body: [unit],
+            reply: 's',
+          },
+          z.tuple([boundedText(64)]),
+          READ,
+        ),
+        SYSTEMD_IN_WORDS,
+      );
+      return true;
+    } catch (error) {
+      if (NO_UNIT_FILE.has(remoteErrorName(error) ?? '')) return false;
+      throw error;
+    }
   }
 
   /** Every name systemd knows the unit by: its own (Id) and its aliases (Names), as "default.target" is graphical.target's. */
@@ -576,6 +621,23 @@ export class UnitManager {
     const seen = new Map(
       await Promise.all([...paths].map(async (path) => [path, await this.#fileState(path)] as const)),
     );
+    // systemd sends a unit's PropertiesChanged, ActiveState and LoadState included, whenever anything of it changes:
+    // loading or unloading another unit that names it is enough, and reading a unit that is not loaded loads it. Only
+    // a change of those two states is one, or a watcher that reads units on a change would hear its own reads.
+    const states = new Map(
+      await Promise.all(
+        [...paths].map(
+          async (path) =>
+            [
+              path,
+              {
+                active: await this.#property(path, UNIT, 'ActiveState').catch(() => ''),
+                load: await this.#property(path, UNIT, 'LoadState').catch(() => ''),
+              },
+            ] as const,
+        ),
+      ),
+    );
     const recheck = async () => {
       let differs = false;
       for (const path of paths) {
@@ -590,10 +652,13 @@ export class UnitManager {
       router.subscribe(
         { sender: SYSTEMD, interface: PROPERTIES, member: 'PropertiesChanged', signature: 'sa{sv}as' },
         ([iface, properties], message) => {
-          if (iface !== UNIT || !message.path || !paths.has(message.path)) return;
+          const before = message.path === undefined ? undefined : states.get(message.path);
+          if (iface !== UNIT || !message.path || !before) return;
           const change = unitChange.safeParse(properties);
-          if (change.success && (change.data.ActiveState === 'active' || change.data.LoadState !== undefined))
-            changed();
+          if (!change.success) return;
+          const now = { active: change.data.ActiveState ?? before.active, load: change.data.LoadState ?? before.load };
+          states.set(message.path, now);
+          if ((now.active === 'active' && before.active !== 'active') || now.load !== before.load) changed();
         },
       ),
       // Reloading(false): the reload ended, so a unit masked or rewritten before it is what its file now says.
