@@ -14,6 +14,7 @@ import { type MessageBus, Variant } from '@jellybrick/dbus-next';
 import { callMethod } from '../../service/src/dbus/client.js';
 import { BLUETOOTH_OFF, BluetoothOffDetector } from '../../service/src/desktop/bluetooth/offDetector.js';
 import { ADAPTER, BluezSource } from '../../service/src/desktop/bluetooth/source.js';
+import type { BusStateSource } from '../../service/src/desktop/busStateSource.js';
 import { CLOCK_NTP_OFF, ClockNtpOffDetector } from '../../service/src/desktop/clock/ntpOffDetector.js';
 import { TimedatedSource } from '../../service/src/desktop/clock/source.js';
 import { TIMEDATED, TIMEDATED_PATH } from '../../service/src/desktop/clock/timedated.js';
@@ -23,7 +24,6 @@ import { ExtensionStateDetector } from '../../service/src/desktop/extensions/sta
 import { FindingsStore } from '../../service/src/findings/store.js';
 import type { Detector } from '../../service/src/findings/types.js';
 import { createLogger } from '../../service/src/logging.js';
-import type { BusStateSource } from '../../service/src/watch/busStateSource.js';
 import type { WatchEvent } from '../../service/src/watch/events.js';
 import { AnsweringPeer } from '../support/answeringPeer.js';
 import { startDbusmock, stopMock } from '../support/networkMocks.js';

@@ -190,6 +190,25 @@ describe('JournalSource', () => {
     }
   });
 
+  it('starts the back-off again after a quiet run that went well', async () => {
+    const { source, started } = follow();
+    await started;
+    const restarted = async () => {
+      const pid = source.pid!;
+      process.kill(pid, 'SIGKILL');
+      await waitFor(() => source.pid !== undefined && source.pid !== pid, 'journalctl to be restarted');
+    };
+    await restarted();
+    await restarted();
+    // No entry arrives (an entry alone resets the delay): a second of running well does.
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    await restarted();
+    const delays = logLines
+      .filter((line) => line.includes('journalctl exited; restarting'))
+      .map((line) => /delayMs=(\d+)/.exec(line)?.[1]);
+    expect(delays).toEqual(['50', '100', '50']);
+  });
+
   it('starts at the tail when journalctl rejects the saved cursor', async () => {
     const { source, messages, until, started } = follow('not-a-cursor');
     await started;

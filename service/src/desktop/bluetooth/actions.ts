@@ -9,8 +9,8 @@ import { z } from 'zod';
 import { StewardError } from '../../dbus/errors.js';
 import { getProperty, voidCall } from '../../dbus/typedCalls.js';
 import { reportingUnexpected } from '../../dbus/unexpected.js';
+import type { ActionContext, ActionDefinition } from '../../fixes/action.js';
 import { systemBusOf, systemCall } from '../../fixes/actions/polkit.js';
-import { switchActions } from '../../fixes/switchAction.js';
 import { _, format, N_ } from '../../i18n.js';
 import { ADAPTER, BLUEZ } from './source.js';
 
@@ -44,44 +44,78 @@ async function powered(bus: MessageBus, params: PowerParams): Promise<boolean | 
 }
 
 const noAdapter = ({ adapter }: PowerParams) => format(_('BlueZ has no Bluetooth adapter {adapter}'), { adapter });
-const powerWords = (on: boolean, params: PowerParams) =>
-  format(on ? _('Bluetooth adapter {adapter} is on') : _('Bluetooth adapter {adapter} is off'), params);
 
-export const [powerOn, powerOff] = switchActions<PowerParams, boolean | null>({
-  on: { name: 'bluetooth.power_on', title: N_('Turn the Bluetooth adapter on'), params: powerParams, risk: 'low' },
-  off: { name: 'bluetooth.power_off', title: N_('Turn the Bluetooth adapter off'), params: powerParams, risk: 'low' },
-  // BlueZ's D-Bus policy lets the active session set Powered, as GNOME Settings does; no polkit prompt.
-  needsAuthorization: false,
-  changes: 'desktop',
-  read: (params, context) => reportingUnexpected(context.log, powered(systemBusOf(context), params)),
-  missing: (now, params) => (now === null ? { error: 'NotFound', text: noAdapter(params) } : null),
-  is: (now, on) => now === on,
-  async turn(params, on, context) {
-    await systemCall(
-      voidCall(systemBusOf(context), {
-        destination: BLUEZ,
-        path: pathOf(params),
-        interface: PROPERTIES,
-        member: 'Set',
-        signature: 'ssv',
-        body: [ADAPTER, 'Powered', new Variant('b', on)],
-      }),
-      'BlueZ',
-    );
-  },
-  preview: (params, on) => ({
-    summary: format(on ? _('Turn Bluetooth Adapter {adapter} On') : _('Turn Bluetooth Adapter {adapter} Off'), params),
-    details: [
-      format(_('Set Powered of {path} (org.bluez.Adapter1) to {value}'), { path: pathOf(params), value: String(on) }),
-    ],
-  }),
-  done: (params, on) => powerWords(on, params),
-  undo: (params, on) => ({
-    params: { adapter: params.adapter },
-    summary: format(
-      on ? _('Turn Bluetooth adapter {adapter} off again') : _('Turn Bluetooth adapter {adapter} on again'),
-      params,
-    ),
-  }),
-  observed: (params, _on, now) => powerWords(now === true, params),
-});
+function powerAction(on: boolean): ActionDefinition<PowerParams> {
+  const name = on ? 'bluetooth.power_on' : 'bluetooth.power_off';
+  const state = (params: PowerParams) =>
+    format(on ? _('Bluetooth adapter {adapter} is on') : _('Bluetooth adapter {adapter} is off'), params);
+  return {
+    name,
+    title: on ? N_('Turn the Bluetooth adapter on') : N_('Turn the Bluetooth adapter off'),
+    params: powerParams,
+    risk: 'low',
+    // BlueZ's D-Bus policy lets the active session set Powered, as GNOME Settings does; no polkit prompt.
+    needsAuthorization: false,
+    readOnly: false,
+    changes: 'desktop',
+    async preview(params, context) {
+      const now = await reportingUnexpected(context.log, powered(systemBusOf(context), params));
+      if (now === null) return { summary: noAdapter(params), details: [], changesNothing: true };
+      return {
+        summary: format(
+          on ? _('Turn Bluetooth Adapter {adapter} On') : _('Turn Bluetooth Adapter {adapter} Off'),
+          params,
+        ),
+        details: [
+          format(_('Set Powered of {path} (org.bluez.Adapter1) to {value}'), {
+            path: pathOf(params),
+            value: String(on),
+          }),
+        ],
+        changesNothing: now === on,
+      };
+    },
+    async run(params, context: ActionContext, { progress }) {
+      const bus = systemBusOf(context);
+      if ((await reportingUnexpected(context.log, powered(bus, params))) === null)
+        throw new StewardError('NotFound', noAdapter(params));
+      await systemCall(
+        voidCall(bus, {
+          destination: BLUEZ,
+          path: pathOf(params),
+          interface: PROPERTIES,
+          member: 'Set',
+          signature: 'ssv',
+          body: [ADAPTER, 'Powered', new Variant('b', on)],
+        }),
+        'BlueZ',
+      );
+      progress(1, state(params));
+      return {
+        summary: state(params),
+        undo: {
+          action: on ? 'bluetooth.power_off' : 'bluetooth.power_on',
+          params: { adapter: params.adapter },
+          summary: format(
+            on ? _('Turn Bluetooth adapter {adapter} off again') : _('Turn Bluetooth adapter {adapter} on again'),
+            params,
+          ),
+        },
+      };
+    },
+    async verify(params, context) {
+      const now = await reportingUnexpected(context.log, powered(systemBusOf(context), params));
+      if (now === null) return { ok: false, observed: noAdapter(params) };
+      return {
+        ok: now === on,
+        observed: format(
+          now ? _('Bluetooth adapter {adapter} is on') : _('Bluetooth adapter {adapter} is off'),
+          params,
+        ),
+      };
+    },
+  };
+}
+
+export const powerOn = powerAction(true);
+export const powerOff = powerAction(false);

@@ -8,8 +8,7 @@
 import { z } from 'zod';
 
 import { StewardError } from '../../dbus/errors.js';
-import type { ActionDefinition } from '../../fixes/action.js';
-import { switchActions } from '../../fixes/switchAction.js';
+import type { ActionContext, ActionDefinition } from '../../fixes/action.js';
 import { _, format, N_ } from '../../i18n.js';
 import { shownName } from '../../untrustedText.js';
 import {
@@ -55,6 +54,13 @@ const stateText = (state: number) => {
 };
 
 const notInstalled = ({ uuid }: ExtensionParams) => format(_('GNOME Shell has no extension {uuid}.'), { uuid });
+
+/** The extension as the shell has it now, or NotFound. */
+async function installed(context: ActionContext, { uuid }: ExtensionParams): Promise<ExtensionState> {
+  const extension = await extensionInfo(context.sessionBus, uuid);
+  if (extension.state === UNINSTALLED) throw new StewardError('NotFound', notInstalled({ uuid }));
+  return extension;
+}
 
 /**
  * The extension's texts for messages (already cleaned of controls by extensionStateOf); its name, the extension's
@@ -118,70 +124,79 @@ const isOff = (extension: ExtensionState) =>
 /** On: running. A broken extension turned on fails again (ERROR): that is observed, not hidden. */
 const isOn = (extension: ExtensionState) => extension.state === ENABLED;
 
-const done = (on: boolean, extension: ExtensionState) =>
-  format(on ? _('The extension {name} is turned on') : _('The extension {name} is turned off'), words(extension));
-
-export const [enableExtension, disableExtension] = switchActions<ExtensionParams, ExtensionState>({
-  on: {
-    name: 'extensions.enable',
-    title: N_('Turn a GNOME Shell extension on'),
-    params: extensionParams,
-    risk: 'medium',
-  },
-  // Turning an extension on runs its code inside the shell again; turning it off does not.
-  off: {
-    name: 'extensions.disable',
-    title: N_('Turn a GNOME Shell extension off'),
-    params: disableParams,
-    risk: 'low',
-  },
-  // The shell's extensions API answers the session's own user; no polkit prompt.
-  needsAuthorization: false,
-  changes: 'desktop',
-  refuse(params, on) {
-    if (!on && params.uuid === STEWARD_UUID) throw new StewardError('InvalidArgs', OWN_EXTENSION());
-  },
-  read: (params, context) => extensionInfo(context.sessionBus, params.uuid),
-  missing: (extension, params) =>
-    extension.state === UNINSTALLED ? { error: 'NotFound', text: notInstalled(params) } : null,
-  is: (extension, on) => (on ? isOn(extension) : isOff(extension)),
-  async turn(params, on, context) {
-    if (!(await setExtensionEnabled(context.sessionBus, params.uuid, on)))
-      throw new StewardError(
-        'Internal',
-        format(
+function switchAction(on: boolean): ActionDefinition<ExtensionParams> {
+  const done = (extension: ExtensionState) =>
+    format(on ? _('The extension {name} is turned on') : _('The extension {name} is turned off'), words(extension));
+  return {
+    name: on ? 'extensions.enable' : 'extensions.disable',
+    title: on ? N_('Turn a GNOME Shell extension on') : N_('Turn a GNOME Shell extension off'),
+    params: on ? extensionParams : disableParams,
+    // Turning an extension on runs its code inside the shell again.
+    risk: on ? 'medium' : 'low',
+    // The shell's extensions API answers the session's own user; no polkit prompt.
+    needsAuthorization: false,
+    readOnly: false,
+    changes: 'desktop',
+    async preview(params, context) {
+      if (!on && params.uuid === STEWARD_UUID) throw new StewardError('InvalidArgs', OWN_EXTENSION());
+      const extension = await extensionInfo(context.sessionBus, params.uuid);
+      if (extension.state === UNINSTALLED) return { summary: notInstalled(params), details: [], changesNothing: true };
+      return {
+        summary: format(
+          on ? _('Turn On the Extension {name} ({uuid})') : _('Turn Off the Extension {name} ({uuid})'),
+          words(extension),
+        ),
+        details: [
+          format(_('Now: {state}'), { state: stateText(extension.state) }),
           on
-            ? _('GNOME Shell did not turn on the extension {uuid}.')
-            : _('GNOME Shell did not turn off the extension {uuid}.'),
-          params,
-        ),
-      );
-  },
-  preview: (params, on, extension) => ({
-    summary: format(
-      on ? _('Turn On the Extension {name} ({uuid})') : _('Turn Off the Extension {name} ({uuid})'),
-      words(extension),
-    ),
-    details: [
-      format(_('Now: {state}'), { state: stateText(extension.state) }),
-      on
-        ? format(_('GNOME Shell adds {uuid} to its enabled extensions and starts it'), params)
-        : format(_('GNOME Shell removes {uuid} from its enabled extensions and stops it'), params),
-    ],
-  }),
-  done: (_params, on, extension) => done(on, extension),
-  undo: (params, on, extension) => ({
-    params: { uuid: params.uuid },
-    summary: format(
-      on ? _('Turn the extension {name} off again') : _('Turn the extension {name} on again'),
-      words(extension),
-    ),
-  }),
-  observed: (_params, on, extension, ok) =>
-    ok
-      ? done(on, extension)
-      : format(
-          on ? _('The extension {name} is not running ({state})') : _('The extension {name} is still on ({state})'),
-          { name: shownName(extension.name), state: stateText(extension.state) },
-        ),
-});
+            ? format(_('GNOME Shell adds {uuid} to its enabled extensions and starts it'), params)
+            : format(_('GNOME Shell removes {uuid} from its enabled extensions and stops it'), params),
+        ],
+        changesNothing: on ? isOn(extension) : isOff(extension),
+      };
+    },
+    async run(params, context: ActionContext, { progress }) {
+      if (!on && params.uuid === STEWARD_UUID) throw new StewardError('InvalidArgs', OWN_EXTENSION());
+      const extension = await installed(context, params);
+      if (!(await setExtensionEnabled(context.sessionBus, params.uuid, on)))
+        throw new StewardError(
+          'Internal',
+          format(
+            on
+              ? _('GNOME Shell did not turn on the extension {uuid}.')
+              : _('GNOME Shell did not turn off the extension {uuid}.'),
+            params,
+          ),
+        );
+      progress(1, done(extension));
+      return {
+        summary: done(extension),
+        undo: {
+          action: on ? 'extensions.disable' : 'extensions.enable',
+          params: { uuid: params.uuid },
+          summary: format(
+            on ? _('Turn the extension {name} off again') : _('Turn the extension {name} on again'),
+            words(extension),
+          ),
+        },
+      };
+    },
+    async verify(params, context) {
+      const extension = await extensionInfo(context.sessionBus, params.uuid);
+      if (extension.state === UNINSTALLED) return { ok: false, observed: notInstalled(params) };
+      const ok = on ? isOn(extension) : isOff(extension);
+      return {
+        ok,
+        observed: ok
+          ? done(extension)
+          : format(
+              on ? _('The extension {name} is not running ({state})') : _('The extension {name} is still on ({state})'),
+              { name: shownName(extension.name), state: stateText(extension.state) },
+            ),
+      };
+    },
+  };
+}
+
+export const disableExtension = switchAction(false);
+export const enableExtension = switchAction(true);

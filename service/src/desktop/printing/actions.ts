@@ -13,7 +13,6 @@ import { reportingUnexpected } from '../../dbus/unexpected.js';
 import { boundedText } from '../../dbus/variants.js';
 import type { ActionContext, ActionDefinition, Preview, Verification } from '../../fixes/action.js';
 import { AUTHORIZED_CALL, systemBusOf, systemCall } from '../../fixes/actions/polkit.js';
-import { switchActions } from '../../fixes/switchAction.js';
 import { _, format, N_ } from '../../i18n.js';
 import { cleanLine } from '../../untrustedText.js';
 import { CupsClient } from './cupsClient.js';
@@ -91,60 +90,91 @@ const stateWords = (printer: PrinterState) =>
     : format(_('Printer {printer} is running'), { printer: printer.name });
 
 export function printerActions(cups = new CupsClient()): ActionDefinition[] {
-  const [resume, pause] = switchActions<PauseParams, PrinterState, boolean, string | undefined>({
-    on: { name: 'printing.resume_printer', title: _('Resume a stopped printer'), params: printerParams, risk: 'low' },
-    off: { name: 'printing.pause_printer', title: _('Stop a printer'), params: pauseParams, risk: 'low' },
+  const resume: ActionDefinition<PrinterParams> = {
+    name: 'printing.resume_printer',
+    title: _('Resume a stopped printer'),
+    params: printerParams,
+    risk: 'low',
     needsAuthorization: true,
+    readOnly: false,
     changes: 'desktop',
-    read: ({ printer }) => queue(cups, printer),
-    // A resume reads the reason its queue was stopped for, which goes back with the stop that undoes it; a stop reads
-    // nothing first (cupsd's own refusal names a queue it does not have).
-    beforeRun: ({ printer }, on) => (on ? queue(cups, printer).then(reasonOf) : Promise.resolve(undefined)),
-    is: (now, on, { reason }) =>
-      on
-        ? now.state !== PRINTER_STOPPED
-        : now.state === PRINTER_STOPPED && (reason === undefined || now.stateMessage === reason),
-    async turn({ printer, reason }, on, context) {
-      await setEnabled(context, printer, on);
+    async preview({ printer }): Promise<Preview> {
+      const now = await queue(cups, printer);
+      return {
+        summary: format(_('Resume Printer {printer}'), { printer }),
+        details: [stateWords(now), _('CUPS sends the jobs it holds for it again.')],
+        changesNothing: now.state !== PRINTER_STOPPED,
+      };
+    },
+    async run({ printer }, context) {
+      // The reason it was stopped for goes back with the stop that undoes this.
+      const reason = reasonOf(await queue(cups, printer));
+      await setEnabled(context, printer, true);
+      return {
+        summary: format(_('Resumed printer {printer}'), { printer }),
+        undo: {
+          action: 'printing.pause_printer',
+          params: { printer, ...(reason && { reason }) },
+          summary: reason
+            ? format(_('Stop printer {printer} again: {reason}'), { printer, reason })
+            : format(_('Stop printer {printer} again'), { printer }),
+        },
+      };
+    },
+    async verify({ printer }): Promise<Verification> {
+      const now = await queue(cups, printer);
+      return { ok: now.state !== PRINTER_STOPPED, observed: stateWords(now) };
+    },
+  };
+  const pause: ActionDefinition<PauseParams> = {
+    name: 'printing.pause_printer',
+    title: _('Stop a printer'),
+    params: pauseParams,
+    risk: 'low',
+    needsAuthorization: true,
+    readOnly: false,
+    changes: 'desktop',
+    async preview({ printer, reason }): Promise<Preview> {
+      const now = await queue(cups, printer);
+      return {
+        summary: reason
+          ? format(_('Stop Printer {printer}: {reason}'), { printer, reason })
+          : format(_('Stop Printer {printer}'), { printer }),
+        details: [stateWords(now), _('CUPS holds the jobs sent to it until it is resumed.')],
+        changesNothing: now.state === PRINTER_STOPPED && (reason === undefined || now.stateMessage === reason),
+      };
+    },
+    async run({ printer, reason }, context) {
+      await setEnabled(context, printer, false);
       // cups-pk-helper stops a queue without a reason ("Paused"); cupsd's own Pause-Printer gives it back, where
       // cupsd lets this user (its SystemGroup) ask.
-      if (on || !reason) return true;
-      return cups.pausePrinter(printer, reason).then(
-        () => true,
-        () => false,
-      );
-    },
-    preview: ({ printer, reason }, on, now) =>
-      on
-        ? {
-            summary: format(_('Resume Printer {printer}'), { printer }),
-            details: [stateWords(now), _('CUPS sends the jobs it holds for it again.')],
-          }
-        : {
-            summary: reason
-              ? format(_('Stop Printer {printer}: {reason}'), { printer, reason })
-              : format(_('Stop Printer {printer}'), { printer }),
-            details: [stateWords(now), _('CUPS holds the jobs sent to it until it is resumed.')],
-          },
-    done: ({ printer, reason }, on, _before, kept) =>
-      on
-        ? format(_('Resumed printer {printer}'), { printer })
-        : !kept
+      const kept = reason
+        ? await cups.pausePrinter(printer, reason).then(
+            () => true,
+            () => false,
+          )
+        : true;
+      return {
+        summary: !kept
           ? format(_('Stopped printer {printer}; CUPS did not let its reason be put back'), { printer })
           : reason
             ? format(_('Stopped printer {printer}: {reason}'), { printer, reason })
             : format(_('Stopped printer {printer}'), { printer }),
-    undo: ({ printer }, on, reason) => {
-      if (!on) return { params: { printer }, summary: format(_('Resume Printer {printer}'), { printer }) };
-      return {
-        params: { printer, ...(reason && { reason }) },
-        summary: reason
-          ? format(_('Stop printer {printer} again: {reason}'), { printer, reason })
-          : format(_('Stop printer {printer} again'), { printer }),
+        undo: {
+          action: 'printing.resume_printer',
+          params: { printer },
+          summary: format(_('Resume Printer {printer}'), { printer }),
+        },
       };
     },
-    observed: (_params, _on, now) => stateWords(now),
-  });
+    async verify({ printer, reason }): Promise<Verification> {
+      const now = await queue(cups, printer);
+      return {
+        ok: now.state === PRINTER_STOPPED && (reason === undefined || now.stateMessage === reason),
+        observed: stateWords(now),
+      };
+    },
+  };
   const info: ActionDefinition<PrinterParams> = {
     name: 'info.printer',
     title: _('Show a printer’s queue and why it is stopped'),

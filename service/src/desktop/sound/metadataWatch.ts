@@ -13,13 +13,6 @@ import { spawnTied } from '../../watch/tiedSpawn.js';
 /** pw-metadata's lines for an entry set or removed: "update: id:0 key:'…' …", "remove: id:0 key:'…'". */
 const CHANGE = /^(?:update|remove): /;
 
-/** How pw-metadata follows the `default` metadata (the sound source runs it supervised, supervisedChild.ts). */
-export const METADATA_MONITOR = ['--monitor', '--name', 'default'];
-
-export function isMetadataChange(line: string): boolean {
-  return CHANGE.test(line);
-}
-
 export interface MetadataWatch {
   /** Resolves once pw-metadata has said anything (it found the metadata), or ended. */
   ready: Promise<void>;
@@ -29,14 +22,14 @@ export interface MetadataWatch {
   stop(): void;
 }
 
-/** Watches the `default` metadata for a while (a change's answer); `onChange` is called for each entry set or removed. */
+/** Watches the `default` metadata; `onChange` is called for each entry set or removed. */
 export function watchDefaultMetadata(env: NodeJS.ProcessEnv, onChange: () => void): MetadataWatch {
-  const child = spawnTied('pw-metadata', METADATA_MONITOR, env);
+  const child = spawnTied('pw-metadata', ['--monitor', '--name', 'default'], env);
   let said: () => void = () => undefined;
   const ready = new Promise<void>((resolve) => (said = resolve));
   forEachLine(child.stdout, (line) => {
     said();
-    if (isMetadataChange(line)) onChange();
+    if (CHANGE.test(line)) onChange();
   });
   // "Found "default" metadata 33" goes to stderr on some versions.
   child.stderr.resume();

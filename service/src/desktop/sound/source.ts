@@ -9,16 +9,17 @@
 // pw-dump --monitor lists only the metadata entries that changed, says nothing of one removed, and (0.3.x) writes a
 // metadata change only with the graph's next change: a `pw-metadata --monitor` child (metadataWatch.ts) says when
 // the `default` metadata changes, and each change is followed by one read of that object alone.
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, type FSWatcher, watch } from 'node:fs';
 import { join } from 'node:path';
 
 import type { Logger } from '../../logging.js';
-import type { BackoffOptions } from '../../restartBackoff.js';
+import { backoffDelay, type BackoffOptions, RestartBackoff } from '../../restartBackoff.js';
 import type { EventSource, WatchEvent } from '../../watch/events.js';
-import { type ChildExit, SupervisedChild } from '../../watch/supervisedChild.js';
+import { spawnTied } from '../../watch/tiedSpawn.js';
 import { mayMatter, SoundGraph } from './graph.js';
 import { JsonArrayStream } from './jsonStream.js';
-import { isMetadataChange, METADATA_MONITOR } from './metadataWatch.js';
+import { type MetadataWatch, watchDefaultMetadata } from './metadataWatch.js';
 import { applyDump, dumpObjects } from './pipewire.js';
 import type { SoundState } from './state.js';
 
@@ -36,13 +37,21 @@ export interface PipeWireSourceOptions {
   restart?: BackoffOptions & { healthyRunMs?: number };
 }
 
+const STDERR_KEPT = 2048;
+const HEALTHY_RUN_MS = 60_000;
+/** The status of a program that was not found (the shell's, and setpriv's through util-linux's errexec). */
+const NOT_FOUND = 127;
+
 export class PipeWireSource implements EventSource {
   readonly name: string;
   readonly #options: PipeWireSourceOptions;
   readonly #env: NodeJS.ProcessEnv;
-  readonly #dump: SupervisedChild;
-  #stream: JsonArrayStream | null = null;
+  readonly #restartOptions: BackoffOptions;
+  readonly #backoff: RestartBackoff;
   #emit: ((event: WatchEvent) => void) | null = null;
+  #child: ChildProcess | null = null;
+  #exited: Promise<void> = Promise.resolve();
+  #restartTimer: NodeJS.Timeout | null = null;
   #settleTimer: NodeJS.Timeout | null = null;
   /** When the changes not yet reported began. */
   #pendingSince = 0;
@@ -52,11 +61,14 @@ export class PipeWireSource implements EventSource {
   #metadataChanged = false;
   #rereading: Promise<void> = Promise.resolve();
   #last = '';
+  #spawnedAt = 0;
   #stopped = true;
-  /** The watch of the `default` metadata (pw-metadata --monitor), the object it follows, and its last change. */
-  readonly #metadata: SupervisedChild;
+  /** The watch of the `default` metadata, and the object it follows. */
+  #metadata: MetadataWatch | null = null;
   #watchedId: number | undefined;
-  #following: Promise<void> = Promise.resolve();
+  readonly #metadataBackoff: RestartBackoff;
+  #metadataRetryAt = 0;
+  #metadataTimer: NodeJS.Timeout | null = null;
   /** Watches the runtime directory for PipeWire's socket while it is not there. */
   #socketWatch: FSWatcher | null = null;
 
@@ -64,67 +76,75 @@ export class PipeWireSource implements EventSource {
     this.name = options.name;
     this.#options = options;
     this.#env = options.env ?? process.env;
-    const restart = options.restart ?? { initialDelayMs: 1000, maxDelayMs: 30_000 };
-    this.#metadata = new SupervisedChild({
-      label: 'pw-metadata',
-      source: this.name,
-      log: options.log,
-      command: () => ({ program: 'pw-metadata', args: METADATA_MONITOR, env: this.#env }),
-      restart,
-      onLine: (line) => this.#metadataLine(line),
-      quiet: true,
-    });
-    this.#dump = new SupervisedChild({
-      label: 'pw-dump',
-      source: this.name,
-      log: options.log,
-      command: () => ({ program: 'pw-dump', args: ['--monitor', '--no-colors'], env: this.#env }),
-      restart,
-      onData: (chunk) => this.#data(chunk),
-      beforeStart: async () => this.#reset(),
-      ended: (exit) => this.#ended(exit),
-      quiet: true,
-    });
+    this.#restartOptions = options.restart ?? { initialDelayMs: 1000, maxDelayMs: 30_000 };
+    this.#backoff = new RestartBackoff(this.#restartOptions);
+    this.#metadataBackoff = new RestartBackoff(this.#restartOptions);
   }
 
   /** The running pw-dump's process id, if one runs (for tests). */
   get pid(): number | undefined {
-    return this.#dump.pid;
+    return this.#child?.pid;
   }
 
   async start(emit: (event: WatchEvent) => void): Promise<void> {
     this.#emit = emit;
     this.#stopped = false;
-    this.#watchedId = undefined;
-    await this.#dump.start();
+    await this.#spawn();
   }
 
   async stop(): Promise<void> {
     this.#stopped = true;
     this.#emit = null;
-    if (this.#settleTimer) clearTimeout(this.#settleTimer);
-    this.#settleTimer = null;
+    for (const timer of [this.#restartTimer, this.#settleTimer, this.#metadataTimer]) if (timer) clearTimeout(timer);
+    this.#restartTimer = this.#settleTimer = this.#metadataTimer = null;
     this.#socketWatch?.close();
     this.#socketWatch = null;
-    await Promise.all([this.#dump.stop(), this.#rereading, this.#following.then(() => this.#metadata.stop())]);
+    this.#child?.kill('SIGTERM');
+    const metadata = this.#metadata;
+    this.#metadata = null;
+    metadata?.stop();
+    await Promise.all([this.#exited, this.#rereading, metadata?.ended]);
   }
 
-  /** Each pw-dump starts a graph of its own: its first array is the whole graph. */
-  #reset(): void {
+  async #spawn(): Promise<void> {
     this.#graph = new SoundGraph();
     this.#arrays = 0;
-    this.#stream = new JsonArrayStream(
+    const child = spawnTied('pw-dump', ['--monitor', '--no-colors'], this.#env);
+    this.#child = child;
+    this.#spawnedAt = Date.now();
+    let stderr = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-STDERR_KEPT)));
+    const stream = new JsonArrayStream(
       (element) => this.#element(element),
       () => this.#array(),
     );
-  }
-
-  #data(chunk: string): void {
-    try {
-      this.#stream?.push(chunk);
-    } catch (error) {
-      this.#dump.fail((error as Error).message);
-    }
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      try {
+        stream.push(chunk);
+      } catch (error) {
+        stderr += `${(error as Error).message}\n`;
+        child.kill('SIGTERM');
+      }
+    });
+    let missing = false;
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      missing = error.code === 'ENOENT';
+      stderr += `${error.message}\n`;
+    });
+    this.#exited = new Promise((resolve) =>
+      child.on('close', (code, signal) => {
+        this.#child = null;
+        resolve();
+        // Without pw-dump (no PipeWire tools installed) there is nothing to wait for; setpriv says so with 127.
+        if (missing || code === NOT_FOUND)
+          this.#options.log.info('pw-dump is not installed: sound is read from the journal only');
+        else if (!this.#stopped) this.#scheduleRestart(code, signal, stderr.trim());
+      }),
+    );
+    await new Promise((resolve) => child.once('spawn', resolve).once('error', resolve));
+    this.#options.log.debug('pw-dump started', { source: this.name, pid: child.pid });
   }
 
   #element(element: string): void {
@@ -135,7 +155,7 @@ export class PipeWireSource implements EventSource {
 
   #array(): void {
     this.#arrays++;
-    this.#dump.working();
+    this.#backoff.reset();
     if (this.#metadataChanged) {
       this.#metadataChanged = false;
       this.#reread();
@@ -157,22 +177,35 @@ export class PipeWireSource implements EventSource {
     }, delay);
   }
 
-  /** Watches the `default` metadata the graph has now: a new object (WirePlumber restarted) needs a new watch. */
+  /** Watches the `default` metadata the graph has now; a watch that ended is started again with back-off. */
   #followMetadata(): void {
     const id = this.#graph.metadataId;
-    if (this.#stopped || id === this.#watchedId) return;
+    if (this.#stopped || (id === this.#watchedId && this.#metadata)) return;
+    const wait = this.#metadataRetryAt - Date.now();
+    if (wait > 0) {
+      this.#metadataTimer ??= setTimeout(() => {
+        this.#metadataTimer = null;
+        this.#followMetadata();
+      }, wait);
+      return;
+    }
+    this.#metadata?.stop();
+    this.#metadata = null;
     this.#watchedId = id;
-    this.#following = this.#following.then(async () => {
-      await this.#metadata.stop();
-      if (id !== undefined && !this.#stopped && id === this.#watchedId) await this.#metadata.start();
+    if (id === undefined) return;
+    const watch = watchDefaultMetadata(this.#env, () => {
+      this.#metadataBackoff.reset();
+      this.#reread();
+      this.#schedule();
     });
-  }
-
-  #metadataLine(line: string): void {
-    if (!isMetadataChange(line)) return;
-    this.#metadata.working();
-    this.#reread();
-    this.#schedule();
+    this.#metadata = watch;
+    void watch.ended.then(() => {
+      // Replaced by a watch of a newer object, or stopped: nothing to do.
+      if (this.#metadata !== watch) return;
+      this.#metadata = null;
+      this.#metadataRetryAt = Date.now() + this.#metadataBackoff.failed();
+      this.#followMetadata();
+    });
   }
 
   /** Reads the `default` metadata whole, once the updates are in order behind it. */
@@ -225,27 +258,36 @@ export class PipeWireSource implements EventSource {
       if (this.#socketWatch !== watcher) return;
       watcher.close();
       this.#socketWatch = null;
-      this.#dump.startAgain();
+      this.#backoff.reset();
+      if (!this.#stopped) void this.#spawn();
     };
     // It may have come between pw-dump's end and the watch.
     if (existsSync(socket)) appeared();
     return true;
   }
 
-  /** pw-dump ended unasked: started again with back-off, or once PipeWire's socket is there, or never without it. */
-  #ended({ missing }: ChildExit): 'restart' | 'wait' {
+  #scheduleRestart(code: number | null, signal: NodeJS.Signals | null, stderr: string): void {
     if (this.#settleTimer) clearTimeout(this.#settleTimer);
     this.#settleTimer = null;
-    // Without pw-dump (no PipeWire tools installed) there is nothing to wait for.
-    if (missing) {
-      this.#options.log.info('pw-dump is not installed: sound is read from the journal only');
-      return 'wait';
-    }
     const socket = this.#socket();
     if (socket && !existsSync(socket) && this.#awaitSocket(socket)) {
       this.#options.log.debug('PipeWire is not running; waiting for its socket', { source: this.name, socket });
-      return 'wait';
+      return;
     }
-    return 'restart';
+    if (Date.now() - this.#spawnedAt >= (this.#options.restart?.healthyRunMs ?? HEALTHY_RUN_MS)) this.#backoff.reset();
+    const delayMs = this.#backoff.failed();
+    // Said once: where PipeWire does not run (a PulseAudio session) the retries would fill the log.
+    const say = delayMs === backoffDelay(1, this.#restartOptions) ? 'info' : 'debug';
+    this.#options.log[say]('pw-dump ended; starting it again', {
+      source: this.name,
+      code: code ?? undefined,
+      signal: signal ?? undefined,
+      stderr: stderr || undefined,
+      delayMs,
+    });
+    this.#restartTimer = setTimeout(() => {
+      this.#restartTimer = null;
+      if (!this.#stopped) void this.#spawn();
+    }, delayMs);
   }
 }
