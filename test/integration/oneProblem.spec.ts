@@ -107,30 +107,36 @@ describe('one problem, one proposal', () => {
     return change.finding;
   };
   const waiting = () => fixes.store.proposals(['open', 'not-fixed']);
-
-  it('gives a configuration error and the unit that refused it, hours apart, one proposal: the error’s', async () => {
-    // A user unit's drop-in with a line systemd refuses, which Steward may show (the user's manager's own files).
+  /** A user unit's drop-in with a line systemd refuses, which Steward may show (the user's manager's own files). */
+  const refusedDropIn = async () => {
     const config = join(home, '.config', 'systemd', 'user', 'gym-reader.service.d', 'colour.conf');
     await mkdir(join(config, '..'));
     await writeFile(config, '[Service]\nColour=blue\n');
+    return config;
+  };
+  /** The user's manager refusing line 2 of `config`, gym-reader.service's drop-in. */
+  const configError = (config: string): FindingReport => ({
+    kind: 'config-error',
+    subject: config,
+    severity: 'error',
+    title: `Error in ${config}, line 2`,
+    at: new Date(),
+    evidence: [
+      line(`${config}:2: Unknown key name 'Colour' in section 'Service', ignoring.`, {
+        path: config,
+        line: 2,
+        unit: 'gym-reader.service',
+      }),
+    ],
+    attribution: { vouchedBy: 'user-manager', reportedBy: 'your systemd' },
+  });
+
+  it('gives a configuration error and the unit that refused it, hours apart, one proposal: the error’s', async () => {
+    const config = await refusedDropIn();
     await fail(client, 'gym-reader.service', { result: 'watchdog' });
     const unit = await raise(unitFailed('gym-reader.service', new Date(Date.now() - 2 * HOUR_MS)));
     expect(waiting().map((p) => p.subject)).toEqual(['gym-reader.service']);
-    const error = await raise({
-      kind: 'config-error',
-      subject: config,
-      severity: 'error',
-      title: `Error in ${config}, line 2`,
-      at: new Date(),
-      evidence: [
-        line(`${config}:2: Unknown key name 'Colour' in section 'Service', ignoring.`, {
-          path: config,
-          line: 2,
-          unit: 'gym-reader.service',
-        }),
-      ],
-      attribution: { vouchedBy: 'user-manager', reportedBy: 'your systemd' },
-    });
+    const error = await raise(configError(config));
     // The error says more of why than the failure: its proposal takes the unit's place, never beside it.
     expect(waiting().map((p) => p.findingId)).toEqual([error.id]);
     expect(fixes.store.proposalForFinding(unit.id)?.state).toBe('resolved');
@@ -140,27 +146,11 @@ describe('one problem, one proposal', () => {
   });
 
   it('never has two proposals wait at once for two findings of one problem drafted side by side', async () => {
-    const config = join(home, '.config', 'systemd', 'user', 'gym-reader.service.d', 'colour.conf');
-    await mkdir(join(config, '..'));
-    await writeFile(config, '[Service]\nColour=blue\n');
+    const config = await refusedDropIn();
     await fail(client, 'gym-reader.service', { result: 'watchdog' });
     // The failure first, the error a moment later: both are drafted before either has its proposal.
     const unit = findings.report(unitFailed('gym-reader.service'));
-    const error = findings.report({
-      kind: 'config-error',
-      subject: config,
-      severity: 'error',
-      title: `Error in ${config}, line 2`,
-      at: new Date(),
-      evidence: [
-        line(`${config}:2: Unknown key name 'Colour' in section 'Service', ignoring.`, {
-          path: config,
-          line: 2,
-          unit: 'gym-reader.service',
-        }),
-      ],
-      attribution: { vouchedBy: 'user-manager', reportedBy: 'your systemd' },
-    });
+    const error = findings.report(configError(config));
     fixes.considerFindings([unit, error]);
     await fixes.proposalsSettled();
     expect(waiting().map((p) => p.findingId)).toEqual([error.finding.id]);
@@ -176,30 +166,14 @@ describe('one problem, one proposal', () => {
   });
 
   it('gives the configuration error the proposal while the unit that refused it is between two starts', async () => {
-    const config = join(home, '.config', 'systemd', 'user', 'gym-reader.service.d', 'colour.conf');
-    await mkdir(join(config, '..'));
-    await writeFile(config, '[Service]\nColour=blue\n');
+    const config = await refusedDropIn();
     await fail(client, 'gym-reader.service', { result: 'watchdog' });
     const unit = await raise(unitFailed('gym-reader.service'));
     // Restart=always: the unit starts again, its failure resolves for a moment, and its proposal waits out the grace.
     fixes.considerFindings([findings.resolve({ kind: 'unit-failed', subject: 'gym-reader.service', at: new Date() })!]);
     await fixes.proposalsSettled();
     expect(waiting().map((p) => p.findingId)).toEqual([unit.id]);
-    const error = await raise({
-      kind: 'config-error',
-      subject: config,
-      severity: 'error',
-      title: `Error in ${config}, line 2`,
-      at: new Date(),
-      evidence: [
-        line(`${config}:2: Unknown key name 'Colour' in section 'Service', ignoring.`, {
-          path: config,
-          line: 2,
-          unit: 'gym-reader.service',
-        }),
-      ],
-      attribution: { vouchedBy: 'user-manager', reportedBy: 'your systemd' },
-    });
+    const error = await raise(configError(config));
     expect(waiting().map((p) => p.findingId)).toEqual([error.id]);
     expect(fixes.store.proposalForFinding(unit.id)?.state).toBe('resolved');
   });
