@@ -106,6 +106,12 @@ last=$({ dd if=/dev/kmsg iflag=nonblock bs=8192 status=none 2>/dev/null || true;
 mkdir -p "$root/run/systemd/journal"
 chroot "$root" perl -e 'print pack("Q", $ARGV[0])' "$((${last:--1} + 1))" >"$root/run/systemd/journal/kernel-seqnum"
 
+# The journal's size is set, not left to journald's default, which keeps 4 GiB of the host's disk free (the overlay's
+# upper folder is on it): on a host with less free, journald deletes its files within seconds of writing them, and
+# the faults' lines are gone before Steward or a row reads them.
+mkdir -p "$root/etc/systemd/journald.conf.d"
+printf '[Journal]\nSystemMaxUse=512M\nSystemKeepFree=64M\n' >"$root/etc/systemd/journald.conf.d/steward-gym-size.conf"
+
 # `container` tells systemd it runs in a container: it leaves the kernel's log and udev to the host. Without
 # CAP_SYS_MODULE and CAP_SYS_TIME, as in any container, it loads no modules (systemd-modules-load is skipped
 # rather than failing) and never sets the host's clock.

@@ -53,7 +53,11 @@ start_journal() {
 
   # journald's configuration and the machine's ID, from SHARE: the cached root filesystem stays as it is. The
   # journal is volatile, in /run/log/journal, a folder of SHARE; the kernel's messages are the host's, not read.
-  printf '[Journal]\nStorage=volatile\nReadKMsg=no\nRateLimitBurst=0\n' >"$share/journald.conf"
+  # Its size is set, not left to journald's default, which keeps 4 GiB of the host's disk free: on a host with less
+  # free, journald rotates and deletes its files within seconds, and the lines the session wrote are gone before
+  # anyone reads them.
+  printf '[Journal]\nStorage=volatile\nReadKMsg=no\nRateLimitBurst=0\nRuntimeMaxUse=256M\nRuntimeKeepFree=32M\n' \
+    >"$share/journald.conf"
   mount --bind "$share/journald.conf" "$rootfs/etc/systemd/journald.conf"
   tr -d '-' </proc/sys/kernel/random/uuid >"$share/machine-id"
   mount --bind "$share/machine-id" "$rootfs/etc/machine-id"

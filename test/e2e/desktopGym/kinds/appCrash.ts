@@ -88,6 +88,13 @@ async function journalHas(journalDir: string, sessionPid: number): Promise<boole
   return stdout.trim() !== '';
 }
 
+/** What a reporter that left no record said, on its error output and in the journal, for the row's reason. */
+async function reporterTrace(journalDir: string, reporterPid: number, said: string): Promise<string> {
+  const { stdout } = await command('journalctl', [`--directory=${journalDir}`, '--output=cat', `_PID=${reporterPid}`]);
+  const lines = [...said.split('\n'), ...stdout.split('\n')].filter(Boolean);
+  return `systemd-coredump (PID ${reporterPid}) said: ${lines.length > 0 ? lines.join(' | ') : 'nothing'}`;
+}
+
 /** The program the repeated crash runs: the shell Debian's /bin/sh is. */
 export const REPEATED_PROGRAM = '/usr/bin/dash';
 
@@ -154,9 +161,15 @@ export async function crashInSession({ session }: ShellContext, crash: Crash): P
         ...args.map(String),
       ],
     });
+    let reporterSaid = '';
+    reporter.stderr.on('data', (chunk: Buffer) => (reporterSaid += chunk.toString()));
     try {
       const reporterPid = Number(await firstLine(reporter));
-      await waitFor(() => journalHas(journalDir, reporterPid), 'systemd-coredump’s record in the journal');
+      await waitFor(() => journalHas(journalDir, reporterPid), 'systemd-coredump’s record in the journal').catch(
+        async (error: Error) => {
+          throw new Error(`${error.message}; ${await reporterTrace(journalDir, reporterPid, reporterSaid)}`);
+        },
+      );
     } finally {
       reporter.stdin.end();
     }
