@@ -3,8 +3,9 @@
 // A gym's score, shared by the gym in a booted system (`npm run gym`) and the desktop gym in GNOME Shell
 // (`npm run gym:desktop`): one row per scenario, the table both print, the JSON both write.
 import { execFileSync } from 'node:child_process';
+import { statfsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { cpus, release, totalmem } from 'node:os';
+import { cpus, release, tmpdir, totalmem } from 'node:os';
 import { dirname } from 'node:path';
 
 export interface Row {
@@ -86,6 +87,12 @@ export async function writeScore(path: string, score: unknown): Promise<void> {
   await writeFile(path, `${JSON.stringify(score, null, 2)}\n`);
 }
 
+/** Space left to an unprivileged writer on `path`'s file system, in GB to one decimal. */
+function freeGB(path: string): number {
+  const { bavail, bsize } = statfsSync(path);
+  return Math.round((bavail * bsize) / 1e8) / 10;
+}
+
 /** The machine the score was made on: the host's processor, memory, kernel, system and Node.js. */
 export function hostDescription(): Record<string, string | number> {
   const osRelease = execFileSync('sh', ['-c', '. /etc/os-release && echo "$PRETTY_NAME"'], { encoding: 'utf8' });
@@ -94,6 +101,8 @@ export function hostDescription(): Record<string, string | number> {
     cores: cpus().length,
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     kernel: release(),
+    // Free space where the gyms keep their systems and journals: journald and the disk detector both read it.
+    tmpFreeGB: freeGB(tmpdir()),
     host: osRelease.trim(),
     node: process.version,
   };
