@@ -243,8 +243,7 @@ export const SOUND_NO_OUTPUT_SCENARIO: DesktopScenario = {
 export const SOUND_MUTED_SCENARIO: DesktopScenario = {
   name: 'sound-muted-while-playing',
   title: 'The chosen output muted while a program plays into it (real PipeWire and WirePlumber; pw-cat plays silence)',
-  // Not core: the row does not pass yet in a CI run (issue 65, left open); the table shows it.
-  core: false,
+  core: true,
   needs: [pipeWirePart],
   async fault() {
     await startPlaying();
