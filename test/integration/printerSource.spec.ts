@@ -26,7 +26,7 @@ import type { PrinterState, PrintJob } from '../../service/src/desktop/printing/
 import type { ActionContext, ActionDefinition } from '../../service/src/fixes/action.js';
 import { createLogger } from '../../service/src/logging.js';
 import type { WatchEvent } from '../../service/src/watch/events.js';
-import { printerEvent, startCupsNotifier } from '../support/cupsNotifier.js';
+import { jobEvent, printerEvent, startCupsNotifier } from '../support/cupsNotifier.js';
 import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import { waitFor } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
@@ -230,6 +230,27 @@ describe('the printers source', () => {
     }
     expect(printers[2]).toEqual({ ...stopped, reasons: ['paused'] });
     expect(reads()).toBe(2);
+  });
+
+  it("reads the queues' jobs again on the notifier's job signals (their own type): a job held, then released", async () => {
+    const office = idle('Office');
+    const held = { id: 9, state: 4, name: 'later.pdf' };
+    cups.jobs = [{ printer: 'Office', ...held }];
+    const notifier = await startCupsNotifier(bus.address);
+    try {
+      // lp -H indefinite: cupsd tells the job created, held; nothing of the queue's own state changes.
+      notifier.send(jobEvent('job-created', office, held, 'job-hold-until-specified'));
+      await waitFor(() => printers.length === 3, 'the queue with its held job');
+      expect(printers[2]).toEqual({ ...office, heldJobs: [9] });
+      // Released and printed: cupsd tells the job completed.
+      cups.jobs = [{ printer: 'Office', ...held, state: 9 }];
+      notifier.send(jobEvent('job-completed', office, { ...held, state: 9 }, 'job-completed-successfully'));
+      await waitFor(() => printers.length === 4, 'the queue without it');
+    } finally {
+      await notifier.stop();
+    }
+    expect(printers[3]).toEqual(office);
+    expect(logLines.filter((line) => line.includes('answered something unexpected'))).toEqual([]);
   });
 
   it("takes the notifier's signals from its own connection only: another's is dropped and said so", async () => {

@@ -7,8 +7,8 @@ import { spawn } from 'node:child_process';
 import { chmod } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 
-import { encodeRequest, TAG } from '../../service/src/desktop/printing/ipp.js';
-import type { PrinterState } from '../../service/src/desktop/printing/state.js';
+import { encodeRequest, type IppAttribute, TAG } from '../../service/src/desktop/printing/ipp.js';
+import type { PrinterState, PrintJob } from '../../service/src/desktop/printing/state.js';
 import { makeTempDir } from './tempDir.js';
 
 export const CUPS_DBUS_NOTIFIER = '/usr/lib/cups/notifier/dbus';
@@ -17,32 +17,40 @@ const EVENT_GROUP = 0x07;
 /** Debian's lp, the User cupsd runs its notifiers as. */
 const LP = 7;
 
+/** The attributes of a printer event that notifier/dbus.c reads, as cupsd hands them to it (subscriptions.c). */
+const printerAttributes = (event: string, printer: PrinterState, text: string): IppAttribute[] => [
+  { tag: TAG.charset, name: 'attributes-charset', values: ['utf-8'] },
+  { tag: TAG.language, name: 'attributes-natural-language', values: ['en'] },
+  { tag: TAG.keyword, name: 'notify-subscribed-event', values: [event] },
+  { tag: TAG.text, name: 'notify-text', values: [text] },
+  { tag: TAG.uri, name: 'notify-printer-uri', values: [`ipp://localhost/printers/${printer.name}`] },
+  { tag: TAG.name, name: 'printer-name', values: [printer.name] },
+  { tag: TAG.enum, name: 'printer-state', values: [printer.state] },
+  { tag: TAG.keyword, name: 'printer-state-reasons', values: printer.reasons.length ? printer.reasons : ['none'] },
+  { tag: TAG.boolean, name: 'printer-is-accepting-jobs', values: [printer.acceptingJobs] },
+];
+
+const eventMessage = (attributes: IppAttribute[]) =>
+  encodeRequest({ code: 0, requestId: 1, groups: [{ tag: EVENT_GROUP, attributes }] });
+
 /** A printer event as cupsd hands it to a notifier (scheduler/subscriptions.c): the attributes notifier/dbus.c reads. */
 export function printerEvent(event: string, printer: PrinterState): Buffer {
-  return encodeRequest({
-    code: 0,
-    requestId: 1,
-    groups: [
-      {
-        tag: EVENT_GROUP,
-        attributes: [
-          { tag: TAG.charset, name: 'attributes-charset', values: ['utf-8'] },
-          { tag: TAG.language, name: 'attributes-natural-language', values: ['en'] },
-          { tag: TAG.keyword, name: 'notify-subscribed-event', values: [event] },
-          { tag: TAG.text, name: 'notify-text', values: [`Printer "${printer.name}" state changed.`] },
-          { tag: TAG.uri, name: 'notify-printer-uri', values: [`ipp://localhost/printers/${printer.name}`] },
-          { tag: TAG.name, name: 'printer-name', values: [printer.name] },
-          { tag: TAG.enum, name: 'printer-state', values: [printer.state] },
-          {
-            tag: TAG.keyword,
-            name: 'printer-state-reasons',
-            values: printer.reasons.length ? printer.reasons : ['none'],
-          },
-          { tag: TAG.boolean, name: 'printer-is-accepting-jobs', values: [printer.acceptingJobs] },
-        ],
-      },
-    ],
-  });
+  return eventMessage(printerAttributes(event, printer, `Printer "${printer.name}" state changed.`));
+}
+
+/**
+ * A job event (job-created, job-state-changed…): the printer's attributes, then the job's that notifier/dbus.c
+ * reads for its job signals (notify-job-id, job-state, job-state-reasons, job-name, job-impressions-completed).
+ */
+export function jobEvent(event: string, printer: PrinterState, job: PrintJob, reason: string): Buffer {
+  return eventMessage([
+    ...printerAttributes(event, printer, `Job ${job.id} ${reason}.`),
+    { tag: TAG.integer, name: 'notify-job-id', values: [job.id] },
+    { tag: TAG.enum, name: 'job-state', values: [job.state] },
+    { tag: TAG.keyword, name: 'job-state-reasons', values: [reason] },
+    { tag: TAG.name, name: 'job-name', values: [job.name] },
+    { tag: TAG.integer, name: 'job-impressions-completed', values: [0] },
+  ]);
 }
 
 export interface CupsNotifier {

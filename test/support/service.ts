@@ -113,7 +113,17 @@ export async function waitFor(
   timeoutMs = CONDITION_TIMEOUT_MS,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  const check = () => withDeadline(condition(), `${what} (its check never answered)`, deadline - Date.now());
+  // A check still running at the deadline after others answered is no check that never answers.
+  let answered = false;
+  const check = async () => {
+    const holds = await withDeadline(
+      condition(),
+      answered ? what : `${what} (its check never answered)`,
+      deadline - Date.now(),
+    );
+    answered = true;
+    return holds;
+  };
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));

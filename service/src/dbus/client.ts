@@ -123,8 +123,11 @@ export interface SignalFilter {
   member?: string;
   /** For NameOwnerChanged: the one name whose changes to hear. */
   arg0?: string;
-  /** The signal's D-Bus signature as its interface declares it: a signal with another is dropped. */
-  signature?: string;
+  /**
+   * The signal's D-Bus signature as its interface declares it, or each one its signals declare where one filter
+   * hears several (cupsd's notifier: its printer signals and its job signals): a signal with another is dropped.
+   */
+  signature?: string | readonly string[];
 }
 
 type SignalHandler = (body: unknown[], message: Message) => void;
@@ -372,7 +375,7 @@ export class SignalRouter {
     }
     for (const { filter, handlers } of this.rules.values()) {
       if (!this.matches(filter, message)) continue;
-      if (filter.signature !== undefined && message.signature !== filter.signature) {
+      if (filter.signature !== undefined && ![filter.signature].flat().includes(message.signature)) {
         this.options.dropped?.(filter, message);
         continue;
       }

@@ -1,12 +1,13 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-// pw-play and pw-record of PipeWire 1.x (Debian 13) read and write a file
-// named "-" through libsndfile: pw-play refuses raw samples ("Format not
-// recognised") and pw-record writes an AU header before them, unless told
-// --raw. 0.3 (Debian 12) reads and writes raw samples and has no --raw.
+// pw-play and pw-record (pw-cat's two modes) of PipeWire 1.x (Debian 13) read
+// and write a file named "-" through libsndfile: pw-play refuses raw samples
+// ("Format not recognised") and pw-record writes an AU header before them,
+// unless told --raw. 0.3 (Debian 12) reads and writes raw samples and has no
+// --raw: it refuses the option ("unrecognized option '--raw'") and plays nothing.
 import { execFile } from 'node:child_process';
 
-export type PipeWireTool = 'pw-play' | 'pw-record';
+export type PipeWireTool = 'pw-cat' | 'pw-play' | 'pw-record';
 
 const asked = new Map<PipeWireTool, Promise<string[]>>();
 

@@ -8,7 +8,13 @@ import { join } from 'node:path';
 
 import { hostDescription, type Row, rowsTable } from '../../gym/score.js';
 import { type PrivateBus, startPrivateBus } from '../../support/privateBus.js';
-import { quietWatch, type RunningService, startConfiguredService, withDeadline } from '../../support/service.js';
+import {
+  quietWatch,
+  type RunningService,
+  startConfiguredService,
+  waitFor,
+  withDeadline,
+} from '../../support/service.js';
 import { makeTempDir, type TempDir } from '../../support/tempDir.js';
 import { sessionOwnerOf } from '../harness/activation.js';
 import { openShell } from '../harness/extensionShell.js';
@@ -134,6 +140,9 @@ export async function openDesktopGym(artifacts: string, scenarios: DesktopScenar
       environment,
     );
     const stewardService = service;
+    // Ready for faults once every source watches: the name is owned before they start, and a change made before a
+    // source's first read is read as it stands then, not as the event a row makes (a held job's signal).
+    await waitFor(() => /\bwatching sources=/.test(stewardService.log()), "Steward's sources to watch");
     const context: ShellContext = { bus: shell.bus, systemBus: systemClient, session: shell };
     const readyAt = Date.now();
     const version = await shellVersion(shell.bus);

@@ -24,6 +24,11 @@ const JOB_HELD = 4;
 export const NOTIFIER = { path: '/org/cups/cupsd/Notifier', interface: 'org.cups.cupsd.Notifier' } as const;
 /** The printer signals' arguments (notifier/dbus.c): text, printer-uri, printer-name, state, reasons, accepting. */
 const PRINTER_SIGNAL = 'sssusb';
+/**
+ * The job signals' (JobCreated, JobState, JobCompleted…): the printer's six, then job-id, job-state,
+ * job-state-reasons, job-name, job-impressions-completed. A job held or released is told only by these.
+ */
+const JOB_SIGNAL = 'sssusbuussu';
 /** How the notifier is named where it signalled something unexpected. */
 const NOTIFIER_NAME = 'cupsd’s D-Bus notifier';
 /** The first uid of a login user (login.defs' UID_MIN on Debian, Fedora and Arch). */
@@ -78,7 +83,8 @@ export class PrinterSource implements EventSource {
 
   async start(emit: (event: WatchEvent) => void): Promise<void> {
     // Listen before subscribing, so no change between the two is missed.
-    this.unsubscribe = await this.router.subscribe({ ...NOTIFIER, signature: PRINTER_SIGNAL }, (_body, message) => {
+    const signature = [PRINTER_SIGNAL, JOB_SIGNAL];
+    this.unsubscribe = await this.router.subscribe({ ...NOTIFIER, signature }, (_body, message) => {
       void this.fromNotifier(message.sender, message.member ?? '').then((taken) => {
         if (taken) return this.refresh(emit);
       });

@@ -291,8 +291,7 @@ export const PRINTING_SCENARIOS: DesktopScenario[] = [
   {
     name: 'printing-job-held',
     title: 'A job held until someone releases it (real cupsd, cups-pk-helper, polkitd)',
-    // Not core: the row does not pass yet in a CI run (issue 65, left open); the table shows it.
-    core: false,
+    core: true,
     needs: [polkitdPart, cupsPart],
     async fault() {
       const part = started(cups, 'cupsd');

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 
 import { SOUND_UNAVAILABLE } from '../../../../service/src/desktop/sound/detector.js';
 import { NO_OUTPUT, SOUND_DEFAULT_GONE, SOUND_MUTED } from '../../../../service/src/desktop/sound/stateDetector.js';
+import { pipeWireRawFlag } from '../../../../service/src/voice/pipeWireRaw.js';
 import { type PrivateBus, startPrivateBus } from '../../../support/privateBus.js';
 import { waitFor } from '../../../support/service.js';
 import { type PrivatePipeWire, SINK as SPEAKER, startPipeWire } from '../../../support/voice/pipewire.js';
@@ -62,7 +63,7 @@ async function muted(name: string): Promise<boolean> {
 }
 
 /** Whether pw-cat's playback stream runs. */
-async function playing(): Promise<boolean> {
+async function isPlaying(): Promise<boolean> {
   return [...(await dump()).values()].some(
     (object) =>
       object.info?.props?.['media.class'] === 'Stream/Output/Audio' &&
@@ -75,16 +76,30 @@ async function playing(): Promise<boolean> {
 let player: ChildProcess | undefined;
 
 async function startPlaying(): Promise<void> {
+  // Raw samples from its input: PipeWire 1.x's pw-cat needs --raw for them, 0.3's refuses the option.
+  const raw = await pipeWireRawFlag('pw-cat');
   const zeros = openSync('/dev/zero', 'r');
+  let said = '';
+  let playing: ChildProcess;
   try {
-    player = spawn('pw-cat', ['--playback', '--raw', '--format', 's16', '--rate', '48000', '--channels', '1', '-'], {
+    playing = spawn('pw-cat', ['--playback', ...raw, '--format', 's16', '--rate', '48000', '--channels', '1', '-'], {
       env: env(),
-      stdio: [zeros, 'ignore', 'ignore'],
+      stdio: [zeros, 'ignore', 'pipe'],
     });
   } finally {
     closeSync(zeros);
   }
-  await waitFor(playing, 'pw-cat to play', FOLLOW_MS);
+  player = playing;
+  playing.stderr?.on('data', (chunk: Buffer) => (said += chunk.toString()));
+  await waitFor(
+    async () => {
+      if (playing.exitCode !== null || playing.signalCode !== null)
+        throw new Error(`pw-cat ended (${playing.exitCode ?? playing.signalCode}): ${said.split('\n')[0]}`);
+      return isPlaying();
+    },
+    'pw-cat to play',
+    FOLLOW_MS,
+  );
 }
 
 async function stopPlaying(): Promise<void> {
@@ -228,8 +243,7 @@ export const SOUND_NO_OUTPUT_SCENARIO: DesktopScenario = {
 export const SOUND_MUTED_SCENARIO: DesktopScenario = {
   name: 'sound-muted-while-playing',
   title: 'The chosen output muted while a program plays into it (real PipeWire and WirePlumber; pw-cat plays silence)',
-  // Not core: the row does not pass yet in a CI run (issue 65, left open); the table shows it.
-  core: false,
+  core: true,
   needs: [pipeWirePart],
   async fault() {
     await startPlaying();
