@@ -378,7 +378,11 @@ export class Runner {
       ([, proposal]) => proposal,
     );
     const standing = signalled.find((proposal) => proposal.title === title)?.id;
-    return signalled.filter((proposal) => proposal.id === standing).at(-1);
+    if (standing !== undefined) return signalled.filter((proposal) => proposal.id === standing).at(-1);
+    // One made in an earlier scenario of the day, unchanged since: as listed now.
+    return (await this.#list<Proposal>(PROPOSALS_INTERFACE)).find(
+      (proposal) => proposal.title === title && proposal.state === 'open',
+    );
   }
 
   /**

@@ -178,19 +178,15 @@ describe('one problem, one proposal', () => {
     expect(fixes.store.proposalForFinding(unit.id)?.state).toBe('resolved');
   });
 
-  const noSpace = (): FindingReport => ({
+  /** A full /srv/spool, as a program run by `unit` said it. */
+  const noSpace = (unit = 'gym-recorder.service'): FindingReport => ({
     kind: 'no-space',
     subject: '/srv/spool',
     severity: 'error',
     title: 'No space left on /srv/spool',
     at: new Date(),
-    evidence: [
-      line('write /srv/spool/capture: No space left on device', {
-        path: '/srv/spool/capture',
-        unit: 'gym-recorder.service',
-      }),
-    ],
-    attribution: { vouchedBy: null, reportedBy: 'sh (uid 0, gym-recorder.service)' },
+    evidence: [line('write /srv/spool/capture: No space left on device', { path: '/srv/spool/capture', unit })],
+    attribution: { vouchedBy: null, reportedBy: `sh (uid 0, ${unit})` },
   });
 
   it('gives a full file system and the unit that could not write to it one proposal, the full disk first', async () => {
@@ -207,6 +203,21 @@ describe('one problem, one proposal', () => {
     const full = await raise(noSpace());
     expect(waiting().map((p) => p.findingId)).toEqual([full.id]);
     expect(fixes.store.proposalForFinding(unit.id)?.state).toBe('resolved');
+  });
+
+  it('gives one proposal to a finding that comes back with the line of a unit whose failure had its own', async () => {
+    const full = await raise(noSpace('gym-reader.service'));
+    await fail(client, 'gym-recorder.service', { result: 'watchdog' });
+    const unit = await raise(unitFailed('gym-recorder.service'));
+    // Nothing links the two yet (systemd tells of a failure before its lines are read): each has its own.
+    expect(waiting().map((p) => p.findingId)).toEqual(jasmine.arrayWithExactContents([full.id, unit.id]));
+    // The recorder's line, read a moment later, makes the full spool its cause: one problem, the full disk's.
+    await raise(noSpace('gym-recorder.service'));
+    expect(waiting().map((p) => p.findingId)).toEqual([full.id]);
+    expect(fixes.store.proposalForFinding(unit.id)?.state).toBe('resolved');
+    expect(fixes.whyNoProposal(findings.get(unit.id)!)).toContain(fixes.store.proposalForFinding(full.id)!.title);
+    await waitFor(() => removed.length > 0, 'ProposalRemoved as a client hears it');
+    expect(removed).toEqual([String(fixes.store.proposalForFinding(unit.id)!.id)]);
   });
 
   it('gives the other finding its own proposal once the one that stood for both is withdrawn', async () => {

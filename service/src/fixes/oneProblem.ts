@@ -60,22 +60,33 @@ export function placesOf(finding: FindingWithEvidence, unitFiles: readonly strin
 /** A failed unit is what a person sees first; these say more of why, about the unit itself. */
 const ABOUT_THE_UNIT = new Set(['crash-loop', 'crash', 'coredump', 'oom-kill', 'config-changed-before-failure']);
 
-/**
- * How much a finding's kind says of why: a failed unit least, then what went wrong with the unit itself (it keeps
- * crashing, the kernel killed it), then a cause named in its own terms (a file's line, a full mount, a DNS server).
- */
-function specificity(kind: string): number {
-  if (kind === 'unit-failed') return 0;
-  return ABOUT_THE_UNIT.has(kind) ? 1 : 2;
+/** What a finding's proposal says of why: its kind, and its steps once drafted (undefined before). */
+export interface Claim {
+  kind: string;
+  steps?: readonly { name: string }[];
 }
 
 /**
- * Whether a finding of kind `kind` takes the proposal of a finding of kind `other` when they are one problem: the one
- * that says more of why stands ("Fix line 2 of /etc/x.conf" rather than "x.service keeps failing"); of two that say
- * as much, the first.
+ * How much a proposal says of why: a failed unit's least, then what went wrong with the unit itself (it keeps
+ * crashing, the kernel killed it), then a cause named in its own terms (a file's line, a full mount, a DNS server) —
+ * where its playbook found a step about that cause. One whose only step shows its finding's lines (the playbook
+ * recognised nothing: "See what the package manager reported") says less than the failed unit's record, which shows
+ * those lines too, with how systemd saw the unit end. Before a finding is drafted, its kind alone is counted.
  */
-export function takesOver(kind: string, other: string): boolean {
-  return specificity(kind) > specificity(other);
+function specificity({ kind, steps }: Claim): number {
+  if (kind === 'unit-failed') return 0;
+  if (ABOUT_THE_UNIT.has(kind)) return 1;
+  const onlyLines = steps !== undefined && steps.length > 0 && steps.every((step) => step.name === 'info.show_logs');
+  return onlyLines ? -1 : 2;
+}
+
+/**
+ * Whether the proposal `claim` takes the place of `other`'s when their findings are one problem: the one that says
+ * more of why stands ("Fix line 2 of /etc/x.conf" rather than "x.service keeps failing"); of two that say as much,
+ * the first.
+ */
+export function takesOver(claim: Claim, other: Claim): boolean {
+  return specificity(claim) > specificity(other);
 }
 
 export interface OneProblemOptions {
@@ -108,6 +119,9 @@ async function unitFiles(context: ActionContext, subject: string): Promise<strin
   return [];
 }
 
+/** The places of a finding, the same text however its evidence lists them. */
+const placesKey = ({ subject, others }: Places) => JSON.stringify([subject, ...[...others].sort()]);
+
 /** Proposal states that wait for the person. */
 const WAITING = ['open', 'not-fixed', 'applying'] as const;
 /**
@@ -122,6 +136,8 @@ export class OneProblem {
   readonly #unitFiles = new Map<string, Promise<string[]>>();
   /** The findings each waiting proposal stands for besides its own, by proposal id. */
   readonly #covered = new Map<number, Set<number>>();
+  /** The places each finding was last compared by, by finding id: a repeat that names none new is not compared again. */
+  readonly #compared = new Map<number, string>();
 
   constructor(options: OneProblemOptions) {
     this.#options = options;
@@ -148,6 +164,12 @@ export class OneProblem {
   async sameProblem(finding: FindingWithEvidence): Promise<{ proposal: Proposal; finding: Finding } | null> {
     const { store, findings } = this.#options;
     const mine = await this.placesOf(finding);
+    this.#compared.delete(finding.id);
+    this.#compared.set(finding.id, placesKey(mine));
+    for (const oldest of this.#compared.keys()) {
+      if (this.#compared.size <= MAX_UNITS_REMEMBERED) break;
+      this.#compared.delete(oldest);
+    }
     const waiting = store.proposals(WAITING);
     // What a proposal that no longer waits (applied, dismissed) stood for is no longer anyone's to release.
     for (const id of this.#covered.keys())
@@ -158,6 +180,14 @@ export class OneProblem {
       if (other && sameProblem(mine, await this.placesOf(other))) return { proposal, finding: other };
     }
     return null;
+  }
+
+  /**
+   * Whether `finding` names a place it did not when it was last compared with the waiting proposals: a repeat with
+   * another unit's line (two programs whose lookups fail on one resolver) may make it one problem with another.
+   */
+  async namesNewPlaces(finding: FindingWithEvidence): Promise<boolean> {
+    return this.#compared.get(finding.id) !== placesKey(await this.placesOf(finding));
   }
 
   /** Proposal `proposalId` stands for finding `findingId` too, until it is withdrawn. */

@@ -317,6 +317,10 @@ export class Proposer {
     clearTimeout(this.withdrawing.get(finding.id));
     this.withdrawing.delete(finding.id);
     const current = store.proposalForFinding(finding.id);
+    // A repeat may name a place the finding did not (another unit's line): one problem with another waiting
+    // proposal now, one of the two stands for both; the one that stands is drafted again from what it now covers.
+    const joined = change === 'updated' && current?.state === 'open' ? await this.joinSameProblem(current) : null;
+    if (joined === 'gave way') return;
     // A finding first reported by a program alone got no change aimed where its line pointed; once systemd or the
     // kernel vouch for it, its fix may hold those too.
     if (
@@ -330,7 +334,11 @@ export class Proposer {
     }
     // Repeats of an active finding keep its proposal; only news (new, or back after resolving) proposes again —
     // and a finding that had none because only a program claimed it, once systemd or the kernel vouch for it.
-    if (change === 'updated' && current?.state === 'open' && REDRAFTED_ON_REPEAT.has(finding.kind)) {
+    if (
+      change === 'updated' &&
+      current?.state === 'open' &&
+      (REDRAFTED_ON_REPEAT.has(finding.kind) || joined === 'stands')
+    ) {
       await this.redraftOnRepeat(current);
       return;
     }
@@ -487,9 +495,49 @@ export class Proposer {
     this.withdrawing.set(findingId, timer);
   }
 
-  /** Whether `finding`'s proposal takes the place of `same`'s: it says more of why, and the other only waits. */
-  private takesPlaceOf(finding: Finding, same: { proposal: Proposal; finding: Finding }): boolean {
-    return takesOver(finding.kind, same.finding.kind) && same.proposal.state === 'open';
+  /**
+   * Whether `finding`'s proposal, of `steps` once drafted, takes the place of `same`'s: it says more of why, and the
+   * other only waits.
+   */
+  private takesPlaceOf(
+    finding: Finding,
+    same: { proposal: Proposal; finding: Finding },
+    steps?: readonly { name: string }[],
+  ): boolean {
+    return (
+      takesOver({ kind: finding.kind, steps }, { kind: same.finding.kind, steps: same.proposal.actions }) &&
+      same.proposal.state === 'open'
+    );
+  }
+
+  /**
+   * Where the finding of the waiting proposal `proposal`, come again, is now one problem with another waiting
+   * proposal's, the one that says more of why (of two alike, the older) stands for both and the other is withdrawn:
+   * 'stands' or 'gave way' for `proposal`, null where nothing changed.
+   */
+  private joinSameProblem(proposal: Proposal): Promise<'stands' | 'gave way' | null> {
+    return this.oneAtATime(async () => {
+      const { store, findings } = this.options;
+      const finding = proposal.findingId === null ? null : findings.get(proposal.findingId);
+      const mine = store.proposal(proposal.id);
+      if (!finding || mine?.state !== 'open' || !(await this.problems.namesNewPlaces(finding))) return null;
+      const same = await this.problems.sameProblem(finding);
+      if (!same) return null;
+      const own = { kind: finding.kind, steps: mine.actions };
+      const other = { kind: same.finding.kind, steps: same.proposal.actions };
+      const stands = takesOver(own, other) || (!takesOver(other, own) && mine.id < same.proposal.id);
+      const [standing, giving, givingFinding] = stands
+        ? [mine, same.proposal, same.finding.id]
+        : [same.proposal, mine, finding.id];
+      if (giving.state !== 'open') return null;
+      this.options.log.info('two waiting proposals are one problem: one stands for both', {
+        stands: standing.id,
+        withdrawn: giving.id,
+      });
+      this.withdraw(giving.id);
+      this.standsFor(standing, givingFinding);
+      return stands ? 'stands' : 'gave way';
+    });
   }
 
   /** Runs `work` after every earlier call's work has ended: what it reads of the proposals stays true while it adds. */
@@ -572,7 +620,7 @@ export class Proposer {
     // in one turn, so that two never wait at once, not even for a moment.
     return this.oneAtATime(async () => {
       const same = await this.problems.sameProblem(finding);
-      if (same && !this.takesPlaceOf(finding, same)) {
+      if (same && !this.takesPlaceOf(finding, same, actions)) {
         this.standsFor(same.proposal, finding.id);
         return null;
       }
