@@ -121,6 +121,12 @@ function unitOfLine(entry: Dict): string | null {
 
 const isOwnLine = (entry: Dict) => entry._SYSTEMD_USER_UNIT === STEWARD_UNIT || entry._SYSTEMD_UNIT === STEWARD_UNIT;
 
+/**
+ * A finding whose lines come from several units (the "unrecognised errors" of one daemon about many units): it names
+ * them as evidence of its own, and ties none of them to another into one problem.
+ */
+const isDigest = (finding: DayFinding) => finding.places.filter((place) => UNIT.test(place)).length > 1;
+
 /** Whether two places name the same thing: equal, or one a file or folder below the other (a file on a mount). */
 const samePlace = (a: string, b: string) =>
   a === b || (a.startsWith('/') && b.startsWith('/') && (a.startsWith(`${b}/`) || b.startsWith(`${a}/`)));
@@ -134,7 +140,10 @@ function oneProblem(a: DayFinding, b: DayFinding): boolean {
   const paths = (finding: DayFinding) =>
     [finding.subject, ...finding.places].filter((p) => p.startsWith('/') && p !== '/');
   const names = (finding: DayFinding, subject: string) =>
-    subject !== '' && subject !== '/' && finding.places.some((place) => samePlace(place, subject));
+    subject !== '' &&
+    subject !== '/' &&
+    !isDigest(finding) &&
+    finding.places.some((place) => samePlace(place, subject));
   return (
     (a.subject !== '' && a.subject === b.subject) ||
     names(a, b.subject) ||
@@ -178,6 +187,26 @@ function windowOf(index: number | undefined, windows: readonly Window[], idleFro
   return windows.find((window) => index >= window.from && index < window.to)?.scenario ?? 'between the scenarios';
 }
 
+const TRIGGERING_UNIT = /\.(?:socket|timer|path)$/;
+
+/**
+ * The units a socket, timer or path unit starts (systemd's Triggers, the system's and the user's manager's): a socket
+ * that fails because its service does is one problem with that service.
+ */
+async function triggeredBy(system: GymSystem, unit: string): Promise<string[]> {
+  if (!TRIGGERING_UNIT.test(unit) || unit.includes('/')) return [];
+  const triggers = async (user: boolean) =>
+    (
+      await system.exec(
+        ['systemctl', ...(user ? ['--user'] : []), 'show', '--property=Triggers', '--value', unit],
+        user ? 'user' : 'root',
+      )
+    ).stdout
+      .split(/\s+/)
+      .filter(Boolean);
+  return [...(await triggers(false)), ...(await triggers(true))];
+}
+
 /** Every finding since Steward started, but the gym's sentinels, as the gym sees them. */
 async function dayFindings(
   agent: Agent,
@@ -208,14 +237,21 @@ async function dayFindings(
   const cursors = full.flatMap((finding) => (finding.evidence ?? []).flatMap((e) => (e.cursor ? [e.cursor] : [])));
   const entries = await journalEntries(system, [...new Set(cursors)]);
   const first = firstRaised(agent.signals);
+  const triggered = new Map(
+    await Promise.all(
+      full.map(async (finding) => [finding.id, await triggeredBy(system, String(finding.subject))] as const),
+    ),
+  );
   return full.map((finding) => {
     const evidence = finding.evidence ?? [];
     const lines = evidence.map((e) => (e.cursor ? entries.get(e.cursor) : undefined));
     const units = lines.flatMap((entry) => (entry ? [unitOfLine(entry)] : [])).filter((u): u is string => !!u);
     const subject = String(finding.subject);
-    const places = [...evidence.flatMap((e) => (e.path ? [e.path] : [])), ...units].filter(
-      (place) => place !== '' && place !== '/' && place !== subject,
-    );
+    const places = [
+      ...evidence.flatMap((e) => (e.path ? [e.path] : [])),
+      ...units,
+      ...(triggered.get(finding.id) ?? []),
+    ].filter((place) => place !== '' && place !== '/' && place !== subject);
     return {
       id: String(finding.id),
       kind: String(finding.kind),

@@ -40,6 +40,22 @@ describe('the day’s problems', () => {
     ]);
   });
 
+  it('are not joined by a finding whose lines came from several units', () => {
+    const problems = problemsOf([
+      finding('unit-failed', 'gym-pre.service', 'pre'),
+      finding('unit-failed', 'gym-lister.service', 'lister'),
+      finding('unrecognised-errors', 'systemd', 'pre', ['gym-pre.service', 'gym-lister.service']),
+      finding('config-error', '/etc/ssh/sshd_config.d/gym.conf', 'ssh', ['ssh.service']),
+      finding('crash-loop', 'ssh.service', 'ssh'),
+    ]);
+    expect(subjects(problems)).toEqual([
+      ['gym-pre.service'],
+      ['gym-lister.service'],
+      ['systemd'],
+      ['/etc/ssh/sshd_config.d/gym.conf', 'ssh.service'],
+    ]);
+  });
+
   it('are extra beyond what their window injected, the row’s own problem counted wherever it was first raised', () => {
     const forged = finding('unit-failed', 'ssh.service', 'forged-lines');
     const real = finding('config-error', '/etc/ssh/sshd_config.d/gym.conf', 'sshd-config-error', ['ssh.service']);
