@@ -60,33 +60,24 @@ export function placesOf(finding: FindingWithEvidence, unitFiles: readonly strin
 /** A failed unit is what a person sees first; these say more of why, about the unit itself. */
 const ABOUT_THE_UNIT = new Set(['crash-loop', 'crash', 'coredump', 'oom-kill', 'config-changed-before-failure']);
 
-/** What a finding's proposal says of why: its kind, and its steps once drafted (undefined before). */
-export interface Claim {
-  kind: string;
-  steps?: readonly { name: string }[];
-}
-
 /**
- * How much a proposal says of why: a failed unit's least, then what went wrong with the unit itself (it keeps
- * crashing, the kernel killed it), then a cause named in its own terms (a file's line, a full mount, a DNS server) —
- * where its playbook found a step about that cause. One whose only step shows its finding's lines (the playbook
- * recognised nothing: "See what the package manager reported") says less than the failed unit's record, which shows
- * those lines too, with how systemd saw the unit end. Before a finding is drafted, its kind alone is counted.
+ * How much a finding's kind says of why: a failed unit least, then what went wrong with the unit itself (it keeps
+ * crashing, the kernel killed it), then a cause named in its own terms (a file's line, a full mount, a DNS server).
+ * By kind, not by the steps a playbook found: a cause whose playbook can only show its lines still names more than
+ * the failure (tried: letting the unit's record stand over such a cause lowered the sealed corpus's right first step).
  */
-function specificity({ kind, steps }: Claim): number {
+function specificity(kind: string): number {
   if (kind === 'unit-failed') return 0;
-  if (ABOUT_THE_UNIT.has(kind)) return 1;
-  const onlyLines = steps !== undefined && steps.length > 0 && steps.every((step) => step.name === 'info.show_logs');
-  return onlyLines ? -1 : 2;
+  return ABOUT_THE_UNIT.has(kind) ? 1 : 2;
 }
 
 /**
- * Whether the proposal `claim` takes the place of `other`'s when their findings are one problem: the one that says
- * more of why stands ("Fix line 2 of /etc/x.conf" rather than "x.service keeps failing"); of two that say as much,
- * the first.
+ * Whether a finding of kind `kind` takes the proposal of a finding of kind `other` when they are one problem: the one
+ * that says more of why stands ("Fix line 2 of /etc/x.conf" rather than "x.service keeps failing"); of two that say
+ * as much, the first.
  */
-export function takesOver(claim: Claim, other: Claim): boolean {
-  return specificity(claim) > specificity(other);
+export function takesOver(kind: string, other: string): boolean {
+  return specificity(kind) > specificity(other);
 }
 
 export interface OneProblemOptions {

@@ -495,19 +495,9 @@ export class Proposer {
     this.withdrawing.set(findingId, timer);
   }
 
-  /**
-   * Whether `finding`'s proposal, of `steps` once drafted, takes the place of `same`'s: it says more of why, and the
-   * other only waits.
-   */
-  private takesPlaceOf(
-    finding: Finding,
-    same: { proposal: Proposal; finding: Finding },
-    steps?: readonly { name: string }[],
-  ): boolean {
-    return (
-      takesOver({ kind: finding.kind, steps }, { kind: same.finding.kind, steps: same.proposal.actions }) &&
-      same.proposal.state === 'open'
-    );
+  /** Whether `finding`'s proposal takes the place of `same`'s: it says more of why, and the other only waits. */
+  private takesPlaceOf(finding: Finding, same: { proposal: Proposal; finding: Finding }): boolean {
+    return takesOver(finding.kind, same.finding.kind) && same.proposal.state === 'open';
   }
 
   /**
@@ -523,8 +513,7 @@ export class Proposer {
       if (!finding || mine?.state !== 'open' || !(await this.problems.namesNewPlaces(finding))) return null;
       const same = await this.problems.sameProblem(finding);
       if (!same) return null;
-      const own = { kind: finding.kind, steps: mine.actions };
-      const other = { kind: same.finding.kind, steps: same.proposal.actions };
+      const [own, other] = [finding.kind, same.finding.kind];
       const stands = takesOver(own, other) || (!takesOver(other, own) && mine.id < same.proposal.id);
       const [standing, giving, givingFinding] = stands
         ? [mine, same.proposal, same.finding.id]
@@ -620,7 +609,7 @@ export class Proposer {
     // in one turn, so that two never wait at once, not even for a moment.
     return this.oneAtATime(async () => {
       const same = await this.problems.sameProblem(finding);
-      if (same && !this.takesPlaceOf(finding, same, actions)) {
+      if (same && !this.takesPlaceOf(finding, same)) {
         this.standsFor(same.proposal, finding.id);
         return null;
       }
