@@ -122,10 +122,12 @@ function unitOfLine(entry: Dict): string | null {
 const isOwnLine = (entry: Dict) => entry._SYSTEMD_USER_UNIT === STEWARD_UNIT || entry._SYSTEMD_UNIT === STEWARD_UNIT;
 
 /**
- * A finding whose lines come from several units (the "unrecognised errors" of one daemon about many units): it names
- * them as evidence of its own, and ties none of them to another into one problem.
+ * Steward's "unrecognised errors" of one daemon (systemd's lines about many units): it names the units as evidence,
+ * not as one cause of theirs, and ties none of them to another into one problem. A cause that several units' lines
+ * share (one resolver that fails two programs' lookups) does.
  */
-const isDigest = (finding: DayFinding) => finding.places.filter((place) => UNIT.test(place)).length > 1;
+const isDigest = (finding: DayFinding) =>
+  finding.kind === 'unrecognised-errors' && finding.places.filter((place) => UNIT.test(place)).length > 1;
 
 /** Whether two places name the same thing: equal, or one a file or folder below the other (a file on a mount). */
 const samePlace = (a: string, b: string) =>

@@ -40,19 +40,23 @@ describe('the day’s problems', () => {
     ]);
   });
 
-  it('are not joined by a finding whose lines came from several units', () => {
+  it('are not joined by unrecognised errors whose lines came from several units, but by a cause they share', () => {
     const problems = problemsOf([
       finding('unit-failed', 'gym-pre.service', 'pre'),
       finding('unit-failed', 'gym-lister.service', 'lister'),
       finding('unrecognised-errors', 'systemd', 'pre', ['gym-pre.service', 'gym-lister.service']),
       finding('config-error', '/etc/ssh/sshd_config.d/gym.conf', 'ssh', ['ssh.service']),
       finding('crash-loop', 'ssh.service', 'ssh'),
+      finding('unit-failed', 'gym-newsfeed.service', 'dns'),
+      finding('unit-failed', 'gym-pysync.service', 'python'),
+      finding('dns-failure', '', 'dns', ['gym-newsfeed.service', 'gym-pysync.service']),
     ]);
     expect(subjects(problems)).toEqual([
       ['gym-pre.service'],
       ['gym-lister.service'],
       ['systemd'],
       ['/etc/ssh/sshd_config.d/gym.conf', 'ssh.service'],
+      ['', 'gym-newsfeed.service', 'gym-pysync.service'],
     ]);
   });
 
