@@ -19,6 +19,7 @@ import { playbookFixes } from '../support/playbookFixes.js';
 import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import { waitFor } from '../support/service.js';
 import {
+  addProperties,
   addService,
   fail,
   MANAGER_PATH,
@@ -218,6 +219,32 @@ describe('one problem, one proposal', () => {
     expect(fixes.whyNoProposal(findings.get(unit.id)!)).toContain(fixes.store.proposalForFinding(full.id)!.title);
     await waitFor(() => removed.length > 0, 'ProposalRemoved as a client hears it');
     expect(removed).toEqual([String(fixes.store.proposalForFinding(unit.id)!.id)]);
+  });
+
+  it('gives a socket that failed because its service keeps failing and that service one proposal', async () => {
+    await addService(client, 'gym-ask.service');
+    await addProperties(client, 'gym-ask.service', UNIT, {
+      UnitFileState: new Variant('s', 'static'),
+      FragmentPath: new Variant('s', '/etc/systemd/user/gym-ask.service'),
+    });
+    await fail(client, 'gym-ask.service', { result: 'watchdog' });
+    const service = await raise(unitFailed('gym-ask.service'));
+    // systemd stops triggering the service and fails the socket ('service-start-limit-hit'): the socket starts the
+    // service (Triggers), so its failure is the service's problem, not a second one.
+    await mockCall(client, MANAGER_PATH, 'AddMockUnit', 's', ['gym-ask.socket']);
+    await update(client, 'gym-ask.socket', UNIT, { ActiveState: new Variant('s', 'failed') });
+    await addProperties(client, 'gym-ask.socket', UNIT, {
+      SubState: new Variant('s', 'failed'),
+      FragmentPath: new Variant('s', '/etc/systemd/user/gym-ask.socket'),
+      InvocationID: new Variant('ay', Buffer.alloc(16)),
+      Requires: new Variant('as', []),
+      BindsTo: new Variant('as', []),
+      Requisite: new Variant('as', []),
+      Triggers: new Variant('as', ['gym-ask.service']),
+    });
+    const socket = await raise(unitFailed('gym-ask.socket'));
+    expect(waiting().map((p) => p.findingId)).toEqual([service.id]);
+    expect(fixes.whyNoProposal(findings.get(socket.id)!)).toContain(fixes.store.proposalForFinding(service.id)!.title);
   });
 
   it('gives the other finding its own proposal once the one that stood for both is withdrawn', async () => {

@@ -90,9 +90,10 @@ export interface OneProblemOptions {
 /**
  * The files systemd made the unit `subject` from, as it knows them now: its unit file, what a mount mounts on and the
  * fstab line it came from ("/etc/fstab:2": not the whole fstab, which every such mount shares), its environment
- * files; [] for what is no unit a manager knows.
+ * files; and the units a socket, timer or path starts (Triggers), whose failure is its own ("service-start-limit-hit"
+ * of a socket whose service keeps failing); [] for what is no unit a manager knows.
  */
-async function unitFiles(context: ActionContext, subject: string): Promise<string[]> {
+async function unitPlaces(context: ActionContext, subject: string): Promise<string[]> {
   if (!isActionableUnit(subject)) return [];
   for (const scope of ['system', 'user'] as const) {
     // A manager that cannot be asked (no system bus yet) knows nothing here.
@@ -105,6 +106,7 @@ async function unitFiles(context: ActionContext, subject: string): Promise<strin
       record.fragmentPath,
       ...(mount ? [mount.where, ...(mount.fstab ? [`${mount.fstab.path}:${mount.fstab.line}`] : [])] : []),
       ...(record.environmentFiles ?? []).map((file) => file.path),
+      ...record.requirements.filter((unit) => unit.triggered).map((unit) => unit.unit),
     ].filter((path) => path !== '' && path !== '/dev/null');
   }
   return [];
@@ -137,7 +139,7 @@ export class OneProblem {
   async placesOf(finding: FindingWithEvidence): Promise<Places> {
     let files = this.#unitFiles.get(finding.subject);
     if (!files) {
-      files = unitFiles(this.#options.context, finding.subject).catch(() => []);
+      files = unitPlaces(this.#options.context, finding.subject).catch(() => []);
       this.#unitFiles.set(finding.subject, files);
       for (const oldest of this.#unitFiles.keys()) {
         if (this.#unitFiles.size <= MAX_UNITS_REMEMBERED) break;
