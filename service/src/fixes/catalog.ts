@@ -3,7 +3,7 @@
 // The action catalog: every action Steward can take, by name. Nothing outside
 // it can run, and every call's parameters pass its schema first.
 import { StewardError } from '../dbus/errors.js';
-import { desktopActions } from '../desktop/index.js';
+import { desktopActions } from '../kinds/index.js';
 import { type NixosActionOptions, nixosActions } from '../nixos/actions.js';
 import type { TestHooks } from '../testHooks.js';
 import type { ActionContext, ActionDefinition } from './action.js';

@@ -5,8 +5,8 @@
 // catalog actions with parameters; the proposer validates and previews them
 // and drops those that would change nothing. Each kind's playbook lives in
 // playbooks/, in the module named after its detector; here is their table.
-import { desktopPlaybooks } from '../desktop/index.js';
 import type { FindingWithEvidence } from '../findings/store.js';
+import { desktopPlaybooks } from '../kinds/index.js';
 import { authFailures } from './playbooks/authFailures.js';
 import { configChanged } from './playbooks/configChanged.js';
 import { configError } from './playbooks/configError.js';
@@ -65,26 +65,6 @@ const PLAYBOOKS: Record<string, Playbook> = {
   'thermal-throttling': thermalThrottling,
   ...desktopPlaybooks(),
 };
-
-/**
- * Steps whose verification observes the finding's own problem gone: dpkg's database with nothing left to finish,
- * the unit active again. A fix verified this way resolves its finding; where nothing else would say so (no line
- * tells that dpkg's run was finished, nor that a crash loop ended), the finding would otherwise stay active.
- */
-const RESOLVED_WHEN_VERIFIED: Record<string, readonly string[]> = {
-  'package-manager-error': ['packages.repair_system'],
-  'crash-loop': ['systemd.start_unit', 'systemd.restart_unit'],
-  'unit-failed': ['systemd.start_unit', 'systemd.restart_unit'],
-  'config-changed-before-failure': ['systemd.restart_unit'],
-  // The crashed program's package, or its Flatpak app, updated to what was waiting with nothing left waiting: what
-  // is left of the crash is history.
-  coredump: ['packages.update', 'flatpak.update'],
-};
-
-/** Whether `action`, verified fixed, shows a finding of `kind` resolved. */
-export function resolvesWhenVerified(kind: string, action: string): boolean {
-  return RESOLVED_WHEN_VERIFIED[kind]?.includes(action) ?? false;
-}
 
 /** The playbook's draft for a finding, or null when Steward knows no fix for it. */
 export async function draftFor(finding: FindingWithEvidence, tools: PlaybookTools): Promise<ProposalDraft | null> {

@@ -9,8 +9,8 @@ import {
 } from '../../../service/src/desktop/bluetooth/detector.js';
 import { bluetoothKind } from '../../../service/src/desktop/bluetooth/kind.js';
 import { BLOCKED_EVIDENCE, BLUETOOTH_OFF } from '../../../service/src/desktop/bluetooth/offDetector.js';
-import { desktopPlaybooks } from '../../../service/src/desktop/index.js';
 import type { PlaybookTools } from '../../../service/src/fixes/playbookSteps.js';
+import { desktopPlaybooks } from '../../../service/src/kinds/index.js';
 import type { WatchEvent } from '../../../service/src/watch/events.js';
 import { desktopWriters } from '../../support/desktopWriters.js';
 import { findingWithEvidence } from '../../support/findingFixture.js';

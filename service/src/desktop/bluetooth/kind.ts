@@ -1,7 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import type { ActionDefinition } from '../../fixes/action.js';
-import type { DesktopKind } from '../kind.js';
+import type { Kind } from '../../kinds/kind.js';
 import { powerOff, powerOn } from './actions.js';
 import { BLUETOOTH_UNAVAILABLE, BluetoothUnavailableDetector } from './detector.js';
 import { bluetoothInfo } from './infoAction.js';
@@ -10,7 +10,7 @@ import { bluetoothOff, bluetoothUnavailable } from './playbook.js';
 import { blockBluetooth, unblockBluetooth } from './rfkillActions.js';
 import { BluezSource } from './source.js';
 
-export const bluetoothKind: DesktopKind = {
+export const bluetoothKind: Kind = {
   name: 'bluetooth',
   // BlueZ is on the system bus: without one the kind reads only the journal.
   sources: ({ systemBus, log }) =>

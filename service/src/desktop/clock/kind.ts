@@ -3,8 +3,8 @@
 import { uptime } from 'node:os';
 
 import type { ActionDefinition } from '../../fixes/action.js';
+import type { Kind } from '../../kinds/kind.js';
 import { testHooks } from '../../testHooks.js';
-import type { DesktopKind } from '../kind.js';
 import { ntpOff, ntpOn } from './actions.js';
 import { CLOCK_UNSYNCHRONISED, ClockDetector } from './detector.js';
 import { clockInfo } from './infoAction.js';
@@ -21,7 +21,7 @@ function machineUptime(): () => number {
   return () => standIn + (Date.now() - from) / 1000;
 }
 
-export const clockKind: DesktopKind = {
+export const clockKind: Kind = {
   name: 'clock',
   // timedated is on the system bus: without one the kind reads only the journal.
   sources: ({ systemBus, log }) =>

@@ -1,7 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import type { ActionDefinition } from '../../fixes/action.js';
-import type { DesktopKind } from '../kind.js';
+import type { Kind } from '../../kinds/kind.js';
 import { disableExtension, enableExtension, extensionInfoAction } from './actions.js';
 import { EXTENSION_ERROR, ExtensionErrorDetector } from './journalDetector.js';
 import { extensionPlaybook } from './playbook.js';
@@ -9,7 +9,7 @@ import { ShellCrashDetector } from './shellCrashDetector.js';
 import { ShellExtensionsSource } from './source.js';
 import { ExtensionStateDetector } from './stateDetector.js';
 
-export const extensionsKind: DesktopKind = {
+export const extensionsKind: Kind = {
   name: 'extensions',
   sources: ({ sessionBus, log }) => [new ShellExtensionsSource({ name: 'desktop.extensions', bus: sessionBus, log })],
   detectors: (writers) => [

@@ -1,10 +1,10 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import type { DesktopKind } from '../kind.js';
+import type { Kind } from '../../kinds/kind.js';
 import { SIGN_IN_FAILURE, SignInFailureDetector } from './detector.js';
 import { signInFailurePlaybook } from './playbook.js';
 
-export const signInKind: DesktopKind = {
+export const signInKind: Kind = {
   name: 'signIn',
   // The journal alone: the sign-in programs' own lines.
   sources: () => [],

@@ -1,7 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import type { ActionDefinition } from '../../fixes/action.js';
-import type { DesktopKind } from '../kind.js';
+import type { Kind } from '../../kinds/kind.js';
 import { setDefaultSink } from './actions.js';
 import { SOUND_UNAVAILABLE, SoundUnavailableDetector } from './detector.js';
 import { soundInfo } from './infoAction.js';
@@ -10,7 +10,7 @@ import { soundDefaultGone, soundMuted, soundUnavailable } from './playbook.js';
 import { PipeWireSource } from './source.js';
 import { SOUND_DEFAULT_GONE, SOUND_MUTED, SoundStateDetector } from './stateDetector.js';
 
-export const soundKind: DesktopKind = {
+export const soundKind: Kind = {
   name: 'sound',
   // PipeWire's own state through pw-dump; where PipeWire does not run, the source waits for its socket.
   sources: ({ log }) => [new PipeWireSource({ name: 'desktop.sound', log })],

@@ -29,7 +29,7 @@
 // network-failure/wifi-secrets   warning           journal       NM/networkd/dhclient failures, NIC link down or hangs, 3 Wi-Fi drops in 10 min; no secrets
 // config-changed-before-failure  error             file + unit   a config change ≤ 10 min before a unit failure
 // unrecognised-errors            warning           journal       ≥ 5 unclaimed errors of one template and program in 10 min (runs last)
-import { desktopDetectors } from '../../desktop/index.js';
+import { desktopDetectors } from '../../kinds/index.js';
 import type { Detector } from '../types.js';
 import { Writers } from '../writers.js';
 import { AuthFailuresDetector, type AuthFailuresOptions } from './authFailures.js';

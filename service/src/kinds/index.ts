@@ -1,0 +1,70 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Every kind of problem Steward knows, in one list: the watchers, detectors, catalog and playbooks take the
+// desktop kinds' parts from here, and the proposer and the executor every kind's rules (kindRules, handed to them
+// where the service is put together).
+import { appCrashKind } from '../desktop/appCrash/kind.js';
+import { bluetoothKind } from '../desktop/bluetooth/kind.js';
+import { clockKind } from '../desktop/clock/kind.js';
+import { extensionsKind } from '../desktop/extensions/kind.js';
+import { printingKind } from '../desktop/printing/kind.js';
+import { signInKind } from '../desktop/signIn/kind.js';
+import { soundKind } from '../desktop/sound/kind.js';
+import type { Detector } from '../findings/types.js';
+import type { Writers } from '../findings/writers.js';
+import type { ActionDefinition } from '../fixes/action.js';
+import { KindRules } from '../fixes/kindRules.js';
+import type { Playbook } from '../fixes/playbookSteps.js';
+import type { EventSource } from '../watch/events.js';
+import type { Kind, SourceOptions } from './kind.js';
+import {
+  configChangedKind,
+  configErrorKind,
+  crashKind,
+  crashLoopKind,
+  oomKillKind,
+  packageManagerErrorKind,
+  unitFailedKind,
+} from './machineRoom.js';
+
+/** The machine room's kinds still split over findings/, fixes/ (see machineRoom.ts), with only their rules here. */
+const MACHINE_ROOM_KINDS: readonly Kind[] = [
+  unitFailedKind,
+  crashLoopKind,
+  crashKind,
+  oomKillKind,
+  configChangedKind,
+  configErrorKind,
+  packageManagerErrorKind,
+];
+
+/** The desktop session's kinds, in the order their sources start and their detectors run. */
+const DESKTOP_KINDS: readonly Kind[] = [
+  extensionsKind,
+  soundKind,
+  bluetoothKind,
+  printingKind,
+  clockKind,
+  appCrashKind,
+  signInKind,
+];
+
+export const KINDS: readonly Kind[] = [...MACHINE_ROOM_KINDS, ...DESKTOP_KINDS];
+
+/** The desktop kinds' own sources; the watchers start them where the configuration's `desktop` is on. */
+export const desktopSources = (options: SourceOptions): EventSource[] =>
+  DESKTOP_KINDS.flatMap((kind) => kind.sources(options));
+
+export const desktopDetectors = (writers: Writers): Detector[] =>
+  DESKTOP_KINDS.flatMap((kind) => kind.detectors(writers));
+
+export const desktopActions = (): ActionDefinition[] => DESKTOP_KINDS.flatMap((kind) => kind.actions());
+
+export const desktopPlaybooks = (): Record<string, Playbook> =>
+  Object.assign({}, ...DESKTOP_KINDS.map((kind) => kind.playbooks)) as Record<string, Playbook>;
+
+/** The rules of `kinds`' findings, for the proposer and the executor. */
+export const kindRules = (kinds: readonly Kind[] = KINDS): KindRules =>
+  new KindRules(kinds.flatMap((kind) => Object.entries(kind.rules ?? {})));
+
+export type { Kind, SourceOptions };
