@@ -3,19 +3,16 @@
 // Every kind of problem Steward knows, in one list: the watchers, detectors, catalog and playbooks take the
 // desktop kinds' parts from here, and the proposer and the executor every kind's rules (kindRules, handed to them
 // where the service is put together).
-import { appCrashKind } from '../desktop/appCrash/kind.js';
-import { bluetoothKind } from '../desktop/bluetooth/kind.js';
-import { clockKind } from '../desktop/clock/kind.js';
-import { extensionsKind } from '../desktop/extensions/kind.js';
-import { printingKind } from '../desktop/printing/kind.js';
-import { signInKind } from '../desktop/signIn/kind.js';
-import { soundKind } from '../desktop/sound/kind.js';
 import type { Detector } from '../findings/types.js';
 import type { Writers } from '../findings/writers.js';
 import type { ActionDefinition } from '../fixes/action.js';
 import { KindRules } from '../fixes/kindRules.js';
 import type { Playbook } from '../fixes/playbookSteps.js';
 import type { EventSource } from '../watch/events.js';
+import { appCrashKind } from './appCrash/kind.js';
+import { bluetoothKind } from './bluetooth/kind.js';
+import { clockKind } from './clock/kind.js';
+import { extensionsKind } from './extensions/kind.js';
 import type { Kind, SourceOptions } from './kind.js';
 import {
   configChangedKind,
@@ -26,6 +23,9 @@ import {
   packageManagerErrorKind,
   unitFailedKind,
 } from './machineRoom.js';
+import { printingKind } from './printing/kind.js';
+import { signInKind } from './signIn/kind.js';
+import { soundKind } from './sound/kind.js';
 
 /** The machine room's kinds still split over findings/, fixes/ (see machineRoom.ts), with only their rules here. */
 const MACHINE_ROOM_KINDS: readonly Kind[] = [

@@ -94,7 +94,7 @@ export type WatchEvent =
       /** Units whose processes had the file open as it changed (those whose /proc this user may read). */
       openedBy?: string[];
     }
-  /** The desktop session's state, read from its own D-Bus APIs (service/src/desktop/). */
+  /** The desktop session's state, read from its own D-Bus APIs (service/src/kinds/, their events in service/src/desktop/events.ts). */
   | { type: 'desktop'; at: Date; desktop: DesktopState }
   /** What dpkg's own database leaves unfinished (watch/dpkg.ts). */
   | { type: 'dpkg'; at: Date; state: DpkgState };

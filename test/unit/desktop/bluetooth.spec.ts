@@ -2,14 +2,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { type Message, type MessageBus, Variant } from '@jellybrick/dbus-next';
 
+import type { PlaybookTools } from '../../../service/src/fixes/playbookSteps.js';
 import {
   ANY_ADAPTER,
   BLUETOOTH_UNAVAILABLE,
   BluetoothUnavailableDetector,
-} from '../../../service/src/desktop/bluetooth/detector.js';
-import { bluetoothKind } from '../../../service/src/desktop/bluetooth/kind.js';
-import { BLOCKED_EVIDENCE, BLUETOOTH_OFF } from '../../../service/src/desktop/bluetooth/offDetector.js';
-import type { PlaybookTools } from '../../../service/src/fixes/playbookSteps.js';
+} from '../../../service/src/kinds/bluetooth/detector.js';
+import { bluetoothKind } from '../../../service/src/kinds/bluetooth/kind.js';
+import { BLOCKED_EVIDENCE, BLUETOOTH_OFF } from '../../../service/src/kinds/bluetooth/offDetector.js';
 import { desktopPlaybooks } from '../../../service/src/kinds/index.js';
 import type { WatchEvent } from '../../../service/src/watch/events.js';
 import { desktopWriters } from '../../support/desktopWriters.js';

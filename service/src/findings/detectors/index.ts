@@ -95,7 +95,7 @@ export function createDetectors(options: DetectorOptions = {}): Detector[] {
     new NoRouteDetector(),
     new ConnectivityDetector(),
     new ConfigChangedDetector(options.configChanged),
-    // The desktop session's kinds (extensions, sound, Bluetooth, printers, the clock, sign-in): service/src/desktop/.
+    // The desktop session's kinds (extensions, sound, Bluetooth, printers, the clock, sign-in): service/src/kinds/.
     ...desktopDetectors(options.writers ?? new Writers(-1)),
     new UnrecognisedErrorsDetector(),
   ];

@@ -9,12 +9,12 @@
 // file under an extensions/<uuid>/ directory; an error whose stack has no such frame is the shell's own.
 // Steward's own extension is never the subject, as in the state detector: it cannot be asked to turn itself off.
 
+import { componentFailure } from '../../desktop/componentFailure.js';
 import { isJournal, journalEvidence } from '../../findings/detectors/journal.js';
 import type { Detector, DetectorOutput } from '../../findings/types.js';
 import type { Writers } from '../../findings/writers.js';
 import { _, format } from '../../i18n.js';
 import type { WatchEvent } from '../../watch/events.js';
-import { componentFailure } from '../componentFailure.js';
 import { STEWARD_UUID } from './shell.js';
 
 export const EXTENSION_ERROR = 'extension-error';

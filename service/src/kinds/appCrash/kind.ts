@@ -5,7 +5,7 @@
 // when PackageKit has one waiting is packages.update, a package action of the catalog like the others, and that of
 // a crashed Flatpak app whose installation has a newer commit waiting is flatpak.update, in the catalog beside it.
 // The session's own manager's word that one of its programs crashed is read here (sessionCrashDetector.ts).
-import type { Kind } from '../../kinds/kind.js';
+import type { Kind } from '../kind.js';
 import { SessionCrashDetector } from './sessionCrashDetector.js';
 
 export const appCrashKind: Kind = {

@@ -8,15 +8,15 @@
 // (componentFailure.ts: an errno, an IPP reason ending in "-error", a D-Bus error), and cups.service and
 // cups-browsed.service failing are this kind's too (componentUnits.ts).
 
+import { componentFailure } from '../../desktop/componentFailure.js';
+import { lineLevel } from '../../desktop/componentLines.js';
+import { ComponentUnitDetector } from '../../desktop/componentUnits.js';
 import { Bursts } from '../../findings/detectors/bursts.js';
 import { isJournal, isSystemManager, type JournalEvent, journalEvidence } from '../../findings/detectors/journal.js';
 import type { Detector, DetectorOutput, FindingReport } from '../../findings/types.js';
 import type { Writers } from '../../findings/writers.js';
 import { _, format } from '../../i18n.js';
 import type { WatchEvent } from '../../watch/events.js';
-import { componentFailure } from '../componentFailure.js';
-import { lineLevel } from '../componentLines.js';
-import { ComponentUnitDetector } from '../componentUnits.js';
 
 export const PRINTER_PROBLEM = 'printer-problem';
 

@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import type { Kind } from '../../kinds/kind.js';
+import type { Kind } from '../kind.js';
 import { SIGN_IN_FAILURE, SignInFailureDetector } from './detector.js';
 import { signInFailurePlaybook } from './playbook.js';
 

@@ -6,10 +6,10 @@
 import { z } from 'zod';
 
 import { StewardError } from '../../dbus/errors.js';
+import { describingAction } from '../../desktop/describingAction.js';
 import type { ActionContext } from '../../fixes/action.js';
 import { UnitManager } from '../../fixes/actions/systemdUnits.js';
 import { _, format, N_ } from '../../i18n.js';
-import { describingAction } from '../describingAction.js';
 import { readSound } from './pipewire.js';
 import type { AudioNode, SoundState } from './state.js';
 import { isDevice } from './stateDetector.js';

@@ -3,8 +3,8 @@
 import { uptime } from 'node:os';
 
 import type { ActionDefinition } from '../../fixes/action.js';
-import type { Kind } from '../../kinds/kind.js';
 import { testHooks } from '../../testHooks.js';
+import type { Kind } from '../kind.js';
 import { ntpOff, ntpOn } from './actions.js';
 import { CLOCK_UNSYNCHRONISED, ClockDetector } from './detector.js';
 import { clockInfo } from './infoAction.js';

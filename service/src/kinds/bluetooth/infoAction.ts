@@ -7,11 +7,11 @@ import type { MessageBus, Variant } from '@jellybrick/dbus-next';
 import { z } from 'zod';
 
 import { callMethod } from '../../dbus/client.js';
+import { describingAction } from '../../desktop/describingAction.js';
 import type { ActionContext } from '../../fixes/action.js';
 import { systemBusOf } from '../../fixes/actions/polkit.js';
 import { _, format, N_ } from '../../i18n.js';
 import { cleanLine } from '../../untrustedText.js';
-import { describingAction } from '../describingAction.js';
 import { powerParams } from './actions.js';
 import { readAirplane } from './rfkillActions.js';
 import { ADAPTER, BLUEZ } from './source.js';

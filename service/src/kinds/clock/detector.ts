@@ -19,6 +19,9 @@
 // - a real-time clock that says its time is not valid (its battery is flat: power lost, voltage low) or could not be
 //   read, and one that set the system clock to a date before 2001, as a clock whose battery died resets to;
 // - PID 1 finding the clock before its own build date at boot (it then advances it to that date, still wrong).
+import { componentFailure } from '../../desktop/componentFailure.js';
+import { kernelComponentOf } from '../../desktop/componentLines.js';
+import { ComponentUnitDetector } from '../../desktop/componentUnits.js';
 import {
   isJournal,
   isKernel,
@@ -31,9 +34,6 @@ import type { Writers } from '../../findings/writers.js';
 import { _, format } from '../../i18n.js';
 import { cleanLine } from '../../untrustedText.js';
 import type { WatchEvent } from '../../watch/events.js';
-import { componentFailure } from '../componentFailure.js';
-import { kernelComponentOf } from '../componentLines.js';
-import { ComponentUnitDetector } from '../componentUnits.js';
 
 export const CLOCK_UNSYNCHRONISED = 'clock-unsynchronised';
 

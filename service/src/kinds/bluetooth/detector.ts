@@ -17,14 +17,14 @@
 // - the kernel's and bluetoothd's other errors that name no cause (a controller's unexpected event, a plugin not
 //   permitted): claimed, so that they are never "unrecognised errors", and quiet.
 import { errnosOf } from '../../causes/errno.js';
+import { BLUETOOTH_DRIVER_FAILURES, componentFailure } from '../../desktop/componentFailure.js';
+import { kernelComponentOf } from '../../desktop/componentLines.js';
+import { ComponentUnitDetector } from '../../desktop/componentUnits.js';
 import { isJournal, isKernel, isSystemManager, journalEvidence } from '../../findings/detectors/journal.js';
 import type { Detector, DetectorOutput } from '../../findings/types.js';
 import type { Writers } from '../../findings/writers.js';
 import { _, format, N_ } from '../../i18n.js';
 import type { JournalEntry, WatchEvent } from '../../watch/events.js';
-import { BLUETOOTH_DRIVER_FAILURES, componentFailure } from '../componentFailure.js';
-import { kernelComponentOf } from '../componentLines.js';
-import { ComponentUnitDetector } from '../componentUnits.js';
 import { adapterName } from './offDetector.js';
 import type { BluetoothState } from './state.js';
 

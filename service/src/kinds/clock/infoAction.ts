@@ -7,10 +7,10 @@ import { uptime } from 'node:os';
 
 import { z } from 'zod';
 
+import { describingAction } from '../../desktop/describingAction.js';
 import type { ActionContext } from '../../fixes/action.js';
 import { systemBusOf } from '../../fixes/actions/polkit.js';
 import { _, format, N_ } from '../../i18n.js';
-import { describingAction } from '../describingAction.js';
 import { readClock, readTimesync } from './timedated.js';
 
 const params = z.object({}).strict();

@@ -8,6 +8,8 @@
 // - the audio daemons themselves, in their own units, saying a device could not be opened or is gone (lines.ts);
 // - the kernel's sound drivers saying a card did not come up (no codec, SOF firmware or topology missing).
 // A unit's finding resolves when systemd says the unit runs again.
+import { componentFailure } from '../../desktop/componentFailure.js';
+import { ComponentUnitDetector } from '../../desktop/componentUnits.js';
 import { isCoredumpRecord } from '../../findings/detectors/coredump.js';
 import {
   isJournal,
@@ -20,8 +22,6 @@ import type { Detector, DetectorOutput, Evidence } from '../../findings/types.js
 import type { Writers } from '../../findings/writers.js';
 import { _, format } from '../../i18n.js';
 import type { WatchEvent } from '../../watch/events.js';
-import { componentFailure } from '../componentFailure.js';
-import { ComponentUnitDetector } from '../componentUnits.js';
 import { daemonProblem, type DeviceProblem, kernelProblem } from './lines.js';
 import { AUDIO_DAEMONS, audioDaemonOf } from './units.js';
 

@@ -1,7 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import type { ActionDefinition } from '../../fixes/action.js';
-import type { Kind } from '../../kinds/kind.js';
+import type { Kind } from '../kind.js';
 import { disableExtension, enableExtension, extensionInfoAction } from './actions.js';
 import { EXTENSION_ERROR, ExtensionErrorDetector } from './journalDetector.js';
 import { extensionPlaybook } from './playbook.js';

@@ -6,13 +6,13 @@
 // helper and login(1) as root; the lock screens running as the session's user; unix_chkpwd, the setgid helper
 // pam_unix runs to check a password for a process that is not root, as the session's user; systemd-homed in its
 // unit. Their PAM modules speak through pam_syslog as "pam_module(service:type): …", read by that structure.
+import { componentFailure } from '../../desktop/componentFailure.js';
+import { ComponentUnitDetector } from '../../desktop/componentUnits.js';
 import { isJournal, isSystemManager, journalEvidence } from '../../findings/detectors/journal.js';
 import type { Detector, DetectorOutput } from '../../findings/types.js';
 import type { Writers } from '../../findings/writers.js';
 import { _, format } from '../../i18n.js';
 import type { JournalEntry, WatchEvent } from '../../watch/events.js';
-import { componentFailure } from '../componentFailure.js';
-import { ComponentUnitDetector } from '../componentUnits.js';
 import { isDesktopPamService, PAM_LINE } from './pam.js';
 
 export const SIGN_IN_FAILURE = 'sign-in-failure';
