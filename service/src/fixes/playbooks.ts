@@ -6,7 +6,7 @@
 // and drops those that would change nothing. Each kind's playbook lives in
 // playbooks/, in the module named after its detector; here is their table.
 import type { FindingWithEvidence } from '../findings/store.js';
-import { desktopPlaybooks } from '../kinds/index.js';
+import { kindPlaybooks } from '../kinds/index.js';
 import { authFailures } from './playbooks/authFailures.js';
 import { configChanged } from './playbooks/configChanged.js';
 import { configError } from './playbooks/configError.js';
@@ -19,7 +19,6 @@ import { filesystemError } from './playbooks/filesystemError.js';
 import { gpuFault } from './playbooks/gpuFault.js';
 import { inodeExhaustion } from './playbooks/inodes.js';
 import { linkDown } from './playbooks/linkDown.js';
-import { memoryPressure } from './playbooks/memoryPressure.js';
 import { networkFailure, wifiSecrets } from './playbooks/networkFailure.js';
 import { noRoute } from './playbooks/noRoute.js';
 import { oomKill } from './playbooks/oomKill.js';
@@ -44,7 +43,6 @@ const PLAYBOOKS: Record<string, Playbook> = {
   'disk-critical': diskSpace,
   'no-space': diskSpace,
   'inode-exhaustion': inodeExhaustion,
-  'memory-pressure': memoryPressure,
   'no-connectivity': reconnect,
   'network-failure': networkFailure,
   'link-down': linkDown,
@@ -63,7 +61,7 @@ const PLAYBOOKS: Record<string, Playbook> = {
   'auth-failures': authFailures,
   'package-manager-error': packageManagerError,
   'thermal-throttling': thermalThrottling,
-  ...desktopPlaybooks(),
+  ...kindPlaybooks(),
 };
 
 /** The playbook's draft for a finding, or null when Steward knows no fix for it. */

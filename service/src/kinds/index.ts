@@ -3,6 +3,7 @@
 // Every kind of problem Steward knows, in one list: the watchers, detectors, catalog and playbooks take the
 // desktop kinds' parts from here, and the proposer and the executor every kind's rules (kindRules, handed to them
 // where the service is put together).
+import type { DetectorOptions } from '../findings/detectorOptions.js';
 import type { Detector } from '../findings/types.js';
 import type { Writers } from '../findings/writers.js';
 import type { ActionDefinition } from '../fixes/action.js';
@@ -23,6 +24,7 @@ import {
   packageManagerErrorKind,
   unitFailedKind,
 } from './machineRoom.js';
+import { memoryPressureKind } from './memoryPressure/kind.js';
 import { printingKind } from './printing/kind.js';
 import { signInKind } from './signIn/kind.js';
 import { soundKind } from './sound/kind.js';
@@ -38,6 +40,9 @@ const MACHINE_ROOM_KINDS: readonly Kind[] = [
   packageManagerErrorKind,
 ];
 
+/** The machine room's kinds in folders of their own. */
+const MOVED_MACHINE_ROOM_KINDS: readonly Kind[] = [memoryPressureKind];
+
 /** The desktop session's kinds, in the order their sources start and their detectors run. */
 const DESKTOP_KINDS: readonly Kind[] = [
   extensionsKind,
@@ -49,19 +54,24 @@ const DESKTOP_KINDS: readonly Kind[] = [
   signInKind,
 ];
 
-export const KINDS: readonly Kind[] = [...MACHINE_ROOM_KINDS, ...DESKTOP_KINDS];
+export const KINDS: readonly Kind[] = [...MACHINE_ROOM_KINDS, ...MOVED_MACHINE_ROOM_KINDS, ...DESKTOP_KINDS];
 
 /** The desktop kinds' own sources; the watchers start them where the configuration's `desktop` is on. */
 export const desktopSources = (options: SourceOptions): EventSource[] =>
   DESKTOP_KINDS.flatMap((kind) => kind.sources(options));
 
-export const desktopDetectors = (writers: Writers): Detector[] =>
-  DESKTOP_KINDS.flatMap((kind) => kind.detectors(writers));
+/**
+ * Every kind's detectors, in the list's order; the machine room's kinds still split over findings/detectors/ are
+ * registered there and bring none here.
+ */
+export const kindDetectors = (writers: Writers, options: DetectorOptions): Detector[] =>
+  KINDS.flatMap((kind) => kind.detectors(writers, options));
 
 export const desktopActions = (): ActionDefinition[] => DESKTOP_KINDS.flatMap((kind) => kind.actions());
 
-export const desktopPlaybooks = (): Record<string, Playbook> =>
-  Object.assign({}, ...DESKTOP_KINDS.map((kind) => kind.playbooks)) as Record<string, Playbook>;
+/** Every kind's playbooks, by finding kind; those of the kinds still split are in fixes/playbooks.ts's table. */
+export const kindPlaybooks = (): Record<string, Playbook> =>
+  Object.assign({}, ...KINDS.map((kind) => kind.playbooks)) as Record<string, Playbook>;
 
 /** The rules of `kinds`' findings, for the proposer and the executor. */
 export const kindRules = (kinds: readonly Kind[] = KINDS): KindRules =>

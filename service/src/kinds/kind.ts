@@ -3,9 +3,10 @@
 // What one kind of problem brings to Steward: the sources that read its state, the detectors that turn that state
 // and the journal into findings, the actions that act on it, the playbooks that propose them, and the rules the
 // engine follows for its findings. Each kind lives in its own folder beside this file, or, for the machine room's
-// kinds not yet moved here, in machineRoom.ts.
+// kinds not yet moved here, in machineRoom.ts (their rules only).
 import type { MessageBus } from '@jellybrick/dbus-next';
 
+import type { DetectorOptions } from '../findings/detectorOptions.js';
 import type { Detector } from '../findings/types.js';
 import type { Writers } from '../findings/writers.js';
 import type { ActionDefinition } from '../fixes/action.js';
@@ -26,8 +27,11 @@ export interface Kind {
   name: string;
   /** Sources of its own, beside the watchers every kind shares (the journal, units, disks…). */
   sources(options: SourceOptions): EventSource[];
-  /** Its detectors, which take a journal line as a component's only where `writers` proves who wrote it. */
-  detectors(writers: Writers): Detector[];
+  /**
+   * Its detectors, which take a journal line as a component's only where `writers` proves who wrote it, with the
+   * thresholds the configuration sets.
+   */
+  detectors(writers: Writers, options?: DetectorOptions): Detector[];
   actions(): ActionDefinition[];
   /** Its playbooks, by the finding kind each drafts for. */
   playbooks: Readonly<Record<string, Playbook>>;

@@ -2,8 +2,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // memory-pressure: who holds the memory.
 import type { FindingWithEvidence } from '../../findings/store.js';
+import type { Playbook } from '../../fixes/playbookSteps.js';
 import { _, format } from '../../i18n.js';
-import type { Playbook } from '../playbookSteps.js';
 
 // The step shows who holds the memory, and for the session's pressure which of its units waited; what to close is the
 // person's choice.
@@ -23,7 +23,7 @@ export const memoryPressure: Playbook = async (finding) => {
   };
 };
 
-/** The cgroup directory whose memory.pressure the session's finding read (memoryPressure.ts's evidence). */
+/** The cgroup directory whose memory.pressure the session's finding read (detector.ts's evidence). */
 function sessionCgroup(finding: FindingWithEvidence): string | undefined {
   const path = finding.evidence.find((evidence) => evidence.path?.endsWith('/memory.pressure'))?.path;
   return path?.slice(0, -'/memory.pressure'.length);

@@ -3,19 +3,13 @@
 // memory-pressure: tasks stall waiting for memory (PSI): the whole machine's (/proc/pressure/memory), and the
 // session's programs' (their user@UID.service cgroup's memory.pressure), where a cgroup's memory limit, not the
 // machine's, makes them wait. "full" means every non-idle task was stalled at once: the desktop freezes.
+import type { MemoryPressureOptions } from '../../findings/detectorOptions.js';
+import { ConditionTracker } from '../../findings/detectors/condition.js';
+import type { Detector, DetectorOutput } from '../../findings/types.js';
 import { _, format } from '../../i18n.js';
 import type { WatchEvent } from '../../watch/events.js';
-import type { Detector, DetectorOutput } from '../types.js';
-import { ConditionTracker } from './condition.js';
 
 export const MEMORY_PRESSURE = 'memory-pressure';
-
-export interface MemoryPressureOptions {
-  /** Report when "full avg10" exceeds this percentage (default 10). */
-  reportAbove?: number;
-  /** Resolve when it falls below this percentage (default 5). */
-  resolveBelow?: number;
-}
 
 export class MemoryPressureDetector implements Detector {
   readonly kinds = [MEMORY_PRESSURE];
