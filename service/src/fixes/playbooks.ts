@@ -24,7 +24,6 @@ import { noRoute } from './playbooks/noRoute.js';
 import { oomKill } from './playbooks/oomKill.js';
 import { packageManagerError } from './playbooks/packageManagerError.js';
 import { storageError } from './playbooks/storageError.js';
-import { thermalThrottling } from './playbooks/thermalThrottling.js';
 import { unitFailed } from './playbooks/unitFailed.js';
 import {
   type CandidateAction,
@@ -60,7 +59,6 @@ const PLAYBOOKS: Record<string, Playbook> = {
   'gpu-fault': gpuFault,
   'auth-failures': authFailures,
   'package-manager-error': packageManagerError,
-  'thermal-throttling': thermalThrottling,
   ...kindPlaybooks(),
 };
 

@@ -6,7 +6,7 @@
 import type { DetectorOptions } from '../findings/detectorOptions.js';
 import type { Detector } from '../findings/types.js';
 import type { Writers } from '../findings/writers.js';
-import type { ActionDefinition } from '../fixes/action.js';
+import type { ActionDefinition, ActionOptions } from '../fixes/action.js';
 import { KindRules } from '../fixes/kindRules.js';
 import type { Playbook } from '../fixes/playbookSteps.js';
 import type { EventSource } from '../watch/events.js';
@@ -28,6 +28,7 @@ import { memoryPressureKind } from './memoryPressure/kind.js';
 import { printingKind } from './printing/kind.js';
 import { signInKind } from './signIn/kind.js';
 import { soundKind } from './sound/kind.js';
+import { thermalKind } from './thermal/kind.js';
 
 /** The machine room's kinds still split over findings/, fixes/ (see machineRoom.ts), with only their rules here. */
 const MACHINE_ROOM_KINDS: readonly Kind[] = [
@@ -41,7 +42,7 @@ const MACHINE_ROOM_KINDS: readonly Kind[] = [
 ];
 
 /** The machine room's kinds in folders of their own. */
-const MOVED_MACHINE_ROOM_KINDS: readonly Kind[] = [memoryPressureKind];
+const MOVED_MACHINE_ROOM_KINDS: readonly Kind[] = [thermalKind, memoryPressureKind];
 
 /** The desktop session's kinds, in the order their sources start and their detectors run. */
 const DESKTOP_KINDS: readonly Kind[] = [
@@ -67,6 +68,11 @@ export const desktopSources = (options: SourceOptions): EventSource[] =>
 export const kindDetectors = (writers: Writers, options: DetectorOptions): Detector[] =>
   KINDS.flatMap((kind) => kind.detectors(writers, options));
 
+/** Every kind's actions, for the catalog; those of the kinds still split are listed in fixes/catalog.ts. */
+export const kindActions = (options: ActionOptions): ActionDefinition[] =>
+  KINDS.flatMap((kind) => kind.actions(options));
+
+/** The desktop kinds' actions, which only their own playbooks propose (the model advisor leaves them out). */
 export const desktopActions = (): ActionDefinition[] => DESKTOP_KINDS.flatMap((kind) => kind.actions());
 
 /** Every kind's playbooks, by finding kind; those of the kinds still split are in fixes/playbooks.ts's table. */

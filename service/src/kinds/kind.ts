@@ -9,7 +9,7 @@ import type { MessageBus } from '@jellybrick/dbus-next';
 import type { DetectorOptions } from '../findings/detectorOptions.js';
 import type { Detector } from '../findings/types.js';
 import type { Writers } from '../findings/writers.js';
-import type { ActionDefinition } from '../fixes/action.js';
+import type { ActionDefinition, ActionOptions } from '../fixes/action.js';
 import type { FindingRules } from '../fixes/kindRules.js';
 import type { Playbook } from '../fixes/playbookSteps.js';
 import type { Logger } from '../logging.js';
@@ -32,7 +32,8 @@ export interface Kind {
    * thresholds the configuration sets.
    */
   detectors(writers: Writers, options?: DetectorOptions): Detector[];
-  actions(): ActionDefinition[];
+  /** Its actions, for the catalog. */
+  actions(options?: ActionOptions): ActionDefinition[];
   /** Its playbooks, by the finding kind each drafts for. */
   playbooks: Readonly<Record<string, Playbook>>;
   /** What the engine does differently for its findings, by finding kind. */

@@ -18,7 +18,7 @@
 // auth-failures                  warning           journal       ≥ 5 failures from one address/user in 10 min
 // package-manager-error          warning           journal       dpkg/apt, PackageKit, dnf failures
 //                                warning           dpkg          a package dpkg's database leaves part-way, an interrupted run; resolves when finished
-// thermal-throttling             warning           journal       throttled; resolves when every CPU is normal
+// thermal-throttling             warning           journal       throttled; resolves when every CPU is normal (kinds/)
 // disk-low / disk-critical       warning/critical  disk          < min(10%, 5 GB) / < min(3%, 1 GB); resolve at 1.2×
 // inode-exhaustion               warning/critical  disk          < 10% / < 2% inodes free; resolve at 1.2×
 // memory-pressure                warning           PSI           full avg10 > 10%; resolves < 5%; machine and user@UID.service (kinds/)
@@ -53,7 +53,6 @@ import { NoSpaceDetector } from './noSpace.js';
 import { OomKillDetector } from './oomKill.js';
 import { PackageManagerErrorDetector } from './packageManagerError.js';
 import { StorageErrorDetector } from './storageError.js';
-import { ThermalThrottlingDetector } from './thermalThrottling.js';
 import { UnitFailedDetector } from './unitFailed.js';
 import { UnrecognisedErrorsDetector } from './unrecognised.js';
 
@@ -73,7 +72,6 @@ export function createDetectors(options: DetectorOptions = {}): Detector[] {
     new AuthFailuresDetector(options.authFailures),
     new PackageManagerErrorDetector(),
     new DpkgStateDetector(),
-    new ThermalThrottlingDetector(),
     new ConfigErrorDetector(),
     new NetworkFailureDetector(),
     new DiskSpaceDetector(options.disk),
@@ -82,7 +80,7 @@ export function createDetectors(options: DetectorOptions = {}): Detector[] {
     new NoRouteDetector(),
     new ConnectivityDetector(),
     new ConfigChangedDetector(options.configChanged),
-    // The kinds in folders of their own (memory pressure; the desktop session's: extensions, sound, Bluetooth,
+    // The kinds in folders of their own (thermal throttling, memory pressure; the desktop session's: extensions, sound, Bluetooth,
     // printers, the clock, sign-in): service/src/kinds/.
     ...kindDetectors(options.writers ?? new Writers(-1), options),
     new UnrecognisedErrorsDetector(),

@@ -11,17 +11,17 @@ import { z } from 'zod';
 
 import { readProcesses } from '../../assistant/live/processes.js';
 import type { ProcessInfo } from '../../assistant/machine.js';
+import type { ActionDefinition } from '../../fixes/action.js';
+import { unitOfProcCgroup } from '../../fixes/actions/memoryUse.js';
 import { _, format, N_ } from '../../i18n.js';
 import { cleanLine } from '../../untrustedText.js';
-import type { ActionDefinition } from '../action.js';
-import { unitOfProcCgroup } from './memoryUse.js';
 import {
   type Frequencies,
   readThermalState,
   type Temperature,
   type ThermalState,
   type ThrottleCounts,
-} from './thermalSensors.js';
+} from './sensors.js';
 
 const params = z.object({}).strict();
 type ThermalParams = z.infer<typeof params>;

@@ -1,9 +1,9 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 // thermal-throttling: what heats the computer.
+import type { Playbook } from '../../fixes/playbookSteps.js';
 import { _, format } from '../../i18n.js';
 import { cleanLine } from '../../untrustedText.js';
-import type { Playbook } from '../playbookSteps.js';
 
 // Nothing to run: the machine slows itself down to cool off, and the explanation says what helps.
 // Heat is looked at before anything is changed: the temperatures against their limits, the throttling, the fans

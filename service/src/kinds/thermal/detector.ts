@@ -3,10 +3,17 @@
 // thermal-throttling: the CPU slows itself down because it is too hot
 // (arch/x86/kernel/cpu/mce/therm_throt.c), a GPU runs past its temperature
 // range, or the kernel shuts the machine down at a critical temperature.
+import {
+  isJournal,
+  isKernel,
+  isRootProgram,
+  type JournalEvent,
+  journalEvidence,
+  kernelText,
+} from '../../findings/detectors/journal.js';
+import type { Detector, DetectorOutput, Severity } from '../../findings/types.js';
 import { _, format } from '../../i18n.js';
 import type { WatchEvent } from '../../watch/events.js';
-import type { Detector, DetectorOutput, Severity } from '../types.js';
-import { isJournal, isKernel, isRootProgram, type JournalEvent, journalEvidence, kernelText } from './journal.js';
 
 export const THERMAL_THROTTLING = 'thermal-throttling';
 
