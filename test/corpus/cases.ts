@@ -26,7 +26,7 @@ export const CLASS_KINDS = {
   auth: ['auth-failures'],
   'package-manager': ['package-manager-error'],
   thermal: ['thermal-throttling'],
-  // The desktop session (service/src/desktop/).
+  // The desktop session (service/src/kinds/).
   'app-crash': CRASH_KINDS,
   extension: ['extension-error'],
   sound: ['sound-unavailable'],

@@ -7,8 +7,8 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { SIGN_IN_FAILURE } from '../../service/src/desktop/signIn/detector.js';
 import { COREDUMP } from '../../service/src/findings/detectors/coredump.js';
+import { SIGN_IN_FAILURE } from '../../service/src/kinds/signIn/detector.js';
 import { writeScore } from '../gym/score.js';
 import {
   ENABLE_ERROR,

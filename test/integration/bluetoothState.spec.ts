@@ -8,13 +8,13 @@ import { type MessageBus, Variant } from '@jellybrick/dbus-next';
 
 import { callMethod } from '../../service/src/dbus/client.js';
 import { StewardError } from '../../service/src/dbus/errors.js';
-import { powerOff, powerOn } from '../../service/src/desktop/bluetooth/actions.js';
-import { BLUETOOTH_OFF, BluetoothOffDetector } from '../../service/src/desktop/bluetooth/offDetector.js';
-import { blockBluetooth, GSD_RFKILL, unblockBluetooth } from '../../service/src/desktop/bluetooth/rfkillActions.js';
-import { BluezSource } from '../../service/src/desktop/bluetooth/source.js';
-import type { BluetoothState } from '../../service/src/desktop/bluetooth/state.js';
 import type { ActionContext } from '../../service/src/fixes/action.js';
 import { createFindingsCatalog } from '../../service/src/fixes/catalog.js';
+import { powerOff, powerOn } from '../../service/src/kinds/bluetooth/actions.js';
+import { BLUETOOTH_OFF, BluetoothOffDetector } from '../../service/src/kinds/bluetooth/offDetector.js';
+import { blockBluetooth, GSD_RFKILL, unblockBluetooth } from '../../service/src/kinds/bluetooth/rfkillActions.js';
+import { BluezSource } from '../../service/src/kinds/bluetooth/source.js';
+import type { BluetoothState } from '../../service/src/kinds/bluetooth/state.js';
 import { createLogger } from '../../service/src/logging.js';
 import { startDbusmock, stopMock } from '../support/networkMocks.js';
 import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';

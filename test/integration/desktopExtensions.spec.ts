@@ -11,19 +11,15 @@ import type { MessageBus } from '@jellybrick/dbus-next';
 
 import { callMethod } from '../../service/src/dbus/client.js';
 import { StewardError } from '../../service/src/dbus/errors.js';
-import {
-  disableExtension,
-  enableExtension,
-  extensionInfoAction,
-} from '../../service/src/desktop/extensions/actions.js';
-import { EXTENSION_ERROR } from '../../service/src/desktop/extensions/journalDetector.js';
-import { STEWARD_UUID } from '../../service/src/desktop/extensions/shell.js';
-import { ShellExtensionsSource } from '../../service/src/desktop/extensions/source.js';
-import type { ExtensionState } from '../../service/src/desktop/extensions/state.js';
-import { ExtensionStateDetector } from '../../service/src/desktop/extensions/stateDetector.js';
 import type { DetectorOutput } from '../../service/src/findings/types.js';
 import type { ActionContext } from '../../service/src/fixes/action.js';
 import { createFindingsCatalog } from '../../service/src/fixes/catalog.js';
+import { disableExtension, enableExtension, extensionInfoAction } from '../../service/src/kinds/extensions/actions.js';
+import { EXTENSION_ERROR } from '../../service/src/kinds/extensions/journalDetector.js';
+import { STEWARD_UUID } from '../../service/src/kinds/extensions/shell.js';
+import { ShellExtensionsSource } from '../../service/src/kinds/extensions/source.js';
+import type { ExtensionState } from '../../service/src/kinds/extensions/state.js';
+import { ExtensionStateDetector } from '../../service/src/kinds/extensions/stateDetector.js';
 import { createLogger } from '../../service/src/logging.js';
 import { startDbusmock, stopMock } from '../support/networkMocks.js';
 import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';

@@ -12,12 +12,12 @@ import { type Message, type MessageBus, Variant } from '@jellybrick/dbus-next';
 import { z } from 'zod';
 
 import { onBusError } from '../../service/src/dbus/connection.js';
-import { ADAPTER, BLUEZ, BluezSource } from '../../service/src/desktop/bluetooth/source.js';
-import { TimedatedSource } from '../../service/src/desktop/clock/source.js';
-import { TIMEDATED, TIMEDATED_PATH } from '../../service/src/desktop/clock/timedated.js';
-import { EXTENSIONS, SHELL, SHELL_PATH } from '../../service/src/desktop/extensions/shell.js';
-import { ShellExtensionsSource } from '../../service/src/desktop/extensions/source.js';
-import { CupsClient, PRINTER_ATTRIBUTES } from '../../service/src/desktop/printing/cupsClient.js';
+import { ADAPTER, BLUEZ, BluezSource } from '../../service/src/kinds/bluetooth/source.js';
+import { TimedatedSource } from '../../service/src/kinds/clock/source.js';
+import { TIMEDATED, TIMEDATED_PATH } from '../../service/src/kinds/clock/timedated.js';
+import { EXTENSIONS, SHELL, SHELL_PATH } from '../../service/src/kinds/extensions/shell.js';
+import { ShellExtensionsSource } from '../../service/src/kinds/extensions/source.js';
+import { CupsClient, PRINTER_ATTRIBUTES } from '../../service/src/kinds/printing/cupsClient.js';
 import {
   decodeResponse,
   encodeRequest,
@@ -25,8 +25,8 @@ import {
   type IppAttribute,
   OPERATION,
   TAG,
-} from '../../service/src/desktop/printing/ipp.js';
-import { NOTIFIER, PrinterSource } from '../../service/src/desktop/printing/source.js';
+} from '../../service/src/kinds/printing/ipp.js';
+import { NOTIFIER, PrinterSource } from '../../service/src/kinds/printing/source.js';
 import { createLogger } from '../../service/src/logging.js';
 import type { EventSource, WatchEvent } from '../../service/src/watch/events.js';
 import { NetworkManagerSource } from '../../service/src/watch/networkManager.js';

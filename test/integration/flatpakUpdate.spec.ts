@@ -13,11 +13,11 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
-import { crashedFlatpak, originLines } from '../../service/src/desktop/appCrash/origin.js';
 import type { ActionContext } from '../../service/src/fixes/action.js';
 import { coredumpAction } from '../../service/src/fixes/actions/coredump.js';
 import { flatpakUpdateAction } from '../../service/src/fixes/actions/flatpakUpdate.js';
 import { draftFor, type PlaybookTools } from '../../service/src/fixes/playbooks.js';
+import { crashedFlatpak, originLines } from '../../service/src/kinds/appCrash/origin.js';
 import { createLogger } from '../../service/src/logging.js';
 import { findingWithEvidence } from '../support/findingFixture.js';
 import { appendToJournal, type ExportEntry } from '../support/journal.js';

@@ -14,8 +14,8 @@ import { join } from 'node:path';
 import { type MessageBus, Variant } from '@jellybrick/dbus-next';
 
 import { callMethod } from '../../service/src/dbus/client.js';
-import { ADAPTER } from '../../service/src/desktop/bluetooth/source.js';
-import { TIMEDATED, TIMEDATED_PATH } from '../../service/src/desktop/clock/timedated.js';
+import { ADAPTER } from '../../service/src/kinds/bluetooth/source.js';
+import { TIMEDATED, TIMEDATED_PATH } from '../../service/src/kinds/clock/timedated.js';
 import { LOW_MEMORY_MONITOR } from '../../service/src/watch/lowMemoryMonitor.js';
 import { AnsweringPeer } from '../support/answeringPeer.js';
 import { startDbusmock, stopMock } from '../support/networkMocks.js';

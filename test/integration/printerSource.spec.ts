@@ -10,8 +10,9 @@ import { join } from 'node:path';
 
 import { Message, type MessageBus, MessageType } from '@jellybrick/dbus-next';
 
-import { printerActions } from '../../service/src/desktop/printing/actions.js';
-import { CupsClient } from '../../service/src/desktop/printing/cupsClient.js';
+import type { ActionContext, ActionDefinition } from '../../service/src/fixes/action.js';
+import { printerActions } from '../../service/src/kinds/printing/actions.js';
+import { CupsClient } from '../../service/src/kinds/printing/cupsClient.js';
 import {
   decodeResponse,
   encodeRequest,
@@ -20,10 +21,9 @@ import {
   type IppMessage,
   OPERATION,
   TAG,
-} from '../../service/src/desktop/printing/ipp.js';
-import { NOTIFIER, PrinterSource } from '../../service/src/desktop/printing/source.js';
-import type { PrinterState, PrintJob } from '../../service/src/desktop/printing/state.js';
-import type { ActionContext, ActionDefinition } from '../../service/src/fixes/action.js';
+} from '../../service/src/kinds/printing/ipp.js';
+import { NOTIFIER, PrinterSource } from '../../service/src/kinds/printing/source.js';
+import type { PrinterState, PrintJob } from '../../service/src/kinds/printing/state.js';
 import { createLogger } from '../../service/src/logging.js';
 import type { WatchEvent } from '../../service/src/watch/events.js';
 import { jobEvent, printerEvent, startCupsNotifier } from '../support/cupsNotifier.js';

@@ -13,22 +13,22 @@ import { Variant } from '@jellybrick/dbus-next';
 
 import { callMethod } from '../../service/src/dbus/client.js';
 import { StewardError } from '../../service/src/dbus/errors.js';
-import { setDefaultSink } from '../../service/src/desktop/sound/actions.js';
-import { soundInfo } from '../../service/src/desktop/sound/infoAction.js';
-import { soundDefaultGone } from '../../service/src/desktop/sound/playbook.js';
-import { PipeWireSource } from '../../service/src/desktop/sound/source.js';
-import type { SoundState } from '../../service/src/desktop/sound/state.js';
-import {
-  NO_INPUT,
-  NO_OUTPUT,
-  SOUND_DEFAULT_GONE,
-  SoundStateDetector,
-} from '../../service/src/desktop/sound/stateDetector.js';
 import type { FindingWithEvidence } from '../../service/src/findings/store.js';
 import type { DetectorOutput } from '../../service/src/findings/types.js';
 import type { ActionContext } from '../../service/src/fixes/action.js';
 import { createFindingsCatalog } from '../../service/src/fixes/catalog.js';
 import type { CandidateAction, PlaybookTools } from '../../service/src/fixes/playbookSteps.js';
+import { setDefaultSink } from '../../service/src/kinds/sound/actions.js';
+import { soundInfo } from '../../service/src/kinds/sound/infoAction.js';
+import { soundDefaultGone } from '../../service/src/kinds/sound/playbook.js';
+import { PipeWireSource } from '../../service/src/kinds/sound/source.js';
+import type { SoundState } from '../../service/src/kinds/sound/state.js';
+import {
+  NO_INPUT,
+  NO_OUTPUT,
+  SOUND_DEFAULT_GONE,
+  SoundStateDetector,
+} from '../../service/src/kinds/sound/stateDetector.js';
 import { createLogger } from '../../service/src/logging.js';
 import type { WatchEvent } from '../../service/src/watch/events.js';
 import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';

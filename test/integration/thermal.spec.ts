@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { readdir, readFile } from 'node:fs/promises';
 
 import { unitOfCgroup } from '../../service/src/fixes/actions/oomKill.js';
-import { thermalAction } from '../../service/src/fixes/actions/thermal.js';
+import { thermalAction } from '../../service/src/kinds/thermal/action.js';
 import { homeContext, runOptions } from '../unit/fixes/actionContext.js';
 
 const SPINNER = `process.stdout.write('spinning\\n'); for (;;) {}`;

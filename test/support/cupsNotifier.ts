@@ -7,8 +7,8 @@ import { spawn } from 'node:child_process';
 import { chmod } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 
-import { encodeRequest, type IppAttribute, TAG } from '../../service/src/desktop/printing/ipp.js';
-import type { PrinterState, PrintJob } from '../../service/src/desktop/printing/state.js';
+import { encodeRequest, type IppAttribute, TAG } from '../../service/src/kinds/printing/ipp.js';
+import type { PrinterState, PrintJob } from '../../service/src/kinds/printing/state.js';
 import { makeTempDir } from './tempDir.js';
 
 export const CUPS_DBUS_NOTIFIER = '/usr/lib/cups/notifier/dbus';

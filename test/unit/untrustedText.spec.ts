@@ -15,15 +15,15 @@ import {
   formatProposals,
   unpack,
 } from '../../service/src/cli/proposalsReport.js';
-import { printerActions } from '../../service/src/desktop/printing/actions.js';
-import type { CupsClient } from '../../service/src/desktop/printing/cupsClient.js';
-import { PRINTER_STOPPED } from '../../service/src/desktop/printing/stateDetector.js';
 import { evidenceVariant, findingDict } from '../../service/src/findings/findingsInterface.js';
 import type { ActionContext, ActionDefinition } from '../../service/src/fixes/action.js';
 import { Catalog } from '../../service/src/fixes/catalog.js';
 import { jobDict, proposalDict } from '../../service/src/fixes/proposalsInterface.js';
 import { MAX_LABEL_LENGTH } from '../../service/src/fixes/shownNames.js';
 import type { Job, Proposal } from '../../service/src/fixes/store.js';
+import { printerActions } from '../../service/src/kinds/printing/actions.js';
+import type { CupsClient } from '../../service/src/kinds/printing/cupsClient.js';
+import { PRINTER_STOPPED } from '../../service/src/kinds/printing/stateDetector.js';
 import { cleanLine, cleanText, MAX_NAME_LENGTH, shownName, terminalJson } from '../../service/src/untrustedText.js';
 import { findingWithEvidence } from '../support/findingFixture.js';
 import { ATTACKS, HostileText, propertySeeds, unsafeCharacter } from '../support/hostileText.js';

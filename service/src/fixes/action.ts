@@ -9,6 +9,7 @@ import type { z } from 'zod';
 
 import { _ } from '../i18n.js';
 import type { Logger } from '../logging.js';
+import type { TestHooks } from '../testHooks.js';
 
 export const RISKS = ['low', 'medium', 'high'] as const;
 export type Risk = (typeof RISKS)[number];
@@ -18,6 +19,14 @@ export const CHANGE_AREAS = ['services', 'packages', 'files', 'network', 'deskto
 export type ChangeArea = (typeof CHANGE_AREAS)[number];
 
 /** What the action needs from the machine; tests point these at private buses and temp dirs. */
+/** What the catalog's actions are made with. */
+export interface ActionOptions {
+  /** watch.journal.directories, read at each use: the extra journals info.show_logs may read. */
+  journalDirectories?: () => readonly string[];
+  /** The corpus's stand-ins for the machine's journals and `/` (testHooks.ts); unset in real use. */
+  testHooks?: TestHooks;
+}
+
 export interface ActionContext {
   sessionBus: MessageBus;
   /** Null where there is no system bus: system-scope actions then refuse with Unavailable. */

@@ -3,10 +3,9 @@
 // The action catalog: every action Steward can take, by name. Nothing outside
 // it can run, and every call's parameters pass its schema first.
 import { StewardError } from '../dbus/errors.js';
-import { desktopActions } from '../desktop/index.js';
+import { kindActions } from '../kinds/index.js';
 import { type NixosActionOptions, nixosActions } from '../nixos/actions.js';
-import type { TestHooks } from '../testHooks.js';
-import type { ActionContext, ActionDefinition } from './action.js';
+import type { ActionContext, ActionDefinition, ActionOptions } from './action.js';
 import { addressesAction } from './actions/addresses.js';
 import { blockDeviceAction } from './actions/blockDevice.js';
 import { captivePortalActions } from './actions/captivePortal.js';
@@ -38,7 +37,6 @@ import { repairSystemAction } from './actions/repairSystem.js';
 import { SHELL_RUN, shellRunAction } from './actions/shell.js';
 import { systemdActions } from './actions/systemd.js';
 import { UnitManager } from './actions/systemdUnits.js';
-import { thermalAction } from './actions/thermal.js';
 import { endsSession } from './sessionCritical.js';
 import { withNamesShown } from './shownNames.js';
 
@@ -139,12 +137,7 @@ export class Catalog {
   }
 }
 
-export interface FindingActionsOptions {
-  /** watch.journal.directories, read at each use: the extra journals info.show_logs may read. */
-  journalDirectories?: () => readonly string[];
-  /** The corpus's stand-ins for the machine's journals and `/` (testHooks.ts); unset in real use. */
-  testHooks?: TestHooks;
-}
+export type FindingActionsOptions = ActionOptions;
 
 const findingActions = ({ journalDirectories = () => [], testHooks = {} }: FindingActionsOptions) =>
   [
@@ -176,9 +169,8 @@ const findingActions = ({ journalDirectories = () => [], testHooks = {} }: Findi
     pathMountAction(),
     openFilesAction(),
     memoryUseAction({ root: testHooks.dpkgRoot }),
-    thermalAction({ root: testHooks.dpkgRoot }),
     lockHolderAction(),
-    ...desktopActions(),
+    ...kindActions({ journalDirectories, testHooks }),
     ...infoActions({
       directories: journalDirectories,
       systemJournal: testHooks.systemJournal,

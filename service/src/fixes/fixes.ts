@@ -22,8 +22,8 @@ import type { ActionContext } from './action.js';
 import { type Catalog, createCatalog, createFindingsCatalog } from './catalog.js';
 import { Executor } from './executor.js';
 import { GoneWatch } from './goneWatch.js';
+import type { KindRules } from './kindRules.js';
 import { type EngineSource, ModelAdvisor } from './modelAdvisor.js';
-import { resolvesWhenVerified } from './playbooks.js';
 import { jobDict, proposalDict, ProposalsInterface } from './proposalsInterface.js';
 import { Proposer } from './proposer.js';
 import { RepairWatch } from './repairWatch.js';
@@ -49,8 +49,10 @@ export interface FixesOptions {
   auditRedact?: (text: string) => string;
   /** Steward's own secrets as the settings place them now (see stewardSecretPaths); the expert shell hides them. */
   stewardSecrets?: () => string[];
+  /** The kinds' rules (kinds/index.ts kindRules()): what the proposer and a verified fix do for each finding kind. */
+  rules: KindRules;
   /**
-   * A verified fix showed its finding's problem gone (resolvesWhenVerified): the finding resolved, as the
+   * A verified fix showed its finding's problem gone (the kind's resolvedWhenVerified): the finding resolved, as the
    * pipeline's own changes are told.
    */
   onFindingsChanged?: (changes: FindingChange[]) => void;
@@ -78,6 +80,7 @@ export class Fixes {
   /** NixOS changes switched to and waiting for the user's confirmation. */
   readonly nixosWindows: ConfirmWindows;
   private readonly log: Logger;
+  private readonly rules: KindRules;
   /** Whether detectNixos found NixOS; false until it answered. */
   private onNixos = false;
   private readonly findings: FindingsStore;
@@ -98,6 +101,7 @@ export class Fixes {
       log,
     } = options;
     this.log = log;
+    this.rules = options.rules;
     this.findings = findings;
     this.onFindingsChanged = options.onFindingsChanged;
     this.store = new FixesStore(join(paths.stateDirectory, 'fixes.db'), storage);
@@ -199,6 +203,7 @@ export class Fixes {
       executor: this.executor,
       context: this.context,
       policy,
+      rules: options.rules,
       advisor: new ModelAdvisor({ engines, catalog: findingsCatalog, log, redact }),
       ...(options.resolveGraceMs !== undefined && { resolveGraceMs: options.resolveGraceMs }),
       ...(options.draftDeadlineMs !== undefined && { draftDeadlineMs: options.draftDeadlineMs }),
@@ -249,7 +254,7 @@ export class Fixes {
   private resolveVerified(job: Job): void {
     const proposal = job.proposalId === null ? null : this.store.proposal(job.proposalId);
     const finding = proposal?.findingId == null ? null : this.findings.get(proposal.findingId);
-    if (!finding || finding.state !== 'active' || !resolvesWhenVerified(finding.kind, job.action)) return;
+    if (!finding || finding.state !== 'active' || !this.rules.resolvesWhenVerified(finding.kind, job.action)) return;
     let change: FindingChange | null;
     try {
       change = this.findings.resolve({ kind: finding.kind, subject: finding.subject, at: new Date() });

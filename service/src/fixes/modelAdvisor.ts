@@ -7,10 +7,10 @@
 import { z } from 'zod';
 
 import { actionsFor, topicsOfFinding } from '../assistant/topics.js';
-import { desktopActions } from '../desktop/index.js';
 import type { ChatEngine } from '../engine/chatEngine.js';
 import type { FindingWithEvidence } from '../findings/store.js';
 import { parseJsonOrNull } from '../jsonShape.js';
+import { desktopActions } from '../kinds/index.js';
 import type { Logger } from '../logging.js';
 import { cleanLine } from '../untrustedText.js';
 import type { Catalog } from './catalog.js';

@@ -5,8 +5,8 @@
 // catalog actions with parameters; the proposer validates and previews them
 // and drops those that would change nothing. Each kind's playbook lives in
 // playbooks/, in the module named after its detector; here is their table.
-import { desktopPlaybooks } from '../desktop/index.js';
 import type { FindingWithEvidence } from '../findings/store.js';
+import { kindPlaybooks } from '../kinds/index.js';
 import { authFailures } from './playbooks/authFailures.js';
 import { configChanged } from './playbooks/configChanged.js';
 import { configError } from './playbooks/configError.js';
@@ -19,13 +19,11 @@ import { filesystemError } from './playbooks/filesystemError.js';
 import { gpuFault } from './playbooks/gpuFault.js';
 import { inodeExhaustion } from './playbooks/inodes.js';
 import { linkDown } from './playbooks/linkDown.js';
-import { memoryPressure } from './playbooks/memoryPressure.js';
 import { networkFailure, wifiSecrets } from './playbooks/networkFailure.js';
 import { noRoute } from './playbooks/noRoute.js';
 import { oomKill } from './playbooks/oomKill.js';
 import { packageManagerError } from './playbooks/packageManagerError.js';
 import { storageError } from './playbooks/storageError.js';
-import { thermalThrottling } from './playbooks/thermalThrottling.js';
 import { unitFailed } from './playbooks/unitFailed.js';
 import {
   type CandidateAction,
@@ -44,7 +42,6 @@ const PLAYBOOKS: Record<string, Playbook> = {
   'disk-critical': diskSpace,
   'no-space': diskSpace,
   'inode-exhaustion': inodeExhaustion,
-  'memory-pressure': memoryPressure,
   'no-connectivity': reconnect,
   'network-failure': networkFailure,
   'link-down': linkDown,
@@ -62,29 +59,8 @@ const PLAYBOOKS: Record<string, Playbook> = {
   'gpu-fault': gpuFault,
   'auth-failures': authFailures,
   'package-manager-error': packageManagerError,
-  'thermal-throttling': thermalThrottling,
-  ...desktopPlaybooks(),
+  ...kindPlaybooks(),
 };
-
-/**
- * Steps whose verification observes the finding's own problem gone: dpkg's database with nothing left to finish,
- * the unit active again. A fix verified this way resolves its finding; where nothing else would say so (no line
- * tells that dpkg's run was finished, nor that a crash loop ended), the finding would otherwise stay active.
- */
-const RESOLVED_WHEN_VERIFIED: Record<string, readonly string[]> = {
-  'package-manager-error': ['packages.repair_system'],
-  'crash-loop': ['systemd.start_unit', 'systemd.restart_unit'],
-  'unit-failed': ['systemd.start_unit', 'systemd.restart_unit'],
-  'config-changed-before-failure': ['systemd.restart_unit'],
-  // The crashed program's package, or its Flatpak app, updated to what was waiting with nothing left waiting: what
-  // is left of the crash is history.
-  coredump: ['packages.update', 'flatpak.update'],
-};
-
-/** Whether `action`, verified fixed, shows a finding of `kind` resolved. */
-export function resolvesWhenVerified(kind: string, action: string): boolean {
-  return RESOLVED_WHEN_VERIFIED[kind]?.includes(action) ?? false;
-}
 
 /** The playbook's draft for a finding, or null when Steward knows no fix for it. */
 export async function draftFor(finding: FindingWithEvidence, tools: PlaybookTools): Promise<ProposalDraft | null> {

@@ -18,6 +18,7 @@ import { UnitManager } from './actions/systemdUnits.js';
 import { keepAnswered, questionOf } from './answeredSteps.js';
 import type { Catalog, ValidatedCall } from './catalog.js';
 import type { Executor } from './executor.js';
+import type { KindRules } from './kindRules.js';
 import type { ModelAdvisor } from './modelAdvisor.js';
 import { withoutSafetyClaims } from './modelWords.js';
 import { OneProblem, takesOver } from './oneProblem.js';
@@ -54,6 +55,12 @@ export interface ProposerOptions {
   context: ActionContext;
   policy: () => PolicyRules;
   signals: ProposerSignals;
+  /**
+   * The kinds' rules (kinds/index.ts): which findings recur with their unit's restarts, are drafted again on a
+   * repeat, or replace a failed unit's proposal with their own (one incident, one proposal: "Restart it" beside
+   * "find out why it keeps failing" would contradict itself).
+   */
+  rules: KindRules;
   /** Explains proposals in plain words, and suggests actions for kinds no playbook knows, where a model is set up. */
   advisor?: ModelAdvisor;
   /** How long a proposal waits after its finding cleared before it is withdrawn (default RESOLVE_GRACE_MS). */
@@ -101,26 +108,8 @@ const RUNNING_STATES = new Set(['active', 'activating', 'reloading']);
 // Connects a device again: offered where NetworkManager's state confirms the device is there and not connected.
 const CONNECTS_DEVICE = 'network.connect_device';
 
-// One incident, one proposal. A unit in a crash loop, or one that crashed, ran out of memory or failed just after its
-// configuration changed, has failed too: "Restart it" beside "find out why it keeps failing" would contradict itself,
-// so the more specific finding's proposal stands and the failed unit's is withdrawn.
-const SPECIFIC_UNIT_FAILURES = ['crash-loop', 'crash', 'coredump', 'oom-kill', 'config-changed-before-failure'];
-/**
- * The kinds a unit's restarts make recur: its failure, and its configuration error logged at every start. A finding
- * of another kind that cleared was cleared by what it is about (an extension turned off, a printer resumed): its
- * proposal goes at once.
- */
-const RECURRING_KINDS = new Set(['unit-failed', 'config-error', ...SPECIFIC_UNIT_FAILURES]);
 // Findings this close together in the log are one incident: their identical fixes are one proposal.
 const SAME_INCIDENT_MS = 10 * 60_000;
-
-/**
- * Kinds whose repeat may call for other steps: one package manager's findings share a subject ("dpkg") across a
- * script that failed, a run that was cut off and a lock, and the newest line says which it is now; a file's
- * configuration error names a line each time, and the file may have changed (or appeared) since; a failed unit is
- * often first seen in systemd's D-Bus state, and its journal lines, which say why, come a moment later.
- */
-const REDRAFTED_ON_REPEAT = new Set(['package-manager-error', 'config-error', 'unit-failed']);
 
 /**
  * Whether a proposal's steps may change what its finding's line named. A program's own word (no trusted writer
@@ -337,7 +326,7 @@ export class Proposer {
     if (
       change === 'updated' &&
       current?.state === 'open' &&
-      (REDRAFTED_ON_REPEAT.has(finding.kind) || joined === 'stands')
+      (this.options.rules.redraftedOnRepeat(finding.kind) || joined === 'stands')
     ) {
       await this.redraftOnRepeat(current);
       return;
@@ -346,7 +335,7 @@ export class Proposer {
     if (change === 'resolved') {
       this.noProposal.delete(finding.id);
       if (current && (current.state === 'open' || current.state === 'not-fixed')) {
-        if (RECURRING_KINDS.has(finding.kind)) this.withdrawLater(finding.id);
+        if (this.options.rules.recursOnRestart(finding.kind)) this.withdrawLater(finding.id);
         else this.withdraw(current.id);
       }
       return;
@@ -362,10 +351,10 @@ export class Proposer {
       if (change === 'added') await this.redraftOnRepeat(current);
       return;
     }
-    const { findings } = this.options;
+    const { findings, rules } = this.options;
     if (finding.kind === 'unit-failed') {
-      if (SPECIFIC_UNIT_FAILURES.some((kind) => findings.activeFinding(kind, finding.subject))) return;
-    } else if (SPECIFIC_UNIT_FAILURES.includes(finding.kind)) {
+      if (rules.unitFailureReplacements.some((kind) => findings.activeFinding(kind, finding.subject))) return;
+    } else if (rules.replacesUnitFailure(finding.kind)) {
       this.withdrawUnitFailed(finding.subject);
     }
     const full = this.options.findings.get(finding.id);
@@ -406,7 +395,9 @@ export class Proposer {
     if (finding.ignored) return _('you chose to ignore findings like this one');
     if (this.options.store.isDismissedForever(finding.kind, finding.subject))
       return _('you dismissed its fix for good');
-    const specific = SPECIFIC_UNIT_FAILURES.some((kind) => this.options.findings.activeFinding(kind, finding.subject));
+    const specific = this.options.rules.unitFailureReplacements.some((kind) =>
+      this.options.findings.activeFinding(kind, finding.subject),
+    );
     if (finding.kind === 'unit-failed' && specific)
       return _('a more specific finding about this service carries the fix');
     // Considered before this service started, or past the flood limit: what its kind alone says.

@@ -53,6 +53,7 @@ import {
   VOICE_INTERFACE,
   voiceSpec,
 } from '../interfaces.js';
+import { kindRules, KINDS } from '../kinds/index.js';
 import type { Logger } from '../logging.js';
 import { surveyHardware } from '../models/fit.js';
 import { resolveModelLocations } from '../models/locations.js';
@@ -227,6 +228,7 @@ export function createParts(base: PartsBase) {
     auditRedact: settingsRedactor(() => config.config.assistant.redactPatterns),
     stewardSecrets,
     storage,
+    rules: kindRules(KINDS),
     // A fix verified to have repaired its finding's problem resolves it, told as the pipeline's changes are.
     onFindingsChanged: (changes) => findingsChanged(changes),
     log,

@@ -2,8 +2,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // What the event sources see, in one shape per kind of event. Sources produce
 // these; detectors (service/src/findings/detectors/) turn them into findings.
-import type { DesktopState } from '../desktop/events.js';
 import type { DpkgState } from '../fixes/actions/dpkgState.js';
+import type { DesktopState } from '../kinds/desktopState.js';
 import type { JournalField } from './journalEntry.js';
 import type { UnitPaths } from './unitPaths.js';
 
@@ -94,7 +94,7 @@ export type WatchEvent =
       /** Units whose processes had the file open as it changed (those whose /proc this user may read). */
       openedBy?: string[];
     }
-  /** The desktop session's state, read from its own D-Bus APIs (service/src/desktop/). */
+  /** The desktop session's state, read from its own D-Bus APIs (service/src/kinds/, their shapes in service/src/kinds/desktopState.ts). */
   | { type: 'desktop'; at: Date; desktop: DesktopState }
   /** What dpkg's own database leaves unfinished (watch/dpkg.ts). */
   | { type: 'dpkg'; at: Date; state: DpkgState };

@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import type { MessageBus } from '@jellybrick/dbus-next';
 
 import type { Config } from '../config.js';
-import { desktopSources } from '../desktop/index.js';
 import type { FindingsPipeline } from '../findings/pipeline.js';
 import type { FindingsStore } from '../findings/store.js';
 import type { SecretPolicy } from '../fixes/knownGoodStore.js';
+import { desktopSources } from '../kinds/index.js';
 import type { Logger } from '../logging.js';
 import { DiskSource } from './disks.js';
 import { DpkgSource } from './dpkg.js';

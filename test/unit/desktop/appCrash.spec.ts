@@ -3,14 +3,10 @@
 import { chmod, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import {
-  flatpakAppOf,
-  flatpakDeployment,
-  flatpakInstallations,
-} from '../../../service/src/desktop/appCrash/flatpak.js';
-import { crashedFlatpak, originLines } from '../../../service/src/desktop/appCrash/origin.js';
 import { NotAuthorizedError } from '../../../service/src/fixes/action.js';
 import { flatpakUpdateAction } from '../../../service/src/fixes/actions/flatpakUpdate.js';
+import { flatpakAppOf, flatpakDeployment, flatpakInstallations } from '../../../service/src/kinds/appCrash/flatpak.js';
+import { crashedFlatpak, originLines } from '../../../service/src/kinds/appCrash/origin.js';
 import { makeTempDir, type TempDir } from '../../support/tempDir.js';
 import { homeContext, runOptions } from '../fixes/actionContext.js';
 

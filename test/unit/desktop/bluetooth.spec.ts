@@ -2,15 +2,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { type Message, type MessageBus, Variant } from '@jellybrick/dbus-next';
 
+import type { PlaybookTools } from '../../../service/src/fixes/playbookSteps.js';
 import {
   ANY_ADAPTER,
   BLUETOOTH_UNAVAILABLE,
   BluetoothUnavailableDetector,
-} from '../../../service/src/desktop/bluetooth/detector.js';
-import { bluetoothKind } from '../../../service/src/desktop/bluetooth/kind.js';
-import { BLOCKED_EVIDENCE, BLUETOOTH_OFF } from '../../../service/src/desktop/bluetooth/offDetector.js';
-import { desktopPlaybooks } from '../../../service/src/desktop/index.js';
-import type { PlaybookTools } from '../../../service/src/fixes/playbookSteps.js';
+} from '../../../service/src/kinds/bluetooth/detector.js';
+import { bluetoothKind } from '../../../service/src/kinds/bluetooth/kind.js';
+import { BLOCKED_EVIDENCE, BLUETOOTH_OFF } from '../../../service/src/kinds/bluetooth/offDetector.js';
+import { kindPlaybooks } from '../../../service/src/kinds/index.js';
 import type { WatchEvent } from '../../../service/src/watch/events.js';
 import { desktopWriters } from '../../support/desktopWriters.js';
 import { findingWithEvidence } from '../../support/findingFixture.js';
@@ -292,7 +292,7 @@ describe('the bluetooth-unavailable detector', () => {
   });
 
   it('proposes switching an unpowered adapter on, and a blocked one unblocked unless a hardware switch holds it', async () => {
-    const playbook = desktopPlaybooks()[BLUETOOTH_OFF];
+    const playbook = kindPlaybooks()[BLUETOOTH_OFF];
     expect(playbook).toBeDefined();
     /** The finding with what BlueZ said, oldest first. */
     const offFinding = (...texts: string[]) =>
@@ -324,7 +324,7 @@ describe('the bluetooth-unavailable detector', () => {
   });
 
   it('explains a block a hardware switch holds, with the adapter’s name and where the switch is, offering no change', async () => {
-    const playbook = desktopPlaybooks()[BLUETOOTH_OFF];
+    const playbook = kindPlaybooks()[BLUETOOTH_OFF];
     /** gsd's rfkill and BlueZ as a bus answers their GetAll: a hardware block, an adapter BlueZ calls "Lab laptop". */
     const answers: Record<string, Record<string, Variant>> = {
       'org.gnome.SettingsDaemon.Rfkill': {

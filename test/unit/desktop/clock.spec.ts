@@ -1,10 +1,10 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { CLOCK_UNSYNCHRONISED, ClockDetector } from '../../../service/src/desktop/clock/detector.js';
-import { clockKind } from '../../../service/src/desktop/clock/kind.js';
-import { CLOCK_NTP_OFF, ClockNtpOffDetector, NTP_SUBJECT } from '../../../service/src/desktop/clock/ntpOffDetector.js';
-import type { ClockState } from '../../../service/src/desktop/clock/state.js';
 import type { PlaybookTools } from '../../../service/src/fixes/playbookSteps.js';
+import { CLOCK_UNSYNCHRONISED, ClockDetector } from '../../../service/src/kinds/clock/detector.js';
+import { clockKind } from '../../../service/src/kinds/clock/kind.js';
+import { CLOCK_NTP_OFF, ClockNtpOffDetector, NTP_SUBJECT } from '../../../service/src/kinds/clock/ntpOffDetector.js';
+import type { ClockState } from '../../../service/src/kinds/clock/state.js';
 import type { WatchEvent } from '../../../service/src/watch/events.js';
 import { desktopWriters } from '../../support/desktopWriters.js';
 import { findingWithEvidence } from '../../support/findingFixture.js';

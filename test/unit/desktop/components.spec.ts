@@ -3,10 +3,6 @@
 // The desktop's components, not their sentences: which component wrote a line (a proven program, one of the kernel's
 // drivers by its prefix), how grave it said it was, the cause it names in its own structure, and what each kind makes
 // of a component's error that no rule of its own reads.
-import { SessionCrashDetector } from '../../../service/src/desktop/appCrash/sessionCrashDetector.js';
-import { BluetoothUnavailableDetector } from '../../../service/src/desktop/bluetooth/detector.js';
-import { CLOCK_UNSYNCHRONISED, ClockDetector } from '../../../service/src/desktop/clock/detector.js';
-import { ClockStateDetector, OFFSET, UNSYNCHRONISED } from '../../../service/src/desktop/clock/stateDetector.js';
 import { componentFailure } from '../../../service/src/desktop/componentFailure.js';
 import {
   dbusErrorIn,
@@ -15,14 +11,6 @@ import {
   kernelComponentOf,
   lineLevel,
 } from '../../../service/src/desktop/componentLines.js';
-import { ExtensionErrorDetector } from '../../../service/src/desktop/extensions/journalDetector.js';
-import { PRINTER_PROBLEM, PrinterProblemDetector } from '../../../service/src/desktop/printing/detector.js';
-import { printerProblemPlaybook } from '../../../service/src/desktop/printing/playbook.js';
-import { HELD_EVIDENCE, PrinterStoppedDetector } from '../../../service/src/desktop/printing/stateDetector.js';
-import { SIGN_IN_FAILURE, SignInFailureDetector } from '../../../service/src/desktop/signIn/detector.js';
-import { signInFailurePlaybook } from '../../../service/src/desktop/signIn/playbook.js';
-import { SOUND_UNAVAILABLE, SoundUnavailableDetector } from '../../../service/src/desktop/sound/detector.js';
-import { SOUND_MUTED, SoundStateDetector } from '../../../service/src/desktop/sound/stateDetector.js';
 import { CoredumpDetector } from '../../../service/src/findings/detectors/coredump.js';
 import { CrashLoopDetector } from '../../../service/src/findings/detectors/crashLoop.js';
 import { UnitFailedDetector } from '../../../service/src/findings/detectors/unitFailed.js';
@@ -30,6 +18,18 @@ import { UnrecognisedErrorsDetector } from '../../../service/src/findings/detect
 import type { Detector } from '../../../service/src/findings/types.js';
 import { areaOfUnit, DESKTOP_WRITERS, Writers } from '../../../service/src/findings/writers.js';
 import type { PlaybookTools } from '../../../service/src/fixes/playbookSteps.js';
+import { SessionCrashDetector } from '../../../service/src/kinds/appCrash/sessionCrashDetector.js';
+import { BluetoothUnavailableDetector } from '../../../service/src/kinds/bluetooth/detector.js';
+import { CLOCK_UNSYNCHRONISED, ClockDetector } from '../../../service/src/kinds/clock/detector.js';
+import { ClockStateDetector, OFFSET, UNSYNCHRONISED } from '../../../service/src/kinds/clock/stateDetector.js';
+import { ExtensionErrorDetector } from '../../../service/src/kinds/extensions/journalDetector.js';
+import { PRINTER_PROBLEM, PrinterProblemDetector } from '../../../service/src/kinds/printing/detector.js';
+import { printerProblemPlaybook } from '../../../service/src/kinds/printing/playbook.js';
+import { HELD_EVIDENCE, PrinterStoppedDetector } from '../../../service/src/kinds/printing/stateDetector.js';
+import { SIGN_IN_FAILURE, SignInFailureDetector } from '../../../service/src/kinds/signIn/detector.js';
+import { signInFailurePlaybook } from '../../../service/src/kinds/signIn/playbook.js';
+import { SOUND_UNAVAILABLE, SoundUnavailableDetector } from '../../../service/src/kinds/sound/detector.js';
+import { SOUND_MUTED, SoundStateDetector } from '../../../service/src/kinds/sound/stateDetector.js';
 import type { WatchEvent } from '../../../service/src/watch/events.js';
 import { desktopWriters, SESSION_UID } from '../../support/desktopWriters.js';
 import { findingWithEvidence } from '../../support/findingFixture.js';

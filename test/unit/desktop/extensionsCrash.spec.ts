@@ -1,13 +1,10 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { EXTENSION_ERROR } from '../../../service/src/desktop/extensions/journalDetector.js';
-import { DISABLED, ENABLED, STEWARD_UUID } from '../../../service/src/desktop/extensions/shell.js';
-import {
-  SHELL_CRASH_EVIDENCE,
-  ShellCrashDetector,
-} from '../../../service/src/desktop/extensions/shellCrashDetector.js';
-import type { ExtensionState } from '../../../service/src/desktop/extensions/state.js';
 import { Writers } from '../../../service/src/findings/writers.js';
+import { EXTENSION_ERROR } from '../../../service/src/kinds/extensions/journalDetector.js';
+import { DISABLED, ENABLED, STEWARD_UUID } from '../../../service/src/kinds/extensions/shell.js';
+import { SHELL_CRASH_EVIDENCE, ShellCrashDetector } from '../../../service/src/kinds/extensions/shellCrashDetector.js';
+import type { ExtensionState } from '../../../service/src/kinds/extensions/state.js';
 import type { WatchEvent } from '../../../service/src/watch/events.js';
 import { desktopWriters } from '../../support/desktopWriters.js';
 import { journalEvent, reportsOf, runDetector } from '../../support/journalEvents.js';

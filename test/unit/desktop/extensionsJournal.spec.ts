@@ -2,18 +2,18 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { Variant } from '@jellybrick/dbus-next';
 
+import { Writers } from '../../../service/src/findings/writers.js';
+import type { ActionContext, Preview } from '../../../service/src/fixes/action.js';
+import type { PlaybookTools, ProposalDraft } from '../../../service/src/fixes/playbookSteps.js';
 import {
   EXTENSION_ERROR,
   ExtensionErrorDetector,
   extensionErrorOf,
-} from '../../../service/src/desktop/extensions/journalDetector.js';
-import { extensionsKind } from '../../../service/src/desktop/extensions/kind.js';
-import { extensionPlaybook } from '../../../service/src/desktop/extensions/playbook.js';
-import { ENABLED, ERROR, OUT_OF_DATE } from '../../../service/src/desktop/extensions/shell.js';
-import { SHELL_CRASH_EVIDENCE } from '../../../service/src/desktop/extensions/shellCrashDetector.js';
-import { Writers } from '../../../service/src/findings/writers.js';
-import type { ActionContext, Preview } from '../../../service/src/fixes/action.js';
-import type { PlaybookTools, ProposalDraft } from '../../../service/src/fixes/playbookSteps.js';
+} from '../../../service/src/kinds/extensions/journalDetector.js';
+import { extensionsKind } from '../../../service/src/kinds/extensions/kind.js';
+import { extensionPlaybook } from '../../../service/src/kinds/extensions/playbook.js';
+import { ENABLED, ERROR, OUT_OF_DATE } from '../../../service/src/kinds/extensions/shell.js';
+import { SHELL_CRASH_EVIDENCE } from '../../../service/src/kinds/extensions/shellCrashDetector.js';
 import type { WatchEvent } from '../../../service/src/watch/events.js';
 import { desktopWriters } from '../../support/desktopWriters.js';
 import { findingWithEvidence } from '../../support/findingFixture.js';

@@ -1,10 +1,10 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { PRINTER_PROBLEM, PrinterProblemDetector } from '../../../service/src/desktop/printing/detector.js';
-import { printingKind } from '../../../service/src/desktop/printing/kind.js';
-import { printerProblemPlaybook } from '../../../service/src/desktop/printing/playbook.js';
 import type { FindingWithEvidence } from '../../../service/src/findings/store.js';
 import type { PlaybookTools } from '../../../service/src/fixes/playbookSteps.js';
+import { PRINTER_PROBLEM, PrinterProblemDetector } from '../../../service/src/kinds/printing/detector.js';
+import { printingKind } from '../../../service/src/kinds/printing/kind.js';
+import { printerProblemPlaybook } from '../../../service/src/kinds/printing/playbook.js';
 import type { WatchEvent } from '../../../service/src/watch/events.js';
 import { desktopWriters } from '../../support/desktopWriters.js';
 import { findingWithEvidence } from '../../support/findingFixture.js';

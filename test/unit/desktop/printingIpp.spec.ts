@@ -1,7 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { CUPS_SOCKET, cupsSocket, printerFromAttributes } from '../../../service/src/desktop/printing/cupsClient.js';
-import { PRINTER_PROBLEM } from '../../../service/src/desktop/printing/detector.js';
+import { CUPS_SOCKET, cupsSocket, printerFromAttributes } from '../../../service/src/kinds/printing/cupsClient.js';
+import { PRINTER_PROBLEM } from '../../../service/src/kinds/printing/detector.js';
 import {
   decodeResponse,
   encodeRequest,
@@ -10,9 +10,9 @@ import {
   IppError,
   OPERATION,
   TAG,
-} from '../../../service/src/desktop/printing/ipp.js';
-import type { PrinterState } from '../../../service/src/desktop/printing/state.js';
-import { PrinterStoppedDetector } from '../../../service/src/desktop/printing/stateDetector.js';
+} from '../../../service/src/kinds/printing/ipp.js';
+import type { PrinterState } from '../../../service/src/kinds/printing/state.js';
+import { PrinterStoppedDetector } from '../../../service/src/kinds/printing/stateDetector.js';
 
 /** One attribute as RFC 8010 §3.1.4 lays it out: tag, name length, name, value length, value. */
 const attribute = (tag: number, name: string, value: Buffer) => {

@@ -1,10 +1,10 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { SIGN_IN_FAILURE, SignInFailureDetector } from '../../../service/src/desktop/signIn/detector.js';
-import { signInKind } from '../../../service/src/desktop/signIn/kind.js';
-import { signInFailurePlaybook } from '../../../service/src/desktop/signIn/playbook.js';
 import { AuthFailuresDetector } from '../../../service/src/findings/detectors/authFailures.js';
 import type { PlaybookTools } from '../../../service/src/fixes/playbookSteps.js';
+import { SIGN_IN_FAILURE, SignInFailureDetector } from '../../../service/src/kinds/signIn/detector.js';
+import { signInKind } from '../../../service/src/kinds/signIn/kind.js';
+import { signInFailurePlaybook } from '../../../service/src/kinds/signIn/playbook.js';
 import type { WatchEvent } from '../../../service/src/watch/events.js';
 import { desktopWriters } from '../../support/desktopWriters.js';
 import { findingWithEvidence } from '../../support/findingFixture.js';

@@ -3,21 +3,21 @@
 // The sound kind's reading of PipeWire's own state: pw-dump's stream split into objects, the graph kept from them,
 // the findings the state gives, and the steps proposed for them. The objects are pw-dump 0.3.65's, as it printed
 // them for a private PipeWire with WirePlumber (test/integration/soundState.spec.ts runs the real thing).
-import { setDefaultSinkParams } from '../../../service/src/desktop/sound/actions.js';
-import { SOUND_UNAVAILABLE } from '../../../service/src/desktop/sound/detector.js';
-import { MAX_NAME, mayMatter, nodeNameOf, SoundGraph } from '../../../service/src/desktop/sound/graph.js';
-import { JsonArrayStream } from '../../../service/src/desktop/sound/jsonStream.js';
-import { soundKind } from '../../../service/src/desktop/sound/kind.js';
-import type { AudioNode, SoundState } from '../../../service/src/desktop/sound/state.js';
+import type { DetectorOutput } from '../../../service/src/findings/types.js';
+import type { CandidateAction, PlaybookTools } from '../../../service/src/fixes/playbookSteps.js';
+import { setDefaultSinkParams } from '../../../service/src/kinds/sound/actions.js';
+import { SOUND_UNAVAILABLE } from '../../../service/src/kinds/sound/detector.js';
+import { MAX_NAME, mayMatter, nodeNameOf, SoundGraph } from '../../../service/src/kinds/sound/graph.js';
+import { JsonArrayStream } from '../../../service/src/kinds/sound/jsonStream.js';
+import { soundKind } from '../../../service/src/kinds/sound/kind.js';
+import type { AudioNode, SoundState } from '../../../service/src/kinds/sound/state.js';
 import {
   NO_INPUT,
   NO_OUTPUT,
   SOUND_DEFAULT_GONE,
   SOUND_MUTED,
   SoundStateDetector,
-} from '../../../service/src/desktop/sound/stateDetector.js';
-import type { DetectorOutput } from '../../../service/src/findings/types.js';
-import type { CandidateAction, PlaybookTools } from '../../../service/src/fixes/playbookSteps.js';
+} from '../../../service/src/kinds/sound/stateDetector.js';
 import type { WatchEvent } from '../../../service/src/watch/events.js';
 import { desktopWriters } from '../../support/desktopWriters.js';
 import { findingWithEvidence } from '../../support/findingFixture.js';

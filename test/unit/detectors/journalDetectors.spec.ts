@@ -7,8 +7,8 @@ import { DnsFailureDetector } from '../../../service/src/findings/detectors/dnsF
 import { FilesystemErrorDetector } from '../../../service/src/findings/detectors/filesystemError.js';
 import { OomKillDetector } from '../../../service/src/findings/detectors/oomKill.js';
 import { PackageManagerErrorDetector } from '../../../service/src/findings/detectors/packageManagerError.js';
-import { ThermalThrottlingDetector } from '../../../service/src/findings/detectors/thermalThrottling.js';
 import type { Detector } from '../../../service/src/findings/types.js';
+import { ThermalThrottlingDetector } from '../../../service/src/kinds/thermal/detector.js';
 import { journalEvent, journalEvents, reportsOf, resolutionsOf, runDetector } from '../../support/journalEvents.js';
 
 /** [subject, title] of each report a detector makes on a fixture, after checking kind and severity. */

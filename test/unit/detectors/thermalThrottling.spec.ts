@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { ThermalThrottlingDetector } from '../../../service/src/findings/detectors/thermalThrottling.js';
+import { ThermalThrottlingDetector } from '../../../service/src/kinds/thermal/detector.js';
 import { journalEvent, runDetector } from '../../support/journalEvents.js';
 
 const kernel = (message: string) =>

@@ -1,7 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { BluetoothUnavailableDetector } from '../../../service/src/desktop/bluetooth/detector.js';
 import { missingExecutableIn, UnitFailedDetector } from '../../../service/src/findings/detectors/unitFailed.js';
+import { BluetoothUnavailableDetector } from '../../../service/src/kinds/bluetooth/detector.js';
 import type { WatchEvent } from '../../../service/src/watch/events.js';
 import { desktopWriters } from '../../support/desktopWriters.js';
 import { journalEvent, journalEvents, reportsOf, resolutionsOf, runDetector } from '../../support/journalEvents.js';

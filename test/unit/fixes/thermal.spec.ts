@@ -1,7 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { thermalAction } from '../../../service/src/fixes/actions/thermal.js';
-import { readThermalState } from '../../../service/src/fixes/actions/thermalSensors.js';
+import { thermalAction } from '../../../service/src/kinds/thermal/action.js';
+import { readThermalState } from '../../../service/src/kinds/thermal/sensors.js';
 import { writeTree } from '../../support/fileTree.js';
 import { makeTempDir, type TempDir } from '../../support/tempDir.js';
 import { homeContext, runOptions } from './actionContext.js';

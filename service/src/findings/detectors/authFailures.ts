@@ -3,8 +3,8 @@
 // auth-failures: repeated failed logins from one address (sshd, Dovecot, Postfix), from
 // many addresses at once, or for one user (sudo, su, polkit) — password guessing, or a user locked out. The
 // desktop's own sign-in (the display managers, lock screens and login(1)) is the sign-in kind's.
-import { isDesktopPamService } from '../../desktop/signIn/pam.js';
 import { _, format, ngettext } from '../../i18n.js';
+import { isDesktopPamService } from '../../kinds/signIn/pam.js';
 import type { WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput } from '../types.js';
 import { isJournal, type JournalEvent, journalEvidence } from './journal.js';

@@ -4,8 +4,8 @@
 // zero), or systemd saw a service's main process die of such a signal. Coredump's findings are systemd-coredump's:
 // both can fire for one crash, on purpose (see the class comment).
 import { FAULT_SIGNALS, shortSignalName } from '../../causes/signals.js';
-import { isAudioUnit } from '../../desktop/sound/units.js';
 import { _, format } from '../../i18n.js';
+import { isAudioUnit } from '../../kinds/sound/units.js';
 import type { WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput } from '../types.js';
 import {

@@ -18,10 +18,10 @@
 // auth-failures                  warning           journal       ≥ 5 failures from one address/user in 10 min
 // package-manager-error          warning           journal       dpkg/apt, PackageKit, dnf failures
 //                                warning           dpkg          a package dpkg's database leaves part-way, an interrupted run; resolves when finished
-// thermal-throttling             warning           journal       throttled; resolves when every CPU is normal
+// thermal-throttling             warning           journal       throttled; resolves when every CPU is normal (kinds/)
 // disk-low / disk-critical       warning/critical  disk          < min(10%, 5 GB) / < min(3%, 1 GB); resolve at 1.2×
 // inode-exhaustion               warning/critical  disk          < 10% / < 2% inodes free; resolve at 1.2×
-// memory-pressure                warning           PSI           full avg10 > 10%; resolves < 5%; machine and user@UID.service
+// memory-pressure                warning           PSI           full avg10 > 10%; resolves < 5%; machine and user@UID.service (kinds/)
 // link-down                      warning           link          an up interface went down (not lo/containers)
 // no-route                       warning           link          no default route
 // no-connectivity/captive-portal warning/info      connectivity  none or limited / portal; resolve on full
@@ -29,7 +29,8 @@
 // network-failure/wifi-secrets   warning           journal       NM/networkd/dhclient failures, NIC link down or hangs, 3 Wi-Fi drops in 10 min; no secrets
 // config-changed-before-failure  error             file + unit   a config change ≤ 10 min before a unit failure
 // unrecognised-errors            warning           journal       ≥ 5 unclaimed errors of one template and program in 10 min (runs last)
-import { desktopDetectors } from '../../desktop/index.js';
+import { kindDetectors } from '../../kinds/index.js';
+import type { DetectorOptions, MemoryPressureOptions } from '../detectorOptions.js';
 import type { Detector } from '../types.js';
 import { Writers } from '../writers.js';
 import { AuthFailuresDetector, type AuthFailuresOptions } from './authFailures.js';
@@ -39,35 +40,21 @@ import { ConnectivityDetector } from './connectivity.js';
 import { CoredumpDetector } from './coredump.js';
 import { CrashDetector } from './crash.js';
 import { CrashLoopDetector, type CrashLoopOptions } from './crashLoop.js';
-import { DiskSpaceDetector, type DiskSpaceOptions } from './diskSpace.js';
+import { DiskSpaceDetector } from './diskSpace.js';
 import { DnsFailureDetector } from './dnsFailure.js';
 import { DpkgStateDetector } from './dpkgState.js';
 import { FilesystemErrorDetector } from './filesystemError.js';
 import { GpuFaultDetector } from './gpuFault.js';
 import { InodeExhaustionDetector, type InodeOptions } from './inodes.js';
 import { LinkDownDetector, type LinkDownOptions } from './linkDown.js';
-import { MemoryPressureDetector, type MemoryPressureOptions } from './memoryPressure.js';
 import { NetworkFailureDetector } from './networkFailure.js';
 import { NoRouteDetector } from './noRoute.js';
 import { NoSpaceDetector } from './noSpace.js';
 import { OomKillDetector } from './oomKill.js';
 import { PackageManagerErrorDetector } from './packageManagerError.js';
 import { StorageErrorDetector } from './storageError.js';
-import { ThermalThrottlingDetector } from './thermalThrottling.js';
 import { UnitFailedDetector } from './unitFailed.js';
 import { UnrecognisedErrorsDetector } from './unrecognised.js';
-
-export interface DetectorOptions {
-  disk?: DiskSpaceOptions | (() => DiskSpaceOptions);
-  inodes?: InodeOptions;
-  memoryPressure?: MemoryPressureOptions;
-  crashLoop?: CrashLoopOptions;
-  authFailures?: AuthFailuresOptions;
-  configChanged?: ConfigChangedOptions;
-  linkDown?: LinkDownOptions;
-  /** Who wrote each journal line, for the desktop's detectors; without it no desktop component's line is proven. */
-  writers?: Writers;
-}
 
 /** A fresh set of every detector. Each call gives new state: one set per findings pipeline. */
 export function createDetectors(options: DetectorOptions = {}): Detector[] {
@@ -85,18 +72,17 @@ export function createDetectors(options: DetectorOptions = {}): Detector[] {
     new AuthFailuresDetector(options.authFailures),
     new PackageManagerErrorDetector(),
     new DpkgStateDetector(),
-    new ThermalThrottlingDetector(),
     new ConfigErrorDetector(),
     new NetworkFailureDetector(),
     new DiskSpaceDetector(options.disk),
     new InodeExhaustionDetector(options.inodes),
-    new MemoryPressureDetector(options.memoryPressure),
     new LinkDownDetector(options.linkDown),
     new NoRouteDetector(),
     new ConnectivityDetector(),
     new ConfigChangedDetector(options.configChanged),
-    // The desktop session's kinds (extensions, sound, Bluetooth, printers, the clock, sign-in): service/src/desktop/.
-    ...desktopDetectors(options.writers ?? new Writers(-1)),
+    // The kinds in folders of their own (thermal throttling, memory pressure; the desktop session's: extensions, sound, Bluetooth,
+    // printers, the clock, sign-in): service/src/kinds/.
+    ...kindDetectors(options.writers ?? new Writers(-1), options),
     new UnrecognisedErrorsDetector(),
   ];
 }
@@ -109,6 +95,7 @@ export function detectorKinds(detectors: readonly Detector[] = createDetectors()
 export { DISK_DEFAULTS, diskThresholds, type DiskSpaceOptions } from './diskSpace.js';
 export type {
   AuthFailuresOptions,
+  DetectorOptions,
   ConfigChangedOptions,
   CrashLoopOptions,
   InodeOptions,

@@ -9,8 +9,8 @@
 import { z } from 'zod';
 
 import { StewardError } from '../../dbus/errors.js';
-import { type CrashFields, originLines } from '../../desktop/appCrash/origin.js';
 import { _, N_ } from '../../i18n.js';
+import { type CrashFields, originLines } from '../../kinds/appCrash/origin.js';
 import { cleanLine } from '../../untrustedText.js';
 import type { ActionContext, ActionDefinition } from '../action.js';
 import { absolutePath, unitScope } from '../params.js';

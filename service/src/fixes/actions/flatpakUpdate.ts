@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import { z } from 'zod';
 
 import { StewardError } from '../../dbus/errors.js';
+import { _, format, N_ } from '../../i18n.js';
 import {
   deploymentIn,
   type FlatpakDeployment,
@@ -21,8 +22,7 @@ import {
   flatpakUpdateOf,
   isFlatpakAppId,
   remoteCommitOf,
-} from '../../desktop/appCrash/flatpak.js';
-import { _, format, N_ } from '../../i18n.js';
+} from '../../kinds/appCrash/flatpak.js';
 import { cleanLine } from '../../untrustedText.js';
 import { type ActionContext, type ActionDefinition, NotAuthorizedError, type Preview } from '../action.js';
 

@@ -2,8 +2,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // crash and coredump: the crash report or what systemd recorded, and the package's or the Flatpak app's update
 // where one waits.
-import { crashedFlatpak, crashedPackage } from '../../desktop/appCrash/origin.js';
 import { _, format } from '../../i18n.js';
+import { crashedFlatpak, crashedPackage } from '../../kinds/appCrash/origin.js';
 import { crashFieldsAt } from '../actions/coredump.js';
 import { journalPlace, knownUnit, logsStep, type Playbook, type PlaybookTools, readLogs } from '../playbookSteps.js';
 import { recordedEnd, unitRecordStep } from './unitState.js';

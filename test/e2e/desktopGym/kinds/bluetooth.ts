@@ -12,9 +12,9 @@ import type { ChildProcess } from 'node:child_process';
 import { type MessageBus, Variant } from '@jellybrick/dbus-next';
 
 import { callMethod, SignalRouter } from '../../../../service/src/dbus/client.js';
-import { BLUETOOTH_OFF } from '../../../../service/src/desktop/bluetooth/offDetector.js';
-import { GSD_RFKILL } from '../../../../service/src/desktop/bluetooth/rfkillActions.js';
-import { ADAPTER, BLUEZ } from '../../../../service/src/desktop/bluetooth/source.js';
+import { BLUETOOTH_OFF } from '../../../../service/src/kinds/bluetooth/offDetector.js';
+import { GSD_RFKILL } from '../../../../service/src/kinds/bluetooth/rfkillActions.js';
+import { ADAPTER, BLUEZ } from '../../../../service/src/kinds/bluetooth/source.js';
 import { startDbusmock, stopMock } from '../../../support/networkMocks.js';
 import { waitFor } from '../../../support/service.js';
 import type { DesktopScenario, GymPart, ShellContext } from '../scenario.js';

@@ -7,15 +7,15 @@ import type { ChildProcess } from 'node:child_process';
 import { type MessageBus, Variant } from '@jellybrick/dbus-next';
 
 import { callMethod } from '../../../../service/src/dbus/client.js';
-import { CLOCK_UNSYNCHRONISED } from '../../../../service/src/desktop/clock/detector.js';
-import { CLOCK_NTP_OFF, NTP_SUBJECT } from '../../../../service/src/desktop/clock/ntpOffDetector.js';
-import { OFFSET, UNSYNCHRONISED } from '../../../../service/src/desktop/clock/stateDetector.js';
+import { CLOCK_UNSYNCHRONISED } from '../../../../service/src/kinds/clock/detector.js';
+import { CLOCK_NTP_OFF, NTP_SUBJECT } from '../../../../service/src/kinds/clock/ntpOffDetector.js';
+import { OFFSET, UNSYNCHRONISED } from '../../../../service/src/kinds/clock/stateDetector.js';
 import {
   TIMEDATED,
   TIMESYNCD,
   TIMESYNCD_MANAGER,
   TIMESYNCD_PATH,
-} from '../../../../service/src/desktop/clock/timedated.js';
+} from '../../../../service/src/kinds/clock/timedated.js';
 import { startDbusmock, stopMock } from '../../../support/networkMocks.js';
 import type { DesktopScenario, GymPart, ShellContext } from '../scenario.js';
 

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import type { Variant } from '@jellybrick/dbus-next';
 
 import { callMethod } from '../../../../service/src/dbus/client.js';
-import { EXTENSION_ERROR } from '../../../../service/src/desktop/extensions/journalDetector.js';
+import { EXTENSION_ERROR } from '../../../../service/src/kinds/extensions/journalDetector.js';
 import { waitFor } from '../../../support/service.js';
 import { sessionOwnerOf } from '../../harness/activation.js';
 import { UUID as STEWARD_UUID } from '../../harness/extensionShell.js';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { MessageBus } from '@jellybrick/dbus-next';
 
 import { callMethod, nameHasOwner } from '../../../../service/src/dbus/client.js';
-import { PRINTER_PROBLEM } from '../../../../service/src/desktop/printing/detector.js';
+import { PRINTER_PROBLEM } from '../../../../service/src/kinds/printing/detector.js';
 import { waitFor } from '../../../support/service.js';
 import { makeTempDir, type TempDir } from '../../../support/tempDir.js';
 import { command as run } from '../command.js';

@@ -12,7 +12,7 @@
 // tell them from any program's.
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 
-import { SIGN_IN_FAILURE } from '../../../../service/src/desktop/signIn/detector.js';
+import { SIGN_IN_FAILURE } from '../../../../service/src/kinds/signIn/detector.js';
 import { waitFor } from '../../../support/service.js';
 import { TEST_USER } from '../../harness/rootfs.js';
 import { childrenOf, spawnInSession } from '../inSession.js';

@@ -9,8 +9,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { SOUND_UNAVAILABLE } from '../../../../service/src/desktop/sound/detector.js';
-import { NO_OUTPUT, SOUND_DEFAULT_GONE, SOUND_MUTED } from '../../../../service/src/desktop/sound/stateDetector.js';
+import { SOUND_UNAVAILABLE } from '../../../../service/src/kinds/sound/detector.js';
+import { NO_OUTPUT, SOUND_DEFAULT_GONE, SOUND_MUTED } from '../../../../service/src/kinds/sound/stateDetector.js';
 import { pipeWireRawFlag } from '../../../../service/src/voice/pipeWireRaw.js';
 import { type PrivateBus, startPrivateBus } from '../../../support/privateBus.js';
 import { waitFor } from '../../../support/service.js';

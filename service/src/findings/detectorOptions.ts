@@ -1,0 +1,29 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The detectors' thresholds, as the configuration sets them: the engine's detectors and the kinds' read theirs here.
+import type { AuthFailuresOptions } from './detectors/authFailures.js';
+import type { ConfigChangedOptions } from './detectors/configChanged.js';
+import type { CrashLoopOptions } from './detectors/crashLoop.js';
+import type { DiskSpaceOptions } from './detectors/diskSpace.js';
+import type { InodeOptions } from './detectors/inodes.js';
+import type { LinkDownOptions } from './detectors/linkDown.js';
+import type { Writers } from './writers.js';
+
+export interface MemoryPressureOptions {
+  /** Report when "full avg10" exceeds this percentage (default 10). */
+  reportAbove?: number;
+  /** Resolve when it falls below this percentage (default 5). */
+  resolveBelow?: number;
+}
+
+export interface DetectorOptions {
+  disk?: DiskSpaceOptions | (() => DiskSpaceOptions);
+  inodes?: InodeOptions;
+  memoryPressure?: MemoryPressureOptions;
+  crashLoop?: CrashLoopOptions;
+  authFailures?: AuthFailuresOptions;
+  configChanged?: ConfigChangedOptions;
+  linkDown?: LinkDownOptions;
+  /** Who wrote each journal line, for the desktop's detectors; without it no desktop component's line is proven. */
+  writers?: Writers;
+}

@@ -1,0 +1,200 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+// clock-unsynchronised: the clock is not being set right. The clock's components are believed, each as
+// findings/writers.ts proves it (its installed program, as root or its system account, in its own system unit):
+// systemd-timesyncd, chronyd, ntpd, ntpdate, systemd-timedated; and the kernel's real-time clocks, by their
+// drivers' prefix; and PID 1 about the clock it found at boot.
+//
+// What is raised:
+// - any error of the time daemons (componentFailure.ts): setting the clock is their one job; and their units failing
+//   (componentUnits.ts);
+// - timesyncd's "Timed out waiting for reply from <server>" twice within 10 minutes: it tries the pool's servers in
+//   turn, and one unanswered packet on a busy network is ordinary (it is not raised);
+// - chronyd's "Can't synchronise: …" (whatever the reason), "No suitable source for synchronisation", and
+//   "System clock wrong by N seconds" with |N| of a minute or more;
+// - ntpd's "no servers can be used", "no servers reachable" and "kernel reports TIME_ERROR";
+// - chronyd failing to resolve its servers' names without saying why. Where the daemon prints the resolver's own
+//   error ("Temporary failure in name resolution", timesyncd's "Failed to resolve <name>: …"), the cause is name
+//   resolution, not the clock: dns-failure reads those lines, and one problem makes one finding;
+// - a real-time clock that says its time is not valid (its battery is flat: power lost, voltage low) or could not be
+//   read, and one that set the system clock to a date before 2001, as a clock whose battery died resets to;
+// - PID 1 finding the clock before its own build date at boot (it then advances it to that date, still wrong).
+import { componentFailure } from '../../desktop/componentFailure.js';
+import { kernelComponentOf } from '../../desktop/componentLines.js';
+import { ComponentUnitDetector } from '../../desktop/componentUnits.js';
+import {
+  isJournal,
+  isKernel,
+  isSystemManager,
+  type JournalEvent,
+  journalEvidence,
+} from '../../findings/detectors/journal.js';
+import type { Detector, DetectorOutput } from '../../findings/types.js';
+import type { Writers } from '../../findings/writers.js';
+import { _, format } from '../../i18n.js';
+import { cleanLine } from '../../untrustedText.js';
+import type { WatchEvent } from '../../watch/events.js';
+
+export const CLOCK_UNSYNCHRONISED = 'clock-unsynchronised';
+
+/** timesyncd waits 10 s per server; a second server unanswered within 10 minutes is no single lost packet. */
+const TIMEOUT_WINDOW_MS = 10 * 60_000;
+const TIMEOUTS_TO_RAISE = 2;
+/**
+ * chronyd logs every slew it starts. At its default top rate (83,333 ppm) a minute takes 12 minutes to slew away, and
+ * a minute is what a person sees on the top bar; a few seconds at boot are corrected before anyone looks.
+ */
+const WRONG_BY_SECONDS = 60;
+
+/** The time-sync daemons, by findings/writers.ts's names. */
+const DAEMONS = new Set(['systemd-timesyncd', 'chronyd', 'ntpd', 'ntpdate']);
+/** The subject of what the real-time clock and PID 1 say: the machine's one clock. */
+export const CLOCK_SUBJECT = 'clock';
+// A real-time clock's words for a time it cannot vouch for (rtc-cmos, rtc-pcf8563, rtc-rv3028, rtc-ds1307…): "Power
+// loss detected, invalid time", "low voltage detected, date/time is not reliable", "Voltage low, data is invalid".
+const RTC_INVALID = /\b(?:invalid|not reliable|unreliable|power loss|lost power|voltage low|low voltage|battery)\b/i;
+// "setting system clock to 1970-02-03T05:35:54 UTC (2871354)" (rtc/class.c, hctosys): the year it set.
+const RTC_SET_TO = /\bsetting system clock to (\d{4})-\d\d-\d\d[T ]/;
+/** Clocks whose battery died reset to 1970, 2000 or 2001: a date before this year is no real one. */
+const EARLIEST_REAL_YEAR = 2002;
+// Any program comparing a date with the clock's and finding it ahead: X.509's notBefore (OpenSSL's "certificate is
+// not yet valid", GnuTLS's "not yet activated"), apt's Release files ("is not valid yet (invalid for another 5d
+// 2h)"), make's files ("modification time 12 s in the future", "Clock skew detected"). Read from any writer: it names
+// a symptom of this machine's clock, vouches for no change, and the proposal only shows the lines.
+const CLOCK_BEHIND =
+  /\b(?:not valid yet|not yet valid|not yet activated|Clock skew detected|modification time -?[\d.e+]+ s in the future)\b/i;
+// PID 1 (src/core/main.c, clock_apply_epoch): "System time before build time, advancing clock.".
+const BEFORE_BUILD_TIME = /^System time (?:is )?before build time\b/;
+const TIMEOUT = /^Timed out waiting for reply from (\S+)/;
+// chronyd run with -d (as some distributions' units do) prefixes its own time: "2021-07-30T05:54:28Z Can't …".
+const CHRONY_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ /;
+// Every reason chronyd gives (sources.c): "no selectable sources", "no majority", "no required source in
+// selectable sources"…; each means no source is steering the clock.
+const NO_SOURCES = /^Can't synchroni[sz]e: |^No suitable source for synchroni[sz]ation/i;
+const WRONG_BY = /^System clock wrong by (-?\d+(?:\.\d+)?) seconds/;
+// ntpd's "no servers reachable", "no servers can be used"; ntpdate's "no server suitable for synchronization found".
+const NTPD_NO_SERVERS = /\bno servers? (?:can be used|reachable|suitable)\b/i;
+const TIME_ERROR = /\bkernel reports TIME_ERROR\b/;
+// chronyd: "Could not resolve address of initstepslew server <name>".
+const RESOLVE = /\bCould not resolve address\b/i;
+
+export class ClockDetector implements Detector {
+  readonly kinds = [CLOCK_UNSYNCHRONISED];
+  /** When timesyncd's recent timeouts came, per unit. */
+  private timeouts = new Map<string, number[]>();
+  /** The time daemons' units failing, from their manager's lines and systemd's D-Bus state. */
+  private readonly units: ComponentUnitDetector;
+
+  constructor(private readonly writers: Writers) {
+    this.units = new ComponentUnitDetector('clock', CLOCK_UNSYNCHRONISED, writers, 'warning');
+  }
+
+  detect(event: WatchEvent): DetectorOutput[] {
+    if (!isJournal(event)) return this.units.detect(event);
+    const { entry } = event;
+    if (isSystemManager(entry)) {
+      if (BEFORE_BUILD_TIME.test(entry.message))
+        return this.report(
+          event,
+          CLOCK_SUBJECT,
+          _('The clock was behind at start-up: systemd found it before its own build date'),
+        );
+      return this.units.detect(event);
+    }
+    if (isKernel(entry)) return this.rtcLine(event);
+    if (CLOCK_BEHIND.test(entry.message))
+      return this.report(event, CLOCK_SUBJECT, _('The clock is behind: a program found a date still in the future'));
+    const daemon = this.writers.provenWriter(entry)?.name;
+    const unit = entry.fields._SYSTEMD_UNIT;
+    if (daemon === undefined || !unit) return [];
+    const title =
+      (DAEMONS.has(daemon)
+        ? this.problem(entry.message.trim().replace(CHRONY_TIME, ''), unit, event.at.getTime())
+        : null) ?? this.generic(event);
+    return title ? this.report(event, unit, title) : [];
+  }
+
+  /** A clock component's error line is this kind's, named or not: claimed, never unrecognised. */
+  claims(event: WatchEvent): boolean {
+    return isJournal(event) && componentFailure('clock', event.entry, this.writers) !== null;
+  }
+
+  /** The real-time clock: a time it cannot vouch for, one it could not read, or a date no clock runs at. */
+  private rtcLine(event: JournalEvent): DetectorOutput[] {
+    const rtc = kernelComponentOf(event.entry);
+    if (rtc?.area !== 'clock') return [];
+    const year = RTC_SET_TO.exec(rtc.rest)?.[1];
+    if (year !== undefined && Number(year) < EARLIEST_REAL_YEAR)
+      return this.report(
+        event,
+        CLOCK_SUBJECT,
+        // Translators: {year} is a year such as 1970; {clock} the real-time clock's name such as "rtc0".
+        format(_('The hardware clock {clock} set the time to the year {year}: its battery may be flat'), {
+          clock: rtc.device || rtc.driver,
+          year,
+        }),
+      );
+    if (RTC_INVALID.test(rtc.rest))
+      return this.report(
+        event,
+        CLOCK_SUBJECT,
+        format(_('The hardware clock {clock} does not keep the time: {reason}'), {
+          clock: rtc.device || rtc.driver,
+          reason: cleanLine(rtc.rest, 120),
+        }),
+      );
+    const failure = componentFailure('clock', event.entry, this.writers);
+    return failure?.raise ? this.report(event, CLOCK_SUBJECT, failure.title) : [];
+  }
+
+  private generic(event: JournalEvent): string | null {
+    const failure = componentFailure('clock', event.entry, this.writers);
+    return failure?.raise ? failure.title : null;
+  }
+
+  private report(event: JournalEvent, subject: string, title: string): DetectorOutput[] {
+    return [
+      {
+        report: {
+          kind: CLOCK_UNSYNCHRONISED,
+          severity: 'warning',
+          subject,
+          title,
+          evidence: [journalEvidence(event)],
+          at: event.at,
+        },
+      },
+    ];
+  }
+
+  private problem(text: string, unit: string, now: number): string | null {
+    // Translators: {unit} is the time-sync daemon's unit such as "chrony.service".
+    if (TIMEOUT.test(text))
+      return this.repeatedTimeout(unit, now)
+        ? format(_('The clock is not synchronised: {unit} gets no answer from its time servers'), { unit })
+        : null;
+    if (NO_SOURCES.test(text) || NTPD_NO_SERVERS.test(text))
+      return format(_('The clock is not synchronised: {unit} has no time server it can use'), { unit });
+    const wrong = WRONG_BY.exec(text);
+    if (wrong) {
+      const seconds = Number(wrong[1]);
+      return Math.abs(seconds) >= WRONG_BY_SECONDS
+        ? // Translators: {seconds} is how far off the clock was, such as "1721.913772".
+          format(_('The clock was off by {seconds} seconds ({unit})'), { seconds: wrong[1] ?? '', unit })
+        : null;
+    }
+    if (TIME_ERROR.test(text))
+      return format(_('The clock is not synchronised: the kernel reports a time error ({unit})'), { unit });
+    if (RESOLVE.test(text))
+      return format(_('The clock is not synchronised: {unit} cannot resolve its time servers’ names'), { unit });
+    return null;
+  }
+
+  /** Records the timeout; true once enough came within the window. */
+  private repeatedTimeout(unit: string, now: number): boolean {
+    const recent = (this.timeouts.get(unit) ?? []).filter((at) => Math.abs(now - at) < TIMEOUT_WINDOW_MS);
+    recent.push(now);
+    this.timeouts.set(unit, recent);
+    return recent.length >= TIMEOUTS_TO_RAISE;
+  }
+}

@@ -1,0 +1,149 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+// extension-error: a GNOME Shell extension threw or failed to load, as gnome-shell's own journal lines say. Only
+// the shell's lines count, as findings/writers.ts proves them: the installed gnome-shell program, run by the
+// session's user, in the shell's unit or the login session's scope. An extension runs inside the shell, so its
+// errors reach the journal as the shell's. A line is still only a line: the finding is GNOME Shell's report, vouched
+// for by no one, and turning the extension off waits for the shell's own state (playbook.ts).
+// The extension is named by the shell's own words ("Extension <uuid>: …") or by the first stack frame in a
+// file under an extensions/<uuid>/ directory; an error whose stack has no such frame is the shell's own.
+// Steward's own extension is never the subject, as in the state detector: it cannot be asked to turn itself off.
+
+import { componentFailure } from '../../desktop/componentFailure.js';
+import { isJournal, journalEvidence } from '../../findings/detectors/journal.js';
+import type { Detector, DetectorOutput } from '../../findings/types.js';
+import type { Writers } from '../../findings/writers.js';
+import { _, format } from '../../i18n.js';
+import type { WatchEvent } from '../../watch/events.js';
+import { STEWARD_UUID } from './shell.js';
+
+export const EXTENSION_ERROR = 'extension-error';
+
+/** A stack printed apart from its JS ERROR line (stderr, one journal line each) follows it within this time. */
+const STACK_FOLLOWS_MS = 2_000;
+
+// A file of an installed extension: ~/.local/share/gnome-shell/extensions/<uuid>/…, /usr/share/gnome-shell/
+// extensions/<uuid>/…, as a path or a file:// URI (GNOME 45's modules). The uuid is a directory name.
+// (No "/" in a character class here: xgettext, which reads this file for messages, would end the pattern there.)
+const EXTENSION_FILE = /\/gnome-shell\/extensions\/([^\s"'`:]+?)\//;
+// gjs's stack frames, one a line: "name@/path/file.js:12:3" ("get name@…" for an accessor), "@file:///path/file.js:12", " @~/path/file.js:4"
+// (gjs before 1.50), and gjs's dump after a critical: "#0   7ffc63a2ceb0 b   /path/file.js:333 (7fd0 @ 359)".
+const FRAME =
+  /^\s*(?:(?:[gs]et )?[^\s@]*@(?:file:\/\/|resource:\/\/|~?\/)\S*:\d+(?::\d+)?|#\d+\s+(?:0x)?[\da-f]+\s+[bi]\s+\S+:\d+\s*\(.*\))\s*$/i;
+// gjs's own dump of a stack: "#0   7ffc63a2ceb0 b   /path/file.js:333 (7fd0 @ 359)".
+const GJS_DUMP_FRAME = /^\s*#\d+\s+(?:0x)?[\da-f]+\s+[bi]\s+\S+:\d+\s*\(.*\)\s*$/i;
+// gjs's heading of a dumped stack: "== Stack trace for context 0x55869671d900 ==".
+const STACK_HEADING = /^== Stack trace for context [\da-fx]+ ==$/;
+
+// The shell's words for a failing extension (js/ui/extensionSystem.js, 3.x to 47): logExtensionError's
+// "Extension <uuid>: <error>" (3.34 and later, after "JS ERROR: ") and "Extension "<uuid>" had error: <error>"
+// (before), and "Error loading extension <uuid>" / "Failed to <do> extension <uuid>". Unquoted, a uuid is
+// taken only in its usual "name@namespace" form, so that "Extension manager: …" names none.
+const NAMED = [
+  /\bExtension "([^"\s]+)" had error\b/,
+  /^JS ERROR: Extension ([^\s":@]+@[^\s":]+): /,
+  /\b(?:Error loading|Could not load|Failed to [a-z]+(?: [a-z]+)?) extension "?([^\s":@]+@[^\s":]+?)"?(?:[:.,]|\s|$)/i,
+];
+// "Extension <uuid>: …" without gjs's "JS ERROR: " is an error only at journald's warning level or above (gjs's
+// logError): at notice or info it is an extension's own log() that names itself ("Extension ding@…: Loaded").
+const NAMED_BARE = /^Extension ([^\s":@]+@[^\s":]+): /;
+const WARNING = 4;
+// An error of the shell's JavaScript whose stack follows: gjs's "JS ERROR", its "Unhandled promise rejection",
+// and its critical about an object of an extension's used after it was destroyed.
+// gjs before 1.34 printed its strict-mode warnings as "JS ERROR: !!!   WARNING: …": those are no errors.
+const JS_ERROR =
+  /\bJS ERROR: (?!!!!\s+WARNING\b)|\bUnhandled promise rejection\b|^Object \S+ \(0x[\da-f]+\), has been already (?:deallocated|disposed|finalized)/i;
+
+interface ShellError {
+  uuid: string;
+  /** The error's own words, the first line of what the shell logged. */
+  message: string;
+}
+
+/** The extension a gnome-shell message says failed, or null when the message is no error of an extension's. */
+export function extensionErrorOf(message: string, priority = WARNING): ShellError | null {
+  const lines = message.split('\n');
+  const head = lines[0] ?? '';
+  for (const regex of priority <= WARNING ? [...NAMED, NAMED_BARE] : NAMED) {
+    const uuid = regex.exec(head)?.[1];
+    if (uuid && validUuid(uuid)) return { uuid, message: head };
+  }
+  if (!JS_ERROR.test(head)) return null;
+  // The first frame in an extension's file names it: the frames above are where the error came from, the
+  // shell's own frames below are what called the extension.
+  const uuid = lines.map((line) => EXTENSION_FILE.exec(line)?.[1]).find((found) => found !== undefined);
+  return uuid && validUuid(uuid) ? { uuid, message: head } : null;
+}
+
+// An extension's uuid names its directory: no path separators, and never "." or "..".
+const validUuid = (uuid: string) => uuid.length <= 200 && uuid !== '.' && uuid !== '..' && !/[/\\]/.test(uuid);
+
+export class ExtensionErrorDetector implements Detector {
+  readonly kinds = [EXTENSION_ERROR];
+  /** Per gnome-shell process, a JS ERROR whose stack was not in its own line and may follow it. */
+  private readonly pendingStack = new Map<string, { at: number; message: string; attributed: boolean }>();
+
+  constructor(private readonly writers: Writers) {}
+
+  detect(event: WatchEvent): DetectorOutput[] {
+    if (!isJournal(event) || this.writers.provenWriter(event.entry)?.name !== 'gnome-shell') return [];
+    const { message } = event.entry;
+    const process = event.entry.fields._PID ?? '';
+    const now = event.at.getTime();
+    const found = extensionErrorOf(message, event.entry.priority);
+    if (found) {
+      this.pendingStack.delete(process);
+      return found.uuid === STEWARD_UUID ? [] : [this.report(event, found)];
+    }
+    const heading = STACK_HEADING.test(message);
+    if ((JS_ERROR.test(message) && !message.includes('\n')) || (heading && !this.pendingStack.has(process))) {
+      // gjs dumps a stack only for a critical of the JavaScript that ran: its frames tell whose code it was.
+      this.pendingStack.set(process, { at: now, message, attributed: false });
+      return [];
+    }
+    const pending = this.pendingStack.get(process);
+    if (!pending) return this.orphanDump(event, message);
+    const ofStack = heading || FRAME.test(message);
+    if (!ofStack || now - pending.at > STACK_FOLLOWS_MS) {
+      this.pendingStack.delete(process);
+      return [];
+    }
+    pending.at = now;
+    const uuid = EXTENSION_FILE.exec(message)?.[1];
+    if (pending.attributed || !uuid || !validUuid(uuid)) return [];
+    pending.attributed = true;
+    return uuid === STEWARD_UUID ? [] : [this.report(event, { uuid, message: pending.message })];
+  }
+
+  /**
+   * A frame of gjs's dump ("#4 … /…/extensions/<uuid>/file.js:141 (…)") whose heading the journal lost: gjs dumps the
+   * running JavaScript's stack only on a critical or a crash, and its first frame in an extension's file names it.
+   */
+  private orphanDump(event: Parameters<typeof journalEvidence>[0], message: string): DetectorOutput[] {
+    const uuid = GJS_DUMP_FRAME.test(message) ? EXTENSION_FILE.exec(message)?.[1] : undefined;
+    if (!uuid || !validUuid(uuid) || uuid === STEWARD_UUID) return [];
+    this.pendingStack.set(event.entry.fields._PID ?? '', { at: event.at.getTime(), message, attributed: true });
+    return [this.report(event, { uuid, message: message.trim() })];
+  }
+
+  /** A line of the shell's that is an error of its own: claimed, so never unrecognised, and quiet. */
+  claims(event: WatchEvent): boolean {
+    return isJournal(event) && componentFailure('shell', event.entry, this.writers) !== null;
+  }
+
+  private report(event: Parameters<typeof journalEvidence>[0], { uuid, message }: ShellError): DetectorOutput {
+    return {
+      report: {
+        kind: EXTENSION_ERROR,
+        severity: 'warning',
+        subject: uuid,
+        title: format(_('The extension {uuid} failed: {error}'), { uuid, error: message.trim() }),
+        evidence: [journalEvidence(event)],
+        at: event.at,
+        // Only gnome-shell's own lines get here (writers.ts, by journald's trusted fields); a line vouches for no
+        // change by itself: the shell's state does (stateDetector.ts).
+        attribution: { vouchedBy: null, reportedBy: 'GNOME Shell' },
+      },
+    };
+  }
+}

@@ -1,0 +1,86 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Every kind of problem Steward knows, in one list: the watchers, detectors, catalog and playbooks take the
+// desktop kinds' parts from here, and the proposer and the executor every kind's rules (kindRules, handed to them
+// where the service is put together).
+import type { DetectorOptions } from '../findings/detectorOptions.js';
+import type { Detector } from '../findings/types.js';
+import type { Writers } from '../findings/writers.js';
+import type { ActionDefinition, ActionOptions } from '../fixes/action.js';
+import { KindRules } from '../fixes/kindRules.js';
+import type { Playbook } from '../fixes/playbookSteps.js';
+import type { EventSource } from '../watch/events.js';
+import { appCrashKind } from './appCrash/kind.js';
+import { bluetoothKind } from './bluetooth/kind.js';
+import { clockKind } from './clock/kind.js';
+import { extensionsKind } from './extensions/kind.js';
+import type { Kind, SourceOptions } from './kind.js';
+import {
+  configChangedKind,
+  configErrorKind,
+  crashKind,
+  crashLoopKind,
+  oomKillKind,
+  packageManagerErrorKind,
+  unitFailedKind,
+} from './machineRoom.js';
+import { memoryPressureKind } from './memoryPressure/kind.js';
+import { printingKind } from './printing/kind.js';
+import { signInKind } from './signIn/kind.js';
+import { soundKind } from './sound/kind.js';
+import { thermalKind } from './thermal/kind.js';
+
+/** The machine room's kinds still split over findings/, fixes/ (see machineRoom.ts), with only their rules here. */
+const MACHINE_ROOM_KINDS: readonly Kind[] = [
+  unitFailedKind,
+  crashLoopKind,
+  crashKind,
+  oomKillKind,
+  configChangedKind,
+  configErrorKind,
+  packageManagerErrorKind,
+];
+
+/** The machine room's kinds in folders of their own. */
+const MOVED_MACHINE_ROOM_KINDS: readonly Kind[] = [thermalKind, memoryPressureKind];
+
+/** The desktop session's kinds, in the order their sources start and their detectors run. */
+const DESKTOP_KINDS: readonly Kind[] = [
+  extensionsKind,
+  soundKind,
+  bluetoothKind,
+  printingKind,
+  clockKind,
+  appCrashKind,
+  signInKind,
+];
+
+export const KINDS: readonly Kind[] = [...MACHINE_ROOM_KINDS, ...MOVED_MACHINE_ROOM_KINDS, ...DESKTOP_KINDS];
+
+/** The desktop kinds' own sources; the watchers start them where the configuration's `desktop` is on. */
+export const desktopSources = (options: SourceOptions): EventSource[] =>
+  DESKTOP_KINDS.flatMap((kind) => kind.sources(options));
+
+/**
+ * Every kind's detectors, in the list's order; the machine room's kinds still split over findings/detectors/ are
+ * registered there and bring none here.
+ */
+export const kindDetectors = (writers: Writers, options: DetectorOptions): Detector[] =>
+  KINDS.flatMap((kind) => kind.detectors(writers, options));
+
+/** Every kind's actions, for the catalog; those of the kinds still split are listed in fixes/catalog.ts. */
+export const kindActions = (options: ActionOptions): ActionDefinition[] =>
+  KINDS.flatMap((kind) => kind.actions(options));
+
+/** The desktop kinds' actions, which only their own playbooks propose (the model advisor leaves them out). */
+export const desktopActions = (): ActionDefinition[] => DESKTOP_KINDS.flatMap((kind) => kind.actions());
+
+/** Every kind's playbooks, by finding kind; those of the kinds still split are in fixes/playbooks.ts's table. */
+export const kindPlaybooks = (): Record<string, Playbook> =>
+  Object.assign({}, ...KINDS.map((kind) => kind.playbooks)) as Record<string, Playbook>;
+
+/** The rules of `kinds`' findings, for the proposer and the executor. */
+export const kindRules = (kinds: readonly Kind[] = KINDS): KindRules =>
+  new KindRules(kinds.flatMap((kind) => Object.entries(kind.rules ?? {})));
+
+export type { Kind, SourceOptions };

@@ -1,0 +1,234 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+// printer-problem: CUPS's scheduler says a print job or a queue failed. cupsd's own lines count, as
+// findings/writers.ts proves them (CUPS's installed cupsd, as root, in cups.service): the backends and filters it
+// runs speak through it, their stderr becoming its "[Job 42] …" lines, so a line no other process can fake says
+// what the backend or filter said. The printing stack's other components (the backends that log themselves,
+// cups-browsed, colord, cups-pk-helper, the kernel's USB printer driver) count where their error names its cause
+// (componentFailure.ts: an errno, an IPP reason ending in "-error", a D-Bus error), and cups.service and
+// cups-browsed.service failing are this kind's too (componentUnits.ts).
+
+import { componentFailure } from '../../desktop/componentFailure.js';
+import { lineLevel } from '../../desktop/componentLines.js';
+import { ComponentUnitDetector } from '../../desktop/componentUnits.js';
+import { Bursts } from '../../findings/detectors/bursts.js';
+import { isJournal, isSystemManager, type JournalEvent, journalEvidence } from '../../findings/detectors/journal.js';
+import type { Detector, DetectorOutput, FindingReport } from '../../findings/types.js';
+import type { Writers } from '../../findings/writers.js';
+import { _, format } from '../../i18n.js';
+import type { WatchEvent } from '../../watch/events.js';
+
+export const PRINTER_PROBLEM = 'printer-problem';
+
+/** A failing queue retries every few seconds and each try logs several lines: one report per burst. */
+const BURST_QUIET_MS = 5 * 60_000;
+/** Jobs whose printer cupsd named, bounded: a busy print server queues many. */
+const MAX_JOBS = 512;
+/** LOG_ERR: cupsd logs a backend's or filter's "ERROR:" line at this level (job.c, update_job). */
+const LOG_ERR = 3;
+
+// cupsd's error_log, where a report copies it from: "E [17/Mar/2021:10:00:00 +0100] " (log.c, cupsdLogMessage).
+const ERROR_LOG_PREFIX = /^[EWIDdCAX] \[[^\]]*\] /;
+// log.c: cupsdLogJob prefixes "[Job %d] ", cupsdLogPrinter "[Printer %s] ".
+const JOB_PREFIX = /^\[Job (\d+)\] /;
+const PRINTER_PREFIX = /^\[Printer ([^\]\s]+)\] /;
+// job.c, cupsdLoadJob and ipp.c, add_job: "[Job 42] Queued on \"HP_LaserJet\" by \"alice\"."
+const QUEUED_ON = /^Queued on "([^"]+)" by /;
+// log.c: cupsd logging to the journal gives a job's or printer's line its queue's URI ("URI=ipp://localhost/
+// printers/Office"); only cupsd's lines are read, so the field is cupsd's word.
+const QUEUE_URI = /^ipps?:\/\/[^/]+\/(?:printers|classes)\/([^/?#]+)$/;
+// job.c, cupsdSetJobState: the job ended well.
+const COMPLETED = /^Job completed\.$/;
+
+interface Failure {
+  /** What failed, in a few words, with the program's own names kept as they were printed. */
+  what: string;
+  severity: 'warning' | 'error';
+}
+
+const programName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
+
+// The wording of cupsd's scheduler (OpenPrinting/cups scheduler/main.c, job.c), from CUPS 1.4 to 2.5.
+const RULES: { regex: RegExp; failure: (match: RegExpExecArray) => Failure }[] = [
+  // main.c, process_children: "PID 1234 (/usr/lib/cups/backend/ipp) stopped with status 1." (CUPS 1.2 and 1.3
+  // ended it with "!", 1.1 named no program); exit codes above 100 add strerror: "… status 102 (No such file …)".
+  {
+    regex: /^PID \d+(?: \((.+?)\))? stopped with status (\d+)/,
+    failure: (match) => ({
+      what: match[1]
+        ? format(_('{program} exited with status {status}'), { program: programName(match[1]), status: match[2] ?? '' })
+        : format(_('a filter or backend exited with status {status}'), { status: match[2] ?? '' }),
+      severity: 'error',
+    }),
+  },
+  // "PID 1234 (/usr/lib/cups/filter/pdftopdf) crashed on signal 11."
+  {
+    regex: /^PID \d+ \((.+?)\) crashed on signal (\d+)/,
+    failure: (match) => ({
+      what: format(_('{program} crashed on signal {signal}'), {
+        program: programName(match[1] ?? ''),
+        signal: match[2] ?? '',
+      }),
+      severity: 'error',
+    }),
+  },
+  // job.c, finalize_job: "Backend ipp returned status 1 (failed)" (before CUPS 2.4.3 without the scheme).
+  {
+    regex: /^Backend (?:(\S+) )?returned status (-?\d+) \(([^)]*)\)/,
+    failure: (match) => ({
+      what: match[1]
+        ? format(_('the {backend} backend returned status {status} ({reason})'), {
+            backend: match[1],
+            status: match[2] ?? '',
+            reason: match[3] ?? '',
+          })
+        : format(_('the backend returned status {status} ({reason})'), {
+            status: match[2] ?? '',
+            reason: match[3] ?? '',
+          }),
+      severity: 'error',
+    }),
+  },
+  // finalize_job's job and printer state messages.
+  {
+    regex: /^Printer stopped due to backend errors/,
+    failure: () => ({ what: _('the queue stopped after backend errors'), severity: 'error' }),
+  },
+  {
+    regex: /^Job (?:stopped|aborted|held indefinitely) due to (?:backend|filter) errors/,
+    failure: () => ({ what: _('a job failed'), severity: 'error' }),
+  },
+  {
+    regex: /^Job aborted after \d+ unsuccessful attempts/,
+    failure: () => ({ what: _('a job failed'), severity: 'error' }),
+  },
+  // job.c, cupsdContinueJob and cupsdUpdateJobs.
+  {
+    regex: /^Unable to start filter "([^"]+)"/,
+    failure: (match) => ({
+      what: format(_('{program} could not start'), { program: match[1] ?? '' }),
+      severity: 'error',
+    }),
+  },
+  {
+    regex: /^Stopping unresponsive job\./,
+    failure: () => ({ what: _('a job stopped answering'), severity: 'error' }),
+  },
+];
+
+function failureOf(text: string, priority: number | undefined, aboutJobOrPrinter: boolean): Failure | null {
+  for (const { regex, failure } of RULES) {
+    const match = regex.exec(text);
+    if (match) return failure(match);
+  }
+  // A backend's or filter's own "ERROR: Unable to open device …" reaches the journal as cupsd's job line at
+  // LOG_ERR: whatever its wording, the program printing the job said it failed.
+  if (aboutJobOrPrinter && priority !== undefined && priority <= LOG_ERR)
+    return { what: format(_('“{message}”'), { message: text }), severity: 'error' };
+  return null;
+}
+
+export class PrinterProblemDetector implements Detector {
+  readonly kinds = [PRINTER_PROBLEM];
+  private readonly bursts = new Bursts(BURST_QUIET_MS, false);
+  private readonly jobPrinters = new Map<string, string>();
+  /** cups.service and cups-browsed.service failing, from their manager's lines and systemd's D-Bus state. */
+  private readonly units: ComponentUnitDetector;
+
+  constructor(private readonly writers: Writers) {
+    this.units = new ComponentUnitDetector('printing', PRINTER_PROBLEM, writers);
+  }
+
+  detect(event: WatchEvent): DetectorOutput[] {
+    if (!isJournal(event) || isSystemManager(event.entry)) return this.units.detect(event);
+    const writer = this.writers.provenWriter(event.entry)?.name;
+    if (writer === 'cupsd') return this.cupsdLine(event);
+    const failure = componentFailure('printing', event.entry, this.writers);
+    if (!failure?.raise) return [];
+    const printer = queueOfUri(event.entry.fields.URI) ?? '';
+    return this.report(event, printer, undefined, { what: failure.title, severity: failure.severity }, true);
+  }
+
+  /** A printing component's error line that names no cause is still this kind's: claimed, never unrecognised. */
+  claims(event: WatchEvent): boolean {
+    return isJournal(event) && componentFailure('printing', event.entry, this.writers) !== null;
+  }
+
+  private cupsdLine(event: JournalEvent): DetectorOutput[] {
+    const message = event.entry.message.replace(ERROR_LOG_PREFIX, '');
+    const priority = lineLevel(event.entry);
+    const job = JOB_PREFIX.exec(message);
+    const printerLine = job ? null : PRINTER_PREFIX.exec(message);
+    const text = message.slice((job ?? printerLine)?.[0].length ?? 0);
+    const jobId = job?.[1];
+    if (jobId) {
+      const queued = QUEUED_ON.exec(text);
+      if (queued?.[1]) {
+        this.rememberJob(jobId, queued[1]);
+        return [];
+      }
+    }
+    const printer =
+      queueOfUri(event.entry.fields.URI) ?? printerLine?.[1] ?? (jobId ? this.jobPrinters.get(jobId) : undefined);
+    if (jobId && COMPLETED.test(text)) {
+      this.jobPrinters.delete(jobId);
+      return printer ? [{ resolve: { kind: PRINTER_PROBLEM, subject: printer, at: event.at } }] : [];
+    }
+    const failure = failureOf(text, priority, Boolean(job ?? printerLine)) ?? this.generic(event);
+    if (!failure) return [];
+    return this.report(event, printer, jobId, failure, false);
+  }
+
+  /** cupsd's own error about itself or a printer that names its cause (an errno, an IPP "-error" reason). */
+  private generic(event: JournalEvent): Failure | null {
+    const failure = componentFailure('printing', event.entry, this.writers);
+    return failure?.raise ? { what: failure.title, severity: failure.severity } : null;
+  }
+
+  private report(
+    event: JournalEvent,
+    printer: string | undefined,
+    jobId: string | undefined,
+    failure: Failure,
+    whole: boolean,
+  ): DetectorOutput[] {
+    // Without a queue's name the finding is about printing on this machine: CUPS's queue names are never empty.
+    const subject = printer ?? '';
+    if (!this.bursts.starts(subject, event.at)) return [];
+    const report: FindingReport = {
+      kind: PRINTER_PROBLEM,
+      severity: failure.severity,
+      subject,
+      title: whole ? failure.what : printerTitle(printer, jobId, failure.what),
+      evidence: [journalEvidence(event)],
+      at: event.at,
+    };
+    return [{ report }];
+  }
+
+  private rememberJob(jobId: string, printer: string) {
+    if (this.jobPrinters.size >= MAX_JOBS && !this.jobPrinters.has(jobId)) {
+      const oldest = this.jobPrinters.keys().next().value;
+      if (oldest !== undefined) this.jobPrinters.delete(oldest);
+    }
+    this.jobPrinters.set(jobId, printer);
+  }
+}
+
+function queueOfUri(uri: string | undefined): string | undefined {
+  const name = uri ? QUEUE_URI.exec(uri)?.[1] : undefined;
+  if (!name) return undefined;
+  try {
+    return decodeURIComponent(name);
+  } catch {
+    return name;
+  }
+}
+
+function printerTitle(printer: string | undefined, job: string | undefined, what: string): string {
+  // Translators: {what} says what failed, such as "the ipp backend failed (failed)".
+  if (printer && job) return format(_('Printer {printer}, job {job}: {what}'), { printer, job, what });
+  if (printer) return format(_('Printer {printer}: {what}'), { printer, what });
+  if (job) return format(_('Print job {job}: {what}'), { job, what });
+  return format(_('Printing: {what}'), { what });
+}

@@ -1,0 +1,182 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+// sign-in-failure: signing in to the desktop or unlocking its screen failed, or the login keyring stayed locked
+// at sign-in. Only the programs that run the desktop's PAM stack count, as findings/writers.ts proves them from
+// journald's trusted fields (each its installed program, its user, its unit): gdm's session worker, LightDM, SDDM's
+// helper and login(1) as root; the lock screens running as the session's user; unix_chkpwd, the setgid helper
+// pam_unix runs to check a password for a process that is not root, as the session's user; systemd-homed in its
+// unit. Their PAM modules speak through pam_syslog as "pam_module(service:type): …", read by that structure.
+import { componentFailure } from '../../desktop/componentFailure.js';
+import { ComponentUnitDetector } from '../../desktop/componentUnits.js';
+import { isJournal, isSystemManager, journalEvidence } from '../../findings/detectors/journal.js';
+import type { Detector, DetectorOutput } from '../../findings/types.js';
+import type { Writers } from '../../findings/writers.js';
+import { _, format } from '../../i18n.js';
+import type { JournalEntry, WatchEvent } from '../../watch/events.js';
+import { isDesktopPamService, PAM_LINE } from './pam.js';
+
+export const SIGN_IN_FAILURE = 'sign-in-failure';
+
+// The programs that host the desktop's PAM stack, by findings/writers.ts's names: gdm (daemon/gdm-session-worker.c),
+// LightDM, SDDM (sddm-helper runs PAM for the greeter and the session) and util-linux's login, as root; the lock
+// screens that check the password as the user (their pam_unix calls unix_chkpwd).
+const PAM_HOSTS = new Set(['gdm', 'lightdm', 'sddm', 'login', 'screen-locker']);
+
+// A module's failure: pam_unix's "authentication failure;", pam_faillock's "Consecutive login failures for user
+// … account temporarily locked", pam_systemd_home's "Failed to …", any module's refusal. Not failures: pam_unix's
+// "conversation failed" and "auth could not identify password" (the person cancelled or nothing was typed, as a
+// fingerprint or smartcard login does), and its "N more authentication failures" summary (each was told before).
+const PAM_FAILURE =
+  /authentication failure;|login failures|temporarily locked|^Failed to |\b(?:denied|incorrect|locked)\b/i;
+// PAM's own return codes as pam_strerror words them (libpam/pam_strerror.c), which modules print with the code:
+// pam_sss's "received for user alice: 7 (Authentication failure)", pam_systemd_home's "… : Authentication token is no
+// longer valid; new one required". The ones that refuse a sign-in.
+const PAM_ERRORS = new RegExp(
+  [
+    'Authentication failure',
+    'User not known to the underlying authentication module',
+    'Authentication token is no longer valid; new one required',
+    'Authentication service cannot retrieve authentication info',
+    'Have exhausted maximum number of retries for service',
+    'User account has expired',
+    'Insufficient credentials to access authentication data',
+    'Authentication information cannot be recovered',
+    'Authentication token expired',
+    'Authentication token lock busy',
+    'Failure setting user credentials',
+    'Error in service module',
+    'System error',
+    'Module is unknown',
+    'Critical error - immediate abort',
+  ]
+    .map((text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('|'),
+  'i',
+);
+// The same codes by their names in libpam's headers, as pam_winbind and others print them ("PAM error: PAM_AUTH_ERR
+// (7)").
+const PAM_ERROR_NAMES =
+  /\bPAM_(?:AUTH_ERR|USER_UNKNOWN|PERM_DENIED|CRED_INSUFFICIENT|AUTHINFO_UNAVAIL|MAXTRIES|NEW_AUTHTOK_REQD|ACCT_EXPIRED|AUTHTOK_EXPIRED|CRED_ERR|SYSTEM_ERR|SERVICE_ERR|MODULE_UNKNOWN|ABORT)\b/;
+// pam_unix's account stage (pam_unix_acct.c): "account alice has expired (account expired)", "expired password for
+// user alice (root enforced)", "password for user alice is inactive"; its "check pass; user unknown" where the name
+// typed is no user the system knows.
+const PAM_ACCOUNT_REFUSED = /^account \S+ has expired|^expired password for user|\bis inactive$|\buser unknown$/;
+const PAM_NOT_A_FAILURE = /conversation failed|could not identify password|more authentication failures/;
+// gnome-keyring's PAM module (pam/gkr-pam-module.c) logs as "gkr-pam: …": "couldn't unlock the login keyring.",
+// "the password for the login keyring was invalid.", "gnome-keyring-daemon failed to start correctly, exit code: 1",
+// "couldn't start the daemon". Not failures: its successes ("unlocked login keyring", "gnome-keyring-daemon started
+// properly and unlocked keyring"), and "unable to locate daemon control file" at the auth stage, which every sign-in
+// whose daemon starts with the session logs before "stashed password to try later in open session" (LightDM's and
+// gdm's journals show the keyring unlocked right after it).
+const KEYRING = /^gkr-pam: (.*)$/;
+const KEYRING_FAILURE = /couldn't|invalid|failed/i;
+// unix_chkpwd (pam_unix's unix_chkpwd.c): "password check failed for user (alice)".
+const CHKPWD = /^password check failed for user \(([^)]*)\)/;
+// The user a PAM line names: pam_unix's "user=alice", "for user alice", "user (alice)".
+const USER = [/\buser=(\S+)/, /\bfor user (?:'|")?([\w.@-]+)/, /\buser \(([^)]+)\)/, /^account (\S+) has expired/];
+// systemd-homed's own words for an operation on a home that failed (home/homed-home.c, home_*_finish): "Authentication
+// failed: Password for home rui is incorrect or not sufficient for authentication.", "Activation failed: Required key
+// not available", "Unlocking failed: …".
+const HOMED_FAILURE = /^(?:Authentication|Activation|Unlocking) failed: /;
+const HOME_OF = /\bhome (\S+) is\b/;
+
+interface Failure {
+  subject: string;
+  what: 'password' | 'locked' | 'keyring' | 'home';
+}
+
+const userIn = (text: string) => USER.map((regex) => regex.exec(text)?.[1]).find(Boolean);
+
+function pamFailure(entry: JournalEntry): Failure | null {
+  const pam = PAM_LINE.exec(entry.message);
+  if (!pam) return null;
+  const [, module = '', service = '', , text = ''] = pam;
+  const refused =
+    PAM_FAILURE.test(text) || PAM_ERRORS.test(text) || PAM_ERROR_NAMES.test(text) || PAM_ACCOUNT_REFUSED.test(text);
+  if (!isDesktopPamService(service) || !refused || PAM_NOT_A_FAILURE.test(text)) return null;
+  const locked = module === 'pam_faillock' || /temporarily locked/.test(text);
+  return {
+    subject: userIn(text) ?? service,
+    what: locked ? 'locked' : module === 'pam_systemd_home' ? 'home' : 'password',
+  };
+}
+
+export function signInFailure(entry: JournalEntry, writers: Writers): Failure | null {
+  const writer = writers.provenWriter(entry)?.name;
+  // unix_chkpwd runs as its caller: as the session's user, a lock screen checking that user's password (as root, a
+  // service whose security policy keeps it from reading the shadow file itself, sshd under SELinux: auth-failures'
+  // matter, and no writer of the session's).
+  if (writer === 'unix_chkpwd') {
+    const check = CHKPWD.exec(entry.message);
+    return check ? { subject: check[1] || 'unix_chkpwd', what: 'password' } : null;
+  }
+  if (writer === 'systemd-homed' && entry.fields._UID === '0') {
+    if (!HOMED_FAILURE.test(entry.message)) return null;
+    return { subject: HOME_OF.exec(entry.message)?.[1] ?? 'systemd-homed', what: 'home' };
+  }
+  if (writer === undefined || !PAM_HOSTS.has(writer)) return null;
+  if (writer !== 'screen-locker' && entry.fields._UID !== '0') return null;
+  const keyring = KEYRING.exec(entry.message);
+  if (keyring) return KEYRING_FAILURE.test(keyring[1] ?? '') ? { subject: 'login keyring', what: 'keyring' } : null;
+  return pamFailure(entry);
+}
+
+function title(failure: Failure): string {
+  switch (failure.what) {
+    case 'locked':
+      return format(_('{user} was locked out of signing in after repeated failures'), { user: failure.subject });
+    case 'keyring':
+      return _('The login keyring was not unlocked at sign-in');
+    case 'home':
+      return format(_('The home area of {user} could not be opened at sign-in'), { user: failure.subject });
+    case 'password':
+      return format(_('Signing in or unlocking the screen failed for {user}'), { user: failure.subject });
+  }
+}
+
+export class SignInFailureDetector implements Detector {
+  readonly kinds = [SIGN_IN_FAILURE];
+  /** The display managers', systemd-homed's and fprintd's units failing. */
+  private readonly units: ComponentUnitDetector;
+
+  constructor(private readonly writers: Writers) {
+    this.units = new ComponentUnitDetector('sign-in', SIGN_IN_FAILURE, writers, 'warning');
+  }
+
+  detect(event: WatchEvent): DetectorOutput[] {
+    if (!isJournal(event) || isSystemManager(event.entry)) return this.units.detect(event);
+    const failure = signInFailure(event.entry, this.writers);
+    if (failure)
+      return this.report(event, failure.subject, title(failure), failure.what === 'password' ? 'info' : 'warning');
+    // The sign-in programs' other errors that name their cause (fprintd's D-Bus errors, the keyring's device errors).
+    const other = componentFailure('sign-in', event.entry, this.writers);
+    if (!other?.raise) return [];
+    return this.report(event, this.writers.provenWriter(event.entry)?.name ?? other.component, other.title, 'warning');
+  }
+
+  /** A sign-in component's error line that names nothing above is still this kind's: claimed, never unrecognised. */
+  claims(event: WatchEvent): boolean {
+    return isJournal(event) && componentFailure('sign-in', event.entry, this.writers) !== null;
+  }
+
+  private report(
+    event: Extract<WatchEvent, { type: 'journal' }>,
+    subject: string,
+    text: string,
+    // A lock-out or a keyring that stays locked keeps hurting; one mistyped password does not.
+    severity: 'info' | 'warning',
+  ): DetectorOutput[] {
+    return [
+      {
+        report: {
+          kind: SIGN_IN_FAILURE,
+          severity,
+          subject,
+          title: text,
+          evidence: [journalEvidence(event)],
+          at: event.at,
+        },
+      },
+    ];
+  }
+}

@@ -1,0 +1,96 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+// sound-unavailable: the session has no sound. Three writers are believed, each by journald's trusted fields
+// (findings/writers.ts: another user's manager or daemon never speaks for this session):
+// - a service manager (the session's user's own systemd, or PID 1 for a system-wide PipeWire) saying an audio daemon's unit
+//   (pipewire, pipewire-pulse, wireplumber, pulseaudio) failed, hit its start limit or dumped core, and systemd's
+//   D-Bus state of those units; these failures are this kind's alone (unit-failed, crash-loop and crash leave them);
+// - the audio daemons themselves, in their own units, saying a device could not be opened or is gone (lines.ts);
+// - the kernel's sound drivers saying a card did not come up (no codec, SOF firmware or topology missing).
+// A unit's finding resolves when systemd says the unit runs again.
+import { componentFailure } from '../../desktop/componentFailure.js';
+import { ComponentUnitDetector } from '../../desktop/componentUnits.js';
+import { isCoredumpRecord } from '../../findings/detectors/coredump.js';
+import {
+  isJournal,
+  isKernel,
+  isSystemManager,
+  type JournalEvent,
+  journalEvidence,
+} from '../../findings/detectors/journal.js';
+import type { Detector, DetectorOutput, Evidence } from '../../findings/types.js';
+import type { Writers } from '../../findings/writers.js';
+import { _, format } from '../../i18n.js';
+import type { WatchEvent } from '../../watch/events.js';
+import { daemonProblem, type DeviceProblem, kernelProblem } from './lines.js';
+import { AUDIO_DAEMONS, audioDaemonOf } from './units.js';
+
+export const SOUND_UNAVAILABLE = 'sound-unavailable';
+
+// The device a sound daemon's line names: an ALSA device ("hw:0,3", "front:1"), a PipeWire node or card
+// ("alsa_output.pci-0000_00_1f.3.analog-stereo", "bluez_card.AC_80_0A_2E_8E_1D").
+const SOUND_DEVICE =
+  /\b((?:hw|plughw|front|surround\d+|iec958|hdmi|sysdefault|dmix|dsnoop):[\w,]+|(?:alsa|bluez)_(?:output|input|card)\.[\w.:-]+)/;
+
+export class SoundUnavailableDetector implements Detector {
+  readonly kinds = [SOUND_UNAVAILABLE];
+  /** The audio daemons' units failing, from their manager's lines and systemd's D-Bus state. */
+  private readonly units: ComponentUnitDetector;
+
+  constructor(private readonly writers: Writers) {
+    this.units = new ComponentUnitDetector('sound', SOUND_UNAVAILABLE, writers);
+  }
+
+  detect(event: WatchEvent): DetectorOutput[] {
+    if (!isJournal(event)) return this.units.detect(event);
+    const { entry } = event;
+    if (isSystemManager(entry) || this.writers.provenWriter(entry)?.name === 'user-manager')
+      return this.units.detect(event);
+    if (isKernel(entry)) return this.deviceLine(event, kernelProblem(entry), undefined);
+    if (isCoredumpRecord(entry.fields)) return this.daemonCrash(event);
+    const daemon = audioDaemonOf(entry, this.writers);
+    const problem = daemon ? daemonProblem(daemon.program, entry) : null;
+    return this.deviceLine(event, problem, daemon?.unit);
+  }
+
+  /**
+   * systemd-coredump's record of an audio daemon of this session dumping core: its installed program, the session's
+   * user's process. The coredump finding says where it crashed; this one that the session has no sound.
+   */
+  private daemonCrash(event: JournalEvent): DetectorOutput[] {
+    const { COREDUMP_EXE: exe, COREDUMP_UID: uid } = event.entry.fields;
+    if (uid !== String(this.writers.sessionUid)) return [];
+    const daemon = AUDIO_DAEMONS.find((candidate) => this.writers.isProgramOf(candidate.program, exe));
+    if (!daemon) return [];
+    const title = format(_('{program} crashed: the session has no sound until it runs again'), {
+      program: daemon.program,
+    });
+    return [this.report(daemon.unit, title, journalEvidence(event), event.at)];
+  }
+
+  /** A component's error line that names no device problem of its own is still the sound kind's. */
+  claims(event: WatchEvent): boolean {
+    return isJournal(event) && componentFailure('sound', event.entry, this.writers) !== null;
+  }
+
+  private deviceLine(event: JournalEvent, problem: DeviceProblem | null, unit: string | undefined): DetectorOutput[] {
+    if (problem) {
+      const subject = problem.device ?? unit;
+      if (subject) return [this.report(subject, problem.title, journalEvidence(event), event.at)];
+    }
+    const failure = componentFailure('sound', event.entry, this.writers);
+    if (!failure?.raise) return [];
+    const subject = failure.device ?? SOUND_DEVICE.exec(event.entry.message)?.[1] ?? unit ?? failure.component;
+    return [this.report(subject, failure.title, journalEvidence(event), event.at, failure.severity)];
+  }
+
+  private report(
+    subject: string,
+    title: string,
+    evidence: Evidence,
+    at: Date,
+    severity: 'warning' | 'error' = 'error',
+  ): DetectorOutput {
+    return { report: { kind: SOUND_UNAVAILABLE, severity, subject, title, evidence: [evidence], at } };
+  }
+}
