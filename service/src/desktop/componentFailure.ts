@@ -13,7 +13,7 @@
 // configuration) raises nothing. What a finding says comes from the cause; whether it still holds from the
 // component's state, where its kind reads one.
 import type { Errno } from '../causes/errno.js';
-import { isKernel } from '../findings/detectors/journal.js';
+import { isKernel, kernelText } from '../findings/detectors/journal.js';
 import type { DesktopArea, Writers } from '../findings/writers.js';
 import { _, format } from '../i18n.js';
 import { cleanLine } from '../untrustedText.js';
@@ -25,6 +25,7 @@ import {
   kernelComponentOf,
   lineLevel,
   LOG_ERR,
+  macDenialOf,
   programComponentOf,
   saysFailed,
 } from './componentLines.js';
@@ -155,6 +156,23 @@ const errnoWords = (errno: Errno) => `${errno.text} (${errno.code})`;
 const FIRMWARE_ATTEMPT = /^(?:Direct firmware load for \S+ failed with error -\d+|firmware: failed to load \S+)/;
 
 function kernelFailure(area: DesktopArea, entry: JournalEntry): ComponentFailure | null {
+  // A security module refusing a component is that component's failure whatever the level: the kernel logs its
+  // audit records as notices, and a refused device or file is the component not working.
+  const denial = macDenialOf(kernelText(entry));
+  if (denial)
+    return denial.area !== area
+      ? null
+      : {
+          component: denial.component,
+          raise: true,
+          severity: 'error',
+          kernel: true,
+          title: format(_('{system} kept {component} from {target}'), {
+            system: denial.by,
+            component: denial.component,
+            target: cleanLine(denial.target, 120),
+          }),
+        };
   const kernel = kernelComponentOf(entry);
   if (!kernel || kernel.area !== area) return null;
   const level = lineLevel(entry);

@@ -122,7 +122,8 @@ export class ClockDetector implements Detector {
   /** The real-time clock: a time it cannot vouch for, one it could not read, or a date no clock runs at. */
   private rtcLine(event: JournalEvent): DetectorOutput[] {
     const rtc = kernelComponentOf(event.entry);
-    if (rtc?.area !== 'clock') return [];
+    // Not a real-time clock's line: still the time daemons' where the kernel's audit refused one of them something.
+    if (rtc?.area !== 'clock') return this.kernelFailure(event);
     const year = RTC_SET_TO.exec(rtc.rest)?.[1];
     if (year !== undefined && Number(year) < EARLIEST_REAL_YEAR)
       return this.report(
@@ -143,6 +144,10 @@ export class ClockDetector implements Detector {
           reason: cleanLine(rtc.rest, 120),
         }),
       );
+    return this.kernelFailure(event);
+  }
+
+  private kernelFailure(event: JournalEvent): DetectorOutput[] {
     const failure = componentFailure('clock', event.entry, this.writers);
     return failure?.raise ? this.report(event, CLOCK_SUBJECT, failure.title) : [];
   }
