@@ -137,6 +137,10 @@ const DEVICE_FAILED: Record<DesktopArea, { kernel: ReadonlySet<string> | 'any'; 
 
 // The areas whose programs' every error is a failure of their one job.
 const ANY_ERROR: ReadonlySet<DesktopArea> = new Set(['clock']);
+// The programs, by findings/writers.ts's names, that exist to print one job: a backend's or filter's error, or
+// cups-browsed's about the queue it made, is that job or queue not printing. Not colord's or cups-pk-helper's, whose
+// errors about a session or a caller are no printer's.
+const ANY_ERROR_PROGRAMS: ReadonlySet<string> = new Set(['cups-programs', 'cups-browsed']);
 // The areas whose programs speak through other structures only (the shell's extensions, sign-in's PAM modules):
 // their D-Bus errors are no more telling than their other lines. fprintd's are, and listed by name below.
 const DBUS_TELLS: ReadonlySet<DesktopArea> = new Set(['bluetooth', 'sound', 'printing', 'clock']);
@@ -220,6 +224,7 @@ function programFailure(area: DesktopArea, entry: JournalEntry, writers: Writers
   const telling =
     reason !== undefined ||
     ANY_ERROR.has(area) ||
+    ANY_ERROR_PROGRAMS.has(program.name) ||
     (errno !== null && DEVICE_FAILED[area].program.has(errno.code)) ||
     (dbus !== null && (DBUS_TELLS.has(area) || DBUS_PROGRAMS.has(program.name)));
   const cause = reason ?? dbus ?? (errno ? errnoWords(errno) : null);

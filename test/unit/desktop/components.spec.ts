@@ -198,6 +198,34 @@ describe('a desktop component’s line', () => {
     expect(failure('printing', browsed)).toEqual(
       jasmine.objectContaining({ raise: true, title: 'cups-browsed reported an error: media-empty-error' }),
     );
+    // A backend's, a filter's or cups-browsed's error is a job or queue not printing, cause named or not; colord's is
+    // no printer's unless it names one.
+    const printing = new Writers(SESSION_UID).assumeInstalled([
+      '/usr/lib/cups/backend/usb',
+      '/usr/sbin/cups-browsed',
+      '/usr/libexec/colord',
+    ]);
+    const printingFailure = (event: WatchEvent) =>
+      event.type === 'journal' ? componentFailure('printing', event.entry, printing) : null;
+    const usb = (priority: string) =>
+      system('/usr/lib/cups/backend/usb', 'cups.service', 'libusb_open() failed, printer not available', {
+        _UID: '7',
+        PRIORITY: priority,
+      });
+    expect(printingFailure(usb('3'))).toEqual(
+      jasmine.objectContaining({
+        raise: true,
+        title: 'CUPS’s printer drivers reported an error: libusb_open() failed, printer not available',
+      }),
+    );
+    expect(printingFailure(usb('6'))).toBeNull();
+    expect(
+      printingFailure(system('/usr/sbin/cups-browsed', 'cups-browsed.service', 'Unable to create a queue for Office'))
+        ?.raise,
+    ).toBeTrue();
+    expect(
+      printingFailure(system('/usr/libexec/colord', 'colord.service', 'failed to get session [pid 1234]'))?.raise,
+    ).toBeFalse();
     // alsa-lib's own error reporter, in a program of the session: a report of the sound stack, vouching for nothing.
     const app = journalEvent({
       MESSAGE: 'ALSA lib pcm_dmix.c:1032:(snd_pcm_dmix_open) unable to open slave: Device or resource busy',
