@@ -153,6 +153,27 @@ describe('the sign-in-failure detector', () => {
     ).toEqual([]);
   });
 
+  it('reads the sign-in programs’ own errors as failures, and leaves PAM’s loading and configuration lines in them', () => {
+    expect(verdict(GDM, 'GdmDisplay: Session never registered, failing', 3)).toEqual([
+      [SIGN_IN_FAILURE, 'gdm', 'GDM reported an error: GdmDisplay: Session never registered, failing'],
+    ]);
+    expect(verdict(GDM, 'GdmDisplay: Session never registered, failing', 4)).toEqual([]);
+    const LIGHTDM: Writer = { comm: 'lightdm', exe: '/usr/sbin/lightdm', unit: 'lightdm.service', uid: 0 };
+    expect(
+      verdict(LIGHTDM, 'PAM unable to dlopen(pam_kwallet5.so): /lib/security/pam_kwallet5.so: cannot open', 3),
+    ).toEqual([]);
+    expect(verdict(LIGHTDM, 'PAM adding faulty module: pam_kwallet5.so', 3)).toEqual([]);
+    expect(
+      verdict(
+        GDM,
+        'pam_env(gdm-password:setcred): Unable to open config file: /etc/security/pam_env.conf: No such file or directory',
+        3,
+      ),
+    ).toEqual([]);
+    // The session's own programs at err are the shell's or the app's, not sign-in's.
+    expect(verdict(SHELL, 'GdmDisplay: Session never registered, failing', 3)).toEqual([]);
+  });
+
   it('takes systemd-homed’s failed operations on a home only from its own unit', () => {
     const wrong = 'Authentication failed: Password for home rui is incorrect or not sufficient for authentication.';
     expect(verdict(HOMED, wrong)).toEqual([

@@ -77,6 +77,9 @@ const KEYRING_FAILURE = /couldn't|didn't|invalid|failed/i;
 // keyring with provided password", "Failed to unlock login on startup", "couldn't unlock login keyring". Read only
 // from the daemon itself, as findings/writers.ts proves it (its installed program, as the session's user).
 const KEYRING_DAEMON_NOT_UNLOCKED = /\b(?:couldn't|could not|failed to|unable to) unlock (?:the )?login\b/i;
+// PAM's own lines inside the program that runs it: a module's ("pam_env(gdm-password:setcred): …"), libpam's ("PAM
+// unable to dlopen(…)", "PAM adding faulty module: …"), SDDM's relay of them ("[PAM] …"), gnome-keyring's module's.
+const PAM_OWN = /^(?:pam_[\w-]+\(|PAM |\[PAM\] |gkr-pam: )/;
 /** The subject of a login keyring that stayed locked (playbook.ts explains it). */
 export const LOGIN_KEYRING = 'login keyring';
 // PAM's stages that decide whether the person gets in: a module's error there refuses the sign-in, whatever its
@@ -171,9 +174,12 @@ export class SignInFailureDetector implements Detector {
     const failure = signInFailure(event.entry, this.writers);
     if (failure)
       return this.report(event, failure.subject, title(failure), failure.what === 'password' ? 'info' : 'warning');
-    // The sign-in programs' other errors that name their cause (fprintd's D-Bus errors, the keyring's device errors).
+    // The sign-in programs' other errors: those that name their cause (fprintd's D-Bus errors, the keyring's device
+    // errors), and any of the program's own at err or worse (gdm's, the keyring daemon's, homed's): signing in is
+    // their one job. PAM's lines in them are read above by PAM's structure, and libpam's own about loading a module
+    // or reading its configuration are logged on sign-ins that work.
     const other = componentFailure('sign-in', event.entry, this.writers);
-    if (!other?.raise) return [];
+    if (!other || !(other.raise || (!other.kernel && !PAM_OWN.test(event.entry.message)))) return [];
     return this.report(event, this.writers.provenWriter(event.entry)?.name ?? other.component, other.title, 'warning');
   }
 
