@@ -145,6 +145,10 @@ describe('the sign-in-failure detector', () => {
     expect(verdict(KEYRING, 'Failed to unlock login on startup')).toEqual(locked);
     expect(verdict(KEYRING, "couldn't unlock login keyring")).toEqual(locked);
     expect(verdict(GDM, "gkr-pam: gnome-keyring-daemon didn't start properly properly", 3)).toEqual(locked);
+    // Signed in without a password (automatic login, a fingerprint): nothing to unlock it with.
+    expect(verdict({ ...GDM, identifier: 'gdm-autologin]' }, 'gkr-pam: no password is available for user', 4)).toEqual(
+      locked,
+    );
     // Its other lines, and the same words from another of the user's programs.
     expect(verdict(KEYRING, 'The Secret Service was already initialized')).toEqual([]);
     expect(verdict(SHELL, "Couldn't unlock login keyring with provided password")).toEqual([]);

@@ -70,8 +70,10 @@ const PAM_NOT_A_FAILURE = /conversation failed|could not identify password|more 
 // whose daemon starts with the session logs before "stashed password to try later in open session" (LightDM's and
 // gdm's journals show the keyring unlocked right after it).
 const KEYRING = /^gkr-pam: (.*)$/;
-// "gnome-keyring-daemon didn't start properly" (older) is the daemon failing to start, as "failed to start" is.
-const KEYRING_FAILURE = /couldn't|didn't|invalid|failed/i;
+// "gnome-keyring-daemon didn't start properly" (older) is the daemon failing to start, as "failed to start" is. "no
+// password is available for user" is a sign-in without a password (automatic login, a fingerprint): the module has
+// nothing to unlock the keyring with, so it stays locked and apps ask for its password.
+const KEYRING_FAILURE = /couldn't|didn't|invalid|failed|\bno password is available\b/i;
 // The keyring daemon's own word that the password it was handed at sign-in did not open the login keyring
 // (daemon/gkd-main.c, gkd-login.c, control/gkd-control-client.c, from GNOME 2.22 to 48): "Couldn't unlock login
 // keyring with provided password", "Failed to unlock login on startup", "couldn't unlock login keyring". Read only
