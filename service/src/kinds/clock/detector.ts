@@ -12,7 +12,7 @@
 //   turn, and one unanswered packet on a busy network is ordinary (it is not raised);
 // - chronyd's "Can't synchronise: …" (whatever the reason), "No suitable source for synchronisation";
 // - any time daemon's report that it corrected the clock by a minute or more (CLOCK_OFFSET);
-// - timesyncd's and timedated's "Failed to …", systemd's wording of an error, whatever its level;
+// - timedated's "Failed to …", systemd's wording of an error, whatever its level;
 // - ntpd's "no servers can be used", "no servers reachable" and "kernel reports TIME_ERROR";
 // - chronyd failing to resolve its servers' names without saying why. Where the daemon prints the resolver's own
 //   error ("Temporary failure in name resolution", timesyncd's "Failed to resolve <name>: …"), the cause is name
@@ -78,10 +78,11 @@ const NO_SOURCES = /^Can't synchroni[sz]e: |^No suitable source for synchroni[sz
 // sntp's "step time server 192.0.2.1 offset -3598.54 sec", OpenNTPD's "adjusting local clock by 75.5s".
 const CLOCK_OFFSET =
   /\b(?:wrong by|stepped by|time reset|correction of|offset|clock by)\s+([+-]?\d+(?:\.\d+)?)\s*(?:s|secs?|seconds)\b/i;
-// systemd's daemons word each error of theirs "Failed to <what>: <strerror>" (log_*_errno): timesyncd's and
-// timedated's at whatever level. "Failed to resolve" is name resolution's problem, which dns-failure reads.
-const SYSTEMD_FAILED = /^Failed to (?!resolve\b)/;
-const SYSTEMD_CLOCK_DAEMONS = new Set(['systemd-timesyncd', 'systemd-timedated']);
+// systemd's daemons word each error of theirs "Failed to <what>: <strerror>" (log_*_errno): timedated's, at whatever
+// level, is the clock, the time zone or the hardware clock not set. Not timesyncd's: its are about reaching its
+// servers (resolving their names, resolved's socket, the network), which dns-failure and network-failure read.
+const SYSTEMD_FAILED = /^Failed to /;
+const SYSTEMD_CLOCK_DAEMONS = new Set(['systemd-timedated']);
 // ntpd's "no servers reachable", "no servers can be used"; ntpdate's "no server suitable for synchronization found".
 const NTPD_NO_SERVERS = /\bno servers? (?:can be used|reachable|suitable)\b/i;
 const TIME_ERROR = /\bkernel reports TIME_ERROR\b/;
