@@ -13,7 +13,7 @@
 // configuration) raises nothing. What a finding says comes from the cause; whether it still holds from the
 // component's state, where its kind reads one.
 import type { Errno } from '../causes/errno.js';
-import { isKernel } from '../findings/detectors/journal.js';
+import { isKernel, kernelText } from '../findings/detectors/journal.js';
 import type { DesktopArea, Writers } from '../findings/writers.js';
 import { _, format } from '../i18n.js';
 import { cleanLine } from '../untrustedText.js';
@@ -25,6 +25,7 @@ import {
   kernelComponentOf,
   lineLevel,
   LOG_ERR,
+  macDenialOf,
   programComponentOf,
   saysFailed,
 } from './componentLines.js';
@@ -136,6 +137,10 @@ const DEVICE_FAILED: Record<DesktopArea, { kernel: ReadonlySet<string> | 'any'; 
 
 // The areas whose programs' every error is a failure of their one job.
 const ANY_ERROR: ReadonlySet<DesktopArea> = new Set(['clock']);
+// The programs, by findings/writers.ts's names, that exist to print one job: a backend's or filter's error, or
+// cups-browsed's about the queue it made, is that job or queue not printing. Not colord's or cups-pk-helper's, whose
+// errors about a session or a caller are no printer's.
+const ANY_ERROR_PROGRAMS: ReadonlySet<string> = new Set(['cups-programs', 'cups-browsed']);
 // The areas whose programs speak through other structures only (the shell's extensions, sign-in's PAM modules):
 // their D-Bus errors are no more telling than their other lines. fprintd's are, and listed by name below.
 const DBUS_TELLS: ReadonlySet<DesktopArea> = new Set(['bluetooth', 'sound', 'printing', 'clock']);
@@ -155,6 +160,23 @@ const errnoWords = (errno: Errno) => `${errno.text} (${errno.code})`;
 const FIRMWARE_ATTEMPT = /^(?:Direct firmware load for \S+ failed with error -\d+|firmware: failed to load \S+)/;
 
 function kernelFailure(area: DesktopArea, entry: JournalEntry): ComponentFailure | null {
+  // A security module refusing a component is that component's failure whatever the level: the kernel logs its
+  // audit records as notices, and a refused device or file is the component not working.
+  const denial = macDenialOf(kernelText(entry));
+  if (denial)
+    return denial.area !== area
+      ? null
+      : {
+          component: denial.component,
+          raise: true,
+          severity: 'error',
+          kernel: true,
+          title: format(_('{system} kept {component} from {target}'), {
+            system: denial.by,
+            component: denial.component,
+            target: cleanLine(denial.target, 120),
+          }),
+        };
   const kernel = kernelComponentOf(entry);
   if (!kernel || kernel.area !== area) return null;
   const level = lineLevel(entry);
@@ -202,6 +224,7 @@ function programFailure(area: DesktopArea, entry: JournalEntry, writers: Writers
   const telling =
     reason !== undefined ||
     ANY_ERROR.has(area) ||
+    ANY_ERROR_PROGRAMS.has(program.name) ||
     (errno !== null && DEVICE_FAILED[area].program.has(errno.code)) ||
     (dbus !== null && (DBUS_TELLS.has(area) || DBUS_PROGRAMS.has(program.name)));
   const cause = reason ?? dbus ?? (errno ? errnoWords(errno) : null);

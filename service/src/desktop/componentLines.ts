@@ -8,7 +8,7 @@
 // who wrote it and these structures.
 import { type Errno, errnosOf, errnoTextPattern } from '../causes/errno.js';
 import { kernelText } from '../findings/detectors/journal.js';
-import type { DesktopArea, Writers } from '../findings/writers.js';
+import { DESKTOP_WRITERS, type DesktopArea, type Writers } from '../findings/writers.js';
 import { cleanLine } from '../untrustedText.js';
 import type { JournalEntry } from '../watch/events.js';
 
@@ -242,4 +242,82 @@ export function programComponentOf(entry: JournalEntry, writers: Writers): Progr
   const { _UID: uid, _COMM: comm } = entry.fields;
   if (writer || !ALSA_LIB.test(entry.message) || (uid !== String(writers.sessionUid) && uid !== '0')) return null;
   return { area: 'sound', name: 'alsa-lib', title: `ALSA (${cleanLine(comm ?? '?', 32)})` };
+}
+
+/** A mandatory access control's refusal of a desktop component, as the kernel's audit line words it. */
+export interface MacDenial {
+  area: DesktopArea;
+  /** The component in a person's words, from findings/writers.ts: "CUPS’s printer drivers". */
+  component: string;
+  /** The security module that refused: "AppArmor", "SELinux". */
+  by: string;
+  /** What it was refused: the file, device or socket it named, or the operation. */
+  target: string;
+}
+
+// AppArmor's audit record (security/apparmor/lib.c, audit.c), printed by the kernel: 'apparmor="DENIED"
+// operation="open" class="file" profile="/usr/sbin/cupsd" name="/dev/bus/usb/001/004" pid=… comm="usb" …'. The
+// profile is the confined program's path (a child profile after "//"), attached by root's policy: the kernel says
+// which program it refused. A capability it refused ("capable", "capname=") is left out: confined daemons probe
+// capabilities they can do without.
+const APPARMOR_DENIED = /\bapparmor="DENIED"/;
+const AUDIT_FIELD = (name: string) => new RegExp(`\\b${name}=(?:"([^"]*)"|(\\S+))`);
+const PROFILE = AUDIT_FIELD('profile');
+const OPERATION = AUDIT_FIELD('operation');
+const NAME = AUDIT_FIELD('name');
+// SELinux's AVC record (security/selinux/avc.c): 'avc:  denied  { read write } for  pid=… comm="usb" name="lp0" …
+// scontext=system_u:system_r:cupsd_t:s0-s0:c0.c1023 tcontext=… tclass=chr_file permissive=0'. The source context's
+// type is the policy's domain for the program; permissive=1 logs what it would have refused and refuses nothing.
+const AVC_DENIED = /\bavc:\s+denied\s+\{([^}]*)\}/;
+const SOURCE_TYPE = /\bscontext=[^:\s]+:[^:\s]+:([\w]+)/;
+const PERMISSIVE = /\bpermissive=1\b/;
+// The reference policy's domains of the desktop's system components (refpolicy's cups, ntp, chronyd, timedatex,
+// bluetooth and alsa modules). Not the display managers' xdm_t: it runs the whole greeter, whose denials are noise.
+const SELINUX_DOMAINS: Readonly<Record<string, DesktopArea>> = {
+  cupsd_t: 'printing',
+  cupsd_config_t: 'printing',
+  cupsd_lpd_t: 'printing',
+  cups_pdf_t: 'printing',
+  hplip_t: 'printing',
+  colord_t: 'printing',
+  ntpd_t: 'clock',
+  chronyd_t: 'clock',
+  timedatex_t: 'clock',
+  hwclock_t: 'clock',
+  bluetooth_t: 'bluetooth',
+  alsa_t: 'sound',
+};
+
+const fieldOf = (pattern: RegExp, text: string) => {
+  const match = pattern.exec(text);
+  return match ? (match[1] ?? match[2]) : undefined;
+};
+
+/** The desktop component an AppArmor profile confines: its program, or a program in one of its folders. */
+function writerOfProgram(path: string) {
+  return DESKTOP_WRITERS.find(
+    (writer) =>
+      writer.area !== undefined &&
+      (writer.programs.includes(path) ||
+        (writer.programFolders?.includes(path.slice(0, path.lastIndexOf('/'))) ?? false)),
+  );
+}
+
+/** The kernel's audit line refusing a desktop component something, or null. Only the kernel's lines are read. */
+export function macDenialOf(text: string): MacDenial | null {
+  if (APPARMOR_DENIED.test(text)) {
+    const profile = fieldOf(PROFILE, text)?.split('//')[0];
+    const operation = fieldOf(OPERATION, text);
+    const target = fieldOf(NAME, text);
+    const writer = profile ? writerOfProgram(profile) : undefined;
+    if (!writer?.area || operation === 'capable' || target === undefined) return null;
+    return { area: writer.area, component: writer.title, by: 'AppArmor', target };
+  }
+  const avc = AVC_DENIED.exec(text);
+  if (!avc || PERMISSIVE.test(text)) return null;
+  const domain = fieldOf(SOURCE_TYPE, text);
+  const area = domain ? SELINUX_DOMAINS[domain] : undefined;
+  if (!domain || !area) return null;
+  const target = fieldOf(NAME, text) ?? (avc[1] ?? '').trim();
+  return { area, component: domain, by: 'SELinux', target };
 }

@@ -282,6 +282,8 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
     programs: [
       '/usr/sbin/gdm3',
       '/usr/sbin/gdm',
+      // GDM 2.20 and older, whose daemon ran the PAM stack itself.
+      '/usr/sbin/gdm-binary',
       '/usr/bin/gdm',
       '/usr/libexec/gdm-session-worker',
       '/usr/lib/gdm/gdm-session-worker',

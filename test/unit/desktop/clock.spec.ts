@@ -106,6 +106,54 @@ describe('the clock-unsynchronised detector', () => {
       .toEqual([]);
   });
 
+  it('reads each daemon’s own report of the offset it corrected, a minute or more', () => {
+    const off = (writer: Record<string, string>, message: string) =>
+      verdicts(line(writer, message)).map(([, , t]) => t);
+    expect(off(WRITERS.chronyd, 'System clock was stepped by 31939.769192 seconds')).toEqual([
+      'The clock was off by 31939.769192 seconds (chrony.service)',
+    ]);
+    expect(off(WRITERS.ntpd, 'time reset +3600.123456 s')).toEqual([
+      'The clock was off by +3600.123456 seconds (ntp.service)',
+    ]);
+    expect(
+      off(
+        WRITERS.ntpd,
+        'time correction of 3600 seconds exceeds sanity limit (1000); set clock manually to the correct UTC time.',
+      ),
+    ).toEqual(['The clock was off by 3600 seconds (ntp.service)']);
+    expect(off(WRITERS.ntpd, 'step time server 192.0.2.1 offset -3598.540 sec')).toEqual([
+      'The clock was off by -3598.540 seconds (ntp.service)',
+    ]);
+    expect(off(WRITERS.ntpd, 'time reset -0.314159 s')).toEqual([]);
+    // timesyncd's poll line holds seconds too, not an offset it corrected.
+    expect(off(WRITERS.timesyncd, 'interval/delta/delay/jitter/drift 2048s/+0.001s/0.066s/0.002s/+27ppm')).toEqual([]);
+  });
+
+  it('reads timedated’s "Failed to …" as its error, at whatever level, and leaves timesyncd’s reaching its servers', () => {
+    const TIMEDATED = {
+      SYSLOG_IDENTIFIER: 'systemd-timedated',
+      _COMM: 'systemd-timedat',
+      _EXE: '/usr/lib/systemd/systemd-timedated',
+      _SYSTEMD_UNIT: 'systemd-timedated.service',
+      _UID: '0',
+    };
+    const failed = 'Failed to set RTC to local time: Invalid argument';
+    expect(verdicts(line(TIMEDATED, failed, 0, { PRIORITY: '6' }))).toEqual([
+      [
+        CLOCK_UNSYNCHRONISED,
+        'systemd-timedated.service',
+        'systemd-timedated could not do its work: Failed to set RTC to local time: Invalid argument',
+      ],
+    ]);
+    for (const message of [
+      'Failed to resolve 0.arch.pool.ntp.org: Temporary failure',
+      'Failed to connect to /run/systemd/resolve/io.systemd.Resolve: No such file or directory',
+    ])
+      expect(verdicts(line(WRITERS.timesyncd, message, 0, { PRIORITY: '6' }))).toEqual([]);
+    // Another of the machine's programs in the same words.
+    expect(verdicts(line({ ...TIMEDATED, _EXE: '/usr/bin/logger' }, failed, 0, { PRIORITY: '6' }))).toEqual([]);
+  });
+
   it('believes no other writer of the same words', () => {
     const forged = [
       // A user's program naming itself chronyd, outside chrony.service.

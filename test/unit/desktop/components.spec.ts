@@ -10,6 +10,7 @@ import {
   firmwareFileIn,
   kernelComponentOf,
   lineLevel,
+  macDenialOf,
 } from '../../../service/src/desktop/componentLines.js';
 import { CoredumpDetector } from '../../../service/src/findings/detectors/coredump.js';
 import { CrashLoopDetector } from '../../../service/src/findings/detectors/crashLoop.js';
@@ -19,7 +20,7 @@ import type { Detector } from '../../../service/src/findings/types.js';
 import { areaOfUnit, DESKTOP_WRITERS, Writers } from '../../../service/src/findings/writers.js';
 import type { PlaybookTools } from '../../../service/src/fixes/playbookSteps.js';
 import { SessionCrashDetector } from '../../../service/src/kinds/appCrash/sessionCrashDetector.js';
-import { BluetoothUnavailableDetector } from '../../../service/src/kinds/bluetooth/detector.js';
+import { BLUETOOTH_UNAVAILABLE, BluetoothUnavailableDetector } from '../../../service/src/kinds/bluetooth/detector.js';
 import { CLOCK_UNSYNCHRONISED, ClockDetector } from '../../../service/src/kinds/clock/detector.js';
 import { ClockStateDetector, OFFSET, UNSYNCHRONISED } from '../../../service/src/kinds/clock/stateDetector.js';
 import { ExtensionErrorDetector } from '../../../service/src/kinds/extensions/journalDetector.js';
@@ -197,6 +198,34 @@ describe('a desktop component’s line', () => {
     expect(failure('printing', browsed)).toEqual(
       jasmine.objectContaining({ raise: true, title: 'cups-browsed reported an error: media-empty-error' }),
     );
+    // A backend's, a filter's or cups-browsed's error is a job or queue not printing, cause named or not; colord's is
+    // no printer's unless it names one.
+    const printing = new Writers(SESSION_UID).assumeInstalled([
+      '/usr/lib/cups/backend/usb',
+      '/usr/sbin/cups-browsed',
+      '/usr/libexec/colord',
+    ]);
+    const printingFailure = (event: WatchEvent) =>
+      event.type === 'journal' ? componentFailure('printing', event.entry, printing) : null;
+    const usb = (priority: string) =>
+      system('/usr/lib/cups/backend/usb', 'cups.service', 'libusb_open() failed, printer not available', {
+        _UID: '7',
+        PRIORITY: priority,
+      });
+    expect(printingFailure(usb('3'))).toEqual(
+      jasmine.objectContaining({
+        raise: true,
+        title: 'CUPS’s printer drivers reported an error: libusb_open() failed, printer not available',
+      }),
+    );
+    expect(printingFailure(usb('6'))).toBeNull();
+    expect(
+      printingFailure(system('/usr/sbin/cups-browsed', 'cups-browsed.service', 'Unable to create a queue for Office'))
+        ?.raise,
+    ).toBeTrue();
+    expect(
+      printingFailure(system('/usr/libexec/colord', 'colord.service', 'failed to get session [pid 1234]'))?.raise,
+    ).toBeFalse();
     // alsa-lib's own error reporter, in a program of the session: a report of the sound stack, vouching for nothing.
     const app = journalEvent({
       MESSAGE: 'ALSA lib pcm_dmix.c:1032:(snd_pcm_dmix_open) unable to open slave: Device or resource busy',
@@ -235,6 +264,70 @@ function desktopDetectorsClaim(event: WatchEvent): boolean {
     new BluetoothUnavailableDetector(writers),
   ].some((detector) => detector.claims?.(event) === true);
 }
+
+describe('a security module refusing a desktop component', () => {
+  const apparmor = (profile: string, rest = 'operation="open" class="file" name="/dev/bus/usb/001/004"') =>
+    `audit: type=1400 audit(1717171717.123:45): apparmor="DENIED" ${rest} profile="${profile}" pid=2345 comm="usb" requested_mask="wr" denied_mask="wr" fsuid=7 ouid=0`;
+  const avc = (domain: string, permissive = 0) =>
+    `audit: type=1400 audit(1717171717.123:46): avc:  denied  { read write } for  pid=2345 comm="usb" name="lp0" dev="devtmpfs" ino=1234 scontext=system_u:system_r:${domain}:s0-s0:c0.c1023 tcontext=system_u:object_r:printer_device_t:s0 tclass=chr_file permissive=${permissive}`;
+
+  it('is the component’s by the program the kernel names: AppArmor’s profile, SELinux’s domain', () => {
+    const of = (text: string) => {
+      const denial = macDenialOf(text);
+      return denial && [denial.area, denial.component, denial.by, denial.target];
+    };
+    expect(of(apparmor('/usr/lib/cups/backend/usb'))).toEqual([
+      'printing',
+      'CUPS’s printer drivers',
+      'AppArmor',
+      '/dev/bus/usb/001/004',
+    ]);
+    // A child profile ("hat") is its program's.
+    expect(of(apparmor('/usr/sbin/cupsd//third_party'))?.[0]).toBe('printing');
+    expect(of(apparmor('/usr/sbin/chronyd'))?.[0]).toBe('clock');
+    expect(of(avc('cupsd_t'))).toEqual(['printing', 'cupsd_t', 'SELinux', 'lp0']);
+    // Logged and allowed (permissive), a capability probed, another program's profile or domain: none.
+    expect(of(avc('cupsd_t', 1))).toBeNull();
+    expect(of(apparmor('/usr/sbin/cupsd', 'operation="capable" capability=12 capname="net_admin"'))).toBeNull();
+    expect(of(apparmor('/usr/sbin/mysqld'))).toBeNull();
+    expect(of(avc('httpd_t'))).toBeNull();
+    expect(of('apparmor="ALLOWED" operation="open" profile="/usr/sbin/cupsd" name="/etc/cups/x"')).toBeNull();
+  });
+
+  it('raises a finding of the component’s kind from the kernel’s audit notice, whatever its level', () => {
+    expect(
+      titles(new PrinterProblemDetector(desktopWriters()), kernel(apparmor('/usr/lib/cups/backend/usb'), '5')),
+    ).toEqual([[PRINTER_PROBLEM, '', 'AppArmor kept CUPS’s printer drivers from /dev/bus/usb/001/004']]);
+    expect(titles(new PrinterProblemDetector(desktopWriters()), kernel(avc('cupsd_t'), '5')).length).toBe(1);
+    expect(
+      titles(
+        new ClockDetector(desktopWriters()),
+        kernel(apparmor('/usr/sbin/chronyd', 'operation="open" name="/dev/rtc0"'), '5'),
+      ),
+    ).toEqual([[CLOCK_UNSYNCHRONISED, 'clock', 'AppArmor kept chrony from /dev/rtc0']]);
+    expect(
+      titles(
+        new BluetoothUnavailableDetector(desktopWriters()),
+        kernel(
+          apparmor('/usr/libexec/bluetooth/bluetoothd', 'operation="connect" name="/run/dbus/system_bus_socket"'),
+          '5',
+        ),
+      ).map(([kind]) => kind),
+    ).toEqual([BLUETOOTH_UNAVAILABLE]);
+    // Another kind's component: the printing kind leaves it alone; the same words from a program are no audit record.
+    expect(titles(new PrinterProblemDetector(desktopWriters()), kernel(apparmor('/usr/sbin/chronyd'), '5'))).toEqual(
+      [],
+    );
+    expect(
+      titles(
+        new PrinterProblemDetector(desktopWriters()),
+        system('/usr/sbin/cups-browsed', 'cups-browsed.service', apparmor('/usr/lib/cups/backend/usb'), {
+          PRIORITY: '6',
+        }),
+      ),
+    ).toEqual([]);
+  });
+});
 
 describe('a desktop component’s own unit failing', () => {
   it('is its kind’s finding, not unit-failed’s nor crash-loop’s: one failure, one finding', () => {

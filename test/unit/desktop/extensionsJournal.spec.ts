@@ -96,6 +96,15 @@ describe('the extension-error detector', () => {
       uuid: 'dash-to-dock@micxgx.gmail.com',
       message: 'Extension "dash-to-dock@micxgx.gmail.com" had error: TypeError: object is undefined',
     });
+    // "Extension <uuid>: …" below warning is the extension's own log(), unless its text is a JavaScript exception.
+    expect(extensionErrorOf('Extension ding@rastersoft.com: Loaded', 6)).toBeNull();
+    expect(extensionErrorOf('Extension ding@rastersoft.com: TypeError: this._x is null', 6)?.uuid).toBe(
+      'ding@rastersoft.com',
+    );
+    expect(
+      extensionErrorOf('Extension gsconnect@andyholmes.github.io: Gio.IOErrorEnum: Timeout was reached', 6)?.uuid,
+    ).toBe('gsconnect@andyholmes.github.io');
+    expect(extensionErrorOf('Extension ding@rastersoft.com: Error reading the desktop', 6)).toBeNull();
     // A uuid without "@" is a directory name all the same, quoted by the shell.
     expect(
       extensionErrorOf(

@@ -106,6 +106,78 @@ describe('the sign-in-failure detector', () => {
     expect(refused('pam_unix(gdm-password:account): password for user alice will expire in 5 days')).toEqual([]);
   });
 
+  it('takes the sign-in program’s own services, whatever the distribution named them', () => {
+    const failure = (service: string) =>
+      `pam_unix(${service}:auth): authentication failure; logname= uid=0 euid=0 tty=:0 ruser= rhost=  user=alice`;
+    // GDM before 2.30 ran "gdm"; Debian's gdm3 "gdm3"; authd adds "gdm-authd".
+    for (const service of ['gdm', 'gdm3', 'gdm-authd'])
+      expect(verdict(GDM, failure(service)).map(([, subject]) => subject)).toEqual(['alice']);
+    // Another program's service is not gdm's, even in gdm's worker.
+    expect(verdict(GDM, failure('sudo'))).toEqual([]);
+    expect(verdict(GDM, failure('gdmx'))).toEqual([]);
+  });
+
+  it('reads any module’s error in the stages that decide the sign-in, by its priority, not its words', () => {
+    expect(
+      verdict(GDM, 'pam_sss(gdm-password:auth): Request to sssd failed. Connection refused', 3).map(([, s]) => s),
+    ).toEqual(['gdm-password']);
+    expect(verdict(GDM, 'pam_krb5(gdm-password:account): no such user alice', 3).length).toBe(1);
+    // The same line as a notice, and a module's error in a stage every working sign-in passes, raise nothing.
+    expect(verdict(GDM, 'pam_sss(gdm-password:auth): Request to sssd failed. Connection refused', 5)).toEqual([]);
+    expect(
+      verdict(
+        GDM,
+        'pam_env(gdm-password:setcred): Unable to open config file: /etc/security/pam_env.conf: No such file or directory',
+        3,
+      ),
+    ).toEqual([]);
+  });
+
+  it('takes the keyring daemon’s own word that the sign-in password did not open the login keyring', () => {
+    const KEYRING: Writer = {
+      comm: 'gnome-keyring-d',
+      exe: '/usr/bin/gnome-keyring-daemon',
+      unit: 'session-2.scope',
+      uid: 1000,
+    };
+    const locked = [[SIGN_IN_FAILURE, 'login keyring', 'The login keyring was not unlocked at sign-in']];
+    expect(verdict(KEYRING, "Couldn't unlock login keyring with provided password")).toEqual(locked);
+    expect(verdict(KEYRING, 'Failed to unlock login on startup')).toEqual(locked);
+    expect(verdict(KEYRING, "couldn't unlock login keyring")).toEqual(locked);
+    expect(verdict(GDM, "gkr-pam: gnome-keyring-daemon didn't start properly properly", 3)).toEqual(locked);
+    // Signed in without a password (automatic login, a fingerprint): nothing to unlock it with.
+    expect(verdict({ ...GDM, identifier: 'gdm-autologin]' }, 'gkr-pam: no password is available for user', 4)).toEqual(
+      locked,
+    );
+    // Its other lines, and the same words from another of the user's programs.
+    expect(verdict(KEYRING, 'The Secret Service was already initialized')).toEqual([]);
+    expect(verdict(SHELL, "Couldn't unlock login keyring with provided password")).toEqual([]);
+    expect(
+      verdict({ ...KEYRING, exe: '/home/alice/gnome-keyring-daemon' }, 'Failed to unlock login on startup'),
+    ).toEqual([]);
+  });
+
+  it('reads the sign-in programs’ own errors as failures, and leaves PAM’s loading and configuration lines in them', () => {
+    expect(verdict(GDM, 'GdmDisplay: Session never registered, failing', 3)).toEqual([
+      [SIGN_IN_FAILURE, 'gdm', 'GDM reported an error: GdmDisplay: Session never registered, failing'],
+    ]);
+    expect(verdict(GDM, 'GdmDisplay: Session never registered, failing', 4)).toEqual([]);
+    const LIGHTDM: Writer = { comm: 'lightdm', exe: '/usr/sbin/lightdm', unit: 'lightdm.service', uid: 0 };
+    expect(
+      verdict(LIGHTDM, 'PAM unable to dlopen(pam_kwallet5.so): /lib/security/pam_kwallet5.so: cannot open', 3),
+    ).toEqual([]);
+    expect(verdict(LIGHTDM, 'PAM adding faulty module: pam_kwallet5.so', 3)).toEqual([]);
+    expect(
+      verdict(
+        GDM,
+        'pam_env(gdm-password:setcred): Unable to open config file: /etc/security/pam_env.conf: No such file or directory',
+        3,
+      ),
+    ).toEqual([]);
+    // The session's own programs at err are the shell's or the app's, not sign-in's.
+    expect(verdict(SHELL, 'GdmDisplay: Session never registered, failing', 3)).toEqual([]);
+  });
+
   it('takes systemd-homed’s failed operations on a home only from its own unit', () => {
     const wrong = 'Authentication failed: Password for home rui is incorrect or not sufficient for authentication.';
     expect(verdict(HOMED, wrong)).toEqual([

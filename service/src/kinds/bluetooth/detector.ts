@@ -84,7 +84,8 @@ interface Failure {
 
 function kernelFailure(entry: JournalEntry, writers: Writers): Failure | null {
   const kernel = kernelComponentOf(entry);
-  if (kernel?.area !== 'bluetooth') return null;
+  // Not a Bluetooth driver's line: still BlueZ's where the kernel's audit refused it something.
+  if (kernel?.area !== 'bluetooth') return genericFailure(entry, writers, undefined);
   const adapter = kernel.device || undefined;
   // A driver's line that names no HCI device is about the controller it drives: "(btusb)".
   const label = adapter ?? `(${kernel.driver})`;

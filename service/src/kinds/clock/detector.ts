@@ -10,8 +10,9 @@
 //   (componentUnits.ts);
 // - timesyncd's "Timed out waiting for reply from <server>" twice within 10 minutes: it tries the pool's servers in
 //   turn, and one unanswered packet on a busy network is ordinary (it is not raised);
-// - chronyd's "Can't synchronise: …" (whatever the reason), "No suitable source for synchronisation", and
-//   "System clock wrong by N seconds" with |N| of a minute or more;
+// - chronyd's "Can't synchronise: …" (whatever the reason), "No suitable source for synchronisation";
+// - any time daemon's report that it corrected the clock by a minute or more (CLOCK_OFFSET);
+// - timedated's "Failed to …", systemd's wording of an error, whatever its level;
 // - ntpd's "no servers can be used", "no servers reachable" and "kernel reports TIME_ERROR";
 // - chronyd failing to resolve its servers' names without saying why. Where the daemon prints the resolver's own
 //   error ("Temporary failure in name resolution", timesyncd's "Failed to resolve <name>: …"), the cause is name
@@ -71,7 +72,17 @@ const CHRONY_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ /;
 // Every reason chronyd gives (sources.c): "no selectable sources", "no majority", "no required source in
 // selectable sources"…; each means no source is steering the clock.
 const NO_SOURCES = /^Can't synchroni[sz]e: |^No suitable source for synchroni[sz]ation/i;
-const WRONG_BY = /^System clock wrong by (-?\d+(?:\.\d+)?) seconds/;
+// Each time daemon's own report of how far the clock was off when it corrected it, the offset in seconds after its
+// word for it: chronyd's "System clock wrong by -3411.5 seconds" and "System clock was stepped by 31939.8 seconds",
+// ntpd's "time reset +3600.123 s" and "time correction of 3600 seconds exceeds sanity limit (1000)", ntpdate's and
+// sntp's "step time server 192.0.2.1 offset -3598.54 sec", OpenNTPD's "adjusting local clock by 75.5s".
+const CLOCK_OFFSET =
+  /\b(?:wrong by|stepped by|time reset|correction of|offset|clock by)\s+([+-]?\d+(?:\.\d+)?)\s*(?:s|secs?|seconds)\b/i;
+// systemd's daemons word each error of theirs "Failed to <what>: <strerror>" (log_*_errno): timedated's, at whatever
+// level, is the clock, the time zone or the hardware clock not set. Not timesyncd's: its are about reaching its
+// servers (resolving their names, resolved's socket, the network), which dns-failure and network-failure read.
+const SYSTEMD_FAILED = /^Failed to /;
+const SYSTEMD_CLOCK_DAEMONS = new Set(['systemd-timedated']);
 // ntpd's "no servers reachable", "no servers can be used"; ntpdate's "no server suitable for synchronization found".
 const NTPD_NO_SERVERS = /\bno servers? (?:can be used|reachable|suitable)\b/i;
 const TIME_ERROR = /\bkernel reports TIME_ERROR\b/;
@@ -110,7 +121,14 @@ export class ClockDetector implements Detector {
     const title =
       (DAEMONS.has(daemon)
         ? this.problem(entry.message.trim().replace(CHRONY_TIME, ''), unit, event.at.getTime())
-        : null) ?? this.generic(event);
+        : null) ??
+      this.generic(event) ??
+      (SYSTEMD_CLOCK_DAEMONS.has(daemon) && SYSTEMD_FAILED.test(entry.message)
+        ? format(_('{component} could not do its work: {line}'), {
+            component: daemon,
+            line: cleanLine(entry.message, 160),
+          })
+        : null);
     return title ? this.report(event, unit, title) : [];
   }
 
@@ -122,7 +140,8 @@ export class ClockDetector implements Detector {
   /** The real-time clock: a time it cannot vouch for, one it could not read, or a date no clock runs at. */
   private rtcLine(event: JournalEvent): DetectorOutput[] {
     const rtc = kernelComponentOf(event.entry);
-    if (rtc?.area !== 'clock') return [];
+    // Not a real-time clock's line: still the time daemons' where the kernel's audit refused one of them something.
+    if (rtc?.area !== 'clock') return this.kernelFailure(event);
     const year = RTC_SET_TO.exec(rtc.rest)?.[1];
     if (year !== undefined && Number(year) < EARLIEST_REAL_YEAR)
       return this.report(
@@ -143,6 +162,10 @@ export class ClockDetector implements Detector {
           reason: cleanLine(rtc.rest, 120),
         }),
       );
+    return this.kernelFailure(event);
+  }
+
+  private kernelFailure(event: JournalEvent): DetectorOutput[] {
     const failure = componentFailure('clock', event.entry, this.writers);
     return failure?.raise ? this.report(event, CLOCK_SUBJECT, failure.title) : [];
   }
@@ -175,7 +198,7 @@ export class ClockDetector implements Detector {
         : null;
     if (NO_SOURCES.test(text) || NTPD_NO_SERVERS.test(text))
       return format(_('The clock is not synchronised: {unit} has no time server it can use'), { unit });
-    const wrong = WRONG_BY.exec(text);
+    const wrong = CLOCK_OFFSET.exec(text);
     if (wrong) {
       const seconds = Number(wrong[1]);
       return Math.abs(seconds) >= WRONG_BY_SECONDS

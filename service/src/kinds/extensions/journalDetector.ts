@@ -47,6 +47,9 @@ const NAMED = [
 // "Extension <uuid>: …" without gjs's "JS ERROR: " is an error only at journald's warning level or above (gjs's
 // logError): at notice or info it is an extension's own log() that names itself ("Extension ding@…: Loaded").
 const NAMED_BARE = /^Extension ([^\s":@]+@[^\s":]+): /;
+// The same line whose text is a JavaScript exception, as gjs prints one: its class ("TypeError", "Error",
+// "GLib.Error", "Gio.IOErrorEnum") before a colon. That is logExtensionError's error, whatever level it came at.
+const NAMED_EXCEPTION = /^Extension ([^\s":@]+@[^\s":]+): (?:[A-Z]\w*\.)*[A-Z]\w*(?:Error|Exception|ErrorEnum)\b:/;
 const WARNING = 4;
 // An error of the shell's JavaScript whose stack follows: gjs's "JS ERROR", its "Unhandled promise rejection",
 // and its critical about an object of an extension's used after it was destroyed.
@@ -64,7 +67,7 @@ interface ShellError {
 export function extensionErrorOf(message: string, priority = WARNING): ShellError | null {
   const lines = message.split('\n');
   const head = lines[0] ?? '';
-  for (const regex of priority <= WARNING ? [...NAMED, NAMED_BARE] : NAMED) {
+  for (const regex of priority <= WARNING ? [...NAMED, NAMED_BARE] : [...NAMED, NAMED_EXCEPTION]) {
     const uuid = regex.exec(head)?.[1];
     if (uuid && validUuid(uuid)) return { uuid, message: head };
   }

@@ -7,13 +7,14 @@
 // pam_unix runs to check a password for a process that is not root, as the session's user; systemd-homed in its
 // unit. Their PAM modules speak through pam_syslog as "pam_module(service:type): …", read by that structure.
 import { componentFailure } from '../../desktop/componentFailure.js';
+import { lineLevel, LOG_ERR } from '../../desktop/componentLines.js';
 import { ComponentUnitDetector } from '../../desktop/componentUnits.js';
 import { isJournal, isSystemManager, journalEvidence } from '../../findings/detectors/journal.js';
 import type { Detector, DetectorOutput } from '../../findings/types.js';
 import type { Writers } from '../../findings/writers.js';
 import { _, format } from '../../i18n.js';
 import type { JournalEntry, WatchEvent } from '../../watch/events.js';
-import { isDesktopPamService, PAM_LINE } from './pam.js';
+import { isDesktopPamService, isHostsOwnPamService, PAM_LINE } from './pam.js';
 
 export const SIGN_IN_FAILURE = 'sign-in-failure';
 
@@ -69,7 +70,24 @@ const PAM_NOT_A_FAILURE = /conversation failed|could not identify password|more 
 // whose daemon starts with the session logs before "stashed password to try later in open session" (LightDM's and
 // gdm's journals show the keyring unlocked right after it).
 const KEYRING = /^gkr-pam: (.*)$/;
-const KEYRING_FAILURE = /couldn't|invalid|failed/i;
+// "gnome-keyring-daemon didn't start properly" (older) is the daemon failing to start, as "failed to start" is. "no
+// password is available for user" is a sign-in without a password (automatic login, a fingerprint): the module has
+// nothing to unlock the keyring with, so it stays locked and apps ask for its password.
+const KEYRING_FAILURE = /couldn't|didn't|invalid|failed|\bno password is available\b/i;
+// The keyring daemon's own word that the password it was handed at sign-in did not open the login keyring
+// (daemon/gkd-main.c, gkd-login.c, control/gkd-control-client.c, from GNOME 2.22 to 48): "Couldn't unlock login
+// keyring with provided password", "Failed to unlock login on startup", "couldn't unlock login keyring". Read only
+// from the daemon itself, as findings/writers.ts proves it (its installed program, as the session's user).
+const KEYRING_DAEMON_NOT_UNLOCKED = /\b(?:couldn't|could not|failed to|unable to) unlock (?:the )?login\b/i;
+// PAM's own lines inside the program that runs it: a module's ("pam_env(gdm-password:setcred): …"), libpam's ("PAM
+// unable to dlopen(…)", "PAM adding faulty module: …"), SDDM's relay of them ("[PAM] …"), gnome-keyring's module's.
+const PAM_OWN = /^(?:pam_[\w-]+\(|PAM |\[PAM\] |gkr-pam: )/;
+/** The subject of a login keyring that stayed locked (playbook.ts explains it). */
+export const LOGIN_KEYRING = 'login keyring';
+// PAM's stages that decide whether the person gets in: a module's error there refuses the sign-in, whatever its
+// wording (pam_sss's "Request to sssd failed", pam_krb5's, a fingerprint module's). Not setcred or session: pam_env's
+// missing configuration file and the like are logged there on every sign-in that works.
+const DECIDING_STAGES = new Set(['auth', 'account']);
 // unix_chkpwd (pam_unix's unix_chkpwd.c): "password check failed for user (alice)".
 const CHKPWD = /^password check failed for user \(([^)]*)\)/;
 // The user a PAM line names: pam_unix's "user=alice", "for user alice", "user (alice)".
@@ -87,13 +105,21 @@ interface Failure {
 
 const userIn = (text: string) => USER.map((regex) => regex.exec(text)?.[1]).find(Boolean);
 
-function pamFailure(entry: JournalEntry): Failure | null {
+function pamFailure(entry: JournalEntry, host: string): Failure | null {
   const pam = PAM_LINE.exec(entry.message);
   if (!pam) return null;
-  const [, module = '', service = '', , text = ''] = pam;
+  const [, module = '', service = '', stage = '', text = ''] = pam;
+  // The proven sign-in program is what makes the service the desktop's: gdm's worker runs only gdm's services,
+  // whatever a distribution named them ("gdm" before 2.30, Debian's "gdm3", authd's "gdm-authd").
+  if (!isDesktopPamService(service) && !isHostsOwnPamService(host, service)) return null;
+  const level = lineLevel(entry);
   const refused =
-    PAM_FAILURE.test(text) || PAM_ERRORS.test(text) || PAM_ERROR_NAMES.test(text) || PAM_ACCOUNT_REFUSED.test(text);
-  if (!isDesktopPamService(service) || !refused || PAM_NOT_A_FAILURE.test(text)) return null;
+    PAM_FAILURE.test(text) ||
+    PAM_ERRORS.test(text) ||
+    PAM_ERROR_NAMES.test(text) ||
+    PAM_ACCOUNT_REFUSED.test(text) ||
+    (DECIDING_STAGES.has(stage) && level !== undefined && level <= LOG_ERR);
+  if (!refused || PAM_NOT_A_FAILURE.test(text)) return null;
   const locked = module === 'pam_faillock' || /temporarily locked/.test(text);
   return {
     subject: userIn(text) ?? service,
@@ -114,11 +140,13 @@ export function signInFailure(entry: JournalEntry, writers: Writers): Failure | 
     if (!HOMED_FAILURE.test(entry.message)) return null;
     return { subject: HOME_OF.exec(entry.message)?.[1] ?? 'systemd-homed', what: 'home' };
   }
+  if (writer === 'gnome-keyring')
+    return KEYRING_DAEMON_NOT_UNLOCKED.test(entry.message) ? { subject: LOGIN_KEYRING, what: 'keyring' } : null;
   if (writer === undefined || !PAM_HOSTS.has(writer)) return null;
   if (writer !== 'screen-locker' && entry.fields._UID !== '0') return null;
   const keyring = KEYRING.exec(entry.message);
-  if (keyring) return KEYRING_FAILURE.test(keyring[1] ?? '') ? { subject: 'login keyring', what: 'keyring' } : null;
-  return pamFailure(entry);
+  if (keyring) return KEYRING_FAILURE.test(keyring[1] ?? '') ? { subject: LOGIN_KEYRING, what: 'keyring' } : null;
+  return pamFailure(entry, writer);
 }
 
 function title(failure: Failure): string {
@@ -148,9 +176,12 @@ export class SignInFailureDetector implements Detector {
     const failure = signInFailure(event.entry, this.writers);
     if (failure)
       return this.report(event, failure.subject, title(failure), failure.what === 'password' ? 'info' : 'warning');
-    // The sign-in programs' other errors that name their cause (fprintd's D-Bus errors, the keyring's device errors).
+    // The sign-in programs' other errors: those that name their cause (fprintd's D-Bus errors, the keyring's device
+    // errors), and any of the program's own at err or worse (gdm's, the keyring daemon's, homed's): signing in is
+    // their one job. PAM's lines in them are read above by PAM's structure, and libpam's own about loading a module
+    // or reading its configuration are logged on sign-ins that work.
     const other = componentFailure('sign-in', event.entry, this.writers);
-    if (!other?.raise) return [];
+    if (!other || !(other.raise || (!other.kernel && !PAM_OWN.test(event.entry.message)))) return [];
     return this.report(event, this.writers.provenWriter(event.entry)?.name ?? other.component, other.title, 'warning');
   }
 

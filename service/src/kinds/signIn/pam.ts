@@ -31,5 +31,19 @@ export function isDesktopPamService(service: string): boolean {
   return DESKTOP_SERVICES.has(service);
 }
 
+// The display managers name their PAM services after themselves (gdm's data/pam-*, LightDM's and SDDM's services),
+// and so do the distributions that rename them; login(1) runs "login", and "remote" for a remote login.
+const OWN_SERVICES: Readonly<Record<string, RegExp>> = {
+  gdm: /^gdm(?:\d|-|$)/,
+  lightdm: /^lightdm(?:-|$)/,
+  sddm: /^sddm(?:-|$)/,
+  login: /^(?:login|remote)$/,
+};
+
+/** Whether `service` is one the sign-in program `host` (findings/writers.ts's name) runs as its own. */
+export function isHostsOwnPamService(host: string, service: string): boolean {
+  return OWN_SERVICES[host]?.test(service) ?? false;
+}
+
 /** PAM's module lines, through pam_syslog: "pam_unix(gdm-password:auth): authentication failure; …". */
 export const PAM_LINE = /^(pam_[\w-]+)\(([\w.-]+):(\w+)\): (.*)$/;

@@ -6,9 +6,7 @@
 import type { FindingWithEvidence } from '../../findings/store.js';
 import { logsStep, OWN_LINES, type Playbook, type ProposalDraft } from '../../fixes/playbookSteps.js';
 import { _, format } from '../../i18n.js';
-
-/** The subject of a login keyring gkr-pam could not unlock (detector.ts). */
-const LOGIN_KEYRING = 'login keyring';
+import { LOGIN_KEYRING } from './detector.js';
 
 /**
  * The login keyring not unlocked at sign-in: the password typed to sign in is not the keyring's. Explained; nothing
