@@ -16,12 +16,24 @@ import { clockKind } from './clock/kind.js';
 import { extensionsKind } from './extensions/kind.js';
 import type { Kind, SourceOptions } from './kind.js';
 import {
+  authFailuresKind,
   configChangedKind,
   configErrorKind,
+  connectivityKind,
   crashKind,
   crashLoopKind,
+  diskSpaceKind,
+  dnsFailureKind,
+  filesystemErrorKind,
+  gpuFaultKind,
+  inodesKind,
+  linkDownKind,
+  networkFailureKind,
+  noRouteKind,
+  noSpaceKind,
   oomKillKind,
   packageManagerErrorKind,
+  storageErrorKind,
   unitFailedKind,
 } from './machineRoom.js';
 import { memoryPressureKind } from './memoryPressure/kind.js';
@@ -30,19 +42,33 @@ import { signInKind } from './signIn/kind.js';
 import { soundKind } from './sound/kind.js';
 import { thermalKind } from './thermal/kind.js';
 
-/** The machine room's kinds still split over findings/, fixes/ (see machineRoom.ts), with only their rules here. */
+/**
+ * The machine room's kinds, in the order their detectors run: those still split over findings/, fixes/ bring their
+ * detectors and rules from machineRoom.ts, the others are folders of their own.
+ */
 const MACHINE_ROOM_KINDS: readonly Kind[] = [
   unitFailedKind,
   crashLoopKind,
   crashKind,
   oomKillKind,
-  configChangedKind,
-  configErrorKind,
+  filesystemErrorKind,
+  storageErrorKind,
+  gpuFaultKind,
+  noSpaceKind,
+  dnsFailureKind,
+  authFailuresKind,
   packageManagerErrorKind,
+  configErrorKind,
+  networkFailureKind,
+  diskSpaceKind,
+  inodesKind,
+  linkDownKind,
+  noRouteKind,
+  connectivityKind,
+  configChangedKind,
+  thermalKind,
+  memoryPressureKind,
 ];
-
-/** The machine room's kinds in folders of their own. */
-const MOVED_MACHINE_ROOM_KINDS: readonly Kind[] = [thermalKind, memoryPressureKind];
 
 /** The desktop session's kinds, in the order their sources start and their detectors run. */
 const DESKTOP_KINDS: readonly Kind[] = [
@@ -55,16 +81,13 @@ const DESKTOP_KINDS: readonly Kind[] = [
   signInKind,
 ];
 
-export const KINDS: readonly Kind[] = [...MACHINE_ROOM_KINDS, ...MOVED_MACHINE_ROOM_KINDS, ...DESKTOP_KINDS];
+export const KINDS: readonly Kind[] = [...MACHINE_ROOM_KINDS, ...DESKTOP_KINDS];
 
 /** The desktop kinds' own sources; the watchers start them where the configuration's `desktop` is on. */
 export const desktopSources = (options: SourceOptions): EventSource[] =>
   DESKTOP_KINDS.flatMap((kind) => kind.sources(options));
 
-/**
- * Every kind's detectors, in the list's order; the machine room's kinds still split over findings/detectors/ are
- * registered there and bring none here.
- */
+/** Every kind's detectors, in the list's order (the catch-all for what none claims runs after them). */
 export const kindDetectors = (writers: Writers, options: DetectorOptions): Detector[] =>
   KINDS.flatMap((kind) => kind.detectors(writers, options));
 

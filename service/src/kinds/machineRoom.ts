@@ -1,16 +1,39 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The machine room's kinds whose detectors, playbooks and actions still live in findings/detectors/, fixes/playbooks/
-// and fixes/actions/ (registered there): here are only the rules the engine follows for their findings, until each
-// moves into a folder of its own beside this file.
+// and fixes/actions/: here are their detectors, for the one list's order, and the rules the engine follows for their
+// findings, until each moves into a folder of its own beside this file. Their playbooks are in fixes/playbooks.ts's
+// table and their actions in fixes/catalog.ts.
+import { AuthFailuresDetector } from '../findings/detectors/authFailures.js';
+import { ConfigChangedDetector } from '../findings/detectors/configChanged.js';
+import { ConfigErrorDetector } from '../findings/detectors/configError.js';
+import { ConnectivityDetector } from '../findings/detectors/connectivity.js';
+import { CoredumpDetector } from '../findings/detectors/coredump.js';
+import { CrashDetector } from '../findings/detectors/crash.js';
+import { CrashLoopDetector } from '../findings/detectors/crashLoop.js';
+import { DiskSpaceDetector } from '../findings/detectors/diskSpace.js';
+import { DnsFailureDetector } from '../findings/detectors/dnsFailure.js';
+import { DpkgStateDetector } from '../findings/detectors/dpkgState.js';
+import { FilesystemErrorDetector } from '../findings/detectors/filesystemError.js';
+import { GpuFaultDetector } from '../findings/detectors/gpuFault.js';
+import { InodeExhaustionDetector } from '../findings/detectors/inodes.js';
+import { LinkDownDetector } from '../findings/detectors/linkDown.js';
+import { NetworkFailureDetector } from '../findings/detectors/networkFailure.js';
+import { NoRouteDetector } from '../findings/detectors/noRoute.js';
+import { NoSpaceDetector } from '../findings/detectors/noSpace.js';
+import { OomKillDetector } from '../findings/detectors/oomKill.js';
+import { PackageManagerErrorDetector } from '../findings/detectors/packageManagerError.js';
+import { StorageErrorDetector } from '../findings/detectors/storageError.js';
+import { UnitFailedDetector } from '../findings/detectors/unitFailed.js';
 import type { Kind } from './kind.js';
 
-/** What a kind still split over the engine's folders brings here: only its rules, until it moves. */
-const onlyRules = { sources: () => [], detectors: () => [], actions: () => [], playbooks: {} };
+/** What a kind still split over the engine's folders brings here besides its detectors: nothing, until it moves. */
+const split = { sources: () => [], actions: () => [], playbooks: {} };
 
 export const unitFailedKind: Kind = {
   name: 'unitFailed',
-  ...onlyRules,
+  ...split,
+  detectors: () => [new UnitFailedDetector()],
   rules: {
     // A failed unit is often first seen in systemd's D-Bus state, and its journal lines, which say why, come a
     // moment later.
@@ -24,7 +47,8 @@ export const unitFailedKind: Kind = {
 
 export const crashLoopKind: Kind = {
   name: 'crashLoop',
-  ...onlyRules,
+  ...split,
+  detectors: (_writers, options) => [new CrashLoopDetector(options?.crashLoop)],
   rules: {
     // Nothing tells that a crash loop ended but the unit active again.
     'crash-loop': {
@@ -37,7 +61,8 @@ export const crashLoopKind: Kind = {
 
 export const crashKind: Kind = {
   name: 'crash',
-  ...onlyRules,
+  ...split,
+  detectors: () => [new CoredumpDetector(), new CrashDetector()],
   rules: {
     crash: { recursOnRestart: true, replacesUnitFailure: true },
     // The crashed program's package, or its Flatpak app, updated to what was waiting with nothing left waiting: what
@@ -52,13 +77,15 @@ export const crashKind: Kind = {
 
 export const oomKillKind: Kind = {
   name: 'oomKill',
-  ...onlyRules,
+  ...split,
+  detectors: () => [new OomKillDetector()],
   rules: { 'oom-kill': { recursOnRestart: true, replacesUnitFailure: true } },
 };
 
 export const configChangedKind: Kind = {
   name: 'configChanged',
-  ...onlyRules,
+  ...split,
+  detectors: (_writers, options) => [new ConfigChangedDetector(options?.configChanged)],
   rules: {
     'config-changed-before-failure': {
       recursOnRestart: true,
@@ -70,7 +97,8 @@ export const configChangedKind: Kind = {
 
 export const configErrorKind: Kind = {
   name: 'configError',
-  ...onlyRules,
+  ...split,
+  detectors: () => [new ConfigErrorDetector()],
   // Logged at every start of its unit; a file's configuration error names a line each time, and the file may have
   // changed (or appeared) since.
   rules: { 'config-error': { recursOnRestart: true, redraftedOnRepeat: true } },
@@ -78,7 +106,8 @@ export const configErrorKind: Kind = {
 
 export const packageManagerErrorKind: Kind = {
   name: 'packageManagerError',
-  ...onlyRules,
+  ...split,
+  detectors: () => [new PackageManagerErrorDetector(), new DpkgStateDetector()],
   rules: {
     // One package manager's findings share a subject ("dpkg") across a script that failed, a run that was cut off
     // and a lock, and the newest line says which it is now; nothing but dpkg's database with nothing left to finish
@@ -86,3 +115,51 @@ export const packageManagerErrorKind: Kind = {
     'package-manager-error': { redraftedOnRepeat: true, resolvedWhenVerified: ['packages.repair_system'] },
   },
 };
+
+export const filesystemErrorKind: Kind = {
+  name: 'filesystemError',
+  ...split,
+  detectors: () => [new FilesystemErrorDetector()],
+};
+
+export const storageErrorKind: Kind = { name: 'storageError', ...split, detectors: () => [new StorageErrorDetector()] };
+
+export const gpuFaultKind: Kind = { name: 'gpuFault', ...split, detectors: () => [new GpuFaultDetector()] };
+
+export const noSpaceKind: Kind = { name: 'noSpace', ...split, detectors: () => [new NoSpaceDetector()] };
+
+export const dnsFailureKind: Kind = { name: 'dnsFailure', ...split, detectors: () => [new DnsFailureDetector()] };
+
+export const authFailuresKind: Kind = {
+  name: 'authFailures',
+  ...split,
+  detectors: (_writers, options) => [new AuthFailuresDetector(options?.authFailures)],
+};
+
+export const networkFailureKind: Kind = {
+  name: 'networkFailure',
+  ...split,
+  detectors: () => [new NetworkFailureDetector()],
+};
+
+export const diskSpaceKind: Kind = {
+  name: 'diskSpace',
+  ...split,
+  detectors: (_writers, options) => [new DiskSpaceDetector(options?.disk)],
+};
+
+export const inodesKind: Kind = {
+  name: 'inodes',
+  ...split,
+  detectors: (_writers, options) => [new InodeExhaustionDetector(options?.inodes)],
+};
+
+export const linkDownKind: Kind = {
+  name: 'linkDown',
+  ...split,
+  detectors: (_writers, options) => [new LinkDownDetector(options?.linkDown)],
+};
+
+export const noRouteKind: Kind = { name: 'noRoute', ...split, detectors: () => [new NoRouteDetector()] };
+
+export const connectivityKind: Kind = { name: 'connectivity', ...split, detectors: () => [new ConnectivityDetector()] };

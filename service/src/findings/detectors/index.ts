@@ -33,55 +33,17 @@ import { kindDetectors } from '../../kinds/index.js';
 import type { DetectorOptions, MemoryPressureOptions } from '../detectorOptions.js';
 import type { Detector } from '../types.js';
 import { Writers } from '../writers.js';
-import { AuthFailuresDetector, type AuthFailuresOptions } from './authFailures.js';
-import { ConfigChangedDetector, type ConfigChangedOptions } from './configChanged.js';
-import { ConfigErrorDetector } from './configError.js';
-import { ConnectivityDetector } from './connectivity.js';
-import { CoredumpDetector } from './coredump.js';
-import { CrashDetector } from './crash.js';
-import { CrashLoopDetector, type CrashLoopOptions } from './crashLoop.js';
-import { DiskSpaceDetector } from './diskSpace.js';
-import { DnsFailureDetector } from './dnsFailure.js';
-import { DpkgStateDetector } from './dpkgState.js';
-import { FilesystemErrorDetector } from './filesystemError.js';
-import { GpuFaultDetector } from './gpuFault.js';
-import { InodeExhaustionDetector, type InodeOptions } from './inodes.js';
-import { LinkDownDetector, type LinkDownOptions } from './linkDown.js';
-import { NetworkFailureDetector } from './networkFailure.js';
-import { NoRouteDetector } from './noRoute.js';
-import { NoSpaceDetector } from './noSpace.js';
-import { OomKillDetector } from './oomKill.js';
-import { PackageManagerErrorDetector } from './packageManagerError.js';
-import { StorageErrorDetector } from './storageError.js';
-import { UnitFailedDetector } from './unitFailed.js';
+import type { AuthFailuresOptions } from './authFailures.js';
+import type { ConfigChangedOptions } from './configChanged.js';
+import type { CrashLoopOptions } from './crashLoop.js';
+import type { InodeOptions } from './inodes.js';
+import type { LinkDownOptions } from './linkDown.js';
 import { UnrecognisedErrorsDetector } from './unrecognised.js';
 
 /** A fresh set of every detector. Each call gives new state: one set per findings pipeline. */
 export function createDetectors(options: DetectorOptions = {}): Detector[] {
   return [
-    new UnitFailedDetector(),
-    new CrashLoopDetector(options.crashLoop),
-    new CoredumpDetector(),
-    new CrashDetector(),
-    new OomKillDetector(),
-    new FilesystemErrorDetector(),
-    new StorageErrorDetector(),
-    new GpuFaultDetector(),
-    new NoSpaceDetector(),
-    new DnsFailureDetector(),
-    new AuthFailuresDetector(options.authFailures),
-    new PackageManagerErrorDetector(),
-    new DpkgStateDetector(),
-    new ConfigErrorDetector(),
-    new NetworkFailureDetector(),
-    new DiskSpaceDetector(options.disk),
-    new InodeExhaustionDetector(options.inodes),
-    new LinkDownDetector(options.linkDown),
-    new NoRouteDetector(),
-    new ConnectivityDetector(),
-    new ConfigChangedDetector(options.configChanged),
-    // The kinds in folders of their own (thermal throttling, memory pressure; the desktop session's: extensions, sound, Bluetooth,
-    // printers, the clock, sign-in): service/src/kinds/.
+    // Every kind's, in kinds/index.ts's order: the machine room's, then the desktop session's.
     ...kindDetectors(options.writers ?? new Writers(-1), options),
     new UnrecognisedErrorsDetector(),
   ];
