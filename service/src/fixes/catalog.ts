@@ -13,7 +13,6 @@ import { configActions } from './actions/config.js';
 import { showErrorAction, validateAction } from './actions/configCheck.js';
 import { defaultRouteActions } from './actions/defaultRoute.js';
 import { diskHealthAction } from './actions/diskHealth.js';
-import { dnsActions } from './actions/dnsServers.js';
 import { dpkgAuditAction } from './actions/dpkgAudit.js';
 import { fileActions } from './actions/files.js';
 import { filesystemErrorsAction } from './actions/filesystemErrors.js';
@@ -147,7 +146,6 @@ const findingActions = ({ journalDirectories = () => [], testHooks = {} }: Findi
     flatpakUpdateAction(),
     ...networkActions,
     networkDeviceAction,
-    ...dnsActions,
     ...linkActions,
     ...defaultRouteActions,
     ...captivePortalActions,

@@ -14,7 +14,6 @@ import { captivePortal, reconnect } from './playbooks/connectivity.js';
 import { crash } from './playbooks/crash.js';
 import { crashLoop } from './playbooks/crashLoop.js';
 import { diskSpace } from './playbooks/diskSpace.js';
-import { dnsFailure } from './playbooks/dnsFailure.js';
 import { filesystemError } from './playbooks/filesystemError.js';
 import { gpuFault } from './playbooks/gpuFault.js';
 import { inodeExhaustion } from './playbooks/inodes.js';
@@ -48,7 +47,6 @@ const PLAYBOOKS: Record<string, Playbook> = {
   'no-route': noRoute,
   'captive-portal': captivePortal,
   'wifi-secrets': wifiSecrets,
-  'dns-failure': dnsFailure,
   'config-changed-before-failure': configChanged,
   'config-error': configError,
   coredump: crash,

@@ -13,6 +13,7 @@ import type { EventSource } from '../watch/events.js';
 import { appCrashKind } from './appCrash/kind.js';
 import { bluetoothKind } from './bluetooth/kind.js';
 import { clockKind } from './clock/kind.js';
+import { dnsFailureKind } from './dnsFailure/kind.js';
 import { extensionsKind } from './extensions/kind.js';
 import type { Kind, SourceOptions } from './kind.js';
 import {
@@ -23,7 +24,6 @@ import {
   crashKind,
   crashLoopKind,
   diskSpaceKind,
-  dnsFailureKind,
   filesystemErrorKind,
   gpuFaultKind,
   inodesKind,

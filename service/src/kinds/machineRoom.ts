@@ -12,7 +12,6 @@ import { CoredumpDetector } from '../findings/detectors/coredump.js';
 import { CrashDetector } from '../findings/detectors/crash.js';
 import { CrashLoopDetector } from '../findings/detectors/crashLoop.js';
 import { DiskSpaceDetector } from '../findings/detectors/diskSpace.js';
-import { DnsFailureDetector } from '../findings/detectors/dnsFailure.js';
 import { DpkgStateDetector } from '../findings/detectors/dpkgState.js';
 import { FilesystemErrorDetector } from '../findings/detectors/filesystemError.js';
 import { GpuFaultDetector } from '../findings/detectors/gpuFault.js';
@@ -127,8 +126,6 @@ export const storageErrorKind: Kind = { name: 'storageError', ...split, detector
 export const gpuFaultKind: Kind = { name: 'gpuFault', ...split, detectors: () => [new GpuFaultDetector()] };
 
 export const noSpaceKind: Kind = { name: 'noSpace', ...split, detectors: () => [new NoSpaceDetector()] };
-
-export const dnsFailureKind: Kind = { name: 'dnsFailure', ...split, detectors: () => [new DnsFailureDetector()] };
 
 export const authFailuresKind: Kind = {
   name: 'authFailures',

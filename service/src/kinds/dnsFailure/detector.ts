@@ -2,10 +2,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // dns-failure: name resolution failing, as systemd-resolved, NetworkManager and
 // programs using glibc's resolver report it.
+import { isDaemon, isJournal, type JournalEvent, journalEvidence } from '../../findings/detectors/journal.js';
+import type { Detector, DetectorOutput } from '../../findings/types.js';
 import { _, format } from '../../i18n.js';
 import type { WatchEvent } from '../../watch/events.js';
-import type { Detector, DetectorOutput } from '../types.js';
-import { isDaemon, isJournal, type JournalEvent, journalEvidence } from './journal.js';
 
 export const DNS_FAILURE = 'dns-failure';
 

@@ -15,10 +15,10 @@ import { z } from 'zod';
 import { boundedList, getAllProperties, objectPath, typedCall, voidCall } from '../../dbus/typedCalls.js';
 import { reportingUnexpected } from '../../dbus/unexpected.js';
 import { boundedText, variantOf } from '../../dbus/variants.js';
+import type { ActionContext, ActionDefinition } from '../../fixes/action.js';
+import { AUTHORIZED_CALL, systemBusOf, systemCall } from '../../fixes/actions/polkit.js';
 import { _, format, N_ } from '../../i18n.js';
 import { cleanLine } from '../../untrustedText.js';
-import type { ActionContext, ActionDefinition } from '../action.js';
-import { AUTHORIZED_CALL, systemBusOf, systemCall } from './polkit.js';
 
 export const RESOLVED = 'org.freedesktop.resolve1';
 const RESOLVED_PATH = '/org/freedesktop/resolve1';

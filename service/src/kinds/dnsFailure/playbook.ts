@@ -4,10 +4,10 @@
 import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 
+import { unitStatusOrNull } from '../../fixes/playbooks/unitState.js';
+import { logsStep, type Playbook, type PlaybookTools } from '../../fixes/playbookSteps.js';
 import { _, format } from '../../i18n.js';
-import { resolverState } from '../actions/dnsServers.js';
-import { logsStep, type Playbook, type PlaybookTools } from '../playbookSteps.js';
-import { unitStatusOrNull } from './unitState.js';
+import { resolverState } from './actions.js';
 
 // systemd-resolved's own words for an answer that did not validate (resolved-dns-transaction.c).
 const DNSSEC_FAILED = /DNSSEC validation failed/;
