@@ -11,7 +11,6 @@ import { blockDeviceAction } from './actions/blockDevice.js';
 import { captivePortalActions } from './actions/captivePortal.js';
 import { configActions } from './actions/config.js';
 import { showErrorAction, validateAction } from './actions/configCheck.js';
-import { defaultRouteActions } from './actions/defaultRoute.js';
 import { diskHealthAction } from './actions/diskHealth.js';
 import { dpkgAuditAction } from './actions/dpkgAudit.js';
 import { fileActions } from './actions/files.js';
@@ -147,7 +146,6 @@ const findingActions = ({ journalDirectories = () => [], testHooks = {} }: Findi
     ...networkActions,
     networkDeviceAction,
     ...linkActions,
-    ...defaultRouteActions,
     ...captivePortalActions,
     ...fileActions,
     ...journalActions,

@@ -19,7 +19,6 @@ import { gpuFault } from './playbooks/gpuFault.js';
 import { inodeExhaustion } from './playbooks/inodes.js';
 import { linkDown } from './playbooks/linkDown.js';
 import { networkFailure, wifiSecrets } from './playbooks/networkFailure.js';
-import { noRoute } from './playbooks/noRoute.js';
 import { oomKill } from './playbooks/oomKill.js';
 import { packageManagerError } from './playbooks/packageManagerError.js';
 import { storageError } from './playbooks/storageError.js';
@@ -44,7 +43,6 @@ const PLAYBOOKS: Record<string, Playbook> = {
   'no-connectivity': reconnect,
   'network-failure': networkFailure,
   'link-down': linkDown,
-  'no-route': noRoute,
   'captive-portal': captivePortal,
   'wifi-secrets': wifiSecrets,
   'config-changed-before-failure': configChanged,

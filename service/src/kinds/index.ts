@@ -29,7 +29,6 @@ import {
   inodesKind,
   linkDownKind,
   networkFailureKind,
-  noRouteKind,
   noSpaceKind,
   oomKillKind,
   packageManagerErrorKind,
@@ -37,6 +36,7 @@ import {
   unitFailedKind,
 } from './machineRoom.js';
 import { memoryPressureKind } from './memoryPressure/kind.js';
+import { noRouteKind } from './noRoute/kind.js';
 import { printingKind } from './printing/kind.js';
 import { signInKind } from './signIn/kind.js';
 import { soundKind } from './sound/kind.js';

@@ -18,7 +18,6 @@ import { GpuFaultDetector } from '../findings/detectors/gpuFault.js';
 import { InodeExhaustionDetector } from '../findings/detectors/inodes.js';
 import { LinkDownDetector } from '../findings/detectors/linkDown.js';
 import { NetworkFailureDetector } from '../findings/detectors/networkFailure.js';
-import { NoRouteDetector } from '../findings/detectors/noRoute.js';
 import { NoSpaceDetector } from '../findings/detectors/noSpace.js';
 import { OomKillDetector } from '../findings/detectors/oomKill.js';
 import { PackageManagerErrorDetector } from '../findings/detectors/packageManagerError.js';
@@ -156,7 +155,5 @@ export const linkDownKind: Kind = {
   ...split,
   detectors: (_writers, options) => [new LinkDownDetector(options?.linkDown)],
 };
-
-export const noRouteKind: Kind = { name: 'noRoute', ...split, detectors: () => [new NoRouteDetector()] };
 
 export const connectivityKind: Kind = { name: 'connectivity', ...split, detectors: () => [new ConnectivityDetector()] };

@@ -4,9 +4,9 @@ import { ConnectivityDetector } from '../../../service/src/findings/detectors/co
 import { DiskSpaceDetector, diskThresholds } from '../../../service/src/findings/detectors/diskSpace.js';
 import { InodeExhaustionDetector } from '../../../service/src/findings/detectors/inodes.js';
 import { LinkDownDetector } from '../../../service/src/findings/detectors/linkDown.js';
-import { NoRouteDetector } from '../../../service/src/findings/detectors/noRoute.js';
 import type { DetectorOutput } from '../../../service/src/findings/types.js';
 import { MemoryPressureDetector } from '../../../service/src/kinds/memoryPressure/detector.js';
+import { NoRouteDetector } from '../../../service/src/kinds/noRoute/detector.js';
 import type { WatchEvent } from '../../../service/src/watch/events.js';
 
 const GiB = 1024 ** 3;

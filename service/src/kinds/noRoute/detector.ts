@@ -1,10 +1,10 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 // no-route: the machine lost its default route, so nothing beyond the local network is reachable.
+import { ConditionTracker } from '../../findings/detectors/condition.js';
+import type { Detector, DetectorOutput } from '../../findings/types.js';
 import { _, format } from '../../i18n.js';
 import type { WatchEvent } from '../../watch/events.js';
-import type { Detector, DetectorOutput } from '../types.js';
-import { ConditionTracker } from './condition.js';
 
 export const NO_ROUTE = 'no-route';
 
