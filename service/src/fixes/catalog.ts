@@ -16,7 +16,6 @@ import { dpkgAuditAction } from './actions/dpkgAudit.js';
 import { fileActions } from './actions/files.js';
 import { filesystemErrorsAction } from './actions/filesystemErrors.js';
 import { flatpakUpdateAction } from './actions/flatpakUpdate.js';
-import { gpuDriverVersionsAction } from './actions/gpuDriverVersions.js';
 import { infoActions } from './actions/info.js';
 import { inodeUsageAction } from './actions/inodeUsage.js';
 import { journalActions } from './actions/journal.js';
@@ -153,7 +152,6 @@ const findingActions = ({ journalDirectories = () => [], testHooks = {} }: Findi
     showErrorAction({ root: testHooks.configRoot }),
     repairSystemAction({ root: testHooks.dpkgRoot }),
     dpkgAuditAction({ root: testHooks.dpkgRoot }),
-    gpuDriverVersionsAction({ root: testHooks.dpkgRoot }),
     validateAction({ root: testHooks.configRoot }),
     portHolderAction(),
     addressesAction(),

@@ -15,7 +15,6 @@ import { crash } from './playbooks/crash.js';
 import { crashLoop } from './playbooks/crashLoop.js';
 import { diskSpace } from './playbooks/diskSpace.js';
 import { filesystemError } from './playbooks/filesystemError.js';
-import { gpuFault } from './playbooks/gpuFault.js';
 import { inodeExhaustion } from './playbooks/inodes.js';
 import { linkDown } from './playbooks/linkDown.js';
 import { networkFailure, wifiSecrets } from './playbooks/networkFailure.js';
@@ -52,7 +51,6 @@ const PLAYBOOKS: Record<string, Playbook> = {
   'oom-kill': oomKill,
   'storage-error': storageError,
   'filesystem-error': filesystemError,
-  'gpu-fault': gpuFault,
   'auth-failures': authFailures,
   'package-manager-error': packageManagerError,
   ...kindPlaybooks(),

@@ -15,6 +15,7 @@ import { bluetoothKind } from './bluetooth/kind.js';
 import { clockKind } from './clock/kind.js';
 import { dnsFailureKind } from './dnsFailure/kind.js';
 import { extensionsKind } from './extensions/kind.js';
+import { gpuFaultKind } from './gpuFault/kind.js';
 import type { Kind, SourceOptions } from './kind.js';
 import {
   authFailuresKind,
@@ -25,7 +26,6 @@ import {
   crashLoopKind,
   diskSpaceKind,
   filesystemErrorKind,
-  gpuFaultKind,
   inodesKind,
   linkDownKind,
   networkFailureKind,

@@ -14,7 +14,6 @@ import { CrashLoopDetector } from '../findings/detectors/crashLoop.js';
 import { DiskSpaceDetector } from '../findings/detectors/diskSpace.js';
 import { DpkgStateDetector } from '../findings/detectors/dpkgState.js';
 import { FilesystemErrorDetector } from '../findings/detectors/filesystemError.js';
-import { GpuFaultDetector } from '../findings/detectors/gpuFault.js';
 import { InodeExhaustionDetector } from '../findings/detectors/inodes.js';
 import { LinkDownDetector } from '../findings/detectors/linkDown.js';
 import { NetworkFailureDetector } from '../findings/detectors/networkFailure.js';
@@ -121,8 +120,6 @@ export const filesystemErrorKind: Kind = {
 };
 
 export const storageErrorKind: Kind = { name: 'storageError', ...split, detectors: () => [new StorageErrorDetector()] };
-
-export const gpuFaultKind: Kind = { name: 'gpuFault', ...split, detectors: () => [new GpuFaultDetector()] };
 
 export const noSpaceKind: Kind = { name: 'noSpace', ...split, detectors: () => [new NoSpaceDetector()] };
 

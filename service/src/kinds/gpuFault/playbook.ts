@@ -1,8 +1,8 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 // gpu-fault: which driver versions differ, a card off the bus, or the driver's lines.
+import { type Playbook, readLogs } from '../../fixes/playbookSteps.js';
 import { _ } from '../../i18n.js';
-import { type Playbook, readLogs } from '../playbookSteps.js';
 
 /** NVIDIA's words for libraries newer (or older) than the kernel module still loaded. */
 const DRIVER_MISMATCH = /API mismatch|version mismatch/i;

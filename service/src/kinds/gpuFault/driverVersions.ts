@@ -9,9 +9,9 @@ import { join } from 'node:path';
 
 import { z } from 'zod';
 
+import type { ActionDefinition } from '../../fixes/action.js';
 import { _, format, N_ } from '../../i18n.js';
 import { cleanLine } from '../../untrustedText.js';
-import type { ActionDefinition } from '../action.js';
 
 const params = z.object({}).strict();
 const MAX_LISTED = 8;

@@ -2,11 +2,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // gpu-fault: a graphics driver reports a GPU fault, hang or reset (the kernel's word), or the NVIDIA driver's
 // libraries and its loaded kernel module differ (the kernel's word, or any program's: it is true of the machine).
+import { Bursts } from '../../findings/detectors/bursts.js';
+import { isJournal, isKernel, journalEvidence, withoutDmesgTime } from '../../findings/detectors/journal.js';
+import type { Detector, DetectorOutput, Severity } from '../../findings/types.js';
 import { _, format } from '../../i18n.js';
 import type { WatchEvent } from '../../watch/events.js';
-import type { Detector, DetectorOutput, Severity } from '../types.js';
-import { Bursts } from './bursts.js';
-import { isJournal, isKernel, journalEvidence, withoutDmesgTime } from './journal.js';
 
 export const GPU_FAULT = 'gpu-fault';
 
