@@ -8,7 +8,6 @@ import { type NixosActionOptions, nixosActions } from '../nixos/actions.js';
 import type { ActionContext, ActionDefinition, ActionOptions } from './action.js';
 import { addressesAction } from './actions/addresses.js';
 import { blockDeviceAction } from './actions/blockDevice.js';
-import { captivePortalActions } from './actions/captivePortal.js';
 import { configActions } from './actions/config.js';
 import { showErrorAction, validateAction } from './actions/configCheck.js';
 import { diskHealthAction } from './actions/diskHealth.js';
@@ -145,7 +144,6 @@ const findingActions = ({ journalDirectories = () => [], testHooks = {} }: Findi
     ...networkActions,
     networkDeviceAction,
     ...linkActions,
-    ...captivePortalActions,
     ...fileActions,
     ...journalActions,
     ...configActions,

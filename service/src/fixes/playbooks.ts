@@ -10,7 +10,6 @@ import { kindPlaybooks } from '../kinds/index.js';
 import { authFailures } from './playbooks/authFailures.js';
 import { configChanged } from './playbooks/configChanged.js';
 import { configError } from './playbooks/configError.js';
-import { captivePortal, reconnect } from './playbooks/connectivity.js';
 import { crash } from './playbooks/crash.js';
 import { crashLoop } from './playbooks/crashLoop.js';
 import { diskSpace } from './playbooks/diskSpace.js';
@@ -39,10 +38,8 @@ const PLAYBOOKS: Record<string, Playbook> = {
   'disk-critical': diskSpace,
   'no-space': diskSpace,
   'inode-exhaustion': inodeExhaustion,
-  'no-connectivity': reconnect,
   'network-failure': networkFailure,
   'link-down': linkDown,
-  'captive-portal': captivePortal,
   'wifi-secrets': wifiSecrets,
   'config-changed-before-failure': configChanged,
   'config-error': configError,

@@ -13,6 +13,7 @@ import type { EventSource } from '../watch/events.js';
 import { appCrashKind } from './appCrash/kind.js';
 import { bluetoothKind } from './bluetooth/kind.js';
 import { clockKind } from './clock/kind.js';
+import { connectivityKind } from './connectivity/kind.js';
 import { dnsFailureKind } from './dnsFailure/kind.js';
 import { extensionsKind } from './extensions/kind.js';
 import { gpuFaultKind } from './gpuFault/kind.js';
@@ -21,7 +22,6 @@ import {
   authFailuresKind,
   configChangedKind,
   configErrorKind,
-  connectivityKind,
   crashKind,
   crashLoopKind,
   diskSpaceKind,

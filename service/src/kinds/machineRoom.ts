@@ -7,7 +7,6 @@
 import { AuthFailuresDetector } from '../findings/detectors/authFailures.js';
 import { ConfigChangedDetector } from '../findings/detectors/configChanged.js';
 import { ConfigErrorDetector } from '../findings/detectors/configError.js';
-import { ConnectivityDetector } from '../findings/detectors/connectivity.js';
 import { CoredumpDetector } from '../findings/detectors/coredump.js';
 import { CrashDetector } from '../findings/detectors/crash.js';
 import { CrashLoopDetector } from '../findings/detectors/crashLoop.js';
@@ -152,5 +151,3 @@ export const linkDownKind: Kind = {
   ...split,
   detectors: (_writers, options) => [new LinkDownDetector(options?.linkDown)],
 };
-
-export const connectivityKind: Kind = { name: 'connectivity', ...split, detectors: () => [new ConnectivityDetector()] };

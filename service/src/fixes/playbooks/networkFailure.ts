@@ -3,9 +3,9 @@
 // network-failure and wifi-secrets: a connection NetworkManager could not make.
 import type { FindingWithEvidence } from '../../findings/store.js';
 import { _, format } from '../../i18n.js';
+import { reconnect } from '../../kinds/connectivity/playbook.js';
 import { managedDeviceState, notConnected } from '../actions/networkDevice.js';
 import type { Playbook, PlaybookTools, ProposalDraft } from '../playbookSteps.js';
-import { reconnect } from './connectivity.js';
 import { linkDown } from './linkDown.js';
 
 // NetworkManager's own reason for a failed activation: "device (eth0): state change: ip-config -> failed (reason

@@ -1,8 +1,8 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 // no-connectivity and captive-portal: reconnecting, or signing in to the network's page.
+import type { Playbook } from '../../fixes/playbookSteps.js';
 import { _, format } from '../../i18n.js';
-import type { Playbook } from '../playbookSteps.js';
 
 export const reconnect: Playbook = async (finding) => ({
   title: _('Reconnect to the network'),

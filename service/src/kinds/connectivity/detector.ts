@@ -2,10 +2,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // no-connectivity / captive-portal: NetworkManager's connectivity check
 // (the Connectivity property: none, portal, limited, full, unknown).
+import { ConditionTracker } from '../../findings/detectors/condition.js';
+import type { Detector, DetectorOutput } from '../../findings/types.js';
 import { _, format } from '../../i18n.js';
 import type { WatchEvent } from '../../watch/events.js';
-import type { Detector, DetectorOutput } from '../types.js';
-import { ConditionTracker } from './condition.js';
 
 export const NO_CONNECTIVITY = 'no-connectivity';
 export const CAPTIVE_PORTAL = 'captive-portal';

@@ -7,10 +7,10 @@ import { z } from 'zod';
 
 import { StewardError } from '../../dbus/errors.js';
 import { objectPath, typedCall } from '../../dbus/typedCalls.js';
+import type { ActionContext, ActionDefinition } from '../../fixes/action.js';
+import { CONNECTIVITY_FULL, CONNECTIVITY_PORTAL, NetworkConnections } from '../../fixes/actions/networkConnections.js';
 import { _, format, N_ } from '../../i18n.js';
 import { cleanLine } from '../../untrustedText.js';
-import type { ActionContext, ActionDefinition } from '../action.js';
-import { CONNECTIVITY_FULL, CONNECTIVITY_PORTAL, NetworkConnections } from './networkConnections.js';
 
 const PORTAL = 'org.freedesktop.portal.Desktop';
 const PORTAL_PATH = '/org/freedesktop/portal/desktop';
