@@ -22,7 +22,6 @@ import { linkActions } from './actions/linkState.js';
 import { lockHolderAction } from './actions/lockHolder.js';
 import { memoryUseAction } from './actions/memoryUse.js';
 import { networkActions } from './actions/network.js';
-import { networkDeviceAction } from './actions/networkDevice.js';
 import { openFilesAction } from './actions/openFiles.js';
 import { packageActions } from './actions/packages.js';
 import { packageUpdateAction } from './actions/packageUpdate.js';
@@ -142,7 +141,6 @@ const findingActions = ({ journalDirectories = () => [], testHooks = {} }: Findi
     packageUpdateAction,
     flatpakUpdateAction(),
     ...networkActions,
-    networkDeviceAction,
     ...linkActions,
     ...fileActions,
     ...journalActions,

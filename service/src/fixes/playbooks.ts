@@ -16,7 +16,6 @@ import { diskSpace } from './playbooks/diskSpace.js';
 import { filesystemError } from './playbooks/filesystemError.js';
 import { inodeExhaustion } from './playbooks/inodes.js';
 import { linkDown } from './playbooks/linkDown.js';
-import { networkFailure, wifiSecrets } from './playbooks/networkFailure.js';
 import { oomKill } from './playbooks/oomKill.js';
 import { packageManagerError } from './playbooks/packageManagerError.js';
 import { storageError } from './playbooks/storageError.js';
@@ -38,9 +37,7 @@ const PLAYBOOKS: Record<string, Playbook> = {
   'disk-critical': diskSpace,
   'no-space': diskSpace,
   'inode-exhaustion': inodeExhaustion,
-  'network-failure': networkFailure,
   'link-down': linkDown,
-  'wifi-secrets': wifiSecrets,
   'config-changed-before-failure': configChanged,
   'config-error': configError,
   coredump: crash,

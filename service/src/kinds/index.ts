@@ -28,7 +28,6 @@ import {
   filesystemErrorKind,
   inodesKind,
   linkDownKind,
-  networkFailureKind,
   noSpaceKind,
   oomKillKind,
   packageManagerErrorKind,
@@ -36,6 +35,7 @@ import {
   unitFailedKind,
 } from './machineRoom.js';
 import { memoryPressureKind } from './memoryPressure/kind.js';
+import { networkFailureKind } from './networkFailure/kind.js';
 import { noRouteKind } from './noRoute/kind.js';
 import { printingKind } from './printing/kind.js';
 import { signInKind } from './signIn/kind.js';

@@ -15,7 +15,6 @@ import { DpkgStateDetector } from '../findings/detectors/dpkgState.js';
 import { FilesystemErrorDetector } from '../findings/detectors/filesystemError.js';
 import { InodeExhaustionDetector } from '../findings/detectors/inodes.js';
 import { LinkDownDetector } from '../findings/detectors/linkDown.js';
-import { NetworkFailureDetector } from '../findings/detectors/networkFailure.js';
 import { NoSpaceDetector } from '../findings/detectors/noSpace.js';
 import { OomKillDetector } from '../findings/detectors/oomKill.js';
 import { PackageManagerErrorDetector } from '../findings/detectors/packageManagerError.js';
@@ -126,12 +125,6 @@ export const authFailuresKind: Kind = {
   name: 'authFailures',
   ...split,
   detectors: (_writers, options) => [new AuthFailuresDetector(options?.authFailures)],
-};
-
-export const networkFailureKind: Kind = {
-  name: 'networkFailure',
-  ...split,
-  detectors: () => [new NetworkFailureDetector()],
 };
 
 export const diskSpaceKind: Kind = {

@@ -10,11 +10,17 @@ import { z } from 'zod';
 import { boundedList, typedCall } from '../../dbus/typedCalls.js';
 import { reportingUnexpected } from '../../dbus/unexpected.js';
 import { boundedText, variantDict, variantOf } from '../../dbus/variants.js';
+import type { ActionContext, ActionDefinition } from '../../fixes/action.js';
+import {
+  DEVICE_ACTIVATED,
+  deviceProperties,
+  NetworkConnections,
+  NM,
+  NO_OBJECT,
+} from '../../fixes/actions/networkConnections.js';
+import { systemBusOf, systemCall } from '../../fixes/actions/polkit.js';
 import { _, format, N_, ngettext } from '../../i18n.js';
 import { cleanLine } from '../../untrustedText.js';
-import type { ActionContext, ActionDefinition } from '../action.js';
-import { DEVICE_ACTIVATED, deviceProperties, NetworkConnections, NM, NO_OBJECT } from './networkConnections.js';
-import { systemBusOf, systemCall } from './polkit.js';
 
 /** A machine has a few saved connections per device; a long list says nothing more. */
 const CONNECTIONS_SHOWN = 4;

@@ -4,11 +4,18 @@
 // failed activations and DHCP timeouts, systemd-networkd's lost carrier and
 // leases, NIC drivers' hangs and links that go down, and a Wi-Fi that keeps
 // dropping. wifi-secrets: the network needs a password nobody gave.
+import {
+  isDaemon,
+  isJournal,
+  isKernel,
+  type JournalEvent,
+  journalEvidence,
+  kernelText,
+} from '../../findings/detectors/journal.js';
+import { SlidingWindow } from '../../findings/detectors/window.js';
+import type { Detector, DetectorOutput } from '../../findings/types.js';
 import { _, format } from '../../i18n.js';
 import type { WatchEvent } from '../../watch/events.js';
-import type { Detector, DetectorOutput } from '../types.js';
-import { isDaemon, isJournal, isKernel, type JournalEvent, journalEvidence, kernelText } from './journal.js';
-import { SlidingWindow } from './window.js';
 
 export const NETWORK_FAILURE = 'network-failure';
 export const WIFI_SECRETS = 'wifi-secrets';

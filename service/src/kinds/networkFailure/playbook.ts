@@ -2,11 +2,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // network-failure and wifi-secrets: a connection NetworkManager could not make.
 import type { FindingWithEvidence } from '../../findings/store.js';
+import { linkDown } from '../../fixes/playbooks/linkDown.js';
+import type { Playbook, PlaybookTools, ProposalDraft } from '../../fixes/playbookSteps.js';
 import { _, format } from '../../i18n.js';
-import { reconnect } from '../../kinds/connectivity/playbook.js';
-import { managedDeviceState, notConnected } from '../actions/networkDevice.js';
-import type { Playbook, PlaybookTools, ProposalDraft } from '../playbookSteps.js';
-import { linkDown } from './linkDown.js';
+import { reconnect } from '../connectivity/playbook.js';
+import { managedDeviceState, notConnected } from './deviceAction.js';
 
 // NetworkManager's own reason for a failed activation: "device (eth0): state change: ip-config -> failed (reason
 // 'ip-config-unavailable', managed-type: 'full')".
