@@ -6,8 +6,12 @@ import type { ConfigChangedOptions } from './detectors/configChanged.js';
 import type { CrashLoopOptions } from './detectors/crashLoop.js';
 import type { DiskSpaceOptions } from './detectors/diskSpace.js';
 import type { InodeOptions } from './detectors/inodes.js';
-import type { LinkDownOptions } from './detectors/linkDown.js';
 import type { Writers } from './writers.js';
+
+export interface LinkDownOptions {
+  /** Interfaces never reported (default the virtual ones of containers and VMs, kinds/linkDown's VIRTUAL_INTERFACES). */
+  ignore?: RegExp;
+}
 
 export interface MemoryPressureOptions {
   /** Report when "full avg10" exceeds this percentage (default 10). */

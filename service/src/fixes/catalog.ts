@@ -18,7 +18,6 @@ import { flatpakUpdateAction } from './actions/flatpakUpdate.js';
 import { infoActions } from './actions/info.js';
 import { inodeUsageAction } from './actions/inodeUsage.js';
 import { journalActions } from './actions/journal.js';
-import { linkActions } from './actions/linkState.js';
 import { lockHolderAction } from './actions/lockHolder.js';
 import { memoryUseAction } from './actions/memoryUse.js';
 import { networkActions } from './actions/network.js';
@@ -141,7 +140,6 @@ const findingActions = ({ journalDirectories = () => [], testHooks = {} }: Findi
     packageUpdateAction,
     flatpakUpdateAction(),
     ...networkActions,
-    ...linkActions,
     ...fileActions,
     ...journalActions,
     ...configActions,

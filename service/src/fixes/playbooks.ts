@@ -15,7 +15,6 @@ import { crashLoop } from './playbooks/crashLoop.js';
 import { diskSpace } from './playbooks/diskSpace.js';
 import { filesystemError } from './playbooks/filesystemError.js';
 import { inodeExhaustion } from './playbooks/inodes.js';
-import { linkDown } from './playbooks/linkDown.js';
 import { oomKill } from './playbooks/oomKill.js';
 import { packageManagerError } from './playbooks/packageManagerError.js';
 import { storageError } from './playbooks/storageError.js';
@@ -37,7 +36,6 @@ const PLAYBOOKS: Record<string, Playbook> = {
   'disk-critical': diskSpace,
   'no-space': diskSpace,
   'inode-exhaustion': inodeExhaustion,
-  'link-down': linkDown,
   'config-changed-before-failure': configChanged,
   'config-error': configError,
   coredump: crash,

@@ -18,6 +18,7 @@ import { dnsFailureKind } from './dnsFailure/kind.js';
 import { extensionsKind } from './extensions/kind.js';
 import { gpuFaultKind } from './gpuFault/kind.js';
 import type { Kind, SourceOptions } from './kind.js';
+import { linkDownKind } from './linkDown/kind.js';
 import {
   authFailuresKind,
   configChangedKind,
@@ -27,7 +28,6 @@ import {
   diskSpaceKind,
   filesystemErrorKind,
   inodesKind,
-  linkDownKind,
   noSpaceKind,
   oomKillKind,
   packageManagerErrorKind,

@@ -14,7 +14,6 @@ import { DiskSpaceDetector } from '../findings/detectors/diskSpace.js';
 import { DpkgStateDetector } from '../findings/detectors/dpkgState.js';
 import { FilesystemErrorDetector } from '../findings/detectors/filesystemError.js';
 import { InodeExhaustionDetector } from '../findings/detectors/inodes.js';
-import { LinkDownDetector } from '../findings/detectors/linkDown.js';
 import { NoSpaceDetector } from '../findings/detectors/noSpace.js';
 import { OomKillDetector } from '../findings/detectors/oomKill.js';
 import { PackageManagerErrorDetector } from '../findings/detectors/packageManagerError.js';
@@ -137,10 +136,4 @@ export const inodesKind: Kind = {
   name: 'inodes',
   ...split,
   detectors: (_writers, options) => [new InodeExhaustionDetector(options?.inodes)],
-};
-
-export const linkDownKind: Kind = {
-  name: 'linkDown',
-  ...split,
-  detectors: (_writers, options) => [new LinkDownDetector(options?.linkDown)],
 };

@@ -30,14 +30,13 @@
 // config-changed-before-failure  error             file + unit   a config change ≤ 10 min before a unit failure
 // unrecognised-errors            warning           journal       ≥ 5 unclaimed errors of one template and program in 10 min (runs last)
 import { kindDetectors } from '../../kinds/index.js';
-import type { DetectorOptions, MemoryPressureOptions } from '../detectorOptions.js';
+import type { DetectorOptions, LinkDownOptions, MemoryPressureOptions } from '../detectorOptions.js';
 import type { Detector } from '../types.js';
 import { Writers } from '../writers.js';
 import type { AuthFailuresOptions } from './authFailures.js';
 import type { ConfigChangedOptions } from './configChanged.js';
 import type { CrashLoopOptions } from './crashLoop.js';
 import type { InodeOptions } from './inodes.js';
-import type { LinkDownOptions } from './linkDown.js';
 import { UnrecognisedErrorsDetector } from './unrecognised.js';
 
 /** A fresh set of every detector. Each call gives new state: one set per findings pipeline. */

@@ -2,10 +2,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // network-failure and wifi-secrets: a connection NetworkManager could not make.
 import type { FindingWithEvidence } from '../../findings/store.js';
-import { linkDown } from '../../fixes/playbooks/linkDown.js';
 import type { Playbook, PlaybookTools, ProposalDraft } from '../../fixes/playbookSteps.js';
 import { _, format } from '../../i18n.js';
 import { reconnect } from '../connectivity/playbook.js';
+import { linkDown } from '../linkDown/playbook.js';
 import { managedDeviceState, notConnected } from './deviceAction.js';
 
 // NetworkManager's own reason for a failed activation: "device (eth0): state change: ip-config -> failed (reason

@@ -10,10 +10,10 @@ import { z } from 'zod';
 
 import { StewardError } from '../../dbus/errors.js';
 import type { ActionDefinition } from '../../fixes/action.js';
-import { linkManager, linkNow, networkdReconfigure } from '../../fixes/actions/linkState.js';
 import { systemBusOf } from '../../fixes/actions/polkit.js';
 import { _, format, N_ } from '../../i18n.js';
 import { routeText } from '../../watch/network.js';
+import { linkManager, linkNow, networkdReconfigure } from '../linkDown/actions.js';
 
 const run = promisify(execFile);
 

@@ -1,10 +1,10 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 // no-route: the links the default route could leave through, and a way back where a manager owns one.
-import { linkManager, linkNow } from '../../fixes/actions/linkState.js';
-import { heldBefore } from '../../fixes/playbooks/linkDown.js';
 import type { CandidateAction, Playbook } from '../../fixes/playbookSteps.js';
 import { _, format } from '../../i18n.js';
+import { linkManager, linkNow } from '../linkDown/actions.js';
+import { heldBefore } from '../linkDown/playbook.js';
 import { networkLinks } from './actions.js';
 
 /** Links shown for a lost default route; a machine has a few, a host with containers many more. */

@@ -1,21 +1,17 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 // link-down: a network interface that was up went down (cable pulled, Wi-Fi lost).
+import type { LinkDownOptions } from '../../findings/detectorOptions.js';
+import { ConditionTracker } from '../../findings/detectors/condition.js';
+import type { Detector, DetectorOutput } from '../../findings/types.js';
 import { _, format } from '../../i18n.js';
 import type { WatchEvent } from '../../watch/events.js';
-import type { Detector, DetectorOutput } from '../types.js';
-import { ConditionTracker } from './condition.js';
 
 export const LINK_DOWN = 'link-down';
 
 /** Loopback and the virtual interfaces of containers and VMs, which go up and down as they start and stop. */
 export const VIRTUAL_INTERFACES =
   /^(?:lo|docker\d*|veth.*|br-[0-9a-f]+|virbr\d+(?:-nic)?|vnet\d+|podman\d+|cni\d+|flannel\..*|vboxnet\d+|vmnet\d+|lxcbr\d+|lxdbr\d+)$/;
-
-export interface LinkDownOptions {
-  /** Interfaces never reported (default VIRTUAL_INTERFACES). */
-  ignore?: RegExp;
-}
 
 export class LinkDownDetector implements Detector {
   readonly kinds = [LINK_DOWN];

@@ -15,10 +15,10 @@ import { StewardError } from '../../dbus/errors.js';
 import { getProperty, objectPath, typedCall, voidCall } from '../../dbus/typedCalls.js';
 import { reportingUnexpected } from '../../dbus/unexpected.js';
 import { boundedText } from '../../dbus/variants.js';
+import type { ActionContext, ActionDefinition } from '../../fixes/action.js';
+import { AUTHORIZED_CALL, systemBusOf, systemCall } from '../../fixes/actions/polkit.js';
 import { _, format, N_ } from '../../i18n.js';
 import { routeText } from '../../watch/network.js';
-import type { ActionContext, ActionDefinition } from '../action.js';
-import { AUTHORIZED_CALL, systemBusOf, systemCall } from './polkit.js';
 
 const run = promisify(execFile);
 const NM = 'org.freedesktop.NetworkManager';

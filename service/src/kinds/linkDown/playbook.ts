@@ -2,9 +2,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // link-down: the link's state now, and a way up only where a manager owns it.
 import type { FindingWithEvidence } from '../../findings/store.js';
+import type { Playbook } from '../../fixes/playbookSteps.js';
 import { _, format } from '../../i18n.js';
-import { linkManager, linkNow } from '../actions/linkState.js';
-import type { Playbook } from '../playbookSteps.js';
+import { linkManager, linkNow } from './actions.js';
 
 /** What a link-down finding recorded the link held: "inet 10.0.0.2/24", "route default via 10.0.0.1" (linkDown.ts). */
 export function heldBefore(finding: FindingWithEvidence) {
