@@ -17,7 +17,6 @@ import { filesystemError } from './playbooks/filesystemError.js';
 import { inodeExhaustion } from './playbooks/inodes.js';
 import { oomKill } from './playbooks/oomKill.js';
 import { packageManagerError } from './playbooks/packageManagerError.js';
-import { storageError } from './playbooks/storageError.js';
 import { unitFailed } from './playbooks/unitFailed.js';
 import {
   type CandidateAction,
@@ -41,7 +40,6 @@ const PLAYBOOKS: Record<string, Playbook> = {
   coredump: crash,
   crash,
   'oom-kill': oomKill,
-  'storage-error': storageError,
   'filesystem-error': filesystemError,
   'auth-failures': authFailures,
   'package-manager-error': packageManagerError,

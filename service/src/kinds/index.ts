@@ -31,7 +31,6 @@ import {
   noSpaceKind,
   oomKillKind,
   packageManagerErrorKind,
-  storageErrorKind,
   unitFailedKind,
 } from './machineRoom.js';
 import { memoryPressureKind } from './memoryPressure/kind.js';
@@ -40,6 +39,7 @@ import { noRouteKind } from './noRoute/kind.js';
 import { printingKind } from './printing/kind.js';
 import { signInKind } from './signIn/kind.js';
 import { soundKind } from './sound/kind.js';
+import { storageErrorKind } from './storageError/kind.js';
 import { thermalKind } from './thermal/kind.js';
 
 /**

@@ -17,7 +17,6 @@ import { InodeExhaustionDetector } from '../findings/detectors/inodes.js';
 import { NoSpaceDetector } from '../findings/detectors/noSpace.js';
 import { OomKillDetector } from '../findings/detectors/oomKill.js';
 import { PackageManagerErrorDetector } from '../findings/detectors/packageManagerError.js';
-import { StorageErrorDetector } from '../findings/detectors/storageError.js';
 import { UnitFailedDetector } from '../findings/detectors/unitFailed.js';
 import type { Kind } from './kind.js';
 
@@ -115,8 +114,6 @@ export const filesystemErrorKind: Kind = {
   ...split,
   detectors: () => [new FilesystemErrorDetector()],
 };
-
-export const storageErrorKind: Kind = { name: 'storageError', ...split, detectors: () => [new StorageErrorDetector()] };
 
 export const noSpaceKind: Kind = { name: 'noSpace', ...split, detectors: () => [new NoSpaceDetector()] };
 

@@ -1,11 +1,11 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 // storage-error: the kernel reports a disk failing to read or write, or a drive or its link going away.
+import { Bursts } from '../../findings/detectors/bursts.js';
+import { isJournal, isKernel, journalEvidence, withoutDmesgTime } from '../../findings/detectors/journal.js';
+import type { Detector, DetectorOutput, Severity } from '../../findings/types.js';
 import { _, format } from '../../i18n.js';
 import type { WatchEvent } from '../../watch/events.js';
-import type { Detector, DetectorOutput, Severity } from '../types.js';
-import { Bursts } from './bursts.js';
-import { isJournal, isKernel, journalEvidence, withoutDmesgTime } from './journal.js';
 
 export const STORAGE_ERROR = 'storage-error';
 

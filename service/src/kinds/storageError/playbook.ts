@@ -1,11 +1,11 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 // storage-error: the drive's health and what the kernel knows of it, or the file behind a loop device.
+import { loopBacking } from '../../fixes/actions/blockDevice.js';
+import { deviceState } from '../../fixes/playbooks/deviceState.js';
+import { type Playbook, readLogs } from '../../fixes/playbookSteps.js';
 import { _, format } from '../../i18n.js';
 import { cleanLine } from '../../untrustedText.js';
-import { loopBacking } from '../actions/blockDevice.js';
-import { type Playbook, readLogs } from '../playbookSteps.js';
-import { deviceState } from './deviceState.js';
 
 /** A loop device's data is a file: its errors are that file's storage failing, not a drive that SMART knows. */
 const LOOP_DEVICE = /^loop\d+$/;
