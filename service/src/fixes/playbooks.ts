@@ -13,7 +13,6 @@ import { configError } from './playbooks/configError.js';
 import { crash } from './playbooks/crash.js';
 import { crashLoop } from './playbooks/crashLoop.js';
 import { diskSpace } from './playbooks/diskSpace.js';
-import { filesystemError } from './playbooks/filesystemError.js';
 import { inodeExhaustion } from './playbooks/inodes.js';
 import { oomKill } from './playbooks/oomKill.js';
 import { packageManagerError } from './playbooks/packageManagerError.js';
@@ -40,7 +39,6 @@ const PLAYBOOKS: Record<string, Playbook> = {
   coredump: crash,
   crash,
   'oom-kill': oomKill,
-  'filesystem-error': filesystemError,
   'auth-failures': authFailures,
   'package-manager-error': packageManagerError,
   ...kindPlaybooks(),

@@ -16,6 +16,7 @@ import { clockKind } from './clock/kind.js';
 import { connectivityKind } from './connectivity/kind.js';
 import { dnsFailureKind } from './dnsFailure/kind.js';
 import { extensionsKind } from './extensions/kind.js';
+import { filesystemErrorKind } from './filesystemError/kind.js';
 import { gpuFaultKind } from './gpuFault/kind.js';
 import type { Kind, SourceOptions } from './kind.js';
 import { linkDownKind } from './linkDown/kind.js';
@@ -26,7 +27,6 @@ import {
   crashKind,
   crashLoopKind,
   diskSpaceKind,
-  filesystemErrorKind,
   inodesKind,
   noSpaceKind,
   oomKillKind,

@@ -12,7 +12,6 @@ import { CrashDetector } from '../findings/detectors/crash.js';
 import { CrashLoopDetector } from '../findings/detectors/crashLoop.js';
 import { DiskSpaceDetector } from '../findings/detectors/diskSpace.js';
 import { DpkgStateDetector } from '../findings/detectors/dpkgState.js';
-import { FilesystemErrorDetector } from '../findings/detectors/filesystemError.js';
 import { InodeExhaustionDetector } from '../findings/detectors/inodes.js';
 import { NoSpaceDetector } from '../findings/detectors/noSpace.js';
 import { OomKillDetector } from '../findings/detectors/oomKill.js';
@@ -107,12 +106,6 @@ export const packageManagerErrorKind: Kind = {
     // tells that its run was finished.
     'package-manager-error': { redraftedOnRepeat: true, resolvedWhenVerified: ['packages.repair_system'] },
   },
-};
-
-export const filesystemErrorKind: Kind = {
-  name: 'filesystemError',
-  ...split,
-  detectors: () => [new FilesystemErrorDetector()],
 };
 
 export const noSpaceKind: Kind = { name: 'noSpace', ...split, detectors: () => [new NoSpaceDetector()] };

@@ -2,10 +2,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // filesystem-error: what the kernel recorded of the file system, then the drive's health.
 import type { FindingWithEvidence } from '../../findings/store.js';
+import { deviceState } from '../../fixes/playbooks/deviceState.js';
+import { type CandidateAction, type Playbook, type ProposalDraft, readLogs } from '../../fixes/playbookSteps.js';
 import { _, format } from '../../i18n.js';
 import { cleanLine } from '../../untrustedText.js';
-import { type CandidateAction, type Playbook, type ProposalDraft, readLogs } from '../playbookSteps.js';
-import { deviceState } from './deviceState.js';
 
 /** The device's health first (UDisks2; dropped where it does not know the device), then the lines. */
 async function storageDraft(

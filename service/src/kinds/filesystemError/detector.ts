@@ -1,10 +1,10 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 // filesystem-error: the kernel reports a damaged file system. (A disk failing to read or write is storage-error's.)
+import { isJournal, isKernel, journalEvidence, withoutDmesgTime } from '../../findings/detectors/journal.js';
+import type { Detector, DetectorOutput } from '../../findings/types.js';
 import { _, format } from '../../i18n.js';
 import type { WatchEvent } from '../../watch/events.js';
-import type { Detector, DetectorOutput } from '../types.js';
-import { isJournal, isKernel, journalEvidence, withoutDmesgTime } from './journal.js';
 
 export const FILESYSTEM_ERROR = 'filesystem-error';
 
