@@ -1,12 +1,18 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The detectors' thresholds, as the configuration sets them: the engine's detectors and the kinds' read theirs here.
-import type { AuthFailuresOptions } from './detectors/authFailures.js';
 import type { ConfigChangedOptions } from './detectors/configChanged.js';
 import type { CrashLoopOptions } from './detectors/crashLoop.js';
 import type { DiskSpaceOptions } from './detectors/diskSpace.js';
 import type { InodeOptions } from './detectors/inodes.js';
 import type { Writers } from './writers.js';
+
+export interface AuthFailuresOptions {
+  /** Failures from one source within the window that make a finding (default 3). */
+  threshold?: number;
+  /** Default 10 minutes. */
+  windowMs?: number;
+}
 
 export interface LinkDownOptions {
   /** Interfaces never reported (default the virtual ones of containers and VMs, kinds/linkDown's VIRTUAL_INTERFACES). */

@@ -7,7 +7,6 @@
 // playbooks/, in the module named after its detector; here is their table.
 import type { FindingWithEvidence } from '../findings/store.js';
 import { kindPlaybooks } from '../kinds/index.js';
-import { authFailures } from './playbooks/authFailures.js';
 import { configChanged } from './playbooks/configChanged.js';
 import { configError } from './playbooks/configError.js';
 import { crash } from './playbooks/crash.js';
@@ -39,7 +38,6 @@ const PLAYBOOKS: Record<string, Playbook> = {
   coredump: crash,
   crash,
   'oom-kill': oomKill,
-  'auth-failures': authFailures,
   'package-manager-error': packageManagerError,
   ...kindPlaybooks(),
 };

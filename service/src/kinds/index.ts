@@ -11,6 +11,7 @@ import { KindRules } from '../fixes/kindRules.js';
 import type { Playbook } from '../fixes/playbookSteps.js';
 import type { EventSource } from '../watch/events.js';
 import { appCrashKind } from './appCrash/kind.js';
+import { authFailuresKind } from './authFailures/kind.js';
 import { bluetoothKind } from './bluetooth/kind.js';
 import { clockKind } from './clock/kind.js';
 import { connectivityKind } from './connectivity/kind.js';
@@ -21,7 +22,6 @@ import { gpuFaultKind } from './gpuFault/kind.js';
 import type { Kind, SourceOptions } from './kind.js';
 import { linkDownKind } from './linkDown/kind.js';
 import {
-  authFailuresKind,
   configChangedKind,
   configErrorKind,
   crashKind,

@@ -4,7 +4,6 @@
 // and fixes/actions/: here are their detectors, for the one list's order, and the rules the engine follows for their
 // findings, until each moves into a folder of its own beside this file. Their playbooks are in fixes/playbooks.ts's
 // table and their actions in fixes/catalog.ts.
-import { AuthFailuresDetector } from '../findings/detectors/authFailures.js';
 import { ConfigChangedDetector } from '../findings/detectors/configChanged.js';
 import { ConfigErrorDetector } from '../findings/detectors/configError.js';
 import { CoredumpDetector } from '../findings/detectors/coredump.js';
@@ -109,12 +108,6 @@ export const packageManagerErrorKind: Kind = {
 };
 
 export const noSpaceKind: Kind = { name: 'noSpace', ...split, detectors: () => [new NoSpaceDetector()] };
-
-export const authFailuresKind: Kind = {
-  name: 'authFailures',
-  ...split,
-  detectors: (_writers, options) => [new AuthFailuresDetector(options?.authFailures)],
-};
 
 export const diskSpaceKind: Kind = {
   name: 'diskSpace',

@@ -30,10 +30,14 @@
 // config-changed-before-failure  error             file + unit   a config change ≤ 10 min before a unit failure
 // unrecognised-errors            warning           journal       ≥ 5 unclaimed errors of one template and program in 10 min (runs last)
 import { kindDetectors } from '../../kinds/index.js';
-import type { DetectorOptions, LinkDownOptions, MemoryPressureOptions } from '../detectorOptions.js';
+import type {
+  AuthFailuresOptions,
+  DetectorOptions,
+  LinkDownOptions,
+  MemoryPressureOptions,
+} from '../detectorOptions.js';
 import type { Detector } from '../types.js';
 import { Writers } from '../writers.js';
-import type { AuthFailuresOptions } from './authFailures.js';
 import type { ConfigChangedOptions } from './configChanged.js';
 import type { CrashLoopOptions } from './crashLoop.js';
 import type { InodeOptions } from './inodes.js';

@@ -1,9 +1,9 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 // auth-failures: who was tried and from where, then the lines.
-import { AUTH_WINDOW_MS } from '../../findings/detectors/authFailures.js';
+import { journalPlace, OWN_LINES, type Playbook, readLogs } from '../../fixes/playbookSteps.js';
 import { _, format } from '../../i18n.js';
-import { journalPlace, OWN_LINES, type Playbook, readLogs } from '../playbookSteps.js';
+import { AUTH_WINDOW_MS } from './detector.js';
 
 // Who and from where, in the words sshd and pam_unix print: "Failed password for invalid user admin from 203.0.113.9
 // port 4242 ssh2", "authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=203.0.113.9  user=root".

@@ -6,11 +6,7 @@
 // It only reads; blocking an address is a separate, explicit step.
 import { z } from 'zod';
 
-import { AuthFailuresDetector } from '../../findings/detectors/authFailures.js';
-import { _, format, formatClock, N_, ngettext } from '../../i18n.js';
-import { cleanLine } from '../../untrustedText.js';
-import type { ActionDefinition } from '../action.js';
-import { absolutePath, unitScope } from '../params.js';
+import type { ActionDefinition } from '../../fixes/action.js';
 import {
   journalctl,
   journalCursor,
@@ -18,7 +14,11 @@ import {
   type ShowLogsOptions,
   writerAt,
   writerMatches,
-} from './journalctl.js';
+} from '../../fixes/actions/journalctl.js';
+import { absolutePath, unitScope } from '../../fixes/params.js';
+import { _, format, formatClock, N_, ngettext } from '../../i18n.js';
+import { cleanLine } from '../../untrustedText.js';
+import { AuthFailuresDetector } from './detector.js';
 
 const params = z.object({
   /** The finding's latest evidence: its writer is the program whose lines are counted. */

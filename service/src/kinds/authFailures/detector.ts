@@ -3,23 +3,17 @@
 // auth-failures: repeated failed logins from one address (sshd, Dovecot, Postfix), from
 // many addresses at once, or for one user (sudo, su, polkit) — password guessing, or a user locked out. The
 // desktop's own sign-in (the display managers, lock screens and login(1)) is the sign-in kind's.
+import type { AuthFailuresOptions } from '../../findings/detectorOptions.js';
+import { isJournal, type JournalEvent, journalEvidence } from '../../findings/detectors/journal.js';
+import { SlidingWindow } from '../../findings/detectors/window.js';
+import type { Detector, DetectorOutput } from '../../findings/types.js';
 import { _, format, ngettext } from '../../i18n.js';
-import { isDesktopPamService } from '../../kinds/signIn/pam.js';
 import type { WatchEvent } from '../../watch/events.js';
-import type { Detector, DetectorOutput } from '../types.js';
-import { isJournal, type JournalEvent, journalEvidence } from './journal.js';
-import { SlidingWindow } from './window.js';
+import { isDesktopPamService } from '../signIn/pam.js';
 
 export const AUTH_FAILURES = 'auth-failures';
 /** How far back failures count towards one finding, unless the options say otherwise. */
 export const AUTH_WINDOW_MS = 10 * 60_000;
-
-export interface AuthFailuresOptions {
-  /** Failures from one source within the window that make a finding (default 3). */
-  threshold?: number;
-  /** Default 10 minutes. */
-  windowMs?: number;
-}
 
 // Each pattern below says how many failures a line proves at least; a line about an attempt already counted
 // adds only what it proves beyond that, so the same attempt told twice (sshd's "Invalid user" then "Failed
