@@ -2,7 +2,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The detectors' thresholds, as the configuration sets them: the engine's detectors and the kinds' read theirs here.
 import type { ConfigChangedOptions } from './detectors/configChanged.js';
-import type { CrashLoopOptions } from './detectors/crashLoop.js';
 import type { DiskSpaceOptions } from './detectors/diskSpace.js';
 import type { InodeOptions } from './detectors/inodes.js';
 import type { Writers } from './writers.js';
@@ -10,6 +9,13 @@ import type { Writers } from './writers.js';
 export interface AuthFailuresOptions {
   /** Failures from one source within the window that make a finding (default 3). */
   threshold?: number;
+  /** Default 10 minutes. */
+  windowMs?: number;
+}
+
+export interface CrashLoopOptions {
+  /** Scheduled restarts of one unit within the window that make a loop (default 3). */
+  restarts?: number;
   /** Default 10 minutes. */
   windowMs?: number;
 }

@@ -10,7 +10,6 @@ import { kindPlaybooks } from '../kinds/index.js';
 import { configChanged } from './playbooks/configChanged.js';
 import { configError } from './playbooks/configError.js';
 import { crash } from './playbooks/crash.js';
-import { crashLoop } from './playbooks/crashLoop.js';
 import { diskSpace } from './playbooks/diskSpace.js';
 import { inodeExhaustion } from './playbooks/inodes.js';
 import { oomKill } from './playbooks/oomKill.js';
@@ -28,7 +27,6 @@ export { type CandidateAction, isActionableUnit, type Playbook, type PlaybookToo
 
 const PLAYBOOKS: Record<string, Playbook> = {
   'unit-failed': unitFailed,
-  'crash-loop': crashLoop,
   'disk-low': diskSpace,
   'disk-critical': diskSpace,
   'no-space': diskSpace,

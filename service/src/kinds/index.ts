@@ -15,6 +15,7 @@ import { authFailuresKind } from './authFailures/kind.js';
 import { bluetoothKind } from './bluetooth/kind.js';
 import { clockKind } from './clock/kind.js';
 import { connectivityKind } from './connectivity/kind.js';
+import { crashLoopKind } from './crashLoop/kind.js';
 import { dnsFailureKind } from './dnsFailure/kind.js';
 import { extensionsKind } from './extensions/kind.js';
 import { filesystemErrorKind } from './filesystemError/kind.js';
@@ -25,7 +26,6 @@ import {
   configChangedKind,
   configErrorKind,
   crashKind,
-  crashLoopKind,
   diskSpaceKind,
   inodesKind,
   noSpaceKind,

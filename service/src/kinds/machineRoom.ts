@@ -8,7 +8,6 @@ import { ConfigChangedDetector } from '../findings/detectors/configChanged.js';
 import { ConfigErrorDetector } from '../findings/detectors/configError.js';
 import { CoredumpDetector } from '../findings/detectors/coredump.js';
 import { CrashDetector } from '../findings/detectors/crash.js';
-import { CrashLoopDetector } from '../findings/detectors/crashLoop.js';
 import { DiskSpaceDetector } from '../findings/detectors/diskSpace.js';
 import { DpkgStateDetector } from '../findings/detectors/dpkgState.js';
 import { InodeExhaustionDetector } from '../findings/detectors/inodes.js';
@@ -31,20 +30,6 @@ export const unitFailedKind: Kind = {
     'unit-failed': {
       recursOnRestart: true,
       redraftedOnRepeat: true,
-      resolvedWhenVerified: ['systemd.start_unit', 'systemd.restart_unit'],
-    },
-  },
-};
-
-export const crashLoopKind: Kind = {
-  name: 'crashLoop',
-  ...split,
-  detectors: (_writers, options) => [new CrashLoopDetector(options?.crashLoop)],
-  rules: {
-    // Nothing tells that a crash loop ended but the unit active again.
-    'crash-loop': {
-      recursOnRestart: true,
-      replacesUnitFailure: true,
       resolvedWhenVerified: ['systemd.start_unit', 'systemd.restart_unit'],
     },
   },

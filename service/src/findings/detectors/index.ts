@@ -30,17 +30,9 @@
 // config-changed-before-failure  error             file + unit   a config change ≤ 10 min before a unit failure
 // unrecognised-errors            warning           journal       ≥ 5 unclaimed errors of one template and program in 10 min (runs last)
 import { kindDetectors } from '../../kinds/index.js';
-import type {
-  AuthFailuresOptions,
-  DetectorOptions,
-  LinkDownOptions,
-  MemoryPressureOptions,
-} from '../detectorOptions.js';
+import type { DetectorOptions } from '../detectorOptions.js';
 import type { Detector } from '../types.js';
 import { Writers } from '../writers.js';
-import type { ConfigChangedOptions } from './configChanged.js';
-import type { CrashLoopOptions } from './crashLoop.js';
-import type { InodeOptions } from './inodes.js';
 import { UnrecognisedErrorsDetector } from './unrecognised.js';
 
 /** A fresh set of every detector. Each call gives new state: one set per findings pipeline. */
@@ -58,12 +50,3 @@ export function detectorKinds(detectors: readonly Detector[] = createDetectors()
 }
 
 export { DISK_DEFAULTS, diskThresholds, type DiskSpaceOptions } from './diskSpace.js';
-export type {
-  AuthFailuresOptions,
-  DetectorOptions,
-  ConfigChangedOptions,
-  CrashLoopOptions,
-  InodeOptions,
-  LinkDownOptions,
-  MemoryPressureOptions,
-};

@@ -2,21 +2,21 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // crash-loop: a unit that systemd keeps restarting (Restart=) or has given up
 // on because it restarted too often (StartLimitBurst=).
+import type { CrashLoopOptions } from '../../findings/detectorOptions.js';
+import {
+  isJournal,
+  isServiceManager,
+  type JournalEvent,
+  journalEvidence,
+  unitOf,
+} from '../../findings/detectors/journal.js';
+import { SlidingWindow } from '../../findings/detectors/window.js';
+import type { Detector, DetectorOutput } from '../../findings/types.js';
+import { areaOfUnit } from '../../findings/writers.js';
 import { _, format, ngettext } from '../../i18n.js';
 import type { WatchEvent } from '../../watch/events.js';
-import type { Detector, DetectorOutput } from '../types.js';
-import { areaOfUnit } from '../writers.js';
-import { isJournal, isServiceManager, type JournalEvent, journalEvidence, unitOf } from './journal.js';
-import { SlidingWindow } from './window.js';
 
 export const CRASH_LOOP = 'crash-loop';
-
-export interface CrashLoopOptions {
-  /** Scheduled restarts of one unit within the window that make a loop (default 3). */
-  restarts?: number;
-  /** Default 10 minutes. */
-  windowMs?: number;
-}
 
 // Message IDs from systemd's catalog (catalog/systemd.catalog.in): "Automatic restarting of a unit has been
 // scheduled" (N_RESTARTS=), and "Unit failed" whose UNIT_RESULT=start-limit-hit says systemd gave up.
