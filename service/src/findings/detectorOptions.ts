@@ -3,7 +3,6 @@
 // The detectors' thresholds, as the configuration sets them: the engine's detectors and the kinds' read theirs here.
 import type { ConfigChangedOptions } from './detectors/configChanged.js';
 import type { DiskSpaceOptions } from './detectors/diskSpace.js';
-import type { InodeOptions } from './detectors/inodes.js';
 import type { Writers } from './writers.js';
 
 export interface AuthFailuresOptions {
@@ -18,6 +17,15 @@ export interface CrashLoopOptions {
   restarts?: number;
   /** Default 10 minutes. */
   windowMs?: number;
+}
+
+export interface InodeOptions {
+  /** Warning when less than this fraction of inodes is free (default 0.10). */
+  lowFraction?: number;
+  /** Critical below this fraction (default 0.02). */
+  criticalFraction?: number;
+  /** Resolves once free inodes are this many times the warning threshold (default 1.2). */
+  hysteresis?: number;
 }
 
 export interface LinkDownOptions {

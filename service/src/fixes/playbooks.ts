@@ -11,7 +11,6 @@ import { configChanged } from './playbooks/configChanged.js';
 import { configError } from './playbooks/configError.js';
 import { crash } from './playbooks/crash.js';
 import { diskSpace } from './playbooks/diskSpace.js';
-import { inodeExhaustion } from './playbooks/inodes.js';
 import { oomKill } from './playbooks/oomKill.js';
 import { packageManagerError } from './playbooks/packageManagerError.js';
 import { unitFailed } from './playbooks/unitFailed.js';
@@ -30,7 +29,6 @@ const PLAYBOOKS: Record<string, Playbook> = {
   'disk-low': diskSpace,
   'disk-critical': diskSpace,
   'no-space': diskSpace,
-  'inode-exhaustion': inodeExhaustion,
   'config-changed-before-failure': configChanged,
   'config-error': configError,
   coredump: crash,

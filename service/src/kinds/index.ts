@@ -20,6 +20,7 @@ import { dnsFailureKind } from './dnsFailure/kind.js';
 import { extensionsKind } from './extensions/kind.js';
 import { filesystemErrorKind } from './filesystemError/kind.js';
 import { gpuFaultKind } from './gpuFault/kind.js';
+import { inodesKind } from './inodes/kind.js';
 import type { Kind, SourceOptions } from './kind.js';
 import { linkDownKind } from './linkDown/kind.js';
 import {
@@ -27,7 +28,6 @@ import {
   configErrorKind,
   crashKind,
   diskSpaceKind,
-  inodesKind,
   noSpaceKind,
   oomKillKind,
   packageManagerErrorKind,

@@ -10,7 +10,6 @@ import { CoredumpDetector } from '../findings/detectors/coredump.js';
 import { CrashDetector } from '../findings/detectors/crash.js';
 import { DiskSpaceDetector } from '../findings/detectors/diskSpace.js';
 import { DpkgStateDetector } from '../findings/detectors/dpkgState.js';
-import { InodeExhaustionDetector } from '../findings/detectors/inodes.js';
 import { NoSpaceDetector } from '../findings/detectors/noSpace.js';
 import { OomKillDetector } from '../findings/detectors/oomKill.js';
 import { PackageManagerErrorDetector } from '../findings/detectors/packageManagerError.js';
@@ -98,10 +97,4 @@ export const diskSpaceKind: Kind = {
   name: 'diskSpace',
   ...split,
   detectors: (_writers, options) => [new DiskSpaceDetector(options?.disk)],
-};
-
-export const inodesKind: Kind = {
-  name: 'inodes',
-  ...split,
-  detectors: (_writers, options) => [new InodeExhaustionDetector(options?.inodes)],
 };

@@ -2,10 +2,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // disk-low, disk-critical and no-space: what fills the disk, then the clean-ups.
 import { _, format } from '../../i18n.js';
+import { inodeExhaustion } from '../../kinds/inodes/playbook.js';
 import { outOfInodesOnly } from '../actions/inodeUsage.js';
 import type { CandidateAction, Playbook } from '../playbookSteps.js';
 import { cleanUps } from './cleanUps.js';
-import { inodeExhaustion } from './inodes.js';
 import { findingMount, namesPath } from './mounts.js';
 import { fullMountOfWriter } from './unitCauses.js';
 

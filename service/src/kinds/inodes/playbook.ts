@@ -1,10 +1,10 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 // inode-exhaustion: where the many small files are, then the clean-ups.
+import { cleanUps } from '../../fixes/playbooks/cleanUps.js';
+import { findingMount } from '../../fixes/playbooks/mounts.js';
+import type { Playbook } from '../../fixes/playbookSteps.js';
 import { _, format } from '../../i18n.js';
-import type { Playbook } from '../playbookSteps.js';
-import { cleanUps } from './cleanUps.js';
-import { findingMount } from './mounts.js';
 
 /** Which directories hold the most files on a mount out of inodes, then the clean-ups that remove files there. */
 export const inodeExhaustion: Playbook = async (finding, tools) => {

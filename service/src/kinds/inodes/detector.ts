@@ -2,23 +2,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // inode-exhaustion: a filesystem running out of inodes (many small files: caches,
 // mail spools, container layers) fails writes although space is left.
+import type { InodeOptions } from '../../findings/detectorOptions.js';
+import { ConditionTracker } from '../../findings/detectors/condition.js';
+import { formatPercent } from '../../findings/detectors/format.js';
+import { type Level, nextLevel } from '../../findings/detectors/levels.js';
+import type { Detector, DetectorOutput } from '../../findings/types.js';
 import { _, format } from '../../i18n.js';
 import type { WatchEvent } from '../../watch/events.js';
-import type { Detector, DetectorOutput } from '../types.js';
-import { ConditionTracker } from './condition.js';
-import { formatPercent } from './format.js';
-import { type Level, nextLevel } from './levels.js';
 
 export const INODE_EXHAUSTION = 'inode-exhaustion';
-
-export interface InodeOptions {
-  /** Warning when less than this fraction of inodes is free (default 0.10). */
-  lowFraction?: number;
-  /** Critical below this fraction (default 0.02). */
-  criticalFraction?: number;
-  /** Resolves once free inodes are this many times the warning threshold (default 1.2). */
-  hysteresis?: number;
-}
 
 export class InodeExhaustionDetector implements Detector {
   readonly kinds = [INODE_EXHAUSTION];
