@@ -2,7 +2,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The detectors' thresholds, as the configuration sets them: the engine's detectors and the kinds' read theirs here.
 import type { ConfigChangedOptions } from './detectors/configChanged.js';
-import type { DiskSpaceOptions } from './detectors/diskSpace.js';
 import type { Writers } from './writers.js';
 
 export interface AuthFailuresOptions {
@@ -18,6 +17,44 @@ export interface CrashLoopOptions {
   /** Default 10 minutes. */
   windowMs?: number;
 }
+
+export interface DiskSpaceOptions {
+  /** Low when less than this fraction of the filesystem is available… (default 0.10) */
+  lowFraction?: number;
+  /** …or less than this many bytes, whichever is smaller (default 5 GB): 10% of a 2 TB disk is plenty. */
+  lowBytes?: number;
+  /** Critical below this fraction (default 0.03)… */
+  criticalFraction?: number;
+  /** …or below this many bytes, whichever is smaller (default 1 GB). */
+  criticalBytes?: number;
+  /** A finding resolves once available space is this many times its threshold (default 1.2). */
+  hysteresis?: number;
+}
+
+const GB = 1e9;
+
+export const DISK_DEFAULTS: Required<DiskSpaceOptions> = {
+  lowFraction: 0.1,
+  lowBytes: 5 * GB,
+  criticalFraction: 0.03,
+  criticalBytes: 1 * GB,
+  hysteresis: 1.2,
+};
+
+/** The thresholds as the settings give them (watch.disks): percentages and GB. */
+export interface DiskThresholdSettings {
+  lowPercent: number;
+  lowGB: number;
+  criticalPercent: number;
+  criticalGB: number;
+}
+
+export const diskThresholds = (settings: DiskThresholdSettings): DiskSpaceOptions => ({
+  lowFraction: settings.lowPercent / 100,
+  lowBytes: settings.lowGB * GB,
+  criticalFraction: settings.criticalPercent / 100,
+  criticalBytes: settings.criticalGB * GB,
+});
 
 export interface InodeOptions {
   /** Warning when less than this fraction of inodes is free (default 0.10). */

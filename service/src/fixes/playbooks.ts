@@ -10,7 +10,6 @@ import { kindPlaybooks } from '../kinds/index.js';
 import { configChanged } from './playbooks/configChanged.js';
 import { configError } from './playbooks/configError.js';
 import { crash } from './playbooks/crash.js';
-import { diskSpace } from './playbooks/diskSpace.js';
 import { oomKill } from './playbooks/oomKill.js';
 import { packageManagerError } from './playbooks/packageManagerError.js';
 import { unitFailed } from './playbooks/unitFailed.js';
@@ -26,9 +25,6 @@ export { type CandidateAction, isActionableUnit, type Playbook, type PlaybookToo
 
 const PLAYBOOKS: Record<string, Playbook> = {
   'unit-failed': unitFailed,
-  'disk-low': diskSpace,
-  'disk-critical': diskSpace,
-  'no-space': diskSpace,
   'config-changed-before-failure': configChanged,
   'config-error': configError,
   coredump: crash,

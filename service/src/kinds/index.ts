@@ -16,6 +16,7 @@ import { bluetoothKind } from './bluetooth/kind.js';
 import { clockKind } from './clock/kind.js';
 import { connectivityKind } from './connectivity/kind.js';
 import { crashLoopKind } from './crashLoop/kind.js';
+import { diskSpaceKind } from './diskSpace/kind.js';
 import { dnsFailureKind } from './dnsFailure/kind.js';
 import { extensionsKind } from './extensions/kind.js';
 import { filesystemErrorKind } from './filesystemError/kind.js';
@@ -27,7 +28,6 @@ import {
   configChangedKind,
   configErrorKind,
   crashKind,
-  diskSpaceKind,
   noSpaceKind,
   oomKillKind,
   packageManagerErrorKind,

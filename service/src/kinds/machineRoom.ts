@@ -8,12 +8,12 @@ import { ConfigChangedDetector } from '../findings/detectors/configChanged.js';
 import { ConfigErrorDetector } from '../findings/detectors/configError.js';
 import { CoredumpDetector } from '../findings/detectors/coredump.js';
 import { CrashDetector } from '../findings/detectors/crash.js';
-import { DiskSpaceDetector } from '../findings/detectors/diskSpace.js';
 import { DpkgStateDetector } from '../findings/detectors/dpkgState.js';
 import { NoSpaceDetector } from '../findings/detectors/noSpace.js';
 import { OomKillDetector } from '../findings/detectors/oomKill.js';
 import { PackageManagerErrorDetector } from '../findings/detectors/packageManagerError.js';
 import { UnitFailedDetector } from '../findings/detectors/unitFailed.js';
+import { diskSpace } from './diskSpace/playbook.js';
 import type { Kind } from './kind.js';
 
 /** What a kind still split over the engine's folders brings here besides its detectors: nothing, until it moves. */
@@ -91,10 +91,10 @@ export const packageManagerErrorKind: Kind = {
   },
 };
 
-export const noSpaceKind: Kind = { name: 'noSpace', ...split, detectors: () => [new NoSpaceDetector()] };
-
-export const diskSpaceKind: Kind = {
-  name: 'diskSpace',
+export const noSpaceKind: Kind = {
+  name: 'noSpace',
   ...split,
-  detectors: (_writers, options) => [new DiskSpaceDetector(options?.disk)],
+  detectors: () => [new NoSpaceDetector()],
+  // A write that failed for want of space: low disk space's playbook (kinds/diskSpace/) finds the mount.
+  playbooks: { 'no-space': diskSpace },
 };

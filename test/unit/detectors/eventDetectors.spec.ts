@@ -1,8 +1,9 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { DiskSpaceDetector, diskThresholds } from '../../../service/src/findings/detectors/diskSpace.js';
+import { diskThresholds } from '../../../service/src/findings/detectorOptions.js';
 import type { DetectorOutput } from '../../../service/src/findings/types.js';
 import { ConnectivityDetector } from '../../../service/src/kinds/connectivity/detector.js';
+import { DiskSpaceDetector } from '../../../service/src/kinds/diskSpace/detector.js';
 import { InodeExhaustionDetector } from '../../../service/src/kinds/inodes/detector.js';
 import { LinkDownDetector } from '../../../service/src/kinds/linkDown/detector.js';
 import { MemoryPressureDetector } from '../../../service/src/kinds/memoryPressure/detector.js';

@@ -49,4 +49,4 @@ export function detectorKinds(detectors: readonly Detector[] = createDetectors()
   return detectors.flatMap((d) => [...d.kinds]);
 }
 
-export { DISK_DEFAULTS, diskThresholds, type DiskSpaceOptions } from './diskSpace.js';
+export { DISK_DEFAULTS, diskThresholds, type DiskSpaceOptions } from '../detectorOptions.js';

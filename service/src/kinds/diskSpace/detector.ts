@@ -1,53 +1,16 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 // disk-low / disk-critical: little free space on a watched mount (statfs polls).
+import { DISK_DEFAULTS, type DiskSpaceOptions } from '../../findings/detectorOptions.js';
+import { ConditionTracker } from '../../findings/detectors/condition.js';
+import { formatBytes, formatPercent } from '../../findings/detectors/format.js';
+import { type Level, nextLevel } from '../../findings/detectors/levels.js';
+import type { Detector, DetectorOutput } from '../../findings/types.js';
 import { _, format } from '../../i18n.js';
 import type { MountUsage, WatchEvent } from '../../watch/events.js';
-import type { Detector, DetectorOutput } from '../types.js';
-import { ConditionTracker } from './condition.js';
-import { formatBytes, formatPercent } from './format.js';
-import { type Level, nextLevel } from './levels.js';
 
 export const DISK_LOW = 'disk-low';
 export const DISK_CRITICAL = 'disk-critical';
-
-export interface DiskSpaceOptions {
-  /** Low when less than this fraction of the filesystem is available… (default 0.10) */
-  lowFraction?: number;
-  /** …or less than this many bytes, whichever is smaller (default 5 GB): 10% of a 2 TB disk is plenty. */
-  lowBytes?: number;
-  /** Critical below this fraction (default 0.03)… */
-  criticalFraction?: number;
-  /** …or below this many bytes, whichever is smaller (default 1 GB). */
-  criticalBytes?: number;
-  /** A finding resolves once available space is this many times its threshold (default 1.2). */
-  hysteresis?: number;
-}
-
-const GB = 1e9;
-
-export const DISK_DEFAULTS: Required<DiskSpaceOptions> = {
-  lowFraction: 0.1,
-  lowBytes: 5 * GB,
-  criticalFraction: 0.03,
-  criticalBytes: 1 * GB,
-  hysteresis: 1.2,
-};
-
-/** The thresholds as the settings give them (watch.disks): percentages and GB. */
-export interface DiskThresholdSettings {
-  lowPercent: number;
-  lowGB: number;
-  criticalPercent: number;
-  criticalGB: number;
-}
-
-export const diskThresholds = (settings: DiskThresholdSettings): DiskSpaceOptions => ({
-  lowFraction: settings.lowPercent / 100,
-  lowBytes: settings.lowGB * GB,
-  criticalFraction: settings.criticalPercent / 100,
-  criticalBytes: settings.criticalGB * GB,
-});
 
 export class DiskSpaceDetector implements Detector {
   readonly kinds = [DISK_LOW, DISK_CRITICAL];

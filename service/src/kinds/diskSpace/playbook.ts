@@ -1,13 +1,13 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 // disk-low, disk-critical and no-space: what fills the disk, then the clean-ups.
+import { outOfInodesOnly } from '../../fixes/actions/inodeUsage.js';
+import { cleanUps } from '../../fixes/playbooks/cleanUps.js';
+import { findingMount, namesPath } from '../../fixes/playbooks/mounts.js';
+import { fullMountOfWriter } from '../../fixes/playbooks/unitCauses.js';
+import type { CandidateAction, Playbook } from '../../fixes/playbookSteps.js';
 import { _, format } from '../../i18n.js';
-import { inodeExhaustion } from '../../kinds/inodes/playbook.js';
-import { outOfInodesOnly } from '../actions/inodeUsage.js';
-import type { CandidateAction, Playbook } from '../playbookSteps.js';
-import { cleanUps } from './cleanUps.js';
-import { findingMount, namesPath } from './mounts.js';
-import { fullMountOfWriter } from './unitCauses.js';
+import { inodeExhaustion } from '../inodes/playbook.js';
 
 /** What fills the disk first, then the clean-ups that free that mount; files, not bytes, when statfs says so. */
 export const diskSpace: Playbook = async (finding, tools) => {
