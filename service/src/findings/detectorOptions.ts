@@ -1,7 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The detectors' thresholds, as the configuration sets them: the engine's detectors and the kinds' read theirs here.
-import type { ConfigChangedOptions } from './detectors/configChanged.js';
+import type { LinkPlaces } from './detectors/fileLink.js';
 import type { Writers } from './writers.js';
 
 export interface AuthFailuresOptions {
@@ -9,6 +9,33 @@ export interface AuthFailuresOptions {
   threshold?: number;
   /** Default 10 minutes. */
   windowMs?: number;
+}
+
+export interface ConfigChangedOptions {
+  /** How long before a failure a change counts (default 10 minutes). */
+  windowMs?: number;
+  /** Which changed paths are configuration (default: isConfigPath). */
+  isConfig?: (path: string) => boolean;
+  /** $HOME and $XDG_CONFIG_HOME, where an application's own settings folder is found (default: this user's). */
+  places?: LinkPlaces;
+}
+
+/**
+ * Files under /etc and ~/.config, and files with a configuration suffix. The
+ * inotify source also watches the coredump directory, whose files are not configuration.
+ */
+export function isConfigPath(path: string): boolean {
+  if (path.startsWith('/var/') || path.startsWith('/tmp/') || path.startsWith('/run/')) return false;
+  return (
+    path.startsWith('/etc/') ||
+    path.includes('/.config/') ||
+    /\.(?:conf|cfg|ini|toml|ya?ml|json|service|socket|timer|network|netdev|link|rules)$/.test(path)
+  );
+}
+
+/** Whether `path` is one of `listed` or inside one of them (a directory). */
+export function listedPath(listed: readonly string[], path: string): boolean {
+  return listed.some((entry) => path === entry || path.startsWith(entry.endsWith('/') ? entry : `${entry}/`));
 }
 
 export interface CrashLoopOptions {

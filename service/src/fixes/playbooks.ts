@@ -7,7 +7,6 @@
 // playbooks/, in the module named after its detector; here is their table.
 import type { FindingWithEvidence } from '../findings/store.js';
 import { kindPlaybooks } from '../kinds/index.js';
-import { configChanged } from './playbooks/configChanged.js';
 import { configError } from './playbooks/configError.js';
 import { crash } from './playbooks/crash.js';
 import { oomKill } from './playbooks/oomKill.js';
@@ -25,7 +24,6 @@ export { type CandidateAction, isActionableUnit, type Playbook, type PlaybookToo
 
 const PLAYBOOKS: Record<string, Playbook> = {
   'unit-failed': unitFailed,
-  'config-changed-before-failure': configChanged,
   'config-error': configError,
   coredump: crash,
   crash,

@@ -14,6 +14,7 @@ import { appCrashKind } from './appCrash/kind.js';
 import { authFailuresKind } from './authFailures/kind.js';
 import { bluetoothKind } from './bluetooth/kind.js';
 import { clockKind } from './clock/kind.js';
+import { configChangedKind } from './configChanged/kind.js';
 import { connectivityKind } from './connectivity/kind.js';
 import { crashLoopKind } from './crashLoop/kind.js';
 import { diskSpaceKind } from './diskSpace/kind.js';
@@ -25,7 +26,6 @@ import { inodesKind } from './inodes/kind.js';
 import type { Kind, SourceOptions } from './kind.js';
 import { linkDownKind } from './linkDown/kind.js';
 import {
-  configChangedKind,
   configErrorKind,
   crashKind,
   noSpaceKind,

@@ -4,7 +4,6 @@
 // and fixes/actions/: here are their detectors, for the one list's order, and the rules the engine follows for their
 // findings, until each moves into a folder of its own beside this file. Their playbooks are in fixes/playbooks.ts's
 // table and their actions in fixes/catalog.ts.
-import { ConfigChangedDetector } from '../findings/detectors/configChanged.js';
 import { ConfigErrorDetector } from '../findings/detectors/configError.js';
 import { CoredumpDetector } from '../findings/detectors/coredump.js';
 import { CrashDetector } from '../findings/detectors/crash.js';
@@ -55,19 +54,6 @@ export const oomKillKind: Kind = {
   ...split,
   detectors: () => [new OomKillDetector()],
   rules: { 'oom-kill': { recursOnRestart: true, replacesUnitFailure: true } },
-};
-
-export const configChangedKind: Kind = {
-  name: 'configChanged',
-  ...split,
-  detectors: (_writers, options) => [new ConfigChangedDetector(options?.configChanged)],
-  rules: {
-    'config-changed-before-failure': {
-      recursOnRestart: true,
-      replacesUnitFailure: true,
-      resolvedWhenVerified: ['systemd.restart_unit'],
-    },
-  },
 };
 
 export const configErrorKind: Kind = {

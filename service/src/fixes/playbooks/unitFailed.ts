@@ -5,7 +5,7 @@ import { stat } from 'node:fs/promises';
 
 import { setupNeeds } from '../../causes/exitStatus.js';
 import { systemErrorOf } from '../../causes/systemError.js';
-import { isConfigPath } from '../../findings/detectors/configChanged.js';
+import { isConfigPath } from '../../findings/detectorOptions.js';
 import type { FindingWithEvidence } from '../../findings/store.js';
 import { _, format } from '../../i18n.js';
 import { holderOf, machineInterfaces } from '../actions/addresses.js';

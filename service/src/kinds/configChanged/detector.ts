@@ -6,47 +6,21 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
+import { type ConfigChangedOptions, isConfigPath } from '../../findings/detectorOptions.js';
+import { linkOf, type LinkPlaces } from '../../findings/detectors/fileLink.js';
+import { firstLine, isServiceManager, isSystemManager } from '../../findings/detectors/journal.js';
+import { parseUnitFailure } from '../../findings/detectors/unitFailed.js';
+import type { Detector, DetectorOutput, Evidence } from '../../findings/types.js';
 import { _, format, ngettext } from '../../i18n.js';
 import type { JournalEntry, WatchEvent } from '../../watch/events.js';
 import type { UnitPaths } from '../../watch/unitPaths.js';
-import type { Detector, DetectorOutput, Evidence } from '../types.js';
-import { linkOf, type LinkPlaces } from './fileLink.js';
-import { firstLine, isServiceManager, isSystemManager } from './journal.js';
-import { parseUnitFailure } from './unitFailed.js';
 
 export const CONFIG_CHANGED_BEFORE_FAILURE = 'config-changed-before-failure';
-
-export interface ConfigChangedOptions {
-  /** How long before a failure a change counts (default 10 minutes). */
-  windowMs?: number;
-  /** Which changed paths are configuration (default: isConfigPath). */
-  isConfig?: (path: string) => boolean;
-  /** $HOME and $XDG_CONFIG_HOME, where an application's own settings folder is found (default: this user's). */
-  places?: LinkPlaces;
-}
 
 /** Lines kept per unit, and units remembered at once (the least recently logging one goes first). */
 const LINES_PER_UNIT = 20;
 const MAX_UNITS = 256;
 const MAX_LINE = 1000;
-
-/**
- * Files under /etc and ~/.config, and files with a configuration suffix. The
- * inotify source also watches the coredump directory, whose files are not configuration.
- */
-export function isConfigPath(path: string): boolean {
-  if (path.startsWith('/var/') || path.startsWith('/tmp/') || path.startsWith('/run/')) return false;
-  return (
-    path.startsWith('/etc/') ||
-    path.includes('/.config/') ||
-    /\.(?:conf|cfg|ini|toml|ya?ml|json|service|socket|timer|network|netdev|link|rules)$/.test(path)
-  );
-}
-
-/** Whether `path` is one of `listed` or inside one of them (a directory). */
-export function listedPath(listed: readonly string[], path: string): boolean {
-  return listed.some((entry) => path === entry || path.startsWith(entry.endsWith('/') ? entry : `${entry}/`));
-}
 
 /** A home directory's files: what a user's own programs read, and no system service. */
 const USER_PLACE = /^\/(?:home|root|var\/home)\/|\/\.config\//;
