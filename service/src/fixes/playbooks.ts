@@ -11,7 +11,6 @@ import { configError } from './playbooks/configError.js';
 import { crash } from './playbooks/crash.js';
 import { oomKill } from './playbooks/oomKill.js';
 import { packageManagerError } from './playbooks/packageManagerError.js';
-import { unitFailed } from './playbooks/unitFailed.js';
 import {
   type CandidateAction,
   isActionableUnit,
@@ -23,7 +22,6 @@ import {
 export { type CandidateAction, isActionableUnit, type Playbook, type PlaybookTools, type ProposalDraft };
 
 const PLAYBOOKS: Record<string, Playbook> = {
-  'unit-failed': unitFailed,
   'config-error': configError,
   coredump: crash,
   crash,

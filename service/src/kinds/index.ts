@@ -25,14 +25,7 @@ import { gpuFaultKind } from './gpuFault/kind.js';
 import { inodesKind } from './inodes/kind.js';
 import type { Kind, SourceOptions } from './kind.js';
 import { linkDownKind } from './linkDown/kind.js';
-import {
-  configErrorKind,
-  crashKind,
-  noSpaceKind,
-  oomKillKind,
-  packageManagerErrorKind,
-  unitFailedKind,
-} from './machineRoom.js';
+import { configErrorKind, crashKind, noSpaceKind, oomKillKind, packageManagerErrorKind } from './machineRoom.js';
 import { memoryPressureKind } from './memoryPressure/kind.js';
 import { networkFailureKind } from './networkFailure/kind.js';
 import { noRouteKind } from './noRoute/kind.js';
@@ -41,6 +34,7 @@ import { signInKind } from './signIn/kind.js';
 import { soundKind } from './sound/kind.js';
 import { storageErrorKind } from './storageError/kind.js';
 import { thermalKind } from './thermal/kind.js';
+import { unitFailedKind } from './unitFailed/kind.js';
 
 /**
  * The machine room's kinds, in the order their detectors run: those still split over findings/, fixes/ bring their

@@ -11,27 +11,11 @@ import { DpkgStateDetector } from '../findings/detectors/dpkgState.js';
 import { NoSpaceDetector } from '../findings/detectors/noSpace.js';
 import { OomKillDetector } from '../findings/detectors/oomKill.js';
 import { PackageManagerErrorDetector } from '../findings/detectors/packageManagerError.js';
-import { UnitFailedDetector } from '../findings/detectors/unitFailed.js';
 import { diskSpace } from './diskSpace/playbook.js';
 import type { Kind } from './kind.js';
 
 /** What a kind still split over the engine's folders brings here besides its detectors: nothing, until it moves. */
 const split = { sources: () => [], actions: () => [], playbooks: {} };
-
-export const unitFailedKind: Kind = {
-  name: 'unitFailed',
-  ...split,
-  detectors: () => [new UnitFailedDetector()],
-  rules: {
-    // A failed unit is often first seen in systemd's D-Bus state, and its journal lines, which say why, come a
-    // moment later.
-    'unit-failed': {
-      recursOnRestart: true,
-      redraftedOnRepeat: true,
-      resolvedWhenVerified: ['systemd.start_unit', 'systemd.restart_unit'],
-    },
-  },
-};
 
 export const crashKind: Kind = {
   name: 'crash',

@@ -1,10 +1,10 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 // config-changed-before-failure: the configuration the unit worked with, put back.
-import { unitFailed } from '../../fixes/playbooks/unitFailed.js';
 import { changeSinceFailure, unitRecordStep } from '../../fixes/playbooks/unitState.js';
 import { knownUnit, type Playbook } from '../../fixes/playbookSteps.js';
 import { _, format } from '../../i18n.js';
+import { unitFailed } from '../unitFailed/playbook.js';
 
 // The unit worked with the files as they were before the change: put those versions back, the difference shown
 // first. Until a file changed again since the failure (restored, or mended by hand) a restart reads the same file and

@@ -1,10 +1,10 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 // crash-loop: what systemd recorded of the last run, and a start only once the cause is fixed.
-import { unitFailedDraft } from '../../fixes/playbooks/unitFailed.js';
 import { recordedEnd, unitRecordStep } from '../../fixes/playbooks/unitState.js';
 import { type CandidateAction, knownUnit, type Playbook, unitLogsStep } from '../../fixes/playbookSteps.js';
 import { _, format } from '../../i18n.js';
+import { unitFailedDraft } from '../unitFailed/playbook.js';
 
 const RESTART = 'systemd.restart_unit';
 

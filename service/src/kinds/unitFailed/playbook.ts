@@ -7,14 +7,29 @@ import { setupNeeds } from '../../causes/exitStatus.js';
 import { systemErrorOf } from '../../causes/systemError.js';
 import { isConfigPath } from '../../findings/detectorOptions.js';
 import type { FindingWithEvidence } from '../../findings/store.js';
-import { _, format } from '../../i18n.js';
-import { holderOf, machineInterfaces } from '../actions/addresses.js';
-import { outOfInodesOnly } from '../actions/inodeUsage.js';
-import { UnitManager } from '../actions/systemdUnits.js';
-import { heldPortOfCommandLine, stillRefused, writtenMounts } from '../causeCheck.js';
-import { failureCause } from '../failureCause.js';
-import { changedBetween } from '../knownGoodStore.js';
-import { missingModulePackage } from '../missingModulePackage.js';
+import { holderOf, machineInterfaces } from '../../fixes/actions/addresses.js';
+import { outOfInodesOnly } from '../../fixes/actions/inodeUsage.js';
+import { UnitManager } from '../../fixes/actions/systemdUnits.js';
+import { heldPortOfCommandLine, stillRefused, writtenMounts } from '../../fixes/causeCheck.js';
+import { failureCause } from '../../fixes/failureCause.js';
+import { changedBetween } from '../../fixes/knownGoodStore.js';
+import { missingModulePackage } from '../../fixes/missingModulePackage.js';
+import { mountOf } from '../../fixes/playbooks/mounts.js';
+import { killedForMemory, killedForMemoryByKernel } from '../../fixes/playbooks/oomKill.js';
+import { systemErrorDraft } from '../../fixes/playbooks/systemErrorDraft.js';
+import {
+  heldListenPort,
+  maskedRequirement,
+  missingPackage,
+  runsUnprivileged,
+} from '../../fixes/playbooks/unitCauses.js';
+import {
+  changeSinceFailure,
+  endedState,
+  recordedEnd,
+  unitRecordStep,
+  unitStatusOrNull,
+} from '../../fixes/playbooks/unitState.js';
 import {
   type CandidateAction,
   knownUnit,
@@ -22,12 +37,8 @@ import {
   type PlaybookTools,
   type ProposalDraft,
   unitLogsStep,
-} from '../playbookSteps.js';
-import { mountOf } from './mounts.js';
-import { killedForMemory, killedForMemoryByKernel } from './oomKill.js';
-import { systemErrorDraft } from './systemErrorDraft.js';
-import { heldListenPort, maskedRequirement, missingPackage, runsUnprivileged } from './unitCauses.js';
-import { changeSinceFailure, endedState, recordedEnd, unitRecordStep, unitStatusOrNull } from './unitState.js';
+} from '../../fixes/playbookSteps.js';
+import { _, format } from '../../i18n.js';
 
 // A socket's or a path unit's results when the unit it starts kept failing or ending at once (socket.c, path.c).
 const TRIGGERED_UNIT_FAILED = new Set(['service-start-limit-hit', 'unit-start-limit-hit', 'trigger-limit-hit']);
