@@ -9,7 +9,6 @@ import type { FindingWithEvidence } from '../findings/store.js';
 import { kindPlaybooks } from '../kinds/index.js';
 import { configError } from './playbooks/configError.js';
 import { crash } from './playbooks/crash.js';
-import { oomKill } from './playbooks/oomKill.js';
 import { packageManagerError } from './playbooks/packageManagerError.js';
 import {
   type CandidateAction,
@@ -25,7 +24,6 @@ const PLAYBOOKS: Record<string, Playbook> = {
   'config-error': configError,
   coredump: crash,
   crash,
-  'oom-kill': oomKill,
   'package-manager-error': packageManagerError,
   ...kindPlaybooks(),
 };

@@ -9,7 +9,6 @@ import { CoredumpDetector } from '../findings/detectors/coredump.js';
 import { CrashDetector } from '../findings/detectors/crash.js';
 import { DpkgStateDetector } from '../findings/detectors/dpkgState.js';
 import { NoSpaceDetector } from '../findings/detectors/noSpace.js';
-import { OomKillDetector } from '../findings/detectors/oomKill.js';
 import { PackageManagerErrorDetector } from '../findings/detectors/packageManagerError.js';
 import { diskSpace } from './diskSpace/playbook.js';
 import type { Kind } from './kind.js';
@@ -31,13 +30,6 @@ export const crashKind: Kind = {
       resolvedWhenVerified: ['packages.update', 'flatpak.update'],
     },
   },
-};
-
-export const oomKillKind: Kind = {
-  name: 'oomKill',
-  ...split,
-  detectors: () => [new OomKillDetector()],
-  rules: { 'oom-kill': { recursOnRestart: true, replacesUnitFailure: true } },
 };
 
 export const configErrorKind: Kind = {

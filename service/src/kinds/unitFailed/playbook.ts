@@ -15,7 +15,6 @@ import { failureCause } from '../../fixes/failureCause.js';
 import { changedBetween } from '../../fixes/knownGoodStore.js';
 import { missingModulePackage } from '../../fixes/missingModulePackage.js';
 import { mountOf } from '../../fixes/playbooks/mounts.js';
-import { killedForMemory, killedForMemoryByKernel } from '../../fixes/playbooks/oomKill.js';
 import { systemErrorDraft } from '../../fixes/playbooks/systemErrorDraft.js';
 import {
   heldListenPort,
@@ -39,6 +38,7 @@ import {
   unitLogsStep,
 } from '../../fixes/playbookSteps.js';
 import { _, format } from '../../i18n.js';
+import { killedForMemory, killedForMemoryByKernel } from '../oomKill/playbook.js';
 
 // A socket's or a path unit's results when the unit it starts kept failing or ending at once (socket.c, path.c).
 const TRIGGERED_UNIT_FAILED = new Set(['service-start-limit-hit', 'unit-start-limit-hit', 'trigger-limit-hit']);

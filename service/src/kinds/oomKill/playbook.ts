@@ -2,7 +2,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // oom-kill, and a unit killed for memory: what it held, its limit and the memory free, and no restart.
 import type { FindingWithEvidence } from '../../findings/store.js';
-import { _, format } from '../../i18n.js';
 import {
   journalPlace,
   knownUnit,
@@ -11,7 +10,8 @@ import {
   type PlaybookTools,
   type ProposalDraft,
   readLogs,
-} from '../playbookSteps.js';
+} from '../../fixes/playbookSteps.js';
+import { _, format } from '../../i18n.js';
 
 // A few seconds before the first evidence: the kernel's summary line comes just before the kill it reports.
 const OOM_LINES_BEFORE_MS = 10_000;

@@ -1,9 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 // oom-kill: the kernel's OOM killer or systemd-oomd killed something.
-import { _, format } from '../../i18n.js';
-import type { WatchEvent } from '../../watch/events.js';
-import type { Detector, DetectorOutput } from '../types.js';
 import {
   bareProcessName,
   isDaemon,
@@ -14,7 +11,10 @@ import {
   journalEvidence,
   kernelText,
   unitOf,
-} from './journal.js';
+} from '../../findings/detectors/journal.js';
+import type { Detector, DetectorOutput } from '../../findings/types.js';
+import { _, format } from '../../i18n.js';
+import type { WatchEvent } from '../../watch/events.js';
 
 export const OOM_KILL = 'oom-kill';
 
