@@ -9,7 +9,6 @@ import type { ActionContext, ActionDefinition, ActionOptions } from './action.js
 import { addressesAction } from './actions/addresses.js';
 import { blockDeviceAction } from './actions/blockDevice.js';
 import { configActions } from './actions/config.js';
-import { showErrorAction, validateAction } from './actions/configCheck.js';
 import { diskHealthAction } from './actions/diskHealth.js';
 import { dpkgAuditAction } from './actions/dpkgAudit.js';
 import { fileActions } from './actions/files.js';
@@ -143,10 +142,8 @@ const findingActions = ({ journalDirectories = () => [], testHooks = {} }: Findi
     ...fileActions,
     ...journalActions,
     ...configActions,
-    showErrorAction({ root: testHooks.configRoot }),
     repairSystemAction({ root: testHooks.dpkgRoot }),
     dpkgAuditAction({ root: testHooks.dpkgRoot }),
-    validateAction({ root: testHooks.configRoot }),
     portHolderAction(),
     addressesAction(),
     diskHealthAction(),

@@ -7,7 +7,6 @@
 // playbooks/, in the module named after its detector; here is their table.
 import type { FindingWithEvidence } from '../findings/store.js';
 import { kindPlaybooks } from '../kinds/index.js';
-import { configError } from './playbooks/configError.js';
 import { crash } from './playbooks/crash.js';
 import { packageManagerError } from './playbooks/packageManagerError.js';
 import {
@@ -21,7 +20,6 @@ import {
 export { type CandidateAction, isActionableUnit, type Playbook, type PlaybookTools, type ProposalDraft };
 
 const PLAYBOOKS: Record<string, Playbook> = {
-  'config-error': configError,
   coredump: crash,
   crash,
   'package-manager-error': packageManagerError,

@@ -4,7 +4,6 @@
 // and fixes/actions/: here are their detectors, for the one list's order, and the rules the engine follows for their
 // findings, until each moves into a folder of its own beside this file. Their playbooks are in fixes/playbooks.ts's
 // table and their actions in fixes/catalog.ts.
-import { ConfigErrorDetector } from '../findings/detectors/configError.js';
 import { CoredumpDetector } from '../findings/detectors/coredump.js';
 import { CrashDetector } from '../findings/detectors/crash.js';
 import { DpkgStateDetector } from '../findings/detectors/dpkgState.js';
@@ -30,15 +29,6 @@ export const crashKind: Kind = {
       resolvedWhenVerified: ['packages.update', 'flatpak.update'],
     },
   },
-};
-
-export const configErrorKind: Kind = {
-  name: 'configError',
-  ...split,
-  detectors: () => [new ConfigErrorDetector()],
-  // Logged at every start of its unit; a file's configuration error names a line each time, and the file may have
-  // changed (or appeared) since.
-  rules: { 'config-error': { recursOnRestart: true, redraftedOnRepeat: true } },
 };
 
 export const packageManagerErrorKind: Kind = {

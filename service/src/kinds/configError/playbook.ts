@@ -1,8 +1,8 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 // config-error: the line a daemon refused, its own check of the file, the copy that worked.
+import { logsStep, OWN_LINES, type Playbook, readLogs } from '../../fixes/playbookSteps.js';
 import { _, format } from '../../i18n.js';
-import { logsStep, OWN_LINES, type Playbook, readLogs } from '../playbookSteps.js';
 
 /**
  * A daemon named a file and line. What this computer holds now chooses the first step: that line in context

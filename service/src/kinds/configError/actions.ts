@@ -13,11 +13,11 @@ import { createInterface } from 'node:readline';
 import { z } from 'zod';
 
 import { StewardError } from '../../dbus/errors.js';
+import type { ActionContext, ActionDefinition } from '../../fixes/action.js';
+import { absolutePath } from '../../fixes/params.js';
 import { _, format, N_ } from '../../i18n.js';
 import { holdsPrivateKey } from '../../secretPlaces.js';
 import { cleanLine } from '../../untrustedText.js';
-import type { ActionContext, ActionDefinition } from '../action.js';
-import { absolutePath } from '../params.js';
 
 const CONTEXT_LINES = 4;
 /** A config file is read this far at most: a line number beyond it is not shown. */
