@@ -1,9 +1,10 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The machine room's kinds whose detectors, playbooks and actions still live in findings/detectors/, fixes/playbooks/
-// and fixes/actions/: here are their detectors, for the one list's order, and the rules the engine follows for their
-// findings, until each moves into a folder of its own beside this file. Their playbooks are in fixes/playbooks.ts's
-// table and their actions in fixes/catalog.ts.
+// and fixes/actions/ (crashes and core dumps, no space left, the package manager's errors): here are their detectors,
+// for the one list's order, and the rules the engine follows for their findings, until each moves into a folder of
+// its own beside this file. Their actions are in fixes/catalog.ts and their playbooks in fixes/playbooks.ts's table,
+// but no space left's, which is low disk space's (kinds/diskSpace/).
 import { CoredumpDetector } from '../findings/detectors/coredump.js';
 import { CrashDetector } from '../findings/detectors/crash.js';
 import { DpkgStateDetector } from '../findings/detectors/dpkgState.js';

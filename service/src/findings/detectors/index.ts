@@ -1,6 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-// The detector registry: every detector, each with its own state, configured in one place.
+// The detector registry: every detector, each with its own state, configured in one place: every kind's (its folder
+// kinds/<kind>/, or machineRoom.ts for those still split) in kinds/index.ts's order, then the catch-all.
 //
 // Kind                           Severity          From          Default threshold
 // unit-failed                    error             journal, unit "Failed with result" / "Failed to start"; resolves on start
@@ -18,10 +19,10 @@
 // auth-failures                  warning           journal       ≥ 5 failures from one address/user in 10 min
 // package-manager-error          warning           journal       dpkg/apt, PackageKit, dnf failures
 //                                warning           dpkg          a package dpkg's database leaves part-way, an interrupted run; resolves when finished
-// thermal-throttling             warning           journal       throttled; resolves when every CPU is normal (kinds/)
+// thermal-throttling             warning           journal       throttled; resolves when every CPU is normal
 // disk-low / disk-critical       warning/critical  disk          < min(10%, 5 GB) / < min(3%, 1 GB); resolve at 1.2×
 // inode-exhaustion               warning/critical  disk          < 10% / < 2% inodes free; resolve at 1.2×
-// memory-pressure                warning           PSI           full avg10 > 10%; resolves < 5%; machine and user@UID.service (kinds/)
+// memory-pressure                warning           PSI           full avg10 > 10%; resolves < 5%; machine and user@UID.service
 // link-down                      warning           link          an up interface went down (not lo/containers)
 // no-route                       warning           link          no default route
 // no-connectivity/captive-portal warning/info      connectivity  none or limited / portal; resolve on full
