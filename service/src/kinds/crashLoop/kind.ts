@@ -1,7 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 // A unit that systemd keeps restarting (Restart=), or has given up on as it restarted too often (StartLimitBurst=);
-// the playbook is a failed unit's (fixes/playbooks/unitFailed.ts) with the loop's own words.
+// the playbook is a failed unit's (kinds/unitFailed/) with the loop's own words.
 import type { Kind } from '../kind.js';
 import { CRASH_LOOP, CrashLoopDetector } from './detector.js';
 import { crashLoop } from './playbook.js';

@@ -6,7 +6,7 @@ import type { Playbook } from '../../fixes/playbookSteps.js';
 import { _, format } from '../../i18n.js';
 import { linkManager, linkNow } from './actions.js';
 
-/** What a link-down finding recorded the link held: "inet 10.0.0.2/24", "route default via 10.0.0.1" (linkDown.ts). */
+/** What a link-down finding recorded the link held: "inet 10.0.0.2/24", "route default via 10.0.0.1" (detector.ts). */
 export function heldBefore(finding: FindingWithEvidence) {
   const texts = finding.evidence.filter((evidence) => evidence.kind === 'text').map((evidence) => evidence.text);
   const after = (prefix: RegExp) => texts.flatMap((text) => (prefix.test(text) ? [text.replace(prefix, '')] : []));
