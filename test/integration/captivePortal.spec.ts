@@ -6,7 +6,7 @@ import { Variant } from '@jellybrick/dbus-next';
 
 import { callMethod } from '../../service/src/dbus/client.js';
 import { StewardError } from '../../service/src/dbus/errors.js';
-import { captivePortalActions } from '../../service/src/fixes/actions/captivePortal.js';
+import { captivePortalActions } from '../../service/src/kinds/connectivity/actions.js';
 import { NetworkActionBus, NM, NM_PATH, startDbusmock } from '../support/networkMocks.js';
 
 const PORTAL = 'org.freedesktop.portal.Desktop';

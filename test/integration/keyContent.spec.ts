@@ -11,7 +11,7 @@ import type { ProposalSink } from '../../service/src/assistant/tool.js';
 import { readFileTool } from '../../service/src/assistant/tools/files.js';
 import { redactSecrets } from '../../service/src/engine/redact.js';
 import type { ActionDefinition } from '../../service/src/fixes/action.js';
-import { configCheckActions } from '../../service/src/fixes/actions/configCheck.js';
+import { configCheckActions } from '../../service/src/kinds/configError/actions.js';
 import { holdsPrivateKey } from '../../service/src/secretPlaces.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 import { homeContext } from '../unit/fixes/actionContext.js';

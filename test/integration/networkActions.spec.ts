@@ -2,8 +2,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { StewardError } from '../../service/src/dbus/errors.js';
 import { type ActionDefinition, NotAuthorizedError } from '../../service/src/fixes/action.js';
-import { dnsActions } from '../../service/src/fixes/actions/dnsServers.js';
 import { networkActions } from '../../service/src/fixes/actions/network.js';
+import { dnsActions } from '../../service/src/kinds/dnsFailure/actions.js';
 import { ALLOW_INTERACTIVE_AUTHORIZATION, monitorCalls } from '../support/busMonitor.js';
 import {
   ACTIVATED,

@@ -3,8 +3,8 @@
 import { Variant } from '@jellybrick/dbus-next';
 
 import { networkActions } from '../../service/src/fixes/actions/network.js';
-import { networkDeviceAction } from '../../service/src/fixes/actions/networkDevice.js';
 import { type CandidateAction, draftFor } from '../../service/src/fixes/playbooks.js';
+import { networkDeviceAction } from '../../service/src/kinds/networkFailure/deviceAction.js';
 import { findingWithEvidence } from '../support/findingFixture.js';
 import { NetworkActionBus, NM, NM_PATH } from '../support/networkMocks.js';
 

@@ -7,10 +7,10 @@ import { type MessageBus, Variant } from '@jellybrick/dbus-next';
 
 import { defaultConfig } from '../../service/src/config.js';
 import { callMethod } from '../../service/src/dbus/client.js';
-import { CAPTIVE_PORTAL, NO_CONNECTIVITY } from '../../service/src/findings/detectors/connectivity.js';
 import { createDetectors } from '../../service/src/findings/detectors/index.js';
 import { FindingsPipeline } from '../../service/src/findings/pipeline.js';
 import { FindingsStore } from '../../service/src/findings/store.js';
+import { CAPTIVE_PORTAL, NO_CONNECTIVITY } from '../../service/src/kinds/connectivity/detector.js';
 import { createLogger } from '../../service/src/logging.js';
 import type { WatchEvent } from '../../service/src/watch/events.js';
 import { NetworkManagerSource } from '../../service/src/watch/networkManager.js';

@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 import type { ActionDefinition } from '../../service/src/fixes/action.js';
-import { configCheckActions, validatorFor } from '../../service/src/fixes/actions/configCheck.js';
 import { diskUsageAction, measureUsage } from '../../service/src/fixes/actions/diskUsage.js';
 import { createFindingsCatalog } from '../../service/src/fixes/catalog.js';
+import { configCheckActions, validatorFor } from '../../service/src/kinds/configError/actions.js';
 import { appendToJournal } from '../support/journal.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 import { homeContext, runOptions } from '../unit/fixes/actionContext.js';

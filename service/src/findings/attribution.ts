@@ -9,7 +9,35 @@
 // writers.ts (GNOME Shell's about its extensions), names its reporter but vouches for no change: the component's
 // own state does, as Steward reads it (the "steward" voucher).
 import type { JournalEntry, WatchEvent } from '../watch/events.js';
-import { isKernel, isSystemManager, isUserManager } from './detectors/journal.js';
+
+/**
+ * The kernel's own ring buffer: journald sets _TRANSPORT=kernel only for what it reads from /dev/kmsg. A line
+ * that merely calls itself "kernel" (SYSLOG_IDENTIFIER, which any process sets) is not the kernel's, nor is one
+ * that user space wrote to /dev/kmsg: the kernel never gives those its own facility 0 (LOG_USER unless the writer
+ * names another; printk.c, devkmsg_write), and journald records their facility (journald-kmsg.c).
+ */
+export function isKernel(entry: JournalEntry): boolean {
+  return entry.transport === 'kernel' && (entry.fields.SYSLOG_FACILITY ?? '0') === '0';
+}
+
+/** PID 1 as root: journald's _PID and _UID come from the writer's credentials, which no other process has. */
+export function isSystemManager(entry: JournalEntry): boolean {
+  return entry.fields._PID === '1' && entry.fields._UID === '0';
+}
+
+/**
+ * A user's own service manager: systemd running in the init.scope of that user's user@UID.service. Another
+ * process of the user's could claim the name "systemd" (_COMM) but runs in an app or session scope instead.
+ */
+export function isUserManager(entry: JournalEntry): boolean {
+  const { _UID: uid, _COMM: comm, _SYSTEMD_UNIT: unit, _SYSTEMD_CGROUP: cgroup } = entry.fields;
+  return (
+    uid !== undefined &&
+    comm === 'systemd' &&
+    unit === `user@${uid}.service` &&
+    (cgroup === undefined ? entry.fields._SYSTEMD_USER_UNIT === 'init.scope' : cgroup.endsWith('/init.scope'))
+  );
+}
 
 export const VOUCHERS = ['kernel', 'system-manager', 'user-manager', 'systemd-daemon', 'steward'] as const;
 /** Who vouches for a finding; null when only the program that wrote the line does. */

@@ -8,25 +8,18 @@ import { type NixosActionOptions, nixosActions } from '../nixos/actions.js';
 import type { ActionContext, ActionDefinition, ActionOptions } from './action.js';
 import { addressesAction } from './actions/addresses.js';
 import { blockDeviceAction } from './actions/blockDevice.js';
-import { captivePortalActions } from './actions/captivePortal.js';
 import { configActions } from './actions/config.js';
-import { showErrorAction, validateAction } from './actions/configCheck.js';
-import { defaultRouteActions } from './actions/defaultRoute.js';
 import { diskHealthAction } from './actions/diskHealth.js';
-import { dnsActions } from './actions/dnsServers.js';
 import { dpkgAuditAction } from './actions/dpkgAudit.js';
 import { fileActions } from './actions/files.js';
 import { filesystemErrorsAction } from './actions/filesystemErrors.js';
 import { flatpakUpdateAction } from './actions/flatpakUpdate.js';
-import { gpuDriverVersionsAction } from './actions/gpuDriverVersions.js';
 import { infoActions } from './actions/info.js';
 import { inodeUsageAction } from './actions/inodeUsage.js';
 import { journalActions } from './actions/journal.js';
-import { linkActions } from './actions/linkState.js';
 import { lockHolderAction } from './actions/lockHolder.js';
 import { memoryUseAction } from './actions/memoryUse.js';
 import { networkActions } from './actions/network.js';
-import { networkDeviceAction } from './actions/networkDevice.js';
 import { openFilesAction } from './actions/openFiles.js';
 import { packageActions } from './actions/packages.js';
 import { packageUpdateAction } from './actions/packageUpdate.js';
@@ -146,19 +139,11 @@ const findingActions = ({ journalDirectories = () => [], testHooks = {} }: Findi
     packageUpdateAction,
     flatpakUpdateAction(),
     ...networkActions,
-    networkDeviceAction,
-    ...dnsActions,
-    ...linkActions,
-    ...defaultRouteActions,
-    ...captivePortalActions,
     ...fileActions,
     ...journalActions,
     ...configActions,
-    showErrorAction({ root: testHooks.configRoot }),
     repairSystemAction({ root: testHooks.dpkgRoot }),
     dpkgAuditAction({ root: testHooks.dpkgRoot }),
-    gpuDriverVersionsAction({ root: testHooks.dpkgRoot }),
-    validateAction({ root: testHooks.configRoot }),
     portHolderAction(),
     addressesAction(),
     diskHealthAction(),

@@ -7,24 +7,8 @@
 // playbooks/, in the module named after its detector; here is their table.
 import type { FindingWithEvidence } from '../findings/store.js';
 import { kindPlaybooks } from '../kinds/index.js';
-import { authFailures } from './playbooks/authFailures.js';
-import { configChanged } from './playbooks/configChanged.js';
-import { configError } from './playbooks/configError.js';
-import { captivePortal, reconnect } from './playbooks/connectivity.js';
 import { crash } from './playbooks/crash.js';
-import { crashLoop } from './playbooks/crashLoop.js';
-import { diskSpace } from './playbooks/diskSpace.js';
-import { dnsFailure } from './playbooks/dnsFailure.js';
-import { filesystemError } from './playbooks/filesystemError.js';
-import { gpuFault } from './playbooks/gpuFault.js';
-import { inodeExhaustion } from './playbooks/inodes.js';
-import { linkDown } from './playbooks/linkDown.js';
-import { networkFailure, wifiSecrets } from './playbooks/networkFailure.js';
-import { noRoute } from './playbooks/noRoute.js';
-import { oomKill } from './playbooks/oomKill.js';
 import { packageManagerError } from './playbooks/packageManagerError.js';
-import { storageError } from './playbooks/storageError.js';
-import { unitFailed } from './playbooks/unitFailed.js';
 import {
   type CandidateAction,
   isActionableUnit,
@@ -36,28 +20,8 @@ import {
 export { type CandidateAction, isActionableUnit, type Playbook, type PlaybookTools, type ProposalDraft };
 
 const PLAYBOOKS: Record<string, Playbook> = {
-  'unit-failed': unitFailed,
-  'crash-loop': crashLoop,
-  'disk-low': diskSpace,
-  'disk-critical': diskSpace,
-  'no-space': diskSpace,
-  'inode-exhaustion': inodeExhaustion,
-  'no-connectivity': reconnect,
-  'network-failure': networkFailure,
-  'link-down': linkDown,
-  'no-route': noRoute,
-  'captive-portal': captivePortal,
-  'wifi-secrets': wifiSecrets,
-  'dns-failure': dnsFailure,
-  'config-changed-before-failure': configChanged,
-  'config-error': configError,
   coredump: crash,
   crash,
-  'oom-kill': oomKill,
-  'storage-error': storageError,
-  'filesystem-error': filesystemError,
-  'gpu-fault': gpuFault,
-  'auth-failures': authFailures,
   'package-manager-error': packageManagerError,
   ...kindPlaybooks(),
 };

@@ -11,38 +11,60 @@ import { KindRules } from '../fixes/kindRules.js';
 import type { Playbook } from '../fixes/playbookSteps.js';
 import type { EventSource } from '../watch/events.js';
 import { appCrashKind } from './appCrash/kind.js';
+import { authFailuresKind } from './authFailures/kind.js';
 import { bluetoothKind } from './bluetooth/kind.js';
 import { clockKind } from './clock/kind.js';
+import { configChangedKind } from './configChanged/kind.js';
+import { configErrorKind } from './configError/kind.js';
+import { connectivityKind } from './connectivity/kind.js';
+import { crashLoopKind } from './crashLoop/kind.js';
+import { diskSpaceKind } from './diskSpace/kind.js';
+import { dnsFailureKind } from './dnsFailure/kind.js';
 import { extensionsKind } from './extensions/kind.js';
+import { filesystemErrorKind } from './filesystemError/kind.js';
+import { gpuFaultKind } from './gpuFault/kind.js';
+import { inodesKind } from './inodes/kind.js';
 import type { Kind, SourceOptions } from './kind.js';
-import {
-  configChangedKind,
-  configErrorKind,
-  crashKind,
-  crashLoopKind,
-  oomKillKind,
-  packageManagerErrorKind,
-  unitFailedKind,
-} from './machineRoom.js';
+import { linkDownKind } from './linkDown/kind.js';
+import { crashKind, noSpaceKind, packageManagerErrorKind } from './machineRoom.js';
 import { memoryPressureKind } from './memoryPressure/kind.js';
+import { networkFailureKind } from './networkFailure/kind.js';
+import { noRouteKind } from './noRoute/kind.js';
+import { oomKillKind } from './oomKill/kind.js';
 import { printingKind } from './printing/kind.js';
 import { signInKind } from './signIn/kind.js';
 import { soundKind } from './sound/kind.js';
+import { storageErrorKind } from './storageError/kind.js';
 import { thermalKind } from './thermal/kind.js';
+import { unitFailedKind } from './unitFailed/kind.js';
 
-/** The machine room's kinds still split over findings/, fixes/ (see machineRoom.ts), with only their rules here. */
+/**
+ * The machine room's kinds, in the order their detectors run: those still split over findings/, fixes/ bring their
+ * detectors and rules from machineRoom.ts, the others are folders of their own.
+ */
 const MACHINE_ROOM_KINDS: readonly Kind[] = [
   unitFailedKind,
   crashLoopKind,
   crashKind,
   oomKillKind,
-  configChangedKind,
-  configErrorKind,
+  filesystemErrorKind,
+  storageErrorKind,
+  gpuFaultKind,
+  noSpaceKind,
+  dnsFailureKind,
+  authFailuresKind,
   packageManagerErrorKind,
+  configErrorKind,
+  networkFailureKind,
+  diskSpaceKind,
+  inodesKind,
+  linkDownKind,
+  noRouteKind,
+  connectivityKind,
+  configChangedKind,
+  thermalKind,
+  memoryPressureKind,
 ];
-
-/** The machine room's kinds in folders of their own. */
-const MOVED_MACHINE_ROOM_KINDS: readonly Kind[] = [thermalKind, memoryPressureKind];
 
 /** The desktop session's kinds, in the order their sources start and their detectors run. */
 const DESKTOP_KINDS: readonly Kind[] = [
@@ -55,16 +77,13 @@ const DESKTOP_KINDS: readonly Kind[] = [
   signInKind,
 ];
 
-export const KINDS: readonly Kind[] = [...MACHINE_ROOM_KINDS, ...MOVED_MACHINE_ROOM_KINDS, ...DESKTOP_KINDS];
+export const KINDS: readonly Kind[] = [...MACHINE_ROOM_KINDS, ...DESKTOP_KINDS];
 
 /** The desktop kinds' own sources; the watchers start them where the configuration's `desktop` is on. */
 export const desktopSources = (options: SourceOptions): EventSource[] =>
   DESKTOP_KINDS.flatMap((kind) => kind.sources(options));
 
-/**
- * Every kind's detectors, in the list's order; the machine room's kinds still split over findings/detectors/ are
- * registered there and bring none here.
- */
+/** Every kind's detectors, in the list's order (the catch-all for what none claims runs after them). */
 export const kindDetectors = (writers: Writers, options: DetectorOptions): Detector[] =>
   KINDS.flatMap((kind) => kind.detectors(writers, options));
 

@@ -3,7 +3,7 @@
 // What one kind of problem brings to Steward: the sources that read its state, the detectors that turn that state
 // and the journal into findings, the actions that act on it, the playbooks that propose them, and the rules the
 // engine follows for its findings. Each kind lives in its own folder beside this file, or, for the machine room's
-// kinds not yet moved here, in machineRoom.ts (their rules only).
+// kinds not yet moved here, in machineRoom.ts (their detectors and rules only).
 import type { MessageBus } from '@jellybrick/dbus-next';
 
 import type { DetectorOptions } from '../findings/detectorOptions.js';

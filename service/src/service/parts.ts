@@ -28,7 +28,7 @@ import { EngineProvider } from '../engine/engineProvider.js';
 import { localBackendSelector } from '../engine/localBackend.js';
 import { modelRedactor, settingsRedactor } from '../engine/redact.js';
 import { RemoteEngine } from '../engine/remote.js';
-import { isConfigPath, listedPath } from '../findings/detectors/configChanged.js';
+import { isConfigPath, listedPath } from '../findings/detectorOptions.js';
 import { createDetectors, detectorKinds, diskThresholds } from '../findings/detectors/index.js';
 import { FindingExplainer } from '../findings/explainer.js';
 import { findingsBusSignals, FindingsInterface } from '../findings/findingsInterface.js';

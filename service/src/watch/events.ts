@@ -4,7 +4,7 @@
 // these; detectors (service/src/findings/detectors/) turn them into findings.
 import type { DpkgState } from '../fixes/actions/dpkgState.js';
 import type { DesktopState } from '../kinds/desktopState.js';
-import type { JournalField } from './journalEntry.js';
+import type { JournalField } from './journalFields.js';
 import type { UnitPaths } from './unitPaths.js';
 
 export type JournalFields = Partial<Record<JournalField, string>>;

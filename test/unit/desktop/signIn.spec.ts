@@ -1,7 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { AuthFailuresDetector } from '../../../service/src/findings/detectors/authFailures.js';
 import type { PlaybookTools } from '../../../service/src/fixes/playbookSteps.js';
+import { AuthFailuresDetector } from '../../../service/src/kinds/authFailures/detector.js';
 import { SIGN_IN_FAILURE, SignInFailureDetector } from '../../../service/src/kinds/signIn/detector.js';
 import { signInKind } from '../../../service/src/kinds/signIn/kind.js';
 import { signInFailurePlaybook } from '../../../service/src/kinds/signIn/playbook.js';

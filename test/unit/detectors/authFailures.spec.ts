@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { AuthFailuresDetector } from '../../../service/src/findings/detectors/authFailures.js';
+import { AuthFailuresDetector } from '../../../service/src/kinds/authFailures/detector.js';
 import { journalEvent, reportsOf, runDetector } from '../../support/journalEvents.js';
 
 const START = 1_773_479_523_000_000;

@@ -1,10 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import {
-  ConfigChangedDetector,
-  isConfigPath,
-  listedPath,
-} from '../../../service/src/findings/detectors/configChanged.js';
+import { isConfigPath, listedPath } from '../../../service/src/findings/detectorOptions.js';
+import { ConfigChangedDetector } from '../../../service/src/kinds/configChanged/detector.js';
 import type { WatchEvent } from '../../../service/src/watch/events.js';
 import type { UnitPaths } from '../../../service/src/watch/unitPaths.js';
 import { journalEvent, journalEvents, reportsOf, runDetector } from '../../support/journalEvents.js';

@@ -1,7 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { ConfigErrorDetector } from '../../../service/src/findings/detectors/configError.js';
-import { NetworkFailureDetector } from '../../../service/src/findings/detectors/networkFailure.js';
+import { NetworkFailureDetector } from '../../../service/src/kinds/networkFailure/detector.js';
 import { journalEvent, reportsOf, runDetector } from '../../support/journalEvents.js';
 
 // Lines as real journals hold them (the corpus in test/corpus/cases has their sources).

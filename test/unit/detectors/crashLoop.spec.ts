@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { CrashLoopDetector } from '../../../service/src/findings/detectors/crashLoop.js';
+import { CrashLoopDetector } from '../../../service/src/kinds/crashLoop/detector.js';
 import type { WatchEvent } from '../../../service/src/watch/events.js';
 import { journalEvent, reportsOf, runDetector } from '../../support/journalEvents.js';
 

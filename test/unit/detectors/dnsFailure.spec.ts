@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { DnsFailureDetector } from '../../../service/src/findings/detectors/dnsFailure.js';
+import { DnsFailureDetector } from '../../../service/src/kinds/dnsFailure/detector.js';
 import { journalEvent, reportsOf, resolutionsOf, runDetector } from '../../support/journalEvents.js';
 
 const resolved = (message: string, extra: Record<string, string> = {}) =>

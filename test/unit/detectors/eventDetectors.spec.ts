@@ -1,12 +1,13 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { ConnectivityDetector } from '../../../service/src/findings/detectors/connectivity.js';
-import { DiskSpaceDetector, diskThresholds } from '../../../service/src/findings/detectors/diskSpace.js';
-import { InodeExhaustionDetector } from '../../../service/src/findings/detectors/inodes.js';
-import { LinkDownDetector } from '../../../service/src/findings/detectors/linkDown.js';
-import { NoRouteDetector } from '../../../service/src/findings/detectors/noRoute.js';
+import { diskThresholds } from '../../../service/src/findings/detectorOptions.js';
 import type { DetectorOutput } from '../../../service/src/findings/types.js';
+import { ConnectivityDetector } from '../../../service/src/kinds/connectivity/detector.js';
+import { DiskSpaceDetector } from '../../../service/src/kinds/diskSpace/detector.js';
+import { InodeExhaustionDetector } from '../../../service/src/kinds/inodes/detector.js';
+import { LinkDownDetector } from '../../../service/src/kinds/linkDown/detector.js';
 import { MemoryPressureDetector } from '../../../service/src/kinds/memoryPressure/detector.js';
+import { NoRouteDetector } from '../../../service/src/kinds/noRoute/detector.js';
 import type { WatchEvent } from '../../../service/src/watch/events.js';
 
 const GiB = 1024 ** 3;

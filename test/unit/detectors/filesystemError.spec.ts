@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { FilesystemErrorDetector } from '../../../service/src/findings/detectors/filesystemError.js';
+import { FilesystemErrorDetector } from '../../../service/src/kinds/filesystemError/detector.js';
 import { journalEvent, reportsOf } from '../../support/journalEvents.js';
 
 const subjects = (message: string) =>

@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { GpuFaultDetector } from '../../../service/src/findings/detectors/gpuFault.js';
+import { GpuFaultDetector } from '../../../service/src/kinds/gpuFault/detector.js';
 import { journalEvent, reportsOf, runDetector } from '../../support/journalEvents.js';
 
 const START_US = 1_773_479_523_000_000;

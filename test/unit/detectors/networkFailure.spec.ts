@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { NetworkFailureDetector } from '../../../service/src/findings/detectors/networkFailure.js';
+import { NetworkFailureDetector } from '../../../service/src/kinds/networkFailure/detector.js';
 import { journalEvent, reportsOf, resolutionsOf, runDetector } from '../../support/journalEvents.js';
 
 const kernel = (message: string) =>

@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { diskOf, StorageErrorDetector } from '../../../service/src/findings/detectors/storageError.js';
+import { diskOf, StorageErrorDetector } from '../../../service/src/kinds/storageError/detector.js';
 import { journalEvent, journalEvents, reportsOf, runDetector } from '../../support/journalEvents.js';
 
 const START_US = 1_773_479_523_000_000;

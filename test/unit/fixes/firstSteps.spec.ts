@@ -3,7 +3,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { describeTally, tallyAttempts } from '../../../service/src/fixes/actions/authAttempts.js';
 import { ownersIn } from '../../../service/src/fixes/actions/packageOwner.js';
 import { failedCommandOf, fstabLine, type UnitRecord } from '../../../service/src/fixes/actions/systemdUnits.js';
 import {
@@ -13,6 +12,7 @@ import {
   recordsFailure,
 } from '../../../service/src/fixes/actions/unitFailure.js';
 import { formatClock } from '../../../service/src/i18n.js';
+import { describeTally, tallyAttempts } from '../../../service/src/kinds/authFailures/attemptsAction.js';
 import { makeTempDir } from '../../support/tempDir.js';
 
 const record = (fields: Partial<UnitRecord>): UnitRecord => ({

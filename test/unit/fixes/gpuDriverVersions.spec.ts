@@ -5,7 +5,7 @@ import {
   gpuDriverVersionsAction,
   installedNvidia,
   upstreamOf,
-} from '../../../service/src/fixes/actions/gpuDriverVersions.js';
+} from '../../../service/src/kinds/gpuFault/driverVersions.js';
 import { writeTree } from '../../support/fileTree.js';
 import { makeTempDir, type TempDir } from '../../support/tempDir.js';
 import { homeContext, runOptions } from './actionContext.js';

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 
 import type { Evidence } from '../../../service/src/findings/types.js';
 import type { Preview } from '../../../service/src/fixes/action.js';
-import { networkLinks } from '../../../service/src/fixes/actions/defaultRoute.js';
 import { type CandidateAction, draftFor, isActionableUnit } from '../../../service/src/fixes/playbooks.js';
+import { networkLinks } from '../../../service/src/kinds/noRoute/actions.js';
 import { findingWithEvidence } from '../../support/findingFixture.js';
 import { makeTempDir, type TempDir } from '../../support/tempDir.js';
 import { homeContext } from './actionContext.js';

@@ -1,6 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-// The detector registry: every detector, each with its own state, configured in one place.
+// The detector registry: every detector, each with its own state, configured in one place: every kind's (its folder
+// kinds/<kind>/, or machineRoom.ts for those still split) in kinds/index.ts's order, then the catch-all.
 //
 // Kind                           Severity          From          Default threshold
 // unit-failed                    error             journal, unit "Failed with result" / "Failed to start"; resolves on start
@@ -18,10 +19,10 @@
 // auth-failures                  warning           journal       ≥ 5 failures from one address/user in 10 min
 // package-manager-error          warning           journal       dpkg/apt, PackageKit, dnf failures
 //                                warning           dpkg          a package dpkg's database leaves part-way, an interrupted run; resolves when finished
-// thermal-throttling             warning           journal       throttled; resolves when every CPU is normal (kinds/)
+// thermal-throttling             warning           journal       throttled; resolves when every CPU is normal
 // disk-low / disk-critical       warning/critical  disk          < min(10%, 5 GB) / < min(3%, 1 GB); resolve at 1.2×
 // inode-exhaustion               warning/critical  disk          < 10% / < 2% inodes free; resolve at 1.2×
-// memory-pressure                warning           PSI           full avg10 > 10%; resolves < 5%; machine and user@UID.service (kinds/)
+// memory-pressure                warning           PSI           full avg10 > 10%; resolves < 5%; machine and user@UID.service
 // link-down                      warning           link          an up interface went down (not lo/containers)
 // no-route                       warning           link          no default route
 // no-connectivity/captive-portal warning/info      connectivity  none or limited / portal; resolve on full
@@ -30,58 +31,15 @@
 // config-changed-before-failure  error             file + unit   a config change ≤ 10 min before a unit failure
 // unrecognised-errors            warning           journal       ≥ 5 unclaimed errors of one template and program in 10 min (runs last)
 import { kindDetectors } from '../../kinds/index.js';
-import type { DetectorOptions, MemoryPressureOptions } from '../detectorOptions.js';
+import type { DetectorOptions } from '../detectorOptions.js';
 import type { Detector } from '../types.js';
 import { Writers } from '../writers.js';
-import { AuthFailuresDetector, type AuthFailuresOptions } from './authFailures.js';
-import { ConfigChangedDetector, type ConfigChangedOptions } from './configChanged.js';
-import { ConfigErrorDetector } from './configError.js';
-import { ConnectivityDetector } from './connectivity.js';
-import { CoredumpDetector } from './coredump.js';
-import { CrashDetector } from './crash.js';
-import { CrashLoopDetector, type CrashLoopOptions } from './crashLoop.js';
-import { DiskSpaceDetector } from './diskSpace.js';
-import { DnsFailureDetector } from './dnsFailure.js';
-import { DpkgStateDetector } from './dpkgState.js';
-import { FilesystemErrorDetector } from './filesystemError.js';
-import { GpuFaultDetector } from './gpuFault.js';
-import { InodeExhaustionDetector, type InodeOptions } from './inodes.js';
-import { LinkDownDetector, type LinkDownOptions } from './linkDown.js';
-import { NetworkFailureDetector } from './networkFailure.js';
-import { NoRouteDetector } from './noRoute.js';
-import { NoSpaceDetector } from './noSpace.js';
-import { OomKillDetector } from './oomKill.js';
-import { PackageManagerErrorDetector } from './packageManagerError.js';
-import { StorageErrorDetector } from './storageError.js';
-import { UnitFailedDetector } from './unitFailed.js';
 import { UnrecognisedErrorsDetector } from './unrecognised.js';
 
 /** A fresh set of every detector. Each call gives new state: one set per findings pipeline. */
 export function createDetectors(options: DetectorOptions = {}): Detector[] {
   return [
-    new UnitFailedDetector(),
-    new CrashLoopDetector(options.crashLoop),
-    new CoredumpDetector(),
-    new CrashDetector(),
-    new OomKillDetector(),
-    new FilesystemErrorDetector(),
-    new StorageErrorDetector(),
-    new GpuFaultDetector(),
-    new NoSpaceDetector(),
-    new DnsFailureDetector(),
-    new AuthFailuresDetector(options.authFailures),
-    new PackageManagerErrorDetector(),
-    new DpkgStateDetector(),
-    new ConfigErrorDetector(),
-    new NetworkFailureDetector(),
-    new DiskSpaceDetector(options.disk),
-    new InodeExhaustionDetector(options.inodes),
-    new LinkDownDetector(options.linkDown),
-    new NoRouteDetector(),
-    new ConnectivityDetector(),
-    new ConfigChangedDetector(options.configChanged),
-    // The kinds in folders of their own (thermal throttling, memory pressure; the desktop session's: extensions, sound, Bluetooth,
-    // printers, the clock, sign-in): service/src/kinds/.
+    // Every kind's, in kinds/index.ts's order: the machine room's, then the desktop session's.
     ...kindDetectors(options.writers ?? new Writers(-1), options),
     new UnrecognisedErrorsDetector(),
   ];
@@ -92,13 +50,4 @@ export function detectorKinds(detectors: readonly Detector[] = createDetectors()
   return detectors.flatMap((d) => [...d.kinds]);
 }
 
-export { DISK_DEFAULTS, diskThresholds, type DiskSpaceOptions } from './diskSpace.js';
-export type {
-  AuthFailuresOptions,
-  DetectorOptions,
-  ConfigChangedOptions,
-  CrashLoopOptions,
-  InodeOptions,
-  LinkDownOptions,
-  MemoryPressureOptions,
-};
+export { DISK_DEFAULTS, diskThresholds, type DiskSpaceOptions } from '../detectorOptions.js';

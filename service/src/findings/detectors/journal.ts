@@ -2,22 +2,16 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Helpers shared by the journal-based detectors.
 import type { JournalEntry, WatchEvent } from '../../watch/events.js';
+import { isKernel, isSystemManager, isUserManager } from '../attribution.js';
 import type { Evidence } from '../types.js';
+
+// Who wrote a line is attribution's to say; the detectors take its tests from here with the other helpers.
+export { isKernel, isSystemManager, isUserManager };
 
 export type JournalEvent = Extract<WatchEvent, { type: 'journal' }>;
 
 export function isJournal(event: WatchEvent): event is JournalEvent {
   return event.type === 'journal';
-}
-
-/**
- * The kernel's own ring buffer: journald sets _TRANSPORT=kernel only for what it reads from /dev/kmsg. A line
- * that merely calls itself "kernel" (SYSLOG_IDENTIFIER, which any process sets) is not the kernel's, nor is one
- * that user space wrote to /dev/kmsg: the kernel never gives those its own facility 0 (LOG_USER unless the writer
- * names another; printk.c, devkmsg_write), and journald records their facility (journald-kmsg.c).
- */
-export function isKernel(entry: JournalEntry): boolean {
-  return entry.transport === 'kernel' && (entry.fields.SYSLOG_FACILITY ?? '0') === '0';
 }
 
 // Kernel lines as the detectors read them. journald strips the "[ 1234.567890] " time that dmesg prints, but
@@ -69,25 +63,6 @@ export function unitOf(entry: JournalEntry): string | undefined {
 /** init.scope holds a service manager itself (and its helpers such as "(sd-pam)"): never what a finding is about. */
 function subjectUnit(unit: string | undefined): string | undefined {
   return unit === 'init.scope' ? undefined : unit;
-}
-
-/** PID 1 as root: journald's _PID and _UID come from the writer's credentials, which no other process has. */
-export function isSystemManager(entry: JournalEntry): boolean {
-  return entry.fields._PID === '1' && entry.fields._UID === '0';
-}
-
-/**
- * A user's own service manager: systemd running in the init.scope of that user's user@UID.service. Another
- * process of the user's could claim the name "systemd" (_COMM) but runs in an app or session scope instead.
- */
-export function isUserManager(entry: JournalEntry): boolean {
-  const { _UID: uid, _COMM: comm, _SYSTEMD_UNIT: unit, _SYSTEMD_CGROUP: cgroup } = entry.fields;
-  return (
-    uid !== undefined &&
-    comm === 'systemd' &&
-    unit === `user@${uid}.service` &&
-    (cgroup === undefined ? entry.fields._SYSTEMD_USER_UNIT === 'init.scope' : cgroup.endsWith('/init.scope'))
-  );
 }
 
 /** Messages written by a systemd service manager (PID 1, or a user's systemd), by journald's trusted fields. */

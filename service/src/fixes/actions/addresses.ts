@@ -1,7 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 // info.addresses: this machine's network interfaces and the addresses each holds now, read over rtnetlink
-// (`ip -json address show`, as linkState.ts reads one link), for a program that could not bind an address
+// (`ip -json address show`, as kinds/linkDown/actions.ts reads one link), for a program that could not bind an address
 // (EADDRNOTAVAIL: "Cannot assign requested address") or was told of an interface the machine does not have.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';

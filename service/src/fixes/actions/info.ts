@@ -7,7 +7,6 @@ import { plainMeaning } from '../../causes/plainWords.js';
 import { _, format, formatClock, N_, ngettext } from '../../i18n.js';
 import type { ActionDefinition } from '../action.js';
 import { absolutePath, unitName, unitScope } from '../params.js';
-import { authAttemptsAction } from './authAttempts.js';
 import { coredumpAction } from './coredump.js';
 import { diskUsageAction } from './diskUsage.js';
 import {
@@ -175,6 +174,5 @@ export const infoActions = (options: ShowLogsOptions = {}) => [
   diskUsageAction(),
   coredumpAction(options),
   unitFailureAction(options),
-  authAttemptsAction(options),
   oomKillAction(options),
 ];

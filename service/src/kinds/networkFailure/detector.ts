@@ -1,0 +1,136 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+// network-failure and wifi-secrets, as the journal tells them: NetworkManager's
+// failed activations and DHCP timeouts, systemd-networkd's lost carrier and
+// leases, NIC drivers' hangs and links that go down, and a Wi-Fi that keeps
+// dropping. wifi-secrets: the network needs a password nobody gave.
+import {
+  isDaemon,
+  isJournal,
+  isKernel,
+  type JournalEvent,
+  journalEvidence,
+  kernelText,
+} from '../../findings/detectors/journal.js';
+import { SlidingWindow } from '../../findings/detectors/window.js';
+import type { Detector, DetectorOutput } from '../../findings/types.js';
+import { _, format } from '../../i18n.js';
+import type { WatchEvent } from '../../watch/events.js';
+
+export const NETWORK_FAILURE = 'network-failure';
+export const WIFI_SECRETS = 'wifi-secrets';
+
+const IFACE = String.raw`([\w.:@-]+)`;
+
+// NetworkManager names the device in parentheses: "device (wlo1): …", "dhcp4 (eth0): …", "(eth1): …".
+const NM_SECRETS = [
+  new RegExp(String.raw`device \(${IFACE}\): no secrets`),
+  new RegExp(String.raw`device \(${IFACE}\): state change: .* -> failed \(reason 'no-secrets'`),
+  new RegExp(String.raw`\(${IFACE}\): Activation: \(wifi\) asking for new secrets`),
+];
+const NM_FAILURES = [
+  new RegExp(String.raw`device \(${IFACE}\): Activation: failed for connection`),
+  new RegExp(String.raw`device \(${IFACE}\): state change: .* -> failed \(reason '`),
+  new RegExp(String.raw`\(${IFACE}\): DHCPv[46] request timed out`),
+  new RegExp(String.raw`dhcp[46] \(${IFACE}\): request timed out`),
+];
+// systemd-networkd: "enp0s5: Lost carrier", "enp0s5: DHCP lease lost", "eth0: Could not set route: …", "eth0: Failed".
+const NETWORKD = new RegExp(String.raw`^${IFACE}: (?:Lost carrier$|DHCP lease lost$|Could not set \w+: |Failed$)`);
+// NIC drivers: "e1000e: eth0 NIC Link is Down", "r8169 0000:02:00.0 eth1: Link is Down", "r8168: eth0: link down",
+// and transmit hangs: "e1000e 0000:00:19.0 eth0: Detected Hardware Unit Hang", "igb 0000:09:00.0: Detected Tx Unit Hang".
+const LINK_DOWN = new RegExp(String.raw`\b${IFACE}:? (?:NIC )?[Ll]ink (?:is )?[Dd]own\b`);
+// The driver, the PCI device, then the interface when it has one: "e1000e 0000:00:19.0 eth0: …", "igb 0000:09:00.0: …".
+const UNIT_HANG =
+  /^[\w-]+:? (?:([\da-f]{4}:[\da-f]{2}:[\da-f]{2}\.\d):? )?(?:([\w.@-]+): )?Detected (?:Hardware|Tx) Unit Hang/;
+// NetworkManager when the cable or the radio link goes while connected: "device (eth0): state change: activated ->
+// unavailable (reason 'carrier-changed', sys-iface-state: 'managed')". Coming back up passes through "unavailable ->
+// disconnected" with the same reason: not a loss.
+const NM_CARRIER_LOST = new RegExp(
+  String.raw`device \(${IFACE}\): state change: activated -> unavailable \(reason 'carrier-changed'`,
+);
+// dhclient, with the interface of its last DISCOVER: "No DHCPOFFERS received.", then "No working leases in
+// persistent database - sleeping."
+const DHCP_DISCOVER = new RegExp(String.raw`^DHCPDISCOVER on ${IFACE}`);
+// wpa_supplicant: "wlan0: CTRL-EVENT-DISCONNECTED bssid=… reason=16" — once is a roam, three times is a problem.
+const WPA_DISCONNECTED = new RegExp(String.raw`^${IFACE}: CTRL-EVENT-DISCONNECTED`);
+// The same programs' words for the link working again: the kernel's "e1000e: eth0 NIC Link is Up 1000 Mbps Full
+// Duplex", r8168's "r8168: eth0: link up", networkd's "enp0s5: Gained carrier", NetworkManager's "device (eth0): Activation: successful, device
+// activated." and "device (eth0): state change: secondaries -> activated (reason 'none', …)".
+const BACK_UP = [
+  new RegExp(String.raw`\b([\w.@-]+):? (?:NIC )?Link is Up\b`),
+  new RegExp(String.raw`^[\w-]+: ([\w.@-]+): link up\b`),
+  new RegExp(String.raw`^${IFACE}: Gained carrier$`),
+];
+const NM_BACK_UP = [
+  new RegExp(
+    String.raw`device \(${IFACE}\): (?:Activation: successful, device activated|state change: \S+ -> activated \()`,
+  ),
+];
+/** The most interfaces remembered as failed: enough for any machine, bounded against a flood of names. */
+const MAX_FAILED = 256;
+const DROPS = 3;
+const DROP_WINDOW_MS = 10 * 60_000;
+
+export class NetworkFailureDetector implements Detector {
+  readonly kinds = [NETWORK_FAILURE, WIFI_SECRETS];
+  private dhcpInterface = '';
+  private readonly drops = new SlidingWindow(DROP_WINDOW_MS);
+  /** Interfaces reported failed, so that only their coming back resolves anything and healthy logs stay silent. */
+  private readonly failed = new Set<string>();
+
+  detect(event: WatchEvent): DetectorOutput[] {
+    if (!isJournal(event)) return [];
+    const message = isKernel(event.entry) ? kernelText(event.entry) : event.entry.message;
+    // NetworkManager's words count from NetworkManager: its own unit, running its own program.
+    const networkManager = isDaemon(event.entry, 'NetworkManager');
+    const secrets = networkManager ? first(NM_SECRETS, message) : null;
+    if (secrets !== null)
+      return this.report(event, WIFI_SECRETS, secrets, _('{iface} could not connect: the network needs a password'));
+    const hang = UNIT_HANG.exec(message);
+    const failure =
+      (networkManager ? first(NM_FAILURES, message) : null) ??
+      NETWORKD.exec(message)?.[1] ??
+      (hang && (hang[2] ?? hang[1] ?? ''));
+    if (failure !== null && failure !== undefined)
+      return this.report(event, NETWORK_FAILURE, failure, _('{iface} lost its network connection'));
+    const down = LINK_DOWN.exec(message)?.[1] ?? (networkManager ? NM_CARRIER_LOST.exec(message)?.[1] : undefined);
+    if (down) return this.report(event, NETWORK_FAILURE, down, _('{iface} lost its link'));
+    const discover = DHCP_DISCOVER.exec(message)?.[1];
+    if (discover) this.dhcpInterface = discover;
+    if (/^No (?:DHCPOFFERS received|working leases in persistent database)/.test(message))
+      return this.report(event, NETWORK_FAILURE, this.dhcpInterface, _('{iface} got no address from DHCP'));
+    const up = first(BACK_UP, message) ?? (networkManager ? first(NM_BACK_UP, message) : null);
+    if (up && this.failed.delete(up)) {
+      return [NETWORK_FAILURE, WIFI_SECRETS].map((kind) => ({ resolve: { kind, subject: up, at: event.at } }));
+    }
+    const dropped = WPA_DISCONNECTED.exec(message)?.[1];
+    if (dropped && this.drops.add(dropped, event.at) >= DROPS)
+      return this.report(event, NETWORK_FAILURE, dropped, _('{iface} keeps dropping its Wi-Fi connection'));
+    return [];
+  }
+
+  private report(event: JournalEvent, kind: string, iface: string, template: string): DetectorOutput[] {
+    if (this.failed.size >= MAX_FAILED) this.failed.clear();
+    if (iface) this.failed.add(iface);
+    return [
+      {
+        report: {
+          kind,
+          severity: 'warning',
+          subject: iface,
+          title: format(template, { iface: iface || _('The network') }),
+          evidence: [journalEvidence(event)],
+          at: event.at,
+        },
+      },
+    ];
+  }
+}
+
+function first(patterns: readonly RegExp[], message: string): string | null {
+  for (const pattern of patterns) {
+    const match = pattern.exec(message);
+    if (match) return match[1] ?? '';
+  }
+  return null;
+}
