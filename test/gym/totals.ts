@@ -49,6 +49,8 @@ export interface Idle {
   rssKb: { start: number; end: number; peak: number };
   /** Its resident memory read each minute of the idle time, in kB: how it grew, not only how much. */
   minutesKb: number[];
+  /** The CPU time it used in each of those minutes, in seconds: when the work was done, not only how much. */
+  minutesCpuSeconds: number[];
   /** The CPU time its main process used while idle, in seconds: a service that works while nothing happens. */
   cpuSeconds: number;
   /** The service's main process id at the start and the end (a restart shows as two). */
@@ -418,10 +420,15 @@ export async function idleFor(agent: Agent, system: GymSystem, seconds: number):
   const lastJob = Number(jobsBefore[0]?.id ?? 0);
   const start = await stewardMemory(system);
   const minutesKb: number[] = [];
+  const minutesCpuSeconds: number[] = [];
+  let cpuBefore = start.cpuSeconds;
   const deadline = startedAt + seconds * 1000;
   while (Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, Math.min(60_000, deadline - Date.now())));
-    minutesKb.push((await stewardMemory(system)).rssKb);
+    const minute = await stewardMemory(system);
+    minutesKb.push(minute.rssKb);
+    minutesCpuSeconds.push(Math.round((minute.cpuSeconds - cpuBefore) * 10) / 10);
+    cpuBefore = minute.cpuSeconds;
   }
   const end = await stewardMemory(system);
   const [jobs] = (await agent.call(PROPOSALS_INTERFACE, 'ListJobs', 'a{sv}', [{ limit: { $v: 'u', value: 500 } }])) as [
@@ -442,6 +449,7 @@ export async function idleFor(agent: Agent, system: GymSystem, seconds: number):
     findings,
     rssKb: { start: start.rssKb, end: end.rssKb, peak: Math.max(start.rssKb, ...minutesKb, end.rssKb) },
     minutesKb,
+    minutesCpuSeconds,
     cpuSeconds: Math.round((end.cpuSeconds - start.cpuSeconds) * 10) / 10,
     pids: [start.pid, end.pid],
   };
@@ -514,7 +522,8 @@ export function totalsLines(totals: Totals): string[] {
         `resident memory ${mb(idle.rssKb.start)} MB at the start, ${mb(idle.rssKb.end)} MB at the end ` +
         `(${Number.isNaN(growth) ? '?' : `${growth >= 0 ? '+' : '−'}${Math.abs(growth * 100).toFixed(1)}`} %, ` +
         `at most +${(MAX_IDLE_GROWTH * 100).toFixed(0)} %; peak ${mb(idle.rssKb.peak)} MB; ` +
-        `each minute ${idle.minutesKb.map(mb).join(', ') || 'none'} MB); ${idle.cpuSeconds} s of CPU time while idle`,
+        `each minute ${idle.minutesKb.map(mb).join(', ') || 'none'} MB); ${idle.cpuSeconds} s of CPU time while idle ` +
+        `(each minute ${idle.minutesCpuSeconds.join(', ') || 'none'} s)`,
     );
     for (const finding of idle.findings) lines.push(`    ↳ raised while idle: ${finding}`);
   }
