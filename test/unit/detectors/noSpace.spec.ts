@@ -92,6 +92,38 @@ describe('the no-space detector', () => {
     }
   });
 
+  it('never takes the writer’s own executable for the place that is full', () => {
+    const dash = (message: string) =>
+      reportsOf(
+        new NoSpaceDetector(() => [...MOUNTS, '/srv/spool']).detect(
+          line(message, 'sh', 0, { _EXE: '/usr/bin/dash', _SYSTEMD_UNIT: 'rec.service' }),
+        ),
+      ).map((r) => [r.subject, r.evidence[0]!.path]);
+    // dash prefixes its errors with the name it was run by.
+    expect(dash('/bin/sh: 1: cannot create /srv/spool/capture: No space left on device')).toEqual([
+      ['/srv/spool', '/srv/spool/capture'],
+    ]);
+    expect(dash('/bin/sh: 1: echo: echo: No space left on device')).toEqual([['sh', undefined]]);
+    expect(dash('/usr/bin/dash: write error: No space left on device')).toEqual([['sh', undefined]]);
+  });
+
+  it('reads no write in a service manager’s line about a unit’s job, which quotes the unit’s description', () => {
+    const started = line(
+      'Started gym-recorder.service - /bin/sh -c "head -c 4M /dev/zero > /srv/spool/capture || echo \'write: No space left on device\' >&2".',
+      'systemd',
+      0,
+      {
+        _PID: '1',
+        _UID: '0',
+        _SYSTEMD_UNIT: 'init.scope',
+        UNIT: 'gym-recorder.service',
+        JOB_TYPE: 'start',
+        JOB_RESULT: 'done',
+      },
+    );
+    expect(reportsOf(new NoSpaceDetector(() => MOUNTS).detect(started))).toEqual([]);
+  });
+
   it('reads journald’s own failures as the journal’s mount, and a kernel line with its dmesg time', () => {
     const journald = (message: string) =>
       journalEvent({

@@ -9,7 +9,7 @@ import { _, format } from '../../i18n.js';
 import type { JournalEntry, WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput } from '../types.js';
 import { Bursts } from './bursts.js';
-import { isDaemon, isJournal, isKernel, journalEvidence, withoutDmesgTime } from './journal.js';
+import { isDaemon, isJournal, isKernel, isServiceManager, journalEvidence, withoutDmesgTime } from './journal.js';
 
 export const NO_SPACE = 'no-space';
 
@@ -29,8 +29,8 @@ const KERNEL_DEVICE = /\(device ([^)\s]+)/;
 // proxy mutex") and message queues, cgroups, keyrings.
 const NOT_A_DISK =
   /inotify|\bwatch(?:es|ers)?\b|\bsem(?:get|aphores?)\b|\bmutex\b|\bmsgget\b|\bmqueue\b|\bcgroup|\bkeyring/i;
-// The first absolute path the line names, quoted or bare; not a URL's "//host", nor a device or kernel file.
-const PATH = /(?:^|[\s'"`(=:[])(\/(?!\/)[^\s'"`:;,)\]]*)/;
+// The absolute paths the line names, quoted or bare; not a URL's "//host", nor a device or kernel file.
+const PATHS = /(?:^|[\s'"`(=:[])(\/(?!\/)[^\s'"`:;,)\]]*)/g;
 const PSEUDO = /^\/(?:dev|proc|sys)(?:\/|$)/;
 // journald's own lines are about the journal's files: "Failed to write entry (23 items, 712 bytes), ignoring: No
 // space left on device", "Failed to open system journal: …", "Failed to open runtime journal: …" (in /run).
@@ -63,6 +63,23 @@ function journalDirectory(text: string): string {
   return RUNTIME_JOURNAL.test(text) ? '/run/log/journal' : '/var/log/journal';
 }
 
+/**
+ * The first path the line names that is not its writer's own executable: a shell prefixes its errors with the name
+ * it was run by ("/bin/sh: 1: cannot create /srv/x: No space left on device"), which says nothing of where it wrote.
+ */
+function namedPath(text: string, entry: JournalEntry): string | undefined {
+  const own = new Set([
+    entry.fields._COMM,
+    entry.identifier,
+    entry.fields._EXE?.slice(entry.fields._EXE.lastIndexOf('/') + 1),
+  ]);
+  for (const [, path = ''] of text.matchAll(PATHS)) {
+    const programPrefix = text.startsWith(`${path}:`) && own.has(path.slice(path.lastIndexOf('/') + 1));
+    if (!programPrefix && path !== entry.fields._EXE) return path;
+  }
+  return undefined;
+}
+
 /** The program that wrote the line, by journald's trusted fields. */
 function writer(entry: JournalEntry): string {
   if (isKernel(entry)) return 'kernel';
@@ -82,8 +99,11 @@ export class NoSpaceDetector implements Detector {
     const { entry } = event;
     const text = withoutDmesgTime(entry.message);
     if (!full(text) || NOT_A_DISK.test(text)) return [];
+    // A service manager's line about a unit's job ("Started x.service - /bin/sh -c \"… || echo 'No space left on
+    // device'\"") quotes the unit's description, which is its command line where systemd-run made it: not a write.
+    if (isServiceManager(entry) && entry.fields.JOB_TYPE !== undefined) return [];
     const journald = isDaemon(entry, 'systemd-journald');
-    const named = PATH.exec(text)?.[1] ?? (journald ? journalDirectory(text) : undefined);
+    const named = namedPath(text, entry) ?? (journald ? journalDirectory(text) : undefined);
     const path = named && !PSEUDO.test(named) ? named : undefined;
     const mount = path ? mountOf(path, this.mountPoints()) : undefined;
     const program = writer(entry);
