@@ -33,9 +33,11 @@ export interface DesktopWriter {
   title: string;
   /**
    * 'session': the session's user runs it, in the user's manager or login session; 'system': root or a system
-   * account runs it, in a unit of the system's manager; 'user-manager': the user's own systemd.
+   * account runs it, in a unit of the system's manager; 'user-manager': the user's own systemd; 'greeter': the
+   * display manager's own account (a system account, never root) runs it in its login session or its own manager:
+   * the login screen.
    */
-  runsAs: 'session' | 'system' | 'user-manager';
+  runsAs: 'session' | 'system' | 'user-manager' | 'greeter';
   /** Where the distributions install its programs, as /proc/PID/exe gives them (never through a link). */
   programs: readonly string[];
   /**
@@ -295,6 +297,29 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
     sessionScope: true,
   },
   {
+    // The login screen: gdm starts a GNOME Shell, and the session manager and session launcher around it, as its own
+    // system account (gdm, gdm-greeter-N) in that account's login session (class greeter) or, since GNOME 3.34, in
+    // that account's own systemd. What these programs report there is the login screen's: signing in.
+    name: 'login-screen',
+    title: 'the login screen',
+    area: 'sign-in',
+    runsAs: 'greeter',
+    programs: [
+      '/usr/bin/gnome-shell',
+      '/usr/libexec/gnome-session-binary',
+      '/usr/lib/gnome-session-binary',
+      '/usr/libexec/gdm-x-session',
+      '/usr/libexec/gdm-wayland-session',
+      '/usr/lib/gdm3/gdm-x-session',
+      '/usr/lib/gdm3/gdm-wayland-session',
+      '/usr/lib/gdm-x-session',
+      '/usr/lib/gdm-wayland-session',
+    ],
+    nixos: ['sw/bin/gnome-shell', 'sw/libexec/gnome-session-binary', 'sw/libexec/gdm-wayland-session'],
+    units: 'any',
+    sessionScope: true,
+  },
+  {
     name: 'lightdm',
     title: 'LightDM',
     area: 'sign-in',
@@ -482,6 +507,11 @@ export class Writers {
         if (unit !== `user@${uid}.service` || userUnit === undefined) return false;
         return writer.units === 'any' || unitMatches(writer.units, userUnit);
       }
+      case 'greeter':
+        // Not root (gdm's daemon and worker are root's, the table's 'gdm'), not the person: the display manager's
+        // account, in its login session or in the units of its own manager.
+        if (uid === 0 || !isSystemAccount(uid)) return false;
+        return inSessionScope || (unit === `user@${uid}.service` && userUnit !== undefined);
       case 'user-manager':
         return (
           uid === this.sessionUid &&

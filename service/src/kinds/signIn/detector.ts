@@ -6,7 +6,7 @@
 // helper and login(1) as root; the lock screens running as the session's user; unix_chkpwd, the setgid helper
 // pam_unix runs to check a password for a process that is not root, as the session's user; systemd-homed in its
 // unit. Their PAM modules speak through pam_syslog as "pam_module(service:type): …", read by that structure.
-import { componentFailure } from '../../desktop/componentFailure.js';
+import { componentFailure, LOGIN_KEYRING_SUBJECT } from '../../desktop/componentFailure.js';
 import { lineLevel, LOG_ERR } from '../../desktop/componentLines.js';
 import { ComponentUnitDetector } from '../../desktop/componentUnits.js';
 import { isJournal, isSystemManager, journalEvidence } from '../../findings/detectors/journal.js';
@@ -83,7 +83,7 @@ const KEYRING_DAEMON_NOT_UNLOCKED = /\b(?:couldn't|could not|failed to|unable to
 // unable to dlopen(…)", "PAM adding faulty module: …"), SDDM's relay of them ("[PAM] …"), gnome-keyring's module's.
 const PAM_OWN = /^(?:pam_[\w-]+\(|PAM |\[PAM\] |gkr-pam: )/;
 /** The subject of a login keyring that stayed locked (playbook.ts explains it). */
-export const LOGIN_KEYRING = 'login keyring';
+export const LOGIN_KEYRING = LOGIN_KEYRING_SUBJECT;
 // PAM's stages that decide whether the person gets in: a module's error there refuses the sign-in, whatever its
 // wording (pam_sss's "Request to sssd failed", pam_krb5's, a fingerprint module's). Not setcred or session: pam_env's
 // missing configuration file and the like are logged there on every sign-in that works.
@@ -181,8 +181,14 @@ export class SignInFailureDetector implements Detector {
     // their one job. PAM's lines in them are read above by PAM's structure, and libpam's own about loading a module
     // or reading its configuration are logged on sign-ins that work.
     const other = componentFailure('sign-in', event.entry, this.writers);
-    if (!other || !(other.raise || (!other.kernel && !PAM_OWN.test(event.entry.message)))) return [];
-    return this.report(event, this.writers.provenWriter(event.entry)?.name ?? other.component, other.title, 'warning');
+    const own = this.writers.provenWriter(event.entry)?.area === 'sign-in';
+    if (!other || !(other.raise || (own && !PAM_OWN.test(event.entry.message)))) return [];
+    return this.report(
+      event,
+      other.subject ?? this.writers.provenWriter(event.entry)?.name ?? other.component,
+      other.title,
+      'warning',
+    );
   }
 
   /** A sign-in component's error line that names nothing above is still this kind's: claimed, never unrecognised. */
