@@ -299,7 +299,8 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
   {
     // The login screen: gdm starts a GNOME Shell, and the session manager and session launcher around it, as its own
     // system account (gdm, gdm-greeter-N) in that account's login session (class greeter) or, since GNOME 3.34, in
-    // that account's own systemd. What these programs report there is the login screen's: signing in.
+    // that account's own systemd; LightDM and SDDM run their greeters so. What these programs report there is the
+    // login screen's: signing in.
     name: 'login-screen',
     title: 'the login screen',
     area: 'sign-in',
@@ -314,6 +315,12 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
       '/usr/lib/gdm3/gdm-wayland-session',
       '/usr/lib/gdm-x-session',
       '/usr/lib/gdm-wayland-session',
+      // The other display managers' greeters, which they run as their own account the same way.
+      '/usr/sbin/lightdm-gtk-greeter',
+      '/usr/sbin/slick-greeter',
+      '/usr/sbin/unity-greeter',
+      '/usr/bin/sddm-greeter',
+      '/usr/bin/sddm-greeter-qt6',
     ],
     nixos: ['sw/bin/gnome-shell', 'sw/libexec/gnome-session-binary', 'sw/libexec/gdm-wayland-session'],
     units: 'any',
@@ -334,7 +341,14 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
     title: 'SDDM',
     area: 'sign-in',
     runsAs: 'system',
-    programs: ['/usr/lib/sddm/sddm-helper', '/usr/libexec/sddm-helper', '/usr/lib/x86_64-linux-gnu/sddm/sddm-helper'],
+    // The daemon, which starts the display server and reports what the helper's authentication came to, and the
+    // helper that runs PAM.
+    programs: [
+      '/usr/bin/sddm',
+      '/usr/lib/sddm/sddm-helper',
+      '/usr/libexec/sddm-helper',
+      '/usr/lib/x86_64-linux-gnu/sddm/sddm-helper',
+    ],
     nixos: ['sw/libexec/sddm-helper'],
     units: ['sddm.service', DISPLAY_MANAGER],
     sessionScope: true,

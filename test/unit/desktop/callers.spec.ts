@@ -155,6 +155,15 @@ describe('the login screen', () => {
     ).toEqual([]);
   });
 
+  it('takes SDDM’s daemon for SDDM’s, as root in its unit', () => {
+    const writers = desktopWriters();
+    expect(
+      writers.provenWriter(
+        journalEntry({ MESSAGE: 'x', _EXE: '/usr/bin/sddm', _UID: '0', _SYSTEMD_UNIT: 'sddm.service' }),
+      )?.name,
+    ).toBe('sddm');
+  });
+
   it('is only the display manager’s account’s: root’s or the person’s shell is no login screen', () => {
     const writers = desktopWriters();
     const writerOf = (fields: Record<string, string>) =>
@@ -170,6 +179,9 @@ describe('the login screen', () => {
     expect(writerOf({})).toBe('login-screen');
     expect(writerOf({ _UID: '0' })).toBeUndefined();
     expect(writerOf({ _UID: String(SESSION_UID), _SYSTEMD_UNIT: 'session-2.scope' })).toBe('gnome-shell');
+    // LightDM's and SDDM's greeters, run the same way.
+    expect(writerOf({ _EXE: '/usr/sbin/lightdm-gtk-greeter', _UID: '964' })).toBe('login-screen');
+    expect(writerOf({ _EXE: '/usr/bin/sddm-greeter-qt6', _UID: '964' })).toBe('login-screen');
     // A system account's process in a system unit is no login session's.
     expect(writerOf({ _SYSTEMD_UNIT: 'cups.service' })).toBeUndefined();
   });
