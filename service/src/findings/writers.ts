@@ -570,10 +570,15 @@ const UNIT_AREAS = new Map(
   ),
 );
 
+// A user's own service manager and runtime folder, which pam_systemd has PID 1 start when the person signs in and
+// waits for: a graphical session needs them, so their failing to start is signing in failing ("Failed to start User
+// Manager for UID 1000"), and the display manager shows its login screen again.
+const SIGN_IN_UNIT = /^user(?:-runtime-dir)?@\d+\.service$/;
+
 /**
  * The part of the desktop whose component runs in `unit` (bluetooth.service: Bluetooth): that unit failing is the
  * area's problem, a finding of its kind rather than unit-failed's, so that one failure makes one finding.
  */
 export function areaOfUnit(unit: string): DesktopArea | undefined {
-  return UNIT_AREAS.get(unit);
+  return UNIT_AREAS.get(unit) ?? (SIGN_IN_UNIT.test(unit) ? 'sign-in' : undefined);
 }

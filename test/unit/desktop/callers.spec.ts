@@ -3,7 +3,9 @@
 // Who else speaks for a desktop component: a caller printing the component's own D-Bus error (its namespace says
 // whose it is), and the login screen, the programs gdm runs as its own account.
 import { componentDbusErrorIn } from '../../../service/src/desktop/componentLines.js';
+import { UnitFailedDetector } from '../../../service/src/findings/detectors/unitFailed.js';
 import type { Detector } from '../../../service/src/findings/types.js';
+import { areaOfUnit } from '../../../service/src/findings/writers.js';
 import { BLUETOOTH_UNAVAILABLE, BluetoothUnavailableDetector } from '../../../service/src/kinds/bluetooth/detector.js';
 import { CLOCK_UNSYNCHRONISED, ClockDetector } from '../../../service/src/kinds/clock/detector.js';
 import { SIGN_IN_FAILURE, SignInFailureDetector } from '../../../service/src/kinds/signIn/detector.js';
@@ -184,5 +186,31 @@ describe('the login screen', () => {
     expect(writerOf({ _EXE: '/usr/bin/sddm-greeter-qt6', _UID: '964' })).toBe('login-screen');
     // A system account's process in a system unit is no login session's.
     expect(writerOf({ _SYSTEMD_UNIT: 'cups.service' })).toBeUndefined();
+  });
+});
+
+describe('the person’s own service manager failing to start', () => {
+  const pid1 = (message: string) =>
+    journalEvent({
+      MESSAGE: message,
+      PRIORITY: '3',
+      _PID: '1',
+      _UID: '0',
+      _COMM: 'systemd',
+      _EXE: '/usr/lib/systemd/systemd',
+      _SYSTEMD_UNIT: 'init.scope',
+      SYSLOG_IDENTIFIER: 'systemd',
+      __REALTIME_TIMESTAMP: String(START_US),
+    });
+
+  it('is signing in failing, not a unit-failed finding: the session needs it', () => {
+    expect(areaOfUnit('user@1000.service')).toBe('sign-in');
+    expect(areaOfUnit('user-runtime-dir@1000.service')).toBe('sign-in');
+    expect(areaOfUnit('user@.service')).toBeUndefined();
+    const failed = pid1("user@1000.service: Failed with result 'protocol'.");
+    expect(kindsOf(new SignInFailureDetector(desktopWriters()), failed)).toEqual([
+      [SIGN_IN_FAILURE, 'user@1000.service'],
+    ]);
+    expect(reportsOf(new UnitFailedDetector().detect(failed))).toEqual([]);
   });
 });
