@@ -214,3 +214,38 @@ describe('the person’s own service manager failing to start', () => {
     expect(reportsOf(new UnitFailedDetector().detect(failed))).toEqual([]);
   });
 });
+
+describe('PAM’s lines in a root process', () => {
+  const root = (message: string, fields: Record<string, string> = {}) =>
+    line('/usr/lib/x86_64-linux-gnu/gdm-session-worker', message, 5, {
+      _UID: '0',
+      _SYSTEMD_UNIT: 'session-c3.scope',
+      ...fields,
+    });
+  const signIn = (event: WatchEvent) => kindsOf(new SignInFailureDetector(desktopWriters()), event);
+
+  it('are the display manager’s for a desktop sign-in service, whatever the program’s path', () => {
+    expect(
+      signIn(
+        root(
+          'pam_unix(gdm-password:auth): authentication failure; logname= uid=0 euid=0 tty=/dev/tty1 ruser= rhost=  user=alice',
+        ),
+      ),
+    ).toEqual([[SIGN_IN_FAILURE, 'alice']]);
+    expect(
+      signIn(root('pam_unix(greetd:auth): authentication failure; logname= uid=0 euid=0 tty= ruser= rhost=  user=bob')),
+    ).toEqual([[SIGN_IN_FAILURE, 'bob']]);
+    expect(signIn(root("gkr-pam: couldn't unlock the login keyring."))).toEqual([[SIGN_IN_FAILURE, 'login keyring']]);
+    // Not a desktop service: sshd's and su's are auth-failures' matter.
+    expect(
+      signIn(root('pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=192.0.2.7')),
+    ).toEqual([]);
+  });
+
+  it('are nobody’s in a process of the person’s or a system account’s that no table proves', () => {
+    const failure =
+      'pam_unix(gdm-password:auth): authentication failure; logname= uid=0 euid=0 tty=/dev/tty1 ruser= rhost=  user=alice';
+    expect(signIn(root(failure, { _UID: String(SESSION_UID) }))).toEqual([]);
+    expect(signIn(root(failure, { _UID: '42' }))).toEqual([]);
+  });
+});

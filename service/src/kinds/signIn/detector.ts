@@ -82,6 +82,8 @@ const KEYRING_DAEMON_NOT_UNLOCKED = /\b(?:couldn't|could not|failed to|unable to
 // PAM's own lines inside the program that runs it: a module's ("pam_env(gdm-password:setcred): …"), libpam's ("PAM
 // unable to dlopen(…)", "PAM adding faulty module: …"), SDDM's relay of them ("[PAM] …"), gnome-keyring's module's.
 const PAM_OWN = /^(?:pam_[\w-]+\(|PAM |\[PAM\] |gkr-pam: )/;
+// A PAM module's own line: pam_syslog's "pam_unix(service:stage): …", and gnome-keyring's module's "gkr-pam: …".
+const PAM_OWN_MODULE = /^(?:pam_[\w-]+\(|gkr-pam: )/;
 /** The subject of a login keyring that stayed locked (playbook.ts explains it). */
 export const LOGIN_KEYRING = LOGIN_KEYRING_SUBJECT;
 // PAM's stages that decide whether the person gets in: a module's error there refuses the sign-in, whatever its
@@ -142,6 +144,15 @@ export function signInFailure(entry: JournalEntry, writers: Writers): Failure | 
   }
   if (writer === 'gnome-keyring')
     return KEYRING_DAEMON_NOT_UNLOCKED.test(entry.message) ? { subject: LOGIN_KEYRING, what: 'keyring' } : null;
+  // PAM runs inside the program that asked it: a root process (journald's _UID, which no process sets for itself; an
+  // entry journald completed) running a desktop sign-in service is a display manager or login(1), whatever its
+  // program's path.
+  const { _UID: uid, _EXE: exe, _SYSTEMD_UNIT: unit } = entry.fields;
+  if (writer === undefined && uid === '0' && exe && unit && PAM_OWN_MODULE.test(entry.message)) {
+    const keyring = KEYRING.exec(entry.message);
+    if (keyring) return KEYRING_FAILURE.test(keyring[1] ?? '') ? { subject: LOGIN_KEYRING, what: 'keyring' } : null;
+    return pamFailure(entry, '');
+  }
   if (writer === undefined || !PAM_HOSTS.has(writer)) return null;
   if (writer !== 'screen-locker' && entry.fields._UID !== '0') return null;
   const keyring = KEYRING.exec(entry.message);
