@@ -102,6 +102,9 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
     programs: ['/usr/bin/pipewire'],
     nixos: ['sw/bin/pipewire'],
     units: ['pipewire.service'],
+    // The audio daemons: sessions without a user manager, and PulseAudio's autospawn, start them in the login
+    // session's scope.
+    sessionScope: true,
   },
   {
     // Installed as a link to pipewire, which `_EXE` names.
@@ -112,6 +115,7 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
     programs: ['/usr/bin/pipewire-pulse', '/usr/bin/pipewire'],
     nixos: ['sw/bin/pipewire-pulse', 'sw/bin/pipewire'],
     units: ['pipewire-pulse.service'],
+    sessionScope: true,
   },
   {
     name: 'wireplumber',
@@ -121,6 +125,7 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
     programs: ['/usr/bin/wireplumber'],
     nixos: ['sw/bin/wireplumber'],
     units: ['wireplumber.service'],
+    sessionScope: true,
   },
   {
     // PipeWire's session manager before WirePlumber (PipeWire 0.3.0–0.3.47).
@@ -131,6 +136,7 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
     programs: ['/usr/bin/pipewire-media-session'],
     nixos: ['sw/bin/pipewire-media-session'],
     units: ['pipewire-media-session.service'],
+    sessionScope: true,
   },
   {
     name: 'pulseaudio',
@@ -140,6 +146,7 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
     programs: ['/usr/bin/pulseaudio'],
     nixos: ['sw/bin/pulseaudio'],
     units: ['pulseaudio.service'],
+    sessionScope: true,
   },
   {
     // ALSA's mixer settings, restored at boot and saved at shutdown as root.
@@ -156,7 +163,8 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
     title: 'BlueZ',
     area: 'bluetooth',
     runsAs: 'system',
-    programs: ['/usr/libexec/bluetooth/bluetoothd', '/usr/lib/bluetooth/bluetoothd'],
+    // BlueZ 4 installed it in /usr/sbin.
+    programs: ['/usr/libexec/bluetooth/bluetoothd', '/usr/lib/bluetooth/bluetoothd', '/usr/sbin/bluetoothd'],
     nixos: ['sw/libexec/bluetooth/bluetoothd'],
     units: ['bluetooth.service'],
   },

@@ -249,3 +249,24 @@ describe('PAM’s lines in a root process', () => {
     expect(signIn(root(failure, { _UID: '42' }))).toEqual([]);
   });
 });
+
+describe('the audio daemons in the login session’s scope', () => {
+  it('are theirs there too: PulseAudio’s autospawn and sessions without a user manager start them so', () => {
+    const writers = desktopWriters();
+    const writerOf = (exe: string, uid: string) =>
+      writers.provenWriter(journalEntry({ MESSAGE: 'x', _EXE: exe, _UID: uid, _SYSTEMD_UNIT: 'session-2.scope' }))
+        ?.name;
+    expect(writerOf('/usr/bin/pulseaudio', String(SESSION_UID))).toBe('pulseaudio');
+    expect(writerOf('/usr/bin/pipewire', String(SESSION_UID))).toBe('pipewire');
+    expect(writerOf('/usr/bin/wireplumber', String(SESSION_UID))).toBe('wireplumber');
+    // Another person's, or root's, in a login session is not the session's sound.
+    expect(writerOf('/usr/bin/pulseaudio', '1001')).toBeUndefined();
+    expect(writerOf('/usr/bin/pulseaudio', '0')).toBeUndefined();
+    // BlueZ 4's daemon, where it installed it.
+    expect(
+      writers.provenWriter(
+        journalEntry({ MESSAGE: 'x', _EXE: '/usr/sbin/bluetoothd', _UID: '0', _SYSTEMD_UNIT: 'bluetooth.service' }),
+      )?.name,
+    ).toBe('bluetoothd');
+  });
+});
