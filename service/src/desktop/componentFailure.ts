@@ -139,6 +139,12 @@ const DEVICE_FAILED: Record<DesktopArea, { kernel: ReadonlySet<string> | 'any'; 
   shell: { kernel: 'any', program: codes() },
 };
 
+/** The errno `text` names where it says a part of `area` did not work (a device, a peer), else null. */
+export function deviceFailureIn(area: DesktopArea, text: string): Errno | null {
+  const errno = errnoIn(text);
+  return errno && DEVICE_FAILED[area].program.has(errno.code) ? errno : null;
+}
+
 // The areas whose programs' every error is a failure of their one job.
 const ANY_ERROR: ReadonlySet<DesktopArea> = new Set(['clock']);
 // The programs, by findings/writers.ts's names, that exist to print one job: a backend's or filter's error, or

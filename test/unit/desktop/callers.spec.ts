@@ -8,6 +8,7 @@ import type { Detector } from '../../../service/src/findings/types.js';
 import { areaOfUnit } from '../../../service/src/findings/writers.js';
 import { BLUETOOTH_UNAVAILABLE, BluetoothUnavailableDetector } from '../../../service/src/kinds/bluetooth/detector.js';
 import { CLOCK_UNSYNCHRONISED, ClockDetector } from '../../../service/src/kinds/clock/detector.js';
+import { PRINTER_PROBLEM, PrinterProblemDetector } from '../../../service/src/kinds/printing/detector.js';
 import { SIGN_IN_FAILURE, SignInFailureDetector } from '../../../service/src/kinds/signIn/detector.js';
 import { SoundUnavailableDetector } from '../../../service/src/kinds/sound/detector.js';
 import type { WatchEvent } from '../../../service/src/watch/events.js';
@@ -268,5 +269,21 @@ describe('the audio daemons in the login session’s scope', () => {
         journalEntry({ MESSAGE: 'x', _EXE: '/usr/sbin/bluetoothd', _UID: '0', _SYSTEMD_UNIT: 'bluetooth.service' }),
       )?.name,
     ).toBe('bluetoothd');
+  });
+});
+
+describe('a print job’s line naming what its device did', () => {
+  const cupsd = (message: string, priority: number) =>
+    line('/usr/sbin/cupsd', message, priority, { _UID: '0', _SYSTEMD_UNIT: 'cups.service' });
+  const printing = (event: WatchEvent) => kindsOf(new PrinterProblemDetector(desktopWriters()), event);
+
+  it('is the job failing at any level but debug, where the errno says the device or printer did not work', () => {
+    expect(printing(cupsd('[Job 12] Unable to open device file "/dev/usb/lp0": Permission denied', 6))).toEqual([
+      [PRINTER_PROBLEM, ''],
+    ]);
+    expect(printing(cupsd('[Job 12] Unable to open device file "/dev/usb/lp0": Permission denied', 7))).toEqual([]);
+    // No errno, or one that says nothing of the device: the backend's progress.
+    expect(printing(cupsd('[Job 12] Waiting for printer to become available.', 6))).toEqual([]);
+    expect(printing(cupsd('[Job 12] Sending data to printer: Resource temporarily unavailable', 6))).toEqual([]);
   });
 });
