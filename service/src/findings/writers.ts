@@ -429,6 +429,16 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
     sessionScope: true,
   },
   {
+    // The login manager, which makes each sign-in's session: its scope, the person's slice and service manager. It
+    // serves no one part of the desktop: the sign-in kind reads only its lines about a session's units.
+    name: 'systemd-logind',
+    title: 'systemd-logind',
+    runsAs: 'system',
+    programs: ['/usr/lib/systemd/systemd-logind', '/lib/systemd/systemd-logind'],
+    nixos: ['systemd/lib/systemd/systemd-logind'],
+    units: ['systemd-logind.service'],
+  },
+  {
     name: 'systemd-coredump',
     title: 'systemd-coredump',
     runsAs: 'system',

@@ -287,3 +287,22 @@ describe('a print job’s line naming what its device did', () => {
     expect(printing(cupsd('[Job 12] Sending data to printer: Resource temporarily unavailable', 6))).toEqual([]);
   });
 });
+
+describe('systemd-logind failing to make a sign-in’s session', () => {
+  const logind = (message: string, priority: number) =>
+    line('/usr/lib/systemd/systemd-logind', message, priority, { _UID: '0', _SYSTEMD_UNIT: 'systemd-logind.service' });
+  const signIn = (event: WatchEvent) => kindsOf(new SignInFailureDetector(desktopWriters()), event);
+
+  it('is signing in failing where its error names the session’s unit', () => {
+    expect(
+      signIn(logind('Failed to start session scope session-c2.scope: Unit session-c2.scope already exists.', 3)),
+    ).toEqual([[SIGN_IN_FAILURE, 'session-c2.scope']]);
+    expect(
+      signIn(logind("Failed to start user service 'user@1000.service', ignoring: Connection timed out", 3)),
+    ).toEqual([[SIGN_IN_FAILURE, 'user@1000.service']]);
+    // Its notices about sessions, and its errors about anything else, are not.
+    expect(signIn(logind('New session c2 of user gdm.', 6))).toEqual([]);
+    expect(signIn(logind('Removed session 2.', 6))).toEqual([]);
+    expect(signIn(logind('Failed to apply ACL on /dev/dri/card0: Operation not supported', 3))).toEqual([]);
+  });
+});

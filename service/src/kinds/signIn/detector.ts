@@ -99,10 +99,12 @@ const USER = [/\buser=(\S+)/, /\bfor user (?:'|")?([\w.@-]+)/, /\buser \(([^)]+)
 // not available", "Unlocking failed: …".
 const HOMED_FAILURE = /^(?:Authentication|Activation|Unlocking) failed: /;
 const HOME_OF = /\bhome (\S+) is\b/;
+// The units logind makes for a sign-in: the session's scope, the person's slice, service manager and runtime folder.
+const SESSION_UNIT = /\b((?:session-[\w-]+\.scope)|(?:user-\d+\.slice)|(?:user(?:-runtime-dir)?@\d+\.service))\b/;
 
 interface Failure {
   subject: string;
-  what: 'password' | 'locked' | 'keyring' | 'home';
+  what: 'password' | 'locked' | 'keyring' | 'home' | 'session';
 }
 
 const userIn = (text: string) => USER.map((regex) => regex.exec(text)?.[1]).find(Boolean);
@@ -142,6 +144,14 @@ export function signInFailure(entry: JournalEntry, writers: Writers): Failure | 
     if (!HOMED_FAILURE.test(entry.message)) return null;
     return { subject: HOME_OF.exec(entry.message)?.[1] ?? 'systemd-homed', what: 'home' };
   }
+  // logind failing to make a session's units (src/login/logind-dbus.c, logind-user.c): "Failed to start session scope
+  // session-c2.scope: …", "Failed to start user service 'user@1000.service', ignoring: …": at err, the sign-in
+  // that asked for them gets no session.
+  if (writer === 'systemd-logind') {
+    const unit = SESSION_UNIT.exec(entry.message)?.[1];
+    const level = lineLevel(entry);
+    return unit && level !== undefined && level <= LOG_ERR ? { subject: unit, what: 'session' } : null;
+  }
   if (writer === 'gnome-keyring')
     return KEYRING_DAEMON_NOT_UNLOCKED.test(entry.message) ? { subject: LOGIN_KEYRING, what: 'keyring' } : null;
   // PAM runs inside the program that asked it: a root process (journald's _UID, which no process sets for itself; an
@@ -170,6 +180,11 @@ function title(failure: Failure): string {
       return format(_('The home area of {user} could not be opened at sign-in'), { user: failure.subject });
     case 'password':
       return format(_('Signing in or unlocking the screen failed for {user}'), { user: failure.subject });
+    case 'session':
+      // Translators: {unit} is the unit of a sign-in's session, such as "session-2.scope".
+      return format(_('A session could not be started at sign-in: systemd-logind could not start {unit}'), {
+        unit: failure.subject,
+      });
   }
 }
 
