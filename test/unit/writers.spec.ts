@@ -75,7 +75,9 @@ describe('the desktop writers', () => {
 
   it('take no line of another user, nor a system account’s or root’s in the session’s place', () => {
     expect(writerOf(inSessionScope({ ...SHELL, _UID: '1001' }, 'session-9.scope'))).toBeNull();
-    expect(writerOf(inSessionScope({ ...SHELL, _UID: '33' }, 'session-c5.scope'))).toBeNull();
+    // Only root opens a login session (PAM's pam_systemd), and for a system account it is a display manager's
+    // greeter: its shell is the login screen, never the person's.
+    expect(writerOf(inSessionScope({ ...SHELL, _UID: '33' }, 'session-c5.scope'))).toBe('login-screen');
     expect(writerOf({ ...SHELL, _UID: '1001', _SYSTEMD_UNIT: 'user@1001.service' })).toBeNull();
     expect(writerOf({ ...SHELL, _UID: '33' })).toBeNull();
     expect(writerOf({ ...SHELL, _UID: '0' })).toBeNull();

@@ -19,12 +19,14 @@ import { _, format } from '../i18n.js';
 import { cleanLine } from '../untrustedText.js';
 import type { JournalEntry } from '../watch/events.js';
 import {
+  componentDbusErrorIn,
   dbusErrorIn,
   errnoIn,
   firmwareFileIn,
   kernelComponentOf,
   lineLevel,
   LOG_ERR,
+  LOG_INFO,
   macDenialOf,
   programComponentOf,
   saysFailed,
@@ -35,6 +37,8 @@ export interface ComponentFailure {
   component: string;
   /** What the line is about where it names it: a device ("hci0", "hw:0,3"), else undefined. */
   device?: string;
+  /** What the finding is about where the rule knows better than its kind: the login keyring. */
+  subject?: string;
   /** Whether the line names its cause: raised when true, only claimed when false. */
   raise: boolean;
   title: string;
@@ -135,6 +139,12 @@ const DEVICE_FAILED: Record<DesktopArea, { kernel: ReadonlySet<string> | 'any'; 
   shell: { kernel: 'any', program: codes() },
 };
 
+/** The errno `text` names where it says a part of `area` did not work (a device, a peer), else null. */
+export function deviceFailureIn(area: DesktopArea, text: string): Errno | null {
+  const errno = errnoIn(text);
+  return errno && DEVICE_FAILED[area].program.has(errno.code) ? errno : null;
+}
+
 // The areas whose programs' every error is a failure of their one job.
 const ANY_ERROR: ReadonlySet<DesktopArea> = new Set(['clock']);
 // The programs, by findings/writers.ts's names, that exist to print one job: a backend's or filter's error, or
@@ -152,6 +162,9 @@ const IPP_ERROR_REASON = /\b((?:[a-z]+-)+error)\b/;
 
 // Operations on a sound device being closed or drained after it went away: an unplug, not a failure.
 const CLOSING = /\b(?:snd_pcm_drop|snd_pcm_drain|close failed)\b/;
+
+/** The login keyring's subject, as the sign-in kind names it. */
+export const LOGIN_KEYRING_SUBJECT = 'login keyring';
 
 const errnoWords = (errno: Errno) => `${errno.text} (${errno.code})`;
 
@@ -242,10 +255,48 @@ function programFailure(area: DesktopArea, entry: JournalEntry, writers: Writers
   };
 }
 
+// A session's or the system's process, as journald's trusted fields show it: not another person's.
+function sessionOrSystemProcess(entry: JournalEntry, writers: Writers): boolean {
+  const { _UID: uid, _EXE: exe } = entry.fields;
+  if (uid === undefined || exe === undefined || !/^\d+$/.test(uid)) return false;
+  const number = Number(uid);
+  return number === writers.sessionUid || number < 1000;
+}
+
+/**
+ * A caller's line naming a desktop component's own D-Bus error that says it failed (componentLines.ts's namespaces):
+ * the component answered the call with it, so the line is that component's failure whoever printed it. Not where the
+ * writer is another part's component, whose own kind reads its lines (PipeWire's Bluetooth audio is sound's), and
+ * not a debug line. It vouches for nothing: the finding only shows the lines.
+ */
+function callerOfComponent(area: DesktopArea, entry: JournalEntry, writers: Writers): ComponentFailure | null {
+  const error = componentDbusErrorIn(entry.message);
+  if (!error || error.area !== area || !sessionOrSystemProcess(entry, writers)) return null;
+  const writer = writers.provenWriter(entry);
+  if (writer?.area !== undefined && writer.area !== 'shell') return null;
+  const level = lineLevel(entry);
+  if (level !== undefined && level > LOG_INFO) return null;
+  // The component's own text with it, where it names an errno: only those that say the part did not work.
+  const errno = errnoIn(error.text);
+  const telling = errno === null || DEVICE_FAILED[area].program.has(errno.code);
+  return {
+    component: error.component,
+    ...(error.name === 'org.freedesktop.Secret.Error.IsLocked' && { subject: LOGIN_KEYRING_SUBJECT }),
+    raise: telling,
+    severity: 'error',
+    kernel: false,
+    title: format(_('{component} answered with an error: {cause}'), {
+      component: error.component,
+      cause: cleanLine(error.text ? `${error.name}: ${error.text}` : error.name, 160),
+    }),
+  };
+}
+
 /**
  * What a line of `area`'s component says has failed, or null when the line is not that component's at err or
  * worse. A result with `raise` false is the component's error without a cause to name: claimed, and quiet.
  */
 export function componentFailure(area: DesktopArea, entry: JournalEntry, writers: Writers): ComponentFailure | null {
-  return isKernel(entry) ? kernelFailure(area, entry) : programFailure(area, entry, writers);
+  if (isKernel(entry)) return kernelFailure(area, entry);
+  return programFailure(area, entry, writers) ?? callerOfComponent(area, entry, writers);
 }

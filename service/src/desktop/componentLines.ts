@@ -16,6 +16,7 @@ import type { JournalEntry } from '../watch/events.js';
 export const LOG_CRIT = 2;
 export const LOG_ERR = 3;
 export const LOG_WARNING = 4;
+export const LOG_INFO = 6;
 
 export interface KernelComponent {
   area: DesktopArea;
@@ -200,6 +201,110 @@ const DBUS_ERROR = /\b((?:[A-Za-z_][\w-]*\.)+Error\.[A-Za-z_]\w*)\b/;
 
 export function dbusErrorIn(text: string): string | null {
   return DBUS_ERROR.exec(text)?.[1] ?? null;
+}
+
+/** A desktop component's own D-Bus error, as a caller of it printed it. */
+export interface ComponentDbusError {
+  area: DesktopArea;
+  /** The component that answered with it, in a person's words. */
+  component: string;
+  /** The error's whole name: "org.bluez.Error.Failed". */
+  name: string;
+  /** The text the component gave with it, where the line has it: "br-connection-page-timeout". */
+  text: string;
+}
+
+const names = (...list: string[]) => new Set(list);
+
+// The components that define an error namespace of their own on the bus (each service's D-Bus API), and which of
+// their errors say it did not do what it was asked rather than a state the caller met: an adapter switched off,
+// an operation already under way, a reader the machine does not have, a refusal by policy. The Secret Service
+// (GNOME Keyring, and KWallet or KeePassXC where they serve it) counts only with "IsLocked": the keyring the session
+// should have unlocked at sign-in is locked.
+const DBUS_NAMESPACES: readonly {
+  prefix: string;
+  area: DesktopArea;
+  component: string;
+  fails: (name: string) => boolean;
+}[] = [
+  {
+    prefix: 'org.bluez.Error.',
+    area: 'bluetooth',
+    component: 'BlueZ',
+    fails: (name) =>
+      !names(
+        'NotReady',
+        'Blocked',
+        'InProgress',
+        'AlreadyConnected',
+        'AlreadyExists',
+        'DoesNotExist',
+        'NotConnected',
+        'NotAuthorized',
+        'NotPermitted',
+        'NotAvailable',
+        'NotSupported',
+        'Rejected',
+        'Canceled',
+        'AuthenticationCanceled',
+        'AuthenticationRejected',
+        'InvalidArguments',
+        'InvalidLength',
+        'InvalidOffset',
+        'InvalidValueLength',
+      ).has(name),
+  },
+  {
+    prefix: 'net.reactivated.Fprint.Error.',
+    area: 'sign-in',
+    component: 'fprintd',
+    fails: (name) =>
+      !names(
+        'NoSuchDevice',
+        'NoEnrolledPrints',
+        'NoActionInProgress',
+        'InvalidFingername',
+        'FingerAlreadyEnrolled',
+        'PermissionDenied',
+      ).has(name),
+  },
+  {
+    prefix: 'org.freedesktop.home1.',
+    area: 'sign-in',
+    component: 'systemd-homed',
+    fails: (name) => !names('HomeBusy', 'TooManyOperations', 'HomeActive', 'HomeNotReferenced').has(name),
+  },
+  {
+    prefix: 'org.freedesktop.Secret.Error.',
+    area: 'sign-in',
+    component: 'the keyring',
+    fails: (name) => name === 'IsLocked',
+  },
+  {
+    prefix: 'org.freedesktop.timedate1.',
+    area: 'clock',
+    component: 'systemd-timedated',
+    fails: (name) => name !== 'AutomaticTimeSyncEnabled',
+  },
+];
+
+// GLib's form of a remote error, "GDBus.Error:org.bluez.Error.Failed: br-connection-page-timeout", and the plain
+// "org.bluez.Error.Failed: …" or "(org.bluez.Error.Failed)" others print; the component's text follows the name.
+const DOTTED_NAME = /\b((?:[A-Za-z_][\w-]*\.)+[A-Za-z_]\w*)/g;
+const TEXT_AFTER = /^:\s*([^\n]*)/;
+
+/** The first desktop component's error named in `text` that says it failed, or null. */
+export function componentDbusErrorIn(text: string): ComponentDbusError | null {
+  for (const match of text.matchAll(DOTTED_NAME)) {
+    const name = match[1] ?? '';
+    const space = DBUS_NAMESPACES.find((candidate) => name.startsWith(candidate.prefix));
+    if (!space) continue;
+    const short = name.slice(space.prefix.length);
+    if (!/^\w+$/.test(short) || !space.fails(short)) continue;
+    const after = text.slice((match.index ?? 0) + name.length);
+    return { area: space.area, component: space.component, name, text: (TEXT_AFTER.exec(after)?.[1] ?? '').trim() };
+  }
+  return null;
 }
 
 // A firmware file as the drivers name them: a path under /lib/firmware's folders or a file of the firmware kinds

@@ -33,9 +33,11 @@ export interface DesktopWriter {
   title: string;
   /**
    * 'session': the session's user runs it, in the user's manager or login session; 'system': root or a system
-   * account runs it, in a unit of the system's manager; 'user-manager': the user's own systemd.
+   * account runs it, in a unit of the system's manager; 'user-manager': the user's own systemd; 'greeter': the
+   * display manager's own account (a system account, never root) runs it in its login session or its own manager:
+   * the login screen.
    */
-  runsAs: 'session' | 'system' | 'user-manager';
+  runsAs: 'session' | 'system' | 'user-manager' | 'greeter';
   /** Where the distributions install its programs, as /proc/PID/exe gives them (never through a link). */
   programs: readonly string[];
   /**
@@ -100,6 +102,9 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
     programs: ['/usr/bin/pipewire'],
     nixos: ['sw/bin/pipewire'],
     units: ['pipewire.service'],
+    // The audio daemons: sessions without a user manager, and PulseAudio's autospawn, start them in the login
+    // session's scope.
+    sessionScope: true,
   },
   {
     // Installed as a link to pipewire, which `_EXE` names.
@@ -110,6 +115,7 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
     programs: ['/usr/bin/pipewire-pulse', '/usr/bin/pipewire'],
     nixos: ['sw/bin/pipewire-pulse', 'sw/bin/pipewire'],
     units: ['pipewire-pulse.service'],
+    sessionScope: true,
   },
   {
     name: 'wireplumber',
@@ -119,6 +125,7 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
     programs: ['/usr/bin/wireplumber'],
     nixos: ['sw/bin/wireplumber'],
     units: ['wireplumber.service'],
+    sessionScope: true,
   },
   {
     // PipeWire's session manager before WirePlumber (PipeWire 0.3.0–0.3.47).
@@ -129,6 +136,7 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
     programs: ['/usr/bin/pipewire-media-session'],
     nixos: ['sw/bin/pipewire-media-session'],
     units: ['pipewire-media-session.service'],
+    sessionScope: true,
   },
   {
     name: 'pulseaudio',
@@ -138,6 +146,7 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
     programs: ['/usr/bin/pulseaudio'],
     nixos: ['sw/bin/pulseaudio'],
     units: ['pulseaudio.service'],
+    sessionScope: true,
   },
   {
     // ALSA's mixer settings, restored at boot and saved at shutdown as root.
@@ -154,7 +163,8 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
     title: 'BlueZ',
     area: 'bluetooth',
     runsAs: 'system',
-    programs: ['/usr/libexec/bluetooth/bluetoothd', '/usr/lib/bluetooth/bluetoothd'],
+    // BlueZ 4 installed it in /usr/sbin.
+    programs: ['/usr/libexec/bluetooth/bluetoothd', '/usr/lib/bluetooth/bluetoothd', '/usr/sbin/bluetoothd'],
     nixos: ['sw/libexec/bluetooth/bluetoothd'],
     units: ['bluetooth.service'],
   },
@@ -295,6 +305,36 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
     sessionScope: true,
   },
   {
+    // The login screen: gdm starts a GNOME Shell, and the session manager and session launcher around it, as its own
+    // system account (gdm, gdm-greeter-N) in that account's login session (class greeter) or, since GNOME 3.34, in
+    // that account's own systemd; LightDM and SDDM run their greeters so. What these programs report there is the
+    // login screen's: signing in.
+    name: 'login-screen',
+    title: 'the login screen',
+    area: 'sign-in',
+    runsAs: 'greeter',
+    programs: [
+      '/usr/bin/gnome-shell',
+      '/usr/libexec/gnome-session-binary',
+      '/usr/lib/gnome-session-binary',
+      '/usr/libexec/gdm-x-session',
+      '/usr/libexec/gdm-wayland-session',
+      '/usr/lib/gdm3/gdm-x-session',
+      '/usr/lib/gdm3/gdm-wayland-session',
+      '/usr/lib/gdm-x-session',
+      '/usr/lib/gdm-wayland-session',
+      // The other display managers' greeters, which they run as their own account the same way.
+      '/usr/sbin/lightdm-gtk-greeter',
+      '/usr/sbin/slick-greeter',
+      '/usr/sbin/unity-greeter',
+      '/usr/bin/sddm-greeter',
+      '/usr/bin/sddm-greeter-qt6',
+    ],
+    nixos: ['sw/bin/gnome-shell', 'sw/libexec/gnome-session-binary', 'sw/libexec/gdm-wayland-session'],
+    units: 'any',
+    sessionScope: true,
+  },
+  {
     name: 'lightdm',
     title: 'LightDM',
     area: 'sign-in',
@@ -309,7 +349,14 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
     title: 'SDDM',
     area: 'sign-in',
     runsAs: 'system',
-    programs: ['/usr/lib/sddm/sddm-helper', '/usr/libexec/sddm-helper', '/usr/lib/x86_64-linux-gnu/sddm/sddm-helper'],
+    // The daemon, which starts the display server and reports what the helper's authentication came to, and the
+    // helper that runs PAM.
+    programs: [
+      '/usr/bin/sddm',
+      '/usr/lib/sddm/sddm-helper',
+      '/usr/libexec/sddm-helper',
+      '/usr/lib/x86_64-linux-gnu/sddm/sddm-helper',
+    ],
     nixos: ['sw/libexec/sddm-helper'],
     units: ['sddm.service', DISPLAY_MANAGER],
     sessionScope: true,
@@ -380,6 +427,16 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
     nixos: ['sw/bin/xscreensaver', 'sw/libexec/kscreenlocker_greet'],
     units: 'any',
     sessionScope: true,
+  },
+  {
+    // The login manager, which makes each sign-in's session: its scope, the person's slice and service manager. It
+    // serves no one part of the desktop: the sign-in kind reads only its lines about a session's units.
+    name: 'systemd-logind',
+    title: 'systemd-logind',
+    runsAs: 'system',
+    programs: ['/usr/lib/systemd/systemd-logind', '/lib/systemd/systemd-logind'],
+    nixos: ['systemd/lib/systemd/systemd-logind'],
+    units: ['systemd-logind.service'],
   },
   {
     name: 'systemd-coredump',
@@ -482,6 +539,11 @@ export class Writers {
         if (unit !== `user@${uid}.service` || userUnit === undefined) return false;
         return writer.units === 'any' || unitMatches(writer.units, userUnit);
       }
+      case 'greeter':
+        // Not root (gdm's daemon and worker are root's, the table's 'gdm'), not the person: the display manager's
+        // account, in its login session or in the units of its own manager.
+        if (uid === 0 || !isSystemAccount(uid)) return false;
+        return inSessionScope || (unit === `user@${uid}.service` && userUnit !== undefined);
       case 'user-manager':
         return (
           uid === this.sessionUid &&
@@ -526,10 +588,15 @@ const UNIT_AREAS = new Map(
   ),
 );
 
+// A user's own service manager and runtime folder, which pam_systemd has PID 1 start when the person signs in and
+// waits for: a graphical session needs them, so their failing to start is signing in failing ("Failed to start User
+// Manager for UID 1000"), and the display manager shows its login screen again.
+const SIGN_IN_UNIT = /^user(?:-runtime-dir)?@\d+\.service$/;
+
 /**
  * The part of the desktop whose component runs in `unit` (bluetooth.service: Bluetooth): that unit failing is the
  * area's problem, a finding of its kind rather than unit-failed's, so that one failure makes one finding.
  */
 export function areaOfUnit(unit: string): DesktopArea | undefined {
-  return UNIT_AREAS.get(unit);
+  return UNIT_AREAS.get(unit) ?? (SIGN_IN_UNIT.test(unit) ? 'sign-in' : undefined);
 }

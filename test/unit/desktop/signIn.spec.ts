@@ -217,7 +217,10 @@ describe('the sign-in-failure detector', () => {
   it('takes no program by its name: a copy of gdm’s worker, another user’s unix_chkpwd, a line missing its _EXE', () => {
     const failure =
       'pam_unix(gdm-password:auth): authentication failure; logname= uid=0 euid=0 tty=/dev/tty1 ruser= rhost=  user=alice';
-    expect(verdict({ ...GDM, exe: '/tmp/gdm-session-worker' }, failure)).toEqual([]);
+    // A person's copy; root's own lines are root's whatever the program (PAM runs in the process that asked it).
+    expect(verdict({ ...GDM, exe: '/tmp/gdm-session-worker', uid: 1000, unit: 'session-2.scope' }, failure)).toEqual(
+      [],
+    );
     expect(verdict({ ...GDM, exe: '' }, failure)).toEqual([]);
     expect(verdict({ ...CHKPWD, uid: 1001, unit: 'session-9.scope' }, 'password check failed for user (bob)')).toEqual(
       [],

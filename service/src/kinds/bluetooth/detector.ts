@@ -193,7 +193,8 @@ export class BluetoothUnavailableDetector implements Detector {
       ? kernelFailure(entry, this.writers)
       : this.writers.provenWriter(entry)?.area === 'bluetooth'
         ? daemonFailure(entry, this.writers, this.recentAdapter(now))
-        : null;
+        : // A caller's line with BlueZ's own error in it (componentFailure.ts).
+          genericFailure(entry, this.writers, this.recentAdapter(now));
     if (kernel) this.noteAdapter(entry, now);
     if (!failure) return [];
     const subject = failure.adapter ?? ANY_ADAPTER;

@@ -117,7 +117,8 @@ export class ClockDetector implements Detector {
       return this.report(event, CLOCK_SUBJECT, _('The clock is behind: a program found a date still in the future'));
     const daemon = this.writers.provenWriter(entry)?.name;
     const unit = entry.fields._SYSTEMD_UNIT;
-    if (daemon === undefined || !unit) return [];
+    // Another program's line: the clock's where it names timedated's own error (componentFailure.ts).
+    if (daemon === undefined || !unit) return this.failureLine(event);
     const title =
       (DAEMONS.has(daemon)
         ? this.problem(entry.message.trim().replace(CHRONY_TIME, ''), unit, event.at.getTime())
@@ -141,7 +142,7 @@ export class ClockDetector implements Detector {
   private rtcLine(event: JournalEvent): DetectorOutput[] {
     const rtc = kernelComponentOf(event.entry);
     // Not a real-time clock's line: still the time daemons' where the kernel's audit refused one of them something.
-    if (rtc?.area !== 'clock') return this.kernelFailure(event);
+    if (rtc?.area !== 'clock') return this.failureLine(event);
     const year = RTC_SET_TO.exec(rtc.rest)?.[1];
     if (year !== undefined && Number(year) < EARLIEST_REAL_YEAR)
       return this.report(
@@ -162,10 +163,10 @@ export class ClockDetector implements Detector {
           reason: cleanLine(rtc.rest, 120),
         }),
       );
-    return this.kernelFailure(event);
+    return this.failureLine(event);
   }
 
-  private kernelFailure(event: JournalEvent): DetectorOutput[] {
+  private failureLine(event: JournalEvent): DetectorOutput[] {
     const failure = componentFailure('clock', event.entry, this.writers);
     return failure?.raise ? this.report(event, CLOCK_SUBJECT, failure.title) : [];
   }

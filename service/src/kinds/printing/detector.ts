@@ -8,7 +8,7 @@
 // (componentFailure.ts: an errno, an IPP reason ending in "-error", a D-Bus error), and cups.service and
 // cups-browsed.service failing are this kind's too (componentUnits.ts).
 
-import { componentFailure } from '../../desktop/componentFailure.js';
+import { componentFailure, deviceFailureIn } from '../../desktop/componentFailure.js';
 import { lineLevel } from '../../desktop/componentLines.js';
 import { ComponentUnitDetector } from '../../desktop/componentUnits.js';
 import { Bursts } from '../../findings/detectors/bursts.js';
@@ -26,6 +26,7 @@ const BURST_QUIET_MS = 5 * 60_000;
 const MAX_JOBS = 512;
 /** LOG_ERR: cupsd logs a backend's or filter's "ERROR:" line at this level (job.c, update_job). */
 const LOG_ERR = 3;
+const LOG_INFO = 6;
 
 // cupsd's error_log, where a report copies it from: "E [17/Mar/2021:10:00:00 +0100] " (log.c, cupsdLogMessage).
 const ERROR_LOG_PREFIX = /^[EWIDdCAX] \[[^\]]*\] /;
@@ -124,6 +125,10 @@ function failureOf(text: string, priority: number | undefined, aboutJobOrPrinter
   // A backend's or filter's own "ERROR: Unable to open device …" reaches the journal as cupsd's job line at
   // LOG_ERR: whatever its wording, the program printing the job said it failed.
   if (aboutJobOrPrinter && priority !== undefined && priority <= LOG_ERR)
+    return { what: format(_('“{message}”'), { message: text }), severity: 'error' };
+  // A job's or queue's line naming what its device or printer did (an errno: the device file denied or gone, the
+  // printer refusing or unreachable) at any level but debug: the backend's own words on the device.
+  if (aboutJobOrPrinter && (priority === undefined || priority <= LOG_INFO) && deviceFailureIn('printing', text))
     return { what: format(_('“{message}”'), { message: text }), severity: 'error' };
   return null;
 }

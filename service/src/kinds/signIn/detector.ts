@@ -6,7 +6,7 @@
 // helper and login(1) as root; the lock screens running as the session's user; unix_chkpwd, the setgid helper
 // pam_unix runs to check a password for a process that is not root, as the session's user; systemd-homed in its
 // unit. Their PAM modules speak through pam_syslog as "pam_module(service:type): …", read by that structure.
-import { componentFailure } from '../../desktop/componentFailure.js';
+import { componentFailure, LOGIN_KEYRING_SUBJECT } from '../../desktop/componentFailure.js';
 import { lineLevel, LOG_ERR } from '../../desktop/componentLines.js';
 import { ComponentUnitDetector } from '../../desktop/componentUnits.js';
 import { isJournal, isSystemManager, journalEvidence } from '../../findings/detectors/journal.js';
@@ -82,8 +82,10 @@ const KEYRING_DAEMON_NOT_UNLOCKED = /\b(?:couldn't|could not|failed to|unable to
 // PAM's own lines inside the program that runs it: a module's ("pam_env(gdm-password:setcred): …"), libpam's ("PAM
 // unable to dlopen(…)", "PAM adding faulty module: …"), SDDM's relay of them ("[PAM] …"), gnome-keyring's module's.
 const PAM_OWN = /^(?:pam_[\w-]+\(|PAM |\[PAM\] |gkr-pam: )/;
+// A PAM module's own line: pam_syslog's "pam_unix(service:stage): …", and gnome-keyring's module's "gkr-pam: …".
+const PAM_OWN_MODULE = /^(?:pam_[\w-]+\(|gkr-pam: )/;
 /** The subject of a login keyring that stayed locked (playbook.ts explains it). */
-export const LOGIN_KEYRING = 'login keyring';
+export const LOGIN_KEYRING = LOGIN_KEYRING_SUBJECT;
 // PAM's stages that decide whether the person gets in: a module's error there refuses the sign-in, whatever its
 // wording (pam_sss's "Request to sssd failed", pam_krb5's, a fingerprint module's). Not setcred or session: pam_env's
 // missing configuration file and the like are logged there on every sign-in that works.
@@ -97,10 +99,12 @@ const USER = [/\buser=(\S+)/, /\bfor user (?:'|")?([\w.@-]+)/, /\buser \(([^)]+)
 // not available", "Unlocking failed: …".
 const HOMED_FAILURE = /^(?:Authentication|Activation|Unlocking) failed: /;
 const HOME_OF = /\bhome (\S+) is\b/;
+// The units logind makes for a sign-in: the session's scope, the person's slice, service manager and runtime folder.
+const SESSION_UNIT = /\b((?:session-[\w-]+\.scope)|(?:user-\d+\.slice)|(?:user(?:-runtime-dir)?@\d+\.service))\b/;
 
 interface Failure {
   subject: string;
-  what: 'password' | 'locked' | 'keyring' | 'home';
+  what: 'password' | 'locked' | 'keyring' | 'home' | 'session';
 }
 
 const userIn = (text: string) => USER.map((regex) => regex.exec(text)?.[1]).find(Boolean);
@@ -140,8 +144,25 @@ export function signInFailure(entry: JournalEntry, writers: Writers): Failure | 
     if (!HOMED_FAILURE.test(entry.message)) return null;
     return { subject: HOME_OF.exec(entry.message)?.[1] ?? 'systemd-homed', what: 'home' };
   }
+  // logind failing to make a session's units (src/login/logind-dbus.c, logind-user.c): "Failed to start session scope
+  // session-c2.scope: …", "Failed to start user service 'user@1000.service', ignoring: …": at err, the sign-in
+  // that asked for them gets no session.
+  if (writer === 'systemd-logind') {
+    const unit = SESSION_UNIT.exec(entry.message)?.[1];
+    const level = lineLevel(entry);
+    return unit && level !== undefined && level <= LOG_ERR ? { subject: unit, what: 'session' } : null;
+  }
   if (writer === 'gnome-keyring')
     return KEYRING_DAEMON_NOT_UNLOCKED.test(entry.message) ? { subject: LOGIN_KEYRING, what: 'keyring' } : null;
+  // PAM runs inside the program that asked it: a root process (journald's _UID, which no process sets for itself; an
+  // entry journald completed) running a desktop sign-in service is a display manager or login(1), whatever its
+  // program's path.
+  const { _UID: uid, _EXE: exe, _SYSTEMD_UNIT: unit } = entry.fields;
+  if (writer === undefined && uid === '0' && exe && unit && PAM_OWN_MODULE.test(entry.message)) {
+    const keyring = KEYRING.exec(entry.message);
+    if (keyring) return KEYRING_FAILURE.test(keyring[1] ?? '') ? { subject: LOGIN_KEYRING, what: 'keyring' } : null;
+    return pamFailure(entry, '');
+  }
   if (writer === undefined || !PAM_HOSTS.has(writer)) return null;
   if (writer !== 'screen-locker' && entry.fields._UID !== '0') return null;
   const keyring = KEYRING.exec(entry.message);
@@ -159,6 +180,11 @@ function title(failure: Failure): string {
       return format(_('The home area of {user} could not be opened at sign-in'), { user: failure.subject });
     case 'password':
       return format(_('Signing in or unlocking the screen failed for {user}'), { user: failure.subject });
+    case 'session':
+      // Translators: {unit} is the unit of a sign-in's session, such as "session-2.scope".
+      return format(_('A session could not be started at sign-in: systemd-logind could not start {unit}'), {
+        unit: failure.subject,
+      });
   }
 }
 
@@ -181,8 +207,14 @@ export class SignInFailureDetector implements Detector {
     // their one job. PAM's lines in them are read above by PAM's structure, and libpam's own about loading a module
     // or reading its configuration are logged on sign-ins that work.
     const other = componentFailure('sign-in', event.entry, this.writers);
-    if (!other || !(other.raise || (!other.kernel && !PAM_OWN.test(event.entry.message)))) return [];
-    return this.report(event, this.writers.provenWriter(event.entry)?.name ?? other.component, other.title, 'warning');
+    const own = this.writers.provenWriter(event.entry)?.area === 'sign-in';
+    if (!other || !(other.raise || (own && !PAM_OWN.test(event.entry.message)))) return [];
+    return this.report(
+      event,
+      other.subject ?? this.writers.provenWriter(event.entry)?.name ?? other.component,
+      other.title,
+      'warning',
+    );
   }
 
   /** A sign-in component's error line that names nothing above is still this kind's: claimed, never unrecognised. */

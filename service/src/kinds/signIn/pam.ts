@@ -3,9 +3,9 @@
 // The PAM services of the desktop's sign-in: the display managers' greeters and lock screens, and the text console's
 // login. auth-failures leaves their failures to the sign-in kind; sshd, sudo, su, polkit and mail stay there.
 
-// gdm (data/pam-*): gdm-password, gdm-fingerprint, gdm-smartcard, gdm-autologin, gdm-launch-environment; GNOME's
-// old screensaver; LightDM and its greeter; SDDM and its greeter; KDE's screen locker ("kde"); xscreensaver;
-// login(1); cinnamon-screensaver and mate-screensaver.
+// gdm (data/pam-*): gdm-password, gdm-fingerprint, gdm-smartcard, gdm-autologin; GNOME's old screensaver; LightDM
+// and its greeter; SDDM and its greeter; KDE's screen locker ("kde"); xscreensaver; login(1); cinnamon-screensaver
+// and mate-screensaver.
 const DESKTOP_SERVICES = new Set([
   'gdm-password',
   'gdm-fingerprint',
@@ -25,6 +25,18 @@ const DESKTOP_SERVICES = new Set([
   'kde-fingerprint',
   'kde-smartcard',
   'login',
+  // The display managers' own names where the package calls the service so (GDM before 2.30, Debian's gdm3, KDE's
+  // old KDM, Mint's MDM), and the other display managers and greeters: LXDM, XDM, SLiM, greetd, Ly, COSMIC's.
+  'gdm',
+  'gdm3',
+  'kdm',
+  'mdm',
+  'lxdm',
+  'xdm',
+  'slim',
+  'greetd',
+  'ly',
+  'cosmic-greeter',
 ]);
 
 export function isDesktopPamService(service: string): boolean {
