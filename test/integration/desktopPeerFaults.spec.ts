@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { type MessageBus, Variant } from '@jellybrick/dbus-next';
 
 import { callMethod } from '../../service/src/dbus/client.js';
-import type { BusStateSource } from '../../service/src/desktop/busStateSource.js';
+import type { BusStateSource } from '../../service/src/watch/busStateSource.js';
 import { FindingsStore } from '../../service/src/findings/store.js';
 import type { Detector } from '../../service/src/findings/types.js';
 import { BLUETOOTH_OFF, BluetoothOffDetector } from '../../service/src/kinds/bluetooth/offDetector.js';

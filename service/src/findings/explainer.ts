@@ -8,10 +8,8 @@
 import { z } from 'zod';
 
 import type { ChatHandle } from '../engine/chatEngine.js';
-import type { EngineSource } from '../fixes/modelAdvisor.js';
-import { parseJsonOrNull } from '../jsonShape.js';
 import type { Logger } from '../logging.js';
-import { cleanLine } from '../untrustedText.js';
+import { askAboutFinding, type EngineSource, quotedFinding } from './modelQuestion.js';
 import type { Finding, FindingChange, FindingsStore, FindingWithEvidence } from './store.js';
 
 export interface FindingExplainerOptions {
@@ -31,8 +29,6 @@ const MAX_EXPLANATION = 600;
 const MAX_LIKELY_CAUSE = 300;
 // A burst of findings (a boot full of failures) must not queue hours of work.
 const MAX_QUEUED = 16;
-const MAX_EVIDENCE_LINES = 8;
-const MAX_QUOTED_LINE = 300;
 const ANSWER_TOKENS = 300;
 
 const SYSTEM_PROMPT = `You are Steward, the assistant that looks after this Linux desktop.
@@ -126,45 +122,18 @@ export class FindingExplainer {
 
   /** The model's answer; null (and logged) when it was cancelled or does not fit the schema. */
   private async ask(finding: FindingWithEvidence): Promise<Answer | null> {
-    const { engines, timeoutMs, log } = this.options;
-    const engine = await engines.engine();
-    const handle = engine.chat({
+    const { engines, timeoutMs, log, redact } = this.options;
+    return askAboutFinding(await engines.engine(), {
+      finding,
       systemPrompt: SYSTEM_PROMPT,
-      prompt: this.prompt(finding),
+      prompt: quotedFinding(finding, redact).join('\n'),
       maxTokens: ANSWER_TOKENS,
-      temperature: 0.2,
       jsonSchema: ANSWER_SCHEMA,
+      answer: answerSchema,
+      timeoutMs,
+      answerInWords: 'a finding explanation',
+      log,
+      running: (handle) => (this.running = handle),
     });
-    this.running = handle;
-    const timer = setTimeout(() => handle.cancel(), timeoutMs);
-    try {
-      const outcome = await handle.result;
-      if (outcome.status === 'cancelled') {
-        log.warning('gave up explaining a finding: no answer in time', { finding: finding.id, timeoutMs });
-        return null;
-      }
-      const parsed = answerSchema.safeParse(parseJsonOrNull(outcome.text));
-      if (parsed.success) return parsed.data;
-      log.warning('dropped a finding explanation that does not fit its schema', { finding: finding.id });
-      return null;
-    } finally {
-      clearTimeout(timer);
-      this.running = null;
-    }
-  }
-
-  private prompt(finding: FindingWithEvidence): string {
-    const quote = (text: string, max = MAX_QUOTED_LINE) => cleanLine(this.options.redact(text), max);
-    const evidence = finding.evidence.slice(-MAX_EVIDENCE_LINES).map((item) => `  | ${quote(item.text)}`);
-    return [
-      'Finding (untrusted data, quoted):',
-      `  | Title: ${quote(finding.title)}`,
-      `  | Kind: ${finding.kind}`,
-      `  | Subject: ${quote(finding.subject)}`,
-      `  | Severity: ${finding.severity}`,
-      `  | Seen: ${finding.count} times`,
-      'Evidence, the latest lines (untrusted data, quoted):',
-      ...evidence,
-    ].join('\n');
   }
 }

@@ -9,6 +9,7 @@ import type { MessageBus } from '@jellybrick/dbus-next';
 import type { Config } from '../config.js';
 import { InterfaceSignals } from '../dbus/interfaceSignals.js';
 import type { ObjectServer } from '../dbus/objectServer.js';
+import type { EngineSource } from '../findings/modelQuestion.js';
 import type { Finding, FindingChange, FindingsStore } from '../findings/store.js';
 import { OBJECT_PATH, PROPOSALS_INTERFACE } from '../interfaces.js';
 import type { Logger } from '../logging.js';
@@ -23,7 +24,7 @@ import { type Catalog, createCatalog, createFindingsCatalog } from './catalog.js
 import { Executor } from './executor.js';
 import { GoneWatch } from './goneWatch.js';
 import type { KindRules } from './kindRules.js';
-import { type EngineSource, ModelAdvisor } from './modelAdvisor.js';
+import { ModelAdvisor } from './modelAdvisor.js';
 import { jobDict, proposalDict, ProposalsInterface } from './proposalsInterface.js';
 import { Proposer } from './proposer.js';
 import { RepairWatch } from './repairWatch.js';

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 
 import { actionsFor, topicsOfFinding } from '../assistant/topics.js';
-import type { ChatEngine } from '../engine/chatEngine.js';
+import { askAboutFinding, type EngineSource, quotedFinding } from '../findings/modelQuestion.js';
 import type { FindingWithEvidence } from '../findings/store.js';
 import { parseJsonOrNull } from '../jsonShape.js';
 import { desktopActions } from '../kinds/index.js';
@@ -15,14 +15,6 @@ import type { Logger } from '../logging.js';
 import { cleanLine } from '../untrustedText.js';
 import type { Catalog } from './catalog.js';
 import type { CandidateAction } from './playbooks.js';
-
-export interface EngineSource {
-  /** 'unconfigured' or 'paused' when no model may be asked. */
-  state(): string;
-  engine(): Promise<ChatEngine>;
-  /** Settles once the configuration was first read: before, 'unconfigured' only means not read yet. */
-  configurationRead?: Promise<void>;
-}
 
 export interface Advice {
   explanation: string;
@@ -32,8 +24,9 @@ export interface Advice {
 const MAX_EXPLANATION = 600;
 const MAX_PARAMS = 400;
 const MAX_ACTIONS = 3;
-const MAX_EVIDENCE_LINES = 8;
 const ANSWER_TOKENS = 400;
+/** A request still running after this long is cancelled: the finding keeps what its playbook offers. */
+const ANSWER_TIMEOUT_MS = 120_000;
 
 const SYSTEM_PROMPT = `You are Steward, the assistant that looks after this Linux desktop.
 You explain a problem Steward found to the person using the computer, in two to four short,
@@ -64,6 +57,7 @@ export class ModelAdvisor {
       log: Logger;
       /** What the request goes through before it reaches the model: redaction with the user's patterns. */
       redact?: (text: string) => string;
+      timeoutMs?: number;
     },
   ) {}
 
@@ -84,26 +78,24 @@ export class ModelAdvisor {
    */
   async advise(finding: FindingWithEvidence, offered: string[], suggestActions: boolean): Promise<Advice | null> {
     const names = suggestActions ? this.actionsFor(finding) : [];
-    const engine = await this.options.engines.engine();
-    const handle = engine.chat({
+    const answer = await askAboutFinding(await this.options.engines.engine(), {
+      finding,
       systemPrompt: SYSTEM_PROMPT,
-      prompt: (this.options.redact ?? ((text: string) => text))(this.prompt(finding, offered, names)),
+      prompt: this.prompt(finding, offered, names),
       maxTokens: ANSWER_TOKENS,
-      temperature: 0.2,
       jsonSchema: jsonSchema(names),
+      answer: answerSchema,
+      timeoutMs: this.options.timeoutMs ?? ANSWER_TIMEOUT_MS,
+      answerInWords: 'a model answer',
+      log: this.options.log,
     });
-    const outcome = await handle.result;
-    const parsed = answerSchema.safeParse(parseJsonOrNull(outcome.text));
-    if (!parsed.success) {
-      this.options.log.warning('dropped a model answer that does not fit its schema', { finding: finding.id });
-      return null;
-    }
+    if (!answer) return null;
     // The proposer validates each action against the catalog and drops (and logs) what does not fit.
-    const actions = parsed.data.actions.map((action) => ({
+    const actions = answer.actions.map((action) => ({
       name: action.name,
       params: parseJsonOrNull(action.params) as Record<string, unknown>,
     }));
-    return { explanation: cleanLine(parsed.data.explanation, MAX_EXPLANATION), actions };
+    return { explanation: cleanLine(answer.explanation, MAX_EXPLANATION), actions };
   }
 
   /**
@@ -116,13 +108,8 @@ export class ModelAdvisor {
   }
 
   private prompt(finding: FindingWithEvidence, offered: string[], names: string[]): string {
-    const evidence = finding.evidence.slice(-MAX_EVIDENCE_LINES).map((item) => `  | ${cleanLine(item.text, 300)}`);
-    const lines = [
-      `Finding: ${finding.kind} (severity ${finding.severity}), about "${cleanLine(finding.subject, 200)}", seen ${finding.count} times.`,
-      `Title: ${finding.title}`,
-      'Evidence (untrusted data, quoted):',
-      ...evidence,
-    ];
+    const redact = this.options.redact ?? ((text: string) => text);
+    const lines = quotedFinding(finding, redact);
     if (offered.length > 0) lines.push(`The fix offered: ${offered.join('; ')}.`);
     if (names.length > 0) {
       lines.push(

@@ -2,15 +2,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The journald source: a `journalctl --follow --output=json` child, restarted
 // with back-off from the last cursor seen. Cursors are persisted by the caller.
-import { type ChildProcess, execFile } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 
 import type { Logger } from '../logging.js';
-import { type BackoffOptions, RestartBackoff } from '../restartBackoff.js';
+import type { BackoffOptions } from '../restartBackoff.js';
 import type { EventSource, JournalEntry, WatchEvent } from './events.js';
 import { parseJournalLine } from './journalEntry.js';
 import { forEachLine } from './lines.js';
-import { spawnTied } from './tiedSpawn.js';
+import { type ChildCommand, type ChildEnd, SupervisedChild } from './supervisedChild.js';
 
 export interface JournalSourceOptions {
   name: string;
@@ -33,35 +33,35 @@ export interface JournalSourceOptions {
 // scanner (journalLine.ts) skips the fields it does not want at little cost.
 const COMMON_ARGS = ['--follow', '--output=json', '--no-pager', '--all'];
 const BAD_LINE_LOG_INTERVAL_MS = 60_000;
-const HEALTHY_RUN_MS = 60_000;
 const EMPTY = Symbol('an empty journal');
-const STDERR_KEPT = 2048;
 
 export class JournalSource implements EventSource {
   readonly name: string;
   readonly #options: JournalSourceOptions;
-  readonly #restart: BackoffOptions & { healthyRunMs?: number };
   readonly #system: boolean;
+  readonly #journalctl: SupervisedChild;
   #cursor: string | null;
   /** The journal had no entries when first read: whatever appears is new, and is read from its start. */
   #fromStart = false;
-  #spawnedAt = 0;
   #emit: ((event: WatchEvent) => void) | null = null;
-  #child: ChildProcess | null = null;
-  #exited: Promise<void> = Promise.resolve();
-  #timer: NodeJS.Timeout | null = null;
-  readonly #backoff: RestartBackoff;
-  #stopped = true;
   #badLines = 0;
   #badLoggedAt = -Infinity;
 
   constructor(options: JournalSourceOptions) {
     this.name = options.name;
     this.#options = options;
-    this.#restart = options.restart ?? { initialDelayMs: 1000, maxDelayMs: 60_000 };
-    this.#backoff = new RestartBackoff(this.#restart);
     this.#system = options.system ?? !options.args.includes('--user');
     this.#cursor = options.resumeCursor;
+    this.#journalctl = new SupervisedChild({
+      label: 'journalctl',
+      source: options.name,
+      log: options.log,
+      restart: options.restart ?? { initialDelayMs: 1000, maxDelayMs: 60_000 },
+      command: () => this.#command(),
+      attach: (child) => forEachLine(child.stdout, (line) => this.#line(line)),
+      ended: (end) => this.#ended(end),
+      restartDetails: () => ({ cursor: this.#cursor ?? undefined }),
+    });
   }
 
   /** The cursor of the latest entry seen (or of the tail at the first start): where to resume. */
@@ -71,24 +71,19 @@ export class JournalSource implements EventSource {
 
   /** The running journalctl's process id, if one runs (for tests). */
   get pid(): number | undefined {
-    return this.#child?.pid;
+    return this.#journalctl.pid;
   }
 
   async start(emit: (event: WatchEvent) => void): Promise<void> {
     this.#emit = emit;
-    this.#stopped = false;
-    await this.#run();
+    await this.#journalctl.start();
   }
 
   async stop(): Promise<void> {
-    this.#stopped = true;
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = null;
-    this.#child?.kill('SIGTERM');
-    await this.#exited;
+    await this.#journalctl.stop();
   }
 
-  async #run(): Promise<void> {
+  async #command(): Promise<ChildCommand> {
     // Knowing the tail's cursor up front makes a restart before the first
     // entry lossless, and appends made right after start() are never "past".
     if (this.#cursor === null && !this.#fromStart) {
@@ -96,14 +91,18 @@ export class JournalSource implements EventSource {
       if (tail === EMPTY) this.#fromStart = true;
       else this.#cursor = tail;
     }
-    if (!this.#stopped) this.#spawn();
+    // --follow alone shows only the last 10 entries, even after a cursor: --lines=all keeps every missed one.
+    const position = this.#cursor
+      ? [`--after-cursor=${this.#cursor}`, '--lines=all']
+      : [this.#fromStart ? '--lines=all' : '--lines=0'];
+    return { program: this.#program, args: [...COMMON_ARGS, ...this.#options.args, ...position] };
   }
 
   /** The cursor of the journal's last entry; EMPTY when it has none yet (a directory without files). */
   async #tailCursor(): Promise<string | null | typeof EMPTY> {
     // The last entry itself, not --lines=0 --show-cursor: systemd 257 (Debian 13) shows no cursor with no entry.
     const args = [...this.#options.args, '--lines=1', '--output=json', '--no-pager'];
-    const result = await promisify(execFile)(this.#command, args, { timeout: 10_000 }).catch(
+    const result = await promisify(execFile)(this.#program, args, { timeout: 10_000 }).catch(
       (error: Error & { stdout?: string; stderr?: string }) => {
         if (/^-- No entries --$|No journal files were found/m.test(`${error.stdout ?? ''}${error.stderr ?? ''}`)) {
           return EMPTY;
@@ -123,31 +122,8 @@ export class JournalSource implements EventSource {
     return typeof cursor === 'string' ? cursor : null;
   }
 
-  get #command(): string {
+  get #program(): string {
     return this.#options.command ?? 'journalctl';
-  }
-
-  #spawn(): void {
-    // --follow alone shows only the last 10 entries, even after a cursor: --lines=all keeps every missed one.
-    const position = this.#cursor
-      ? [`--after-cursor=${this.#cursor}`, '--lines=all']
-      : [this.#fromStart ? '--lines=all' : '--lines=0'];
-    const child = spawnTied(this.#command, [...COMMON_ARGS, ...this.#options.args, ...position]);
-    this.#child = child;
-    this.#spawnedAt = Date.now();
-    let stderr = '';
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-STDERR_KEPT)));
-    forEachLine(child.stdout, (line) => this.#line(line));
-    child.on('error', (error) => (stderr += `${error.message}\n`));
-    this.#exited = new Promise((resolve) =>
-      child.on('close', (code, signal) => {
-        this.#child = null;
-        resolve();
-        if (!this.#stopped) this.#scheduleRestart(code, signal, stderr.trim());
-      }),
-    );
-    this.#options.log.debug('journalctl started', { source: this.name, pid: child.pid, position });
   }
 
   #line(line: string): void {
@@ -157,7 +133,7 @@ export class JournalSource implements EventSource {
       return;
     }
     this.#cursor = entry.cursor;
-    this.#backoff.reset();
+    this.#journalctl.healthy();
     if (this.#options.isOwn?.(entry)) return;
     this.#emit?.({ type: 'journal', at: new Date(Number(entry.realtimeUs / 1000n)), entry });
   }
@@ -177,11 +153,7 @@ export class JournalSource implements EventSource {
     this.#badLoggedAt = now;
   }
 
-  #scheduleRestart(code: number | null, signal: NodeJS.Signals | null, stderr: string): void {
-    // A journalctl that ran well for a while and then ended is a new trouble, not the old one going on.
-    if (Date.now() - this.#spawnedAt >= (this.#restart.healthyRunMs ?? HEALTHY_RUN_MS)) {
-      this.#backoff.reset();
-    }
+  #ended({ stderr }: ChildEnd): 'restart' {
     // A cursor journalctl cannot seek to would fail every restart: start at the tail instead.
     if (/Failed to seek to cursor/.test(stderr)) {
       this.#options.log.warning('journalctl rejected the saved cursor; starting at the tail', {
@@ -190,18 +162,6 @@ export class JournalSource implements EventSource {
       });
       this.#cursor = null;
     }
-    const delayMs = this.#backoff.failed();
-    this.#options.log.warning('journalctl exited; restarting', {
-      source: this.name,
-      code: code ?? undefined,
-      signal: signal ?? undefined,
-      stderr: stderr || undefined,
-      delayMs,
-      cursor: this.#cursor ?? undefined,
-    });
-    this.#timer = setTimeout(() => {
-      this.#timer = null;
-      void this.#run();
-    }, delayMs);
+    return 'restart';
   }
 }

@@ -3,14 +3,14 @@
 // The netlink source: `ip monitor` has no JSON mode, so its output is only a
 // trigger; after a debounce the state is re-read with `ip -json … show` and a
 // `link` event goes out for each interface whose state changed.
-import { type ChildProcess, execFile } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 
 import type { Logger } from '../logging.js';
-import { type BackoffOptions, RestartBackoff } from '../restartBackoff.js';
+import type { BackoffOptions } from '../restartBackoff.js';
 import type { EventSource, LinkState, WatchEvent } from './events.js';
-import { spawnTied } from './tiedSpawn.js';
+import { SupervisedChild } from './supervisedChild.js';
 
 export interface NetworkSourceOptions {
   log: Logger;
@@ -45,7 +45,6 @@ interface Held {
   routes: string[];
 }
 
-const STDERR_KEPT = 2048;
 const run = promisify(execFile);
 
 /** Up: operstate UP, or UNKNOWN (drivers that report no state) with UP and LOWER_UP flags. */
@@ -63,11 +62,8 @@ export class NetworkSource implements EventSource {
   /** Arguments before the `ip` ones: ['netns', 'exec', ns, 'ip'] runs it in a namespace. */
   readonly #prefix: string[];
   readonly #debounceMs: number;
-  readonly #backoff: RestartBackoff;
+  readonly #monitor: SupervisedChild;
   #emit: ((event: WatchEvent) => void) | null = null;
-  #child: ChildProcess | null = null;
-  #exited: Promise<void> = Promise.resolve();
-  #restartTimer: NodeJS.Timeout | null = null;
   #debounceTimer: NodeJS.Timeout | null = null;
   #reading: Promise<void> | null = null;
   #readAgain = false;
@@ -81,12 +77,23 @@ export class NetworkSource implements EventSource {
     this.#log = options.log;
     [this.#program = 'ip', ...this.#prefix] = options.command ?? ['ip'];
     this.#debounceMs = options.debounceMs ?? 200;
-    this.#backoff = new RestartBackoff(options.restart ?? { initialDelayMs: 1000, maxDelayMs: 60_000 });
+    this.#monitor = new SupervisedChild({
+      label: 'ip monitor',
+      source: this.name,
+      log: options.log,
+      restart: options.restart ?? { initialDelayMs: 1000, maxDelayMs: 60_000 },
+      command: () => ({ program: this.#program, args: [...this.#prefix, 'monitor', 'link', 'address', 'route'] }),
+      attach: (child) =>
+        createInterface({ input: child.stdout, crlfDelay: Infinity }).on('line', () => this.#trigger()),
+      // Read only once the monitor is exec'd (it subscribes right after, well before the read's own `ip` runs),
+      // so a change lands in the snapshot or reaches the monitor. Also catches up on changes while one was down.
+      spawned: () => this.#read(),
+    });
   }
 
   /** The running `ip monitor`'s process id, if one runs (for tests). */
   get pid(): number | undefined {
-    return this.#child?.pid;
+    return this.#monitor.pid;
   }
 
   async start(emit: (event: WatchEvent) => void): Promise<void> {
@@ -94,42 +101,18 @@ export class NetworkSource implements EventSource {
     this.#stopped = false;
     this.#links.clear();
     this.#held.clear();
-    await this.#spawn();
+    await this.#monitor.start();
   }
 
   async stop(): Promise<void> {
     this.#stopped = true;
-    for (const timer of [this.#restartTimer, this.#debounceTimer]) if (timer) clearTimeout(timer);
-    this.#restartTimer = this.#debounceTimer = null;
-    this.#child?.kill('SIGTERM');
-    await Promise.all([this.#exited, this.#reading]);
-  }
-
-  async #spawn(): Promise<void> {
-    const child = spawnTied(this.#program, [...this.#prefix, 'monitor', 'link', 'address', 'route']);
-    this.#child = child;
-    let stderr = '';
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-STDERR_KEPT)));
-    createInterface({ input: child.stdout, crlfDelay: Infinity }).on('line', () => this.#trigger());
-    child.on('error', (error) => (stderr += `${error.message}\n`));
-    this.#exited = new Promise((resolve) =>
-      child.on('close', (code, signal) => {
-        this.#child = null;
-        resolve();
-        if (!this.#stopped) this.#scheduleRestart(code, signal, stderr.trim());
-      }),
-    );
-    // Read only once the monitor is exec'd (it subscribes right after, well
-    // before the read's own `ip` runs), so a change lands in the snapshot or
-    // reaches the monitor. Also catches up on changes while a monitor was down.
-    await new Promise((resolve) => child.once('spawn', resolve).once('error', resolve));
-    this.#log.debug('ip monitor started', { source: this.name, pid: child.pid });
-    await this.#read();
+    if (this.#debounceTimer) clearTimeout(this.#debounceTimer);
+    this.#debounceTimer = null;
+    await Promise.all([this.#monitor.stop(), this.#reading]);
   }
 
   #trigger(): void {
-    this.#backoff.reset();
+    this.#monitor.healthy();
     // Not reset by later lines, so a steady stream of changes cannot postpone the read forever.
     if (this.#debounceTimer) return;
     this.#debounceTimer = setTimeout(() => {
@@ -203,20 +186,5 @@ export class NetworkSource implements EventSource {
     const { stdout } = await run(this.#program, [...this.#prefix, ...args], { timeout: 10_000 });
     // Tolerate empty output, as for a command that found nothing to show.
     return JSON.parse(stdout.trim() || '[]') as T;
-  }
-
-  #scheduleRestart(code: number | null, signal: NodeJS.Signals | null, stderr: string): void {
-    const delayMs = this.#backoff.failed();
-    this.#log.warning('ip monitor exited; restarting', {
-      source: this.name,
-      code: code ?? undefined,
-      signal: signal ?? undefined,
-      stderr: stderr || undefined,
-      delayMs,
-    });
-    this.#restartTimer = setTimeout(() => {
-      this.#restartTimer = null;
-      void this.#spawn();
-    }, delayMs);
   }
 }

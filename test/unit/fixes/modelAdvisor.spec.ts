@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import type { ChatEngine, ChatHandle } from '../../../service/src/engine/chatEngine.js';
+import type { ChatEngine, ChatHandle, ChatOutcome } from '../../../service/src/engine/chatEngine.js';
 import type { ChatRequest } from '../../../service/src/engine/protocol.js';
 import { createCatalog } from '../../../service/src/fixes/catalog.js';
 import { ModelAdvisor } from '../../../service/src/fixes/modelAdvisor.js';
@@ -91,6 +91,30 @@ describe('the model advisor', () => {
         { name: 'files.clear_cache', params: null as unknown as Record<string, unknown> },
       ],
     });
+  });
+
+  it('cancels a request that gets no answer in its time, and has nothing to say', async () => {
+    let cancelled = 0;
+    const usage = { promptTokens: 1, completionTokens: 0, timeToFirstTokenMs: 0, tokensPerSecond: 0 };
+    let answer: (outcome: ChatOutcome) => void = () => undefined;
+    const engine = {
+      chat: (): ChatHandle => ({
+        id: '1',
+        cancel: () => {
+          cancelled += 1;
+          answer({ status: 'cancelled', text: '', usage, droppedTurns: 0, toolCalls: [] });
+        },
+        result: new Promise((resolve) => (answer = resolve)),
+      }),
+    } as unknown as ChatEngine;
+    const advisor = new ModelAdvisor({
+      engines: { state: () => 'ready', engine: async () => engine },
+      catalog,
+      log,
+      timeoutMs: 20,
+    });
+    expect(await advisor.advise(finding, [], true)).toBeNull();
+    expect(cancelled).toBe(1);
   });
 
   it('drops an answer that is not the JSON it asked for', async () => {

@@ -15,6 +15,7 @@ import { z } from 'zod';
 
 import { nameHasOwner } from '../../dbus/client.js';
 import { boundedList, getProperty } from '../../dbus/typedCalls.js';
+import { RESOLVED_MANAGER } from '../../fixes/actions/resolved.js';
 import type { NetworkLink, NetworkStatus } from '../machine.js';
 
 const run = promisify(execFile);
@@ -25,11 +26,6 @@ const NM = {
   destination: 'org.freedesktop.NetworkManager',
   path: '/org/freedesktop/NetworkManager',
   interface: 'org.freedesktop.NetworkManager',
-};
-const RESOLVED = {
-  destination: 'org.freedesktop.resolve1',
-  path: '/org/freedesktop/resolve1',
-  interface: 'org.freedesktop.resolve1.Manager',
 };
 /** NMConnectivityState, by value. */
 const CONNECTIVITY = ['unknown', 'none', 'portal', 'limited', 'full'];
@@ -102,7 +98,7 @@ function addressText(family: number, bytes: Buffer): string {
 /** resolved's DNS servers, a(iiay): interface index (0 for global), address family, address bytes. */
 async function resolvedDnsServers(bus: MessageBus): Promise<string[]> {
   // Never activates a daemon the user stopped.
-  const servers = await getProperty(bus, RESOLVED, 'DNS', 'a(iiay)', dnsServers, { autoStart: false });
+  const servers = await getProperty(bus, RESOLVED_MANAGER, 'DNS', 'a(iiay)', dnsServers, { autoStart: false });
   return [...new Set(servers.map(([, family, bytes]) => addressText(family, bytes)))];
 }
 
@@ -115,7 +111,8 @@ async function resolvConfServers(): Promise<string[]> {
 }
 
 async function readDnsServers(bus: MessageBus | null): Promise<string[]> {
-  const fromResolved = bus && (await nameHasOwner(bus, RESOLVED.destination)) ? await resolvedDnsServers(bus) : [];
+  const fromResolved =
+    bus && (await nameHasOwner(bus, RESOLVED_MANAGER.destination)) ? await resolvedDnsServers(bus) : [];
   // With resolved, resolv.conf names only its stub (127.0.0.53): the real servers are resolved's.
   return fromResolved.length > 0 ? fromResolved : resolvConfServers();
 }

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 
 import { StewardError } from '../../dbus/errors.js';
-import { getProperty, voidCall } from '../../dbus/typedCalls.js';
+import { getProperty } from '../../dbus/typedCalls.js';
 import { reportingUnexpected } from '../../dbus/unexpected.js';
 import { _, format, N_, ngettext } from '../../i18n.js';
 import type { ActionContext, ActionDefinition } from '../action.js';
@@ -18,7 +18,8 @@ import {
   DEVICE_ACTIVATED,
   NetworkConnections,
 } from './networkConnections.js';
-import { AUTHORIZED_CALL, systemBusOf, systemCall } from './polkit.js';
+import { systemBusOf, systemCall } from './polkit.js';
+import { callResolved, RESOLVED_MANAGER, resolvedInWords } from './resolved.js';
 
 const reconnectParams = z.object({
   connection: z.uuid().optional(),
@@ -194,11 +195,6 @@ const connectDevice: ActionDefinition<ConnectDeviceParams> = {
   },
 };
 
-const RESOLVED = 'org.freedesktop.resolve1';
-const RESOLVED_PATH = '/org/freedesktop/resolve1';
-const RESOLVED_MANAGER = `${RESOLVED}.Manager`;
-const resolvedInWords = () => _('systemd-resolved (the DNS resolver)');
-
 /** How many answers systemd-resolved holds in its caches. */
 async function cachedAnswers(context: ActionContext): Promise<number> {
   // CacheStatistics: (ttt), the cache's size, hits and misses.
@@ -207,7 +203,7 @@ async function cachedAnswers(context: ActionContext): Promise<number> {
     systemCall(
       getProperty(
         systemBusOf(context),
-        { destination: RESOLVED, path: RESOLVED_PATH, interface: RESOLVED_MANAGER },
+        RESOLVED_MANAGER,
         'CacheStatistics',
         '(ttt)',
         z.tuple([z.bigint(), z.bigint(), z.bigint()]),
@@ -246,14 +242,7 @@ const flushDns: ActionDefinition = {
   },
   async run(_params, context, { progress }) {
     progress(null, _('Flushing the DNS cache…'));
-    await systemCall(
-      voidCall(
-        systemBusOf(context),
-        { destination: RESOLVED, path: RESOLVED_PATH, interface: RESOLVED_MANAGER, member: 'FlushCaches' },
-        AUTHORIZED_CALL,
-      ),
-      resolvedInWords(),
-    );
+    await callResolved(context, 'FlushCaches');
     progress(1, _('Flushed the DNS cache'));
     return {
       summary: _('Flushed the DNS cache'),

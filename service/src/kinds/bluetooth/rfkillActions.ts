@@ -10,8 +10,8 @@ import { StewardError } from '../../dbus/errors.js';
 import { getAllProperties, voidCall } from '../../dbus/typedCalls.js';
 import { reportingUnexpected } from '../../dbus/unexpected.js';
 import { variantOf } from '../../dbus/variants.js';
-import type { ActionDefinition } from '../../fixes/action.js';
 import { systemCall } from '../../fixes/actions/polkit.js';
+import { switchActions } from '../../fixes/switchAction.js';
 import { _, N_ } from '../../i18n.js';
 import type { Logger } from '../../logging.js';
 
@@ -53,70 +53,41 @@ export async function readAirplane(bus: MessageBus, log: Logger): Promise<Airpla
   return { soft: all.BluetoothAirplaneMode === true, hardware: all.BluetoothHardwareAirplaneMode === true };
 }
 
-function rfkillAction(unblock: boolean): ActionDefinition<RfkillParams> {
-  const done = unblock ? _('Bluetooth is no longer blocked') : _('Bluetooth is blocked');
-  return {
-    name: unblock ? 'bluetooth.unblock' : 'bluetooth.block',
-    title: unblock ? N_('Turn Bluetooth Airplane Mode Off') : N_('Turn Bluetooth Airplane Mode On'),
-    params: rfkillParams,
-    risk: 'low',
-    // gnome-settings-daemon acts for the session it runs in; no polkit prompt.
-    needsAuthorization: false,
-    readOnly: false,
-    changes: 'desktop',
-    async preview(_params, context) {
-      const now = await readAirplane(context.sessionBus, context.log);
-      if (unblock && now.hardware)
-        return {
-          summary: _('A hardware switch blocks Bluetooth: only that switch or key can turn it back on'),
-          details: [],
-          changesNothing: true,
-        };
-      return {
-        summary: unblock ? _('Turn Bluetooth Airplane Mode Off') : _('Turn Bluetooth Airplane Mode On'),
-        details: [
-          unblock
-            ? _('Set BluetoothAirplaneMode of gnome-settings-daemon to false, as GNOME’s Bluetooth switch does')
-            : _('Set BluetoothAirplaneMode of gnome-settings-daemon to true, as GNOME’s Bluetooth switch does'),
-        ],
-        changesNothing: now.soft === !unblock,
-      };
-    },
-    async run(_params, context, { progress }) {
-      const bus = context.sessionBus;
-      if (unblock && (await readAirplane(bus, context.log)).hardware)
-        throw new StewardError(
-          'Unavailable',
-          _('A hardware switch blocks Bluetooth: only that switch or key can turn it back on'),
-        );
-      await systemCall(
-        voidCall(bus, {
-          destination: GSD_RFKILL,
-          path: GSD_RFKILL_PATH,
-          interface: PROPERTIES,
-          member: 'Set',
-          signature: 'ssv',
-          body: [GSD_RFKILL, 'BluetoothAirplaneMode', new Variant('b', !unblock)],
-        }),
-        'gnome-settings-daemon',
-      );
-      progress(1, done);
-      return {
-        summary: done,
-        undo: unblock
-          ? { action: 'bluetooth.block', params: {}, summary: _('Turn Bluetooth airplane mode on again') }
-          : { action: 'bluetooth.unblock', params: {}, summary: _('Turn Bluetooth airplane mode off again') },
-      };
-    },
-    async verify(_params, context) {
-      const now = await readAirplane(context.sessionBus, context.log);
-      return {
-        ok: now.soft === !unblock,
-        observed: now.soft ? _('Bluetooth is blocked') : _('Bluetooth is no longer blocked'),
-      };
-    },
-  };
-}
+const hardwareBlock = () => _('A hardware switch blocks Bluetooth: only that switch or key can turn it back on');
 
-export const unblockBluetooth = rfkillAction(true);
-export const blockBluetooth = rfkillAction(false);
+/** The switch is airplane mode: on blocks Bluetooth, off unblocks it. */
+export const [blockBluetooth, unblockBluetooth] = switchActions<RfkillParams, Airplane>({
+  on: { name: 'bluetooth.block', title: N_('Turn Bluetooth Airplane Mode On'), risk: 'low', params: rfkillParams },
+  off: { name: 'bluetooth.unblock', title: N_('Turn Bluetooth Airplane Mode Off'), risk: 'low', params: rfkillParams },
+  // gnome-settings-daemon acts for the session it runs in; no polkit prompt.
+  needsAuthorization: false,
+  changes: 'desktop',
+  read: (_params, context) => readAirplane(context.sessionBus, context.log),
+  isAt: (now, block) => now.soft === block,
+  cannot: (now, block) => (!block && now.hardware ? new StewardError('Unavailable', hardwareBlock()) : null),
+  preview: (_now, block) => ({
+    summary: block ? _('Turn Bluetooth Airplane Mode On') : _('Turn Bluetooth Airplane Mode Off'),
+    details: [
+      block
+        ? _('Set BluetoothAirplaneMode of gnome-settings-daemon to true, as GNOME’s Bluetooth switch does')
+        : _('Set BluetoothAirplaneMode of gnome-settings-daemon to false, as GNOME’s Bluetooth switch does'),
+    ],
+  }),
+  async turn(_params, context, block) {
+    await systemCall(
+      voidCall(context.sessionBus, {
+        destination: GSD_RFKILL,
+        path: GSD_RFKILL_PATH,
+        interface: PROPERTIES,
+        member: 'Set',
+        signature: 'ssv',
+        body: [GSD_RFKILL, 'BluetoothAirplaneMode', new Variant('b', block)],
+      }),
+      'gnome-settings-daemon',
+    );
+  },
+  done: (_before, block) => (block ? _('Bluetooth is blocked') : _('Bluetooth is no longer blocked')),
+  undoSummary: (_before, block) =>
+    block ? _('Turn Bluetooth airplane mode off again') : _('Turn Bluetooth airplane mode on again'),
+  observed: (now) => (now.soft ? _('Bluetooth is blocked') : _('Bluetooth is no longer blocked')),
+});

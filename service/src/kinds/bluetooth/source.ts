@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { callMethod, nameHasOwner } from '../../dbus/client.js';
 import { checkedAnswer } from '../../dbus/unexpected.js';
 import { boundedText, variantDict, variantOf } from '../../dbus/variants.js';
-import { type BusSignal, BusStateSource, type BusStateSourceOptions } from '../../desktop/busStateSource.js';
+import { type BusSignal, BusStateSource, type BusStateSourceOptions } from '../../watch/busStateSource.js';
 import type { BluetoothState } from './state.js';
 
 export const BLUEZ = 'org.bluez';

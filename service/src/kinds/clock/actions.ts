@@ -8,8 +8,9 @@ import { z } from 'zod';
 import { StewardError } from '../../dbus/errors.js';
 import { voidCall } from '../../dbus/typedCalls.js';
 import { reportingUnexpected } from '../../dbus/unexpected.js';
-import type { ActionContext, ActionDefinition, Preview, Verification } from '../../fixes/action.js';
+import type { ActionContext } from '../../fixes/action.js';
 import { AUTHORIZED_CALL, systemBusOf, systemCall } from '../../fixes/actions/polkit.js';
+import { switchActions } from '../../fixes/switchAction.js';
 import { _, N_ } from '../../i18n.js';
 import type { ClockState } from './state.js';
 import { readClock, TIMEDATED, TIMEDATED_PATH } from './timedated.js';
@@ -31,70 +32,47 @@ async function clock(context: ActionContext): Promise<ClockState> {
   return reportingUnexpected(context.log, readClock(systemBusOf(context)));
 }
 
-function ntpAction(on: boolean): ActionDefinition<NtpParams> {
-  return {
-    name: on ? 'clock.ntp_on' : 'clock.ntp_off',
-    title: on ? N_('Turn Automatic Time On') : N_('Turn Automatic Time Off'),
-    params: ntpParams,
-    risk: 'low',
-    needsAuthorization: true,
-    readOnly: false,
-    changes: 'desktop',
-    async preview(_params, context): Promise<Preview> {
-      const now = await clock(context);
-      if (!now.canNtp) return { summary: noService(), details: [], changesNothing: true };
-      return {
-        summary: on ? _('Turn Automatic Time On') : _('Turn Automatic Time Off'),
-        details: [
-          stateWords(now),
-          on
-            ? _('systemd-timedated enables and starts the time-sync service (SetNTP true).')
-            : _('systemd-timedated stops and disables the time-sync service (SetNTP false).'),
-        ],
-        changesNothing: now.ntp === on,
-      };
-    },
-    async run(_params, context, { progress }) {
-      const bus = systemBusOf(context);
-      if (!(await clock(context)).canNtp) throw new StewardError('Unavailable', noService());
-      // timedated answers once polkit's dialog is answered and the time-sync service is switched: minutes at most
-      // (AUTHORIZED_CALL), and timedated leaving the bus meanwhile ends the wait (PeerLeft).
-      await reportingUnexpected(
-        context.log,
-        systemCall(
-          voidCall(
-            bus,
-            {
-              destination: TIMEDATED,
-              path: TIMEDATED_PATH,
-              interface: TIMEDATED,
-              member: 'SetNTP',
-              signature: 'bb',
-              body: [on, true],
-            },
-            // timedated is started by D-Bus activation when asked.
-            { ...AUTHORIZED_CALL, autoStart: true },
-          ),
-          'systemd-timedated',
+export const [ntpOn, ntpOff] = switchActions<NtpParams, ClockState>({
+  on: { name: 'clock.ntp_on', title: N_('Turn Automatic Time On'), risk: 'low', params: ntpParams },
+  off: { name: 'clock.ntp_off', title: N_('Turn Automatic Time Off'), risk: 'low', params: ntpParams },
+  needsAuthorization: true,
+  changes: 'desktop',
+  read: (_params, context) => clock(context),
+  isAt: (now, on) => now.ntp === on,
+  cannot: (now) => (now.canNtp ? null : new StewardError('Unavailable', noService())),
+  preview: (now, on) => ({
+    summary: on ? _('Turn Automatic Time On') : _('Turn Automatic Time Off'),
+    details: [
+      stateWords(now),
+      on
+        ? _('systemd-timedated enables and starts the time-sync service (SetNTP true).')
+        : _('systemd-timedated stops and disables the time-sync service (SetNTP false).'),
+    ],
+  }),
+  async turn(_params, context, on) {
+    // timedated answers once polkit's dialog is answered and the time-sync service is switched: minutes at most
+    // (AUTHORIZED_CALL), and timedated leaving the bus meanwhile ends the wait (PeerLeft).
+    await reportingUnexpected(
+      context.log,
+      systemCall(
+        voidCall(
+          systemBusOf(context),
+          {
+            destination: TIMEDATED,
+            path: TIMEDATED_PATH,
+            interface: TIMEDATED,
+            member: 'SetNTP',
+            signature: 'bb',
+            body: [on, true],
+          },
+          // timedated is started by D-Bus activation when asked.
+          { ...AUTHORIZED_CALL, autoStart: true },
         ),
-      );
-      const done = on ? _('Automatic time is on') : _('Automatic time is off');
-      progress(1, done);
-      return {
-        summary: done,
-        undo: {
-          action: on ? 'clock.ntp_off' : 'clock.ntp_on',
-          params: {},
-          summary: on ? _('Turn automatic time off again') : _('Turn automatic time on again'),
-        },
-      };
-    },
-    async verify(_params, context): Promise<Verification> {
-      const now = await clock(context);
-      return { ok: now.ntp === on, observed: stateWords(now) };
-    },
-  };
-}
-
-export const ntpOn = ntpAction(true);
-export const ntpOff = ntpAction(false);
+        'systemd-timedated',
+      ),
+    );
+  },
+  done: (_before, on) => (on ? _('Automatic time is on') : _('Automatic time is off')),
+  undoSummary: (_before, on) => (on ? _('Turn automatic time off again') : _('Turn automatic time on again')),
+  observed: (now) => stateWords(now),
+});

@@ -8,7 +8,7 @@
 // stays quiet. Only each daemon's own signals count (BusStateSource follows its owner), of its interface's types.
 import { uptime } from 'node:os';
 
-import { type BusSignal, BusStateSource, type BusStateSourceOptions } from '../../desktop/busStateSource.js';
+import { type BusSignal, BusStateSource, type BusStateSourceOptions } from '../../watch/busStateSource.js';
 import type { ClockState, TimesyncState } from './state.js';
 import { UNSYNCHRONISED_LONG_SECONDS } from './stateDetector.js';
 import {

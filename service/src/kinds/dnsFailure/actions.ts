@@ -12,19 +12,22 @@ import { join } from 'node:path';
 import type { MessageBus } from '@jellybrick/dbus-next';
 import { z } from 'zod';
 
-import { boundedList, getAllProperties, objectPath, typedCall, voidCall } from '../../dbus/typedCalls.js';
+import { boundedList, getAllProperties, objectPath, typedCall } from '../../dbus/typedCalls.js';
 import { reportingUnexpected } from '../../dbus/unexpected.js';
 import { boundedText, variantOf } from '../../dbus/variants.js';
 import type { ActionContext, ActionDefinition } from '../../fixes/action.js';
-import { AUTHORIZED_CALL, systemBusOf, systemCall } from '../../fixes/actions/polkit.js';
+import { systemBusOf, systemCall } from '../../fixes/actions/polkit.js';
+import {
+  callResolved,
+  RESOLVED,
+  RESOLVED_MANAGER,
+  RESOLVED_PATH,
+  resolvedInWords,
+} from '../../fixes/actions/resolved.js';
 import { _, format, N_ } from '../../i18n.js';
 import { cleanLine } from '../../untrustedText.js';
 
-export const RESOLVED = 'org.freedesktop.resolve1';
-const RESOLVED_PATH = '/org/freedesktop/resolve1';
-const RESOLVED_MANAGER = `${RESOLVED}.Manager`;
 const RESOLVED_LINK = `${RESOLVED}.Link`;
-const resolvedInWords = () => _('systemd-resolved (the DNS resolver)');
 const AF_INET = 2;
 const AF_INET6 = 10;
 
@@ -117,7 +120,7 @@ export async function resolverState(
   function logged<T>(work: Promise<T>): Promise<T> {
     return reportingUnexpected(context.log, work);
   }
-  const manager = await logged(getAll(bus, RESOLVED_PATH, RESOLVED_MANAGER, managerProperties));
+  const manager = await logged(getAll(bus, RESOLVED_PATH, RESOLVED_MANAGER.interface, managerProperties));
   const names = await interfaceNames();
   const scopes = new Map<number, ServerScope>();
   const scope = (ifindex: number) => {
@@ -145,9 +148,7 @@ export async function resolverState(
       typedCall(
         bus,
         {
-          destination: RESOLVED,
-          path: RESOLVED_PATH,
-          interface: RESOLVED_MANAGER,
+          ...RESOLVED_MANAGER,
           member: 'GetLink',
           signature: 'i',
           body: [linkScope.ifindex],
@@ -316,14 +317,7 @@ const resetFeatures: ActionDefinition = {
   },
   async run(_params, context, { progress }) {
     progress(null, _('Resetting what resolved learnt of its servers…'));
-    await systemCall(
-      voidCall(
-        systemBusOf(context),
-        { destination: RESOLVED, path: RESOLVED_PATH, interface: RESOLVED_MANAGER, member: 'ResetServerFeatures' },
-        AUTHORIZED_CALL,
-      ),
-      resolvedInWords(),
-    );
+    await callResolved(context, 'ResetServerFeatures');
     progress(1, _('resolved will try its servers’ full features again'));
     return {
       summary: _('systemd-resolved forgot what it had learnt of its DNS servers’ features'),

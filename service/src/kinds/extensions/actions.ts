@@ -8,7 +8,8 @@
 import { z } from 'zod';
 
 import { StewardError } from '../../dbus/errors.js';
-import type { ActionContext, ActionDefinition } from '../../fixes/action.js';
+import type { ActionDefinition } from '../../fixes/action.js';
+import { switchActions } from '../../fixes/switchAction.js';
 import { _, format, N_ } from '../../i18n.js';
 import { shownName } from '../../untrustedText.js';
 import {
@@ -54,13 +55,6 @@ const stateText = (state: number) => {
 };
 
 const notInstalled = ({ uuid }: ExtensionParams) => format(_('GNOME Shell has no extension {uuid}.'), { uuid });
-
-/** The extension as the shell has it now, or NotFound. */
-async function installed(context: ActionContext, { uuid }: ExtensionParams): Promise<ExtensionState> {
-  const extension = await extensionInfo(context.sessionBus, uuid);
-  if (extension.state === UNINSTALLED) throw new StewardError('NotFound', notInstalled({ uuid }));
-  return extension;
-}
 
 /**
  * The extension's texts for messages (already cleaned of controls by extensionStateOf); its name, the extension's
@@ -124,79 +118,67 @@ const isOff = (extension: ExtensionState) =>
 /** On: running. A broken extension turned on fails again (ERROR): that is observed, not hidden. */
 const isOn = (extension: ExtensionState) => extension.state === ENABLED;
 
-function switchAction(on: boolean): ActionDefinition<ExtensionParams> {
-  const done = (extension: ExtensionState) =>
-    format(on ? _('The extension {name} is turned on') : _('The extension {name} is turned off'), words(extension));
-  return {
-    name: on ? 'extensions.enable' : 'extensions.disable',
-    title: on ? N_('Turn a GNOME Shell extension on') : N_('Turn a GNOME Shell extension off'),
-    params: on ? extensionParams : disableParams,
-    // Turning an extension on runs its code inside the shell again.
-    risk: on ? 'medium' : 'low',
-    // The shell's extensions API answers the session's own user; no polkit prompt.
-    needsAuthorization: false,
-    readOnly: false,
-    changes: 'desktop',
-    async preview(params, context) {
-      if (!on && params.uuid === STEWARD_UUID) throw new StewardError('InvalidArgs', OWN_EXTENSION());
-      const extension = await extensionInfo(context.sessionBus, params.uuid);
-      if (extension.state === UNINSTALLED) return { summary: notInstalled(params), details: [], changesNothing: true };
-      return {
-        summary: format(
-          on ? _('Turn On the Extension {name} ({uuid})') : _('Turn Off the Extension {name} ({uuid})'),
-          words(extension),
-        ),
-        details: [
-          format(_('Now: {state}'), { state: stateText(extension.state) }),
+export const [enableExtension, disableExtension] = switchActions<ExtensionParams, ExtensionState>({
+  // Turning an extension on runs its code inside the shell again.
+  on: {
+    name: 'extensions.enable',
+    title: N_('Turn a GNOME Shell extension on'),
+    risk: 'medium',
+    params: extensionParams,
+  },
+  off: {
+    name: 'extensions.disable',
+    title: N_('Turn a GNOME Shell extension off'),
+    risk: 'low',
+    params: disableParams,
+  },
+  // The shell's extensions API answers the session's own user; no polkit prompt.
+  needsAuthorization: false,
+  changes: 'desktop',
+  read: (params, context) => extensionInfo(context.sessionBus, params.uuid),
+  isAt: (extension, on) => extension.state !== UNINSTALLED && (on ? isOn(extension) : isOff(extension)),
+  cannot(extension, on, params) {
+    if (!on && params.uuid === STEWARD_UUID) return new StewardError('InvalidArgs', OWN_EXTENSION());
+    return extension.state === UNINSTALLED ? new StewardError('NotFound', notInstalled(params)) : null;
+  },
+  preview: (extension, on, params) => ({
+    summary: format(
+      on ? _('Turn On the Extension {name} ({uuid})') : _('Turn Off the Extension {name} ({uuid})'),
+      words(extension),
+    ),
+    details: [
+      format(_('Now: {state}'), { state: stateText(extension.state) }),
+      on
+        ? format(_('GNOME Shell adds {uuid} to its enabled extensions and starts it'), params)
+        : format(_('GNOME Shell removes {uuid} from its enabled extensions and stops it'), params),
+    ],
+  }),
+  async turn(params, context, on) {
+    if (!(await setExtensionEnabled(context.sessionBus, params.uuid, on)))
+      throw new StewardError(
+        'Internal',
+        format(
           on
-            ? format(_('GNOME Shell adds {uuid} to its enabled extensions and starts it'), params)
-            : format(_('GNOME Shell removes {uuid} from its enabled extensions and stops it'), params),
-        ],
-        changesNothing: on ? isOn(extension) : isOff(extension),
-      };
-    },
-    async run(params, context: ActionContext, { progress }) {
-      if (!on && params.uuid === STEWARD_UUID) throw new StewardError('InvalidArgs', OWN_EXTENSION());
-      const extension = await installed(context, params);
-      if (!(await setExtensionEnabled(context.sessionBus, params.uuid, on)))
-        throw new StewardError(
-          'Internal',
-          format(
-            on
-              ? _('GNOME Shell did not turn on the extension {uuid}.')
-              : _('GNOME Shell did not turn off the extension {uuid}.'),
-            params,
-          ),
-        );
-      progress(1, done(extension));
-      return {
-        summary: done(extension),
-        undo: {
-          action: on ? 'extensions.disable' : 'extensions.enable',
-          params: { uuid: params.uuid },
-          summary: format(
-            on ? _('Turn the extension {name} off again') : _('Turn the extension {name} on again'),
-            words(extension),
-          ),
-        },
-      };
-    },
-    async verify(params, context) {
-      const extension = await extensionInfo(context.sessionBus, params.uuid);
-      if (extension.state === UNINSTALLED) return { ok: false, observed: notInstalled(params) };
-      const ok = on ? isOn(extension) : isOff(extension);
-      return {
-        ok,
-        observed: ok
-          ? done(extension)
-          : format(
-              on ? _('The extension {name} is not running ({state})') : _('The extension {name} is still on ({state})'),
-              { name: shownName(extension.name), state: stateText(extension.state) },
-            ),
-      };
-    },
-  };
-}
-
-export const disableExtension = switchAction(false);
-export const enableExtension = switchAction(true);
+            ? _('GNOME Shell did not turn on the extension {uuid}.')
+            : _('GNOME Shell did not turn off the extension {uuid}.'),
+          params,
+        ),
+      );
+  },
+  done: (extension, on) =>
+    format(on ? _('The extension {name} is turned on') : _('The extension {name} is turned off'), words(extension)),
+  undoSummary: (extension, on) =>
+    format(on ? _('Turn the extension {name} off again') : _('Turn the extension {name} on again'), words(extension)),
+  observed(extension, on, ok, params) {
+    if (extension.state === UNINSTALLED) return notInstalled(params);
+    if (ok)
+      return format(
+        on ? _('The extension {name} is turned on') : _('The extension {name} is turned off'),
+        words(extension),
+      );
+    return format(
+      on ? _('The extension {name} is not running ({state})') : _('The extension {name} is still on ({state})'),
+      { name: shownName(extension.name), state: stateText(extension.state) },
+    );
+  },
+});

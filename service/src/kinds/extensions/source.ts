@@ -7,7 +7,7 @@
 // its interface's types count: anything else is an unexpected answer that changes no finding.
 
 import { nameHasOwner } from '../../dbus/client.js';
-import { type BusSignal, BusStateSource, type BusStateSourceOptions } from '../../desktop/busStateSource.js';
+import { type BusSignal, BusStateSource, type BusStateSourceOptions } from '../../watch/busStateSource.js';
 import { EXTENSIONS, extensionStateOf, listExtensions, SHELL, SHELL_PATH, UNINSTALLED } from './shell.js';
 import type { ExtensionState } from './state.js';
 

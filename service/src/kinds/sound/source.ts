@@ -9,14 +9,13 @@
 // pw-dump --monitor lists only the metadata entries that changed, says nothing of one removed, and (0.3.x) writes a
 // metadata change only with the graph's next change: a `pw-metadata --monitor` child (metadataWatch.ts) says when
 // the `default` metadata changes, and each change is followed by one read of that object alone.
-import type { ChildProcess } from 'node:child_process';
 import { existsSync, type FSWatcher, watch } from 'node:fs';
 import { join } from 'node:path';
 
 import type { Logger } from '../../logging.js';
-import { backoffDelay, type BackoffOptions, RestartBackoff } from '../../restartBackoff.js';
+import { type BackoffOptions, RestartBackoff } from '../../restartBackoff.js';
 import type { EventSource, WatchEvent } from '../../watch/events.js';
-import { spawnTied } from '../../watch/tiedSpawn.js';
+import { type ChildEnd, SupervisedChild } from '../../watch/supervisedChild.js';
 import { mayMatter, SoundGraph } from './graph.js';
 import { JsonArrayStream } from './jsonStream.js';
 import { type MetadataWatch, watchDefaultMetadata } from './metadataWatch.js';
@@ -37,21 +36,12 @@ export interface PipeWireSourceOptions {
   restart?: BackoffOptions & { healthyRunMs?: number };
 }
 
-const STDERR_KEPT = 2048;
-const HEALTHY_RUN_MS = 60_000;
-/** The status of a program that was not found (the shell's, and setpriv's through util-linux's errexec). */
-const NOT_FOUND = 127;
-
 export class PipeWireSource implements EventSource {
   readonly name: string;
   readonly #options: PipeWireSourceOptions;
   readonly #env: NodeJS.ProcessEnv;
-  readonly #restartOptions: BackoffOptions;
-  readonly #backoff: RestartBackoff;
+  readonly #pwDump: SupervisedChild;
   #emit: ((event: WatchEvent) => void) | null = null;
-  #child: ChildProcess | null = null;
-  #exited: Promise<void> = Promise.resolve();
-  #restartTimer: NodeJS.Timeout | null = null;
   #settleTimer: NodeJS.Timeout | null = null;
   /** When the changes not yet reported began. */
   #pendingSince = 0;
@@ -61,7 +51,6 @@ export class PipeWireSource implements EventSource {
   #metadataChanged = false;
   #rereading: Promise<void> = Promise.resolve();
   #last = '';
-  #spawnedAt = 0;
   #stopped = true;
   /** The watch of the `default` metadata, and the object it follows. */
   #metadata: MetadataWatch | null = null;
@@ -76,75 +65,64 @@ export class PipeWireSource implements EventSource {
     this.name = options.name;
     this.#options = options;
     this.#env = options.env ?? process.env;
-    this.#restartOptions = options.restart ?? { initialDelayMs: 1000, maxDelayMs: 30_000 };
-    this.#backoff = new RestartBackoff(this.#restartOptions);
-    this.#metadataBackoff = new RestartBackoff(this.#restartOptions);
+    const restart = options.restart ?? { initialDelayMs: 1000, maxDelayMs: 30_000 };
+    this.#metadataBackoff = new RestartBackoff(restart);
+    this.#pwDump = new SupervisedChild({
+      label: 'pw-dump',
+      source: options.name,
+      log: options.log,
+      restart,
+      command: () => {
+        this.#graph = new SoundGraph();
+        this.#arrays = 0;
+        return { program: 'pw-dump', args: ['--monitor', '--no-colors'], env: this.#env };
+      },
+      attach: (child, fail) => this.#read(child.stdout, fail),
+      ended: (end) => this.#ended(end),
+      // Said once: where PipeWire does not run (a PulseAudio session) the retries would fill the log.
+      sayRestarts: 'once',
+    });
   }
 
   /** The running pw-dump's process id, if one runs (for tests). */
   get pid(): number | undefined {
-    return this.#child?.pid;
+    return this.#pwDump.pid;
   }
 
   async start(emit: (event: WatchEvent) => void): Promise<void> {
     this.#emit = emit;
     this.#stopped = false;
-    await this.#spawn();
+    await this.#pwDump.start();
   }
 
   async stop(): Promise<void> {
     this.#stopped = true;
     this.#emit = null;
-    for (const timer of [this.#restartTimer, this.#settleTimer, this.#metadataTimer]) if (timer) clearTimeout(timer);
-    this.#restartTimer = this.#settleTimer = this.#metadataTimer = null;
+    for (const timer of [this.#settleTimer, this.#metadataTimer]) if (timer) clearTimeout(timer);
+    this.#settleTimer = this.#metadataTimer = null;
     this.#socketWatch?.close();
     this.#socketWatch = null;
-    this.#child?.kill('SIGTERM');
+    const stopped = this.#pwDump.stop();
     const metadata = this.#metadata;
     this.#metadata = null;
     metadata?.stop();
-    await Promise.all([this.#exited, this.#rereading, metadata?.ended]);
+    await Promise.all([stopped, this.#rereading, metadata?.ended]);
   }
 
-  async #spawn(): Promise<void> {
-    this.#graph = new SoundGraph();
-    this.#arrays = 0;
-    const child = spawnTied('pw-dump', ['--monitor', '--no-colors'], this.#env);
-    this.#child = child;
-    this.#spawnedAt = Date.now();
-    let stderr = '';
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-STDERR_KEPT)));
+  /** Reads pw-dump's output: one JSON array per change; output that is no JSON ends the run. */
+  #read(stdout: NodeJS.ReadableStream, fail: (why: string) => void): void {
     const stream = new JsonArrayStream(
       (element) => this.#element(element),
       () => this.#array(),
     );
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
+    stdout.setEncoding('utf8');
+    stdout.on('data', (chunk: string) => {
       try {
         stream.push(chunk);
       } catch (error) {
-        stderr += `${(error as Error).message}\n`;
-        child.kill('SIGTERM');
+        fail((error as Error).message);
       }
     });
-    let missing = false;
-    child.on('error', (error: NodeJS.ErrnoException) => {
-      missing = error.code === 'ENOENT';
-      stderr += `${error.message}\n`;
-    });
-    this.#exited = new Promise((resolve) =>
-      child.on('close', (code, signal) => {
-        this.#child = null;
-        resolve();
-        // Without pw-dump (no PipeWire tools installed) there is nothing to wait for; setpriv says so with 127.
-        if (missing || code === NOT_FOUND)
-          this.#options.log.info('pw-dump is not installed: sound is read from the journal only');
-        else if (!this.#stopped) this.#scheduleRestart(code, signal, stderr.trim());
-      }),
-    );
-    await new Promise((resolve) => child.once('spawn', resolve).once('error', resolve));
-    this.#options.log.debug('pw-dump started', { source: this.name, pid: child.pid });
   }
 
   #element(element: string): void {
@@ -155,7 +133,7 @@ export class PipeWireSource implements EventSource {
 
   #array(): void {
     this.#arrays++;
-    this.#backoff.reset();
+    this.#pwDump.healthy();
     if (this.#metadataChanged) {
       this.#metadataChanged = false;
       this.#reread();
@@ -258,36 +236,27 @@ export class PipeWireSource implements EventSource {
       if (this.#socketWatch !== watcher) return;
       watcher.close();
       this.#socketWatch = null;
-      this.#backoff.reset();
-      if (!this.#stopped) void this.#spawn();
+      this.#pwDump.healthy();
+      if (!this.#stopped) void this.#pwDump.start();
     };
     // It may have come between pw-dump's end and the watch.
     if (existsSync(socket)) appeared();
     return true;
   }
 
-  #scheduleRestart(code: number | null, signal: NodeJS.Signals | null, stderr: string): void {
+  #ended({ missing }: ChildEnd): 'restart' | 'hold' {
+    // Without pw-dump (no PipeWire tools installed) there is nothing to wait for.
+    if (missing) {
+      this.#options.log.info('pw-dump is not installed: sound is read from the journal only');
+      return 'hold';
+    }
     if (this.#settleTimer) clearTimeout(this.#settleTimer);
     this.#settleTimer = null;
     const socket = this.#socket();
     if (socket && !existsSync(socket) && this.#awaitSocket(socket)) {
       this.#options.log.debug('PipeWire is not running; waiting for its socket', { source: this.name, socket });
-      return;
+      return 'hold';
     }
-    if (Date.now() - this.#spawnedAt >= (this.#options.restart?.healthyRunMs ?? HEALTHY_RUN_MS)) this.#backoff.reset();
-    const delayMs = this.#backoff.failed();
-    // Said once: where PipeWire does not run (a PulseAudio session) the retries would fill the log.
-    const say = delayMs === backoffDelay(1, this.#restartOptions) ? 'info' : 'debug';
-    this.#options.log[say]('pw-dump ended; starting it again', {
-      source: this.name,
-      code: code ?? undefined,
-      signal: signal ?? undefined,
-      stderr: stderr || undefined,
-      delayMs,
-    });
-    this.#restartTimer = setTimeout(() => {
-      this.#restartTimer = null;
-      if (!this.#stopped) void this.#spawn();
-    }, delayMs);
+    return 'restart';
   }
 }

@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-// What the desktop's D-Bus state sources (BlueZ, GNOME Shell's extensions, timedated) share: the owner's signals
+// What the D-Bus state sources (NetworkManager; BlueZ, GNOME Shell's extensions, timedated) share: the owner's signals
 // subscribed before the first read, so that no change falls between the two, and heard only from the name's owner
 // (the match rules carry its unique name, made again when the name changes hands); the whole state read again
 // whenever the owner comes back onto the bus (a daemon activated again, the shell restarted), once however often
@@ -13,7 +13,7 @@ import type { Message, MessageBus } from '@jellybrick/dbus-next';
 import { SignalRouter } from '../dbus/client.js';
 import { reportUnexpected, UnexpectedAnswer } from '../dbus/unexpected.js';
 import type { Logger } from '../logging.js';
-import type { EventSource, WatchEvent } from '../watch/events.js';
+import type { EventSource, WatchEvent } from './events.js';
 
 export interface BusStateSourceOptions {
   name: string;
