@@ -14,7 +14,7 @@ import { CAPTIVE_PORTAL, NO_CONNECTIVITY } from '../../service/src/kinds/connect
 import { createLogger } from '../../service/src/logging.js';
 import type { WatchEvent } from '../../service/src/watch/events.js';
 import { NetworkManagerSource } from '../../service/src/watch/networkManager.js';
-import { Watchers } from '../../service/src/watch/watchers.js';
+import { Watchers } from '../../service/src/service/watchers.js';
 import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import { nameHasOwner, waitFor } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';

@@ -12,17 +12,17 @@ import type { FindingsStore } from '../findings/store.js';
 import type { SecretPolicy } from '../fixes/knownGoodStore.js';
 import { desktopSources } from '../kinds/index.js';
 import type { Logger } from '../logging.js';
-import { DiskSource } from './disks.js';
-import { DpkgSource } from './dpkg.js';
-import type { EventSource, WatchEvent } from './events.js';
-import { FileWatchSource } from './files.js';
-import { JournalSource } from './journal.js';
-import { lowMemoryMonitorWarnings } from './lowMemoryMonitor.js';
-import { MemoryPressureSource } from './memory.js';
-import { NetworkSource } from './network.js';
-import { NetworkManagerSource } from './networkManager.js';
-import { findOwnUnit, OwnLines } from './ownLines.js';
-import { UnitSource } from './units.js';
+import { DiskSource } from '../watch/disks.js';
+import { DpkgSource } from '../watch/dpkg.js';
+import type { EventSource, WatchEvent } from '../watch/events.js';
+import { FileWatchSource } from '../watch/files.js';
+import { JournalSource } from '../watch/journal.js';
+import { lowMemoryMonitorWarnings } from '../watch/lowMemoryMonitor.js';
+import { MemoryPressureSource } from '../watch/memory.js';
+import { NetworkSource } from '../watch/network.js';
+import { NetworkManagerSource } from '../watch/networkManager.js';
+import { findOwnUnit, OwnLines } from '../watch/ownLines.js';
+import { UnitSource } from '../watch/units.js';
 
 export interface WatchersOptions {
   config: Config['watch'];
