@@ -2,18 +2,18 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // What one kind of problem brings to Steward: the sources that read its state, the detectors that turn that state
 // and the journal into findings, the actions that act on it, the playbooks that propose them, and the rules the
-// engine follows for its findings. Each kind lives in its own folder beside this file, or, for the machine room's
-// kinds not yet moved here, in machineRoom.ts (their detectors and rules only).
+// engine follows for its findings. Each kind lives in its own folder under kinds/; the engine names none of them and
+// takes them from where the service is put together (service/parts.ts).
 import type { MessageBus } from '@jellybrick/dbus-next';
 
 import type { DetectorOptions } from '../findings/detectorOptions.js';
 import type { Detector } from '../findings/types.js';
 import type { Writers } from '../findings/writers.js';
-import type { ActionDefinition, ActionOptions } from '../fixes/action.js';
-import type { FindingRules } from '../fixes/kindRules.js';
-import type { Playbook } from '../fixes/playbookSteps.js';
 import type { Logger } from '../logging.js';
 import type { EventSource } from '../watch/events.js';
+import type { ActionDefinition, ActionOptions } from './action.js';
+import type { FindingRules } from './kindRules.js';
+import type { Playbook } from './playbookSteps.js';
 
 export interface SourceOptions {
   sessionBus: MessageBus;
@@ -38,4 +38,12 @@ export interface Kind {
   playbooks: Readonly<Record<string, Playbook>>;
   /** What the engine does differently for its findings, by finding kind. */
   rules?: Readonly<Record<string, FindingRules>>;
+}
+
+/** Every kind, as the engine takes them from where the service is put together (service/parts.ts). */
+export interface KindSet {
+  /** In the order their detectors run. */
+  readonly all: readonly Kind[];
+  /** The desktop session's: their actions only their own playbooks propose, so the model advisor leaves them out. */
+  readonly desktop: readonly Kind[];
 }

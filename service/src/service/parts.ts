@@ -53,7 +53,7 @@ import {
   VOICE_INTERFACE,
   voiceSpec,
 } from '../interfaces.js';
-import { kindRules, KINDS } from '../kinds/index.js';
+import { KIND_SET, KINDS } from '../kinds/index.js';
 import type { Logger } from '../logging.js';
 import { surveyHardware } from '../models/fit.js';
 import { resolveModelLocations } from '../models/locations.js';
@@ -203,7 +203,7 @@ export function createParts(base: PartsBase) {
     findingsStore,
     findingsBusSignals(new InterfaceSignals(server, OBJECT_PATH, FINDINGS_INTERFACE)),
     undefined,
-    detectorKinds(),
+    detectorKinds(createDetectors(KINDS)),
     // Asked only by Findings.Get, which comes after start-up has made the fixes.
     (finding) => fixes.whyNoProposal(finding),
   );
@@ -228,7 +228,7 @@ export function createParts(base: PartsBase) {
     auditRedact: settingsRedactor(() => config.config.assistant.redactPatterns),
     stewardSecrets,
     storage,
-    rules: kindRules(KINDS),
+    kinds: KIND_SET,
     // A fix verified to have repaired its finding's problem resolves it, told as the pipeline's changes are.
     onFindingsChanged: (changes) => findingsChanged(changes),
     log,
@@ -356,7 +356,7 @@ export function createParts(base: PartsBase) {
   const writers = new Writers(hooks.sessionUid ?? process.getuid?.() ?? -1);
   const pipeline = new FindingsPipeline({
     store: findingsStore,
-    detectors: createDetectors({
+    detectors: createDetectors(KINDS, {
       writers,
       disk: () => diskThresholds(config.config.watch.disks),
       // A file the user listed to watch is configuration wherever it is, as the user said so.
