@@ -10,7 +10,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import type { ActionContext } from '../../service/src/fixes/action.js';
-import { coredumpAction } from '../../service/src/fixes/actions/coredump.js';
+import { coredumpAction } from '../../service/src/kinds/crash/coredumpAction.js';
 import { packageUpdateAction } from '../../service/src/fixes/actions/packageUpdate.js';
 import { Playbooks, type PlaybookTools } from '../../service/src/fixes/playbooks.js';
 import { KINDS } from '../../service/src/kinds/index.js';

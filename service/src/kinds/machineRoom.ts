@@ -5,8 +5,8 @@
 // for the one list's order, and the rules the engine follows for their findings, until each moves into a folder of
 // its own beside this file. Their actions are in fixes/catalog.ts and their playbooks in fixes/playbooks.ts's table,
 // but no space left's, which is low disk space's (kinds/diskSpace/).
-import { CoredumpDetector } from '../findings/detectors/coredump.js';
-import { CrashDetector } from '../findings/detectors/crash.js';
+import { CoredumpDetector } from './crash/coredumpDetector.js';
+import { CrashDetector } from './crash/crashDetector.js';
 import { DpkgStateDetector } from '../findings/detectors/dpkgState.js';
 import { NoSpaceDetector } from '../findings/detectors/noSpace.js';
 import { PackageManagerErrorDetector } from '../findings/detectors/packageManagerError.js';

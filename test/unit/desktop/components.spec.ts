@@ -12,7 +12,7 @@ import {
   lineLevel,
   macDenialOf,
 } from '../../../service/src/desktop/componentLines.js';
-import { CoredumpDetector } from '../../../service/src/findings/detectors/coredump.js';
+import { CoredumpDetector } from '../../../service/src/kinds/crash/coredumpDetector.js';
 import { UnitFailedDetector } from '../../../service/src/findings/detectors/unitFailed.js';
 import { UnrecognisedErrorsDetector } from '../../../service/src/findings/detectors/unrecognised.js';
 import type { Detector } from '../../../service/src/findings/types.js';

@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { CrashDetector } from '../../../service/src/findings/detectors/crash.js';
+import { CrashDetector } from '../../../service/src/kinds/crash/crashDetector.js';
 import { UnitFailedDetector } from '../../../service/src/findings/detectors/unitFailed.js';
 import type { Detector } from '../../../service/src/findings/types.js';
 import { Writers } from '../../../service/src/findings/writers.js';

@@ -9,7 +9,7 @@
 //
 // What Steward saw at its own start is no change: at login the shell turns every extension on at once, and a crash
 // then points at none of them in particular.
-import { isCoredumpRecord } from '../../findings/detectors/coredump.js';
+import { isCoredumpRecord } from '../crash/coredumpDetector.js';
 import { isJournal, journalEvidence } from '../../findings/detectors/journal.js';
 import type { Detector, DetectorOutput } from '../../findings/types.js';
 import type { Writers } from '../../findings/writers.js';

@@ -10,7 +10,7 @@
 // A unit's finding resolves when systemd says the unit runs again.
 import { componentFailure } from '../../desktop/componentFailure.js';
 import { ComponentUnitDetector } from '../../desktop/componentUnits.js';
-import { isCoredumpRecord } from '../../findings/detectors/coredump.js';
+import { isCoredumpRecord } from '../crash/coredumpDetector.js';
 import {
   isJournal,
   isKernel,

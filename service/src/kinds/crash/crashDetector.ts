@@ -5,9 +5,9 @@
 // both can fire for one crash, on purpose (see the class comment).
 import { FAULT_SIGNALS, shortSignalName } from '../../causes/signals.js';
 import { _, format } from '../../i18n.js';
-import { isAudioUnit } from '../../kinds/sound/units.js';
+import { isAudioUnit } from '../sound/units.js';
 import type { WatchEvent } from '../../watch/events.js';
-import type { Detector, DetectorOutput } from '../types.js';
+import type { Detector, DetectorOutput } from '../../findings/types.js';
 import {
   isJournal,
   isKernel,
@@ -16,7 +16,7 @@ import {
   journalEvidence,
   unitOf,
   withoutDmesgTime,
-} from './journal.js';
+} from '../../findings/detectors/journal.js';
 
 export const CRASH = 'crash';
 

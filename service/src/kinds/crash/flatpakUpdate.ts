@@ -22,9 +22,9 @@ import {
   flatpakUpdateOf,
   isFlatpakAppId,
   remoteCommitOf,
-} from '../../kinds/appCrash/flatpak.js';
+} from '../appCrash/flatpak.js';
 import { cleanLine } from '../../untrustedText.js';
-import { type ActionContext, type ActionDefinition, NotAuthorizedError, type Preview } from '../action.js';
+import { type ActionContext, type ActionDefinition, NotAuthorizedError, type Preview } from '../../fixes/action.js';
 
 const run = promisify(execFile);
 

@@ -3,8 +3,8 @@
 // coredump: systemd-coredump caught a crashing process.
 import { _, format, ngettext } from '../../i18n.js';
 import type { JournalFields, WatchEvent } from '../../watch/events.js';
-import type { Detector, DetectorOutput } from '../types.js';
-import { bareProcessName, isJournal, journalEvidence } from './journal.js';
+import type { Detector, DetectorOutput } from '../../findings/types.js';
+import { bareProcessName, isJournal, journalEvidence } from '../../findings/detectors/journal.js';
 
 export const COREDUMP = 'coredump';
 
