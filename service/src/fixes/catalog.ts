@@ -12,7 +12,6 @@ import { diskHealthAction } from './actions/diskHealth.js';
 import { dpkgAuditAction } from './actions/dpkgAudit.js';
 import { fileActions } from './actions/files.js';
 import { filesystemErrorsAction } from './actions/filesystemErrors.js';
-import { flatpakUpdateAction } from '../kinds/crash/flatpakUpdate.js';
 import { infoActions } from './actions/info.js';
 import { inodeUsageAction } from './actions/inodeUsage.js';
 import { journalActions } from './actions/journal.js';
@@ -140,7 +139,6 @@ const findingActions = ({ kinds, journalDirectories = () => [], testHooks = {} }
     ...systemdActions,
     ...packageActions,
     packageUpdateAction,
-    flatpakUpdateAction(),
     ...networkActions,
     ...fileActions,
     ...journalActions,

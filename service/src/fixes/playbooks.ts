@@ -7,7 +7,6 @@
 // its folder (kinds/<kind>/); here is their table, made of the kinds handed in.
 import type { FindingWithEvidence } from '../findings/store.js';
 import type { Kind } from './kind.js';
-import { crash } from '../kinds/crash/playbook.js';
 import { packageManagerError } from './playbooks/packageManagerError.js';
 import {
   type CandidateAction,
@@ -25,8 +24,6 @@ export class Playbooks {
 
   constructor(kinds: readonly Pick<Kind, 'playbooks'>[]) {
     this.byKind = new Map([
-      ['coredump', crash],
-      ['crash', crash],
       ['package-manager-error', packageManagerError],
       ...kinds.flatMap((kind) => Object.entries(kind.playbooks)),
     ]);

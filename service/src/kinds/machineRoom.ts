@@ -5,8 +5,6 @@
 // for the one list's order, and the rules the engine follows for their findings, until each moves into a folder of
 // its own beside this file. Their actions are in fixes/catalog.ts and their playbooks in fixes/playbooks.ts's table,
 // but no space left's, which is low disk space's (kinds/diskSpace/).
-import { CoredumpDetector } from './crash/coredumpDetector.js';
-import { CrashDetector } from './crash/crashDetector.js';
 import { DpkgStateDetector } from '../findings/detectors/dpkgState.js';
 import { NoSpaceDetector } from '../findings/detectors/noSpace.js';
 import { PackageManagerErrorDetector } from '../findings/detectors/packageManagerError.js';
@@ -15,22 +13,6 @@ import type { Kind } from './kind.js';
 
 /** What a kind still split over the engine's folders brings here besides its detectors: nothing, until it moves. */
 const split = { sources: () => [], actions: () => [], playbooks: {} };
-
-export const crashKind: Kind = {
-  name: 'crash',
-  ...split,
-  detectors: () => [new CoredumpDetector(), new CrashDetector()],
-  rules: {
-    crash: { recursOnRestart: true, replacesUnitFailure: true },
-    // The crashed program's package, or its Flatpak app, updated to what was waiting with nothing left waiting: what
-    // is left of the crash is history.
-    coredump: {
-      recursOnRestart: true,
-      replacesUnitFailure: true,
-      resolvedWhenVerified: ['packages.update', 'flatpak.update'],
-    },
-  },
-};
 
 export const packageManagerErrorKind: Kind = {
   name: 'packageManagerError',
