@@ -7,7 +7,7 @@
 // its folder (kinds/<kind>/); here is their table, made of the kinds handed in.
 import type { FindingWithEvidence } from '../findings/store.js';
 import type { Kind } from './kind.js';
-import { packageManagerError } from './playbooks/packageManagerError.js';
+import { packageManagerError } from '../kinds/packageManagerError/playbook.js';
 import {
   type CandidateAction,
   isActionableUnit,

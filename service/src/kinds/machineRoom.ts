@@ -5,9 +5,9 @@
 // for the one list's order, and the rules the engine follows for their findings, until each moves into a folder of
 // its own beside this file. Their actions are in fixes/catalog.ts and their playbooks in fixes/playbooks.ts's table,
 // but no space left's, which is low disk space's (kinds/diskSpace/).
-import { DpkgStateDetector } from '../findings/detectors/dpkgState.js';
-import { NoSpaceDetector } from '../findings/detectors/noSpace.js';
-import { PackageManagerErrorDetector } from '../findings/detectors/packageManagerError.js';
+import { DpkgStateDetector } from './packageManagerError/dpkgStateDetector.js';
+import { NoSpaceDetector } from './noSpace/detector.js';
+import { PackageManagerErrorDetector } from './packageManagerError/detector.js';
 import { diskSpace } from './diskSpace/playbook.js';
 import type { Kind } from './kind.js';
 

@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // What the event sources see, in one shape per kind of event. Sources produce
 // these; detectors (service/src/findings/detectors/) turn them into findings.
-import type { DpkgState } from '../fixes/actions/dpkgState.js';
+import type { DpkgState } from './dpkgState.js';
 import type { JournalField } from './journalFields.js';
 import type { UnitPaths } from './unitPaths.js';
 

@@ -1,7 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { CoredumpDetector } from '../../../service/src/kinds/crash/coredumpDetector.js';
-import { PackageManagerErrorDetector } from '../../../service/src/findings/detectors/packageManagerError.js';
+import { PackageManagerErrorDetector } from '../../../service/src/kinds/packageManagerError/detector.js';
 import type { Detector } from '../../../service/src/findings/types.js';
 import { AuthFailuresDetector } from '../../../service/src/kinds/authFailures/detector.js';
 import { CrashLoopDetector } from '../../../service/src/kinds/crashLoop/detector.js';

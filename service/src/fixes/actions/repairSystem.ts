@@ -13,7 +13,7 @@ import { z } from 'zod';
 
 import { _, format, N_ } from '../../i18n.js';
 import type { ActionDefinition, Preview, Verification } from '../action.js';
-import { type DpkgState, moreAndJournalLines, needsFinishing, readDpkgState } from './dpkgState.js';
+import { type DpkgState, moreAndJournalLines, needsFinishing, readDpkgState } from '../../watch/dpkgState.js';
 import { FLAG, transaction } from './packageKit.js';
 import { UnitManager } from './systemdUnits.js';
 

@@ -6,8 +6,8 @@
 // resolves when dpkg's database no longer says so.
 import { _, format, N_ } from '../../i18n.js';
 import type { WatchEvent } from '../../watch/events.js';
-import type { Detector, DetectorOutput } from '../types.js';
-import { PACKAGE_MANAGER_ERROR } from './packageManagerError.js';
+import type { Detector, DetectorOutput } from '../../findings/types.js';
+import { PACKAGE_MANAGER_ERROR } from './detector.js';
 
 /** The files of dpkg's database its evidence names: a package's state, and the journal of a run cut off. */
 export const DPKG_STATUS = '/var/lib/dpkg/status';

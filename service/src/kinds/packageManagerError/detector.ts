@@ -3,8 +3,8 @@
 // package-manager-error: apt/dpkg, dnf and PackageKit failing to install or update.
 import { _, format } from '../../i18n.js';
 import type { WatchEvent } from '../../watch/events.js';
-import type { Detector, DetectorOutput } from '../types.js';
-import { isJournal, journalEvidence } from './journal.js';
+import type { Detector, DetectorOutput } from '../../findings/types.js';
+import { isJournal, journalEvidence } from '../../findings/detectors/journal.js';
 
 export const PACKAGE_MANAGER_ERROR = 'package-manager-error';
 
