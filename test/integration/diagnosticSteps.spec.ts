@@ -9,10 +9,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 
-import { coredumpAction } from '../../service/src/kinds/crash/coredumpAction.js';
 import { lockHolderAction } from '../../service/src/fixes/actions/lockHolder.js';
 import { portHolderAction } from '../../service/src/fixes/actions/portHolder.js';
 import { createFindingsCatalog } from '../../service/src/fixes/catalog.js';
+import { coredumpAction } from '../../service/src/kinds/crash/coredumpAction.js';
 import { KINDS } from '../../service/src/kinds/index.js';
 import { appendToJournal } from '../support/journal.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';

@@ -14,10 +14,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 import type { ActionContext } from '../../service/src/fixes/action.js';
-import { coredumpAction } from '../../service/src/kinds/crash/coredumpAction.js';
-import { flatpakUpdateAction } from '../../service/src/kinds/crash/flatpakUpdate.js';
 import { Playbooks, type PlaybookTools } from '../../service/src/fixes/playbooks.js';
 import { crashedFlatpak, originLines } from '../../service/src/kinds/appCrash/origin.js';
+import { coredumpAction } from '../../service/src/kinds/crash/coredumpAction.js';
+import { flatpakUpdateAction } from '../../service/src/kinds/crash/flatpakUpdate.js';
 import { KINDS } from '../../service/src/kinds/index.js';
 import { createLogger } from '../../service/src/logging.js';
 import { findingWithEvidence } from '../support/findingFixture.js';

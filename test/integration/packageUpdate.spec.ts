@@ -10,9 +10,9 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import type { ActionContext } from '../../service/src/fixes/action.js';
-import { coredumpAction } from '../../service/src/kinds/crash/coredumpAction.js';
 import { packageUpdateAction } from '../../service/src/fixes/actions/packageUpdate.js';
 import { Playbooks, type PlaybookTools } from '../../service/src/fixes/playbooks.js';
+import { coredumpAction } from '../../service/src/kinds/crash/coredumpAction.js';
 import { KINDS } from '../../service/src/kinds/index.js';
 import { createLogger } from '../../service/src/logging.js';
 import { findingWithEvidence } from '../support/findingFixture.js';

@@ -7,7 +7,6 @@
 // its folder (kinds/<kind>/); here is their table, made of the kinds handed in.
 import type { FindingWithEvidence } from '../findings/store.js';
 import type { Kind } from './kind.js';
-import { packageManagerError } from '../kinds/packageManagerError/playbook.js';
 import {
   type CandidateAction,
   isActionableUnit,
@@ -23,10 +22,7 @@ export class Playbooks {
   private readonly byKind: ReadonlyMap<string, Playbook>;
 
   constructor(kinds: readonly Pick<Kind, 'playbooks'>[]) {
-    this.byKind = new Map([
-      ['package-manager-error', packageManagerError],
-      ...kinds.flatMap((kind) => Object.entries(kind.playbooks)),
-    ]);
+    this.byKind = new Map(kinds.flatMap((kind) => Object.entries(kind.playbooks)));
   }
 
   /** The playbook's draft for a finding, or null when Steward knows no fix for it. */

@@ -12,6 +12,7 @@ import { clockKind } from './clock/kind.js';
 import { configChangedKind } from './configChanged/kind.js';
 import { configErrorKind } from './configError/kind.js';
 import { connectivityKind } from './connectivity/kind.js';
+import { crashKind } from './crash/kind.js';
 import { crashLoopKind } from './crashLoop/kind.js';
 import { diskSpaceKind } from './diskSpace/kind.js';
 import { dnsFailureKind } from './dnsFailure/kind.js';
@@ -21,12 +22,12 @@ import { gpuFaultKind } from './gpuFault/kind.js';
 import { inodesKind } from './inodes/kind.js';
 import type { Kind, SourceOptions } from './kind.js';
 import { linkDownKind } from './linkDown/kind.js';
-import { crashKind } from './crash/kind.js';
-import { noSpaceKind, packageManagerErrorKind } from './machineRoom.js';
 import { memoryPressureKind } from './memoryPressure/kind.js';
 import { networkFailureKind } from './networkFailure/kind.js';
 import { noRouteKind } from './noRoute/kind.js';
+import { noSpaceKind } from './noSpace/kind.js';
 import { oomKillKind } from './oomKill/kind.js';
+import { packageManagerErrorKind } from './packageManagerError/kind.js';
 import { printingKind } from './printing/kind.js';
 import { signInKind } from './signIn/kind.js';
 import { soundKind } from './sound/kind.js';
@@ -34,10 +35,7 @@ import { storageErrorKind } from './storageError/kind.js';
 import { thermalKind } from './thermal/kind.js';
 import { unitFailedKind } from './unitFailed/kind.js';
 
-/**
- * The machine room's kinds, in the order their detectors run: those still split over findings/, fixes/ bring their
- * detectors and rules from machineRoom.ts, the others are folders of their own.
- */
+/** The machine room's kinds, in the order their detectors run. */
 const MACHINE_ROOM_KINDS: readonly Kind[] = [
   unitFailedKind,
   crashLoopKind,

@@ -12,7 +12,9 @@ import { promisify } from 'node:util';
 import { z } from 'zod';
 
 import { StewardError } from '../../dbus/errors.js';
+import { type ActionContext, type ActionDefinition, NotAuthorizedError, type Preview } from '../../fixes/action.js';
 import { _, format, N_ } from '../../i18n.js';
+import { cleanLine } from '../../untrustedText.js';
 import {
   deploymentIn,
   type FlatpakDeployment,
@@ -23,8 +25,6 @@ import {
   isFlatpakAppId,
   remoteCommitOf,
 } from '../appCrash/flatpak.js';
-import { cleanLine } from '../../untrustedText.js';
-import { type ActionContext, type ActionDefinition, NotAuthorizedError, type Preview } from '../../fixes/action.js';
 
 const run = promisify(execFile);
 
