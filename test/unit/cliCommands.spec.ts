@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { closest, editDistance, parseLine, UsageError } from '../../service/src/cli/argv.js';
-import { COMMANDS, subcommandsOf } from '../../service/src/cli/commands.js';
+import { subcommandsOf } from '../../service/src/cli/commandDefinition.js';
+import { COMMANDS } from '../../service/src/cli/commands.js';
 import { plainMessage } from '../../service/src/cli/errors.js';
 import { commandHelp, overview } from '../../service/src/cli/help.js';
 import { OPTIONS } from '../../service/src/cli/options.js';
