@@ -4,10 +4,10 @@
 import type { MessageBus } from '@jellybrick/dbus-next';
 
 import { defaultConfig } from '../../service/src/config.js';
+import { OBJECT_PATH, proposalsSpec } from '../../service/src/dbus/interfaces.js';
 import { ObjectServer } from '../../service/src/dbus/objectServer.js';
 import type { FindingsStore } from '../../service/src/findings/store.js';
 import { Fixes } from '../../service/src/fixes/fixes.js';
-import { OBJECT_PATH, proposalsSpec } from '../../service/src/interfaces.js';
 import { KIND_SET } from '../../service/src/kinds/index.js';
 import type { Logger } from '../../service/src/logging.js';
 import { resolvePaths } from '../../service/src/paths.js';

@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { stewardSpecs } from '../interfaces.js';
+import { stewardSpecs } from './interfaces.js';
 import type { ArgSpec, InterfaceSpec } from './introspection.js';
 import { payloadKey } from './payloadKey.js';
 

@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import type { MessageBus } from '@jellybrick/dbus-next';
 
 import type { Config } from '../config.js';
+import { OBJECT_PATH, PROPOSALS_INTERFACE } from '../dbus/interfaces.js';
 import { InterfaceSignals } from '../dbus/interfaceSignals.js';
 import type { ObjectServer } from '../dbus/objectServer.js';
 import type { Finding, FindingChange, FindingsStore } from '../findings/store.js';
-import { OBJECT_PATH, PROPOSALS_INTERFACE } from '../interfaces.js';
 import type { Logger } from '../logging.js';
 import { ConfirmWindows } from '../nixos/confirmWindow.js';
 import { nixosCacheDir, NixosReader } from '../nixos/nixosReader.js';

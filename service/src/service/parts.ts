@@ -16,26 +16,6 @@ import type { ConfigLoad } from '../config.js';
 import { createCoreInterface } from '../core/coreInterface.js';
 import type { ServiceState } from '../core/serviceState.js';
 import { SignalRouter } from '../dbus/client.js';
-import { InterfaceSignals } from '../dbus/interfaceSignals.js';
-import { watchNameVanishing } from '../dbus/nameWatch.js';
-import { ObjectServer } from '../dbus/objectServer.js';
-import { peerWaits } from '../dbus/peerWaits.js';
-import { listLoadedUnits } from '../docs/loadedUnits.js';
-import { openDocsIndex } from '../docs/serviceDocs.js';
-import { readApiKey, storeApiKey } from '../engine/apiKey.js';
-import { gpuSettingOf } from '../engine/backendSelector.js';
-import { EngineProvider } from '../engine/engineProvider.js';
-import { localBackendSelector } from '../engine/localBackend.js';
-import { modelRedactor, settingsRedactor } from '../engine/redact.js';
-import { RemoteEngine } from '../engine/remote.js';
-import { isConfigPath, listedPath } from '../findings/detectorOptions.js';
-import { createDetectors, detectorKinds, diskThresholds } from '../findings/detectors/index.js';
-import { FindingExplainer } from '../findings/explainer.js';
-import { findingsBusSignals, FindingsInterface } from '../findings/findingsInterface.js';
-import { FindingsPipeline } from '../findings/pipeline.js';
-import { type FindingChange, FindingsStore } from '../findings/store.js';
-import { Writers } from '../findings/writers.js';
-import { Fixes } from '../fixes/fixes.js';
 import {
   agentsSpec,
   API_VERSION,
@@ -52,7 +32,27 @@ import {
   settingsSpec,
   VOICE_INTERFACE,
   voiceSpec,
-} from '../interfaces.js';
+} from '../dbus/interfaces.js';
+import { InterfaceSignals } from '../dbus/interfaceSignals.js';
+import { watchNameVanishing } from '../dbus/nameWatch.js';
+import { ObjectServer } from '../dbus/objectServer.js';
+import { peerWaits } from '../dbus/peerWaits.js';
+import { listLoadedUnits } from '../docs/loadedUnits.js';
+import { openDocsIndex } from '../docs/serviceDocs.js';
+import { readApiKey, storeApiKey } from '../engine/apiKey.js';
+import { gpuSettingOf } from '../engine/backendSelector.js';
+import { EngineProvider } from '../engine/engineProvider.js';
+import { localBackendSelector } from '../engine/localBackend.js';
+import { modelRedactor, settingsRedactor } from '../engine/redact.js';
+import { RemoteEngine } from '../engine/remote.js';
+import { isConfigPath, listedPath } from '../findings/detectorOptions.js';
+import { createDetectors, detectorKinds, diskThresholds } from '../findings/detectors/index.js';
+import { findingsBusSignals, FindingsInterface } from '../findings/findingsInterface.js';
+import { FindingsPipeline } from '../findings/pipeline.js';
+import { type FindingChange, FindingsStore } from '../findings/store.js';
+import { Writers } from '../findings/writers.js';
+import { FindingExplainer } from '../fixes/explainer.js';
+import { Fixes } from '../fixes/fixes.js';
 import { KIND_SET, KINDS } from '../kinds/index.js';
 import type { Logger } from '../logging.js';
 import { surveyHardware } from '../models/fit.js';

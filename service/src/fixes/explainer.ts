@@ -8,11 +8,11 @@
 import { z } from 'zod';
 
 import type { ChatHandle } from '../engine/chatEngine.js';
-import type { EngineSource } from '../fixes/modelAdvisor.js';
+import type { Finding, FindingChange, FindingsStore, FindingWithEvidence } from '../findings/store.js';
 import { parseJsonOrNull } from '../jsonShape.js';
 import type { Logger } from '../logging.js';
 import { cleanLine } from '../untrustedText.js';
-import type { Finding, FindingChange, FindingsStore, FindingWithEvidence } from './store.js';
+import type { EngineSource } from './modelAdvisor.js';
 
 export interface FindingExplainerOptions {
   engines: EngineSource;
