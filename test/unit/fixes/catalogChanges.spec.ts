@@ -2,8 +2,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { CHANGE_AREAS } from '../../../service/src/fixes/action.js';
 import { createCatalog } from '../../../service/src/fixes/catalog.js';
+import { ConfirmWindows } from '../../../service/src/fixes/confirmWindow.js';
 import { KINDS } from '../../../service/src/kinds/index.js';
-import { ConfirmWindows } from '../../../service/src/nixos/confirmWindow.js';
 
 describe('the catalog', () => {
   it('says what every change acts on, and nothing for a step that only reads', () => {
