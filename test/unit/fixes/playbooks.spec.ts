@@ -5,7 +5,7 @@ import { join } from 'node:path';
 
 import type { Evidence } from '../../../service/src/findings/types.js';
 import type { Preview } from '../../../service/src/fixes/action.js';
-import { type CandidateAction, isActionableUnit,Playbooks } from '../../../service/src/fixes/playbooks.js';
+import { type CandidateAction, isActionableUnit, Playbooks } from '../../../service/src/fixes/playbooks.js';
 import { KINDS } from '../../../service/src/kinds/index.js';
 import { networkLinks } from '../../../service/src/kinds/noRoute/actions.js';
 import { findingWithEvidence } from '../../support/findingFixture.js';

@@ -3,7 +3,14 @@
 // crash and coredump: the crash report or what systemd recorded, and the package's or the Flatpak app's update
 // where one waits.
 import { recordedEnd, unitRecordStep } from '../../fixes/playbooks/unitState.js';
-import { journalPlace, knownUnit, logsStep, type Playbook, type PlaybookTools, readLogs } from '../../fixes/playbookSteps.js';
+import {
+  journalPlace,
+  knownUnit,
+  logsStep,
+  type Playbook,
+  type PlaybookTools,
+  readLogs,
+} from '../../fixes/playbookSteps.js';
 import { _, format } from '../../i18n.js';
 import { crashedFlatpak, crashedPackage } from '../appCrash/origin.js';
 import { crashFieldsAt } from './coredumpAction.js';

@@ -6,7 +6,14 @@ import { readFileSync } from 'node:fs';
 
 import { systemErrorIn } from '../../causes/systemError.js';
 import { Bursts } from '../../findings/detectors/bursts.js';
-import { isDaemon, isJournal, isKernel, isServiceManager, journalEvidence, withoutDmesgTime } from '../../findings/detectors/journal.js';
+import {
+  isDaemon,
+  isJournal,
+  isKernel,
+  isServiceManager,
+  journalEvidence,
+  withoutDmesgTime,
+} from '../../findings/detectors/journal.js';
 import type { Detector, DetectorOutput } from '../../findings/types.js';
 import { _, format } from '../../i18n.js';
 import type { JournalEntry, WatchEvent } from '../../watch/events.js';
