@@ -56,9 +56,9 @@ export interface ProposerOptions {
   policy: () => PolicyRules;
   signals: ProposerSignals;
   /**
-   * The kinds' rules (handed in by service/parts.ts): which findings recur with their unit's restarts, are drafted again on a
-   * repeat, or replace a failed unit's proposal with their own (one incident, one proposal: "Restart it" beside
-   * "find out why it keeps failing" would contradict itself).
+   * The kinds' rules (handed in by service/parts.ts): which findings recur with their unit's restarts, are drafted
+   * again on a repeat, or replace a failed unit's proposal with their own (one incident, one proposal: "Restart it"
+   * beside "find out why it keeps failing" would contradict itself).
    */
   rules: KindRules;
   /** The kinds' playbooks: the first steps drafted for a finding. */
