@@ -3,9 +3,9 @@
 import { z } from 'zod';
 
 import { describeConfigIssues } from './configIssues.js';
-import { userPatternProblem } from './engine/redact.js';
-import { SEVERITIES } from './findings/types.js';
+import { SEVERITIES } from './severity.js';
 import { readSmallFile } from './smallFile.js';
+import { userPatternProblem } from './userPattern.js';
 
 const remoteEndpointSchema = z
   .object({

@@ -5,7 +5,7 @@
 // suggests a key).
 import type { z } from 'zod';
 
-import { closest } from './cli/argv.js';
+import { closest } from './closestWord.js';
 
 type Issue = z.core.$ZodIssue;
 

@@ -23,6 +23,7 @@ import { Engine } from '../../service/src/engine/supervisor.js';
 import { FindingsStore } from '../../service/src/findings/store.js';
 import { createCatalog } from '../../service/src/fixes/catalog.js';
 import { FixesStore, type ProposedAction } from '../../service/src/fixes/store.js';
+import { KINDS } from '../../service/src/kinds/index.js';
 import { createLogger } from '../../service/src/logging.js';
 import { appendToJournal, type ExportEntry } from '../support/journal.js';
 import { startPrivateBus } from '../support/privateBus.js';
@@ -188,7 +189,7 @@ function toolCases(notes: string): ToolCase[] {
 }
 
 async function measureTools(context: ToolContext, cases: ToolCase[]) {
-  const tools = assistantTools();
+  const tools = assistantTools(catalogEntries(createCatalog({ kinds: KINDS })));
   const baseline = await timeRuns(() => readFile('/proc/loadavg', 'utf8'), TOOL_RUNS, TOOL_WARMUPS);
   const baselineMs = median(baseline);
   const rows = [];
@@ -313,7 +314,7 @@ async function measureTurns(machine: Machine, proposals: ProposalSink, readableR
     workerScript: WORKER_SCRIPT,
     log,
   });
-  const catalog = catalogEntries(createCatalog());
+  const catalog = catalogEntries(createCatalog({ kinds: KINDS }));
   const tools = assistantTools(catalog);
   const offeredTools = new OfferedTools();
   const selected = offeredTools.offer(QUESTION, tools);
@@ -455,7 +456,7 @@ async function main(): Promise<void> {
       fixes,
       home,
     });
-    const catalog = catalogEntries(createCatalog());
+    const catalog = catalogEntries(createCatalog({ kinds: KINDS }));
     const proposals: ProposalSink = {
       catalog: () => catalog,
       propose: () => Promise.reject(new Error('the benchmark makes no proposals')),

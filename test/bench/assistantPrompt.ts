@@ -11,6 +11,7 @@ import { catalogEntries } from '../../service/src/assistant/proposalSink.js';
 import { defaultConfig } from '../../service/src/config.js';
 import type { ToolSpec } from '../../service/src/engine/protocol.js';
 import { createCatalog } from '../../service/src/fixes/catalog.js';
+import { KINDS } from '../../service/src/kinds/index.js';
 import { createLogger } from '../../service/src/logging.js';
 import { ScriptedEngine } from '../support/scriptedEngine.js';
 
@@ -28,7 +29,7 @@ export async function assistantRequests(
   questions: readonly (string | null)[],
   summary: SystemSummary | null = null,
 ): Promise<FirstRequest[]> {
-  const catalog = catalogEntries(createCatalog());
+  const catalog = catalogEntries(createCatalog({ kinds: KINDS }));
   const machine = {
     systemSummary: () => (summary ? Promise.resolve(summary) : Promise.reject(new Error('no summary'))),
     home: () => '/nonexistent',

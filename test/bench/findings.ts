@@ -20,6 +20,7 @@ import { createDetectors } from '../../service/src/findings/detectors/index.js';
 import { UnrecognisedErrorsDetector } from '../../service/src/findings/detectors/unrecognised.js';
 import { FindingsPipeline } from '../../service/src/findings/pipeline.js';
 import { FindingsStore } from '../../service/src/findings/store.js';
+import { KINDS } from '../../service/src/kinds/index.js';
 import { createLogger } from '../../service/src/logging.js';
 import type { JournalEntry } from '../../service/src/watch/events.js';
 import { JournalSource } from '../../service/src/watch/journal.js';
@@ -152,7 +153,7 @@ async function firstCursor(dir: string): Promise<string> {
 async function timeSteward(dir: string, cursor: string, expected: number) {
   const home = await makeTempDir('steward-bench-');
   const store = new FindingsStore(join(home.path, 'findings.db'));
-  const pipeline = new FindingsPipeline({ store, detectors: createDetectors(), onChanges: () => undefined, log });
+  const pipeline = new FindingsPipeline({ store, detectors: createDetectors(KINDS), onChanges: () => undefined, log });
   let seen = 0;
   const source = new JournalSource({ name: 'bench', args: ['--directory', dir], resumeCursor: cursor, log });
   const started = performance.now();

@@ -26,6 +26,7 @@ import { chatWrapperFor } from '../../service/src/engine/functionCalling.js';
 import { promptSchema } from '../../service/src/engine/promptSchema.js';
 import type { ToolSpec } from '../../service/src/engine/protocol.js';
 import { createCatalog } from '../../service/src/fixes/catalog.js';
+import { KINDS } from '../../service/src/kinds/index.js';
 import { BENCH_MODEL_SHAPE, benchModel } from '../support/benchModel.js';
 import { startPrivateBus } from '../support/privateBus.js';
 import { makeTempDir } from '../support/tempDir.js';
@@ -164,7 +165,7 @@ async function toolCosts(modelPath: string) {
         })
         .contextText.tokenize(model.tokenizer).length;
     };
-    const tools = assistantTools(catalogEntries(createCatalog()));
+    const tools = assistantTools(catalogEntries(createCatalog({ kinds: KINDS })));
     const all = tools.map(toolSpec);
     const bare = tokens([]);
     const withAll = tokens(all);

@@ -28,7 +28,8 @@ import { promptSchema } from '../../service/src/engine/promptSchema.js';
 import type { ToolSpec } from '../../service/src/engine/protocol.js';
 import type { FindingWithEvidence } from '../../service/src/findings/store.js';
 import { createCatalog } from '../../service/src/fixes/catalog.js';
-import { ModelAdvisor } from '../../service/src/fixes/modelAdvisor.js';
+import { ModelAdvisor, playbookOnlyActions } from '../../service/src/fixes/modelAdvisor.js';
+import { KIND_SET, KINDS } from '../../service/src/kinds/index.js';
 import { createLogger } from '../../service/src/logging.js';
 import { benchModel } from '../support/benchModel.js';
 import { findingWithEvidence } from '../support/findingFixture.js';
@@ -87,8 +88,9 @@ async function advisorRequest(finding: (typeof FINDINGS)[number]): Promise<{ sys
   const engine = new ScriptedEngine([{ text: '' }]);
   const requests = engine.requests;
   const advisor = new ModelAdvisor({
+    playbookOnly: playbookOnlyActions(KIND_SET),
     engines: { state: () => 'ready', engine: () => Promise.resolve(engine) },
-    catalog: createCatalog(),
+    catalog: createCatalog({ kinds: KINDS }),
     log: createLogger({ level: 'error', journal: false, write: () => undefined }),
   });
   const full = findingWithEvidence(finding.kind, finding.subject, {

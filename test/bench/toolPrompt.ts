@@ -27,6 +27,7 @@ import { promptSchema } from '../../service/src/engine/promptSchema.js';
 import type { ToolSpec } from '../../service/src/engine/protocol.js';
 import { Engine } from '../../service/src/engine/supervisor.js';
 import { createCatalog } from '../../service/src/fixes/catalog.js';
+import { KINDS } from '../../service/src/kinds/index.js';
 import { createLogger } from '../../service/src/logging.js';
 import { benchModel } from '../support/benchModel.js';
 import { makeTempDir } from '../support/tempDir.js';
@@ -64,7 +65,7 @@ interface PromptCase {
 }
 
 async function cases(): Promise<PromptCase[]> {
-  const catalog = createCatalog();
+  const catalog = createCatalog({ kinds: KINDS });
   const systemPrompt = buildSystemPrompt({ summary: SUMMARY, now: new Date() });
   const tools = assistantTools(catalogEntries(catalog));
   const offered = async (question: string) => (await firstRequest(question, SUMMARY)).tools;
@@ -124,7 +125,7 @@ async function firstAnswers(modelPath: string, contextSize: 'auto' | number) {
     workerScript: WORKER_SCRIPT,
     log,
   });
-  const catalog = catalogEntries(createCatalog());
+  const catalog = catalogEntries(createCatalog({ kinds: KINDS }));
   const assistant = new Assistant({
     machine: standInMachine,
     proposals: { catalog: () => catalog, propose: () => Promise.reject(new Error('the benchmark makes no proposals')) },

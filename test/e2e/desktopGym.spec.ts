@@ -7,7 +7,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { COREDUMP } from '../../service/src/findings/detectors/coredump.js';
+import { COREDUMP } from '../../service/src/kinds/crash/coredumpDetector.js';
 import { SIGN_IN_FAILURE } from '../../service/src/kinds/signIn/detector.js';
 import { writeScore } from '../gym/score.js';
 import {

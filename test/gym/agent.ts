@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 import { type MessageBus, sessionBus, Variant } from '@jellybrick/dbus-next';
 
 import { callMethod, SignalRouter } from '../../service/src/dbus/client.js';
-import { BUS_NAME, FINDINGS_INTERFACE, OBJECT_PATH, PROPOSALS_INTERFACE } from '../../service/src/interfaces.js';
+import { BUS_NAME, FINDINGS_INTERFACE, OBJECT_PATH, PROPOSALS_INTERFACE } from '../../service/src/dbus/interfaces.js';
 
 interface Request {
   id: number;

@@ -3,7 +3,7 @@
 // Runs scenarios against Steward in a booted system, as a person with a script would: break the machine,
 // wait for Steward's finding and proposal on the session bus, Apply it (polkit answering), check the
 // machine, Undo, check again. Every wait is for a signal or a state, with a limit named for what it waits for.
-import { FINDINGS_INTERFACE, PROPOSALS_INTERFACE } from '../../service/src/interfaces.js';
+import { FINDINGS_INTERFACE, PROPOSALS_INTERFACE } from '../../service/src/dbus/interfaces.js';
 import { type Agent, type Signal } from './agentClient.js';
 import { checkSteps, duplicateProposals, type OpenProposal } from './proposalChecks.js';
 import type { Scenario, StateCheck, Step } from './scenario.js';

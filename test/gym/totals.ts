@@ -6,7 +6,7 @@
 // started by itself and its resident memory. The gym reads the truth from the booted system itself: which process
 // wrote each line of a finding's evidence (journald's trusted fields, read with journalctl), which units and files
 // exist. See README.md ("The day").
-import { FINDINGS_INTERFACE, PROPOSALS_INTERFACE } from '../../service/src/interfaces.js';
+import { FINDINGS_INTERFACE, PROPOSALS_INTERFACE } from '../../service/src/dbus/interfaces.js';
 import type { Agent, Signal } from './agentClient.js';
 import type { GymSystem } from './system.js';
 

@@ -21,7 +21,7 @@ import { makeTempDir, type TempDir } from '../support/tempDir.js';
 import { writeTinyModel } from '../support/tinyModel.js';
 
 const CHAT = 'io.github.steward.Steward1.Chat';
-const TOOL_NAMES = assistantTools().map((tool) => tool.name);
+const TOOL_NAMES = assistantTools([]).map((tool) => tool.name);
 
 // Function calling through real llama.cpp: the tiny model's words are noise,
 // so the call is forced (tool-choice "required": a grammar makes it a call of

@@ -15,6 +15,7 @@ import { BLUETOOTH_OFF, BluetoothOffDetector } from '../../service/src/kinds/blu
 import { blockBluetooth, GSD_RFKILL, unblockBluetooth } from '../../service/src/kinds/bluetooth/rfkillActions.js';
 import { BluezSource } from '../../service/src/kinds/bluetooth/source.js';
 import type { BluetoothState } from '../../service/src/kinds/bluetooth/state.js';
+import { KINDS } from '../../service/src/kinds/index.js';
 import { createLogger } from '../../service/src/logging.js';
 import { startDbusmock, stopMock } from '../support/networkMocks.js';
 import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
@@ -176,7 +177,7 @@ describe('Bluetooth against a stand-in BlueZ (python3-dbusmock bluez5)', () => {
       ok: false,
       observed: 'BlueZ has no Bluetooth adapter hci7',
     });
-    const catalog = createFindingsCatalog();
+    const catalog = createFindingsCatalog({ kinds: KINDS });
     expect(() => catalog.validate('bluetooth.power_on', { adapter: '../../org/freedesktop' })).toThrowMatching(
       (error: unknown) => error instanceof StewardError && error.errorName === 'InvalidArgs',
     );

@@ -11,6 +11,7 @@ import { po as gettextPo } from 'gettext-parser';
 import { callMethod } from '../../service/src/dbus/client.js';
 import { CHANGE_AREAS } from '../../service/src/fixes/action.js';
 import { createCatalog } from '../../service/src/fixes/catalog.js';
+import { KINDS } from '../../service/src/kinds/index.js';
 import { errorOf } from '../support/errors.js';
 import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import {
@@ -64,7 +65,7 @@ describe('Proposals.Catalog', () => {
   it("lists the catalog's actions with their titles, risks and what each changes", async () => {
     await start({ LANG: 'C.UTF-8' });
     // The service's catalog as it starts here: no expert shell, not NixOS.
-    const expected = createCatalog()
+    const expected = createCatalog({ kinds: KINDS })
       .all()
       .map((action) => ({
         name: action.name,
@@ -126,7 +127,7 @@ describe('Proposals.Catalog', () => {
     const german = (msgid: string) => po.translations['']?.[msgid]?.msgstr[0] || msgid;
     const listed = await catalog();
     expect(listed.map((action) => action.title)).toEqual(
-      createCatalog()
+      createCatalog({ kinds: KINDS })
         .all()
         .map((action) => german(action.title)),
     );

@@ -16,6 +16,7 @@ import { CLOCK_NTP_OFF, ClockNtpOffDetector, NTP_SUBJECT } from '../../service/s
 import { TimedatedSource } from '../../service/src/kinds/clock/source.js';
 import type { ClockState } from '../../service/src/kinds/clock/state.js';
 import { TIMEDATED } from '../../service/src/kinds/clock/timedated.js';
+import { KINDS } from '../../service/src/kinds/index.js';
 import { createLogger } from '../../service/src/logging.js';
 import { startDbusmock, stopMock } from '../support/networkMocks.js';
 import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
@@ -135,7 +136,7 @@ describe('automatic time against a stand-in timedated (python3-dbusmock timedate
   });
 
   it('refuses parameters outside the schema by name', () => {
-    const catalog = createFindingsCatalog();
+    const catalog = createFindingsCatalog({ kinds: KINDS });
     expect(() => catalog.validate('clock.ntp_on', { enable: true })).toThrowMatching(
       (error: unknown) => error instanceof StewardError && error.errorName === 'InvalidArgs',
     );

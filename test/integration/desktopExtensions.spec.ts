@@ -20,6 +20,7 @@ import { STEWARD_UUID } from '../../service/src/kinds/extensions/shell.js';
 import { ShellExtensionsSource } from '../../service/src/kinds/extensions/source.js';
 import type { ExtensionState } from '../../service/src/kinds/extensions/state.js';
 import { ExtensionStateDetector } from '../../service/src/kinds/extensions/stateDetector.js';
+import { KINDS } from '../../service/src/kinds/index.js';
 import { createLogger } from '../../service/src/logging.js';
 import { startDbusmock, stopMock } from '../support/networkMocks.js';
 import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
@@ -216,7 +217,7 @@ describe('GNOME Shell extensions against a stand-in org.gnome.Shell.Extensions (
     await until(2);
     expect(outputs).toEqual([]);
 
-    const catalog = createFindingsCatalog();
+    const catalog = createFindingsCatalog({ kinds: KINDS });
     const invalid = (error: unknown) => error instanceof StewardError && error.errorName === 'InvalidArgs';
     expect(() => catalog.validate('extensions.disable', { uuid: STEWARD_UUID })).toThrowMatching(invalid);
     expect(() => catalog.validate('extensions.disable', { uuid: '../../etc' })).toThrowMatching(invalid);

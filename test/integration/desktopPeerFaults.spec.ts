@@ -12,7 +12,6 @@ import { join } from 'node:path';
 import { type MessageBus, Variant } from '@jellybrick/dbus-next';
 
 import { callMethod } from '../../service/src/dbus/client.js';
-import type { BusStateSource } from '../../service/src/watch/busStateSource.js';
 import { FindingsStore } from '../../service/src/findings/store.js';
 import type { Detector } from '../../service/src/findings/types.js';
 import { BLUETOOTH_OFF, BluetoothOffDetector } from '../../service/src/kinds/bluetooth/offDetector.js';
@@ -24,6 +23,7 @@ import { EXTENSION_ERROR } from '../../service/src/kinds/extensions/journalDetec
 import { ShellExtensionsSource } from '../../service/src/kinds/extensions/source.js';
 import { ExtensionStateDetector } from '../../service/src/kinds/extensions/stateDetector.js';
 import { createLogger } from '../../service/src/logging.js';
+import type { BusStateSource } from '../../service/src/watch/busStateSource.js';
 import type { WatchEvent } from '../../service/src/watch/events.js';
 import { AnsweringPeer } from '../support/answeringPeer.js';
 import { startDbusmock, stopMock } from '../support/networkMocks.js';

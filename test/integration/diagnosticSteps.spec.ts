@@ -9,10 +9,11 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 
-import { coredumpAction } from '../../service/src/fixes/actions/coredump.js';
 import { lockHolderAction } from '../../service/src/fixes/actions/lockHolder.js';
 import { portHolderAction } from '../../service/src/fixes/actions/portHolder.js';
 import { createFindingsCatalog } from '../../service/src/fixes/catalog.js';
+import { coredumpAction } from '../../service/src/kinds/crash/coredumpAction.js';
+import { KINDS } from '../../service/src/kinds/index.js';
 import { appendToJournal } from '../support/journal.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 import { homeContext, runOptions } from '../unit/fixes/actionContext.js';
@@ -26,7 +27,7 @@ describe('diagnostic steps', () => {
   afterEach(() => temp.remove());
 
   it('are in the catalog a finding may use, read-only and without a prompt', () => {
-    const catalog = createFindingsCatalog();
+    const catalog = createFindingsCatalog({ kinds: KINDS });
     for (const name of [
       'info.port_holder',
       'info.lock_holder',

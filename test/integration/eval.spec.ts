@@ -7,6 +7,7 @@ import { assistantTools } from '../../service/src/assistant/tools/index.js';
 import { evalCommand, type EvalSetup, type EvalValues } from '../../service/src/cli/eval.js';
 import { loadScenarios, type Scenario } from '../../service/src/eval/scenario.js';
 import { createCatalog } from '../../service/src/fixes/catalog.js';
+import { KINDS } from '../../service/src/kinds/index.js';
 import { type OpenAIServer, startOpenAIServer } from '../support/openaiServer.js';
 import { replayReply } from '../support/replayModel.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
@@ -81,8 +82,8 @@ describe('steward eval', () => {
   });
 
   it('expects only tools and actions that exist', () => {
-    const tools = assistantTools().map((tool) => tool.name);
-    const actions = [...createCatalog().names(), '*'];
+    const tools = assistantTools([]).map((tool) => tool.name);
+    const actions = [...createCatalog({ kinds: KINDS }).names(), '*'];
     for (const { id, expect: expected } of scenarios) {
       expect(expected.tools.filter((tool) => !tools.includes(tool)))
         .withContext(id)

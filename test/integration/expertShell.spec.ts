@@ -12,14 +12,14 @@ import { assistantTools } from '../../service/src/assistant/tools/index.js';
 import { type Config, defaultConfig } from '../../service/src/config.js';
 import { callMethod } from '../../service/src/dbus/client.js';
 import { remoteErrorName } from '../../service/src/dbus/errors.js';
+import { OBJECT_PATH, PROPOSALS_INTERFACE, proposalsSpec } from '../../service/src/dbus/interfaces.js';
 import { ObjectServer } from '../../service/src/dbus/objectServer.js';
 import { settingsRedactor } from '../../service/src/engine/redact.js';
 import { FindingsStore } from '../../service/src/findings/store.js';
 import { auditFields } from '../../service/src/fixes/auditJournal.js';
 import { AUDIT_CUT_MARKER, MAX_AUDIT_RESULT } from '../../service/src/fixes/executor.js';
 import { Fixes } from '../../service/src/fixes/fixes.js';
-import { OBJECT_PATH, PROPOSALS_INTERFACE, proposalsSpec } from '../../service/src/interfaces.js';
-import { kindRules, KINDS } from '../../service/src/kinds/index.js';
+import { KIND_SET } from '../../service/src/kinds/index.js';
 import { createLogger } from '../../service/src/logging.js';
 import { resolvePaths } from '../../service/src/paths.js';
 import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
@@ -84,7 +84,7 @@ describe('the expert shell (fixes.expertShell)', () => {
       server,
       findings,
       config: () => settings,
-      rules: kindRules(KINDS),
+      kinds: KIND_SET,
       engines: { state: () => 'ready', engine: () => Promise.resolve(advisor) },
       // The user's own pattern, besides the built-in rules.
       auditRedact: settingsRedactor(() => ['acme-internal-[0-9]+']),

@@ -5,8 +5,8 @@ import { writeFileSync } from 'node:fs';
 import { appendFile, mkdir, readdir, readFile, rename, stat, symlink, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { knownGoodCopy } from '../../service/src/fixes/knownGoodStore.js';
 import { createLogger } from '../../service/src/logging.js';
+import { knownGoodCopy } from '../../service/src/storage/knownGoodStore.js';
 import type { WatchEvent } from '../../service/src/watch/events.js';
 import { type FileWatchOptions, FileWatchSource } from '../../service/src/watch/files.js';
 import { waitFor } from '../support/service.js';

@@ -14,6 +14,7 @@ import { FindingsInterface } from '../../service/src/findings/findingsInterface.
 import { FindingsPipeline } from '../../service/src/findings/pipeline.js';
 import { FindingsRetention } from '../../service/src/findings/retention.js';
 import { type FindingChange, FindingsStore } from '../../service/src/findings/store.js';
+import { KINDS } from '../../service/src/kinds/index.js';
 import { createLogger } from '../../service/src/logging.js';
 import type { WatchEvent } from '../../service/src/watch/events.js';
 import { JournalSource } from '../../service/src/watch/journal.js';
@@ -82,7 +83,7 @@ describe('a flood of distinct failures', () => {
     const batches: { turn: number; changes: number }[] = [];
     const pipeline = new FindingsPipeline({
       store,
-      detectors: createDetectors(),
+      detectors: createDetectors(KINDS),
       onChanges: (changes) => batches.push({ turn: turns, changes: changes.length }),
       log,
       maxBatch: BATCH,

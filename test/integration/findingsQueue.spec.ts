@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { createDetectors } from '../../service/src/findings/detectors/index.js';
 import { FindingsPipeline } from '../../service/src/findings/pipeline.js';
 import { type FindingChange, FindingsStore } from '../../service/src/findings/store.js';
+import { KINDS } from '../../service/src/kinds/index.js';
 import { createLogger } from '../../service/src/logging.js';
 import { StorageHealth } from '../../service/src/storage/storageHealth.js';
 import { errorOf } from '../support/errors.js';
@@ -32,7 +33,7 @@ describe('the findings pipeline on a full state disk', () => {
   const pipelineWith = (maxUnwritten: number) =>
     new FindingsPipeline({
       store,
-      detectors: createDetectors(),
+      detectors: createDetectors(KINDS),
       onChanges: (changes) => announced.push(...changes),
       log,
       maxUnwritten,

@@ -7,6 +7,7 @@ import { Variant } from '@jellybrick/dbus-next';
 
 import { callMethod } from '../../service/src/dbus/client.js';
 import { createCatalog } from '../../service/src/fixes/catalog.js';
+import { KINDS } from '../../service/src/kinds/index.js';
 import { hostileJournal } from '../fixtures/hostileJournal.js';
 import { errorOf } from '../support/errors.js';
 import { appendToJournal, unitFailure } from '../support/journal.js';
@@ -159,7 +160,7 @@ describe('fixes on the bus', () => {
     // Findings are proposed in order: once the marker has its proposal, every hostile line was considered.
     await waitFor(async () => (await proposalFor('marker.service')) !== undefined, 'the marker proposal');
 
-    const catalog = createCatalog();
+    const catalog = createCatalog({ kinds: KINDS });
     const all = await proposals();
     for (const proposal of all) {
       for (const action of (proposal.actions as Record<string, Variant>[]).map(plain)) {

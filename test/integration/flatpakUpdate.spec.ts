@@ -14,14 +14,17 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 import type { ActionContext } from '../../service/src/fixes/action.js';
-import { coredumpAction } from '../../service/src/fixes/actions/coredump.js';
-import { flatpakUpdateAction } from '../../service/src/fixes/actions/flatpakUpdate.js';
-import { draftFor, type PlaybookTools } from '../../service/src/fixes/playbooks.js';
+import { Playbooks, type PlaybookTools } from '../../service/src/fixes/playbooks.js';
 import { crashedFlatpak, originLines } from '../../service/src/kinds/appCrash/origin.js';
+import { coredumpAction } from '../../service/src/kinds/crash/coredumpAction.js';
+import { flatpakUpdateAction } from '../../service/src/kinds/crash/flatpakUpdate.js';
+import { KINDS } from '../../service/src/kinds/index.js';
 import { createLogger } from '../../service/src/logging.js';
 import { findingWithEvidence } from '../support/findingFixture.js';
 import { appendToJournal, type ExportEntry } from '../support/journal.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
+
+const PLAYBOOKS = new Playbooks(KINDS);
 
 const run = promisify(execFile);
 const FLATPAK_TIMEOUT_MS = 180_000;
@@ -222,7 +225,8 @@ describe('updating a crashed Flatpak app with the real flatpak', () => {
       const finding = findingWithEvidence('coredump', '/app/bin/crashy', {
         evidence: [{ kind: 'journal', text: 'dumped core', cursor, journal, at: new Date() }],
       });
-      const steps = async () => (await draftFor(finding, tools))?.actions.map(({ name, params }) => ({ name, params }));
+      const steps = async () =>
+        (await PLAYBOOKS.draftFor(finding, tools))?.actions.map(({ name, params }) => ({ name, params }));
 
       // Nothing fetched: the report, then the logs.
       expect((await steps())?.map(({ name }) => name)).toEqual(['info.coredump', 'info.show_logs']);

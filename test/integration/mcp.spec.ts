@@ -12,7 +12,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 
 import { readOnlyTools } from '../../service/src/assistant/tools/index.js';
-import { PROPOSALS_INTERFACE } from '../../service/src/interfaces.js';
+import { PROPOSALS_INTERFACE } from '../../service/src/dbus/interfaces.js';
 import { CLI_SCRIPT, quietWatch, waitFor } from '../support/service.js';
 import { startUnitScenario, type UnitScenario } from '../support/unitScenario.js';
 

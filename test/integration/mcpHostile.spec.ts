@@ -7,8 +7,8 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 
+import { AGENTS_INTERFACE, PROPOSALS_INTERFACE } from '../../service/src/dbus/interfaces.js';
 import { MAX_WAITING_AGENT_PROPOSALS } from '../../service/src/fixes/proposer.js';
-import { AGENTS_INTERFACE, PROPOSALS_INTERFACE } from '../../service/src/interfaces.js';
 import { CLI_SCRIPT, quietWatch } from '../support/service.js';
 import { startUnitScenario, type UnitScenario } from '../support/unitScenario.js';
 

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Variant } from '@jellybrick/dbus-next';
 
 import { createCatalog } from '../../service/src/fixes/catalog.js';
+import { KINDS } from '../../service/src/kinds/index.js';
 import { appendToJournal, unitFailure } from '../support/journal.js';
 import { quietWatch, waitFor } from '../support/service.js';
 import { fail } from '../support/systemdMock.js';
@@ -53,7 +54,7 @@ describe('model advice on proposals', () => {
     const all = await proposals();
     const restart = all.find((proposal) => proposal.subject === 'backup.service');
     expect(restart?.title).toBe('Restart backup.service');
-    const catalog = createCatalog();
+    const catalog = createCatalog({ kinds: KINDS });
     for (const proposal of all) {
       for (const action of proposal.actions as Record<string, Variant>[]) {
         const name = String(action.name?.value);

@@ -3,10 +3,13 @@
 import { Variant } from '@jellybrick/dbus-next';
 
 import { networkActions } from '../../service/src/fixes/actions/network.js';
-import { type CandidateAction, draftFor } from '../../service/src/fixes/playbooks.js';
+import { type CandidateAction, Playbooks } from '../../service/src/fixes/playbooks.js';
+import { KINDS } from '../../service/src/kinds/index.js';
 import { networkDeviceAction } from '../../service/src/kinds/networkFailure/deviceAction.js';
 import { findingWithEvidence } from '../support/findingFixture.js';
 import { NetworkActionBus, NM, NM_PATH } from '../support/networkMocks.js';
+
+const PLAYBOOKS = new Playbooks(KINDS);
 
 const DEVICE = `${NM}.Device`;
 const DISCONNECTED = 30;
@@ -133,7 +136,7 @@ describe('the network-failure playbook on NetworkManager', () => {
 
   it('shows a device whose activation failed, with the reason NetworkManager logged, then connects it again', async () => {
     await net.startNetworkManager().then((nm) => nm.mock('AddEthernetDevice', 'ssi', ['eth1', 'eth1', DISCONNECTED]));
-    const draft = await draftFor(finding('eth1', FAILED_LINE), tools());
+    const draft = await PLAYBOOKS.draftFor(finding('eth1', FAILED_LINE), tools());
     expect(draft?.title).toBe('See why NetworkManager could not connect eth1');
     expect(draft?.explanation).toContain("gave up (reason 'ip-config-unavailable')");
     expect(draft?.actions).toEqual([
@@ -145,18 +148,18 @@ describe('the network-failure playbook on NetworkManager', () => {
   it('reconnects where the device is connected again, or where NetworkManager has no such device', async () => {
     const nm = await net.startNetworkManager();
     await nm.addWiredConnection('Wired connection 1', UUID);
-    const connected = await draftFor(
+    const connected = await PLAYBOOKS.draftFor(
       finding('eth0', "<warn>  [1.0] device (eth0): Activation: failed for connection 'x'"),
       tools(),
     );
     expect(connected?.actions.map(({ name }) => name)).toEqual(['network.reconnect']);
-    const unknown = await draftFor(finding('eth7', FAILED_LINE.replace('eth1', 'eth7')), tools());
+    const unknown = await PLAYBOOKS.draftFor(finding('eth7', FAILED_LINE.replace('eth1', 'eth7')), tools());
     expect(unknown?.actions.map(({ name }) => name)).toEqual(['network.reconnect']);
   });
 
   it('shows the link where no connection is active to reconnect', async () => {
     await net.startNetworkManager();
-    const draft = await draftFor(finding('eth7', FAILED_LINE.replace('eth1', 'eth7')), tools());
+    const draft = await PLAYBOOKS.draftFor(finding('eth7', FAILED_LINE.replace('eth1', 'eth7')), tools());
     expect(draft?.actions).toEqual([
       { name: 'info.link_state', params: { interface: 'eth7', addresses: [], routes: [] } },
     ]);

@@ -11,10 +11,11 @@ import { createDetectors } from '../../service/src/findings/detectors/index.js';
 import { FindingsPipeline } from '../../service/src/findings/pipeline.js';
 import { FindingsStore } from '../../service/src/findings/store.js';
 import { CAPTIVE_PORTAL, NO_CONNECTIVITY } from '../../service/src/kinds/connectivity/detector.js';
+import { KINDS } from '../../service/src/kinds/index.js';
 import { createLogger } from '../../service/src/logging.js';
+import { Watchers } from '../../service/src/service/watchers.js';
 import type { WatchEvent } from '../../service/src/watch/events.js';
 import { NetworkManagerSource } from '../../service/src/watch/networkManager.js';
-import { Watchers } from '../../service/src/watch/watchers.js';
 import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import { nameHasOwner, waitFor } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
@@ -163,7 +164,7 @@ describe('NetworkManagerSource', () => {
     const store = new FindingsStore(join(home.path, 'findings.db'));
     const pipeline = new FindingsPipeline({
       store,
-      detectors: createDetectors(),
+      detectors: createDetectors(KINDS),
       onChanges: () => undefined,
       log: log(),
     });
@@ -232,7 +233,12 @@ describe('NetworkManagerSource', () => {
         files: { watchDefaults: false, paths: [] },
       },
       capabilities: [],
-      pipeline: new FindingsPipeline({ store, detectors: createDetectors(), onChanges: () => undefined, log: logger }),
+      pipeline: new FindingsPipeline({
+        store,
+        detectors: createDetectors(KINDS),
+        onChanges: () => undefined,
+        log: logger,
+      }),
       store,
       configHome: home.path,
       stateDirectory: home.path,

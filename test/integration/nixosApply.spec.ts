@@ -9,9 +9,9 @@ import { promisify } from 'node:util';
 import type { MessageBus } from '@jellybrick/dbus-next';
 
 import { type ActionContext, type ActionDefinition, NotAuthorizedError } from '../../service/src/fixes/action.js';
+import { ConfirmWindows, type PendingChange, type WindowOutcome } from '../../service/src/fixes/confirmWindow.js';
 import { createLogger } from '../../service/src/logging.js';
 import { nixosActions } from '../../service/src/nixos/actions.js';
-import { ConfirmWindows, type PendingChange, type WindowOutcome } from '../../service/src/nixos/confirmWindow.js';
 import { runHelper } from '../../service/src/nixos/helperRun.js';
 import { currentGeneration, readGenerations } from '../../service/src/nixos/profileLinks.js';
 import {

@@ -12,11 +12,11 @@ import { catalogEntries } from '../../service/src/assistant/proposalSink.js';
 import { assistantTools } from '../../service/src/assistant/tools/index.js';
 import { defaultConfig } from '../../service/src/config.js';
 import { callMethod } from '../../service/src/dbus/client.js';
+import { OBJECT_PATH, PROPOSALS_INTERFACE, proposalsSpec } from '../../service/src/dbus/interfaces.js';
 import { ObjectServer } from '../../service/src/dbus/objectServer.js';
 import { FindingsStore } from '../../service/src/findings/store.js';
 import { Fixes } from '../../service/src/fixes/fixes.js';
-import { OBJECT_PATH, PROPOSALS_INTERFACE, proposalsSpec } from '../../service/src/interfaces.js';
-import { kindRules, KINDS } from '../../service/src/kinds/index.js';
+import { KIND_SET } from '../../service/src/kinds/index.js';
 import { createLogger } from '../../service/src/logging.js';
 import { resolvePaths } from '../../service/src/paths.js';
 import { makeNixosLayout, NIXOS_REBUILD_ACTION, type NixosLayout } from '../support/nixosSwitchStandIn.js';
@@ -59,7 +59,7 @@ describe('NixOS in the chat and over D-Bus', () => {
       server,
       findings,
       config: () => settings,
-      rules: kindRules(KINDS),
+      kinds: KIND_SET,
       engines: { state: () => 'ready', engine: () => Promise.resolve(new ScriptedEngine([])) },
       testHooks: { nixosRoot },
       nixosLauncher: [join(layout.bin, 'pkexec'), HELPER],

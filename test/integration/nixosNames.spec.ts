@@ -6,9 +6,9 @@ import { join } from 'node:path';
 
 import { StewardError } from '../../service/src/dbus/errors.js';
 import type { ActionContext, ActionDefinition } from '../../service/src/fixes/action.js';
+import { ConfirmWindows } from '../../service/src/fixes/confirmWindow.js';
 import { createLogger } from '../../service/src/logging.js';
 import { nixosActions } from '../../service/src/nixos/actions.js';
-import { ConfirmWindows } from '../../service/src/nixos/confirmWindow.js';
 import { NixosReader } from '../../service/src/nixos/nixosReader.js';
 import { makeNixosStandIn, type NixosStandIn } from '../support/nixosStandIn.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';

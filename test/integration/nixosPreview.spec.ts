@@ -3,9 +3,9 @@
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
+import { detectNixos } from '../../service/src/core/nixosPlatform.js';
 import { StewardError } from '../../service/src/dbus/errors.js';
 import { nixPackageParams, previewPackageEdit, previewServiceEdit } from '../../service/src/nixos/nixosPreview.js';
-import { detectNixos } from '../../service/src/nixos/platform.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 
 const FIXTURE = join(process.cwd(), 'test', 'fixtures', 'nixos', 'chaosdorf-laptops-configuration.nix');

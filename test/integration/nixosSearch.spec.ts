@@ -6,11 +6,11 @@
 import { copyFile, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
+import { detectNixos } from '../../service/src/core/nixosPlatform.js';
 import { focusOn, readDeclaration } from '../../service/src/nixos/configView.js';
 import { homeGenerations, systemGenerations } from '../../service/src/nixos/generations.js';
 import { NixosReader } from '../../service/src/nixos/nixosReader.js';
 import { findNixpkgs } from '../../service/src/nixos/nixpkgsSource.js';
-import { detectNixos } from '../../service/src/nixos/platform.js';
 import { nearestNames, type NixosSearch, openNixosSearch } from '../../service/src/nixos/search.js';
 import { sourceStorePath } from '../../service/src/nixos/storePath.js';
 import { nixpkgsLib } from '../support/nix.js';

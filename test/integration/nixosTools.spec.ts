@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import type { MessageBus, Variant } from '@jellybrick/dbus-next';
 
 import { callMethod } from '../../service/src/dbus/client.js';
-import { AGENTS_INTERFACE } from '../../service/src/interfaces.js';
+import { AGENTS_INTERFACE } from '../../service/src/dbus/interfaces.js';
 import { makeNixosStandIn, type NixosStandIn } from '../support/nixosStandIn.js';
 import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import {

@@ -10,10 +10,10 @@ import { join } from 'node:path';
 import { type MessageBus, Variant } from '@jellybrick/dbus-next';
 
 import { SignalRouter } from '../../service/src/dbus/client.js';
+import { OBJECT_PATH, PROPOSALS_INTERFACE } from '../../service/src/dbus/interfaces.js';
 import { FindingsStore } from '../../service/src/findings/store.js';
 import type { Evidence, FindingReport } from '../../service/src/findings/types.js';
 import type { Fixes } from '../../service/src/fixes/fixes.js';
-import { OBJECT_PATH, PROPOSALS_INTERFACE } from '../../service/src/interfaces.js';
 import { createLogger } from '../../service/src/logging.js';
 import { playbookFixes } from '../support/playbookFixes.js';
 import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';

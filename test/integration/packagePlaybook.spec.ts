@@ -1,10 +1,13 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import type { ActionContext } from '../../service/src/fixes/action.js';
-import { type CandidateAction, draftFor } from '../../service/src/fixes/playbooks.js';
+import { type CandidateAction, Playbooks } from '../../service/src/fixes/playbooks.js';
+import { KINDS } from '../../service/src/kinds/index.js';
 import { createLogger } from '../../service/src/logging.js';
 import { findingWithEvidence } from '../support/findingFixture.js';
 import { type PackageKit, startPackageKit } from '../support/packagekit.js';
+
+const PLAYBOOKS = new Playbooks(KINDS);
 
 const failedUnit = (lines: string[]) =>
   findingWithEvidence('unit-failed', 'backup.service', {
@@ -40,7 +43,7 @@ describe('the unit-failed playbook with PackageKit', () => {
     candidate.params.scope === 'user' ? { summary: '', details: [], changesNothing: false } : null;
 
   it('offers to install the package that provides a missing program, then to restart the unit', async () => {
-    const draft = await draftFor(
+    const draft = await PLAYBOOKS.draftFor(
       failedUnit([
         "backup.service: Failed with result 'exit-code'.",
         'backup.service: Failed to locate executable /usr/bin/vips-doc-viewer: No such file or directory',
@@ -57,7 +60,7 @@ describe('the unit-failed playbook with PackageKit', () => {
   });
 
   it('offers to install the package that provides a module the program could not load, then to restart it', async () => {
-    const draft = await draftFor(
+    const draft = await PLAYBOOKS.draftFor(
       failedUnit([
         "backup.service: Failed with result 'exit-code'.",
         'backup.service: Main process exited, code=exited, status=1/FAILURE',
@@ -75,7 +78,7 @@ describe('the unit-failed playbook with PackageKit', () => {
   });
 
   it('offers to install the package that provides a command the shell could not find (status 127), then to restart', async () => {
-    const draft = await draftFor(
+    const draft = await PLAYBOOKS.draftFor(
       failedUnit([
         "backup.service: Failed with result 'exit-code'.",
         'backup.service: Main process exited, code=exited, status=127/n/a',
@@ -95,10 +98,13 @@ describe('the unit-failed playbook with PackageKit', () => {
   });
 
   it('offers no restart for a bare exit code nor for a missing program with no system bus to ask', async () => {
-    const plain = await draftFor(failedUnit(["backup.service: Failed with result 'exit-code'."]), { context, preview });
+    const plain = await PLAYBOOKS.draftFor(failedUnit(["backup.service: Failed with result 'exit-code'."]), {
+      context,
+      preview,
+    });
     // The stand-in preview says systemd recorded the run: what it recorded comes before the logs.
     expect(plain?.actions.map((action) => action.name)).toEqual(['info.unit_failure', 'info.show_logs']);
-    const offline = await draftFor(
+    const offline = await PLAYBOOKS.draftFor(
       failedUnit(['backup.service: Failed to locate executable /usr/bin/x: No such file or directory']),
       { context: { ...context, systemBus: null }, preview },
     );

@@ -10,14 +10,17 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import type { ActionContext } from '../../service/src/fixes/action.js';
-import { coredumpAction } from '../../service/src/fixes/actions/coredump.js';
 import { packageUpdateAction } from '../../service/src/fixes/actions/packageUpdate.js';
-import { draftFor, type PlaybookTools } from '../../service/src/fixes/playbooks.js';
+import { Playbooks, type PlaybookTools } from '../../service/src/fixes/playbooks.js';
+import { coredumpAction } from '../../service/src/kinds/crash/coredumpAction.js';
+import { KINDS } from '../../service/src/kinds/index.js';
 import { createLogger } from '../../service/src/logging.js';
 import { findingWithEvidence } from '../support/findingFixture.js';
 import { appendToJournal, type ExportEntry } from '../support/journal.js';
 import { type PackageKit, startPackageKit } from '../support/packagekit.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
+
+const PLAYBOOKS = new Playbooks(KINDS);
 
 const UPDATE_TIMEOUT_MS = 90_000;
 
@@ -166,7 +169,10 @@ describe('updating a crashed program’s package through PackageKit', () => {
           evidence: [{ kind: 'journal', text: 'dumped core', cursor, journal, at: new Date() }],
         });
       const steps = async (cursor: string, subject: string) =>
-        (await draftFor(crashAt(cursor, subject), tools))?.actions.map(({ name, params }) => ({ name, params }));
+        (await PLAYBOOKS.draftFor(crashAt(cursor, subject), tools))?.actions.map(({ name, params }) => ({
+          name,
+          params,
+        }));
       expect(await steps(powertop!, '/usr/sbin/powertop')).toEqual([
         { name: 'info.coredump', params: { cursor: powertop, scope: 'system', directory: journal } },
         { name: 'packages.update', params: { name: 'powertop' } },

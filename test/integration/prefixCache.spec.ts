@@ -11,6 +11,7 @@ import type { EngineStatus } from '../../service/src/engine/chatEngine.js';
 import type { ChatRequest, PrefixRequest } from '../../service/src/engine/protocol.js';
 import { Engine } from '../../service/src/engine/supervisor.js';
 import { createCatalog } from '../../service/src/fixes/catalog.js';
+import { KINDS } from '../../service/src/kinds/index.js';
 import { createLogger } from '../../service/src/logging.js';
 import { ScriptedEngine } from '../support/scriptedEngine.js';
 import { waitFor } from '../support/service.js';
@@ -33,7 +34,7 @@ const QUESTION: ChatRequest = { ...PREFIX, prompt: 'Is the disk ok?', maxTokens:
 
 /** The first request the assistant makes for each question, in turn, as the service's one assistant would. */
 async function assistantRequests(questions: string[]): Promise<ChatRequest[]> {
-  const catalog = catalogEntries(createCatalog());
+  const catalog = catalogEntries(createCatalog({ kinds: KINDS }));
   const assistant = new Assistant({
     machine: { systemSummary: () => Promise.reject(new Error('no summary here')) } as unknown as Machine,
     proposals: { catalog: () => catalog, propose: () => Promise.reject(new Error('no proposals here')) },

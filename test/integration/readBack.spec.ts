@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { type MessageBus, Variant } from '@jellybrick/dbus-next';
 
 import { callMethod } from '../../service/src/dbus/client.js';
-import { FINDINGS_INTERFACE, PROPOSALS_INTERFACE } from '../../service/src/interfaces.js';
+import { FINDINGS_INTERFACE, PROPOSALS_INTERFACE } from '../../service/src/dbus/interfaces.js';
 import { boundedText } from '../../service/src/storage/bounds.js';
 import { cleanLine, MAX_TEXT_LENGTH } from '../../service/src/untrustedText.js';
 import { appendToJournal, type ExportEntry, unitFailure } from '../support/journal.js';

@@ -10,6 +10,7 @@ import type { ActionDefinition } from '../../service/src/fixes/action.js';
 import { diskUsageAction, measureUsage } from '../../service/src/fixes/actions/diskUsage.js';
 import { createFindingsCatalog } from '../../service/src/fixes/catalog.js';
 import { configCheckActions, validatorFor } from '../../service/src/kinds/configError/actions.js';
+import { KINDS } from '../../service/src/kinds/index.js';
 import { appendToJournal } from '../support/journal.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 import { homeContext, runOptions } from '../unit/fixes/actionContext.js';
@@ -80,7 +81,7 @@ describe('read-only steps', () => {
   });
 
   describe('config.show_error under the corpus’s stand-in root (STEWARD_TEST_CONFIG_ROOT)', () => {
-    const showErrorIn = (root: string) => createFindingsCatalog({ testHooks: { configRoot: root } });
+    const showErrorIn = (root: string) => createFindingsCatalog({ kinds: KINDS, testHooks: { configRoot: root } });
 
     it('reads the file the program named below the root, with the path as the program named it', async () => {
       await mkdir(join(temp.path, 'etc', 'ssh'), { recursive: true });
@@ -239,7 +240,8 @@ describe('read-only steps', () => {
         .map((line) => (JSON.parse(line) as { __CURSOR: string }).__CURSOR);
     });
 
-    const showLogs = (directories: string[]) => createFindingsCatalog({ journalDirectories: () => directories });
+    const showLogs = (directories: string[]) =>
+      createFindingsCatalog({ kinds: KINDS, journalDirectories: () => directories });
     /** A line without its time, which the session's clock writes ("9:26:59 AM" here, C's locale in the tests). */
     const withoutTime = (line: string) => line.replace(/^\d\d?:\d\d:\d\d [AP]M /, '');
 
@@ -309,7 +311,7 @@ describe('read-only steps', () => {
     });
 
     it('reads a stand-in for the system journal (STEWARD_TEST_SYSTEM_JOURNAL) where it would read --system', async () => {
-      const catalog = createFindingsCatalog({ testHooks: { systemJournal: directory } });
+      const catalog = createFindingsCatalog({ kinds: KINDS, testHooks: { systemJournal: directory } });
       const { action, params } = catalog.validate('info.show_logs', { unit: 'even.service', lines: 2 });
       const preview = await action.preview(params, homeContext(temp.path));
       expect(preview.summary).toBe('Show the last 2 lines of even.service’s log');
@@ -325,7 +327,7 @@ describe('read-only steps', () => {
         { MESSAGE: 'other', ...user, _SYSTEMD_USER_UNIT: 'other.service' },
         { MESSAGE: "sync.service: Failed with result 'exit-code'.", ...user, USER_UNIT: 'sync.service', _PID: '1210' },
       ]);
-      const catalog = createFindingsCatalog({ testHooks: { userJournal } });
+      const catalog = createFindingsCatalog({ kinds: KINDS, testHooks: { userJournal } });
       const { action, params } = catalog.validate('info.show_logs', { unit: 'sync.service', scope: 'user' });
       const preview = await action.preview(params, homeContext(temp.path));
       expect(preview.details.map(withoutTime)).toEqual(['syncing', "sync.service: Failed with result 'exit-code'."]);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Variant } from '@jellybrick/dbus-next';
 
 import { SignalRouter } from '../../service/src/dbus/client.js';
-import { OBJECT_PATH } from '../../service/src/interfaces.js';
+import { OBJECT_PATH } from '../../service/src/dbus/interfaces.js';
 import { appendToJournal, unitFailure } from '../support/journal.js';
 import { quietWatch, waitFor } from '../support/service.js';
 import { addProperties, fail, SERVICE, UNIT, update } from '../support/systemdMock.js';

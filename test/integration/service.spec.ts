@@ -8,8 +8,8 @@ import { promisify } from 'node:util';
 import { type DBusError, type MessageBus, Variant } from '@jellybrick/dbus-next';
 
 import { callMethod, SignalRouter } from '../../service/src/dbus/client.js';
+import { API_VERSION } from '../../service/src/dbus/interfaces.js';
 import { parseIntrospection } from '../../service/src/dbus/introspection.js';
-import { API_VERSION } from '../../service/src/interfaces.js';
 import { documentedKeys, interfaceDifferences } from '../support/contract.js';
 import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import {

@@ -18,6 +18,7 @@ import type { DetectorOutput } from '../../service/src/findings/types.js';
 import type { ActionContext } from '../../service/src/fixes/action.js';
 import { createFindingsCatalog } from '../../service/src/fixes/catalog.js';
 import type { CandidateAction, PlaybookTools } from '../../service/src/fixes/playbookSteps.js';
+import { KINDS } from '../../service/src/kinds/index.js';
 import { setDefaultSink } from '../../service/src/kinds/sound/actions.js';
 import { soundInfo } from '../../service/src/kinds/sound/infoAction.js';
 import { soundDefaultGone } from '../../service/src/kinds/sound/playbook.js';
@@ -412,7 +413,7 @@ describe('Sound from PipeWire’s own state (a private PipeWire and WirePlumber,
   });
 
   it('refuses parameters outside the schema by name', () => {
-    const catalog = createFindingsCatalog();
+    const catalog = createFindingsCatalog({ kinds: KINDS });
     for (const params of [{ name: '"; rm -rf ~' }, { name: 'x" }' }, { name: A, extra: 1 }, {}])
       expect(() => catalog.validate('sound.set_default_sink', params)).toThrowMatching(
         (error: unknown) => error instanceof StewardError && error.errorName === 'InvalidArgs',

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { type MessageBus, Variant } from '@jellybrick/dbus-next';
 
 import { callMethod, SignalRouter } from '../../service/src/dbus/client.js';
-import { VOICE_INTERFACE } from '../../service/src/interfaces.js';
+import { VOICE_INTERFACE } from '../../service/src/dbus/interfaces.js';
 import { errorOf } from '../support/errors.js';
 import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import {

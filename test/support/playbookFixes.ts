@@ -4,11 +4,11 @@
 import type { MessageBus } from '@jellybrick/dbus-next';
 
 import { defaultConfig } from '../../service/src/config.js';
+import { OBJECT_PATH, proposalsSpec } from '../../service/src/dbus/interfaces.js';
 import { ObjectServer } from '../../service/src/dbus/objectServer.js';
 import type { FindingsStore } from '../../service/src/findings/store.js';
 import { Fixes } from '../../service/src/fixes/fixes.js';
-import { OBJECT_PATH, proposalsSpec } from '../../service/src/interfaces.js';
-import { kindRules, KINDS } from '../../service/src/kinds/index.js';
+import { KIND_SET } from '../../service/src/kinds/index.js';
 import type { Logger } from '../../service/src/logging.js';
 import { resolvePaths } from '../../service/src/paths.js';
 
@@ -31,7 +31,7 @@ export function playbookFixes(
     server,
     findings,
     config: () => defaultConfig.fixes,
-    rules: kindRules(KINDS),
+    kinds: KIND_SET,
     engines: { state: () => 'unconfigured', engine: () => Promise.reject(new Error('no model is set up')) },
     log,
   });

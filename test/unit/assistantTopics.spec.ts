@@ -6,10 +6,11 @@ import { catalogEntries } from '../../service/src/assistant/proposalSink.js';
 import { defaultConfig } from '../../service/src/config.js';
 import type { ToolSpec } from '../../service/src/engine/protocol.js';
 import { createCatalog } from '../../service/src/fixes/catalog.js';
+import { KINDS } from '../../service/src/kinds/index.js';
 import { createLogger } from '../../service/src/logging.js';
 import { ScriptedEngine, type ScriptedTurn } from '../support/scriptedEngine.js';
 
-const catalog = catalogEntries(createCatalog());
+const catalog = catalogEntries(createCatalog({ kinds: KINDS }));
 const machine = { systemSummary: () => Promise.reject(new Error('no summary here')), home: () => '/nonexistent' };
 
 function assistant(): Assistant {

@@ -5,12 +5,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { closest, editDistance, parseLine, UsageError } from '../../service/src/cli/argv.js';
-import { COMMANDS, subcommandsOf } from '../../service/src/cli/commands.js';
+import { parseLine, UsageError } from '../../service/src/cli/argv.js';
+import { subcommandsOf } from '../../service/src/cli/commandDefinition.js';
+import { COMMANDS } from '../../service/src/cli/commands.js';
 import { plainMessage } from '../../service/src/cli/errors.js';
 import { commandHelp, overview } from '../../service/src/cli/help.js';
 import { OPTIONS } from '../../service/src/cli/options.js';
 import { bashCompletion, fishCompletion, manPage, zshCompletion } from '../../service/src/cli/shellFiles.js';
+import { closest, editDistance } from '../../service/src/closestWord.js';
 import { cleanText } from '../../service/src/untrustedText.js';
 
 const usageMessage = (argv: string[]) => {

@@ -3,8 +3,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { coreSpec } from '../../service/src/dbus/interfaces.js';
 import { type InterfaceSpec, parseIntrospection } from '../../service/src/dbus/introspection.js';
-import { coreSpec } from '../../service/src/interfaces.js';
 import { documentedKeys, interfaceDifferences } from '../support/contract.js';
 
 // The contract test in test/integration compares the live service with the

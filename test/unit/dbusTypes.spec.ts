@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs';
 import * as prettier from 'prettier';
 
 import { signalPayload } from '../../extension/src/client/generated.js';
-import { payloadKey } from '../../service/src/dbus/interfaceSignals.js';
 import { parseIntrospection } from '../../service/src/dbus/introspection.js';
+import { payloadKey } from '../../service/src/dbus/payloadKey.js';
 import { dbusTypeFiles, generateDbusTypes, tsType } from '../../service/src/dbus/typesGenerator.js';
 
 // The types both sides use are generated from dbus-interfaces/*.xml and committed: these cases

@@ -5,6 +5,7 @@ import { RecordingProposalSink, type ScenarioResult, scoreAnswer } from '../../s
 import { parseScenario, type Scenario, scenarioSchema } from '../../service/src/eval/scenario.js';
 import { ScenarioMachine } from '../../service/src/eval/scenarioMachine.js';
 import { createCatalog } from '../../service/src/fixes/catalog.js';
+import { KINDS } from '../../service/src/kinds/index.js';
 
 const minimal = {
   id: 'bluetooth',
@@ -249,7 +250,7 @@ describe('eval scoring', () => {
 
 describe('eval proposal sink', () => {
   it('accepts what the catalog validates, numbering from 1, and refuses the rest with its message', async () => {
-    const sink = new RecordingProposalSink(createCatalog());
+    const sink = new RecordingProposalSink(createCatalog({ kinds: KINDS }));
     const restart = { action: 'systemd.restart_unit', params: { unit: 'bluetooth.service', scope: 'system' } };
     expect(await sink.propose({ ...restart, reason: 'it crashed' })).toEqual({ id: 1, title: 'Restart a service' });
     await expectAsync(

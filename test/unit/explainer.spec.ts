@@ -14,10 +14,10 @@ import {
 } from '../../service/src/engine/chatEngine.js';
 import type { ChatRequest } from '../../service/src/engine/protocol.js';
 import { createRedactor } from '../../service/src/engine/redact.js';
-import { FindingExplainer } from '../../service/src/findings/explainer.js';
 import { findingDict, FindingsInterface } from '../../service/src/findings/findingsInterface.js';
 import { type Finding, type FindingChange, FindingsStore } from '../../service/src/findings/store.js';
 import type { FindingReport } from '../../service/src/findings/types.js';
+import { FindingExplainer } from '../../service/src/fixes/explainer.js';
 import { createLogger } from '../../service/src/logging.js';
 import { waitFor } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';

@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-import { API_VERSION } from '../../service/src/interfaces.js';
+import { API_VERSION } from '../../service/src/dbus/interfaces.js';
 import { parseJsonObject } from '../support/json.js';
 
 // Checks on the built extension against the extensions.gnome.org review rules.

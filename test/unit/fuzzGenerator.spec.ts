@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { Variant } from '@jellybrick/dbus-next';
 
-import { completeTypes, Fuzzer, INVALID_ONLY, loadInterfaces, mulberry32 } from '../../test/support/fuzz.js';
+import { completeTypes, Fuzzer, INVALID_ONLY, loadInterfaces, mulberry32 } from '../support/fuzz.js';
 
 // Strings are compared by length and start: the 1 MB ones make whole-body comparisons slow to print.
 const fingerprint = (value: unknown): unknown =>

@@ -7,8 +7,8 @@ import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 import { restore } from '../../service/src/fixes/actions/config.js';
-import { isSecretFile, readCopy, watchedHistory } from '../../service/src/fixes/knownGoodStore.js';
 import { createLogger } from '../../service/src/logging.js';
+import { isSecretFile, readCopy, watchedHistory } from '../../service/src/storage/knownGoodStore.js';
 import { FileWatchSource } from '../../service/src/watch/files.js';
 import { waitFor } from '../support/service.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';

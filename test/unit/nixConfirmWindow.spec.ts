@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { ConfirmWindows, type PendingChange, type WindowOutcome } from '../../service/src/nixos/confirmWindow.js';
+import { ConfirmWindows, type PendingChange, type WindowOutcome } from '../../service/src/fixes/confirmWindow.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -3,7 +3,7 @@
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { describeNixos, detectNixos } from '../../service/src/nixos/platform.js';
+import { describeNixos, detectNixos } from '../../service/src/core/nixosPlatform.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 
 describe('NixOS detection', () => {

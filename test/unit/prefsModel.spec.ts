@@ -21,20 +21,21 @@ import { engineSummary } from '../../extension/src/shared/serviceStatus.js';
 import { defaultConfig } from '../../service/src/config.js';
 import { createCatalog } from '../../service/src/fixes/catalog.js';
 import { catalogDict } from '../../service/src/fixes/proposalsInterface.js';
+import { KINDS } from '../../service/src/kinds/index.js';
 
 const _ = (text: string) => text;
 
 /** The service's catalog as Proposals.Catalog answers it and the preferences unpack it. */
 const served = () =>
   catalogActions(
-    createCatalog()
+    createCatalog({ kinds: KINDS })
       .all()
       .map((action) => Object.fromEntries(Object.entries(catalogDict(action)).map(([key, { value }]) => [key, value]))),
   );
 
 describe('the preferences model', () => {
   it("lists the service's actions with its titles, and no copy of them", () => {
-    const catalog = createCatalog().all();
+    const catalog = createCatalog({ kinds: KINDS }).all();
     const actions = served();
     expect(actions.map(({ name, title }) => ({ name, title }))).toEqual(
       catalog.map(({ name, title }) => ({ name, title })),
@@ -53,7 +54,7 @@ describe('the preferences model', () => {
   it('lists on the Safety page only what changes the system, grouped by what it touches', () => {
     const actions = served();
     const readOnly = new Set(
-      createCatalog()
+      createCatalog({ kinds: KINDS })
         .all()
         .filter((action) => action.readOnly)
         .map((action) => action.name),

@@ -1,7 +1,8 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { configSchema } from '../../service/src/config.js';
-import { createRedactor, REDACTED, redactSecrets, userPatternProblem } from '../../service/src/engine/redact.js';
+import { createRedactor, REDACTED, redactSecrets } from '../../service/src/engine/redact.js';
+import { userPatternProblem } from '../../service/src/userPattern.js';
 import { innocentLines, secrets } from '../fixtures/secrets.js';
 
 describe('redactSecrets', () => {

@@ -7,8 +7,9 @@ import { proposeActionTool } from '../../service/src/assistant/tools/propose.js'
 import { OfferedTools, selectTools } from '../../service/src/assistant/toolSelection.js';
 import { actionsFor, CORE_ACTIONS, topicsOf, topicsOfFinding } from '../../service/src/assistant/topics.js';
 import { createCatalog } from '../../service/src/fixes/catalog.js';
+import { KINDS } from '../../service/src/kinds/index.js';
 
-const catalog = catalogEntries(createCatalog());
+const catalog = catalogEntries(createCatalog({ kinds: KINDS }));
 const actionNames = catalog.map((action) => action.name);
 const tools = assistantTools(catalog);
 const names = (list: readonly AssistantTool[]) => list.map((tool) => tool.name);

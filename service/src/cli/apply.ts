@@ -8,8 +8,8 @@ import { type MessageBus, Variant } from '@jellybrick/dbus-next';
 
 import { SignalRouter } from '../dbus/client.js';
 import { remoteErrorName } from '../dbus/errors.js';
+import { BUS_NAME, OBJECT_PATH, PROPOSALS_INTERFACE } from '../dbus/interfaces.js';
 import { _, format } from '../i18n.js';
-import { BUS_NAME, OBJECT_PATH, PROPOSALS_INTERFACE } from '../interfaces.js';
 import { numericId, UsageError } from './argv.js';
 import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_NOT_AUTHORIZED, EXIT_NOT_FIXED } from './exitCodes.js';
 import { callProposals, getProposal, invalidProposal, listJobs } from './proposals.js';

@@ -9,8 +9,8 @@ import { type MessageBus, Variant } from '@jellybrick/dbus-next';
 
 import { callMethod } from '../dbus/client.js';
 import { StewardError, type StewardErrorName } from '../dbus/errors.js';
+import { BUS_NAME, CHAT_INTERFACE, OBJECT_PATH } from '../dbus/interfaces.js';
 import { _, format } from '../i18n.js';
-import { BUS_NAME, CHAT_INTERFACE, OBJECT_PATH } from '../interfaces.js';
 import { cleanLine } from '../untrustedText.js';
 import { AnswerPrinter } from './answerPrinter.js';
 import { applyCommand } from './apply.js';

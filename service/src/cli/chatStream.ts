@@ -6,7 +6,7 @@
 import type { MessageBus, Variant } from '@jellybrick/dbus-next';
 
 import { callMethod, SignalRouter } from '../dbus/client.js';
-import { BUS_NAME, CHAT_INTERFACE, OBJECT_PATH } from '../interfaces.js';
+import { BUS_NAME, CHAT_INTERFACE, OBJECT_PATH } from '../dbus/interfaces.js';
 import type { DoneEvent, ToolStep } from './chatReport.js';
 import { unpack } from './proposalsReport.js';
 

@@ -3,14 +3,13 @@
 // The commands of `steward`, one entry each: the dispatcher, `steward help`,
 // the man page and the shell completions are all made from this table.
 // Adding a command is adding an entry here.
-import type { MessageBus } from '@jellybrick/dbus-next';
-
 import { N_ } from '../i18n.js';
 import { mcpCommand, mcpOptions } from '../mcp/command.js';
 import { apiKeyCommand } from './apiKey.js';
 import { applyCommand, approved, undoCommand } from './apply.js';
 import { UsageError } from './argv.js';
 import { askCommand, chatCommand, sendOptions } from './chat.js';
+import type { CommandDefinition } from './commandDefinition.js';
 import { configCommand } from './config.js';
 import { confirmCommand } from './confirm.js';
 import { fetchStatus } from './coreStatus.js';
@@ -21,7 +20,6 @@ import { findingsCommand } from './findings.js';
 import { helpCommand } from './help.js';
 import { modelsCommand } from './models.js';
 import { nixosCommand } from './nixos.js';
-import type { OptionName, OptionValues } from './options.js';
 import { historyCommand, jobsCommand, parseLimit, proposalsCommand } from './proposals.js';
 import {
   logsCommand,
@@ -34,50 +32,6 @@ import {
 import { sessionsCommand } from './sessions.js';
 import { uninstallCommand } from './uninstall.js';
 import { listenCommand, sayCommand } from './voice.js';
-
-export interface CommandContext {
-  /** The words after the command's name. */
-  args: string[];
-  values: OptionValues;
-  json: boolean;
-  /** The session bus, connected on first use and closed when the command ends. */
-  bus(): Promise<MessageBus>;
-}
-
-/** One way to call a command: its arguments, as the help shows them, and what it does. */
-export interface CommandForm {
-  args: string;
-  /** In English (marked with N_), translated where it is shown. */
-  summary: string;
-}
-
-export interface CommandDefinition {
-  name: string;
-  /** The first form is the command's own; the others are its subcommands. */
-  forms: readonly CommandForm[];
-  /** More about the command, for `steward help NAME` and the man page. */
-  details?: string;
-  options: readonly OptionName[];
-  /** The most words the command takes after its name (the parser refuses more). */
-  maxArgs?: number;
-  run(context: CommandContext): Promise<number>;
-}
-
-/**
- * The subcommands of a command: the first word of each form that is not a placeholder ("[list]" counts
- * as "list"), and "list" for a command that lists when it is given none.
- */
-export function subcommandsOf(command: CommandDefinition): string[] {
-  // A subcommand with two forms ("pull URI", "pull speech:NAME") is offered once.
-  const words = [
-    ...new Set(
-      command.forms
-        .map((form) => (form.args.split(' ')[0] ?? '').replace(/^\[(.*)\]$/, '$1'))
-        .filter((word) => /^[a-z][a-z-]*$/.test(word)),
-    ),
-  ];
-  return words.length > 0 && command.forms[0]?.args === '' ? ['list', ...words] : words;
-}
 
 const limitOf = (text: string | undefined) => {
   const limit = parseLimit(text);

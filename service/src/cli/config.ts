@@ -7,7 +7,7 @@ import type { MessageBus } from '@jellybrick/dbus-next';
 
 import { callMethod } from '../dbus/client.js';
 import { remoteErrorName } from '../dbus/errors.js';
-import { BUS_NAME, OBJECT_PATH, SETTINGS_INTERFACE } from '../interfaces.js';
+import { BUS_NAME, OBJECT_PATH, SETTINGS_INTERFACE } from '../dbus/interfaces.js';
 import { cleanLine } from '../untrustedText.js';
 import { UsageError } from './argv.js';
 import { EXIT_FAILURE } from './exitCodes.js';

@@ -4,7 +4,7 @@ import type { MessageBus, Variant } from '@jellybrick/dbus-next';
 
 import { callMethod } from '../dbus/client.js';
 import { remoteErrorName } from '../dbus/errors.js';
-import { BUS_NAME, CORE_INTERFACE, OBJECT_PATH } from '../interfaces.js';
+import { BUS_NAME, CORE_INTERFACE, OBJECT_PATH } from '../dbus/interfaces.js';
 import { type StatusRecord, unpackStatus } from './statusReport.js';
 
 const NOT_RUNNING_ERRORS = ['org.freedesktop.DBus.Error.NameHasNoOwner', 'org.freedesktop.DBus.Error.ServiceUnknown'];

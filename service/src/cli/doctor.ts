@@ -4,7 +4,7 @@ import type { MessageBus, Variant } from '@jellybrick/dbus-next';
 
 import { loadConfig } from '../config.js';
 import { SignalRouter } from '../dbus/client.js';
-import { CORE_INTERFACE, OBJECT_PATH } from '../interfaces.js';
+import { CORE_INTERFACE, OBJECT_PATH } from '../dbus/interfaces.js';
 import { ssipAddress } from '../voice/ssip.js';
 import { probeVoiceOutput } from '../voice/voiceOutput.js';
 import { fetchStatus, NOT_RUNNING_MESSAGE } from './coreStatus.js';

@@ -3,8 +3,8 @@
 import { type MessageBus, Variant } from '@jellybrick/dbus-next';
 
 import { callMethod } from '../dbus/client.js';
+import { BUS_NAME, FINDINGS_INTERFACE, OBJECT_PATH } from '../dbus/interfaces.js';
 import { _, format, ngettext } from '../i18n.js';
-import { BUS_NAME, FINDINGS_INTERFACE, OBJECT_PATH } from '../interfaces.js';
 import { cleanLine, MAX_TEXT_LENGTH, terminalJson } from '../untrustedText.js';
 import { numericId, UsageError } from './argv.js';
 import { readAllPages } from './paging.js';

@@ -4,7 +4,7 @@
 // from the command table.
 import { _, format } from '../i18n.js';
 import { suggestion, UsageError } from './argv.js';
-import type { CommandDefinition } from './commands.js';
+import type { CommandDefinition } from './commandDefinition.js';
 import { EXIT_CODES } from './exitCodes.js';
 import { GLOBAL_OPTIONS, optionLabel, type OptionName, OPTIONS } from './options.js';
 

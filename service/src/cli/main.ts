@@ -4,7 +4,8 @@ import type { MessageBus } from '@jellybrick/dbus-next';
 
 import { connectBus } from '../dbus/connection.js';
 import { type ParsedLine, parseLine, suggestion, UsageError } from './argv.js';
-import { type CommandDefinition, commandNamed, COMMANDS, subcommandsOf } from './commands.js';
+import { type CommandDefinition, subcommandsOf } from './commandDefinition.js';
+import { commandNamed, COMMANDS } from './commands.js';
 import { reportError } from './errors.js';
 import { commandHelp, overview } from './help.js';
 import { GLOBAL_OPTIONS } from './options.js';

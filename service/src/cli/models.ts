@@ -6,8 +6,8 @@ import type { MessageBus, Variant } from '@jellybrick/dbus-next';
 
 import { callMethod, SignalRouter } from '../dbus/client.js';
 import { StewardError } from '../dbus/errors.js';
+import { BUS_NAME, MODELS_INTERFACE, OBJECT_PATH } from '../dbus/interfaces.js';
 import { _, format } from '../i18n.js';
-import { BUS_NAME, MODELS_INTERFACE, OBJECT_PATH } from '../interfaces.js';
 import { formatBytes, formatProgressLine } from '../models/progress.js';
 import { approved } from './apply.js';
 import { UsageError } from './argv.js';

@@ -3,8 +3,8 @@
 import { type MessageBus, Variant } from '@jellybrick/dbus-next';
 
 import { callMethod } from '../dbus/client.js';
+import { BUS_NAME, OBJECT_PATH, PROPOSALS_INTERFACE } from '../dbus/interfaces.js';
 import { _ } from '../i18n.js';
-import { BUS_NAME, OBJECT_PATH, PROPOSALS_INTERFACE } from '../interfaces.js';
 import { terminalJson } from '../untrustedText.js';
 import { numericId, UsageError } from './argv.js';
 import { readAllPages } from './paging.js';

@@ -11,8 +11,8 @@ import type { MessageBus, Variant } from '@jellybrick/dbus-next';
 
 import { callMethod, nameHasOwner } from '../dbus/client.js';
 import { remoteErrorName, StewardError } from '../dbus/errors.js';
+import { BUS_NAME, CHAT_INTERFACE, OBJECT_PATH } from '../dbus/interfaces.js';
 import { _, format } from '../i18n.js';
-import { BUS_NAME, CHAT_INTERFACE, OBJECT_PATH } from '../interfaces.js';
 import { JOURNAL_STREAM_SOCKET, LOG_FILE_NAME } from '../logSinks.js';
 import { resolvePaths } from '../paths.js';
 import { testHooks } from '../testHooks.js';

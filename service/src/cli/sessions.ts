@@ -6,8 +6,8 @@ import type { MessageBus } from '@jellybrick/dbus-next';
 
 import { callMethod } from '../dbus/client.js';
 import { StewardError } from '../dbus/errors.js';
+import { BUS_NAME, CHAT_INTERFACE, OBJECT_PATH } from '../dbus/interfaces.js';
 import { _, format, ngettext } from '../i18n.js';
-import { BUS_NAME, CHAT_INTERFACE, OBJECT_PATH } from '../interfaces.js';
 import { cleanLine } from '../untrustedText.js';
 import { UsageError } from './argv.js';
 import { readAllPages } from './paging.js';

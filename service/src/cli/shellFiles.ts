@@ -6,7 +6,8 @@
 import { readdirSync } from 'node:fs';
 
 import { _, loadTranslations } from '../i18n.js';
-import { type CommandDefinition, COMMANDS, subcommandsOf } from './commands.js';
+import { type CommandDefinition, subcommandsOf } from './commandDefinition.js';
+import { COMMANDS } from './commands.js';
 import { EXIT_CODES } from './exitCodes.js';
 import { GLOBAL_OPTIONS, type OptionDefinition, optionLabel, type OptionName, OPTIONS } from './options.js';
 

@@ -7,8 +7,8 @@ import type { MessageBus, Variant } from '@jellybrick/dbus-next';
 
 import { callMethod, SignalRouter } from '../dbus/client.js';
 import { StewardError, type StewardErrorName } from '../dbus/errors.js';
+import { BUS_NAME, OBJECT_PATH, VOICE_INTERFACE } from '../dbus/interfaces.js';
 import { _, format } from '../i18n.js';
-import { BUS_NAME, OBJECT_PATH, VOICE_INTERFACE } from '../interfaces.js';
 import { formatBytes, formatProgressLine } from '../models/progress.js';
 import { EXIT_INTERRUPTED } from './exitCodes.js';
 import { type StatusRecord, unpackStatus } from './statusReport.js';

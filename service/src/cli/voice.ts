@@ -6,8 +6,8 @@
 import type { MessageBus } from '@jellybrick/dbus-next';
 
 import { callMethod, SignalRouter } from '../dbus/client.js';
+import { BUS_NAME, OBJECT_PATH, VOICE_INTERFACE } from '../dbus/interfaces.js';
 import { _ } from '../i18n.js';
-import { BUS_NAME, OBJECT_PATH, VOICE_INTERFACE } from '../interfaces.js';
 import { EXIT_FAILURE, EXIT_INTERRUPTED } from './exitCodes.js';
 
 type Event =

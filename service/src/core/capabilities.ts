@@ -10,9 +10,9 @@ import { z } from 'zod';
 
 import { typedCall } from '../dbus/typedCalls.js';
 import { _, format } from '../i18n.js';
-import { describeNixos, detectNixos } from '../nixos/platform.js';
 import { type Capability, JOURNAL_READER_GROUPS } from './capabilityCatalogue.js';
 import { gpuCapabilities, type GpuFacts, probeGpuFacts } from './gpuCapabilities.js';
+import { describeNixos, detectNixos } from './nixosPlatform.js';
 
 const run = promisify(execFile);
 const PROBE_TIMEOUT_MS = 5_000;

@@ -3,14 +3,6 @@
 import type { InterfaceName, PropertiesOf, SignalsOf } from './generated.js';
 import type { ObjectServer } from './objectServer.js';
 
-/** The key of a D-Bus argument in a signal's payload object: request_id → requestId. */
-export function payloadKey(argName: string): string {
-  return argName
-    .split('_')
-    .map((part, index) => (index === 0 ? part : part.charAt(0).toUpperCase() + part.slice(1)))
-    .join('');
-}
-
 /**
  * One exported interface's signals, typed from the XML: a signal is given as an object
  * keyed by its arguments' names and sent in the XML's order, so no caller packs by position.

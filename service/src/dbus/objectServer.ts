@@ -6,8 +6,8 @@ import type { z } from 'zod';
 import type { Logger } from '../logging.js';
 import { bounded, StewardError } from './errors.js';
 import type { InterfaceName, MethodsOf, PropertiesOf } from './generated.js';
-import { payloadKey } from './interfaceSignals.js';
 import { type InterfaceSpec, type MethodSpec, parseIntrospection, toIntrospectionXml } from './introspection.js';
+import { payloadKey } from './payloadKey.js';
 
 export interface CallContext {
   /** Unique bus name of the caller, e.g. ":1.42". */

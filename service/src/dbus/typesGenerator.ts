@@ -1,8 +1,8 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { stewardSpecs } from '../interfaces.js';
-import { payloadKey } from './interfaceSignals.js';
+import { stewardSpecs } from './interfaces.js';
 import type { ArgSpec, InterfaceSpec } from './introspection.js';
+import { payloadKey } from './payloadKey.js';
 
 /**
  * Writes TypeScript types for D-Bus interfaces from their introspection: each method's

@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 
 import { openDatabase, type OpenedDatabase } from '../storage/database.js';
 import { alternativesOf } from './desktopWords.js';
+import { type DocKind, nameWords } from './docTerms.js';
 import {
   type Candidate,
   entryNames,
@@ -23,8 +24,6 @@ import {
 import { NO_RUNNING_SYSTEM, type RunningSystem } from './runningSystem.js';
 import { namedOptions, pageNames, type TaskExamples, withoutPlaceholders } from './taskExamples.js';
 import { dot, learnWordVectors, meaningWords, WordMeaning } from './wordMeaning.js';
-
-export type DocKind = 'man' | 'help' | 'info' | 'doc' | 'nixos';
 
 /** One document read from one file: a man page, a README, the NixOS options. */
 export interface IndexedDocument {
@@ -212,17 +211,6 @@ function leadingWords(text: string, count: number): string {
 
 /** Words of a query past this many are ignored: a question, not a document, is expected. */
 const MAX_QUERY_WORDS = 12;
-
-/**
- * The words inside names written in camel case: "PasswordAuthentication" holds "password authentication",
- * so that a question in words finds the option.
- */
-export function nameWords(...names: (string | null)[]): string {
-  return names
-    .filter((name): name is string => name !== null)
-    .map((name) => name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2'))
-    .join(' ');
-}
 
 /** Of a man page's NAME line, what goes with each of its passages: "journalctl - Print log entries from the systemd journal". */
 const SUMMARY_CHARS = 200;

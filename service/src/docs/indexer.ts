@@ -10,7 +10,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { cleanLine, cleanText } from '../untrustedText.js';
-import type { DocKind, DocsStore, FileState, IndexedDocument } from './docsStore.js';
+import type { DocsStore, FileState, IndexedDocument } from './docsStore.js';
+import type { DocKind } from './docTerms.js';
 import {
   infoManualName,
   manPageName,

@@ -5,7 +5,7 @@
 // in the entry's name (an option such as --vacuum-size=, a directive such as SystemMaxUse=), and how
 // many of them the passage holds at all; a page of commands, files and concepts before a library call's.
 import { alternativesOf } from './desktopWords.js';
-import { type DocKind, nameWords } from './docsStore.js';
+import { type DocKind, nameWords } from './docTerms.js';
 import { NO_RUNNING_SYSTEM, type RunningSystem } from './runningSystem.js';
 
 export interface Candidate {

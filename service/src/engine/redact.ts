@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { wordlist } from '@scure/bip39/wordlists/english.js';
 import { RE2JS } from 're2js';
 
+import { compileUserPattern } from '../userPattern.js';
 import { bounded } from './boundedPattern.js';
 import { replaceGitleaksSecrets } from './gitleaks.js';
 import { RedactionThread } from './redactionThread.js';
@@ -234,25 +235,6 @@ export interface Redaction {
 /** `text` with every secret the rules recognise replaced by [REDACTED]. */
 export function redactSecrets(text: string): Redaction {
   return redactWith(RULES, [], text);
-}
-
-/**
- * A user's pattern (JavaScript syntax) compiled for RE2's engine, whose time is linear in the text whatever
- * the pattern: a backtracking pattern cannot freeze the service. Throws for what RE2 cannot run (backreferences,
- * lookaround) with RE2's reason.
- */
-export function compileUserPattern(source: string): RE2JS {
-  return RE2JS.compile(RE2JS.translateRegExp(source));
-}
-
-/** Why a user's pattern cannot be used, or null when it can. */
-export function userPatternProblem(source: string): string | null {
-  try {
-    compileUserPattern(source);
-    return null;
-  } catch (error) {
-    return (error as Error).message;
-  }
 }
 
 /**

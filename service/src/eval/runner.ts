@@ -9,6 +9,7 @@ import { runAssistantTurn } from '../assistant/toolLoop.js';
 import { assistantTools } from '../assistant/tools/index.js';
 import type { ChatEngine } from '../engine/chatEngine.js';
 import { type Catalog, createCatalog } from '../fixes/catalog.js';
+import { KINDS } from '../kinds/index.js';
 import { type Category, factPattern, type Scenario } from './scenario.js';
 import { ScenarioMachine } from './scenarioMachine.js';
 
@@ -139,10 +140,11 @@ async function runScenario(
   const seconds = () => (performance.now() - started) / 1000;
   try {
     const machine = new ScenarioMachine(scenario.machine, scenario.now);
-    const proposals = new RecordingProposalSink(createCatalog());
+    const catalog = createCatalog({ kinds: KINDS });
+    const proposals = new RecordingProposalSink(catalog);
     const outcome = await runAssistantTurn({
       engine,
-      tools: assistantTools().filter((tool) => !withoutTools.includes(tool.name)),
+      tools: assistantTools(catalogEntries(catalog)).filter((tool) => !withoutTools.includes(tool.name)),
       context: {
         machine,
         proposals,

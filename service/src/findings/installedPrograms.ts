@@ -10,7 +10,7 @@ import { access, lstat, readlink } from 'node:fs/promises';
 import { isAbsolute, join, posix } from 'node:path';
 import { promisify } from 'node:util';
 
-import { ownersIn } from '../fixes/actions/packageOwner.js';
+import { ownersIn } from './packageOwner.js';
 
 const execFileAsync = promisify(execFile);
 

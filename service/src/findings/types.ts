@@ -2,11 +2,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Findings: what Steward tells the user about. Detectors report them; the
 // store deduplicates them by (kind, subject) and keeps them across restarts.
+import { SEVERITIES, type Severity } from '../severity.js';
 import type { WatchEvent } from '../watch/events.js';
 import type { Attribution } from './attribution.js';
 
-export const SEVERITIES = ['info', 'warning', 'error', 'critical'] as const;
-export type Severity = (typeof SEVERITIES)[number];
+export { SEVERITIES, type Severity };
 
 export interface Evidence {
   /** What the evidence is, e.g. 'journal', 'file', 'metric'. */

@@ -3,7 +3,6 @@
 // The action catalog: every action Steward can take, by name. Nothing outside
 // it can run, and every call's parameters pass its schema first.
 import { StewardError } from '../dbus/errors.js';
-import { kindActions } from '../kinds/index.js';
 import { type NixosActionOptions, nixosActions } from '../nixos/actions.js';
 import type { ActionContext, ActionDefinition, ActionOptions } from './action.js';
 import { addressesAction } from './actions/addresses.js';
@@ -13,7 +12,6 @@ import { diskHealthAction } from './actions/diskHealth.js';
 import { dpkgAuditAction } from './actions/dpkgAudit.js';
 import { fileActions } from './actions/files.js';
 import { filesystemErrorsAction } from './actions/filesystemErrors.js';
-import { flatpakUpdateAction } from './actions/flatpakUpdate.js';
 import { infoActions } from './actions/info.js';
 import { inodeUsageAction } from './actions/inodeUsage.js';
 import { journalActions } from './actions/journal.js';
@@ -30,6 +28,7 @@ import { repairSystemAction } from './actions/repairSystem.js';
 import { SHELL_RUN, shellRunAction } from './actions/shell.js';
 import { systemdActions } from './actions/systemd.js';
 import { UnitManager } from './actions/systemdUnits.js';
+import type { Kind } from './kind.js';
 import { endsSession } from './sessionCritical.js';
 import { withNamesShown } from './shownNames.js';
 
@@ -130,14 +129,16 @@ export class Catalog {
   }
 }
 
-export type FindingActionsOptions = ActionOptions;
+export interface FindingActionsOptions extends ActionOptions {
+  /** The kinds whose actions join the engine's own (service/parts.ts hands them in). */
+  kinds: readonly Pick<Kind, 'actions'>[];
+}
 
-const findingActions = ({ journalDirectories = () => [], testHooks = {} }: FindingActionsOptions) =>
+const findingActions = ({ kinds, journalDirectories = () => [], testHooks = {} }: FindingActionsOptions) =>
   [
     ...systemdActions,
     ...packageActions,
     packageUpdateAction,
-    flatpakUpdateAction(),
     ...networkActions,
     ...fileActions,
     ...journalActions,
@@ -155,7 +156,7 @@ const findingActions = ({ journalDirectories = () => [], testHooks = {} }: Findi
     openFilesAction(),
     memoryUseAction({ root: testHooks.dpkgRoot }),
     lockHolderAction(),
-    ...kindActions({ journalDirectories, testHooks }),
+    ...kinds.flatMap((kind) => kind.actions({ journalDirectories, testHooks })),
     ...infoActions({
       directories: journalDirectories,
       systemJournal: testHooks.systemJournal,
@@ -192,7 +193,7 @@ export function createCatalog({
   stewardSecrets,
   nixos,
   ...options
-}: CatalogOptions = {}): Catalog {
+}: CatalogOptions): Catalog {
   const shell = shellRunAction({ stewardSecrets });
   const declared = nixos ? nixosActions(nixos.actions) : [];
   return new Catalog([...findingActions(options), shell, ...declared] as ActionDefinition[], (name) => {
@@ -208,6 +209,6 @@ export function createCatalog({
  * The actions a finding may lead to, for playbooks and the model that advises on findings: a
  * finding's text comes from logs any program can write, so the expert shell is never among them.
  */
-export function createFindingsCatalog(options: FindingActionsOptions = {}): Catalog {
+export function createFindingsCatalog(options: FindingActionsOptions): Catalog {
   return new Catalog(findingActions(options));
 }

@@ -7,24 +7,26 @@ import { join } from 'node:path';
 import type { MessageBus } from '@jellybrick/dbus-next';
 
 import type { Config } from '../config.js';
+import { detectNixos } from '../core/nixosPlatform.js';
+import { OBJECT_PATH, PROPOSALS_INTERFACE } from '../dbus/interfaces.js';
 import { InterfaceSignals } from '../dbus/interfaceSignals.js';
 import type { ObjectServer } from '../dbus/objectServer.js';
-import type { EngineSource } from '../findings/modelQuestion.js';
 import type { Finding, FindingChange, FindingsStore } from '../findings/store.js';
-import { OBJECT_PATH, PROPOSALS_INTERFACE } from '../interfaces.js';
 import type { Logger } from '../logging.js';
-import { ConfirmWindows } from '../nixos/confirmWindow.js';
 import { nixosCacheDir, NixosReader } from '../nixos/nixosReader.js';
-import { detectNixos } from '../nixos/platform.js';
 import type { StewardPaths } from '../paths.js';
 import type { StorageHealth } from '../storage/storageHealth.js';
 import type { TestHooks } from '../testHooks.js';
 import type { ActionContext } from './action.js';
 import { type Catalog, createCatalog, createFindingsCatalog } from './catalog.js';
+import { ConfirmWindows } from './confirmWindow.js';
 import { Executor } from './executor.js';
 import { GoneWatch } from './goneWatch.js';
-import type { KindRules } from './kindRules.js';
-import { ModelAdvisor } from './modelAdvisor.js';
+import type { KindSet } from './kind.js';
+import { KindRules } from './kindRules.js';
+import { ModelAdvisor, playbookOnlyActions } from './modelAdvisor.js';
+import type { EngineSource } from './modelQuestion.js';
+import { Playbooks } from './playbooks.js';
 import { jobDict, proposalDict, ProposalsInterface } from './proposalsInterface.js';
 import { Proposer } from './proposer.js';
 import { RepairWatch } from './repairWatch.js';
@@ -50,8 +52,11 @@ export interface FixesOptions {
   auditRedact?: (text: string) => string;
   /** Steward's own secrets as the settings place them now (see stewardSecretPaths); the expert shell hides them. */
   stewardSecrets?: () => string[];
-  /** The kinds' rules (kinds/index.ts kindRules()): what the proposer and a verified fix do for each finding kind. */
-  rules: KindRules;
+  /**
+   * Every kind (kinds/index.ts, handed in by service/parts.ts): its actions for the catalog, its playbooks, and its
+   * rules, what the proposer and a verified fix do for each finding kind.
+   */
+  kinds: KindSet;
   /**
    * A verified fix showed its finding's problem gone (the kind's resolvedWhenVerified): the finding resolved, as the
    * pipeline's own changes are told.
@@ -102,7 +107,7 @@ export class Fixes {
       log,
     } = options;
     this.log = log;
-    this.rules = options.rules;
+    this.rules = KindRules.of(options.kinds.all);
     this.findings = findings;
     this.onFindingsChanged = options.onFindingsChanged;
     this.store = new FixesStore(join(paths.stateDirectory, 'fixes.db'), storage);
@@ -145,7 +150,9 @@ export class Fixes {
       home: paths.home,
       cacheDir: nixosCacheDir(paths.cacheHome),
     });
+    const { kinds } = options;
     const catalog = createCatalog({
+      kinds: kinds.all,
       expertShell: () => config().expertShell,
       journalDirectories,
       stewardSecrets,
@@ -161,7 +168,7 @@ export class Fixes {
         },
       },
     });
-    const findingsCatalog = createFindingsCatalog({ journalDirectories, testHooks });
+    const findingsCatalog = createFindingsCatalog({ kinds: kinds.all, journalDirectories, testHooks });
     this.catalog = catalog;
     const bus = new InterfaceSignals(server, OBJECT_PATH, PROPOSALS_INTERFACE);
     const openCountChanged = () => bus.propertiesChanged(['OpenCount']);
@@ -204,8 +211,15 @@ export class Fixes {
       executor: this.executor,
       context: this.context,
       policy,
-      rules: options.rules,
-      advisor: new ModelAdvisor({ engines, catalog: findingsCatalog, log, redact }),
+      rules: this.rules,
+      playbooks: new Playbooks(kinds.all),
+      advisor: new ModelAdvisor({
+        engines,
+        catalog: findingsCatalog,
+        log,
+        redact,
+        playbookOnly: playbookOnlyActions(kinds),
+      }),
       ...(options.resolveGraceMs !== undefined && { resolveGraceMs: options.resolveGraceMs }),
       ...(options.draftDeadlineMs !== undefined && { draftDeadlineMs: options.draftDeadlineMs }),
       signals: {

@@ -27,6 +27,11 @@ export interface FindingRules {
 
 /** Every kind's rules, by finding kind. */
 export class KindRules {
+  /** The rules the kinds declare (fixes/kind.ts's Kind), in their order. */
+  static of(kinds: readonly { rules?: Readonly<Record<string, FindingRules>> }[]): KindRules {
+    return new KindRules(kinds.flatMap((kind) => Object.entries(kind.rules ?? {})));
+  }
+
   private readonly byKind: ReadonlyMap<string, FindingRules>;
   /** The finding kinds that replace a unit's failure, in the order the kinds declare them. */
   readonly unitFailureReplacements: readonly string[];

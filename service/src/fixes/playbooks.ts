@@ -3,12 +3,10 @@
 // Deterministic playbooks: for each finding kind Steward knows, the fixes worth
 // offering, so that it is useful without any model. A playbook only names
 // catalog actions with parameters; the proposer validates and previews them
-// and drops those that would change nothing. Each kind's playbook lives in
-// playbooks/, in the module named after its detector; here is their table.
+// and drops those that would change nothing. Each kind's playbooks live in
+// its folder (kinds/<kind>/); here is their table, made of the kinds handed in.
 import type { FindingWithEvidence } from '../findings/store.js';
-import { kindPlaybooks } from '../kinds/index.js';
-import { crash } from './playbooks/crash.js';
-import { packageManagerError } from './playbooks/packageManagerError.js';
+import type { Kind } from './kind.js';
 import {
   type CandidateAction,
   isActionableUnit,
@@ -19,16 +17,21 @@ import {
 
 export { type CandidateAction, isActionableUnit, type Playbook, type PlaybookTools, type ProposalDraft };
 
-const PLAYBOOKS: Record<string, Playbook> = {
-  coredump: crash,
-  crash,
-  'package-manager-error': packageManagerError,
-  ...kindPlaybooks(),
-};
+/** Every kind's playbooks, by the finding kind each drafts for. */
+export class Playbooks {
+  private readonly byKind: ReadonlyMap<string, Playbook>;
 
-/** The playbook's draft for a finding, or null when Steward knows no fix for it. */
-export async function draftFor(finding: FindingWithEvidence, tools: PlaybookTools): Promise<ProposalDraft | null> {
-  return (await PLAYBOOKS[finding.kind]?.(finding, tools)) ?? null;
+  constructor(kinds: readonly Pick<Kind, 'playbooks'>[]) {
+    this.byKind = new Map(kinds.flatMap((kind) => Object.entries(kind.playbooks)));
+  }
+
+  /** The playbook's draft for a finding, or null when Steward knows no fix for it. */
+  async draftFor(finding: FindingWithEvidence, tools: PlaybookTools): Promise<ProposalDraft | null> {
+    return (await this.byKind.get(finding.kind)?.(finding, tools)) ?? null;
+  }
+
+  /** Whether a playbook drafts for findings of `kind`. */
+  knows(kind: string): boolean {
+    return this.byKind.has(kind);
+  }
 }
-
-export const PLAYBOOK_KINDS = Object.keys(PLAYBOOKS);

@@ -13,10 +13,10 @@ import { variantOf } from '../dbus/variants.js';
 import { evidenceVariant, micros } from '../findings/findingsInterface.js';
 import type { FindingsStore } from '../findings/store.js';
 import { _ } from '../i18n.js';
-import type { ConfirmWindows, PendingChange } from '../nixos/confirmWindow.js';
 import { cleanLine, cleanText, MAX_TEXT_LENGTH } from '../untrustedText.js';
 import type { ActionDefinition } from './action.js';
 import type { Catalog } from './catalog.js';
+import type { ConfirmWindows, PendingChange } from './confirmWindow.js';
 import type { Executor } from './executor.js';
 import { MAX_LABEL_LENGTH } from './shownNames.js';
 import {

@@ -22,7 +22,7 @@ import type { KindRules } from './kindRules.js';
 import type { ModelAdvisor } from './modelAdvisor.js';
 import { withoutSafetyClaims } from './modelWords.js';
 import { OneProblem, takesOver } from './oneProblem.js';
-import { type CandidateAction, draftFor, PLAYBOOK_KINDS, type ProposalDraft } from './playbooks.js';
+import { type CandidateAction, type Playbooks, type ProposalDraft } from './playbooks.js';
 import { worthOffering } from './playbookSteps.js';
 import { policyFor, type PolicyRules } from './policy.js';
 import { restartHeldBack, STARTS } from './repairWatch.js';
@@ -56,11 +56,13 @@ export interface ProposerOptions {
   policy: () => PolicyRules;
   signals: ProposerSignals;
   /**
-   * The kinds' rules (kinds/index.ts): which findings recur with their unit's restarts, are drafted again on a
-   * repeat, or replace a failed unit's proposal with their own (one incident, one proposal: "Restart it" beside
-   * "find out why it keeps failing" would contradict itself).
+   * The kinds' rules (handed in by service/parts.ts): which findings recur with their unit's restarts, are drafted
+   * again on a repeat, or replace a failed unit's proposal with their own (one incident, one proposal: "Restart it"
+   * beside "find out why it keeps failing" would contradict itself).
    */
   rules: KindRules;
+  /** The kinds' playbooks: the first steps drafted for a finding. */
+  playbooks: Playbooks;
   /** Explains proposals in plain words, and suggests actions for kinds no playbook knows, where a model is set up. */
   advisor?: ModelAdvisor;
   /** How long a proposal waits after its finding cleared before it is withdrawn (default RESOLVE_GRACE_MS). */
@@ -142,8 +144,8 @@ function textsIn(value: unknown): string[] {
 export const MAX_WAITING_AGENT_PROPOSALS = 10;
 
 /** Why a finding of a kind no playbook drafts for (or whose playbook found nothing here) has no proposal. */
-function noFixFor(finding: Finding): string {
-  if (!PLAYBOOK_KINDS.includes(finding.kind))
+function noFixFor(finding: Finding, playbooks: Playbooks): string {
+  if (!playbooks.knows(finding.kind))
     return _('Steward has no fix for this kind of problem; it is shown so that you know');
   return _('nothing in its fix applies on this computer now');
 }
@@ -366,7 +368,10 @@ export class Proposer {
       this.standsFor(same.proposal, finding.id);
       return;
     }
-    const draft = await draftFor(full, { context: this.options.context, preview: (c) => this.previewOrNull(c) });
+    const draft = await this.options.playbooks.draftFor(full, {
+      context: this.options.context,
+      preview: (c) => this.previewOrNull(c),
+    });
     const advisor = this.options.advisor;
     if (draft) {
       // The model's words come from the finding's explanation (see attachExplanation), not from a second request.
@@ -378,7 +383,7 @@ export class Proposer {
       );
       this.later(() => this.adviseUnknown(advisor, full));
     } else {
-      this.noted(finding.id, noFixFor(finding));
+      this.noted(finding.id, noFixFor(finding, this.options.playbooks));
     }
   }
 
@@ -401,7 +406,7 @@ export class Proposer {
     if (finding.kind === 'unit-failed' && specific)
       return _('a more specific finding about this service carries the fix');
     // Considered before this service started, or past the flood limit: what its kind alone says.
-    return this.noProposal.get(finding.id) ?? noFixFor(finding);
+    return this.noProposal.get(finding.id) ?? noFixFor(finding, this.options.playbooks);
   }
 
   /** Keeps why `findingId` got no proposal; past the bound the oldest go, and whyNoProposal answers by kind. */
@@ -668,7 +673,10 @@ export class Proposer {
     if (finding?.state !== 'active') return proposal;
     // A later failure of the same unit has a proposal of its own, drafted for its cause.
     if (store.proposalForFinding(finding.id)?.id !== proposal.id) return proposal;
-    const draft = await draftFor(finding, { context: this.options.context, preview: (c) => this.previewOrNull(c) });
+    const draft = await this.options.playbooks.draftFor(finding, {
+      context: this.options.context,
+      preview: (c) => this.previewOrNull(c),
+    });
     const checked = draft && (await this.checkedWithSystemd(finding, draft.actions));
     if (!draft || !checked) return proposal;
     const actions = keepAnswered(
@@ -696,7 +704,10 @@ export class Proposer {
     const trust: ProposalTrust = vouched
       ? { ...proposal.trust, vouchedBy: vouched.vouchedBy, reportedBy: vouched.reportedBy }
       : proposal.trust;
-    const draft = await draftFor(finding, { context: this.options.context, preview: (c) => this.previewOrNull(c) });
+    const draft = await this.options.playbooks.draftFor(finding, {
+      context: this.options.context,
+      preview: (c) => this.previewOrNull(c),
+    });
     const checked = draft && (await this.checkedWithSystemd(finding, draft.actions));
     if (!draft || !checked) return;
     const before = this.stepsOf(proposal);

@@ -1,14 +1,9 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Every kind of problem Steward knows, in one list: the watchers, detectors, catalog and playbooks take the
-// desktop kinds' parts from here, and the proposer and the executor every kind's rules (kindRules, handed to them
-// where the service is put together).
-import type { DetectorOptions } from '../findings/detectorOptions.js';
-import type { Detector } from '../findings/types.js';
-import type { Writers } from '../findings/writers.js';
-import type { ActionDefinition, ActionOptions } from '../fixes/action.js';
-import { KindRules } from '../fixes/kindRules.js';
-import type { Playbook } from '../fixes/playbookSteps.js';
+// Every kind of problem Steward knows, in one list, which service/parts.ts hands to the engine: the detectors, the
+// catalog, the playbooks, the proposer and the executor take each kind's parts from it, and the watchers (service/)
+// the desktop kinds' sources.
+import type { KindSet } from '../fixes/kind.js';
 import type { EventSource } from '../watch/events.js';
 import { appCrashKind } from './appCrash/kind.js';
 import { authFailuresKind } from './authFailures/kind.js';
@@ -17,6 +12,7 @@ import { clockKind } from './clock/kind.js';
 import { configChangedKind } from './configChanged/kind.js';
 import { configErrorKind } from './configError/kind.js';
 import { connectivityKind } from './connectivity/kind.js';
+import { crashKind } from './crash/kind.js';
 import { crashLoopKind } from './crashLoop/kind.js';
 import { diskSpaceKind } from './diskSpace/kind.js';
 import { dnsFailureKind } from './dnsFailure/kind.js';
@@ -26,11 +22,12 @@ import { gpuFaultKind } from './gpuFault/kind.js';
 import { inodesKind } from './inodes/kind.js';
 import type { Kind, SourceOptions } from './kind.js';
 import { linkDownKind } from './linkDown/kind.js';
-import { crashKind, noSpaceKind, packageManagerErrorKind } from './machineRoom.js';
 import { memoryPressureKind } from './memoryPressure/kind.js';
 import { networkFailureKind } from './networkFailure/kind.js';
 import { noRouteKind } from './noRoute/kind.js';
+import { noSpaceKind } from './noSpace/kind.js';
 import { oomKillKind } from './oomKill/kind.js';
+import { packageManagerErrorKind } from './packageManagerError/kind.js';
 import { printingKind } from './printing/kind.js';
 import { signInKind } from './signIn/kind.js';
 import { soundKind } from './sound/kind.js';
@@ -38,10 +35,7 @@ import { storageErrorKind } from './storageError/kind.js';
 import { thermalKind } from './thermal/kind.js';
 import { unitFailedKind } from './unitFailed/kind.js';
 
-/**
- * The machine room's kinds, in the order their detectors run: those still split over findings/, fixes/ bring their
- * detectors and rules from machineRoom.ts, the others are folders of their own.
- */
+/** The machine room's kinds, in the order their detectors run. */
 const MACHINE_ROOM_KINDS: readonly Kind[] = [
   unitFailedKind,
   crashLoopKind,
@@ -79,27 +73,11 @@ const DESKTOP_KINDS: readonly Kind[] = [
 
 export const KINDS: readonly Kind[] = [...MACHINE_ROOM_KINDS, ...DESKTOP_KINDS];
 
+/** Every kind, as service/parts.ts hands them to the engine. */
+export const KIND_SET: KindSet = { all: KINDS, desktop: DESKTOP_KINDS };
+
 /** The desktop kinds' own sources; the watchers start them where the configuration's `desktop` is on. */
 export const desktopSources = (options: SourceOptions): EventSource[] =>
   DESKTOP_KINDS.flatMap((kind) => kind.sources(options));
-
-/** Every kind's detectors, in the list's order (the catch-all for what none claims runs after them). */
-export const kindDetectors = (writers: Writers, options: DetectorOptions): Detector[] =>
-  KINDS.flatMap((kind) => kind.detectors(writers, options));
-
-/** Every kind's actions, for the catalog; those of the kinds still split are listed in fixes/catalog.ts. */
-export const kindActions = (options: ActionOptions): ActionDefinition[] =>
-  KINDS.flatMap((kind) => kind.actions(options));
-
-/** The desktop kinds' actions, which only their own playbooks propose (the model advisor leaves them out). */
-export const desktopActions = (): ActionDefinition[] => DESKTOP_KINDS.flatMap((kind) => kind.actions());
-
-/** Every kind's playbooks, by finding kind; those of the kinds still split are in fixes/playbooks.ts's table. */
-export const kindPlaybooks = (): Record<string, Playbook> =>
-  Object.assign({}, ...KINDS.map((kind) => kind.playbooks)) as Record<string, Playbook>;
-
-/** The rules of `kinds`' findings, for the proposer and the executor. */
-export const kindRules = (kinds: readonly Kind[] = KINDS): KindRules =>
-  new KindRules(kinds.flatMap((kind) => Object.entries(kind.rules ?? {})));
 
 export type { Kind, SourceOptions };

@@ -1,41 +1,4 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-// What one kind of problem brings to Steward: the sources that read its state, the detectors that turn that state
-// and the journal into findings, the actions that act on it, the playbooks that propose them, and the rules the
-// engine follows for its findings. Each kind lives in its own folder beside this file, or, for the machine room's
-// kinds not yet moved here, in machineRoom.ts (their detectors and rules only).
-import type { MessageBus } from '@jellybrick/dbus-next';
-
-import type { DetectorOptions } from '../findings/detectorOptions.js';
-import type { Detector } from '../findings/types.js';
-import type { Writers } from '../findings/writers.js';
-import type { ActionDefinition, ActionOptions } from '../fixes/action.js';
-import type { FindingRules } from '../fixes/kindRules.js';
-import type { Playbook } from '../fixes/playbookSteps.js';
-import type { Logger } from '../logging.js';
-import type { EventSource } from '../watch/events.js';
-
-export interface SourceOptions {
-  sessionBus: MessageBus;
-  /** Null where there is no system bus: the kinds that read it (Bluetooth, the clock, printers) stay quiet. */
-  systemBus: MessageBus | null;
-  log: Logger;
-}
-
-export interface Kind {
-  /** The kind's name, as in the configuration and the logs: 'extensions', 'sound'… */
-  name: string;
-  /** Sources of its own, beside the watchers every kind shares (the journal, units, disks…). */
-  sources(options: SourceOptions): EventSource[];
-  /**
-   * Its detectors, which take a journal line as a component's only where `writers` proves who wrote it, with the
-   * thresholds the configuration sets.
-   */
-  detectors(writers: Writers, options?: DetectorOptions): Detector[];
-  /** Its actions, for the catalog. */
-  actions(options?: ActionOptions): ActionDefinition[];
-  /** Its playbooks, by the finding kind each drafts for. */
-  playbooks: Readonly<Record<string, Playbook>>;
-  /** What the engine does differently for its findings, by finding kind. */
-  rules?: Readonly<Record<string, FindingRules>>;
-}
+// The shape each kind's kind.ts fills: the engine's (fixes/kind.ts), which takes the kinds from service/parts.ts.
+export type { Kind, SourceOptions } from '../fixes/kind.js';

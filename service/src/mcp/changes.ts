@@ -5,7 +5,7 @@
 import type { MessageBus, Variant } from '@jellybrick/dbus-next';
 
 import { callMethod, SignalRouter } from '../dbus/client.js';
-import { BUS_NAME, FINDINGS_INTERFACE, OBJECT_PATH, PROPOSALS_INTERFACE } from '../interfaces.js';
+import { BUS_NAME, FINDINGS_INTERFACE, OBJECT_PATH, PROPOSALS_INTERFACE } from '../dbus/interfaces.js';
 import { FINDINGS_URI, PROPOSALS_URI, proposalUri } from './server.js';
 
 export type ChangeListener = (uris: string[], listChanged: boolean) => void;

@@ -6,7 +6,7 @@
 import type { MessageBus, Variant } from '@jellybrick/dbus-next';
 
 import { callMethod } from '../dbus/client.js';
-import { AGENTS_INTERFACE, BUS_NAME, OBJECT_PATH } from '../interfaces.js';
+import { AGENTS_INTERFACE, BUS_NAME, OBJECT_PATH } from '../dbus/interfaces.js';
 
 export interface AgentTool {
   name: string;

@@ -9,6 +9,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 
 import { z } from 'zod';
 
+import { detectNixos, type ManagedFile } from '../core/nixosPlatform.js';
 import { StewardError } from '../dbus/errors.js';
 import type {
   ActionContext,
@@ -18,16 +19,15 @@ import type {
   RunOutcome,
   Verification,
 } from '../fixes/action.js';
+import { ConfirmWindows } from '../fixes/confirmWindow.js';
 import { unifiedDiff } from '../fixes/unifiedDiff.js';
 import { _, format, N_ } from '../i18n.js';
-import { ConfirmWindows } from './confirmWindow.js';
 import { dryBuild } from './dryBuild.js';
 import { DEFAULT_LAUNCHER, homeSwitch, runHelper } from './helperRun.js';
 import { keepReplaced, markKnownGood, replacedCopy } from './knownGood.js';
 import { attributePath, editNixModule, type NixEdit, nixLiteral } from './nixEdits.js';
 import { nixPackageParams, nixServiceParams, targetFile } from './nixosPreview.js';
 import { proposeNixEdit } from './nixProposal.js';
-import { detectNixos, type ManagedFile } from './platform.js';
 import { currentGeneration, readGenerations } from './profileLinks.js';
 import { checkSwitch, failedUnits } from './switchCheck.js';
 

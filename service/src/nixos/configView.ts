@@ -6,9 +6,9 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 
+import type { NixosPlatform } from '../core/nixosPlatform.js';
 import { holdsPrivateKey, secretPlaceReason } from '../secretPlaces.js';
 import { type Binding, type NixNode, parseNix } from './nixParser.js';
-import type { NixosPlatform } from './platform.js';
 
 export interface ConfigFile {
   /** The path as the system names it. */

@@ -7,7 +7,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { keepCopy, readCopy } from '../fixes/knownGoodStore.js';
+import { keepCopy, readCopy } from '../storage/knownGoodStore.js';
 
 const INDEX = 'nixos-known-good.json';
 /** The replaced versions remembered per file: far more than Undo ever reaches back. */

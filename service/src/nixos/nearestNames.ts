@@ -4,6 +4,9 @@
 // (lib/modules.nix, checkUnmatched): among fewer than 100 candidates, the 3 with the smallest edit
 // distance; among more, only those within distance 2, the 3 nearest of them.
 
+/** The answer to "does this name exist here?": when not, the nearest real names (possibly none) and why. */
+export type NameCheck = { ok: true } | { ok: false; why: string; suggestions: string[] };
+
 /** Levenshtein distance (insertions, deletions, substitutions cost 1), as lib.strings.levenshtein. */
 export function levenshtein(a: string, b: string): number {
   // Two rows of the distance table: `previous` for a's first i-1 characters, `current` for its first i.

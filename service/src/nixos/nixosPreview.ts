@@ -8,12 +8,12 @@ import { readFile } from 'node:fs/promises';
 
 import { z } from 'zod';
 
+import type { ManagedFile, NixosPlatform } from '../core/nixosPlatform.js';
 import { StewardError } from '../dbus/errors.js';
 import type { Preview } from '../fixes/action.js';
 import { _, format } from '../i18n.js';
 import { attributePath, type NixEdit } from './nixEdits.js';
 import { proposeNixEdit } from './nixProposal.js';
-import type { ManagedFile, NixosPlatform } from './platform.js';
 
 const attribute = z
   .string()

@@ -6,10 +6,10 @@
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 
+import { detectNixos, type NixosPlatform } from '../core/nixosPlatform.js';
 import { _ } from '../i18n.js';
 import { type ConfigFile, readDeclaration } from './configView.js';
 import { homeGenerations, type Profile, systemGenerations } from './generations.js';
-import { detectNixos, type NixosPlatform } from './platform.js';
 import { findNixpkgs, type NixosSearch, searchOver } from './search.js';
 
 export interface NixosReaderOptions {

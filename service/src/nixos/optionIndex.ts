@@ -8,8 +8,8 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 
 import { _, format } from '../i18n.js';
+import type { NameCheck } from './nearestNames.js';
 import { nearestNames } from './nearestNames.js';
-import type { NameCheck } from './search.js';
 
 export interface OptionInfo {
   name: string;

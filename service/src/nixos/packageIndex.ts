@@ -10,10 +10,10 @@ import { join } from 'node:path';
 import { z } from 'zod';
 
 import { _, format } from '../i18n.js';
+import type { NameCheck } from './nearestNames.js';
 import { nearestNames } from './nearestNames.js';
 import { evaluateJson } from './nixEval.js';
 import type { NixpkgsSource } from './nixpkgsSource.js';
-import type { NameCheck } from './search.js';
 
 export interface PackageInfo {
   name: string;

@@ -6,7 +6,7 @@
 
 import { _ } from '../i18n.js';
 import { canEvaluateOptions, evaluatedOptionsJson } from './evaluatedOptions.js';
-import { nearestNames } from './nearestNames.js';
+import { type NameCheck, nearestNames } from './nearestNames.js';
 import { findNixpkgs, type NixpkgsSource } from './nixpkgsSource.js';
 import { OptionIndex, type OptionInfo } from './optionIndex.js';
 import { PackageIndex, type PackageInfo } from './packageIndex.js';
@@ -14,9 +14,6 @@ import { PackageIndex, type PackageInfo } from './packageIndex.js';
 export { findNixpkgs, type NixpkgsSource } from './nixpkgsSource.js';
 export type { OptionInfo } from './optionIndex.js';
 export type { PackageInfo } from './packageIndex.js';
-
-/** The answer to "does this name exist here?": when not, the nearest real names (possibly none) and why. */
-export type NameCheck = { ok: true } | { ok: false; why: string; suggestions: string[] };
 
 export interface NixosSearch {
   /** Where the names come from: the nixpkgs tree and the options.json read. */

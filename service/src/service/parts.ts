@@ -16,26 +16,6 @@ import type { ConfigLoad } from '../config.js';
 import { createCoreInterface } from '../core/coreInterface.js';
 import type { ServiceState } from '../core/serviceState.js';
 import { SignalRouter } from '../dbus/client.js';
-import { InterfaceSignals } from '../dbus/interfaceSignals.js';
-import { watchNameVanishing } from '../dbus/nameWatch.js';
-import { ObjectServer } from '../dbus/objectServer.js';
-import { peerWaits } from '../dbus/peerWaits.js';
-import { listLoadedUnits } from '../docs/loadedUnits.js';
-import { openDocsIndex } from '../docs/serviceDocs.js';
-import { readApiKey, storeApiKey } from '../engine/apiKey.js';
-import { gpuSettingOf } from '../engine/backendSelector.js';
-import { EngineProvider } from '../engine/engineProvider.js';
-import { localBackendSelector } from '../engine/localBackend.js';
-import { modelRedactor, settingsRedactor } from '../engine/redact.js';
-import { RemoteEngine } from '../engine/remote.js';
-import { isConfigPath, listedPath } from '../findings/detectorOptions.js';
-import { createDetectors, detectorKinds, diskThresholds } from '../findings/detectors/index.js';
-import { FindingExplainer } from '../findings/explainer.js';
-import { findingsBusSignals, FindingsInterface } from '../findings/findingsInterface.js';
-import { FindingsPipeline } from '../findings/pipeline.js';
-import { type FindingChange, FindingsStore } from '../findings/store.js';
-import { Writers } from '../findings/writers.js';
-import { Fixes } from '../fixes/fixes.js';
 import {
   agentsSpec,
   API_VERSION,
@@ -52,8 +32,28 @@ import {
   settingsSpec,
   VOICE_INTERFACE,
   voiceSpec,
-} from '../interfaces.js';
-import { kindRules, KINDS } from '../kinds/index.js';
+} from '../dbus/interfaces.js';
+import { InterfaceSignals } from '../dbus/interfaceSignals.js';
+import { watchNameVanishing } from '../dbus/nameWatch.js';
+import { ObjectServer } from '../dbus/objectServer.js';
+import { peerWaits } from '../dbus/peerWaits.js';
+import { listLoadedUnits } from '../docs/loadedUnits.js';
+import { openDocsIndex } from '../docs/serviceDocs.js';
+import { readApiKey, storeApiKey } from '../engine/apiKey.js';
+import { gpuSettingOf } from '../engine/backendSelector.js';
+import { EngineProvider } from '../engine/engineProvider.js';
+import { localBackendSelector } from '../engine/localBackend.js';
+import { modelRedactor, settingsRedactor } from '../engine/redact.js';
+import { RemoteEngine } from '../engine/remote.js';
+import { isConfigPath, listedPath } from '../findings/detectorOptions.js';
+import { createDetectors, detectorKinds, diskThresholds } from '../findings/detectors/index.js';
+import { findingsBusSignals, FindingsInterface } from '../findings/findingsInterface.js';
+import { FindingsPipeline } from '../findings/pipeline.js';
+import { type FindingChange, FindingsStore } from '../findings/store.js';
+import { Writers } from '../findings/writers.js';
+import { FindingExplainer } from '../fixes/explainer.js';
+import { Fixes } from '../fixes/fixes.js';
+import { KIND_SET, KINDS } from '../kinds/index.js';
 import type { Logger } from '../logging.js';
 import { surveyHardware } from '../models/fit.js';
 import { resolveModelLocations } from '../models/locations.js';
@@ -203,7 +203,7 @@ export function createParts(base: PartsBase) {
     findingsStore,
     findingsBusSignals(new InterfaceSignals(server, OBJECT_PATH, FINDINGS_INTERFACE)),
     undefined,
-    detectorKinds(),
+    detectorKinds(createDetectors(KINDS)),
     // Asked only by Findings.Get, which comes after start-up has made the fixes.
     (finding) => fixes.whyNoProposal(finding),
   );
@@ -228,7 +228,7 @@ export function createParts(base: PartsBase) {
     auditRedact: settingsRedactor(() => config.config.assistant.redactPatterns),
     stewardSecrets,
     storage,
-    rules: kindRules(KINDS),
+    kinds: KIND_SET,
     // A fix verified to have repaired its finding's problem resolves it, told as the pipeline's changes are.
     onFindingsChanged: (changes) => findingsChanged(changes),
     log,
@@ -356,7 +356,7 @@ export function createParts(base: PartsBase) {
   const writers = new Writers(hooks.sessionUid ?? process.getuid?.() ?? -1);
   const pipeline = new FindingsPipeline({
     store: findingsStore,
-    detectors: createDetectors({
+    detectors: createDetectors(KINDS, {
       writers,
       disk: () => diskThresholds(config.config.watch.disks),
       // A file the user listed to watch is configuration wherever it is, as the user said so.

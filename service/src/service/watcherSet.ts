@@ -7,8 +7,8 @@ import type { FindingsStore } from '../findings/store.js';
 import type { Logger } from '../logging.js';
 import type { StewardPaths } from '../paths.js';
 import type { TestHooks } from '../testHooks.js';
-import { Watchers } from '../watch/watchers.js';
 import type { LiveConfig } from './liveConfig.js';
+import { Watchers } from './watchers.js';
 
 export interface WatcherSetOptions {
   config: LiveConfig;

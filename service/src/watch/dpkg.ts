@@ -8,8 +8,8 @@
 import { type FSWatcher, watch } from 'node:fs';
 import { join } from 'node:path';
 
-import { readDpkgState } from '../fixes/actions/dpkgState.js';
 import type { Logger } from '../logging.js';
+import { readDpkgState } from './dpkgState.js';
 import type { EventSource, WatchEvent } from './events.js';
 
 export interface DpkgSourceOptions {

@@ -2,8 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // What the event sources see, in one shape per kind of event. Sources produce
 // these; detectors (service/src/findings/detectors/) turn them into findings.
-import type { DpkgState } from '../fixes/actions/dpkgState.js';
-import type { DesktopState } from '../kinds/desktopState.js';
+import type { DpkgState } from './dpkgState.js';
 import type { JournalField } from './journalFields.js';
 import type { UnitPaths } from './unitPaths.js';
 
@@ -69,6 +68,18 @@ export interface LinkState {
   lostDefaultRoutes?: string[];
 }
 
+/**
+ * What the desktop's sources read, by the kind of state: the state as the desktop's own API gives it. Empty here: each
+ * desktop kind adds its shape (kinds/desktopState.ts), so the events name no kind of their own.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface DesktopStates {}
+
+/** One desktop state, tagged by its kind: `{ kind: 'sound', sound: SoundState }`. */
+export type DesktopState = {
+  [K in keyof DesktopStates]: { kind: K } & { [P in K]: DesktopStates[K] };
+}[keyof DesktopStates];
+
 export type WatchEvent =
   | { type: 'journal'; at: Date; entry: JournalEntry }
   | { type: 'disk'; at: Date; usage: MountUsage }
@@ -94,7 +105,7 @@ export type WatchEvent =
       /** Units whose processes had the file open as it changed (those whose /proc this user may read). */
       openedBy?: string[];
     }
-  /** The desktop session's state, read from its own D-Bus APIs (service/src/kinds/, their shapes in service/src/kinds/desktopState.ts). */
+  /** The desktop session's state, read from its own D-Bus APIs by the desktop kinds' sources (service/src/kinds/). */
   | { type: 'desktop'; at: Date; desktop: DesktopState }
   /** What dpkg's own database leaves unfinished (watch/dpkg.ts). */
   | { type: 'dpkg'; at: Date; state: DpkgState };

@@ -5,9 +5,9 @@ import { createReadStream, type FSWatcher, watch } from 'node:fs';
 import { lstat, readdir, readFile, readlink, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
-import { KnownGoodStore, type SecretPolicy, sha256 } from '../fixes/knownGoodStore.js';
 import { _, format } from '../i18n.js';
 import type { Logger } from '../logging.js';
+import { KnownGoodStore, type SecretPolicy, sha256 } from '../storage/knownGoodStore.js';
 import type { EventSource, WatchEvent } from './events.js';
 
 const MIB = 1024 * 1024;

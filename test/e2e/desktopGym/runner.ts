@@ -4,7 +4,7 @@
 // for Steward's finding and proposal (its signals), Apply through Steward's D-Bus API, read the shell's own state
 // until it is healthy, see the finding resolved, Undo through Steward and read the state back. Every wait is for
 // a signal or a state, with a limit named for what it waits for.
-import { FINDINGS_INTERFACE, PROPOSALS_INTERFACE } from '../../../service/src/interfaces.js';
+import { FINDINGS_INTERFACE, PROPOSALS_INTERFACE } from '../../../service/src/dbus/interfaces.js';
 import { emptyRow, type Row } from '../../gym/score.js';
 import { waitFor, withDeadline } from '../../support/service.js';
 import { SENTINELS } from './brokenExtensions.js';

@@ -6,7 +6,12 @@
 import { type MessageBus, Variant } from '@jellybrick/dbus-next';
 
 import { callMethod, SignalRouter } from '../../../service/src/dbus/client.js';
-import { BUS_NAME, FINDINGS_INTERFACE, OBJECT_PATH, PROPOSALS_INTERFACE } from '../../../service/src/interfaces.js';
+import {
+  BUS_NAME,
+  FINDINGS_INTERFACE,
+  OBJECT_PATH,
+  PROPOSALS_INTERFACE,
+} from '../../../service/src/dbus/interfaces.js';
 import { waitFor } from '../../support/service.js';
 
 export interface Signal {

@@ -4,9 +4,9 @@ import { chmod, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { NotAuthorizedError } from '../../../service/src/fixes/action.js';
-import { flatpakUpdateAction } from '../../../service/src/fixes/actions/flatpakUpdate.js';
 import { flatpakAppOf, flatpakDeployment, flatpakInstallations } from '../../../service/src/kinds/appCrash/flatpak.js';
 import { crashedFlatpak, originLines } from '../../../service/src/kinds/appCrash/origin.js';
+import { flatpakUpdateAction } from '../../../service/src/kinds/crash/flatpakUpdate.js';
 import { makeTempDir, type TempDir } from '../../support/tempDir.js';
 import { homeContext, runOptions } from '../fixes/actionContext.js';
 

@@ -10,7 +10,6 @@ import {
 } from '../../../service/src/kinds/bluetooth/detector.js';
 import { bluetoothKind } from '../../../service/src/kinds/bluetooth/kind.js';
 import { BLOCKED_EVIDENCE, BLUETOOTH_OFF } from '../../../service/src/kinds/bluetooth/offDetector.js';
-import { kindPlaybooks } from '../../../service/src/kinds/index.js';
 import type { WatchEvent } from '../../../service/src/watch/events.js';
 import { desktopWriters } from '../../support/desktopWriters.js';
 import { findingWithEvidence } from '../../support/findingFixture.js';
@@ -292,7 +291,7 @@ describe('the bluetooth-unavailable detector', () => {
   });
 
   it('proposes switching an unpowered adapter on, and a blocked one unblocked unless a hardware switch holds it', async () => {
-    const playbook = kindPlaybooks()[BLUETOOTH_OFF];
+    const playbook = bluetoothKind.playbooks[BLUETOOTH_OFF];
     expect(playbook).toBeDefined();
     /** The finding with what BlueZ said, oldest first. */
     const offFinding = (...texts: string[]) =>
@@ -324,7 +323,7 @@ describe('the bluetooth-unavailable detector', () => {
   });
 
   it('explains a block a hardware switch holds, with the adapter’s name and where the switch is, offering no change', async () => {
-    const playbook = kindPlaybooks()[BLUETOOTH_OFF];
+    const playbook = bluetoothKind.playbooks[BLUETOOTH_OFF];
     /** gsd's rfkill and BlueZ as a bus answers their GetAll: a hardware block, an adapter BlueZ calls "Lab laptop". */
     const answers: Record<string, Record<string, Variant>> = {
       'org.gnome.SettingsDaemon.Rfkill': {

@@ -12,7 +12,6 @@ import {
   lineLevel,
   macDenialOf,
 } from '../../../service/src/desktop/componentLines.js';
-import { CoredumpDetector } from '../../../service/src/findings/detectors/coredump.js';
 import { UnitFailedDetector } from '../../../service/src/findings/detectors/unitFailed.js';
 import { UnrecognisedErrorsDetector } from '../../../service/src/findings/detectors/unrecognised.js';
 import type { Detector } from '../../../service/src/findings/types.js';
@@ -22,6 +21,7 @@ import { SessionCrashDetector } from '../../../service/src/kinds/appCrash/sessio
 import { BLUETOOTH_UNAVAILABLE, BluetoothUnavailableDetector } from '../../../service/src/kinds/bluetooth/detector.js';
 import { CLOCK_UNSYNCHRONISED, ClockDetector } from '../../../service/src/kinds/clock/detector.js';
 import { ClockStateDetector, OFFSET, UNSYNCHRONISED } from '../../../service/src/kinds/clock/stateDetector.js';
+import { CoredumpDetector } from '../../../service/src/kinds/crash/coredumpDetector.js';
 import { CrashLoopDetector } from '../../../service/src/kinds/crashLoop/detector.js';
 import { ExtensionErrorDetector } from '../../../service/src/kinds/extensions/journalDetector.js';
 import { PRINTER_PROBLEM, PrinterProblemDetector } from '../../../service/src/kinds/printing/detector.js';

@@ -1,10 +1,10 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { CrashDetector } from '../../../service/src/findings/detectors/crash.js';
 import { UnitFailedDetector } from '../../../service/src/findings/detectors/unitFailed.js';
 import type { Detector } from '../../../service/src/findings/types.js';
 import { Writers } from '../../../service/src/findings/writers.js';
 import type { PlaybookTools } from '../../../service/src/fixes/playbookSteps.js';
+import { CrashDetector } from '../../../service/src/kinds/crash/crashDetector.js';
 import { CrashLoopDetector } from '../../../service/src/kinds/crashLoop/detector.js';
 import { SOUND_UNAVAILABLE, SoundUnavailableDetector } from '../../../service/src/kinds/sound/detector.js';
 import { soundKind } from '../../../service/src/kinds/sound/kind.js';

@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { CoredumpDetector } from '../../../service/src/findings/detectors/coredump.js';
+import { CoredumpDetector } from '../../../service/src/kinds/crash/coredumpDetector.js';
 import type { WatchEvent } from '../../../service/src/watch/events.js';
 import { journalEvent, reportsOf, runDetector } from '../../support/journalEvents.js';
 

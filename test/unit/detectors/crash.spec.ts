@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { CrashDetector, programName } from '../../../service/src/findings/detectors/crash.js';
+import { CrashDetector, programName } from '../../../service/src/kinds/crash/crashDetector.js';
 import type { JournalFields } from '../../support/journalEvents.js';
 import { journalEvent, reportsOf } from '../../support/journalEvents.js';
 

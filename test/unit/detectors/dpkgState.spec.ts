@@ -1,7 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { DpkgStateDetector } from '../../../service/src/findings/detectors/dpkgState.js';
-import type { DpkgState } from '../../../service/src/fixes/actions/dpkgState.js';
+import { DpkgStateDetector } from '../../../service/src/kinds/packageManagerError/dpkgStateDetector.js';
+import type { DpkgState } from '../../../service/src/watch/dpkgState.js';
 
 const at = new Date('2026-11-25T10:00:00Z');
 const event = (state: DpkgState) => ({ type: 'dpkg' as const, at, state });

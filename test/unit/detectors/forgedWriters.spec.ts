@@ -5,6 +5,7 @@
 // every field a writer may set, and raises nothing.
 import { createDetectors } from '../../../service/src/findings/detectors/index.js';
 import type { Detector } from '../../../service/src/findings/types.js';
+import { KINDS } from '../../../service/src/kinds/index.js';
 import { journalEvent, reportsOf, runDetector } from '../../support/journalEvents.js';
 
 /** The trusted fields of a user's process: a terminal's python3. */
@@ -65,7 +66,7 @@ const KEY_LINES: { detector: string; fields: Record<string, string>; writer: Rec
 
 describe('a key line in a trusted writer’s name, from a user’s process', () => {
   const detectorFor = (kind: string): Detector => {
-    const detector = createDetectors().find((candidate) => candidate.kinds.includes(kind));
+    const detector = createDetectors(KINDS).find((candidate) => candidate.kinds.includes(kind));
     if (!detector) throw new Error(`no detector reports ${kind}`);
     return detector;
   };

@@ -1,13 +1,13 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { CoredumpDetector } from '../../../service/src/findings/detectors/coredump.js';
-import { PackageManagerErrorDetector } from '../../../service/src/findings/detectors/packageManagerError.js';
 import type { Detector } from '../../../service/src/findings/types.js';
 import { AuthFailuresDetector } from '../../../service/src/kinds/authFailures/detector.js';
+import { CoredumpDetector } from '../../../service/src/kinds/crash/coredumpDetector.js';
 import { CrashLoopDetector } from '../../../service/src/kinds/crashLoop/detector.js';
 import { DnsFailureDetector } from '../../../service/src/kinds/dnsFailure/detector.js';
 import { FilesystemErrorDetector } from '../../../service/src/kinds/filesystemError/detector.js';
 import { OomKillDetector } from '../../../service/src/kinds/oomKill/detector.js';
+import { PackageManagerErrorDetector } from '../../../service/src/kinds/packageManagerError/detector.js';
 import { ThermalThrottlingDetector } from '../../../service/src/kinds/thermal/detector.js';
 import { journalEvent, journalEvents, reportsOf, resolutionsOf, runDetector } from '../../support/journalEvents.js';
 

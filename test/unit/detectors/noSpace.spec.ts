@@ -3,7 +3,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { mountOf, NoSpaceDetector, readMountPoints } from '../../../service/src/findings/detectors/noSpace.js';
+import { mountOf, NoSpaceDetector, readMountPoints } from '../../../service/src/kinds/noSpace/detector.js';
 import type { JournalFields } from '../../support/journalEvents.js';
 import { journalEvent, reportsOf, runDetector } from '../../support/journalEvents.js';
 import { makeTempDir } from '../../support/tempDir.js';

@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { PackageManagerErrorDetector } from '../../../service/src/findings/detectors/packageManagerError.js';
+import { PackageManagerErrorDetector } from '../../../service/src/kinds/packageManagerError/detector.js';
 import { journalEvent, reportsOf, runDetector } from '../../support/journalEvents.js';
 
 const titles = (identifier: string, messages: string[]) =>

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { createDetectors, detectorKinds } from '../../../service/src/findings/detectors/index.js';
 import type { Detector } from '../../../service/src/findings/types.js';
+import { KINDS } from '../../../service/src/kinds/index.js';
 import { journalEvents, readJournalFixture, reportsOf } from '../../support/journalEvents.js';
 
 const JOURNAL_KINDS = [
@@ -23,7 +24,7 @@ function runAll(detectors: Detector[], fixture: string) {
 
 describe('the detector registry', () => {
   it('has one detector per finding kind; a kind read from state and from the journal has one for each', () => {
-    const kinds = detectorKinds();
+    const kinds = detectorKinds(createDetectors(KINDS));
     const twice = kinds.filter((kind, index) => kinds.indexOf(kind) !== index);
     expect(twice.sort()).toEqual([
       // The time daemons' lines, and the clock's own state (timedated, timesyncd).
@@ -71,18 +72,18 @@ describe('the detector registry', () => {
   });
 
   it('gives each call its own state', () => {
-    const [a, b] = [createDetectors(), createDetectors()];
+    const [a, b] = [createDetectors(KINDS), createDetectors(KINDS)];
     expect(a[0]).not.toBe(b[0]);
   });
 
   it('stays silent on a corpus of healthy boot and desktop logs', () => {
     expect(readJournalFixture('healthy').length).toBeGreaterThan(250);
-    expect(runAll(createDetectors(), 'healthy')).toEqual([]);
+    expect(runAll(createDetectors(KINDS), 'healthy')).toEqual([]);
   });
 
   for (const kind of JOURNAL_KINDS) {
     it(`fires ${kind} on its corpus excerpt`, () => {
-      const kinds = new Set(reportsOf(runAll(createDetectors(), kind)).map((r) => r.kind));
+      const kinds = new Set(reportsOf(runAll(createDetectors(KINDS), kind)).map((r) => r.kind));
       expect(kinds).toContain(kind);
     });
   }

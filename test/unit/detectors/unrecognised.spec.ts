@@ -7,6 +7,7 @@ import { maskTokens, TemplateMiner, templateText } from '../../../service/src/fi
 import { UnrecognisedErrorsDetector } from '../../../service/src/findings/detectors/unrecognised.js';
 import { FindingsPipeline } from '../../../service/src/findings/pipeline.js';
 import { FindingsStore } from '../../../service/src/findings/store.js';
+import { KINDS } from '../../../service/src/kinds/index.js';
 import { createLogger } from '../../../service/src/logging.js';
 import type { WatchEvent } from '../../../service/src/watch/events.js';
 import { journalEvent, reportsOf, runDetector } from '../../support/journalEvents.js';
@@ -150,7 +151,7 @@ describe('the unrecognised-errors detector', () => {
     const store = new FindingsStore(join(dir.path, 'findings.db'));
     const pipeline = new FindingsPipeline({
       store,
-      detectors: createDetectors(),
+      detectors: createDetectors(KINDS),
       onChanges: () => undefined,
       log: createLogger({ journal: false, write: () => undefined }),
     });
@@ -186,7 +187,7 @@ describe('the unrecognised-errors detector', () => {
     const store = new FindingsStore(join(dir.path, 'findings.db'));
     const pipeline = new FindingsPipeline({
       store,
-      detectors: createDetectors({ authFailures: { threshold: 50 } }),
+      detectors: createDetectors(KINDS, { authFailures: { threshold: 50 } }),
       onChanges: () => undefined,
       log: createLogger({ journal: false, write: () => undefined }),
     });

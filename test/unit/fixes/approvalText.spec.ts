@@ -5,6 +5,7 @@ import { join } from 'node:path';
 
 import { createCatalog } from '../../../service/src/fixes/catalog.js';
 import { escapeName } from '../../../service/src/fixes/shownNames.js';
+import { KINDS } from '../../../service/src/kinds/index.js';
 import { makeTempDir, type TempDir } from '../../support/tempDir.js';
 import { homeContext, runOptions } from './actionContext.js';
 
@@ -34,7 +35,7 @@ describe('names and paths shown for approval', () => {
         await mkdir(join(context.cacheHome, name), { recursive: true });
         await writeFile(join(context.cacheHome, name, 'x'), 'abc');
       }
-      const action = createCatalog().get('files.clear_cache');
+      const action = createCatalog({ kinds: KINDS }).get('files.clear_cache');
       const one = await action?.preview({ directories: [JOINED] }, context);
       expect(one?.summary).toMatch(/^Free .* in ~\/\.cache\/thumb\\u034fnails$/);
       const both = await action?.preview({ directories: [JOINED, LOOK_ALIKE] }, context);
@@ -47,7 +48,7 @@ describe('names and paths shown for approval', () => {
   });
 
   describe('in a command line for approval', () => {
-    const shell = createCatalog({ expertShell: () => true }).get('shell.run');
+    const shell = createCatalog({ kinds: KINDS, expertShell: () => true }).get('shell.run');
     // Four names the review used: a combining grapheme joiner inside a file name, a Cyrillic "с" (U+0441) in a
     // program's path, and two characters that show as blank space, a Hangul filler and a blank Braille cell.
     const cases = [
@@ -75,7 +76,7 @@ describe('names and paths shown for approval', () => {
   });
 
   describe('template instances that are paths', () => {
-    const catalog = createCatalog();
+    const catalog = createCatalog({ kinds: KINDS });
     const pathInstance = 'backup@\\x2fhome\\x2fme\\x2f.ssh\\x2fconfig.service';
 
     it('are refused with InvalidArgs for every action that starts a unit', () => {

@@ -2,12 +2,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { CHANGE_AREAS } from '../../../service/src/fixes/action.js';
 import { createCatalog } from '../../../service/src/fixes/catalog.js';
-import { ConfirmWindows } from '../../../service/src/nixos/confirmWindow.js';
+import { ConfirmWindows } from '../../../service/src/fixes/confirmWindow.js';
+import { KINDS } from '../../../service/src/kinds/index.js';
 
 describe('the catalog', () => {
   it('says what every change acts on, and nothing for a step that only reads', () => {
     const everywhere = (onNixos: boolean) =>
       createCatalog({
+        kinds: KINDS,
         expertShell: () => true,
         nixos: { actions: { confirmMs: () => 1000, windows: new ConfirmWindows() }, active: () => onNixos },
       }).all();

@@ -9,7 +9,7 @@ import type { Preview } from '../../../service/src/fixes/action.js';
 import { checkStep, portsNamedBy, refusedAlong, stillStands } from '../../../service/src/fixes/causeCheck.js';
 import { worthOffering } from '../../../service/src/fixes/playbookSteps.js';
 import { makeTempDir } from '../../support/tempDir.js';
-import { homeContext } from '../fixes/actionContext.js';
+import { homeContext } from './actionContext.js';
 
 const failing = { unit: 'gym-x.service', scope: 'user' as const };
 

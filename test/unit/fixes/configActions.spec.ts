@@ -5,7 +5,7 @@ import { basename, dirname, join } from 'node:path';
 
 import { restore } from '../../../service/src/fixes/actions/config.js';
 import { DirectoryHandle } from '../../../service/src/fixes/actions/dirHandle.js';
-import { watchedHistory } from '../../../service/src/fixes/knownGoodStore.js';
+import { watchedHistory } from '../../../service/src/storage/knownGoodStore.js';
 import { FileWatchSource } from '../../../service/src/watch/files.js';
 import { waitFor } from '../../support/service.js';
 import { makeTempDir, type TempDir } from '../../support/tempDir.js';

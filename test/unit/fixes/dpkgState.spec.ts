@@ -4,7 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { dpkgAuditAction } from '../../../service/src/fixes/actions/dpkgAudit.js';
-import { needsFinishing, readDpkgState } from '../../../service/src/fixes/actions/dpkgState.js';
+import { needsFinishing, readDpkgState } from '../../../service/src/watch/dpkgState.js';
 import { makeTempDir, type TempDir } from '../../support/tempDir.js';
 
 const stanza = (name: string, status: string, arch = 'amd64') =>

@@ -3,7 +3,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { ownersIn } from '../../../service/src/fixes/actions/packageOwner.js';
+import { ownersIn } from '../../../service/src/findings/packageOwner.js';
 import { failedCommandOf, fstabLine, type UnitRecord } from '../../../service/src/fixes/actions/systemdUnits.js';
 import {
   describeCorePattern,

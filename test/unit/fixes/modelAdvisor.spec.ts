@@ -3,7 +3,8 @@
 import type { ChatEngine, ChatHandle, ChatOutcome } from '../../../service/src/engine/chatEngine.js';
 import type { ChatRequest } from '../../../service/src/engine/protocol.js';
 import { createCatalog } from '../../../service/src/fixes/catalog.js';
-import { ModelAdvisor } from '../../../service/src/fixes/modelAdvisor.js';
+import { ModelAdvisor, playbookOnlyActions } from '../../../service/src/fixes/modelAdvisor.js';
+import { KIND_SET, KINDS } from '../../../service/src/kinds/index.js';
 import { createLogger } from '../../../service/src/logging.js';
 import { findingWithEvidence } from '../../support/findingFixture.js';
 
@@ -32,11 +33,12 @@ const finding = findingWithEvidence('coredump', '/usr/bin/gnome-calculator', {
 
 describe('the model advisor', () => {
   const log = createLogger({ level: 'error', journal: false, write: () => undefined });
-  const catalog = createCatalog();
+  const catalog = createCatalog({ kinds: KINDS });
 
   it('quotes the evidence as untrusted data, offers only catalog names, and constrains the answer to a schema', async () => {
     const requests: ChatRequest[] = [];
     const advisor = new ModelAdvisor({
+      playbookOnly: playbookOnlyActions(KIND_SET),
       engines: engineAnswering('{"explanation":"It crashed.","actions":[]}', requests),
       catalog,
       log,
@@ -60,6 +62,7 @@ describe('the model advisor', () => {
   it("lists the actions of the finding's topics, told by its kind and subject", async () => {
     const requests: ChatRequest[] = [];
     const advisor = new ModelAdvisor({
+      playbookOnly: playbookOnlyActions(KIND_SET),
       engines: engineAnswering('{"explanation":"It fails.","actions":[]}', requests),
       catalog,
       log,
@@ -80,6 +83,7 @@ describe('the model advisor', () => {
       ],
     });
     const advisor = new ModelAdvisor({
+      playbookOnly: playbookOnlyActions(KIND_SET),
       engines: engineAnswering(answer, []),
       catalog,
       log,
@@ -112,6 +116,7 @@ describe('the model advisor', () => {
       catalog,
       log,
       timeoutMs: 20,
+      playbookOnly: playbookOnlyActions(KIND_SET),
     });
     expect(await advisor.advise(finding, [], true)).toBeNull();
     expect(cancelled).toBe(1);
@@ -123,7 +128,12 @@ describe('the model advisor', () => {
       '{"explanation":""}',
       JSON.stringify({ explanation: 'x'.repeat(601), actions: [] }),
     ]) {
-      const advisor = new ModelAdvisor({ engines: engineAnswering(text, []), catalog, log });
+      const advisor = new ModelAdvisor({
+        playbookOnly: playbookOnlyActions(KIND_SET),
+        engines: engineAnswering(text, []),
+        catalog,
+        log,
+      });
       expect(await advisor.advise(finding, [], false))
         .withContext(text.slice(0, 40))
         .toBeNull();
@@ -133,6 +143,7 @@ describe('the model advisor', () => {
   it('is not available without a model or while inference is paused', () => {
     for (const state of ['unconfigured', 'paused']) {
       const advisor = new ModelAdvisor({
+        playbookOnly: playbookOnlyActions(KIND_SET),
         engines: { state: () => state, engine: () => Promise.reject(new Error('no')) },
         catalog,
         log,

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { systemErrorIn } from '../../../service/src/causes/systemError.js';
 import { accountOf, describeAccess, mayAccess, type PathEntry } from '../../../service/src/fixes/actions/pathAccess.js';
 import { createCatalog } from '../../../service/src/fixes/catalog.js';
+import { KINDS } from '../../../service/src/kinds/index.js';
 import { makeTempDir } from '../../support/tempDir.js';
 import { homeContext, runOptions } from './actionContext.js';
 
@@ -81,7 +82,7 @@ describe('who may use a file a service was refused', () => {
       const hostile = join(temp.path, 'a\u001b[2J\u001b]0;owned\u0007b', 'c\u202etxt.exe');
       await mkdir(join(hostile, '..'), { recursive: true });
       expect(systemErrorIn(`/bin/sh: 1: cannot create ${hostile}: Permission denied`)?.path).toBe(hostile);
-      const catalog = createCatalog();
+      const catalog = createCatalog({ kinds: KINDS });
       const { params } = catalog.validate('info.path_access', { path: hostile, unit: 'x.socket', scope: 'user' });
       const action = catalog.get('info.path_access')!;
       const context = homeContext(temp.path);

@@ -5,11 +5,14 @@ import { join } from 'node:path';
 
 import type { Evidence } from '../../../service/src/findings/types.js';
 import type { Preview } from '../../../service/src/fixes/action.js';
-import { type CandidateAction, draftFor, isActionableUnit } from '../../../service/src/fixes/playbooks.js';
+import { type CandidateAction, isActionableUnit, Playbooks } from '../../../service/src/fixes/playbooks.js';
+import { KINDS } from '../../../service/src/kinds/index.js';
 import { networkLinks } from '../../../service/src/kinds/noRoute/actions.js';
 import { findingWithEvidence } from '../../support/findingFixture.js';
 import { makeTempDir, type TempDir } from '../../support/tempDir.js';
 import { homeContext } from './actionContext.js';
+
+const PLAYBOOKS = new Playbooks(KINDS);
 
 const CURSOR =
   's=a00a50bf35dd4661a29607640a08d0e6;i=a;b=5f0c1e2d3a4b4c6d8e9fa0b1c2d3e4f5;m=3f2;t=60a24181e6710;x=40eb1afc';
@@ -51,7 +54,7 @@ describe('playbooks', () => {
     },
   });
   const draft = (kind: string, subject: string, evidence?: Partial<Evidence>[]) =>
-    draftFor(finding(kind, subject, evidence), tools());
+    PLAYBOOKS.draftFor(finding(kind, subject, evidence), tools());
   const names = async (kind: string, subject: string, evidence?: Partial<Evidence>[]) =>
     (await draft(kind, subject, evidence))?.actions.map((action) => action.name);
 

@@ -5,6 +5,7 @@ import { systemdActions } from '../../../service/src/fixes/actions/systemd.js';
 import { createCatalog } from '../../../service/src/fixes/catalog.js';
 import { policyFor } from '../../../service/src/fixes/policy.js';
 import { endsSession, isSessionCritical } from '../../../service/src/fixes/sessionCritical.js';
+import { KINDS } from '../../../service/src/kinds/index.js';
 
 const action = (name: string) =>
   systemdActions.find((candidate) => candidate.name === `systemd.${name}`) as unknown as ActionDefinition;
@@ -75,7 +76,7 @@ describe('session-critical units and processes', () => {
 });
 
 describe('units whose change ends or replaces the session or the system', () => {
-  const catalog = createCatalog();
+  const catalog = createCatalog({ kinds: KINDS });
   /** Every action of the catalog that changes a unit: each verb systemd offers Steward. */
   const changing = catalog.all().filter((action) => !action.readOnly && action.name.startsWith('systemd.'));
   /** One or more of each group SECURITY.md lists, as the attack review named them and as systemd aliases them. */
@@ -170,7 +171,7 @@ describe('units whose change ends or replaces the session or the system', () => 
   });
 
   it("are refused in the chat's catalog too, the expert shell on or off", () => {
-    const chat = createCatalog({ expertShell: () => true });
+    const chat = createCatalog({ kinds: KINDS, expertShell: () => true });
     for (const unit of ['gdm.service', 'user@1000.service', 'graphical.target'])
       expect(() => chat.validate('systemd.stop_unit', { unit, scope: 'system' })).toThrow(
         jasmine.objectContaining({ errorName: 'SessionEnding' }),

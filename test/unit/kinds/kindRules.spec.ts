@@ -1,10 +1,10 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { KindRules } from '../../../service/src/fixes/kindRules.js';
-import { kindRules, KINDS } from '../../../service/src/kinds/index.js';
+import { KINDS } from '../../../service/src/kinds/index.js';
 
 describe('the kinds and their rules', () => {
-  const rules = kindRules(KINDS);
+  const rules = KindRules.of(KINDS);
   const findingKinds = [
     ...new Set([
       ...KINDS.flatMap((kind) => [...Object.keys(kind.rules ?? {}), ...Object.keys(kind.playbooks)]),

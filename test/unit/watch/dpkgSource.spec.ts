@@ -5,9 +5,9 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import type { DpkgState } from '../../../service/src/fixes/actions/dpkgState.js';
 import { createLogger } from '../../../service/src/logging.js';
 import { DpkgSource } from '../../../service/src/watch/dpkg.js';
+import type { DpkgState } from '../../../service/src/watch/dpkgState.js';
 import { waitFor } from '../../support/service.js';
 import { makeTempDir, type TempDir } from '../../support/tempDir.js';
 

@@ -1,8 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Every tool the model may call, in the order it sees them.
-import { createCatalog } from '../../fixes/catalog.js';
-import { catalogEntries } from '../proposalSink.js';
 import type { AssistantTool } from '../tool.js';
 import { diskUsageTool } from './disk.js';
 import { readDocTool, searchDocsTool } from './docs.js';
@@ -22,9 +20,9 @@ export interface ToolPlatform {
   nixos: boolean;
 }
 
-/** `shownActions`: the actions propose_action lists (all by default); it takes any of `actions`. */
+/** `actions`: the catalog's, as propose_action takes them; `shownActions`: those it lists (all by default). */
 export function assistantTools(
-  actions: readonly ActionLine[] = catalogEntries(createCatalog()),
+  actions: readonly ActionLine[],
   platform: ToolPlatform = { nixos: false },
   shownActions?: readonly string[],
 ): AssistantTool[] {
@@ -49,5 +47,5 @@ export function assistantTools(
 
 /** The tools that only read: what outside agents may run (Agents.RunTool); they propose through Agents.Propose. */
 export function readOnlyTools(platform: ToolPlatform = { nixos: false }): AssistantTool[] {
-  return assistantTools(undefined, platform).filter((tool) => tool.name !== 'propose_action');
+  return assistantTools([], platform).filter((tool) => tool.name !== 'propose_action');
 }

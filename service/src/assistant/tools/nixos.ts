@@ -8,8 +8,8 @@ import { N_ } from '../../i18n.js';
 import type { ConfigFile, FocusedBinding } from '../../nixos/configView.js';
 import { focusOn } from '../../nixos/configView.js';
 import type { Profile } from '../../nixos/generations.js';
+import type { NameCheck } from '../../nixos/nearestNames.js';
 import type { NixosReader } from '../../nixos/nixosReader.js';
-import type { NameCheck } from '../../nixos/search.js';
 import { defineTool, MAX_TOOL_OUTPUT } from '../tool.js';
 
 const ATTRIBUTE_PATH = /^[a-zA-Z_][a-zA-Z0-9_'-]*(\.[a-zA-Z_<>*][a-zA-Z0-9_'<>*-]*)*$/;

@@ -1,7 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The detector registry: every detector, each with its own state, configured in one place: every kind's (its folder
-// kinds/<kind>/, or machineRoom.ts for those still split) in kinds/index.ts's order, then the catch-all.
+// kinds/<kind>/, handed in by service/parts.ts) in kinds/index.ts's order, then the catch-all.
 //
 // Kind                           Severity          From          Default threshold
 // unit-failed                    error             journal, unit "Failed with result" / "Failed to start"; resolves on start
@@ -30,23 +30,28 @@
 // network-failure/wifi-secrets   warning           journal       NM/networkd/dhclient failures, NIC link down or hangs, 3 Wi-Fi drops in 10 min; no secrets
 // config-changed-before-failure  error             file + unit   a config change ≤ 10 min before a unit failure
 // unrecognised-errors            warning           journal       ≥ 5 unclaimed errors of one template and program in 10 min (runs last)
-import { kindDetectors } from '../../kinds/index.js';
 import type { DetectorOptions } from '../detectorOptions.js';
 import type { Detector } from '../types.js';
 import { Writers } from '../writers.js';
 import { UnrecognisedErrorsDetector } from './unrecognised.js';
 
-/** A fresh set of every detector. Each call gives new state: one set per findings pipeline. */
-export function createDetectors(options: DetectorOptions = {}): Detector[] {
+/** What the registry takes of a kind (fixes/kind.ts's Kind): its detectors. */
+export interface DetectingKind {
+  detectors(writers: Writers, options?: DetectorOptions): Detector[];
+}
+
+/** A fresh set of every detector of `kinds`. Each call gives new state: one set per findings pipeline. */
+export function createDetectors(kinds: readonly DetectingKind[], options: DetectorOptions = {}): Detector[] {
+  const writers = options.writers ?? new Writers(-1);
   return [
-    // Every kind's, in kinds/index.ts's order: the machine room's, then the desktop session's.
-    ...kindDetectors(options.writers ?? new Writers(-1), options),
+    // Every kind's, in the kinds' order: the machine room's, then the desktop session's.
+    ...kinds.flatMap((kind) => kind.detectors(writers, options)),
     new UnrecognisedErrorsDetector(),
   ];
 }
 
 /** Every finding kind the registry can report. */
-export function detectorKinds(detectors: readonly Detector[] = createDetectors()): string[] {
+export function detectorKinds(detectors: readonly Detector[]): string[] {
   return detectors.flatMap((d) => [...d.kinds]);
 }
 

@@ -10,9 +10,9 @@ import { z } from 'zod';
 
 import { StewardError } from '../../dbus/errors.js';
 import { _, format, N_ } from '../../i18n.js';
+import { isSecretFile, keepCopy, knownGoodCopy, readCopy, watchedHistory } from '../../storage/knownGoodStore.js';
 import { cleanLine } from '../../untrustedText.js';
 import type { ActionContext, ActionDefinition } from '../action.js';
-import { isSecretFile, keepCopy, knownGoodCopy, readCopy, watchedHistory } from '../knownGoodStore.js';
 import { absolutePath } from '../params.js';
 import { unifiedDiff } from '../unifiedDiff.js';
 import { DirectoryHandle, unlessGone } from './dirHandle.js';

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { z } from 'zod';
 
 import { _, format, N_ } from '../../i18n.js';
+import { type DpkgState, moreAndJournalLines, readDpkgState, type UnfinishedPackage } from '../../watch/dpkgState.js';
 import type { ActionDefinition } from '../action.js';
-import { type DpkgState, moreAndJournalLines, readDpkgState, type UnfinishedPackage } from './dpkgState.js';
 
 const params = z.object({}).strict();
 const MAX_LISTED = 20;

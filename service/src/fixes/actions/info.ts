@@ -7,7 +7,6 @@ import { plainMeaning } from '../../causes/plainWords.js';
 import { _, format, formatClock, N_, ngettext } from '../../i18n.js';
 import type { ActionDefinition } from '../action.js';
 import { absolutePath, unitName, unitScope } from '../params.js';
-import { coredumpAction } from './coredump.js';
 import { diskUsageAction } from './diskUsage.js';
 import {
   entryLine,
@@ -172,7 +171,6 @@ export function showLogsAction(options: ShowLogsOptions = {}): ActionDefinition<
 export const infoActions = (options: ShowLogsOptions = {}) => [
   showLogsAction(options),
   diskUsageAction(),
-  coredumpAction(options),
   unitFailureAction(options),
   oomKillAction(options),
 ];

@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { z } from 'zod';
 
 import { _, format, N_ } from '../../i18n.js';
+import { type DpkgState, moreAndJournalLines, needsFinishing, readDpkgState } from '../../watch/dpkgState.js';
 import type { ActionDefinition, Preview, Verification } from '../action.js';
-import { type DpkgState, moreAndJournalLines, needsFinishing, readDpkgState } from './dpkgState.js';
 import { FLAG, transaction } from './packageKit.js';
 import { UnitManager } from './systemdUnits.js';
 

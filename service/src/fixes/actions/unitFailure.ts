@@ -11,12 +11,12 @@ import { z } from 'zod';
 import { LSB_EXIT_STATUSES, NOT_RUN_STATUSES, SETUP_EXIT_STATUSES, setupNeeds } from '../../causes/exitStatus.js';
 import { SIGNAL_MEANINGS, signalName } from '../../causes/signals.js';
 import { plainResult, signalledBySystemd } from '../../causes/systemdResult.js';
+import { type PackageOwner, packageOwning } from '../../findings/packageOwner.js';
 import { _, format, formatClock, N_, ngettext } from '../../i18n.js';
 import { cleanLine } from '../../untrustedText.js';
 import type { ActionDefinition } from '../action.js';
 import { unitName, unitScope } from '../params.js';
 import { journalctl, journalSourceArgs, type JsonEntry, readEntry, type ShowLogsOptions } from './journalctl.js';
-import { type PackageOwner, packageOwning } from './packageOwner.js';
 import { type FailedCommand, type StartupWait, UnitManager, type UnitRecord } from './systemdUnits.js';
 
 const params = z.object({ unit: unitName, scope: unitScope });

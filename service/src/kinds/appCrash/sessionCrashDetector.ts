@@ -7,12 +7,12 @@
 // installed program, run by the session's user. The signal decides, as for systemd's code=killed lines: a fault's
 // (SEGV, BUS, FPE, ILL, ABRT, TRAP, SYS), never one someone sent to end it (TERM, KILL, HUP).
 import { FAULT_SIGNALS, signalName } from '../../causes/signals.js';
-import { CRASH } from '../../findings/detectors/crash.js';
 import { isJournal, journalEvidence } from '../../findings/detectors/journal.js';
 import type { Detector, DetectorOutput } from '../../findings/types.js';
 import type { Writers } from '../../findings/writers.js';
 import { _, format } from '../../i18n.js';
 import type { WatchEvent } from '../../watch/events.js';
+import { CRASH } from '../crash/crashDetector.js';
 
 // A fault's signal by its number as both print it ("11" → SIGSEGV); none for a signal someone sent to end it.
 const faultSignal = (number: string | undefined) => {

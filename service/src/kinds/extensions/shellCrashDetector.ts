@@ -9,12 +9,12 @@
 //
 // What Steward saw at its own start is no change: at login the shell turns every extension on at once, and a crash
 // then points at none of them in particular.
-import { isCoredumpRecord } from '../../findings/detectors/coredump.js';
 import { isJournal, journalEvidence } from '../../findings/detectors/journal.js';
 import type { Detector, DetectorOutput } from '../../findings/types.js';
 import type { Writers } from '../../findings/writers.js';
 import { _, format } from '../../i18n.js';
 import type { JournalEntry, WatchEvent } from '../../watch/events.js';
+import { isCoredumpRecord } from '../crash/coredumpDetector.js';
 import { EXTENSION_ERROR } from './journalDetector.js';
 import { ENABLED, STEWARD_UUID, UNINSTALLED } from './shell.js';
 import type { ExtensionState } from './state.js';

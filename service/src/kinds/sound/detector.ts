@@ -10,7 +10,6 @@
 // A unit's finding resolves when systemd says the unit runs again.
 import { componentFailure } from '../../desktop/componentFailure.js';
 import { ComponentUnitDetector } from '../../desktop/componentUnits.js';
-import { isCoredumpRecord } from '../../findings/detectors/coredump.js';
 import {
   isJournal,
   isKernel,
@@ -22,6 +21,7 @@ import type { Detector, DetectorOutput, Evidence } from '../../findings/types.js
 import type { Writers } from '../../findings/writers.js';
 import { _, format } from '../../i18n.js';
 import type { WatchEvent } from '../../watch/events.js';
+import { isCoredumpRecord } from '../crash/coredumpDetector.js';
 import { daemonProblem, type DeviceProblem, kernelProblem } from './lines.js';
 import { AUDIO_DAEMONS, audioDaemonOf } from './units.js';
 

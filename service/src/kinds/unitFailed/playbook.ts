@@ -12,7 +12,6 @@ import { outOfInodesOnly } from '../../fixes/actions/inodeUsage.js';
 import { UnitManager } from '../../fixes/actions/systemdUnits.js';
 import { heldPortOfCommandLine, stillRefused, writtenMounts } from '../../fixes/causeCheck.js';
 import { failureCause } from '../../fixes/failureCause.js';
-import { changedBetween } from '../../fixes/knownGoodStore.js';
 import { missingModulePackage } from '../../fixes/missingModulePackage.js';
 import { mountOf } from '../../fixes/playbooks/mounts.js';
 import { systemErrorDraft } from '../../fixes/playbooks/systemErrorDraft.js';
@@ -38,6 +37,7 @@ import {
   unitLogsStep,
 } from '../../fixes/playbookSteps.js';
 import { _, format } from '../../i18n.js';
+import { changedBetween } from '../../storage/knownGoodStore.js';
 import { killedForMemory, killedForMemoryByKernel } from '../oomKill/playbook.js';
 
 // A socket's or a path unit's results when the unit it starts kept failing or ending at once (socket.c, path.c).

@@ -16,7 +16,7 @@ import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { createInterface } from 'node:readline';
 
-import { COREDUMP } from '../../../../service/src/findings/detectors/coredump.js';
+import { COREDUMP } from '../../../../service/src/kinds/crash/coredumpDetector.js';
 import { waitFor } from '../../../support/service.js';
 import { command } from '../command.js';
 import { childrenOf, spawnInSession } from '../inSession.js';

@@ -12,7 +12,7 @@ import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 import { callMethod, nameHasOwner } from '../../../../service/src/dbus/client.js';
-import { COREDUMP } from '../../../../service/src/findings/detectors/coredump.js';
+import { COREDUMP } from '../../../../service/src/kinds/crash/coredumpDetector.js';
 import { waitFor } from '../../../support/service.js';
 import { sessionOwnerOf } from '../../harness/activation.js';
 import { inOverlay, type RootfsOverlay } from '../../harness/packages.js';

@@ -1,10 +1,10 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 // coredump: systemd-coredump caught a crashing process.
+import { bareProcessName, isJournal, journalEvidence } from '../../findings/detectors/journal.js';
+import type { Detector, DetectorOutput } from '../../findings/types.js';
 import { _, format, ngettext } from '../../i18n.js';
 import type { JournalFields, WatchEvent } from '../../watch/events.js';
-import type { Detector, DetectorOutput } from '../types.js';
-import { bareProcessName, isJournal, journalEvidence } from './journal.js';
 
 export const COREDUMP = 'coredump';
 

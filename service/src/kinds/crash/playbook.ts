@@ -2,11 +2,18 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // crash and coredump: the crash report or what systemd recorded, and the package's or the Flatpak app's update
 // where one waits.
+import { recordedEnd, unitRecordStep } from '../../fixes/playbooks/unitState.js';
+import {
+  journalPlace,
+  knownUnit,
+  logsStep,
+  type Playbook,
+  type PlaybookTools,
+  readLogs,
+} from '../../fixes/playbookSteps.js';
 import { _, format } from '../../i18n.js';
-import { crashedFlatpak, crashedPackage } from '../../kinds/appCrash/origin.js';
-import { crashFieldsAt } from '../actions/coredump.js';
-import { journalPlace, knownUnit, logsStep, type Playbook, type PlaybookTools, readLogs } from '../playbookSteps.js';
-import { recordedEnd, unitRecordStep } from './unitState.js';
+import { crashedFlatpak, crashedPackage } from '../appCrash/origin.js';
+import { crashFieldsAt } from './coredumpAction.js';
 
 // What crashed: systemd-coredump's report where it kept one (the stack trace), else what systemd recorded of the
 // unit whose process died (the signal, the program and its package, where the core went), then the lines.

@@ -1,14 +1,14 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import agentsXml from '../../dbus-interfaces/io.github.steward.Steward1.Agents.xml';
-import chatXml from '../../dbus-interfaces/io.github.steward.Steward1.Chat.xml';
-import findingsXml from '../../dbus-interfaces/io.github.steward.Steward1.Findings.xml';
-import modelsXml from '../../dbus-interfaces/io.github.steward.Steward1.Models.xml';
-import proposalsXml from '../../dbus-interfaces/io.github.steward.Steward1.Proposals.xml';
-import settingsXml from '../../dbus-interfaces/io.github.steward.Steward1.Settings.xml';
-import voiceXml from '../../dbus-interfaces/io.github.steward.Steward1.Voice.xml';
-import coreXml from '../../dbus-interfaces/io.github.steward.Steward1.xml';
-import { type InterfaceSpec, parseIntrospection } from './dbus/introspection.js';
+import agentsXml from '../../../dbus-interfaces/io.github.steward.Steward1.Agents.xml';
+import chatXml from '../../../dbus-interfaces/io.github.steward.Steward1.Chat.xml';
+import findingsXml from '../../../dbus-interfaces/io.github.steward.Steward1.Findings.xml';
+import modelsXml from '../../../dbus-interfaces/io.github.steward.Steward1.Models.xml';
+import proposalsXml from '../../../dbus-interfaces/io.github.steward.Steward1.Proposals.xml';
+import settingsXml from '../../../dbus-interfaces/io.github.steward.Steward1.Settings.xml';
+import voiceXml from '../../../dbus-interfaces/io.github.steward.Steward1.Voice.xml';
+import coreXml from '../../../dbus-interfaces/io.github.steward.Steward1.xml';
+import { type InterfaceSpec, parseIntrospection } from './introspection.js';
 
 export const BUS_NAME = 'io.github.steward.Steward1';
 export const OBJECT_PATH = '/io/github/steward/Steward1';

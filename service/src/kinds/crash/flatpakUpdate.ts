@@ -12,7 +12,9 @@ import { promisify } from 'node:util';
 import { z } from 'zod';
 
 import { StewardError } from '../../dbus/errors.js';
+import { type ActionContext, type ActionDefinition, NotAuthorizedError, type Preview } from '../../fixes/action.js';
 import { _, format, N_ } from '../../i18n.js';
+import { cleanLine } from '../../untrustedText.js';
 import {
   deploymentIn,
   type FlatpakDeployment,
@@ -22,9 +24,7 @@ import {
   flatpakUpdateOf,
   isFlatpakAppId,
   remoteCommitOf,
-} from '../../kinds/appCrash/flatpak.js';
-import { cleanLine } from '../../untrustedText.js';
-import { type ActionContext, type ActionDefinition, NotAuthorizedError, type Preview } from '../action.js';
+} from '../appCrash/flatpak.js';
 
 const run = promisify(execFile);
 

@@ -5,11 +5,18 @@
 import { readFileSync } from 'node:fs';
 
 import { systemErrorIn } from '../../causes/systemError.js';
+import { Bursts } from '../../findings/detectors/bursts.js';
+import {
+  isDaemon,
+  isJournal,
+  isKernel,
+  isServiceManager,
+  journalEvidence,
+  withoutDmesgTime,
+} from '../../findings/detectors/journal.js';
+import type { Detector, DetectorOutput } from '../../findings/types.js';
 import { _, format } from '../../i18n.js';
 import type { JournalEntry, WatchEvent } from '../../watch/events.js';
-import type { Detector, DetectorOutput } from '../types.js';
-import { Bursts } from './bursts.js';
-import { isDaemon, isJournal, isKernel, isServiceManager, journalEvidence, withoutDmesgTime } from './journal.js';
 
 export const NO_SPACE = 'no-space';
 

@@ -1,15 +1,15 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 // What both questions a model is asked about a finding share (its explanation, explainer.ts; actions for a kind
-// no playbook knows, fixes/modelAdvisor.ts): the finding quoted as untrusted data, and one request whose JSON answer
+// no playbook knows, modelAdvisor.ts): the finding quoted as untrusted data, and one request whose JSON answer
 // is checked against its schema, dropped and logged when it does not fit or comes too late.
 import type { z } from 'zod';
 
 import type { ChatEngine, ChatHandle } from '../engine/chatEngine.js';
+import type { FindingWithEvidence } from '../findings/store.js';
 import { parseJsonOrNull } from '../jsonShape.js';
 import type { Logger } from '../logging.js';
 import { cleanLine } from '../untrustedText.js';
-import type { FindingWithEvidence } from './store.js';
 
 export interface EngineSource {
   /** 'unconfigured' or 'paused' when no model may be asked. */

@@ -8,9 +8,9 @@
 import { z } from 'zod';
 
 import type { ChatHandle } from '../engine/chatEngine.js';
+import type { Finding, FindingChange, FindingsStore, FindingWithEvidence } from '../findings/store.js';
 import type { Logger } from '../logging.js';
 import { askAboutFinding, type EngineSource, quotedFinding } from './modelQuestion.js';
-import type { Finding, FindingChange, FindingsStore, FindingWithEvidence } from './store.js';
 
 export interface FindingExplainerOptions {
   engines: EngineSource;

@@ -1,10 +1,10 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 // package-manager-error: the lock's holder, or the interrupted dpkg run finished.
-import { DPKG_STATUS, DPKG_UPDATES } from '../../findings/detectors/dpkgState.js';
+import { logsStep, OWN_LINES, type Playbook, readLogs } from '../../fixes/playbookSteps.js';
 import { _, format } from '../../i18n.js';
 import { cleanLine } from '../../untrustedText.js';
-import { logsStep, OWN_LINES, type Playbook, readLogs } from '../playbookSteps.js';
+import { DPKG_STATUS, DPKG_UPDATES } from './dpkgStateDetector.js';
 
 // The lock files apt, dpkg and rpm name when another process holds them ("Could not get lock /var/lib/dpkg/lock-frontend").
 const LOCK_FILE =

@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { realpath } from 'node:fs/promises';
 import { promisify } from 'node:util';
 
-import { cleanLine } from '../../untrustedText.js';
+import { cleanLine } from '../untrustedText.js';
 
 const run = promisify(execFile);
 

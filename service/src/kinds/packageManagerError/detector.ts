@@ -1,10 +1,10 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 // package-manager-error: apt/dpkg, dnf and PackageKit failing to install or update.
+import { isJournal, journalEvidence } from '../../findings/detectors/journal.js';
+import type { Detector, DetectorOutput } from '../../findings/types.js';
 import { _, format } from '../../i18n.js';
 import type { WatchEvent } from '../../watch/events.js';
-import type { Detector, DetectorOutput } from '../types.js';
-import { isJournal, journalEvidence } from './journal.js';
 
 export const PACKAGE_MANAGER_ERROR = 'package-manager-error';
 

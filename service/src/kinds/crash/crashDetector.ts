@@ -4,10 +4,6 @@
 // zero), or systemd saw a service's main process die of such a signal. Coredump's findings are systemd-coredump's:
 // both can fire for one crash, on purpose (see the class comment).
 import { FAULT_SIGNALS, shortSignalName } from '../../causes/signals.js';
-import { _, format } from '../../i18n.js';
-import { isAudioUnit } from '../../kinds/sound/units.js';
-import type { WatchEvent } from '../../watch/events.js';
-import type { Detector, DetectorOutput } from '../types.js';
 import {
   isJournal,
   isKernel,
@@ -16,7 +12,11 @@ import {
   journalEvidence,
   unitOf,
   withoutDmesgTime,
-} from './journal.js';
+} from '../../findings/detectors/journal.js';
+import type { Detector, DetectorOutput } from '../../findings/types.js';
+import { _, format } from '../../i18n.js';
+import type { WatchEvent } from '../../watch/events.js';
+import { isAudioUnit } from '../sound/units.js';
 
 export const CRASH = 'crash';
 

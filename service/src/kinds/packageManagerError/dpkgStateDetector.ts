@@ -4,10 +4,10 @@
 // package a run left part-way (half-configured, unpacked…). The same kind and subject as the journal's "dpkg: error
 // processing package NAME", so that a run whose output did reach the journal makes one finding, not two. Each
 // resolves when dpkg's database no longer says so.
+import type { Detector, DetectorOutput } from '../../findings/types.js';
 import { _, format, N_ } from '../../i18n.js';
 import type { WatchEvent } from '../../watch/events.js';
-import type { Detector, DetectorOutput } from '../types.js';
-import { PACKAGE_MANAGER_ERROR } from './packageManagerError.js';
+import { PACKAGE_MANAGER_ERROR } from './detector.js';
 
 /** The files of dpkg's database its evidence names: a package's state, and the journal of a run cut off. */
 export const DPKG_STATUS = '/var/lib/dpkg/status';

@@ -6,7 +6,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { format, ngettext } from '../../i18n.js';
+import { format, ngettext } from '../i18n.js';
 
 /** Status words of a package that a dpkg run left part-way (dpkg-query(1), "Package states"). */
 const UNFINISHED = new Set(['half-installed', 'unpacked', 'half-configured', 'triggers-awaited', 'triggers-pending']);

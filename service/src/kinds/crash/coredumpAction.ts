@@ -9,12 +9,12 @@
 import { z } from 'zod';
 
 import { StewardError } from '../../dbus/errors.js';
+import type { ActionContext, ActionDefinition } from '../../fixes/action.js';
+import { journalctl, journalCursor, journalSourceArgs, type ShowLogsOptions } from '../../fixes/actions/journalctl.js';
+import { absolutePath, unitScope } from '../../fixes/params.js';
 import { _, N_ } from '../../i18n.js';
-import { type CrashFields, originLines } from '../../kinds/appCrash/origin.js';
 import { cleanLine } from '../../untrustedText.js';
-import type { ActionContext, ActionDefinition } from '../action.js';
-import { absolutePath, unitScope } from '../params.js';
-import { journalctl, journalCursor, journalSourceArgs, type ShowLogsOptions } from './journalctl.js';
+import { type CrashFields, originLines } from '../appCrash/origin.js';
 
 // systemd's catalog: "Process @COREDUMP_PID@ (@COREDUMP_COMM@) dumped core" and the --backtrace form.
 const COREDUMP_MESSAGES = new Set(['fc2e22bc6ee647b6b90729ab34a250b1', '1f4e0a44a88649939aaea34fc6da8c95']);
