@@ -70,8 +70,8 @@ export function sameProblem(a: Places, b: Places): boolean {
  * through what the two findings' own lines name, a file or mount both name or one unit's same error in one run
  * (oneRun), never through a unit or program the other is about. A proposal that stands for a finding about a daemon
  * (pipewire.service's own sound error, resolved's failure) would otherwise stand for every later line that daemon
- * writes about anything (every device, every lookup): one problem for a whole day of unrelated ones, as the corpus
- * showed (the sound, DNS and extension cases lost their own first step to the first such case's proposal).
+ * writes about anything (every device, every lookup): one problem for a whole day of unrelated ones (the corpus's
+ * sound cases lost their own first step so to the first such case's proposal; its DNS and extension cases fell too).
  */
 export function tiedThrough(a: Places, covered: Places): boolean {
   return shareAPath(a, covered) || oneRun(a, covered);
