@@ -18,6 +18,8 @@ import { FindingsStore } from '../../service/src/findings/store.js';
 import { Fixes } from '../../service/src/fixes/fixes.js';
 import { KIND_SET } from '../../service/src/kinds/index.js';
 import { createLogger } from '../../service/src/logging.js';
+import { nixosFixes } from '../../service/src/nixos/actions.js';
+import { openNixosReader } from '../../service/src/nixos/nixosReader.js';
 import { resolvePaths } from '../../service/src/paths.js';
 import { makeNixosLayout, NIXOS_REBUILD_ACTION, type NixosLayout } from '../support/nixosSwitchStandIn.js';
 import { type Polkit, startPolkit } from '../support/polkit.js';
@@ -52,9 +54,12 @@ describe('NixOS in the chat and over D-Bus', () => {
     await mkdir(join(temp.path, `${name}-state`), { recursive: true });
     const server = new ObjectServer(serviceBus, createLogger({ write: () => undefined }));
     const findings = new FindingsStore(join(temp.path, `${name}-findings.db`));
+    // The user's XDG paths under the test's home, the state directory beside it.
+    const paths = { ...resolvePaths({ HOME: home }), stateDirectory: join(temp.path, `${name}-state`) };
+    // As the service does: NixOS is detected once, before the fixes are made.
+    const reader = await openNixosReader({ root: nixosRoot, home, cacheHome: paths.cacheHome });
     const fixes = new Fixes({
-      // The user's XDG paths under the test's home, the state directory beside it.
-      paths: { ...resolvePaths({ HOME: home }), stateDirectory: join(temp.path, `${name}-state`) },
+      paths,
       sessionBus: serviceBus,
       server,
       findings,
@@ -62,7 +67,11 @@ describe('NixOS in the chat and over D-Bus', () => {
       kinds: KIND_SET,
       engines: { state: () => 'ready', engine: () => Promise.resolve(new ScriptedEngine([])) },
       testHooks: { nixosRoot },
-      nixosLauncher: [join(layout.bin, 'pkexec'), HELPER],
+      nixos: nixosFixes(reader, {
+        root: nixosRoot,
+        launcher: [join(layout.bin, 'pkexec'), HELPER],
+        confirmMs: () => settings.nixosConfirmSeconds * 1000,
+      }),
       log: createLogger({ write: () => undefined }),
     });
     // One Proposals object on the bus: the NixOS one's, which the D-Bus calls below reach.
@@ -113,8 +122,6 @@ describe('NixOS in the chat and over D-Bus', () => {
 
   it('stays PackageKit’s where this is not NixOS', async () => {
     const fixes = await startFixes('debian', join(temp.path, 'not-nixos'));
-    // Detection answers asynchronously; give it the time it takes on NixOS below.
-    await new Promise((resolve) => setTimeout(resolve, 200));
     expect(fixes.catalog.names()).toContain('packages.install');
     expect(fixes.catalog.names().filter((name) => name.startsWith('nixos.'))).toEqual([]);
     expect(proposeToolAccepts(fixes, 'nixos.add_package')).toBeFalse();
@@ -122,7 +129,7 @@ describe('NixOS in the chat and over D-Bus', () => {
 
   it('answers “install Blender” with nixos.add_package, applies it, and keeps it once confirmed', async () => {
     const fixes = await startFixes('nixos', layout.root);
-    await waitFor(() => Promise.resolve(fixes.catalog.names().includes('nixos.add_package')), 'NixOS detection');
+    expect(fixes.catalog.names()).toContain('nixos.add_package');
     expect(fixes.catalog.names()).not.toContain('packages.install');
     expect(proposeToolAccepts(fixes, 'packages.install')).toBeFalse();
     expect(proposeToolAccepts(fixes, 'nixos.add_package')).toBeTrue();

@@ -3,7 +3,6 @@
 // The action catalog: every action Steward can take, by name. Nothing outside
 // it can run, and every call's parameters pass its schema first.
 import { StewardError } from '../dbus/errors.js';
-import { type NixosActionOptions, nixosActions } from '../nixos/actions.js';
 import type { ActionContext, ActionDefinition, ActionOptions } from './action.js';
 import { addressesAction } from './actions/addresses.js';
 import { blockDeviceAction } from './actions/blockDevice.js';
@@ -180,7 +179,7 @@ export interface CatalogOptions extends FindingActionsOptions {
    * The nixos.* actions, switched on while `active()` (NixOS was detected); PackageKit's package actions are
    * then off, as PackageKit has no Nix backend and the next rebuild would undo what they change.
    */
-  nixos?: { actions: NixosActionOptions; active: () => boolean };
+  nixos?: { actions: readonly ActionDefinition[]; active: () => boolean };
   /** fixes.expertShell, read at each use; without it the expert shell stays off. */
   expertShell?: () => boolean;
   /** Steward's own secrets as the settings place them now; the expert shell hides them. */
@@ -195,7 +194,7 @@ export function createCatalog({
   ...options
 }: CatalogOptions): Catalog {
   const shell = shellRunAction({ stewardSecrets });
-  const declared = nixos ? nixosActions(nixos.actions) : [];
+  const declared = nixos?.actions ?? [];
   return new Catalog([...findingActions(options), shell, ...declared] as ActionDefinition[], (name) => {
     if (name === SHELL_RUN && !expertShell()) return EXPERT_SHELL_OFF;
     const onNixos = nixos?.active() ?? false;

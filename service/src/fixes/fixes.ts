@@ -7,17 +7,15 @@ import { join } from 'node:path';
 import type { MessageBus } from '@jellybrick/dbus-next';
 
 import type { Config } from '../config.js';
-import { detectNixos } from '../core/nixosPlatform.js';
 import { OBJECT_PATH, PROPOSALS_INTERFACE } from '../dbus/interfaces.js';
 import { InterfaceSignals } from '../dbus/interfaceSignals.js';
 import type { ObjectServer } from '../dbus/objectServer.js';
 import type { Finding, FindingChange, FindingsStore } from '../findings/store.js';
 import type { Logger } from '../logging.js';
-import { nixosCacheDir, NixosReader } from '../nixos/nixosReader.js';
 import type { StewardPaths } from '../paths.js';
 import type { StorageHealth } from '../storage/storageHealth.js';
 import type { TestHooks } from '../testHooks.js';
-import type { ActionContext } from './action.js';
+import type { ActionContext, ActionDefinition } from './action.js';
 import { type Catalog, createCatalog, createFindingsCatalog } from './catalog.js';
 import { ConfirmWindows } from './confirmWindow.js';
 import { Executor } from './executor.js';
@@ -42,8 +40,11 @@ export interface FixesOptions {
   journalDirectories?: () => readonly string[];
   /** The corpus's stand-ins for parts of the machine (testHooks.ts); unset in real use. */
   testHooks?: TestHooks;
-  /** How the privileged NixOS helper starts; pkexec and its installed path unless a test names its stand-ins. */
-  nixosLauncher?: readonly string[];
+  /**
+   * NixOS's declaration actions (nixos/actions.ts, handed in by service/parts.ts), made with the confirm windows
+   * kept here and switched on while `active()`; PackageKit's package actions are off while they are on.
+   */
+  nixos?: { actions: (windows: ConfirmWindows) => ActionDefinition[]; active: () => boolean };
   /** The chat engines; with a model set up, it explains proposals and suggests fixes for unknown kinds. */
   engines: EngineSource;
   /** What the advisor's request goes through: redaction with the user's patterns, as for every model request. */
@@ -87,8 +88,6 @@ export class Fixes {
   readonly nixosWindows: ConfirmWindows;
   private readonly log: Logger;
   private readonly rules: KindRules;
-  /** Whether detectNixos found NixOS; false until it answered. */
-  private onNixos = false;
   private readonly findings: FindingsStore;
   private readonly onFindingsChanged: ((changes: FindingChange[]) => void) | undefined;
 
@@ -140,33 +139,14 @@ export class Fixes {
         result: failed ? `${change.summary}: ${ended.error.message}` : change.summary,
       });
     });
-    void detectNixos({ root: testHooks?.nixosRoot, home: paths.home }).then(
-      (platform) => (this.onNixos = platform !== null),
-      (error: Error) => log.warning('could not tell whether this is NixOS', { reason: error.message }),
-    );
-    // Names are checked against the system's own nixpkgs before a nixos.* action is proposed.
-    const nixosNames = new NixosReader({
-      ...(testHooks?.nixosRoot && { root: testHooks.nixosRoot }),
-      home: paths.home,
-      cacheDir: nixosCacheDir(paths.cacheHome),
-    });
-    const { kinds } = options;
+    const { kinds, nixos } = options;
     const catalog = createCatalog({
       kinds: kinds.all,
       expertShell: () => config().expertShell,
       journalDirectories,
       stewardSecrets,
       testHooks,
-      nixos: {
-        active: () => this.onNixos,
-        actions: {
-          root: testHooks?.nixosRoot,
-          launcher: options.nixosLauncher,
-          confirmMs: () => config().nixosConfirmSeconds * 1000,
-          windows: this.nixosWindows,
-          names: () => nixosNames.nameChecker(),
-        },
-      },
+      ...(nixos && { nixos: { actions: nixos.actions(this.nixosWindows), active: nixos.active } }),
     });
     const findingsCatalog = createFindingsCatalog({ kinds: kinds.all, journalDirectories, testHooks });
     this.catalog = catalog;

@@ -27,6 +27,7 @@ import { DEFAULT_LAUNCHER, homeSwitch, runHelper } from './helperRun.js';
 import { keepReplaced, markKnownGood, replacedCopy } from './knownGood.js';
 import { attributePath, editNixModule, type NixEdit, nixLiteral } from './nixEdits.js';
 import { nixPackageParams, nixServiceParams, targetFile } from './nixosPreview.js';
+import type { NixosReader } from './nixosReader.js';
 import { proposeNixEdit } from './nixProposal.js';
 import { currentGeneration, readGenerations } from './profileLinks.js';
 import { checkSwitch, failedUnits } from './switchCheck.js';
@@ -441,4 +442,19 @@ export function nixosActions(options: NixosActionOptions): ActionDefinition[] {
     optionAction(options),
     rollbackAction(options),
   ] as unknown as ActionDefinition[];
+}
+
+/**
+ * What the fixes take of NixOS: its actions, switched on where `reader` found NixOS (it does not come and go while
+ * Steward runs), the names they add checked against the system's own nixpkgs first.
+ */
+export function nixosFixes(
+  reader: NixosReader | null,
+  options: Omit<NixosActionOptions, 'windows' | 'names'>,
+): { actions: (windows: ConfirmWindows) => ActionDefinition[]; active: () => boolean } {
+  return {
+    actions: (windows) =>
+      nixosActions({ ...options, windows, names: async () => (await reader?.nameChecker()) ?? null }),
+    active: () => reader !== null,
+  };
 }

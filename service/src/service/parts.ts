@@ -13,7 +13,6 @@ import { readOnlyTools } from '../assistant/tools/index.js';
 import { chatBusSignals, ChatInterface } from '../chat/chatInterface.js';
 import { ChatSessionStore } from '../chat/sessionStore.js';
 import type { ConfigLoad } from '../config.js';
-import { createCoreInterface } from '../core/coreInterface.js';
 import type { ServiceState } from '../core/serviceState.js';
 import { SignalRouter } from '../dbus/client.js';
 import {
@@ -59,6 +58,7 @@ import { surveyHardware } from '../models/fit.js';
 import { resolveModelLocations } from '../models/locations.js';
 import { modelsBusEvents, ModelsInterface } from '../models/modelsInterface.js';
 import { ModelStore } from '../models/store.js';
+import { nixosFixes } from '../nixos/actions.js';
 import type { NixosReader } from '../nixos/nixosReader.js';
 import type { StewardPaths } from '../paths.js';
 import { stewardSecretPaths } from '../secretPlaces.js';
@@ -79,6 +79,7 @@ import { speechModelsDirectory, SpeechModelStore } from '../voice/speechModels.j
 import { ssipAddress } from '../voice/ssip.js';
 import { VoiceInterface } from '../voice/voiceInterface.js';
 import { VoiceOutput } from '../voice/voiceOutput.js';
+import { createCoreInterface } from './coreInterface.js';
 import type { LiveConfig } from './liveConfig.js';
 import { attentionReason, reportSetAside, reportStuckPeers } from './statusReports.js';
 
@@ -229,6 +230,10 @@ export function createParts(base: PartsBase) {
     stewardSecrets,
     storage,
     kinds: KIND_SET,
+    nixos: nixosFixes(nixos, {
+      root: hooks.nixosRoot,
+      confirmMs: () => config.config.fixes.nixosConfirmSeconds * 1000,
+    }),
     // A fix verified to have repaired its finding's problem resolves it, told as the pipeline's changes are.
     onFindingsChanged: (changes) => findingsChanged(changes),
     log,

@@ -4,6 +4,7 @@ import { CHANGE_AREAS } from '../../../service/src/fixes/action.js';
 import { createCatalog } from '../../../service/src/fixes/catalog.js';
 import { ConfirmWindows } from '../../../service/src/fixes/confirmWindow.js';
 import { KINDS } from '../../../service/src/kinds/index.js';
+import { nixosActions } from '../../../service/src/nixos/actions.js';
 
 describe('the catalog', () => {
   it('says what every change acts on, and nothing for a step that only reads', () => {
@@ -11,7 +12,10 @@ describe('the catalog', () => {
       createCatalog({
         kinds: KINDS,
         expertShell: () => true,
-        nixos: { actions: { confirmMs: () => 1000, windows: new ConfirmWindows() }, active: () => onNixos },
+        nixos: {
+          actions: nixosActions({ confirmMs: () => 1000, windows: new ConfirmWindows() }),
+          active: () => onNixos,
+        },
       }).all();
     const actions = [...everywhere(false), ...everywhere(true)];
     expect(actions.map((action) => action.name)).toContain('nixos.set_option');

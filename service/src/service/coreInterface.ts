@@ -3,10 +3,10 @@
 import { Variant } from '@jellybrick/dbus-next';
 import { z } from 'zod';
 
+import type { ServiceState } from '../core/serviceState.js';
 import { method, type TypedInterfaceImpl } from '../dbus/objectServer.js';
 import type { DocsStatus } from '../docs/docsIndex.js';
 import type { BackendChoice } from '../engine/backendSelector.js';
-import type { ServiceState } from './serviceState.js';
 
 export interface CoreInfo {
   version: string;
