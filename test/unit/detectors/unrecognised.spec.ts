@@ -119,6 +119,30 @@ describe('the unrecognised-errors detector', () => {
     expect(runDetector(new UnrecognisedErrorsDetector(), scattered)).toEqual([]);
   });
 
+  it('leaves alone the kernel tunables a read-only /proc/sys refuses, not a read-only file system elsewhere', () => {
+    // NetworkManager 1.52 in a container (the gym's), as it logs them at every start.
+    const tunables = ['disable_ipv6', 'accept_ra', 'use_tempaddr', 'temp_valid_lft', 'temp_prefered_lft'];
+    const refused = tunables.map((name, s) =>
+      errorLine(
+        'NetworkManager',
+        `<error> [1795717593.55${s}] platform-linux: sysctl: failed to open '/proc/sys/net/ipv6/conf/gym0/${name}': (30) Read-only file system`,
+        s,
+      ),
+    );
+    expect(runDetector(new UnrecognisedErrorsDetector(), refused)).toEqual([]);
+    // The same words about a file system of the machine's own are still a burst.
+    const spool = tunables.map((name, s) =>
+      errorLine(
+        'NetworkManager',
+        `<error> [1795717593.55${s}] keyfile: failed to write '/srv/nm/${name}': (30) Read-only file system`,
+        s,
+      ),
+    );
+    expect(reportsOf(runDetector(new UnrecognisedErrorsDetector(), spool)).map((r) => r.subject)).toEqual([
+      'NetworkManager',
+    ]);
+  });
+
   it('names the kernel for kernel lines, leaves firmware defects alone, and lets only trusted fields name a program', () => {
     const kernel = (s: number, message = `Bluetooth: hci0: unexpected event for opcode 0x2005`) =>
       journalEvent({
