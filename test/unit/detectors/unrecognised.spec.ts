@@ -246,4 +246,48 @@ describe('the unrecognised-errors detector', () => {
     store.close();
     await dir.remove();
   });
+
+  it('leaves to unit-failed the start jobs systemd says failed, also of units it reported a moment before', async () => {
+    const dir = await makeTempDir();
+    const store = new FindingsStore(join(dir.path, 'findings.db'));
+    const pipeline = new FindingsPipeline({
+      store,
+      detectors: createDetectors(KINDS),
+      onChanges: () => undefined,
+      log: createLogger({ journal: false, write: () => undefined }),
+    });
+    // Six units failing over some minutes, as a day of the gym has them: PID 1's "Failed with result" reports each,
+    // and its job's "Failed to start …" a millisecond later says nothing new of it.
+    const manager = (unit: string, message: string, priority: string, ms: number, fields = {}) =>
+      journalEvent({
+        MESSAGE: message,
+        PRIORITY: priority,
+        UNIT: unit,
+        _PID: '1',
+        _UID: '0',
+        _COMM: 'systemd',
+        SYSLOG_IDENTIFIER: 'systemd',
+        _TRANSPORT: 'journal',
+        __REALTIME_TIMESTAMP: String((START + ms) * 1000),
+        ...fields,
+      });
+    for (let n = 0; n < 6; n++) {
+      const unit = `gym-unit${n}.service`;
+      pipeline.accept('journal', manager(unit, `${unit}: Failed with result 'exit-code'.`, '4', n * 60_000));
+      pipeline.accept(
+        'journal',
+        manager(unit, `Failed to start ${unit} - Gym unit ${n}.`, '3', n * 60_000 + 1, {
+          JOB_RESULT: 'failed',
+          JOB_TYPE: 'start',
+          MESSAGE_ID: 'be02cf6855d2428ba40df7e9d022f03d',
+        }),
+      );
+    }
+    pipeline.flush();
+    const kinds = store.list({ state: 'all' }).map((f) => f.kind);
+    expect(kinds.filter((kind) => kind === 'unit-failed').length).toBe(6);
+    expect(kinds).not.toContain('unrecognised-errors');
+    store.close();
+    await dir.remove();
+  });
 });
