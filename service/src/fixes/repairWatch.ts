@@ -40,8 +40,16 @@ interface Watched {
   watchers: FSWatcher[];
   stopUnits: (() => Promise<void>) | null;
   timer: NodeJS.Timeout | null;
+  /** Whether what the settling timer waits on was the proposal's own file or unit, not any job of systemd's. */
+  own: boolean;
   closed: boolean;
 }
+
+/**
+ * Why a proposal is to be looked at again: its own file or unit changed ('own'), or systemd ended some job, which may
+ * have been its repair too ('job': a backend it connects to started).
+ */
+type Due = 'own' | 'job';
 
 /**
  * States of a proposal whose unit may still wait for its restart: waiting, or after a step of it was applied
@@ -89,6 +97,14 @@ export class RepairWatch {
   readonly #watched = new Map<number, Watched>();
   /** Syncs and re-arms run one at a time, in order. */
   #queue: Promise<void> = Promise.resolve();
+  /**
+   * The proposals waiting to be looked at again, and why: one look each, however many changes came meanwhile. Every
+   * job systemd ends makes each watched proposal due, and on a busy day (twenty proposals watched, a job every few
+   * seconds) a look per change grew a queue that held a proposal's own repair back for minutes.
+   */
+  readonly #due = new Map<number, Due>();
+  /** Whether a look at the next proposal a job made due is queued. */
+  #sweeping = false;
   /** The buses whose JobRemoved is heard (#hearJobs), and how to stop hearing them. */
   readonly #jobBuses = new Set<MessageBus>();
   readonly #unsubscribe: (() => Promise<void>)[] = [];
@@ -139,7 +155,7 @@ export class RepairWatch {
           { sender: SYSTEMD, path: MANAGER_PATH, interface: MANAGER, member: 'JobRemoved', signature: 'uoss' },
           ([, , , result]) => {
             if (result !== 'done') return;
-            for (const id of this.#watched.keys()) this.#changed(id);
+            for (const id of this.#watched.keys()) this.#changed(id, 'job');
           },
         )
         .then(
@@ -151,6 +167,7 @@ export class RepairWatch {
 
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#due.clear();
     await Promise.all(this.#unsubscribe.splice(0).map((unsubscribe) => unsubscribe().catch(() => undefined)));
     await this.#queue;
     for (const id of [...this.#watched.keys()]) await this.#close(id);
@@ -167,7 +184,14 @@ export class RepairWatch {
 
   /** Watches for the proposal's repair; one that cannot be watched now (no system bus yet) is tried at the next sync. */
   async #arm(proposal: Proposal): Promise<void> {
-    const watched: Watched = { named: namedKey(proposal), watchers: [], stopUnits: null, timer: null, closed: false };
+    const watched: Watched = {
+      named: namedKey(proposal),
+      watchers: [],
+      stopUnits: null,
+      timer: null,
+      own: false,
+      closed: false,
+    };
     this.#watched.set(proposal.id, watched);
     try {
       await this.#watch(proposal, watched);
@@ -183,7 +207,7 @@ export class RepairWatch {
     const manager = new UnitManager(this.#options.context, scope);
     const context = await manager.failureContext(proposal.subject);
     const named = namedPaths(proposal);
-    const changed = () => this.#changed(proposal.id);
+    const changed = () => this.#changed(proposal.id, 'own');
     // The parent directory is watched, not the file: an editor replaces a file by renaming another over it, and
     // what does not exist yet (a directory the unit needs) is watched for from its nearest existing parent.
     const byDirectory = new Map<string, Set<string>>();
@@ -238,14 +262,46 @@ export class RepairWatch {
     return null;
   }
 
-  #changed(id: number): void {
+  #changed(id: number, why: Due): void {
     const watched = this.#watched.get(id);
     if (!watched || watched.closed) return;
     if (watched.timer) clearTimeout(watched.timer);
+    watched.own ||= why === 'own';
     watched.timer = setTimeout(() => {
       watched.timer = null;
-      this.#enqueue(() => this.#recheck(id));
+      this.#makeDue(id, watched.own ? 'own' : 'job');
+      watched.own = false;
     }, this.#options.settleMs ?? SETTLE_MS);
+  }
+
+  /**
+   * Queues one look at the proposal, unless one waits already. A look for its own change is queued as it comes; those
+   * any job made due are taken one at a time, each behind what was queued meanwhile (a new proposal to watch, a file
+   * that appeared), so that twenty proposals due after every job never hold those back.
+   */
+  #makeDue(id: number, why: Due): void {
+    const waiting = this.#due.get(id);
+    if (waiting === 'own' || waiting === why) return;
+    this.#due.set(id, why);
+    if (why === 'own') this.#enqueue(() => this.#lookAgain('own'));
+    else this.#sweepSoon();
+  }
+
+  #sweepSoon(): void {
+    if (this.#sweeping) return;
+    this.#sweeping = true;
+    this.#enqueue(() => this.#lookAgain('job'));
+  }
+
+  /** Looks at the first proposal due for `why`, in the order they became due. */
+  async #lookAgain(why: Due): Promise<void> {
+    if (why === 'job') this.#sweeping = false;
+    const id = [...this.#due].find(([, reason]) => reason === why)?.[0];
+    if (id === undefined) return;
+    this.#due.delete(id);
+    // Closed since it was due: no longer waiting for its restart, or no longer among the proposals watched.
+    if (this.#watched.has(id)) await this.#recheck(id);
+    if (why === 'job' && [...this.#due.values()].includes('job')) this.#sweepSoon();
   }
 
   /**

@@ -119,6 +119,30 @@ describe('the unrecognised-errors detector', () => {
     expect(runDetector(new UnrecognisedErrorsDetector(), scattered)).toEqual([]);
   });
 
+  it('leaves alone the kernel tunables a read-only /proc/sys refuses, not a read-only file system elsewhere', () => {
+    // NetworkManager 1.52 in a container (the gym's), as it logs them at every start.
+    const tunables = ['disable_ipv6', 'accept_ra', 'use_tempaddr', 'temp_valid_lft', 'temp_prefered_lft'];
+    const refused = tunables.map((name, s) =>
+      errorLine(
+        'NetworkManager',
+        `<error> [1795717593.55${s}] platform-linux: sysctl: failed to open '/proc/sys/net/ipv6/conf/gym0/${name}': (30) Read-only file system`,
+        s,
+      ),
+    );
+    expect(runDetector(new UnrecognisedErrorsDetector(), refused)).toEqual([]);
+    // The same words about a file system of the machine's own are still a burst.
+    const spool = tunables.map((name, s) =>
+      errorLine(
+        'NetworkManager',
+        `<error> [1795717593.55${s}] keyfile: failed to write '/srv/nm/${name}': (30) Read-only file system`,
+        s,
+      ),
+    );
+    expect(reportsOf(runDetector(new UnrecognisedErrorsDetector(), spool)).map((r) => r.subject)).toEqual([
+      'NetworkManager',
+    ]);
+  });
+
   it('names the kernel for kernel lines, leaves firmware defects alone, and lets only trusted fields name a program', () => {
     const kernel = (s: number, message = `Bluetooth: hci0: unexpected event for opcode 0x2005`) =>
       journalEvent({
@@ -219,6 +243,50 @@ describe('the unrecognised-errors detector', () => {
     }
     pipeline.flush();
     expect(store.list({ state: 'all' }).map((f) => f.kind)).not.toContain('unrecognised-errors');
+    store.close();
+    await dir.remove();
+  });
+
+  it('leaves to unit-failed the start jobs systemd says failed, also of units it reported a moment before', async () => {
+    const dir = await makeTempDir();
+    const store = new FindingsStore(join(dir.path, 'findings.db'));
+    const pipeline = new FindingsPipeline({
+      store,
+      detectors: createDetectors(KINDS),
+      onChanges: () => undefined,
+      log: createLogger({ journal: false, write: () => undefined }),
+    });
+    // Six units failing over some minutes, as a day of the gym has them: PID 1's "Failed with result" reports each,
+    // and its job's "Failed to start …" a millisecond later says nothing new of it.
+    const manager = (unit: string, message: string, priority: string, ms: number, fields = {}) =>
+      journalEvent({
+        MESSAGE: message,
+        PRIORITY: priority,
+        UNIT: unit,
+        _PID: '1',
+        _UID: '0',
+        _COMM: 'systemd',
+        SYSLOG_IDENTIFIER: 'systemd',
+        _TRANSPORT: 'journal',
+        __REALTIME_TIMESTAMP: String((START + ms) * 1000),
+        ...fields,
+      });
+    for (let n = 0; n < 6; n++) {
+      const unit = `gym-unit${n}.service`;
+      pipeline.accept('journal', manager(unit, `${unit}: Failed with result 'exit-code'.`, '4', n * 60_000));
+      pipeline.accept(
+        'journal',
+        manager(unit, `Failed to start ${unit} - Gym unit ${n}.`, '3', n * 60_000 + 1, {
+          JOB_RESULT: 'failed',
+          JOB_TYPE: 'start',
+          MESSAGE_ID: 'be02cf6855d2428ba40df7e9d022f03d',
+        }),
+      );
+    }
+    pipeline.flush();
+    const kinds = store.list({ state: 'all' }).map((f) => f.kind);
+    expect(kinds.filter((kind) => kind === 'unit-failed').length).toBe(6);
+    expect(kinds).not.toContain('unrecognised-errors');
     store.close();
     await dir.remove();
   });

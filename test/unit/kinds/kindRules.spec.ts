@@ -47,7 +47,7 @@ describe('the kinds and their rules', () => {
 
   it('drafts again on a repeat only what the repeat may say more of', () => {
     expect(having((kind) => rules.redraftedOnRepeat(kind))).toEqual(
-      ['config-error', 'package-manager-error', 'unit-failed'].sort(),
+      ['config-error', 'crash-loop', 'package-manager-error', 'unit-failed'].sort(),
     );
   });
 

@@ -282,12 +282,17 @@ export class UnitFailedDetector implements Detector {
   private readonly active = new Set<string>();
   private readonly unitLog = new UnitLog();
 
-  /** The service manager's error about a unit: why it failed, kept for its report (the report's own lines claim). */
+  /**
+   * The service manager's error about a unit is the unit's: why it failed (kept for its report), or that its job failed
+   * ("Failed to start …"), which counts on the unit's finding even where the unit's state or the line before reported
+   * it already and this line reports nothing new. No other detector reads them as errors of the manager's own.
+   */
   claims(event: WatchEvent): boolean {
     return (
       event.type === 'journal' &&
       isServiceManager(event.entry) &&
-      isReason(event.entry) &&
+      event.entry.priority !== undefined &&
+      event.entry.priority <= LOG_ERR &&
       unitOf(event.entry) !== undefined
     );
   }

@@ -4,6 +4,7 @@
 // program and message template (templateMiner.ts); a burst of one template
 // becomes one finding that says what was seen. Playbooks propose nothing for
 // it: only the advisor may, from the catalog.
+import { systemErrorIn } from '../../causes/systemError.js';
 import { _, format } from '../../i18n.js';
 import type { WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput, Evidence } from '../types.js';
@@ -17,6 +18,20 @@ const ERROR_PRIORITY = 3;
 // The kernel's own marks for firmware defects (printk.h's FW_BUG/FW_WARN/FW_INFO,
 // ACPICA's BIOS error prefix): nothing on the machine can act on them.
 const FIRMWARE = /^(?:\[Firmware (?:Bug|Warn|Info)\]|ACPI (?:BIOS )?(?:Error|Exception|Warning))/;
+
+// A kernel tunable under /proc/sys, named in a line.
+const PROC_SYS = /(?<![\w./-])\/proc\/sys\//;
+
+/**
+ * A write to a kernel tunable refused with EROFS: the kernel's own /proc/sys takes root's writes on any machine, so only
+ * a read-only mount of it refuses them so, one a container's manager made (systemd-nspawn, podman, docker) or a unit's
+ * ProtectKernelTunables=. systemd itself takes a read-only /proc/sys as not its to tune (systemd-sysctl.service's
+ * ConditionPathIsReadWrite=/proc/sys/): NetworkManager's "sysctl: failed to open '/proc/sys/net/ipv6/conf/eth0/…':
+ * (30) Read-only file system" in a container is how that machine is made, nothing to fix on it.
+ */
+function tunableOfReadOnlyMount(message: string): boolean {
+  return PROC_SYS.test(message) && systemErrorIn(message)?.errno.code === 'EROFS';
+}
 
 export interface UnrecognisedOptions {
   /** Lines of one template that make a burst… */
@@ -52,6 +67,7 @@ export class UnrecognisedErrorsDetector implements Detector {
     // Trusted fields only: SYSLOG_IDENTIFIER is whatever the process chose to call itself.
     const kernel = entry.transport === 'kernel';
     if (kernel && FIRMWARE.test(entry.message)) return [];
+    if (tunableOfReadOnlyMount(entry.message)) return [];
     const program = kernel ? 'kernel' : entry.fields._COMM;
     if (!program) return [];
     const template = this.miner.add(program, entry.message, event.at.getTime());

@@ -13,9 +13,11 @@ export const crashLoopKind: Kind = {
   actions: () => [],
   playbooks: { [CRASH_LOOP]: crashLoop },
   rules: {
-    // Nothing tells that a crash loop ended but the unit active again.
+    // Nothing tells that a crash loop ended but the unit active again. A loop read while its unit ran again has no
+    // failed run to show; the loop back is a new run, whose lines and record say why: drafted again, as a failed unit.
     [CRASH_LOOP]: {
       recursOnRestart: true,
+      redraftedOnRepeat: true,
       replacesUnitFailure: true,
       resolvedWhenVerified: ['systemd.start_unit', 'systemd.restart_unit'],
     },
