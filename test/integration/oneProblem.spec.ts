@@ -16,6 +16,7 @@ import { FindingsStore } from '../../service/src/findings/store.js';
 import type { Evidence, FindingReport } from '../../service/src/findings/types.js';
 import type { Fixes } from '../../service/src/fixes/fixes.js';
 import { createLogger } from '../../service/src/logging.js';
+import { appendToJournal } from '../support/journal.js';
 import { playbookFixes } from '../support/playbookFixes.js';
 import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import { waitFor } from '../support/service.js';
@@ -337,6 +338,80 @@ describe('one problem, one proposal', () => {
     expect(waiting().map((p) => p.findingId)).toEqual(jasmine.arrayWithExactContents([first.id, soon.id, later.id]));
     for (const own of [first, soon, later])
       expect(fixes.store.proposalForFinding(own.id)!.actions[0]?.name).toBe('info.dns_servers');
+  });
+
+  const REPORTER = 'gym-crash-report.service';
+  /** systemd-coredump's records of `programs`' crashes, in a journal of their own as it writes them from REPORTER. */
+  const crashRecords = async (programs: { comm: string; exe?: string }[]) => {
+    const journal = join(dir.path, 'journal');
+    await mkdir(journal, { recursive: true });
+    await appendToJournal(
+      journal,
+      programs.map(({ comm, exe }) => ({
+        MESSAGE: `Process 4242 (${comm}) of user 1000 terminated abnormally with signal 11/SEGV.`,
+        MESSAGE_ID: '1f4e0a44a88649939aaea34fc6da8c95',
+        SYSLOG_IDENTIFIER: 'systemd-coredump',
+        _UID: '0',
+        _COMM: 'systemd-coredum',
+        _EXE: '/usr/lib/systemd/systemd-coredump',
+        _SYSTEMD_UNIT: REPORTER,
+        COREDUMP_PID: '4242',
+        COREDUMP_COMM: comm,
+        COREDUMP_SIGNAL_NAME: 'SIGSEGV',
+        ...(exe && { COREDUMP_EXE: exe }),
+      })),
+    );
+    const { stdout } = await promisify(execFile)('journalctl', [`--directory=${journal}`, '--output=json']);
+    const cursors = stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((entry) => (JSON.parse(entry) as { __CURSOR: string }).__CURSOR);
+    return programs.map(({ comm, exe }, index): FindingReport => ({
+      kind: 'coredump',
+      subject: exe ?? comm,
+      severity: 'error',
+      title: `${comm} crashed (SIGSEGV)`,
+      at: new Date(),
+      evidence: [
+        line(`Process 4242 (${comm}) of user 1000 terminated abnormally with signal 11/SEGV.`, {
+          cursor: cursors[index]!,
+          journal,
+          unit: REPORTER,
+        }),
+      ],
+      attribution: {
+        vouchedBy: null,
+        reportedBy: `systemd-coredum (uid 0, /usr/lib/systemd/systemd-coredump, ${REPORTER})`,
+      },
+    }));
+  };
+
+  it('gives each program whose crash one reporter recorded its own proposal, with its file or without', async () => {
+    // As the desktop gym's crashes come: one record names only the program's name, the next two its file, all
+    // written by systemd-coredump from one unit within minutes. The reporter's unit is no program of theirs.
+    const journal = join(dir.path, 'journal');
+    await fixes.stop();
+    fixes = playbookFixes(
+      serviceBus,
+      findings,
+      home,
+      join(dir.path, 'state'),
+      createLogger({ write: () => undefined }),
+      GRACE_MS,
+      undefined,
+      [journal],
+    );
+    const records = await crashRecords([
+      { comm: 'gjs-console' },
+      { comm: 'dash', exe: '/usr/bin/dash' },
+      { comm: 'gym-app', exe: '/usr/bin/gym-app' },
+    ]);
+    const crashes = [];
+    for (const record of records) crashes.push(await raise(record));
+    expect(waiting().map((p) => p.findingId))
+      .withContext(crashes.map((own) => fixes.whyNoProposal(findings.get(own.id)!)).join(' | '))
+      .toEqual(jasmine.arrayWithExactContents(crashes.map((own) => own.id)));
+    for (const own of crashes) expect(fixes.store.proposalForFinding(own.id)!.actions[0]?.name).toBe('info.coredump');
   });
 
   it('gives a socket that failed because its service keeps failing and that service one proposal', async () => {

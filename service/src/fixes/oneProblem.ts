@@ -8,6 +8,7 @@
 // share a place is read from what Steward already holds: their subjects, the files their evidence names, the units
 // their lines came from (journald's trusted fields, findings/pipeline.ts), and for a unit the files systemd made it
 // from (its unit file, its fstab line, where it mounts, its environment files).
+import { writerName } from '../findings/attribution.js';
 import type { Finding, FindingsStore, FindingWithEvidence } from '../findings/store.js';
 import type { ActionContext } from './action.js';
 import { UnitManager } from './actions/systemdUnits.js';
@@ -25,6 +26,12 @@ export interface Places {
   where?: boolean;
   /** The units that wrote its lines (journald's trusted fields), and when each line was written (ms). */
   lines?: { unit: string; at: number }[];
+  /**
+   * Whether its lines are their writer's word about its own work: the subject is the program that wrote them or a
+   * place their own words name. Not a reporter's about another program (systemd-coredump's record of a crash, the
+   * manager's of a unit, dpkg's of a package): its unit wrote about many.
+   */
+  ownWord?: boolean;
 }
 
 /**
@@ -80,14 +87,15 @@ export function tiedThrough(a: Places, covered: Places): boolean {
 /**
  * Whether two findings of one kind are one unit's same error in one run, said with where in one and without in the
  * other: "head: error writing 'standard output': No space left on device" beside the same unit's "write
- * /srv/spool/capture: No space left on device"; dpkg's "Errors were encountered while processing" beside the
- * package its database holds unfinished, from one run of the unit that ran dpkg. The unit is the one that wrote both
- * lines (journald's trusted fields), within ONE_RUN_MS. Two that each name where (two mounts) stay apart, and so do
- * two that name none: a daemon's lines about two things (two DNS servers, two sound devices, two extensions) name
- * nothing that makes them one.
+ * /srv/spool/capture: No space left on device". The unit is the one that wrote both lines (journald's trusted
+ * fields), within ONE_RUN_MS. Two that each name where (two mounts) stay apart, and so do two that name none: a
+ * daemon's lines about two things (two DNS servers, two sound devices, two extensions) name nothing that makes them
+ * one. Both must be the unit's word about its own work (ownWord): a reporter's unit writes about other programs, and
+ * two crashes systemd-coredump recorded, one with the program's file and one without, are two programs' crashes.
  */
 function oneRun(a: Places, b: Places): boolean {
   if (a.kind === undefined || a.kind !== b.kind || a.where === b.where) return false;
+  if (!a.ownWord || !b.ownWord) return false;
   return (a.lines ?? []).some((line) =>
     (b.lines ?? []).some((other) => other.unit === line.unit && Math.abs(other.at - line.at) <= ONE_RUN_MS),
   );
@@ -99,6 +107,19 @@ export type Ranked = Pick<Finding, 'kind' | 'subject'> & { evidence?: readonly {
 /** Whether a finding names where: its subject a file or mount, or a file its evidence names. */
 const namesWhere = (finding: Ranked) =>
   isPath(finding.subject) || (finding.evidence ?? []).some((evidence) => evidence.path !== undefined);
+
+/**
+ * Whether `finding`'s lines are their writer's word about its own work, by the writer journald named (the finding's
+ * reportedBy, from its trusted _COMM): a program's own line (no voucher: the kernel, the managers and systemd's
+ * daemons write about others) whose subject is that program, or a place its lines name (the file it could not write).
+ */
+function ownWord(finding: FindingWithEvidence): boolean {
+  if (finding.vouchedBy !== null) return false;
+  const { subject } = finding;
+  if (isPath(subject) && finding.evidence.some((e) => e.path !== undefined && samePlace(e.path, subject))) return true;
+  const writer = writerName(finding.reportedBy);
+  return writer !== '' && subject.slice(subject.lastIndexOf('/') + 1) === writer;
+}
 
 /** The places a finding's own record names, and the unit files `unitFiles` gives for its subject. */
 export function placesOf(finding: FindingWithEvidence, unitFiles: readonly string[] = []): Places {
@@ -114,7 +135,14 @@ export function placesOf(finding: FindingWithEvidence, unitFiles: readonly strin
   }
   others.delete(finding.subject);
   others.delete('/');
-  return { subject: finding.subject, others: [...others], kind: finding.kind, where: namesWhere(finding), lines };
+  return {
+    subject: finding.subject,
+    others: [...others],
+    kind: finding.kind,
+    where: namesWhere(finding),
+    lines,
+    ownWord: ownWord(finding),
+  };
 }
 
 /** A failed unit is what a person sees first; these say more of why, about the unit itself. */

@@ -4,7 +4,12 @@ import type { FindingWithEvidence } from '../../../service/src/findings/store.js
 import type { Evidence } from '../../../service/src/findings/types.js';
 import { placesOf, sameProblem, takesOver, tiedThrough } from '../../../service/src/fixes/oneProblem.js';
 
-const finding = (kind: string, subject: string, evidence: Partial<Evidence>[] = []): FindingWithEvidence => ({
+const finding = (
+  kind: string,
+  subject: string,
+  evidence: Partial<Evidence>[] = [],
+  reportedBy = '',
+): FindingWithEvidence => ({
   id: 1,
   kind,
   subject,
@@ -19,9 +24,12 @@ const finding = (kind: string, subject: string, evidence: Partial<Evidence>[] = 
   explanation: null,
   likelyCause: null,
   vouchedBy: null,
-  reportedBy: '',
+  reportedBy,
   evidence: evidence.map((e) => ({ kind: 'journal', text: '', at: new Date(0), ...e })),
 });
+
+/** The writer of head's line, as attribution.ts names a program that vouches only for itself. */
+const HEAD = 'head (uid 0, /usr/bin/head, rec.service)';
 
 describe('findings of one problem', () => {
   it('are a full file system and the unit whose line said so, by the line’s unit or the file on the mount', () => {
@@ -55,12 +63,12 @@ describe('findings of one problem', () => {
     const spool = placesOf(
       finding('no-space', '/srv/spool', [{ path: '/srv/spool/capture', unit: 'rec.service', at: at(0) }]),
     );
-    const head = placesOf(finding('no-space', 'head', [{ unit: 'rec.service', at: at(0) }]));
+    const head = placesOf(finding('no-space', 'head', [{ unit: 'rec.service', at: at(0) }], HEAD));
     expect(sameProblem(spool, head)).toBeTrue();
     expect(sameProblem(head, spool)).toBeTrue();
     // Another run of the unit, an hour on, is not told apart by its words alone; nor another kind of its lines.
     expect(
-      sameProblem(spool, placesOf(finding('no-space', 'head', [{ unit: 'rec.service', at: at(60) }]))),
+      sameProblem(spool, placesOf(finding('no-space', 'head', [{ unit: 'rec.service', at: at(60) }], HEAD))),
     ).toBeFalse();
     expect(
       sameProblem(spool, placesOf(finding('dns-failure', 'rec', [{ unit: 'rec.service', at: at(0) }]))),
@@ -68,15 +76,32 @@ describe('findings of one problem', () => {
     // Two mounts the unit named, each said where: two problems.
     const other = placesOf(finding('no-space', '/var/log', [{ path: '/var/log/x', unit: 'rec.service', at: at(0) }]));
     expect(sameProblem(spool, other)).toBeFalse();
-    // dpkg's summary line beside the package it names, from one run.
-    const summary = placesOf(finding('package-manager-error', 'dpkg', [{ unit: 'upgrade.service', at: at(0) }]));
-    const tool = placesOf(
-      finding('package-manager-error', 'gym-tool', [
-        { path: '/var/lib/dpkg/status', at: at(0) },
-        { unit: 'upgrade.service', at: at(0) },
-      ]),
+  });
+
+  it('are not two programs’ crashes one reporter recorded in one run, one with the program’s file, one without', () => {
+    // systemd-coredump writes about other programs: its unit ran for both records, neither crash is its own.
+    const at = new Date(0);
+    const reporter = 'systemd-coredum (uid 0, /usr/lib/systemd/systemd-coredump, crash-report.service)';
+    const named = placesOf(finding('coredump', 'gjs-console', [{ unit: 'crash-report.service', at }], reporter));
+    const filed = placesOf(finding('coredump', '/usr/bin/gym-app', [{ unit: 'crash-report.service', at }], reporter));
+    expect(sameProblem(named, filed)).toBeFalse();
+    expect(tiedThrough(filed, named)).toBeFalse();
+    // Nor dpkg's line beside a package its database holds unfinished: dpkg wrote it about a package, not itself.
+    const summary = placesOf(
+      finding('package-manager-error', 'dpkg', [{ unit: 'upgrade.service', at }], 'dpkg (uid 0, upgrade.service)'),
     );
-    expect(sameProblem(summary, tool)).toBeTrue();
+    const tool = placesOf(
+      finding(
+        'package-manager-error',
+        'gym-tool',
+        [
+          { path: '/var/lib/dpkg/status', at },
+          { unit: 'upgrade.service', at },
+        ],
+        'dpkg (uid 0, upgrade.service)',
+      ),
+    );
+    expect(sameProblem(summary, tool)).toBeFalse();
   });
 
   it('are not two things one daemon wrote about in one run, neither naming where', () => {
@@ -109,7 +134,9 @@ describe('a finding a waiting proposal stands for besides its own', () => {
     const spool = placesOf(
       finding('no-space', '/srv/spool', [{ path: '/srv/spool/capture', unit: 'rec.service', at: at(0) }]),
     );
-    expect(tiedThrough(placesOf(finding('no-space', 'head', [{ unit: 'rec.service', at: at(1) }])), spool)).toBeTrue();
+    expect(
+      tiedThrough(placesOf(finding('no-space', 'head', [{ unit: 'rec.service', at: at(1) }], HEAD)), spool),
+    ).toBeTrue();
   });
 
   it('never ties through the unit or daemon it is about, which every line of that daemon names', () => {
