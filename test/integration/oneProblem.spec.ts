@@ -3,9 +3,10 @@
 // One problem, one proposal (issue 61): findings that share a subject, a file, a mount or a unit have one proposal
 // between them, however far apart they come; a proposal about a unit or a file that is gone is withdrawn. The
 // proposer with its playbooks, the findings store, and python3-dbusmock's systemd as the user's manager.
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 
 import { type MessageBus, Variant } from '@jellybrick/dbus-next';
 
@@ -15,6 +16,7 @@ import { FindingsStore } from '../../service/src/findings/store.js';
 import type { Evidence, FindingReport } from '../../service/src/findings/types.js';
 import type { Fixes } from '../../service/src/fixes/fixes.js';
 import { createLogger } from '../../service/src/logging.js';
+import { appendToJournal } from '../support/journal.js';
 import { playbookFixes } from '../support/playbookFixes.js';
 import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import { waitFor } from '../support/service.js';
@@ -219,6 +221,197 @@ describe('one problem, one proposal', () => {
     expect(fixes.whyNoProposal(findings.get(unit.id)!)).toContain(fixes.store.proposalForFinding(full.id)!.title);
     await waitFor(() => removed.length > 0, 'ProposalRemoved as a client hears it');
     expect(removed).toEqual([String(fixes.store.proposalForFinding(unit.id)!.id)]);
+  });
+
+  /** Whether two proposals ever waited at once, as a client heard them. */
+  const mostAtOnce = () => {
+    let most = 0;
+    const now = new Set<string>();
+    for (const [what, id] of heard) {
+      if (what === 'added') now.add(id);
+      else now.delete(id);
+      most = Math.max(most, now.size);
+    }
+    return most;
+  };
+
+  it('gives a unit’s full file system and its line that did not say where one proposal, the file system’s', async () => {
+    // A file system of its own (root mounts a tmpfs), so that its fix is not the one for /.
+    if (process.getuid?.() !== 0) throw new Error('this spec mounts a tmpfs: run it as root');
+    const spool = join(dir.path, 'spool');
+    await mkdir(spool);
+    await promisify(execFile)('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', spool]);
+    try {
+      await mkdir(join(spool, 'capture'));
+      await writeFile(join(spool, 'capture', 'part1'), Buffer.alloc(512 * 1024));
+      // "head: error writing 'standard output': No space left on device", then the same run's line with the path.
+      const program = await raise({
+        kind: 'no-space',
+        subject: 'head',
+        severity: 'error',
+        title: 'head ran out of disk space',
+        at: new Date(),
+        evidence: [
+          line("head: error writing 'standard output': No space left on device", { unit: 'gym-recorder.service' }),
+        ],
+        attribution: { vouchedBy: null, reportedBy: 'head (uid 0, gym-recorder.service)' },
+      });
+      expect(waiting().map((p) => p.findingId)).toEqual([program.id]);
+      const full = await raise({
+        ...noSpace(),
+        subject: spool,
+        title: `No space left on ${spool}`,
+        evidence: [
+          line(`write ${spool}/capture/part2: No space left on device`, {
+            path: `${spool}/capture/part2`,
+            unit: 'gym-recorder.service',
+          }),
+        ],
+      });
+      // The one that names the mount says where: it takes the program's place, never beside it.
+      expect(waiting().map((p) => p.findingId)).toEqual([full.id]);
+      const title = fixes.store.proposalForFinding(full.id)!.title;
+      expect(fixes.whyNoProposal(findings.get(program.id)!)).toContain(title);
+      await fail(client, 'gym-recorder.service', { result: 'watchdog' });
+      await raise(unitFailed('gym-recorder.service'));
+      expect(waiting().map((p) => p.findingId)).toEqual([full.id]);
+      await waitFor(() => removed.length > 0, 'ProposalRemoved as a client hears it');
+      expect(mostAtOnce()).withContext(JSON.stringify(heard)).toBe(1);
+    } finally {
+      await promisify(execFile)('umount', ['--lazy', spool]);
+    }
+  });
+
+  it('gives a lookup of a unit whose failure a full disk’s proposal stands for its own proposal: no chain', async () => {
+    const full = await raise(noSpace());
+    await fail(client, 'gym-recorder.service', { result: 'watchdog' });
+    const unit = await raise(unitFailed('gym-recorder.service'));
+    expect(waiting().map((p) => p.findingId)).toEqual([full.id]);
+    // The same unit's failed lookup names neither the spool nor a line of the full disk's run: another cause.
+    const lookup = await raise({
+      kind: 'dns-failure',
+      subject: 'uploads.example.org',
+      severity: 'error',
+      title: 'uploads.example.org could not be looked up',
+      at: new Date(),
+      evidence: [
+        line('getaddrinfo uploads.example.org: Temporary failure in name resolution', {
+          unit: 'gym-recorder.service',
+        }),
+      ],
+    });
+    expect(waiting().map((p) => p.findingId)).toEqual(jasmine.arrayWithExactContents([full.id, lookup.id]));
+    expect(fixes.store.proposalForFinding(lookup.id)!.actions[0]?.name).toBe('info.dns_servers');
+    expect(fixes.store.proposalForFinding(unit.id)).toBeNull();
+  });
+
+  /** resolved's word on DNS server `server`, `minutes` from now. */
+  const degraded = (server: string, minutes: number): FindingReport => {
+    const at = new Date(Date.now() + minutes * 60_000);
+    return {
+      kind: 'dns-failure',
+      subject: server,
+      severity: 'warning',
+      title: `DNS server ${server} is not answering properly`,
+      at,
+      evidence: [
+        line(`Using degraded feature set UDP instead of UDP+EDNS0 for DNS server ${server}.`, { unit: RESOLVED }, at),
+      ],
+      attribution: { vouchedBy: null, reportedBy: `systemd-resolved (uid 991, ${RESOLVED})` },
+    };
+  };
+  const RESOLVED = 'systemd-resolved.service';
+
+  it('keeps two failures that only talk to one shared daemon two problems, each with its own first step', async () => {
+    const first = await raise(degraded('192.0.2.1', 0));
+    expect(waiting().map((p) => p.findingId)).toEqual([first.id]);
+    // The resolver's own failure is one problem with what it said (the finding's lines are its unit's).
+    await addService(client, RESOLVED);
+    await fail(client, RESOLVED, { result: 'watchdog' });
+    const resolver = await raise(unitFailed(RESOLVED));
+    expect(waiting().map((p) => p.findingId)).toEqual([first.id]);
+    expect(fixes.store.proposalForFinding(resolver.id)).toBeNull();
+    // Other servers resolved writes about, in the same run and an hour on, name systemd-resolved.service too, which
+    // names no place of theirs: each is its own problem with its own first step, not one through the daemon.
+    const soon = await raise(degraded('192.0.2.2', 1));
+    const later = await raise(degraded('198.51.100.7', 60));
+    expect(waiting().map((p) => p.findingId)).toEqual(jasmine.arrayWithExactContents([first.id, soon.id, later.id]));
+    for (const own of [first, soon, later])
+      expect(fixes.store.proposalForFinding(own.id)!.actions[0]?.name).toBe('info.dns_servers');
+  });
+
+  const REPORTER = 'gym-crash-report.service';
+  /** systemd-coredump's records of `programs`' crashes, in a journal of their own as it writes them from REPORTER. */
+  const crashRecords = async (programs: { comm: string; exe?: string }[]) => {
+    const journal = join(dir.path, 'journal');
+    await mkdir(journal, { recursive: true });
+    await appendToJournal(
+      journal,
+      programs.map(({ comm, exe }) => ({
+        MESSAGE: `Process 4242 (${comm}) of user 1000 terminated abnormally with signal 11/SEGV.`,
+        MESSAGE_ID: '1f4e0a44a88649939aaea34fc6da8c95',
+        SYSLOG_IDENTIFIER: 'systemd-coredump',
+        _UID: '0',
+        _COMM: 'systemd-coredum',
+        _EXE: '/usr/lib/systemd/systemd-coredump',
+        _SYSTEMD_UNIT: REPORTER,
+        COREDUMP_PID: '4242',
+        COREDUMP_COMM: comm,
+        COREDUMP_SIGNAL_NAME: 'SIGSEGV',
+        ...(exe && { COREDUMP_EXE: exe }),
+      })),
+    );
+    const { stdout } = await promisify(execFile)('journalctl', [`--directory=${journal}`, '--output=json']);
+    const cursors = stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((entry) => (JSON.parse(entry) as { __CURSOR: string }).__CURSOR);
+    return programs.map(({ comm, exe }, index): FindingReport => ({
+      kind: 'coredump',
+      subject: exe ?? comm,
+      severity: 'error',
+      title: `${comm} crashed (SIGSEGV)`,
+      at: new Date(),
+      evidence: [
+        line(`Process 4242 (${comm}) of user 1000 terminated abnormally with signal 11/SEGV.`, {
+          cursor: cursors[index]!,
+          journal,
+          unit: REPORTER,
+        }),
+      ],
+      attribution: {
+        vouchedBy: null,
+        reportedBy: `systemd-coredum (uid 0, /usr/lib/systemd/systemd-coredump, ${REPORTER})`,
+      },
+    }));
+  };
+
+  it('gives each program whose crash one reporter recorded its own proposal, with its file or without', async () => {
+    // As the desktop gym's crashes come: one record names only the program's name, the next two its file, all
+    // written by systemd-coredump from one unit within minutes. The reporter's unit is no program of theirs.
+    const journal = join(dir.path, 'journal');
+    await fixes.stop();
+    fixes = playbookFixes(
+      serviceBus,
+      findings,
+      home,
+      join(dir.path, 'state'),
+      createLogger({ write: () => undefined }),
+      GRACE_MS,
+      undefined,
+      [journal],
+    );
+    const records = await crashRecords([
+      { comm: 'gjs-console' },
+      { comm: 'dash', exe: '/usr/bin/dash' },
+      { comm: 'gym-app', exe: '/usr/bin/gym-app' },
+    ]);
+    const crashes = [];
+    for (const record of records) crashes.push(await raise(record));
+    expect(waiting().map((p) => p.findingId))
+      .withContext(crashes.map((own) => fixes.whyNoProposal(findings.get(own.id)!)).join(' | '))
+      .toEqual(jasmine.arrayWithExactContents(crashes.map((own) => own.id)));
+    for (const own of crashes) expect(fixes.store.proposalForFinding(own.id)!.actions[0]?.name).toBe('info.coredump');
   });
 
   it('gives a socket that failed because its service keeps failing and that service one proposal', async () => {

@@ -12,7 +12,7 @@ import { KIND_SET } from '../../service/src/kinds/index.js';
 import type { Logger } from '../../service/src/logging.js';
 import { resolvePaths } from '../../service/src/paths.js';
 
-/** The user's XDG paths under `home`, the state directory at `state`. */
+/** The user's XDG paths under `home`, the state directory at `state`; `journalDirectories` the extra journals followed. */
 export function playbookFixes(
   bus: MessageBus,
   findings: FindingsStore,
@@ -21,11 +21,13 @@ export function playbookFixes(
   log: Logger,
   resolveGraceMs?: number,
   draftDeadlineMs?: number,
+  journalDirectories?: readonly string[],
 ) {
   const server = new ObjectServer(bus, log);
   const fixes = new Fixes({
     ...(resolveGraceMs !== undefined && { resolveGraceMs }),
     ...(draftDeadlineMs !== undefined && { draftDeadlineMs }),
+    ...(journalDirectories && { journalDirectories: () => journalDirectories }),
     paths: { ...resolvePaths({ HOME: home }), stateDirectory: state },
     sessionBus: bus,
     server,

@@ -93,6 +93,12 @@ function describeWriter(entry: JournalEntry): string {
   return details.length > 0 ? `${name} (${details.join(', ')})` : name;
 }
 
+/** The writer's name in what describeWriter made of it: "python3" of "python3 (uid 1001, /usr/bin/python3.12)". */
+export function writerName(reportedBy: string): string {
+  const details = reportedBy.indexOf(' (');
+  return details < 0 ? reportedBy : reportedBy.slice(0, details);
+}
+
 /** Whether the finding's source is one Steward believes about the system: not only a program's own word. */
 export function isVouched(vouchedBy: Voucher): boolean {
   return vouchedBy !== null;

@@ -8,6 +8,7 @@
 // share a place is read from what Steward already holds: their subjects, the files their evidence names, the units
 // their lines came from (journald's trusted fields, findings/pipeline.ts), and for a unit the files systemd made it
 // from (its unit file, its fstab line, where it mounts, its environment files).
+import { writerName } from '../findings/attribution.js';
 import type { Finding, FindingsStore, FindingWithEvidence } from '../findings/store.js';
 import type { ActionContext } from './action.js';
 import { UnitManager } from './actions/systemdUnits.js';
@@ -19,7 +20,25 @@ export interface Places {
   subject: string;
   /** Files and mounts its evidence names ("/etc/fstab", "/etc/fstab:2"), units its lines came from, a unit's files. */
   others: string[];
+  /** Its kind; with `where` and `lines`, what ties one unit's same error said with and without where (oneRun). */
+  kind?: string;
+  /** Whether it names where: its subject a file or mount, or a file its evidence names (not its unit's files). */
+  where?: boolean;
+  /** The units that wrote its lines (journald's trusted fields), and when each line was written (ms). */
+  lines?: { unit: string; at: number }[];
+  /**
+   * Whether its lines are their writer's word about its own work: the subject is the program that wrote them or a
+   * place their own words name. Not a reporter's about another program (systemd-coredump's record of a crash, the
+   * manager's of a unit, dpkg's of a package): its unit wrote about many.
+   */
+  ownWord?: boolean;
 }
+
+/**
+ * How far apart one unit's two lines of one error may be to be one run of it: a unit that said where it could not
+ * write and, in the same run, the same error without where (a program's "error writing 'standard output'").
+ */
+const ONE_RUN_MS = 10 * 60_000;
 
 const isPath = (place: string) => place.startsWith('/') && place !== '/';
 
@@ -28,33 +47,102 @@ function samePlace(a: string, b: string): boolean {
   return a === b || (isPath(a) && isPath(b) && (a.startsWith(`${b}/`) || b.startsWith(`${a}/`)));
 }
 
+/** The files and mounts a finding names, its subject among them. */
+const paths = (places: Places) => [places.subject, ...places.others].filter(isPath);
+
+/** Whether two findings name one file or mount (a file below a folder or mount the other names counts). */
+function shareAPath(a: Places, b: Places): boolean {
+  return paths(a).some((place) => paths(b).some((other) => samePlace(place, other)));
+}
+
 /**
  * Whether two findings are one problem: one subject, or the subject of one among the places the other names, or a
- * file or mount both name. Two lines from one daemon are not enough (sshd's refused login and its refused setting).
+ * file or mount both name, or one unit's same error said with where and, in the same run, without (oneRun). Two
+ * lines from one daemon are not enough (sshd's refused login and its refused setting).
  */
 export function sameProblem(a: Places, b: Places): boolean {
   const named = (subject: string, places: readonly string[]) =>
     subject !== '' && subject !== '/' && places.some((place) => samePlace(place, subject));
-  const paths = (places: Places) => [places.subject, ...places.others].filter(isPath);
   return (
     (a.subject !== '' && a.subject === b.subject) ||
     named(a.subject, b.others) ||
     named(b.subject, a.others) ||
-    paths(a).some((place) => paths(b).some((other) => samePlace(place, other)))
+    shareAPath(a, b) ||
+    oneRun(a, b)
   );
+}
+
+/**
+ * Whether a finding that a waiting proposal already stands for besides its own ties `a` to that proposal: only
+ * through what the two findings' own lines name, a file or mount both name or one unit's same error in one run
+ * (oneRun), never through a unit or program the other is about. A proposal that stands for a finding about a daemon
+ * (pipewire.service's own sound error, resolved's failure) would otherwise stand for every later line that daemon
+ * writes about anything (every device, every lookup): one problem for a whole day of unrelated ones (the corpus's
+ * sound cases lost their own first step so to the first such case's proposal; its DNS and extension cases fell too).
+ */
+export function tiedThrough(a: Places, covered: Places): boolean {
+  return shareAPath(a, covered) || oneRun(a, covered);
+}
+
+/**
+ * Whether two findings of one kind are one unit's same error in one run, said with where in one and without in the
+ * other: "head: error writing 'standard output': No space left on device" beside the same unit's "write
+ * /srv/spool/capture: No space left on device". The unit is the one that wrote both lines (journald's trusted
+ * fields), within ONE_RUN_MS. Two that each name where (two mounts) stay apart, and so do two that name none: a
+ * daemon's lines about two things (two DNS servers, two sound devices, two extensions) name nothing that makes them
+ * one. Both must be the unit's word about its own work (ownWord): a reporter's unit writes about other programs, and
+ * two crashes systemd-coredump recorded, one with the program's file and one without, are two programs' crashes.
+ */
+function oneRun(a: Places, b: Places): boolean {
+  if (a.kind === undefined || a.kind !== b.kind || a.where === b.where) return false;
+  if (!a.ownWord || !b.ownWord) return false;
+  return (a.lines ?? []).some((line) =>
+    (b.lines ?? []).some((other) => other.unit === line.unit && Math.abs(other.at - line.at) <= ONE_RUN_MS),
+  );
+}
+
+/** What decides which of two findings of one problem keeps the proposal. */
+export type Ranked = Pick<Finding, 'kind' | 'subject'> & { evidence?: readonly { path?: string }[] };
+
+/** Whether a finding names where: its subject a file or mount, or a file its evidence names. */
+const namesWhere = (finding: Ranked) =>
+  isPath(finding.subject) || (finding.evidence ?? []).some((evidence) => evidence.path !== undefined);
+
+/**
+ * Whether `finding`'s lines are their writer's word about its own work, by the writer journald named (the finding's
+ * reportedBy, from its trusted _COMM): a program's own line (no voucher: the kernel, the managers and systemd's
+ * daemons write about others) whose subject is that program, or a place its lines name (the file it could not write).
+ */
+function ownWord(finding: FindingWithEvidence): boolean {
+  if (finding.vouchedBy !== null) return false;
+  const { subject } = finding;
+  if (isPath(subject) && finding.evidence.some((e) => e.path !== undefined && samePlace(e.path, subject))) return true;
+  const writer = writerName(finding.reportedBy);
+  return writer !== '' && subject.slice(subject.lastIndexOf('/') + 1) === writer;
 }
 
 /** The places a finding's own record names, and the unit files `unitFiles` gives for its subject. */
 export function placesOf(finding: FindingWithEvidence, unitFiles: readonly string[] = []): Places {
   const others = new Set<string>(unitFiles);
+  const lines: NonNullable<Places['lines']> = [];
   for (const evidence of finding.evidence) {
     if (evidence.path) others.add(evidence.path);
     if (evidence.path && evidence.line) others.add(`${evidence.path}:${evidence.line}`);
-    if (evidence.unit) others.add(evidence.unit);
+    if (evidence.unit) {
+      others.add(evidence.unit);
+      lines.push({ unit: evidence.unit, at: evidence.at.getTime() });
+    }
   }
   others.delete(finding.subject);
   others.delete('/');
-  return { subject: finding.subject, others: [...others] };
+  return {
+    subject: finding.subject,
+    others: [...others],
+    kind: finding.kind,
+    where: namesWhere(finding),
+    lines,
+    ownWord: ownWord(finding),
+  };
 }
 
 /** A failed unit is what a person sees first; these say more of why, about the unit itself. */
@@ -72,12 +160,16 @@ function specificity(kind: string): number {
 }
 
 /**
- * Whether a finding of kind `kind` takes the proposal of a finding of kind `other` when they are one problem: the one
- * that says more of why stands ("Fix line 2 of /etc/x.conf" rather than "x.service keeps failing"); of two that say
- * as much, the first.
+ * Whether `finding` takes the proposal of `other` when they are one problem: the one that says more of why stands
+ * ("Fix line 2 of /etc/x.conf" rather than "x.service keeps failing"); of two of one kind, the one that names where
+ * (a mount or a file: "No space left on /srv/spool", the package dpkg's database holds unfinished) over one that
+ * names none ("head ran out of disk space", dpkg's "Errors were encountered while processing"); of two that say as
+ * much, the first.
  */
-export function takesOver(kind: string, other: string): boolean {
-  return specificity(kind) > specificity(other);
+export function takesOver(finding: Ranked, other: Ranked): boolean {
+  const [mine, theirs] = [specificity(finding.kind), specificity(other.kind)];
+  if (mine !== theirs) return mine > theirs;
+  return finding.kind === other.kind && namesWhere(finding) && !namesWhere(other);
 }
 
 export interface OneProblemOptions {
@@ -124,6 +216,12 @@ const WAITING = ['open', 'not-fixed', 'applying'] as const;
  */
 const MAX_UNITS_REMEMBERED = 4096;
 
+/** A finding of a waiting proposal's problem: its own, or one it stands for besides. */
+interface Member {
+  places: Places;
+  own: boolean;
+}
+
 export class OneProblem {
   readonly #options: OneProblemOptions;
   readonly #unitFiles = new Map<string, Promise<string[]>>();
@@ -150,12 +248,53 @@ export class OneProblem {
   }
 
   /**
-   * The waiting proposal of another finding that is about the same problem as `finding`, with that finding. Its finding
-   * may have resolved for a moment (a service that restarts is not failed between its starts): while its proposal
-   * still waits out the grace, it is the one on offer.
+   * The places of the problem waiting proposal `proposal` stands for: its finding's (`own`), and those of the findings
+   * it stands for besides. Its finding may have resolved for a moment (a service that restarts is not failed between
+   * its starts): while its proposal still waits out the grace, it is the one on offer.
    */
-  async sameProblem(finding: FindingWithEvidence): Promise<{ proposal: Proposal; finding: Finding } | null> {
-    const { store, findings } = this.#options;
+  async #problemOf(proposal: Proposal): Promise<Member[]> {
+    const { findings } = this.#options;
+    const ids = [proposal.findingId, ...(this.#covered.get(proposal.id) ?? [])];
+    const members: Member[] = [];
+    for (const [index, id] of ids.entries()) {
+      const finding = id === null ? undefined : findings.get(id);
+      if (finding) members.push({ places: await this.placesOf(finding), own: index === 0 });
+    }
+    return members;
+  }
+
+  /** The waiting proposals, and forgets what those that no longer wait (applied, dismissed) stood for. */
+  #waiting(): Proposal[] {
+    const waiting = this.#options.store.proposals(WAITING);
+    for (const id of this.#covered.keys())
+      if (!waiting.some((proposal) => proposal.id === id)) this.#covered.delete(id);
+    return waiting;
+  }
+
+  /**
+   * The waiting proposal, not `except`, whose problem is one with any of `members`: two proposals' own findings by
+   * sameProblem, and through a finding one stands for besides only by tiedThrough (never a chain through a daemon).
+   */
+  async #standingFor(
+    members: readonly Member[],
+    except: (proposal: Proposal) => boolean,
+  ): Promise<{ proposal: Proposal; finding: FindingWithEvidence } | null> {
+    const one = (a: Member, b: Member) =>
+      a.own && b.own ? sameProblem(a.places, b.places) : tiedThrough(a.places, b.places);
+    for (const proposal of this.#waiting()) {
+      if (proposal.findingId === null || except(proposal)) continue;
+      const finding = this.#options.findings.get(proposal.findingId);
+      if (!finding) continue;
+      const problem = await this.#problemOf(proposal);
+      if (members.some((mine) => problem.some((theirs) => one(mine, theirs)))) return { proposal, finding };
+    }
+    return null;
+  }
+
+  /** The waiting proposal of another finding whose problem `finding` is part of, with that proposal's finding. */
+  async sameProblem(
+    finding: FindingWithEvidence,
+  ): Promise<{ proposal: Proposal; finding: FindingWithEvidence } | null> {
     const mine = await this.placesOf(finding);
     this.#compared.delete(finding.id);
     this.#compared.set(finding.id, placesKey(mine));
@@ -163,15 +302,22 @@ export class OneProblem {
       if (this.#compared.size <= MAX_UNITS_REMEMBERED) break;
       this.#compared.delete(oldest);
     }
-    const waiting = store.proposals(WAITING);
-    // What a proposal that no longer waits (applied, dismissed) stood for is no longer anyone's to release.
-    for (const id of this.#covered.keys())
-      if (!waiting.some((proposal) => proposal.id === id)) this.#covered.delete(id);
-    for (const proposal of waiting) {
-      if (proposal.findingId === null || proposal.findingId === finding.id) continue;
-      const other = findings.get(proposal.findingId);
-      if (other && sameProblem(mine, await this.placesOf(other))) return { proposal, finding: other };
-    }
+    return this.#standingFor([{ places: mine, own: true }], (proposal) => proposal.findingId === finding.id);
+  }
+
+  /**
+   * Another waiting proposal whose problem is one with `proposal`'s: a finding it came to stand for, or its own come
+   * again, named what ties the two (the unit that failed of both a full disk and its program's line).
+   */
+  async otherProblem(proposal: Proposal): Promise<{ proposal: Proposal; finding: FindingWithEvidence } | null> {
+    const mine = await this.#problemOf(proposal);
+    return this.#standingFor(mine, (other) => other.id === proposal.id);
+  }
+
+  /** The waiting proposal that stands for finding `findingId` besides its own, if one does. */
+  coveredBy(findingId: number): number | null {
+    this.#waiting();
+    for (const [proposal, covered] of this.#covered) if (covered.has(findingId)) return proposal;
     return null;
   }
 

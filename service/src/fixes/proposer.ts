@@ -312,6 +312,20 @@ export class Proposer {
     // proposal now, one of the two stands for both; the one that stands is drafted again from what it now covers.
     const joined = change === 'updated' && current?.state === 'open' ? await this.joinSameProblem(current) : null;
     if (joined === 'gave way') return;
+    // So may a repeat of a finding another proposal stands for: that problem is then one with the other's.
+    const standing = change === 'updated' ? this.problems.coveredBy(finding.id) : null;
+    const repeat = standing === null ? undefined : this.options.findings.get(finding.id);
+    const proposal = standing === null ? null : store.proposal(standing);
+    if (repeat && proposal && (await this.problems.namesNewPlaces(repeat))) {
+      const stood = proposal.findingId === null ? null : this.options.findings.get(proposal.findingId);
+      // Come again naming where (the package dpkg's database holds unfinished), it says more than the finding whose
+      // proposal stood for it: it is proposed on as news, and takes that proposal's place.
+      if (stood && proposal.state === 'open' && takesOver(repeat, stood)) {
+        await this.considerOne({ change: 'added', finding });
+        return;
+      }
+      await this.joinSameProblem(proposal, true);
+    }
     // A finding first reported by a program alone got no change aimed where its line pointed; once systemd or the
     // kernel vouch for it, its fix may hold those too.
     if (
@@ -366,6 +380,8 @@ export class Proposer {
     const same = await this.problems.sameProblem(full);
     if (same && !this.takesPlaceOf(full, same)) {
       this.standsFor(same.proposal, finding.id);
+      // What it names may tie that problem to another's that waits (a unit's failure, to its program's line).
+      await this.joinSameProblem(same.proposal, true);
       return;
     }
     const draft = await this.options.playbooks.draftFor(full, {
@@ -492,35 +508,48 @@ export class Proposer {
   }
 
   /** Whether `finding`'s proposal takes the place of `same`'s: it says more of why, and the other only waits. */
-  private takesPlaceOf(finding: Finding, same: { proposal: Proposal; finding: Finding }): boolean {
-    return takesOver(finding.kind, same.finding.kind) && same.proposal.state === 'open';
+  private takesPlaceOf(
+    finding: FindingWithEvidence,
+    same: { proposal: Proposal; finding: FindingWithEvidence },
+  ): boolean {
+    return takesOver(finding, same.finding) && same.proposal.state === 'open';
   }
 
   /**
-   * Where the finding of the waiting proposal `proposal`, come again, is now one problem with another waiting
-   * proposal's, the one that says more of why (of two alike, the older) stands for both and the other is withdrawn:
-   * 'stands' or 'gave way' for `proposal`, null where nothing changed.
+   * Withdraws `giving`, whose problem is `standing`'s: `standing` stands for its finding and for those it stood for
+   * besides, at once (considered again one by one, one of them might be proposed on before the others joined it).
    */
-  private joinSameProblem(proposal: Proposal): Promise<'stands' | 'gave way' | null> {
+  private giveWay(giving: Proposal, standing: Proposal): void {
+    const covered = this.problems.release(giving.id);
+    this.withdraw(giving.id);
+    for (const findingId of [...(giving.findingId === null ? [] : [giving.findingId]), ...covered])
+      this.standsFor(standing, findingId);
+  }
+
+  /**
+   * Where the problem of the waiting proposal `proposal` is now one with another waiting proposal's (its finding come
+   * again naming another unit's line, or a finding it came to stand for, `covered`, naming what ties the two), the
+   * one that says more of why (of two alike, the older) stands for both and the other is withdrawn: 'stands' or
+   * 'gave way' for `proposal`, null where nothing changed.
+   */
+  private joinSameProblem(proposal: Proposal, covered = false): Promise<'stands' | 'gave way' | null> {
     return this.oneAtATime(async () => {
       const { store, findings } = this.options;
       const finding = proposal.findingId === null ? null : findings.get(proposal.findingId);
       const mine = store.proposal(proposal.id);
-      if (!finding || mine?.state !== 'open' || !(await this.problems.namesNewPlaces(finding))) return null;
-      const same = await this.problems.sameProblem(finding);
+      if (!finding || mine?.state !== 'open') return null;
+      if (!covered && !(await this.problems.namesNewPlaces(finding))) return null;
+      const same = await this.problems.otherProblem(mine);
       if (!same) return null;
-      const [own, other] = [finding.kind, same.finding.kind];
-      const stands = takesOver(own, other) || (!takesOver(other, own) && mine.id < same.proposal.id);
-      const [standing, giving, givingFinding] = stands
-        ? [mine, same.proposal, same.finding.id]
-        : [same.proposal, mine, finding.id];
+      const stands =
+        takesOver(finding, same.finding) || (!takesOver(same.finding, finding) && mine.id < same.proposal.id);
+      const [standing, giving] = stands ? [mine, same.proposal] : [same.proposal, mine];
       if (giving.state !== 'open') return null;
       this.options.log.info('two waiting proposals are one problem: one stands for both', {
         stands: standing.id,
         withdrawn: giving.id,
       });
-      this.withdraw(giving.id);
-      this.standsFor(standing, givingFinding);
+      this.giveWay(giving, standing);
       return stands ? 'stands' : 'gave way';
     });
   }
@@ -603,17 +632,25 @@ export class Proposer {
     if (tooLate()) return null;
     // Findings are drafted side by side: whether another of this problem got its proposal meanwhile, and the adding,
     // in one turn, so that two never wait at once, not even for a moment.
-    return this.oneAtATime(async () => {
+    let joins: Proposal | null = null;
+    const added = await this.oneAtATime(async () => {
       const same = await this.problems.sameProblem(finding);
       if (same && !this.takesPlaceOf(finding, same)) {
         this.standsFor(same.proposal, finding.id);
+        joins = same.proposal;
         return null;
       }
+      const covered = same ? this.problems.release(same.proposal.id) : [];
       if (same) this.withdraw(same.proposal.id);
       const proposal = this.add(finding, draft, actions, base, origin);
-      if (same) this.standsFor(proposal, same.finding.id);
+      if (same)
+        for (const findingId of [same.finding.id, ...covered])
+          if (findingId !== finding.id) this.standsFor(proposal, findingId);
       return proposal;
     });
+    // What it names may tie the problem it joined to another's that waits.
+    if (joins) await this.joinSameProblem(joins, true);
+    return added;
   }
 
   private add(

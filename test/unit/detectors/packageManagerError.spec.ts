@@ -50,6 +50,32 @@ describe('the package-manager-error detector on the wordings of each package man
     ]);
   });
 
+  it('gives dpkg’s summary the package it names, as dpkg’s own error about that package has it', () => {
+    // dpkg 1.22 (src/main/errors.c) lists the packages on the lines after its summary: the run stopped on the first.
+    const line = (message: string, index: number, pid = '4242') =>
+      journalEvent({ MESSAGE: message, SYSLOG_IDENTIFIER: 'dpkg', _COMM: 'dpkg', _PID: pid, _UID: '0' }, index);
+    const reports = reportsOf(
+      runDetector(new PackageManagerErrorDetector(), [
+        line('dpkg: error processing package gym-tool (--configure):', 0),
+        line('Errors were encountered while processing:', 1),
+        // Another process's line between them is no part of its list.
+        line(' unrelated', 2, '777'),
+        line(' gym-tool', 3),
+        line(' gym-term', 4),
+      ]),
+    );
+    expect(reports.map((r) => [r.subject, r.title])).toEqual([
+      ['gym-tool', 'dpkg could not configure gym-tool'],
+      ['gym-tool', 'dpkg could not install or configure gym-tool'],
+    ]);
+    // Both its lines are its evidence: the summary and the package.
+    expect(reports[1]?.evidence.map((e) => e.text)).toEqual(['Errors were encountered while processing:', ' gym-tool']);
+    // A frontend that joined them; and a summary whose list never came names dpkg, as before.
+    expect(
+      titles('apt-get', ['Errors were encountered while processing: /var/cache/apt/archives/libfoo1_1.2-3_amd64.deb']),
+    ).toEqual([['libfoo1', 'dpkg could not install or configure libfoo1']]);
+  });
+
   it("reads apt's repository signature errors by repository", () => {
     expect(
       titles('apt', [

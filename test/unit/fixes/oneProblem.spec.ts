@@ -2,9 +2,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import type { FindingWithEvidence } from '../../../service/src/findings/store.js';
 import type { Evidence } from '../../../service/src/findings/types.js';
-import { placesOf, sameProblem, takesOver } from '../../../service/src/fixes/oneProblem.js';
+import { placesOf, sameProblem, takesOver, tiedThrough } from '../../../service/src/fixes/oneProblem.js';
 
-const finding = (kind: string, subject: string, evidence: Partial<Evidence>[] = []): FindingWithEvidence => ({
+const finding = (
+  kind: string,
+  subject: string,
+  evidence: Partial<Evidence>[] = [],
+  reportedBy = '',
+): FindingWithEvidence => ({
   id: 1,
   kind,
   subject,
@@ -19,9 +24,12 @@ const finding = (kind: string, subject: string, evidence: Partial<Evidence>[] = 
   explanation: null,
   likelyCause: null,
   vouchedBy: null,
-  reportedBy: '',
+  reportedBy,
   evidence: evidence.map((e) => ({ kind: 'journal', text: '', at: new Date(0), ...e })),
 });
+
+/** The writer of head's line, as attribution.ts names a program that vouches only for itself. */
+const HEAD = 'head (uid 0, /usr/bin/head, rec.service)';
 
 describe('findings of one problem', () => {
   it('are a full file system and the unit whose line said so, by the line’s unit or the file on the mount', () => {
@@ -50,6 +58,63 @@ describe('findings of one problem', () => {
     expect(sameProblem(refused, placesOf(finding('unit-failed', 'ssh.service')))).toBeTrue();
   });
 
+  it('are one unit’s same error said with where and, in the same run, without', () => {
+    const at = (minutes: number) => new Date(minutes * 60_000);
+    const spool = placesOf(
+      finding('no-space', '/srv/spool', [{ path: '/srv/spool/capture', unit: 'rec.service', at: at(0) }]),
+    );
+    const head = placesOf(finding('no-space', 'head', [{ unit: 'rec.service', at: at(0) }], HEAD));
+    expect(sameProblem(spool, head)).toBeTrue();
+    expect(sameProblem(head, spool)).toBeTrue();
+    // Another run of the unit, an hour on, is not told apart by its words alone; nor another kind of its lines.
+    expect(
+      sameProblem(spool, placesOf(finding('no-space', 'head', [{ unit: 'rec.service', at: at(60) }], HEAD))),
+    ).toBeFalse();
+    expect(
+      sameProblem(spool, placesOf(finding('dns-failure', 'rec', [{ unit: 'rec.service', at: at(0) }]))),
+    ).toBeFalse();
+    // Two mounts the unit named, each said where: two problems.
+    const other = placesOf(finding('no-space', '/var/log', [{ path: '/var/log/x', unit: 'rec.service', at: at(0) }]));
+    expect(sameProblem(spool, other)).toBeFalse();
+  });
+
+  it('are not two programs’ crashes one reporter recorded in one run, one with the program’s file, one without', () => {
+    // systemd-coredump writes about other programs: its unit ran for both records, neither crash is its own.
+    const at = new Date(0);
+    const reporter = 'systemd-coredum (uid 0, /usr/lib/systemd/systemd-coredump, crash-report.service)';
+    const named = placesOf(finding('coredump', 'gjs-console', [{ unit: 'crash-report.service', at }], reporter));
+    const filed = placesOf(finding('coredump', '/usr/bin/gym-app', [{ unit: 'crash-report.service', at }], reporter));
+    expect(sameProblem(named, filed)).toBeFalse();
+    expect(tiedThrough(filed, named)).toBeFalse();
+    // Nor dpkg's line beside a package its database holds unfinished: dpkg wrote it about a package, not itself.
+    const summary = placesOf(
+      finding('package-manager-error', 'dpkg', [{ unit: 'upgrade.service', at }], 'dpkg (uid 0, upgrade.service)'),
+    );
+    const tool = placesOf(
+      finding(
+        'package-manager-error',
+        'gym-tool',
+        [
+          { path: '/var/lib/dpkg/status', at },
+          { unit: 'upgrade.service', at },
+        ],
+        'dpkg (uid 0, upgrade.service)',
+      ),
+    );
+    expect(sameProblem(summary, tool)).toBeFalse();
+  });
+
+  it('are not two things one daemon wrote about in one run, neither naming where', () => {
+    // resolved on two DNS servers, PipeWire on two devices: the daemon that wrote both lines is no failure of theirs.
+    const at = new Date(0);
+    const first = placesOf(finding('dns-failure', '192.0.2.1', [{ unit: 'systemd-resolved.service', at }]));
+    const second = placesOf(finding('dns-failure', '192.0.2.2', [{ unit: 'systemd-resolved.service', at }]));
+    expect(sameProblem(first, second)).toBeFalse();
+    const card = placesOf(finding('sound-unavailable', 'hw:0,10', [{ unit: 'pipewire.service', at }]));
+    const sink = placesOf(finding('sound-unavailable', 'front:0', [{ unit: 'pipewire.service', at }]));
+    expect(sameProblem(card, sink)).toBeFalse();
+  });
+
   it('never meet at the root or the whole machine', () => {
     const root = placesOf(finding('disk-low', '/', [{ path: '/' }]));
     expect(sameProblem(root, placesOf(finding('config-error', '/etc/x.conf', [{ path: '/etc/x.conf' }])))).toBeFalse();
@@ -57,15 +122,68 @@ describe('findings of one problem', () => {
   });
 });
 
+describe('a finding a waiting proposal stands for besides its own', () => {
+  const at = (minutes: number) => new Date(minutes * 60_000);
+
+  it('ties a new finding to that proposal through a file or mount both name, or one unit’s same error in one run', () => {
+    const status = placesOf(
+      finding('package-manager-error', 'gym-tool', [{ path: '/var/lib/dpkg/status', at: at(0) }]),
+    );
+    const term = placesOf(finding('package-manager-error', 'gym-term', [{ path: '/var/lib/dpkg/status', at: at(5) }]));
+    expect(tiedThrough(term, status)).toBeTrue();
+    const spool = placesOf(
+      finding('no-space', '/srv/spool', [{ path: '/srv/spool/capture', unit: 'rec.service', at: at(0) }]),
+    );
+    expect(
+      tiedThrough(placesOf(finding('no-space', 'head', [{ unit: 'rec.service', at: at(1) }], HEAD)), spool),
+    ).toBeTrue();
+  });
+
+  it('never ties through the unit or daemon it is about, which every line of that daemon names', () => {
+    // PipeWire's own error, which a device's proposal stands for: later lines of PipeWire about other devices name
+    // pipewire.service too, and are their own problems.
+    const daemon = placesOf(
+      finding('sound-unavailable', 'pipewire.service', [{ unit: 'pipewire.service', at: at(0) }]),
+    );
+    const device = placesOf(finding('sound-unavailable', 'front:0', [{ unit: 'pipewire.service', at: at(60) }]));
+    expect(sameProblem(device, daemon)).toBeTrue();
+    expect(tiedThrough(device, daemon)).toBeFalse();
+    // Nor in one run: neither names where.
+    const soon = placesOf(finding('sound-unavailable', 'front:0', [{ unit: 'pipewire.service', at: at(1) }]));
+    expect(tiedThrough(soon, daemon)).toBeFalse();
+    // A failed resolver's record and a later lookup of a program that talks to it.
+    const resolver = placesOf(finding('unit-failed', 'systemd-resolved.service'));
+    const lookup = placesOf(finding('dns-failure', '', [{ unit: 'systemd-resolved.service', at: at(60) }]));
+    expect(sameProblem(lookup, resolver)).toBeTrue();
+    expect(tiedThrough(lookup, resolver)).toBeFalse();
+  });
+});
+
 describe('of two findings of one problem, the proposal that stands', () => {
+  const of = (kind: string, subject = 'x.service') => ({ kind, subject });
+
   it('is a cause’s, named in its own terms, over the failed unit’s', () => {
-    expect(takesOver('dns-failure', 'unit-failed')).toBeTrue();
-    expect(takesOver('unit-failed', 'dns-failure')).toBeFalse();
-    expect(takesOver('package-manager-error', 'unit-failed')).toBeTrue();
+    expect(takesOver(of('dns-failure'), of('unit-failed'))).toBeTrue();
+    expect(takesOver(of('unit-failed'), of('dns-failure'))).toBeFalse();
+    expect(takesOver(of('package-manager-error'), of('unit-failed'))).toBeTrue();
   });
 
   it('is what went wrong with the unit itself over its failure', () => {
-    expect(takesOver('crash-loop', 'unit-failed')).toBeTrue();
-    expect(takesOver('unit-failed', 'crash-loop')).toBeFalse();
+    expect(takesOver(of('crash-loop'), of('unit-failed'))).toBeTrue();
+    expect(takesOver(of('unit-failed'), of('crash-loop'))).toBeFalse();
+  });
+
+  it('is, of two of one kind, the one that names where over the one named after the program that said it', () => {
+    expect(takesOver(of('no-space', '/srv/spool'), of('no-space', 'head'))).toBeTrue();
+    expect(takesOver(of('no-space', 'head'), of('no-space', '/srv/spool'))).toBeFalse();
+    expect(takesOver(of('no-space', '/srv/a'), of('no-space', '/srv/b'))).toBeFalse();
+    expect(takesOver(of('config-error', '/etc/x.conf'), of('dns-failure', 'resolver'))).toBeFalse();
+    const status = [{ path: '/var/lib/dpkg/status' }];
+    expect(
+      takesOver({ ...of('package-manager-error', 'gym-tool'), evidence: status }, of('package-manager-error', 'dpkg')),
+    ).toBeTrue();
+    expect(
+      takesOver(of('package-manager-error', 'dpkg'), { ...of('package-manager-error', 'gym-tool'), evidence: status }),
+    ).toBeFalse();
   });
 });

@@ -1,7 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 // package-manager-error: apt/dpkg, dnf and PackageKit failing to install or update.
-import { isJournal, journalEvidence } from '../../findings/detectors/journal.js';
+import { isJournal, type JournalEvent, journalEvidence } from '../../findings/detectors/journal.js';
 import type { Detector, DetectorOutput } from '../../findings/types.js';
 import { _, format } from '../../i18n.js';
 import type { WatchEvent } from '../../watch/events.js';
@@ -48,10 +48,11 @@ const PATTERNS: Pattern[] = [
         package: packageName(m[1] ?? ''),
       }),
   },
-  // dpkg's summary (src/main/errors.c): "Errors were encountered while processing:" and its fatal errors:
-  // "dpkg: error: dpkg frontend lock was locked by another process with pid 1234", "dpkg: error while cleaning up:"
+  // dpkg's fatal errors (src/main/errors.c): "dpkg: error: dpkg frontend lock was locked by another process with pid
+  // 1234", "dpkg: error while cleaning up:". (Its summary, "Errors were encountered while processing:", is read
+  // with the packages it lists: SUMMARY below.)
   {
-    regex: /^(?:Errors were encountered while processing:|dpkg: error(?: while cleaning up)?:)/,
+    regex: /^dpkg: error(?: while cleaning up)?:/,
     identifiers: DPKG,
     subject: () => 'dpkg',
     title: () => _('dpkg could not install or configure some packages'),
@@ -173,14 +174,47 @@ const PATTERNS: Pattern[] = [
   },
 ];
 
+// dpkg's summary (src/main/errors.c) names the packages it could not process, one a line after it (" gym-tool"),
+// or on its own line where a frontend joined them ("Errors were encountered while processing: gym-tool").
+const SUMMARY = /^Errors were encountered while processing:\s*(\S+)?/;
+const LISTED = /^\s+(\S+)\s*$/;
+/** Writers whose summary waits for its list, bounded: a machine runs one or two package managers at a time. */
+const MAX_SUMMARIES = 16;
+
 export class PackageManagerErrorDetector implements Detector {
   readonly kinds = [PACKAGE_MANAGER_ERROR];
+  /** dpkg's summaries whose list has not come yet, by the writer (journald's _PID, one process's lines in order). */
+  readonly #summaries = new Map<string, JournalEvent>();
 
   detect(event: WatchEvent): DetectorOutput[] {
     if (!isJournal(event)) return [];
-    const { message, identifier } = event.entry;
+    const { message } = event.entry;
     // Package managers change the system and run as root: another user's line in their name is no report of theirs.
     if (event.entry.fields._UID !== '0') return [];
+    const writer = event.entry.fields._PID ?? '';
+    const summary = this.#summaries.get(writer);
+    this.#summaries.delete(writer);
+    if (summary) {
+      // The summary is about the first package it lists, the one its run stopped on: the same finding as dpkg's
+      // "error processing package" of it, not a second one about dpkg beside it.
+      const listed = LISTED.exec(message);
+      if (listed) return [summaryReport(summary, packageName(listed[1] ?? ''), [summary, event])];
+      return [summaryReport(summary, 'dpkg', [summary]), ...this.#read(event)];
+    }
+    return this.#read(event);
+  }
+
+  #read(event: JournalEvent): DetectorOutput[] {
+    const { message, identifier } = event.entry;
+    if (DPKG.test(identifier ?? '')) {
+      const summary = SUMMARY.exec(message);
+      if (summary?.[1]) return [summaryReport(event, packageName(summary[1]), [event])];
+      if (summary) {
+        if (this.#summaries.size >= MAX_SUMMARIES) this.#summaries.clear();
+        this.#summaries.set(event.entry.fields._PID ?? '', event);
+        return [];
+      }
+    }
     for (const pattern of PATTERNS) {
       if (pattern.identifiers && !pattern.identifiers.test(identifier ?? '')) continue;
       const match = pattern.regex.exec(message);
@@ -200,4 +234,21 @@ export class PackageManagerErrorDetector implements Detector {
     }
     return [];
   }
+}
+
+/** dpkg's summary as a finding about `subject`, the package it names (or dpkg, where it named none). */
+function summaryReport(summary: JournalEvent, subject: string, lines: JournalEvent[]): DetectorOutput {
+  return {
+    report: {
+      kind: PACKAGE_MANAGER_ERROR,
+      severity: 'warning',
+      subject,
+      title:
+        subject === 'dpkg'
+          ? _('dpkg could not install or configure some packages')
+          : format(_('dpkg could not install or configure {package}'), { package: subject }),
+      evidence: lines.map(journalEvidence),
+      at: lines[lines.length - 1]?.at ?? summary.at,
+    },
+  };
 }
