@@ -446,6 +446,34 @@ describe('the writers table’s new components', () => {
     expect(ntpdate({ _SYSTEMD_UNIT: 'ntpdate.service', _UID: '1000' })).toBeNull();
   });
 
+  it('takes hwclock from any system unit root runs it in, and its own word that it failed as the clock’s', () => {
+    const writers = new Writers(SESSION_UID).assumeInstalled(['/usr/sbin/hwclock']);
+    const hwclock = (message: string, fields: Record<string, string> = {}) =>
+      journalEvent({
+        MESSAGE: message,
+        _EXE: '/usr/sbin/hwclock',
+        _COMM: 'hwclock',
+        _UID: '0',
+        _PID: '410',
+        _SYSTEMD_UNIT: 'hwclock.service',
+        PRIORITY: '6',
+        __REALTIME_TIMESTAMP: at(0),
+        ...fields,
+      });
+    const clock = (event: WatchEvent) => titles(new ClockDetector(writers), event);
+    expect(clock(hwclock('Cannot access the Hardware Clock via any known method.'))).toEqual([
+      [
+        CLOCK_UNSYNCHRONISED,
+        'hwclock.service',
+        'hwclock reported an error: Cannot access the Hardware Clock via any known method.',
+      ],
+    ]);
+    expect(clock(hwclock('Cannot access the Hardware Clock via any known method.', { PRIORITY: '7' }))).toEqual([]);
+    expect(
+      clock(hwclock('Cannot access the Hardware Clock via any known method.', { _UID: String(SESSION_UID) })),
+    ).toEqual([]);
+  });
+
   it('knows Ubuntu’s gdm session worker and homed’s worker', () => {
     const paths = DESKTOP_WRITERS.flatMap((writer) => writer.programs);
     expect(paths).toContain('/usr/lib/gdm3/gdm-session-worker');
