@@ -38,7 +38,7 @@ const QUEUED_ON = /^Queued on "([^"]+)" by /;
 // log.c: cupsd logging to the journal gives a job's or printer's line its queue's URI ("URI=ipp://localhost/
 // printers/Office"); only cupsd's lines are read, so the field is cupsd's word.
 const QUEUE_URI = /^ipps?:\/\/[^/]+\/(?:printers|classes)\/([^/?#]+)$/;
-// job.c, update_job: a backend's message it marked as one it will retry after.
+// job.c, update_job: a message the backend marked as one it will retry after.
 const RECOVERABLE = /^recoverable: /;
 // job.c, cupsdSetJobState: the job ended well.
 const COMPLETED = /^Job completed\.$/;
