@@ -7,12 +7,16 @@
 //   refused a connection, a sound card busy or gone, a printer's device the backend may not open), a D-Bus error
 //   name, a firmware file;
 // - for the kernel's drivers without an errno, the kernel's own words that an operation failed;
-// - for the clock's daemons, any error: they have one job, and an error of theirs is that job not done.
+// - for the clock's daemons, any error: they have one job, and an error of theirs is that job not done; and the same
+//   of them, of CUPS's backends and filters and of cups-browsed, below err (not at debug) where the line says in the
+//   program's own words that something failed ("failed", "unable to", "couldn't"…), or names an errno of its device:
+//   a journal copied without its levels, and daemons that log their failures as notices, still say so in words.
 // Otherwise it is claimed and kept quiet: a component's error line is never "unrecognised errors", and the noise
 // every desktop logs (a Bluetooth controller's unexpected event, a shell's GLib criticals, a PAM module's missing
 // configuration) raises nothing. What a finding says comes from the cause; whether it still holds from the
 // component's state, where its kind reads one.
 import type { Errno } from '../causes/errno.js';
+import { systemErrorIn } from '../causes/systemError.js';
 import { isKernel, kernelText } from '../findings/detectors/journal.js';
 import type { DesktopArea, Writers } from '../findings/writers.js';
 import { _, format } from '../i18n.js';
@@ -29,6 +33,8 @@ import {
   LOG_INFO,
   macDenialOf,
   programComponentOf,
+  programSaysFailed,
+  reportedAtInfoOrGraver,
   saysFailed,
 } from './componentLines.js';
 
@@ -151,6 +157,13 @@ const ANY_ERROR: ReadonlySet<DesktopArea> = new Set(['clock']);
 // cups-browsed's about the queue it made, is that job or queue not printing. Not colord's or cups-pk-helper's, whose
 // errors about a session or a caller are no printer's.
 const ANY_ERROR_PROGRAMS: ReadonlySet<string> = new Set(['cups-programs', 'cups-browsed']);
+// The errnos that say the machine lacks an optional part rather than that the component's job failed: IPv6 switched
+// off (chronyd's and ntpd's "Could not open IPv6 NTP socket: Address family not supported by protocol"), an address
+// not yet there at boot ("Cannot assign requested address"), a feature the kernel or device does not have.
+const NOT_THE_JOB: ReadonlySet<string> = codes('EAFNOSUPPORT', 'EADDRNOTAVAIL', 'EOPNOTSUPP', 'ENOSYS');
+// Below err, timesyncd's own "Failed to …" lines are about reaching its servers (resolving their names, resolved's
+// socket, the network): dns-failure and network-failure read those, and one problem makes one finding.
+const WORDS_ONLY_AT_ERR: ReadonlySet<string> = new Set(['systemd-timesyncd']);
 // The areas whose programs speak through other structures only (the shell's extensions, sign-in's PAM modules):
 // their D-Bus errors are no more telling than their other lines. fprintd's are, and listed by name below.
 const DBUS_TELLS: ReadonlySet<DesktopArea> = new Set(['bluetooth', 'sound', 'printing', 'clock']);
@@ -229,17 +242,35 @@ function programFailure(area: DesktopArea, entry: JournalEntry, writers: Writers
   const { message } = entry;
   const reason = area === 'printing' ? IPP_ERROR_REASON.exec(message)?.[1] : undefined;
   const level = lineLevel(entry);
-  // A printer's reason ending in "-error" is its state, whatever level the line was logged at.
-  if (!reason && (level === undefined || level > LOG_ERR)) return null;
   const errno = errnoIn(message);
   const dbus = dbusErrorIn(message);
-  const closing = area === 'sound' && CLOSING.test(message);
-  const telling =
-    reason !== undefined ||
-    ANY_ERROR.has(area) ||
-    ANY_ERROR_PROGRAMS.has(program.name) ||
+  // The line's own structure names what did not work: an errno that says the part failed, a D-Bus error name.
+  const named =
     (errno !== null && DEVICE_FAILED[area].program.has(errno.code)) ||
     (dbus !== null && (DBUS_TELLS.has(area) || DBUS_PROGRAMS.has(program.name)));
+  // A component with one job (the time daemons, a print job's backends and filters, cups-browsed's queues) saying
+  // in its own words that something failed.
+  // The resolver's own error (getaddrinfo's "Temporary failure in name resolution") names name resolution as the
+  // cause, not the component's job: dns-failure reads those lines, and one problem makes one finding.
+  const resolver = systemErrorIn(message)?.errno.object === 'host';
+  const oneJob =
+    (ANY_ERROR.has(area) || ANY_ERROR_PROGRAMS.has(program.name)) &&
+    !(errno !== null && NOT_THE_JOB.has(errno.code)) &&
+    !resolver;
+  const error = level !== undefined && level <= LOG_ERR;
+  // A printer's reason ending in "-error" is its state, whatever level the line was logged at; a one-job
+  // component's failure in its own words, or with an errno that says its device failed, at any level but debug; the rest only at err (below it, a Bluetooth device
+  // refusing a connection or a sound server's client gone is the day's ordinary business, errno or not).
+  const reported =
+    reason !== undefined ||
+    error ||
+    (reportedAtInfoOrGraver(entry) &&
+      oneJob &&
+      !WORDS_ONLY_AT_ERR.has(program.name) &&
+      (named || programSaysFailed(message)));
+  if (!reported) return null;
+  const closing = area === 'sound' && CLOSING.test(message);
+  const telling = reason !== undefined || named || oneJob;
   const cause = reason ?? dbus ?? (errno ? errnoWords(errno) : null);
   return {
     component: program.title,

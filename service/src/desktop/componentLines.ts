@@ -16,6 +16,7 @@ import type { JournalEntry } from '../watch/events.js';
 export const LOG_CRIT = 2;
 export const LOG_ERR = 3;
 export const LOG_WARNING = 4;
+export const LOG_NOTICE = 5;
 export const LOG_INFO = 6;
 
 export interface KernelComponent {
@@ -158,6 +159,8 @@ const ERRNOS = errnosOf([
   'ENOPROTOOPT',
   'EPROTONOSUPPORT',
   'EOPNOTSUPP',
+  'EAFNOSUPPORT',
+  'EADDRNOTAVAIL',
   'ECONNABORTED',
   'ECONNRESET',
   'ENOTCONN',
@@ -323,6 +326,30 @@ const KERNEL_FAILURE = /\b(?:fail(?:ed|ure|s)?|cannot|can't|unable|errors?|timed
 /** Whether the kernel's line says an operation did not work. */
 export function saysFailed(text: string): boolean {
   return KERNEL_FAILURE.test(text);
+}
+
+// The words programs print for an operation of theirs that did not work, whatever the program and its logging
+// (GLib's g_warning and g_message, syslog(3), systemd's log_*_errno "Failed to …", Qt's qWarning): "failed",
+// "failure(s)", "failing", "unable to", "cannot", "can't", "couldn't", "could not". Not GLib's programming-error
+// criticals ("assertion 'x != NULL' failed"), which every GLib program logs on sessions that work, nor a count of
+// none ("exited with no errors").
+const PROGRAM_FAILURE = /\b(?:fail(?:ed|ing|ures?)|unable to|cannot|can't|couldn't|could not)\b/i;
+const NOT_A_FAILURE = /\bassertion\b.*\bfailed\b|\bno (?:errors|failures)\b/i;
+
+/** Whether a program's own line says an operation of its own did not work. */
+export function programSaysFailed(text: string): boolean {
+  return PROGRAM_FAILURE.test(text) && !NOT_A_FAILURE.test(text);
+}
+
+/**
+ * Whether the writer gave the line a level at which it reports what happened (info or graver), not debug. A line a
+ * program logs at notice or info still says failed in its own words where its component has one job (the time
+ * daemons, the sign-in programs, a print job's backend), and journald's default for a program's standard error is
+ * info: the level tells a debug line from the others, the words tell the failure.
+ */
+export function reportedAtInfoOrGraver(entry: JournalEntry): boolean {
+  const level = lineLevel(entry);
+  return level !== undefined && level <= LOG_INFO;
 }
 
 /** The program that wrote a line, as one of the desktop's components. */

@@ -274,6 +274,17 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
     sessionScope: true,
   },
   {
+    // util-linux's tool that reads and sets the hardware clock, run by root from the distribution's units (hwclock,
+    // hwclock-save) or its scripts at boot and shutdown.
+    name: 'hwclock',
+    title: 'hwclock',
+    area: 'clock',
+    runsAs: 'system',
+    programs: ['/usr/sbin/hwclock', '/sbin/hwclock', '/usr/bin/hwclock'],
+    nixos: ['sw/bin/hwclock'],
+    units: 'any',
+  },
+  {
     name: 'systemd-timedated',
     title: 'systemd-timedated',
     area: 'clock',

@@ -237,6 +237,21 @@ describe('PAM’s lines in a root process', () => {
       signIn(root('pam_unix(greetd:auth): authentication failure; logname= uid=0 euid=0 tty= ruser= rhost=  user=bob')),
     ).toEqual([[SIGN_IN_FAILURE, 'bob']]);
     expect(signIn(root("gkr-pam: couldn't unlock the login keyring."))).toEqual([[SIGN_IN_FAILURE, 'login keyring']]);
+    // The person's service manager's own PAM service, which every graphical sign-in waits for.
+    expect(
+      signIn(
+        root('pam_unix(systemd-user:account): account alice has expired (account expired)', {
+          _SYSTEMD_UNIT: 'user@1000.service',
+        }),
+      ),
+    ).toEqual([[SIGN_IN_FAILURE, 'alice']]);
+    expect(
+      signIn(
+        root('pam_unix(systemd-user:session): session opened for user alice(uid=1000) by alice(uid=0)', {
+          _SYSTEMD_UNIT: 'user@1000.service',
+        }),
+      ),
+    ).toEqual([]);
     // Not a desktop service: sshd's and su's are auth-failures' matter.
     expect(
       signIn(root('pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=192.0.2.7')),
@@ -300,6 +315,13 @@ describe('systemd-logind failing to make a sign-in’s session', () => {
     expect(
       signIn(logind("Failed to start user service 'user@1000.service', ignoring: Connection timed out", 3)),
     ).toEqual([[SIGN_IN_FAILURE, 'user@1000.service']]);
+    // The same in its own word that it failed, in a journal read without levels; not at debug.
+    expect(
+      signIn(logind("Failed to start user service 'user@1000.service', ignoring: Connection timed out", 6)),
+    ).toEqual([[SIGN_IN_FAILURE, 'user@1000.service']]);
+    expect(
+      signIn(logind("Failed to start user service 'user@1000.service', ignoring: Connection timed out", 7)),
+    ).toEqual([]);
     // Its notices about sessions, and its errors about anything else, are not.
     expect(signIn(logind('New session c2 of user gdm.', 6))).toEqual([]);
     expect(signIn(logind('Removed session 2.', 6))).toEqual([]);

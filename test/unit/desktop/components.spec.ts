@@ -184,6 +184,38 @@ describe('a desktop component’s line', () => {
     expect(failure('clock', system('/usr/sbin/ntpd', 'ntp.service', 'adj_systime: Operation not permitted'))).toEqual(
       jasmine.objectContaining({ raise: true, title: 'ntpd reported an error: Operation not permitted (EPERM)' }),
     );
+    // Below err, a time daemon's own word that something failed, not at debug; not IPv6 switched off, nor
+    // timesyncd's reaching its servers (dns-failure's and network-failure's).
+    const chronyd = (priority: string, message: string) =>
+      system('/usr/sbin/chronyd', 'chrony.service', message, { PRIORITY: priority });
+    expect(failure('clock', chronyd('6', 'Could not step system clock'))?.raise).toBeTrue();
+    expect(failure('clock', chronyd('7', 'Could not step system clock'))).toBeNull();
+    expect(failure('clock', chronyd('6', 'Selected source 192.0.2.1'))).toBeNull();
+    expect(
+      failure('clock', chronyd('3', 'Could not open IPv6 NTP socket : Address family not supported by protocol'))
+        ?.raise,
+    ).toBeFalse();
+    expect(
+      failure('clock', chronyd('6', 'Could not open IPv6 NTP socket : Address family not supported by protocol')),
+    ).toBeNull();
+    const timesyncd = system(
+      '/usr/lib/systemd/systemd-timesyncd',
+      'systemd-timesyncd.service',
+      'Failed to connect to /run/systemd/resolve/io.systemd.Resolve: No such file or directory',
+      { PRIORITY: '6', _UID: '997' },
+    );
+    expect(failure('clock', timesyncd)).toBeNull();
+    // A time daemon printing the resolver's own error: name resolution's problem, which dns-failure reads.
+    expect(
+      failure(
+        'clock',
+        system(
+          '/usr/sbin/ntpd',
+          'ntp.service',
+          'error resolving pool 1.debian.pool.ntp.org: Temporary failure in name resolution (-3)',
+        ),
+      )?.raise,
+    ).toBeFalse();
     // A PAM module's missing configuration at the display manager: sign-in's structures say nothing failed.
     const pamEnv = system(
       '/usr/libexec/gdm-session-worker',
@@ -218,7 +250,36 @@ describe('a desktop component’s line', () => {
         title: 'CUPS’s printer drivers reported an error: libusb_open() failed, printer not available',
       }),
     );
-    expect(printingFailure(usb('6'))).toBeNull();
+    // A backend's own word that it failed at any level but debug: its one job is the job.
+    expect(printingFailure(usb('6'))?.raise).toBeTrue();
+    expect(printingFailure(usb('7'))).toBeNull();
+    // Or its errno that says the device failed, as HPLIP's backend words it.
+    expect(
+      printingFailure(
+        system(
+          '/usr/lib/cups/backend/usb',
+          'cups.service',
+          'io/hpmud/musb.c 2101: invalid usb_open: Permission denied',
+          {
+            _UID: '7',
+            PRIORITY: '6',
+          },
+        ),
+      )?.raise,
+    ).toBeTrue();
+    expect(
+      printingFailure(
+        system(
+          '/usr/lib/cups/backend/usb',
+          'cups.service',
+          'PID 4785 (/usr/lib/cups/backend/usb) exited with no errors.',
+          {
+            _UID: '7',
+            PRIORITY: '6',
+          },
+        ),
+      ),
+    ).toBeNull();
     expect(
       printingFailure(system('/usr/sbin/cups-browsed', 'cups-browsed.service', 'Unable to create a queue for Office'))
         ?.raise,
@@ -383,6 +444,34 @@ describe('the writers table’s new components', () => {
     expect(ntpdate({ _SYSTEMD_UNIT: 'NetworkManager-dispatcher.service' })).toBe('ntpdate');
     expect(ntpdate({ _SYSTEMD_UNIT: 'user@1000.service', _SYSTEMD_USER_UNIT: 'app.slice' })).toBeNull();
     expect(ntpdate({ _SYSTEMD_UNIT: 'ntpdate.service', _UID: '1000' })).toBeNull();
+  });
+
+  it('takes hwclock from any system unit root runs it in, and its own word that it failed as the clock’s', () => {
+    const writers = new Writers(SESSION_UID).assumeInstalled(['/usr/sbin/hwclock']);
+    const hwclock = (message: string, fields: Record<string, string> = {}) =>
+      journalEvent({
+        MESSAGE: message,
+        _EXE: '/usr/sbin/hwclock',
+        _COMM: 'hwclock',
+        _UID: '0',
+        _PID: '410',
+        _SYSTEMD_UNIT: 'hwclock.service',
+        PRIORITY: '6',
+        __REALTIME_TIMESTAMP: at(0),
+        ...fields,
+      });
+    const clock = (event: WatchEvent) => titles(new ClockDetector(writers), event);
+    expect(clock(hwclock('Cannot access the Hardware Clock via any known method.'))).toEqual([
+      [
+        CLOCK_UNSYNCHRONISED,
+        'hwclock.service',
+        'hwclock reported an error: Cannot access the Hardware Clock via any known method.',
+      ],
+    ]);
+    expect(clock(hwclock('Cannot access the Hardware Clock via any known method.', { PRIORITY: '7' }))).toEqual([]);
+    expect(
+      clock(hwclock('Cannot access the Hardware Clock via any known method.', { _UID: String(SESSION_UID) })),
+    ).toEqual([]);
   });
 
   it('knows Ubuntu’s gdm session worker and homed’s worker', () => {

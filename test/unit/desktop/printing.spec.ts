@@ -78,10 +78,17 @@ describe('the printer-problem detector', () => {
     expect(verdict('[Job 42721] recoverable: Unable to connect to printer; will retry in 30 seconds...', 3)).toEqual([
       ['', 'Print job 42721: “recoverable: Unable to connect to printer; will retry in 30 seconds...”'],
     ]);
-    // The same words at the info level, and a cupsd error about no job or printer, are not a printer's problem.
+    // The same words at the info level, marked recoverable by the backend, and a cupsd error about no job or
+    // printer, are not a printer's problem.
     expect(verdict('[Job 42721] recoverable: Unable to connect to printer; will retry in 30 seconds...', 6)).toEqual(
       [],
     );
+    // A backend's own word that it failed, at any level but debug, is the job failing.
+    expect(verdict('[Job 7] Unable to locate printer "HP_LaserJet".', 6)).toEqual([
+      ['', 'Print job 7: “Unable to locate printer "HP_LaserJet".”'],
+    ]);
+    expect(verdict('[Job 7] Unable to locate printer "HP_LaserJet".', 7)).toEqual([]);
+    expect(verdict('[Job 7] PID 4785 (/usr/lib/cups/backend/lpd) exited with no errors.', 6)).toEqual([]);
     expect(
       verdict('Unable to open listen socket for address [v1.::1]:631 - Cannot assign requested address.', 3),
     ).toEqual([]);

@@ -122,8 +122,12 @@ describe('the sign-in-failure detector', () => {
       verdict(GDM, 'pam_sss(gdm-password:auth): Request to sssd failed. Connection refused', 3).map(([, s]) => s),
     ).toEqual(['gdm-password']);
     expect(verdict(GDM, 'pam_krb5(gdm-password:account): no such user alice', 3).length).toBe(1);
-    // The same line as a notice, and a module's error in a stage every working sign-in passes, raise nothing.
-    expect(verdict(GDM, 'pam_sss(gdm-password:auth): Request to sssd failed. Connection refused', 5)).toEqual([]);
+    // The same line as a notice still says the module failed, in its own word; not at debug, nor a notice that
+    // says nothing failed, nor a module's error in a stage every working sign-in passes.
+    expect(verdict(GDM, 'pam_sss(gdm-password:auth): Request to sssd failed. Connection refused', 5).length).toBe(1);
+    expect(verdict(GDM, 'pam_sss(gdm-password:auth): Request to sssd failed. Connection refused', 7)).toEqual([]);
+    expect(verdict(GDM, 'pam_sss(gdm-password:auth): system info: [Cannot read config]', 7)).toEqual([]);
+    expect(verdict(GDM, 'pam_krb5(gdm-password:auth): user alice authenticated as alice@EXAMPLE.ORG', 5)).toEqual([]);
     expect(
       verdict(
         GDM,
@@ -149,8 +153,17 @@ describe('the sign-in-failure detector', () => {
     expect(verdict({ ...GDM, identifier: 'gdm-autologin]' }, 'gkr-pam: no password is available for user', 4)).toEqual(
       locked,
     );
+    // Its other failures, which it logs as notices (g_message), are the keyring daemon's.
+    expect(verdict(KEYRING, "couldn't connect to dbus session bus: Could not connect: Connection refused")).toEqual([
+      [
+        SIGN_IN_FAILURE,
+        'gnome-keyring',
+        "GNOME Keyring reported a failure: couldn't connect to dbus session bus: Could not connect: Connection refused",
+      ],
+    ]);
     // Its other lines, and the same words from another of the user's programs.
     expect(verdict(KEYRING, 'The Secret Service was already initialized')).toEqual([]);
+    expect(verdict(SHELL, "couldn't connect to dbus session bus: Could not connect: Connection refused")).toEqual([]);
     expect(verdict(SHELL, "Couldn't unlock login keyring with provided password")).toEqual([]);
     expect(
       verdict({ ...KEYRING, exe: '/home/alice/gnome-keyring-daemon' }, 'Failed to unlock login on startup'),
@@ -161,7 +174,14 @@ describe('the sign-in-failure detector', () => {
     expect(verdict(GDM, 'GdmDisplay: Session never registered, failing', 3)).toEqual([
       [SIGN_IN_FAILURE, 'gdm', 'GDM reported an error: GdmDisplay: Session never registered, failing'],
     ]);
-    expect(verdict(GDM, 'GdmDisplay: Session never registered, failing', 4)).toEqual([]);
+    // Below err, in the program's own words that something failed, at any level but debug.
+    expect(verdict(GDM, 'GdmDisplay: Session never registered, failing', 4)).toEqual([
+      [SIGN_IN_FAILURE, 'gdm', 'GDM reported a failure: GdmDisplay: Session never registered, failing'],
+    ]);
+    expect(verdict(GDM, 'GdmDisplay: Session never registered, failing', 7)).toEqual([]);
+    expect(verdict(GDM, 'GdmSessionWorkerJob: child (pid:2123) done (status:0)', 6)).toEqual([]);
+    // GLib's programming-error criticals, which gdm logs on sign-ins that work.
+    expect(verdict(GDM, "on_display_added: assertion 'GDM_IS_REMOTE_DISPLAY (display)' failed", 4)).toEqual([]);
     const LIGHTDM: Writer = { comm: 'lightdm', exe: '/usr/sbin/lightdm', unit: 'lightdm.service', uid: 0 };
     expect(
       verdict(LIGHTDM, 'PAM unable to dlopen(pam_kwallet5.so): /lib/security/pam_kwallet5.so: cannot open', 3),

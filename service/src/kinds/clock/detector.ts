@@ -123,13 +123,13 @@ export class ClockDetector implements Detector {
       (DAEMONS.has(daemon)
         ? this.problem(entry.message.trim().replace(CHRONY_TIME, ''), unit, event.at.getTime())
         : null) ??
-      this.generic(event) ??
       (SYSTEMD_CLOCK_DAEMONS.has(daemon) && SYSTEMD_FAILED.test(entry.message)
         ? format(_('{component} could not do its work: {line}'), {
             component: daemon,
             line: cleanLine(entry.message, 160),
           })
-        : null);
+        : null) ??
+      this.generic(event);
     return title ? this.report(event, unit, title) : [];
   }
 

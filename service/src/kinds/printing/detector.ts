@@ -9,7 +9,7 @@
 // cups-browsed.service failing are this kind's too (componentUnits.ts).
 
 import { componentFailure, deviceFailureIn } from '../../desktop/componentFailure.js';
-import { lineLevel } from '../../desktop/componentLines.js';
+import { lineLevel, programSaysFailed } from '../../desktop/componentLines.js';
 import { ComponentUnitDetector } from '../../desktop/componentUnits.js';
 import { Bursts } from '../../findings/detectors/bursts.js';
 import { isJournal, isSystemManager, type JournalEvent, journalEvidence } from '../../findings/detectors/journal.js';
@@ -38,6 +38,8 @@ const QUEUED_ON = /^Queued on "([^"]+)" by /;
 // log.c: cupsd logging to the journal gives a job's or printer's line its queue's URI ("URI=ipp://localhost/
 // printers/Office"); only cupsd's lines are read, so the field is cupsd's word.
 const QUEUE_URI = /^ipps?:\/\/[^/]+\/(?:printers|classes)\/([^/?#]+)$/;
+// job.c, update_job: a message the backend marked as one it will retry after.
+const RECOVERABLE = /^recoverable: /;
 // job.c, cupsdSetJobState: the job ended well.
 const COMPLETED = /^Job completed\.$/;
 
@@ -129,6 +131,18 @@ function failureOf(text: string, priority: number | undefined, aboutJobOrPrinter
   // A job's or queue's line naming what its device or printer did (an errno: the device file denied or gone, the
   // printer refusing or unreachable) at any level but debug: the backend's own words on the device.
   if (aboutJobOrPrinter && (priority === undefined || priority <= LOG_INFO) && deviceFailureIn('printing', text))
+    return { what: format(_('“{message}”'), { message: text }), severity: 'error' };
+  // A job's or queue's line in which the backend or filter says in its own words that it failed ("Unable to locate
+  // printer", "… failed"), at any level but debug: cupsd copies their stderr's lines, and a journal read without
+  // levels still has the words; the debug lines that narrate a job are left out, and so is what the backend itself
+  // marked "recoverable:" (job.c: a warning, the printer-state-reason "recoverable-warning"), unless at err.
+  if (
+    aboutJobOrPrinter &&
+    priority !== undefined &&
+    priority <= LOG_INFO &&
+    !RECOVERABLE.test(text) &&
+    programSaysFailed(text)
+  )
     return { what: format(_('“{message}”'), { message: text }), severity: 'error' };
   return null;
 }

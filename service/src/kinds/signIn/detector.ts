@@ -5,14 +5,17 @@
 // journald's trusted fields (each its installed program, its user, its unit): gdm's session worker, LightDM, SDDM's
 // helper and login(1) as root; the lock screens running as the session's user; unix_chkpwd, the setgid helper
 // pam_unix runs to check a password for a process that is not root, as the session's user; systemd-homed in its
-// unit. Their PAM modules speak through pam_syslog as "pam_module(service:type): …", read by that structure.
+// unit. Their PAM modules speak through pam_syslog as "pam_module(service:type): …", read by that structure. Where
+// a line's level says less than its words (gdm's warnings, the keyring daemon's notices, a journal copied without
+// levels), a sign-in program's own word that something failed counts at any level but debug (ownFailure).
 import { componentFailure, LOGIN_KEYRING_SUBJECT } from '../../desktop/componentFailure.js';
-import { lineLevel, LOG_ERR } from '../../desktop/componentLines.js';
+import { lineLevel, LOG_ERR, programSaysFailed, reportedAtInfoOrGraver } from '../../desktop/componentLines.js';
 import { ComponentUnitDetector } from '../../desktop/componentUnits.js';
 import { isJournal, isSystemManager, journalEvidence } from '../../findings/detectors/journal.js';
 import type { Detector, DetectorOutput } from '../../findings/types.js';
-import type { Writers } from '../../findings/writers.js';
+import type { DesktopWriter, Writers } from '../../findings/writers.js';
 import { _, format } from '../../i18n.js';
+import { cleanLine } from '../../untrustedText.js';
 import type { JournalEntry, WatchEvent } from '../../watch/events.js';
 import { isDesktopPamService, isHostsOwnPamService, PAM_LINE } from './pam.js';
 
@@ -117,12 +120,17 @@ function pamFailure(entry: JournalEntry, host: string): Failure | null {
   // whatever a distribution named them ("gdm" before 2.30, Debian's "gdm3", authd's "gdm-authd").
   if (!isDesktopPamService(service) && !isHostsOwnPamService(host, service)) return null;
   const level = lineLevel(entry);
+  // At a deciding stage, a module's error, or its own word that something failed at any level but debug (pam_sss's
+  // "Request to sssd failed", a fingerprint module's "failed to claim device").
+  const decidingFailure =
+    DECIDING_STAGES.has(stage) &&
+    ((level !== undefined && level <= LOG_ERR) || (reportedAtInfoOrGraver(entry) && programSaysFailed(text)));
   const refused =
     PAM_FAILURE.test(text) ||
     PAM_ERRORS.test(text) ||
     PAM_ERROR_NAMES.test(text) ||
     PAM_ACCOUNT_REFUSED.test(text) ||
-    (DECIDING_STAGES.has(stage) && level !== undefined && level <= LOG_ERR);
+    decidingFailure;
   if (!refused || PAM_NOT_A_FAILURE.test(text)) return null;
   const locked = module === 'pam_faillock' || /temporarily locked/.test(text);
   return {
@@ -150,7 +158,10 @@ export function signInFailure(entry: JournalEntry, writers: Writers): Failure | 
   if (writer === 'systemd-logind') {
     const unit = SESSION_UNIT.exec(entry.message)?.[1];
     const level = lineLevel(entry);
-    return unit && level !== undefined && level <= LOG_ERR ? { subject: unit, what: 'session' } : null;
+    // At err, or in its own word that it failed at any level but debug (a journal read without levels).
+    const failed =
+      (level !== undefined && level <= LOG_ERR) || (reportedAtInfoOrGraver(entry) && programSaysFailed(entry.message));
+    return unit && failed ? { subject: unit, what: 'session' } : null;
   }
   if (writer === 'gnome-keyring')
     return KEYRING_DAEMON_NOT_UNLOCKED.test(entry.message) ? { subject: LOGIN_KEYRING, what: 'keyring' } : null;
@@ -168,6 +179,35 @@ export function signInFailure(entry: JournalEntry, writers: Writers): Failure | 
   const keyring = KEYRING.exec(entry.message);
   if (keyring) return KEYRING_FAILURE.test(keyring[1] ?? '') ? { subject: LOGIN_KEYRING, what: 'keyring' } : null;
   return pamFailure(entry, writer);
+}
+
+// The programs whose one job is signing the person in, by findings/writers.ts's names: the display managers, login,
+// the lock screens, systemd-homed, fprintd and the keyring daemon. Not the login screen's shell and session (the
+// greeter), whose lines are a whole desktop's.
+const SIGN_IN_PROGRAMS = new Set([
+  'gdm',
+  'lightdm',
+  'sddm',
+  'login',
+  'screen-locker',
+  'systemd-homed',
+  'fprintd',
+  'gnome-keyring',
+]);
+
+/**
+ * A sign-in program's own line (not a PAM module's, read above by PAM's structure) saying in its own words that
+ * something of its job failed, at any level but debug: gdm's "GdmDisplay: Session never registered, failing", the
+ * keyring daemon's g_message "couldn't connect to dbus session bus", fprintd's "Failed to claim device". Its title.
+ */
+function ownFailure(entry: JournalEntry, writer: DesktopWriter): string | null {
+  const { message } = entry;
+  if (!SIGN_IN_PROGRAMS.has(writer.name) || PAM_OWN.test(message) || !reportedAtInfoOrGraver(entry)) return null;
+  if (!programSaysFailed(message)) return null;
+  return format(_('{component} reported a failure: {line}'), {
+    component: writer.title,
+    line: cleanLine(message.split('\n')[0] ?? '', 160),
+  });
 }
 
 function title(failure: Failure): string {
@@ -207,14 +247,12 @@ export class SignInFailureDetector implements Detector {
     // their one job. PAM's lines in them are read above by PAM's structure, and libpam's own about loading a module
     // or reading its configuration are logged on sign-ins that work.
     const other = componentFailure('sign-in', event.entry, this.writers);
-    const own = this.writers.provenWriter(event.entry)?.area === 'sign-in';
-    if (!other || !(other.raise || (own && !PAM_OWN.test(event.entry.message)))) return [];
-    return this.report(
-      event,
-      other.subject ?? this.writers.provenWriter(event.entry)?.name ?? other.component,
-      other.title,
-      'warning',
-    );
+    const writer = this.writers.provenWriter(event.entry);
+    const own = writer?.area === 'sign-in';
+    if (other && (other.raise || (own && !PAM_OWN.test(event.entry.message))))
+      return this.report(event, other.subject ?? writer?.name ?? other.component, other.title, 'warning');
+    const said = writer && ownFailure(event.entry, writer);
+    return said ? this.report(event, writer.name, said, 'warning') : [];
   }
 
   /** A sign-in component's error line that names nothing above is still this kind's: claimed, never unrecognised. */

@@ -37,6 +37,9 @@ const DESKTOP_SERVICES = new Set([
   'greetd',
   'ly',
   'cosmic-greeter',
+  // The person's own service manager (user@UID.service), which pam_systemd has started for every graphical sign-in
+  // and which runs this PAM service as root before it starts: its refusal is the sign-in's.
+  'systemd-user',
 ]);
 
 export function isDesktopPamService(service: string): boolean {
