@@ -3,8 +3,9 @@
 // One problem, one proposal (issue 61). A full file system and the unit that could not write to it, a configuration
 // error and the unit that refused it, an fstab line and the mount made from it are one problem the person has, seen
 // twice: one of them has a proposal, and a finding that shares its subject, a file, a mount or a unit with one whose
-// proposal waits gets none of its own, however far apart in the day they come; the one that says more of why keeps
-// the proposal (the configuration error over the unit that refused it), of two alike the first. Whether two findings
+// proposal waits gets none of its own, however far apart in the day they come (through the unit that wrote a line,
+// only in one run of it); the one that says more of why keeps the proposal (the configuration error over the unit
+// that refused it), of two alike the first. Whether two findings
 // share a place is read from what Steward already holds: their subjects, the files their evidence names, the units
 // their lines came from (journald's trusted fields, findings/pipeline.ts), and for a unit the files systemd made it
 // from (its unit file, its fstab line, where it mounts, its environment files).
@@ -61,15 +62,24 @@ function shareAPath(a: Places, b: Places): boolean {
  * lines from one daemon are not enough (sshd's refused login and its refused setting).
  */
 export function sameProblem(a: Places, b: Places): boolean {
-  const named = (subject: string, places: readonly string[]) =>
-    subject !== '' && subject !== '/' && places.some((place) => samePlace(place, subject));
   return (
-    (a.subject !== '' && a.subject === b.subject) ||
-    named(a.subject, b.others) ||
-    named(b.subject, a.others) ||
-    shareAPath(a, b) ||
-    oneRun(a, b)
+    (a.subject !== '' && a.subject === b.subject) || names(b, a) || names(a, b) || shareAPath(a, b) || oneRun(a, b)
   );
+}
+
+/**
+ * Whether `places` names `about`'s subject: a file or mount, or the unit that wrote its lines. A unit that wrote them
+ * is one problem with a finding about that unit only in one run (ONE_RUN_MS) of both's lines: pipewire.service's own
+ * failure and a device's error it logged an hour before are two (where either has no lines, nothing tells the runs
+ * apart, and it holds as before).
+ */
+function names(places: Places, about: Places): boolean {
+  const { subject } = about;
+  if (subject === '' || subject === '/' || !places.others.some((place) => samePlace(place, subject))) return false;
+  if (isPath(subject)) return true;
+  const written = (places.lines ?? []).filter((line) => line.unit === subject);
+  if (written.length === 0 || (about.lines ?? []).length === 0) return true;
+  return written.some((line) => (about.lines ?? []).some((other) => Math.abs(other.at - line.at) <= ONE_RUN_MS));
 }
 
 /**

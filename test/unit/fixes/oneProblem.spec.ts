@@ -40,6 +40,18 @@ describe('findings of one problem', () => {
     expect(sameProblem(full, placesOf(finding('unit-failed', 'other.service')))).toBeFalse();
   });
 
+  it('are a finding about a unit and a line that unit wrote, in one run of both, not an hour apart', () => {
+    const at = (minutes: number) => new Date(Date.UTC(2026, 10, 26, 9) + minutes * 60_000);
+    const device = placesOf(finding('sound-error', 'plug:{hw:1}', [{ unit: 'pipewire.service', at: at(0) }]));
+    const daemonAt = (minutes: number) =>
+      placesOf(finding('sound-error', 'pipewire.service', [{ unit: 'pipewire.service', at: at(minutes) }]));
+    expect(sameProblem(device, daemonAt(2))).toBeTrue();
+    expect(sameProblem(daemonAt(60), device)).toBeFalse();
+    expect(sameProblem(device, daemonAt(60))).toBeFalse();
+    // A failed unit known only from systemd's state has no lines to tell its runs apart.
+    expect(sameProblem(device, placesOf(finding('unit-failed', 'pipewire.service')))).toBeTrue();
+  });
+
   it('are an fstab line and the mount made from it, not every mount of that fstab', () => {
     const error = placesOf(finding('config-error', '/etc/fstab', [{ path: '/etc/fstab', line: 2 }]));
     const photos = placesOf(finding('unit-failed', 'srv-photos.mount'), ['/run/systemd/generator/x', '/etc/fstab:2']);
@@ -146,10 +158,11 @@ describe('a finding a waiting proposal stands for besides its own', () => {
       finding('sound-unavailable', 'pipewire.service', [{ unit: 'pipewire.service', at: at(0) }]),
     );
     const device = placesOf(finding('sound-unavailable', 'front:0', [{ unit: 'pipewire.service', at: at(60) }]));
-    expect(sameProblem(device, daemon)).toBeTrue();
+    expect(sameProblem(device, daemon)).toBeFalse();
     expect(tiedThrough(device, daemon)).toBeFalse();
-    // Nor in one run: neither names where.
+    // Nor in one run, where the two are one problem: neither names where.
     const soon = placesOf(finding('sound-unavailable', 'front:0', [{ unit: 'pipewire.service', at: at(1) }]));
+    expect(sameProblem(soon, daemon)).toBeTrue();
     expect(tiedThrough(soon, daemon)).toBeFalse();
     // A failed resolver's record and a later lookup of a program that talks to it.
     const resolver = placesOf(finding('unit-failed', 'systemd-resolved.service'));
