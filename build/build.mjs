@@ -279,7 +279,7 @@ function interfacesModule() {
 function buildTranslations(extensionDir) {
   const domain = metadataTemplate['gettext-domain'];
   const poDir = join(root, 'po');
-  const sources = listFile(join(poDir, 'POTFILES'));
+  const sources = listFile(join(poDir, 'POTFILES')).flatMap(filesOf);
   mkdirSync(join(dist, 'po'), { recursive: true });
   const pot = join(dist, 'po', `${domain}.pot`);
   const xgettext = (extraArgs, files) => {
@@ -326,6 +326,15 @@ function compileCatalogs(localeDir, domain) {
     mkdirSync(target, { recursive: true });
     execFileSync('msgfmt', ['--check', '-o', join(target, `${domain}.mo`), join(poDir, `${lang}.po`)]);
   }
+}
+
+/** A POTFILES entry's files: the file, or a folder's (ending in "/") TypeScript files, so a new kind's come with it. */
+function filesOf(entry) {
+  if (!entry.endsWith('/')) return [entry];
+  return readdirSync(join(root, entry), { recursive: true })
+    .filter((file) => String(file).endsWith('.ts'))
+    .map((file) => join(entry, String(file)))
+    .sort();
 }
 
 /** Entries of a gettext list file (POTFILES, LINGUAS): whitespace-separated, "#" starts a comment. */

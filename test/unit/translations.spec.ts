@@ -3,10 +3,18 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const listed = readFileSync(join('po', 'POTFILES'), 'utf8')
+const entries = readFileSync(join('po', 'POTFILES'), 'utf8')
   .split('\n')
   .map((line) => line.replace(/#.*/, '').trim())
   .filter(Boolean);
+// A folder entry (ending in "/") stands for its TypeScript files, as the build reads it.
+const listed = entries.flatMap((entry) =>
+  entry.endsWith('/')
+    ? readdirSync(entry, { recursive: true })
+        .filter((file) => String(file).endsWith('.ts'))
+        .map((file) => join(entry, String(file)))
+    : [entry],
+);
 
 describe('po/POTFILES', () => {
   it('lists every extension source with translatable strings', () => {
@@ -25,11 +33,18 @@ describe('po/POTFILES', () => {
     expect(sources.filter((file) => !listed.includes(file))).toEqual([]);
   });
 
-  it('lists only files that exist', () => {
-    for (const file of listed)
+  it('lists only files and folders that exist', () => {
+    for (const file of entries.filter((entry) => !entry.endsWith('/')))
       expect(() => readFileSync(file))
         .withContext(file)
         .not.toThrow();
+  });
+
+  it('lists each kind by its folder, so that a new kind needs no line of its own', () => {
+    expect(entries).toContain('service/src/kinds/');
+    expect(entries.filter((entry) => entry.startsWith('service/src/kinds/') && entry !== 'service/src/kinds/')).toEqual(
+      [],
+    );
   });
 
   it('lists the settings schema, whose summaries are shown in the preferences', () => {
