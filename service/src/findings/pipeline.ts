@@ -55,10 +55,16 @@ export class FindingsPipeline {
 
   private readonly first: Detector[];
   private readonly last: Detector[];
+  /** Detectors that hold a line for the ones that may follow it, and the timer that ends their wait. */
+  private readonly holders: Detector[];
+  private expiry: NodeJS.Timeout | null = null;
+  /** The source of each event, for a held one reported after its batch. */
+  private readonly sources = new WeakMap<WatchEvent, string>();
 
   constructor(private readonly options: FindingsPipelineOptions) {
     this.first = options.detectors.filter((d) => !d.runsLast);
     this.last = options.detectors.filter((d) => d.runsLast);
+    this.holders = options.detectors.filter((d) => d.expire);
   }
 
   accept(source: string, event: WatchEvent, position?: string): void {
@@ -70,9 +76,10 @@ export class FindingsPipeline {
     else this.timer ??= setTimeout(() => this.runBatch(), this.options.batchMs ?? 50);
   }
 
-  /** Runs everything pending now (shutdown, tests). */
+  /** Runs everything pending now, and reports what detectors held (shutdown, tests). */
   flush(): void {
     while (this.pending.length > 0) this.runBatch();
+    this.expire(Number.POSITIVE_INFINITY);
   }
 
   /** A full batch runs on the next turn of the event loop, so D-Bus calls and timers are served between batches. */
@@ -91,15 +98,40 @@ export class FindingsPipeline {
     if (this.pending.length > 0) this.batchSoon();
     if (batch.length === 0) return;
     for (const { source, event, position } of batch) {
-      for (const output of this.detect(event)) {
-        if ('report' in output && event.type === 'journal') stampJournal(output.report, source, event.entry);
-        if ('report' in output) output.report.attribution ??= attributionOf(event);
-        this.queue(source, output);
-      }
+      if (this.holders.length > 0) this.sources.set(event, source);
+      for (const output of this.detect(event)) this.place(source, event, output);
       if (position !== undefined && !this.dropped.has(source)) this.positions.set(source, position);
     }
     // While earlier outputs wait for the disk, the retries store these with them.
     if (!this.blocked) this.write();
+    this.expireLater();
+  }
+
+  private place(source: string, event: WatchEvent, output: DetectorOutput): void {
+    if ('report' in output && event.type === 'journal') stampJournal(output.report, source, event.entry);
+    if ('report' in output) output.report.attribution ??= attributionOf(event);
+    this.queue(source, output);
+  }
+
+  /** Sets the timer for the earliest held line's deadline. */
+  private expireLater(): void {
+    if (this.expiry) clearTimeout(this.expiry);
+    this.expiry = null;
+    const due = Math.min(...this.holders.map((detector) => detector.heldUntil?.() ?? Number.POSITIVE_INFINITY));
+    if (due === Number.POSITIVE_INFINITY) return;
+    // A held line is no reason to keep a process alive that is otherwise done (tests, shutdown flushes it).
+    this.expiry = setTimeout(() => this.expire(Date.now()), Math.max(0, due - Date.now())).unref();
+  }
+
+  /** Queues what the detectors held past `now`, as if each came with the event it was held for. */
+  private expire(now: number): void {
+    for (const detector of this.holders) {
+      for (const { event, output } of detector.expire?.(now) ?? []) {
+        this.place(this.sources.get(event) ?? '', event, output);
+      }
+    }
+    if (!this.blocked) this.write();
+    this.expireLater();
   }
 
   /** Stores where `source` resumes, with what waits for the disk if anything does. */

@@ -72,4 +72,17 @@ export interface Detector {
    * unrecognised. Read without changing the detector's state.
    */
   claims?(event: WatchEvent): boolean;
+  /**
+   * When the earliest line it holds for the lines that may follow it stops waiting (ms since the epoch), if it holds
+   * one: the pipeline then calls `expire`, so a wait has its deadline though the journal falls silent.
+   */
+  heldUntil?(): number | undefined;
+  /** Reports what it held whose wait ended by `now`, each with the event it was held for. */
+  expire?(now: number): HeldOutput[];
+}
+
+/** What a detector held for a line that did not come, reported once the wait is over. */
+export interface HeldOutput {
+  event: WatchEvent;
+  output: DetectorOutput;
 }

@@ -76,6 +76,37 @@ describe('the package-manager-error detector on the wordings of each package man
     ).toEqual([['libfoo1', 'dpkg could not install or configure libfoo1']]);
   });
 
+  it('reports a summary whose list never came about dpkg once its wait is over', () => {
+    const at = (seconds: number) => String(Date.UTC(2026, 10, 26, 12, 0, seconds) * 1000);
+    const line = (message: string, seconds: number, pid = '4242') =>
+      journalEvent({
+        MESSAGE: message,
+        SYSLOG_IDENTIFIER: 'dpkg',
+        _COMM: 'dpkg',
+        _PID: pid,
+        _UID: '0',
+        __REALTIME_TIMESTAMP: at(seconds),
+      });
+    const detector = new PackageManagerErrorDetector();
+    // Another writer's line a second later is no end of the wait; one written ten seconds later shows it is over.
+    expect(detector.detect(line('Errors were encountered while processing:', 0))).toEqual([]);
+    expect(detector.heldUntil()).toBeDefined();
+    expect(detector.detect(line('Setting up gym-term (1.0) ...', 1, '777'))).toEqual([]);
+    const late = reportsOf(detector.detect(line('Setting up gym-term (1.0) ...', 10, '777')));
+    expect(late.map((r) => [r.subject, r.evidence.map((e) => e.text)])).toEqual([
+      ['dpkg', ['Errors were encountered while processing:']],
+    ]);
+    expect(detector.heldUntil()).toBeUndefined();
+
+    // Where the journal falls silent, the pipeline's timer asks for it by the machine's clock.
+    detector.detect(line('Errors were encountered while processing:', 20));
+    expect(detector.expire(Date.now() - 60_000)).toEqual([]);
+    const expired = detector.expire(Number.POSITIVE_INFINITY);
+    expect(expired.map(({ output }) => ('report' in output ? output.report.subject : ''))).toEqual(['dpkg']);
+    expect(expired[0]?.event.type).toBe('journal');
+    expect(detector.heldUntil()).toBeUndefined();
+  });
+
   it("reads apt's repository signature errors by repository", () => {
     expect(
       titles('apt', [

@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // package-manager-error: apt/dpkg, dnf and PackageKit failing to install or update.
 import { isJournal, type JournalEvent, journalEvidence } from '../../findings/detectors/journal.js';
-import type { Detector, DetectorOutput } from '../../findings/types.js';
+import type { Detector, DetectorOutput, HeldOutput } from '../../findings/types.js';
 import { _, format } from '../../i18n.js';
 import type { WatchEvent } from '../../watch/events.js';
 
@@ -180,38 +180,78 @@ const SUMMARY = /^Errors were encountered while processing:\s*(\S+)?/;
 const LISTED = /^\s+(\S+)\s*$/;
 /** Writers whose summary waits for its list, bounded: a machine runs one or two package managers at a time. */
 const MAX_SUMMARIES = 16;
+/**
+ * How long a summary waits for its list. dpkg writes the list at once after it; a summary still alone after this
+ * (the list lost, or never written) is reported about dpkg, by the clock or by the lines' own times when a later
+ * line shows it (a journal read back from long ago).
+ */
+const LIST_WAIT_MS = 5_000;
+
+interface HeldSummary {
+  summary: JournalEvent;
+  /** When it stops waiting, on this machine's clock. */
+  until: number;
+}
 
 export class PackageManagerErrorDetector implements Detector {
   readonly kinds = [PACKAGE_MANAGER_ERROR];
   /** dpkg's summaries whose list has not come yet, by the writer (journald's _PID, one process's lines in order). */
-  readonly #summaries = new Map<string, JournalEvent>();
+  readonly #summaries = new Map<string, HeldSummary>();
 
   detect(event: WatchEvent): DetectorOutput[] {
     if (!isJournal(event)) return [];
+    const outputs = this.#overdue(event.at.getTime());
     const { message } = event.entry;
     // Package managers change the system and run as root: another user's line in their name is no report of theirs.
-    if (event.entry.fields._UID !== '0') return [];
+    if (event.entry.fields._UID !== '0') return outputs;
     const writer = event.entry.fields._PID ?? '';
-    const summary = this.#summaries.get(writer);
+    const held = this.#summaries.get(writer);
     this.#summaries.delete(writer);
-    if (summary) {
+    if (held) {
       // The summary is about the first package it lists, the one its run stopped on: the same finding as dpkg's
       // "error processing package" of it, not a second one about dpkg beside it.
       const listed = LISTED.exec(message);
-      if (listed) return [summaryReport(summary, packageName(listed[1] ?? ''), [summary, event])];
-      return [summaryReport(summary, 'dpkg', [summary]), ...this.#read(event)];
+      if (listed) return [...outputs, summaryReport(packageName(listed[1] ?? ''), [held.summary, event])];
+      outputs.push(summaryReport('dpkg', [held.summary]));
     }
-    return this.#read(event);
+    return [...outputs, ...this.#read(event)];
+  }
+
+  heldUntil(): number | undefined {
+    let earliest: number | undefined;
+    for (const { until } of this.#summaries.values()) earliest = Math.min(earliest ?? until, until);
+    return earliest;
+  }
+
+  expire(now: number): HeldOutput[] {
+    const expired: HeldOutput[] = [];
+    for (const [writer, { summary, until }] of this.#summaries) {
+      if (until > now) continue;
+      this.#summaries.delete(writer);
+      expired.push({ event: summary, output: summaryReport('dpkg', [summary]) });
+    }
+    return expired;
+  }
+
+  /** Summaries that lines written `at` (their own time) show waited past their list. */
+  #overdue(at: number): DetectorOutput[] {
+    const overdue: DetectorOutput[] = [];
+    for (const [writer, { summary }] of this.#summaries) {
+      if (at - summary.at.getTime() <= LIST_WAIT_MS) continue;
+      this.#summaries.delete(writer);
+      overdue.push(summaryReport('dpkg', [summary]));
+    }
+    return overdue;
   }
 
   #read(event: JournalEvent): DetectorOutput[] {
     const { message, identifier } = event.entry;
     if (DPKG.test(identifier ?? '')) {
       const summary = SUMMARY.exec(message);
-      if (summary?.[1]) return [summaryReport(event, packageName(summary[1]), [event])];
+      if (summary?.[1]) return [summaryReport(packageName(summary[1]), [event])];
       if (summary) {
         if (this.#summaries.size >= MAX_SUMMARIES) this.#summaries.clear();
-        this.#summaries.set(event.entry.fields._PID ?? '', event);
+        this.#summaries.set(event.entry.fields._PID ?? '', { summary: event, until: Date.now() + LIST_WAIT_MS });
         return [];
       }
     }
@@ -237,7 +277,7 @@ export class PackageManagerErrorDetector implements Detector {
 }
 
 /** dpkg's summary as a finding about `subject`, the package it names (or dpkg, where it named none). */
-function summaryReport(summary: JournalEvent, subject: string, lines: JournalEvent[]): DetectorOutput {
+function summaryReport(subject: string, lines: [JournalEvent, ...JournalEvent[]]): DetectorOutput {
   return {
     report: {
       kind: PACKAGE_MANAGER_ERROR,
@@ -248,7 +288,7 @@ function summaryReport(summary: JournalEvent, subject: string, lines: JournalEve
           ? _('dpkg could not install or configure some packages')
           : format(_('dpkg could not install or configure {package}'), { package: subject }),
       evidence: lines.map(journalEvidence),
-      at: lines[lines.length - 1]?.at ?? summary.at,
+      at: (lines[lines.length - 1] ?? lines[0]).at,
     },
   };
 }
