@@ -28,6 +28,11 @@ export interface Places {
   /** The units that wrote its lines (journald's trusted fields), and when each line was written (ms). */
   lines?: { unit: string; at: number }[];
   /**
+   * Whether a manager or the kernel vouches for its lines: their unit is then the one a line is about (systemd's
+   * "gym-reader.service: …" about a drop-in), not only the program that wrote it.
+   */
+  vouched?: boolean;
+  /**
    * Whether its lines are their writer's word about its own work: the subject is the program that wrote them or a
    * place their own words name. Not a reporter's about another program (systemd-coredump's record of a crash, the
    * manager's of a unit, dpkg's of a package): its unit wrote about many.
@@ -68,15 +73,15 @@ export function sameProblem(a: Places, b: Places): boolean {
 }
 
 /**
- * Whether `places` names `about`'s subject: a file or mount, or the unit that wrote its lines. A unit that wrote them
- * is one problem with a finding about that unit only in one run (ONE_RUN_MS) of both's lines: pipewire.service's own
- * failure and a device's error it logged an hour before are two (where either has no lines, nothing tells the runs
- * apart, and it holds as before).
+ * Whether `places` names `about`'s subject: a file or mount, a unit its vouched lines are about, or the unit that
+ * wrote its lines. A program's own lines tie it to a finding about the unit that wrote them only in one run
+ * (ONE_RUN_MS) of both's lines: pipewire.service's own failure and a device's error it logged an hour before are two
+ * (where either has no lines, nothing tells the runs apart, and it holds as before).
  */
 function names(places: Places, about: Places): boolean {
   const { subject } = about;
   if (subject === '' || subject === '/' || !places.others.some((place) => samePlace(place, subject))) return false;
-  if (isPath(subject)) return true;
+  if (isPath(subject) || places.vouched) return true;
   const written = (places.lines ?? []).filter((line) => line.unit === subject);
   if (written.length === 0 || (about.lines ?? []).length === 0) return true;
   return written.some((line) => (about.lines ?? []).some((other) => Math.abs(other.at - line.at) <= ONE_RUN_MS));
@@ -154,6 +159,7 @@ export function placesOf(finding: FindingWithEvidence, unitFiles: readonly strin
     kind: finding.kind,
     where: namesWhere(finding),
     lines,
+    vouched: finding.vouchedBy !== null,
     ownWord: ownWord(finding),
   };
 }

@@ -50,6 +50,13 @@ describe('findings of one problem', () => {
     expect(sameProblem(device, daemonAt(60))).toBeFalse();
     // A failed unit known only from systemd's state has no lines to tell its runs apart.
     expect(sameProblem(device, placesOf(finding('unit-failed', 'pipewire.service')))).toBeTrue();
+    // A manager's line about the unit (a refused drop-in) is about it whenever the unit failed.
+    const refused = {
+      ...finding('config-error', '/etc/x.conf', [{ path: '/etc/x.conf', unit: 'pipewire.service', at: at(60) }]),
+      vouchedBy: 'user-manager' as const,
+    };
+    const failedLong = placesOf(finding('unit-failed', 'pipewire.service', [{ unit: 'pipewire.service', at: at(0) }]));
+    expect(sameProblem(placesOf(refused), failedLong)).toBeTrue();
   });
 
   it('are an fstab line and the mount made from it, not every mount of that fstab', () => {
