@@ -631,7 +631,8 @@ export class Proposer {
       JSON.stringify(list.map(({ name, params }) => [name, params]));
     const sameIncident = (p: Proposal) => {
       const other = p.findingId === null ? null : this.options.findings.get(p.findingId);
-      return other !== null && Math.abs(other.lastSeen.getTime() - finding.firstSeen.getTime()) <= SAME_INCIDENT_MS;
+      // This sighting's: a finding come again an hour on is another incident, though first seen with that one.
+      return other !== null && Math.abs(other.lastSeen.getTime() - finding.lastSeen.getTime()) <= SAME_INCIDENT_MS;
     };
     const waiting = store.proposals(['open', 'applying']);
     if (waiting.some((p) => steps(p.actions) === steps(actions) && sameIncident(p)))
