@@ -83,8 +83,9 @@ function names(places: Places, about: Places): boolean {
   if (subject === '' || subject === '/' || !places.others.some((place) => samePlace(place, subject))) return false;
   if (isPath(subject) || places.vouched) return true;
   const written = (places.lines ?? []).filter((line) => line.unit === subject);
-  if (written.length === 0 || (about.lines ?? []).length === 0) return true;
-  return written.some((line) => (about.lines ?? []).some((other) => Math.abs(other.at - line.at) <= ONE_RUN_MS));
+  const its = about.lines ?? [];
+  if (written.length === 0 || its.length === 0) return true;
+  return written.some((line) => its.some((other) => Math.abs(other.at - line.at) <= ONE_RUN_MS));
 }
 
 /**
