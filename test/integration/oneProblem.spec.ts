@@ -235,6 +235,28 @@ describe('one problem, one proposal', () => {
     return most;
   };
 
+  it('gives a finding another’s proposal stood for its own once it comes again in a run nothing ties to that', async () => {
+    const full = await raise(noSpace());
+    const headLine = (at: Date): FindingReport => ({
+      kind: 'no-space',
+      subject: 'head',
+      severity: 'error',
+      title: 'head ran out of disk space',
+      at,
+      evidence: [
+        line("head: error writing 'standard output': No space left on device", { unit: 'gym-recorder.service' }, at),
+      ],
+      attribution: { vouchedBy: null, reportedBy: 'head (uid 0, gym-recorder.service)' },
+    });
+    // The same unit's same error in the same run, without where: one problem, the spool's.
+    const head = await raise(headLine(new Date()));
+    expect(waiting().map((p) => p.findingId)).toEqual([full.id]);
+    // An hour on, the unit's next run says it again: nothing ties that run to the spool.
+    await raise(headLine(new Date(Date.now() + HOUR_MS)));
+    await waitFor(() => waiting().some((p) => p.findingId === head.id), 'a proposal of its own');
+    expect(waiting().map((p) => p.findingId)).toEqual(jasmine.arrayWithExactContents([full.id, head.id]));
+  });
+
   it('gives a unit’s full file system and its line that did not say where one proposal, the file system’s', async () => {
     // A file system of its own (root mounts a tmpfs), so that its fix is not the one for /.
     if (process.getuid?.() !== 0) throw new Error('this spec mounts a tmpfs: run it as root');

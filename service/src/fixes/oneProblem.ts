@@ -83,8 +83,9 @@ function names(places: Places, about: Places): boolean {
   if (subject === '' || subject === '/' || !places.others.some((place) => samePlace(place, subject))) return false;
   if (isPath(subject) || places.vouched) return true;
   const written = (places.lines ?? []).filter((line) => line.unit === subject);
-  if (written.length === 0 || (about.lines ?? []).length === 0) return true;
-  return written.some((line) => (about.lines ?? []).some((other) => Math.abs(other.at - line.at) <= ONE_RUN_MS));
+  const its = about.lines ?? [];
+  if (written.length === 0 || its.length === 0) return true;
+  return written.some((line) => its.some((other) => Math.abs(other.at - line.at) <= ONE_RUN_MS));
 }
 
 /**
@@ -140,10 +141,13 @@ function ownWord(finding: FindingWithEvidence): boolean {
 export function placesOf(finding: FindingWithEvidence, unitFiles: readonly string[] = []): Places {
   const others = new Set<string>(unitFiles);
   const lines: NonNullable<Places['lines']> = [];
+  // The units that wrote its lines tie it only in its latest run: a finding come again an hour later is tied by
+  // what it says now, not by who wrote its first lines.
+  const newest = Math.max(...finding.evidence.filter((e) => e.unit).map((e) => e.at.getTime()));
   for (const evidence of finding.evidence) {
     if (evidence.path) others.add(evidence.path);
     if (evidence.path && evidence.line) others.add(`${evidence.path}:${evidence.line}`);
-    if (evidence.unit) {
+    if (evidence.unit && newest - evidence.at.getTime() <= ONE_RUN_MS) {
       others.add(evidence.unit);
       lines.push({ unit: evidence.unit, at: evidence.at.getTime() });
     }
@@ -268,12 +272,12 @@ export class OneProblem {
    * it stands for besides. Its finding may have resolved for a moment (a service that restarts is not failed between
    * its starts): while its proposal still waits out the grace, it is the one on offer.
    */
-  async #problemOf(proposal: Proposal): Promise<Member[]> {
+  async #problemOf(proposal: Proposal, without?: number): Promise<Member[]> {
     const { findings } = this.#options;
     const ids = [proposal.findingId, ...(this.#covered.get(proposal.id) ?? [])];
     const members: Member[] = [];
     for (const [index, id] of ids.entries()) {
-      const finding = id === null ? undefined : findings.get(id);
+      const finding = id === null || id === without ? undefined : findings.get(id);
       if (finding) members.push({ places: await this.placesOf(finding), own: index === 0 });
     }
     return members;
@@ -343,6 +347,21 @@ export class OneProblem {
    */
   async namesNewPlaces(finding: FindingWithEvidence): Promise<boolean> {
     return this.#compared.get(finding.id) !== placesKey(await this.placesOf(finding));
+  }
+
+  /**
+   * Whether waiting proposal `proposal` still stands for `finding`, which came again: its latest run is one problem
+   * with the proposal's own finding (sameProblem) or tied to another it stands for (tiedThrough).
+   */
+  async stillCovers(proposal: Proposal, finding: FindingWithEvidence): Promise<boolean> {
+    const mine = await this.placesOf(finding);
+    const problem = await this.#problemOf(proposal, finding.id);
+    return problem.some((theirs) => (theirs.own ? sameProblem(mine, theirs.places) : tiedThrough(mine, theirs.places)));
+  }
+
+  /** Proposal `proposalId` no longer stands for finding `findingId`: it came again as a problem of its own. */
+  uncover(proposalId: number, findingId: number): void {
+    this.#covered.get(proposalId)?.delete(findingId);
   }
 
   /** Proposal `proposalId` stands for finding `findingId` too, until it is withdrawn. */

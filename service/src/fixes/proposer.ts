@@ -316,6 +316,13 @@ export class Proposer {
     const standing = change === 'updated' ? this.problems.coveredBy(finding.id) : null;
     const repeat = standing === null ? undefined : this.options.findings.get(finding.id);
     const proposal = standing === null ? null : store.proposal(standing);
+    // Come again in a run that nothing ties to that proposal's problem (PipeWire failing an hour after the device
+    // error it was one problem with), it is a problem of its own now.
+    if (repeat && proposal && !(await this.problems.stillCovers(proposal, repeat))) {
+      this.problems.uncover(proposal.id, finding.id);
+      await this.considerOne({ change: 'added', finding });
+      return;
+    }
     if (repeat && proposal && (await this.problems.namesNewPlaces(repeat))) {
       const stood = proposal.findingId === null ? null : this.options.findings.get(proposal.findingId);
       // Come again naming where (the package dpkg's database holds unfinished), it says more than the finding whose
@@ -624,7 +631,8 @@ export class Proposer {
       JSON.stringify(list.map(({ name, params }) => [name, params]));
     const sameIncident = (p: Proposal) => {
       const other = p.findingId === null ? null : this.options.findings.get(p.findingId);
-      return other !== null && Math.abs(other.lastSeen.getTime() - finding.firstSeen.getTime()) <= SAME_INCIDENT_MS;
+      // This sighting's: a finding come again an hour on is another incident, though first seen with that one.
+      return other !== null && Math.abs(other.lastSeen.getTime() - finding.lastSeen.getTime()) <= SAME_INCIDENT_MS;
     };
     const waiting = store.proposals(['open', 'applying']);
     if (waiting.some((p) => steps(p.actions) === steps(actions) && sameIncident(p)))

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { join } from 'node:path';
 
+import type { DetectorOptions } from '../../../service/src/findings/detectorOptions.js';
 import { createDetectors } from '../../../service/src/findings/detectors/index.js';
 import { maskTokens, TemplateMiner, templateText } from '../../../service/src/findings/detectors/templateMiner.js';
 import { UnrecognisedErrorsDetector } from '../../../service/src/findings/detectors/unrecognised.js';
@@ -77,6 +78,23 @@ describe('the template miner', () => {
     expect(miner.add('app', 'database is locked', START).id).toBe(kept.id);
   });
 });
+
+/** Every kind's detector in a pipeline over a findings store of its own, as the service runs them. */
+async function pipelineOver(options: DetectorOptions = {}) {
+  const dir = await makeTempDir();
+  const store = new FindingsStore(join(dir.path, 'findings.db'));
+  const pipeline = new FindingsPipeline({
+    store,
+    detectors: createDetectors(KINDS, options),
+    onChanges: () => undefined,
+    log: createLogger({ journal: false, write: () => undefined }),
+  });
+  const done = async () => {
+    store.close();
+    await dir.remove();
+  };
+  return { store, pipeline, done };
+}
 
 describe('the unrecognised-errors detector', () => {
   it('reports a burst of five errors of one template from one program as one finding with the template and examples', () => {
@@ -171,14 +189,7 @@ describe('the unrecognised-errors detector', () => {
   });
 
   it('runs last in the pipeline, and stays silent on errors another detector reported', async () => {
-    const dir = await makeTempDir();
-    const store = new FindingsStore(join(dir.path, 'findings.db'));
-    const pipeline = new FindingsPipeline({
-      store,
-      detectors: createDetectors(KINDS),
-      onChanges: () => undefined,
-      log: createLogger({ journal: false, write: () => undefined }),
-    });
+    const { store, pipeline, done } = await pipelineOver();
     // The kernel's ext4 errors are filesystem-error's; GDM's are nobody's.
     const ext4 = (s: number) =>
       journalEvent({
@@ -202,19 +213,11 @@ describe('the unrecognised-errors detector', () => {
       ['filesystem-error', jasmine.any(String)],
       ['unrecognised-errors', 'gdm-session-wor'],
     ]);
-    store.close();
-    await dir.remove();
+    await done();
   });
 
   it('leaves to their detectors the lines they count before they report: sudo’s failed passwords, systemd’s reasons', async () => {
-    const dir = await makeTempDir();
-    const store = new FindingsStore(join(dir.path, 'findings.db'));
-    const pipeline = new FindingsPipeline({
-      store,
-      detectors: createDetectors(KINDS, { authFailures: { threshold: 50 } }),
-      onChanges: () => undefined,
-      log: createLogger({ journal: false, write: () => undefined }),
-    });
+    const { store, pipeline, done } = await pipelineOver({ authFailures: { threshold: 50 } });
     for (let s = 0; s < 6; s++) {
       // Below auth-failures' threshold: counted, not yet reported.
       pipeline.accept(
@@ -243,19 +246,11 @@ describe('the unrecognised-errors detector', () => {
     }
     pipeline.flush();
     expect(store.list({ state: 'all' }).map((f) => f.kind)).not.toContain('unrecognised-errors');
-    store.close();
-    await dir.remove();
+    await done();
   });
 
   it('leaves to unit-failed the start jobs systemd says failed, also of units it reported a moment before', async () => {
-    const dir = await makeTempDir();
-    const store = new FindingsStore(join(dir.path, 'findings.db'));
-    const pipeline = new FindingsPipeline({
-      store,
-      detectors: createDetectors(KINDS),
-      onChanges: () => undefined,
-      log: createLogger({ journal: false, write: () => undefined }),
-    });
+    const { store, pipeline, done } = await pipelineOver();
     // Six units failing over some minutes, as a day of the gym has them: PID 1's "Failed with result" reports each,
     // and its job's "Failed to start …" a millisecond later says nothing new of it.
     const manager = (unit: string, message: string, priority: string, ms: number, fields = {}) =>
@@ -287,7 +282,6 @@ describe('the unrecognised-errors detector', () => {
     const kinds = store.list({ state: 'all' }).map((f) => f.kind);
     expect(kinds.filter((kind) => kind === 'unit-failed').length).toBe(6);
     expect(kinds).not.toContain('unrecognised-errors');
-    store.close();
-    await dir.remove();
+    await done();
   });
 });
