@@ -141,9 +141,9 @@ describe('the sound-unavailable detector', () => {
           { PRIORITY: '4' },
         ),
       ),
-    ).toEqual([['pipewire.service', 'pipewire cannot use a sound device: Broken pipe']]);
+    ).toEqual([['hw:sofsoundwire,2p', 'pipewire cannot use a sound device: Broken pipe']]);
     expect(verdicts(line(WRITERS.pipewire, 'spa.alsa: hw:0,0p: snd_pcm_start error: Input/output error'))).toEqual([
-      ['pipewire.service', 'pipewire cannot use a sound device: Input/output error'],
+      ['hw:0,0p', 'pipewire cannot use a sound device: Input/output error'],
     ]);
     // A client of PipeWire's PulseAudio server that went away.
     expect(
@@ -162,7 +162,7 @@ describe('the sound-unavailable detector', () => {
     ).toEqual([['pipewire.service', 'pipewire cannot use a sound device: Invalid argument']]);
     // PipeWire 0.3's media session logged its SPA plugin's errors without a topic.
     expect(verdicts(line(mediaSession, "can't open control for card hw:1: No such file or directory"))).toEqual([
-      ['pipewire-media-session.service', 'pipewire-media-session cannot use a sound device: No such file or directory'],
+      ['hw:1', 'pipewire-media-session cannot use a sound device: No such file or directory'],
     ]);
     // The same errnos about anything but a sound device: real-time scheduling, a camera, a configuration fragment.
     expect(

@@ -49,7 +49,10 @@ const ALSA_ERRNO = errnoTextPattern(
 // An ALSA device by its name as alsa-lib takes it ("hw:1", "hw:0,3", "front:1,0"): PipeWire 0.3's SPA plugins and
 // its media session logged without a topic ("can't open control for card hw:1: No such file or directory", an
 // spa_log_error), so the device they name says the line is ALSA's.
-const ALSA_DEVICE = /(?:^|[\s'"(])(?:hw|plughw|front|surround\d+|iec958|hdmi|sysdefault|dmix|dsnoop):[\w,]+/;
+const ALSA_DEVICE = /(?:^|[\s'"(])((?:hw|plughw|front|surround\d+|iec958|hdmi|sysdefault|dmix|dsnoop):[\w,]+)/;
+// spa.alsa's lines about one device start with its name, with "p" or "c" for its playback or capture stream where
+// PipeWire opened one: "hw:3,0: snd_pcm_start: Broken pipe", "hdmi:1p: (0 suppressed) snd_pcm_avail after recover: …".
+const SPA_DEVICE = /^'?([a-z]\w*:[\w,.-]+)'?: /;
 // Operations on a device being closed or drained after it went away: an unplug, not a failure.
 const CLOSING = /\b(?:snd_pcm_drop|snd_pcm_drain|close failed)\b/;
 // WirePlumber's Lua scripts: "wplua: [string "alsa.lua"]:182: attempt to concatenate a nil value …"; the script
@@ -87,13 +90,15 @@ function pipewireProblem(program: string, entry: JournalEntry): DeviceProblem | 
   if (open && (!topic || topic[1] === 'spa.alsa')) return cannotOpen(open[1] ?? '', open[2] ?? '');
   const node = topic?.[1] === 'pw.node' ? NODE_ERROR.exec(rest) : null;
   if (node) return cannotOpen(node[1] ?? '', node[2] ?? '');
-  const alsa =
-    topic?.[1] === 'spa.alsa' ||
-    (old !== null && /\bsnd_pcm_\w+/.test(rest)) ||
-    (!topic && !old && ALSA_DEVICE.test(rest));
+  const named = !topic && !old ? ALSA_DEVICE.exec(rest) : null;
+  const alsa = topic?.[1] === 'spa.alsa' || (old !== null && /\bsnd_pcm_\w+/.test(rest)) || named !== null;
   const errno = DEVICE_ERRNO.exec(rest) ?? (alsa ? ALSA_ERRNO.exec(rest) : null);
   if (!errno || CLOSING.test(rest) || (!topic && !old && !alsa)) return null;
-  return { title: format(_('{program} cannot use a sound device: {reason}'), { program, reason: errno[1] ?? '' }) };
+  const device = (topic?.[1] === 'spa.alsa' ? SPA_DEVICE.exec(rest)?.[1] : undefined) ?? named?.[1];
+  return {
+    ...(device && { device }),
+    title: format(_('{program} cannot use a sound device: {reason}'), { program, reason: errno[1] ?? '' }),
+  };
 }
 
 function cannotOpen(quoted: string, reason: string): DeviceProblem {
