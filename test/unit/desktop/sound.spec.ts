@@ -174,7 +174,7 @@ describe('the sound-unavailable detector', () => {
     ).toEqual([]);
   });
 
-  it('reads an error of PulseAudio’s ALSA sink or source as its device failing, and no other file’s', () => {
+  it('reads an error of PulseAudio’s ALSA sink or source as the device its thread drives failing, and no other file’s', () => {
     expect(
       verdicts(
         line(
@@ -184,7 +184,7 @@ describe('the sound-unavailable detector', () => {
       ),
     ).toEqual([
       [
-        'pulseaudio.service',
+        'ALC256 Analog',
         'PulseAudio’s sound device failed: ALSA woke us up to write new data to the device, but there was actually nothing to write.',
       ],
     ]);

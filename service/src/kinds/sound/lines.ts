@@ -60,12 +60,13 @@ const CLOSING = /\b(?:snd_pcm_drop|snd_pcm_drain|close failed)\b/;
 const LUA_ERROR =
   /^(?:wplua|m-lua-scripting|script\/[\w-]+): (?:\[string "([^"]+)"\]|((?:[\w.-]+\/)*[\w.-]+\.lua)):\d+: (.+)$/;
 // PulseAudio's own prefix when it logs to stderr: "E: [pulseaudio] module-alsa-card.c: ".
-const PULSE_PREFIX = /^([EWNID]): \[[^\]]*\] ([\w.-]+\.c): /;
+const PULSE_PREFIX = /^([EWNID]): \[([^\]]*)\] ([\w.-]+\.c): /;
 // PulseAudio's ALSA sink and source (modules/alsa/alsa-sink.c, alsa-source.c) drive one device each from their I/O
 // thread: an error of theirs is that device failing to play or record ("ALSA woke us up to write new data to the
 // device, but there was actually nothing to write", "Error opening PCM device front:0: …"), read where its stderr
-// prefix names the file.
+// prefix names the file. The thread is named after the device it drives: "alsa-sink-ALC256 Analog".
 const PULSE_DEVICE_FILE = /^alsa-(?:sink|source)\.c$/;
+const PULSE_DEVICE_THREAD = /^alsa-(?:sink|source)-(.+)$/;
 // module-alsa-card.c, module.c: the card could not be set up at all.
 const NO_PROFILE = /^Failed to find a working profile\.?$/;
 const ALSA_MODULE_FAILED =
@@ -122,9 +123,14 @@ function pulseProblem(entry: JournalEntry): DeviceProblem | null {
   const errno = DEVICE_ERRNO.exec(text);
   const isError = prefix ? prefix[1] === 'E' : entry.priority !== undefined && entry.priority <= LOG_ERR;
   if (!isError || CLOSING.test(text)) return null;
-  const file = prefix?.[2];
-  if (!errno && file !== undefined && PULSE_DEVICE_FILE.test(file))
-    return { title: format(_('PulseAudio’s sound device failed: {line}'), { line: cleanLine(text, 160) }) };
+  const file = prefix?.[3];
+  if (!errno && file !== undefined && PULSE_DEVICE_FILE.test(file)) {
+    const device = PULSE_DEVICE_THREAD.exec(prefix?.[2] ?? '')?.[1];
+    return {
+      ...(device && { device }),
+      title: format(_('PulseAudio’s sound device failed: {line}'), { line: cleanLine(text, 160) }),
+    };
+  }
   if (!errno) return null;
   return {
     title: format(_('{program} cannot use a sound device: {reason}'), {
