@@ -141,9 +141,9 @@ describe('the sound-unavailable detector', () => {
           { PRIORITY: '4' },
         ),
       ),
-    ).toEqual([['pipewire.service', 'pipewire cannot use a sound device: Broken pipe']]);
+    ).toEqual([['hw:sofsoundwire,2p', 'pipewire cannot use a sound device: Broken pipe']]);
     expect(verdicts(line(WRITERS.pipewire, 'spa.alsa: hw:0,0p: snd_pcm_start error: Input/output error'))).toEqual([
-      ['pipewire.service', 'pipewire cannot use a sound device: Input/output error'],
+      ['hw:0,0p', 'pipewire cannot use a sound device: Input/output error'],
     ]);
     // A client of PipeWire's PulseAudio server that went away.
     expect(
@@ -151,6 +151,47 @@ describe('the sound-unavailable detector', () => {
         line(WRITERS.pipewire, 'mod.protocol-pulse: client 0x55a1: error on connection: Broken pipe', 0, {
           PRIORITY: '4',
         }),
+      ),
+    ).toEqual([]);
+  });
+
+  it('reads the errors of ALSA’s calls on a device, by PipeWire’s ALSA topic or the ALSA device the line names', () => {
+    const mediaSession = daemon('pipewire-media-session');
+    expect(
+      verdicts(line(WRITERS.pipewire, 'spa.alsa: Broken configuration: no configurations available: Invalid argument')),
+    ).toEqual([['pipewire.service', 'pipewire cannot use a sound device: Invalid argument']]);
+    // PipeWire 0.3's media session logged its SPA plugin's errors without a topic.
+    expect(verdicts(line(mediaSession, "can't open control for card hw:1: No such file or directory"))).toEqual([
+      ['hw:1', 'pipewire-media-session cannot use a sound device: No such file or directory'],
+    ]);
+    // The same errnos about anything but a sound device: real-time scheduling, a camera, a configuration fragment.
+    expect(
+      verdicts(
+        line(WRITERS.pipewire, 'could not make thread realtime: No such file or directory'),
+        line(mediaSession, "v4l2: Cannot open '/dev/video0': 13, Permission denied"),
+        line(WRITERS.pipewire, 'mod.rt: could not set nice-level to -11: No such file or directory'),
+      ),
+    ).toEqual([]);
+  });
+
+  it('reads an error of PulseAudio’s ALSA sink or source as the device its thread drives failing, and no other file’s', () => {
+    expect(
+      verdicts(
+        line(
+          WRITERS.pulseaudio,
+          'E: [alsa-sink-ALC256 Analog] alsa-sink.c: ALSA woke us up to write new data to the device, but there was actually nothing to write.',
+        ),
+      ),
+    ).toEqual([
+      [
+        'ALC256 Analog',
+        'PulseAudio’s sound device failed: ALSA woke us up to write new data to the device, but there was actually nothing to write.',
+      ],
+    ]);
+    expect(
+      verdicts(
+        line(WRITERS.pulseaudio, 'W: [alsa-sink-ALC256 Analog] alsa-sink.c: Underrun!', 0, { PRIORITY: '4' }),
+        line(WRITERS.pulseaudio, 'E: [pulseaudio] pid.c: Daemon already running.'),
       ),
     ).toEqual([]);
   });

@@ -16,6 +16,7 @@
 import { errnosOf, errnoTextPattern } from '../../causes/errno.js';
 import { kernelText } from '../../findings/detectors/journal.js';
 import { _, format } from '../../i18n.js';
+import { cleanLine } from '../../untrustedText.js';
 import type { JournalEntry } from '../../watch/events.js';
 
 export interface DeviceProblem {
@@ -36,10 +37,22 @@ const CONTROL_OPEN = /^Error opening low-level control device '([^']+)': (.+)$/;
 const NODE_ERROR = /^\(([^)]+)\) \w+ -> error \((.+)\)$/;
 // The errnos that say a device cannot be used: EBUSY (another program holds it), ENODEV and ENXIO (it is gone).
 const DEVICE_ERRNO = errnoTextPattern(errnosOf(['EBUSY', 'ENODEV', 'ENXIO']));
-// And from ALSA's own calls on the device (PipeWire's spa.alsa, its snd_pcm_* calls): EIO (the device failed), EPIPE
-// and ESTRPIPE (its stream broke; "after recover": recovering did not help), EBADFD (the stream is in no state to
-// play). Elsewhere a broken pipe is a client that went away.
-const ALSA_ERRNO = errnoTextPattern(errnosOf(['EIO', 'EPIPE', 'ESTRPIPE', 'EBADFD']));
+// And from ALSA's own calls on the device (PipeWire's spa.alsa, its snd_pcm_* and snd_ctl_* calls, whose errors it
+// logs as errors: alsa-pcm.c's CHECK(), alsa-udev.c): EIO (the device failed), EPIPE and ESTRPIPE (its stream broke;
+// "after recover": recovering did not help), EBADFD (the stream is in no state to play), EINVAL (the device refused
+// every configuration: "Broken configuration: no configurations available"), ENOENT, EACCES and EPERM (its node in
+// /dev/snd is missing or not the session's), ETIMEDOUT (it did not answer). Elsewhere a broken pipe is a client that
+// went away, a missing file a configuration fragment.
+const ALSA_ERRNO = errnoTextPattern(
+  errnosOf(['EIO', 'EPIPE', 'ESTRPIPE', 'EBADFD', 'EINVAL', 'ENOENT', 'EACCES', 'EPERM', 'ETIMEDOUT']),
+);
+// An ALSA device by its name as alsa-lib takes it ("hw:1", "hw:0,3", "front:1,0"): PipeWire 0.3's SPA plugins and
+// its media session logged without a topic ("can't open control for card hw:1: No such file or directory", an
+// spa_log_error), so the device they name says the line is ALSA's.
+const ALSA_DEVICE = /(?:^|[\s'"(])((?:hw|plughw|front|surround\d+|iec958|hdmi|sysdefault|dmix|dsnoop):[\w,]+)/;
+// spa.alsa's lines about one device start with its name, with "p" or "c" for its playback or capture stream where
+// PipeWire opened one: "hw:3,0: snd_pcm_start: Broken pipe", "hdmi:1p: (0 suppressed) snd_pcm_avail after recover: …".
+const SPA_DEVICE = /^'?([a-z]\w*:[\w,.-]+)'?: /;
 // Operations on a device being closed or drained after it went away: an unplug, not a failure.
 const CLOSING = /\b(?:snd_pcm_drop|snd_pcm_drain|close failed)\b/;
 // WirePlumber's Lua scripts: "wplua: [string "alsa.lua"]:182: attempt to concatenate a nil value …"; the script
@@ -47,7 +60,13 @@ const CLOSING = /\b(?:snd_pcm_drop|snd_pcm_drain|close failed)\b/;
 const LUA_ERROR =
   /^(?:wplua|m-lua-scripting|script\/[\w-]+): (?:\[string "([^"]+)"\]|((?:[\w.-]+\/)*[\w.-]+\.lua)):\d+: (.+)$/;
 // PulseAudio's own prefix when it logs to stderr: "E: [pulseaudio] module-alsa-card.c: ".
-const PULSE_PREFIX = /^([EWNID]): \[[^\]]*\] [\w.-]+\.c: /;
+const PULSE_PREFIX = /^([EWNID]): \[([^\]]*)\] ([\w.-]+\.c): /;
+// PulseAudio's ALSA sink and source (modules/alsa/alsa-sink.c, alsa-source.c) drive one device each from their I/O
+// thread: an error of theirs is that device failing to play or record ("ALSA woke us up to write new data to the
+// device, but there was actually nothing to write", "Error opening PCM device front:0: …"), read where its stderr
+// prefix names the file. The thread is named after the device it drives: "alsa-sink-ALC256 Analog".
+const PULSE_DEVICE_FILE = /^alsa-(?:sink|source)\.c$/;
+const PULSE_DEVICE_THREAD = /^alsa-(?:sink|source)-(.+)$/;
 // module-alsa-card.c, module.c: the card could not be set up at all.
 const NO_PROFILE = /^Failed to find a working profile\.?$/;
 const ALSA_MODULE_FAILED =
@@ -72,10 +91,15 @@ function pipewireProblem(program: string, entry: JournalEntry): DeviceProblem | 
   if (open && (!topic || topic[1] === 'spa.alsa')) return cannotOpen(open[1] ?? '', open[2] ?? '');
   const node = topic?.[1] === 'pw.node' ? NODE_ERROR.exec(rest) : null;
   if (node) return cannotOpen(node[1] ?? '', node[2] ?? '');
-  const alsa = topic?.[1] === 'spa.alsa' || (old !== null && /\bsnd_pcm_\w+/.test(rest));
+  const named = !topic && !old ? ALSA_DEVICE.exec(rest) : null;
+  const alsa = topic?.[1] === 'spa.alsa' || (old !== null && /\bsnd_pcm_\w+/.test(rest)) || named !== null;
   const errno = DEVICE_ERRNO.exec(rest) ?? (alsa ? ALSA_ERRNO.exec(rest) : null);
-  if (!errno || CLOSING.test(rest) || (!topic && !old)) return null;
-  return { title: format(_('{program} cannot use a sound device: {reason}'), { program, reason: errno[1] ?? '' }) };
+  if (!errno || CLOSING.test(rest) || (!topic && !old && !alsa)) return null;
+  const device = (topic?.[1] === 'spa.alsa' ? SPA_DEVICE.exec(rest)?.[1] : undefined) ?? named?.[1];
+  return {
+    ...(device && { device }),
+    title: format(_('{program} cannot use a sound device: {reason}'), { program, reason: errno[1] ?? '' }),
+  };
 }
 
 function cannotOpen(quoted: string, reason: string): DeviceProblem {
@@ -98,7 +122,16 @@ function pulseProblem(entry: JournalEntry): DeviceProblem | null {
   }
   const errno = DEVICE_ERRNO.exec(text);
   const isError = prefix ? prefix[1] === 'E' : entry.priority !== undefined && entry.priority <= LOG_ERR;
-  if (!errno || !isError || CLOSING.test(text)) return null;
+  if (!isError || CLOSING.test(text)) return null;
+  const file = prefix?.[3];
+  if (!errno && file !== undefined && PULSE_DEVICE_FILE.test(file)) {
+    const device = PULSE_DEVICE_THREAD.exec(prefix?.[2] ?? '')?.[1];
+    return {
+      ...(device && { device }),
+      title: format(_('PulseAudio’s sound device failed: {line}'), { line: cleanLine(text, 160) }),
+    };
+  }
+  if (!errno) return null;
   return {
     title: format(_('{program} cannot use a sound device: {reason}'), {
       program: 'pulseaudio',
