@@ -91,7 +91,15 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
     runsAs: 'session',
     programs: ['/usr/bin/gnome-keyring-daemon'],
     nixos: ['sw/bin/gnome-keyring-daemon'],
-    units: ['gnome-keyring-daemon.service'],
+    // Its own user unit; the scopes and services the session starts its autostart entries in (gnome-session's
+    // "app-gnome-gnome\x2dkeyring\x2dsecrets-1234.scope", systemd's xdg-autostart generator's
+    // "app-gnome\x2dkeyring\x2dsecrets@autostart.service"); the bus's activation of the Secret Service
+    // (dbus-broker's "dbus-:1.2-org.freedesktop.secrets@0.service"). pam_gnome_keyring starts it in the login session.
+    units: [
+      'gnome-keyring-daemon.service',
+      /^app-[\w\\-]*gnome\\x2dkeyring[\w\\-]*(?:@autostart\.service|\.scope)$/,
+      /^dbus-:[\d.-]+-org\.freedesktop\.secrets@\d+\.service$/,
+    ],
     sessionScope: true,
   },
   {
@@ -346,6 +354,37 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
     sessionScope: true,
   },
   {
+    // gdm's session launchers, which it runs as the person in the new login session to start the session's display
+    // server and session (daemon/gdm-x-session.c, gdm-wayland-session.c): their failure is the sign-in's session not
+    // starting. As the display manager's own account they are the login screen's, above.
+    name: 'gdm-session',
+    title: 'GDM’s session launcher',
+    area: 'sign-in',
+    runsAs: 'session',
+    programs: [
+      '/usr/libexec/gdm-x-session',
+      '/usr/libexec/gdm-wayland-session',
+      '/usr/lib/gdm3/gdm-x-session',
+      '/usr/lib/gdm3/gdm-wayland-session',
+      '/usr/lib/gdm-x-session',
+      '/usr/lib/gdm-wayland-session',
+    ],
+    nixos: ['sw/libexec/gdm-x-session', 'sw/libexec/gdm-wayland-session'],
+    units: [],
+    sessionScope: true,
+  },
+  {
+    // AccountsService, which lists the people the login screen offers and holds their session and language: gdm,
+    // LightDM and the lock screens ask it for every sign-in.
+    name: 'accounts-daemon',
+    title: 'AccountsService',
+    area: 'sign-in',
+    runsAs: 'system',
+    programs: ['/usr/libexec/accounts-daemon', '/usr/lib/accountsservice/accounts-daemon', '/usr/lib/accounts-daemon'],
+    nixos: ['sw/libexec/accounts-daemon'],
+    units: ['accounts-daemon.service'],
+  },
+  {
     name: 'lightdm',
     title: 'LightDM',
     area: 'sign-in',
@@ -398,7 +437,8 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
     title: 'fprintd',
     area: 'sign-in',
     runsAs: 'system',
-    programs: ['/usr/libexec/fprintd', '/usr/lib/fprintd/fprintd'],
+    // Arch installs the daemon itself as /usr/lib/fprintd (its libexecdir is /usr/lib).
+    programs: ['/usr/libexec/fprintd', '/usr/lib/fprintd/fprintd', '/usr/lib/fprintd'],
     nixos: ['sw/libexec/fprintd'],
     units: ['fprintd.service'],
   },

@@ -186,6 +186,8 @@ export function signInFailure(entry: JournalEntry, writers: Writers): Failure | 
 // greeter), whose lines are a whole desktop's.
 const SIGN_IN_PROGRAMS = new Set([
   'gdm',
+  'gdm-session',
+  'accounts-daemon',
   'lightdm',
   'sddm',
   'login',
@@ -195,6 +197,15 @@ const SIGN_IN_PROGRAMS = new Set([
   'gnome-keyring',
 ]);
 
+// The other words the sign-in programs give a GError or a refusal they report (GLib's "Error getting user list from
+// org.freedesktop.Accounts: Timeout was reached", fprintd's "Device reported an error during verify: …" and
+// "Authorization denied to :1.401 to call method 'Claim' …", sddm's "Authentication error: …"): an error, a denial, a
+// time-out. Not a count of none ("no errors").
+const ERROR_OR_REFUSAL = /\b(?:errors?|denied|timed out|timeout was reached)\b/i;
+const NO_ERRORS = /\bno errors\b/i;
+
+const saysErrorOrRefusal = (message: string) => ERROR_OR_REFUSAL.test(message) && !NO_ERRORS.test(message);
+
 /**
  * A sign-in program's own line (not a PAM module's, read above by PAM's structure) saying in its own words that
  * something of its job failed, at any level but debug: gdm's "GdmDisplay: Session never registered, failing", the
@@ -203,7 +214,7 @@ const SIGN_IN_PROGRAMS = new Set([
 function ownFailure(entry: JournalEntry, writer: DesktopWriter): string | null {
   const { message } = entry;
   if (!SIGN_IN_PROGRAMS.has(writer.name) || PAM_OWN.test(message) || !reportedAtInfoOrGraver(entry)) return null;
-  if (!programSaysFailed(message)) return null;
+  if (!programSaysFailed(message) && !saysErrorOrRefusal(message)) return null;
   return format(_('{component} reported a failure: {line}'), {
     component: writer.title,
     line: cleanLine(message.split('\n')[0] ?? '', 160),
