@@ -314,6 +314,26 @@ describe('the sign-in programs the sign-in-failure detector proves', () => {
     expect(verdict(LIGHTDM, 'Session finished with no errors', 6)).toEqual([]);
   });
 
+  it('reads what SDDM’s helper relays of the PAM calls that decide a sign-in, in pam_strerror’s words', () => {
+    const helper: Writer = { comm: 'sddm-helper', exe: '/usr/lib/sddm/sddm-helper', unit: 'sddm.service', uid: 0 };
+    expect(verdict(helper, '[PAM] authenticate: Authentication failure', 4)).toEqual([
+      [SIGN_IN_FAILURE, 'sddm', 'Signing in or unlocking the screen failed for sddm'],
+    ]);
+    expect(verdict(helper, '[PAM] acctMgmt: User account has expired', 4).length).toBe(1);
+    expect(verdict(helper, '[PAM] closeSession: Authentication failure', 4)).toEqual([]);
+    expect(verdict(helper, '[PAM] authenticate: Success', 4)).toEqual([]);
+  });
+
+  it('reads the tiling sessions’ lock screens, which run PAM as the person', () => {
+    const hyprlock: Writer = { comm: 'hyprlock', exe: '/usr/bin/hyprlock', unit: 'session-2.scope', uid: 1000 };
+    const failed =
+      'pam_unix(hyprlock:auth): authentication failure; logname=ana uid=1000 euid=1000 tty= ruser= rhost=  user=ana';
+    expect(verdict(hyprlock, failed)).toEqual([
+      [SIGN_IN_FAILURE, 'ana', 'Signing in or unlocking the screen failed for ana'],
+    ]);
+    expect(verdict({ ...hyprlock, exe: '/home/ana/bin/hyprlock' }, failed)).toEqual([]);
+  });
+
   it('reads gdm’s session launcher as the person signing in: the session did not start', () => {
     const launcher: Writer = {
       comm: 'gdm-wayland-ses',

@@ -65,6 +65,10 @@ const PAM_ERROR_NAMES =
 // user alice (root enforced)", "password for user alice is inactive"; its "check pass; user unknown" where the name
 // typed is no user the system knows.
 const PAM_ACCOUNT_REFUSED = /^account \S+ has expired|^expired password for user|\bis inactive$|\buser unknown$/;
+// SDDM's helper relays what each PAM call returned (src/helper/backend/PamHandle.cpp): "[PAM] authenticate:
+// Authentication failure", "[PAM] acctMgmt: User account has expired", "[PAM] openSession: …", the code in pam_strerror's
+// words. The calls that decide whether the person gets in and gets a session; not closing one.
+const SDDM_PAM_RESULT = /^\[PAM\] (?:authenticate|acctMgmt|chAuthTok|setCred|openSession|start): (.*)$/;
 const PAM_NOT_A_FAILURE = /conversation failed|could not identify password|more authentication failures/;
 // gnome-keyring's PAM module (pam/gkr-pam-module.c) logs as "gkr-pam: …": "couldn't unlock the login keyring.",
 // "the password for the login keyring was invalid.", "gnome-keyring-daemon failed to start correctly, exit code: 1",
@@ -176,6 +180,8 @@ export function signInFailure(entry: JournalEntry, writers: Writers): Failure | 
   }
   if (writer === undefined || !PAM_HOSTS.has(writer)) return null;
   if (writer !== 'screen-locker' && entry.fields._UID !== '0') return null;
+  const relayed = writer === 'sddm' ? SDDM_PAM_RESULT.exec(entry.message)?.[1] : undefined;
+  if (relayed !== undefined) return PAM_ERRORS.test(relayed) ? { subject: 'sddm', what: 'password' } : null;
   const keyring = KEYRING.exec(entry.message);
   if (keyring) return KEYRING_FAILURE.test(keyring[1] ?? '') ? { subject: LOGIN_KEYRING, what: 'keyring' } : null;
   return pamFailure(entry, writer);
