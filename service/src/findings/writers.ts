@@ -354,6 +354,18 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
     sessionScope: true,
   },
   {
+    // KDE's wallet, which pam_kwallet opens with the sign-in password as the keyring's module does GNOME's: in the
+    // login session, or in the user units the bus's activation and Plasma's autostart make for it.
+    name: 'kwallet',
+    title: 'KDE Wallet',
+    area: 'sign-in',
+    runsAs: 'session',
+    programs: ['/usr/bin/kwalletd5', '/usr/bin/kwalletd6', '/usr/bin/ksecretd'],
+    nixos: ['sw/bin/kwalletd5', 'sw/bin/kwalletd6', 'sw/bin/ksecretd'],
+    units: [/^(?:app|dbus)-[\w\\:.@-]*(?:kwalletd\d*|ksecretd)[\w\\:.@-]*\.(?:scope|service)$/],
+    sessionScope: true,
+  },
+  {
     // gdm's session launchers, which it runs as the person in the new login session to start the session's display
     // server and session (daemon/gdm-x-session.c, gdm-wayland-session.c): their failure is the sign-in's session not
     // starting. As the display manager's own account they are the login screen's, above.

@@ -292,7 +292,7 @@ describe('the sign-in programs the sign-in-failure detector proves', () => {
   const LIGHTDM: Writer = { comm: 'lightdm', exe: '/usr/sbin/lightdm', unit: 'lightdm.service', uid: 0 };
   const FPRINTD: Writer = { comm: 'fprintd', exe: '/usr/libexec/fprintd', unit: 'fprintd.service', uid: 0 };
 
-  it('reads a GError, a refusal or a time-out in a sign-in program’s own words, at any level but debug', () => {
+  it('reads a GError, a refusal, a time-out or a crash in a sign-in program’s own words, at any level but debug', () => {
     // ubuntu/lightdm#236: the login screen's list of people never came.
     expect(verdict(LIGHTDM, 'Error getting user list from org.freedesktop.Accounts: Timeout was reached', 6)).toEqual([
       [
@@ -311,6 +311,14 @@ describe('the sign-in programs the sign-in-failure detector proves', () => {
     // Arch's fprintd is /usr/lib/fprintd itself.
     expect(verdict({ ...FPRINTD, exe: '/usr/lib/fprintd' }, denied, 4).length).toBe(1);
     expect(verdict(FPRINTD, denied, 7)).toEqual([]);
+    const sddm: Writer = { comm: 'sddm', exe: '/usr/bin/sddm', unit: 'sddm.service', uid: 0 };
+    expect(
+      verdict(
+        sddm,
+        'Auth: sddm-helper (--socket /tmp/sddm-auth-1 --id 1 --start /usr/bin/startplasma-x11 --user ana) crashed (exit code 1)',
+        4,
+      ).length,
+    ).toBe(1);
     expect(verdict(LIGHTDM, 'Session finished with no errors', 6)).toEqual([]);
   });
 
@@ -353,7 +361,7 @@ describe('the sign-in programs the sign-in-failure detector proves', () => {
     expect(verdict({ ...launcher, uid: 1001 }, 'Unable to register display with display manager', 6)).toEqual([]);
   });
 
-  it('proves AccountsService and the keyring daemon in the units the session starts it in', () => {
+  it('proves AccountsService, and the keyring daemon and KDE’s wallet in the units the session starts them in', () => {
     const accounts: Writer = {
       comm: 'accounts-daemon',
       exe: '/usr/libexec/accounts-daemon',
@@ -377,6 +385,20 @@ describe('the sign-in programs the sign-in-failure detector proves', () => {
         .withContext(unit)
         .toEqual([[SIGN_IN_FAILURE, 'login keyring', 'The login keyring was not unlocked at sign-in']]);
     expect(verdict(keyring('app-org.gnome.Terminal-2351.scope'), 'Failed to unlock login on startup', 4)).toEqual([]);
+    const kwallet: Writer = {
+      comm: 'kwalletd5',
+      exe: '/usr/bin/kwalletd5',
+      unit: 'user@1000.service',
+      userUnit: 'dbus-:1.2-org.kde.kwalletd5@0.service',
+      uid: 1000,
+    };
+    expect(verdict(kwallet, 'Wallet failed to get opened by PAM, error code is -9', 4)).toEqual([
+      [
+        SIGN_IN_FAILURE,
+        'kwallet',
+        'KDE Wallet reported a failure: Wallet failed to get opened by PAM, error code is -9',
+      ],
+    ]);
   });
 });
 
