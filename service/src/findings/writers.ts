@@ -439,7 +439,13 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
     area: 'sign-in',
     runsAs: 'system',
     // homed runs systemd-homework in its unit for each operation on a home; it reports what failed.
-    programs: ['/usr/lib/systemd/systemd-homed', '/usr/lib/systemd/systemd-homework'],
+    // Debian and Ubuntu before their merged /usr install systemd's daemons under /lib.
+    programs: [
+      '/usr/lib/systemd/systemd-homed',
+      '/usr/lib/systemd/systemd-homework',
+      '/lib/systemd/systemd-homed',
+      '/lib/systemd/systemd-homework',
+    ],
     nixos: ['systemd/lib/systemd/systemd-homed', 'systemd/lib/systemd/systemd-homework'],
     units: ['systemd-homed.service'],
   },

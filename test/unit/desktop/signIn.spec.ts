@@ -369,6 +369,8 @@ describe('the sign-in programs the sign-in-failure detector proves', () => {
       uid: 0,
     };
     expect(verdict(accounts, 'Failed to read users from /etc/passwd', 4).length).toBe(1);
+    const debianHomed = { ...HOMED, exe: '/lib/systemd/systemd-homed' };
+    expect(verdict(debianHomed, 'Activation failed: Required key not available', 3).length).toBe(1);
     const keyring = (userUnit: string): Writer => ({
       comm: 'gnome-keyring-d',
       exe: '/usr/bin/gnome-keyring-daemon',
