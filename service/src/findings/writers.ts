@@ -91,7 +91,15 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
     runsAs: 'session',
     programs: ['/usr/bin/gnome-keyring-daemon'],
     nixos: ['sw/bin/gnome-keyring-daemon'],
-    units: ['gnome-keyring-daemon.service'],
+    // Its own user unit; the scopes and services the session starts its autostart entries in (gnome-session's
+    // "app-gnome-gnome\x2dkeyring\x2dsecrets-1234.scope", systemd's xdg-autostart generator's
+    // "app-gnome\x2dkeyring\x2dsecrets@autostart.service"); the bus's activation of the Secret Service
+    // (dbus-broker's "dbus-:1.2-org.freedesktop.secrets@0.service"). pam_gnome_keyring starts it in the login session.
+    units: [
+      'gnome-keyring-daemon.service',
+      /^app-[\w\\-]*gnome\\x2dkeyring[\w\\-]*(?:@autostart\.service|\.scope)$/,
+      /^dbus-:[\d.-]+-org\.freedesktop\.secrets@\d+\.service$/,
+    ],
     sessionScope: true,
   },
   {
@@ -346,6 +354,49 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
     sessionScope: true,
   },
   {
+    // KDE's wallet, which pam_kwallet opens with the sign-in password as the keyring's module does GNOME's: in the
+    // login session, or in the user units the bus's activation and Plasma's autostart make for it.
+    name: 'kwallet',
+    title: 'KDE Wallet',
+    area: 'sign-in',
+    runsAs: 'session',
+    programs: ['/usr/bin/kwalletd5', '/usr/bin/kwalletd6', '/usr/bin/ksecretd'],
+    nixos: ['sw/bin/kwalletd5', 'sw/bin/kwalletd6', 'sw/bin/ksecretd'],
+    units: [/^(?:app|dbus)-[\w\\:.@-]*(?:kwalletd\d*|ksecretd)[\w\\:.@-]*\.(?:scope|service)$/],
+    sessionScope: true,
+  },
+  {
+    // gdm's session launchers, which it runs as the person in the new login session to start the session's display
+    // server and session (daemon/gdm-x-session.c, gdm-wayland-session.c): their failure is the sign-in's session not
+    // starting. As the display manager's own account they are the login screen's, above.
+    name: 'gdm-session',
+    title: 'GDM’s session launcher',
+    area: 'sign-in',
+    runsAs: 'session',
+    programs: [
+      '/usr/libexec/gdm-x-session',
+      '/usr/libexec/gdm-wayland-session',
+      '/usr/lib/gdm3/gdm-x-session',
+      '/usr/lib/gdm3/gdm-wayland-session',
+      '/usr/lib/gdm-x-session',
+      '/usr/lib/gdm-wayland-session',
+    ],
+    nixos: ['sw/libexec/gdm-x-session', 'sw/libexec/gdm-wayland-session'],
+    units: [],
+    sessionScope: true,
+  },
+  {
+    // AccountsService, which lists the people the login screen offers and holds their session and language: gdm,
+    // LightDM and the lock screens ask it for every sign-in.
+    name: 'accounts-daemon',
+    title: 'AccountsService',
+    area: 'sign-in',
+    runsAs: 'system',
+    programs: ['/usr/libexec/accounts-daemon', '/usr/lib/accountsservice/accounts-daemon', '/usr/lib/accounts-daemon'],
+    nixos: ['sw/libexec/accounts-daemon'],
+    units: ['accounts-daemon.service'],
+  },
+  {
     name: 'lightdm',
     title: 'LightDM',
     area: 'sign-in',
@@ -388,7 +439,13 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
     area: 'sign-in',
     runsAs: 'system',
     // homed runs systemd-homework in its unit for each operation on a home; it reports what failed.
-    programs: ['/usr/lib/systemd/systemd-homed', '/usr/lib/systemd/systemd-homework'],
+    // Debian and Ubuntu before their merged /usr install systemd's daemons under /lib.
+    programs: [
+      '/usr/lib/systemd/systemd-homed',
+      '/usr/lib/systemd/systemd-homework',
+      '/lib/systemd/systemd-homed',
+      '/lib/systemd/systemd-homework',
+    ],
     nixos: ['systemd/lib/systemd/systemd-homed', 'systemd/lib/systemd/systemd-homework'],
     units: ['systemd-homed.service'],
   },
@@ -398,7 +455,8 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
     title: 'fprintd',
     area: 'sign-in',
     runsAs: 'system',
-    programs: ['/usr/libexec/fprintd', '/usr/lib/fprintd/fprintd'],
+    // Arch installs the daemon itself as /usr/lib/fprintd (its libexecdir is /usr/lib).
+    programs: ['/usr/libexec/fprintd', '/usr/lib/fprintd/fprintd', '/usr/lib/fprintd'],
     nixos: ['sw/libexec/fprintd'],
     units: ['fprintd.service'],
   },
@@ -434,8 +492,20 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
       '/usr/bin/xscreensaver',
       '/usr/libexec/xscreensaver/xscreensaver-auth',
       '/usr/lib/xscreensaver/xscreensaver-auth',
+      // The Wayland and X lock screens of the tiling sessions, which run PAM themselves as the person.
+      '/usr/bin/swaylock',
+      '/usr/bin/hyprlock',
+      '/usr/bin/i3lock',
+      '/usr/bin/waylock',
     ],
-    nixos: ['sw/bin/xscreensaver', 'sw/libexec/kscreenlocker_greet'],
+    nixos: [
+      'sw/bin/xscreensaver',
+      'sw/libexec/kscreenlocker_greet',
+      'sw/bin/swaylock',
+      'sw/bin/hyprlock',
+      'sw/bin/i3lock',
+      'sw/bin/waylock',
+    ],
     units: 'any',
     sessionScope: true,
   },

@@ -17,6 +17,7 @@ interface Writer {
   exe: string;
   uid: number;
   unit?: string;
+  userUnit?: string;
   identifier?: string;
 }
 
@@ -52,6 +53,7 @@ const line = (writer: Writer, message: string, priority = 5, index = 0): WatchEv
       _UID: String(writer.uid),
       _PID: '2101',
       ...(writer.unit && { _SYSTEMD_UNIT: writer.unit }),
+      ...(writer.userUnit && { _SYSTEMD_USER_UNIT: writer.userUnit }),
       _TRANSPORT: 'syslog',
       __REALTIME_TIMESTAMP: String(START_US + index * 1_000_000),
     },
@@ -283,6 +285,122 @@ describe('auth-failures and the desktop sign-in', () => {
         at,
       )?.failure.source,
     ).toBe('root');
+  });
+});
+
+describe('the sign-in programs the sign-in-failure detector proves', () => {
+  const LIGHTDM: Writer = { comm: 'lightdm', exe: '/usr/sbin/lightdm', unit: 'lightdm.service', uid: 0 };
+  const FPRINTD: Writer = { comm: 'fprintd', exe: '/usr/libexec/fprintd', unit: 'fprintd.service', uid: 0 };
+
+  it('reads a GError, a refusal, a time-out or a crash in a sign-in program’s own words, at any level but debug', () => {
+    // ubuntu/lightdm#236: the login screen's list of people never came.
+    expect(verdict(LIGHTDM, 'Error getting user list from org.freedesktop.Accounts: Timeout was reached', 6)).toEqual([
+      [
+        SIGN_IN_FAILURE,
+        'lightdm',
+        'LightDM reported a failure: Error getting user list from org.freedesktop.Accounts: Timeout was reached',
+      ],
+    ]);
+    // fprintd's device.c: a client refused the reader it asked for, and the device's own error.
+    const denied =
+      "Authorization denied to :1.90 to call method 'Release' for device 'Goodix Fingerprint Sensor 53xc': Device was not claimed before use";
+    expect(verdict(FPRINTD, denied, 4).map(([kind, subject]) => [kind, subject])).toEqual([
+      [SIGN_IN_FAILURE, 'fprintd'],
+    ]);
+    expect(verdict(FPRINTD, 'Device reported an error during verify: Device disconnected', 4).length).toBe(1);
+    // Arch's fprintd is /usr/lib/fprintd itself.
+    expect(verdict({ ...FPRINTD, exe: '/usr/lib/fprintd' }, denied, 4).length).toBe(1);
+    expect(verdict(FPRINTD, denied, 7)).toEqual([]);
+    const sddm: Writer = { comm: 'sddm', exe: '/usr/bin/sddm', unit: 'sddm.service', uid: 0 };
+    expect(
+      verdict(
+        sddm,
+        'Auth: sddm-helper (--socket /tmp/sddm-auth-1 --id 1 --start /usr/bin/startplasma-x11 --user ana) crashed (exit code 1)',
+        4,
+      ).length,
+    ).toBe(1);
+    expect(verdict(LIGHTDM, 'Session finished with no errors', 6)).toEqual([]);
+  });
+
+  it('reads what SDDM’s helper relays of the PAM calls that decide a sign-in, in pam_strerror’s words', () => {
+    const helper: Writer = { comm: 'sddm-helper', exe: '/usr/lib/sddm/sddm-helper', unit: 'sddm.service', uid: 0 };
+    expect(verdict(helper, '[PAM] authenticate: Authentication failure', 4)).toEqual([
+      [SIGN_IN_FAILURE, 'sddm', 'Signing in or unlocking the screen failed for sddm'],
+    ]);
+    expect(verdict(helper, '[PAM] acctMgmt: User account has expired', 4).length).toBe(1);
+    expect(verdict(helper, '[PAM] closeSession: Authentication failure', 4)).toEqual([]);
+    expect(verdict(helper, '[PAM] authenticate: Success', 4)).toEqual([]);
+  });
+
+  it('reads the tiling sessions’ lock screens, which run PAM as the person', () => {
+    const hyprlock: Writer = { comm: 'hyprlock', exe: '/usr/bin/hyprlock', unit: 'session-2.scope', uid: 1000 };
+    const failed =
+      'pam_unix(hyprlock:auth): authentication failure; logname=ana uid=1000 euid=1000 tty= ruser= rhost=  user=ana';
+    expect(verdict(hyprlock, failed)).toEqual([
+      [SIGN_IN_FAILURE, 'ana', 'Signing in or unlocking the screen failed for ana'],
+    ]);
+    expect(verdict({ ...hyprlock, exe: '/home/ana/bin/hyprlock' }, failed)).toEqual([]);
+  });
+
+  it('reads gdm’s session launcher as the person signing in: the session did not start', () => {
+    const launcher: Writer = {
+      comm: 'gdm-wayland-ses',
+      identifier: '/usr/lib/gdm3/gdm-wayland-session',
+      exe: '/usr/lib/gdm3/gdm-wayland-session',
+      unit: 'session-7.scope',
+      uid: 1000,
+    };
+    expect(verdict(launcher, 'Unable to register display with display manager', 6)).toEqual([
+      [
+        SIGN_IN_FAILURE,
+        'gdm-session',
+        'GDM’s session launcher reported a failure: Unable to register display with display manager',
+      ],
+    ]);
+    // Another person's launcher is no writer of this session's.
+    expect(verdict({ ...launcher, uid: 1001 }, 'Unable to register display with display manager', 6)).toEqual([]);
+  });
+
+  it('proves AccountsService, and the keyring daemon and KDE’s wallet in the units the session starts them in', () => {
+    const accounts: Writer = {
+      comm: 'accounts-daemon',
+      exe: '/usr/libexec/accounts-daemon',
+      unit: 'accounts-daemon.service',
+      uid: 0,
+    };
+    expect(verdict(accounts, 'Failed to read users from /etc/passwd', 4).length).toBe(1);
+    const debianHomed = { ...HOMED, exe: '/lib/systemd/systemd-homed' };
+    expect(verdict(debianHomed, 'Activation failed: Required key not available', 3).length).toBe(1);
+    const keyring = (userUnit: string): Writer => ({
+      comm: 'gnome-keyring-d',
+      exe: '/usr/bin/gnome-keyring-daemon',
+      unit: 'user@1000.service',
+      userUnit,
+      uid: 1000,
+    });
+    for (const unit of [
+      'app-gnome-gnome\\x2dkeyring\\x2dsecrets-2351.scope',
+      'app-gnome\\x2dkeyring\\x2dsecrets@autostart.service',
+      'dbus-:1.2-org.freedesktop.secrets@0.service',
+    ])
+      expect(verdict(keyring(unit), 'Failed to unlock login on startup', 4))
+        .withContext(unit)
+        .toEqual([[SIGN_IN_FAILURE, 'login keyring', 'The login keyring was not unlocked at sign-in']]);
+    expect(verdict(keyring('app-org.gnome.Terminal-2351.scope'), 'Failed to unlock login on startup', 4)).toEqual([]);
+    const kwallet: Writer = {
+      comm: 'kwalletd5',
+      exe: '/usr/bin/kwalletd5',
+      unit: 'user@1000.service',
+      userUnit: 'dbus-:1.2-org.kde.kwalletd5@0.service',
+      uid: 1000,
+    };
+    expect(verdict(kwallet, 'Wallet failed to get opened by PAM, error code is -9', 4)).toEqual([
+      [
+        SIGN_IN_FAILURE,
+        'kwallet',
+        'KDE Wallet reported a failure: Wallet failed to get opened by PAM, error code is -9',
+      ],
+    ]);
   });
 });
 

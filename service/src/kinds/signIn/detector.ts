@@ -65,6 +65,10 @@ const PAM_ERROR_NAMES =
 // user alice (root enforced)", "password for user alice is inactive"; its "check pass; user unknown" where the name
 // typed is no user the system knows.
 const PAM_ACCOUNT_REFUSED = /^account \S+ has expired|^expired password for user|\bis inactive$|\buser unknown$/;
+// SDDM's helper relays what each PAM call returned (src/helper/backend/PamHandle.cpp): "[PAM] authenticate:
+// Authentication failure", "[PAM] acctMgmt: User account has expired", "[PAM] openSession: …", the code in pam_strerror's
+// words. The calls that decide whether the person gets in and gets a session; not closing one.
+const SDDM_PAM_RESULT = /^\[PAM\] (?:authenticate|acctMgmt|chAuthTok|setCred|openSession|start): (.*)$/;
 const PAM_NOT_A_FAILURE = /conversation failed|could not identify password|more authentication failures/;
 // gnome-keyring's PAM module (pam/gkr-pam-module.c) logs as "gkr-pam: …": "couldn't unlock the login keyring.",
 // "the password for the login keyring was invalid.", "gnome-keyring-daemon failed to start correctly, exit code: 1",
@@ -176,6 +180,8 @@ export function signInFailure(entry: JournalEntry, writers: Writers): Failure | 
   }
   if (writer === undefined || !PAM_HOSTS.has(writer)) return null;
   if (writer !== 'screen-locker' && entry.fields._UID !== '0') return null;
+  const relayed = writer === 'sddm' ? SDDM_PAM_RESULT.exec(entry.message)?.[1] : undefined;
+  if (relayed !== undefined) return PAM_ERRORS.test(relayed) ? { subject: 'sddm', what: 'password' } : null;
   const keyring = KEYRING.exec(entry.message);
   if (keyring) return KEYRING_FAILURE.test(keyring[1] ?? '') ? { subject: LOGIN_KEYRING, what: 'keyring' } : null;
   return pamFailure(entry, writer);
@@ -186,6 +192,8 @@ export function signInFailure(entry: JournalEntry, writers: Writers): Failure | 
 // greeter), whose lines are a whole desktop's.
 const SIGN_IN_PROGRAMS = new Set([
   'gdm',
+  'gdm-session',
+  'accounts-daemon',
   'lightdm',
   'sddm',
   'login',
@@ -193,7 +201,17 @@ const SIGN_IN_PROGRAMS = new Set([
   'systemd-homed',
   'fprintd',
   'gnome-keyring',
+  'kwallet',
 ]);
+
+// The other words the sign-in programs give a GError or a refusal they report (GLib's "Error getting user list from
+// org.freedesktop.Accounts: Timeout was reached", fprintd's "Device reported an error during verify: …" and
+// "Authorization denied to :1.401 to call method 'Claim' …", sddm's "Authentication error: …" and "Auth: sddm-helper
+// (…) crashed (exit code 1)"): an error, a denial, a time-out, a crash. Not a count of none ("no errors").
+const ERROR_OR_REFUSAL = /\b(?:errors?|denied|timed out|timeout was reached|crashed)\b/i;
+const NO_ERRORS = /\bno errors\b/i;
+
+const saysErrorOrRefusal = (message: string) => ERROR_OR_REFUSAL.test(message) && !NO_ERRORS.test(message);
 
 /**
  * A sign-in program's own line (not a PAM module's, read above by PAM's structure) saying in its own words that
@@ -203,7 +221,7 @@ const SIGN_IN_PROGRAMS = new Set([
 function ownFailure(entry: JournalEntry, writer: DesktopWriter): string | null {
   const { message } = entry;
   if (!SIGN_IN_PROGRAMS.has(writer.name) || PAM_OWN.test(message) || !reportedAtInfoOrGraver(entry)) return null;
-  if (!programSaysFailed(message)) return null;
+  if (!programSaysFailed(message) && !saysErrorOrRefusal(message)) return null;
   return format(_('{component} reported a failure: {line}'), {
     component: writer.title,
     line: cleanLine(message.split('\n')[0] ?? '', 160),

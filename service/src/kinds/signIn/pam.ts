@@ -15,6 +15,11 @@ const DESKTOP_SERVICES = new Set([
   'cinnamon-screensaver',
   'mate-screensaver',
   'xscreensaver',
+  // The tiling sessions' lock screens, each its own service: swaylock, hyprlock, gtklock, i3lock, waylock.
+  'swaylock',
+  'hyprlock',
+  'i3lock',
+  'waylock',
   'lightdm',
   'lightdm-greeter',
   'lightdm-autologin',
