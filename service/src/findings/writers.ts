@@ -294,6 +294,18 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
     units: ['systemd-timedated.service'],
   },
   {
+    // gnome-settings-daemon's plugin that sets the time zone from the location where automatic time zone is on (its
+    // timedated calls and GeoClue's answers), a user unit since GNOME 3.34, in the login session's scope before.
+    name: 'gsd-datetime',
+    title: 'GNOME’s automatic time zone',
+    area: 'clock',
+    runsAs: 'session',
+    programs: ['/usr/libexec/gsd-datetime', '/usr/lib/gsd-datetime', '/usr/lib/gnome-settings-daemon/gsd-datetime'],
+    nixos: ['sw/libexec/gsd-datetime'],
+    units: ['org.gnome.SettingsDaemon.Datetime.service'],
+    sessionScope: true,
+  },
+  {
     // gdm's daemon and its session worker, which runs the sign-in's PAM stack: in gdm's unit, and in the login
     // session's scope once pam_systemd opened it (the greeter's, or the person's, where the lock screen asks it).
     name: 'gdm',

@@ -154,6 +154,39 @@ describe('the clock-unsynchronised detector', () => {
     expect(verdicts(line({ ...TIMEDATED, _EXE: '/usr/bin/logger' }, failed, 0, { PRIORITY: '6' }))).toEqual([]);
   });
 
+  it('reads timedated’s warnings as its error: it warns only where it cannot read or keep the clock’s settings', () => {
+    const TIMEDATED = {
+      SYSLOG_IDENTIFIER: 'systemd-timedated',
+      _COMM: 'systemd-timedat',
+      _EXE: '/usr/lib/systemd/systemd-timedated',
+      _SYSTEMD_UNIT: 'systemd-timedated.service',
+      _UID: '0',
+    };
+    const localtime = '/etc/localtime should be a symbolic link to a time zone data file in /usr/share/zoneinfo/.';
+    expect(verdicts(line(TIMEDATED, localtime, 0, { PRIORITY: '4' }))).toEqual([
+      [CLOCK_UNSYNCHRONISED, 'systemd-timedated.service', `systemd-timedated could not do its work: ${localtime}`],
+    ]);
+    // Its ordinary notices are no failure.
+    expect(verdicts(line(TIMEDATED, "Changed time zone to 'Europe/Berlin' (CET).", 0, { PRIORITY: '6' }))).toEqual([]);
+    expect(verdicts(line(TIMEDATED, localtime, 0, { PRIORITY: '6' }))).toEqual([]);
+  });
+
+  it('reads gnome-settings-daemon’s time zone plugin failing as the clock’s, about the one clock', () => {
+    const GSD_DATETIME = {
+      SYSLOG_IDENTIFIER: 'gsd-datetime',
+      _COMM: 'gsd-datetime',
+      _EXE: '/usr/libexec/gsd-datetime',
+      _SYSTEMD_UNIT: 'user@1000.service',
+      _SYSTEMD_USER_UNIT: 'org.gnome.SettingsDaemon.Datetime.service',
+      _UID: '1000',
+    };
+    const failed = 'Failed to set timezone: GDBus.Error:org.freedesktop.DBus.Error.AccessDenied: Permission denied';
+    const found = verdicts(line(GSD_DATETIME, failed, 0, { PRIORITY: '4' }));
+    expect(found.map(([kind, subject]) => [kind, subject])).toEqual([[CLOCK_UNSYNCHRONISED, 'clock']]);
+    // The same words from another program of the session.
+    expect(verdicts(line({ ...GSD_DATETIME, _EXE: '/usr/bin/python3' }, failed, 0, { PRIORITY: '4' }))).toEqual([]);
+  });
+
   it('believes no other writer of the same words', () => {
     const forged = [
       // A user's program naming itself chronyd, outside chrony.service.

@@ -608,6 +608,29 @@ describe('the states people meet', () => {
     expect(
       titles(detector, kernel('rtc_cmos 00:02: setting system clock to 2024-05-01T08:00:00 UTC (1714550400)', '6')),
     ).toEqual([]);
+    // Other clocks' words for a time they cannot vouch for, and the RTC class's own failing to read one, whatever
+    // driver the clock has.
+    const invalid: [string, string][] = [
+      ['rtc-hym8563 1-0051: no valid clock/calendar values available', '1-0051'],
+      ['rtc-isl1208 0-006f: rtc power failure detected, please set clock.', '0-006f'],
+      ['rtc-pcf2127-i2c 1-0051: oscillator stop detected, date/time is not reliable', '1-0051'],
+    ];
+    for (const [line, clock] of invalid)
+      expect(titles(detector, kernel(line, '6')).map(([, , title]) => title?.split(':')[0]))
+        .withContext(line)
+        .toEqual([`The hardware clock ${clock} does not keep the time`]);
+    expect(titles(detector, kernel('acpi-tad ACPI000E:00: hctosys: unable to read the hardware clock'))).toEqual([
+      [CLOCK_UNSYNCHRONISED, 'clock', 'acpi-tad reported a failure: hctosys: unable to read the hardware clock'],
+    ]);
+    // The date the kernel read from the CMOS clock at boot, in both its formats.
+    expect(titles(detector, kernel('RTC time:  0:00:20, date: 01/01/00', '6'))).toEqual([
+      [CLOCK_UNSYNCHRONISED, 'clock', 'The hardware clock read the year 2000 at start-up: its battery may be flat'],
+    ]);
+    expect(titles(detector, kernel('PM: RTC time: 08:12:03, date: 1970-01-01', '6'))).toEqual([
+      [CLOCK_UNSYNCHRONISED, 'clock', 'The hardware clock read the year 1970 at start-up: its battery may be flat'],
+    ]);
+    expect(titles(detector, kernel('PM: RTC time: 08:12:03, date: 2019-05-10', '6'))).toEqual([]);
+    expect(titles(detector, kernel('RTC time: 15:09:48, date: 10/27/13', '6'))).toEqual([]);
     expect(titles(detector, pid1('System time before build time, advancing clock.'))).toEqual([
       [CLOCK_UNSYNCHRONISED, 'clock', 'The clock was behind at start-up: systemd found it before its own build date'],
     ]);

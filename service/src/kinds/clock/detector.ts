@@ -3,7 +3,7 @@
 // clock-unsynchronised: the clock is not being set right. The clock's components are believed, each as
 // findings/writers.ts proves it (its installed program, as root or its system account, in its own system unit):
 // systemd-timesyncd, chronyd, ntpd, ntpdate, systemd-timedated; and the kernel's real-time clocks, by their
-// drivers' prefix; and PID 1 about the clock it found at boot.
+// drivers' prefix or the RTC class's "hctosys: "; and PID 1 about the clock it found at boot.
 //
 // What is raised:
 // - any error of the time daemons (componentFailure.ts): setting the clock is their one job; and their units failing
@@ -12,16 +12,19 @@
 //   turn, and one unanswered packet on a busy network is ordinary (it is not raised);
 // - chronyd's "Can't synchronise: …" (whatever the reason), "No suitable source for synchronisation";
 // - any time daemon's report that it corrected the clock by a minute or more (CLOCK_OFFSET);
-// - timedated's "Failed to …", systemd's wording of an error, whatever its level;
+// - timedated's "Failed to …", systemd's wording of an error, whatever its level, and any line of its at warning or
+//   worse;
+// - gnome-settings-daemon's time zone plugin (gsd-datetime) failing, as componentFailure.ts reads the clock's;
 // - ntpd's "no servers can be used", "no servers reachable" and "kernel reports TIME_ERROR";
 // - chronyd failing to resolve its servers' names without saying why. Where the daemon prints the resolver's own
 //   error ("Temporary failure in name resolution", timesyncd's "Failed to resolve <name>: …"), the cause is name
 //   resolution, not the clock: dns-failure reads those lines, and one problem makes one finding;
 // - a real-time clock that says its time is not valid (its battery is flat: power lost, voltage low) or could not be
 //   read, and one that set the system clock to a date before 2001, as a clock whose battery died resets to;
+//   and the CMOS clock's date the kernel read at boot ("RTC time: …, date: …") before 2002;
 // - PID 1 finding the clock before its own build date at boot (it then advances it to that date, still wrong).
 import { componentFailure } from '../../desktop/componentFailure.js';
-import { kernelComponentOf } from '../../desktop/componentLines.js';
+import { kernelComponentOf, lineLevel, LOG_WARNING } from '../../desktop/componentLines.js';
 import { ComponentUnitDetector } from '../../desktop/componentUnits.js';
 import {
   isJournal,
@@ -29,6 +32,7 @@ import {
   isSystemManager,
   type JournalEvent,
   journalEvidence,
+  kernelText,
 } from '../../findings/detectors/journal.js';
 import type { Detector, DetectorOutput } from '../../findings/types.js';
 import type { Writers } from '../../findings/writers.js';
@@ -52,8 +56,15 @@ const DAEMONS = new Set(['systemd-timesyncd', 'chronyd', 'ntpd', 'ntpdate']);
 /** The subject of what the real-time clock and PID 1 say: the machine's one clock. */
 export const CLOCK_SUBJECT = 'clock';
 // A real-time clock's words for a time it cannot vouch for (rtc-cmos, rtc-pcf8563, rtc-rv3028, rtc-ds1307…): "Power
-// loss detected, invalid time", "low voltage detected, date/time is not reliable", "Voltage low, data is invalid".
-const RTC_INVALID = /\b(?:invalid|not reliable|unreliable|power loss|lost power|voltage low|low voltage|battery)\b/i;
+// loss detected, invalid time", "low voltage detected, date/time is not reliable", "Voltage low, data is invalid";
+// rtc-hym8563's "no valid clock/calendar values available", rtc-pcf2127's "oscillator stop detected", rtc-ds1307's
+// "oscillator failed, set time!", rtc-isl1208's "rtc power failure detected, please set clock.", rtc-rx8025's
+// "power-on reset detected, date is invalid".
+const RTC_INVALID =
+  /\b(?:invalid|no valid|not reliable|unreliable|power loss|lost power|power failure|power-on reset|voltage low|low voltage|voltage drop|battery|oscillat(?:or|ion) (?:stop|fail)\w*|set (?:the )?(?:time|clock))\b/i;
+// What the kernel read from the CMOS clock at boot (drivers/base/power/trace.c): "PM: RTC time: 08:12:03, date:
+// 2019-05-10", before 5.0 "RTC time: 15:09:48, date: 10/27/13" (month/day/two-digit year).
+const RTC_TIME = /^(?:PM: )?RTC time: *\d+:\d\d:\d\d, date: (?:(\d{4})-\d\d-\d\d|\d\d\/\d\d\/(\d\d))\b/;
 // "setting system clock to 1970-02-03T05:35:54 UTC (2871354)" (rtc/class.c, hctosys): the year it set.
 const RTC_SET_TO = /\bsetting system clock to (\d{4})-\d\d-\d\d[T ]/;
 /** Clocks whose battery died reset to 1970, 2000 or 2001: a date before this year is no real one. */
@@ -82,12 +93,22 @@ const CLOCK_OFFSET =
 // level, is the clock, the time zone or the hardware clock not set. Not timesyncd's: its are about reaching its
 // servers (resolving their names, resolved's socket, the network), which dns-failure and network-failure read.
 const SYSTEMD_FAILED = /^Failed to /;
+// timedated logs its warnings only where it cannot read or keep the clock's settings ("/etc/localtime should be a
+// symbolic link to a time zone data file in /usr/share/zoneinfo/", "Failed to get target of /etc/localtime: …").
 const SYSTEMD_CLOCK_DAEMONS = new Set(['systemd-timedated']);
 // ntpd's "no servers reachable", "no servers can be used"; ntpdate's "no server suitable for synchronization found".
 const NTPD_NO_SERVERS = /\bno servers? (?:can be used|reachable|suitable)\b/i;
 const TIME_ERROR = /\bkernel reports TIME_ERROR\b/;
 // chronyd: "Could not resolve address of initstepslew server <name>".
 const RESOLVE = /\bCould not resolve address\b/i;
+
+/** A year the kernel printed in two digits, as its CMOS clock counts them: 70–99 the 1900s, the rest the 2000s. */
+const twoDigitYear = (yy: number) => (yy >= 70 ? 1900 + yy : 2000 + yy);
+
+function atWarningOrWorse(entry: JournalEvent['entry']): boolean {
+  const level = lineLevel(entry);
+  return level !== undefined && level <= LOG_WARNING;
+}
 
 export class ClockDetector implements Detector {
   readonly kinds = [CLOCK_UNSYNCHRONISED];
@@ -115,15 +136,17 @@ export class ClockDetector implements Detector {
     if (isKernel(entry)) return this.rtcLine(event);
     if (CLOCK_BEHIND.test(entry.message))
       return this.report(event, CLOCK_SUBJECT, _('The clock is behind: a program found a date still in the future'));
-    const daemon = this.writers.provenWriter(entry)?.name;
+    const writer = this.writers.provenWriter(entry);
+    const daemon = writer?.name;
     const unit = entry.fields._SYSTEMD_UNIT;
-    // Another program's line: the clock's where it names timedated's own error (componentFailure.ts).
-    if (daemon === undefined || !unit) return this.failureLine(event);
+    // Another program's line: the clock's where it names timedated's own error (componentFailure.ts). A session's
+    // component (gnome-settings-daemon's time zone plugin) is about the one clock, not a system unit.
+    if (daemon === undefined || !unit || writer?.runsAs !== 'system') return this.failureLine(event);
     const title =
       (DAEMONS.has(daemon)
         ? this.problem(entry.message.trim().replace(CHRONY_TIME, ''), unit, event.at.getTime())
         : null) ??
-      (SYSTEMD_CLOCK_DAEMONS.has(daemon) && SYSTEMD_FAILED.test(entry.message)
+      (SYSTEMD_CLOCK_DAEMONS.has(daemon) && (SYSTEMD_FAILED.test(entry.message) || atWarningOrWorse(entry))
         ? format(_('{component} could not do its work: {line}'), {
             component: daemon,
             line: cleanLine(entry.message, 160),
@@ -140,6 +163,20 @@ export class ClockDetector implements Detector {
 
   /** The real-time clock: a time it cannot vouch for, one it could not read, or a date no clock runs at. */
   private rtcLine(event: JournalEvent): DetectorOutput[] {
+    const read = RTC_TIME.exec(kernelText(event.entry));
+    if (read) {
+      const year = read[1] !== undefined ? Number(read[1]) : twoDigitYear(Number(read[2]));
+      return year < EARLIEST_REAL_YEAR
+        ? this.report(
+            event,
+            CLOCK_SUBJECT,
+            // Translators: {year} is a year such as 2000.
+            format(_('The hardware clock read the year {year} at start-up: its battery may be flat'), {
+              year: String(year),
+            }),
+          )
+        : [];
+    }
     const rtc = kernelComponentOf(event.entry);
     // Not a real-time clock's line: still the time daemons' where the kernel's audit refused one of them something.
     if (rtc?.area !== 'clock') return this.failureLine(event);
