@@ -62,6 +62,13 @@ describe('the clock-unsynchronised detector', () => {
     ]);
   });
 
+  it('counts a server timesyncd would not trust as one it got no answer from', () => {
+    const distance = (s: number) => line(WRITERS.timesyncd, 'Server has too large root distance. Disconnecting.', s);
+    expect(verdicts(distance(0))).toEqual([]);
+    expect(verdicts(distance(0), distance(30)).map(([, subject]) => subject)).toEqual(['systemd-timesyncd.service']);
+    expect(verdicts(timeouts(WRITERS.timesyncd, [0])[0]!, distance(10)).length).toBe(1);
+  });
+
   it('leaves one transient timeout, and timeouts spread wider than 10 minutes, alone', () => {
     expect(verdicts(...timeouts(WRITERS.timesyncd, [0]))).toEqual([]);
     expect(verdicts(...timeouts(WRITERS.timesyncd, [0, 700]))).toEqual([]);

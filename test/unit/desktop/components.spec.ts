@@ -634,6 +634,26 @@ describe('the states people meet', () => {
     expect(titles(detector, pid1('System time before build time, advancing clock.'))).toEqual([
       [CLOCK_UNSYNCHRONISED, 'clock', 'The clock was behind at start-up: systemd found it before its own build date'],
     ]);
+    // systemd 254 and later.
+    expect(titles(detector, pid1('System time advanced to built-in epoch: Wed 2025-09-03 14:38:20 EDT'))).toEqual([
+      [CLOCK_UNSYNCHRONISED, 'clock', 'The clock was behind at start-up: systemd found it before its own build date'],
+    ]);
+    expect(
+      titles(detector, pid1('System time is further ahead than 15y after build time, resetting clock to build time.')),
+    ).toEqual([
+      [
+        CLOCK_UNSYNCHRONISED,
+        'clock',
+        'The clock was ahead at start-up: systemd found it years past its own build date',
+      ],
+    ]);
+    // The clock restored from the time it last saved, as on a board without a real-time clock: not raised.
+    expect(
+      titles(
+        detector,
+        pid1('System time advanced to timestamp on /var/lib/systemd/timesync/clock: Sun 2026-02-22 19:24:14 CET'),
+      ),
+    ).toEqual([]);
     const apt = journalEvent({
       MESSAGE:
         'E: Release file for http://deb.debian.org/debian/dists/bookworm-updates/InRelease is not valid yet (invalid for another 5d 2h 1min 3s).',

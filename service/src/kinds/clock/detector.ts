@@ -8,7 +8,8 @@
 // What is raised:
 // - any error of the time daemons (componentFailure.ts): setting the clock is their one job; and their units failing
 //   (componentUnits.ts);
-// - timesyncd's "Timed out waiting for reply from <server>" twice within 10 minutes: it tries the pool's servers in
+// - timesyncd's "Timed out waiting for reply from <server>" (or a server it would not trust: "too large root
+//   distance") twice within 10 minutes: it tries the pool's servers in
 //   turn, and one unanswered packet on a busy network is ordinary (it is not raised);
 // - chronyd's "Can't synchronise: …" (whatever the reason), "No suitable source for synchronisation";
 // - any time daemon's report that it corrected the clock by a minute or more (CLOCK_OFFSET);
@@ -22,7 +23,8 @@
 // - a real-time clock that says its time is not valid (its battery is flat: power lost, voltage low) or could not be
 //   read, and one that set the system clock to a date before 2001, as a clock whose battery died resets to;
 //   and the CMOS clock's date the kernel read at boot ("RTC time: …, date: …") before 2002;
-// - PID 1 finding the clock before its own build date at boot (it then advances it to that date, still wrong).
+// - PID 1 finding the clock before its own build date at boot (it then advances it to that date, still wrong), or
+//   years past it (it sets it back to that date).
 import { componentFailure } from '../../desktop/componentFailure.js';
 import { kernelComponentOf, lineLevel, LOG_WARNING } from '../../desktop/componentLines.js';
 import { ComponentUnitDetector } from '../../desktop/componentUnits.js';
@@ -76,8 +78,15 @@ const EARLIEST_REAL_YEAR = 2002;
 const CLOCK_BEHIND =
   /\b(?:not valid yet|not yet valid|not yet activated|Clock skew detected|modification time -?[\d.e+]+ s in the future)\b/i;
 // PID 1 (src/core/main.c, clock_apply_epoch): "System time before build time, advancing clock.".
-const BEFORE_BUILD_TIME = /^System time (?:is )?before build time\b/;
-const TIMEOUT = /^Timed out waiting for reply from (\S+)/;
+// Since systemd 254 (clock_apply_epoch, MESSAGE_ID TIME_BUMP): "System time advanced to built-in epoch: <date>"; and a
+// clock so far ahead that PID 1 set it back: "System time is further ahead than 15y after build time, resetting clock
+// to build time.".
+const BEFORE_BUILD_TIME =
+  /^(?:System time (?:is )?before build time\b|System time advanced to built-in epoch\b|System time is further ahead than \S+ after build time\b)/;
+const AHEAD_OF_BUILD_TIME = /^System time is further ahead\b/;
+// timesyncd giving up on a server: no answer, or an answer it may not trust ("Server has too large root distance.
+// Disconnecting.", the server itself too far from its reference clock).
+const TIMEOUT = /^(?:Timed out waiting for reply from (\S+)|Server has too large root distance\b)/;
 // chronyd run with -d (as some distributions' units do) prefixes its own time: "2021-07-30T05:54:28Z Can't …".
 const CHRONY_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ /;
 // Every reason chronyd gives (sources.c): "no selectable sources", "no majority", "no required source in
@@ -129,7 +138,9 @@ export class ClockDetector implements Detector {
         return this.report(
           event,
           CLOCK_SUBJECT,
-          _('The clock was behind at start-up: systemd found it before its own build date'),
+          AHEAD_OF_BUILD_TIME.test(entry.message)
+            ? _('The clock was ahead at start-up: systemd found it years past its own build date')
+            : _('The clock was behind at start-up: systemd found it before its own build date'),
         );
       return this.units.detect(event);
     }
