@@ -251,7 +251,8 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
     runsAs: 'system',
     programs: ['/usr/sbin/chronyd', '/usr/bin/chronyd'],
     nixos: ['sw/bin/chronyd'],
-    units: ['chrony.service', 'chronyd.service'],
+    // chrony-wait.service runs chronyc's waitsync: its failing is chrony not synchronising the clock in time.
+    units: ['chrony.service', 'chronyd.service', 'chrony-wait.service'],
   },
   {
     name: 'ntpd',

@@ -393,6 +393,7 @@ describe('a security module refusing a desktop component', () => {
 describe('a desktop component’s own unit failing', () => {
   it('is its kind’s finding, not unit-failed’s nor crash-loop’s: one failure, one finding', () => {
     expect(areaOfUnit('systemd-timesyncd.service')).toBe('clock');
+    expect(areaOfUnit('chrony-wait.service')).toBe('clock');
     expect(areaOfUnit('cups.service')).toBe('printing');
     expect(areaOfUnit('bluetooth.service')).toBe('bluetooth');
     expect(areaOfUnit('gdm.service')).toBe('sign-in');
