@@ -69,9 +69,31 @@ describe('the clock-unsynchronised detector', () => {
     expect(verdicts(timeouts(WRITERS.timesyncd, [0])[0]!, distance(10)).length).toBe(1);
   });
 
-  it('leaves one transient timeout, and timeouts spread wider than 10 minutes, alone', () => {
+  it('leaves one transient timeout, and timeouts spread wider than 10 minutes with a server answering between, alone', () => {
+    const contacted = (s: number) =>
+      line(WRITERS.timesyncd, 'Contacted time server 185.125.190.58:123 (ntp.ubuntu.com).', s);
+    const later = (s: number) => line(WRITERS.chronyd, 'Selected source 162.159.200.123', s);
     expect(verdicts(...timeouts(WRITERS.timesyncd, [0]))).toEqual([]);
-    expect(verdicts(...timeouts(WRITERS.timesyncd, [0, 700]))).toEqual([]);
+    expect(verdicts(...timeouts(WRITERS.timesyncd, [0]), contacted(5), later(3600))).toEqual([]);
+    const [first, second] = timeouts(WRITERS.timesyncd, [0, 700]);
+    expect(verdicts(first!, contacted(10), second!)).toEqual([]);
+  });
+
+  it('raises on a timeout no server answered within 10 minutes, told by the system’s later lines, holding the timeout', () => {
+    const [timeout] = timeouts(WRITERS.timesyncd, [0]);
+    const systemLater = line(WRITERS.chronyd, 'Selected source 162.159.200.123', 601);
+    const personLater = line({ ...WRITERS.chronyd, _UID: '1000' }, 'Selected source 162.159.200.123', 3600);
+    const reports = reportsOf(runDetector(new ClockDetector(desktopWriters()), [timeout!, systemLater]));
+    expect(reports.map((r) => [r.subject, r.title])).toEqual([
+      [
+        'systemd-timesyncd.service',
+        'The clock is not synchronised: systemd-timesyncd.service gets no answer from its time servers',
+      ],
+    ]);
+    expect(reports[0]?.at).toEqual(timeout!.at);
+    expect(verdicts(timeout!, line(WRITERS.chronyd, 'Selected source 162.159.200.123', 300))).toEqual([]);
+    // A person's own journal is read apart from the system's: its times tell nothing of timesyncd's.
+    expect(verdicts(timeout!, personLater)).toEqual([]);
   });
 
   it('reads chronyd’s and ntpd’s own words for a clock with no usable source', () => {

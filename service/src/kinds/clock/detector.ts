@@ -9,8 +9,8 @@
 // - any error of the time daemons (componentFailure.ts): setting the clock is their one job; and their units failing
 //   (componentUnits.ts);
 // - timesyncd's "Timed out waiting for reply from <server>" (or a server it would not trust: "too large root
-//   distance") twice within 10 minutes: it tries the pool's servers in
-//   turn, and one unanswered packet on a busy network is ordinary (it is not raised);
+//   distance") twice within 10 minutes, or once with no server answering ("Contacted time server …") in the 10
+//   minutes after: it tries the pool's servers in turn, and one unanswered packet on a busy network is ordinary;
 // - chronyd's "Can't synchronise: …" (whatever the reason), "No suitable source for synchronisation";
 // - any time daemon's report that it corrected the clock by a minute or more (CLOCK_OFFSET);
 // - timedated's "Failed to …", systemd's wording of an error, whatever its level, and any line of its at warning or
@@ -46,6 +46,13 @@ export const CLOCK_UNSYNCHRONISED = 'clock-unsynchronised';
 
 /** timesyncd waits 10 s per server; a second server unanswered within 10 minutes is no single lost packet. */
 const TIMEOUT_WINDOW_MS = 10 * 60_000;
+// timesyncd's words for a server that answered (log_info, each time it takes a new server): "Contacted time server
+// 185.125.190.58:123 (ntp.ubuntu.com).", "Initial synchronization to time server …", "Synchronized to time server …",
+// "Initial clock synchronization to <date>.".
+const ANSWERED =
+  /^(?:Contacted time server|(?:Initial )?synchroni[sz]ation to time server|Synchroni[sz]ed to time server|Initial clock synchroni[sz]ation)\b/i;
+/** journald keeps the lines of UIDs from here on in each person's own journal. */
+const FIRST_PERSON_UID = 1000;
 const TIMEOUTS_TO_RAISE = 2;
 /**
  * chronyd logs every slew it starts. At its default top rate (83,333 ppm) a minute takes 12 minutes to slew away, and
@@ -119,10 +126,16 @@ function atWarningOrWorse(entry: JournalEvent['entry']): boolean {
   return level !== undefined && level <= LOG_WARNING;
 }
 
+// Translators: {unit} is the time-sync daemon's unit such as "systemd-timesyncd.service".
+const noAnswer = (unit: string) =>
+  format(_('The clock is not synchronised: {unit} gets no answer from its time servers'), { unit });
+
 export class ClockDetector implements Detector {
   readonly kinds = [CLOCK_UNSYNCHRONISED];
   /** When timesyncd's recent timeouts came, per unit. */
   private timeouts = new Map<string, number[]>();
+  /** The first timeout no server has answered since, per unit. */
+  private readonly unanswered = new Map<string, JournalEvent>();
   /** The time daemons' units failing, from their manager's lines and systemd's D-Bus state. */
   private readonly units: ComponentUnitDetector;
 
@@ -131,6 +144,28 @@ export class ClockDetector implements Detector {
   }
 
   detect(event: WatchEvent): DetectorOutput[] {
+    return [...this.stillUnanswered(event), ...this.line(event)];
+  }
+
+  /**
+   * The servers timesyncd got no answer from where none answered within 10 minutes: it tries the next one at once and
+   * says "Contacted time server" when one answers, so its silence since is the clock not synchronised. Told by the
+   * system's later lines (journald keeps a person's in their own journal, read apart): the finding holds the timeout.
+   */
+  private stillUnanswered(event: WatchEvent): DetectorOutput[] {
+    if (!isJournal(event)) return [];
+    const uid = event.entry.fields._UID;
+    if (uid !== undefined && Number(uid) >= FIRST_PERSON_UID) return [];
+    const due = [...this.unanswered].filter(
+      ([, timeout]) => event.at.getTime() - timeout.at.getTime() >= TIMEOUT_WINDOW_MS,
+    );
+    return due.flatMap(([unit, timeout]) => {
+      this.unanswered.delete(unit);
+      return this.report(timeout, unit, noAnswer(unit));
+    });
+  }
+
+  private line(event: WatchEvent): DetectorOutput[] {
     if (!isJournal(event)) return this.units.detect(event);
     const { entry } = event;
     if (isSystemManager(entry)) {
@@ -153,6 +188,7 @@ export class ClockDetector implements Detector {
     // Another program's line: the clock's where it names timedated's own error (componentFailure.ts). A session's
     // component (gnome-settings-daemon's time zone plugin) is about the one clock, not a system unit.
     if (daemon === undefined || !unit || writer?.runsAs !== 'system') return this.failureLine(event);
+    if (DAEMONS.has(daemon)) this.noteAnswers(event, unit);
     const title =
       (DAEMONS.has(daemon)
         ? this.problem(entry.message.trim().replace(CHRONY_TIME, ''), unit, event.at.getTime())
@@ -241,10 +277,7 @@ export class ClockDetector implements Detector {
 
   private problem(text: string, unit: string, now: number): string | null {
     // Translators: {unit} is the time-sync daemon's unit such as "chrony.service".
-    if (TIMEOUT.test(text))
-      return this.repeatedTimeout(unit, now)
-        ? format(_('The clock is not synchronised: {unit} gets no answer from its time servers'), { unit })
-        : null;
+    if (TIMEOUT.test(text)) return this.repeatedTimeout(unit, now) ? noAnswer(unit) : null;
     if (NO_SOURCES.test(text) || NTPD_NO_SERVERS.test(text))
       return format(_('The clock is not synchronised: {unit} has no time server it can use'), { unit });
     const wrong = CLOCK_OFFSET.exec(text);
@@ -262,11 +295,22 @@ export class ClockDetector implements Detector {
     return null;
   }
 
+  /** A daemon's timeout awaits an answer; a server that answered settles every one before it. */
+  private noteAnswers(event: JournalEvent, unit: string): void {
+    const text = event.entry.message.trim();
+    if (ANSWERED.test(text)) {
+      this.unanswered.delete(unit);
+      this.timeouts.delete(unit);
+    } else if (TIMEOUT.test(text) && !this.unanswered.has(unit)) this.unanswered.set(unit, event);
+  }
+
   /** Records the timeout; true once enough came within the window. */
   private repeatedTimeout(unit: string, now: number): boolean {
     const recent = (this.timeouts.get(unit) ?? []).filter((at) => Math.abs(now - at) < TIMEOUT_WINDOW_MS);
     recent.push(now);
     this.timeouts.set(unit, recent);
-    return recent.length >= TIMEOUTS_TO_RAISE;
+    if (recent.length < TIMEOUTS_TO_RAISE) return false;
+    this.unanswered.delete(unit);
+    return true;
   }
 }
