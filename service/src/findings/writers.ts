@@ -295,6 +295,15 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
     units: ['systemd-timedated.service'],
   },
   {
+    // Fedora's and RHEL 7–8's implementation of timedated's D-Bus interface.
+    name: 'timedatex',
+    title: 'timedatex',
+    area: 'clock',
+    runsAs: 'system',
+    programs: ['/usr/sbin/timedatex'],
+    units: ['timedatex.service'],
+  },
+  {
     // gnome-settings-daemon's plugin that sets the time zone from the location where automatic time zone is on (its
     // timedated calls and GeoClue's answers), a user unit since GNOME 3.34, in the login session's scope before.
     name: 'gsd-datetime',

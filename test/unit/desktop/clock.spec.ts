@@ -216,6 +216,34 @@ describe('the clock-unsynchronised detector', () => {
     expect(verdicts(line({ ...GSD_DATETIME, _EXE: '/usr/bin/python3' }, failed, 0, { PRIORITY: '4' }))).toEqual([]);
   });
 
+  it('reads ntpd’s and NTPsec’s steps of a minute or more, and chronyd finding the clock moved under it', () => {
+    const titles = (writer: Record<string, string>, message: string) =>
+      verdicts(line(writer, message)).map(([, , title]) => title);
+    expect(titles(WRITERS.ntpd, '0.0.0.0 c61c 0c clock_step +3599.837286 s')).toEqual([
+      'The clock was off by +3599.837286 seconds (ntp.service)',
+    ]);
+    expect(titles(WRITERS.ntpd, 'CLOCK: time stepped by 3599.993214')).toEqual([
+      'The clock was off by 3599.993214 seconds (ntp.service)',
+    ]);
+    expect(titles(WRITERS.ntpd, '0.0.0.0 c61c 0c clock_step -0.142331 s')).toEqual([]);
+    // Fedora's timedated, its error at err.
+    const timedatex = {
+      SYSLOG_IDENTIFIER: 'timedatex',
+      _COMM: 'timedatex',
+      _EXE: '/usr/sbin/timedatex',
+      _SYSTEMD_UNIT: 'timedatex.service',
+      _UID: '0',
+    };
+    expect(verdicts(line(timedatex, 'Failed to set system clock: Operation not permitted', 0, { PRIORITY: '3' })))
+      .withContext('timedatex')
+      .toEqual([
+        [CLOCK_UNSYNCHRONISED, 'timedatex.service', 'timedatex reported an error: Operation not permitted (EPERM)'],
+      ]);
+    expect(titles(WRITERS.chronyd, 'Backward time jump detected!')).toEqual([
+      'The clock jumped: another program set the time under chrony.service',
+    ]);
+  });
+
   it('believes no other writer of the same words', () => {
     const forged = [
       // A user's program naming itself chronyd, outside chrony.service.

@@ -103,8 +103,13 @@ const NO_SOURCES = /^Can't synchroni[sz]e: |^No suitable source for synchroni[sz
 // word for it: chronyd's "System clock wrong by -3411.5 seconds" and "System clock was stepped by 31939.8 seconds",
 // ntpd's "time reset +3600.123 s" and "time correction of 3600 seconds exceeds sanity limit (1000)", ntpdate's and
 // sntp's "step time server 192.0.2.1 offset -3598.54 sec", OpenNTPD's "adjusting local clock by 75.5s".
+// ntpd's event log names the step it made "0.0.0.0 c61c 0c clock_step +3599.837 s"; NTPsec prints its step without a
+// unit, "CLOCK: time stepped by 3599.993214".
 const CLOCK_OFFSET =
-  /\b(?:wrong by|stepped by|time reset|correction of|offset|clock by)\s+([+-]?\d+(?:\.\d+)?)\s*(?:s|secs?|seconds)\b/i;
+  /\b(?:wrong by|stepped by|time reset|correction of|offset|clock by|clock_step)\s+([+-]?\d+(?:\.\d+)?)(?:\s*(?:s|secs?|seconds)\b|\s*$)/i;
+// chronyd's warning that something else moved the clock under it (sched.c): "Backward time jump detected!",
+// "Forward time jump detected!".
+const TIME_JUMP = /^(?:Backward|Forward) time jump detected\b/;
 // systemd's daemons word each error of theirs "Failed to <what>: <strerror>" (log_*_errno): timedated's, at whatever
 // level, is the clock, the time zone or the hardware clock not set. Not timesyncd's: its are about reaching its
 // servers (resolving their names, resolved's socket, the network), which dns-failure and network-failure read.
@@ -288,6 +293,7 @@ export class ClockDetector implements Detector {
           format(_('The clock was off by {seconds} seconds ({unit})'), { seconds: wrong[1] ?? '', unit })
         : null;
     }
+    if (TIME_JUMP.test(text)) return format(_('The clock jumped: another program set the time under {unit}'), { unit });
     if (TIME_ERROR.test(text))
       return format(_('The clock is not synchronised: the kernel reports a time error ({unit})'), { unit });
     if (RESOLVE.test(text))
