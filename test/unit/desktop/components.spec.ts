@@ -663,6 +663,19 @@ describe('the states people meet', () => {
       _UID: '0',
       _SYSTEMD_UNIT: 'session-2.scope',
     });
+    for (const [message, comm, exe] of [
+      ['\tnow = Thu Jan  1 00:00:12 1970) is in the future.', 'fsck.ext4', '/usr/sbin/e2fsck'],
+      ['tar: ./notes.txt: time stamp 2024-05-01 08:00:00 is 86400.5 s in the future', 'tar', '/usr/bin/tar'],
+      ['kinit: Clock skew too great while getting initial credentials', 'kinit', '/usr/bin/kinit'],
+    ])
+      expect(
+        titles(
+          detector,
+          journalEvent({ MESSAGE: message, _COMM: comm, _EXE: exe, _UID: '0', _SYSTEMD_UNIT: 'session-2.scope' }),
+        ).map(([, , title]) => title),
+      )
+        .withContext(message)
+        .toEqual(['The clock is behind: a program found a date still in the future']);
     expect(titles(detector, apt)).toEqual([
       [CLOCK_UNSYNCHRONISED, 'clock', 'The clock is behind: a program found a date still in the future'],
     ]);

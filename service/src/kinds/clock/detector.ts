@@ -82,8 +82,11 @@ const EARLIEST_REAL_YEAR = 2002;
 // not yet valid", GnuTLS's "not yet activated"), apt's Release files ("is not valid yet (invalid for another 5d
 // 2h)"), make's files ("modification time 12 s in the future", "Clock skew detected"). Read from any writer: it names
 // a symptom of this machine's clock, vouches for no change, and the proposal only shows the lines.
+// Also e2fsck's "Superblock last mount time (…,\n\tnow = …) is in the future" (a clock reset at boot finds the disk's
+// last mount ahead; its second line, where the journal splits it), tar's "time stamp 2024-05-01 08:00:00 is 86400 s in the future", Kerberos's "Clock skew too
+// great" (KRB5KRB_AP_ERR_SKEW).
 const CLOCK_BEHIND =
-  /\b(?:not valid yet|not yet valid|not yet activated|Clock skew detected|modification time -?[\d.e+]+ s in the future)\b/i;
+  /\b(?:not valid yet|not yet valid|not yet activated|Clock skew detected|Clock skew too great|modification time -?[\d.e+]+ s in the future|time(?: ?stamp)?\b[^.\n]*\bis (?:-?[\d.]+ s )?in the future|now = [^)\n]*\) is in the future)\b/i;
 // PID 1 (src/core/main.c, clock_apply_epoch): "System time before build time, advancing clock.".
 // Since systemd 254 (clock_apply_epoch, MESSAGE_ID TIME_BUMP): "System time advanced to built-in epoch: <date>"; and a
 // clock so far ahead that PID 1 set it back: "System time is further ahead than 15y after build time, resetting clock
