@@ -663,11 +663,12 @@ describe('the states people meet', () => {
       _UID: '0',
       _SYSTEMD_UNIT: 'session-2.scope',
     });
-    for (const [message, comm, exe] of [
+    const ahead: [string, string, string][] = [
       ['\tnow = Thu Jan  1 00:00:12 1970) is in the future.', 'fsck.ext4', '/usr/sbin/e2fsck'],
       ['tar: ./notes.txt: time stamp 2024-05-01 08:00:00 is 86400.5 s in the future', 'tar', '/usr/bin/tar'],
       ['kinit: Clock skew too great while getting initial credentials', 'kinit', '/usr/bin/kinit'],
-    ])
+    ];
+    for (const [message, comm, exe] of ahead)
       expect(
         titles(
           detector,
