@@ -82,6 +82,9 @@ export function kernelComponentOf(entry: JournalEntry): KernelComponent | null {
   // A Bluetooth driver's device is the controller's bus address: the adapter is the HCI device it names, if any.
   if (area) return { area, driver, device: area === 'bluetooth' ? (HCI.exec(text)?.[1] ?? '') : device, rest };
   if (driver === 'usb' && device && USB_AUDIO.test(rest)) return { area: 'sound', driver: 'usb-audio', device, rest };
+  // The RTC class's setting of the system time prints through the clock's own device, whatever its driver
+  // (acpi-tad, efi, a PMIC's or a power controller's): "acpi-tad ACPI000E:00: hctosys: unable to read the hardware clock".
+  if (device && rest.startsWith('hctosys: ')) return { area: 'clock', driver, device, rest };
   // ASoC's own lines name the card's driver first: "sof-audio-pci-intel-tgl 0000:00:1f.3: ASoC: …" is caught above;
   // a machine driver's "<card> <device>: ASoC: …" is ASoC's too.
   if (rest.startsWith('ASoC: ')) return { area: 'sound', driver, device, rest };

@@ -259,7 +259,8 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
     runsAs: 'system',
     programs: ['/usr/sbin/chronyd', '/usr/bin/chronyd'],
     nixos: ['sw/bin/chronyd'],
-    units: ['chrony.service', 'chronyd.service'],
+    // chrony-wait.service runs chronyc's waitsync: its failing is chrony not synchronising the clock in time.
+    units: ['chrony.service', 'chronyd.service', 'chrony-wait.service'],
   },
   {
     name: 'ntpd',
@@ -300,6 +301,27 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
     programs: ['/usr/lib/systemd/systemd-timedated', '/lib/systemd/systemd-timedated'],
     nixos: ['systemd/lib/systemd/systemd-timedated'],
     units: ['systemd-timedated.service'],
+  },
+  {
+    // Fedora's and RHEL 7–8's implementation of timedated's D-Bus interface.
+    name: 'timedatex',
+    title: 'timedatex',
+    area: 'clock',
+    runsAs: 'system',
+    programs: ['/usr/sbin/timedatex'],
+    units: ['timedatex.service'],
+  },
+  {
+    // gnome-settings-daemon's plugin that sets the time zone from the location where automatic time zone is on (its
+    // timedated calls and GeoClue's answers), a user unit since GNOME 3.34, in the login session's scope before.
+    name: 'gsd-datetime',
+    title: 'GNOME’s automatic time zone',
+    area: 'clock',
+    runsAs: 'session',
+    programs: ['/usr/libexec/gsd-datetime', '/usr/lib/gsd-datetime', '/usr/lib/gnome-settings-daemon/gsd-datetime'],
+    nixos: ['sw/libexec/gsd-datetime'],
+    units: ['org.gnome.SettingsDaemon.Datetime.service'],
+    sessionScope: true,
   },
   {
     // gdm's daemon and its session worker, which runs the sign-in's PAM stack: in gdm's unit, and in the login

@@ -62,9 +62,38 @@ describe('the clock-unsynchronised detector', () => {
     ]);
   });
 
-  it('leaves one transient timeout, and timeouts spread wider than 10 minutes, alone', () => {
+  it('counts a server timesyncd would not trust as one it got no answer from', () => {
+    const distance = (s: number) => line(WRITERS.timesyncd, 'Server has too large root distance. Disconnecting.', s);
+    expect(verdicts(distance(0))).toEqual([]);
+    expect(verdicts(distance(0), distance(30)).map(([, subject]) => subject)).toEqual(['systemd-timesyncd.service']);
+    expect(verdicts(timeouts(WRITERS.timesyncd, [0])[0]!, distance(10)).length).toBe(1);
+  });
+
+  it('leaves one transient timeout, and timeouts spread wider than 10 minutes with a server answering between, alone', () => {
+    const contacted = (s: number) =>
+      line(WRITERS.timesyncd, 'Contacted time server 185.125.190.58:123 (ntp.ubuntu.com).', s);
+    const later = (s: number) => line(WRITERS.chronyd, 'Selected source 162.159.200.123', s);
     expect(verdicts(...timeouts(WRITERS.timesyncd, [0]))).toEqual([]);
-    expect(verdicts(...timeouts(WRITERS.timesyncd, [0, 700]))).toEqual([]);
+    expect(verdicts(...timeouts(WRITERS.timesyncd, [0]), contacted(5), later(3600))).toEqual([]);
+    const [first, second] = timeouts(WRITERS.timesyncd, [0, 700]);
+    expect(verdicts(first!, contacted(10), second!)).toEqual([]);
+  });
+
+  it('raises on a timeout no server answered within 10 minutes, told by the system’s later lines, holding the timeout', () => {
+    const [timeout] = timeouts(WRITERS.timesyncd, [0]);
+    const systemLater = line(WRITERS.chronyd, 'Selected source 162.159.200.123', 601);
+    const personLater = line({ ...WRITERS.chronyd, _UID: '1000' }, 'Selected source 162.159.200.123', 3600);
+    const reports = reportsOf(runDetector(new ClockDetector(desktopWriters()), [timeout!, systemLater]));
+    expect(reports.map((r) => [r.subject, r.title])).toEqual([
+      [
+        'systemd-timesyncd.service',
+        'The clock is not synchronised: systemd-timesyncd.service gets no answer from its time servers',
+      ],
+    ]);
+    expect(reports[0]?.at).toEqual(timeout!.at);
+    expect(verdicts(timeout!, line(WRITERS.chronyd, 'Selected source 162.159.200.123', 300))).toEqual([]);
+    // A person's own journal is read apart from the system's: its times tell nothing of timesyncd's.
+    expect(verdicts(timeout!, personLater)).toEqual([]);
   });
 
   it('reads chronyd’s and ntpd’s own words for a clock with no usable source', () => {
@@ -152,6 +181,67 @@ describe('the clock-unsynchronised detector', () => {
       expect(verdicts(line(WRITERS.timesyncd, message, 0, { PRIORITY: '6' }))).toEqual([]);
     // Another of the machine's programs in the same words.
     expect(verdicts(line({ ...TIMEDATED, _EXE: '/usr/bin/logger' }, failed, 0, { PRIORITY: '6' }))).toEqual([]);
+  });
+
+  it('reads timedated’s warnings as its error: it warns only where it cannot read or keep the clock’s settings', () => {
+    const TIMEDATED = {
+      SYSLOG_IDENTIFIER: 'systemd-timedated',
+      _COMM: 'systemd-timedat',
+      _EXE: '/usr/lib/systemd/systemd-timedated',
+      _SYSTEMD_UNIT: 'systemd-timedated.service',
+      _UID: '0',
+    };
+    const localtime = '/etc/localtime should be a symbolic link to a time zone data file in /usr/share/zoneinfo/.';
+    expect(verdicts(line(TIMEDATED, localtime, 0, { PRIORITY: '4' }))).toEqual([
+      [CLOCK_UNSYNCHRONISED, 'systemd-timedated.service', `systemd-timedated could not do its work: ${localtime}`],
+    ]);
+    // Its ordinary notices are no failure.
+    expect(verdicts(line(TIMEDATED, "Changed time zone to 'Europe/Berlin' (CET).", 0, { PRIORITY: '6' }))).toEqual([]);
+    expect(verdicts(line(TIMEDATED, localtime, 0, { PRIORITY: '6' }))).toEqual([]);
+  });
+
+  it('reads gnome-settings-daemon’s time zone plugin failing as the clock’s, about the one clock', () => {
+    const GSD_DATETIME = {
+      SYSLOG_IDENTIFIER: 'gsd-datetime',
+      _COMM: 'gsd-datetime',
+      _EXE: '/usr/libexec/gsd-datetime',
+      _SYSTEMD_UNIT: 'user@1000.service',
+      _SYSTEMD_USER_UNIT: 'org.gnome.SettingsDaemon.Datetime.service',
+      _UID: '1000',
+    };
+    const failed = 'Failed to set timezone: GDBus.Error:org.freedesktop.DBus.Error.AccessDenied: Permission denied';
+    const found = verdicts(line(GSD_DATETIME, failed, 0, { PRIORITY: '4' }));
+    expect(found.map(([kind, subject]) => [kind, subject])).toEqual([[CLOCK_UNSYNCHRONISED, 'clock']]);
+    // The same words from another program of the session.
+    expect(verdicts(line({ ...GSD_DATETIME, _EXE: '/usr/bin/python3' }, failed, 0, { PRIORITY: '4' }))).toEqual([]);
+  });
+
+  it('reads ntpd’s and NTPsec’s steps of a minute or more, and chronyd finding the clock moved under it', () => {
+    const titles = (writer: Record<string, string>, message: string) =>
+      verdicts(line(writer, message)).map(([, , title]) => title);
+    expect(titles(WRITERS.ntpd, '0.0.0.0 c61c 0c clock_step +3599.837286 s')).toEqual([
+      'The clock was off by +3599.837286 seconds (ntp.service)',
+    ]);
+    expect(titles(WRITERS.ntpd, 'CLOCK: time stepped by 3599.993214')).toEqual([
+      'The clock was off by 3599.993214 seconds (ntp.service)',
+    ]);
+    expect(titles(WRITERS.ntpd, '0.0.0.0 c61c 0c clock_step -0.142331 s')).toEqual([]);
+    // Fedora's timedated, its error at err.
+    const timedatex = {
+      SYSLOG_IDENTIFIER: 'timedatex',
+      _COMM: 'timedatex',
+      _EXE: '/usr/sbin/timedatex',
+      _SYSTEMD_UNIT: 'timedatex.service',
+      _UID: '0',
+    };
+    expect(verdicts(line(timedatex, 'Failed to set system clock: Operation not permitted', 0, { PRIORITY: '3' })))
+      .withContext('timedatex')
+      .toEqual([
+        [CLOCK_UNSYNCHRONISED, 'timedatex.service', 'timedatex reported an error: Operation not permitted (EPERM)'],
+      ]);
+    expect(titles(WRITERS.chronyd, 'Backward time jump detected!')).toEqual([
+      'The clock jumped: another program set the time under chrony.service',
+    ]);
   });
 
   it('believes no other writer of the same words', () => {

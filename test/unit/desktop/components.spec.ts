@@ -393,6 +393,7 @@ describe('a security module refusing a desktop component', () => {
 describe('a desktop component’s own unit failing', () => {
   it('is its kind’s finding, not unit-failed’s nor crash-loop’s: one failure, one finding', () => {
     expect(areaOfUnit('systemd-timesyncd.service')).toBe('clock');
+    expect(areaOfUnit('chrony-wait.service')).toBe('clock');
     expect(areaOfUnit('cups.service')).toBe('printing');
     expect(areaOfUnit('bluetooth.service')).toBe('bluetooth');
     expect(areaOfUnit('gdm.service')).toBe('sign-in');
@@ -608,9 +609,52 @@ describe('the states people meet', () => {
     expect(
       titles(detector, kernel('rtc_cmos 00:02: setting system clock to 2024-05-01T08:00:00 UTC (1714550400)', '6')),
     ).toEqual([]);
+    // Other clocks' words for a time they cannot vouch for, and the RTC class's own failing to read one, whatever
+    // driver the clock has.
+    const invalid: [string, string][] = [
+      ['rtc-hym8563 1-0051: no valid clock/calendar values available', '1-0051'],
+      ['rtc-isl1208 0-006f: rtc power failure detected, please set clock.', '0-006f'],
+      ['rtc-pcf2127-i2c 1-0051: oscillator stop detected, date/time is not reliable', '1-0051'],
+    ];
+    for (const [line, clock] of invalid)
+      expect(titles(detector, kernel(line, '6')).map(([, , title]) => title?.split(':')[0]))
+        .withContext(line)
+        .toEqual([`The hardware clock ${clock} does not keep the time`]);
+    expect(titles(detector, kernel('acpi-tad ACPI000E:00: hctosys: unable to read the hardware clock'))).toEqual([
+      [CLOCK_UNSYNCHRONISED, 'clock', 'acpi-tad reported a failure: hctosys: unable to read the hardware clock'],
+    ]);
+    // The date the kernel read from the CMOS clock at boot, in both its formats.
+    expect(titles(detector, kernel('RTC time:  0:00:20, date: 01/01/00', '6'))).toEqual([
+      [CLOCK_UNSYNCHRONISED, 'clock', 'The hardware clock read the year 2000 at start-up: its battery may be flat'],
+    ]);
+    expect(titles(detector, kernel('PM: RTC time: 08:12:03, date: 1970-01-01', '6'))).toEqual([
+      [CLOCK_UNSYNCHRONISED, 'clock', 'The hardware clock read the year 1970 at start-up: its battery may be flat'],
+    ]);
+    expect(titles(detector, kernel('PM: RTC time: 08:12:03, date: 2019-05-10', '6'))).toEqual([]);
+    expect(titles(detector, kernel('RTC time: 15:09:48, date: 10/27/13', '6'))).toEqual([]);
     expect(titles(detector, pid1('System time before build time, advancing clock.'))).toEqual([
       [CLOCK_UNSYNCHRONISED, 'clock', 'The clock was behind at start-up: systemd found it before its own build date'],
     ]);
+    // systemd 254 and later.
+    expect(titles(detector, pid1('System time advanced to built-in epoch: Wed 2025-09-03 14:38:20 EDT'))).toEqual([
+      [CLOCK_UNSYNCHRONISED, 'clock', 'The clock was behind at start-up: systemd found it before its own build date'],
+    ]);
+    expect(
+      titles(detector, pid1('System time is further ahead than 15y after build time, resetting clock to build time.')),
+    ).toEqual([
+      [
+        CLOCK_UNSYNCHRONISED,
+        'clock',
+        'The clock was ahead at start-up: systemd found it years past its own build date',
+      ],
+    ]);
+    // The clock restored from the time it last saved, as on a board without a real-time clock: not raised.
+    expect(
+      titles(
+        detector,
+        pid1('System time advanced to timestamp on /var/lib/systemd/timesync/clock: Sun 2026-02-22 19:24:14 CET'),
+      ),
+    ).toEqual([]);
     const apt = journalEvent({
       MESSAGE:
         'E: Release file for http://deb.debian.org/debian/dists/bookworm-updates/InRelease is not valid yet (invalid for another 5d 2h 1min 3s).',
@@ -619,6 +663,20 @@ describe('the states people meet', () => {
       _UID: '0',
       _SYSTEMD_UNIT: 'session-2.scope',
     });
+    const ahead: [string, string, string][] = [
+      ['\tnow = Thu Jan  1 00:00:12 1970) is in the future.', 'fsck.ext4', '/usr/sbin/e2fsck'],
+      ['tar: ./notes.txt: time stamp 2024-05-01 08:00:00 is 86400.5 s in the future', 'tar', '/usr/bin/tar'],
+      ['kinit: Clock skew too great while getting initial credentials', 'kinit', '/usr/bin/kinit'],
+    ];
+    for (const [message, comm, exe] of ahead)
+      expect(
+        titles(
+          detector,
+          journalEvent({ MESSAGE: message, _COMM: comm, _EXE: exe, _UID: '0', _SYSTEMD_UNIT: 'session-2.scope' }),
+        ).map(([, , title]) => title),
+      )
+        .withContext(message)
+        .toEqual(['The clock is behind: a program found a date still in the future']);
     expect(titles(detector, apt)).toEqual([
       [CLOCK_UNSYNCHRONISED, 'clock', 'The clock is behind: a program found a date still in the future'],
     ]);

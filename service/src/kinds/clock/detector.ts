@@ -3,25 +3,30 @@
 // clock-unsynchronised: the clock is not being set right. The clock's components are believed, each as
 // findings/writers.ts proves it (its installed program, as root or its system account, in its own system unit):
 // systemd-timesyncd, chronyd, ntpd, ntpdate, systemd-timedated; and the kernel's real-time clocks, by their
-// drivers' prefix; and PID 1 about the clock it found at boot.
+// drivers' prefix or the RTC class's "hctosys: "; and PID 1 about the clock it found at boot.
 //
 // What is raised:
 // - any error of the time daemons (componentFailure.ts): setting the clock is their one job; and their units failing
 //   (componentUnits.ts);
-// - timesyncd's "Timed out waiting for reply from <server>" twice within 10 minutes: it tries the pool's servers in
-//   turn, and one unanswered packet on a busy network is ordinary (it is not raised);
+// - timesyncd's "Timed out waiting for reply from <server>" (or a server it would not trust: "too large root
+//   distance") twice within 10 minutes, or once with no server answering ("Contacted time server …") in the 10
+//   minutes after: it tries the pool's servers in turn, and one unanswered packet on a busy network is ordinary;
 // - chronyd's "Can't synchronise: …" (whatever the reason), "No suitable source for synchronisation";
 // - any time daemon's report that it corrected the clock by a minute or more (CLOCK_OFFSET);
-// - timedated's "Failed to …", systemd's wording of an error, whatever its level;
+// - timedated's "Failed to …", systemd's wording of an error, whatever its level, and any line of its at warning or
+//   worse;
+// - gnome-settings-daemon's time zone plugin (gsd-datetime) failing, as componentFailure.ts reads the clock's;
 // - ntpd's "no servers can be used", "no servers reachable" and "kernel reports TIME_ERROR";
 // - chronyd failing to resolve its servers' names without saying why. Where the daemon prints the resolver's own
 //   error ("Temporary failure in name resolution", timesyncd's "Failed to resolve <name>: …"), the cause is name
 //   resolution, not the clock: dns-failure reads those lines, and one problem makes one finding;
 // - a real-time clock that says its time is not valid (its battery is flat: power lost, voltage low) or could not be
 //   read, and one that set the system clock to a date before 2001, as a clock whose battery died resets to;
-// - PID 1 finding the clock before its own build date at boot (it then advances it to that date, still wrong).
+//   and the CMOS clock's date the kernel read at boot ("RTC time: …, date: …") before 2002;
+// - PID 1 finding the clock before its own build date at boot (it then advances it to that date, still wrong), or
+//   years past it (it sets it back to that date).
 import { componentFailure } from '../../desktop/componentFailure.js';
-import { kernelComponentOf } from '../../desktop/componentLines.js';
+import { kernelComponentOf, lineLevel, LOG_WARNING } from '../../desktop/componentLines.js';
 import { ComponentUnitDetector } from '../../desktop/componentUnits.js';
 import {
   isJournal,
@@ -29,6 +34,7 @@ import {
   isSystemManager,
   type JournalEvent,
   journalEvidence,
+  kernelText,
 } from '../../findings/detectors/journal.js';
 import type { Detector, DetectorOutput } from '../../findings/types.js';
 import type { Writers } from '../../findings/writers.js';
@@ -40,6 +46,13 @@ export const CLOCK_UNSYNCHRONISED = 'clock-unsynchronised';
 
 /** timesyncd waits 10 s per server; a second server unanswered within 10 minutes is no single lost packet. */
 const TIMEOUT_WINDOW_MS = 10 * 60_000;
+// timesyncd's words for a server that answered (log_info, each time it takes a new server): "Contacted time server
+// 185.125.190.58:123 (ntp.ubuntu.com).", "Initial synchronization to time server …", "Synchronized to time server …",
+// "Initial clock synchronization to <date>.".
+const ANSWERED =
+  /^(?:Contacted time server|(?:Initial )?synchroni[sz]ation to time server|Synchroni[sz]ed to time server|Initial clock synchroni[sz]ation)\b/i;
+/** journald keeps the lines of UIDs from here on in each person's own journal. */
+const FIRST_PERSON_UID = 1000;
 const TIMEOUTS_TO_RAISE = 2;
 /**
  * chronyd logs every slew it starts. At its default top rate (83,333 ppm) a minute takes 12 minutes to slew away, and
@@ -52,8 +65,15 @@ const DAEMONS = new Set(['systemd-timesyncd', 'chronyd', 'ntpd', 'ntpdate']);
 /** The subject of what the real-time clock and PID 1 say: the machine's one clock. */
 export const CLOCK_SUBJECT = 'clock';
 // A real-time clock's words for a time it cannot vouch for (rtc-cmos, rtc-pcf8563, rtc-rv3028, rtc-ds1307…): "Power
-// loss detected, invalid time", "low voltage detected, date/time is not reliable", "Voltage low, data is invalid".
-const RTC_INVALID = /\b(?:invalid|not reliable|unreliable|power loss|lost power|voltage low|low voltage|battery)\b/i;
+// loss detected, invalid time", "low voltage detected, date/time is not reliable", "Voltage low, data is invalid";
+// rtc-hym8563's "no valid clock/calendar values available", rtc-pcf2127's "oscillator stop detected", rtc-ds1307's
+// "oscillator failed, set time!", rtc-isl1208's "rtc power failure detected, please set clock.", rtc-rx8025's
+// "power-on reset detected, date is invalid".
+const RTC_INVALID =
+  /\b(?:invalid|no valid|not reliable|unreliable|power loss|lost power|power failure|power-on reset|voltage low|low voltage|voltage drop|battery|oscillat(?:or|ion) (?:stop|fail)\w*|set (?:the )?(?:time|clock))\b/i;
+// What the kernel read from the CMOS clock at boot (drivers/base/power/trace.c): "PM: RTC time: 08:12:03, date:
+// 2019-05-10", before 5.0 "RTC time: 15:09:48, date: 10/27/13" (month/day/two-digit year).
+const RTC_TIME = /^(?:PM: )?RTC time: *\d+:\d\d:\d\d, date: (?:(\d{4})-\d\d-\d\d|\d\d\/\d\d\/(\d\d))\b/;
 // "setting system clock to 1970-02-03T05:35:54 UTC (2871354)" (rtc/class.c, hctosys): the year it set.
 const RTC_SET_TO = /\bsetting system clock to (\d{4})-\d\d-\d\d[T ]/;
 /** Clocks whose battery died reset to 1970, 2000 or 2001: a date before this year is no real one. */
@@ -62,11 +82,21 @@ const EARLIEST_REAL_YEAR = 2002;
 // not yet valid", GnuTLS's "not yet activated"), apt's Release files ("is not valid yet (invalid for another 5d
 // 2h)"), make's files ("modification time 12 s in the future", "Clock skew detected"). Read from any writer: it names
 // a symptom of this machine's clock, vouches for no change, and the proposal only shows the lines.
+// Also e2fsck's "Superblock last mount time (…,\n\tnow = …) is in the future" (a clock reset at boot finds the disk's
+// last mount ahead; its second line, where the journal splits it), tar's "time stamp 2024-05-01 08:00:00 is 86400 s in the future", Kerberos's "Clock skew too
+// great" (KRB5KRB_AP_ERR_SKEW).
 const CLOCK_BEHIND =
-  /\b(?:not valid yet|not yet valid|not yet activated|Clock skew detected|modification time -?[\d.e+]+ s in the future)\b/i;
+  /\b(?:not valid yet|not yet valid|not yet activated|Clock skew detected|Clock skew too great|modification time -?[\d.e+]+ s in the future|time(?: ?stamp)?\b[^.\n]*\bis (?:-?[\d.]+ s )?in the future|now = [^)\n]*\) is in the future)\b/i;
 // PID 1 (src/core/main.c, clock_apply_epoch): "System time before build time, advancing clock.".
-const BEFORE_BUILD_TIME = /^System time (?:is )?before build time\b/;
-const TIMEOUT = /^Timed out waiting for reply from (\S+)/;
+// Since systemd 254 (clock_apply_epoch, MESSAGE_ID TIME_BUMP): "System time advanced to built-in epoch: <date>"; and a
+// clock so far ahead that PID 1 set it back: "System time is further ahead than 15y after build time, resetting clock
+// to build time.".
+const BEFORE_BUILD_TIME =
+  /^(?:System time (?:is )?before build time\b|System time advanced to built-in epoch\b|System time is further ahead than \S+ after build time\b)/;
+const AHEAD_OF_BUILD_TIME = /^System time is further ahead\b/;
+// timesyncd giving up on a server: no answer, or an answer it may not trust ("Server has too large root distance.
+// Disconnecting.", the server itself too far from its reference clock).
+const TIMEOUT = /^(?:Timed out waiting for reply from (\S+)|Server has too large root distance\b)/;
 // chronyd run with -d (as some distributions' units do) prefixes its own time: "2021-07-30T05:54:28Z Can't …".
 const CHRONY_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ /;
 // Every reason chronyd gives (sources.c): "no selectable sources", "no majority", "no required source in
@@ -76,12 +106,19 @@ const NO_SOURCES = /^Can't synchroni[sz]e: |^No suitable source for synchroni[sz
 // word for it: chronyd's "System clock wrong by -3411.5 seconds" and "System clock was stepped by 31939.8 seconds",
 // ntpd's "time reset +3600.123 s" and "time correction of 3600 seconds exceeds sanity limit (1000)", ntpdate's and
 // sntp's "step time server 192.0.2.1 offset -3598.54 sec", OpenNTPD's "adjusting local clock by 75.5s".
+// ntpd's event log names the step it made "0.0.0.0 c61c 0c clock_step +3599.837 s"; NTPsec prints its step without a
+// unit, "CLOCK: time stepped by 3599.993214".
 const CLOCK_OFFSET =
-  /\b(?:wrong by|stepped by|time reset|correction of|offset|clock by)\s+([+-]?\d+(?:\.\d+)?)\s*(?:s|secs?|seconds)\b/i;
+  /\b(?:wrong by|stepped by|time reset|correction of|offset|clock by|clock_step)\s+([+-]?\d+(?:\.\d+)?)(?:\s*(?:s|secs?|seconds)\b|\s*$)/i;
+// chronyd's warning that something else moved the clock under it (sched.c): "Backward time jump detected!",
+// "Forward time jump detected!".
+const TIME_JUMP = /^(?:Backward|Forward) time jump detected\b/;
 // systemd's daemons word each error of theirs "Failed to <what>: <strerror>" (log_*_errno): timedated's, at whatever
 // level, is the clock, the time zone or the hardware clock not set. Not timesyncd's: its are about reaching its
 // servers (resolving their names, resolved's socket, the network), which dns-failure and network-failure read.
 const SYSTEMD_FAILED = /^Failed to /;
+// timedated logs its warnings only where it cannot read or keep the clock's settings ("/etc/localtime should be a
+// symbolic link to a time zone data file in /usr/share/zoneinfo/", "Failed to get target of /etc/localtime: …").
 const SYSTEMD_CLOCK_DAEMONS = new Set(['systemd-timedated']);
 // ntpd's "no servers reachable", "no servers can be used"; ntpdate's "no server suitable for synchronization found".
 const NTPD_NO_SERVERS = /\bno servers? (?:can be used|reachable|suitable)\b/i;
@@ -89,10 +126,24 @@ const TIME_ERROR = /\bkernel reports TIME_ERROR\b/;
 // chronyd: "Could not resolve address of initstepslew server <name>".
 const RESOLVE = /\bCould not resolve address\b/i;
 
+/** A year the kernel printed in two digits, as its CMOS clock counts them: 70–99 the 1900s, the rest the 2000s. */
+const twoDigitYear = (yy: number) => (yy >= 70 ? 1900 + yy : 2000 + yy);
+
+function atWarningOrWorse(entry: JournalEvent['entry']): boolean {
+  const level = lineLevel(entry);
+  return level !== undefined && level <= LOG_WARNING;
+}
+
+// Translators: {unit} is the time-sync daemon's unit such as "systemd-timesyncd.service".
+const noAnswer = (unit: string) =>
+  format(_('The clock is not synchronised: {unit} gets no answer from its time servers'), { unit });
+
 export class ClockDetector implements Detector {
   readonly kinds = [CLOCK_UNSYNCHRONISED];
   /** When timesyncd's recent timeouts came, per unit. */
   private timeouts = new Map<string, number[]>();
+  /** The first timeout no server has answered since, per unit. */
+  private readonly unanswered = new Map<string, JournalEvent>();
   /** The time daemons' units failing, from their manager's lines and systemd's D-Bus state. */
   private readonly units: ComponentUnitDetector;
 
@@ -101,6 +152,28 @@ export class ClockDetector implements Detector {
   }
 
   detect(event: WatchEvent): DetectorOutput[] {
+    return [...this.stillUnanswered(event), ...this.line(event)];
+  }
+
+  /**
+   * The servers timesyncd got no answer from where none answered within 10 minutes: it tries the next one at once and
+   * says "Contacted time server" when one answers, so its silence since is the clock not synchronised. Told by the
+   * system's later lines (journald keeps a person's in their own journal, read apart): the finding holds the timeout.
+   */
+  private stillUnanswered(event: WatchEvent): DetectorOutput[] {
+    if (!isJournal(event)) return [];
+    const uid = event.entry.fields._UID;
+    if (uid !== undefined && Number(uid) >= FIRST_PERSON_UID) return [];
+    const due = [...this.unanswered].filter(
+      ([, timeout]) => event.at.getTime() - timeout.at.getTime() >= TIMEOUT_WINDOW_MS,
+    );
+    return due.flatMap(([unit, timeout]) => {
+      this.unanswered.delete(unit);
+      return this.report(timeout, unit, noAnswer(unit));
+    });
+  }
+
+  private line(event: WatchEvent): DetectorOutput[] {
     if (!isJournal(event)) return this.units.detect(event);
     const { entry } = event;
     if (isSystemManager(entry)) {
@@ -108,22 +181,27 @@ export class ClockDetector implements Detector {
         return this.report(
           event,
           CLOCK_SUBJECT,
-          _('The clock was behind at start-up: systemd found it before its own build date'),
+          AHEAD_OF_BUILD_TIME.test(entry.message)
+            ? _('The clock was ahead at start-up: systemd found it years past its own build date')
+            : _('The clock was behind at start-up: systemd found it before its own build date'),
         );
       return this.units.detect(event);
     }
     if (isKernel(entry)) return this.rtcLine(event);
     if (CLOCK_BEHIND.test(entry.message))
       return this.report(event, CLOCK_SUBJECT, _('The clock is behind: a program found a date still in the future'));
-    const daemon = this.writers.provenWriter(entry)?.name;
+    const writer = this.writers.provenWriter(entry);
+    const daemon = writer?.name;
     const unit = entry.fields._SYSTEMD_UNIT;
-    // Another program's line: the clock's where it names timedated's own error (componentFailure.ts).
-    if (daemon === undefined || !unit) return this.failureLine(event);
+    // Another program's line: the clock's where it names timedated's own error (componentFailure.ts). A session's
+    // component (gnome-settings-daemon's time zone plugin) is about the one clock, not a system unit.
+    if (daemon === undefined || !unit || writer?.runsAs !== 'system') return this.failureLine(event);
+    if (DAEMONS.has(daemon)) this.noteAnswers(event, unit);
     const title =
       (DAEMONS.has(daemon)
         ? this.problem(entry.message.trim().replace(CHRONY_TIME, ''), unit, event.at.getTime())
         : null) ??
-      (SYSTEMD_CLOCK_DAEMONS.has(daemon) && SYSTEMD_FAILED.test(entry.message)
+      (SYSTEMD_CLOCK_DAEMONS.has(daemon) && (SYSTEMD_FAILED.test(entry.message) || atWarningOrWorse(entry))
         ? format(_('{component} could not do its work: {line}'), {
             component: daemon,
             line: cleanLine(entry.message, 160),
@@ -140,6 +218,20 @@ export class ClockDetector implements Detector {
 
   /** The real-time clock: a time it cannot vouch for, one it could not read, or a date no clock runs at. */
   private rtcLine(event: JournalEvent): DetectorOutput[] {
+    const read = RTC_TIME.exec(kernelText(event.entry));
+    if (read) {
+      const year = read[1] !== undefined ? Number(read[1]) : twoDigitYear(Number(read[2]));
+      return year < EARLIEST_REAL_YEAR
+        ? this.report(
+            event,
+            CLOCK_SUBJECT,
+            // Translators: {year} is a year such as 2000.
+            format(_('The hardware clock read the year {year} at start-up: its battery may be flat'), {
+              year: String(year),
+            }),
+          )
+        : [];
+    }
     const rtc = kernelComponentOf(event.entry);
     // Not a real-time clock's line: still the time daemons' where the kernel's audit refused one of them something.
     if (rtc?.area !== 'clock') return this.failureLine(event);
@@ -193,10 +285,7 @@ export class ClockDetector implements Detector {
 
   private problem(text: string, unit: string, now: number): string | null {
     // Translators: {unit} is the time-sync daemon's unit such as "chrony.service".
-    if (TIMEOUT.test(text))
-      return this.repeatedTimeout(unit, now)
-        ? format(_('The clock is not synchronised: {unit} gets no answer from its time servers'), { unit })
-        : null;
+    if (TIMEOUT.test(text)) return this.repeatedTimeout(unit, now) ? noAnswer(unit) : null;
     if (NO_SOURCES.test(text) || NTPD_NO_SERVERS.test(text))
       return format(_('The clock is not synchronised: {unit} has no time server it can use'), { unit });
     const wrong = CLOCK_OFFSET.exec(text);
@@ -207,6 +296,7 @@ export class ClockDetector implements Detector {
           format(_('The clock was off by {seconds} seconds ({unit})'), { seconds: wrong[1] ?? '', unit })
         : null;
     }
+    if (TIME_JUMP.test(text)) return format(_('The clock jumped: another program set the time under {unit}'), { unit });
     if (TIME_ERROR.test(text))
       return format(_('The clock is not synchronised: the kernel reports a time error ({unit})'), { unit });
     if (RESOLVE.test(text))
@@ -214,11 +304,22 @@ export class ClockDetector implements Detector {
     return null;
   }
 
+  /** A daemon's timeout awaits an answer; a server that answered settles every one before it. */
+  private noteAnswers(event: JournalEvent, unit: string): void {
+    const text = event.entry.message.trim();
+    if (ANSWERED.test(text)) {
+      this.unanswered.delete(unit);
+      this.timeouts.delete(unit);
+    } else if (TIMEOUT.test(text) && !this.unanswered.has(unit)) this.unanswered.set(unit, event);
+  }
+
   /** Records the timeout; true once enough came within the window. */
   private repeatedTimeout(unit: string, now: number): boolean {
     const recent = (this.timeouts.get(unit) ?? []).filter((at) => Math.abs(now - at) < TIMEOUT_WINDOW_MS);
     recent.push(now);
     this.timeouts.set(unit, recent);
-    return recent.length >= TIMEOUTS_TO_RAISE;
+    if (recent.length < TIMEOUTS_TO_RAISE) return false;
+    this.unanswered.delete(unit);
+    return true;
   }
 }
