@@ -8,8 +8,8 @@
 // (componentFailure.ts: an errno, an IPP reason ending in "-error", a D-Bus error), and cups.service and
 // cups-browsed.service failing are this kind's too (componentUnits.ts).
 
-import { componentFailure, deviceFailureIn } from '../../desktop/componentFailure.js';
-import { lineLevel, programSaysFailed } from '../../desktop/componentLines.js';
+import { componentFailure, deviceFailureIn, printingSaysFailed } from '../../desktop/componentFailure.js';
+import { lineLevel } from '../../desktop/componentLines.js';
 import { ComponentUnitDetector } from '../../desktop/componentUnits.js';
 import { Bursts } from '../../findings/detectors/bursts.js';
 import { isJournal, isSystemManager, type JournalEvent, journalEvidence } from '../../findings/detectors/journal.js';
@@ -28,8 +28,9 @@ const MAX_JOBS = 512;
 const LOG_ERR = 3;
 const LOG_INFO = 6;
 
-// cupsd's error_log, where a report copies it from: "E [17/Mar/2021:10:00:00 +0100] " (log.c, cupsdLogMessage).
-const ERROR_LOG_PREFIX = /^[EWIDdCAX] \[[^\]]*\] /;
+// cupsd's error_log, where a report copies it from: "E [17/Mar/2021:10:00:00 +0100] " (log.c, cupsdLogMessage), or
+// its date alone where the report left the level out.
+const ERROR_LOG_PREFIX = /^(?:[EWIDdCAX] \[[^\]]*\] |\[\d{2}\/\w{3}\/\d{4}:[^\]]*\] )/;
 // log.c: cupsdLogJob prefixes "[Job %d] ", cupsdLogPrinter "[Printer %s] ".
 const JOB_PREFIX = /^\[Job (\d+)\] /;
 const PRINTER_PREFIX = /^\[Printer ([^\]\s]+)\] /;
@@ -141,7 +142,7 @@ function failureOf(text: string, priority: number | undefined, aboutJobOrPrinter
     priority !== undefined &&
     priority <= LOG_INFO &&
     !RECOVERABLE.test(text) &&
-    programSaysFailed(text)
+    printingSaysFailed(text)
   )
     return { what: format(_('“{message}”'), { message: text }), severity: 'error' };
   return null;
