@@ -30,8 +30,6 @@ const EXTENSION_FILE = /\/gnome-shell\/extensions\/([^\s"'`:]+?)\//;
 // (gjs before 1.50), and gjs's dump after a critical: "#0   7ffc63a2ceb0 b   /path/file.js:333 (7fd0 @ 359)".
 const FRAME =
   /^\s*(?:(?:[gs]et )?[^\s@]*@(?:file:\/\/|resource:\/\/|~?\/)\S*:\d+(?::\d+)?|#\d+\s+(?:0x)?[\da-f]+\s+[bi]\s+\S+:\d+\s*\(.*\))\s*$/i;
-// gjs's own dump of a stack: "#0   7ffc63a2ceb0 b   /path/file.js:333 (7fd0 @ 359)".
-const GJS_DUMP_FRAME = /^\s*#\d+\s+(?:0x)?[\da-f]+\s+[bi]\s+\S+:\d+\s*\(.*\)\s*$/i;
 // gjs's heading of a dumped stack: "== Stack trace for context 0x55869671d900 ==".
 const STACK_HEADING = /^== Stack trace for context [\da-fx]+ ==$/;
 
@@ -119,11 +117,13 @@ export class ExtensionErrorDetector implements Detector {
   }
 
   /**
-   * A frame of gjs's dump ("#4 … /…/extensions/<uuid>/file.js:141 (…)") whose heading the journal lost: gjs dumps the
-   * running JavaScript's stack only on a critical or a crash, and its first frame in an extension's file names it.
+   * A stack frame whose heading the journal or the report lost: gjs's dump ("#4 … /…/extensions/<uuid>/file.js:141
+   * (…)"), which it prints only on a critical or a crash, or a frame of an error's stack ("enable@/…/extensions/<uuid>/
+   * extension.js:12:3"), which gjs prints only under a JS ERROR or an unhandled rejection; a report that quotes the
+   * lines naming the extension (grep's) keeps those alone. Its first frame in an extension's file names it.
    */
   private orphanDump(event: Parameters<typeof journalEvidence>[0], message: string): DetectorOutput[] {
-    const uuid = GJS_DUMP_FRAME.test(message) ? EXTENSION_FILE.exec(message)?.[1] : undefined;
+    const uuid = FRAME.test(message) ? EXTENSION_FILE.exec(message)?.[1] : undefined;
     if (!uuid || !validUuid(uuid) || uuid === STEWARD_UUID) return [];
     this.pendingStack.set(event.entry.fields._PID ?? '', { at: event.at.getTime(), message, attributed: true });
     return [this.report(event, { uuid, message: message.trim() })];
