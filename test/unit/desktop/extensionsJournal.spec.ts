@@ -105,6 +105,21 @@ describe('the extension-error detector', () => {
       extensionErrorOf('Extension gsconnect@andyholmes.github.io: Gio.IOErrorEnum: Timeout was reached', 6)?.uuid,
     ).toBe('gsconnect@andyholmes.github.io');
     expect(extensionErrorOf('Extension ding@rastersoft.com: Error reading the desktop', 6)).toBeNull();
+    // gjs 1.80 and later: no "JS ERROR: ", the stack under its own heading (biji/harddiskled#27), the bare "Error" too.
+    const stack =
+      '\n\n       Stack trace:\n\t enable@file:///home/sid/.local/share/gnome-shell/extensions/harddiskled@bijidroid.gmail.com/extension.js:222:28';
+    expect(
+      extensionErrorOf(
+        `Extension harddiskled@bijidroid.gmail.com: Error: Tried to construct an object without a GType${stack}`,
+        6,
+      )?.uuid,
+    ).toBe('harddiskled@bijidroid.gmail.com');
+    expect(extensionErrorOf(`TypeError: this.layoutManager.add is not a function${stack}`, 6)?.uuid).toBe(
+      'harddiskled@bijidroid.gmail.com',
+    );
+    expect(
+      extensionErrorOf('TypeError: x is null\n\nStack trace:\n\t @resource:///org/gnome/shell/ui/init.js:21:20', 6),
+    ).toBeNull();
     // A uuid without "@" is a directory name all the same, quoted by the shell.
     expect(
       extensionErrorOf(

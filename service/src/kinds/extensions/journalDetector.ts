@@ -47,7 +47,10 @@ const NAMED = [
 const NAMED_BARE = /^Extension ([^\s":@]+@[^\s":]+): /;
 // The same line whose text is a JavaScript exception, as gjs prints one: its class ("TypeError", "Error",
 // "GLib.Error", "Gio.IOErrorEnum") before a colon. That is logExtensionError's error, whatever level it came at.
-const NAMED_EXCEPTION = /^Extension ([^\s":@]+@[^\s":]+): (?:[A-Z]\w*\.)*[A-Z]\w*(?:Error|Exception|ErrorEnum)\b:/;
+const NAMED_EXCEPTION = /^Extension ([^\s":@]+@[^\s":]+): (?:[A-Z]\w*\.)*(?:[A-Z]\w*)?(?:Error|Exception|ErrorEnum)\b:/;
+// gjs 1.80 and later print logError's error without "JS ERROR: ", its stack under a heading of its own:
+// "TypeError: x is null\n\nStack trace:\n\t enable@file:///…". The heading is gjs's mark of an error's stack.
+const STACK_SECTION = /\n\s*Stack trace:\s*\n/;
 const WARNING = 4;
 // An error of the shell's JavaScript whose stack follows: gjs's "JS ERROR", its "Unhandled promise rejection",
 // and its critical about an object of an extension's used after it was destroyed.
@@ -69,7 +72,7 @@ export function extensionErrorOf(message: string, priority = WARNING): ShellErro
     const uuid = regex.exec(head)?.[1];
     if (uuid && validUuid(uuid)) return { uuid, message: head };
   }
-  if (!JS_ERROR.test(head)) return null;
+  if (!JS_ERROR.test(head) && !STACK_SECTION.test(message)) return null;
   // The first frame in an extension's file names it: the frames above are where the error came from, the
   // shell's own frames below are what called the extension.
   const uuid = lines.map((line) => EXTENSION_FILE.exec(line)?.[1]).find((found) => found !== undefined);
