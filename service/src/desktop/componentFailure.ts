@@ -181,16 +181,13 @@ const IPP_ERROR_REASON = /\b((?:[a-z]+-)+error)\b(?!-)/;
 // not answer. Not a setting's name ("Set auto shutdown timeout to 30 sec.", "BrowseTimeout").
 const GAVE_UP_WAITING =
   /\btimed out\b|\btime-?out\b(?=[!.:;,)]|\s+(?:happened|expired|occurred|reached|while|during|waiting)\b)/i;
-// The printer's own fault signal as a backend reports it: the parallel and USB printer class's error line
-// (LPGETSTATUS's LP_PERRORP: "Printer fault!"), a device's "fault" state.
-const PRINTER_FAULT = /\bfault\b/i;
 
 /**
  * Whether a line of a printing program, or a job's line cupsd copied from one, says in the program's words that
- * something failed: a failure's words, that it gave up waiting for the printer or server, or the printer's fault.
+ * something failed: a failure's words, or that it gave up waiting for the printer or server.
  */
 export function printingSaysFailed(text: string): boolean {
-  return programSaysFailed(text) || GAVE_UP_WAITING.test(text) || PRINTER_FAULT.test(text);
+  return programSaysFailed(text) || GAVE_UP_WAITING.test(text);
 }
 
 // Operations on a sound device being closed or drained after it went away: an unplug, not a failure.

@@ -192,13 +192,6 @@ describe('the printer-problem detector', () => {
     expect(titles(ippUsb('  USB[1]: connection released, 1 in use: a-- ---'))).toEqual([]);
   });
 
-  it('takes the printer’s fault signal, as a backend reports it for the job, for the job not printing', () => {
-    // apple/cups#1773: the USB backend's "WARNING: Printer fault!", every few seconds.
-    expect(verdict('W [26/May/2006:20:56:38 +0200] [Job 71] Printer fault!', 6)).toEqual([
-      ['', 'Print job 71: “Printer fault!”'],
-    ]);
-  });
-
   it('reads cupsd’s error_log as a report copies it, with its level letter or without', () => {
     // apple/cups#4714.
     expect(
