@@ -176,20 +176,6 @@ const DBUS_PROGRAMS = new Set(['fprintd']);
 // CUPS-Add-Modify-Printer …"), and asking for a password that way is how an administrator's request starts.
 const IPP_ERROR_REASON = /\b((?:[a-z]+-)+error)\b(?!-)/;
 
-// A printing program's own words that it gave up waiting, the way CUPS's backends, libcups and cups-browsed say it
-// ("Timeout happened during creation of the queue …", "HTTP timeout!", "… timed out"): a printer or server that did
-// not answer. Not a setting's name ("Set auto shutdown timeout to 30 sec.", "BrowseTimeout").
-const GAVE_UP_WAITING =
-  /\btimed out\b|\btime-?out\b(?=[!.:;,)]|\s+(?:happened|expired|occurred|reached|while|during|waiting)\b)/i;
-
-/**
- * Whether a line of a printing program, or a job's line cupsd copied from one, says in the program's words that
- * something failed: a failure's words, or that it gave up waiting for the printer or server.
- */
-export function printingSaysFailed(text: string): boolean {
-  return programSaysFailed(text) || GAVE_UP_WAITING.test(text);
-}
-
 // Operations on a sound device being closed or drained after it went away: an unplug, not a failure.
 const CLOSING = /\b(?:snd_pcm_drop|snd_pcm_drain|close failed)\b/;
 
@@ -284,7 +270,7 @@ function programFailure(area: DesktopArea, entry: JournalEntry, writers: Writers
     (reportedAtInfoOrGraver(entry) &&
       oneJob &&
       !WORDS_ONLY_AT_ERR.has(program.name) &&
-      (named || (area === 'printing' ? printingSaysFailed(message) : programSaysFailed(message))));
+      (named || programSaysFailed(message)));
   if (!reported) return null;
   const closing = area === 'sound' && CLOSING.test(message);
   const telling = reason !== undefined || named || oneJob;

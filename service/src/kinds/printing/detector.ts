@@ -8,8 +8,8 @@
 // (componentFailure.ts: an errno, an IPP reason ending in "-error", a D-Bus error), and cups.service and
 // cups-browsed.service failing are this kind's too (componentUnits.ts).
 
-import { componentFailure, deviceFailureIn, printingSaysFailed } from '../../desktop/componentFailure.js';
-import { lineLevel } from '../../desktop/componentLines.js';
+import { componentFailure, deviceFailureIn } from '../../desktop/componentFailure.js';
+import { lineLevel, programSaysFailed } from '../../desktop/componentLines.js';
 import { ComponentUnitDetector } from '../../desktop/componentUnits.js';
 import { Bursts } from '../../findings/detectors/bursts.js';
 import { isJournal, isSystemManager, type JournalEvent, journalEvidence } from '../../findings/detectors/journal.js';
@@ -142,7 +142,7 @@ function failureOf(text: string, priority: number | undefined, aboutJobOrPrinter
     priority !== undefined &&
     priority <= LOG_INFO &&
     !RECOVERABLE.test(text) &&
-    printingSaysFailed(text)
+    programSaysFailed(text)
   )
     return { what: format(_('“{message}”'), { message: text }), severity: 'error' };
   return null;
