@@ -154,9 +154,9 @@ export function deviceFailureIn(area: DesktopArea, text: string): Errno | null {
 // The areas whose programs' every error is a failure of their one job.
 const ANY_ERROR: ReadonlySet<DesktopArea> = new Set(['clock']);
 // The programs, by findings/writers.ts's names, that exist to print one job: a backend's or filter's error, or
-// cups-browsed's about the queue it made, is that job or queue not printing. Not colord's or cups-pk-helper's, whose
-// errors about a session or a caller are no printer's.
-const ANY_ERROR_PROGRAMS: ReadonlySet<string> = new Set(['cups-programs', 'cups-browsed']);
+// cups-browsed's about the queue it made, or ipp-usb's about the USB printer it serves, is that job, queue or printer
+// not printing. Not colord's or cups-pk-helper's, whose errors about a session or a caller are no printer's.
+const ANY_ERROR_PROGRAMS: ReadonlySet<string> = new Set(['cups-programs', 'cups-browsed', 'ipp-usb']);
 // The errnos that say the machine lacks an optional part rather than that the component's job failed: IPv6 switched
 // off (chronyd's and ntpd's "Could not open IPv6 NTP socket: Address family not supported by protocol"), an address
 // not yet there at boot ("Cannot assign requested address"), a feature the kernel or device does not have.
@@ -171,7 +171,10 @@ const DBUS_PROGRAMS = new Set(['fprintd']);
 
 // IPP's printer-state-reasons that say the printer cannot print (RFC 8011 §5.4.12: the "-error" suffix), as cupsd,
 // its backends and cups-browsed name them: "media-empty-error", "toner-empty-error", "offline-report" is not one.
-const IPP_ERROR_REASON = /\b((?:[a-z]+-)+error)\b/;
+// Not IPP's status codes (RFC 8011 §13.1: "client-error-not-authorized", "server-error-busy"), the answer to one
+// request: cupsd logs each client's refused request at err ("Returning IPP client-error-not-authorized for
+// CUPS-Add-Modify-Printer …"), and asking for a password that way is how an administrator's request starts.
+const IPP_ERROR_REASON = /\b((?:[a-z]+-)+error)\b(?!-)/;
 
 // Operations on a sound device being closed or drained after it went away: an unplug, not a failure.
 const CLOSING = /\b(?:snd_pcm_drop|snd_pcm_drain|close failed)\b/;

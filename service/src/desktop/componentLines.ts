@@ -95,14 +95,18 @@ const HCI = /\b(hci\d+)\b/;
 
 // The levels programs print themselves, where journald's is that of their standard error (info): PipeWire before
 // 0.3.40 "[E][…]", PulseAudio's "E: [thread] file.c: ", CUPS's error_log "E [date] ", GLib's "** (prog:1): CRITICAL **"
-// and "Domain-CRITICAL **", chronyd's "Fatal error : ". alsa-lib reports through its error handler alone ("ALSA lib
-// pcm.c:8545:(snd_pcm_recover) underrun occurred"): every such line is an error.
+// and "Domain-CRITICAL **", chronyd's "Fatal error : ", ipp-usb's "! " before its subsystem (logger.go:
+// LogMessage.Error marks its lines "!", the others " ", "+", "-", ">", "<": "! PNP Bus 001 Device 006: Device
+// initialization timed out", "! USB[1]: zero-size read"; its log files put the time first, "15-12-2020 15:54:03: !
+// PNP …"). alsa-lib reports through its error handler alone ("ALSA lib pcm.c:8545:(snd_pcm_recover) underrun
+// occurred"): every such line is an error.
 const OWN_LEVEL: readonly [RegExp, (match: RegExpExecArray) => number | undefined][] = [
   [/^\[([EWINDT])\]\[/, (m) => letterLevel(m[1])],
   [/^([EWNID]): \[[^\]]*\] /, (m) => letterLevel(m[1])],
   [/^([EWIDdC]) \[\d{2}\/\w{3}\/\d{4}:[^\]]*\] /, (m) => letterLevel(m[1]?.toUpperCase())],
   [/^(?:\(\S+:\d+\): )?(?:[\w-]+-)?(ERROR|CRITICAL|WARNING) \*\*/, (m) => (m[1] === 'WARNING' ? LOG_WARNING : LOG_ERR)],
   [/^Fatal error : /, () => LOG_CRIT],
+  [/^(?:\d{2}-\d{2}-\d{4} \d{2}:\d{2}:\d{2}: )?! (?:[A-Z][\w-]*(?:\[\d+\])?[: ]|auth: |panic: )/, () => LOG_ERR],
   [/^ALSA lib [\w./-]+:\d+:\(\w+\) /, () => LOG_ERR],
 ];
 

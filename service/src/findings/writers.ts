@@ -230,6 +230,16 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
     units: ['colord.service'],
   },
   {
+    // IPP over USB's daemon: udev starts it for a USB printer that speaks IPP, and CUPS prints through it.
+    name: 'ipp-usb',
+    title: 'ipp-usb',
+    area: 'printing',
+    runsAs: 'system',
+    programs: ['/usr/sbin/ipp-usb', '/usr/bin/ipp-usb'],
+    nixos: ['sw/bin/ipp-usb'],
+    units: ['ipp-usb.service'],
+  },
+  {
     // The system bus starts it for GNOME Settings' printers panel, in the bus's own unit (it has none of its own).
     name: 'cups-pk-helper',
     title: 'cups-pk-helper',

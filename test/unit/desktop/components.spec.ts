@@ -136,6 +136,9 @@ describe('a desktop component’s line', () => {
     expect(level('(gnome-shell:802): Clutter-CRITICAL **: assertion failed')).toBe(3);
     expect(level('ALSA lib pcm_dmix.c:1032:(snd_pcm_dmix_open) unable to open slave')).toBe(3);
     expect(level('Fatal error : Could not open /var/lib/chrony/chrony.drift')).toBe(2);
+    expect(level('! USB[1]: zero-size read')).toBe(3);
+    expect(level('31-10-2023 09:50:10: ! USB[1]: zero-size read')).toBe(3);
+    expect(level('31-10-2023 09:50:10:   USB[1]: connection released, 1 in use: a-- ---')).toBe(6);
     expect(level('spa.alsa: hw:0,0p: snd_pcm_avail after recover: Broken pipe', '4')).toBe(4);
   });
 

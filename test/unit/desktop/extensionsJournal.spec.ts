@@ -105,6 +105,21 @@ describe('the extension-error detector', () => {
       extensionErrorOf('Extension gsconnect@andyholmes.github.io: Gio.IOErrorEnum: Timeout was reached', 6)?.uuid,
     ).toBe('gsconnect@andyholmes.github.io');
     expect(extensionErrorOf('Extension ding@rastersoft.com: Error reading the desktop', 6)).toBeNull();
+    // gjs 1.80 and later: no "JS ERROR: ", the stack under its own heading (biji/harddiskled#27), the bare "Error" too.
+    const stack =
+      '\n\n       Stack trace:\n\t enable@file:///home/sid/.local/share/gnome-shell/extensions/harddiskled@bijidroid.gmail.com/extension.js:222:28';
+    expect(
+      extensionErrorOf(
+        `Extension harddiskled@bijidroid.gmail.com: Error: Tried to construct an object without a GType${stack}`,
+        6,
+      )?.uuid,
+    ).toBe('harddiskled@bijidroid.gmail.com');
+    expect(extensionErrorOf(`TypeError: this.layoutManager.add is not a function${stack}`, 6)?.uuid).toBe(
+      'harddiskled@bijidroid.gmail.com',
+    );
+    expect(
+      extensionErrorOf('TypeError: x is null\n\nStack trace:\n\t @resource:///org/gnome/shell/ui/init.js:21:20', 6),
+    ).toBeNull();
     // A uuid without "@" is a directory name all the same, quoted by the shell.
     expect(
       extensionErrorOf(
@@ -326,10 +341,29 @@ describe('the extension-error detector', () => {
         line(DOCK_FRAME.replace(/^#0 +\S+ b +/, 'f@'), SHELL, 60_000),
       ]),
     ).toEqual([]);
+    // Another shell's frame is no part of this one's error: it stands for itself, with its own words.
+    const [other] = reports([
+      line('JS ERROR: TypeError: x is null', SHELL, 0),
+      line(`f@${DOCK_FRAME.split(' ').find((part) => part.startsWith('/'))}`, { ...SHELL, _PID: '3100' }, 1),
+    ]);
+    expect(other?.title).not.toContain('x is null');
+  });
+
+  it('names the extension from a frame of an error’s stack whose JS ERROR the report left out', () => {
+    // mzur/gnome-shell-wsmatrix#118: the reporter grepped the shell's lines for the extension, leaving its frames.
+    const frame =
+      '_showWorkspaceSwitcher@/home/yuriw/.local/share/gnome-shell/extensions/wsmatrix@martin.zurowietz.de/WmOverride.js:379:18';
+    const found = reports([line(frame, SHELL, 0), line(frame, SHELL, 1), line(frame, SHELL, 2)]);
+    expect(found.map((report) => report.subject)).toEqual(['wsmatrix@martin.zurowietz.de']);
+    // A frame of the shell's own code names none, and a line that only mentions an extension's file is no frame.
+    expect(subjects([line('_init@resource:///org/gnome/shell/ui/main.js:303:13', SHELL, 10_000)])).toEqual([]);
     expect(
       subjects([
-        line('JS ERROR: TypeError: x is null', SHELL, 0),
-        line(`f@${DOCK_FRAME.split(' ').find((part) => part.startsWith('/'))}`, { ...SHELL, _PID: '3100' }, 1),
+        line(
+          'applet init from /home/user/.local/share/gnome-shell/extensions/system-monitor-next@paradoxxx.zero.gmail.com/extension.js:12',
+          SHELL,
+          20_000,
+        ),
       ]),
     ).toEqual([]);
   });

@@ -156,6 +156,54 @@ describe('the printer-problem detector', () => {
     }
   });
 
+  it('reads ipp-usb’s own error mark on its lines', () => {
+    const program = (exe: string, unit: string, message: string, priority = 6) =>
+      journalEvent({
+        MESSAGE: message,
+        PRIORITY: String(priority),
+        _COMM: exe.slice(exe.lastIndexOf('/') + 1),
+        _EXE: exe,
+        _UID: '0',
+        _PID: '604',
+        _SYSTEMD_UNIT: unit,
+        __REALTIME_TIMESTAMP: at(0),
+      });
+    const titles = (event: WatchEvent) =>
+      reportsOf(new PrinterProblemDetector(desktopWriters()).detect(event)).map((r) => r.title);
+    // ipp-usb on its standard output marks its errors "!" (OpenPrinting/ipp-usb#17), its other lines otherwise.
+    const ippUsb = (message: string) => program('/usr/sbin/ipp-usb', 'ipp-usb.service', message);
+    expect(titles(ippUsb('! PNP Bus 001 Device 006: Device initialization timed out'))).toEqual([
+      'ipp-usb reported an error: ! PNP Bus 001 Device 006: Device initialization timed out',
+    ]);
+    expect(titles(ippUsb('+ PNP Bus 001 Device 006: added'))).toEqual([]);
+    expect(titles(ippUsb('  USB[1]: connection released, 1 in use: a-- ---'))).toEqual([]);
+  });
+
+  it('reads cupsd’s error_log as a report copies it, with its level letter or without', () => {
+    // apple/cups#4714.
+    expect(
+      verdict(
+        '[10/Sep/2015:12:49:25 +0200] PID 2087 (/usr/lib/cups/filter/imagetoraster) stopped with status 113 (Permission denied)',
+        6,
+      ),
+    ).toEqual([['', 'Printing: imagetoraster exited with status 113']]);
+    expect(verdict('E [25/Jun/2005:13:53:30 +0200] PID 17086 stopped with status 1!', 6)).toEqual([
+      ['', 'Printing: a filter or backend exited with status 1'],
+    ]);
+  });
+
+  it('takes no refused client request for a printer’s state: IPP’s status codes are not its reasons', () => {
+    expect(
+      verdict(
+        '[Client 12] Returning IPP client-error-not-authorized for CUPS-Add-Modify-Printer (ipp://localhost/printers/Office) from localhost.',
+        3,
+      ),
+    ).toEqual([]);
+    expect(verdict('[Printer Office] media-empty-error', 6)).toEqual([
+      ['Office', 'Printer Office: CUPS reported an error: media-empty-error'],
+    ]);
+  });
+
   it('stays quiet on normal job progress', () => {
     const detector = new PrinterProblemDetector(desktopWriters());
     const events = [

@@ -30,8 +30,6 @@ const EXTENSION_FILE = /\/gnome-shell\/extensions\/([^\s"'`:]+?)\//;
 // (gjs before 1.50), and gjs's dump after a critical: "#0   7ffc63a2ceb0 b   /path/file.js:333 (7fd0 @ 359)".
 const FRAME =
   /^\s*(?:(?:[gs]et )?[^\s@]*@(?:file:\/\/|resource:\/\/|~?\/)\S*:\d+(?::\d+)?|#\d+\s+(?:0x)?[\da-f]+\s+[bi]\s+\S+:\d+\s*\(.*\))\s*$/i;
-// gjs's own dump of a stack: "#0   7ffc63a2ceb0 b   /path/file.js:333 (7fd0 @ 359)".
-const GJS_DUMP_FRAME = /^\s*#\d+\s+(?:0x)?[\da-f]+\s+[bi]\s+\S+:\d+\s*\(.*\)\s*$/i;
 // gjs's heading of a dumped stack: "== Stack trace for context 0x55869671d900 ==".
 const STACK_HEADING = /^== Stack trace for context [\da-fx]+ ==$/;
 
@@ -49,7 +47,10 @@ const NAMED = [
 const NAMED_BARE = /^Extension ([^\s":@]+@[^\s":]+): /;
 // The same line whose text is a JavaScript exception, as gjs prints one: its class ("TypeError", "Error",
 // "GLib.Error", "Gio.IOErrorEnum") before a colon. That is logExtensionError's error, whatever level it came at.
-const NAMED_EXCEPTION = /^Extension ([^\s":@]+@[^\s":]+): (?:[A-Z]\w*\.)*[A-Z]\w*(?:Error|Exception|ErrorEnum)\b:/;
+const NAMED_EXCEPTION = /^Extension ([^\s":@]+@[^\s":]+): (?:[A-Z]\w*\.)*(?:[A-Z]\w*)?(?:Error|Exception|ErrorEnum)\b:/;
+// gjs 1.80 and later print logError's error without "JS ERROR: ", its stack under a heading of its own:
+// "TypeError: x is null\n\nStack trace:\n\t enable@file:///…". The heading is gjs's mark of an error's stack.
+const STACK_SECTION = /\n\s*Stack trace:\s*\n/;
 const WARNING = 4;
 // An error of the shell's JavaScript whose stack follows: gjs's "JS ERROR", its "Unhandled promise rejection",
 // and its critical about an object of an extension's used after it was destroyed.
@@ -71,7 +72,7 @@ export function extensionErrorOf(message: string, priority = WARNING): ShellErro
     const uuid = regex.exec(head)?.[1];
     if (uuid && validUuid(uuid)) return { uuid, message: head };
   }
-  if (!JS_ERROR.test(head)) return null;
+  if (!JS_ERROR.test(head) && !STACK_SECTION.test(message)) return null;
   // The first frame in an extension's file names it: the frames above are where the error came from, the
   // shell's own frames below are what called the extension.
   const uuid = lines.map((line) => EXTENSION_FILE.exec(line)?.[1]).find((found) => found !== undefined);
@@ -119,11 +120,13 @@ export class ExtensionErrorDetector implements Detector {
   }
 
   /**
-   * A frame of gjs's dump ("#4 … /…/extensions/<uuid>/file.js:141 (…)") whose heading the journal lost: gjs dumps the
-   * running JavaScript's stack only on a critical or a crash, and its first frame in an extension's file names it.
+   * A stack frame whose heading the journal or the report lost: gjs's dump ("#4 … /…/extensions/<uuid>/file.js:141
+   * (…)"), which it prints only on a critical or a crash, or a frame of an error's stack ("enable@/…/extensions/<uuid>/
+   * extension.js:12:3"), which gjs prints only under a JS ERROR or an unhandled rejection; a report that quotes the
+   * lines naming the extension (grep's) keeps those alone. Its first frame in an extension's file names it.
    */
   private orphanDump(event: Parameters<typeof journalEvidence>[0], message: string): DetectorOutput[] {
-    const uuid = GJS_DUMP_FRAME.test(message) ? EXTENSION_FILE.exec(message)?.[1] : undefined;
+    const uuid = FRAME.test(message) ? EXTENSION_FILE.exec(message)?.[1] : undefined;
     if (!uuid || !validUuid(uuid) || uuid === STEWARD_UUID) return [];
     this.pendingStack.set(event.entry.fields._PID ?? '', { at: event.at.getTime(), message, attributed: true });
     return [this.report(event, { uuid, message: message.trim() })];

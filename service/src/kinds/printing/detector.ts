@@ -28,8 +28,9 @@ const MAX_JOBS = 512;
 const LOG_ERR = 3;
 const LOG_INFO = 6;
 
-// cupsd's error_log, where a report copies it from: "E [17/Mar/2021:10:00:00 +0100] " (log.c, cupsdLogMessage).
-const ERROR_LOG_PREFIX = /^[EWIDdCAX] \[[^\]]*\] /;
+// cupsd's error_log, where a report copies it from: "E [17/Mar/2021:10:00:00 +0100] " (log.c, cupsdLogMessage), or
+// its date alone where the report left the level out.
+const ERROR_LOG_PREFIX = /^(?:[EWIDdCAX] \[[^\]]*\] |\[\d{2}\/\w{3}\/\d{4}:[^\]]*\] )/;
 // log.c: cupsdLogJob prefixes "[Job %d] ", cupsdLogPrinter "[Printer %s] ".
 const JOB_PREFIX = /^\[Job (\d+)\] /;
 const PRINTER_PREFIX = /^\[Printer ([^\]\s]+)\] /;
