@@ -60,6 +60,15 @@ const SESSION_SCOPE = /^session-[\w-]+\.scope$/;
 /** A user's manager's unit, which holds that user's processes. */
 const USER_UNIT = /^user(?:@|-runtime-dir@)\d+\.service$/;
 const DISPLAY_MANAGER = 'display-manager.service';
+/** gdm's launchers of a session's display server and session: the login screen's, or the person's signing in. */
+const GDM_SESSION_LAUNCHERS = [
+  '/usr/libexec/gdm-x-session',
+  '/usr/libexec/gdm-wayland-session',
+  '/usr/lib/gdm3/gdm-x-session',
+  '/usr/lib/gdm3/gdm-wayland-session',
+  '/usr/lib/gdm-x-session',
+  '/usr/lib/gdm-wayland-session',
+];
 
 export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
   {
@@ -368,12 +377,7 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
       '/usr/bin/gnome-shell',
       '/usr/libexec/gnome-session-binary',
       '/usr/lib/gnome-session-binary',
-      '/usr/libexec/gdm-x-session',
-      '/usr/libexec/gdm-wayland-session',
-      '/usr/lib/gdm3/gdm-x-session',
-      '/usr/lib/gdm3/gdm-wayland-session',
-      '/usr/lib/gdm-x-session',
-      '/usr/lib/gdm-wayland-session',
+      ...GDM_SESSION_LAUNCHERS,
       // The other display managers' greeters, which they run as their own account the same way.
       '/usr/sbin/lightdm-gtk-greeter',
       '/usr/sbin/slick-greeter',
@@ -405,14 +409,7 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
     title: 'GDM’s session launcher',
     area: 'sign-in',
     runsAs: 'session',
-    programs: [
-      '/usr/libexec/gdm-x-session',
-      '/usr/libexec/gdm-wayland-session',
-      '/usr/lib/gdm3/gdm-x-session',
-      '/usr/lib/gdm3/gdm-wayland-session',
-      '/usr/lib/gdm-x-session',
-      '/usr/lib/gdm-wayland-session',
-    ],
+    programs: GDM_SESSION_LAUNCHERS,
     nixos: ['sw/libexec/gdm-x-session', 'sw/libexec/gdm-wayland-session'],
     units: [],
     sessionScope: true,

@@ -14,6 +14,13 @@ const START_US = 1_773_479_523_000_000;
 const at = (seconds: number) => String(START_US + seconds * 1_000_000);
 
 /** The three daemons as journald records them: their program in their own system unit. */
+const TIMEDATED = {
+  SYSLOG_IDENTIFIER: 'systemd-timedated',
+  _COMM: 'systemd-timedat',
+  _EXE: '/usr/lib/systemd/systemd-timedated',
+  _SYSTEMD_UNIT: 'systemd-timedated.service',
+  _UID: '0',
+};
 const WRITERS = {
   timesyncd: {
     SYSLOG_IDENTIFIER: 'systemd-timesyncd',
@@ -159,13 +166,6 @@ describe('the clock-unsynchronised detector', () => {
   });
 
   it('reads timedated’s "Failed to …" as its error, at whatever level, and leaves timesyncd’s reaching its servers', () => {
-    const TIMEDATED = {
-      SYSLOG_IDENTIFIER: 'systemd-timedated',
-      _COMM: 'systemd-timedat',
-      _EXE: '/usr/lib/systemd/systemd-timedated',
-      _SYSTEMD_UNIT: 'systemd-timedated.service',
-      _UID: '0',
-    };
     const failed = 'Failed to set RTC to local time: Invalid argument';
     expect(verdicts(line(TIMEDATED, failed, 0, { PRIORITY: '6' }))).toEqual([
       [
@@ -184,13 +184,6 @@ describe('the clock-unsynchronised detector', () => {
   });
 
   it('reads timedated’s warnings as its error: it warns only where it cannot read or keep the clock’s settings', () => {
-    const TIMEDATED = {
-      SYSLOG_IDENTIFIER: 'systemd-timedated',
-      _COMM: 'systemd-timedat',
-      _EXE: '/usr/lib/systemd/systemd-timedated',
-      _SYSTEMD_UNIT: 'systemd-timedated.service',
-      _UID: '0',
-    };
     const localtime = '/etc/localtime should be a symbolic link to a time zone data file in /usr/share/zoneinfo/.';
     expect(verdicts(line(TIMEDATED, localtime, 0, { PRIORITY: '4' }))).toEqual([
       [CLOCK_UNSYNCHRONISED, 'systemd-timedated.service', `systemd-timedated could not do its work: ${localtime}`],

@@ -83,8 +83,8 @@ const EARLIEST_REAL_YEAR = 2002;
 // 2h)"), make's files ("modification time 12 s in the future", "Clock skew detected"). Read from any writer: it names
 // a symptom of this machine's clock, vouches for no change, and the proposal only shows the lines.
 // Also e2fsck's "Superblock last mount time (…,\n\tnow = …) is in the future" (a clock reset at boot finds the disk's
-// last mount ahead; its second line, where the journal splits it), tar's "time stamp 2024-05-01 08:00:00 is 86400 s in the future", Kerberos's "Clock skew too
-// great" (KRB5KRB_AP_ERR_SKEW).
+// last mount ahead; its second line, where the journal splits it), tar's "time stamp 2024-05-01 08:00:00 is 86400 s
+// in the future", Kerberos's "Clock skew too great" (KRB5KRB_AP_ERR_SKEW).
 const CLOCK_BEHIND =
   /\b(?:not valid yet|not yet valid|not yet activated|Clock skew detected|Clock skew too great|modification time -?[\d.e+]+ s in the future|time(?: ?stamp)?\b[^.\n]*\bis (?:-?[\d.]+ s )?in the future|now = [^)\n]*\) is in the future)\b/i;
 // PID 1 (src/core/main.c, clock_apply_epoch): "System time before build time, advancing clock.".
