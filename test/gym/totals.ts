@@ -121,6 +121,16 @@ function unitOfLine(entry: Dict): string | null {
   return unit && !SHARED_UNIT.test(unit) ? unit : null;
 }
 
+/**
+ * The program that wrote a line of unit `subject`'s own (no manager's, no kernel's): a unit that failed while dpkg
+ * ran in it is one problem with dpkg's interrupted run.
+ */
+export function ownProgram(entry: Dict, subject: string): string[] {
+  const manager = text(entry._PID) === '1' || text(entry._COMM) === 'systemd';
+  const ownUnit = text(entry._SYSTEMD_USER_UNIT) || text(entry._SYSTEMD_UNIT);
+  return !manager && ownUnit === subject && text(entry._COMM) !== '' ? [text(entry._COMM)] : [];
+}
+
 const isOwnLine = (entry: Dict) => entry._SYSTEMD_USER_UNIT === STEWARD_UNIT || entry._SYSTEMD_UNIT === STEWARD_UNIT;
 
 /**
@@ -254,6 +264,7 @@ async function dayFindings(
     const places = [
       ...evidence.flatMap((e) => (e.path ? [e.path] : [])),
       ...units,
+      ...lines.flatMap((entry) => (entry ? ownProgram(entry, subject) : [])),
       ...(triggered.get(finding.id) ?? []),
     ].filter((place) => place !== '' && place !== '/' && place !== subject);
     return {

@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The day's accounting (test/gym/totals.ts): which findings are one problem, and which problems are beyond those the
 // scenarios injected.
-import { type DayFinding, extraProblems, problemsOf, type Window } from '../gym/totals.js';
+import { type DayFinding, extraProblems, ownProgram, problemsOf, type Window } from '../gym/totals.js';
 
 let ids = 0;
 const finding = (kind: string, subject: string, raisedIn: string, places: string[] = []): DayFinding => ({
@@ -58,6 +58,19 @@ describe('the day’s problems', () => {
       ['/etc/ssh/sshd_config.d/gym.conf', 'ssh.service'],
       ['', 'gym-newsfeed.service', 'gym-pysync.service'],
     ]);
+  });
+
+  it('are a unit and the program of its own that wrote its lines: dpkg killed in gym-install.service, dpkg’s run', () => {
+    const dpkgLine = { _PID: '812', _COMM: 'dpkg', _SYSTEMD_UNIT: 'gym-install.service' };
+    const managerLine = { _PID: '1', _COMM: 'systemd', _SYSTEMD_UNIT: 'init.scope', UNIT: 'gym-install.service' };
+    expect(ownProgram(dpkgLine, 'gym-install.service')).toEqual(['dpkg']);
+    expect(ownProgram(managerLine, 'gym-install.service')).toEqual([]);
+    expect(ownProgram(dpkgLine, 'gym-apt.service')).toEqual([]);
+    const problems = problemsOf([
+      finding('unit-failed', 'gym-install.service', 'dpkg', ['gym-install.service', 'dpkg']),
+      finding('package-manager-error', 'dpkg', 'dpkg', ['/var/lib/dpkg/updates']),
+    ]);
+    expect(problems.length).toBe(1);
   });
 
   it('are extra beyond what their window injected, the row’s own problem counted wherever it was first raised', () => {

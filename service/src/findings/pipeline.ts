@@ -10,7 +10,7 @@ import type { Logger } from '../logging.js';
 import { StorageUnavailable } from '../storage/storageHealth.js';
 import type { JournalEntry, WatchEvent } from '../watch/events.js';
 import { attributionOf } from './attribution.js';
-import { isServiceManager } from './detectors/journal.js';
+import { isKernel, isServiceManager } from './detectors/journal.js';
 import type { FindingChange, FindingsStore } from './store.js';
 import type { Detector, DetectorOutput, FindingReport } from './types.js';
 
@@ -219,10 +219,14 @@ export class FindingsPipeline {
 function stampJournal(report: FindingReport, source: string, entry: JournalEntry): void {
   const journal = source.startsWith('journal:') ? source.slice('journal:'.length) : source.replace(/^journal\./, '');
   const unit = lineUnit(entry);
+  // A manager's or the kernel's line is about another unit; only a unit's own process is a writer of that unit.
+  const writer = isServiceManager(entry) || isKernel(entry) ? undefined : entry.fields._COMM;
   for (const evidence of report.evidence) {
     if (evidence.kind !== 'journal' || !evidence.cursor) continue;
     evidence.journal ??= journal;
-    if (evidence.cursor === entry.cursor && unit !== undefined && !HOLDS_MANY.test(unit)) evidence.unit ??= unit;
+    if (evidence.cursor !== entry.cursor || unit === undefined || HOLDS_MANY.test(unit)) continue;
+    evidence.unit ??= unit;
+    if (writer !== undefined && evidence.unit === unit) evidence.writer ??= writer;
   }
 }
 

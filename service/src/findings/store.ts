@@ -97,6 +97,7 @@ interface EvidenceRow {
   journal: string | null;
   line: number | null;
   unit: string | null;
+  writer: string | null;
 }
 
 /** Evidence kept per finding: the first few lines show how it began, the latest how it goes. */
@@ -155,7 +156,7 @@ CREATE TABLE IF NOT EXISTS source_positions (
 const STEWARD_ATTRIBUTION: Attribution = { vouchedBy: 'steward', reportedBy: 'Steward' };
 
 const ADDED_COLUMNS = { explanation: 'TEXT', likely_cause: 'TEXT', vouched_by: 'TEXT', reported_by: 'TEXT' };
-const ADDED_EVIDENCE_COLUMNS = { journal: 'TEXT', line: 'INTEGER', unit: 'TEXT' };
+const ADDED_EVIDENCE_COLUMNS = { journal: 'TEXT', line: 'INTEGER', unit: 'TEXT', writer: 'TEXT' };
 
 const severityRank = (severity: Severity) => SEVERITIES.indexOf(severity);
 
@@ -391,7 +392,7 @@ export class FindingsStore {
     if (!row) return null;
     const evidence = (
       this.sql(
-        'SELECT kind, text, cursor, path, at, journal, line, unit FROM evidence WHERE finding_id = ? ORDER BY seq',
+        'SELECT kind, text, cursor, path, at, journal, line, unit, writer FROM evidence WHERE finding_id = ? ORDER BY seq',
       ).all(id) as EvidenceRow[]
     ).map((e): Evidence => ({
       kind: e.kind,
@@ -402,6 +403,7 @@ export class FindingsStore {
       ...(e.journal === null ? {} : { journal: e.journal }),
       ...(e.line === null ? {} : { line: e.line }),
       ...(e.unit === null ? {} : { unit: e.unit }),
+      ...(e.writer === null ? {} : { writer: e.writer }),
     }));
     return { ...toFinding(row, this.isIgnored(row)), evidence };
   }
@@ -466,17 +468,18 @@ export class FindingsStore {
       latest.path === (evidence.path ?? null) &&
       latest.line === (evidence.line ?? null)
     ) {
-      this.sql('UPDATE evidence SET cursor = ?, at = ?, journal = ?, unit = ? WHERE seq = ?').run(
+      this.sql('UPDATE evidence SET cursor = ?, at = ?, journal = ?, unit = ?, writer = ? WHERE seq = ?').run(
         evidence.cursor ?? null,
         evidence.at.getTime(),
         evidence.journal ?? null,
         evidence.unit ?? null,
+        evidence.writer ?? null,
         latest.seq,
       );
       return;
     }
     this.sql(
-      'INSERT INTO evidence (finding_id, kind, text, cursor, path, at, journal, line, unit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO evidence (finding_id, kind, text, cursor, path, at, journal, line, unit, writer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ).run(
       findingId,
       evidence.kind,
@@ -488,6 +491,7 @@ export class FindingsStore {
       evidence.journal ?? null,
       evidence.line ?? null,
       evidence.unit ?? null,
+      evidence.writer === undefined ? null : cleanLine(evidence.writer),
     );
     // A flood of the same error keeps a bounded record: how it began and how it goes now.
     this.sql(

@@ -29,6 +29,12 @@ export interface Evidence {
    * the pipeline. Not a scope or slice, which hold many programs. What ties a finding to others of one problem.
    */
   unit?: string;
+  /**
+   * The program of `unit` that wrote the line (journald's _COMM), where the unit's own process wrote it: not a service
+   * manager or the kernel, whose lines are about others. What ties a unit's failure to a finding about that program
+   * (dpkg's interrupted run, in the unit dpkg was killed in).
+   */
+  writer?: string;
   /** When the evidence was seen. */
   at: Date;
 }

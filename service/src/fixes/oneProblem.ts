@@ -91,13 +91,15 @@ function names(places: Places, about: Places): boolean {
 /**
  * Whether a finding that a waiting proposal already stands for besides its own ties `a` to that proposal: only
  * through what the two findings' own lines name, a file or mount both name or one unit's same error in one run
- * (oneRun), never through a unit or program the other is about. A proposal that stands for a finding about a daemon
- * (pipewire.service's own sound error, resolved's failure) would otherwise stand for every later line that daemon
- * writes about anything (every device, every lookup): one problem for a whole day of unrelated ones (the corpus's
- * sound cases lost their own first step so to the first such case's proposal; its DNS and extension cases fell too).
+ * (oneRun), or `a` is about the unit whose run wrote the covered finding's lines (the upgrade unit whose dpkg left a
+ * package half-configured); never through a unit or program the covered finding is about. A proposal that stands
+ * for a finding about a daemon (pipewire.service's own sound error, resolved's failure) would otherwise stand for
+ * every later line that daemon writes about anything (every device, every lookup): one problem for a whole day of
+ * unrelated ones (the corpus's sound cases lost their own first step so to the first such case's proposal; its DNS
+ * and extension cases fell too).
  */
 export function tiedThrough(a: Places, covered: Places): boolean {
-  return shareAPath(a, covered) || oneRun(a, covered);
+  return shareAPath(a, covered) || oneRun(a, covered) || names(covered, a);
 }
 
 /**
@@ -144,7 +146,13 @@ export function placesOf(finding: FindingWithEvidence, unitFiles: readonly strin
   // The units that wrote its lines tie it only in its latest run: a finding come again an hour later is tied by
   // what it says now, not by who wrote its first lines.
   const newest = Math.max(...finding.evidence.filter((e) => e.unit).map((e) => e.at.getTime()));
+  const latestRun = Math.max(...finding.evidence.map((e) => e.at.getTime())) - ONE_RUN_MS;
+  const aboutAUnit = isActionableUnit(finding.subject);
   for (const evidence of finding.evidence) {
+    // A unit's own program that wrote its lines in the run it failed: dpkg, killed in the unit, and dpkg's
+    // interrupted run are one problem.
+    const ownProgram = aboutAUnit && (evidence.unit ?? finding.subject) === finding.subject;
+    if (evidence.writer && ownProgram && evidence.at.getTime() >= latestRun) others.add(evidence.writer);
     if (evidence.path) others.add(evidence.path);
     if (evidence.path && evidence.line) others.add(`${evidence.path}:${evidence.line}`);
     if (evidence.unit && newest - evidence.at.getTime() <= ONE_RUN_MS) {

@@ -22,17 +22,18 @@ describe('the unit-failed detector', () => {
     expect(resolutionsOf(bluetooth).map((r) => [r.kind, r.subject])).toEqual([
       ['bluetooth-unavailable', 'bluetooth.service'],
     ]);
-    const journalLine = (text: string) => ({
+    const journalLine = (text: string, writer?: string) => ({
       kind: 'journal' as const,
       text,
       cursor: jasmine.stringMatching(/^s=fixture;i=/),
       at: jasmine.any(Date),
+      ...(writer ? { writer } : {}),
     });
-    // The failure, then what the unit itself logged before it.
+    // The failure, then what the unit itself logged before it, each with the program of the unit's that wrote it.
     expect(reports[1]!.evidence).toEqual([
       journalLine("nginx.service: Failed with result 'exit-code'."),
-      journalLine('nginx: [emerg] unknown directive "proxy_passs" in /etc/nginx/sites-enabled/default:47'),
-      journalLine('nginx: configuration file /etc/nginx/nginx.conf test failed'),
+      journalLine('nginx: [emerg] unknown directive "proxy_passs" in /etc/nginx/sites-enabled/default:47', 'nginx'),
+      journalLine('nginx: configuration file /etc/nginx/nginx.conf test failed', 'nginx'),
     ]);
     expect(reports[1]!.evidence.map((e) => e.text)).toEqual([
       "nginx.service: Failed with result 'exit-code'.",

@@ -134,6 +134,30 @@ describe('findings of one problem', () => {
     expect(sameProblem(card, sink)).toBeFalse();
   });
 
+  it('are a unit that failed and a finding about the program of its own that wrote its lines in that run', () => {
+    const at = (minutes: number) => new Date(minutes * 60_000);
+    // dpkg, killed inside gym-install.service: its lines are the unit's, its cut-off run is dpkg's database's.
+    const killed = (lines: Partial<Evidence>[]) =>
+      placesOf({
+        ...finding('unit-failed', 'gym-install.service', [
+          ...lines,
+          { unit: 'gym-install.service', at: at(10), text: "gym-install.service: Failed with result 'signal'." },
+        ]),
+        vouchedBy: 'system-manager',
+      });
+    const interrupted = placesOf(
+      finding('package-manager-error', 'dpkg', [{ kind: 'text', path: '/var/lib/dpkg/updates', at: at(10) }]),
+    );
+    expect(sameProblem(killed([{ writer: 'dpkg', at: at(9) }]), interrupted)).toBeTrue();
+    // Not when another program wrote its lines, nor when dpkg wrote them in a run long before.
+    expect(sameProblem(killed([{ writer: 'sh', at: at(9) }]), interrupted)).toBeFalse();
+    expect(sameProblem(killed([{ writer: 'dpkg', at: at(-60) }]), interrupted)).toBeFalse();
+    // Nor a line of another unit that dpkg wrote, nor a finding about a file rather than a unit.
+    expect(sameProblem(killed([{ writer: 'dpkg', unit: 'gym-apt.service', at: at(9) }]), interrupted)).toBeFalse();
+    const file = placesOf(finding('config-error', '/etc/x.conf', [{ path: '/etc/x.conf', writer: 'dpkg', at: at(9) }]));
+    expect(sameProblem(file, interrupted)).toBeFalse();
+  });
+
   it('never meet at the root or the whole machine', () => {
     const root = placesOf(finding('disk-low', '/', [{ path: '/' }]));
     expect(sameProblem(root, placesOf(finding('config-error', '/etc/x.conf', [{ path: '/etc/x.conf' }])))).toBeFalse();
@@ -156,6 +180,19 @@ describe('a finding a waiting proposal stands for besides its own', () => {
     expect(
       tiedThrough(placesOf(finding('no-space', 'head', [{ unit: 'rec.service', at: at(1) }], HEAD)), spool),
     ).toBeTrue();
+  });
+
+  it('ties the unit whose run wrote its lines, in that run: the upgrade whose dpkg left a package half-configured', () => {
+    const tool = placesOf(
+      finding('package-manager-error', 'gym-tool', [
+        { path: '/var/lib/dpkg/status', at: at(0) },
+        { unit: 'gym-upgrade.service', at: at(0) },
+      ]),
+    );
+    const upgradeAt = (minutes: number) =>
+      placesOf(finding('unit-failed', 'gym-upgrade.service', [{ unit: 'gym-upgrade.service', at: at(minutes) }]));
+    expect(tiedThrough(upgradeAt(1), tool)).toBeTrue();
+    expect(tiedThrough(upgradeAt(90), tool)).toBeFalse();
   });
 
   it('never ties through the unit or daemon it is about, which every line of that daemon names', () => {

@@ -40,11 +40,14 @@ export class UnitLog {
     const kept = this.lines.get(unit) ?? [];
     this.lines.delete(unit);
     const text = firstLine(entry.message);
+    const comm = entry.fields._COMM;
     const line: Evidence = {
       kind: 'journal',
       text: text.length > MAX_LINE ? `${text.slice(0, MAX_LINE)}…` : text,
       cursor: entry.cursor,
       at: event.at,
+      // The program of the unit's own that wrote it: what ties the unit's failure to a finding about that program.
+      ...(comm !== undefined && unit === this.writer(event) ? { writer: comm } : {}),
     };
     kept.push(line);
     if (kept.length > this.linesPerUnit) kept.shift();
