@@ -22,13 +22,19 @@ describe('NetworkSource in a network namespace', () => {
 
   /** The states reported for `name`, in order. */
   const statesOf = (name: string): Omit<LinkState, 'name'>[] =>
-    links.filter((link) => link.name === name).map(({ up, hasDefaultRoute }) => ({ up, hasDefaultRoute }));
+    links
+      .filter((link) => link.name === name)
+      .map(({ up, hasDefaultRoute, carries }) => ({ up, hasDefaultRoute, carries }));
 
-  const waitForState = (name: string, up: boolean, hasDefaultRoute: boolean): Promise<void> =>
+  const waitForState = (name: string, up: boolean, hasDefaultRoute: boolean, carries?: boolean): Promise<void> =>
     waitFor(
       () => {
         const last = statesOf(name).at(-1);
-        return last?.up === up && last.hasDefaultRoute === hasDefaultRoute;
+        return (
+          last?.up === up &&
+          last.hasDefaultRoute === hasDefaultRoute &&
+          (carries === undefined || last.carries === carries)
+        );
       },
       `${name} up=${up} hasDefaultRoute=${hasDefaultRoute}; seen ${JSON.stringify(links)}`,
     );
@@ -76,6 +82,8 @@ describe('NetworkSource in a network namespace', () => {
     await ip('link', 'set', 'v0', 'up');
     await waitForState('v0', true, false);
     await ip('address', 'add', '10.99.0.1/24', 'dev', 'v0');
+    // An address beyond the link-local one: the link now carries something of the machine's.
+    await waitForState('v0', true, false, true);
     await ip('route', 'add', 'default', 'dev', 'v0');
     await waitForState('v0', true, true);
     // The default route belongs to the machine, not to one link: every link reports it.
@@ -87,15 +95,18 @@ describe('NetworkSource in a network namespace', () => {
     await ip('link', 'set', 'v0', 'up');
     await waitForState('v0', true, false);
 
-    // One event per change: none repeated, none between.
+    // One event per change: none repeated, none between. Down, it keeps its address, and so still carries.
     expect(statesOf('v0')).toEqual([
-      { up: false, hasDefaultRoute: false },
-      { up: true, hasDefaultRoute: false },
-      { up: true, hasDefaultRoute: true },
-      { up: true, hasDefaultRoute: false },
-      { up: false, hasDefaultRoute: false },
-      { up: true, hasDefaultRoute: false },
+      { up: false, hasDefaultRoute: false, carries: false },
+      { up: true, hasDefaultRoute: false, carries: false },
+      { up: true, hasDefaultRoute: false, carries: true },
+      { up: true, hasDefaultRoute: true, carries: true },
+      { up: true, hasDefaultRoute: false, carries: true },
+      { up: false, hasDefaultRoute: false, carries: true },
+      { up: true, hasDefaultRoute: false, carries: true },
     ]);
+    // v1, the spare end, never held more than its link-local address.
+    expect(statesOf('v1').every((state) => state.carries === false)).toBeTrue();
     // Going down, it says what the link held just before: its address and the route of its subnet (with the
     // IPv6 link-local ones, once the kernel has added them).
     // Losing the default route, every link says where it went out.
@@ -109,6 +120,7 @@ describe('NetworkSource in a network namespace', () => {
       {
         addresses: jasmine.arrayContaining(['10.99.0.1/24']) as unknown as string[],
         routes: jasmine.arrayContaining(['10.99.0.0/24']) as unknown as string[],
+        carried: true,
       },
     ]);
   });

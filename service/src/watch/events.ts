@@ -62,8 +62,16 @@ export interface LinkState {
   up: boolean;
   /** Whether a default route exists (any interface). */
   hasDefaultRoute: boolean;
-  /** Its addresses ("10.0.0.2/24") and routes ("default via 10.0.0.1") as last read, for a link that went down: before. */
-  had?: { addresses: string[]; routes: string[] };
+  /**
+   * Whether it carries anything of the machine's: an address or a route beyond the link-local ones every link gets,
+   * or a master (a bridge's or a bond's port carries its master's). A veth's spare end carries nothing.
+   */
+  carries?: boolean;
+  /**
+   * Its addresses ("10.0.0.2/24") and routes ("default via 10.0.0.1") as last read, for a link that went down: before;
+   * and whether it carried anything then.
+   */
+  had?: { addresses: string[]; routes: string[]; carried?: boolean };
   /** The default routes last read, with their link ("default via 10.0.0.1 dev eth0"), once none is left. */
   lostDefaultRoutes?: string[];
 }

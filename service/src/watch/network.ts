@@ -25,6 +25,8 @@ interface IpLink {
   flags?: string[];
   operstate?: string;
   link_type?: string;
+  /** The bridge or bond it is a port of. */
+  master?: string;
   addr_info?: { local?: string; prefixlen?: number }[];
 }
 
@@ -39,10 +41,19 @@ export function routeText(route: IpRoute): string {
   return [route.dst ?? 'default', ...(route.gateway ? ['via', route.gateway] : [])].join(' ');
 }
 
-/** What a link holds now: its addresses and the routes through it. */
+/** What a link holds now: its addresses and the routes through it, and whether that is anything of the machine's. */
 interface Held {
   addresses: string[];
   routes: string[];
+  carried: boolean;
+}
+
+/** IPv6's link-local addresses and routes (fe80::/10), and IPv4's (169.254.0.0/16): every link has its own. */
+const LINK_LOCAL = /^(?:fe[89ab][0-9a-f]:|169\.254\.)/i;
+
+/** Whether a link carries anything of the machine's: an address or route beyond the link-local ones, or a master. */
+export function carriesTraffic(addresses: readonly string[], routes: readonly string[], master?: string): boolean {
+  return master !== undefined || [...addresses, ...routes].some((place) => !LINK_LOCAL.test(place));
 }
 
 const run = promisify(execFile);
@@ -159,15 +170,21 @@ export class NetworkSource implements EventSource {
     for (const link of links) {
       if (link.link_type === 'loopback' || link.flags?.includes('LOOPBACK')) continue;
       seen.add(link.ifname);
-      const held = {
-        addresses: (link.addr_info ?? []).flatMap(({ local, prefixlen }) => (local ? [`${local}/${prefixlen}`] : [])),
-        routes: routes.filter((route) => route.dev === link.ifname).map(routeText),
-      };
+      const addresses = (link.addr_info ?? []).flatMap(({ local, prefixlen }) =>
+        local ? [`${local}/${prefixlen}`] : [],
+      );
+      const linkRoutes = routes.filter((route) => route.dev === link.ifname).map(routeText);
+      const held = { addresses, routes: linkRoutes, carried: carriesTraffic(addresses, linkRoutes, link.master) };
       const before = this.#held.get(link.ifname);
       this.#held.set(link.ifname, held);
-      const state: LinkState = { name: link.ifname, up: linkIsUp(link), hasDefaultRoute };
+      const state: LinkState = { name: link.ifname, up: linkIsUp(link), hasDefaultRoute, carries: held.carried };
       const previous = this.#links.get(link.ifname);
-      if (previous?.up === state.up && previous.hasDefaultRoute === state.hasDefaultRoute) continue;
+      if (
+        previous?.up === state.up &&
+        previous.hasDefaultRoute === state.hasDefaultRoute &&
+        previous.carries === state.carries
+      )
+        continue;
       this.#links.set(link.ifname, state);
       const wentDown = previous?.up === true && !state.up && before;
       const reported = {

@@ -214,6 +214,27 @@ describe('the network detectors', () => {
     ]);
   });
 
+  it('ignores a link that carried nothing of the machine’s: a veth’s spare end, whose peer was switched off', () => {
+    const detector = new LinkDownDetector();
+    const downHaving = (name: string, carried: boolean): WatchEvent => ({
+      type: 'link',
+      at,
+      link: {
+        name,
+        up: false,
+        hasDefaultRoute: true,
+        had: { addresses: ['fe80::1/64'], routes: ['fe80::/64'], carried },
+      },
+    });
+    detector.detect(link('gymlan1', true));
+    expect(detector.detect(downHaving('gymlan1', false))).toEqual([]);
+    // A bridge's port holds no address of its own, and carries the bridge's: the source says it carried.
+    detector.detect(link('enp3s0', true));
+    expect(describeOutputs(detector.detect(downHaving('enp3s0', true)))).toEqual([
+      'report link-down warning enp3s0: Network interface enp3s0 went down',
+    ]);
+  });
+
   it('ignores loopback, container interfaces, and interfaces that were never up', () => {
     const detector = new LinkDownDetector();
     const events = [link('lo', false), link('docker0', true), link('docker0', false), link('enp0s31f6', false)];

@@ -1,6 +1,8 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { NetworkFailureDetector } from '../../../service/src/kinds/networkFailure/detector.js';
+import { carriesTraffic } from '../../../service/src/watch/network.js';
+import type { LinkState, WatchEvent } from '../../../service/src/watch/events.js';
 import { journalEvent, reportsOf, resolutionsOf, runDetector } from '../../support/journalEvents.js';
 
 const kernel = (message: string) =>
@@ -47,6 +49,43 @@ describe('the network-failure detector on more wordings', () => {
       ['network-failure', 'eth0', 'eth0 lost its link'],
       ['network-failure', 'wlan0', 'wlan0 got no address from DHCP'],
     ]);
+  });
+
+  it('leaves out networkd’s lost carrier of a link that carried nothing of the machine’s, as the network source read it', () => {
+    // The journal's lines at second 100; the network source read each link at second 10 (and gymlan0 at 99).
+    const line = (message: string) => ({
+      ...program('systemd-networkd', message),
+      at: new Date(100_000),
+    });
+    const read = (seconds: number, link: Partial<LinkState> & { name: string }): WatchEvent => ({
+      type: 'link',
+      at: new Date(seconds * 1000),
+      link: { up: true, hasDefaultRoute: true, ...link },
+    });
+    expect(
+      said([
+        // gymlan1, a veth's spare end: only its link-local address, never more.
+        read(10, { name: 'gymlan1', up: false, carries: false }),
+        read(10, { name: 'gymlan0', carries: true }),
+        // gymlan0 switched off: its address goes with it, but it carried one a moment before.
+        read(99, { name: 'gymlan0', up: false, carries: false, had: { addresses: [], routes: [], carried: true } }),
+        line('gymlan0: Lost carrier'),
+        line('gymlan1: Lost carrier'),
+        // A link the source never read is judged by its line alone.
+        line('enp0s5: Lost carrier'),
+      ]),
+    ).toEqual([
+      ['network-failure', 'gymlan0', 'gymlan0 lost its network connection'],
+      ['network-failure', 'enp0s5', 'enp0s5 lost its network connection'],
+    ]);
+    // A link first read after the line is judged by the line too.
+    expect(said([read(200, { name: 'late0', carries: false }), line('late0: Lost carrier')])).toEqual([
+      ['network-failure', 'late0', 'late0 lost its network connection'],
+    ]);
+    expect(carriesTraffic(['fe80::1/64', '169.254.3.4/16'], ['fe80::/64'])).toBeFalse();
+    expect(carriesTraffic(['fe80::1/64'], [], 'br0')).toBeTrue();
+    expect(carriesTraffic(['10.79.0.2/24'], [])).toBeTrue();
+    expect(carriesTraffic([], ['default via 10.0.0.1'])).toBeTrue();
   });
 
   it('stays silent when a link comes up or is taken down on purpose', () => {

@@ -28,8 +28,9 @@ export class LinkDownDetector implements Detector {
     const change = this.state.change(name, up ? 'up' : 'down');
     if (!change) return [];
     if (up) return [{ resolve: { kind: LINK_DOWN, subject: name, at: event.at } }];
-    // An interface first seen down is one the user does not use (Wi-Fi off, no cable): only report losing a link.
-    if (change.previous !== 'up') return [];
+    // An interface first seen down is one the user does not use (Wi-Fi off, no cable): only report losing a link,
+    // and one that carried something of the machine's (not a veth's spare end, whose peer was switched off).
+    if (change.previous !== 'up' || event.link.had?.carried === false) return [];
     return [
       {
         report: {

@@ -15,7 +15,7 @@ import {
 import { SlidingWindow } from '../../findings/detectors/window.js';
 import type { Detector, DetectorOutput } from '../../findings/types.js';
 import { _, format } from '../../i18n.js';
-import type { WatchEvent } from '../../watch/events.js';
+import type { LinkState, WatchEvent } from '../../watch/events.js';
 
 export const NETWORK_FAILURE = 'network-failure';
 export const WIFI_SECRETS = 'wifi-secrets';
@@ -69,6 +69,9 @@ const NM_BACK_UP = [
 /** The most interfaces remembered as failed: enough for any machine, bounded against a flood of names. */
 const MAX_FAILED = 256;
 const DROPS = 3;
+const LOST_CARRIER = ': Lost carrier';
+/** How recently a link must have carried something for its lost carrier to lose anything. */
+const CARRIED_WITHIN_MS = 10 * 60_000;
 const DROP_WINDOW_MS = 10 * 60_000;
 
 export class NetworkFailureDetector implements Detector {
@@ -77,8 +80,11 @@ export class NetworkFailureDetector implements Detector {
   private readonly drops = new SlidingWindow(DROP_WINDOW_MS);
   /** Interfaces reported failed, so that only their coming back resolves anything and healthy logs stay silent. */
   private readonly failed = new Set<string>();
+  /** Each link the network source reads: since when, and when it last carried something of the machine's. */
+  private readonly links = new Map<string, { since: number; carried: number | null }>();
 
   detect(event: WatchEvent): DetectorOutput[] {
+    if (event.type === 'link') return this.noteLink(event.at, event.link);
     if (!isJournal(event)) return [];
     const message = isKernel(event.entry) ? kernelText(event.entry) : event.entry.message;
     // NetworkManager's words count from NetworkManager: its own unit, running its own program.
@@ -87,10 +93,10 @@ export class NetworkFailureDetector implements Detector {
     if (secrets !== null)
       return this.report(event, WIFI_SECRETS, secrets, _('{iface} could not connect: the network needs a password'));
     const hang = UNIT_HANG.exec(message);
+    const networkd = NETWORKD.exec(message)?.[1];
+    if (networkd !== undefined && message.endsWith(LOST_CARRIER) && this.carriedNothing(networkd, event.at)) return [];
     const failure =
-      (networkManager ? first(NM_FAILURES, message) : null) ??
-      NETWORKD.exec(message)?.[1] ??
-      (hang && (hang[2] ?? hang[1] ?? ''));
+      (networkManager ? first(NM_FAILURES, message) : null) ?? networkd ?? (hang && (hang[2] ?? hang[1] ?? ''));
     if (failure !== null && failure !== undefined)
       return this.report(event, NETWORK_FAILURE, failure, _('{iface} lost its network connection'));
     const down = LINK_DOWN.exec(message)?.[1] ?? (networkManager ? NM_CARRIER_LOST.exec(message)?.[1] : undefined);
@@ -107,6 +113,26 @@ export class NetworkFailureDetector implements Detector {
     if (dropped && this.drops.add(dropped, event.at) >= DROPS)
       return this.report(event, NETWORK_FAILURE, dropped, _('{iface} keeps dropping its Wi-Fi connection'));
     return [];
+  }
+
+  private noteLink(at: Date, link: LinkState): DetectorOutput[] {
+    const known = this.links.get(link.name);
+    const carried = link.carries !== false || link.had?.carried === true ? at.getTime() : (known?.carried ?? null);
+    this.links.delete(link.name);
+    if (this.links.size >= MAX_FAILED) this.links.delete(this.links.keys().next().value as string);
+    this.links.set(link.name, { since: known?.since ?? at.getTime(), carried });
+    return [];
+  }
+
+  /**
+   * Whether the network source knew `iface` before `at` and it carried nothing of the machine's in the while before
+   * (no address or route beyond the link-local ones, no master): the spare end of a veth whose peer was switched off
+   * loses its carrier, and nothing with it. A link the source never read is judged by its line alone.
+   */
+  private carriedNothing(iface: string, at: Date): boolean {
+    const link = this.links.get(iface);
+    if (!link || link.since > at.getTime()) return false;
+    return link.carried === null || link.carried < at.getTime() - CARRIED_WITHIN_MS;
   }
 
   private report(event: JournalEvent, kind: string, iface: string, template: string): DetectorOutput[] {
