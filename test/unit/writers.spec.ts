@@ -97,6 +97,35 @@ describe('the desktop writers', () => {
     expect(writerOf({ ...worker, _UID: '120' })).toBeNull();
   });
 
+  it('take KDE’s wallet, AccountsService and timedatex only as themselves, in their own place', () => {
+    const kwallet = inSessionScope({ ...SHELL, _COMM: 'kwalletd6', _EXE: '/usr/bin/kwalletd6' });
+    const accounts: JournalFields = {
+      ...CUPSD,
+      _COMM: 'accounts-daemon',
+      _EXE: '/usr/libexec/accounts-daemon',
+      _SYSTEMD_UNIT: 'accounts-daemon.service',
+    };
+    const timedatex: JournalFields = {
+      ...CUPSD,
+      _COMM: 'timedatex',
+      _EXE: '/usr/sbin/timedatex',
+      _SYSTEMD_UNIT: 'timedatex.service',
+    };
+    expect([kwallet, accounts, timedatex].map((fields) => writerOf(fields))).toEqual([
+      'kwallet',
+      'accounts-daemon',
+      'timedatex',
+    ]);
+    // The same names from a copy in the home folder, from another person, or from another unit.
+    expect(writerOf({ ...kwallet, _EXE: '/home/alice/kwalletd6' })).toBeNull();
+    expect(writerOf(inSessionScope({ ...kwallet, _UID: '1001' }, 'session-9.scope'))).toBeNull();
+    expect(writerOf({ ...accounts, _EXE: '/usr/bin/logger' })).toBeNull();
+    expect(writerOf({ ...accounts, _SYSTEMD_UNIT: 'cron.service' })).toBeNull();
+    expect(writerOf({ ...accounts, _UID: '1000', _SYSTEMD_UNIT: 'user@1000.service' })).toBeNull();
+    expect(writerOf({ ...timedatex, _SYSTEMD_UNIT: 'session-2.scope', _UID: '1000' })).toBeNull();
+    expect(writerOf({ ...timedatex, _EXE: '/tmp/timedatex' })).toBeNull();
+  });
+
   it('take nothing from an entry journald could not complete', () => {
     for (const field of ['_EXE', '_UID', '_SYSTEMD_UNIT'] as const) {
       const { [field]: _missing, ...rest } = SHELL;
