@@ -1,8 +1,8 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { NetworkFailureDetector } from '../../../service/src/kinds/networkFailure/detector.js';
-import { carriesTraffic } from '../../../service/src/watch/network.js';
 import type { LinkState, WatchEvent } from '../../../service/src/watch/events.js';
+import { carriesTraffic } from '../../../service/src/watch/network.js';
 import { journalEvent, reportsOf, resolutionsOf, runDetector } from '../../support/journalEvents.js';
 
 const kernel = (message: string) =>
@@ -17,8 +17,12 @@ const program = (identifier: string, message: string) =>
     _SYSTEMD_UNIT: `${identifier}.service`,
     _EXE: `/usr/sbin/${identifier}`,
   });
-const said = (events: ReturnType<typeof journalEvent>[]) =>
-  reportsOf(runDetector(new NetworkFailureDetector(), events)).map((r) => [r.kind, r.subject, r.title]);
+/** What it reports of `events`, and of what it held once the wait for each held line is over. */
+const said = (events: WatchEvent[]) => {
+  const detector = new NetworkFailureDetector();
+  const outputs = [...runDetector(detector, events), ...detector.expire(Infinity).map(({ output }) => output)];
+  return reportsOf(outputs).map((r) => [r.kind, r.subject, r.title]);
+};
 
 describe('the network-failure detector on more wordings', () => {
   it('reads a NIC transmit hang by the interface, or by the device when the driver names no interface', () => {
@@ -78,10 +82,25 @@ describe('the network-failure detector on more wordings', () => {
       ['network-failure', 'gymlan0', 'gymlan0 lost its network connection'],
       ['network-failure', 'enp0s5', 'enp0s5 lost its network connection'],
     ]);
-    // A link first read after the line is judged by the line too.
-    expect(said([read(200, { name: 'late0', carries: false }), line('late0: Lost carrier')])).toEqual([
-      ['network-failure', 'late0', 'late0 lost its network connection'],
+    // A link made moments before its line, read after it: the line waits for the read, up to its deadline.
+    const detector = new NetworkFailureDetector();
+    expect(detector.detect(line('fresh0: Lost carrier'))).toEqual([]);
+    expect(detector.detect(line('fresh1: Lost carrier'))).toEqual([]);
+    expect(detector.heldUntil()).toBeGreaterThan(Date.now());
+    detector.detect(read(101, { name: 'fresh0', carries: false }));
+    detector.detect(read(101, { name: 'fresh1', carries: true }));
+    // fresh0 carried nothing: dropped; fresh1 did: due at once.
+    expect(detector.heldUntil()).toBe(0);
+    expect(reportsOf(detector.expire(Date.now()).map(({ output }) => output)).map((r) => r.subject)).toEqual([
+      'fresh1',
     ]);
+    expect(detector.heldUntil()).toBeUndefined();
+    // A line whose link no source reads is reported at the deadline, or once a later line is past it.
+    expect(detector.detect(line('enp9s0: Lost carrier'))).toEqual([]);
+    const later = { ...program('kernel', 'usb 1-1: new device'), at: new Date(104_000) };
+    expect(reportsOf(detector.detect(later)).map((r) => r.subject)).toEqual(['enp9s0']);
+    // Back before the read: a flap, nothing lost.
+    expect(said([line('enp7s0: Lost carrier'), line('enp7s0: Gained carrier')])).toEqual([]);
     expect(carriesTraffic(['fe80::1/64', '169.254.3.4/16'], ['fe80::/64'])).toBeFalse();
     expect(carriesTraffic(['fe80::1/64'], [], 'br0')).toBeTrue();
     expect(carriesTraffic(['10.79.0.2/24'], [])).toBeTrue();
@@ -108,6 +127,8 @@ describe('the network-failure detector on more wordings', () => {
   it('resolves a link’s failure when the kernel, networkd or NetworkManager say it works again', () => {
     const outputs = runDetector(new NetworkFailureDetector(), [
       kernel('e1000e: eth0 NIC Link is Down'),
+      // The network source read enp0s5 with its address before the line.
+      { type: 'link', at: new Date(-1000), link: { name: 'enp0s5', up: true, hasDefaultRoute: true, carries: true } },
       program('systemd-networkd', 'enp0s5: Lost carrier'),
       program('NetworkManager', "<warn>  [1637623400.0000] device (wlp2s0): Activation: failed for connection 'Home'"),
       kernel('ata1: SATA link up 6.0 Gbps (SStatus 133 SControl 300)'),

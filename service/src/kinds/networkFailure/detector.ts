@@ -13,7 +13,7 @@ import {
   kernelText,
 } from '../../findings/detectors/journal.js';
 import { SlidingWindow } from '../../findings/detectors/window.js';
-import type { Detector, DetectorOutput } from '../../findings/types.js';
+import type { Detector, DetectorOutput, HeldOutput } from '../../findings/types.js';
 import { _, format } from '../../i18n.js';
 import type { LinkState, WatchEvent } from '../../watch/events.js';
 
@@ -72,6 +72,8 @@ const DROPS = 3;
 const LOST_CARRIER = ': Lost carrier';
 /** How recently a link must have carried something for its lost carrier to lose anything. */
 const CARRIED_WITHIN_MS = 10 * 60_000;
+/** How long networkd's lost carrier of a link the network source has not read yet waits for its read. */
+const CARRIER_READ_WAIT_MS = 3_000;
 const DROP_WINDOW_MS = 10 * 60_000;
 
 export class NetworkFailureDetector implements Detector {
@@ -83,9 +85,35 @@ export class NetworkFailureDetector implements Detector {
   /** Each link the network source reads: since when, and when it last carried something of the machine's. */
   private readonly links = new Map<string, { since: number; carried: number | null }>();
 
+  /** networkd's lost carriers of links the network source had not read yet, waiting for its read, by link. */
+  readonly #heldCarriers = new Map<string, { event: JournalEvent; until: number }>();
+
   detect(event: WatchEvent): DetectorOutput[] {
-    if (event.type === 'link') return this.noteLink(event.at, event.link);
+    if (event.type === 'link') {
+      this.#noteLink(event.at, event.link);
+      return [];
+    }
     if (!isJournal(event)) return [];
+    return [...this.#overdue(event.at.getTime()), ...this.#read(event)];
+  }
+
+  heldUntil(): number | undefined {
+    let earliest: number | undefined;
+    for (const { until } of this.#heldCarriers.values()) earliest = Math.min(earliest ?? until, until);
+    return earliest;
+  }
+
+  expire(now: number): HeldOutput[] {
+    const expired: HeldOutput[] = [];
+    for (const [iface, { event, until }] of this.#heldCarriers) {
+      if (until > now) continue;
+      this.#heldCarriers.delete(iface);
+      for (const output of this.#lostCarrier(event, iface)) expired.push({ event, output });
+    }
+    return expired;
+  }
+
+  #read(event: JournalEvent): DetectorOutput[] {
     const message = isKernel(event.entry) ? kernelText(event.entry) : event.entry.message;
     // NetworkManager's words count from NetworkManager: its own unit, running its own program.
     const networkManager = isDaemon(event.entry, 'NetworkManager');
@@ -94,7 +122,14 @@ export class NetworkFailureDetector implements Detector {
       return this.report(event, WIFI_SECRETS, secrets, _('{iface} could not connect: the network needs a password'));
     const hang = UNIT_HANG.exec(message);
     const networkd = NETWORKD.exec(message)?.[1];
-    if (networkd !== undefined && message.endsWith(LOST_CARRIER) && this.carriedNothing(networkd, event.at)) return [];
+    if (networkd !== undefined && message.endsWith(LOST_CARRIER)) {
+      const carried = this.#carried(networkd, event.at);
+      if (carried === 'nothing') return [];
+      if (carried === 'unread') {
+        this.#heldCarriers.set(networkd, { event, until: Date.now() + CARRIER_READ_WAIT_MS });
+        return [];
+      }
+    }
     const failure =
       (networkManager ? first(NM_FAILURES, message) : null) ?? networkd ?? (hang && (hang[2] ?? hang[1] ?? ''));
     if (failure !== null && failure !== undefined)
@@ -106,6 +141,8 @@ export class NetworkFailureDetector implements Detector {
     if (/^No (?:DHCPOFFERS received|working leases in persistent database)/.test(message))
       return this.report(event, NETWORK_FAILURE, this.dhcpInterface, _('{iface} got no address from DHCP'));
     const up = first(BACK_UP, message) ?? (networkManager ? first(NM_BACK_UP, message) : null);
+    // Back before the source read it: a flap, nothing lost.
+    if (up) this.#heldCarriers.delete(up);
     if (up && this.failed.delete(up)) {
       return [NETWORK_FAILURE, WIFI_SECRETS].map((kind) => ({ resolve: { kind, subject: up, at: event.at } }));
     }
@@ -115,24 +152,44 @@ export class NetworkFailureDetector implements Detector {
     return [];
   }
 
-  private noteLink(at: Date, link: LinkState): DetectorOutput[] {
+  #noteLink(at: Date, link: LinkState): void {
     const known = this.links.get(link.name);
     const carried = link.carries !== false || link.had?.carried === true ? at.getTime() : (known?.carried ?? null);
     this.links.delete(link.name);
     if (this.links.size >= MAX_FAILED) this.links.delete(this.links.keys().next().value as string);
     this.links.set(link.name, { since: known?.since ?? at.getTime(), carried });
-    return [];
+    const held = this.#heldCarriers.get(link.name);
+    if (!held) return;
+    // Read at last: a link that never carried anything lost nothing; one that did is reported now.
+    if (carried === null) this.#heldCarriers.delete(link.name);
+    else held.until = 0;
   }
 
   /**
-   * Whether the network source knew `iface` before `at` and it carried nothing of the machine's in the while before
-   * (no address or route beyond the link-local ones, no master): the spare end of a veth whose peer was switched off
-   * loses its carrier, and nothing with it. A link the source never read is judged by its line alone.
+   * What `iface` carried of the machine's in the while before `at` (an address or route beyond the link-local ones, a
+   * master), as the network source read it: 'nothing' for the spare end of a veth whose peer was switched off, which
+   * loses its carrier and nothing with it; 'unread' where the source has not read the link yet (it was made moments
+   * before, or no source reads links).
    */
-  private carriedNothing(iface: string, at: Date): boolean {
+  #carried(iface: string, at: Date): 'nothing' | 'something' | 'unread' {
     const link = this.links.get(iface);
-    if (!link || link.since > at.getTime()) return false;
-    return link.carried === null || link.carried < at.getTime() - CARRIED_WITHIN_MS;
+    if (!link || link.since > at.getTime()) return 'unread';
+    return link.carried === null || link.carried < at.getTime() - CARRIED_WITHIN_MS ? 'nothing' : 'something';
+  }
+
+  /** Lost carriers that lines written `at` (their own time) show waited past their read: a journal read back. */
+  #overdue(at: number): DetectorOutput[] {
+    const overdue: DetectorOutput[] = [];
+    for (const [iface, { event }] of this.#heldCarriers) {
+      if (at - event.at.getTime() <= CARRIER_READ_WAIT_MS) continue;
+      this.#heldCarriers.delete(iface);
+      overdue.push(...this.#lostCarrier(event, iface));
+    }
+    return overdue;
+  }
+
+  #lostCarrier(event: JournalEvent, iface: string): DetectorOutput[] {
+    return this.report(event, NETWORK_FAILURE, iface, _('{iface} lost its network connection'));
   }
 
   private report(event: JournalEvent, kind: string, iface: string, template: string): DetectorOutput[] {
