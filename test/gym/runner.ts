@@ -54,6 +54,10 @@ export class Runner {
     try {
       await this.#setPolkit(scenario.polkit);
       for (const step of scenario.prepare) await this.#step(step);
+      // The fault strikes a machine Steward has seen as prepared, as a person's machine is seen long before it fails:
+      // it has read the journal up to here and proposed on what it read, and the network source, whose reads follow
+      // a change by a fifth of a second, the links made (a link switched off the moment it came up is never seen up).
+      if (scenario.prepare.length > 0) await this.#barrier(this.agent.signals.length, BARRIER_TIMEOUT_MS);
       mark = this.agent.signals.length;
       const faultAt = Date.now();
       for (const step of scenario.fault) await this.#step(step);
@@ -99,10 +103,6 @@ export class Runner {
     return row;
   }
 
-  /**
-   * Fails a unit on purpose (a sentinel) and waits for its finding and proposal: Steward reads the journal in
-   * order and proposes in order, so the lines written before it have been read and proposed on by then.
-   */
   /**
    * Once this returns, Steward has read the journal up to a line written after everything before the call, and
    * proposed on it. A sentinel's failure is often read from systemd's D-Bus state before its journal lines, so the

@@ -82,6 +82,8 @@ describe('the network-failure detector on more wordings', () => {
       ['network-failure', 'gymlan0', 'gymlan0 lost its network connection'],
       ['network-failure', 'enp0s5', 'enp0s5 lost its network connection'],
     ]);
+    // Read first after its line, it is judged by that read.
+    expect(said([read(200, { name: 'late0', carries: false }), line('late0: Lost carrier')])).toEqual([]);
     // A link made moments before its line, read after it: the line waits for the read, up to its deadline.
     const detector = new NetworkFailureDetector();
     expect(detector.detect(line('fresh0: Lost carrier'))).toEqual([]);

@@ -82,8 +82,8 @@ export class NetworkFailureDetector implements Detector {
   private readonly drops = new SlidingWindow(DROP_WINDOW_MS);
   /** Interfaces reported failed, so that only their coming back resolves anything and healthy logs stay silent. */
   private readonly failed = new Set<string>();
-  /** Each link the network source reads: since when, and when it last carried something of the machine's. */
-  private readonly links = new Map<string, { since: number; carried: number | null }>();
+  /** Each link the network source read, and when it last carried something of the machine's. */
+  private readonly links = new Map<string, { carried: number | null }>();
 
   /** networkd's lost carriers of links the network source had not read yet, waiting for its read, by link. */
   readonly #heldCarriers = new Map<string, { event: JournalEvent; until: number }>();
@@ -157,7 +157,7 @@ export class NetworkFailureDetector implements Detector {
     const carried = link.carries !== false || link.had?.carried === true ? at.getTime() : (known?.carried ?? null);
     this.links.delete(link.name);
     if (this.links.size >= MAX_FAILED) this.links.delete(this.links.keys().next().value as string);
-    this.links.set(link.name, { since: known?.since ?? at.getTime(), carried });
+    this.links.set(link.name, { carried });
     const held = this.#heldCarriers.get(link.name);
     if (!held) return;
     // Read at last: a link that never carried anything lost nothing; one that did is reported now.
@@ -166,14 +166,14 @@ export class NetworkFailureDetector implements Detector {
   }
 
   /**
-   * What `iface` carried of the machine's in the while before `at` (an address or route beyond the link-local ones, a
+   * What `iface` carried of the machine's in the while around `at` (an address or route beyond the link-local ones, a
    * master), as the network source read it: 'nothing' for the spare end of a veth whose peer was switched off, which
    * loses its carrier and nothing with it; 'unread' where the source has not read the link yet (it was made moments
    * before, or no source reads links).
    */
   #carried(iface: string, at: Date): 'nothing' | 'something' | 'unread' {
     const link = this.links.get(iface);
-    if (!link || link.since > at.getTime()) return 'unread';
+    if (!link) return 'unread';
     return link.carried === null || link.carried < at.getTime() - CARRIED_WITHIN_MS ? 'nothing' : 'something';
   }
 
