@@ -26,6 +26,7 @@ import {
   fail,
   MANAGER_PATH,
   mockCall,
+  SERVICE,
   startMockSystemd,
   stopMockSystemd,
   UNIT,
@@ -302,6 +303,40 @@ describe('one problem, one proposal', () => {
     } finally {
       await promisify(execFile)('umount', ['--lazy', spool]);
     }
+  });
+
+  it('gives a unit that failed and a finding about the program its ExecStart runs one proposal, before its lines', async () => {
+    await addService(client, 'gym-install.service');
+    await addProperties(client, 'gym-install.service', UNIT, {
+      SubState: new Variant('s', 'failed'),
+      FragmentPath: new Variant('s', '/run/systemd/transient/gym-install.service'),
+      InvocationID: new Variant('ay', Buffer.alloc(16)),
+      Requires: new Variant('as', []),
+      BindsTo: new Variant('as', []),
+      Requisite: new Variant('as', []),
+    });
+    await addProperties(client, 'gym-install.service', SERVICE, {
+      ExecStart: new Variant('a(sasbttttuii)', [
+        ['/usr/bin/dpkg', ['dpkg', '--install', '/srv/gym-slow.deb'], false, 0n, 0n, 0n, 0n, 0, 0, 0],
+      ]),
+    });
+    // Killed half-way: systemd's record of the failure first, as its D-Bus state shows it before its lines.
+    await fail(client, 'gym-install.service', { signal: 9 });
+    const unit = await raise(unitFailed('gym-install.service'));
+    expect(waiting().map((p) => p.findingId)).toEqual([unit.id]);
+    // Then dpkg's own word, from another unit's run of it: about dpkg, what gym-install.service ran.
+    const program = await raise({
+      kind: 'no-space',
+      subject: 'dpkg',
+      severity: 'error',
+      title: 'dpkg ran out of disk space',
+      at: new Date(),
+      evidence: [line('dpkg: error: failed to write status database record', { unit: 'gym-apt.service' })],
+      attribution: { vouchedBy: null, reportedBy: 'dpkg (uid 0, gym-apt.service)' },
+    });
+    expect(waiting().map((p) => p.findingId)).toEqual([program.id]);
+    await waitFor(() => removed.length > 0, 'ProposalRemoved as a client hears it');
+    expect(mostAtOnce()).withContext(JSON.stringify(heard)).toBe(1);
   });
 
   it('gives a lookup of a unit whose failure a full disk’s proposal stands for its own proposal: no chain', async () => {

@@ -210,8 +210,9 @@ export interface OneProblemOptions {
 /**
  * The files systemd made the unit `subject` from, as it knows them now: its unit file, what a mount mounts on and the
  * fstab line it came from ("/etc/fstab:2": not the whole fstab, which every such mount shares), its environment
- * files; and the units a socket, timer or path starts (Triggers), whose failure is its own ("service-start-limit-hit"
- * of a socket whose service keeps failing); [] for what is no unit a manager knows.
+ * files; the units a socket, timer or path starts (Triggers), whose failure is its own ("service-start-limit-hit"
+ * of a socket whose service keeps failing); and the programs its ExecStart= runs, known before its lines come (dpkg,
+ * killed in gym-install.service, and dpkg's interrupted run); [] for what is no unit a manager knows.
  */
 async function unitPlaces(context: ActionContext, subject: string): Promise<string[]> {
   if (!isActionableUnit(subject)) return [];
@@ -227,6 +228,7 @@ async function unitPlaces(context: ActionContext, subject: string): Promise<stri
       ...(mount ? [mount.where, ...(mount.fstab ? [`${mount.fstab.path}:${mount.fstab.line}`] : [])] : []),
       ...(record.environmentFiles ?? []).map((file) => file.path),
       ...record.requirements.filter((unit) => unit.triggered).map((unit) => unit.unit),
+      ...(record.execStart ?? []).map(({ program }) => program.slice(program.lastIndexOf('/') + 1)),
     ].filter((path) => path !== '' && path !== '/dev/null');
   }
   return [];
