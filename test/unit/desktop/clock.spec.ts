@@ -103,6 +103,24 @@ describe('the clock-unsynchronised detector', () => {
     expect(verdicts(timeout!, personLater)).toEqual([]);
   });
 
+  it('raises on a timeout still unanswered when its wait ends on this machine’s clock, the journal silent since', () => {
+    const detector = new ClockDetector(desktopWriters());
+    expect(detector.detect(timeouts(WRITERS.timesyncd, [0])[0]!)).toEqual([]);
+    const until = detector.heldUntil()!;
+    expect(until).toBeGreaterThan(Date.now() + 9 * 60_000);
+    expect(detector.expire(until - 1)).toEqual([]);
+    const [expired] = detector.expire(until);
+    expect(expired && 'report' in expired.output ? expired.output.report.subject : null).toBe(
+      'systemd-timesyncd.service',
+    );
+    expect(detector.heldUntil()).toBeUndefined();
+    // An answer before the deadline ends the wait.
+    const answered = new ClockDetector(desktopWriters());
+    answered.detect(timeouts(WRITERS.timesyncd, [0])[0]!);
+    answered.detect(line(WRITERS.timesyncd, 'Contacted time server 185.125.190.58:123 (ntp.ubuntu.com).', 5));
+    expect(answered.heldUntil()).toBeUndefined();
+  });
+
   it('reads chronyd’s and ntpd’s own words for a clock with no usable source', () => {
     const cases: [Record<string, string>, string, string][] = [
       [WRITERS.chronyd, "Can't synchronise: no selectable sources", 'chrony.service'],

@@ -36,7 +36,7 @@ import {
   journalEvidence,
   kernelText,
 } from '../../findings/detectors/journal.js';
-import type { Detector, DetectorOutput } from '../../findings/types.js';
+import type { Detector, DetectorOutput, HeldOutput } from '../../findings/types.js';
 import type { Writers } from '../../findings/writers.js';
 import { _, format } from '../../i18n.js';
 import { cleanLine } from '../../untrustedText.js';
@@ -142,8 +142,8 @@ export class ClockDetector implements Detector {
   readonly kinds = [CLOCK_UNSYNCHRONISED];
   /** When timesyncd's recent timeouts came, per unit. */
   private timeouts = new Map<string, number[]>();
-  /** The first timeout no server has answered since, per unit. */
-  private readonly unanswered = new Map<string, JournalEvent>();
+  /** The first timeout no server has answered since, per unit, and when its wait ends on this machine's clock. */
+  private readonly unanswered = new Map<string, { timeout: JournalEvent; until: number }>();
   /** The time daemons' units failing, from their manager's lines and systemd's D-Bus state. */
   private readonly units: ComponentUnitDetector;
 
@@ -155,19 +155,37 @@ export class ClockDetector implements Detector {
     return [...this.stillUnanswered(event), ...this.line(event)];
   }
 
+  heldUntil(): number | undefined {
+    let earliest: number | undefined;
+    for (const { until } of this.unanswered.values()) earliest = Math.min(earliest ?? until, until);
+    return earliest;
+  }
+
+  /** A timeout still unanswered once its wait is over, though the journal fell silent meanwhile. */
+  expire(now: number): HeldOutput[] {
+    const expired: HeldOutput[] = [];
+    for (const [unit, { timeout, until }] of this.unanswered) {
+      if (until > now) continue;
+      this.unanswered.delete(unit);
+      for (const output of this.report(timeout, unit, noAnswer(unit))) expired.push({ event: timeout, output });
+    }
+    return expired;
+  }
+
   /**
    * The servers timesyncd got no answer from where none answered within 10 minutes: it tries the next one at once and
    * says "Contacted time server" when one answers, so its silence since is the clock not synchronised. Told by the
-   * system's later lines (journald keeps a person's in their own journal, read apart): the finding holds the timeout.
+   * system's later lines (journald keeps a person's in their own journal, read apart), or by the wait's deadline on
+   * this machine's clock where the journal falls silent (expire): the finding holds the timeout.
    */
   private stillUnanswered(event: WatchEvent): DetectorOutput[] {
     if (!isJournal(event)) return [];
     const uid = event.entry.fields._UID;
     if (uid !== undefined && Number(uid) >= FIRST_PERSON_UID) return [];
     const due = [...this.unanswered].filter(
-      ([, timeout]) => event.at.getTime() - timeout.at.getTime() >= TIMEOUT_WINDOW_MS,
+      ([, { timeout }]) => event.at.getTime() - timeout.at.getTime() >= TIMEOUT_WINDOW_MS,
     );
-    return due.flatMap(([unit, timeout]) => {
+    return due.flatMap(([unit, { timeout }]) => {
       this.unanswered.delete(unit);
       return this.report(timeout, unit, noAnswer(unit));
     });
@@ -310,7 +328,8 @@ export class ClockDetector implements Detector {
     if (ANSWERED.test(text)) {
       this.unanswered.delete(unit);
       this.timeouts.delete(unit);
-    } else if (TIMEOUT.test(text) && !this.unanswered.has(unit)) this.unanswered.set(unit, event);
+    } else if (TIMEOUT.test(text) && !this.unanswered.has(unit))
+      this.unanswered.set(unit, { timeout: event, until: Date.now() + TIMEOUT_WINDOW_MS });
   }
 
   /** Records the timeout; true once enough came within the window. */
