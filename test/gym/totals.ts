@@ -37,6 +37,10 @@ export interface DayFinding {
   places: string[];
   /** Made of a line Steward (its unit steward.service, or its processes) wrote. */
   ownLine: boolean;
+  /** Whether anyone but the program that wrote its line vouches for it (its vouched-by: systemd, Steward's reading). */
+  vouched?: boolean;
+  /** For a unit, the programs of its own that wrote its lines. */
+  programs?: string[];
 }
 
 export interface Idle {
@@ -123,7 +127,7 @@ function unitOfLine(entry: Dict): string | null {
 
 /**
  * The program that wrote a line of unit `subject`'s own (no manager's, no kernel's): a unit that failed while dpkg
- * ran in it is one problem with dpkg's interrupted run.
+ * ran in it is one problem with dpkg's interrupted run, as Steward read it from dpkg's database (ranBy).
  */
 export function ownProgram(entry: Dict, subject: string): string[] {
   const manager = text(entry._PID) === '1' || text(entry._COMM) === 'systemd';
@@ -158,11 +162,17 @@ function oneProblem(a: DayFinding, b: DayFinding): boolean {
     subject !== '/' &&
     !isDigest(finding) &&
     finding.places.some((place) => samePlace(place, subject));
+  // A unit, and a finding someone vouches for about a program of its own that wrote its lines: not a program's own
+  // line about its run in another unit (java's full disk in one unit and the next unit that runs java).
+  const ranBy = (unit: DayFinding, program: DayFinding) =>
+    program.vouched === true && program.subject !== '' && (unit.programs ?? []).includes(program.subject);
   return (
     (a.subject !== '' && a.subject === b.subject) ||
     names(a, b.subject) ||
     names(b, a.subject) ||
-    paths(a).some((place) => paths(b).some((other) => samePlace(place, other)))
+    paths(a).some((place) => paths(b).some((other) => samePlace(place, other))) ||
+    ranBy(a, b) ||
+    ranBy(b, a)
   );
 }
 
@@ -264,7 +274,6 @@ async function dayFindings(
     const places = [
       ...evidence.flatMap((e) => (e.path ? [e.path] : [])),
       ...units,
-      ...lines.flatMap((entry) => (entry ? ownProgram(entry, subject) : [])),
       ...(triggered.get(finding.id) ?? []),
     ].filter((place) => place !== '' && place !== '/' && place !== subject);
     return {
@@ -281,6 +290,8 @@ async function dayFindings(
       }),
       places: [...new Set(places)],
       ownLine: lines.some((entry) => entry !== undefined && isOwnLine(entry)),
+      vouched: text(finding['vouched-by']) !== '',
+      programs: [...new Set(lines.flatMap((entry) => (entry ? ownProgram(entry, subject) : [])))],
     };
   });
 }

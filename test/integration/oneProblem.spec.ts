@@ -324,15 +324,14 @@ describe('one problem, one proposal', () => {
     await fail(client, 'gym-install.service', { signal: 9 });
     const unit = await raise(unitFailed('gym-install.service'));
     expect(waiting().map((p) => p.findingId)).toEqual([unit.id]);
-    // Then dpkg's own word, from another unit's run of it: about dpkg, what gym-install.service ran.
+    // Then a finding about dpkg that Steward's own reading vouches for (no program's word: no attribution).
     const program = await raise({
       kind: 'no-space',
       subject: 'dpkg',
       severity: 'error',
-      title: 'dpkg ran out of disk space',
+      title: 'dpkg could not finish: no space left',
       at: new Date(),
-      evidence: [line('dpkg: error: failed to write status database record', { unit: 'gym-apt.service' })],
-      attribution: { vouchedBy: null, reportedBy: 'dpkg (uid 0, gym-apt.service)' },
+      evidence: [{ kind: 'text', text: '/var/lib/dpkg/updates holds 1 change dpkg did not finish', at: new Date() }],
     });
     expect(waiting().map((p) => p.findingId)).toEqual([program.id]);
     await waitFor(() => removed.length > 0, 'ProposalRemoved as a client hears it');

@@ -66,11 +66,17 @@ describe('the day’s problems', () => {
     expect(ownProgram(dpkgLine, 'gym-install.service')).toEqual(['dpkg']);
     expect(ownProgram(managerLine, 'gym-install.service')).toEqual([]);
     expect(ownProgram(dpkgLine, 'gym-apt.service')).toEqual([]);
-    const problems = problemsOf([
-      finding('unit-failed', 'gym-install.service', 'dpkg', ['gym-install.service', 'dpkg']),
-      finding('package-manager-error', 'dpkg', 'dpkg', ['/var/lib/dpkg/updates']),
-    ]);
-    expect(problems.length).toBe(1);
+    const killed = { ...finding('unit-failed', 'gym-install.service', 'dpkg'), vouched: true, programs: ['dpkg'] };
+    // Steward's reading of dpkg's database vouches for it.
+    const interrupted = {
+      ...finding('package-manager-error', 'dpkg', 'dpkg', ['/var/lib/dpkg/updates']),
+      vouched: true,
+    };
+    expect(problemsOf([killed, interrupted]).length).toBe(1);
+    // java's own word about its full disk in another unit is that run's, not the next java unit's.
+    const javaFull = finding('no-space', 'java', 'java-disk-full', ['gym-java-disk.service']);
+    const javaPort = { ...finding('unit-failed', 'gym-java-port.service', 'java-port-held'), programs: ['java'] };
+    expect(problemsOf([javaFull, javaPort]).length).toBe(2);
   });
 
   it('are extra beyond what their window injected, the row’s own problem counted wherever it was first raised', () => {

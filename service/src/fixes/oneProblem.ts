@@ -38,6 +38,11 @@ export interface Places {
    * manager's of a unit, dpkg's of a package): its unit wrote about many.
    */
   ownWord?: boolean;
+  /**
+   * For a unit, the programs it runs: those of its own that wrote its lines in its latest run (journald's _COMM) and
+   * those its ExecStart= names (systemd's record, known before any line).
+   */
+  programs?: string[];
 }
 
 /**
@@ -68,8 +73,23 @@ function shareAPath(a: Places, b: Places): boolean {
  */
 export function sameProblem(a: Places, b: Places): boolean {
   return (
-    (a.subject !== '' && a.subject === b.subject) || names(b, a) || names(a, b) || shareAPath(a, b) || oneRun(a, b)
+    (a.subject !== '' && a.subject === b.subject) ||
+    names(b, a) ||
+    names(a, b) ||
+    shareAPath(a, b) ||
+    oneRun(a, b) ||
+    ranBy(a, b) ||
+    ranBy(b, a)
   );
+}
+
+/**
+ * Whether unit `unit` runs the program `program` is about, as someone vouches for that finding: dpkg killed in
+ * gym-install.service and dpkg's interrupted run, read from dpkg's own database. Not a program's own line about its
+ * run in another unit: java's "No space left on device" in one unit says nothing of the next unit that runs java.
+ */
+function ranBy(unit: Places, program: Places): boolean {
+  return program.vouched === true && program.subject !== '' && (unit.programs ?? []).includes(program.subject);
 }
 
 /**
@@ -139,8 +159,15 @@ function ownWord(finding: FindingWithEvidence): boolean {
   return writer !== '' && subject.slice(subject.lastIndexOf('/') + 1) === writer;
 }
 
-/** The places a finding's own record names, and the unit files `unitFiles` gives for its subject. */
-export function placesOf(finding: FindingWithEvidence, unitFiles: readonly string[] = []): Places {
+/**
+ * The places a finding's own record names, the unit files `unitFiles` gives for its subject and, for a unit, the
+ * programs `unitPrograms` its ExecStart= runs.
+ */
+export function placesOf(
+  finding: FindingWithEvidence,
+  unitFiles: readonly string[] = [],
+  unitPrograms: readonly string[] = [],
+): Places {
   const others = new Set<string>(unitFiles);
   const lines: NonNullable<Places['lines']> = [];
   // The units that wrote its lines tie it only in its latest run: a finding come again an hour later is tied by
@@ -148,11 +175,11 @@ export function placesOf(finding: FindingWithEvidence, unitFiles: readonly strin
   const newest = Math.max(...finding.evidence.filter((e) => e.unit).map((e) => e.at.getTime()));
   const latestRun = Math.max(...finding.evidence.map((e) => e.at.getTime())) - ONE_RUN_MS;
   const aboutAUnit = isActionableUnit(finding.subject);
+  const programs = new Set<string>(aboutAUnit ? unitPrograms : []);
   for (const evidence of finding.evidence) {
-    // A unit's own program that wrote its lines in the run it failed: dpkg, killed in the unit, and dpkg's
-    // interrupted run are one problem.
+    // A unit's own program that wrote its lines in the run it failed.
     const ownProgram = aboutAUnit && (evidence.unit ?? finding.subject) === finding.subject;
-    if (evidence.writer && ownProgram && evidence.at.getTime() >= latestRun) others.add(evidence.writer);
+    if (evidence.writer && ownProgram && evidence.at.getTime() >= latestRun) programs.add(evidence.writer);
     if (evidence.path) others.add(evidence.path);
     if (evidence.path && evidence.line) others.add(`${evidence.path}:${evidence.line}`);
     if (evidence.unit && newest - evidence.at.getTime() <= ONE_RUN_MS) {
@@ -170,6 +197,7 @@ export function placesOf(finding: FindingWithEvidence, unitFiles: readonly strin
     lines,
     vouched: finding.vouchedBy !== null,
     ownWord: ownWord(finding),
+    programs: [...programs],
   };
 }
 
@@ -207,15 +235,23 @@ export interface OneProblemOptions {
   context: ActionContext;
 }
 
+/** What systemd's record of a unit names: the files it was made from, and the programs its ExecStart= runs. */
+interface UnitPlaces {
+  files: string[];
+  programs: string[];
+}
+
+const NO_UNIT: UnitPlaces = { files: [], programs: [] };
+
 /**
  * The files systemd made the unit `subject` from, as it knows them now: its unit file, what a mount mounts on and the
  * fstab line it came from ("/etc/fstab:2": not the whole fstab, which every such mount shares), its environment
  * files; the units a socket, timer or path starts (Triggers), whose failure is its own ("service-start-limit-hit"
- * of a socket whose service keeps failing); and the programs its ExecStart= runs, known before its lines come (dpkg,
- * killed in gym-install.service, and dpkg's interrupted run); [] for what is no unit a manager knows.
+ * of a socket whose service keeps failing); and apart, the programs its ExecStart= runs, known before its lines come
+ * (dpkg, killed in gym-install.service); nothing for what is no unit a manager knows.
  */
-async function unitPlaces(context: ActionContext, subject: string): Promise<string[]> {
-  if (!isActionableUnit(subject)) return [];
+async function unitPlaces(context: ActionContext, subject: string): Promise<UnitPlaces> {
+  if (!isActionableUnit(subject)) return NO_UNIT;
   for (const scope of ['system', 'user'] as const) {
     // A manager that cannot be asked (no system bus yet) knows nothing here.
     const record = await Promise.resolve()
@@ -223,19 +259,21 @@ async function unitPlaces(context: ActionContext, subject: string): Promise<stri
       .catch(() => null);
     if (!record) continue;
     const { mount } = record;
-    return [
+    const files = [
       record.fragmentPath,
       ...(mount ? [mount.where, ...(mount.fstab ? [`${mount.fstab.path}:${mount.fstab.line}`] : [])] : []),
       ...(record.environmentFiles ?? []).map((file) => file.path),
       ...record.requirements.filter((unit) => unit.triggered).map((unit) => unit.unit),
-      ...(record.execStart ?? []).map(({ program }) => program.slice(program.lastIndexOf('/') + 1)),
     ].filter((path) => path !== '' && path !== '/dev/null');
+    const programs = (record.execStart ?? []).map(({ program }) => program.slice(program.lastIndexOf('/') + 1));
+    return { files, programs };
   }
-  return [];
+  return NO_UNIT;
 }
 
 /** The places of a finding, the same text however its evidence lists them. */
-const placesKey = ({ subject, others }: Places) => JSON.stringify([subject, ...[...others].sort()]);
+const placesKey = ({ subject, others, programs = [] }: Places) =>
+  JSON.stringify([subject, ...[...others].sort(), ...[...programs].sort()]);
 
 /** Proposal states that wait for the person. */
 const WAITING = ['open', 'not-fixed', 'applying'] as const;
@@ -254,7 +292,7 @@ interface Member {
 
 export class OneProblem {
   readonly #options: OneProblemOptions;
-  readonly #unitFiles = new Map<string, Promise<string[]>>();
+  readonly #unitFiles = new Map<string, Promise<UnitPlaces>>();
   /** The findings each waiting proposal stands for besides its own, by proposal id. */
   readonly #covered = new Map<number, Set<number>>();
   /** The places each finding was last compared by, by finding id: a repeat that names none new is not compared again. */
@@ -267,14 +305,15 @@ export class OneProblem {
   async placesOf(finding: FindingWithEvidence): Promise<Places> {
     let files = this.#unitFiles.get(finding.subject);
     if (!files) {
-      files = unitPlaces(this.#options.context, finding.subject).catch(() => []);
+      files = unitPlaces(this.#options.context, finding.subject).catch(() => NO_UNIT);
       this.#unitFiles.set(finding.subject, files);
       for (const oldest of this.#unitFiles.keys()) {
         if (this.#unitFiles.size <= MAX_UNITS_REMEMBERED) break;
         this.#unitFiles.delete(oldest);
       }
     }
-    return placesOf(finding, await files);
+    const unit = await files;
+    return placesOf(finding, unit.files, unit.programs);
   }
 
   /**

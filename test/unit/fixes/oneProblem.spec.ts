@@ -145,10 +145,32 @@ describe('findings of one problem', () => {
         ]),
         vouchedBy: 'system-manager',
       });
-    const interrupted = placesOf(
-      finding('package-manager-error', 'dpkg', [{ kind: 'text', path: '/var/lib/dpkg/updates', at: at(10) }]),
-    );
+    // Steward's own reading of dpkg's database vouches for it.
+    const interrupted = placesOf({
+      ...finding('package-manager-error', 'dpkg', [{ kind: 'text', path: '/var/lib/dpkg/updates', at: at(10) }]),
+      vouchedBy: 'steward',
+    });
     expect(sameProblem(killed([{ writer: 'dpkg', at: at(9) }]), interrupted)).toBeTrue();
+    // Known before its lines come: the program systemd's record says its ExecStart= runs.
+    const recorded = placesOf(
+      { ...finding('unit-failed', 'gym-install.service'), vouchedBy: 'system-manager' },
+      ['/run/systemd/transient/gym-install.service'],
+      ['dpkg'],
+    );
+    expect(sameProblem(recorded, interrupted)).toBeTrue();
+    // A program's own line about its run in another unit says nothing of the next unit that runs it.
+    const javaFull = placesOf(
+      finding('no-space', 'java', [{ unit: 'gym-java-disk.service', writer: 'java', at: at(9) }], 'java'),
+    );
+    const javaPort = placesOf(
+      {
+        ...finding('unit-failed', 'gym-java-port.service', [{ writer: 'java', at: at(10) }]),
+        vouchedBy: 'system-manager',
+      },
+      [],
+      ['java'],
+    );
+    expect(sameProblem(javaPort, javaFull)).toBeFalse();
     // Not when another program wrote its lines, nor when dpkg wrote them in a run long before.
     expect(sameProblem(killed([{ writer: 'sh', at: at(9) }]), interrupted)).toBeFalse();
     expect(sameProblem(killed([{ writer: 'dpkg', at: at(-60) }]), interrupted)).toBeFalse();
