@@ -338,6 +338,36 @@ describe('one problem, one proposal', () => {
     expect(mostAtOnce()).withContext(JSON.stringify(heard)).toBe(1);
   });
 
+  it('takes the place of every waiting proposal of its problem at once, never beside one of them', async () => {
+    // Two units' failures, two problems so far.
+    const failed = async (unit: string) => {
+      await addProperties(client, unit, UNIT, {
+        SubState: new Variant('s', 'failed'),
+        FragmentPath: new Variant('s', `/etc/systemd/user/${unit}`),
+        InvocationID: new Variant('ay', Buffer.alloc(16)),
+        Requires: new Variant('as', []),
+        BindsTo: new Variant('as', []),
+        Requisite: new Variant('as', []),
+      });
+      await fail(client, unit, { signal: 9 });
+      return raise(unitFailed(unit));
+    };
+    const reader = await failed('gym-reader.service');
+    const recorder = await failed('gym-recorder.service');
+    expect(waiting().map((p) => p.findingId)).toEqual(jasmine.arrayWithExactContents([reader.id, recorder.id]));
+    // One drop-in both units' manager refused, in one run of each: one problem, which its proposal stands for alone.
+    const config = await refusedDropIn();
+    const refused = configError(config);
+    const both = await raise({
+      ...refused,
+      evidence: [...refused.evidence, { ...refused.evidence[0]!, cursor: 's=both', unit: 'gym-recorder.service' }],
+    });
+    expect(waiting().map((p) => p.findingId)).toEqual([both.id]);
+    await waitFor(() => removed.length === 2, 'both ProposalRemoved as a client hears them');
+    // Both withdrawn before it was added: never two of one problem at once.
+    expect(heard.slice(-3).map(([what]) => what)).toEqual(['removed', 'removed', 'added']);
+  });
+
   it('gives a lookup of a unit whose failure a full disk’s proposal stands for its own proposal: no chain', async () => {
     const full = await raise(noSpace());
     await fail(client, 'gym-recorder.service', { result: 'watchdog' });

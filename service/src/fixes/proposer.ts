@@ -642,18 +642,19 @@ export class Proposer {
     // in one turn, so that two never wait at once, not even for a moment.
     let joins: Proposal | null = null;
     const added = await this.oneAtATime(async () => {
-      const same = await this.problems.sameProblem(finding);
-      if (same && !this.takesPlaceOf(finding, same)) {
-        this.standsFor(same.proposal, finding.id);
-        joins = same.proposal;
-        return null;
+      // Every waiting proposal of its problem gives way (it may tie two that waited apart), unless one says more.
+      const gaveWay: number[] = [];
+      for (let same = await this.problems.sameProblem(finding); same; same = await this.problems.sameProblem(finding)) {
+        if (!this.takesPlaceOf(finding, same)) {
+          for (const findingId of [finding.id, ...gaveWay]) this.standsFor(same.proposal, findingId);
+          joins = same.proposal;
+          return null;
+        }
+        gaveWay.push(same.finding.id, ...this.problems.release(same.proposal.id));
+        this.withdraw(same.proposal.id);
       }
-      const covered = same ? this.problems.release(same.proposal.id) : [];
-      if (same) this.withdraw(same.proposal.id);
       const proposal = this.add(finding, draft, actions, base, origin);
-      if (same)
-        for (const findingId of [same.finding.id, ...covered])
-          if (findingId !== finding.id) this.standsFor(proposal, findingId);
+      for (const findingId of gaveWay) if (findingId !== finding.id) this.standsFor(proposal, findingId);
       return proposal;
     });
     // What it names may tie the problem it joined to another's that waits.
