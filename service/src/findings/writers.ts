@@ -521,6 +521,13 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
       '/usr/bin/xscreensaver',
       '/usr/libexec/xscreensaver/xscreensaver-auth',
       '/usr/lib/xscreensaver/xscreensaver-auth',
+      // KDE's password checker before Plasma 5.25 (kscreenlocker's kcheckpass, KDE 3 and 4's kdebase), which the
+      // lock screen runs as the person.
+      '/usr/libexec/kcheckpass',
+      '/usr/lib/kcheckpass',
+      '/usr/lib/x86_64-linux-gnu/libexec/kcheckpass',
+      '/usr/lib/kde4/libexec/kcheckpass',
+      '/usr/bin/kcheckpass',
       // The Wayland and X lock screens of the tiling sessions, which run PAM themselves as the person.
       '/usr/bin/swaylock',
       '/usr/bin/hyprlock',

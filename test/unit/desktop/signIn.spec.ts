@@ -104,8 +104,42 @@ describe('the sign-in-failure detector', () => {
       'alice',
     ]);
     expect(refused('pam_unix(gdm-password:auth): check pass; user unknown')).toEqual(['gdm-password']);
+    expect(
+      refused('pam_sss(gdm-password:setcred): received for user alice: 17 (Failure setting user credentials)'),
+    ).toEqual(['alice']);
+    expect(refused('pam_foo(gdm-password:session): PAM error: PAM_SESSION_ERR (14)')).toEqual(['gdm-password']);
     // A warning ahead of time refuses nothing.
     expect(refused('pam_unix(gdm-password:account): password for user alice will expire in 5 days')).toEqual([]);
+  });
+
+  it('reads the tally modules’ lock-outs and pam_limits refusing a session', () => {
+    const locked = (message: string) => verdict(GDM, message);
+    // pam_tally2.c: the count reached the limit, or a lock-out is running.
+    expect(locked('pam_tally2(gdm-password:auth): user alice (1000) tally 4, deny 3')).toEqual([
+      [SIGN_IN_FAILURE, 'alice', 'alice was locked out of signing in after repeated failures'],
+    ]);
+    expect(locked('pam_tally(gdm:auth): user alice (1000) tally 3, deny 3').length).toBe(1);
+    expect(
+      locked('pam_tally2(gdm-password:auth): user alice (1000) has time limit [30s left] since last failure').length,
+    ).toBe(1);
+    // Below the limit, or without one, it only counts.
+    expect(locked('pam_tally2(gdm-password:auth): user alice (1000) tally 1, deny 3')).toEqual([]);
+    expect(locked('pam_tally2(gdm-password:auth): user alice (1000) tally 5, deny 0')).toEqual([]);
+    // Another module's words of the same shape are not a tally.
+    expect(locked('pam_echo(gdm-password:auth): user alice (1000) tally 4, deny 3')).toEqual([]);
+    // systemd#21141: pam_limits' maxlogins refused the session (PAM_PERM_DENIED).
+    const login: Writer = { comm: 'login', exe: '/usr/bin/login', unit: 'getty@tty1.service', uid: 0 };
+    expect(verdict(login, 'pam_limits(login:session): Too many logins (max 2) for admin')).toEqual([
+      [SIGN_IN_FAILURE, 'admin', 'Signing in or unlocking the screen failed for admin'],
+    ]);
+  });
+
+  it('reads gnome-keyring’s PAM module’s own errors: the keyring got no password', () => {
+    expect(verdict(GDM, 'gkr-pam: error looking up user information', 3)).toEqual([
+      [SIGN_IN_FAILURE, 'login keyring', 'The login keyring was not unlocked at sign-in'],
+    ]);
+    expect(verdict(GDM, 'gkr-pam: error stashing password for session', 3).length).toBe(1);
+    expect(verdict(GDM, 'gkr-pam: unlocked login keyring', 5)).toEqual([]);
   });
 
   it('takes the sign-in program’s own services, whatever the distribution named them', () => {
@@ -328,8 +362,30 @@ describe('the sign-in programs the sign-in-failure detector proves', () => {
       [SIGN_IN_FAILURE, 'sddm', 'Signing in or unlocking the screen failed for sddm'],
     ]);
     expect(verdict(helper, '[PAM] acctMgmt: User account has expired', 4).length).toBe(1);
+    // The codes pam_strerror shares with strerror count where the helper relays a PAM call's result.
+    expect(verdict(helper, '[PAM] authenticate: Permission denied', 4).length).toBe(1);
+    expect(verdict(helper, '[PAM] openSession: Cannot make/remove an entry for the specified session', 4).length).toBe(
+      1,
+    );
     expect(verdict(helper, '[PAM] closeSession: Authentication failure', 4)).toEqual([]);
     expect(verdict(helper, '[PAM] authenticate: Success', 4)).toEqual([]);
+  });
+
+  it('reads KDE’s password checker before Plasma 5.25 as a lock screen', () => {
+    const kcheckpass: Writer = {
+      comm: 'kcheckpass',
+      exe: '/usr/lib/x86_64-linux-gnu/libexec/kcheckpass',
+      unit: 'session-2.scope',
+      uid: 1000,
+    };
+    expect(
+      verdict(
+        kcheckpass,
+        'pam_unix(kde:auth): authentication failure; logname= uid=1000 euid=1000 tty=:0 ruser= rhost=  user=ana',
+      ),
+    ).toEqual([[SIGN_IN_FAILURE, 'ana', 'Signing in or unlocking the screen failed for ana']]);
+    expect(verdict(kcheckpass, 'Authentication failure for ana (invoked by uid 1000)').length).toBe(1);
+    expect(verdict({ ...kcheckpass, uid: 1001 }, 'Authentication failure for ana (invoked by uid 1001)')).toEqual([]);
   });
 
   it('reads the tiling sessions’ lock screens, which run PAM as the person', () => {

@@ -27,40 +27,54 @@ export const SIGN_IN_FAILURE = 'sign-in-failure';
 const PAM_HOSTS = new Set(['gdm', 'lightdm', 'sddm', 'login', 'screen-locker']);
 
 // A module's failure: pam_unix's "authentication failure;", pam_faillock's "Consecutive login failures for user
-// … account temporarily locked", pam_systemd_home's "Failed to …", any module's refusal. Not failures: pam_unix's
+// … account temporarily locked", pam_systemd_home's "Failed to …", pam_limits' "Too many logins (max 2) for alice"
+// (its maxlogins refusing the session: PAM_PERM_DENIED), any module's refusal. Not failures: pam_unix's
 // "conversation failed" and "auth could not identify password" (the person cancelled or nothing was typed, as a
 // fingerprint or smartcard login does), and its "N more authentication failures" summary (each was told before).
 const PAM_FAILURE =
-  /authentication failure;|login failures|temporarily locked|^Failed to |\b(?:denied|incorrect|locked)\b/i;
+  /authentication failure;|login failures|temporarily locked|^Failed to |^Too many logins\b|\b(?:denied|incorrect|locked)\b/i;
+// The tally modules before pam_faillock (modules/pam_tally2/pam_tally2.c, pam_tally.c): "user alice (1000) tally 4,
+// deny 3" once the count reached the limit, and "user alice (1000) has time limit [30s left] since last failure"
+// while a lock-out lasts.
+const TALLY = /^user \S+ \(\d+\) tally (\d+), deny (\d+)/;
+const TALLY_WAIT = /^user \S+ \(\d+\) has time limit \[\d+s left\] since last failure/;
+const TALLY_MODULES = new Set(['pam_tally', 'pam_tally2']);
 // PAM's own return codes as pam_strerror words them (libpam/pam_strerror.c), which modules print with the code:
 // pam_sss's "received for user alice: 7 (Authentication failure)", pam_systemd_home's "… : Authentication token is no
-// longer valid; new one required". The ones that refuse a sign-in.
-const PAM_ERRORS = new RegExp(
-  [
-    'Authentication failure',
-    'User not known to the underlying authentication module',
-    'Authentication token is no longer valid; new one required',
-    'Authentication service cannot retrieve authentication info',
-    'Have exhausted maximum number of retries for service',
-    'User account has expired',
-    'Insufficient credentials to access authentication data',
-    'Authentication information cannot be recovered',
-    'Authentication token expired',
-    'Authentication token lock busy',
-    'Failure setting user credentials',
-    'Error in service module',
-    'System error',
-    'Module is unknown',
-    'Critical error - immediate abort',
-  ]
-    .map((text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-    .join('|'),
-  'i',
-);
+// longer valid; new one required". The ones that refuse a sign-in or the session it opens, each worded as only PAM
+// words it.
+const PAM_CODE_TEXTS = [
+  'Authentication failure',
+  'User not known to the underlying authentication module',
+  'Authentication token is no longer valid; new one required',
+  'Authentication service cannot retrieve authentication info',
+  'Authentication service cannot retrieve user credentials',
+  'Have exhausted maximum number of retries for service',
+  'User account has expired',
+  'User credentials expired',
+  'Insufficient credentials to access authentication data',
+  'Authentication information cannot be recovered',
+  'Authentication token expired',
+  'Authentication token lock busy',
+  'Failure setting user credentials',
+  'Cannot make/remove an entry for the specified session',
+  'Failed to load module',
+  'Error in service module',
+  'System error',
+  'Module is unknown',
+  'Critical error - immediate abort',
+];
+// The codes pam_strerror words as other libraries do too (PAM_PERM_DENIED is strerror's EACCES): PAM's only where
+// the line relays a PAM call's result.
+const PAM_SHARED_CODE_TEXTS = ['Permission denied', 'Memory buffer error', 'Symbol not found'];
+const anyOf = (texts: readonly string[]) =>
+  new RegExp(texts.map((text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'i');
+const PAM_ERRORS = anyOf(PAM_CODE_TEXTS);
+const PAM_RESULT_ERRORS = anyOf([...PAM_CODE_TEXTS, ...PAM_SHARED_CODE_TEXTS]);
 // The same codes by their names in libpam's headers, as pam_winbind and others print them ("PAM error: PAM_AUTH_ERR
 // (7)").
 const PAM_ERROR_NAMES =
-  /\bPAM_(?:AUTH_ERR|USER_UNKNOWN|PERM_DENIED|CRED_INSUFFICIENT|AUTHINFO_UNAVAIL|MAXTRIES|NEW_AUTHTOK_REQD|ACCT_EXPIRED|AUTHTOK_EXPIRED|CRED_ERR|SYSTEM_ERR|SERVICE_ERR|MODULE_UNKNOWN|ABORT)\b/;
+  /\bPAM_(?:AUTH_ERR|USER_UNKNOWN|PERM_DENIED|CRED_INSUFFICIENT|CRED_UNAVAIL|CRED_EXPIRED|AUTHINFO_UNAVAIL|MAXTRIES|NEW_AUTHTOK_REQD|ACCT_EXPIRED|AUTHTOK_EXPIRED|CRED_ERR|SESSION_ERR|OPEN_ERR|SYSTEM_ERR|SERVICE_ERR|MODULE_UNKNOWN|ABORT)\b/;
 // pam_unix's account stage (pam_unix_acct.c): "account alice has expired (account expired)", "expired password for
 // user alice (root enforced)", "password for user alice is inactive"; its "check pass; user unknown" where the name
 // typed is no user the system knows.
@@ -80,7 +94,9 @@ const KEYRING = /^gkr-pam: (.*)$/;
 // "gnome-keyring-daemon didn't start properly" (older) is the daemon failing to start, as "failed to start" is. "no
 // password is available for user" is a sign-in without a password (automatic login, a fingerprint): the module has
 // nothing to unlock the keyring with, so it stays locked and apps ask for its password.
-const KEYRING_FAILURE = /couldn't|didn't|invalid|failed|\bno password is available\b/i;
+// Its own "error looking up user information" and "error stashing password for session" return PAM_SERVICE_ERR and
+// PAM_AUTHTOK_RECOVER_ERR: the keyring gets no password.
+const KEYRING_FAILURE = /couldn't|didn't|invalid|failed|\berror\b|\bno password is available\b/i;
 // The keyring daemon's own word that the password it was handed at sign-in did not open the login keyring
 // (daemon/gkd-main.c, gkd-login.c, control/gkd-control-client.c, from GNOME 2.22 to 48): "Couldn't unlock login
 // keyring with provided password", "Failed to unlock login on startup", "couldn't unlock login keyring". Read only
@@ -100,7 +116,14 @@ const DECIDING_STAGES = new Set(['auth', 'account']);
 // unix_chkpwd (pam_unix's unix_chkpwd.c): "password check failed for user (alice)".
 const CHKPWD = /^password check failed for user \(([^)]*)\)/;
 // The user a PAM line names: pam_unix's "user=alice", "for user alice", "user (alice)".
-const USER = [/\buser=(\S+)/, /\bfor user (?:'|")?([\w.@-]+)/, /\buser \(([^)]+)\)/, /^account (\S+) has expired/];
+const USER = [
+  /\buser=(\S+)/,
+  /\bfor user (?:'|")?([\w.@-]+)/,
+  /\buser \(([^)]+)\)/,
+  /^account (\S+) has expired/,
+  /^user (\S+) \(\d+\)/,
+  /^Too many logins \(max \d+\) for (\S+)/,
+];
 // systemd-homed's own words for an operation on a home that failed (home/homed-home.c, home_*_finish): "Authentication
 // failed: Password for home rui is incorrect or not sufficient for authentication.", "Activation failed: Required key
 // not available", "Unlocking failed: …".
@@ -116,6 +139,14 @@ interface Failure {
 
 const userIn = (text: string) => USER.map((regex) => regex.exec(text)?.[1]).find(Boolean);
 
+/** Whether a tally module's line says the count reached its limit, or a lock-out is running. */
+function tallyLockOut(module: string, text: string): boolean {
+  if (!TALLY_MODULES.has(module)) return false;
+  const tally = TALLY.exec(text);
+  if (tally) return Number(tally[2]) > 0 && Number(tally[1]) >= Number(tally[2]);
+  return TALLY_WAIT.test(text);
+}
+
 function pamFailure(entry: JournalEntry, host: string): Failure | null {
   const pam = PAM_LINE.exec(entry.message);
   if (!pam) return null;
@@ -129,14 +160,16 @@ function pamFailure(entry: JournalEntry, host: string): Failure | null {
   const decidingFailure =
     DECIDING_STAGES.has(stage) &&
     ((level !== undefined && level <= LOG_ERR) || (reportedAtInfoOrGraver(entry) && programSaysFailed(text)));
+  const lockOut = tallyLockOut(module, text);
   const refused =
+    lockOut ||
     PAM_FAILURE.test(text) ||
     PAM_ERRORS.test(text) ||
     PAM_ERROR_NAMES.test(text) ||
     PAM_ACCOUNT_REFUSED.test(text) ||
     decidingFailure;
   if (!refused || PAM_NOT_A_FAILURE.test(text)) return null;
-  const locked = module === 'pam_faillock' || /temporarily locked/.test(text);
+  const locked = lockOut || module === 'pam_faillock' || /temporarily locked/.test(text);
   return {
     subject: userIn(text) ?? service,
     what: locked ? 'locked' : module === 'pam_systemd_home' ? 'home' : 'password',
@@ -181,7 +214,7 @@ export function signInFailure(entry: JournalEntry, writers: Writers): Failure | 
   if (writer === undefined || !PAM_HOSTS.has(writer)) return null;
   if (writer !== 'screen-locker' && entry.fields._UID !== '0') return null;
   const relayed = writer === 'sddm' ? SDDM_PAM_RESULT.exec(entry.message)?.[1] : undefined;
-  if (relayed !== undefined) return PAM_ERRORS.test(relayed) ? { subject: 'sddm', what: 'password' } : null;
+  if (relayed !== undefined) return PAM_RESULT_ERRORS.test(relayed) ? { subject: 'sddm', what: 'password' } : null;
   const keyring = KEYRING.exec(entry.message);
   if (keyring) return KEYRING_FAILURE.test(keyring[1] ?? '') ? { subject: LOGIN_KEYRING, what: 'keyring' } : null;
   return pamFailure(entry, writer);
