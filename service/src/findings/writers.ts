@@ -578,6 +578,10 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
 // systemd's dynamic users; not nobody.
 const NOBODY = 65534;
 const isSystemAccount = (uid: number) => uid !== NOBODY && (uid < 1000 || (uid >= 61184 && uid <= 65519));
+// GDM 49's login-screen accounts (gdm-greeter, gdm-greeter-2…), which systemd-userdbd registers from 60578 upward, in
+// the range systemd leaves between its containers' mapped host users and its dynamic service users (UIDS-GIDS.md):
+// "session opened for user gdm-greeter(uid=60578)".
+const isGreeterAccount = (uid: number) => isSystemAccount(uid) || (uid >= 60578 && uid <= 61183);
 
 const unitMatches = (patterns: readonly UnitPattern[], unit: string) =>
   patterns.some((pattern) => (typeof pattern === 'string' ? pattern === unit : pattern.test(unit)));
@@ -659,7 +663,7 @@ export class Writers {
       case 'greeter':
         // Not root (gdm's daemon and worker are root's, the table's 'gdm'), not the person: the display manager's
         // account, in its login session or in the units of its own manager.
-        if (uid === 0 || !isSystemAccount(uid)) return false;
+        if (uid === 0 || !isGreeterAccount(uid)) return false;
         return inSessionScope || (unit === `user@${uid}.service` && userUnit !== undefined);
       case 'user-manager':
         return (
