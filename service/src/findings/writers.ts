@@ -382,6 +382,12 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
       '/usr/sbin/lightdm-gtk-greeter',
       '/usr/sbin/slick-greeter',
       '/usr/sbin/unity-greeter',
+      '/usr/sbin/arctica-greeter',
+      '/usr/sbin/io.elementary.greeter',
+      // Where /usr/sbin is /usr/bin (Arch, Fedora 42 and later), /proc/PID/exe names the one folder.
+      '/usr/bin/lightdm-gtk-greeter',
+      '/usr/bin/slick-greeter',
+      '/usr/bin/io.elementary.greeter',
       '/usr/bin/sddm-greeter',
       '/usr/bin/sddm-greeter-qt6',
     ],

@@ -353,6 +353,9 @@ describe('the sign-in programs the sign-in-failure detector proves', () => {
         4,
       ).length,
     ).toBe(1);
+    // gdm's g_error when no session is installed: it aborts, and the login screen never comes.
+    const gdm: Writer = { comm: 'gdm3', exe: '/usr/sbin/gdm3', unit: 'gdm.service', uid: 0 };
+    expect(verdict(gdm, 'Gdm: GdmSession: no session desktop files installed, aborting...', 6).length).toBe(1);
     expect(verdict(LIGHTDM, 'Session finished with no errors', 6)).toEqual([]);
   });
 

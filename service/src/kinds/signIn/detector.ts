@@ -240,8 +240,9 @@ const SIGN_IN_PROGRAMS = new Set([
 // The other words the sign-in programs give a GError or a refusal they report (GLib's "Error getting user list from
 // org.freedesktop.Accounts: Timeout was reached", fprintd's "Device reported an error during verify: …" and
 // "Authorization denied to :1.401 to call method 'Claim' …", sddm's "Authentication error: …" and "Auth: sddm-helper
-// (…) crashed (exit code 1)"): an error, a denial, a time-out, a crash. Not a count of none ("no errors").
-const ERROR_OR_REFUSAL = /\b(?:errors?|denied|timed out|timeout was reached|crashed)\b/i;
+// (…) crashed (exit code 1)"), gdm's g_error "GdmSession: no session desktop files installed, aborting...": an error,
+// a denial, a time-out, a crash, an abort. Not a count of none ("no errors").
+const ERROR_OR_REFUSAL = /\b(?:errors?|denied|timed out|timeout was reached|crashed|abort(?:ing|ed))\b/i;
 const NO_ERRORS = /\bno errors\b/i;
 
 const saysErrorOrRefusal = (message: string) => ERROR_OR_REFUSAL.test(message) && !NO_ERRORS.test(message);
