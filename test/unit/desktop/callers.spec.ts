@@ -187,7 +187,7 @@ describe('the login screen', () => {
     expect(writerOf({ _EXE: '/usr/bin/sddm-greeter-qt6', _UID: '964' })).toBe('login-screen');
     // Arch's and Fedora's merged /usr/sbin.
     expect(writerOf({ _EXE: '/usr/bin/lightdm-gtk-greeter', _UID: '964' })).toBe('login-screen');
-    // GDM 49's dynamic login-screen account (Miezhiko/Overlay#100: "gdm-greeter(uid=60578)"); not a person's.
+    // GDM 49's dynamic login-screen account (projectbluefin/dakota#1480); not a person's.
     expect(writerOf({ _UID: '60578', _SYSTEMD_UNIT: 'session-c1.scope' })).toBe('login-screen');
     expect(writerOf({ _UID: '60001', _SYSTEMD_UNIT: 'session-c1.scope' })).toBeUndefined();
     // A system account's process in a system unit is no login session's.
