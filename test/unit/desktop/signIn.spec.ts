@@ -142,6 +142,44 @@ describe('the sign-in-failure detector', () => {
     expect(verdict(GDM, 'gkr-pam: unlocked login keyring', 5)).toEqual([]);
   });
 
+  it('reads libpam’s audit records of a deciding call that failed in a sign-in program, from the kernel or journald', () => {
+    const record = (op: string, exe: string, res = 'failed') =>
+      `pid=2101 uid=0 auid=4294967295 ses=4294967295 msg='op=PAM:${op} grantors=? acct="alice" exe="${exe}" hostname=fedora addr=? terminal=/dev/tty1 res=${res}'`;
+    const kernel = (message: string) =>
+      reportsOf(
+        new SignInFailureDetector(desktopWriters()).detect(
+          journalEvent({ MESSAGE: message, PRIORITY: '5', _TRANSPORT: 'kernel', SYSLOG_IDENTIFIER: 'kernel' }),
+        ),
+      ).map((r) => [r.subject, r.title]);
+    const audit = (message: string) =>
+      reportsOf(
+        new SignInFailureDetector(desktopWriters()).detect(
+          journalEvent({ MESSAGE: message, _TRANSPORT: 'audit', SYSLOG_IDENTIFIER: 'audit', _PID: '2101' }),
+        ),
+      ).map((r) => r.subject);
+    const worker = '/usr/libexec/gdm-session-worker';
+    expect(kernel(`audit: type=1100 audit(1660034923.459:187): ${record('authentication', worker)}`)).toEqual([
+      ['alice', 'Signing in or unlocking the screen failed for alice'],
+    ]);
+    expect(audit(`USER_ACCT ${record('accounting', '/usr/lib/sddm/sddm-helper')}`)).toEqual(['alice']);
+    expect(audit(`USER_START ${record('session_open', worker)}`)).toEqual(['alice']);
+    // A success, a session closing, another program's call (sudo's is auth-failures'), the same words from a process.
+    expect(audit(`USER_AUTH ${record('authentication', worker, 'success')}`)).toEqual([]);
+    expect(audit(`USER_END ${record('session_close', worker)}`)).toEqual([]);
+    expect(audit(`CRED_DISP ${record('setcred', worker)}`)).toEqual([]);
+    // Newer journald names the types it does not know by number (ublue-os/bluefin#3690: "AUDIT1101 pid=…").
+    expect(audit(`AUDIT1101 ${record('accounting', worker)}`)).toEqual(['alice']);
+    expect(audit(`AUDIT1104 ${record('setcred', worker)}`)).toEqual([]);
+    // Older libpam wrote no grantors.
+    expect(
+      kernel(
+        `type=1100 audit(1289329823.466:24570): user pid=1729 uid=0 auid=4294967295 ses=4294967295 msg='op=PAM:authentication acct="wojox" exe="${worker}" hostname=? addr=? terminal=:0 res=failed'`,
+      ).map(([subject]) => subject),
+    ).toEqual(['wojox']);
+    expect(audit(`USER_AUTH ${record('authentication', '/usr/bin/sudo')}`)).toEqual([]);
+    expect(verdict(SHELL, `USER_AUTH ${record('authentication', worker)}`)).toEqual([]);
+  });
+
   it('takes the sign-in program’s own services, whatever the distribution named them', () => {
     const failure = (service: string) =>
       `pam_unix(${service}:auth): authentication failure; logname= uid=0 euid=0 tty=:0 ruser= rhost=  user=alice`;

@@ -18,6 +18,7 @@ import { _, format } from '../../i18n.js';
 import { cleanLine } from '../../untrustedText.js';
 import type { JournalEntry, WatchEvent } from '../../watch/events.js';
 import { isDesktopPamService, isHostsOwnPamService, PAM_LINE } from './pam.js';
+import { pamAuditFailure } from './pamAudit.js';
 
 export const SIGN_IN_FAILURE = 'sign-in-failure';
 
@@ -177,6 +178,12 @@ function pamFailure(entry: JournalEntry, host: string): Failure | null {
 }
 
 export function signInFailure(entry: JournalEntry, writers: Writers): Failure | null {
+  // libpam's audit record of a deciding call that failed, made by an installed program of a sign-in host.
+  const audited = pamAuditFailure(entry);
+  if (audited) {
+    const host = [...PAM_HOSTS].some((name) => writers.isProgramOf(name, audited.program));
+    return host ? { subject: audited.account || audited.program, what: 'password' } : null;
+  }
   const writer = writers.provenWriter(entry)?.name;
   // unix_chkpwd runs as its caller: as the session's user, a lock screen checking that user's password (as root, a
   // service whose security policy keeps it from reading the shadow file itself, sshd under SELinux: auth-failures'
