@@ -9,7 +9,7 @@ import { isKernel } from '../../findings/detectors/journal.js';
 import type { JournalEntry } from '../../watch/events.js';
 
 // The calls that decide whether the person gets in and gets a session; not closing one, nor changing a password.
-// Older libpam wrote no grantors= ("op=PAM:authentication acct=\"alice\" exe=…", a 2010 Fedora record).
+// Older libpam wrote no grantors= ("op=PAM:authentication acct="alice" exe=…", a 2010 Fedora record).
 const PAM_RECORD =
   /\bmsg='op=PAM:(authentication|accounting|setcred|session_open) (?:grantors=\S* )?acct=("[^"]*"|\S+) exe="([^"]+)" .*\bres=failed'?/;
 // Credentials given back at the session's end (CRED_DISP, type 1104; journald names a type it does not know
