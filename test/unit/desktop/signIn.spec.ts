@@ -180,6 +180,32 @@ describe('the sign-in-failure detector', () => {
     expect(verdict(SHELL, `USER_AUTH ${record('authentication', worker)}`)).toEqual([]);
   });
 
+  it('reads a sign-in program’s crash from systemd-coredump’s record, by its installed program and its user', () => {
+    const crash = (exe: string, uid: string) =>
+      reportsOf(
+        new SignInFailureDetector(desktopWriters()).detect(
+          journalEvent({
+            MESSAGE: `Process 2101 (${exe.slice(exe.lastIndexOf('/') + 1, exe.lastIndexOf('/') + 16)}) of user ${uid} dumped core.`,
+            PRIORITY: '2',
+            _COMM: 'systemd-coredum',
+            _EXE: '/usr/lib/systemd/systemd-coredump',
+            _UID: '0',
+            _SYSTEMD_UNIT: 'systemd-coredump@0-2102-0.service',
+            _TRANSPORT: 'journal',
+            COREDUMP_EXE: exe,
+            COREDUMP_UID: uid,
+          }),
+        ),
+      ).map((r) => [r.subject, r.title]);
+    expect(crash('/usr/libexec/gdm-session-worker', '0')).toEqual([['gdm', 'GDM crashed']]);
+    expect(crash('/usr/bin/gnome-keyring-daemon', '1000')).toEqual([['gnome-keyring', 'GNOME Keyring crashed']]);
+    // The person's shell, another user's keyring, gdm's program as someone else, any other program.
+    expect(crash('/usr/bin/gnome-shell', '1000')).toEqual([]);
+    expect(crash('/usr/bin/gnome-keyring-daemon', '1001')).toEqual([]);
+    expect(crash('/usr/libexec/gdm-session-worker', '1000')).toEqual([]);
+    expect(crash('/usr/bin/nautilus', '1000')).toEqual([]);
+  });
+
   it('takes the sign-in program’s own services, whatever the distribution named them', () => {
     const failure = (service: string) =>
       `pam_unix(${service}:auth): authentication failure; logname= uid=0 euid=0 tty=:0 ruser= rhost=  user=alice`;

@@ -17,6 +17,7 @@ import type { DesktopWriter, Writers } from '../../findings/writers.js';
 import { _, format } from '../../i18n.js';
 import { cleanLine } from '../../untrustedText.js';
 import type { JournalEntry, WatchEvent } from '../../watch/events.js';
+import { isCoredumpRecord } from '../crash/coredumpDetector.js';
 import { isDesktopPamService, isHostsOwnPamService, PAM_LINE } from './pam.js';
 import { pamAuditFailure } from './pamAudit.js';
 
@@ -298,6 +299,7 @@ export class SignInFailureDetector implements Detector {
 
   detect(event: WatchEvent): DetectorOutput[] {
     if (!isJournal(event) || isSystemManager(event.entry)) return this.units.detect(event);
+    if (isCoredumpRecord(event.entry.fields)) return this.programCrash(event);
     const failure = signInFailure(event.entry, this.writers);
     if (failure)
       return this.report(event, failure.subject, title(failure), failure.what === 'password' ? 'info' : 'warning');
@@ -312,6 +314,26 @@ export class SignInFailureDetector implements Detector {
       return this.report(event, other.subject ?? writer?.name ?? other.component, other.title, 'warning');
     const said = writer && ownFailure(event.entry, writer);
     return said ? this.report(event, writer.name, said, 'warning') : [];
+  }
+
+  /**
+   * systemd-coredump's record of a sign-in program dumping core: its installed program, as root or the system account
+   * it runs as, or as the session's user for the session's own (the keyring, the lock screen). The crash finding says
+   * where it crashed; this one that signing in broke with it. Not the login screen's shell, whose program is the
+   * person's shell too.
+   */
+  private programCrash(event: Extract<WatchEvent, { type: 'journal' }>): DetectorOutput[] {
+    const { COREDUMP_EXE: exe, COREDUMP_UID: uid } = event.entry.fields;
+    const session = uid === String(this.writers.sessionUid);
+    const crashed = this.writers.table.find(
+      (writer) =>
+        writer.area === 'sign-in' &&
+        (writer.runsAs === 'session' ? session : writer.runsAs === 'system' && uid === '0') &&
+        this.writers.isProgramOf(writer.name, exe),
+    );
+    if (!crashed) return [];
+    const title = format(_('{component} crashed'), { component: crashed.title });
+    return this.report(event, crashed.name, title, 'warning');
   }
 
   /** A sign-in component's error line that names nothing above is still this kind's: claimed, never unrecognised. */
