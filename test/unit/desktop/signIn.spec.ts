@@ -206,6 +206,24 @@ describe('the sign-in-failure detector', () => {
     expect(crash('/usr/bin/nautilus', '1000')).toEqual([]);
   });
 
+  it('reads KDE’s wallet module saying it could not open the wallet, at any stage', () => {
+    const helper: Writer = { comm: 'sddm-helper', exe: '/usr/lib/sddm/sddm-helper', unit: 'sddm.service', uid: 0 };
+    const closed = [[SIGN_IN_FAILURE, 'KDE Wallet', 'KDE Wallet was not opened at sign-in']];
+    // NixOS/nixpkgs#28469 and sddm/sddm#487.
+    expect(
+      verdict(helper, 'pam_kwallet5(sddm:session): pam_kwallet5: Impossible to write walletKey to walletPipe'),
+    ).toEqual(closed);
+    expect(verdict(helper, 'pam_kwallet(sddm:auth): pam_kwallet: Fail into creating the hash')).toEqual(closed);
+    expect(verdict(helper, 'pam_kwallet5(sddm:auth): pam_kwallet5: Empty or missing password, doing nothing')).toEqual(
+      closed,
+    );
+    // Its trace of each call, and its socket, say nothing failed.
+    expect(verdict(helper, 'pam_kwallet5(sddm:auth): pam_kwallet5: pam_sm_authenticate', 3)).toEqual([]);
+    expect(
+      verdict(helper, 'pam_kwallet5(sddm:session): pam_kwallet5: final socket path: /run/user/1000/kwallet5.socket'),
+    ).toEqual([]);
+  });
+
   it('takes the sign-in program’s own services, whatever the distribution named them', () => {
     const failure = (service: string) =>
       `pam_unix(${service}:auth): authentication failure; logname= uid=0 euid=0 tty=:0 ruser= rhost=  user=alice`;

@@ -104,6 +104,14 @@ const KEYRING_FAILURE = /couldn't|didn't|invalid|failed|\berror\b|\bno password 
 // keyring with provided password", "Failed to unlock login on startup", "couldn't unlock login keyring". Read only
 // from the daemon itself, as findings/writers.ts proves it (its installed program, as the session's user).
 const KEYRING_DAEMON_NOT_UNLOCKED = /\b(?:couldn't|could not|failed to|unable to) unlock (?:the )?login\b/i;
+// KDE's wallet module (kwallet-pam's pam_kwallet.c, "pam_kwallet5(sddm:auth): pam_kwallet5: …") opens the wallet
+// with the sign-in password as gkr-pam does the keyring, and says so when it cannot, at any stage: "Couldn't get
+// password (it is empty)", "Fail into creating the hash", "Impossible to write walletKey to walletPipe", "could not
+// execute kwalletd from …", "Empty or missing password, doing nothing". Not its trace of each call ("pam_sm_authenticate").
+const WALLET_MODULES = new Set(['pam_kwallet', 'pam_kwallet5']);
+const WALLET_FAILURE = /couldn't|could not|impossible|\bfail|empty or missing password/i;
+/** The subject of a KDE wallet left closed at sign-in. */
+const KDE_WALLET = 'KDE Wallet';
 // PAM's own lines inside the program that runs it: a module's ("pam_env(gdm-password:setcred): …"), libpam's ("PAM
 // unable to dlopen(…)", "PAM adding faulty module: …"), SDDM's relay of them ("[PAM] …"), gnome-keyring's module's.
 const PAM_OWN = /^(?:pam_[\w-]+\(|PAM |\[PAM\] |gkr-pam: )/;
@@ -136,7 +144,7 @@ const SESSION_UNIT = /\b((?:session-[\w-]+\.scope)|(?:user-\d+\.slice)|(?:user(?
 
 interface Failure {
   subject: string;
-  what: 'password' | 'locked' | 'keyring' | 'home' | 'session';
+  what: 'password' | 'locked' | 'keyring' | 'wallet' | 'home' | 'session';
 }
 
 const userIn = (text: string) => USER.map((regex) => regex.exec(text)?.[1]).find(Boolean);
@@ -156,6 +164,7 @@ function pamFailure(entry: JournalEntry, host: string): Failure | null {
   // The proven sign-in program is what makes the service the desktop's: gdm's worker runs only gdm's services,
   // whatever a distribution named them ("gdm" before 2.30, Debian's "gdm3", authd's "gdm-authd").
   if (!isDesktopPamService(service) && !isHostsOwnPamService(host, service)) return null;
+  if (WALLET_MODULES.has(module)) return WALLET_FAILURE.test(text) ? { subject: KDE_WALLET, what: 'wallet' } : null;
   const level = lineLevel(entry);
   // At a deciding stage, a module's error, or its own word that something failed at any level but debug (pam_sss's
   // "Request to sssd failed", a fingerprint module's "failed to claim device").
@@ -276,6 +285,8 @@ function title(failure: Failure): string {
       return format(_('{user} was locked out of signing in after repeated failures'), { user: failure.subject });
     case 'keyring':
       return _('The login keyring was not unlocked at sign-in');
+    case 'wallet':
+      return _('KDE Wallet was not opened at sign-in');
     case 'home':
       return format(_('The home area of {user} could not be opened at sign-in'), { user: failure.subject });
     case 'password':
