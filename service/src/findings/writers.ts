@@ -552,6 +552,25 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
     sessionScope: true,
   },
   {
+    // The system's message bus (dbus-daemon, or dbus-broker and its launcher), as its own account in its own unit. It
+    // serves no one part of the desktop: a kind reads only its lines about activating that part's services.
+    name: 'system-bus',
+    title: 'the system bus',
+    runsAs: 'system',
+    programs: ['/usr/bin/dbus-daemon', '/usr/bin/dbus-broker', '/usr/bin/dbus-broker-launch'],
+    nixos: ['sw/bin/dbus-daemon', 'sw/bin/dbus-broker', 'sw/bin/dbus-broker-launch'],
+    units: ['dbus.service', 'dbus-broker.service'],
+  },
+  {
+    // The person's session bus, in the person's own manager.
+    name: 'session-bus',
+    title: 'the session bus',
+    runsAs: 'session',
+    programs: ['/usr/bin/dbus-daemon', '/usr/bin/dbus-broker', '/usr/bin/dbus-broker-launch'],
+    nixos: ['sw/bin/dbus-daemon', 'sw/bin/dbus-broker', 'sw/bin/dbus-broker-launch'],
+    units: ['dbus.service', 'dbus-broker.service'],
+  },
+  {
     // The login manager, which makes each sign-in's session: its scope, the person's slice and service manager. It
     // serves no one part of the desktop: the sign-in kind reads only its lines about a session's units.
     name: 'systemd-logind',

@@ -224,6 +224,54 @@ describe('the sign-in-failure detector', () => {
     ).toEqual([]);
   });
 
+  it('reads the buses failing to start a sign-in component on demand, not one the machine lacks', () => {
+    const bus: Writer = { comm: 'dbus-daemon', exe: '/usr/bin/dbus-daemon', unit: 'dbus.service', uid: 81 };
+    const broker: Writer = {
+      comm: 'dbus-broker-lau',
+      exe: '/usr/bin/dbus-broker-launch',
+      unit: 'dbus-broker.service',
+      uid: 0,
+    };
+    expect(
+      verdict(
+        bus,
+        "[system] Failed to activate service 'org.freedesktop.Accounts': timed out (service_start_timeout=25000ms)",
+      ),
+    ).toEqual([
+      [
+        SIGN_IN_FAILURE,
+        'org.freedesktop.Accounts',
+        'The bus could not start org.freedesktop.Accounts: timed out (service_start_timeout=25000ms)',
+      ],
+    ]);
+    expect(verdict(broker, "Activation request for 'net.reactivated.Fprint' failed.")).toEqual([
+      [SIGN_IN_FAILURE, 'net.reactivated.Fprint', 'The bus could not start net.reactivated.Fprint'],
+    ]);
+    // The person's session bus starting the keyring.
+    const session: Writer = { ...bus, uid: 1000, unit: 'user@1000.service', userUnit: 'dbus.service' };
+    expect(
+      verdict(
+        session,
+        "Failed to activate service 'org.freedesktop.secrets': timed out (service_start_timeout=120000ms)",
+      ).length,
+    ).toBe(1);
+    // linuxmint/cinnamon-screensaver#412: homed is not installed; pam_systemd_home asks for it on every sign-in.
+    expect(
+      verdict(
+        bus,
+        "[system] Activation via systemd failed for unit 'dbus-org.freedesktop.home1.service': Unit dbus-org.freedesktop.home1.service not found.",
+      ),
+    ).toEqual([]);
+    // Another service, and the same words from a program that is not the bus.
+    expect(verdict(bus, "[system] Failed to activate service 'org.freedesktop.PackageKit': timed out")).toEqual([]);
+    expect(
+      verdict(
+        { ...bus, exe: '/usr/local/bin/dbus-daemon' },
+        "[system] Failed to activate service 'org.freedesktop.Accounts': timed out",
+      ),
+    ).toEqual([]);
+  });
+
   it('takes the sign-in program’s own services, whatever the distribution named them', () => {
     const failure = (service: string) =>
       `pam_unix(${service}:auth): authentication failure; logname= uid=0 euid=0 tty=:0 ruser= rhost=  user=alice`;
