@@ -84,6 +84,9 @@ describe('the sign-in-failure detector', () => {
     expect(verdict(CHKPWD, 'password check failed for user (alice)')).toEqual([
       [SIGN_IN_FAILURE, 'alice', 'Signing in or unlocking the screen failed for alice'],
     ]);
+    expect(verdict(CHKPWD, 'could not obtain user info (alice)')).toEqual([
+      [SIGN_IN_FAILURE, 'alice', 'Signing in or unlocking the screen failed for alice'],
+    ]);
     expect(verdict(GDM, "gkr-pam: couldn't unlock the login keyring.")).toEqual([
       [SIGN_IN_FAILURE, 'login keyring', 'The login keyring was not unlocked at sign-in'],
     ]);

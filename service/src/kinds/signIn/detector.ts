@@ -123,8 +123,9 @@ export const LOGIN_KEYRING = LOGIN_KEYRING_SUBJECT;
 // wording (pam_sss's "Request to sssd failed", pam_krb5's, a fingerprint module's). Not setcred or session: pam_env's
 // missing configuration file and the like are logged there on every sign-in that works.
 const DECIDING_STAGES = new Set(['auth', 'account']);
-// unix_chkpwd (pam_unix's unix_chkpwd.c): "password check failed for user (alice)".
-const CHKPWD = /^password check failed for user \(([^)]*)\)/;
+// unix_chkpwd (pam_unix's unix_chkpwd.c): "password check failed for user (alice)", and "could not obtain user info
+// (alice)" where the user database did not answer (the password could not be checked at all).
+const CHKPWD = /^(?:password check failed for user|could not obtain user info) \(([^)]*)\)/;
 // The user a PAM line names: pam_unix's "user=alice", "for user alice", "user (alice)".
 const USER = [
   /\buser=(\S+)/,
