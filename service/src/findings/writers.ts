@@ -382,6 +382,12 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
       '/usr/sbin/lightdm-gtk-greeter',
       '/usr/sbin/slick-greeter',
       '/usr/sbin/unity-greeter',
+      '/usr/sbin/arctica-greeter',
+      '/usr/sbin/io.elementary.greeter',
+      // Where /usr/sbin is /usr/bin (Arch, Fedora 42 and later), /proc/PID/exe names the one folder.
+      '/usr/bin/lightdm-gtk-greeter',
+      '/usr/bin/slick-greeter',
+      '/usr/bin/io.elementary.greeter',
       '/usr/bin/sddm-greeter',
       '/usr/bin/sddm-greeter-qt6',
     ],
@@ -521,6 +527,13 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
       '/usr/bin/xscreensaver',
       '/usr/libexec/xscreensaver/xscreensaver-auth',
       '/usr/lib/xscreensaver/xscreensaver-auth',
+      // KDE's password checker before Plasma 5.25 (kscreenlocker's kcheckpass, KDE 3 and 4's kdebase), which the
+      // lock screen runs as the person.
+      '/usr/libexec/kcheckpass',
+      '/usr/lib/kcheckpass',
+      '/usr/lib/x86_64-linux-gnu/libexec/kcheckpass',
+      '/usr/lib/kde4/libexec/kcheckpass',
+      '/usr/bin/kcheckpass',
       // The Wayland and X lock screens of the tiling sessions, which run PAM themselves as the person.
       '/usr/bin/swaylock',
       '/usr/bin/hyprlock',
@@ -537,6 +550,25 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
     ],
     units: 'any',
     sessionScope: true,
+  },
+  {
+    // The system's message bus (dbus-daemon, or dbus-broker and its launcher), as its own account in its own unit. It
+    // serves no one part of the desktop: a kind reads only its lines about activating that part's services.
+    name: 'system-bus',
+    title: 'the system bus',
+    runsAs: 'system',
+    programs: ['/usr/bin/dbus-daemon', '/usr/bin/dbus-broker', '/usr/bin/dbus-broker-launch'],
+    nixos: ['sw/bin/dbus-daemon', 'sw/bin/dbus-broker', 'sw/bin/dbus-broker-launch'],
+    units: ['dbus.service', 'dbus-broker.service'],
+  },
+  {
+    // The person's session bus, in the person's own manager.
+    name: 'session-bus',
+    title: 'the session bus',
+    runsAs: 'session',
+    programs: ['/usr/bin/dbus-daemon', '/usr/bin/dbus-broker', '/usr/bin/dbus-broker-launch'],
+    nixos: ['sw/bin/dbus-daemon', 'sw/bin/dbus-broker', 'sw/bin/dbus-broker-launch'],
+    units: ['dbus.service', 'dbus-broker.service'],
   },
   {
     // The login manager, which makes each sign-in's session: its scope, the person's slice and service manager. It
@@ -571,6 +603,10 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
 // systemd's dynamic users; not nobody.
 const NOBODY = 65534;
 const isSystemAccount = (uid: number) => uid !== NOBODY && (uid < 1000 || (uid >= 61184 && uid <= 65519));
+// GDM 49's login-screen accounts (gdm-greeter, gdm-greeter-2…), which systemd-userdbd registers from 60578 upward, in
+// the range systemd leaves between its containers' mapped host users and its dynamic service users (UIDS-GIDS.md): the
+// login screen's shell as uid 60578 (projectbluefin/dakota#1480).
+const isGreeterAccount = (uid: number) => isSystemAccount(uid) || (uid >= 60578 && uid <= 61183);
 
 const unitMatches = (patterns: readonly UnitPattern[], unit: string) =>
   patterns.some((pattern) => (typeof pattern === 'string' ? pattern === unit : pattern.test(unit)));
@@ -652,7 +688,7 @@ export class Writers {
       case 'greeter':
         // Not root (gdm's daemon and worker are root's, the table's 'gdm'), not the person: the display manager's
         // account, in its login session or in the units of its own manager.
-        if (uid === 0 || !isSystemAccount(uid)) return false;
+        if (uid === 0 || !isGreeterAccount(uid)) return false;
         return inSessionScope || (unit === `user@${uid}.service` && userUnit !== undefined);
       case 'user-manager':
         return (

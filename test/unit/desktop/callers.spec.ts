@@ -185,6 +185,11 @@ describe('the login screen', () => {
     // LightDM's and SDDM's greeters, run the same way.
     expect(writerOf({ _EXE: '/usr/sbin/lightdm-gtk-greeter', _UID: '964' })).toBe('login-screen');
     expect(writerOf({ _EXE: '/usr/bin/sddm-greeter-qt6', _UID: '964' })).toBe('login-screen');
+    // Arch's and Fedora's merged /usr/sbin.
+    expect(writerOf({ _EXE: '/usr/bin/lightdm-gtk-greeter', _UID: '964' })).toBe('login-screen');
+    // GDM 49's dynamic login-screen account (projectbluefin/dakota#1480); not a person's.
+    expect(writerOf({ _UID: '60578', _SYSTEMD_UNIT: 'session-c1.scope' })).toBe('login-screen');
+    expect(writerOf({ _UID: '60001', _SYSTEMD_UNIT: 'session-c1.scope' })).toBeUndefined();
     // A system account's process in a system unit is no login session's.
     expect(writerOf({ _SYSTEMD_UNIT: 'cups.service' })).toBeUndefined();
   });

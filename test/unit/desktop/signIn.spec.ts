@@ -84,6 +84,9 @@ describe('the sign-in-failure detector', () => {
     expect(verdict(CHKPWD, 'password check failed for user (alice)')).toEqual([
       [SIGN_IN_FAILURE, 'alice', 'Signing in or unlocking the screen failed for alice'],
     ]);
+    expect(verdict(CHKPWD, 'could not obtain user info (alice)')).toEqual([
+      [SIGN_IN_FAILURE, 'alice', 'Signing in or unlocking the screen failed for alice'],
+    ]);
     expect(verdict(GDM, "gkr-pam: couldn't unlock the login keyring.")).toEqual([
       [SIGN_IN_FAILURE, 'login keyring', 'The login keyring was not unlocked at sign-in'],
     ]);
@@ -104,8 +107,172 @@ describe('the sign-in-failure detector', () => {
       'alice',
     ]);
     expect(refused('pam_unix(gdm-password:auth): check pass; user unknown')).toEqual(['gdm-password']);
+    expect(
+      refused('pam_sss(gdm-password:setcred): received for user alice: 17 (Failure setting user credentials)'),
+    ).toEqual(['alice']);
+    expect(refused('pam_foo(gdm-password:session): PAM error: PAM_SESSION_ERR (14)')).toEqual(['gdm-password']);
     // A warning ahead of time refuses nothing.
     expect(refused('pam_unix(gdm-password:account): password for user alice will expire in 5 days')).toEqual([]);
+  });
+
+  it('reads the tally modules’ lock-outs and pam_limits refusing a session', () => {
+    const locked = (message: string) => verdict(GDM, message);
+    // pam_tally2.c: the count reached the limit, or a lock-out is running.
+    expect(locked('pam_tally2(gdm-password:auth): user alice (1000) tally 4, deny 3')).toEqual([
+      [SIGN_IN_FAILURE, 'alice', 'alice was locked out of signing in after repeated failures'],
+    ]);
+    expect(locked('pam_tally(gdm:auth): user alice (1000) tally 3, deny 3').length).toBe(1);
+    expect(
+      locked('pam_tally2(gdm-password:auth): user alice (1000) has time limit [30s left] since last failure').length,
+    ).toBe(1);
+    // Below the limit, or without one, it only counts.
+    expect(locked('pam_tally2(gdm-password:auth): user alice (1000) tally 1, deny 3')).toEqual([]);
+    expect(locked('pam_tally2(gdm-password:auth): user alice (1000) tally 5, deny 0')).toEqual([]);
+    // Another module's words of the same shape are not a tally.
+    expect(locked('pam_echo(gdm-password:auth): user alice (1000) tally 4, deny 3')).toEqual([]);
+    // systemd#21141: pam_limits' maxlogins refused the session (PAM_PERM_DENIED).
+    const login: Writer = { comm: 'login', exe: '/usr/bin/login', unit: 'getty@tty1.service', uid: 0 };
+    expect(verdict(login, 'pam_limits(login:session): Too many logins (max 2) for admin')).toEqual([
+      [SIGN_IN_FAILURE, 'admin', 'Signing in or unlocking the screen failed for admin'],
+    ]);
+  });
+
+  it('reads gnome-keyring’s PAM module’s own errors: the keyring got no password', () => {
+    expect(verdict(GDM, 'gkr-pam: error looking up user information', 3)).toEqual([
+      [SIGN_IN_FAILURE, 'login keyring', 'The login keyring was not unlocked at sign-in'],
+    ]);
+    expect(verdict(GDM, 'gkr-pam: error stashing password for session', 3).length).toBe(1);
+    expect(verdict(GDM, 'gkr-pam: unlocked login keyring', 5)).toEqual([]);
+  });
+
+  it('reads libpam’s audit records of a deciding call that failed in a sign-in program, from the kernel or journald', () => {
+    const record = (op: string, exe: string, res = 'failed') =>
+      `pid=2101 uid=0 auid=4294967295 ses=4294967295 msg='op=PAM:${op} grantors=? acct="alice" exe="${exe}" hostname=fedora addr=? terminal=/dev/tty1 res=${res}'`;
+    const kernel = (message: string) =>
+      reportsOf(
+        new SignInFailureDetector(desktopWriters()).detect(
+          journalEvent({ MESSAGE: message, PRIORITY: '5', _TRANSPORT: 'kernel', SYSLOG_IDENTIFIER: 'kernel' }),
+        ),
+      ).map((r) => [r.subject, r.title]);
+    const audit = (message: string) =>
+      reportsOf(
+        new SignInFailureDetector(desktopWriters()).detect(
+          journalEvent({ MESSAGE: message, _TRANSPORT: 'audit', SYSLOG_IDENTIFIER: 'audit', _PID: '2101' }),
+        ),
+      ).map((r) => r.subject);
+    const worker = '/usr/libexec/gdm-session-worker';
+    expect(kernel(`audit: type=1100 audit(1660034923.459:187): ${record('authentication', worker)}`)).toEqual([
+      ['alice', 'Signing in or unlocking the screen failed for alice'],
+    ]);
+    expect(audit(`USER_ACCT ${record('accounting', '/usr/lib/sddm/sddm-helper')}`)).toEqual(['alice']);
+    expect(audit(`USER_START ${record('session_open', worker)}`)).toEqual(['alice']);
+    // A success, a session closing, another program's call (sudo's is auth-failures'), the same words from a process.
+    expect(audit(`USER_AUTH ${record('authentication', worker, 'success')}`)).toEqual([]);
+    expect(audit(`USER_END ${record('session_close', worker)}`)).toEqual([]);
+    expect(audit(`CRED_DISP ${record('setcred', worker)}`)).toEqual([]);
+    // Newer journald names the types it does not know by number (ublue-os/bluefin#3690: "AUDIT1101 pid=…").
+    expect(audit(`AUDIT1101 ${record('accounting', worker)}`)).toEqual(['alice']);
+    expect(audit(`AUDIT1104 ${record('setcred', worker)}`)).toEqual([]);
+    // Older libpam wrote no grantors.
+    expect(
+      kernel(
+        `type=1100 audit(1289329823.466:24570): user pid=1729 uid=0 auid=4294967295 ses=4294967295 msg='op=PAM:authentication acct="wojox" exe="${worker}" hostname=? addr=? terminal=:0 res=failed'`,
+      ).map(([subject]) => subject),
+    ).toEqual(['wojox']);
+    expect(audit(`USER_AUTH ${record('authentication', '/usr/bin/sudo')}`)).toEqual([]);
+    expect(verdict(SHELL, `USER_AUTH ${record('authentication', worker)}`)).toEqual([]);
+  });
+
+  it('reads a sign-in program’s crash from systemd-coredump’s record, by its installed program and its user', () => {
+    const crash = (exe: string, uid: string) =>
+      reportsOf(
+        new SignInFailureDetector(desktopWriters()).detect(
+          journalEvent({
+            MESSAGE: `Process 2101 (${exe.slice(exe.lastIndexOf('/') + 1, exe.lastIndexOf('/') + 16)}) of user ${uid} dumped core.`,
+            PRIORITY: '2',
+            _COMM: 'systemd-coredum',
+            _EXE: '/usr/lib/systemd/systemd-coredump',
+            _UID: '0',
+            _SYSTEMD_UNIT: 'systemd-coredump@0-2102-0.service',
+            _TRANSPORT: 'journal',
+            COREDUMP_EXE: exe,
+            COREDUMP_UID: uid,
+          }),
+        ),
+      ).map((r) => [r.subject, r.title]);
+    expect(crash('/usr/libexec/gdm-session-worker', '0')).toEqual([['gdm', 'GDM crashed']]);
+    expect(crash('/usr/bin/gnome-keyring-daemon', '1000')).toEqual([['gnome-keyring', 'GNOME Keyring crashed']]);
+    // The person's shell, another user's keyring, gdm's program as someone else, any other program.
+    expect(crash('/usr/bin/gnome-shell', '1000')).toEqual([]);
+    expect(crash('/usr/bin/gnome-keyring-daemon', '1001')).toEqual([]);
+    expect(crash('/usr/libexec/gdm-session-worker', '1000')).toEqual([]);
+    expect(crash('/usr/bin/nautilus', '1000')).toEqual([]);
+  });
+
+  it('reads KDE’s wallet module saying it could not open the wallet, at any stage', () => {
+    const helper: Writer = { comm: 'sddm-helper', exe: '/usr/lib/sddm/sddm-helper', unit: 'sddm.service', uid: 0 };
+    const closed = [[SIGN_IN_FAILURE, 'KDE Wallet', 'KDE Wallet was not opened at sign-in']];
+    // NixOS/nixpkgs#28469 and sddm/sddm#487.
+    expect(
+      verdict(helper, 'pam_kwallet5(sddm:session): pam_kwallet5: Impossible to write walletKey to walletPipe'),
+    ).toEqual(closed);
+    expect(verdict(helper, 'pam_kwallet(sddm:auth): pam_kwallet: Fail into creating the hash')).toEqual(closed);
+    expect(verdict(helper, 'pam_kwallet5(sddm:auth): pam_kwallet5: Empty or missing password, doing nothing')).toEqual(
+      closed,
+    );
+    // Its trace of each call, and its socket, say nothing failed.
+    expect(verdict(helper, 'pam_kwallet5(sddm:auth): pam_kwallet5: pam_sm_authenticate', 3)).toEqual([]);
+    expect(
+      verdict(helper, 'pam_kwallet5(sddm:session): pam_kwallet5: final socket path: /run/user/1000/kwallet5.socket'),
+    ).toEqual([]);
+  });
+
+  it('reads the buses failing to start a sign-in component on demand, not one the machine lacks', () => {
+    const bus: Writer = { comm: 'dbus-daemon', exe: '/usr/bin/dbus-daemon', unit: 'dbus.service', uid: 81 };
+    const broker: Writer = {
+      comm: 'dbus-broker-lau',
+      exe: '/usr/bin/dbus-broker-launch',
+      unit: 'dbus-broker.service',
+      uid: 0,
+    };
+    expect(
+      verdict(
+        bus,
+        "[system] Failed to activate service 'org.freedesktop.Accounts': timed out (service_start_timeout=25000ms)",
+      ),
+    ).toEqual([
+      [
+        SIGN_IN_FAILURE,
+        'org.freedesktop.Accounts',
+        'The bus could not start org.freedesktop.Accounts: timed out (service_start_timeout=25000ms)',
+      ],
+    ]);
+    expect(verdict(broker, "Activation request for 'net.reactivated.Fprint' failed.")).toEqual([
+      [SIGN_IN_FAILURE, 'net.reactivated.Fprint', 'The bus could not start net.reactivated.Fprint'],
+    ]);
+    // The person's session bus starting the keyring.
+    const session: Writer = { ...bus, uid: 1000, unit: 'user@1000.service', userUnit: 'dbus.service' };
+    expect(
+      verdict(
+        session,
+        "Failed to activate service 'org.freedesktop.secrets': timed out (service_start_timeout=120000ms)",
+      ).length,
+    ).toBe(1);
+    // linuxmint/cinnamon-screensaver#412: homed is not installed; pam_systemd_home asks for it on every sign-in.
+    expect(
+      verdict(
+        bus,
+        "[system] Activation via systemd failed for unit 'dbus-org.freedesktop.home1.service': Unit dbus-org.freedesktop.home1.service not found.",
+      ),
+    ).toEqual([]);
+    // Another service, and the same words from a program that is not the bus.
+    expect(verdict(bus, "[system] Failed to activate service 'org.freedesktop.PackageKit': timed out")).toEqual([]);
+    expect(
+      verdict(
+        { ...bus, exe: '/usr/local/bin/dbus-daemon' },
+        "[system] Failed to activate service 'org.freedesktop.Accounts': timed out",
+      ),
+    ).toEqual([]);
   });
 
   it('takes the sign-in program’s own services, whatever the distribution named them', () => {
@@ -319,6 +486,9 @@ describe('the sign-in programs the sign-in-failure detector proves', () => {
         4,
       ).length,
     ).toBe(1);
+    // gdm's g_error when no session is installed: it aborts, and the login screen never comes.
+    const gdm: Writer = { comm: 'gdm3', exe: '/usr/sbin/gdm3', unit: 'gdm.service', uid: 0 };
+    expect(verdict(gdm, 'Gdm: GdmSession: no session desktop files installed, aborting...', 6).length).toBe(1);
     expect(verdict(LIGHTDM, 'Session finished with no errors', 6)).toEqual([]);
   });
 
@@ -328,8 +498,30 @@ describe('the sign-in programs the sign-in-failure detector proves', () => {
       [SIGN_IN_FAILURE, 'sddm', 'Signing in or unlocking the screen failed for sddm'],
     ]);
     expect(verdict(helper, '[PAM] acctMgmt: User account has expired', 4).length).toBe(1);
+    // The codes pam_strerror shares with strerror count where the helper relays a PAM call's result.
+    expect(verdict(helper, '[PAM] authenticate: Permission denied', 4).length).toBe(1);
+    expect(verdict(helper, '[PAM] openSession: Cannot make/remove an entry for the specified session', 4).length).toBe(
+      1,
+    );
     expect(verdict(helper, '[PAM] closeSession: Authentication failure', 4)).toEqual([]);
     expect(verdict(helper, '[PAM] authenticate: Success', 4)).toEqual([]);
+  });
+
+  it('reads KDE’s password checker before Plasma 5.25 as a lock screen', () => {
+    const kcheckpass: Writer = {
+      comm: 'kcheckpass',
+      exe: '/usr/lib/x86_64-linux-gnu/libexec/kcheckpass',
+      unit: 'session-2.scope',
+      uid: 1000,
+    };
+    expect(
+      verdict(
+        kcheckpass,
+        'pam_unix(kde:auth): authentication failure; logname= uid=1000 euid=1000 tty=:0 ruser= rhost=  user=ana',
+      ),
+    ).toEqual([[SIGN_IN_FAILURE, 'ana', 'Signing in or unlocking the screen failed for ana']]);
+    expect(verdict(kcheckpass, 'Authentication failure for ana (invoked by uid 1000)').length).toBe(1);
+    expect(verdict({ ...kcheckpass, uid: 1001 }, 'Authentication failure for ana (invoked by uid 1001)')).toEqual([]);
   });
 
   it('reads the tiling sessions’ lock screens, which run PAM as the person', () => {

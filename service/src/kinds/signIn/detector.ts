@@ -17,7 +17,9 @@ import type { DesktopWriter, Writers } from '../../findings/writers.js';
 import { _, format } from '../../i18n.js';
 import { cleanLine } from '../../untrustedText.js';
 import type { JournalEntry, WatchEvent } from '../../watch/events.js';
+import { isCoredumpRecord } from '../crash/coredumpDetector.js';
 import { isDesktopPamService, isHostsOwnPamService, PAM_LINE } from './pam.js';
+import { pamAuditFailure } from './pamAudit.js';
 
 export const SIGN_IN_FAILURE = 'sign-in-failure';
 
@@ -27,40 +29,54 @@ export const SIGN_IN_FAILURE = 'sign-in-failure';
 const PAM_HOSTS = new Set(['gdm', 'lightdm', 'sddm', 'login', 'screen-locker']);
 
 // A module's failure: pam_unix's "authentication failure;", pam_faillock's "Consecutive login failures for user
-// … account temporarily locked", pam_systemd_home's "Failed to …", any module's refusal. Not failures: pam_unix's
+// … account temporarily locked", pam_systemd_home's "Failed to …", pam_limits' "Too many logins (max 2) for alice"
+// (its maxlogins refusing the session: PAM_PERM_DENIED), any module's refusal. Not failures: pam_unix's
 // "conversation failed" and "auth could not identify password" (the person cancelled or nothing was typed, as a
 // fingerprint or smartcard login does), and its "N more authentication failures" summary (each was told before).
 const PAM_FAILURE =
-  /authentication failure;|login failures|temporarily locked|^Failed to |\b(?:denied|incorrect|locked)\b/i;
+  /authentication failure;|login failures|temporarily locked|^Failed to |^Too many logins\b|\b(?:denied|incorrect|locked)\b/i;
+// The tally modules before pam_faillock (modules/pam_tally2/pam_tally2.c, pam_tally.c): "user alice (1000) tally 4,
+// deny 3" once the count reached the limit, and "user alice (1000) has time limit [30s left] since last failure"
+// while a lock-out lasts.
+const TALLY = /^user \S+ \(\d+\) tally (\d+), deny (\d+)/;
+const TALLY_WAIT = /^user \S+ \(\d+\) has time limit \[\d+s left\] since last failure/;
+const TALLY_MODULES = new Set(['pam_tally', 'pam_tally2']);
 // PAM's own return codes as pam_strerror words them (libpam/pam_strerror.c), which modules print with the code:
 // pam_sss's "received for user alice: 7 (Authentication failure)", pam_systemd_home's "… : Authentication token is no
-// longer valid; new one required". The ones that refuse a sign-in.
-const PAM_ERRORS = new RegExp(
-  [
-    'Authentication failure',
-    'User not known to the underlying authentication module',
-    'Authentication token is no longer valid; new one required',
-    'Authentication service cannot retrieve authentication info',
-    'Have exhausted maximum number of retries for service',
-    'User account has expired',
-    'Insufficient credentials to access authentication data',
-    'Authentication information cannot be recovered',
-    'Authentication token expired',
-    'Authentication token lock busy',
-    'Failure setting user credentials',
-    'Error in service module',
-    'System error',
-    'Module is unknown',
-    'Critical error - immediate abort',
-  ]
-    .map((text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-    .join('|'),
-  'i',
-);
+// longer valid; new one required". The ones that refuse a sign-in or the session it opens, each worded as only PAM
+// words it.
+const PAM_CODE_TEXTS = [
+  'Authentication failure',
+  'User not known to the underlying authentication module',
+  'Authentication token is no longer valid; new one required',
+  'Authentication service cannot retrieve authentication info',
+  'Authentication service cannot retrieve user credentials',
+  'Have exhausted maximum number of retries for service',
+  'User account has expired',
+  'User credentials expired',
+  'Insufficient credentials to access authentication data',
+  'Authentication information cannot be recovered',
+  'Authentication token expired',
+  'Authentication token lock busy',
+  'Failure setting user credentials',
+  'Cannot make/remove an entry for the specified session',
+  'Failed to load module',
+  'Error in service module',
+  'System error',
+  'Module is unknown',
+  'Critical error - immediate abort',
+];
+// The codes pam_strerror words as other libraries do too (PAM_PERM_DENIED is strerror's EACCES): PAM's only where
+// the line relays a PAM call's result.
+const PAM_SHARED_CODE_TEXTS = ['Permission denied', 'Memory buffer error', 'Symbol not found'];
+const anyOf = (texts: readonly string[]) =>
+  new RegExp(texts.map((text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'i');
+const PAM_ERRORS = anyOf(PAM_CODE_TEXTS);
+const PAM_RESULT_ERRORS = anyOf([...PAM_CODE_TEXTS, ...PAM_SHARED_CODE_TEXTS]);
 // The same codes by their names in libpam's headers, as pam_winbind and others print them ("PAM error: PAM_AUTH_ERR
 // (7)").
 const PAM_ERROR_NAMES =
-  /\bPAM_(?:AUTH_ERR|USER_UNKNOWN|PERM_DENIED|CRED_INSUFFICIENT|AUTHINFO_UNAVAIL|MAXTRIES|NEW_AUTHTOK_REQD|ACCT_EXPIRED|AUTHTOK_EXPIRED|CRED_ERR|SYSTEM_ERR|SERVICE_ERR|MODULE_UNKNOWN|ABORT)\b/;
+  /\bPAM_(?:AUTH_ERR|USER_UNKNOWN|PERM_DENIED|CRED_INSUFFICIENT|CRED_UNAVAIL|CRED_EXPIRED|AUTHINFO_UNAVAIL|MAXTRIES|NEW_AUTHTOK_REQD|ACCT_EXPIRED|AUTHTOK_EXPIRED|CRED_ERR|SESSION_ERR|OPEN_ERR|SYSTEM_ERR|SERVICE_ERR|MODULE_UNKNOWN|ABORT)\b/;
 // pam_unix's account stage (pam_unix_acct.c): "account alice has expired (account expired)", "expired password for
 // user alice (root enforced)", "password for user alice is inactive"; its "check pass; user unknown" where the name
 // typed is no user the system knows.
@@ -80,12 +96,22 @@ const KEYRING = /^gkr-pam: (.*)$/;
 // "gnome-keyring-daemon didn't start properly" (older) is the daemon failing to start, as "failed to start" is. "no
 // password is available for user" is a sign-in without a password (automatic login, a fingerprint): the module has
 // nothing to unlock the keyring with, so it stays locked and apps ask for its password.
-const KEYRING_FAILURE = /couldn't|didn't|invalid|failed|\bno password is available\b/i;
+// Its own "error looking up user information" and "error stashing password for session" return PAM_SERVICE_ERR and
+// PAM_AUTHTOK_RECOVER_ERR: the keyring gets no password.
+const KEYRING_FAILURE = /couldn't|didn't|invalid|failed|\berror\b|\bno password is available\b/i;
 // The keyring daemon's own word that the password it was handed at sign-in did not open the login keyring
 // (daemon/gkd-main.c, gkd-login.c, control/gkd-control-client.c, from GNOME 2.22 to 48): "Couldn't unlock login
 // keyring with provided password", "Failed to unlock login on startup", "couldn't unlock login keyring". Read only
 // from the daemon itself, as findings/writers.ts proves it (its installed program, as the session's user).
 const KEYRING_DAEMON_NOT_UNLOCKED = /\b(?:couldn't|could not|failed to|unable to) unlock (?:the )?login\b/i;
+// KDE's wallet module (kwallet-pam's pam_kwallet.c, "pam_kwallet5(sddm:auth): pam_kwallet5: …") opens the wallet
+// with the sign-in password as gkr-pam does the keyring, and says so when it cannot, at any stage: "Couldn't get
+// password (it is empty)", "Fail into creating the hash", "Impossible to write walletKey to walletPipe", "could not
+// execute kwalletd from …", "Empty or missing password, doing nothing". Not its trace of each call ("pam_sm_authenticate").
+const WALLET_MODULES = new Set(['pam_kwallet', 'pam_kwallet5']);
+const WALLET_FAILURE = /couldn't|could not|impossible|\bfail|empty or missing password/i;
+/** The subject of a KDE wallet left closed at sign-in. */
+const KDE_WALLET = 'KDE Wallet';
 // PAM's own lines inside the program that runs it: a module's ("pam_env(gdm-password:setcred): …"), libpam's ("PAM
 // unable to dlopen(…)", "PAM adding faulty module: …"), SDDM's relay of them ("[PAM] …"), gnome-keyring's module's.
 const PAM_OWN = /^(?:pam_[\w-]+\(|PAM |\[PAM\] |gkr-pam: )/;
@@ -97,10 +123,18 @@ export const LOGIN_KEYRING = LOGIN_KEYRING_SUBJECT;
 // wording (pam_sss's "Request to sssd failed", pam_krb5's, a fingerprint module's). Not setcred or session: pam_env's
 // missing configuration file and the like are logged there on every sign-in that works.
 const DECIDING_STAGES = new Set(['auth', 'account']);
-// unix_chkpwd (pam_unix's unix_chkpwd.c): "password check failed for user (alice)".
-const CHKPWD = /^password check failed for user \(([^)]*)\)/;
+// unix_chkpwd (pam_unix's unix_chkpwd.c): "password check failed for user (alice)", and "could not obtain user info
+// (alice)" where the user database did not answer (the password could not be checked at all).
+const CHKPWD = /^(?:password check failed for user|could not obtain user info) \(([^)]*)\)/;
 // The user a PAM line names: pam_unix's "user=alice", "for user alice", "user (alice)".
-const USER = [/\buser=(\S+)/, /\bfor user (?:'|")?([\w.@-]+)/, /\buser \(([^)]+)\)/, /^account (\S+) has expired/];
+const USER = [
+  /\buser=(\S+)/,
+  /\bfor user (?:'|")?([\w.@-]+)/,
+  /\buser \(([^)]+)\)/,
+  /^account (\S+) has expired/,
+  /^user (\S+) \(\d+\)/,
+  /^Too many logins \(max \d+\) for (\S+)/,
+];
 // systemd-homed's own words for an operation on a home that failed (home/homed-home.c, home_*_finish): "Authentication
 // failed: Password for home rui is incorrect or not sufficient for authentication.", "Activation failed: Required key
 // not available", "Unlocking failed: …".
@@ -109,12 +143,67 @@ const HOME_OF = /\bhome (\S+) is\b/;
 // The units logind makes for a sign-in: the session's scope, the person's slice, service manager and runtime folder.
 const SESSION_UNIT = /\b((?:session-[\w-]+\.scope)|(?:user-\d+\.slice)|(?:user(?:-runtime-dir)?@\d+\.service))\b/;
 
+// The bus names and units of the sign-in components the message buses start on demand: AccountsService (the login
+// screen's list of people), systemd-homed, fprintd, and the secret services the session unlocks at sign-in (GNOME
+// Keyring, KDE's wallet).
+const SIGN_IN_BUS_NAMES = new Set([
+  'org.freedesktop.Accounts',
+  'org.freedesktop.home1',
+  'net.reactivated.Fprint',
+  'org.freedesktop.secrets',
+  'org.gnome.keyring',
+  'org.kde.kwalletd5',
+  'org.kde.kwalletd6',
+]);
+const SIGN_IN_BUS_UNITS = new Set([
+  'accounts-daemon.service',
+  'dbus-org.freedesktop.home1.service',
+  'systemd-homed.service',
+  'fprintd.service',
+  'gnome-keyring-daemon.service',
+]);
+// The buses' own lines that starting a service on demand failed: dbus-daemon's (bus/activation.c) "[system] Failed
+// to activate service 'org.freedesktop.Accounts': timed out (service_start_timeout=25000ms)", "Activated service
+// '…' failed: …", "Activation via systemd failed for unit 'accounts-daemon.service': …"; dbus-broker's launcher's
+// "Activation request for 'org.freedesktop.Accounts' failed.". Not a service the machine does not have ("Unit
+// dbus-org.freedesktop.home1.service not found.", "could not be found"): pam_systemd_home asks for homed on every
+// sign-in where it is not installed.
+const BUS_ACTIVATION_FAILED = [
+  /Failed to activate service '([\w.-]+)': (.*)$/,
+  /Activated service '([\w.-]+)' failed: (.*)$/,
+  /Activation via systemd failed for unit '([\w@.\\-]+)': (.*)$/,
+  /Activation request for '([\w.-]+)' failed(?:: (.*)|\.)?$/,
+];
+const NOT_INSTALLED = /\bnot found\b|could not be found|No such file or directory/;
+const BUSES = new Set(['system-bus', 'session-bus']);
+
+/** A bus's own line that a sign-in component it was asked to start did not start: the name or unit, and why. */
+function busActivationFailure(entry: JournalEntry, writer: string | undefined): { name: string; why: string } | null {
+  if (writer === undefined || !BUSES.has(writer)) return null;
+  for (const pattern of BUS_ACTIVATION_FAILED) {
+    const match = pattern.exec(entry.message);
+    if (!match) continue;
+    const [, name = '', why = ''] = match;
+    const signIn = SIGN_IN_BUS_NAMES.has(name) || SIGN_IN_BUS_UNITS.has(name);
+    return signIn && !NOT_INSTALLED.test(why) ? { name, why } : null;
+  }
+  return null;
+}
+
 interface Failure {
   subject: string;
-  what: 'password' | 'locked' | 'keyring' | 'home' | 'session';
+  what: 'password' | 'locked' | 'keyring' | 'wallet' | 'home' | 'session';
 }
 
 const userIn = (text: string) => USER.map((regex) => regex.exec(text)?.[1]).find(Boolean);
+
+/** Whether a tally module's line says the count reached its limit, or a lock-out is running. */
+function tallyLockOut(module: string, text: string): boolean {
+  if (!TALLY_MODULES.has(module)) return false;
+  const tally = TALLY.exec(text);
+  if (tally) return Number(tally[2]) > 0 && Number(tally[1]) >= Number(tally[2]);
+  return TALLY_WAIT.test(text);
+}
 
 function pamFailure(entry: JournalEntry, host: string): Failure | null {
   const pam = PAM_LINE.exec(entry.message);
@@ -123,20 +212,23 @@ function pamFailure(entry: JournalEntry, host: string): Failure | null {
   // The proven sign-in program is what makes the service the desktop's: gdm's worker runs only gdm's services,
   // whatever a distribution named them ("gdm" before 2.30, Debian's "gdm3", authd's "gdm-authd").
   if (!isDesktopPamService(service) && !isHostsOwnPamService(host, service)) return null;
+  if (WALLET_MODULES.has(module)) return WALLET_FAILURE.test(text) ? { subject: KDE_WALLET, what: 'wallet' } : null;
   const level = lineLevel(entry);
   // At a deciding stage, a module's error, or its own word that something failed at any level but debug (pam_sss's
   // "Request to sssd failed", a fingerprint module's "failed to claim device").
   const decidingFailure =
     DECIDING_STAGES.has(stage) &&
     ((level !== undefined && level <= LOG_ERR) || (reportedAtInfoOrGraver(entry) && programSaysFailed(text)));
+  const lockOut = tallyLockOut(module, text);
   const refused =
+    lockOut ||
     PAM_FAILURE.test(text) ||
     PAM_ERRORS.test(text) ||
     PAM_ERROR_NAMES.test(text) ||
     PAM_ACCOUNT_REFUSED.test(text) ||
     decidingFailure;
   if (!refused || PAM_NOT_A_FAILURE.test(text)) return null;
-  const locked = module === 'pam_faillock' || /temporarily locked/.test(text);
+  const locked = lockOut || module === 'pam_faillock' || /temporarily locked/.test(text);
   return {
     subject: userIn(text) ?? service,
     what: locked ? 'locked' : module === 'pam_systemd_home' ? 'home' : 'password',
@@ -144,6 +236,12 @@ function pamFailure(entry: JournalEntry, host: string): Failure | null {
 }
 
 export function signInFailure(entry: JournalEntry, writers: Writers): Failure | null {
+  // libpam's audit record of a deciding call that failed, made by an installed program of a sign-in host.
+  const audited = pamAuditFailure(entry);
+  if (audited) {
+    const host = [...PAM_HOSTS].some((name) => writers.isProgramOf(name, audited.program));
+    return host ? { subject: audited.account || audited.program, what: 'password' } : null;
+  }
   const writer = writers.provenWriter(entry)?.name;
   // unix_chkpwd runs as its caller: as the session's user, a lock screen checking that user's password (as root, a
   // service whose security policy keeps it from reading the shadow file itself, sshd under SELinux: auth-failures'
@@ -181,7 +279,7 @@ export function signInFailure(entry: JournalEntry, writers: Writers): Failure | 
   if (writer === undefined || !PAM_HOSTS.has(writer)) return null;
   if (writer !== 'screen-locker' && entry.fields._UID !== '0') return null;
   const relayed = writer === 'sddm' ? SDDM_PAM_RESULT.exec(entry.message)?.[1] : undefined;
-  if (relayed !== undefined) return PAM_ERRORS.test(relayed) ? { subject: 'sddm', what: 'password' } : null;
+  if (relayed !== undefined) return PAM_RESULT_ERRORS.test(relayed) ? { subject: 'sddm', what: 'password' } : null;
   const keyring = KEYRING.exec(entry.message);
   if (keyring) return KEYRING_FAILURE.test(keyring[1] ?? '') ? { subject: LOGIN_KEYRING, what: 'keyring' } : null;
   return pamFailure(entry, writer);
@@ -207,8 +305,9 @@ const SIGN_IN_PROGRAMS = new Set([
 // The other words the sign-in programs give a GError or a refusal they report (GLib's "Error getting user list from
 // org.freedesktop.Accounts: Timeout was reached", fprintd's "Device reported an error during verify: …" and
 // "Authorization denied to :1.401 to call method 'Claim' …", sddm's "Authentication error: …" and "Auth: sddm-helper
-// (…) crashed (exit code 1)"): an error, a denial, a time-out, a crash. Not a count of none ("no errors").
-const ERROR_OR_REFUSAL = /\b(?:errors?|denied|timed out|timeout was reached|crashed)\b/i;
+// (…) crashed (exit code 1)"), gdm's g_error "GdmSession: no session desktop files installed, aborting...": an error,
+// a denial, a time-out, a crash, an abort. Not a count of none ("no errors").
+const ERROR_OR_REFUSAL = /\b(?:errors?|denied|timed out|timeout was reached|crashed|abort(?:ing|ed))\b/i;
 const NO_ERRORS = /\bno errors\b/i;
 
 const saysErrorOrRefusal = (message: string) => ERROR_OR_REFUSAL.test(message) && !NO_ERRORS.test(message);
@@ -234,6 +333,8 @@ function title(failure: Failure): string {
       return format(_('{user} was locked out of signing in after repeated failures'), { user: failure.subject });
     case 'keyring':
       return _('The login keyring was not unlocked at sign-in');
+    case 'wallet':
+      return _('KDE Wallet was not opened at sign-in');
     case 'home':
       return format(_('The home area of {user} could not be opened at sign-in'), { user: failure.subject });
     case 'password':
@@ -257,6 +358,15 @@ export class SignInFailureDetector implements Detector {
 
   detect(event: WatchEvent): DetectorOutput[] {
     if (!isJournal(event) || isSystemManager(event.entry)) return this.units.detect(event);
+    if (isCoredumpRecord(event.entry.fields)) return this.programCrash(event);
+    const activation = busActivationFailure(event.entry, this.writers.provenWriter(event.entry)?.name);
+    if (activation) {
+      const { name, why } = activation;
+      const title = why
+        ? format(_('The bus could not start {name}: {reason}'), { name, reason: cleanLine(why, 160) })
+        : format(_('The bus could not start {name}'), { name });
+      return this.report(event, activation.name, title, 'warning');
+    }
     const failure = signInFailure(event.entry, this.writers);
     if (failure)
       return this.report(event, failure.subject, title(failure), failure.what === 'password' ? 'info' : 'warning');
@@ -271,6 +381,26 @@ export class SignInFailureDetector implements Detector {
       return this.report(event, other.subject ?? writer?.name ?? other.component, other.title, 'warning');
     const said = writer && ownFailure(event.entry, writer);
     return said ? this.report(event, writer.name, said, 'warning') : [];
+  }
+
+  /**
+   * systemd-coredump's record of a sign-in program dumping core: its installed program, as root or the system account
+   * it runs as, or as the session's user for the session's own (the keyring, the lock screen). The crash finding says
+   * where it crashed; this one that signing in broke with it. Not the login screen's shell, whose program is the
+   * person's shell too.
+   */
+  private programCrash(event: Extract<WatchEvent, { type: 'journal' }>): DetectorOutput[] {
+    const { COREDUMP_EXE: exe, COREDUMP_UID: uid } = event.entry.fields;
+    const session = uid === String(this.writers.sessionUid);
+    const crashed = this.writers.table.find(
+      (writer) =>
+        writer.area === 'sign-in' &&
+        (writer.runsAs === 'session' ? session : writer.runsAs === 'system' && uid === '0') &&
+        this.writers.isProgramOf(writer.name, exe),
+    );
+    if (!crashed) return [];
+    const title = format(_('{component} crashed'), { component: crashed.title });
+    return this.report(event, crashed.name, title, 'warning');
   }
 
   /** A sign-in component's error line that names nothing above is still this kind's: claimed, never unrecognised. */

@@ -18,6 +18,7 @@ const DESKTOP_SERVICES = new Set([
   // The tiling sessions' lock screens, each its own service: swaylock, hyprlock, gtklock, i3lock, waylock.
   'swaylock',
   'hyprlock',
+  'gtklock',
   'i3lock',
   'waylock',
   'lightdm',
