@@ -43,6 +43,8 @@ export interface Places {
    * those its ExecStart= names (systemd's record, known before any line).
    */
   programs?: string[];
+  /** When its latest evidence was seen (ms): a unit's run and a finding about its program are one only then. */
+  at?: number;
 }
 
 /**
@@ -84,12 +86,15 @@ export function sameProblem(a: Places, b: Places): boolean {
 }
 
 /**
- * Whether unit `unit` runs the program `program` is about, as someone vouches for that finding: dpkg killed in
- * gym-install.service and dpkg's interrupted run, read from dpkg's own database. Not a program's own line about its
- * run in another unit: java's "No space left on device" in one unit says nothing of the next unit that runs java.
+ * Whether unit `unit` runs the program `program` is about, as someone vouches for that finding, in one run
+ * (ONE_RUN_MS): dpkg killed in gym-install.service and dpkg's interrupted run, read from dpkg's own database. Not a
+ * program's own line about its run in another unit (java's "No space left on device" in one unit says nothing of the
+ * next unit that runs java), nor a crash of nginx's yesterday and today's nginx-rtmp.service.
  */
 function ranBy(unit: Places, program: Places): boolean {
-  return program.vouched === true && program.subject !== '' && (unit.programs ?? []).includes(program.subject);
+  if (program.vouched !== true || program.subject === '' || !(unit.programs ?? []).includes(program.subject))
+    return false;
+  return unit.at === undefined || program.at === undefined || Math.abs(unit.at - program.at) <= ONE_RUN_MS;
 }
 
 /**
@@ -173,7 +178,8 @@ export function placesOf(
   // The units that wrote its lines tie it only in its latest run: a finding come again an hour later is tied by
   // what it says now, not by who wrote its first lines.
   const newest = Math.max(...finding.evidence.filter((e) => e.unit).map((e) => e.at.getTime()));
-  const latestRun = Math.max(...finding.evidence.map((e) => e.at.getTime())) - ONE_RUN_MS;
+  const latest = Math.max(...finding.evidence.map((e) => e.at.getTime()));
+  const latestRun = latest - ONE_RUN_MS;
   const aboutAUnit = isActionableUnit(finding.subject);
   const programs = new Set<string>(aboutAUnit ? unitPrograms : []);
   for (const evidence of finding.evidence) {
@@ -198,6 +204,7 @@ export function placesOf(
     vouched: finding.vouchedBy !== null,
     ownWord: ownWord(finding),
     programs: [...programs],
+    ...(Number.isFinite(latest) ? { at: latest } : {}),
   };
 }
 

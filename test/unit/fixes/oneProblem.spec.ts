@@ -158,6 +158,16 @@ describe('findings of one problem', () => {
       ['dpkg'],
     );
     expect(sameProblem(recorded, interrupted)).toBeTrue();
+    // Not a unit that ran it in another run, hours from it.
+    const hoursLater = placesOf(
+      {
+        ...finding('unit-failed', 'gym-install.service', [{ unit: 'gym-install.service', at: at(300) }]),
+        vouchedBy: 'system-manager',
+      },
+      [],
+      ['dpkg'],
+    );
+    expect(sameProblem(hoursLater, interrupted)).toBeFalse();
     // A program's own line about its run in another unit says nothing of the next unit that runs it.
     const javaFull = placesOf(
       finding('no-space', 'java', [{ unit: 'gym-java-disk.service', writer: 'java', at: at(9) }], 'java'),
