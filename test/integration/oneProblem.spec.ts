@@ -111,6 +111,16 @@ describe('one problem, one proposal', () => {
     return change.finding;
   };
   const waiting = () => fixes.store.proposals(['open', 'not-fixed']);
+  /** Gives a failed service the properties systemd's record of it is read from (UnitManager.record). */
+  const addRecord = (unit: string, fragment: string) =>
+    addProperties(client, unit, UNIT, {
+      SubState: new Variant('s', 'failed'),
+      FragmentPath: new Variant('s', fragment),
+      InvocationID: new Variant('ay', Buffer.alloc(16)),
+      Requires: new Variant('as', []),
+      BindsTo: new Variant('as', []),
+      Requisite: new Variant('as', []),
+    });
   /** A user unit's drop-in with a line systemd refuses, which Steward may show (the user's manager's own files). */
   const refusedDropIn = async () => {
     const config = join(home, '.config', 'systemd', 'user', 'gym-reader.service.d', 'colour.conf');
@@ -307,14 +317,7 @@ describe('one problem, one proposal', () => {
 
   it('gives a unit that failed and a finding about the program its ExecStart runs one proposal, before its lines', async () => {
     await addService(client, 'gym-install.service');
-    await addProperties(client, 'gym-install.service', UNIT, {
-      SubState: new Variant('s', 'failed'),
-      FragmentPath: new Variant('s', '/run/systemd/transient/gym-install.service'),
-      InvocationID: new Variant('ay', Buffer.alloc(16)),
-      Requires: new Variant('as', []),
-      BindsTo: new Variant('as', []),
-      Requisite: new Variant('as', []),
-    });
+    await addRecord('gym-install.service', '/run/systemd/transient/gym-install.service');
     await addProperties(client, 'gym-install.service', SERVICE, {
       ExecStart: new Variant('a(sasbttttuii)', [
         ['/usr/bin/dpkg', ['dpkg', '--install', '/srv/gym-slow.deb'], false, 0n, 0n, 0n, 0n, 0, 0, 0],
@@ -341,14 +344,7 @@ describe('one problem, one proposal', () => {
   it('takes the place of every waiting proposal of its problem at once, never beside one of them', async () => {
     // Two units' failures, two problems so far.
     const failed = async (unit: string) => {
-      await addProperties(client, unit, UNIT, {
-        SubState: new Variant('s', 'failed'),
-        FragmentPath: new Variant('s', `/etc/systemd/user/${unit}`),
-        InvocationID: new Variant('ay', Buffer.alloc(16)),
-        Requires: new Variant('as', []),
-        BindsTo: new Variant('as', []),
-        Requisite: new Variant('as', []),
-      });
+      await addRecord(unit, `/etc/systemd/user/${unit}`);
       await fail(client, unit, { signal: 9 });
       return raise(unitFailed(unit));
     };

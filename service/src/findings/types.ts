@@ -92,3 +92,10 @@ export interface HeldOutput {
   event: WatchEvent;
   output: DetectorOutput;
 }
+
+/** The earliest deadline of what a detector holds (its `heldUntil`), or undefined when it holds nothing. */
+export function earliestDeadline(held: Iterable<{ until: number }>): number | undefined {
+  let earliest: number | undefined;
+  for (const { until } of held) earliest = Math.min(earliest ?? until, until);
+  return earliest;
+}

@@ -60,6 +60,12 @@ const SESSION_SCOPE = /^session-[\w-]+\.scope$/;
 /** A user's manager's unit, which holds that user's processes. */
 const USER_UNIT = /^user(?:@|-runtime-dir@)\d+\.service$/;
 const DISPLAY_MANAGER = 'display-manager.service';
+/** A message bus's programs and units (dbus-daemon, or dbus-broker and its launcher): the system's and the person's. */
+const MESSAGE_BUS = {
+  programs: ['/usr/bin/dbus-daemon', '/usr/bin/dbus-broker', '/usr/bin/dbus-broker-launch'],
+  nixos: ['sw/bin/dbus-daemon', 'sw/bin/dbus-broker', 'sw/bin/dbus-broker-launch'],
+  units: ['dbus.service', 'dbus-broker.service'],
+};
 /** gdm's launchers of a session's display server and session: the login screen's, or the person's signing in. */
 const GDM_SESSION_LAUNCHERS = [
   '/usr/libexec/gdm-x-session',
@@ -557,18 +563,14 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
     name: 'system-bus',
     title: 'the system bus',
     runsAs: 'system',
-    programs: ['/usr/bin/dbus-daemon', '/usr/bin/dbus-broker', '/usr/bin/dbus-broker-launch'],
-    nixos: ['sw/bin/dbus-daemon', 'sw/bin/dbus-broker', 'sw/bin/dbus-broker-launch'],
-    units: ['dbus.service', 'dbus-broker.service'],
+    ...MESSAGE_BUS,
   },
   {
     // The person's session bus, in the person's own manager.
     name: 'session-bus',
     title: 'the session bus',
     runsAs: 'session',
-    programs: ['/usr/bin/dbus-daemon', '/usr/bin/dbus-broker', '/usr/bin/dbus-broker-launch'],
-    nixos: ['sw/bin/dbus-daemon', 'sw/bin/dbus-broker', 'sw/bin/dbus-broker-launch'],
-    units: ['dbus.service', 'dbus-broker.service'],
+    ...MESSAGE_BUS,
   },
   {
     // The login manager, which makes each sign-in's session: its scope, the person's slice and service manager. It

@@ -36,7 +36,7 @@ import {
   journalEvidence,
   kernelText,
 } from '../../findings/detectors/journal.js';
-import type { Detector, DetectorOutput, HeldOutput } from '../../findings/types.js';
+import { type Detector, type DetectorOutput, earliestDeadline, type HeldOutput } from '../../findings/types.js';
 import type { Writers } from '../../findings/writers.js';
 import { _, format } from '../../i18n.js';
 import { cleanLine } from '../../untrustedText.js';
@@ -156,9 +156,7 @@ export class ClockDetector implements Detector {
   }
 
   heldUntil(): number | undefined {
-    let earliest: number | undefined;
-    for (const { until } of this.unanswered.values()) earliest = Math.min(earliest ?? until, until);
-    return earliest;
+    return earliestDeadline(this.unanswered.values());
   }
 
   /** A timeout still unanswered once its wait is over, though the journal fell silent meanwhile. */

@@ -13,7 +13,7 @@ import {
   kernelText,
 } from '../../findings/detectors/journal.js';
 import { SlidingWindow } from '../../findings/detectors/window.js';
-import type { Detector, DetectorOutput, HeldOutput } from '../../findings/types.js';
+import { type Detector, type DetectorOutput, earliestDeadline, type HeldOutput } from '../../findings/types.js';
 import { _, format } from '../../i18n.js';
 import type { LinkState, WatchEvent } from '../../watch/events.js';
 
@@ -98,9 +98,7 @@ export class NetworkFailureDetector implements Detector {
   }
 
   heldUntil(): number | undefined {
-    let earliest: number | undefined;
-    for (const { until } of this.#heldCarriers.values()) earliest = Math.min(earliest ?? until, until);
-    return earliest;
+    return earliestDeadline(this.#heldCarriers.values());
   }
 
   expire(now: number): HeldOutput[] {

@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // package-manager-error: apt/dpkg, dnf and PackageKit failing to install or update.
 import { isJournal, type JournalEvent, journalEvidence } from '../../findings/detectors/journal.js';
-import type { Detector, DetectorOutput, HeldOutput } from '../../findings/types.js';
+import { type Detector, type DetectorOutput, earliestDeadline, type HeldOutput } from '../../findings/types.js';
 import { _, format } from '../../i18n.js';
 import type { WatchEvent } from '../../watch/events.js';
 
@@ -218,9 +218,7 @@ export class PackageManagerErrorDetector implements Detector {
   }
 
   heldUntil(): number | undefined {
-    let earliest: number | undefined;
-    for (const { until } of this.#summaries.values()) earliest = Math.min(earliest ?? until, until);
-    return earliest;
+    return earliestDeadline(this.#summaries.values());
   }
 
   expire(now: number): HeldOutput[] {
