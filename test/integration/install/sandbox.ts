@@ -152,6 +152,12 @@ export async function listing(sandbox: Sandbox): Promise<string[]> {
   return paths.sort();
 }
 
+/** The paths of a listing outside the state directory, which the running service writes to when it will. */
+export function outsideServiceState(paths: string[]): string[] {
+  const state = join('xdg', 'state', 'steward');
+  return paths.filter((path) => path !== state && !path.startsWith(`${state}/`));
+}
+
 /** The process that owns Steward's bus name. */
 export async function ownerPid(client: MessageBus): Promise<number> {
   const [pid] = await callMethod(client, {
