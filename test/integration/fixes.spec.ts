@@ -49,7 +49,10 @@ describe('fixes on the bus', () => {
   it('proposes a restart for a unit whose watchdog fired, applies it when asked, verifies it, records it and undoes it', async () => {
     await fail(scenario.client, 'backup.service', { result: 'watchdog' });
     await appendToJournal(journal, [unitFailure('backup.service')]);
-    await waitFor(async () => (await proposalFor('backup.service')) !== undefined, 'a proposal for backup.service');
+    await scenario.waitFor(
+      async () => (await proposalFor('backup.service')) !== undefined,
+      'a proposal for backup.service',
+    );
     const proposal = (await proposalFor('backup.service'))!;
     expect(proposal).toEqual(
       jasmine.objectContaining({ kind: 'unit-failed', state: 'open', title: 'Restart backup.service' }),

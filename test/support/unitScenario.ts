@@ -8,7 +8,7 @@ import { type MessageBus, Variant } from '@jellybrick/dbus-next';
 
 import { callMethod } from '../../service/src/dbus/client.js';
 import { type PrivateBus, startPrivateBus } from './privateBus.js';
-import { BUS_NAME, OBJECT_PATH, type RunningService, startConfiguredService } from './service.js';
+import { BUS_NAME, OBJECT_PATH, type RunningService, startConfiguredService, waitFor } from './service.js';
 import { addService, startMockSystemd, stopMockSystemd } from './systemdMock.js';
 import { makeTempDir, type TempDir } from './tempDir.js';
 
@@ -21,6 +21,8 @@ export interface UnitScenario {
   call(iface: string, member: string, signature?: string, body?: unknown[]): Promise<unknown[]>;
   /** A list method's a{sv} dictionaries (List, ListJobs, History) as plain objects. */
   list(iface: string, member: string, filter?: Record<string, Variant>): Promise<Record<string, unknown>[]>;
+  /** `waitFor`, whose timeout carries the end of the service's log: a wait that fails once in CI says why. */
+  waitFor(condition: () => Promise<boolean> | boolean, what: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -51,6 +53,10 @@ export async function startUnitScenario(
     call,
     list: async (iface, member, filter = {}) =>
       ((await call(iface, member, 'a{sv}', [filter]))[0] as Record<string, Variant>[]).map(plain),
+    waitFor: (condition, what) =>
+      waitFor(condition, what).catch((error: Error) => {
+        throw new Error(`${error.message}\nthe service's log, last lines:\n${service.log().slice(-6000)}`);
+      }),
     async stop() {
       await service.stop();
       await stopMockSystemd(systemd);
