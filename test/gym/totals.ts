@@ -331,18 +331,28 @@ export function extraProblems(problems: DayFinding[][], windows: readonly Window
 
 /**
  * Problems that had two proposals waiting for the person at the same moment: from the signals, each proposal waits
- * from its ProposalAdded until it is removed or its state leaves open and not-fixed.
+ * from its ProposalAdded until it is removed or its state leaves open and not-fixed. Two proposals are one problem
+ * at that moment only through findings active then: a package's half-configured run (dpkg's status file) ties the
+ * upgrade unit that ran it, and the next package left half-configured hours later, after the first was purged, ties
+ * neither.
  */
-function twoProposalsAtOnce(signals: readonly Signal[], problems: DayFinding[][]): string[] {
+export function twoProposalsAtOnce(signals: readonly Signal[], problems: DayFinding[][]): string[] {
   const problemOf = new Map<string, number>();
   problems.forEach((problem, index) => problem.forEach((finding) => problemOf.set(finding.id, index)));
+  const active = new Set<string>();
+  const oneNow = (problem: DayFinding[], findingIds: string[]) => {
+    const now = problem.filter((finding) => active.has(finding.id) || findingIds.includes(finding.id));
+    return problemsOf(now).some((group) => findingIds.every((id) => group.some((finding) => finding.id === id)));
+  };
   /** The proposals waiting now, by problem: proposal id → finding id. */
   const waiting = new Map<number, Map<string, string>>();
   const found: string[] = [];
   const findingOfProposal = new Map<string, string>();
   for (const signal of signals) {
     const id = String(signal.body[0]);
-    if (signal.signal === 'Proposals.ProposalAdded' || signal.signal === 'Proposals.ProposalChanged') {
+    if (signal.signal === 'Findings.FindingAdded') active.add(id);
+    else if (signal.signal === 'Findings.FindingResolved') active.delete(id);
+    else if (signal.signal === 'Proposals.ProposalAdded' || signal.signal === 'Proposals.ProposalChanged') {
       const proposal = item(signal);
       const finding = text(proposal['finding-id']) || findingOfProposal.get(id) || '';
       findingOfProposal.set(id, finding);
@@ -353,7 +363,7 @@ function twoProposalsAtOnce(signals: readonly Signal[], problems: DayFinding[][]
       if (open) now.set(id, finding);
       else now.delete(id);
       waiting.set(problem, now);
-      if (now.size > 1) {
+      if (now.size > 1 && oneNow(problems[problem]!, [...now.values()])) {
         const of = (findingId: string) => {
           const finding = problems[problem]!.find((f) => f.id === findingId);
           return finding ? `${finding.kind} ${finding.subject}` : `finding ${findingId}`;

@@ -2,7 +2,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The day's accounting (test/gym/totals.ts): which findings are one problem, and which problems are beyond those the
 // scenarios injected.
-import { type DayFinding, extraProblems, ownProgram, problemsOf, type Window } from '../gym/totals.js';
+import type { Signal } from '../gym/agentClient.js';
+import {
+  type DayFinding,
+  extraProblems,
+  ownProgram,
+  problemsOf,
+  twoProposalsAtOnce,
+  type Window,
+} from '../gym/totals.js';
 
 let ids = 0;
 const finding = (kind: string, subject: string, raisedIn: string, places: string[] = []): DayFinding => ({
@@ -91,5 +99,36 @@ describe('the day’s problems', () => {
     ];
     const extra = extraProblems(problemsOf([forged, real, claim, readBack, idle]), windows);
     expect(subjects(extra)).toEqual([['/etc/gym.conf\\n'], ['/home']]);
+  });
+});
+
+describe('two proposals waiting at once', () => {
+  const signal = (name: string, ...body: unknown[]): Signal => ({ signal: name, body, at: 0 });
+  const proposed = (proposal: string, findingId: string) =>
+    signal('Proposals.ProposalAdded', proposal, { 'finding-id': findingId, state: 'open' });
+  const tool = finding('package-manager-error', 'gym-tool', 'half', ['/var/lib/dpkg/status', 'gym-upgrade.service']);
+  const upgrade = finding('unit-failed', 'gym-upgrade.service', 'half');
+  const term = finding('package-manager-error', 'gym-term', 'term', ['/var/lib/dpkg/status']);
+  const day = problemsOf([tool, upgrade, term]);
+  const before = [
+    signal('Findings.FindingAdded', tool.id),
+    signal('Findings.FindingAdded', upgrade.id),
+    proposed('1', tool.id),
+  ];
+  const later = [proposed('2', upgrade.id), signal('Findings.FindingAdded', term.id), proposed('3', term.id)];
+
+  it('are one problem only through findings active then', () => {
+    expect(day.length).toBe(1);
+    const purged = [signal('Findings.FindingResolved', tool.id), signal('Proposals.ProposalRemoved', '1')];
+    expect(twoProposalsAtOnce([...before, ...purged, ...later], day)).toEqual([]);
+  });
+
+  it('are reported while the finding that ties them is active', () => {
+    const applied = [signal('Proposals.ProposalChanged', '1', { state: 'done' })];
+    const found = twoProposalsAtOnce([...before, ...applied, ...later], day);
+    expect(found.length).toBe(1);
+    expect(found[0]).toMatch(
+      /^proposal 2 \(unit-failed gym-upgrade\.service\) and proposal 3 \(package-manager-error gym-term\) wait at once/,
+    );
   });
 });
