@@ -41,6 +41,8 @@ export interface DayFinding {
   vouched?: boolean;
   /** For a unit, the programs of its own that wrote its lines. */
   programs?: string[];
+  /** When it was first and last seen, in ms since the epoch. */
+  seen?: { first: number; last: number };
 }
 
 export interface Idle {
@@ -149,6 +151,13 @@ const isDigest = (finding: DayFinding) =>
 const samePlace = (a: string, b: string) =>
   a === b || (a.startsWith('/') && b.startsWith('/') && (a.startsWith(`${b}/`) || b.startsWith(`${a}/`)));
 
+/** As the service counts one run of a unit (fixes/oneProblem.ts): ten minutes. */
+const ONE_RUN_MS = 10 * 60_000;
+
+/** Whether two findings were seen within one run of each other, where both say when. */
+const withinOneRun = (a: DayFinding, b: DayFinding) =>
+  !a.seen || !b.seen || (a.seen.first - ONE_RUN_MS <= b.seen.last && b.seen.first - ONE_RUN_MS <= a.seen.last);
+
 /**
  * Whether two findings are one problem as issue 61 counts it: they share a subject, or one's subject is among the
  * places the other names (the unit whose lines it holds, the file or mount it names), or both name one file or mount.
@@ -165,7 +174,10 @@ function oneProblem(a: DayFinding, b: DayFinding): boolean {
   // A unit, and a finding someone vouches for about a program of its own that wrote its lines: not a program's own
   // line about its run in another unit (java's full disk in one unit and the next unit that runs java).
   const ranBy = (unit: DayFinding, program: DayFinding) =>
-    program.vouched === true && program.subject !== '' && (unit.programs ?? []).includes(program.subject);
+    program.vouched === true &&
+    program.subject !== '' &&
+    (unit.programs ?? []).includes(program.subject) &&
+    withinOneRun(unit, program);
   return (
     (a.subject !== '' && a.subject === b.subject) ||
     names(a, b.subject) ||
@@ -292,8 +304,15 @@ async function dayFindings(
       ownLine: lines.some((entry) => entry !== undefined && isOwnLine(entry)),
       vouched: text(finding['vouched-by']) !== '',
       programs: [...new Set(lines.flatMap((entry) => (entry ? ownProgram(entry, subject) : [])))],
+      ...seenOf(finding),
     };
   });
+}
+
+/** When a finding was first and last seen, as the API says (microseconds since the epoch). */
+function seenOf(finding: Dict): Pick<DayFinding, 'seen'> {
+  const [first, last] = [Number(finding['first-seen']) / 1000, Number(finding['last-seen']) / 1000];
+  return Number.isFinite(first) && Number.isFinite(last) ? { seen: { first, last } } : {};
 }
 
 /** The finding of `problem` raised first. */

@@ -85,6 +85,21 @@ describe('the day’s problems', () => {
     const javaFull = finding('no-space', 'java', 'java-disk-full', ['gym-java-disk.service']);
     const javaPort = { ...finding('unit-failed', 'gym-java-port.service', 'java-port-held'), programs: ['java'] };
     expect(problemsOf([javaFull, javaPort]).length).toBe(2);
+    // Within one run only: dpkg's interrupted run an hour after the unit failed is another run's.
+    const hour = 3_600_000;
+    const seenAt = (at: number) => ({ seen: { first: at, last: at + 1000 } });
+    expect(
+      problemsOf([
+        { ...killed, ...seenAt(0) },
+        { ...interrupted, ...seenAt(60_000) },
+      ]).length,
+    ).toBe(1);
+    expect(
+      problemsOf([
+        { ...killed, ...seenAt(0) },
+        { ...interrupted, ...seenAt(hour) },
+      ]).length,
+    ).toBe(2);
   });
 
   it('are extra beyond what their window injected, the row’s own problem counted wherever it was first raised', () => {
