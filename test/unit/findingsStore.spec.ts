@@ -70,6 +70,17 @@ describe('the findings store', () => {
     expect(store.list().length).toBe(1);
   });
 
+  it('adds a line that came late to the occurrence it belongs to, counting and dating nothing again', () => {
+    const { finding } = store.report(failed(1));
+    const late = store.report({ ...failed(1, 'dnsmasq: unknown interface gym5'), sameOccurrence: true });
+    expect(late.change).toBe('updated');
+    expect(late.finding).toEqual(jasmine.objectContaining({ id: finding.id, count: 1, lastSeen: at(1) }));
+    expect(store.get(finding.id)?.evidence.map((e) => e.text)).toEqual([
+      'bluetooth.service: Failed with result exit-code.',
+      'dnsmasq: unknown interface gym5',
+    ]);
+  });
+
   it('resolves a finding, and announces it again when the problem comes back', () => {
     const { finding } = store.report(failed(1));
     expect(store.resolve({ kind: 'unit-failed', subject: 'bluetooth.service', at: at(2) })?.finding).toEqual(

@@ -268,6 +268,10 @@ export class FindingsStore {
     const existing = this.row(report.kind, subject);
     let id: number;
     let change: FindingChange['change'];
+    if (report.sameOccurrence && existing?.state === 'active') {
+      for (const evidence of report.evidence) this.addEvidence(existing.id, evidence);
+      return { change: 'updated', finding: this.finding(existing.id) };
+    }
     if (!existing) {
       id = Number(
         this.sql(

@@ -51,6 +51,8 @@ export interface FindingReport {
   at: Date;
   /** Who vouches for it; the pipeline sets it from the event the detector read. */
   attribution?: Attribution;
+  /** More evidence of the occurrence last reported (a line that came late): added to it, not counted again. */
+  sameOccurrence?: boolean;
 }
 
 /** A detector saw that a problem's condition cleared (the unit is active again, space was freed). */

@@ -318,6 +318,38 @@ describe('the unit-failed detector', () => {
     );
   });
 
+  it('adds the unit’s own line that comes just after its failure to that failure, not counted again', () => {
+    const detector = new UnitFailedDetector();
+    const at = new Date('2026-03-14T09:00:00Z');
+    const line = (MESSAGE: string, ms: number) =>
+      journalEvent({
+        MESSAGE,
+        _SYSTEMD_UNIT: 'gym-lan.service',
+        SYSLOG_IDENTIFIER: 'dnsmasq',
+        _COMM: 'dnsmasq',
+        _PID: '812',
+        __REALTIME_TIMESTAMP: String((at.getTime() + ms) * 1000),
+      });
+    // The manager's state over D-Bus, heard before the journal's lines were read.
+    const failed = reportsOf(
+      detector.detect({
+        type: 'unit',
+        at,
+        state: { scope: 'system', unit: 'gym-lan.service', activeState: 'failed', result: 'exit-code', exitCode: 2 },
+      }),
+    );
+    expect(failed.map((r) => [r.subject, r.evidence.length, r.sameOccurrence])).toEqual([
+      ['gym-lan.service', 1, undefined],
+    ]);
+    const late = reportsOf(detector.detect(line('dnsmasq: unknown interface gym5', -40)));
+    expect(late.map((r) => [r.subject, r.title, r.at, r.sameOccurrence])).toEqual([
+      ['gym-lan.service', 'gym-lan.service failed (exit code 2)', at, true],
+    ]);
+    expect(late[0]!.evidence.map((e) => [e.text, e.writer])).toEqual([['dnsmasq: unknown interface gym5', 'dnsmasq']]);
+    // What it writes well after is its next run's, kept for that run's failure.
+    expect(detector.detect(line('dnsmasq: started, version 2.90', 30_000))).toEqual([]);
+  });
+
   it("keeps only each unit's last lines, for a bounded number of units", () => {
     const detector = new UnitFailedDetector();
     const logged = (unit: string, message: string, index: number) =>

@@ -6,7 +6,7 @@ import { shortSignalName } from '../../causes/signals.js';
 import { briefResult } from '../../causes/systemdResult.js';
 import { _, format } from '../../i18n.js';
 import type { JournalEntry, UnitState, WatchEvent } from '../../watch/events.js';
-import type { Detector, DetectorOutput, Evidence } from '../types.js';
+import type { Detector, DetectorOutput, Evidence, FindingReport } from '../types.js';
 import { areaOfUnit } from '../writers.js';
 import { isKernel, isServiceManager, type JournalEvent, journalEvidence, unitOf } from './journal.js';
 import { UnitLog } from './unitLog.js';
@@ -70,6 +70,9 @@ const SETUP_STATUS = /code=exited,? status=2[0-4]\d\b/;
 const MASKED_UNIT = /Unit [\w@:.\\-]+ is masked/;
 // A unit's start job and its "Failed with result" line arrive together: count them once.
 const SAME_FAILURE_MS = 2000;
+// journald reads a program's stdout and syslog apart from PID 1's native socket, and Steward hears a unit's state over
+// D-Bus before it reads the journal: the unit's own last lines may come just after its failure was reported.
+const LATE_LINE_MS = 2000;
 const MAX_UNITS = 4096;
 const LOG_ERR = 3;
 // What a unit logged an hour before it failed says nothing of why: a unit that ran quietly for days keeps its last lines.
@@ -281,6 +284,8 @@ export class UnitFailedDetector implements Detector {
   /** Units the manager said are active, so that repeated state signals do not resolve again. */
   private readonly active = new Set<string>();
   private readonly unitLog = new UnitLog();
+  /** Each unit's failure as last reported: its own lines that come just after it are that failure's. */
+  private readonly lastFailure = new Map<string, FindingReport>();
 
   /**
    * The service manager's error about a unit is the unit's: why it failed (kept for its report), or that its job failed
@@ -301,8 +306,8 @@ export class UnitFailedDetector implements Detector {
     if (event.type === 'unit') return this.unitState(event.state, event.at, event);
     if (event.type !== 'journal') return [];
     if (!isServiceManager(event.entry)) {
-      this.unitLog.remember(event, managerHelperUnit(event.entry));
-      return claimedFailure(event);
+      const unit = this.unitLog.remember(event, managerHelperUnit(event.entry));
+      return [...claimedFailure(event), ...(unit ? this.lateLine(unit, event.at) : [])];
     }
     // systemd's own word that the program is missing belongs with the unit's lines: it says what to install.
     const unit = unitOf(event.entry) ?? PROCESS_EXITED.exec(event.entry.message)?.[1];
@@ -375,18 +380,24 @@ export class UnitFailedDetector implements Detector {
       failure.jobMessage && !exit && failure.result !== 'timeout'
         ? format(_('{unit} failed to start'), { unit: failure.unit })
         : unitFailureTitle({ ...failure, exit });
-    return [
-      {
-        report: {
-          kind: UNIT_FAILED,
-          severity: 'error',
-          subject: failure.unit,
-          title,
-          evidence: [failure.evidence, ...this.recentLines(failure.unit, at)],
-          at,
-        },
-      },
-    ];
+    const report: FindingReport = {
+      kind: UNIT_FAILED,
+      severity: 'error',
+      subject: failure.unit,
+      title,
+      evidence: [failure.evidence, ...this.recentLines(failure.unit, at)],
+      at,
+    };
+    if (this.lastFailure.size > MAX_UNITS) this.lastFailure.clear();
+    this.lastFailure.set(failure.unit, report);
+    return [{ report }];
+  }
+
+  /** The failure of `unit` reported just before its own line of `at` came, again with that line (LATE_LINE_MS). */
+  private lateLine(unit: string, at: Date): DetectorOutput[] {
+    const failure = this.lastFailure.get(unit);
+    if (!failure || !this.failed.has(unit) || Math.abs(at.getTime() - failure.at.getTime()) > LATE_LINE_MS) return [];
+    return [{ report: { ...failure, evidence: this.recentLines(unit, failure.at), sameOccurrence: true } }];
   }
 
   private recentLines(unit: string, at: Date): Evidence[] {

@@ -33,10 +33,13 @@ export class UnitLog {
     this.maxUnits = options.maxUnits ?? 256;
   }
 
-  /** Keeps the line for `unit`, by default the unit whose own process wrote it (not systemd writing about it). */
-  remember(event: JournalEvent, unit = this.writer(event)): void {
+  /**
+   * Keeps the line for `unit`, by default the unit whose own process wrote it (not systemd writing about it); returns
+   * the unit it was kept for.
+   */
+  remember(event: JournalEvent, unit = this.writer(event)): string | undefined {
     const entry = event.entry;
-    if (!unit || entry.message === '') return;
+    if (!unit || entry.message === '') return undefined;
     const kept = this.lines.get(unit) ?? [];
     this.lines.delete(unit);
     const text = firstLine(entry.message);
@@ -58,6 +61,7 @@ export class UnitLog {
       this.lines.delete(oldest);
       this.errorLines.delete(oldest);
     }
+    return unit;
   }
 
   /** A later error replaces the one kept unless only the earlier names what it is about (a path, port or host). */
