@@ -698,6 +698,11 @@ describe('the states people meet', () => {
       ['\tnow = Thu Jan  1 00:00:12 1970) is in the future.', 'fsck.ext4', '/usr/sbin/e2fsck'],
       ['tar: ./notes.txt: time stamp 2024-05-01 08:00:00 is 86400.5 s in the future', 'tar', '/usr/bin/tar'],
       ['kinit: Clock skew too great while getting initial credentials', 'kinit', '/usr/bin/kinit'],
+      [
+        'gpg: key 871920D1991BC93C: key 871920D1991BC93C was created 5361 seconds in the future (time warp or clock problem)',
+        'gpg',
+        '/usr/bin/gpg',
+      ],
     ];
     for (const [message, comm, exe] of ahead)
       expect(
@@ -711,6 +716,24 @@ describe('the states people meet', () => {
     expect(titles(detector, apt)).toEqual([
       [CLOCK_UNSYNCHRONISED, 'clock', 'The clock is behind: a program found a date still in the future'],
     ]);
+    const back: [string, string, string][] = [
+      ['Time jumped backwards, rotating.', 'systemd-journal', '/usr/lib/systemd/systemd-journald'],
+      ['Time moved backwards by 3600 seconds.', 'dovecot', '/usr/sbin/dovecot'],
+      [
+        'Your system clock just jumped 3600 seconds backward; assuming established circuits no longer work.',
+        'tor',
+        '/usr/bin/tor',
+      ],
+    ];
+    for (const [message, comm, exe] of back)
+      expect(
+        titles(
+          detector,
+          journalEvent({ MESSAGE: message, _COMM: comm, _EXE: exe, _UID: '0', _SYSTEMD_UNIT: 'session-2.scope' }),
+        ).map(([, , title]) => title),
+      )
+        .withContext(message)
+        .toEqual(['The clock was ahead: a program found it set back']);
   });
 
   it('counts an app’s crashes within a day in the title', () => {

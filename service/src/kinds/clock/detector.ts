@@ -93,9 +93,16 @@ const EARLIEST_REAL_YEAR = 2002;
 // a symptom of this machine's clock, vouches for no change, and the proposal only shows the lines.
 // Also e2fsck's "Superblock last mount time (…,\n\tnow = …) is in the future" (a clock reset at boot finds the disk's
 // last mount ahead; its second line, where the journal splits it), tar's "time stamp 2024-05-01 08:00:00 is 86400 s
-// in the future", Kerberos's "Clock skew too great" (KRB5KRB_AP_ERR_SKEW).
+// in the future", Kerberos's "Clock skew too great" (KRB5KRB_AP_ERR_SKEW), GnuPG's keys and signatures from the future
+// ("key 871920D1991BC93C was created 5361 seconds in the future (time warp or clock problem)", as apt and pacman-key
+// pass it on).
 const CLOCK_BEHIND =
-  /\b(?:not valid yet|not yet valid|not yet activated|Clock skew detected|Clock skew too great|modification time -?[\d.e+]+ s in the future|time(?: ?stamp)?\b[^.\n]*\bis (?:-?[\d.]+ s )?in the future|now = [^)\n]*\) is in the future)\b/i;
+  /\b(?:not valid yet|not yet valid|not yet activated|Clock skew detected|Clock skew too great|time warp or clock problem|modification time -?[\d.e+]+ s in the future|time(?: ?stamp)?\b[^.\n]*\bis (?:-?[\d.]+ s )?in the future|now = [^)\n]*\) is in the future)\b/i;
+// Any program finding the clock moved back under it: journald's "Time jumped backwards, rotating." (journald-server.c),
+// Dovecot's "Time moved backwards by 3600 seconds" and "Time just moved backwards by …", Tor's "Your system clock just
+// jumped 3600 seconds backward; …". Read from any writer, as above: a clock set back was ahead.
+const CLOCK_BACKWARDS =
+  /\b(?:Time (?:just )?(?:jumped|moved) backwards\b|system clock just jumped -?\d+ seconds? backward)/i;
 // PID 1 (src/core/main.c, clock_apply_epoch): "System time before build time, advancing clock.".
 // Since systemd 254 (clock_apply_epoch, MESSAGE_ID TIME_BUMP): "System time advanced to built-in epoch: <date>"; and a
 // clock so far ahead that PID 1 set it back: "System time is further ahead than 15y after build time, resetting clock
@@ -225,6 +232,8 @@ export class ClockDetector implements Detector {
     if (isKernel(entry)) return this.rtcLine(event);
     if (CLOCK_BEHIND.test(entry.message))
       return this.report(event, CLOCK_SUBJECT, _('The clock is behind: a program found a date still in the future'));
+    if (CLOCK_BACKWARDS.test(entry.message))
+      return this.report(event, CLOCK_SUBJECT, _('The clock was ahead: a program found it set back'));
     const writer = this.writers.provenWriter(entry);
     const daemon = writer?.name;
     const unit = entry.fields._SYSTEMD_UNIT;
