@@ -159,7 +159,7 @@ describe('the clock-unsynchronised detector', () => {
     expect(verdicts(line(WRITERS.ntpd, 'frequency initialized -12.345 PPM from /var/lib/ntp/ntp.drift'))).toEqual([]);
   });
 
-  it('reads the clock’s tools timing out waiting on the clock, not timesyncd’s one server', () => {
+  it('reads the clock’s tools timing out waiting on the clock, and hwclock finding its values invalid, not timesyncd’s one server', () => {
     const hwclock = {
       SYSLOG_IDENTIFIER: 'hwclock',
       _COMM: 'hwclock',
@@ -175,6 +175,10 @@ describe('the clock-unsynchronised detector', () => {
         'hwclock could not do its work: select() to /dev/rtc to wait for clock tick timed out',
       ],
     ]);
+    expect(verdicts(line(hwclock, 'Invalid values in hardware clock: 2000/00/00 00:00:00', 0, info)).length).toBe(1);
+    expect(verdicts(line(WRITERS.chronyd, 'Invalid command at line 3 in file /etc/chrony/chrony.conf', 0, info)))
+      .withContext('a daemon’s configuration, not the clock')
+      .toEqual([]);
     expect(verdicts(line(hwclock, 'Timed out waiting for time change.', 0, { PRIORITY: '7' })))
       .withContext('a debug line')
       .toEqual([]);

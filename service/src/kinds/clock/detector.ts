@@ -18,7 +18,8 @@
 // - gnome-settings-daemon's time zone plugin (gsd-datetime) failing, as componentFailure.ts reads the clock's;
 // - ntpd's "no servers can be used", "no servers reachable", "kernel reports TIME_ERROR" and its clock's rate past
 //   what it may steer ("frequency error … PPM exceeds tolerance …");
-// - a clock tool other than timesyncd saying what it waited for timed out (hwclock waiting for the clock's tick);
+// - a clock tool other than timesyncd saying what it waited for timed out (hwclock waiting for the clock's tick), and
+//   hwclock finding the clock's values invalid;
 // - chronyd failing to resolve its servers' names without saying why. Where the daemon prints the resolver's own
 //   error ("Temporary failure in name resolution", timesyncd's "Failed to resolve <name>: …"), the cause is name
 //   resolution, not the clock: dns-failure reads those lines, and one problem makes one finding;
@@ -147,6 +148,10 @@ const FREQUENCY_TOLERANCE = /\bfrequency error [+-]?\d+(?:\.\d+)? PPM exceeds to
 // timed out" and "Timed out waiting for time change." (the real-time clock not ticking). Not timesyncd's: its
 // "Timed out waiting for reply" is one server, read above with its answers.
 const TIMED_OUT = /\btimed out\b/i;
+// hwclock's word for the hardware clock's own values (util-linux hwclock.c): "Invalid values in hardware clock:
+// 2000/00/00 00:00:00", "The Hardware Clock registers contain values that are either invalid (e.g. 50th day of month)
+// or beyond the range we can handle (e.g. Year 2095).". Not the daemons': theirs is a configuration's line.
+const HWCLOCK_INVALID = /\binvalid\b/i;
 // chronyd: "Could not resolve address of initstepslew server <name>".
 const RESOLVE = /\bCould not resolve address\b/i;
 
@@ -251,7 +256,7 @@ export class ClockDetector implements Detector {
             line: cleanLine(entry.message, 160),
           })
         : null) ??
-      (writer.area === 'clock' && daemon !== 'systemd-timesyncd' && this.timedOut(entry)
+      (writer.area === 'clock' && daemon !== 'systemd-timesyncd' && this.toolFailed(daemon, entry)
         ? format(_('{component} could not do its work: {line}'), {
             component: daemon,
             line: cleanLine(entry.message, 160),
@@ -330,8 +335,11 @@ export class ClockDetector implements Detector {
     return registered;
   }
 
-  private timedOut(entry: JournalEvent['entry']): boolean {
-    return TIMED_OUT.test(entry.message) && reportedAtInfoOrGraver(entry);
+  /** A clock tool saying what it waited for timed out, or hwclock that the clock's values are invalid. */
+  private toolFailed(tool: string, entry: JournalEvent['entry']): boolean {
+    const { message } = entry;
+    const failed = TIMED_OUT.test(message) || (tool === 'hwclock' && HWCLOCK_INVALID.test(message));
+    return failed && reportedAtInfoOrGraver(entry);
   }
 
   private failureLine(event: JournalEvent): DetectorOutput[] {
