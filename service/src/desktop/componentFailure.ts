@@ -140,7 +140,10 @@ const DEVICE_FAILED: Record<DesktopArea, { kernel: ReadonlySet<string> | 'any'; 
       'EHOSTUNREACH',
     ),
   },
-  clock: { kernel: 'any', program: codes() },
+  // The time daemons' and hwclock's calls on the clock itself refused or its device gone or busy (ntpd's
+  // "adj_systime: Operation not permitted" in a container, hwclock's "Open of /dev/rtc0 failed, errno=16: Device or
+  // resource busy"). Not the network's errnos: reaching the servers is network-failure's.
+  clock: { kernel: 'any', program: codes('EPERM', 'EACCES', 'EIO', 'ENXIO', 'ENODEV', 'EBUSY', 'ENOTTY') },
   'sign-in': { kernel: 'any', program: codes('EIO', 'ENXIO', 'ENODEV', 'EBUSY', 'EACCES', 'ETIMEDOUT', 'EPROTO') },
   shell: { kernel: 'any', program: codes() },
 };
@@ -162,7 +165,8 @@ const ANY_ERROR_PROGRAMS: ReadonlySet<string> = new Set(['cups-programs', 'cups-
 // not yet there at boot ("Cannot assign requested address"), a feature the kernel or device does not have.
 const NOT_THE_JOB: ReadonlySet<string> = codes('EAFNOSUPPORT', 'EADDRNOTAVAIL', 'EOPNOTSUPP', 'ENOSYS');
 // Below err, timesyncd's own "Failed to …" lines are about reaching its servers (resolving their names, resolved's
-// socket, the network): dns-failure and network-failure read those, and one problem makes one finding.
+// socket, the network): dns-failure and network-failure read those, and one problem makes one finding. An errno of
+// its clock's own still tells ("Failed to call clock_adjtime(): Operation not permitted").
 const WORDS_ONLY_AT_ERR: ReadonlySet<string> = new Set(['systemd-timesyncd']);
 // The areas whose programs speak through other structures only (the shell's extensions, sign-in's PAM modules):
 // their D-Bus errors are no more telling than their other lines. fprintd's are, and listed by name below.
@@ -248,9 +252,8 @@ function programFailure(area: DesktopArea, entry: JournalEntry, writers: Writers
   const errno = errnoIn(message);
   const dbus = dbusErrorIn(message);
   // The line's own structure names what did not work: an errno that says the part failed, a D-Bus error name.
-  const named =
-    (errno !== null && DEVICE_FAILED[area].program.has(errno.code)) ||
-    (dbus !== null && (DBUS_TELLS.has(area) || DBUS_PROGRAMS.has(program.name)));
+  const deviceErrno = errno !== null && DEVICE_FAILED[area].program.has(errno.code);
+  const named = deviceErrno || (dbus !== null && (DBUS_TELLS.has(area) || DBUS_PROGRAMS.has(program.name)));
   // A component with one job (the time daemons, a print job's backends and filters, cups-browsed's queues) saying
   // in its own words that something failed.
   // The resolver's own error (getaddrinfo's "Temporary failure in name resolution") names name resolution as the
@@ -269,8 +272,7 @@ function programFailure(area: DesktopArea, entry: JournalEntry, writers: Writers
     error ||
     (reportedAtInfoOrGraver(entry) &&
       oneJob &&
-      !WORDS_ONLY_AT_ERR.has(program.name) &&
-      (named || programSaysFailed(message)));
+      (deviceErrno || (!WORDS_ONLY_AT_ERR.has(program.name) && (named || programSaysFailed(message)))));
   if (!reported) return null;
   const closing = area === 'sound' && CLOSING.test(message);
   const telling = reason !== undefined || named || oneJob;

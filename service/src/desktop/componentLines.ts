@@ -34,6 +34,9 @@ export interface KernelComponent {
 const BLUETOOTH_CORE = /^Bluetooth: (?:(hci\d+):? |([\w-]+): )?/;
 // dev_err()'s "<driver> <device>: " and pr_err()'s "<module>: ".
 const DRIVER_PREFIX = /^([\w.-]+)(?: ([\w.:@-]+))?: /;
+// Lines that name their source file (__FILE__) where others name their module, as the RTC class's hctosys did before
+// Linux 3.17: "/home/builder/linux/drivers/rtc/hctosys.c: unable to open rtc device (rtc0)". The file is the module.
+const SOURCE_FILE_PREFIX = /^(?:\S*\/)?drivers\/[\w/-]+\/([\w-]+)\.c: /;
 // Drivers by the area they serve. Bluetooth's: btusb, btintel, btrtl, btbcm, btmtk*, btqca, btnxpuart, btsdio,
 // btmrvl*, the UART line disciplines hci_uart, hci_bcm, hci_h5…; the old USB and PCMCIA ones. Sound's: ALSA's
 // snd_*/snd-* modules, Sound Open Firmware (sof-*), Intel's SST, Skylake and AVS drivers, HD-audio's bus (hdaudio,
@@ -73,6 +76,10 @@ export function kernelComponentOf(entry: JournalEntry): KernelComponent | null {
     // "Bluetooth: hci0: …", or a driver of its own: the core's bare lines ("Bluetooth: Core ver 2.22") are its own.
     return { area: 'bluetooth', driver, device: device || (HCI.exec(rest)?.[1] ?? ''), rest };
   }
+  const file = SOURCE_FILE_PREFIX.exec(text);
+  const fileArea = file?.[1] !== undefined ? areaOfDriver(file[1]) : undefined;
+  if (file?.[1] !== undefined && fileArea)
+    return { area: fileArea, driver: file[1], device: '', rest: text.slice(file[0].length) };
   const prefix = DRIVER_PREFIX.exec(text);
   if (!prefix) return null;
   const driver = prefix[1] ?? '';

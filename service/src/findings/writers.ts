@@ -275,7 +275,9 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
     runsAs: 'system',
     programs: ['/usr/lib/systemd/systemd-timesyncd', '/lib/systemd/systemd-timesyncd'],
     nixos: ['systemd/lib/systemd/systemd-timesyncd'],
-    units: ['systemd-timesyncd.service'],
+    // systemd-time-wait-sync.service waits for the kernel's clock to be synchronised: its failing is timesyncd not
+    // synchronising it in time.
+    units: ['systemd-timesyncd.service', 'systemd-time-wait-sync.service'],
   },
   {
     name: 'chronyd',
@@ -294,7 +296,15 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
     runsAs: 'system',
     programs: ['/usr/sbin/ntpd', '/usr/bin/ntpd'],
     nixos: ['sw/bin/ntpd'],
-    units: ['ntp.service', 'ntpd.service', 'ntpsec.service', 'openntpd.service'],
+    // ntp-wait.service and ntpsec-wait.service wait for ntpd to synchronise the clock, as chrony-wait.service does.
+    units: [
+      'ntp.service',
+      'ntpd.service',
+      'ntpsec.service',
+      'openntpd.service',
+      'ntp-wait.service',
+      'ntpsec-wait.service',
+    ],
   },
   {
     // One-shot clients root runs from its own unit or from a network hook's.

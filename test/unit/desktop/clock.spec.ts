@@ -1,5 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
+import { areaOfUnit } from '../../../service/src/findings/writers.js';
 import type { PlaybookTools } from '../../../service/src/fixes/playbookSteps.js';
 import { CLOCK_UNSYNCHRONISED, ClockDetector } from '../../../service/src/kinds/clock/detector.js';
 import { clockKind } from '../../../service/src/kinds/clock/kind.js';
@@ -141,6 +142,64 @@ describe('the clock-unsynchronised detector', () => {
     }
   });
 
+  it('counts the units that wait for a daemon to synchronise the clock as that daemon’s', () => {
+    for (const unit of [
+      'systemd-time-wait-sync.service',
+      'ntp-wait.service',
+      'ntpsec-wait.service',
+      'chrony-wait.service',
+    ])
+      expect(areaOfUnit(unit)).withContext(unit).toBe('clock');
+  });
+
+  it('reads ntpd’s clock rate past what it may steer', () => {
+    expect(verdicts(line(WRITERS.ntpd, 'frequency error -512 PPM exceeds tolerance 500 PPM'))).toEqual([
+      [CLOCK_UNSYNCHRONISED, 'ntp.service', 'The clock runs too fast or too slow for ntp.service to keep it right'],
+    ]);
+    expect(verdicts(line(WRITERS.ntpd, 'frequency initialized -12.345 PPM from /var/lib/ntp/ntp.drift'))).toEqual([]);
+  });
+
+  it('reads the clock’s tools timing out waiting on the clock, and hwclock finding its values invalid, not timesyncd’s one server', () => {
+    const hwclock = {
+      SYSLOG_IDENTIFIER: 'hwclock',
+      _COMM: 'hwclock',
+      _EXE: '/usr/sbin/hwclock',
+      _SYSTEMD_UNIT: 'hwclock.service',
+      _UID: '0',
+    };
+    const info = { PRIORITY: '6' };
+    expect(verdicts(line(hwclock, 'select() to /dev/rtc to wait for clock tick timed out', 0, info))).toEqual([
+      [
+        CLOCK_UNSYNCHRONISED,
+        'hwclock.service',
+        'hwclock could not do its work: select() to /dev/rtc to wait for clock tick timed out',
+      ],
+    ]);
+    expect(verdicts(line(hwclock, 'Invalid values in hardware clock: 2000/00/00 00:00:00', 0, info)).length).toBe(1);
+    expect(verdicts(line(WRITERS.chronyd, 'Invalid command at line 3 in file /etc/chrony/chrony.conf', 0, info)))
+      .withContext('a daemon’s configuration, not the clock')
+      .toEqual([]);
+    expect(verdicts(line(hwclock, 'Timed out waiting for time change.', 0, { PRIORITY: '7' })))
+      .withContext('a debug line')
+      .toEqual([]);
+    expect(
+      verdicts(line(WRITERS.timesyncd, 'Timed out waiting for reply from 192.0.2.1:123 (pool).', 0, info)),
+    ).toEqual([]);
+  });
+
+  it('reads an errno of the clock’s own from a time daemon at info, timesyncd’s too, not the network’s', () => {
+    const info = { PRIORITY: '6' };
+    expect(verdicts(line(WRITERS.ntpd, 'adj_systime: Operation not permitted', 0, info)).map(([, s]) => s)).toEqual([
+      'ntp.service',
+    ]);
+    expect(
+      verdicts(line(WRITERS.timesyncd, 'Failed to call clock_adjtime(): Operation not permitted', 0, info)).map(
+        ([, s]) => s,
+      ),
+    ).toEqual(['systemd-timesyncd.service']);
+    expect(verdicts(line(WRITERS.ntpd, 'sendto(192.0.2.1) (fd=22): Network is unreachable', 0, info))).toEqual([]);
+  });
+
   it('leaves the resolver’s own errors to dns-failure: the cause is name resolution, not the clock', () => {
     expect(
       verdicts(
@@ -178,6 +237,10 @@ describe('the clock-unsynchronised detector', () => {
     expect(off(WRITERS.ntpd, 'step time server 192.0.2.1 offset -3598.540 sec')).toEqual([
       'The clock was off by -3598.540 seconds (ntp.service)',
     ]);
+    expect(off(WRITERS.chronyd, "System's initial offset : 3600.123 seconds fast of true (step)")).toEqual([
+      'The clock was off by 3600.123 seconds (chrony.service)',
+    ]);
+    expect(off(WRITERS.chronyd, "System's initial offset : 0.015 seconds slow of true (slew)")).toEqual([]);
     expect(off(WRITERS.ntpd, 'time reset -0.314159 s')).toEqual([]);
     // timesyncd's poll line holds seconds too, not an offset it corrected.
     expect(off(WRITERS.timesyncd, 'interval/delta/delay/jitter/drift 2048s/+0.001s/0.066s/0.002s/+27ppm')).toEqual([]);

@@ -115,6 +115,14 @@ describe('a desktop component’s line', () => {
       'rtc_cmos',
       '00:02',
     ]);
+    // Before Linux 3.17 hctosys named its source file where others name their module.
+    expect(of('/home/ppisati/ubuntu-saucy/drivers/rtc/hctosys.c: unable to open rtc device (rtc0)')).toEqual([
+      'clock',
+      'hctosys',
+      '',
+    ]);
+    expect(of('drivers/rtc/hctosys.c: unable to open rtc device (rtc0)')).toEqual(['clock', 'hctosys', '']);
+    expect(of('/build/linux/drivers/base/core.c: something')).toBeNull();
     expect(of('usblp 1-1:1.0: usblp0: USB Bidirectional printer dev 2 if 0 alt 0')).toEqual([
       'printing',
       'usblp',
@@ -626,6 +634,26 @@ describe('the states people meet', () => {
     expect(titles(detector, kernel('acpi-tad ACPI000E:00: hctosys: unable to read the hardware clock'))).toEqual([
       [CLOCK_UNSYNCHRONISED, 'clock', 'acpi-tad reported a failure: hctosys: unable to read the hardware clock'],
     ]);
+    // hctosys finding no clock to set the time from: its own prefix, and before Linux 3.17 its source file's.
+    for (const line of [
+      '[    1.726560] hctosys: unable to open rtc device (rtc0)',
+      '[    5.396605] /home/ppisati/ubuntu-saucy/drivers/rtc/hctosys.c: unable to open rtc device (rtc0)',
+    ])
+      expect(titles(detector, kernel(line)))
+        .withContext(line)
+        .toEqual([[CLOCK_UNSYNCHRONISED, 'clock', 'hctosys reported a failure: unable to open rtc device (rtc0)']]);
+    // A clock that registers after hctosys found it missing: the time was never read from it. None registering (a
+    // machine without one) is no problem at info, where hctosys logs it.
+    const late = new ClockDetector(desktopWriters());
+    expect(titles(late, kernel('hctosys: unable to open rtc device (rtc0)', '6'))).toEqual([]);
+    expect(titles(late, kernel('rtc-ds1307 1-0068: registered as rtc0', '6'))).toEqual([
+      [
+        CLOCK_UNSYNCHRONISED,
+        'clock',
+        'The hardware clock rtc0 came up after start-up set the time: the time was not read from it',
+      ],
+    ]);
+    expect(titles(late, kernel('rtc-pl031 fff35000.rtc: rtc core: registered pl031 as rtc0', '6'))).toEqual([]);
     // The date the kernel read from the CMOS clock at boot, in both its formats.
     expect(titles(detector, kernel('RTC time:  0:00:20, date: 01/01/00', '6'))).toEqual([
       [CLOCK_UNSYNCHRONISED, 'clock', 'The hardware clock read the year 2000 at start-up: its battery may be flat'],
@@ -670,6 +698,11 @@ describe('the states people meet', () => {
       ['\tnow = Thu Jan  1 00:00:12 1970) is in the future.', 'fsck.ext4', '/usr/sbin/e2fsck'],
       ['tar: ./notes.txt: time stamp 2024-05-01 08:00:00 is 86400.5 s in the future', 'tar', '/usr/bin/tar'],
       ['kinit: Clock skew too great while getting initial credentials', 'kinit', '/usr/bin/kinit'],
+      [
+        'gpg: key 871920D1991BC93C: key 871920D1991BC93C was created 5361 seconds in the future (time warp or clock problem)',
+        'gpg',
+        '/usr/bin/gpg',
+      ],
     ];
     for (const [message, comm, exe] of ahead)
       expect(
@@ -683,6 +716,24 @@ describe('the states people meet', () => {
     expect(titles(detector, apt)).toEqual([
       [CLOCK_UNSYNCHRONISED, 'clock', 'The clock is behind: a program found a date still in the future'],
     ]);
+    const back: [string, string, string][] = [
+      ['Time jumped backwards, rotating.', 'systemd-journal', '/usr/lib/systemd/systemd-journald'],
+      ['Time moved backwards by 3600 seconds.', 'dovecot', '/usr/sbin/dovecot'],
+      [
+        'Your system clock just jumped 3600 seconds backward; assuming established circuits no longer work.',
+        'tor',
+        '/usr/bin/tor',
+      ],
+    ];
+    for (const [message, comm, exe] of back)
+      expect(
+        titles(
+          detector,
+          journalEvent({ MESSAGE: message, _COMM: comm, _EXE: exe, _UID: '0', _SYSTEMD_UNIT: 'session-2.scope' }),
+        ).map(([, , title]) => title),
+      )
+        .withContext(message)
+        .toEqual(['The clock was ahead: a program found it set back']);
   });
 
   it('counts an app’s crashes within a day in the title', () => {

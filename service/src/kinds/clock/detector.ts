@@ -16,17 +16,21 @@
 // - timedated's "Failed to …", systemd's wording of an error, whatever its level, and any line of its at warning or
 //   worse;
 // - gnome-settings-daemon's time zone plugin (gsd-datetime) failing, as componentFailure.ts reads the clock's;
-// - ntpd's "no servers can be used", "no servers reachable" and "kernel reports TIME_ERROR";
+// - ntpd's "no servers can be used", "no servers reachable", "kernel reports TIME_ERROR" and its clock's rate past
+//   what it may steer ("frequency error … PPM exceeds tolerance …");
+// - a clock tool other than timesyncd saying what it waited for timed out (hwclock waiting for the clock's tick), and
+//   hwclock finding the clock's values invalid;
 // - chronyd failing to resolve its servers' names without saying why. Where the daemon prints the resolver's own
 //   error ("Temporary failure in name resolution", timesyncd's "Failed to resolve <name>: …"), the cause is name
 //   resolution, not the clock: dns-failure reads those lines, and one problem makes one finding;
 // - a real-time clock that says its time is not valid (its battery is flat: power lost, voltage low) or could not be
 //   read, and one that set the system clock to a date before 2001, as a clock whose battery died resets to;
 //   and the CMOS clock's date the kernel read at boot ("RTC time: …, date: …") before 2002;
+// - a real-time clock registering after hctosys found it missing at boot: the time was never read from it;
 // - PID 1 finding the clock before its own build date at boot (it then advances it to that date, still wrong), or
 //   years past it (it sets it back to that date).
 import { componentFailure } from '../../desktop/componentFailure.js';
-import { kernelComponentOf, lineLevel, LOG_WARNING } from '../../desktop/componentLines.js';
+import { kernelComponentOf, lineLevel, LOG_WARNING, reportedAtInfoOrGraver } from '../../desktop/componentLines.js';
 import { ComponentUnitDetector } from '../../desktop/componentUnits.js';
 import {
   isJournal,
@@ -76,6 +80,12 @@ const RTC_INVALID =
 const RTC_TIME = /^(?:PM: )?RTC time: *\d+:\d\d:\d\d, date: (?:(\d{4})-\d\d-\d\d|\d\d\/\d\d\/(\d\d))\b/;
 // "setting system clock to 1970-02-03T05:35:54 UTC (2871354)" (rtc/class.c, hctosys): the year it set.
 const RTC_SET_TO = /\bsetting system clock to (\d{4})-\d\d-\d\d[T ]/;
+// hctosys finding no clock to set the time from at boot (hctosys.c; at info since Linux 3.17, as a machine without a
+// real-time clock prints it): "hctosys: unable to open rtc device (rtc0)".
+const HCTOSYS_NO_CLOCK = /^unable to open rtc device \((rtc\d+)\)/;
+// The RTC class registering a clock (class.c): "rtc-ds1307 1-0068: registered as rtc0", before 5.0 "rtc-pl031
+// fff35000.rtc: rtc core: registered pl031 as rtc0".
+const RTC_REGISTERED = /\bregistered (?:\S+ )?as (rtc\d+)\b/;
 /** Clocks whose battery died reset to 1970, 2000 or 2001: a date before this year is no real one. */
 const EARLIEST_REAL_YEAR = 2002;
 // Any program comparing a date with the clock's and finding it ahead: X.509's notBefore (OpenSSL's "certificate is
@@ -84,9 +94,16 @@ const EARLIEST_REAL_YEAR = 2002;
 // a symptom of this machine's clock, vouches for no change, and the proposal only shows the lines.
 // Also e2fsck's "Superblock last mount time (…,\n\tnow = …) is in the future" (a clock reset at boot finds the disk's
 // last mount ahead; its second line, where the journal splits it), tar's "time stamp 2024-05-01 08:00:00 is 86400 s
-// in the future", Kerberos's "Clock skew too great" (KRB5KRB_AP_ERR_SKEW).
+// in the future", Kerberos's "Clock skew too great" (KRB5KRB_AP_ERR_SKEW), GnuPG's keys and signatures from the future
+// ("key 871920D1991BC93C was created 5361 seconds in the future (time warp or clock problem)", as apt and pacman-key
+// pass it on).
 const CLOCK_BEHIND =
-  /\b(?:not valid yet|not yet valid|not yet activated|Clock skew detected|Clock skew too great|modification time -?[\d.e+]+ s in the future|time(?: ?stamp)?\b[^.\n]*\bis (?:-?[\d.]+ s )?in the future|now = [^)\n]*\) is in the future)\b/i;
+  /\b(?:not valid yet|not yet valid|not yet activated|Clock skew detected|Clock skew too great|time warp or clock problem|modification time -?[\d.e+]+ s in the future|time(?: ?stamp)?\b[^.\n]*\bis (?:-?[\d.]+ s )?in the future|now = [^)\n]*\) is in the future)\b/i;
+// Any program finding the clock moved back under it: journald's "Time jumped backwards, rotating." (journald-server.c),
+// Dovecot's "Time moved backwards by 3600 seconds" and "Time just moved backwards by …", Tor's "Your system clock just
+// jumped 3600 seconds backward; …". Read from any writer, as above: a clock set back was ahead.
+const CLOCK_BACKWARDS =
+  /\b(?:Time (?:just )?(?:jumped|moved) backwards\b|system clock just jumped -?\d+ seconds? backward)/i;
 // PID 1 (src/core/main.c, clock_apply_epoch): "System time before build time, advancing clock.".
 // Since systemd 254 (clock_apply_epoch, MESSAGE_ID TIME_BUMP): "System time advanced to built-in epoch: <date>"; and a
 // clock so far ahead that PID 1 set it back: "System time is further ahead than 15y after build time, resetting clock
@@ -107,9 +124,10 @@ const NO_SOURCES = /^Can't synchroni[sz]e: |^No suitable source for synchroni[sz
 // ntpd's "time reset +3600.123 s" and "time correction of 3600 seconds exceeds sanity limit (1000)", ntpdate's and
 // sntp's "step time server 192.0.2.1 offset -3598.54 sec", OpenNTPD's "adjusting local clock by 75.5s".
 // ntpd's event log names the step it made "0.0.0.0 c61c 0c clock_step +3599.837 s"; NTPsec prints its step without a
-// unit, "CLOCK: time stepped by 3599.993214".
+// unit, "CLOCK: time stepped by 3599.993214". chronyd's initstepslew (acquire.c) reports it after a colon: "System's
+// initial offset : 3600.123 seconds fast of true (step)".
 const CLOCK_OFFSET =
-  /\b(?:wrong by|stepped by|time reset|correction of|offset|clock by|clock_step)\s+([+-]?\d+(?:\.\d+)?)(?:\s*(?:s|secs?|seconds)\b|\s*$)/i;
+  /\b(?:wrong by|stepped by|time reset|correction of|offset|clock by|clock_step)\s*:?\s+([+-]?\d+(?:\.\d+)?)(?:\s*(?:s|secs?|seconds)\b|\s*$)/i;
 // chronyd's warning that something else moved the clock under it (sched.c): "Backward time jump detected!",
 // "Forward time jump detected!".
 const TIME_JUMP = /^(?:Backward|Forward) time jump detected\b/;
@@ -123,6 +141,17 @@ const SYSTEMD_CLOCK_DAEMONS = new Set(['systemd-timedated']);
 // ntpd's "no servers reachable", "no servers can be used"; ntpdate's "no server suitable for synchronization found".
 const NTPD_NO_SERVERS = /\bno servers? (?:can be used|reachable|suitable)\b/i;
 const TIME_ERROR = /\bkernel reports TIME_ERROR\b/;
+// ntpd's and NTPsec's clock discipline (ntp_loopfilter.c) past the most it may steer the clock's rate: "frequency error
+// -512 PPM exceeds tolerance 500 PPM". The clock runs too fast or too slow to be kept right, whatever the servers say.
+const FREQUENCY_TOLERANCE = /\bfrequency error [+-]?\d+(?:\.\d+)? PPM exceeds tolerance\b/i;
+// The clock's tools saying that what they waited for never came: hwclock's "select() to /dev/rtc to wait for clock tick
+// timed out" and "Timed out waiting for time change." (the real-time clock not ticking). Not timesyncd's: its
+// "Timed out waiting for reply" is one server, read above with its answers.
+const TIMED_OUT = /\btimed out\b/i;
+// hwclock's word for the hardware clock's own values (util-linux hwclock.c): "Invalid values in hardware clock:
+// 2000/00/00 00:00:00", "The Hardware Clock registers contain values that are either invalid (e.g. 50th day of month)
+// or beyond the range we can handle (e.g. Year 2095).". Not the daemons': theirs is a configuration's line.
+const HWCLOCK_INVALID = /\binvalid\b/i;
 // chronyd: "Could not resolve address of initstepslew server <name>".
 const RESOLVE = /\bCould not resolve address\b/i;
 
@@ -144,6 +173,8 @@ export class ClockDetector implements Detector {
   private timeouts = new Map<string, number[]>();
   /** The first timeout no server has answered since, per unit, and when its wait ends on this machine's clock. */
   private readonly unanswered = new Map<string, { timeout: JournalEvent; until: number }>();
+  /** The real-time clocks hctosys found missing at boot, by device: one that registers later held the time unread. */
+  private readonly missedAtBoot = new Set<string>();
   /** The time daemons' units failing, from their manager's lines and systemd's D-Bus state. */
   private readonly units: ComponentUnitDetector;
 
@@ -206,6 +237,8 @@ export class ClockDetector implements Detector {
     if (isKernel(entry)) return this.rtcLine(event);
     if (CLOCK_BEHIND.test(entry.message))
       return this.report(event, CLOCK_SUBJECT, _('The clock is behind: a program found a date still in the future'));
+    if (CLOCK_BACKWARDS.test(entry.message))
+      return this.report(event, CLOCK_SUBJECT, _('The clock was ahead: a program found it set back'));
     const writer = this.writers.provenWriter(entry);
     const daemon = writer?.name;
     const unit = entry.fields._SYSTEMD_UNIT;
@@ -218,6 +251,12 @@ export class ClockDetector implements Detector {
         ? this.problem(entry.message.trim().replace(CHRONY_TIME, ''), unit, event.at.getTime())
         : null) ??
       (SYSTEMD_CLOCK_DAEMONS.has(daemon) && (SYSTEMD_FAILED.test(entry.message) || atWarningOrWorse(entry))
+        ? format(_('{component} could not do its work: {line}'), {
+            component: daemon,
+            line: cleanLine(entry.message, 160),
+          })
+        : null) ??
+      (writer.area === 'clock' && daemon !== 'systemd-timesyncd' && this.toolFailed(daemon, entry)
         ? format(_('{component} could not do its work: {line}'), {
             component: daemon,
             line: cleanLine(entry.message, 160),
@@ -251,6 +290,16 @@ export class ClockDetector implements Detector {
     const rtc = kernelComponentOf(event.entry);
     // Not a real-time clock's line: still the time daemons' where the kernel's audit refused one of them something.
     if (rtc?.area !== 'clock') return this.failureLine(event);
+    const late = this.registeredLate(rtc.rest);
+    if (late)
+      return this.report(
+        event,
+        CLOCK_SUBJECT,
+        // Translators: {clock} is the real-time clock's name such as "rtc0".
+        format(_('The hardware clock {clock} came up after start-up set the time: the time was not read from it'), {
+          clock: late,
+        }),
+      );
     const year = RTC_SET_TO.exec(rtc.rest)?.[1];
     if (year !== undefined && Number(year) < EARLIEST_REAL_YEAR)
       return this.report(
@@ -272,6 +321,25 @@ export class ClockDetector implements Detector {
         }),
       );
     return this.failureLine(event);
+  }
+
+  /**
+   * A clock registering that hctosys had found missing: its driver loaded after the kernel set the time at boot (a
+   * module, not built in), so the system clock never read it. A machine with no such clock never registers one.
+   */
+  private registeredLate(rest: string): string | undefined {
+    const missing = HCTOSYS_NO_CLOCK.exec(rest)?.[1];
+    if (missing !== undefined) this.missedAtBoot.add(missing);
+    const registered = RTC_REGISTERED.exec(rest)?.[1];
+    if (registered === undefined || !this.missedAtBoot.delete(registered)) return undefined;
+    return registered;
+  }
+
+  /** A clock tool saying what it waited for timed out, or hwclock that the clock's values are invalid. */
+  private toolFailed(tool: string, entry: JournalEvent['entry']): boolean {
+    const { message } = entry;
+    const failed = TIMED_OUT.test(message) || (tool === 'hwclock' && HWCLOCK_INVALID.test(message));
+    return failed && reportedAtInfoOrGraver(entry);
   }
 
   private failureLine(event: JournalEvent): DetectorOutput[] {
@@ -315,6 +383,8 @@ export class ClockDetector implements Detector {
     if (TIME_JUMP.test(text)) return format(_('The clock jumped: another program set the time under {unit}'), { unit });
     if (TIME_ERROR.test(text))
       return format(_('The clock is not synchronised: the kernel reports a time error ({unit})'), { unit });
+    if (FREQUENCY_TOLERANCE.test(text))
+      return format(_('The clock runs too fast or too slow for {unit} to keep it right'), { unit });
     if (RESOLVE.test(text))
       return format(_('The clock is not synchronised: {unit} cannot resolve its time servers’ names'), { unit });
     return null;
