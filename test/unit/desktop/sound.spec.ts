@@ -279,6 +279,9 @@ describe('the sound-unavailable detector', () => {
       expect(verdicts(line(WRITERS.pipewire, message)))
         .withContext(message)
         .toEqual([['pipewire.service', jasmine.stringMatching(/^pipewire could not start: /)]]);
+    expect(verdicts(line(WRITERS.wireplumber, 'Failed to connect to PipeWire'))).toEqual([
+      ['wireplumber.service', 'wireplumber could not start: Failed to connect to PipeWire'],
+    ]);
     expect(
       verdicts(
         line(
@@ -312,6 +315,9 @@ describe('the sound-unavailable detector', () => {
     expect(verdicts(line(WRITERS.pulseaudio, 'Failed to initialize daemon.'))).toEqual([
       ['pulseaudio.service', 'PulseAudio did not start'],
     ]);
+    expect(
+      verdicts(line(WRITERS.pulseaudio, 'Failed to create secure directory (/run/user/1000/pulse): Permission denied')),
+    ).toEqual([['pulseaudio.service', 'PulseAudio did not start']]);
     // Below err, the sink's driver complaints are the level PulseAudio gave them; the daemon already running is no failure.
     expect(
       verdicts(

@@ -68,9 +68,11 @@ const LUA_ERROR =
 // the journal and syslog, where the priority holds the level, the thread and file ("[alsa-sink-ALC256 Analog]
 // alsa-sink.c: ") or the file alone ("alsa-util.c: "), as its log meta settings and version print them.
 const PULSE_PREFIX = /^(?:([EWNID]): )?(?:\[([^\]]*)\] )?([\w.-]+\.c): /;
-// daemon/main.c's last words when the daemon does not come up: it exits, and the session has no sound server.
+// daemon/main.c's last words when the daemon does not come up, and pulsecore/core-util.c's when it cannot make its
+// own runtime or state directory ("Failed to create secure directory (/run/user/1000/pulse): Permission denied"): it
+// exits, and the session has no sound server.
 const PULSE_NOT_STARTED =
-  /^(?:Daemon startup failed|Failed to initialize daemon|Daemon startup without any loaded modules, refusing to work)\.$/;
+  /^(?:(?:Daemon startup failed|Failed to initialize daemon|Daemon startup without any loaded modules, refusing to work)\.|Failed to create secure directory \([^)]*\): .+)$/;
 // PulseAudio's ALSA sink and source (modules/alsa/alsa-sink.c, alsa-source.c) drive one device each from their I/O
 // thread: an error of theirs is that device failing to play or record ("ALSA woke us up to write new data to the
 // device, but there was actually nothing to write", "Error opening PCM device front:0: …"), read where its stderr
@@ -103,6 +105,8 @@ interface PipewireLine {
 // then "failed to create context: …"). Nothing of the session's sound runs until it starts.
 const NOT_STARTED =
   /^(?:[\w.]+ )?(?:0x[\da-f]+: )?(?:could not load mandatory module "?([^":]+)"?|failed to create context): (.+)$/;
+// WirePlumber's daemon ending its start because PipeWire did not answer (src/main.c, WP_EXIT_UNAVAILABLE).
+const WIREPLUMBER_NO_PIPEWIRE = /^Failed to connect to PipeWire$/;
 // The media session's policy (policy-node.c, in pipewire-media-session or, before 0.3.20, in the daemon itself) found
 // no device for a stream and failed it ("no node found for 41, stream error"; its "…, waiting reconnect" is info).
 const NO_NODE_FOR_STREAM = /^(?:[\w.-]+ )?(?:0x[\da-f]+: )?no node found for \d+(?:, stream error)?$/;
@@ -128,6 +132,8 @@ function pipewireProblem(program: string, entry: JournalEntry): DeviceProblem | 
   const line = pipewireLine(entry.message);
   if (!line) return null;
   const { old, topic, rest } = line;
+  if (program === 'wireplumber' && WIREPLUMBER_NO_PIPEWIRE.test(rest))
+    return { title: format(_('{program} could not start: {reason}'), { program, reason: rest }) };
   const start = NOT_STARTED.exec(rest);
   if (start) return { title: format(_('{program} could not start: {reason}'), { program, reason: start[2] ?? '' }) };
   const lua = program === 'wireplumber' ? LUA_ERROR.exec(topic ? `${topic}: ${rest}` : rest) : null;
