@@ -110,7 +110,7 @@ const WIREPLUMBER_NO_PIPEWIRE = /^Failed to connect to PipeWire$/;
 // The media session's policy (policy-node.c, in pipewire-media-session or, before 0.3.20, in the daemon itself) found
 // no device for a stream and failed it ("no node found for 41, stream error"; its "…, waiting reconnect" is info).
 const NO_NODE_FOR_STREAM = /^(?:[\w.-]+ )?(?:0x[\da-f]+: )?no node found for \d+(?:, stream error)?$/;
-const POLICY_NODE_TOPIC = 'ms.mod.policy-node: ';
+const POLICY_NODE = 'ms.mod.policy-node';
 const POLICY_NODE_OLD = /^\[[EW]\]\[[\d.]+\]\[policy-node\.c:\d+ \w+\(\)\] /;
 
 /** A PipeWire line less its prefixes, or null where the level it printed says it is no error or warning. */
@@ -153,13 +153,13 @@ function pipewireProblem(program: string, entry: JournalEntry): DeviceProblem | 
   };
 }
 
+/** The media session's policy failing a stream: in PipeWire's old form, the journal's, or standard error's. */
 function streamWithoutDevice(message: string): boolean {
   const old = POLICY_NODE_OLD.exec(message);
   if (old) return NO_NODE_FOR_STREAM.test(message.slice(old[0].length));
+  if (message.startsWith(`${POLICY_NODE}: `)) return NO_NODE_FOR_STREAM.test(message.slice(POLICY_NODE.length + 2));
   const line = pipewireLine(message);
-  const rest = line?.rest.startsWith(POLICY_NODE_TOPIC) ? line.rest.slice(POLICY_NODE_TOPIC.length) : line?.rest;
-  const policy = line?.topic === 'ms.mod.policy-node' || rest !== line?.rest;
-  return policy && rest !== undefined && NO_NODE_FOR_STREAM.test(rest);
+  return line?.topic === POLICY_NODE && NO_NODE_FOR_STREAM.test(line.rest);
 }
 
 function cannotOpen(quoted: string, reason: string): DeviceProblem {
