@@ -40,8 +40,10 @@ const SOURCE_FILE_PREFIX = /^(?:\S*\/)?drivers\/[\w/-]+\/([\w-]+)\.c: /;
 // Drivers by the area they serve. Bluetooth's: btusb, btintel, btrtl, btbcm, btmtk*, btqca, btnxpuart, btsdio,
 // btmrvl*, the UART line disciplines hci_uart, hci_bcm, hci_h5…; the old USB and PCMCIA ones. Sound's: ALSA's
 // snd_*/snd-* modules, Sound Open Firmware (sof-*), Intel's SST, Skylake and AVS drivers, HD-audio's bus (hdaudio,
-// hda*), SoundWire, and the codecs and amplifiers of ASoC and HD-audio (Cirrus cs35l41/cs42l42, TI tas2781,
-// Maxim max98*, Realtek rt5682/rt711…, Dialog da7219, Nuvoton nau88*, Everest es83*, Wolfson wm*). The clock's:
+// hda*), the older SST driver's platform and machine devices (haswell-pcm-audio, broadwell-audio, the Bay Trail and
+// Cherry Trail boards' bytcr_*, bytcht_*, cht-bsw-*), SoundWire, and the codecs and amplifiers of ASoC and HD-audio
+// (Cirrus cs35l41/cs42l42, TI tas2781, Maxim max98*, Realtek rt5682/rt711…, Dialog da7219, Nuvoton nau88*, Everest
+// es83*, Wolfson wm*). The clock's:
 // the real-time clocks (rtc, rtc_cmos, rtc-pcf8563…) and the kernel's setting of the system time from them
 // (hctosys). Printing's: the USB printer class driver.
 const DRIVER_AREAS: readonly [RegExp, DesktopArea][] = [
@@ -50,7 +52,7 @@ const DRIVER_AREAS: readonly [RegExp, DesktopArea][] = [
     'bluetooth',
   ],
   [
-    /^(?:snd[_-][\w.-]+|sof[_-][\w.-]+|sst[\w-]*|skl[\w-]*|avs[\w-]*|catpt|hdaudio|hda[_-][\w-]+|soundwire[\w-]*|sdw[_-][\w-]+|cs3[45]l\d+[\w-]*|cs4[23]l\d+[\w-]*|tas2\d+[\w-]*|max98\d+[\w-]*|rt\d{3,4}[\w-]*|da72\d+|nau88\d+|es83\d+|wm\d{4}[\w-]*)$/i,
+    /^(?:snd[_-][\w.-]+|sof[_-][\w.-]+|sst[\w-]*|skl[\w-]*|avs[\w-]*|catpt|(?:haswell|broadwell)-(?:pcm-)?audio|bytc(?:r|ht)_[\w-]+|cht-bsw-[\w-]+|hdaudio|hda[_-][\w-]+|soundwire[\w-]*|sdw[_-][\w-]+|cs3[45]l\d+[\w-]*|cs4[23]l\d+[\w-]*|tas2\d+[\w-]*|max98\d+[\w-]*|rt\d{3,4}[\w-]*|da72\d+|nau88\d+|es83\d+|wm\d{4}[\w-]*)$/i,
     'sound',
   ],
   [/^(?:rtc(?:[_-][\w-]+)?|hctosys)$/, 'clock'],

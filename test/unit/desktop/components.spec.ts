@@ -108,6 +108,12 @@ describe('a desktop component’s line', () => {
       'cs35l41-hda',
       'spi0-CSC3551:00-cs35l41-hda.0',
     ]);
+    // The older SST driver's platform device.
+    expect(of('haswell-pcm-audio haswell-pcm-audio: error: ADSP boot timeout')).toEqual([
+      'sound',
+      'haswell-pcm-audio',
+      'haswell-pcm-audio',
+    ]);
     // USB audio prints through the USB device, with its own marks.
     expect(of('usb 1-1.4.4: 1:3: cannot get freq (v2/v3): err -110')).toEqual(['sound', 'usb-audio', '1-1.4.4']);
     expect(of('rtc_cmos 00:02: setting system clock to 2000-01-01T00:00:12 UTC (946684812)')).toEqual([

@@ -249,6 +249,96 @@ describe('the sound-unavailable detector', () => {
         .toEqual([[jasmine.any(String), title]]);
   });
 
+  it('reads PipeWire’s lines in the form it prints on standard error, by their level and topic', () => {
+    expect(
+      verdicts(
+        line(
+          WRITERS.pipewire,
+          "[E][12125.973616] spa.alsa     | [      alsa-pcm.c:  618 spa_alsa_open()] 'hw:1,0': playback open failed: Device or resource busy",
+        ),
+      ),
+    ).toEqual([['hw:1,0', 'The sound device hw:1,0 could not be opened: Device or resource busy']]);
+    // Information: the ALSA plugin probing a control the device may not have.
+    expect(
+      verdicts(
+        line(
+          WRITERS.pipewire,
+          '[I][12125.993003] spa.alsa     | [      alsa-pcm.c:  568 probe_pitch_ctl()] minifuse12_mono_in:M2,0,0 could not find ctl device: No such file or directory',
+        ),
+      ),
+    ).toEqual([]);
+  });
+
+  it('reads PipeWire not starting: a mandatory module that did not load, the context not created', () => {
+    const lines = [
+      '[E][00063.506649] pw.conf      | [          conf.c:  595 load_module()] 0x558a4be270: could not load mandatory module "libpipewire-module-protocol-native": Resource temporarily unavailable',
+      'pw.conf: 0x558a4be270: could not load mandatory module "libpipewire-module-filter-chain": No such file or directory',
+      '[E][00063.506918] default      | [      pipewire.c:  125 main()] failed to create context: Resource temporarily unavailable',
+    ];
+    for (const message of lines)
+      expect(verdicts(line(WRITERS.pipewire, message)))
+        .withContext(message)
+        .toEqual([['pipewire.service', jasmine.stringMatching(/^pipewire could not start: /)]]);
+    expect(verdicts(line(WRITERS.wireplumber, 'Failed to connect to PipeWire'))).toEqual([
+      ['wireplumber.service', 'wireplumber could not start: Failed to connect to PipeWire'],
+    ]);
+    expect(
+      verdicts(
+        line(
+          WRITERS.pipewire,
+          'pw.conf: 0x5580: could not load optional module "libpipewire-module-x11-bell": No such file or directory',
+        ),
+      ),
+    ).toEqual([]);
+  });
+
+  it('reads the media session failing a stream it found no device for, not one waiting to reconnect', () => {
+    const mediaSession = daemon('pipewire-media-session');
+    expect(
+      verdicts(line(mediaSession, 'ms.mod.policy-node: 0x5637d5e0e560: no node found for 41, stream error')),
+    ).toEqual([['pipewire-media-session.service', 'No sound device was found for a stream']]);
+    expect(
+      verdicts(line(WRITERS.pipewire, '[W][000000045.395758][policy-node.c:549 rescan_node()] no node found for 41')),
+    ).toEqual([['pipewire.service', 'No sound device was found for a stream']]);
+    expect(
+      verdicts(line(mediaSession, 'ms.mod.policy-node: 0x5637d5e0e560: no node found for 41, waiting reconnect')),
+    ).toEqual([]);
+  });
+
+  it('reads PulseAudio’s lines with the thread and file its journal and syslog lines carry, and its daemon not starting', () => {
+    expect(
+      verdicts(line(WRITERS.pulseaudio, '[pulseaudio] module-alsa-card.c: Failed to find a working profile.')),
+    ).toEqual([['pulseaudio.service', 'PulseAudio could not set up a sound card']]);
+    expect(verdicts(line(WRITERS.pulseaudio, '[pulseaudio] main.c: Daemon startup failed.'))).toEqual([
+      ['pulseaudio.service', 'PulseAudio did not start'],
+    ]);
+    expect(verdicts(line(WRITERS.pulseaudio, 'Failed to initialize daemon.'))).toEqual([
+      ['pulseaudio.service', 'PulseAudio did not start'],
+    ]);
+    expect(
+      verdicts(line(WRITERS.pulseaudio, 'Failed to create secure directory (/run/user/1000/pulse): Permission denied')),
+    ).toEqual([['pulseaudio.service', 'PulseAudio did not start']]);
+    // Below err, the sink's driver complaints are the level PulseAudio gave them; the daemon already running is no failure.
+    expect(
+      verdicts(
+        line(WRITERS.pulseaudio, '[alsa-sink-ALC256 Analog] alsa-sink.c: Underrun!', 0, { PRIORITY: '4' }),
+        line(WRITERS.pulseaudio, '[pulseaudio] pid.c: Daemon already running.', 0, { PRIORITY: '3' }),
+      ),
+    ).toEqual([]);
+  });
+
+  it('reads the HD-audio controller and codec not answering, whatever the kernel’s level', () => {
+    const cases: [string, string][] = [
+      ['snd_hda_intel 0000:00:1b.0: CORB reset timeout#2, CORBRP = 65535', '0000:00:1b.0'],
+      ['hdaudio hdaudioC0D0: no AFG or MFG node found', 'hdaudioC0D0'],
+      ['snd_hda_intel 0000:00:1f.3: No response from codec, resetting bus: last cmd=0x202f8100', '0000:00:1f.3'],
+    ];
+    for (const [message, device] of cases)
+      expect(verdicts(line(WRITERS.kernel, message, 0, { PRIORITY: '4' })))
+        .withContext(message)
+        .toEqual([[device, `No sound: the sound card’s codec on ${device} does not answer`]]);
+  });
+
   it('stays silent on the audio stack’s harmless lines', () => {
     expect(
       verdicts(

@@ -27,6 +27,11 @@ export interface DeviceProblem {
 
 // PipeWire before 0.3.40 prefixed "[E][000000038.312224][file.c:1436 function()] ".
 const OLD_PIPEWIRE_PREFIX = /^\[([EWIDT])\]\[[\d.]+\]\[[^\]]*\] /;
+// PipeWire 0.3.40 and later on its standard error (spa/support/logger.c), where the service runs without the journal
+// or a person ran it by hand: "[E][12125.973616] spa.alsa     | [      alsa-pcm.c:  618 spa_alsa_open()] ", the
+// timestamp local ("[03:17:02.118734]") where asked. The level letter and the topic are the journal's priority and
+// topic form.
+const STDERR_PIPEWIRE_PREFIX = /^\[([EWIDT])\]\[[\d.:]+\] ([\w.-]+) *\| \[ *[\w.-]+: *\d+ [\w]+\(\)\] /;
 // PipeWire's log topic, "spa.alsa: ", "pw.node: ", "mod.adapter: " (0.3.40+).
 const TOPIC = /^((?:spa|pw|mod)\.[\w.-]+): /;
 // spa/plugins/alsa/alsa-pcm.c: "'hw:0,11': playback open failed: Device or resource busy" (the device quoted
@@ -59,8 +64,15 @@ const CLOSING = /\b(?:snd_pcm_drop|snd_pcm_drain|close failed)\b/;
 // that handles devices or policy stops there.
 const LUA_ERROR =
   /^(?:wplua|m-lua-scripting|script\/[\w-]+): (?:\[string "([^"]+)"\]|((?:[\w.-]+\/)*[\w.-]+\.lua)):\d+: (.+)$/;
-// PulseAudio's own prefix when it logs to stderr: "E: [pulseaudio] module-alsa-card.c: ".
-const PULSE_PREFIX = /^([EWNID]): \[([^\]]*)\] ([\w.-]+\.c): /;
+// PulseAudio's own prefix: on stderr the level, the thread and the file, "E: [pulseaudio] module-alsa-card.c: "; in
+// the journal and syslog, where the priority holds the level, the thread and file ("[alsa-sink-ALC256 Analog]
+// alsa-sink.c: ") or the file alone ("alsa-util.c: "), as its log meta settings and version print them.
+const PULSE_PREFIX = /^(?:([EWNID]): )?(?:\[([^\]]*)\] )?([\w.-]+\.c): /;
+// daemon/main.c's last words when the daemon does not come up, and pulsecore/core-util.c's when it cannot make its
+// own runtime or state directory ("Failed to create secure directory (/run/user/1000/pulse): Permission denied"): it
+// exits, and the session has no sound server.
+const PULSE_NOT_STARTED =
+  /^(?:(?:Daemon startup failed|Failed to initialize daemon|Daemon startup without any loaded modules, refusing to work)\.|Failed to create secure directory \([^)]*\): .+)$/;
 // PulseAudio's ALSA sink and source (modules/alsa/alsa-sink.c, alsa-source.c) drive one device each from their I/O
 // thread: an error of theirs is that device failing to play or record ("ALSA woke us up to write new data to the
 // device, but there was actually nothing to write", "Error opening PCM device front:0: …"), read where its stderr
@@ -79,27 +91,75 @@ export function daemonProblem(program: string, entry: JournalEntry): DeviceProbl
   return program === 'pulseaudio' ? pulseProblem(entry) : pipewireProblem(program, entry);
 }
 
-function pipewireProblem(program: string, entry: JournalEntry): DeviceProblem | null {
-  const old = OLD_PIPEWIRE_PREFIX.exec(entry.message);
+interface PipewireLine {
+  /** Whether it came in PipeWire's format before 0.3.40, which named no topic. */
+  old: boolean;
+  /** Its log topic, "spa.alsa", where it names one. */
+  topic: string | undefined;
+  /** The line after the level, the topic and the source location. */
+  rest: string;
+}
+
+// src/pipewire/conf.c and the daemon's main(): a module its configuration requires did not load, and the daemon
+// exits ("could not load mandatory module \"libpipewire-module-protocol-native\": Resource temporarily unavailable",
+// then "failed to create context: …"). Nothing of the session's sound runs until it starts.
+const NOT_STARTED =
+  /^(?:[\w.]+ )?(?:0x[\da-f]+: )?(?:could not load mandatory module "?([^":]+)"?|failed to create context): (.+)$/;
+// WirePlumber's daemon ending its start because PipeWire did not answer (src/main.c, WP_EXIT_UNAVAILABLE).
+const WIREPLUMBER_NO_PIPEWIRE = /^Failed to connect to PipeWire$/;
+// The media session's policy (policy-node.c, in pipewire-media-session or, before 0.3.20, in the daemon itself) found
+// no device for a stream and failed it ("no node found for 41, stream error"; its "…, waiting reconnect" is info).
+const NO_NODE_FOR_STREAM = /^(?:[\w.-]+ )?(?:0x[\da-f]+: )?no node found for \d+(?:, stream error)?$/;
+const POLICY_NODE = 'ms.mod.policy-node';
+const POLICY_NODE_OLD = /^\[[EW]\]\[[\d.]+\]\[policy-node\.c:\d+ \w+\(\)\] /;
+
+/** A PipeWire line less its prefixes, or null where the level it printed says it is no error or warning. */
+function pipewireLine(message: string): PipewireLine | null {
+  const stderr = STDERR_PIPEWIRE_PREFIX.exec(message);
+  if (stderr) {
+    if (stderr[1] !== 'E' && stderr[1] !== 'W') return null;
+    return { old: false, topic: stderr[2], rest: message.slice(stderr[0].length) };
+  }
+  const old = OLD_PIPEWIRE_PREFIX.exec(message);
   if (old && old[1] !== 'E') return null;
-  const text = old ? entry.message.slice(old[0].length) : entry.message;
-  const lua = program === 'wireplumber' ? LUA_ERROR.exec(text) : null;
-  if (lua) return { title: format(_('WirePlumber’s script {script} failed'), { script: lua[1] ?? lua[2] ?? '' }) };
+  const text = old ? message.slice(old[0].length) : message;
   const topic = TOPIC.exec(text);
-  const rest = topic ? text.slice(topic[0].length) : text;
+  return { old: old !== null, topic: topic?.[1], rest: topic ? text.slice(topic[0].length) : text };
+}
+
+function pipewireProblem(program: string, entry: JournalEntry): DeviceProblem | null {
+  if (streamWithoutDevice(entry.message)) return { title: _('No sound device was found for a stream') };
+  const line = pipewireLine(entry.message);
+  if (!line) return null;
+  const { old, topic, rest } = line;
+  if (program === 'wireplumber' && WIREPLUMBER_NO_PIPEWIRE.test(rest))
+    return { title: format(_('{program} could not start: {reason}'), { program, reason: rest }) };
+  const start = NOT_STARTED.exec(rest);
+  if (start) return { title: format(_('{program} could not start: {reason}'), { program, reason: start[2] ?? '' }) };
+  const lua = program === 'wireplumber' ? LUA_ERROR.exec(topic ? `${topic}: ${rest}` : rest) : null;
+  if (lua) return { title: format(_('WirePlumber’s script {script} failed'), { script: lua[1] ?? lua[2] ?? '' }) };
   const open = OPEN_FAILED.exec(rest) ?? CONTROL_OPEN.exec(rest);
-  if (open && (!topic || topic[1] === 'spa.alsa')) return cannotOpen(open[1] ?? '', open[2] ?? '');
-  const node = topic?.[1] === 'pw.node' ? NODE_ERROR.exec(rest) : null;
+  if (open && (!topic || topic === 'spa.alsa')) return cannotOpen(open[1] ?? '', open[2] ?? '');
+  const node = topic === 'pw.node' ? NODE_ERROR.exec(rest) : null;
   if (node) return cannotOpen(node[1] ?? '', node[2] ?? '');
   const named = !topic && !old ? ALSA_DEVICE.exec(rest) : null;
-  const alsa = topic?.[1] === 'spa.alsa' || (old !== null && /\bsnd_pcm_\w+/.test(rest)) || named !== null;
+  const alsa = topic === 'spa.alsa' || (old && /\bsnd_pcm_\w+/.test(rest)) || named !== null;
   const errno = DEVICE_ERRNO.exec(rest) ?? (alsa ? ALSA_ERRNO.exec(rest) : null);
   if (!errno || CLOSING.test(rest) || (!topic && !old && !alsa)) return null;
-  const device = (topic?.[1] === 'spa.alsa' ? SPA_DEVICE.exec(rest)?.[1] : undefined) ?? named?.[1];
+  const device = (topic === 'spa.alsa' ? SPA_DEVICE.exec(rest)?.[1] : undefined) ?? named?.[1];
   return {
     ...(device && { device }),
     title: format(_('{program} cannot use a sound device: {reason}'), { program, reason: errno[1] ?? '' }),
   };
+}
+
+/** The media session's policy failing a stream: in PipeWire's old form, the journal's, or standard error's. */
+function streamWithoutDevice(message: string): boolean {
+  const old = POLICY_NODE_OLD.exec(message);
+  if (old) return NO_NODE_FOR_STREAM.test(message.slice(old[0].length));
+  if (message.startsWith(`${POLICY_NODE}: `)) return NO_NODE_FOR_STREAM.test(message.slice(POLICY_NODE.length + 2));
+  const line = pipewireLine(message);
+  return line?.topic === POLICY_NODE && NO_NODE_FOR_STREAM.test(line.rest);
 }
 
 function cannotOpen(quoted: string, reason: string): DeviceProblem {
@@ -112,6 +172,7 @@ function pulseProblem(entry: JournalEntry): DeviceProblem | null {
   // Information and debugging lines: the profile probing tries what may not open.
   if (prefix && (prefix[1] === 'I' || prefix[1] === 'D')) return null;
   const text = prefix ? entry.message.slice(prefix[0].length) : entry.message;
+  if (PULSE_NOT_STARTED.test(text)) return { title: _('PulseAudio did not start') };
   if (NO_PROFILE.test(text)) return { title: _('PulseAudio could not set up a sound card') };
   const module = ALSA_MODULE_FAILED.exec(text);
   if (module) {
@@ -121,7 +182,7 @@ function pulseProblem(entry: JournalEntry): DeviceProblem | null {
       : { title: _('PulseAudio could not set up a sound card') };
   }
   const errno = DEVICE_ERRNO.exec(text);
-  const isError = prefix ? prefix[1] === 'E' : entry.priority !== undefined && entry.priority <= LOG_ERR;
+  const isError = prefix?.[1] ? prefix[1] === 'E' : entry.priority !== undefined && entry.priority <= LOG_ERR;
   if (!isError || CLOSING.test(text)) return null;
   const file = prefix?.[3];
   if (!errno && file !== undefined && PULSE_DEVICE_FILE.test(file)) {
@@ -156,6 +217,13 @@ const FIRMWARE_MISSING = /\brequest firmware (\S+) failed err: -\d+|\bSOF firmwa
 const PROBE_FAILED =
   /\berror: (?:failed to (?:load|boot) DSP (?:firmware|topology)|sof_probe_work failed)\b|\baborting probe\b|\bASoC: failed to instantiate card\b|\bsnd_soc_register_card failed\b/;
 
+// The HD-audio controller and its codecs not talking (hda_controller.c's "No response from codec, resetting bus: last
+// cmd=…", "azx_get_response timeout, switching to polling mode", hdac's "CORB reset timeout#2, CORBRP = 65535",
+// hda_codec.c's "no AFG or MFG node found": the codec has no audio function the driver could use), whatever the
+// level the kernel gave them (some are warnings): the card does not play.
+const CODEC_SILENT =
+  /\b(?:No response from codec|azx_get_response timeout|CORB reset timeout|no AFG or MFG node found)\b/;
+
 /** What the kernel's sound drivers say when a card does not come up. */
 export function kernelProblem(entry: JournalEntry): DeviceProblem | null {
   const text = kernelText(entry);
@@ -174,6 +242,8 @@ export function kernelProblem(entry: JournalEntry): DeviceProblem | null {
       ? { device, title: format(_('No sound card: the firmware file {file} is missing'), { file: firmware[1] }) }
       : { device, title: format(_('No sound card: the firmware for {device} is missing'), { device }) };
   }
+  if (CODEC_SILENT.test(rest))
+    return { device, title: format(_('No sound: the sound card’s codec on {device} does not answer'), { device }) };
   if (PROBE_FAILED.test(rest))
     return { device, title: format(_('No sound card: {driver} could not set up {device}'), { driver, device }) };
   return null;
