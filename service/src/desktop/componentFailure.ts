@@ -36,6 +36,7 @@ import {
   programSaysFailed,
   reportedAtInfoOrGraver,
   saysFailed,
+  USBFS_CLAIMED,
 } from './componentLines.js';
 
 export interface ComponentFailure {
@@ -188,6 +189,15 @@ const errnoWords = (errno: Errno) => `${errno.text} (${errno.code})`;
 // some files are optional, and the driver's own line says when none loaded. Never a failure by itself.
 const FIRMWARE_ATTEMPT = /^(?:Direct firmware load for \S+ failed with error -\d+|firmware: failed to load \S+)/;
 
+// The USB printer driver's report of the printer's own status (drivers/usb/class/usblp.c, usblp_check_status, at
+// info: "usblp0: out of paper", "off-line", "on fire"): the printer saying it cannot print.
+const USBLP_STATUS = /^(?:out of paper|off-line|on fire)$/;
+
+/** What the kernel says a device did, whatever level it logged it at: its state, or a request it refused. */
+function deviceStateIn(driver: string, rest: string): boolean {
+  return USBFS_CLAIMED.test(rest) || (/^usblp\d*$/.test(driver) && USBLP_STATUS.test(rest));
+}
+
 function kernelFailure(area: DesktopArea, entry: JournalEntry): ComponentFailure | null {
   // A security module refusing a component is that component's failure whatever the level: the kernel logs its
   // audit records as notices, and a refused device or file is the component not working.
@@ -208,13 +218,15 @@ function kernelFailure(area: DesktopArea, entry: JournalEntry): ComponentFailure
         };
   const kernel = kernelComponentOf(entry);
   if (!kernel || kernel.area !== area) return null;
-  const level = lineLevel(entry);
-  if (level === undefined || level > LOG_ERR) return null;
   const { driver, device, rest } = kernel;
+  const state = deviceStateIn(driver, rest);
+  const level = lineLevel(entry);
+  if (!state && (level === undefined || level > LOG_ERR)) return null;
   const errno = errnoIn(rest);
   const allowed = DEVICE_FAILED[area].kernel;
   const failed =
-    !FIRMWARE_ATTEMPT.test(rest) && (errno ? allowed === 'any' || allowed.has(errno.code) : saysFailed(rest));
+    state ||
+    (!FIRMWARE_ATTEMPT.test(rest) && (errno ? allowed === 'any' || allowed.has(errno.code) : saysFailed(rest)));
   const file = firmwareFileIn(rest);
   const base = {
     component: driver,

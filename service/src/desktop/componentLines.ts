@@ -82,6 +82,9 @@ export function kernelComponentOf(entry: JournalEntry): KernelComponent | null {
   // A Bluetooth driver's device is the controller's bus address: the adapter is the HCI device it names, if any.
   if (area) return { area, driver, device: area === 'bluetooth' ? (HCI.exec(text)?.[1] ?? '') : device, rest };
   if (driver === 'usb' && device && USB_AUDIO.test(rest)) return { area: 'sound', driver: 'usb-audio', device, rest };
+  const holder = driver === 'usb' && device ? USBFS_CLAIMED.exec(rest)?.[1] : undefined;
+  const holderArea = holder ? areaOfDriver(holder) : undefined;
+  if (holder && holderArea) return { area: holderArea, driver: holder, device, rest };
   // The RTC class's setting of the system time prints through the clock's own device, whatever its driver
   // (acpi-tad, efi, a PMIC's or a power controller's): "acpi-tad ACPI000E:00: hctosys: unable to read the hardware clock".
   if (device && rest.startsWith('hctosys: ')) return { area: 'clock', driver, device, rest };
@@ -92,6 +95,14 @@ export function kernelComponentOf(entry: JournalEntry): KernelComponent | null {
 }
 
 const HCI = /\b(hci\d+)\b/;
+
+/**
+ * usbfs refusing a program's configuration of a device while a kernel driver holds one of its interfaces
+ * (drivers/usb/core/devio.c, proc_setconfig: the request fails with EBUSY, logged as a warning): "usb 1-3.1: usbfs:
+ * interface 0 claimed by usblp while 'usb' sets config #1", CUPS's USB backend kept from the printer by the kernel's
+ * printer driver. The part that does not work is the one whose driver holds the interface.
+ */
+export const USBFS_CLAIMED = /^usbfs: interface \d+ claimed by ([\w-]+) while '[^']*' sets config #\d+/;
 
 // The levels programs print themselves, where journald's is that of their standard error (info): PipeWire before
 // 0.3.40 "[E][…]", PulseAudio's "E: [thread] file.c: ", CUPS's error_log "E [date] ", GLib's "** (prog:1): CRITICAL **"

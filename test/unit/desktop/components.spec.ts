@@ -120,6 +120,12 @@ describe('a desktop component’s line', () => {
       'usblp',
       '1-1:1.0',
     ]);
+    // usbfs refusing a program the device names the driver that holds it.
+    expect(of("usb 1-3.1: usbfs: interface 0 claimed by usblp while 'usb' sets config #1")).toEqual([
+      'printing',
+      'usblp',
+      '1-3.1',
+    ]);
     // Not the desktop's: the USB core's enumeration, a file system, a GPU.
     expect(of('usb 3-11: device descriptor read/64, error -110')).toBeNull();
     expect(of('btrfs: disk space caching is enabled')).toBeNull();
