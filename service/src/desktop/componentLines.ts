@@ -114,7 +114,8 @@ export const USBFS_CLAIMED = /^usbfs: interface \d+ claimed by ([\w-]+) while '[
 const OWN_LEVEL: readonly [RegExp, (match: RegExpExecArray) => number | undefined][] = [
   [/^\[([EWINDT])\]\[/, (m) => letterLevel(m[1])],
   [/^([EWNID]): \[[^\]]*\] /, (m) => letterLevel(m[1])],
-  [/^([EWIDdC]) \[\d{2}\/\w{3}\/\d{4}:[^\]]*\] /, (m) => letterLevel(m[1]?.toUpperCase())],
+  // cupsd's error_log (scheduler/log.c): X emerg, A alert, C crit, E error, W warn, N notice, I info, D and d debug.
+  [/^([XACEWNIDd]) \[\d{2}\/\w{3}\/\d{4}:[^\]]*\] /, (m) => letterLevel(m[1]?.toUpperCase())],
   [/^(?:\(\S+:\d+\): )?(?:[\w-]+-)?(ERROR|CRITICAL|WARNING) \*\*/, (m) => (m[1] === 'WARNING' ? LOG_WARNING : LOG_ERR)],
   [/^Fatal error : /, () => LOG_CRIT],
   [/^(?:\d{2}-\d{2}-\d{4} \d{2}:\d{2}:\d{2}: )?! (?:[A-Z][\w-]*(?:\[\d+\])?[: ]|auth: |panic: )/, () => LOG_ERR],
@@ -123,6 +124,8 @@ const OWN_LEVEL: readonly [RegExp, (match: RegExpExecArray) => number | undefine
 
 function letterLevel(letter: string | undefined): number | undefined {
   switch (letter) {
+    case 'X':
+    case 'A':
     case 'C':
     case 'E':
       return LOG_ERR;

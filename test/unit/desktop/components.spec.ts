@@ -139,6 +139,9 @@ describe('a desktop component’s line', () => {
     expect(level('[W][000000045.395758][policy-node.c:549 rescan_node()] no node found for 41')).toBe(4);
     expect(level('E: [pulseaudio] module-alsa-card.c: Failed to find a working profile.')).toBe(3);
     expect(level('E [17/Mar/2021:10:00:00 +0100] [Job 12] Unable to open device')).toBe(3);
+    // All of cupsd's levels (scheduler/log.c), notice and alert among them.
+    expect(level('N [17/Mar/2021:10:00:00 +0100] Printer drivers are deprecated', '3')).toBe(5);
+    expect(level('A [17/Mar/2021:10:00:00 +0100] Unable to open the error log', '6')).toBe(3);
     expect(level('(gnome-shell:802): Clutter-CRITICAL **: assertion failed')).toBe(3);
     expect(level('ALSA lib pcm_dmix.c:1032:(snd_pcm_dmix_open) unable to open slave')).toBe(3);
     expect(level('Fatal error : Could not open /var/lib/chrony/chrony.drift')).toBe(2);

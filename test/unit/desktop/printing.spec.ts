@@ -215,6 +215,9 @@ describe('the printer-problem detector', () => {
     expect(verdict('[Job 4] Printer not connected; will retry in 30 seconds...', 6)).toEqual([
       ['', 'Print job 4: “Printer not connected; will retry in 30 seconds...”'],
     ]);
+    expect(verdict('Remote host did not respond with command status byte after 300 seconds', 6)).toEqual([
+      ['', 'Printing: “Remote host did not respond with command status byte after 300 seconds”'],
+    ]);
     expect(verdict('[Job 12] The printer is not responding.', 7)).toEqual([]);
     // What they print while they wait is no failure.
     expect(verdict('[Job 12] Waiting for printer to become available.', 6)).toEqual([]);
@@ -229,8 +232,10 @@ describe('the printer-problem detector', () => {
       ['', 'Print job 8: “Error: /invalidfont in findfont”'],
     ]);
     expect(verdict('[Job 8] Error: /invalidfont in findfont', 7)).toEqual([]);
-    // Not a job's line: no printing of it.
-    expect(verdict('Error: /invalidfont in findfont', 6)).toEqual([]);
+    // Only a filter prints it, through cupsd: a report that dropped the job's prefix still shows a job's line.
+    expect(verdict('Error: /invalidfont in findfont', 6)).toEqual([
+      ['', 'Printing: “Error: /invalidfont in findfont”'],
+    ]);
   });
 
   it('reads the USB printer driver’s report of the printer’s status and usbfs refusing CUPS’s USB backend', () => {

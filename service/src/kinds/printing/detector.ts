@@ -49,7 +49,7 @@ const COMPLETED = /^Job completed\.$/;
 // levels shows them at info; not what they print while they wait ("The printer is in use.", "Waiting for printer to
 // become available.").
 const BACKEND_PRINTER_FAILED =
-  /^(?:recoverable: )?(?:The printer (?:is not responding|did not respond|is unreachable at this time|may not exist or is unavailable at this time|is not connected|is offline|configuration is incorrect)|There was an unrecoverable USB error|Print job (?:was not accepted|too large|canceled at printer)|Printer cannot print (?:supplied content|with supplied options)|Remote host did not accept (?:control|data) file|Printer not connected)\b/;
+  /^(?:recoverable: )?(?:The printer (?:is not responding|did not respond|is unreachable at this time|may not exist or is unavailable at this time|is not connected|is offline|configuration is incorrect)|There was an unrecoverable USB error|Print job (?:was not accepted|too large|canceled at printer)|Printer cannot print (?:supplied content|with supplied options)|Remote host did not (?:accept (?:control|data) file|respond with command status byte)|Printer not connected)\b/;
 // Ghostscript, the interpreter most filters run, ending a job it could not render: "GPL Ghostscript 9.26:
 // Unrecoverable error, exit code 1" (its main loop), or a PostScript error by its name, "Error: /invalidfont in
 // findfont" (PLRM's error names, as gs_init.ps reports them).
@@ -141,8 +141,9 @@ function failureOf(text: string, priority: number | undefined, aboutJobOrPrinter
   // LOG_ERR: whatever its wording, the program printing the job said it failed.
   if (aboutJobOrPrinter && priority !== undefined && priority <= LOG_ERR)
     return { what: format(_('“{message}”'), { message: text }), severity: 'error' };
+  // Only a backend or a filter prints these, and only through cupsd: a report that left out the job's prefix still
+  // shows a job's line.
   if (
-    aboutJobOrPrinter &&
     (priority === undefined || priority <= LOG_INFO) &&
     (BACKEND_PRINTER_FAILED.test(text) || INTERPRETER_FAILED.test(text))
   )
