@@ -189,13 +189,15 @@ const errnoWords = (errno: Errno) => `${errno.text} (${errno.code})`;
 // some files are optional, and the driver's own line says when none loaded. Never a failure by itself.
 const FIRMWARE_ATTEMPT = /^(?:Direct firmware load for \S+ failed with error -\d+|firmware: failed to load \S+)/;
 
-// The USB printer driver's report of the printer's own status (drivers/usb/class/usblp.c, usblp_check_status, at
-// info: "usblp0: out of paper", "off-line", "on fire"): the printer saying it cannot print.
-const USBLP_STATUS = /^(?:out of paper|off-line|on fire)$/;
+// The printer drivers' report of the printer's own status, at info (drivers/usb/class/usblp.c and drivers/char/lp.c,
+// usblp_check_status and lp_check_status: "usblp0: out of paper", "lp0 off-line", "on fire"): the printer saying it
+// cannot print.
+const PRINTER_STATUS = /^(?:out of paper|off-line|on fire)$/;
+const PRINTER_DRIVER = /^(?:usblp\d*|lp)$/;
 
 /** What the kernel says a device did, whatever level it logged it at: its state, or a request it refused. */
 function deviceStateIn(driver: string, rest: string): boolean {
-  return USBFS_CLAIMED.test(rest) || (/^usblp\d*$/.test(driver) && USBLP_STATUS.test(rest));
+  return USBFS_CLAIMED.test(rest) || (PRINTER_DRIVER.test(driver) && PRINTER_STATUS.test(rest));
 }
 
 function kernelFailure(area: DesktopArea, entry: JournalEntry): ComponentFailure | null {

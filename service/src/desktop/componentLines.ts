@@ -61,9 +61,15 @@ function areaOfDriver(driver: string): DesktopArea | undefined {
   return DRIVER_AREAS.find(([pattern]) => pattern.test(driver))?.[1];
 }
 
+// The parallel port printer driver's report of the printer's status, without a colon (drivers/char/lp.c,
+// lp_check_status): "lp0 out of paper", "lp0 off-line", "lp0 on fire".
+const LP_STATUS = /^(lp\d+) (out of paper|off-line|on fire)$/;
+
 /** The desktop component of the kernel's line, by the driver's prefix, or null for every other driver's. */
 export function kernelComponentOf(entry: JournalEntry): KernelComponent | null {
   const text = kernelText(entry);
+  const lp = LP_STATUS.exec(text);
+  if (lp) return { area: 'printing', driver: 'lp', device: lp[1] ?? '', rest: lp[2] ?? '' };
   const core = BLUETOOTH_CORE.exec(text);
   if (core) {
     const named = core[2];

@@ -208,7 +208,9 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
     runsAs: 'system',
     programs: ['/usr/sbin/cupsd', '/usr/bin/cupsd'],
     nixos: ['sw/bin/cupsd', 'sw/sbin/cupsd'],
-    units: ['cups.service'],
+    // CUPS's own socket and path units start cups.service on demand (scheduler/cups.socket.in, cups.path.in): their
+    // failing is the scheduler that cannot start. No process runs in them.
+    units: ['cups.service', 'cups.socket', 'cups.path'],
   },
   {
     // The backends and filters cupsd runs for a job, as lp (or root for a backend that needs it), in its unit; most

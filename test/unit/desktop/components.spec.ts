@@ -407,6 +407,8 @@ describe('a desktop component’s own unit failing', () => {
     expect(areaOfUnit('systemd-timesyncd.service')).toBe('clock');
     expect(areaOfUnit('chrony-wait.service')).toBe('clock');
     expect(areaOfUnit('cups.service')).toBe('printing');
+    // CUPS's socket and path units start the scheduler on demand: their failing is printing's.
+    expect(areaOfUnit('cups.socket')).toBe('printing');
     expect(areaOfUnit('bluetooth.service')).toBe('bluetooth');
     expect(areaOfUnit('gdm.service')).toBe('sign-in');
     expect(areaOfUnit('pipewire.service')).toBe('sound');

@@ -246,6 +246,9 @@ describe('the printer-problem detector', () => {
     // usblp.c logs the printer's status at info.
     expect(titles(kernel('usblp0: out of paper', '6'))).toEqual(['usblp0 reported a failure: out of paper']);
     expect(titles(kernel('usblp1: on fire', '6'))).toEqual(['usblp1 reported a failure: on fire']);
+    // lp.c words it without a colon.
+    expect(titles(kernel('lp0 on fire', '6'))).toEqual(['lp reported a failure: on fire']);
+    expect(titles(kernel('lp0: using parport0 (interrupt-driven).', '6'))).toEqual([]);
     // devio.c refuses the configuration with EBUSY, logged as a warning.
     expect(titles(kernel("usb 1-3.1: usbfs: interface 0 claimed by usblp while 'usb' sets config #1", '4'))).toEqual([
       "usblp reported a failure: usbfs: interface 0 claimed by usblp while 'usb' sets config #1",
