@@ -200,24 +200,31 @@ function deviceStateIn(driver: string, rest: string): boolean {
   return USBFS_CLAIMED.test(rest) || (PRINTER_DRIVER.test(driver) && PRINTER_STATUS.test(rest));
 }
 
-function kernelFailure(area: DesktopArea, entry: JournalEntry): ComponentFailure | null {
-  // A security module refusing a component is that component's failure whatever the level: the kernel logs its
-  // audit records as notices, and a refused device or file is the component not working.
+/**
+ * A security module refusing a component is that component's failure whatever the level: the kernel logs its audit
+ * records as notices, and a refused device or file is the component not working. Read from the kernel's own lines and
+ * from journald's audit transport, which only the kernel's audit subsystem writes.
+ */
+function denialFailure(area: DesktopArea, entry: JournalEntry): ComponentFailure | null {
   const denial = macDenialOf(kernelText(entry));
-  if (denial)
-    return denial.area !== area
-      ? null
-      : {
+  if (!denial) return null;
+  return denial.area !== area
+    ? null
+    : {
+        component: denial.component,
+        raise: true,
+        severity: 'error',
+        kernel: true,
+        title: format(_('{system} kept {component} from {target}'), {
+          system: denial.by,
           component: denial.component,
-          raise: true,
-          severity: 'error',
-          kernel: true,
-          title: format(_('{system} kept {component} from {target}'), {
-            system: denial.by,
-            component: denial.component,
-            target: cleanLine(denial.target, 120),
-          }),
-        };
+          target: cleanLine(denial.target, 120),
+        }),
+      };
+}
+
+function kernelFailure(area: DesktopArea, entry: JournalEntry): ComponentFailure | null {
+  if (macDenialOf(kernelText(entry))) return denialFailure(area, entry);
   const kernel = kernelComponentOf(entry);
   if (!kernel || kernel.area !== area) return null;
   const { driver, device, rest } = kernel;
@@ -346,5 +353,6 @@ function callerOfComponent(area: DesktopArea, entry: JournalEntry, writers: Writ
  */
 export function componentFailure(area: DesktopArea, entry: JournalEntry, writers: Writers): ComponentFailure | null {
   if (isKernel(entry)) return kernelFailure(area, entry);
+  if (entry.transport === 'audit') return denialFailure(area, entry);
   return programFailure(area, entry, writers) ?? callerOfComponent(area, entry, writers);
 }

@@ -742,11 +742,16 @@ const UNIT_AREAS = new Map(
 // waits for: a graphical session needs them, so their failing to start is signing in failing ("Failed to start User
 // Manager for UID 1000"), and the display manager shows its login screen again.
 const SIGN_IN_UNIT = /^user(?:-runtime-dir)?@\d+\.service$/;
+// The template units udev starts for a USB printer plugged in, to set up its queue: system-config-printer's
+// udev-configure-printer (configure-printer@.service) and HPLIP's hp-config_usb_printer (hplip-printer@.service,
+// "Configure HP Plugged-In Printer"). Their failing is that printer left without a queue.
+const PRINTER_SETUP_UNIT = /^(?:configure-printer|hplip-printer)@[^\s/]+\.service$/;
 
 /**
  * The part of the desktop whose component runs in `unit` (bluetooth.service: Bluetooth): that unit failing is the
  * area's problem, a finding of its kind rather than unit-failed's, so that one failure makes one finding.
  */
 export function areaOfUnit(unit: string): DesktopArea | undefined {
+  if (PRINTER_SETUP_UNIT.test(unit)) return 'printing';
   return UNIT_AREAS.get(unit) ?? (SIGN_IN_UNIT.test(unit) ? 'sign-in' : undefined);
 }

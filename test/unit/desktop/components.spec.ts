@@ -409,6 +409,9 @@ describe('a desktop component’s own unit failing', () => {
     expect(areaOfUnit('cups.service')).toBe('printing');
     // CUPS's socket and path units start the scheduler on demand: their failing is printing's.
     expect(areaOfUnit('cups.socket')).toBe('printing');
+    // udev's units that set up a USB printer plugged in (system-config-printer's, HPLIP's).
+    expect(areaOfUnit('configure-printer@usb-001-004.service')).toBe('printing');
+    expect(areaOfUnit('hplip-printer@003:002.service')).toBe('printing');
     expect(areaOfUnit('bluetooth.service')).toBe('bluetooth');
     expect(areaOfUnit('gdm.service')).toBe('sign-in');
     expect(areaOfUnit('pipewire.service')).toBe('sound');

@@ -224,6 +224,14 @@ describe('the printer-problem detector', () => {
     expect(verdict('[Job 12] The printer is in use.', 6)).toEqual([]);
   });
 
+  it('reads the Windows share refusing the smb backend by Samba’s status names', () => {
+    expect(verdict('[Job 12] NT_STATUS_ACCESS_DENIED opening remote spool HP', 6)).toEqual([
+      ['', 'Print job 12: “NT_STATUS_ACCESS_DENIED opening remote spool HP”'],
+    ]);
+    expect(verdict('[Job 12] NT_STATUS_OK', 6)).toEqual([]);
+    expect(verdict('[Job 12] NT_STATUS_ACCESS_DENIED opening remote spool HP', 7)).toEqual([]);
+  });
+
   it('reads Ghostscript ending a job it could not render: its exit and PostScript’s error names', () => {
     expect(verdict('[Job 30] GPL Ghostscript 9.26: Unrecoverable error, exit code 1', 6)).toEqual([
       ['', 'Print job 30: “GPL Ghostscript 9.26: Unrecoverable error, exit code 1”'],
@@ -261,6 +269,29 @@ describe('the printer-problem detector', () => {
     expect(titles(kernel("usb 1-4: usbfs: interface 0 claimed by usbhid while 'lsusb' sets config #1", '4'))).toEqual(
       [],
     );
+  });
+
+  it('reads a security module refusing CUPS from the kernel’s audit records, in the journal’s audit transport too', () => {
+    const denial =
+      'apparmor="DENIED" operation="open" profile="/usr/sbin/cupsd" name="/etc/cups/ppd/Office.ppd" pid=1203 comm="cupsd" requested_mask="r" denied_mask="r" fsuid=0 ouid=0';
+    const audit = journalEvent({
+      MESSAGE: denial,
+      _TRANSPORT: 'audit',
+      SYSLOG_IDENTIFIER: 'audit',
+      __REALTIME_TIMESTAMP: at(0),
+    });
+    expect(reportsOf(new PrinterProblemDetector(desktopWriters()).detect(audit)).map((r) => r.title)).toEqual([
+      'AppArmor kept CUPS from /etc/cups/ppd/Office.ppd',
+    ]);
+    // A program's own line quoting one is not the audit subsystem's.
+    const quoted = journalEvent({
+      MESSAGE: denial,
+      _TRANSPORT: 'syslog',
+      _COMM: 'logger',
+      _UID: '1000',
+      __REALTIME_TIMESTAMP: at(0),
+    });
+    expect(reportsOf(new PrinterProblemDetector(desktopWriters()).detect(quoted))).toEqual([]);
   });
 
   it('stays quiet on normal job progress', () => {
