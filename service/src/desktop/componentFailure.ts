@@ -36,6 +36,7 @@ import {
   programSaysFailed,
   reportedAtInfoOrGraver,
   saysFailed,
+  USBFS_CLAIMED,
 } from './componentLines.js';
 
 export interface ComponentFailure {
@@ -192,33 +193,53 @@ const errnoWords = (errno: Errno) => `${errno.text} (${errno.code})`;
 // some files are optional, and the driver's own line says when none loaded. Never a failure by itself.
 const FIRMWARE_ATTEMPT = /^(?:Direct firmware load for \S+ failed with error -\d+|firmware: failed to load \S+)/;
 
-function kernelFailure(area: DesktopArea, entry: JournalEntry): ComponentFailure | null {
-  // A security module refusing a component is that component's failure whatever the level: the kernel logs its
-  // audit records as notices, and a refused device or file is the component not working.
+// The printer drivers' report of the printer's own status, at info (drivers/usb/class/usblp.c and drivers/char/lp.c,
+// usblp_check_status and lp_check_status: "usblp0: out of paper", "lp0 off-line", "on fire"): the printer saying it
+// cannot print.
+const PRINTER_STATUS = /^(?:out of paper|off-line|on fire)$/;
+const PRINTER_DRIVER = /^(?:usblp\d*|lp)$/;
+
+/** What the kernel says a device did, whatever level it logged it at: its state, or a request it refused. */
+function deviceStateIn(driver: string, rest: string): boolean {
+  return USBFS_CLAIMED.test(rest) || (PRINTER_DRIVER.test(driver) && PRINTER_STATUS.test(rest));
+}
+
+/**
+ * A security module refusing a component is that component's failure whatever the level: the kernel logs its audit
+ * records as notices, and a refused device or file is the component not working. Read from the kernel's own lines and
+ * from journald's audit transport, which only the kernel's audit subsystem writes.
+ */
+function denialFailure(area: DesktopArea, entry: JournalEntry): ComponentFailure | null {
   const denial = macDenialOf(kernelText(entry));
-  if (denial)
-    return denial.area !== area
-      ? null
-      : {
+  if (!denial) return null;
+  return denial.area !== area
+    ? null
+    : {
+        component: denial.component,
+        raise: true,
+        severity: 'error',
+        kernel: true,
+        title: format(_('{system} kept {component} from {target}'), {
+          system: denial.by,
           component: denial.component,
-          raise: true,
-          severity: 'error',
-          kernel: true,
-          title: format(_('{system} kept {component} from {target}'), {
-            system: denial.by,
-            component: denial.component,
-            target: cleanLine(denial.target, 120),
-          }),
-        };
+          target: cleanLine(denial.target, 120),
+        }),
+      };
+}
+
+function kernelFailure(area: DesktopArea, entry: JournalEntry): ComponentFailure | null {
+  if (macDenialOf(kernelText(entry))) return denialFailure(area, entry);
   const kernel = kernelComponentOf(entry);
   if (!kernel || kernel.area !== area) return null;
-  const level = lineLevel(entry);
-  if (level === undefined || level > LOG_ERR) return null;
   const { driver, device, rest } = kernel;
+  const state = deviceStateIn(driver, rest);
+  const level = lineLevel(entry);
+  if (!state && (level === undefined || level > LOG_ERR)) return null;
   const errno = errnoIn(rest);
   const allowed = DEVICE_FAILED[area].kernel;
   const failed =
-    !FIRMWARE_ATTEMPT.test(rest) && (errno ? allowed === 'any' || allowed.has(errno.code) : saysFailed(rest));
+    state ||
+    (!FIRMWARE_ATTEMPT.test(rest) && (errno ? allowed === 'any' || allowed.has(errno.code) : saysFailed(rest)));
   const file = firmwareFileIn(rest);
   const base = {
     component: driver,
@@ -334,5 +355,6 @@ function callerOfComponent(area: DesktopArea, entry: JournalEntry, writers: Writ
  */
 export function componentFailure(area: DesktopArea, entry: JournalEntry, writers: Writers): ComponentFailure | null {
   if (isKernel(entry)) return kernelFailure(area, entry);
+  if (entry.transport === 'audit') return denialFailure(area, entry);
   return programFailure(area, entry, writers) ?? callerOfComponent(area, entry, writers);
 }

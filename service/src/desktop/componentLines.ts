@@ -66,9 +66,15 @@ function areaOfDriver(driver: string): DesktopArea | undefined {
   return DRIVER_AREAS.find(([pattern]) => pattern.test(driver))?.[1];
 }
 
+// The parallel port printer driver's report of the printer's status, without a colon (drivers/char/lp.c,
+// lp_check_status): "lp0 out of paper", "lp0 off-line", "lp0 on fire".
+const LP_STATUS = /^(lp\d+) (out of paper|off-line|on fire)$/;
+
 /** The desktop component of the kernel's line, by the driver's prefix, or null for every other driver's. */
 export function kernelComponentOf(entry: JournalEntry): KernelComponent | null {
   const text = kernelText(entry);
+  const lp = LP_STATUS.exec(text);
+  if (lp) return { area: 'printing', driver: 'lp', device: lp[1] ?? '', rest: lp[2] ?? '' };
   const core = BLUETOOTH_CORE.exec(text);
   if (core) {
     const named = core[2];
@@ -91,6 +97,9 @@ export function kernelComponentOf(entry: JournalEntry): KernelComponent | null {
   // A Bluetooth driver's device is the controller's bus address: the adapter is the HCI device it names, if any.
   if (area) return { area, driver, device: area === 'bluetooth' ? (HCI.exec(text)?.[1] ?? '') : device, rest };
   if (driver === 'usb' && device && USB_AUDIO.test(rest)) return { area: 'sound', driver: 'usb-audio', device, rest };
+  const holder = driver === 'usb' && device ? USBFS_CLAIMED.exec(rest)?.[1] : undefined;
+  const holderArea = holder ? areaOfDriver(holder) : undefined;
+  if (holder && holderArea) return { area: holderArea, driver: holder, device, rest };
   // The RTC class's setting of the system time prints through the clock's own device, whatever its driver
   // (acpi-tad, efi, a PMIC's or a power controller's): "acpi-tad ACPI000E:00: hctosys: unable to read the hardware clock".
   if (device && rest.startsWith('hctosys: ')) return { area: 'clock', driver, device, rest };
@@ -102,6 +111,14 @@ export function kernelComponentOf(entry: JournalEntry): KernelComponent | null {
 
 const HCI = /\b(hci\d+)\b/;
 
+/**
+ * usbfs refusing a program's configuration of a device while a kernel driver holds one of its interfaces
+ * (drivers/usb/core/devio.c, proc_setconfig: the request fails with EBUSY, logged as a warning): "usb 1-3.1: usbfs:
+ * interface 0 claimed by usblp while 'usb' sets config #1", CUPS's USB backend kept from the printer by the kernel's
+ * printer driver. The part that does not work is the one whose driver holds the interface.
+ */
+export const USBFS_CLAIMED = /^usbfs: interface \d+ claimed by ([\w-]+) while '[^']*' sets config #\d+/;
+
 // The levels programs print themselves, where journald's is that of their standard error (info): PipeWire before
 // 0.3.40 "[E][…]", PulseAudio's "E: [thread] file.c: ", CUPS's error_log "E [date] ", GLib's "** (prog:1): CRITICAL **"
 // and "Domain-CRITICAL **", chronyd's "Fatal error : ", ipp-usb's "! " before its subsystem (logger.go:
@@ -112,7 +129,8 @@ const HCI = /\b(hci\d+)\b/;
 const OWN_LEVEL: readonly [RegExp, (match: RegExpExecArray) => number | undefined][] = [
   [/^\[([EWINDT])\]\[/, (m) => letterLevel(m[1])],
   [/^([EWNID]): \[[^\]]*\] /, (m) => letterLevel(m[1])],
-  [/^([EWIDdC]) \[\d{2}\/\w{3}\/\d{4}:[^\]]*\] /, (m) => letterLevel(m[1]?.toUpperCase())],
+  // cupsd's error_log (scheduler/log.c): X emerg, A alert, C crit, E error, W warn, N notice, I info, D and d debug.
+  [/^([XACEWNIDd]) \[\d{2}\/\w{3}\/\d{4}:[^\]]*\] /, (m) => letterLevel(m[1]?.toUpperCase())],
   [/^(?:\(\S+:\d+\): )?(?:[\w-]+-)?(ERROR|CRITICAL|WARNING) \*\*/, (m) => (m[1] === 'WARNING' ? LOG_WARNING : LOG_ERR)],
   [/^Fatal error : /, () => LOG_CRIT],
   [/^(?:\d{2}-\d{2}-\d{4} \d{2}:\d{2}:\d{2}: )?! (?:[A-Z][\w-]*(?:\[\d+\])?[: ]|auth: |panic: )/, () => LOG_ERR],
@@ -121,6 +139,8 @@ const OWN_LEVEL: readonly [RegExp, (match: RegExpExecArray) => number | undefine
 
 function letterLevel(letter: string | undefined): number | undefined {
   switch (letter) {
+    case 'X':
+    case 'A':
     case 'C':
     case 'E':
       return LOG_ERR;

@@ -208,7 +208,9 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
     runsAs: 'system',
     programs: ['/usr/sbin/cupsd', '/usr/bin/cupsd'],
     nixos: ['sw/bin/cupsd', 'sw/sbin/cupsd'],
-    units: ['cups.service'],
+    // CUPS's own socket and path units start cups.service on demand (scheduler/cups.socket.in, cups.path.in): their
+    // failing is the scheduler that cannot start. No process runs in them.
+    units: ['cups.service', 'cups.socket', 'cups.path'],
   },
   {
     // The backends and filters cupsd runs for a job, as lp (or root for a backend that needs it), in its unit; most
@@ -750,11 +752,16 @@ const UNIT_AREAS = new Map(
 // waits for: a graphical session needs them, so their failing to start is signing in failing ("Failed to start User
 // Manager for UID 1000"), and the display manager shows its login screen again.
 const SIGN_IN_UNIT = /^user(?:-runtime-dir)?@\d+\.service$/;
+// The template units udev starts for a USB printer plugged in, to set up its queue: system-config-printer's
+// udev-configure-printer (configure-printer@.service) and HPLIP's hp-config_usb_printer (hplip-printer@.service,
+// "Configure HP Plugged-In Printer"). Their failing is that printer left without a queue.
+const PRINTER_SETUP_UNIT = /^(?:configure-printer|hplip-printer)@[^\s/]+\.service$/;
 
 /**
  * The part of the desktop whose component runs in `unit` (bluetooth.service: Bluetooth): that unit failing is the
  * area's problem, a finding of its kind rather than unit-failed's, so that one failure makes one finding.
  */
 export function areaOfUnit(unit: string): DesktopArea | undefined {
+  if (PRINTER_SETUP_UNIT.test(unit)) return 'printing';
   return UNIT_AREAS.get(unit) ?? (SIGN_IN_UNIT.test(unit) ? 'sign-in' : undefined);
 }

@@ -134,6 +134,12 @@ describe('a desktop component’s line', () => {
       'usblp',
       '1-1:1.0',
     ]);
+    // usbfs refusing a program the device names the driver that holds it.
+    expect(of("usb 1-3.1: usbfs: interface 0 claimed by usblp while 'usb' sets config #1")).toEqual([
+      'printing',
+      'usblp',
+      '1-3.1',
+    ]);
     // Not the desktop's: the USB core's enumeration, a file system, a GPU.
     expect(of('usb 3-11: device descriptor read/64, error -110')).toBeNull();
     expect(of('btrfs: disk space caching is enabled')).toBeNull();
@@ -147,6 +153,9 @@ describe('a desktop component’s line', () => {
     expect(level('[W][000000045.395758][policy-node.c:549 rescan_node()] no node found for 41')).toBe(4);
     expect(level('E: [pulseaudio] module-alsa-card.c: Failed to find a working profile.')).toBe(3);
     expect(level('E [17/Mar/2021:10:00:00 +0100] [Job 12] Unable to open device')).toBe(3);
+    // All of cupsd's levels (scheduler/log.c), notice and alert among them.
+    expect(level('N [17/Mar/2021:10:00:00 +0100] Printer drivers are deprecated', '3')).toBe(5);
+    expect(level('A [17/Mar/2021:10:00:00 +0100] Unable to open the error log', '6')).toBe(3);
     expect(level('(gnome-shell:802): Clutter-CRITICAL **: assertion failed')).toBe(3);
     expect(level('ALSA lib pcm_dmix.c:1032:(snd_pcm_dmix_open) unable to open slave')).toBe(3);
     expect(level('Fatal error : Could not open /var/lib/chrony/chrony.drift')).toBe(2);
@@ -412,6 +421,11 @@ describe('a desktop component’s own unit failing', () => {
     expect(areaOfUnit('systemd-timesyncd.service')).toBe('clock');
     expect(areaOfUnit('chrony-wait.service')).toBe('clock');
     expect(areaOfUnit('cups.service')).toBe('printing');
+    // CUPS's socket and path units start the scheduler on demand: their failing is printing's.
+    expect(areaOfUnit('cups.socket')).toBe('printing');
+    // udev's units that set up a USB printer plugged in (system-config-printer's, HPLIP's).
+    expect(areaOfUnit('configure-printer@usb-001-004.service')).toBe('printing');
+    expect(areaOfUnit('hplip-printer@003:002.service')).toBe('printing');
     expect(areaOfUnit('bluetooth.service')).toBe('bluetooth');
     expect(areaOfUnit('gdm.service')).toBe('sign-in');
     expect(areaOfUnit('pipewire.service')).toBe('sound');

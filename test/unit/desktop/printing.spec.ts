@@ -204,6 +204,96 @@ describe('the printer-problem detector', () => {
     ]);
   });
 
+  it('reads what CUPS’s backends print of a printer that does not answer or refused the job, at any level but debug', () => {
+    // backend/usb-unix.c, socket.c, ipp.c, network.c: their catalogued messages name no failure in words.
+    expect(verdict('[Job 12] The printer is not responding.', 6)).toEqual([
+      ['', 'Print job 12: “The printer is not responding.”'],
+    ]);
+    expect(verdict('[Job 7] There was an unrecoverable USB error.', 6)).toEqual([
+      ['', 'Print job 7: “There was an unrecoverable USB error.”'],
+    ]);
+    expect(verdict('[Job 4] Printer not connected; will retry in 30 seconds...', 6)).toEqual([
+      ['', 'Print job 4: “Printer not connected; will retry in 30 seconds...”'],
+    ]);
+    expect(verdict('Remote host did not respond with command status byte after 300 seconds', 6)).toEqual([
+      ['', 'Printing: “Remote host did not respond with command status byte after 300 seconds”'],
+    ]);
+    expect(verdict('[Job 12] The printer is not responding.', 7)).toEqual([]);
+    // What they print while they wait is no failure.
+    expect(verdict('[Job 12] Waiting for printer to become available.', 6)).toEqual([]);
+    expect(verdict('[Job 12] The printer is in use.', 6)).toEqual([]);
+  });
+
+  it('reads the Windows share refusing the smb backend by Samba’s status names', () => {
+    expect(verdict('[Job 12] NT_STATUS_ACCESS_DENIED opening remote spool HP', 6)).toEqual([
+      ['', 'Print job 12: “NT_STATUS_ACCESS_DENIED opening remote spool HP”'],
+    ]);
+    expect(verdict('[Job 12] NT_STATUS_OK', 6)).toEqual([]);
+    expect(verdict('[Job 12] NT_STATUS_ACCESS_DENIED opening remote spool HP', 7)).toEqual([]);
+  });
+
+  it('reads Ghostscript ending a job it could not render: its exit and PostScript’s error names', () => {
+    expect(verdict('[Job 30] GPL Ghostscript 9.26: Unrecoverable error, exit code 1', 6)).toEqual([
+      ['', 'Print job 30: “GPL Ghostscript 9.26: Unrecoverable error, exit code 1”'],
+    ]);
+    expect(verdict('[Job 8] Error: /invalidfont in findfont', 6)).toEqual([
+      ['', 'Print job 8: “Error: /invalidfont in findfont”'],
+    ]);
+    expect(verdict('[Job 8] Error: /invalidfont in findfont', 7)).toEqual([]);
+    // Only a filter prints it, through cupsd: a report that dropped the job's prefix still shows a job's line.
+    expect(verdict('Error: /invalidfont in findfont', 6)).toEqual([
+      ['', 'Printing: “Error: /invalidfont in findfont”'],
+    ]);
+  });
+
+  it('reads the USB printer driver’s report of the printer’s status and usbfs refusing CUPS’s USB backend', () => {
+    const kernel = (message: string, priority: string) =>
+      journalEvent({ MESSAGE: message, _TRANSPORT: 'kernel', PRIORITY: priority, __REALTIME_TIMESTAMP: at(0) });
+    const titles = (event: WatchEvent) =>
+      reportsOf(new PrinterProblemDetector(desktopWriters()).detect(event)).map((r) => r.title);
+    // usblp.c logs the printer's status at info.
+    expect(titles(kernel('usblp0: out of paper', '6'))).toEqual(['usblp0 reported a failure: out of paper']);
+    expect(titles(kernel('usblp1: on fire', '6'))).toEqual(['usblp1 reported a failure: on fire']);
+    // lp.c words it without a colon.
+    expect(titles(kernel('lp0 on fire', '6'))).toEqual(['lp reported a failure: on fire']);
+    expect(titles(kernel('lp0: using parport0 (interrupt-driven).', '6'))).toEqual([]);
+    // devio.c refuses the configuration with EBUSY, logged as a warning.
+    expect(titles(kernel("usb 1-3.1: usbfs: interface 0 claimed by usblp while 'usb' sets config #1", '4'))).toEqual([
+      "usblp reported a failure: usbfs: interface 0 claimed by usblp while 'usb' sets config #1",
+    ]);
+    // The driver's ordinary lines, and another part's interface, are not the printer's.
+    expect(titles(kernel('usblp0: removed', '6'))).toEqual([]);
+    expect(titles(kernel('usblp 1-1:1.0: usblp0: USB Bidirectional printer dev 2 if 0 alt 0 proto 2', '6'))).toEqual(
+      [],
+    );
+    expect(titles(kernel("usb 1-4: usbfs: interface 0 claimed by usbhid while 'lsusb' sets config #1", '4'))).toEqual(
+      [],
+    );
+  });
+
+  it('reads a security module refusing CUPS from the kernel’s audit records, in the journal’s audit transport too', () => {
+    const denial =
+      'apparmor="DENIED" operation="open" profile="/usr/sbin/cupsd" name="/etc/cups/ppd/Office.ppd" pid=1203 comm="cupsd" requested_mask="r" denied_mask="r" fsuid=0 ouid=0';
+    const audit = journalEvent({
+      MESSAGE: denial,
+      _TRANSPORT: 'audit',
+      SYSLOG_IDENTIFIER: 'audit',
+      __REALTIME_TIMESTAMP: at(0),
+    });
+    expect(reportsOf(new PrinterProblemDetector(desktopWriters()).detect(audit)).map((r) => r.title)).toEqual([
+      'AppArmor kept CUPS from /etc/cups/ppd/Office.ppd',
+    ]);
+    // A program's own line quoting one is not the audit subsystem's.
+    const quoted = journalEvent({
+      MESSAGE: denial,
+      _TRANSPORT: 'syslog',
+      _COMM: 'logger',
+      _UID: '1000',
+      __REALTIME_TIMESTAMP: at(0),
+    });
+    expect(reportsOf(new PrinterProblemDetector(desktopWriters()).detect(quoted))).toEqual([]);
+  });
+
   it('stays quiet on normal job progress', () => {
     const detector = new PrinterProblemDetector(desktopWriters());
     const events = [

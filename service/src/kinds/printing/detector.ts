@@ -43,6 +43,22 @@ const QUEUE_URI = /^ipps?:\/\/[^/]+\/(?:printers|classes)\/([^/?#]+)$/;
 const RECOVERABLE = /^recoverable: /;
 // job.c, cupsdSetJobState: the job ended well.
 const COMPLETED = /^Job completed\.$/;
+// What CUPS's own backends (backend/usb-*.c, socket.c, ipp.c, lpd.c, network.c, runloop.c) print of a printer that does
+// not answer, is gone, or refused the job, from their message catalog: "The printer is not responding.", "There was an
+// unrecoverable USB error.", "Print job was not accepted.". Their words name no failure, and a journal copied without
+// levels shows them at info; not what they print while they wait ("The printer is in use.", "Waiting for printer to
+// become available.").
+const BACKEND_PRINTER_FAILED =
+  /^(?:recoverable: )?(?:The printer (?:is not responding|did not respond|is unreachable at this time|may not exist or is unavailable at this time|is not connected|is offline|configuration is incorrect)|There was an unrecoverable USB error|Print job (?:was not accepted|too large|canceled at printer)|Printer cannot print (?:supplied content|with supplied options)|Remote host did not (?:accept (?:control|data) file|respond with command status byte)|Printer not connected)\b/;
+// Samba's status names (NTSTATUS, as nt_errstr() prints them), from the smb backend (smbspool) refused by the Windows
+// share it prints to: "[Job 12] NT_STATUS_ACCESS_DENIED opening remote spool HP". Not the ones that mean success or
+// a step of a logon.
+const NT_STATUS_ERROR = /\bNT_STATUS_(?!OK\b|MORE_PROCESSING_REQUIRED\b|PENDING\b|SOME_NOT_MAPPED\b)[A-Z][A-Z0-9_]+\b/;
+// Ghostscript, the interpreter most filters run, ending a job it could not render: "GPL Ghostscript 9.26:
+// Unrecoverable error, exit code 1" (its main loop), or a PostScript error by its name, "Error: /invalidfont in
+// findfont" (PLRM's error names, as gs_init.ps reports them).
+const INTERPRETER_FAILED =
+  /(?:\bUnrecoverable error, exit code \d+|^Error: \/(?:undefined|typecheck|rangecheck|invalidfont|ioerror|VMerror|limitcheck|stackunderflow|stackoverflow|syntaxerror|undefinedresult|undefinedfilename|unregistered|invalidaccess|invalidfileaccess|unmatchedmark|dictstackoverflow|execstackoverflow|timeout|interrupt|configurationerror|invalidrestore|invalidexit|invalidcontext|nocurrentpoint|undefinedresource) in )/;
 
 interface Failure {
   /** What failed, in a few words, with the program's own names kept as they were printed. */
@@ -128,6 +144,15 @@ function failureOf(text: string, priority: number | undefined, aboutJobOrPrinter
   // A backend's or filter's own "ERROR: Unable to open device …" reaches the journal as cupsd's job line at
   // LOG_ERR: whatever its wording, the program printing the job said it failed.
   if (aboutJobOrPrinter && priority !== undefined && priority <= LOG_ERR)
+    return { what: format(_('“{message}”'), { message: text }), severity: 'error' };
+  // Only a backend or a filter prints these, and only through cupsd: a report that left out the job's prefix still
+  // shows a job's line.
+  if (
+    (priority === undefined || priority <= LOG_INFO) &&
+    (BACKEND_PRINTER_FAILED.test(text) || INTERPRETER_FAILED.test(text))
+  )
+    return { what: format(_('“{message}”'), { message: text }), severity: 'error' };
+  if (aboutJobOrPrinter && (priority === undefined || priority <= LOG_INFO) && NT_STATUS_ERROR.test(text))
     return { what: format(_('“{message}”'), { message: text }), severity: 'error' };
   // A job's or queue's line naming what its device or printer did (an errno: the device file denied or gone, the
   // printer refusing or unreachable) at any level but debug: the backend's own words on the device.
