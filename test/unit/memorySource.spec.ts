@@ -84,9 +84,10 @@ describe('the memory pressure source', () => {
       log: log(),
     });
     await source.start((event) => events.push(event));
+    // The session's first, so that the machine's is judged knowing it.
     expect(events.map((event) => event.type === 'memoryPressure' && [event.path, event.unit])).toEqual([
-      [path, undefined],
       [join(directory, 'memory.pressure'), 'user@1000.service'],
+      [path, undefined],
     ]);
     await writeFile(join(directory, 'memory.pressure'), psi('31.00', '27.50'));
     await waitFor(() => events.length > 2, 'the session’s new pressure');

@@ -86,9 +86,10 @@ export class MemoryPressureSource implements EventSource {
 
   async start(emit: (event: WatchEvent) => void): Promise<void> {
     const session = this.options.session === undefined ? await findSessionCgroup() : this.options.session;
+    // The session's first: the machine's pressure is judged knowing whether the session's accounts for it.
     const candidates: Gauge[] = [
-      { path: this.path, failing: false },
       ...(session ? [{ path: join(session.directory, 'memory.pressure'), unit: session.unit, failing: false }] : []),
+      { path: this.path, failing: false },
     ];
     const firsts = await Promise.all(
       candidates.map(async (gauge) => ({
@@ -158,12 +159,14 @@ export class MemoryPressureSource implements EventSource {
     if (!this.emit || this.polling) return;
     clearTimeout(this.timer);
     this.timer = undefined;
-    this.polling = Promise.all(this.gauges.map((gauge) => this.poll(gauge)))
-      .then(() => undefined)
-      .finally(() => {
-        this.polling = undefined;
-        this.readNext();
-      });
+    this.polling = this.pollInOrder().finally(() => {
+      this.polling = undefined;
+      this.readNext();
+    });
+  }
+
+  private async pollInOrder(): Promise<void> {
+    for (const gauge of this.gauges) await this.poll(gauge);
   }
 
   private async poll(gauge: Gauge): Promise<void> {

@@ -152,6 +152,7 @@ describe('the memory-pressure detector', () => {
       psi(27, 'user@1000.service'),
       psi(14),
       psi(1, 'user@1000.service'),
+      psi(15),
     ];
     expect(steps.map((event) => describeOutputs(detector.detect(event)))).toEqual([
       ['resolve memory-pressure '],
@@ -159,8 +160,16 @@ describe('the memory-pressure detector', () => {
       [
         'report memory-pressure warning user@1000.service: The programs of your session wait for memory (all stalled 27% of the time)',
       ],
-      ['report memory-pressure warning : The system is short of memory (all tasks stalled 14% of the time)'],
+      // The session's programs, stalled longer, account for the machine's stalls: one problem, told where it is.
+      [],
       ['resolve memory-pressure user@1000.service'],
+      ['report memory-pressure warning : The system is short of memory (all tasks stalled 15% of the time)'],
+    ]);
+    // Stalled longer than the session's programs, the machine's other programs wait too: the machine's own.
+    const both = new MemoryPressureDetector();
+    both.detect(psi(27, 'user@1000.service'));
+    expect(describeOutputs(both.detect(psi(30)))).toEqual([
+      'report memory-pressure warning : The system is short of memory (all tasks stalled 30% of the time)',
     ]);
     const [output] = new MemoryPressureDetector().detect(psi(27, 'user@1000.service'));
     expect(output && 'report' in output ? output.report.evidence : []).toEqual([

@@ -16,6 +16,8 @@ export class MemoryPressureDetector implements Detector {
   private readonly reportAbove: number;
   private readonly resolveBelow: number;
   private readonly state = new ConditionTracker<'high' | 'normal'>();
+  /** The session's "full" share while its pressure is high, by unit. */
+  private readonly sessionFull = new Map<string, number>();
 
   constructor(options: MemoryPressureOptions = {}) {
     this.reportAbove = options.reportAbove ?? 10;
@@ -28,7 +30,13 @@ export class MemoryPressureDetector implements Detector {
     // The machine's pressure has no subject; the session's is its unit's, "user@1000.service".
     const subject = unit ?? '';
     const current = this.state.get(subject);
-    const high = fullAvg10 > this.reportAbove || (current === 'high' && fullAvg10 >= this.resolveBelow);
+    const high =
+      (fullAvg10 > this.reportAbove || (current === 'high' && fullAvg10 >= this.resolveBelow)) &&
+      (unit !== undefined || current === 'high' || !this.sessionExplains(fullAvg10));
+    if (unit !== undefined) {
+      if (high) this.sessionFull.set(unit, fullAvg10);
+      else this.sessionFull.delete(unit);
+    }
     if (!this.state.change(subject, high ? 'high' : 'normal')) return [];
     if (!high) return [{ resolve: { kind: MEMORY_PRESSURE, subject, at } }];
     const percent = fullAvg10.toFixed(0);
@@ -58,5 +66,14 @@ export class MemoryPressureDetector implements Detector {
         },
       },
     ];
+  }
+
+  /**
+   * Whether the session's programs, stalled as long as the whole machine's or longer, account for the machine's
+   * stalls: a program thrashing under the session's memory limit stalls everything else only on a machine with
+   * nothing else to run. One problem, told where it is.
+   */
+  private sessionExplains(machineFull: number): boolean {
+    return [...this.sessionFull.values()].some((full) => full >= machineFull);
   }
 }
