@@ -51,6 +51,7 @@ export async function runGym(
       node: (await system.check(['node', '--version'])).trim(),
     };
     const runner = new Runner(system, agent);
+    await runner.ready();
     const rows: Row[] = [];
     for (const scenario of scenarios) {
       const row = await runner.run(scenario);

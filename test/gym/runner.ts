@@ -18,6 +18,9 @@ const POLKIT_RELOAD_TIMEOUT_MS = 30_000;
 const STATE_POLL_MS = 100;
 const BARRIER_TIMEOUT_MS = 60_000;
 const RESOLVE_TIMEOUT_MS = 20_000;
+/** How long a sentinel's finding may wait for its journal line while Steward's sources start, and how many try. */
+const READY_WAIT_MS = 10_000;
+const READY_ATTEMPTS = 6;
 
 type Finding = Record<string, unknown> & { id: string; kind: string; subject: string };
 type Proposal = Record<string, unknown> & {
@@ -104,6 +107,35 @@ export class Runner {
   }
 
   /**
+   * Waits until Steward follows the journal: on its first start it reads from the journal's tail, once its sources
+   * are up, a moment after it answers on the bus. A sentinel that failed before then keeps no journal line; the next
+   * one does.
+   */
+  async ready(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const mark = this.agent.signals.length;
+      const sentinel = await this.#sentinel(mark, BARRIER_TIMEOUT_MS);
+      const followed = await this.agent
+        .until(() => this.#holdsJournalLine(sentinel.finding.id), `the sentinel's journal line`, READY_WAIT_MS)
+        .then(
+          () => true,
+          (error: Error) => {
+            if (attempt >= READY_ATTEMPTS) throw error;
+            return false;
+          },
+        );
+      if (followed) return;
+    }
+  }
+
+  async #holdsJournalLine(findingId: string): Promise<true | undefined> {
+    const [finding] = (await this.agent.call(FINDINGS_INTERFACE, 'Get', 's', [findingId])) as [
+      { evidence?: { kind: string }[] },
+    ];
+    return finding.evidence?.some((evidence) => evidence.kind === 'journal') || undefined;
+  }
+
+  /**
    * Once this returns, Steward has read the journal up to a line written after everything before the call, and
    * proposed on it. A sentinel's failure is often read from systemd's D-Bus state before its journal lines, so the
    * first counts once its finding holds its journal line; a second sentinel's proposal then comes after every
@@ -111,16 +143,7 @@ export class Runner {
    */
   async #barrier(mark: number, timeoutMs: number): Promise<{ signal: Signal; finding: Finding }> {
     const first = await this.#sentinel(mark, timeoutMs);
-    await this.agent.until(
-      async () => {
-        const [finding] = (await this.agent.call(FINDINGS_INTERFACE, 'Get', 's', [first.finding.id])) as [
-          { evidence?: { kind: string }[] },
-        ];
-        return finding.evidence?.some((evidence) => evidence.kind === 'journal') || undefined;
-      },
-      `the sentinel's journal line`,
-      timeoutMs,
-    );
+    await this.agent.until(() => this.#holdsJournalLine(first.finding.id), `the sentinel's journal line`, timeoutMs);
     await this.#sentinel(mark, timeoutMs);
     return first;
   }
