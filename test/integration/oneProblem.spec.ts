@@ -341,6 +341,40 @@ describe('one problem, one proposal', () => {
     expect(mostAtOnce()).withContext(JSON.stringify(heard)).toBe(1);
   });
 
+  it('gives every waiting unit that ran a program one proposal once someone vouches for the program’s finding', async () => {
+    const ranDpkg = async (unit: string) => {
+      await addService(client, unit);
+      await addRecord(unit, `/run/systemd/transient/${unit}`);
+      await addProperties(client, unit, SERVICE, {
+        ExecStart: new Variant('a(sasbttttuii)', [
+          ['/usr/bin/dpkg', ['dpkg', '--install', `/srv/${unit}.deb`], false, 0n, 0n, 0n, 0n, 0, 0, 0],
+        ]),
+      });
+      await fail(client, unit, { signal: 9 });
+      return raise(unitFailed(unit));
+    };
+    const first = await ranDpkg('gym-first.service');
+    const second = await ranDpkg('gym-second.service');
+    expect(waiting().map((p) => p.findingId)).toEqual(jasmine.arrayWithExactContents([first.id, second.id]));
+    const interrupted: FindingReport = {
+      kind: 'no-space',
+      subject: 'dpkg',
+      severity: 'error',
+      title: 'dpkg could not finish: no space left',
+      at: new Date(),
+      evidence: [{ kind: 'text', text: '/var/lib/dpkg/updates holds 1 change dpkg did not finish', at: new Date() }],
+    };
+    // A program's word alone (apt saying so) ties no unit to the program.
+    const claimed = await raise({ ...interrupted, attribution: { vouchedBy: null, reportedBy: 'apt-get' } });
+    expect(waiting().map((p) => p.findingId)).toEqual(
+      jasmine.arrayWithExactContents([first.id, second.id, claimed.id]),
+    );
+    // Steward's reading of dpkg's database vouches for it: both units' proposals give way to its own.
+    await raise(interrupted);
+    await waitFor(() => waiting().length === 1, 'one waiting proposal');
+    expect(waiting().map((p) => p.findingId)).toEqual([claimed.id]);
+  });
+
   it('takes the place of every waiting proposal of its problem at once, never beside one of them', async () => {
     // Two units' failures, two problems so far.
     const failed = async (unit: string) => {

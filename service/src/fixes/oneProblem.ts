@@ -278,9 +278,9 @@ async function unitPlaces(context: ActionContext, subject: string): Promise<Unit
   return NO_UNIT;
 }
 
-/** The places of a finding, the same text however its evidence lists them. */
-const placesKey = ({ subject, others, programs = [] }: Places) =>
-  JSON.stringify([subject, ...[...others].sort(), ...[...programs].sort()]);
+/** The places of a finding, the same text however its evidence lists them, and whether someone vouches for it. */
+const placesKey = ({ subject, others, programs = [], vouched }: Places) =>
+  JSON.stringify([subject, vouched === true, ...[...others].sort(), ...[...programs].sort()]);
 
 /** Proposal states that wait for the person. */
 const WAITING = ['open', 'not-fixed', 'applying'] as const;

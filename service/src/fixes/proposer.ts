@@ -546,18 +546,24 @@ export class Proposer {
       const mine = store.proposal(proposal.id);
       if (!finding || mine?.state !== 'open') return null;
       if (!covered && !(await this.problems.namesNewPlaces(finding))) return null;
-      const same = await this.problems.otherProblem(mine);
-      if (!same) return null;
-      const stands =
-        takesOver(finding, same.finding) || (!takesOver(same.finding, finding) && mine.id < same.proposal.id);
-      const [standing, giving] = stands ? [mine, same.proposal] : [same.proposal, mine];
-      if (giving.state !== 'open') return null;
-      this.options.log.info('two waiting proposals are one problem: one stands for both', {
-        stands: standing.id,
-        withdrawn: giving.id,
-      });
-      this.giveWay(giving, standing);
-      return stands ? 'stands' : 'gave way';
+      let outcome: 'stands' | 'gave way' | null = null;
+      // Every other waiting proposal it ties, one after another (a finding vouched for at last may tie several).
+      for (let standing = { proposal: mine, finding }; ;) {
+        const same = await this.problems.otherProblem(standing.proposal);
+        if (!same) return outcome;
+        const stands =
+          takesOver(standing.finding, same.finding) ||
+          (!takesOver(same.finding, standing.finding) && standing.proposal.id < same.proposal.id);
+        const giving = stands ? same.proposal : standing.proposal;
+        if (giving.state !== 'open') return outcome;
+        if (!stands) standing = same;
+        this.options.log.info('two waiting proposals are one problem: one stands for both', {
+          stands: standing.proposal.id,
+          withdrawn: giving.id,
+        });
+        this.giveWay(giving, standing.proposal);
+        if (outcome !== 'gave way') outcome = standing.proposal.id === mine.id ? 'stands' : 'gave way';
+      }
     });
   }
 
