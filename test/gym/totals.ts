@@ -351,16 +351,21 @@ export function extraProblems(problems: DayFinding[][], windows: readonly Window
 /**
  * Problems that had two proposals waiting for the person at the same moment: from the signals, each proposal waits
  * from its ProposalAdded until it is removed or its state leaves open and not-fixed. Two proposals are one problem
- * at that moment only through findings active then: a package's half-configured run (dpkg's status file) ties the
- * upgrade unit that ran it, and the next package left half-configured hours later, after the first was purged, ties
- * neither.
+ * at that moment only through findings active then, as vouched for then: a package's half-configured run (dpkg's
+ * status file) ties the upgrade unit that ran it, and the next package left half-configured hours later, after the
+ * first was purged, ties neither; apt's word that dpkg was interrupted ties no unit that ran dpkg until Steward's
+ * reading of dpkg's database vouches for it.
  */
 export function twoProposalsAtOnce(signals: readonly Signal[], problems: DayFinding[][]): string[] {
   const problemOf = new Map<string, number>();
   problems.forEach((problem, index) => problem.forEach((finding) => problemOf.set(finding.id, index)));
   const active = new Set<string>();
+  /** The findings someone vouched for by then: a program's word first, Steward's reading a moment later. */
+  const vouched = new Set<string>();
   const oneNow = (problem: DayFinding[], findingIds: string[]) => {
-    const now = problem.filter((finding) => active.has(finding.id) || findingIds.includes(finding.id));
+    const now = problem
+      .filter((finding) => active.has(finding.id) || findingIds.includes(finding.id))
+      .map((finding) => ({ ...finding, vouched: vouched.has(finding.id) }));
     return problemsOf(now).some((group) => findingIds.every((id) => group.some((finding) => finding.id === id)));
   };
   /** The proposals waiting now, by problem: proposal id → finding id. */
@@ -369,8 +374,10 @@ export function twoProposalsAtOnce(signals: readonly Signal[], problems: DayFind
   const findingOfProposal = new Map<string, string>();
   for (const signal of signals) {
     const id = String(signal.body[0]);
-    if (signal.signal === 'Findings.FindingAdded') active.add(id);
-    else if (signal.signal === 'Findings.FindingResolved') active.delete(id);
+    if (signal.signal === 'Findings.FindingAdded' || signal.signal === 'Findings.FindingUpdated') {
+      if (signal.signal === 'Findings.FindingAdded') active.add(id);
+      if (text(item(signal)['vouched-by']) !== '') vouched.add(id);
+    } else if (signal.signal === 'Findings.FindingResolved') active.delete(id);
     else if (signal.signal === 'Proposals.ProposalAdded' || signal.signal === 'Proposals.ProposalChanged') {
       const proposal = item(signal);
       const finding = text(proposal['finding-id']) || findingOfProposal.get(id) || '';

@@ -138,6 +138,19 @@ describe('two proposals waiting at once', () => {
     expect(twoProposalsAtOnce([...before, ...purged, ...later], day)).toEqual([]);
   });
 
+  it('are one problem through a program only once someone vouches for the program’s finding', () => {
+    const killed = { ...finding('unit-failed', 'gym-install.service', 'dpkg'), programs: ['dpkg'] };
+    const interrupted = { ...finding('package-manager-error', 'dpkg', 'dpkg', ['gym-apt.service']), vouched: true };
+    const problems = problemsOf([killed, interrupted]);
+    expect(problems.length).toBe(1);
+    const added = (id: string, vouchedBy = '') => signal('Findings.FindingAdded', id, { 'vouched-by': vouchedBy });
+    const claimFirst = [added(killed.id, 'system-manager'), proposed('1', killed.id), added(interrupted.id)];
+    // apt's word alone ties no unit that ran dpkg; Steward's reading of dpkg's database, a moment later, does.
+    expect(twoProposalsAtOnce([...claimFirst, proposed('2', interrupted.id)], problems)).toEqual([]);
+    const vouchedThen = signal('Findings.FindingUpdated', interrupted.id, { 'vouched-by': 'steward' });
+    expect(twoProposalsAtOnce([...claimFirst, vouchedThen, proposed('2', interrupted.id)], problems).length).toBe(1);
+  });
+
   it('are reported while the finding that ties them is active', () => {
     const applied = [signal('Proposals.ProposalChanged', '1', { state: 'done' })];
     const found = twoProposalsAtOnce([...before, ...applied, ...later], day);
