@@ -121,6 +121,27 @@ describe('one problem, one proposal', () => {
       BindsTo: new Variant('as', []),
       Requisite: new Variant('as', []),
     });
+  /** A transient unit whose ExecStart runs dpkg, killed: its failure, as systemd's D-Bus state shows it first. */
+  const failedDpkgUnit = async (unit: string) => {
+    await addService(client, unit);
+    await addRecord(unit, `/run/systemd/transient/${unit}`);
+    await addProperties(client, unit, SERVICE, {
+      ExecStart: new Variant('a(sasbttttuii)', [
+        ['/usr/bin/dpkg', ['dpkg', '--install', `/srv/${unit}.deb`], false, 0n, 0n, 0n, 0n, 0, 0, 0],
+      ]),
+    });
+    await fail(client, unit, { signal: 9 });
+    return raise(unitFailed(unit));
+  };
+  /** dpkg's unfinished run, as Steward's reading of its database tells it (no program's word: no attribution). */
+  const dpkgUnfinished = (): FindingReport => ({
+    kind: 'no-space',
+    subject: 'dpkg',
+    severity: 'error',
+    title: 'dpkg could not finish: no space left',
+    at: new Date(),
+    evidence: [{ kind: 'text', text: '/var/lib/dpkg/updates holds 1 change dpkg did not finish', at: new Date() }],
+  });
   /** A user unit's drop-in with a line systemd refuses, which Steward may show (the user's manager's own files). */
   const refusedDropIn = async () => {
     const config = join(home, '.config', 'systemd', 'user', 'gym-reader.service.d', 'colour.conf');
@@ -316,54 +337,21 @@ describe('one problem, one proposal', () => {
   });
 
   it('gives a unit that failed and a finding about the program its ExecStart runs one proposal, before its lines', async () => {
-    await addService(client, 'gym-install.service');
-    await addRecord('gym-install.service', '/run/systemd/transient/gym-install.service');
-    await addProperties(client, 'gym-install.service', SERVICE, {
-      ExecStart: new Variant('a(sasbttttuii)', [
-        ['/usr/bin/dpkg', ['dpkg', '--install', '/srv/gym-slow.deb'], false, 0n, 0n, 0n, 0n, 0, 0, 0],
-      ]),
-    });
     // Killed half-way: systemd's record of the failure first, as its D-Bus state shows it before its lines.
-    await fail(client, 'gym-install.service', { signal: 9 });
-    const unit = await raise(unitFailed('gym-install.service'));
+    const unit = await failedDpkgUnit('gym-install.service');
     expect(waiting().map((p) => p.findingId)).toEqual([unit.id]);
     // Then a finding about dpkg that Steward's own reading vouches for (no program's word: no attribution).
-    const program = await raise({
-      kind: 'no-space',
-      subject: 'dpkg',
-      severity: 'error',
-      title: 'dpkg could not finish: no space left',
-      at: new Date(),
-      evidence: [{ kind: 'text', text: '/var/lib/dpkg/updates holds 1 change dpkg did not finish', at: new Date() }],
-    });
+    const program = await raise(dpkgUnfinished());
     expect(waiting().map((p) => p.findingId)).toEqual([program.id]);
     await waitFor(() => removed.length > 0, 'ProposalRemoved as a client hears it');
     expect(mostAtOnce()).withContext(JSON.stringify(heard)).toBe(1);
   });
 
   it('gives every waiting unit that ran a program one proposal once someone vouches for the program’s finding', async () => {
-    const ranDpkg = async (unit: string) => {
-      await addService(client, unit);
-      await addRecord(unit, `/run/systemd/transient/${unit}`);
-      await addProperties(client, unit, SERVICE, {
-        ExecStart: new Variant('a(sasbttttuii)', [
-          ['/usr/bin/dpkg', ['dpkg', '--install', `/srv/${unit}.deb`], false, 0n, 0n, 0n, 0n, 0, 0, 0],
-        ]),
-      });
-      await fail(client, unit, { signal: 9 });
-      return raise(unitFailed(unit));
-    };
-    const first = await ranDpkg('gym-first.service');
-    const second = await ranDpkg('gym-second.service');
+    const first = await failedDpkgUnit('gym-first.service');
+    const second = await failedDpkgUnit('gym-second.service');
     expect(waiting().map((p) => p.findingId)).toEqual(jasmine.arrayWithExactContents([first.id, second.id]));
-    const interrupted: FindingReport = {
-      kind: 'no-space',
-      subject: 'dpkg',
-      severity: 'error',
-      title: 'dpkg could not finish: no space left',
-      at: new Date(),
-      evidence: [{ kind: 'text', text: '/var/lib/dpkg/updates holds 1 change dpkg did not finish', at: new Date() }],
-    };
+    const interrupted = dpkgUnfinished();
     // A program's word alone (apt saying so) ties no unit to the program.
     const claimed = await raise({ ...interrupted, attribution: { vouchedBy: null, reportedBy: 'apt-get' } });
     expect(waiting().map((p) => p.findingId)).toEqual(

@@ -714,6 +714,11 @@ describe('the states people meet', () => {
       _UID: '0',
       _SYSTEMD_UNIT: 'session-2.scope',
     });
+    const titlesOf = (message: string, comm: string, exe: string) =>
+      titles(
+        detector,
+        journalEvent({ MESSAGE: message, _COMM: comm, _EXE: exe, _UID: '0', _SYSTEMD_UNIT: 'session-2.scope' }),
+      ).map(([, , title]) => title);
     const ahead: [string, string, string][] = [
       ['\tnow = Thu Jan  1 00:00:12 1970) is in the future.', 'fsck.ext4', '/usr/sbin/e2fsck'],
       ['tar: ./notes.txt: time stamp 2024-05-01 08:00:00 is 86400.5 s in the future', 'tar', '/usr/bin/tar'],
@@ -725,12 +730,7 @@ describe('the states people meet', () => {
       ],
     ];
     for (const [message, comm, exe] of ahead)
-      expect(
-        titles(
-          detector,
-          journalEvent({ MESSAGE: message, _COMM: comm, _EXE: exe, _UID: '0', _SYSTEMD_UNIT: 'session-2.scope' }),
-        ).map(([, , title]) => title),
-      )
+      expect(titlesOf(message, comm, exe))
         .withContext(message)
         .toEqual(['The clock is behind: a program found a date still in the future']);
     expect(titles(detector, apt)).toEqual([
@@ -746,12 +746,7 @@ describe('the states people meet', () => {
       ],
     ];
     for (const [message, comm, exe] of back)
-      expect(
-        titles(
-          detector,
-          journalEvent({ MESSAGE: message, _COMM: comm, _EXE: exe, _UID: '0', _SYSTEMD_UNIT: 'session-2.scope' }),
-        ).map(([, , title]) => title),
-      )
+      expect(titlesOf(message, comm, exe))
         .withContext(message)
         .toEqual(['The clock was ahead: a program found it set back']);
   });
