@@ -142,6 +142,10 @@ class EnabledExtension {
     return this._indicator;
   }
 
+  get client(): StewardClient {
+    return this._client;
+  }
+
   get steward(): StewardState {
     return this._steward;
   }

@@ -31,6 +31,12 @@ const URGENCY: Record<Urgency, MessageTray.Urgency> = {
   critical: MessageTray.Urgency.CRITICAL,
 };
 
+/** What a notification is about: a proposal, a finished job, or neither (findings, a count). */
+interface Subject {
+  proposal?: Proposal;
+  job?: Job;
+}
+
 export interface NotificationHandlers {
   apply(proposal: Proposal): void;
   /** Shows the proposal with its exact effect, before anything runs. */
@@ -55,6 +61,10 @@ export class StewardNotifications {
   private readonly _coalescer = new Coalescer<News>(WINDOW_MS, MIN_INTERVAL_MS);
   /** The notifications on screen that tell one proposal, by its id. */
   private readonly _told = new Map<string, { notification: MessageTray.Notification; news: News }>();
+  /** The notifications on screen that tell one finding alone, by its id: its proposal, once drafted, takes one over. */
+  private readonly _toldFindings = new Map<string, MessageTray.Notification>();
+  /** What each notification on screen is about, which its buttons and a click act on. */
+  private readonly _subjects = new WeakMap<MessageTray.Notification, Subject>();
 
   constructor(
     private readonly _settings: Gio.Settings,
@@ -63,6 +73,7 @@ export class StewardNotifications {
   ) {}
 
   tell(news: News): void {
+    if (news.kind === 'proposal' && this._takeOver(news)) return;
     // A proposal told again before its burst went out (it now offers a change) is one piece of news, as it stands.
     const same = (item: News) =>
       news.kind === 'proposal' && item.kind === 'proposal' && item.proposal.id === news.proposal.id;
@@ -88,6 +99,22 @@ export class StewardNotifications {
     if (told) told.notification.body = shownNotification(notificationFor([renewed(told.news)], { _, ngettext })).body;
   }
 
+  /**
+   * A proposal drafted after its finding was told alone tells the person in that notification, shown again, rather
+   * than in a second one a burst later: one problem, one notification.
+   */
+  private _takeOver(news: News & { kind: 'proposal' }): boolean {
+    const { findingId } = news.proposal;
+    const notification = this._toldFindings.get(findingId);
+    if (!notification || worthTelling([news], this._level).length === 0) return false;
+    this._toldFindings.delete(findingId);
+    this._fill(notification, notificationFor([news], { _, ngettext }), { proposal: news.proposal });
+    this._remember(notification, news);
+    // GNOME Shell shows an unacknowledged notification's banner again, or updates the one on screen.
+    notification.acknowledged = false;
+    return true;
+  }
+
   jobFinished(job: Job): void {
     if (this._level === 'none') return;
     this._show(resultNotification(job, { _, ngettext }), { job });
@@ -99,6 +126,7 @@ export class StewardNotifications {
     this._source?.destroy(MessageTray.NotificationDestroyedReason.SOURCE_CLOSED);
     this._source = null;
     this._told.clear();
+    this._toldFindings.clear();
   }
 
   private get _level(): NotificationLevel {
@@ -113,21 +141,46 @@ export class StewardNotifications {
     const [first] = items as [News];
     const proposal = items.length === 1 && first.kind === 'proposal' ? first.proposal : undefined;
     const notification = this._show(notificationFor(items, { _, ngettext }), { proposal });
-    if (proposal) {
-      this._told.set(proposal.id, { notification, news: first });
-      notification.connect('destroy', () => this._told.delete(proposal.id));
+    if (items.length === 1 && first.kind === 'proposal') this._remember(notification, first);
+    if (items.length === 1 && first.kind === 'finding') {
+      const { id } = first.finding;
+      this._toldFindings.set(id, notification);
+      notification.connect('destroy', () => {
+        if (this._toldFindings.get(id) === notification) this._toldFindings.delete(id);
+      });
     }
   }
 
-  private _show(words: NotificationText, subject: { proposal?: Proposal; job?: Job }): MessageTray.Notification {
-    const text = shownNotification(words);
-    const source = this._getSource();
-    const notification = new MessageTray.Notification({
-      source,
-      title: text.title,
-      body: text.body,
-      urgency: URGENCY[text.urgency],
+  /** Keeps `notification` as the one telling its proposal, for the answers its reading steps bring. */
+  private _remember(notification: MessageTray.Notification, news: News & { kind: 'proposal' }): void {
+    const { id } = news.proposal;
+    this._told.set(id, { notification, news });
+    notification.connect('destroy', () => {
+      if (this._told.get(id)?.notification === notification) this._told.delete(id);
     });
+  }
+
+  private _show(words: NotificationText, subject: Subject): MessageTray.Notification {
+    const source = this._getSource();
+    const notification = new MessageTray.Notification({ source });
+    this._fill(notification, words, subject);
+    notification.connect('activated', () => {
+      const { proposal } = this._subjects.get(notification) ?? {};
+      if (proposal) this._handlers.review(proposal);
+      else this._handlers.open();
+    });
+    source.addNotification(notification);
+    return notification;
+  }
+
+  /** Gives `notification` the words and buttons of `words`, about `subject`. */
+  private _fill(notification: MessageTray.Notification, words: NotificationText, subject: Subject): void {
+    const text = shownNotification(words);
+    notification.title = text.title;
+    notification.body = text.body;
+    notification.urgency = URGENCY[text.urgency];
+    notification.clearActions();
+    this._subjects.set(notification, subject);
     const { proposal, job } = subject;
     for (const button of text.buttons) {
       if (button === 'apply' && proposal)
@@ -143,12 +196,6 @@ export class StewardNotifications {
         });
       }
     }
-    notification.connect('activated', () => {
-      if (proposal) this._handlers.review(proposal);
-      else this._handlers.open();
-    });
-    source.addNotification(notification);
-    return notification;
   }
 
   private _getSource(): MessageTray.Source {

@@ -7,7 +7,8 @@ import type St from 'gi://St';
 import * as Main from 'resource:///org/gnome/shell/ui/main.js';
 import type * as PopupMenu from 'resource:///org/gnome/shell/ui/popupMenu.js';
 
-import { jobFrom } from '../shared/model.js';
+import type { StewardClient } from '../client/stewardClient.js';
+import { findingFrom, jobFrom, proposalFrom } from '../shared/model.js';
 import type { QuickChat } from './chat/quickChat.js';
 import type { StewardIndicator } from './indicator.js';
 import type { StewardNotifications } from './notifications.js';
@@ -41,11 +42,13 @@ const INTERFACE_XML = `<node>
     <method name="SearchResults"><arg type="as" direction="out"/></method>
     <method name="ClickSearchResult"><arg name="title" type="s" direction="in"/><arg type="b" direction="out"/></method>
     <method name="TellJobFinished"><arg name="job" type="s" direction="in"/></method>
+    <method name="TellSignal"><arg name="signal" type="s" direction="in"/><arg name="payload" type="s" direction="in"/></method>
   </interface>
 </node>`;
 
 /** What the hook reaches: the per-enable state of extension.ts. */
 export interface HookTarget {
+  readonly client: StewardClient;
   readonly quickChat: QuickChat;
   readonly quickChatMade: boolean;
   readonly shortcut: QuickChatShortcut;
@@ -204,6 +207,19 @@ export class TestHook {
    */
   TellJobFinished(job: string): void {
     this._target.notifications.jobFinished(jobFrom(JSON.parse(job) as Record<string, unknown>));
+  }
+
+  /**
+   * Hands the shell a signal of the service's as the client passes it on (findingAdded, proposalAdded with its
+   * dictionary as JSON; findingResolved, proposalRemoved with an id): the STAND-IN for a proposal that the service
+   * drafts seconds after its finding on a busy machine, a timing no test can choose.
+   */
+  TellSignal(signal: string, payload: string): void {
+    const client = this._target.client as unknown as { _emit(signal: string, ...args: unknown[]): void };
+    const value = JSON.parse(payload) as unknown;
+    if (signal === 'findingAdded') client._emit(signal, findingFrom(value as Record<string, unknown>));
+    else if (signal === 'proposalAdded') client._emit(signal, proposalFrom(value as Record<string, unknown>));
+    else client._emit(signal, String(value));
   }
 
   /** The titles of Steward's results as the overview shows them now. */

@@ -96,6 +96,17 @@ export class TestHook {
     await this._call('TakeShortcut');
   }
 
+  /**
+   * Hands the shell one of the service's signals as its client passes it on: a STAND-IN for a proposal the service
+   * drafts seconds after its finding (see TellSignal in the extension's hook).
+   */
+  async tellSignal(
+    signal: 'findingAdded' | 'proposalAdded' | 'findingResolved' | 'proposalRemoved',
+    payload: Record<string, unknown> | string,
+  ): Promise<void> {
+    await this._call('TellSignal', 'ss', [signal, JSON.stringify(payload)]);
+  }
+
   /** Tells a job's end from its dictionary, as JobFinished does: a STAND-IN for a job that cannot run here. */
   async tellJobFinished(job: Record<string, unknown>): Promise<void> {
     await this._call('TellJobFinished', 's', [JSON.stringify(job)]);
