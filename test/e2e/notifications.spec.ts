@@ -48,6 +48,7 @@ import {
 } from './harness/extensionShell.js';
 import type { ShellSession } from './harness/session.js';
 import { shellEval } from './harness/shell.js';
+import { closeNotificationsBut } from './harness/stewardScreens.js';
 import { selectedSuites } from './harness/suites.js';
 import { TestHook } from './harness/testHook.js';
 
@@ -226,9 +227,7 @@ for (const suite of selectedSuites()) {
         );
         // A banner the spec before left (its undo's "Fixed: …" can come after its clean-up) would be on screen
         // first: only this spec's notification stays.
-        await evaluate(
-          `Main.messageTray.getSources().filter((source) => source.title === 'Steward').forEach((source) => source.notifications.filter((n) => n.title !== ${JSON.stringify(held)}).forEach((n) => n.destroy()))`,
-        );
+        await closeNotificationsBut(session, held);
         // Expanded while it is on screen; its body follows what the proposal's reading steps found.
         await expandBannerOf(held);
         await waitFor(

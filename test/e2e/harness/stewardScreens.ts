@@ -204,13 +204,18 @@ export interface ShownNotification {
 export const notificationsIn = async (session: ShellSession) =>
   (await shellEval(session.bus, NOTIFICATIONS)) as ShownNotification[];
 
-/** Closes every notification of Steward's but those `keep` picks, as a person closes them. */
+/**
+ * Closes every notification of Steward's but those titled `keep`, as a person closes them. The tray can then stay
+ * hidden with a banner still queued (seen in GNOME Shell 48 when the banner on screen is the one closed): blocking
+ * and unblocking banners, as the calendar does as it opens and closes, has it show the next one.
+ */
 export async function closeNotificationsBut(session: ShellSession, keep: string): Promise<void> {
   await shellEval(
     session.bus,
     `Main.messageTray.getSources().filter((source) => source.title === 'Steward').forEach((source) =>
       source.notifications.filter((n) => n.title !== ${JSON.stringify(keep)}).forEach((n) => n.destroy()))`,
   );
+  await shellEval(session.bus, 'Main.messageTray.bannerBlocked = true; Main.messageTray.bannerBlocked = false');
 }
 
 /** Waits until the banner on screen is the notification titled `title`, and expands it as the pointer does. */
