@@ -367,6 +367,34 @@ describe('the extension-error detector', () => {
       ]),
     ).toEqual([]);
   });
+
+  it('reads a dumped frame journalctl cut inside its closing parenthesis, never one cut inside its path', () => {
+    // projecthamster/hamster-shell-extension#212: every dump line cut at the terminal's width.
+    const cut =
+      '#2 0x7ffede305880 I   /home/rhertzog/.local/share/gnome-shell/extensions/contact@projecthamster.org/widgets/todaysFactsWidget.js:193 (0x7f047ef25d58 @ 4';
+    expect(subjects([line(cut, SESSION_SHELL, 0)])).toEqual(['contact@projecthamster.org']);
+    expect(
+      subjects([
+        line('== Stack trace for context 0x555e81c14000 ==', SESSION_SHELL, 10_000),
+        line(
+          '#7 0x7ffede305c60 b   resource:///org/gnome/gjs/modules/overrides/Gio.js:90 (0x7f049d603780 @ 118)',
+          SESSION_SHELL,
+          10_001,
+        ),
+        line(cut, SESSION_SHELL, 10_002),
+      ]),
+    ).toEqual(['contact@projecthamster.org']);
+    // home-sweet-gnome/dash-to-panel#342: cut inside the extension's directory name, which then names no extension.
+    expect(
+      subjects([
+        line(
+          '#0 0x7fffac0a7b00 I   /home/paul/.local/share/gnome-shell/extensions/dash-to-panel@jderose9.githu',
+          SESSION_SHELL,
+          20_000,
+        ),
+      ]),
+    ).toEqual([]);
+  });
 });
 
 describe('the extension-error playbook', () => {

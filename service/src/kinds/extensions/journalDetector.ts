@@ -27,9 +27,11 @@ const STACK_FOLLOWS_MS = 2_000;
 // (No "/" in a character class here: xgettext, which reads this file for messages, would end the pattern there.)
 const EXTENSION_FILE = /\/gnome-shell\/extensions\/([^\s"'`:]+?)\//;
 // gjs's stack frames, one a line: "name@/path/file.js:12:3" ("get name@…" for an accessor), "@file:///path/file.js:12", " @~/path/file.js:4"
-// (gjs before 1.50), and gjs's dump after a critical: "#0   7ffc63a2ceb0 b   /path/file.js:333 (7fd0 @ 359)".
+// (gjs before 1.50), and gjs's dump after a critical: "#0   7ffc63a2ceb0 b   /path/file.js:333 (7fd0 @ 359)". A dump's
+// frame is long, and journalctl cuts a line at the terminal's width: one cut inside its closing "(… @ …)", the
+// interpreter's own addresses, still names its file and line whole ("…/todaysFactsWidget.js:193 (0x7f047ef25d58 @ 4").
 const FRAME =
-  /^\s*(?:(?:[gs]et )?[^\s@]*@(?:file:\/\/|resource:\/\/|~?\/)\S*:\d+(?::\d+)?|#\d+\s+(?:0x)?[\da-f]+\s+[bi]\s+\S+:\d+\s*\(.*\))\s*$/i;
+  /^\s*(?:(?:[gs]et )?[^\s@]*@(?:file:\/\/|resource:\/\/|~?\/)\S*:\d+(?::\d+)?|#\d+\s+(?:0x)?[\da-f]+\s+[bi]\s+\S+:\d+\s*\(.*)\s*$/i;
 // gjs's heading of a dumped stack: "== Stack trace for context 0x55869671d900 ==".
 const STACK_HEADING = /^== Stack trace for context [\da-fx]+ ==$/;
 
