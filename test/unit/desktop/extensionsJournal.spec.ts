@@ -395,6 +395,24 @@ describe('the extension-error detector', () => {
       ]),
     ).toEqual([]);
   });
+
+  it("names the extension extensions.gnome.org's install or update failed for, in extensionDownloader.js's words", () => {
+    // log() writes them at info: their words say which extension and that it failed.
+    const failed = [
+      'Error while installing dash-to-dock@micxgx.gmail.com: Unexpected response: Not Found',
+      'Error while downloading update for extension dash-to-dock@micxgx.gmail.com: (Unexpected response: Not Found)',
+      'Error while updating extension dash-to-dock@micxgx.gmail.com: 404 (Not Found)',
+      'Error while compiling schema for extension dash-to-dock@micxgx.gmail.com: (Child process exited with code 1)',
+      'Failed to install extension updates for dash-to-dock@micxgx.gmail.com',
+    ];
+    for (const message of failed) expect(extensionErrorOf(message, 6)?.uuid).toBe('dash-to-dock@micxgx.gmail.com');
+    // The checks that name no extension, and an extension's own log that only mentions one, name none.
+    expect(extensionErrorOf('Update check failed: Unexpected response: Service Unavailable', 6)).toBeNull();
+    expect(extensionErrorOf('Some extension updates failed to download: Unexpected response: Not Found', 6)).toBeNull();
+    expect(
+      extensionErrorOf('[Dash] Error while installing the icon theme dash-to-dock@micxgx.gmail.com', 6),
+    ).toBeNull();
+  });
 });
 
 describe('the extension-error playbook', () => {

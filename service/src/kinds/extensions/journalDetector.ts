@@ -43,6 +43,11 @@ const NAMED = [
   /\bExtension "([^"\s]+)" had error\b/,
   /^JS ERROR: Extension ([^\s":@]+@[^\s":]+): /,
   /\b(?:Error loading|Could not load|Failed to [a-z]+(?: [a-z]+)?) extension "?([^\s":@]+@[^\s":]+?)"?(?:[:.,]|\s|$)/i,
+  // js/ui/extensionDownloader.js, 3.10 to 49: an extension that could not be installed or updated, or whose settings
+  // schema did not compile ("Error while installing <uuid>: …", "Error while downloading update for extension <uuid>:
+  // (…)"), and "Failed to install extension updates for <uuid>" (extensionSystem.js). A uuid is its directory's name.
+  /^Error while (?:installing|(?:updating|downloading update for|looking for schema for|compiling schema for) extension) "?([^\s":@]+@[^\s":]+?)"?: /,
+  /^Failed to install extension updates for "?([^\s":@]+@[^\s":]+?)"?$/,
 ];
 // "Extension <uuid>: …" without gjs's "JS ERROR: " is an error only at journald's warning level or above (gjs's
 // logError): at notice or info it is an extension's own log() that names itself ("Extension ding@…: Loaded").
