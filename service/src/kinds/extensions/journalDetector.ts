@@ -43,12 +43,22 @@ const NAMED = [
   /\bExtension "([^"\s]+)" had error\b/,
   /^JS ERROR: Extension ([^\s":@]+@[^\s":]+): /,
   /\b(?:Error loading|Could not load|Failed to [a-z]+(?: [a-z]+)?) extension "?([^\s":@]+@[^\s":]+?)"?(?:[:.,]|\s|$)/i,
-  // js/ui/extensionDownloader.js, 3.10 to 49: an extension that could not be installed or updated, or whose settings
+  // js/ui/extensionDownloader.js, since 3.10: an extension that could not be installed or updated, or whose settings
   // schema did not compile ("Error while installing <uuid>: …", "Error while downloading update for extension <uuid>:
   // (…)"), and "Failed to install extension updates for <uuid>" (extensionSystem.js). A uuid is its directory's name.
   /^Error while (?:installing|(?:updating|downloading update for|looking for schema for|compiling schema for) extension) "?([^\s":@]+@[^\s":]+?)"?: /,
   /^Failed to install extension updates for "?([^\s":@]+@[^\s":]+?)"?$/,
 ];
+// GLib's own prefix where a line reached the journal through standard error (the shell before 3.34, started by
+// gnome-session: "(gnome-shell:3365): Gjs-WARNING **: 10:12:01.123: JS ERROR: …", "GNOME Shell-Message: Extension …",
+// "Gjs-Message: JS LOG: …"; gmessages.c: "** " without a domain, the program and PID for warnings and worse, the domain,
+// the level, " **" for warnings and worse, the time since 2.50), and gjs's indentation before 1.34 ("    JS ERROR: …"):
+// the shell's words follow it as they would in a line of its own.
+const GLIB_PREFIX =
+  /^\s*(?:\*\* )?(?:\([^\s():]+:\d+\): )?(?:[\w .-]+-)?(?:ERROR|CRITICAL|WARNING|Message|INFO|DEBUG)(?: \*\*)?: (?:\d{2}:\d{2}:\d{2}\.\d{3}: )?/;
+
+/** A line of the shell's as its own code wrote it: without GLib's prefix and gjs's indentation. */
+export const shellWords = (message: string): string => message.replace(GLIB_PREFIX, '').trimStart();
 // "Extension <uuid>: …" without gjs's "JS ERROR: " is an error only at journald's warning level or above (gjs's
 // logError): at notice or info it is an extension's own log() that names itself ("Extension ding@…: Loaded").
 const NAMED_BARE = /^Extension ([^\s":@]+@[^\s":]+): /;
@@ -73,7 +83,7 @@ interface ShellError {
 
 /** The extension a gnome-shell message says failed, or null when the message is no error of an extension's. */
 export function extensionErrorOf(message: string, priority = WARNING): ShellError | null {
-  const lines = message.split('\n');
+  const lines = shellWords(message).split('\n');
   const head = lines[0] ?? '';
   for (const regex of priority <= WARNING ? [...NAMED, NAMED_BARE] : [...NAMED, NAMED_EXCEPTION]) {
     const uuid = regex.exec(head)?.[1];
@@ -98,7 +108,7 @@ export class ExtensionErrorDetector implements Detector {
 
   detect(event: WatchEvent): DetectorOutput[] {
     if (!isJournal(event) || this.writers.provenWriter(event.entry)?.name !== 'gnome-shell') return [];
-    const { message } = event.entry;
+    const message = shellWords(event.entry.message);
     const process = event.entry.fields._PID ?? '';
     const now = event.at.getTime();
     const found = extensionErrorOf(message, event.entry.priority);
