@@ -455,6 +455,14 @@ describe('the extension-error detector', () => {
       ]),
     ).toEqual([]);
   });
+
+  it('names the extension whose settings schema getSettings() could not find, in the shell’s words', () => {
+    // extensionUtils.js 3.36 to 44 and sharedInternals.js since 45 throw it into the extension's code.
+    const thrown =
+      'JS ERROR: Error: Schema org.gnome.shell.extensions.dash-to-dock could not be found for extension dash-to-dock@micxgx.gmail.com. Please check your installation';
+    expect(extensionErrorOf(thrown, 6)?.uuid).toBe('dash-to-dock@micxgx.gmail.com');
+    expect(extensionErrorOf('Schema org.gnome.desktop.foo could not be found', 6)).toBeNull();
+  });
 });
 
 describe('the extension-error playbook', () => {

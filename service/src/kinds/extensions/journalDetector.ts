@@ -48,6 +48,9 @@ const NAMED = [
   // (…)"), and "Failed to install extension updates for <uuid>" (extensionSystem.js). A uuid is its directory's name.
   /^Error while (?:installing|(?:updating|downloading update for|looking for schema for|compiling schema for) extension) "?([^\s":@]+@[^\s":]+?)"?: /,
   /^Failed to install extension updates for "?([^\s":@]+@[^\s":]+?)"?$/,
+  // getSettings()'s error for an extension whose settings schema is not installed (extensionUtils.js 3.36 to 44,
+  // sharedInternals.js since 45), whoever logged it: the extension cannot read its settings.
+  /\bSchema \S+ could not be found for extension ([^\s":@]+@[^\s":]+?)\. Please check your installation\b/,
 ];
 // GLib's own prefix where a line reached the journal through standard error (the shell before 3.34, started by
 // gnome-session: "(gnome-shell:3365): Gjs-WARNING **: 10:12:01.123: JS ERROR: …", "GNOME Shell-Message: Extension …",
