@@ -43,6 +43,16 @@ const SESSION_SHELL: JournalFields = {
   _SYSTEMD_UNIT: 'session-2.scope',
   _TRANSPORT: 'journal',
 };
+/** gnome-session in the login session's scope, whose standard error older shells and their preferences tool shared. */
+const GNOME_SESSION: JournalFields = {
+  SYSLOG_IDENTIFIER: 'gnome-session',
+  _COMM: 'gnome-session',
+  _EXE: '/usr/libexec/gnome-session-binary',
+  _UID: '1000',
+  _PID: '1620',
+  _SYSTEMD_UNIT: 'session-2.scope',
+  _TRANSPORT: 'stdout',
+};
 /** A copy of logger named gnome-shell writes the shell's words (issue 62): journald records the copy's path. */
 const LOGGER_COPY = { _COMM: 'gnome-shell', _TRANSPORT: 'syslog', SYSLOG_IDENTIFIER: 'gnome-shell' };
 
@@ -462,6 +472,30 @@ describe('the extension-error detector', () => {
       'JS ERROR: Error: Schema org.gnome.shell.extensions.dash-to-dock could not be found for extension dash-to-dock@micxgx.gmail.com. Please check your installation';
     expect(extensionErrorOf(thrown, 6)?.uuid).toBe('dash-to-dock@micxgx.gmail.com');
     expect(extensionErrorOf('Schema org.gnome.desktop.foo could not be found', 6)).toBeNull();
+  });
+
+  it('reads the shell’s words gnome-session passed on, and none of its own lines', () => {
+    // oleid/gnome-shell-teatime#12: the preferences tool's stack, one line a frame, as gnome-session's.
+    const frame =
+      'TeaTimePrefsWidget<._init@/home/newman/.local/share/gnome-shell/extensions/TeaTime@oleid.mescharet.de/prefs.js:63';
+    expect(
+      subjects([
+        line(frame, GNOME_SESSION, 0),
+        line('wrapper@resource:///org/gnome/gjs/modules/lang.js:169', GNOME_SESSION, 1),
+      ]),
+    ).toEqual(['TeaTime@oleid.mescharet.de']);
+    expect(
+      subjects([
+        line('Extension "ubuntu-dock@ubuntu.com" had error: TypeError: dockManager is null', GNOME_SESSION, 10_000),
+      ]),
+    ).toEqual(['ubuntu-dock@ubuntu.com']);
+    expect(
+      subjects([line("WARNING: Application 'org.gnome.Shell.desktop' killed by signal 11", GNOME_SESSION, 20_000)]),
+    ).toEqual([]);
+    // A copy of gnome-session's program outside the distribution's place is nobody's.
+    expect(subjects([line(frame, { ...GNOME_SESSION, _EXE: '/home/user/bin/gnome-session-binary' }, 30_000)])).toEqual(
+      [],
+    );
   });
 });
 

@@ -8,6 +8,9 @@
 // The extension is named by the shell's own words ("Extension <uuid>: …") or by the first stack frame in a
 // file under an extensions/<uuid>/ directory; an error whose stack has no such frame is the shell's own.
 // Steward's own extension is never the subject, as in the state detector: it cannot be asked to turn itself off.
+// Shells before 3.34 that gnome-session started could write to its standard error, and the preferences tool the
+// shell ran wrote there too: gnome-session's proven lines are read the same way, as the shell's words it passed on
+// (oleid/gnome-shell-teatime#12: prefs.js frames as gnome-session's). Its own lines never name an extension.
 
 import { componentFailure } from '../../desktop/componentFailure.js';
 import { isJournal, journalEvidence } from '../../findings/detectors/journal.js';
@@ -78,6 +81,9 @@ const WARNING = 4;
 const JS_ERROR =
   /\bJS ERROR: (?!!!!\s+WARNING\b)|\bUnhandled promise rejection\b|^Object \S+ \(0x[\da-f]+\), has been already (?:deallocated|disposed|finalized)/i;
 
+/** The writers whose lines carry the shell's words (findings/writers.ts's names): the shell, and its session manager. */
+const SHELL_WORDS_WRITERS: ReadonlySet<string> = new Set(['gnome-shell', 'gnome-session']);
+
 interface ShellError {
   uuid: string;
   /** The error's own words, the first line of what the shell logged. */
@@ -110,7 +116,7 @@ export class ExtensionErrorDetector implements Detector {
   constructor(private readonly writers: Writers) {}
 
   detect(event: WatchEvent): DetectorOutput[] {
-    if (!isJournal(event) || this.writers.provenWriter(event.entry)?.name !== 'gnome-shell') return [];
+    if (!isJournal(event) || !SHELL_WORDS_WRITERS.has(this.writers.provenWriter(event.entry)?.name ?? '')) return [];
     const message = shellWords(event.entry.message);
     const process = event.entry.fields._PID ?? '';
     const now = event.at.getTime();
@@ -166,7 +172,7 @@ export class ExtensionErrorDetector implements Detector {
         title: format(_('The extension {uuid} failed: {error}'), { uuid, error: message.trim() }),
         evidence: [journalEvidence(event)],
         at: event.at,
-        // Only gnome-shell's own lines get here (writers.ts, by journald's trusted fields); a line vouches for no
+        // Only the shell's words get here (writers.ts, by journald's trusted fields); a line vouches for no
         // change by itself: the shell's state does (stateDetector.ts).
         attribution: { vouchedBy: null, reportedBy: 'GNOME Shell' },
       },
