@@ -9,6 +9,7 @@ import {
   EXTENSION_ERROR,
   ExtensionErrorDetector,
   extensionErrorOf,
+  shellWords,
 } from '../../../service/src/kinds/extensions/journalDetector.js';
 import { extensionsKind } from '../../../service/src/kinds/extensions/kind.js';
 import { extensionPlaybook } from '../../../service/src/kinds/extensions/playbook.js';
@@ -41,6 +42,16 @@ const SESSION_SHELL: JournalFields = {
   _PID: '4197',
   _SYSTEMD_UNIT: 'session-2.scope',
   _TRANSPORT: 'journal',
+};
+/** gnome-session in the login session's scope, whose standard error older shells and their preferences tool shared. */
+const GNOME_SESSION: JournalFields = {
+  SYSLOG_IDENTIFIER: 'gnome-session',
+  _COMM: 'gnome-session',
+  _EXE: '/usr/libexec/gnome-session-binary',
+  _UID: '1000',
+  _PID: '1620',
+  _SYSTEMD_UNIT: 'session-2.scope',
+  _TRANSPORT: 'stdout',
 };
 /** A copy of logger named gnome-shell writes the shell's words (issue 62): journald records the copy's path. */
 const LOGGER_COPY = { _COMM: 'gnome-shell', _TRANSPORT: 'syslog', SYSLOG_IDENTIFIER: 'gnome-shell' };
@@ -366,6 +377,125 @@ describe('the extension-error detector', () => {
         ),
       ]),
     ).toEqual([]);
+  });
+
+  it("reads the shell's words under GLib's prefix, as shells started by gnome-session wrote them to standard error", () => {
+    // gmessages.c's forms: the program and PID for warnings and worse, the domain, the level, the time since GLib 2.50.
+    expect(shellWords('GNOME Shell-Message: Extension "ubuntu-dock@ubuntu.com" had error: x')).toBe(
+      'Extension "ubuntu-dock@ubuntu.com" had error: x',
+    );
+    expect(shellWords('(gnome-shell:6570): Gjs-WARNING **: 10:12:01.123: JS ERROR: TypeError:  is null')).toBe(
+      'JS ERROR: TypeError:  is null',
+    );
+    expect(shellWords('** (gnome-shell:6570): CRITICAL **: Object St.Bin (0x1), x')).toBe('Object St.Bin (0x1), x');
+    expect(shellWords('    JS ERROR: Extension a@b: Error: x')).toBe('JS ERROR: Extension a@b: Error: x');
+    // micheleg/dash-to-dock#1158's line as gjs printed it on standard error before the shell logged to the journal.
+    expect(
+      extensionErrorOf(
+        '(gnome-shell:1872): Gjs-WARNING **: JS ERROR: Extension dash-to-dock@micxgx.gmail.com: TypeError: appIconPrototype._onLeaveEvent is undefined',
+      )?.uuid,
+    ).toBe('dash-to-dock@micxgx.gmail.com');
+    // gjs's critical under its prefix starts the stack that names the extension, and titles the finding.
+    const [report] = reports([
+      line(`(gnome-shell:2975): Gjs-CRITICAL **: 10:12:01.123: ${DEALLOCATED}`, SHELL, 0),
+      line('== Stack trace for context 0x55869671d900 ==', SHELL, 1),
+      line(DOCK_FRAME, SHELL, 2),
+    ]);
+    expect(report?.subject).toBe('dash-to-dock@micxgx.gmail.com');
+    expect(report?.title).toContain('has been already deallocated');
+    // GLib's own warnings under the same prefix, and gjs's old strict-mode warnings, stay no extension's error.
+    expect(
+      subjects([
+        line(
+          "(gnome-shell:3795): GLib-GObject-WARNING **: /build/glib2.0-7IO_Yw/glib2.0-2.48.1/./gobject/gsignal.c:2635: instance '0x2a7e640' has no handler with id '1'",
+          SESSION_SHELL,
+          0,
+        ),
+        line(
+          "    JS ERROR: !!!   WARNING: file '/usr/share/gnome-shell/extensions/weather-extension@xeked.com/extension.js' line 593 exception 0 number 157",
+          SESSION_SHELL,
+          10_000,
+        ),
+      ]),
+    ).toEqual([]);
+  });
+
+  it("names the extension extensions.gnome.org's install or update failed for, in extensionDownloader.js's words", () => {
+    // log() writes them at info: their words say which extension and that it failed.
+    const failed = [
+      'Error while installing dash-to-dock@micxgx.gmail.com: Unexpected response: Not Found',
+      'Error while downloading update for extension dash-to-dock@micxgx.gmail.com: (Unexpected response: Not Found)',
+      'Error while updating extension dash-to-dock@micxgx.gmail.com: 404 (Not Found)',
+      'Error while compiling schema for extension dash-to-dock@micxgx.gmail.com: (Child process exited with code 1)',
+      'Failed to install extension updates for dash-to-dock@micxgx.gmail.com',
+    ];
+    for (const message of failed) expect(extensionErrorOf(message, 6)?.uuid).toBe('dash-to-dock@micxgx.gmail.com');
+    // The checks that name no extension, and an extension's own log that only mentions one, name none.
+    expect(extensionErrorOf('Update check failed: Unexpected response: Service Unavailable', 6)).toBeNull();
+    expect(extensionErrorOf('Some extension updates failed to download: Unexpected response: Not Found', 6)).toBeNull();
+    expect(
+      extensionErrorOf('[Dash] Error while installing the icon theme dash-to-dock@micxgx.gmail.com', 6),
+    ).toBeNull();
+  });
+
+  it('reads a dumped frame journalctl cut inside its closing parenthesis, never one cut inside its path', () => {
+    // projecthamster/hamster-shell-extension#212: every dump line cut at the terminal's width.
+    const cut =
+      '#2 0x7ffede305880 I   /home/rhertzog/.local/share/gnome-shell/extensions/contact@projecthamster.org/widgets/todaysFactsWidget.js:193 (0x7f047ef25d58 @ 4';
+    expect(subjects([line(cut, SESSION_SHELL, 0)])).toEqual(['contact@projecthamster.org']);
+    expect(
+      subjects([
+        line('== Stack trace for context 0x555e81c14000 ==', SESSION_SHELL, 10_000),
+        line(
+          '#7 0x7ffede305c60 b   resource:///org/gnome/gjs/modules/overrides/Gio.js:90 (0x7f049d603780 @ 118)',
+          SESSION_SHELL,
+          10_001,
+        ),
+        line(cut, SESSION_SHELL, 10_002),
+      ]),
+    ).toEqual(['contact@projecthamster.org']);
+    // home-sweet-gnome/dash-to-panel#342: cut inside the extension's directory name, which then names no extension.
+    expect(
+      subjects([
+        line(
+          '#0 0x7fffac0a7b00 I   /home/paul/.local/share/gnome-shell/extensions/dash-to-panel@jderose9.githu',
+          SESSION_SHELL,
+          20_000,
+        ),
+      ]),
+    ).toEqual([]);
+  });
+
+  it('names the extension whose settings schema getSettings() could not find, in the shell’s words', () => {
+    // extensionUtils.js 3.36 to 44 and sharedInternals.js since 45 throw it into the extension's code.
+    const thrown =
+      'JS ERROR: Error: Schema org.gnome.shell.extensions.dash-to-dock could not be found for extension dash-to-dock@micxgx.gmail.com. Please check your installation';
+    expect(extensionErrorOf(thrown, 6)?.uuid).toBe('dash-to-dock@micxgx.gmail.com');
+    expect(extensionErrorOf('Schema org.gnome.desktop.foo could not be found', 6)).toBeNull();
+  });
+
+  it('reads the shell’s words gnome-session passed on, and none of its own lines', () => {
+    // oleid/gnome-shell-teatime#12: the preferences tool's stack, one line a frame, as gnome-session's.
+    const frame =
+      'TeaTimePrefsWidget<._init@/home/newman/.local/share/gnome-shell/extensions/TeaTime@oleid.mescharet.de/prefs.js:63';
+    expect(
+      subjects([
+        line(frame, GNOME_SESSION, 0),
+        line('wrapper@resource:///org/gnome/gjs/modules/lang.js:169', GNOME_SESSION, 1),
+      ]),
+    ).toEqual(['TeaTime@oleid.mescharet.de']);
+    expect(
+      subjects([
+        line('Extension "ubuntu-dock@ubuntu.com" had error: TypeError: dockManager is null', GNOME_SESSION, 10_000),
+      ]),
+    ).toEqual(['ubuntu-dock@ubuntu.com']);
+    expect(
+      subjects([line("WARNING: Application 'org.gnome.Shell.desktop' killed by signal 11", GNOME_SESSION, 20_000)]),
+    ).toEqual([]);
+    // A copy of gnome-session's program outside the distribution's place is nobody's.
+    expect(subjects([line(frame, { ...GNOME_SESSION, _EXE: '/home/user/bin/gnome-session-binary' }, 30_000)])).toEqual(
+      [],
+    );
   });
 });
 

@@ -8,6 +8,9 @@
 // The extension is named by the shell's own words ("Extension <uuid>: …") or by the first stack frame in a
 // file under an extensions/<uuid>/ directory; an error whose stack has no such frame is the shell's own.
 // Steward's own extension is never the subject, as in the state detector: it cannot be asked to turn itself off.
+// Shells before 3.34 that gnome-session started could write to its standard error, and the preferences tool the
+// shell ran wrote there too: gnome-session's proven lines are read the same way, as the shell's words it passed on
+// (oleid/gnome-shell-teatime#12: prefs.js frames as gnome-session's). Its own lines never name an extension.
 
 import { componentFailure } from '../../desktop/componentFailure.js';
 import { isJournal, journalEvidence } from '../../findings/detectors/journal.js';
@@ -27,9 +30,11 @@ const STACK_FOLLOWS_MS = 2_000;
 // (No "/" in a character class here: xgettext, which reads this file for messages, would end the pattern there.)
 const EXTENSION_FILE = /\/gnome-shell\/extensions\/([^\s"'`:]+?)\//;
 // gjs's stack frames, one a line: "name@/path/file.js:12:3" ("get name@…" for an accessor), "@file:///path/file.js:12", " @~/path/file.js:4"
-// (gjs before 1.50), and gjs's dump after a critical: "#0   7ffc63a2ceb0 b   /path/file.js:333 (7fd0 @ 359)".
+// (gjs before 1.50), and gjs's dump after a critical: "#0   7ffc63a2ceb0 b   /path/file.js:333 (7fd0 @ 359)". A dump's
+// frame is long, and journalctl cuts a line at the terminal's width: one cut inside its closing "(… @ …)", the
+// interpreter's own addresses, still names its file and line whole ("…/todaysFactsWidget.js:193 (0x7f047ef25d58 @ 4").
 const FRAME =
-  /^\s*(?:(?:[gs]et )?[^\s@]*@(?:file:\/\/|resource:\/\/|~?\/)\S*:\d+(?::\d+)?|#\d+\s+(?:0x)?[\da-f]+\s+[bi]\s+\S+:\d+\s*\(.*\))\s*$/i;
+  /^\s*(?:(?:[gs]et )?[^\s@]*@(?:file:\/\/|resource:\/\/|~?\/)\S*:\d+(?::\d+)?|#\d+\s+(?:0x)?[\da-f]+\s+[bi]\s+\S+:\d+\s*\(.*)\s*$/i;
 // gjs's heading of a dumped stack: "== Stack trace for context 0x55869671d900 ==".
 const STACK_HEADING = /^== Stack trace for context [\da-fx]+ ==$/;
 
@@ -41,7 +46,25 @@ const NAMED = [
   /\bExtension "([^"\s]+)" had error\b/,
   /^JS ERROR: Extension ([^\s":@]+@[^\s":]+): /,
   /\b(?:Error loading|Could not load|Failed to [a-z]+(?: [a-z]+)?) extension "?([^\s":@]+@[^\s":]+?)"?(?:[:.,]|\s|$)/i,
+  // js/ui/extensionDownloader.js, since 3.10: an extension that could not be installed or updated, or whose settings
+  // schema did not compile ("Error while installing <uuid>: …", "Error while downloading update for extension <uuid>:
+  // (…)"), and "Failed to install extension updates for <uuid>" (extensionSystem.js). A uuid is its directory's name.
+  /^Error while (?:installing|(?:updating|downloading update for|looking for schema for|compiling schema for) extension) "?([^\s":@]+@[^\s":]+?)"?: /,
+  /^Failed to install extension updates for "?([^\s":@]+@[^\s":]+?)"?$/,
+  // getSettings()'s error for an extension whose settings schema is not installed (extensionUtils.js 3.36 to 44,
+  // sharedInternals.js since 45), whoever logged it: the extension cannot read its settings.
+  /\bSchema \S+ could not be found for extension ([^\s":@]+@[^\s":]+?)\. Please check your installation\b/,
 ];
+// GLib's own prefix where a line reached the journal through standard error (the shell before 3.34, started by
+// gnome-session: "(gnome-shell:3365): Gjs-WARNING **: 10:12:01.123: JS ERROR: …", "GNOME Shell-Message: Extension …",
+// "Gjs-Message: JS LOG: …"; gmessages.c: "** " without a domain, the program and PID for warnings and worse, the domain,
+// the level, " **" for warnings and worse, the time since 2.50), and gjs's indentation before 1.34 ("    JS ERROR: …"):
+// the shell's words follow it as they would in a line of its own.
+const GLIB_PREFIX =
+  /^\s*(?:\*\* )?(?:\([^\s():]+:\d+\): )?(?:[\w .-]+-)?(?:ERROR|CRITICAL|WARNING|Message|INFO|DEBUG)(?: \*\*)?: (?:\d{2}:\d{2}:\d{2}\.\d{3}: )?/;
+
+/** A line of the shell's as its own code wrote it: without GLib's prefix and gjs's indentation. */
+export const shellWords = (message: string): string => message.replace(GLIB_PREFIX, '').trimStart();
 // "Extension <uuid>: …" without gjs's "JS ERROR: " is an error only at journald's warning level or above (gjs's
 // logError): at notice or info it is an extension's own log() that names itself ("Extension ding@…: Loaded").
 const NAMED_BARE = /^Extension ([^\s":@]+@[^\s":]+): /;
@@ -58,6 +81,9 @@ const WARNING = 4;
 const JS_ERROR =
   /\bJS ERROR: (?!!!!\s+WARNING\b)|\bUnhandled promise rejection\b|^Object \S+ \(0x[\da-f]+\), has been already (?:deallocated|disposed|finalized)/i;
 
+/** The writers whose lines carry the shell's words (findings/writers.ts's names): the shell, and its session manager. */
+const SHELL_WORDS_WRITERS: ReadonlySet<string> = new Set(['gnome-shell', 'gnome-session']);
+
 interface ShellError {
   uuid: string;
   /** The error's own words, the first line of what the shell logged. */
@@ -66,7 +92,7 @@ interface ShellError {
 
 /** The extension a gnome-shell message says failed, or null when the message is no error of an extension's. */
 export function extensionErrorOf(message: string, priority = WARNING): ShellError | null {
-  const lines = message.split('\n');
+  const lines = shellWords(message).split('\n');
   const head = lines[0] ?? '';
   for (const regex of priority <= WARNING ? [...NAMED, NAMED_BARE] : [...NAMED, NAMED_EXCEPTION]) {
     const uuid = regex.exec(head)?.[1];
@@ -90,8 +116,8 @@ export class ExtensionErrorDetector implements Detector {
   constructor(private readonly writers: Writers) {}
 
   detect(event: WatchEvent): DetectorOutput[] {
-    if (!isJournal(event) || this.writers.provenWriter(event.entry)?.name !== 'gnome-shell') return [];
-    const { message } = event.entry;
+    if (!isJournal(event) || !SHELL_WORDS_WRITERS.has(this.writers.provenWriter(event.entry)?.name ?? '')) return [];
+    const message = shellWords(event.entry.message);
     const process = event.entry.fields._PID ?? '';
     const now = event.at.getTime();
     const found = extensionErrorOf(message, event.entry.priority);
@@ -146,7 +172,7 @@ export class ExtensionErrorDetector implements Detector {
         title: format(_('The extension {uuid} failed: {error}'), { uuid, error: message.trim() }),
         evidence: [journalEvidence(event)],
         at: event.at,
-        // Only gnome-shell's own lines get here (writers.ts, by journald's trusted fields); a line vouches for no
+        // Only the shell's words get here (writers.ts, by journald's trusted fields); a line vouches for no
         // change by itself: the shell's state does (stateDetector.ts).
         attribution: { vouchedBy: null, reportedBy: 'GNOME Shell' },
       },
