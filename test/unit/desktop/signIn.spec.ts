@@ -507,6 +507,42 @@ describe('the sign-in programs the sign-in-failure detector proves', () => {
     expect(verdict(helper, '[PAM] authenticate: Success', 4)).toEqual([]);
   });
 
+  it('reads SDDM’s daemon saying its helper ended with one of the helper’s failures, not a signal', () => {
+    const sddm: Writer = { comm: 'sddm', exe: '/usr/bin/sddm', unit: 'sddm.service', uid: 0 };
+    // src/daemon/Auth.cpp: the helper's HelperExitStatus (src/auth/Auth.h), logged as a warning.
+    expect(verdict(sddm, 'Auth: sddm-helper exited with 5', 6)).toEqual([
+      [SIGN_IN_FAILURE, 'sddm', 'SDDM’s sign-in helper ended with an error: HELPER_TTY_ERROR'],
+    ]);
+    expect(verdict(sddm, 'Auth: sddm-helper exited with 1', 4).length).toBe(1);
+    // Killed when the session replaces the greeter, or at shutdown; and its success.
+    expect(verdict(sddm, 'Auth: sddm-helper exited with 9', 4)).toEqual([]);
+    expect(verdict(sddm, 'Auth: sddm-helper exited with 15', 4)).toEqual([]);
+    expect(verdict(sddm, 'Auth: sddm-helper exited successfully', 6)).toEqual([]);
+    // Only the daemon itself, as root.
+    expect(verdict({ ...sddm, exe: '/usr/local/bin/sddm' }, 'Auth: sddm-helper exited with 5', 4)).toEqual([]);
+  });
+
+  it('reads GNOME Shell’s verifier failing to start one of GDM’s sign-in conversations, by the service it names', () => {
+    // gnome-shell's js/gdm/util.js (_startService), as its JS ERROR quotes it.
+    const message =
+      'JS ERROR: Failed to start gdm-fingerprint for u: Gio.DBusError: GDBus.Error:org.freedesktop.DBus.Error.Spawn.Failed: Could not create authentication helper process\n_startService@resource:///org/gnome/shell/gdm/util.js:470:42';
+    expect(verdict(SHELL, message, 6)).toEqual([
+      [
+        SIGN_IN_FAILURE,
+        'u',
+        'GDM could not start gdm-fingerprint for u: Gio.DBusError: GDBus.Error:org.freedesktop.DBus.Error.Spawn.Failed: Could not create authentication helper process',
+      ],
+    ]);
+    expect(verdict(SHELL, 'Failed to start gdm-password verification for alice: Timeout was reached', 4).length).toBe(
+      1,
+    );
+    // Not a service that is no sign-in's, nor a program that is no shell.
+    expect(verdict(SHELL, 'Failed to start foo-bar for alice: Timeout was reached', 4)).toEqual([]);
+    expect(
+      verdict({ ...SHELL, exe: '/usr/bin/evolution' }, 'Failed to start gdm-password for alice: Timeout', 4),
+    ).toEqual([]);
+  });
+
   it('reads KDE’s password checker before Plasma 5.25 as a lock screen', () => {
     const kcheckpass: Writer = {
       comm: 'kcheckpass',

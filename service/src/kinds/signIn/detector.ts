@@ -190,6 +190,46 @@ function busActivationFailure(entry: JournalEntry, writer: string | undefined): 
   return null;
 }
 
+// SDDM's daemon on its helper's end (src/daemon/Auth.cpp, childExited): "Auth: sddm-helper exited with 1", with the
+// helper's own status (src/auth/Auth.h, HelperExitStatus): 1 HELPER_AUTH_ERROR, 2 HELPER_SESSION_ERROR, 3
+// HELPER_OTHER_ERROR, 4 HELPER_DISPLAYSERVER_ERROR, 5 HELPER_TTY_ERROR. Not a signal's number (9, 15): the greeter's
+// helper ended when the person's session replaces it, or at shutdown.
+const SDDM_HELPER_EXIT = /^Auth: sddm-helper exited with ([1-5])$/;
+const SDDM_HELPER_STATUS = [
+  '',
+  'HELPER_AUTH_ERROR',
+  'HELPER_SESSION_ERROR',
+  'HELPER_OTHER_ERROR',
+  'HELPER_DISPLAYSERVER_ERROR',
+  'HELPER_TTY_ERROR',
+];
+
+/** SDDM's word that its helper ended with one of its failures, as the status's name, or null. */
+function sddmHelperFailure(entry: JournalEntry, writer: string | undefined): string | null {
+  if (writer !== 'sddm' || entry.fields._UID !== '0') return null;
+  const status = SDDM_HELPER_EXIT.exec(entry.message)?.[1];
+  return status === undefined ? null : (SDDM_HELPER_STATUS[Number(status)] ?? null);
+}
+
+// GNOME Shell's verifier for the login screen and the lock screen (js/gdm/util.js, _startService) when GDM could not
+// start one of its PAM conversations: "Failed to start gdm-password verification for alice: …" (GNOME 40 and later),
+// "Failed to start gdm-fingerprint for alice: …" before, as a JS ERROR where it was not caught. Only a desktop PAM
+// service: the words name what did not start.
+const SHELL_VERIFIER_FAILED = /^(?:JS ERROR: )?Failed to start ([\w.-]+) (?:verification )?for (\S+?): (.*)$/s;
+const SHELLS = new Set(['gnome-shell', 'login-screen']);
+
+/** The shell's word that GDM could not start a sign-in conversation: the service, the user and why, or null. */
+function shellVerifierFailure(
+  entry: JournalEntry,
+  writer: string | undefined,
+): { service: string; user: string; why: string } | null {
+  if (writer === undefined || !SHELLS.has(writer)) return null;
+  const match = SHELL_VERIFIER_FAILED.exec(entry.message);
+  if (!match) return null;
+  const [, service = '', user = '', why = ''] = match;
+  return isDesktopPamService(service) ? { service, user, why: why.split('\n')[0] ?? '' } : null;
+}
+
 interface Failure {
   subject: string;
   what: 'password' | 'locked' | 'keyring' | 'wallet' | 'home' | 'session';
@@ -359,7 +399,8 @@ export class SignInFailureDetector implements Detector {
   detect(event: WatchEvent): DetectorOutput[] {
     if (!isJournal(event) || isSystemManager(event.entry)) return this.units.detect(event);
     if (isCoredumpRecord(event.entry.fields)) return this.programCrash(event);
-    const activation = busActivationFailure(event.entry, this.writers.provenWriter(event.entry)?.name);
+    const writerName = this.writers.provenWriter(event.entry)?.name;
+    const activation = busActivationFailure(event.entry, writerName);
     if (activation) {
       const { name, why } = activation;
       const title = why
@@ -367,6 +408,26 @@ export class SignInFailureDetector implements Detector {
         : format(_('The bus could not start {name}'), { name });
       return this.report(event, activation.name, title, 'warning');
     }
+    const helper = sddmHelperFailure(event.entry, writerName);
+    if (helper)
+      return this.report(
+        event,
+        'sddm',
+        format(_('SDDM’s sign-in helper ended with an error: {status}'), { status: helper }),
+        'warning',
+      );
+    const verifier = shellVerifierFailure(event.entry, writerName);
+    if (verifier)
+      return this.report(
+        event,
+        verifier.user,
+        format(_('GDM could not start {service} for {user}: {reason}'), {
+          service: verifier.service,
+          user: verifier.user,
+          reason: cleanLine(verifier.why, 160),
+        }),
+        'warning',
+      );
     const failure = signInFailure(event.entry, this.writers);
     if (failure)
       return this.report(event, failure.subject, title(failure), failure.what === 'password' ? 'info' : 'warning');
