@@ -568,6 +568,26 @@ describe('the sign-in programs the sign-in-failure detector proves', () => {
       [SIGN_IN_FAILURE, 'ana', 'Signing in or unlocking the screen failed for ana'],
     ]);
     expect(verdict({ ...hyprlock, exe: '/home/ana/bin/hyprlock' }, failed)).toEqual([]);
+    // gtklock#119's own line, and Xfce's lock screen's dialog running its own service.
+    const gtklock: Writer = { comm: 'gtklock', exe: '/usr/bin/gtklock', unit: 'session-2.scope', uid: 1000 };
+    expect(
+      verdict(
+        gtklock,
+        'pam_unix(gtklock:auth): authentication failure; logname=lanikjo uid=1000 euid=1000 tty= ruser= rhost=  user=lanikjo',
+      ).length,
+    ).toBe(1);
+    const xfce: Writer = {
+      comm: 'xfce4-screensav',
+      exe: '/usr/libexec/xfce4-screensaver-dialog',
+      unit: 'session-2.scope',
+      uid: 1000,
+    };
+    expect(
+      verdict(
+        xfce,
+        'pam_unix(xfce4-screensaver:auth): authentication failure; logname= uid=1000 euid=1000 tty=:0.0 ruser= rhost=  user=ana',
+      ),
+    ).toEqual([[SIGN_IN_FAILURE, 'ana', 'Signing in or unlocking the screen failed for ana']]);
   });
 
   it('reads gdm’s session launcher as the person signing in: the session did not start', () => {
@@ -587,6 +607,15 @@ describe('the sign-in programs the sign-in-failure detector proves', () => {
     ]);
     // Another person's launcher is no writer of this session's.
     expect(verdict({ ...launcher, uid: 1001 }, 'Unable to register display with display manager', 6)).toEqual([]);
+    // As the display manager's own account it starts the login screen, whose failing to start is signing in failing;
+    // not the login screen's shell, whose words are a whole desktop's.
+    const greeter: Writer = { ...launcher, uid: 42, unit: 'session-c1.scope' };
+    expect(verdict(greeter, 'Unable to run X server', 6)).toEqual([
+      [SIGN_IN_FAILURE, 'login-screen', 'the login screen reported a failure: Unable to run X server'],
+    ]);
+    expect(
+      verdict({ ...greeter, comm: 'gnome-shell', exe: '/usr/bin/gnome-shell' }, 'Failed to load the theme', 6),
+    ).toEqual([]);
   });
 
   it('proves AccountsService, and the keyring daemon and KDE’s wallet in the units the session starts them in', () => {

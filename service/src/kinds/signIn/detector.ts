@@ -353,13 +353,24 @@ const NO_ERRORS = /\bno errors\b/i;
 const saysErrorOrRefusal = (message: string) => ERROR_OR_REFUSAL.test(message) && !NO_ERRORS.test(message);
 
 /**
+ * Whether the writer's one job is signing the person in: a sign-in program, or gdm's session launcher run as the
+ * display manager's own account to start the login screen's display server and session (daemon/gdm-x-session.c,
+ * gdm-wayland-session.c: "Unable to run X server", "Unable to register display with display manager"), which the
+ * login screen's writer holds with the greeter's shell.
+ */
+function signsIn(writer: DesktopWriter, entry: JournalEntry, writers: Writers): boolean {
+  if (SIGN_IN_PROGRAMS.has(writer.name)) return true;
+  return writer.name === 'login-screen' && writers.isProgramOf('gdm-session', entry.fields._EXE);
+}
+
+/**
  * A sign-in program's own line (not a PAM module's, read above by PAM's structure) saying in its own words that
  * something of its job failed, at any level but debug: gdm's "GdmDisplay: Session never registered, failing", the
  * keyring daemon's g_message "couldn't connect to dbus session bus", fprintd's "Failed to claim device". Its title.
  */
-function ownFailure(entry: JournalEntry, writer: DesktopWriter): string | null {
+function ownFailure(entry: JournalEntry, writer: DesktopWriter, writers: Writers): string | null {
   const { message } = entry;
-  if (!SIGN_IN_PROGRAMS.has(writer.name) || PAM_OWN.test(message) || !reportedAtInfoOrGraver(entry)) return null;
+  if (!signsIn(writer, entry, writers) || PAM_OWN.test(message) || !reportedAtInfoOrGraver(entry)) return null;
   if (!programSaysFailed(message) && !saysErrorOrRefusal(message)) return null;
   return format(_('{component} reported a failure: {line}'), {
     component: writer.title,
@@ -440,7 +451,7 @@ export class SignInFailureDetector implements Detector {
     const own = writer?.area === 'sign-in';
     if (other && (other.raise || (own && !PAM_OWN.test(event.entry.message))))
       return this.report(event, other.subject ?? writer?.name ?? other.component, other.title, 'warning');
-    const said = writer && ownFailure(event.entry, writer);
+    const said = writer && ownFailure(event.entry, writer, this.writers);
     return said ? this.report(event, writer.name, said, 'warning') : [];
   }
 
