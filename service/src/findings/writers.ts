@@ -557,7 +557,6 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
       '/usr/bin/hyprlock',
       '/usr/bin/i3lock',
       '/usr/bin/waylock',
-      '/usr/bin/gtklock',
       // Xfce's lock screen (a fork of MATE's), whose dialog runs its PAM service "xfce4-screensaver" from libexecdir.
       '/usr/bin/xfce4-screensaver',
       '/usr/libexec/xfce4-screensaver-dialog',
@@ -571,7 +570,6 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
       'sw/bin/hyprlock',
       'sw/bin/i3lock',
       'sw/bin/waylock',
-      'sw/bin/gtklock',
       'sw/bin/xfce4-screensaver',
     ],
     units: 'any',
