@@ -522,6 +522,18 @@ describe('the sign-in programs the sign-in-failure detector proves', () => {
     expect(verdict({ ...sddm, exe: '/usr/local/bin/sddm' }, 'Auth: sddm-helper exited with 5', 4)).toEqual([]);
   });
 
+  it('takes SDDM’s greeter ending after SDDM stopped it for the person’s session as the stop, not a failure', () => {
+    const sddm: Writer = { comm: 'sddm', exe: '/usr/bin/sddm', unit: 'sddm.service', uid: 0 };
+    const crashed = 'Error from greeter session: "Process crashed"';
+    // marfrit/fresnel-fourier's note: the greeter's teardown five seconds after SDDM stopped it.
+    const stopped = new SignInFailureDetector(desktopWriters());
+    expect(reportsOf(stopped.detect(line(sddm, 'Greeter stopping...', 6, 0)))).toEqual([]);
+    expect(reportsOf(stopped.detect(line(sddm, crashed, 4, 5)))).toEqual([]);
+    // Unasked, or long after, the greeter crashing is the login screen failing.
+    expect(verdict(sddm, crashed, 4).length).toBe(1);
+    expect(reportsOf(stopped.detect(line(sddm, crashed, 4, 600))).length).toBe(1);
+  });
+
   it('reads GNOME Shell’s verifier failing to start one of GDM’s sign-in conversations, by the service it names', () => {
     // gnome-shell's js/gdm/util.js (_startService), as its JS ERROR quotes it.
     const message =
@@ -568,14 +580,7 @@ describe('the sign-in programs the sign-in-failure detector proves', () => {
       [SIGN_IN_FAILURE, 'ana', 'Signing in or unlocking the screen failed for ana'],
     ]);
     expect(verdict({ ...hyprlock, exe: '/home/ana/bin/hyprlock' }, failed)).toEqual([]);
-    // gtklock#119's own line, and Xfce's lock screen's dialog running its own service.
-    const gtklock: Writer = { comm: 'gtklock', exe: '/usr/bin/gtklock', unit: 'session-2.scope', uid: 1000 };
-    expect(
-      verdict(
-        gtklock,
-        'pam_unix(gtklock:auth): authentication failure; logname=lanikjo uid=1000 euid=1000 tty= ruser= rhost=  user=lanikjo',
-      ).length,
-    ).toBe(1);
+    // Xfce's lock screen's dialog, running its own service.
     const xfce: Writer = {
       comm: 'xfce4-screensav',
       exe: '/usr/libexec/xfce4-screensaver-dialog',

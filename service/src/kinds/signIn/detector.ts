@@ -230,6 +230,13 @@ function shellVerifierFailure(
   return isDesktopPamService(service) ? { service, user, why: why.split('\n')[0] ?? '' } : null;
 }
 
+// SDDM stopping its greeter once the person's session starts (src/daemon/Greeter.cpp, stop): "Greeter stopping...". The
+// greeter it ends then reports as "Error from greeter session: "Process crashed"" (its helper killed): the stop,
+// not a failure, where it follows within this long.
+const SDDM_GREETER_STOPPING = /^Greeter stopping\.\.\.$/;
+const SDDM_GREETER_ERROR = /^Error from greeter session: /;
+const GREETER_TEARDOWN_MS = 60_000;
+
 interface Failure {
   subject: string;
   what: 'password' | 'locked' | 'keyring' | 'wallet' | 'home' | 'session';
@@ -402,6 +409,8 @@ export class SignInFailureDetector implements Detector {
   readonly kinds = [SIGN_IN_FAILURE];
   /** The display managers', systemd-homed's and fprintd's units failing. */
   private readonly units: ComponentUnitDetector;
+  /** When SDDM last said it was stopping its greeter. */
+  private greeterStoppedAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly writers: Writers) {
     this.units = new ComponentUnitDetector('sign-in', SIGN_IN_FAILURE, writers, 'warning');
@@ -411,6 +420,7 @@ export class SignInFailureDetector implements Detector {
     if (!isJournal(event) || isSystemManager(event.entry)) return this.units.detect(event);
     if (isCoredumpRecord(event.entry.fields)) return this.programCrash(event);
     const writerName = this.writers.provenWriter(event.entry)?.name;
+    if (writerName === 'sddm' && this.greeterTeardown(event)) return [];
     const activation = busActivationFailure(event.entry, writerName);
     if (activation) {
       const { name, why } = activation;
@@ -473,6 +483,13 @@ export class SignInFailureDetector implements Detector {
     if (!crashed) return [];
     const title = format(_('{component} crashed'), { component: crashed.title });
     return this.report(event, crashed.name, title, 'warning');
+  }
+
+  /** Whether SDDM's line is its greeter being stopped, or the greeter's end that follows it. */
+  private greeterTeardown(event: Extract<WatchEvent, { type: 'journal' }>): boolean {
+    const at = event.at.getTime();
+    if (SDDM_GREETER_STOPPING.test(event.entry.message)) this.greeterStoppedAt = at;
+    return SDDM_GREETER_ERROR.test(event.entry.message) && at - this.greeterStoppedAt <= GREETER_TEARDOWN_MS;
   }
 
   /** A sign-in component's error line that names nothing above is still this kind's: claimed, never unrecognised. */
