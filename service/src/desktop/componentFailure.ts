@@ -330,7 +330,8 @@ function callerOfComponent(area: DesktopArea, entry: JournalEntry, writers: Writ
   const error = componentDbusErrorIn(entry.message);
   if (!error || error.area !== area || !sessionOrSystemProcess(entry, writers)) return null;
   const writer = writers.provenWriter(entry);
-  if (writer?.area !== undefined && writer.area !== 'shell') return null;
+  // The login screen is a shell too, run as the display manager's account: its callers' lines are a shell's.
+  if (writer?.area !== undefined && writer.area !== 'shell' && writer.runsAs !== 'greeter') return null;
   const level = lineLevel(entry);
   if (level !== undefined && level > LOG_INFO) return null;
   // The component's own text with it, where it names an errno: only those that say the part did not work.

@@ -314,6 +314,15 @@ const DBUS_NAMESPACES: readonly {
     fails: (name) => !names('HomeBusy', 'TooManyOperations', 'HomeActive', 'HomeNotReferenced').has(name),
   },
   {
+    // GDM's session worker (daemon/gdm-session-worker-common.c), as the lock screen and the login screen print its
+    // answers: "GDBus.Error:org.gnome.DisplayManager.SessionWorker.Error.ServiceUnavailable". Not a request the
+    // worker was not ready for (WrongState, OutstandingRequest, InReauthSession): the shell asks again.
+    prefix: 'org.gnome.DisplayManager.SessionWorker.Error.',
+    area: 'sign-in',
+    component: 'GDM',
+    fails: (name) => !names('WrongState', 'OutstandingRequest', 'InReauthSession').has(name),
+  },
+  {
     prefix: 'org.freedesktop.Secret.Error.',
     area: 'sign-in',
     component: 'the keyring',

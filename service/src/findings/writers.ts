@@ -557,6 +557,11 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
       '/usr/bin/hyprlock',
       '/usr/bin/i3lock',
       '/usr/bin/waylock',
+      // Xfce's lock screen (a fork of MATE's), whose dialog runs its PAM service "xfce4-screensaver" from libexecdir.
+      '/usr/bin/xfce4-screensaver',
+      '/usr/libexec/xfce4-screensaver-dialog',
+      '/usr/lib/xfce4-screensaver-dialog',
+      '/usr/lib/x86_64-linux-gnu/xfce4-screensaver/xfce4-screensaver-dialog',
     ],
     nixos: [
       'sw/bin/xscreensaver',
@@ -565,6 +570,7 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
       'sw/bin/hyprlock',
       'sw/bin/i3lock',
       'sw/bin/waylock',
+      'sw/bin/xfce4-screensaver',
     ],
     units: 'any',
     sessionScope: true,

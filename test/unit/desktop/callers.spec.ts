@@ -60,6 +60,18 @@ describe('a caller printing a desktop component’s own D-Bus error', () => {
         'Failed to initialize fingerprint manager: GDBus.Error:net.reactivated.Fprint.Error.NoSuchDevice: No devices available',
       ),
     ).toBeNull();
+    // GDM's session worker's answers to the lock screen and the login screen (daemon/gdm-session-worker-common.c).
+    expect(
+      componentDbusErrorIn(
+        'Failed to start gdm-authd verification for user: GDBus.Error:org.gnome.DisplayManager.SessionWorker.Error.ServiceUnavailable',
+      ),
+    ).toEqual({
+      area: 'sign-in',
+      component: 'GDM',
+      name: 'org.gnome.DisplayManager.SessionWorker.Error.ServiceUnavailable',
+      text: '',
+    });
+    expect(componentDbusErrorIn('GDBus.Error:org.gnome.DisplayManager.SessionWorker.Error.WrongState')).toBeNull();
     expect(componentDbusErrorIn('org.freedesktop.home1.HomeBusy: Home is busy')).toBeNull();
     expect(componentDbusErrorIn('GDBus.Error:org.freedesktop.DBus.Error.ServiceUnknown: no such name')).toBeNull();
   });
@@ -144,6 +156,18 @@ describe('the login screen', () => {
           _SYSTEMD_UNIT: 'user@42.service',
           _SYSTEMD_USER_UNIT: 'org.gnome.Shell@wayland.service',
         }),
+      ),
+    ).toEqual([[SIGN_IN_FAILURE, 'login-screen']]);
+    // Its callers' lines are a shell's: GDM's own error, printed by the login screen at info.
+    expect(
+      kindsOf(
+        detector(),
+        line(
+          '/usr/bin/gnome-shell',
+          'Failed to open reauthentication channel: GDBus.Error:org.gnome.DisplayManager.SessionWorker.Error.Generic: no worker',
+          6,
+          { _UID: '42', _SYSTEMD_UNIT: 'session-c1.scope' },
+        ),
       ),
     ).toEqual([[SIGN_IN_FAILURE, 'login-screen']]);
     // Its warnings are not the screen failing.

@@ -507,6 +507,54 @@ describe('the sign-in programs the sign-in-failure detector proves', () => {
     expect(verdict(helper, '[PAM] authenticate: Success', 4)).toEqual([]);
   });
 
+  it('reads SDDM’s daemon saying its helper ended with one of the helper’s failures, not a signal', () => {
+    const sddm: Writer = { comm: 'sddm', exe: '/usr/bin/sddm', unit: 'sddm.service', uid: 0 };
+    // src/daemon/Auth.cpp: the helper's HelperExitStatus (src/auth/Auth.h), logged as a warning.
+    expect(verdict(sddm, 'Auth: sddm-helper exited with 5', 6)).toEqual([
+      [SIGN_IN_FAILURE, 'sddm', 'SDDM’s sign-in helper ended with an error: HELPER_TTY_ERROR'],
+    ]);
+    expect(verdict(sddm, 'Auth: sddm-helper exited with 1', 4).length).toBe(1);
+    // Killed when the session replaces the greeter, or at shutdown; and its success.
+    expect(verdict(sddm, 'Auth: sddm-helper exited with 9', 4)).toEqual([]);
+    expect(verdict(sddm, 'Auth: sddm-helper exited with 15', 4)).toEqual([]);
+    expect(verdict(sddm, 'Auth: sddm-helper exited successfully', 6)).toEqual([]);
+    // Only the daemon itself, as root.
+    expect(verdict({ ...sddm, exe: '/usr/local/bin/sddm' }, 'Auth: sddm-helper exited with 5', 4)).toEqual([]);
+  });
+
+  it('takes SDDM’s greeter ending after SDDM stopped it for the person’s session as the stop, not a failure', () => {
+    const sddm: Writer = { comm: 'sddm', exe: '/usr/bin/sddm', unit: 'sddm.service', uid: 0 };
+    const crashed = 'Error from greeter session: "Process crashed"';
+    // marfrit/fresnel-fourier's note: the greeter's teardown five seconds after SDDM stopped it.
+    const stopped = new SignInFailureDetector(desktopWriters());
+    expect(reportsOf(stopped.detect(line(sddm, 'Greeter stopping...', 6, 0)))).toEqual([]);
+    expect(reportsOf(stopped.detect(line(sddm, crashed, 4, 5)))).toEqual([]);
+    // Unasked, or long after, the greeter crashing is the login screen failing.
+    expect(verdict(sddm, crashed, 4).length).toBe(1);
+    expect(reportsOf(stopped.detect(line(sddm, crashed, 4, 600))).length).toBe(1);
+  });
+
+  it('reads GNOME Shell’s verifier failing to start one of GDM’s sign-in conversations, by the service it names', () => {
+    // gnome-shell's js/gdm/util.js (_startService), as its JS ERROR quotes it.
+    const message =
+      'JS ERROR: Failed to start gdm-fingerprint for u: Gio.DBusError: GDBus.Error:org.freedesktop.DBus.Error.Spawn.Failed: Could not create authentication helper process\n_startService@resource:///org/gnome/shell/gdm/util.js:470:42';
+    expect(verdict(SHELL, message, 6)).toEqual([
+      [
+        SIGN_IN_FAILURE,
+        'u',
+        'GDM could not start gdm-fingerprint for u: Gio.DBusError: GDBus.Error:org.freedesktop.DBus.Error.Spawn.Failed: Could not create authentication helper process',
+      ],
+    ]);
+    expect(verdict(SHELL, 'Failed to start gdm-password verification for alice: Timeout was reached', 4).length).toBe(
+      1,
+    );
+    // Not a service that is no sign-in's, nor a program that is no shell.
+    expect(verdict(SHELL, 'Failed to start foo-bar for alice: Timeout was reached', 4)).toEqual([]);
+    expect(
+      verdict({ ...SHELL, exe: '/usr/bin/evolution' }, 'Failed to start gdm-password for alice: Timeout', 4),
+    ).toEqual([]);
+  });
+
   it('reads KDE’s password checker before Plasma 5.25 as a lock screen', () => {
     const kcheckpass: Writer = {
       comm: 'kcheckpass',
@@ -532,6 +580,19 @@ describe('the sign-in programs the sign-in-failure detector proves', () => {
       [SIGN_IN_FAILURE, 'ana', 'Signing in or unlocking the screen failed for ana'],
     ]);
     expect(verdict({ ...hyprlock, exe: '/home/ana/bin/hyprlock' }, failed)).toEqual([]);
+    // Xfce's lock screen's dialog, running its own service.
+    const xfce: Writer = {
+      comm: 'xfce4-screensav',
+      exe: '/usr/libexec/xfce4-screensaver-dialog',
+      unit: 'session-2.scope',
+      uid: 1000,
+    };
+    expect(
+      verdict(
+        xfce,
+        'pam_unix(xfce4-screensaver:auth): authentication failure; logname= uid=1000 euid=1000 tty=:0.0 ruser= rhost=  user=ana',
+      ),
+    ).toEqual([[SIGN_IN_FAILURE, 'ana', 'Signing in or unlocking the screen failed for ana']]);
   });
 
   it('reads gdm’s session launcher as the person signing in: the session did not start', () => {
@@ -551,6 +612,15 @@ describe('the sign-in programs the sign-in-failure detector proves', () => {
     ]);
     // Another person's launcher is no writer of this session's.
     expect(verdict({ ...launcher, uid: 1001 }, 'Unable to register display with display manager', 6)).toEqual([]);
+    // As the display manager's own account it starts the login screen, whose failing to start is signing in failing;
+    // not the login screen's shell, whose words are a whole desktop's.
+    const greeter: Writer = { ...launcher, uid: 42, unit: 'session-c1.scope' };
+    expect(verdict(greeter, 'Unable to run X server', 6)).toEqual([
+      [SIGN_IN_FAILURE, 'login-screen', 'the login screen reported a failure: Unable to run X server'],
+    ]);
+    expect(
+      verdict({ ...greeter, comm: 'gnome-shell', exe: '/usr/bin/gnome-shell' }, 'Failed to load the theme', 6),
+    ).toEqual([]);
   });
 
   it('proves AccountsService, and the keyring daemon and KDE’s wallet in the units the session starts them in', () => {

@@ -190,6 +190,53 @@ function busActivationFailure(entry: JournalEntry, writer: string | undefined): 
   return null;
 }
 
+// SDDM's daemon on its helper's end (src/daemon/Auth.cpp, childExited): "Auth: sddm-helper exited with 1", with the
+// helper's own status (src/auth/Auth.h, HelperExitStatus): 1 HELPER_AUTH_ERROR, 2 HELPER_SESSION_ERROR, 3
+// HELPER_OTHER_ERROR, 4 HELPER_DISPLAYSERVER_ERROR, 5 HELPER_TTY_ERROR. Not a signal's number (9, 15): the greeter's
+// helper ended when the person's session replaces it, or at shutdown.
+const SDDM_HELPER_EXIT = /^Auth: sddm-helper exited with ([1-5])$/;
+const SDDM_HELPER_STATUS = [
+  '',
+  'HELPER_AUTH_ERROR',
+  'HELPER_SESSION_ERROR',
+  'HELPER_OTHER_ERROR',
+  'HELPER_DISPLAYSERVER_ERROR',
+  'HELPER_TTY_ERROR',
+];
+
+/** SDDM's word that its helper ended with one of its failures, as the status's name, or null. */
+function sddmHelperFailure(entry: JournalEntry, writer: string | undefined): string | null {
+  if (writer !== 'sddm' || entry.fields._UID !== '0') return null;
+  const status = SDDM_HELPER_EXIT.exec(entry.message)?.[1];
+  return status === undefined ? null : (SDDM_HELPER_STATUS[Number(status)] ?? null);
+}
+
+// GNOME Shell's verifier for the login screen and the lock screen (js/gdm/util.js, _startService) when GDM could not
+// start one of its PAM conversations: "Failed to start gdm-password verification for alice: …" (GNOME 40 and later),
+// "Failed to start gdm-fingerprint for alice: …" before, as a JS ERROR where it was not caught. Only a desktop PAM
+// service: the words name what did not start.
+const SHELL_VERIFIER_FAILED = /^(?:JS ERROR: )?Failed to start ([\w.-]+) (?:verification )?for (\S+?): (.*)$/s;
+const SHELLS = new Set(['gnome-shell', 'login-screen']);
+
+/** The shell's word that GDM could not start a sign-in conversation: the service, the user and why, or null. */
+function shellVerifierFailure(
+  entry: JournalEntry,
+  writer: string | undefined,
+): { service: string; user: string; why: string } | null {
+  if (writer === undefined || !SHELLS.has(writer)) return null;
+  const match = SHELL_VERIFIER_FAILED.exec(entry.message);
+  if (!match) return null;
+  const [, service = '', user = '', why = ''] = match;
+  return isDesktopPamService(service) ? { service, user, why: why.split('\n')[0] ?? '' } : null;
+}
+
+// SDDM stopping its greeter once the person's session starts (src/daemon/Greeter.cpp, stop): "Greeter stopping...". The
+// greeter it ends then reports as "Error from greeter session: "Process crashed"" (its helper killed): the stop,
+// not a failure, where it follows within this long.
+const SDDM_GREETER_STOPPING = /^Greeter stopping\.\.\.$/;
+const SDDM_GREETER_ERROR = /^Error from greeter session: /;
+const GREETER_TEARDOWN_MS = 60_000;
+
 interface Failure {
   subject: string;
   what: 'password' | 'locked' | 'keyring' | 'wallet' | 'home' | 'session';
@@ -313,13 +360,24 @@ const NO_ERRORS = /\bno errors\b/i;
 const saysErrorOrRefusal = (message: string) => ERROR_OR_REFUSAL.test(message) && !NO_ERRORS.test(message);
 
 /**
+ * Whether the writer's one job is signing the person in: a sign-in program, or gdm's session launcher run as the
+ * display manager's own account to start the login screen's display server and session (daemon/gdm-x-session.c,
+ * gdm-wayland-session.c: "Unable to run X server", "Unable to register display with display manager"), which the
+ * login screen's writer holds with the greeter's shell.
+ */
+function signsIn(writer: DesktopWriter, entry: JournalEntry, writers: Writers): boolean {
+  if (SIGN_IN_PROGRAMS.has(writer.name)) return true;
+  return writer.name === 'login-screen' && writers.isProgramOf('gdm-session', entry.fields._EXE);
+}
+
+/**
  * A sign-in program's own line (not a PAM module's, read above by PAM's structure) saying in its own words that
  * something of its job failed, at any level but debug: gdm's "GdmDisplay: Session never registered, failing", the
  * keyring daemon's g_message "couldn't connect to dbus session bus", fprintd's "Failed to claim device". Its title.
  */
-function ownFailure(entry: JournalEntry, writer: DesktopWriter): string | null {
+function ownFailure(entry: JournalEntry, writer: DesktopWriter, writers: Writers): string | null {
   const { message } = entry;
-  if (!SIGN_IN_PROGRAMS.has(writer.name) || PAM_OWN.test(message) || !reportedAtInfoOrGraver(entry)) return null;
+  if (!signsIn(writer, entry, writers) || PAM_OWN.test(message) || !reportedAtInfoOrGraver(entry)) return null;
   if (!programSaysFailed(message) && !saysErrorOrRefusal(message)) return null;
   return format(_('{component} reported a failure: {line}'), {
     component: writer.title,
@@ -351,6 +409,8 @@ export class SignInFailureDetector implements Detector {
   readonly kinds = [SIGN_IN_FAILURE];
   /** The display managers', systemd-homed's and fprintd's units failing. */
   private readonly units: ComponentUnitDetector;
+  /** When SDDM last said it was stopping its greeter. */
+  private greeterStoppedAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly writers: Writers) {
     this.units = new ComponentUnitDetector('sign-in', SIGN_IN_FAILURE, writers, 'warning');
@@ -359,7 +419,9 @@ export class SignInFailureDetector implements Detector {
   detect(event: WatchEvent): DetectorOutput[] {
     if (!isJournal(event) || isSystemManager(event.entry)) return this.units.detect(event);
     if (isCoredumpRecord(event.entry.fields)) return this.programCrash(event);
-    const activation = busActivationFailure(event.entry, this.writers.provenWriter(event.entry)?.name);
+    const writerName = this.writers.provenWriter(event.entry)?.name;
+    if (writerName === 'sddm' && this.greeterTeardown(event)) return [];
+    const activation = busActivationFailure(event.entry, writerName);
     if (activation) {
       const { name, why } = activation;
       const title = why
@@ -367,6 +429,26 @@ export class SignInFailureDetector implements Detector {
         : format(_('The bus could not start {name}'), { name });
       return this.report(event, activation.name, title, 'warning');
     }
+    const helper = sddmHelperFailure(event.entry, writerName);
+    if (helper)
+      return this.report(
+        event,
+        'sddm',
+        format(_('SDDM’s sign-in helper ended with an error: {status}'), { status: helper }),
+        'warning',
+      );
+    const verifier = shellVerifierFailure(event.entry, writerName);
+    if (verifier)
+      return this.report(
+        event,
+        verifier.user,
+        format(_('GDM could not start {service} for {user}: {reason}'), {
+          service: verifier.service,
+          user: verifier.user,
+          reason: cleanLine(verifier.why, 160),
+        }),
+        'warning',
+      );
     const failure = signInFailure(event.entry, this.writers);
     if (failure)
       return this.report(event, failure.subject, title(failure), failure.what === 'password' ? 'info' : 'warning');
@@ -379,7 +461,7 @@ export class SignInFailureDetector implements Detector {
     const own = writer?.area === 'sign-in';
     if (other && (other.raise || (own && !PAM_OWN.test(event.entry.message))))
       return this.report(event, other.subject ?? writer?.name ?? other.component, other.title, 'warning');
-    const said = writer && ownFailure(event.entry, writer);
+    const said = writer && ownFailure(event.entry, writer, this.writers);
     return said ? this.report(event, writer.name, said, 'warning') : [];
   }
 
@@ -401,6 +483,13 @@ export class SignInFailureDetector implements Detector {
     if (!crashed) return [];
     const title = format(_('{component} crashed'), { component: crashed.title });
     return this.report(event, crashed.name, title, 'warning');
+  }
+
+  /** Whether SDDM's line is its greeter being stopped, or the greeter's end that follows it. */
+  private greeterTeardown(event: Extract<WatchEvent, { type: 'journal' }>): boolean {
+    const at = event.at.getTime();
+    if (SDDM_GREETER_STOPPING.test(event.entry.message)) this.greeterStoppedAt = at;
+    return SDDM_GREETER_ERROR.test(event.entry.message) && at - this.greeterStoppedAt <= GREETER_TEARDOWN_MS;
   }
 
   /** A sign-in component's error line that names nothing above is still this kind's: claimed, never unrecognised. */

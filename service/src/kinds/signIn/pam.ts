@@ -4,8 +4,8 @@
 // login. auth-failures leaves their failures to the sign-in kind; sshd, sudo, su, polkit and mail stay there.
 
 // gdm (data/pam-*): gdm-password, gdm-fingerprint, gdm-smartcard, gdm-autologin; GNOME's old screensaver; LightDM
-// and its greeter; SDDM and its greeter; KDE's screen locker ("kde"); xscreensaver; login(1); cinnamon-screensaver
-// and mate-screensaver.
+// and its greeter; SDDM and its greeter; KDE's screen locker ("kde"); xscreensaver; login(1); cinnamon-screensaver,
+// mate-screensaver and Xfce's fork of it.
 const DESKTOP_SERVICES = new Set([
   'gdm-password',
   'gdm-fingerprint',
@@ -14,6 +14,7 @@ const DESKTOP_SERVICES = new Set([
   'gnome-screensaver',
   'cinnamon-screensaver',
   'mate-screensaver',
+  'xfce4-screensaver',
   'xscreensaver',
   // The tiling sessions' lock screens, each its own service: swaylock, hyprlock, gtklock, i3lock, waylock.
   'swaylock',
