@@ -1,5 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
+import { setTimeout } from 'node:timers/promises';
+
 import type { MessageBus } from '@jellybrick/dbus-next';
 
 import { loadConfig } from './config.js';
@@ -26,6 +28,9 @@ import { StorageHealth } from './storage/storageHealth.js';
 import { testHooks } from './testHooks.js';
 
 // The composition root: service/parts.ts makes and wires the parts; this starts them in order and stops them.
+
+/** How long the event sources may take to start before the service says it started regardless. */
+const SOURCES_START_MS = 15_000;
 
 // Not only stderr: when the bus starts the service directly, stderr is /dev/null.
 const log = createLogger({
@@ -135,7 +140,13 @@ async function main(): Promise<void> {
     ...(hooks.gpuRoot && { gpuFacts: probeGpuFacts(hooks.gpuRoot) }),
   });
   await proving;
-  watchers.start(capabilities, systemBus);
+  // The sources take their places (the journal's tail) before the service says it started, so a line written once a
+  // client sees it started is read, never taken for the past; a source slow to start holds that back SOURCES_START_MS
+  // at most.
+  await Promise.race([
+    watchers.start(capabilities, systemBus),
+    setTimeout(SOURCES_START_MS, undefined, { ref: false }),
+  ]);
   const retention = new FindingsRetention({
     store: findingsStore,
     retentionDays: () => config.config.findings.retentionDays,

@@ -29,7 +29,8 @@ export class WatcherSet {
 
   constructor(private readonly options: WatcherSetOptions) {}
 
-  start(capabilities: string[], systemBus: MessageBus | null): void {
+  /** Starts the sources; resolves once each has started or said why it cannot (the journal's place is known then). */
+  start(capabilities: string[], systemBus: MessageBus | null): Promise<void> {
     const { config, paths, hooks, pipeline, store, stewardSecrets, sessionBus, onNote, log } = this.options;
     const watchers = new Watchers({
       config: config.config.watch,
@@ -47,9 +48,9 @@ export class WatcherSet {
       onNote,
       log,
     });
-    // Each source reports its own failure to start; the others run regardless.
-    void watchers.start();
     this.running = { watchers, capabilities, systemBus };
+    // Each source reports its own failure to start; the others run regardless.
+    return watchers.start();
   }
 
   /** Stops the watchers and starts them again with the configuration now in effect; nothing before start(). */
@@ -57,7 +58,7 @@ export class WatcherSet {
     if (!this.running) return;
     const { watchers, capabilities, systemBus } = this.running;
     await watchers.stop();
-    this.start(capabilities, systemBus);
+    void this.start(capabilities, systemBus);
   }
 
   async stop(): Promise<void> {
