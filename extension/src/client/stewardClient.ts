@@ -533,11 +533,11 @@ export class StewardClient {
         const running = this.running;
         if (running === this._wasRunning) return;
         this._wasRunning = running;
-        this._emit('ownerChanged', running);
+        this.emit('ownerChanged', running);
       });
     }
     for (const proxy of [core, chat, findings, proposals])
-      follow(proxy, 'g-properties-changed', () => this._emit('propertiesChanged'));
+      follow(proxy, 'g-properties-changed', () => this.emit('propertiesChanged'));
 
     // Each signal's arguments by the names the XML gives them (generated.ts), never by position.
     const on = <I extends InterfaceName, S extends keyof SignalsOf<I> & string>(
@@ -559,35 +559,36 @@ export class StewardClient {
       voice: VOICE,
     } = INTERFACES;
 
-    on(chat, CHAT, 'ResponseChunk', ({ requestId, text }) => this._emit('responseChunk', requestId, text));
-    on(chat, CHAT, 'ToolStep', ({ requestId, ...step }) => this._emit('toolStep', requestId, step));
-    on(chat, CHAT, 'ResponseDone', (done) => this._emit('responseDone', { ...done, usage: unpack(done.usage) }));
+    on(chat, CHAT, 'ResponseChunk', ({ requestId, text }) => this.emit('responseChunk', requestId, text));
+    on(chat, CHAT, 'ToolStep', ({ requestId, ...step }) => this.emit('toolStep', requestId, step));
+    on(chat, CHAT, 'ResponseDone', (done) => this.emit('responseDone', { ...done, usage: unpack(done.usage) }));
     on(models, MODELS, 'PullProgress', ({ pullId, bytesDone, bytesTotal }) =>
-      this._emit('pullProgress', { pullId, bytesDone, bytesTotal }),
+      this.emit('pullProgress', { pullId, bytesDone, bytesTotal }),
     );
     on(models, MODELS, 'PullFinished', ({ pullId, status, modelId, errorName, errorMessage }) =>
-      this._emit('pullFinished', { pullId, status, modelId, errorName, errorMessage }),
+      this.emit('pullFinished', { pullId, status, modelId, errorName, errorMessage }),
     );
     on(proposals, PROPOSALS, 'ProposalAdded', ({ proposal }) =>
-      this._emit('proposalAdded', proposalFrom(unpack(proposal))),
+      this.emit('proposalAdded', proposalFrom(unpack(proposal))),
     );
     on(proposals, PROPOSALS, 'ProposalChanged', ({ proposal }) =>
-      this._emit('proposalChanged', proposalFrom(unpack(proposal))),
+      this.emit('proposalChanged', proposalFrom(unpack(proposal))),
     );
-    on(proposals, PROPOSALS, 'ProposalRemoved', ({ id }) => this._emit('proposalRemoved', id));
-    on(proposals, PROPOSALS, 'JobFinished', ({ result }) => this._emit('jobFinished', jobFrom(unpack(result))));
-    on(findings, FINDINGS, 'FindingAdded', ({ finding }) => this._emit('findingAdded', findingFrom(unpack(finding))));
-    on(findings, FINDINGS, 'FindingResolved', ({ id }) => this._emit('findingResolved', id));
-    on(findings, FINDINGS, 'FindingsChanged', ({ count }) => this._emit('findingsChanged', count));
-    on(settings, SETTINGS, 'ConfigChanged', ({ config }) => this._emit('configChanged', config));
+    on(proposals, PROPOSALS, 'ProposalRemoved', ({ id }) => this.emit('proposalRemoved', id));
+    on(proposals, PROPOSALS, 'JobFinished', ({ result }) => this.emit('jobFinished', jobFrom(unpack(result))));
+    on(findings, FINDINGS, 'FindingAdded', ({ finding }) => this.emit('findingAdded', findingFrom(unpack(finding))));
+    on(findings, FINDINGS, 'FindingResolved', ({ id }) => this.emit('findingResolved', id));
+    on(findings, FINDINGS, 'FindingsChanged', ({ count }) => this.emit('findingsChanged', count));
+    on(settings, SETTINGS, 'ConfigChanged', ({ config }) => this.emit('configChanged', config));
     on(settings, SETTINGS, 'ConfirmationRequested', ({ request, caller, changes }) =>
-      this._emit('confirmationRequested', { id: request, caller, changes }),
+      this.emit('confirmationRequested', { id: request, caller, changes }),
     );
-    on(voice, VOICE, 'Transcript', ({ listenId, text, final }) => this._emit('transcript', listenId, text, final));
-    on(voice, VOICE, 'ListenFailed', ({ listenId, message }) => this._emit('listenFailed', listenId, message));
+    on(voice, VOICE, 'Transcript', ({ listenId, text, final }) => this.emit('transcript', listenId, text, final));
+    on(voice, VOICE, 'ListenFailed', ({ listenId, message }) => this.emit('listenFailed', listenId, message));
   }
 
-  private _emit<K extends keyof StewardSignals>(signal: K, ...args: StewardSignals[K]): void {
+  /** Passes a signal to its listeners: the service's, as they come, or the shell test hook's stand-ins. */
+  emit<K extends keyof StewardSignals>(signal: K, ...args: StewardSignals[K]): void {
     for (const listener of this._listeners.get(signal) ?? []) (listener as Listener<K>)(...args);
   }
 

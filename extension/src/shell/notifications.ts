@@ -9,11 +9,13 @@ import * as MessageTray from 'resource:///org/gnome/shell/ui/messageTray.js';
 import type { Job, Proposal } from '../shared/model.js';
 import {
   Coalescer,
+  meetsLevel,
   type News,
   notificationFor,
   type NotificationLevel,
   type NotificationText,
   resultNotification,
+  severityOf,
   shownNotification,
   type Urgency,
   worthTelling,
@@ -106,7 +108,7 @@ export class StewardNotifications {
   private _takeOver(news: News & { kind: 'proposal' }): boolean {
     const { findingId } = news.proposal;
     const notification = this._toldFindings.get(findingId);
-    if (!notification || worthTelling([news], this._level).length === 0) return false;
+    if (!notification || !meetsLevel(severityOf(news), this._level)) return false;
     this._toldFindings.delete(findingId);
     this._fill(notification, notificationFor([news], { _, ngettext }), { proposal: news.proposal });
     this._remember(notification, news);

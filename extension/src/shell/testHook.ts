@@ -215,11 +215,15 @@ export class TestHook {
    * drafts seconds after its finding on a busy machine, a timing no test can choose.
    */
   TellSignal(signal: string, payload: string): void {
-    const client = this._target.client as unknown as { _emit(signal: string, ...args: unknown[]): void };
+    const { client } = this._target;
     const value = JSON.parse(payload) as unknown;
-    if (signal === 'findingAdded') client._emit(signal, findingFrom(value as Record<string, unknown>));
-    else if (signal === 'proposalAdded') client._emit(signal, proposalFrom(value as Record<string, unknown>));
-    else client._emit(signal, String(value));
+    if (signal === 'findingAdded') client.emit(signal, findingFrom(value as Record<string, unknown>));
+    else if (signal === 'proposalAdded') client.emit(signal, proposalFrom(value as Record<string, unknown>));
+    else if (signal === 'findingResolved' || signal === 'proposalRemoved') client.emit(signal, String(value));
+    else
+      throw new Error(
+        `TellSignal passes findingAdded, proposalAdded, findingResolved and proposalRemoved, not ${signal}`,
+      );
   }
 
   /** The titles of Steward's results as the overview shows them now. */
