@@ -20,6 +20,7 @@ import {
   startMockSystemd,
   stopMockSystemd,
   UNIT,
+  unitPath,
   update,
 } from '../support/systemdMock.js';
 
@@ -105,6 +106,20 @@ describe('UnitSource', () => {
       { scope: 'user', unit: 'app.service', activeState: 'active', result: 'success', exitCode: 3, restarts: 2 },
     ]);
     expect(events.every((event) => event.type === 'unit' && event.at instanceof Date)).toBeTrue();
+  });
+
+  it('dates a failure by the manager’s StateChangeTimestamp, not by when its properties were read', async () => {
+    mock = await startMockSystemd(bus, client);
+    await addService(client, 'app.service');
+    const { events, until } = await watch();
+    const changed = new Date('2026-03-14T09:00:00.250Z');
+    await mockCall(client, unitPath('app.service'), 'AddProperties', 'sa{sv}', [
+      UNIT,
+      { StateChangeTimestamp: new Variant('t', BigInt(changed.getTime()) * 1000n) },
+    ]);
+    await fail(client, 'app.service', { status: 3 });
+    await until(1);
+    expect(events.map((event) => event.at)).toEqual([changed]);
   });
 
   it('asks systemd nothing when a unit that never failed is sent again, however often', async () => {

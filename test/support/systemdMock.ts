@@ -18,7 +18,7 @@ export const UNIT = 'org.freedesktop.systemd1.Unit';
 export const SERVICE = 'org.freedesktop.systemd1.Service';
 const MOCK = 'org.freedesktop.DBus.Mock';
 /** The mock template's unit paths: '.' and '-' become '_'. */
-const unitPath = (unit: string) => `${MANAGER_PATH}/unit/${unit.replace(/[.-]/g, '_')}`;
+export const unitPath = (unit: string) => `${MANAGER_PATH}/unit/${unit.replace(/[.-]/g, '_')}`;
 
 // The systemd template implements neither Subscribe nor ListUnitsFiltered;
 // the listing is read from the mock's unit objects (a loop: exec'd

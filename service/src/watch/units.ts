@@ -167,12 +167,27 @@ export class UnitSource implements EventSource {
 
   async #changed(path: string, activeState: 'failed' | 'active', knownName?: string): Promise<void> {
     const unit = knownName ?? (await this.#property(path, UNIT, 'Id'));
-    const state: UnitState = { scope: this.#options.scope, unit, activeState, ...(await this.#details(path, unit)) };
+    const [details, changedAt] = await Promise.all([this.#details(path, unit), this.#stateChangedAt(path)]);
+    const state: UnitState = { scope: this.#options.scope, unit, activeState, ...details };
     // What its file names, for what a changed file has to do with the failure (findings/detectors/fileLink.ts).
     if (activeState === 'failed') {
       state.paths = await readUnitPaths(unit, this.#options.scope, (iface, name) => this.#property(path, iface, name));
     }
-    this.#emit?.({ type: 'unit', at: new Date(), state });
+    this.#emit?.({ type: 'unit', at: changedAt ?? new Date(), state });
+  }
+
+  /**
+   * When the manager says the unit changed state (StateChangeTimestamp), the time its journal lines are read against:
+   * on a busy machine the properties are read seconds after the change, and the unit's own last lines, written just
+   * before it, would seem to come from long before its failure.
+   */
+  async #stateChangedAt(path: string): Promise<Date | undefined> {
+    const micros = await this.#property(path, UNIT, 'StateChangeTimestamp').catch((error: unknown) => {
+      if (error instanceof UnexpectedAnswer) this.#unexpected(error);
+      return undefined;
+    });
+    // 0 where the manager has no time for it.
+    return micros ? new Date(Number(micros / 1000n)) : undefined;
   }
 
   /** Result and, for services, the main process's exit status and restart count, where the unit has them. */

@@ -350,6 +350,31 @@ describe('the unit-failed detector', () => {
     expect(detector.detect(line('dnsmasq: started, version 2.90', 30_000))).toEqual([]);
   });
 
+  it('adds the unit’s line written seconds before its failure, read only after it on a busy machine', () => {
+    const detector = new UnitFailedDetector();
+    const at = new Date('2026-03-14T09:00:00Z');
+    detector.detect({
+      type: 'unit',
+      at,
+      state: { scope: 'system', unit: 'gym-jotter.service', activeState: 'failed', result: 'exit-code', exitCode: 1 },
+    });
+    const written = (ms: number) =>
+      journalEvent({
+        MESSAGE: "Error: ENOENT: no such file or directory, open '/etc/gym-jotter/settings.json'",
+        _SYSTEMD_UNIT: 'gym-jotter.service',
+        SYSLOG_IDENTIFIER: 'gym-jotter',
+        _COMM: 'node',
+        _PID: '901',
+        __REALTIME_TIMESTAMP: String((at.getTime() + ms) * 1000),
+      });
+    const late = reportsOf(detector.detect(written(-5_000)));
+    expect(late.map((r) => [r.subject, r.at, r.sameOccurrence, r.evidence.length])).toEqual([
+      ['gym-jotter.service', at, true, 1],
+    ]);
+    // A line from an hour before says nothing of this failure.
+    expect(detector.detect(written(-3_600_000))).toEqual([]);
+  });
+
   it("keeps only each unit's last lines, for a bounded number of units", () => {
     const detector = new UnitFailedDetector();
     const logged = (unit: string, message: string, index: number) =>

@@ -393,10 +393,15 @@ export class UnitFailedDetector implements Detector {
     return [{ report }];
   }
 
-  /** The failure of `unit` reported just before its own line of `at` came, again with that line (LATE_LINE_MS). */
+  /**
+   * The failure of `unit` reported before its own line of `at` was read, again with that line: a line written before
+   * the failure (read late on a busy machine), or at most LATE_LINE_MS after it.
+   */
   private lateLine(unit: string, at: Date): DetectorOutput[] {
     const failure = this.lastFailure.get(unit);
-    if (!failure || !this.failed.has(unit) || Math.abs(at.getTime() - failure.at.getTime()) > LATE_LINE_MS) return [];
+    if (!failure || !this.failed.has(unit)) return [];
+    const after = at.getTime() - failure.at.getTime();
+    if (after > LATE_LINE_MS || -after > UNIT_LINES_MAX_AGE_MS) return [];
     return [{ report: { ...failure, evidence: this.recentLines(unit, failure.at), sameOccurrence: true } }];
   }
 
