@@ -107,9 +107,9 @@ export class Runner {
   }
 
   /**
-   * Waits until Steward follows the journal: on its first start it reads from the journal's tail, once its sources
-   * are up, a moment after it answers on the bus. A sentinel that failed before then keeps no journal line; the next
-   * one does.
+   * Waits until Steward follows the journal: a sentinel unit's failure found with its journal line. The service says
+   * it started once its sources read from the journal's tail, so the first sentinel normally does; the next ones
+   * are for a start that took longer than the service waits for its sources (SOURCES_START_MS).
    */
   async ready(): Promise<void> {
     for (let attempt = 1; ; attempt++) {
