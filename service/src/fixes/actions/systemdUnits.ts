@@ -107,6 +107,11 @@ export interface UnitRecord {
   mainStatus?: number;
   restarts?: number;
   execStart?: { program: string; argv: string[] }[];
+  /**
+   * Services only: the PIDs systemd recorded for the commands of its latest run (ExecCondition=, ExecStartPre=,
+   * ExecStart=, ExecStartPost=), where one ran.
+   */
+  runPids?: number[];
   /** Services that systemd could not set up for want of a user, group or directory: that setting, as written. */
   setting?: { name: 'User' | 'Group' | 'WorkingDirectory'; value: string };
   /**
@@ -385,13 +390,18 @@ export class UnitManager {
     };
     if (unit.endsWith('.mount')) return { ...record, ...(await this.#mountRecord(get)) };
     if (!unit.endsWith('.service')) return record;
-    const [result, code, status, restarts, starts] = await Promise.all([
+    const [result, code, status, restarts, starts, ...others] = await Promise.all([
       get(SERVICE, 'Result'),
       get(SERVICE, 'ExecMainCode'),
       get(SERVICE, 'ExecMainStatus'),
       get(SERVICE, 'NRestarts'),
       get(SERVICE, 'ExecStart'),
+      // ExecCondition= came with systemd 243.
+      ...(['ExecCondition', 'ExecStartPre', 'ExecStartPost'] as const).map((name) =>
+        get(SERVICE, name).catch((): ExecCommands => []),
+      ),
     ]);
+    const runPids = [...new Set([starts, ...others].flatMap((commands) => commands.map(([, , , , , , , pid]) => pid)))];
     const settingName = Number(code) === CLD_EXITED ? SETTING_OF_SETUP_STATUS[Number(status)] : undefined;
     const setting = settingName && { name: settingName, value: String(await get(SERVICE, settingName)) };
     const environmentFiles = result === 'resources' && (await requiredFiles(await get(SERVICE, 'EnvironmentFiles')));
@@ -407,6 +417,7 @@ export class UnitManager {
       mainStatus: Number(status),
       restarts: Number(restarts),
       execStart: starts.map(([program, argv]) => ({ program, argv })),
+      runPids: runPids.filter((pid) => pid > 1),
       ...(setting && { setting }),
       ...(environmentFiles && { environmentFiles }),
       ...(failedCommand && { failedCommand }),

@@ -322,6 +322,8 @@ export function describeRecord(record: UnitRecord, extras: RecordExtras = {}): s
 interface RunEntry extends JsonEntry {
   __CURSOR?: string;
   _SYSTEMD_INVOCATION_ID?: string;
+  _SYSTEMD_UNIT?: string;
+  _SYSTEMD_USER_UNIT?: string;
 }
 
 const entriesOf = (stdout: string): RunEntry[] =>
@@ -334,9 +336,15 @@ const entriesOf = (stdout: string): RunEntry[] =>
  * The last lines PID 1 (or the user's manager) and the unit's processes wrote during this invocation. journald
  * reads a process's invocation from its cgroup, which systemd removes once a failed unit's processes are gone: a
  * program's last words before it exited at once may come with its unit and no invocation, and belong to the run
- * when they come after the first of its lines shown.
+ * when they come after the first of its lines shown. On a busy machine journald may read them only after the
+ * process is gone, with neither (systemd's own tests call `journalctl --sync` for it): then the process's PID, which
+ * journald has from the socket and systemd recorded for the run's command, says whose they are.
  */
-async function runLines(record: UnitRecord, scope: 'user' | 'system', options: ShowLogsOptions): Promise<string[]> {
+export async function runLines(
+  record: UnitRecord,
+  scope: 'user' | 'system',
+  options: ShowLogsOptions,
+): Promise<string[]> {
   const id = record.invocationId;
   if (NO_INVOCATION.test(id)) return [];
   const source = [
@@ -346,7 +354,8 @@ async function runLines(record: UnitRecord, scope: 'user' | 'system', options: S
     '--output=json',
     `--lines=${RUN_LINES}`,
   ];
-  const fields = '--output-fields=MESSAGE,__REALTIME_TIMESTAMP,_SYSTEMD_INVOCATION_ID';
+  const unitField = scope === 'user' ? '_SYSTEMD_USER_UNIT' : '_SYSTEMD_UNIT';
+  const fields = `--output-fields=MESSAGE,__REALTIME_TIMESTAMP,_SYSTEMD_INVOCATION_ID,${unitField}`;
   const own = entriesOf(
     (
       await journalctl([
@@ -366,11 +375,16 @@ async function runLines(record: UnitRecord, scope: 'user' | 'system', options: S
             ...source,
             fields,
             `--since=@${Math.floor(Number(first) / 1_000_000)}`,
-            `${scope === 'user' ? '_SYSTEMD_USER_UNIT' : '_SYSTEMD_UNIT'}=${record.unit}`,
+            `${unitField}=${record.unit}`,
+            ...(record.runPids ?? []).flatMap((pid) => ['+', `_PID=${pid}`]),
           ])
         ).stdout,
       ).filter(
-        (entry) => entry._SYSTEMD_INVOCATION_ID === undefined && Number(entry.__REALTIME_TIMESTAMP) >= Number(first),
+        (entry) =>
+          entry._SYSTEMD_INVOCATION_ID === undefined &&
+          // A PID used again by another unit's process is that unit's.
+          (entry[unitField] === undefined || entry[unitField] === record.unit) &&
+          Number(entry.__REALTIME_TIMESTAMP) >= Number(first),
       )
     : [];
   return [...own, ...unattributed]
