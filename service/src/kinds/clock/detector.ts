@@ -2,8 +2,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // clock-unsynchronised: the clock is not being set right. The clock's components are believed, each as
 // findings/writers.ts proves it (its installed program, as root or its system account, in its own system unit):
-// systemd-timesyncd, chronyd, ntpd, ntpdate, hwclock, systemd-timedated, Debian's fake-hwclock; and the kernel's real-time clocks, by their
-// drivers' prefix or the RTC class's "hctosys: "; and PID 1 about the clock it found at boot.
+// systemd-timesyncd, chronyd, ntpd, ntpdate, hwclock, systemd-timedated, Debian's fake-hwclock; and the kernel's
+// real-time clocks, by their drivers' prefix or the RTC class's "hctosys: "; and PID 1 about the clock it found at boot.
 //
 // What is raised:
 // - any error of the time daemons (componentFailure.ts): setting the clock is their one job; and their units failing
@@ -366,8 +366,7 @@ export class ClockDetector implements Detector {
   private toolFailed(tool: string, entry: JournalEvent['entry']): boolean {
     const { message } = entry;
     const failed =
-      TIMED_OUT.test(message) ||
-      (tool === 'hwclock' && (HWCLOCK_INVALID.test(message) || errnoIn(message) !== null));
+      TIMED_OUT.test(message) || (tool === 'hwclock' && (HWCLOCK_INVALID.test(message) || errnoIn(message) !== null));
     return failed && reportedAtInfoOrGraver(entry);
   }
 
