@@ -3,7 +3,8 @@
 // clock-unsynchronised: the clock is not being set right. The clock's components are believed, each as
 // findings/writers.ts proves it (its installed program, as root or its system account, in its own system unit):
 // systemd-timesyncd, chronyd, ntpd, ntpdate, hwclock, systemd-timedated, Debian's fake-hwclock; and the kernel's
-// real-time clocks, by their drivers' prefix or the RTC class's "hctosys: "; and PID 1 about the clock it found at boot.
+// real-time clocks, by their drivers' prefix or the RTC class's "hctosys: "; and PID 1 about the clock it found at
+// boot.
 //
 // What is raised:
 // - any error of the time daemons (componentFailure.ts): setting the clock is their one job; and their units failing
