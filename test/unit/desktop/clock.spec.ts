@@ -256,9 +256,30 @@ describe('the clock-unsynchronised detector', () => {
       'The clock was off by +214748365 seconds (ntp.service)',
     ]);
     expect(off(WRITERS.ntpd, '0.0.0.0 041c 0c clock_step +1.592767 s')).toEqual([]);
+    // ntpd run once (ntpd -q) says what it did.
+    expect(off(WRITERS.ntpd, 'ntpd: time set +3599.986218 s')).toEqual([
+      'The clock was off by +3599.986218 seconds (ntp.service)',
+    ]);
+    expect(off(WRITERS.ntpd, 'ntpd: time slew -0.052817 s')).toEqual([]);
     expect(off(WRITERS.ntpd, 'time reset -0.314159 s')).toEqual([]);
     // timesyncd's poll line holds seconds too, not an offset it corrected.
     expect(off(WRITERS.timesyncd, 'interval/delta/delay/jitter/drift 2048s/+0.001s/0.066s/0.002s/+27ppm')).toEqual([]);
+  });
+
+  it('reads timesyncd setting forward at start-up a clock behind the time it last saved, in both its wordings', () => {
+    for (const restored of [
+      'System clock time unset or jumped backwards, restoring from recorded timestamp: Sat 2020-05-16 13:56:53 EDT',
+      'System clock time unset or jumped backwards, restored from recorded timestamp: Fri 2026-05-29 14:16:23 UTC',
+    ])
+      expect(verdicts(line(WRITERS.timesyncd, restored, 0, { PRIORITY: '6' })))
+        .withContext(restored)
+        .toEqual([
+          [
+            CLOCK_UNSYNCHRONISED,
+            'systemd-timesyncd.service',
+            'The clock was behind at start-up: systemd-timesyncd.service set it forward to the time it last saved',
+          ],
+        ]);
   });
 
   it('reads Debian’s fake-hwclock, a shell script, by its own units: the unit proves it, not the shell', () => {

@@ -747,6 +747,16 @@ describe('the states people meet', () => {
     ]);
     const back: [string, string, string][] = [
       ['Time jumped backwards, rotating.', 'systemd-journal', '/usr/lib/systemd/systemd-journald'],
+      [
+        '/var/log/journal/0a50ee270f31407485fd48f832e4b18c/system.journal: Realtime clock jumped backwards relative to last journal entry, rotating.',
+        'systemd-journal',
+        '/usr/lib/systemd/systemd-journald',
+      ],
+      [
+        '/var/log/journal/0a50ee270f31407485fd48f832e4b18c/system.journal: Journal file is from the future, rotating.',
+        'systemd-journal',
+        '/usr/lib/systemd/systemd-journald',
+      ],
       ['Time moved backwards by 3600 seconds.', 'dovecot', '/usr/sbin/dovecot'],
       [
         'Your system clock just jumped 3600 seconds backward; assuming established circuits no longer work.',
@@ -758,6 +768,14 @@ describe('the states people meet', () => {
       expect(titlesOf(message, comm, exe))
         .withContext(message)
         .toEqual(['The clock was ahead: a program found it set back']);
+    // The monotonic clock going back within one boot says nothing of the time of day.
+    expect(
+      titlesOf(
+        '/var/log/journal/c4d5/user-1000.journal: Monotonic clock jumped backwards relative to last journal entry, rotating.',
+        'systemd-journal',
+        '/usr/lib/systemd/systemd-journald',
+      ),
+    ).toEqual([]);
   });
 
   it('counts an app’s crashes within a day in the title', () => {

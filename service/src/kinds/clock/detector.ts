@@ -30,6 +30,8 @@
 //   and the CMOS clock's date the kernel read at boot ("RTC time: …, date: …") before 2002;
 // - a real-time clock registering after hctosys found it missing at boot: the time was never read from it;
 // - a real-time clock's driver that found its chip but could not start it (the driver core's "probe of … failed");
+// - timesyncd finding the clock before the time it last saved at boot, and journald the clock before its journal's last
+//   entry;
 // - PID 1 finding the clock before its own build date at boot (it then advances it to that date, still wrong), or
 //   years past it (it sets it back to that date).
 import { componentFailure } from '../../desktop/componentFailure.js';
@@ -113,10 +115,13 @@ const EARLIEST_REAL_YEAR = 2002;
 const CLOCK_BEHIND =
   /\b(?:not valid yet|not yet valid|not yet activated|Clock skew detected|Clock skew too great|time warp or clock problem|modification time -?[\d.e+]+ s in the future|time(?: ?stamp)?\b[^.\n]*\bis (?:-?[\d.]+ s )?in the future|now = [^)\n]*\) is in the future)\b/i;
 // Any program finding the clock moved back under it: journald's "Time jumped backwards, rotating." (journald-server.c),
+// and its words when the clock is now before its journal's last entry: "…/system.journal: Realtime clock jumped
+// backwards relative to last journal entry, rotating." (later systemd), "…: Journal file is from the future,
+// rotating." (earlier, as RHEL 9's);
 // Dovecot's "Time moved backwards by 3600 seconds" and "Time just moved backwards by …", Tor's "Your system clock just
 // jumped 3600 seconds backward; …". Read from any writer, as above: a clock set back was ahead.
 const CLOCK_BACKWARDS =
-  /\b(?:Time (?:just )?(?:jumped|moved) backwards\b|system clock just jumped -?\d+ seconds? backward)/i;
+  /\b(?:Time (?:just )?(?:jumped|moved) backwards\b|system clock just jumped -?\d+ seconds? backward|Realtime clock jumped backwards relative to last journal entry\b|Journal file is from the future\b)/i;
 // PID 1 (src/core/main.c, clock_apply_epoch): "System time before build time, advancing clock.".
 // Since systemd 254 (clock_apply_epoch, MESSAGE_ID TIME_BUMP): "System time advanced to built-in epoch: <date>"; and a
 // clock so far ahead that PID 1 set it back: "System time is further ahead than 15y after build time, resetting clock
@@ -137,12 +142,18 @@ const NO_SOURCES = /^Can't synchroni[sz]e: |^No suitable source for synchroni[sz
 // ntpd's "time reset +3600.123 s" and "time correction of 3600 seconds exceeds sanity limit (1000)", ntpdate's and
 // sntp's "step time server 192.0.2.1 offset -3598.54 sec", OpenNTPD's "adjusting local clock by 75.5s".
 // ntpd's event log names the step it made "0.0.0.0 c61c 0c clock_step +3599.837 s"; NTPsec prints its step without a
-// unit, "CLOCK: time stepped by 3599.993214". chronyd's initstepslew (acquire.c) reports it after a colon: "System's
+// unit, "CLOCK: time stepped by 3599.993214". ntpd run once (-q, as Arch's ntpdate.service does) reports what it did
+// as "ntpd: time set +3600.123456 s" or "ntpd: time slew -0.052817 s". chronyd's initstepslew (acquire.c) reports it after a colon: "System's
 // initial offset : 3600.123 seconds fast of true (step)". ntpd's event for an offset past its panic threshold, when it
 // stops rather than step the clock (ntp_loopfilter.c, EVNT_SYSFAULT): "0.0.0.0 0117 07 panic_stop +214748365 s; set
 // clock manually within 1000 s.".
 const CLOCK_OFFSET =
-  /\b(?:wrong by|stepped by|time reset|correction of|offset|clock by|clock_step|panic_stop)\s*:?\s+([+-]?\d+(?:\.\d+)?)(?:\s*(?:s|secs?|seconds)\b|\s*$)/i;
+  /\b(?:wrong by|stepped by|time reset|correction of|offset|clock by|clock_step|panic_stop|time set|time slew)\s*:?\s+([+-]?\d+(?:\.\d+)?)(?:\s*(?:s|secs?|seconds)\b|\s*$)/i;
+// timesyncd at start-up finding the clock before the time it last saved, and setting it forward to that (timesyncd.c,
+// load_clock_timestamp, at info): "System clock time unset or jumped backwards, restoring from recorded timestamp: Sat
+// 2020-05-16 13:56:53 EDT", in later versions "… restored from recorded timestamp: …". The clock was behind at boot, as
+// PID 1 says of its build date: the real-time clock lost the time or there is none.
+const RESTORED = /^System clock time unset or jumped backwards, restor(?:ing|ed) from recorded timestamp\b/;
 // chronyd's warning that something else moved the clock under it (sched.c): "Backward time jump detected!",
 // "Forward time jump detected!".
 const TIME_JUMP = /^(?:Backward|Forward) time jump detected\b/;
@@ -409,6 +420,8 @@ export class ClockDetector implements Detector {
           format(_('The clock was off by {seconds} seconds ({unit})'), { seconds: wrong[1] ?? '', unit })
         : null;
     }
+    if (RESTORED.test(text))
+      return format(_('The clock was behind at start-up: {unit} set it forward to the time it last saved'), { unit });
     if (TIME_JUMP.test(text)) return format(_('The clock jumped: another program set the time under {unit}'), { unit });
     if (TIME_ERROR.test(text))
       return format(_('The clock is not synchronised: the kernel reports a time error ({unit})'), { unit });
