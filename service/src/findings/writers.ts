@@ -331,6 +331,16 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
     units: 'any',
   },
   {
+    // Debian's script that keeps the time across reboots on machines without a real-time clock (the Raspberry Pi's),
+    // its shell run by root in its own units: the unit proves it, the shell is only its interpreter.
+    name: 'fake-hwclock',
+    title: 'fake-hwclock',
+    area: 'clock',
+    runsAs: 'system',
+    programs: ['/bin/sh', '/usr/bin/sh', '/bin/dash', '/usr/bin/dash', '/bin/bash', '/usr/bin/bash'],
+    units: ['fake-hwclock.service', 'fake-hwclock-save.service'],
+  },
+  {
     name: 'systemd-timedated',
     title: 'systemd-timedated',
     area: 'clock',

@@ -176,6 +176,16 @@ describe('the clock-unsynchronised detector', () => {
       ],
     ]);
     expect(verdicts(line(hwclock, 'Invalid values in hardware clock: 2000/00/00 00:00:00', 0, info)).length).toBe(1);
+    // Every call of hwclock's on the clock that fails names its errno, whichever the driver gave.
+    for (const failed of [
+      'hwclock: ioctl(RTC_RD_TIME) to /dev/rtc0 to read the time failed: Invalid argument',
+      'RTC_RD_TIME: Invalid argument',
+      'hwclock: Open of /dev/rtc0 failed, errno=16: Device or resource busy.',
+    ])
+      expect(verdicts(line(hwclock, failed, 0, info)).map(([, subject]) => subject))
+        .withContext(failed)
+        .toEqual(['hwclock.service']);
+    expect(verdicts(line(hwclock, 'Using the rtc interface to the clock.', 0, info))).toEqual([]);
     expect(verdicts(line(WRITERS.chronyd, 'Invalid command at line 3 in file /etc/chrony/chrony.conf', 0, info)))
       .withContext('a daemon’s configuration, not the clock')
       .toEqual([]);
@@ -241,9 +251,61 @@ describe('the clock-unsynchronised detector', () => {
       'The clock was off by 3600.123 seconds (chrony.service)',
     ]);
     expect(off(WRITERS.chronyd, "System's initial offset : 0.015 seconds slow of true (slew)")).toEqual([]);
+    // ntpd's system events: the step it made, and the offset past its panic threshold it stopped at.
+    expect(off(WRITERS.ntpd, '0.0.0.0 0117 07 panic_stop +214748365 s; set clock manually within 1000 s.')).toEqual([
+      'The clock was off by +214748365 seconds (ntp.service)',
+    ]);
+    expect(off(WRITERS.ntpd, '0.0.0.0 041c 0c clock_step +1.592767 s')).toEqual([]);
+    // ntpd run once (ntpd -q) says what it did.
+    expect(off(WRITERS.ntpd, 'ntpd: time set +3599.986218 s')).toEqual([
+      'The clock was off by +3599.986218 seconds (ntp.service)',
+    ]);
+    expect(off(WRITERS.ntpd, 'ntpd: time slew -0.052817 s')).toEqual([]);
     expect(off(WRITERS.ntpd, 'time reset -0.314159 s')).toEqual([]);
     // timesyncd's poll line holds seconds too, not an offset it corrected.
     expect(off(WRITERS.timesyncd, 'interval/delta/delay/jitter/drift 2048s/+0.001s/0.066s/0.002s/+27ppm')).toEqual([]);
+  });
+
+  it('reads timesyncd setting forward at start-up a clock behind the time it last saved, in both its wordings', () => {
+    for (const restored of [
+      'System clock time unset or jumped backwards, restoring from recorded timestamp: Sat 2020-05-16 13:56:53 EDT',
+      'System clock time unset or jumped backwards, restored from recorded timestamp: Fri 2026-05-29 14:16:23 UTC',
+    ])
+      expect(verdicts(line(WRITERS.timesyncd, restored, 0, { PRIORITY: '6' })))
+        .withContext(restored)
+        .toEqual([
+          [
+            CLOCK_UNSYNCHRONISED,
+            'systemd-timesyncd.service',
+            'The clock was behind at start-up: systemd-timesyncd.service set it forward to the time it last saved',
+          ],
+        ]);
+  });
+
+  it('reads Debian’s fake-hwclock, a shell script, by its own units: the unit proves it, not the shell', () => {
+    const script = (unit: string, uid = '0') => ({
+      SYSLOG_IDENTIFIER: 'fake-hwclock',
+      _COMM: 'fake-hwclock',
+      _EXE: '/usr/bin/dash',
+      _SYSTEMD_UNIT: unit,
+      _UID: uid,
+      _TRANSPORT: 'stdout',
+    });
+    const missing = 'Unable to read saved clock information: /etc/fake-hwclock.data does not exist';
+    expect(verdicts(line(script('fake-hwclock.service'), missing, 0, { PRIORITY: '6' }))).toEqual([
+      [
+        CLOCK_UNSYNCHRONISED,
+        'fake-hwclock.service',
+        'fake-hwclock reported an error: Unable to read saved clock information: /etc/fake-hwclock.data does not exist',
+      ],
+    ]);
+    expect(verdicts(line(script('backup.service'), missing, 0, { PRIORITY: '6' })))
+      .withContext('another unit’s shell')
+      .toEqual([]);
+    expect(verdicts(line(script('fake-hwclock.service', '1000'), missing, 0, { PRIORITY: '6' })))
+      .withContext('not root')
+      .toEqual([]);
+    expect(areaOfUnit('fake-hwclock.service')).toBe('clock');
   });
 
   it('reads timedated’s "Failed to …" as its error, at whatever level, and leaves timesyncd’s reaching its servers', () => {

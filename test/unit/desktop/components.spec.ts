@@ -674,6 +674,15 @@ describe('the states people meet', () => {
       ],
     ]);
     expect(titles(late, kernel('rtc-pl031 fff35000.rtc: rtc core: registered pl031 as rtc0', '6'))).toEqual([]);
+    // A clock's driver that found its chip but could not start it, as the driver core words it at warning.
+    expect(titles(detector, kernel('rtc-ds1307: probe of 1-006f failed with error -5', '4'))).toEqual([
+      [
+        CLOCK_UNSYNCHRONISED,
+        'clock',
+        'The hardware clock rtc-ds1307 could not be started: probe of 1-006f failed with error -5',
+      ],
+    ]);
+    expect(titles(detector, kernel('rtc_cmos 00:02: alarms up to one month, y3k, 114 bytes nvram', '6'))).toEqual([]);
     // The date the kernel read from the CMOS clock at boot, in both its formats.
     expect(titles(detector, kernel('RTC time:  0:00:20, date: 01/01/00', '6'))).toEqual([
       [CLOCK_UNSYNCHRONISED, 'clock', 'The hardware clock read the year 2000 at start-up: its battery may be flat'],
@@ -738,6 +747,16 @@ describe('the states people meet', () => {
     ]);
     const back: [string, string, string][] = [
       ['Time jumped backwards, rotating.', 'systemd-journal', '/usr/lib/systemd/systemd-journald'],
+      [
+        '/var/log/journal/0a50ee270f31407485fd48f832e4b18c/system.journal: Realtime clock jumped backwards relative to last journal entry, rotating.',
+        'systemd-journal',
+        '/usr/lib/systemd/systemd-journald',
+      ],
+      [
+        '/var/log/journal/0a50ee270f31407485fd48f832e4b18c/system.journal: Journal file is from the future, rotating.',
+        'systemd-journal',
+        '/usr/lib/systemd/systemd-journald',
+      ],
       ['Time moved backwards by 3600 seconds.', 'dovecot', '/usr/sbin/dovecot'],
       [
         'Your system clock just jumped 3600 seconds backward; assuming established circuits no longer work.',
@@ -749,6 +768,14 @@ describe('the states people meet', () => {
       expect(titlesOf(message, comm, exe))
         .withContext(message)
         .toEqual(['The clock was ahead: a program found it set back']);
+    // The monotonic clock going back within one boot says nothing of the time of day.
+    expect(
+      titlesOf(
+        '/var/log/journal/c4d5/user-1000.journal: Monotonic clock jumped backwards relative to last journal entry, rotating.',
+        'systemd-journal',
+        '/usr/lib/systemd/systemd-journald',
+      ),
+    ).toEqual([]);
   });
 
   it('counts an app’s crashes within a day in the title', () => {

@@ -2,8 +2,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // clock-unsynchronised: the clock is not being set right. The clock's components are believed, each as
 // findings/writers.ts proves it (its installed program, as root or its system account, in its own system unit):
-// systemd-timesyncd, chronyd, ntpd, ntpdate, systemd-timedated; and the kernel's real-time clocks, by their
-// drivers' prefix or the RTC class's "hctosys: "; and PID 1 about the clock it found at boot.
+// systemd-timesyncd, chronyd, ntpd, ntpdate, hwclock, systemd-timedated, Debian's fake-hwclock; and the kernel's
+// real-time clocks, by their drivers' prefix or the RTC class's "hctosys: "; and PID 1 about the clock it found at
+// boot.
 //
 // What is raised:
 // - any error of the time daemons (componentFailure.ts): setting the clock is their one job; and their units failing
@@ -12,14 +13,15 @@
 //   distance") twice within 10 minutes, or once with no server answering ("Contacted time server …") in the 10
 //   minutes after: it tries the pool's servers in turn, and one unanswered packet on a busy network is ordinary;
 // - chronyd's "Can't synchronise: …" (whatever the reason), "No suitable source for synchronisation";
-// - any time daemon's report that it corrected the clock by a minute or more (CLOCK_OFFSET);
+// - any time daemon's report that it corrected the clock by a minute or more, or would not (ntpd's panic_stop)
+//   (CLOCK_OFFSET);
 // - timedated's "Failed to …", systemd's wording of an error, whatever its level, and any line of its at warning or
 //   worse;
 // - gnome-settings-daemon's time zone plugin (gsd-datetime) failing, as componentFailure.ts reads the clock's;
 // - ntpd's "no servers can be used", "no servers reachable", "kernel reports TIME_ERROR" and its clock's rate past
 //   what it may steer ("frequency error … PPM exceeds tolerance …");
 // - a clock tool other than timesyncd saying what it waited for timed out (hwclock waiting for the clock's tick), and
-//   hwclock finding the clock's values invalid;
+//   hwclock finding the clock's values invalid or naming the errno of a call on the clock that failed;
 // - chronyd failing to resolve its servers' names without saying why. Where the daemon prints the resolver's own
 //   error ("Temporary failure in name resolution", timesyncd's "Failed to resolve <name>: …"), the cause is name
 //   resolution, not the clock: dns-failure reads those lines, and one problem makes one finding;
@@ -27,10 +29,19 @@
 //   read, and one that set the system clock to a date before 2001, as a clock whose battery died resets to;
 //   and the CMOS clock's date the kernel read at boot ("RTC time: …, date: …") before 2002;
 // - a real-time clock registering after hctosys found it missing at boot: the time was never read from it;
+// - a real-time clock's driver that found its chip but could not start it (the driver core's "probe of … failed");
+// - timesyncd finding the clock before the time it last saved at boot, and journald the clock before its journal's last
+//   entry;
 // - PID 1 finding the clock before its own build date at boot (it then advances it to that date, still wrong), or
 //   years past it (it sets it back to that date).
 import { componentFailure } from '../../desktop/componentFailure.js';
-import { kernelComponentOf, lineLevel, LOG_WARNING, reportedAtInfoOrGraver } from '../../desktop/componentLines.js';
+import {
+  errnoIn,
+  kernelComponentOf,
+  lineLevel,
+  LOG_WARNING,
+  reportedAtInfoOrGraver,
+} from '../../desktop/componentLines.js';
 import { ComponentUnitDetector } from '../../desktop/componentUnits.js';
 import {
   isJournal,
@@ -86,6 +97,10 @@ const HCTOSYS_NO_CLOCK = /^unable to open rtc device \((rtc\d+)\)/;
 // The RTC class registering a clock (class.c): "rtc-ds1307 1-0068: registered as rtc0", before 5.0 "rtc-pl031
 // fff35000.rtc: rtc core: registered pl031 as rtc0".
 const RTC_REGISTERED = /\bregistered (?:\S+ )?as (rtc\d+)\b/;
+// The driver core's word for a driver that found its device but could not start it (drivers/base/dd.c,
+// really_probe, at warning; a device that is not there, -ENODEV or -ENXIO, it leaves unsaid): "rtc-ds1307: probe of
+// 1-0068 failed with error -121". A real-time clock that never registers keeps no time for the next boot.
+const PROBE_FAILED = /^probe of \S+ failed with error -\d+/;
 /** Clocks whose battery died reset to 1970, 2000 or 2001: a date before this year is no real one. */
 const EARLIEST_REAL_YEAR = 2002;
 // Any program comparing a date with the clock's and finding it ahead: X.509's notBefore (OpenSSL's "certificate is
@@ -100,10 +115,13 @@ const EARLIEST_REAL_YEAR = 2002;
 const CLOCK_BEHIND =
   /\b(?:not valid yet|not yet valid|not yet activated|Clock skew detected|Clock skew too great|time warp or clock problem|modification time -?[\d.e+]+ s in the future|time(?: ?stamp)?\b[^.\n]*\bis (?:-?[\d.]+ s )?in the future|now = [^)\n]*\) is in the future)\b/i;
 // Any program finding the clock moved back under it: journald's "Time jumped backwards, rotating." (journald-server.c),
+// and its words when the clock is now before its journal's last entry: "…/system.journal: Realtime clock jumped
+// backwards relative to last journal entry, rotating." (later systemd), "…: Journal file is from the future,
+// rotating." (earlier, as RHEL 9's);
 // Dovecot's "Time moved backwards by 3600 seconds" and "Time just moved backwards by …", Tor's "Your system clock just
 // jumped 3600 seconds backward; …". Read from any writer, as above: a clock set back was ahead.
 const CLOCK_BACKWARDS =
-  /\b(?:Time (?:just )?(?:jumped|moved) backwards\b|system clock just jumped -?\d+ seconds? backward)/i;
+  /\b(?:Time (?:just )?(?:jumped|moved) backwards\b|system clock just jumped -?\d+ seconds? backward|Realtime clock jumped backwards relative to last journal entry\b|Journal file is from the future\b)/i;
 // PID 1 (src/core/main.c, clock_apply_epoch): "System time before build time, advancing clock.".
 // Since systemd 254 (clock_apply_epoch, MESSAGE_ID TIME_BUMP): "System time advanced to built-in epoch: <date>"; and a
 // clock so far ahead that PID 1 set it back: "System time is further ahead than 15y after build time, resetting clock
@@ -124,10 +142,18 @@ const NO_SOURCES = /^Can't synchroni[sz]e: |^No suitable source for synchroni[sz
 // ntpd's "time reset +3600.123 s" and "time correction of 3600 seconds exceeds sanity limit (1000)", ntpdate's and
 // sntp's "step time server 192.0.2.1 offset -3598.54 sec", OpenNTPD's "adjusting local clock by 75.5s".
 // ntpd's event log names the step it made "0.0.0.0 c61c 0c clock_step +3599.837 s"; NTPsec prints its step without a
-// unit, "CLOCK: time stepped by 3599.993214". chronyd's initstepslew (acquire.c) reports it after a colon: "System's
-// initial offset : 3600.123 seconds fast of true (step)".
+// unit, "CLOCK: time stepped by 3599.993214". ntpd run once (-q, as Arch's ntpdate.service does) reports what it did
+// as "ntpd: time set +3600.123456 s" or "ntpd: time slew -0.052817 s". chronyd's initstepslew (acquire.c) reports it after a colon: "System's
+// initial offset : 3600.123 seconds fast of true (step)". ntpd's event for an offset past its panic threshold, when it
+// stops rather than step the clock (ntp_loopfilter.c, EVNT_SYSFAULT): "0.0.0.0 0117 07 panic_stop +214748365 s; set
+// clock manually within 1000 s.".
 const CLOCK_OFFSET =
-  /\b(?:wrong by|stepped by|time reset|correction of|offset|clock by|clock_step)\s*:?\s+([+-]?\d+(?:\.\d+)?)(?:\s*(?:s|secs?|seconds)\b|\s*$)/i;
+  /\b(?:wrong by|stepped by|time reset|correction of|offset|clock by|clock_step|panic_stop|time set|time slew)\s*:?\s+([+-]?\d+(?:\.\d+)?)(?:\s*(?:s|secs?|seconds)\b|\s*$)/i;
+// timesyncd at start-up finding the clock before the time it last saved, and setting it forward to that (timesyncd.c,
+// load_clock_timestamp, at info): "System clock time unset or jumped backwards, restoring from recorded timestamp: Sat
+// 2020-05-16 13:56:53 EDT", in later versions "… restored from recorded timestamp: …". The clock was behind at boot, as
+// PID 1 says of its build date: the real-time clock lost the time or there is none.
+const RESTORED = /^System clock time unset or jumped backwards, restor(?:ing|ed) from recorded timestamp\b/;
 // chronyd's warning that something else moved the clock under it (sched.c): "Backward time jump detected!",
 // "Forward time jump detected!".
 const TIME_JUMP = /^(?:Backward|Forward) time jump detected\b/;
@@ -148,6 +174,9 @@ const FREQUENCY_TOLERANCE = /\bfrequency error [+-]?\d+(?:\.\d+)? PPM exceeds to
 // timed out" and "Timed out waiting for time change." (the real-time clock not ticking). Not timesyncd's: its
 // "Timed out waiting for reply" is one server, read above with its answers.
 const TIMED_OUT = /\btimed out\b/i;
+// hwclock's every call on the clock that fails names its errno (util-linux hwclock-rtc.c, warn()): "ioctl(RTC_RD_TIME)
+// to /dev/rtc0 to read the time failed: Invalid argument", before 2.32 "RTC_RD_TIME: Invalid argument": the clock
+// could not be read or set, whichever errno the driver gave.
 // hwclock's word for the hardware clock's own values (util-linux hwclock.c): "Invalid values in hardware clock:
 // 2000/00/00 00:00:00", "The Hardware Clock registers contain values that are either invalid (e.g. 50th day of month)
 // or beyond the range we can handle (e.g. Year 2095).". Not the daemons': theirs is a configuration's line.
@@ -311,6 +340,16 @@ export class ClockDetector implements Detector {
           year,
         }),
       );
+    if (PROBE_FAILED.test(rtc.rest))
+      return this.report(
+        event,
+        CLOCK_SUBJECT,
+        // Translators: {clock} is the real-time clock's driver such as "rtc-ds1307".
+        format(_('The hardware clock {clock} could not be started: {reason}'), {
+          clock: rtc.driver,
+          reason: cleanLine(rtc.rest, 120),
+        }),
+      );
     if (RTC_INVALID.test(rtc.rest))
       return this.report(
         event,
@@ -338,7 +377,8 @@ export class ClockDetector implements Detector {
   /** A clock tool saying what it waited for timed out, or hwclock that the clock's values are invalid. */
   private toolFailed(tool: string, entry: JournalEvent['entry']): boolean {
     const { message } = entry;
-    const failed = TIMED_OUT.test(message) || (tool === 'hwclock' && HWCLOCK_INVALID.test(message));
+    const failed =
+      TIMED_OUT.test(message) || (tool === 'hwclock' && (HWCLOCK_INVALID.test(message) || errnoIn(message) !== null));
     return failed && reportedAtInfoOrGraver(entry);
   }
 
@@ -380,6 +420,8 @@ export class ClockDetector implements Detector {
           format(_('The clock was off by {seconds} seconds ({unit})'), { seconds: wrong[1] ?? '', unit })
         : null;
     }
+    if (RESTORED.test(text))
+      return format(_('The clock was behind at start-up: {unit} set it forward to the time it last saved'), { unit });
     if (TIME_JUMP.test(text)) return format(_('The clock jumped: another program set the time under {unit}'), { unit });
     if (TIME_ERROR.test(text))
       return format(_('The clock is not synchronised: the kernel reports a time error ({unit})'), { unit });
