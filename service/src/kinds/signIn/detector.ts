@@ -195,8 +195,10 @@ function busActivationFailure(entry: JournalEntry, writer: string | undefined): 
 // SDDM's daemon on its helper's end (src/daemon/Auth.cpp, childExited): "Auth: sddm-helper exited with 1", with the
 // helper's own status (src/auth/Auth.h, HelperExitStatus): 1 HELPER_AUTH_ERROR, 2 HELPER_SESSION_ERROR, 3
 // HELPER_OTHER_ERROR, 4 HELPER_DISPLAYSERVER_ERROR, 5 HELPER_TTY_ERROR. Not a signal's number (9, 15): the greeter's
-// helper ended when the person's session replaces it, or at shutdown.
-const SDDM_HELPER_EXIT = /^Auth: sddm-helper exited with ([1-5])$/;
+// helper ended when the person's session replaces it, or at shutdown. Past its own statuses the helper exits with its
+// session's (src/helper/HelperApp.cpp, sessionFinished): 126 and 127 are the shell's for a session command it could
+// not run or did not find, the person sent back to the login screen.
+const SDDM_HELPER_EXIT = /^Auth: sddm-helper exited with ([1-5]|12[67])$/;
 const SDDM_HELPER_STATUS = [
   '',
   'HELPER_AUTH_ERROR',
@@ -206,11 +208,12 @@ const SDDM_HELPER_STATUS = [
   'HELPER_TTY_ERROR',
 ];
 
-/** SDDM's word that its helper ended with one of its failures, as the status's name, or null. */
+/** SDDM's word that its helper ended with one of its failures, as the status's name (past them, its number), or null. */
 function sddmHelperFailure(entry: JournalEntry, writer: string | undefined): string | null {
   if (writer !== 'sddm' || entry.fields._UID !== '0') return null;
   const status = SDDM_HELPER_EXIT.exec(entry.message)?.[1];
-  return status === undefined ? null : (SDDM_HELPER_STATUS[Number(status)] ?? null);
+  if (status === undefined) return null;
+  return SDDM_HELPER_STATUS[Number(status)] ?? status;
 }
 
 // LightDM's word on how a session it ran ended (src/session.c, session_watch_cb), for the greeter's and the person's
