@@ -297,6 +297,10 @@ describe('the sign-in-failure detector', () => {
     expect(verdict(GDM, 'pam_sss(gdm-password:auth): Request to sssd failed. Connection refused', 7)).toEqual([]);
     expect(verdict(GDM, 'pam_sss(gdm-password:auth): system info: [Cannot read config]', 7)).toEqual([]);
     expect(verdict(GDM, 'pam_krb5(gdm-password:auth): user alice authenticated as alice@EXAMPLE.ORG', 5)).toEqual([]);
+    // pam_fprintd's errors (pam/pam_fprintd.c, at err) in a journal pasted without levels: its word for an error.
+    expect(verdict(GDM, 'pam_fprintd(gdm-fingerprint:auth): Error waiting for events: 4', 6).length).toBe(1);
+    expect(verdict(GDM, 'pam_fprintd(gdm-fingerprint:auth): Error waiting for events: 4', 7)).toEqual([]);
+    expect(verdict(GDM, 'pam_fprintd(gdm-fingerprint:session): Error with getting the bus: 2', 6)).toEqual([]);
     expect(
       verdict(
         GDM,

@@ -270,6 +270,16 @@ function tallyLockOut(module: string, text: string): boolean {
   return TALLY_WAIT.test(text);
 }
 
+// The other words the sign-in programs give a GError or a refusal they report (GLib's "Error getting user list from
+// org.freedesktop.Accounts: Timeout was reached", fprintd's "Device reported an error during verify: …" and
+// "Authorization denied to :1.401 to call method 'Claim' …", sddm's "Authentication error: …" and "Auth: sddm-helper
+// (…) crashed (exit code 1)"), gdm's g_error "GdmSession: no session desktop files installed, aborting...": an error,
+// a denial, a time-out, a crash, an abort. Not a count of none ("no errors").
+const ERROR_OR_REFUSAL = /\b(?:errors?|denied|timed out|timeout was reached|crashed|abort(?:ing|ed))\b/i;
+const NO_ERRORS = /\bno errors\b/i;
+
+const saysErrorOrRefusal = (message: string) => ERROR_OR_REFUSAL.test(message) && !NO_ERRORS.test(message);
+
 function pamFailure(entry: JournalEntry, host: string): Failure | null {
   const pam = PAM_LINE.exec(entry.message);
   if (!pam) return null;
@@ -279,11 +289,13 @@ function pamFailure(entry: JournalEntry, host: string): Failure | null {
   if (!isDesktopPamService(service) && !isHostsOwnPamService(host, service)) return null;
   if (WALLET_MODULES.has(module)) return WALLET_FAILURE.test(text) ? { subject: KDE_WALLET, what: 'wallet' } : null;
   const level = lineLevel(entry);
-  // At a deciding stage, a module's error, or its own word that something failed at any level but debug (pam_sss's
-  // "Request to sssd failed", a fingerprint module's "failed to claim device").
+  // At a deciding stage, a module's error, or its own word that something failed or erred at any level but debug
+  // (pam_sss's "Request to sssd failed", pam_fprintd's "failed to claim device" and "Error waiting for events: 4",
+  // which it logs at err: a journal pasted without levels keeps the words).
   const decidingFailure =
     DECIDING_STAGES.has(stage) &&
-    ((level !== undefined && level <= LOG_ERR) || (reportedAtInfoOrGraver(entry) && programSaysFailed(text)));
+    ((level !== undefined && level <= LOG_ERR) ||
+      (reportedAtInfoOrGraver(entry) && (programSaysFailed(text) || saysErrorOrRefusal(text))));
   const lockOut = tallyLockOut(module, text);
   const refused =
     lockOut ||
@@ -367,16 +379,6 @@ const SIGN_IN_PROGRAMS = new Set([
   'gnome-keyring',
   'kwallet',
 ]);
-
-// The other words the sign-in programs give a GError or a refusal they report (GLib's "Error getting user list from
-// org.freedesktop.Accounts: Timeout was reached", fprintd's "Device reported an error during verify: …" and
-// "Authorization denied to :1.401 to call method 'Claim' …", sddm's "Authentication error: …" and "Auth: sddm-helper
-// (…) crashed (exit code 1)"), gdm's g_error "GdmSession: no session desktop files installed, aborting...": an error,
-// a denial, a time-out, a crash, an abort. Not a count of none ("no errors").
-const ERROR_OR_REFUSAL = /\b(?:errors?|denied|timed out|timeout was reached|crashed|abort(?:ing|ed))\b/i;
-const NO_ERRORS = /\bno errors\b/i;
-
-const saysErrorOrRefusal = (message: string) => ERROR_OR_REFUSAL.test(message) && !NO_ERRORS.test(message);
 
 /**
  * Whether the writer's one job is signing the person in: a sign-in program, or gdm's session launcher run as the
