@@ -487,6 +487,38 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
     sessionScope: true,
   },
   {
+    // The other display managers, each running the sign-in's PAM stack as root in its own unit: LXDM's daemon
+    // (lxdm-binary, which its "lxdm" script starts), greetd, Ly, SLiM, XDM, and Linux Mint's MDM (a fork of GDM 2.20,
+    // whose daemon ran PAM itself).
+    name: 'display-manager',
+    title: 'the display manager',
+    area: 'sign-in',
+    runsAs: 'system',
+    programs: [
+      '/usr/sbin/lxdm-binary',
+      '/usr/bin/lxdm-binary',
+      '/usr/sbin/greetd',
+      '/usr/bin/greetd',
+      '/usr/bin/ly',
+      '/usr/bin/slim',
+      '/usr/bin/xdm',
+      '/usr/sbin/mdm',
+      '/usr/sbin/mdm-binary',
+    ],
+    nixos: ['sw/bin/lxdm-binary', 'sw/bin/greetd', 'sw/bin/ly', 'sw/bin/slim', 'sw/bin/xdm'],
+    units: [
+      'lxdm.service',
+      'greetd.service',
+      'ly.service',
+      /^ly@[\w.-]+\.service$/,
+      'slim.service',
+      'xdm.service',
+      'mdm.service',
+      DISPLAY_MANAGER,
+    ],
+    sessionScope: true,
+  },
+  {
     name: 'login',
     title: 'login',
     area: 'sign-in',

@@ -297,6 +297,10 @@ describe('the sign-in-failure detector', () => {
     expect(verdict(GDM, 'pam_sss(gdm-password:auth): Request to sssd failed. Connection refused', 7)).toEqual([]);
     expect(verdict(GDM, 'pam_sss(gdm-password:auth): system info: [Cannot read config]', 7)).toEqual([]);
     expect(verdict(GDM, 'pam_krb5(gdm-password:auth): user alice authenticated as alice@EXAMPLE.ORG', 5)).toEqual([]);
+    // pam_fprintd's errors (pam/pam_fprintd.c, at err) in a journal pasted without levels: its word for an error.
+    expect(verdict(GDM, 'pam_fprintd(gdm-fingerprint:auth): Error waiting for events: 4', 6).length).toBe(1);
+    expect(verdict(GDM, 'pam_fprintd(gdm-fingerprint:auth): Error waiting for events: 4', 7)).toEqual([]);
+    expect(verdict(GDM, 'pam_fprintd(gdm-fingerprint:session): Error with getting the bus: 2', 6)).toEqual([]);
     expect(
       verdict(
         GDM,
@@ -532,6 +536,126 @@ describe('the sign-in programs the sign-in-failure detector proves', () => {
     // Unasked, or long after, the greeter crashing is the login screen failing.
     expect(verdict(sddm, crashed, 4).length).toBe(1);
     expect(reportsOf(stopped.detect(line(sddm, crashed, 4, 600))).length).toBe(1);
+  });
+
+  it('reads the helper ending with its session’s “could not run” or “not found” status as a failure', () => {
+    const sddm: Writer = { comm: 'sddm', exe: '/usr/bin/sddm', unit: 'sddm.service', uid: 0 };
+    // sddm/sddm#291: "sddm[205]: Auth: sddm-helper exited with 127" at every sign-in (HelperApp.cpp, sessionFinished).
+    expect(verdict(sddm, 'Auth: sddm-helper exited with 127', 6)).toEqual([
+      [SIGN_IN_FAILURE, 'sddm', 'SDDM’s sign-in helper ended with an error: 127'],
+    ]);
+    expect(verdict(sddm, 'Auth: sddm-helper exited with 126', 4).length).toBe(1);
+    expect(verdict(sddm, 'Auth: sddm-helper exited with 128', 4)).toEqual([]);
+  });
+
+  it('reads SDDM’s own log file as its journal lines, at the level its prefix gives', () => {
+    const sddm: Writer = { comm: 'sddm', exe: '/usr/bin/sddm', unit: 'sddm.service', uid: 0 };
+    const helper: Writer = { comm: 'sddm-helper', exe: '/usr/libexec/sddm-helper', unit: 'sddm.service', uid: 0 };
+    // sddm/sddm#1807 and #1725: /var/log/sddm.log (MessageHandler.h, standardLogger), no level of journald's.
+    expect(verdict(sddm, '[06:45:22.122] (WW) DAEMON: Auth: sddm-helper exited with 5', 6)).toEqual([
+      [SIGN_IN_FAILURE, 'sddm', 'SDDM’s sign-in helper ended with an error: HELPER_TTY_ERROR'],
+    ]);
+    expect(verdict(helper, '[03:18:05.105] (WW) HELPER: [PAM] authenticate: Permission denied', 6)).toEqual([
+      [SIGN_IN_FAILURE, 'sddm', 'Signing in or unlocking the screen failed for sddm'],
+    ]);
+    expect(verdict(sddm, '[06:45:22.120] (II) DAEMON: Greeter session started successfully', 6)).toEqual([]);
+    expect(verdict(sddm, '[03:57:03.266] (II) DAEMON: Display server starting...', 6)).toEqual([]);
+    expect(verdict(sddm, '[22:49:02.480] (EE) DAEMON: Failed to write xauth file', 6).length).toBe(1);
+    // The error level of the prefix counts as journald's would: an error of SDDM's, whatever its words.
+    expect(
+      verdict(sddm, '[22:49:02.480] (EE) DAEMON: Tried to start Xorg before previous instance exited', 6).length,
+    ).toBe(1);
+    // The teardown of the greeter after SDDM stopped it, in the file's form too.
+    const stopped = new SignInFailureDetector(desktopWriters());
+    expect(reportsOf(stopped.detect(line(sddm, '[10:00:00.000] (II) DAEMON: Greeter stopping...', 6, 0)))).toEqual([]);
+    const crashed = '[10:00:05.000] (WW) DAEMON: Error from greeter session: "Process crashed"';
+    expect(reportsOf(stopped.detect(line(sddm, crashed, 6, 5)))).toEqual([]);
+    // Only SDDM's own prefix, from SDDM: another program's line in that form is read as it stands.
+    const lightdm: Writer = { comm: 'lightdm', exe: '/usr/sbin/lightdm', unit: 'lightdm.service', uid: 0 };
+    expect(verdict(lightdm, '[06:45:22.122] (WW) DAEMON: Auth: sddm-helper exited with 5', 6)).toEqual([]);
+  });
+
+  it('takes SDDM’s relay of what a PAM module told the person as the module’s message, not SDDM’s failure', () => {
+    const sddm: Writer = { comm: 'sddm', exe: '/usr/bin/sddm', unit: 'sddm.service', uid: 0 };
+    // sddm/sddm#1481 (Display.cpp, slotAuthInfo): pam_faillock's and lastlog's notes at a sign-in that worked.
+    const noted =
+      '[22:35:58.469] (WW) DAEMON: Authentication information: "There were 14 failed login attempts since the last successful login."';
+    expect(verdict(sddm, noted, 6)).toEqual([]);
+    expect(
+      verdict(
+        sddm,
+        'Authentication information: SDDM::Auth::INFO_UNKNOWN "Last failed login: Tue Dec 7 16:07:31 GMT 2021"',
+        4,
+      ),
+    ).toEqual([]);
+    // Its own errors stay failures.
+    expect(verdict(sddm, 'Authentication error: SDDM::Auth::ERROR_INTERNAL "Process crashed"', 4).length).toBe(1);
+  });
+
+  it('reads LightDM’s log file, and a session of LightDM’s ending in failure', () => {
+    const lightdm: Writer = { comm: 'lightdm', exe: '/usr/sbin/lightdm', unit: 'lightdm.service', uid: 0 };
+    // ubuntu/lightdm#181: the session's command not found (session.c, session_watch_cb).
+    expect(verdict(lightdm, '[+4.11s] DEBUG: Session pid=911: Exited with return value 127', 6)).toEqual([
+      [SIGN_IN_FAILURE, 'lightdm', 'LightDM reported a failure: Session pid=911: Exited with return value 127'],
+    ]);
+    expect(verdict(lightdm, 'Session pid=2101: Terminated with signal 11', 6).length).toBe(1);
+    // A session that ended well, or that LightDM ended itself; a process of its own, such as the X server, exiting.
+    expect(verdict(lightdm, '[+2.50s] DEBUG: Session pid=5234: Exited with return value 0', 6)).toEqual([]);
+    expect(verdict(lightdm, '[+2.50s] DEBUG: Session pid=5332: Terminated with signal 15', 6)).toEqual([]);
+    expect(verdict(lightdm, '[+4.54s] DEBUG: Process 879 exited with return value 0', 6)).toEqual([]);
+    // elementary/greeter#568: LightDM's failures are its debug lines; its words still tell them.
+    expect(verdict(lightdm, '[+2.50s] DEBUG: Seat seat0: Stopping; failed to start a greeter', 6).length).toBe(1);
+    // Its warnings say nothing failed unless their words do.
+    expect(verdict(lightdm, "[+0.00s] WARNING: Seat type 'xlocal' is deprecated, use 'type=local' instead", 6)).toEqual(
+      [],
+    );
+    // Only LightDM itself, as root.
+    expect(
+      verdict({ ...lightdm, exe: '/usr/local/bin/lightdm' }, 'Session pid=911: Exited with return value 127', 6),
+    ).toEqual([]);
+  });
+
+  it('proves the other display managers and reads their PAM lines and their own failures', () => {
+    const greetd: Writer = { comm: 'greetd', exe: '/usr/bin/greetd', unit: 'greetd.service', uid: 0 };
+    // boltgolt/howdy#991.
+    expect(
+      verdict(
+        greetd,
+        'unable to start greeter: session start failed: authentication error: pam_setcred: PERM_DENIED',
+        6,
+      ),
+    ).toEqual([
+      [
+        SIGN_IN_FAILURE,
+        'display-manager',
+        'the display manager reported a failure: unable to start greeter: session start failed: authentication error: pam_setcred: PERM_DENIED',
+      ],
+    ]);
+    expect(
+      verdict(
+        greetd,
+        'pam_unix(greetd:auth): authentication failure; logname= uid=0 euid=0 tty= ruser= rhost=  user=alice',
+        5,
+      ),
+    ).toEqual([[SIGN_IN_FAILURE, 'alice', 'Signing in or unlocking the screen failed for alice']]);
+    expect(verdict(greetd, 'pam_unix(greetd:session): session opened for user alice(uid=1000) by (uid=0)', 6)).toEqual(
+      [],
+    );
+    const lxdm: Writer = { comm: 'lxdm-binary', exe: '/usr/sbin/lxdm-binary', unit: 'lxdm.service', uid: 0 };
+    expect(
+      verdict(
+        lxdm,
+        'pam_unix(lxdm:auth): authentication failure; logname= uid=0 euid=0 tty=:0 ruser= rhost=  user=bob',
+        5,
+      ),
+    ).toEqual([[SIGN_IN_FAILURE, 'bob', 'Signing in or unlocking the screen failed for bob']]);
+    // Not a copy elsewhere, nor one outside the display managers' units.
+    expect(
+      verdict({ ...greetd, exe: '/home/alice/greetd' }, 'error: authentication error: pam_setcred: PERM_DENIED', 6),
+    ).toEqual([]);
+    expect(
+      verdict({ ...greetd, unit: 'cron.service' }, 'error: authentication error: pam_setcred: PERM_DENIED', 6),
+    ).toEqual([]);
   });
 
   it('reads GNOME Shell’s verifier failing to start one of GDM’s sign-in conversations, by the service it names', () => {

@@ -18,6 +18,7 @@ import { _, format } from '../../i18n.js';
 import { cleanLine } from '../../untrustedText.js';
 import type { JournalEntry, WatchEvent } from '../../watch/events.js';
 import { isCoredumpRecord } from '../crash/coredumpDetector.js';
+import { withoutOwnLogPrefix } from './logFiles.js';
 import { isDesktopPamService, isHostsOwnPamService, PAM_LINE } from './pam.js';
 import { pamAuditFailure } from './pamAudit.js';
 
@@ -25,8 +26,9 @@ export const SIGN_IN_FAILURE = 'sign-in-failure';
 
 // The programs that host the desktop's PAM stack, by findings/writers.ts's names: gdm (daemon/gdm-session-worker.c),
 // LightDM, SDDM (sddm-helper runs PAM for the greeter and the session) and util-linux's login, as root; the lock
-// screens that check the password as the user (their pam_unix calls unix_chkpwd).
-const PAM_HOSTS = new Set(['gdm', 'lightdm', 'sddm', 'login', 'screen-locker']);
+// screens that check the password as the user (their pam_unix calls unix_chkpwd); the other display managers (LXDM,
+// greetd, Ly, SLiM, XDM, MDM) as root.
+const PAM_HOSTS = new Set(['gdm', 'lightdm', 'sddm', 'login', 'screen-locker', 'display-manager']);
 
 // A module's failure: pam_unix's "authentication failure;", pam_faillock's "Consecutive login failures for user
 // … account temporarily locked", pam_systemd_home's "Failed to …", pam_limits' "Too many logins (max 2) for alice"
@@ -193,8 +195,10 @@ function busActivationFailure(entry: JournalEntry, writer: string | undefined): 
 // SDDM's daemon on its helper's end (src/daemon/Auth.cpp, childExited): "Auth: sddm-helper exited with 1", with the
 // helper's own status (src/auth/Auth.h, HelperExitStatus): 1 HELPER_AUTH_ERROR, 2 HELPER_SESSION_ERROR, 3
 // HELPER_OTHER_ERROR, 4 HELPER_DISPLAYSERVER_ERROR, 5 HELPER_TTY_ERROR. Not a signal's number (9, 15): the greeter's
-// helper ended when the person's session replaces it, or at shutdown.
-const SDDM_HELPER_EXIT = /^Auth: sddm-helper exited with ([1-5])$/;
+// helper ended when the person's session replaces it, or at shutdown. Past its own statuses the helper exits with its
+// session's (src/helper/HelperApp.cpp, sessionFinished): 126 and 127 are the shell's for a session command it could
+// not run or did not find, the person sent back to the login screen.
+const SDDM_HELPER_EXIT = /^Auth: sddm-helper exited with ([1-5]|12[67])$/;
 const SDDM_HELPER_STATUS = [
   '',
   'HELPER_AUTH_ERROR',
@@ -204,11 +208,25 @@ const SDDM_HELPER_STATUS = [
   'HELPER_TTY_ERROR',
 ];
 
-/** SDDM's word that its helper ended with one of its failures, as the status's name, or null. */
+/** SDDM's word that its helper ended with one of its failures, as the status's name (past them, its number), or null. */
 function sddmHelperFailure(entry: JournalEntry, writer: string | undefined): string | null {
   if (writer !== 'sddm' || entry.fields._UID !== '0') return null;
   const status = SDDM_HELPER_EXIT.exec(entry.message)?.[1];
-  return status === undefined ? null : (SDDM_HELPER_STATUS[Number(status)] ?? null);
+  if (status === undefined) return null;
+  return SDDM_HELPER_STATUS[Number(status)] ?? status;
+}
+
+// LightDM's word on how a session it ran ended (src/session.c, session_watch_cb), for the greeter's and the person's
+// alike: "Session pid=911: Exited with return value 127", "Session pid=5332: Terminated with signal 15". The session
+// child exits with the status of the session's command (src/session-child.c), so a status other than 0 is the
+// session or greeter failing: its command not found (127), Xsession or the greeter giving up. A signal counts where
+// it is a crash's (SIGILL, SIGABRT, SIGBUS, SIGFPE, SIGSEGV), not LightDM's own SIGTERM ending a session.
+const LIGHTDM_SESSION_ENDED =
+  /^Session pid=\d+: (?:Exited with return value ([1-9]\d*)|Terminated with signal (?:4|6|7|8|11))$/;
+
+/** LightDM's word that a session it ran ended in failure, or false. */
+function lightdmSessionFailed(entry: JournalEntry, writer: string | undefined): boolean {
+  return writer === 'lightdm' && entry.fields._UID === '0' && LIGHTDM_SESSION_ENDED.test(entry.message);
 }
 
 // GNOME Shell's verifier for the login screen and the lock screen (js/gdm/util.js, _startService) when GDM could not
@@ -252,6 +270,16 @@ function tallyLockOut(module: string, text: string): boolean {
   return TALLY_WAIT.test(text);
 }
 
+// The other words the sign-in programs give a GError or a refusal they report (GLib's "Error getting user list from
+// org.freedesktop.Accounts: Timeout was reached", fprintd's "Device reported an error during verify: …" and
+// "Authorization denied to :1.401 to call method 'Claim' …", sddm's "Authentication error: …" and "Auth: sddm-helper
+// (…) crashed (exit code 1)"), gdm's g_error "GdmSession: no session desktop files installed, aborting...": an error,
+// a denial, a time-out, a crash, an abort. Not a count of none ("no errors").
+const ERROR_OR_REFUSAL = /\b(?:errors?|denied|timed out|timeout was reached|crashed|abort(?:ing|ed))\b/i;
+const NO_ERRORS = /\bno errors\b/i;
+
+const saysErrorOrRefusal = (message: string) => ERROR_OR_REFUSAL.test(message) && !NO_ERRORS.test(message);
+
 function pamFailure(entry: JournalEntry, host: string): Failure | null {
   const pam = PAM_LINE.exec(entry.message);
   if (!pam) return null;
@@ -261,11 +289,13 @@ function pamFailure(entry: JournalEntry, host: string): Failure | null {
   if (!isDesktopPamService(service) && !isHostsOwnPamService(host, service)) return null;
   if (WALLET_MODULES.has(module)) return WALLET_FAILURE.test(text) ? { subject: KDE_WALLET, what: 'wallet' } : null;
   const level = lineLevel(entry);
-  // At a deciding stage, a module's error, or its own word that something failed at any level but debug (pam_sss's
-  // "Request to sssd failed", a fingerprint module's "failed to claim device").
+  // At a deciding stage, a module's error, or its own word that something failed or erred at any level but debug
+  // (pam_sss's "Request to sssd failed", pam_fprintd's "failed to claim device" and "Error waiting for events: 4",
+  // which it logs at err: a journal pasted without levels keeps the words).
   const decidingFailure =
     DECIDING_STAGES.has(stage) &&
-    ((level !== undefined && level <= LOG_ERR) || (reportedAtInfoOrGraver(entry) && programSaysFailed(text)));
+    ((level !== undefined && level <= LOG_ERR) ||
+      (reportedAtInfoOrGraver(entry) && (programSaysFailed(text) || saysErrorOrRefusal(text))));
   const lockOut = tallyLockOut(module, text);
   const refused =
     lockOut ||
@@ -341,6 +371,7 @@ const SIGN_IN_PROGRAMS = new Set([
   'accounts-daemon',
   'lightdm',
   'sddm',
+  'display-manager',
   'login',
   'screen-locker',
   'systemd-homed',
@@ -348,16 +379,6 @@ const SIGN_IN_PROGRAMS = new Set([
   'gnome-keyring',
   'kwallet',
 ]);
-
-// The other words the sign-in programs give a GError or a refusal they report (GLib's "Error getting user list from
-// org.freedesktop.Accounts: Timeout was reached", fprintd's "Device reported an error during verify: …" and
-// "Authorization denied to :1.401 to call method 'Claim' …", sddm's "Authentication error: …" and "Auth: sddm-helper
-// (…) crashed (exit code 1)"), gdm's g_error "GdmSession: no session desktop files installed, aborting...": an error,
-// a denial, a time-out, a crash, an abort. Not a count of none ("no errors").
-const ERROR_OR_REFUSAL = /\b(?:errors?|denied|timed out|timeout was reached|crashed|abort(?:ing|ed))\b/i;
-const NO_ERRORS = /\bno errors\b/i;
-
-const saysErrorOrRefusal = (message: string) => ERROR_OR_REFUSAL.test(message) && !NO_ERRORS.test(message);
 
 /**
  * Whether the writer's one job is signing the person in: a sign-in program, or gdm's session launcher run as the
@@ -370,6 +391,16 @@ function signsIn(writer: DesktopWriter, entry: JournalEntry, writers: Writers): 
   return writer.name === 'login-screen' && writers.isProgramOf('gdm-session', entry.fields._EXE);
 }
 
+// SDDM's relay of what a PAM module told the person (src/daemon/Display.cpp, slotAuthInfo): "Authentication
+// information: SDDM::Auth::INFO_UNKNOWN "Place your finger on the fingerprint reader"", before SDDM 0.20 without the
+// code. The module's message to the person (pam_faillock's "There were 14 failed login attempts since the last
+// successful login."), not SDDM's failure: SDDM names the one that matters, INFO_PASS_CHANGE_REQUIRED.
+const SDDM_PAM_INFO = /^Authentication information: (?:SDDM::Auth::INFO_UNKNOWN )?"/;
+
+/** Whether the line relays a PAM module's message to the person rather than saying something of the program's. */
+const relaysPamMessage = (writer: DesktopWriter, message: string) =>
+  writer.name === 'sddm' && SDDM_PAM_INFO.test(message);
+
 /**
  * A sign-in program's own line (not a PAM module's, read above by PAM's structure) saying in its own words that
  * something of its job failed, at any level but debug: gdm's "GdmDisplay: Session never registered, failing", the
@@ -378,6 +409,7 @@ function signsIn(writer: DesktopWriter, entry: JournalEntry, writers: Writers): 
 function ownFailure(entry: JournalEntry, writer: DesktopWriter, writers: Writers): string | null {
   const { message } = entry;
   if (!signsIn(writer, entry, writers) || PAM_OWN.test(message) || !reportedAtInfoOrGraver(entry)) return null;
+  if (relaysPamMessage(writer, message)) return null;
   if (!programSaysFailed(message) && !saysErrorOrRefusal(message)) return null;
   return format(_('{component} reported a failure: {line}'), {
     component: writer.title,
@@ -420,8 +452,10 @@ export class SignInFailureDetector implements Detector {
     if (!isJournal(event) || isSystemManager(event.entry)) return this.units.detect(event);
     if (isCoredumpRecord(event.entry.fields)) return this.programCrash(event);
     const writerName = this.writers.provenWriter(event.entry)?.name;
-    if (writerName === 'sddm' && this.greeterTeardown(event)) return [];
-    const activation = busActivationFailure(event.entry, writerName);
+    // The findings show the line as it came; it is read as the journal would hold it.
+    const read = { ...event, entry: withoutOwnLogPrefix(event.entry, writerName) };
+    if (writerName === 'sddm' && this.greeterTeardown(read)) return [];
+    const activation = busActivationFailure(read.entry, writerName);
     if (activation) {
       const { name, why } = activation;
       const title = why
@@ -429,7 +463,17 @@ export class SignInFailureDetector implements Detector {
         : format(_('The bus could not start {name}'), { name });
       return this.report(event, activation.name, title, 'warning');
     }
-    const helper = sddmHelperFailure(event.entry, writerName);
+    if (lightdmSessionFailed(read.entry, writerName))
+      return this.report(
+        event,
+        'lightdm',
+        format(_('{component} reported a failure: {line}'), {
+          component: 'LightDM',
+          line: cleanLine(read.entry.message, 160),
+        }),
+        'warning',
+      );
+    const helper = sddmHelperFailure(read.entry, writerName);
     if (helper)
       return this.report(
         event,
@@ -437,7 +481,7 @@ export class SignInFailureDetector implements Detector {
         format(_('SDDM’s sign-in helper ended with an error: {status}'), { status: helper }),
         'warning',
       );
-    const verifier = shellVerifierFailure(event.entry, writerName);
+    const verifier = shellVerifierFailure(read.entry, writerName);
     if (verifier)
       return this.report(
         event,
@@ -449,19 +493,19 @@ export class SignInFailureDetector implements Detector {
         }),
         'warning',
       );
-    const failure = signInFailure(event.entry, this.writers);
+    const failure = signInFailure(read.entry, this.writers);
     if (failure)
       return this.report(event, failure.subject, title(failure), failure.what === 'password' ? 'info' : 'warning');
     // The sign-in programs' other errors: those that name their cause (fprintd's D-Bus errors, the keyring's device
     // errors), and any of the program's own at err or worse (gdm's, the keyring daemon's, homed's): signing in is
     // their one job. PAM's lines in them are read above by PAM's structure, and libpam's own about loading a module
     // or reading its configuration are logged on sign-ins that work.
-    const other = componentFailure('sign-in', event.entry, this.writers);
+    const other = componentFailure('sign-in', read.entry, this.writers);
     const writer = this.writers.provenWriter(event.entry);
     const own = writer?.area === 'sign-in';
-    if (other && (other.raise || (own && !PAM_OWN.test(event.entry.message))))
+    if (other && (other.raise || (own && !PAM_OWN.test(read.entry.message))))
       return this.report(event, other.subject ?? writer?.name ?? other.component, other.title, 'warning');
-    const said = writer && ownFailure(event.entry, writer, this.writers);
+    const said = writer && ownFailure(read.entry, writer, this.writers);
     return said ? this.report(event, writer.name, said, 'warning') : [];
   }
 
@@ -494,7 +538,9 @@ export class SignInFailureDetector implements Detector {
 
   /** A sign-in component's error line that names nothing above is still this kind's: claimed, never unrecognised. */
   claims(event: WatchEvent): boolean {
-    return isJournal(event) && componentFailure('sign-in', event.entry, this.writers) !== null;
+    if (!isJournal(event)) return false;
+    const entry = withoutOwnLogPrefix(event.entry, this.writers.provenWriter(event.entry)?.name);
+    return componentFailure('sign-in', entry, this.writers) !== null;
   }
 
   private report(
