@@ -249,6 +249,56 @@ describe('the sound-unavailable detector', () => {
         .toEqual([[jasmine.any(String), title]]);
   });
 
+  it('reads the codec probe, the codec identity check and ALSA’s own summary when no card comes up, at any level', () => {
+    const cases: [string, string, string][] = [
+      [
+        'snd_hda_intel 0000:00:1f.3: no codecs initialized',
+        '0000:00:1f.3',
+        'No sound card: snd_hda_intel found no codec on 0000:00:1f.3',
+      ],
+      [
+        'rt5645 i2c-10EC5645:00: Device with ID register 0xffff8d85 is not rt5645 or rt5650',
+        'i2c-10EC5645:00',
+        'No sound card: no rt5645 codec answered on i2c-10EC5645:00',
+      ],
+      ['No soundcards found.', 'ALSA', 'No sound card: the kernel found none'],
+    ];
+    for (const [message, subject, title] of cases)
+      expect(verdicts(line(WRITERS.kernel, message, 0, { PRIORITY: '6' })))
+        .withContext(message)
+        .toEqual([[subject, title]]);
+    expect(verdicts(line(WRITERS.kernel, 'ALSA device list:', 0, { PRIORITY: '6' }))).toEqual([]);
+  });
+
+  it('knows the boards’ platform, machine and codec drivers by their names, and ASoC’s calls by theirs', () => {
+    const cases: [string, string][] = [
+      ['baytrail-pcm-audio baytrail-pcm-audio: error: invalid DMA engine 0', 'baytrail-pcm-audio'],
+      ['sgtl5000 4-000a: Error reading chip id -5', '4-000a'],
+      ['cs42xx8 1-0048: failed to get device ID, ret = -121', '1-0048'],
+      ['imx-wm8731 sound: snd_soc_register_card failed (-5)', 'sound'],
+    ];
+    for (const [message, subject] of cases)
+      expect(verdicts(line(WRITERS.kernel, message)))
+        .withContext(message)
+        .toEqual([[subject, jasmine.any(String)]]);
+  });
+
+  it('leaves a probe the driver core puts off until the codec registers (EPROBE_DEFER) to the lines that follow it', () => {
+    expect(
+      verdicts(
+        line(WRITERS.kernel, 'audioinjector-stereo soc:sound: ASoC: failed to init link AudioInjector audio: -517'),
+        line(WRITERS.kernel, 'audioinjector-stereo soc:sound: snd_soc_register_card failed (-517)'),
+        line(WRITERS.kernel, 'bytcht_es8316 bytcht_es8316: snd_soc_register_card failed -517'),
+        line(WRITERS.kernel, 'audioinjector-stereo soc:sound: wm8731-hifi <-> 3f203000.i2s mapping ok', 0, {
+          PRIORITY: '6',
+        }),
+      ),
+    ).toEqual([]);
+    expect(verdicts(line(WRITERS.kernel, 'wm8731: probe of 1-001a failed with error -5'))).toEqual([
+      ['wm8731', jasmine.any(String)],
+    ]);
+  });
+
   it('reads PipeWire’s lines in the form it prints on standard error, by their level and topic', () => {
     expect(
       verdicts(
@@ -318,6 +368,17 @@ describe('the sound-unavailable detector', () => {
     expect(
       verdicts(line(WRITERS.pulseaudio, 'Failed to create secure directory (/run/user/1000/pulse): Permission denied')),
     ).toEqual([['pulseaudio.service', 'PulseAudio did not start']]);
+    // PulseAudio 0.9's words for the same end, on its standard error.
+    for (const message of ['E: main.c: Module load failed.', 'E: main.c: failed to initialize daemon.'])
+      expect(verdicts(line(WRITERS.pulseaudio, message, 0, { PRIORITY: '6' })))
+        .withContext(message)
+        .toEqual([['pulseaudio.service', 'PulseAudio did not start']]);
+    expect(
+      verdicts(
+        line(WRITERS.pulseaudio, 'E: pid.c: daemon already running.', 0, { PRIORITY: '6' }),
+        line(WRITERS.pulseaudio, 'E: main.c: pa_pid_file_create() failed.', 0, { PRIORITY: '6' }),
+      ),
+    ).toEqual([]);
     // Below err, the sink's driver complaints are the level PulseAudio gave them; the daemon already running is no failure.
     expect(
       verdicts(

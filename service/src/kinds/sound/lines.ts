@@ -14,6 +14,7 @@
 // - the kernel's "warning: No matching ASoC machine driver found" (SOF falls back to a generic machine driver) and
 //   "Direct firmware load … failed" alone (the driver tries several names; its own error line says when none loaded).
 import { errnosOf, errnoTextPattern } from '../../causes/errno.js';
+import { kernelComponentOf, probeDeferred } from '../../desktop/componentLines.js';
 import { kernelText } from '../../findings/detectors/journal.js';
 import { _, format } from '../../i18n.js';
 import { cleanLine } from '../../untrustedText.js';
@@ -68,11 +69,13 @@ const LUA_ERROR =
 // the journal and syslog, where the priority holds the level, the thread and file ("[alsa-sink-ALC256 Analog]
 // alsa-sink.c: ") or the file alone ("alsa-util.c: "), as its log meta settings and version print them.
 const PULSE_PREFIX = /^(?:([EWNID]): )?(?:\[([^\]]*)\] )?([\w.-]+\.c): /;
-// daemon/main.c's last words when the daemon does not come up, and pulsecore/core-util.c's when it cannot make its
-// own runtime or state directory ("Failed to create secure directory (/run/user/1000/pulse): Permission denied"): it
-// exits, and the session has no sound server.
+// daemon/main.c's last words when the daemon does not come up, in every version's wording (0.9's "Module load failed."
+// and lower-case "failed to initialize daemon.", later "Failed to initialize daemon.", "Daemon startup failed."), and
+// pulsecore/core-util.c's when it cannot make its own runtime or state directory ("Failed to create secure directory
+// (/run/user/1000/pulse): Permission denied"): it exits, and the session has no sound server. Not main.c's
+// "pa_pid_file_create() failed.": another daemon of the session already runs ("Daemon already running.").
 const PULSE_NOT_STARTED =
-  /^(?:(?:Daemon startup failed|Failed to initialize daemon|Daemon startup without any loaded modules, refusing to work)\.|Failed to create secure directory \([^)]*\): .+)$/;
+  /^(?:(?:Daemon startup failed|Failed to initialize daemon|Module load failed|Daemon startup without any loaded modules, refusing to work)\.|Failed to create secure directory \([^)]*\): .+)$/i;
 // PulseAudio's ALSA sink and source (modules/alsa/alsa-sink.c, alsa-source.c) drive one device each from their I/O
 // thread: an error of theirs is that device failing to play or record ("ALSA woke us up to write new data to the
 // device, but there was actually nothing to write", "Error opening PCM device front:0: …"), read where its stderr
@@ -201,13 +204,10 @@ function pulseProblem(entry: JournalEntry): DeviceProblem | null {
   };
 }
 
-// The kernel's dev_err() prefix: "<driver> <device>: ", e.g. "snd_hda_intel 0000:00:1f.3: ",
-// "sof-audio-pci-intel-tgl 0000:00:1f.3: ", "bxt-pcm512x bxt-pcm512x: "; pr_err() lines have "<module>: ".
-const KERNEL_PREFIX = /^([\w.-]+)(?: ([\w.:-]+))?: /;
-// The sound subsystem's drivers: ALSA's snd_*/snd-* modules, Sound Open Firmware's sof-*, Intel's skl/avs/hda.
-const SOUND_DRIVER = /^(?:snd[_-]|sof[_-]|skl[_-]|avs\b|hda[_-]|hdaudio\b)/i;
-// hda_intel.c / sof's hda.c: "no codecs found!", "no hda codecs found!".
-const NO_CODECS = /\bno (?:hda )?codecs found\b/i;
+// The HD-audio controller's codec probe (hda_controller.c, azx_probe_codecs; hda_intel.c and SOF's hda.c before it):
+// "no codecs found!", "no hda codecs found!", and "no codecs initialized" where codecs answered but none could be
+// created (-ENXIO).
+const NO_CODECS = /\bno (?:hda )?codecs (?:found|initialized)\b/i;
 // sof: "error: request firmware intel/sof/sof-cfl.ri failed err: -2", "error: tplg request firmware … failed err: -2",
 // "SOF firmware and/or topology file not found." (6.8+).
 const FIRMWARE_MISSING = /\brequest firmware (\S+) failed err: -\d+|\bSOF firmware and\/or topology file not found\b/;
@@ -216,6 +216,13 @@ const FIRMWARE_MISSING = /\brequest firmware (\S+) failed err: -\d+|\bSOF firmwa
 // err: -19", "error: no matching ASoC machine driver found - aborting probe", "ASoC: failed to instantiate card -22".
 const PROBE_FAILED =
   /\berror: (?:failed to (?:load|boot) DSP (?:firmware|topology)|sof_probe_work failed)\b|\baborting probe\b|\bASoC: failed to instantiate card\b|\bsnd_soc_register_card failed\b/;
+// A codec driver's identity check at probe finding another chip, or none, at the codec's address (Realtek's ASoC
+// codecs: rt286.c, rt5640.c, rt5645.c, rt5651.c, rt5670.c…, "Device with ID register 0xffff8d85 is not rt5645 or
+// rt5650", -ENODEV): the board's card has no codec to play through.
+const CODEC_ABSENT = /^Device with ID register (?:0x)?[\da-f]+ is not \w/i;
+// ALSA's own summary at the end of its start when built into the kernel (sound/last.c): "ALSA device list:" and, where
+// no driver registered a card, "  No soundcards found.".
+const NO_SOUNDCARDS = /^\s*No soundcards found\.?\s*$/;
 
 // The HD-audio controller and its codecs not talking (hda_controller.c's "No response from codec, resetting bus: last
 // cmd=…", "azx_get_response timeout, switching to polling mode", hdac's "CORB reset timeout#2, CORBRP = 65535",
@@ -226,14 +233,12 @@ const CODEC_SILENT =
 
 /** What the kernel's sound drivers say when a card does not come up. */
 export function kernelProblem(entry: JournalEntry): DeviceProblem | null {
-  const text = kernelText(entry);
-  const prefix = KERNEL_PREFIX.exec(text);
-  if (!prefix) return null;
-  const driver = prefix[1] ?? '';
-  const device = prefix[2] ?? driver;
-  const rest = text.slice(prefix[0].length);
-  const soundLine = SOUND_DRIVER.test(driver) || rest.startsWith('ASoC: ');
-  if (!soundLine) return null;
+  if (NO_SOUNDCARDS.test(kernelText(entry)))
+    return { device: 'ALSA', title: _('No sound card: the kernel found none') };
+  const component = kernelComponentOf(entry);
+  if (component?.area !== 'sound') return null;
+  const { driver, rest } = component;
+  const device = component.device || driver;
   if (NO_CODECS.test(rest))
     return { device, title: format(_('No sound card: {driver} found no codec on {device}'), { driver, device }) };
   const firmware = FIRMWARE_MISSING.exec(rest);
@@ -244,7 +249,9 @@ export function kernelProblem(entry: JournalEntry): DeviceProblem | null {
   }
   if (CODEC_SILENT.test(rest))
     return { device, title: format(_('No sound: the sound card’s codec on {device} does not answer'), { device }) };
-  if (PROBE_FAILED.test(rest))
+  if (CODEC_ABSENT.test(rest))
+    return { device, title: format(_('No sound card: no {driver} codec answered on {device}'), { driver, device }) };
+  if (PROBE_FAILED.test(rest) && !probeDeferred(rest))
     return { device, title: format(_('No sound card: {driver} could not set up {device}'), { driver, device }) };
   return null;
 }
