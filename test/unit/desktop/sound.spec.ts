@@ -373,6 +373,12 @@ describe('the sound-unavailable detector', () => {
       expect(verdicts(line(WRITERS.pulseaudio, message, 0, { PRIORITY: '6' })))
         .withContext(message)
         .toEqual([['pulseaudio.service', 'PulseAudio did not start']]);
+    // Started by hand or autospawned in the login session's scope, outside its unit: the daemon is the subject.
+    const { _SYSTEMD_USER_UNIT: _ownUnit, ...pulseaudio } = WRITERS.pulseaudio;
+    const byHand = { ...pulseaudio, _SYSTEMD_UNIT: 'session-2.scope', _SYSTEMD_CGROUP: '/user.slice/session-2.scope' };
+    expect(verdicts(line(byHand, 'main.c: failed to initialize daemon.', 0, { PRIORITY: '6' }))).toEqual([
+      ['pulseaudio', 'PulseAudio did not start'],
+    ]);
     expect(
       verdicts(
         line(WRITERS.pulseaudio, 'E: pid.c: daemon already running.', 0, { PRIORITY: '6' }),
