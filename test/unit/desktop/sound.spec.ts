@@ -196,6 +196,23 @@ describe('the sound-unavailable detector', () => {
     ).toEqual([]);
   });
 
+  it('reads PulseAudio’s reports of an ALSA driver’s wrong answers whatever level a copied journal kept', () => {
+    const reports = [
+      '[alsa-sink-ALC892 Analog] alsa-sink.c: ALSA woke us up to write new data to the device, but there was actually nothing to write.',
+      "[alsa-sink-ALC892 Analog] alsa-sink.c: Most likely this is a bug in the ALSA driver 'snd_hda_intel'. Please report this issue to the ALSA developers.",
+    ];
+    for (const message of reports)
+      expect(verdicts(line(WRITERS.pulseaudio, message, 0, { PRIORITY: '6' })))
+        .withContext(message)
+        .toEqual([['ALC892 Analog', jasmine.stringMatching(/^PulseAudio’s sound device failed: /)]]);
+    // The sink's own information lines stay below err, as PulseAudio logged them.
+    expect(
+      verdicts(
+        line(WRITERS.pulseaudio, '[alsa-sink-ALC892 Analog] alsa-sink.c: Starting playback.', 0, { PRIORITY: '6' }),
+      ),
+    ).toEqual([]);
+  });
+
   it('reads PulseAudio’s card that cannot be set up, with or without its level prefix', () => {
     const module =
       'Failed to load module "module-alsa-card" (argument: "device_id="0" name="pci-0000_22_00.4" ' +
@@ -262,6 +279,11 @@ describe('the sound-unavailable detector', () => {
         'No sound card: no rt5645 codec answered on i2c-10EC5645:00',
       ],
       ['No soundcards found.', 'ALSA', 'No sound card: the kernel found none'],
+      [
+        'snd_hda_codec_generic hdaudioC0D0: Unable to bind the codec',
+        'hdaudioC0D0',
+        'No sound: no driver took the sound card’s codec hdaudioC0D0',
+      ],
     ];
     for (const [message, subject, title] of cases)
       expect(verdicts(line(WRITERS.kernel, message, 0, { PRIORITY: '6' })))

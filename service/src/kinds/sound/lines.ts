@@ -81,6 +81,12 @@ const PULSE_NOT_STARTED =
 // device, but there was actually nothing to write", "Error opening PCM device front:0: …"), read where its stderr
 // prefix names the file. The thread is named after the device it drives: "alsa-sink-ALC256 Analog".
 const PULSE_DEVICE_FILE = /^alsa-(?:sink|source)\.c$/;
+// PulseAudio's reports of an ALSA driver that answers its timing calls wrongly (alsa-util.c's pa_alsa_safe_avail(),
+// pa_alsa_safe_delay(), pa_alsa_safe_mmap_begin(); alsa-sink.c's and alsa-source.c's wake-ups): each is logged as an
+// error, ends "Most likely this is a bug in the ALSA driver '<driver>'", and PulseAudio prints it nowhere else. Read
+// whatever level a copied journal kept: the words are the error's own.
+const ALSA_DRIVER_REPORT =
+  /\bbug in the ALSA driver '[^']*'|\bALSA woke us up to (?:write|read) new data\b|\bWe were woken up with POLL(?:OUT|IN) set\b|\breturned a value that is exceptionally large\b/;
 const PULSE_DEVICE_THREAD = /^alsa-(?:sink|source)-(.+)$/;
 // module-alsa-card.c, module.c: the card could not be set up at all.
 const NO_PROFILE = /^Failed to find a working profile\.?$/;
@@ -170,6 +176,15 @@ function cannotOpen(quoted: string, reason: string): DeviceProblem {
   return { device, title: format(_('The sound device {device} could not be opened: {reason}'), { device, reason }) };
 }
 
+/** PulseAudio's ALSA sink or source failing, named by the device its thread drives ("alsa-sink-ALC256 Analog"). */
+function pulseDeviceFailed(thread: string | undefined, text: string): DeviceProblem {
+  const device = PULSE_DEVICE_THREAD.exec(thread ?? '')?.[1];
+  return {
+    ...(device && { device }),
+    title: format(_('PulseAudio’s sound device failed: {line}'), { line: cleanLine(text, 160) }),
+  };
+}
+
 function pulseProblem(entry: JournalEntry): DeviceProblem | null {
   const prefix = PULSE_PREFIX.exec(entry.message);
   // Information and debugging lines: the profile probing tries what may not open.
@@ -186,15 +201,10 @@ function pulseProblem(entry: JournalEntry): DeviceProblem | null {
   }
   const errno = DEVICE_ERRNO.exec(text);
   const isError = prefix?.[1] ? prefix[1] === 'E' : entry.priority !== undefined && entry.priority <= LOG_ERR;
+  if (ALSA_DRIVER_REPORT.test(text)) return pulseDeviceFailed(prefix?.[2], text);
   if (!isError || CLOSING.test(text)) return null;
   const file = prefix?.[3];
-  if (!errno && file !== undefined && PULSE_DEVICE_FILE.test(file)) {
-    const device = PULSE_DEVICE_THREAD.exec(prefix?.[2] ?? '')?.[1];
-    return {
-      ...(device && { device }),
-      title: format(_('PulseAudio’s sound device failed: {line}'), { line: cleanLine(text, 160) }),
-    };
-  }
+  if (!errno && file !== undefined && PULSE_DEVICE_FILE.test(file)) return pulseDeviceFailed(prefix?.[2], text);
   if (!errno) return null;
   return {
     title: format(_('{program} cannot use a sound device: {reason}'), {
@@ -220,6 +230,10 @@ const PROBE_FAILED =
 // codecs: rt286.c, rt5640.c, rt5645.c, rt5651.c, rt5670.c…, "Device with ID register 0xffff8d85 is not rt5645 or
 // rt5650", -ENODEV): the board's card has no codec to play through.
 const CODEC_ABSENT = /^Device with ID register (?:0x)?[\da-f]+ is not \w/i;
+// HD-audio's codec configuration finding no driver for a codec, not even the generic parser (hda_bind.c,
+// snd_hda_codec_configure: codec_err "Unable to bind the codec", the codec then unregistered; a debug line since 5.16,
+// where the controller probes it again).
+const CODEC_UNBOUND = /^Unable to bind the codec\b/;
 // ALSA's own summary at the end of its start when built into the kernel (sound/last.c): "ALSA device list:" and, where
 // no driver registered a card, "  No soundcards found.".
 const NO_SOUNDCARDS = /^\s*No soundcards found\.?\s*$/;
@@ -251,6 +265,8 @@ export function kernelProblem(entry: JournalEntry): DeviceProblem | null {
     return { device, title: format(_('No sound: the sound card’s codec on {device} does not answer'), { device }) };
   if (CODEC_ABSENT.test(rest))
     return { device, title: format(_('No sound card: no {driver} codec answered on {device}'), { driver, device }) };
+  if (CODEC_UNBOUND.test(rest))
+    return { device, title: format(_('No sound: no driver took the sound card’s codec {device}'), { device }) };
   if (PROBE_FAILED.test(rest) && !probeDeferred(rest))
     return { device, title: format(_('No sound card: {driver} could not set up {device}'), { driver, device }) };
   return null;
