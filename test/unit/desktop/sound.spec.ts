@@ -94,6 +94,20 @@ describe('the sound-unavailable detector', () => {
     ]);
   });
 
+  it('reads the audio daemons’ socket units failing to listen as the sound server missing, and unit-failed leaves them', () => {
+    const socket = [
+      manager(
+        'pipewire-pulse.socket',
+        'pipewire-pulse.socket: Failed to create listening socket (/run/user/1000/pulse/native): Address already in use',
+        0,
+      ),
+      manager('pipewire-pulse.socket', "pipewire-pulse.socket: Failed with result 'resources'.", 0),
+      manager('pipewire-pulse.socket', 'Failed to listen on PipeWire PulseAudio.', 0),
+    ];
+    expect(verdicts(...socket).map(([subject]) => subject)).toContain('pipewire-pulse.socket');
+    expect(reportsOf(runDetector(new UnitFailedDetector(), socket))).toEqual([]);
+  });
+
   it('leaves other units’ failures to unit-failed', () => {
     expect(verdicts(manager('foo.service', "foo.service: Failed with result 'exit-code'."))).toEqual([]);
   });
