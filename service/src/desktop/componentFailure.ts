@@ -6,7 +6,8 @@
 // - an errno that says the device or the peer did not work (each area's own list below: a Bluetooth device that
 //   refused a connection, a sound card busy or gone, a printer's device the backend may not open), a D-Bus error
 //   name, a firmware file;
-// - for the kernel's drivers without an errno, the kernel's own words that an operation failed;
+// - for the kernel's drivers without an errno, the kernel's own words that an operation failed; not a probe the driver
+//   core puts off until what the driver needs has registered (EPROBE_DEFER), which boots that work log too;
 // - for the clock's daemons, any error: they have one job, and an error of theirs is that job not done; and the same
 //   of them, of CUPS's backends and filters and of cups-browsed, below err (not at debug) where the line says in the
 //   program's own words that something failed ("failed", "unable to", "couldn't"…), or names an errno of its device:
@@ -32,6 +33,7 @@ import {
   LOG_ERR,
   LOG_INFO,
   macDenialOf,
+  probeDeferred,
   programComponentOf,
   programSaysFailed,
   reportedAtInfoOrGraver,
@@ -239,7 +241,9 @@ function kernelFailure(area: DesktopArea, entry: JournalEntry): ComponentFailure
   const allowed = DEVICE_FAILED[area].kernel;
   const failed =
     state ||
-    (!FIRMWARE_ATTEMPT.test(rest) && (errno ? allowed === 'any' || allowed.has(errno.code) : saysFailed(rest)));
+    (!FIRMWARE_ATTEMPT.test(rest) &&
+      !probeDeferred(rest) &&
+      (errno ? allowed === 'any' || allowed.has(errno.code) : saysFailed(rest)));
   const file = firmwareFileIn(rest);
   const base = {
     component: driver,

@@ -37,14 +37,17 @@ const DRIVER_PREFIX = /^([\w.-]+)(?: ([\w.:@-]+))?: /;
 // Lines that name their source file (__FILE__) where others name their module, as the RTC class's hctosys did before
 // Linux 3.17: "/home/builder/linux/drivers/rtc/hctosys.c: unable to open rtc device (rtc0)". The file is the module.
 const SOURCE_FILE_PREFIX = /^(?:\S*\/)?drivers\/[\w/-]+\/([\w-]+)\.c: /;
-// Drivers by the area they serve. Bluetooth's: btusb, btintel, btrtl, btbcm, btmtk*, btqca, btnxpuart, btsdio,
-// btmrvl*, the UART line disciplines hci_uart, hci_bcm, hci_h5…; the old USB and PCMCIA ones. Sound's: ALSA's
-// snd_*/snd-* modules, Sound Open Firmware (sof-*), Intel's SST, Skylake and AVS drivers, HD-audio's bus (hdaudio,
-// hda*), the older SST driver's platform and machine devices (haswell-pcm-audio, broadwell-audio, the Bay Trail and
-// Cherry Trail boards' bytcr_*, bytcht_*, cht-bsw-*), SoundWire, and the codecs and amplifiers of ASoC and HD-audio
-// (Cirrus cs35l41/cs42l42, TI tas2781, Maxim max98*, Realtek rt5682/rt711…, Dialog da7219, Nuvoton nau88*, Everest
-// es83*, Wolfson wm*). The clock's:
-// the real-time clocks (rtc, rtc_cmos, rtc-pcf8563…) and the kernel's setting of the system time from them
+// Drivers by the area they serve. Bluetooth's: btusb, btintel, btrtl, btbcm, btmtk*, btqca, btnxpuart, btsdio, btmrvl*,
+// the UART line disciplines hci_uart, hci_bcm, hci_h5…; the old USB and PCMCIA ones. Sound's: ALSA's snd_*/snd-*
+// modules, Sound Open Firmware (sof-*), Intel's SST (intel_sst_acpi…), Skylake and AVS drivers, AMD's audio
+// co-processor's (acp_pdm_mach, acp6x…; never acpi), HD-audio's bus (hdaudio, hda*), the older SST driver's platform
+// and machine devices (haswell-pcm-audio, broadwell-audio, the Bay Trail and Cherry Trail boards' bytcr_*, bytcht_*,
+// byt-*, cht-bsw-*), the platform drivers ASoC names "<platform>-audio" or "<platform>-pcm-audio" (baytrail-pcm-audio,
+// a board's "imx-…-audio", a HAT's audioinjector-audio), SoundWire, ASoC's generic machine drivers (asoc-simple-card,
+// asoc-audio-graph-card), and the codecs and amplifiers of ASoC and HD-audio (Cirrus cs35l41/cs42l42/cs42448/cs42xx8,
+// TI tas2781/tas5805m/tlv320*/pcm512x, Maxim max98*, Realtek rt5682/rt711…, Dialog da7219, Nuvoton nau88*, Everest
+// es83*, Wolfson wm*, Freescale sgtl5000, AKM ak4*, Analog Devices adau*/ssm*, the generic hdmi-audio-codec). The
+// clock's: the real-time clocks (rtc, rtc_cmos, rtc-pcf8563…) and the kernel's setting of the system time from them
 // (hctosys). Printing's: the USB printer class driver.
 const DRIVER_AREAS: readonly [RegExp, DesktopArea][] = [
   [
@@ -52,7 +55,7 @@ const DRIVER_AREAS: readonly [RegExp, DesktopArea][] = [
     'bluetooth',
   ],
   [
-    /^(?:snd[_-][\w.-]+|sof[_-][\w.-]+|sst[\w-]*|skl[\w-]*|avs[\w-]*|catpt|(?:haswell|broadwell)-(?:pcm-)?audio|bytc(?:r|ht)_[\w-]+|cht-bsw-[\w-]+|hdaudio|hda[_-][\w-]+|soundwire[\w-]*|sdw[_-][\w-]+|cs3[45]l\d+[\w-]*|cs4[23]l\d+[\w-]*|tas2\d+[\w-]*|max98\d+[\w-]*|rt\d{3,4}[\w-]*|da72\d+|nau88\d+|es83\d+|wm\d{4}[\w-]*)$/i,
+    /^(?:snd[_-][\w.-]+|sof[_-][\w.-]+|sst[\w-]*|intel[_-]sst[\w-]*|acp(?:\d|[_-])[\w-]*|skl[\w-]*|avs[\w-]*|catpt|[a-z][\w-]*-(?:pcm-)?audio|bytc(?:r|ht)_[\w-]+|byt-[\w-]+|cht-bsw-[\w-]+|hdaudio|hda[_-][\w-]+|soundwire[\w-]*|sdw[_-][\w-]+|asoc-[\w-]+|cs3[45]l\d+[\w-]*|cs4[23]l\d+[\w-]*|cs4\d[\dx]{2,}[\w-]*|tas\d{4}[\w-]*|tlv320[\w-]+|pcm\d{3,4}[\w-]*|max98\d+[\w-]*|rt\d{3,4}[\w-]*|da72\d+|nau88\d+|es83\d+|wm\d{4}[\w-]*|sgtl5000|ak4\d{3}[\w-]*|adau\d{4}[\w-]*|ssm\d{4}[\w-]*|hdmi-audio-codec)$/i,
     'sound',
   ],
   [/^(?:rtc(?:[_-][\w-]+)?|hctosys)$/, 'clock'],
@@ -104,12 +107,16 @@ export function kernelComponentOf(entry: JournalEntry): KernelComponent | null {
   // (acpi-tad, efi, a PMIC's or a power controller's): "acpi-tad ACPI000E:00: hctosys: unable to read the hardware clock".
   if (device && rest.startsWith('hctosys: ')) return { area: 'clock', driver, device, rest };
   // ASoC's own lines name the card's driver first: "sof-audio-pci-intel-tgl 0000:00:1f.3: ASoC: …" is caught above;
-  // a machine driver's "<card> <device>: ASoC: …" is ASoC's too.
-  if (rest.startsWith('ASoC: ')) return { area: 'sound', driver, device, rest };
+  // a machine driver's "<card> <device>: ASoC: …" is ASoC's too, and so is its report of an ASoC core call that
+  // failed ("audioinjector-octo soc:sound: snd_soc_register_card failed (-517)"), whatever the board's driver is named.
+  if (rest.startsWith('ASoC: ') || ASOC_CALL_FAILED.test(rest)) return { area: 'sound', driver, device, rest };
   return null;
 }
 
 const HCI = /\b(hci\d+)\b/;
+// The ASoC core's calls a machine driver reports by name: snd_soc_register_card, devm_snd_soc_register_card,
+// snd_soc_register_component…
+const ASOC_CALL_FAILED = /^(?:devm_)?snd_soc_\w+(?:\(\))? failed\b/;
 
 /**
  * usbfs refusing a program's configuration of a device while a kernel driver holds one of its interfaces
@@ -218,6 +225,17 @@ const ERRNO_WORDS = errnoTextPattern(ERRNOS, 'i');
 const KERNEL_ERRNO = /(?:\(|\berr(?:or|no)?:? ?=?|\bfailed:? |\breturned |\bret ?=? ?|\bstatus |, |: )-(\d{1,3})\b/i;
 // An errno by its name: "ETIMEDOUT", "-EIO".
 const ERRNO_NAME = /\b(E[A-Z]{2,})\b/g;
+
+// EPROBE_DEFER (517), the driver core's "not yet": a driver whose codec, clock or DAI has not registered returns it and
+// is probed again once they have ("snd_soc_register_card failed (-517)", "ASoC: failed to init link …: -517"). A board
+// logs it several times on boots where its card then comes up; the driver's own line says when the card did not.
+const PROBE_DEFERRED =
+  /(?:\(|\berr(?:or|no)?:? ?=?|\bfailed:? |\breturned |\bret ?=? ?|, |: | )-517\b|\bEPROBE_DEFER\b/;
+
+/** Whether the kernel's line is a driver's probe put off until what it needs has registered. */
+export function probeDeferred(text: string): boolean {
+  return PROBE_DEFERRED.test(text);
+}
 
 /** The errno `text` names: by the kernel's negative number, strerror's words or its name. */
 export function errnoIn(text: string): Errno | null {

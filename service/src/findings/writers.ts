@@ -124,7 +124,9 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
     runsAs: 'session',
     programs: ['/usr/bin/pipewire'],
     nixos: ['sw/bin/pipewire'],
-    units: ['pipewire.service'],
+    // Its service, and the socket unit that starts it when a client connects (the same for pipewire-pulse and
+    // PulseAudio): the socket failing to listen leaves the session without the sound server as surely.
+    units: ['pipewire.service', 'pipewire.socket'],
     // The audio daemons: sessions without a user manager, and PulseAudio's autospawn, start them in the login
     // session's scope.
     sessionScope: true,
@@ -137,7 +139,7 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
     runsAs: 'session',
     programs: ['/usr/bin/pipewire-pulse', '/usr/bin/pipewire'],
     nixos: ['sw/bin/pipewire-pulse', 'sw/bin/pipewire'],
-    units: ['pipewire-pulse.service'],
+    units: ['pipewire-pulse.service', 'pipewire-pulse.socket'],
     sessionScope: true,
   },
   {
@@ -168,7 +170,7 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
     runsAs: 'session',
     programs: ['/usr/bin/pulseaudio'],
     nixos: ['sw/bin/pulseaudio'],
-    units: ['pulseaudio.service'],
+    units: ['pulseaudio.service', 'pulseaudio.socket'],
     sessionScope: true,
   },
   {

@@ -103,6 +103,21 @@ describe('a desktop component’s line', () => {
       'snd_hda_intel',
       '0000:00:1f.3',
     ]);
+    // The boards' sound drivers by their naming families: platform "-audio" drivers, Bay Trail machine drivers,
+    // ASoC codecs, Intel's SST and AMD's audio co-processor; not ACPI's own drivers.
+    const area = (message: string) => of(message)?.[0];
+    for (const message of [
+      'baytrail-pcm-audio baytrail-pcm-audio: ipc: error DSP boot timeout',
+      'byt-rt5640 byt-rt5640: ASoC: CPU DAI baytrail-pcm-audio not registered',
+      'sgtl5000 4-000a: Error reading chip id -5',
+      'tlv320aic3x 1-0018: Failed to init regulators',
+      'intel_sst_acpi 808622A8:00: LPE base: 0x91400000 size:0x200000',
+      'acp_pdm_mach acp_pdm_mach.0: snd_soc_register_card(acp) failed: -517',
+      'audioinjector-octo soc:sound: snd_soc_register_card failed (-517)',
+    ])
+      expect(area(message)).withContext(message).toBe('sound');
+    expect(area('acpi-tad ACPI000E:00: Unable to read the real time')).not.toBe('sound');
+    expect(area('acpi PNP0A08:00: _OSC failed (AE_NOT_FOUND)')).toBeUndefined();
     expect(of('cs35l41-hda spi0-CSC3551:00-cs35l41-hda.0: Cannot Initialize Firmware. Error: -2')).toEqual([
       'sound',
       'cs35l41-hda',

@@ -94,6 +94,20 @@ describe('the sound-unavailable detector', () => {
     ]);
   });
 
+  it('reads the audio daemons’ socket units failing to listen as the sound server missing, and unit-failed leaves them', () => {
+    const socket = [
+      manager(
+        'pipewire-pulse.socket',
+        'pipewire-pulse.socket: Failed to create listening socket (/run/user/1000/pulse/native): Address already in use',
+        0,
+      ),
+      manager('pipewire-pulse.socket', "pipewire-pulse.socket: Failed with result 'resources'.", 0),
+      manager('pipewire-pulse.socket', 'Failed to listen on PipeWire PulseAudio.', 0),
+    ];
+    expect(verdicts(...socket).map(([subject]) => subject)).toContain('pipewire-pulse.socket');
+    expect(reportsOf(runDetector(new UnitFailedDetector(), socket))).toEqual([]);
+  });
+
   it('leaves other units’ failures to unit-failed', () => {
     expect(verdicts(manager('foo.service', "foo.service: Failed with result 'exit-code'."))).toEqual([]);
   });
@@ -196,6 +210,23 @@ describe('the sound-unavailable detector', () => {
     ).toEqual([]);
   });
 
+  it('reads PulseAudio’s reports of an ALSA driver’s wrong answers whatever level a copied journal kept', () => {
+    const reports = [
+      '[alsa-sink-ALC892 Analog] alsa-sink.c: ALSA woke us up to write new data to the device, but there was actually nothing to write.',
+      "[alsa-sink-ALC892 Analog] alsa-sink.c: Most likely this is a bug in the ALSA driver 'snd_hda_intel'. Please report this issue to the ALSA developers.",
+    ];
+    for (const message of reports)
+      expect(verdicts(line(WRITERS.pulseaudio, message, 0, { PRIORITY: '6' })))
+        .withContext(message)
+        .toEqual([['ALC892 Analog', jasmine.stringMatching(/^PulseAudio’s sound device failed: /)]]);
+    // The sink's own information lines stay below err, as PulseAudio logged them.
+    expect(
+      verdicts(
+        line(WRITERS.pulseaudio, '[alsa-sink-ALC892 Analog] alsa-sink.c: Starting playback.', 0, { PRIORITY: '6' }),
+      ),
+    ).toEqual([]);
+  });
+
   it('reads PulseAudio’s card that cannot be set up, with or without its level prefix', () => {
     const module =
       'Failed to load module "module-alsa-card" (argument: "device_id="0" name="pci-0000_22_00.4" ' +
@@ -247,6 +278,61 @@ describe('the sound-unavailable detector', () => {
       expect(verdicts(line(WRITERS.kernel, message)))
         .withContext(message)
         .toEqual([[jasmine.any(String), title]]);
+  });
+
+  it('reads the codec probe, the codec identity check and ALSA’s own summary when no card comes up, at any level', () => {
+    const cases: [string, string, string][] = [
+      [
+        'snd_hda_intel 0000:00:1f.3: no codecs initialized',
+        '0000:00:1f.3',
+        'No sound card: snd_hda_intel found no codec on 0000:00:1f.3',
+      ],
+      [
+        'rt5645 i2c-10EC5645:00: Device with ID register 0xffff8d85 is not rt5645 or rt5650',
+        'i2c-10EC5645:00',
+        'No sound card: no rt5645 codec answered on i2c-10EC5645:00',
+      ],
+      ['No soundcards found.', 'ALSA', 'No sound card: the kernel found none'],
+      [
+        'snd_hda_codec_generic hdaudioC0D0: Unable to bind the codec',
+        'hdaudioC0D0',
+        'No sound: no driver took the sound card’s codec hdaudioC0D0',
+      ],
+    ];
+    for (const [message, subject, title] of cases)
+      expect(verdicts(line(WRITERS.kernel, message, 0, { PRIORITY: '6' })))
+        .withContext(message)
+        .toEqual([[subject, title]]);
+    expect(verdicts(line(WRITERS.kernel, 'ALSA device list:', 0, { PRIORITY: '6' }))).toEqual([]);
+  });
+
+  it('knows the boards’ platform, machine and codec drivers by their names, and ASoC’s calls by theirs', () => {
+    const cases: [string, string][] = [
+      ['baytrail-pcm-audio baytrail-pcm-audio: error: invalid DMA engine 0', 'baytrail-pcm-audio'],
+      ['sgtl5000 4-000a: Error reading chip id -5', '4-000a'],
+      ['cs42xx8 1-0048: failed to get device ID, ret = -121', '1-0048'],
+      ['imx-wm8731 sound: snd_soc_register_card failed (-5)', 'sound'],
+    ];
+    for (const [message, subject] of cases)
+      expect(verdicts(line(WRITERS.kernel, message)))
+        .withContext(message)
+        .toEqual([[subject, jasmine.any(String)]]);
+  });
+
+  it('leaves a probe the driver core puts off until the codec registers (EPROBE_DEFER) to the lines that follow it', () => {
+    expect(
+      verdicts(
+        line(WRITERS.kernel, 'audioinjector-stereo soc:sound: ASoC: failed to init link AudioInjector audio: -517'),
+        line(WRITERS.kernel, 'audioinjector-stereo soc:sound: snd_soc_register_card failed (-517)'),
+        line(WRITERS.kernel, 'bytcht_es8316 bytcht_es8316: snd_soc_register_card failed -517'),
+        line(WRITERS.kernel, 'audioinjector-stereo soc:sound: wm8731-hifi <-> 3f203000.i2s mapping ok', 0, {
+          PRIORITY: '6',
+        }),
+      ),
+    ).toEqual([]);
+    expect(verdicts(line(WRITERS.kernel, 'wm8731: probe of 1-001a failed with error -5'))).toEqual([
+      ['wm8731', jasmine.any(String)],
+    ]);
   });
 
   it('reads PipeWire’s lines in the form it prints on standard error, by their level and topic', () => {
@@ -318,6 +404,23 @@ describe('the sound-unavailable detector', () => {
     expect(
       verdicts(line(WRITERS.pulseaudio, 'Failed to create secure directory (/run/user/1000/pulse): Permission denied')),
     ).toEqual([['pulseaudio.service', 'PulseAudio did not start']]);
+    // PulseAudio 0.9's words for the same end, on its standard error.
+    for (const message of ['E: main.c: Module load failed.', 'E: main.c: failed to initialize daemon.'])
+      expect(verdicts(line(WRITERS.pulseaudio, message, 0, { PRIORITY: '6' })))
+        .withContext(message)
+        .toEqual([['pulseaudio.service', 'PulseAudio did not start']]);
+    // Started by hand or autospawned in the login session's scope, outside its unit: the daemon is the subject.
+    const { _SYSTEMD_USER_UNIT: _ownUnit, ...pulseaudio } = WRITERS.pulseaudio;
+    const byHand = { ...pulseaudio, _SYSTEMD_UNIT: 'session-2.scope', _SYSTEMD_CGROUP: '/user.slice/session-2.scope' };
+    expect(verdicts(line(byHand, 'main.c: failed to initialize daemon.', 0, { PRIORITY: '6' }))).toEqual([
+      ['pulseaudio', 'PulseAudio did not start'],
+    ]);
+    expect(
+      verdicts(
+        line(WRITERS.pulseaudio, 'E: pid.c: daemon already running.', 0, { PRIORITY: '6' }),
+        line(WRITERS.pulseaudio, 'E: main.c: pa_pid_file_create() failed.', 0, { PRIORITY: '6' }),
+      ),
+    ).toEqual([]);
     // Below err, the sink's driver complaints are the level PulseAudio gave them; the daemon already running is no failure.
     expect(
       verdicts(

@@ -23,7 +23,7 @@ import { _, format } from '../../i18n.js';
 import type { WatchEvent } from '../../watch/events.js';
 import { isCoredumpRecord } from '../crash/coredumpDetector.js';
 import { daemonProblem, type DeviceProblem, kernelProblem } from './lines.js';
-import { AUDIO_DAEMONS, audioDaemonOf } from './units.js';
+import { AUDIO_DAEMONS, audioDaemonOf, daemonSubject } from './units.js';
 
 export const SOUND_UNAVAILABLE = 'sound-unavailable';
 
@@ -50,7 +50,7 @@ export class SoundUnavailableDetector implements Detector {
     if (isCoredumpRecord(entry.fields)) return this.daemonCrash(event);
     const daemon = audioDaemonOf(entry, this.writers);
     const problem = daemon ? daemonProblem(daemon.program, entry) : null;
-    return this.deviceLine(event, problem, daemon?.unit);
+    return this.deviceLine(event, problem, daemon && daemonSubject(entry, daemon));
   }
 
   /**

@@ -14,6 +14,7 @@
 // - the kernel's "warning: No matching ASoC machine driver found" (SOF falls back to a generic machine driver) and
 //   "Direct firmware load … failed" alone (the driver tries several names; its own error line says when none loaded).
 import { errnosOf, errnoTextPattern } from '../../causes/errno.js';
+import { kernelComponentOf, probeDeferred } from '../../desktop/componentLines.js';
 import { kernelText } from '../../findings/detectors/journal.js';
 import { _, format } from '../../i18n.js';
 import { cleanLine } from '../../untrustedText.js';
@@ -68,16 +69,24 @@ const LUA_ERROR =
 // the journal and syslog, where the priority holds the level, the thread and file ("[alsa-sink-ALC256 Analog]
 // alsa-sink.c: ") or the file alone ("alsa-util.c: "), as its log meta settings and version print them.
 const PULSE_PREFIX = /^(?:([EWNID]): )?(?:\[([^\]]*)\] )?([\w.-]+\.c): /;
-// daemon/main.c's last words when the daemon does not come up, and pulsecore/core-util.c's when it cannot make its
-// own runtime or state directory ("Failed to create secure directory (/run/user/1000/pulse): Permission denied"): it
-// exits, and the session has no sound server.
+// daemon/main.c's last words when the daemon does not come up, in every version's wording (0.9's "Module load failed."
+// and lower-case "failed to initialize daemon.", later "Failed to initialize daemon.", "Daemon startup failed."), and
+// pulsecore/core-util.c's when it cannot make its own runtime or state directory ("Failed to create secure directory
+// (/run/user/1000/pulse): Permission denied"): it exits, and the session has no sound server. Not main.c's
+// "pa_pid_file_create() failed.": another daemon of the session already runs ("Daemon already running.").
 const PULSE_NOT_STARTED =
-  /^(?:(?:Daemon startup failed|Failed to initialize daemon|Daemon startup without any loaded modules, refusing to work)\.|Failed to create secure directory \([^)]*\): .+)$/;
+  /^(?:(?:Daemon startup failed|Failed to initialize daemon|Module load failed|Daemon startup without any loaded modules, refusing to work)\.|Failed to create secure directory \([^)]*\): .+)$/i;
 // PulseAudio's ALSA sink and source (modules/alsa/alsa-sink.c, alsa-source.c) drive one device each from their I/O
 // thread: an error of theirs is that device failing to play or record ("ALSA woke us up to write new data to the
 // device, but there was actually nothing to write", "Error opening PCM device front:0: …"), read where its stderr
 // prefix names the file. The thread is named after the device it drives: "alsa-sink-ALC256 Analog".
 const PULSE_DEVICE_FILE = /^alsa-(?:sink|source)\.c$/;
+// PulseAudio's reports of an ALSA driver that answers its timing calls wrongly (alsa-util.c's pa_alsa_safe_avail(),
+// pa_alsa_safe_delay(), pa_alsa_safe_mmap_begin(); alsa-sink.c's and alsa-source.c's wake-ups): each is logged as an
+// error, ends "Most likely this is a bug in the ALSA driver '<driver>'", and PulseAudio prints it nowhere else. Read
+// whatever level a copied journal kept: the words are the error's own.
+const ALSA_DRIVER_REPORT =
+  /\bbug in the ALSA driver '[^']*'|\bALSA woke us up to (?:write|read) new data\b|\bWe were woken up with POLL(?:OUT|IN) set\b|\breturned a value that is exceptionally large\b/;
 const PULSE_DEVICE_THREAD = /^alsa-(?:sink|source)-(.+)$/;
 // module-alsa-card.c, module.c: the card could not be set up at all.
 const NO_PROFILE = /^Failed to find a working profile\.?$/;
@@ -167,6 +176,15 @@ function cannotOpen(quoted: string, reason: string): DeviceProblem {
   return { device, title: format(_('The sound device {device} could not be opened: {reason}'), { device, reason }) };
 }
 
+/** PulseAudio's ALSA sink or source failing, named by the device its thread drives ("alsa-sink-ALC256 Analog"). */
+function pulseDeviceFailed(thread: string | undefined, text: string): DeviceProblem {
+  const device = PULSE_DEVICE_THREAD.exec(thread ?? '')?.[1];
+  return {
+    ...(device && { device }),
+    title: format(_('PulseAudio’s sound device failed: {line}'), { line: cleanLine(text, 160) }),
+  };
+}
+
 function pulseProblem(entry: JournalEntry): DeviceProblem | null {
   const prefix = PULSE_PREFIX.exec(entry.message);
   // Information and debugging lines: the profile probing tries what may not open.
@@ -183,15 +201,10 @@ function pulseProblem(entry: JournalEntry): DeviceProblem | null {
   }
   const errno = DEVICE_ERRNO.exec(text);
   const isError = prefix?.[1] ? prefix[1] === 'E' : entry.priority !== undefined && entry.priority <= LOG_ERR;
+  if (ALSA_DRIVER_REPORT.test(text)) return pulseDeviceFailed(prefix?.[2], text);
   if (!isError || CLOSING.test(text)) return null;
   const file = prefix?.[3];
-  if (!errno && file !== undefined && PULSE_DEVICE_FILE.test(file)) {
-    const device = PULSE_DEVICE_THREAD.exec(prefix?.[2] ?? '')?.[1];
-    return {
-      ...(device && { device }),
-      title: format(_('PulseAudio’s sound device failed: {line}'), { line: cleanLine(text, 160) }),
-    };
-  }
+  if (!errno && file !== undefined && PULSE_DEVICE_FILE.test(file)) return pulseDeviceFailed(prefix?.[2], text);
   if (!errno) return null;
   return {
     title: format(_('{program} cannot use a sound device: {reason}'), {
@@ -201,13 +214,10 @@ function pulseProblem(entry: JournalEntry): DeviceProblem | null {
   };
 }
 
-// The kernel's dev_err() prefix: "<driver> <device>: ", e.g. "snd_hda_intel 0000:00:1f.3: ",
-// "sof-audio-pci-intel-tgl 0000:00:1f.3: ", "bxt-pcm512x bxt-pcm512x: "; pr_err() lines have "<module>: ".
-const KERNEL_PREFIX = /^([\w.-]+)(?: ([\w.:-]+))?: /;
-// The sound subsystem's drivers: ALSA's snd_*/snd-* modules, Sound Open Firmware's sof-*, Intel's skl/avs/hda.
-const SOUND_DRIVER = /^(?:snd[_-]|sof[_-]|skl[_-]|avs\b|hda[_-]|hdaudio\b)/i;
-// hda_intel.c / sof's hda.c: "no codecs found!", "no hda codecs found!".
-const NO_CODECS = /\bno (?:hda )?codecs found\b/i;
+// The HD-audio controller's codec probe (hda_controller.c, azx_probe_codecs; hda_intel.c and SOF's hda.c before it):
+// "no codecs found!", "no hda codecs found!", and "no codecs initialized" where codecs answered but none could be
+// created (-ENXIO).
+const NO_CODECS = /\bno (?:hda )?codecs (?:found|initialized)\b/i;
 // sof: "error: request firmware intel/sof/sof-cfl.ri failed err: -2", "error: tplg request firmware … failed err: -2",
 // "SOF firmware and/or topology file not found." (6.8+).
 const FIRMWARE_MISSING = /\brequest firmware (\S+) failed err: -\d+|\bSOF firmware and\/or topology file not found\b/;
@@ -216,6 +226,17 @@ const FIRMWARE_MISSING = /\brequest firmware (\S+) failed err: -\d+|\bSOF firmwa
 // err: -19", "error: no matching ASoC machine driver found - aborting probe", "ASoC: failed to instantiate card -22".
 const PROBE_FAILED =
   /\berror: (?:failed to (?:load|boot) DSP (?:firmware|topology)|sof_probe_work failed)\b|\baborting probe\b|\bASoC: failed to instantiate card\b|\bsnd_soc_register_card failed\b/;
+// A codec driver's identity check at probe finding another chip, or none, at the codec's address (Realtek's ASoC
+// codecs: rt286.c, rt5640.c, rt5645.c, rt5651.c, rt5670.c…, "Device with ID register 0xffff8d85 is not rt5645 or
+// rt5650", -ENODEV): the board's card has no codec to play through.
+const CODEC_ABSENT = /^Device with ID register (?:0x)?[\da-f]+ is not \w/i;
+// HD-audio's codec configuration finding no driver for a codec, not even the generic parser (hda_bind.c,
+// snd_hda_codec_configure: codec_err "Unable to bind the codec", the codec then unregistered; a debug line since 5.16,
+// where the controller probes it again).
+const CODEC_UNBOUND = /^Unable to bind the codec\b/;
+// ALSA's own summary at the end of its start when built into the kernel (sound/last.c): "ALSA device list:" and, where
+// no driver registered a card, "  No soundcards found.".
+const NO_SOUNDCARDS = /^\s*No soundcards found\.?\s*$/;
 
 // The HD-audio controller and its codecs not talking (hda_controller.c's "No response from codec, resetting bus: last
 // cmd=…", "azx_get_response timeout, switching to polling mode", hdac's "CORB reset timeout#2, CORBRP = 65535",
@@ -226,14 +247,12 @@ const CODEC_SILENT =
 
 /** What the kernel's sound drivers say when a card does not come up. */
 export function kernelProblem(entry: JournalEntry): DeviceProblem | null {
-  const text = kernelText(entry);
-  const prefix = KERNEL_PREFIX.exec(text);
-  if (!prefix) return null;
-  const driver = prefix[1] ?? '';
-  const device = prefix[2] ?? driver;
-  const rest = text.slice(prefix[0].length);
-  const soundLine = SOUND_DRIVER.test(driver) || rest.startsWith('ASoC: ');
-  if (!soundLine) return null;
+  if (NO_SOUNDCARDS.test(kernelText(entry)))
+    return { device: 'ALSA', title: _('No sound card: the kernel found none') };
+  const component = kernelComponentOf(entry);
+  if (component?.area !== 'sound') return null;
+  const { driver, rest } = component;
+  const device = component.device || driver;
   if (NO_CODECS.test(rest))
     return { device, title: format(_('No sound card: {driver} found no codec on {device}'), { driver, device }) };
   const firmware = FIRMWARE_MISSING.exec(rest);
@@ -244,7 +263,11 @@ export function kernelProblem(entry: JournalEntry): DeviceProblem | null {
   }
   if (CODEC_SILENT.test(rest))
     return { device, title: format(_('No sound: the sound card’s codec on {device} does not answer'), { device }) };
-  if (PROBE_FAILED.test(rest))
+  if (CODEC_ABSENT.test(rest))
+    return { device, title: format(_('No sound card: no {driver} codec answered on {device}'), { driver, device }) };
+  if (CODEC_UNBOUND.test(rest))
+    return { device, title: format(_('No sound: no driver took the sound card’s codec {device}'), { device }) };
+  if (PROBE_FAILED.test(rest) && !probeDeferred(rest))
     return { device, title: format(_('No sound card: {driver} could not set up {device}'), { driver, device }) };
   return null;
 }

@@ -34,3 +34,13 @@ export function audioDaemonOf(entry: JournalEntry, writers: Writers): AudioDaemo
   const writer = writers.provenWriter(entry);
   return AUDIO_DAEMONS.find((daemon) => daemon.program === writer?.name);
 }
+
+/**
+ * What a daemon's own line is about where it names no device: the daemon's unit where it ran in it, else the daemon
+ * itself, which the session autospawned or a person started by hand in a login session's scope: its unit then holds
+ * none of its lines and says nothing of it.
+ */
+export function daemonSubject(entry: JournalEntry, daemon: AudioDaemon): string {
+  const { _SYSTEMD_UNIT: unit, _SYSTEMD_USER_UNIT: userUnit } = entry.fields;
+  return userUnit === daemon.unit || unit === daemon.unit ? daemon.unit : daemon.program;
+}
