@@ -350,6 +350,57 @@ describe('the unit-failed detector', () => {
     expect(detector.detect(line('dnsmasq: started, version 2.90', 30_000))).toEqual([]);
   });
 
+  it('keeps Node’s error line in a failure heard first from systemd, without the stack frames read after it', () => {
+    const detector = new UnitFailedDetector();
+    const at = new Date('2026-03-14T09:00:00Z');
+    detector.detect({
+      type: 'unit',
+      at,
+      state: { scope: 'system', unit: 'gym-board.service', activeState: 'failed', result: 'exit-code', exitCode: 1 },
+    });
+    const printed = [
+      '/usr/local/bin/gym-board:2',
+      "const settings = JSON.parse(require('node:fs').readFileSync('/etc/gym-board/board.json', 'utf8'));",
+      "Error: ENOENT: no such file or directory, open '/etc/gym-board/board.json'",
+      ...Array.from({ length: 12 }, (_, i) => `    at frame${i} (node:internal/modules/cjs/loader:${i})`),
+      "  code: 'ENOENT',",
+      'Node.js v20.19.2',
+    ];
+    const reported = printed.flatMap((MESSAGE, index) =>
+      reportsOf(
+        detector.detect(
+          journalEvent({
+            MESSAGE,
+            _SYSTEMD_UNIT: 'gym-board.service',
+            SYSLOG_IDENTIFIER: 'gym-board',
+            _COMM: 'node',
+            _PID: '900',
+            __REALTIME_TIMESTAMP: String((at.getTime() - 40 + index) * 1000),
+          }),
+        ),
+      ),
+    );
+    expect(reported.flatMap((report) => report.evidence.map((line) => line.text))).toEqual(printed.slice(0, 3));
+    expect(reported.every((report) => report.sameOccurrence)).toBeTrue();
+    // systemd's result line, read after them, is the same failure, not a second one.
+    const result = reportsOf(
+      detector.detect(
+        journalEvent({
+          MESSAGE: "gym-board.service: Failed with result 'exit-code'.",
+          UNIT: 'gym-board.service',
+          SYSLOG_IDENTIFIER: 'systemd',
+          _PID: '1',
+          _UID: '0',
+          _COMM: 'systemd',
+          _SYSTEMD_UNIT: 'init.scope',
+          PRIORITY: '4',
+          __REALTIME_TIMESTAMP: String((at.getTime() + 5) * 1000),
+        }),
+      ),
+    );
+    expect(result.map((report) => [report.subject, report.sameOccurrence])).toEqual([['gym-board.service', true]]);
+  });
+
   it('adds the unit’s line written seconds before its failure, read only after it on a busy machine', () => {
     const detector = new UnitFailedDetector();
     const at = new Date('2026-03-14T09:00:00Z');

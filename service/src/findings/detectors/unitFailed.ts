@@ -4,6 +4,7 @@
 // the user manager) or as a unit state change from the systemd1 D-Bus API.
 import { shortSignalName } from '../../causes/signals.js';
 import { briefResult } from '../../causes/systemdResult.js';
+import { systemErrorIn } from '../../causes/systemError.js';
 import { _, format } from '../../i18n.js';
 import type { JournalEntry, UnitState, WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput, Evidence, FindingReport } from '../types.js';
@@ -286,6 +287,11 @@ export class UnitFailedDetector implements Detector {
   private readonly unitLog = new UnitLog();
   /** Each unit's failure as last reported: its own lines that come just after it are that failure's. */
   private readonly lastFailure = new Map<string, FindingReport>();
+  /**
+   * Units whose last failure has its line with a system error already: the stack frames and fields after it say no
+   * more, and a finding keeps only its first and latest lines (findings/store.ts), which they would push it out of.
+   */
+  private readonly errorTold = new Set<string>();
 
   /**
    * The service manager's error about a unit is the unit's: why it failed (kept for its report), or that its job failed
@@ -365,6 +371,8 @@ export class UnitFailedDetector implements Detector {
       return [];
     // The result line comes first; the job message and the D-Bus state change repeat it.
     if (repeat && (failure.jobMessage || failure.restates || failure.evidence.kind !== 'journal')) return [];
+    // Or the D-Bus state came first (journald late on a busy machine): the result line is that failure's.
+    const stateFirst = repeat && this.lastFailure.get(failure.unit)?.evidence[0]?.kind !== 'journal';
     // Transient units (run-u123.service, app scopes) come and go: keep the memory bounded.
     if (this.lastReport.size > MAX_UNITS) this.lastReport.clear();
     this.lastReport.set(failure.unit, at.getTime());
@@ -388,8 +396,14 @@ export class UnitFailedDetector implements Detector {
       evidence: [failure.evidence, ...this.recentLines(failure.unit, at)],
       at,
     };
+    if (stateFirst) {
+      this.noteError(failure.unit, report.evidence);
+      return [{ report: { ...report, sameOccurrence: true } }];
+    }
     if (this.lastFailure.size > MAX_UNITS) this.lastFailure.clear();
     this.lastFailure.set(failure.unit, report);
+    this.errorTold.delete(failure.unit);
+    this.noteError(failure.unit, report.evidence);
     return [{ report }];
   }
 
@@ -402,7 +416,17 @@ export class UnitFailedDetector implements Detector {
     if (!failure || !this.failed.has(unit)) return [];
     const after = at.getTime() - failure.at.getTime();
     if (after > LATE_LINE_MS || -after > UNIT_LINES_MAX_AGE_MS) return [];
-    return [{ report: { ...failure, evidence: this.recentLines(unit, failure.at), sameOccurrence: true } }];
+    const told = this.errorTold.has(unit);
+    const evidence = this.recentLines(unit, failure.at);
+    if (told) return [];
+    this.noteError(unit, evidence);
+    return [{ report: { ...failure, evidence, sameOccurrence: true } }];
+  }
+
+  private noteError(unit: string, evidence: readonly Evidence[]): void {
+    if (!evidence.some((line) => line.kind === 'journal' && systemErrorIn(line.text))) return;
+    if (this.errorTold.size > MAX_UNITS) this.errorTold.clear();
+    this.errorTold.add(unit);
   }
 
   private recentLines(unit: string, at: Date): Evidence[] {
