@@ -179,6 +179,32 @@ describe('the printer-problem detector', () => {
     expect(titles(ippUsb('  USB[1]: connection released, 1 in use: a-- ---'))).toEqual([]);
   });
 
+  it('reads HPLIP’s error mark, its source file and line, on what its backend and filter log through syslog', () => {
+    const writers = desktopWriters().assumeInstalled(['/usr/lib/cups/backend/hp']);
+    const hplip = (exe: string, message: string) =>
+      journalEvent({
+        MESSAGE: message,
+        PRIORITY: '6',
+        _COMM: exe.slice(exe.lastIndexOf('/') + 1),
+        _EXE: exe,
+        _UID: '7',
+        _PID: '31222',
+        _SYSTEMD_UNIT: 'cups.service',
+        __REALTIME_TIMESTAMP: at(0),
+      });
+    const titles = (event: WatchEvent) =>
+      reportsOf(new PrinterProblemDetector(writers).detect(event)).map((r) => r.title);
+    // BUG() is syslog(LOG_ERR, …) (io/hpmud/musb.c: BUG("invalid usb_open: %s\n", libusb_error_name(r))): a line
+    // copied without its level is still an error, whatever its words.
+    expect(
+      titles(hplip('/usr/lib/cups/backend/hp', 'io/hpmud/musb.c 1132: invalid usb_open: LIBUSB_ERROR_ACCESS')),
+    ).toEqual([
+      'CUPS’s printer drivers reported an error: io/hpmud/musb.c 1132: invalid usb_open: LIBUSB_ERROR_ACCESS',
+    ]);
+    // Its ordinary lines carry no such mark.
+    expect(titles(hplip('/usr/lib/cups/backend/hp', 'hp backend: sending job to printer'))).toEqual([]);
+  });
+
   it('reads cupsd’s error_log as a report copies it, with its level letter or without', () => {
     // apple/cups#4714.
     expect(
@@ -189,6 +215,25 @@ describe('the printer-problem detector', () => {
     ).toEqual([['', 'Printing: imagetoraster exited with status 113']]);
     expect(verdict('E [25/Jun/2005:13:53:30 +0200] PID 17086 stopped with status 1!', 6)).toEqual([
       ['', 'Printing: a filter or backend exited with status 1'],
+    ]);
+  });
+
+  it('reads the scheduler’s helpers’ lines on the backends and drivers they ran, behind their names', () => {
+    // cups-deviced.c, process_children: "ERROR: [cups-deviced] PID %d (%s) stopped with status %d!".
+    expect(verdict('[cups-deviced] PID 2342 (snmp) stopped with status 1!', 6)).toEqual([
+      ['', 'Printing: snmp exited with status 1'],
+    ]);
+    expect(verdict('E [12/Mar/2014:10:00:00 +0100] [cups-deviced] PID 2343 (usb) crashed on signal 11!', 6)).toEqual([
+      ['', 'Printing: usb crashed on signal 11'],
+    ]);
+    expect(verdict('[cups-deviced] Started backend /usr/lib/cups/backend/usb (PID 2343)', 6)).toEqual([]);
+  });
+
+  it('reads the scheduler stopping a queue whose filter is not there or may not run, about that queue', () => {
+    expect(
+      verdict('Filter "hpcups" for printer "HP_LaserJet_1020" not available: No such file or directory', 6),
+    ).toEqual([
+      ['HP_LaserJet_1020', 'Printer HP_LaserJet_1020: its filter hpcups is not available (No such file or directory)'],
     ]);
   });
 
@@ -262,6 +307,22 @@ describe('the printer-problem detector', () => {
       "usblp reported a failure: usbfs: interface 0 claimed by usblp while 'usb' sets config #1",
     ]);
     // The driver's ordinary lines, and another part's interface, are not the printer's.
+    // usblp.c's completion handlers log a transfer that ended in error as a warning; not one unlinked on unplug.
+    expect(titles(kernel('usblp0: nonzero write bulk status received: -71', '4'))).toEqual([
+      'usblp0 reported an error: Protocol error (EPROTO)',
+    ]);
+    expect(
+      titles(kernel('drivers/usb/class/usblp.c: usblp0: nonzero read/write bulk status received: -32', '6')),
+    ).toEqual(['usblp reported an error: Broken pipe (EPIPE)']);
+    expect(titles(kernel('usblp0: nonzero read bulk status received: -108', '4'))).toEqual([]);
+    // Its every line of failure is an error (printk(KERN_ERR)): a journal copied without levels still has its words.
+    expect(titles(kernel("usblp: can't set desired altsetting 0 on interface 0", '6'))).toEqual([
+      "usblp reported a failure: can't set desired altsetting 0 on interface 0",
+    ]);
+    expect(titles(kernel('usblp1: error -32 reading printer status', '6'))).toEqual([
+      'usblp1 reported an error: Broken pipe (EPIPE)',
+    ]);
+    expect(titles(kernel('usblp1: error -32 reading printer status', '7'))).toEqual([]);
     expect(titles(kernel('usblp0: removed', '6'))).toEqual([]);
     expect(titles(kernel('usblp 1-1:1.0: usblp0: USB Bidirectional printer dev 2 if 0 alt 0 proto 2', '6'))).toEqual(
       [],

@@ -34,6 +34,14 @@ const ERROR_LOG_PREFIX = /^(?:[EWIDdCAX] \[[^\]]*\] |\[\d{2}\/\w{3}\/\d{4}:[^\]]
 // log.c: cupsdLogJob prefixes "[Job %d] ", cupsdLogPrinter "[Printer %s] ".
 const JOB_PREFIX = /^\[Job (\d+)\] /;
 const PRINTER_PREFIX = /^\[Printer ([^\]\s]+)\] /;
+// cupsd's helpers that run backends and drivers outside a job, whose stderr it logs with their name first (scheduler/
+// cups-deviced.c, cups-driverd.cxx): "[cups-deviced] PID 1234 (snmp) stopped with status 1!". Their lines are the
+// scheduler's own words about the programs they ran.
+const HELPER_PREFIX = /^\[cups-(?:deviced|driverd)\] /;
+// printers.c, add_printer_filter: a queue whose driver names a filter that is not installed or may not run, which
+// cupsd stops with the reason "cups-missing-filter-error": 'Filter "hpcups" for printer "HP_LaserJet" not available:
+// No such file or directory'.
+const MISSING_FILTER = /^Filter "([^"]+)" for printer "([^"]+)" not available: (.+)$/;
 // job.c, cupsdLoadJob and ipp.c, add_job: "[Job 42] Queued on \"HP_LaserJet\" by \"alice\"."
 const QUEUED_ON = /^Queued on "([^"]+)" by /;
 // log.c: cupsd logging to the journal gives a job's or printer's line its queue's URI ("URI=ipp://localhost/
@@ -122,6 +130,16 @@ const RULES: { regex: RegExp; failure: (match: RegExpExecArray) => Failure }[] =
     regex: /^Job aborted after \d+ unsuccessful attempts/,
     failure: () => ({ what: _('a job failed'), severity: 'error' }),
   },
+  {
+    regex: MISSING_FILTER,
+    failure: (match) => ({
+      what: format(_('its filter {program} is not available ({reason})'), {
+        program: match[1] ?? '',
+        reason: match[3] ?? '',
+      }),
+      severity: 'error',
+    }),
+  },
   // job.c, cupsdContinueJob and cupsdUpdateJobs.
   {
     regex: /^Unable to start filter "([^"]+)"/,
@@ -204,7 +222,8 @@ export class PrinterProblemDetector implements Detector {
     const priority = lineLevel(event.entry);
     const job = JOB_PREFIX.exec(message);
     const printerLine = job ? null : PRINTER_PREFIX.exec(message);
-    const text = message.slice((job ?? printerLine)?.[0].length ?? 0);
+    const helper = (job ?? printerLine) ? null : HELPER_PREFIX.exec(message);
+    const text = message.slice((job ?? printerLine ?? helper)?.[0].length ?? 0);
     const jobId = job?.[1];
     if (jobId) {
       const queued = QUEUED_ON.exec(text);
@@ -214,7 +233,10 @@ export class PrinterProblemDetector implements Detector {
       }
     }
     const printer =
-      queueOfUri(event.entry.fields.URI) ?? printerLine?.[1] ?? (jobId ? this.jobPrinters.get(jobId) : undefined);
+      queueOfUri(event.entry.fields.URI) ??
+      printerLine?.[1] ??
+      MISSING_FILTER.exec(text)?.[2] ??
+      (jobId ? this.jobPrinters.get(jobId) : undefined);
     if (jobId && COMPLETED.test(text)) {
       this.jobPrinters.delete(jobId);
       return printer ? [{ resolve: { kind: PRINTER_PROBLEM, subject: printer, at: event.at } }] : [];
