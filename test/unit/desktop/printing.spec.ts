@@ -154,6 +154,19 @@ describe('the printer-problem detector', () => {
       const event = journalEvent({ MESSAGE: message, PRIORITY: '3', __REALTIME_TIMESTAMP: at(0), ...fields });
       expect(new PrinterProblemDetector(desktopWriters()).detect(event)).toEqual([]);
     }
+    // CUPS before 2.3 ran it in org.cups.cupsd.service, as Arch Linux did until 2021.
+    const upstreamUnit = journalEvent({
+      MESSAGE: message,
+      PRIORITY: '3',
+      __REALTIME_TIMESTAMP: at(0),
+      _COMM: 'cupsd',
+      _EXE: '/usr/bin/cupsd',
+      _UID: '0',
+      _SYSTEMD_UNIT: 'org.cups.cupsd.service',
+    });
+    expect(reportsOf(new PrinterProblemDetector(desktopWriters()).detect(upstreamUnit)).map((r) => r.title)).toEqual([
+      'Print job 5: ipp exited with status 1',
+    ]);
   });
 
   it('reads ipp-usb’s own error mark on its lines', () => {
