@@ -276,6 +276,14 @@ describe('the printer-problem detector', () => {
     expect(verdict('Remote host did not respond with command status byte after 300 seconds', 6)).toEqual([
       ['', 'Printing: “Remote host did not respond with command status byte after 300 seconds”'],
     ]);
+    expect(verdict('Unable to open device file "/dev/usb/lp0": Permission denied', 6)).toEqual([
+      ['', 'Printing: “Unable to open device file "/dev/usb/lp0": Permission denied”'],
+    ]);
+    expect(verdict('Unable to locate printer "officejet.local".', 6)).toEqual([
+      ['', 'Printing: “Unable to locate printer "officejet.local".”'],
+    ]);
+    // The scheduler's own "Unable to …" about itself is not a backend's.
+    expect(verdict('Unable to bind socket for address [v1.::1]:631 - Cannot assign requested address.', 6)).toEqual([]);
     expect(verdict('[Job 12] The printer is not responding.', 7)).toEqual([]);
     // What they print while they wait is no failure.
     expect(verdict('[Job 12] Waiting for printer to become available.', 6)).toEqual([]);

@@ -53,11 +53,13 @@ const RECOVERABLE = /^recoverable: /;
 const COMPLETED = /^Job completed\.$/;
 // What CUPS's own backends (backend/usb-*.c, socket.c, ipp.c, lpd.c, network.c, runloop.c) print of a printer that does
 // not answer, is gone, or refused the job, from their message catalog: "The printer is not responding.", "There was an
-// unrecoverable USB error.", "Print job was not accepted.". Their words name no failure, and a journal copied without
-// levels shows them at info; not what they print while they wait ("The printer is in use.", "Waiting for printer to
-// become available.").
+// unrecoverable USB error.", "Print job was not accepted.", and the catalog's "Unable to …" of the device, the printer
+// and the print data ("Unable to open device file", "Unable to locate printer \"%s\".", "Unable to write print
+// data"). A report that left out the job's prefix still shows a backend's line, and a journal copied without levels
+// shows them at info; not what they print while they wait ("The printer is in use.", "Waiting for printer to become
+// available.").
 const BACKEND_PRINTER_FAILED =
-  /^(?:recoverable: )?(?:The printer (?:is not responding|did not respond|is unreachable at this time|may not exist or is unavailable at this time|is not connected|is offline|configuration is incorrect)|There was an unrecoverable USB error|Print job (?:was not accepted|too large|canceled at printer)|Printer cannot print (?:supplied content|with supplied options)|Remote host did not (?:accept (?:control|data) file|respond with command status byte)|Printer not connected)\b/;
+  /^(?:recoverable: )?(?:The printer (?:is not responding|did not respond|is unreachable at this time|may not exist or is unavailable at this time|is not connected|is offline|configuration is incorrect)|There was an unrecoverable USB error|Print job (?:was not accepted|too large|canceled at printer)|Printer cannot print (?:supplied content|with supplied options)|Remote host did not (?:accept (?:control|data) file|respond with command status byte)|Printer not connected|Unable to (?:open device file|locate printer|send data to printer|write print data|get printer status|open print file))\b/;
 // Samba's status names (NTSTATUS, as nt_errstr() prints them), from the smb backend (smbspool) refused by the Windows
 // share it prints to: "[Job 12] NT_STATUS_ACCESS_DENIED opening remote spool HP". Not the ones that mean success or
 // a step of a logon.
