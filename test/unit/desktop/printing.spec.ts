@@ -69,6 +69,16 @@ describe('the printer-problem detector', () => {
         'Print job 250: the queue stopped after backend errors',
       ],
       ['Job stopped due to filter errors; please consult the error_log file for details.', 3, 'Printing: a job failed'],
+      [
+        '[Job 8] Job held due to backend errors; please consult the error_log file for details.',
+        6,
+        'Print job 8: a job failed',
+      ],
+      [
+        '[Job 8] Job held temporarily due to backend errors; please consult the syslog file for details.',
+        6,
+        'Print job 8: a job failed',
+      ],
       ['[Job 3] Unable to start filter "pdftopdf" - Permission denied.', 3, 'Print job 3: pdftopdf could not start'],
     ];
     for (const [message, priority, title] of lines) expect(verdict(message, priority)).toEqual([['', title]]);

@@ -119,13 +119,15 @@ const RULES: { regex: RegExp; failure: (match: RegExpExecArray) => Failure }[] =
       severity: 'error',
     }),
   },
-  // finalize_job's job and printer state messages.
+  // finalize_job's job and printer state messages, in every state the job is left in: stopped, aborted, held (CUPS
+  // 1.3, "Job held due to backend errors; …"), held indefinitely or temporarily; the part that failed is the backend or
+  // a filter, as system-config-printer reads them.
   {
     regex: /^Printer stopped due to backend errors/,
     failure: () => ({ what: _('the queue stopped after backend errors'), severity: 'error' }),
   },
   {
-    regex: /^Job (?:stopped|aborted|held indefinitely) due to (?:backend|filter) errors/,
+    regex: /^Job (?:stopped|aborted|held(?: indefinitely| temporarily)?) due to (?:backend|filter) errors/,
     failure: () => ({ what: _('a job failed'), severity: 'error' }),
   },
   {
