@@ -447,9 +447,11 @@ describe('the printer-problem playbook', () => {
     expect(backendFailed?.actions.map((action) => action.name)).toEqual(['info.show_logs', 'printing.resume_printer']);
   });
 
-  it('only shows the lines when no queue is named', async () => {
-    const draft = await printerProblemPlaybook(finding(''), tools);
-    expect(draft?.actions.map((action) => action.name)).toEqual(['info.show_logs']);
+  it('only shows the lines when no queue is named: a unit of CUPS’s failing names none to resume', async () => {
+    for (const subject of ['', 'cups.service', 'cups.socket', 'org.cups.cupsd.path']) {
+      const draft = await printerProblemPlaybook(finding(subject), tools);
+      expect(draft?.actions.map((action) => action.name)).toEqual(['info.show_logs']);
+    }
   });
 
   it('is the playbook the printing kind registers for printer-problem, beside its detector', () => {

@@ -19,6 +19,8 @@ import { HELD_EVIDENCE } from './stateDetector.js';
 // cupsd's job log (log.c, cupsdLogJob) prefixes "[Job 42] "; a filter's program lives under …/cups/filter/.
 const FILTER_FAILED = /^\[Job (\d{1,10})\] .*(?:\/cups\/filter\/|due to filter errors)/;
 
+const UNIT_NAME = /\.(?:service|socket|path)$/;
+
 /** The newest job whose filter failed, as cupsd's own lines in the finding name it. */
 function jobAFilterFailedOn(finding: FindingWithEvidence): number | undefined {
   const ids = finding.evidence.flatMap((evidence) => {
@@ -75,9 +77,9 @@ export const printerProblemPlaybook: Playbook = (finding: FindingWithEvidence): 
   const printer = finding.subject;
   if (printer && finding.evidence.at(-1)?.kind === 'text') return Promise.resolve(fromState(finding));
   const job = printer ? jobAFilterFailedOn(finding) : undefined;
-  // A queue of cupsd's has a name; a unit's failure (cups.service) names none to resume.
+  // A queue of cupsd's has a name; a unit's failure (cups.service, cups.socket, org.cups.cupsd.path) names none to resume.
   const changes: CandidateAction[] =
-    printer && !printer.endsWith('.service')
+    printer && !UNIT_NAME.test(printer)
       ? [
           ...(job === undefined ? [] : [{ name: 'printing.cancel_job', params: { printer, job } }]),
           { name: 'printing.resume_printer', params: { printer } },
