@@ -1,7 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import type { FindingWithEvidence } from '../../../service/src/findings/store.js';
-import type { PlaybookTools } from '../../../service/src/fixes/playbookSteps.js';
+import type { CandidateAction, PlaybookTools } from '../../../service/src/fixes/playbookSteps.js';
 import { PRINTER_PROBLEM, PrinterProblemDetector } from '../../../service/src/kinds/printing/detector.js';
 import { printingKind } from '../../../service/src/kinds/printing/kind.js';
 import { printerProblemPlaybook } from '../../../service/src/kinds/printing/playbook.js';
@@ -447,11 +447,32 @@ describe('the printer-problem playbook', () => {
     expect(backendFailed?.actions.map((action) => action.name)).toEqual(['info.show_logs', 'printing.resume_printer']);
   });
 
-  it('only shows the lines when no queue is named: a unit of CUPS’s failing names none to resume', async () => {
-    for (const subject of ['', 'cups.service', 'cups.socket', 'org.cups.cupsd.path']) {
-      const draft = await printerProblemPlaybook(finding(subject), tools);
-      expect(draft?.actions.map((action) => action.name)).toEqual(['info.show_logs']);
+  it('only shows the lines when no queue is named', async () => {
+    const draft = await printerProblemPlaybook(finding(''), tools);
+    expect(draft?.actions.map((action) => action.name)).toEqual(['info.show_logs']);
+  });
+
+  it('shows a failed unit’s own log, whatever its last evidence (its D-Bus state names no queue)', async () => {
+    const known = {
+      preview: (candidate: CandidateAction) =>
+        Promise.resolve(
+          (candidate.params as { scope?: string }).scope === 'system'
+            ? { summary: candidate.name, details: [], changesNothing: false }
+            : null,
+        ),
+    } as unknown as PlaybookTools;
+    for (const subject of ['cups.service', 'org.cups.cupsd.socket']) {
+      const stated: FindingWithEvidence = {
+        ...finding(subject),
+        evidence: [{ kind: 'text', text: `${subject} failed`, at: new Date(0) }],
+      };
+      const draft = await printerProblemPlaybook(stated, known);
+      expect(draft?.actions).toEqual([{ name: 'info.show_logs', params: { unit: subject, scope: 'system' } }]);
     }
+    // A unit systemd does not know: the lines around the failure.
+    const unknown = { preview: () => Promise.resolve(null) } as unknown as PlaybookTools;
+    const draft = await printerProblemPlaybook(finding('cups.service'), unknown);
+    expect(draft?.actions).toEqual([{ name: 'info.show_logs', params: { scope: 'system', cursor: 's=abc;i=7' } }]);
   });
 
   it('is the playbook the printing kind registers for printer-problem, beside its detector', () => {
