@@ -200,10 +200,38 @@ const FIRMWARE_ATTEMPT = /^(?:Direct firmware load for \S+ failed with error -\d
 // cannot print.
 const PRINTER_STATUS = /^(?:out of paper|off-line|on fire)$/;
 const PRINTER_DRIVER = /^(?:usblp\d*|lp)$/;
+// A USB driver's transfer to or from its device that ended in error, as the kernel's USB drivers word it in their
+// completion handlers (usblp.c's usblp_bulk_read and usblp_bulk_write log it as a warning, "usblp0: nonzero write bulk
+// status received: -71"; before Linux 2.6.20 "nonzero read/write bulk status received"): the data did not reach the
+// printer or come back from it. Not the statuses of a transfer the driver cancelled itself or of a device unplugged,
+// which those handlers leave out ("sync/async unlink faults aren't errors"): ENOENT, ECONNRESET, ESHUTDOWN.
+const TRANSFER_STATUS = /^(?:usblp\d+: )?nonzero (?:read|write|read\/write) bulk status received: -\d+/;
+const UNLINKED: ReadonlySet<string> = codes('ENOENT', 'ECONNRESET', 'ESHUTDOWN');
+
+function transferFailed(rest: string): boolean {
+  const errno = TRANSFER_STATUS.test(rest) ? errnoIn(rest) : null;
+  return errno !== null && !UNLINKED.has(errno.code);
+}
 
 /** What the kernel says a device did, whatever level it logged it at: its state, or a request it refused. */
 function deviceStateIn(driver: string, rest: string): boolean {
-  return USBFS_CLAIMED.test(rest) || (PRINTER_DRIVER.test(driver) && PRINTER_STATUS.test(rest));
+  return (
+    USBFS_CLAIMED.test(rest) || (PRINTER_DRIVER.test(driver) && (PRINTER_STATUS.test(rest) || transferFailed(rest)))
+  );
+}
+
+// The areas whose kernel drivers have one job: the USB and parallel printer drivers (usblp.c, lp.c) print, at info,
+// only their printer coming and going and its status; every line of theirs that says it failed or names an errno is
+// an error (usblp's are all printk(KERN_ERR): "usblp: can't set desired altsetting 0 on interface 0", "usblp0: error
+// -32 reading printer status"). A journal copied without its levels still has the words; not at debug, nor a
+// transfer cancelled or cut by an unplug.
+const ONE_JOB_DRIVERS: ReadonlySet<DesktopArea> = new Set(['printing']);
+
+function oneJobDriverFailed(area: DesktopArea, level: number | undefined, rest: string): boolean {
+  if (!ONE_JOB_DRIVERS.has(area) || level === undefined || level > LOG_INFO || FIRMWARE_ATTEMPT.test(rest))
+    return false;
+  const errno = errnoIn(rest);
+  return errno ? !UNLINKED.has(errno.code) : saysFailed(rest);
 }
 
 /**
@@ -236,7 +264,7 @@ function kernelFailure(area: DesktopArea, entry: JournalEntry): ComponentFailure
   const { driver, device, rest } = kernel;
   const state = deviceStateIn(driver, rest);
   const level = lineLevel(entry);
-  if (!state && (level === undefined || level > LOG_ERR)) return null;
+  if (!state && !oneJobDriverFailed(area, level, rest) && (level === undefined || level > LOG_ERR)) return null;
   const errno = errnoIn(rest);
   const allowed = DEVICE_FAILED[area].kernel;
   const failed =

@@ -132,7 +132,10 @@ export const USBFS_CLAIMED = /^usbfs: interface \d+ claimed by ([\w-]+) while '[
 // LogMessage.Error marks its lines "!", the others " ", "+", "-", ">", "<": "! PNP Bus 001 Device 006: Device
 // initialization timed out", "! USB[1]: zero-size read"; its log files put the time first, "15-12-2020 15:54:03: !
 // PNP …"). alsa-lib reports through its error handler alone ("ALSA lib pcm.c:8545:(snd_pcm_recover) underrun
-// occurred"): every such line is an error.
+// occurred"): every such line is an error. So does HPLIP (its hp backend, hpcups and hpmud): its BUG() macro is
+// syslog(LOG_ERR, __FILE__ " " __LINE__ ": " …), "io/hpmud/musb.c 1132: invalid usb_open: LIBUSB_ERROR_ACCESS", and its
+// DBG() twin is compiled out of released builds; a report that copied the line without its level still has the mark.
+const HPLIP_BUG = /^(?:[\w-]+\/)+[\w-]+\.(?:c|cpp) \d+: /;
 const OWN_LEVEL: readonly [RegExp, (match: RegExpExecArray) => number | undefined][] = [
   [/^\[([EWINDT])\]\[/, (m) => letterLevel(m[1])],
   [/^([EWNID]): \[[^\]]*\] /, (m) => letterLevel(m[1])],
@@ -142,6 +145,7 @@ const OWN_LEVEL: readonly [RegExp, (match: RegExpExecArray) => number | undefine
   [/^Fatal error : /, () => LOG_CRIT],
   [/^(?:\d{2}-\d{2}-\d{4} \d{2}:\d{2}:\d{2}: )?! (?:[A-Z][\w-]*(?:\[\d+\])?[: ]|auth: |panic: )/, () => LOG_ERR],
   [/^ALSA lib [\w./-]+:\d+:\(\w+\) /, () => LOG_ERR],
+  [HPLIP_BUG, () => LOG_ERR],
 ];
 
 function letterLevel(letter: string | undefined): number | undefined {

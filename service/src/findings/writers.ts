@@ -76,6 +76,15 @@ const GDM_SESSION_LAUNCHERS = [
   '/usr/lib/gdm-wayland-session',
 ];
 
+const CUPSD_UNITS = [
+  'cups.service',
+  'cups.socket',
+  'cups.path',
+  'org.cups.cupsd.service',
+  'org.cups.cupsd.socket',
+  'org.cups.cupsd.path',
+];
+
 export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
   {
     name: 'gnome-shell',
@@ -211,8 +220,9 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
     programs: ['/usr/sbin/cupsd', '/usr/bin/cupsd'],
     nixos: ['sw/bin/cupsd', 'sw/sbin/cupsd'],
     // CUPS's own socket and path units start cups.service on demand (scheduler/cups.socket.in, cups.path.in): their
-    // failing is the scheduler that cannot start. No process runs in them.
-    units: ['cups.service', 'cups.socket', 'cups.path'],
+    // failing is the scheduler that cannot start. No process runs in them. CUPS before 2.3 named them
+    // org.cups.cupsd.service, .socket and .path, as Arch Linux and its derivatives installed them until 2021.
+    units: CUPSD_UNITS,
   },
   {
     // The backends and filters cupsd runs for a job, as lp (or root for a backend that needs it), in its unit; most
@@ -228,7 +238,7 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
       '/usr/libexec/cups/backend',
       '/usr/libexec/cups/filter',
     ],
-    units: ['cups.service'],
+    units: CUPSD_UNITS.filter((unit) => unit.endsWith('.service')),
   },
   {
     name: 'cups-browsed',

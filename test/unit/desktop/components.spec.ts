@@ -438,6 +438,9 @@ describe('a desktop component’s own unit failing', () => {
     expect(areaOfUnit('cups.service')).toBe('printing');
     // CUPS's socket and path units start the scheduler on demand: their failing is printing's.
     expect(areaOfUnit('cups.socket')).toBe('printing');
+    // CUPS before 2.3 named its units after itself, as Arch Linux installed them until 2021.
+    expect(areaOfUnit('org.cups.cupsd.service')).toBe('printing');
+    expect(areaOfUnit('org.cups.cupsd.socket')).toBe('printing');
     // udev's units that set up a USB printer plugged in (system-config-printer's, HPLIP's).
     expect(areaOfUnit('configure-printer@usb-001-004.service')).toBe('printing');
     expect(areaOfUnit('hplip-printer@003:002.service')).toBe('printing');
@@ -479,6 +482,7 @@ describe('the writers table’s new components', () => {
         }),
       )?.name ?? null;
     expect(backend({})).toBe('cups-programs');
+    expect(backend({ _SYSTEMD_UNIT: 'org.cups.cupsd.service' })).toBe('cups-programs');
     expect(backend({ _SYSTEMD_UNIT: 'session-2.scope', _UID: '1000' })).toBeNull();
     expect(backend({ _EXE: '/usr/lib/cups/backend-evil/usb' })).toBeNull();
   });

@@ -1,7 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
 import type { FindingWithEvidence } from '../../../service/src/findings/store.js';
-import type { PlaybookTools } from '../../../service/src/fixes/playbookSteps.js';
+import type { CandidateAction, PlaybookTools } from '../../../service/src/fixes/playbookSteps.js';
 import { PRINTER_PROBLEM, PrinterProblemDetector } from '../../../service/src/kinds/printing/detector.js';
 import { printingKind } from '../../../service/src/kinds/printing/kind.js';
 import { printerProblemPlaybook } from '../../../service/src/kinds/printing/playbook.js';
@@ -69,6 +69,16 @@ describe('the printer-problem detector', () => {
         'Print job 250: the queue stopped after backend errors',
       ],
       ['Job stopped due to filter errors; please consult the error_log file for details.', 3, 'Printing: a job failed'],
+      [
+        '[Job 8] Job held due to backend errors; please consult the error_log file for details.',
+        6,
+        'Print job 8: a job failed',
+      ],
+      [
+        '[Job 8] Job held temporarily due to backend errors; please consult the syslog file for details.',
+        6,
+        'Print job 8: a job failed',
+      ],
       ['[Job 3] Unable to start filter "pdftopdf" - Permission denied.', 3, 'Print job 3: pdftopdf could not start'],
     ];
     for (const [message, priority, title] of lines) expect(verdict(message, priority)).toEqual([['', title]]);
@@ -154,6 +164,19 @@ describe('the printer-problem detector', () => {
       const event = journalEvent({ MESSAGE: message, PRIORITY: '3', __REALTIME_TIMESTAMP: at(0), ...fields });
       expect(new PrinterProblemDetector(desktopWriters()).detect(event)).toEqual([]);
     }
+    // CUPS before 2.3 ran it in org.cups.cupsd.service, as Arch Linux did until 2021.
+    const upstreamUnit = journalEvent({
+      MESSAGE: message,
+      PRIORITY: '3',
+      __REALTIME_TIMESTAMP: at(0),
+      _COMM: 'cupsd',
+      _EXE: '/usr/bin/cupsd',
+      _UID: '0',
+      _SYSTEMD_UNIT: 'org.cups.cupsd.service',
+    });
+    expect(reportsOf(new PrinterProblemDetector(desktopWriters()).detect(upstreamUnit)).map((r) => r.title)).toEqual([
+      'Print job 5: ipp exited with status 1',
+    ]);
   });
 
   it('reads ipp-usb’s own error mark on its lines', () => {
@@ -179,6 +202,32 @@ describe('the printer-problem detector', () => {
     expect(titles(ippUsb('  USB[1]: connection released, 1 in use: a-- ---'))).toEqual([]);
   });
 
+  it('reads HPLIP’s error mark, its source file and line, on what its backend and filter log through syslog', () => {
+    const writers = desktopWriters().assumeInstalled(['/usr/lib/cups/backend/hp']);
+    const hplip = (exe: string, message: string) =>
+      journalEvent({
+        MESSAGE: message,
+        PRIORITY: '6',
+        _COMM: exe.slice(exe.lastIndexOf('/') + 1),
+        _EXE: exe,
+        _UID: '7',
+        _PID: '31222',
+        _SYSTEMD_UNIT: 'cups.service',
+        __REALTIME_TIMESTAMP: at(0),
+      });
+    const titles = (event: WatchEvent) =>
+      reportsOf(new PrinterProblemDetector(writers).detect(event)).map((r) => r.title);
+    // BUG() is syslog(LOG_ERR, …) (io/hpmud/musb.c: BUG("invalid usb_open: %s\n", libusb_error_name(r))): a line
+    // copied without its level is still an error, whatever its words.
+    expect(
+      titles(hplip('/usr/lib/cups/backend/hp', 'io/hpmud/musb.c 1132: invalid usb_open: LIBUSB_ERROR_ACCESS')),
+    ).toEqual([
+      'CUPS’s printer drivers reported an error: io/hpmud/musb.c 1132: invalid usb_open: LIBUSB_ERROR_ACCESS',
+    ]);
+    // Its ordinary lines carry no such mark.
+    expect(titles(hplip('/usr/lib/cups/backend/hp', 'hp backend: sending job to printer'))).toEqual([]);
+  });
+
   it('reads cupsd’s error_log as a report copies it, with its level letter or without', () => {
     // apple/cups#4714.
     expect(
@@ -189,6 +238,25 @@ describe('the printer-problem detector', () => {
     ).toEqual([['', 'Printing: imagetoraster exited with status 113']]);
     expect(verdict('E [25/Jun/2005:13:53:30 +0200] PID 17086 stopped with status 1!', 6)).toEqual([
       ['', 'Printing: a filter or backend exited with status 1'],
+    ]);
+  });
+
+  it('reads the scheduler’s helpers’ lines on the backends and drivers they ran, behind their names', () => {
+    // cups-deviced.c, process_children: "ERROR: [cups-deviced] PID %d (%s) stopped with status %d!".
+    expect(verdict('[cups-deviced] PID 2342 (snmp) stopped with status 1!', 6)).toEqual([
+      ['', 'Printing: snmp exited with status 1'],
+    ]);
+    expect(verdict('E [12/Mar/2014:10:00:00 +0100] [cups-deviced] PID 2343 (usb) crashed on signal 11!', 6)).toEqual([
+      ['', 'Printing: usb crashed on signal 11'],
+    ]);
+    expect(verdict('[cups-deviced] Started backend /usr/lib/cups/backend/usb (PID 2343)', 6)).toEqual([]);
+  });
+
+  it('reads the scheduler stopping a queue whose filter is not there or may not run, about that queue', () => {
+    expect(
+      verdict('Filter "hpcups" for printer "HP_LaserJet_1020" not available: No such file or directory', 6),
+    ).toEqual([
+      ['HP_LaserJet_1020', 'Printer HP_LaserJet_1020: its filter hpcups is not available (No such file or directory)'],
     ]);
   });
 
@@ -218,6 +286,14 @@ describe('the printer-problem detector', () => {
     expect(verdict('Remote host did not respond with command status byte after 300 seconds', 6)).toEqual([
       ['', 'Printing: “Remote host did not respond with command status byte after 300 seconds”'],
     ]);
+    expect(verdict('Unable to open device file "/dev/usb/lp0": Permission denied', 6)).toEqual([
+      ['', 'Printing: “Unable to open device file "/dev/usb/lp0": Permission denied”'],
+    ]);
+    expect(verdict('Unable to locate printer "officejet.local".', 6)).toEqual([
+      ['', 'Printing: “Unable to locate printer "officejet.local".”'],
+    ]);
+    // The scheduler's own "Unable to …" about itself is not a backend's.
+    expect(verdict('Unable to bind socket for address [v1.::1]:631 - Cannot assign requested address.', 6)).toEqual([]);
     expect(verdict('[Job 12] The printer is not responding.', 7)).toEqual([]);
     // What they print while they wait is no failure.
     expect(verdict('[Job 12] Waiting for printer to become available.', 6)).toEqual([]);
@@ -262,6 +338,22 @@ describe('the printer-problem detector', () => {
       "usblp reported a failure: usbfs: interface 0 claimed by usblp while 'usb' sets config #1",
     ]);
     // The driver's ordinary lines, and another part's interface, are not the printer's.
+    // usblp.c's completion handlers log a transfer that ended in error as a warning; not one unlinked on unplug.
+    expect(titles(kernel('usblp0: nonzero write bulk status received: -71', '4'))).toEqual([
+      'usblp0 reported an error: Protocol error (EPROTO)',
+    ]);
+    expect(
+      titles(kernel('drivers/usb/class/usblp.c: usblp0: nonzero read/write bulk status received: -32', '6')),
+    ).toEqual(['usblp reported an error: Broken pipe (EPIPE)']);
+    expect(titles(kernel('usblp0: nonzero read bulk status received: -108', '4'))).toEqual([]);
+    // Its every line of failure is an error (printk(KERN_ERR)): a journal copied without levels still has its words.
+    expect(titles(kernel("usblp: can't set desired altsetting 0 on interface 0", '6'))).toEqual([
+      "usblp reported a failure: can't set desired altsetting 0 on interface 0",
+    ]);
+    expect(titles(kernel('usblp1: error -32 reading printer status', '6'))).toEqual([
+      'usblp1 reported an error: Broken pipe (EPIPE)',
+    ]);
+    expect(titles(kernel('usblp1: error -32 reading printer status', '7'))).toEqual([]);
     expect(titles(kernel('usblp0: removed', '6'))).toEqual([]);
     expect(titles(kernel('usblp 1-1:1.0: usblp0: USB Bidirectional printer dev 2 if 0 alt 0 proto 2', '6'))).toEqual(
       [],
@@ -358,6 +450,29 @@ describe('the printer-problem playbook', () => {
   it('only shows the lines when no queue is named', async () => {
     const draft = await printerProblemPlaybook(finding(''), tools);
     expect(draft?.actions.map((action) => action.name)).toEqual(['info.show_logs']);
+  });
+
+  it('shows a failed unit’s own log, whatever its last evidence (its D-Bus state names no queue)', async () => {
+    const known = {
+      preview: (candidate: CandidateAction) =>
+        Promise.resolve(
+          (candidate.params as { scope?: string }).scope === 'system'
+            ? { summary: candidate.name, details: [], changesNothing: false }
+            : null,
+        ),
+    } as unknown as PlaybookTools;
+    for (const subject of ['cups.service', 'org.cups.cupsd.socket']) {
+      const stated: FindingWithEvidence = {
+        ...finding(subject),
+        evidence: [{ kind: 'text', text: `${subject} failed`, at: new Date(0) }],
+      };
+      const draft = await printerProblemPlaybook(stated, known);
+      expect(draft?.actions).toEqual([{ name: 'info.show_logs', params: { unit: subject, scope: 'system' } }]);
+    }
+    // A unit systemd does not know: the lines around the failure.
+    const unknown = { preview: () => Promise.resolve(null) } as unknown as PlaybookTools;
+    const draft = await printerProblemPlaybook(finding('cups.service'), unknown);
+    expect(draft?.actions).toEqual([{ name: 'info.show_logs', params: { scope: 'system', cursor: 's=abc;i=7' } }]);
   });
 
   it('is the playbook the printing kind registers for printer-problem, beside its detector', () => {

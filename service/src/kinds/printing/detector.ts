@@ -34,6 +34,14 @@ const ERROR_LOG_PREFIX = /^(?:[EWIDdCAX] \[[^\]]*\] |\[\d{2}\/\w{3}\/\d{4}:[^\]]
 // log.c: cupsdLogJob prefixes "[Job %d] ", cupsdLogPrinter "[Printer %s] ".
 const JOB_PREFIX = /^\[Job (\d+)\] /;
 const PRINTER_PREFIX = /^\[Printer ([^\]\s]+)\] /;
+// cupsd's helpers that run backends and drivers outside a job, whose stderr it logs with their name first (scheduler/
+// cups-deviced.c, cups-driverd.cxx): "[cups-deviced] PID 1234 (snmp) stopped with status 1!". Their lines are the
+// scheduler's own words about the programs they ran.
+const HELPER_PREFIX = /^\[cups-(?:deviced|driverd)\] /;
+// printers.c, add_printer_filter: a queue whose driver names a filter that is not installed or may not run, which
+// cupsd stops with the reason "cups-missing-filter-error": 'Filter "hpcups" for printer "HP_LaserJet" not available:
+// No such file or directory'.
+const MISSING_FILTER = /^Filter "([^"]+)" for printer "([^"]+)" not available: (.+)$/;
 // job.c, cupsdLoadJob and ipp.c, add_job: "[Job 42] Queued on \"HP_LaserJet\" by \"alice\"."
 const QUEUED_ON = /^Queued on "([^"]+)" by /;
 // log.c: cupsd logging to the journal gives a job's or printer's line its queue's URI ("URI=ipp://localhost/
@@ -45,11 +53,13 @@ const RECOVERABLE = /^recoverable: /;
 const COMPLETED = /^Job completed\.$/;
 // What CUPS's own backends (backend/usb-*.c, socket.c, ipp.c, lpd.c, network.c, runloop.c) print of a printer that does
 // not answer, is gone, or refused the job, from their message catalog: "The printer is not responding.", "There was an
-// unrecoverable USB error.", "Print job was not accepted.". Their words name no failure, and a journal copied without
-// levels shows them at info; not what they print while they wait ("The printer is in use.", "Waiting for printer to
-// become available.").
+// unrecoverable USB error.", "Print job was not accepted.", and the catalog's "Unable to …" of the device, the printer
+// and the print data ("Unable to open device file", "Unable to locate printer \"%s\".", "Unable to write print
+// data"). A report that left out the job's prefix still shows a backend's line, and a journal copied without levels
+// shows them at info; not what they print while they wait ("The printer is in use.", "Waiting for printer to become
+// available.").
 const BACKEND_PRINTER_FAILED =
-  /^(?:recoverable: )?(?:The printer (?:is not responding|did not respond|is unreachable at this time|may not exist or is unavailable at this time|is not connected|is offline|configuration is incorrect)|There was an unrecoverable USB error|Print job (?:was not accepted|too large|canceled at printer)|Printer cannot print (?:supplied content|with supplied options)|Remote host did not (?:accept (?:control|data) file|respond with command status byte)|Printer not connected)\b/;
+  /^(?:recoverable: )?(?:The printer (?:is not responding|did not respond|is unreachable at this time|may not exist or is unavailable at this time|is not connected|is offline|configuration is incorrect)|There was an unrecoverable USB error|Print job (?:was not accepted|too large|canceled at printer)|Printer cannot print (?:supplied content|with supplied options)|Remote host did not (?:accept (?:control|data) file|respond with command status byte)|Printer not connected|Unable to (?:open device file|locate printer|send data to printer|write print data|get printer status|open print file))\b/;
 // Samba's status names (NTSTATUS, as nt_errstr() prints them), from the smb backend (smbspool) refused by the Windows
 // share it prints to: "[Job 12] NT_STATUS_ACCESS_DENIED opening remote spool HP". Not the ones that mean success or
 // a step of a logon.
@@ -109,18 +119,30 @@ const RULES: { regex: RegExp; failure: (match: RegExpExecArray) => Failure }[] =
       severity: 'error',
     }),
   },
-  // finalize_job's job and printer state messages.
+  // finalize_job's job and printer state messages, in every state the job is left in: stopped, aborted, held (CUPS
+  // 1.3, "Job held due to backend errors; …"), held indefinitely or temporarily; the part that failed is the backend or
+  // a filter, as system-config-printer reads them.
   {
     regex: /^Printer stopped due to backend errors/,
     failure: () => ({ what: _('the queue stopped after backend errors'), severity: 'error' }),
   },
   {
-    regex: /^Job (?:stopped|aborted|held indefinitely) due to (?:backend|filter) errors/,
+    regex: /^Job (?:stopped|aborted|held(?: indefinitely| temporarily)?) due to (?:backend|filter) errors/,
     failure: () => ({ what: _('a job failed'), severity: 'error' }),
   },
   {
     regex: /^Job aborted after \d+ unsuccessful attempts/,
     failure: () => ({ what: _('a job failed'), severity: 'error' }),
+  },
+  {
+    regex: MISSING_FILTER,
+    failure: (match) => ({
+      what: format(_('its filter {program} is not available ({reason})'), {
+        program: match[1] ?? '',
+        reason: match[3] ?? '',
+      }),
+      severity: 'error',
+    }),
   },
   // job.c, cupsdContinueJob and cupsdUpdateJobs.
   {
@@ -204,7 +226,8 @@ export class PrinterProblemDetector implements Detector {
     const priority = lineLevel(event.entry);
     const job = JOB_PREFIX.exec(message);
     const printerLine = job ? null : PRINTER_PREFIX.exec(message);
-    const text = message.slice((job ?? printerLine)?.[0].length ?? 0);
+    const helper = (job ?? printerLine) ? null : HELPER_PREFIX.exec(message);
+    const text = message.slice((job ?? printerLine ?? helper)?.[0].length ?? 0);
     const jobId = job?.[1];
     if (jobId) {
       const queued = QUEUED_ON.exec(text);
@@ -214,7 +237,10 @@ export class PrinterProblemDetector implements Detector {
       }
     }
     const printer =
-      queueOfUri(event.entry.fields.URI) ?? printerLine?.[1] ?? (jobId ? this.jobPrinters.get(jobId) : undefined);
+      queueOfUri(event.entry.fields.URI) ??
+      printerLine?.[1] ??
+      MISSING_FILTER.exec(text)?.[2] ??
+      (jobId ? this.jobPrinters.get(jobId) : undefined);
     if (jobId && COMPLETED.test(text)) {
       this.jobPrinters.delete(jobId);
       return printer ? [{ resolve: { kind: PRINTER_PROBLEM, subject: printer, at: event.at } }] : [];

@@ -4,20 +4,25 @@
 // said before it failed (a device it could not open, a printer it could not reach), which is the cause. Then a job
 // a filter failed on is cancelled: a document the filter cannot convert fails again each time the queue takes it
 // up, and holds the queue. Then, when the queue is stopped, resuming it. A backend's failure (the printer
-// unreachable) cancels nothing: its jobs print once the printer answers.
+// unreachable) cancels nothing: its jobs print once the printer answers. A unit of CUPS's failing shows its log.
 import type { FindingWithEvidence } from '../../findings/store.js';
 import {
   type CandidateAction,
+  knownUnit,
   logsStep,
   OWN_LINES,
   type Playbook,
+  type PlaybookTools,
   type ProposalDraft,
+  unitLogsStep,
 } from '../../fixes/playbookSteps.js';
 import { _, format } from '../../i18n.js';
 import { HELD_EVIDENCE } from './stateDetector.js';
 
 // cupsd's job log (log.c, cupsdLogJob) prefixes "[Job 42] "; a filter's program lives under …/cups/filter/.
 const FILTER_FAILED = /^\[Job (\d{1,10})\] .*(?:\/cups\/filter\/|due to filter errors)/;
+
+const UNIT_NAME = /\.(?:service|socket|path)$/;
 
 /** The newest job whose filter failed, as cupsd's own lines in the finding name it. */
 function jobAFilterFailedOn(finding: FindingWithEvidence): number | undefined {
@@ -71,18 +76,39 @@ function fromState(finding: FindingWithEvidence): ProposalDraft {
   };
 }
 
-export const printerProblemPlaybook: Playbook = (finding: FindingWithEvidence): Promise<ProposalDraft> => {
+/**
+ * A unit of CUPS's that failed (cups.service, cups-browsed.service, cups.socket): its own log, where systemd knows it,
+ * else the lines around the failure. It names no queue to look at or resume.
+ */
+async function unitFailed(finding: FindingWithEvidence, tools: PlaybookTools): Promise<ProposalDraft> {
+  const unit = await knownUnit(finding, tools);
+  return {
+    title: _('Look at why printing failed'),
+    explanation: format(_('{title}. {advice}'), {
+      title: finding.title,
+      advice: _(
+        'The log shows why the print system’s service stopped: a setting it could not read, or a file or ' +
+          'permission it lacks.',
+      ),
+    }),
+    actions: [unit ? await unitLogsStep(finding, unit, tools) : logsStep(finding)],
+  };
+}
+
+export const printerProblemPlaybook: Playbook = (
+  finding: FindingWithEvidence,
+  tools: PlaybookTools,
+): Promise<ProposalDraft> => {
   const printer = finding.subject;
+  if (UNIT_NAME.test(printer)) return unitFailed(finding, tools);
   if (printer && finding.evidence.at(-1)?.kind === 'text') return Promise.resolve(fromState(finding));
   const job = printer ? jobAFilterFailedOn(finding) : undefined;
-  // A queue of cupsd's has a name; a unit's failure (cups.service) names none to resume.
-  const changes: CandidateAction[] =
-    printer && !printer.endsWith('.service')
-      ? [
-          ...(job === undefined ? [] : [{ name: 'printing.cancel_job', params: { printer, job } }]),
-          { name: 'printing.resume_printer', params: { printer } },
-        ]
-      : [];
+  const changes: CandidateAction[] = printer
+    ? [
+        ...(job === undefined ? [] : [{ name: 'printing.cancel_job', params: { printer, job } }]),
+        { name: 'printing.resume_printer', params: { printer } },
+      ]
+    : [];
   return Promise.resolve({
     title: printer ? format(_('Look at why printer {printer} failed'), { printer }) : _('Look at why printing failed'),
     explanation: format(_('{title}. {advice}'), {
