@@ -182,10 +182,7 @@ export class UnitSource implements EventSource {
    * before it, would seem to come from long before its failure.
    */
   async #stateChangedAt(path: string): Promise<Date | undefined> {
-    const micros = await this.#property(path, UNIT, 'StateChangeTimestamp').catch((error: unknown) => {
-      if (error instanceof UnexpectedAnswer) this.#unexpected(error);
-      return undefined;
-    });
+    const micros = await this.#optionalProperty(path, UNIT, 'StateChangeTimestamp');
     // 0 where the manager has no time for it.
     return micros ? new Date(Number(micros / 1000n)) : undefined;
   }
@@ -195,12 +192,8 @@ export class UnitSource implements EventSource {
     // Result lives on the unit type's interface (Service, Socket, Mount…), named after the suffix.
     const suffix = unit.slice(unit.lastIndexOf('.') + 1);
     const typeInterface = `${SYSTEMD}.${suffix.charAt(0).toUpperCase()}${suffix.slice(1)}`;
-    // A property the unit's type lacks is no answer; one of another type is an unexpected one.
     const optional = <Name extends UnitPropertyName>(iface: string, name: Name) =>
-      this.#property(path, iface, name).catch((error: unknown) => {
-        if (error instanceof UnexpectedAnswer) this.#unexpected(error);
-        return undefined;
-      });
+      this.#optionalProperty(path, iface, name);
     const [result, code, status, restarts] = await Promise.all([
       optional(typeInterface, 'Result'),
       optional(SERVICE, 'ExecMainCode'),
@@ -214,6 +207,14 @@ export class UnitSource implements EventSource {
       ...(exited && { exitCode: status }),
       ...(restarts !== undefined && { restarts }),
     };
+  }
+
+  /** A property the unit's type lacks is no answer; one of another type is an unexpected one. */
+  #optionalProperty<Name extends UnitPropertyName>(path: string, iface: string, name: Name) {
+    return this.#property(path, iface, name).catch((error: unknown) => {
+      if (error instanceof UnexpectedAnswer) this.#unexpected(error);
+      return undefined;
+    });
   }
 
   #property<Name extends UnitPropertyName>(path: string, iface: string, name: Name) {

@@ -416,9 +416,9 @@ export class UnitFailedDetector implements Detector {
     if (!failure || !this.failed.has(unit)) return [];
     const after = at.getTime() - failure.at.getTime();
     if (after > LATE_LINE_MS || -after > UNIT_LINES_MAX_AGE_MS) return [];
-    const told = this.errorTold.has(unit);
+    // Taken either way: what the unit logged in this run is never the next failure's.
     const evidence = this.recentLines(unit, failure.at);
-    if (told) return [];
+    if (this.errorTold.has(unit)) return [];
     this.noteError(unit, evidence);
     return [{ report: { ...failure, evidence, sameOccurrence: true } }];
   }
