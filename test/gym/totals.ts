@@ -171,32 +171,45 @@ function oneProblem(a: DayFinding, b: DayFinding): boolean {
     subject !== '/' &&
     !isDigest(finding) &&
     finding.places.some((place) => samePlace(place, subject));
-  // A unit, and a finding someone vouches for about a program of its own that wrote its lines: not a program's own
-  // line about its run in another unit (java's full disk in one unit and the next unit that runs java).
-  const ranBy = (unit: DayFinding, program: DayFinding) =>
-    program.vouched === true &&
-    program.subject !== '' &&
-    (unit.programs ?? []).includes(program.subject) &&
-    withinOneRun(unit, program);
   return (
     (a.subject !== '' && a.subject === b.subject) ||
     names(a, b.subject) ||
     names(b, a.subject) ||
-    paths(a).some((place) => paths(b).some((other) => samePlace(place, other))) ||
-    ranBy(a, b) ||
-    ranBy(b, a)
+    paths(a).some((place) => paths(b).some((other) => samePlace(place, other)))
   );
 }
 
-/** Findings grouped by oneProblem, transitively: the problems they make. */
+/**
+ * The unit whose run a finding about a program is, where someone vouches for it: of the units that ran that program
+ * in one run of it (its own lines, or systemd's record), the last to start before the finding was last seen. dpkg
+ * left unfinished is gym-install.service's run, not gym-upgrade.service's, whose dpkg failed minutes before. Not a
+ * program's own line about its run in another unit (java's full disk in one unit and the next unit that runs java).
+ */
+function ranBy(program: DayFinding, findings: readonly DayFinding[]): DayFinding | undefined {
+  if (program.vouched !== true || program.subject === '') return undefined;
+  const runs = findings.filter(
+    (unit) => unit !== program && (unit.programs ?? []).includes(program.subject) && withinOneRun(unit, program),
+  );
+  const started = (unit: DayFinding) => unit.seen?.first ?? -Infinity;
+  const before = runs.filter((unit) => !program.seen || started(unit) <= program.seen.last);
+  return (before.length > 0 ? before : runs).reduce<DayFinding | undefined>(
+    (last, unit) => (last === undefined || started(unit) > started(last) ? unit : last),
+    undefined,
+  );
+}
+
+/** Findings grouped by oneProblem and ranBy, transitively: the problems they make. */
 export function problemsOf(findings: readonly DayFinding[]): DayFinding[][] {
   const parent = findings.map((_, index) => index);
   const root = (index: number): number => (parent[index] === index ? index : (parent[index] = root(parent[index]!)));
-  findings.forEach((finding, i) =>
+  const join = (i: number, j: number) => (parent[root(j)] = root(i));
+  findings.forEach((finding, i) => {
     findings.forEach((other, j) => {
-      if (j > i && oneProblem(finding, other)) parent[root(j)] = root(i);
-    }),
-  );
+      if (j > i && oneProblem(finding, other)) join(i, j);
+    });
+    const unit = ranBy(finding, findings);
+    if (unit) join(findings.indexOf(unit), i);
+  });
   const groups = new Map<number, DayFinding[]>();
   findings.forEach((finding, index) => groups.set(root(index), [...(groups.get(root(index)) ?? []), finding]));
   return [...groups.values()];

@@ -100,6 +100,14 @@ describe('the day’s problems', () => {
         { ...interrupted, ...seenAt(hour) },
       ]).length,
     ).toBe(2);
+    // Of two units that ran dpkg minutes apart, dpkg's unfinished run is the last one's.
+    const upgrade = { ...finding('unit-failed', 'gym-upgrade.service', 'half'), programs: ['dpkg'], ...seenAt(0) };
+    const install = { ...killed, ...seenAt(120_000) };
+    const grouped = problemsOf([upgrade, install, { ...interrupted, ...seenAt(180_000) }]);
+    expect(grouped.map((problem) => problem.map((f) => f.subject).sort())).toEqual([
+      ['gym-upgrade.service'],
+      ['dpkg', 'gym-install.service'],
+    ]);
   });
 
   it('are extra beyond what their window injected, the row’s own problem counted wherever it was first raised', () => {
