@@ -55,6 +55,7 @@ const PROPERTIES = {
   Triggers: ['as', names],
   ActiveEnterTimestamp: ['t', z.bigint()],
   InactiveEnterTimestamp: ['t', z.bigint()],
+  InactiveExitTimestamp: ['t', z.bigint()],
   StateChangeTimestamp: ['t', z.bigint()],
   Result: ['s', boundedText(64)],
   ExecMainCode: ['i', int],

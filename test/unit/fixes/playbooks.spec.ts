@@ -157,8 +157,9 @@ describe('playbooks', () => {
     ]);
     expect(result?.title).toBe('Find out why backup.service keeps failing');
     expect(result?.explanation).toContain('Clearing the failed state lets systemd start it again');
+    // Offered between two runs too, when systemd has set its record aside for the next start.
     expect(result?.actions).toEqual([
-      { name: 'info.unit_failure', params: { unit: 'backup.service', scope: 'user' } },
+      { name: 'info.unit_failure', params: { unit: 'backup.service', scope: 'user' }, evenIfNothing: true },
       { name: 'info.show_logs', params: { unit: 'backup.service', scope: 'user' } },
       { name: 'systemd.reset_failed', params: { unit: 'backup.service', scope: 'user' } },
       { name: 'systemd.start_unit', params: { unit: 'backup.service', scope: 'user' } },

@@ -538,6 +538,15 @@ export class UnitManager {
     };
   }
 
+  /**
+   * When the unit last left the inactive or failed state (InactiveExitTimestamp): the start of its runs since, the
+   * restarts of a crash loop among them. Absent when systemd has no time for it.
+   */
+  async runsSince(unit: string): Promise<Date | undefined> {
+    const path = await this.#load(unit);
+    return dateOf(await this.#property(path, UNIT, 'InactiveExitTimestamp'));
+  }
+
   /** When the unit last became active; absent when it never did since the manager started. */
   async activeSince(unit: string): Promise<Date | undefined> {
     const path = await this.#load(unit);

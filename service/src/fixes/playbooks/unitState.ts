@@ -19,6 +19,15 @@ export async function endedState(unit: string, scope: 'user' | 'system', tools: 
   }
 }
 
+/** When the unit's runs since it was last inactive or failed began; undefined when its manager cannot say. */
+export async function runsSince(
+  unit: string,
+  scope: 'user' | 'system',
+  tools: PlaybookTools,
+): Promise<Date | undefined> {
+  return new UnitManager(tools.context, scope).runsSince(unit).catch(() => undefined);
+}
+
 export async function unitStatusOrNull(unit: string, scope: 'user' | 'system', tools: PlaybookTools) {
   return new UnitManager(tools.context, scope).status(unit).catch(() => null);
 }

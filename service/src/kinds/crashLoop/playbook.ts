@@ -20,7 +20,9 @@ export const crashLoop: Playbook = async (finding, tools) => {
   const byCause = await unitFailedDraft(finding, known, tools);
   const recorded = await recordedEnd(known, tools);
   const facts = { title: finding.title, recorded: recorded ? ` ${recorded}` : '' };
-  const record = unitRecordStep(known);
+  // Between two runs of the loop systemd has set aside its record of the last one (a new start clears the result):
+  // the record is still what to read first, and shows the run once it ends.
+  const record = { ...unitRecordStep(known), evenIfNothing: true as const };
   const steps = (
     byCause?.actions ?? [await unitLogsStep(finding, known, tools), { name: RESTART, params: known }]
   ).filter((action) => action.name !== record.name);

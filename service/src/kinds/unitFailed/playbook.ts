@@ -25,6 +25,7 @@ import {
   changeSinceFailure,
   endedState,
   recordedEnd,
+  runsSince,
   unitRecordStep,
   unitStatusOrNull,
 } from '../../fixes/playbooks/unitState.js';
@@ -178,7 +179,11 @@ async function unitFailedByCause(
   // Only a program claims it failed, and systemd sees it running: nothing to propose (as the proposer holds).
   const now = finding.vouchedBy === null ? await unitStatusOrNull(unit, scope, tools) : null;
   if (now && now.activeState !== 'failed') return null;
-  const lines = [finding.title, ...finding.evidence.map((evidence) => evidence.text)];
+  // The lines of the runs that ended so: a finding come again keeps lines of an earlier occurrence (a store keeps a
+  // finding's first lines), whose cause (a drop-in deleted since) is not this one's.
+  const since = await runsSince(unit, scope, tools);
+  const current = finding.evidence.filter((evidence) => since === undefined || evidence.at >= since);
+  const lines = [finding.title, ...current.map((evidence) => evidence.text)];
   const ended = await endedState(unit, scope, tools);
   const result = ended.result && ended.result !== 'success' ? ended.result : undefined;
   const lineResult = lines.map((text) => RESULT_LINE.exec(text)?.[1]).find(Boolean);
