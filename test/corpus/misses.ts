@@ -1,0 +1,129 @@
+// SPDX-FileCopyrightText: 2026 The Steward contributors
+// SPDX-License-Identifier: GPL-2.0-or-later
+// How the cases of a class were missed, as totals only: whether the service raised nothing or another kind, and what
+// their lines held that a general rule could read (an error priority, a line of the class's own component, the
+// kernel's). For the sealed part, whose cases are never read one by one: it says which kind of rule is lacking
+// without naming a case or a sentence.
+import { DESKTOP_WRITERS, type DesktopArea, Writers } from '../../service/src/findings/writers.js';
+import type { JournalEntry } from '../../service/src/watch/events.js';
+import { CLASS_KINDS, type CorpusCase, type CorpusClass } from './cases.js';
+import type { CaseOutcome } from './score.js';
+import { TrustedFields, USER_UID } from './writer.js';
+
+export interface ClassMisses {
+  missed: number;
+  /** Missed cases that raised no finding at all. */
+  nothing: number;
+  /** The kinds missed cases raised instead, and how many raised each. */
+  otherKinds: Record<string, number>;
+  /** Missed cases with a line its writer marked err or worse (priority ≤ 3, as the case gives it). */
+  errorPriority: number;
+  /** Missed cases with a line written by a program of the class's own component (findings/writers.ts). */
+  ownComponent: number;
+  /** Missed cases with a line journald's trusted fields prove the class's component wrote (findings/writers.ts). */
+  proven: number;
+  /** Of those, cases with such a line at err or worse. */
+  provenError: number;
+  /**
+   * Missed cases with a line of the class's component (by name) that journald's fields do not prove: its executable
+   * is not one the table lists ('exe'), or it is and its unit or user is not where the table expects ('placement').
+   */
+  unproven: { exe: number; placement: number };
+  /** Missed cases with a line of the kernel's. */
+  kernel: number;
+}
+
+const writers = new Writers(USER_UID).assumeInstalled(DESKTOP_WRITERS.flatMap((writer) => writer.programs));
+
+/** The component journald's trusted fields would prove wrote `line`, as the corpus writes it. */
+function provenArea(line: CorpusCase['lines'][number]): { area?: DesktopArea; priority: number } | null {
+  const fields = new TrustedFields().entry(line, 0n);
+  const writer = writers.provenWriter({ fields } as unknown as JournalEntry);
+  return writer ? { area: writer.area, priority: Number(fields.PRIORITY) } : null;
+}
+
+const AREAS: Partial<Record<CorpusClass, DesktopArea>> = {
+  extension: 'shell',
+  sound: 'sound',
+  bluetooth: 'bluetooth',
+  printing: 'printing',
+  clock: 'clock',
+  'sign-in': 'sign-in',
+};
+
+const baseName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
+
+/** Whether `line`'s writer is a program of `area`'s components, by its executable's or command's name. */
+function ofArea(writer: CorpusCase['lines'][number]['writer'], area: DesktopArea): boolean {
+  if (typeof writer === 'string') return false;
+  return DESKTOP_WRITERS.some(
+    (desktop) =>
+      desktop.area === area &&
+      desktop.programs.some(
+        (program) => baseName(program) === baseName(writer.exe) || baseName(program) === writer.comm,
+      ),
+  );
+}
+
+/** Per class, how its missed cases were missed (`outcomes` as score() gives them for `cases`). */
+export function missesOf(cases: readonly CorpusCase[], outcomes: readonly CaseOutcome[]): Record<string, ClassMisses> {
+  const byId = new Map(cases.map((c) => [c.id, c]));
+  const result: Record<string, ClassMisses> = {};
+  for (const outcome of outcomes) {
+    const expected = outcome.expected;
+    if (expected === null || outcome.kinds.some((kind) => (CLASS_KINDS[expected] as readonly string[]).includes(kind)))
+      continue;
+    const corpusCase = byId.get(outcome.id);
+    if (!corpusCase) continue;
+    const misses = (result[expected] ??= {
+      missed: 0,
+      nothing: 0,
+      otherKinds: {},
+      errorPriority: 0,
+      ownComponent: 0,
+      proven: 0,
+      provenError: 0,
+      unproven: { exe: 0, placement: 0 },
+      kernel: 0,
+    });
+    misses.missed += 1;
+    if (outcome.kinds.length === 0) misses.nothing += 1;
+    for (const kind of new Set(outcome.kinds)) misses.otherKinds[kind] = (misses.otherKinds[kind] ?? 0) + 1;
+    const { lines } = corpusCase;
+    if (lines.some((line) => line.priority !== undefined && line.priority <= 3)) misses.errorPriority += 1;
+    const area = AREAS[expected];
+    if (area && lines.some((line) => ofArea(line.writer, area))) misses.ownComponent += 1;
+    const proven = lines.map(provenArea).filter((writer) => writer !== null && writer.area === area);
+    if (proven.length > 0) misses.proven += 1;
+    if (proven.some((writer) => writer!.priority <= 3)) misses.provenError += 1;
+    if (area && proven.length === 0) {
+      const named = lines.filter((line) => ofArea(line.writer, area));
+      const listed = (line: CorpusCase['lines'][number]) =>
+        typeof line.writer !== 'string' &&
+        DESKTOP_WRITERS.some(
+          (desktop) => desktop.area === area && desktop.programs.includes((line.writer as { exe: string }).exe),
+        );
+      if (named.some(listed)) misses.unproven.placement += 1;
+      else if (named.length > 0) misses.unproven.exe += 1;
+    }
+    if (lines.some((line) => line.writer === 'kernel')) misses.kernel += 1;
+  }
+  return result;
+}
+
+/** The misses as lines of text, one per class. */
+export function missesLines(misses: Record<string, ClassMisses>): string[] {
+  return Object.entries(misses).map(([name, m]) => {
+    const others = Object.entries(m.otherKinds)
+      .sort((a, b) => b[1] - a[1])
+      .map(([kind, count]) => `${kind} ${count}`)
+      .join(', ');
+    return (
+      `  ${name}: ${m.missed} missed, ${m.nothing} raised nothing${others ? `, others raised ${others}` : ''}; ` +
+      `their lines: ${m.errorPriority} with an error priority, ${m.ownComponent} by the class's own component ` +
+      `(${m.proven} proven by journald's fields, ${m.provenError} of them at err; of the others, ` +
+      `${m.unproven.exe} by an executable not listed, ${m.unproven.placement} in a unit or as a user not expected), ` +
+      `${m.kernel} with the kernel's`
+    );
+  });
+}
