@@ -4,7 +4,7 @@ import { chmod, chown, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 import { packagedPrograms, rootOwned } from '../../service/src/findings/installedPrograms.js';
-import { DESKTOP_WRITERS, Writers } from '../../service/src/findings/writers.js';
+import { DESKTOP_WRITERS, installedPaths, Writers } from '../../service/src/findings/writers.js';
 import { journalEntry, type JournalFields } from '../support/journalEvents.js';
 import { makeTempDir, type TempDir } from '../support/tempDir.js';
 
@@ -95,6 +95,32 @@ describe('the desktop writers', () => {
     const worker = inSessionScope({ ...CUPSD, _COMM: 'gdm-session-wor', _EXE: '/usr/libexec/gdm-session-worker' });
     expect(writerOf(worker)).toBe('gdm');
     expect(writerOf({ ...worker, _UID: '120' })).toBeNull();
+  });
+
+  it('take root’s clock tools run from a terminal, in the login session’s scope, and no user’s', () => {
+    const hwclock = inSessionScope({ ...CUPSD, _COMM: 'hwclock', _EXE: '/usr/sbin/hwclock' });
+    expect(writerOf(hwclock)).toBe('hwclock');
+    expect(writerOf({ ...hwclock, _EXE: '/usr/sbin/ntpd', _COMM: 'ntpd' })).toBe('ntpd');
+    expect(writerOf({ ...hwclock, _EXE: '/usr/sbin/chronyd', _COMM: 'chronyd' })).toBe('chronyd');
+    expect(writerOf({ ...hwclock, _UID: '1000' })).toBeNull();
+    // The daemons' own system units still; never a user's unit.
+    expect(writerOf({ ...hwclock, _SYSTEMD_UNIT: 'user@1000.service', _SYSTEMD_USER_UNIT: 'x.service' })).toBeNull();
+  });
+
+  it('take a program where each distribution installs it: merged /usr or not, sbin in bin, any multiarch folder', () => {
+    expect(installedPaths('/usr/sbin/hwclock')).toEqual(
+      jasmine.arrayWithExactContents(['/usr/sbin/hwclock', '/usr/bin/hwclock', '/sbin/hwclock', '/bin/hwclock']),
+    );
+    expect(installedPaths('/usr/lib/systemd/systemd-timesyncd')).toEqual(
+      jasmine.arrayWithExactContents(['/usr/lib/systemd/systemd-timesyncd', '/lib/systemd/systemd-timesyncd']),
+    );
+    expect(installedPaths('/usr/lib/x86_64-linux-gnu/sddm/sddm-helper')).toContain(
+      '/usr/lib/aarch64-linux-gnu/sddm/sddm-helper',
+    );
+    expect(installedPaths('/usr/libexec/fprintd')).toEqual(['/usr/libexec/fprintd']);
+    // A Raspberry Pi's SDDM helper is proven as the listed x86-64 one.
+    const sddm = { ...CUPSD, _COMM: 'sddm-helper', _SYSTEMD_UNIT: 'sddm.service' };
+    expect(writerOf({ ...sddm, _EXE: '/usr/lib/aarch64-linux-gnu/sddm/sddm-helper' })).toBe('sddm');
   });
 
   it('take KDE’s wallet, AccountsService and timedatex only as themselves, in their own place', () => {

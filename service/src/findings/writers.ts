@@ -85,7 +85,7 @@ const CUPSD_UNITS = [
   'org.cups.cupsd.path',
 ];
 
-export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
+const LISTED_WRITERS: readonly DesktopWriter[] = [
   {
     name: 'gnome-shell',
     title: 'GNOME Shell',
@@ -302,6 +302,8 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
     nixos: ['sw/bin/chronyd'],
     // chrony-wait.service runs chronyc's waitsync: its failing is chrony not synchronising the clock in time.
     units: ['chrony.service', 'chronyd.service', 'chrony-wait.service'],
+    // Root runs it from a terminal too, to set the clock once ("chronyd -q"): in the login session's scope.
+    sessionScope: true,
   },
   {
     name: 'ntpd',
@@ -319,6 +321,8 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
       'ntp-wait.service',
       'ntpsec-wait.service',
     ],
+    // Root runs it from a terminal too, to set the clock once ("ntpd -gq"): in the login session's scope.
+    sessionScope: true,
   },
   {
     // One-shot clients root runs from its own unit or from a network hook's.
@@ -341,6 +345,8 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
     programs: ['/usr/sbin/hwclock', '/sbin/hwclock', '/usr/bin/hwclock'],
     nixos: ['sw/bin/hwclock'],
     units: 'any',
+    // And by root from a terminal ("hwclock --systohc"), in the login session's scope.
+    sessionScope: true,
   },
   {
     // Debian's script that keeps the time across reboots on machines without a real-time clock (the Raspberry Pi's),
@@ -672,6 +678,31 @@ export const DESKTOP_WRITERS: readonly DesktopWriter[] = [
     units: ['init.scope'],
   },
 ];
+
+/**
+ * A program's path as each distribution installs it, from the one the table lists: with and without the /usr merge
+ * (Debian before 12 kept /bin, /sbin and /lib apart), and with sbin merged into bin (Arch, Fedora 42). The package
+ * manager still proves which of them this machine has (prove).
+ */
+export function installedPaths(path: string): string[] {
+  const name = /^(?:\/usr)?\/s?bin\/([^/]+)$/.exec(path)?.[1];
+  if (name) return [...new Set([path, ...['/usr/bin', '/usr/sbin', '/bin', '/sbin'].map((dir) => `${dir}/${name}`)])];
+  const file = /^(?:\/usr)?(\/lib\/.+)$/.exec(path)?.[1];
+  if (file === undefined) return [path];
+  // Debian's multiarch folders name the machine's architecture: the table lists x86-64's.
+  const arches = MULTIARCH.some((arch) => file.startsWith(`/lib/${arch}/`))
+    ? MULTIARCH.map((arch) => file.replace(/^\/lib\/[^/]+/, `/lib/${arch}`))
+    : [file];
+  return [...new Set([path, ...arches.flatMap((each) => [each, `/usr${each}`])])];
+}
+
+/** Debian's multiarch triplets of the machines GNOME runs on. */
+const MULTIARCH = ['x86_64-linux-gnu', 'aarch64-linux-gnu', 'arm-linux-gnueabihf', 'i386-linux-gnu'];
+
+export const DESKTOP_WRITERS: readonly DesktopWriter[] = LISTED_WRITERS.map((writer) => ({
+  ...writer,
+  programs: [...new Set(writer.programs.flatMap(installedPaths))],
+}));
 
 // Accounts the system gives its daemons: below the first login user's (login.defs' SYS_UID_MAX is 999), and
 // systemd's dynamic users; not nobody.
