@@ -16,7 +16,7 @@ import { blockBluetooth, GSD_RFKILL, unblockBluetooth } from '../../service/src/
 import { BluezSource } from '../../service/src/kinds/bluetooth/source.js';
 import type { BluetoothState } from '../../service/src/kinds/bluetooth/state.js';
 import { KINDS } from '../../service/src/kinds/index.js';
-import { createLogger } from '../../service/src/logging.js';
+import { busContext } from '../support/busContext.js';
 import { startDbusmock, stopMock } from '../support/networkMocks.js';
 import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import { waitFor } from '../support/service.js';
@@ -54,15 +54,7 @@ describe('Bluetooth against a stand-in BlueZ (python3-dbusmock bluez5)', () => {
     client = await bus.connect();
     mock = await startDbusmock(bus, client, BLUEZ, ['--template', 'bluez5']);
     const connection = await bus.connect();
-    context = {
-      sessionBus: connection,
-      systemBus: connection,
-      home: '/nonexistent',
-      cacheHome: '/nonexistent',
-      dataHome: '/nonexistent',
-      knownGoodDirectory: '/nonexistent',
-      log: createLogger({ level: 'debug', journal: false, write: () => undefined }),
-    };
+    context = busContext(connection);
     states = [];
     source = new BluezSource({ name: 'desktop.bluetooth', bus: connection, log: context.log });
   });

@@ -17,7 +17,7 @@ import { TimedatedSource } from '../../service/src/kinds/clock/source.js';
 import type { ClockState } from '../../service/src/kinds/clock/state.js';
 import { TIMEDATED } from '../../service/src/kinds/clock/timedated.js';
 import { KINDS } from '../../service/src/kinds/index.js';
-import { createLogger } from '../../service/src/logging.js';
+import { busContext } from '../support/busContext.js';
 import { startDbusmock, stopMock } from '../support/networkMocks.js';
 import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import { waitFor } from '../support/service.js';
@@ -55,15 +55,7 @@ describe('automatic time against a stand-in timedated (python3-dbusmock timedate
     bus = await startPrivateBus();
     client = await bus.connect();
     const connection = await bus.connect();
-    context = {
-      sessionBus: connection,
-      systemBus: connection,
-      home: '/nonexistent',
-      cacheHome: '/nonexistent',
-      dataHome: '/nonexistent',
-      knownGoodDirectory: '/nonexistent',
-      log: createLogger({ level: 'debug', journal: false, write: () => undefined }),
-    };
+    context = busContext(connection);
     states = [];
     outputs = [];
     mock = undefined;

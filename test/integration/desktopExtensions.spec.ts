@@ -21,7 +21,7 @@ import { ShellExtensionsSource } from '../../service/src/kinds/extensions/source
 import type { ExtensionState } from '../../service/src/kinds/extensions/state.js';
 import { ExtensionStateDetector } from '../../service/src/kinds/extensions/stateDetector.js';
 import { KINDS } from '../../service/src/kinds/index.js';
-import { createLogger } from '../../service/src/logging.js';
+import { busContext } from '../support/busContext.js';
 import { startDbusmock, stopMock } from '../support/networkMocks.js';
 import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import { waitFor } from '../support/service.js';
@@ -66,15 +66,7 @@ describe('GNOME Shell extensions against a stand-in org.gnome.Shell.Extensions (
     client = await bus.connect();
     mock = null;
     const connection = await bus.connect();
-    context = {
-      sessionBus: connection,
-      systemBus: null,
-      home: '/nonexistent',
-      cacheHome: '/nonexistent',
-      dataHome: '/nonexistent',
-      knownGoodDirectory: '/nonexistent',
-      log: createLogger({ level: 'debug', journal: false, write: () => undefined }),
-    };
+    context = busContext(connection, null);
     states = [];
     outputs = [];
     detector = new ExtensionStateDetector();

@@ -14,7 +14,7 @@ import {
 } from '../../service/src/fixes/action.js';
 import { systemdActions } from '../../service/src/fixes/actions/systemd.js';
 import { unitFailureAction } from '../../service/src/fixes/actions/unitFailure.js';
-import { createLogger } from '../../service/src/logging.js';
+import { busContext } from '../support/busContext.js';
 import { ALLOW_INTERACTIVE_AUTHORIZATION, monitorCalls } from '../support/busMonitor.js';
 import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import { waitFor } from '../support/service.js';
@@ -50,15 +50,7 @@ describe('systemd actions', () => {
     mock = null;
     const connection = await bus.connect();
     // The one private bus stands in for both: the scope picks which the action uses.
-    context = {
-      sessionBus: connection,
-      systemBus: connection,
-      home: '/nonexistent',
-      cacheHome: '/nonexistent',
-      dataHome: '/nonexistent',
-      knownGoodDirectory: '/nonexistent',
-      log: createLogger({ level: 'debug', journal: false, write: () => undefined }),
-    };
+    context = busContext(connection);
     progress = [];
     options = { progress: (fraction, text) => progress.push([fraction, text]), signal: new AbortController().signal };
   });

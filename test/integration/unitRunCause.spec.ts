@@ -10,7 +10,7 @@ import type { Evidence } from '../../service/src/findings/types.js';
 import type { ActionContext, Preview } from '../../service/src/fixes/action.js';
 import { type CandidateAction, Playbooks } from '../../service/src/fixes/playbooks.js';
 import { KINDS } from '../../service/src/kinds/index.js';
-import { createLogger } from '../../service/src/logging.js';
+import { busContext } from '../support/busContext.js';
 import { findingWithEvidence } from '../support/findingFixture.js';
 import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import { addProperties, addService, fail, startMockSystemd, stopMockSystemd, UNIT } from '../support/systemdMock.js';
@@ -38,15 +38,7 @@ describe('the cause of a failed unit’s runs', () => {
     client = await bus.connect();
     mock = await startMockSystemd(bus, client);
     const connection = await bus.connect();
-    context = {
-      sessionBus: connection,
-      systemBus: connection,
-      home: '/nonexistent',
-      cacheHome: '/nonexistent',
-      dataHome: '/nonexistent',
-      knownGoodDirectory: '/nonexistent',
-      log: createLogger({ level: 'debug', journal: false, write: () => undefined }),
-    };
+    context = busContext(connection);
   });
 
   afterEach(async () => {

@@ -6,7 +6,7 @@ import { type MessageBus, Variant } from '@jellybrick/dbus-next';
 
 import type { ActionContext } from '../../service/src/fixes/action.js';
 import { UnitManager } from '../../service/src/fixes/actions/systemdUnits.js';
-import { createLogger } from '../../service/src/logging.js';
+import { busContext } from '../support/busContext.js';
 import { monitorCalls } from '../support/busMonitor.js';
 import { type PrivateBus, startPrivateBus } from '../support/privateBus.js';
 import { waitFor } from '../support/service.js';
@@ -34,15 +34,7 @@ describe('a unit watched for a change', () => {
     bus = await startPrivateBus();
     client = await bus.connect();
     mock = await startMockSystemd(bus, client);
-    context = {
-      sessionBus: await bus.connect(),
-      systemBus: null,
-      home: '/nonexistent',
-      cacheHome: '/nonexistent',
-      dataHome: '/nonexistent',
-      knownGoodDirectory: '/nonexistent',
-      log: createLogger({ level: 'debug', journal: false, write: () => undefined }),
-    };
+    context = busContext(await bus.connect(), null);
   });
 
   afterEach(async () => {

@@ -679,6 +679,9 @@ const LISTED_WRITERS: readonly DesktopWriter[] = [
   },
 ];
 
+/** Debian's multiarch triplets of the machines GNOME runs on. */
+const MULTIARCH = ['x86_64-linux-gnu', 'aarch64-linux-gnu', 'arm-linux-gnueabihf', 'i386-linux-gnu'];
+
 /**
  * A program's path as each distribution installs it, from the one the table lists: with and without the /usr merge
  * (Debian before 12 kept /bin, /sbin and /lib apart), and with sbin merged into bin (Arch, Fedora 42). The package
@@ -695,9 +698,6 @@ export function installedPaths(path: string): string[] {
     : [file];
   return [...new Set([path, ...arches.flatMap((each) => [each, `/usr${each}`])])];
 }
-
-/** Debian's multiarch triplets of the machines GNOME runs on. */
-const MULTIARCH = ['x86_64-linux-gnu', 'aarch64-linux-gnu', 'arm-linux-gnueabihf', 'i386-linux-gnu'];
 
 export const DESKTOP_WRITERS: readonly DesktopWriter[] = LISTED_WRITERS.map((writer) => ({
   ...writer,
