@@ -4,6 +4,7 @@
 // their lines held that a general rule could read (an error priority, a line of the class's own component, the
 // kernel's). For the sealed part, whose cases are never read one by one: it says which kind of rule is lacking
 // without naming a case or a sentence.
+import { programSaysFailed } from '../../service/src/desktop/componentLines.js';
 import { DESKTOP_WRITERS, type DesktopArea, Writers } from '../../service/src/findings/writers.js';
 import type { JournalEntry } from '../../service/src/watch/events.js';
 import { CLASS_KINDS, type CorpusCase, type CorpusClass } from './cases.js';
@@ -31,15 +32,31 @@ export interface ClassMisses {
   unproven: { exe: number; placement: number };
   /** Missed cases with a line of the kernel's. */
   kernel: number;
+  /** The proven lines of the class's component in missed cases, per writer (findings/writers.ts's name). */
+  provenBy: Record<string, ProvenLines>;
 }
 
-const writers = new Writers(USER_UID).assumeInstalled(DESKTOP_WRITERS.flatMap((writer) => writer.programs));
+/** A writer's proven lines in missed cases: at err or worse or below, in a PAM module's form, saying it failed. */
+interface ProvenLines {
+  err: number;
+  below: number;
+  pam: number;
+  saysFailed: number;
+  /** Lines naming a file under an extensions/<uuid>/ folder, and lines naming something in a uuid's name@domain form. */
+  extensionFile: number;
+  uuidLike: number;
+}
 
 /** The component journald's trusted fields would prove wrote `line`, as the corpus writes it. */
-function provenArea(line: CorpusCase['lines'][number]): { area?: DesktopArea; priority: number } | null {
+function provenArea(
+  writers: Writers,
+  line: CorpusCase['lines'][number],
+): { area?: DesktopArea; name: string; priority: number; message: string } | null {
   const fields = new TrustedFields().entry(line, 0n);
   const writer = writers.provenWriter({ fields } as unknown as JournalEntry);
-  return writer ? { area: writer.area, priority: Number(fields.PRIORITY) } : null;
+  return writer
+    ? { area: writer.area, name: writer.name, priority: Number(fields.PRIORITY), message: line.message }
+    : null;
 }
 
 const AREAS: Partial<Record<CorpusClass, DesktopArea>> = {
@@ -50,6 +67,9 @@ const AREAS: Partial<Record<CorpusClass, DesktopArea>> = {
   clock: 'clock',
   'sign-in': 'sign-in',
 };
+
+// A PAM module's line through pam_syslog, and gnome-keyring's module's.
+const PAM_MODULE = /^(?:pam_[\w-]+\(|gkr-pam: )/;
 
 const baseName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 
@@ -67,6 +87,10 @@ function ofArea(writer: CorpusCase['lines'][number]['writer'], area: DesktopArea
 
 /** Per class, how its missed cases were missed (`outcomes` as score() gives them for `cases`). */
 export function missesOf(cases: readonly CorpusCase[], outcomes: readonly CaseOutcome[]): Record<string, ClassMisses> {
+  // The cases' programs installed, as the simulated machine installs them (simulatedMachine.ts).
+  const writers = new Writers(USER_UID).assumeInstalled(
+    cases.flatMap((c) => c.lines.flatMap((line) => (typeof line.writer === 'object' ? [line.writer.exe] : []))),
+  );
   const byId = new Map(cases.map((c) => [c.id, c]));
   const result: Record<string, ClassMisses> = {};
   for (const outcome of outcomes) {
@@ -85,6 +109,7 @@ export function missesOf(cases: readonly CorpusCase[], outcomes: readonly CaseOu
       provenError: 0,
       unproven: { exe: 0, placement: 0 },
       kernel: 0,
+      provenBy: {},
     });
     misses.missed += 1;
     if (outcome.kinds.length === 0) misses.nothing += 1;
@@ -93,15 +118,33 @@ export function missesOf(cases: readonly CorpusCase[], outcomes: readonly CaseOu
     if (lines.some((line) => line.priority !== undefined && line.priority <= 3)) misses.errorPriority += 1;
     const area = AREAS[expected];
     if (area && lines.some((line) => ofArea(line.writer, area))) misses.ownComponent += 1;
-    const proven = lines.map(provenArea).filter((writer) => writer !== null && writer.area === area);
+    const proven = lines
+      .map((line) => provenArea(writers, line))
+      .filter((writer) => writer !== null && writer.area === area);
     if (proven.length > 0) misses.proven += 1;
     if (proven.some((writer) => writer!.priority <= 3)) misses.provenError += 1;
+    for (const line of proven) {
+      const by = (misses.provenBy[line!.name] ??= {
+        err: 0,
+        below: 0,
+        pam: 0,
+        saysFailed: 0,
+        extensionFile: 0,
+        uuidLike: 0,
+      });
+      if (line!.priority <= 3) by.err += 1;
+      else by.below += 1;
+      if (PAM_MODULE.test(line!.message)) by.pam += 1;
+      if (programSaysFailed(line!.message)) by.saysFailed += 1;
+      if (/\/extensions\/[^/\s]+\//.test(line!.message)) by.extensionFile += 1;
+      if (/\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b/.test(line!.message)) by.uuidLike += 1;
+    }
     if (area && proven.length === 0) {
       const named = lines.filter((line) => ofArea(line.writer, area));
       const listed = (line: CorpusCase['lines'][number]) =>
         typeof line.writer !== 'string' &&
         DESKTOP_WRITERS.some(
-          (desktop) => desktop.area === area && desktop.programs.includes((line.writer as { exe: string }).exe),
+          (desktop) => desktop.area === area && writers.isProgramOf(desktop.name, (line.writer as { exe: string }).exe),
         );
       if (named.some(listed)) misses.unproven.placement += 1;
       else if (named.length > 0) misses.unproven.exe += 1;
@@ -123,7 +166,23 @@ export function missesLines(misses: Record<string, ClassMisses>): string[] {
       `their lines: ${m.errorPriority} with an error priority, ${m.ownComponent} by the class's own component ` +
       `(${m.proven} proven by journald's fields, ${m.provenError} of them at err; of the others, ` +
       `${m.unproven.exe} by an executable not listed, ${m.unproven.placement} in a unit or as a user not expected), ` +
-      `${m.kernel} with the kernel's`
+      `${m.kernel} with the kernel's` +
+      Object.entries(m.provenBy)
+        .map(
+          ([writer, by]) =>
+            `\n    proven lines of ${writer}: ${by.err} at err or worse, ${by.below} below; ${by.pam} a PAM module's, ` +
+            `${by.saysFailed} saying it failed, ${by.extensionFile} naming an extension's file, ${by.uuidLike} a name@domain`,
+        )
+        .join('')
     );
   });
+}
+
+/** The kinds the benign cases raised, and how many cases raised each: a total, naming no case. */
+export function benignRaisedLine(outcomes: readonly CaseOutcome[]): string {
+  const counts: Record<string, number> = {};
+  for (const outcome of outcomes.filter((o) => o.expected === null))
+    for (const kind of new Set(outcome.kinds)) counts[kind] = (counts[kind] ?? 0) + 1;
+  const kinds = Object.entries(counts).map(([kind, count]) => `${kind} ${count}`);
+  return `  benign cases raised: ${kinds.join(', ') || 'nothing'}`;
 }

@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { baselineOf, baselineSchema, causesTable, partsTable, shortfalls, table } from './baseline.js';
 import { CASES_DIR } from './cases.js';
 import { incoherence } from './coherence.js';
-import { missesLines, missesOf } from './misses.js';
+import { benignRaisedLine, missesLines, missesOf } from './misses.js';
 import { json, replayCorpus } from './replay.js';
 import { score } from './score.js';
 import { loadParts, SEALED_DIR } from './sealed.js';
@@ -43,7 +43,8 @@ console.log(
   `slowest waves: ${slowestWaves.map((w) => `${w.wave} (${w.cases.join(', ')}) ${(w.ms / 1000).toFixed(1)} s`).join('; ')}`,
 );
 console.log(
-  `how the sealed part's cases were missed (totals):\n${missesLines(missesOf(parts.sealed, sealed.outcomes)).join('\n')}`,
+  `how the sealed part's cases were missed (totals):\n${missesLines(missesOf(parts.sealed, sealed.outcomes)).join('\n')}\n` +
+    benignRaisedLine(sealed.outcomes),
 );
 if (unplaced.length > 0) {
   console.log(`findings outside every case: ${unplaced.map((f) => `${f.kind} ${f.subject}`).join(', ')}`);
