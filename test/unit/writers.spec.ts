@@ -302,4 +302,23 @@ describe('the installed programs', () => {
     expect(writerOf(USER_MANAGER, writers)).toBe('user-manager');
     expect(writerOf(CUPSD, writers)).toBeNull();
   });
+
+  it('prove a listed helper wherever a distribution’s libexec folder put it, still only from the package database', async () => {
+    // openSUSE's gdm keeps its helpers in a folder of its own under /usr/libexec; not one the table lists.
+    const worker = '/usr/libexec/gdm/gdm-session-worker';
+    await file(worker);
+    await file('/usr/lib/x86_64-linux-gnu/fprintd/fprintd');
+    // The same name, but no package installed it.
+    await file('/usr/lib/stray/accounts-daemon');
+    await dpkgLists([worker, '/usr/lib/x86_64-linux-gnu/fprintd/fprintd']);
+    const writers = new Writers(1000);
+    await writers.prove({ root: root.path });
+    expect(writers.isProgramOf('gdm', worker)).toBeTrue();
+    expect(writers.isProgramOf('fprintd', '/usr/lib/x86_64-linux-gnu/fprintd/fprintd')).toBeTrue();
+    expect(writers.isProgramOf('accounts-daemon', '/usr/lib/stray/accounts-daemon')).toBeFalse();
+    const gdm = { ...CUPSD, _COMM: 'gdm-session-wor', _EXE: worker, _SYSTEMD_UNIT: 'gdm.service' };
+    expect(writerOf(gdm, writers)).toBe('gdm');
+    // A helper's name is no program's outside the libexec folders.
+    expect(writerOf({ ...gdm, _EXE: '/usr/local/bin/gdm-session-worker' }, writers)).toBeNull();
+  });
 });

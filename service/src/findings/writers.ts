@@ -301,7 +301,8 @@ const LISTED_WRITERS: readonly DesktopWriter[] = [
     programs: ['/usr/sbin/chronyd', '/usr/bin/chronyd'],
     nixos: ['sw/bin/chronyd'],
     // chrony-wait.service runs chronyc's waitsync: its failing is chrony not synchronising the clock in time.
-    units: ['chrony.service', 'chronyd.service', 'chrony-wait.service'],
+    // Fedora 38 and later offer chronyd-restricted.service, chronyd without its NTP server, in chronyd's place.
+    units: ['chrony.service', 'chronyd.service', 'chronyd-restricted.service', 'chrony-wait.service'],
     // Root runs it from a terminal too, to set the clock once ("chronyd -q"): in the login session's scope.
     sessionScope: true,
   },
@@ -699,6 +700,41 @@ export function installedPaths(path: string): string[] {
   return [...new Set([path, ...arches.flatMap((each) => [each, `/usr${each}`])])];
 }
 
+// The folders of the programs people do not run themselves (libexecdir): /usr/libexec (Fedora, Debian 12), /usr/lib
+// (Arch), a package's own folder under either (/usr/lib/gdm3, /usr/libexec/bluetooth), a multiarch folder (Debian).
+// Where a distribution puts a listed helper is its own choice: one of these folders and one level below holds it.
+const HELPER_PATH = /^\/usr\/(?:libexec|lib(?:32|64)?)\/(?:[^/]+\/){0,2}[^/]+$/;
+const HELPER_ROOTS = ['/usr/libexec', '/usr/lib', '/usr/lib64', ...MULTIARCH.map((arch) => `/usr/lib/${arch}`)];
+
+/** Whether `path` is a helper of `writer`'s by name: one of its listed helpers, in another libexec folder. */
+function isHelperOf(writer: DesktopWriter, path: string): boolean {
+  const name = posix.basename(path);
+  return (
+    HELPER_PATH.test(path) &&
+    writer.programs.some((program) => HELPER_PATH.test(program) && posix.basename(program) === name)
+  );
+}
+
+/**
+ * The files named as one of `names` in the helper folders and the folders right below them: candidates, each still
+ * to be proven installed (prove).
+ */
+export async function helpersNamed(root: string, names: ReadonlySet<string>): Promise<string[]> {
+  const found = new Set<string>();
+  const search = async (folder: string, depth: number): Promise<void> => {
+    const entries = await readdir(join(root, folder), { withFileTypes: true }).catch(() => []);
+    await Promise.all(
+      entries.map(async (entry) => {
+        const path = posix.join(folder, entry.name);
+        if (entry.isFile() && names.has(entry.name)) found.add(path);
+        else if (entry.isDirectory() && depth > 0) await search(path, depth - 1);
+      }),
+    );
+  };
+  await Promise.all(HELPER_ROOTS.map((folder) => search(folder, 1)));
+  return [...found];
+}
+
 export const DESKTOP_WRITERS: readonly DesktopWriter[] = LISTED_WRITERS.map((writer) => ({
   ...writer,
   programs: [...new Set(writer.programs.flatMap(installedPaths))],
@@ -738,7 +774,13 @@ export class Writers {
         programsIn(options.root, folder),
       ),
     );
-    const paths = [...new Set([...this.table.flatMap((writer) => writer.programs), ...listed.flat()])];
+    const helperNames = new Set(
+      this.table.flatMap((writer) =>
+        writer.programs.filter((program) => HELPER_PATH.test(program)).map((program) => posix.basename(program)),
+      ),
+    );
+    const helpers = await helpersNamed(options.root, helperNames);
+    const paths = [...new Set([...this.table.flatMap((writer) => writer.programs), ...listed.flat(), ...helpers])];
     const links = [...new Set(this.table.flatMap((writer) => writer.nixos ?? []))];
     const [packaged, nixos] = await Promise.all([packagedPrograms(paths, options), nixosProfile(links, options)]);
     for (const { path } of packaged) this.#add(path, (writer) => ownsPath(writer, path));
@@ -805,9 +847,11 @@ export class Writers {
   }
 }
 
-/** Whether `path` is one of `writer`'s programs: listed, or in one of its folders. */
+/** Whether `path` is one of `writer`'s programs: listed, in one of its folders, or a helper of its by name. */
 const ownsPath = (writer: DesktopWriter, path: string) =>
-  writer.programs.includes(path) || (writer.programFolders?.includes(posix.dirname(path)) ?? false);
+  writer.programs.includes(path) ||
+  (writer.programFolders?.includes(posix.dirname(path)) ?? false) ||
+  isHelperOf(writer, path);
 
 /** The files of `folder` on the machine: candidates, each still to be proven installed. */
 async function programsIn(root: string, folder: string): Promise<string[]> {
