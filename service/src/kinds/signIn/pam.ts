@@ -62,9 +62,13 @@ const OWN_SERVICES: Readonly<Record<string, RegExp>> = {
   login: /^(?:login|remote)$/,
 };
 
+// The programs that run PAM for one thing only: a lock screen, as the person, to unlock the screen. Whatever its
+// service is called (budgie-screensaver, physlock, xsecurelock, a distribution's own name), it is the desktop's.
+const ONE_SERVICE_HOSTS = new Set(['screen-locker']);
+
 /** Whether `service` is one the sign-in program `host` (findings/writers.ts's name) runs as its own. */
 export function isHostsOwnPamService(host: string, service: string): boolean {
-  return OWN_SERVICES[host]?.test(service) ?? false;
+  return ONE_SERVICE_HOSTS.has(host) || (OWN_SERVICES[host]?.test(service) ?? false);
 }
 
 /** PAM's module lines, through pam_syslog: "pam_unix(gdm-password:auth): authentication failure; …". */
