@@ -381,6 +381,77 @@ describe('the sign-in-failure detector', () => {
     expect(verdict({ ...HOMED, unit: 'session-2.scope', uid: 1000 }, wrong)).toEqual([]);
   });
 
+  it('reads gnome-session’s word that the session cannot go on: a required component lost, or no screen to say so', () => {
+    const session: Writer = {
+      comm: 'gnome-session-b',
+      exe: '/usr/libexec/gnome-session-binary',
+      uid: 1000,
+      unit: 'session-2.scope',
+    };
+    expect(verdict(session, 'Unrecoverable failure in required component org.gnome.Shell.desktop', 3)).toEqual([
+      [
+        SIGN_IN_FAILURE,
+        'org.gnome.Shell',
+        'The desktop session could not start or go on: org.gnome.Shell, which it needs, stopped',
+      ],
+    ]);
+    expect(
+      verdict(session, 'gnome-session-binary[1874]: CRITICAL: We failed, but the fail whale is dead. Sorry....', 2),
+    ).toEqual([
+      [SIGN_IN_FAILURE, 'gnome-session', 'The desktop session could not start or go on, and could not say why'],
+    ]);
+    // A required component that exits now and then is restarted: only the loss is the session's end.
+    expect(verdict(session, "WARNING: App 'org.gnome.SettingsDaemon.MediaKeys.desktop' exited with code 1", 4)).toEqual(
+      [],
+    );
+    // The same words from another program of the person's.
+    expect(
+      verdict(
+        { ...session, comm: 'python3', exe: '/usr/bin/python3' },
+        'Unrecoverable failure in required component org.gnome.Shell.desktop',
+        3,
+      ),
+    ).toEqual([]);
+  });
+
+  it('reads a lock screen’s PAM lines whatever it named its service: it runs PAM only to unlock', () => {
+    const locker: Writer = {
+      comm: 'kscreenlocker_g',
+      exe: '/usr/libexec/kscreenlocker_greet',
+      uid: 1000,
+      unit: 'session-2.scope',
+    };
+    expect(
+      verdict(
+        locker,
+        'pam_unix(kscreenlocker:auth): authentication failure; logname= uid=1000 euid=1000 tty= ruser= rhost=  user=alice',
+        5,
+      ),
+    ).toEqual([[SIGN_IN_FAILURE, 'alice', 'Signing in or unlocking the screen failed for alice']]);
+    // gdm's worker still runs only gdm's services as the desktop's.
+    expect(
+      verdict(
+        GDM,
+        'pam_unix(kscreenlocker:auth): authentication failure; logname= uid=0 euid=0 tty= ruser= rhost=  user=alice',
+        5,
+      ),
+    ).toEqual([]);
+  });
+
+  it('reads any line of unix_chkpwd’s but a debug one as the password check not passing: it logs nothing else', () => {
+    expect(verdict(CHKPWD, 'password check failed for user (alice)', 3)).toEqual([
+      [SIGN_IN_FAILURE, 'alice', 'Signing in or unlocking the screen failed for alice'],
+    ]);
+    expect(verdict(CHKPWD, 'inappropriate use of Unix helper binary [UID=1000]', 5)).toEqual([
+      [
+        SIGN_IN_FAILURE,
+        'unix_chkpwd',
+        'The password could not be checked: inappropriate use of Unix helper binary [UID=1000]',
+      ],
+    ]);
+    expect(verdict(CHKPWD, 'could not obtain user info (alice)', 7)).toEqual([]);
+  });
+
   it('ignores successes, cancelled prompts, other services and writers that merely claim the words', () => {
     expect(verdict(GDM, 'gkr-pam: unlocked login keyring')).toEqual([]);
     expect(verdict(GDM, 'gkr-pam: gnome-keyring-daemon started properly and unlocked keyring')).toEqual([]);

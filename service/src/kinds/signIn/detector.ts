@@ -125,9 +125,11 @@ export const LOGIN_KEYRING = LOGIN_KEYRING_SUBJECT;
 // wording (pam_sss's "Request to sssd failed", pam_krb5's, a fingerprint module's). Not setcred or session: pam_env's
 // missing configuration file and the like are logged there on every sign-in that works.
 const DECIDING_STAGES = new Set(['auth', 'account']);
-// unix_chkpwd (pam_unix's unix_chkpwd.c): "password check failed for user (alice)", and "could not obtain user info
-// (alice)" where the user database did not answer (the password could not be checked at all).
-const CHKPWD = /^(?:password check failed for user|could not obtain user info) \(([^)]*)\)/;
+// unix_chkpwd (pam_unix's unix_chkpwd.c, passverify.c) has one job, and logs only where it could not do it:
+// "password check failed for user (alice)", "could not obtain user info (alice)" where the user database did not
+// answer, "inappropriate use of Unix helper binary [UID=1000]" where its caller ran it so that it could not check,
+// each at notice or graver. Any line of its own but a debug one is the check not passing; the user where it names one.
+const CHKPWD_USER = /\(([^)\s]+)\)\s*$/;
 // The user a PAM line names: pam_unix's "user=alice", "for user alice", "user (alice)".
 const USER = [
   /\buser=(\S+)/,
@@ -229,6 +231,22 @@ function lightdmSessionFailed(entry: JournalEntry, writer: string | undefined): 
   return writer === 'lightdm' && entry.fields._UID === '0' && LIGHTDM_SESSION_ENDED.test(entry.message);
 }
 
+// gnome-session's word that the session it runs cannot go on (gsm-manager.c, 2.x to 49): a component the session
+// requires (the shell, a window manager) ended and could not be restarted, "Unrecoverable failure in required component
+// org.gnome.Shell.desktop", and "We failed, but the fail whale is dead. Sorry...." where it could not even show its
+// "Oh no! Something has gone wrong" screen. Either way the person is sent back to the login screen. Read after GLib's
+// prefix ("gnome-session-binary[…]: WARNING: …"), from the session's own gnome-session only.
+const SESSION_COMPONENT_LOST = /\bUnrecoverable failure in required component (\S+?)(?:\.desktop)?$/;
+const FAIL_WHALE_DEAD = /\bWe failed, but the fail whale is dead\b/;
+
+/** gnome-session's word that the session ended for good: the required component it lost, '' for none named, or null. */
+function sessionLost(entry: JournalEntry, writer: string | undefined): string | null {
+  if (writer !== 'gnome-session') return null;
+  const lost = SESSION_COMPONENT_LOST.exec(entry.message);
+  if (lost) return lost[1] ?? '';
+  return FAIL_WHALE_DEAD.test(entry.message) ? '' : null;
+}
+
 // GNOME Shell's verifier for the login screen and the lock screen (js/gdm/util.js, _startService) when GDM could not
 // start one of its PAM conversations: "Failed to start gdm-password verification for alice: …" (GNOME 40 and later),
 // "Failed to start gdm-fingerprint for alice: …" before, as a JS ERROR where it was not caught. Only a desktop PAM
@@ -257,7 +275,9 @@ const GREETER_TEARDOWN_MS = 60_000;
 
 interface Failure {
   subject: string;
-  what: 'password' | 'locked' | 'keyring' | 'wallet' | 'home' | 'session';
+  what: 'password' | 'locked' | 'keyring' | 'wallet' | 'home' | 'session' | 'check';
+  /** For 'check': the helper's own line, which says why. */
+  line?: string;
 }
 
 const userIn = (text: string) => USER.map((regex) => regex.exec(text)?.[1]).find(Boolean);
@@ -324,8 +344,9 @@ export function signInFailure(entry: JournalEntry, writers: Writers): Failure | 
   // service whose security policy keeps it from reading the shadow file itself, sshd under SELinux: auth-failures'
   // matter, and no writer of the session's).
   if (writer === 'unix_chkpwd') {
-    const check = CHKPWD.exec(entry.message);
-    return check ? { subject: check[1] || 'unix_chkpwd', what: 'password' } : null;
+    if (!reportedAtInfoOrGraver(entry)) return null;
+    const user = CHKPWD_USER.exec(entry.message)?.[1];
+    return user ? { subject: user, what: 'password' } : { subject: 'unix_chkpwd', what: 'check', line: entry.message };
   }
   if (writer === 'systemd-homed' && entry.fields._UID === '0') {
     if (!HOMED_FAILURE.test(entry.message)) return null;
@@ -429,6 +450,8 @@ function title(failure: Failure): string {
       return format(_('The home area of {user} could not be opened at sign-in'), { user: failure.subject });
     case 'password':
       return format(_('Signing in or unlocking the screen failed for {user}'), { user: failure.subject });
+    case 'check':
+      return format(_('The password could not be checked: {line}'), { line: cleanLine(failure.line ?? '', 160) });
     case 'session':
       // Translators: {unit} is the unit of a sign-in's session, such as "session-2.scope".
       return format(_('A session could not be started at sign-in: systemd-logind could not start {unit}'), {
@@ -479,6 +502,18 @@ export class SignInFailureDetector implements Detector {
         event,
         'sddm',
         format(_('SDDM’s sign-in helper ended with an error: {status}'), { status: helper }),
+        'warning',
+      );
+    const lost = sessionLost(read.entry, writerName);
+    if (lost !== null)
+      return this.report(
+        event,
+        lost || 'gnome-session',
+        lost
+          ? format(_('The desktop session could not start or go on: {component}, which it needs, stopped'), {
+              component: cleanLine(lost, 80),
+            })
+          : _('The desktop session could not start or go on, and could not say why'),
         'warning',
       );
     const verifier = shellVerifierFailure(read.entry, writerName);
