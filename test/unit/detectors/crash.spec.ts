@@ -159,6 +159,35 @@ describe('the crash detector', () => {
     ).toEqual([['app.service', 'app.service crashed (SIGBUS)', 'error']]);
   });
 
+  it('reports a unit that systemd says ended with a core dump, where only that line was kept', () => {
+    expect(
+      verdict({
+        MESSAGE: "app-gnome-org.gnome.Evolution@autostart.service: Failed with result 'core-dump'.",
+        MESSAGE_ID: 'd9b373ed55a64feb8242e02dbe79a49c',
+        USER_UNIT: 'app-gnome-org.gnome.Evolution@autostart.service',
+        UNIT_RESULT: 'core-dump',
+        _UID: '1000',
+        _COMM: 'systemd',
+        _SYSTEMD_UNIT: 'user@1000.service',
+        _SYSTEMD_USER_UNIT: 'init.scope',
+      }),
+    ).toEqual([
+      [
+        'app-gnome-org.gnome.Evolution@autostart.service',
+        'app-gnome-org.gnome.Evolution@autostart.service crashed and dumped core',
+        'error',
+      ],
+    ]);
+    // Pasted, without its fields.
+    expect(verdict({ MESSAGE: "backup.service: Failed with result 'core-dump'.", _PID: '1', _UID: '0' })).toEqual([
+      ['backup.service', 'backup.service crashed and dumped core', 'error'],
+    ]);
+    for (const result of ['exit-code', 'signal', 'watchdog', 'timeout'])
+      expect(verdict({ MESSAGE: `backup.service: Failed with result '${result}'.`, _PID: '1', _UID: '0' }))
+        .withContext(result)
+        .toEqual([]);
+  });
+
   it('leaves ordinary exits, kills and other programs’ claims alone', () => {
     const quiet = [
       systemd('backup.service: Main process exited, code=exited, status=1/FAILURE', 'backup.service', 'exited', '1'),

@@ -34,6 +34,11 @@ const IN_OBJECT = / in ([^\s[]+)\[[0-9a-f,]+\+[0-9a-f]+\]/;
 // systemd: "foo.service: Main process exited, code=dumped, status=11/SEGV" (code=killed when cores are off).
 // systemd before 209 wrote "main process exited" in lower case.
 const PROCESS_EXITED = /^(\S+): [Mm]ain process exited, code=(dumped|killed), status=\d+\/(\w+)\.?$/;
+// systemd's word on how the unit ended (service.c, 233 and later): "foo.service: Failed with result 'core-dump'.", with
+// UNIT_RESULT=core-dump among its fields: its main process dumped core. A report that kept only this line of the two
+// still says the unit crashed, though not by which signal.
+const CORE_DUMP_RESULT = /^(\S+): Failed with result 'core-dump'\.?$/;
+const MESSAGE_UNIT_FAILURE_RESULT = 'd9b373ed55a64feb8242e02dbe79a49c';
 // systemd sending a signal itself (unit_kill_context): "foo.service: Killing process 282 (sleep) with signal
 // SIGABRT." It aborts a service whose watchdog expired, or whose start or stop timed out with
 // TimeoutStartFailureMode=abort: the core that follows is systemd's doing, and unit-failed says why.
@@ -110,7 +115,7 @@ export class CrashDetector implements Detector {
       return [];
     }
     const exited = PROCESS_EXITED.exec(entry.message);
-    if (!exited && entry.fields.MESSAGE_ID !== MESSAGE_UNIT_PROCESS_EXIT) return [];
+    if (!exited && entry.fields.MESSAGE_ID !== MESSAGE_UNIT_PROCESS_EXIT) return this.coreDumpResult(event);
     const code = entry.fields.EXIT_CODE ?? exited?.[2];
     const status = entry.fields.EXIT_STATUS;
     // EXIT_STATUS=11 → "SEGV".
@@ -122,6 +127,19 @@ export class CrashDetector implements Detector {
     const sent = this.managerKills.get(unit);
     if (sent?.signal === signal && event.at.getTime() - sent.at < MANAGER_KILL_MS) return [];
     return report(event, unit, format(_('{name} crashed ({signal})'), { name: unit, signal: `SIG${signal}` }));
+  }
+
+  /** systemd's "Failed with result 'core-dump'": a crash, where systemd did not send the signal itself. */
+  private coreDumpResult(event: JournalEvent): DetectorOutput[] {
+    const { entry } = event;
+    const structured = entry.fields.MESSAGE_ID === MESSAGE_UNIT_FAILURE_RESULT;
+    const said = CORE_DUMP_RESULT.exec(entry.message);
+    if (structured ? entry.fields.UNIT_RESULT !== 'core-dump' : !said) return [];
+    const unit = unitOf(entry) ?? said?.[1];
+    if (!unit || isAudioUnit(unit)) return [];
+    const sent = this.managerKills.get(unit);
+    if (sent && event.at.getTime() - sent.at < MANAGER_KILL_MS) return [];
+    return report(event, unit, format(_('{name} crashed and dumped core'), { name: unit }));
   }
 }
 
