@@ -874,4 +874,23 @@ describe('the sign-in-failure playbook', () => {
     expect(signInKind.playbooks[SIGN_IN_FAILURE]).toBe(signInFailurePlaybook);
     expect(signInKind.actions()).toEqual([]);
   });
+
+  it('says of a session that ended after signing in that signing in worked, and only reads', async () => {
+    const finding = findingWithEvidence(SIGN_IN_FAILURE, 'org.gnome.Shell', {
+      title: 'The desktop session could not start or go on: org.gnome.Shell, which it needs, stopped',
+      firstSeen: new Date(START_US / 1000),
+      evidence: [
+        {
+          kind: 'journal',
+          text: 'gnome-session-binary[1874]: Unrecoverable failure in required component org.gnome.Shell.desktop',
+          cursor: 's=1;i=3',
+          at: new Date(START_US / 1000),
+        },
+      ],
+    });
+    const draft = await signInFailurePlaybook(finding, {} as PlaybookTools);
+    expect(draft?.title).toBe('See why the desktop session stopped');
+    expect(draft?.explanation).toContain('Signing in worked, but the session could not run without that part');
+    expect(draft?.actions.map((action) => action.name)).toEqual(['info.show_logs']);
+  });
 });

@@ -239,6 +239,9 @@ function lightdmSessionFailed(entry: JournalEntry, writer: string | undefined): 
 const SESSION_COMPONENT_LOST = /\bUnrecoverable failure in required component (\S+?)(?:\.desktop)?$/;
 const FAIL_WHALE_DEAD = /\bWe failed, but the fail whale is dead\b/;
 
+/** Whether a line, as a finding's evidence shows it, is gnome-session's word that the session ended for good. */
+export const saysSessionLost = (text: string) => SESSION_COMPONENT_LOST.test(text) || FAIL_WHALE_DEAD.test(text);
+
 /** gnome-session's word that the session ended for good: the required component it lost, '' for none named, or null. */
 function sessionLost(entry: JournalEntry, writer: string | undefined): string | null {
   if (writer !== 'gnome-session') return null;

@@ -6,7 +6,7 @@
 import type { FindingWithEvidence } from '../../findings/store.js';
 import { logsStep, OWN_LINES, type Playbook, type ProposalDraft } from '../../fixes/playbookSteps.js';
 import { _, format } from '../../i18n.js';
-import { LOGIN_KEYRING } from './detector.js';
+import { LOGIN_KEYRING, saysSessionLost } from './detector.js';
 
 /**
  * The login keyring not unlocked at sign-in: the password typed to sign in is not the keyring's. Explained; nothing
@@ -26,16 +26,32 @@ const keyringLocked = (finding: FindingWithEvidence): ProposalDraft => ({
   actions: [logsStep(finding, undefined, OWN_LINES)],
 });
 
+/** The session ended right after signing in: gnome-session lost the shell or another part it cannot run without. */
+const sessionLost = (finding: FindingWithEvidence): ProposalDraft => ({
+  title: _('See why the desktop session stopped'),
+  explanation: format(_('{title}. {advice}'), {
+    title: finding.title,
+    advice: _(
+      'Signing in worked, but the session could not run without that part, so it ended and showed the login screen or ' +
+        '“Oh no! Something has gone wrong” again. The part’s own log lines just before say why it stopped: a crash, an ' +
+        'extension, a graphics driver. Nothing is changed here.',
+    ),
+  }),
+  actions: [logsStep(finding, undefined, OWN_LINES)],
+});
+
 export const signInFailurePlaybook: Playbook = (finding: FindingWithEvidence): Promise<ProposalDraft> =>
   finding.subject === LOGIN_KEYRING
     ? Promise.resolve(keyringLocked(finding))
-    : Promise.resolve({
-        title: _('See why signing in failed'),
-        explanation: format(_('{title}. {advice}'), {
-          title: finding.title,
-          advice: _(
-            'The sign-in program’s own log lines around it tell which user was tried, how often, and which part refused. A mistyped password is harmless; attempts you did not make are not.',
-          ),
-        }),
-        actions: [logsStep(finding, undefined, OWN_LINES)],
-      });
+    : finding.evidence.some((line) => line.kind === 'journal' && saysSessionLost(line.text))
+      ? Promise.resolve(sessionLost(finding))
+      : Promise.resolve({
+          title: _('See why signing in failed'),
+          explanation: format(_('{title}. {advice}'), {
+            title: finding.title,
+            advice: _(
+              'The sign-in program’s own log lines around it tell which user was tried, how often, and which part refused. A mistyped password is harmless; attempts you did not make are not.',
+            ),
+          }),
+          actions: [logsStep(finding, undefined, OWN_LINES)],
+        });
