@@ -208,17 +208,22 @@ export function placesOf(
   };
 }
 
-/** A failed unit is what a person sees first; these say more of why, about the unit itself. */
+/**
+ * A failed unit, and a sign-in that failed or a session that ended at once, are what a person sees first; these say
+ * more of why, about the unit or program itself (the shell that crashed and took the session with it).
+ */
+const WHAT_IS_SEEN = new Set(['unit-failed', 'sign-in-failure']);
 const ABOUT_THE_UNIT = new Set(['crash-loop', 'crash', 'coredump', 'oom-kill', 'config-changed-before-failure']);
 
 /**
- * How much a finding's kind says of why: a failed unit least, then what went wrong with the unit itself (it keeps
- * crashing, the kernel killed it), then a cause named in its own terms (a file's line, a full mount, a DNS server).
+ * How much a finding's kind says of why: a failed unit or sign-in least, then what went wrong with the unit itself
+ * (it keeps crashing, the kernel killed it), then a cause named in its own terms (a file's line, a full mount, a DNS
+ * server).
  * By kind, not by the steps a playbook found: a cause whose playbook can only show its lines still names more than
  * the failure (tried: letting the unit's record stand over such a cause lowered the sealed corpus's right first step).
  */
 function specificity(kind: string): number {
-  if (kind === 'unit-failed') return 0;
+  if (WHAT_IS_SEEN.has(kind)) return 0;
   return ABOUT_THE_UNIT.has(kind) ? 1 : 2;
 }
 

@@ -262,6 +262,11 @@ describe('of two findings of one problem, the proposal that stands', () => {
     expect(takesOver(of('unit-failed'), of('crash-loop'))).toBeFalse();
   });
 
+  it('is the crash of the part a session could not go on without over the session’s end', () => {
+    expect(takesOver(of('crash', 'org.gnome.Shell'), of('sign-in-failure', 'org.gnome.Shell'))).toBeTrue();
+    expect(takesOver(of('sign-in-failure', 'org.gnome.Shell'), of('crash', 'org.gnome.Shell'))).toBeFalse();
+  });
+
   it('is, of two of one kind, the one that names where over the one named after the program that said it', () => {
     expect(takesOver(of('no-space', '/srv/spool'), of('no-space', 'head'))).toBeTrue();
     expect(takesOver(of('no-space', 'head'), of('no-space', '/srv/spool'))).toBeFalse();

@@ -8,7 +8,7 @@
 //                                warning           journal       the same words from a program that is not a manager: its claim
 // crash-loop                     error             journal       ≥ 3 scheduled restarts in 10 min, or the start limit hit
 // coredump                       error             journal       every systemd-coredump entry
-// crash                          error             journal       kernel segfaults and traps; a unit's main process dumped or killed by SEGV/ABRT/… (PID 1)
+// crash                          error             journal       kernel segfaults and traps; a unit's main process dumped or killed by SEGV/ABRT/…, or its result core-dump (PID 1)
 // oom-kill                       error             journal       every kernel OOM kill and systemd-oomd kill
 // filesystem-error               critical          journal       ext4/btrfs/xfs errors (kernel only)
 // storage-error                  error/critical    journal       libata, SCSI, block-layer and NVMe errors (kernel only); once per disk per burst
