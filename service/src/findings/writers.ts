@@ -702,7 +702,8 @@ export function installedPaths(path: string): string[] {
 
 // The folders of the programs people do not run themselves (libexecdir): /usr/libexec (Fedora, Debian 12), /usr/lib
 // (Arch), a package's own folder under either (/usr/lib/gdm3, /usr/libexec/bluetooth), a multiarch folder (Debian).
-// Where a distribution puts a listed helper is its own choice: one of these folders and one level below holds it.
+// Where a distribution puts a listed helper is its own choice: one of these folders holds it, directly or up to two
+// folders below (a multiarch folder, then the package's own: /usr/lib/x86_64-linux-gnu/sddm/sddm-helper).
 const HELPER_PATH = /^\/usr\/(?:libexec|lib(?:32|64)?)\/(?:[^/]+\/){0,2}[^/]+$/;
 const HELPER_ROOTS = ['/usr/libexec', '/usr/lib', '/usr/lib64', ...MULTIARCH.map((arch) => `/usr/lib/${arch}`)];
 

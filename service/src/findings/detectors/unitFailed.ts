@@ -15,7 +15,7 @@ import { UnitLog } from './unitLog.js';
 export const UNIT_FAILED = 'unit-failed';
 
 // Message IDs from systemd's catalog (catalog/systemd.catalog.in; src/systemd/sd-messages.h).
-const MESSAGE_UNIT_FAILURE_RESULT = 'd9b373ed55a64feb8242e02dbe79a49c'; // "Unit failed", UNIT_RESULT=
+export const MESSAGE_UNIT_FAILURE_RESULT = 'd9b373ed55a64feb8242e02dbe79a49c'; // "Unit failed", UNIT_RESULT=
 const MESSAGE_UNIT_PROCESS_EXIT = '98e322203f7a4ed290d09fe03c09fe15'; // "Unit process exited", EXIT_CODE= EXIT_STATUS=
 const MESSAGE_JOB_FAILED = 'be02cf6855d2428ba40df7e9d022f03d'; // "A start job for unit @UNIT@ has failed", JOB_RESULT=
 const MESSAGE_JOB_DONE = '39f53479d3a045ac8e11786248231fbf'; // "A start job … has finished successfully"

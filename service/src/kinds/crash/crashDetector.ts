@@ -13,6 +13,7 @@ import {
   unitOf,
   withoutDmesgTime,
 } from '../../findings/detectors/journal.js';
+import { MESSAGE_UNIT_FAILURE_RESULT } from '../../findings/detectors/unitFailed.js';
 import type { Detector, DetectorOutput } from '../../findings/types.js';
 import { _, format } from '../../i18n.js';
 import type { WatchEvent } from '../../watch/events.js';
@@ -38,7 +39,6 @@ const PROCESS_EXITED = /^(\S+): [Mm]ain process exited, code=(dumped|killed), st
 // UNIT_RESULT=core-dump among its fields: its main process dumped core. A report that kept only this line of the two
 // still says the unit crashed, though not by which signal.
 const CORE_DUMP_RESULT = /^(\S+): Failed with result 'core-dump'\.?$/;
-const MESSAGE_UNIT_FAILURE_RESULT = 'd9b373ed55a64feb8242e02dbe79a49c';
 // systemd sending a signal itself (unit_kill_context): "foo.service: Killing process 282 (sleep) with signal
 // SIGABRT." It aborts a service whose watchdog expired, or whose start or stop timed out with
 // TimeoutStartFailureMode=abort: the core that follows is systemd's doing, and unit-failed says why.

@@ -10,6 +10,7 @@ import {
   journalEvidence,
   unitOf,
 } from '../../findings/detectors/journal.js';
+import { MESSAGE_UNIT_FAILURE_RESULT } from '../../findings/detectors/unitFailed.js';
 import { SlidingWindow } from '../../findings/detectors/window.js';
 import type { Detector, DetectorOutput } from '../../findings/types.js';
 import { areaOfUnit } from '../../findings/writers.js';
@@ -19,9 +20,9 @@ import type { WatchEvent } from '../../watch/events.js';
 export const CRASH_LOOP = 'crash-loop';
 
 // Message IDs from systemd's catalog (catalog/systemd.catalog.in): "Automatic restarting of a unit has been
-// scheduled" (N_RESTARTS=), and "Unit failed" whose UNIT_RESULT=start-limit-hit says systemd gave up.
+// scheduled" (N_RESTARTS=); "Unit failed" (MESSAGE_UNIT_FAILURE_RESULT) whose UNIT_RESULT=start-limit-hit says systemd
+// gave up.
 const MESSAGE_RESTART_SCHEDULED = '5eb03494b6584870a536b337290809b3';
-const MESSAGE_UNIT_FAILURE_RESULT = 'd9b373ed55a64feb8242e02dbe79a49c';
 // "foo.service: Scheduled restart job, restart counter is at 3." (systemd 236+, PID 1 and user managers)
 const SCHEDULED_RESTART = /^(\S+): Scheduled restart job, restart counter is at (\d+)\.?$/;
 // "foo.service: Start request repeated too quickly." (233+); before: "start request repeated too quickly for foo.service"
