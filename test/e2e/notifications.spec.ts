@@ -225,7 +225,7 @@ for (const suite of selectedSuites()) {
           (n) => n.title.startsWith(`${REPAIRED_UNIT} failed`),
           `a notification "${REPAIRED_UNIT} failed…"`,
         );
-        // A banner the spec before left (its undo's "Fixed: …" can come after its clean-up) would be on screen
+        // A banner the spec before left (its undo's "Undone: …" can come after its clean-up) would be on screen
         // first: only this spec's notification stays.
         await closeNotificationsBut(session, held);
         // Expanded while it is on screen; its body follows what the proposal's reading steps found.
@@ -447,6 +447,10 @@ for (const suite of selectedSuites()) {
         ).catch(async (error: Error) => {
           throw new Error(`${error.message}; the jobs are ${JSON.stringify(await proposals('ListJobs'))}`);
         });
+        // The Undo's own result says it undid, not that something was fixed, and offers nothing more.
+        const undone = await waitForNotification((n) => n.title.startsWith('Undone: '), 'an "Undone: …" notification');
+        expect(undone.title).toContain(UNIT_NAME);
+        expect(undone.actions).toEqual([]);
         expect(await shellLogProblems()).toEqual([]);
         // Leave the shell as the other spec expects it: no banner left on screen, closed as a person closes it.
         await evaluate(

@@ -121,6 +121,7 @@ describe('notification policy', () => {
           summary: 'Restarted x',
           'can-undo': true,
           action: 'systemd.restart_unit',
+          'undo-of': '2',
         }),
       ).toEqual({
         id: '4',
@@ -129,6 +130,7 @@ describe('notification policy', () => {
         summary: 'Restarted x',
         canUndo: true,
         action: 'systemd.restart_unit',
+        undoOf: '2',
       });
     });
   });
@@ -383,6 +385,7 @@ describe('notification policy', () => {
         summary: 'Restarted backup.service. backup.service is active',
         canUndo: true,
         action: 'systemd.restart_unit',
+        undoOf: '',
       };
       expect(resultNotification({ ...job, state: 'fixed' }, translations)).toEqual({
         title: 'Fixed: Restarted backup.service',
@@ -396,8 +399,36 @@ describe('notification policy', () => {
       expect(resultNotification({ ...job, state: 'failed', summary: 'boom' }, translations).title).toBe('Failed: boom');
     });
 
+    it('says an Undo that ran undid, even where the problem it had fixed is back', () => {
+      const undo = {
+        id: '9',
+        proposalId: '7',
+        summary: 'The extension Gym Weather is turned on; The extension Gym Weather is not running (failed)',
+        canUndo: true,
+        action: 'extensions.turn_on',
+        undoOf: '4',
+      };
+      expect(resultNotification({ ...undo, state: 'not-fixed' }, translations)).toEqual({
+        title: 'Undone: The extension Gym Weather is turned on; The extension Gym Weather is not running (failed)',
+        body: '',
+        urgency: 'normal',
+        buttons: [],
+      });
+      expect(resultNotification({ ...undo, state: 'fixed' }, translations).title).toMatch(/^Undone: /);
+      expect(resultNotification({ ...undo, state: 'failed', summary: 'boom' }, translations)).toEqual(
+        jasmine.objectContaining({ title: 'Failed: boom', urgency: 'high' }),
+      );
+    });
+
     it('offers Keep for a NixOS switch that waits for confirmation, and not for its Undo', () => {
-      const job = { id: '5', proposalId: '8', summary: 'Add blender', canUndo: true, action: 'nixos.add_package' };
+      const job = {
+        id: '5',
+        proposalId: '8',
+        summary: 'Add blender',
+        canUndo: true,
+        action: 'nixos.add_package',
+        undoOf: '',
+      };
       expect(resultNotification({ ...job, state: 'fixed' }, translations)).toEqual({
         title: 'Keep the new NixOS configuration?',
         body: 'Add blender',

@@ -59,6 +59,8 @@ export interface Job {
   canUndo: boolean;
   /** The catalog action it ran: a NixOS switch ("nixos.add_package"…) waits to be kept. */
   action: string;
+  /** The job this one undid, or '' for a job that undid nothing. */
+  undoOf: string;
 }
 
 export const SEVERITIES: readonly Severity[] = ['info', 'warning', 'error', 'critical'];
@@ -119,6 +121,7 @@ export function jobFrom(dict: Record<string, unknown>): Job {
     summary: text(dict.summary),
     canUndo: dict['can-undo'] === true,
     action: text(dict.action),
+    undoOf: text(dict['undo-of']),
   };
 }
 

@@ -204,8 +204,12 @@ export function resultNotification(job: Job, { _ }: Translations): NotificationT
       buttons: ['keep', ...(job.canUndo ? (['undo'] as const) : [])],
     };
   }
+  // An Undo that ran puts back what was there before, the problem too: its check of the fix's goal says so below.
+  const undone = job.undoOf !== '' && (job.state === 'fixed' || job.state === 'not-fixed');
   return {
-    title: format(templates[job.state] ?? _('Failed: {summary}'), { summary: first.replace(/\.$/, '') }),
+    title: format((undone ? _('Undone: {summary}') : templates[job.state]) ?? _('Failed: {summary}'), {
+      summary: first.replace(/\.$/, ''),
+    }),
     body: bodyOf(
       job.summary.startsWith(first)
         ? job.summary
@@ -214,8 +218,8 @@ export function resultNotification(job: Job, { _ }: Translations): NotificationT
             .map((l) => l.trim())
         : [],
     ),
-    urgency: job.state === 'fixed' || job.state === 'done' ? 'normal' : 'high',
-    buttons: job.canUndo && job.state === 'fixed' ? ['undo'] : [],
+    urgency: undone || job.state === 'fixed' || job.state === 'done' ? 'normal' : 'high',
+    buttons: job.canUndo && job.state === 'fixed' && !undone ? ['undo'] : [],
   };
 }
 
