@@ -29,7 +29,7 @@ import { CRASHED_APP, REPEATED_PROGRAM } from './desktopGym/kinds/appCrash.js';
 import { APP_PACKAGE, APP_PROGRAM } from './desktopGym/kinds/appCrashUpdate.js';
 import { GYM_FAILED } from './desktopGym/kinds/extensions.js';
 import { PRINTER_OFF, QUEUE, STOP_REASON } from './desktopGym/kinds/printing.js';
-import { HEADSET } from './desktopGym/kinds/sound.js';
+import { HEADSET, HEADSET_DESCRIPTION } from './desktopGym/kinds/sound.js';
 import { OnScreen, type SeenProposal } from './desktopGym/onScreen.js';
 import { SCENARIOS } from './desktopGym/scenarios.js';
 import { type AccessibilityBus, openAccessibilityBus } from './harness/atspi.js';
@@ -228,10 +228,11 @@ if (selectedSuites().some((suite) => suite.name === DESKTOP_GYM_SUITE)) {
     });
 
     it('makes the output left the default when the chosen one is pulled out (WirePlumber says so), and chooses the old one again on Undo', () => {
+      // The output that is gone is named as the person saw it while it was there, not by PipeWire's node name.
       expectFixed('sound-default-gone', HEADSET, 'sound-default-gone', 'sound.set_default_sink');
       expect(row('sound-default-gone').finding).toEqual(
         jasmine.objectContaining({
-          title: `The sound output ${HEADSET} is gone; sound plays on Test speaker`,
+          title: `The sound output ${HEADSET_DESCRIPTION} is gone; sound plays on Test speaker`,
           severity: 'info',
         }),
       );
@@ -325,12 +326,14 @@ if (selectedSuites().some((suite) => suite.name === DESKTOP_GYM_SUITE)) {
       // without a banner.
       const menuTexts = expectOnScreen(
         'sound-default-gone',
-        `The sound output ${HEADSET} is gone; sound plays on Test speaker`,
+        `The sound output ${HEADSET_DESCRIPTION} is gone; sound plays on Test speaker`,
         change,
         false,
       );
       expect(
-        menuTexts.some((text) => text.includes(`The sound output ${HEADSET} is gone; sound plays on Test speaker`)),
+        menuTexts.some((text) =>
+          text.includes(`The sound output ${HEADSET_DESCRIPTION} is gone; sound plays on Test speaker`),
+        ),
       )
         .withContext(JSON.stringify(menuTexts))
         .toBeTrue();

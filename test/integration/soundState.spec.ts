@@ -227,7 +227,8 @@ describe('Sound from PipeWire’s own state (a private PipeWire and WirePlumber,
         kind: SOUND_DEFAULT_GONE,
         subject: A,
         severity: 'info',
-        title: `The sound output ${A} is gone; sound plays on ${label}`,
+        // Named as it was shown while it was there.
+        title: `The sound output Sink A is gone; sound plays on ${label}`,
       }),
     );
 

@@ -317,6 +317,17 @@ describe('the sound kind: PipeWire’s own state', () => {
       expect(reportsOf(replaced)).toEqual([]);
     });
 
+    it('names an output that is gone as it was shown while it was there', () => {
+      const detector = new SoundStateDetector();
+      detector.detect(event({ sinks: [speakers, headset], defaultSink: headset.name, configuredSink: headset.name }));
+      const gone = detector.detect(
+        event({ sinks: [speakers], defaultSink: speakers.name, configuredSink: headset.name }),
+      );
+      expect(reportsOf(gone).map((r) => [r.subject, r.title])).toEqual([
+        [headset.name, 'The sound output USB Headset is gone; sound plays on Speakers'],
+      ]);
+    });
+
     it('calls the last output gone no output, not a chosen one gone', () => {
       const reports = reportsOf(new SoundStateDetector().detect(event({ configuredSink: headset.name })));
       expect(reports.map((r) => r.kind)).toEqual([SOUND_UNAVAILABLE]);

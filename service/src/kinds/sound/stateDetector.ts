@@ -42,6 +42,8 @@ export function sinkLabel(state: SoundState, name: string): string {
 
 /** Programs named in the evidence at most: the rest are counted. */
 const RECORDERS_NAMED = 3;
+/** Outputs whose descriptions are remembered at most: a desktop has a few; any client may make more. */
+const DESCRIPTIONS_KEPT = 64;
 
 export class SoundStateDetector implements Detector {
   readonly kinds = [SOUND_UNAVAILABLE, SOUND_DEFAULT_GONE, SOUND_MUTED];
@@ -49,12 +51,15 @@ export class SoundStateDetector implements Detector {
   #gone: string | undefined;
   /** The output last reported muted, to resolve it once it is heard or no longer the default. */
   #muted: string | undefined;
+  /** The descriptions of the outputs seen, by node name, the latest last: one that is gone is named as it was shown. */
+  readonly #descriptions = new Map<string, string>();
 
   detect(event: WatchEvent): DetectorOutput[] {
     if (event.type !== 'desktop' || event.desktop.kind !== 'sound') return [];
     const { sound } = event.desktop;
     if (!sound.managed) return [];
     const at = event.at;
+    this.#remember(sound);
     const devices = sound.sinks.filter(isDevice);
     const outputs: DetectorOutput[] = [];
     if (devices.length === 0) {
@@ -90,7 +95,7 @@ export class SoundStateDetector implements Detector {
           severity: 'info',
           subject: gone,
           title: format(_('The sound output {device} is gone; sound plays on {current}'), {
-            device: gone,
+            device: this.#descriptions.get(gone) ?? gone,
             current: sinkLabel(sound, current),
           }),
           evidence: [{ kind: 'text', text: `PipeWire: default.configured.audio.sink ${gone} has no node`, at }],
@@ -100,6 +105,17 @@ export class SoundStateDetector implements Detector {
     } else if (chosen !== undefined) outputs.push({ resolve: { kind: SOUND_DEFAULT_GONE, subject: chosen, at } });
     outputs.push(...this.#mutedOutput(sound, at));
     return outputs;
+  }
+
+  #remember(sound: SoundState): void {
+    for (const { name, description } of sound.sinks) {
+      this.#descriptions.delete(name);
+      this.#descriptions.set(name, description);
+    }
+    for (const name of this.#descriptions.keys()) {
+      if (this.#descriptions.size <= DESCRIPTIONS_KEPT) break;
+      this.#descriptions.delete(name);
+    }
   }
 
   /** The default output muted or silent while programs play into it. */

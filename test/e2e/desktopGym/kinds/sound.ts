@@ -19,7 +19,7 @@ import { command as run } from '../command.js';
 import { type DesktopScenario, type GymPart, started } from '../scenario.js';
 
 export const HEADSET = 'steward-gym-headset';
-const HEADSET_DESCRIPTION = 'Gym USB headset';
+export const HEADSET_DESCRIPTION = 'Gym USB headset';
 /** How long WirePlumber may take to follow a change of the graph: it answers within milliseconds. */
 const FOLLOW_MS = 10_000;
 
