@@ -4,7 +4,7 @@
 // their lines held that a general rule could read (an error priority, a line of the class's own component, the
 // kernel's). For the sealed part, whose cases are never read one by one: it says which kind of rule is lacking
 // without naming a case or a sentence.
-import { programSaysFailed } from '../../service/src/desktop/componentLines.js';
+import { kernelComponentOf, programSaysFailed } from '../../service/src/desktop/componentLines.js';
 import { DESKTOP_WRITERS, type DesktopArea, Writers } from '../../service/src/findings/writers.js';
 import type { JournalEntry } from '../../service/src/watch/events.js';
 import { CLASS_KINDS, type CorpusCase, type CorpusClass } from './cases.js';
@@ -32,15 +32,25 @@ export interface ClassMisses {
   unproven: { exe: number; placement: number };
   /** Missed cases with a line of the kernel's. */
   kernel: number;
+  /** The kernel's lines in missed cases, per component the kernel's prefix names (desktop/componentLines.ts), or 'none'. */
+  kernelBy: Record<string, { err: number; below: number }>;
   /** The proven lines of the class's component in missed cases, per writer (findings/writers.ts's name). */
   provenBy: Record<string, ProvenLines>;
 }
 
-/** A writer's proven lines in missed cases: at err or worse or below, in a PAM module's form, saying it failed. */
+/**
+ * A writer's proven lines in missed cases: at err or worse, at warning, below; in a PAM module's form, and of those the
+ * ones pam_unix logs where the conversation brought no password; saying it failed; naming a print job.
+ */
 interface ProvenLines {
   err: number;
+  warning: number;
   below: number;
   pam: number;
+  pamNoPassword: number;
+  /** The most such lines of one writer in one missed case. */
+  pamNoPasswordInACase: number;
+  job: number;
   saysFailed: number;
   /** Lines naming a file under an extensions/<uuid>/ folder, and lines naming something in a uuid's name@domain form. */
   extensionFile: number;
@@ -70,6 +80,8 @@ const AREAS: Partial<Record<CorpusClass, DesktopArea>> = {
 
 // A PAM module's line through pam_syslog, and gnome-keyring's module's.
 const PAM_MODULE = /^(?:pam_[\w-]+\(|gkr-pam: )/;
+// pam_unix's words where the program's conversation brought no password (cancelled, or it could not ask).
+const PAM_NO_PASSWORD = /conversation failed|could not identify password/;
 
 const baseName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 
@@ -109,6 +121,7 @@ export function missesOf(cases: readonly CorpusCase[], outcomes: readonly CaseOu
       provenError: 0,
       unproven: { exe: 0, placement: 0 },
       kernel: 0,
+      kernelBy: {},
       provenBy: {},
     });
     misses.missed += 1;
@@ -123,18 +136,30 @@ export function missesOf(cases: readonly CorpusCase[], outcomes: readonly CaseOu
       .filter((writer) => writer !== null && writer.area === area);
     if (proven.length > 0) misses.proven += 1;
     if (proven.some((writer) => writer!.priority <= 3)) misses.provenError += 1;
+    const noPasswordInCase: Record<string, number> = {};
     for (const line of proven) {
       const by = (misses.provenBy[line!.name] ??= {
         err: 0,
+        warning: 0,
         below: 0,
         pam: 0,
+        pamNoPassword: 0,
+        pamNoPasswordInACase: 0,
+        job: 0,
         saysFailed: 0,
         extensionFile: 0,
         uuidLike: 0,
       });
       if (line!.priority <= 3) by.err += 1;
+      else if (line!.priority === 4) by.warning += 1;
       else by.below += 1;
       if (PAM_MODULE.test(line!.message)) by.pam += 1;
+      if (PAM_MODULE.test(line!.message) && PAM_NO_PASSWORD.test(line!.message)) {
+        by.pamNoPassword += 1;
+        noPasswordInCase[line!.name] = (noPasswordInCase[line!.name] ?? 0) + 1;
+        by.pamNoPasswordInACase = Math.max(by.pamNoPasswordInACase, noPasswordInCase[line!.name]!);
+      }
+      if (/\[Job \d+\]/.test(line!.message)) by.job += 1;
       if (programSaysFailed(line!.message)) by.saysFailed += 1;
       if (/\/extensions\/[^/\s]+\//.test(line!.message)) by.extensionFile += 1;
       if (/\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b/.test(line!.message)) by.uuidLike += 1;
@@ -150,6 +175,12 @@ export function missesOf(cases: readonly CorpusCase[], outcomes: readonly CaseOu
       else if (named.length > 0) misses.unproven.exe += 1;
     }
     if (lines.some((line) => line.writer === 'kernel')) misses.kernel += 1;
+    for (const line of lines.filter((each) => each.writer === 'kernel')) {
+      const entry = { message: line.message, fields: new TrustedFields().entry(line, 0n) } as unknown as JournalEntry;
+      const by = (misses.kernelBy[kernelComponentOf(entry)?.area ?? 'none'] ??= { err: 0, below: 0 });
+      if (line.priority !== undefined && line.priority <= 3) by.err += 1;
+      else by.below += 1;
+    }
   }
   return result;
 }
@@ -166,12 +197,18 @@ export function missesLines(misses: Record<string, ClassMisses>): string[] {
       `their lines: ${m.errorPriority} with an error priority, ${m.ownComponent} by the class's own component ` +
       `(${m.proven} proven by journald's fields, ${m.provenError} of them at err; of the others, ` +
       `${m.unproven.exe} by an executable not listed, ${m.unproven.placement} in a unit or as a user not expected), ` +
-      `${m.kernel} with the kernel's` +
+      `${m.kernel} with the kernel's (` +
+      Object.entries(m.kernelBy)
+        .map(([component, by]) => `${component} ${by.err} at err, ${by.below} below`)
+        .join('; ') +
+      ')' +
       Object.entries(m.provenBy)
         .map(
           ([writer, by]) =>
-            `\n    proven lines of ${writer}: ${by.err} at err or worse, ${by.below} below; ${by.pam} a PAM module's, ` +
-            `${by.saysFailed} saying it failed, ${by.extensionFile} naming an extension's file, ${by.uuidLike} a name@domain`,
+            `\n    proven lines of ${writer}: ${by.err} at err or worse, ${by.warning} at warning, ${by.below} below; ` +
+            `${by.pam} a PAM module's (${by.pamNoPassword} of them pam_unix's "no password", at most ` +
+            `${by.pamNoPasswordInACase} in a case), ${by.saysFailed} saying it failed, ${by.job} naming a print job, ` +
+            `${by.extensionFile} naming an extension's file, ${by.uuidLike} a name@domain`,
         )
         .join('')
     );
