@@ -386,6 +386,18 @@ describe('the printer-problem detector', () => {
     expect(reportsOf(new PrinterProblemDetector(desktopWriters()).detect(quoted))).toEqual([]);
   });
 
+  it('takes a backend’s or filter’s warning for a job (the printer’s state message), not its waits or retries', () => {
+    expect(verdict('[Job 9] Printer reports: paper jam in tray 2', 4)).toEqual([
+      ['', 'Print job 9: “Printer reports: paper jam in tray 2”'],
+    ]);
+    expect(verdict('[Job 9] The printer is in use.', 4)).toEqual([]);
+    expect(verdict('[Job 9] Waiting for printer to become available.', 4)).toEqual([]);
+    expect(verdict('[Job 9] recoverable: Network host "printer.local" is not answering', 4)).toEqual([]);
+    // A warning about no job, and the job's notices, are not the job failing.
+    expect(verdict('[Printer Office] Printer reports: paper jam in tray 2', 4)).toEqual([]);
+    expect(verdict('[Job 9] Printer reports: paper jam in tray 2', 5)).toEqual([]);
+  });
+
   it('stays quiet on normal job progress', () => {
     const detector = new PrinterProblemDetector(desktopWriters());
     const events = [

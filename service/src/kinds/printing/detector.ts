@@ -26,6 +26,8 @@ const BURST_QUIET_MS = 5 * 60_000;
 const MAX_JOBS = 512;
 /** LOG_ERR: cupsd logs a backend's or filter's "ERROR:" line at this level (job.c, update_job). */
 const LOG_ERR = 3;
+/** LOG_WARNING: its "WARNING:" lines, and finalize_job's "Backend … returned status …". */
+const LOG_WARNING = 4;
 const LOG_INFO = 6;
 
 // cupsd's error_log, where a report copies it from: "E [17/Mar/2021:10:00:00 +0100] " (log.c, cupsdLogMessage), or
@@ -49,6 +51,9 @@ const QUEUED_ON = /^Queued on "([^"]+)" by /;
 const QUEUE_URI = /^ipps?:\/\/[^/]+\/(?:printers|classes)\/([^/?#]+)$/;
 // job.c, update_job: a message the backend marked as one it will retry after.
 const RECOVERABLE = /^recoverable: /;
+// A backend waiting its turn at a printer another computer is using (backend/ipp.c, lpd.c, socket.c: ECONNREFUSED's
+// "The printer is in use.", "Printer is busy", "Waiting for printer to become available."): no failure.
+const WAITING_ITS_TURN = /\b(?:is in use|is busy|Waiting for)\b/i;
 // job.c, cupsdSetJobState: the job ended well.
 const COMPLETED = /^Job completed\.$/;
 // What CUPS's own backends (backend/usb-*.c, socket.c, ipp.c, lpd.c, network.c, runloop.c) print of a printer that does
@@ -158,7 +163,12 @@ const RULES: { regex: RegExp; failure: (match: RegExpExecArray) => Failure }[] =
   },
 ];
 
-function failureOf(text: string, priority: number | undefined, aboutJobOrPrinter: boolean): Failure | null {
+function failureOf(
+  text: string,
+  priority: number | undefined,
+  aboutJobOrPrinter: boolean,
+  aboutJob: boolean,
+): Failure | null {
   for (const { regex, failure } of RULES) {
     const match = regex.exec(text);
     if (match) return failure(match);
@@ -167,6 +177,11 @@ function failureOf(text: string, priority: number | undefined, aboutJobOrPrinter
   // LOG_ERR: whatever its wording, the program printing the job said it failed.
   if (aboutJobOrPrinter && priority !== undefined && priority <= LOG_ERR)
     return { what: format(_('“{message}”'), { message: text }), severity: 'error' };
+  // Its "WARNING: …" reaches it at LOG_WARNING and becomes the printer's state message, which the print dialog shows
+  // (update_job): the backends warn where the printer does not answer or cannot be reached. A job's warning is the
+  // job not printing as it should, whatever its wording; not one the backend retries by itself, nor a wait.
+  if (aboutJob && priority === LOG_WARNING && !RECOVERABLE.test(text) && !WAITING_ITS_TURN.test(text))
+    return { what: format(_('“{message}”'), { message: text }), severity: 'warning' };
   // Only a backend or a filter prints these, and only through cupsd: a report that left out the job's prefix still
   // shows a job's line.
   if (
@@ -245,7 +260,7 @@ export class PrinterProblemDetector implements Detector {
       this.jobPrinters.delete(jobId);
       return printer ? [{ resolve: { kind: PRINTER_PROBLEM, subject: printer, at: event.at } }] : [];
     }
-    const failure = failureOf(text, priority, Boolean(job ?? printerLine)) ?? this.generic(event);
+    const failure = failureOf(text, priority, Boolean(job ?? printerLine), Boolean(job)) ?? this.generic(event);
     if (!failure) return [];
     return this.report(event, printer, jobId, failure, false);
   }
