@@ -6,8 +6,9 @@
 // - an errno that says the device or the peer did not work (each area's own list below: a Bluetooth device that
 //   refused a connection, a sound card busy or gone, a printer's device the backend may not open), a D-Bus error
 //   name, a firmware file;
-// - for the kernel's drivers without an errno, the kernel's own words that an operation failed; not a probe the driver
-//   core puts off until what the driver needs has registered (EPROBE_DEFER), which boots that work log too;
+// - for the kernel's drivers without an errno, the kernel's own words that an operation failed, and for the sound
+//   drivers any error; not a probe the driver core puts off until what the driver needs has registered
+//   (EPROBE_DEFER), which boots that work log too;
 // - for the clock's daemons, any error: they have one job, and an error of theirs is that job not done; and the same
 //   of them, of CUPS's backends and filters and of cups-browsed, below err (not at debug) where the line says in the
 //   program's own words that something failed ("failed", "unable to", "couldn't"…), or names an errno of its device:
@@ -257,6 +258,12 @@ function denialFailure(area: DesktopArea, entry: JournalEntry): ComponentFailure
       };
 }
 
+// The areas whose kernel drivers log at err only what keeps a device from working: ALSA's and ASoC's drivers
+// (dev_err: a card, codec or stream that did not come up or broke; their notes on a probe put off or a component not
+// yet bound are info or debug), whatever the words. Not Bluetooth's: its controllers' unexpected events and vendor
+// commands are errors on adapters that work.
+const ERR_IS_FAILURE: ReadonlySet<DesktopArea> = new Set(['sound']);
+
 function kernelFailure(area: DesktopArea, entry: JournalEntry): ComponentFailure | null {
   if (macDenialOf(kernelText(entry))) return denialFailure(area, entry);
   const kernel = kernelComponentOf(entry);
@@ -271,7 +278,9 @@ function kernelFailure(area: DesktopArea, entry: JournalEntry): ComponentFailure
     state ||
     (!FIRMWARE_ATTEMPT.test(rest) &&
       !probeDeferred(rest) &&
-      (errno ? allowed === 'any' || allowed.has(errno.code) : saysFailed(rest)));
+      (errno
+        ? allowed === 'any' || allowed.has(errno.code)
+        : saysFailed(rest) || (ERR_IS_FAILURE.has(area) && level !== undefined && level <= LOG_ERR)));
   const file = firmwareFileIn(rest);
   const base = {
     component: driver,

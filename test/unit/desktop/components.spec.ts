@@ -221,6 +221,21 @@ describe('a desktop component’s line', () => {
         kernel('snd_hda_intel 0000:00:1f.3: Direct firmware load for hda-jack-retask.fw failed with error -2'),
       )?.raise,
     ).toBeFalse();
+    // A sound driver's error in any words is its device not working; a Bluetooth driver's is not, and the same
+    // sound line below err, or a probe put off, is no failure.
+    const hdmi = 'snd_hda_codec_hdmi hdaudioC0D2: HDMI: invalid ELD data byte 0';
+    expect(failure('sound', kernel(hdmi))).toEqual(
+      jasmine.objectContaining({
+        raise: true,
+        title: `snd_hda_codec_hdmi reported a failure: HDMI: invalid ELD data byte 0`,
+      }),
+    );
+    expect(failure('sound', kernel(hdmi, '4'))).toBeNull();
+    expect(failure('bluetooth', kernel('Bluetooth: hci0: unexpected event for opcode 0x2005'))?.raise).toBeFalse();
+    expect(
+      failure('sound', kernel('audioinjector-stereo soc:sound: ASoC: failed to init link AudioInjector audio: -517'))
+        ?.raise,
+    ).toBeFalse();
     // Any error of a time daemon is its one job not done: ntpd that may not set the clock.
     expect(failure('clock', system('/usr/sbin/ntpd', 'ntp.service', 'adj_systime: Operation not permitted'))).toEqual(
       jasmine.objectContaining({ raise: true, title: 'ntpd reported an error: Operation not permitted (EPERM)' }),
